@@ -141,9 +141,9 @@ public final class SchemaRegistryClient {
   }
 
   /**
-   * Whether the subject's compatibility rule admits {@code schema} after its latest version.
-   *
-   * @throws SchemaNotFoundException (40401) if the subject is unknown
+   * Whether the subject's compatibility rule admits {@code schema} after its latest version. For a
+   * subject without versions, Confluent's registry answers 40401 (a {@link
+   * SchemaNotFoundException}), Apicurio's answers compatible.
    */
   public CompatibilityResult checkCompatibility(String subject, Schema schema) {
     JsonNode answer =
