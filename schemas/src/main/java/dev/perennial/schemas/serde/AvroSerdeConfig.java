@@ -32,7 +32,8 @@ public final class AvroSerdeConfig extends AbstractConfig {
   public static final String USE_LATEST_VERSION_CONFIG = "use.latest.version";
   private static final String USE_LATEST_VERSION_DOC =
       "Whether the serializer writes with the subject's latest registered schema instead of the"
-          + " record's own (records are converted to it by Avro's schema resolution). Use with"
+          + " record's own (records are converted to it by Avro's schema resolution). The latest"
+          + " version is fetched once per subject and serializer. Use with"
           + " auto.register.schemas=false.";
 
   public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
