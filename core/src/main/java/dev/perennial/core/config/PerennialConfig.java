@@ -198,8 +198,9 @@ public class PerennialConfig extends AbstractConfig {
   public static Map<String, String> requireValid(ConfigDef definition, Map<String, String> values) {
     List<String> problems = new ArrayList<>();
     for (ConfigValue value : definition.validate(values)) {
-      for (String message : value.errorMessages()) {
-        problems.add(value.name() + ": " + message);
+      // The first message is the cause; Kafka then also runs the validator on the null it parsed.
+      if (!value.errorMessages().isEmpty()) {
+        problems.add(value.name() + ": " + value.errorMessages().get(0));
       }
     }
     if (!problems.isEmpty()) {
