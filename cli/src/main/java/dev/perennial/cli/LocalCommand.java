@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine.Command;
@@ -65,32 +64,43 @@ public final class LocalCommand implements Callable<Integer> {
     // Check the configuration before starting anything (the addresses are placeholders here).
     new PerennialConfig(localValues("127.0.0.1:9092", "http://127.0.0.1:8081"));
     Path registryHome = EmbeddedSchemaRegistry.homeFromSystemProperty();
-    Path registryLog = stateDir.resolve("logs").resolve("schema-registry.log");
+    Path registryLog = stateDir.toAbsolutePath().resolve("logs").resolve("schema-registry.log");
 
-    out.println("Starting the Kafka broker and the schema registry ...");
-    out.flush();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(registryHome, registryLog)) {
-      PerennialConfig config =
-          new PerennialConfig(localValues(kafka.bootstrapServers(), registry.url()));
-      TopicCatalog catalog = TopicCatalog.from(config);
-      TopicProvisioner.Result topics;
-      try (Admin admin = Admin.create(KafkaClients.admin(config, "perennial-local"))) {
-        topics = new TopicProvisioner(admin).provision(catalog.specs());
-      }
-      LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
-
-      printSummary(out, kafka, registry, store, catalog, topics);
-      if (waitForInterrupt) {
-        out.println("Running until Ctrl-C.");
-        out.flush();
-        awaitShutdown(out, kafka, registry);
-      }
-      out.println("Stopping (use --wait to keep them running until Ctrl-C) ...");
+    ShutdownSignal shutdown = waitForInterrupt ? ShutdownSignal.install() : null;
+    try {
+      out.println("Starting the Kafka broker and the schema registry ...");
       out.flush();
+      try (EmbeddedKafka kafka = EmbeddedKafka.start();
+          EmbeddedSchemaRegistry registry =
+              EmbeddedSchemaRegistry.start(registryHome, registryLog)) {
+        PerennialConfig config =
+            new PerennialConfig(localValues(kafka.bootstrapServers(), registry.url()));
+        TopicCatalog catalog = TopicCatalog.from(config);
+        TopicProvisioner.Result topics;
+        try (Admin admin = Admin.create(KafkaClients.admin(config, "perennial-local"))) {
+          topics = new TopicProvisioner(admin).provision(catalog.specs());
+        }
+        LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+
+        printSummary(out, kafka, registry, store, catalog, topics);
+        if (shutdown != null) {
+          out.println("Running until Ctrl-C.");
+          out.flush();
+          shutdown.await();
+          out.println("Stopping ...");
+        } else {
+          out.println("Stopping (use --wait to keep them running until Ctrl-C) ...");
+        }
+        out.flush();
+      }
+      out.println("Stopped.");
+      out.flush();
+      return 0;
+    } finally {
+      if (shutdown != null) {
+        shutdown.done();
+      }
     }
-    out.println("Stopped.");
-    return 0;
   }
 
   private Map<String, String> localValues(String bootstrapServers, String registryUrl) {
@@ -137,26 +147,5 @@ public final class LocalCommand implements Callable<Integer> {
     return retention.toHours() % 24 == 0 && retention.toDays() > 0
         ? "kept " + retention.toDays() + " d"
         : "kept " + retention.toMinutes() + " min";
-  }
-
-  /** Blocks until the JVM shuts down (Ctrl-C), stopping broker and registry on the way out. */
-  private static void awaitShutdown(
-      PrintWriter out, EmbeddedKafka kafka, EmbeddedSchemaRegistry registry)
-      throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  out.println("Stopping ...");
-                  out.flush();
-                  registry.close();
-                  kafka.close();
-                  out.println("Stopped.");
-                  out.flush();
-                  stopped.countDown();
-                },
-                "perennial-local-stop"));
-    stopped.await();
   }
 }

@@ -1,6 +1,10 @@
 package dev.perennial.core.embedded;
 
 import dev.perennial.core.PerennialException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka broker in this JVM: one combined broker and controller in KRaft mode (Kafka's own
- * {@code KafkaClusterTestKit}) on a free loopback port, with data in a temporary folder that is
- * deleted on close. For {@code perennial local} and for tests. Topics are never created implicitly:
- * provision them (auto-created topics are also exposed to KAFKA-15591).
+ * {@code KafkaClusterTestKit}) on a free loopback port, its data in a temporary folder that is
+ * deleted when it stops. For {@code perennial local} and for tests. Topics are never created
+ * implicitly: provision them (auto-created topics are also exposed to KAFKA-15591).
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -41,6 +45,9 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setNumBrokerNodes(1)
               .setNumControllerNodes(1)
               .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+              // Our own folder: the kit's default one is deleted by a JVM shutdown hook, under
+              // the feet of a broker that is still stopping in another hook (Ctrl-C).
+              .setBaseDirectory(Files.createTempDirectory("perennial-kafka-"))
               .build();
       cluster =
           new KafkaClusterTestKit.Builder(nodes)
@@ -50,7 +57,7 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
               .setConfigProp("auto.create.topics.enable", "false")
               .build();
-      cluster.format();
+      formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       EmbeddedKafka kafka = new EmbeddedKafka(cluster);
@@ -109,6 +116,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       log.warn("Interrupted while stopping the embedded Kafka broker at {}", bootstrapServers);
+    }
+  }
+
+  /**
+   * Kafka's storage formatter prints its report to {@code System.out}, which is the CLI's output;
+   * it goes to the debug log instead.
+   */
+  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream report = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(report, true, StandardCharsets.UTF_8));
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(stdout);
+      log.debug("Kafka storage formatted: {}", report.toString(StandardCharsets.UTF_8).strip());
     }
   }
 

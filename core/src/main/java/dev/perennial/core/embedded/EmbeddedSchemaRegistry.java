@@ -203,7 +203,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             + logTail(40));
   }
 
-  private void stopProcess() {
+  private synchronized void stopProcess() {
     if (!process.isAlive()) {
       return;
     }
