@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +35,7 @@ public record Digest(String hex) implements Comparable<Digest> {
       throw new IllegalArgumentException("Not a SHA-256 digest: null");
     }
     String hex = text.startsWith(PREFIX) ? text.substring(PREFIX.length()) : text;
-    return new Digest(hex.toLowerCase(java.util.Locale.ROOT));
+    return new Digest(hex.toLowerCase(Locale.ROOT));
   }
 
   public static Digest fromBytes(byte[] digestBytes) {

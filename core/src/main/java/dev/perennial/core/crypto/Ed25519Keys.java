@@ -1,6 +1,7 @@
 package dev.perennial.core.crypto;
 
 import dev.perennial.core.PerennialException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -11,6 +12,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Ed25519 keys from configuration values and back. A key is accepted as PEM ({@code BEGIN PRIVATE
@@ -67,7 +69,8 @@ public final class Ed25519Keys {
 
   private static byte[] decode(String text, String pemLabel, byte[] rawPrefix) {
     if (text == null || text.isBlank()) {
-      throw new PerennialException("No Ed25519 " + pemLabel.toLowerCase() + " given (empty value)");
+      throw new PerennialException(
+          "No Ed25519 " + pemLabel.toLowerCase(Locale.ROOT) + " given (empty value)");
     }
     String body = text.strip();
     String begin = "-----BEGIN " + pemLabel + "-----";
@@ -84,7 +87,8 @@ public final class Ed25519Keys {
     try {
       bytes = Base64.getMimeDecoder().decode(body.replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
-      throw new PerennialException("Ed25519 " + pemLabel.toLowerCase() + " is not base64", e);
+      throw new PerennialException(
+          "Ed25519 " + pemLabel.toLowerCase(Locale.ROOT) + " is not base64", e);
     }
     if (bytes.length == RAW_KEY_LENGTH) {
       byte[] der = new byte[rawPrefix.length + RAW_KEY_LENGTH];
@@ -97,8 +101,7 @@ public final class Ed25519Keys {
 
   private static String pem(String label, byte[] der) {
     String base64 =
-        Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-            .encodeToString(der);
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + label + "-----\n" + base64 + "\n-----END " + label + "-----\n";
   }
 }

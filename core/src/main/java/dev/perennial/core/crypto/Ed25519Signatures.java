@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.SignatureException;
 
 /**
  * Ed25519 signatures (RFC 8032) with the JDK's provider: what release manifests are signed with.
@@ -33,7 +34,7 @@ public final class Ed25519Signatures {
       verifier.initVerify(key);
       verifier.update(message);
       return verifier.verify(signature);
-    } catch (java.security.SignatureException e) {
+    } catch (SignatureException e) {
       return false; // malformed signature bytes: not a valid signature
     } catch (GeneralSecurityException e) {
       throw new PerennialException(

@@ -2,6 +2,7 @@ package dev.perennial.core.kafka;
 
 import dev.perennial.core.config.PerennialConfig;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -47,7 +48,7 @@ public final class KafkaClients {
     enforce(
         properties,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        IsolationLevel.READ_COMMITTED.toString().toLowerCase(java.util.Locale.ROOT));
+        IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
     enforce(properties, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     return properties;

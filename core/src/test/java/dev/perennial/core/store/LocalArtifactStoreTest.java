@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,8 +125,7 @@ class LocalArtifactStoreTest {
     Digest b = store.put(new byte[] {2});
     Digest c = store.put(new byte[] {3});
 
-    assertThat(store.list())
-        .containsExactlyElementsOf(java.util.stream.Stream.of(a, b, c).sorted().toList());
+    assertThat(store.list()).containsExactlyElementsOf(Stream.of(a, b, c).sorted().toList());
     assertThat(store.delete(b)).isTrue();
     assertThat(store.exists(b)).isFalse();
     assertThat(store.list()).containsExactlyInAnyOrder(a, c);
@@ -161,7 +162,7 @@ class LocalArtifactStoreTest {
               throw new IOException("disk unplugged");
             }
             int n = Math.min(length, 100_000 - served);
-            java.util.Arrays.fill(buffer, offset, offset + n, (byte) 7);
+            Arrays.fill(buffer, offset, offset + n, (byte) 7);
             served += n;
             return n;
           }

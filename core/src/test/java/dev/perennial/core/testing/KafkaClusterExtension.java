@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -140,11 +141,11 @@ public final class KafkaClusterExtension implements BeforeAllCallback, BeforeEac
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     try (KafkaProducer<K, V> producer =
         new KafkaProducer<>(properties, keySerializer, valueSerializer)) {
-      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      List<Future<?>> sent = new ArrayList<>();
       for (KeyValue<K, V> record : records) {
         sent.add(producer.send(new ProducerRecord<>(topic, record.key, record.value)));
       }
-      for (java.util.concurrent.Future<?> future : sent) {
+      for (Future<?> future : sent) {
         future.get();
       }
     } catch (InterruptedException e) {

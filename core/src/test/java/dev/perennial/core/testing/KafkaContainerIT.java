@@ -3,8 +3,10 @@ package dev.perennial.core.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,15 +23,11 @@ class KafkaContainerIT {
   @Test
   void withDockerTheBrokerIsAContainerOfTheClientsKafkaVersion() {
     assertThat(KAFKA.runsInContainer()).isTrue();
-    assertThat(KafkaContainerBroker.IMAGE)
-        .isEqualTo("apache/kafka:" + org.apache.kafka.common.utils.AppInfoParser.getVersion());
+    assertThat(KafkaContainerBroker.IMAGE).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
 
     String topic = KAFKA.createTopic(KAFKA.uniqueName("container"), 1);
     KAFKA.produce(
-        topic,
-        new StringSerializer(),
-        new StringSerializer(),
-        java.util.List.of(KeyValue.pair("k", "v")));
+        topic, new StringSerializer(), new StringSerializer(), List.of(KeyValue.pair("k", "v")));
 
     assertThat(
             KAFKA.consume(
