@@ -13,7 +13,6 @@ import dev.perennial.schemas.serde.AvroSerdeConfig;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.Document;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
@@ -43,17 +42,6 @@ class TopicsRoundTripIT {
     catalog = KAFKA.provisionCatalog();
     topics =
         Topics.create(catalog, Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()));
-  }
-
-  @Test
-  void everyTopicIsBoundToItsCatalogNameAndRecordType() {
-    List<String> names = new ArrayList<>();
-    for (PerennialTopic topic : PerennialTopic.values()) {
-      names.add(catalog.name(topic));
-    }
-
-    assertThat(topics.all()).extracting(Topic::name).containsExactlyElementsOf(names);
-    assertThat(topics.documents().name()).isEqualTo(catalog.topicPrefix() + "documents.v1");
   }
 
   @Test
