@@ -1,0 +1,32 @@
+package dev.perennial.model.tiny;
+
+import dev.perennial.model.train.StepMetrics;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What pretraining produced.
+ *
+ * @param folder the model folder written
+ * @param digest its digest ({@code sha256:...})
+ * @param parameters base parameter count
+ * @param steps the loss curve
+ * @param tokens tokens trained on
+ * @param epochs passes over the corpus (started)
+ * @param seconds training time
+ * @param generalExactMatch exact-match on the general evaluation set after training
+ */
+public record PretrainResult(
+    Path folder,
+    String digest,
+    long parameters,
+    List<StepMetrics> steps,
+    long tokens,
+    int epochs,
+    double seconds,
+    double generalExactMatch) {
+
+  public double finalLoss() {
+    return steps.get(steps.size() - 1).loss();
+  }
+}
