@@ -1,0 +1,55 @@
+package dev.perennial.cli;
+
+import dev.perennial.core.PerennialException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code perennial} command: one subcommand class per service or task. */
+@Command(
+    name = "perennial",
+    mixinStandardHelpOptions = true,
+    versionProvider = Perennial.Version.class,
+    description = "Keeps per-tenant LoRA adapters fresh from consented Kafka streams.",
+    subcommands = {LocalCommand.class, CommandLine.HelpCommand.class})
+public final class Perennial implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with Perennial's error handling; tests run commands through this. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Perennial());
+    commandLine.setExecutionExceptionHandler(Perennial::reportError);
+    return commandLine;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+  }
+
+  /** Perennial's own errors are meant to be read: print the message, not a stack trace. */
+  private static int reportError(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) throws Exception {
+    if (!(e instanceof PerennialException)) {
+      throw e;
+    }
+    commandLine
+        .getErr()
+        .println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    return CommandLine.ExitCode.SOFTWARE;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Perennial.class.getPackage().getImplementationVersion();
+      return new String[] {"perennial " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

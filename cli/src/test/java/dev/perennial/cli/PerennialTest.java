@@ -1,0 +1,61 @@
+package dev.perennial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PerennialTest {
+
+  @TempDir Path folder;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Perennial.commandLine()
+        .setOut(new PrintWriter(out))
+        .setErr(new PrintWriter(err))
+        .execute(args);
+  }
+
+  @Test
+  void withoutASubcommandTheUsageListsTheSubcommands() {
+    int exitCode = run();
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing subcommand").contains("local");
+  }
+
+  @Test
+  void anInvalidConfigurationIsReportedBeforeAnythingStarts() throws Exception {
+    Path config =
+        Files.writeString(
+            folder.resolve("perennial.properties"),
+            "perennial.topic.partitions=0\nperennial.http.port=high\n");
+
+    int exitCode = run("local", "--config", config.toString(), "--state-dir", folder.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("perennial local: Invalid configuration (2 problems)")
+        .contains("perennial.topic.partitions: ")
+        .contains("perennial.http.port: ")
+        .doesNotContain("Exception");
+    assertThat(out.toString()).doesNotContain("Starting");
+  }
+
+  @Test
+  void aMissingConfigurationFileIsNamed() {
+    Path missing = folder.resolve("missing.properties");
+
+    int exitCode = run("local", "--config", missing.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString()).contains(missing.toString()).contains("not found");
+  }
+}

@@ -1,0 +1,282 @@
+package dev.perennial.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configuration every Perennial service shares, and the base of each deployable's own config
+ * class ({@code IngestConfig}, {@code TrainerConfig}, ...): those define their keys on top of
+ * {@link #configDef()} and call {@link #PerennialConfig(ConfigDef, Map)}.
+ *
+ * <p>Perennial's own keys start with {@value #PREFIX}. Every other key (Kafka client settings such
+ * as {@code bootstrap.servers}, {@code security.protocol}, {@code sasl.*}, {@code ssl.*}, and the
+ * Confluent serde settings such as {@code schema.registry.url}, {@code basic.auth.*}) is passed
+ * through untouched to the Kafka clients and serdes by {@link #clientProperties()}. Values come
+ * from a properties file overridden by environment variables ({@link ConfigLoader}, {@link
+ * EnvironmentVariables}).
+ *
+ * <p>Every value is validated when the config is built, and every problem is reported at once in
+ * one {@link InvalidConfigurationException}.
+ */
+public class PerennialConfig extends AbstractConfig {
+
+  private static final Logger log = LoggerFactory.getLogger(PerennialConfig.class);
+
+  /** Perennial's own keys start with this; every other key is passed through to clients. */
+  public static final String PREFIX = "perennial.";
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG =
+      CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
+  private static final String BOOTSTRAP_SERVERS_DOC =
+      "Kafka brokers to connect to, as host:port pairs. Passed through to every Kafka client.";
+
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+  private static final String SCHEMA_REGISTRY_URL_DOC =
+      "Base URL(s) of a schema registry that speaks the Confluent REST API (Confluent Schema"
+          + " Registry, Apicurio's /apis/ccompat/v7, ...). Passed through to the serdes under"
+          + " Confluent's key, like the other serde settings (basic.auth.*).";
+
+  public static final String TOPIC_PREFIX_CONFIG = "perennial.topic.prefix";
+  public static final String TOPIC_PREFIX_DEFAULT = "perennial.";
+  private static final String TOPIC_PREFIX_DOC =
+      "Prefix of every Perennial topic name: the documents topic is <prefix>documents.v1.";
+
+  public static final String TOPIC_PARTITIONS_CONFIG = "perennial.topic.partitions";
+  public static final int TOPIC_PARTITIONS_DEFAULT = 6;
+  private static final String TOPIC_PARTITIONS_DOC =
+      "Partitions of each Perennial topic when it is created. An existing topic with another"
+          + " count is reported, not used.";
+
+  public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "perennial.topic.replication.factor";
+  public static final short TOPIC_REPLICATION_FACTOR_DEFAULT = -1;
+  private static final String TOPIC_REPLICATION_FACTOR_DOC =
+      "Replication factor of each Perennial topic when it is created; -1 takes the broker's"
+          + " default.replication.factor. Also the replication factor of Kafka Streams' internal"
+          + " topics.";
+
+  public static final String TOPIC_RETENTION_MS_CONFIG = "perennial.topic.retention.ms";
+  public static final long TOPIC_RETENTION_MS_DEFAULT = Duration.ofDays(7).toMillis();
+  private static final String TOPIC_RETENTION_MS_DOC =
+      "retention.ms of the event topics (documents, feedback, rejected, training jobs,"
+          + " candidates, verdicts); -1 keeps records forever.";
+
+  public static final String TOPIC_LONG_RETENTION_MS_CONFIG = "perennial.topic.long.retention.ms";
+  public static final long TOPIC_LONG_RETENTION_MS_DEFAULT = -1L;
+  private static final String TOPIC_LONG_RETENTION_MS_DOC =
+      "retention.ms of the topics that are the system's memory (examples, erasures, audit);"
+          + " -1 keeps records forever. Consent and releases are compacted and keep the latest"
+          + " record per key.";
+
+  public static final String ARTIFACT_STORE_PATH_CONFIG = "perennial.artifact.store.path";
+  public static final String ARTIFACT_STORE_PATH_DEFAULT = ".perennial/artifacts";
+  private static final String ARTIFACT_STORE_PATH_DOC =
+      "Folder of the content-addressed artifact store (data shards, adapters). Every service"
+          + " that shares artifacts must see the same folder (a shared volume in a cluster).";
+
+  public static final String HTTP_HOST_CONFIG = "perennial.http.host";
+  public static final String HTTP_HOST_DEFAULT = "0.0.0.0";
+  private static final String HTTP_HOST_DOC = "Address the health and metrics endpoints listen on.";
+
+  public static final String HTTP_PORT_CONFIG = "perennial.http.port";
+  public static final int HTTP_PORT_DEFAULT = 8080;
+  private static final String HTTP_PORT_DOC =
+      "Port of the health (/health/live, /health/ready) and metrics (/metrics) endpoints;"
+          + " 0 picks a free port.";
+
+  private static final ConfigDef CONFIG = configDef();
+
+  public PerennialConfig(Map<String, String> values) {
+    this(CONFIG, values);
+  }
+
+  /**
+   * For deployables' config classes: {@code definition} is {@link #configDef()} plus their keys.
+   *
+   * @throws InvalidConfigurationException listing every invalid or missing value
+   */
+  protected PerennialConfig(ConfigDef definition, Map<String, String> values) {
+    super(definition, requireValid(definition, values), false);
+    warnAboutUnknownKeys(definition, values);
+  }
+
+  /**
+   * A fresh definition of the shared keys, for a deployable to extend with its own. The Helm chart
+   * and the docs read keys, defaults and documentation from here.
+   */
+  public static ConfigDef configDef() {
+    return new ConfigDef()
+        .define(
+            BOOTSTRAP_SERVERS_CONFIG,
+            Type.LIST,
+            ConfigDef.NO_DEFAULT_VALUE,
+            Validators.hostPortList(),
+            Importance.HIGH,
+            BOOTSTRAP_SERVERS_DOC)
+        .define(
+            SCHEMA_REGISTRY_URL_CONFIG,
+            Type.LIST,
+            ConfigDef.NO_DEFAULT_VALUE,
+            Validators.httpUrlList(),
+            Importance.HIGH,
+            SCHEMA_REGISTRY_URL_DOC)
+        .define(
+            TOPIC_PREFIX_CONFIG,
+            Type.STRING,
+            TOPIC_PREFIX_DEFAULT,
+            Validators.topicPrefix(),
+            Importance.MEDIUM,
+            TOPIC_PREFIX_DOC)
+        .define(
+            TOPIC_PARTITIONS_CONFIG,
+            Type.INT,
+            TOPIC_PARTITIONS_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            TOPIC_PARTITIONS_DOC)
+        .define(
+            TOPIC_REPLICATION_FACTOR_CONFIG,
+            Type.SHORT,
+            TOPIC_REPLICATION_FACTOR_DEFAULT,
+            Validators.positiveOrMinusOne("the broker's default"),
+            Importance.MEDIUM,
+            TOPIC_REPLICATION_FACTOR_DOC)
+        .define(
+            TOPIC_RETENTION_MS_CONFIG,
+            Type.LONG,
+            TOPIC_RETENTION_MS_DEFAULT,
+            Validators.positiveOrMinusOne("forever"),
+            Importance.MEDIUM,
+            TOPIC_RETENTION_MS_DOC)
+        .define(
+            TOPIC_LONG_RETENTION_MS_CONFIG,
+            Type.LONG,
+            TOPIC_LONG_RETENTION_MS_DEFAULT,
+            Validators.positiveOrMinusOne("forever"),
+            Importance.MEDIUM,
+            TOPIC_LONG_RETENTION_MS_DOC)
+        .define(
+            ARTIFACT_STORE_PATH_CONFIG,
+            Type.STRING,
+            ARTIFACT_STORE_PATH_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.HIGH,
+            ARTIFACT_STORE_PATH_DOC)
+        .define(
+            HTTP_HOST_CONFIG,
+            Type.STRING,
+            HTTP_HOST_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.LOW,
+            HTTP_HOST_DOC)
+        .define(
+            HTTP_PORT_CONFIG,
+            Type.INT,
+            HTTP_PORT_DEFAULT,
+            Range.between(0, 65535),
+            Importance.LOW,
+            HTTP_PORT_DOC);
+  }
+
+  /**
+   * Checks every value against the definition and returns the values unchanged.
+   *
+   * @throws InvalidConfigurationException listing every problem, each with its key
+   */
+  public static Map<String, String> requireValid(ConfigDef definition, Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    for (ConfigValue value : definition.validate(values)) {
+      // The first message is the cause; Kafka then also runs the validator on the null it parsed.
+      if (!value.errorMessages().isEmpty()) {
+        problems.add(value.name() + ": " + value.errorMessages().get(0));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return values;
+  }
+
+  public List<String> bootstrapServers() {
+    return getList(BOOTSTRAP_SERVERS_CONFIG);
+  }
+
+  public List<String> schemaRegistryUrls() {
+    return getList(SCHEMA_REGISTRY_URL_CONFIG);
+  }
+
+  public String topicPrefix() {
+    return getString(TOPIC_PREFIX_CONFIG);
+  }
+
+  public int topicPartitions() {
+    return getInt(TOPIC_PARTITIONS_CONFIG);
+  }
+
+  /** The replication factor of new topics; -1 means the broker's default. */
+  public short topicReplicationFactor() {
+    return getShort(TOPIC_REPLICATION_FACTOR_CONFIG);
+  }
+
+  public long topicRetentionMs() {
+    return getLong(TOPIC_RETENTION_MS_CONFIG);
+  }
+
+  public long topicLongRetentionMs() {
+    return getLong(TOPIC_LONG_RETENTION_MS_CONFIG);
+  }
+
+  public Path artifactStorePath() {
+    return Path.of(getString(ARTIFACT_STORE_PATH_CONFIG));
+  }
+
+  public String httpHost() {
+    return getString(HTTP_HOST_CONFIG);
+  }
+
+  public int httpPort() {
+    return getInt(HTTP_PORT_CONFIG);
+  }
+
+  /**
+   * Every key that is not Perennial's own, exactly as given: what Kafka clients and serdes are
+   * configured with (bootstrap servers, security, schema registry, ...).
+   */
+  public Map<String, Object> clientProperties() {
+    Map<String, Object> client = new TreeMap<>();
+    originals()
+        .forEach(
+            (key, value) -> {
+              if (!key.startsWith(PREFIX)) {
+                client.put(key, value);
+              }
+            });
+    return client;
+  }
+
+  private void warnAboutUnknownKeys(ConfigDef definition, Map<String, String> values) {
+    // Not an error: one file or environment may configure several deployables, each defining only
+    // its own keys; a typo still shows up here.
+    values.keySet().stream()
+        .filter(key -> key.startsWith(PREFIX) && !definition.names().contains(key))
+        .sorted()
+        .forEach(
+            key ->
+                log.warn(
+                    "Configuration key {} is not a key of {}; ignored",
+                    key,
+                    getClass().getSimpleName()));
+  }
+}

@@ -1,0 +1,257 @@
+package dev.perennial.core.embedded;
+
+import dev.perennial.core.PerennialException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real schema registry for {@code perennial local} and tests: Apicurio Registry's distribution
+ * (unpacked by the root build into {@code target/apicurio-registry}) started as a child JVM on a
+ * free loopback port, in-memory storage, global compatibility BACKWARD (as Confluent's default).
+ * Its Confluent-compatible REST API is at {@link #url()}. The child's output goes to a log file;
+ * {@link #close()} and a shutdown hook stop it.
+ */
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+  /** System property naming the unpacked distribution (Surefire and Failsafe set it). */
+  public static final String HOME_PROPERTY = "perennial.registry.home";
+
+  public static final String RUNNER_JAR = "apicurio-registry-app-3.0.9-runner.jar";
+  public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  private static final int START_ATTEMPTS = 3;
+
+  private final Process process;
+  private final int port;
+  private final Path logFile;
+  private final Thread shutdownHook;
+
+  private EmbeddedSchemaRegistry(Process process, int port, Path logFile) {
+    this.process = process;
+    this.port = port;
+    this.logFile = logFile;
+    this.shutdownHook = new Thread(this::stopProcess, "embedded-schema-registry-stop");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** The distribution named by the system property {@value #HOME_PROPERTY}. */
+  public static Path homeFromSystemProperty() {
+    String home = System.getProperty(HOME_PROPERTY);
+    if (home == null || home.isBlank()) {
+      throw new PerennialException(
+          "System property "
+              + HOME_PROPERTY
+              + " is not set; it names the unpacked Apicurio Registry distribution"
+              + " (<project root>/target/apicurio-registry, made by `./mvnw generate-resources`"
+              + " in the project root)");
+    }
+    return Path.of(home);
+  }
+
+  /**
+   * Starts the registry and returns once its Confluent-compatible API answers (about 3 to 8 s).
+   *
+   * @param home the unpacked distribution (holding {@value #RUNNER_JAR} and {@code lib/})
+   * @param logFile where the registry's output goes (replaced)
+   */
+  public static EmbeddedSchemaRegistry start(Path home, Path logFile) {
+    Path runner = home.resolve(RUNNER_JAR);
+    if (!Files.isRegularFile(runner)) {
+      throw new PerennialException(
+          "The schema registry distribution is missing: no "
+              + runner.toAbsolutePath()
+              + ". Run `./mvnw generate-resources` in the project root to download and unpack"
+              + " it (Apicurio Registry 3.0.9 from Maven Central).");
+    }
+    for (int attempt = 1; ; attempt++) {
+      EmbeddedSchemaRegistry registry = launch(home, runner, logFile);
+      try {
+        registry.awaitReady();
+        log.info("Embedded schema registry ready at {} (log: {})", registry.url(), logFile);
+        return registry;
+      } catch (PortTakenException e) {
+        registry.close();
+        if (attempt == START_ATTEMPTS) {
+          throw new PerennialException(e.getMessage(), e);
+        }
+        log.warn("Schema registry port was taken, retry {} of {}", attempt, START_ATTEMPTS - 1);
+      } catch (RuntimeException e) {
+        registry.close();
+        throw e;
+      }
+    }
+  }
+
+  /** Base URL of the Confluent-compatible REST API, for {@code schema.registry.url}. */
+  public String url() {
+    return "http://127.0.0.1:" + port + CCOMPAT_PATH;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** The last {@code lines} lines of the registry's log, for error reports. */
+  public String logTail(int lines) {
+    return tail(logFile, lines);
+  }
+
+  /** Stops the child JVM: politely first, forcibly after {@code STOP_TIMEOUT}. */
+  @Override
+  public void close() {
+    stopProcess();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook runs (or ran) stopProcess anyway
+    }
+  }
+
+  private static EmbeddedSchemaRegistry launch(Path home, Path runner, Path logFile) {
+    int port = freePort();
+    int managementPort = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // A small, short-lived service: quick start and a small footprint beat peak throughput.
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    command.add("-Dquarkus.http.host=127.0.0.1");
+    command.add("-Dquarkus.http.port=" + port);
+    command.add("-Dquarkus.management.port=" + managementPort);
+    command.add("-Dapicurio.rules.global.compatibility=BACKWARD");
+    command.add("-jar");
+    command.add(runner.toAbsolutePath().toString());
+    try {
+      Path folder = logFile.toAbsolutePath().getParent();
+      if (folder != null) {
+        Files.createDirectories(folder);
+      }
+      Process process =
+          new ProcessBuilder(command)
+              .directory(home.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(logFile.toFile())
+              .start();
+      return new EmbeddedSchemaRegistry(process, port, logFile);
+    } catch (IOException e) {
+      throw new PerennialException("Cannot start the schema registry: " + e.getMessage(), e);
+    }
+  }
+
+  private void awaitReady() {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest probe =
+        HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        String tail = logTail(40);
+        if (tail.contains("Port already bound") || tail.contains("Address already in use")) {
+          throw new PortTakenException("Schema registry could not bind its port:\n" + tail);
+        }
+        throw new PerennialException(
+            "The schema registry exited with status "
+                + process.exitValue()
+                + " while starting; the end of its log ("
+                + logFile
+                + "):\n"
+                + tail);
+      }
+      try {
+        HttpResponse<Void> response = client.send(probe, HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PerennialException("Interrupted while waiting for the schema registry", e);
+      }
+      sleep(Duration.ofMillis(100));
+    }
+    throw new PerennialException(
+        "The schema registry did not answer within "
+            + START_TIMEOUT.toSeconds()
+            + " s; the end of its log ("
+            + logFile
+            + "):\n"
+            + logTail(40));
+  }
+
+  private synchronized void stopProcess() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("Schema registry did not stop within {}; killing it", STOP_TIMEOUT);
+        process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      log.info("Embedded schema registry on port {} stopped", port);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new PerennialException("Cannot find a free loopback port: " + e.getMessage(), e);
+    }
+  }
+
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all =
+          new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e.getMessage() + ")";
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PerennialException("Interrupted while waiting for the schema registry", e);
+    }
+  }
+
+  private static final class PortTakenException extends PerennialException {
+    private static final long serialVersionUID = 1L;
+
+    PortTakenException(String message) {
+      super(message);
+    }
+  }
+}

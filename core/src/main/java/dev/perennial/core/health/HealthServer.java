@@ -1,0 +1,163 @@
+package dev.perennial.core.health;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.config.PerennialConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one small HTTP server every service exposes (JDK {@code com.sun.net.httpserver}):
+ *
+ * <ul>
+ *   <li>{@code GET /metrics}: the Prometheus scrape of the service's registry;
+ *   <li>{@code GET /health/live}: 200 while the process serves requests;
+ *   <li>{@code GET /health/ready}: 200 when the service's readiness says so, 503 otherwise (also
+ *       when the readiness check itself fails).
+ * </ul>
+ */
+public final class HealthServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final PrometheusMeterRegistry registry;
+  private final Supplier<Readiness> readiness;
+
+  private HealthServer(
+      HttpServer server, PrometheusMeterRegistry registry, Supplier<Readiness> readiness) {
+    this.server = server;
+    this.registry = registry;
+    this.readiness = readiness;
+    this.executor =
+        Executors.newFixedThreadPool(
+            2,
+            runnable -> {
+              Thread thread = new Thread(runnable, "perennial-health-http");
+              thread.setDaemon(true);
+              return thread;
+            });
+    server.setExecutor(executor);
+    server.createContext("/metrics", exchange -> handle(exchange, this::metrics));
+    server.createContext("/health/live", exchange -> handle(exchange, this::live));
+    server.createContext("/health/ready", exchange -> handle(exchange, this::ready));
+    server.createContext("/", exchange -> handle(exchange, this::notFound));
+  }
+
+  /** Starts on the configured {@code perennial.http.host} and {@code perennial.http.port}. */
+  public static HealthServer start(
+      PerennialConfig config, PrometheusMeterRegistry registry, Supplier<Readiness> readiness) {
+    return start(config.httpHost(), config.httpPort(), registry, readiness);
+  }
+
+  /** Starts listening; port 0 picks a free port ({@link #port()} tells which). */
+  public static HealthServer start(
+      String host, int port, PrometheusMeterRegistry registry, Supplier<Readiness> readiness) {
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(readiness, "readiness");
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    } catch (IOException e) {
+      throw new PerennialException(
+          "Cannot listen for health and metrics requests on "
+              + host
+              + ":"
+              + port
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    HealthServer health = new HealthServer(server, registry, readiness);
+    server.start();
+    log.info("Health and metrics endpoints listen on http://{}:{}", host, health.port());
+    return health;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private record Response(int status, String contentType, String body) {}
+
+  private interface Handler {
+    Response respond();
+  }
+
+  private void handle(HttpExchange exchange, Handler handler) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      Response response;
+      if (!"GET".equals(method) && !"HEAD".equals(method)) {
+        exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+        response = new Response(405, PLAIN_TEXT, "Method " + method + " not allowed\n");
+      } else if (exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+        response = handler.respond();
+      } else {
+        response = notFound();
+      }
+      byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", response.contentType());
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      if ("HEAD".equals(method)) {
+        exchange.sendResponseHeaders(response.status(), -1);
+        return;
+      }
+      exchange.sendResponseHeaders(response.status(), body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    } catch (RuntimeException e) {
+      log.error("Health endpoint {} failed", exchange.getRequestURI(), e);
+      throw e;
+    }
+  }
+
+  private Response metrics() {
+    return new Response(200, PROMETHEUS_TEXT, registry.scrape(PROMETHEUS_TEXT));
+  }
+
+  private Response live() {
+    return new Response(200, PLAIN_TEXT, "UP\n");
+  }
+
+  private Response ready() {
+    Readiness state;
+    try {
+      state = readiness.get();
+    } catch (RuntimeException e) {
+      log.warn("Readiness check failed", e);
+      return new Response(503, PLAIN_TEXT, "DOWN readiness check failed: " + e + "\n");
+    }
+    if (state == null) {
+      return new Response(503, PLAIN_TEXT, "DOWN readiness check returned nothing\n");
+    }
+    String line =
+        (state.ready() ? "UP" : "DOWN") + (state.detail().isEmpty() ? "" : " " + state.detail());
+    return new Response(state.ready() ? 200 : 503, PLAIN_TEXT, line + "\n");
+  }
+
+  private Response notFound() {
+    return new Response(
+        404, PLAIN_TEXT, "Not found; try /metrics, /health/live or /health/ready\n");
+  }
+}

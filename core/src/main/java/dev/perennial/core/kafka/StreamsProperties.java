@@ -1,0 +1,88 @@
+package dev.perennial.core.kafka;
+
+import dev.perennial.core.config.PerennialConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+
+/**
+ * The base properties of a Kafka Streams application: exactly-once processing, the replication
+ * factor of internal topics, and exception handlers that each application must choose explicitly
+ * ({@link #build()} refuses to guess).
+ *
+ * <pre>{@code
+ * Map<String, Object> props = StreamsProperties.builder(config, "perennial-ingest")
+ *     .deserializationExceptionHandler(IngestDeserializationHandler.class)
+ *     .productionExceptionHandler(IngestProductionHandler.class)
+ *     .build();
+ * }</pre>
+ */
+public final class StreamsProperties {
+
+  private final PerennialConfig config;
+  private final String applicationId;
+  private Class<? extends DeserializationExceptionHandler> deserializationExceptionHandler;
+  private Class<? extends ProductionExceptionHandler> productionExceptionHandler;
+  private Class<? extends ProcessingExceptionHandler> processingExceptionHandler;
+
+  private StreamsProperties(PerennialConfig config, String applicationId) {
+    this.config = config;
+    this.applicationId = KafkaClients.requireText(applicationId, "applicationId");
+  }
+
+  public static StreamsProperties builder(PerennialConfig config, String applicationId) {
+    return new StreamsProperties(config, applicationId);
+  }
+
+  /** What to do with a record that cannot be deserialized. Required. */
+  public StreamsProperties deserializationExceptionHandler(
+      Class<? extends DeserializationExceptionHandler> handler) {
+    this.deserializationExceptionHandler = handler;
+    return this;
+  }
+
+  /** What to do when a record cannot be serialized or written. Required. */
+  public StreamsProperties productionExceptionHandler(
+      Class<? extends ProductionExceptionHandler> handler) {
+    this.productionExceptionHandler = handler;
+    return this;
+  }
+
+  /** What to do when a processor throws. Optional: by default Streams fails. */
+  public StreamsProperties processingExceptionHandler(
+      Class<? extends ProcessingExceptionHandler> handler) {
+    this.processingExceptionHandler = handler;
+    return this;
+  }
+
+  /**
+   * @throws IllegalStateException when the deserialization or production handler is not set
+   */
+  public Map<String, Object> build() {
+    if (deserializationExceptionHandler == null || productionExceptionHandler == null) {
+      throw new IllegalStateException(
+          "Streams application "
+              + applicationId
+              + " must set its deserialization and production exception handlers explicitly");
+    }
+    Map<String, Object> properties = new HashMap<>(config.clientProperties());
+    KafkaClients.enforce(properties, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    KafkaClients.enforce(
+        properties, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    properties.putIfAbsent(
+        StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+    properties.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        deserializationExceptionHandler);
+    properties.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, productionExceptionHandler);
+    if (processingExceptionHandler != null) {
+      properties.put(
+          StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, processingExceptionHandler);
+    }
+    return properties;
+  }
+}

@@ -1,0 +1,250 @@
+package dev.perennial.core.kafka;
+
+import dev.perennial.core.PerennialException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes topics exist as specified, safely at every start: creates the missing ones, reports every
+ * existing one that differs (partitions, replication factor, settings) instead of using it, and
+ * returns only when every new partition answers ListOffsets. Records produced to a topic right
+ * after its creation can otherwise be lost (KAFKA-15591).
+ */
+public final class TopicProvisioner {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration READY_BACKOFF = Duration.ofMillis(100);
+
+  private final Admin admin;
+  private final Duration timeout;
+
+  public TopicProvisioner(Admin admin) {
+    this(admin, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * @param timeout bound of each admin call and of the wait for new partitions to become ready
+   */
+  public TopicProvisioner(Admin admin, Duration timeout) {
+    this.admin = admin;
+    this.timeout = timeout;
+  }
+
+  /** What {@link #provision} found and did. */
+  public record Result(List<String> created, List<String> existing) {
+    public Result {
+      created = List.copyOf(created);
+      existing = List.copyOf(existing);
+    }
+  }
+
+  /**
+   * Creates the missing topics and waits until they are ready.
+   *
+   * @throws TopicMismatchException listing every existing topic that differs from its spec; nothing
+   *     is created then
+   */
+  public Result provision(Collection<TopicSpec> specs) {
+    Map<String, TopicSpec> byName =
+        specs.stream()
+            .collect(
+                Collectors.toMap(
+                    TopicSpec::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+    Set<String> present = await(admin.listTopics().names(), "list topics");
+    List<TopicSpec> existing =
+        byName.values().stream().filter(spec -> present.contains(spec.name())).toList();
+    List<TopicSpec> missing =
+        byName.values().stream().filter(spec -> !present.contains(spec.name())).toList();
+
+    requireMatching(existing);
+    List<TopicSpec> created = create(missing);
+    List<TopicSpec> raced = missing.stream().filter(spec -> !created.contains(spec)).toList();
+    requireMatching(raced); // another instance created them between our list and create
+    waitUntilReady(created);
+
+    List<String> createdNames = created.stream().map(TopicSpec::name).toList();
+    List<String> existingNames =
+        byName.keySet().stream().filter(name -> !createdNames.contains(name)).toList();
+    if (!createdNames.isEmpty()) {
+      log.info("Created topics {}", createdNames);
+    }
+    return new Result(createdNames, existingNames);
+  }
+
+  /** Differences between existing topics and their specs, one line each; empty when all match. */
+  public List<String> mismatches(Collection<TopicSpec> existing) {
+    if (existing.isEmpty()) {
+      return List.of();
+    }
+    List<String> names = existing.stream().map(TopicSpec::name).toList();
+    Map<String, TopicDescription> descriptions =
+        await(admin.describeTopics(names).allTopicNames(), "describe topics " + names);
+    List<ConfigResource> resources =
+        names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+    Map<ConfigResource, Config> configs =
+        await(admin.describeConfigs(resources).all(), "describe configs of topics " + names);
+
+    List<String> mismatches = new ArrayList<>();
+    for (TopicSpec spec : existing) {
+      TopicDescription description = descriptions.get(spec.name());
+      int partitions = description.partitions().size();
+      if (partitions != spec.partitions()) {
+        mismatches.add(
+            spec.name() + ": has " + partitions + " partitions, expected " + spec.partitions());
+      }
+      if (spec.replicationFactor() > 0) {
+        for (TopicPartitionInfo partition : description.partitions()) {
+          if (partition.replicas().size() != spec.replicationFactor()) {
+            mismatches.add(
+                spec.name()
+                    + ": partition "
+                    + partition.partition()
+                    + " has replication factor "
+                    + partition.replicas().size()
+                    + ", expected "
+                    + spec.replicationFactor());
+            break;
+          }
+        }
+      }
+      Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+      spec.configs()
+          .forEach(
+              (key, expected) -> {
+                String actual =
+                    Optional.ofNullable(config.get(key)).map(ConfigEntry::value).orElse(null);
+                if (!expected.equals(actual)) {
+                  mismatches.add(
+                      spec.name() + ": " + key + " is " + actual + ", expected " + expected);
+                }
+              });
+    }
+    return mismatches;
+  }
+
+  private void requireMatching(List<TopicSpec> existing) {
+    List<String> mismatches = mismatches(existing);
+    if (!mismatches.isEmpty()) {
+      throw new TopicMismatchException(mismatches);
+    }
+  }
+
+  /** Creates the topics; returns those this call created (not those that appeared meanwhile). */
+  private List<TopicSpec> create(List<TopicSpec> missing) {
+    if (missing.isEmpty()) {
+      return List.of();
+    }
+    List<NewTopic> newTopics =
+        missing.stream()
+            .map(
+                spec ->
+                    new NewTopic(
+                            spec.name(),
+                            Optional.of(spec.partitions()),
+                            spec.replicationFactor() > 0
+                                ? Optional.of(spec.replicationFactor())
+                                : Optional.empty())
+                        .configs(spec.configs()))
+            .toList();
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
+    List<TopicSpec> created = new ArrayList<>();
+    for (TopicSpec spec : missing) {
+      try {
+        await(results.get(spec.name()), "create topic " + spec.name());
+        created.add(spec);
+      } catch (PerennialException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+        log.info("Topic {} was created concurrently; checking it instead", spec.name());
+      }
+    }
+    return created;
+  }
+
+  private void waitUntilReady(List<TopicSpec> created) {
+    if (created.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (TopicSpec spec : created) {
+      for (int partition = 0; partition < spec.partitions(); partition++) {
+        partitions.put(new TopicPartition(spec.name(), partition), OffsetSpec.latest());
+      }
+    }
+    int attempts = (int) Math.max(1, timeout.toMillis() / READY_BACKOFF.toMillis());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || attempt >= attempts) {
+          throw new PerennialException(
+              "New topic partitions did not become ready for reads: " + e.getCause(), e.getCause());
+        }
+        log.debug(
+            "Waiting for {} new partitions to become ready, retry {} of {}: {}",
+            partitions.size(),
+            attempt,
+            attempts,
+            e.getCause().toString());
+        sleep(READY_BACKOFF);
+      } catch (TimeoutException e) {
+        throw new PerennialException(
+            "New topic partitions did not become ready for reads within " + timeout, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PerennialException("Interrupted while waiting for new topics", e);
+      }
+    }
+  }
+
+  private <T> T await(KafkaFuture<T> future, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new PerennialException("Cannot " + what + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new PerennialException("Cannot " + what + ": no answer within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PerennialException("Interrupted while trying to " + what, e);
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PerennialException("Interrupted while waiting for new topics", e);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.perennial.core.store;
+
+import dev.perennial.core.crypto.Digest;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Content-addressed blobs (data shards, adapter files), each named by the SHA-256 {@link Digest} of
+ * its content. A blob is either fully there or not visible at all; putting the same content again
+ * is harmless and returns the same digest. Every read checks the content against its digest.
+ */
+public interface ArtifactStore {
+
+  Digest put(byte[] content);
+
+  /** Stores everything {@code content} yields up to its end; does not close it. */
+  Digest put(InputStream content);
+
+  Digest putFile(Path file);
+
+  /**
+   * The blob's content. The stream checks the digest when it reaches the end and then throws {@link
+   * CorruptArtifactException} on a mismatch; a reader that stops early gets no check.
+   *
+   * @throws ArtifactNotFoundException when there is no such blob
+   */
+  InputStream open(Digest digest);
+
+  /**
+   * The blob's whole content, checked against its digest.
+   *
+   * @throws ArtifactNotFoundException when there is no such blob
+   * @throws CorruptArtifactException when the content does not match the digest
+   */
+  byte[] read(Digest digest);
+
+  /**
+   * Copies the blob to {@code target} (replacing it), checked against its digest; {@code target}
+   * never holds unchecked content.
+   */
+  void copyTo(Digest digest, Path target);
+
+  boolean exists(Digest digest);
+
+  /** Size in bytes; throws {@link ArtifactNotFoundException} when there is no such blob. */
+  long size(Digest digest);
+
+  /** Removes the blob; false when there was none. */
+  boolean delete(Digest digest);
+
+  /** Every blob's digest, sorted. */
+  List<Digest> list();
+}

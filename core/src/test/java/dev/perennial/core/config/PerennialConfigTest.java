@@ -1,0 +1,152 @@
+package dev.perennial.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.junit.jupiter.api.Test;
+
+class PerennialConfigTest {
+
+  private static Map<String, String> required() {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", "broker-1:9092,broker-2:9092");
+    values.put("schema.registry.url", "http://registry:8081/apis/ccompat/v7");
+    return values;
+  }
+
+  @Test
+  void sharedKeysTakeTheirDefaultsWhenOnlyTheRequiredOnesAreGiven() {
+    PerennialConfig config = new PerennialConfig(required());
+
+    assertThat(config.bootstrapServers()).containsExactly("broker-1:9092", "broker-2:9092");
+    assertThat(config.schemaRegistryUrls()).containsExactly("http://registry:8081/apis/ccompat/v7");
+    assertThat(config.topicPrefix()).isEqualTo("perennial.");
+    assertThat(config.topicPartitions()).isEqualTo(6);
+    assertThat(config.topicReplicationFactor()).isEqualTo((short) -1);
+    assertThat(config.topicRetentionMs()).isEqualTo(7L * 24 * 60 * 60 * 1000);
+    assertThat(config.topicLongRetentionMs()).isEqualTo(-1L);
+    assertThat(config.artifactStorePath()).isEqualTo(Path.of(".perennial/artifacts"));
+    assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(config.httpPort()).isEqualTo(8080);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceEachNamingItsKey() {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", "no-port-here");
+    values.put("perennial.topic.prefix", "bad prefix!");
+    values.put("perennial.topic.replication.factor", "0");
+    values.put("perennial.http.port", "eighty");
+    values.put("perennial.topic.retention.ms", "-5");
+
+    assertThatThrownBy(() -> new PerennialConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e -> {
+              assertThat(e.problems()).hasSize(6);
+              assertThat(e.problems())
+                  .anySatisfy(p -> assertThat(p).startsWith("bootstrap.servers: "))
+                  .anySatisfy(p -> assertThat(p).startsWith("schema.registry.url: "))
+                  .anySatisfy(p -> assertThat(p).startsWith("perennial.topic.prefix: "))
+                  .anySatisfy(p -> assertThat(p).startsWith("perennial.topic.replication.factor: "))
+                  .anySatisfy(p -> assertThat(p).startsWith("perennial.http.port: "))
+                  .anySatisfy(p -> assertThat(p).startsWith("perennial.topic.retention.ms: "));
+              assertThat(e.getMessage()).contains("6 problems").contains("no-port-here");
+            });
+  }
+
+  @Test
+  void aSchemaRegistryUrlMustBeAnHttpUrl() {
+    Map<String, String> values = required();
+    values.put("schema.registry.url", "registry:8081");
+
+    assertThatThrownBy(() -> new PerennialConfig(values))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("schema.registry.url: ")
+        .hasMessageContaining("http");
+  }
+
+  @Test
+  void clientPropertiesPassEveryNonPerennialKeyThroughUntouched() {
+    Map<String, String> values = required();
+    values.put("security.protocol", "SASL_SSL");
+    values.put("sasl.mechanism", "SCRAM-SHA-512");
+    values.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";");
+    values.put("ssl.truststore.location", "/etc/kafka/truststore.jks");
+    values.put("basic.auth.credentials.source", "USER_INFO");
+    values.put("basic.auth.user.info", "user:secret");
+    values.put("perennial.topic.prefix", "acme.");
+
+    Map<String, Object> client = new PerennialConfig(values).clientProperties();
+
+    Map<String, String> expected = new HashMap<>(values);
+    expected.remove("perennial.topic.prefix");
+    assertThat(client).containsExactlyInAnyOrderEntriesOf(expected);
+  }
+
+  @Test
+  void anUnknownPerennialKeyIsNotAnError() {
+    Map<String, String> values = required();
+    values.put("perennial.trainer.batch.size", "8");
+
+    assertThat(new PerennialConfig(values).topicPrefix()).isEqualTo("perennial.");
+  }
+
+  /** How a deployable's config class builds on the shared one. */
+  static final class ExampleStageConfig extends PerennialConfig {
+    static final String BATCH_SIZE_CONFIG = "perennial.example.batch.size";
+    private static final ConfigDef CONFIG =
+        configDef()
+            .define(
+                BATCH_SIZE_CONFIG,
+                ConfigDef.Type.INT,
+                32,
+                ConfigDef.Range.atLeast(1),
+                ConfigDef.Importance.MEDIUM,
+                "Examples per training batch.");
+
+    ExampleStageConfig(Map<String, String> values) {
+      super(CONFIG, values);
+    }
+  }
+
+  @Test
+  void aDeployablesConfigValidatesItsOwnKeysTogetherWithTheSharedOnes() {
+    Map<String, String> values = required();
+    values.put(ExampleStageConfig.BATCH_SIZE_CONFIG, "0");
+    values.put("perennial.http.port", "70000");
+
+    assertThatThrownBy(() -> new ExampleStageConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(p -> p.substring(0, p.indexOf(':')))
+                    .containsExactlyInAnyOrder(
+                        ExampleStageConfig.BATCH_SIZE_CONFIG, "perennial.http.port"));
+
+    values.put(ExampleStageConfig.BATCH_SIZE_CONFIG, "16");
+    values.put("perennial.http.port", "9090");
+    ExampleStageConfig config = new ExampleStageConfig(values);
+    assertThat(config.getInt(ExampleStageConfig.BATCH_SIZE_CONFIG)).isEqualTo(16);
+    assertThat(config.httpPort()).isEqualTo(9090);
+  }
+
+  @Test
+  void everySharedKeyIsPerennialsOwnOrAPassThroughClientKey() {
+    List<String> passThrough = List.of("bootstrap.servers", "schema.registry.url");
+
+    assertThat(PerennialConfig.configDef().names())
+        .allSatisfy(
+            key ->
+                assertThat(key.startsWith(PerennialConfig.PREFIX) || passThrough.contains(key))
+                    .isTrue());
+  }
+}

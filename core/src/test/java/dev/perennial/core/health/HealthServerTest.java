@@ -1,0 +1,115 @@
+package dev.perennial.core.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.metrics.ServiceMetrics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HealthServerTest {
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final AtomicReference<Readiness> readiness =
+      new AtomicReference<>(Readiness.notReady("streams REBALANCING"));
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private ServiceMetrics metrics;
+  private HealthServer server;
+
+  @BeforeEach
+  void start() {
+    metrics = ServiceMetrics.create("ingest");
+    metrics.registry().counter("perennial.examples.written").increment(3);
+    server = HealthServer.start("127.0.0.1", 0, metrics.registry(), this::checkReadiness);
+  }
+
+  private Readiness checkReadiness() {
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return readiness.get();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    metrics.close();
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET().build());
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  @Test
+  void metricsAreServedInPrometheusTextFormatWithTheServiceTag() throws Exception {
+    HttpResponse<String> response = get("/metrics");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(response.body())
+        .contains("perennial_examples_written_total{service=\"ingest\"} 3.0")
+        .contains("jvm_memory_used_bytes{");
+  }
+
+  @Test
+  void livenessIsUpWhileTheServerAnswers() throws Exception {
+    HttpResponse<String> response = get("/health/live");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("UP\n");
+  }
+
+  @Test
+  void readinessFollowsTheServicesOwnCheck() throws Exception {
+    HttpResponse<String> notReady = get("/health/ready");
+    readiness.set(Readiness.ready("streams RUNNING"));
+    HttpResponse<String> ready = get("/health/ready");
+
+    assertThat(notReady.statusCode()).isEqualTo(503);
+    assertThat(notReady.body()).isEqualTo("DOWN streams REBALANCING\n");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEqualTo("UP streams RUNNING\n");
+  }
+
+  @Test
+  void aReadinessCheckThatFailsOrAnswersNothingMeansNotReady() throws Exception {
+    failure.set(new IllegalStateException("store closed"));
+    HttpResponse<String> failed = get("/health/ready");
+    failure.set(null);
+    readiness.set(null);
+    HttpResponse<String> nothing = get("/health/ready");
+
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(failed.body()).startsWith("DOWN").contains("store closed");
+    assertThat(nothing.statusCode()).isEqualTo(503);
+    assertThat(nothing.body()).startsWith("DOWN");
+  }
+
+  @Test
+  void unknownPathsAndOtherMethodsAreRefused() throws Exception {
+    HttpResponse<String> unknown = get("/health/readyz");
+    HttpResponse<String> post =
+        send(
+            HttpRequest.newBuilder(uri("/metrics"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.perennial.core.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.core.config.PerennialConfig;
+import java.util.Map;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientsTest {
+
+  private final PerennialConfig config =
+      new PerennialConfig(
+          Map.of(
+              "bootstrap.servers", "kafka:9092",
+              "schema.registry.url", "http://registry:8081",
+              "security.protocol", "SASL_SSL",
+              "acks", "1",
+              "perennial.topic.replication.factor", "3"));
+
+  @Test
+  void theProducerIsIdempotentAndWaitsForAllReplicasWhateverTheConfigurationSays() {
+    Map<String, Object> producer = KafkaClients.producer(config, "ingest-producer");
+
+    assertThat(producer)
+        .containsEntry("enable.idempotence", "true")
+        .containsEntry("acks", "all")
+        .containsEntry("client.id", "ingest-producer")
+        .containsEntry("bootstrap.servers", "kafka:9092")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("schema.registry.url", "http://registry:8081")
+        .doesNotContainKey("perennial.topic.replication.factor");
+  }
+
+  @Test
+  void theConsumerReadsOnlyCommittedRecordsAndCommitsItself() {
+    Map<String, Object> consumer = KafkaClients.consumer(config, "trainer");
+
+    assertThat(consumer)
+        .containsEntry("group.id", "trainer")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("auto.offset.reset", "earliest")
+        .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void streamsRunExactlyOnceWithTheHandlersTheApplicationChose() {
+    Map<String, Object> streams =
+        StreamsProperties.builder(config, "perennial-ingest")
+            .deserializationExceptionHandler(LogAndFailExceptionHandler.class)
+            .productionExceptionHandler(DefaultProductionExceptionHandler.class)
+            .processingExceptionHandler(LogAndFailProcessingExceptionHandler.class)
+            .build();
+
+    assertThat(streams)
+        .containsEntry("application.id", "perennial-ingest")
+        .containsEntry("processing.guarantee", "exactly_once_v2")
+        .containsEntry("replication.factor", 3)
+        .containsEntry("deserialization.exception.handler", LogAndFailExceptionHandler.class)
+        .containsEntry("production.exception.handler", DefaultProductionExceptionHandler.class)
+        .containsEntry("processing.exception.handler", LogAndFailProcessingExceptionHandler.class)
+        .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void aStreamsApplicationWithoutExplicitHandlersIsRefused() {
+    StreamsProperties withoutProductionHandler =
+        StreamsProperties.builder(config, "perennial-ingest")
+            .deserializationExceptionHandler(LogAndFailExceptionHandler.class);
+
+    assertThatThrownBy(withoutProductionHandler::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("perennial-ingest")
+        .hasMessageContaining("exception handlers");
+  }
+}

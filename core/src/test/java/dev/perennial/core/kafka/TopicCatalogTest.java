@@ -1,0 +1,95 @@
+package dev.perennial.core.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.config.PerennialConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TopicCatalogTest {
+
+  private final TopicCatalog catalog =
+      TopicCatalog.from(
+          new PerennialConfig(
+              Map.of(
+                  "bootstrap.servers", "kafka:9092",
+                  "schema.registry.url", "http://registry:8081",
+                  "perennial.topic.prefix", "acme.",
+                  "perennial.topic.partitions", "12",
+                  "perennial.topic.replication.factor", "3",
+                  "perennial.topic.retention.ms", "86400000",
+                  "perennial.topic.long.retention.ms", "31536000000")));
+
+  @Test
+  void everyTopicOfTheDesignIsInTheCatalogUnderThePrefix() {
+    assertThat(catalog.specs())
+        .extracting(TopicSpec::name)
+        .containsExactly(
+            "acme.documents.v1",
+            "acme.feedback.v1",
+            "acme.consent.v1",
+            "acme.examples.v1",
+            "acme.rejected.v1",
+            "acme.erasures.v1",
+            "acme.training-jobs.v1",
+            "acme.candidates.v1",
+            "acme.verdicts.v1",
+            "acme.releases.v1",
+            "acme.audit.v1");
+    assertThat(catalog.name(PerennialTopic.DOCUMENTS)).isEqualTo("acme.documents.v1");
+  }
+
+  @Test
+  void consentAndReleasesAreCompacted() {
+    for (PerennialTopic topic :
+        new PerennialTopic[] {PerennialTopic.CONSENT, PerennialTopic.RELEASES}) {
+      assertThat(catalog.spec(topic).configs())
+          .containsExactly(Map.entry("cleanup.policy", "compact"));
+    }
+  }
+
+  @Test
+  void examplesErasuresAndAuditKeepTheLongRetention() {
+    for (PerennialTopic topic :
+        new PerennialTopic[] {
+          PerennialTopic.EXAMPLES, PerennialTopic.ERASURES, PerennialTopic.AUDIT
+        }) {
+      assertThat(catalog.spec(topic).configs())
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("cleanup.policy", "delete", "retention.ms", "31536000000"));
+    }
+  }
+
+  @Test
+  void theOtherTopicsKeepTheStandardRetention() {
+    assertThat(catalog.specs())
+        .filteredOn(spec -> !spec.configs().get("cleanup.policy").equals("compact"))
+        .filteredOn(spec -> !spec.configs().get("retention.ms").equals("31536000000"))
+        .extracting(TopicSpec::name)
+        .containsExactly(
+            "acme.documents.v1",
+            "acme.feedback.v1",
+            "acme.rejected.v1",
+            "acme.training-jobs.v1",
+            "acme.candidates.v1",
+            "acme.verdicts.v1")
+        .allSatisfy(
+            name ->
+                assertThat(catalog.specs())
+                    .filteredOn(spec -> spec.name().equals(name))
+                    .singleElement()
+                    .satisfies(
+                        spec ->
+                            assertThat(spec.configs()).containsEntry("retention.ms", "86400000")));
+  }
+
+  @Test
+  void everyTopicGetsTheConfiguredPartitionsAndReplicationFactor() {
+    assertThat(catalog.specs())
+        .allSatisfy(
+            spec -> {
+              assertThat(spec.partitions()).isEqualTo(12);
+              assertThat(spec.replicationFactor()).isEqualTo((short) 3);
+            });
+  }
+}

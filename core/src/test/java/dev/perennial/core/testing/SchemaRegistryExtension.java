@@ -1,0 +1,96 @@
+package dev.perennial.core.testing;
+
+import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real schema registry for tests: Apicurio Registry as a child JVM ({@link
+ * EmbeddedSchemaRegistry}) on a free loopback port, BACKWARD compatibility, shared by every test
+ * class of the JVM and stopped at the end. When a test fails, the end of the registry's log is
+ * logged with it. Subjects persist across test classes: give each test its own subjects.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+ * }</pre>
+ */
+public final class SchemaRegistryExtension
+    implements BeforeAllCallback, BeforeEachCallback, TestWatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(SchemaRegistryExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(SchemaRegistryExtension.class);
+  private static final int LOG_LINES_ON_FAILURE = 80;
+
+  private volatile EmbeddedSchemaRegistry registry;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    connect(context);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    connect(context);
+  }
+
+  private void connect(ExtensionContext context) {
+    if (registry == null) {
+      registry =
+          context
+              .getRoot()
+              .getStore(NAMESPACE)
+              .getOrComputeIfAbsent(
+                  EmbeddedSchemaRegistry.class,
+                  type -> startRegistry(),
+                  EmbeddedSchemaRegistry.class);
+    }
+  }
+
+  /** Base URL of the Confluent-compatible REST API, for {@code schema.registry.url}. */
+  public String url() {
+    return started().url();
+  }
+
+  /** The registry's log file. */
+  public Path logFile() {
+    return started().logFile();
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    EmbeddedSchemaRegistry current = registry;
+    if (current != null) {
+      log.error(
+          "{} failed; the schema registry's log ({}) ends with:\n{}",
+          context.getDisplayName(),
+          current.logFile(),
+          current.logTail(LOG_LINES_ON_FAILURE));
+    }
+  }
+
+  private static EmbeddedSchemaRegistry startRegistry() {
+    Path folder =
+        Files.isDirectory(Path.of("target"))
+            ? Path.of("target")
+            : Path.of(System.getProperty("java.io.tmpdir"));
+    Path logFile = folder.resolve("schema-registry-" + ProcessHandle.current().pid() + ".log");
+    return EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.homeFromSystemProperty(), logFile);
+  }
+
+  private EmbeddedSchemaRegistry started() {
+    EmbeddedSchemaRegistry current = registry;
+    if (current == null) {
+      throw new IllegalStateException(
+          "The schema registry is not started: register the extension with @RegisterExtension on"
+              + " a static field");
+    }
+    return current;
+  }
+}
