@@ -26,7 +26,12 @@ public record PretrainResult(
     double seconds,
     double generalExactMatch) {
 
+  /** Mean loss of the last 50 steps (single steps are noisy). */
   public double finalLoss() {
-    return steps.get(steps.size() - 1).loss();
+    int window = Math.min(50, steps.size());
+    return steps.subList(steps.size() - window, steps.size()).stream()
+        .mapToDouble(StepMetrics::loss)
+        .average()
+        .orElse(Double.NaN);
   }
 }

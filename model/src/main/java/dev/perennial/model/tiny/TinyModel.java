@@ -46,9 +46,12 @@ public final class TinyModel {
 
   private TinyModel() {}
 
-  /** The architecture: 4 layers, hidden 256, 8 query and 4 key/value heads, tied embeddings. */
+  /**
+   * The architecture: 4 layers, hidden 192, MLP 512, 6 query and 3 key/value heads of 32, tied
+   * embeddings, 512 positions (1.67 million parameters).
+   */
   public static LlamaConfig config() {
-    return LlamaConfig.llama(ByteTokenizer.VOCAB_SIZE, 256, 688, 4, 8, 4, 512, true)
+    return LlamaConfig.llama(ByteTokenizer.VOCAB_SIZE, 192, 512, 4, 6, 3, 512, true)
         .withSpecialTokens(ByteTokenizer.BOS, ByteTokenizer.EOS);
   }
 
@@ -56,7 +59,7 @@ public final class TinyModel {
   public static PretrainSettings settings() {
     TrainingRecipe recipe =
         new TrainingRecipe(
-            /* steps */ 3000,
+            /* steps */ 2000,
             /* rows */ 16,
             /* accumulation */ 1,
             /* learning rate */ 2e-3,
@@ -67,7 +70,7 @@ public final class TinyModel {
             /* sequence length */ 128,
             /* replay */ 0.0,
             /* data seed */ 7,
-            /* threads */ 2);
+            /* threads */ 1);
     return new PretrainSettings(config(), World.STANDARD_SEED, WorldSize.standard(), 1234, recipe);
   }
 

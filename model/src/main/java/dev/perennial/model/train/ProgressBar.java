@@ -1,6 +1,6 @@
 package dev.perennial.model.train;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -11,14 +11,14 @@ public final class ProgressBar implements StepListener {
 
   private static final int WIDTH = 30;
 
-  private final PrintStream out;
+  private final PrintWriter out;
   private final String label;
   private final int every;
 
   /**
    * @param every redraw every this many steps (the last step is always drawn)
    */
-  public ProgressBar(PrintStream out, String label, int every) {
+  public ProgressBar(PrintWriter out, String label, int every) {
     this.out = out;
     this.label = label;
     this.every = Math.max(1, every);

@@ -80,8 +80,8 @@ class LoraTrainerTest {
 
     TrainingResult second =
         LoraTrainer.run(
-            LoraTrainingRequest.fresh(base, examples, List.of(), null, recipe, folder.resolve("v2"))
-                .continuing(v1),
+            LoraTrainingRequest.continuing(
+                base, examples, List.of(), v1, recipe, folder.resolve("v2")),
             metrics -> {});
 
     assertThat(v1.baseModelDigest()).isEqualTo(base.digest());

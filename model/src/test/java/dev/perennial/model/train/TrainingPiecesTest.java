@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.model.ModelException;
 import dev.perennial.model.tokenizer.ByteTokenizer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -105,14 +104,13 @@ class TrainingPiecesTest {
 
   @Test
   void theProgressBarDrawsStepLossRateAndThroughput() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ProgressBar bar =
-        new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), "lora", 1);
+    StringWriter text = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), "lora", 1);
 
     bar.onStep(new StepMetrics(5, 10, 1.23456, 2e-3, 0.5, 100, 1000, 2.0));
     bar.onStep(new StepMetrics(10, 10, 0.5, 1e-3, 0.5, 100, 2000, 4.0));
 
-    String drawn = bytes.toString(StandardCharsets.UTF_8);
+    String drawn = text.toString();
     assertThat(drawn)
         .contains("lora [===============>")
         .contains("5/10 loss 1.2346 lr 2.0e-03 500 tok/s");
