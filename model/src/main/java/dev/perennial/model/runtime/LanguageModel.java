@@ -180,6 +180,28 @@ public final class LanguageModel implements AutoCloseable {
     return trainable;
   }
 
+  /** Names of {@link #trainableParameters()}, in the same order (Hugging Face / PEFT names). */
+  public List<String> trainableParameterNames() {
+    List<String> names = new ArrayList<>();
+    decoder
+        .baseParameters()
+        .forEach(
+            (name, parameter) -> {
+              if (parameter.requiresGradient()) {
+                names.add(name);
+              }
+            });
+    LoraLayers.find(decoder)
+        .forEach(
+            (path, layer) -> {
+              if (layer.loraA().requiresGradient()) {
+                names.add(path + ".lora_A.weight");
+                names.add(path + ".lora_B.weight");
+              }
+            });
+    return names;
+  }
+
   /** The current LoRA weights copied to Java memory. */
   public LoraWeights loraWeights() {
     if (loraConfig == null) {

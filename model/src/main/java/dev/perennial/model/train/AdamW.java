@@ -85,6 +85,25 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /** Indices of the parameters whose gradient holds a NaN or an infinity. */
+  public java.util.List<Integer> nonFiniteGradients(NDManager step) {
+    java.util.List<Integer> bad = new java.util.ArrayList<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      NDArray gradient = gradient(parameters.get(i), step);
+      if (!Float.isFinite(gradient.abs().max().getFloat())) {
+        bad.add(i);
+      }
+    }
+    return bad;
+  }
+
+  /** Drops the accumulated gradients without updating (a skipped step). */
+  public void zeroGradients() {
+    for (Parameter parameter : parameters) {
+      JniUtils.zeroGrad((PtNDArray) parameter.getArray());
+    }
+  }
+
   public int steps() {
     return steps;
   }

@@ -26,6 +26,9 @@ public final class TrainingLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
+  /** Updates skipped in a row for non-finite gradients before training counts as diverged. */
+  static final int MAX_SKIPPED_IN_A_ROW = 5;
+
   /** What the loop did. */
   public record Outcome(List<StepMetrics> steps, long tokens, double seconds) {}
 
@@ -43,6 +46,7 @@ public final class TrainingLoop {
     LearningRateSchedule schedule = recipe.schedule();
     List<StepMetrics> steps = new ArrayList<>(recipe.steps());
     long totalTokens = 0;
+    int skippedInARow = 0;
     long start = System.nanoTime();
     try (AdamW optimizer =
         new AdamW(
@@ -65,20 +69,17 @@ public final class TrainingLoop {
             lossSum += forwardBackward(model, batch, Math.max(1, counted), stepManager);
           }
           loss = lossSum / Math.max(1, counted);
-          if (!Double.isFinite(loss)) {
-            throw new ModelException(
-                "training diverged: loss is "
-                    + loss
-                    + " at step "
-                    + (step + 1)
-                    + " (lower the learning rate)");
+          norm = Double.isFinite(loss) ? optimizer.gradientNorm(stepManager) : Double.NaN;
+          if (Double.isFinite(norm)) {
+            skippedInARow = 0;
+            double scale =
+                recipe.maxGradNorm() > 0 && norm > recipe.maxGradNorm()
+                    ? recipe.maxGradNorm() / (norm + 1e-6)
+                    : 1.0;
+            optimizer.step(learningRate, scale, stepManager);
+          } else {
+            skippedInARow = skip(model, optimizer, stepManager, step, loss, skippedInARow);
           }
-          norm = optimizer.gradientNorm(stepManager);
-          double scale =
-              recipe.maxGradNorm() > 0 && norm > recipe.maxGradNorm()
-                  ? recipe.maxGradNorm() / (norm + 1e-6)
-                  : 1.0;
-          optimizer.step(learningRate, scale, stepManager);
         }
         totalTokens += tokens;
         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -92,6 +93,41 @@ public final class TrainingLoop {
     double seconds = (System.nanoTime() - start) / 1e9;
     LOG.debug("trained {} steps, {} tokens in {} s", recipe.steps(), totalTokens, seconds);
     return new Outcome(steps, totalTokens, seconds);
+  }
+
+  /**
+   * Drops a step whose loss or gradients are not finite (an overflow in one batch must not poison
+   * the weights), saying where; too many in a row means training diverged.
+   *
+   * @return the new count of steps skipped in a row
+   */
+  private static int skip(
+      LanguageModel model,
+      AdamW optimizer,
+      NDManager stepManager,
+      int step,
+      double loss,
+      int before) {
+    int inARow = before + 1;
+    List<String> names = model.trainableParameterNames();
+    List<String> bad = optimizer.nonFiniteGradients(stepManager).stream().map(names::get).toList();
+    LOG.warn(
+        "step {}: loss {}, non-finite gradients in {}: update skipped ({} of {} allowed in a row)",
+        step + 1,
+        loss,
+        bad,
+        inARow,
+        MAX_SKIPPED_IN_A_ROW);
+    optimizer.zeroGradients();
+    if (inARow >= MAX_SKIPPED_IN_A_ROW) {
+      throw new ModelException(
+          "training diverged: "
+              + inARow
+              + " steps in a row had a non-finite loss or gradients (last at step "
+              + (step + 1)
+              + "); lower the learning rate");
+    }
+    return inARow;
   }
 
   /** One micro-batch: returns its summed token loss; gradients accumulate in the parameters. */
