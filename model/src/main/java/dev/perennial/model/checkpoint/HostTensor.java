@@ -27,9 +27,18 @@ public record HostTensor(long[] shape, float[] data) {
     return new HostTensor(array.getShape().getShape(), values);
   }
 
-  /** Creates an engine array with these values on the manager's device. */
+  /**
+   * Creates an engine array with these values on the manager's device, in memory the engine
+   * allocated itself.
+   *
+   * <p>DJL wraps Java direct buffers without copying, and their alignment varies from run to run;
+   * the CPU BLAS picks kernels by alignment, so matmuls on such weights can round differently in
+   * two same-seed runs. A copy made by the engine is always aligned the same way.
+   */
   public NDArray toArray(NDManager manager) {
-    return manager.create(data, new Shape(shape));
+    try (NDArray staged = manager.create(data, new Shape(shape))) {
+      return staged.duplicate();
+    }
   }
 
   public String shapeText() {

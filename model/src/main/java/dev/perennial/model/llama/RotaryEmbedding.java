@@ -17,7 +17,7 @@ final class RotaryEmbedding {
     int half = config.headDim() / 2;
     double[] inverse = new double[half];
     for (int i = 0; i < half; i++) {
-      inverse[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / config.headDim());
+      inverse[i] = 1.0 / StrictMath.pow(config.ropeTheta(), (2.0 * i) / config.headDim());
     }
     double[] scaled = config.ropeScaling().scale(inverse);
     float[] result = new float[half];

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * AdamW as PyTorch defines it (decoupled weight decay, bias-corrected moments), with the gradient
  * scaled first by the clipping factor. Weight decay applies to matrices only, not to norms and
- * biases. State arrays live in the optimizer's own manager.
+ * biases. State arrays live in the optimizer's own manager. Bias corrections use {@code StrictMath}
+ * so they do not depend on when the JIT compiles this class (see {@link LearningRateSchedule}).
  */
 public final class AdamW implements AutoCloseable {
 
@@ -65,8 +66,8 @@ public final class AdamW implements AutoCloseable {
   public void step(double learningRate, double gradientScale, NDManager step) {
     steps++;
     float lr = (float) learningRate;
-    float biasCorrection1 = (float) (1 - Math.pow(beta1, steps));
-    float biasCorrection2 = (float) (1 - Math.pow(beta2, steps));
+    float biasCorrection1 = (float) (1 - StrictMath.pow(beta1, steps));
+    float biasCorrection2 = (float) (1 - StrictMath.pow(beta2, steps));
     for (int i = 0; i < parameters.size(); i++) {
       Parameter parameter = parameters.get(i);
       NDArray weight = parameter.getArray();
