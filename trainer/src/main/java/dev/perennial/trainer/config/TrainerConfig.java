@@ -2,6 +2,7 @@ package dev.perennial.trainer.config;
 
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,154 @@ public class TrainerConfig extends PerennialConfig {
       "Kafka Streams application.id of the accumulator: its consumer group and the prefix of its"
           + " internal topics.";
 
+  // worker
+
+  public static final String WORKER_GROUP_ID_CONFIG = TRAINER + "worker.group.id";
+  public static final String WORKER_GROUP_ID_DEFAULT = "perennial-trainer-worker";
+  private static final String WORKER_GROUP_ID_DOC =
+      "Consumer group of the workers: the training-jobs.v1 partitions are shared among them.";
+
+  public static final String WORKER_ID_CONFIG = TRAINER + "worker.id";
+  public static final String WORKER_ID_DEFAULT = "";
+  private static final String WORKER_ID_DOC =
+      "Stable name of this worker (a StatefulSet pod name, say); its transactional.id is"
+          + " perennial-trainer-worker-<id>, so a restarted worker fences its former self and"
+          + " aborts what that left open. Empty: the host name.";
+
+  public static final String WORKER_WORK_DIR_CONFIG = TRAINER + "worker.work.dir";
+  public static final String WORKER_WORK_DIR_DEFAULT = ".perennial/trainer-work";
+  private static final String WORKER_WORK_DIR_DOC =
+      "Scratch folder of the worker (adapter folders while a job trains); nothing in it is needed"
+          + " after a job.";
+
+  public static final String WORKER_DEVICE_CONFIG = TRAINER + "worker.device";
+  public static final String WORKER_DEVICE_DEFAULT = "auto";
+  private static final String WORKER_DEVICE_DOC =
+      "Where to train: auto (a GPU when the engine sees one), cpu or gpu.";
+
+  public static final String WORKER_JOB_ATTEMPTS_CONFIG = TRAINER + "worker.job.attempts";
+  public static final int WORKER_JOB_ATTEMPTS_DEFAULT = 3;
+  private static final String WORKER_JOB_ATTEMPTS_DOC =
+      "Attempts at a job whose training fails before it is skipped (logged as an error, counted"
+          + " in perennial_trainer_worker_jobs_total{outcome=\"failed\"}).";
+
+  public static final String WORKER_PROGRESS_EVERY_STEPS_CONFIG =
+      TRAINER + "worker.progress.every.steps";
+  public static final int WORKER_PROGRESS_EVERY_STEPS_DEFAULT = 10;
+  private static final String WORKER_PROGRESS_EVERY_STEPS_DOC =
+      "How often (in optimizer steps) a job's progress is drawn on the console or logged.";
+
+  public static final String BASE_MODEL_PATH_CONFIG = TRAINER + "base.model.path";
+  public static final String BASE_MODEL_PATH_DEFAULT = "";
+  private static final String BASE_MODEL_PATH_DOC =
+      "Hugging Face folder of the base model (config.json, safetensors, tokenizer). Empty: the"
+          + " bundled perennial-tiny.";
+
+  public static final String BASE_MODEL_NAME_CONFIG = TRAINER + "base.model.name";
+  public static final String BASE_MODEL_NAME_DEFAULT = "";
+  private static final String BASE_MODEL_NAME_DOC =
+      "Name adapters record as base_model_name_or_path. Empty: the folder's name.";
+
+  // recipe
+
+  public static final String RECIPE_SEED_CONFIG = TRAINER + "recipe.seed";
+  public static final long RECIPE_SEED_DEFAULT = 42;
+  private static final String RECIPE_SEED_DOC =
+      "Seed of example order, replay picks, LoRA initialisation and dropout. With the same seed"
+          + " and thread count a job trains to the same bytes on CPU.";
+
+  public static final String RECIPE_EPOCHS_CONFIG = TRAINER + "recipe.epochs";
+  public static final int RECIPE_EPOCHS_DEFAULT = 20;
+  private static final String RECIPE_EPOCHS_DOC =
+      "Passes over a job's training examples; steps = epochs x examples / new examples per step,"
+          + " capped by max.steps.";
+
+  public static final String RECIPE_MAX_STEPS_CONFIG = TRAINER + "recipe.max.steps";
+  public static final int RECIPE_MAX_STEPS_DEFAULT = 200;
+  private static final String RECIPE_MAX_STEPS_DOC = "At most this many optimizer steps per job.";
+
+  public static final String RECIPE_BATCH_SIZE_CONFIG = TRAINER + "recipe.batch.size";
+  public static final int RECIPE_BATCH_SIZE_DEFAULT = 16;
+  private static final String RECIPE_BATCH_SIZE_DOC =
+      "Examples per micro-batch, replayed ones included.";
+
+  public static final String RECIPE_GRADIENT_ACCUMULATION_CONFIG =
+      TRAINER + "recipe.gradient.accumulation";
+  public static final int RECIPE_GRADIENT_ACCUMULATION_DEFAULT = 1;
+  private static final String RECIPE_GRADIENT_ACCUMULATION_DOC =
+      "Micro-batches per optimizer step.";
+
+  public static final String RECIPE_LEARNING_RATE_CONFIG = TRAINER + "recipe.learning.rate";
+  public static final double RECIPE_LEARNING_RATE_DEFAULT = 3e-3;
+  private static final String RECIPE_LEARNING_RATE_DOC =
+      "Peak learning rate of AdamW (linear warm-up, then cosine decay).";
+
+  public static final String RECIPE_WARMUP_STEPS_CONFIG = TRAINER + "recipe.warmup.steps";
+  public static final int RECIPE_WARMUP_STEPS_DEFAULT = 10;
+  private static final String RECIPE_WARMUP_STEPS_DOC =
+      "Linear warm-up steps (at most the job's steps).";
+
+  public static final String RECIPE_MIN_LEARNING_RATE_RATIO_CONFIG =
+      TRAINER + "recipe.min.learning.rate.ratio";
+  public static final double RECIPE_MIN_LEARNING_RATE_RATIO_DEFAULT = 0.1;
+  private static final String RECIPE_MIN_LEARNING_RATE_RATIO_DOC =
+      "The cosine decays to this share of the peak learning rate.";
+
+  public static final String RECIPE_WEIGHT_DECAY_CONFIG = TRAINER + "recipe.weight.decay";
+  public static final double RECIPE_WEIGHT_DECAY_DEFAULT = 0.0;
+  private static final String RECIPE_WEIGHT_DECAY_DOC = "Decoupled weight decay of AdamW.";
+
+  public static final String RECIPE_MAX_GRAD_NORM_CONFIG = TRAINER + "recipe.max.grad.norm";
+  public static final double RECIPE_MAX_GRAD_NORM_DEFAULT = 1.0;
+  private static final String RECIPE_MAX_GRAD_NORM_DOC =
+      "Clip the global gradient norm to this; 0 disables clipping.";
+
+  public static final String RECIPE_MAX_SEQUENCE_LENGTH_CONFIG =
+      TRAINER + "recipe.max.sequence.length";
+  public static final int RECIPE_MAX_SEQUENCE_LENGTH_DEFAULT = 256;
+  private static final String RECIPE_MAX_SEQUENCE_LENGTH_DOC =
+      "Tokens per example; longer ones are cut (and counted in the log).";
+
+  public static final String RECIPE_THREADS_CONFIG = TRAINER + "recipe.threads";
+  public static final int RECIPE_THREADS_DEFAULT = 2;
+  private static final String RECIPE_THREADS_DOC =
+      "PyTorch intra-op threads on CPU; part of the recipe because CPU results depend on it.";
+
+  public static final String LORA_RANK_CONFIG = TRAINER + "lora.rank";
+  public static final int LORA_RANK_DEFAULT = 8;
+  private static final String LORA_RANK_DOC = "Rank r of a fresh adapter.";
+
+  public static final String LORA_ALPHA_CONFIG = TRAINER + "lora.alpha";
+  public static final double LORA_ALPHA_DEFAULT = 16;
+  private static final String LORA_ALPHA_DOC = "lora_alpha of a fresh adapter (scaling alpha/r).";
+
+  public static final String LORA_DROPOUT_CONFIG = TRAINER + "lora.dropout";
+  public static final double LORA_DROPOUT_DEFAULT = 0.0;
+  private static final String LORA_DROPOUT_DOC = "Dropout on the adapter's input while training.";
+
+  public static final String LORA_TARGET_MODULES_CONFIG = TRAINER + "lora.target.modules";
+  public static final String LORA_TARGET_MODULES_DEFAULT =
+      "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj";
+  private static final String LORA_TARGET_MODULES_DOC =
+      "Projections a fresh adapter wraps (PEFT names or q, k, v, o, gate, up, down). A job that"
+          + " continues a release keeps the release's shape.";
+
+  public static final String REPLAY_FRACTION_CONFIG = TRAINER + "replay.fraction";
+  public static final double REPLAY_FRACTION_DEFAULT = 0.25;
+  private static final String REPLAY_FRACTION_DOC =
+      "Share of each micro-batch drawn from replay examples rather than the job's own.";
+
+  public static final String REPLAY_TENANT_SHARE_CONFIG = TRAINER + "replay.tenant.share";
+  public static final double REPLAY_TENANT_SHARE_DEFAULT = 0.5;
+  private static final String REPLAY_TENANT_SHARE_DOC =
+      "Share of the replay pool taken from the adapter key's earlier shards (the job's"
+          + " replayShards); the rest comes from the base model's general replay set.";
+
+  public static final String REPLAY_POOL_SIZE_CONFIG = TRAINER + "replay.pool.size";
+  public static final int REPLAY_POOL_SIZE_DEFAULT = 256;
+  private static final String REPLAY_POOL_SIZE_DOC =
+      "Replay examples sampled per job (seeded by the recipe seed and the job id).";
+
   /** An override is defined only when it is given, so it never needs a default. */
   private static final Object NO_OVERRIDE_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
 
@@ -141,7 +290,197 @@ public class TrainerConfig extends PerennialConfig {
             ACCUMULATOR_APPLICATION_ID_DEFAULT,
             new ConfigDef.NonEmptyString(),
             Importance.MEDIUM,
-            ACCUMULATOR_APPLICATION_ID_DOC);
+            ACCUMULATOR_APPLICATION_ID_DOC)
+        .define(
+            WORKER_GROUP_ID_CONFIG,
+            Type.STRING,
+            WORKER_GROUP_ID_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM,
+            WORKER_GROUP_ID_DOC)
+        .define(WORKER_ID_CONFIG, Type.STRING, WORKER_ID_DEFAULT, Importance.MEDIUM, WORKER_ID_DOC)
+        .define(
+            WORKER_WORK_DIR_CONFIG,
+            Type.STRING,
+            WORKER_WORK_DIR_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.LOW,
+            WORKER_WORK_DIR_DOC)
+        .define(
+            WORKER_DEVICE_CONFIG,
+            Type.STRING,
+            WORKER_DEVICE_DEFAULT,
+            ConfigDef.CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
+            Importance.MEDIUM,
+            WORKER_DEVICE_DOC)
+        .define(
+            WORKER_JOB_ATTEMPTS_CONFIG,
+            Type.INT,
+            WORKER_JOB_ATTEMPTS_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            WORKER_JOB_ATTEMPTS_DOC)
+        .define(
+            WORKER_PROGRESS_EVERY_STEPS_CONFIG,
+            Type.INT,
+            WORKER_PROGRESS_EVERY_STEPS_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            WORKER_PROGRESS_EVERY_STEPS_DOC)
+        .define(
+            BASE_MODEL_PATH_CONFIG,
+            Type.STRING,
+            BASE_MODEL_PATH_DEFAULT,
+            Importance.HIGH,
+            BASE_MODEL_PATH_DOC)
+        .define(
+            BASE_MODEL_NAME_CONFIG,
+            Type.STRING,
+            BASE_MODEL_NAME_DEFAULT,
+            Importance.LOW,
+            BASE_MODEL_NAME_DOC)
+        .define(
+            RECIPE_SEED_CONFIG, Type.LONG, RECIPE_SEED_DEFAULT, Importance.MEDIUM, RECIPE_SEED_DOC)
+        .define(
+            RECIPE_EPOCHS_CONFIG,
+            Type.INT,
+            RECIPE_EPOCHS_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            RECIPE_EPOCHS_DOC)
+        .define(
+            RECIPE_MAX_STEPS_CONFIG,
+            Type.INT,
+            RECIPE_MAX_STEPS_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            RECIPE_MAX_STEPS_DOC)
+        .define(
+            RECIPE_BATCH_SIZE_CONFIG,
+            Type.INT,
+            RECIPE_BATCH_SIZE_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            RECIPE_BATCH_SIZE_DOC)
+        .define(
+            RECIPE_GRADIENT_ACCUMULATION_CONFIG,
+            Type.INT,
+            RECIPE_GRADIENT_ACCUMULATION_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            RECIPE_GRADIENT_ACCUMULATION_DOC)
+        .define(
+            RECIPE_LEARNING_RATE_CONFIG,
+            Type.DOUBLE,
+            RECIPE_LEARNING_RATE_DEFAULT,
+            Range.between(1e-9, 1.0),
+            Importance.MEDIUM,
+            RECIPE_LEARNING_RATE_DOC)
+        .define(
+            RECIPE_WARMUP_STEPS_CONFIG,
+            Type.INT,
+            RECIPE_WARMUP_STEPS_DEFAULT,
+            Range.atLeast(0),
+            Importance.LOW,
+            RECIPE_WARMUP_STEPS_DOC)
+        .define(
+            RECIPE_MIN_LEARNING_RATE_RATIO_CONFIG,
+            Type.DOUBLE,
+            RECIPE_MIN_LEARNING_RATE_RATIO_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.LOW,
+            RECIPE_MIN_LEARNING_RATE_RATIO_DOC)
+        .define(
+            RECIPE_WEIGHT_DECAY_CONFIG,
+            Type.DOUBLE,
+            RECIPE_WEIGHT_DECAY_DEFAULT,
+            Range.atLeast(0.0),
+            Importance.LOW,
+            RECIPE_WEIGHT_DECAY_DOC)
+        .define(
+            RECIPE_MAX_GRAD_NORM_CONFIG,
+            Type.DOUBLE,
+            RECIPE_MAX_GRAD_NORM_DEFAULT,
+            Range.atLeast(0.0),
+            Importance.LOW,
+            RECIPE_MAX_GRAD_NORM_DOC)
+        .define(
+            RECIPE_MAX_SEQUENCE_LENGTH_CONFIG,
+            Type.INT,
+            RECIPE_MAX_SEQUENCE_LENGTH_DEFAULT,
+            Range.atLeast(2),
+            Importance.MEDIUM,
+            RECIPE_MAX_SEQUENCE_LENGTH_DOC)
+        .define(
+            RECIPE_THREADS_CONFIG,
+            Type.INT,
+            RECIPE_THREADS_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            RECIPE_THREADS_DOC)
+        .define(
+            LORA_RANK_CONFIG,
+            Type.INT,
+            LORA_RANK_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            LORA_RANK_DOC)
+        .define(
+            LORA_ALPHA_CONFIG,
+            Type.DOUBLE,
+            LORA_ALPHA_DEFAULT,
+            Range.atLeast(1e-9),
+            Importance.LOW,
+            LORA_ALPHA_DOC)
+        .define(
+            LORA_DROPOUT_CONFIG,
+            Type.DOUBLE,
+            LORA_DROPOUT_DEFAULT,
+            Range.between(0.0, 0.99),
+            Importance.LOW,
+            LORA_DROPOUT_DOC)
+        .define(
+            LORA_TARGET_MODULES_CONFIG,
+            Type.LIST,
+            LORA_TARGET_MODULES_DEFAULT,
+            ConfigDef.ValidList.in(
+                "q",
+                "k",
+                "v",
+                "o",
+                "gate",
+                "up",
+                "down",
+                "q_proj",
+                "k_proj",
+                "v_proj",
+                "o_proj",
+                "gate_proj",
+                "up_proj",
+                "down_proj"),
+            Importance.LOW,
+            LORA_TARGET_MODULES_DOC)
+        .define(
+            REPLAY_FRACTION_CONFIG,
+            Type.DOUBLE,
+            REPLAY_FRACTION_DEFAULT,
+            Range.between(0.0, 0.9),
+            Importance.MEDIUM,
+            REPLAY_FRACTION_DOC)
+        .define(
+            REPLAY_TENANT_SHARE_CONFIG,
+            Type.DOUBLE,
+            REPLAY_TENANT_SHARE_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.MEDIUM,
+            REPLAY_TENANT_SHARE_DOC)
+        .define(
+            REPLAY_POOL_SIZE_CONFIG,
+            Type.INT,
+            REPLAY_POOL_SIZE_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            REPLAY_POOL_SIZE_DOC);
   }
 
   /** {@link #configDef()} plus a definition for each per-tenant override among {@code values}. */
@@ -277,5 +616,55 @@ public class TrainerConfig extends PerennialConfig {
 
   public String accumulatorApplicationId() {
     return getString(ACCUMULATOR_APPLICATION_ID_CONFIG);
+  }
+
+  public String workerGroupId() {
+    return getString(WORKER_GROUP_ID_CONFIG);
+  }
+
+  /** This worker's stable name: the configured id, else the host name. */
+  public String workerId() {
+    String id = getString(WORKER_ID_CONFIG);
+    if (id != null && !id.isBlank()) {
+      return id;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  public Path workerWorkDir() {
+    return Path.of(getString(WORKER_WORK_DIR_CONFIG));
+  }
+
+  /** auto, cpu or gpu, lower-case. */
+  public String workerDevice() {
+    return getString(WORKER_DEVICE_CONFIG).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public int workerJobAttempts() {
+    return getInt(WORKER_JOB_ATTEMPTS_CONFIG);
+  }
+
+  public int workerProgressEverySteps() {
+    return getInt(WORKER_PROGRESS_EVERY_STEPS_CONFIG);
+  }
+
+  /** The base model folder, or empty for the bundled perennial-tiny. */
+  public java.util.Optional<Path> baseModelPath() {
+    String path = getString(BASE_MODEL_PATH_CONFIG);
+    return path == null || path.isBlank()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(Path.of(path));
+  }
+
+  /** The base model's name, or empty for the folder's name. */
+  public java.util.Optional<String> baseModelName() {
+    String name = getString(BASE_MODEL_NAME_CONFIG);
+    return name == null || name.isBlank()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(name);
   }
 }
