@@ -22,6 +22,11 @@ public final class RecordingArtifactStore implements ArtifactStore {
     return List.copyOf(reads);
   }
 
+  /** The store underneath: reads through it are not recorded. */
+  public ArtifactStore unrecorded() {
+    return delegate;
+  }
+
   public void clearReads() {
     reads.clear();
   }
