@@ -91,9 +91,10 @@ public class TrainerConfig extends PerennialConfig {
   public static final String WORKER_ID_CONFIG = TRAINER + "worker.id";
   public static final String WORKER_ID_DEFAULT = "";
   private static final String WORKER_ID_DOC =
-      "Stable name of this worker (a StatefulSet pod name, say); its transactional.id is"
-          + " perennial-trainer-worker-<id>, so a restarted worker fences its former self and"
-          + " aborts what that left open. Empty: the host name.";
+      "Stable, unique name of this worker (a StatefulSet pod name, say). Its transactional.id"
+          + " and group.instance.id are perennial-trainer-worker-<id>: a restarted worker fences"
+          + " its former self, aborts what that left open and takes its partitions back at once."
+          + " Two running workers must not share an id. Empty: the host name.";
 
   public static final String WORKER_WORK_DIR_CONFIG = TRAINER + "worker.work.dir";
   public static final String WORKER_WORK_DIR_DEFAULT = ".perennial/trainer-work";

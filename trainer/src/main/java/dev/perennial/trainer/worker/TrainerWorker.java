@@ -136,11 +136,15 @@ public final class TrainerWorker implements AutoCloseable {
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    String workerId = config.workerId();
+    // Static membership: a restarted worker takes its partitions back at once instead of waiting
+    // for the group to time its former self out.
+    consumerProperties.put(
+        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "perennial-trainer-worker-" + workerId);
     this.consumer =
         new KafkaConsumer<>(
             consumerProperties, jobs.keySerde().deserializer(), jobs.valueSerde().deserializer());
 
-    String workerId = config.workerId();
     Map<String, Object> producerProperties =
         KafkaClients.producer(config, "perennial-trainer-worker-" + workerId);
     producerProperties.put(

@@ -26,7 +26,7 @@ public final class TestConfigs {
     values.put(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "4");
     values.put(TrainerConfig.RECIPE_WARMUP_STEPS_CONFIG, "1");
     values.put(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG, "64");
-    values.put(TrainerConfig.RECIPE_THREADS_CONFIG, "2");
+    values.put(TrainerConfig.RECIPE_THREADS_CONFIG, "1");
     values.put(TrainerConfig.LORA_RANK_CONFIG, "4");
     values.put(TrainerConfig.LORA_TARGET_MODULES_CONFIG, "q,v");
     values.put(TrainerConfig.REPLAY_POOL_SIZE_CONFIG, "16");
