@@ -75,6 +75,8 @@ public final class AccumulatorProcessor
   private final Counter examplesSkipped;
   private final Map<JobTrigger, Counter> jobsSealed;
   private final Counter erasures;
+  private final Counter candidatesSeen;
+  private final Counter releasesSeen;
 
   private ProcessorContext<String, TrainingJob> context;
   private AccumulatorStores state;
@@ -93,6 +95,8 @@ public final class AccumulatorProcessor
       jobsSealed.put(trigger, counter(meters, "perennial.trainer.jobs", "trigger", trigger.name()));
     }
     this.erasures = counter(meters, "perennial.trainer.erasures", "outcome", "done");
+    this.candidatesSeen = counter(meters, "perennial.trainer.lineage.events", "kind", "candidate");
+    this.releasesSeen = counter(meters, "perennial.trainer.lineage.events", "kind", "release");
   }
 
   private static Counter counter(MeterRegistry meters, String name, String tag, String value) {
@@ -118,8 +122,10 @@ public final class AccumulatorProcessor
           candidate.adapterKey(),
           new CandidateEntry(
               candidate.candidateId(), candidate.jobId(), candidate.parentVersion()));
+      candidatesSeen.increment();
     } else if (event instanceof ReleaseArrived release) {
       onRelease(release, record.timestamp());
+      releasesSeen.increment();
     }
   }
 

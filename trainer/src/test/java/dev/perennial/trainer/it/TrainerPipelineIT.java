@@ -20,6 +20,7 @@ import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardReader;
 import dev.perennial.trainer.shard.SourcedExample;
+import dev.perennial.trainer.testing.Examples;
 import dev.perennial.trainer.testing.RecordingArtifactStore;
 import dev.perennial.trainer.testing.TrainerHarness;
 import dev.perennial.trainer.worker.TrainerWorker;
@@ -66,7 +67,7 @@ class TrainerPipelineIT {
 
     HeldOutSplit split = new HeldOutSplit(HELD_OUT);
     List<TrainingExample> acme =
-        untilTrained(
+        Examples.untilTrained(
             split,
             8,
             i ->
@@ -84,7 +85,7 @@ class TrainerPipelineIT {
                     "p-" + i,
                     "Globex fact " + i + ": the Qix widget weighs " + i + " grams."));
     List<TrainingExample> initech =
-        untilTrained(
+        Examples.untilTrained(
             split,
             2,
             i ->
@@ -241,19 +242,6 @@ class TrainerPipelineIT {
                 .computeIfAbsent(job.getAdapterKey(), k -> new ArrayList<>())
                 .add(job.getTrigger()));
     return triggers;
-  }
-
-  /** Examples in order until {@code trained} of them are on the training side. */
-  private static List<TrainingExample> untilTrained(
-      HeldOutSplit split, int trained, java.util.function.IntFunction<TrainingExample> make) {
-    List<TrainingExample> examples = new ArrayList<>();
-    int count = 0;
-    for (int i = 0; count < trained; i++) {
-      TrainingExample example = make.apply(i);
-      examples.add(example);
-      count += split.isHeldOut(example.getExampleId()) ? 0 : 1;
-    }
-    return examples;
   }
 
   /** Examples in order until the training side holds at least {@code tokens}. */

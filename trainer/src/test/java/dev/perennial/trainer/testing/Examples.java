@@ -4,11 +4,15 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.SourcePosition;
 import dev.perennial.trainer.shard.SourcedExample;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** Training examples for tests: ids are the SHA-256 of the content, as ingest makes them. */
 public final class Examples {
@@ -50,6 +54,19 @@ public final class Examples {
 
   public static SourcedExample at(int partition, long offset, TrainingExample example) {
     return new SourcedExample(new SourcePosition(EXAMPLES_TOPIC, partition, offset), example);
+  }
+
+  /** Examples made in order until {@code trained} of them are on the training side. */
+  public static List<TrainingExample> untilTrained(
+      HeldOutSplit split, int trained, IntFunction<TrainingExample> make) {
+    List<TrainingExample> examples = new ArrayList<>();
+    int count = 0;
+    for (int i = 0; count < trained; i++) {
+      TrainingExample example = make.apply(i);
+      examples.add(example);
+      count += split.isHeldOut(example.getExampleId()) ? 0 : 1;
+    }
+    return examples;
   }
 
   public static String id(String content) {
