@@ -58,7 +58,7 @@ final class Chart {
       node = childMap(node, keys[i]);
     }
     String last = keys[keys.length - 1];
-    if (value instanceof Map<?, ?> map && node.get(last) instanceof Map<?, ?>) {
+    if (value instanceof Map<?, ?> map) {
       Map<String, Object> target = childMap(node, last);
       map.forEach((key, child) -> target.put(key.toString(), child));
     } else {
