@@ -206,6 +206,8 @@ perennial.managedKeys: the configuration keys the chart sets from its own values
 - ssl.keystore.type
 - ssl.keystore.location
 - ssl.keystore.password
+- basic.auth.credentials.source
+- basic.auth.user.info
 {{- end -}}
 
 {{/*
@@ -259,6 +261,9 @@ ssl.truststore.location={{ $paths.kafkaCa }}/ca.crt
 {{- if $v.kafka.tls.clientSecret.name }}
 ssl.keystore.type=PKCS12
 ssl.keystore.location={{ $paths.kafkaClient }}/keystore.p12
+{{- end }}
+{{- if $v.schemaRegistry.basicAuthSecret.name }}
+basic.auth.credentials.source=USER_INFO
 {{- end }}
 {{- $settings := merge (deepCopy .component.config) $v.config }}
 {{- if $settings }}

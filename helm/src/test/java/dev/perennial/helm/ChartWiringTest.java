@@ -8,6 +8,7 @@ import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.schemas.serde.AvroSerdeConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -56,13 +57,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The rendered objects fit together and fit the services: ports, selectors, keys, volumes. */
 class ChartWiringTest {
 
-  /** Kafka client keys the chart may render besides the components' own. */
+  /**
+   * Keys of Kafka's clients and of the serdes, which the chart may render besides a component's
+   * own.
+   */
   private static final Set<String> KAFKA_CLIENT_KEYS =
       Stream.of(
               ProducerConfig.configNames(),
               ConsumerConfig.configNames(),
               AdminClientConfig.configNames(),
-              StreamsConfig.configDef().names())
+              StreamsConfig.configDef().names(),
+              AvroSerdeConfig.configDef().names())
           .flatMap(Set::stream)
           .collect(Collectors.toUnmodifiableSet());
 
@@ -209,7 +214,7 @@ class ChartWiringTest {
       clientKeys.removeAll(own);
       assertThat(ownKeys).as("Perennial keys rendered for %s", component).isSubsetOf(own);
       assertThat(clientKeys)
-          .as("other keys rendered for %s: Kafka client keys", component)
+          .as("other keys rendered for %s: Kafka client or serde keys", component)
           .isSubsetOf(KAFKA_CLIENT_KEYS);
     }
   }
@@ -234,6 +239,7 @@ class ChartWiringTest {
       producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       new ProducerConfig(producer);
+      new AvroSerdeConfig(config.clientProperties());
     }
   }
 
@@ -302,7 +308,7 @@ class ChartWiringTest {
   }
 
   @Test
-  void kafkaCredentialsComeOnlyFromTheReferencedSecrets() {
+  void kafkaAndRegistryCredentialsComeOnlyFromTheReferencedSecrets() {
     RenderedChart chart = Scenarios.securedKafka().render();
 
     for (Component component : Component.values()) {
@@ -323,6 +329,13 @@ class ChartWiringTest {
           .isEqualTo(Scenarios.CLIENT_SECRET + "/user.password");
       assertThat(secretOf(container, SslConfigs.SSL_KEY_PASSWORD_CONFIG))
           .isEqualTo(Scenarios.CLIENT_SECRET + "/user.password");
+      assertThat(properties)
+          .containsEntry(
+              AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+              AvroSerdeConfig.CREDENTIALS_FROM_USER_INFO)
+          .doesNotContainKey(AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG);
+      assertThat(secretOf(container, AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG))
+          .isEqualTo(Scenarios.REGISTRY_SECRET + "/user-info");
 
       assertThat(
               secretFileAt(deployment, properties.get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)))

@@ -123,8 +123,8 @@ final class RenderedChart {
 
   /**
    * The component's config as its service builds it at start: the properties file it is given with
-   * --config, then its PERENNIAL_* environment (values from Secrets stand in as a placeholder),
-   * validated by the component's config class.
+   * --config, then its PERENNIAL_* environment, validated by the component's config class. Values
+   * from Secrets are a placeholder shaped like credentials ("user:password").
    */
   PerennialConfig config(Component component, Path folder) {
     try {
@@ -134,7 +134,7 @@ final class RenderedChart {
       for (EnvVar variable : container(component).getEnv()) {
         environment.put(
             variable.getName(),
-            variable.getValueFrom() == null ? variable.getValue() : "value-from-a-secret");
+            variable.getValueFrom() == null ? variable.getValue() : "secret-user:secret-password");
       }
       return component.config(ConfigLoader.load(file, environment));
     } catch (IOException e) {

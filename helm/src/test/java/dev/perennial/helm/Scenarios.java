@@ -17,6 +17,7 @@ final class Scenarios {
   static final String SASL_SECRET = "perennial-kafka-user";
   static final String CA_SECRET = "kafka-cluster-ca-cert";
   static final String CLIENT_SECRET = "perennial-kafka-user-tls";
+  static final String REGISTRY_SECRET = "schema-registry-credentials";
   static final String EXISTING_CLAIM = "shared-artifacts";
   static final String STRIMZI_CLUSTER = "events";
   static final String GPU_NODE_LABEL = "nvidia.com/gpu.present";
@@ -59,9 +60,13 @@ final class Scenarios {
     return Chart.withRequiredValues().with("artifacts.persistence.existingClaim", EXISTING_CLAIM);
   }
 
-  /** SASL over TLS with a private CA and a client certificate, all from Secrets. */
+  /**
+   * SASL over TLS with a private CA and a client certificate, registry credentials; all from
+   * Secrets.
+   */
   static Chart securedKafka() {
     return Chart.withRequiredValues()
+        .with("schemaRegistry.basicAuthSecret.name", REGISTRY_SECRET)
         .with("kafka.securityProtocol", "SASL_SSL")
         .with("kafka.sasl.jaasConfigSecret.name", SASL_SECRET)
         .with("kafka.tls.caSecret.name", CA_SECRET)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.schemas.serde.AvroSerdeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -36,6 +37,11 @@ class ValuesSchemaTest {
             "bootstrap server without a port",
             Chart.withRequiredValues().with("kafka.bootstrapServers", "kafka"),
             "kafka.bootstrapServers"),
+        refused(
+            "two registry URLs (the serdes take one)",
+            Chart.withRequiredValues()
+                .with("schemaRegistry.url", "http://registry-a:8081,http://registry-b:8081"),
+            "schemaRegistry.url"),
         refused(
             "registry URL without a scheme",
             Chart.withRequiredValues().with("schemaRegistry.url", "registry:8081"),
@@ -139,6 +145,11 @@ class ValuesSchemaTest {
                     "ingest.config",
                     Map.of(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "other:9092")),
             "ingest.config sets " + PerennialConfig.BOOTSTRAP_SERVERS_CONFIG),
+        refusedByChart(
+            "registry credentials as a plain setting",
+            Chart.withRequiredValues()
+                .with("config", Map.of(AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG, "user:secret")),
+            "config sets " + AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG),
         refusedByChart(
             "a secret setting the chart manages",
             Chart.withRequiredValues()
