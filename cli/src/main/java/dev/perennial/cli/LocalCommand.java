@@ -9,6 +9,8 @@ import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TopicSpec;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.local.LocalTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial local}: Perennial on this machine, nothing to install. Starts an in-process
- * Kafka broker and the local schema registry, provisions every topic and opens the artifact store.
+ * Kafka broker and the local schema registry, provisions every topic, opens the artifact store and
+ * runs the trainer (accumulator and one worker); on stop it lists the training jobs and candidates.
  */
 @Command(
     name = "local",
@@ -63,6 +66,7 @@ public final class LocalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     // Check the configuration before starting anything (the addresses are placeholders here).
     new PerennialConfig(localValues("127.0.0.1:9092", "http://127.0.0.1:8081"));
+    trainerConfig(localValues("127.0.0.1:9092", "http://127.0.0.1:8081"));
     Path registryHome = EmbeddedSchemaRegistry.homeFromSystemProperty();
     Path registryLog = stateDir.toAbsolutePath().resolve("logs").resolve("schema-registry.log");
 
@@ -73,8 +77,8 @@ public final class LocalCommand implements Callable<Integer> {
       try (EmbeddedKafka kafka = EmbeddedKafka.start();
           EmbeddedSchemaRegistry registry =
               EmbeddedSchemaRegistry.start(registryHome, registryLog)) {
-        PerennialConfig config =
-            new PerennialConfig(localValues(kafka.bootstrapServers(), registry.url()));
+        Map<String, String> values = localValues(kafka.bootstrapServers(), registry.url());
+        PerennialConfig config = new PerennialConfig(values);
         TopicCatalog catalog = TopicCatalog.from(config);
         TopicProvisioner.Result topics;
         try (Admin admin = Admin.create(KafkaClients.admin(config, "perennial-local"))) {
@@ -83,15 +87,21 @@ public final class LocalCommand implements Callable<Integer> {
         LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
 
         printSummary(out, kafka, registry, store, catalog, topics);
-        if (shutdown != null) {
-          out.println("Running until Ctrl-C.");
+        try (LocalTrainer trainer = LocalTrainer.start(trainerConfig(values), out)) {
+          out.printf(
+              "Trainer           accumulator %s and worker %s running%n",
+              trainer.config().accumulatorApplicationId(), trainer.config().workerId());
+          if (shutdown != null) {
+            out.println("Running until Ctrl-C.");
+            out.flush();
+            shutdown.await();
+            out.println("Stopping ...");
+          } else {
+            out.println("Stopping (use --wait to keep them running until Ctrl-C) ...");
+          }
           out.flush();
-          shutdown.await();
-          out.println("Stopping ...");
-        } else {
-          out.println("Stopping (use --wait to keep them running until Ctrl-C) ...");
+          trainer.report(out);
         }
-        out.flush();
       }
       out.println("Stopped.");
       out.flush();
@@ -110,6 +120,11 @@ public final class LocalCommand implements Callable<Integer> {
     values.putIfAbsent(
         PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, stateDir.resolve("artifacts").toString());
     return values;
+  }
+
+  /** The trainer's configuration in a local run: jobs within seconds on the sample stream. */
+  private TrainerConfig trainerConfig(Map<String, String> values) {
+    return new TrainerConfig(LocalTrainer.localValues(values, stateDir.toAbsolutePath()));
   }
 
   private static void printSummary(

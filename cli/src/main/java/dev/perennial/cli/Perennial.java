@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       LocalCommand.class,
       PretrainCommand.class,
+      TrainerCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

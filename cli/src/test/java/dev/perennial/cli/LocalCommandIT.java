@@ -41,6 +41,9 @@ class LocalCommandIT {
         .contains("Topics            11 created, 0 already there")
         .contains("perennial.consent.v1")
         .contains("Broker and registry are up.")
+        .containsPattern(
+            "Trainer +accumulator perennial-trainer-accumulator and worker local running")
+        .contains("Training jobs     0, candidates 0")
         .endsWith("Stopped." + System.lineSeparator());
     for (PerennialTopic topic : PerennialTopic.values()) {
       assertThat(output).contains("perennial." + topic.suffix());

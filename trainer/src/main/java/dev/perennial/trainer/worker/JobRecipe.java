@@ -58,6 +58,27 @@ public record JobRecipe(
                 String.join(",", config.getList(TrainerConfig.LORA_TARGET_MODULES_CONFIG)))));
   }
 
+  /** The same recipe with another step cap (a benchmark's warm-up). */
+  public JobRecipe withMaxSteps(int steps) {
+    return new JobRecipe(
+        seed,
+        epochs,
+        steps,
+        batchSize,
+        gradientAccumulation,
+        learningRate,
+        warmupSteps,
+        minLearningRateRatio,
+        weightDecay,
+        maxGradNorm,
+        maxSequenceLength,
+        threads,
+        replayFraction,
+        replayTenantShare,
+        replayPoolSize,
+        freshLora);
+  }
+
   /** Replay rows per micro-batch, as the model's sampler draws them. */
   public int replayRows(int replayAvailable) {
     if (replayAvailable == 0 || replayFraction == 0) {

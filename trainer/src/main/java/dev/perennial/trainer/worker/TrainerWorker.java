@@ -105,6 +105,7 @@ public final class TrainerWorker implements AutoCloseable {
 
   private volatile Running current;
   private volatile boolean started;
+  private volatile Throwable failure;
 
   /** The job in training: its record, the training's outcome, and whether to drop it. */
   private record Running(
@@ -210,11 +211,26 @@ public final class TrainerWorker implements AutoCloseable {
     return Readiness.ready(job == null ? "idle" : "training " + job.record().value().getJobId());
   }
 
-  /** Runs the worker loop on a thread of its own. */
+  /** Runs the worker loop on a thread of its own; {@link #failure()} tells how it ended. */
   public Thread start() {
-    Thread thread = new Thread(this::run, "trainer-worker");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                run();
+              } catch (RuntimeException e) {
+                failure = e;
+                log.error("The trainer worker failed", e);
+              }
+            },
+            "trainer-worker");
     thread.start();
     return thread;
+  }
+
+  /** Why the loop started by {@link #start()} stopped on its own, or null. */
+  public Throwable failure() {
+    return failure;
   }
 
   /** Runs the worker loop on this thread until {@link #close()}. */
