@@ -47,6 +47,7 @@ public final class TrainerAccumulator implements AutoCloseable {
     CountDownLatch stopped = new CountDownLatch(1);
     try (HealthServer health =
         HealthServer.start(config, accumulator.metrics.registry(), accumulator::readiness)) {
+      log.info("Trainer accumulator health and metrics on port {}", health.port());
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

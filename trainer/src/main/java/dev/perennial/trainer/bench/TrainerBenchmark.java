@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -94,7 +95,7 @@ public final class TrainerBenchmark {
         JobFigures job = jobs.get(i);
         lines.add(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "job %d: %d steps, %,d tokens, training %.2f s, job %.2f s on %s",
                 i + 1,
                 job.steps(),
@@ -105,7 +106,7 @@ public final class TrainerBenchmark {
       }
       lines.add(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "base %s, %d examples per job, %d thread(s), warm-up %.1f s",
               base,
               examplesPerJob,
@@ -113,18 +114,18 @@ public final class TrainerBenchmark {
               warmUpSeconds));
       lines.add(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "jobs per hour:            %,.0f (mean %.2f s per job)",
               jobsPerHour(),
               meanJobSeconds()));
       lines.add(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "training tokens/s:        %,.0f (in the training loop)",
               trainingTokensPerSecond()));
       lines.add(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "end-to-end tokens/s:      %,.0f (shards read, adapter stored, lineage built)",
               endToEndTokensPerSecond()));
       return lines;

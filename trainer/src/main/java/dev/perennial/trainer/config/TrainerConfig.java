@@ -2,11 +2,15 @@ package dev.perennial.trainer.config;
 
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -630,8 +634,8 @@ public class TrainerConfig extends PerennialConfig {
       return id;
     }
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
       return "localhost";
     }
   }
@@ -642,7 +646,7 @@ public class TrainerConfig extends PerennialConfig {
 
   /** auto, cpu or gpu, lower-case. */
   public String workerDevice() {
-    return getString(WORKER_DEVICE_CONFIG).toLowerCase(java.util.Locale.ROOT);
+    return getString(WORKER_DEVICE_CONFIG).toLowerCase(Locale.ROOT);
   }
 
   public int workerJobAttempts() {
@@ -654,18 +658,14 @@ public class TrainerConfig extends PerennialConfig {
   }
 
   /** The base model folder, or empty for the bundled perennial-tiny. */
-  public java.util.Optional<Path> baseModelPath() {
+  public Optional<Path> baseModelPath() {
     String path = getString(BASE_MODEL_PATH_CONFIG);
-    return path == null || path.isBlank()
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(Path.of(path));
+    return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
   }
 
   /** The base model's name, or empty for the folder's name. */
-  public java.util.Optional<String> baseModelName() {
+  public Optional<String> baseModelName() {
     String name = getString(BASE_MODEL_NAME_CONFIG);
-    return name == null || name.isBlank()
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(name);
+    return name == null || name.isBlank() ? Optional.empty() : Optional.of(name);
   }
 }

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -104,7 +104,7 @@ public final class AdapterArtifacts {
           Files.copy(
               file,
               target.resolve(file.getFileName().toString()),
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              StandardCopyOption.REPLACE_EXISTING);
         }
       }
       return target;
@@ -125,9 +125,7 @@ public final class AdapterArtifacts {
       throw new TrainerException("Adapter location " + location + " is not a folder index");
     }
     SortedMap<String, String> digests = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = files.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : files.properties()) {
       digests.put(field.getKey(), Digest.parse(field.getValue().asText()).hex());
     }
     return digests;

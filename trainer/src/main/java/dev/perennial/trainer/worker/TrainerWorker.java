@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -198,6 +199,7 @@ public final class TrainerWorker implements AutoCloseable {
     try (ServiceMetrics metrics = ServiceMetrics.create("trainer-worker");
         TrainerWorker worker = create(config, metrics.registry(), null);
         HealthServer health = HealthServer.start(config, metrics.registry(), worker::readiness)) {
+      log.info("Trainer worker health and metrics on port {}", health.port());
       Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "trainer-worker-shutdown"));
       worker.run();
     }
@@ -518,7 +520,11 @@ public final class TrainerWorker implements AutoCloseable {
     } finally {
       releases.close();
       producer.close(Duration.ofSeconds(5));
-      consumer.close(Duration.ofSeconds(5));
+      // Leave the group on a clean stop, so the partitions move at once (static members stay by
+      // default).
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(5))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
       stopped.countDown();
       log.info("Trainer worker stopped");
     }

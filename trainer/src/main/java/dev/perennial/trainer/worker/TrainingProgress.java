@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,7 @@ public final class TrainingProgress {
     return step.elapsedSeconds() / step.step() * (step.totalSteps() - step.step());
   }
 
-  private static double value(StepMetrics step, java.util.function.ToIntFunction<StepMetrics> f) {
+  private static double value(StepMetrics step, ToIntFunction<StepMetrics> f) {
     return step == null ? 0 : f.applyAsInt(step);
   }
 }

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -136,8 +137,7 @@ class ErasureIT {
   }
 
   /** Sends examples of the key until a job seals (3 training examples for acme, 2 for globex). */
-  private void send(
-      String adapterKey, java.util.function.IntFunction<String> subject, String what) {
+  private void send(String adapterKey, IntFunction<String> subject, String what) {
     int trained = adapterKey.startsWith("acme") ? 3 : 2;
     List<TrainingExample> examples =
         Examples.untilTrained(

@@ -4,6 +4,7 @@ import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
@@ -33,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -111,6 +113,7 @@ class TrainerPipelineIT {
         TrainerWorker worker =
             TrainerWorker.create(
                 config, harness.topics(), store, new SimpleMeterRegistry(), null)) {
+      accumulator.awaitRunning(Duration.ofSeconds(60));
       worker.start();
       List<TrainingJob> jobs =
           harness.await(
@@ -133,11 +136,7 @@ class TrainerPipelineIT {
       produced.addAll(globex);
       produced.addAll(initech);
       assertLineageIsExact(
-          store,
-          candidates,
-          produced,
-          split,
-          harness.catalog().name(dev.perennial.core.kafka.PerennialTopic.EXAMPLES));
+          store, candidates, produced, split, harness.catalog().name(PerennialTopic.EXAMPLES));
       AdapterCandidate secondAcme =
           candidates.stream()
               .filter(c -> c.getAdapterKey().equals("acme/support"))
@@ -246,7 +245,7 @@ class TrainerPipelineIT {
 
   /** Examples in order until the training side holds at least {@code tokens}. */
   private static List<TrainingExample> untilTokens(
-      HeldOutSplit split, long tokens, java.util.function.IntFunction<TrainingExample> make) {
+      HeldOutSplit split, long tokens, IntFunction<TrainingExample> make) {
     List<TrainingExample> examples = new ArrayList<>();
     long count = 0;
     for (int i = 0; count < tokens; i++) {

@@ -83,6 +83,7 @@ class WorkerKillIT {
         examples.stream().map(e -> KeyValue.pair("acme/support", e)).toList());
     TrainingJob job;
     try (TrainerAccumulator accumulator = TrainerAccumulator.start(config)) {
+      accumulator.awaitRunning(Duration.ofSeconds(60));
       job =
           harness
               .await(

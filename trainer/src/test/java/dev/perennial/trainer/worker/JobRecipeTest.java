@@ -47,7 +47,7 @@ class JobRecipeTest {
     assertThat(record.getReplayRatio()).isEqualTo(0.25);
     assertThat(record.getExtras())
         .containsEntry("steps", "6")
-        .containsEntry("threads", "2")
+        .containsEntry("threads", "1")
         .containsEntry("gradientAccumulation", "1")
         .containsEntry("startedFrom", "fresh")
         .containsKeys("minLearningRateRatio", "adamBeta1", "replayTenantShare", "replayPoolSize");

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +160,28 @@ class JobTrainerTest {
     assertThat(trained.shardsRead())
         .containsExactly(Digest.parse(train.getDigest()), Digest.parse(replay.getDigest()));
     assertThat(store.reads()).doesNotContain(Digest.parse(heldOut.getDigest()));
+  }
+
+  @Test
+  void aJobTrainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+    TrainingJob job =
+        job("acme/support@1-abc", JobTrigger.MIN_EXAMPLES, List.of(train), List.of(), List.of());
+    trainer.train(job, Optional.empty(), StepListener.NONE); // the engine loads on this thread
+    AtomicReference<Object> outcome = new AtomicReference<>();
+
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                outcome.set(trainer.train(job, Optional.empty(), StepListener.NONE).candidate());
+              } catch (RuntimeException e) {
+                outcome.set(e);
+              }
+            });
+    other.start();
+    other.join();
+
+    assertThat(outcome.get()).isInstanceOf(AdapterCandidate.class);
   }
 
   @Test
