@@ -29,6 +29,11 @@ final class ShutdownSignal {
     requested.await();
   }
 
+  /** Asks the command to stop as if the JVM had been (a service that failed on its own). */
+  void request() {
+    requested.countDown();
+  }
+
   /** The command has stopped everything; the JVM may exit. */
   void done() {
     finished.countDown();

@@ -48,7 +48,14 @@ public final class TrainerAccumulatorCommand implements Callable<Integer> {
           config.artifactStorePath().toAbsolutePath(),
           health.port());
       out.flush();
+      accumulator.whenFailed(shutdown::request);
       shutdown.await();
+      if (accumulator.failed()) {
+        spec.commandLine()
+            .getErr()
+            .println("perennial trainer accumulator: failed; see the log for the cause");
+        return 1;
+      }
       out.println("Stopping ...");
       out.flush();
     } finally {

@@ -34,6 +34,7 @@ public final class TrainerAccumulator implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final ServiceMetrics metrics;
+  private final CountDownLatch failed = new CountDownLatch(1);
 
   private TrainerAccumulator(KafkaStreams streams, ServiceMetrics metrics) {
     this.streams = streams;
@@ -56,7 +57,11 @@ public final class TrainerAccumulator implements AutoCloseable {
                     stopped.countDown();
                   },
                   "trainer-accumulator-shutdown"));
+      accumulator.whenFailed(stopped::countDown);
       stopped.await();
+      if (accumulator.failed()) {
+        System.exit(1);
+      }
     }
   }
 
@@ -87,9 +92,11 @@ public final class TrainerAccumulator implements AutoCloseable {
     ArtifactStore artifacts = new LocalArtifactStore(config.artifactStorePath());
     KafkaStreams streams =
         new KafkaStreams(topology(config, topics, artifacts, metrics), streamsProperties(config));
+    TrainerAccumulator accumulator = new TrainerAccumulator(streams, metrics);
     streams.setUncaughtExceptionHandler(
         exception -> {
           log.error("The accumulator failed; shutting it down", exception);
+          accumulator.failed.countDown();
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     streams.start();
@@ -97,7 +104,7 @@ public final class TrainerAccumulator implements AutoCloseable {
         "Trainer accumulator {} started on {}",
         config.accumulatorApplicationId(),
         config.bootstrapServers());
-    return new TrainerAccumulator(streams, metrics);
+    return accumulator;
   }
 
   public Readiness readiness() {
@@ -128,6 +135,28 @@ public final class TrainerAccumulator implements AutoCloseable {
         throw new PerennialException("Interrupted while waiting for the accumulator", e);
       }
     }
+  }
+
+  /** Whether a stream thread failed and the accumulator shut down. */
+  public boolean failed() {
+    return failed.getCount() == 0;
+  }
+
+  /** Runs {@code action} (on another thread) once the accumulator has failed. */
+  public void whenFailed(Runnable action) {
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                failed.await();
+                action.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "trainer-accumulator-failure");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   public ServiceMetrics metrics() {
