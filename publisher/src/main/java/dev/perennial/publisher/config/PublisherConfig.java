@@ -180,9 +180,12 @@ public final class PublisherConfig extends PerennialConfig {
         "Unknown per-tenant key.");
   }
 
+  /** Fails for any value; ConfigDef also checks the null default when the key is defined. */
   private static ConfigDef.Validator fail(String message) {
     return (name, value) -> {
-      throw new ConfigException(name, value, message);
+      if (value != null) {
+        throw new ConfigException(name, value, message);
+      }
     };
   }
 

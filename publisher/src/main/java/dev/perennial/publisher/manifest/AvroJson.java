@@ -44,7 +44,7 @@ public final class AvroJson {
           toJson(value, schema.getTypes().get(GenericData.get().resolveUnion(schema, value)));
       case STRING, ENUM -> NODES.textNode(value.toString());
       case INT -> NODES.numberNode(((Number) value).intValue());
-      case LONG -> longValue(((Number) value).longValue(), schema);
+      case LONG -> longValue(value, schema);
       case FLOAT -> NODES.numberNode(((Number) value).floatValue());
       case DOUBLE -> NODES.numberNode(((Number) value).doubleValue());
       case BOOLEAN -> NODES.booleanNode((Boolean) value);
@@ -55,11 +55,16 @@ public final class AvroJson {
     };
   }
 
-  private static JsonNode longValue(long value, Schema schema) {
-    if (schema.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
-      return NODES.textNode(Instant.ofEpochMilli(value).toString());
+  /** Generated classes hold timestamp-millis as {@link Instant}, generic records as a long. */
+  private static JsonNode longValue(Object value, Schema schema) {
+    if (value instanceof Instant instant) {
+      return NODES.textNode(instant.toString());
     }
-    return NODES.numberNode(value);
+    long number = ((Number) value).longValue();
+    if (schema.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
+      return NODES.textNode(Instant.ofEpochMilli(number).toString());
+    }
+    return NODES.numberNode(number);
   }
 
   private static ObjectNode record(IndexedRecord record) {
