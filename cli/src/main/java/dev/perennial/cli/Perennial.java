@@ -12,7 +12,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Perennial.Version.class,
     description = "Keeps per-tenant LoRA adapters fresh from consented Kafka streams.",
-    subcommands = {LocalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      LocalCommand.class,
+      PublisherCommand.class,
+      ReleasesCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Perennial implements Runnable {
 
   @Spec CommandSpec spec;

@@ -88,6 +88,18 @@ public final class PublisherConfig extends PerennialConfig {
    * @throws InvalidConfigurationException listing every problem, each with its key
    */
   public static PublisherConfig of(Map<String, String> values) {
+    return build(values, true);
+  }
+
+  /**
+   * For read-only tools ({@code perennial releases list}): every value checked except the signing
+   * key, which is neither needed nor read.
+   */
+  public static PublisherConfig readOnly(Map<String, String> values) {
+    return build(values, false);
+  }
+
+  private static PublisherConfig build(Map<String, String> values, boolean signs) {
     ConfigDef definition = definition(values);
     List<String> problems = new ArrayList<>();
     try {
@@ -95,7 +107,7 @@ public final class PublisherConfig extends PerennialConfig {
     } catch (InvalidConfigurationException e) {
       problems.addAll(e.problems());
     }
-    SigningKey key = readSigningKey(values, problems);
+    SigningKey key = signs ? readSigningKey(values, problems) : null;
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
@@ -235,7 +247,13 @@ public final class PublisherConfig extends PerennialConfig {
     return Path.of(getString(RELEASE_PATH_CONFIG));
   }
 
+  /**
+   * @throws PerennialException for a {@link #readOnly} configuration
+   */
   public SigningKey signingKey() {
+    if (signingKey == null) {
+      throw new PerennialException("A read-only publisher configuration has no signing key");
+    }
     return signingKey;
   }
 

@@ -1,5 +1,6 @@
 package dev.perennial.publisher.service;
 
+import dev.perennial.core.PerennialException;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
@@ -272,7 +273,7 @@ public final class PublisherService implements AutoCloseable {
         return;
       } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
         throw new FatalException("another publisher instance took over, or access is denied", e);
-      } catch (KafkaException | PublisherException e) {
+      } catch (KafkaException | PerennialException e) {
         abortQuietly();
         // A folder written before the failure is durable: let the next attempt see it.
         registry = RegistryRebuild.withFolders(registry, area.scan(false));

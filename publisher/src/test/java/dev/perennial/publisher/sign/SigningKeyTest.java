@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.crypto.Ed25519Signatures;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SigningKeyTest {
 
@@ -41,5 +45,19 @@ class SigningKeyTest {
     assertThatThrownBy(() -> SigningKey.fromPrivateKey("not a key at all"))
         .isInstanceOf(PerennialException.class)
         .hasMessageNotContaining("not a key at all");
+  }
+
+  @Test
+  void aLocalRunGeneratesItsKeyOnceAndReusesItAfterwards(@TempDir Path folder) throws Exception {
+    Path file = folder.resolve("state/publisher-signing-key.pem");
+
+    LocalSigningKey.Result first = LocalSigningKey.loadOrCreate(file);
+    LocalSigningKey.Result second = LocalSigningKey.loadOrCreate(file);
+
+    assertThat(first.generated()).isTrue();
+    assertThat(second.generated()).isFalse();
+    assertThat(second.key().keyId()).isEqualTo(first.key().keyId());
+    assertThat(Files.getPosixFilePermissions(file))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
   }
 }
