@@ -22,6 +22,7 @@ public final class AuditEvents {
   public static final String RELEASE_ROLLED_BACK = "release-rolled-back";
   public static final String RELEASE_RETRACTED = "release-retracted";
   public static final String RETRACTION_SCHEDULED = "retraction-scheduled";
+  public static final String ERASURE_NOTED = "erasure-noted";
   public static final String RECORD_UNREADABLE = "record-unreadable";
 
   private AuditEvents() {}

@@ -28,6 +28,8 @@ public record Decision(
     ALIAS_MOVED,
     RETRACTED,
     RETRACTION_SCHEDULED,
+    /** Looked at and audited, nothing to change (e.g. an erasure naming no live release). */
+    NOTED,
     UNREADABLE,
     IGNORED
   }

@@ -94,7 +94,25 @@ public final class ErasureJobProcessor {
             actor,
             now);
     if (result.retracted().isEmpty()) {
-      return Decision.ignored(job.getAdapterKey());
+      details.put("alreadyRetracted", result.alreadyRetracted().toString());
+      details.put("neverPublished", result.unknown().toString());
+      return new Decision(
+          Outcome.NOTED,
+          job.getAdapterKey(),
+          Optional.empty(),
+          List.of(),
+          List.of(
+              AuditEvents.event(
+                  AuditEvents.derivedId(job.getJobId(), AuditEvents.ERASURE_NOTED),
+                  job.getAdapterKey(),
+                  AuditStage.PUBLISHER,
+                  AuditEvents.ERASURE_NOTED,
+                  actor,
+                  "erasure request "
+                      + erasure.getRequestId()
+                      + " names no published release that is not retracted already",
+                  details,
+                  now)));
     }
     return new Decision(
         Outcome.RETRACTED,

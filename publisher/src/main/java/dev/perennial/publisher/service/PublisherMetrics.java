@@ -3,6 +3,7 @@ package dev.perennial.publisher.service;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.ReleaseAction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +54,7 @@ final class PublisherMetrics {
       registry
           .counter("perennial.publisher.releases", "action", lower(release.getAction().name()))
           .increment();
-      if (release.getAction() == dev.perennial.schemas.v1.ReleaseAction.RETRACTED) {
+      if (release.getAction() == ReleaseAction.RETRACTED) {
         retractions.increment();
       }
     }

@@ -418,22 +418,16 @@ public final class PublisherService implements AutoCloseable {
     return current.keys().size() + " adapter keys, " + current.releaseCount() + " releases";
   }
 
+  /**
+   * Aborts the open transaction. The consumer's position is left alone: the failed record is tried
+   * again from memory, and records after it are consumed as before; if the service gives up, none
+   * of them was committed and all are delivered again after a restart.
+   */
   private void abortQuietly() {
     try {
       producer.abortTransaction();
     } catch (RuntimeException e) {
       log.debug("No transaction to abort: {}", e.toString());
-    }
-    // Go back to the last committed offsets: the aborted records are consumed again.
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        consumer.committed(consumer.assignment(), Duration.ofSeconds(30));
-    for (TopicPartition partition : consumer.assignment()) {
-      OffsetAndMetadata offset = committed.get(partition);
-      if (offset != null) {
-        consumer.seek(partition, offset);
-      } else {
-        consumer.seekToBeginning(List.of(partition));
-      }
     }
   }
 

@@ -84,4 +84,21 @@ class ErasureJobProcessorTest {
     assertThat(processor.process(registryWith("strict/support", 1), job).outcome())
         .isEqualTo(Outcome.IGNORED);
   }
+
+  @Test
+  void anErasureNamingNoLiveReleaseIsAuditedAsNoted() {
+    ReleaseRegistry registry = registryWith("strict/support", 1);
+
+    Decision decision =
+        processor.process(registry, TestVerdicts.erasureJob("strict/support", "job-3", List.of(5)));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.NOTED);
+    assertThat(decision.audits())
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAction()).isEqualTo(AuditEvents.ERASURE_NOTED);
+              assertThat(audit.getDetails()).containsEntry("neverPublished", "[5]");
+            });
+  }
 }
