@@ -1,5 +1,6 @@
 package dev.perennial.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.PerennialException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.api.PublisherClient;
@@ -64,7 +65,7 @@ final class AliasMoveOptions {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    var answer = new PublisherClient(url, Optional.ofNullable(token)).moveAlias(command);
+    JsonNode answer = new PublisherClient(url, Optional.ofNullable(token)).moveAlias(command);
     if (!answer.has("aliases")) {
       throw new PerennialException("The publisher answered without the key's aliases: " + answer);
     }
@@ -74,7 +75,7 @@ final class AliasMoveOptions {
         adapterKey,
         alias,
         command.version(),
-        answer.path("action").asText(move.toString()).toLowerCase(java.util.Locale.ROOT),
+        move == AliasCommand.Move.PROMOTE ? "promoted" : "rolled back",
         actor,
         reason,
         answer.path("aliases"));

@@ -153,7 +153,7 @@ class ReleasesCommandIT {
     assertThat(promote.exitCode()).as(promote.err()).isZero();
     assertThat(promote.out()).startsWith("acme/support stable -> v2 (promoted by alice");
     assertThat(rollback.exitCode()).as(rollback.err()).isZero();
-    assertThat(rollback.out()).contains("acme/support stable -> v1 (rolled_back by alice");
+    assertThat(rollback.out()).contains("acme/support stable -> v1 (rolled back by alice");
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.err())
         .contains("The publisher refused (HTTP 409)")

@@ -20,6 +20,9 @@ import java.util.SortedMap;
  */
 public final class ManifestFactory {
 
+  // Earlier shards the trainer replayed (a field of newer candidates): data, like the shards.
+  private static final String REPLAY_SHARDS = "replayShards";
+
   // Candidate fields that get sections of their own; every other field lands under "candidate",
   // so fields the trainer adds later are recorded without a change here.
   private static final Set<String> OWN_SECTIONS =
@@ -32,6 +35,7 @@ public final class ManifestFactory {
           "parentVersion",
           "shards",
           "heldOutShards",
+          REPLAY_SHARDS,
           "exampleCount",
           "tokenCount",
           "recipe",
@@ -83,6 +87,9 @@ public final class ManifestFactory {
     data.set("tokenCount", candidateJson.get("tokenCount"));
     data.set("shards", candidateJson.get("shards"));
     data.set("heldOutShards", candidateJson.get("heldOutShards"));
+    if (candidateJson.has(REPLAY_SHARDS)) {
+      data.set(REPLAY_SHARDS, candidateJson.get(REPLAY_SHARDS));
+    }
     manifest.set("training", candidateJson.get("metrics"));
 
     ObjectNode verdictJson = AvroJson.toJson(verdict);

@@ -201,7 +201,10 @@ public final class ReleaseArea {
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
         throw new ReleaseExistsException(target);
       }
+      // The rename, and a tenant or adapter folder created for it, must survive a crash too.
       force(parent);
+      force(parent.getParent());
+      force(root);
       return new StoredRelease(key, manifest.version(), target, manifest);
     } catch (AtomicMoveNotSupportedException e) {
       throw new PublisherException(

@@ -5,6 +5,7 @@ import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class ReleaseTable {
     List<String[]> rows = new ArrayList<>();
     for (KeyState state : registry.keys().values()) {
       List<StoredRelease> releases = new ArrayList<>(state.releases().values());
-      java.util.Collections.reverse(releases);
+      Collections.reverse(releases);
       for (StoredRelease release : releases) {
         if (state.isAnnounced(release.version())) {
           rows.add(row(state, release));
