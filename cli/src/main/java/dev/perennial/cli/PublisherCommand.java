@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs the publisher: versions, signs and releases adapters that passed evaluation, moves"
           + " aliases, retracts releases trained on erased data.",
-      "Serves the release API (/v1/adapters/...), /metrics and /health/* on perennial.http.port."
+      "Serves the read API (/v1/adapters/...) on perennial.publisher.api.port; alias moves,"
+          + " /metrics and /health/* on perennial.http.port."
     })
 public final class PublisherCommand implements Callable<Integer> {
 
@@ -42,10 +43,12 @@ public final class PublisherCommand implements Callable<Integer> {
     ShutdownSignal shutdown = ShutdownSignal.install();
     try (PublisherServer server = PublisherServer.start(config)) {
       out.printf(
-          "Publisher up: http://%s:%d%sadapters (release area %s, signing key %s)%n",
+          "Publisher up: read API http://%s:%d%sadapters, admin, metrics and health on port %d%n"
+              + "Release area %s, signing key %s%n",
           config.httpHost(),
-          server.port(),
+          server.apiPort(),
           PublisherApi.PREFIX,
+          server.port(),
           server.service().area().root(),
           config.signingKey().keyId());
       out.flush();

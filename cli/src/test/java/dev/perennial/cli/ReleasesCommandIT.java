@@ -80,6 +80,7 @@ class ReleasesCommandIT {
 
     values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
+    values.put(PublisherConfig.API_PORT_CONFIG, "0");
     values.put(PublisherConfig.SIGNING_KEY_CONFIG, SigningKey.generate().privateKeyPem());
     values.put(PublisherConfig.ADMIN_TOKEN_CONFIG, TOKEN);
     values.put(PublisherConfig.AUTO_PROMOTE_CONFIG, "false");

@@ -32,9 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The publisher's HTTP API, served under {@value #PREFIX} beside {@code /metrics} and {@code
- * /health/*}. Reads come from the publisher's current state; every error is JSON {@code {"status":
- * 404, "error": "..."}} that names what was not found.
+ * The publisher's HTTP API under {@value #PREFIX}: read-only on the read API port ({@code
+ * perennial.publisher.api.port}, for serving stacks), with the admin endpoint on the health port
+ * ({@code perennial.http.port}, beside {@code /metrics} and {@code /health/*}). Reads come from the
+ * publisher's current state; every error is JSON {@code {"status": 404, "error": "..."}} that names
+ * what was not found.
  *
  * <ul>
  *   <li>{@code GET /v1/public-key}: the PEM of the key that verifies manifests;
@@ -66,7 +68,7 @@ public final class PublisherApi implements HttpHandler {
   private final Function<AliasCommand, Decision> aliasMoves;
   private final Optional<String> adminToken;
 
-  public PublisherApi(
+  private PublisherApi(
       Supplier<ReleaseRegistry> registry,
       ReleaseArea area,
       Supplier<String> publicKeyPem,
@@ -77,6 +79,22 @@ public final class PublisherApi implements HttpHandler {
     this.publicKeyPem = publicKeyPem;
     this.aliasMoves = aliasMoves;
     this.adminToken = adminToken;
+  }
+
+  /** The read API with the admin endpoint (for the health port, which operators reach). */
+  public static PublisherApi withAdmin(
+      Supplier<ReleaseRegistry> registry,
+      ReleaseArea area,
+      Supplier<String> publicKeyPem,
+      Function<AliasCommand, Decision> aliasMoves,
+      Optional<String> adminToken) {
+    return new PublisherApi(registry, area, publicKeyPem, aliasMoves, adminToken);
+  }
+
+  /** The read API alone (for the port serving stacks reach): alias moves answer 405. */
+  public static PublisherApi readOnly(
+      Supplier<ReleaseRegistry> registry, ReleaseArea area, Supplier<String> publicKeyPem) {
+    return new PublisherApi(registry, area, publicKeyPem, null, Optional.empty());
   }
 
   @Override
@@ -132,6 +150,11 @@ public final class PublisherApi implements HttpHandler {
     }
     List<String> rest = path.subList(3, path.size());
     if (rest.size() == 2 && rest.get(0).equals("aliases")) {
+      if (aliasMoves == null) {
+        return ApiResponse.error(
+            405,
+            "This is the read API; alias moves go to the publisher's admin port (perennial.http.port)");
+      }
       return "POST".equals(method)
           ? moveAlias(exchange, key, rest.get(1))
           : methodNotAllowed(exchange, "POST");

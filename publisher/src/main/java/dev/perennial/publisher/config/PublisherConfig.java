@@ -49,6 +49,13 @@ public final class PublisherConfig extends PerennialConfig {
           + SIGNING_KEY_CONFIG
           + " accepts.";
 
+  public static final String API_PORT_CONFIG = "perennial.publisher.api.port";
+  public static final int API_PORT_DEFAULT = 8081;
+  private static final String API_PORT_DOC =
+      "Port of the read API for serving stacks (GET /v1/adapters/...), on perennial.http.host; 0"
+          + " picks a free port. Read-only: alias moves (POST) are served on perennial.http.port"
+          + " only, beside /metrics and /health/*.";
+
   public static final String ADMIN_TOKEN_CONFIG = "perennial.publisher.admin.token";
   private static final String ADMIN_TOKEN_DOC =
       "When set, the admin endpoints (promote, rollback) require 'Authorization: Bearer <token>'."
@@ -108,6 +115,19 @@ public final class PublisherConfig extends PerennialConfig {
       problems.addAll(e.problems());
     }
     SigningKey key = signs ? readSigningKey(values, problems) : null;
+    if (problems.isEmpty()) {
+      Map<String, Object> parsed = definition.parse(values);
+      int apiPort = (Integer) parsed.get(API_PORT_CONFIG);
+      if (apiPort != 0 && apiPort == (Integer) parsed.get(HTTP_PORT_CONFIG)) {
+        problems.add(
+            API_PORT_CONFIG
+                + ": "
+                + apiPort
+                + " is "
+                + HTTP_PORT_CONFIG
+                + " as well; the read API needs a port of its own");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
@@ -124,6 +144,13 @@ public final class PublisherConfig extends PerennialConfig {
             new ConfigDef.NonEmptyString(),
             Importance.HIGH,
             RELEASE_PATH_DOC)
+        .define(
+            API_PORT_CONFIG,
+            Type.INT,
+            API_PORT_DEFAULT,
+            ConfigDef.Range.between(0, 65535),
+            Importance.MEDIUM,
+            API_PORT_DOC)
         .define(SIGNING_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH, SIGNING_KEY_DOC)
         .define(SIGNING_KEY_FILE_CONFIG, Type.STRING, null, Importance.HIGH, SIGNING_KEY_FILE_DOC)
         .define(ADMIN_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, ADMIN_TOKEN_DOC)
@@ -255,6 +282,10 @@ public final class PublisherConfig extends PerennialConfig {
       throw new PerennialException("A read-only publisher configuration has no signing key");
     }
     return signingKey;
+  }
+
+  public int apiPort() {
+    return getInt(API_PORT_CONFIG);
   }
 
   public Optional<String> adminToken() {

@@ -50,7 +50,7 @@ class PublisherApiTest {
     server = HealthServer.start("127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""));
     server.route(
         PublisherApi.PREFIX,
-        new PublisherApi(
+        PublisherApi.withAdmin(
             () -> registry,
             new ReleaseArea(folder),
             () -> "PEM",

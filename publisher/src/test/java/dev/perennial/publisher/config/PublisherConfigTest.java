@@ -35,6 +35,7 @@ class PublisherConfigTest {
     assertThat(config.releasePath()).isEqualTo(Path.of(".perennial/releases"));
     assertThat(config.signingKey().keyId()).isEqualTo(key.keyId());
     assertThat(config.adminToken()).isEmpty();
+    assertThat(config.apiPort()).isEqualTo(8081);
     assertThat(config.instanceId()).isEqualTo("perennial.publisher");
   }
 
@@ -105,5 +106,27 @@ class PublisherConfigTest {
         .hasMessageContaining("perennial.publisher.signing.key: no signing key");
     assertThatThrownBy(() -> PublisherConfig.of(both))
         .hasMessageContaining("both are set; set only one");
+  }
+
+  @Test
+  void theReadApiNeedsAPortOfItsOwn() {
+    Map<String, String> values = values();
+    values.put(PublisherConfig.API_PORT_CONFIG, "8080");
+
+    assertThatThrownBy(() -> PublisherConfig.of(values))
+        .hasMessageContaining(
+            "perennial.publisher.api.port: 8080 is perennial.http.port as well; the read API needs a"
+                + " port of its own");
+  }
+
+  @Test
+  void aReadOnlyConfigurationNeedsNoSigningKey() {
+    Map<String, String> values = values();
+    values.remove(PublisherConfig.SIGNING_KEY_CONFIG);
+
+    PublisherConfig config = PublisherConfig.readOnly(values);
+
+    assertThat(config.releasePath()).isEqualTo(Path.of(".perennial/releases"));
+    assertThatThrownBy(config::signingKey).hasMessageContaining("read-only");
   }
 }

@@ -92,6 +92,7 @@ class PublisherServiceIT {
     values.put(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, store.root().toString());
     values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
+    values.put(PublisherConfig.API_PORT_CONFIG, "0");
     values.put(PublisherConfig.RELEASE_PATH_CONFIG, folder.resolve("releases").toString());
     values.put(PublisherConfig.SIGNING_KEY_CONFIG, signingKey.privateKeyPem());
     values.putAll(overrides);
@@ -161,16 +162,29 @@ class PublisherServiceIT {
     return audits -> audits.stream().filter(a -> a.getAction().equals(action)).count() >= count;
   }
 
+  /** A GET on the read API's port (what serving stacks reach). */
   private HttpResponse<String> get(PublisherServer server, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET on the health and admin port. */
+  private HttpResponse<String> getAdmin(PublisherServer server, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A POST on the admin port, or on the read API's port when {@code port} says so. */
   private HttpResponse<String> post(PublisherServer server, String path, String body)
       throws Exception {
+    return post(server.port(), path, body);
+  }
+
+  private HttpResponse<String> post(int port, String path, String body) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
@@ -229,7 +243,7 @@ class PublisherServiceIT {
     HttpResponse<String> noCanary = get(server, "/v1/adapters/acme/support/canary");
     assertThat(noCanary.statusCode()).isEqualTo(404);
     assertThat(noCanary.body()).contains("acme/support has no alias canary (aliases: {stable=1})");
-    assertThat(get(server, "/metrics").body())
+    assertThat(getAdmin(server, "/metrics").body())
         .contains(
             "perennial_publisher_releases_total{action=\"published\",service=\"publisher\"} 1.0");
   }
@@ -314,6 +328,11 @@ class PublisherServiceIT {
             "{\"action\":\"rollback\",\"version\":2,\"actor\":\"bob\",\"reason\":\"oops\"}");
     HttpResponse<String> bad =
         post(server, "/v1/adapters/acme/support/aliases/stable", "{\"action\":\"promote\"}");
+    HttpResponse<String> onReadApi =
+        post(
+            server.apiPort(),
+            "/v1/adapters/acme/support/aliases/stable",
+            "{\"action\":\"promote\",\"version\":2,\"actor\":\"eve\",\"reason\":\"x\"}");
 
     assertThat(promote1.statusCode()).as(promote1.body()).isEqualTo(200);
     assertThat(promote2.statusCode()).isEqualTo(200);
@@ -322,6 +341,7 @@ class PublisherServiceIT {
     assertThat(conflict.statusCode()).isEqualTo(409);
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("version must be a whole number");
+    assertThat(onReadApi.statusCode()).isEqualTo(405);
     List<AdapterRelease> releases = read(topics.releases(), r -> r.size() >= 5);
     assertThat(releases)
         .filteredOn(r -> r.getAction() == ReleaseAction.ROLLED_BACK)
