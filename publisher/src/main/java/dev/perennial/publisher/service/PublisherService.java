@@ -21,6 +21,8 @@ import dev.perennial.publisher.release.RegistryRebuild;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.retract.ErasureJobProcessor;
+import dev.perennial.schemas.registry.SchemaNotFoundException;
+import dev.perennial.schemas.registry.SchemaRegistryException;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
@@ -317,7 +319,7 @@ public final class PublisherService implements AutoCloseable {
                 .deserializer()
                 .deserialize(record.topic(), record.value());
       } catch (SerializationException e) {
-        return unreadable(record, e);
+        return unreadable(record, requireBadRecord(e));
       }
       if (verdict == null) {
         return unreadable(record, new SerializationException("a tombstone, not a verdict"));
@@ -333,9 +335,22 @@ public final class PublisherService implements AutoCloseable {
               .deserializer()
               .deserialize(record.topic(), record.value());
     } catch (SerializationException e) {
-      return unreadable(record, e);
+      return unreadable(record, requireBadRecord(e));
     }
     return job == null ? Decision.ignored(record.key()) : erasureJobs.process(registry, job);
+  }
+
+  /**
+   * The exception, when the record itself is bad (corrupt bytes, unknown schema id, incompatible
+   * schema): such a record is skipped with an audit event. When the registry could not be reached,
+   * the exception is thrown again instead, so the record is retried, never skipped.
+   */
+  private static SerializationException requireBadRecord(SerializationException e) {
+    if (e.getCause() instanceof SchemaRegistryException
+        && !(e.getCause() instanceof SchemaNotFoundException)) {
+      throw e;
+    }
+    return e;
   }
 
   private Decision unreadable(ConsumerRecord<String, byte[]> record, SerializationException e) {

@@ -29,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -249,21 +252,41 @@ class PublisherServiceIT {
   }
 
   @Test
-  void aFailedVerdictReleasesNothingAndTheAuditNamesTheFailingGate() throws Exception {
+  void failedAndUnreadableVerdictsReleaseNothingAndAreAuditedWhileTheNextOneIsReleased()
+      throws Exception {
     start(Map.of());
 
     send(TestVerdicts.failedLeakage(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    KAFKA.produce(
+        topics.verdicts().name(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        List.of(KeyValue.pair("acme/support", "not avro".getBytes(StandardCharsets.UTF_8))));
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", null)));
 
-    List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.RELEASE_REFUSED, 1));
+    List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
     assertThat(audits)
+        .filteredOn(audit -> audit.getAction().equals(AuditEvents.RELEASE_REFUSED))
         .singleElement()
         .satisfies(
             audit -> {
               assertThat(audit.getReason()).contains("leakage: 3.5 (must be LESS_OR_EQUAL 1.0)");
               assertThat(audit.getDetails()).containsEntry("failedGates", "leakage");
+              assertThat(audit.getDetails()).containsEntry("candidateId", "cand-1");
             });
-    assertThat(readAll(topics.releases())).isEmpty();
-    assertThat(folder.resolve("releases/acme")).doesNotExist();
+    assertThat(audits)
+        .filteredOn(audit -> audit.getAction().equals(AuditEvents.RECORD_UNREADABLE))
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAdapterKey()).isEqualTo("acme/support");
+              assertThat(audit.getDetails()).containsEntry("topic", topics.verdicts().name());
+            });
+    assertThat(readAll(topics.releases()))
+        .singleElement()
+        .satisfies(release -> assertThat(release.getCandidateId()).isEqualTo("cand-2"));
+    assertThat(folder.resolve("releases/acme/support")).isDirectoryContaining("glob:**/v1");
+    assertThat(folder.resolve("releases/acme/support/v2")).doesNotExist();
   }
 
   @Test
