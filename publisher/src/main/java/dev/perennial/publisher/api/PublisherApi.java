@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions/{n}}: one release (also a retracted
  *       one, marked so);
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/{alias}}: the release an alias points at (for
- *       serving sidecars): version, {@code path} of the adapter folder, {@code location} relative
- *       to the release area, manifest, its digest and signature;
+ *       serving sidecars): version, {@code path} of the adapter folder, {@code relativePath} to the
+ *       release area, {@code artifactLocation} in the artifact store, manifest, its digest and
+ *       signature;
  *   <li>{@code POST /v1/adapters/{tenant}/{adapter}/aliases/{alias}} with {@code {"action":
  *       "promote"|"rollback", "version": 3, "actor": "...", "reason": "..."}}: moves the alias
  *       through the single writer, answers the key's state after it; 400 for a bad body, 401

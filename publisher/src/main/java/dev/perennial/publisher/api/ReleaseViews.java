@@ -40,8 +40,8 @@ final class ReleaseViews {
       node.put("version", release.version());
       node.put("candidateId", manifest.candidateId());
       node.put("publishedAt", manifest.publishedAt().toString());
-      node.put("location", ReleaseArea.location(release.key(), release.version()));
       node.put("path", area.folder(release.key(), release.version()).toString());
+      node.put("relativePath", ReleaseArea.relativePath(release.key(), release.version()));
       node.put("manifestDigest", manifest.digest().toString());
       node.put("retracted", state.isRetracted(release.version()));
       ArrayNode aliases = node.putArray("aliases");
@@ -53,9 +53,10 @@ final class ReleaseViews {
   }
 
   /**
-   * One release as a serving sidecar needs it: where its folder is (absolute on the publisher's
-   * machine, and relative to the release area for a mount elsewhere), the manifest, its digest and
-   * signature, and the id of the key that signed it.
+   * One release as a serving sidecar needs it: where its folder is ({@code path}, absolute on the
+   * publisher's machine, and {@code relativePath} to the release area for a mount elsewhere), where
+   * its files lie in the artifact store, the manifest, its digest and signature, and the id of the
+   * key that signed it.
    */
   static ObjectNode release(KeyState state, StoredRelease release, String alias, ReleaseArea area) {
     ReleaseManifest manifest = release.manifest();
@@ -66,8 +67,9 @@ final class ReleaseViews {
     }
     node.put("version", release.version());
     node.put("retracted", state.isRetracted(release.version()));
-    node.put("location", ReleaseArea.location(release.key(), release.version()));
     node.put("path", area.folder(release.key(), release.version()).toString());
+    node.put("relativePath", ReleaseArea.relativePath(release.key(), release.version()));
+    node.put("artifactLocation", manifest.artifactLocation());
     node.put("manifestDigest", manifest.digest().toString());
     node.put(
         "signature",

@@ -131,6 +131,14 @@ public final class ReleaseManifest {
     return textAt("candidate", "candidateId");
   }
 
+  /**
+   * Where the adapter's files lie in the artifact store, as the candidate gave it (the trainer's
+   * {@code sha256:} folder index): the same files, by digest, as the release folder's.
+   */
+  public String artifactLocation() {
+    return textAt("candidate", "location");
+  }
+
   public String baseModelName() {
     return textAt("baseModel", "name");
   }

@@ -114,7 +114,8 @@ public final class VerdictProcessor {
     Map<String, String> details = verdictDetails(verdict);
     details.put("version", Integer.toString(release.version()));
     details.put("alias", policy.aliasForNewRelease());
-    details.put("location", ReleaseArea.location(release.key(), release.version()));
+    details.put("folder", ReleaseArea.relativePath(release.key(), release.version()));
+    details.put("location", release.manifest().artifactLocation());
     details.put("manifestDigest", release.manifest().digest().toString());
     details.put("signingKey", signingKey.keyId());
     verdict.getMetrics().forEach((name, value) -> details.put("metric." + name, value.toString()));

@@ -89,12 +89,12 @@ public final class ReleaseArea {
   }
 
   /** {@code <tenant>/<adapter>/v<N>}: where a release lies, relative to the area's root. */
-  public static String location(AdapterKey key, int version) {
+  public static String relativePath(AdapterKey key, int version) {
     return key.tenant() + "/" + key.adapter() + "/v" + version;
   }
 
   public Path folder(AdapterKey key, int version) {
-    return root.resolve(location(key, version));
+    return root.resolve(relativePath(key, version));
   }
 
   /** Whether {@code name} may be the name of a file in a release folder. */

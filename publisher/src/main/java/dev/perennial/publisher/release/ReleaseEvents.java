@@ -15,8 +15,10 @@ import java.util.TreeSet;
 /**
  * The {@link AdapterRelease} records of {@code releases.v1}: one action and the key's whole state
  * after it, so the latest record of a key (the topic is compacted) tells a serving stack what to
- * load. Digests are lower-case hex, as in the candidates; {@code location} is the release folder
- * relative to the release area ({@code <tenant>/<adapter>/v<N>}).
+ * load. Digests are lower-case hex, as in the candidates; {@code location} is where the adapter's
+ * files lie in the artifact store, as its candidate gave it (the trainer's {@code sha256:} folder
+ * index: the same blobs the release folder holds copies of). The release folder itself is {@code
+ * <release area>/<tenant>/<adapter>/v<N>} ({@link ReleaseArea#relativePath}).
  */
 public final class ReleaseEvents {
 
@@ -44,7 +46,7 @@ public final class ReleaseEvents {
       targets.add(
           ReleaseRef.newBuilder()
               .setVersion(target)
-              .setLocation(ReleaseArea.location(state.key(), target))
+              .setLocation(aliased.manifest().artifactLocation())
               .setManifestDigest(aliased.manifest().digest().hex())
               .setBaseModelDigest(aliased.manifest().baseModelDigest().hex())
               .build());
@@ -53,7 +55,7 @@ public final class ReleaseEvents {
         .setAdapterKey(state.key().toString())
         .setVersion(version)
         .setAction(action)
-        .setLocation(ReleaseArea.location(state.key(), version))
+        .setLocation(release.manifest().artifactLocation())
         .setManifestDigest(release.manifest().digest().hex())
         .setFileDigests(files)
         .setBaseModelName(release.manifest().baseModelName())

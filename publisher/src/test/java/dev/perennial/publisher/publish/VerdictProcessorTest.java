@@ -80,7 +80,7 @@ class VerdictProcessorTest {
     assertThat(release.getAliasTargets())
         .singleElement()
         .satisfies(ref -> assertThat(ref.getVersion()).isEqualTo(1));
-    assertThat(release.getLocation()).isEqualTo("acme/support/v1");
+    assertThat(release.getLocation()).isEqualTo(candidate.getLocation()).startsWith("sha256:");
     assertThat(release.getFileDigests()).isEqualTo(candidate.getFileDigests());
     assertThat(release.getBaseModelDigest()).isEqualTo(TestVerdicts.BASE_DIGEST);
     assertThat(release.getCandidateId()).isEqualTo("cand-1");

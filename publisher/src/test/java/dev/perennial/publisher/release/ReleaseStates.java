@@ -29,11 +29,13 @@ public final class ReleaseStates {
     tree.putObject("files")
         .put("adapter_model.safetensors", digest("weights " + candidateId).toString());
     tree.putObject("baseModel").put("name", "base").put("digest", digest("base").toString());
-    tree.putObject("candidate").put("candidateId", candidateId);
+    tree.putObject("candidate")
+        .put("candidateId", candidateId)
+        .put("location", digest("index " + candidateId).toString());
     return new StoredRelease(
         key,
         version,
-        Path.of("/releases", ReleaseArea.location(key, version)),
+        Path.of("/releases", ReleaseArea.relativePath(key, version)),
         ReleaseManifest.of(tree));
   }
 

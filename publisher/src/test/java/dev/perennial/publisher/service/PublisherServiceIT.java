@@ -211,7 +211,7 @@ class PublisherServiceIT {
               assertThat(release.getAction()).isEqualTo(ReleaseAction.PUBLISHED);
               assertThat(release.getVersion()).isEqualTo(1);
               assertThat(release.getAliases()).containsExactlyEntriesOf(Map.of("stable", 1));
-              assertThat(release.getLocation()).isEqualTo("acme/support/v1");
+              assertThat(release.getLocation()).isEqualTo(verdict.getCandidate().getLocation());
               assertThat(release.getFileDigests())
                   .isEqualTo(verdict.getCandidate().getFileDigests());
             });
@@ -234,7 +234,9 @@ class PublisherServiceIT {
     JsonNode body = Json.MAPPER.readTree(stable.body());
     assertThat(body.get("version").intValue()).isEqualTo(1);
     assertThat(body.get("path").textValue()).isEqualTo(released.toAbsolutePath().toString());
-    assertThat(body.get("location").textValue()).isEqualTo("acme/support/v1");
+    assertThat(body.get("relativePath").textValue()).isEqualTo("acme/support/v1");
+    assertThat(body.get("artifactLocation").textValue())
+        .isEqualTo(verdict.getCandidate().getLocation());
     assertThat(body.at("/manifest/candidate/candidateId").textValue()).isEqualTo("cand-1");
     assertThat(body.at("/manifest/baseModel/digest").textValue())
         .isEqualTo("sha256:" + TestVerdicts.BASE_DIGEST);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -52,18 +53,25 @@ public final class TestVerdicts {
     return files;
   }
 
-  /** Puts the candidate's files into the store and returns the candidate listing them. */
+  /**
+   * Puts the candidate's files into the store as the trainer does (a blob per file and a folder
+   * index {@code {"files":{name:"sha256:..."}}} whose digest is the candidate's {@code location})
+   * and returns the candidate listing them.
+   */
   public static AdapterCandidate candidate(
       ArtifactStore store, String adapterKey, String candidateId, Integer parentVersion) {
     Map<String, String> digests = new TreeMap<>();
     adapterFiles(candidateId).forEach((name, bytes) -> digests.put(name, store.put(bytes).hex()));
+    StringJoiner files = new StringJoiner(",", "{\"files\":{", "}}\n");
+    digests.forEach((name, hex) -> files.add("\"" + name + "\":\"sha256:" + hex + "\""));
+    Digest location = store.put(files.toString().getBytes(StandardCharsets.UTF_8));
     String tenant = adapterKey.substring(0, adapterKey.indexOf('/'));
     return AdapterCandidate.newBuilder()
         .setCandidateId(candidateId)
         .setJobId("job-" + candidateId)
         .setAdapterKey(adapterKey)
         .setTenant(tenant)
-        .setLocation("adapters/" + candidateId)
+        .setLocation(location.toString())
         .setFileDigests(digests)
         .setBaseModelName(BASE_MODEL)
         .setBaseModelDigest(BASE_DIGEST)
