@@ -9,6 +9,7 @@ import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.service.PublisherServer;
 import dev.perennial.publisher.sign.SigningKey;
@@ -23,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +89,15 @@ class ReleasesCommandIT {
     values.put(PublisherConfig.AUTO_PROMOTE_CONFIG, "false");
     publisher = PublisherServer.start(PublisherConfig.of(values));
     url = "http://127.0.0.1:" + publisher.port();
+    CountDownLatch published = new CountDownLatch(2);
+    publisher
+        .service()
+        .onDecision(
+            decision -> {
+              if (decision.outcome() == Decision.Outcome.PUBLISHED) {
+                published.countDown();
+              }
+            });
 
     Topics topics = Topics.create(catalog, Map.of("schema.registry.url", REGISTRY.url()));
     EvaluationVerdict first =
@@ -97,11 +109,7 @@ class ReleasesCommandIT {
         topics.verdicts().keySerde().serializer(),
         topics.verdicts().valueSerde().serializer(),
         List.of(KeyValue.pair(KEY.toString(), first), KeyValue.pair(KEY.toString(), second)));
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (publisher.service().registry().get(KEY).latestVersion() < 2
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    assertThat(published.await(30, TimeUnit.SECONDS)).as("two releases published").isTrue();
     assertThat(publisher.service().registry().get(KEY).latestVersion()).isEqualTo(2);
   }
 

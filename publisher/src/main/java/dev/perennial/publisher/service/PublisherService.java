@@ -40,9 +40,11 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -104,6 +106,7 @@ public final class PublisherService implements AutoCloseable {
   private final String actor;
   private final BlockingQueue<PendingCommand> commands = new LinkedBlockingQueue<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
 
   private volatile ReleaseRegistry registry = ReleaseRegistry.empty();
   private volatile Readiness readiness = Readiness.notReady("starting");
@@ -193,6 +196,14 @@ public final class PublisherService implements AutoCloseable {
                   catalog.spec(PerennialTopic.RELEASES),
                   catalog.spec(PerennialTopic.AUDIT)));
     }
+  }
+
+  /**
+   * Calls {@code listener} with every committed decision (on the publisher's thread, so keep it
+   * short): a local run prints progress with it, tests wait on it.
+   */
+  public void onDecision(Consumer<Decision> listener) {
+    listeners.add(listener);
   }
 
   /** The current state of every key (a snapshot; replaced after each committed decision). */
@@ -414,6 +425,13 @@ public final class PublisherService implements AutoCloseable {
     producer.commitTransaction();
     decision.state().ifPresent(this::apply);
     metrics.record(decision);
+    for (Consumer<Decision> listener : listeners) {
+      try {
+        listener.accept(decision);
+      } catch (RuntimeException e) {
+        log.warn("A decision listener failed", e);
+      }
+    }
     if (decision.outcome() != Outcome.IGNORED) {
       log.info(
           "{} {}: {}",
