@@ -8,6 +8,7 @@ import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseStates;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AliasPolicyTest {
@@ -22,7 +23,7 @@ class AliasPolicyTest {
         AliasPolicy.afterPublish(KeyState.empty(KEY), ReleaseStates.release(KEY, 1), AUTO);
     KeyState manual = AliasPolicy.afterPublish(auto, ReleaseStates.release(KEY, 2), MANUAL);
 
-    assertThat(auto.aliases()).containsExactlyEntriesOf(java.util.Map.of("stable", 1));
+    assertThat(auto.aliases()).containsExactlyEntriesOf(Map.of("stable", 1));
     assertThat(auto.latestVersion()).isEqualTo(1);
     assertThat(manual.aliases()).containsEntry("stable", 1).containsEntry("canary", 2);
     assertThat(manual.latestVersion()).isEqualTo(2);

@@ -1,6 +1,7 @@
 package dev.perennial.publisher.retract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.RetractionPolicy;
@@ -48,9 +49,7 @@ class ErasureJobProcessorTest {
     assertThat(decision.outcome()).isEqualTo(Outcome.RETRACTED);
     assertThat(decision.releases())
         .extracting(AdapterRelease::getVersion, AdapterRelease::getAction)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(2, ReleaseAction.RETRACTED),
-            org.assertj.core.groups.Tuple.tuple(3, ReleaseAction.RETRACTED));
+        .containsExactly(tuple(2, ReleaseAction.RETRACTED), tuple(3, ReleaseAction.RETRACTED));
     AdapterRelease last = decision.releases().get(1);
     assertThat(last.getRetractedVersions()).containsExactly(2, 3);
     assertThat(last.getAliases()).containsExactlyEntriesOf(Map.of("stable", 1));

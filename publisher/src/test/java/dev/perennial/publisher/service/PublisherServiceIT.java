@@ -1,6 +1,7 @@
 package dev.perennial.publisher.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.config.PerennialConfig;
@@ -34,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -157,7 +159,7 @@ class PublisherServiceIT {
         }
       }
     }
-    values.sort(java.util.Comparator.comparing(Object::toString));
+    values.sort(Comparator.comparing(Object::toString));
     return values;
   }
 
@@ -308,9 +310,7 @@ class PublisherServiceIT {
 
     assertThat(readAll(topics.releases()))
         .extracting(AdapterRelease::getVersion, AdapterRelease::getCandidateId)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(1, "cand-1"),
-            org.assertj.core.groups.Tuple.tuple(2, "cand-2"));
+        .containsExactly(tuple(1, "cand-1"), tuple(2, "cand-2"));
     assertThat(readAll(topics.audit()))
         .filteredOn(a -> a.getAction().equals(AuditEvents.VERDICT_ALREADY_RELEASED))
         .hasSize(2);
@@ -382,10 +382,9 @@ class PublisherServiceIT {
         .filteredOn(a -> a.getStage() == AuditStage.OPERATOR)
         .extracting(AuditEvent::getAction, AuditEvent::getActor, AuditEvent::getReason)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(AuditEvents.RELEASE_PROMOTED, "alice", "canary ok"),
-            org.assertj.core.groups.Tuple.tuple(AuditEvents.RELEASE_PROMOTED, "alice", "canary ok"),
-            org.assertj.core.groups.Tuple.tuple(
-                AuditEvents.RELEASE_ROLLED_BACK, "bob", "latency regression"));
+            tuple(AuditEvents.RELEASE_PROMOTED, "alice", "canary ok"),
+            tuple(AuditEvents.RELEASE_PROMOTED, "alice", "canary ok"),
+            tuple(AuditEvents.RELEASE_ROLLED_BACK, "bob", "latency regression"));
     assertThat(folder.resolve("releases/acme/support/v2")).isDirectory();
   }
 

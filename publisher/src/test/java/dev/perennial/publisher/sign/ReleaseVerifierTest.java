@@ -16,6 +16,7 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,7 +106,7 @@ class ReleaseVerifierTest {
     byte[] manifest = Files.readAllBytes(release.folder().resolve("manifest.json"));
     Files.writeString(
         release.folder().resolve("manifest.sig"),
-        java.util.Base64.getEncoder().encodeToString(intruder.sign(manifest)));
+        Base64.getEncoder().encodeToString(intruder.sign(manifest)));
 
     Verification pinned =
         ReleaseVerifier.withKey(signingKey.publicKey()).verify(release.folder(), KEY, 1);
