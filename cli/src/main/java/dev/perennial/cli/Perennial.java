@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
       LocalCommand.class,
       PretrainCommand.class,
       TrainerCommand.class,
+      PublisherCommand.class,
+      ReleasesCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
