@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
     description = "Keeps per-tenant LoRA adapters fresh from consented Kafka streams.",
     subcommands = {
       LocalCommand.class,
+      PublisherCommand.class,
+      ReleasesCommand.class,
       PretrainCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,302 @@
+package dev.perennial.schemas.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of the Confluent schema registry REST API (Confluent's registry, Apicurio's ccompat API
+ * and others that speak it), for Avro schemas.
+ *
+ * <p>Schema ids and id lookups are cached: an id names one schema forever, and a schema registered
+ * under a subject keeps its id. Latest versions and compatibility checks are never cached.
+ * Transport errors and 5xx answers are retried a bounded number of times; 4xx answers never are.
+ */
+public final class SchemaRegistryClient {
+
+  private static final Logger log = LoggerFactory.getLogger(SchemaRegistryClient.class);
+
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+  private static final int DEFAULT_MAX_ATTEMPTS = 4;
+  private static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(200);
+
+  private final String baseUrl;
+  private final Optional<String> authorization;
+  private final int maxAttempts;
+  private final Duration retryBackoff;
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+  private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+
+  /**
+   * @param baseUrl the registry's base URL, e.g. {@code http://host:8081} or Apicurio's {@code
+   *     http://host:8080/apis/ccompat/v7}
+   * @param basicAuthUserInfo {@code user:password} for HTTP basic authentication, if the registry
+   *     wants it
+   */
+  public SchemaRegistryClient(URI baseUrl, Optional<String> basicAuthUserInfo) {
+    this(baseUrl, basicAuthUserInfo, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF);
+  }
+
+  SchemaRegistryClient(
+      URI baseUrl, Optional<String> basicAuthUserInfo, int maxAttempts, Duration retryBackoff) {
+    this.baseUrl = baseUrl.toString().replaceAll("/+$", "");
+    this.authorization =
+        basicAuthUserInfo.map(
+            userInfo ->
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+    this.maxAttempts = maxAttempts;
+    this.retryBackoff = retryBackoff;
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  }
+
+  /** The base URL requests go to. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Registers {@code schema} under {@code subject} (a no-op if it is already there); its id. */
+  public int register(String subject, Schema schema) {
+    SubjectSchema key = new SubjectSchema(subject, schema);
+    Integer cached = idsBySubjectSchema.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode answer =
+        send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+    int id = requiredInt(answer, "id");
+    idsBySubjectSchema.put(key, id);
+    schemasById.putIfAbsent(id, schema);
+    return id;
+  }
+
+  /**
+   * The id {@code schema} has under {@code subject}, without registering it.
+   *
+   * @throws SchemaNotFoundException if the subject (40401) or the schema under it (40403) is
+   *     unknown
+   */
+  public int idOf(String subject, Schema schema) {
+    SubjectSchema key = new SubjectSchema(subject, schema);
+    Integer cached = idsBySubjectSchema.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    JsonNode answer = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
+    int id = requiredInt(answer, "id");
+    idsBySubjectSchema.put(key, id);
+    schemasById.putIfAbsent(id, schema);
+    return id;
+  }
+
+  /**
+   * The schema with the global id {@code id}.
+   *
+   * @throws SchemaNotFoundException (40403) if the registry has no schema with that id
+   */
+  public Schema schemaById(int id) {
+    Schema cached = schemasById.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    Schema schema = parse(requiredText(send("GET", "/schemas/ids/" + id, null), "schema"));
+    schemasById.put(id, schema);
+    return schema;
+  }
+
+  /**
+   * The newest version registered under {@code subject}.
+   *
+   * @throws SchemaNotFoundException (40401) if the subject is unknown
+   */
+  public RegisteredSchema latestVersion(String subject) {
+    JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
+    int id = requiredInt(answer, "id");
+    Schema schema =
+        schemasById.computeIfAbsent(id, unused -> parse(requiredText(answer, "schema")));
+    return new RegisteredSchema(subject, requiredInt(answer, "version"), id, schema);
+  }
+
+  /**
+   * Whether the subject's compatibility rule admits {@code schema} after its latest version. For a
+   * subject without versions, Confluent's registry answers 40401 (a {@link
+   * SchemaNotFoundException}), Apicurio's answers compatible.
+   */
+  public CompatibilityResult checkCompatibility(String subject, Schema schema) {
+    JsonNode answer =
+        send(
+            "POST",
+            "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+            schemaBody(schema));
+    JsonNode compatible = answer.get("is_compatible");
+    if (compatible == null || !compatible.isBoolean()) {
+      throw malformed("no boolean is_compatible", answer);
+    }
+    List<String> messages = new ArrayList<>();
+    answer.path("messages").forEach(message -> messages.add(message.asText()));
+    return new CompatibilityResult(compatible.booleanValue(), messages);
+  }
+
+  private String schemaBody(Schema schema) {
+    try {
+      return json.writeValueAsString(Map.of("schemaType", "AVRO", "schema", schema.toString()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a JSON string", e);
+    }
+  }
+
+  private JsonNode send(String method, String path, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Accept", CONTENT_TYPE + ", application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (body != null) {
+      request.header("Content-Type", CONTENT_TYPE);
+    }
+    authorization.ifPresent(value -> request.header("Authorization", value));
+    String what = method + " " + baseUrl + path;
+    for (int attempt = 1; ; attempt++) {
+      SchemaRegistryException failure;
+      try {
+        HttpResponse<String> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() / 100 == 2) {
+          return readJson(what, response.body());
+        }
+        failure = errorOf(what, response.statusCode(), response.body());
+        if (response.statusCode() < 500) {
+          throw failure;
+        }
+      } catch (IOException e) {
+        failure =
+            new SchemaRegistryException(
+                what + " failed: " + e, SchemaRegistryException.NO_RESPONSE, 0, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException(
+            what + " interrupted", SchemaRegistryException.NO_RESPONSE, 0, e);
+      }
+      if (attempt >= maxAttempts) {
+        throw failure;
+      }
+      log.warn("retry {} of {}: {}", attempt, maxAttempts - 1, failure.getMessage());
+      sleep(retryBackoff.multipliedBy(attempt), failure);
+    }
+  }
+
+  private static void sleep(Duration pause, SchemaRegistryException pending) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pending.addSuppressed(e);
+      throw pending;
+    }
+  }
+
+  private SchemaRegistryException errorOf(String what, int status, String body) {
+    int errorCode = status;
+    String message = body == null ? "" : body.strip();
+    try {
+      JsonNode error = json.readTree(message);
+      if (error != null && error.path("error_code").isInt()) {
+        errorCode = error.get("error_code").intValue();
+        message = error.path("message").asText(message);
+      }
+    } catch (JsonProcessingException notJson) {
+      // A proxy or a crashed registry answered: keep the raw body as the message.
+    }
+    String text =
+        what
+            + " answered HTTP "
+            + status
+            + ", error code "
+            + errorCode
+            + ": "
+            + abbreviate(message);
+    if (status == 404) {
+      return new SchemaNotFoundException(text, errorCode);
+    }
+    if (status == 409) {
+      return new IncompatibleSchemaException(text, errorCode);
+    }
+    return new SchemaRegistryException(text, status, errorCode, null);
+  }
+
+  private JsonNode readJson(String what, String body) {
+    try {
+      return json.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new SchemaRegistryException(
+          what + " answered with something that is not JSON: " + abbreviate(body), 200, 0, e);
+    }
+  }
+
+  private static int requiredInt(JsonNode answer, String field) {
+    JsonNode value = answer.get(field);
+    if (value == null || !value.canConvertToInt()) {
+      throw malformed("no integer " + field, answer);
+    }
+    return value.intValue();
+  }
+
+  private static String requiredText(JsonNode answer, String field) {
+    JsonNode value = answer.get(field);
+    if (value == null || !value.isTextual()) {
+      throw malformed("no string " + field, answer);
+    }
+    return value.textValue();
+  }
+
+  private static SchemaRegistryException malformed(String problem, JsonNode answer) {
+    return new SchemaRegistryException(
+        "registry answer has " + problem + ": " + abbreviate(String.valueOf(answer)), 200, 0, null);
+  }
+
+  private static Schema parse(String schema) {
+    try {
+      return new Schema.Parser().parse(schema);
+    } catch (SchemaParseException e) {
+      throw new SchemaRegistryException(
+          "registry returned a schema that is not valid Avro: " + abbreviate(schema), 200, 0, e);
+    }
+  }
+
+  private static String encode(String subject) {
+    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 500 ? text : text.substring(0, 500) + "...";
+  }
+
+  private record SubjectSchema(String subject, Schema schema) {}
+}

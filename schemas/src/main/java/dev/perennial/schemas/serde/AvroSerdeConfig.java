@@ -1,0 +1,169 @@
+package dev.perennial.schemas.serde;
+
+import dev.perennial.schemas.registry.SchemaRegistryClient;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Configuration of the Avro serdes. The keys are Confluent's, so existing client configurations
+ * carry over; keys the serdes do not know (a producer's own settings) are ignored.
+ */
+public final class AvroSerdeConfig extends AbstractConfig {
+
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+  private static final String SCHEMA_REGISTRY_URL_DOC =
+      "Base URL of a schema registry speaking the Confluent REST API, e.g. http://registry:8081 or"
+          + " Apicurio's http://registry:8080/apis/ccompat/v7. One URL. Not needed when the serde is"
+          + " given a registry client.";
+
+  public static final String AUTO_REGISTER_SCHEMAS_CONFIG = "auto.register.schemas";
+  private static final String AUTO_REGISTER_SCHEMAS_DOC =
+      "Whether the serializer registers the record's schema under the subject when it is not yet"
+          + " there. If false, the schema must have been registered beforehand.";
+
+  public static final String USE_LATEST_VERSION_CONFIG = "use.latest.version";
+  private static final String USE_LATEST_VERSION_DOC =
+      "Whether the serializer writes with the subject's latest registered schema instead of the"
+          + " record's own (records are converted to it by Avro's schema resolution). The latest"
+          + " version is fetched once per subject and serializer. Use with"
+          + " auto.register.schemas=false.";
+
+  public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
+  public static final String CREDENTIALS_FROM_URL = "URL";
+  public static final String CREDENTIALS_FROM_USER_INFO = "USER_INFO";
+  private static final String BASIC_AUTH_CREDENTIALS_SOURCE_DOC =
+      "Where HTTP basic authentication credentials come from: URL (the user info of"
+          + " schema.registry.url, if any) or USER_INFO (basic.auth.user.info).";
+
+  public static final String BASIC_AUTH_USER_INFO_CONFIG = "basic.auth.user.info";
+  private static final String BASIC_AUTH_USER_INFO_DOC =
+      "user:password for HTTP basic authentication when basic.auth.credentials.source=USER_INFO.";
+
+  private static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              SCHEMA_REGISTRY_URL_CONFIG,
+              Type.STRING,
+              null,
+              AvroSerdeConfig::validateUrl,
+              Importance.HIGH,
+              SCHEMA_REGISTRY_URL_DOC)
+          .define(
+              AUTO_REGISTER_SCHEMAS_CONFIG,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              AUTO_REGISTER_SCHEMAS_DOC)
+          .define(
+              USE_LATEST_VERSION_CONFIG,
+              Type.BOOLEAN,
+              false,
+              Importance.LOW,
+              USE_LATEST_VERSION_DOC)
+          .define(
+              BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+              Type.STRING,
+              CREDENTIALS_FROM_URL,
+              ConfigDef.ValidString.in(CREDENTIALS_FROM_URL, CREDENTIALS_FROM_USER_INFO),
+              Importance.MEDIUM,
+              BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
+          .define(
+              BASIC_AUTH_USER_INFO_CONFIG,
+              Type.PASSWORD,
+              null,
+              Importance.MEDIUM,
+              BASIC_AUTH_USER_INFO_DOC);
+
+  public AvroSerdeConfig(Map<String, ?> configs) {
+    super(CONFIG, configs, false);
+    Password userInfo = getPassword(BASIC_AUTH_USER_INFO_CONFIG);
+    if (CREDENTIALS_FROM_USER_INFO.equals(getString(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG))
+        && (userInfo == null || !userInfo.value().contains(":"))) {
+      throw new ConfigException(
+          BASIC_AUTH_USER_INFO_CONFIG,
+          userInfo == null ? null : "[hidden]",
+          "must be user:password when "
+              + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
+              + "="
+              + CREDENTIALS_FROM_USER_INFO);
+    }
+  }
+
+  /** Every key with its type, default and documentation. */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  public boolean autoRegisterSchemas() {
+    return getBoolean(AUTO_REGISTER_SCHEMAS_CONFIG);
+  }
+
+  public boolean useLatestVersion() {
+    return getBoolean(USE_LATEST_VERSION_CONFIG);
+  }
+
+  /**
+   * A registry client for {@code schema.registry.url} with the configured credentials.
+   *
+   * @throws ConfigException if {@code schema.registry.url} is not set
+   */
+  public SchemaRegistryClient newRegistryClient() {
+    String url = getString(SCHEMA_REGISTRY_URL_CONFIG);
+    if (url == null) {
+      throw new ConfigException(
+          SCHEMA_REGISTRY_URL_CONFIG, null, "is required: the URL of the schema registry");
+    }
+    URI uri = URI.create(url);
+    Optional<String> userInfo =
+        CREDENTIALS_FROM_USER_INFO.equals(getString(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG))
+            ? Optional.of(getPassword(BASIC_AUTH_USER_INFO_CONFIG).value())
+            : Optional.ofNullable(uri.getUserInfo());
+    return new SchemaRegistryClient(withoutUserInfo(uri), userInfo);
+  }
+
+  private static URI withoutUserInfo(URI uri) {
+    try {
+      return new URI(
+          uri.getScheme(),
+          null,
+          uri.getHost(),
+          uri.getPort(),
+          uri.getPath(),
+          uri.getQuery(),
+          uri.getFragment());
+    } catch (URISyntaxException e) {
+      throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, uri.getHost(), e.getMessage());
+    }
+  }
+
+  private static void validateUrl(String name, Object value) {
+    if (value == null) {
+      return;
+    }
+    // Credentials in the URL's user info never reach an error message.
+    String url = value.toString();
+    String shown = url.replaceAll("//[^/@]*@", "//[hidden]@");
+    if (url.contains(",")) {
+      throw new ConfigException(
+          name, shown, "must be one URL; several registry URLs are not supported");
+    }
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(name, shown, "is not a URL: " + e.getReason());
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null) {
+      throw new ConfigException(name, shown, "must be an http:// or https:// URL with a host");
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.perennial.schemas.evolution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.schemas.Contracts;
+import dev.perennial.schemas.SchemasException;
+import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.RejectReason;
+import dev.perennial.schemas.v1.RejectedRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SchemaEvolutionTest {
+
+  /** Surefire runs in the module folder. */
+  private static final Path HISTORY_ROOT = Path.of("src/main/avro-history");
+
+  private static final SchemaHistory HISTORY = SchemaHistory.load(HISTORY_ROOT);
+
+  static Stream<Class<? extends SpecificRecord>> recordTypes() {
+    return Contracts.RECORD_TYPES.stream();
+  }
+
+  @Test
+  void everyTopicRecordHasAHistoryAndEveryHistoryBelongsToATopicRecord() {
+    List<String> current =
+        Contracts.RECORD_TYPES.stream().map(type -> Contracts.schemaOf(type).getName()).toList();
+
+    assertThat(HISTORY.recordNames()).containsExactlyInAnyOrderElementsOf(current);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("recordTypes")
+  void theCurrentSchemaIsItsLatestPublishedVersion(Class<? extends SpecificRecord> type) {
+    Schema current = Contracts.schemaOf(type);
+    List<Schema> versions = HISTORY.versions(current.getName());
+    String latest = SchemaHistory.publishedForm(versions.get(versions.size() - 1));
+    String now = SchemaHistory.publishedForm(current);
+
+    assertThat(now)
+        .as(
+            "%s differs from its latest published version v%d: publish the change as %s with"
+                + " this content:%n%s%n",
+            current.getName(),
+            versions.size(),
+            HISTORY.fileFor(current.getName(), versions.size() + 1),
+            now)
+        .isEqualTo(latest);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("recordTypes")
+  void theCurrentSchemaReadsDataWrittenWithEveryEarlierVersion(
+      Class<? extends SpecificRecord> type) {
+    Schema current = Contracts.schemaOf(type);
+
+    assertThat(BackwardCompatibility.problems(current, HISTORY.versions(current.getName())))
+        .as("why %s cannot read its earlier versions", current.getName())
+        .isEmpty();
+  }
+
+  @Test
+  void aNewRequiredFieldWithoutDefaultIsRefused() throws IOException {
+    Schema changed = resource("evolution/Document-required-field-added.avsc");
+
+    assertThat(BackwardCompatibility.problems(changed, HISTORY.versions("Document")))
+        .singleElement()
+        .asString()
+        .startsWith("cannot read v1: READER_FIELD_MISSING_DEFAULT_VALUE")
+        .contains("region");
+  }
+
+  @Test
+  void aNewOptionalFieldWithDefaultIsAccepted() throws IOException {
+    Schema changed = resource("evolution/Document-optional-field-added.avsc");
+
+    assertThat(BackwardCompatibility.problems(changed, HISTORY.versions("Document"))).isEmpty();
+  }
+
+  @Test
+  void aReaderWithoutANewReasonSymbolReadsItAsUnknown() throws IOException {
+    Schema newer = resource("evolution/RejectedRecord-reason-added.avsc");
+    GenericRecord written = new GenericData.Record(newer);
+    GenericRecord source = new GenericData.Record(newer.getField("source").schema());
+    source.put("topic", "perennial.documents.v1");
+    source.put("partition", 0);
+    source.put("offset", 7L);
+    written.put("source", source);
+    written.put(
+        "reason", new GenericData.EnumSymbol(newer.getField("reason").schema(), "QUARANTINED"));
+    written.put("detail", "held for review");
+    written.put("rejectedAt", 1_700_000_000_000L);
+
+    RejectedRecord read = readAs(RejectedRecord.getClassSchema(), newer, written);
+
+    assertThat(read.getReason()).isEqualTo(RejectReason.UNKNOWN);
+    assertThat(read.getDetail()).isEqualTo("held for review");
+  }
+
+  @Test
+  void aHistoryWithAMissingVersionIsReportedByName(@TempDir Path root) throws IOException {
+    Path folder = Files.createDirectories(root.resolve("Document"));
+    Files.writeString(folder.resolve("v1.avsc"), Document.getClassSchema().toString());
+    Files.writeString(folder.resolve("v3.avsc"), Document.getClassSchema().toString());
+
+    assertThatThrownBy(() -> SchemaHistory.load(root))
+        .isInstanceOf(SchemasException.class)
+        .hasMessageContaining("misses v2.avsc");
+  }
+
+  @Test
+  void aHistoryFolderHoldingAnotherRecordIsReportedByName(@TempDir Path root) throws IOException {
+    Path folder = Files.createDirectories(root.resolve("Feedback"));
+    Files.writeString(folder.resolve("v1.avsc"), Document.getClassSchema().toString());
+
+    assertThatThrownBy(() -> SchemaHistory.load(root))
+        .isInstanceOf(SchemasException.class)
+        .hasMessageContaining("holds record dev.perennial.schemas.v1.Document, not Feedback");
+  }
+
+  private static <T> T readAs(Schema reader, Schema writer, GenericRecord record)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(writer).write(record, encoder);
+    encoder.flush();
+    var datumReader = new SpecificDatumReader<T>(writer, reader, SpecificData.getForSchema(reader));
+    return datumReader.read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+  }
+
+  static Schema resource(String name) throws IOException {
+    try (InputStream in = SchemaEvolutionTest.class.getClassLoader().getResourceAsStream(name)) {
+      assertThat(in).as("test resource %s", name).isNotNull();
+      return new Schema.Parser().parse(in);
+    }
+  }
+}
