@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.model.ModelException;
+import dev.perennial.model.runtime.EngineArrays;
 import java.util.Arrays;
 
 /** A float32 tensor in Java memory: what safetensors files are read into and written from. */
@@ -28,17 +29,11 @@ public record HostTensor(long[] shape, float[] data) {
   }
 
   /**
-   * Creates an engine array with these values on the manager's device, in memory the engine
-   * allocated itself.
-   *
-   * <p>DJL wraps Java direct buffers without copying, and their alignment varies from run to run;
-   * the CPU BLAS picks kernels by alignment, so matmuls on such weights can round differently in
-   * two same-seed runs. A copy made by the engine is always aligned the same way.
+   * Creates an engine-owned array with these values on the manager's device (see {@link
+   * EngineArrays}).
    */
   public NDArray toArray(NDManager manager) {
-    try (NDArray staged = manager.create(data, new Shape(shape))) {
-      return staged.duplicate();
-    }
+    return EngineArrays.of(manager, data, new Shape(shape));
   }
 
   public String shapeText() {

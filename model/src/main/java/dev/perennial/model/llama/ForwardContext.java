@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.perennial.model.runtime.EngineArrays;
 
 /**
  * What every layer of one forward pass shares: rotary tables for the positions, the additive
@@ -62,7 +63,7 @@ public final class ForwardContext {
     long past = cache == null ? 0 : cache.length();
     long keys = past + newTokens;
     // rotary tables [B, 1, T, D]: angle = position * inverse frequency, halves repeated
-    NDArray inverse = manager.create(RotaryEmbedding.inverseFrequencies(config));
+    NDArray inverse = EngineArrays.of(manager, RotaryEmbedding.inverseFrequencies(config));
     NDArray angles = positionIds.toType(DataType.FLOAT32, false).expandDims(-1).mul(inverse);
     NDArray both = NDArrays.concat(new NDList(angles, angles), -1);
     NDArray cos = both.cos().expandDims(1);

@@ -9,6 +9,7 @@ import dev.perennial.model.llama.AdapterDelta;
 import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.llama.KvCache;
 import dev.perennial.model.lora.AdapterStack;
+import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.tokenizer.TextTokenizer;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ public final class Generator {
     }
     try (NDManager generation = model.manager().newSubManager();
         KvCache cache = new KvCache(generation, model.config().numHiddenLayers())) {
-      NDArray adapterRows = adapters == null ? null : generation.create(rowAdapters);
+      NDArray adapterRows = adapters == null ? null : EngineArrays.of(generation, rowAdapters);
       long[] stepInputs = inputs;
       long[] stepPositions = positions;
       int stepWidth = width;
@@ -139,12 +140,12 @@ public final class Generator {
         try (NDManager pass = generation.newSubManager()) {
           AdapterDelta delta = adapterRows == null ? null : adapters.forRows(adapterRows);
           NDArray valid =
-              pass.create(columns(keyValid, rows, maxTotal, keys), new Shape(rows, keys));
+              EngineArrays.of(pass, columns(keyValid, rows, maxTotal, keys), new Shape(rows, keys));
           ForwardContext context =
               ForwardContext.create(
                   pass,
                   model.config(),
-                  pass.create(stepPositions, new Shape(rows, stepWidth)),
+                  EngineArrays.of(pass, stepPositions, new Shape(rows, stepWidth)),
                   valid,
                   cache,
                   delta,
@@ -154,7 +155,7 @@ public final class Generator {
                   .decoder()
                   .forward(
                       model.parameterStore(),
-                      pass.create(stepInputs, new Shape(rows, stepWidth)),
+                      EngineArrays.of(pass, stepInputs, new Shape(rows, stepWidth)),
                       context);
           next = logits.get(new NDIndex(":, -1, :")).argMax(-1).toLongArray();
         }

@@ -6,6 +6,7 @@ import dev.perennial.model.ModelException;
 import dev.perennial.model.llama.AdapterDelta;
 import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.lora.AdapterStack;
+import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.train.Batch;
 import dev.perennial.model.train.CausalLmLoss;
@@ -88,7 +89,8 @@ public final class Scorer {
       AdapterStack adapters,
       long[] rowAdapters) {
     try (NDManager pass = model.manager().newSubManager()) {
-      AdapterDelta delta = adapters == null ? null : adapters.forRows(pass.create(rowAdapters));
+      AdapterDelta delta =
+          adapters == null ? null : adapters.forRows(EngineArrays.of(pass, rowAdapters));
       ForwardContext context =
           ForwardContext.create(
               pass,

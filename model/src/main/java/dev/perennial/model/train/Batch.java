@@ -3,6 +3,7 @@ package dev.perennial.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.model.runtime.EngineArrays;
 import java.util.List;
 
 /**
@@ -119,23 +120,23 @@ public final class Batch {
   }
 
   public NDArray inputs(NDManager manager) {
-    return manager.create(inputs, new Shape(rows, width));
+    return EngineArrays.of(manager, inputs, new Shape(rows, width));
   }
 
   public NDArray targets(NDManager manager) {
-    return manager.create(targets, new Shape(rows, width));
+    return EngineArrays.of(manager, targets, new Shape(rows, width));
   }
 
   public NDArray weights(NDManager manager) {
-    return manager.create(weights, new Shape(rows, width));
+    return EngineArrays.of(manager, weights, new Shape(rows, width));
   }
 
   public NDArray positions(NDManager manager) {
-    return manager.create(positions, new Shape(rows, width));
+    return EngineArrays.of(manager, positions, new Shape(rows, width));
   }
 
   /** Null when no row is padded. */
   public NDArray keyValid(NDManager manager) {
-    return keyValid == null ? null : manager.create(keyValid, new Shape(rows, width));
+    return keyValid == null ? null : EngineArrays.of(manager, keyValid, new Shape(rows, width));
   }
 }
