@@ -16,6 +16,7 @@ import dev.perennial.model.train.StepMetrics;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ShardRef;

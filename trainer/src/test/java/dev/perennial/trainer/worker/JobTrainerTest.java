@@ -11,6 +11,7 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.train.StepListener;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;

@@ -1,4 +1,4 @@
-package dev.perennial.trainer.worker;
+package dev.perennial.schemas.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.perennial.trainer.worker;
+package dev.perennial.schemas.release;
 
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ReleaseRef;
