@@ -158,7 +158,8 @@ public final class CandidateEvaluator {
     measurements.put("cl.fwt", entry.measures().fwt());
     measurements.put("cl.forgetting", entry.measures().forgetting());
     measurements.put("cl.updates", entry.matrix().size() - 1);
-    history.write(prepared.history().with(entry));
+    // Read again: another candidate of the key in this batch may have added its entry since.
+    history.write(history.read(context.candidate().getAdapterKey()).with(entry));
     Integer incumbentVersion = context.incumbent().map(i -> i.version()).orElse(null);
     EvaluationReport report =
         new EvaluationReport(

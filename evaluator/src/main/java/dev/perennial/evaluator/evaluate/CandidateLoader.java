@@ -181,7 +181,7 @@ final class CandidateLoader {
             base.canariesOf(candidate.getTenant()),
             base.controls(),
             thresholds.apply(candidate.getTenant()));
-    return new PreparedCandidate(context, adapter, incumbentAdapter, keyHistory, notes);
+    return new PreparedCandidate(context, adapter, incumbentAdapter, notes);
   }
 
   /**
