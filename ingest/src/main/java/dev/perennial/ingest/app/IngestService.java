@@ -8,11 +8,12 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.deadletter.DeadLetterQueue;
 import dev.perennial.ingest.deadletter.RejectingDeserializationHandler;
-import dev.perennial.ingest.deadletter.RejectingProductionHandler;
+import dev.perennial.ingest.deadletter.StopOnProductionErrorHandler;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.topology.IngestTopology;
 import dev.perennial.schemas.topic.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -76,6 +77,12 @@ public final class IngestService implements AutoCloseable {
     Properties properties = new Properties();
     properties.putAll(streamsProperties(config, topics, metrics, Clock.systemUTC()));
     KafkaStreams streams = new KafkaStreams(topology, properties);
+    // Kafka's RocksDB metrics name key-value and window stores with different tag keys, which
+    // Prometheus refuses under one name; the store-level figures are left out.
+    serviceMetrics
+        .registry()
+        .config()
+        .meterFilter(MeterFilter.denyNameStartsWith("kafka.stream.state"));
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(serviceMetrics.registry());
     HealthServer health;
@@ -105,24 +112,19 @@ public final class IngestService implements AutoCloseable {
 
   /**
    * The Streams configuration of ingest: the configuration's client settings, exactly-once
-   * processing, and the exception handlers that send what cannot be read or written to {@code
-   * rejected.v1} (through {@code deadLetters}). Tests run the topology with the same.
+   * processing, the handler that sends what cannot be read to {@code rejected.v1}, and the one that
+   * stops ingest when a result cannot be written. Tests run the topology with the same.
    */
   public static Map<String, Object> streamsProperties(
       IngestConfig config, Topics topics, IngestMetrics metrics, Clock clock) {
     Map<String, Object> properties =
         StreamsProperties.builder(config, config.applicationId())
             .deserializationExceptionHandler(RejectingDeserializationHandler.class)
-            .productionExceptionHandler(RejectingProductionHandler.class)
+            .productionExceptionHandler(StopOnProductionErrorHandler.class)
             .build();
     properties.put(
         DeadLetterQueue.CONFIG,
-        new DeadLetterQueue(
-            topics.rejected().name(),
-            topics.rejected().valueSerde().serializer(),
-            metrics,
-            config.rejectedKeepBytes(),
-            clock));
+        new DeadLetterQueue(topics, metrics, config.rejectedKeepBytes(), clock));
     return properties;
   }
 

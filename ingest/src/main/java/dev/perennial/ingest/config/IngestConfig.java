@@ -1,14 +1,18 @@
 package dev.perennial.ingest.config;
 
+import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The configuration of the ingest service: the keys every service shares ({@link PerennialConfig})
@@ -74,6 +78,14 @@ public final class IngestConfig extends PerennialConfig {
           + " subjects who never consented. Turn on briefly to debug a producer. Every other"
           + " rejection keeps ids and offsets only, never content.";
 
+  /** A PREFERENCE example carries prompt, chosen and rejected. */
+  static final int EXAMPLE_TEXT_FIELDS = 3;
+
+  /** Room for an example's ids, pseudonym, source, redaction counts and wire-format header. */
+  static final int EXAMPLE_OVERHEAD_BYTES = 16 * 1024;
+
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
   private static final ConfigDef CONFIG =
       configDef()
           .define(
@@ -138,6 +150,41 @@ public final class IngestConfig extends PerennialConfig {
    */
   public IngestConfig(Map<String, String> values) {
     super(CONFIG, values);
+    requireExamplesFitTheProducer();
+  }
+
+  /**
+   * The largest example (three text fields at the limit, PREFERENCE) must fit the producer's
+   * request size: under exactly-once a record the producer refuses cannot be skipped, it stops
+   * ingest.
+   */
+  private void requireExamplesFitTheProducer() {
+    long largestExample = (long) EXAMPLE_TEXT_FIELDS * maxTextBytes() + EXAMPLE_OVERHEAD_BYTES;
+    Object configured =
+        originals()
+            .getOrDefault(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                originals().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    long maxRequestSize;
+    try {
+      maxRequestSize =
+          configured == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(configured.toString());
+    } catch (NumberFormatException e) {
+      throw new InvalidConfigurationException(
+          List.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG + ": not a number: " + configured));
+    }
+    if (largestExample > maxRequestSize) {
+      throw new InvalidConfigurationException(
+          List.of(
+              MAX_TEXT_BYTES_CONFIG
+                  + ": "
+                  + maxTextBytes()
+                  + " lets an example grow to "
+                  + largestExample
+                  + " bytes, more than the producer's max.request.size of "
+                  + maxRequestSize
+                  + "; lower it or raise max.request.size (and the topics' max.message.bytes)"));
+    }
   }
 
   /** Every key of ingest with its type, default and documentation (docs and the Helm chart). */

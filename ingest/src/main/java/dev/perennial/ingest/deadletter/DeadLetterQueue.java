@@ -2,6 +2,7 @@ package dev.perennial.ingest.deadletter;
 
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.SourceRef;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +15,9 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 /**
- * Where Kafka Streams' exception handlers send what the topology never saw (records that cannot be
- * deserialized, results that cannot be produced): {@code rejected.v1}, as serialized {@link
- * RejectedRecord}s that Streams writes in the same transaction as the rest of the task's output.
+ * Where the deserialization exception handler sends what the topology never saw (records that
+ * cannot be deserialized): {@code rejected.v1}, as serialized {@link RejectedRecord}s that Streams
+ * writes in the same transaction as the rest of the task's output.
  *
  * <p>Streams creates its handlers from class names, so the one instance of a running ingest reaches
  * them through the Streams configuration, under {@link #CONFIG}.
@@ -33,17 +34,12 @@ public final class DeadLetterQueue {
   private final Clock clock;
 
   /**
-   * @param topic the full name of {@code rejected.v1}
    * @param keepUnreadableBytes whether rejections of unreadable records keep their bytes
    */
   public DeadLetterQueue(
-      String topic,
-      Serializer<RejectedRecord> serializer,
-      IngestMetrics metrics,
-      boolean keepUnreadableBytes,
-      Clock clock) {
-    this.topic = topic;
-    this.serializer = serializer;
+      Topics topics, IngestMetrics metrics, boolean keepUnreadableBytes, Clock clock) {
+    this.topic = topics.rejected().name();
+    this.serializer = topics.rejected().valueSerde().serializer();
     this.metrics = metrics;
     this.keepUnreadableBytes = keepUnreadableBytes;
     this.clock = clock;
@@ -74,15 +70,6 @@ public final class DeadLetterQueue {
         keepUnreadableBytes
             ? Rejections.withBytes(source, rejection, key, value, tenant, clock.instant())
             : Rejections.withoutContent(source, rejection, tenant, null, clock.instant());
-    return deadLetter(key, rejected);
-  }
-
-  /** The dead letter of a result that could not be written: ids and offsets only. */
-  ProducerRecord<byte[], byte[]> unwritable(
-      ErrorHandlerContext context, byte[] key, Rejection rejection) {
-    RejectedRecord rejected =
-        Rejections.withoutContent(
-            source(context), rejection, tenantOfKey(key), null, clock.instant());
     return deadLetter(key, rejected);
   }
 

@@ -75,4 +75,28 @@ class IngestConfigTest {
 
     assertThat(config.pseudonymSecret().toString()).isEqualTo("[hidden]");
   }
+
+  @Test
+  void aTextLimitWhoseExamplesTheProducerCouldNotWriteIsRefusedAtStart() {
+    Map<String, String> values = valid();
+    values.put(IngestConfig.MAX_TEXT_BYTES_CONFIG, "400000");
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+
+    assertThat(error.problems())
+        .singleElement()
+        .asString()
+        .startsWith(IngestConfig.MAX_TEXT_BYTES_CONFIG)
+        .contains("1216384 bytes, more than the producer's max.request.size of 1048576");
+  }
+
+  @Test
+  void aLargerProducerRequestSizeAllowsLargerTexts() {
+    Map<String, String> values = valid();
+    values.put(IngestConfig.MAX_TEXT_BYTES_CONFIG, "400000");
+    values.put("producer.max.request.size", "2000000");
+
+    assertThat(new IngestConfig(values).maxTextBytes()).isEqualTo(400000);
+  }
 }

@@ -52,12 +52,7 @@ class RejectingDeserializationHandlerTest {
     handler.configure(
         Map.of(
             DeadLetterQueue.CONFIG,
-            new DeadLetterQueue(
-                topics.rejected().name(),
-                topics.rejected().valueSerde().serializer(),
-                metrics,
-                keepBytes,
-                Clock.fixed(NOW, ZoneOffset.UTC))));
+            new DeadLetterQueue(topics, metrics, keepBytes, Clock.fixed(NOW, ZoneOffset.UTC))));
     return handler;
   }
 
