@@ -12,8 +12,6 @@ import dev.perennial.ingest.deadletter.StopOnProductionErrorHandler;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.topology.IngestTopology;
 import dev.perennial.schemas.topic.Topics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -48,20 +46,17 @@ public final class IngestService implements AutoCloseable {
   private final HealthServer health;
   private final ServiceMetrics serviceMetrics;
   private final IngestMetrics metrics;
-  private final KafkaStreamsMetrics streamsMetrics;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private IngestService(
       KafkaStreams streams,
       HealthServer health,
       ServiceMetrics serviceMetrics,
-      IngestMetrics metrics,
-      KafkaStreamsMetrics streamsMetrics) {
+      IngestMetrics metrics) {
     this.streams = streams;
     this.health = health;
     this.serviceMetrics = serviceMetrics;
     this.metrics = metrics;
-    this.streamsMetrics = streamsMetrics;
   }
 
   /** Builds the topology, opens the health endpoints and starts Streams. */
@@ -77,25 +72,15 @@ public final class IngestService implements AutoCloseable {
     Properties properties = new Properties();
     properties.putAll(streamsProperties(config, topics, metrics, Clock.systemUTC()));
     KafkaStreams streams = new KafkaStreams(topology, properties);
-    // Kafka's RocksDB metrics name key-value and window stores with different tag keys, which
-    // Prometheus refuses under one name; the store-level figures are left out.
-    serviceMetrics
-        .registry()
-        .config()
-        .meterFilter(MeterFilter.denyNameStartsWith("kafka.stream.state"));
-    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(serviceMetrics.registry());
     HealthServer health;
     try {
       health = HealthServer.start(config, serviceMetrics.registry(), () -> readiness(streams));
     } catch (RuntimeException e) {
-      streamsMetrics.close();
       streams.close();
       serviceMetrics.close();
       throw e;
     }
-    IngestService service =
-        new IngestService(streams, health, serviceMetrics, metrics, streamsMetrics);
+    IngestService service = new IngestService(streams, health, serviceMetrics, metrics);
     streams.setStateListener(service::onStateChange);
     streams.setUncaughtExceptionHandler(
         exception -> {
@@ -190,7 +175,6 @@ public final class IngestService implements AutoCloseable {
       log.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
     }
     stopped.countDown();
-    streamsMetrics.close();
     health.close();
     serviceMetrics.close();
     log.info("Ingest stopped");

@@ -2,9 +2,15 @@ package dev.perennial.ingest.config;
 
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -32,9 +38,17 @@ public final class IngestConfig extends PerennialConfig {
   private static final String PSEUDONYM_SECRET_DOC =
       "Secret key of the subject pseudonyms (HMAC-SHA-256 of tenant/subject), at least "
           + PSEUDONYM_SECRET_MIN_LENGTH
-          + " characters. Required. Keep it in a secret store (a Kubernetes Secret, set as"
-          + " PERENNIAL_INGEST_PSEUDONYM_SECRET): whoever holds it can link pseudonyms to user ids."
-          + " Changing it changes every pseudonym, so erasures no longer match earlier examples.";
+          + " characters. This or "
+          + "perennial.ingest.pseudonym.secret.file is required. Keep it in a secret store (a"
+          + " Kubernetes Secret, set as PERENNIAL_INGEST_PSEUDONYM_SECRET): whoever holds it can"
+          + " link pseudonyms to user ids. Changing it changes every pseudonym, so erasures no"
+          + " longer match earlier examples.";
+
+  public static final String PSEUDONYM_SECRET_FILE_CONFIG =
+      "perennial.ingest.pseudonym.secret.file";
+  private static final String PSEUDONYM_SECRET_FILE_DOC =
+      "A file holding the pseudonym secret (UTF-8; a trailing line break is ignored), for example"
+          + " a mounted Kubernetes Secret. Instead of perennial.ingest.pseudonym.secret.";
 
   public static final String TRAINING_PURPOSE_CONFIG = "perennial.ingest.training.purpose";
   public static final String TRAINING_PURPOSE_DEFAULT = "adapter-training";
@@ -98,10 +112,17 @@ public final class IngestConfig extends PerennialConfig {
           .define(
               PSEUDONYM_SECRET_CONFIG,
               Type.PASSWORD,
-              ConfigDef.NO_DEFAULT_VALUE,
+              null,
               IngestConfig::validateSecret,
               Importance.HIGH,
               PSEUDONYM_SECRET_DOC)
+          .define(
+              PSEUDONYM_SECRET_FILE_CONFIG,
+              Type.STRING,
+              null,
+              IngestConfig::validateSecretFile,
+              Importance.HIGH,
+              PSEUDONYM_SECRET_FILE_DOC)
           .define(
               TRAINING_PURPOSE_CONFIG,
               Type.STRING,
@@ -148,43 +169,77 @@ public final class IngestConfig extends PerennialConfig {
    * @throws dev.perennial.core.config.InvalidConfigurationException listing every invalid or
    *     missing value
    */
+  private final Password pseudonymSecret;
+
+  /**
+   * @throws InvalidConfigurationException listing every invalid or missing value
+   */
   public IngestConfig(Map<String, String> values) {
-    super(CONFIG, values);
-    requireExamplesFitTheProducer();
+    super(CONFIG, checked(values));
+    String file = getString(PSEUDONYM_SECRET_FILE_CONFIG);
+    pseudonymSecret =
+        file == null ? getPassword(PSEUDONYM_SECRET_CONFIG) : new Password(readSecret(file));
+  }
+
+  /** Every problem of the values, those between keys included, at once. */
+  private static Map<String, String> checked(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    try {
+      requireValid(CONFIG, values);
+    } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    }
+    boolean secret = values.get(PSEUDONYM_SECRET_CONFIG) != null;
+    boolean secretFile = values.get(PSEUDONYM_SECRET_FILE_CONFIG) != null;
+    if (secret == secretFile) {
+      problems.add(
+          PSEUDONYM_SECRET_CONFIG
+              + ": set exactly one of it and "
+              + PSEUDONYM_SECRET_FILE_CONFIG
+              + (secret ? " (both are set)" : " (neither is set)"));
+    }
+    exampleSizeProblem(values).ifPresent(problems::add);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return values;
   }
 
   /**
-   * The largest example (three text fields at the limit, PREFERENCE) must fit the producer's
+   * The largest example (three text fields at the limit: a PREFERENCE) must fit the producer's
    * request size: under exactly-once a record the producer refuses cannot be skipped, it stops
    * ingest.
    */
-  private void requireExamplesFitTheProducer() {
-    long largestExample = (long) EXAMPLE_TEXT_FIELDS * maxTextBytes() + EXAMPLE_OVERHEAD_BYTES;
-    Object configured =
-        originals()
-            .getOrDefault(
-                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                originals().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+  private static Optional<String> exampleSizeProblem(Map<String, String> values) {
+    String producerKey = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    String configured =
+        values.getOrDefault(producerKey, values.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    long maxTextBytes;
     long maxRequestSize;
     try {
+      maxTextBytes =
+          Long.parseLong(
+              values
+                  .getOrDefault(MAX_TEXT_BYTES_CONFIG, Integer.toString(MAX_TEXT_BYTES_DEFAULT))
+                  .trim());
       maxRequestSize =
-          configured == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(configured.toString());
+          configured == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(configured.trim());
     } catch (NumberFormatException e) {
-      throw new InvalidConfigurationException(
-          List.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG + ": not a number: " + configured));
+      return Optional.empty(); // reported by the key's own check
     }
-    if (largestExample > maxRequestSize) {
-      throw new InvalidConfigurationException(
-          List.of(
-              MAX_TEXT_BYTES_CONFIG
-                  + ": "
-                  + maxTextBytes()
-                  + " lets an example grow to "
-                  + largestExample
-                  + " bytes, more than the producer's max.request.size of "
-                  + maxRequestSize
-                  + "; lower it or raise max.request.size (and the topics' max.message.bytes)"));
+    long largestExample = EXAMPLE_TEXT_FIELDS * maxTextBytes + EXAMPLE_OVERHEAD_BYTES;
+    if (largestExample <= maxRequestSize) {
+      return Optional.empty();
     }
+    return Optional.of(
+        MAX_TEXT_BYTES_CONFIG
+            + ": "
+            + maxTextBytes
+            + " lets an example grow to "
+            + largestExample
+            + " bytes, more than the producer's max.request.size of "
+            + maxRequestSize
+            + "; lower it or raise max.request.size (and the topics' max.message.bytes)");
   }
 
   /** Every key of ingest with its type, default and documentation (docs and the Helm chart). */
@@ -196,8 +251,9 @@ public final class IngestConfig extends PerennialConfig {
     return getString(APPLICATION_ID_CONFIG);
   }
 
+  /** The pseudonym secret, given directly or read from its file. */
   public Password pseudonymSecret() {
-    return getPassword(PSEUDONYM_SECRET_CONFIG);
+    return pseudonymSecret;
   }
 
   public String trainingPurpose() {
@@ -225,11 +281,31 @@ public final class IngestConfig extends PerennialConfig {
   }
 
   private static void validateSecret(String name, Object value) {
-    Password secret = (Password) value;
-    if (secret == null || secret.value().isBlank()) {
-      throw new ConfigException(name, "[hidden]", "is required");
+    if (value != null) {
+      requireLongEnough(name, ((Password) value).value());
     }
-    if (secret.value().length() < PSEUDONYM_SECRET_MIN_LENGTH) {
+  }
+
+  private static void validateSecretFile(String name, Object value) {
+    if (value != null) {
+      requireLongEnough(name, readSecret(name, (String) value));
+    }
+  }
+
+  private static String readSecret(String file) {
+    return readSecret(PSEUDONYM_SECRET_FILE_CONFIG, file);
+  }
+
+  private static String readSecret(String name, String file) {
+    try {
+      return Files.readString(Path.of(file), StandardCharsets.UTF_8).stripTrailing();
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(name, file, "cannot read the secret: " + e);
+    }
+  }
+
+  private static void requireLongEnough(String name, String secret) {
+    if (secret.length() < PSEUDONYM_SECRET_MIN_LENGTH) {
       // The value itself never reaches an error message.
       throw new ConfigException(
           name,
@@ -237,7 +313,7 @@ public final class IngestConfig extends PerennialConfig {
           "must have at least "
               + PSEUDONYM_SECRET_MIN_LENGTH
               + " characters, has "
-              + secret.value().length());
+              + secret.length());
     }
   }
 }

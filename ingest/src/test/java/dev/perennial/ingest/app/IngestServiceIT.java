@@ -170,7 +170,7 @@ class IngestServiceIT {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).isEqualTo("UP Kafka Streams RUNNING\n");
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("service=\"ingest\"").contains("kafka_stream_thread_");
+    assertThat(metrics.body()).contains("service=\"ingest\"").contains("perennial_ingest_");
   }
 
   private static void grant(String tenant, String subject) {

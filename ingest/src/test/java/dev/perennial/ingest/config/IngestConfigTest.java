@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.perennial.core.config.InvalidConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IngestConfigTest {
 
@@ -64,9 +67,41 @@ class IngestConfigTest {
         catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
 
     assertThat(error.problems())
-        .singleElement()
-        .asString()
-        .startsWith(IngestConfig.PSEUDONYM_SECRET_CONFIG);
+        .containsExactly(
+            IngestConfig.PSEUDONYM_SECRET_CONFIG
+                + ": set exactly one of it and perennial.ingest.pseudonym.secret.file (neither is"
+                + " set)");
+  }
+
+  @Test
+  void theSecretCanBeReadFromAFileSuchAsAMountedKubernetesSecret(@TempDir Path folder)
+      throws Exception {
+    Path file =
+        Files.writeString(folder.resolve("key"), "a-mounted-secret-of-thirty-two-chars!!\n");
+    Map<String, String> values = valid();
+    values.remove(IngestConfig.PSEUDONYM_SECRET_CONFIG);
+    values.put(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG, file.toString());
+
+    assertThat(new IngestConfig(values).pseudonymSecret().value())
+        .isEqualTo("a-mounted-secret-of-thirty-two-chars!!");
+  }
+
+  @Test
+  void aMissingSecretFileAndASecondSecretAreReportedTogether(@TempDir Path folder) {
+    Map<String, String> values = valid();
+    values.put(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG, folder.resolve("absent").toString());
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+
+    assertThat(error.problems())
+        .hasSize(2)
+        .anySatisfy(
+            problem ->
+                assertThat(problem)
+                    .startsWith(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG)
+                    .contains("cannot read the secret"))
+        .anySatisfy(problem -> assertThat(problem).contains("(both are set)"));
   }
 
   @Test

@@ -1,0 +1,294 @@
+{{/*
+perennial.name: the chart's name, or nameOverride; 63 characters at most (a DNS label).
+*/}}
+{{- define "perennial.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+perennial.fullname: the prefix of every resource name, "<release>-<chart>" unless the release name
+already contains the chart name; fullnameOverride replaces it. 63 characters at most.
+*/}}
+{{- define "perennial.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+perennial.suffixedName: "<fullname>-<suffix>" in at most 63 characters. The full name is cut, never
+the suffix, so the names of different components stay different however long the release name is.
+Call with (dict "root" $ "suffix" "trainer-worker").
+*/}}
+{{- define "perennial.suffixedName" -}}
+{{- $base := include "perennial.fullname" .root | trunc (int (sub 62 (len .suffix))) | trimSuffix "-" -}}
+{{- printf "%s-%s" $base .suffix -}}
+{{- end -}}
+
+{{/*
+perennial.chart: "<chart>-<version>" for the helm.sh/chart label.
+*/}}
+{{- define "perennial.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+perennial.selectorLabels: the labels that select every pod of this release.
+*/}}
+{{- define "perennial.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "perennial.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/*
+perennial.labels: the standard app.kubernetes.io labels of every resource of this release.
+*/}}
+{{- define "perennial.labels" -}}
+helm.sh/chart: {{ include "perennial.chart" . }}
+{{ include "perennial.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: perennial
+{{- end -}}
+
+{{/*
+perennial.componentSelectorLabels: the labels that select the pods of one component.
+Call with (dict "root" $ "name" "ingest").
+*/}}
+{{- define "perennial.componentSelectorLabels" -}}
+{{ include "perennial.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .name }}
+{{- end -}}
+
+{{/*
+perennial.componentLabels: the standard labels plus the component's.
+Call with (dict "root" $ "name" "ingest").
+*/}}
+{{- define "perennial.componentLabels" -}}
+{{ include "perennial.labels" .root }}
+app.kubernetes.io/component: {{ .name }}
+{{- end -}}
+
+{{/*
+perennial.components: the one list of Perennial's components. Fills the dict given as "out" with
+one entry per enabled component, keyed by its name: its values, the `perennial` subcommand that
+runs it, the Secrets of the `secrets` values it mounts, and whether it serves the read API.
+Templates range over the result (in name order):
+  {{- $components := dict }}{{- include "perennial.components" (dict "root" $ "out" $components) }}
+*/}}
+{{- define "perennial.components" -}}
+{{- $v := .root.Values -}}
+{{- $all := dict
+  "ingest" (dict "values" $v.ingest "command" (list "ingest") "secrets" (list "pseudonymisationKey") "readApi" false)
+  "trainer-accumulator" (dict "values" $v.trainer.accumulator "command" (list "trainer" "accumulator") "secrets" (list) "readApi" false)
+  "trainer-worker" (dict "values" $v.trainer.worker "command" (list "trainer" "worker") "secrets" (list) "readApi" false)
+  "evaluator" (dict "values" $v.evaluator "command" (list "evaluator") "secrets" (list) "readApi" false)
+  "publisher" (dict "values" $v.publisher "command" (list "publisher") "secrets" (list "signingKey") "readApi" true)
+-}}
+{{- range $name, $component := $all -}}
+{{- if $component.values.enabled -}}
+{{- $_ := set $.out $name $component -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+perennial.paths: where things live inside the pods (the image's Dockerfile uses the same folders).
+Use as (include "perennial.paths" . | fromYaml).
+*/}}
+{{- define "perennial.paths" -}}
+config: /etc/perennial/config
+artifacts: /var/lib/perennial/artifacts
+djlCache: /var/cache/perennial/djl
+tmp: /tmp
+kafkaCa: /etc/perennial/kafka/ca
+kafkaClient: /etc/perennial/kafka/client
+secrets: /etc/perennial/secrets
+{{- end -}}
+
+{{/*
+perennial.secretMountNames: the folder (and volume) name of each Secret of the `secrets` values.
+*/}}
+{{- define "perennial.secretMountNames" -}}
+pseudonymisationKey: pseudonymisation-key
+signingKey: signing-key
+{{- end -}}
+
+{{/*
+perennial.image: the image reference of a component: its own repository and tag if set, else the
+chart-wide ones; the tag defaults to appVersion, plus image.cudaTagSuffix for GPU components.
+Call with (dict "root" $ "component" $componentValues).
+*/}}
+{{- define "perennial.image" -}}
+{{- $image := .root.Values.image -}}
+{{- $own := .component.image -}}
+{{- $repository := default $image.repository $own.repository -}}
+{{- $tag := $own.tag -}}
+{{- if not $tag -}}
+{{- $tag = default .root.Chart.AppVersion $image.tag -}}
+{{- if .component.gpu.enabled -}}
+{{- $tag = printf "%s%s" $tag $image.cudaTagSuffix -}}
+{{- end -}}
+{{- end -}}
+{{- printf "%s:%s" $repository $tag -}}
+{{- end -}}
+
+{{/*
+perennial.serviceAccountName: the ServiceAccount the pods run as.
+*/}}
+{{- define "perennial.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "perennial.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+perennial.artifactsClaim: the PersistentVolumeClaim of the artifact store.
+*/}}
+{{- define "perennial.artifactsClaim" -}}
+{{- default (include "perennial.suffixedName" (dict "root" . "suffix" "artifacts")) .Values.artifacts.persistence.existingClaim -}}
+{{- end -}}
+
+{{/*
+perennial.envName: the environment variable that sets a configuration key, the inverse of core's
+EnvironmentVariables.toKey: "perennial.x.y" -> PERENNIAL_X_Y, any other key -> PERENNIAL_CLIENT_...;
+"." becomes "_", "_" becomes "__", "-" becomes "___".
+*/}}
+{{- define "perennial.envName" -}}
+{{- $own := hasPrefix "perennial." . -}}
+{{- $rest := ternary (trimPrefix "perennial." .) . $own -}}
+{{- $encoded := $rest | replace "-" "\x00" | replace "_" "__" | replace "." "_" | replace "\x00" "___" | upper -}}
+{{- printf "%s%s" (ternary "PERENNIAL_" "PERENNIAL_CLIENT_" $own) $encoded -}}
+{{- end -}}
+
+{{/*
+perennial.propertyValue: a value as a java.util.Properties file needs it: whole numbers without an
+exponent (Helm reads numbers as floats), backslashes and line breaks escaped.
+*/}}
+{{- define "perennial.propertyValue" -}}
+{{- $value := . -}}
+{{- if and (kindIs "float64" $value) (eq $value (floor $value)) -}}
+{{- int64 $value -}}
+{{- else -}}
+{{- $escaped := toString $value | replace "\\" "\\\\" | replace "\n" "\\n" | replace "\r" "\\r" -}}
+{{- regexReplaceAll "^([ \t\f])" $escaped "\\${1}" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+perennial.managedKeys: the configuration keys the chart sets from its own values; `config` and
+`secretConfig` may not set them (the chart's probes, volumes and topics rely on them).
+*/}}
+{{- define "perennial.managedKeys" -}}
+- bootstrap.servers
+- schema.registry.url
+- perennial.topic.prefix
+- perennial.topic.partitions
+- perennial.topic.replication.factor
+- perennial.topic.retention.ms
+- perennial.topic.long.retention.ms
+- perennial.artifact.store.path
+- perennial.http.port
+- security.protocol
+- sasl.mechanism
+- sasl.jaas.config
+- ssl.truststore.type
+- ssl.truststore.location
+- ssl.keystore.type
+- ssl.keystore.location
+- ssl.keystore.password
+- basic.auth.credentials.source
+- basic.auth.user.info
+{{- end -}}
+
+{{/*
+perennial.checkKeys: fails when a `config` or `secretConfig` map sets a key the chart manages.
+Call with (dict "root" $ "keys" (keys $map) "where" "ingest.config").
+*/}}
+{{- define "perennial.checkKeys" -}}
+{{- $managed := include "perennial.managedKeys" .root | fromYamlArray -}}
+{{- range $key := .keys -}}
+{{- if has $key $managed -}}
+{{- fail (printf "%s sets %s, which the chart sets from its own values (see values.yaml)" $.where $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+perennial.saslEnabled: "true" when the Kafka security protocol uses SASL.
+*/}}
+{{- define "perennial.saslEnabled" -}}
+{{- if has .Values.kafka.securityProtocol (list "SASL_PLAINTEXT" "SASL_SSL") }}true{{ end -}}
+{{- end -}}
+
+{{/*
+perennial.properties: the properties file a component reads with --config: the shared settings the
+chart manages, then `config` merged with the component's own `config` (the component's win).
+Call with (dict "root" $ "name" "ingest" "component" $componentValues).
+*/}}
+{{- define "perennial.properties" -}}
+{{- $v := .root.Values -}}
+{{- $paths := include "perennial.paths" .root | fromYaml -}}
+{{- include "perennial.checkKeys" (dict "root" .root "keys" (keys $v.config) "where" "config") -}}
+{{- include "perennial.checkKeys" (dict "root" .root "keys" (keys .component.config) "where" (printf "%s.config" .name)) -}}
+# {{ .name }}: rendered by the perennial chart; PERENNIAL_* environment variables override these.
+bootstrap.servers={{ include "perennial.propertyValue" (required "kafka.bootstrapServers is required" $v.kafka.bootstrapServers) }}
+schema.registry.url={{ include "perennial.propertyValue" (required "schemaRegistry.url is required" $v.schemaRegistry.url) }}
+perennial.topic.prefix={{ include "perennial.propertyValue" $v.topics.prefix }}
+perennial.topic.partitions={{ include "perennial.propertyValue" $v.topics.partitions }}
+perennial.topic.replication.factor={{ include "perennial.propertyValue" $v.topics.replicationFactor }}
+perennial.topic.retention.ms={{ include "perennial.propertyValue" $v.topics.retentionMs }}
+perennial.topic.long.retention.ms={{ include "perennial.propertyValue" $v.topics.longRetentionMs }}
+perennial.artifact.store.path={{ $paths.artifacts }}
+perennial.http.port={{ include "perennial.propertyValue" $v.http.port }}
+security.protocol={{ $v.kafka.securityProtocol }}
+{{- if include "perennial.saslEnabled" .root }}
+sasl.mechanism={{ $v.kafka.sasl.mechanism }}
+{{- end }}
+{{- if $v.kafka.tls.caSecret.name }}
+ssl.truststore.type=PEM
+ssl.truststore.location={{ $paths.kafkaCa }}/ca.crt
+{{- end }}
+{{- if $v.kafka.tls.clientSecret.name }}
+ssl.keystore.type=PKCS12
+ssl.keystore.location={{ $paths.kafkaClient }}/keystore.p12
+{{- end }}
+{{- if $v.schemaRegistry.basicAuthSecret.name }}
+basic.auth.credentials.source=USER_INFO
+{{- end }}
+{{- $settings := merge (deepCopy .component.config) $v.config }}
+{{- if $settings }}
+# config and {{ .name }}.config
+{{- range $key := keys $settings | sortAlpha }}
+{{ $key }}={{ include "perennial.propertyValue" (get $settings $key) }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+perennial.topics: every Perennial topic, its name after the prefix and how long it keeps records,
+as core's PerennialTopic enum lists them (a test holds the two equal): "standard" (retentionMs),
+"long" (longRetentionMs) or "compacted".
+*/}}
+{{- define "perennial.topics" -}}
+documents.v1: standard
+feedback.v1: standard
+consent.v1: compacted
+examples.v1: long
+rejected.v1: standard
+erasures.v1: long
+training-jobs.v1: standard
+candidates.v1: standard
+verdicts.v1: standard
+releases.v1: compacted
+audit.v1: long
+{{- end -}}
