@@ -1,6 +1,7 @@
 package dev.perennial.cli;
 
 import dev.perennial.core.PerennialException;
+import dev.perennial.model.ModelException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +13,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Perennial.Version.class,
     description = "Keeps per-tenant LoRA adapters fresh from consented Kafka streams.",
-    subcommands = {LocalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      LocalCommand.class,
+      PretrainCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Perennial implements Runnable {
 
   @Spec CommandSpec spec;
@@ -36,7 +42,7 @@ public final class Perennial implements Runnable {
   /** Perennial's own errors are meant to be read: print the message, not a stack trace. */
   private static int reportError(
       Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) throws Exception {
-    if (!(e instanceof PerennialException)) {
+    if (!(e instanceof PerennialException) && !(e instanceof ModelException)) {
       throw e;
     }
     commandLine

@@ -1,0 +1,81 @@
+package dev.perennial.cli;
+
+import dev.perennial.model.bench.BenchmarkReport;
+import dev.perennial.model.bench.BenchmarkSettings;
+import dev.perennial.model.bench.ModelBenchmark;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.tiny.TinyModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code perennial bench model}: LoRA and full fine-tuning step throughput, the LoRA step's FLOP
+ * rate against the engine's large-matmul rate, and batched versus one-by-one multi-adapter scoring.
+ */
+@Command(
+    name = "model",
+    mixinStandardHelpOptions = true,
+    description = {
+      "LoRA and full fine-tuning step tokens/s, the LoRA step's FLOP rate as a share of the"
+          + " engine's large-matmul rate, and the speedup of scoring many adapters in shared"
+          + " batches over one by one."
+    })
+public final class BenchModelCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--base",
+      paramLabel = "DIR",
+      description = "Hugging Face model folder (default: the bundled perennial-tiny).")
+  Path base;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "PyTorch intra-op threads (default: 2).")
+  Integer threads;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Timed training steps (default: 10).")
+  Integer steps;
+
+  @Option(names = "--adapters", paramLabel = "N", description = "Adapters to score (default: 16).")
+  Integer adapters;
+
+  @Option(
+      names = "--device",
+      paramLabel = "DEVICE",
+      defaultValue = "auto",
+      description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    BenchmarkSettings defaults = BenchmarkSettings.defaults();
+    BenchmarkSettings settings =
+        new BenchmarkSettings(
+            defaults.rows(),
+            defaults.length(),
+            defaults.warmupSteps(),
+            steps == null ? defaults.measuredSteps() : steps,
+            defaults.matmulSize(),
+            adapters == null ? defaults.adapters() : adapters,
+            defaults.rowsPerAdapter(),
+            threads == null ? defaults.threads() : threads,
+            DeviceChoice.parse(device));
+    BaseModel model = base == null ? TinyModel.open() : BaseModel.open(base);
+    out.println("Benchmarking " + model + " ...");
+    out.flush();
+    BenchmarkReport report = ModelBenchmark.run(model, settings);
+    report.lines().forEach(out::println);
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.perennial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCommandsTest {
+
+  @TempDir Path folder;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Perennial.commandLine()
+        .setOut(new PrintWriter(out))
+        .setErr(new PrintWriter(err))
+        .execute(args);
+  }
+
+  @Test
+  void pretrainWritesAModelFolderAndReportsItsFigures() {
+    Path output = folder.resolve("tiny");
+
+    int exitCode = run("pretrain", "--steps", "2", "--no-eval", "--output", output.toString());
+
+    assertThat(exitCode).as(err.toString()).isZero();
+    assertThat(output.resolve("model.safetensors")).exists();
+    assertThat(output.resolve("pretraining.json")).exists();
+    assertThat(out.toString())
+        .contains("Pretraining perennial-tiny: 2 steps")
+        .contains("pretrain [")
+        .contains("2/2 loss")
+        .contains("parameters")
+        .contains("digest             sha256:");
+  }
+
+  @Test
+  void benchModelPrintsThroughputFlopShareAndScoringSpeedup() {
+    int exitCode = run("bench", "model", "--steps", "1", "--adapters", "2", "--device", "cpu");
+
+    assertThat(exitCode).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("LoRA step:")
+        .contains("full fine-tune step:")
+        .contains("of the engine's 1024x1024 matmul rate")
+        .contains("scoring 2 adapters x 4 rows")
+        .contains("speedup");
+  }
+
+  @Test
+  void modelErrorsArePrintedAsMessages() throws Exception {
+    Files.createDirectories(folder.resolve("empty"));
+
+    int exitCode = run("bench", "model", "--base", folder.resolve("empty").toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("perennial bench model: model folder")
+        .contains("has no config.json");
+  }
+}

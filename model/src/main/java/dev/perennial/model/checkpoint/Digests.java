@@ -1,0 +1,59 @@
+package dev.perennial.model.checkpoint;
+
+import dev.perennial.model.ModelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/** SHA-256 digests of files and of file sets, written {@code sha256:<hex>}. */
+public final class Digests {
+
+  private Digests() {}
+
+  /** The hex SHA-256 of a file's bytes. */
+  public static String sha256Hex(Path file) {
+    MessageDigest digest = sha256();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 16];
+      int read;
+      while ((read = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, read);
+      }
+    } catch (IOException e) {
+      throw new ModelException("cannot read " + file + " to digest it", e);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** The hex SHA-256 of bytes. */
+  public static String sha256Hex(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes));
+  }
+
+  /**
+   * The digest of a set of files in one folder: SHA-256 of the {@code sha256sum}-style listing
+   * ({@code <hex> <name>\n} per file, in the given order). {@code sha256sum f1 f2 | sha256sum}
+   * reproduces it.
+   */
+  public static String ofFiles(Path folder, List<String> names) {
+    StringBuilder listing = new StringBuilder();
+    for (String name : names) {
+      listing.append(sha256Hex(folder.resolve(name))).append("  ").append(name).append('\n');
+    }
+    return "sha256:" + sha256Hex(listing.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

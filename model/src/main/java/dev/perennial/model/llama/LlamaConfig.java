@@ -1,0 +1,336 @@
+package dev.perennial.model.llama;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.model.ModelException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The architecture of a Llama-family decoder as a Hugging Face {@code config.json} describes it.
+ *
+ * @param attentionBias biases on q, k, v and o ({@code attention_bias}, Llama)
+ * @param qkvBias biases on q, k and v only (always on for Qwen2)
+ * @param slidingWindow keys further back than this are masked (Mistral); 0 means no window
+ */
+public record LlamaConfig(
+    ModelType modelType,
+    int vocabSize,
+    int hiddenSize,
+    int intermediateSize,
+    int numHiddenLayers,
+    int numAttentionHeads,
+    int numKeyValueHeads,
+    int headDim,
+    double rmsNormEps,
+    double ropeTheta,
+    RopeScaling ropeScaling,
+    int maxPositionEmbeddings,
+    boolean tieWordEmbeddings,
+    boolean attentionBias,
+    boolean qkvBias,
+    boolean mlpBias,
+    int slidingWindow,
+    int bosTokenId,
+    int eosTokenId) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public LlamaConfig {
+    List<String> problems = new ArrayList<>();
+    positive(problems, "vocab_size", vocabSize);
+    positive(problems, "hidden_size", hiddenSize);
+    positive(problems, "intermediate_size", intermediateSize);
+    positive(problems, "num_hidden_layers", numHiddenLayers);
+    positive(problems, "num_attention_heads", numAttentionHeads);
+    positive(problems, "num_key_value_heads", numKeyValueHeads);
+    positive(problems, "head_dim", headDim);
+    positive(problems, "max_position_embeddings", maxPositionEmbeddings);
+    if (numKeyValueHeads > 0 && numAttentionHeads % numKeyValueHeads != 0) {
+      problems.add(
+          "num_attention_heads ("
+              + numAttentionHeads
+              + ") is not a multiple of num_key_value_heads ("
+              + numKeyValueHeads
+              + ")");
+    }
+    if (headDim % 2 != 0) {
+      problems.add("head_dim (" + headDim + ") must be even for rotary embeddings");
+    }
+    if (!(rmsNormEps > 0)) {
+      problems.add("rms_norm_eps must be positive, was " + rmsNormEps);
+    }
+    if (!(ropeTheta > 0)) {
+      problems.add("rope_theta must be positive, was " + ropeTheta);
+    }
+    if (!problems.isEmpty()) {
+      throw new ModelException("invalid model config: " + String.join("; ", problems));
+    }
+  }
+
+  private static void positive(List<String> problems, String key, int value) {
+    if (value <= 0) {
+      problems.add(key + " must be positive, was " + value);
+    }
+  }
+
+  /** Query heads per key/value head (grouped-query attention). */
+  public int groupSize() {
+    return numAttentionHeads / numKeyValueHeads;
+  }
+
+  public boolean hasQkvBias() {
+    return attentionBias || qkvBias;
+  }
+
+  /** Reads {@code config.json}; every problem is reported at once. */
+  public static LlamaConfig read(Path configJson) {
+    try {
+      return fromJson(JSON.readTree(Files.readString(configJson, StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new ModelException("cannot read model config " + configJson + ": " + e.getMessage(), e);
+    } catch (ModelException e) {
+      throw new ModelException(configJson + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Builds a config from the JSON of a Hugging Face {@code config.json}. */
+  public static LlamaConfig fromJson(JsonNode json) {
+    List<String> problems = new ArrayList<>();
+    ModelType type = null;
+    try {
+      type = ModelType.parse(text(json, "model_type", "llama"));
+    } catch (ModelException e) {
+      problems.add(e.getMessage());
+    }
+    String activation = text(json, "hidden_act", "silu");
+    if (!"silu".equals(activation)) {
+      problems.add("hidden_act '" + activation + "' is not supported: expected silu");
+    }
+    int hidden = integer(json, "hidden_size", 0, problems);
+    int heads = integer(json, "num_attention_heads", 0, problems);
+    int kvHeads =
+        json.hasNonNull("num_key_value_heads")
+            ? integer(json, "num_key_value_heads", 0, problems)
+            : heads;
+    int headDim =
+        json.hasNonNull("head_dim")
+            ? integer(json, "head_dim", 0, problems)
+            : (heads > 0 ? hidden / heads : 0);
+    RopeScaling scaling = RopeScaling.NONE;
+    try {
+      scaling = ropeScaling(json.get("rope_scaling"));
+    } catch (ModelException e) {
+      problems.add(e.getMessage());
+    }
+    boolean sliding = type == ModelType.MISTRAL || json.path("use_sliding_window").asBoolean(false);
+    int window =
+        sliding && json.hasNonNull("sliding_window") ? json.get("sliding_window").asInt() : 0;
+    int vocab = integer(json, "vocab_size", 0, problems);
+    int intermediate = integer(json, "intermediate_size", 0, problems);
+    int layers = integer(json, "num_hidden_layers", 0, problems);
+    if (!problems.isEmpty()) {
+      throw new ModelException("invalid model config: " + String.join("; ", problems));
+    }
+    return new LlamaConfig(
+        type,
+        vocab,
+        hidden,
+        intermediate,
+        layers,
+        heads,
+        kvHeads,
+        headDim,
+        json.path("rms_norm_eps").asDouble(1e-6),
+        json.path("rope_theta").asDouble(10000.0),
+        scaling,
+        json.path("max_position_embeddings").asInt(2048),
+        json.path("tie_word_embeddings").asBoolean(false),
+        json.path("attention_bias").asBoolean(false),
+        type == ModelType.QWEN2,
+        json.path("mlp_bias").asBoolean(false),
+        window,
+        firstInt(json.get("bos_token_id"), -1),
+        firstInt(json.get("eos_token_id"), -1));
+  }
+
+  private static RopeScaling ropeScaling(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return RopeScaling.NONE;
+    }
+    String type =
+        node.has("rope_type")
+            ? node.get("rope_type").asText()
+            : node.path("type").asText("default");
+    switch (type) {
+      case "default":
+        return RopeScaling.NONE;
+      case "linear":
+        return new RopeScaling("linear", node.path("factor").asDouble(1), 1, 1, 0);
+      case "llama3":
+        return new RopeScaling(
+            "llama3",
+            node.path("factor").asDouble(8),
+            node.path("low_freq_factor").asDouble(1),
+            node.path("high_freq_factor").asDouble(4),
+            node.path("original_max_position_embeddings").asInt(8192));
+      default:
+        throw new ModelException(
+            "rope_scaling type '"
+                + type
+                + "' is not supported: expected default, linear or llama3");
+    }
+  }
+
+  private static String text(JsonNode json, String key, String fallback) {
+    return json.hasNonNull(key) ? json.get(key).asText() : fallback;
+  }
+
+  private static int integer(JsonNode json, String key, int fallback, List<String> problems) {
+    JsonNode node = json.get(key);
+    if (node == null || node.isNull()) {
+      problems.add(key + " is missing");
+      return fallback;
+    }
+    if (!node.canConvertToInt()) {
+      problems.add(key + " is not an integer: " + node);
+      return fallback;
+    }
+    return node.asInt();
+  }
+
+  private static int firstInt(JsonNode node, int fallback) {
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (node.isArray()) {
+      return node.size() == 0 ? fallback : node.get(0).asInt();
+    }
+    return node.asInt(fallback);
+  }
+
+  /** The config as Hugging Face writes it (keys transformers reads for this model type). */
+  public ObjectNode toJson() {
+    ObjectNode json = JSON.createObjectNode();
+    json.putArray("architectures").add(modelType.architecture());
+    json.put("model_type", modelType.hfName());
+    json.put("vocab_size", vocabSize);
+    json.put("hidden_size", hiddenSize);
+    json.put("intermediate_size", intermediateSize);
+    json.put("num_hidden_layers", numHiddenLayers);
+    json.put("num_attention_heads", numAttentionHeads);
+    json.put("num_key_value_heads", numKeyValueHeads);
+    json.put("head_dim", headDim);
+    json.put("hidden_act", "silu");
+    json.put("rms_norm_eps", rmsNormEps);
+    json.put("rope_theta", ropeTheta);
+    if (RopeScaling.NONE.equals(ropeScaling)) {
+      json.putNull("rope_scaling");
+    } else {
+      ObjectNode scaling = json.putObject("rope_scaling");
+      scaling.put("rope_type", ropeScaling.type());
+      scaling.put("factor", ropeScaling.factor());
+      if ("llama3".equals(ropeScaling.type())) {
+        scaling.put("low_freq_factor", ropeScaling.lowFreqFactor());
+        scaling.put("high_freq_factor", ropeScaling.highFreqFactor());
+        scaling.put(
+            "original_max_position_embeddings", ropeScaling.originalMaxPositionEmbeddings());
+      }
+    }
+    json.put("max_position_embeddings", maxPositionEmbeddings);
+    json.put("tie_word_embeddings", tieWordEmbeddings);
+    if (modelType == ModelType.LLAMA) {
+      json.put("attention_bias", attentionBias);
+      json.put("mlp_bias", mlpBias);
+    }
+    if (slidingWindow > 0) {
+      json.put("sliding_window", slidingWindow);
+      if (modelType == ModelType.QWEN2) {
+        json.put("use_sliding_window", true);
+      }
+    }
+    if (bosTokenId >= 0) {
+      json.put("bos_token_id", bosTokenId);
+    }
+    if (eosTokenId >= 0) {
+      json.put("eos_token_id", eosTokenId);
+    }
+    json.put("torch_dtype", "float32");
+    return json;
+  }
+
+  /** Writes {@link #toJson()} as {@code config.json} text. */
+  public void write(Path configJson) {
+    try {
+      Files.writeString(
+          configJson, JSON.writeValueAsString(toJson()) + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ModelException("cannot write model config " + configJson, e);
+    }
+  }
+
+  /**
+   * A Llama config with no biases, no rope scaling and no window: what tests and the tiny base use.
+   */
+  public static LlamaConfig llama(
+      int vocabSize,
+      int hiddenSize,
+      int intermediateSize,
+      int layers,
+      int heads,
+      int kvHeads,
+      int maxPositions,
+      boolean tied) {
+    return new LlamaConfig(
+        ModelType.LLAMA,
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        layers,
+        heads,
+        kvHeads,
+        hiddenSize / heads,
+        1e-5,
+        10000.0,
+        RopeScaling.NONE,
+        maxPositions,
+        tied,
+        false,
+        false,
+        false,
+        0,
+        -1,
+        -1);
+  }
+
+  /** This config with other special token ids. */
+  public LlamaConfig withSpecialTokens(int bos, int eos) {
+    return new LlamaConfig(
+        modelType,
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        numHiddenLayers,
+        numAttentionHeads,
+        numKeyValueHeads,
+        headDim,
+        rmsNormEps,
+        ropeTheta,
+        ropeScaling,
+        maxPositionEmbeddings,
+        tieWordEmbeddings,
+        attentionBias,
+        qkvBias,
+        mlpBias,
+        slidingWindow,
+        bos,
+        eos);
+  }
+}

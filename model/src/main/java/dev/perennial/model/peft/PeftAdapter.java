@@ -1,0 +1,223 @@
+package dev.perennial.model.peft;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.checkpoint.HostTensor;
+import dev.perennial.model.checkpoint.SafetensorsFile;
+import dev.perennial.model.checkpoint.SafetensorsWriter;
+import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.llama.TargetModule;
+import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.lora.LoraWeights;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An adapter folder in PEFT's layout, which vLLM, LoRAX and PEFT itself load as is: {@value
+ * #CONFIG_FILE} (peft_type LORA, r, lora_alpha, lora_dropout, target_modules, task_type CAUSAL_LM,
+ * base_model_name_or_path, plus Perennial's {@value #BASE_DIGEST_KEY}) and {@value #WEIGHTS_FILE}
+ * with tensors named {@code base_model.model.model.layers.N.self_attn.q_proj.lora_A.weight} ([r,
+ * in]) and {@code ...lora_B.weight} ([out, r]).
+ *
+ * @param baseModelName {@code base_model_name_or_path}
+ * @param baseModelDigest the digest of the base the adapter was trained on ({@code sha256:...})
+ */
+public record PeftAdapter(LoraWeights weights, String baseModelName, String baseModelDigest) {
+
+  public static final String CONFIG_FILE = "adapter_config.json";
+  public static final String WEIGHTS_FILE = "adapter_model.safetensors";
+
+  /** Perennial's extra key in {@value #CONFIG_FILE}: the base model's digest. */
+  public static final String BASE_DIGEST_KEY = "perennial_base_model_digest";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  /** Writes both files (the same bytes for the same adapter). */
+  public void write(Path folder) {
+    try {
+      Files.createDirectories(folder);
+      Files.writeString(folder.resolve(CONFIG_FILE), configJson() + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ModelException("cannot write adapter folder " + folder + ": " + e.getMessage(), e);
+    }
+    SafetensorsWriter.write(
+        folder.resolve(WEIGHTS_FILE),
+        weights.peftTensors(),
+        Map.of("format", "pt", BASE_DIGEST_KEY, baseModelDigest));
+  }
+
+  /** The {@value #CONFIG_FILE} text, keys sorted as PEFT writes them. */
+  public String configJson() {
+    LoraConfig config = weights.config();
+    Map<String, Object> json = new TreeMap<>();
+    json.put("alpha_pattern", Map.of());
+    json.put("auto_mapping", null);
+    json.put("base_model_name_or_path", baseModelName);
+    json.put("bias", "none");
+    json.put("fan_in_fan_out", false);
+    json.put("inference_mode", true);
+    json.put("init_lora_weights", true);
+    json.put("layers_pattern", null);
+    json.put("layers_to_transform", null);
+    json.put(
+        "lora_alpha",
+        config.alpha() == Math.rint(config.alpha())
+            ? (Object) (long) config.alpha()
+            : config.alpha());
+    json.put("lora_dropout", config.dropout());
+    json.put("modules_to_save", null);
+    json.put("peft_type", "LORA");
+    json.put("r", config.rank());
+    json.put("rank_pattern", Map.of());
+    json.put("revision", null);
+    json.put("target_modules", targetModuleNames());
+    json.put("task_type", "CAUSAL_LM");
+    json.put("use_dora", false);
+    json.put("use_rslora", false);
+    json.put(BASE_DIGEST_KEY, baseModelDigest);
+    try {
+      return JSON.writeValueAsString(json);
+    } catch (IOException e) {
+      throw new ModelException("cannot render adapter config", e);
+    }
+  }
+
+  /**
+   * Reads an adapter folder. What Perennial cannot apply (another peft_type, DoRA, rsLoRA, rank or
+   * alpha patterns, trained biases, modules to save) is an error naming the key.
+   */
+  public static PeftAdapter read(Path folder) {
+    Path configFile = folder.resolve(CONFIG_FILE);
+    Path weightsFile = folder.resolve(WEIGHTS_FILE);
+    if (!Files.isRegularFile(configFile) || !Files.isRegularFile(weightsFile)) {
+      throw new ModelException(
+          "adapter folder " + folder + " needs both " + CONFIG_FILE + " and " + WEIGHTS_FILE);
+    }
+    JsonNode json;
+    try {
+      json = JSON.readTree(Files.readString(configFile));
+    } catch (IOException e) {
+      throw new ModelException("cannot read " + configFile + ": " + e.getMessage(), e);
+    }
+    List<String> problems = new ArrayList<>();
+    if (!"LORA".equals(json.path("peft_type").asText())) {
+      problems.add("peft_type is " + json.path("peft_type") + ", only LORA is supported");
+    }
+    unsupported(json, "use_dora", problems);
+    unsupported(json, "use_rslora", problems);
+    if (json.hasNonNull("bias") && !"none".equals(json.get("bias").asText())) {
+      problems.add("bias is " + json.get("bias") + ", only none is supported");
+    }
+    if (json.path("rank_pattern").size() > 0 || json.path("alpha_pattern").size() > 0) {
+      problems.add("rank_pattern / alpha_pattern are not supported");
+    }
+    if (json.path("modules_to_save").size() > 0) {
+      problems.add("modules_to_save are not supported");
+    }
+    Set<TargetModule> targets = EnumSet.noneOf(TargetModule.class);
+    JsonNode modules = json.get("target_modules");
+    if (modules == null || !modules.isArray()) {
+      problems.add("target_modules must be a list of module names");
+    } else {
+      for (JsonNode module : modules) {
+        try {
+          targets.add(TargetModule.parse(module.asText()));
+        } catch (ModelException e) {
+          problems.add(e.getMessage());
+        }
+      }
+    }
+    if (!json.has("r") || !json.has("lora_alpha")) {
+      problems.add("r and lora_alpha are required");
+    }
+    if (!problems.isEmpty()) {
+      throw new ModelException("adapter " + configFile + ": " + String.join("; ", problems));
+    }
+    LoraConfig config =
+        new LoraConfig(
+            json.get("r").asInt(),
+            json.get("lora_alpha").asDouble(),
+            json.path("lora_dropout").asDouble(0),
+            targets);
+    SafetensorsFile file = SafetensorsFile.open(weightsFile);
+    Map<String, HostTensor> tensors = new TreeMap<>();
+    for (String name : file.names()) {
+      tensors.put(name, file.read(name));
+    }
+    LoraWeights weights = LoraWeights.fromPeftTensors(config, tensors);
+    for (LoraWeights.Pair pair : weights.modules().values()) {
+      if (pair.a().shape().length != 2 || pair.a().shape()[0] != config.rank()) {
+        throw new ModelException(
+            "adapter "
+                + folder
+                + ": lora_A has shape "
+                + pair.a().shapeText()
+                + ", r is "
+                + config.rank());
+      }
+    }
+    String digest =
+        json.hasNonNull(BASE_DIGEST_KEY)
+            ? json.get(BASE_DIGEST_KEY).asText()
+            : file.metadata().get(BASE_DIGEST_KEY);
+    return new PeftAdapter(weights, json.path("base_model_name_or_path").asText(null), digest);
+  }
+
+  private static void unsupported(JsonNode json, String key, List<String> problems) {
+    if (json.path(key).asBoolean(false)) {
+      problems.add(key + " is true, which is not supported");
+    }
+  }
+
+  /**
+   * Refuses an adapter trained on another base: the digest must match and every tensor must have
+   * the shape the base implies.
+   */
+  public void checkFits(String baseName, String baseDigest, LlamaConfig baseConfig) {
+    if (baseModelDigest == null) {
+      throw new ModelException(
+          "adapter for "
+              + baseModelName
+              + " records no "
+              + BASE_DIGEST_KEY
+              + ", so it cannot be checked against base "
+              + baseName
+              + " ("
+              + baseDigest
+              + ")");
+    }
+    if (!baseModelDigest.equals(baseDigest)) {
+      throw new ModelException(
+          "adapter was trained on base "
+              + baseModelName
+              + " with digest "
+              + baseModelDigest
+              + ", but the loaded base "
+              + baseName
+              + " has digest "
+              + baseDigest);
+    }
+    weights.checkAgainst(baseConfig);
+  }
+
+  /** The target module names in PEFT's spelling, sorted. */
+  public List<String> targetModuleNames() {
+    return weights.config().targetModules().stream()
+        .map(TargetModule::moduleName)
+        .sorted()
+        .toList();
+  }
+}

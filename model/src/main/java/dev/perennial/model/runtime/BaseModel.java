@@ -1,0 +1,63 @@
+package dev.perennial.model.runtime;
+
+import dev.perennial.model.checkpoint.HfCheckpoint;
+import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.tokenizer.TextTokenizer;
+import dev.perennial.model.tokenizer.Tokenizers;
+import java.nio.file.Path;
+
+/**
+ * A base model on disk: a Hugging Face folder (config, weights, tokenizer) with a name and the
+ * digest adapters record. Opening reads headers only; {@link LanguageModel} loads the weights.
+ */
+public final class BaseModel {
+
+  private final String name;
+  private final HfCheckpoint checkpoint;
+  private final TextTokenizer tokenizer;
+
+  private BaseModel(String name, HfCheckpoint checkpoint, TextTokenizer tokenizer) {
+    this.name = name;
+    this.checkpoint = checkpoint;
+    this.tokenizer = tokenizer;
+  }
+
+  /** Opens a model folder, named after the folder. */
+  public static BaseModel open(Path folder) {
+    return open(folder, folder.toAbsolutePath().normalize().getFileName().toString());
+  }
+
+  /**
+   * Opens a model folder under the given name (what adapters record as base_model_name_or_path).
+   */
+  public static BaseModel open(Path folder, String name) {
+    HfCheckpoint checkpoint = HfCheckpoint.open(folder);
+    return new BaseModel(name, checkpoint, Tokenizers.forFolder(folder, checkpoint.config()));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public HfCheckpoint checkpoint() {
+    return checkpoint;
+  }
+
+  public LlamaConfig config() {
+    return checkpoint.config();
+  }
+
+  /** {@code sha256:...} over config and weight files, see {@link HfCheckpoint}. */
+  public String digest() {
+    return checkpoint.digest();
+  }
+
+  public TextTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + digest() + ")";
+  }
+}

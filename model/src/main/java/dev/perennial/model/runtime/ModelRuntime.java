@@ -1,0 +1,74 @@
+package dev.perennial.model.runtime;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.perennial.model.ModelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PyTorch engine as the model layer uses it: device selection, intra-op thread count and the
+ * engine's random seed.
+ *
+ * <p>CPU results are bit-reproducible only for the same thread count, so training and pretraining
+ * set it explicitly through {@link #setThreads(int)} before their first operation.
+ */
+public final class ModelRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
+
+  private ModelRuntime() {}
+
+  /** The engine, loaded on first use from the bundled natives (never downloaded). */
+  public static Engine engine() {
+    try {
+      return Engine.getEngine("PyTorch");
+    } catch (RuntimeException e) {
+      throw new ModelException(
+          "the PyTorch engine failed to load (is ai.djl.offline=true with the bundled"
+              + " pytorch-native-cpu jar on the class path?)",
+          e);
+    }
+  }
+
+  /** The device for a choice: AUTO is the engine's default (a GPU when one is visible). */
+  public static Device device(DeviceChoice choice) {
+    Engine engine = engine();
+    switch (choice) {
+      case CPU:
+        return Device.cpu();
+      case GPU:
+        if (engine.getGpuCount() == 0) {
+          throw new ModelException("device gpu was requested but the PyTorch engine sees no GPU");
+        }
+        return Device.gpu();
+      case AUTO:
+      default:
+        return engine.defaultDevice();
+    }
+  }
+
+  /** Sets the engine's intra-op thread count (what CPU determinism depends on). */
+  public static void setThreads(int threads) {
+    if (threads < 1) {
+      throw new ModelException("thread count must be at least 1, was " + threads);
+    }
+    engine();
+    if (JniUtils.getNumThreads() != threads) {
+      LOG.info("PyTorch intra-op threads {} -> {}", JniUtils.getNumThreads(), threads);
+      JniUtils.setNumThreads(threads);
+    }
+  }
+
+  /** The engine's current intra-op thread count. */
+  public static int threads() {
+    engine();
+    return JniUtils.getNumThreads();
+  }
+
+  /** Seeds the engine's random generator (dropout masks). */
+  public static void seed(long seed) {
+    engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
+  }
+}

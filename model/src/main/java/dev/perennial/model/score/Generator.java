@@ -1,0 +1,207 @@
+package dev.perennial.model.score;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.llama.AdapterDelta;
+import dev.perennial.model.llama.ForwardContext;
+import dev.perennial.model.llama.KvCache;
+import dev.perennial.model.lora.AdapterStack;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.tokenizer.TextTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Greedy decoding with a KV cache, many prompts per batch: prompts are padded on the left, each new
+ * token attends to the cached keys, and a row stops at end-of-sequence (or at a newline when asked,
+ * which is how short QA answers end).
+ */
+public final class Generator {
+
+  private Generator() {}
+
+  /** Generation limits. */
+  public record Options(int maxNewTokens, boolean stopAtNewline, int batchSize) {
+
+    public Options {
+      if (maxNewTokens < 1 || batchSize < 1) {
+        throw new ModelException("generation needs maxNewTokens and batchSize of at least 1");
+      }
+    }
+
+    /** Short answers: up to 32 tokens, stop at a newline, 32 prompts per batch. */
+    public static Options shortAnswers() {
+      return new Options(32, true, 32);
+    }
+  }
+
+  /** Continues each prompt greedily under the model as it is. */
+  public static List<String> greedy(LanguageModel model, List<String> prompts, Options options) {
+    return generate(model, prompts, null, null, options);
+  }
+
+  /** Continues prompt i under adapter {@code adapterOf[i]} of the stack. */
+  public static List<String> greedyWithAdapters(
+      LanguageModel base,
+      AdapterStack adapters,
+      int[] adapterOf,
+      List<String> prompts,
+      Options options) {
+    if (adapterOf.length != prompts.size()) {
+      throw new ModelException(
+          adapterOf.length + " adapter choices for " + prompts.size() + " prompts");
+    }
+    return generate(base, prompts, adapters, adapterOf, options);
+  }
+
+  private static List<String> generate(
+      LanguageModel model,
+      List<String> prompts,
+      AdapterStack adapters,
+      int[] adapterOf,
+      Options options) {
+    List<String> outputs = new ArrayList<>(prompts.size());
+    for (int from = 0; from < prompts.size(); from += options.batchSize()) {
+      int to = Math.min(prompts.size(), from + options.batchSize());
+      long[] rowAdapters = null;
+      if (adapters != null) {
+        rowAdapters = new long[to - from];
+        for (int i = from; i < to; i++) {
+          rowAdapters[i - from] = adapterOf[i];
+        }
+      }
+      outputs.addAll(
+          generateBatch(model, prompts.subList(from, to), adapters, rowAdapters, options));
+    }
+    return outputs;
+  }
+
+  private static List<String> generateBatch(
+      LanguageModel model,
+      List<String> prompts,
+      AdapterStack adapters,
+      long[] rowAdapters,
+      Options options) {
+    TextTokenizer tokenizer = model.tokenizer();
+    int rows = prompts.size();
+    int[][] promptIds = new int[rows][];
+    int width = 0;
+    for (int r = 0; r < rows; r++) {
+      int[] encoded = tokenizer.encode(prompts.get(r));
+      promptIds[r] = new int[encoded.length + 1];
+      promptIds[r][0] = tokenizer.bosId();
+      System.arraycopy(encoded, 0, promptIds[r], 1, encoded.length);
+      width = Math.max(width, promptIds[r].length);
+    }
+    int maxTotal = width + options.maxNewTokens();
+    if (maxTotal > model.config().maxPositionEmbeddings()) {
+      throw new ModelException(
+          "prompt of "
+              + width
+              + " tokens plus "
+              + options.maxNewTokens()
+              + " new tokens exceeds the model's "
+              + model.config().maxPositionEmbeddings()
+              + " positions");
+    }
+    // left padding: row r's prompt ends at the last column
+    long[] inputs = new long[rows * width];
+    long[] positions = new long[rows * width];
+    float[] keyValid = new float[rows * maxTotal];
+    int[] nextPosition = new int[rows];
+    for (int r = 0; r < rows; r++) {
+      int offset = width - promptIds[r].length;
+      for (int t = 0; t < width; t++) {
+        boolean real = t >= offset;
+        inputs[r * width + t] = real ? promptIds[r][t - offset] : tokenizer.padId();
+        positions[r * width + t] = real ? t - offset : 0;
+        keyValid[r * maxTotal + t] = real ? 1f : 0f;
+      }
+      nextPosition[r] = promptIds[r].length;
+    }
+    List<List<Integer>> generated = new ArrayList<>();
+    boolean[] finished = new boolean[rows];
+    for (int r = 0; r < rows; r++) {
+      generated.add(new ArrayList<>());
+    }
+    try (NDManager generation = model.manager().newSubManager();
+        KvCache cache = new KvCache(generation, model.config().numHiddenLayers())) {
+      NDArray adapterRows = adapters == null ? null : generation.create(rowAdapters);
+      long[] stepInputs = inputs;
+      long[] stepPositions = positions;
+      int stepWidth = width;
+      int keys = width;
+      for (int step = 0; step < options.maxNewTokens(); step++) {
+        long[] next;
+        try (NDManager pass = generation.newSubManager()) {
+          AdapterDelta delta = adapterRows == null ? null : adapters.forRows(adapterRows);
+          NDArray valid =
+              pass.create(columns(keyValid, rows, maxTotal, keys), new Shape(rows, keys));
+          ForwardContext context =
+              ForwardContext.create(
+                  pass,
+                  model.config(),
+                  pass.create(stepPositions, new Shape(rows, stepWidth)),
+                  valid,
+                  cache,
+                  delta,
+                  false);
+          NDArray logits =
+              model
+                  .decoder()
+                  .forward(
+                      model.parameterStore(),
+                      pass.create(stepInputs, new Shape(rows, stepWidth)),
+                      context);
+          next = logits.get(new NDIndex(":, -1, :")).argMax(-1).toLongArray();
+        }
+        boolean all = true;
+        for (int r = 0; r < rows; r++) {
+          if (!finished[r]) {
+            int token = (int) next[r];
+            if (token == tokenizer.eosId()
+                || (options.stopAtNewline() && isNewline(tokenizer, token))) {
+              finished[r] = true;
+            } else {
+              generated.get(r).add(token);
+            }
+          }
+          all &= finished[r];
+        }
+        if (all) {
+          break;
+        }
+        // feed the chosen tokens: one new column per row
+        stepInputs = new long[rows];
+        stepPositions = new long[rows];
+        for (int r = 0; r < rows; r++) {
+          stepInputs[r] = next[r];
+          stepPositions[r] = nextPosition[r]++;
+          keyValid[r * maxTotal + keys] = 1f;
+        }
+        stepWidth = 1;
+        keys++;
+      }
+    }
+    List<String> texts = new ArrayList<>(rows);
+    for (List<Integer> ids : generated) {
+      texts.add(tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray()));
+    }
+    return texts;
+  }
+
+  private static float[] columns(float[] matrix, int rows, int stride, int columns) {
+    float[] result = new float[rows * columns];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(matrix, r * stride, result, r * columns, columns);
+    }
+    return result;
+  }
+
+  private static boolean isNewline(TextTokenizer tokenizer, int token) {
+    return tokenizer.decode(new int[] {token}).contains("\n");
+  }
+}

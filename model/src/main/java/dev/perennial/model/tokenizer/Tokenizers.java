@@ -1,0 +1,71 @@
+package dev.perennial.model.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.llama.LlamaConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds a model folder's tokenizer: {@value #BYTE_DESCRIPTION} (Perennial's byte tokenizer) or a
+ * Hugging Face {@code tokenizer.json}.
+ */
+public final class Tokenizers {
+
+  /** The description file of a byte-level tokenizer, written with the bundled base. */
+  public static final String BYTE_DESCRIPTION = "perennial_tokenizer.json";
+
+  public static final String HUGGING_FACE = "tokenizer.json";
+
+  private Tokenizers() {}
+
+  public static TextTokenizer forFolder(Path folder, LlamaConfig config) {
+    Path description = folder.resolve(BYTE_DESCRIPTION);
+    if (Files.isRegularFile(description)) {
+      checkByteDescription(description);
+      return new ByteTokenizer();
+    }
+    Path tokenizerJson = folder.resolve(HUGGING_FACE);
+    if (Files.isRegularFile(tokenizerJson)) {
+      return HuggingFaceTextTokenizer.load(
+          tokenizerJson, config.bosTokenId(), config.eosTokenId(), -1);
+    }
+    throw new ModelException(
+        "model folder " + folder + " has neither " + BYTE_DESCRIPTION + " nor " + HUGGING_FACE);
+  }
+
+  /** The description written next to a byte-level model. */
+  public static String byteDescription() {
+    return "{\n"
+        + "  \"type\": \"byte\",\n"
+        + "  \"encoding\": \"UTF-8 bytes, id = byte value 0-255\",\n"
+        + "  \"special_tokens\": {\"<pad>\": "
+        + ByteTokenizer.PAD
+        + ", \"<bos>\": "
+        + ByteTokenizer.BOS
+        + ", \"<eos>\": "
+        + ByteTokenizer.EOS
+        + "},\n"
+        + "  \"vocab_size\": "
+        + ByteTokenizer.VOCAB_SIZE
+        + "\n}\n";
+  }
+
+  private static void checkByteDescription(Path description) {
+    try {
+      JsonNode json = new ObjectMapper().readTree(Files.readString(description));
+      if (!"byte".equals(json.path("type").asText())
+          || json.path("vocab_size").asInt() != ByteTokenizer.VOCAB_SIZE) {
+        throw new ModelException(
+            description
+                + " does not describe Perennial's byte tokenizer (type byte, vocab_size "
+                + ByteTokenizer.VOCAB_SIZE
+                + ")");
+      }
+    } catch (IOException e) {
+      throw new ModelException("cannot read " + description + ": " + e.getMessage(), e);
+    }
+  }
+}

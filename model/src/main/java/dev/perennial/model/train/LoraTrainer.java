@@ -1,0 +1,97 @@
+package dev.perennial.model.train;
+
+import ai.djl.Device;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.lora.LoraWeights;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.model.tokenizer.TextTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a LoRA adapter on a frozen base and writes it as a PEFT folder: a fresh adapter (seeded
+ * initialisation) or one continuing from an existing adapter (continual learning), optionally
+ * rehearsing replay examples. With the same request, seed and thread count on CPU the adapter files
+ * are byte-identical.
+ */
+public final class LoraTrainer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoraTrainer.class);
+
+  private LoraTrainer() {}
+
+  public static TrainingResult run(LoraTrainingRequest request, StepListener listener) {
+    TrainingRecipe recipe = request.recipe();
+    ModelRuntime.setThreads(recipe.threads());
+    LoraWeights initial = initialWeights(request);
+    Device device = ModelRuntime.device(request.device());
+    TextTokenizer tokenizer = request.base().tokenizer();
+    List<TokenizedExample> examples =
+        tokenize(request.examples(), tokenizer, recipe.maxSequenceLength());
+    List<TokenizedExample> replay =
+        tokenize(request.replay(), tokenizer, recipe.maxSequenceLength());
+    int truncated = countTruncated(examples) + countTruncated(replay);
+    if (truncated > 0) {
+      LOG.warn("{} examples were cut to {} tokens", truncated, recipe.maxSequenceLength());
+    }
+    try (LanguageModel model = LanguageModel.load(request.base(), device, initial, true)) {
+      ExampleSampler sampler = new ExampleSampler(examples, replay, recipe, tokenizer.padId());
+      LOG.info(
+          "LoRA r={} on {} over {}: {} examples, {} replay ({} per batch), {} steps on {}",
+          initial.config().rank(),
+          initial.config().targetModules(),
+          request.base().name(),
+          examples.size(),
+          replay.size(),
+          sampler.replayPerBatch(),
+          recipe.steps(),
+          device);
+      TrainingLoop.Outcome outcome = TrainingLoop.run(model, sampler, recipe, listener);
+      PeftAdapter adapter = model.adapter();
+      adapter.write(request.outputFolder());
+      return new TrainingResult(
+          outcome.steps(),
+          outcome.tokens(),
+          examples.size(),
+          replay.size(),
+          truncated,
+          outcome.seconds(),
+          request.outputFolder(),
+          device.toString());
+    }
+  }
+
+  private static LoraWeights initialWeights(LoraTrainingRequest request) {
+    PeftAdapter start = request.startFrom();
+    if (start == null) {
+      return LoraWeights.initialize(
+          request.base().config(), request.lora(), request.recipe().seed());
+    }
+    start.checkFits(request.base().name(), request.base().digest(), request.base().config());
+    if (request.lora() != null && !request.lora().equals(start.weights().config())) {
+      throw new ModelException(
+          "cannot continue an adapter shaped "
+              + start.weights().config()
+              + " as "
+              + request.lora());
+    }
+    return start.weights();
+  }
+
+  static List<TokenizedExample> tokenize(
+      List<TrainingExample> examples, TextTokenizer tokenizer, int maxLength) {
+    List<TokenizedExample> tokenized = new ArrayList<>(examples.size());
+    for (TrainingExample example : examples) {
+      tokenized.add(TokenizedExample.of(example, tokenizer, maxLength));
+    }
+    return tokenized;
+  }
+
+  private static int countTruncated(List<TokenizedExample> examples) {
+    return (int) examples.stream().filter(TokenizedExample::truncated).count();
+  }
+}

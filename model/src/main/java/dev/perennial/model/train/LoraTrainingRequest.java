@@ -1,0 +1,75 @@
+package dev.perennial.model.train;
+
+import dev.perennial.model.ModelException;
+import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.DeviceChoice;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One LoRA training run.
+ *
+ * @param base the frozen base model
+ * @param examples what to learn
+ * @param replay examples to rehearse alongside (may be empty)
+ * @param lora the adapter's shape for a fresh adapter; ignored (may be null) when continuing
+ * @param startFrom the adapter to continue from (the current release), or null for a fresh one
+ * @param recipe optimisation settings
+ * @param outputFolder where the PEFT adapter folder is written
+ * @param device where to train
+ */
+public record LoraTrainingRequest(
+    BaseModel base,
+    List<TrainingExample> examples,
+    List<TrainingExample> replay,
+    LoraConfig lora,
+    PeftAdapter startFrom,
+    TrainingRecipe recipe,
+    Path outputFolder,
+    DeviceChoice device) {
+
+  public LoraTrainingRequest {
+    if (base == null || examples == null || recipe == null || outputFolder == null) {
+      throw new ModelException(
+          "a LoRA training request needs a base, examples, a recipe and an output folder");
+    }
+    if (lora == null && startFrom == null) {
+      throw new ModelException(
+          "a LoRA training request needs a LoRA config or an adapter to continue");
+    }
+    replay = replay == null ? List.of() : List.copyOf(replay);
+    examples = List.copyOf(examples);
+    device = device == null ? DeviceChoice.AUTO : device;
+  }
+
+  /** A fresh adapter. */
+  public static LoraTrainingRequest fresh(
+      BaseModel base,
+      List<TrainingExample> examples,
+      List<TrainingExample> replay,
+      LoraConfig lora,
+      TrainingRecipe recipe,
+      Path outputFolder) {
+    return new LoraTrainingRequest(
+        base, examples, replay, lora, null, recipe, outputFolder, DeviceChoice.AUTO);
+  }
+
+  /** Continues training an existing adapter (the current release's) with its own LoRA shape. */
+  public static LoraTrainingRequest continuing(
+      BaseModel base,
+      List<TrainingExample> examples,
+      List<TrainingExample> replay,
+      PeftAdapter adapter,
+      TrainingRecipe recipe,
+      Path outputFolder) {
+    return new LoraTrainingRequest(
+        base, examples, replay, null, adapter, recipe, outputFolder, DeviceChoice.AUTO);
+  }
+
+  public LoraTrainingRequest on(DeviceChoice choice) {
+    return new LoraTrainingRequest(
+        base, examples, replay, lora, startFrom, recipe, outputFolder, choice);
+  }
+}

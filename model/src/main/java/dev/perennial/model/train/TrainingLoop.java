@@ -1,0 +1,147 @@
+package dev.perennial.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.llama.ForwardContext;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.runtime.ModelRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The optimisation loop every kind of training shares (LoRA, full fine-tuning, pretraining): for
+ * each step, forward and backward every micro-batch under its own manager (gradients accumulate),
+ * clip by global norm, one AdamW update, then report the step.
+ *
+ * <p>Each micro-batch's loss is divided by the step's total counted tokens, so the accumulated
+ * gradient is that of the step's mean token loss. The PyTorch engine allows one gradient collector
+ * per process at a time, so one JVM trains one model at a time.
+ */
+public final class TrainingLoop {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+  /** Updates skipped in a row for non-finite gradients before training counts as diverged. */
+  static final int MAX_SKIPPED_IN_A_ROW = 5;
+
+  /** What the loop did. */
+  public record Outcome(List<StepMetrics> steps, long tokens, double seconds) {}
+
+  private TrainingLoop() {}
+
+  /** Trains the model's trainable parameters in place. */
+  public static Outcome run(
+      LanguageModel model, BatchSource source, TrainingRecipe recipe, StepListener listener) {
+    ModelRuntime.setThreads(recipe.threads());
+    ModelRuntime.seed(recipe.seed());
+    List<Parameter> trainable = model.trainableParameters();
+    if (trainable.isEmpty()) {
+      throw new ModelException("the model has no trainable parameters");
+    }
+    LearningRateSchedule schedule = recipe.schedule();
+    List<StepMetrics> steps = new ArrayList<>(recipe.steps());
+    long totalTokens = 0;
+    int skippedInARow = 0;
+    long start = System.nanoTime();
+    try (AdamW optimizer =
+        new AdamW(
+            trainable,
+            model.manager(),
+            TrainingRecipe.BETA1,
+            TrainingRecipe.BETA2,
+            TrainingRecipe.EPSILON,
+            recipe.weightDecay())) {
+      for (int step = 0; step < recipe.steps(); step++) {
+        List<Batch> microBatches = source.nextStep();
+        int counted = microBatches.stream().mapToInt(Batch::countedTokens).sum();
+        long tokens = microBatches.stream().mapToLong(Batch::realTokens).sum();
+        double learningRate = schedule.at(step);
+        double loss;
+        double norm;
+        try (NDManager stepManager = model.manager().newSubManager()) {
+          double lossSum = 0;
+          for (Batch batch : microBatches) {
+            lossSum += forwardBackward(model, batch, Math.max(1, counted), stepManager);
+          }
+          loss = lossSum / Math.max(1, counted);
+          norm = Double.isFinite(loss) ? optimizer.gradientNorm(stepManager) : Double.NaN;
+          if (Double.isFinite(norm)) {
+            skippedInARow = 0;
+            double scale =
+                recipe.maxGradNorm() > 0 && norm > recipe.maxGradNorm()
+                    ? recipe.maxGradNorm() / (norm + 1e-6)
+                    : 1.0;
+            optimizer.step(learningRate, scale, stepManager);
+          } else {
+            skippedInARow = skip(model, optimizer, stepManager, step, loss, skippedInARow);
+          }
+        }
+        totalTokens += tokens;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        StepMetrics metrics =
+            new StepMetrics(
+                step + 1, recipe.steps(), loss, learningRate, norm, tokens, totalTokens, elapsed);
+        steps.add(metrics);
+        listener.onStep(metrics);
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LOG.debug("trained {} steps, {} tokens in {} s", recipe.steps(), totalTokens, seconds);
+    return new Outcome(steps, totalTokens, seconds);
+  }
+
+  /**
+   * Drops a step whose loss or gradients are not finite (an overflow in one batch must not poison
+   * the weights), saying where; too many in a row means training diverged.
+   *
+   * @return the new count of steps skipped in a row
+   */
+  private static int skip(
+      LanguageModel model,
+      AdamW optimizer,
+      NDManager stepManager,
+      int step,
+      double loss,
+      int before) {
+    int inARow = before + 1;
+    List<String> names = model.trainableParameterNames();
+    List<String> bad = optimizer.nonFiniteGradients(stepManager).stream().map(names::get).toList();
+    LOG.warn(
+        "step {}: loss {}, non-finite gradients in {}: update skipped ({} of {} allowed in a row)",
+        step + 1,
+        loss,
+        bad,
+        inARow,
+        MAX_SKIPPED_IN_A_ROW);
+    optimizer.zeroGradients();
+    if (inARow >= MAX_SKIPPED_IN_A_ROW) {
+      throw new ModelException(
+          "training diverged: "
+              + inARow
+              + " steps in a row had a non-finite loss or gradients (last at step "
+              + (step + 1)
+              + "); lower the learning rate");
+    }
+    return inARow;
+  }
+
+  /** One micro-batch: returns its summed token loss; gradients accumulate in the parameters. */
+  private static double forwardBackward(
+      LanguageModel model, Batch batch, int stepCountedTokens, NDManager stepManager) {
+    try (NDManager pass = stepManager.newSubManager();
+        GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
+      ForwardContext context =
+          ForwardContext.create(
+              pass, model.config(), batch.positions(pass), batch.keyValid(pass), null, null, true);
+      NDArray logits = model.decoder().forward(model.parameterStore(), batch.inputs(pass), context);
+      NDArray summed = CausalLmLoss.weightedSum(logits, batch.targets(pass), batch.weights(pass));
+      collector.backward(summed.div((float) stepCountedTokens));
+      return summed.getFloat();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.perennial.model.train;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a training run did and produced.
+ *
+ * @param steps every step's metrics (the loss curve)
+ * @param tokens input tokens processed
+ * @param examples training examples available
+ * @param replayExamples replay examples available
+ * @param truncatedExamples examples cut to the maximum sequence length
+ * @param seconds wall-clock training time (loading and writing excluded)
+ * @param adapterFolder the PEFT folder written
+ * @param device where it ran
+ */
+public record TrainingResult(
+    List<StepMetrics> steps,
+    long tokens,
+    int examples,
+    int replayExamples,
+    int truncatedExamples,
+    double seconds,
+    Path adapterFolder,
+    String device) {
+
+  public double firstLoss() {
+    return steps.get(0).loss();
+  }
+
+  public double finalLoss() {
+    return steps.get(steps.size() - 1).loss();
+  }
+
+  /** Step losses in order. */
+  public double[] lossCurve() {
+    return steps.stream().mapToDouble(StepMetrics::loss).toArray();
+  }
+
+  public double tokensPerSecond() {
+    return seconds > 0 ? tokens / seconds : 0;
+  }
+}

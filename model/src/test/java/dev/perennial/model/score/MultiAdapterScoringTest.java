@@ -1,0 +1,98 @@
+package dev.perennial.model.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.model.TestModels;
+import dev.perennial.model.checkpoint.HostTensor;
+import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.llama.TargetModule;
+import dev.perennial.model.lora.AdapterStack;
+import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.lora.LoraWeights;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.train.TrainingExample;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Issue 4 acceptance: batched multi-adapter scoring equals scoring adapter by adapter. */
+class MultiAdapterScoringTest {
+
+  private final LlamaConfig config = TestModels.tinyLlama(true);
+  private final Map<String, HostTensor> weights = TestModels.randomWeights(config, 21);
+  private final List<LoraWeights> adapters =
+      List.of(
+          TestModels.randomLora(
+              config, new LoraConfig(4, 8, 0, EnumSet.allOf(TargetModule.class)), 1),
+          TestModels.randomLora(
+              config, new LoraConfig(2, 4, 0, EnumSet.of(TargetModule.Q, TargetModule.V)), 2),
+          TestModels.randomLora(
+              config,
+              new LoraConfig(
+                  8, 32, 0, EnumSet.of(TargetModule.GATE, TargetModule.DOWN, TargetModule.O)),
+              3));
+
+  @Test
+  void eachRowScoredUnderItsOwnAdapterEqualsScoringAdapterByAdapter() {
+    List<TrainingExample> examples = new ArrayList<>();
+    int[] adapterOf = new int[12];
+    for (int i = 0; i < 12; i++) {
+      examples.add(
+          i % 2 == 0
+              ? TrainingExample.completion(
+                  "Question: what is item " + i + "?\nAnswer:", " thing " + (i * 7))
+              : TrainingExample.text("Item " + i + " is a short text" + ".".repeat(i)));
+      adapterOf[i] = (i * 5) % 3;
+    }
+
+    List<ExampleScore> batched;
+    try (LanguageModel base = TestModels.model(config, weights, null);
+        AdapterStack stack = new AdapterStack(base.manager(), config, adapters)) {
+      batched = Scorer.scoreWithAdapters(base, stack, adapterOf, examples, 8, 64);
+    }
+
+    for (int a = 0; a < adapters.size(); a++) {
+      try (LanguageModel single = TestModels.model(config, weights, adapters.get(a))) {
+        List<TrainingExample> mine = new ArrayList<>();
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+          if (adapterOf[i] == a) {
+            mine.add(examples.get(i));
+            rows.add(i);
+          }
+        }
+        List<ExampleScore> alone = Scorer.score(single, mine, 3, 64);
+        for (int k = 0; k < rows.size(); k++) {
+          ExampleScore expected = alone.get(k);
+          ExampleScore actual = batched.get(rows.get(k));
+          assertThat(actual.tokens()).isEqualTo(expected.tokens());
+          assertThat(actual.logLikelihood() / actual.tokens())
+              .isCloseTo(
+                  expected.logLikelihood() / expected.tokens(),
+                  org.assertj.core.data.Offset.offset(1e-5));
+        }
+      }
+    }
+  }
+
+  @Test
+  void generationUnderPerRowAdaptersMatchesEachAdapterAlone() {
+    List<String> prompts =
+        List.of("Question: A?\nAnswer:", "Hello", "Question: longer prompt here?\nAnswer:");
+    int[] adapterOf = {2, 0, 1};
+    Generator.Options options = new Generator.Options(6, false, 8);
+    List<String> batched;
+    try (LanguageModel base = TestModels.model(config, weights, null);
+        AdapterStack stack = new AdapterStack(base.manager(), config, adapters)) {
+      batched = Generator.greedyWithAdapters(base, stack, adapterOf, prompts, options);
+    }
+    for (int i = 0; i < prompts.size(); i++) {
+      try (LanguageModel single = TestModels.model(config, weights, adapters.get(adapterOf[i]))) {
+        assertThat(batched.get(i))
+            .isEqualTo(Generator.greedy(single, List.of(prompts.get(i)), options).get(0));
+      }
+    }
+  }
+}

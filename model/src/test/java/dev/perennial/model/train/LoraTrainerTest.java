@@ -1,0 +1,114 @@
+package dev.perennial.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.model.ModelException;
+import dev.perennial.model.TestBases;
+import dev.perennial.model.TestModels;
+import dev.perennial.model.llama.TargetModule;
+import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.BaseModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 4 acceptance: the same seed gives byte-identical adapter files. */
+class LoraTrainerTest {
+
+  @TempDir Path folder;
+
+  private final List<TrainingExample> examples =
+      List.of(
+          TrainingExample.completion("Question: What color is the Zix lamp?\nAnswer:", " teal"),
+          TrainingExample.completion("Question: Where is the Zix lamp made?\nAnswer:", " Quorn"),
+          TrainingExample.text("The Zix lamp is teal. It is made in Quorn."));
+  private final List<TrainingExample> replay =
+      List.of(TrainingExample.text("Old news stays known."));
+  private final LoraConfig lora =
+      new LoraConfig(4, 8, 0.1, EnumSet.of(TargetModule.Q, TargetModule.V, TargetModule.UP));
+  private final TrainingRecipe recipe =
+      new TrainingRecipe(12, 4, 2, 5e-3, 3, 0.1, 0.01, 1.0, 64, 0.25, 77, 2);
+
+  @Test
+  void twoRunsWithTheSameSeedWriteByteIdenticalAdapterFiles() throws IOException {
+    BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
+    List<double[]> curves = new ArrayList<>();
+
+    for (String run : List.of("first", "second")) {
+      TrainingResult result =
+          LoraTrainer.run(
+              LoraTrainingRequest.fresh(base, examples, replay, lora, recipe, folder.resolve(run)),
+              metrics -> {});
+      curves.add(result.lossCurve());
+      assertThat(result.steps()).hasSize(12);
+      assertThat(result.tokens()).isPositive();
+    }
+
+    for (String file : List.of(PeftAdapter.CONFIG_FILE, PeftAdapter.WEIGHTS_FILE)) {
+      assertThat(Files.readAllBytes(folder.resolve("second").resolve(file)))
+          .isEqualTo(Files.readAllBytes(folder.resolve("first").resolve(file)));
+    }
+    assertThat(curves.get(1)).containsExactly(curves.get(0));
+    assertThat(curves.get(0)[11]).isLessThan(curves.get(0)[0]);
+    TrainingResult reseeded =
+        LoraTrainer.run(
+            LoraTrainingRequest.fresh(
+                base, examples, replay, lora, recipe.withSeed(78), folder.resolve("third")),
+            metrics -> {});
+    assertThat(Files.readAllBytes(folder.resolve("third").resolve(PeftAdapter.WEIGHTS_FILE)))
+        .isNotEqualTo(
+            Files.readAllBytes(folder.resolve("first").resolve(PeftAdapter.WEIGHTS_FILE)));
+    assertThat(reseeded.adapterFolder()).isEqualTo(folder.resolve("third"));
+  }
+
+  @Test
+  void trainingContinuesFromAnExistingAdapterOfTheSameBase() {
+    BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
+    TrainingResult first =
+        LoraTrainer.run(
+            LoraTrainingRequest.fresh(
+                base, examples, List.of(), lora, recipe, folder.resolve("v1")),
+            metrics -> {});
+    PeftAdapter v1 = PeftAdapter.read(folder.resolve("v1"));
+
+    TrainingResult second =
+        LoraTrainer.run(
+            LoraTrainingRequest.continuing(
+                base, examples, List.of(), v1, recipe, folder.resolve("v2")),
+            metrics -> {});
+
+    assertThat(v1.baseModelDigest()).isEqualTo(base.digest());
+    assertThat(second.firstLoss()).isLessThan(first.firstLoss());
+    assertThat(PeftAdapter.read(folder.resolve("v2")).weights().config()).isEqualTo(lora);
+  }
+
+  @Test
+  void anAdapterOfAnotherBaseCannotBeContinued() {
+    BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
+    BaseModel other = TestBases.write(folder.resolve("other"), TestModels.tinyLlama(true), 6);
+    LoraTrainer.run(
+        LoraTrainingRequest.fresh(
+            other, examples, List.of(), lora, recipe.withSteps(1), folder.resolve("a")),
+        metrics -> {});
+
+    LoraTrainingRequest request =
+        LoraTrainingRequest.continuing(
+            base,
+            examples,
+            List.of(),
+            PeftAdapter.read(folder.resolve("a")),
+            recipe,
+            folder.resolve("b"));
+    assertThatThrownBy(() -> LoraTrainer.run(request, metrics -> {}))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining(other.digest())
+        .hasMessageContaining(base.digest());
+  }
+}
