@@ -10,13 +10,14 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (nothing is asserted).",
-    subcommands = {BenchModelCommand.class})
+    subcommands = {BenchModelCommand.class, BenchIngestCommand.class})
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing benchmark: model");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing benchmark: model or ingest");
   }
 }

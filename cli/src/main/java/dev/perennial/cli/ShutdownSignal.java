@@ -29,6 +29,11 @@ final class ShutdownSignal {
     requested.await();
   }
 
+  /** Waits up to {@code timeout} for the JVM to be asked to stop; whether it was. */
+  boolean await(Duration timeout) throws InterruptedException {
+    return requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** The command has stopped everything; the JVM may exit. */
   void done() {
     finished.countDown();

@@ -22,7 +22,7 @@ class LocalCommandIT {
   @TempDir Path stateDir;
 
   @Test
-  void localStartsBrokerAndRegistryProvisionsEveryTopicAndStopsCleanly() throws Exception {
+  void localRunsIngestOnSampleEventsPrintsTheSummaryAndStopsCleanly() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
 
@@ -41,6 +41,17 @@ class LocalCommandIT {
         .contains("Topics            11 created, 0 already there")
         .contains("perennial.consent.v1")
         .contains("Broker and registry are up.")
+        .containsPattern("Ingest +running \\(Kafka Streams application perennial-ingest")
+        .contains("Pseudonym secret  the fixed local one")
+        .containsPattern(
+            "Sample events +tenants acme, globex: 244 events \\(12 malformed, 2 duplicates\\)")
+        .containsPattern(
+            "Examples per adapter key\\R  acme/support +\\d+  \\(TEXT \\d+, SFT \\d+,"
+                + " PREFERENCE \\d+\\)\\R  globex/default +\\d+")
+        .containsPattern("Rejections per reason(\\R  [A-Z_]+ +\\d+){7}")
+        .contains("Erasure requests  1")
+        .containsPattern(
+            "Every input accounted for: 244 events -> \\d+ examples \\+ \\d+ rejections.")
         .endsWith("Stopped." + System.lineSeparator());
     for (PerennialTopic topic : PerennialTopic.values()) {
       assertThat(output).contains("perennial." + topic.suffix());
