@@ -26,7 +26,96 @@ public final class PiiRedactor {
   private static final int MIN_CARD_DIGITS = 13;
   private static final int MAX_CARD_DIGITS = 19;
 
-  private record Detector(PiiType type, Pattern pattern, Predicate<String> accepts) {}
+  private record Detector(
+      PiiType type,
+      Predicate<TextStats> worthScanning,
+      Pattern pattern,
+      Predicate<String> accepts) {}
+
+  /**
+   * What one pass over a text finds, so a pattern only runs where it can match: a regex that fails
+   * at every position of a kilobyte costs far more than counting characters once.
+   */
+  private record TextStats(
+      int longestDigitRun,
+      boolean hexColonHex,
+      boolean at,
+      boolean plus,
+      boolean digitDotDigit,
+      boolean ibanStart) {
+
+    static TextStats of(String text) {
+      int longestDigitRun = 0;
+      int run = 0;
+      int sinceDigit = Integer.MAX_VALUE;
+      boolean hexColonHex = false;
+      boolean at = false;
+      boolean plus = false;
+      boolean digitDotDigit = false;
+      boolean ibanStart = false;
+      int length = text.length();
+      for (int i = 0; i < length; i++) {
+        char c = text.charAt(i);
+        if (isDigit(c)) {
+          // Digits at most two separators apart may belong to one number: "(555) 123".
+          run = sinceDigit <= 3 ? run + 1 : 1;
+          longestDigitRun = Math.max(longestDigitRun, run);
+          sinceDigit = 1;
+          continue;
+        }
+        switch (c) {
+          case ' ', '-', '/', '(', ')' ->
+              sinceDigit = sinceDigit == Integer.MAX_VALUE ? sinceDigit : sinceDigit + 1;
+          case '.' -> {
+            sinceDigit = sinceDigit == Integer.MAX_VALUE ? sinceDigit : sinceDigit + 1;
+            digitDotDigit |=
+                i > 0
+                    && i + 1 < length
+                    && isDigit(text.charAt(i - 1))
+                    && isDigit(text.charAt(i + 1));
+          }
+          case ':' -> {
+            sinceDigit = Integer.MAX_VALUE;
+            hexColonHex |=
+                i > 0
+                    && i + 1 < length
+                    && isHexOrColon(text.charAt(i - 1))
+                    && isHexOrColon(text.charAt(i + 1));
+          }
+          case '@' -> {
+            sinceDigit = Integer.MAX_VALUE;
+            at = true;
+          }
+          case '+' -> {
+            sinceDigit = Integer.MAX_VALUE;
+            plus = true;
+          }
+          default -> {
+            sinceDigit = Integer.MAX_VALUE;
+            if (!ibanStart && isUpper(c) && i + 3 < length) {
+              ibanStart =
+                  isUpper(text.charAt(i + 1))
+                      && isDigit(text.charAt(i + 2))
+                      && isDigit(text.charAt(i + 3));
+            }
+          }
+        }
+      }
+      return new TextStats(longestDigitRun, hexColonHex, at, plus, digitDotDigit, ibanStart);
+    }
+
+    private static boolean isUpper(char c) {
+      return c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isDigit(char c) {
+      return c >= '0' && c <= '9';
+    }
+
+    private static boolean isHexOrColon(char c) {
+      return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':';
+    }
+  }
 
   // Order matters: an e-mail address may hold digits, an IBAN is also a digit run, and an
   // international phone number must be gone before the card pattern sees its digits.
@@ -34,12 +123,14 @@ public final class PiiRedactor {
       List.of(
           new Detector(
               PiiType.EMAIL,
+              stats -> stats.at(),
               Pattern.compile(
                   "(?<![\\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\\.)+[A-Za-z]{2,}"
                       + "(?![A-Za-z0-9-])"),
               match -> true),
           new Detector(
               PiiType.IBAN,
+              stats -> stats.ibanStart(),
               Pattern.compile(
                   "(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}"
                       + "(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)"
@@ -47,6 +138,7 @@ public final class PiiRedactor {
               match -> Checksums.iban(match.replace(" ", ""))),
           new Detector(
               PiiType.IP,
+              stats -> stats.hexColonHex(),
               Pattern.compile(
                   "(?<![\\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}"
                       + "(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4})"
@@ -54,26 +146,32 @@ public final class PiiRedactor {
               Checksums::ipv6),
           new Detector(
               PiiType.IP,
+              stats -> stats.digitDotDigit(),
               Pattern.compile("(?<![\\w.])[0-9]{1,3}(?:\\.[0-9]{1,3}){3}(?![\\w]|\\.[0-9])"),
               Checksums::ipv4),
           new Detector(
               PiiType.PHONE,
+              stats -> stats.plus() && stats.longestDigitRun() >= 8,
               Pattern.compile("(?<![\\w+])\\+[0-9]{1,3}(?:[ .-]?\\(?[0-9]{1,4}\\)?){2,6}(?![0-9])"),
               match -> digitCount(match) >= 8 && digitCount(match) <= 15),
           new Detector(
               PiiType.CARD,
+              stats -> stats.longestDigitRun() >= MIN_CARD_DIGITS,
               Pattern.compile("(?<![\\w-])[0-9](?:[ -]?[0-9]){12,18}(?![\\w])"),
               PiiRedactor::isCardNumber),
           new Detector(
               PiiType.PHONE,
+              stats -> stats.longestDigitRun() >= 10,
               Pattern.compile("(?<![\\w(])\\([0-9]{3}\\) ?[0-9]{3}[ .-][0-9]{4}(?![0-9])"),
               match -> true),
           new Detector(
               PiiType.PHONE,
+              stats -> stats.longestDigitRun() >= 10,
               Pattern.compile("(?<![\\w-])[0-9]{3}[.-][0-9]{3}[.-][0-9]{4}(?![\\w-])"),
               match -> true),
           new Detector(
               PiiType.PHONE,
+              stats -> stats.longestDigitRun() >= 9,
               Pattern.compile(
                   "(?<![\\w-])0[0-9]{1,4}[ /-]?[0-9]{2,4}(?:[ -]?[0-9]{2,4}){1,3}(?![\\w-])"),
               match -> digitCount(match) >= 9 && digitCount(match) <= 13));
@@ -96,13 +194,14 @@ public final class PiiRedactor {
       return new Redaction(null, Map.of());
     }
     Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
+    // Placeholders hold none of the characters counted, so the original's stats stay an upper
+    // bound while spans are replaced.
+    TextStats stats = TextStats.of(text);
     String current = text;
-    boolean hasDigit = containsDigit(text);
     for (Detector detector : DETECTORS) {
-      if (!worthScanning(detector.type(), current, hasDigit)) {
-        continue;
+      if (detector.worthScanning().test(stats)) {
+        current = replace(current, detector, counts);
       }
-      current = replace(current, detector, counts);
     }
     return new Redaction(current, counts);
   }
@@ -128,14 +227,6 @@ public final class PiiRedactor {
     return out.append(text, copied, text.length()).toString();
   }
 
-  private static boolean worthScanning(PiiType type, String text, boolean hasDigit) {
-    return switch (type) {
-      case EMAIL -> text.indexOf('@') >= 0;
-      case IP -> hasDigit || text.indexOf(':') >= 0;
-      case IBAN, CARD, PHONE -> hasDigit;
-    };
-  }
-
   private static boolean isCardNumber(String match) {
     StringBuilder digits = new StringBuilder(match.length());
     for (int i = 0; i < match.length(); i++) {
@@ -158,15 +249,5 @@ public final class PiiRedactor {
       }
     }
     return count;
-  }
-
-  private static boolean containsDigit(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        return true;
-      }
-    }
-    return false;
   }
 }
