@@ -49,6 +49,7 @@ class LocalCommandIT {
             "Examples per adapter key\\R  acme/support +\\d+  \\(TEXT \\d+, SFT \\d+,"
                 + " PREFERENCE \\d+\\)\\R  globex/default +\\d+")
         .containsPattern("Rejections per reason(\\R  [A-Z_]+ +\\d+){7}")
+        .containsPattern("Redacted +CARD \\d+, EMAIL \\d+, IBAN \\d+, IP \\d+, PHONE \\d+")
         .contains("Erasure requests  1")
         .containsPattern(
             "Every input accounted for: 244 events -> \\d+ examples \\+ \\d+ rejections.")

@@ -65,6 +65,18 @@ public record IngestOutputs(
                 Collectors.counting()));
   }
 
+  /** Spans of personal data redacted in the examples, by type ({@code EMAIL}, ...). */
+  public Map<String, Integer> redactionsByType() {
+    Map<String, Integer> total = new TreeMap<>();
+    examples.forEach(
+        record ->
+            record
+                .value()
+                .getRedactions()
+                .forEach((type, n) -> total.merge(type, n, Integer::sum)));
+    return total;
+  }
+
   /** Rejections of app events (documents and feedback), by reason. */
   public Map<RejectReason, Long> eventRejectionsByReason() {
     return rejections.stream()

@@ -125,6 +125,11 @@ public final class IngestStage implements LocalStage {
     outputs
         .eventRejectionsByReason()
         .forEach((reason, count) -> out.printf("  %-24s %5d%n", reason, count));
+    out.printf(
+        "Redacted          %s%n",
+        outputs.redactionsByType().entrySet().stream()
+            .map(entry -> entry.getKey() + " " + entry.getValue())
+            .collect(Collectors.joining(", ")));
     out.printf("Erasure requests  %d%n", outputs.erasures().size());
 
     long examples = outputs.examples().size();

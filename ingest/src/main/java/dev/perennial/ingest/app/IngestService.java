@@ -67,7 +67,7 @@ public final class IngestService implements AutoCloseable {
     StreamsBuilder builder = new StreamsBuilder();
     IngestTopology.build(builder, topics, config, metrics);
     Topology topology = builder.build();
-    log.info("Ingest topology:\n{}", topology.describe());
+    log.debug("Ingest topology:\n{}", topology.describe());
 
     Properties properties = new Properties();
     properties.putAll(streamsProperties(config, topics, metrics, Clock.systemUTC()));
