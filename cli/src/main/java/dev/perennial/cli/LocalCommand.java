@@ -3,6 +3,7 @@ package dev.perennial.cli;
 import dev.perennial.cli.local.IngestStage;
 import dev.perennial.cli.local.LocalCluster;
 import dev.perennial.cli.local.LocalPipeline;
+import dev.perennial.cli.local.TrainerStage;
 import dev.perennial.cli.sample.SampleEventProducer;
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.cli.sample.SamplePlan;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs Perennial on this machine: an in-process Kafka broker, a local schema registry"
           + " (Apicurio, Confluent-compatible API), every topic provisioned, a local artifact"
-          + " store, and the pipeline's stages (ingest so far). Sends sample events of two"
+          + " store, and the pipeline's stages (ingest and the trainer so far). Sends sample"
+          + " events of two"
           + " tenants from the synthetic world and prints a summary: examples per adapter key,"
           + " rejections per reason.",
       "Stops again afterwards unless --wait is given."
@@ -107,6 +109,7 @@ public final class LocalCommand implements Callable<Integer> {
         LocalCluster.localValues(configured, "127.0.0.1:9092", "http://127.0.0.1:8081", stateDir);
     new PerennialConfig(values);
     IngestStage.config(values, stateDir);
+    TrainerStage.config(values, stateDir);
   }
 
   private static boolean sendSampleEvents(
@@ -125,8 +128,9 @@ public final class LocalCommand implements Callable<Integer> {
     try (SampleEventProducer producer =
         new SampleEventProducer(
             KafkaClients.producer(cluster.config(), "perennial-local-sample"), cluster.topics())) {
-      producer.send(events, phase -> pipeline.awaitCaughtUp(CATCH_UP_TIMEOUT));
+      producer.send(events, phase -> pipeline.awaitAppEventsRead(CATCH_UP_TIMEOUT));
     }
+    pipeline.awaitCaughtUp(CATCH_UP_TIMEOUT);
     return pipeline.report(events, out);
   }
 }

@@ -17,6 +17,9 @@ import picocli.CommandLine.Spec;
       LocalCommand.class,
       IngestCommand.class,
       PretrainCommand.class,
+      TrainerCommand.class,
+      PublisherCommand.class,
+      ReleasesCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -34,6 +34,11 @@ final class ShutdownSignal {
     return requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Asks the command to stop as if the JVM had been (a service that failed on its own). */
+  void request() {
+    requested.countDown();
+  }
+
   /** The command has stopped everything; the JVM may exit. */
   void done() {
     finished.countDown();

@@ -52,6 +52,9 @@ class LocalCommandIT {
         .containsPattern("Redacted +CARD \\d+, EMAIL \\d+, IBAN \\d+, IP \\d+, PHONE \\d+")
         .contains("Erasure requests  1")
         .containsPattern(
+            "Trainer +accumulator perennial-trainer-accumulator and worker local running")
+        .containsPattern("Training jobs +[1-9]\\d*, candidates [1-9]\\d*")
+        .containsPattern(
             "Every input accounted for: 244 events -> \\d+ examples \\+ \\d+ rejections.")
         .endsWith("Stopped." + System.lineSeparator());
     for (PerennialTopic topic : PerennialTopic.values()) {

@@ -1,6 +1,7 @@
 package dev.perennial.helm;
 
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.trainer.config.TrainerConfig;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -18,12 +19,8 @@ import org.apache.kafka.common.config.ConfigDef;
 enum Component {
   INGEST("ingest", "ingest", PerennialConfig::configDef, PerennialConfig::new),
   TRAINER_ACCUMULATOR(
-      "trainer-accumulator",
-      "trainer.accumulator",
-      PerennialConfig::configDef,
-      PerennialConfig::new),
-  TRAINER_WORKER(
-      "trainer-worker", "trainer.worker", PerennialConfig::configDef, PerennialConfig::new),
+      "trainer-accumulator", "trainer.accumulator", TrainerConfig::configDef, TrainerConfig::new),
+  TRAINER_WORKER("trainer-worker", "trainer.worker", TrainerConfig::configDef, TrainerConfig::new),
   EVALUATOR("evaluator", "evaluator", PerennialConfig::configDef, PerennialConfig::new),
   PUBLISHER("publisher", "publisher", PerennialConfig::configDef, PerennialConfig::new);
 

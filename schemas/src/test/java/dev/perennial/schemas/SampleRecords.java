@@ -174,6 +174,7 @@ public final class SampleRecords {
         .setTrigger(JobTrigger.ERASURE)
         .setShards(List.of(shard(DIGEST, 0, 100)))
         .setHeldOutShards(List.of(shard(DIGEST.replace('9', '8'), 100, 110)))
+        .setReplayShards(List.of(shard(DIGEST.replace('9', '7'), 0, 50)))
         .setErasure(
             ErasureDetails.newBuilder()
                 .setRequestId("erase-1")
@@ -197,6 +198,14 @@ public final class SampleRecords {
         .setParentVersion(3)
         .setShards(List.of(shard(DIGEST, 0, 100)))
         .setHeldOutShards(List.of(shard(DIGEST.replace('9', '8'), 100, 110)))
+        .setReplayShards(List.of(shard(DIGEST.replace('9', '7'), 0, 50)))
+        .setTrigger(JobTrigger.ERASURE)
+        .setErasure(
+            ErasureDetails.newBuilder()
+                .setRequestId("erase-1")
+                .setSubjectPseudonym("p-5d41402abc4b2a76")
+                .setAffectedVersions(List.of(2, 3))
+                .build())
         .setExampleCount(100)
         .setTokenCount(12_800)
         .setRecipe(

@@ -102,6 +102,11 @@ public final class IngestStage implements LocalStage {
   }
 
   @Override
+  public boolean readsAppEvents() {
+    return true;
+  }
+
+  @Override
   public void awaitCaughtUp(Duration timeout) throws InterruptedException {
     progress.awaitCaughtUp(timeout);
   }

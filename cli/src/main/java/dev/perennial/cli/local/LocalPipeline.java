@@ -23,13 +23,22 @@ public final class LocalPipeline implements AutoCloseable {
 
   /** Every stage Perennial has so far, in order; {@code stateDir} holds their local state. */
   public static LocalPipeline standard(Path stateDir) {
-    return new LocalPipeline(List.of(new IngestStage(stateDir)));
+    return new LocalPipeline(List.of(new IngestStage(stateDir), new TrainerStage(stateDir)));
   }
 
   public void start(LocalCluster cluster, PrintWriter out) throws InterruptedException {
     for (LocalStage stage : stages) {
       stage.start(cluster, out);
       started.add(stage);
+    }
+  }
+
+  /** Waits until the stages that read the apps' topics have read everything in them. */
+  public void awaitAppEventsRead(Duration timeout) throws InterruptedException {
+    for (LocalStage stage : started) {
+      if (stage.readsAppEvents()) {
+        stage.awaitCaughtUp(timeout);
+      }
     }
   }
 

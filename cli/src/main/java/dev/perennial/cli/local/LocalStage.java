@@ -18,6 +18,13 @@ public interface LocalStage extends AutoCloseable {
   /** Starts the service on the cluster and returns once it works; says so on {@code out}. */
   void start(LocalCluster cluster, PrintWriter out) throws InterruptedException;
 
+  /**
+   * Whether the service reads the apps' topics (the sample events wait for these between phases).
+   */
+  default boolean readsAppEvents() {
+    return false;
+  }
+
   /** Waits until the service has handled everything its input topics hold now. */
   void awaitCaughtUp(Duration timeout) throws InterruptedException;
 

@@ -1,6 +1,7 @@
 package dev.perennial.core.health;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.PerennialConfig;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health/ready}: 200 when the service's readiness says so, 503 otherwise (also
  *       when the readiness check itself fails).
  * </ul>
+ *
+ * <p>A service may serve its own endpoints on the same port ({@link #route}), as the publisher does
+ * with its release API.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -44,7 +48,7 @@ public final class HealthServer implements AutoCloseable {
     this.readiness = readiness;
     this.executor =
         Executors.newFixedThreadPool(
-            2,
+            4,
             runnable -> {
               Thread thread = new Thread(runnable, "perennial-health-http");
               thread.setDaemon(true);
@@ -89,6 +93,25 @@ public final class HealthServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /**
+   * Serves every request whose path starts with {@code pathPrefix} (for example {@code /v1/}) with
+   * {@code handler}, which answers every method itself. The health and metrics paths stay as they
+   * are.
+   */
+  public HealthServer route(String pathPrefix, HttpHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (pathPrefix == null
+        || !pathPrefix.startsWith("/")
+        || pathPrefix.equals("/")
+        || pathPrefix.startsWith("/metrics")
+        || pathPrefix.startsWith("/health")) {
+      throw new IllegalArgumentException(
+          "Not a path a service may route: " + pathPrefix + " (taken or not absolute)");
+    }
+    server.createContext(pathPrefix, handler);
+    return this;
   }
 
   @Override

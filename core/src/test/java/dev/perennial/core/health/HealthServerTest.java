@@ -1,6 +1,7 @@
 package dev.perennial.core.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.metrics.ServiceMetrics;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,5 +113,31 @@ class HealthServerTest {
 
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void aServiceRoutesItsOwnPathsBesideHealthAndMetrics() throws Exception {
+    server.route(
+        "/v1/",
+        exchange -> {
+          byte[] body = ("own " + exchange.getRequestMethod()).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(201, body.length);
+          try (exchange) {
+            exchange.getResponseBody().write(body);
+          }
+        });
+
+    HttpResponse<String> own =
+        send(
+            HttpRequest.newBuilder(uri("/v1/things"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    HttpResponse<String> live = get("/health/live");
+
+    assertThat(own.statusCode()).isEqualTo(201);
+    assertThat(own.body()).isEqualTo("own POST");
+    assertThat(live.body()).isEqualTo("UP\n");
+    assertThatThrownBy(() -> server.route("/health/", exchange -> {}))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -105,6 +105,42 @@ class DecoderModelTest {
   }
 
   @Test
+  void mistralsSlidingWindowHidesKeysFurtherBackThanTheWindow() {
+    LlamaConfig mistral =
+        new LlamaConfig(
+            ModelType.MISTRAL,
+            259,
+            32,
+            64,
+            2,
+            4,
+            2,
+            8,
+            1e-5,
+            10000.0,
+            RopeScaling.NONE,
+            128,
+            true,
+            false,
+            false,
+            false,
+            2,
+            257,
+            258);
+    try (LanguageModel model =
+        TestModels.model(mistral, TestModels.randomWeights(mistral, 9), null)) {
+      float[] a = TestModels.logits(model, new long[][] {{10, 20, 30, 40}});
+      float[] b = TestModels.logits(model, new long[][] {{99, 20, 30, 40}});
+      int vocab = mistral.vocabSize();
+      // two layers with a window of two: position 3 sees tokens 1-3, position 2 still sees token 0
+      for (int v = 0; v < vocab; v++) {
+        assertThat(a[3 * vocab + v]).isEqualTo(b[3 * vocab + v]);
+      }
+      assertThat(a[2 * vocab]).isNotEqualTo(b[2 * vocab]);
+    }
+  }
+
+  @Test
   void baseParametersCarryHuggingFaceNamesAndCountTiedEmbeddingsOnce() {
     DecoderModel tied = DecoderModel.base(TestModels.tinyLlama(true));
     DecoderModel untied = DecoderModel.base(TestModels.tinyLlama(false));

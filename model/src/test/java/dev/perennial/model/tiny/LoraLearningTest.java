@@ -62,7 +62,7 @@ class LoraLearningTest {
 
     BaseModel base = TinyModel.open();
     TrainingRecipe recipe =
-        new TrainingRecipe(STEPS, 16, 1, 3e-3, 8, 0.1, 0.0, 1.0, 256, 0.25, 42, 2);
+        new TrainingRecipe(STEPS, 16, 1, 3e-3, 8, 0.1, 0.0, 1.0, 256, 0.25, 42, 1);
     LoraWeights fresh = LoraWeights.initialize(base.config(), LoraConfig.defaults(), recipe.seed());
     try (LanguageModel model = LanguageModel.load(base, Device.cpu(), fresh, true)) {
       Map<String, HostTensor> baseBefore = ModelWeights.read(model.decoder());

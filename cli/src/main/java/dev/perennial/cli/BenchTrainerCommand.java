@@ -1,0 +1,88 @@
+package dev.perennial.cli;
+
+import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.trainer.bench.TrainerBenchmark;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.worker.BaseModelSource;
+import dev.perennial.trainer.worker.JobRecipe;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code perennial bench trainer}: jobs per hour and training tokens per second of one worker on
+ * this machine, with the configured (default: bundled) base and recipe.
+ */
+@Command(
+    name = "trainer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Jobs per hour and training tokens/s of a trainer worker on this machine: a series of"
+          + " jobs trained as the worker trains them (shards, replay, continuing the previous"
+          + " adapter, files stored), with the bundled base unless configured otherwise."
+    })
+public final class BenchTrainerCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Timed jobs (default: ${DEFAULT-VALUE}).")
+  int jobs;
+
+  @Option(
+      names = "--examples",
+      paramLabel = "N",
+      description = "Training examples per job (default: the minimum-examples trigger, 64).")
+  Integer examples;
+
+  @Option(
+      names = "--device",
+      paramLabel = "DEVICE",
+      description = "cpu, gpu or auto (default: perennial.trainer.worker.device, auto).")
+  String device;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file with the base model and recipe (perennial.trainer.*).")
+  Path configFile;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> values = ConfigLoader.load(configFile);
+    // The benchmark talks to no broker or registry; the addresses only satisfy validation.
+    values.putIfAbsent(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+    values.putIfAbsent(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:8081");
+    TrainerConfig config = new TrainerConfig(values);
+    BaseModelSource base = BaseModelSource.open(config);
+    JobRecipe recipe = JobRecipe.from(config);
+    TrainerBenchmark.Settings settings =
+        new TrainerBenchmark.Settings(
+            jobs,
+            examples == null ? config.defaultTriggers().minExamples() : examples,
+            DeviceChoice.parse(device == null ? config.workerDevice() : device));
+    out.printf(
+        "Benchmarking the trainer on %s: %d jobs of %d examples, up to %d steps of %d ...%n",
+        base.base(),
+        settings.jobs(),
+        settings.examplesPerJob(),
+        recipe.maxSteps(),
+        recipe.batchSize());
+    out.flush();
+    TrainerBenchmark.Report report = TrainerBenchmark.run(base, recipe, settings, out);
+    report.lines().forEach(out::println);
+    out.flush();
+    return 0;
+  }
+}

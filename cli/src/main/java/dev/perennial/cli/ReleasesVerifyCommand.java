@@ -1,0 +1,142 @@
+package dev.perennial.cli;
+
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.sign.ReleaseVerifier;
+import dev.perennial.publisher.sign.Verification;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code perennial releases verify [KEY [VERSION]]}: recomputes the digest of every file and checks
+ * the manifest's signature; exit status 1 when anything fails, each problem naming its file.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Verifies releases in the release area: the Ed25519 signature of each manifest.json and the"
+          + " SHA-256 of every file it lists; files the manifest does not list fail too.",
+      "Without KEY every release is verified; without VERSION every version of KEY. Needs no"
+          + " Kafka. Exit status 1 if any release fails."
+    })
+public final class ReleasesVerifyCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "KEY", description = "tenant/adapter")
+  String key;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION", description = "3 or v3")
+  String version;
+
+  @Option(
+      names = "--release-path",
+      paramLabel = "DIR",
+      description = "The release area (default: perennial.publisher.release.path).")
+  Path releasePath;
+
+  @Option(
+      names = "--public-key",
+      paramLabel = "FILE",
+      description =
+          "Check signatures with this public key (PEM) only, e.g. one fetched from"
+              + " GET /v1/public-key; default: the keys the release area publishes under keys/.")
+  Path publicKey;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file; PERENNIAL_* environment variables override it.")
+  Path configFile;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    ReleaseArea area = ReleaseArea.existing(releasePath());
+    ReleaseVerifier verifier =
+        publicKey != null
+            ? ReleaseVerifier.withKey(ReleaseArea.readPublicKey(publicKey))
+            : ReleaseVerifier.withPublishedKeys(area);
+    SortedMap<AdapterKey, List<Integer>> targets = targets(area);
+    int failed = 0;
+    int count = 0;
+    for (Map.Entry<AdapterKey, List<Integer>> entry : targets.entrySet()) {
+      for (int number : entry.getValue()) {
+        count++;
+        Verification verification =
+            verifier.verify(area.folder(entry.getKey(), number), entry.getKey(), number);
+        if (verification.ok()) {
+          out.printf("OK      %s v%d%n", entry.getKey(), number);
+        } else {
+          failed++;
+          out.printf("FAILED  %s v%d (%s)%n", entry.getKey(), number, verification.folder());
+          verification.problems().forEach(problem -> out.printf("        %s%n", problem));
+        }
+      }
+    }
+    if (count == 0) {
+      throw new PerennialException("No releases to verify in " + area.root());
+    }
+    out.printf("%d release%s verified, %d failed%n", count, count == 1 ? "" : "s", failed);
+    out.flush();
+    return failed == 0 ? 0 : 1;
+  }
+
+  private Path releasePath() {
+    if (releasePath != null) {
+      return releasePath;
+    }
+    Map<String, String> values = ConfigLoader.load(configFile);
+    return Path.of(
+        values.getOrDefault(
+            PublisherConfig.RELEASE_PATH_CONFIG, PublisherConfig.RELEASE_PATH_DEFAULT));
+  }
+
+  /** The version folders to verify, readable manifest or not. */
+  private SortedMap<AdapterKey, List<Integer>> targets(ReleaseArea area) {
+    SortedMap<AdapterKey, List<Integer>> targets = new TreeMap<>();
+    if (key != null) {
+      AdapterKey adapterKey = Arguments.adapterKey(spec, key);
+      if (version != null) {
+        int number = Arguments.requireVersion(spec, version);
+        if (!Files.isDirectory(area.folder(adapterKey, number))) {
+          throw new PerennialException(
+              "No release folder " + adapterKey + " v" + number + " in " + area.root());
+        }
+        targets.put(adapterKey, List.of(number));
+        return targets;
+      }
+    }
+    ReleaseArea.Scan scan = area.scan(false);
+    scan.highestFolder()
+        .forEach(
+            (found, highest) -> {
+              if (key == null || found.toString().equals(key)) {
+                List<Integer> versions = new ArrayList<>();
+                for (int number = 1; number <= highest; number++) {
+                  if (Files.isDirectory(area.folder(found, number))) {
+                    versions.add(number);
+                  }
+                }
+                targets.put(found, versions);
+              }
+            });
+    return targets;
+  }
+}

@@ -1,0 +1,201 @@
+package dev.perennial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.KafkaClusterExtension;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.service.PublisherServer;
+import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The release commands against a running publisher on the real broker and registry. */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ReleasesCommandIT {
+
+  @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+  private static final String TOKEN = "admin-s3cret";
+
+  @TempDir Path folder;
+
+  private PublisherServer publisher;
+  private Path configFile;
+  private Path releases;
+  private String url;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exitCode =
+        Perennial.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void startPublisherWithTwoCanaryReleases() throws Exception {
+    TopicCatalog catalog = KAFKA.provisionCatalog();
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
+    releases = folder.resolve("releases");
+    Map<String, String> values = new HashMap<>(TestConfig.values(KAFKA, REGISTRY));
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(PerennialConfig.TOPIC_PARTITIONS_CONFIG, "2");
+    values.put(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, store.root().toString());
+    values.put(PublisherConfig.RELEASE_PATH_CONFIG, releases.toString());
+    Properties file = new Properties();
+    file.putAll(values);
+    configFile = folder.resolve("perennial.properties");
+    try (var writer = Files.newBufferedWriter(configFile)) {
+      file.store(writer, null);
+    }
+
+    values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
+    values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
+    values.put(PublisherConfig.API_PORT_CONFIG, "0");
+    values.put(PublisherConfig.SIGNING_KEY_CONFIG, SigningKey.generate().privateKeyPem());
+    values.put(PublisherConfig.ADMIN_TOKEN_CONFIG, TOKEN);
+    values.put(PublisherConfig.AUTO_PROMOTE_CONFIG, "false");
+    publisher = PublisherServer.start(PublisherConfig.of(values));
+    url = "http://127.0.0.1:" + publisher.port();
+    CountDownLatch published = new CountDownLatch(2);
+    publisher
+        .service()
+        .onDecision(
+            decision -> {
+              if (decision.outcome() == Decision.Outcome.PUBLISHED) {
+                published.countDown();
+              }
+            });
+
+    Topics topics = Topics.create(catalog, Map.of("schema.registry.url", REGISTRY.url()));
+    EvaluationVerdict first =
+        TestVerdicts.passed(TestVerdicts.candidate(store, KEY.toString(), "cand-1", null));
+    EvaluationVerdict second =
+        TestVerdicts.passed(TestVerdicts.candidate(store, KEY.toString(), "cand-2", 1));
+    KAFKA.produce(
+        topics.verdicts().name(),
+        topics.verdicts().keySerde().serializer(),
+        topics.verdicts().valueSerde().serializer(),
+        List.of(KeyValue.pair(KEY.toString(), first), KeyValue.pair(KEY.toString(), second)));
+    assertThat(published.await(30, TimeUnit.SECONDS)).as("two releases published").isTrue();
+    assertThat(publisher.service().registry().get(KEY).latestVersion()).isEqualTo(2);
+  }
+
+  @AfterEach
+  void stopPublisher() {
+    publisher.close();
+  }
+
+  private Run move(String action, String version, String reason) {
+    return run(
+        "releases",
+        action,
+        KEY.toString(),
+        version,
+        "--actor",
+        "alice",
+        "--reason",
+        reason,
+        "--url",
+        url,
+        "--token",
+        TOKEN);
+  }
+
+  @Test
+  void listShowPromoteAndRollBackGoThroughTheRunningPublisher() {
+    Run list = run("releases", "list", "--config", configFile.toString());
+    Run promote = move("promote", "2", "canary looked good");
+    Run rollback = move("rollback", "v1", "latency regression");
+    Run refused = move("rollback", "2", "not older");
+    Run show = run("releases", "show", KEY.toString(), "stable", "--config", configFile.toString());
+    Run noToken =
+        run(
+            "releases",
+            "promote",
+            KEY.toString(),
+            "2",
+            "--reason",
+            "x",
+            "--url",
+            url,
+            "--token",
+            "");
+
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.out())
+        .containsPattern("acme/support +v2 +canary +published")
+        .containsPattern("acme/support +v1 +- +published")
+        .contains("leakage 0.400 ok");
+    assertThat(promote.exitCode()).as(promote.err()).isZero();
+    assertThat(promote.out()).startsWith("acme/support stable -> v2 (promoted by alice");
+    assertThat(rollback.exitCode()).as(rollback.err()).isZero();
+    assertThat(rollback.out()).contains("acme/support stable -> v1 (rolled back by alice");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("The publisher refused (HTTP 409)")
+        .contains("a rollback goes to an older version");
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    assertThat(show.out())
+        .startsWith("acme/support v1\n")
+        .contains("folder    " + releases.toAbsolutePath().resolve("acme/support/v1"))
+        .contains("\"candidateId\" : \"cand-1\"");
+    assertThat(noToken.exitCode()).isEqualTo(1);
+    assertThat(noToken.err()).contains("HTTP 401");
+  }
+
+  @Test
+  void verifyPassesUntouchedReleasesAndNamesATamperedFile() throws Exception {
+    Run clean = run("releases", "verify", "--release-path", releases.toString());
+    Path weights = releases.resolve("acme/support/v2/adapter_model.safetensors");
+    byte[] bytes = Files.readAllBytes(weights);
+    bytes[0] ^= 1;
+    Files.write(weights, bytes);
+    Run tampered =
+        run("releases", "verify", KEY.toString(), "2", "--release-path", releases.toString());
+
+    assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
+    assertThat(clean.out())
+        .contains("OK      acme/support v1")
+        .contains("OK      acme/support v2")
+        .endsWith("2 releases verified, 0 failed\n");
+    assertThat(tampered.exitCode()).isEqualTo(1);
+    assertThat(tampered.out())
+        .contains("FAILED  acme/support v2")
+        .contains("adapter_model.safetensors: digest sha256:")
+        .contains("(the file was changed)")
+        .endsWith("1 release verified, 1 failed\n");
+  }
+}

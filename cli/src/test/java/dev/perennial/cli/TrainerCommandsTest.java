@@ -1,0 +1,107 @@
+package dev.perennial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.model.checkpoint.CheckpointWriter;
+import dev.perennial.model.checkpoint.ModelWeights;
+import dev.perennial.model.checkpoint.SafetensorsWriter;
+import dev.perennial.model.llama.DecoderModel;
+import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.tokenizer.ByteTokenizer;
+import dev.perennial.model.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerCommandsTest {
+
+  @TempDir Path folder;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Perennial.commandLine()
+        .setOut(new PrintWriter(out))
+        .setErr(new PrintWriter(err))
+        .execute(args);
+  }
+
+  @Test
+  void theTrainerNeedsToBeToldWhichService() {
+    assertThat(run("trainer")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing service: accumulator or worker");
+  }
+
+  @Test
+  void aWorkerWithABadConfigurationNamesEveryProblemAndStartsNothing() throws IOException {
+    Path config = folder.resolve("worker.properties");
+    Files.writeString(
+        config,
+        "bootstrap.servers=localhost:9092\n"
+            + "schema.registry.url=http://localhost:8081\n"
+            + "perennial.trainer.recipe.batch.size=0\n"
+            + "perennial.trainer.worker.device=tpu\n");
+
+    assertThat(run("trainer", "worker", "--config", config.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("perennial trainer worker: Invalid configuration (2 problems)")
+        .contains("perennial.trainer.recipe.batch.size")
+        .contains("perennial.trainer.worker.device");
+  }
+
+  @Test
+  void benchTrainerPrintsJobsPerHourAndTrainingTokensPerSecond() throws IOException {
+    Path base = smallBase(folder.resolve("base"));
+    Path config = folder.resolve("bench.properties");
+    Files.writeString(
+        config,
+        "perennial.trainer.base.model.path="
+            + base
+            + "\nperennial.trainer.recipe.max.steps=3\n"
+            + "perennial.trainer.recipe.batch.size=4\n"
+            + "perennial.trainer.recipe.max.sequence.length=64\n"
+            + "perennial.trainer.recipe.threads=1\n"
+            + "perennial.trainer.lora.target.modules=q,v\n");
+
+    int exitCode =
+        run(
+            "bench",
+            "trainer",
+            "--jobs",
+            "2",
+            "--examples",
+            "8",
+            "--device",
+            "cpu",
+            "--config",
+            config.toString());
+
+    assertThat(exitCode).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("Benchmarking the trainer on base")
+        .contains("job 1: 3 steps")
+        .contains("job 2: 3 steps")
+        .contains("8 examples per job, 1 thread(s)")
+        .containsPattern("jobs per hour: +[\\d,]+ \\(mean [\\d.]+ s per job\\)")
+        .containsPattern("training tokens/s: +[\\d,]+");
+  }
+
+  /** A two-layer byte-level Llama with random weights: a base that trains in a blink. */
+  private static Path smallBase(Path folder) throws IOException {
+    LlamaConfig config =
+        LlamaConfig.llama(ByteTokenizer.VOCAB_SIZE, 32, 64, 2, 4, 2, 128, true)
+            .withSpecialTokens(ByteTokenizer.BOS, ByteTokenizer.EOS);
+    CheckpointWriter.write(
+        folder,
+        config,
+        ModelWeights.initialize(DecoderModel.base(config), 3),
+        SafetensorsWriter.Dtype.F32);
+    Files.writeString(folder.resolve(Tokenizers.BYTE_DESCRIPTION), Tokenizers.byteDescription());
+    return folder;
+  }
+}

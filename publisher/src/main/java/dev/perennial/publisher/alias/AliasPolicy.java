@@ -1,0 +1,112 @@
+package dev.perennial.publisher.alias;
+
+import dev.perennial.publisher.alias.AliasChangeRefusedException.Reason;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.StoredRelease;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How aliases move. Every rule is a pure function of a key's state:
+ *
+ * <ul>
+ *   <li>a published release takes {@code stable} when the tenant promotes automatically, else
+ *       {@code canary};
+ *   <li>promote points an alias at any published, unretracted version other than its current one;
+ *   <li>rollback points an existing alias back at an older published, unretracted version; nothing
+ *       is deleted;
+ *   <li>a retracted version is never served: an alias on it falls back to the newest older
+ *       published version that is not retracted, or is removed when there is none (the read API
+ *       then answers 404 for it).
+ * </ul>
+ */
+public final class AliasPolicy {
+
+  private AliasPolicy() {}
+
+  /** The state after {@code release} is announced under the tenant's policy. */
+  public static KeyState afterPublish(KeyState state, StoredRelease release, TenantPolicy policy) {
+    return state
+        .withRelease(release)
+        .withAnnounced(release.version())
+        .withAlias(policy.aliasForNewRelease(), release.version());
+  }
+
+  /**
+   * @throws AliasChangeRefusedException when the version is unknown or retracted, or the alias
+   *     already points at it
+   */
+  public static KeyState promote(KeyState state, String alias, int version) {
+    requireServable(state, version);
+    if (state.alias(alias).orElse(-1) == version) {
+      throw new AliasChangeRefusedException(
+          Reason.UNCHANGED, state.key() + " " + alias + " already points at v" + version);
+    }
+    return state.withAlias(alias, version);
+  }
+
+  /**
+   * @throws AliasChangeRefusedException when the alias does not exist, or the version is unknown,
+   *     retracted or not older than the alias's current version
+   */
+  public static KeyState rollback(KeyState state, String alias, int version) {
+    Optional<Integer> current = state.alias(alias);
+    if (current.isEmpty()) {
+      throw new AliasChangeRefusedException(
+          Reason.UNKNOWN_ALIAS, state.key() + " has no alias " + alias + " to roll back");
+    }
+    requireServable(state, version);
+    if (version >= current.get()) {
+      throw new AliasChangeRefusedException(
+          Reason.NOT_OLDER,
+          state.key()
+              + " "
+              + alias
+              + " points at v"
+              + current.get()
+              + "; a rollback goes to an older version, v"
+              + version
+              + " is not (use promote)");
+    }
+    return state.withAlias(alias, version);
+  }
+
+  /** The state after {@code version} is retracted: aliases on it fall back or are removed. */
+  public static KeyState afterRetraction(KeyState state, int version) {
+    KeyState next = state.withRetracted(version);
+    for (Map.Entry<String, Integer> alias : state.aliases().entrySet()) {
+      if (alias.getValue() == version) {
+        Optional<Integer> fallback = newestServableBelow(next, version);
+        next =
+            fallback.isPresent()
+                ? next.withAlias(alias.getKey(), fallback.get())
+                : next.withoutAlias(alias.getKey());
+      }
+    }
+    return next;
+  }
+
+  private static Optional<Integer> newestServableBelow(KeyState state, int version) {
+    return state.releases().headMap(version).keySet().stream()
+        .filter(v -> state.isAnnounced(v) && !state.isRetracted(v))
+        .reduce((first, second) -> second);
+  }
+
+  private static void requireServable(KeyState state, int version) {
+    if (!state.isAnnounced(version)) {
+      throw new AliasChangeRefusedException(
+          Reason.UNKNOWN_VERSION,
+          state.key()
+              + " has no published v"
+              + version
+              + (state.latestVersion() == 0
+                  ? " (nothing published yet)"
+                  : " (latest is v" + state.latestVersion() + ")"));
+    }
+    if (state.isRetracted(version)) {
+      throw new AliasChangeRefusedException(
+          Reason.RETRACTED, state.key() + " v" + version + " is retracted and is never served");
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package dev.perennial.publisher.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.alias.AliasChangeRefusedException;
+import dev.perennial.publisher.alias.AliasCommand;
+import dev.perennial.publisher.config.Aliases;
+import dev.perennial.publisher.manifest.Json;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.schemas.v1.AdapterRelease;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The publisher's HTTP API under {@value #PREFIX}: read-only on the read API port ({@code
+ * perennial.publisher.api.port}, for serving stacks), with the admin endpoint on the health port
+ * ({@code perennial.http.port}, beside {@code /metrics} and {@code /health/*}). Reads come from the
+ * publisher's current state; every error is JSON {@code {"status": 404, "error": "..."}} that names
+ * what was not found.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/public-key}: the PEM of the key that verifies manifests;
+ *   <li>{@code GET /v1/adapters}: every key with its latest version, aliases and retractions;
+ *   <li>{@code GET /v1/adapters/{tenant}/{adapter}}: one key, with its published versions;
+ *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions}: its published versions;
+ *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions/{n}}: one release (also a retracted
+ *       one, marked so);
+ *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/{alias}}: the release an alias points at (for
+ *       serving sidecars): version, {@code path} of the adapter folder, {@code relativePath} to the
+ *       release area, {@code artifactLocation} in the artifact store, manifest, its digest and
+ *       signature;
+ *   <li>{@code POST /v1/adapters/{tenant}/{adapter}/aliases/{alias}} with {@code {"action":
+ *       "promote"|"rollback", "version": 3, "actor": "...", "reason": "..."}}: moves the alias
+ *       through the single writer, answers the key's state after it; 400 for a bad body, 401
+ *       without the admin token when one is configured, 404 for an unknown key, version or alias,
+ *       409 when the move conflicts (retracted version, unchanged, rollback to a newer version).
+ * </ul>
+ */
+public final class PublisherApi implements HttpHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(PublisherApi.class);
+
+  public static final String PREFIX = "/v1/";
+  private static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final Supplier<ReleaseRegistry> registry;
+  private final ReleaseArea area;
+  private final Supplier<String> publicKeyPem;
+  private final Function<AliasCommand, Decision> aliasMoves;
+  private final Optional<String> adminToken;
+
+  private PublisherApi(
+      Supplier<ReleaseRegistry> registry,
+      ReleaseArea area,
+      Supplier<String> publicKeyPem,
+      Function<AliasCommand, Decision> aliasMoves,
+      Optional<String> adminToken) {
+    this.registry = registry;
+    this.area = area;
+    this.publicKeyPem = publicKeyPem;
+    this.aliasMoves = aliasMoves;
+    this.adminToken = adminToken;
+  }
+
+  /** The read API with the admin endpoint (for the health port, which operators reach). */
+  public static PublisherApi withAdmin(
+      Supplier<ReleaseRegistry> registry,
+      ReleaseArea area,
+      Supplier<String> publicKeyPem,
+      Function<AliasCommand, Decision> aliasMoves,
+      Optional<String> adminToken) {
+    return new PublisherApi(registry, area, publicKeyPem, aliasMoves, adminToken);
+  }
+
+  /** The read API alone (for the port serving stacks reach): alias moves answer 405. */
+  public static PublisherApi readOnly(
+      Supplier<ReleaseRegistry> registry, ReleaseArea area, Supplier<String> publicKeyPem) {
+    return new PublisherApi(registry, area, publicKeyPem, null, Optional.empty());
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      ApiResponse response;
+      try {
+        response = route(exchange);
+      } catch (RuntimeException e) {
+        log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+        response = ApiResponse.error(500, "Internal error: " + e.getMessage());
+      }
+      exchange.getResponseHeaders().set("Content-Type", response.contentType());
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      if ("HEAD".equals(exchange.getRequestMethod())) {
+        exchange.sendResponseHeaders(response.status(), -1);
+        return;
+      }
+      exchange.sendResponseHeaders(response.status(), response.body().length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(response.body());
+      }
+    }
+  }
+
+  private ApiResponse route(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    List<String> path = segments(exchange.getRequestURI().getRawPath());
+    boolean read = "GET".equals(method) || "HEAD".equals(method);
+    if (path.equals(List.of("public-key"))) {
+      return read
+          ? ApiResponse.text(ApiResponse.PEM, publicKeyPem.get())
+          : methodNotAllowed(exchange, "GET, HEAD");
+    }
+    if (path.isEmpty() || !path.get(0).equals("adapters")) {
+      return ApiResponse.error(
+          404, "Not found: " + exchange.getRequestURI().getPath() + "; try " + PREFIX + "adapters");
+    }
+    if (path.size() == 1) {
+      return read ? ApiResponse.ok(allKeys()) : methodNotAllowed(exchange, "GET, HEAD");
+    }
+    if (path.size() == 2) {
+      return ApiResponse.error(
+          404,
+          "Not found: an adapter key has two parts, " + PREFIX + "adapters/{tenant}/{adapter}");
+    }
+    AdapterKey key;
+    try {
+      key = new AdapterKey(path.get(1), path.get(2));
+    } catch (IllegalArgumentException e) {
+      return ApiResponse.error(
+          404, "No adapter key " + path.get(1) + "/" + path.get(2) + ": " + e.getMessage());
+    }
+    List<String> rest = path.subList(3, path.size());
+    if (rest.size() == 2 && rest.get(0).equals("aliases")) {
+      if (aliasMoves == null) {
+        return ApiResponse.error(
+            405,
+            "This is the read API; alias moves go to the publisher's admin port (perennial.http.port)");
+      }
+      return "POST".equals(method)
+          ? moveAlias(exchange, key, rest.get(1))
+          : methodNotAllowed(exchange, "POST");
+    }
+    if (!read) {
+      return methodNotAllowed(exchange, "GET, HEAD");
+    }
+    Optional<KeyState> state = registry.get().find(key).filter(found -> found.latestVersion() > 0);
+    if (state.isEmpty()) {
+      return ApiResponse.error(404, "No releases of " + key);
+    }
+    if (rest.isEmpty()) {
+      ObjectNode node = ReleaseViews.summary(state.get());
+      node.set("versions", ReleaseViews.versions(state.get(), area));
+      return ApiResponse.ok(node);
+    }
+    if (rest.equals(List.of("versions"))) {
+      return ApiResponse.ok(ReleaseViews.versions(state.get(), area));
+    }
+    if (rest.size() == 2 && rest.get(0).equals("versions")) {
+      return version(state.get(), rest.get(1));
+    }
+    if (rest.size() == 1) {
+      return alias(state.get(), rest.get(0));
+    }
+    return ApiResponse.error(404, "Not found: " + exchange.getRequestURI().getPath());
+  }
+
+  private ObjectNode allKeys() {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    ArrayNode keys = node.putArray("adapters");
+    registry.get().keys().values().stream()
+        .filter(state -> state.latestVersion() > 0)
+        .forEach(state -> keys.add(ReleaseViews.summary(state)));
+    return node;
+  }
+
+  private ApiResponse version(KeyState state, String text) {
+    int version;
+    try {
+      version = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return ApiResponse.error(404, "No version '" + text + "' of " + state.key());
+    }
+    Optional<StoredRelease> release =
+        state.release(version).filter(r -> state.isAnnounced(version));
+    if (release.isEmpty()) {
+      return ApiResponse.error(
+          404, state.key() + " has no v" + version + " (latest is v" + state.latestVersion() + ")");
+    }
+    return ApiResponse.ok(ReleaseViews.release(state, release.get(), null, area));
+  }
+
+  private ApiResponse alias(KeyState state, String alias) {
+    Optional<Integer> version = state.alias(alias);
+    if (version.isEmpty()) {
+      return ApiResponse.error(
+          404,
+          state.key()
+              + " has no alias "
+              + alias
+              + (state.aliases().isEmpty()
+                  ? " (no aliases)"
+                  : " (aliases: " + state.aliases() + ")"));
+    }
+    StoredRelease release =
+        state
+            .release(version.get())
+            .orElseThrow(
+                () ->
+                    new PublisherException(
+                        state.key()
+                            + " "
+                            + alias
+                            + " points at v"
+                            + version.get()
+                            + ", whose folder is missing"));
+    return ApiResponse.ok(ReleaseViews.release(state, release, alias, area));
+  }
+
+  private ApiResponse moveAlias(HttpExchange exchange, AdapterKey key, String alias)
+      throws IOException {
+    if (!authorized(exchange)) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+      return ApiResponse.error(401, "The admin endpoints need 'Authorization: Bearer <token>'");
+    }
+    AliasCommand command;
+    try {
+      command = parseCommand(key, alias, readBody(exchange));
+    } catch (IllegalArgumentException e) {
+      return ApiResponse.error(400, e.getMessage());
+    }
+    Decision decision;
+    try {
+      decision = aliasMoves.apply(command);
+    } catch (AliasChangeRefusedException e) {
+      return ApiResponse.error(e.notFound() ? 404 : 409, e.getMessage());
+    } catch (PublisherException e) {
+      return ApiResponse.error(503, e.getMessage());
+    }
+    AdapterRelease release = decision.releases().get(0);
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("adapterKey", release.getAdapterKey());
+    node.put("action", release.getAction().name());
+    node.put("alias", alias);
+    node.put("version", release.getVersion());
+    node.put("actor", command.actor());
+    node.put("reason", command.reason());
+    ObjectNode aliases = node.putObject("aliases");
+    release.getAliases().forEach(aliases::put);
+    return ApiResponse.ok(node);
+  }
+
+  private static AliasCommand parseCommand(AdapterKey key, String alias, byte[] body) {
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Body is not JSON: " + e.getMessage());
+    }
+    if (json == null || !json.isObject()) {
+      throw new IllegalArgumentException(
+          "Body must be a JSON object {\"action\", \"version\", \"actor\", \"reason\"}");
+    }
+    JsonNode version = json.get("version");
+    if (version == null || !version.canConvertToExactIntegral() || !version.canConvertToInt()) {
+      throw new IllegalArgumentException("Field version must be a whole number");
+    }
+    Aliases.require(alias);
+    return new AliasCommand(
+        key,
+        alias,
+        version.intValue(),
+        AliasCommand.Move.parse(text(json, "action")),
+        text(json, "actor"),
+        text(json, "reason"));
+  }
+
+  private static String text(JsonNode json, String field) {
+    JsonNode node = json.get(field);
+    return node == null || !node.isTextual() ? null : node.textValue();
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    if (adminToken.isEmpty()) {
+      return true;
+    }
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String expected = "Bearer " + adminToken.get();
+    return header != null
+        && MessageDigest.isEqual(
+            header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] readBody(HttpExchange exchange) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        throw new IllegalArgumentException("Body larger than " + MAX_BODY_BYTES + " bytes");
+      }
+      return body;
+    }
+  }
+
+  private static ApiResponse methodNotAllowed(HttpExchange exchange, String allowed) {
+    exchange.getResponseHeaders().set("Allow", allowed);
+    return ApiResponse.error(
+        405, "Method " + exchange.getRequestMethod() + " not allowed here; allowed: " + allowed);
+  }
+
+  /** The decoded path segments after {@value #PREFIX}. */
+  private static List<String> segments(String rawPath) {
+    String rest = rawPath.length() > PREFIX.length() ? rawPath.substring(PREFIX.length()) : "";
+    return Arrays.stream(rest.split("/"))
+        .filter(segment -> !segment.isEmpty())
+        .map(segment -> URLDecoder.decode(segment, StandardCharsets.UTF_8))
+        .toList();
+  }
+}

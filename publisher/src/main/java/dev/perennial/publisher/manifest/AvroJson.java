@@ -1,0 +1,102 @@
+package dev.perennial.publisher.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.IndexedRecord;
+
+/**
+ * Avro values as plain JSON for manifests: records become objects with their fields in schema
+ * order, maps become objects sorted by key, a nullable union becomes its value or null, enums their
+ * symbol, {@code timestamp-millis} an ISO-8601 instant. Unlike Avro's own JSON encoding, unions are
+ * not wrapped, so the manifest reads like a document rather than an Avro datum; new schema fields
+ * appear in manifests without code changes.
+ */
+public final class AvroJson {
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private AvroJson() {}
+
+  public static ObjectNode toJson(IndexedRecord record) {
+    return (ObjectNode) toJson(record, record.getSchema());
+  }
+
+  public static JsonNode toJson(Object value, Schema schema) {
+    if (value == null) {
+      return NODES.nullNode();
+    }
+    return switch (schema.getType()) {
+      case RECORD -> record((IndexedRecord) value);
+      case ARRAY -> array((Collection<?>) value, schema.getElementType());
+      case MAP -> map((Map<?, ?>) value, schema.getValueType());
+      case UNION ->
+          toJson(value, schema.getTypes().get(GenericData.get().resolveUnion(schema, value)));
+      case STRING, ENUM -> NODES.textNode(value.toString());
+      case INT -> NODES.numberNode(((Number) value).intValue());
+      case LONG -> longValue(value, schema);
+      case FLOAT -> NODES.numberNode(((Number) value).floatValue());
+      case DOUBLE -> NODES.numberNode(((Number) value).doubleValue());
+      case BOOLEAN -> NODES.booleanNode((Boolean) value);
+      case BYTES -> NODES.textNode(base64(((ByteBuffer) value).duplicate()));
+      case FIXED ->
+          NODES.textNode(Base64.getEncoder().encodeToString(((GenericData.Fixed) value).bytes()));
+      case NULL -> NODES.nullNode();
+    };
+  }
+
+  /** Generated classes hold timestamp-millis as {@link Instant}, generic records as a long. */
+  private static JsonNode longValue(Object value, Schema schema) {
+    if (value instanceof Instant instant) {
+      return NODES.textNode(instant.toString());
+    }
+    long number = ((Number) value).longValue();
+    if (schema.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
+      return NODES.textNode(Instant.ofEpochMilli(number).toString());
+    }
+    return NODES.numberNode(number);
+  }
+
+  private static ObjectNode record(IndexedRecord record) {
+    ObjectNode object = NODES.objectNode();
+    for (Schema.Field field : record.getSchema().getFields()) {
+      object.set(field.name(), toJson(record.get(field.pos()), field.schema()));
+    }
+    return object;
+  }
+
+  private static ArrayNode array(Collection<?> values, Schema elementType) {
+    ArrayNode array = NODES.arrayNode();
+    values.forEach(value -> array.add(toJson(value, elementType)));
+    return array;
+  }
+
+  private static ObjectNode map(Map<?, ?> values, Schema valueType) {
+    ObjectNode object = NODES.objectNode();
+    new TreeMap<>(stringKeys(values))
+        .forEach((key, value) -> object.set(key, toJson(value, valueType)));
+    return object;
+  }
+
+  private static Map<String, Object> stringKeys(Map<?, ?> values) {
+    Map<String, Object> result = new TreeMap<>();
+    values.forEach((key, value) -> result.put(key.toString(), value));
+    return result;
+  }
+
+  private static String base64(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+}

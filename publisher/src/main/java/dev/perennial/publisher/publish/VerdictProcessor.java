@@ -1,0 +1,338 @@
+package dev.perennial.publisher.publish;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactNotFoundException;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.CorruptArtifactException;
+import dev.perennial.publisher.alias.AliasPolicy;
+import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.manifest.ManifestFactory;
+import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.ReleaseEvents;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.publisher.release.VersionAssignment;
+import dev.perennial.publisher.retract.ErasureLineage;
+import dev.perennial.publisher.retract.Retractions;
+import dev.perennial.publisher.sign.ReleaseVerifier;
+import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.publisher.sign.Verification;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.ReleaseAction;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Decides what a verdict becomes. A passed verdict: the key's next version (or the version the
+ * candidate already has: the same verdict never yields two versions), the release folder written
+ * and signed, an alias moved by the tenant's policy, releases the candidate retrains away
+ * retracted. A failed or unusable verdict: no release, an audit event saying why (the failing gates
+ * by name).
+ *
+ * <p>Writes only the release folder; the caller writes the decision's records in one transaction
+ * and applies its state once that commits.
+ */
+public final class VerdictProcessor {
+
+  private final ReleaseArea area;
+  private final ArtifactStore store;
+  private final SigningKey signingKey;
+  private final Function<String, TenantPolicy> policies;
+  private final String actor;
+  private final Clock clock;
+
+  public VerdictProcessor(
+      ReleaseArea area,
+      ArtifactStore store,
+      SigningKey signingKey,
+      Function<String, TenantPolicy> policies,
+      String actor,
+      Clock clock) {
+    this.area = area;
+    this.store = store;
+    this.signingKey = signingKey;
+    this.policies = policies;
+    this.actor = actor;
+    this.clock = clock;
+  }
+
+  public Decision process(ReleaseRegistry registry, EvaluationVerdict verdict) {
+    Instant now = clock.instant();
+    AdapterKey key;
+    try {
+      key = checkKey(verdict);
+    } catch (RefusalException e) {
+      return refusal(verdict, e.getMessage(), Map.of(), now);
+    }
+    if (!verdict.getPassed() || !failedGates(verdict).isEmpty()) {
+      return gateRefusal(verdict, now);
+    }
+    KeyState state = registry.get(key);
+    VersionAssignment assignment =
+        VersionAssignment.assign(state, verdict.getCandidate().getCandidateId());
+    if (assignment.kind() == VersionAssignment.Kind.ALREADY_PUBLISHED) {
+      return alreadyPublished(verdict, state, assignment.version(), now);
+    }
+    StoredRelease release;
+    try {
+      release =
+          assignment.kind() == VersionAssignment.Kind.NEW
+              ? write(verdict, key, assignment.version(), now)
+              : checkedFolder(state, assignment.version());
+    } catch (RefusalException e) {
+      return refusal(verdict, e.getMessage(), Map.of("version", "" + assignment.version()), now);
+    }
+    return published(verdict, state, release, now);
+  }
+
+  private Decision published(
+      EvaluationVerdict verdict, KeyState before, StoredRelease release, Instant now) {
+    TenantPolicy policy = policies.apply(release.key().tenant());
+    KeyState state = AliasPolicy.afterPublish(before, release, policy);
+    List<AdapterRelease> releases = new ArrayList<>();
+    List<AuditEvent> audits = new ArrayList<>();
+    releases.add(
+        ReleaseEvents.record(state, release.version(), ReleaseAction.PUBLISHED, null, now));
+    Map<String, String> details = verdictDetails(verdict);
+    details.put("version", Integer.toString(release.version()));
+    details.put("alias", policy.aliasForNewRelease());
+    details.put("folder", ReleaseArea.relativePath(release.key(), release.version()));
+    details.put("location", release.manifest().artifactLocation());
+    details.put("manifestDigest", release.manifest().digest().toString());
+    details.put("signingKey", signingKey.keyId());
+    verdict.getMetrics().forEach((name, value) -> details.put("metric." + name, value.toString()));
+    audits.add(
+        audit(
+            verdict,
+            AuditEvents.RELEASE_PUBLISHED,
+            "passed every gate; "
+                + policy.aliasForNewRelease()
+                + (policy.autoPromote()
+                    ? " (tenant promotes automatically)"
+                    : " (awaits promotion)"),
+            details,
+            now));
+
+    Optional<ErasureLineage> erasure = ErasureLineage.of(verdict.getCandidate());
+    if (erasure.isPresent() && !erasure.get().replacesVersions().isEmpty()) {
+      Retractions.Result retraction =
+          Retractions.retract(
+              state,
+              erasure.get().replacesVersions(),
+              "trained on data erased by request "
+                  + erasure.get().requestId()
+                  + "; replaced by v"
+                  + release.version(),
+              Map.of(
+                  "erasureRequestId", erasure.get().requestId(),
+                  "replacedBy", Integer.toString(release.version()),
+                  "verdictId", verdict.getVerdictId()),
+              verdict.getVerdictId(),
+              actor,
+              now);
+      state = retraction.state();
+      releases.addAll(retraction.releases());
+      audits.addAll(retraction.audits());
+    }
+    return new Decision(
+        Outcome.PUBLISHED, release.key().toString(), Optional.of(state), releases, audits);
+  }
+
+  private StoredRelease write(EvaluationVerdict verdict, AdapterKey key, int version, Instant now) {
+    SortedMap<String, Digest> files = checkedFiles(verdict.getCandidate());
+    checkDigest("baseModelDigest", verdict.getCandidate().getBaseModelDigest());
+    ReleaseManifest manifest =
+        ManifestFactory.create(verdict, key, version, files, signingKey.keyId(), now);
+    try {
+      return area.write(manifest, store, signingKey);
+    } catch (ArtifactNotFoundException | CorruptArtifactException e) {
+      throw new RefusalException(
+          "adapter file " + fileNamed(files, e) + " cannot be copied: " + e.getMessage(), e);
+    }
+  }
+
+  /** The folder of an earlier, unannounced run: announced only if it verifies. */
+  private StoredRelease checkedFolder(KeyState state, int version) {
+    StoredRelease release = state.release(version).orElseThrow();
+    Verification verification =
+        ReleaseVerifier.withKey(signingKey.publicKey())
+            .verify(release.folder(), release.key(), version);
+    if (!verification.ok()) {
+      throw new RefusalException(
+          "release folder "
+              + release.folder()
+              + " of this candidate exists from an earlier run but fails verification: "
+              + String.join("; ", verification.problems()));
+    }
+    return release;
+  }
+
+  private static AdapterKey checkKey(EvaluationVerdict verdict) {
+    AdapterCandidate candidate = verdict.getCandidate();
+    if (!verdict.getAdapterKey().equals(candidate.getAdapterKey())) {
+      throw new RefusalException(
+          "verdict is for "
+              + verdict.getAdapterKey()
+              + " but its candidate for "
+              + candidate.getAdapterKey());
+    }
+    AdapterKey key;
+    try {
+      key = AdapterKey.parse(verdict.getAdapterKey());
+    } catch (IllegalArgumentException e) {
+      throw new RefusalException(e.getMessage(), e);
+    }
+    if (!key.tenant().equals(candidate.getTenant())) {
+      throw new RefusalException(
+          "candidate's tenant "
+              + candidate.getTenant()
+              + " is not the key's tenant "
+              + key.tenant());
+    }
+    return key;
+  }
+
+  private static SortedMap<String, Digest> checkedFiles(AdapterCandidate candidate) {
+    if (candidate.getFileDigests().isEmpty()) {
+      throw new RefusalException("candidate " + candidate.getCandidateId() + " lists no files");
+    }
+    SortedMap<String, Digest> files = new TreeMap<>();
+    for (Map.Entry<String, String> file : candidate.getFileDigests().entrySet()) {
+      if (!ReleaseArea.isValidFileName(file.getKey())) {
+        throw new RefusalException("candidate file name '" + file.getKey() + "' is not allowed");
+      }
+      files.put(file.getKey(), checkDigest("fileDigests." + file.getKey(), file.getValue()));
+    }
+    return files;
+  }
+
+  private static Digest checkDigest(String field, String text) {
+    try {
+      return Digest.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new RefusalException("candidate's " + field + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String fileNamed(SortedMap<String, Digest> files, RuntimeException e) {
+    return files.entrySet().stream()
+        .filter(file -> e.getMessage().contains(file.getValue().toString()))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse("(unknown)");
+  }
+
+  private static List<Gate> failedGates(EvaluationVerdict verdict) {
+    return verdict.getGates().stream().filter(gate -> !gate.getPassed()).toList();
+  }
+
+  private Decision gateRefusal(EvaluationVerdict verdict, Instant now) {
+    List<Gate> failed = failedGates(verdict);
+    Map<String, String> details = new TreeMap<>();
+    failed.forEach(gate -> details.put("gate." + gate.getName(), describe(gate)));
+    details.put("failedGates", failed.stream().map(Gate::getName).collect(Collectors.joining(",")));
+    String reason;
+    if (failed.isEmpty()) {
+      reason = "verdict did not pass, but names no failing gate";
+    } else if (verdict.getPassed()) {
+      reason =
+          "verdict says passed, but gates failed: "
+              + failed.stream().map(VerdictProcessor::describe).collect(Collectors.joining("; "));
+    } else {
+      reason =
+          "failed gates: "
+              + failed.stream().map(VerdictProcessor::describe).collect(Collectors.joining("; "));
+    }
+    return refusal(verdict, reason, details, now);
+  }
+
+  /** {@code leakage: 3.2 (must be LESS_OR_EQUAL 1.0)}. */
+  static String describe(Gate gate) {
+    return gate.getName()
+        + ": "
+        + gate.getValue()
+        + " (must be "
+        + gate.getComparator()
+        + " "
+        + gate.getThreshold()
+        + ")";
+  }
+
+  private Decision refusal(
+      EvaluationVerdict verdict, String reason, Map<String, String> extra, Instant now) {
+    Map<String, String> details = verdictDetails(verdict);
+    details.putAll(extra);
+    return new Decision(
+        Outcome.REFUSED,
+        verdict.getAdapterKey(),
+        Optional.empty(),
+        List.of(),
+        List.of(audit(verdict, AuditEvents.RELEASE_REFUSED, reason, details, now)));
+  }
+
+  private Decision alreadyPublished(
+      EvaluationVerdict verdict, KeyState state, int version, Instant now) {
+    Map<String, String> details = verdictDetails(verdict);
+    details.put("version", Integer.toString(version));
+    return new Decision(
+        Outcome.ALREADY_PUBLISHED,
+        verdict.getAdapterKey(),
+        Optional.empty(),
+        List.of(),
+        List.of(
+            audit(
+                verdict,
+                AuditEvents.VERDICT_ALREADY_RELEASED,
+                "candidate "
+                    + verdict.getCandidate().getCandidateId()
+                    + " is v"
+                    + version
+                    + " already; no new version",
+                details,
+                now)));
+  }
+
+  private AuditEvent audit(
+      EvaluationVerdict verdict,
+      String action,
+      String reason,
+      Map<String, String> details,
+      Instant now) {
+    return AuditEvents.event(
+        AuditEvents.derivedId(verdict.getVerdictId(), action),
+        verdict.getAdapterKey(),
+        AuditStage.PUBLISHER,
+        action,
+        actor,
+        reason,
+        details,
+        now);
+  }
+
+  private static Map<String, String> verdictDetails(EvaluationVerdict verdict) {
+    Map<String, String> details = new TreeMap<>();
+    details.put("verdictId", verdict.getVerdictId());
+    details.put("candidateId", verdict.getCandidate().getCandidateId());
+    details.put("jobId", verdict.getCandidate().getJobId());
+    details.put("report", verdict.getReportLocation());
+    return details;
+  }
+}

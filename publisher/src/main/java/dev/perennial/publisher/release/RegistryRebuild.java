@@ -1,0 +1,125 @@
+package dev.perennial.publisher.release;
+
+import dev.perennial.publisher.PublisherException;
+import dev.perennial.schemas.v1.AdapterRelease;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The registry the publisher starts from: releases from the release area's folders, and per key the
+ * latest {@code releases.v1} record's state (latest version, aliases, retractions).
+ */
+public final class RegistryRebuild {
+
+  private RegistryRebuild() {}
+
+  /**
+   * What was rebuilt, and what is worth a log line (folders not announced yet, unreadable folders).
+   */
+  public record Result(ReleaseRegistry registry, List<String> notes) {}
+
+  /**
+   * @param latestRecords the latest record of each key of {@code releases.v1}
+   * @throws PublisherException when {@code releases.v1} names releases that the area lacks (the
+   *     release path points at the wrong folder, or the folder lost data): nothing could be served
+   */
+  public static Result rebuild(ReleaseArea.Scan scan, Map<String, AdapterRelease> latestRecords) {
+    SortedMap<AdapterKey, KeyState> states = new TreeMap<>();
+    List<String> notes = new ArrayList<>(scan.problems());
+    List<String> missing = new ArrayList<>();
+    scan.releases()
+        .forEach(
+            (key, releases) ->
+                states.put(
+                    key,
+                    new KeyState(
+                        key,
+                        0,
+                        releases,
+                        scan.highestFolder().getOrDefault(key, 0),
+                        new TreeMap<>(),
+                        new TreeSet<>())));
+    scan.highestFolder()
+        .forEach(
+            (key, highest) ->
+                states.computeIfAbsent(
+                    key,
+                    k ->
+                        new KeyState(
+                            k, 0, new TreeMap<>(), highest, new TreeMap<>(), new TreeSet<>())));
+    for (Map.Entry<String, AdapterRelease> entry : latestRecords.entrySet()) {
+      AdapterKey key;
+      try {
+        key = AdapterKey.parse(entry.getKey());
+      } catch (IllegalArgumentException e) {
+        notes.add("releases.v1 holds a record under an invalid key: " + e.getMessage());
+        continue;
+      }
+      AdapterRelease record = entry.getValue();
+      KeyState base = states.getOrDefault(key, KeyState.empty(key));
+      KeyState state =
+          new KeyState(
+              key,
+              record.getLatestVersion(),
+              base.releases(),
+              base.highestFolder(),
+              new TreeMap<>(record.getAliases()),
+              new TreeSet<>(record.getRetractedVersions()));
+      for (int version : new TreeSet<>(record.getAliases().values())) {
+        if (state.release(version).isEmpty()) {
+          missing.add(key + " v" + version + " (an alias points at it)");
+        }
+      }
+      if (record.getLatestVersion() > 0 && state.release(record.getLatestVersion()).isEmpty()) {
+        missing.add(key + " v" + record.getLatestVersion() + " (its latest version)");
+      }
+      states.put(key, state);
+    }
+    if (!missing.isEmpty()) {
+      throw new PublisherException(
+          "releases.v1 names releases whose folders are not in the release area (is the release"
+              + " path right?): "
+              + String.join(", ", new TreeSet<>(missing)));
+    }
+    states
+        .values()
+        .forEach(
+            state ->
+                state.releases().keySet().stream()
+                    .filter(version -> version > state.latestVersion())
+                    .forEach(
+                        version ->
+                            notes.add(
+                                state.key()
+                                    + " v"
+                                    + version
+                                    + " has a folder but was never announced; its verdict,"
+                                    + " delivered again, announces it")));
+    return new Result(ReleaseRegistry.of(states), notes);
+  }
+
+  /**
+   * {@code registry} with the folders of {@code scan}: after a failed transaction, folders written
+   * before the failure are known again (announcements and aliases stay as committed).
+   */
+  public static ReleaseRegistry withFolders(ReleaseRegistry registry, ReleaseArea.Scan scan) {
+    ReleaseRegistry next = registry;
+    for (Map.Entry<AdapterKey, Integer> folder : scan.highestFolder().entrySet()) {
+      KeyState state = registry.get(folder.getKey());
+      next =
+          next.with(
+              new KeyState(
+                  state.key(),
+                  state.latestVersion(),
+                  scan.releases().getOrDefault(folder.getKey(), new TreeMap<>()),
+                  Math.max(state.highestFolder(), folder.getValue()),
+                  state.aliases(),
+                  state.retracted()));
+    }
+    return next;
+  }
+}

@@ -1,0 +1,371 @@
+package dev.perennial.publisher.release;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.crypto.Ed25519Keys;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.manifest.ManifestException;
+import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.sign.SigningKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The release area: a folder serving stacks mount, written by the publisher alone.
+ *
+ * <pre>
+ * &lt;root&gt;/
+ *   public-key.pem                      the current signing key's public key (X.509 PEM)
+ *   keys/&lt;hex&gt;.pem                      every public key that ever signed here, by key id
+ *   &lt;tenant&gt;/&lt;adapter&gt;/v&lt;N&gt;/
+ *     adapter_config.json               PEFT files, copied from the artifact store, digests checked
+ *     adapter_model.safetensors
+ *     manifest.json                     lineage, evaluation, digest of every file
+ *     manifest.sig                      base64 Ed25519 signature of manifest.json's bytes
+ * </pre>
+ *
+ * <p>A release folder is written under a staging name next to its final place, every file forced to
+ * disk, then renamed atomically: a crash leaves the whole folder or none (a staging leftover is
+ * removed by the next {@link #scan(boolean)} that may clean up). A folder that exists is never
+ * replaced.
+ */
+public final class ReleaseArea {
+
+  private static final Logger log = LoggerFactory.getLogger(ReleaseArea.class);
+
+  public static final String PUBLIC_KEY_FILE = "public-key.pem";
+  public static final String KEYS_FOLDER = "keys";
+  private static final String STAGING_PREFIX = ".staging-";
+  private static final Pattern VERSION_FOLDER = Pattern.compile("^v([1-9][0-9]{0,8})$");
+  private static final Pattern FILE_NAME = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$");
+
+  private final Path root;
+
+  /** Opens the area at {@code root}, creating the folder if needed. */
+  public ReleaseArea(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(this.root);
+    } catch (IOException e) {
+      throw new PublisherException("Cannot create the release area " + this.root + ": " + e, e);
+    }
+  }
+
+  /** Opens an existing area without creating anything (for read-only commands). */
+  public static ReleaseArea existing(Path root) {
+    if (!Files.isDirectory(root)) {
+      throw new PublisherException("No release area at " + root.toAbsolutePath());
+    }
+    return new ReleaseArea(root);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** {@code <tenant>/<adapter>/v<N>}: where a release lies, relative to the area's root. */
+  public static String relativePath(AdapterKey key, int version) {
+    return key.tenant() + "/" + key.adapter() + "/v" + version;
+  }
+
+  public Path folder(AdapterKey key, int version) {
+    return root.resolve(relativePath(key, version));
+  }
+
+  /** Whether {@code name} may be the name of a file in a release folder. */
+  public static boolean isValidFileName(String name) {
+    return name != null
+        && FILE_NAME.matcher(name).matches()
+        && !name.equals(ReleaseManifest.FILE_NAME)
+        && !name.equals(ReleaseManifest.SIGNATURE_FILE_NAME);
+  }
+
+  /**
+   * Publishes the public key: {@code keys/<hex>.pem} (kept forever, so older releases stay
+   * verifiable after a key change) and {@code public-key.pem} (the current key).
+   */
+  public void publishKey(SigningKey key) {
+    String pem = key.publicKeyPem();
+    Path byId = keyFile(key.keyId());
+    try {
+      Files.createDirectories(byId.getParent());
+      if (!Files.exists(byId)) {
+        writeAtomically(byId, pem.getBytes(StandardCharsets.US_ASCII));
+      }
+      if (!Files.exists(root.resolve(PUBLIC_KEY_FILE))
+          || !Files.readString(root.resolve(PUBLIC_KEY_FILE)).equals(pem)) {
+        writeAtomically(root.resolve(PUBLIC_KEY_FILE), pem.getBytes(StandardCharsets.US_ASCII));
+        log.info("Published signing key {} at {}", key.keyId(), root.resolve(PUBLIC_KEY_FILE));
+      }
+    } catch (IOException e) {
+      throw new PublisherException("Cannot publish the public key in " + root + ": " + e, e);
+    }
+  }
+
+  /** A public key published in {@code keys/} by its id ({@code sha256:<hex>}). */
+  public Optional<PublicKey> publishedKey(String keyId) {
+    Path file;
+    try {
+      file = keyFile(keyId);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    return Optional.of(readPublicKey(file));
+  }
+
+  /** The current public key ({@code public-key.pem}). */
+  public PublicKey currentKey() {
+    return readPublicKey(root.resolve(PUBLIC_KEY_FILE));
+  }
+
+  /** The PEM text of the current public key. */
+  public String currentKeyPem() {
+    try {
+      return Files.readString(root.resolve(PUBLIC_KEY_FILE), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new PublisherException("Cannot read the public key of " + root + ": " + e, e);
+    }
+  }
+
+  public static PublicKey readPublicKey(Path file) {
+    try {
+      return Ed25519Keys.publicKey(Files.readString(file, StandardCharsets.US_ASCII));
+    } catch (NoSuchFileException e) {
+      throw new PublisherException("No public key at " + file, e);
+    } catch (IOException e) {
+      throw new PublisherException("Cannot read the public key " + file + ": " + e, e);
+    }
+  }
+
+  /**
+   * Writes a release folder: each file of the manifest copied from the store (checked against its
+   * digest), then the manifest and its signature, then the atomic rename into place.
+   *
+   * @throws ReleaseExistsException when the version's folder already exists
+   */
+  public StoredRelease write(ReleaseManifest manifest, ArtifactStore store, SigningKey signer) {
+    AdapterKey key = manifest.adapterKey();
+    Path target = folder(key, manifest.version());
+    if (Files.exists(target)) {
+      throw new ReleaseExistsException(target);
+    }
+    Path parent = target.getParent();
+    Path staging =
+        parent.resolve(STAGING_PREFIX + "v" + manifest.version() + "-" + UUID.randomUUID());
+    try {
+      Files.createDirectories(staging);
+      for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
+        if (!isValidFileName(file.getKey())) {
+          throw new PublisherException("Not a release file name: '" + file.getKey() + "'");
+        }
+        Path copy = staging.resolve(file.getKey());
+        store.copyTo(file.getValue(), copy);
+        force(copy);
+      }
+      writeForced(staging.resolve(ReleaseManifest.FILE_NAME), manifest.bytes());
+      String signature = Base64.getEncoder().encodeToString(signer.sign(manifest.bytes())) + "\n";
+      writeForced(
+          staging.resolve(ReleaseManifest.SIGNATURE_FILE_NAME),
+          signature.getBytes(StandardCharsets.US_ASCII));
+      force(staging);
+      try {
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        throw new ReleaseExistsException(target);
+      }
+      // The rename, and a tenant or adapter folder created for it, must survive a crash too.
+      force(parent);
+      force(parent.getParent());
+      force(root);
+      return new StoredRelease(key, manifest.version(), target, manifest);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new PublisherException(
+          "The release area " + root + " cannot rename folders atomically: " + e, e);
+    } catch (IOException e) {
+      throw new PublisherException("Cannot write release folder " + target + ": " + e, e);
+    } finally {
+      deleteRecursively(staging);
+    }
+  }
+
+  /** The release folder of a version, if there is one with a readable manifest. */
+  public Optional<StoredRelease> read(AdapterKey key, int version) {
+    Path folder = folder(key, version);
+    if (!Files.isDirectory(folder)) {
+      return Optional.empty();
+    }
+    return Optional.of(readFolder(key, version, folder));
+  }
+
+  /** The signature file's bytes, decoded. */
+  public static byte[] readSignature(Path folder) {
+    Path file = folder.resolve(ReleaseManifest.SIGNATURE_FILE_NAME);
+    try {
+      return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+    } catch (NoSuchFileException e) {
+      throw new PublisherException(ReleaseManifest.SIGNATURE_FILE_NAME + " is missing", e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new PublisherException(
+          ReleaseManifest.SIGNATURE_FILE_NAME + " is not a base64 signature: " + e.getMessage(), e);
+    }
+  }
+
+  /** What {@link #scan} found. */
+  public record Scan(
+      SortedMap<AdapterKey, SortedMap<Integer, StoredRelease>> releases,
+      SortedMap<AdapterKey, Integer> highestFolder,
+      List<String> problems) {}
+
+  /**
+   * Every release folder of the area, by key and version. A version folder whose manifest cannot be
+   * read is listed under {@code problems} and still counts for {@code highestFolder}, so its number
+   * is never given out again.
+   *
+   * @param cleanUp remove staging folders that a crashed write left behind (the writer only)
+   */
+  public Scan scan(boolean cleanUp) {
+    SortedMap<AdapterKey, SortedMap<Integer, StoredRelease>> releases = new TreeMap<>();
+    SortedMap<AdapterKey, Integer> highest = new TreeMap<>();
+    List<String> problems = new ArrayList<>();
+    for (Path tenant : children(root)) {
+      String tenantName = tenant.getFileName().toString();
+      if (!Files.isDirectory(tenant)
+          || tenantName.equals(KEYS_FOLDER)
+          || !AdapterKey.isValidPart(tenantName)) {
+        continue;
+      }
+      for (Path adapter : children(tenant)) {
+        if (!Files.isDirectory(adapter)
+            || !AdapterKey.isValidPart(adapter.getFileName().toString())) {
+          continue;
+        }
+        AdapterKey key = new AdapterKey(tenantName, adapter.getFileName().toString());
+        for (Path entry : children(adapter)) {
+          String name = entry.getFileName().toString();
+          if (name.startsWith(STAGING_PREFIX)) {
+            if (cleanUp) {
+              log.info("Removing {}, left behind by an interrupted release write", entry);
+              deleteRecursively(entry);
+            }
+            continue;
+          }
+          Matcher version = VERSION_FOLDER.matcher(name);
+          if (!Files.isDirectory(entry) || !version.matches()) {
+            continue;
+          }
+          int number = Integer.parseInt(version.group(1));
+          highest.merge(key, number, Math::max);
+          try {
+            releases
+                .computeIfAbsent(key, k -> new TreeMap<>())
+                .put(number, readFolder(key, number, entry));
+          } catch (PublisherException e) {
+            problems.add(entry + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+    return new Scan(releases, highest, problems);
+  }
+
+  private StoredRelease readFolder(AdapterKey key, int version, Path folder) {
+    Path file = folder.resolve(ReleaseManifest.FILE_NAME);
+    ReleaseManifest manifest;
+    try {
+      manifest = ReleaseManifest.parse(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new ManifestException(ReleaseManifest.FILE_NAME + " is missing", e);
+    } catch (IOException e) {
+      throw new ManifestException("Cannot read " + file + ": " + e, e);
+    }
+    if (!manifest.adapterKey().equals(key) || manifest.version() != version) {
+      throw new ManifestException(
+          "manifest.json describes "
+              + manifest.adapterKey()
+              + " v"
+              + manifest.version()
+              + ", not "
+              + key
+              + " v"
+              + version);
+    }
+    return new StoredRelease(key, version, folder, manifest);
+  }
+
+  private Path keyFile(String keyId) {
+    return root.resolve(KEYS_FOLDER).resolve(Digest.parse(keyId).hex() + ".pem");
+  }
+
+  private static List<Path> children(Path folder) {
+    try (Stream<Path> entries = Files.list(folder)) {
+      return entries.sorted(Comparator.comparing(Path::toString)).toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw new PublisherException("Cannot list " + folder + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeForced(Path file, byte[] content) throws IOException {
+    Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    force(file);
+  }
+
+  private static void writeAtomically(Path file, byte[] content) throws IOException {
+    Path partial = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID());
+    try {
+      writeForced(partial, content);
+      Files.move(
+          partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      force(file.getParent());
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  /** Forces a file's content, or a folder's entries (POSIX: fsync the directory), to disk. */
+  private static void force(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  private static void deleteRecursively(Path path) {
+    if (path == null || !Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path entry : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(entry);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("Cannot remove {}", path, e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.perennial.publisher.release;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.publisher.PublisherException;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.ReleaseRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The {@link AdapterRelease} records of {@code releases.v1}: one action and the key's whole state
+ * after it, so the latest record of a key (the topic is compacted) tells a serving stack what to
+ * load. Digests are lower-case hex, as in the candidates; {@code location} is where the adapter's
+ * files lie in the artifact store, as its candidate gave it (the trainer's {@code sha256:} folder
+ * index: the same blobs the release folder holds copies of). The release folder itself is {@code
+ * <release area>/<tenant>/<adapter>/v<N>} ({@link ReleaseArea#relativePath}).
+ */
+public final class ReleaseEvents {
+
+  private ReleaseEvents() {}
+
+  /**
+   * The record of {@code action} on {@code version}, with {@code state} being the state after it.
+   */
+  public static AdapterRelease record(
+      KeyState state, int version, ReleaseAction action, String reason, Instant occurredAt) {
+    StoredRelease release =
+        state
+            .release(version)
+            .orElseThrow(
+                () -> new PublisherException(state.key() + " has no release folder v" + version));
+    Map<String, String> files = new TreeMap<>();
+    release.manifest().files().forEach((name, digest) -> files.put(name, digest.hex()));
+    List<ReleaseRef> targets = new ArrayList<>();
+    for (int target : new TreeSet<>(state.aliases().values())) {
+      StoredRelease aliased =
+          state
+              .release(target)
+              .orElseThrow(
+                  () -> new PublisherException(state.key() + " alias on missing v" + target));
+      targets.add(
+          ReleaseRef.newBuilder()
+              .setVersion(target)
+              .setLocation(aliased.manifest().artifactLocation())
+              .setManifestDigest(aliased.manifest().digest().hex())
+              .setBaseModelDigest(aliased.manifest().baseModelDigest().hex())
+              .build());
+    }
+    return AdapterRelease.newBuilder()
+        .setAdapterKey(state.key().toString())
+        .setVersion(version)
+        .setAction(action)
+        .setLocation(release.manifest().artifactLocation())
+        .setManifestDigest(release.manifest().digest().hex())
+        .setFileDigests(files)
+        .setBaseModelName(release.manifest().baseModelName())
+        .setBaseModelDigest(release.manifest().baseModelDigest().hex())
+        .setCandidateId(release.manifest().candidateId())
+        .setReason(reason)
+        .setLatestVersion(state.latestVersion())
+        .setAliases(new TreeMap<>(state.aliases()))
+        .setAliasTargets(targets)
+        .setRetractedVersions(new ArrayList<>(state.retracted()))
+        .setOccurredAt(occurredAt)
+        .build();
+  }
+
+  /** The digest of a record's {@code manifestDigest}, hex or {@code sha256:} form. */
+  public static Digest manifestDigest(AdapterRelease record) {
+    return Digest.parse(record.getManifestDigest());
+  }
+}

@@ -1,0 +1,103 @@
+package dev.perennial.publisher.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The release table people read at the end of a local run and from {@code perennial releases list}:
+ * one row per published version, newest first within a key, with its aliases, whether it is
+ * retracted, and its gates (the evaluation's key metrics).
+ *
+ * <pre>
+ * KEY           VERSION  ALIASES  STATUS     PUBLISHED             GATES
+ * acme/support  v2       stable   published  2025-06-01T12:00:00Z  learning 0.820 ok, leakage 0.400 ok
+ * acme/support  v1       -        retracted  2025-06-01T11:00:00Z  learning 0.790 ok, leakage 0.300 ok
+ * </pre>
+ */
+public final class ReleaseTable {
+
+  private static final String[] HEADER = {
+    "KEY", "VERSION", "ALIASES", "STATUS", "PUBLISHED", "GATES"
+  };
+
+  private ReleaseTable() {}
+
+  /** The table, ending in a newline; a line saying so when nothing is published. */
+  public static String render(ReleaseRegistry registry) {
+    List<String[]> rows = new ArrayList<>();
+    for (KeyState state : registry.keys().values()) {
+      List<StoredRelease> releases = new ArrayList<>(state.releases().values());
+      Collections.reverse(releases);
+      for (StoredRelease release : releases) {
+        if (state.isAnnounced(release.version())) {
+          rows.add(row(state, release));
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      return "No releases yet.\n";
+    }
+    int[] widths = new int[HEADER.length];
+    for (String[] row : prepend(HEADER, rows)) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    StringBuilder table = new StringBuilder();
+    for (String[] row : prepend(HEADER, rows)) {
+      for (int i = 0; i < row.length; i++) {
+        boolean last = i == row.length - 1;
+        table.append(last ? row[i] : String.format(Locale.ROOT, "%-" + widths[i] + "s  ", row[i]));
+      }
+      table.append('\n');
+    }
+    return table.toString();
+  }
+
+  private static String[] row(KeyState state, StoredRelease release) {
+    int version = release.version();
+    List<String> aliases =
+        state.aliases().entrySet().stream()
+            .filter(alias -> alias.getValue() == version)
+            .map(Map.Entry::getKey)
+            .toList();
+    return new String[] {
+      state.key().toString(),
+      "v" + version,
+      aliases.isEmpty() ? "-" : String.join(",", aliases),
+      state.isRetracted(version) ? "retracted" : "published",
+      release.manifest().publishedAt().toString(),
+      gates(release.manifest().tree().path("evaluation").path("gates"))
+    };
+  }
+
+  /** {@code learning 0.820 ok, leakage 0.400 ok}. */
+  static String gates(JsonNode gates) {
+    List<String> parts = new ArrayList<>();
+    gates.forEach(
+        gate ->
+            parts.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s %.3f %s",
+                    gate.path("name").asText(),
+                    gate.path("value").asDouble(),
+                    gate.path("passed").asBoolean() ? "ok" : "FAILED")));
+    return parts.isEmpty() ? "-" : parts.stream().collect(Collectors.joining(", "));
+  }
+
+  private static List<String[]> prepend(String[] header, List<String[]> rows) {
+    List<String[]> all = new ArrayList<>();
+    all.add(header);
+    all.addAll(rows);
+    return all;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.perennial.publisher.retract;
+
+import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.config.RetractionPolicy;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.ErasureDetails;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.TrainingJob;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Reacts to ERASURE training jobs ({@code training-jobs.v1}), which name the releases of a key that
+ * were trained on an erased subject's data. Under the tenant's {@code immediate} retraction policy
+ * those releases are retracted at once; under {@code replacement} the decision to wait for the
+ * retrained release is audited, and the retraction happens when that release is published ({@link
+ * dev.perennial.publisher.publish.VerdictProcessor}). Other jobs are not the publisher's business.
+ */
+public final class ErasureJobProcessor {
+
+  private final Function<String, TenantPolicy> policies;
+  private final String actor;
+  private final Clock clock;
+
+  public ErasureJobProcessor(Function<String, TenantPolicy> policies, String actor, Clock clock) {
+    this.policies = policies;
+    this.actor = actor;
+    this.clock = clock;
+  }
+
+  public Decision process(ReleaseRegistry registry, TrainingJob job) {
+    ErasureDetails erasure = job.getErasure();
+    if (job.getTrigger() != JobTrigger.ERASURE
+        || erasure == null
+        || erasure.getAffectedVersions().isEmpty()) {
+      return Decision.ignored(job.getAdapterKey());
+    }
+    Instant now = clock.instant();
+    Map<String, String> details = new TreeMap<>();
+    details.put("jobId", job.getJobId());
+    details.put("erasureRequestId", erasure.getRequestId());
+    details.put("affectedVersions", erasure.getAffectedVersions().toString());
+    AdapterKey key;
+    try {
+      key = AdapterKey.parse(job.getAdapterKey());
+    } catch (IllegalArgumentException e) {
+      return unreadable(job, e.getMessage(), details, now);
+    }
+    KeyState state = registry.get(key);
+    RetractionPolicy policy = policies.apply(key.tenant()).retraction();
+    if (policy == RetractionPolicy.REPLACEMENT) {
+      return new Decision(
+          Outcome.RETRACTION_SCHEDULED,
+          job.getAdapterKey(),
+          Optional.empty(),
+          List.of(),
+          List.of(
+              AuditEvents.event(
+                  AuditEvents.derivedId(job.getJobId(), AuditEvents.RETRACTION_SCHEDULED),
+                  job.getAdapterKey(),
+                  AuditStage.PUBLISHER,
+                  AuditEvents.RETRACTION_SCHEDULED,
+                  actor,
+                  "erasure request "
+                      + erasure.getRequestId()
+                      + " affects "
+                      + erasure.getAffectedVersions()
+                      + "; retracted once the retrained release of job "
+                      + job.getJobId()
+                      + " is published (tenant policy: replacement)",
+                  details,
+                  now)));
+    }
+    Retractions.Result result =
+        Retractions.retract(
+            state,
+            erasure.getAffectedVersions(),
+            "trained on data erased by request "
+                + erasure.getRequestId()
+                + "; retracted at once (tenant policy: immediate)",
+            details,
+            job.getJobId(),
+            actor,
+            now);
+    if (result.retracted().isEmpty()) {
+      details.put("alreadyRetracted", result.alreadyRetracted().toString());
+      details.put("neverPublished", result.unknown().toString());
+      return new Decision(
+          Outcome.NOTED,
+          job.getAdapterKey(),
+          Optional.empty(),
+          List.of(),
+          List.of(
+              AuditEvents.event(
+                  AuditEvents.derivedId(job.getJobId(), AuditEvents.ERASURE_NOTED),
+                  job.getAdapterKey(),
+                  AuditStage.PUBLISHER,
+                  AuditEvents.ERASURE_NOTED,
+                  actor,
+                  "erasure request "
+                      + erasure.getRequestId()
+                      + " names no published release that is not retracted already",
+                  details,
+                  now)));
+    }
+    return new Decision(
+        Outcome.RETRACTED,
+        job.getAdapterKey(),
+        Optional.of(result.state()),
+        result.releases(),
+        result.audits());
+  }
+
+  private Decision unreadable(
+      TrainingJob job, String problem, Map<String, String> details, Instant now) {
+    return new Decision(
+        Outcome.UNREADABLE,
+        job.getAdapterKey(),
+        Optional.empty(),
+        List.of(),
+        List.of(
+            AuditEvents.event(
+                AuditEvents.derivedId(job.getJobId(), AuditEvents.RECORD_UNREADABLE),
+                job.getAdapterKey(),
+                AuditStage.PUBLISHER,
+                AuditEvents.RECORD_UNREADABLE,
+                actor,
+                "ERASURE job cannot be acted on: " + problem,
+                details,
+                now)));
+  }
+}

@@ -1,0 +1,92 @@
+package dev.perennial.publisher.retract;
+
+import dev.perennial.publisher.alias.AliasPolicy;
+import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.ReleaseEvents;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.ReleaseAction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Retracts releases: each one gets a RETRACTED record (with the key's state after it, aliases
+ * fallen back as {@link AliasPolicy#afterRetraction} says) and an audit event. Nothing is deleted:
+ * the folder stays for the record, it is just never served again.
+ */
+public final class Retractions {
+
+  private Retractions() {}
+
+  /**
+   * What retracting did.
+   *
+   * @param retracted versions retracted now
+   * @param alreadyRetracted versions that were retracted before
+   * @param unknown versions the key never published
+   */
+  public record Result(
+      KeyState state,
+      List<AdapterRelease> releases,
+      List<AuditEvent> audits,
+      List<Integer> retracted,
+      List<Integer> alreadyRetracted,
+      List<Integer> unknown) {}
+
+  /**
+   * @param source what the decision is about (the verdict or job id), for stable audit event ids
+   * @param details added to every audit event
+   */
+  public static Result retract(
+      KeyState state,
+      Collection<Integer> versions,
+      String reason,
+      Map<String, String> details,
+      String source,
+      String actor,
+      Instant at) {
+    KeyState current = state;
+    List<AdapterRelease> releases = new ArrayList<>();
+    List<AuditEvent> audits = new ArrayList<>();
+    List<Integer> retracted = new ArrayList<>();
+    List<Integer> alreadyRetracted = new ArrayList<>();
+    List<Integer> unknown = new ArrayList<>();
+    for (int version : new TreeSet<>(versions)) {
+      if (!current.isAnnounced(version)) {
+        unknown.add(version);
+        continue;
+      }
+      if (current.isRetracted(version)) {
+        alreadyRetracted.add(version);
+        continue;
+      }
+      Map<String, Integer> aliasesBefore = current.aliases();
+      current = AliasPolicy.afterRetraction(current, version);
+      releases.add(ReleaseEvents.record(current, version, ReleaseAction.RETRACTED, reason, at));
+      Map<String, String> auditDetails = new TreeMap<>(details);
+      auditDetails.put("version", Integer.toString(version));
+      auditDetails.put("aliasesBefore", aliasesBefore.toString());
+      auditDetails.put("aliasesAfter", current.aliases().toString());
+      audits.add(
+          AuditEvents.event(
+              AuditEvents.derivedId(
+                  source, AuditEvents.RELEASE_RETRACTED, Integer.toString(version)),
+              state.key().toString(),
+              AuditStage.PUBLISHER,
+              AuditEvents.RELEASE_RETRACTED,
+              actor,
+              reason,
+              auditDetails,
+              at));
+      retracted.add(version);
+    }
+    return new Result(current, releases, audits, retracted, alreadyRetracted, unknown);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.perennial.publisher.service;
+
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.ReleaseAction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * The publisher's meters: {@code perennial_publisher_releases_total} by action (published,
+ * promoted, rolled_back, retracted), {@code perennial_publisher_refusals_total}, {@code
+ * perennial_publisher_retractions_total}, {@code perennial_publisher_unreadable_records_total},
+ * {@code perennial_publisher_decisions_total} by outcome, and the gauges {@code
+ * perennial_publisher_adapter_keys} and {@code perennial_publisher_published_versions}.
+ */
+final class PublisherMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter refusals;
+  private final Counter retractions;
+  private final Counter unreadable;
+
+  PublisherMetrics(MeterRegistry registry, Supplier<ReleaseRegistry> state) {
+    this.registry = registry;
+    this.refusals =
+        Counter.builder("perennial.publisher.refusals")
+            .description("Verdicts refused: failed gates or unusable candidates")
+            .register(registry);
+    this.retractions =
+        Counter.builder("perennial.publisher.retractions")
+            .description("Releases retracted because they were trained on erased data")
+            .register(registry);
+    this.unreadable =
+        Counter.builder("perennial.publisher.unreadable.records")
+            .description("Input records that could not be deserialized (audited, skipped)")
+            .register(registry);
+    Gauge.builder("perennial.publisher.adapter.keys", () -> state.get().keys().size())
+        .description("Adapter keys with releases")
+        .register(registry);
+    Gauge.builder("perennial.publisher.published.versions", () -> state.get().releaseCount())
+        .description("Published versions over all keys")
+        .register(registry);
+  }
+
+  void record(Decision decision) {
+    registry
+        .counter("perennial.publisher.decisions", "outcome", lower(decision.outcome().name()))
+        .increment();
+    for (AdapterRelease release : decision.releases()) {
+      registry
+          .counter("perennial.publisher.releases", "action", lower(release.getAction().name()))
+          .increment();
+      if (release.getAction() == ReleaseAction.RETRACTED) {
+        retractions.increment();
+      }
+    }
+    switch (decision.outcome()) {
+      case REFUSED -> refusals.increment();
+      case UNREADABLE -> unreadable.increment();
+      default -> {}
+    }
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+}

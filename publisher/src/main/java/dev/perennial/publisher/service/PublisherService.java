@@ -1,0 +1,525 @@
+package dev.perennial.publisher.service;
+
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.alias.AliasCommand;
+import dev.perennial.publisher.alias.AliasCommandProcessor;
+import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.publish.VerdictProcessor;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.RegistryRebuild;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.retract.ErasureJobProcessor;
+import dev.perennial.schemas.registry.SchemaNotFoundException;
+import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.TrainingJob;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The publisher: the single writer of {@code releases.v1}, of the release area and of its own
+ * {@code audit.v1} events.
+ *
+ * <p>At start it publishes its public key, provisions its topics, fences any earlier instance
+ * ({@code initTransactions} with the transactional id {@code <topic prefix>publisher}) and rebuilds
+ * its state from the release area and {@code releases.v1}. Then one thread consumes {@code
+ * verdicts.v1} and {@code training-jobs.v1} and, for each record, writes the release folder first
+ * (durable before anything refers to it), then the decision's release and audit records together
+ * with the record's consumer offset in one Kafka transaction, and only then applies the decision to
+ * its state. The same thread runs the operators' alias moves ({@link #submit}), so every change to
+ * a key goes through one place in one order.
+ *
+ * <p>A decision that fails (the release area cannot be written, Kafka times out) is aborted and
+ * tried again, up to {@value #MAX_ATTEMPTS} times; then the service stops consuming and reports not
+ * ready rather than skip a release: its records are delivered again after a restart.
+ */
+public final class PublisherService implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PublisherService.class);
+
+  static final int MAX_ATTEMPTS = 5;
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final PublisherConfig config;
+  private final Topics topics;
+  private final ReleaseArea area;
+  private final VerdictProcessor verdicts;
+  private final ErasureJobProcessor erasureJobs;
+  private final AliasCommandProcessor aliasCommands;
+  private final PublisherMetrics metrics;
+  private final String actor;
+  private final BlockingQueue<PendingCommand> commands = new LinkedBlockingQueue<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
+
+  private volatile ReleaseRegistry registry = ReleaseRegistry.empty();
+  private volatile Readiness readiness = Readiness.notReady("starting");
+  private volatile boolean running = true;
+
+  private KafkaProducer<String, byte[]> producer;
+  private KafkaConsumer<String, byte[]> consumer;
+  private Thread loop;
+
+  private record PendingCommand(AliasCommand command, CompletableFuture<Decision> result) {}
+
+  private PublisherService(PublisherConfig config, MeterRegistry meters, Clock clock) {
+    this.config = config;
+    this.topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    this.area = new ReleaseArea(config.releasePath());
+    this.actor = config.instanceId();
+    ArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+    this.verdicts =
+        new VerdictProcessor(area, store, config.signingKey(), config::policy, actor, clock);
+    this.erasureJobs = new ErasureJobProcessor(config::policy, actor, clock);
+    this.aliasCommands = new AliasCommandProcessor(clock);
+    this.metrics = new PublisherMetrics(meters, () -> registry);
+  }
+
+  /**
+   * Starts the publisher and returns once its state is rebuilt and it consumes.
+   *
+   * @param meters where its meters go (the service's {@code ServiceMetrics} registry)
+   */
+  public static PublisherService start(PublisherConfig config, MeterRegistry meters) {
+    return start(config, meters, Clock.systemUTC());
+  }
+
+  static PublisherService start(PublisherConfig config, MeterRegistry meters, Clock clock) {
+    PublisherService service = new PublisherService(config, meters, clock);
+    try {
+      service.startUp();
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+    return service;
+  }
+
+  private void startUp() {
+    area.publishKey(config.signingKey());
+    provisionTopics();
+
+    Map<String, Object> producerProperties = KafkaClients.producer(config, actor);
+    producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, actor);
+    producer =
+        new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer());
+    // Fences an earlier instance and settles its open transaction, so the read below sees it all.
+    producer.initTransactions();
+
+    SortedMap<String, AdapterRelease> latest =
+        ReleaseLog.readLatest(config.clientProperties(), topics.releases(), START_TIMEOUT);
+    RegistryRebuild.Result rebuilt = RegistryRebuild.rebuild(area.scan(true), latest);
+    rebuilt.notes().forEach(note -> log.warn("Release area: {}", note));
+    registry = rebuilt.registry();
+    log.info(
+        "Publisher state rebuilt: {} adapter keys, {} published versions, release area {}",
+        registry.keys().size(),
+        registry.releaseCount(),
+        area.root());
+
+    Map<String, Object> consumerProperties = KafkaClients.consumer(config, actor);
+    consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    consumer =
+        new KafkaConsumer<>(
+            consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topics.verdicts().name(), topics.trainingJobs().name()));
+
+    loop = new Thread(this::run, "perennial-publisher");
+    loop.start();
+    readiness = Readiness.ready(describeState());
+  }
+
+  private void provisionTopics() {
+    TopicCatalog catalog = TopicCatalog.from(config);
+    try (Admin admin = Admin.create(KafkaClients.admin(config, actor + "-admin"))) {
+      new TopicProvisioner(admin)
+          .provision(
+              List.of(
+                  catalog.spec(PerennialTopic.VERDICTS),
+                  catalog.spec(PerennialTopic.TRAINING_JOBS),
+                  catalog.spec(PerennialTopic.RELEASES),
+                  catalog.spec(PerennialTopic.AUDIT)));
+    }
+  }
+
+  /**
+   * Calls {@code listener} with every committed decision (on the publisher's thread, so keep it
+   * short): a local run prints progress with it, tests wait on it.
+   */
+  public void onDecision(Consumer<Decision> listener) {
+    listeners.add(listener);
+  }
+
+  /** The current state of every key (a snapshot; replaced after each committed decision). */
+  public ReleaseRegistry registry() {
+    return registry;
+  }
+
+  public ReleaseArea area() {
+    return area;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /**
+   * Moves an alias through the single writer and waits until its records are committed.
+   *
+   * @throws dev.perennial.publisher.alias.AliasChangeRefusedException when the move is not allowed
+   * @throws PublisherException when the publisher is stopped, busy or cannot write
+   */
+  public Decision submit(AliasCommand command) {
+    if (!running) {
+      throw new PublisherException("The publisher is stopped: " + readiness.detail());
+    }
+    PendingCommand pending = new PendingCommand(command, new CompletableFuture<>());
+    commands.add(pending);
+    try {
+      return pending.result().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new PublisherException("Alias move failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new PublisherException(
+          "The publisher did not carry out the alias move within " + COMMAND_TIMEOUT, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PublisherException("Interrupted while waiting for the alias move", e);
+    }
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        for (ConsumerRecord<String, byte[]> record : records) {
+          if (!running) {
+            break;
+          }
+          handleWithRetries(record);
+        }
+        runCommands();
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        fail("woken up unexpectedly", e);
+      }
+    } catch (FatalException e) {
+      fail(e.getMessage(), e.getCause());
+    } catch (RuntimeException e) {
+      fail("unexpected error: " + e, e);
+    } finally {
+      running = false;
+      PendingCommand pending;
+      while ((pending = commands.poll()) != null) {
+        pending.result().completeExceptionally(new PublisherException("The publisher stopped"));
+      }
+      stopped.countDown();
+    }
+  }
+
+  private void handleWithRetries(ConsumerRecord<String, byte[]> record) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Decision decision = decide(record);
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        commit(decision, Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+        return;
+      } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
+        throw new FatalException("another publisher instance took over, or access is denied", e);
+      } catch (KafkaException | PerennialException e) {
+        abortQuietly();
+        // A folder written before the failure is durable: let the next attempt see it.
+        registry = RegistryRebuild.withFolders(registry, area.scan(false));
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new FatalException(
+              "cannot handle "
+                  + record.topic()
+                  + "-"
+                  + record.partition()
+                  + "@"
+                  + record.offset()
+                  + " after "
+                  + attempt
+                  + " attempts: "
+                  + e.getMessage(),
+              e);
+        }
+        Duration backoff = backoff(attempt);
+        log.warn(
+            "Handling {}-{}@{} failed, retry {} of {} in {} ms: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            attempt,
+            MAX_ATTEMPTS - 1,
+            backoff.toMillis(),
+            e.toString());
+        sleep(backoff);
+      }
+    }
+  }
+
+  private Decision decide(ConsumerRecord<String, byte[]> record) {
+    if (record.topic().equals(topics.verdicts().name())) {
+      EvaluationVerdict verdict;
+      try {
+        verdict =
+            topics
+                .verdicts()
+                .valueSerde()
+                .deserializer()
+                .deserialize(record.topic(), record.value());
+      } catch (SerializationException e) {
+        return unreadable(record, requireBadRecord(e));
+      }
+      if (verdict == null) {
+        return unreadable(record, new SerializationException("a tombstone, not a verdict"));
+      }
+      return verdicts.process(registry, verdict);
+    }
+    TrainingJob job;
+    try {
+      job =
+          topics
+              .trainingJobs()
+              .valueSerde()
+              .deserializer()
+              .deserialize(record.topic(), record.value());
+    } catch (SerializationException e) {
+      return unreadable(record, requireBadRecord(e));
+    }
+    return job == null ? Decision.ignored(record.key()) : erasureJobs.process(registry, job);
+  }
+
+  /**
+   * The exception, when the record itself is bad (corrupt bytes, unknown schema id, incompatible
+   * schema): such a record is skipped with an audit event. When the registry could not be reached,
+   * the exception is thrown again instead, so the record is retried, never skipped.
+   */
+  private static SerializationException requireBadRecord(SerializationException e) {
+    if (e.getCause() instanceof SchemaRegistryException
+        && !(e.getCause() instanceof SchemaNotFoundException)) {
+      throw e;
+    }
+    return e;
+  }
+
+  private Decision unreadable(ConsumerRecord<String, byte[]> record, SerializationException e) {
+    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+    log.error("Skipping unreadable record {} (audited): {}", where, e.getMessage());
+    Map<String, String> details = new TreeMap<>();
+    details.put("topic", record.topic());
+    details.put("partition", Integer.toString(record.partition()));
+    details.put("offset", Long.toString(record.offset()));
+    String key = record.key() == null ? "" : record.key();
+    AuditEvent audit =
+        AuditEvents.event(
+            AuditEvents.derivedId(where, AuditEvents.RECORD_UNREADABLE),
+            key,
+            AuditStage.PUBLISHER,
+            AuditEvents.RECORD_UNREADABLE,
+            actor,
+            "cannot read " + where + ": " + e.getMessage(),
+            details,
+            Instant.now());
+    return new Decision(Outcome.UNREADABLE, key, Optional.empty(), List.of(), List.of(audit));
+  }
+
+  private void runCommands() {
+    PendingCommand pending;
+    while (running && (pending = commands.poll()) != null) {
+      try {
+        Decision decision = aliasCommands.process(registry, pending.command());
+        commit(decision, Map.of());
+        pending.result().complete(decision);
+      } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
+        pending.result().completeExceptionally(new PublisherException("Cannot write: " + e, e));
+        throw new FatalException("another publisher instance took over, or access is denied", e);
+      } catch (KafkaException e) {
+        abortQuietly();
+        pending.result().completeExceptionally(new PublisherException("Cannot write: " + e, e));
+      } catch (RuntimeException e) {
+        pending.result().completeExceptionally(e);
+      }
+    }
+  }
+
+  /**
+   * Writes the decision's records (and the consumed offsets) in one transaction, then applies it.
+   */
+  private void commit(Decision decision, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    producer.beginTransaction();
+    for (AdapterRelease release : decision.releases()) {
+      byte[] value =
+          topics.releases().valueSerde().serializer().serialize(topics.releases().name(), release);
+      producer.send(new ProducerRecord<>(topics.releases().name(), release.getAdapterKey(), value));
+    }
+    for (AuditEvent audit : decision.audits()) {
+      byte[] value =
+          topics.audit().valueSerde().serializer().serialize(topics.audit().name(), audit);
+      producer.send(new ProducerRecord<>(topics.audit().name(), decision.adapterKey(), value));
+    }
+    if (!offsets.isEmpty()) {
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+    }
+    producer.commitTransaction();
+    decision.state().ifPresent(this::apply);
+    metrics.record(decision);
+    for (Consumer<Decision> listener : listeners) {
+      try {
+        listener.accept(decision);
+      } catch (RuntimeException e) {
+        log.warn("A decision listener failed", e);
+      }
+    }
+    if (decision.outcome() != Outcome.IGNORED) {
+      log.info(
+          "{} {}: {}",
+          decision.outcome(),
+          decision.adapterKey(),
+          decision.audits().isEmpty() ? "" : decision.audits().get(0).getReason());
+    }
+  }
+
+  private void apply(KeyState state) {
+    registry = registry.with(state);
+    readiness = Readiness.ready(describeState());
+  }
+
+  private String describeState() {
+    ReleaseRegistry current = registry;
+    return current.keys().size() + " adapter keys, " + current.releaseCount() + " releases";
+  }
+
+  /**
+   * Aborts the open transaction. The consumer's position is left alone: the failed record is tried
+   * again from memory, and records after it are consumed as before; if the service gives up, none
+   * of them was committed and all are delivered again after a restart.
+   */
+  private void abortQuietly() {
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException e) {
+      log.debug("No transaction to abort: {}", e.toString());
+    }
+  }
+
+  private void fail(String message, Throwable cause) {
+    readiness = Readiness.notReady("stopped: " + message);
+    log.error("Publisher stopped consuming: {}", message, cause);
+  }
+
+  private static Duration backoff(int attempt) {
+    long millis = FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 10);
+    return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+  }
+
+  private void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FatalException("interrupted", e);
+    }
+  }
+
+  /** Stops consuming, waits for the loop to finish its record, closes the clients. */
+  @Override
+  public void close() {
+    running = false;
+    if (loop != null) {
+      try {
+        if (!stopped.await(60, TimeUnit.SECONDS)) {
+          log.warn("The publisher loop did not stop within 60 s; waking it");
+          consumer.wakeup();
+          stopped.await(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    readiness = Readiness.notReady("stopped");
+    if (consumer != null) {
+      consumer.close(Duration.ofSeconds(10));
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(10));
+    }
+  }
+
+  /** Ends the loop: nothing more can be done safely in this instance. */
+  private static final class FatalException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FatalException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The PEM of the public key that checks this publisher's signatures. */
+  public String publicKeyPem() {
+    return config.signingKey().publicKeyPem();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.perennial.publisher.alias;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.publisher.config.RetractionPolicy;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.ReleaseStates;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AliasPolicyTest {
+
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+  private static final TenantPolicy AUTO = new TenantPolicy(true, RetractionPolicy.REPLACEMENT);
+  private static final TenantPolicy MANUAL = new TenantPolicy(false, RetractionPolicy.REPLACEMENT);
+
+  @Test
+  void aReleaseBecomesStableWhenTheTenantPromotesAutomaticallyElseCanary() {
+    KeyState auto =
+        AliasPolicy.afterPublish(KeyState.empty(KEY), ReleaseStates.release(KEY, 1), AUTO);
+    KeyState manual = AliasPolicy.afterPublish(auto, ReleaseStates.release(KEY, 2), MANUAL);
+
+    assertThat(auto.aliases()).containsExactlyEntriesOf(Map.of("stable", 1));
+    assertThat(auto.latestVersion()).isEqualTo(1);
+    assertThat(manual.aliases()).containsEntry("stable", 1).containsEntry("canary", 2);
+    assertThat(manual.latestVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void promoteMovesAnAliasToAnyPublishedUnretractedVersion() {
+    KeyState state = ReleaseStates.published(KEY, 3, MANUAL);
+
+    KeyState promoted = AliasPolicy.promote(state, "stable", 3);
+
+    assertThat(state.aliases()).containsEntry("canary", 3).doesNotContainKey("stable");
+    assertThat(promoted.aliases()).containsEntry("stable", 3).containsEntry("canary", 3);
+  }
+
+  @Test
+  void promoteRefusesUnknownRetractedAndUnchangedTargets() {
+    KeyState state = AliasPolicy.afterRetraction(ReleaseStates.published(KEY, 3, AUTO), 2);
+
+    assertThatThrownBy(() -> AliasPolicy.promote(state, "stable", 9))
+        .isInstanceOfSatisfying(
+            AliasChangeRefusedException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(AliasChangeRefusedException.Reason.UNKNOWN_VERSION))
+        .hasMessage("acme/support has no published v9 (latest is v3)");
+    assertThatThrownBy(() -> AliasPolicy.promote(state, "stable", 2))
+        .hasMessage("acme/support v2 is retracted and is never served");
+    assertThatThrownBy(() -> AliasPolicy.promote(state, "stable", 3))
+        .hasMessage("acme/support stable already points at v3");
+  }
+
+  @Test
+  void rollbackMovesAnAliasBackToAnOlderVersionOnly() {
+    KeyState state = ReleaseStates.published(KEY, 3, AUTO);
+
+    KeyState rolledBack = AliasPolicy.rollback(state, "stable", 1);
+
+    assertThat(rolledBack.aliases()).containsEntry("stable", 1);
+    assertThat(rolledBack.releases()).containsOnlyKeys(1, 2, 3);
+    assertThatThrownBy(() -> AliasPolicy.rollback(rolledBack, "stable", 2))
+        .isInstanceOfSatisfying(
+            AliasChangeRefusedException.class,
+            e -> assertThat(e.reason()).isEqualTo(AliasChangeRefusedException.Reason.NOT_OLDER));
+    assertThatThrownBy(() -> AliasPolicy.rollback(state, "canary", 1))
+        .hasMessage("acme/support has no alias canary to roll back");
+  }
+
+  @Test
+  void anAliasOnARetractedVersionFallsBackToTheNewestOlderServableVersion() {
+    KeyState state = AliasPolicy.rollback(ReleaseStates.published(KEY, 3, AUTO), "stable", 2);
+    state = AliasPolicy.afterRetraction(state, 1);
+
+    KeyState after = AliasPolicy.afterRetraction(state, 2);
+
+    assertThat(after.retracted()).containsExactly(1, 2);
+    assertThat(after.aliases()).doesNotContainKey("stable");
+    KeyState withCanary = AliasPolicy.promote(ReleaseStates.published(KEY, 3, AUTO), "canary", 3);
+    assertThat(AliasPolicy.afterRetraction(withCanary, 3).aliases())
+        .containsEntry("stable", 2)
+        .containsEntry("canary", 2);
+  }
+}

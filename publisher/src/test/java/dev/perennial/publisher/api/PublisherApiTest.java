@@ -1,0 +1,137 @@
+package dev.perennial.publisher.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.health.HealthServer;
+import dev.perennial.core.health.Readiness;
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.publisher.alias.AliasChangeRefusedException;
+import dev.perennial.publisher.alias.AliasCommand;
+import dev.perennial.publisher.config.RetractionPolicy;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.manifest.Json;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.ReleaseStates;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The API's routing, errors and admin checks; the releases it serves are covered by the IT. */
+class PublisherApiTest {
+
+  @TempDir Path folder;
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final List<AliasCommand> received = new ArrayList<>();
+  private ServiceMetrics metrics;
+  private HealthServer server;
+
+  @BeforeEach
+  void start() {
+    ReleaseRegistry registry =
+        ReleaseRegistry.empty()
+            .with(
+                ReleaseStates.published(
+                    AdapterKey.parse("acme/support"),
+                    2,
+                    new TenantPolicy(true, RetractionPolicy.REPLACEMENT)));
+    metrics = ServiceMetrics.create("publisher");
+    server = HealthServer.start("127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""));
+    server.route(
+        PublisherApi.PREFIX,
+        PublisherApi.withAdmin(
+            () -> registry,
+            new ReleaseArea(folder),
+            () -> "PEM",
+            command -> {
+              received.add(command);
+              throw new AliasChangeRefusedException(
+                  AliasChangeRefusedException.Reason.RETRACTED, "v1 is retracted");
+            },
+            Optional.of("s3cret")));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    metrics.close();
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+  }
+
+  private static String error(HttpResponse<String> response) throws Exception {
+    return Json.MAPPER.readTree(response.body()).get("error").textValue();
+  }
+
+  @Test
+  void keysAndTheirVersionsAreListed() throws Exception {
+    HttpResponse<String> all = send(request("/v1/adapters"));
+    HttpResponse<String> one = send(request("/v1/adapters/acme/support"));
+
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(all.headers().firstValue("Content-Type"))
+        .hasValue("application/json; charset=utf-8");
+    assertThat(Json.MAPPER.readTree(all.body()).at("/adapters/0/aliases/stable").intValue())
+        .isEqualTo(2);
+    assertThat(Json.MAPPER.readTree(one.body()).at("/versions/1/aliases/0").textValue())
+        .isEqualTo("stable");
+  }
+
+  @Test
+  void unknownThingsAreNamedInA404() throws Exception {
+    assertThat(error(send(request("/v1/adapters/acme/nope"))))
+        .isEqualTo("No releases of acme/nope");
+    assertThat(error(send(request("/v1/adapters/acme/support/versions/7"))))
+        .isEqualTo("acme/support has no v7 (latest is v2)");
+    assertThat(error(send(request("/v1/adapters/acme")))).contains("two parts");
+    assertThat(send(request("/v1/other")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void adminCallsNeedTheTokenAndAValidBody() throws Exception {
+    String body = "{\"action\":\"promote\",\"version\":1,\"actor\":\"alice\",\"reason\":\"ok\"}";
+    HttpResponse<String> anonymous =
+        send(
+            request("/v1/adapters/acme/support/aliases/stable")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> noReason =
+        send(
+            request("/v1/adapters/acme/support/aliases/stable")
+                .header("Authorization", "Bearer s3cret")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"action\":\"promote\",\"version\":1,\"actor\":\"alice\"}")));
+    HttpResponse<String> refused =
+        send(
+            request("/v1/adapters/acme/support/aliases/stable")
+                .header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> wrongMethod = send(request("/v1/adapters/acme/support/stable").DELETE());
+
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(noReason.statusCode()).isEqualTo(400);
+    assertThat(error(noReason)).isEqualTo("reason is required: why the alias moves");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(error(refused)).isEqualTo("v1 is retracted");
+    assertThat(received).singleElement().satisfies(c -> assertThat(c.actor()).isEqualTo("alice"));
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+}

@@ -1,0 +1,99 @@
+package dev.perennial.publisher.manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestFactoryTest {
+
+  @TempDir Path folder;
+
+  private ReleaseManifest manifest(EvaluationVerdict verdict) {
+    SortedMap<String, Digest> files = new TreeMap<>();
+    verdict
+        .getCandidate()
+        .getFileDigests()
+        .forEach((name, hex) -> files.put(name, Digest.parse(hex)));
+    return ManifestFactory.create(
+        verdict,
+        AdapterKey.parse("acme/support"),
+        4,
+        files,
+        "sha256:" + "0".repeat(64),
+        TestVerdicts.AT);
+  }
+
+  @Test
+  void theManifestRecordsTheWholeLineageTheEvaluationAndEveryFileDigest() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-4", 3));
+
+    ReleaseManifest manifest = manifest(verdict);
+    JsonNode tree = manifest.tree();
+
+    assertThat(manifest.adapterKey()).isEqualTo(AdapterKey.parse("acme/support"));
+    assertThat(manifest.version()).isEqualTo(4);
+    assertThat(manifest.candidateId()).isEqualTo("cand-4");
+    assertThat(manifest.baseModelName()).isEqualTo(TestVerdicts.BASE_MODEL);
+    assertThat(manifest.baseModelDigest().hex()).isEqualTo(TestVerdicts.BASE_DIGEST);
+    assertThat(manifest.files())
+        .containsOnlyKeys("adapter_config.json", "adapter_model.safetensors");
+    assertThat(manifest.files().get("adapter_config.json"))
+        .isEqualTo(Digest.of(TestVerdicts.adapterFiles("cand-4").get("adapter_config.json")));
+    assertThat(tree.get("parentVersion").intValue()).isEqualTo(3);
+    assertThat(tree.at("/recipe/seed").longValue()).isEqualTo(42);
+    assertThat(tree.at("/recipe/learningRate").doubleValue()).isEqualTo(3e-4);
+    assertThat(tree.at("/data/shards/0/offsetRanges/0/topic").textValue())
+        .isEqualTo("perennial.examples.v1");
+    assertThat(tree.at("/data/shards/0/offsetRanges/0/toOffset").longValue()).isEqualTo(120);
+    assertThat(tree.at("/candidate/jobId").textValue()).isEqualTo("job-cand-4");
+    assertThat(tree.at("/candidate/createdAt").textValue()).isEqualTo("2025-06-01T12:00:00Z");
+    assertThat(tree.at("/training/finalLoss").doubleValue()).isEqualTo(1.2);
+    assertThat(tree.at("/evaluation/gates/2/name").textValue()).isEqualTo("leakage");
+    assertThat(tree.at("/evaluation/gates/2/comparator").textValue()).isEqualTo("LESS_OR_EQUAL");
+    assertThat(tree.at("/evaluation/report").textValue()).isEqualTo("reports/cand-4.html");
+    assertThat(manifest.evaluationMetrics()).containsEntry("learning", 0.82);
+    assertThat(tree.has("erasure")).isFalse();
+  }
+
+  @Test
+  void theSameInputsGiveTheSameBytesAndTheBytesReadBack() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-5", null));
+
+    ReleaseManifest first = manifest(verdict);
+    ReleaseManifest second = manifest(verdict);
+    ReleaseManifest read = ReleaseManifest.parse(first.bytes());
+
+    assertThat(second.bytes()).isEqualTo(first.bytes());
+    assertThat(read.digest()).isEqualTo(first.digest());
+    assertThat(read.tree().get("parentVersion").isNull()).isTrue();
+    assertThat(new String(first.bytes(), StandardCharsets.UTF_8))
+        .startsWith("{\n  \"format\" : \"perennial.release.manifest/v1\"")
+        .endsWith("}\n");
+  }
+
+  @Test
+  void aManifestWithoutItsFilesIsRefusedNamingTheField() {
+    String text =
+        "{\"format\":\"perennial.release.manifest/v1\",\"adapterKey\":\"acme/support\",\"version\":1}";
+
+    assertThatThrownBy(() -> ReleaseManifest.parse(text.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(ManifestException.class)
+        .hasMessage("Manifest field files is missing");
+  }
+}

@@ -1,0 +1,206 @@
+package dev.perennial.publisher.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.config.RetractionPolicy;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.RegistryRebuild;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.sign.ReleaseVerifier;
+import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.ReleaseAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerdictProcessorTest {
+
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+
+  @TempDir Path folder;
+
+  private final SigningKey signingKey = SigningKey.generate();
+  private LocalArtifactStore store;
+  private ReleaseArea area;
+  private VerdictProcessor processor;
+  private ReleaseRegistry registry = ReleaseRegistry.empty();
+
+  @BeforeEach
+  void setUp() {
+    store = new LocalArtifactStore(folder.resolve("artifacts"));
+    area = new ReleaseArea(folder.resolve("releases"));
+    area.publishKey(signingKey);
+    processor =
+        new VerdictProcessor(
+            area,
+            store,
+            signingKey,
+            tenant -> new TenantPolicy(!tenant.equals("manual"), RetractionPolicy.REPLACEMENT),
+            "test-publisher",
+            Clock.fixed(TestVerdicts.AT, ZoneOffset.UTC));
+  }
+
+  private Decision process(EvaluationVerdict verdict) {
+    Decision decision = processor.process(registry, verdict);
+    decision.state().ifPresent(state -> registry = registry.with(state));
+    return decision;
+  }
+
+  @Test
+  void aPassedVerdictBecomesASignedReleaseOnStableWithItsRecords() {
+    AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+
+    Decision decision = process(TestVerdicts.passed(candidate));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.PUBLISHED);
+    AdapterRelease release = decision.releases().get(0);
+    assertThat(decision.releases()).hasSize(1);
+    assertThat(release.getAction()).isEqualTo(ReleaseAction.PUBLISHED);
+    assertThat(release.getVersion()).isEqualTo(1);
+    assertThat(release.getLatestVersion()).isEqualTo(1);
+    assertThat(release.getAliases()).containsExactlyEntriesOf(Map.of("stable", 1));
+    assertThat(release.getAliasTargets())
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.getVersion()).isEqualTo(1));
+    assertThat(release.getLocation()).isEqualTo(candidate.getLocation()).startsWith("sha256:");
+    assertThat(release.getFileDigests()).isEqualTo(candidate.getFileDigests());
+    assertThat(release.getBaseModelDigest()).isEqualTo(TestVerdicts.BASE_DIGEST);
+    assertThat(release.getCandidateId()).isEqualTo("cand-1");
+    Path released = area.root().resolve("acme/support/v1");
+    assertThat(release.getManifestDigest())
+        .isEqualTo(Digest.of(released.resolve("manifest.json")).hex());
+    assertThat(ReleaseVerifier.withPublishedKeys(area).verify(released, KEY, 1).problems())
+        .isEmpty();
+    AuditEvent audit = decision.audits().get(0);
+    assertThat(audit.getAction()).isEqualTo(AuditEvents.RELEASE_PUBLISHED);
+    assertThat(audit.getStage()).isEqualTo(AuditStage.PUBLISHER);
+    assertThat(audit.getDetails())
+        .containsEntry("version", "1")
+        .containsEntry("alias", "stable")
+        .containsEntry("verdictId", "verdict-cand-1");
+  }
+
+  @Test
+  void aTenantThatDoesNotPromoteAutomaticallyGetsCanary() {
+    Decision decision =
+        process(
+            TestVerdicts.passed(TestVerdicts.candidate(store, "manual/support", "cand-1", null)));
+
+    assertThat(decision.releases().get(0).getAliases())
+        .containsExactlyEntriesOf(Map.of("canary", 1));
+  }
+
+  @Test
+  void aFailedVerdictReleasesNothingAndTheAuditNamesTheFailingGate() {
+    Decision decision =
+        process(
+            TestVerdicts.failedLeakage(
+                TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.REFUSED);
+    assertThat(decision.releases()).isEmpty();
+    assertThat(decision.state()).isEmpty();
+    assertThat(decision.audits())
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAction()).isEqualTo(AuditEvents.RELEASE_REFUSED);
+              assertThat(audit.getReason())
+                  .isEqualTo("failed gates: leakage: 3.5 (must be LESS_OR_EQUAL 1.0)");
+              assertThat(audit.getDetails()).containsEntry("failedGates", "leakage");
+            });
+    assertThat(area.root().resolve("acme")).doesNotExist();
+  }
+
+  @Test
+  void theSameVerdictDeliveredAgainNeverYieldsASecondVersion() throws Exception {
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+
+    Decision first = process(verdict);
+    Decision again = process(verdict);
+
+    assertThat(first.outcome()).isEqualTo(Outcome.PUBLISHED);
+    assertThat(again.outcome()).isEqualTo(Outcome.ALREADY_PUBLISHED);
+    assertThat(again.releases()).isEmpty();
+    assertThat(again.audits().get(0).getAction()).isEqualTo(AuditEvents.VERDICT_ALREADY_RELEASED);
+    try (Stream<Path> versions = Files.list(area.root().resolve("acme/support"))) {
+      assertThat(versions.map(p -> p.getFileName().toString())).containsExactly("v1");
+    }
+  }
+
+  @Test
+  void aFolderWrittenBeforeAFailedCommitIsAnnouncedOnTheNextAttemptNotWrittenAgain() {
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    Decision lost = processor.process(registry, verdict); // its transaction never commits
+    registry = RegistryRebuild.withFolders(registry, area.scan(false));
+
+    Decision retried = process(verdict);
+
+    assertThat(lost.releases().get(0).getVersion()).isEqualTo(1);
+    assertThat(retried.outcome()).isEqualTo(Outcome.PUBLISHED);
+    assertThat(retried.releases().get(0).getVersion()).isEqualTo(1);
+    assertThat(retried.releases().get(0).getManifestDigest())
+        .isEqualTo(lost.releases().get(0).getManifestDigest());
+  }
+
+  @Test
+  void aCandidateWhoseFileIsMissingFromTheStoreIsRefusedNamingTheFile() {
+    AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    store.delete(Digest.parse(candidate.getFileDigests().get("adapter_model.safetensors")));
+
+    Decision decision = process(TestVerdicts.passed(candidate));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.REFUSED);
+    assertThat(decision.audits().get(0).getReason())
+        .startsWith("adapter file adapter_model.safetensors cannot be copied");
+    assertThat(area.root().resolve("acme/support/v1")).doesNotExist();
+  }
+
+  @Test
+  void aVerdictWhoseKeyDiffersFromItsCandidatesIsRefused() {
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    verdict.setAdapterKey("acme/other");
+
+    Decision decision = process(verdict);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.REFUSED);
+    assertThat(decision.adapterKey()).isEqualTo("acme/other");
+    assertThat(decision.audits().get(0).getReason())
+        .isEqualTo("verdict is for acme/other but its candidate for acme/support");
+  }
+
+  @Test
+  void versionsCountUpPerKey() {
+    process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    Decision second =
+        process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    Decision otherKey =
+        process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/billing", "cand-3", null)));
+
+    assertThat(second.releases().get(0).getVersion()).isEqualTo(2);
+    assertThat(second.releases().get(0).getAliases()).containsEntry("stable", 2);
+    assertThat(otherKey.releases().get(0).getVersion()).isEqualTo(1);
+    assertThat(registry.get(KEY).releases()).containsOnlyKeys(1, 2);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.perennial.publisher.release;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.publisher.alias.AliasPolicy;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.manifest.Json;
+import dev.perennial.publisher.manifest.ReleaseManifest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Key states for rule tests: releases described by minimal manifests, no files behind them. */
+public final class ReleaseStates {
+
+  private ReleaseStates() {}
+
+  /** Release {@code version} of {@code key}, made from candidate {@code cand-v<version>}. */
+  public static StoredRelease release(AdapterKey key, int version) {
+    return release(key, version, "cand-v" + version);
+  }
+
+  public static StoredRelease release(AdapterKey key, int version, String candidateId) {
+    ObjectNode tree = Json.MAPPER.createObjectNode();
+    tree.put("format", ReleaseManifest.FORMAT);
+    tree.put("adapterKey", key.toString());
+    tree.put("version", version);
+    tree.put("publishedAt", "2025-06-01T12:00:00Z");
+    tree.put("signingKey", "sha256:" + "1".repeat(64));
+    tree.putObject("files")
+        .put("adapter_model.safetensors", digest("weights " + candidateId).toString());
+    tree.putObject("baseModel").put("name", "base").put("digest", digest("base").toString());
+    tree.putObject("candidate")
+        .put("candidateId", candidateId)
+        .put("location", digest("index " + candidateId).toString());
+    return new StoredRelease(
+        key,
+        version,
+        Path.of("/releases", ReleaseArea.relativePath(key, version)),
+        ReleaseManifest.of(tree));
+  }
+
+  /** Versions 1 to {@code count} published one after the other under {@code policy}. */
+  public static KeyState published(AdapterKey key, int count, TenantPolicy policy) {
+    KeyState state = KeyState.empty(key);
+    for (int version = 1; version <= count; version++) {
+      state = AliasPolicy.afterPublish(state, release(key, version), policy);
+    }
+    return state;
+  }
+
+  private static Digest digest(String text) {
+    return Digest.of(text.getBytes(StandardCharsets.UTF_8));
+  }
+}

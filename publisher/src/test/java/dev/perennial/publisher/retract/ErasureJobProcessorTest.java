@@ -1,0 +1,103 @@
+package dev.perennial.publisher.retract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.config.RetractionPolicy;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.ReleaseStates;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.TrainingJob;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ErasureJobProcessorTest {
+
+  private static final TenantPolicy IMMEDIATE = new TenantPolicy(true, RetractionPolicy.IMMEDIATE);
+  private static final TenantPolicy REPLACEMENT =
+      new TenantPolicy(true, RetractionPolicy.REPLACEMENT);
+
+  private final ErasureJobProcessor processor =
+      new ErasureJobProcessor(
+          tenant -> tenant.equals("strict") ? IMMEDIATE : REPLACEMENT,
+          "test-publisher",
+          Clock.fixed(TestVerdicts.AT, ZoneOffset.UTC));
+
+  private static ReleaseRegistry registryWith(String key, int versions) {
+    return ReleaseRegistry.empty()
+        .with(ReleaseStates.published(AdapterKey.parse(key), versions, IMMEDIATE));
+  }
+
+  @Test
+  void underTheImmediatePolicyTheAffectedReleasesAreRetractedAtOnceAndStableFallsBack() {
+    ReleaseRegistry registry = registryWith("strict/support", 3);
+    TrainingJob job = TestVerdicts.erasureJob("strict/support", "job-9", List.of(2, 3));
+
+    Decision decision = processor.process(registry, job);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.RETRACTED);
+    assertThat(decision.releases())
+        .extracting(AdapterRelease::getVersion, AdapterRelease::getAction)
+        .containsExactly(tuple(2, ReleaseAction.RETRACTED), tuple(3, ReleaseAction.RETRACTED));
+    AdapterRelease last = decision.releases().get(1);
+    assertThat(last.getRetractedVersions()).containsExactly(2, 3);
+    assertThat(last.getAliases()).containsExactlyEntriesOf(Map.of("stable", 1));
+    assertThat(last.getReason()).contains("erase-job-9").contains("immediate");
+    assertThat(decision.audits())
+        .extracting(audit -> audit.getAction() + " v" + audit.getDetails().get("version"))
+        .containsExactly(
+            AuditEvents.RELEASE_RETRACTED + " v2", AuditEvents.RELEASE_RETRACTED + " v3");
+  }
+
+  @Test
+  void underTheReplacementPolicyTheRetractionIsScheduledAndAudited() {
+    ReleaseRegistry registry = registryWith("acme/support", 2);
+
+    Decision decision =
+        processor.process(registry, TestVerdicts.erasureJob("acme/support", "job-9", List.of(2)));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.RETRACTION_SCHEDULED);
+    assertThat(decision.releases()).isEmpty();
+    assertThat(decision.state()).isEmpty();
+    assertThat(decision.audits().get(0).getReason())
+        .contains("retracted once the retrained release of job job-9 is published");
+  }
+
+  @Test
+  void anOrdinaryTrainingJobIsNotThePublishersBusiness() {
+    TrainingJob job = TestVerdicts.erasureJob("strict/support", "job-1", List.of(1));
+    job.setTrigger(JobTrigger.MIN_EXAMPLES);
+    job.setErasure(null);
+
+    assertThat(processor.process(registryWith("strict/support", 1), job).outcome())
+        .isEqualTo(Outcome.IGNORED);
+  }
+
+  @Test
+  void anErasureNamingNoLiveReleaseIsAuditedAsNoted() {
+    ReleaseRegistry registry = registryWith("strict/support", 1);
+
+    Decision decision =
+        processor.process(registry, TestVerdicts.erasureJob("strict/support", "job-3", List.of(5)));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.NOTED);
+    assertThat(decision.audits())
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAction()).isEqualTo(AuditEvents.ERASURE_NOTED);
+              assertThat(audit.getDetails()).containsEntry("neverPublished", "[5]");
+            });
+  }
+}

@@ -1,0 +1,421 @@
+package dev.perennial.publisher.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.KafkaClusterExtension;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.manifest.Json;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.sign.ReleaseVerifier;
+import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.TrainingJob;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The publisher on the real broker and registry: verdicts in (hand-built, real serdes, adapter
+ * files in the artifact store), release folders, {@code releases.v1} and {@code audit.v1} out, the
+ * read API and the admin endpoint over HTTP.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PublisherServiceIT {
+
+  @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+
+  @TempDir Path folder;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final SigningKey signingKey = SigningKey.generate();
+  private final List<PublisherServer> servers = new ArrayList<>();
+  private TopicCatalog catalog;
+  private Topics topics;
+  private LocalArtifactStore store;
+
+  @BeforeEach
+  void provision() {
+    catalog = KAFKA.provisionCatalog();
+    topics = Topics.create(catalog, Map.of("schema.registry.url", REGISTRY.url()));
+    store = new LocalArtifactStore(folder.resolve("artifacts"));
+  }
+
+  @AfterEach
+  void stop() {
+    servers.forEach(PublisherServer::close);
+  }
+
+  private PublisherServer start(Map<String, String> overrides) {
+    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(PerennialConfig.TOPIC_PARTITIONS_CONFIG, "2");
+    values.put(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, store.root().toString());
+    values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
+    values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
+    values.put(PublisherConfig.API_PORT_CONFIG, "0");
+    values.put(PublisherConfig.RELEASE_PATH_CONFIG, folder.resolve("releases").toString());
+    values.put(PublisherConfig.SIGNING_KEY_CONFIG, signingKey.privateKeyPem());
+    values.putAll(overrides);
+    PublisherServer server = PublisherServer.start(PublisherConfig.of(values));
+    servers.add(server);
+    return server;
+  }
+
+  private void send(EvaluationVerdict... verdicts) {
+    List<KeyValue<String, EvaluationVerdict>> records = new ArrayList<>();
+    for (EvaluationVerdict verdict : verdicts) {
+      records.add(KeyValue.pair(verdict.getAdapterKey(), verdict));
+    }
+    KAFKA.produce(
+        topics.verdicts().name(),
+        topics.verdicts().keySerde().serializer(),
+        topics.verdicts().valueSerde().serializer(),
+        records);
+  }
+
+  private void send(TrainingJob job) {
+    KAFKA.produce(
+        topics.trainingJobs().name(),
+        topics.trainingJobs().keySerde().serializer(),
+        topics.trainingJobs().valueSerde().serializer(),
+        List.of(KeyValue.pair(job.getAdapterKey(), job)));
+  }
+
+  /** Every committed record of the topic, once {@code until} holds for them (or the timeout). */
+  private <V extends SpecificRecord> List<V> read(Topic<String, V> topic, Predicate<List<V>> until)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    List<V> values = readAll(topic);
+    while (!until.test(values) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      values = readAll(topic);
+    }
+    assertThat(until).as("records of %s: %s", topic.name(), values).accepts(values);
+    return values;
+  }
+
+  private <V extends SpecificRecord> List<V> readAll(Topic<String, V> topic) {
+    Map<String, Object> properties = KAFKA.clientProperties();
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<V> values = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(
+            properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic.name()).stream()
+              .map(p -> new TopicPartition(topic.name(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(100))) {
+          values.add(record.value());
+        }
+      }
+    }
+    values.sort(Comparator.comparing(Object::toString));
+    return values;
+  }
+
+  private static Predicate<List<AuditEvent>> hasAudits(String action, int count) {
+    return audits -> audits.stream().filter(a -> a.getAction().equals(action)).count() >= count;
+  }
+
+  /** A GET on the read API's port (what serving stacks reach). */
+  private HttpResponse<String> get(PublisherServer server, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET on the health and admin port. */
+  private HttpResponse<String> getAdmin(PublisherServer server, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A POST on the admin port, or on the read API's port when {@code port} says so. */
+  private HttpResponse<String> post(PublisherServer server, String path, String body)
+      throws Exception {
+    return post(server.port(), path, body);
+  }
+
+  private HttpResponse<String> post(int port, String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aPassedVerdictBecomesASignedReleaseWithItsRecordsAndTheReadApiServesStable()
+      throws Exception {
+    PublisherServer server = start(Map.of());
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+
+    send(verdict);
+
+    List<AdapterRelease> releases = read(topics.releases(), r -> !r.isEmpty());
+    assertThat(releases)
+        .singleElement()
+        .satisfies(
+            release -> {
+              assertThat(release.getAction()).isEqualTo(ReleaseAction.PUBLISHED);
+              assertThat(release.getVersion()).isEqualTo(1);
+              assertThat(release.getAliases()).containsExactlyEntriesOf(Map.of("stable", 1));
+              assertThat(release.getLocation()).isEqualTo(verdict.getCandidate().getLocation());
+              assertThat(release.getFileDigests())
+                  .isEqualTo(verdict.getCandidate().getFileDigests());
+            });
+    List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+    assertThat(audits)
+        .singleElement()
+        .satisfies(a -> assertThat(a.getStage()).isEqualTo(AuditStage.PUBLISHER));
+
+    Path released = folder.resolve("releases/acme/support/v1");
+    assertThat(
+            ReleaseVerifier.withPublishedKeys(server.service().area())
+                .verify(released, KEY, 1)
+                .problems())
+        .isEmpty();
+    assertThat(releases.get(0).getManifestDigest())
+        .isEqualTo(Digest.of(released.resolve("manifest.json")).hex());
+
+    HttpResponse<String> stable = get(server, "/v1/adapters/acme/support/stable");
+    assertThat(stable.statusCode()).isEqualTo(200);
+    JsonNode body = Json.MAPPER.readTree(stable.body());
+    assertThat(body.get("version").intValue()).isEqualTo(1);
+    assertThat(body.get("path").textValue()).isEqualTo(released.toAbsolutePath().toString());
+    assertThat(body.get("relativePath").textValue()).isEqualTo("acme/support/v1");
+    assertThat(body.get("artifactLocation").textValue())
+        .isEqualTo(verdict.getCandidate().getLocation());
+    assertThat(body.at("/manifest/candidate/candidateId").textValue()).isEqualTo("cand-1");
+    assertThat(body.at("/manifest/baseModel/digest").textValue())
+        .isEqualTo("sha256:" + TestVerdicts.BASE_DIGEST);
+    assertThat(get(server, "/v1/public-key").body()).isEqualTo(signingKey.publicKeyPem());
+    HttpResponse<String> unknown = get(server, "/v1/adapters/acme/nope/stable");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(Json.MAPPER.readTree(unknown.body()).get("error").textValue())
+        .isEqualTo("No releases of acme/nope");
+    HttpResponse<String> noCanary = get(server, "/v1/adapters/acme/support/canary");
+    assertThat(noCanary.statusCode()).isEqualTo(404);
+    assertThat(noCanary.body()).contains("acme/support has no alias canary (aliases: {stable=1})");
+    assertThat(getAdmin(server, "/metrics").body())
+        .contains(
+            "perennial_publisher_releases_total{action=\"published\",service=\"publisher\"} 1.0");
+  }
+
+  @Test
+  void failedAndUnreadableVerdictsReleaseNothingAndAreAuditedWhileTheNextOneIsReleased()
+      throws Exception {
+    start(Map.of());
+
+    send(TestVerdicts.failedLeakage(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    KAFKA.produce(
+        topics.verdicts().name(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        List.of(KeyValue.pair("acme/support", "not avro".getBytes(StandardCharsets.UTF_8))));
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", null)));
+
+    List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+    assertThat(audits)
+        .filteredOn(audit -> audit.getAction().equals(AuditEvents.RELEASE_REFUSED))
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getReason()).contains("leakage: 3.5 (must be LESS_OR_EQUAL 1.0)");
+              assertThat(audit.getDetails()).containsEntry("failedGates", "leakage");
+              assertThat(audit.getDetails()).containsEntry("candidateId", "cand-1");
+            });
+    assertThat(audits)
+        .filteredOn(audit -> audit.getAction().equals(AuditEvents.RECORD_UNREADABLE))
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAdapterKey()).isEqualTo("acme/support");
+              assertThat(audit.getDetails()).containsEntry("topic", topics.verdicts().name());
+            });
+    assertThat(readAll(topics.releases()))
+        .singleElement()
+        .satisfies(release -> assertThat(release.getCandidateId()).isEqualTo("cand-2"));
+    assertThat(folder.resolve("releases/acme/support")).isDirectoryContaining("glob:**/v1");
+    assertThat(folder.resolve("releases/acme/support/v2")).doesNotExist();
+  }
+
+  @Test
+  void theSameVerdictDeliveredAgainAndAfterARestartStillYieldsOneVersion() throws Exception {
+    PublisherServer first = start(Map.of());
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+
+    send(verdict, verdict);
+    read(topics.audit(), hasAudits(AuditEvents.VERDICT_ALREADY_RELEASED, 1));
+    first.close();
+    servers.remove(first);
+    PublisherServer second = start(Map.of());
+    send(verdict);
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+
+    assertThat(readAll(topics.releases()))
+        .extracting(AdapterRelease::getVersion, AdapterRelease::getCandidateId)
+        .containsExactly(tuple(1, "cand-1"), tuple(2, "cand-2"));
+    assertThat(readAll(topics.audit()))
+        .filteredOn(a -> a.getAction().equals(AuditEvents.VERDICT_ALREADY_RELEASED))
+        .hasSize(2);
+    try (Stream<Path> versions = Files.list(folder.resolve("releases/acme/support"))) {
+      assertThat(versions.map(p -> p.getFileName().toString()).sorted())
+          .containsExactly("v1", "v2");
+    }
+    assertThat(second.service().registry().get(KEY).aliases()).containsEntry("stable", 2);
+  }
+
+  @Test
+  void operatorsPromoteAndRollBackThroughTheAdminEndpointWithActorAndReasonAudited()
+      throws Exception {
+    PublisherServer server = start(Map.of("perennial.publisher.tenant.acme.auto.promote", "false"));
+    send(
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)),
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+    assertThat(get(server, "/v1/adapters/acme/support/stable").statusCode()).isEqualTo(404);
+
+    HttpResponse<String> promote1 =
+        post(
+            server,
+            "/v1/adapters/acme/support/aliases/stable",
+            "{\"action\":\"promote\",\"version\":1,\"actor\":\"alice\",\"reason\":\"canary ok\"}");
+    HttpResponse<String> promote2 =
+        post(
+            server,
+            "/v1/adapters/acme/support/aliases/stable",
+            "{\"action\":\"promote\",\"version\":2,\"actor\":\"alice\",\"reason\":\"canary ok\"}");
+    HttpResponse<String> rollback =
+        post(
+            server,
+            "/v1/adapters/acme/support/aliases/stable",
+            "{\"action\":\"rollback\",\"version\":1,\"actor\":\"bob\",\"reason\":\"latency regression\"}");
+    HttpResponse<String> conflict =
+        post(
+            server,
+            "/v1/adapters/acme/support/aliases/stable",
+            "{\"action\":\"rollback\",\"version\":2,\"actor\":\"bob\",\"reason\":\"oops\"}");
+    HttpResponse<String> bad =
+        post(server, "/v1/adapters/acme/support/aliases/stable", "{\"action\":\"promote\"}");
+    HttpResponse<String> onReadApi =
+        post(
+            server.apiPort(),
+            "/v1/adapters/acme/support/aliases/stable",
+            "{\"action\":\"promote\",\"version\":2,\"actor\":\"eve\",\"reason\":\"x\"}");
+
+    assertThat(promote1.statusCode()).as(promote1.body()).isEqualTo(200);
+    assertThat(promote2.statusCode()).isEqualTo(200);
+    assertThat(rollback.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(rollback.body()).at("/aliases/stable").intValue()).isEqualTo(1);
+    assertThat(conflict.statusCode()).isEqualTo(409);
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("version must be a whole number");
+    assertThat(onReadApi.statusCode()).isEqualTo(405);
+    List<AdapterRelease> releases = read(topics.releases(), r -> r.size() >= 5);
+    assertThat(releases)
+        .filteredOn(r -> r.getAction() == ReleaseAction.ROLLED_BACK)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getVersion()).isEqualTo(1);
+              assertThat(r.getReason()).isEqualTo("latency regression");
+              assertThat(r.getAliases()).containsEntry("stable", 1).containsEntry("canary", 2);
+            });
+    List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.RELEASE_ROLLED_BACK, 1));
+    assertThat(audits)
+        .filteredOn(a -> a.getStage() == AuditStage.OPERATOR)
+        .extracting(AuditEvent::getAction, AuditEvent::getActor, AuditEvent::getReason)
+        .containsExactlyInAnyOrder(
+            tuple(AuditEvents.RELEASE_PROMOTED, "alice", "canary ok"),
+            tuple(AuditEvents.RELEASE_PROMOTED, "alice", "canary ok"),
+            tuple(AuditEvents.RELEASE_ROLLED_BACK, "bob", "latency regression"));
+    assertThat(folder.resolve("releases/acme/support/v2")).isDirectory();
+  }
+
+  @Test
+  void anErasureJobRetractsTheAffectedReleasesAtOnceUnderTheImmediatePolicy() throws Exception {
+    PublisherServer server =
+        start(Map.of("perennial.publisher.tenant.strict.retraction.policy", "immediate"));
+    send(
+        TestVerdicts.passed(TestVerdicts.candidate(store, "strict/support", "cand-1", null)),
+        TestVerdicts.passed(TestVerdicts.candidate(store, "strict/support", "cand-2", 1)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+
+    send(TestVerdicts.erasureJob("strict/support", "job-erase-1", List.of(2)));
+
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_RETRACTED, 1));
+    List<AdapterRelease> releases = readAll(topics.releases());
+    assertThat(releases)
+        .filteredOn(r -> r.getAction() == ReleaseAction.RETRACTED)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getVersion()).isEqualTo(2);
+              assertThat(r.getRetractedVersions()).containsExactly(2);
+              assertThat(r.getAliases()).containsExactlyEntriesOf(Map.of("stable", 1));
+            });
+    JsonNode stable =
+        Json.MAPPER.readTree(get(server, "/v1/adapters/strict/support/stable").body());
+    assertThat(stable.get("version").intValue()).isEqualTo(1);
+    JsonNode v2 =
+        Json.MAPPER.readTree(get(server, "/v1/adapters/strict/support/versions/2").body());
+    assertThat(v2.get("retracted").booleanValue()).isTrue();
+    assertThat(folder.resolve("releases/strict/support/v2")).isDirectory();
+  }
+}

@@ -1,0 +1,151 @@
+package dev.perennial.publisher.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.publisher.manifest.ManifestFactory;
+import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.ReleaseExistsException;
+import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseVerifierTest {
+
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+
+  @TempDir Path folder;
+
+  private final SigningKey signingKey = SigningKey.generate();
+  private ReleaseArea area;
+  private StoredRelease release;
+
+  @BeforeEach
+  void publishOneRelease() {
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
+    area = new ReleaseArea(folder.resolve("releases"));
+    area.publishKey(signingKey);
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    SortedMap<String, Digest> files = new TreeMap<>();
+    verdict
+        .getCandidate()
+        .getFileDigests()
+        .forEach((name, hex) -> files.put(name, Digest.parse(hex)));
+    ReleaseManifest manifest =
+        ManifestFactory.create(verdict, KEY, 1, files, signingKey.keyId(), TestVerdicts.AT);
+    release = area.write(manifest, store, signingKey);
+  }
+
+  private Verification verify() {
+    return ReleaseVerifier.withPublishedKeys(area).verify(release.folder(), KEY, 1);
+  }
+
+  @Test
+  void anUntouchedReleaseVerifies() {
+    assertThat(release.folder()).isEqualTo(area.root().resolve("acme/support/v1"));
+    assertThat(release.folder())
+        .isDirectoryContaining("glob:**/adapter_config.json")
+        .isDirectoryContaining("glob:**/adapter_model.safetensors")
+        .isDirectoryContaining("glob:**/manifest.json")
+        .isDirectoryContaining("glob:**/manifest.sig");
+    assertThat(verify().problems()).isEmpty();
+    assertThat(
+            ReleaseVerifier.withKey(signingKey.publicKey()).verify(release.folder(), KEY, 1).ok())
+        .isTrue();
+  }
+
+  @Test
+  void aTamperedAdapterFileFailsAndIsNamed() throws Exception {
+    Path weights = release.folder().resolve("adapter_model.safetensors");
+    byte[] bytes = Files.readAllBytes(weights);
+    bytes[100] ^= 1;
+    Files.write(weights, bytes);
+
+    Verification verification = verify();
+
+    assertThat(verification.ok()).isFalse();
+    assertThat(verification.problems())
+        .singleElement()
+        .asString()
+        .startsWith("adapter_model.safetensors: digest sha256:")
+        .contains("the file was changed");
+  }
+
+  @Test
+  void aTamperedManifestFailsItsSignature() throws Exception {
+    Path manifest = release.folder().resolve("manifest.json");
+    String text = Files.readString(manifest);
+    Files.writeString(manifest, text.replace("\"seed\" : 42", "\"seed\" : 43"));
+
+    Verification verification = verify();
+
+    assertThat(text).contains("\"seed\" : 42");
+    assertThat(verification.problems())
+        .singleElement()
+        .asString()
+        .startsWith("manifest.json: the signature in manifest.sig does not verify");
+  }
+
+  @Test
+  void aManifestReSignedWithAnotherKeyFailsAgainstThePinnedKey() throws Exception {
+    SigningKey intruder = SigningKey.generate();
+    byte[] manifest = Files.readAllBytes(release.folder().resolve("manifest.json"));
+    Files.writeString(
+        release.folder().resolve("manifest.sig"),
+        Base64.getEncoder().encodeToString(intruder.sign(manifest)));
+
+    Verification pinned =
+        ReleaseVerifier.withKey(signingKey.publicKey()).verify(release.folder(), KEY, 1);
+
+    assertThat(pinned.problems()).anyMatch(p -> p.startsWith("manifest.json: the signature"));
+  }
+
+  @Test
+  void aMissingOrAddedFileIsNamed() throws Exception {
+    Files.delete(release.folder().resolve("adapter_config.json"));
+    Files.writeString(release.folder().resolve("backdoor.bin"), "x", StandardCharsets.UTF_8);
+
+    assertThat(verify().problems())
+        .containsExactly(
+            "adapter_config.json: missing", "backdoor.bin: not listed in the manifest");
+  }
+
+  @Test
+  void aPublishedVersionIsNeverOverwritten() {
+    ReleaseManifest again = release.manifest();
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
+
+    assertThatThrownBy(() -> area.write(again, store, signingKey))
+        .isInstanceOf(ReleaseExistsException.class)
+        .hasMessageContaining("acme/support/v1");
+  }
+
+  @Test
+  void aScanFindsTheReleaseAndRemovesStagingLeftovers() throws Exception {
+    Path leftover = Files.createDirectories(area.root().resolve("acme/support/.staging-v2-x"));
+    Files.writeString(leftover.resolve("adapter_config.json"), "{}");
+
+    ReleaseArea.Scan readOnly = area.scan(false);
+    ReleaseArea.Scan cleaning = area.scan(true);
+
+    assertThat(readOnly.releases().get(KEY)).containsOnlyKeys(1);
+    assertThat(cleaning.highestFolder()).containsEntry(KEY, 1);
+    assertThat(leftover).doesNotExist();
+    assertThat(area.publishedKey(signingKey.keyId())).isPresent();
+    assertThat(area.currentKey().getEncoded()).isEqualTo(signingKey.publicKey().getEncoded());
+  }
+}

@@ -1,0 +1,490 @@
+package dev.perennial.trainer.accumulate;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.v1.ErasureDetails;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
+import dev.perennial.trainer.config.TriggerSettings;
+import dev.perennial.trainer.erasure.AffectedVersions;
+import dev.perennial.trainer.erasure.OrphanShardSweeper;
+import dev.perennial.trainer.erasure.ShardRewriter;
+import dev.perennial.trainer.lineage.AdapterKeys;
+import dev.perennial.trainer.lineage.JobIds;
+import dev.perennial.trainer.shard.ExampleContent;
+import dev.perennial.trainer.shard.HeldOutSplit;
+import dev.perennial.trainer.shard.Shard;
+import dev.perennial.trainer.shard.ShardSplit;
+import dev.perennial.trainer.shard.ShardWriter;
+import dev.perennial.trainer.shard.SourcedExample;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accumulator's one stateful step, for the tenants of one task: keeps each adapter key's
+ * pending examples, seals them into shards and a {@link TrainingJob} when a trigger fires, keeps
+ * the index of stored shards and jobs, learns which release came from which job, and carries out
+ * erasures.
+ *
+ * <ul>
+ *   <li>MIN_EXAMPLES and MIN_TOKENS are checked as each example arrives (so a re-run after a crash
+ *       seals exactly the same examples); MAX_WAIT by a wall-clock punctuator.
+ *   <li>A seal writes one training shard and, when any pending example is held out, one held-out
+ *       shard; the job lists them and up to {@code replayMaxShards} earlier training shards of the
+ *       key to replay from.
+ *   <li>An erasure drops the subject's pending examples and rewrites every shard holding its
+ *       examples in every adapter key of the tenant; each key whose training data changed gets an
+ *       ERASURE job over all its current shards, listing the releases that held the data. A release
+ *       of a job whose data was erased, or trained on top of such a release, that shows up later
+ *       gets an ERASURE job of its own.
+ * </ul>
+ */
+public final class AccumulatorProcessor
+    implements Processor<String, TrainerEvent, String, TrainingJob> {
+
+  private static final Logger log = LoggerFactory.getLogger(AccumulatorProcessor.class);
+
+  private final AccumulatorSettings settings;
+  private final ArtifactStore artifacts;
+  private final HeldOutSplit heldOutSplit;
+  private final ShardRewriter rewriter;
+  private final OrphanShardSweeper sweeper;
+  private final Counter examplesAccepted;
+  private final Counter examplesSkipped;
+  private final Map<JobTrigger, Counter> jobsSealed;
+  private final Counter erasures;
+  private final Counter candidatesSeen;
+  private final Counter releasesSeen;
+
+  private ProcessorContext<String, TrainingJob> context;
+  private AccumulatorStores state;
+
+  public AccumulatorProcessor(
+      AccumulatorSettings settings, ArtifactStore artifacts, MeterRegistry meters) {
+    this.settings = settings;
+    this.artifacts = artifacts;
+    this.heldOutSplit = new HeldOutSplit(settings.heldOutFraction());
+    this.rewriter = new ShardRewriter(artifacts);
+    this.sweeper = new OrphanShardSweeper(artifacts);
+    this.examplesAccepted = counter(meters, "perennial.trainer.examples", "outcome", "accepted");
+    this.examplesSkipped = counter(meters, "perennial.trainer.examples", "outcome", "skipped");
+    this.jobsSealed = new EnumMap<>(JobTrigger.class);
+    for (JobTrigger trigger : JobTrigger.values()) {
+      jobsSealed.put(trigger, counter(meters, "perennial.trainer.jobs", "trigger", trigger.name()));
+    }
+    this.erasures = counter(meters, "perennial.trainer.erasures", "outcome", "done");
+    this.candidatesSeen = counter(meters, "perennial.trainer.lineage.events", "kind", "candidate");
+    this.releasesSeen = counter(meters, "perennial.trainer.lineage.events", "kind", "release");
+  }
+
+  private static Counter counter(MeterRegistry meters, String name, String tag, String value) {
+    return Counter.builder(name).tag(tag, value).register(meters);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, TrainingJob> context) {
+    this.context = context;
+    this.state = AccumulatorStores.of(context);
+    context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sealExpired);
+  }
+
+  @Override
+  public void process(Record<String, TrainerEvent> record) {
+    TrainerEvent event = record.value();
+    if (event instanceof ExampleArrived arrived) {
+      onExample(arrived.example(), record.timestamp());
+    } else if (event instanceof ErasureArrived erasure) {
+      onErasure(erasure.request(), record.timestamp());
+    } else if (event instanceof CandidateArrived candidate) {
+      state.putCandidate(
+          candidate.adapterKey(),
+          new CandidateEntry(
+              candidate.candidateId(), candidate.jobId(), candidate.parentVersion()));
+      candidatesSeen.increment();
+    } else if (event instanceof ReleaseArrived release) {
+      onRelease(release, record.timestamp());
+      releasesSeen.increment();
+    }
+  }
+
+  private void onExample(SourcedExample sourced, long timestamp) {
+    TrainingExample example = sourced.example();
+    List<String> problems = ExampleContent.problems(example);
+    if (!problems.isEmpty()) {
+      examplesSkipped.increment();
+      log.warn(
+          "Skipping example {} at {}: {}", example.getExampleId(), sourced.position(), problems);
+      return;
+    }
+    if (state.isPending(sourced)) {
+      log.debug("Example at {} is already pending", sourced.position());
+      return;
+    }
+    state.addPending(sourced);
+    examplesAccepted.increment();
+    String key = example.getAdapterKey();
+    KeyAccumulation accumulation =
+        heldOutSplit.isHeldOut(example.getExampleId())
+            ? state.accumulation(key).withHeldOutExample()
+            : state
+                .accumulation(key)
+                .withTrainExample(ExampleContent.tokens(example), context.currentSystemTimeMs());
+    state.putAccumulation(accumulation);
+
+    TriggerSettings triggers = settings.triggers().apply(example.getTenant());
+    if (accumulation.trainCount() >= triggers.minExamples()) {
+      seal(key, JobTrigger.MIN_EXAMPLES, timestamp);
+    } else if (accumulation.trainTokens() >= triggers.minTokens()) {
+      seal(key, JobTrigger.MIN_TOKENS, timestamp);
+    }
+  }
+
+  /** Seals every key whose first pending training example has waited long enough. */
+  void sealExpired(long now) {
+    for (KeyAccumulation accumulation : state.allAccumulations()) {
+      if (accumulation.trainCount() == 0 || accumulation.firstPendingAtMs() == null) {
+        continue;
+      }
+      String tenant = AdapterKeys.tenantOf(accumulation.adapterKey());
+      long waited = now - accumulation.firstPendingAtMs();
+      if (waited >= settings.triggers().apply(tenant).maxWait().toMillis()) {
+        seal(accumulation.adapterKey(), JobTrigger.MAX_WAIT, now);
+      }
+    }
+  }
+
+  private void seal(String adapterKey, JobTrigger trigger, long timestamp) {
+    List<SourcedExample> pending = state.pending(adapterKey);
+    List<SourcedExample> train = new ArrayList<>();
+    List<SourcedExample> heldOut = new ArrayList<>();
+    for (SourcedExample example : pending) {
+      (heldOutSplit.isHeldOut(example.example().getExampleId()) ? heldOut : train).add(example);
+    }
+    if (train.isEmpty()) {
+      return;
+    }
+    String tenant = train.get(0).example().getTenant();
+    KeyAccumulation accumulation = state.accumulation(adapterKey);
+    List<ShardEntry> replay = replayShards(adapterKey);
+
+    Shard trainShard = new Shard(tenant, adapterKey, ShardSplit.TRAIN, null, train);
+    Digest trainDigest = ShardWriter.write(artifacts, trainShard);
+    Shard heldOutShard =
+        heldOut.isEmpty()
+            ? null
+            : new Shard(tenant, adapterKey, ShardSplit.HELD_OUT, null, heldOut);
+    Digest heldOutDigest = heldOutShard == null ? null : ShardWriter.write(artifacts, heldOutShard);
+
+    long jobSeq = accumulation.nextJobSeq();
+    List<String> parts = new ArrayList<>(List.of(trainDigest.hex()));
+    if (heldOutDigest != null) {
+      parts.add(heldOutDigest.hex());
+    }
+    String jobId = JobIds.jobId(adapterKey, jobSeq, trigger.name(), parts);
+
+    long shardSeq = accumulation.nextShardSeq();
+    ShardEntry trainEntry = ShardEntry.of(trainDigest.hex(), trainShard, jobId);
+    state.putShard(adapterKey, shardSeq++, trainEntry);
+    List<ShardEntry> heldOutEntries = new ArrayList<>();
+    if (heldOutShard != null) {
+      ShardEntry heldOutEntry = ShardEntry.of(heldOutDigest.hex(), heldOutShard, jobId);
+      state.putShard(adapterKey, shardSeq++, heldOutEntry);
+      heldOutEntries.add(heldOutEntry);
+    }
+    state.putJob(
+        adapterKey,
+        jobSeq,
+        new JobEntry(
+            jobId,
+            trigger,
+            List.of(trainEntry.digest()),
+            heldOutEntries.stream().map(ShardEntry::digest).toList(),
+            replay.stream().map(ShardEntry::digest).toList(),
+            null));
+    pending.forEach(state::removePending);
+    state.putAccumulation(
+        accumulation
+            .withPending(0, 0, 0, null)
+            .withNextShardSeq(shardSeq)
+            .withNextJobSeq(jobSeq + 1));
+
+    TrainingJob job =
+        TrainingJob.newBuilder()
+            .setJobId(jobId)
+            .setAdapterKey(adapterKey)
+            .setTenant(tenant)
+            .setTrigger(trigger)
+            .setShards(List.of(trainEntry.toShardRef()))
+            .setHeldOutShards(heldOutEntries.stream().map(ShardEntry::toShardRef).toList())
+            .setReplayShards(replay.stream().map(ShardEntry::toShardRef).toList())
+            .setErasure(null)
+            .setCreatedAt(Instant.ofEpochMilli(timestamp))
+            .build();
+    jobsSealed.get(trigger).increment();
+    log.info(
+        "Sealed job {} ({}): {} training and {} held-out examples, {} replay shards",
+        jobId,
+        trigger,
+        train.size(),
+        heldOut.size(),
+        replay.size());
+    context.forward(new Record<>(adapterKey, job, timestamp));
+  }
+
+  /** Up to replayMaxShards earlier training shards, spread evenly, first and latest included. */
+  private List<ShardEntry> replayShards(String adapterKey) {
+    List<ShardEntry> earlier =
+        state.shards(adapterKey).stream()
+            .map(entry -> entry.value)
+            .filter(entry -> entry.split() == ShardSplit.TRAIN)
+            .toList();
+    return spread(earlier, settings.replayMaxShards());
+  }
+
+  static <T> List<T> spread(List<T> items, int max) {
+    if (items.size() <= max) {
+      return items;
+    }
+    if (max == 0) {
+      return List.of();
+    }
+    if (max == 1) {
+      return List.of(items.get(items.size() - 1));
+    }
+    List<T> chosen = new ArrayList<>(max);
+    for (int i = 0; i < max; i++) {
+      chosen.add(items.get((int) Math.round(i * (items.size() - 1) / (double) (max - 1))));
+    }
+    return chosen;
+  }
+
+  private void onErasure(ErasureRequest request, long timestamp) {
+    String tenant = request.getTenant();
+    String subject = request.getSubjectPseudonym();
+    ErasureMark mark = new ErasureMark(request.getRequestId(), subject);
+    Set<String> indexed = new HashSet<>();
+    List<String> keys = state.adapterKeysOf(tenant);
+    for (String adapterKey : keys) {
+      int droppedPending = dropPending(adapterKey, subject);
+      ShardRewriter.Outcome outcome = rewriter.rewrite(state, tenant, adapterKey, subject);
+      Set<String> affectedJobs = updateJobs(adapterKey, outcome, mark);
+      SortedSet<Integer> versions =
+          AffectedVersions.of(
+              affectedJobs, state.candidates(adapterKey), state.releases(adapterKey));
+      for (ReleaseEntry release : state.releases(adapterKey)) {
+        if (versions.contains(release.version()) && release.erasedBy() == null) {
+          state.putRelease(adapterKey, release.erasedBy(mark));
+        }
+      }
+      state.shards(adapterKey).forEach(entry -> indexed.add(entry.value.digest()));
+      log.info(
+          "Erasure {} of subject {} in {}: {} pending and {} stored examples removed, {} shards"
+              + " changed, jobs {} and releases {} held the data",
+          request.getRequestId(),
+          subject,
+          adapterKey,
+          droppedPending,
+          outcome.removedExamples(),
+          outcome.replaced().size(),
+          affectedJobs,
+          versions);
+      if (!affectedJobs.isEmpty()) {
+        emitErasureJob(adapterKey, tenant, mark, List.copyOf(versions), timestamp);
+      }
+    }
+    int orphans = sweeper.sweep(tenant, subject, indexed);
+    erasures.increment();
+    log.info(
+        "Erasure {} of subject {} done for tenant {} ({} adapter keys, {} orphaned shards deleted)",
+        request.getRequestId(),
+        subject,
+        tenant,
+        keys.size(),
+        orphans);
+  }
+
+  private int dropPending(String adapterKey, String subject) {
+    List<SourcedExample> pending = state.pending(adapterKey);
+    int dropped = 0;
+    int train = 0;
+    long tokens = 0;
+    int heldOut = 0;
+    for (SourcedExample example : pending) {
+      if (example.example().getSubjectPseudonym().equals(subject)) {
+        state.removePending(example);
+        dropped++;
+      } else if (heldOutSplit.isHeldOut(example.example().getExampleId())) {
+        heldOut++;
+      } else {
+        train++;
+        tokens += ExampleContent.tokens(example.example());
+      }
+    }
+    if (dropped > 0) {
+      KeyAccumulation accumulation = state.accumulation(adapterKey);
+      state.putAccumulation(
+          accumulation.withPending(train, tokens, heldOut, accumulation.firstPendingAtMs()));
+    }
+    return dropped;
+  }
+
+  /**
+   * Points the key's jobs at the rewritten shards; returns the jobs whose training data changed.
+   */
+  private Set<String> updateJobs(
+      String adapterKey, ShardRewriter.Outcome outcome, ErasureMark mark) {
+    Set<String> affected = new HashSet<>();
+    if (outcome.replaced().isEmpty()) {
+      return affected;
+    }
+    for (KeyValue<String, JobEntry> stored : state.jobs(adapterKey)) {
+      JobEntry job = stored.value;
+      boolean trainedOnIt =
+          job.trainShards().stream().anyMatch(outcome.trainShardsTouched()::contains)
+              || job.replayShards().stream().anyMatch(outcome.trainShardsTouched()::contains);
+      JobEntry updated =
+          job.withShards(
+              replace(job.trainShards(), outcome.replaced()),
+              replace(job.heldOutShards(), outcome.replaced()),
+              replace(job.replayShards(), outcome.replaced()));
+      if (trainedOnIt) {
+        affected.add(job.jobId());
+        if (updated.supersededBy() == null) {
+          updated = updated.supersededBy(mark);
+        }
+      }
+      if (!updated.equals(job)) {
+        state.putJob(stored.key, updated);
+      }
+    }
+    return affected;
+  }
+
+  private static List<String> replace(List<String> digests, Map<String, String> replaced) {
+    List<String> result = new ArrayList<>();
+    for (String digest : digests) {
+      if (!replaced.containsKey(digest)) {
+        result.add(digest);
+      } else if (replaced.get(digest) != null) {
+        result.add(replaced.get(digest));
+      }
+    }
+    return result;
+  }
+
+  private void onRelease(ReleaseArrived release, long timestamp) {
+    String adapterKey = release.adapterKey();
+    if (state.release(adapterKey, release.version()) != null) {
+      return;
+    }
+    ReleaseEntry entry = new ReleaseEntry(release.version(), release.candidateId(), null);
+    ErasureMark taint = taintOf(adapterKey, release.candidateId());
+    if (taint == null) {
+      state.putRelease(adapterKey, entry);
+      return;
+    }
+    state.putRelease(adapterKey, entry.erasedBy(taint));
+    log.warn(
+        "Release {} of {} holds data erased by {}; emitting an ERASURE job for it",
+        release.version(),
+        adapterKey,
+        taint.requestId());
+    emitErasureJob(
+        adapterKey, AdapterKeys.tenantOf(adapterKey), taint, List.of(release.version()), timestamp);
+  }
+
+  /** The erasure whose data a candidate holds (its job's or its parent release's), or null. */
+  private ErasureMark taintOf(String adapterKey, String candidateId) {
+    CandidateEntry candidate = state.candidate(adapterKey, candidateId);
+    if (candidate == null) {
+      return null;
+    }
+    JobEntry job = state.job(adapterKey, candidate.jobId());
+    if (job != null && job.supersededBy() != null) {
+      return job.supersededBy();
+    }
+    if (candidate.parentVersion() != null) {
+      ReleaseEntry parent = state.release(adapterKey, candidate.parentVersion());
+      if (parent != null) {
+        return parent.erasedBy();
+      }
+    }
+    return null;
+  }
+
+  /** A job retraining the key from scratch on all its current shards. */
+  private void emitErasureJob(
+      String adapterKey, String tenant, ErasureMark mark, List<Integer> versions, long timestamp) {
+    List<ShardEntry> train = new ArrayList<>();
+    List<ShardEntry> heldOut = new ArrayList<>();
+    for (KeyValue<String, ShardEntry> stored : state.shards(adapterKey)) {
+      (stored.value.split() == ShardSplit.TRAIN ? train : heldOut).add(stored.value);
+    }
+    KeyAccumulation accumulation = state.accumulation(adapterKey);
+    long jobSeq = accumulation.nextJobSeq();
+    List<String> parts = new ArrayList<>(List.of(mark.requestId()));
+    train.forEach(entry -> parts.add(entry.digest()));
+    heldOut.forEach(entry -> parts.add(entry.digest()));
+    String jobId = JobIds.jobId(adapterKey, jobSeq, JobTrigger.ERASURE.name(), parts);
+    state.putJob(
+        adapterKey,
+        jobSeq,
+        new JobEntry(
+            jobId,
+            JobTrigger.ERASURE,
+            train.stream().map(ShardEntry::digest).toList(),
+            heldOut.stream().map(ShardEntry::digest).toList(),
+            List.of(),
+            null));
+    state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
+    List<ShardRef> trainRefs = train.stream().map(ShardEntry::toShardRef).toList();
+    TrainingJob job =
+        TrainingJob.newBuilder()
+            .setJobId(jobId)
+            .setAdapterKey(adapterKey)
+            .setTenant(tenant)
+            .setTrigger(JobTrigger.ERASURE)
+            .setShards(trainRefs)
+            .setHeldOutShards(heldOut.stream().map(ShardEntry::toShardRef).toList())
+            .setReplayShards(List.of())
+            .setErasure(
+                ErasureDetails.newBuilder()
+                    .setRequestId(mark.requestId())
+                    .setSubjectPseudonym(mark.subjectPseudonym())
+                    .setAffectedVersions(versions)
+                    .build())
+            .setCreatedAt(Instant.ofEpochMilli(timestamp))
+            .build();
+    jobsSealed.get(JobTrigger.ERASURE).increment();
+    log.info(
+        "Emitted ERASURE job {} over {} training and {} held-out shards; releases {} held erased"
+            + " data",
+        jobId,
+        train.size(),
+        heldOut.size(),
+        versions);
+    context.forward(new Record<>(adapterKey, job, timestamp));
+  }
+}

@@ -1,0 +1,241 @@
+package dev.perennial.trainer.accumulate;
+
+import dev.perennial.trainer.shard.SourcedExample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The accumulator's state, per tenant task, in six key-value stores with changelogs. Keys start
+ * with the adapter key and a NUL separator, so one prefix scan finds everything of a key and {@code
+ * tenant/} everything of a tenant; numbers are zero-padded so they sort.
+ *
+ * <ul>
+ *   <li>{@value #PENDING}: {@code key, topic, partition, offset} to the pending example;
+ *   <li>{@value #ACCUMULATION}: {@code key} to its {@link KeyAccumulation};
+ *   <li>{@value #SHARDS}: {@code key, shard sequence} to the {@link ShardEntry} (the index of the
+ *       key's stored shards);
+ *   <li>{@value #JOBS}: {@code key, job sequence} to the {@link JobEntry};
+ *   <li>{@value #CANDIDATES}: {@code key, candidate id} to the {@link CandidateEntry};
+ *   <li>{@value #RELEASES}: {@code key, version} to the {@link ReleaseEntry}.
+ * </ul>
+ */
+public final class AccumulatorStores {
+
+  public static final String PENDING = "trainer-pending-store";
+  public static final String ACCUMULATION = "trainer-accumulation-store";
+  public static final String SHARDS = "trainer-shard-store";
+  public static final String JOBS = "trainer-job-store";
+  public static final String CANDIDATES = "trainer-candidate-store";
+  public static final String RELEASES = "trainer-release-store";
+
+  private static final String SEPARATOR = "\u0000";
+  private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
+
+  private final KeyValueStore<String, SourcedExample> pending;
+  private final KeyValueStore<String, KeyAccumulation> accumulation;
+  private final KeyValueStore<String, ShardEntry> shards;
+  private final KeyValueStore<String, JobEntry> jobs;
+  private final KeyValueStore<String, CandidateEntry> candidates;
+  private final KeyValueStore<String, ReleaseEntry> releases;
+
+  private AccumulatorStores(ProcessorContext<?, ?> context) {
+    this.pending = context.getStateStore(PENDING);
+    this.accumulation = context.getStateStore(ACCUMULATION);
+    this.shards = context.getStateStore(SHARDS);
+    this.jobs = context.getStateStore(JOBS);
+    this.candidates = context.getStateStore(CANDIDATES);
+    this.releases = context.getStateStore(RELEASES);
+  }
+
+  public static AccumulatorStores of(ProcessorContext<?, ?> context) {
+    return new AccumulatorStores(context);
+  }
+
+  /** Builders of the six persistent stores, with changelogs. */
+  public static Set<StoreBuilder<?>> builders() {
+    return builders(Stores::persistentKeyValueStore);
+  }
+
+  /** Builders of the six stores on the given kind of store (tests use in-memory ones). */
+  static Set<StoreBuilder<?>> builders(Function<String, KeyValueBytesStoreSupplier> kind) {
+    return Set.of(
+        builder(kind, PENDING, TrainerEventSerde.sourcedExamples()),
+        builder(kind, ACCUMULATION, new JsonSerde<>(KeyAccumulation.class)),
+        builder(kind, SHARDS, new JsonSerde<>(ShardEntry.class)),
+        builder(kind, JOBS, new JsonSerde<>(JobEntry.class)),
+        builder(kind, CANDIDATES, new JsonSerde<>(CandidateEntry.class)),
+        builder(kind, RELEASES, new JsonSerde<>(ReleaseEntry.class)));
+  }
+
+  private static <V> StoreBuilder<KeyValueStore<String, V>> builder(
+      Function<String, KeyValueBytesStoreSupplier> kind, String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(kind.apply(name), Serdes.String(), values);
+  }
+
+  // pending examples
+
+  public void addPending(SourcedExample example) {
+    pending.put(pendingKey(example), example);
+  }
+
+  public boolean isPending(SourcedExample example) {
+    return pending.get(pendingKey(example)) != null;
+  }
+
+  public void removePending(SourcedExample example) {
+    pending.delete(pendingKey(example));
+  }
+
+  /** The key's pending examples in source order. */
+  public List<SourcedExample> pending(String adapterKey) {
+    List<SourcedExample> examples = new ArrayList<>();
+    scan(pending, prefix(adapterKey), (key, example) -> examples.add(example));
+    examples.sort((a, b) -> a.position().compareTo(b.position()));
+    return examples;
+  }
+
+  // accumulation
+
+  public KeyAccumulation accumulation(String adapterKey) {
+    KeyAccumulation state = accumulation.get(adapterKey);
+    return state == null ? KeyAccumulation.empty(adapterKey) : state;
+  }
+
+  public void putAccumulation(KeyAccumulation state) {
+    accumulation.put(state.adapterKey(), state);
+  }
+
+  /** Every adapter key of the tenant that ever had an example. */
+  public List<String> adapterKeysOf(String tenant) {
+    List<String> keys = new ArrayList<>();
+    scan(accumulation, tenant + "/", (key, state) -> keys.add(key));
+    return keys;
+  }
+
+  /** Every adapter key of this task with its accumulation. */
+  public List<KeyAccumulation> allAccumulations() {
+    List<KeyAccumulation> all = new ArrayList<>();
+    try (KeyValueIterator<String, KeyAccumulation> iterator = accumulation.all()) {
+      iterator.forEachRemaining(entry -> all.add(entry.value));
+    }
+    return all;
+  }
+
+  // shards
+
+  /** The key's shards in sealing order, by store key. */
+  public List<KeyValue<String, ShardEntry>> shards(String adapterKey) {
+    List<KeyValue<String, ShardEntry>> entries = new ArrayList<>();
+    scan(shards, prefix(adapterKey), (key, entry) -> entries.add(KeyValue.pair(key, entry)));
+    return entries;
+  }
+
+  public void putShard(String adapterKey, long sequence, ShardEntry entry) {
+    shards.put(sequenceKey(adapterKey, sequence), entry);
+  }
+
+  public void putShard(String storeKey, ShardEntry entry) {
+    shards.put(storeKey, entry);
+  }
+
+  public void deleteShard(String storeKey) {
+    shards.delete(storeKey);
+  }
+
+  // jobs
+
+  public List<KeyValue<String, JobEntry>> jobs(String adapterKey) {
+    List<KeyValue<String, JobEntry>> entries = new ArrayList<>();
+    scan(jobs, prefix(adapterKey), (key, entry) -> entries.add(KeyValue.pair(key, entry)));
+    return entries;
+  }
+
+  public JobEntry job(String adapterKey, String jobId) {
+    return jobs(adapterKey).stream()
+        .map(entry -> entry.value)
+        .filter(job -> job.jobId().equals(jobId))
+        .findFirst()
+        .orElse(null);
+  }
+
+  public void putJob(String adapterKey, long sequence, JobEntry entry) {
+    jobs.put(sequenceKey(adapterKey, sequence), entry);
+  }
+
+  public void putJob(String storeKey, JobEntry entry) {
+    jobs.put(storeKey, entry);
+  }
+
+  // candidates and releases
+
+  public CandidateEntry candidate(String adapterKey, String candidateId) {
+    return candidates.get(prefix(adapterKey) + candidateId);
+  }
+
+  public void putCandidate(String adapterKey, CandidateEntry entry) {
+    candidates.put(prefix(adapterKey) + entry.candidateId(), entry);
+  }
+
+  public List<CandidateEntry> candidates(String adapterKey) {
+    List<CandidateEntry> entries = new ArrayList<>();
+    scan(candidates, prefix(adapterKey), (key, entry) -> entries.add(entry));
+    return entries;
+  }
+
+  public ReleaseEntry release(String adapterKey, int version) {
+    return releases.get(sequenceKey(adapterKey, version));
+  }
+
+  public void putRelease(String adapterKey, ReleaseEntry entry) {
+    releases.put(sequenceKey(adapterKey, entry.version()), entry);
+  }
+
+  public List<ReleaseEntry> releases(String adapterKey) {
+    List<ReleaseEntry> entries = new ArrayList<>();
+    scan(releases, prefix(adapterKey), (key, entry) -> entries.add(entry));
+    return entries;
+  }
+
+  // keys
+
+  static String prefix(String adapterKey) {
+    return adapterKey + SEPARATOR;
+  }
+
+  static String sequenceKey(String adapterKey, long sequence) {
+    return prefix(adapterKey) + String.format(Locale.ROOT, "%020d", sequence);
+  }
+
+  static String pendingKey(SourcedExample example) {
+    return prefix(example.example().getAdapterKey())
+        + example.position().topic()
+        + SEPARATOR
+        + String.format(
+            Locale.ROOT,
+            "%010d%s%020d",
+            example.position().partition(),
+            SEPARATOR,
+            example.position().offset());
+  }
+
+  private static <V> void scan(
+      KeyValueStore<String, V> store, String prefix, BiConsumer<String, V> action) {
+    try (KeyValueIterator<String, V> iterator = store.prefixScan(prefix, PREFIX_SERIALIZER)) {
+      iterator.forEachRemaining(entry -> action.accept(entry.key, entry.value));
+    }
+  }
+}

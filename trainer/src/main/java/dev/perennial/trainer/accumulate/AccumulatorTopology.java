@@ -1,0 +1,143 @@
+package dev.perennial.trainer.accumulate;
+
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accumulator's topology: {@code examples.v1}, {@code erasures.v1}, {@code candidates.v1} and
+ * {@code releases.v1} become {@link TrainerEvent}s, are re-keyed by tenant into one repartition
+ * topic ({@value #EVENTS_BY_TENANT}) and meet in the {@link AccumulatorProcessor}, whose jobs go to
+ * {@code training-jobs.v1} keyed by adapter key.
+ */
+public final class AccumulatorTopology {
+
+  /** Name of the repartition step (its topic is {@code <application.id>-<name>-repartition}). */
+  public static final String EVENTS_BY_TENANT = "trainer-events-by-tenant";
+
+  private static final Logger log = LoggerFactory.getLogger(AccumulatorTopology.class);
+
+  private AccumulatorTopology() {}
+
+  public static void build(
+      StreamsBuilder builder,
+      Topics topics,
+      AccumulatorSettings settings,
+      ArtifactStore artifacts,
+      MeterRegistry meters) {
+    Topic<String, TrainingExample> examplesTopic = topics.examples();
+    KStream<String, TrainerEvent> examples =
+        builder.stream(
+                examplesTopic.name(),
+                Consumed.with(examplesTopic.keySerde(), examplesTopic.valueSerde())
+                    .withName("trainer-examples-source"))
+            .processValues(ExampleCapture::new, Named.as("trainer-capture-example-position"));
+
+    Topic<String, ErasureRequest> erasuresTopic = topics.erasures();
+    KStream<String, TrainerEvent> erasures =
+        builder.stream(
+                erasuresTopic.name(),
+                Consumed.with(erasuresTopic.keySerde(), erasuresTopic.valueSerde())
+                    .withName("trainer-erasures-source"))
+            .filter((key, request) -> request != null, Named.as("trainer-erasures-present"))
+            .mapValues(
+                request -> (TrainerEvent) new ErasureArrived(request),
+                Named.as("trainer-erasure-events"));
+
+    Topic<String, AdapterCandidate> candidatesTopic = topics.candidates();
+    KStream<String, TrainerEvent> candidates =
+        builder.stream(
+                candidatesTopic.name(),
+                Consumed.with(candidatesTopic.keySerde(), candidatesTopic.valueSerde())
+                    .withName("trainer-candidates-source"))
+            .filter((key, candidate) -> candidate != null, Named.as("trainer-candidates-present"))
+            .mapValues(AccumulatorTopology::candidateEvent, Named.as("trainer-candidate-events"));
+
+    Topic<String, AdapterRelease> releasesTopic = topics.releases();
+    KStream<String, TrainerEvent> releases =
+        builder.stream(
+                releasesTopic.name(),
+                Consumed.with(releasesTopic.keySerde(), releasesTopic.valueSerde())
+                    .withName("trainer-releases-source"))
+            // A tombstone removes an adapter key from the compacted topic; nothing to learn.
+            .filter((key, release) -> release != null, Named.as("trainer-releases-present"))
+            .mapValues(AccumulatorTopology::releaseEvent, Named.as("trainer-release-events"));
+
+    Topic<String, TrainingJob> jobsTopic = topics.trainingJobs();
+    examples
+        .merge(erasures, Named.as("trainer-merge-erasures"))
+        .merge(candidates, Named.as("trainer-merge-candidates"))
+        .merge(releases, Named.as("trainer-merge-releases"))
+        .filter(AccumulatorTopology::hasTenant, Named.as("trainer-events-with-tenant"))
+        // Re-key by tenant: an erasure reaches every adapter key of its tenant, so all of a
+        // tenant's state lives in one task (and an erasure is one transaction).
+        .selectKey((key, event) -> event.tenant(), Named.as("trainer-key-by-tenant"))
+        .repartition(
+            Repartitioned.with(Serdes.String(), new TrainerEventSerde()).withName(EVENTS_BY_TENANT))
+        .process(
+            new AccumulatorSupplier(settings, artifacts, meters), Named.as("trainer-accumulator"))
+        .to(
+            jobsTopic.name(),
+            Produced.with(jobsTopic.keySerde(), jobsTopic.valueSerde())
+                .withName("trainer-jobs-sink"));
+  }
+
+  private static TrainerEvent candidateEvent(AdapterCandidate candidate) {
+    return new CandidateArrived(
+        candidate.getAdapterKey(),
+        candidate.getCandidateId(),
+        candidate.getJobId(),
+        candidate.getParentVersion());
+  }
+
+  private static TrainerEvent releaseEvent(AdapterRelease release) {
+    return new ReleaseArrived(
+        release.getAdapterKey(), release.getVersion(), release.getCandidateId());
+  }
+
+  private static boolean hasTenant(String key, TrainerEvent event) {
+    if (event.tenant() == null || event.tenant().isEmpty()) {
+      log.warn("Skipping {} (key {}): no tenant in it", event.getClass().getSimpleName(), key);
+      return false;
+    }
+    return true;
+  }
+
+  /** The processor with its stores, so the topology connects them. */
+  private record AccumulatorSupplier(
+      AccumulatorSettings settings, ArtifactStore artifacts, MeterRegistry meters)
+      implements ProcessorSupplier<String, TrainerEvent, String, TrainingJob> {
+
+    @Override
+    public Processor<String, TrainerEvent, String, TrainingJob> get() {
+      return new AccumulatorProcessor(settings, artifacts, meters);
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+      return AccumulatorStores.builders();
+    }
+  }
+}

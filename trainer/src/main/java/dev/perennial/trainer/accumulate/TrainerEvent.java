@@ -1,0 +1,50 @@
+package dev.perennial.trainer.accumulate;
+
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.trainer.lineage.AdapterKeys;
+import dev.perennial.trainer.shard.SourcedExample;
+
+/**
+ * What the accumulator learns from its four input topics, merged into one stream and re-keyed by
+ * tenant so that every event of a tenant reaches the one task holding the tenant's state.
+ */
+public sealed interface TrainerEvent {
+
+  /** The tenant the event is about: the key the accumulator partitions by. */
+  String tenant();
+
+  /** An example from {@code examples.v1}, with the position it was read from. */
+  record ExampleArrived(SourcedExample example) implements TrainerEvent {
+    @Override
+    public String tenant() {
+      return example.example().getTenant();
+    }
+  }
+
+  /** A subject's consent was revoked ({@code erasures.v1}). */
+  record ErasureArrived(ErasureRequest request) implements TrainerEvent {
+    @Override
+    public String tenant() {
+      return request.getTenant();
+    }
+  }
+
+  /** The worker made a candidate ({@code candidates.v1}): which job, on top of which release. */
+  record CandidateArrived(
+      String adapterKey, String candidateId, String jobId, Integer parentVersion)
+      implements TrainerEvent {
+    @Override
+    public String tenant() {
+      return AdapterKeys.tenantOf(adapterKey);
+    }
+  }
+
+  /** A release of a candidate exists ({@code releases.v1}). */
+  record ReleaseArrived(String adapterKey, int version, String candidateId)
+      implements TrainerEvent {
+    @Override
+    public String tenant() {
+      return AdapterKeys.tenantOf(adapterKey);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.perennial.trainer.accumulate;
+
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
+import dev.perennial.trainer.shard.SourcePosition;
+import dev.perennial.trainer.shard.SourcedExample;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The accumulator's internal encoding of {@link TrainerEvent}s (its repartition topic) and of
+ * pending examples (its pending store and changelog). A format byte, a type byte, then the fields;
+ * Avro records use Avro's single-object encoding, whose schema fingerprint makes a record written
+ * with another schema fail loudly instead of being misread.
+ */
+public final class TrainerEventSerde implements Serde<TrainerEvent> {
+
+  private static final byte FORMAT = 1;
+  private static final byte EXAMPLE = 1;
+  private static final byte ERASURE = 2;
+  private static final byte CANDIDATE = 3;
+  private static final byte RELEASE = 4;
+
+  @Override
+  public Serializer<TrainerEvent> serializer() {
+    return (topic, event) -> event == null ? null : encode(event);
+  }
+
+  @Override
+  public Deserializer<TrainerEvent> deserializer() {
+    return (topic, bytes) -> bytes == null ? null : decode(bytes);
+  }
+
+  /** A serde of pending examples alone, in the same encoding. */
+  public static Serde<SourcedExample> sourcedExamples() {
+    return new Serde<>() {
+      @Override
+      public Serializer<SourcedExample> serializer() {
+        return (topic, example) -> example == null ? null : encode(new ExampleArrived(example));
+      }
+
+      @Override
+      public Deserializer<SourcedExample> deserializer() {
+        return (topic, bytes) -> {
+          if (bytes == null) {
+            return null;
+          }
+          if (decode(bytes) instanceof ExampleArrived arrived) {
+            return arrived.example();
+          }
+          throw new SerializationException("Not a pending example");
+        };
+      }
+    };
+  }
+
+  static byte[] encode(TrainerEvent event) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      if (event instanceof ExampleArrived arrived) {
+        out.writeByte(EXAMPLE);
+        SourcePosition position = arrived.example().position();
+        out.writeUTF(position.topic());
+        out.writeInt(position.partition());
+        out.writeLong(position.offset());
+        writeBytes(out, arrived.example().example().toByteBuffer());
+      } else if (event instanceof ErasureArrived erasure) {
+        out.writeByte(ERASURE);
+        writeBytes(out, erasure.request().toByteBuffer());
+      } else if (event instanceof CandidateArrived candidate) {
+        out.writeByte(CANDIDATE);
+        out.writeUTF(candidate.adapterKey());
+        out.writeUTF(candidate.candidateId());
+        out.writeUTF(candidate.jobId());
+        out.writeBoolean(candidate.parentVersion() != null);
+        out.writeInt(candidate.parentVersion() == null ? 0 : candidate.parentVersion());
+      } else if (event instanceof ReleaseArrived release) {
+        out.writeByte(RELEASE);
+        out.writeUTF(release.adapterKey());
+        out.writeInt(release.version());
+        out.writeUTF(release.candidateId());
+      }
+    } catch (IOException e) {
+      throw new SerializationException("Cannot encode " + event.getClass().getSimpleName(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static TrainerEvent decode(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      byte format = in.readByte();
+      if (format != FORMAT) {
+        throw new SerializationException("Unknown trainer event format " + format);
+      }
+      byte type = in.readByte();
+      return switch (type) {
+        case EXAMPLE -> {
+          SourcePosition position = new SourcePosition(in.readUTF(), in.readInt(), in.readLong());
+          TrainingExample example = TrainingExample.fromByteBuffer(readBytes(in));
+          yield new ExampleArrived(new SourcedExample(position, example));
+        }
+        case ERASURE -> new ErasureArrived(ErasureRequest.fromByteBuffer(readBytes(in)));
+        case CANDIDATE -> {
+          String adapterKey = in.readUTF();
+          String candidateId = in.readUTF();
+          String jobId = in.readUTF();
+          boolean hasParent = in.readBoolean();
+          int parent = in.readInt();
+          yield new CandidateArrived(adapterKey, candidateId, jobId, hasParent ? parent : null);
+        }
+        case RELEASE -> new ReleaseArrived(in.readUTF(), in.readInt(), in.readUTF());
+        default -> throw new SerializationException("Unknown trainer event type " + type);
+      };
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof SerializationException serialization) {
+        throw serialization;
+      }
+      throw new SerializationException("Cannot decode a trainer event: " + e, e);
+    }
+  }
+
+  private static void writeBytes(DataOutputStream out, ByteBuffer buffer) throws IOException {
+    byte[] array = new byte[buffer.remaining()];
+    buffer.get(array);
+    out.writeInt(array.length);
+    out.write(array);
+  }
+
+  private static ByteBuffer readBytes(DataInputStream in) throws IOException {
+    byte[] array = new byte[in.readInt()];
+    in.readFully(array);
+    return ByteBuffer.wrap(array);
+  }
+}

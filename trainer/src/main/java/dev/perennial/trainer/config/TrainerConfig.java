@@ -1,0 +1,671 @@
+package dev.perennial.trainer.config;
+
+import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.PerennialConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigValue;
+
+/**
+ * The configuration of the trainer's two deployables, the accumulator ({@code perennial trainer
+ * accumulator}) and the worker ({@code perennial trainer worker}), on top of {@link
+ * PerennialConfig}'s shared keys.
+ *
+ * <p>Triggers have defaults ({@code perennial.trainer.trigger.*}) that a tenant can override:
+ * {@code perennial.trainer.tenant.<tenant>.trigger.min.examples}, {@code ...min.tokens} and {@code
+ * ...max.wait.ms}. Any other key under {@code perennial.trainer.tenant.} is an error.
+ */
+public class TrainerConfig extends PerennialConfig {
+
+  private static final String TRAINER = PREFIX + "trainer.";
+
+  public static final String TRIGGER_MIN_EXAMPLES_CONFIG = TRAINER + "trigger.min.examples";
+  public static final int TRIGGER_MIN_EXAMPLES_DEFAULT = 64;
+  private static final String TRIGGER_MIN_EXAMPLES_DOC =
+      "Seal an adapter key's pending training examples into a job (trigger MIN_EXAMPLES) once"
+          + " this many are pending. Held-out examples ride along and are not counted.";
+
+  public static final String TRIGGER_MIN_TOKENS_CONFIG = TRAINER + "trigger.min.tokens";
+  public static final long TRIGGER_MIN_TOKENS_DEFAULT = 32_768;
+  private static final String TRIGGER_MIN_TOKENS_DOC =
+      "Seal once the pending training examples hold this many tokens (trigger MIN_TOKENS)."
+          + " Tokens are counted as UTF-8 bytes of the trained text: exact for the bundled"
+          + " byte-level base, an overestimate for subword tokenizers.";
+
+  public static final String TRIGGER_MAX_WAIT_MS_CONFIG = TRAINER + "trigger.max.wait.ms";
+  public static final long TRIGGER_MAX_WAIT_MS_DEFAULT = Duration.ofHours(1).toMillis();
+  private static final String TRIGGER_MAX_WAIT_MS_DOC =
+      "Seal whatever is pending this long after the first pending training example arrived"
+          + " (trigger MAX_WAIT), however little it is.";
+
+  /** Per-tenant trigger overrides: {@code perennial.trainer.tenant.<tenant>.<suffix>}. */
+  public static final String TENANT_PREFIX = TRAINER + "tenant.";
+
+  public static final String TENANT_MIN_EXAMPLES_SUFFIX = ".trigger.min.examples";
+  public static final String TENANT_MIN_TOKENS_SUFFIX = ".trigger.min.tokens";
+  public static final String TENANT_MAX_WAIT_MS_SUFFIX = ".trigger.max.wait.ms";
+  private static final List<String> TENANT_SUFFIXES =
+      List.of(TENANT_MIN_EXAMPLES_SUFFIX, TENANT_MIN_TOKENS_SUFFIX, TENANT_MAX_WAIT_MS_SUFFIX);
+
+  public static final String TRIGGER_CHECK_INTERVAL_MS_CONFIG =
+      TRAINER + "trigger.check.interval.ms";
+  public static final long TRIGGER_CHECK_INTERVAL_MS_DEFAULT = 1_000;
+  private static final String TRIGGER_CHECK_INTERVAL_MS_DOC =
+      "How often (wall-clock) the accumulator looks for adapter keys whose maximum wait is over.";
+
+  public static final String HELD_OUT_FRACTION_CONFIG = TRAINER + "held.out.fraction";
+  public static final double HELD_OUT_FRACTION_DEFAULT = 0.1;
+  private static final String HELD_OUT_FRACTION_DOC =
+      "Share of examples held out for evaluation, chosen by the SHA-256 of the example id (the"
+          + " same example is always on the same side). Held-out examples go into held-out"
+          + " shards and are never trained on.";
+
+  public static final String REPLAY_MAX_SHARDS_CONFIG = TRAINER + "replay.max.shards";
+  public static final int REPLAY_MAX_SHARDS_DEFAULT = 16;
+  private static final String REPLAY_MAX_SHARDS_DOC =
+      "How many of an adapter key's earlier training shards a job lists for replay, spread"
+          + " evenly over the key's history (the first and the latest always among them).";
+
+  public static final String ACCUMULATOR_APPLICATION_ID_CONFIG =
+      TRAINER + "accumulator.application.id";
+  public static final String ACCUMULATOR_APPLICATION_ID_DEFAULT = "perennial-trainer-accumulator";
+  private static final String ACCUMULATOR_APPLICATION_ID_DOC =
+      "Kafka Streams application.id of the accumulator: its consumer group and the prefix of its"
+          + " internal topics.";
+
+  // worker
+
+  public static final String WORKER_GROUP_ID_CONFIG = TRAINER + "worker.group.id";
+  public static final String WORKER_GROUP_ID_DEFAULT = "perennial-trainer-worker";
+  private static final String WORKER_GROUP_ID_DOC =
+      "Consumer group of the workers: the training-jobs.v1 partitions are shared among them.";
+
+  public static final String WORKER_ID_CONFIG = TRAINER + "worker.id";
+  public static final String WORKER_ID_DEFAULT = "";
+  private static final String WORKER_ID_DOC =
+      "Stable, unique name of this worker (a StatefulSet pod name, say). Its transactional.id"
+          + " and group.instance.id are perennial-trainer-worker-<id>: a restarted worker fences"
+          + " its former self, aborts what that left open and takes its partitions back at once."
+          + " Two running workers must not share an id. Empty: the host name.";
+
+  public static final String WORKER_WORK_DIR_CONFIG = TRAINER + "worker.work.dir";
+  public static final String WORKER_WORK_DIR_DEFAULT = ".perennial/trainer-work";
+  private static final String WORKER_WORK_DIR_DOC =
+      "Scratch folder of the worker (adapter folders while a job trains); nothing in it is needed"
+          + " after a job.";
+
+  public static final String WORKER_DEVICE_CONFIG = TRAINER + "worker.device";
+  public static final String WORKER_DEVICE_DEFAULT = "auto";
+  private static final String WORKER_DEVICE_DOC =
+      "Where to train: auto (a GPU when the engine sees one), cpu or gpu.";
+
+  public static final String WORKER_JOB_ATTEMPTS_CONFIG = TRAINER + "worker.job.attempts";
+  public static final int WORKER_JOB_ATTEMPTS_DEFAULT = 3;
+  private static final String WORKER_JOB_ATTEMPTS_DOC =
+      "Attempts at a job whose training fails before it is skipped (logged as an error, counted"
+          + " in perennial_trainer_worker_jobs_total{outcome=\"failed\"}).";
+
+  public static final String WORKER_PROGRESS_EVERY_STEPS_CONFIG =
+      TRAINER + "worker.progress.every.steps";
+  public static final int WORKER_PROGRESS_EVERY_STEPS_DEFAULT = 10;
+  private static final String WORKER_PROGRESS_EVERY_STEPS_DOC =
+      "How often (in optimizer steps) a job's progress is drawn on the console or logged.";
+
+  public static final String BASE_MODEL_PATH_CONFIG = TRAINER + "base.model.path";
+  public static final String BASE_MODEL_PATH_DEFAULT = "";
+  private static final String BASE_MODEL_PATH_DOC =
+      "Hugging Face folder of the base model (config.json, safetensors, tokenizer). Empty: the"
+          + " bundled perennial-tiny.";
+
+  public static final String BASE_MODEL_NAME_CONFIG = TRAINER + "base.model.name";
+  public static final String BASE_MODEL_NAME_DEFAULT = "";
+  private static final String BASE_MODEL_NAME_DOC =
+      "Name adapters record as base_model_name_or_path. Empty: the folder's name.";
+
+  // recipe
+
+  public static final String RECIPE_SEED_CONFIG = TRAINER + "recipe.seed";
+  public static final long RECIPE_SEED_DEFAULT = 42;
+  private static final String RECIPE_SEED_DOC =
+      "Seed of example order, replay picks, LoRA initialisation and dropout. With the same seed"
+          + " and thread count a job trains to the same bytes on CPU.";
+
+  public static final String RECIPE_EPOCHS_CONFIG = TRAINER + "recipe.epochs";
+  public static final int RECIPE_EPOCHS_DEFAULT = 20;
+  private static final String RECIPE_EPOCHS_DOC =
+      "Passes over a job's training examples; steps = epochs x examples / new examples per step,"
+          + " capped by max.steps.";
+
+  public static final String RECIPE_MAX_STEPS_CONFIG = TRAINER + "recipe.max.steps";
+  public static final int RECIPE_MAX_STEPS_DEFAULT = 200;
+  private static final String RECIPE_MAX_STEPS_DOC = "At most this many optimizer steps per job.";
+
+  public static final String RECIPE_BATCH_SIZE_CONFIG = TRAINER + "recipe.batch.size";
+  public static final int RECIPE_BATCH_SIZE_DEFAULT = 16;
+  private static final String RECIPE_BATCH_SIZE_DOC =
+      "Examples per micro-batch, replayed ones included.";
+
+  public static final String RECIPE_GRADIENT_ACCUMULATION_CONFIG =
+      TRAINER + "recipe.gradient.accumulation";
+  public static final int RECIPE_GRADIENT_ACCUMULATION_DEFAULT = 1;
+  private static final String RECIPE_GRADIENT_ACCUMULATION_DOC =
+      "Micro-batches per optimizer step.";
+
+  public static final String RECIPE_LEARNING_RATE_CONFIG = TRAINER + "recipe.learning.rate";
+  public static final double RECIPE_LEARNING_RATE_DEFAULT = 3e-3;
+  private static final String RECIPE_LEARNING_RATE_DOC =
+      "Peak learning rate of AdamW (linear warm-up, then cosine decay).";
+
+  public static final String RECIPE_WARMUP_STEPS_CONFIG = TRAINER + "recipe.warmup.steps";
+  public static final int RECIPE_WARMUP_STEPS_DEFAULT = 10;
+  private static final String RECIPE_WARMUP_STEPS_DOC =
+      "Linear warm-up steps (at most the job's steps).";
+
+  public static final String RECIPE_MIN_LEARNING_RATE_RATIO_CONFIG =
+      TRAINER + "recipe.min.learning.rate.ratio";
+  public static final double RECIPE_MIN_LEARNING_RATE_RATIO_DEFAULT = 0.1;
+  private static final String RECIPE_MIN_LEARNING_RATE_RATIO_DOC =
+      "The cosine decays to this share of the peak learning rate.";
+
+  public static final String RECIPE_WEIGHT_DECAY_CONFIG = TRAINER + "recipe.weight.decay";
+  public static final double RECIPE_WEIGHT_DECAY_DEFAULT = 0.0;
+  private static final String RECIPE_WEIGHT_DECAY_DOC = "Decoupled weight decay of AdamW.";
+
+  public static final String RECIPE_MAX_GRAD_NORM_CONFIG = TRAINER + "recipe.max.grad.norm";
+  public static final double RECIPE_MAX_GRAD_NORM_DEFAULT = 1.0;
+  private static final String RECIPE_MAX_GRAD_NORM_DOC =
+      "Clip the global gradient norm to this; 0 disables clipping.";
+
+  public static final String RECIPE_MAX_SEQUENCE_LENGTH_CONFIG =
+      TRAINER + "recipe.max.sequence.length";
+  public static final int RECIPE_MAX_SEQUENCE_LENGTH_DEFAULT = 256;
+  private static final String RECIPE_MAX_SEQUENCE_LENGTH_DOC =
+      "Tokens per example; longer ones are cut (and counted in the log).";
+
+  public static final String RECIPE_THREADS_CONFIG = TRAINER + "recipe.threads";
+  public static final int RECIPE_THREADS_DEFAULT = 2;
+  private static final String RECIPE_THREADS_DOC =
+      "PyTorch intra-op threads on CPU; part of the recipe because CPU results depend on it.";
+
+  public static final String LORA_RANK_CONFIG = TRAINER + "lora.rank";
+  public static final int LORA_RANK_DEFAULT = 8;
+  private static final String LORA_RANK_DOC = "Rank r of a fresh adapter.";
+
+  public static final String LORA_ALPHA_CONFIG = TRAINER + "lora.alpha";
+  public static final double LORA_ALPHA_DEFAULT = 16;
+  private static final String LORA_ALPHA_DOC = "lora_alpha of a fresh adapter (scaling alpha/r).";
+
+  public static final String LORA_DROPOUT_CONFIG = TRAINER + "lora.dropout";
+  public static final double LORA_DROPOUT_DEFAULT = 0.0;
+  private static final String LORA_DROPOUT_DOC = "Dropout on the adapter's input while training.";
+
+  public static final String LORA_TARGET_MODULES_CONFIG = TRAINER + "lora.target.modules";
+  public static final String LORA_TARGET_MODULES_DEFAULT =
+      "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj";
+  private static final String LORA_TARGET_MODULES_DOC =
+      "Projections a fresh adapter wraps (PEFT names or q, k, v, o, gate, up, down). A job that"
+          + " continues a release keeps the release's shape.";
+
+  public static final String REPLAY_FRACTION_CONFIG = TRAINER + "replay.fraction";
+  public static final double REPLAY_FRACTION_DEFAULT = 0.25;
+  private static final String REPLAY_FRACTION_DOC =
+      "Share of each micro-batch drawn from replay examples rather than the job's own.";
+
+  public static final String REPLAY_TENANT_SHARE_CONFIG = TRAINER + "replay.tenant.share";
+  public static final double REPLAY_TENANT_SHARE_DEFAULT = 0.5;
+  private static final String REPLAY_TENANT_SHARE_DOC =
+      "Share of the replay pool taken from the adapter key's earlier shards (the job's"
+          + " replayShards); the rest comes from the base model's general replay set.";
+
+  public static final String REPLAY_POOL_SIZE_CONFIG = TRAINER + "replay.pool.size";
+  public static final int REPLAY_POOL_SIZE_DEFAULT = 256;
+  private static final String REPLAY_POOL_SIZE_DOC =
+      "Replay examples sampled per job (seeded by the recipe seed and the job id).";
+
+  /** An override is defined only when it is given, so it never needs a default. */
+  private static final Object NO_OVERRIDE_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
+
+  private final Map<String, TriggerSettings> tenantTriggers;
+
+  public TrainerConfig(Map<String, String> values) {
+    super(definition(values), checked(values));
+    this.tenantTriggers = readTenantTriggers();
+  }
+
+  /** The trainer's keys on top of the shared ones (without per-tenant overrides). */
+  public static ConfigDef configDef() {
+    return PerennialConfig.configDef()
+        .define(
+            TRIGGER_MIN_EXAMPLES_CONFIG,
+            Type.INT,
+            TRIGGER_MIN_EXAMPLES_DEFAULT,
+            Range.atLeast(1),
+            Importance.HIGH,
+            TRIGGER_MIN_EXAMPLES_DOC)
+        .define(
+            TRIGGER_MIN_TOKENS_CONFIG,
+            Type.LONG,
+            TRIGGER_MIN_TOKENS_DEFAULT,
+            Range.atLeast(1),
+            Importance.HIGH,
+            TRIGGER_MIN_TOKENS_DOC)
+        .define(
+            TRIGGER_MAX_WAIT_MS_CONFIG,
+            Type.LONG,
+            TRIGGER_MAX_WAIT_MS_DEFAULT,
+            Range.atLeast(1),
+            Importance.HIGH,
+            TRIGGER_MAX_WAIT_MS_DOC)
+        .define(
+            TRIGGER_CHECK_INTERVAL_MS_CONFIG,
+            Type.LONG,
+            TRIGGER_CHECK_INTERVAL_MS_DEFAULT,
+            Range.atLeast(10),
+            Importance.LOW,
+            TRIGGER_CHECK_INTERVAL_MS_DOC)
+        .define(
+            HELD_OUT_FRACTION_CONFIG,
+            Type.DOUBLE,
+            HELD_OUT_FRACTION_DEFAULT,
+            Range.between(0.0, 0.5),
+            Importance.MEDIUM,
+            HELD_OUT_FRACTION_DOC)
+        .define(
+            REPLAY_MAX_SHARDS_CONFIG,
+            Type.INT,
+            REPLAY_MAX_SHARDS_DEFAULT,
+            Range.atLeast(0),
+            Importance.LOW,
+            REPLAY_MAX_SHARDS_DOC)
+        .define(
+            ACCUMULATOR_APPLICATION_ID_CONFIG,
+            Type.STRING,
+            ACCUMULATOR_APPLICATION_ID_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM,
+            ACCUMULATOR_APPLICATION_ID_DOC)
+        .define(
+            WORKER_GROUP_ID_CONFIG,
+            Type.STRING,
+            WORKER_GROUP_ID_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM,
+            WORKER_GROUP_ID_DOC)
+        .define(WORKER_ID_CONFIG, Type.STRING, WORKER_ID_DEFAULT, Importance.MEDIUM, WORKER_ID_DOC)
+        .define(
+            WORKER_WORK_DIR_CONFIG,
+            Type.STRING,
+            WORKER_WORK_DIR_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.LOW,
+            WORKER_WORK_DIR_DOC)
+        .define(
+            WORKER_DEVICE_CONFIG,
+            Type.STRING,
+            WORKER_DEVICE_DEFAULT,
+            ConfigDef.CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
+            Importance.MEDIUM,
+            WORKER_DEVICE_DOC)
+        .define(
+            WORKER_JOB_ATTEMPTS_CONFIG,
+            Type.INT,
+            WORKER_JOB_ATTEMPTS_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            WORKER_JOB_ATTEMPTS_DOC)
+        .define(
+            WORKER_PROGRESS_EVERY_STEPS_CONFIG,
+            Type.INT,
+            WORKER_PROGRESS_EVERY_STEPS_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            WORKER_PROGRESS_EVERY_STEPS_DOC)
+        .define(
+            BASE_MODEL_PATH_CONFIG,
+            Type.STRING,
+            BASE_MODEL_PATH_DEFAULT,
+            Importance.HIGH,
+            BASE_MODEL_PATH_DOC)
+        .define(
+            BASE_MODEL_NAME_CONFIG,
+            Type.STRING,
+            BASE_MODEL_NAME_DEFAULT,
+            Importance.LOW,
+            BASE_MODEL_NAME_DOC)
+        .define(
+            RECIPE_SEED_CONFIG, Type.LONG, RECIPE_SEED_DEFAULT, Importance.MEDIUM, RECIPE_SEED_DOC)
+        .define(
+            RECIPE_EPOCHS_CONFIG,
+            Type.INT,
+            RECIPE_EPOCHS_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            RECIPE_EPOCHS_DOC)
+        .define(
+            RECIPE_MAX_STEPS_CONFIG,
+            Type.INT,
+            RECIPE_MAX_STEPS_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            RECIPE_MAX_STEPS_DOC)
+        .define(
+            RECIPE_BATCH_SIZE_CONFIG,
+            Type.INT,
+            RECIPE_BATCH_SIZE_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            RECIPE_BATCH_SIZE_DOC)
+        .define(
+            RECIPE_GRADIENT_ACCUMULATION_CONFIG,
+            Type.INT,
+            RECIPE_GRADIENT_ACCUMULATION_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            RECIPE_GRADIENT_ACCUMULATION_DOC)
+        .define(
+            RECIPE_LEARNING_RATE_CONFIG,
+            Type.DOUBLE,
+            RECIPE_LEARNING_RATE_DEFAULT,
+            Range.between(1e-9, 1.0),
+            Importance.MEDIUM,
+            RECIPE_LEARNING_RATE_DOC)
+        .define(
+            RECIPE_WARMUP_STEPS_CONFIG,
+            Type.INT,
+            RECIPE_WARMUP_STEPS_DEFAULT,
+            Range.atLeast(0),
+            Importance.LOW,
+            RECIPE_WARMUP_STEPS_DOC)
+        .define(
+            RECIPE_MIN_LEARNING_RATE_RATIO_CONFIG,
+            Type.DOUBLE,
+            RECIPE_MIN_LEARNING_RATE_RATIO_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.LOW,
+            RECIPE_MIN_LEARNING_RATE_RATIO_DOC)
+        .define(
+            RECIPE_WEIGHT_DECAY_CONFIG,
+            Type.DOUBLE,
+            RECIPE_WEIGHT_DECAY_DEFAULT,
+            Range.atLeast(0.0),
+            Importance.LOW,
+            RECIPE_WEIGHT_DECAY_DOC)
+        .define(
+            RECIPE_MAX_GRAD_NORM_CONFIG,
+            Type.DOUBLE,
+            RECIPE_MAX_GRAD_NORM_DEFAULT,
+            Range.atLeast(0.0),
+            Importance.LOW,
+            RECIPE_MAX_GRAD_NORM_DOC)
+        .define(
+            RECIPE_MAX_SEQUENCE_LENGTH_CONFIG,
+            Type.INT,
+            RECIPE_MAX_SEQUENCE_LENGTH_DEFAULT,
+            Range.atLeast(2),
+            Importance.MEDIUM,
+            RECIPE_MAX_SEQUENCE_LENGTH_DOC)
+        .define(
+            RECIPE_THREADS_CONFIG,
+            Type.INT,
+            RECIPE_THREADS_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            RECIPE_THREADS_DOC)
+        .define(
+            LORA_RANK_CONFIG,
+            Type.INT,
+            LORA_RANK_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            LORA_RANK_DOC)
+        .define(
+            LORA_ALPHA_CONFIG,
+            Type.DOUBLE,
+            LORA_ALPHA_DEFAULT,
+            Range.atLeast(1e-9),
+            Importance.LOW,
+            LORA_ALPHA_DOC)
+        .define(
+            LORA_DROPOUT_CONFIG,
+            Type.DOUBLE,
+            LORA_DROPOUT_DEFAULT,
+            Range.between(0.0, 0.99),
+            Importance.LOW,
+            LORA_DROPOUT_DOC)
+        .define(
+            LORA_TARGET_MODULES_CONFIG,
+            Type.LIST,
+            LORA_TARGET_MODULES_DEFAULT,
+            ConfigDef.ValidList.in(
+                "q",
+                "k",
+                "v",
+                "o",
+                "gate",
+                "up",
+                "down",
+                "q_proj",
+                "k_proj",
+                "v_proj",
+                "o_proj",
+                "gate_proj",
+                "up_proj",
+                "down_proj"),
+            Importance.LOW,
+            LORA_TARGET_MODULES_DOC)
+        .define(
+            REPLAY_FRACTION_CONFIG,
+            Type.DOUBLE,
+            REPLAY_FRACTION_DEFAULT,
+            Range.between(0.0, 0.9),
+            Importance.MEDIUM,
+            REPLAY_FRACTION_DOC)
+        .define(
+            REPLAY_TENANT_SHARE_CONFIG,
+            Type.DOUBLE,
+            REPLAY_TENANT_SHARE_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.MEDIUM,
+            REPLAY_TENANT_SHARE_DOC)
+        .define(
+            REPLAY_POOL_SIZE_CONFIG,
+            Type.INT,
+            REPLAY_POOL_SIZE_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            REPLAY_POOL_SIZE_DOC);
+  }
+
+  /** {@link #configDef()} plus a definition for each per-tenant override among {@code values}. */
+  static ConfigDef definition(Map<String, String> values) {
+    ConfigDef definition = configDef();
+    for (String key : new TreeMap<>(values).keySet()) {
+      if (tenantOf(key) == null) {
+        continue;
+      }
+      if (key.endsWith(TENANT_MIN_EXAMPLES_SUFFIX)) {
+        definition.define(
+            key,
+            Type.INT,
+            NO_OVERRIDE_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            TRIGGER_MIN_EXAMPLES_DOC);
+      } else if (key.endsWith(TENANT_MIN_TOKENS_SUFFIX)) {
+        definition.define(
+            key,
+            Type.LONG,
+            NO_OVERRIDE_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            TRIGGER_MIN_TOKENS_DOC);
+      } else {
+        definition.define(
+            key,
+            Type.LONG,
+            NO_OVERRIDE_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            TRIGGER_MAX_WAIT_MS_DOC);
+      }
+    }
+    return definition;
+  }
+
+  /**
+   * Checks every value, per-tenant overrides included, and returns them unchanged.
+   *
+   * @throws InvalidConfigurationException listing every problem at once
+   */
+  static Map<String, String> checked(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    for (String key : new TreeMap<>(values).keySet()) {
+      if (key.startsWith(TENANT_PREFIX) && tenantOf(key) == null) {
+        problems.add(
+            key
+                + ": not a per-tenant trigger; expected "
+                + TENANT_PREFIX
+                + "<tenant> followed by one of "
+                + TENANT_SUFFIXES);
+      }
+    }
+    for (ConfigValue value : definition(values).validate(values)) {
+      if (!value.errorMessages().isEmpty()) {
+        problems.add(value.name() + ": " + value.errorMessages().get(0));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return values;
+  }
+
+  /** The tenant a per-tenant override key names, or null when the key is not one. */
+  static String tenantOf(String key) {
+    if (!key.startsWith(TENANT_PREFIX)) {
+      return null;
+    }
+    for (String suffix : TENANT_SUFFIXES) {
+      if (key.endsWith(suffix) && key.length() > TENANT_PREFIX.length() + suffix.length()) {
+        return key.substring(TENANT_PREFIX.length(), key.length() - suffix.length());
+      }
+    }
+    return null;
+  }
+
+  private Map<String, TriggerSettings> readTenantTriggers() {
+    Map<String, TriggerSettings> triggers = new TreeMap<>();
+    TriggerSettings defaults = defaultTriggers();
+    for (String key : originalsStrings().keySet()) {
+      String tenant = tenantOf(key);
+      if (tenant != null && !triggers.containsKey(tenant)) {
+        triggers.put(tenant, tenantTriggers(tenant, defaults));
+      }
+    }
+    return Map.copyOf(triggers);
+  }
+
+  private TriggerSettings tenantTriggers(String tenant, TriggerSettings defaults) {
+    String base = TENANT_PREFIX + tenant;
+    Map<String, ?> parsed = values();
+    Object minExamples = parsed.get(base + TENANT_MIN_EXAMPLES_SUFFIX);
+    Object minTokens = parsed.get(base + TENANT_MIN_TOKENS_SUFFIX);
+    Object maxWaitMs = parsed.get(base + TENANT_MAX_WAIT_MS_SUFFIX);
+    return new TriggerSettings(
+        minExamples == null ? defaults.minExamples() : (Integer) minExamples,
+        minTokens == null ? defaults.minTokens() : (Long) minTokens,
+        maxWaitMs == null ? defaults.maxWait() : Duration.ofMillis((Long) maxWaitMs));
+  }
+
+  /** The triggers of tenants without overrides. */
+  public TriggerSettings defaultTriggers() {
+    return new TriggerSettings(
+        getInt(TRIGGER_MIN_EXAMPLES_CONFIG),
+        getLong(TRIGGER_MIN_TOKENS_CONFIG),
+        Duration.ofMillis(getLong(TRIGGER_MAX_WAIT_MS_CONFIG)));
+  }
+
+  /** The triggers of {@code tenant}: its overrides, the defaults for the rest. */
+  public TriggerSettings triggers(String tenant) {
+    return tenantTriggers.getOrDefault(tenant, defaultTriggers());
+  }
+
+  /** Every tenant with at least one override, and its triggers. */
+  public Map<String, TriggerSettings> tenantTriggers() {
+    return tenantTriggers;
+  }
+
+  public Duration triggerCheckInterval() {
+    return Duration.ofMillis(getLong(TRIGGER_CHECK_INTERVAL_MS_CONFIG));
+  }
+
+  public double heldOutFraction() {
+    return getDouble(HELD_OUT_FRACTION_CONFIG);
+  }
+
+  public int replayMaxShards() {
+    return getInt(REPLAY_MAX_SHARDS_CONFIG);
+  }
+
+  public String accumulatorApplicationId() {
+    return getString(ACCUMULATOR_APPLICATION_ID_CONFIG);
+  }
+
+  public String workerGroupId() {
+    return getString(WORKER_GROUP_ID_CONFIG);
+  }
+
+  /** This worker's stable name: the configured id, else the host name. */
+  public String workerId() {
+    String id = getString(WORKER_ID_CONFIG);
+    if (id != null && !id.isBlank()) {
+      return id;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  public Path workerWorkDir() {
+    return Path.of(getString(WORKER_WORK_DIR_CONFIG));
+  }
+
+  /** auto, cpu or gpu, lower-case. */
+  public String workerDevice() {
+    return getString(WORKER_DEVICE_CONFIG).toLowerCase(Locale.ROOT);
+  }
+
+  public int workerJobAttempts() {
+    return getInt(WORKER_JOB_ATTEMPTS_CONFIG);
+  }
+
+  public int workerProgressEverySteps() {
+    return getInt(WORKER_PROGRESS_EVERY_STEPS_CONFIG);
+  }
+
+  /** The base model folder, or empty for the bundled perennial-tiny. */
+  public Optional<Path> baseModelPath() {
+    String path = getString(BASE_MODEL_PATH_CONFIG);
+    return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
+  }
+
+  /** The base model's name, or empty for the folder's name. */
+  public Optional<String> baseModelName() {
+    String name = getString(BASE_MODEL_NAME_CONFIG);
+    return name == null || name.isBlank() ? Optional.empty() : Optional.of(name);
+  }
+}

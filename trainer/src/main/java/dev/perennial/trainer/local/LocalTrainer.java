@@ -1,0 +1,266 @@
+package dev.perennial.trainer.local;
+
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.accumulate.TrainerAccumulator;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.worker.TrainerWorker;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The trainer inside {@code perennial local}: the accumulator and one worker in this process, with
+ * triggers and a recipe sized so the sample stream yields jobs and candidates within seconds on a
+ * laptop ({@link #localValues}); a configured value always wins.
+ */
+public final class LocalTrainer implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final TrainerConfig config;
+  private final TrainerAccumulator accumulator;
+  private final ServiceMetrics workerMetrics;
+  private final TrainerWorker worker;
+  private final Topics topics;
+
+  private LocalTrainer(
+      TrainerConfig config,
+      TrainerAccumulator accumulator,
+      ServiceMetrics workerMetrics,
+      TrainerWorker worker,
+      Topics topics) {
+    this.config = config;
+    this.accumulator = accumulator;
+    this.workerMetrics = workerMetrics;
+    this.worker = worker;
+    this.topics = topics;
+  }
+
+  /**
+   * The local run's trainer values on top of the cluster's: jobs of at most 32 examples or after 3
+   * s, 12 short steps per job, Streams state and scratch folders under {@code stateDir}, endpoints
+   * on free loopback ports.
+   */
+  public static Map<String, String> localValues(Map<String, String> clusterValues, Path stateDir) {
+    Map<String, String> values = new HashMap<>(clusterValues);
+    values.putIfAbsent(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "32");
+    values.putIfAbsent(TrainerConfig.TRIGGER_MAX_WAIT_MS_CONFIG, "3000");
+    values.putIfAbsent(TrainerConfig.TRIGGER_CHECK_INTERVAL_MS_CONFIG, "500");
+    values.putIfAbsent(TrainerConfig.RECIPE_EPOCHS_CONFIG, "3");
+    values.putIfAbsent(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "12");
+    values.putIfAbsent(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
+    values.putIfAbsent(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG, "128");
+    values.putIfAbsent(TrainerConfig.WORKER_ID_CONFIG, "local");
+    values.putIfAbsent(
+        TrainerConfig.WORKER_WORK_DIR_CONFIG, stateDir.resolve("trainer-work").toString());
+    values.putIfAbsent(TrainerConfig.HTTP_HOST_CONFIG, "127.0.0.1");
+    values.putIfAbsent(TrainerConfig.HTTP_PORT_CONFIG, "0");
+    values.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("trainer").toString());
+    return values;
+  }
+
+  /**
+   * Starts the accumulator and a worker (drawing job progress on {@code console}) and returns once
+   * the accumulator runs.
+   */
+  public static LocalTrainer start(TrainerConfig config, PrintWriter console) {
+    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    TrainerAccumulator accumulator = TrainerAccumulator.start(config);
+    ServiceMetrics workerMetrics = ServiceMetrics.create("trainer-worker");
+    try {
+      accumulator.awaitRunning(START_TIMEOUT);
+      TrainerWorker worker = TrainerWorker.create(config, workerMetrics.registry(), console);
+      worker.start();
+      return new LocalTrainer(config, accumulator, workerMetrics, worker, topics);
+    } catch (RuntimeException e) {
+      accumulator.close();
+      workerMetrics.close();
+      throw e;
+    }
+  }
+
+  public TrainerConfig config() {
+    return config;
+  }
+
+  /**
+   * Waits until the accumulator has read every example, whatever was pending has had its maximum
+   * wait, and the worker has trained every job.
+   */
+  public void awaitCaughtUp(Admin admin, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    TopicCatalog catalog = TopicCatalog.from(config);
+    awaitGroup(
+        admin, config.accumulatorApplicationId(), catalog.name(PerennialTopic.EXAMPLES), deadline);
+    Thread.sleep(
+        config
+            .defaultTriggers()
+            .maxWait()
+            .plus(config.triggerCheckInterval())
+            .multipliedBy(2)
+            .toMillis());
+    awaitGroup(admin, config.workerGroupId(), catalog.name(PerennialTopic.TRAINING_JOBS), deadline);
+    while (!worker.readiness().detail().equals("idle")) {
+      checkDeadline(deadline, "the worker to finish its job");
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /** The committed candidates so far. */
+  public List<AdapterCandidate> candidates() {
+    return readAll(topics.candidates());
+  }
+
+  /** The committed training jobs so far. */
+  public List<TrainingJob> jobs() {
+    return readAll(topics.trainingJobs());
+  }
+
+  /**
+   * Prints the jobs and candidates; true when every job has its candidate (a job the worker
+   * skipped, say because an erasure rewrote its shard, is named).
+   */
+  public boolean report(PrintWriter out) {
+    List<TrainingJob> jobs = jobs();
+    List<AdapterCandidate> candidates = candidates();
+    Map<String, AdapterCandidate> byJob =
+        candidates.stream()
+            .collect(Collectors.toMap(AdapterCandidate::getJobId, c -> c, (a, b) -> a));
+    out.printf("Training jobs     %d, candidates %d%n", jobs.size(), candidates.size());
+    for (TrainingJob job : jobs) {
+      AdapterCandidate candidate = byJob.get(job.getJobId());
+      if (candidate == null) {
+        out.printf(
+            "  %-22s %-11s %s: no candidate (skipped; see the log)%n",
+            job.getAdapterKey(), job.getTrigger(), job.getJobId());
+        continue;
+      }
+      out.printf(
+          Locale.ROOT,
+          "  %-22s %-11s %3d examples %s, loss %.3f -> %.3f in %d steps, %s%n",
+          candidate.getAdapterKey(),
+          job.getTrigger(),
+          candidate.getExampleCount(),
+          candidate.getParentVersion() == null ? "fresh" : "on v" + candidate.getParentVersion(),
+          candidate.getMetrics().getInitialLoss(),
+          candidate.getMetrics().getFinalLoss(),
+          candidate.getMetrics().getSteps(),
+          candidate.getCandidateId());
+      out.printf("  %-22s candidate at %s%n", "", candidate.getLocation());
+    }
+    out.flush();
+    Set<String> trained = byJob.keySet();
+    return jobs.stream().allMatch(job -> trained.contains(job.getJobId()));
+  }
+
+  public Readiness readiness() {
+    Readiness streams = accumulator.readiness();
+    return streams.ready() ? worker.readiness() : streams;
+  }
+
+  @Override
+  public void close() {
+    try {
+      worker.close();
+    } finally {
+      accumulator.close();
+      workerMetrics.close();
+    }
+  }
+
+  private void awaitGroup(Admin admin, String group, String topic, long deadline)
+      throws InterruptedException {
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get()
+            .get(topic)
+            .partitions()
+            .forEach(
+                p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        var ends =
+            admin
+                .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all()
+                .get();
+        boolean caughtUp =
+            ends.entrySet().stream()
+                .allMatch(
+                    end -> {
+                      OffsetAndMetadata offset = committed.get(end.getKey());
+                      return end.getValue().offset() == 0
+                          || (offset != null && offset.offset() >= end.getValue().offset());
+                    });
+        if (caughtUp) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        throw new PerennialException(
+            "Cannot read the progress of " + group + ": " + e.getCause(), e.getCause());
+      }
+      checkDeadline(deadline, group + " to read " + topic + " to its end");
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  private static void checkDeadline(long deadline, String what) {
+    if (System.nanoTime() > deadline) {
+      throw new PerennialException("Timed out waiting for " + what);
+    }
+  }
+
+  private <V> List<V> readAll(Topic<String, V> topic) {
+    Map<String, Object> properties = KafkaClients.consumer(config, "perennial-local-report");
+    properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    List<V> values = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(
+            properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic.name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        checkDeadline(deadline, "reading " + topic.name());
+        consumer.poll(POLL).forEach(record -> values.add(record.value()));
+      }
+    }
+    return values;
+  }
+}

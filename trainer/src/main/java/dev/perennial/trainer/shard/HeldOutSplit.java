@@ -1,0 +1,40 @@
+package dev.perennial.trainer.shard;
+
+import dev.perennial.core.crypto.Digest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decides by example id alone whether an example is held out: the first 8 bytes of the SHA-256 of
+ * the id, read as a fraction of 2^64, below the held-out fraction. The same example is always on
+ * the same side, whichever job it lands in.
+ */
+public final class HeldOutSplit {
+
+  private static final double TWO_TO_64 = 0x1p64;
+
+  private final double fraction;
+
+  public HeldOutSplit(double fraction) {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new IllegalArgumentException("Held-out fraction must be in [0, 1): " + fraction);
+    }
+    this.fraction = fraction;
+  }
+
+  public boolean isHeldOut(String exampleId) {
+    return position(exampleId) < fraction;
+  }
+
+  public ShardSplit splitOf(String exampleId) {
+    return isHeldOut(exampleId) ? ShardSplit.HELD_OUT : ShardSplit.TRAIN;
+  }
+
+  /** Where the id falls in [0, 1). */
+  static double position(String exampleId) {
+    byte[] hash = Digest.of(exampleId.getBytes(StandardCharsets.UTF_8)).toBytes();
+    long bits = ByteBuffer.wrap(hash, 0, Long.BYTES).getLong();
+    double unsigned = (bits >>> 1) * 2.0 + (bits & 1);
+    return unsigned / TWO_TO_64;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.perennial.trainer.worker;
+
+import dev.perennial.trainer.TrainerException;
+
+/**
+ * A job that will never yield a candidate, whatever the number of attempts: it is skipped (logged,
+ * counted, its offset committed) rather than retried.
+ */
+public class JobSkippedException extends TrainerException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Why a job is skipped. */
+  public enum Reason {
+    /** No training example is left (every one was erased). */
+    NOTHING_TO_TRAIN,
+    /**
+     * A shard of the job is gone from the store: an erasure rewrote it after the job was sealed.
+     */
+    SHARD_GONE,
+    /** The job asks for something the worker refuses: another tenant's shard, a malformed key. */
+    REFUSED
+  }
+
+  private final Reason reason;
+
+  public JobSkippedException(Reason reason, String message, Throwable cause) {
+    super(message, cause);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,335 @@
+package dev.perennial.trainer.worker;
+
+import ai.djl.pytorch.jni.JniUtils;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactNotFoundException;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.model.train.LoraTrainer;
+import dev.perennial.model.train.LoraTrainingRequest;
+import dev.perennial.model.train.StepListener;
+import dev.perennial.model.train.StepMetrics;
+import dev.perennial.model.train.TrainingExample;
+import dev.perennial.model.train.TrainingRecipe;
+import dev.perennial.model.train.TrainingResult;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.schemas.v1.TrainingMetrics;
+import dev.perennial.trainer.TrainerException;
+import dev.perennial.trainer.lineage.AdapterArtifacts;
+import dev.perennial.trainer.lineage.AdapterKeys;
+import dev.perennial.trainer.lineage.JobIds;
+import dev.perennial.trainer.lineage.TrainerVersion;
+import dev.perennial.trainer.shard.ExampleContent;
+import dev.perennial.trainer.shard.Shard;
+import dev.perennial.trainer.shard.ShardAccessException;
+import dev.perennial.trainer.shard.ShardReader;
+import dev.perennial.trainer.shard.SourcedExample;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one job into a candidate: reads the job's training shards and replay shards (each checked
+ * to belong to the job's tenant and adapter key; held-out shards are never read), draws the replay
+ * pool, starts from the key's stable release (or a fresh adapter for a first job and for every
+ * ERASURE job), trains, stores the adapter's files and describes the result as an {@link
+ * AdapterCandidate} with its full lineage.
+ */
+public final class JobTrainer {
+
+  private static final Logger log = LoggerFactory.getLogger(JobTrainer.class);
+  private static final int LOSS_CURVE_POINTS = 200;
+
+  private final BaseModelSource base;
+  private final JobRecipe recipe;
+  private final ArtifactStore store;
+  private final Path storeRoot;
+  private final Path workDir;
+  private final DeviceChoice device;
+
+  public JobTrainer(
+      BaseModelSource base,
+      JobRecipe recipe,
+      ArtifactStore store,
+      Path storeRoot,
+      Path workDir,
+      DeviceChoice device) {
+    this.base = base;
+    this.recipe = recipe;
+    this.store = store;
+    this.storeRoot = storeRoot;
+    this.workDir = workDir;
+    this.device = device;
+  }
+
+  public BaseModel base() {
+    return base.base();
+  }
+
+  /**
+   * Trains {@code job}, continuing {@code stable} unless the job is an ERASURE retraining.
+   *
+   * @throws JobSkippedException when the job can never yield a candidate
+   */
+  public TrainedJob train(TrainingJob job, Optional<StableRelease> stable, StepListener listener) {
+    long started = System.nanoTime();
+    if (!AdapterKeys.belongsTo(job.getAdapterKey(), job.getTenant())) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          "Job "
+              + job.getJobId()
+              + " is for "
+              + job.getAdapterKey()
+              + ", not a key of tenant "
+              + job.getTenant(),
+          null);
+    }
+    List<Digest> read = new ArrayList<>();
+    List<SourcedExample> training = readShards(job, job.getShards(), read, true);
+    if (training.isEmpty()) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.NOTHING_TO_TRAIN,
+          "Job " + job.getJobId() + " has no training examples left",
+          null);
+    }
+    List<SourcedExample> earlier = readShards(job, job.getReplayShards(), read, false);
+    List<TrainingExample> examples = toModel(training);
+    // The same job always replays the same examples; different jobs replay different ones.
+    long jobSeed =
+        recipe.seed()
+            ^ ByteBuffer.wrap(Digest.of(job.getJobId().getBytes(StandardCharsets.UTF_8)).toBytes())
+                .getLong();
+    ReplayMix.Pool replay =
+        ReplayMix.draw(
+            base.generalReplay().stream().map(TrainingExample::text).toList(),
+            toModel(earlier),
+            recipe.replayTenantShare(),
+            recipe.replayPoolSize(),
+            jobSeed);
+
+    Path folder = jobFolder(job.getJobId());
+    Start start = startingPoint(job, stable, folder.resolve("parent"));
+    int steps = recipe.steps(examples.size(), replay.examples().size());
+    TrainingRecipe modelRecipe = recipe.modelRecipe(steps);
+    Path output = folder.resolve("adapter");
+    LoraTrainingRequest request =
+        (start.adapter() == null
+                ? LoraTrainingRequest.fresh(
+                    base.base(),
+                    examples,
+                    replay.examples(),
+                    recipe.freshLora(),
+                    modelRecipe,
+                    output)
+                : LoraTrainingRequest.continuing(
+                    base.base(), examples, replay.examples(), start.adapter(), modelRecipe, output))
+            .on(device);
+    log.info(
+        "Training {} for {} ({}): {} examples, replay {} own + {} general, {} steps, {}",
+        job.getJobId(),
+        job.getAdapterKey(),
+        job.getTrigger(),
+        examples.size(),
+        replay.fromTenant(),
+        replay.fromGeneral(),
+        steps,
+        start.adapter() == null ? "fresh adapter" : "from release v" + start.parentVersion());
+    gradientsOffOnThisThread();
+    TrainingResult result = LoraTrainer.run(request, listener);
+    AdapterArtifacts.StoredFolder stored = AdapterArtifacts.store(store, output);
+    LoraConfig lora =
+        start.adapter() == null ? recipe.freshLora() : start.adapter().weights().config();
+
+    Map<String, String> extras = new TreeMap<>();
+    extras.put("startedFrom", start.adapter() == null ? "fresh" : "v" + start.parentVersion());
+    extras.put("replayExamplesFromKey", Integer.toString(replay.fromTenant()));
+    extras.put("replayExamplesGeneral", Integer.toString(replay.fromGeneral()));
+    extras.put("truncatedExamples", Integer.toString(result.truncatedExamples()));
+    AdapterCandidate candidate =
+        AdapterCandidate.newBuilder()
+            .setCandidateId(JobIds.candidateId(job.getJobId()))
+            .setJobId(job.getJobId())
+            .setAdapterKey(job.getAdapterKey())
+            .setTenant(job.getTenant())
+            .setLocation(stored.location())
+            .setFileDigests(stored.fileDigests())
+            .setBaseModelName(base.base().name())
+            .setBaseModelDigest(base.base().digest())
+            .setParentVersion(start.parentVersion())
+            .setShards(job.getShards())
+            .setHeldOutShards(job.getHeldOutShards())
+            .setReplayShards(job.getReplayShards())
+            .setTrigger(job.getTrigger())
+            .setErasure(job.getErasure())
+            .setExampleCount(examples.size())
+            .setTokenCount(
+                training.stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
+            .setRecipe(recipe.record(modelRecipe, lora, extras))
+            .setMetrics(metrics(result))
+            .setTrainerVersion(TrainerVersion.get())
+            .setDevice(result.device())
+            .setTrainingMillis(Math.round(result.seconds() * 1000))
+            .setTotalMillis((System.nanoTime() - started) / 1_000_000)
+            .setCreatedAt(Instant.now())
+            .build();
+    deleteRecursively(folder);
+    return new TrainedJob(candidate, List.copyOf(read));
+  }
+
+  /**
+   * PyTorch's grad mode is per thread and on by default; the engine switches it off only on the
+   * thread that loaded it, and the model's training loop updates its parameters in place outside
+   * its gradient collector. The worker trains on a thread of its own, so switch it off here.
+   */
+  private static void gradientsOffOnThisThread() {
+    ModelRuntime.engine();
+    JniUtils.setGradMode(false);
+  }
+
+  private record Start(PeftAdapter adapter, Integer parentVersion) {}
+
+  private Start startingPoint(TrainingJob job, Optional<StableRelease> stable, Path parentFolder) {
+    if (job.getTrigger() == JobTrigger.ERASURE) {
+      // Every release since the erased data arrived may hold it: start over.
+      return new Start(null, null);
+    }
+    if (stable.isEmpty()) {
+      return new Start(null, null);
+    }
+    StableRelease release = stable.get();
+    if (!base.base().digest().equals(release.baseModelDigest())) {
+      log.warn(
+          "Stable release v{} of {} was trained on base {}, not {}; training a fresh adapter",
+          release.version(),
+          job.getAdapterKey(),
+          release.baseModelDigest(),
+          base.base().digest());
+      return new Start(null, null);
+    }
+    AdapterArtifacts.materialize(store, storeRoot, release.location(), parentFolder);
+    return new Start(PeftAdapter.read(parentFolder), release.version());
+  }
+
+  private List<SourcedExample> readShards(
+      TrainingJob job, List<ShardRef> refs, List<Digest> read, boolean required) {
+    List<SourcedExample> examples = new ArrayList<>();
+    for (ShardRef ref : refs) {
+      Digest digest = Digest.parse(ref.getDigest());
+      Shard shard;
+      try {
+        shard = ShardReader.read(store, digest, job.getTenant(), job.getAdapterKey());
+      } catch (ArtifactNotFoundException e) {
+        if (!required) {
+          log.warn(
+              "Replay shard {} of {} is gone from the store; replaying without it",
+              digest,
+              job.getJobId());
+          continue;
+        }
+        throw new JobSkippedException(
+            JobSkippedException.Reason.SHARD_GONE,
+            "Shard "
+                + digest
+                + " of job "
+                + job.getJobId()
+                + " is no longer in the store (an erasure rewrote it; its ERASURE job retrains"
+                + " the key)",
+            e);
+      } catch (ShardAccessException e) {
+        throw new JobSkippedException(
+            JobSkippedException.Reason.REFUSED, "Job " + job.getJobId() + ": " + e.getMessage(), e);
+      }
+      read.add(digest);
+      if (shard.exampleCount() != ref.getExampleCount()) {
+        throw new TrainerException(
+            "Shard "
+                + digest
+                + " holds "
+                + shard.exampleCount()
+                + " examples, job "
+                + job.getJobId()
+                + " says "
+                + ref.getExampleCount());
+      }
+      examples.addAll(shard.examples());
+    }
+    return examples;
+  }
+
+  /** Training examples as the model layer takes them (see {@link ExampleContent}). */
+  static List<TrainingExample> toModel(List<SourcedExample> examples) {
+    List<TrainingExample> model = new ArrayList<>(examples.size());
+    for (SourcedExample sourced : examples) {
+      String prompt = ExampleContent.prompt(sourced.example());
+      String target = ExampleContent.target(sourced.example());
+      model.add(
+          prompt.isEmpty()
+              ? TrainingExample.text(target)
+              : TrainingExample.completion(prompt, target));
+    }
+    return model;
+  }
+
+  static TrainingMetrics metrics(TrainingResult result) {
+    List<StepMetrics> steps = result.steps();
+    int every = Math.max(1, (steps.size() + LOSS_CURVE_POINTS - 1) / LOSS_CURVE_POINTS);
+    List<Integer> curveSteps = new ArrayList<>();
+    List<Double> curve = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      if (i % every == 0 || i == steps.size() - 1) {
+        curveSteps.add(steps.get(i).step());
+        curve.add(steps.get(i).loss());
+      }
+    }
+    return TrainingMetrics.newBuilder()
+        .setSteps(steps.size())
+        .setTrainedTokens(result.tokens())
+        .setInitialLoss(result.firstLoss())
+        .setFinalLoss(result.finalLoss())
+        .setMinLoss(steps.stream().mapToDouble(StepMetrics::loss).min().orElse(Double.NaN))
+        .setLossCurveSteps(curveSteps)
+        .setLossCurve(curve)
+        .setTokensPerSecond(result.tokensPerSecond())
+        .build();
+  }
+
+  private Path jobFolder(String jobId) {
+    String safe = jobId.replaceAll("[^A-Za-z0-9._-]", "_");
+    Path folder = workDir.resolve(safe);
+    deleteRecursively(folder);
+    return folder;
+  }
+
+  private static void deleteRecursively(Path folder) {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot clear work folder " + folder, e);
+    }
+  }
+}

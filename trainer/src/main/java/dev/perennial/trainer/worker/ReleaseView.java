@@ -1,0 +1,93 @@
+package dev.perennial.trainer.worker;
+
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.trainer.TrainerException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The latest {@code releases.v1} record of every adapter key, read by a consumer of its own (no
+ * group, every partition, committed records only) and brought up to date before each job.
+ */
+public final class ReleaseView implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ReleaseView.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final KafkaConsumer<String, AdapterRelease> consumer;
+  private final Map<String, AdapterRelease> latest = new HashMap<>();
+  private final Duration timeout;
+
+  public ReleaseView(
+      Map<String, Object> consumerProperties,
+      Topic<String, AdapterRelease> releases,
+      Duration timeout) {
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerProperties,
+            releases.keySerde().deserializer(),
+            releases.valueSerde().deserializer());
+    this.timeout = timeout;
+    List<PartitionInfo> partitions = consumer.partitionsFor(releases.name(), timeout);
+    List<TopicPartition> assigned =
+        partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(assigned);
+    consumer.seekToBeginning(assigned);
+  }
+
+  /** Reads every record committed so far. */
+  public void refresh() {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!caughtUp(ends)) {
+      if (System.nanoTime() > deadline) {
+        throw new TrainerException("Could not read releases.v1 to its end within " + timeout);
+      }
+      for (ConsumerRecord<String, AdapterRelease> record : consumer.poll(POLL)) {
+        if (record.value() == null) {
+          latest.remove(record.key());
+        } else {
+          latest.put(record.value().getAdapterKey(), record.value());
+        }
+      }
+    }
+  }
+
+  private boolean caughtUp(Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+      if (consumer.position(end.getKey(), timeout) < end.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The key's stable release, if it has one. */
+  public Optional<StableRelease> stable(String adapterKey) {
+    AdapterRelease release = latest.get(adapterKey);
+    if (release == null) {
+      return Optional.empty();
+    }
+    Optional<StableRelease> stable = StableRelease.of(release);
+    if (stable.isEmpty()) {
+      log.debug("{} has releases but no stable alias", adapterKey);
+    }
+    return stable;
+  }
+
+  @Override
+  public void close() {
+    consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+  }
+}

@@ -1,0 +1,541 @@
+package dev.perennial.trainer.worker;
+
+import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.health.HealthServer;
+import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.train.StepListener;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.TrainerException;
+import dev.perennial.trainer.config.TrainerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker: consumes {@code training-jobs.v1} and turns each job into one candidate on {@code
+ * candidates.v1}, one job at a time.
+ *
+ * <ul>
+ *   <li>Training runs on a thread of its own while this loop keeps polling with every partition
+ *       paused: heartbeats and poll intervals stay fine however long a job takes, so a long job
+ *       never causes a rebalance.
+ *   <li>Jobs of different partitions (hence adapter keys) are served in turn ({@link
+ *       FairJobQueue}).
+ *   <li>The candidate is sent and the job's offset committed in one transaction, after the
+ *       adapter's files are in the artifact store. A worker that dies mid-job leaves no candidate;
+ *       the job is read again and, the candidate id deriving from the job id, yields the one
+ *       candidate. A restarted worker with the same {@code perennial.trainer.worker.id} fences its
+ *       former self.
+ *   <li>A job whose training fails is tried {@code perennial.trainer.worker.job.attempts} times,
+ *       then skipped with an error; a job that can never succeed ({@link JobSkippedException}) is
+ *       skipped at once. Either way its offset is committed and it is counted.
+ * </ul>
+ */
+public final class TrainerWorker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TrainerWorker.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration RELEASES_TIMEOUT = Duration.ofSeconds(30);
+  private static final int MAX_WAITING_PER_PARTITION = 16;
+
+  private final Topic<String, TrainingJob> jobs;
+  private final Topic<String, AdapterCandidate> candidates;
+  private final KafkaConsumer<String, TrainingJob> consumer;
+  private final KafkaProducer<String, AdapterCandidate> producer;
+  private final ReleaseView releases;
+  private final JobTrainer trainer;
+  private final ArtifactStore store;
+  private final TrainingProgress progress;
+  private final int attempts;
+  private final MeterRegistry meters;
+  private final FairJobQueue<String, TrainingJob> queue = new FairJobQueue<>();
+  private final Map<String, Integer> failures = new HashMap<>();
+  private final ExecutorService training =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "trainer-worker-training");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private final AtomicBoolean looping = new AtomicBoolean();
+
+  private volatile Running current;
+  private volatile boolean started;
+  private volatile Throwable failure;
+
+  /** The job in training: its record, the training's outcome, and whether to drop it. */
+  private record Running(
+      ConsumerRecord<String, TrainingJob> record,
+      Future<TrainedJob> outcome,
+      AtomicBoolean cancelled) {
+    TopicPartition partition() {
+      return new TopicPartition(record.topic(), record.partition());
+    }
+  }
+
+  private TrainerWorker(
+      TrainerConfig config,
+      Topics topics,
+      ArtifactStore store,
+      JobTrainer trainer,
+      MeterRegistry meters,
+      PrintWriter console) {
+    this.jobs = topics.trainingJobs();
+    this.candidates = topics.candidates();
+    this.store = store;
+    this.trainer = trainer;
+    this.meters = meters;
+    this.attempts = config.workerJobAttempts();
+    this.progress = new TrainingProgress(meters, console, config.workerProgressEverySteps());
+
+    Map<String, Object> consumerProperties = KafkaClients.consumer(config, config.workerGroupId());
+    consumerProperties.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    String workerId = config.workerId();
+    // Static membership: a restarted worker takes its partitions back at once instead of waiting
+    // for the group to time its former self out.
+    consumerProperties.put(
+        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "perennial-trainer-worker-" + workerId);
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerProperties, jobs.keySerde().deserializer(), jobs.valueSerde().deserializer());
+
+    Map<String, Object> producerProperties =
+        KafkaClients.producer(config, "perennial-trainer-worker-" + workerId);
+    producerProperties.put(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "perennial-trainer-worker-" + workerId);
+    this.producer =
+        new KafkaProducer<>(
+            producerProperties,
+            candidates.keySerde().serializer(),
+            candidates.valueSerde().serializer());
+
+    Map<String, Object> releaseProperties =
+        KafkaClients.consumer(config, config.workerGroupId() + "-releases");
+    releaseProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    this.releases = new ReleaseView(releaseProperties, topics.releases(), RELEASES_TIMEOUT);
+  }
+
+  /**
+   * A worker of {@code config}: the configured base model, recipe and artifact store.
+   *
+   * @param console where job progress is drawn, or null to log it
+   */
+  public static TrainerWorker create(
+      TrainerConfig config, MeterRegistry meters, PrintWriter console) {
+    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    ArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+    return create(config, topics, store, meters, console);
+  }
+
+  /** A worker on the given topics and artifact store (tests observe the store). */
+  public static TrainerWorker create(
+      TrainerConfig config,
+      Topics topics,
+      ArtifactStore store,
+      MeterRegistry meters,
+      PrintWriter console) {
+    JobTrainer trainer =
+        new JobTrainer(
+            BaseModelSource.open(config),
+            JobRecipe.from(config),
+            store,
+            config.artifactStorePath(),
+            config.workerWorkDir(),
+            DeviceChoice.parse(config.workerDevice()));
+    return new TrainerWorker(config, topics, store, trainer, meters, console);
+  }
+
+  public static void main(String[] args) {
+    TrainerConfig config =
+        new TrainerConfig(ConfigLoader.load(args.length > 0 ? Path.of(args[0]) : null));
+    try (ServiceMetrics metrics = ServiceMetrics.create("trainer-worker");
+        TrainerWorker worker = create(config, metrics.registry(), null);
+        HealthServer health = HealthServer.start(config, metrics.registry(), worker::readiness)) {
+      log.info("Trainer worker health and metrics on port {}", health.port());
+      Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "trainer-worker-shutdown"));
+      worker.run();
+    }
+  }
+
+  public Readiness readiness() {
+    if (!started) {
+      return Readiness.notReady("worker starting");
+    }
+    Running job = current;
+    return Readiness.ready(job == null ? "idle" : "training " + job.record().value().getJobId());
+  }
+
+  /** Runs the worker loop on a thread of its own; {@link #failure()} tells how it ended. */
+  public Thread start() {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                run();
+              } catch (RuntimeException e) {
+                failure = e;
+                log.error("The trainer worker failed", e);
+              }
+            },
+            "trainer-worker");
+    thread.start();
+    return thread;
+  }
+
+  /** Why the loop started by {@link #start()} stopped on its own, or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** Runs the worker loop on this thread until {@link #close()}. */
+  public void run() {
+    if (!looping.compareAndSet(false, true)) {
+      throw new IllegalStateException("The worker runs already");
+    }
+    try {
+      producer.initTransactions();
+      consumer.subscribe(List.of(jobs.name()), new Rebalance());
+      started = true;
+      log.info("Trainer worker consumes {} on base {}", jobs.name(), trainer.base());
+      while (running.get()) {
+        ConsumerRecords<String, TrainingJob> records = poll();
+        records.forEach(queue::add);
+        Running job = current;
+        if (job != null && job.outcome().isDone()) {
+          finish(job);
+        }
+        if (current == null) {
+          startNext();
+        }
+        throttle();
+      }
+    } catch (WakeupException e) {
+      if (running.get()) {
+        throw e;
+      }
+    } finally {
+      shutDown();
+    }
+  }
+
+  private ConsumerRecords<String, TrainingJob> poll() {
+    try {
+      return consumer.poll(POLL);
+    } catch (RecordDeserializationException e) {
+      log.error(
+          "Skipping unreadable job {}-{}@{}",
+          e.topicPartition().topic(),
+          e.topicPartition().partition(),
+          e.offset(),
+          e);
+      consumer.seek(e.topicPartition(), e.offset() + 1);
+      return ConsumerRecords.empty();
+    }
+  }
+
+  private void startNext() {
+    ConsumerRecord<String, TrainingJob> record = queue.next();
+    if (record == null) {
+      return;
+    }
+    TrainingJob job = record.value();
+    if (job == null) {
+      log.warn(
+          "Skipping the empty record at {}-{}@{}",
+          record.topic(),
+          record.partition(),
+          record.offset());
+      commit(record, null);
+      return;
+    }
+    consumer.pause(consumer.assignment());
+    AtomicBoolean cancelled = new AtomicBoolean();
+    StepListener listener =
+        progress
+            .forJob(job.getJobId())
+            .andThen(
+                step -> {
+                  if (cancelled.get()) {
+                    throw new JobCancelledException(job.getJobId());
+                  }
+                });
+    Future<TrainedJob> outcome =
+        training.submit(
+            () -> {
+              releases.refresh();
+              return trainer.train(job, releases.stable(job.getAdapterKey()), listener);
+            });
+    current = new Running(record, outcome, cancelled);
+  }
+
+  private void finish(Running job) {
+    ConsumerRecord<String, TrainingJob> record = job.record();
+    String jobId = record.value().getJobId();
+    current = null;
+    progress.idle();
+    try {
+      TrainedJob trained = job.outcome().get();
+      if (job.cancelled().get()) {
+        log.info("Dropping the candidate of {}: its partition moved to another worker", jobId);
+        return;
+      }
+      for (Digest shard : trained.shardsRead()) {
+        if (!store.exists(shard)) {
+          skip(
+              record,
+              JobSkippedException.Reason.SHARD_GONE,
+              "shard " + shard + " was rewritten by an erasure while " + jobId + " trained");
+          return;
+        }
+      }
+      if (commit(record, trained.candidate())) {
+        failures.remove(jobId);
+        count("candidate");
+        log.info(
+            "Candidate {} of {}: {} examples, loss {} -> {}, {} ms",
+            trained.candidate().getCandidateId(),
+            trained.candidate().getAdapterKey(),
+            trained.candidate().getExampleCount(),
+            trained.candidate().getMetrics().getInitialLoss(),
+            trained.candidate().getMetrics().getFinalLoss(),
+            trained.candidate().getTotalMillis());
+      }
+    } catch (ExecutionException e) {
+      onFailure(job, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrainerException("Interrupted while finishing " + jobId, e);
+    } finally {
+      resume();
+    }
+  }
+
+  private void onFailure(Running job, Throwable cause) {
+    ConsumerRecord<String, TrainingJob> record = job.record();
+    String jobId = record.value().getJobId();
+    if (cause instanceof JobCancelledException || job.cancelled().get()) {
+      log.info("Training of {} stopped: its partition moved or the worker stops", jobId);
+      return;
+    }
+    if (cause instanceof JobSkippedException skipped) {
+      skip(record, skipped.reason(), skipped.getMessage());
+      return;
+    }
+    int attempt = failures.merge(jobId, 1, Integer::sum);
+    if (attempt < attempts) {
+      log.warn("Training {} failed, retry {} of {}", jobId, attempt, attempts - 1, cause);
+      queue.putBack(record);
+      return;
+    }
+    log.error(
+        "Training {} failed {} times; skipping it without a candidate", jobId, attempt, cause);
+    failures.remove(jobId);
+    if (commit(record, null)) {
+      count("failed");
+    }
+  }
+
+  private void skip(
+      ConsumerRecord<String, TrainingJob> record, JobSkippedException.Reason reason, String why) {
+    log.warn("Skipping job {} ({}): {}", record.value().getJobId(), reason, why);
+    if (commit(record, null)) {
+      count("skipped");
+    }
+  }
+
+  /**
+   * Sends the candidate (if any) and commits the job's offset in one transaction. Returns false
+   * when the transaction was aborted; the job is then read again.
+   */
+  private boolean commit(ConsumerRecord<String, TrainingJob> record, AdapterCandidate candidate) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    if (!consumer.assignment().contains(partition)) {
+      log.info(
+          "Not committing {}-{}@{}: the partition moved to another worker",
+          record.topic(),
+          record.partition(),
+          record.offset());
+      return false;
+    }
+    try {
+      producer.beginTransaction();
+      if (candidate != null) {
+        producer.send(
+            new ProducerRecord<>(candidates.name(), candidate.getAdapterKey(), candidate));
+      }
+      producer.sendOffsetsToTransaction(
+          Map.of(partition, new OffsetAndMetadata(record.offset() + 1)), consumer.groupMetadata());
+      producer.commitTransaction();
+      return true;
+    } catch (ProducerFencedException | FencedInstanceIdException e) {
+      throw new TrainerException(
+          "Another worker with the same transactional id took over; this one stops", e);
+    } catch (KafkaException e) {
+      log.warn(
+          "Transaction for {}-{}@{} failed; the job will be read again",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e);
+      producer.abortTransaction();
+      queue.drop(List.of(partition));
+      consumer.seek(partition, record.offset());
+      return false;
+    }
+  }
+
+  private void count(String outcome) {
+    Counter.builder("perennial.trainer.worker.jobs")
+        .tag("outcome", outcome)
+        .register(meters)
+        .increment();
+  }
+
+  private void resume() {
+    consumer.resume(consumer.paused());
+    throttle();
+  }
+
+  /** Stops fetching partitions with enough jobs waiting; pauses everything while training. */
+  private void throttle() {
+    if (current != null) {
+      consumer.pause(consumer.assignment());
+      return;
+    }
+    for (TopicPartition partition : consumer.assignment()) {
+      if (queue.waiting(partition) >= MAX_WAITING_PER_PARTITION) {
+        consumer.pause(List.of(partition));
+      } else if (consumer.paused().contains(partition)) {
+        consumer.resume(List.of(partition));
+      }
+    }
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      lose(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      lose(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (current != null) {
+        consumer.pause(partitions);
+      }
+      log.info("Worker assigned {}", partitions);
+    }
+
+    private void lose(Collection<TopicPartition> partitions) {
+      queue.drop(partitions);
+      Running job = current;
+      if (job != null && partitions.contains(job.partition())) {
+        job.cancelled().set(true);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (running.compareAndSet(true, false)) {
+      if (looping.compareAndSet(false, true)) {
+        shutDown(); // never ran
+        return;
+      }
+      consumer.wakeup();
+    }
+    try {
+      if (!stopped.await(60, TimeUnit.SECONDS)) {
+        log.warn("The worker did not stop within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void shutDown() {
+    try {
+      Running job = current;
+      if (job != null) {
+        job.cancelled().set(true);
+      }
+      training.shutdown();
+      if (!training.awaitTermination(60, TimeUnit.SECONDS)) {
+        log.warn("Training did not stop within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      releases.close();
+      producer.close(Duration.ofSeconds(5));
+      // Leave the group on a clean stop, so the partitions move at once (static members stay by
+      // default).
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(5))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+      stopped.countDown();
+      log.info("Trainer worker stopped");
+    }
+  }
+
+  /** Thrown from the step listener to stop a job that is no longer this worker's. */
+  static final class JobCancelledException extends TrainerException {
+    private static final long serialVersionUID = 1L;
+
+    JobCancelledException(String jobId) {
+      super("Training of " + jobId + " cancelled");
+    }
+  }
+}

@@ -1,0 +1,353 @@
+package dev.perennial.trainer.accumulate;
+
+import static dev.perennial.trainer.testing.Examples.at;
+import static dev.perennial.trainer.testing.Examples.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.SourceRef;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
+import dev.perennial.trainer.config.TriggerSettings;
+import dev.perennial.trainer.lineage.JobIds;
+import dev.perennial.trainer.shard.HeldOutSplit;
+import dev.perennial.trainer.shard.Shard;
+import dev.perennial.trainer.shard.ShardReader;
+import dev.perennial.trainer.shard.SourcedExample;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The accumulator's processor alone: triggers, sealing, the punctuator and erasures. */
+class AccumulatorProcessorTest {
+
+  private static final TriggerSettings DEFAULTS =
+      new TriggerSettings(100, 100_000, Duration.ofSeconds(5));
+  private static final Map<String, TriggerSettings> TENANTS =
+      Map.of(
+          "acme", new TriggerSettings(3, 100_000, Duration.ofMinutes(10)),
+          "globex", new TriggerSettings(100, 40, Duration.ofMinutes(10)));
+
+  @TempDir Path folder;
+
+  private LocalArtifactStore artifacts;
+  private MockProcessorContext<String, TrainingJob> context;
+  private AccumulatorProcessor processor;
+  private long offset;
+
+  private void start(double heldOutFraction) {
+    artifacts = new LocalArtifactStore(folder.resolve("artifacts"));
+    context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(1_000);
+    for (StoreBuilder<?> builder : AccumulatorStores.builders(Stores::inMemoryKeyValueStore)) {
+      StateStore store = builder.withLoggingDisabled().build();
+      store.init(context.getStateStoreContext(), store);
+      context.addStateStore(store);
+    }
+    AccumulatorSettings settings =
+        new AccumulatorSettings(
+            tenant -> TENANTS.getOrDefault(tenant, DEFAULTS),
+            heldOutFraction,
+            2,
+            Duration.ofSeconds(1));
+    processor = new AccumulatorProcessor(settings, artifacts, new SimpleMeterRegistry());
+    processor.init(context);
+  }
+
+  private SourcedExample send(TrainingExample example) {
+    SourcedExample sourced = at(0, offset++, example);
+    processor.process(
+        new Record<>(example.getTenant(), new ExampleArrived(sourced), 1_000 + offset));
+    return sourced;
+  }
+
+  private List<TrainingJob> jobs() {
+    List<TrainingJob> jobs = new ArrayList<>();
+    context.forwarded().forEach(forward -> jobs.add(forward.record().value()));
+    return jobs;
+  }
+
+  private Shard shard(TrainingJob job, ShardRef ref) {
+    return ShardReader.read(artifacts, Digest.parse(ref.getDigest()), job.getTenant(), null);
+  }
+
+  @Test
+  void theMinimumNumberOfExamplesSealsAJobWithOneShardOfExactlyThoseExamples() {
+    start(0.0);
+    SourcedExample first = send(text("acme/support", "p-1", "The Zix lamp is teal."));
+    SourcedExample second = send(text("acme/support", "p-2", "The Zix lamp costs 9 dollars."));
+    assertThat(jobs()).isEmpty();
+    SourcedExample third = send(text("acme/support", "p-1", "The Zix lamp is made in Quorn."));
+
+    assertThat(jobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.getTrigger()).isEqualTo(JobTrigger.MIN_EXAMPLES);
+              assertThat(job.getAdapterKey()).isEqualTo("acme/support");
+              assertThat(job.getJobId()).startsWith("acme/support@1-");
+              assertThat(job.getShards()).hasSize(1);
+              assertThat(job.getHeldOutShards()).isEmpty();
+              assertThat(job.getReplayShards()).isEmpty();
+              ShardRef ref = job.getShards().get(0);
+              assertThat(ref.getExampleCount()).isEqualTo(3);
+              assertThat(ref.getOffsetRanges())
+                  .singleElement()
+                  .satisfies(
+                      range ->
+                          assertThat(range.getToOffset() - range.getFromOffset()).isEqualTo(3));
+              assertThat(shard(job, ref).examples()).containsExactly(first, second, third);
+            });
+    assertThat(context.forwarded().get(0).record().key()).isEqualTo("acme/support");
+  }
+
+  @Test
+  void theMinimumNumberOfTokensSealsATenantsJobWithItsOwnThreshold() {
+    start(0.0);
+    send(text("globex/support", "p-1", "Twenty bytes of text"));
+    assertThat(jobs()).isEmpty();
+    send(text("globex/support", "p-1", "Twenty more bytes..."));
+
+    assertThat(jobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.getTrigger()).isEqualTo(JobTrigger.MIN_TOKENS);
+              assertThat(job.getShards().get(0).getTokenCount()).isEqualTo(40);
+            });
+  }
+
+  @Test
+  void thePunctuatorSealsWhateverWaitedLongerThanTheMaximumWait() {
+    start(0.0);
+    context.setCurrentSystemTimeMs(10_000);
+    send(text("initech/sales", "p-1", "One lonely example."));
+    var punctuator = context.scheduledPunctuators().get(0);
+    assertThat(punctuator.getInterval()).isEqualTo(Duration.ofSeconds(1));
+
+    punctuator.getPunctuator().punctuate(14_999);
+    assertThat(jobs()).isEmpty();
+    punctuator.getPunctuator().punctuate(15_000);
+
+    assertThat(jobs())
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.getTrigger()).isEqualTo(JobTrigger.MAX_WAIT);
+              assertThat(job.getShards().get(0).getExampleCount()).isEqualTo(1);
+              assertThat(job.getCreatedAt()).isEqualTo(Instant.ofEpochMilli(15_000));
+            });
+    punctuator.getPunctuator().punctuate(30_000);
+    assertThat(jobs()).hasSize(1);
+  }
+
+  @Test
+  void heldOutExamplesGoIntoAHeldOutShardAndDoNotCountTowardsTriggers() {
+    start(0.4);
+    HeldOutSplit split = new HeldOutSplit(0.4);
+    List<SourcedExample> heldOut = new ArrayList<>();
+    List<SourcedExample> train = new ArrayList<>();
+    for (int i = 0; jobs().isEmpty(); i++) {
+      SourcedExample sent = send(text("acme/support", "p-" + i, "Fact number " + i + "."));
+      (split.isHeldOut(sent.example().getExampleId()) ? heldOut : train).add(sent);
+    }
+
+    assertThat(train).hasSize(3);
+    assertThat(heldOut).isNotEmpty();
+    TrainingJob job = jobs().get(0);
+    assertThat(shard(job, job.getShards().get(0)).examples()).containsExactlyElementsOf(train);
+    assertThat(job.getHeldOutShards()).hasSize(1);
+    assertThat(shard(job, job.getHeldOutShards().get(0)).examples())
+        .containsExactlyElementsOf(heldOut);
+  }
+
+  @Test
+  void sealingTheSameExamplesAgainWritesTheSameBlobsUnderTheSameJobId() {
+    List<TrainingJob> runs = new ArrayList<>();
+    for (int run = 0; run < 2; run++) {
+      start(0.3);
+      offset = 0;
+      for (int i = 0; jobs().isEmpty(); i++) {
+        send(text("acme/support", "p-" + i, "Fact number " + i + "."));
+      }
+      runs.add(jobs().get(0));
+    }
+
+    assertThat(runs.get(1)).isEqualTo(runs.get(0));
+  }
+
+  @Test
+  void laterJobsListEarlierTrainingShardsForReplaySpreadOverTheHistory() {
+    start(0.0);
+    for (int i = 0; i < 12; i++) {
+      send(text("acme/support", "p-1", "Fact number " + i + "."));
+    }
+
+    List<TrainingJob> jobs = jobs();
+    assertThat(jobs).hasSize(4);
+    assertThat(jobs.get(1).getReplayShards()).containsExactly(jobs.get(0).getShards().get(0));
+    assertThat(jobs.get(3).getReplayShards())
+        .as("at most 2, first and latest")
+        .containsExactly(jobs.get(0).getShards().get(0), jobs.get(2).getShards().get(0));
+  }
+
+  @Test
+  void examplesThatCannotBeTrainedOnAreSkipped() {
+    start(0.0);
+    TrainingExample empty = text("acme/support", "p-1", "x");
+    empty.setText(null);
+    TrainingExample foreign = text("acme/support", "p-1", "y");
+    foreign.setTenant("globex");
+    send(empty);
+    send(foreign);
+    send(text("acme/support", "p-1", "a"));
+    send(text("acme/support", "p-1", "b"));
+
+    assertThat(jobs()).isEmpty();
+  }
+
+  @Test
+  void anErasureRemovesTheSubjectEverywhereInItsTenantAndRetrainsTheKeysThatTrainedOnIt() {
+    start(0.0);
+    SourcedExample aliceSupport1 = send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-alice", "Alice lives in Quorn."));
+    send(text("acme/sales", "p-alice", "Alice bought 3 lamps."));
+    send(text("acme/sales", "p-carol", "Carol bought 2 lamps."));
+    send(text("acme/sales", "p-carol", "Carol bought 5 lamps."));
+    send(text("acme/other", "p-carol", "Carol owns a shop."));
+    send(text("globex/support", "p-alice", "Globex's Alice is someone else entirely."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    send(text("acme/support", "p-bob", "Bob owns a blue lamp."));
+    send(text("acme/support", "p-bob", "Bob owns a green lamp."));
+    SourcedExample pendingAlice = send(text("acme/support", "p-alice", "Alice is pending."));
+    List<TrainingJob> sealed = jobs();
+    assertThat(sealed)
+        .extracting(TrainingJob::getAdapterKey)
+        .containsExactly("acme/support", "acme/sales", "globex/support", "acme/support");
+    TrainingJob supportFirst = sealed.get(0);
+    TrainingJob supportSecond = sealed.get(3);
+    TrainingJob globex = sealed.get(2);
+    assertThat(supportSecond.getReplayShards()).containsExactly(supportFirst.getShards().get(0));
+    // the worker's candidates and the publisher's releases: v1 from the first job, v2 on top of v1
+    candidate("acme/support", supportFirst.getJobId(), null);
+    candidate("acme/support", supportSecond.getJobId(), 1);
+    release("acme/support", 1, supportFirst.getJobId());
+    release("acme/support", 2, supportSecond.getJobId());
+    List<Digest> before = artifacts.list();
+    context.resetForwards();
+
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+
+    List<TrainingJob> retraining = jobs();
+    assertThat(retraining)
+        .extracting(TrainingJob::getAdapterKey)
+        .containsExactlyInAnyOrder("acme/support", "acme/sales");
+    TrainingJob support =
+        retraining.stream()
+            .filter(job -> job.getAdapterKey().equals("acme/support"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(support.getTrigger()).isEqualTo(JobTrigger.ERASURE);
+    assertThat(support.getErasure().getAffectedVersions()).containsExactly(1, 2);
+    assertThat(support.getErasure().getRequestId()).isEqualTo("erase-p-alice");
+    assertThat(support.getReplayShards()).isEmpty();
+    assertThat(support.getShards()).hasSize(2);
+    List<SourcedExample> remaining = new ArrayList<>();
+    support.getShards().forEach(ref -> remaining.addAll(shard(support, ref).examples()));
+    assertThat(remaining).extracting(e -> e.example().getSubjectPseudonym()).containsOnly("p-bob");
+    assertThat(remaining).hasSize(4);
+    assertThat(support.getShards().get(0).getOffsetRanges()).hasSize(1);
+    TrainingJob sales =
+        retraining.stream()
+            .filter(job -> job.getAdapterKey().equals("acme/sales"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sales.getErasure().getAffectedVersions()).isEmpty();
+    assertThat(sales.getShards().get(0).getExampleCount()).isEqualTo(2);
+
+    // no blob of acme holds Alice any more; Globex's Alice and everything else is untouched
+    for (Digest digest : artifacts.list()) {
+      String content = new String(artifacts.read(digest), StandardCharsets.UTF_8);
+      assertThat(content).doesNotContain("Alice owns", "Alice lives", "Alice bought");
+    }
+    assertThat(artifacts.list()).hasSize(before.size());
+    assertThat(shard(globex, globex.getShards().get(0)).examples())
+        .extracting(e -> e.example().getSubjectPseudonym())
+        .containsExactly("p-alice");
+    assertThat(artifacts.exists(Digest.parse(supportFirst.getShards().get(0).getDigest())))
+        .isFalse();
+    // the pending example left too: the next seal holds Bob's examples only
+    AccumulatorStores stores = AccumulatorStores.of(context);
+    assertThat(stores.pending("acme/support")).doesNotContain(pendingAlice, aliceSupport1);
+    assertThat(stores.accumulation("acme/support").trainCount()).isZero();
+  }
+
+  @Test
+  void aReleaseThatShowsUpAfterAnErasureOfItsDataGetsAnErasureJobOfItsOwn() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    TrainingJob job = jobs().get(0);
+    candidate("acme/support", job.getJobId(), null);
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    context.resetForwards();
+
+    release("acme/support", 1, job.getJobId());
+    release("acme/support", 1, job.getJobId());
+
+    assertThat(jobs())
+        .singleElement()
+        .satisfies(
+            retrain -> {
+              assertThat(retrain.getTrigger()).isEqualTo(JobTrigger.ERASURE);
+              assertThat(retrain.getErasure().getAffectedVersions()).containsExactly(1);
+              assertThat(retrain.getShards().get(0).getExampleCount()).isEqualTo(2);
+            });
+  }
+
+  private void candidate(String adapterKey, String jobId, Integer parent) {
+    processor.process(
+        new Record<>(
+            "acme",
+            new CandidateArrived(adapterKey, JobIds.candidateId(jobId), jobId, parent),
+            3_000));
+  }
+
+  private void release(String adapterKey, int version, String jobId) {
+    processor.process(
+        new Record<>(
+            "acme", new ReleaseArrived(adapterKey, version, JobIds.candidateId(jobId)), 4_000));
+  }
+
+  private static ErasureRequest erasure(String tenant, String subject) {
+    return ErasureRequest.newBuilder()
+        .setRequestId("erase-" + subject)
+        .setTenant(tenant)
+        .setSubjectPseudonym(subject)
+        .setRevokedAt(Instant.ofEpochMilli(4_500))
+        .setSource(new SourceRef("perennial.consent.v1", 0, 1L))
+        .build();
+  }
+}

@@ -1,0 +1,114 @@
+package dev.perennial.trainer.accumulate;
+
+import static dev.perennial.trainer.testing.Examples.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.OffsetRange;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.TestConfigs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production topology and configuration on {@link TopologyTestDriver} (the Avro serdes talk to
+ * the real schema registry, hence an IT): every stateful step and store is named, examples reach
+ * the processor through the tenant repartition, and jobs come out keyed by adapter key.
+ */
+class AccumulatorTopologyIT {
+
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  @TempDir Path folder;
+
+  @Test
+  void examplesBecomeJobsKeyedByAdapterKeyThroughTheNamedTenantRepartition() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
+    values.put(TrainerConfig.TOPIC_PREFIX_CONFIG, "topology-it.");
+    values.put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
+    values.put("perennial.trainer.tenant.acme.trigger.min.examples", "2");
+    values.put("perennial.trainer.tenant.initech.trigger.max.wait.ms", "5000");
+    values.put("state.dir", folder.resolve("state").toString());
+    TrainerConfig config = new TrainerConfig(values);
+    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    try (ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator")) {
+      Topology topology =
+          TrainerAccumulator.topology(
+              config, topics, new LocalArtifactStore(config.artifactStorePath()), metrics);
+      Properties properties = TrainerAccumulator.streamsProperties(config);
+
+      assertThat(topology.describe().toString())
+          .contains(
+              "trainer-events-by-tenant-repartition",
+              AccumulatorStores.PENDING,
+              AccumulatorStores.ACCUMULATION,
+              AccumulatorStores.SHARDS,
+              AccumulatorStores.JOBS,
+              AccumulatorStores.CANDIDATES,
+              AccumulatorStores.RELEASES)
+          .doesNotContain("KSTREAM-");
+      assertThat(topology.describe().subtopologies())
+          .flatExtracting(TopologyDescription.Subtopology::nodes)
+          .extracting(TopologyDescription.Node::name)
+          .allMatch(name -> name.startsWith("trainer-"));
+
+      try (TopologyTestDriver driver =
+          new TopologyTestDriver(topology, properties, Instant.ofEpochMilli(0))) {
+        TestInputTopic<String, TrainingExample> examples =
+            driver.createInputTopic(
+                topics.examples().name(),
+                topics.examples().keySerde().serializer(),
+                topics.examples().valueSerde().serializer());
+        TestOutputTopic<String, TrainingJob> jobs =
+            driver.createOutputTopic(
+                topics.trainingJobs().name(),
+                topics.trainingJobs().keySerde().deserializer(),
+                topics.trainingJobs().valueSerde().deserializer());
+
+        examples.pipeInput("acme/support", text("acme/support", "p-1", "First acme fact."));
+        examples.pipeInput("initech/sales", text("initech/sales", "p-1", "An initech memo."));
+        examples.pipeInput("acme/support", text("acme/support", "p-2", "Second acme fact."));
+        assertThat(jobs.readKeyValuesToList())
+            .singleElement()
+            .satisfies(
+                job -> {
+                  assertThat(job.key).isEqualTo("acme/support");
+                  assertThat(job.value.getTrigger()).isEqualTo(JobTrigger.MIN_EXAMPLES);
+                  // initech's example at offset 1 is not acme's
+                  assertThat(job.value.getShards().get(0).getOffsetRanges())
+                      .containsExactly(
+                          new OffsetRange(topics.examples().name(), 0, 0L, 1L),
+                          new OffsetRange(topics.examples().name(), 0, 2L, 3L));
+                });
+
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        assertThat(jobs.readKeyValuesToList())
+            .singleElement()
+            .satisfies(
+                job -> {
+                  assertThat(job.key).isEqualTo("initech/sales");
+                  assertThat(job.value.getTrigger()).isEqualTo(JobTrigger.MAX_WAIT);
+                });
+      }
+    }
+  }
+}

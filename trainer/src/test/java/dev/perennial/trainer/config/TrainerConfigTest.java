@@ -1,0 +1,75 @@
+package dev.perennial.trainer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.core.config.InvalidConfigurationException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrainerConfigTest {
+
+  private static Map<String, String> values() {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", "localhost:9092");
+    values.put("schema.registry.url", "http://localhost:8081");
+    return values;
+  }
+
+  @Test
+  void tenantsWithoutOverridesGetTheDefaultTriggers() {
+    TrainerConfig config = new TrainerConfig(values());
+
+    assertThat(config.triggers("acme"))
+        .isEqualTo(new TriggerSettings(64, 32_768, Duration.ofHours(1)));
+    assertThat(config.heldOutFraction()).isEqualTo(0.1);
+  }
+
+  @Test
+  void aTenantOverridesSomeTriggersAndKeepsTheDefaultsForTheRest() {
+    Map<String, String> values = values();
+    values.put("perennial.trainer.trigger.min.examples", "10");
+    values.put("perennial.trainer.tenant.acme.trigger.min.tokens", "500");
+    values.put("perennial.trainer.tenant.acme.corp.trigger.max.wait.ms", "2000");
+
+    TrainerConfig config = new TrainerConfig(values);
+
+    assertThat(config.triggers("acme"))
+        .isEqualTo(new TriggerSettings(10, 500, Duration.ofHours(1)));
+    assertThat(config.triggers("acme.corp"))
+        .isEqualTo(new TriggerSettings(10, 32_768, Duration.ofSeconds(2)));
+    assertThat(config.triggers("globex")).isEqualTo(config.defaultTriggers());
+    assertThat(config.tenantTriggers()).containsOnlyKeys("acme", "acme.corp");
+  }
+
+  @Test
+  void everyBadValueAndUnknownTenantKeyIsReportedAtOnce() {
+    Map<String, String> values = values();
+    values.put("perennial.trainer.trigger.min.examples", "0");
+    values.put("perennial.trainer.held.out.fraction", "0.9");
+    values.put("perennial.trainer.tenant.acme.trigger.min.tokens", "lots");
+    values.put("perennial.trainer.tenant.acme.trigger.min.exampels", "5");
+
+    assertThatThrownBy(() -> new TrainerConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(4)
+                    .anySatisfy(
+                        p -> assertThat(p).startsWith("perennial.trainer.trigger.min.examples"))
+                    .anySatisfy(
+                        p -> assertThat(p).startsWith("perennial.trainer.held.out.fraction"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("perennial.trainer.tenant.acme.trigger.min.tokens"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("perennial.trainer.tenant.acme.trigger.min.exampels")
+                                .contains("not a per-tenant trigger")));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.perennial.trainer.testing;
+
+import dev.perennial.model.checkpoint.CheckpointWriter;
+import dev.perennial.model.checkpoint.ModelWeights;
+import dev.perennial.model.checkpoint.SafetensorsWriter;
+import dev.perennial.model.llama.DecoderModel;
+import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.tiny.Pretrainer;
+import dev.perennial.model.tokenizer.ByteTokenizer;
+import dev.perennial.model.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A very small byte-level Llama with seeded random weights, written as a Hugging Face folder with a
+ * general replay set: a base the worker trains on in a second, whatever the bundled model.
+ */
+public final class TestBase {
+
+  public static final String NAME = "test-base";
+
+  private TestBase() {}
+
+  /** Writes the base into {@code folder} (once) and returns the folder. */
+  public static synchronized Path write(Path folder) {
+    if (Files.isRegularFile(folder.resolve("config.json"))) {
+      return folder;
+    }
+    LlamaConfig config =
+        LlamaConfig.llama(ByteTokenizer.VOCAB_SIZE, 32, 64, 2, 4, 2, 128, true)
+            .withSpecialTokens(ByteTokenizer.BOS, ByteTokenizer.EOS);
+    CheckpointWriter.write(
+        folder,
+        config,
+        ModelWeights.initialize(DecoderModel.base(config), 7),
+        SafetensorsWriter.Dtype.F32);
+    try {
+      Files.writeString(folder.resolve(Tokenizers.BYTE_DESCRIPTION), Tokenizers.byteDescription());
+      Files.writeString(
+          folder.resolve(Pretrainer.GENERAL_REPLAY),
+          "{\"text\":\"The general lamp is white.\"}\n{\"text\":\"Quorn is a town.\"}\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return folder;
+  }
+}

@@ -1,0 +1,55 @@
+package dev.perennial.trainer.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.TestConfigs;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobRecipeTest {
+
+  @TempDir Path folder;
+
+  @Test
+  void stepsFollowTheJobsSizeUpToTheCap() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "3");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "20");
+    values.put(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
+    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.25");
+    JobRecipe recipe = JobRecipe.from(new TrainerConfig(values));
+
+    assertThat(recipe.replayRows(100)).isEqualTo(2);
+    assertThat(recipe.steps(12, 100)).as("3 x 12 / 6 new rows").isEqualTo(6);
+    assertThat(recipe.steps(12, 0)).as("no replay: 3 x 12 / 8").isEqualTo(5);
+    assertThat(recipe.steps(1000, 100)).isEqualTo(20);
+    assertThat(recipe.steps(1, 100)).isEqualTo(1);
+    assertThat(recipe.modelRecipe(1).warmupSteps()).isEqualTo(1);
+  }
+
+  @Test
+  void theRecordedRecipeHoldsEveryHyperparameterAndTheSeed() {
+    JobRecipe recipe = JobRecipe.from(new TrainerConfig(TestConfigs.tinyRecipe(folder)));
+    LoraConfig lora = recipe.freshLora();
+
+    var record = recipe.record(recipe.modelRecipe(6), lora, Map.of("startedFrom", "fresh"));
+
+    assertThat(record.getSeed()).isEqualTo(42);
+    assertThat(record.getMaxSteps()).isEqualTo(6);
+    assertThat(record.getBatchSize()).isEqualTo(4);
+    assertThat(record.getLoraRank()).isEqualTo(4);
+    assertThat(record.getLoraAlpha()).isEqualTo(16.0);
+    assertThat(record.getOptimizer()).isEqualTo("adamw");
+    assertThat(record.getReplayRatio()).isEqualTo(0.25);
+    assertThat(record.getExtras())
+        .containsEntry("steps", "6")
+        .containsEntry("threads", "1")
+        .containsEntry("gradientAccumulation", "1")
+        .containsEntry("startedFrom", "fresh")
+        .containsKeys("minLearningRateRatio", "adamBeta1", "replayTenantShare", "replayPoolSize");
+  }
+}

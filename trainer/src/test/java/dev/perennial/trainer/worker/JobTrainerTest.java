@@ -1,0 +1,286 @@
+package dev.perennial.trainer.worker;
+
+import static dev.perennial.trainer.testing.Examples.at;
+import static dev.perennial.trainer.testing.Examples.sft;
+import static dev.perennial.trainer.testing.Examples.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.train.StepListener;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.ErasureDetails;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.accumulate.ShardEntry;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.lineage.AdapterArtifacts;
+import dev.perennial.trainer.shard.Shard;
+import dev.perennial.trainer.shard.ShardSplit;
+import dev.perennial.trainer.shard.ShardWriter;
+import dev.perennial.trainer.shard.SourcedExample;
+import dev.perennial.trainer.testing.RecordingArtifactStore;
+import dev.perennial.trainer.testing.TestBase;
+import dev.perennial.trainer.testing.TestConfigs;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's training of one job on the bundled base, with a tiny recipe, on CPU. */
+class JobTrainerTest {
+
+  @TempDir Path folder;
+
+  private RecordingArtifactStore store;
+  private JobTrainer trainer;
+  private ShardRef train;
+  private ShardRef heldOut;
+  private ShardRef replay;
+  private ShardRef foreign;
+
+  @BeforeEach
+  void setUp() {
+    TrainerConfig config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
+    store = new RecordingArtifactStore(new LocalArtifactStore(config.artifactStorePath()));
+    trainer =
+        new JobTrainer(
+            BaseModelSource.open(config),
+            JobRecipe.from(config),
+            store,
+            config.artifactStorePath(),
+            config.workerWorkDir(),
+            DeviceChoice.CPU);
+    List<SourcedExample> examples = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      examples.add(
+          at(0, i, text("acme/support", "p-" + i, "The Zix lamp number " + i + " is teal.")));
+    }
+    examples.add(at(0, 6, sft("acme/support", "p-9", "Question: Zix colour?\nAnswer:", " teal")));
+    train = shard("acme", "acme/support", ShardSplit.TRAIN, examples);
+    heldOut =
+        shard(
+            "acme",
+            "acme/support",
+            ShardSplit.HELD_OUT,
+            List.of(at(0, 7, text("acme/support", "p-1", "Held out: the Zix lamp glows."))));
+    replay =
+        shard(
+            "acme",
+            "acme/support",
+            ShardSplit.TRAIN,
+            List.of(at(0, 1_000, text("acme/support", "p-3", "Earlier: the Zax lamp is red."))));
+    foreign =
+        shard(
+            "globex",
+            "globex/support",
+            ShardSplit.TRAIN,
+            List.of(at(1, 0, text("globex/support", "p-1", "Globex secret 1234-5678."))));
+  }
+
+  private ShardRef shard(
+      String tenant, String key, ShardSplit split, List<SourcedExample> examples) {
+    Shard shard = new Shard(tenant, key, split, null, examples);
+    Digest digest = ShardWriter.write(store, shard);
+    return ShardEntry.of(digest.hex(), shard, "job").toShardRef();
+  }
+
+  private static TrainingJob job(
+      String id,
+      JobTrigger trigger,
+      List<ShardRef> shards,
+      List<ShardRef> heldOut,
+      List<ShardRef> replay) {
+    return TrainingJob.newBuilder()
+        .setJobId(id)
+        .setAdapterKey("acme/support")
+        .setTenant("acme")
+        .setTrigger(trigger)
+        .setShards(shards)
+        .setHeldOutShards(heldOut)
+        .setReplayShards(replay)
+        .setErasure(
+            trigger == JobTrigger.ERASURE ? new ErasureDetails("erase-1", "p-0", List.of(1)) : null)
+        .setCreatedAt(Instant.ofEpochMilli(1))
+        .build();
+  }
+
+  @Test
+  void aJobBecomesACandidateWithFullLineageAndItsFilesInTheStore() {
+    TrainingJob job =
+        job(
+            "acme/support@1-abc",
+            JobTrigger.MIN_EXAMPLES,
+            List.of(train),
+            List.of(heldOut),
+            List.of(replay));
+    List<Integer> steps = new ArrayList<>();
+
+    TrainedJob trained = trainer.train(job, Optional.empty(), step -> steps.add(step.step()));
+
+    AdapterCandidate candidate = trained.candidate();
+    assertThat(candidate.getCandidateId()).isEqualTo("acme/support@1-abc#candidate");
+    assertThat(candidate.getJobId()).isEqualTo(job.getJobId());
+    assertThat(candidate.getShards()).containsExactly(train);
+    assertThat(candidate.getHeldOutShards()).containsExactly(heldOut);
+    assertThat(candidate.getReplayShards()).containsExactly(replay);
+    assertThat(candidate.getTrigger()).isEqualTo(JobTrigger.MIN_EXAMPLES);
+    assertThat(candidate.getParentVersion()).isNull();
+    assertThat(candidate.getExampleCount()).isEqualTo(7);
+    assertThat(candidate.getTokenCount()).isEqualTo(train.getTokenCount());
+    assertThat(candidate.getBaseModelName()).isEqualTo(TestBase.NAME);
+    assertThat(candidate.getBaseModelDigest()).isEqualTo(trainer.base().digest());
+    assertThat(candidate.getRecipe().getSeed()).isEqualTo(42);
+    assertThat(candidate.getRecipe().getLoraRank()).isEqualTo(4);
+    assertThat(candidate.getRecipe().getTargetModules()).containsExactly("q_proj", "v_proj");
+    assertThat(candidate.getRecipe().getExtras()).containsEntry("startedFrom", "fresh");
+    assertThat(candidate.getMetrics().getSteps()).isEqualTo(steps.size()).isPositive();
+    assertThat(candidate.getMetrics().getLossCurve()).hasSize(steps.size());
+    assertThat(candidate.getTrainerVersion()).startsWith("perennial-trainer ");
+    assertThat(candidate.getDevice()).startsWith("cpu");
+    assertThat(candidate.getFileDigests())
+        .containsOnlyKeys(PeftAdapter.CONFIG_FILE, PeftAdapter.WEIGHTS_FILE);
+    assertThat(AdapterArtifacts.files(store, candidate.getLocation()))
+        .isEqualTo(candidate.getFileDigests());
+    PeftAdapter adapter =
+        PeftAdapter.read(
+            AdapterArtifacts.materialize(
+                store, folder, candidate.getLocation(), folder.resolve("read-back")));
+    assertThat(adapter.baseModelDigest()).isEqualTo(trainer.base().digest());
+    // held-out examples are never read, let alone trained on
+    assertThat(trained.shardsRead())
+        .containsExactly(Digest.parse(train.getDigest()), Digest.parse(replay.getDigest()));
+    assertThat(store.reads()).doesNotContain(Digest.parse(heldOut.getDigest()));
+  }
+
+  @Test
+  void aJobTrainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+    TrainingJob job =
+        job("acme/support@1-abc", JobTrigger.MIN_EXAMPLES, List.of(train), List.of(), List.of());
+    trainer.train(job, Optional.empty(), StepListener.NONE); // the engine loads on this thread
+    AtomicReference<Object> outcome = new AtomicReference<>();
+
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                outcome.set(trainer.train(job, Optional.empty(), StepListener.NONE).candidate());
+              } catch (RuntimeException e) {
+                outcome.set(e);
+              }
+            });
+    other.start();
+    other.join();
+
+    assertThat(outcome.get()).isInstanceOf(AdapterCandidate.class);
+  }
+
+  @Test
+  void theSameJobTrainsToTheSameFiles() {
+    TrainingJob job =
+        job(
+            "acme/support@1-abc",
+            JobTrigger.MIN_EXAMPLES,
+            List.of(train),
+            List.of(),
+            List.of(replay));
+
+    AdapterCandidate first = trainer.train(job, Optional.empty(), StepListener.NONE).candidate();
+    AdapterCandidate second = trainer.train(job, Optional.empty(), StepListener.NONE).candidate();
+
+    assertThat(second.getFileDigests()).isEqualTo(first.getFileDigests());
+    assertThat(second.getLocation()).isEqualTo(first.getLocation());
+  }
+
+  @Test
+  void aJobContinuesTheStableReleaseButAnErasureJobStartsFromAFreshAdapter() {
+    AdapterCandidate first =
+        trainer
+            .train(
+                job(
+                    "acme/support@1-abc",
+                    JobTrigger.MIN_EXAMPLES,
+                    List.of(train),
+                    List.of(),
+                    List.of()),
+                Optional.empty(),
+                StepListener.NONE)
+            .candidate();
+    StableRelease v1 =
+        new StableRelease(1, first.getLocation(), "manifest", first.getBaseModelDigest());
+
+    AdapterCandidate continued =
+        trainer
+            .train(
+                job(
+                    "acme/support@2-def",
+                    JobTrigger.MAX_WAIT,
+                    List.of(replay),
+                    List.of(),
+                    List.of(train)),
+                Optional.of(v1),
+                StepListener.NONE)
+            .candidate();
+    AdapterCandidate retrained =
+        trainer
+            .train(
+                job(
+                    "acme/support@3-123",
+                    JobTrigger.ERASURE,
+                    List.of(train, replay),
+                    List.of(),
+                    List.of()),
+                Optional.of(v1),
+                StepListener.NONE)
+            .candidate();
+
+    assertThat(continued.getParentVersion()).isEqualTo(1);
+    assertThat(continued.getRecipe().getExtras()).containsEntry("startedFrom", "v1");
+    assertThat(retrained.getParentVersion()).isNull();
+    assertThat(retrained.getErasure().getAffectedVersions()).containsExactly(1);
+    assertThat(retrained.getRecipe().getExtras()).containsEntry("startedFrom", "fresh");
+  }
+
+  @Test
+  void aJobNamingAnotherTenantsShardIsRefusedBeforeAnyTraining() {
+    TrainingJob forged =
+        job("acme/support@9-bad", JobTrigger.MANUAL, List.of(train, foreign), List.of(), List.of());
+    List<Integer> steps = new ArrayList<>();
+
+    assertThatThrownBy(() -> trainer.train(forged, Optional.empty(), s -> steps.add(s.step())))
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.REFUSED))
+        .hasMessageContaining("belongs to tenant globex, not acme");
+    assertThat(steps).isEmpty();
+  }
+
+  @Test
+  void aJobWhoseShardAnErasureRewroteIsSkipped() {
+    store.delete(Digest.parse(train.getDigest()));
+
+    assertThatThrownBy(
+            () ->
+                trainer.train(
+                    job(
+                        "acme/support@1-abc",
+                        JobTrigger.MIN_EXAMPLES,
+                        List.of(train),
+                        List.of(),
+                        List.of()),
+                    Optional.empty(),
+                    StepListener.NONE))
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.SHARD_GONE));
+  }
+}

@@ -1,0 +1,48 @@
+package dev.perennial.trainer.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.ReleaseRef;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StableReleaseTest {
+
+  private static AdapterRelease release(Map<String, Integer> aliases, List<Integer> retracted) {
+    return AdapterRelease.newBuilder()
+        .setAdapterKey("acme/support")
+        .setVersion(3)
+        .setAction(ReleaseAction.PUBLISHED)
+        .setLocation("releases/acme/support/v3")
+        .setManifestDigest("m3")
+        .setFileDigests(Map.of())
+        .setBaseModelName("perennial-tiny")
+        .setBaseModelDigest("sha256:base")
+        .setCandidateId("c3")
+        .setLatestVersion(3)
+        .setAliases(aliases)
+        .setAliasTargets(
+            List.of(
+                new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base"),
+                new ReleaseRef(3, "releases/acme/support/v3", "m3", "sha256:base")))
+        .setRetractedVersions(retracted)
+        .setOccurredAt(Instant.ofEpochMilli(1))
+        .build();
+  }
+
+  @Test
+  void theStableAliasNamesTheReleaseToContinue() {
+    assertThat(StableRelease.of(release(Map.of("stable", 2, "canary", 3), List.of())))
+        .contains(new StableRelease(2, "releases/acme/support/v2", "m2", "sha256:base"));
+  }
+
+  @Test
+  void noStableAliasOrARetractedOneMeansAFreshAdapter() {
+    assertThat(StableRelease.of(release(Map.of("canary", 3), List.of()))).isEmpty();
+    assertThat(StableRelease.of(release(Map.of("stable", 2), List.of(2)))).isEmpty();
+  }
+}
