@@ -49,6 +49,12 @@ public final class BenchModelCommand implements Callable<Integer> {
   Integer adapters;
 
   @Option(
+      names = "--rows-per-adapter",
+      paramLabel = "N",
+      description = "Examples scored per adapter (default: 4).")
+  Integer rowsPerAdapter;
+
+  @Option(
       names = "--device",
       paramLabel = "DEVICE",
       defaultValue = "auto",
@@ -67,7 +73,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             steps == null ? defaults.measuredSteps() : steps,
             defaults.matmulSize(),
             adapters == null ? defaults.adapters() : adapters,
-            defaults.rowsPerAdapter(),
+            rowsPerAdapter == null ? defaults.rowsPerAdapter() : rowsPerAdapter,
             threads == null ? defaults.threads() : threads,
             DeviceChoice.parse(device));
     BaseModel model = base == null ? TinyModel.open() : BaseModel.open(base);

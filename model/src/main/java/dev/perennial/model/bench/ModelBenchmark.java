@@ -150,9 +150,12 @@ public final class ModelBenchmark {
     try (LanguageModel model = LanguageModel.load(base, device);
         AdapterStack stack = new AdapterStack(model.manager(), base.config(), adapters)) {
       Scorer.scoreWithAdapters(model, stack, adapterOf, examples, examples.size(), maxLength);
-      long start = System.nanoTime();
-      Scorer.scoreWithAdapters(model, stack, adapterOf, examples, examples.size(), maxLength);
-      batched = (System.nanoTime() - start) / 1e9;
+      batched = Double.MAX_VALUE;
+      for (int round = 0; round < 3; round++) {
+        long start = System.nanoTime();
+        Scorer.scoreWithAdapters(model, stack, adapterOf, examples, examples.size(), maxLength);
+        batched = Math.min(batched, (System.nanoTime() - start) / 1e9);
+      }
     }
     Map<Integer, List<TrainingExample>> byAdapter = new LinkedHashMap<>();
     for (int i = 0; i < examples.size(); i++) {
@@ -163,13 +166,16 @@ public final class ModelBenchmark {
       for (LoraWeights adapter : adapters) {
         models.add(LanguageModel.load(base, device, adapter, false));
       }
+      for (int a = 0; a < adapters.size(); a++) {
+        Scorer.score(models.get(a), byAdapter.get(a), settings.rowsPerAdapter(), maxLength);
+      }
       double oneByOne = Double.MAX_VALUE;
-      for (int round = 0; round < 2; round++) {
+      for (int round = 0; round < 3; round++) {
         long start = System.nanoTime();
         for (int a = 0; a < adapters.size(); a++) {
           Scorer.score(models.get(a), byAdapter.get(a), settings.rowsPerAdapter(), maxLength);
         }
-        oneByOne = (System.nanoTime() - start) / 1e9;
+        oneByOne = Math.min(oneByOne, (System.nanoTime() - start) / 1e9);
       }
       return new double[] {batched, oneByOne};
     } finally {

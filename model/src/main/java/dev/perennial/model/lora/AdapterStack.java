@@ -3,7 +3,6 @@ package dev.perennial.model.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.llama.AdapterDelta;
 import dev.perennial.model.llama.LlamaConfig;
@@ -38,36 +37,40 @@ public final class AdapterStack implements AutoCloseable {
         int[] dims = LoraWeights.dimensions(model, module);
         int in = dims[0];
         int out = dims[1];
-        float[] a = new float[count * rank * in];
-        float[] b = new float[count * out * rank];
+        float[] aT = new float[count * in * rank];
+        float[] bT = new float[count * rank * out];
         for (int n = 0; n < count; n++) {
           LoraWeights adapter = adapters.get(n);
           LoraWeights.Pair pair = adapter.modules().get(path);
           if (pair != null) {
-            copyA(pair.a(), a, n, rank, in);
-            copyScaledB(pair.b(), b, n, rank, out, (float) adapter.config().scaling());
+            copyTransposedA(pair.a(), aT, n, rank, in);
+            copyTransposedScaledB(pair.b(), bT, n, rank, out, (float) adapter.config().scaling());
           }
         }
-        NDArray stackA = manager.create(a, new Shape(count, rank, in));
-        NDArray stackB = manager.create(b, new Shape(count, out, rank));
+        NDArray stackA = new HostTensor(new long[] {count, in, rank}, aT).toArray(manager);
+        NDArray stackB = new HostTensor(new long[] {count, rank, out}, bT).toArray(manager);
         stacks.put(key(layer, module), new NDArray[] {stackA, stackB});
       }
     }
   }
 
-  private static void copyA(HostTensor source, float[] target, int n, int rank, int in) {
+  /** A [r', in] into slot n of A^T [N, in, r] (rows beyond r' stay zero). */
+  private static void copyTransposedA(HostTensor source, float[] target, int n, int rank, int in) {
     int sourceRank = (int) source.shape()[0];
     for (int r = 0; r < sourceRank; r++) {
-      System.arraycopy(source.data(), r * in, target, (n * rank + r) * in, in);
+      for (int i = 0; i < in; i++) {
+        target[(n * in + i) * rank + r] = source.data()[r * in + i];
+      }
     }
   }
 
-  private static void copyScaledB(
+  /** B [out, r'] times the scaling into slot n of B^T [N, r, out]. */
+  private static void copyTransposedScaledB(
       HostTensor source, float[] target, int n, int rank, int out, float scaling) {
     int sourceRank = (int) source.shape()[1];
     for (int o = 0; o < out; o++) {
       for (int r = 0; r < sourceRank; r++) {
-        target[(n * out + o) * rank + r] = source.data()[o * sourceRank + r] * scaling;
+        target[(n * rank + r) * out + o] = source.data()[o * sourceRank + r] * scaling;
       }
     }
   }
@@ -93,11 +96,11 @@ public final class AdapterStack implements AutoCloseable {
       if (stack == null) {
         return null;
       }
-      // pick each row's matrices into the pass's manager: [B, r, in] and [B, out, r]
-      NDArray a = stack[0].get(x.getManager(), rows);
-      NDArray b = stack[1].get(x.getManager(), rows);
+      // pick each row's matrices into the pass's manager: [B, in, r] and [B, r, out]
+      NDArray aT = stack[0].get(x.getManager(), rows);
+      NDArray bT = stack[1].get(x.getManager(), rows);
       // [B, T, in] x [B, in, r] x [B, r, out]
-      return x.matMul(a.transpose(0, 2, 1)).matMul(b.transpose(0, 2, 1));
+      return x.matMul(aT).matMul(bT);
     };
   }
 

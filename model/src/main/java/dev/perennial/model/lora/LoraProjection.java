@@ -43,9 +43,13 @@ public final class LoraProjection extends LinearLayer {
     // dropout on the adapter's input only, as PEFT does
     NDArray input =
         training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
+    // scale the small B [out, r] rather than the [.., out] activation; the scaled copy belongs to
+    // the pass (an op on a parameter would otherwise land in the model's manager)
+    NDArray scaledB = b.mul(scaling);
+    scaledB.attach(x.getManager());
     NDArray down = Linear.linear(input, a).singletonOrThrow();
-    NDArray up = Linear.linear(down, b).singletonOrThrow();
-    return baseOutput.add(up.mul(scaling));
+    NDArray up = Linear.linear(down, scaledB).singletonOrThrow();
+    return baseOutput.add(up);
   }
 
   @Override

@@ -50,9 +50,4 @@ public final class ByteTokenizer implements TextTokenizer {
   public int padId() {
     return PAD;
   }
-
-  @Override
-  public int vocabSize() {
-    return VOCAB_SIZE;
-  }
 }

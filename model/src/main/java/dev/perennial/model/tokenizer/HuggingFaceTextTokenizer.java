@@ -88,11 +88,6 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
   }
 
   @Override
-  public int vocabSize() {
-    return -1;
-  }
-
-  @Override
   public void close() {
     tokenizer.close();
   }

@@ -17,7 +17,4 @@ public interface TextTokenizer {
 
   /** The id padding positions hold (they are masked, so any valid id works). */
   int padId();
-
-  /** How many ids the tokenizer can produce. */
-  int vocabSize();
 }

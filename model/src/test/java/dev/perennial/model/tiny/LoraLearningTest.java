@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class LoraLearningTest {
 
-  private static final int STEPS = 80;
+  private static final int STEPS = 60;
 
   @Test
   void loraLearnsNewFactsWithoutTouchingTheBase() {

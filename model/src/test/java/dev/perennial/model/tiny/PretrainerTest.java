@@ -30,7 +30,7 @@ class PretrainerTest {
           World.STANDARD_SEED,
           WorldSize.small(),
           5,
-          new TrainingRecipe(8, 4, 2, 3e-3, 2, 0.1, 0.01, 1.0, 48, 0, 11, 2));
+          new TrainingRecipe(8, 4, 2, 3e-3, 2, 0.1, 0.01, 1.0, 48, 0, 11, 1));
 
   @Test
   void theSameSettingsAndThreadCountReproduceTheDigest() throws IOException {
@@ -74,6 +74,6 @@ class PretrainerTest {
     assertThat(Files.readString(folder.resolve(Pretrainer.GENERAL_REPLAY))).contains("\"text\"");
     assertThat(Files.readString(folder.resolve(Pretrainer.RECORD)))
         .contains(result.digest())
-        .contains("\"threads\" : 2");
+        .contains("\"threads\" : 1");
   }
 }
