@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
 public final class LocalCommand implements Callable<Integer> {
 
   /** How long each stage may take to catch up with a phase of the sample events. */
-  private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
 
   @Spec CommandSpec spec;
 

@@ -177,7 +177,11 @@ public final class IngestBenchmark {
   /** Times the application's committed offsets on the documents from warm-up to the end. */
   private Measurement measure(String name, String applicationId) throws InterruptedException {
     ConsumerGroupProgress progress =
-        new ConsumerGroupProgress(cluster.admin(), applicationId, List.of(documents().name()));
+        new ConsumerGroupProgress(
+            cluster.admin(),
+            cluster.config().clientProperties(),
+            applicationId,
+            List.of(documents().name()));
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     long start = awaitCommitted(progress, settings.warmupEvents(), deadline, name);
     long end =

@@ -3,6 +3,7 @@ package dev.perennial.cli.local;
 import dev.perennial.core.PerennialException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,8 +14,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Whether a consumer group (a Streams application's {@code application.id}) has read everything in
@@ -28,11 +32,20 @@ public final class ConsumerGroupProgress {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
   private final Admin admin;
+  private final Map<String, Object> clientProperties;
   private final String groupId;
   private final List<String> topics;
 
-  public ConsumerGroupProgress(Admin admin, String groupId, Collection<String> topics) {
+  /**
+   * @param clientProperties how to reach the broker (bootstrap servers, security settings)
+   */
+  public ConsumerGroupProgress(
+      Admin admin,
+      Map<String, Object> clientProperties,
+      String groupId,
+      Collection<String> topics) {
     this.admin = admin;
+    this.clientProperties = Map.copyOf(clientProperties);
     this.groupId = groupId;
     this.topics = List.copyOf(topics);
   }
@@ -47,7 +60,7 @@ public final class ConsumerGroupProgress {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Map<TopicPartition, Long> lag = lag(end);
-      if (lag.isEmpty()) {
+      if (lag.isEmpty() || onlyMarkersLeft(lag)) {
         return;
       }
       if (System.nanoTime() > deadline) {
@@ -87,6 +100,32 @@ public final class ConsumerGroupProgress {
           }
         });
     return lag;
+  }
+
+  /** Whether no committed record lies between the committed offsets and the ends. */
+  private boolean onlyMarkersLeft(Map<TopicPartition, Long> lag) throws InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+    Map<String, Object> properties = new HashMap<>(clientProperties);
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(lag.keySet());
+      for (TopicPartition partition : lag.keySet()) {
+        OffsetAndMetadata offset = committed.get(partition);
+        consumer.seek(partition, offset == null ? 0 : offset.offset());
+      }
+      Map<TopicPartition, Long> end = consumer.endOffsets(lag.keySet(), CALL_TIMEOUT);
+      long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+      while (lag.keySet().stream().anyMatch(p -> consumer.position(p, CALL_TIMEOUT) < end.get(p))) {
+        if (!consumer.poll(POLL).isEmpty() || System.nanoTime() > deadline) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   private Map<TopicPartition, Long> endOffsets() throws InterruptedException {

@@ -84,6 +84,7 @@ public final class IngestStage implements LocalStage {
     progress =
         new ConsumerGroupProgress(
             cluster.admin(),
+            cluster.config().clientProperties(),
             config.applicationId(),
             Stream.of(PerennialTopic.DOCUMENTS, PerennialTopic.FEEDBACK, PerennialTopic.CONSENT)
                 .map(cluster.catalog()::name)

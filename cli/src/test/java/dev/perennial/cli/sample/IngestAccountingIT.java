@@ -74,6 +74,7 @@ class IngestAccountingIT {
       ConsumerGroupProgress progress =
           new ConsumerGroupProgress(
               admin,
+              config.clientProperties(),
               config.applicationId(),
               Stream.of(PerennialTopic.DOCUMENTS, PerennialTopic.FEEDBACK, PerennialTopic.CONSENT)
                   .map(catalog::name)
