@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,15 +23,22 @@ class LocalCommandIT {
   @TempDir Path stateDir;
 
   @Test
-  void localRunsIngestOnSampleEventsPrintsTheSummaryAndStopsCleanly() throws Exception {
+  void localRunsThePipelineOnSampleEventsPrintsTheSummaryAndStopsCleanly() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    // The pipeline as README's first command runs it, with training cut short: jobs seal only
+    // after the local maximum wait (one per adapter key, plus the erasure's), two steps each.
+    Path config =
+        Files.writeString(
+            stateDir.resolve("short-training.properties"),
+            "perennial.trainer.trigger.min.examples=100000\n"
+                + "perennial.trainer.recipe.max.steps=2\n");
 
     int exitCode =
         Perennial.commandLine()
             .setOut(new PrintWriter(out))
             .setErr(new PrintWriter(err))
-            .execute("local", "--state-dir", stateDir.toString());
+            .execute("local", "--state-dir", stateDir.toString(), "--config", config.toString());
 
     String output = out.toString();
     assertThat(exitCode).as(err.toString()).isZero();

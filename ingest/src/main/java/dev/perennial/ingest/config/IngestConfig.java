@@ -101,7 +101,7 @@ public final class IngestConfig extends PerennialConfig {
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
   private static final ConfigDef CONFIG =
-      configDef()
+      PerennialConfig.configDef()
           .define(
               APPLICATION_ID_CONFIG,
               Type.STRING,
@@ -242,8 +242,11 @@ public final class IngestConfig extends PerennialConfig {
             + "; lower it or raise max.request.size (and the topics' max.message.bytes)");
   }
 
-  /** Every key of ingest with its type, default and documentation (docs and the Helm chart). */
-  public static ConfigDef ingestConfigDef() {
+  /**
+   * Every key of ingest, the shared ones included, with its type, default and documentation (docs
+   * and the Helm chart). Hides {@link PerennialConfig#configDef()}.
+   */
+  public static ConfigDef configDef() {
     return new ConfigDef(CONFIG);
   }
 

@@ -134,4 +134,14 @@ class IngestConfigTest {
 
     assertThat(new IngestConfig(values).maxTextBytes()).isEqualTo(400000);
   }
+
+  @Test
+  void theDefinitionHoldsTheSharedKeysAndIngestsOwn() {
+    assertThat(IngestConfig.configDef().names())
+        .contains("bootstrap.servers", "perennial.topic.prefix")
+        .contains(
+            IngestConfig.PSEUDONYM_SECRET_CONFIG,
+            IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG,
+            IngestConfig.DEDUP_WINDOW_MS_CONFIG);
+  }
 }

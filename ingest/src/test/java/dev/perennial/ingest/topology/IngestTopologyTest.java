@@ -2,6 +2,7 @@ package dev.perennial.ingest.topology;
 
 import static dev.perennial.ingest.topology.Events.OCCURRED_AT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.ingest.config.IngestConfig;
@@ -233,12 +234,9 @@ class IngestTopologyTest {
       assertThat(ingest.rejections())
           .extracting(kv -> kv.value.getReason(), kv -> kv.value.getSource().getTopic())
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(
-                  RejectReason.INVALID_FIELD, "perennial.consent.v1"),
-              org.assertj.core.groups.Tuple.tuple(
-                  RejectReason.NO_CONSENT, "perennial.documents.v1"),
-              org.assertj.core.groups.Tuple.tuple(
-                  RejectReason.NO_CONSENT, "perennial.documents.v1"));
+              tuple(RejectReason.INVALID_FIELD, "perennial.consent.v1"),
+              tuple(RejectReason.NO_CONSENT, "perennial.documents.v1"),
+              tuple(RejectReason.NO_CONSENT, "perennial.documents.v1"));
     }
 
     @Test
