@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (nothing is asserted).",
-    subcommands = {BenchModelCommand.class, BenchTrainerCommand.class})
+    subcommands = {BenchModelCommand.class, BenchIngestCommand.class, BenchTrainerCommand.class})
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -18,6 +18,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing benchmark: model or trainer");
+        spec.commandLine(), "Missing benchmark: model, ingest or trainer");
   }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
     description = "Keeps per-tenant LoRA adapters fresh from consented Kafka streams.",
     subcommands = {
       LocalCommand.class,
+      IngestCommand.class,
       PretrainCommand.class,
       TrainerCommand.class,
       PublisherCommand.class,

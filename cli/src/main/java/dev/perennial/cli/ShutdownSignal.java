@@ -29,6 +29,11 @@ final class ShutdownSignal {
     requested.await();
   }
 
+  /** Waits up to {@code timeout} for the JVM to be asked to stop; whether it was. */
+  boolean await(Duration timeout) throws InterruptedException {
+    return requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Asks the command to stop as if the JVM had been (a service that failed on its own). */
   void request() {
     requested.countDown();

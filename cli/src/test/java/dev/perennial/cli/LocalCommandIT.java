@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,15 +23,22 @@ class LocalCommandIT {
   @TempDir Path stateDir;
 
   @Test
-  void localStartsBrokerAndRegistryProvisionsEveryTopicAndStopsCleanly() throws Exception {
+  void localRunsThePipelineOnSampleEventsPrintsTheSummaryAndStopsCleanly() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    // The pipeline as README's first command runs it, with training cut short: jobs seal only
+    // after the local maximum wait (one per adapter key, plus the erasure's), two steps each.
+    Path config =
+        Files.writeString(
+            stateDir.resolve("short-training.properties"),
+            "perennial.trainer.trigger.min.examples=100000\n"
+                + "perennial.trainer.recipe.max.steps=2\n");
 
     int exitCode =
         Perennial.commandLine()
             .setOut(new PrintWriter(out))
             .setErr(new PrintWriter(err))
-            .execute("local", "--state-dir", stateDir.toString());
+            .execute("local", "--state-dir", stateDir.toString(), "--config", config.toString());
 
     String output = out.toString();
     assertThat(exitCode).as(err.toString()).isZero();
@@ -41,9 +49,21 @@ class LocalCommandIT {
         .contains("Topics            11 created, 0 already there")
         .contains("perennial.consent.v1")
         .contains("Broker and registry are up.")
+        .containsPattern("Ingest +running \\(Kafka Streams application perennial-ingest")
+        .contains("Pseudonym secret  the fixed local one")
+        .containsPattern(
+            "Sample events +tenants acme, globex: 244 events \\(12 malformed, 2 duplicates\\)")
+        .containsPattern(
+            "Examples per adapter key\\R  acme/support +\\d+  \\(TEXT \\d+, SFT \\d+,"
+                + " PREFERENCE \\d+\\)\\R  globex/default +\\d+")
+        .containsPattern("Rejections per reason(\\R  [A-Z_]+ +\\d+){7}")
+        .containsPattern("Redacted +CARD \\d+, EMAIL \\d+, IBAN \\d+, IP \\d+, PHONE \\d+")
+        .contains("Erasure requests  1")
         .containsPattern(
             "Trainer +accumulator perennial-trainer-accumulator and worker local running")
-        .contains("Training jobs     0, candidates 0")
+        .containsPattern("Training jobs +[1-9]\\d*, candidates [1-9]\\d*")
+        .containsPattern(
+            "Every input accounted for: 244 events -> \\d+ examples \\+ \\d+ rejections.")
         .endsWith("Stopped." + System.lineSeparator());
     for (PerennialTopic topic : PerennialTopic.values()) {
       assertThat(output).contains("perennial." + topic.suffix());

@@ -58,4 +58,23 @@ class PerennialTest {
     assertThat(exitCode).isEqualTo(1);
     assertThat(err.toString()).contains(missing.toString()).contains("not found");
   }
+
+  @Test
+  void ingestReportsEveryConfigurationProblemBeforeStarting() throws Exception {
+    Path config =
+        Files.writeString(
+            folder.resolve("ingest.properties"),
+            "bootstrap.servers=localhost:9092\n"
+                + "schema.registry.url=http://localhost:8081\n"
+                + "perennial.ingest.max.text.bytes=0\n");
+
+    int exitCode = run("ingest", "--config", config.toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("perennial ingest: Invalid configuration (2 problems)")
+        .contains("perennial.ingest.max.text.bytes: ")
+        .contains("perennial.ingest.pseudonym.secret: set exactly one of it and")
+        .doesNotContain("Exception");
+  }
 }

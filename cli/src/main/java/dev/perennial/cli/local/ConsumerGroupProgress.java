@@ -1,0 +1,155 @@
+package dev.perennial.cli.local;
+
+import dev.perennial.core.PerennialException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Whether a consumer group (a Streams application's {@code application.id}) has read everything in
+ * some topics: its committed offsets have reached their end offsets. Under exactly-once the offsets
+ * commit with the outputs, so a caught-up application has also written everything it made of that
+ * input.
+ */
+public final class ConsumerGroupProgress {
+
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Admin admin;
+  private final Map<String, Object> clientProperties;
+  private final String groupId;
+  private final List<String> topics;
+
+  /**
+   * @param clientProperties how to reach the broker (bootstrap servers, security settings)
+   */
+  public ConsumerGroupProgress(
+      Admin admin,
+      Map<String, Object> clientProperties,
+      String groupId,
+      Collection<String> topics) {
+    this.admin = admin;
+    this.clientProperties = Map.copyOf(clientProperties);
+    this.groupId = groupId;
+    this.topics = List.copyOf(topics);
+  }
+
+  /**
+   * Waits until the group's committed offsets reach the topics' current end offsets.
+   *
+   * @throws PerennialException naming the partitions that lag, after {@code timeout}
+   */
+  public void awaitCaughtUp(Duration timeout) throws InterruptedException {
+    Map<TopicPartition, Long> end = endOffsets();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<TopicPartition, Long> lag = lag(end);
+      if (lag.isEmpty() || onlyMarkersLeft(lag)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new PerennialException(
+            "Consumer group "
+                + groupId
+                + " did not catch up within "
+                + timeout
+                + "; records left per partition: "
+                + lag);
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /** The sum of the group's committed offsets over every partition of the topics. */
+  public long committedOffsets() throws InterruptedException {
+    return get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata())
+        .entrySet()
+        .stream()
+        .filter(entry -> topics.contains(entry.getKey().topic()) && entry.getValue() != null)
+        .mapToLong(entry -> entry.getValue().offset())
+        .sum();
+  }
+
+  /** Records the group has not committed yet, by partition; empty when caught up. */
+  private Map<TopicPartition, Long> lag(Map<TopicPartition, Long> end) throws InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+    Map<TopicPartition, Long> lag = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    end.forEach(
+        (partition, endOffset) -> {
+          OffsetAndMetadata offset = committed.get(partition);
+          long position = offset == null ? 0 : offset.offset();
+          if (position < endOffset) {
+            lag.put(partition, endOffset - position);
+          }
+        });
+    return lag;
+  }
+
+  /** Whether no committed record lies between the committed offsets and the ends. */
+  private boolean onlyMarkersLeft(Map<TopicPartition, Long> lag) throws InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+    Map<String, Object> properties = new HashMap<>(clientProperties);
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(lag.keySet());
+      for (TopicPartition partition : lag.keySet()) {
+        OffsetAndMetadata offset = committed.get(partition);
+        consumer.seek(partition, offset == null ? 0 : offset.offset());
+      }
+      Map<TopicPartition, Long> end = consumer.endOffsets(lag.keySet(), CALL_TIMEOUT);
+      long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+      while (lag.keySet().stream().anyMatch(p -> consumer.position(p, CALL_TIMEOUT) < end.get(p))) {
+        if (!consumer.poll(POLL).isEmpty() || System.nanoTime() > deadline) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private Map<TopicPartition, Long> endOffsets() throws InterruptedException {
+    Map<TopicPartition, OffsetSpec> request =
+        get(admin.describeTopics(topics).allTopicNames()).values().stream()
+            .flatMap(
+                description ->
+                    description.partitions().stream()
+                        .map(p -> new TopicPartition(description.name(), p.partition())))
+            .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
+    return get(admin.listOffsets(request).all()).entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
+  }
+
+  private <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws InterruptedException {
+    try {
+      return future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new PerennialException(
+          "Cannot read the progress of consumer group " + groupId + ": " + e.getCause(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new PerennialException(
+          "The broker did not answer within " + CALL_TIMEOUT + " about group " + groupId, e);
+    }
+  }
+}

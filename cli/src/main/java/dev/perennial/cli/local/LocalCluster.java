@@ -1,0 +1,164 @@
+package dev.perennial.cli.local;
+
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.embedded.EmbeddedKafka;
+import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
+import dev.perennial.core.kafka.TopicSpec;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.schemas.topic.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * What every stage of {@code perennial local} runs on: an in-process Kafka broker, the local schema
+ * registry, every topic provisioned, and the artifact store. {@link #values()} is the configuration
+ * a stage starts from (the user's file and environment, pointed at this cluster).
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  private final EmbeddedKafka kafka;
+  private final EmbeddedSchemaRegistry registry;
+  private final Map<String, String> values;
+  private final PerennialConfig config;
+  private final TopicCatalog catalog;
+  private final TopicProvisioner.Result provisioned;
+  private final LocalArtifactStore store;
+  private final Topics topics;
+  private final Admin admin;
+
+  private LocalCluster(
+      EmbeddedKafka kafka,
+      EmbeddedSchemaRegistry registry,
+      Map<String, String> values,
+      TopicProvisioner.Result provisioned,
+      Admin admin) {
+    this.kafka = kafka;
+    this.registry = registry;
+    this.values = Map.copyOf(values);
+    this.config = new PerennialConfig(values);
+    this.catalog = TopicCatalog.from(config);
+    this.provisioned = provisioned;
+    this.store = new LocalArtifactStore(config.artifactStorePath());
+    this.topics = Topics.create(catalog, config.clientProperties());
+    this.admin = admin;
+  }
+
+  /**
+   * Starts broker and registry and provisions every topic.
+   *
+   * @param configured the user's configuration values (file and environment); broker and registry
+   *     addresses are replaced by the local ones
+   * @param stateDir where the registry's log and, unless configured, the artifact store go
+   */
+  public static LocalCluster start(Map<String, String> configured, Path stateDir) {
+    Path registryLog = stateDir.toAbsolutePath().resolve("logs").resolve("schema-registry.log");
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    EmbeddedSchemaRegistry registry = null;
+    Admin admin = null;
+    try {
+      registry =
+          EmbeddedSchemaRegistry.start(
+              EmbeddedSchemaRegistry.homeFromSystemProperty(), registryLog);
+      Map<String, String> values =
+          localValues(configured, kafka.bootstrapServers(), registry.url(), stateDir);
+      PerennialConfig config = new PerennialConfig(values);
+      admin = Admin.create(KafkaClients.admin(config, "perennial-local"));
+      TopicProvisioner.Result provisioned =
+          new TopicProvisioner(admin).provision(TopicCatalog.from(config).specs());
+      return new LocalCluster(kafka, registry, values, provisioned, admin);
+    } catch (RuntimeException e) {
+      if (admin != null) {
+        admin.close();
+      }
+      if (registry != null) {
+        registry.close();
+      }
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /** The configuration values of a local run, with placeholder addresses before anything runs. */
+  public static Map<String, String> localValues(
+      Map<String, String> configured, String bootstrapServers, String registryUrl, Path stateDir) {
+    Map<String, String> values = new HashMap<>(configured);
+    values.put(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    values.put(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+    values.putIfAbsent(
+        PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, stateDir.resolve("artifacts").toString());
+    return values;
+  }
+
+  /** The configuration a stage starts from: add its own keys to a copy. */
+  public Map<String, String> values() {
+    return new HashMap<>(values);
+  }
+
+  public PerennialConfig config() {
+    return config;
+  }
+
+  public TopicCatalog catalog() {
+    return catalog;
+  }
+
+  /** Every topic bound to its serdes on the local registry. */
+  public Topics topics() {
+    return topics;
+  }
+
+  /** An admin client on the local broker, closed with the cluster. */
+  public Admin admin() {
+    return admin;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public void printSummary(PrintWriter out) {
+    out.printf("Kafka broker      %s (in-process, KRaft, 1 node)%n", kafka.bootstrapServers());
+    out.printf(
+        "Schema registry   %s (Apicurio Registry, Confluent-compatible API; log %s)%n",
+        registry.url(), registry.logFile());
+    out.printf("Artifact store    %s%n", store.root());
+    out.printf(
+        "Topics            %d created, %d already there%n",
+        provisioned.created().size(), provisioned.existing().size());
+    for (TopicSpec topic : catalog.specs()) {
+      out.printf("  %-40s %2d partitions, %s%n", topic.name(), topic.partitions(), describe(topic));
+    }
+    out.println("Broker and registry are up.");
+    out.flush();
+  }
+
+  private static String describe(TopicSpec topic) {
+    String policy = topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
+    if (TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
+      return "compacted";
+    }
+    long retentionMs = Long.parseLong(topic.configs().get(TopicConfig.RETENTION_MS_CONFIG));
+    if (retentionMs < 0) {
+      return "kept forever";
+    }
+    Duration retention = Duration.ofMillis(retentionMs);
+    return retention.toHours() % 24 == 0 && retention.toDays() > 0
+        ? "kept " + retention.toDays() + " d"
+        : "kept " + retention.toMinutes() + " min";
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    registry.close();
+    kafka.close();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.perennial.cli.local;
+
+import dev.perennial.cli.sample.SampleEvents;
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.local.LocalTrainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The trainer inside {@code perennial local}: its accumulator and one worker ({@link LocalTrainer},
+ * with triggers and a recipe sized for the sample stream), training on the examples ingest writes.
+ */
+public final class TrainerStage implements LocalStage {
+
+  /** What the worker's readiness says when it has no job. */
+  private static final String IDLE = "idle";
+
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final Path stateDir;
+  private LocalCluster cluster;
+  private LocalTrainer trainer;
+
+  public TrainerStage(Path stateDir) {
+    this.stateDir = stateDir;
+  }
+
+  /**
+   * The trainer's configuration in a local run.
+   *
+   * @throws dev.perennial.core.config.InvalidConfigurationException listing every problem
+   */
+  public static TrainerConfig config(Map<String, String> clusterValues, Path stateDir) {
+    return new TrainerConfig(LocalTrainer.localValues(clusterValues, stateDir.toAbsolutePath()));
+  }
+
+  @Override
+  public String name() {
+    return "trainer";
+  }
+
+  @Override
+  public void start(LocalCluster cluster, PrintWriter out) {
+    this.cluster = cluster;
+    trainer = LocalTrainer.start(config(cluster.values(), stateDir), out);
+    out.printf(
+        "Trainer           accumulator %s and worker %s running%n",
+        trainer.config().accumulatorApplicationId(), trainer.config().workerId());
+    out.flush();
+  }
+
+  /**
+   * Waits until the accumulator has read every example, whatever was pending has had its maximum
+   * wait, the worker has read every job and is idle. (The worker commits "job + 1", which stays
+   * behind the transaction marker at the end of the jobs topic; {@link ConsumerGroupProgress}
+   * allows for that.)
+   */
+  @Override
+  public void awaitCaughtUp(Duration timeout) throws InterruptedException {
+    TrainerConfig config = trainer.config();
+    Map<String, Object> client = cluster.config().clientProperties();
+    new ConsumerGroupProgress(
+            cluster.admin(),
+            client,
+            config.accumulatorApplicationId(),
+            List.of(cluster.catalog().name(PerennialTopic.EXAMPLES)))
+        .awaitCaughtUp(timeout);
+    Thread.sleep(
+        config
+            .defaultTriggers()
+            .maxWait()
+            .plus(config.triggerCheckInterval())
+            .multipliedBy(2)
+            .toMillis());
+    new ConsumerGroupProgress(
+            cluster.admin(),
+            client,
+            config.workerGroupId(),
+            List.of(cluster.catalog().name(PerennialTopic.TRAINING_JOBS)))
+        .awaitCaughtUp(timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!trainer.readiness().detail().equals(IDLE)) {
+      if (System.nanoTime() > deadline) {
+        throw new PerennialException("The trainer worker did not finish its job within " + timeout);
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /**
+   * Prints the jobs and candidates. Always as expected: the sample's revocation makes the trainer
+   * rewrite shards and skip the jobs sealed on them (named in the report), so a job without a
+   * candidate is no failure here.
+   */
+  @Override
+  public boolean report(SampleEvents sent, PrintWriter out) {
+    trainer.report(out);
+    return true;
+  }
+
+  @Override
+  public void close() {
+    if (trainer != null) {
+      trainer.close();
+      trainer = null;
+    }
+  }
+}

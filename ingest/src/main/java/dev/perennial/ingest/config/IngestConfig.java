@@ -1,0 +1,322 @@
+package dev.perennial.ingest.config;
+
+import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.PerennialConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The configuration of the ingest service: the keys every service shares ({@link PerennialConfig})
+ * plus ingest's own. Kafka Streams settings ({@code num.stream.threads}, {@code state.dir}, ...)
+ * pass through unchanged like every other client key.
+ */
+public final class IngestConfig extends PerennialConfig {
+
+  public static final String APPLICATION_ID_CONFIG = "perennial.ingest.application.id";
+  public static final String APPLICATION_ID_DEFAULT = "perennial-ingest";
+  private static final String APPLICATION_ID_DOC =
+      "Kafka Streams application.id of ingest: its consumer group, and the prefix of its internal"
+          + " topics (state store changelogs). Every instance of one deployment shares it.";
+
+  public static final String PSEUDONYM_SECRET_CONFIG = "perennial.ingest.pseudonym.secret";
+  public static final int PSEUDONYM_SECRET_MIN_LENGTH = 32;
+  private static final String PSEUDONYM_SECRET_DOC =
+      "Secret key of the subject pseudonyms (HMAC-SHA-256 of tenant/subject), at least "
+          + PSEUDONYM_SECRET_MIN_LENGTH
+          + " characters. This or "
+          + "perennial.ingest.pseudonym.secret.file is required. Keep it in a secret store (a"
+          + " Kubernetes Secret, set as PERENNIAL_INGEST_PSEUDONYM_SECRET): whoever holds it can"
+          + " link pseudonyms to user ids. Changing it changes every pseudonym, so erasures no"
+          + " longer match earlier examples.";
+
+  public static final String PSEUDONYM_SECRET_FILE_CONFIG =
+      "perennial.ingest.pseudonym.secret.file";
+  private static final String PSEUDONYM_SECRET_FILE_DOC =
+      "A file holding the pseudonym secret (UTF-8; a trailing line break is ignored), for example"
+          + " a mounted Kubernetes Secret. Instead of perennial.ingest.pseudonym.secret.";
+
+  public static final String TRAINING_PURPOSE_CONFIG = "perennial.ingest.training.purpose";
+  public static final String TRAINING_PURPOSE_DEFAULT = "adapter-training";
+  private static final String TRAINING_PURPOSE_DOC =
+      "The consent purpose that admits a subject's events into training. Consent changes for other"
+          + " purposes never change it; they are counted"
+          + " (perennial_ingest_consent_changes_total{decision=\"other-purpose\"}).";
+
+  public static final String MAX_TEXT_BYTES_CONFIG = "perennial.ingest.max.text.bytes";
+  public static final int MAX_TEXT_BYTES_DEFAULT = 64 * 1024;
+  private static final String MAX_TEXT_BYTES_DOC =
+      "Largest text field of an event (document content, prompt, response, correction, chosen,"
+          + " rejected), in bytes of UTF-8. A larger field rejects the event with reason"
+          + " TOO_LARGE.";
+
+  public static final String MAX_FUTURE_SKEW_MS_CONFIG = "perennial.ingest.max.future.skew.ms";
+  public static final long MAX_FUTURE_SKEW_MS_DEFAULT = Duration.ofMinutes(5).toMillis();
+  private static final String MAX_FUTURE_SKEW_MS_DOC =
+      "How far an event's occurredAt may lie ahead of ingest's clock (clock skew between apps and"
+          + " ingest). Later timestamps reject the event with reason INVALID_FIELD.";
+
+  public static final String DEDUP_WINDOW_MS_CONFIG = "perennial.ingest.dedup.window.ms";
+  public static final long DEDUP_WINDOW_MS_DEFAULT = Duration.ofHours(24).toMillis();
+  private static final String DEDUP_WINDOW_MS_DOC =
+      "How long an admitted event id is remembered (by record timestamp): an event with the same"
+          + " id, tenant and kind within this window is rejected as DUPLICATE. Also the retention"
+          + " of the dedup state store, which bounds its size.";
+
+  public static final String POSITIVE_RATING_MIN_CONFIG = "perennial.ingest.positive.rating.min";
+  public static final int POSITIVE_RATING_MIN_DEFAULT = 4;
+  private static final String POSITIVE_RATING_MIN_DOC =
+      "Lowest rating (1 to 5) that makes a rated response an SFT example. A lower rating becomes"
+          + " an example only with a correction; without one it is rejected (INVALID_FIELD,"
+          + " 'no training target'): a bad answer says what not to say, not what to say.";
+
+  public static final String REJECTED_KEEP_BYTES_CONFIG = "perennial.ingest.rejected.keep.bytes";
+  public static final boolean REJECTED_KEEP_BYTES_DEFAULT = false;
+  private static final String REJECTED_KEEP_BYTES_DOC =
+      "Whether rejections of records that cannot be read (UNDESERIALIZABLE, UNKNOWN_SCHEMA) keep"
+          + " the original value bytes. Off by default: unreadable bytes may hold content of"
+          + " subjects who never consented. Turn on briefly to debug a producer. Every other"
+          + " rejection keeps ids and offsets only, never content.";
+
+  /** A PREFERENCE example carries prompt, chosen and rejected. */
+  static final int EXAMPLE_TEXT_FIELDS = 3;
+
+  /** Room for an example's ids, pseudonym, source, redaction counts and wire-format header. */
+  static final int EXAMPLE_OVERHEAD_BYTES = 16 * 1024;
+
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
+  private static final ConfigDef CONFIG =
+      PerennialConfig.configDef()
+          .define(
+              APPLICATION_ID_CONFIG,
+              Type.STRING,
+              APPLICATION_ID_DEFAULT,
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              APPLICATION_ID_DOC)
+          .define(
+              PSEUDONYM_SECRET_CONFIG,
+              Type.PASSWORD,
+              null,
+              IngestConfig::validateSecret,
+              Importance.HIGH,
+              PSEUDONYM_SECRET_DOC)
+          .define(
+              PSEUDONYM_SECRET_FILE_CONFIG,
+              Type.STRING,
+              null,
+              IngestConfig::validateSecretFile,
+              Importance.HIGH,
+              PSEUDONYM_SECRET_FILE_DOC)
+          .define(
+              TRAINING_PURPOSE_CONFIG,
+              Type.STRING,
+              TRAINING_PURPOSE_DEFAULT,
+              new ConfigDef.NonEmptyStringWithoutControlChars(),
+              Importance.MEDIUM,
+              TRAINING_PURPOSE_DOC)
+          .define(
+              MAX_TEXT_BYTES_CONFIG,
+              Type.INT,
+              MAX_TEXT_BYTES_DEFAULT,
+              Range.between(1, 512 * 1024),
+              Importance.MEDIUM,
+              MAX_TEXT_BYTES_DOC)
+          .define(
+              MAX_FUTURE_SKEW_MS_CONFIG,
+              Type.LONG,
+              MAX_FUTURE_SKEW_MS_DEFAULT,
+              Range.atLeast(0),
+              Importance.LOW,
+              MAX_FUTURE_SKEW_MS_DOC)
+          .define(
+              DEDUP_WINDOW_MS_CONFIG,
+              Type.LONG,
+              DEDUP_WINDOW_MS_DEFAULT,
+              Range.between(Duration.ofSeconds(1).toMillis(), Duration.ofDays(365).toMillis()),
+              Importance.MEDIUM,
+              DEDUP_WINDOW_MS_DOC)
+          .define(
+              POSITIVE_RATING_MIN_CONFIG,
+              Type.INT,
+              POSITIVE_RATING_MIN_DEFAULT,
+              Range.between(1, 5),
+              Importance.LOW,
+              POSITIVE_RATING_MIN_DOC)
+          .define(
+              REJECTED_KEEP_BYTES_CONFIG,
+              Type.BOOLEAN,
+              REJECTED_KEEP_BYTES_DEFAULT,
+              Importance.LOW,
+              REJECTED_KEEP_BYTES_DOC);
+
+  /**
+   * @throws dev.perennial.core.config.InvalidConfigurationException listing every invalid or
+   *     missing value
+   */
+  private final Password pseudonymSecret;
+
+  /**
+   * @throws InvalidConfigurationException listing every invalid or missing value
+   */
+  public IngestConfig(Map<String, String> values) {
+    super(CONFIG, checked(values));
+    String file = getString(PSEUDONYM_SECRET_FILE_CONFIG);
+    pseudonymSecret =
+        file == null ? getPassword(PSEUDONYM_SECRET_CONFIG) : new Password(readSecret(file));
+  }
+
+  /** Every problem of the values, those between keys included, at once. */
+  private static Map<String, String> checked(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    try {
+      requireValid(CONFIG, values);
+    } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    }
+    boolean secret = values.get(PSEUDONYM_SECRET_CONFIG) != null;
+    boolean secretFile = values.get(PSEUDONYM_SECRET_FILE_CONFIG) != null;
+    if (secret == secretFile) {
+      problems.add(
+          PSEUDONYM_SECRET_CONFIG
+              + ": set exactly one of it and "
+              + PSEUDONYM_SECRET_FILE_CONFIG
+              + (secret ? " (both are set)" : " (neither is set)"));
+    }
+    exampleSizeProblem(values).ifPresent(problems::add);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return values;
+  }
+
+  /**
+   * The largest example (three text fields at the limit: a PREFERENCE) must fit the producer's
+   * request size: under exactly-once a record the producer refuses cannot be skipped, it stops
+   * ingest.
+   */
+  private static Optional<String> exampleSizeProblem(Map<String, String> values) {
+    String producerKey = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    String configured =
+        values.getOrDefault(producerKey, values.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    long maxTextBytes;
+    long maxRequestSize;
+    try {
+      maxTextBytes =
+          Long.parseLong(
+              values
+                  .getOrDefault(MAX_TEXT_BYTES_CONFIG, Integer.toString(MAX_TEXT_BYTES_DEFAULT))
+                  .trim());
+      maxRequestSize =
+          configured == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(configured.trim());
+    } catch (NumberFormatException e) {
+      return Optional.empty(); // reported by the key's own check
+    }
+    long largestExample = EXAMPLE_TEXT_FIELDS * maxTextBytes + EXAMPLE_OVERHEAD_BYTES;
+    if (largestExample <= maxRequestSize) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        MAX_TEXT_BYTES_CONFIG
+            + ": "
+            + maxTextBytes
+            + " lets an example grow to "
+            + largestExample
+            + " bytes, more than the producer's max.request.size of "
+            + maxRequestSize
+            + "; lower it or raise max.request.size (and the topics' max.message.bytes)");
+  }
+
+  /**
+   * Every key of ingest, the shared ones included, with its type, default and documentation (docs
+   * and the Helm chart). Hides {@link PerennialConfig#configDef()}.
+   */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG);
+  }
+
+  public String applicationId() {
+    return getString(APPLICATION_ID_CONFIG);
+  }
+
+  /** The pseudonym secret, given directly or read from its file. */
+  public Password pseudonymSecret() {
+    return pseudonymSecret;
+  }
+
+  public String trainingPurpose() {
+    return getString(TRAINING_PURPOSE_CONFIG);
+  }
+
+  public int maxTextBytes() {
+    return getInt(MAX_TEXT_BYTES_CONFIG);
+  }
+
+  public Duration maxFutureSkew() {
+    return Duration.ofMillis(getLong(MAX_FUTURE_SKEW_MS_CONFIG));
+  }
+
+  public Duration dedupWindow() {
+    return Duration.ofMillis(getLong(DEDUP_WINDOW_MS_CONFIG));
+  }
+
+  public int positiveRatingMin() {
+    return getInt(POSITIVE_RATING_MIN_CONFIG);
+  }
+
+  public boolean rejectedKeepBytes() {
+    return getBoolean(REJECTED_KEEP_BYTES_CONFIG);
+  }
+
+  private static void validateSecret(String name, Object value) {
+    if (value != null) {
+      requireLongEnough(name, ((Password) value).value());
+    }
+  }
+
+  private static void validateSecretFile(String name, Object value) {
+    if (value != null) {
+      requireLongEnough(name, readSecret(name, (String) value));
+    }
+  }
+
+  private static String readSecret(String file) {
+    return readSecret(PSEUDONYM_SECRET_FILE_CONFIG, file);
+  }
+
+  private static String readSecret(String name, String file) {
+    try {
+      return Files.readString(Path.of(file), StandardCharsets.UTF_8).stripTrailing();
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(name, file, "cannot read the secret: " + e);
+    }
+  }
+
+  private static void requireLongEnough(String name, String secret) {
+    if (secret.length() < PSEUDONYM_SECRET_MIN_LENGTH) {
+      // The value itself never reaches an error message.
+      throw new ConfigException(
+          name,
+          "[hidden]",
+          "must have at least "
+              + PSEUDONYM_SECRET_MIN_LENGTH
+              + " characters, has "
+              + secret.length());
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.perennial.ingest.consent;
+
+import dev.perennial.ingest.deadletter.Rejection;
+import dev.perennial.ingest.deadletter.Rejections;
+import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.redact.Pseudonymizer;
+import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.schemas.v1.ConsentChange;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.RejectReason;
+import dev.perennial.schemas.v1.SourceRef;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code consent.v1} records into {@link ConsentUpdate}s for the training purpose:
+ *
+ * <ul>
+ *   <li>a grant or revocation of the training purpose sets the subject's state; a revocation also
+ *       requests an erasure (keyed {@code tenant/pseudonym}: the erasure topic keeps its records
+ *       for good, and no raw user id should live there);
+ *   <li>a tombstone (the app deleted the subject's consent record) counts as a revocation: a
+ *       missing record must never leave an earlier grant in place;
+ *   <li>a decision on another purpose changes nothing for training; it is counted, not forwarded;
+ *   <li>a record whose ids are invalid, or whose key is not its value's tenant/subject, is rejected
+ *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent.
+ * </ul>
+ *
+ * Records apply in offset order, as compaction keeps them: the latest record of a subject wins,
+ * whatever its {@code changedAt}.
+ */
+public final class ConsentReader
+    implements FixedKeyProcessor<String, ConsentChange, ConsentUpdate> {
+
+  private static final Logger log = LoggerFactory.getLogger(ConsentReader.class);
+
+  private final String trainingPurpose;
+  private final Pseudonymizer pseudonymizer;
+  private final IngestMetrics metrics;
+  private FixedKeyProcessorContext<String, ConsentUpdate> context;
+
+  public ConsentReader(String trainingPurpose, Pseudonymizer pseudonymizer, IngestMetrics metrics) {
+    this.trainingPurpose = trainingPurpose;
+    this.pseudonymizer = pseudonymizer;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, ConsentUpdate> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, ConsentChange> record) {
+    SourceRef source = source(context.recordMetadata().orElseThrow());
+    ConsentChange change = record.value();
+    String key = record.key();
+    if (change == null) {
+      deleted(record, key, source);
+      return;
+    }
+    Optional<Rejection> invalid =
+        EventIds.checkSubjectKey(key, change.getTenant(), change.getSubject());
+    if (invalid.isPresent()) {
+      reject(record, source, invalid.get(), change.getTenant());
+      return;
+    }
+    if (!trainingPurpose.equals(change.getPurpose())) {
+      metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.OTHER_PURPOSE);
+      log.debug(
+          "Consent record {} is for purpose {}, not {}: training consent unchanged",
+          source,
+          change.getPurpose(),
+          trainingPurpose);
+      return;
+    }
+    ConsentState state =
+        new ConsentState(
+            change.getGranted(),
+            change.getChangedAt(),
+            change.getPolicyVersion(),
+            source.getTopic(),
+            source.getPartition(),
+            source.getOffset());
+    if (change.getGranted()) {
+      metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.GRANTED);
+      context.forward(record.withValue(ConsentUpdate.grant(state)));
+    } else {
+      metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.REVOKED);
+      revoke(record, change.getTenant(), change.getSubject(), state);
+    }
+  }
+
+  private void deleted(FixedKeyRecord<String, ConsentChange> record, String key, SourceRef source) {
+    Optional<String> tenant = EventIds.tenantOfKey(key);
+    if (tenant.isEmpty()) {
+      reject(
+          record,
+          source,
+          Rejection.of(
+              RejectReason.INVALID_FIELD,
+              "tombstone with key "
+                  + Rejections.quote(key, 100)
+                  + ", which is not tenant/subject: no subject to erase"),
+          null);
+      return;
+    }
+    metrics.consentChange(tenant.get(), IngestMetrics.ConsentDecision.DELETED);
+    ConsentState state =
+        new ConsentState(
+            false,
+            Instant.ofEpochMilli(record.timestamp()),
+            null,
+            source.getTopic(),
+            source.getPartition(),
+            source.getOffset());
+    revoke(record, tenant.get(), EventIds.subjectOfKey(key), state);
+  }
+
+  private void revoke(
+      FixedKeyRecord<String, ConsentChange> record,
+      String tenant,
+      String subject,
+      ConsentState state) {
+    ErasureRequest erasure =
+        ErasureRequest.newBuilder()
+            .setRequestId("erasure-" + state.version())
+            .setTenant(tenant)
+            .setSubjectPseudonym(pseudonymizer.pseudonym(tenant, subject))
+            .setRevokedAt(state.changedAt())
+            .setSource(
+                Rejections.source(
+                    state.sourceTopic(), state.sourcePartition(), state.sourceOffset()))
+            .build();
+    context.forward(record.withValue(ConsentUpdate.revoke(state, erasure)));
+  }
+
+  private void reject(
+      FixedKeyRecord<String, ConsentChange> record,
+      SourceRef source,
+      Rejection rejection,
+      String tenant) {
+    String validTenant = tenant != null && EventIds.NAME.matcher(tenant).matches() ? tenant : null;
+    context.forward(
+        record.withValue(
+            ConsentUpdate.rejected(
+                Rejections.withoutContent(
+                    source,
+                    rejection,
+                    validTenant,
+                    null,
+                    Instant.ofEpochMilli(context.currentSystemTimeMs())))));
+  }
+
+  static SourceRef source(RecordMetadata metadata) {
+    return Rejections.source(metadata.topic(), metadata.partition(), metadata.offset());
+  }
+}

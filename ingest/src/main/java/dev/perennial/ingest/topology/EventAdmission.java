@@ -1,0 +1,104 @@
+package dev.perennial.ingest.topology;
+
+import dev.perennial.ingest.consent.ConsentState;
+import dev.perennial.ingest.deadletter.Rejection;
+import dev.perennial.ingest.deadletter.Rejections;
+import dev.perennial.ingest.event.AppEvent;
+import dev.perennial.ingest.event.Outcome;
+import dev.perennial.ingest.example.ExampleFactory;
+import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.ingest.validate.EventValidator;
+import dev.perennial.schemas.v1.RejectReason;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * Decides what an app event becomes, in this order:
+ *
+ * <ol>
+ *   <li>its ids and key ({@link EventIds}): {@code INVALID_FIELD} if the key is not the value's
+ *       tenant/subject, since consent was looked up by the key;
+ *   <li>its subject's consent: {@code NO_CONSENT} without a decision, {@code ERASED_SUBJECT} after
+ *       a revocation (the deletion marker), until consent is granted again;
+ *   <li>its content ({@link EventValidator}): {@code INVALID_FIELD}, {@code TOO_LARGE};
+ *   <li>its example ({@link ExampleFactory}): redacted, pseudonymised, routed.
+ * </ol>
+ *
+ * Rejections keep ids and offsets, never content: content of a subject without consent must not be
+ * stored anywhere, and content that failed validation has not been redacted.
+ */
+final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent, Outcome> {
+
+  private final String trainingPurpose;
+  private final EventValidator validator;
+  private final ExampleFactory examples;
+  private FixedKeyProcessorContext<String, Outcome> context;
+
+  EventAdmission(String trainingPurpose, EventValidator validator, ExampleFactory examples) {
+    this.trainingPurpose = trainingPurpose;
+    this.validator = validator;
+    this.examples = examples;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, Outcome> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, EventWithConsent> record) {
+    AppEvent event = record.value().event();
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    Optional<Rejection> rejection = rejection(record.key(), event, record.value().consent(), now);
+    Outcome outcome =
+        rejection.isPresent()
+            ? Outcome.rejected(
+                Rejections.withoutContent(
+                    event.source(),
+                    rejection.get(),
+                    validOrNull(event.tenant()),
+                    event.eventId(),
+                    now))
+            : Outcome.admitted(examples.example(event, record.value().consent(), now));
+    context.forward(record.withValue(outcome));
+  }
+
+  private Optional<Rejection> rejection(
+      String key, AppEvent event, ConsentState consent, Instant now) {
+    if (event instanceof AppEvent.Tombstone) {
+      return validator.check(event, now);
+    }
+    Optional<Rejection> badIds =
+        EventIds.checkSubjectKey(key, event.tenant(), event.subject())
+            .or(() -> EventIds.checkEventIdAndAdapter(event.eventId(), event.adapter()));
+    if (badIds.isPresent()) {
+      return badIds;
+    }
+    if (consent == null) {
+      return Optional.of(
+          Rejection.of(
+              RejectReason.NO_CONSENT,
+              "the subject has not consented to " + trainingPurpose + "; content not kept"));
+    }
+    if (!consent.granted()) {
+      return Optional.of(
+          Rejection.of(
+              RejectReason.ERASED_SUBJECT,
+              "the subject revoked consent to "
+                  + trainingPurpose
+                  + " at "
+                  + consent.changedAt()
+                  + " ("
+                  + consent.version()
+                  + "); content not kept"));
+    }
+    return validator.check(event, now);
+  }
+
+  private static String validOrNull(String tenant) {
+    return tenant != null && EventIds.NAME.matcher(tenant).matches() ? tenant : null;
+  }
+}

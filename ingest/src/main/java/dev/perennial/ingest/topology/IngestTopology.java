@@ -1,0 +1,195 @@
+package dev.perennial.ingest.topology;
+
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.ingest.consent.ConsentReader;
+import dev.perennial.ingest.consent.ConsentState;
+import dev.perennial.ingest.consent.ConsentStateSerde;
+import dev.perennial.ingest.consent.ConsentUpdate;
+import dev.perennial.ingest.dedup.Deduplicator;
+import dev.perennial.ingest.event.AppEvent;
+import dev.perennial.ingest.event.Outcome;
+import dev.perennial.ingest.example.ExampleFactory;
+import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.redact.PiiRedactor;
+import dev.perennial.ingest.redact.Pseudonymizer;
+import dev.perennial.ingest.validate.EventValidator;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.Feedback;
+import dev.perennial.schemas.v1.RejectedRecord;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The whole ingest topology: from app events ({@code documents.v1}, {@code feedback.v1}) and
+ * consent decisions ({@code consent.v1}) to training examples ({@code examples.v1}), erasure
+ * requests ({@code erasures.v1}) and rejections ({@code rejected.v1}). One sub-topology, no
+ * repartition: events and consent share the key {@code tenant/subject} and must share the partition
+ * count (Streams checks that they are co-partitioned at start).
+ *
+ * <pre>
+ * consent.v1 ─► read ─┬─► rejected ───────────────────────────────────────────────────┐
+ *                     └─► decisions ─┬─► consent table (ingest-consent-store)          │
+ *                                    └─► revocations ─► re-key ─► erasures.v1          │
+ * documents.v1 ─► read ─┐                                                              ├─► rejected.v1
+ * feedback.v1  ─► read ─┴─► merge ─► join consent ─► admit ─► dedup ─┬─► rejected ─────┘
+ *                                                (ingest-dedup-store)  └─► re-key ─► examples.v1
+ * </pre>
+ *
+ * Every step and store is named with the {@code ingest-} prefix: internal topic names derive from
+ * them and must not change between versions.
+ */
+public final class IngestTopology {
+
+  /** The subjects' training consent (a deletion marker after a revocation), by tenant/subject. */
+  public static final String CONSENT_STORE = "ingest-consent-store";
+
+  /** Ids of admitted events within the dedup window. */
+  public static final String DEDUP_STORE = "ingest-dedup-store";
+
+  private IngestTopology() {}
+
+  /** Adds ingest's topology to {@code builder}; {@code builder.build()} makes it. */
+  public static void build(
+      StreamsBuilder builder, Topics topics, IngestConfig config, IngestMetrics metrics) {
+    String purpose = config.trainingPurpose();
+    String secret = config.pseudonymSecret().value();
+    Duration dedupWindow = config.dedupWindow();
+    PiiRedactor redactor = new PiiRedactor();
+    EventValidator validator =
+        new EventValidator(
+            config.maxTextBytes(), config.maxFutureSkew(), config.positiveRatingMin());
+
+    // Consent: training decisions become the consent table; revocations also erasure requests.
+    Map<String, KStream<String, ConsentUpdate>> consent =
+        builder.stream(topics.consent().name(), consumed(topics.consent(), "ingest-consent-source"))
+            .processValues(
+                () -> new ConsentReader(purpose, new Pseudonymizer(secret), metrics),
+                Named.as("ingest-consent-read"))
+            .split(Named.as("ingest-consent"))
+            .branch((subject, update) -> update.isRejected(), Branched.as("-rejected"))
+            .defaultBranch(Branched.as("-decisions"));
+    KStream<String, ConsentUpdate> decisions = consent.get("ingest-consent-decisions");
+
+    KTable<String, ConsentState> consentTable =
+        decisions
+            .mapValues(ConsentUpdate::state, Named.as("ingest-consent-state"))
+            .toTable(
+                Named.as("ingest-consent-table"),
+                Materialized.<String, ConsentState, KeyValueStore<Bytes, byte[]>>as(CONSENT_STORE)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(new ConsentStateSerde()));
+
+    decisions
+        .filter((subject, update) -> update.isRevocation(), Named.as("ingest-revocations"))
+        // Re-key from tenant/subject to tenant/pseudonym: the erasure topic keeps its records for
+        // good and must not hold raw user ids. No repartition: to() writes with the new key.
+        .map(
+            (subject, update) -> KeyValue.pair(erasureKey(update.erasure()), update.erasure()),
+            Named.as("ingest-erasure-key"))
+        .peek(
+            (pseudonymKey, erasure) -> metrics.erasure(erasure.getTenant()),
+            Named.as("ingest-erasures-count"))
+        .to(topics.erasures().name(), produced(topics.erasures(), "ingest-erasures-sink"));
+
+    // App events: each record remembers where it came from; both kinds go the same way.
+    KStream<String, AppEvent> documents =
+        builder.stream(
+                topics.documents().name(), consumed(topics.documents(), "ingest-documents-source"))
+            .processValues(
+                () -> new EventReader<Document>(AppEvent.DocumentEvent::new),
+                Named.as("ingest-documents-read"));
+    KStream<String, AppEvent> feedback =
+        builder.stream(
+                topics.feedback().name(), consumed(topics.feedback(), "ingest-feedback-source"))
+            .processValues(
+                () -> new EventReader<Feedback>(AppEvent.FeedbackEvent::new),
+                Named.as("ingest-feedback-read"));
+
+    builder.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(DEDUP_STORE, dedupWindow, dedupWindow, false),
+            Serdes.String(),
+            Serdes.String()));
+
+    Map<String, KStream<String, Outcome>> outcomes =
+        documents
+            .merge(feedback, Named.as("ingest-events"))
+            // The consent of the record key's subject as it stands now. No serdes: the stream is
+            // not repartitioned (its key is the source key) and the table brings its own.
+            .leftJoin(consentTable, EventWithConsent::new, Joined.as("ingest-consent-join"))
+            .processValues(
+                () ->
+                    new EventAdmission(
+                        purpose,
+                        validator,
+                        new ExampleFactory(
+                            redactor, new Pseudonymizer(secret), config.positiveRatingMin())),
+                Named.as("ingest-admit"))
+            .processValues(
+                () -> new Deduplicator(DEDUP_STORE, dedupWindow),
+                Named.as("ingest-dedup"),
+                DEDUP_STORE)
+            .split(Named.as("ingest-outcome"))
+            .branch((subject, outcome) -> outcome.isExample(), Branched.as("-examples"))
+            .defaultBranch(Branched.as("-rejected"));
+
+    outcomes
+        .get("ingest-outcome-examples")
+        // Re-key from tenant/subject to the adapter key tenant/adapter, so one adapter's examples
+        // stay ordered in one partition. No repartition: to() writes with the new key.
+        .map(
+            (subject, outcome) ->
+                KeyValue.pair(outcome.example().getAdapterKey(), outcome.example()),
+            Named.as("ingest-route"))
+        .peek(
+            (adapterKey, example) ->
+                metrics.example(example.getTenant(), example.getKind(), example.getRedactions()),
+            Named.as("ingest-examples-count"))
+        .to(topics.examples().name(), produced(topics.examples(), "ingest-examples-sink"));
+
+    // Rejections keep their source record's key (tenant/subject, as the app sent it).
+    KStream<String, RejectedRecord> consentRejections =
+        consent
+            .get("ingest-consent-rejected")
+            .mapValues(ConsentUpdate::rejection, Named.as("ingest-consent-rejection"));
+    outcomes
+        .get("ingest-outcome-rejected")
+        .mapValues(Outcome::rejection, Named.as("ingest-event-rejection"))
+        .merge(consentRejections, Named.as("ingest-rejections"))
+        .peek(
+            (sourceKey, rejection) ->
+                metrics.rejection(rejection.getTenant(), rejection.getReason()),
+            Named.as("ingest-rejections-count"))
+        .to(topics.rejected().name(), produced(topics.rejected(), "ingest-rejected-sink"));
+  }
+
+  /** The key of an erasure request: {@code tenant/pseudonym}. */
+  static String erasureKey(ErasureRequest erasure) {
+    return erasure.getTenant() + "/" + erasure.getSubjectPseudonym();
+  }
+
+  private static <V> Consumed<String, V> consumed(Topic<String, V> topic, String name) {
+    return Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name);
+  }
+
+  private static <V> Produced<String, V> produced(Topic<String, V> topic, String name) {
+    return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
+  }
+}

@@ -1,0 +1,113 @@
+package dev.perennial.ingest.validate;
+
+import dev.perennial.ingest.deadletter.Rejection;
+import dev.perennial.ingest.deadletter.Rejections;
+import dev.perennial.schemas.v1.RejectReason;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The ids an app event and a consent change carry (tenant, subject, event id, adapter) and the
+ * record key that must name them. Checked before anything else, since consent is looked up by them:
+ * a record whose key names another subject than its value is rejected, never trusted (it would be
+ * joined with the wrong subject's consent).
+ */
+public final class EventIds {
+
+  /** Tenant and adapter names: they form adapter keys ({@code tenant/adapter}) and paths. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  public static final String DEFAULT_ADAPTER = "default";
+  public static final int MAX_ID_LENGTH = 256;
+  private static final int MAX_QUOTED_KEY = 100;
+
+  private EventIds() {}
+
+  /** The record key of a subject's events and consent: {@code tenant/subject}. */
+  public static String key(String tenant, String subject) {
+    return tenant + "/" + subject;
+  }
+
+  /** The tenant of a {@code tenant/subject} key, if the key has that shape and a valid tenant. */
+  public static Optional<String> tenantOfKey(String key) {
+    if (key == null) {
+      return Optional.empty();
+    }
+    int slash = key.indexOf('/');
+    if (slash < 0 || slash == key.length() - 1) {
+      return Optional.empty();
+    }
+    String tenant = key.substring(0, slash);
+    return NAME.matcher(tenant).matches() ? Optional.of(tenant) : Optional.empty();
+  }
+
+  /** The subject of a {@code tenant/subject} key whose tenant {@link #tenantOfKey} accepts. */
+  public static String subjectOfKey(String key) {
+    return key.substring(key.indexOf('/') + 1);
+  }
+
+  /** The adapter key examples of this tenant and adapter (null: the default) are routed by. */
+  public static String adapterKey(String tenant, String adapter) {
+    return tenant + "/" + (adapter == null ? DEFAULT_ADAPTER : adapter);
+  }
+
+  /** Checks tenant and subject, then that {@code key} is exactly {@code tenant/subject}. */
+  public static Optional<Rejection> checkSubjectKey(String key, String tenant, String subject) {
+    if (tenant == null || !NAME.matcher(tenant).matches()) {
+      return invalid(
+          "tenant "
+              + Rejections.quote(tenant, MAX_QUOTED_KEY)
+              + " is not a valid name ("
+              + NAME.pattern()
+              + ")");
+    }
+    Optional<Rejection> badSubject = checkId("subject", subject);
+    if (badSubject.isPresent()) {
+      return badSubject;
+    }
+    if (key == null) {
+      return invalid("record has no key; events and consent are keyed by tenant/subject");
+    }
+    if (!key.equals(key(tenant, subject))) {
+      return invalid(
+          "record key "
+              + Rejections.quote(key, MAX_QUOTED_KEY)
+              + " is not the value's tenant/subject");
+    }
+    return Optional.empty();
+  }
+
+  /** Checks an app event's event id and adapter name (null adapter: the default). */
+  public static Optional<Rejection> checkEventIdAndAdapter(String eventId, String adapter) {
+    Optional<Rejection> badEventId = checkId("eventId", eventId);
+    if (badEventId.isPresent()) {
+      return badEventId;
+    }
+    if (adapter != null && !NAME.matcher(adapter).matches()) {
+      return invalid(
+          "adapter "
+              + Rejections.quote(adapter, MAX_QUOTED_KEY)
+              + " is not a valid name ("
+              + NAME.pattern()
+              + ")");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> checkId(String field, String value) {
+    if (value == null || value.isBlank()) {
+      return invalid(field + " is empty");
+    }
+    if (value.length() > MAX_ID_LENGTH) {
+      return invalid(field + " has " + value.length() + " characters, more than " + MAX_ID_LENGTH);
+    }
+    if (Texts.hasControlCharacter(value) || !Texts.isWellFormedUtf8(value)) {
+      return invalid(field + " holds control characters or is not valid UTF-8");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> invalid(String detail) {
+    return Optional.of(Rejection.of(RejectReason.INVALID_FIELD, detail));
+  }
+}

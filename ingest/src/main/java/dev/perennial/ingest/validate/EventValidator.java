@@ -1,0 +1,192 @@
+package dev.perennial.ingest.validate;
+
+import dev.perennial.ingest.deadletter.Rejection;
+import dev.perennial.ingest.event.AppEvent;
+import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.Feedback;
+import dev.perennial.schemas.v1.RejectReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Checks the content of an app event whose ids and consent are in order: required fields, text
+ * sizes ({@code TOO_LARGE}), valid UTF-8, known feedback kinds, ratings from 1 to 5, timestamps not
+ * far ahead of ingest's clock, and that feedback carries something to train on ({@code
+ * INVALID_FIELD} otherwise). The first problem found is reported.
+ */
+public final class EventValidator {
+
+  private static final int MAX_CONTENT_TYPE_LENGTH = 100;
+  private static final int MAX_LANGUAGE_LENGTH = 35;
+
+  private final long maxTextBytes;
+  private final Duration maxFutureSkew;
+  private final int positiveRatingMin;
+
+  public EventValidator(int maxTextBytes, Duration maxFutureSkew, int positiveRatingMin) {
+    this.maxTextBytes = maxTextBytes;
+    this.maxFutureSkew = maxFutureSkew;
+    this.positiveRatingMin = positiveRatingMin;
+  }
+
+  /** The lowest rating that makes the rated response an SFT example. */
+  public int positiveRatingMin() {
+    return positiveRatingMin;
+  }
+
+  /** The first problem with the event's content, judged at {@code now}; empty if none. */
+  public Optional<Rejection> check(AppEvent event, Instant now) {
+    if (event instanceof AppEvent.DocumentEvent document) {
+      return check(document.document(), now);
+    }
+    if (event instanceof AppEvent.FeedbackEvent feedback) {
+      return check(feedback.feedback(), now);
+    }
+    return invalid("record has no value (a tombstone); event topics take events, not deletions");
+  }
+
+  private Optional<Rejection> check(Document document, Instant now) {
+    return first(
+        () -> requiredText("content", document.getContent()),
+        () -> requiredText("source", document.getSource()),
+        () -> requiredShortText("contentType", document.getContentType(), MAX_CONTENT_TYPE_LENGTH),
+        () -> optionalShortText("language", document.getLanguage(), MAX_LANGUAGE_LENGTH),
+        () -> notInTheFuture(document.getOccurredAt(), now));
+  }
+
+  private Optional<Rejection> check(Feedback feedback, Instant now) {
+    return first(
+        () -> requiredText("prompt", feedback.getPrompt()),
+        () -> requiredText("response", feedback.getResponse()),
+        () -> optionalText("correction", feedback.getCorrection()),
+        () -> optionalText("chosen", feedback.getChosen()),
+        () -> optionalText("rejected", feedback.getRejected()),
+        () -> ratingInRange(feedback.getRating()),
+        () -> notInTheFuture(feedback.getOccurredAt(), now),
+        () -> trainingTarget(feedback));
+  }
+
+  /** What the feedback's kind needs to become an example. */
+  private Optional<Rejection> trainingTarget(Feedback feedback) {
+    return switch (feedback.getKind()) {
+      case CORRECTION -> present("correction", feedback.getCorrection(), "a CORRECTION");
+      case PREFERENCE ->
+          first(
+              () -> present("chosen", feedback.getChosen(), "a PREFERENCE"),
+              () -> present("rejected", feedback.getRejected(), "a PREFERENCE"),
+              () ->
+                  feedback.getChosen().equals(feedback.getRejected())
+                      ? invalid("chosen and rejected of a PREFERENCE are the same text")
+                      : Optional.empty());
+      case RATING -> {
+        if (feedback.getRating() == null) {
+          yield invalid("rating is missing; a RATING needs one from 1 to 5");
+        }
+        if (feedback.getRating() >= positiveRatingMin || hasText(feedback.getCorrection())) {
+          yield Optional.empty();
+        }
+        yield invalid(
+            "rating "
+                + feedback.getRating()
+                + " is below "
+                + positiveRatingMin
+                + " and there is no correction: no training target");
+      }
+      case UNKNOWN ->
+          invalid("kind is UNKNOWN (a kind this version of ingest does not know, or none)");
+    };
+  }
+
+  private Optional<Rejection> requiredText(String field, String value) {
+    if (!hasText(value)) {
+      return invalid(field + " is missing or blank");
+    }
+    return optionalText(field, value);
+  }
+
+  private Optional<Rejection> optionalText(String field, String value) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    long bytes = Texts.utf8Length(value);
+    if (bytes > maxTextBytes) {
+      return Optional.of(
+          Rejection.of(
+              RejectReason.TOO_LARGE,
+              field + " has " + bytes + " bytes of UTF-8, more than " + maxTextBytes));
+    }
+    if (!Texts.isWellFormedUtf8(value)) {
+      return invalid(field + " is not valid UTF-8 (replacement characters or lone surrogates)");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> requiredShortText(String field, String value, int maxLength) {
+    if (!hasText(value)) {
+      return invalid(field + " is missing or blank");
+    }
+    return optionalShortText(field, value, maxLength);
+  }
+
+  private static Optional<Rejection> optionalShortText(String field, String value, int maxLength) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (value.length() > maxLength) {
+      return invalid(field + " has " + value.length() + " characters, more than " + maxLength);
+    }
+    if (Texts.hasControlCharacter(value) || !Texts.isWellFormedUtf8(value)) {
+      return invalid(field + " holds control characters or is not valid UTF-8");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> present(String field, String value, String kind) {
+    return hasText(value)
+        ? Optional.empty()
+        : invalid(field + " is missing; " + kind + " needs it");
+  }
+
+  private static Optional<Rejection> ratingInRange(Integer rating) {
+    if (rating != null && (rating < 1 || rating > 5)) {
+      return invalid("rating " + rating + " is not from 1 to 5");
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Rejection> notInTheFuture(Instant occurredAt, Instant now) {
+    if (occurredAt.isAfter(now.plus(maxFutureSkew))) {
+      return invalid(
+          "occurredAt "
+              + occurredAt
+              + " is more than "
+              + maxFutureSkew
+              + " ahead of ingest's clock ("
+              + now
+              + ")");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasText(String value) {
+    return value != null && !value.isBlank();
+  }
+
+  /** The first problem the checks find, running them in order until one does. */
+  @SafeVarargs
+  private static Optional<Rejection> first(Supplier<Optional<Rejection>>... checks) {
+    for (Supplier<Optional<Rejection>> check : checks) {
+      Optional<Rejection> problem = check.get();
+      if (problem.isPresent()) {
+        return problem;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Rejection> invalid(String detail) {
+    return Optional.of(Rejection.of(RejectReason.INVALID_FIELD, detail));
+  }
+}

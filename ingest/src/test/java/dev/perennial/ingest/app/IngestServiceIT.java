@@ -1,0 +1,293 @@
+package dev.perennial.ingest.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.testing.KafkaClusterExtension;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.schemas.serde.WireFormat;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.ConsentChange;
+import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.RejectReason;
+import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.TrainingExample;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ingest service on the real broker and registry: what the topology test driver cannot show
+ * (dead letters of the exception handlers under exactly-once, a foreign producer's bytes, the
+ * health and metrics endpoints). One service for the class; each test uses its own subjects.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class IngestServiceIT {
+
+  @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @TempDir static Path stateDir;
+
+  private static Topics topics;
+  private static IngestService ingest;
+
+  @BeforeAll
+  static void startIngest() throws InterruptedException {
+    TopicCatalog catalog = KAFKA.provisionCatalog();
+    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "integration-test-secret-0123456789abcdef");
+    values.put(IngestConfig.APPLICATION_ID_CONFIG, KAFKA.uniqueName("ingest"));
+    values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
+    values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
+    values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    IngestConfig config = new IngestConfig(values);
+    topics = Topics.create(catalog, config.clientProperties());
+    ingest = IngestService.start(config);
+    assertThat(ingest.awaitRunning(TIMEOUT)).as("ingest reached RUNNING").isTrue();
+  }
+
+  @AfterAll
+  static void stopIngest() {
+    if (ingest != null) {
+      ingest.close();
+    }
+  }
+
+  @Test
+  void unreadableRecordsReachTheDeadLetterTopicAndIngestKeepsRunning() {
+    byte[] key = "acme/unreadable".getBytes(StandardCharsets.UTF_8);
+    KAFKA.produce(
+        topics.documents().name(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        List.of(
+            KeyValue.pair(key, new byte[] {7, 1, 2, 3, 4, 5}),
+            KeyValue.pair(key, WireFormat.frame(0x7f000001, new byte[] {2, 4, 6}))));
+
+    List<RejectedRecord> rejected = rejectionsOf("acme/unreadable", 2);
+
+    assertThat(rejected)
+        .extracting(RejectedRecord::getReason)
+        .containsExactlyInAnyOrder(RejectReason.UNDESERIALIZABLE, RejectReason.UNKNOWN_SCHEMA);
+    assertThat(rejected).allSatisfy(rejection -> assertThat(rejection.getValue()).isNull());
+    assertThat(ingest.state()).isEqualTo(KafkaStreams.State.RUNNING);
+  }
+
+  @Test
+  void aDocumentFramedByKcatIsIngested(@TempDir Path folder) throws Exception {
+    assumeTrue(
+        onPath("kcat"),
+        "kcat is not installed, so the foreign-producer check is skipped; install with: apt-get"
+            + " install -y kcat");
+    grant("acme", "kcat-user");
+    Path message = folder.resolve("document.bin");
+    Files.write(message, WireFormat.frame(registerDocumentSchema(), plainAvroDocument()));
+
+    // A file named on kcat's command line is sent whole as one message, newlines and all.
+    // librdkafka must partition like Java clients (murmur2), or the event and its consent land in
+    // different partitions and the event finds no consent.
+    Process kcat =
+        new ProcessBuilder(
+                "kcat",
+                "-P",
+                "-X",
+                "partitioner=murmur2_random",
+                "-b",
+                KAFKA.bootstrapServers(),
+                "-t",
+                topics.documents().name(),
+                "-k",
+                "acme/kcat-user",
+                message.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(kcat.waitFor(30, TimeUnit.SECONDS)).as("kcat finished").isTrue();
+    String output = new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(kcat.exitValue()).as("kcat exit status; it said: %s", output).isZero();
+
+    TrainingExample example = exampleOf("kcat-1");
+    assertThat(example.getText()).isEqualTo("Sent by kcat, mail <EMAIL> ✓");
+    assertThat(example.getRedactions()).containsEntry("EMAIL", 1);
+    assertThat(example.getAdapterKey()).isEqualTo("acme/default");
+  }
+
+  @Test
+  void healthAndMetricsEndpointsReflectTheRunningApplication() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + ingest.httpPort();
+
+    HttpResponse<String> ready =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).isEqualTo("UP Kafka Streams RUNNING\n");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("service=\"ingest\"").contains("perennial_ingest_");
+  }
+
+  private static void grant(String tenant, String subject) {
+    ConsentChange grant =
+        ConsentChange.newBuilder()
+            .setTenant(tenant)
+            .setSubject(subject)
+            .setPurpose(IngestConfig.TRAINING_PURPOSE_DEFAULT)
+            .setGranted(true)
+            .setChangedAt(Instant.now())
+            .setSource("test")
+            .build();
+    KAFKA.produce(
+        topics.consent().name(),
+        topics.consent().keySerde().serializer(),
+        topics.consent().valueSerde().serializer(),
+        List.of(KeyValue.pair(tenant + "/" + subject, grant)));
+  }
+
+  private static List<RejectedRecord> rejectionsOf(String key, int count) {
+    List<RejectedRecord> matching =
+        readUntil(
+                topics.rejected().name(),
+                topics.rejected().valueSerde().deserializer(),
+                records -> records.stream().filter(r -> key.equals(r.key())).count() >= count)
+            .stream()
+            .filter(record -> key.equals(record.key()))
+            .map(ConsumerRecord::value)
+            .toList();
+    assertThat(matching).as("rejections of %s", key).hasSize(count);
+    return matching;
+  }
+
+  private static TrainingExample exampleOf(String eventId) {
+    List<TrainingExample> matching =
+        readUntil(
+                topics.examples().name(),
+                topics.examples().valueSerde().deserializer(),
+                records -> records.stream().anyMatch(r -> eventId.equals(r.value().getEventId())))
+            .stream()
+            .map(ConsumerRecord::value)
+            .filter(example -> eventId.equals(example.getEventId()))
+            .toList();
+    assertThat(matching).as("examples of event %s", eventId).hasSize(1);
+    return matching.get(0);
+  }
+
+  /** Every committed record of the topic, read until {@code enough} holds or the timeout. */
+  private static <V> List<ConsumerRecord<String, V>> readUntil(
+      String topic,
+      Deserializer<V> deserializer,
+      Predicate<List<ConsumerRecord<String, V>>> enough) {
+    Map<String, Object> properties = KAFKA.clientProperties();
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<String, V>> records = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(properties, new StringDeserializer(), deserializer)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (!enough.test(records) && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  /** Registers as a foreign producer would: the Confluent REST call, no project code. */
+  private static int registerDocumentSchema() throws Exception {
+    String body =
+        "{\"schema\":"
+            + new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(Document.getClassSchema().toString())
+            + "}";
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    REGISTRY.url() + "/subjects/" + topics.documents().name() + "-value/versions"))
+            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode())
+        .as("registration answered %s", response.body())
+        .isEqualTo(200);
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(response.body())
+        .get("id")
+        .intValue();
+  }
+
+  private static byte[] plainAvroDocument() throws IOException {
+    GenericRecord document = new GenericData.Record(Document.getClassSchema());
+    document.put("eventId", "kcat-1");
+    document.put("tenant", "acme");
+    document.put("subject", "kcat-user");
+    document.put("adapter", null);
+    document.put("source", "kcat");
+    document.put("content", "Sent by kcat, mail jane@example.com ✓");
+    document.put("contentType", "text/plain");
+    document.put("language", null);
+    document.put("occurredAt", Instant.now().toEpochMilli());
+    document.put("attributes", Map.of());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(document.getSchema()).write(document, encoder);
+    encoder.flush();
+    return out.toByteArray();
+  }
+
+  private static boolean onPath(String command) {
+    return List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+  }
+}

@@ -1,0 +1,147 @@
+package dev.perennial.ingest.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.perennial.core.config.InvalidConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestConfigTest {
+
+  private static Map<String, String> valid() {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", "localhost:9092");
+    values.put("schema.registry.url", "http://localhost:8081");
+    values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "a-secret-of-at-least-thirty-two-chars!");
+    return values;
+  }
+
+  @Test
+  void defaultsApplyWhenOnlyTheRequiredKeysAreSet() {
+    IngestConfig config = new IngestConfig(valid());
+
+    assertThat(config.applicationId()).isEqualTo("perennial-ingest");
+    assertThat(config.trainingPurpose()).isEqualTo("adapter-training");
+    assertThat(config.maxTextBytes()).isEqualTo(65536);
+    assertThat(config.maxFutureSkew()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.dedupWindow()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.positiveRatingMin()).isEqualTo(4);
+    assertThat(config.rejectedKeepBytes()).isFalse();
+  }
+
+  @Test
+  void theSecretIsRequiredAndNeverShownInErrors() {
+    Map<String, String> values = valid();
+    values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "short-but-secret");
+    values.put(IngestConfig.MAX_TEXT_BYTES_CONFIG, "0");
+    values.put(IngestConfig.POSITIVE_RATING_MIN_CONFIG, "6");
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+
+    assertThat(error.problems())
+        .hasSize(3)
+        .anySatisfy(
+            problem ->
+                assertThat(problem)
+                    .startsWith(IngestConfig.PSEUDONYM_SECRET_CONFIG)
+                    .contains("at least 32 characters, has 16"))
+        .anySatisfy(problem -> assertThat(problem).startsWith(IngestConfig.MAX_TEXT_BYTES_CONFIG))
+        .anySatisfy(
+            problem -> assertThat(problem).startsWith(IngestConfig.POSITIVE_RATING_MIN_CONFIG));
+    assertThat(error.getMessage()).doesNotContain("short-but-secret");
+  }
+
+  @Test
+  void aMissingSecretIsNamed() {
+    Map<String, String> values = valid();
+    values.remove(IngestConfig.PSEUDONYM_SECRET_CONFIG);
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+
+    assertThat(error.problems())
+        .containsExactly(
+            IngestConfig.PSEUDONYM_SECRET_CONFIG
+                + ": set exactly one of it and perennial.ingest.pseudonym.secret.file (neither is"
+                + " set)");
+  }
+
+  @Test
+  void theSecretCanBeReadFromAFileSuchAsAMountedKubernetesSecret(@TempDir Path folder)
+      throws Exception {
+    Path file =
+        Files.writeString(folder.resolve("key"), "a-mounted-secret-of-thirty-two-chars!!\n");
+    Map<String, String> values = valid();
+    values.remove(IngestConfig.PSEUDONYM_SECRET_CONFIG);
+    values.put(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG, file.toString());
+
+    assertThat(new IngestConfig(values).pseudonymSecret().value())
+        .isEqualTo("a-mounted-secret-of-thirty-two-chars!!");
+  }
+
+  @Test
+  void aMissingSecretFileAndASecondSecretAreReportedTogether(@TempDir Path folder) {
+    Map<String, String> values = valid();
+    values.put(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG, folder.resolve("absent").toString());
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+
+    assertThat(error.problems())
+        .hasSize(2)
+        .anySatisfy(
+            problem ->
+                assertThat(problem)
+                    .startsWith(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG)
+                    .contains("cannot read the secret"))
+        .anySatisfy(problem -> assertThat(problem).contains("(both are set)"));
+  }
+
+  @Test
+  void theSecretIsHiddenWhenTheConfigIsPrinted() {
+    IngestConfig config = new IngestConfig(valid());
+
+    assertThat(config.pseudonymSecret().toString()).isEqualTo("[hidden]");
+  }
+
+  @Test
+  void aTextLimitWhoseExamplesTheProducerCouldNotWriteIsRefusedAtStart() {
+    Map<String, String> values = valid();
+    values.put(IngestConfig.MAX_TEXT_BYTES_CONFIG, "400000");
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+
+    assertThat(error.problems())
+        .singleElement()
+        .asString()
+        .startsWith(IngestConfig.MAX_TEXT_BYTES_CONFIG)
+        .contains("1216384 bytes, more than the producer's max.request.size of 1048576");
+  }
+
+  @Test
+  void aLargerProducerRequestSizeAllowsLargerTexts() {
+    Map<String, String> values = valid();
+    values.put(IngestConfig.MAX_TEXT_BYTES_CONFIG, "400000");
+    values.put("producer.max.request.size", "2000000");
+
+    assertThat(new IngestConfig(values).maxTextBytes()).isEqualTo(400000);
+  }
+
+  @Test
+  void theDefinitionHoldsTheSharedKeysAndIngestsOwn() {
+    assertThat(IngestConfig.configDef().names())
+        .contains("bootstrap.servers", "perennial.topic.prefix")
+        .contains(
+            IngestConfig.PSEUDONYM_SECRET_CONFIG,
+            IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG,
+            IngestConfig.DEDUP_WINDOW_MS_CONFIG);
+  }
+}

@@ -1,0 +1,183 @@
+package dev.perennial.ingest.deadletter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.schemas.registry.SchemaNotFoundException;
+import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.serde.AvroSerdeConfig;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.RejectReason;
+import dev.perennial.schemas.v1.RejectedRecord;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.processor.TaskId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The handler on its own, for the answers the end-to-end test cannot provoke (a registry that
+ * fails) and the keep-bytes switch; IngestServiceIT runs it on a real broker.
+ */
+class RejectingDeserializationHandlerTest {
+
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  private static final byte[] KEY = "acme/user-1".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VALUE = {7, 1, 2, 3};
+
+  private final Topics topics =
+      Topics.create(
+          new TopicCatalog("handler-test.", 1, (short) 1, 1000L, -1L),
+          Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()));
+  private final IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry());
+
+  private RejectingDeserializationHandler handler(boolean keepBytes) {
+    RejectingDeserializationHandler handler = new RejectingDeserializationHandler();
+    handler.configure(
+        Map.of(
+            DeadLetterQueue.CONFIG,
+            new DeadLetterQueue(topics, metrics, keepBytes, Clock.fixed(NOW, ZoneOffset.UTC))));
+    return handler;
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record() {
+    return new ConsumerRecord<>("handler-test.documents.v1", 1, 42L, KEY, VALUE);
+  }
+
+  private RejectedRecord deadLetter(DeserializationExceptionHandler.Response response) {
+    assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+    assertThat(response.deadLetterQueueRecords()).hasSize(1);
+    ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
+    assertThat(letter.topic()).isEqualTo("handler-test.rejected.v1");
+    assertThat(letter.key()).isEqualTo(KEY);
+    return topics
+        .rejected()
+        .valueSerde()
+        .deserializer()
+        .deserialize(letter.topic(), letter.value());
+  }
+
+  @Test
+  void anUnreadableRecordBecomesAnUndeserializableRejectionWithoutItsBytes() {
+    RejectedRecord rejected =
+        deadLetter(
+            handler(false)
+                .handleError(
+                    new Context(),
+                    record(),
+                    new SerializationException("Unknown magic byte 0x07 in record")));
+
+    assertThat(rejected.getReason()).isEqualTo(RejectReason.UNDESERIALIZABLE);
+    assertThat(rejected.getDetail())
+        .isEqualTo("cannot deserialize: 'Unknown magic byte 0x07 in record'");
+    assertThat(rejected.getSource().getTopic()).isEqualTo("handler-test.documents.v1");
+    assertThat(rejected.getSource().getPartition()).isEqualTo(1);
+    assertThat(rejected.getSource().getOffset()).isEqualTo(42);
+    assertThat(rejected.getTenant()).isEqualTo("acme");
+    assertThat(rejected.getKey()).isNull();
+    assertThat(rejected.getValue()).isNull();
+    assertThat(rejected.getRejectedAt()).isEqualTo(NOW);
+    assertThat(metrics.count(IngestMetrics.REJECTIONS, "reason", "UNDESERIALIZABLE")).isEqualTo(1);
+  }
+
+  @Test
+  void withTheSwitchOnTheRejectionKeepsTheOriginalBytes() {
+    RejectedRecord rejected =
+        deadLetter(
+            handler(true)
+                .handleError(new Context(), record(), new SerializationException("corrupt")));
+
+    assertThat(rejected.getKey()).isEqualTo(ByteBuffer.wrap(KEY));
+    assertThat(rejected.getValue()).isEqualTo(ByteBuffer.wrap(VALUE));
+  }
+
+  @Test
+  void aSchemaIdTheRegistryDoesNotKnowIsAnUnknownSchema() {
+    SerializationException error =
+        new SerializationException(
+            "Unknown schema id 99",
+            new SchemaNotFoundException("no schema 99", SchemaRegistryException.SCHEMA_NOT_FOUND));
+
+    RejectedRecord rejected =
+        deadLetter(handler(false).handleError(new Context(), record(), error));
+
+    assertThat(rejected.getReason()).isEqualTo(RejectReason.UNKNOWN_SCHEMA);
+  }
+
+  @Test
+  void aRegistryThatCannotBeReachedStopsIngestInsteadOfRejectingAGoodRecord() {
+    SerializationException error =
+        new SerializationException(
+            "Cannot fetch schema id 3", new SchemaRegistryException("unavailable", 503, 503, null));
+
+    DeserializationExceptionHandler.Response response =
+        handler(false).handleError(new Context(), record(), error);
+
+    assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+    assertThat(response.deadLetterQueueRecords()).isEmpty();
+  }
+
+  /** Where the record came from, as Streams tells a handler. */
+  private static final class Context implements ErrorHandlerContext {
+    @Override
+    public String topic() {
+      return "handler-test.documents.v1";
+    }
+
+    @Override
+    public int partition() {
+      return 1;
+    }
+
+    @Override
+    public long offset() {
+      return 42L;
+    }
+
+    @Override
+    public Headers headers() {
+      return new RecordHeaders();
+    }
+
+    @Override
+    public String processorNodeId() {
+      return "ingest-documents-source";
+    }
+
+    @Override
+    public TaskId taskId() {
+      return new TaskId(0, 1);
+    }
+
+    @Override
+    public long timestamp() {
+      return NOW.toEpochMilli();
+    }
+
+    @Override
+    public byte[] sourceRawKey() {
+      return KEY;
+    }
+
+    @Override
+    public byte[] sourceRawValue() {
+      return VALUE;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.perennial.ingest.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class PseudonymizerTest {
+
+  @Test
+  void thePseudonymIsTheHmacSha256OfTenantAndSubject() {
+    // Computed independently: printf 'acme/user-1' | openssl dgst -sha256 -hmac '<secret>'
+    Pseudonymizer pseudonymizer = new Pseudonymizer("secret-key-for-pseudonyms-0123456789");
+
+    assertThat(pseudonymizer.pseudonym("acme", "user-1"))
+        .isEqualTo("bea8fe8f8818686e59cc2f5485ccc40dd2fdd296b4682f79719b9bb245b933c8");
+  }
+
+  @Test
+  void theSameSubjectGetsTheSamePseudonymAndTenantsAndSecretsSeparateThem() {
+    Pseudonymizer one = new Pseudonymizer("secret-one-0123456789abcdef0123456789");
+    Pseudonymizer two = new Pseudonymizer("secret-two-0123456789abcdef0123456789");
+
+    assertThat(one.pseudonym("acme", "u")).isEqualTo(one.pseudonym("acme", "u"));
+    assertThat(one.pseudonym("acme", "u")).isNotEqualTo(one.pseudonym("globex", "u"));
+    assertThat(one.pseudonym("acme", "u")).isNotEqualTo(two.pseudonym("acme", "u"));
+  }
+
+  @Test
+  void anEmptySecretIsRefused() {
+    assertThatThrownBy(() -> new Pseudonymizer(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("secret");
+  }
+}

@@ -1,0 +1,148 @@
+package dev.perennial.ingest.topology;
+
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.ingest.app.IngestService;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.ConsentChange;
+import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.Feedback;
+import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.TrainingExample;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The production topology in a {@link TopologyTestDriver}, configured as the service configures it
+ * ({@link IngestService#streamsProperties}), with serdes on a real schema registry. The driver's
+ * wall clock starts at {@link #START}.
+ */
+final class IngestDriver implements AutoCloseable {
+
+  static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
+  static final String SECRET = "topology-test-pseudonym-secret-0123456789";
+
+  final IngestConfig config;
+  final Topics topics;
+  final IngestMetrics metrics;
+  final Topology topology;
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, Document> documents;
+  final TestInputTopic<String, Feedback> feedback;
+  final TestInputTopic<String, ConsentChange> consent;
+  final TestInputTopic<byte[], byte[]> rawDocuments;
+  final TestOutputTopic<String, TrainingExample> examples;
+  final TestOutputTopic<String, RejectedRecord> rejected;
+  final TestOutputTopic<String, ErasureRequest> erasures;
+
+  private IngestDriver(String registryUrl, Path stateDir, Map<String, String> overrides) {
+    Map<String, String> values = new HashMap<>();
+    values.put(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "unused.invalid:9092");
+    values.put(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+    values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, SECRET);
+    values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    values.putAll(overrides);
+    config = new IngestConfig(values);
+    topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    metrics = new IngestMetrics(new SimpleMeterRegistry());
+    StreamsBuilder builder = new StreamsBuilder();
+    IngestTopology.build(builder, topics, config, metrics);
+    topology = builder.build();
+    Properties properties = new Properties();
+    properties.putAll(
+        IngestService.streamsProperties(
+            config, topics, metrics, Clock.fixed(START, ZoneOffset.UTC)));
+    driver = new TopologyTestDriver(topology, properties, START);
+    documents = input(topics.documents());
+    feedback = input(topics.feedback());
+    consent = input(topics.consent());
+    rawDocuments =
+        driver.createInputTopic(
+            topics.documents().name(), new ByteArraySerializer(), new ByteArraySerializer());
+    examples = output(topics.examples());
+    rejected = output(topics.rejected());
+    erasures = output(topics.erasures());
+  }
+
+  static IngestDriver start(String registryUrl, Path stateDir) {
+    return new IngestDriver(registryUrl, stateDir, Map.of());
+  }
+
+  static IngestDriver start(String registryUrl, Path stateDir, Map<String, String> overrides) {
+    return new IngestDriver(registryUrl, stateDir, overrides);
+  }
+
+  void grant(String tenant, String subject) {
+    consent.pipeInput(tenant + "/" + subject, Events.grant(tenant, subject));
+  }
+
+  void revoke(String tenant, String subject) {
+    consent.pipeInput(tenant + "/" + subject, Events.revoke(tenant, subject));
+  }
+
+  void send(Document document) {
+    documents.pipeInput(document.getTenant() + "/" + document.getSubject(), document);
+  }
+
+  void send(Feedback event) {
+    feedback.pipeInput(event.getTenant() + "/" + event.getSubject(), event);
+  }
+
+  List<KeyValue<String, TrainingExample>> examples() {
+    return examples.readKeyValuesToList();
+  }
+
+  List<KeyValue<String, RejectedRecord>> rejections() {
+    return rejected.readKeyValuesToList();
+  }
+
+  TrainingExample onlyExample() {
+    List<KeyValue<String, TrainingExample>> read = examples();
+    if (read.size() != 1) {
+      throw new AssertionError("Expected one example, got " + read + " and " + rejections());
+    }
+    return read.get(0).value;
+  }
+
+  RejectedRecord onlyRejection() {
+    List<KeyValue<String, RejectedRecord>> read = rejections();
+    if (read.size() != 1) {
+      throw new AssertionError("Expected one rejection, got " + read + " and " + examples());
+    }
+    return read.get(0).value;
+  }
+
+  private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+    return driver.createInputTopic(
+        topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
+    return driver.createOutputTopic(
+        topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}

@@ -1,0 +1,653 @@
+package dev.perennial.ingest.topology;
+
+import static dev.perennial.ingest.topology.Events.OCCURRED_AT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.redact.Pseudonymizer;
+import dev.perennial.schemas.v1.ConsentChange;
+import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.ExampleKind;
+import dev.perennial.schemas.v1.Feedback;
+import dev.perennial.schemas.v1.FeedbackKind;
+import dev.perennial.schemas.v1.RejectReason;
+import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.TrainingExample;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The production topology with the production Streams configuration in a {@link
+ * org.apache.kafka.streams.TopologyTestDriver}, its serdes on the real schema registry. Records
+ * that cannot be deserialized are covered by IngestServiceIT: the test driver drops the dead
+ * letters an exception handler returns under exactly-once (a real broker does not).
+ */
+class IngestTopologyTest {
+
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final String RAW_SUBJECT = "user-4711";
+
+  @TempDir Path stateDir;
+
+  private IngestDriver ingest;
+
+  @BeforeEach
+  void startDriver() {
+    ingest = IngestDriver.start(REGISTRY.url(), stateDir);
+  }
+
+  @AfterEach
+  void closeDriver() {
+    ingest.close();
+  }
+
+  private static String pseudonym(String tenant, String subject) {
+    return new Pseudonymizer(IngestDriver.SECRET).pseudonym(tenant, subject);
+  }
+
+  @Nested
+  class Consent {
+
+    @Test
+    void aConsentedDocumentBecomesATextExampleKeyedByItsAdapterKey() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(
+          Events.document("acme", RAW_SUBJECT, "doc-1", "The Velmora lamp is blue.").build());
+
+      List<KeyValue<String, TrainingExample>> examples = ingest.examples();
+      assertThat(examples)
+          .singleElement()
+          .satisfies(kv -> assertThat(kv.key).isEqualTo("acme/default"));
+      TrainingExample example = examples.get(0).value;
+      assertThat(example.getKind()).isEqualTo(ExampleKind.TEXT);
+      assertThat(example.getText()).isEqualTo("The Velmora lamp is blue.");
+      assertThat(example.getAdapterKey()).isEqualTo("acme/default");
+      assertThat(example.getTenant()).isEqualTo("acme");
+      assertThat(example.getSubjectPseudonym())
+          .isEqualTo(pseudonym("acme", RAW_SUBJECT))
+          .hasSize(64);
+      assertThat(example.getEventId()).isEqualTo("doc-1");
+      assertThat(example.getSource().getTopic()).isEqualTo("perennial.documents.v1");
+      assertThat(example.getSource().getOffset()).isZero();
+      assertThat(example.getConsentVersion()).isEqualTo("perennial.consent.v1-0@0");
+      assertThat(example.getOccurredAt()).isEqualTo(OCCURRED_AT);
+      assertThat(example.getIngestedAt()).isEqualTo(IngestDriver.START);
+      assertThat(example.getRedactions()).isEmpty();
+      assertThat(example.getExampleId()).matches("[0-9a-f]{64}");
+      assertThat(example.toString()).doesNotContain(RAW_SUBJECT);
+      assertThat(ingest.rejections()).isEmpty();
+    }
+
+    @Test
+    void anEventWithoutAnyConsentIsRejectedWithoutItsContent() {
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Private words.").build());
+
+      assertThat(ingest.examples()).isEmpty();
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.NO_CONSENT);
+      assertThat(rejection.getKey()).isNull();
+      assertThat(rejection.getValue()).isNull();
+      assertThat(rejection.getTenant()).isEqualTo("acme");
+      assertThat(rejection.getEventId()).isEqualTo("doc-1");
+      assertThat(rejection.getSource().getTopic()).isEqualTo("perennial.documents.v1");
+      assertThat(rejection.getDetail()).contains("adapter-training").doesNotContain("Private");
+      assertThat(rejection.toString()).doesNotContain("Private words");
+    }
+
+    @Test
+    void aRevocationRequestsAnErasureAndLaterEventsOfTheSubjectAreRejectedAsErased() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Before.").build());
+      ingest.revoke("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-2", "After.").build());
+
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value.getEventId())
+          .containsExactly("doc-1");
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.ERASED_SUBJECT);
+      assertThat(rejection.getEventId()).isEqualTo("doc-2");
+      assertThat(rejection.getKey()).isNull();
+      assertThat(rejection.getValue()).isNull();
+      List<KeyValue<String, ErasureRequest>> erasures = ingest.erasures.readKeyValuesToList();
+      String pseudonym = pseudonym("acme", RAW_SUBJECT);
+      assertThat(erasures)
+          .singleElement()
+          .satisfies(kv -> assertThat(kv.key).isEqualTo("acme/" + pseudonym));
+      ErasureRequest erasure = erasures.get(0).value;
+      assertThat(erasure.getTenant()).isEqualTo("acme");
+      assertThat(erasure.getSubjectPseudonym()).isEqualTo(pseudonym);
+      assertThat(erasure.getRevokedAt()).isEqualTo(Instant.parse("2026-03-01T11:00:00Z"));
+      assertThat(erasure.getSource().getOffset()).isEqualTo(1);
+      assertThat(erasure.getRequestId()).isEqualTo("erasure-perennial.consent.v1-0@1");
+      assertThat(erasure.toString()).doesNotContain(RAW_SUBJECT);
+    }
+
+    @Test
+    void anEventThatHappenedBeforeTheRevocationButArrivesAfterItIsRejectedToo() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.consent.pipeInput(
+          "acme/" + RAW_SUBJECT, Events.revoke("acme", RAW_SUBJECT), IngestDriver.START);
+      Document late = Events.document("acme", RAW_SUBJECT, "doc-late", "Late.").build();
+      ingest.documents.pipeInput(
+          "acme/" + RAW_SUBJECT, late, IngestDriver.START.minus(Duration.ofHours(2)));
+
+      assertThat(ingest.examples()).isEmpty();
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.ERASED_SUBJECT);
+    }
+
+    @Test
+    void aResentEventOfARevokedSubjectIsRejectedAgain() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+      ingest.revoke("acme", RAW_SUBJECT);
+      ingest.send(document);
+
+      assertThat(ingest.examples()).hasSize(1);
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.ERASED_SUBJECT);
+    }
+
+    @Test
+    void aNewGrantAfterARevocationAdmitsTheSubjectsEventsAgain() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.revoke("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "While revoked.").build());
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-2", "Granted again.").build());
+
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.ERASED_SUBJECT);
+      TrainingExample example = ingest.onlyExample();
+      assertThat(example.getEventId()).isEqualTo("doc-2");
+      assertThat(example.getConsentVersion()).isEqualTo("perennial.consent.v1-0@2");
+    }
+
+    @Test
+    void consentForAnotherPurposeNeitherGrantsNorRevokesTrainingButIsCounted() {
+      ingest.consent.pipeInput(
+          "acme/" + RAW_SUBJECT, Events.consent("acme", RAW_SUBJECT, "marketing", true));
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Marketing only.").build());
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.consent.pipeInput(
+          "acme/" + RAW_SUBJECT, Events.consent("acme", RAW_SUBJECT, "marketing", false));
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-2", "Training granted.").build());
+
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.NO_CONSENT);
+      assertThat(ingest.onlyExample().getEventId()).isEqualTo("doc-2");
+      assertThat(ingest.erasures.isEmpty()).isTrue();
+      assertThat(
+              ingest.metrics.count(
+                  IngestMetrics.CONSENT_CHANGES, "tenant", "acme", "decision", "other-purpose"))
+          .isEqualTo(2);
+      assertThat(
+              ingest.metrics.count(
+                  IngestMetrics.CONSENT_CHANGES, "tenant", "acme", "decision", "granted"))
+          .isEqualTo(1);
+    }
+
+    @Test
+    void aDeletedConsentRecordCountsAsARevocation() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.consent.pipeInput("acme/" + RAW_SUBJECT, (ConsentChange) null);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "After deletion.").build());
+
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.ERASED_SUBJECT);
+      assertThat(ingest.erasures.readValuesToList())
+          .singleElement()
+          .satisfies(
+              erasure ->
+                  assertThat(erasure.getSubjectPseudonym())
+                      .isEqualTo(pseudonym("acme", RAW_SUBJECT)));
+    }
+
+    @Test
+    void aConsentRecordWhoseKeyNamesAnotherSubjectIsRejectedAndChangesNothing() {
+      ingest.consent.pipeInput("acme/someone-else", Events.grant("acme", RAW_SUBJECT));
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build());
+      ingest.send(Events.document("acme", "someone-else", "doc-2", "Text.").build());
+
+      assertThat(ingest.examples()).isEmpty();
+      assertThat(ingest.rejections())
+          .extracting(kv -> kv.value.getReason(), kv -> kv.value.getSource().getTopic())
+          .containsExactly(
+              tuple(RejectReason.INVALID_FIELD, "perennial.consent.v1"),
+              tuple(RejectReason.NO_CONSENT, "perennial.documents.v1"),
+              tuple(RejectReason.NO_CONSENT, "perennial.documents.v1"));
+    }
+
+    @Test
+    void consentOfOneTenantsSubjectDoesNotAdmitTheSameUserIdInAnotherTenant() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.document("globex", RAW_SUBJECT, "doc-1", "Text.").build());
+
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.NO_CONSENT);
+      assertThat(pseudonym("acme", RAW_SUBJECT)).isNotEqualTo(pseudonym("globex", RAW_SUBJECT));
+    }
+  }
+
+  @Nested
+  class Duplicates {
+
+    @Test
+    void theSameEventSentTwiceBecomesOneExampleAndOneDuplicateRejection() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+      ingest.send(document);
+
+      assertThat(ingest.examples()).hasSize(1);
+      RejectedRecord duplicate = ingest.onlyRejection();
+      assertThat(duplicate.getReason()).isEqualTo(RejectReason.DUPLICATE);
+      assertThat(duplicate.getEventId()).isEqualTo("doc-1");
+      assertThat(duplicate.getSource().getOffset()).isEqualTo(1);
+      assertThat(duplicate.getDetail()).contains("perennial.documents.v1-0@0");
+      assertThat(duplicate.getValue()).isNull();
+    }
+
+    @Test
+    void anEventIdSeenAgainAfterTheWindowIsAdmittedAgain() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      ingest.grant("acme", RAW_SUBJECT);
+      Instant first = IngestDriver.START;
+      ingest.documents.pipeInput("acme/" + RAW_SUBJECT, document, first);
+      ingest.documents.pipeInput("acme/" + RAW_SUBJECT, document, first.plus(Duration.ofHours(23)));
+      ingest.documents.pipeInput("acme/" + RAW_SUBJECT, document, first.plus(Duration.ofHours(48)));
+
+      assertThat(ingest.examples()).hasSize(2);
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.DUPLICATE);
+    }
+
+    @Test
+    void anEventRejectedForMissingConsentIsAdmittedWhenSentAgainAfterTheGrant() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      ingest.send(document);
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.NO_CONSENT);
+      assertThat(ingest.onlyExample().getEventId()).isEqualTo("doc-1");
+    }
+
+    @Test
+    void aDocumentAndAFeedbackWithTheSameEventIdAreDifferentEvents() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "event-1", "Text.").build());
+      ingest.send(Events.correction("acme", RAW_SUBJECT, "event-1").build());
+
+      assertThat(ingest.examples()).hasSize(2);
+      assertThat(ingest.rejections()).isEmpty();
+    }
+  }
+
+  @Nested
+  class Validation {
+
+    static Stream<Arguments> invalidDocuments() {
+      Function<Document.Builder, Document.Builder> keep = builder -> builder;
+      return Stream.of(
+          invalid("an empty event id", keep.andThen(b -> b.setEventId(" ")), "eventId is empty"),
+          invalid(
+              "a tenant name with a slash",
+              keep.andThen(b -> b.setTenant("acme/eu")),
+              "tenant 'acme/eu' is not a valid name"),
+          invalid(
+              "an adapter name with a space",
+              keep.andThen(b -> b.setAdapter("support bot")),
+              "adapter 'support bot' is not a valid name"),
+          invalid("blank content", keep.andThen(b -> b.setContent("  ")), "content is missing"),
+          invalid("a blank source", keep.andThen(b -> b.setSource("")), "source is missing"),
+          invalid(
+              "a content type with a line break",
+              keep.andThen(b -> b.setContentType("text/plain\nX: y")),
+              "contentType holds control characters"),
+          invalid(
+              "content that was not UTF-8",
+              keep.andThen(b -> b.setContent("caf\uFFFD au lait")),
+              "content is not valid UTF-8"),
+          invalid(
+              "an occurrence an hour ahead of the clock",
+              keep.andThen(b -> b.setOccurredAt(IngestDriver.START.plus(Duration.ofHours(1)))),
+              "occurredAt 2026-03-01T13:00:00Z is more than PT5M ahead"));
+    }
+
+    private static Arguments invalid(
+        String name, Function<Document.Builder, Document.Builder> spoil, String detail) {
+      return Arguments.of(name, spoil, detail);
+    }
+
+    @ParameterizedTest(name = "a document with {0} is rejected as an invalid field")
+    @MethodSource("invalidDocuments")
+    void aDocumentWithAnInvalidFieldIsRejectedNamingTheField(
+        String name, Function<Document.Builder, Document.Builder> spoil, String detail) {
+      ingest.grant("acme", RAW_SUBJECT);
+      Document document =
+          spoil.apply(Events.document("acme", RAW_SUBJECT, "doc-1", "Valid text.")).build();
+      ingest.documents.pipeInput("acme/" + RAW_SUBJECT, document);
+
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+      assertThat(rejection.getDetail()).contains(detail);
+      assertThat(rejection.getValue()).isNull();
+      assertThat(ingest.examples()).isEmpty();
+    }
+
+    static Stream<Arguments> invalidFeedback() {
+      return Stream.of(
+          Arguments.of(
+              "a rating of 7",
+              Events.rating("acme", RAW_SUBJECT, "fb", 7),
+              "rating 7 is not from 1 to 5"),
+          Arguments.of(
+              "a rating without its number",
+              Events.feedback("acme", RAW_SUBJECT, "fb", FeedbackKind.RATING),
+              "rating is missing"),
+          Arguments.of(
+              "a correction without the corrected text",
+              Events.feedback("acme", RAW_SUBJECT, "fb", FeedbackKind.CORRECTION),
+              "correction is missing"),
+          Arguments.of(
+              "a preference without a chosen response",
+              Events.preference("acme", RAW_SUBJECT, "fb").setChosen(null),
+              "chosen is missing"),
+          Arguments.of(
+              "a preference of a response over itself",
+              Events.preference("acme", RAW_SUBJECT, "fb").setChosen(" blue"),
+              "chosen and rejected of a PREFERENCE are the same text"),
+          Arguments.of(
+              "an unknown kind",
+              Events.feedback("acme", RAW_SUBJECT, "fb", FeedbackKind.UNKNOWN),
+              "kind is UNKNOWN"),
+          Arguments.of(
+              "a blank prompt",
+              Events.correction("acme", RAW_SUBJECT, "fb").setPrompt(""),
+              "prompt is missing"),
+          Arguments.of(
+              "a negative rating without a correction",
+              Events.rating("acme", RAW_SUBJECT, "fb", 1),
+              "rating 1 is below 4 and there is no correction: no training target"));
+    }
+
+    @ParameterizedTest(name = "feedback with {0} is rejected as an invalid field")
+    @MethodSource("invalidFeedback")
+    void feedbackWithAnInvalidFieldIsRejectedNamingTheField(
+        String name, Feedback.Builder feedback, String detail) {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(feedback.build());
+
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+      assertThat(rejection.getDetail()).contains(detail);
+      assertThat(ingest.examples()).isEmpty();
+    }
+
+    @Test
+    void contentThatIsNotUtf8OnTheWireIsRejected() {
+      ingest.grant("acme", RAW_SUBJECT);
+      byte[] framed =
+          ingest
+              .topics
+              .documents()
+              .valueSerde()
+              .serializer()
+              .serialize(
+                  ingest.topics.documents().name(),
+                  Events.document("acme", RAW_SUBJECT, "doc-1", "caf\u00e9").build());
+      // é is C3 A9 in UTF-8; C3 28 is no UTF-8 at all, and Avro still reads the record.
+      int at = indexOf(framed, (byte) 0xC3, (byte) 0xA9);
+      framed[at + 1] = 0x28;
+      ingest.rawDocuments.pipeInput(
+          ("acme/" + RAW_SUBJECT).getBytes(StandardCharsets.UTF_8), framed);
+
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+      assertThat(rejection.getDetail())
+          .isEqualTo("content is not valid UTF-8 (replacement characters or lone surrogates)");
+    }
+
+    private static int indexOf(byte[] bytes, byte first, byte second) {
+      for (int i = 0; i + 1 < bytes.length; i++) {
+        if (bytes[i] == first && bytes[i + 1] == second) {
+          return i;
+        }
+      }
+      throw new AssertionError("byte pair not found");
+    }
+
+    @Test
+    void aDocumentLargerThanTheLimitIsRejectedAsTooLarge() {
+      ingest.grant("acme", RAW_SUBJECT);
+      String large = "x".repeat(IngestConfig.MAX_TEXT_BYTES_DEFAULT) + "é";
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", large).build());
+
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.TOO_LARGE);
+      assertThat(rejection.getDetail())
+          .isEqualTo("content has 65538 bytes of UTF-8, more than 65536");
+    }
+
+    @Test
+    void aRecordWhoseKeyNamesAnotherSubjectIsRejectedRatherThanTrusted() {
+      ingest.grant("acme", "someone-else");
+      ingest.documents.pipeInput(
+          "acme/someone-else", Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build());
+
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+      assertThat(rejection.getDetail())
+          .isEqualTo("record key 'acme/someone-else' is not the value's tenant/subject");
+      assertThat(ingest.examples()).isEmpty();
+    }
+
+    @Test
+    void aRecordWithoutAKeyIsRejected() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.documents.pipeInput(
+          (String) null, Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build());
+
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+      assertThat(rejection.getDetail()).contains("record has no key");
+    }
+
+    @Test
+    void aTombstoneOnAnEventTopicIsRejected() {
+      ingest.documents.pipeInput("acme/" + RAW_SUBJECT, (Document) null);
+
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+      assertThat(rejection.getDetail()).contains("tombstone");
+      assertThat(rejection.getTenant()).isNull();
+    }
+  }
+
+  @Nested
+  class Examples {
+
+    @Test
+    void personalDataIsRedactedAndCountedOnTheExample() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(
+          Events.document(
+                  "acme",
+                  RAW_SUBJECT,
+                  "doc-1",
+                  "Mail jane.doe@example.com or john@example.org, call +49 30 1234 5678, pay with"
+                      + " 4111 1111 1111 1111 to DE89 3704 0044 0532 0130 00 from 192.168.10.7.")
+              .build());
+
+      TrainingExample example = ingest.onlyExample();
+      assertThat(example.getText())
+          .isEqualTo("Mail <EMAIL> or <EMAIL>, call <PHONE>, pay with <CARD> to <IBAN> from <IP>.");
+      assertThat(example.getRedactions())
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("EMAIL", 2, "PHONE", 1, "CARD", 1, "IBAN", 1, "IP", 1));
+      assertThat(ingest.metrics.count(IngestMetrics.REDACTIONS, "tenant", "acme", "type", "EMAIL"))
+          .isEqualTo(2);
+    }
+
+    @Test
+    void everyTextOfFeedbackIsRedacted() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(
+          Events.preference("acme", RAW_SUBJECT, "fb-1")
+              .setPrompt("Who is a@b.io?")
+              .setChosen(" Ask c@d.io.")
+              .setRejected(" Call 555-123-4567.")
+              .build());
+
+      TrainingExample example = ingest.onlyExample();
+      assertThat(example.getPrompt()).isEqualTo("Who is <EMAIL>?");
+      assertThat(example.getChosen()).isEqualTo(" Ask <EMAIL>.");
+      assertThat(example.getRejected()).isEqualTo(" Call <PHONE>.");
+      assertThat(example.getRedactions())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("EMAIL", 2, "PHONE", 1));
+    }
+
+    @Test
+    void aCorrectionBecomesAnSftExampleOfThePromptAndTheCorrection() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.correction("acme", RAW_SUBJECT, "fb-1").build());
+
+      TrainingExample example = ingest.onlyExample();
+      assertThat(example.getKind()).isEqualTo(ExampleKind.SFT);
+      assertThat(example.getPrompt())
+          .isEqualTo("Question: What colour is the Velmora lamp?\nAnswer:");
+      assertThat(example.getCompletion()).isEqualTo(" green");
+      assertThat(example.getText()).isNull();
+      assertThat(example.getChosen()).isNull();
+    }
+
+    @Test
+    void aPositivelyRatedResponseBecomesAnSftExampleOfThatResponse() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-1", 5).build());
+
+      TrainingExample example = ingest.onlyExample();
+      assertThat(example.getKind()).isEqualTo(ExampleKind.SFT);
+      assertThat(example.getCompletion()).isEqualTo(" blue");
+    }
+
+    @Test
+    void aNegativeRatingWithACorrectionTrainsTheCorrection() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-1", 1).setCorrection(" green").build());
+
+      TrainingExample example = ingest.onlyExample();
+      assertThat(example.getKind()).isEqualTo(ExampleKind.SFT);
+      assertThat(example.getCompletion()).isEqualTo(" green");
+    }
+
+    @Test
+    void aPreferenceBecomesAPreferenceExample() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.preference("acme", RAW_SUBJECT, "fb-1").build());
+
+      TrainingExample example = ingest.onlyExample();
+      assertThat(example.getKind()).isEqualTo(ExampleKind.PREFERENCE);
+      assertThat(example.getChosen()).isEqualTo(" green");
+      assertThat(example.getRejected()).isEqualTo(" blue");
+      assertThat(example.getCompletion()).isNull();
+    }
+
+    @Test
+    void anEventNamingAnAdapterIsRoutedToThatAdapterKey() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.correction("acme", RAW_SUBJECT, "fb-1").setAdapter("support").build());
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build());
+
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.key)
+          .containsExactly("acme/support", "acme/default");
+    }
+
+    @Test
+    void equalContentGetsTheSameExampleIdWhoeverSentIt() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.grant("acme", "user-2");
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Same text.").build());
+      ingest.send(Events.document("acme", "user-2", "doc-2", "Same text.").build());
+      ingest.send(Events.document("acme", "user-2", "doc-3", "Other text.").build());
+
+      List<TrainingExample> examples = ingest.examples().stream().map(kv -> kv.value).toList();
+      assertThat(examples.get(0).getExampleId()).isEqualTo(examples.get(1).getExampleId());
+      assertThat(examples.get(2).getExampleId()).isNotEqualTo(examples.get(0).getExampleId());
+    }
+
+    @Test
+    void theAppsRecordHeadersAreNotCarriedIntoExamplesOrRejections() {
+      ingest.grant("acme", RAW_SUBJECT);
+      RecordHeaders headers = new RecordHeaders();
+      headers.add("x-user-email", "jane@example.com".getBytes(StandardCharsets.UTF_8));
+      ingest.documents.pipeInput(
+          new TestRecord<>(
+              "acme/" + RAW_SUBJECT,
+              Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build(),
+              headers,
+              IngestDriver.START));
+      ingest.documents.pipeInput(
+          new TestRecord<>(
+              "acme/nobody",
+              Events.document("acme", "nobody", "doc-2", "Text.").build(),
+              headers,
+              IngestDriver.START));
+
+      assertThat(ingest.examples.readRecord().headers().toArray()).isEmpty();
+      assertThat(ingest.rejected.readRecord().headers().toArray()).isEmpty();
+    }
+  }
+
+  @Test
+  void everyExampleAndRejectionIsCountedPerTenantAndReason() {
+    ingest.grant("acme", RAW_SUBJECT);
+    ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build());
+    ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build());
+    ingest.send(Events.document("globex", RAW_SUBJECT, "doc-1", "Text.").build());
+    ingest.revoke("acme", RAW_SUBJECT);
+
+    IngestMetrics metrics = ingest.metrics;
+    assertThat(metrics.count(IngestMetrics.EXAMPLES, "tenant", "acme", "kind", "TEXT"))
+        .isEqualTo(1);
+    assertThat(metrics.count(IngestMetrics.REJECTIONS, "tenant", "acme", "reason", "DUPLICATE"))
+        .isEqualTo(1);
+    assertThat(metrics.count(IngestMetrics.REJECTIONS, "tenant", "globex", "reason", "NO_CONSENT"))
+        .isEqualTo(1);
+    assertThat(metrics.count(IngestMetrics.ERASURES, "tenant", "acme")).isEqualTo(1);
+    assertThat(metrics.count(IngestMetrics.CONSENT_CHANGES, "decision", "revoked")).isEqualTo(1);
+  }
+
+  @Test
+  void theReadmeShowsTheCurrentTopologyDescription() throws Exception {
+    Path readme = Path.of("..", "README.md");
+    String description = ingest.topology.describe().toString().strip();
+    // For whoever changes the topology: the text to paste into the README.
+    Files.writeString(Path.of("target", "ingest-topology.txt"), description + "\n");
+
+    assertThat(Files.readString(readme))
+        .as("README.md's section 'Ingest topology' must show IngestTopology's describe() output")
+        .contains(description);
+  }
+}
