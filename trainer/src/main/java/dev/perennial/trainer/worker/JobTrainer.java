@@ -94,6 +94,7 @@ public final class JobTrainer {
    */
   public TrainedJob train(TrainingJob job, Optional<StableRelease> stable, StepListener listener) {
     long started = System.nanoTime();
+    JobRecipe recipe = this.recipe.forTenant(job.getTenant());
     if (!AdapterKeys.belongsTo(job.getAdapterKey(), job.getTenant())) {
       throw new JobSkippedException(
           JobSkippedException.Reason.REFUSED,
