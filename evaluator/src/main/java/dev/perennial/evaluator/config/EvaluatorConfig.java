@@ -139,7 +139,7 @@ public class EvaluatorConfig extends PerennialConfig {
   public static final double GATE_REGRESSION_TOLERANCE_DEFAULT = 0.05;
   private static final String GATE_REGRESSION_TOLERANCE_DOC =
       "Gate regression.general: the candidate's exact match on the general evaluation set may be"
-          + " at most this much below the incumbent's (the base's for a key's first candidate).";
+          + " at most this much below the incumbent's (a key's first candidate has none).";
 
   public static final String GATE_REGRESSION_TENANT_TOLERANCE_CONFIG =
       EVALUATOR + "gate.regression.tenant.tolerance";

@@ -16,8 +16,8 @@ import java.util.List;
  *       held-out examples);
  *   <li>{@value GateNames#RETENTION_GENERAL}: general exact match &gt;= the base's minus the
  *       largest drop;
- *   <li>{@value GateNames#REGRESSION_GENERAL}: general exact match &gt;= the incumbent's (the
- *       base's for a first candidate) minus the tolerance;
+ *   <li>{@value GateNames#REGRESSION_GENERAL}: general exact match &gt;= the incumbent's minus the
+ *       tolerance (when there is an incumbent; a key's first candidate answers to retention alone);
  *   <li>{@value GateNames#REGRESSION_TENANT}: loss on the key's earlier held-out examples &lt;= the
  *       incumbent's times (1 + tolerance) (when there are such examples and an incumbent);
  *   <li>{@value GateNames#LEAKAGE}: the highest exposure of another tenant's canary &lt;= the
@@ -56,16 +56,14 @@ public final class GateRules {
               match,
               base - thresholds.retentionMaxDrop(),
               GateComparator.GREATER_OR_EQUAL));
-      double reference =
-          m.has("retention.general.exact.match.incumbent")
-              ? m.get("retention.general.exact.match.incumbent")
-              : base;
-      gates.add(
-          gate(
-              GateNames.REGRESSION_GENERAL,
-              match,
-              reference - thresholds.regressionTolerance(),
-              GateComparator.GREATER_OR_EQUAL));
+      if (m.has("retention.general.exact.match.incumbent")) {
+        gates.add(
+            gate(
+                GateNames.REGRESSION_GENERAL,
+                match,
+                m.get("retention.general.exact.match.incumbent") - thresholds.regressionTolerance(),
+                GateComparator.GREATER_OR_EQUAL));
+      }
     }
     if (m.has("retention.tenant.loss.incumbent")) {
       gates.add(

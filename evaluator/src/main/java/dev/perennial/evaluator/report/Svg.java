@@ -263,11 +263,14 @@ final class Svg {
         Html.escape(text));
   }
 
+  /** A tick label: {@code 2}, {@code 0.25}, {@code 1.5e-05}, without trailing zeros. */
   static String format(double value) {
     if (value == Math.rint(value) && Math.abs(value) < 1e6) {
       return String.format(Locale.ROOT, "%d", (long) value);
     }
-    return String.format(Locale.ROOT, "%.3g", value);
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", value))
+        .stripTrailingZeros()
+        .toString();
   }
 
   private static String signed(double value) {

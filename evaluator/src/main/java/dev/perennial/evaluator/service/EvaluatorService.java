@@ -126,6 +126,7 @@ public final class EvaluatorService implements AutoCloseable {
   private int failedAttempts;
   private volatile int waitingCount;
   private volatile boolean running = true;
+  private volatile String failure;
   private volatile Readiness readiness = Readiness.notReady("starting");
 
   /** The batch being evaluated: its records (in order) and the evaluation's outcome. */
@@ -277,6 +278,16 @@ public final class EvaluatorService implements AutoCloseable {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** Waits until the consuming loop has ended: after {@link #close()}, or on its own failure. */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Why the loop stopped on its own, or null. */
+  public String failure() {
+    return failure;
   }
 
   public EvaluatorConfig config() {
@@ -555,6 +566,7 @@ public final class EvaluatorService implements AutoCloseable {
   }
 
   private void fail(String message, Throwable cause) {
+    failure = message;
     readiness = Readiness.notReady("stopped: " + message);
     log.error("Evaluator stopped consuming: {}", message, cause);
   }
