@@ -1,6 +1,7 @@
 package dev.perennial.helm;
 
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.util.Map;
 import java.util.function.Function;
@@ -21,7 +22,7 @@ enum Component {
   TRAINER_ACCUMULATOR(
       "trainer-accumulator", "trainer.accumulator", TrainerConfig::configDef, TrainerConfig::new),
   TRAINER_WORKER("trainer-worker", "trainer.worker", TrainerConfig::configDef, TrainerConfig::new),
-  EVALUATOR("evaluator", "evaluator", PerennialConfig::configDef, PerennialConfig::new),
+  EVALUATOR("evaluator", "evaluator", EvaluatorConfig::configDef, EvaluatorConfig::new),
   PUBLISHER("publisher", "publisher", PerennialConfig::configDef, PerennialConfig::new);
 
   private final String chartName;

@@ -105,7 +105,7 @@ final class CandidateLoader {
     PeftAdapter incumbentAdapter = null;
     if (request.stable().isPresent()) {
       StableRelease stable = request.stable().get();
-      if (!model.digest().equals(stable.baseModelDigest())) {
+      if (!stable.trainedOn(model.digest())) {
         notes.add(
             "The stable release v"
                 + stable.version()

@@ -280,8 +280,10 @@ class EvaluatorServiceIT {
     return stored;
   }
 
+  /** The release record the publisher writes: base digest as bare hex. */
   private static AdapterRelease stableRelease(AdapterCandidate candidate) {
     String manifest = Digest.of(candidate.getCandidateId().getBytes()).hex();
+    String base = Digest.parse(candidate.getBaseModelDigest()).hex();
     return AdapterRelease.newBuilder()
         .setAdapterKey(KEY)
         .setVersion(1)
@@ -290,15 +292,12 @@ class EvaluatorServiceIT {
         .setManifestDigest(manifest)
         .setFileDigests(candidate.getFileDigests())
         .setBaseModelName(candidate.getBaseModelName())
-        .setBaseModelDigest(candidate.getBaseModelDigest())
+        .setBaseModelDigest(base)
         .setCandidateId(candidate.getCandidateId())
         .setReason(null)
         .setLatestVersion(1)
         .setAliases(Map.of("stable", 1))
-        .setAliasTargets(
-            List.of(
-                new ReleaseRef(
-                    1, candidate.getLocation(), manifest, candidate.getBaseModelDigest())))
+        .setAliasTargets(List.of(new ReleaseRef(1, candidate.getLocation(), manifest, base)))
         .setRetractedVersions(List.of())
         .setOccurredAt(Instant.now())
         .build();

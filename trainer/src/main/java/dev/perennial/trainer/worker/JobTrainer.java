@@ -219,7 +219,7 @@ public final class JobTrainer {
       return new Start(null, null);
     }
     StableRelease release = stable.get();
-    if (!base.base().digest().equals(release.baseModelDigest())) {
+    if (!release.trainedOn(base.base().digest())) {
       log.warn(
           "Stable release v{} of {} was trained on base {}, not {}; training a fresh adapter",
           release.version(),

@@ -216,8 +216,10 @@ class JobTrainerTest {
                 Optional.empty(),
                 StepListener.NONE)
             .candidate();
+    // releases.v1 carries the base digest as bare hex, as the publisher writes it
     StableRelease v1 =
-        new StableRelease(1, first.getLocation(), "manifest", first.getBaseModelDigest());
+        new StableRelease(
+            1, first.getLocation(), "manifest", Digest.parse(first.getBaseModelDigest()).hex());
 
     AdapterCandidate continued =
         trainer
