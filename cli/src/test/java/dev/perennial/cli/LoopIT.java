@@ -78,10 +78,11 @@ class LoopIT {
     configured.put("perennial.trainer.tenant.initech.recipe.learning.rate", "0.3");
     configured.put("perennial.evaluator.retention.general.size", "48");
     configured.put("perennial.evaluator.leakage.controls", "63");
-    // The erasure retrain starts from a fresh adapter with eight steps: it may keep a little less
-    // of
-    // the general set than the release it replaces; this test is about the loop, not the recipe.
-    configured.put("perennial.evaluator.gate.regression.tolerance", "0.10");
+    // Eight steps from a fresh adapter keep 90-100 % of the 48 general questions, varying from run
+    // to run (the records' timestamps change the shards); this test is about the loop, not the
+    // recipe.
+    configured.put("perennial.evaluator.gate.retention.max.drop", "0.2");
+    configured.put("perennial.evaluator.gate.regression.tolerance", "0.2");
     SamplePlan plan =
         new SamplePlan(
             TENANTS, 4, 150, 0.05, SamplePlan.DEFAULT_MAX_TEXT_BYTES, SamplePlan.DEFAULT_SEED);
