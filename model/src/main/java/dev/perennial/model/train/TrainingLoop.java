@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.llama.ForwardContext;
+import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
 import java.util.ArrayList;
@@ -140,7 +141,8 @@ public final class TrainingLoop {
               pass, model.config(), batch.positions(pass), batch.keyValid(pass), null, null, true);
       NDArray logits = model.decoder().forward(model.parameterStore(), batch.inputs(pass), context);
       NDArray summed = CausalLmLoss.weightedSum(logits, batch.targets(pass), batch.weights(pass));
-      collector.backward(summed.div((float) stepCountedTokens));
+      // the divisor is engine-owned: the backward pass reads it (see EngineArrays)
+      collector.backward(summed.div(EngineArrays.scalar(pass, stepCountedTokens)));
       return summed.getFloat();
     }
   }
