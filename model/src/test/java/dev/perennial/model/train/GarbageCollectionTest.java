@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.perennial.model.GarbageCollections;
 import dev.perennial.model.TestBases;
 import dev.perennial.model.TestModels;
+import dev.perennial.model.checkpoint.Digests;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.llama.LlamaConfig;
@@ -18,8 +19,6 @@ import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.tokenizer.ByteTokenizer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ class GarbageCollectionTest {
   }
 
   @Test
-  void trainingUnderContinuousCollectionsWritesTheSameAdapterAsWithout() throws Exception {
+  void trainingUnderContinuousCollectionsWritesTheSameAdapterAsWithout() {
     BaseModel base = TestBases.write(folder.resolve("base"), config, 5);
     List<TrainingExample> examples =
         List.of(
@@ -81,7 +80,7 @@ class GarbageCollectionTest {
     }
 
     assertThat(collections).isGreaterThan(10);
-    assertThat(weightsFile("collected")).isEqualTo(weightsFile("quiet"));
+    assertThat(weightsDigest("collected")).isEqualTo(weightsDigest("quiet"));
   }
 
   /** One forward and backward pass of a LoRA model; every LoRA gradient, in order. */
@@ -112,7 +111,7 @@ class GarbageCollectionTest {
     return gradients;
   }
 
-  private byte[] weightsFile(String run) throws IOException {
-    return Files.readAllBytes(folder.resolve(run).resolve(PeftAdapter.WEIGHTS_FILE));
+  private String weightsDigest(String run) {
+    return Digests.sha256Hex(folder.resolve(run).resolve(PeftAdapter.WEIGHTS_FILE));
   }
 }
