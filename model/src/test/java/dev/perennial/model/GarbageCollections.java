@@ -37,7 +37,7 @@ public final class GarbageCollections {
     }
   }
 
-  /** A thread that collects every millisecond until closed. */
+  /** A thread that collects every five milliseconds until closed. */
   public static Continuous continuously() {
     return new Continuous();
   }
@@ -56,7 +56,7 @@ public final class GarbageCollections {
                 while (running.get()) {
                   System.gc();
                   count.incrementAndGet();
-                  pause(1);
+                  pause(5);
                 }
               },
               "garbage-collections");
