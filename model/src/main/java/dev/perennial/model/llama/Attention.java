@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.perennial.model.runtime.EngineArrays;
 
 /** Causal grouped-query self-attention with rotary positions (Hugging Face's LlamaAttention). */
 public final class Attention extends AbstractBlock {
@@ -83,12 +84,10 @@ public final class Attention extends AbstractBlock {
       keys = keys.repeat(1, group);
       values = values.repeat(1, group);
     }
-    // scaled dot-product attention under the additive mask, softmax in float32
-    NDArray scores =
-        queries
-            .matMul(keys.transpose(0, 1, 3, 2))
-            .mul((float) (1.0 / Math.sqrt(headDim)))
-            .add(context.mask());
+    // scaled dot-product attention under the additive mask, softmax in float32; the scale is an
+    // engine-owned scalar because the backward pass reads it (see EngineArrays)
+    NDArray scale = EngineArrays.scalar(context.manager(), (float) (1.0 / Math.sqrt(headDim)));
+    NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).mul(scale).add(context.mask());
     NDArray attended = scores.softmax(-1).matMul(values);
     // merge heads back: [B, T, heads * head_dim]
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.llama.LinearLayer;
 import dev.perennial.model.llama.Projection;
+import dev.perennial.model.runtime.EngineArrays;
 
 /**
  * LoRA around a frozen base projection: {@code base(x) + (alpha / r) * B A dropout(x)}. The base is
@@ -44,8 +45,9 @@ public final class LoraProjection extends LinearLayer {
     NDArray input =
         training && dropout > 0 ? Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
     // scale the small B [out, r] rather than the [.., out] activation; the scaled copy belongs to
-    // the pass (an op on a parameter would otherwise land in the model's manager)
-    NDArray scaledB = b.mul(scaling);
+    // the pass (an op on a parameter would otherwise land in the model's manager), and the
+    // scaling is an engine-owned scalar because the backward pass reads it (see EngineArrays)
+    NDArray scaledB = b.mul(EngineArrays.scalar(x.getManager(), scaling));
     scaledB.attach(x.getManager());
     NDArray down = Linear.linear(input, a).singletonOrThrow();
     NDArray up = Linear.linear(down, scaledB).singletonOrThrow();

@@ -14,6 +14,13 @@ import java.nio.ByteOrder;
  * lives only as long as a buffer the garbage collector frees on its own schedule, and its alignment
  * varies from run to run (the CPU BLAS picks kernels by alignment). Values are staged in one
  * long-lived per-thread buffer instead, and the engine copies them out at once.
+ *
+ * <p>The same holds for DJL's arithmetic with a Java number ({@code x.mul(0.5f)}): it wraps the
+ * number in a tensor over a fresh direct buffer and closes it right after the operation. When the
+ * operation is recorded for backpropagation, PyTorch keeps that tensor until the backward pass, but
+ * the buffer is freed at the next garbage collection, so the backward pass may read memory already
+ * reused by something else. Every number the autograd graph may keep must therefore be an
+ * engine-owned {@link #scalar}.
  */
 public final class EngineArrays {
 
@@ -41,6 +48,14 @@ public final class EngineArrays {
 
   public static NDArray of(NDManager manager, long[] values) {
     return of(manager, values, new Shape(values.length));
+  }
+
+  /**
+   * A float32 scalar the engine allocated itself (safe for the autograd graph to keep, unlike the
+   * tensor behind DJL's {@code NDArray.mul(Number)}).
+   */
+  public static NDArray scalar(NDManager manager, float value) {
+    return manager.full(new Shape(), value, DataType.FLOAT32);
   }
 
   private static ByteBuffer staging(long bytes) {

@@ -67,6 +67,27 @@ public final class ModelRuntime {
     return JniUtils.getNumThreads();
   }
 
+  /**
+   * Switches PyTorch's grad mode off on this thread until the returned handle is closed, which
+   * restores the mode the thread had. Grad mode is per thread and on by default (the engine
+   * switches it off only on the thread that loaded it); with it on, every operation is recorded for
+   * backpropagation and in-place updates of trainable parameters are refused. A gradient collector
+   * switches it on for its own lifetime.
+   */
+  public static GradMode gradModeOff() {
+    engine();
+    boolean before = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    return () -> JniUtils.setGradMode(before);
+  }
+
+  /** Restores the thread's grad mode when closed. */
+  @FunctionalInterface
+  public interface GradMode extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Seeds the engine's random generator (dropout masks). */
   public static void seed(long seed) {
     engine().setRandomSeed((int) (seed ^ (seed >>> 32)));

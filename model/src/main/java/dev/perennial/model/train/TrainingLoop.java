@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.llama.ForwardContext;
+import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each micro-batch's loss is divided by the step's total counted tokens, so the accumulated
  * gradient is that of the step's mean token loss. The PyTorch engine allows one gradient collector
- * per process at a time, so one JVM trains one model at a time.
+ * per process at a time, so one JVM trains one model at a time; any thread may run the loop (it
+ * switches the thread's grad mode off while it runs).
  */
 public final class TrainingLoop {
 
@@ -48,14 +50,16 @@ public final class TrainingLoop {
     long totalTokens = 0;
     int skippedInARow = 0;
     long start = System.nanoTime();
-    try (AdamW optimizer =
-        new AdamW(
-            trainable,
-            model.manager(),
-            TrainingRecipe.BETA1,
-            TrainingRecipe.BETA2,
-            TrainingRecipe.EPSILON,
-            recipe.weightDecay())) {
+    // the optimizer updates parameters in place, outside the gradient collector: on any thread
+    try (ModelRuntime.GradMode gradModeOff = ModelRuntime.gradModeOff();
+        AdamW optimizer =
+            new AdamW(
+                trainable,
+                model.manager(),
+                TrainingRecipe.BETA1,
+                TrainingRecipe.BETA2,
+                TrainingRecipe.EPSILON,
+                recipe.weightDecay())) {
       for (int step = 0; step < recipe.steps(); step++) {
         List<Batch> microBatches = source.nextStep();
         int counted = microBatches.stream().mapToInt(Batch::countedTokens).sum();
@@ -140,7 +144,8 @@ public final class TrainingLoop {
               pass, model.config(), batch.positions(pass), batch.keyValid(pass), null, null, true);
       NDArray logits = model.decoder().forward(model.parameterStore(), batch.inputs(pass), context);
       NDArray summed = CausalLmLoss.weightedSum(logits, batch.targets(pass), batch.weights(pass));
-      collector.backward(summed.div((float) stepCountedTokens));
+      // the divisor is engine-owned: the backward pass reads it (see EngineArrays)
+      collector.backward(summed.div(EngineArrays.scalar(pass, stepCountedTokens)));
       return summed.getFloat();
     }
   }

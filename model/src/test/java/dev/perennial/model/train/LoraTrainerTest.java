@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +69,27 @@ class LoraTrainerTest {
         .isNotEqualTo(
             Files.readAllBytes(folder.resolve("first").resolve(PeftAdapter.WEIGHTS_FILE)));
     assertThat(reseeded.adapterFolder()).isEqualTo(folder.resolve("third"));
+  }
+
+  @Test
+  void trainingOnAThreadOfItsOwnWritesTheSameAdapterAsOnThisThread() throws Exception {
+    BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
+    LoraTrainingRequest here =
+        LoraTrainingRequest.fresh(base, examples, replay, lora, recipe, folder.resolve("here"));
+    LoraTrainingRequest there =
+        LoraTrainingRequest.fresh(base, examples, replay, lora, recipe, folder.resolve("there"));
+
+    LoraTrainer.run(here, metrics -> {});
+    // a fresh thread starts with PyTorch's grad mode on (it is per thread)
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      thread.submit(() -> LoraTrainer.run(there, metrics -> {})).get(2, TimeUnit.MINUTES);
+    } finally {
+      thread.shutdownNow();
+    }
+
+    assertThat(Files.readAllBytes(folder.resolve("there").resolve(PeftAdapter.WEIGHTS_FILE)))
+        .isEqualTo(Files.readAllBytes(folder.resolve("here").resolve(PeftAdapter.WEIGHTS_FILE)));
   }
 
   @Test
