@@ -3,8 +3,6 @@ package dev.perennial.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,15 +12,7 @@ class EvaluatorCommandsTest {
 
   @TempDir Path folder;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Perennial.commandLine()
-        .setOut(new PrintWriter(out))
-        .setErr(new PrintWriter(err))
-        .execute(args);
-  }
+  private final PerennialConsole console = new PerennialConsole();
 
   @Test
   void anEvaluatorWithABadConfigurationNamesEveryProblemAndStartsNothing() throws IOException {
@@ -34,8 +24,8 @@ class EvaluatorCommandsTest {
             + "perennial.evaluator.gate.leakage.max.exposure=-1\n"
             + "perennial.evaluator.tenant.acme.gate.learning.min.gian=0.1\n");
 
-    assertThat(run("evaluator", "--config", config.toString())).isEqualTo(1);
-    assertThat(err.toString())
+    assertThat(console.run("evaluator", "--config", config.toString())).isEqualTo(1);
+    assertThat(console.err())
         .contains("perennial evaluator: Invalid configuration (2 problems)")
         .contains("perennial.evaluator.gate.leakage.max.exposure")
         .contains("perennial.evaluator.tenant.acme.gate.learning.min.gian");
@@ -53,7 +43,7 @@ class EvaluatorCommandsTest {
             + canaries
             + "\n");
 
-    assertThat(run("evaluator", "--config", config.toString())).isEqualTo(1);
-    assertThat(err.toString()).contains("Canary file of tenant acme").contains("line 1");
+    assertThat(console.run("evaluator", "--config", config.toString())).isEqualTo(1);
+    assertThat(console.err()).contains("Canary file of tenant acme").contains("line 1");
   }
 }

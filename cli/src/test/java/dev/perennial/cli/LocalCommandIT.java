@@ -3,8 +3,6 @@ package dev.perennial.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.kafka.PerennialTopic;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,8 +22,7 @@ class LocalCommandIT {
 
   @Test
   void localRunsThePipelineOnSampleEventsPrintsTheSummaryAndStopsCleanly() throws Exception {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+    PerennialConsole console = new PerennialConsole();
     // The pipeline as README's first command runs it, with training cut short: jobs seal only
     // after the local maximum wait (one per adapter key, plus the erasure's), two steps each.
     Path config =
@@ -37,13 +34,10 @@ class LocalCommandIT {
                 + "perennial.evaluator.leakage.controls=31\n");
 
     int exitCode =
-        Perennial.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute("local", "--state-dir", stateDir.toString(), "--config", config.toString());
+        console.run("local", "--state-dir", stateDir.toString(), "--config", config.toString());
 
-    String output = out.toString();
-    assertThat(exitCode).as(err.toString()).isZero();
+    String output = console.out();
+    assertThat(exitCode).as(console.err()).isZero();
     assertThat(output)
         .containsPattern("Kafka broker +(localhost|127\\.0\\.0\\.1):\\d+")
         .containsPattern("Schema registry +http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7")

@@ -190,15 +190,11 @@ class LoopIT {
     byte[] bytes = Files.readAllBytes(weights);
     bytes[bytes.length - 1] ^= 0x01;
     Files.write(weights, bytes);
-    StringWriter verifyOut = new StringWriter();
+    PerennialConsole verify = new PerennialConsole();
     int exit =
-        Perennial.commandLine()
-            .setOut(new PrintWriter(verifyOut))
-            .setErr(new PrintWriter(new StringWriter()))
-            .execute(
-                "releases", "verify", "--release-path", stateDir.resolve("releases").toString());
+        verify.run("releases", "verify", "--release-path", stateDir.resolve("releases").toString());
     assertThat(exit).isEqualTo(1);
-    assertThat(verifyOut.toString())
+    assertThat(verify.out())
         .contains("FAILED  acme/support v2")
         .contains("adapter_model.safetensors")
         .contains("OK      globex/default v1");

@@ -2,8 +2,6 @@ package dev.perennial.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,26 +11,19 @@ class ModelCommandsTest {
 
   @TempDir Path folder;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Perennial.commandLine()
-        .setOut(new PrintWriter(out))
-        .setErr(new PrintWriter(err))
-        .execute(args);
-  }
+  private final PerennialConsole console = new PerennialConsole();
 
   @Test
   void pretrainWritesAModelFolderAndReportsItsFigures() {
     Path output = folder.resolve("tiny");
 
-    int exitCode = run("pretrain", "--steps", "2", "--no-eval", "--output", output.toString());
+    int exitCode =
+        console.run("pretrain", "--steps", "2", "--no-eval", "--output", output.toString());
 
-    assertThat(exitCode).as(err.toString()).isZero();
+    assertThat(exitCode).as(console.err()).isZero();
     assertThat(output.resolve("model.safetensors")).exists();
     assertThat(output.resolve("pretraining.json")).exists();
-    assertThat(out.toString())
+    assertThat(console.out())
         .contains("Pretraining perennial-tiny: 2 steps")
         .contains("pretrain [")
         .contains("2/2 loss")
@@ -42,10 +33,11 @@ class ModelCommandsTest {
 
   @Test
   void benchModelPrintsThroughputFlopShareAndScoringSpeedup() {
-    int exitCode = run("bench", "model", "--steps", "1", "--adapters", "2", "--device", "cpu");
+    int exitCode =
+        console.run("bench", "model", "--steps", "1", "--adapters", "2", "--device", "cpu");
 
-    assertThat(exitCode).as(err.toString()).isZero();
-    assertThat(out.toString())
+    assertThat(exitCode).as(console.err()).isZero();
+    assertThat(console.out())
         .contains("LoRA step:")
         .contains("full fine-tune step:")
         .contains("of the engine's 1024x1024 matmul rate")
@@ -57,10 +49,10 @@ class ModelCommandsTest {
   void modelErrorsArePrintedAsMessages() throws Exception {
     Files.createDirectories(folder.resolve("empty"));
 
-    int exitCode = run("bench", "model", "--base", folder.resolve("empty").toString());
+    int exitCode = console.run("bench", "model", "--base", folder.resolve("empty").toString());
 
     assertThat(exitCode).isEqualTo(1);
-    assertThat(err.toString())
+    assertThat(console.err())
         .contains("perennial bench model: model folder")
         .contains("has no config.json");
   }

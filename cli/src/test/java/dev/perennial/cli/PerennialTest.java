@@ -2,8 +2,6 @@ package dev.perennial.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,22 +11,14 @@ class PerennialTest {
 
   @TempDir Path folder;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Perennial.commandLine()
-        .setOut(new PrintWriter(out))
-        .setErr(new PrintWriter(err))
-        .execute(args);
-  }
+  private final PerennialConsole console = new PerennialConsole();
 
   @Test
   void withoutASubcommandTheUsageListsTheSubcommands() {
-    int exitCode = run();
+    int exitCode = console.run();
 
     assertThat(exitCode).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing subcommand").contains("local");
+    assertThat(console.err()).contains("Missing subcommand").contains("local");
   }
 
   @Test
@@ -38,25 +28,26 @@ class PerennialTest {
             folder.resolve("perennial.properties"),
             "perennial.topic.partitions=0\nperennial.http.port=high\n");
 
-    int exitCode = run("local", "--config", config.toString(), "--state-dir", folder.toString());
+    int exitCode =
+        console.run("local", "--config", config.toString(), "--state-dir", folder.toString());
 
     assertThat(exitCode).isEqualTo(1);
-    assertThat(err.toString())
+    assertThat(console.err())
         .contains("perennial local: Invalid configuration (2 problems)")
         .contains("perennial.topic.partitions: ")
         .contains("perennial.http.port: ")
         .doesNotContain("Exception");
-    assertThat(out.toString()).doesNotContain("Starting");
+    assertThat(console.out()).doesNotContain("Starting");
   }
 
   @Test
   void aMissingConfigurationFileIsNamed() {
     Path missing = folder.resolve("missing.properties");
 
-    int exitCode = run("local", "--config", missing.toString());
+    int exitCode = console.run("local", "--config", missing.toString());
 
     assertThat(exitCode).isEqualTo(1);
-    assertThat(err.toString()).contains(missing.toString()).contains("not found");
+    assertThat(console.err()).contains(missing.toString()).contains("not found");
   }
 
   @Test
@@ -68,10 +59,10 @@ class PerennialTest {
                 + "schema.registry.url=http://localhost:8081\n"
                 + "perennial.ingest.max.text.bytes=0\n");
 
-    int exitCode = run("ingest", "--config", config.toString());
+    int exitCode = console.run("ingest", "--config", config.toString());
 
     assertThat(exitCode).isEqualTo(1);
-    assertThat(err.toString())
+    assertThat(console.err())
         .contains("perennial ingest: Invalid configuration (2 problems)")
         .contains("perennial.ingest.max.text.bytes: ")
         .contains("perennial.ingest.pseudonym.secret: set exactly one of it and")

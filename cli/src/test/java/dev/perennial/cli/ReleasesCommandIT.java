@@ -16,8 +16,6 @@ import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.EvaluationVerdict;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -54,14 +52,9 @@ class ReleasesCommandIT {
   private record Run(int exitCode, String out, String err) {}
 
   private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exitCode =
-        Perennial.commandLine()
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
+    PerennialConsole console = new PerennialConsole();
+    int exitCode = console.run(args);
+    return new Run(exitCode, console.out(), console.err());
   }
 
   @BeforeEach

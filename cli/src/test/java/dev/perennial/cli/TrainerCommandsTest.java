@@ -10,8 +10,6 @@ import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.tokenizer.ByteTokenizer;
 import dev.perennial.model.tokenizer.Tokenizers;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,20 +19,12 @@ class TrainerCommandsTest {
 
   @TempDir Path folder;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Perennial.commandLine()
-        .setOut(new PrintWriter(out))
-        .setErr(new PrintWriter(err))
-        .execute(args);
-  }
+  private final PerennialConsole console = new PerennialConsole();
 
   @Test
   void theTrainerNeedsToBeToldWhichService() {
-    assertThat(run("trainer")).isEqualTo(2);
-    assertThat(err.toString()).contains("Missing service: accumulator or worker");
+    assertThat(console.run("trainer")).isEqualTo(2);
+    assertThat(console.err()).contains("Missing service: accumulator or worker");
   }
 
   @Test
@@ -47,8 +37,8 @@ class TrainerCommandsTest {
             + "perennial.trainer.recipe.batch.size=0\n"
             + "perennial.trainer.worker.device=tpu\n");
 
-    assertThat(run("trainer", "worker", "--config", config.toString())).isEqualTo(1);
-    assertThat(err.toString())
+    assertThat(console.run("trainer", "worker", "--config", config.toString())).isEqualTo(1);
+    assertThat(console.err())
         .contains("perennial trainer worker: Invalid configuration (2 problems)")
         .contains("perennial.trainer.recipe.batch.size")
         .contains("perennial.trainer.worker.device");
@@ -69,7 +59,7 @@ class TrainerCommandsTest {
             + "perennial.trainer.lora.target.modules=q,v\n");
 
     int exitCode =
-        run(
+        console.run(
             "bench",
             "trainer",
             "--jobs",
@@ -81,8 +71,8 @@ class TrainerCommandsTest {
             "--config",
             config.toString());
 
-    assertThat(exitCode).as(err.toString()).isZero();
-    assertThat(out.toString())
+    assertThat(exitCode).as(console.err()).isZero();
+    assertThat(console.out())
         .contains("Benchmarking the trainer on base")
         .contains("job 1: 3 steps")
         .contains("job 2: 3 steps")
