@@ -1,17 +1,11 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.service.EvaluatorService;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial evaluator}: the evaluator service until Ctrl-C or SIGTERM, printing each batch
@@ -27,55 +21,32 @@ import picocli.CommandLine.Spec;
           + " regression against the key's stable release) and emits its verdict with every"
           + " metric, every gate and a report (JSON and HTML) for the publisher."
     })
-public final class EvaluatorCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+public final class EvaluatorCommand extends ServiceCommand<EvaluatorConfig> {
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    EvaluatorConfig config = new EvaluatorConfig(ConfigLoader.load(configFile));
-    ShutdownSignal shutdown = ShutdownSignal.install();
+  EvaluatorConfig config(Map<String, String> values) {
+    return new EvaluatorConfig(values);
+  }
+
+  @Override
+  int run(EvaluatorConfig config, ShutdownSignal shutdown) throws InterruptedException {
     try (ServiceMetrics metrics = ServiceMetrics.create("evaluator");
-        EvaluatorService service = EvaluatorService.start(config, metrics.registry(), out);
+        EvaluatorService service = EvaluatorService.start(config, metrics.registry(), out());
         HealthServer health = HealthServer.start(config, metrics.registry(), service::readiness)) {
-      out.printf(
+      say(
           "Evaluator %s up on %s (artifact store %s, evaluation area %s); metrics and health on"
-              + " port %d%n",
+              + " port %d",
           config.instanceId(),
           String.join(",", config.bootstrapServers()),
           config.artifactStorePath().toAbsolutePath(),
           config.evaluationPath().toAbsolutePath(),
           health.port());
-      out.flush();
-      Thread watcher =
-          new Thread(
-              () -> {
-                try {
-                  shutdown.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                service.close();
-              },
-              "evaluator-stop");
-      watcher.setDaemon(true);
-      watcher.start();
+      shutdown.whenRequested(service::close, "evaluator-stop");
       service.awaitStopped();
       if (service.failure() != null) {
-        spec.commandLine().getErr().println("perennial evaluator: " + service.failure());
-        return 1;
+        return failed(service.failure());
       }
-      out.println("Stopped.");
-      out.flush();
-    } finally {
-      shutdown.done();
+      say("Stopped.");
     }
     return 0;
   }

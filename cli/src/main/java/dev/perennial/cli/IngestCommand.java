@@ -1,13 +1,10 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code perennial ingest}: the ingest service. Loads its configuration, runs until the process is
@@ -21,20 +18,17 @@ import picocli.CommandLine.Option;
       "Runs ingest: Kafka Streams from documents, feedback and consent to training examples,"
           + " rejections and erasure requests. Runs until Ctrl-C or SIGTERM."
     })
-public final class IngestCommand implements Callable<Integer> {
+public final class IngestCommand extends ServiceCommand<IngestConfig> {
 
   private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+  @Override
+  IngestConfig config(Map<String, String> values) {
+    return new IngestConfig(values);
+  }
 
   @Override
-  public Integer call() throws InterruptedException {
-    IngestConfig config = new IngestConfig(ConfigLoader.load(configFile));
-    ShutdownSignal shutdown = ShutdownSignal.install();
+  int run(IngestConfig config, ShutdownSignal shutdown) throws InterruptedException {
     try (IngestService ingest = IngestService.start(config)) {
       while (!shutdown.await(CHECK_EVERY)) {
         if (ingest.awaitStop(Duration.ZERO)) {
@@ -42,8 +36,6 @@ public final class IngestCommand implements Callable<Integer> {
         }
       }
       return 0;
-    } finally {
-      shutdown.done();
     }
   }
 }

@@ -1,16 +1,10 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.service.PublisherServer;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial publisher}: the publisher service, until Ctrl-C or SIGTERM. Consumes verdicts
@@ -26,40 +20,29 @@ import picocli.CommandLine.Spec;
       "Serves the read API (/v1/adapters/...) on perennial.publisher.api.port; alias moves,"
           + " /metrics and /health/* on perennial.http.port."
     })
-public final class PublisherCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+public final class PublisherCommand extends ServiceCommand<PublisherConfig> {
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PublisherConfig config = PublisherConfig.of(ConfigLoader.load(configFile));
-    ShutdownSignal shutdown = ShutdownSignal.install();
+  PublisherConfig config(Map<String, String> values) {
+    return PublisherConfig.of(values);
+  }
+
+  @Override
+  int run(PublisherConfig config, ShutdownSignal shutdown) throws InterruptedException {
     try (PublisherServer server = PublisherServer.start(config)) {
-      out.printf(
+      say(
           "Publisher up: read API http://%s:%d%sadapters, admin, metrics and health on port %d%n"
-              + "Release area %s, signing key %s%n",
+              + "Release area %s, signing key %s",
           config.httpHost(),
           server.apiPort(),
           PublisherApi.PREFIX,
           server.port(),
           server.service().area().root(),
           config.signingKey().keyId());
-      out.flush();
       shutdown.await();
-      out.println("Stopping ...");
-      out.flush();
-    } finally {
-      shutdown.done();
+      say("Stopping ...");
     }
-    out.println("Stopped.");
-    out.flush();
+    say("Stopped.");
     return 0;
   }
 }

@@ -34,6 +34,27 @@ final class ShutdownSignal {
     return requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Runs {@code action} on a daemon thread named {@code threadName} once the JVM is asked to stop
+   * (or {@link #request()} is called): for a service whose loop the command waits on, and which
+   * only stops when closed.
+   */
+  void whenRequested(Runnable action, String threadName) {
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              action.run();
+            },
+            threadName);
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
   /** Asks the command to stop as if the JVM had been (a service that failed on its own). */
   void request() {
     requested.countDown();

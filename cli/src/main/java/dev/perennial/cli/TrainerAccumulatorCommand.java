@@ -1,16 +1,10 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.health.HealthServer;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial trainer accumulator}: the accumulator (Kafka Streams, exactly-once) until Ctrl-C
@@ -23,46 +17,32 @@ import picocli.CommandLine.Spec;
       "Runs the trainer's accumulator: keeps each adapter key's pending examples, seals them into"
           + " shards and training jobs when a trigger fires, carries out erasures."
     })
-public final class TrainerAccumulatorCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+public final class TrainerAccumulatorCommand extends ServiceCommand<TrainerConfig> {
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    TrainerConfig config = new TrainerConfig(ConfigLoader.load(configFile));
-    ShutdownSignal shutdown = ShutdownSignal.install();
+  TrainerConfig config(Map<String, String> values) {
+    return new TrainerConfig(values);
+  }
+
+  @Override
+  int run(TrainerConfig config, ShutdownSignal shutdown) throws InterruptedException {
     try (TrainerAccumulator accumulator = TrainerAccumulator.start(config);
         HealthServer health =
             HealthServer.start(config, accumulator.metrics().registry(), accumulator::readiness)) {
-      out.printf(
-          "Trainer accumulator %s up on %s (artifact store %s); metrics and health on port %d%n",
+      say(
+          "Trainer accumulator %s up on %s (artifact store %s); metrics and health on port %d",
           config.accumulatorApplicationId(),
           String.join(",", config.bootstrapServers()),
           config.artifactStorePath().toAbsolutePath(),
           health.port());
-      out.flush();
       accumulator.whenFailed(shutdown::request);
       shutdown.await();
       if (accumulator.failed()) {
-        spec.commandLine()
-            .getErr()
-            .println("perennial trainer accumulator: failed; see the log for the cause");
-        return 1;
+        return failed("failed; see the log for the cause");
       }
-      out.println("Stopping ...");
-      out.flush();
-    } finally {
-      shutdown.done();
+      say("Stopping ...");
     }
-    out.println("Stopped.");
-    out.flush();
+    say("Stopped.");
     return 0;
   }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PerennialTest {
 
@@ -67,5 +69,38 @@ class PerennialTest {
         .contains("perennial.ingest.max.text.bytes: ")
         .contains("perennial.ingest.pseudonym.secret: set exactly one of it and")
         .doesNotContain("Exception");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {"ingest", "trainer accumulator", "trainer worker", "evaluator", "publisher"})
+  void everyServiceTakesItsConfigurationFromAFileAndTheEnvironment(String service) {
+    int exitCode = console.run((service + " --help").split(" "));
+
+    assertThat(exitCode).as(console.err()).isZero();
+    assertThat(console.out())
+        .contains("--config=FILE")
+        .contains("Properties file; PERENNIAL_* environment variables");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"trainer accumulator", "publisher"})
+  void aServiceWithABadConfigurationNamesTheProblemAndStartsNothing(String service)
+      throws Exception {
+    Path config =
+        Files.writeString(
+            folder.resolve("service.properties"),
+            "bootstrap.servers=localhost:9092\n"
+                + "schema.registry.url=http://localhost:8081\n"
+                + "perennial.topic.partitions=0\n");
+
+    int exitCode = console.run((service + " --config " + config).split(" "));
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(console.err())
+        .contains("perennial " + service + ": Invalid configuration")
+        .contains("perennial.topic.partitions: ")
+        .doesNotContain("Exception");
+    assertThat(console.out()).doesNotContain(" up");
   }
 }
