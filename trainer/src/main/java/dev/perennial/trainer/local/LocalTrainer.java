@@ -3,7 +3,6 @@ package dev.perennial.trainer.local;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
-import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.schemas.topic.Topic;
@@ -22,15 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -110,29 +103,6 @@ public final class LocalTrainer implements AutoCloseable {
     return config;
   }
 
-  /**
-   * Waits until the accumulator has read every example, whatever was pending has had its maximum
-   * wait, and the worker has trained every job.
-   */
-  public void awaitCaughtUp(Admin admin, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    TopicCatalog catalog = TopicCatalog.from(config);
-    awaitGroup(
-        admin, config.accumulatorApplicationId(), catalog.name(PerennialTopic.EXAMPLES), deadline);
-    Thread.sleep(
-        config
-            .defaultTriggers()
-            .maxWait()
-            .plus(config.triggerCheckInterval())
-            .multipliedBy(2)
-            .toMillis());
-    awaitGroup(admin, config.workerGroupId(), catalog.name(PerennialTopic.TRAINING_JOBS), deadline);
-    while (!worker.readiness().detail().equals("idle")) {
-      checkDeadline(deadline, "the worker to finish its job");
-      Thread.sleep(POLL.toMillis());
-    }
-  }
-
   /** The committed candidates so far. */
   public List<AdapterCandidate> candidates() {
     return readAll(topics.candidates());
@@ -192,46 +162,6 @@ public final class LocalTrainer implements AutoCloseable {
     } finally {
       accumulator.close();
       workerMetrics.close();
-    }
-  }
-
-  private void awaitGroup(Admin admin, String group, String topic, long deadline)
-      throws InterruptedException {
-    while (true) {
-      try {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin
-            .describeTopics(List.of(topic))
-            .allTopicNames()
-            .get()
-            .get(topic)
-            .partitions()
-            .forEach(
-                p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        var ends =
-            admin
-                .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                .all()
-                .get();
-        boolean caughtUp =
-            ends.entrySet().stream()
-                .allMatch(
-                    end -> {
-                      OffsetAndMetadata offset = committed.get(end.getKey());
-                      return end.getValue().offset() == 0
-                          || (offset != null && offset.offset() >= end.getValue().offset());
-                    });
-        if (caughtUp) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        throw new PerennialException(
-            "Cannot read the progress of " + group + ": " + e.getCause(), e.getCause());
-      }
-      checkDeadline(deadline, group + " to read " + topic + " to its end");
-      Thread.sleep(POLL.toMillis());
     }
   }
 
