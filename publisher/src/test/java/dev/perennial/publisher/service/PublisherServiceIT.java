@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
@@ -41,10 +42,6 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -140,25 +137,14 @@ class PublisherServiceIT {
   }
 
   private <V extends SpecificRecord> List<V> readAll(Topic<String, V> topic) {
-    Map<String, Object> properties = KAFKA.clientProperties();
-    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<V> values = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(
-            properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(topic.name(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(100))) {
-          values.add(record.value());
-        }
-      }
-    }
+    List<V> values =
+        new ArrayList<>(
+            TopicReader.readAll(
+                KAFKA.clientProperties(),
+                topic.name(),
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer(),
+                TIMEOUT));
     values.sort(Comparator.comparing(Object::toString));
     return values;
   }

@@ -1,9 +1,9 @@
 package dev.perennial.trainer.local;
 
-import dev.perennial.core.PerennialException;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
@@ -15,16 +15,12 @@ import dev.perennial.trainer.worker.TrainerWorker;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -35,7 +31,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class LocalTrainer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   private final TrainerConfig config;
   private final TrainerAccumulator accumulator;
@@ -165,32 +161,12 @@ public final class LocalTrainer implements AutoCloseable {
     }
   }
 
-  private static void checkDeadline(long deadline, String what) {
-    if (System.nanoTime() > deadline) {
-      throw new PerennialException("Timed out waiting for " + what);
-    }
-  }
-
   private <V> List<V> readAll(Topic<String, V> topic) {
-    Map<String, Object> properties = KafkaClients.consumer(config, "perennial-local-report");
-    properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    List<V> values = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(
-            properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        checkDeadline(deadline, "reading " + topic.name());
-        consumer.poll(POLL).forEach(record -> values.add(record.value()));
-      }
-    }
-    return values;
+    return TopicReader.readAll(
+        KafkaClients.consumer(config, "perennial-local-report"),
+        topic.name(),
+        topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer(),
+        READ_TIMEOUT);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
@@ -22,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
 
 /** The trainer against the test broker and registry: configuration, topics, records, shards. */
@@ -76,29 +74,12 @@ public final class TrainerHarness {
 
   /** Every committed record of the topic so far, partition by partition. */
   public <V> List<V> readAll(Topic<String, V> topic) {
-    Map<String, Object> properties = kafka.clientProperties();
-    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    List<V> values = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(
-            properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        assertThat(System.nanoTime())
-            .as("reading %s to its end", topic.name())
-            .isLessThan(deadline);
-        consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(record.value()));
-      }
-    }
-    return values;
+    return TopicReader.readAll(
+        kafka.clientProperties(),
+        topic.name(),
+        topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer(),
+        Duration.ofSeconds(30));
   }
 
   /** Committed records of the topic, once {@code done} holds for them (or the timeout passes). */
