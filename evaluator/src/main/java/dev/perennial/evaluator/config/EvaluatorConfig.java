@@ -2,10 +2,10 @@ package dev.perennial.evaluator.config;
 
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.TenantSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +16,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * The configuration of the evaluator ({@code perennial evaluator}), on top of {@link
@@ -165,54 +164,46 @@ public class EvaluatorConfig extends PerennialConfig {
           + " \"suffix\": ...}, secrets planted in the tenant's data that no other tenant's"
           + " adapter may learn.";
 
-  /** A per-tenant override: the key after the tenant and the default key it overrides. */
-  private record TenantKey(
-      String suffix, String defaultKey, Type type, ConfigDef.Validator validator, String doc) {}
-
-  private static final List<TenantKey> TENANT_KEYS =
+  private static final List<TenantSettings.Setting> TENANT_KEYS =
       List.of(
-          new TenantKey(
+          new TenantSettings.Setting(
               ".gate.learning.min.examples",
-              GATE_LEARNING_MIN_EXAMPLES_CONFIG,
               Type.INT,
               Range.atLeast(0),
               GATE_LEARNING_MIN_EXAMPLES_DOC),
-          new TenantKey(
+          new TenantSettings.Setting(
               ".gate.learning.min.gain",
-              GATE_LEARNING_MIN_GAIN_CONFIG,
               Type.DOUBLE,
               Range.between(-10.0, 1.0),
               GATE_LEARNING_MIN_GAIN_DOC),
-          new TenantKey(
+          new TenantSettings.Setting(
               ".gate.retention.max.drop",
-              GATE_RETENTION_MAX_DROP_CONFIG,
               Type.DOUBLE,
               Range.between(0.0, 1.0),
               GATE_RETENTION_MAX_DROP_DOC),
-          new TenantKey(
+          new TenantSettings.Setting(
               ".gate.regression.tolerance",
-              GATE_REGRESSION_TOLERANCE_CONFIG,
               Type.DOUBLE,
               Range.between(0.0, 1.0),
               GATE_REGRESSION_TOLERANCE_DOC),
-          new TenantKey(
+          new TenantSettings.Setting(
               ".gate.regression.tenant.tolerance",
-              GATE_REGRESSION_TENANT_TOLERANCE_CONFIG,
               Type.DOUBLE,
               Range.atLeast(0.0),
               GATE_REGRESSION_TENANT_TOLERANCE_DOC),
-          new TenantKey(
+          new TenantSettings.Setting(
               ".gate.leakage.max.exposure",
-              GATE_LEAKAGE_MAX_EXPOSURE_CONFIG,
               Type.DOUBLE,
               Range.atLeast(0.0),
               GATE_LEAKAGE_MAX_EXPOSURE_DOC),
-          new TenantKey(
+          new TenantSettings.Setting(
               TENANT_CANARY_FILE_SUFFIX,
-              null,
               Type.STRING,
               new ConfigDef.NonEmptyString(),
               TENANT_CANARY_FILE_DOC));
+
+  private static final TenantSettings TENANT_SETTINGS =
+      new TenantSettings(TENANT_PREFIX, TENANT_KEYS);
 
   private final Map<String, GateThresholds> tenantThresholds;
   private final Map<String, Path> canaryFiles;
@@ -360,20 +351,7 @@ public class EvaluatorConfig extends PerennialConfig {
 
   /** {@link #configDef()} plus a definition for each per-tenant setting among {@code values}. */
   static ConfigDef definition(Map<String, String> values) {
-    ConfigDef definition = configDef();
-    for (String key : new TreeMap<>(values).keySet()) {
-      TenantKey tenantKey = tenantKeyOf(key);
-      if (tenantKey != null && tenantOf(key) != null) {
-        definition.define(
-            key,
-            tenantKey.type(),
-            ConfigDef.NO_DEFAULT_VALUE,
-            tenantKey.validator(),
-            Importance.LOW,
-            tenantKey.doc());
-      }
-    }
-    return definition;
+    return TENANT_SETTINGS.define(configDef(), values);
   }
 
   /**
@@ -382,47 +360,12 @@ public class EvaluatorConfig extends PerennialConfig {
    * @throws InvalidConfigurationException listing every problem at once
    */
   static Map<String, String> checked(Map<String, String> values) {
-    List<String> problems = new ArrayList<>();
-    for (String key : new TreeMap<>(values).keySet()) {
-      if (key.startsWith(TENANT_PREFIX) && tenantOf(key) == null) {
-        problems.add(
-            key
-                + ": not a per-tenant setting; expected "
-                + TENANT_PREFIX
-                + "<tenant> followed by one of "
-                + TENANT_KEYS.stream().map(TenantKey::suffix).toList());
-      }
-    }
-    for (ConfigValue value : definition(values).validate(values)) {
-      if (!value.errorMessages().isEmpty()) {
-        problems.add(value.name() + ": " + value.errorMessages().get(0));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new InvalidConfigurationException(problems);
-    }
-    return values;
+    return TENANT_SETTINGS.check(definition(values), values);
   }
 
   /** The tenant a per-tenant key names, or null when the key is not one. */
   static String tenantOf(String key) {
-    TenantKey tenantKey = tenantKeyOf(key);
-    if (tenantKey == null || key.length() <= TENANT_PREFIX.length() + tenantKey.suffix().length()) {
-      return null;
-    }
-    return key.substring(TENANT_PREFIX.length(), key.length() - tenantKey.suffix().length());
-  }
-
-  private static TenantKey tenantKeyOf(String key) {
-    if (!key.startsWith(TENANT_PREFIX)) {
-      return null;
-    }
-    for (TenantKey tenantKey : TENANT_KEYS) {
-      if (key.endsWith(tenantKey.suffix())) {
-        return tenantKey;
-      }
-    }
-    return null;
+    return TENANT_SETTINGS.tenantOf(key);
   }
 
   private Map<String, GateThresholds> readTenantThresholds() {

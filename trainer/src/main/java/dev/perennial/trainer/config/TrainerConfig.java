@@ -2,11 +2,11 @@ package dev.perennial.trainer.config;
 
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.TenantSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +16,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * The configuration of the trainer's two deployables, the accumulator ({@code perennial trainer
@@ -61,13 +60,6 @@ public class TrainerConfig extends PerennialConfig {
 
   /** A tenant's own peak learning rate: {@code perennial.trainer.tenant.<tenant>.recipe...}. */
   public static final String TENANT_LEARNING_RATE_SUFFIX = ".recipe.learning.rate";
-
-  private static final List<String> TENANT_SUFFIXES =
-      List.of(
-          TENANT_MIN_EXAMPLES_SUFFIX,
-          TENANT_MIN_TOKENS_SUFFIX,
-          TENANT_MAX_WAIT_MS_SUFFIX,
-          TENANT_LEARNING_RATE_SUFFIX);
 
   public static final String TRIGGER_CHECK_INTERVAL_MS_CONFIG =
       TRAINER + "trigger.check.interval.ms";
@@ -244,8 +236,21 @@ public class TrainerConfig extends PerennialConfig {
   private static final String REPLAY_POOL_SIZE_DOC =
       "Replay examples sampled per job (seeded by the recipe seed and the job id).";
 
-  /** An override is defined only when it is given, so it never needs a default. */
-  private static final Object NO_OVERRIDE_DEFAULT = ConfigDef.NO_DEFAULT_VALUE;
+  private static final TenantSettings TENANT_SETTINGS =
+      new TenantSettings(
+          TENANT_PREFIX,
+          List.of(
+              new TenantSettings.Setting(
+                  TENANT_MIN_EXAMPLES_SUFFIX, Type.INT, Range.atLeast(1), TRIGGER_MIN_EXAMPLES_DOC),
+              new TenantSettings.Setting(
+                  TENANT_MIN_TOKENS_SUFFIX, Type.LONG, Range.atLeast(1), TRIGGER_MIN_TOKENS_DOC),
+              new TenantSettings.Setting(
+                  TENANT_MAX_WAIT_MS_SUFFIX, Type.LONG, Range.atLeast(1), TRIGGER_MAX_WAIT_MS_DOC),
+              new TenantSettings.Setting(
+                  TENANT_LEARNING_RATE_SUFFIX,
+                  Type.DOUBLE,
+                  Range.between(1e-9, 1.0),
+                  RECIPE_LEARNING_RATE_DOC)));
 
   private final Map<String, TriggerSettings> tenantTriggers;
 
@@ -500,46 +505,7 @@ public class TrainerConfig extends PerennialConfig {
 
   /** {@link #configDef()} plus a definition for each per-tenant override among {@code values}. */
   static ConfigDef definition(Map<String, String> values) {
-    ConfigDef definition = configDef();
-    for (String key : new TreeMap<>(values).keySet()) {
-      if (tenantOf(key) == null) {
-        continue;
-      }
-      if (key.endsWith(TENANT_MIN_EXAMPLES_SUFFIX)) {
-        definition.define(
-            key,
-            Type.INT,
-            NO_OVERRIDE_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            TRIGGER_MIN_EXAMPLES_DOC);
-      } else if (key.endsWith(TENANT_LEARNING_RATE_SUFFIX)) {
-        definition.define(
-            key,
-            Type.DOUBLE,
-            NO_OVERRIDE_DEFAULT,
-            Range.between(1e-9, 1.0),
-            Importance.LOW,
-            RECIPE_LEARNING_RATE_DOC);
-      } else if (key.endsWith(TENANT_MIN_TOKENS_SUFFIX)) {
-        definition.define(
-            key,
-            Type.LONG,
-            NO_OVERRIDE_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            TRIGGER_MIN_TOKENS_DOC);
-      } else {
-        definition.define(
-            key,
-            Type.LONG,
-            NO_OVERRIDE_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            TRIGGER_MAX_WAIT_MS_DOC);
-      }
-    }
-    return definition;
+    return TENANT_SETTINGS.define(configDef(), values);
   }
 
   /**
@@ -548,39 +514,12 @@ public class TrainerConfig extends PerennialConfig {
    * @throws InvalidConfigurationException listing every problem at once
    */
   static Map<String, String> checked(Map<String, String> values) {
-    List<String> problems = new ArrayList<>();
-    for (String key : new TreeMap<>(values).keySet()) {
-      if (key.startsWith(TENANT_PREFIX) && tenantOf(key) == null) {
-        problems.add(
-            key
-                + ": not a per-tenant setting; expected "
-                + TENANT_PREFIX
-                + "<tenant> followed by one of "
-                + TENANT_SUFFIXES);
-      }
-    }
-    for (ConfigValue value : definition(values).validate(values)) {
-      if (!value.errorMessages().isEmpty()) {
-        problems.add(value.name() + ": " + value.errorMessages().get(0));
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new InvalidConfigurationException(problems);
-    }
-    return values;
+    return TENANT_SETTINGS.check(definition(values), values);
   }
 
   /** The tenant a per-tenant override key names, or null when the key is not one. */
   static String tenantOf(String key) {
-    if (!key.startsWith(TENANT_PREFIX)) {
-      return null;
-    }
-    for (String suffix : TENANT_SUFFIXES) {
-      if (key.endsWith(suffix) && key.length() > TENANT_PREFIX.length() + suffix.length()) {
-        return key.substring(TENANT_PREFIX.length(), key.length() - suffix.length());
-      }
-    }
-    return null;
+    return TENANT_SETTINGS.tenantOf(key);
   }
 
   private Map<String, TriggerSettings> readTenantTriggers() {
