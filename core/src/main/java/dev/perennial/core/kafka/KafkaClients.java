@@ -39,6 +39,17 @@ public final class KafkaClients {
   }
 
   /**
+   * A transactional producer (idempotent, acks=all, see {@link #producer}) whose transactional id
+   * is also its client id: starting one fences an earlier instance with the same id.
+   */
+  public static Map<String, Object> transactionalProducer(
+      PerennialConfig config, String transactionalId) {
+    Map<String, Object> properties = producer(config, transactionalId);
+    enforce(properties, ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    return properties;
+  }
+
+  /**
    * A consumer that sees only committed transactional records, commits offsets itself and starts at
    * the beginning of a partition it has no offset for.
    */

@@ -1,8 +1,10 @@
 package dev.perennial.core.kafka;
 
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.config.PerennialConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,6 +57,21 @@ public final class TopicProvisioner {
   public TopicProvisioner(Admin admin, Duration timeout) {
     this.admin = admin;
     this.timeout = timeout;
+  }
+
+  /**
+   * Provisions {@code topics} of the configuration's catalog with an admin client of its own
+   * (closed afterwards): what a service does at start for the topics it reads and writes.
+   *
+   * @param clientId the admin client's id
+   */
+  public static Result provision(
+      PerennialConfig config, String clientId, PerennialTopic... topics) {
+    TopicCatalog catalog = TopicCatalog.from(config);
+    try (Admin admin = Admin.create(KafkaClients.admin(config, clientId))) {
+      return new TopicProvisioner(admin)
+          .provision(Arrays.stream(topics).map(catalog::spec).toList());
+    }
   }
 
   /** What {@link #provision} found and did. */

@@ -36,6 +36,19 @@ class KafkaClientsTest {
   }
 
   @Test
+  void aTransactionalProducerIsNamedByItsTransactionalId() {
+    Map<String, Object> producer =
+        KafkaClients.transactionalProducer(config, "perennial-publisher");
+
+    assertThat(producer)
+        .containsEntry("transactional.id", "perennial-publisher")
+        .containsEntry("client.id", "perennial-publisher")
+        .containsEntry("enable.idempotence", "true")
+        .containsEntry("acks", "all")
+        .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
   void theConsumerReadsOnlyCommittedRecordsAndCommitsItself() {
     Map<String, Object> consumer = KafkaClients.consumer(config, "trainer");
 

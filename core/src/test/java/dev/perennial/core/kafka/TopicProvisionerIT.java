@@ -77,6 +77,39 @@ class TopicProvisionerIT {
   }
 
   @Test
+  void aServiceProvisionsExactlyTheTopicsItNamesFromItsConfiguration() throws Exception {
+    String prefix = KAFKA.uniqueName("service") + ".";
+    PerennialConfig config =
+        new PerennialConfig(
+            Map.of(
+                PerennialConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.bootstrapServers(),
+                PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                "http://127.0.0.1:1",
+                PerennialConfig.TOPIC_PREFIX_CONFIG,
+                prefix,
+                PerennialConfig.TOPIC_PARTITIONS_CONFIG,
+                "3"));
+    TopicCatalog catalog = TopicCatalog.from(config);
+
+    TopicProvisioner.Result result =
+        TopicProvisioner.provision(
+            config, "provisioner-it", PerennialTopic.VERDICTS, PerennialTopic.RELEASES);
+
+    assertThat(result.created())
+        .containsExactly(
+            catalog.name(PerennialTopic.VERDICTS), catalog.name(PerennialTopic.RELEASES));
+    try (Admin admin = KAFKA.createAdmin()) {
+      assertThat(admin.listTopics().names().get())
+          .filteredOn(name -> name.startsWith(prefix))
+          .containsExactlyInAnyOrder(
+              catalog.name(PerennialTopic.VERDICTS), catalog.name(PerennialTopic.RELEASES));
+      assertThat(config(admin, catalog.name(PerennialTopic.RELEASES)).get("cleanup.policy").value())
+          .isEqualTo("compact");
+    }
+  }
+
+  @Test
   void provisioningAgainFindsEverythingInPlaceAndChangesNothing() {
     TopicCatalog catalog = catalog(KAFKA.uniqueName("again") + ".");
     KAFKA.provision(catalog.specs());

@@ -46,7 +46,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -56,7 +55,6 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -222,12 +220,15 @@ public final class EvaluatorService implements AutoCloseable {
           }
           return null;
         });
-    provisionTopics();
-    Map<String, Object> producerProperties = KafkaClients.producer(config, transactionalId);
-    producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    TopicProvisioner.provision(
+        config,
+        transactionalId + "-admin",
+        PerennialTopic.CANDIDATES,
+        PerennialTopic.VERDICTS,
+        PerennialTopic.RELEASES);
     producer =
         new KafkaProducer<>(
-            producerProperties,
+            KafkaClients.transactionalProducer(config, transactionalId),
             topics.verdicts().keySerde().serializer(),
             topics.verdicts().valueSerde().serializer());
     producer.initTransactions();
@@ -255,18 +256,6 @@ public final class EvaluatorService implements AutoCloseable {
         config.instanceId(),
         topics.candidates().name(),
         evaluator.base().base());
-  }
-
-  private void provisionTopics() {
-    TopicCatalog catalog = TopicCatalog.from(config);
-    try (Admin admin = Admin.create(KafkaClients.admin(config, transactionalId + "-admin"))) {
-      new TopicProvisioner(admin)
-          .provision(
-              List.of(
-                  catalog.spec(PerennialTopic.CANDIDATES),
-                  catalog.spec(PerennialTopic.VERDICTS),
-                  catalog.spec(PerennialTopic.RELEASES)));
-    }
   }
 
   /**

@@ -47,14 +47,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -155,12 +153,19 @@ public final class PublisherService implements AutoCloseable {
 
   private void startUp() {
     area.publishKey(config.signingKey());
-    provisionTopics();
+    TopicProvisioner.provision(
+        config,
+        actor + "-admin",
+        PerennialTopic.VERDICTS,
+        PerennialTopic.TRAINING_JOBS,
+        PerennialTopic.RELEASES,
+        PerennialTopic.AUDIT);
 
-    Map<String, Object> producerProperties = KafkaClients.producer(config, actor);
-    producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, actor);
     producer =
-        new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer());
+        new KafkaProducer<>(
+            KafkaClients.transactionalProducer(config, actor),
+            new StringSerializer(),
+            new ByteArraySerializer());
     // Fences an earlier instance and settles its open transaction, so the read below sees it all.
     producer.initTransactions();
 
@@ -185,19 +190,6 @@ public final class PublisherService implements AutoCloseable {
     loop = new Thread(this::run, "perennial-publisher");
     loop.start();
     readiness = Readiness.ready(describeState());
-  }
-
-  private void provisionTopics() {
-    TopicCatalog catalog = TopicCatalog.from(config);
-    try (Admin admin = Admin.create(KafkaClients.admin(config, actor + "-admin"))) {
-      new TopicProvisioner(admin)
-          .provision(
-              List.of(
-                  catalog.spec(PerennialTopic.VERDICTS),
-                  catalog.spec(PerennialTopic.TRAINING_JOBS),
-                  catalog.spec(PerennialTopic.RELEASES),
-                  catalog.spec(PerennialTopic.AUDIT)));
-    }
   }
 
   /**

@@ -43,7 +43,6 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -148,13 +147,9 @@ public final class TrainerWorker implements AutoCloseable {
         new KafkaConsumer<>(
             consumerProperties, jobs.keySerde().deserializer(), jobs.valueSerde().deserializer());
 
-    Map<String, Object> producerProperties =
-        KafkaClients.producer(config, "perennial-trainer-worker-" + workerId);
-    producerProperties.put(
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "perennial-trainer-worker-" + workerId);
     this.producer =
         new KafkaProducer<>(
-            producerProperties,
+            KafkaClients.transactionalProducer(config, "perennial-trainer-worker-" + workerId),
             candidates.keySerde().serializer(),
             candidates.valueSerde().serializer());
 
