@@ -78,7 +78,7 @@ public final class BenchTrainerCommand implements Callable<Integer> {
         settings.jobs(),
         settings.examplesPerJob(),
         recipe.maxSteps(),
-        recipe.batchSize());
+        recipe.model().batchSize());
     out.flush();
     TrainerBenchmark.Report report = TrainerBenchmark.run(base, recipe, settings, out);
     report.lines().forEach(out::println);

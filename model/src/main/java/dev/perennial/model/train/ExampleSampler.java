@@ -36,20 +36,11 @@ public final class ExampleSampler implements BatchSource {
     this.replay = replay;
     this.batchSize = recipe.batchSize();
     this.accumulation = recipe.gradientAccumulation();
-    this.replayPerBatch = replayCount(recipe, replay.size());
+    this.replayPerBatch = recipe.replayRows(replay.size());
     this.padId = padId;
     this.orderRandom = new Random(recipe.seed());
     this.replayRandom = new Random(recipe.seed() ^ 0x5DEECE66DL);
     this.cursor = examples.size();
-  }
-
-  /** Replay rows per micro-batch: the fraction of the batch, at least one when any is asked for. */
-  static int replayCount(TrainingRecipe recipe, int available) {
-    if (available == 0 || recipe.replayFraction() == 0) {
-      return 0;
-    }
-    int count = (int) Math.round(recipe.batchSize() * recipe.replayFraction());
-    return Math.min(recipe.batchSize() - 1, Math.max(1, count));
   }
 
   /** Replay rows in each micro-batch. */

@@ -167,6 +167,18 @@ public record TrainingRecipe(
         threads);
   }
 
+  /**
+   * Replay rows per micro-batch when {@code available} replay examples exist: the replay fraction
+   * of the batch, at least one when any is asked for, never the whole batch.
+   */
+  public int replayRows(int available) {
+    if (available == 0 || replayFraction == 0) {
+      return 0;
+    }
+    int count = (int) Math.round(batchSize * replayFraction);
+    return Math.min(batchSize - 1, Math.max(1, count));
+  }
+
   public LearningRateSchedule schedule() {
     return new LearningRateSchedule(learningRate, warmupSteps, steps, minLearningRateRatio);
   }

@@ -90,6 +90,17 @@ class TrainingPiecesTest {
   }
 
   @Test
+  void replayTakesAtLeastOneRowWhenAskedForAndNeverTheWholeBatch() {
+    TrainingRecipe recipe = TrainingRecipe.loraDefaults().withBatch(8, 1);
+
+    assertThat(recipe.withReplayFraction(0.25).replayRows(100)).isEqualTo(2);
+    assertThat(recipe.withReplayFraction(0.25).replayRows(0)).isZero();
+    assertThat(recipe.withReplayFraction(0).replayRows(100)).isZero();
+    assertThat(recipe.withReplayFraction(0.01).replayRows(100)).isEqualTo(1);
+    assertThat(recipe.withReplayFraction(1).replayRows(100)).isEqualTo(7);
+  }
+
+  @Test
   void recipesReportEveryProblemAtOnce() {
     assertThatThrownBy(() -> new TrainingRecipe(0, 0, 0, -1, 5, 2, -1, -1, 1, 2, 1, 0))
         .isInstanceOf(ModelException.class)

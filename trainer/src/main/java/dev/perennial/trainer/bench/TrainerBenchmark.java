@@ -188,7 +188,11 @@ public final class TrainerBenchmark {
                     i, candidate.getLocation(), "bench", candidate.getBaseModelDigest()));
       }
       return new Report(
-          base.base().name(), recipe.threads(), settings.examplesPerJob(), figures, warmUpSeconds);
+          base.base().name(),
+          recipe.model().threads(),
+          settings.examplesPerJob(),
+          figures,
+          warmUpSeconds);
     } finally {
       deleteRecursively(folder);
     }

@@ -10,22 +10,19 @@ import java.util.TreeMap;
 
 /**
  * The configured recipe, turned into each job's model recipe: the number of steps follows from the
- * job's size ({@code epochs x examples / new examples per step}, at most {@code maxSteps}).
+ * job's size ({@code epochs x examples / new examples per step}, at most {@link #maxSteps}).
+ *
+ * @param model the model layer's recipe at the step cap: its steps are {@link #maxSteps}, its
+ *     warm-up at most that
+ * @param epochs passes over a job's training examples
+ * @param replayTenantShare share of the replay pool from the adapter key's earlier shards
+ * @param replayPoolSize replay examples sampled per job
+ * @param freshLora the shape of a fresh adapter
+ * @param tenantLearningRates tenants with their own peak learning rate
  */
 public record JobRecipe(
-    long seed,
+    TrainingRecipe model,
     int epochs,
-    int maxSteps,
-    int batchSize,
-    int gradientAccumulation,
-    double learningRate,
-    int warmupSteps,
-    double minLearningRateRatio,
-    double weightDecay,
-    double maxGradNorm,
-    int maxSequenceLength,
-    int threads,
-    double replayFraction,
     double replayTenantShare,
     int replayPoolSize,
     LoraConfig freshLora,
@@ -39,20 +36,22 @@ public record JobRecipe(
   public static final String SCHEDULE = "linear-warmup-cosine";
 
   public static JobRecipe from(TrainerConfig config) {
+    int maxSteps = config.getInt(TrainerConfig.RECIPE_MAX_STEPS_CONFIG);
     return new JobRecipe(
-        config.getLong(TrainerConfig.RECIPE_SEED_CONFIG),
+        new TrainingRecipe(
+            maxSteps,
+            config.getInt(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG),
+            config.getInt(TrainerConfig.RECIPE_GRADIENT_ACCUMULATION_CONFIG),
+            config.getDouble(TrainerConfig.RECIPE_LEARNING_RATE_CONFIG),
+            Math.min(config.getInt(TrainerConfig.RECIPE_WARMUP_STEPS_CONFIG), maxSteps),
+            config.getDouble(TrainerConfig.RECIPE_MIN_LEARNING_RATE_RATIO_CONFIG),
+            config.getDouble(TrainerConfig.RECIPE_WEIGHT_DECAY_CONFIG),
+            config.getDouble(TrainerConfig.RECIPE_MAX_GRAD_NORM_CONFIG),
+            config.getInt(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG),
+            config.getDouble(TrainerConfig.REPLAY_FRACTION_CONFIG),
+            config.getLong(TrainerConfig.RECIPE_SEED_CONFIG),
+            config.getInt(TrainerConfig.RECIPE_THREADS_CONFIG)),
         config.getInt(TrainerConfig.RECIPE_EPOCHS_CONFIG),
-        config.getInt(TrainerConfig.RECIPE_MAX_STEPS_CONFIG),
-        config.getInt(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG),
-        config.getInt(TrainerConfig.RECIPE_GRADIENT_ACCUMULATION_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_LEARNING_RATE_CONFIG),
-        config.getInt(TrainerConfig.RECIPE_WARMUP_STEPS_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_MIN_LEARNING_RATE_RATIO_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_WEIGHT_DECAY_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_MAX_GRAD_NORM_CONFIG),
-        config.getInt(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG),
-        config.getInt(TrainerConfig.RECIPE_THREADS_CONFIG),
-        config.getDouble(TrainerConfig.REPLAY_FRACTION_CONFIG),
         config.getDouble(TrainerConfig.REPLAY_TENANT_SHARE_CONFIG),
         config.getInt(TrainerConfig.REPLAY_POOL_SIZE_CONFIG),
         new LoraConfig(
@@ -64,95 +63,56 @@ public record JobRecipe(
         config.tenantLearningRates());
   }
 
+  /** At most this many optimizer steps per job. */
+  public int maxSteps() {
+    return model.steps();
+  }
+
   /** The recipe of {@code tenant}'s jobs: its own learning rate, if configured. */
   public JobRecipe forTenant(String tenant) {
     Double rate = tenantLearningRates.get(tenant);
-    if (rate == null) {
-      return this;
-    }
-    return new JobRecipe(
-        seed,
-        epochs,
-        maxSteps,
-        batchSize,
-        gradientAccumulation,
-        rate,
-        warmupSteps,
-        minLearningRateRatio,
-        weightDecay,
-        maxGradNorm,
-        maxSequenceLength,
-        threads,
-        replayFraction,
-        replayTenantShare,
-        replayPoolSize,
-        freshLora,
-        tenantLearningRates);
+    return rate == null ? this : with(model.withLearningRate(rate));
   }
 
   /** The same recipe with another step cap (a benchmark's warm-up). */
   public JobRecipe withMaxSteps(int steps) {
+    return with(model.withSteps(steps));
+  }
+
+  private JobRecipe with(TrainingRecipe newModel) {
     return new JobRecipe(
-        seed,
-        epochs,
-        steps,
-        batchSize,
-        gradientAccumulation,
-        learningRate,
-        warmupSteps,
-        minLearningRateRatio,
-        weightDecay,
-        maxGradNorm,
-        maxSequenceLength,
-        threads,
-        replayFraction,
-        replayTenantShare,
-        replayPoolSize,
-        freshLora,
-        tenantLearningRates);
+        newModel, epochs, replayTenantShare, replayPoolSize, freshLora, tenantLearningRates);
   }
 
   /** Replay rows per micro-batch, as the model's sampler draws them. */
   public int replayRows(int replayAvailable) {
-    if (replayAvailable == 0 || replayFraction == 0) {
-      return 0;
-    }
-    int rows = (int) Math.round(batchSize * replayFraction);
-    return Math.min(batchSize - 1, Math.max(1, rows));
+    return model.replayRows(replayAvailable);
   }
 
   /** Optimizer steps for a job of {@code examples} training examples. */
   public int steps(int examples, int replayAvailable) {
-    int newPerStep = (batchSize - replayRows(replayAvailable)) * gradientAccumulation;
+    int newPerStep =
+        (model.batchSize() - replayRows(replayAvailable)) * model.gradientAccumulation();
     long wanted = ((long) epochs * examples + newPerStep - 1) / newPerStep;
-    return (int) Math.max(1, Math.min(maxSteps, wanted));
+    return (int) Math.max(1, Math.min(maxSteps(), wanted));
   }
 
-  /** The model layer's recipe for a job. */
+  /** The model layer's recipe for a job of {@code steps} steps (at most {@link #maxSteps}). */
   public TrainingRecipe modelRecipe(int steps) {
-    return new TrainingRecipe(
-        steps,
-        batchSize,
-        gradientAccumulation,
-        learningRate,
-        Math.min(warmupSteps, steps),
-        minLearningRateRatio,
-        weightDecay,
-        maxGradNorm,
-        maxSequenceLength,
-        replayFraction,
-        seed,
-        threads);
+    return model.withSteps(steps);
   }
 
-  /** The recipe as a candidate records it: every hyperparameter, the seed, the LoRA shape. */
+  /**
+   * The recipe as a candidate records it: every hyperparameter of {@code trained} (the job's model
+   * recipe), the seed, the LoRA shape.
+   */
   public dev.perennial.schemas.v1.TrainingRecipe record(
-      TrainingRecipe model, LoraConfig lora, Map<String, String> more) {
+      TrainingRecipe trained, LoraConfig lora, Map<String, String> more) {
     Map<String, String> extras = new TreeMap<>(more);
-    extras.put("steps", Integer.toString(model.steps()));
-    extras.put("gradientAccumulation", Integer.toString(model.gradientAccumulation()));
-    extras.put("minLearningRateRatio", Double.toString(model.minLearningRateRatio()));
-    extras.put("threads", Integer.toString(model.threads()));
+    extras.put("steps", Integer.toString(trained.steps()));
+    extras.put("gradientAccumulation", Integer.toString(trained.gradientAccumulation()));
+    extras.put("minLearningRateRatio", Double.toString(trained.minLearningRateRatio()));
+    extras.put("threads", Integer.toString(trained.threads()));
     extras.put("adamBeta1", Double.toString(TrainingRecipe.BETA1));
     extras.put("adamBeta2", Double.toString(TrainingRecipe.BETA2));
     extras.put("adamEpsilon", Double.toString(TrainingRecipe.EPSILON));
@@ -161,22 +121,22 @@ public record JobRecipe(
     List<String> modules =
         lora.targetModules().stream().map(TargetModule::moduleName).sorted().toList();
     return dev.perennial.schemas.v1.TrainingRecipe.newBuilder()
-        .setSeed(model.seed())
+        .setSeed(trained.seed())
         .setEpochs(epochs)
-        .setMaxSteps(maxSteps)
-        .setBatchSize(model.batchSize())
-        .setMaxSequenceLength(model.maxSequenceLength())
+        .setMaxSteps(maxSteps())
+        .setBatchSize(trained.batchSize())
+        .setMaxSequenceLength(trained.maxSequenceLength())
         .setOptimizer(OPTIMIZER)
-        .setLearningRate(model.learningRate())
+        .setLearningRate(trained.learningRate())
         .setLearningRateSchedule(SCHEDULE)
-        .setWarmupSteps(model.warmupSteps())
-        .setWeightDecay(model.weightDecay())
-        .setMaxGradNorm(model.maxGradNorm())
+        .setWarmupSteps(trained.warmupSteps())
+        .setWeightDecay(trained.weightDecay())
+        .setMaxGradNorm(trained.maxGradNorm())
         .setLoraRank(lora.rank())
         .setLoraAlpha(lora.alpha())
         .setLoraDropout(lora.dropout())
         .setTargetModules(modules)
-        .setReplayRatio(model.replayFraction())
+        .setReplayRatio(trained.replayFraction())
         .setExtras(extras)
         .build();
   }

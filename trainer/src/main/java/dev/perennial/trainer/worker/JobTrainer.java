@@ -118,7 +118,7 @@ public final class JobTrainer {
     List<TrainingExample> examples = toModel(training);
     // The same job always replays the same examples; different jobs replay different ones.
     long jobSeed =
-        recipe.seed()
+        recipe.model().seed()
             ^ ByteBuffer.wrap(Digest.of(job.getJobId().getBytes(StandardCharsets.UTF_8)).toBytes())
                 .getLong();
     ReplayMix.Pool replay =

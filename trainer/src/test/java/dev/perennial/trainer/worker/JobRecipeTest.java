@@ -40,9 +40,9 @@ class JobRecipeTest {
     TrainerConfig config = new TrainerConfig(values);
     JobRecipe recipe = JobRecipe.from(config);
 
-    assertThat(recipe.forTenant("globex").learningRate()).isEqualTo(1.0);
+    assertThat(recipe.forTenant("globex").model().learningRate()).isEqualTo(1.0);
     assertThat(recipe.forTenant("globex").modelRecipe(4).learningRate()).isEqualTo(1.0);
-    assertThat(recipe.forTenant("acme").learningRate()).isEqualTo(0.003);
+    assertThat(recipe.forTenant("acme").model().learningRate()).isEqualTo(0.003);
     assertThat(config.triggers("globex")).isEqualTo(config.defaultTriggers());
     assertThat(config.tenantTriggers()).doesNotContainKey("globex");
   }
