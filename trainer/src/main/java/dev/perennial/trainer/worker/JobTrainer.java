@@ -1,6 +1,5 @@
 package dev.perennial.trainer.worker;
 
-import ai.djl.pytorch.jni.JniUtils;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
@@ -8,7 +7,6 @@ import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
-import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
@@ -156,7 +154,6 @@ public final class JobTrainer {
         replay.fromGeneral(),
         steps,
         start.adapter() == null ? "fresh adapter" : "from release v" + start.parentVersion());
-    gradientsOffOnThisThread();
     TrainingResult result = LoraTrainer.run(request, listener);
     AdapterArtifacts.StoredFolder stored = AdapterArtifacts.store(store, output);
     LoraConfig lora =
@@ -196,16 +193,6 @@ public final class JobTrainer {
             .build();
     deleteRecursively(folder);
     return new TrainedJob(candidate, List.copyOf(read));
-  }
-
-  /**
-   * PyTorch's grad mode is per thread and on by default; the engine switches it off only on the
-   * thread that loaded it, and the model's training loop updates its parameters in place outside
-   * its gradient collector. The worker trains on a thread of its own, so switch it off here.
-   */
-  private static void gradientsOffOnThisThread() {
-    ModelRuntime.engine();
-    JniUtils.setGradMode(false);
   }
 
   private record Start(PeftAdapter adapter, Integer parentVersion) {}
