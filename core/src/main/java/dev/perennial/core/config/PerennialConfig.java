@@ -1,10 +1,13 @@
 package dev.perennial.core.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -248,6 +251,28 @@ public class PerennialConfig extends AbstractConfig {
 
   public int httpPort() {
     return getInt(HTTP_PORT_CONFIG);
+  }
+
+  /** The string value of {@code key}, or empty when it is not set or blank. */
+  protected Optional<String> optionalString(String key) {
+    String value = getString(key);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+  }
+
+  /**
+   * A stable instance name from {@code key}: the configured one, else this host's name (a pod's
+   * name in Kubernetes), else {@code localhost}.
+   */
+  protected String nameOrHostName(String key) {
+    return optionalString(key)
+        .orElseGet(
+            () -> {
+              try {
+                return InetAddress.getLocalHost().getHostName();
+              } catch (UnknownHostException e) {
+                return "localhost";
+              }
+            });
   }
 
   /**

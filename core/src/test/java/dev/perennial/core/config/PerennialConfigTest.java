@@ -102,6 +102,7 @@ class PerennialConfigTest {
   /** How a deployable's config class builds on the shared one. */
   static final class ExampleStageConfig extends PerennialConfig {
     static final String BATCH_SIZE_CONFIG = "perennial.example.batch.size";
+    static final String NAME_CONFIG = "perennial.example.name";
     private static final ConfigDef CONFIG =
         configDef()
             .define(
@@ -110,11 +111,32 @@ class PerennialConfigTest {
                 32,
                 ConfigDef.Range.atLeast(1),
                 ConfigDef.Importance.MEDIUM,
-                "Examples per training batch.");
+                "Examples per training batch.")
+            .define(
+                NAME_CONFIG,
+                ConfigDef.Type.STRING,
+                "",
+                ConfigDef.Importance.LOW,
+                "Instance name; empty: the host name.");
 
     ExampleStageConfig(Map<String, String> values) {
       super(CONFIG, values);
     }
+  }
+
+  @Test
+  void aBlankNameIsNoNameAndTheInstanceIsThenNamedAfterItsHost() throws Exception {
+    Map<String, String> values = required();
+    values.put(ExampleStageConfig.NAME_CONFIG, "  ");
+    ExampleStageConfig unnamed = new ExampleStageConfig(values);
+    values.put(ExampleStageConfig.NAME_CONFIG, "worker-0");
+    ExampleStageConfig named = new ExampleStageConfig(values);
+
+    assertThat(unnamed.optionalString(ExampleStageConfig.NAME_CONFIG)).isEmpty();
+    assertThat(unnamed.nameOrHostName(ExampleStageConfig.NAME_CONFIG))
+        .isEqualTo(java.net.InetAddress.getLocalHost().getHostName());
+    assertThat(named.optionalString(ExampleStageConfig.NAME_CONFIG)).hasValue("worker-0");
+    assertThat(named.nameOrHostName(ExampleStageConfig.NAME_CONFIG)).isEqualTo("worker-0");
   }
 
   @Test

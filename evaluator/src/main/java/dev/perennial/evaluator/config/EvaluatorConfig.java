@@ -1,10 +1,7 @@
 package dev.perennial.evaluator.config;
 
-import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -209,7 +206,7 @@ public class EvaluatorConfig extends PerennialConfig {
   private final Map<String, Path> canaryFiles;
 
   public EvaluatorConfig(Map<String, String> values) {
-    super(definition(values), checked(values));
+    super(definition(values), TENANT_SETTINGS.check(definition(values), values));
     this.tenantThresholds = readTenantThresholds();
     this.canaryFiles = readCanaryFiles();
   }
@@ -354,24 +351,10 @@ public class EvaluatorConfig extends PerennialConfig {
     return TENANT_SETTINGS.define(configDef(), values);
   }
 
-  /**
-   * Checks every value, per-tenant settings included, and returns them unchanged.
-   *
-   * @throws InvalidConfigurationException listing every problem at once
-   */
-  static Map<String, String> checked(Map<String, String> values) {
-    return TENANT_SETTINGS.check(definition(values), values);
-  }
-
-  /** The tenant a per-tenant key names, or null when the key is not one. */
-  static String tenantOf(String key) {
-    return TENANT_SETTINGS.tenantOf(key);
-  }
-
   private Map<String, GateThresholds> readTenantThresholds() {
     Map<String, GateThresholds> thresholds = new TreeMap<>();
     for (String key : originalsStrings().keySet()) {
-      String tenant = tenantOf(key);
+      String tenant = TENANT_SETTINGS.tenantOf(key);
       if (tenant != null && !key.endsWith(TENANT_CANARY_FILE_SUFFIX)) {
         thresholds.computeIfAbsent(tenant, this::tenantThresholds);
       }
@@ -401,8 +384,9 @@ public class EvaluatorConfig extends PerennialConfig {
   private Map<String, Path> readCanaryFiles() {
     Map<String, Path> files = new TreeMap<>();
     for (String key : new TreeSet<>(originalsStrings().keySet())) {
-      if (key.endsWith(TENANT_CANARY_FILE_SUFFIX) && tenantOf(key) != null) {
-        files.put(tenantOf(key), Path.of(getString(key)));
+      String tenant = TENANT_SETTINGS.tenantOf(key);
+      if (tenant != null && key.endsWith(TENANT_CANARY_FILE_SUFFIX)) {
+        files.put(tenant, Path.of(getString(key)));
       }
     }
     return Map.copyOf(files);
@@ -440,15 +424,7 @@ public class EvaluatorConfig extends PerennialConfig {
 
   /** This evaluator's stable name: the configured id, else the host name. */
   public String instanceId() {
-    String id = getString(INSTANCE_ID_CONFIG);
-    if (id != null && !id.isBlank()) {
-      return id;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
+    return nameOrHostName(INSTANCE_ID_CONFIG);
   }
 
   /** auto, cpu or gpu, lower-case. */
@@ -464,14 +440,12 @@ public class EvaluatorConfig extends PerennialConfig {
 
   /** The base model folder, or empty for the bundled perennial-tiny. */
   public Optional<Path> baseModelPath() {
-    String path = getString(BASE_MODEL_PATH_CONFIG);
-    return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
+    return optionalString(BASE_MODEL_PATH_CONFIG).map(Path::of);
   }
 
   /** The base model's name, or empty for the folder's name. */
   public Optional<String> baseModelName() {
-    String name = getString(BASE_MODEL_NAME_CONFIG);
-    return name == null || name.isBlank() ? Optional.empty() : Optional.of(name);
+    return optionalString(BASE_MODEL_NAME_CONFIG);
   }
 
   public Path evaluationPath() {

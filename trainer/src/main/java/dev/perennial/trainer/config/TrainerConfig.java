@@ -1,10 +1,7 @@
 package dev.perennial.trainer.config;
 
-import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -255,7 +252,7 @@ public class TrainerConfig extends PerennialConfig {
   private final Map<String, TriggerSettings> tenantTriggers;
 
   public TrainerConfig(Map<String, String> values) {
-    super(definition(values), checked(values));
+    super(definition(values), TENANT_SETTINGS.check(definition(values), values));
     this.tenantTriggers = readTenantTriggers();
   }
 
@@ -508,25 +505,11 @@ public class TrainerConfig extends PerennialConfig {
     return TENANT_SETTINGS.define(configDef(), values);
   }
 
-  /**
-   * Checks every value, per-tenant overrides included, and returns them unchanged.
-   *
-   * @throws InvalidConfigurationException listing every problem at once
-   */
-  static Map<String, String> checked(Map<String, String> values) {
-    return TENANT_SETTINGS.check(definition(values), values);
-  }
-
-  /** The tenant a per-tenant override key names, or null when the key is not one. */
-  static String tenantOf(String key) {
-    return TENANT_SETTINGS.tenantOf(key);
-  }
-
   private Map<String, TriggerSettings> readTenantTriggers() {
     Map<String, TriggerSettings> triggers = new TreeMap<>();
     TriggerSettings defaults = defaultTriggers();
     for (String key : originalsStrings().keySet()) {
-      String tenant = tenantOf(key);
+      String tenant = TENANT_SETTINGS.tenantOf(key);
       if (tenant != null
           && !key.endsWith(TENANT_LEARNING_RATE_SUFFIX)
           && !triggers.containsKey(tenant)) {
@@ -570,7 +553,7 @@ public class TrainerConfig extends PerennialConfig {
   public Map<String, Double> tenantLearningRates() {
     Map<String, Double> rates = new TreeMap<>();
     for (String key : originalsStrings().keySet()) {
-      String tenant = tenantOf(key);
+      String tenant = TENANT_SETTINGS.tenantOf(key);
       if (tenant != null && key.endsWith(TENANT_LEARNING_RATE_SUFFIX)) {
         rates.put(tenant, (Double) values().get(key));
       }
@@ -600,15 +583,7 @@ public class TrainerConfig extends PerennialConfig {
 
   /** This worker's stable name: the configured id, else the host name. */
   public String workerId() {
-    String id = getString(WORKER_ID_CONFIG);
-    if (id != null && !id.isBlank()) {
-      return id;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
+    return nameOrHostName(WORKER_ID_CONFIG);
   }
 
   public Path workerWorkDir() {
@@ -630,13 +605,11 @@ public class TrainerConfig extends PerennialConfig {
 
   /** The base model folder, or empty for the bundled perennial-tiny. */
   public Optional<Path> baseModelPath() {
-    String path = getString(BASE_MODEL_PATH_CONFIG);
-    return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
+    return optionalString(BASE_MODEL_PATH_CONFIG).map(Path::of);
   }
 
   /** The base model's name, or empty for the folder's name. */
   public Optional<String> baseModelName() {
-    String name = getString(BASE_MODEL_NAME_CONFIG);
-    return name == null || name.isBlank() ? Optional.empty() : Optional.of(name);
+    return optionalString(BASE_MODEL_NAME_CONFIG);
   }
 }
