@@ -33,8 +33,7 @@ class ImageConsistencyTest {
 
   @Test
   void bothRuntimeImagesRunAsTheUserAndGroupOfThePods() {
-    PodSecurityContext pod =
-        chart.deployment(Component.INGEST).getSpec().getTemplate().getSpec().getSecurityContext();
+    PodSecurityContext pod = chart.workload(Component.INGEST).pod().getSecurityContext();
 
     for (String stage : RUNTIME_STAGES) {
       assertThat(stages.get(stage).user())

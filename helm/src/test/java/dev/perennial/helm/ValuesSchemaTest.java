@@ -55,6 +55,26 @@ class ValuesSchemaTest {
             Chart.withRequiredValues().with("evaluator.replicas", -1),
             "evaluator.replicas"),
         refused(
+            "two publishers (one transactional.id, one release area)",
+            Chart.withRequiredValues().with("publisher.replicas", 2),
+            "publisher.replicas"),
+        refused(
+            "a publisher rolled side by side",
+            Chart.withRequiredValues().with("publisher.strategy.type", "RollingUpdate"),
+            "publisher.strategy.type"),
+        refused(
+            "a Deployment's strategy for the worker StatefulSet",
+            Chart.withRequiredValues().with("trainer.worker.strategy.type", "Recreate"),
+            "trainer.worker.strategy.type"),
+        refused(
+            "ingest without its pseudonymisation key",
+            Chart.withRequiredValues().with("secrets.pseudonymisationKey.name", ""),
+            "secrets.pseudonymisationKey.name"),
+        refused(
+            "the publisher without its signing key",
+            Chart.withRequiredValues().with("secrets.signingKey.name", ""),
+            "secrets.signingKey.name"),
+        refused(
             "a misspelt component key",
             Chart.withRequiredValues().with("trainer.worker.replica", 2),
             "trainer.worker",
