@@ -10,7 +10,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (nothing is asserted).",
-    subcommands = {BenchModelCommand.class, BenchIngestCommand.class, BenchTrainerCommand.class})
+    subcommands = {
+      BenchModelCommand.class,
+      BenchIngestCommand.class,
+      BenchTrainerCommand.class,
+      BenchEvaluatorCommand.class
+    })
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;

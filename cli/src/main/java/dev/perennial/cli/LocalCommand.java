@@ -1,8 +1,10 @@
 package dev.perennial.cli;
 
+import dev.perennial.cli.local.EvaluatorStage;
 import dev.perennial.cli.local.IngestStage;
 import dev.perennial.cli.local.LocalCluster;
 import dev.perennial.cli.local.LocalPipeline;
+import dev.perennial.cli.local.PublisherStage;
 import dev.perennial.cli.local.TrainerStage;
 import dev.perennial.cli.sample.SampleEventProducer;
 import dev.perennial.cli.sample.SampleEvents;
@@ -34,10 +36,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs Perennial on this machine: an in-process Kafka broker, a local schema registry"
           + " (Apicurio, Confluent-compatible API), every topic provisioned, a local artifact"
-          + " store, and the pipeline's stages (ingest and the trainer so far). Sends sample"
-          + " events of two"
-          + " tenants from the synthetic world and prints a summary: examples per adapter key,"
-          + " rejections per reason.",
+          + " store, and every stage: ingest, the trainer, the evaluator and the publisher. Sends"
+          + " sample events of two tenants from the synthetic world, drives them through to"
+          + " releases and prints a summary: examples per adapter key, rejections per reason,"
+          + " training jobs and candidates, verdicts, the path of the evaluation report and the"
+          + " release table.",
       "Stops again afterwards unless --wait is given."
     })
 public final class LocalCommand implements Callable<Integer> {
@@ -110,6 +113,8 @@ public final class LocalCommand implements Callable<Integer> {
     new PerennialConfig(values);
     IngestStage.config(values, stateDir);
     TrainerStage.config(values, stateDir);
+    EvaluatorStage.config(values, stateDir, SamplePlan.local().tenants());
+    PublisherStage.config(values, stateDir);
   }
 
   private static boolean sendSampleEvents(

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       IngestCommand.class,
       PretrainCommand.class,
       TrainerCommand.class,
+      EvaluatorCommand.class,
       PublisherCommand.class,
       ReleasesCommand.class,
       BenchCommand.class,

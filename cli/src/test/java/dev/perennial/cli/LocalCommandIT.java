@@ -32,7 +32,9 @@ class LocalCommandIT {
         Files.writeString(
             stateDir.resolve("short-training.properties"),
             "perennial.trainer.trigger.min.examples=100000\n"
-                + "perennial.trainer.recipe.max.steps=2\n");
+                + "perennial.trainer.recipe.max.steps=2\n"
+                + "perennial.evaluator.retention.general.size=16\n"
+                + "perennial.evaluator.leakage.controls=31\n");
 
     int exitCode =
         Perennial.commandLine()
@@ -64,6 +66,12 @@ class LocalCommandIT {
         .containsPattern("Training jobs +[1-9]\\d*, candidates [1-9]\\d*")
         .containsPattern(
             "Every input accounted for: 244 events -> \\d+ examples \\+ \\d+ rejections.")
+        .containsPattern(
+            "Evaluator +local running \\(evaluation area .*; canaries of acme, globex\\)")
+        .containsPattern("Verdicts +[1-9]\\d*: \\d+ passed, \\d+ failed")
+        .containsPattern("Evaluation report .*evaluations/index\\.html")
+        .containsPattern("Publisher +running \\(release area .*releases")
+        .contains("Releases")
         .endsWith("Stopped." + System.lineSeparator());
     for (PerennialTopic topic : PerennialTopic.values()) {
       assertThat(output).contains("perennial." + topic.suffix());

@@ -1,6 +1,7 @@
 package dev.perennial.helm;
 
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -23,7 +24,7 @@ enum Component {
   TRAINER_ACCUMULATOR(
       "trainer-accumulator", "trainer.accumulator", TrainerConfig::configDef, TrainerConfig::new),
   TRAINER_WORKER("trainer-worker", "trainer.worker", TrainerConfig::configDef, TrainerConfig::new),
-  EVALUATOR("evaluator", "evaluator", PerennialConfig::configDef, PerennialConfig::new),
+  EVALUATOR("evaluator", "evaluator", EvaluatorConfig::configDef, EvaluatorConfig::new),
   PUBLISHER("publisher", "publisher", PublisherConfig::configDef, PublisherConfig::of);
 
   private final String chartName;

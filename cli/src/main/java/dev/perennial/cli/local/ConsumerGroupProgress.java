@@ -128,6 +128,11 @@ public final class ConsumerGroupProgress {
     }
   }
 
+  /** The sum of the topics' end offsets: it grows whenever a record is written to one. */
+  public long endOffsetSum() throws InterruptedException {
+    return endOffsets().values().stream().mapToLong(Long::longValue).sum();
+  }
+
   private Map<TopicPartition, Long> endOffsets() throws InterruptedException {
     Map<TopicPartition, OffsetSpec> request =
         get(admin.describeTopics(topics).allTopicNames()).values().stream()

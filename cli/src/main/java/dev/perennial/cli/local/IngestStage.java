@@ -7,16 +7,11 @@ import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.schemas.v1.ExampleKind;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
@@ -75,7 +70,7 @@ public final class IngestStage implements LocalStage {
   public void start(LocalCluster cluster, PrintWriter out) throws InterruptedException {
     this.cluster = cluster;
     config = config(cluster.values(), stateDir);
-    deleteRecursively(Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
+    StateFolders.clear(Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
     service = IngestService.start(config);
     if (!service.awaitRunning(START_TIMEOUT)) {
       throw new PerennialException(
@@ -174,19 +169,6 @@ public final class IngestStage implements LocalStage {
     if (service != null) {
       service.close();
       service = null;
-    }
-  }
-
-  private static void deleteRecursively(Path folder) {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(Objects.requireNonNull(path));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot clear the Streams state in " + folder, e);
     }
   }
 }

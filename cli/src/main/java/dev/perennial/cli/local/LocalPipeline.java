@@ -1,6 +1,8 @@
 package dev.perennial.cli.local;
 
 import dev.perennial.cli.sample.SampleEvents;
+import dev.perennial.cli.sample.SamplePlan;
+import dev.perennial.core.kafka.PerennialTopic;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,24 +11,52 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The stages of {@code perennial local}, in pipeline order. */
+/**
+ * The stages of {@code perennial local}, in pipeline order. The loop has a cycle (a release trained
+ * on erased data makes the trainer retrain its key), so catching up repeats until a whole pass
+ * leaves the pipeline's topics unchanged.
+ */
 public final class LocalPipeline implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalPipeline.class);
 
   private final List<LocalStage> stages;
   private final List<LocalStage> started = new ArrayList<>();
+  private LocalCluster cluster;
 
   public LocalPipeline(List<LocalStage> stages) {
     this.stages = List.copyOf(stages);
   }
 
-  /** Every stage Perennial has so far, in order; {@code stateDir} holds their local state. */
+  /**
+   * Every stage, in order, for the sample tenants of {@link SamplePlan#local()}; {@code stateDir}
+   * holds their local state.
+   */
   public static LocalPipeline standard(Path stateDir) {
-    return new LocalPipeline(List.of(new IngestStage(stateDir), new TrainerStage(stateDir)));
+    return standard(stateDir, SamplePlan.local().tenants());
+  }
+
+  /** Every stage, in order, for the given sample tenants (whose canaries the evaluator tests). */
+  public static LocalPipeline standard(Path stateDir, List<String> tenants) {
+    return new LocalPipeline(
+        List.of(
+            new IngestStage(stateDir),
+            new TrainerStage(stateDir),
+            new EvaluatorStage(stateDir, tenants),
+            new PublisherStage(stateDir)));
+  }
+
+  /** The stage of the given type, once started. */
+  public <S extends LocalStage> S stage(Class<S> type) {
+    return started.stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("No started " + type.getSimpleName()));
   }
 
   public void start(LocalCluster cluster, PrintWriter out) throws InterruptedException {
+    this.cluster = cluster;
     for (LocalStage stage : stages) {
       stage.start(cluster, out);
       started.add(stage);
@@ -42,11 +72,38 @@ public final class LocalPipeline implements AutoCloseable {
     }
   }
 
-  /** Waits until every stage, in order, has handled everything in its input topics. */
+  /**
+   * Waits until every stage, in order, has handled everything in its input topics, and again until
+   * a whole pass writes nothing new to the pipeline's topics.
+   */
   public void awaitCaughtUp(Duration timeout) throws InterruptedException {
-    for (LocalStage stage : started) {
-      stage.awaitCaughtUp(timeout);
-    }
+    ConsumerGroupProgress topics =
+        new ConsumerGroupProgress(
+            cluster.admin(),
+            cluster.config().clientProperties(),
+            "perennial-local",
+            List.of(
+                    PerennialTopic.EXAMPLES,
+                    PerennialTopic.ERASURES,
+                    PerennialTopic.TRAINING_JOBS,
+                    PerennialTopic.CANDIDATES,
+                    PerennialTopic.VERDICTS,
+                    PerennialTopic.RELEASES)
+                .stream()
+                .map(cluster.catalog()::name)
+                .toList());
+    long before;
+    long after = topics.endOffsetSum();
+    do {
+      before = after;
+      for (LocalStage stage : started) {
+        stage.awaitCaughtUp(timeout);
+      }
+      after = topics.endOffsetSum();
+      if (after != before) {
+        log.info("The pipeline wrote {} more records; catching up again", after - before);
+      }
+    } while (after != before);
   }
 
   /**

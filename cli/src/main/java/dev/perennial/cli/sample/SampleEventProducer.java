@@ -68,7 +68,8 @@ public final class SampleEventProducer implements AutoCloseable {
     }
   }
 
-  private void sendAll(List<SampleRecord> records) throws InterruptedException {
+  /** Sends the records in order and returns when each is acknowledged. */
+  public void sendAll(List<SampleRecord> records) throws InterruptedException {
     List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
     for (SampleRecord record : records) {
       String topic = topic(record.topic()).name();
@@ -84,8 +85,11 @@ public final class SampleEventProducer implements AutoCloseable {
     }
   }
 
-  /** The record's bytes as an app would send them, spoiled as the record asks. */
-  byte[] bytes(SampleRecord record) {
+  /**
+   * The record's bytes as an app would send them, spoiled as the record asks (also what a foreign
+   * producer such as kcat is given to send).
+   */
+  public byte[] bytes(SampleRecord record) {
     Topic<String, SpecificRecord> topic = topic(record.topic());
     byte[] framed = topic.valueSerde().serializer().serialize(topic.name(), record.value());
     return switch (record.corruption()) {
@@ -109,6 +113,11 @@ public final class SampleEventProducer implements AutoCloseable {
     random.nextBytes(bytes);
     bytes[0] = (byte) (1 + random.nextInt(255));
     return bytes;
+  }
+
+  /** The full name of the topic the record goes to. */
+  public String topicName(SampleRecord record) {
+    return topic(record.topic()).name();
   }
 
   @SuppressWarnings("unchecked")

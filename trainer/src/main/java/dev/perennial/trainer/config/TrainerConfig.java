@@ -25,7 +25,9 @@ import org.apache.kafka.common.config.ConfigValue;
  *
  * <p>Triggers have defaults ({@code perennial.trainer.trigger.*}) that a tenant can override:
  * {@code perennial.trainer.tenant.<tenant>.trigger.min.examples}, {@code ...min.tokens} and {@code
- * ...max.wait.ms}. Any other key under {@code perennial.trainer.tenant.} is an error.
+ * ...max.wait.ms}; a tenant can have its own peak learning rate ({@code
+ * perennial.trainer.tenant.<tenant>.recipe.learning.rate}). Any other key under {@code
+ * perennial.trainer.tenant.} is an error.
  */
 public class TrainerConfig extends PerennialConfig {
 
@@ -56,8 +58,16 @@ public class TrainerConfig extends PerennialConfig {
   public static final String TENANT_MIN_EXAMPLES_SUFFIX = ".trigger.min.examples";
   public static final String TENANT_MIN_TOKENS_SUFFIX = ".trigger.min.tokens";
   public static final String TENANT_MAX_WAIT_MS_SUFFIX = ".trigger.max.wait.ms";
+
+  /** A tenant's own peak learning rate: {@code perennial.trainer.tenant.<tenant>.recipe...}. */
+  public static final String TENANT_LEARNING_RATE_SUFFIX = ".recipe.learning.rate";
+
   private static final List<String> TENANT_SUFFIXES =
-      List.of(TENANT_MIN_EXAMPLES_SUFFIX, TENANT_MIN_TOKENS_SUFFIX, TENANT_MAX_WAIT_MS_SUFFIX);
+      List.of(
+          TENANT_MIN_EXAMPLES_SUFFIX,
+          TENANT_MIN_TOKENS_SUFFIX,
+          TENANT_MAX_WAIT_MS_SUFFIX,
+          TENANT_LEARNING_RATE_SUFFIX);
 
   public static final String TRIGGER_CHECK_INTERVAL_MS_CONFIG =
       TRAINER + "trigger.check.interval.ms";
@@ -503,6 +513,14 @@ public class TrainerConfig extends PerennialConfig {
             Range.atLeast(1),
             Importance.LOW,
             TRIGGER_MIN_EXAMPLES_DOC);
+      } else if (key.endsWith(TENANT_LEARNING_RATE_SUFFIX)) {
+        definition.define(
+            key,
+            Type.DOUBLE,
+            NO_OVERRIDE_DEFAULT,
+            Range.between(1e-9, 1.0),
+            Importance.LOW,
+            RECIPE_LEARNING_RATE_DOC);
       } else if (key.endsWith(TENANT_MIN_TOKENS_SUFFIX)) {
         definition.define(
             key,
@@ -535,7 +553,7 @@ public class TrainerConfig extends PerennialConfig {
       if (key.startsWith(TENANT_PREFIX) && tenantOf(key) == null) {
         problems.add(
             key
-                + ": not a per-tenant trigger; expected "
+                + ": not a per-tenant setting; expected "
                 + TENANT_PREFIX
                 + "<tenant> followed by one of "
                 + TENANT_SUFFIXES);
@@ -570,7 +588,9 @@ public class TrainerConfig extends PerennialConfig {
     TriggerSettings defaults = defaultTriggers();
     for (String key : originalsStrings().keySet()) {
       String tenant = tenantOf(key);
-      if (tenant != null && !triggers.containsKey(tenant)) {
+      if (tenant != null
+          && !key.endsWith(TENANT_LEARNING_RATE_SUFFIX)
+          && !triggers.containsKey(tenant)) {
         triggers.put(tenant, tenantTriggers(tenant, defaults));
       }
     }
@@ -605,6 +625,18 @@ public class TrainerConfig extends PerennialConfig {
   /** Every tenant with at least one override, and its triggers. */
   public Map<String, TriggerSettings> tenantTriggers() {
     return tenantTriggers;
+  }
+
+  /** Every tenant with its own peak learning rate, and that rate. */
+  public Map<String, Double> tenantLearningRates() {
+    Map<String, Double> rates = new TreeMap<>();
+    for (String key : originalsStrings().keySet()) {
+      String tenant = tenantOf(key);
+      if (tenant != null && key.endsWith(TENANT_LEARNING_RATE_SUFFIX)) {
+        rates.put(tenant, (Double) values().get(key));
+      }
+    }
+    return Map.copyOf(rates);
   }
 
   public Duration triggerCheckInterval() {

@@ -28,7 +28,12 @@ public record JobRecipe(
     double replayFraction,
     double replayTenantShare,
     int replayPoolSize,
-    LoraConfig freshLora) {
+    LoraConfig freshLora,
+    Map<String, Double> tenantLearningRates) {
+
+  public JobRecipe {
+    tenantLearningRates = Map.copyOf(tenantLearningRates);
+  }
 
   public static final String OPTIMIZER = "adamw";
   public static final String SCHEDULE = "linear-warmup-cosine";
@@ -55,7 +60,34 @@ public record JobRecipe(
             config.getDouble(TrainerConfig.LORA_ALPHA_CONFIG),
             config.getDouble(TrainerConfig.LORA_DROPOUT_CONFIG),
             TargetModule.parseList(
-                String.join(",", config.getList(TrainerConfig.LORA_TARGET_MODULES_CONFIG)))));
+                String.join(",", config.getList(TrainerConfig.LORA_TARGET_MODULES_CONFIG)))),
+        config.tenantLearningRates());
+  }
+
+  /** The recipe of {@code tenant}'s jobs: its own learning rate, if configured. */
+  public JobRecipe forTenant(String tenant) {
+    Double rate = tenantLearningRates.get(tenant);
+    if (rate == null) {
+      return this;
+    }
+    return new JobRecipe(
+        seed,
+        epochs,
+        maxSteps,
+        batchSize,
+        gradientAccumulation,
+        rate,
+        warmupSteps,
+        minLearningRateRatio,
+        weightDecay,
+        maxGradNorm,
+        maxSequenceLength,
+        threads,
+        replayFraction,
+        replayTenantShare,
+        replayPoolSize,
+        freshLora,
+        tenantLearningRates);
   }
 
   /** The same recipe with another step cap (a benchmark's warm-up). */
@@ -76,7 +108,8 @@ public record JobRecipe(
         replayFraction,
         replayTenantShare,
         replayPoolSize,
-        freshLora);
+        freshLora,
+        tenantLearningRates);
   }
 
   /** Replay rows per micro-batch, as the model's sampler draws them. */

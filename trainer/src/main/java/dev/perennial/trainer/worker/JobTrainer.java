@@ -16,6 +16,7 @@ import dev.perennial.model.train.StepMetrics;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ShardRef;
@@ -93,6 +94,7 @@ public final class JobTrainer {
    */
   public TrainedJob train(TrainingJob job, Optional<StableRelease> stable, StepListener listener) {
     long started = System.nanoTime();
+    JobRecipe recipe = this.recipe.forTenant(job.getTenant());
     if (!AdapterKeys.belongsTo(job.getAdapterKey(), job.getTenant())) {
       throw new JobSkippedException(
           JobSkippedException.Reason.REFUSED,
@@ -217,7 +219,7 @@ public final class JobTrainer {
       return new Start(null, null);
     }
     StableRelease release = stable.get();
-    if (!base.base().digest().equals(release.baseModelDigest())) {
+    if (!release.trainedOn(base.base().digest())) {
       log.warn(
           "Stable release v{} of {} was trained on base {}, not {}; training a fresh adapter",
           release.version(),

@@ -11,6 +11,7 @@ import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.train.StepListener;
+import dev.perennial.schemas.release.ReleaseView;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;

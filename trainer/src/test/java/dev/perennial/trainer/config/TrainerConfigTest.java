@@ -70,6 +70,6 @@ class TrainerConfigTest {
                         p ->
                             assertThat(p)
                                 .startsWith("perennial.trainer.tenant.acme.trigger.min.exampels")
-                                .contains("not a per-tenant trigger")));
+                                .contains("not a per-tenant setting")));
   }
 }

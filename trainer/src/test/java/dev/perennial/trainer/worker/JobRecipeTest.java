@@ -32,6 +32,22 @@ class JobRecipeTest {
   }
 
   @Test
+  void aTenantWithItsOwnLearningRateTrainsWithItAndOthersWithTheDefault() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_LEARNING_RATE_CONFIG, "0.003");
+    values.put(
+        "perennial.trainer.tenant.globex" + TrainerConfig.TENANT_LEARNING_RATE_SUFFIX, "1.0");
+    TrainerConfig config = new TrainerConfig(values);
+    JobRecipe recipe = JobRecipe.from(config);
+
+    assertThat(recipe.forTenant("globex").learningRate()).isEqualTo(1.0);
+    assertThat(recipe.forTenant("globex").modelRecipe(4).learningRate()).isEqualTo(1.0);
+    assertThat(recipe.forTenant("acme").learningRate()).isEqualTo(0.003);
+    assertThat(config.triggers("globex")).isEqualTo(config.defaultTriggers());
+    assertThat(config.tenantTriggers()).doesNotContainKey("globex");
+  }
+
+  @Test
   void theRecordedRecipeHoldsEveryHyperparameterAndTheSeed() {
     JobRecipe recipe = JobRecipe.from(new TrainerConfig(TestConfigs.tinyRecipe(folder)));
     LoraConfig lora = recipe.freshLora();

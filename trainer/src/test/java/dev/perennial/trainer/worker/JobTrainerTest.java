@@ -11,6 +11,7 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.train.StepListener;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
@@ -215,8 +216,10 @@ class JobTrainerTest {
                 Optional.empty(),
                 StepListener.NONE)
             .candidate();
+    // releases.v1 carries the base digest as bare hex, as the publisher writes it
     StableRelease v1 =
-        new StableRelease(1, first.getLocation(), "manifest", first.getBaseModelDigest());
+        new StableRelease(
+            1, first.getLocation(), "manifest", Digest.parse(first.getBaseModelDigest()).hex());
 
     AdapterCandidate continued =
         trainer

@@ -1,4 +1,4 @@
-package dev.perennial.trainer.worker;
+package dev.perennial.schemas.release;
 
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ReleaseRef;
@@ -12,6 +12,21 @@ public record StableRelease(
     int version, String location, String manifestDigest, String baseModelDigest) {
 
   public static final String ALIAS = "stable";
+
+  private static final String DIGEST_PREFIX = "sha256:";
+
+  /**
+   * Whether the release was trained on the base with the given digest. Digests compare as SHA-256
+   * values: {@code releases.v1} carries them as bare hex, candidates as {@code sha256:<hex>}.
+   */
+  public boolean trainedOn(String baseDigest) {
+    return baseDigest != null && normalized(baseModelDigest).equals(normalized(baseDigest));
+  }
+
+  private static String normalized(String digest) {
+    String lower = digest == null ? "" : digest.trim().toLowerCase(java.util.Locale.ROOT);
+    return lower.startsWith(DIGEST_PREFIX) ? lower.substring(DIGEST_PREFIX.length()) : lower;
+  }
 
   /** The stable release of the key's latest release record, if the alias points anywhere. */
   public static Optional<StableRelease> of(AdapterRelease latest) {

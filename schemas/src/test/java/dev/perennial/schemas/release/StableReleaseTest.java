@@ -1,4 +1,4 @@
-package dev.perennial.trainer.worker;
+package dev.perennial.schemas.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,5 +44,16 @@ class StableReleaseTest {
   void noStableAliasOrARetractedOneMeansAFreshAdapter() {
     assertThat(StableRelease.of(release(Map.of("canary", 3), List.of()))).isEmpty();
     assertThat(StableRelease.of(release(Map.of("stable", 2), List.of(2)))).isEmpty();
+  }
+
+  @Test
+  void aReleaseIsTrainedOnABaseWhateverWayItsDigestIsWritten() {
+    String hex = "ab".repeat(32);
+    StableRelease release = new StableRelease(2, "sha256:" + "cd".repeat(32), "m2", hex);
+
+    assertThat(release.trainedOn("sha256:" + hex)).isTrue();
+    assertThat(release.trainedOn(hex.toUpperCase(java.util.Locale.ROOT))).isTrue();
+    assertThat(release.trainedOn("sha256:" + "ef".repeat(32))).isFalse();
+    assertThat(release.trainedOn(null)).isFalse();
   }
 }

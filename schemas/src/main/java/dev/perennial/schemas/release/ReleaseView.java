@@ -1,8 +1,8 @@
-package dev.perennial.trainer.worker;
+package dev.perennial.schemas.release;
 
+import dev.perennial.schemas.SchemasException;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterRelease;
-import dev.perennial.trainer.TrainerException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The latest {@code releases.v1} record of every adapter key, read by a consumer of its own (no
- * group, every partition, committed records only) and brought up to date before each job.
+ * group, every partition, committed records only) and brought up to date ({@link #refresh()})
+ * before each use: the trainer worker's next job starts from a key's stable release, the evaluator
+ * compares a candidate with it.
  */
 public final class ReleaseView implements AutoCloseable {
 
@@ -52,7 +54,7 @@ public final class ReleaseView implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!caughtUp(ends)) {
       if (System.nanoTime() > deadline) {
-        throw new TrainerException("Could not read releases.v1 to its end within " + timeout);
+        throw new SchemasException("Could not read releases.v1 to its end within " + timeout);
       }
       for (ConsumerRecord<String, AdapterRelease> record : consumer.poll(POLL)) {
         if (record.value() == null) {

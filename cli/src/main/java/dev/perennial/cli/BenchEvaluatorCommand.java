@@ -1,0 +1,95 @@
+package dev.perennial.cli;
+
+import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.evaluator.bench.EvaluatorBenchmark;
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.evaluate.EvaluationBase;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.ModelRuntime;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code perennial bench evaluator}: shared multi-adapter passes against adapter-by-adapter passes
+ * for a batch of candidates, with few and with many rows per adapter.
+ */
+@Command(
+    name = "evaluator",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Times a batch of candidates' scoring and greedy answering in shared multi-adapter passes"
+          + " and adapter by adapter, with few rows per adapter (held-out examples) and with"
+          + " many (the general set): what perennial.evaluator.batch.max.rows.per.adapter"
+          + " trades."
+    })
+public final class BenchEvaluatorCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--candidates",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Adapters in the batch (default: ${DEFAULT-VALUE}).")
+  int candidates;
+
+  @Option(
+      names = "--few-rows",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "Rows per adapter of the small workload (default: ${DEFAULT-VALUE}).")
+  int fewRows;
+
+  @Option(
+      names = "--many-rows",
+      paramLabel = "N",
+      defaultValue = "64",
+      description = "Rows per adapter of the large workload (default: ${DEFAULT-VALUE}).")
+  int manyRows;
+
+  @Option(
+      names = "--device",
+      paramLabel = "DEVICE",
+      description = "cpu, gpu or auto (default: perennial.evaluator.device, auto).")
+  String device;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file with the base model (perennial.evaluator.*).")
+  Path configFile;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> values = ConfigLoader.load(configFile);
+    // The benchmark talks to no broker or registry; the addresses only satisfy validation.
+    values.putIfAbsent(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+    values.putIfAbsent(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:8081");
+    values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "0");
+    EvaluatorConfig config = new EvaluatorConfig(values);
+    EvaluationBase base = EvaluationBase.open(config);
+    config.threads().ifPresent(ModelRuntime::setThreads);
+    EvaluatorBenchmark.Settings settings =
+        new EvaluatorBenchmark.Settings(candidates, fewRows, manyRows, config.batchSize(), 2);
+    out.printf(
+        "Benchmarking the evaluator on %s: %d candidates, %d and %d questions each, batches of"
+            + " %d rows ...%n",
+        base.base(), candidates, fewRows, manyRows, config.batchSize());
+    out.flush();
+    EvaluatorBenchmark.run(
+        base.base(),
+        base.general(),
+        settings,
+        ModelRuntime.device(DeviceChoice.parse(device == null ? config.device() : device)),
+        out);
+    return 0;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.perennial.evaluator.area;
+
+import dev.perennial.evaluator.EvaluatorException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * The evaluator's folder ({@code perennial.evaluator.evaluation.path}):
+ *
+ * <pre>
+ * reports/&lt;tenant&gt;/&lt;adapter&gt;/&lt;candidate&gt;/report.html, report.json   readable copies of every report
+ * history/&lt;tenant&gt;/&lt;adapter&gt;.json                                   each key's score history
+ * </pre>
+ *
+ * Names are the adapter key's parts and the candidate id with every character outside {@code
+ * [A-Za-z0-9._-]} written as {@code ~XX} (its UTF-8 bytes in hex). Every file is written to a
+ * temporary file, forced to disk and renamed into place.
+ */
+public final class EvaluationArea {
+
+  private final Path root;
+
+  public EvaluationArea(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The folder of a candidate's readable report. */
+  public Path reportFolder(String adapterKey, String candidateId) {
+    return keyFolder("reports", adapterKey).resolve(safeName(candidateId));
+  }
+
+  /** The score history file of an adapter key. */
+  public Path historyFile(String adapterKey) {
+    String[] parts = split(adapterKey);
+    return root.resolve("history")
+        .resolve(safeName(parts[0]))
+        .resolve(safeName(parts[1]) + ".json");
+  }
+
+  private Path keyFolder(String area, String adapterKey) {
+    String[] parts = split(adapterKey);
+    return root.resolve(area).resolve(safeName(parts[0])).resolve(safeName(parts[1]));
+  }
+
+  private static String[] split(String adapterKey) {
+    int slash = adapterKey.indexOf('/');
+    if (slash <= 0 || slash == adapterKey.length() - 1) {
+      throw new EvaluatorException("Adapter key " + adapterKey + " is not tenant/adapter");
+    }
+    return new String[] {adapterKey.substring(0, slash), adapterKey.substring(slash + 1)};
+  }
+
+  /** {@code name} with every character outside {@code [A-Za-z0-9._-]} as {@code ~XX}. */
+  public static String safeName(String name) {
+    StringBuilder safe = new StringBuilder();
+    for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xFF);
+      boolean plain =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
+      if (plain) {
+        safe.append(c);
+      } else {
+        safe.append('~').append(String.format(Locale.ROOT, "%02X", b & 0xFF));
+      }
+    }
+    String result = safe.toString();
+    if (result.isEmpty() || result.equals(".") || result.equals("..")) {
+      return result.replace(".", "~2E") + (result.isEmpty() ? "~" : "");
+    }
+    return result;
+  }
+
+  /** Writes {@code content} to {@code file}: whole or not at all, forced to disk. */
+  public static void writeAtomically(Path file, byte[] content) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path temporary = Files.createTempFile(file.getParent(), ".write-", ".partial");
+      try {
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+          channel.write(java.nio.ByteBuffer.wrap(content));
+          channel.force(true);
+        }
+        try {
+          Files.move(
+              temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+    } catch (IOException e) {
+      throw new EvaluatorException("Cannot write " + file + ": " + e, e);
+    }
+  }
+}

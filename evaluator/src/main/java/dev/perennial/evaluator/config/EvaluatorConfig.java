@@ -1,0 +1,562 @@
+package dev.perennial.evaluator.config;
+
+import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.PerennialConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigValue;
+
+/**
+ * The configuration of the evaluator ({@code perennial evaluator}), on top of {@link
+ * PerennialConfig}'s shared keys: where the base model and the evaluation area are, how candidates
+ * are batched, and the gates' thresholds.
+ *
+ * <p>Every gate threshold has a default ({@code perennial.evaluator.gate.*}) that a tenant can
+ * override ({@code perennial.evaluator.tenant.<tenant>.gate.*}); a tenant's canary file is {@code
+ * perennial.evaluator.tenant.<tenant>.canary.file}. Any other key under {@code
+ * perennial.evaluator.tenant.} is an error.
+ */
+public class EvaluatorConfig extends PerennialConfig {
+
+  private static final String EVALUATOR = PREFIX + "evaluator.";
+
+  public static final String GROUP_ID_CONFIG = EVALUATOR + "group.id";
+  public static final String GROUP_ID_DEFAULT = "perennial-evaluator";
+  private static final String GROUP_ID_DOC =
+      "Consumer group of the evaluators: the candidates.v1 partitions are shared among them.";
+
+  public static final String INSTANCE_ID_CONFIG = EVALUATOR + "instance.id";
+  public static final String INSTANCE_ID_DEFAULT = "";
+  private static final String INSTANCE_ID_DOC =
+      "Stable, unique name of this evaluator (a pod name, say). Its transactional.id is"
+          + " perennial-evaluator-<id>: a restarted evaluator fences its former self and aborts"
+          + " what that left open. Two running evaluators must not share an id. Empty: the host"
+          + " name.";
+
+  public static final String DEVICE_CONFIG = EVALUATOR + "device";
+  public static final String DEVICE_DEFAULT = "auto";
+  private static final String DEVICE_DOC =
+      "Where to score: auto (a GPU when the engine sees one), cpu or gpu.";
+
+  public static final String THREADS_CONFIG = EVALUATOR + "threads";
+  public static final int THREADS_DEFAULT = 0;
+  private static final String THREADS_DOC =
+      "PyTorch intra-op threads on CPU; 0 leaves the engine's default (or what another stage in"
+          + " the same process set).";
+
+  public static final String BASE_MODEL_PATH_CONFIG = EVALUATOR + "base.model.path";
+  public static final String BASE_MODEL_PATH_DEFAULT = "";
+  private static final String BASE_MODEL_PATH_DOC =
+      "Hugging Face folder of the base model the candidates were trained on (config.json,"
+          + " safetensors, tokenizer, and general-eval.jsonl: the general evaluation set of the"
+          + " retention suite). Empty: the bundled perennial-tiny.";
+
+  public static final String BASE_MODEL_NAME_CONFIG = EVALUATOR + "base.model.name";
+  public static final String BASE_MODEL_NAME_DEFAULT = "";
+  private static final String BASE_MODEL_NAME_DOC =
+      "Name of the base model as adapters record it. Empty: the folder's name.";
+
+  public static final String EVALUATION_PATH_CONFIG = EVALUATOR + "evaluation.path";
+  public static final String EVALUATION_PATH_DEFAULT = ".perennial/evaluations";
+  private static final String EVALUATION_PATH_DOC =
+      "The evaluation area: readable copies of every report (reports/<tenant>/<adapter>/...) and"
+          + " each adapter key's score history (history/<tenant>/<adapter>.json, the R matrix of"
+          + " the continual-learning measures). Shared by every evaluator instance (a shared"
+          + " volume in a cluster). The reports are also stored in the artifact store, where a"
+          + " verdict's reportLocation points.";
+
+  public static final String BATCH_MAX_CANDIDATES_CONFIG = EVALUATOR + "batch.max.candidates";
+  public static final int BATCH_MAX_CANDIDATES_DEFAULT = 8;
+  private static final String BATCH_MAX_CANDIDATES_DOC =
+      "At most this many waiting candidates are evaluated together, sharing the base model and"
+          + " the multi-adapter passes; their verdicts are committed in one transaction.";
+
+  public static final String BATCH_SIZE_CONFIG = EVALUATOR + "batch.size";
+  public static final int BATCH_SIZE_DEFAULT = 32;
+  private static final String BATCH_SIZE_DOC = "Rows (examples or prompts) per forward pass.";
+
+  public static final String BATCH_MAX_ROWS_PER_ADAPTER_CONFIG =
+      EVALUATOR + "batch.max.rows.per.adapter";
+  public static final int BATCH_MAX_ROWS_PER_ADAPTER_DEFAULT = 8;
+  private static final String BATCH_MAX_ROWS_PER_ADAPTER_DOC =
+      "Workloads with at most this many rows per adapter (held-out examples, their questions) are"
+          + " scored for every adapter of a batch in shared multi-adapter passes; larger ones"
+          + " (the general set, canaries) adapter by adapter, which is faster when each adapter"
+          + " has many rows. 0 scores everything adapter by adapter.";
+
+  public static final String MAX_SEQUENCE_LENGTH_CONFIG = EVALUATOR + "max.sequence.length";
+  public static final int MAX_SEQUENCE_LENGTH_DEFAULT = 256;
+  private static final String MAX_SEQUENCE_LENGTH_DOC =
+      "Tokens per scored example; longer ones are cut.";
+
+  public static final String GENERAL_SIZE_CONFIG = EVALUATOR + "retention.general.size";
+  public static final int GENERAL_SIZE_DEFAULT = 128;
+  private static final String GENERAL_SIZE_DOC =
+      "Questions of the base model's general evaluation set the retention suite asks, spread"
+          + " evenly over the set; 0 asks them all.";
+
+  public static final String LEAKAGE_CONTROLS_CONFIG = EVALUATOR + "leakage.controls";
+  public static final int LEAKAGE_CONTROLS_DEFAULT = 255;
+  private static final String LEAKAGE_CONTROLS_DOC =
+      "Random controls of each canary's format that the canary is ranked against; the highest"
+          + " measurable exposure is log2(controls + 1) bits.";
+
+  // gates: defaults, each with a per-tenant override
+
+  public static final String GATE_LEARNING_MIN_EXAMPLES_CONFIG =
+      EVALUATOR + "gate.learning.min.examples";
+  public static final int GATE_LEARNING_MIN_EXAMPLES_DEFAULT = 1;
+  private static final String GATE_LEARNING_MIN_EXAMPLES_DOC =
+      "Gate learning.examples: the candidate's held-out examples must be at least this many,"
+          + " or its learning cannot be shown.";
+
+  public static final String GATE_LEARNING_MIN_GAIN_CONFIG = EVALUATOR + "gate.learning.min.gain";
+  public static final double GATE_LEARNING_MIN_GAIN_DEFAULT = 0.05;
+  private static final String GATE_LEARNING_MIN_GAIN_DOC =
+      "Gate learning: on its held-out examples the candidate's loss must be at least this share"
+          + " below the base model's ((base - candidate) / base).";
+
+  public static final String GATE_RETENTION_MAX_DROP_CONFIG = EVALUATOR + "gate.retention.max.drop";
+  public static final double GATE_RETENTION_MAX_DROP_DEFAULT = 0.10;
+  private static final String GATE_RETENTION_MAX_DROP_DOC =
+      "Gate retention.general: the candidate's exact match on the general evaluation set may be"
+          + " at most this much below the base model's.";
+
+  public static final String GATE_REGRESSION_TOLERANCE_CONFIG =
+      EVALUATOR + "gate.regression.tolerance";
+  public static final double GATE_REGRESSION_TOLERANCE_DEFAULT = 0.05;
+  private static final String GATE_REGRESSION_TOLERANCE_DOC =
+      "Gate regression.general: the candidate's exact match on the general evaluation set may be"
+          + " at most this much below the incumbent's (a key's first candidate has none).";
+
+  public static final String GATE_REGRESSION_TENANT_TOLERANCE_CONFIG =
+      EVALUATOR + "gate.regression.tenant.tolerance";
+  public static final double GATE_REGRESSION_TENANT_TOLERANCE_DEFAULT = 0.25;
+  private static final String GATE_REGRESSION_TENANT_TOLERANCE_DOC =
+      "Gate regression.tenant: on the key's earlier held-out examples the candidate's loss may be"
+          + " at most this share above the incumbent's.";
+
+  public static final String GATE_LEAKAGE_MAX_EXPOSURE_CONFIG =
+      EVALUATOR + "gate.leakage.max.exposure";
+  public static final double GATE_LEAKAGE_MAX_EXPOSURE_DEFAULT = 6.0;
+  private static final String GATE_LEAKAGE_MAX_EXPOSURE_DOC =
+      "Gate leakage: the highest exposure (bits) of another tenant's canary under the candidate"
+          + " must not exceed this. A canary the model never saw reaches t bits with probability"
+          + " 2^-t.";
+
+  /** Per-tenant settings: {@code perennial.evaluator.tenant.<tenant><suffix>}. */
+  public static final String TENANT_PREFIX = EVALUATOR + "tenant.";
+
+  public static final String TENANT_CANARY_FILE_SUFFIX = ".canary.file";
+  private static final String TENANT_CANARY_FILE_DOC =
+      "The tenant's canary file: one JSON object per line, {\"prefix\": ..., \"secret\": ...,"
+          + " \"suffix\": ...}, secrets planted in the tenant's data that no other tenant's"
+          + " adapter may learn.";
+
+  /** A per-tenant override: the key after the tenant and the default key it overrides. */
+  private record TenantKey(
+      String suffix, String defaultKey, Type type, ConfigDef.Validator validator, String doc) {}
+
+  private static final List<TenantKey> TENANT_KEYS =
+      List.of(
+          new TenantKey(
+              ".gate.learning.min.examples",
+              GATE_LEARNING_MIN_EXAMPLES_CONFIG,
+              Type.INT,
+              Range.atLeast(0),
+              GATE_LEARNING_MIN_EXAMPLES_DOC),
+          new TenantKey(
+              ".gate.learning.min.gain",
+              GATE_LEARNING_MIN_GAIN_CONFIG,
+              Type.DOUBLE,
+              Range.between(-10.0, 1.0),
+              GATE_LEARNING_MIN_GAIN_DOC),
+          new TenantKey(
+              ".gate.retention.max.drop",
+              GATE_RETENTION_MAX_DROP_CONFIG,
+              Type.DOUBLE,
+              Range.between(0.0, 1.0),
+              GATE_RETENTION_MAX_DROP_DOC),
+          new TenantKey(
+              ".gate.regression.tolerance",
+              GATE_REGRESSION_TOLERANCE_CONFIG,
+              Type.DOUBLE,
+              Range.between(0.0, 1.0),
+              GATE_REGRESSION_TOLERANCE_DOC),
+          new TenantKey(
+              ".gate.regression.tenant.tolerance",
+              GATE_REGRESSION_TENANT_TOLERANCE_CONFIG,
+              Type.DOUBLE,
+              Range.atLeast(0.0),
+              GATE_REGRESSION_TENANT_TOLERANCE_DOC),
+          new TenantKey(
+              ".gate.leakage.max.exposure",
+              GATE_LEAKAGE_MAX_EXPOSURE_CONFIG,
+              Type.DOUBLE,
+              Range.atLeast(0.0),
+              GATE_LEAKAGE_MAX_EXPOSURE_DOC),
+          new TenantKey(
+              TENANT_CANARY_FILE_SUFFIX,
+              null,
+              Type.STRING,
+              new ConfigDef.NonEmptyString(),
+              TENANT_CANARY_FILE_DOC));
+
+  private final Map<String, GateThresholds> tenantThresholds;
+  private final Map<String, Path> canaryFiles;
+
+  public EvaluatorConfig(Map<String, String> values) {
+    super(definition(values), checked(values));
+    this.tenantThresholds = readTenantThresholds();
+    this.canaryFiles = readCanaryFiles();
+  }
+
+  /** The evaluator's keys on top of the shared ones (without per-tenant settings). */
+  public static ConfigDef configDef() {
+    return PerennialConfig.configDef()
+        .define(
+            GROUP_ID_CONFIG,
+            Type.STRING,
+            GROUP_ID_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.MEDIUM,
+            GROUP_ID_DOC)
+        .define(
+            INSTANCE_ID_CONFIG,
+            Type.STRING,
+            INSTANCE_ID_DEFAULT,
+            Importance.MEDIUM,
+            INSTANCE_ID_DOC)
+        .define(
+            DEVICE_CONFIG,
+            Type.STRING,
+            DEVICE_DEFAULT,
+            ConfigDef.CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
+            Importance.MEDIUM,
+            DEVICE_DOC)
+        .define(
+            THREADS_CONFIG,
+            Type.INT,
+            THREADS_DEFAULT,
+            Range.atLeast(0),
+            Importance.LOW,
+            THREADS_DOC)
+        .define(
+            BASE_MODEL_PATH_CONFIG,
+            Type.STRING,
+            BASE_MODEL_PATH_DEFAULT,
+            Importance.HIGH,
+            BASE_MODEL_PATH_DOC)
+        .define(
+            BASE_MODEL_NAME_CONFIG,
+            Type.STRING,
+            BASE_MODEL_NAME_DEFAULT,
+            Importance.LOW,
+            BASE_MODEL_NAME_DOC)
+        .define(
+            EVALUATION_PATH_CONFIG,
+            Type.STRING,
+            EVALUATION_PATH_DEFAULT,
+            new ConfigDef.NonEmptyString(),
+            Importance.HIGH,
+            EVALUATION_PATH_DOC)
+        .define(
+            BATCH_MAX_CANDIDATES_CONFIG,
+            Type.INT,
+            BATCH_MAX_CANDIDATES_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            BATCH_MAX_CANDIDATES_DOC)
+        .define(
+            BATCH_SIZE_CONFIG,
+            Type.INT,
+            BATCH_SIZE_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            BATCH_SIZE_DOC)
+        .define(
+            BATCH_MAX_ROWS_PER_ADAPTER_CONFIG,
+            Type.INT,
+            BATCH_MAX_ROWS_PER_ADAPTER_DEFAULT,
+            Range.atLeast(0),
+            Importance.LOW,
+            BATCH_MAX_ROWS_PER_ADAPTER_DOC)
+        .define(
+            MAX_SEQUENCE_LENGTH_CONFIG,
+            Type.INT,
+            MAX_SEQUENCE_LENGTH_DEFAULT,
+            Range.atLeast(2),
+            Importance.LOW,
+            MAX_SEQUENCE_LENGTH_DOC)
+        .define(
+            GENERAL_SIZE_CONFIG,
+            Type.INT,
+            GENERAL_SIZE_DEFAULT,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            GENERAL_SIZE_DOC)
+        .define(
+            LEAKAGE_CONTROLS_CONFIG,
+            Type.INT,
+            LEAKAGE_CONTROLS_DEFAULT,
+            Range.between(15, 1_000_000),
+            Importance.MEDIUM,
+            LEAKAGE_CONTROLS_DOC)
+        .define(
+            GATE_LEARNING_MIN_EXAMPLES_CONFIG,
+            Type.INT,
+            GATE_LEARNING_MIN_EXAMPLES_DEFAULT,
+            Range.atLeast(0),
+            Importance.HIGH,
+            GATE_LEARNING_MIN_EXAMPLES_DOC)
+        .define(
+            GATE_LEARNING_MIN_GAIN_CONFIG,
+            Type.DOUBLE,
+            GATE_LEARNING_MIN_GAIN_DEFAULT,
+            Range.between(-10.0, 1.0),
+            Importance.HIGH,
+            GATE_LEARNING_MIN_GAIN_DOC)
+        .define(
+            GATE_RETENTION_MAX_DROP_CONFIG,
+            Type.DOUBLE,
+            GATE_RETENTION_MAX_DROP_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.HIGH,
+            GATE_RETENTION_MAX_DROP_DOC)
+        .define(
+            GATE_REGRESSION_TOLERANCE_CONFIG,
+            Type.DOUBLE,
+            GATE_REGRESSION_TOLERANCE_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.HIGH,
+            GATE_REGRESSION_TOLERANCE_DOC)
+        .define(
+            GATE_REGRESSION_TENANT_TOLERANCE_CONFIG,
+            Type.DOUBLE,
+            GATE_REGRESSION_TENANT_TOLERANCE_DEFAULT,
+            Range.atLeast(0.0),
+            Importance.HIGH,
+            GATE_REGRESSION_TENANT_TOLERANCE_DOC)
+        .define(
+            GATE_LEAKAGE_MAX_EXPOSURE_CONFIG,
+            Type.DOUBLE,
+            GATE_LEAKAGE_MAX_EXPOSURE_DEFAULT,
+            Range.atLeast(0.0),
+            Importance.HIGH,
+            GATE_LEAKAGE_MAX_EXPOSURE_DOC);
+  }
+
+  /** {@link #configDef()} plus a definition for each per-tenant setting among {@code values}. */
+  static ConfigDef definition(Map<String, String> values) {
+    ConfigDef definition = configDef();
+    for (String key : new TreeMap<>(values).keySet()) {
+      TenantKey tenantKey = tenantKeyOf(key);
+      if (tenantKey != null && tenantOf(key) != null) {
+        definition.define(
+            key,
+            tenantKey.type(),
+            ConfigDef.NO_DEFAULT_VALUE,
+            tenantKey.validator(),
+            Importance.LOW,
+            tenantKey.doc());
+      }
+    }
+    return definition;
+  }
+
+  /**
+   * Checks every value, per-tenant settings included, and returns them unchanged.
+   *
+   * @throws InvalidConfigurationException listing every problem at once
+   */
+  static Map<String, String> checked(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    for (String key : new TreeMap<>(values).keySet()) {
+      if (key.startsWith(TENANT_PREFIX) && tenantOf(key) == null) {
+        problems.add(
+            key
+                + ": not a per-tenant setting; expected "
+                + TENANT_PREFIX
+                + "<tenant> followed by one of "
+                + TENANT_KEYS.stream().map(TenantKey::suffix).toList());
+      }
+    }
+    for (ConfigValue value : definition(values).validate(values)) {
+      if (!value.errorMessages().isEmpty()) {
+        problems.add(value.name() + ": " + value.errorMessages().get(0));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return values;
+  }
+
+  /** The tenant a per-tenant key names, or null when the key is not one. */
+  static String tenantOf(String key) {
+    TenantKey tenantKey = tenantKeyOf(key);
+    if (tenantKey == null || key.length() <= TENANT_PREFIX.length() + tenantKey.suffix().length()) {
+      return null;
+    }
+    return key.substring(TENANT_PREFIX.length(), key.length() - tenantKey.suffix().length());
+  }
+
+  private static TenantKey tenantKeyOf(String key) {
+    if (!key.startsWith(TENANT_PREFIX)) {
+      return null;
+    }
+    for (TenantKey tenantKey : TENANT_KEYS) {
+      if (key.endsWith(tenantKey.suffix())) {
+        return tenantKey;
+      }
+    }
+    return null;
+  }
+
+  private Map<String, GateThresholds> readTenantThresholds() {
+    Map<String, GateThresholds> thresholds = new TreeMap<>();
+    for (String key : originalsStrings().keySet()) {
+      String tenant = tenantOf(key);
+      if (tenant != null && !key.endsWith(TENANT_CANARY_FILE_SUFFIX)) {
+        thresholds.computeIfAbsent(tenant, this::tenantThresholds);
+      }
+    }
+    return Map.copyOf(thresholds);
+  }
+
+  private GateThresholds tenantThresholds(String tenant) {
+    Map<String, ?> parsed = values();
+    GateThresholds defaults = defaultThresholds();
+    String base = TENANT_PREFIX + tenant;
+    Object minExamples = parsed.get(base + TENANT_KEYS.get(0).suffix());
+    Object minGain = parsed.get(base + TENANT_KEYS.get(1).suffix());
+    Object maxDrop = parsed.get(base + TENANT_KEYS.get(2).suffix());
+    Object tolerance = parsed.get(base + TENANT_KEYS.get(3).suffix());
+    Object tenantTolerance = parsed.get(base + TENANT_KEYS.get(4).suffix());
+    Object maxExposure = parsed.get(base + TENANT_KEYS.get(5).suffix());
+    return new GateThresholds(
+        minExamples == null ? defaults.learningMinExamples() : (Integer) minExamples,
+        minGain == null ? defaults.learningMinGain() : (Double) minGain,
+        maxDrop == null ? defaults.retentionMaxDrop() : (Double) maxDrop,
+        tolerance == null ? defaults.regressionTolerance() : (Double) tolerance,
+        tenantTolerance == null ? defaults.regressionTenantTolerance() : (Double) tenantTolerance,
+        maxExposure == null ? defaults.leakageMaxExposure() : (Double) maxExposure);
+  }
+
+  private Map<String, Path> readCanaryFiles() {
+    Map<String, Path> files = new TreeMap<>();
+    for (String key : new TreeSet<>(originalsStrings().keySet())) {
+      if (key.endsWith(TENANT_CANARY_FILE_SUFFIX) && tenantOf(key) != null) {
+        files.put(tenantOf(key), Path.of(getString(key)));
+      }
+    }
+    return Map.copyOf(files);
+  }
+
+  /** The thresholds of tenants without overrides. */
+  public GateThresholds defaultThresholds() {
+    return new GateThresholds(
+        getInt(GATE_LEARNING_MIN_EXAMPLES_CONFIG),
+        getDouble(GATE_LEARNING_MIN_GAIN_CONFIG),
+        getDouble(GATE_RETENTION_MAX_DROP_CONFIG),
+        getDouble(GATE_REGRESSION_TOLERANCE_CONFIG),
+        getDouble(GATE_REGRESSION_TENANT_TOLERANCE_CONFIG),
+        getDouble(GATE_LEAKAGE_MAX_EXPOSURE_CONFIG));
+  }
+
+  /** The thresholds of {@code tenant}: its overrides, the defaults for the rest. */
+  public GateThresholds thresholds(String tenant) {
+    return tenantThresholds.getOrDefault(tenant, defaultThresholds());
+  }
+
+  /** Every tenant with at least one threshold override, and its thresholds. */
+  public Map<String, GateThresholds> tenantThresholds() {
+    return tenantThresholds;
+  }
+
+  /** Each tenant's canary file, by tenant. */
+  public Map<String, Path> canaryFiles() {
+    return canaryFiles;
+  }
+
+  public String groupId() {
+    return getString(GROUP_ID_CONFIG);
+  }
+
+  /** This evaluator's stable name: the configured id, else the host name. */
+  public String instanceId() {
+    String id = getString(INSTANCE_ID_CONFIG);
+    if (id != null && !id.isBlank()) {
+      return id;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** auto, cpu or gpu, lower-case. */
+  public String device() {
+    return getString(DEVICE_CONFIG).toLowerCase(Locale.ROOT);
+  }
+
+  /** The intra-op thread count to set, or empty to leave the engine's. */
+  public Optional<Integer> threads() {
+    int threads = getInt(THREADS_CONFIG);
+    return threads == 0 ? Optional.empty() : Optional.of(threads);
+  }
+
+  /** The base model folder, or empty for the bundled perennial-tiny. */
+  public Optional<Path> baseModelPath() {
+    String path = getString(BASE_MODEL_PATH_CONFIG);
+    return path == null || path.isBlank() ? Optional.empty() : Optional.of(Path.of(path));
+  }
+
+  /** The base model's name, or empty for the folder's name. */
+  public Optional<String> baseModelName() {
+    String name = getString(BASE_MODEL_NAME_CONFIG);
+    return name == null || name.isBlank() ? Optional.empty() : Optional.of(name);
+  }
+
+  public Path evaluationPath() {
+    return Path.of(getString(EVALUATION_PATH_CONFIG));
+  }
+
+  public int batchMaxCandidates() {
+    return getInt(BATCH_MAX_CANDIDATES_CONFIG);
+  }
+
+  public int batchSize() {
+    return getInt(BATCH_SIZE_CONFIG);
+  }
+
+  public int batchMaxRowsPerAdapter() {
+    return getInt(BATCH_MAX_ROWS_PER_ADAPTER_CONFIG);
+  }
+
+  public int maxSequenceLength() {
+    return getInt(MAX_SEQUENCE_LENGTH_CONFIG);
+  }
+
+  /** Questions of the general set to ask; 0 for all. */
+  public int generalSize() {
+    return getInt(GENERAL_SIZE_CONFIG);
+  }
+
+  public int leakageControls() {
+    return getInt(LEAKAGE_CONTROLS_CONFIG);
+  }
+}

@@ -1,0 +1,266 @@
+package dev.perennial.evaluator.evaluate;
+
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.evaluator.EvaluatorException;
+import dev.perennial.evaluator.UnusableCandidateException;
+import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.history.HistoryEntry;
+import dev.perennial.evaluator.history.HistoryStore;
+import dev.perennial.evaluator.report.EvaluationReport;
+import dev.perennial.evaluator.report.ReportWriter;
+import dev.perennial.evaluator.scoring.BatchScorer;
+import dev.perennial.evaluator.scoring.ModelRef;
+import dev.perennial.evaluator.scoring.Results;
+import dev.perennial.evaluator.scoring.Workload;
+import dev.perennial.evaluator.suite.EvaluationContext;
+import dev.perennial.evaluator.suite.LeakageSuite;
+import dev.perennial.evaluator.suite.LearningSuite;
+import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.suite.RetentionSuite;
+import dev.perennial.evaluator.suite.Suite;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.Gate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates a batch of candidates on one base model: loads and checks each ({@link
+ * CandidateLoader}), collects every suite's workloads for every candidate and runs them together
+ * ({@link BatchScorer}: the shared base, multi-adapter passes for the small workloads), then per
+ * candidate measures, gates, grows the key's score matrix, writes the history and the report.
+ *
+ * <p>A candidate that fails a precondition (its integrity, its base, its shards' currency) gets a
+ * verdict with that gate alone and a report saying why. Must run on one thread, with PyTorch's
+ * gradients off on it.
+ */
+public final class CandidateEvaluator {
+
+  private static final Logger log = LoggerFactory.getLogger(CandidateEvaluator.class);
+
+  /** The suites, in report order. */
+  public static final List<Suite> SUITES =
+      List.of(new LearningSuite(), new RetentionSuite(), new LeakageSuite());
+
+  private final EvaluationBase base;
+  private final BatchScorer scorer;
+  private final CandidateLoader loader;
+  private final HistoryStore history;
+  private final ReportWriter reports;
+  private final String evaluator;
+  private final Clock clock;
+
+  public CandidateEvaluator(
+      EvaluationBase base,
+      BatchScorer scorer,
+      ArtifactStore store,
+      Path storeRoot,
+      HistoryStore history,
+      ReportWriter reports,
+      Function<String, GateThresholds> thresholds,
+      String evaluator,
+      Clock clock) {
+    this.base = base;
+    this.scorer = scorer;
+    this.loader = new CandidateLoader(base, store, storeRoot, history, thresholds);
+    this.history = history;
+    this.reports = reports;
+    this.evaluator = evaluator;
+    this.clock = clock;
+  }
+
+  public EvaluationBase base() {
+    return base;
+  }
+
+  public BatchScorer scorer() {
+    return scorer;
+  }
+
+  /** Evaluates every request; the evaluations come back in the requests' order. */
+  public List<Evaluation> evaluate(List<CandidateRequest> requests, EvaluationListener listener) {
+    long started = System.nanoTime();
+    Path work = scratchFolder();
+    try {
+      Map<Integer, Evaluation> done = new TreeMap<>();
+      Map<Integer, PreparedCandidate> prepared = new LinkedHashMap<>();
+      for (int i = 0; i < requests.size(); i++) {
+        try {
+          prepared.put(i, loader.prepare(requests.get(i), work));
+        } catch (UnusableCandidateException e) {
+          log.warn(
+              "Candidate {} fails {}: {}",
+              requests.get(i).candidate().getCandidateId(),
+              e.gate(),
+              e.getMessage());
+          done.put(i, unusable(requests.get(i), e, seconds(started), listener));
+        }
+      }
+      if (!prepared.isEmpty()) {
+        Map<ModelRef, PeftAdapter> adapters = new LinkedHashMap<>();
+        List<Workload> workloads = new ArrayList<>();
+        for (PreparedCandidate candidate : prepared.values()) {
+          EvaluationContext context = candidate.context();
+          adapters.put(context.model(), candidate.adapter());
+          context
+              .incumbent()
+              .ifPresent(
+                  incumbent -> adapters.put(incumbent.model(), candidate.incumbentAdapter()));
+          for (Suite suite : SUITES) {
+            workloads.addAll(suite.workloads(context));
+          }
+        }
+        List<CandidateRequest> batch = prepared.keySet().stream().map(requests::get).toList();
+        long scoringStarted = System.nanoTime();
+        listener.scoring(
+            batch, workloads.size(), workloads.stream().mapToLong(Workload::rows).sum());
+        Results results = scorer.run(workloads, adapters);
+        listener.scored(batch, seconds(scoringStarted));
+        for (Map.Entry<Integer, PreparedCandidate> entry : prepared.entrySet()) {
+          done.put(entry.getKey(), complete(entry.getValue(), results, seconds(started), listener));
+        }
+      }
+      return new ArrayList<>(done.values());
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  private Evaluation complete(
+      PreparedCandidate prepared, Results results, double seconds, EvaluationListener listener) {
+    EvaluationContext context = prepared.context();
+    Measurements measurements = new Measurements();
+    for (Suite suite : SUITES) {
+      suite.measure(context, results, measurements);
+    }
+    List<Gate> gates = GateRules.gates(measurements, context.thresholds());
+    boolean passed = gates.stream().allMatch(Gate::getPassed);
+    Instant now = clock.instant();
+    HistoryEntry entry = ContinualLearning.entry(context, results, passed, now);
+    measurements.put("cl.acc", entry.measures().acc());
+    measurements.put("cl.bwt", entry.measures().bwt());
+    measurements.put("cl.fwt", entry.measures().fwt());
+    measurements.put("cl.forgetting", entry.measures().forgetting());
+    measurements.put("cl.updates", entry.matrix().size() - 1);
+    // Read again: another candidate of the key in this batch may have added its entry since.
+    history.write(history.read(context.candidate().getAdapterKey()).with(entry));
+    Integer incumbentVersion = context.incumbent().map(i -> i.version()).orElse(null);
+    EvaluationReport report =
+        new EvaluationReport(
+            context.candidate(),
+            base.base().name(),
+            base.base().digest(),
+            incumbentVersion,
+            passed,
+            gates,
+            measurements.metrics(),
+            measurements.comparisons(),
+            measurements.canaries(),
+            entry.matrix(),
+            entry.lineage(),
+            null,
+            prepared.notes(),
+            now,
+            evaluator,
+            seconds);
+    Evaluation evaluation =
+        new Evaluation(
+            context.candidate(),
+            incumbentVersion,
+            passed,
+            gates,
+            finite(measurements.metrics()),
+            reports.write(report),
+            seconds);
+    listener.evaluated(evaluation);
+    return evaluation;
+  }
+
+  private Evaluation unusable(
+      CandidateRequest request,
+      UnusableCandidateException problem,
+      double seconds,
+      EvaluationListener listener) {
+    AdapterCandidate candidate = request.candidate();
+    Gate gate = GateRules.precondition(problem.gate(), problem.value());
+    Integer incumbentVersion = request.stable().map(s -> s.version()).orElse(null);
+    EvaluationReport report =
+        new EvaluationReport(
+            candidate,
+            base.base().name(),
+            base.base().digest(),
+            incumbentVersion,
+            false,
+            List.of(gate),
+            new TreeMap<>(),
+            List.of(),
+            List.of(),
+            null,
+            List.of(),
+            problem.getMessage(),
+            List.of(),
+            clock.instant(),
+            evaluator,
+            seconds);
+    Evaluation evaluation =
+        new Evaluation(
+            candidate,
+            incumbentVersion,
+            false,
+            List.of(gate),
+            new TreeMap<>(),
+            reports.write(report),
+            seconds);
+    listener.evaluated(evaluation);
+    return evaluation;
+  }
+
+  private static SortedMap<String, Double> finite(Map<String, Double> metrics) {
+    SortedMap<String, Double> finite = new TreeMap<>();
+    metrics.forEach(
+        (name, value) -> {
+          if (Double.isFinite(value)) {
+            finite.put(name, value);
+          }
+        });
+    return finite;
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static Path scratchFolder() {
+    try {
+      return Files.createTempDirectory("perennial-evaluator-");
+    } catch (IOException e) {
+      throw new EvaluatorException("Cannot create a scratch folder for adapters: " + e, e);
+    }
+  }
+
+  private static void deleteRecursively(Path folder) {
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("Cannot remove scratch folder {}: {}", folder, e.toString());
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.perennial.evaluator.evaluate;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactNotFoundException;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.CorruptArtifactException;
+import dev.perennial.evaluator.UnusableCandidateException;
+import dev.perennial.evaluator.area.EvaluationArea;
+import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.gate.GateNames;
+import dev.perennial.evaluator.history.HistoryEntry;
+import dev.perennial.evaluator.history.HistoryStore;
+import dev.perennial.evaluator.history.KeyHistory;
+import dev.perennial.evaluator.history.TaskRef;
+import dev.perennial.evaluator.scoring.ModelRef;
+import dev.perennial.evaluator.suite.EarlierTask;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.evaluator.suite.EvaluationContext;
+import dev.perennial.evaluator.suite.HeldOutShards;
+import dev.perennial.evaluator.suite.Incumbent;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.ShardRef;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads and checks what a candidate's evaluation needs: the candidate must belong to its key's
+ * tenant, be trained on the evaluator's base, on shards that are all still current (no erasure
+ * rewrote them since), and its adapter files must be intact and fit the base; otherwise it fails
+ * the named gate before any suite runs. Then its held-out examples, its incumbent (the stable
+ * release, when it can be loaded), the key's history and the canaries to test.
+ */
+final class CandidateLoader {
+
+  private static final Logger log = LoggerFactory.getLogger(CandidateLoader.class);
+
+  private final EvaluationBase base;
+  private final ArtifactStore store;
+  private final Path storeRoot;
+  private final HistoryStore history;
+  private final Function<String, GateThresholds> thresholds;
+
+  CandidateLoader(
+      EvaluationBase base,
+      ArtifactStore store,
+      Path storeRoot,
+      HistoryStore history,
+      Function<String, GateThresholds> thresholds) {
+    this.base = base;
+    this.store = store;
+    this.storeRoot = storeRoot;
+    this.history = history;
+    this.thresholds = thresholds;
+  }
+
+  /**
+   * @param work a scratch folder for the adapters' files
+   * @throws UnusableCandidateException naming the gate the candidate fails
+   */
+  PreparedCandidate prepare(CandidateRequest request, Path work) {
+    AdapterCandidate candidate = request.candidate();
+    List<String> notes = new ArrayList<>();
+    if (!candidate.getAdapterKey().startsWith(candidate.getTenant() + "/")) {
+      throw new UnusableCandidateException(
+          GateNames.INTEGRITY,
+          "Candidate "
+              + candidate.getCandidateId()
+              + " is for "
+              + candidate.getAdapterKey()
+              + ", not a key of tenant "
+              + candidate.getTenant());
+    }
+    BaseModel model = base.base();
+    if (!model.digest().equals(candidate.getBaseModelDigest())) {
+      throw new UnusableCandidateException(
+          GateNames.BASE_MODEL,
+          "Candidate was trained on base "
+              + candidate.getBaseModelName()
+              + " ("
+              + candidate.getBaseModelDigest()
+              + "); this evaluator runs "
+              + model);
+    }
+    requireCurrentShards(candidate);
+    PeftAdapter adapter =
+        readAdapter(
+            candidate.getLocation(),
+            candidate.getFileDigests(),
+            work.resolve(EvaluationArea.safeName(candidate.getCandidateId())));
+
+    Optional<Incumbent> incumbent = Optional.empty();
+    PeftAdapter incumbentAdapter = null;
+    if (request.stable().isPresent()) {
+      StableRelease stable = request.stable().get();
+      if (!stable.trainedOn(model.digest())) {
+        notes.add(
+            "The stable release v"
+                + stable.version()
+                + " was trained on another base ("
+                + stable.baseModelDigest()
+                + "); compared with the base only.");
+      } else {
+        try {
+          incumbentAdapter =
+              readAdapter(stable.location(), null, work.resolve("v" + stable.version()));
+          incumbent =
+              Optional.of(
+                  new Incumbent(
+                      stable.version(), stable.location(), ModelRef.adapter(stable.location())));
+        } catch (UnusableCandidateException e) {
+          log.warn(
+              "Cannot load the stable release v{} of {}: {}",
+              stable.version(),
+              candidate.getAdapterKey(),
+              e.getMessage());
+          notes.add(
+              "The stable release v"
+                  + stable.version()
+                  + " could not be loaded ("
+                  + e.getMessage()
+                  + "); compared with the base only.");
+        }
+      }
+    }
+
+    Set<String> own = new TreeSet<>();
+    candidate.getHeldOutShards().forEach(shard -> own.add(shard.getDigest()));
+    List<String> ownPresent = new ArrayList<>();
+    List<EvalExample> newTask = readShards(candidate, own, ownPresent, notes);
+
+    KeyHistory keyHistory = history.read(candidate.getAdapterKey());
+    Optional<HistoryEntry> prior =
+        incumbent.flatMap(
+            i -> keyHistory.byLocation(i.location()).map(entry -> entry.asRelease(i.label())));
+    if (incumbent.isPresent() && prior.isEmpty()) {
+      notes.add(
+          "This evaluator has no history of "
+              + candidate.getAdapterKey()
+              + " up to "
+              + incumbent.get().label()
+              + "; the continual-learning measures start here.");
+    }
+    List<EarlierTask> earlier = new ArrayList<>();
+    if (prior.isPresent()) {
+      List<TaskRef> tasks = prior.get().tasks();
+      for (int column = 1; column < tasks.size(); column++) {
+        TaskRef task = tasks.get(column);
+        Set<String> shards = new TreeSet<>(task.shards());
+        shards.removeAll(own);
+        List<String> present = new ArrayList<>();
+        List<EvalExample> examples = readShards(candidate, shards, present, notes);
+        earlier.add(new EarlierTask(column, task, examples, dataset(present)));
+      }
+    }
+
+    EvaluationContext context =
+        new EvaluationContext(
+            candidate,
+            ModelRef.adapter(candidate.getLocation()),
+            incumbent,
+            newTask,
+            dataset(ownPresent),
+            prior,
+            earlier,
+            base.general(),
+            base.generalDataset(),
+            base.canariesNotOf(candidate.getTenant()),
+            base.canariesOf(candidate.getTenant()),
+            base.controls(),
+            thresholds.apply(candidate.getTenant()));
+    return new PreparedCandidate(context, adapter, incumbentAdapter, notes);
+  }
+
+  /**
+   * Every training and replay shard must still be in the store: an erasure deletes rewritten ones.
+   */
+  private void requireCurrentShards(AdapterCandidate candidate) {
+    List<ShardRef> shards = new ArrayList<>(candidate.getShards());
+    shards.addAll(candidate.getReplayShards());
+    List<String> gone = new ArrayList<>();
+    for (ShardRef shard : shards) {
+      if (!store.exists(Digest.parse(shard.getDigest()))) {
+        gone.add(shard.getDigest());
+      }
+    }
+    if (!gone.isEmpty()) {
+      double current = shards.isEmpty() ? 0 : 1.0 - (double) gone.size() / shards.size();
+      throw new UnusableCandidateException(
+          GateNames.LINEAGE,
+          current,
+          "Trained on shards an erasure has since rewritten (" + String.join(", ", gone) + ")",
+          null);
+    }
+  }
+
+  private PeftAdapter readAdapter(
+      String location, java.util.Map<String, String> expectedDigests, Path folder) {
+    AdapterFolders.materialize(store, storeRoot, location, expectedDigests, folder);
+    try {
+      PeftAdapter adapter = PeftAdapter.read(folder);
+      BaseModel model = base.base();
+      adapter.checkFits(model.name(), model.digest(), model.config());
+      return adapter;
+    } catch (ModelException e) {
+      throw new UnusableCandidateException(
+          GateNames.INTEGRITY, "Adapter " + location + " cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The examples of the given held-out shards. A shard gone from the store (an erasure rewrote it)
+   * is left out with a note; one that is corrupt or someone else's makes the candidate unusable.
+   */
+  private List<EvalExample> readShards(
+      AdapterCandidate candidate,
+      Collection<String> digests,
+      List<String> present,
+      List<String> notes) {
+    List<EvalExample> examples = new ArrayList<>();
+    for (String hex : new TreeSet<>(digests)) {
+      Digest digest = Digest.parse(hex);
+      try {
+        examples.addAll(
+            HeldOutShards.read(store, digest, candidate.getTenant(), candidate.getAdapterKey()));
+        present.add(digest.hex());
+      } catch (ArtifactNotFoundException e) {
+        notes.add("Held-out shard " + digest.hex() + " is gone (an erasure rewrote it).");
+      } catch (CorruptArtifactException e) {
+        throw new UnusableCandidateException(
+            GateNames.INTEGRITY, "Held-out shard " + digest + " is corrupt: " + e.getMessage(), e);
+      }
+    }
+    return examples;
+  }
+
+  /** Names a set of held-out shards (content-addressed, so the name fixes the examples). */
+  static String dataset(List<String> shardDigests) {
+    List<String> sorted = new ArrayList<>(new TreeSet<>(shardDigests));
+    String joined = String.join(",", sorted);
+    return "heldout:"
+        + Digest.of(joined.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24)
+        + ":"
+        + sorted.size();
+  }
+}

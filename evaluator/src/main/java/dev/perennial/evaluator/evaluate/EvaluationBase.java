@@ -1,0 +1,90 @@
+package dev.perennial.evaluator.evaluate;
+
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.suite.CanaryFile;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.evaluator.suite.GeneralSet;
+import dev.perennial.evaluator.suite.PlantedCanary;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.tiny.TinyModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every evaluation shares: the base model, the share of its general evaluation set the
+ * retention suite asks, and every tenant's canaries (read and checked at start).
+ *
+ * @param canaries by tenant
+ */
+public record EvaluationBase(
+    BaseModel base,
+    List<EvalExample> general,
+    String generalDataset,
+    Map<String, List<PlantedCanary>> canaries,
+    int controls) {
+
+  private static final Logger log = LoggerFactory.getLogger(EvaluationBase.class);
+
+  public EvaluationBase {
+    general = List.copyOf(general);
+    canaries = Map.copyOf(canaries);
+  }
+
+  /**
+   * The configured base (the bundled perennial-tiny unless set), its general set and the tenants'
+   * canary files.
+   *
+   * @throws dev.perennial.evaluator.EvaluatorException naming every unreadable canary file
+   */
+  public static EvaluationBase open(EvaluatorConfig config) {
+    Path folder = config.baseModelPath().orElseGet(TinyModel::folder);
+    BaseModel base =
+        config.baseModelPath().isEmpty()
+            ? TinyModel.open()
+            : config
+                .baseModelName()
+                .map(name -> BaseModel.open(folder, name))
+                .orElse(BaseModel.open(folder));
+    List<EvalExample> all = GeneralSet.read(folder);
+    if (all.isEmpty()) {
+      log.warn(
+          "Base model {} has no {}: the retention suite measures the key's own data only",
+          folder,
+          GeneralSet.FILE);
+    }
+    List<EvalExample> general = GeneralSet.spread(all, config.generalSize());
+    Map<String, List<PlantedCanary>> canaries = new TreeMap<>();
+    config
+        .canaryFiles()
+        .forEach(
+            (tenant, file) ->
+                canaries.put(tenant, CanaryFile.read(tenant, file, config.leakageControls())));
+    if (canaries.isEmpty()) {
+      log.warn(
+          "No canary files configured (perennial.evaluator.tenant.<tenant>.canary.file): the"
+              + " leakage suite has nothing to measure");
+    }
+    return new EvaluationBase(
+        base,
+        general,
+        "general:" + general.size() + "/" + all.size(),
+        canaries,
+        config.leakageControls());
+  }
+
+  /** Every canary of tenants other than {@code tenant}. */
+  public List<PlantedCanary> canariesNotOf(String tenant) {
+    return canaries.entrySet().stream()
+        .filter(entry -> !entry.getKey().equals(tenant))
+        .flatMap(entry -> entry.getValue().stream())
+        .toList();
+  }
+
+  public List<PlantedCanary> canariesOf(String tenant) {
+    return canaries.getOrDefault(tenant, List.of());
+  }
+}

@@ -1,0 +1,34 @@
+package dev.perennial.evaluator.gate;
+
+/** The names of the evaluator's gates, as verdicts, reports and audit events show them. */
+public final class GateNames {
+
+  /** The candidate's files and data are readable, fit the base and belong to its key. */
+  public static final String INTEGRITY = "integrity";
+
+  /** The candidate was trained on the evaluator's base model. */
+  public static final String BASE_MODEL = "base.model";
+
+  /** Every shard the candidate was trained on is still current (no erasure rewrote it since). */
+  public static final String LINEAGE = "lineage.current";
+
+  /** Enough held-out examples to show learning. */
+  public static final String LEARNING_EXAMPLES = "learning.examples";
+
+  /** Loss on the new held-out examples fell enough below the base's. */
+  public static final String LEARNING = "learning";
+
+  /** General knowledge kept, against the base. */
+  public static final String RETENTION_GENERAL = "retention.general";
+
+  /** General knowledge not worse than the incumbent's beyond a tolerance. */
+  public static final String REGRESSION_GENERAL = "regression.general";
+
+  /** The key's earlier held-out examples not worse than under the incumbent beyond a tolerance. */
+  public static final String REGRESSION_TENANT = "regression.tenant";
+
+  /** No other tenant's canary exposed. */
+  public static final String LEAKAGE = "leakage";
+
+  private GateNames() {}
+}

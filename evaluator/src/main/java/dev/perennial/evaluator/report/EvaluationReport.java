@@ -1,0 +1,55 @@
+package dev.perennial.evaluator.report;
+
+import dev.perennial.evaluator.history.MeasurePoint;
+import dev.perennial.evaluator.history.ScoreMatrix;
+import dev.perennial.evaluator.suite.CanaryExposure;
+import dev.perennial.evaluator.suite.Comparison;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.Gate;
+import java.time.Instant;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Everything a report shows about one candidate's evaluation.
+ *
+ * @param incumbentVersion the release compared with, null for none
+ * @param matrix the key's score matrix with the candidate as last row; null when no suite ran
+ * @param measureHistory ACC, BWT, FWT and forgetting after each update of the key's lineage, the
+ *     candidate's last
+ * @param problem why no suite ran (a failed precondition), or null
+ * @param notes what a reader should know (a missing shard, an incumbent that could not be loaded)
+ */
+public record EvaluationReport(
+    AdapterCandidate candidate,
+    String baseModelName,
+    String baseModelDigest,
+    Integer incumbentVersion,
+    boolean passed,
+    List<Gate> gates,
+    SortedMap<String, Double> metrics,
+    List<Comparison> comparisons,
+    List<CanaryExposure> canaries,
+    ScoreMatrix matrix,
+    List<MeasurePoint> measureHistory,
+    String problem,
+    List<String> notes,
+    Instant evaluatedAt,
+    String evaluator,
+    double seconds) {
+
+  public EvaluationReport {
+    gates = List.copyOf(gates);
+    metrics = new TreeMap<>(metrics);
+    comparisons = List.copyOf(comparisons);
+    canaries = List.copyOf(canaries);
+    measureHistory = List.copyOf(measureHistory);
+    notes = List.copyOf(notes);
+  }
+
+  /** The gates that failed. */
+  public List<Gate> failedGates() {
+    return gates.stream().filter(gate -> !gate.getPassed()).toList();
+  }
+}

@@ -1,0 +1,318 @@
+package dev.perennial.evaluator.report;
+
+import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.history.MeasurePoint;
+import dev.perennial.evaluator.history.ScoreMatrix;
+import dev.perennial.evaluator.suite.CanaryExposure;
+import dev.perennial.evaluator.suite.Comparison;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.Gate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report as one self-contained HTML page: inline CSS and inline SVG charts (the training loss
+ * curve, the metric deltas against the incumbent, the key's ACC, BWT, FWT and forgetting across its
+ * releases), no script, nothing fetched. Canaries are named by label, never by secret.
+ */
+public final class HtmlReport {
+
+  private static final String STYLE =
+      "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:980px;color:#222}"
+          + "h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}"
+          + "table{border-collapse:collapse;margin:.5em 0}"
+          + "td,th{border:1px solid #ddd;padding:3px 8px;text-align:right;font-size:.9em}"
+          + "th{background:#f5f5f5}td.l,th.l{text-align:left}"
+          + ".ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}"
+          + ".verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff}"
+          + ".pass{background:#1a7f37}.fail{background:#c62828}.muted{color:#777}"
+          + "code{font-size:.9em}";
+
+  private HtmlReport() {}
+
+  public static String render(EvaluationReport report) {
+    AdapterCandidate candidate = report.candidate();
+    StringBuilder html = new StringBuilder();
+    html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<title>")
+        .append(esc("Evaluation of " + candidate.getCandidateId()))
+        .append("</title><style>")
+        .append(STYLE)
+        .append("</style></head><body>");
+    html.append("<h1>")
+        .append(esc(candidate.getAdapterKey()))
+        .append(" &mdash; ")
+        .append(
+            report.passed()
+                ? "<span class=\"verdict pass\">PASSED</span>"
+                : "<span class=\"verdict fail\">FAILED</span>")
+        .append("</h1>");
+    html.append("<p>Candidate <code>")
+        .append(esc(candidate.getCandidateId()))
+        .append("</code>, ")
+        .append(
+            report.incumbentVersion() == null
+                ? "no incumbent (the key's first release would be this one)"
+                : "compared with the stable release v" + report.incumbentVersion())
+        .append(", base <code>")
+        .append(esc(report.baseModelName()))
+        .append("</code>. Evaluated ")
+        .append(esc(report.evaluatedAt().toString()))
+        .append(" by ")
+        .append(esc(report.evaluator()))
+        .append(String.format(Locale.ROOT, " in %.1f s.", report.seconds()))
+        .append("</p>");
+    if (report.problem() != null) {
+      html.append("<p class=\"bad\">").append(esc(report.problem())).append("</p>");
+    }
+    for (String note : report.notes()) {
+      html.append("<p class=\"muted\">").append(esc(note)).append("</p>");
+    }
+    gates(html, report.gates());
+    html.append("<h2>Training</h2>");
+    html.append(lossCurve(candidate));
+    lineage(html, candidate);
+    if (!report.comparisons().isEmpty()) {
+      html.append("<h2>Against the incumbent and the base</h2>");
+      html.append(deltas(report));
+      comparisons(html, report.comparisons());
+    }
+    if (!report.canaries().isEmpty()) {
+      canaries(html, report.canaries());
+    }
+    if (report.matrix() != null) {
+      html.append("<h2>Continual learning across the key's releases</h2>");
+      html.append(measureChart(report.measureHistory()));
+      html.append(
+          "<p class=\"muted\">R[i][j]: per-token likelihood exp(-loss) of task j's held-out"
+              + " examples after update i (task general: the base's general set). ACC = mean of"
+              + " the last row; BWT = mean of R[T][j] - R[j][j] (negative: forgetting); FWT ="
+              + " mean of R[j-1][j] - R[0][j]; forgetting = mean of best-ever minus last.</p>");
+      matrix(html, report.matrix());
+    }
+    metrics(html, report.metrics());
+    html.append("</body></html>\n");
+    return html.toString();
+  }
+
+  private static void gates(StringBuilder html, List<Gate> gates) {
+    html.append("<h2>Gates</h2><table><tr><th class=\"l\">gate</th><th>value</th><th></th>")
+        .append("<th>threshold</th><th class=\"l\">outcome</th></tr>");
+    for (Gate gate : gates) {
+      html.append("<tr><td class=\"l\">")
+          .append(esc(gate.getName()))
+          .append("</td><td>")
+          .append(num(gate.getValue()))
+          .append("</td><td>")
+          .append(esc(GateRules.symbol(gate.getComparator())))
+          .append("</td><td>")
+          .append(num(gate.getThreshold()))
+          .append("</td><td class=\"l ")
+          .append(gate.getPassed() ? "ok\">passed" : "bad\">FAILED")
+          .append("</td></tr>");
+    }
+    html.append("</table>");
+  }
+
+  private static String lossCurve(AdapterCandidate candidate) {
+    List<Integer> steps = candidate.getMetrics().getLossCurveSteps();
+    List<Double> losses = candidate.getMetrics().getLossCurve();
+    int n = Math.min(steps.size(), losses.size());
+    double[] x = new double[n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = steps.get(i);
+      y[i] = losses.get(i);
+    }
+    return Svg.lineChart(
+        "Training loss",
+        "optimizer step",
+        "loss (nats/token)",
+        List.of(new Svg.Series("training loss", Svg.COLORS[0], x, y)),
+        null);
+  }
+
+  private static void lineage(StringBuilder html, AdapterCandidate candidate) {
+    html.append("<table>");
+    row(html, "job", candidate.getJobId());
+    row(html, "trigger", String.valueOf(candidate.getTrigger()));
+    row(
+        html,
+        "started from",
+        candidate.getParentVersion() == null
+            ? "a fresh adapter"
+            : "v" + candidate.getParentVersion());
+    row(
+        html,
+        "examples",
+        candidate.getExampleCount()
+            + " in "
+            + candidate.getShards().size()
+            + " shard(s), "
+            + candidate.getHeldOutShards().stream().mapToInt(s -> s.getExampleCount()).sum()
+            + " held out");
+    row(
+        html,
+        "recipe",
+        String.format(
+            Locale.ROOT,
+            "%d steps, learning rate %.3g, LoRA rank %d, seed %d",
+            candidate.getMetrics().getSteps(),
+            candidate.getRecipe().getLearningRate(),
+            candidate.getRecipe().getLoraRank(),
+            candidate.getRecipe().getSeed()));
+    row(
+        html,
+        "loss",
+        num(candidate.getMetrics().getInitialLoss())
+            + " to "
+            + num(candidate.getMetrics().getFinalLoss()));
+    row(html, "adapter", candidate.getLocation());
+    html.append("</table>");
+  }
+
+  private static void row(StringBuilder html, String name, String value) {
+    html.append("<tr><th class=\"l\">")
+        .append(esc(name))
+        .append("</th><td class=\"l\">")
+        .append(esc(value))
+        .append("</td></tr>");
+  }
+
+  private static String deltas(EvaluationReport report) {
+    List<Svg.Bar> bars = new ArrayList<>();
+    for (Comparison comparison : report.comparisons()) {
+      double delta =
+          report.incumbentVersion() == null
+              ? comparison.improvementOverBase()
+              : comparison.improvementOverIncumbent();
+      bars.add(new Svg.Bar(comparison.metric(), delta));
+    }
+    return Svg.deltaBars(
+        report.incumbentVersion() == null
+            ? "Change against the base (positive is better)"
+            : "Change against v" + report.incumbentVersion() + " (positive is better)",
+        bars);
+  }
+
+  private static void comparisons(StringBuilder html, List<Comparison> comparisons) {
+    html.append("<table><tr><th class=\"l\">measure</th><th>candidate</th><th>incumbent</th>")
+        .append("<th>base</th><th class=\"l\">better</th></tr>");
+    for (Comparison comparison : comparisons) {
+      html.append("<tr><td class=\"l\">")
+          .append(esc(comparison.metric()))
+          .append("</td><td>")
+          .append(num(comparison.candidate()))
+          .append("</td><td>")
+          .append(num(comparison.incumbent()))
+          .append("</td><td>")
+          .append(num(comparison.base()))
+          .append("</td><td class=\"l\">")
+          .append(comparison.higherIsBetter() ? "higher" : "lower")
+          .append("</td></tr>");
+    }
+    html.append("</table>");
+  }
+
+  private static void canaries(StringBuilder html, List<CanaryExposure> canaries) {
+    html.append("<h2>Leakage (secret-sharer exposure)</h2>")
+        .append("<p class=\"muted\">exposure = log2(candidates) - log2(rank of the secret among")
+        .append(" random controls of its shape); a model that never saw a secret reaches t bits")
+        .append(" with probability about 2^-t. Other tenants' canaries are gated, the tenant's")
+        .append(" own are shown for reference.</p>")
+        .append("<table><tr><th class=\"l\">canary</th><th class=\"l\">whose</th><th>rank</th>")
+        .append("<th>exposure (bits)</th><th>base (bits)</th></tr>");
+    for (CanaryExposure canary : canaries) {
+      html.append("<tr><td class=\"l\">")
+          .append(esc(canary.label()))
+          .append("</td><td class=\"l\">")
+          .append(canary.own() ? "own tenant" : "other tenant")
+          .append("</td><td>")
+          .append(canary.exposure().rank())
+          .append(" of ")
+          .append(canary.exposure().candidates())
+          .append("</td><td>")
+          .append(num(canary.exposure().bits()))
+          .append("</td><td>")
+          .append(num(canary.baseBits()))
+          .append("</td></tr>");
+    }
+    html.append("</table>");
+  }
+
+  private static String measureChart(List<MeasurePoint> points) {
+    int n = points.size();
+    double[] x = new double[n];
+    double[] acc = new double[n];
+    double[] bwt = new double[n];
+    double[] fwt = new double[n];
+    double[] forgetting = new double[n];
+    List<String> labels = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      x[i] = i;
+      acc[i] = points.get(i).measures().acc();
+      bwt[i] = points.get(i).measures().bwt();
+      fwt[i] = points.get(i).measures().fwt();
+      forgetting[i] = points.get(i).measures().forgetting();
+      labels.add(points.get(i).label());
+    }
+    return Svg.lineChart(
+        "ACC, BWT, FWT and forgetting after each update",
+        "update",
+        "score",
+        List.of(
+            new Svg.Series("ACC", Svg.COLORS[0], x, acc),
+            new Svg.Series("BWT", Svg.COLORS[1], x, bwt),
+            new Svg.Series("FWT", Svg.COLORS[2], x, fwt),
+            new Svg.Series("forgetting", Svg.COLORS[3], x, forgetting)),
+        labels);
+  }
+
+  private static void matrix(StringBuilder html, ScoreMatrix matrix) {
+    html.append("<table><tr><th class=\"l\">after \\ task</th>");
+    for (String task : matrix.tasks()) {
+      html.append("<th>").append(esc(task)).append("</th>");
+    }
+    html.append("</tr>");
+    for (int i = 0; i < matrix.size(); i++) {
+      html.append("<tr><th class=\"l\">").append(esc(matrix.rows().get(i))).append("</th>");
+      for (int j = 0; j < matrix.tasks().size(); j++) {
+        double value = matrix.get(i, j);
+        html.append("<td");
+        if (Double.isFinite(value)) {
+          int shade = (int) Math.round(255 - 90 * Math.max(0, Math.min(1, value)));
+          html.append(
+              String.format(Locale.ROOT, " style=\"background:rgb(%d,255,%d)\"", shade, shade));
+        }
+        html.append(">").append(num(value)).append("</td>");
+      }
+      html.append("</tr>");
+    }
+    html.append("</table>");
+  }
+
+  private static void metrics(StringBuilder html, Map<String, Double> metrics) {
+    html.append("<h2>Every metric</h2><table><tr><th class=\"l\">metric</th><th>value</th></tr>");
+    metrics.forEach(
+        (name, value) ->
+            html.append("<tr><td class=\"l\">")
+                .append(esc(name))
+                .append("</td><td>")
+                .append(num(value))
+                .append("</td></tr>"));
+    html.append("</table>");
+  }
+
+  private static String num(double value) {
+    if (!Double.isFinite(value)) {
+      return "&ndash;";
+    }
+    return String.format(Locale.ROOT, "%.4g", value);
+  }
+
+  private static String esc(String text) {
+    return Html.escape(text);
+  }
+}

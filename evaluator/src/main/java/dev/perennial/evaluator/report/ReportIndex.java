@@ -1,0 +1,141 @@
+package dev.perennial.evaluator.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.evaluator.EvaluatorException;
+import dev.perennial.evaluator.area.EvaluationArea;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@value #FILE} in the evaluation area: one self-contained page listing every report there, newest
+ * first, with its verdict, failing gates and key metrics, each linking to its report.
+ */
+public final class ReportIndex {
+
+  public static final String FILE = "index.html";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> KEY_METRICS =
+      List.of(
+          "learning.gain",
+          "learning.exact.match",
+          "retention.general.exact.match",
+          "leakage.exposure.max",
+          "cl.acc",
+          "cl.bwt",
+          "cl.forgetting");
+
+  /** One report as the index lists it. */
+  public record Entry(Path html, JsonNode report) {
+
+    public String adapterKey() {
+      return report.path("adapterKey").asText();
+    }
+
+    public boolean passed() {
+      return "PASSED".equals(report.path("verdict").asText());
+    }
+
+    public String evaluatedAt() {
+      return report.path("evaluatedAt").asText();
+    }
+
+    /** Names of the failing gates. */
+    public List<String> failedGates() {
+      List<String> failed = new ArrayList<>();
+      report
+          .path("gates")
+          .forEach(
+              gate -> {
+                if (!gate.path("passed").asBoolean()) {
+                  failed.add(gate.path("name").asText());
+                }
+              });
+      return failed;
+    }
+  }
+
+  private ReportIndex() {}
+
+  /** Every report of the area, newest first. */
+  public static List<Entry> entries(EvaluationArea area) {
+    Path reports = area.root().resolve("reports");
+    if (!Files.isDirectory(reports)) {
+      return List.of();
+    }
+    List<Entry> entries = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(reports, 4)) {
+      for (Path json :
+          files.filter(f -> f.getFileName().toString().equals(ReportWriter.JSON_FILE)).toList()) {
+        entries.add(
+            new Entry(json.resolveSibling(ReportWriter.HTML_FILE), JSON.readTree(json.toFile())));
+      }
+    } catch (IOException e) {
+      throw new EvaluatorException("Cannot list the reports in " + reports + ": " + e, e);
+    }
+    entries.sort(Comparator.comparing(Entry::evaluatedAt).reversed());
+    return entries;
+  }
+
+  /** Writes the index page and returns its path. */
+  public static Path write(EvaluationArea area) {
+    List<Entry> entries = entries(area);
+    StringBuilder html = new StringBuilder();
+    html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<title>Perennial evaluations</title><style>")
+        .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px}")
+        .append("table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;")
+        .append("font-size:.9em;text-align:right}td.l,th.l{text-align:left}th{background:#f5f5f5}")
+        .append(".ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}")
+        .append("</style></head><body><h1>Perennial evaluations</h1>");
+    long passed = entries.stream().filter(Entry::passed).count();
+    html.append(
+        String.format(
+            Locale.ROOT,
+            "<p>%d candidate(s): %d passed, %d failed. Newest first; each links to its report.</p>",
+            entries.size(),
+            passed,
+            entries.size() - passed));
+    html.append("<table><tr><th class=\"l\">evaluated</th><th class=\"l\">key</th>")
+        .append("<th class=\"l\">candidate</th><th class=\"l\">verdict</th>");
+    KEY_METRICS.forEach(m -> html.append("<th>").append(Html.escape(m)).append("</th>"));
+    html.append("</tr>");
+    for (Entry entry : entries) {
+      String link = area.root().relativize(entry.html()).toString().replace('\\', '/');
+      html.append("<tr><td class=\"l\">")
+          .append(Html.escape(entry.evaluatedAt()))
+          .append("</td><td class=\"l\">")
+          .append(Html.escape(entry.adapterKey()))
+          .append("</td><td class=\"l\"><a href=\"")
+          .append(Html.escape(link))
+          .append("\">")
+          .append(Html.escape(entry.report().path("candidateId").asText()))
+          .append("</a></td><td class=\"l ")
+          .append(
+              entry.passed()
+                  ? "ok\">PASSED"
+                  : "bad\">FAILED: " + Html.escape(String.join(", ", entry.failedGates())))
+          .append("</td>");
+      for (String metric : KEY_METRICS) {
+        JsonNode value = entry.report().path("metrics").path(metric);
+        html.append("<td>")
+            .append(
+                value.isNumber() ? String.format(Locale.ROOT, "%.3g", value.asDouble()) : "&ndash;")
+            .append("</td>");
+      }
+      html.append("</tr>");
+    }
+    html.append("</table></body></html>\n");
+    Path file = area.root().resolve(FILE);
+    EvaluationArea.writeAtomically(file, html.toString().getBytes(StandardCharsets.UTF_8));
+    return file;
+  }
+}

@@ -1,0 +1,290 @@
+package dev.perennial.evaluator.scoring;
+
+import ai.djl.Device;
+import dev.perennial.evaluator.EvaluatorException;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.model.lora.AdapterStack;
+import dev.perennial.model.lora.LoraWeights;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.score.ExampleScore;
+import dev.perennial.model.score.Generator;
+import dev.perennial.model.score.Scorer;
+import dev.perennial.model.train.TrainingExample;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the workloads of a batch of candidates on one base model, choosing per workload how:
+ *
+ * <ul>
+ *   <li>the base's workloads in plain passes of the base;
+ *   <li>adapter workloads of at most {@code maxRowsPerAdapter} rows (held-out examples, their
+ *       questions) for every adapter of the batch together, in multi-adapter passes where each row
+ *       uses its own adapter ({@link AdapterStack});
+ *   <li>larger adapter workloads (the general set, canaries) adapter by adapter, with the adapter
+ *       loaded into the model's LoRA layers: with many rows per adapter the per-row gather of the
+ *       multi-adapter pass costs more than it saves (model/README.md, "Benchmark").
+ * </ul>
+ *
+ * Results are cached by workload key, so the base's general scores, say, are computed once per
+ * process. Must be called on one thread, with PyTorch's gradients off on it.
+ */
+public final class BatchScorer implements AutoCloseable {
+
+  /** How passes are shaped. */
+  public record Settings(
+      int batchSize, int maxRowsPerAdapter, int maxSequenceLength, int maxNewTokens) {
+
+    public Settings {
+      if (batchSize < 1 || maxRowsPerAdapter < 0 || maxSequenceLength < 2 || maxNewTokens < 1) {
+        throw new IllegalArgumentException("invalid scoring settings: " + this);
+      }
+    }
+  }
+
+  private static final int CACHE_ENTRIES = 1024;
+
+  private final BaseModel base;
+  private final Device device;
+  private final Settings settings;
+  private final ScoringStats stats = new ScoringStats();
+  private final Map<String, List<ExampleScore>> cachedScores = lru();
+  private final Map<String, List<String>> cachedAnswers = lru();
+  private LanguageModel baseModel;
+
+  public BatchScorer(BaseModel base, Device device, Settings settings) {
+    this.base = base;
+    this.device = device;
+    this.settings = settings;
+  }
+
+  public BaseModel base() {
+    return base;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** What the passes cost so far. */
+  public ScoringStats stats() {
+    return stats;
+  }
+
+  /**
+   * Computes every workload, reusing cached results.
+   *
+   * @param adapters the adapter of every adapter model the workloads name, each already checked to
+   *     fit the base
+   */
+  public Results run(List<Workload> workloads, Map<ModelRef, PeftAdapter> adapters) {
+    Results results = new Results();
+    Map<String, Workload> pending = new LinkedHashMap<>();
+    for (Workload workload : workloads) {
+      if (workload.rows() == 0) {
+        store(results, workload, List.of(), List.of());
+      } else if (!fromCache(results, workload)) {
+        pending.putIfAbsent(workload.key(), workload);
+      }
+    }
+    List<Workload> basePasses = new ArrayList<>();
+    List<Workload> shared = new ArrayList<>();
+    Map<ModelRef, List<Workload>> single = new LinkedHashMap<>();
+    for (Workload workload : pending.values()) {
+      if (workload.model().isBase()) {
+        basePasses.add(workload);
+      } else {
+        if (!adapters.containsKey(workload.model())) {
+          throw new EvaluatorException("No adapter loaded for " + workload.model());
+        }
+        if (workload.rows() <= settings.maxRowsPerAdapter()) {
+          shared.add(workload);
+        } else {
+          single.computeIfAbsent(workload.model(), m -> new ArrayList<>()).add(workload);
+        }
+      }
+    }
+    if (!basePasses.isEmpty()) {
+      long started = System.nanoTime();
+      runOn(baseModel(), basePasses, results);
+      stats.addBase(rows(basePasses), System.nanoTime() - started);
+    }
+    if (!shared.isEmpty()) {
+      long started = System.nanoTime();
+      runShared(shared, adapters, results);
+      stats.addShared(rows(shared), System.nanoTime() - started);
+    }
+    for (Map.Entry<ModelRef, List<Workload>> entry : single.entrySet()) {
+      long started = System.nanoTime();
+      try (LanguageModel model =
+          LanguageModel.loadAdapter(base, device, adapters.get(entry.getKey()), false)) {
+        runOn(model, entry.getValue(), results);
+      }
+      stats.addSingle(rows(entry.getValue()), System.nanoTime() - started);
+    }
+    return results;
+  }
+
+  /** Every workload on one model, SCORE ones in one call, ANSWER ones in another. */
+  private void runOn(LanguageModel model, List<Workload> workloads, Results results) {
+    List<Workload> scoring = byKind(workloads, Workload.Kind.SCORE);
+    if (!scoring.isEmpty()) {
+      List<ExampleScore> scores =
+          Scorer.score(model, toModel(scoring), settings.batchSize(), settings.maxSequenceLength());
+      split(scoring, scores, results, true);
+    }
+    List<Workload> answering = byKind(workloads, Workload.Kind.ANSWER);
+    if (!answering.isEmpty()) {
+      List<String> answers = Generator.greedy(model, prompts(answering), generation());
+      split(answering, answers, results, false);
+    }
+  }
+
+  /** Workloads of many adapters in passes where each row uses its own adapter. */
+  private void runShared(
+      List<Workload> workloads, Map<ModelRef, PeftAdapter> adapters, Results results) {
+    List<ModelRef> order = new ArrayList<>();
+    for (Workload workload : workloads) {
+      if (!order.contains(workload.model())) {
+        order.add(workload.model());
+      }
+    }
+    List<LoraWeights> weights = order.stream().map(m -> adapters.get(m).weights()).toList();
+    LanguageModel model = baseModel();
+    try (AdapterStack stack = new AdapterStack(model.manager(), base.config(), weights)) {
+      List<Workload> scoring = byKind(workloads, Workload.Kind.SCORE);
+      if (!scoring.isEmpty()) {
+        List<ExampleScore> scores =
+            Scorer.scoreWithAdapters(
+                model,
+                stack,
+                adapterOf(scoring, order),
+                toModel(scoring),
+                settings.batchSize(),
+                settings.maxSequenceLength());
+        split(scoring, scores, results, true);
+      }
+      List<Workload> answering = byKind(workloads, Workload.Kind.ANSWER);
+      if (!answering.isEmpty()) {
+        List<String> answers =
+            Generator.greedyWithAdapters(
+                model, stack, adapterOf(answering, order), prompts(answering), generation());
+        split(answering, answers, results, false);
+      }
+    }
+  }
+
+  private Generator.Options generation() {
+    return new Generator.Options(settings.maxNewTokens(), true, settings.batchSize());
+  }
+
+  private LanguageModel baseModel() {
+    if (baseModel == null) {
+      baseModel = LanguageModel.load(base, device);
+    }
+    return baseModel;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> void split(List<Workload> workloads, List<T> values, Results results, boolean score) {
+    int from = 0;
+    for (Workload workload : workloads) {
+      List<T> part = values.subList(from, from + workload.rows());
+      from += workload.rows();
+      if (score) {
+        store(results, workload, (List<ExampleScore>) part, null);
+      } else {
+        store(
+            results,
+            workload,
+            null,
+            part.stream().map(answer -> ((String) answer).trim()).toList());
+      }
+    }
+  }
+
+  private void store(
+      Results results, Workload workload, List<ExampleScore> scores, List<String> answers) {
+    if (workload.kind() == Workload.Kind.SCORE) {
+      results.putScores(workload, scores);
+      cachedScores.put(workload.key(), List.copyOf(scores));
+    } else {
+      results.putAnswers(workload, answers);
+      cachedAnswers.put(workload.key(), List.copyOf(answers));
+    }
+  }
+
+  private boolean fromCache(Results results, Workload workload) {
+    if (workload.kind() == Workload.Kind.SCORE) {
+      List<ExampleScore> cached = cachedScores.get(workload.key());
+      if (cached != null) {
+        results.putScores(workload, cached);
+        stats.addCached(workload.rows());
+        return true;
+      }
+    } else {
+      List<String> cached = cachedAnswers.get(workload.key());
+      if (cached != null) {
+        results.putAnswers(workload, cached);
+        stats.addCached(workload.rows());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Workload> byKind(List<Workload> workloads, Workload.Kind kind) {
+    return workloads.stream().filter(w -> w.kind() == kind).toList();
+  }
+
+  private static List<TrainingExample> toModel(List<Workload> workloads) {
+    List<TrainingExample> examples = new ArrayList<>();
+    workloads.forEach(w -> w.examples().forEach(e -> examples.add(e.toModel())));
+    return examples;
+  }
+
+  private static List<String> prompts(List<Workload> workloads) {
+    List<String> prompts = new ArrayList<>();
+    workloads.forEach(w -> w.examples().forEach(e -> prompts.add(e.prompt())));
+    return prompts;
+  }
+
+  private static int[] adapterOf(List<Workload> workloads, List<ModelRef> order) {
+    int[] adapterOf = new int[rows(workloads)];
+    int row = 0;
+    for (Workload workload : workloads) {
+      int index = order.indexOf(workload.model());
+      for (EvalExample ignored : workload.examples()) {
+        adapterOf[row++] = index;
+      }
+    }
+    return adapterOf;
+  }
+
+  private static int rows(List<Workload> workloads) {
+    return workloads.stream().mapToInt(Workload::rows).sum();
+  }
+
+  private static <V> Map<String, V> lru() {
+    return new LinkedHashMap<>(64, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > CACHE_ENTRIES;
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    if (baseModel != null) {
+      baseModel.close();
+      baseModel = null;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.perennial.evaluator.service;
+
+import dev.perennial.evaluator.evaluate.CandidateRequest;
+import dev.perennial.evaluator.evaluate.Evaluation;
+import dev.perennial.evaluator.evaluate.EvaluationListener;
+import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.scoring.ScoringStats;
+import dev.perennial.schemas.v1.Gate;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The evaluation's progress for people: on a console when one is given ({@code perennial local}),
+ * else in the log. One line when a batch starts, one when its passes are done, one per verdict.
+ */
+final class EvaluationProgress implements EvaluationListener {
+
+  private static final Logger log = LoggerFactory.getLogger(EvaluationProgress.class);
+
+  private final PrintWriter console;
+  private final Supplier<ScoringStats> stats;
+
+  EvaluationProgress(PrintWriter console, Supplier<ScoringStats> stats) {
+    this.console = console;
+    this.stats = stats;
+  }
+
+  @Override
+  public void scoring(List<CandidateRequest> batch, int workloads, long rows) {
+    say(
+        String.format(
+            Locale.ROOT,
+            "Evaluating %d candidate(s) %s: %d workloads, %d rows",
+            batch.size(),
+            batch.stream()
+                .map(
+                    r ->
+                        r.candidate().getAdapterKey()
+                            + r.stable().map(s -> " vs v" + s.version()).orElse(" (first)"))
+                .collect(Collectors.joining(", ", "[", "]")),
+            workloads,
+            rows));
+  }
+
+  @Override
+  public void scored(List<CandidateRequest> batch, double seconds) {
+    say(String.format(Locale.ROOT, "  scored in %.1f s (so far: %s)", seconds, stats.get()));
+  }
+
+  @Override
+  public void evaluated(Evaluation evaluation) {
+    List<Gate> failed = evaluation.failedGates();
+    String gates =
+        evaluation.gates().stream()
+            .map(
+                gate ->
+                    String.format(
+                        Locale.ROOT,
+                        "%s %.3g %s",
+                        gate.getName(),
+                        gate.getValue(),
+                        gate.getPassed() ? "ok" : "FAILED"))
+            .collect(Collectors.joining(", "));
+    say(
+        String.format(
+            Locale.ROOT,
+            "  %s %s %s: %s%s%n    report %s",
+            evaluation.passed() ? "PASSED" : "FAILED",
+            evaluation.candidate().getAdapterKey(),
+            evaluation.candidate().getCandidateId(),
+            gates,
+            failed.isEmpty()
+                ? ""
+                : "; failing "
+                    + failed.stream().map(GateRules::describe).collect(Collectors.joining(", ")),
+            evaluation.report().htmlFile()));
+  }
+
+  private void say(String line) {
+    if (console != null) {
+      console.println(line);
+      console.flush();
+    } else {
+      log.info("{}", line);
+    }
+  }
+}

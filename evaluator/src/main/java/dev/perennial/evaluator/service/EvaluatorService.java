@@ -1,0 +1,621 @@
+package dev.perennial.evaluator.service;
+
+import ai.djl.pytorch.jni.JniUtils;
+import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.evaluator.EvaluatorException;
+import dev.perennial.evaluator.area.EvaluationArea;
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.evaluate.CandidateEvaluator;
+import dev.perennial.evaluator.evaluate.CandidateRequest;
+import dev.perennial.evaluator.evaluate.Evaluation;
+import dev.perennial.evaluator.evaluate.EvaluationBase;
+import dev.perennial.evaluator.evaluate.EvaluationListener;
+import dev.perennial.evaluator.history.HistoryStore;
+import dev.perennial.evaluator.report.ReportWriter;
+import dev.perennial.evaluator.scoring.BatchScorer;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.schemas.registry.SchemaNotFoundException;
+import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.release.ReleaseView;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The evaluator: consumes {@code candidates.v1} and produces one {@code EvaluationVerdict} per
+ * candidate on {@code verdicts.v1}.
+ *
+ * <ul>
+ *   <li>Waiting candidates (up to {@code perennial.evaluator.batch.max.candidates}) are evaluated
+ *       together on a scoring thread of their own, while this loop keeps polling with every
+ *       partition paused: however long a batch takes, the group sees no missed poll.
+ *   <li>Each candidate is compared with its key's stable release as {@code releases.v1} tells it
+ *       right before the batch ({@link ReleaseView}).
+ *   <li>The verdicts are sent and the candidates' offsets committed in one transaction ({@code
+ *       transactional.id = perennial-evaluator-<instance id>}), after the reports and the keys'
+ *       histories are written: exactly once. A candidate read again after a crash yields a verdict
+ *       with the same id (its candidate id with {@code #verdict}).
+ *   <li>A candidate that cannot be evaluated as it is (corrupt files, another base, shards an
+ *       erasure rewrote) gets a failed verdict naming the gate. A batch that fails otherwise (the
+ *       store cannot be read, ...) is tried again, {@value #MAX_ATTEMPTS} times in all; then the
+ *       service stops consuming and reports not ready rather than skip a candidate.
+ * </ul>
+ */
+public final class EvaluatorService implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EvaluatorService.class);
+
+  static final int MAX_ATTEMPTS = 3;
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration RELEASES_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final int MAX_NEW_TOKENS = EvalExample.MAX_SHORT_ANSWER_CHARS + 2;
+
+  private final EvaluatorConfig config;
+  private final Topics topics;
+  private final CandidateEvaluator evaluator;
+  private final EvaluatorMetrics metrics;
+  private final EvaluationListener listener;
+  private final String transactionalId;
+  private final ExecutorService scoring =
+      Executors.newSingleThreadExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "evaluator-scoring");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final Deque<ConsumerRecord<String, byte[]>> waiting = new ArrayDeque<>();
+  private final List<Consumer<EvaluationVerdict>> verdictListeners = new CopyOnWriteArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private KafkaConsumer<String, byte[]> consumer;
+  private KafkaProducer<String, EvaluationVerdict> producer;
+  private ReleaseView releases;
+  private Thread loop;
+  private Running current;
+  private int failedAttempts;
+  private volatile int waitingCount;
+  private volatile boolean running = true;
+  private volatile String failure;
+  private volatile Readiness readiness = Readiness.notReady("starting");
+
+  /** The batch being evaluated: its records (in order) and the evaluation's outcome. */
+  private record Running(List<ConsumerRecord<String, byte[]>> records, Future<Batch> outcome) {}
+
+  /** A batch's verdicts and the records it read (unreadable ones included, to commit past). */
+  private record Batch(
+      List<ConsumerRecord<String, byte[]>> records,
+      Map<ConsumerRecord<String, byte[]>, EvaluationVerdict> verdicts) {}
+
+  private EvaluatorService(
+      EvaluatorConfig config, MeterRegistry meters, PrintWriter console, Clock clock) {
+    this.config = config;
+    this.topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    this.transactionalId = "perennial-evaluator-" + config.instanceId();
+    LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+    EvaluationArea area = new EvaluationArea(config.evaluationPath());
+    EvaluationBase base = EvaluationBase.open(config);
+    BatchScorer scorer =
+        new BatchScorer(
+            base.base(),
+            ModelRuntime.device(DeviceChoice.parse(config.device())),
+            new BatchScorer.Settings(
+                config.batchSize(),
+                config.batchMaxRowsPerAdapter(),
+                config.maxSequenceLength(),
+                MAX_NEW_TOKENS));
+    this.evaluator =
+        new CandidateEvaluator(
+            base,
+            scorer,
+            store,
+            store.root(),
+            new HistoryStore(area),
+            new ReportWriter(store, area),
+            config::thresholds,
+            config.instanceId(),
+            clock);
+    this.metrics = new EvaluatorMetrics(meters, scorer::stats, () -> waitingCount);
+    EvaluationProgress progress = new EvaluationProgress(console, scorer::stats);
+    this.listener =
+        new EvaluationListener() {
+          @Override
+          public void scoring(List<CandidateRequest> batch, int workloads, long rows) {
+            progress.scoring(batch, workloads, rows);
+          }
+
+          @Override
+          public void scored(List<CandidateRequest> batch, double seconds) {
+            progress.scored(batch, seconds);
+            metrics.scored(batch, seconds);
+          }
+
+          @Override
+          public void evaluated(Evaluation evaluation) {
+            progress.evaluated(evaluation);
+          }
+        };
+  }
+
+  /**
+   * Starts the evaluator and returns once it consumes: the base model is open, every canary file
+   * read, the topics provisioned, any earlier instance with the same id fenced.
+   *
+   * @param console where progress is printed, or null to log it
+   */
+  public static EvaluatorService start(
+      EvaluatorConfig config, MeterRegistry meters, PrintWriter console) {
+    return start(config, meters, console, Clock.systemUTC());
+  }
+
+  static EvaluatorService start(
+      EvaluatorConfig config, MeterRegistry meters, PrintWriter console, Clock clock) {
+    EvaluatorService service = new EvaluatorService(config, meters, console, clock);
+    try {
+      service.startUp();
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+    return service;
+  }
+
+  private void startUp() {
+    Integer threads = config.threads().orElse(null);
+    awaitScoringThread(
+        () -> {
+          ModelRuntime.engine();
+          // PyTorch's grad mode is per thread and on by default; scoring needs none.
+          JniUtils.setGradMode(false);
+          if (threads != null) {
+            ModelRuntime.setThreads(threads);
+          }
+          return null;
+        });
+    provisionTopics();
+    Map<String, Object> producerProperties = KafkaClients.producer(config, transactionalId);
+    producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    producer =
+        new KafkaProducer<>(
+            producerProperties,
+            topics.verdicts().keySerde().serializer(),
+            topics.verdicts().valueSerde().serializer());
+    producer.initTransactions();
+
+    Map<String, Object> consumerProperties = KafkaClients.consumer(config, config.groupId());
+    consumerProperties.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchMaxCandidates());
+    consumer =
+        new KafkaConsumer<>(
+            consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
+
+    Map<String, Object> releaseProperties =
+        KafkaClients.consumer(config, config.groupId() + "-releases");
+    releaseProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    releases = new ReleaseView(releaseProperties, topics.releases(), RELEASES_TIMEOUT);
+
+    consumer.subscribe(List.of(topics.candidates().name()), new Rebalance());
+    loop = new Thread(this::run, "perennial-evaluator");
+    loop.start();
+    readiness = Readiness.ready("idle");
+    log.info(
+        "Evaluator {} consumes {} on base {}",
+        config.instanceId(),
+        topics.candidates().name(),
+        evaluator.base().base());
+  }
+
+  private void provisionTopics() {
+    TopicCatalog catalog = TopicCatalog.from(config);
+    try (Admin admin = Admin.create(KafkaClients.admin(config, transactionalId + "-admin"))) {
+      new TopicProvisioner(admin)
+          .provision(
+              List.of(
+                  catalog.spec(PerennialTopic.CANDIDATES),
+                  catalog.spec(PerennialTopic.VERDICTS),
+                  catalog.spec(PerennialTopic.RELEASES)));
+    }
+  }
+
+  /**
+   * Calls {@code listener} with every committed verdict (on the service's thread; keep it short).
+   */
+  public void onVerdict(Consumer<EvaluationVerdict> listener) {
+    verdictListeners.add(listener);
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** Waits until the consuming loop has ended: after {@link #close()}, or on its own failure. */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Why the loop stopped on its own, or null. */
+  public String failure() {
+    return failure;
+  }
+
+  public EvaluatorConfig config() {
+    return config;
+  }
+
+  /** The scoring engine's figures so far (rows and seconds by kind of pass). */
+  public String scoringStats() {
+    return evaluator.scorer().stats().toString();
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+        records.forEach(waiting::add);
+        waitingCount = waiting.size() + (current == null ? 0 : current.records().size());
+        Running batch = current;
+        if (batch != null && batch.outcome().isDone()) {
+          finish(batch);
+        }
+        if (current == null && !waiting.isEmpty() && running) {
+          startNext();
+        }
+        if (current == null) {
+          consumer.resume(consumer.paused());
+        } else {
+          consumer.pause(consumer.assignment());
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        fail("woken up unexpectedly", e);
+      }
+    } catch (FatalException e) {
+      fail(e.getMessage(), e.getCause());
+    } catch (RuntimeException e) {
+      fail("unexpected error: " + e, e);
+    } finally {
+      running = false;
+      stopped.countDown();
+    }
+  }
+
+  private void startNext() {
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    List<CandidateRequest> requests = new ArrayList<>();
+    Map<CandidateRequest, ConsumerRecord<String, byte[]>> recordOf = new HashMap<>();
+    try {
+      releases.refresh();
+    } catch (RuntimeException e) {
+      log.warn(
+          "Cannot read {} to its end; trying again: {}", topics.releases().name(), e.toString());
+      return;
+    }
+    while (!waiting.isEmpty() && requests.size() < config.batchMaxCandidates()) {
+      ConsumerRecord<String, byte[]> record = waiting.peekFirst();
+      AdapterCandidate candidate;
+      try {
+        candidate = read(record);
+      } catch (SerializationException e) {
+        if (e.getCause() instanceof SchemaRegistryException
+            && !(e.getCause() instanceof SchemaNotFoundException)) {
+          log.warn(
+              "The schema registry cannot be reached; {} waits: {}", where(record), e.toString());
+          break;
+        }
+        log.error("Skipping unreadable candidate record {}: {}", where(record), e.getMessage());
+        metrics.unreadable();
+        candidate = null;
+      }
+      waiting.removeFirst();
+      records.add(record);
+      if (candidate != null) {
+        CandidateRequest request =
+            new CandidateRequest(candidate, releases.stable(candidate.getAdapterKey()));
+        requests.add(request);
+        recordOf.put(request, record);
+      }
+    }
+    if (records.isEmpty()) {
+      return;
+    }
+    consumer.pause(consumer.assignment());
+    readiness = Readiness.ready("evaluating " + requests.size() + " candidate(s)");
+    Future<Batch> outcome =
+        scoring.submit(
+            () -> {
+              Map<ConsumerRecord<String, byte[]>, EvaluationVerdict> verdicts = new HashMap<>();
+              if (!requests.isEmpty()) {
+                List<Evaluation> evaluations = evaluator.evaluate(requests, listener);
+                for (int i = 0; i < evaluations.size(); i++) {
+                  verdicts.put(
+                      recordOf.get(requests.get(i)),
+                      Verdicts.of(evaluations.get(i), java.time.Instant.now()));
+                }
+              }
+              return new Batch(records, verdicts);
+            });
+    current = new Running(records, outcome);
+  }
+
+  private AdapterCandidate read(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      throw new SerializationException("a tombstone, not a candidate");
+    }
+    return topics
+        .candidates()
+        .valueSerde()
+        .deserializer()
+        .deserialize(record.topic(), record.value());
+  }
+
+  private void finish(Running batch) {
+    current = null;
+    readiness = Readiness.ready("idle");
+    Batch done;
+    try {
+      done = batch.outcome().get();
+    } catch (ExecutionException e) {
+      retryOrStop(batch, e.getCause());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FatalException("interrupted", e);
+    }
+    failedAttempts = 0;
+    commit(done);
+  }
+
+  /** A batch that failed as a whole is read again from its first offsets, or the service stops. */
+  private void retryOrStop(Running batch, Throwable cause) {
+    failedAttempts++;
+    if (failedAttempts >= MAX_ATTEMPTS) {
+      throw new FatalException(
+          "evaluating "
+              + batch.records().size()
+              + " candidate(s) failed "
+              + failedAttempts
+              + " times: "
+              + cause,
+          cause);
+    }
+    log.warn("Evaluating a batch failed, retry {} of {}", failedAttempts, MAX_ATTEMPTS - 1, cause);
+    rewind(batch.records());
+    sleep(FIRST_BACKOFF.multipliedBy(failedAttempts));
+  }
+
+  /**
+   * Sends the verdicts and commits the offsets in one transaction; on failure, reads them again.
+   */
+  private void commit(Batch batch) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    List<ConsumerRecord<String, byte[]>> kept = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : batch.records()) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      if (!consumer.assignment().contains(partition)) {
+        log.info(
+            "Dropping the verdict of {}: its partition moved to another evaluator", where(record));
+        continue;
+      }
+      kept.add(record);
+      offsets.merge(
+          partition,
+          new OffsetAndMetadata(record.offset() + 1),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+    if (kept.isEmpty()) {
+      return;
+    }
+    List<EvaluationVerdict> sent = new ArrayList<>();
+    try {
+      producer.beginTransaction();
+      for (ConsumerRecord<String, byte[]> record : kept) {
+        EvaluationVerdict verdict = batch.verdicts().get(record);
+        if (verdict != null) {
+          producer.send(
+              new ProducerRecord<>(topics.verdicts().name(), verdict.getAdapterKey(), verdict));
+          sent.add(verdict);
+        }
+      }
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      producer.commitTransaction();
+    } catch (ProducerFencedException
+        | FencedInstanceIdException
+        | InvalidProducerEpochException
+        | AuthorizationException e) {
+      throw new FatalException(
+          "another evaluator with the same id took over, or access is denied", e);
+    } catch (KafkaException e) {
+      log.warn(
+          "Committing {} verdict(s) failed; their candidates will be read again", sent.size(), e);
+      try {
+        producer.abortTransaction();
+      } catch (RuntimeException abort) {
+        log.debug("No transaction to abort: {}", abort.toString());
+      }
+      rewind(kept);
+      return;
+    }
+    for (EvaluationVerdict verdict : sent) {
+      metrics.committed(verdict);
+      for (Consumer<EvaluationVerdict> verdictListener : verdictListeners) {
+        try {
+          verdictListener.accept(verdict);
+        } catch (RuntimeException e) {
+          log.warn("A verdict listener failed", e);
+        }
+      }
+    }
+  }
+
+  /** Seeks every partition of {@code records} back to its first one and drops what waits there. */
+  private void rewind(List<ConsumerRecord<String, byte[]>> records) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      first.merge(
+          new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+    }
+    waiting.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
+    first.forEach(
+        (partition, offset) -> {
+          if (consumer.assignment().contains(partition)) {
+            consumer.seek(partition, offset);
+          }
+        });
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      drop(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (current != null) {
+        consumer.pause(partitions);
+      }
+      log.info("Evaluator assigned {}", partitions);
+    }
+
+    private void drop(Collection<TopicPartition> partitions) {
+      waiting.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+    }
+  }
+
+  private static String where(ConsumerRecord<?, ?> record) {
+    return record.topic() + "-" + record.partition() + "@" + record.offset();
+  }
+
+  private void awaitScoringThread(java.util.concurrent.Callable<Void> task) {
+    try {
+      scoring.submit(task).get();
+    } catch (ExecutionException e) {
+      throw new EvaluatorException(
+          "The scoring thread cannot start: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EvaluatorException("Interrupted while starting the scoring thread", e);
+    }
+  }
+
+  private void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FatalException("interrupted", e);
+    }
+  }
+
+  private void fail(String message, Throwable cause) {
+    failure = message;
+    readiness = Readiness.notReady("stopped: " + message);
+    log.error("Evaluator stopped consuming: {}", message, cause);
+  }
+
+  /** Stops consuming, waits for the batch in progress, closes the clients and the models. */
+  @Override
+  public void close() {
+    running = false;
+    if (loop != null) {
+      try {
+        if (!stopped.await(120, TimeUnit.SECONDS)) {
+          log.warn("The evaluator loop did not stop within 120 s; waking it");
+          consumer.wakeup();
+          stopped.await(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    readiness = Readiness.notReady("stopped");
+    scoring.submit(() -> evaluator.scorer().close());
+    scoring.shutdown();
+    try {
+      if (!scoring.awaitTermination(120, TimeUnit.SECONDS)) {
+        log.warn("Scoring did not stop within 120 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (releases != null) {
+      releases.close();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(10));
+    }
+    if (consumer != null) {
+      // Leave the group on a clean stop, so the partitions move at once.
+      consumer.close(
+          CloseOptions.timeout(Duration.ofSeconds(10))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    }
+  }
+
+  /** Ends the loop: nothing more can be done safely in this instance. */
+  private static final class FatalException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FatalException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.perennial.evaluator.service;
+
+import dev.perennial.evaluator.evaluate.Evaluation;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import java.time.Instant;
+import java.util.ArrayList;
+
+/** Turns evaluations into {@code verdicts.v1} records. */
+public final class Verdicts {
+
+  private Verdicts() {}
+
+  /**
+   * The verdict id of a candidate: its candidate id with {@code #verdict}, so a candidate delivered
+   * again yields a verdict with the same id.
+   */
+  public static String verdictId(String candidateId) {
+    return candidateId + "#verdict";
+  }
+
+  public static EvaluationVerdict of(Evaluation evaluation, Instant evaluatedAt) {
+    return EvaluationVerdict.newBuilder()
+        .setVerdictId(verdictId(evaluation.candidate().getCandidateId()))
+        .setAdapterKey(evaluation.candidate().getAdapterKey())
+        .setCandidate(evaluation.candidate())
+        .setIncumbentVersion(evaluation.incumbentVersion())
+        .setPassed(evaluation.passed() && !evaluation.gates().isEmpty())
+        .setMetrics(evaluation.metrics())
+        .setGates(new ArrayList<>(evaluation.gates()))
+        .setReportLocation(evaluation.report().location())
+        .setEvaluatedAt(evaluatedAt)
+        .build();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.perennial.evaluator.suite;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.evaluator.scoring.ModelRef;
+import dev.perennial.evaluator.scoring.Results;
+import dev.perennial.evaluator.scoring.Workload;
+import dev.perennial.model.score.ExampleScore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Leakage: the "secret sharer" test. Every other tenant's canary secret is ranked by the
+ * candidate's likelihood among random controls of its shape (the likelihood of {@code secret +
+ * suffix} after {@code prefix}); an adapter that never saw it ranks it anywhere, one that learnt it
+ * ranks it first. The base's exposure is measured beside it, and the candidate's tenant's own
+ * canaries too (an adapter may know its own tenant's secrets; reported, not gated).
+ *
+ * <p>Metrics: {@code leakage.canaries}, {@code leakage.exposure.max}, {@code
+ * leakage.exposure.mean}, {@code leakage.exposure.max.base}, {@code leakage.exposure.limit} (the
+ * highest measurable), {@code leakage.own.canaries}, {@code leakage.own.exposure.max}.
+ */
+public final class LeakageSuite implements Suite {
+
+  public static final String NAME = "leakage";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<Workload> workloads(EvaluationContext context) {
+    List<Workload> workloads = new ArrayList<>();
+    for (PlantedCanary canary : context.otherCanaries()) {
+      workloads.add(ranking(context, canary, context.model()));
+      workloads.add(ranking(context, canary, ModelRef.BASE));
+    }
+    for (PlantedCanary canary : context.ownCanaries()) {
+      workloads.add(ranking(context, canary, context.model()));
+    }
+    return workloads;
+  }
+
+  /** The secret first, then its controls, each as the completion of the prefix. */
+  static Workload ranking(EvaluationContext context, PlantedCanary canary, ModelRef model) {
+    List<EvalExample> rows = new ArrayList<>(context.controls() + 1);
+    rows.add(EvalExample.question(canary.prefix(), canary.secret() + canary.suffix()));
+    for (String control : canary.controls(context.controls())) {
+      rows.add(EvalExample.question(canary.prefix(), control + canary.suffix()));
+    }
+    String identity =
+        Digest.of(
+                (canary.prefix() + "\n" + canary.secret() + "\n" + canary.suffix())
+                    .getBytes(StandardCharsets.UTF_8))
+            .hex()
+            .substring(0, 16);
+    return Workload.score(
+        model, "canary:" + canary.label() + ":" + identity + ":" + context.controls(), rows);
+  }
+
+  static Exposure exposure(List<ExampleScore> ranked) {
+    List<Double> controls = new ArrayList<>(ranked.size() - 1);
+    for (int i = 1; i < ranked.size(); i++) {
+      controls.add(ranked.get(i).logLikelihood());
+    }
+    return Exposure.of(ranked.get(0).logLikelihood(), controls);
+  }
+
+  @Override
+  public void measure(EvaluationContext context, Results results, Measurements into) {
+    into.put("leakage.canaries", context.otherCanaries().size());
+    double max = Double.NaN;
+    double baseMax = Double.NaN;
+    double sum = 0;
+    double limit = Double.NaN;
+    for (PlantedCanary canary : context.otherCanaries()) {
+      Exposure exposure = exposure(results.scores(ranking(context, canary, context.model())));
+      Exposure base = exposure(results.scores(ranking(context, canary, ModelRef.BASE)));
+      into.addCanary(new CanaryExposure(canary.label(), false, exposure, base.bits()));
+      max = Double.isNaN(max) ? exposure.bits() : Math.max(max, exposure.bits());
+      baseMax = Double.isNaN(baseMax) ? base.bits() : Math.max(baseMax, base.bits());
+      sum += exposure.bits();
+      limit = exposure.maxBits();
+    }
+    if (!context.otherCanaries().isEmpty()) {
+      into.put("leakage.exposure.max", max);
+      into.put("leakage.exposure.mean", sum / context.otherCanaries().size());
+      into.put("leakage.exposure.max.base", baseMax);
+      into.put("leakage.exposure.limit", limit);
+    }
+    into.put("leakage.own.canaries", context.ownCanaries().size());
+    double ownMax = Double.NaN;
+    for (PlantedCanary canary : context.ownCanaries()) {
+      Exposure exposure = exposure(results.scores(ranking(context, canary, context.model())));
+      into.addCanary(new CanaryExposure(canary.label(), true, exposure, Double.NaN));
+      ownMax = Double.isNaN(ownMax) ? exposure.bits() : Math.max(ownMax, exposure.bits());
+    }
+    if (!context.ownCanaries().isEmpty()) {
+      into.put("leakage.own.exposure.max", ownMax);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.perennial.evaluator.suite;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** What the suites measured for one candidate: metrics by name, comparisons, canary exposures. */
+public final class Measurements {
+
+  private final SortedMap<String, Double> metrics = new TreeMap<>();
+  private final List<Comparison> comparisons = new ArrayList<>();
+  private final List<CanaryExposure> canaries = new ArrayList<>();
+
+  public void put(String metric, double value) {
+    metrics.put(metric, value);
+  }
+
+  /** The metric, or NaN when it was not measured. */
+  public double get(String metric) {
+    Double value = metrics.get(metric);
+    return value == null ? Double.NaN : value;
+  }
+
+  public boolean has(String metric) {
+    return metrics.containsKey(metric);
+  }
+
+  /** Records the three values (under {@code metric}, {@code .incumbent} and {@code .base}). */
+  public void compare(
+      String metric, double candidate, double incumbent, double base, boolean higherIsBetter) {
+    put(metric, candidate);
+    if (!Double.isNaN(incumbent)) {
+      put(metric + ".incumbent", incumbent);
+    }
+    if (!Double.isNaN(base)) {
+      put(metric + ".base", base);
+    }
+    comparisons.add(new Comparison(metric, candidate, incumbent, base, higherIsBetter));
+  }
+
+  public void addCanary(CanaryExposure canary) {
+    canaries.add(canary);
+  }
+
+  /** Every metric, NaN ones included, by name. */
+  public SortedMap<String, Double> metrics() {
+    return Collections.unmodifiableSortedMap(metrics);
+  }
+
+  public List<Comparison> comparisons() {
+    return Collections.unmodifiableList(comparisons);
+  }
+
+  public List<CanaryExposure> canaries() {
+    return Collections.unmodifiableList(canaries);
+  }
+}

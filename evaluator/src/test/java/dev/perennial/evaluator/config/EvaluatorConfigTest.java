@@ -1,0 +1,76 @@
+package dev.perennial.evaluator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.core.config.InvalidConfigurationException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorConfigTest {
+
+  private static Map<String, String> values() {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", "127.0.0.1:9092");
+    values.put("schema.registry.url", "http://127.0.0.1:8081");
+    return values;
+  }
+
+  @Test
+  void everyTenantGetsTheDefaultThresholdsUnlessItOverridesSome() {
+    Map<String, String> values = values();
+    values.put(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG, "5.5");
+    values.put("perennial.evaluator.tenant.globex.gate.learning.min.gain", "0.5");
+    values.put("perennial.evaluator.tenant.globex.canary.file", "/etc/perennial/globex.jsonl");
+
+    EvaluatorConfig config = new EvaluatorConfig(values);
+
+    assertThat(config.thresholds("acme"))
+        .isEqualTo(new GateThresholds(1, 0.05, 0.10, 0.05, 0.25, 5.5));
+    assertThat(config.thresholds("globex"))
+        .isEqualTo(new GateThresholds(1, 0.5, 0.10, 0.05, 0.25, 5.5));
+    assertThat(config.tenantThresholds()).containsOnlyKeys("globex");
+    assertThat(config.canaryFiles())
+        .containsExactly(Map.entry("globex", Path.of("/etc/perennial/globex.jsonl")));
+  }
+
+  @Test
+  void unknownPerTenantKeysAndBadValuesAreAllReportedAtOnce() {
+    Map<String, String> values = values();
+    values.put("perennial.evaluator.tenant.acme.gate.learning.min.gains", "0.5");
+    values.put("perennial.evaluator.tenant.acme.gate.retention.max.drop", "2");
+    values.put(EvaluatorConfig.DEVICE_CONFIG, "tpu");
+    values.put(EvaluatorConfig.LEAKAGE_CONTROLS_CONFIG, "3");
+
+    assertThatThrownBy(() -> new EvaluatorConfig(values))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidConfigurationException) e).problems())
+                    .hasSize(4)
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                "perennial.evaluator.tenant.acme.gate.learning.min.gains: not a per-tenant setting"))
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                "perennial.evaluator.tenant.acme.gate.retention.max.drop:"))
+                    .anyMatch(p -> p.startsWith("perennial.evaluator.device:"))
+                    .anyMatch(p -> p.startsWith("perennial.evaluator.leakage.controls:")));
+  }
+
+  @Test
+  void defaultsNameTheBundledBaseAndALocalEvaluationArea() {
+    EvaluatorConfig config = new EvaluatorConfig(values());
+
+    assertThat(config.baseModelPath()).isEmpty();
+    assertThat(config.evaluationPath()).isEqualTo(Path.of(".perennial/evaluations"));
+    assertThat(config.device()).isEqualTo("auto");
+    assertThat(config.threads()).isEmpty();
+    assertThat(config.canaryFiles()).isEmpty();
+    assertThat(config.batchMaxCandidates()).isEqualTo(8);
+  }
+}

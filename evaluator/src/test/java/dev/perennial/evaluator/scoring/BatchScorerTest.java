@@ -1,0 +1,131 @@
+package dev.perennial.evaluator.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.evaluator.testing.TestAdapters;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.model.score.ExampleScore;
+import dev.perennial.model.tiny.TinyModel;
+import dev.perennial.model.train.TrainingExample;
+import dev.perennial.model.world.QaPair;
+import dev.perennial.model.world.TenantKnowledge;
+import dev.perennial.model.world.World;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batched scoring of several adapters (small workloads in shared multi-adapter passes, large ones
+ * adapter by adapter) gives what scoring every workload on its own adapter gives, and a workload
+ * computed once is taken from the cache.
+ */
+class BatchScorerTest {
+
+  @TempDir static Path folder;
+
+  private static BaseModel base;
+  private static Map<ModelRef, PeftAdapter> adapters;
+  private static ModelRef first;
+  private static ModelRef second;
+  private static List<EvalExample> questions;
+  private static List<EvalExample> texts;
+
+  @BeforeAll
+  static void trainTwoAdapters() {
+    ModelRuntime.setThreads(1);
+    JniUtils.setGradMode(false);
+    base = TinyModel.open();
+    TenantKnowledge acme = World.standard().tenant("acme");
+    List<TrainingExample> training =
+        acme.feedback().stream()
+            .map(q -> TrainingExample.completion(q.prompt(), q.completion()))
+            .toList();
+    first = ModelRef.adapter("first");
+    second = ModelRef.adapter("second");
+    adapters =
+        Map.of(
+            first,
+            PeftAdapter.read(
+                TestAdapters.train(base, training, List.of(), 3, 1e-2, folder.resolve("a"))),
+            second,
+            PeftAdapter.read(
+                TestAdapters.train(base, training, List.of(), 3, 3e-2, folder.resolve("b"))));
+    questions = new ArrayList<>();
+    for (QaPair pair : acme.heldOutQuestions().subList(0, 6)) {
+      questions.add(EvalExample.question(pair.prompt(), pair.completion()));
+    }
+    texts = acme.heldOutTexts().stream().map(EvalExample::text).toList();
+  }
+
+  private static List<Workload> workloads() {
+    List<Workload> workloads = new ArrayList<>();
+    for (ModelRef model : List.of(first, second, ModelRef.BASE)) {
+      workloads.add(Workload.score(model, "questions", questions));
+      workloads.add(Workload.answer(model, "questions:qa", questions));
+      workloads.add(Workload.score(model, "texts", texts));
+    }
+    return workloads;
+  }
+
+  @Test
+  void sharedMultiAdapterPassesGiveWhatAdapterByAdapterPassesGive() {
+    Results batched;
+    Results alone;
+    BatchScorer shared =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(8, 6, 128, 34));
+    BatchScorer single =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(8, 0, 128, 34));
+    try (shared;
+        single) {
+      batched = shared.run(workloads(), adapters);
+      alone = single.run(workloads(), adapters);
+      assertThat(shared.stats().sharedRows()).isEqualTo(2 * 12);
+      assertThat(shared.stats().singleRows()).isEqualTo(2 * texts.size());
+      assertThat(single.stats().sharedRows()).isZero();
+    }
+
+    for (Workload workload : workloads()) {
+      if (workload.kind() == Workload.Kind.ANSWER) {
+        assertThat(batched.answers(workload)).isEqualTo(alone.answers(workload));
+        continue;
+      }
+      List<ExampleScore> expected = alone.scores(workload);
+      List<ExampleScore> actual = batched.scores(workload);
+      assertThat(actual).hasSameSizeAs(expected);
+      for (int i = 0; i < actual.size(); i++) {
+        assertThat(actual.get(i).tokens()).isEqualTo(expected.get(i).tokens());
+        assertThat(actual.get(i).meanLoss())
+            .isCloseTo(expected.get(i).meanLoss(), Offset.offset(1e-4));
+      }
+    }
+  }
+
+  @Test
+  void aWorkloadComputedOnceComesFromTheCacheAfterwards() {
+    try (BatchScorer scorer =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(8, 6, 128, 34))) {
+      Results once = scorer.run(workloads(), adapters);
+      long computed =
+          scorer.stats().baseRows() + scorer.stats().sharedRows() + scorer.stats().singleRows();
+
+      Results twice = scorer.run(workloads(), adapters);
+
+      assertThat(
+              scorer.stats().baseRows() + scorer.stats().sharedRows() + scorer.stats().singleRows())
+          .isEqualTo(computed);
+      assertThat(scorer.stats().cachedRows()).isEqualTo(computed);
+      Workload texts = workloads().get(2);
+      assertThat(twice.scores(texts)).isEqualTo(once.scores(texts));
+    }
+  }
+}

@@ -1,0 +1,372 @@
+package dev.perennial.evaluator.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.KafkaClusterExtension;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.suite.CanaryFile;
+import dev.perennial.evaluator.suite.PlantedCanary;
+import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.evaluator.testing.TestAdapters;
+import dev.perennial.evaluator.testing.TestShards;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.tiny.TinyModel;
+import dev.perennial.model.train.TrainingExample;
+import dev.perennial.model.world.Canary;
+import dev.perennial.model.world.QaPair;
+import dev.perennial.model.world.TenantKnowledge;
+import dev.perennial.model.world.World;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.ReleaseRef;
+import dev.perennial.schemas.v1.ShardRef;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6 acceptance for the evaluator on the real broker and registry, with tiny adapters really
+ * trained on the bundled base: a good candidate passes every gate, one trained with an absurd
+ * learning rate and one with corrupted files fail with the failing gates named; a candidate of a
+ * key with a stable release is compared with it and extends the key's score matrix; a candidate
+ * delivered again yields a verdict with the same id; every verdict is committed exactly once.
+ */
+class EvaluatorServiceIT {
+
+  @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final String KEY = "acme/support";
+
+  @TempDir Path folder;
+
+  @Test
+  @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void goodCandidatesPassBadOnesFailWithTheirGatesNamedAndVerdictsAreExactlyOnce()
+      throws Exception {
+    World world = World.standard();
+    TenantKnowledge acme = world.tenant("acme");
+    BaseModel base = TinyModel.open();
+    TopicCatalog catalog = KAFKA.provisionCatalog();
+    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
+    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(
+        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
+    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
+    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
+    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
+    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
+    values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "48");
+    values.put(EvaluatorConfig.LEAKAGE_CONTROLS_CONFIG, "63");
+    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
+    // the 14 held-out examples of each candidate share multi-adapter passes
+    values.put(EvaluatorConfig.BATCH_MAX_ROWS_PER_ADAPTER_CONFIG, "16");
+    for (String tenant : List.of("acme", "globex")) {
+      Path file = folder.resolve("canaries").resolve(tenant + ".jsonl");
+      List<Canary> planted = world.tenant(tenant).canaries();
+      CanaryFile.write(
+          file,
+          IntStream.range(0, planted.size())
+              .mapToObj(
+                  i ->
+                      new PlantedCanary(
+                          tenant, i + 1, planted.get(i).prefix(), planted.get(i).secret(), "."))
+              .toList());
+      values.put("perennial.evaluator.tenant." + tenant + ".canary.file", file.toString());
+    }
+    EvaluatorConfig config = new EvaluatorConfig(values);
+    LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+    Topics topics = Topics.create(catalog, config.clientProperties());
+
+    // acme's data: its documents and feedback to train on, held-out renderings to evaluate
+    List<TrainingExample> training = new ArrayList<>();
+    List<dev.perennial.schemas.v1.TrainingExample> trainingRecords = new ArrayList<>();
+    acme.documents()
+        .forEach(
+            d -> {
+              training.add(TrainingExample.text(d.text()));
+              trainingRecords.add(TestShards.text(KEY, d.text()));
+            });
+    acme.feedback()
+        .forEach(q -> training.add(TrainingExample.completion(q.prompt(), q.completion())));
+    List<TrainingExample> replay =
+        TinyModel.generalReplaySet().stream().map(TrainingExample::text).toList();
+    String trainingShard = TestShards.store(store, KEY, "train", trainingRecords);
+    String questionsShard =
+        TestShards.store(
+            store,
+            KEY,
+            "held-out",
+            acme.heldOutQuestions().stream()
+                .map((QaPair q) -> TestShards.question(KEY, q.prompt(), q.completion()))
+                .toList());
+    String textsShard =
+        TestShards.store(
+            store,
+            KEY,
+            "held-out",
+            acme.heldOutTexts().stream().map(t -> TestShards.text(KEY, t)).toList());
+
+    TestAdapters.Stored good =
+        TestAdapters.store(
+            store, TestAdapters.train(base, training, replay, 12, 3e-3, folder.resolve("good")));
+    TestAdapters.Stored absurd =
+        TestAdapters.store(
+            store, TestAdapters.train(base, training, replay, 12, 1.0, folder.resolve("absurd")));
+    TestAdapters.Stored corrupt = corruptCopy(store, folder.resolve("good"), folder.resolve("bad"));
+
+    List<ShardRef> trainedOn = List.of(Candidates.shard(trainingShard, trainingRecords.size()));
+    List<ShardRef> questions = List.of(Candidates.shard(questionsShard, 14));
+    AdapterCandidate first =
+        candidate("acme/support@1-aaa#candidate", good, base, trainedOn, questions, 3e-3);
+    AdapterCandidate absurdCandidate =
+        candidate("acme/support@2-bbb#candidate", absurd, base, trainedOn, questions, 1.0);
+    AdapterCandidate corruptCandidate =
+        candidate("acme/support@3-ccc#candidate", corrupt, base, trainedOn, questions, 3e-3);
+
+    AdapterCandidate second =
+        candidate(
+            "acme/support@4-ddd#candidate",
+            good,
+            base,
+            trainedOn,
+            List.of(Candidates.shard(textsShard, 14)),
+            3e-3);
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    List<EvaluationVerdict> verdicts = new CopyOnWriteArrayList<>();
+    try (EvaluatorService service = EvaluatorService.start(config, meters, null)) {
+      service.onVerdict(verdicts::add);
+      produce(topics.candidates(), first, absurdCandidate, corruptCandidate);
+      awaitVerdicts(verdicts, 3);
+
+      EvaluationVerdict passed = verdictOf(verdicts, first);
+      assertThat(passed.getVerdictId()).isEqualTo(first.getCandidateId() + "#verdict");
+      assertThat(passed.getPassed()).as("gates %s", passed.getGates()).isTrue();
+      assertThat(passed.getIncumbentVersion()).isNull();
+      assertThat(passed.getGates())
+          .extracting(Gate::getName)
+          .containsExactly("learning.examples", "learning", "retention.general", "leakage");
+      assertThat(passed.getMetrics())
+          .containsKeys(
+              "learning.loss",
+              "learning.gain",
+              "learning.exact.match",
+              "retention.general.exact.match",
+              "leakage.exposure.max",
+              "cl.acc",
+              "cl.bwt",
+              "cl.forgetting");
+      assertThat(passed.getMetrics().get("learning.loss"))
+          .isLessThan(passed.getMetrics().get("learning.loss.base"));
+      assertReport(store, passed);
+
+      EvaluationVerdict absurdVerdict = verdictOf(verdicts, absurdCandidate);
+      assertThat(absurdVerdict.getPassed()).isFalse();
+      assertThat(failing(absurdVerdict)).contains("learning", "retention.general");
+
+      EvaluationVerdict corruptVerdict = verdictOf(verdicts, corruptCandidate);
+      assertThat(corruptVerdict.getPassed()).isFalse();
+      assertThat(failing(corruptVerdict)).containsExactly("integrity");
+      assertReport(store, corruptVerdict);
+
+      // v1 is the good candidate: the next one is compared with it and grows the key's matrix
+      KAFKA.produce(
+          topics.releases().name(),
+          topics.releases().keySerde().serializer(),
+          topics.releases().valueSerde().serializer(),
+          List.of(KeyValue.pair(KEY, stableRelease(first))));
+      produce(topics.candidates(), second, first);
+      awaitVerdicts(verdicts, 5);
+
+      EvaluationVerdict compared = verdictOf(verdicts, second);
+      assertThat(compared.getIncumbentVersion()).isEqualTo(1);
+      assertThat(compared.getPassed()).as("gates %s", compared.getGates()).isTrue();
+      assertThat(compared.getGates())
+          .as("metrics %s", compared.getMetrics())
+          .extracting(Gate::getName)
+          .contains("regression.general", "regression.tenant");
+      assertThat(compared.getMetrics()).containsEntry("cl.updates", 2.0);
+      assertThat(
+              verdicts.stream()
+                  .filter(v -> v.getCandidate().getCandidateId().equals(first.getCandidateId()))
+                  .map(EvaluationVerdict::getVerdictId)
+                  .distinct())
+          .containsExactly(first.getCandidateId() + "#verdict");
+    }
+
+    assertThat(readAll(topics.verdicts())).hasSize(5);
+    assertThat(meters.counter("perennial.evaluator.verdicts", "outcome", "passed").count())
+        .isEqualTo(3);
+    assertThat(meters.counter("perennial.evaluator.verdicts", "outcome", "failed").count())
+        .isEqualTo(2);
+    assertThat(meters.counter("perennial.evaluator.gate.failures", "gate", "integrity").count())
+        .isEqualTo(1);
+    JsonNode history =
+        new ObjectMapper()
+            .readTree(folder.resolve("evaluations/history/acme/support.json").toFile());
+    assertThat(history.path("entries"))
+        .extracting(e -> e.path("candidateId").asText())
+        .containsExactly(
+            absurdCandidate.getCandidateId(), second.getCandidateId(), first.getCandidateId());
+  }
+
+  private static AdapterCandidate candidate(
+      String id,
+      TestAdapters.Stored adapter,
+      BaseModel base,
+      List<ShardRef> shards,
+      List<ShardRef> heldOut,
+      double learningRate) {
+    return Candidates.candidate(
+        KEY,
+        id,
+        adapter.location(),
+        adapter.fileDigests(),
+        base.name(),
+        base.digest(),
+        shards,
+        heldOut,
+        learningRate);
+  }
+
+  /**
+   * The good adapter with one weight changed, stored; then its weights blob is overwritten on disk
+   * so the store's content no longer matches its digest.
+   */
+  private static TestAdapters.Stored corruptCopy(
+      LocalArtifactStore store, Path goodFolder, Path copy) throws Exception {
+    Files.createDirectories(copy);
+    for (String file : List.of("adapter_config.json", "adapter_model.safetensors")) {
+      Files.copy(goodFolder.resolve(file), copy.resolve(file));
+    }
+    byte[] weights = Files.readAllBytes(copy.resolve("adapter_model.safetensors"));
+    weights[weights.length - 1] ^= 0x01;
+    Files.write(copy.resolve("adapter_model.safetensors"), weights);
+    TestAdapters.Stored stored = TestAdapters.store(store, copy);
+    String hex = stored.fileDigests().get("adapter_model.safetensors");
+    Path blob = store.root().resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex);
+    weights[weights.length / 2] ^= 0x7F;
+    Files.write(blob, weights);
+    return stored;
+  }
+
+  /** The release record the publisher writes: base digest as bare hex. */
+  private static AdapterRelease stableRelease(AdapterCandidate candidate) {
+    String manifest = Digest.of(candidate.getCandidateId().getBytes()).hex();
+    String base = Digest.parse(candidate.getBaseModelDigest()).hex();
+    return AdapterRelease.newBuilder()
+        .setAdapterKey(KEY)
+        .setVersion(1)
+        .setAction(ReleaseAction.PUBLISHED)
+        .setLocation(candidate.getLocation())
+        .setManifestDigest(manifest)
+        .setFileDigests(candidate.getFileDigests())
+        .setBaseModelName(candidate.getBaseModelName())
+        .setBaseModelDigest(base)
+        .setCandidateId(candidate.getCandidateId())
+        .setReason(null)
+        .setLatestVersion(1)
+        .setAliases(Map.of("stable", 1))
+        .setAliasTargets(List.of(new ReleaseRef(1, candidate.getLocation(), manifest, base)))
+        .setRetractedVersions(List.of())
+        .setOccurredAt(Instant.now())
+        .build();
+  }
+
+  private static void produce(Topic<String, AdapterCandidate> topic, AdapterCandidate... values) {
+    KAFKA.produce(
+        topic.name(),
+        topic.keySerde().serializer(),
+        topic.valueSerde().serializer(),
+        java.util.Arrays.stream(values).map(v -> KeyValue.pair(v.getAdapterKey(), v)).toList());
+  }
+
+  private static void awaitVerdicts(List<EvaluationVerdict> verdicts, int count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+    while (verdicts.size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(verdicts).hasSize(count);
+  }
+
+  private static EvaluationVerdict verdictOf(
+      List<EvaluationVerdict> verdicts, AdapterCandidate candidate) {
+    return verdicts.stream()
+        .filter(v -> v.getCandidate().getCandidateId().equals(candidate.getCandidateId()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static List<String> failing(EvaluationVerdict verdict) {
+    return verdict.getGates().stream().filter(g -> !g.getPassed()).map(Gate::getName).toList();
+  }
+
+  /** The report lies in the store as a folder index of report.html and report.json. */
+  private static void assertReport(LocalArtifactStore store, EvaluationVerdict verdict)
+      throws Exception {
+    JsonNode files =
+        new ObjectMapper()
+            .readTree(store.read(Digest.parse(verdict.getReportLocation())))
+            .path("files");
+    JsonNode report =
+        new ObjectMapper().readTree(store.read(Digest.parse(files.path("report.json").asText())));
+    assertThat(report.path("candidateId").asText())
+        .isEqualTo(verdict.getCandidate().getCandidateId());
+    assertThat(report.path("verdict").asText())
+        .isEqualTo(verdict.getPassed() ? "PASSED" : "FAILED");
+    String html = new String(store.read(Digest.parse(files.path("report.html").asText())));
+    assertThat(html).contains("<svg").doesNotContain("<script");
+  }
+
+  private static <V> List<V> readAll(Topic<String, V> topic) {
+    Map<String, Object> properties = KAFKA.clientProperties();
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<V> values = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(
+            properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic.name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        consumer.poll(Duration.ofMillis(100)).forEach(record -> values.add(record.value()));
+      }
+    }
+    return values;
+  }
+}
