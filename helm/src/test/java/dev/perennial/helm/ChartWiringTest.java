@@ -9,6 +9,8 @@ import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.suite.CanaryFile;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.schemas.serde.AvroSerdeConfig;
@@ -45,6 +47,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -185,7 +188,7 @@ class ChartWiringTest {
           Component.TRAINER_WORKER,
           Set.of(TrainerConfig.WORKER_WORK_DIR_CONFIG),
           Component.EVALUATOR,
-          Set.of(),
+          Set.of(EvaluatorConfig.EVALUATION_PATH_CONFIG),
           Component.PUBLISHER,
           Set.of(
               PublisherConfig.RELEASE_PATH_CONFIG,
@@ -222,22 +225,29 @@ class ChartWiringTest {
    */
   @Test
   void everyKeyTheChartSetsItselfIsRefusedAsASetting() {
-    RenderedChart chart =
-        Scenarios.securedKafkaWithoutSecretConfig()
-            .with("secrets.adminToken.name", "publisher-admin")
-            .render();
+    Supplier<Chart> everySecret =
+        () ->
+            Scenarios.securedKafkaWithoutSecretConfig()
+                .with("secrets.adminToken.name", "publisher-admin")
+                .with(
+                    "secrets.canaries",
+                    Map.of("name", Scenarios.CANARY_SECRET, "tenants", Scenarios.CANARY_TENANTS));
+    RenderedChart chart = everySecret.get().render();
     Set<String> chartKeys = new TreeSet<>();
     for (Component component : Component.values()) {
       chartKeys.addAll(chart.properties(component).keySet());
       chartKeys.addAll(environmentKeys(chart.container(component)));
     }
     assertThat(chartKeys)
-        .contains(TrainerConfig.WORKER_ID_CONFIG, PublisherConfig.ADMIN_TOKEN_CONFIG)
+        .contains(
+            TrainerConfig.WORKER_ID_CONFIG,
+            EvaluatorConfig.INSTANCE_ID_CONFIG,
+            PublisherConfig.ADMIN_TOKEN_CONFIG)
+        .anyMatch(ChartWiringTest::isCanaryFileKey)
         .doesNotContain(SslConfigs.SSL_KEY_PASSWORD_CONFIG);
 
     for (String key : chartKeys) {
-      assertThatThrownBy(
-              () -> Chart.withRequiredValues().with("config", Map.of(key, "x")).renderText())
+      assertThatThrownBy(() -> everySecret.get().with("config", Map.of(key, "x")).renderText())
           .as("config setting %s", key)
           .hasMessageContaining("config sets " + key);
     }
@@ -251,6 +261,8 @@ class ChartWiringTest {
       Set<String> own = component.definition().names();
       Set<String> keys = new TreeSet<>(chart.properties(component).keySet());
       keys.addAll(environmentKeys(chart.container(component)));
+      // Per tenant, so in no definition: theEvaluatorReadsEachTenantsCanaryFile... checks them.
+      keys.removeIf(ChartWiringTest::isCanaryFileKey);
       Set<String> ownKeys =
           keys.stream()
               .filter(key -> key.startsWith(PerennialConfig.PREFIX))
@@ -316,7 +328,8 @@ class ChartWiringTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.perennial.helm.Scenarios#all")
-  void theArtifactStoreAndTheReleaseAreaLieOnTheSharedClaim(String scenario, RenderedChart chart) {
+  void theArtifactStoreReleaseAreaAndReportsLieOnTheSharedClaimOfEveryComponent(
+      String scenario, RenderedChart chart) {
     List<PersistentVolumeClaim> claims = chart.all(PersistentVolumeClaim.class);
     for (Component component : present(chart)) {
       PerennialConfig config = config(chart, component);
@@ -325,6 +338,13 @@ class ChartWiringTest {
         shared.add(publisher.releasePath());
         assertThat(publisher.releasePath().startsWith(config.artifactStorePath()))
             .as("the release area %s inside the artifact store", publisher.releasePath())
+            .isFalse();
+      }
+      if (config instanceof EvaluatorConfig evaluator) {
+        // Reports and score histories outlive the pod, and every evaluator shares them.
+        shared.add(evaluator.evaluationPath());
+        assertThat(evaluator.evaluationPath().startsWith(config.artifactStorePath()))
+            .as("the evaluation area %s inside the artifact store", evaluator.evaluationPath())
             .isFalse();
       }
       Workload workload = chart.workload(component);
@@ -719,29 +739,81 @@ class ChartWiringTest {
     assertThat(publisher.getSpec().getStrategy().getType()).isEqualTo("Recreate");
   }
 
+  /**
+   * The components whose transactional.id derives from a configured id: the key set to the pod's
+   * name, and the id the service then uses.
+   */
+  private static final Map<Component, String> POD_NAME_KEYS =
+      Map.of(
+          Component.TRAINER_WORKER,
+          TrainerConfig.WORKER_ID_CONFIG,
+          Component.EVALUATOR,
+          EvaluatorConfig.INSTANCE_ID_CONFIG);
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.perennial.helm.Scenarios#all")
-  void theTrainerWorkerIsAStatefulSetWhosePodNameIsItsWorkerId(
+  void workersAndEvaluatorsAreStatefulSetsWhosePodNameIsTheirId(
       String scenario, RenderedChart chart) {
     for (Component component : present(chart)) {
       Workload workload = chart.workload(component);
       Set<String> keys = environmentKeys(workload.container());
-      if (component != Component.TRAINER_WORKER) {
+      if (!POD_NAME_KEYS.containsKey(component)) {
         assertThat(workload.object()).as("%s", component).isInstanceOf(Deployment.class);
-        assertThat(keys).doesNotContain(TrainerConfig.WORKER_ID_CONFIG);
+        assertThat(keys).doesNotContainAnyElementsOf(POD_NAME_KEYS.values());
         continue;
       }
-      StatefulSet worker = (StatefulSet) workload.object();
-      Service governing = chart.named(Service.class, worker.getSpec().getServiceName());
+      assertThat(workload.object()).as("%s", component).isInstanceOf(StatefulSet.class);
+      StatefulSet statefulSet = (StatefulSet) workload.object();
+      Service governing = chart.named(Service.class, statefulSet.getSpec().getServiceName());
       assertThat(governing.getSpec().getClusterIP()).isEqualTo("None");
       assertThat(selects(governing.getSpec().getSelector(), workload.podLabels())).isTrue();
-      assertThat(worker.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+      assertThat(statefulSet.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
 
-      EnvVar id = variable(workload.container(), TrainerConfig.WORKER_ID_CONFIG);
+      EnvVar id = variable(workload.container(), POD_NAME_KEYS.get(component));
       assertThat(id.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
-      TrainerConfig config = (TrainerConfig) config(chart, component);
-      assertThat(config.workerId()).isEqualTo(RenderedChart.firstPodName(workload));
+      PerennialConfig config = config(chart, component);
+      String configured =
+          config instanceof TrainerConfig trainer
+              ? trainer.workerId()
+              : ((EvaluatorConfig) config).instanceId();
+      assertThat(configured).isEqualTo(RenderedChart.firstPodName(workload));
     }
+  }
+
+  @Test
+  void theEvaluatorReadsEachTenantsCanaryFileFromItsMountedSecret() {
+    RenderedChart chart = Scenarios.everything().render();
+    Workload evaluator = chart.workload(Component.EVALUATOR);
+    Map<String, String> properties = chart.properties(Component.EVALUATOR);
+
+    for (String tenant : Scenarios.CANARY_TENANTS) {
+      String key =
+          EvaluatorConfig.TENANT_PREFIX + tenant + EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX;
+      assertThat(secretFileAt(evaluator, properties.get(key)))
+          .isEqualTo(Scenarios.CANARY_SECRET + "/" + tenant + ".jsonl");
+    }
+    EvaluatorConfig config = (EvaluatorConfig) config(chart, Component.EVALUATOR);
+    assertThat(config.canaryFiles()).containsOnlyKeys(Scenarios.CANARY_TENANTS);
+    config
+        .canaryFiles()
+        .forEach(
+            (tenant, file) ->
+                assertThat(CanaryFile.read(tenant, file, config.leakageControls())).hasSize(1));
+    for (Component other : Component.values()) {
+      if (other != Component.EVALUATOR) {
+        assertThat(secretVolumes(chart.workload(other))).doesNotContain(Scenarios.CANARY_SECRET);
+        assertThat(chart.properties(other).keySet()).noneMatch(ChartWiringTest::isCanaryFileKey);
+      }
+    }
+  }
+
+  @Test
+  void withoutCanariesTheEvaluatorHasNoCanaryFiles() {
+    RenderedChart chart = Scenarios.defaults().render();
+
+    EvaluatorConfig config = (EvaluatorConfig) config(chart, Component.EVALUATOR);
+    assertThat(config.canaryFiles()).isEmpty();
+    assertThat(secretVolumes(chart.workload(Component.EVALUATOR))).isEmpty();
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -819,6 +891,11 @@ class ChartWiringTest {
             .collect(Collectors.toSet());
     assertThat(checksums).hasSize(1);
     return checksums.iterator().next();
+  }
+
+  private static boolean isCanaryFileKey(String key) {
+    return key.startsWith(EvaluatorConfig.TENANT_PREFIX)
+        && key.endsWith(EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX);
   }
 
   private static boolean selects(Map<String, String> selector, Map<String, String> labels) {

@@ -14,10 +14,6 @@ import org.apache.kafka.common.config.ConfigDef;
  * The chart's components and what each one reads: the keys its config class defines and the class
  * that validates them at start. The chart may render only these keys (and Kafka client keys) into
  * the component's properties file.
- *
- * <p>Until a stage has its own config class, it reads {@link PerennialConfig}. When one lands, it
- * replaces PerennialConfig on its line here (for example {@code EvaluatorConfig::configDef,
- * EvaluatorConfig::new}), and every wiring test then checks the chart against it.
  */
 enum Component {
   INGEST("ingest", "ingest", IngestConfig::configDef, IngestConfig::new),

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -126,15 +127,16 @@ final class RenderedChart {
     try {
       StringBuilder text = new StringBuilder(propertiesText(component)).append('\n');
       Map<String, String> properties = properties(component);
-      for (Map.Entry<String, String> secretFile : SecretFiles.CONTENT.entrySet()) {
-        String mounted = properties.get(secretFile.getKey());
-        if (mounted != null) {
+      for (Map.Entry<String, String> property : properties.entrySet()) {
+        Optional<String> content = SecretFiles.contentFor(property.getKey());
+        if (content.isPresent()) {
+          String mounted = property.getValue();
           workload.secretItemAt(Path.of(mounted)); // the pod reads it from a Secret, nowhere else
           Path copy = folder.resolve(component.chartName() + mounted);
           Files.createDirectories(copy.getParent());
-          Files.writeString(copy, secretFile.getValue());
+          Files.writeString(copy, content.get());
           // A later line wins in a properties file.
-          text.append(secretFile.getKey()).append('=').append(copy).append('\n');
+          text.append(property.getKey()).append('=').append(copy).append('\n');
         }
       }
       Path file = Files.createTempFile(folder, component.chartName(), ".properties");

@@ -76,8 +76,8 @@ class RenderedObjectsTest {
     assertThat(kinds)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                Deployment.class, 4L,
-                StatefulSet.class, 1L,
+                Deployment.class, 3L,
+                StatefulSet.class, 2L,
                 Service.class, 6L,
                 PodDisruptionBudget.class, 5L,
                 ConfigMap.class, 1L,

@@ -21,6 +21,8 @@ final class Scenarios {
   static final String EXISTING_CLAIM = "shared-artifacts";
   static final String STRIMZI_CLUSTER = "events";
   static final String GPU_NODE_LABEL = "nvidia.com/gpu.present";
+  static final String CANARY_SECRET = "evaluator-canaries";
+  static final List<String> CANARY_TENANTS = List.of("acme", "globex");
 
   private Scenarios() {}
 
@@ -138,6 +140,7 @@ final class Scenarios {
         .with("secrets.pseudonymisationKey.name", "ingest-pseudonymisation")
         .with("secrets.signingKey.name", "publisher-signing")
         .with("secrets.adminToken.name", "publisher-admin")
+        .with("secrets.canaries", Map.of("name", CANARY_SECRET, "tenants", CANARY_TENANTS))
         .with("trainer.worker.config", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1))
         .with("scratch.tmpSizeLimit", "8Gi");
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.schemas.serde.AvroSerdeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,6 +67,25 @@ class ValuesSchemaTest {
             "a Deployment's strategy for the worker StatefulSet",
             Chart.withRequiredValues().with("trainer.worker.strategy.type", "Recreate"),
             "trainer.worker.strategy.type"),
+        refused(
+            "a Deployment's strategy for the evaluator StatefulSet",
+            Chart.withRequiredValues().with("evaluator.strategy.type", "Recreate"),
+            "evaluator.strategy.type"),
+        refused(
+            "a canary Secret without tenants",
+            Chart.withRequiredValues().with("secrets.canaries.name", "canaries"),
+            "secrets.canaries.tenants"),
+        refused(
+            "canary tenants without their Secret",
+            Chart.withRequiredValues().with("secrets.canaries.tenants", List.of("acme")),
+            "secrets.canaries.name"),
+        refused(
+            "a tenant that is no file name",
+            Chart.withRequiredValues()
+                .with(
+                    "secrets.canaries",
+                    Map.of("name", "canaries", "tenants", List.of("acme/support"))),
+            "secrets.canaries.tenants.0"),
         refused(
             "ingest without its pseudonymisation key",
             Chart.withRequiredValues().with("secrets.pseudonymisationKey.name", ""),
@@ -177,6 +197,28 @@ class ValuesSchemaTest {
                     "publisher.secretConfig",
                     Map.of(SaslConfigs.SASL_JAAS_CONFIG, Map.of("name", "s", "key", "k"))),
             "publisher.secretConfig sets " + SaslConfigs.SASL_JAAS_CONFIG),
+        refusedByChart(
+            "a folder the chart sets for the evaluator",
+            Chart.withRequiredValues()
+                .with(
+                    "evaluator.config",
+                    Map.of(EvaluatorConfig.EVALUATION_PATH_CONFIG, "/var/lib/evaluations")),
+            "evaluator.config sets " + EvaluatorConfig.EVALUATION_PATH_CONFIG),
+        refusedByChart(
+            "a canary file the chart mounts",
+            Chart.withRequiredValues()
+                .with("secrets.canaries", Map.of("name", "canaries", "tenants", List.of("acme")))
+                .with(
+                    "evaluator.config",
+                    Map.of(
+                        EvaluatorConfig.TENANT_PREFIX
+                            + "acme"
+                            + EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX,
+                        "/tmp/acme.jsonl")),
+            "evaluator.config sets "
+                + EvaluatorConfig.TENANT_PREFIX
+                + "acme"
+                + EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX),
         refusedByChart(
             "the read API on the health port",
             Chart.withRequiredValues().with("readApi.containerPort", 8080),
