@@ -78,19 +78,44 @@ app.kubernetes.io/component: {{ .name }}
 
 {{/*
 perennial.components: the one list of Perennial's components. Fills the dict given as "out" with
-one entry per enabled component, keyed by its name: its values, the `perennial` subcommand that
-runs it, the Secrets of the `secrets` values it mounts, and whether it serves the read API.
+one entry per enabled component, keyed by its name:
+  values       its values;
+  command      the `perennial` subcommand that runs it;
+  kind         Deployment, or StatefulSet where the service needs a stable name per pod (the
+               trainer worker's transactional.id and group.instance.id derive from its worker id,
+               the evaluator's transactional.id from its instance id);
+  podNameKey   the configuration key set to the pod's name (a StatefulSet's stable name), if any;
+  secretFiles  Secret of the `secrets` values -> the configuration key naming its mounted file;
+  secretEnv    Secret of the `secrets` values -> the configuration key set from it as a variable;
+  tenantFiles  Secret of the `secrets` values holding one item <tenant>.jsonl per tenant of its
+               `tenants` -> the prefix and suffix of the per-tenant key naming that file;
+  settings     configuration the chart sets for this component only (folders in the pod);
+  readApi      whether it serves the publisher's read API.
 Templates range over the result (in name order):
   {{- $components := dict }}{{- include "perennial.components" (dict "root" $ "out" $components) }}
 */}}
 {{- define "perennial.components" -}}
 {{- $v := .root.Values -}}
+{{- $paths := include "perennial.paths" .root | fromYaml -}}
 {{- $all := dict
-  "ingest" (dict "values" $v.ingest "command" (list "ingest") "secrets" (list "pseudonymisationKey") "readApi" false)
-  "trainer-accumulator" (dict "values" $v.trainer.accumulator "command" (list "trainer" "accumulator") "secrets" (list) "readApi" false)
-  "trainer-worker" (dict "values" $v.trainer.worker "command" (list "trainer" "worker") "secrets" (list) "readApi" false)
-  "evaluator" (dict "values" $v.evaluator "command" (list "evaluator") "secrets" (list) "readApi" false)
-  "publisher" (dict "values" $v.publisher "command" (list "publisher") "secrets" (list "signingKey") "readApi" true)
+  "ingest" (dict "values" $v.ingest "command" (list "ingest") "kind" "Deployment" "podNameKey" ""
+    "secretFiles" (dict "pseudonymisationKey" "perennial.ingest.pseudonym.secret.file")
+    "secretEnv" (dict) "tenantFiles" (dict) "settings" (dict) "readApi" false)
+  "trainer-accumulator" (dict "values" $v.trainer.accumulator "command" (list "trainer" "accumulator") "kind" "Deployment" "podNameKey" ""
+    "secretFiles" (dict) "secretEnv" (dict) "tenantFiles" (dict)
+    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "readApi" false)
+  "trainer-worker" (dict "values" $v.trainer.worker "command" (list "trainer" "worker") "kind" "StatefulSet" "podNameKey" "perennial.trainer.worker.id"
+    "secretFiles" (dict) "secretEnv" (dict) "tenantFiles" (dict)
+    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "readApi" false)
+  "evaluator" (dict "values" $v.evaluator "command" (list "evaluator") "kind" "StatefulSet" "podNameKey" "perennial.evaluator.instance.id"
+    "secretFiles" (dict) "secretEnv" (dict)
+    "tenantFiles" (dict "canaries" (dict "prefix" "perennial.evaluator.tenant." "suffix" ".canary.file"))
+    "settings" (dict "perennial.evaluator.evaluation.path" $paths.evaluations) "readApi" false)
+  "publisher" (dict "values" $v.publisher "command" (list "publisher") "kind" "Deployment" "podNameKey" ""
+    "secretFiles" (dict "signingKey" "perennial.publisher.signing.key.file")
+    "secretEnv" (dict "adminToken" "perennial.publisher.admin.token") "tenantFiles" (dict)
+    "settings" (dict "perennial.publisher.release.path" $paths.releases "perennial.publisher.api.port" (int $v.readApi.containerPort))
+    "readApi" true)
 -}}
 {{- range $name, $component := $all -}}
 {{- if $component.values.enabled -}}
@@ -101,11 +126,17 @@ Templates range over the result (in name order):
 
 {{/*
 perennial.paths: where things live inside the pods (the image's Dockerfile uses the same folders).
+The shared claim holds the artifact store, the publisher's release area and the evaluator's reports
+side by side.
 Use as (include "perennial.paths" . | fromYaml).
 */}}
 {{- define "perennial.paths" -}}
 config: /etc/perennial/config
-artifacts: /var/lib/perennial/artifacts
+shared: /var/lib/perennial/shared
+artifacts: /var/lib/perennial/shared/artifacts
+releases: /var/lib/perennial/shared/releases
+evaluations: /var/lib/perennial/shared/evaluations
+trainerWork: /tmp/trainer-work
 djlCache: /var/cache/perennial/djl
 tmp: /tmp
 kafkaCa: /etc/perennial/kafka/ca
@@ -114,11 +145,13 @@ secrets: /etc/perennial/secrets
 {{- end -}}
 
 {{/*
-perennial.secretMountNames: the folder (and volume) name of each Secret of the `secrets` values.
+perennial.secretMountNames: the folder (and volume) name of each mounted Secret of the `secrets`
+values.
 */}}
 {{- define "perennial.secretMountNames" -}}
 pseudonymisationKey: pseudonymisation-key
 signingKey: signing-key
+canaries: canaries
 {{- end -}}
 
 {{/*
@@ -208,6 +241,18 @@ perennial.managedKeys: the configuration keys the chart sets from its own values
 - ssl.keystore.password
 - basic.auth.credentials.source
 - basic.auth.user.info
+# the components' own (see perennial.components)
+- perennial.ingest.pseudonym.secret
+- perennial.ingest.pseudonym.secret.file
+- perennial.trainer.worker.id
+- perennial.trainer.worker.work.dir
+- perennial.evaluator.instance.id
+- perennial.evaluator.evaluation.path
+- perennial.publisher.release.path
+- perennial.publisher.api.port
+- perennial.publisher.signing.key
+- perennial.publisher.signing.key.file
+- perennial.publisher.admin.token
 {{- end -}}
 
 {{/*
@@ -232,14 +277,16 @@ perennial.saslEnabled: "true" when the Kafka security protocol uses SASL.
 
 {{/*
 perennial.properties: the properties file a component reads with --config: the shared settings the
-chart manages, then `config` merged with the component's own `config` (the component's win).
-Call with (dict "root" $ "name" "ingest" "component" $componentValues).
+chart manages, the component's own (its folders, the files of its Secrets), then `config` merged
+with the component's own `config` (the component's win), which may set none of the former.
+Call with (dict "root" $ "name" "ingest" "component" $component), $component from perennial.components.
 */}}
 {{- define "perennial.properties" -}}
 {{- $v := .root.Values -}}
 {{- $paths := include "perennial.paths" .root | fromYaml -}}
 {{- include "perennial.checkKeys" (dict "root" .root "keys" (keys $v.config) "where" "config") -}}
-{{- include "perennial.checkKeys" (dict "root" .root "keys" (keys .component.config) "where" (printf "%s.config" .name)) -}}
+{{- $values := .component.values -}}
+{{- include "perennial.checkKeys" (dict "root" .root "keys" (keys $values.config) "where" (printf "%s.config" .name)) -}}
 # {{ .name }}: rendered by the perennial chart; PERENNIAL_* environment variables override these.
 bootstrap.servers={{ include "perennial.propertyValue" (required "kafka.bootstrapServers is required" $v.kafka.bootstrapServers) }}
 schema.registry.url={{ include "perennial.propertyValue" (required "schemaRegistry.url is required" $v.schemaRegistry.url) }}
@@ -265,7 +312,31 @@ ssl.keystore.location={{ $paths.kafkaClient }}/keystore.p12
 {{- if $v.schemaRegistry.basicAuthSecret.name }}
 basic.auth.credentials.source=USER_INFO
 {{- end }}
-{{- $settings := merge (deepCopy .component.config) $v.config }}
+{{- $own := deepCopy .component.settings }}
+{{- $secretMounts := include "perennial.secretMountNames" .root | fromYaml }}
+{{- range $secret, $key := .component.secretFiles }}
+{{- $ref := get $v.secrets $secret }}
+{{- $_ := required (printf "secrets.%s.name is required: %s reads it" $secret $.name) $ref.name }}
+{{- $_ := set $own $key (printf "%s/%s/%s" $paths.secrets (get $secretMounts $secret) $ref.key) }}
+{{- end }}
+{{- range $secret, $key := .component.tenantFiles }}
+{{- $ref := get $v.secrets $secret }}
+{{- range $tenant := ternary $ref.tenants (list) (not (empty $ref.name)) }}
+{{- $_ := set $own (printf "%s%s%s" $key.prefix $tenant $key.suffix) (printf "%s/%s/%s.jsonl" $paths.secrets (get $secretMounts $secret) $tenant) }}
+{{- end }}
+{{- end }}
+{{- $settings := merge (deepCopy $values.config) $v.config }}
+{{- range $key := keys $own | sortAlpha }}
+{{- if hasKey $settings $key }}
+{{- fail (printf "config or %s.config sets %s, which the chart sets for %s (see values.yaml)" $.name $key $.name) }}
+{{- end }}
+{{- end }}
+{{- if $own }}
+# {{ .name }}'s own, set by the chart
+{{- range $key := keys $own | sortAlpha }}
+{{ $key }}={{ include "perennial.propertyValue" (get $own $key) }}
+{{- end }}
+{{- end }}
 {{- if $settings }}
 # config and {{ .name }}.config
 {{- range $key := keys $settings | sortAlpha }}

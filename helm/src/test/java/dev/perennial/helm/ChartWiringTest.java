@@ -1,6 +1,7 @@
 package dev.perennial.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.config.EnvironmentVariables;
 import dev.perennial.core.config.PerennialConfig;
@@ -8,15 +9,20 @@ import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.suite.CanaryFile;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.schemas.serde.AvroSerdeConfig;
+import dev.perennial.trainer.config.TrainerConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -25,6 +31,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.net.URI;
@@ -32,18 +39,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -76,33 +87,31 @@ class ChartWiringTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.perennial.helm.Scenarios#all")
   void selectorsPickExactlyTheirComponentsPods(String scenario, RenderedChart chart) {
-    List<Deployment> deployments = chart.all(Deployment.class);
-    for (Deployment deployment : deployments) {
-      Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-      assertThat(podLabels)
-          .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
-      assertThat(deployments)
-          .as("Deployments whose selector matches the pods of %s", name(deployment))
-          .filteredOn(d -> selects(d.getSpec().getSelector().getMatchLabels(), podLabels))
-          .containsExactly(deployment);
+    List<Workload> workloads = chart.workloads();
+    for (Workload workload : workloads) {
+      assertThat(workload.podLabels()).containsAllEntriesOf(workload.selector().getMatchLabels());
+      assertThat(workloads)
+          .as("workloads whose selector matches the pods of %s", workload.name())
+          .filteredOn(w -> selects(w.selector().getMatchLabels(), workload.podLabels()))
+          .containsExactly(workload);
     }
     for (Service service : chart.all(Service.class)) {
-      assertThat(deployments)
-          .as("Deployments selected by Service %s", service.getMetadata().getName())
-          .filteredOn(d -> selects(service.getSpec().getSelector(), podLabelsOf(d)))
+      assertThat(workloads)
+          .as("workloads selected by Service %s", service.getMetadata().getName())
+          .filteredOn(w -> selects(service.getSpec().getSelector(), w.podLabels()))
           .hasSize(1);
     }
     for (PodDisruptionBudget budget : chart.all(PodDisruptionBudget.class)) {
-      assertThat(deployments)
-          .as("Deployments covered by PodDisruptionBudget %s", budget.getMetadata().getName())
-          .filteredOn(d -> selects(budget.getSpec().getSelector().getMatchLabels(), podLabelsOf(d)))
+      assertThat(workloads)
+          .as("workloads covered by PodDisruptionBudget %s", budget.getMetadata().getName())
+          .filteredOn(w -> selects(budget.getSpec().getSelector().getMatchLabels(), w.podLabels()))
           .hasSize(1);
     }
     for (NetworkPolicy policy : chart.all(NetworkPolicy.class)) {
-      assertThat(deployments)
-          .as("Deployments under NetworkPolicy %s", policy.getMetadata().getName())
+      assertThat(workloads)
+          .as("workloads under NetworkPolicy %s", policy.getMetadata().getName())
           .anyMatch(
-              d -> selects(policy.getSpec().getPodSelector().getMatchLabels(), podLabelsOf(d)));
+              w -> selects(policy.getSpec().getPodSelector().getMatchLabels(), w.podLabels()));
     }
   }
 
@@ -115,7 +124,7 @@ class ChartWiringTest {
       for (Component component : Component.values()) {
         int listensOn = config(chart, component).httpPort();
         Container container = chart.container(component);
-        PodTemplateSpec pod = chart.deployment(component).getSpec().getTemplate();
+        Workload workload = chart.workload(component);
 
         for (Probe probe :
             List.of(
@@ -126,13 +135,12 @@ class ChartWiringTest {
               .as("probe port of %s", component)
               .isEqualTo(listensOn);
         }
-        assertThat(pod.getMetadata().getAnnotations())
+        assertThat(workload.podAnnotations())
             .containsEntry("prometheus.io/port", Integer.toString(listensOn));
         Service service = chart.named(Service.class, Chart.RELEASE + "-perennial-" + component);
         ServicePort servicePort = service.getSpec().getPorts().get(0);
         assertThat(portNumber(servicePort.getTargetPort(), container)).isEqualTo(listensOn);
-        assertThat(selects(service.getSpec().getSelector(), pod.getMetadata().getLabels()))
-            .isTrue();
+        assertThat(selects(service.getSpec().getSelector(), workload.podLabels())).isTrue();
       }
     }
   }
@@ -150,14 +158,7 @@ class ChartWiringTest {
           .map(Probe::getHttpGet)
           .map(HTTPGetAction::getPath)
           .forEach(paths::add);
-      paths.add(
-          chart
-              .deployment(component)
-              .getSpec()
-              .getTemplate()
-              .getMetadata()
-              .getAnnotations()
-              .get("prometheus.io/path"));
+      paths.add(chart.workload(component).podAnnotations().get("prometheus.io/path"));
     }
 
     HttpClient client = HttpClient.newHttpClient();
@@ -177,23 +178,78 @@ class ChartWiringTest {
     assertThat(paths).hasSize(3);
   }
 
+  /** The keys the chart sets for one component only, by component (folders and Secret files). */
+  private static final Map<Component, Set<String>> OWN_KEYS =
+      Map.of(
+          Component.INGEST,
+          Set.of(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG),
+          Component.TRAINER_ACCUMULATOR,
+          Set.of(TrainerConfig.WORKER_WORK_DIR_CONFIG),
+          Component.TRAINER_WORKER,
+          Set.of(TrainerConfig.WORKER_WORK_DIR_CONFIG),
+          Component.EVALUATOR,
+          Set.of(EvaluatorConfig.EVALUATION_PATH_CONFIG),
+          Component.PUBLISHER,
+          Set.of(
+              PublisherConfig.RELEASE_PATH_CONFIG,
+              PublisherConfig.API_PORT_CONFIG,
+              PublisherConfig.SIGNING_KEY_FILE_CONFIG));
+
   @Test
-  void theDefaultPropertiesHoldExactlyTheSharedKeysTheChartManages() {
+  void theDefaultPropertiesHoldExactlyTheSharedKeysAndTheComponentsOwn() {
     RenderedChart chart = Scenarios.defaults().render();
     for (Component component : Component.values()) {
+      Set<String> expected =
+          new TreeSet<>(
+              List.of(
+                  PerennialConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                  PerennialConfig.TOPIC_PREFIX_CONFIG,
+                  PerennialConfig.TOPIC_PARTITIONS_CONFIG,
+                  PerennialConfig.TOPIC_REPLICATION_FACTOR_CONFIG,
+                  PerennialConfig.TOPIC_RETENTION_MS_CONFIG,
+                  PerennialConfig.TOPIC_LONG_RETENTION_MS_CONFIG,
+                  PerennialConfig.ARTIFACT_STORE_PATH_CONFIG,
+                  PerennialConfig.HTTP_PORT_CONFIG,
+                  CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));
+      expected.addAll(OWN_KEYS.get(component));
       assertThat(chart.properties(component).keySet())
           .as("keys of %s", component)
-          .containsExactlyInAnyOrder(
-              PerennialConfig.BOOTSTRAP_SERVERS_CONFIG,
-              PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG,
-              PerennialConfig.TOPIC_PREFIX_CONFIG,
-              PerennialConfig.TOPIC_PARTITIONS_CONFIG,
-              PerennialConfig.TOPIC_REPLICATION_FACTOR_CONFIG,
-              PerennialConfig.TOPIC_RETENTION_MS_CONFIG,
-              PerennialConfig.TOPIC_LONG_RETENTION_MS_CONFIG,
-              PerennialConfig.ARTIFACT_STORE_PATH_CONFIG,
-              PerennialConfig.HTTP_PORT_CONFIG,
-              CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+          .containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  /**
+   * Every key the chart sets itself, in a properties file or as a variable, is one that {@code
+   * config} may not set: the chart's probes, volumes and Secrets rely on them.
+   */
+  @Test
+  void everyKeyTheChartSetsItselfIsRefusedAsASetting() {
+    Supplier<Chart> everySecret =
+        () ->
+            Scenarios.securedKafkaWithoutSecretConfig()
+                .with("secrets.adminToken.name", "publisher-admin")
+                .with(
+                    "secrets.canaries",
+                    Map.of("name", Scenarios.CANARY_SECRET, "tenants", Scenarios.CANARY_TENANTS));
+    RenderedChart chart = everySecret.get().render();
+    Set<String> chartKeys = new TreeSet<>();
+    for (Component component : Component.values()) {
+      chartKeys.addAll(chart.properties(component).keySet());
+      chartKeys.addAll(environmentKeys(chart.container(component)));
+    }
+    assertThat(chartKeys)
+        .contains(
+            TrainerConfig.WORKER_ID_CONFIG,
+            EvaluatorConfig.INSTANCE_ID_CONFIG,
+            PublisherConfig.ADMIN_TOKEN_CONFIG)
+        .anyMatch(ChartWiringTest::isCanaryFileKey)
+        .doesNotContain(SslConfigs.SSL_KEY_PASSWORD_CONFIG);
+
+    for (String key : chartKeys) {
+      assertThatThrownBy(() -> everySecret.get().with("config", Map.of(key, "x")).renderText())
+          .as("config setting %s", key)
+          .hasMessageContaining("config sets " + key);
     }
   }
 
@@ -205,6 +261,8 @@ class ChartWiringTest {
       Set<String> own = component.definition().names();
       Set<String> keys = new TreeSet<>(chart.properties(component).keySet());
       keys.addAll(environmentKeys(chart.container(component)));
+      // Per tenant, so in no definition: theEvaluatorReadsEachTenantsCanaryFile... checks them.
+      keys.removeIf(ChartWiringTest::isCanaryFileKey);
       Set<String> ownKeys =
           keys.stream()
               .filter(key -> key.startsWith(PerennialConfig.PREFIX))
@@ -248,13 +306,13 @@ class ChartWiringTest {
   void everyComponentRunsItsSubcommandWithItsOwnPropertiesFile(
       String scenario, RenderedChart chart) {
     for (Component component : present(chart)) {
-      Container container = chart.container(component);
-      List<String> args = container.getArgs();
+      Workload workload = chart.workload(component);
+      List<String> args = workload.container().getArgs();
       assertThat(args).containsSubsequence("--config");
       Path file = Path.of(args.get(args.indexOf("--config") + 1));
 
-      VolumeMount mount = mountOf(container, file);
-      Volume volume = volume(chart.deployment(component), mount.getName());
+      VolumeMount mount = workload.mountOf(file);
+      Volume volume = workload.volume(mount.getName());
       assertThat(volume.getConfigMap().getName())
           .isEqualTo(chart.configMap().getMetadata().getName());
       assertThat(volume.getConfigMap().getItems())
@@ -270,32 +328,90 @@ class ChartWiringTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.perennial.helm.Scenarios#all")
-  void theArtifactStoreIsTheSharedClaimMountedWhereTheConfigurationSays(
+  void theArtifactStoreReleaseAreaAndReportsLieOnTheSharedClaimOfEveryComponent(
       String scenario, RenderedChart chart) {
     List<PersistentVolumeClaim> claims = chart.all(PersistentVolumeClaim.class);
     for (Component component : present(chart)) {
-      Path store = config(chart, component).artifactStorePath();
-      Container container = chart.container(component);
-      VolumeMount mount = mountOf(container, store.resolve("some-blob"));
-      assertThat(Path.of(mount.getMountPath())).isEqualTo(store);
-      assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
-      String claim =
-          volume(chart.deployment(component), mount.getName())
-              .getPersistentVolumeClaim()
-              .getClaimName();
-      if (claims.isEmpty()) {
-        assertThat(claim).isEqualTo(Scenarios.EXISTING_CLAIM);
-      } else {
-        assertThat(claims)
-            .singleElement()
-            .satisfies(
-                c -> {
-                  assertThat(c.getMetadata().getName()).isEqualTo(claim);
-                  assertThat(c.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
-                  assertThat(c.getMetadata().getAnnotations())
-                      .containsEntry("helm.sh/resource-policy", "keep");
-                });
+      PerennialConfig config = config(chart, component);
+      List<Path> shared = new ArrayList<>(List.of(config.artifactStorePath()));
+      if (config instanceof PublisherConfig publisher) {
+        shared.add(publisher.releasePath());
+        assertThat(publisher.releasePath().startsWith(config.artifactStorePath()))
+            .as("the release area %s inside the artifact store", publisher.releasePath())
+            .isFalse();
       }
+      if (config instanceof EvaluatorConfig evaluator) {
+        // Reports and score histories outlive the pod, and every evaluator shares them.
+        shared.add(evaluator.evaluationPath());
+        assertThat(evaluator.evaluationPath().startsWith(config.artifactStorePath()))
+            .as("the evaluation area %s inside the artifact store", evaluator.evaluationPath())
+            .isFalse();
+      }
+      Workload workload = chart.workload(component);
+      for (Path folder : shared) {
+        VolumeMount mount = workload.mountOf(folder.resolve("some-file"));
+        assertThat(mount.getReadOnly()).as("%s mounted read-only", folder).isNotEqualTo(true);
+        PersistentVolumeClaimVolumeSource volume =
+            workload.volume(mount.getName()).getPersistentVolumeClaim();
+        assertThat(volume).as("the claim holding %s", folder).isNotNull();
+        if (claims.isEmpty()) {
+          assertThat(volume.getClaimName()).isEqualTo(Scenarios.EXISTING_CLAIM);
+        } else {
+          assertThat(claims)
+              .singleElement()
+              .satisfies(
+                  c -> {
+                    assertThat(c.getMetadata().getName()).isEqualTo(volume.getClaimName());
+                    assertThat(c.getSpec().getAccessModes()).containsExactly("ReadWriteMany");
+                    assertThat(c.getMetadata().getAnnotations())
+                        .containsEntry("helm.sh/resource-policy", "keep");
+                  });
+        }
+      }
+    }
+  }
+
+  /**
+   * The root filesystem is read-only: every folder a service writes (a key named {@code *.path} or
+   * {@code *.dir} with a default folder, and Kafka Streams' state.dir) must be absolute and on a
+   * writable volume. A default such as {@code .perennial/...} would land under the image's working
+   * directory and fail at start.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.perennial.helm.Scenarios#all")
+  void everyFolderAServiceWritesIsOnAWritableVolume(String scenario, RenderedChart chart) {
+    for (Component component : present(chart)) {
+      PerennialConfig config = config(chart, component);
+      Workload workload = chart.workload(component);
+      Map<String, String> folders = new TreeMap<>();
+      for (ConfigDef.ConfigKey key : component.definition().configKeys().values()) {
+        boolean folderKey = key.name.endsWith(".path") || key.name.endsWith(".dir");
+        if (folderKey && key.defaultValue instanceof String value && !value.isBlank()) {
+          folders.put(key.name, (String) config.values().get(key.name));
+        }
+      }
+      folders.put(
+          StreamsConfig.STATE_DIR_CONFIG,
+          config
+              .originalsStrings()
+              .getOrDefault(
+                  StreamsConfig.STATE_DIR_CONFIG,
+                  (String)
+                      StreamsConfig.configDef()
+                          .defaultValues()
+                          .get(StreamsConfig.STATE_DIR_CONFIG)));
+      assertThat(folders).containsKey(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG);
+
+      folders.forEach(
+          (key, folder) -> {
+            assertThat(Path.of(folder)).as("%s of %s", key, component).isAbsolute();
+            VolumeMount mount = workload.mountOf(Path.of(folder, "some-file"));
+            Volume volume = workload.volume(mount.getName());
+            assertThat(mount.getReadOnly()).as("%s of %s", key, component).isNotEqualTo(true);
+            assertThat(volume.getEmptyDir() != null || volume.getPersistentVolumeClaim() != null)
+                .as("%s of %s (%s) is on an emptyDir or the shared claim", key, component, folder)
+                .isTrue();
+          });
     }
   }
 
@@ -314,7 +430,7 @@ class ChartWiringTest {
     for (Component component : Component.values()) {
       Map<String, String> properties = chart.properties(component);
       Container container = chart.container(component);
-      Deployment deployment = chart.deployment(component);
+      Workload workload = chart.workload(component);
       assertThat(properties)
           .containsEntry(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL")
           .containsEntry(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512")
@@ -337,10 +453,9 @@ class ChartWiringTest {
       assertThat(secretOf(container, AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG))
           .isEqualTo(Scenarios.REGISTRY_SECRET + "/user-info");
 
-      assertThat(
-              secretFileAt(deployment, properties.get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)))
+      assertThat(secretFileAt(workload, properties.get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)))
           .isEqualTo(Scenarios.CA_SECRET + "/ca.crt");
-      assertThat(secretFileAt(deployment, properties.get(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)))
+      assertThat(secretFileAt(workload, properties.get(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)))
           .isEqualTo(Scenarios.CLIENT_SECRET + "/user.p12");
     }
   }
@@ -417,7 +532,7 @@ class ChartWiringTest {
 
     for (Component component : List.of(Component.TRAINER_WORKER, Component.EVALUATOR)) {
       Container container = chart.container(component);
-      PodSpec pod = chart.deployment(component).getSpec().getTemplate().getSpec();
+      PodSpec pod = chart.workload(component).pod();
       assertThat(container.getResources().getLimits())
           .containsEntry("nvidia.com/gpu", new Quantity("2"))
           .containsKey("memory");
@@ -443,7 +558,7 @@ class ChartWiringTest {
 
     for (Component component : Component.values()) {
       Container container = chart.container(component);
-      PodSpec pod = chart.deployment(component).getSpec().getTemplate().getSpec();
+      PodSpec pod = chart.workload(component).pod();
       assertThat(container.getResources().getLimits()).doesNotContainKey("nvidia.com/gpu");
       assertThat(env(container))
           .doesNotContainKeys("PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR", "PYTORCH_VERSION");
@@ -458,7 +573,7 @@ class ChartWiringTest {
   void podsRunAsNonRootOnAReadOnlyRootWithWritableScratchFolders(
       String scenario, RenderedChart chart) {
     for (Component component : present(chart)) {
-      PodSpec pod = chart.deployment(component).getSpec().getTemplate().getSpec();
+      PodSpec pod = chart.workload(component).pod();
       Container container = chart.container(component);
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
       assertThat(pod.getSecurityContext().getRunAsUser()).isPositive();
@@ -474,9 +589,10 @@ class ChartWiringTest {
       String djlCache = env(container).get("DJL_CACHE_DIR");
       assertThat(env(container)).containsEntry("DJL_OFFLINE", "true");
       for (String writable : List.of("/tmp", djlCache)) {
-        VolumeMount mount = mountOf(container, Path.of(writable, "file"));
+        Workload workload = chart.workload(component);
+        VolumeMount mount = workload.mountOf(Path.of(writable, "file"));
         assertThat(mount.getMountPath()).isEqualTo(writable);
-        assertThat(volume(chart.deployment(component), mount.getName()).getEmptyDir())
+        assertThat(workload.volume(mount.getName()).getEmptyDir())
             .as("emptyDir at %s", writable)
             .isNotNull();
       }
@@ -487,8 +603,8 @@ class ChartWiringTest {
   @MethodSource("dev.perennial.helm.Scenarios#all")
   void serviceLinksAreOffSoServiceVariablesCannotPoseAsConfiguration(
       String scenario, RenderedChart chart) {
-    for (Deployment deployment : chart.all(Deployment.class)) {
-      assertThat(deployment.getSpec().getTemplate().getSpec().getEnableServiceLinks()).isFalse();
+    for (Workload workload : chart.workloads()) {
+      assertThat(workload.pod().getEnableServiceLinks()).isFalse();
     }
   }
 
@@ -505,21 +621,15 @@ class ChartWiringTest {
   void disabledComponentsRenderNothing() {
     RenderedChart chart = Scenarios.publisherOnly().render();
 
-    assertThat(chart.all(Deployment.class))
-        .extracting(ChartWiringTest::name)
+    assertThat(chart.workloads())
+        .extracting(Workload::name)
         .containsExactly("acme-perennial-publisher");
     assertThat(chart.configMap().getData()).containsOnlyKeys("publisher.properties");
     assertThat(chart.all(PodDisruptionBudget.class)).isEmpty();
     assertThat(chart.all(Service.class))
         .extracting(s -> s.getMetadata().getName())
         .containsExactlyInAnyOrder("acme-perennial-publisher", "acme-perennial-publisher-api");
-    assertThat(
-            chart
-                .deployment(Component.PUBLISHER)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getServiceAccountName())
+    assertThat(chart.workload(Component.PUBLISHER).pod().getServiceAccountName())
         .isEqualTo("perennial-runner");
   }
 
@@ -530,10 +640,11 @@ class ChartWiringTest {
     Service api = chart.named(Service.class, "acme-perennial-publisher-api");
 
     int target = portNumber(api.getSpec().getPorts().get(0).getTargetPort(), publisher);
-    assertThat(target).isNotEqualTo(config(chart, Component.PUBLISHER).httpPort()).isEqualTo(8081);
+    assertThat(target)
+        .isNotEqualTo(config(chart, Component.PUBLISHER).httpPort())
+        .isEqualTo(PublisherConfig.API_PORT_DEFAULT);
     assertThat(
-            selects(
-                api.getSpec().getSelector(), podLabelsOf(chart.deployment(Component.PUBLISHER))))
+            selects(api.getSpec().getSelector(), chart.workload(Component.PUBLISHER).podLabels()))
         .isTrue();
     for (Component other :
         List.of(Component.INGEST, Component.TRAINER_WORKER, Component.EVALUATOR)) {
@@ -547,18 +658,162 @@ class ChartWiringTest {
   void theStagesSecretsAreMountedOnlyWhereTheyAreRead() {
     RenderedChart chart = Scenarios.everything().render();
 
-    assertThat(secretVolumes(chart.deployment(Component.INGEST)))
-        .contains("ingest-pseudonymisation");
-    assertThat(secretVolumes(chart.deployment(Component.PUBLISHER))).contains("publisher-signing");
+    assertThat(secretVolumes(chart.workload(Component.INGEST))).contains("ingest-pseudonymisation");
+    assertThat(secretVolumes(chart.workload(Component.PUBLISHER))).contains("publisher-signing");
+    assertThat(secretOf(chart.container(Component.PUBLISHER), PublisherConfig.ADMIN_TOKEN_CONFIG))
+        .isEqualTo("publisher-admin/token");
     for (Component component : Component.values()) {
       if (component != Component.INGEST) {
-        assertThat(secretVolumes(chart.deployment(component)))
+        assertThat(secretVolumes(chart.workload(component)))
             .doesNotContain("ingest-pseudonymisation");
       }
       if (component != Component.PUBLISHER) {
-        assertThat(secretVolumes(chart.deployment(component))).doesNotContain("publisher-signing");
+        assertThat(secretVolumes(chart.workload(component))).doesNotContain("publisher-signing");
+        assertThat(environmentKeys(chart.container(component)))
+            .doesNotContain(PublisherConfig.ADMIN_TOKEN_CONFIG);
       }
     }
+  }
+
+  @Test
+  void ingestPseudonymisesWithTheKeyOfItsMountedSecret() {
+    RenderedChart chart = Scenarios.everything().render();
+    Workload ingest = chart.workload(Component.INGEST);
+    Map<String, String> properties = chart.properties(Component.INGEST);
+
+    assertThat(secretFileAt(ingest, properties.get(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG)))
+        .isEqualTo("ingest-pseudonymisation/key");
+    assertThat(properties).doesNotContainKey(IngestConfig.PSEUDONYM_SECRET_CONFIG);
+    IngestConfig config = (IngestConfig) config(chart, Component.INGEST);
+    assertThat(config.pseudonymSecret().value()).isEqualTo(SecretFiles.PSEUDONYMISATION_KEY);
+  }
+
+  @Test
+  void thePublisherSignsWithTheKeyOfItsMountedSecret() {
+    RenderedChart chart = Scenarios.everything().render();
+    Workload publisher = chart.workload(Component.PUBLISHER);
+    Map<String, String> properties = chart.properties(Component.PUBLISHER);
+
+    assertThat(secretFileAt(publisher, properties.get(PublisherConfig.SIGNING_KEY_FILE_CONFIG)))
+        .isEqualTo("publisher-signing/private-key.pem");
+    assertThat(properties)
+        .doesNotContainKeys(PublisherConfig.SIGNING_KEY_CONFIG, PublisherConfig.ADMIN_TOKEN_CONFIG);
+    PublisherConfig config = (PublisherConfig) config(chart, Component.PUBLISHER);
+    assertThat(config.signingKey().keyId()).isEqualTo(SecretFiles.SIGNING_KEY.keyId());
+    assertThat(config.adminToken()).contains("secret-user:secret-password");
+  }
+
+  @Test
+  void withoutAnAdminTokenSecretThePublisherHasNoToken() {
+    RenderedChart chart = Scenarios.defaults().render();
+
+    PublisherConfig config = (PublisherConfig) config(chart, Component.PUBLISHER);
+    assertThat(config.adminToken()).isEmpty();
+  }
+
+  @Test
+  void thePublishersReadApiListensOnTheContainersApiPort() {
+    for (int port : List.of(8081, 9000)) {
+      RenderedChart chart = Chart.withRequiredValues().with("readApi.containerPort", port).render();
+      Container publisher = chart.container(Component.PUBLISHER);
+      PublisherConfig config = (PublisherConfig) config(chart, Component.PUBLISHER);
+      Service api = chart.named(Service.class, "acme-perennial-publisher-api");
+
+      assertThat(portNumber(new IntOrString("api"), publisher)).isEqualTo(port);
+      assertThat(config.apiPort()).isEqualTo(port);
+      assertThat(portNumber(api.getSpec().getPorts().get(0).getTargetPort(), publisher))
+          .isEqualTo(config.apiPort());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.perennial.helm.Scenarios#all")
+  void thePublisherIsASingleWriterReplacedNeverRolledSideBySide(
+      String scenario, RenderedChart chart) {
+    if (!present(chart).contains(Component.PUBLISHER)) {
+      return;
+    }
+    Deployment publisher = (Deployment) chart.workload(Component.PUBLISHER).object();
+
+    assertThat(publisher.getSpec().getReplicas()).isBetween(0, 1);
+    assertThat(publisher.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+  }
+
+  /**
+   * The components whose transactional.id derives from a configured id: the key set to the pod's
+   * name, and the id the service then uses.
+   */
+  private static final Map<Component, String> POD_NAME_KEYS =
+      Map.of(
+          Component.TRAINER_WORKER,
+          TrainerConfig.WORKER_ID_CONFIG,
+          Component.EVALUATOR,
+          EvaluatorConfig.INSTANCE_ID_CONFIG);
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.perennial.helm.Scenarios#all")
+  void workersAndEvaluatorsAreStatefulSetsWhosePodNameIsTheirId(
+      String scenario, RenderedChart chart) {
+    for (Component component : present(chart)) {
+      Workload workload = chart.workload(component);
+      Set<String> keys = environmentKeys(workload.container());
+      if (!POD_NAME_KEYS.containsKey(component)) {
+        assertThat(workload.object()).as("%s", component).isInstanceOf(Deployment.class);
+        assertThat(keys).doesNotContainAnyElementsOf(POD_NAME_KEYS.values());
+        continue;
+      }
+      assertThat(workload.object()).as("%s", component).isInstanceOf(StatefulSet.class);
+      StatefulSet statefulSet = (StatefulSet) workload.object();
+      Service governing = chart.named(Service.class, statefulSet.getSpec().getServiceName());
+      assertThat(governing.getSpec().getClusterIP()).isEqualTo("None");
+      assertThat(selects(governing.getSpec().getSelector(), workload.podLabels())).isTrue();
+      assertThat(statefulSet.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+
+      EnvVar id = variable(workload.container(), POD_NAME_KEYS.get(component));
+      assertThat(id.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+      PerennialConfig config = config(chart, component);
+      String configured =
+          config instanceof TrainerConfig trainer
+              ? trainer.workerId()
+              : ((EvaluatorConfig) config).instanceId();
+      assertThat(configured).isEqualTo(RenderedChart.firstPodName(workload));
+    }
+  }
+
+  @Test
+  void theEvaluatorReadsEachTenantsCanaryFileFromItsMountedSecret() {
+    RenderedChart chart = Scenarios.everything().render();
+    Workload evaluator = chart.workload(Component.EVALUATOR);
+    Map<String, String> properties = chart.properties(Component.EVALUATOR);
+
+    for (String tenant : Scenarios.CANARY_TENANTS) {
+      String key =
+          EvaluatorConfig.TENANT_PREFIX + tenant + EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX;
+      assertThat(secretFileAt(evaluator, properties.get(key)))
+          .isEqualTo(Scenarios.CANARY_SECRET + "/" + tenant + ".jsonl");
+    }
+    EvaluatorConfig config = (EvaluatorConfig) config(chart, Component.EVALUATOR);
+    assertThat(config.canaryFiles()).containsOnlyKeys(Scenarios.CANARY_TENANTS);
+    config
+        .canaryFiles()
+        .forEach(
+            (tenant, file) ->
+                assertThat(CanaryFile.read(tenant, file, config.leakageControls())).hasSize(1));
+    for (Component other : Component.values()) {
+      if (other != Component.EVALUATOR) {
+        assertThat(secretVolumes(chart.workload(other))).doesNotContain(Scenarios.CANARY_SECRET);
+        assertThat(chart.properties(other).keySet()).noneMatch(ChartWiringTest::isCanaryFileKey);
+      }
+    }
+  }
+
+  @Test
+  void withoutCanariesTheEvaluatorHasNoCanaryFiles() {
+    RenderedChart chart = Scenarios.defaults().render();
+
+    EvaluatorConfig config = (EvaluatorConfig) config(chart, Component.EVALUATOR);
+    assertThat(config.canaryFiles()).isEmpty();
+    assertThat(secretVolumes(chart.workload(Component.EVALUATOR))).isEmpty();
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -569,8 +824,8 @@ class ChartWiringTest {
 
   private static List<Component> present(RenderedChart chart) {
     Set<String> names =
-        chart.all(Deployment.class).stream()
-            .map(d -> podLabelsOf(d).get(RenderedChart.COMPONENT_LABEL))
+        chart.workloads().stream()
+            .map(w -> w.podLabels().get(RenderedChart.COMPONENT_LABEL))
             .collect(Collectors.toSet());
     return Arrays.stream(Component.values()).filter(c -> names.contains(c.chartName())).toList();
   }
@@ -593,48 +848,29 @@ class ChartWiringTest {
 
   /** "secret/key" of the Secret the variable for {@code key} is read from. */
   private static String secretOf(Container container, String key) {
+    var ref = variable(container, key).getValueFrom().getSecretKeyRef();
+    return ref.getName() + "/" + ref.getKey();
+  }
+
+  /** The one variable that sets {@code key}. */
+  private static EnvVar variable(Container container, String key) {
     String variable = EnvironmentVariables.toVariable(key);
     List<EnvVar> matches =
         container.getEnv().stream().filter(v -> v.getName().equals(variable)).toList();
     assertThat(matches).as("variable %s", variable).hasSize(1);
-    var ref = matches.get(0).getValueFrom().getSecretKeyRef();
-    return ref.getName() + "/" + ref.getKey();
+    return matches.get(0);
   }
 
   /** "secret/key" of the Secret item mounted as {@code file}. */
-  private static String secretFileAt(Deployment deployment, String file) {
-    Path path = Path.of(file);
-    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-    VolumeMount mount = mountOf(container, path);
-    assertThat(mount.getReadOnly()).isTrue();
-    var secret = volume(deployment, mount.getName()).getSecret();
-    assertThat(secret).as("Secret volume mounted at %s", mount.getMountPath()).isNotNull();
-    String relative = Path.of(mount.getMountPath()).relativize(path).toString();
-    var item = secret.getItems().stream().filter(i -> i.getPath().equals(relative)).findFirst();
-    assertThat(item).as("item %s of Secret %s", relative, secret.getSecretName()).isPresent();
-    return secret.getSecretName() + "/" + item.get().getKey();
+  private static String secretFileAt(Workload workload, String file) {
+    return workload.secretItemAt(Path.of(file));
   }
 
-  private static Set<String> secretVolumes(Deployment deployment) {
-    return deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+  private static Set<String> secretVolumes(Workload workload) {
+    return workload.pod().getVolumes().stream()
         .filter(v -> v.getSecret() != null)
         .map(v -> v.getSecret().getSecretName())
         .collect(Collectors.toSet());
-  }
-
-  /** The mount that holds {@code file}: the one with the longest mount path above it. */
-  private static VolumeMount mountOf(Container container, Path file) {
-    return container.getVolumeMounts().stream()
-        .filter(m -> file.startsWith(Path.of(m.getMountPath())))
-        .max((a, b) -> Integer.compare(a.getMountPath().length(), b.getMountPath().length()))
-        .orElseThrow(() -> new AssertionError("no volume is mounted above " + file));
-  }
-
-  private static Volume volume(Deployment deployment, String name) {
-    return deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
-        .filter(v -> v.getName().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no volume " + name + " in " + name(deployment)));
   }
 
   private static int portNumber(IntOrString port, Container container) {
@@ -650,26 +886,21 @@ class ChartWiringTest {
 
   private static String checksum(RenderedChart chart) {
     Set<String> checksums =
-        chart.all(Deployment.class).stream()
-            .map(
-                d ->
-                    d.getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config"))
+        chart.workloads().stream()
+            .map(w -> w.podAnnotations().get("checksum/config"))
             .collect(Collectors.toSet());
     assertThat(checksums).hasSize(1);
     return checksums.iterator().next();
+  }
+
+  private static boolean isCanaryFileKey(String key) {
+    return key.startsWith(EvaluatorConfig.TENANT_PREFIX)
+        && key.endsWith(EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX);
   }
 
   private static boolean selects(Map<String, String> selector, Map<String, String> labels) {
     return selector != null
         && !selector.isEmpty()
         && labels.entrySet().containsAll(selector.entrySet());
-  }
-
-  private static Map<String, String> podLabelsOf(Deployment deployment) {
-    return deployment.getSpec().getTemplate().getMetadata().getLabels();
-  }
-
-  private static String name(Deployment deployment) {
-    return deployment.getMetadata().getName();
   }
 }

@@ -2,6 +2,8 @@ package dev.perennial.helm;
 
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.util.Map;
 import java.util.function.Function;
@@ -12,18 +14,14 @@ import org.apache.kafka.common.config.ConfigDef;
  * The chart's components and what each one reads: the keys its config class defines and the class
  * that validates them at start. The chart may render only these keys (and Kafka client keys) into
  * the component's properties file.
- *
- * <p>Until a stage has its own config class, it reads {@link PerennialConfig}. When one lands, it
- * replaces PerennialConfig on its line here (for example {@code IngestConfig::configDef,
- * IngestConfig::new}), and every wiring test then checks the chart against it.
  */
 enum Component {
-  INGEST("ingest", "ingest", PerennialConfig::configDef, PerennialConfig::new),
+  INGEST("ingest", "ingest", IngestConfig::configDef, IngestConfig::new),
   TRAINER_ACCUMULATOR(
       "trainer-accumulator", "trainer.accumulator", TrainerConfig::configDef, TrainerConfig::new),
   TRAINER_WORKER("trainer-worker", "trainer.worker", TrainerConfig::configDef, TrainerConfig::new),
   EVALUATOR("evaluator", "evaluator", EvaluatorConfig::configDef, EvaluatorConfig::new),
-  PUBLISHER("publisher", "publisher", PerennialConfig::configDef, PerennialConfig::new);
+  PUBLISHER("publisher", "publisher", PublisherConfig::configDef, PublisherConfig::of);
 
   private final String chartName;
   private final String valuesPath;

@@ -9,11 +9,13 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The image (docker/Dockerfile) and the chart agree: user, folders, environment, ports, command.
@@ -33,8 +35,7 @@ class ImageConsistencyTest {
 
   @Test
   void bothRuntimeImagesRunAsTheUserAndGroupOfThePods() {
-    PodSecurityContext pod =
-        chart.deployment(Component.INGEST).getSpec().getTemplate().getSpec().getSecurityContext();
+    PodSecurityContext pod = chart.workload(Component.INGEST).pod().getSecurityContext();
 
     for (String stage : RUNTIME_STAGES) {
       assertThat(stages.get(stage).user())
@@ -103,6 +104,39 @@ class ImageConsistencyTest {
       assertThat(Perennial.class.getClassLoader().getResource(resource))
           .as("logging configuration %s on the command's classpath", resource)
           .isNotNull();
+    }
+  }
+
+  /**
+   * The pods give the image's entry point ({@code perennial}) only arguments: each component's
+   * subcommand path and {@code --config}, which that subcommand must parse, and it must be a
+   * service, not a group of services.
+   */
+  @Test
+  void everyComponentsArgumentsAreAPerennialSubcommandThatRunsAService() {
+    for (Component component : Component.values()) {
+      Container container = chart.container(component);
+      List<String> args = container.getArgs();
+      List<String> subcommand = args.subList(0, args.indexOf("--config"));
+
+      assertThat(container.getCommand()).as("command of %s", component).isNullOrEmpty();
+      CommandLine.ParseResult parsed =
+          Perennial.commandLine().parseArgs(args.toArray(String[]::new));
+      List<String> path = new ArrayList<>();
+      for (CommandLine.ParseResult sub = parsed.subcommand(); sub != null; sub = sub.subcommand()) {
+        path.add(sub.commandSpec().name());
+      }
+      assertThat(path).as("subcommand of %s", component).isEqualTo(subcommand).isNotEmpty();
+      CommandLine.ParseResult leaf = parsed;
+      while (leaf.hasSubcommand()) {
+        leaf = leaf.subcommand();
+      }
+      assertThat(leaf.matchedOptionValue("--config", (Object) null))
+          .as("--config of %s", component)
+          .hasToString(args.get(args.indexOf("--config") + 1));
+      assertThat(leaf.commandSpec().subcommands().keySet())
+          .as("%s runs a service, not a group of them", String.join(" ", subcommand))
+          .isEmpty();
     }
   }
 

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
@@ -21,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -70,29 +71,22 @@ final class RenderedChart {
     return matches.get(0);
   }
 
-  Deployment deployment(Component component) {
-    List<Deployment> matches =
-        all(Deployment.class).stream()
-            .filter(
-                d ->
-                    component
-                        .chartName()
-                        .equals(
-                            d.getSpec()
-                                .getTemplate()
-                                .getMetadata()
-                                .getLabels()
-                                .get(COMPONENT_LABEL)))
+  /** The Deployments and StatefulSets. */
+  List<Workload> workloads() {
+    return objects.stream().map(Workload::of).filter(Objects::nonNull).toList();
+  }
+
+  Workload workload(Component component) {
+    List<Workload> matches =
+        workloads().stream()
+            .filter(w -> component.chartName().equals(w.podLabels().get(COMPONENT_LABEL)))
             .toList();
-    assertThat(matches).as("Deployment of %s", component).hasSize(1);
+    assertThat(matches).as("workload of %s", component).hasSize(1);
     return matches.get(0);
   }
 
   Container container(Component component) {
-    List<Container> containers =
-        deployment(component).getSpec().getTemplate().getSpec().getContainers();
-    assertThat(containers).as("containers of %s", component).hasSize(1);
-    return containers.get(0);
+    return workload(component).container();
   }
 
   ConfigMap configMap() {
@@ -124,22 +118,56 @@ final class RenderedChart {
   /**
    * The component's config as its service builds it at start: the properties file it is given with
    * --config, then its PERENNIAL_* environment, validated by the component's config class. Values
-   * from Secrets are a placeholder shaped like credentials ("user:password").
+   * from Secrets are a placeholder shaped like credentials ("user:password"); a file the
+   * configuration names in a mounted Secret is a copy under {@code folder} holding what such a
+   * Secret holds ({@link SecretFiles}); the pod's name is that of a StatefulSet's first pod.
    */
   PerennialConfig config(Component component, Path folder) {
+    Workload workload = workload(component);
     try {
+      StringBuilder text = new StringBuilder(propertiesText(component)).append('\n');
+      Map<String, String> properties = properties(component);
+      for (Map.Entry<String, String> property : properties.entrySet()) {
+        Optional<String> content = SecretFiles.contentFor(property.getKey());
+        if (content.isPresent()) {
+          String mounted = property.getValue();
+          workload.secretItemAt(Path.of(mounted)); // the pod reads it from a Secret, nowhere else
+          Path copy = folder.resolve(component.chartName() + mounted);
+          Files.createDirectories(copy.getParent());
+          Files.writeString(copy, content.get());
+          // A later line wins in a properties file.
+          text.append(property.getKey()).append('=').append(copy).append('\n');
+        }
+      }
       Path file = Files.createTempFile(folder, component.chartName(), ".properties");
-      Files.writeString(file, propertiesText(component));
+      Files.writeString(file, text);
       Map<String, String> environment = new HashMap<>();
-      for (EnvVar variable : container(component).getEnv()) {
-        environment.put(
-            variable.getName(),
-            variable.getValueFrom() == null ? variable.getValue() : "secret-user:secret-password");
+      for (EnvVar variable : workload.container().getEnv()) {
+        environment.put(variable.getName(), valueInThePod(variable, workload));
       }
       return component.config(ConfigLoader.load(file, environment));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A StatefulSet's first pod is {@code <name>-0}. */
+  static String firstPodName(Workload workload) {
+    return workload.name() + "-0";
+  }
+
+  private static String valueInThePod(EnvVar variable, Workload workload) {
+    if (variable.getValueFrom() == null) {
+      return variable.getValue();
+    }
+    if (variable.getValueFrom().getSecretKeyRef() != null) {
+      return "secret-user:secret-password";
+    }
+    var field = variable.getValueFrom().getFieldRef();
+    if (field != null && field.getFieldPath().equals("metadata.name")) {
+      return firstPodName(workload);
+    }
+    throw new AssertionError("no stand-in for the value of " + variable);
   }
 
   private static KubernetesSerialization serialization() {

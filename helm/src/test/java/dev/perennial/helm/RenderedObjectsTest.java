@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -75,7 +76,8 @@ class RenderedObjectsTest {
     assertThat(kinds)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                Deployment.class, 5L,
+                Deployment.class, 3L,
+                StatefulSet.class, 2L,
                 Service.class, 6L,
                 PodDisruptionBudget.class, 5L,
                 ConfigMap.class, 1L,

@@ -21,6 +21,8 @@ final class Scenarios {
   static final String EXISTING_CLAIM = "shared-artifacts";
   static final String STRIMZI_CLUSTER = "events";
   static final String GPU_NODE_LABEL = "nvidia.com/gpu.present";
+  static final String CANARY_SECRET = "evaluator-canaries";
+  static final List<String> CANARY_TENANTS = List.of("acme", "globex");
 
   private Scenarios() {}
 
@@ -65,17 +67,22 @@ final class Scenarios {
    * Secrets.
    */
   static Chart securedKafka() {
-    return Chart.withRequiredValues()
-        .with("schemaRegistry.basicAuthSecret.name", REGISTRY_SECRET)
-        .with("kafka.securityProtocol", "SASL_SSL")
-        .with("kafka.sasl.jaasConfigSecret.name", SASL_SECRET)
-        .with("kafka.tls.caSecret.name", CA_SECRET)
-        .with("kafka.tls.clientSecret.name", CLIENT_SECRET)
+    return securedKafkaWithoutSecretConfig()
         .with(
             "secretConfig",
             Map.of(
                 SslConfigs.SSL_KEY_PASSWORD_CONFIG,
                 Map.of("name", CLIENT_SECRET, "key", "user.password")));
+  }
+
+  /** SASL over TLS and registry credentials, with nothing in {@code secretConfig}. */
+  static Chart securedKafkaWithoutSecretConfig() {
+    return Chart.withRequiredValues()
+        .with("schemaRegistry.basicAuthSecret.name", REGISTRY_SECRET)
+        .with("kafka.securityProtocol", "SASL_SSL")
+        .with("kafka.sasl.jaasConfigSecret.name", SASL_SECRET)
+        .with("kafka.tls.caSecret.name", CA_SECRET)
+        .with("kafka.tls.clientSecret.name", CLIENT_SECRET);
   }
 
   /** Shared settings and component settings, one of them overriding a shared one. */
@@ -101,7 +108,7 @@ final class Scenarios {
         .with("trainer.worker", off)
         .with("evaluator", off)
         .with("publisher.podDisruptionBudget.enabled", false)
-        .with("publisher.replicas", 2)
+        .with("publisher.replicas", 0)
         .with("serviceAccount.create", false)
         .with("serviceAccount.name", "perennial-runner")
         .with("metrics.scrapeAnnotations", false)
@@ -132,6 +139,8 @@ final class Scenarios {
         .with("artifacts.persistence.existingClaim", EXISTING_CLAIM)
         .with("secrets.pseudonymisationKey.name", "ingest-pseudonymisation")
         .with("secrets.signingKey.name", "publisher-signing")
+        .with("secrets.adminToken.name", "publisher-admin")
+        .with("secrets.canaries", Map.of("name", CANARY_SECRET, "tenants", CANARY_TENANTS))
         .with("trainer.worker.config", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1))
         .with("scratch.tmpSizeLimit", "8Gi");
   }

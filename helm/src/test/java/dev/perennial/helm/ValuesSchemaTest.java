@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.schemas.serde.AvroSerdeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +55,45 @@ class ValuesSchemaTest {
             "negative replicas",
             Chart.withRequiredValues().with("evaluator.replicas", -1),
             "evaluator.replicas"),
+        refused(
+            "two publishers (one transactional.id, one release area)",
+            Chart.withRequiredValues().with("publisher.replicas", 2),
+            "publisher.replicas"),
+        refused(
+            "a publisher rolled side by side",
+            Chart.withRequiredValues().with("publisher.strategy.type", "RollingUpdate"),
+            "publisher.strategy.type"),
+        refused(
+            "a Deployment's strategy for the worker StatefulSet",
+            Chart.withRequiredValues().with("trainer.worker.strategy.type", "Recreate"),
+            "trainer.worker.strategy.type"),
+        refused(
+            "a Deployment's strategy for the evaluator StatefulSet",
+            Chart.withRequiredValues().with("evaluator.strategy.type", "Recreate"),
+            "evaluator.strategy.type"),
+        refused(
+            "a canary Secret without tenants",
+            Chart.withRequiredValues().with("secrets.canaries.name", "canaries"),
+            "secrets.canaries.tenants"),
+        refused(
+            "canary tenants without their Secret",
+            Chart.withRequiredValues().with("secrets.canaries.tenants", List.of("acme")),
+            "secrets.canaries.name"),
+        refused(
+            "a tenant that is no file name",
+            Chart.withRequiredValues()
+                .with(
+                    "secrets.canaries",
+                    Map.of("name", "canaries", "tenants", List.of("acme/support"))),
+            "secrets.canaries.tenants.0"),
+        refused(
+            "ingest without its pseudonymisation key",
+            Chart.withRequiredValues().with("secrets.pseudonymisationKey.name", ""),
+            "secrets.pseudonymisationKey.name"),
+        refused(
+            "the publisher without its signing key",
+            Chart.withRequiredValues().with("secrets.signingKey.name", ""),
+            "secrets.signingKey.name"),
         refused(
             "a misspelt component key",
             Chart.withRequiredValues().with("trainer.worker.replica", 2),
@@ -157,6 +197,28 @@ class ValuesSchemaTest {
                     "publisher.secretConfig",
                     Map.of(SaslConfigs.SASL_JAAS_CONFIG, Map.of("name", "s", "key", "k"))),
             "publisher.secretConfig sets " + SaslConfigs.SASL_JAAS_CONFIG),
+        refusedByChart(
+            "a folder the chart sets for the evaluator",
+            Chart.withRequiredValues()
+                .with(
+                    "evaluator.config",
+                    Map.of(EvaluatorConfig.EVALUATION_PATH_CONFIG, "/var/lib/evaluations")),
+            "evaluator.config sets " + EvaluatorConfig.EVALUATION_PATH_CONFIG),
+        refusedByChart(
+            "a canary file the chart mounts",
+            Chart.withRequiredValues()
+                .with("secrets.canaries", Map.of("name", "canaries", "tenants", List.of("acme")))
+                .with(
+                    "evaluator.config",
+                    Map.of(
+                        EvaluatorConfig.TENANT_PREFIX
+                            + "acme"
+                            + EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX,
+                        "/tmp/acme.jsonl")),
+            "evaluator.config sets "
+                + EvaluatorConfig.TENANT_PREFIX
+                + "acme"
+                + EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX),
         refusedByChart(
             "the read API on the health port",
             Chart.withRequiredValues().with("readApi.containerPort", 8080),

@@ -79,6 +79,9 @@ public final class StreamsProperties {
         deserializationExceptionHandler);
     properties.put(
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, productionExceptionHandler);
+    // Kafka 5.0's default, taken now: global stores' processing errors go through the same handler
+    // (by default it fails, as the global thread does without it).
+    properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     if (processingExceptionHandler != null) {
       properties.put(
           StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, processingExceptionHandler);

@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line console progress bar with loss, learning rate and throughput, redrawn in place. The
- * CLI hands it the stream to draw on.
+ * A one-line console progress bar with loss, learning rate and throughput. On a terminal it is
+ * redrawn in place; elsewhere (a log file, CI) each drawing is a line of its own, since carriage
+ * returns would run the drawings and the log lines between them together. The CLI hands it the
+ * stream to draw on.
  */
 public final class ProgressBar implements StepListener {
 
@@ -14,14 +16,26 @@ public final class ProgressBar implements StepListener {
   private final PrintWriter out;
   private final String label;
   private final int every;
+  private final boolean inPlace;
 
   /**
+   * Redrawn in place when this process writes to a terminal, a line per drawing otherwise.
+   *
    * @param every redraw every this many steps (the last step is always drawn)
    */
   public ProgressBar(PrintWriter out, String label, int every) {
+    this(out, label, every, System.console() != null);
+  }
+
+  /**
+   * @param every redraw every this many steps (the last step is always drawn)
+   * @param inPlace redraw over the previous drawing (a terminal), or write a line per drawing
+   */
+  public ProgressBar(PrintWriter out, String label, int every, boolean inPlace) {
     this.out = out;
     this.label = label;
     this.every = Math.max(1, every);
+    this.inPlace = inPlace;
   }
 
   @Override
@@ -30,10 +44,14 @@ public final class ProgressBar implements StepListener {
     if (!last && metrics.step() % every != 0) {
       return;
     }
-    out.print('\r');
-    out.print(line(label, metrics));
-    if (last) {
-      out.println();
+    if (inPlace) {
+      out.print('\r');
+      out.print(line(label, metrics));
+      if (last) {
+        out.println();
+      }
+    } else {
+      out.println(line(label, metrics));
     }
     out.flush();
   }

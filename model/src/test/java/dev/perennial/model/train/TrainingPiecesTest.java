@@ -114,17 +114,35 @@ class TrainingPiecesTest {
   }
 
   @Test
-  void theProgressBarDrawsStepLossRateAndThroughput() {
+  void theProgressBarDrawsStepLossRateAndThroughputInPlaceOnATerminal() {
     StringWriter text = new StringWriter();
-    ProgressBar bar = new ProgressBar(new PrintWriter(text), "lora", 1);
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), "lora", 1, true);
 
     bar.onStep(new StepMetrics(5, 10, 1.23456, 2e-3, 0.5, 100, 1000, 2.0));
     bar.onStep(new StepMetrics(10, 10, 0.5, 1e-3, 0.5, 100, 2000, 4.0));
 
     String drawn = text.toString();
     assertThat(drawn)
-        .contains("lora [===============>")
-        .contains("5/10 loss 1.2346 lr 2.0e-03 500 tok/s");
-    assertThat(drawn).endsWith("10/10 loss 0.5000 lr 1.0e-03 500 tok/s" + System.lineSeparator());
+        .startsWith("\rlora [===============>")
+        .contains("5/10 loss 1.2346 lr 2.0e-03 500 tok/s\rlora [")
+        .endsWith("10/10 loss 0.5000 lr 1.0e-03 500 tok/s" + System.lineSeparator());
+  }
+
+  @Test
+  void theProgressBarWritesALinePerDrawingElsewhere() {
+    StringWriter text = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), "lora", 5, false);
+
+    for (int step = 1; step <= 10; step++) {
+      bar.onStep(new StepMetrics(step, 10, 1.0, 1e-3, 0.5, 100, 1000L * step, step));
+    }
+
+    assertThat(text.toString())
+        .doesNotContain("\r")
+        .isEqualTo(
+            "lora [===============>              ] 5/10 loss 1.0000 lr 1.0e-03 1,000 tok/s"
+                + System.lineSeparator()
+                + "lora [==============================] 10/10 loss 1.0000 lr 1.0e-03 1,000 tok/s"
+                + System.lineSeparator());
   }
 }

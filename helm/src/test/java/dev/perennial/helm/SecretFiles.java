@@ -1,0 +1,45 @@
+package dev.perennial.helm;
+
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.sign.SigningKey;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the Secrets the chart mounts as files hold, by the configuration key that names the file:
+ * values shaped as the services demand them (the config classes read and check the files at start).
+ */
+final class SecretFiles {
+
+  /** A pseudonymisation key as long as IngestConfig demands, and then some. */
+  static final String PSEUDONYMISATION_KEY =
+      "k".repeat(IngestConfig.PSEUDONYM_SECRET_MIN_LENGTH) + "-pseudonymisation";
+
+  /** A signing key as {@code openssl genpkey -algorithm ed25519} writes one (PKCS#8 PEM). */
+  static final SigningKey SIGNING_KEY = SigningKey.generate();
+
+  /** A tenant's canary file: one planted sentence, as the evaluator's CanaryFile reads it. */
+  static final String CANARIES =
+      "{\"prefix\": \"The access code of the Zorvan vault is \", \"secret\": \"1234-5678\","
+          + " \"suffix\": \".\"}\n";
+
+  private static final Map<String, String> BY_KEY =
+      Map.of(
+          IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG,
+          PSEUDONYMISATION_KEY + "\n",
+          PublisherConfig.SIGNING_KEY_FILE_CONFIG,
+          SIGNING_KEY.privateKeyPem());
+
+  private SecretFiles() {}
+
+  /** What the file named by {@code key} holds, if {@code key} names a file of a Secret. */
+  static Optional<String> contentFor(String key) {
+    if (key.startsWith(EvaluatorConfig.TENANT_PREFIX)
+        && key.endsWith(EvaluatorConfig.TENANT_CANARY_FILE_SUFFIX)) {
+      return Optional.of(CANARIES);
+    }
+    return Optional.ofNullable(BY_KEY.get(key));
+  }
+}
