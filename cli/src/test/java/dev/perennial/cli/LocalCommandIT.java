@@ -67,6 +67,7 @@ class LocalCommandIT {
         .containsPattern("Publisher +running \\(release area .*releases")
         .contains("Releases")
         .endsWith("Stopped." + System.lineSeparator());
+    assertThat(output).as("a job without a candidate says why").doesNotContain("see the log");
     for (PerennialTopic topic : PerennialTopic.values()) {
       assertThat(output).contains("perennial." + topic.suffix());
     }

@@ -1,6 +1,7 @@
 package dev.perennial.publisher.alias;
 
 import dev.perennial.publisher.alias.AliasChangeRefusedException.Reason;
+import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.StoredRelease;
@@ -12,7 +13,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>a published release takes {@code stable} when the tenant promotes automatically, else
- *       {@code canary};
+ *       {@code canary}; it takes {@code canary} too when {@code stable} has moved since it was
+ *       evaluated (it was never compared with the release it would replace);
  *   <li>promote points an alias at any published, unretracted version other than its current one;
  *   <li>rollback points an existing alias back at an older published, unretracted version; nothing
  *       is deleted;
@@ -25,12 +27,37 @@ public final class AliasPolicy {
 
   private AliasPolicy() {}
 
-  /** The state after {@code release} is announced under the tenant's policy. */
-  public static KeyState afterPublish(KeyState state, StoredRelease release, TenantPolicy policy) {
+  /** The alias a passed release takes, and why, in words for the audit trail. */
+  public record NewReleaseAlias(String alias, String why) {}
+
+  /**
+   * @param evaluatedAgainst the stable version the release's verdict compared it with, null when
+   *     there was none
+   */
+  public static NewReleaseAlias forNewRelease(
+      KeyState state, Integer evaluatedAgainst, TenantPolicy policy) {
+    if (!policy.autoPromote()) {
+      return new NewReleaseAlias(Aliases.CANARY, "awaits promotion");
+    }
+    Optional<Integer> stable = state.alias(Aliases.STABLE);
+    if (stable.isPresent() && !stable.get().equals(evaluatedAgainst)) {
+      return new NewReleaseAlias(
+          Aliases.CANARY,
+          "evaluated against "
+              + (evaluatedAgainst == null ? "no incumbent" : "v" + evaluatedAgainst)
+              + " while stable is now v"
+              + stable.get()
+              + "; awaits promotion");
+    }
+    return new NewReleaseAlias(Aliases.STABLE, "tenant promotes automatically");
+  }
+
+  /** The state after {@code release} is announced with {@code alias} on it. */
+  public static KeyState afterPublish(KeyState state, StoredRelease release, String alias) {
     return state
         .withRelease(release)
         .withAnnounced(release.version())
-        .withAlias(policy.aliasForNewRelease(), release.version());
+        .withAlias(alias, release.version());
   }
 
   /**

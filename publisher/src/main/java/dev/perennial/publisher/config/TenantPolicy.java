@@ -7,10 +7,4 @@ package dev.perennial.publisher.config;
  *     canary} and an operator promotes it
  * @param retraction when releases trained on erased data are retracted
  */
-public record TenantPolicy(boolean autoPromote, RetractionPolicy retraction) {
-
-  /** The alias a freshly published release gets. */
-  public String aliasForNewRelease() {
-    return autoPromote ? Aliases.STABLE : Aliases.CANARY;
-  }
-}
+public record TenantPolicy(boolean autoPromote, RetractionPolicy retraction) {}

@@ -106,14 +106,16 @@ public final class VerdictProcessor {
   private Decision published(
       EvaluationVerdict verdict, KeyState before, StoredRelease release, Instant now) {
     TenantPolicy policy = policies.apply(release.key().tenant());
-    KeyState state = AliasPolicy.afterPublish(before, release, policy);
+    AliasPolicy.NewReleaseAlias alias =
+        AliasPolicy.forNewRelease(before, verdict.getIncumbentVersion(), policy);
+    KeyState state = AliasPolicy.afterPublish(before, release, alias.alias());
     List<AdapterRelease> releases = new ArrayList<>();
     List<AuditEvent> audits = new ArrayList<>();
     releases.add(
         ReleaseEvents.record(state, release.version(), ReleaseAction.PUBLISHED, null, now));
     Map<String, String> details = verdictDetails(verdict);
     details.put("version", Integer.toString(release.version()));
-    details.put("alias", policy.aliasForNewRelease());
+    details.put("alias", alias.alias());
     details.put("folder", ReleaseArea.relativePath(release.key(), release.version()));
     details.put("location", release.manifest().artifactLocation());
     details.put("manifestDigest", release.manifest().digest().toString());
@@ -123,11 +125,7 @@ public final class VerdictProcessor {
         audit(
             verdict,
             AuditEvents.RELEASE_PUBLISHED,
-            "passed every gate; "
-                + policy.aliasForNewRelease()
-                + (policy.autoPromote()
-                    ? " (tenant promotes automatically)"
-                    : " (awaits promotion)"),
+            "passed every gate; " + alias.alias() + " (" + alias.why() + ")",
             details,
             now));
 

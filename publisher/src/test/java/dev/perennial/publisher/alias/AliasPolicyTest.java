@@ -19,14 +19,44 @@ class AliasPolicyTest {
 
   @Test
   void aReleaseBecomesStableWhenTheTenantPromotesAutomaticallyElseCanary() {
+    AliasPolicy.NewReleaseAlias first = AliasPolicy.forNewRelease(KeyState.empty(KEY), null, AUTO);
     KeyState auto =
-        AliasPolicy.afterPublish(KeyState.empty(KEY), ReleaseStates.release(KEY, 1), AUTO);
-    KeyState manual = AliasPolicy.afterPublish(auto, ReleaseStates.release(KEY, 2), MANUAL);
+        AliasPolicy.afterPublish(KeyState.empty(KEY), ReleaseStates.release(KEY, 1), first.alias());
+    AliasPolicy.NewReleaseAlias second = AliasPolicy.forNewRelease(auto, 1, MANUAL);
+    KeyState manual = AliasPolicy.afterPublish(auto, ReleaseStates.release(KEY, 2), second.alias());
 
+    assertThat(first.why()).isEqualTo("tenant promotes automatically");
+    assertThat(second.why()).isEqualTo("awaits promotion");
     assertThat(auto.aliases()).containsExactlyEntriesOf(Map.of("stable", 1));
     assertThat(auto.latestVersion()).isEqualTo(1);
     assertThat(manual.aliases()).containsEntry("stable", 1).containsEntry("canary", 2);
     assertThat(manual.latestVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void aReleaseEvaluatedAgainstAnotherStableThanTodaysWaitsOnCanary() {
+    KeyState stableIsV2 = ReleaseStates.published(KEY, 2, AUTO);
+
+    AliasPolicy.NewReleaseAlias againstNothing = AliasPolicy.forNewRelease(stableIsV2, null, AUTO);
+    AliasPolicy.NewReleaseAlias againstV1 = AliasPolicy.forNewRelease(stableIsV2, 1, AUTO);
+    AliasPolicy.NewReleaseAlias againstV2 = AliasPolicy.forNewRelease(stableIsV2, 2, AUTO);
+
+    assertThat(againstNothing)
+        .isEqualTo(
+            new AliasPolicy.NewReleaseAlias(
+                "canary",
+                "evaluated against no incumbent while stable is now v2; awaits promotion"));
+    assertThat(againstV1.alias()).isEqualTo("canary");
+    assertThat(againstV1.why()).startsWith("evaluated against v1 while stable is now v2");
+    assertThat(againstV2.alias()).isEqualTo("stable");
+  }
+
+  @Test
+  void aReleaseTakesStableWhenTheStableItWasComparedWithHasSinceBeenRetracted() {
+    KeyState noStable = AliasPolicy.afterRetraction(ReleaseStates.published(KEY, 1, AUTO), 1);
+
+    assertThat(noStable.aliases()).doesNotContainKey("stable");
+    assertThat(AliasPolicy.forNewRelease(noStable, 1, AUTO).alias()).isEqualTo("stable");
   }
 
   @Test

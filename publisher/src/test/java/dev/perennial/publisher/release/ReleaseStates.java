@@ -3,6 +3,7 @@ package dev.perennial.publisher.release;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.alias.AliasPolicy;
+import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ReleaseManifest;
@@ -39,11 +40,19 @@ public final class ReleaseStates {
         ReleaseManifest.of(tree));
   }
 
-  /** Versions 1 to {@code count} published one after the other under {@code policy}. */
+  /**
+   * Versions 1 to {@code count} published one after the other under {@code policy}, each evaluated
+   * against the stable release of its time.
+   */
   public static KeyState published(AdapterKey key, int count, TenantPolicy policy) {
     KeyState state = KeyState.empty(key);
     for (int version = 1; version <= count; version++) {
-      state = AliasPolicy.afterPublish(state, release(key, version), policy);
+      Integer stable = state.alias(Aliases.STABLE).orElse(null);
+      state =
+          AliasPolicy.afterPublish(
+              state,
+              release(key, version),
+              AliasPolicy.forNewRelease(state, stable, policy).alias());
     }
     return state;
   }

@@ -124,8 +124,11 @@ public final class LocalTrainer implements AutoCloseable {
       AdapterCandidate candidate = byJob.get(job.getJobId());
       if (candidate == null) {
         out.printf(
-            "  %-22s %-11s %s: no candidate (skipped; see the log)%n",
-            job.getAdapterKey(), job.getTrigger(), job.getJobId());
+            "  %-22s %-11s %s: no candidate (%s)%n",
+            job.getAdapterKey(),
+            job.getTrigger(),
+            job.getJobId(),
+            worker.skipReason(job.getJobId()).map(why -> "skipped, " + why).orElse("see the log"));
         continue;
       }
       out.printf(

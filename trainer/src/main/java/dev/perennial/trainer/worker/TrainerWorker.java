@@ -24,9 +24,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -92,6 +95,7 @@ public final class TrainerWorker implements AutoCloseable {
   private final MeterRegistry meters;
   private final FairJobQueue<String, TrainingJob> queue = new FairJobQueue<>();
   private final Map<String, Integer> failures = new HashMap<>();
+  private final Map<String, String> recentSkips = Collections.synchronizedMap(new RecentSkips());
   private final ExecutorService training =
       Executors.newSingleThreadExecutor(
           runnable -> {
@@ -383,7 +387,24 @@ public final class TrainerWorker implements AutoCloseable {
       ConsumerRecord<String, TrainingJob> record, JobSkippedException.Reason reason, String why) {
     log.warn("Skipping job {} ({}): {}", record.value().getJobId(), reason, why);
     if (commit(record, null)) {
+      recentSkips.put(record.value().getJobId(), reason + ": " + why);
       count("skipped");
+    }
+  }
+
+  /** Why this worker skipped the job, among its last few hundred skips. */
+  public Optional<String> skipReason(String jobId) {
+    return Optional.ofNullable(recentSkips.get(jobId));
+  }
+
+  /** The last skips, oldest forgotten first: enough to explain a run, bounded for a service. */
+  private static final class RecentSkips extends LinkedHashMap<String, String> {
+    private static final long serialVersionUID = 1L;
+    private static final int KEPT = 256;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > KEPT;
     }
   }
 
