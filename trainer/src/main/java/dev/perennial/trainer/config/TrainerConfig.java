@@ -116,6 +116,15 @@ public class TrainerConfig extends PerennialConfig {
       "Attempts at a job whose training fails before it is skipped (logged as an error, counted"
           + " in perennial_trainer_worker_jobs_total{outcome=\"failed\"}).";
 
+  public static final String WORKER_DECISION_WAIT_MS_CONFIG = TRAINER + "worker.decision.wait.ms";
+  public static final long WORKER_DECISION_WAIT_MS_DEFAULT = 15 * 60 * 1000L;
+  private static final String WORKER_DECISION_WAIT_MS_DOC =
+      "How long a key's next job waits while the key's last candidate from this worker awaits its"
+          + " decision (released on releases.v1, or refused on verdicts.v1), so that the next"
+          + " candidate continues from that release and is compared with it. After this long it"
+          + " trains from the stable release of its time, with a warning. 0: never wait (a key's"
+          + " jobs train side by side from the same parent).";
+
   public static final String WORKER_PROGRESS_EVERY_STEPS_CONFIG =
       TRAINER + "worker.progress.every.steps";
   public static final int WORKER_PROGRESS_EVERY_STEPS_DEFAULT = 10;
@@ -337,6 +346,13 @@ public class TrainerConfig extends PerennialConfig {
             Range.atLeast(1),
             Importance.LOW,
             WORKER_JOB_ATTEMPTS_DOC)
+        .define(
+            WORKER_DECISION_WAIT_MS_CONFIG,
+            Type.LONG,
+            WORKER_DECISION_WAIT_MS_DEFAULT,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            WORKER_DECISION_WAIT_MS_DOC)
         .define(
             WORKER_PROGRESS_EVERY_STEPS_CONFIG,
             Type.INT,
@@ -597,6 +613,10 @@ public class TrainerConfig extends PerennialConfig {
 
   public int workerJobAttempts() {
     return getInt(WORKER_JOB_ATTEMPTS_CONFIG);
+  }
+
+  public Duration workerDecisionWait() {
+    return Duration.ofMillis(getLong(WORKER_DECISION_WAIT_MS_CONFIG));
   }
 
   public int workerProgressEverySteps() {

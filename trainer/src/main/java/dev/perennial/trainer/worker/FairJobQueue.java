@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -38,9 +39,18 @@ public final class FairJobQueue<K, V> {
 
   /** The next job, from the partition after the one served last; null when none waits. */
   public ConsumerRecord<K, V> next() {
+    return next(record -> true);
+  }
+
+  /**
+   * The next job that may start, from the partition after the one served last; null when none waits
+   * or may start. A job that may not start yet holds back its partition (offset order).
+   */
+  public ConsumerRecord<K, V> next(Predicate<ConsumerRecord<K, V>> mayStart) {
     List<TopicPartition> partitions =
         waiting.entrySet().stream()
-            .filter(entry -> !entry.getValue().isEmpty())
+            .filter(
+                entry -> !entry.getValue().isEmpty() && mayStart.test(entry.getValue().peekFirst()))
             .map(Map.Entry::getKey)
             .collect(Collectors.toCollection(ArrayList::new));
     if (partitions.isEmpty()) {

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -88,6 +89,8 @@ public final class TrainerWorker implements AutoCloseable {
   private final KafkaConsumer<String, TrainingJob> consumer;
   private final KafkaProducer<String, AdapterCandidate> producer;
   private final ReleaseView releases;
+  // Null when the worker does not wait for decisions (perennial.trainer.worker.decision.wait.ms=0).
+  private final CandidateDecisions decisions;
   private final JobTrainer trainer;
   private final ArtifactStore store;
   private final TrainingProgress progress;
@@ -161,6 +164,15 @@ public final class TrainerWorker implements AutoCloseable {
         KafkaClients.consumer(config, config.workerGroupId() + "-releases");
     releaseProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
     this.releases = new ReleaseView(releaseProperties, topics.releases(), RELEASES_TIMEOUT);
+    this.decisions =
+        config.workerDecisionWait().isZero()
+            ? null
+            : new CandidateDecisions(
+                releaseProperties,
+                topics.releases(),
+                topics.verdicts(),
+                config.workerDecisionWait(),
+                Clock.systemUTC());
   }
 
   /**
@@ -210,7 +222,15 @@ public final class TrainerWorker implements AutoCloseable {
       return Readiness.notReady("worker starting");
     }
     Running job = current;
-    return Readiness.ready(job == null ? "idle" : "training " + job.record().value().getJobId());
+    if (job != null) {
+      return Readiness.ready("training " + job.record().value().getJobId());
+    }
+    if (decisions != null && !decisions.undecidedCandidates().isEmpty()) {
+      return Readiness.ready(
+          "idle; the next jobs of their keys wait for decisions on "
+              + String.join(", ", decisions.undecidedCandidates()));
+    }
+    return Readiness.ready("idle");
   }
 
   /** Runs the worker loop on a thread of its own; {@link #failure()} tells how it ended. */
@@ -253,6 +273,9 @@ public final class TrainerWorker implements AutoCloseable {
           finish(job);
         }
         if (current == null) {
+          if (decisions != null) {
+            decisions.refresh();
+          }
           startNext();
         }
         throttle();
@@ -282,7 +305,7 @@ public final class TrainerWorker implements AutoCloseable {
   }
 
   private void startNext() {
-    ConsumerRecord<String, TrainingJob> record = queue.next();
+    ConsumerRecord<String, TrainingJob> record = queue.next(this::mayStart);
     if (record == null) {
       return;
     }
@@ -316,6 +339,12 @@ public final class TrainerWorker implements AutoCloseable {
     current = new Running(record, outcome, cancelled);
   }
 
+  private boolean mayStart(ConsumerRecord<String, TrainingJob> record) {
+    return decisions == null
+        || record.value() == null
+        || decisions.mayStart(record.value().getAdapterKey());
+  }
+
   private void finish(Running job) {
     ConsumerRecord<String, TrainingJob> record = job.record();
     String jobId = record.value().getJobId();
@@ -339,6 +368,10 @@ public final class TrainerWorker implements AutoCloseable {
       if (commit(record, trained.candidate())) {
         failures.remove(jobId);
         count("candidate");
+        if (decisions != null) {
+          decisions.awaiting(
+              trained.candidate().getAdapterKey(), trained.candidate().getCandidateId());
+        }
         log.info(
             "Candidate {} of {}: {} examples, loss {} -> {}, {} ms",
             trained.candidate().getCandidateId(),
@@ -536,6 +569,9 @@ public final class TrainerWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       releases.close();
+      if (decisions != null) {
+        decisions.close();
+      }
       producer.close(Duration.ofSeconds(5));
       // Leave the group on a clean stop, so the partitions move at once (static members stay by
       // default).

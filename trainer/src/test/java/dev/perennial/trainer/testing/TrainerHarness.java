@@ -45,6 +45,9 @@ public final class TrainerHarness {
     values.put(TrainerConfig.WORKER_GROUP_ID_CONFIG, kafka.uniqueName("trainer-worker"));
     values.put(TrainerConfig.WORKER_ID_CONFIG, kafka.uniqueName("worker"));
     values.put(TrainerConfig.TRIGGER_CHECK_INTERVAL_MS_CONFIG, "200");
+    // No evaluator or publisher decides candidates here: a key's jobs train one after the other
+    // without waiting (DecisionWaitIT sets a wait).
+    values.put(TrainerConfig.WORKER_DECISION_WAIT_MS_CONFIG, "0");
     values.put("state.dir", folder.resolve("streams").toString());
     this.topics = Topics.create(catalog, new TrainerConfig(values).clientProperties());
   }

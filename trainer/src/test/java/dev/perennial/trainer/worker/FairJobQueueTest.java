@@ -56,4 +56,19 @@ class FairJobQueueTest {
 
     assertThat(drain()).containsExactly("a1", "a2");
   }
+
+  @Test
+  void aJobThatMayNotStartHoldsBackItsPartitionOnlyUntilItMay() {
+    add(0, "a1");
+    add(0, "a2");
+    add(1, "b1");
+    add(1, "b2");
+    List<String> held = new ArrayList<>(List.of("a1"));
+
+    assertThat(queue.next(job -> !held.contains(job.value())).value()).isEqualTo("b1");
+    assertThat(queue.next(job -> !held.contains(job.value())).value()).isEqualTo("b2");
+    assertThat(queue.next(job -> !held.contains(job.value()))).isNull();
+    held.clear();
+    assertThat(drain()).containsExactly("a1", "a2");
+  }
 }
