@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The evaluator inside {@code perennial local} ({@link LocalEvaluator}): it gates the trainer's
@@ -65,7 +66,7 @@ public final class EvaluatorStage implements LocalStage {
         "Evaluator         %s running (evaluation area %s; canaries of %s)%n",
         config.instanceId(),
         config.evaluationPath().toAbsolutePath(),
-        String.join(", ", config.canaryFiles().keySet()));
+        String.join(", ", new TreeSet<>(config.canaryFiles().keySet())));
     out.flush();
   }
 
