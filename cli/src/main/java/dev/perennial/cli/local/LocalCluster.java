@@ -56,9 +56,14 @@ public final class LocalCluster implements AutoCloseable {
    *
    * @param configured the user's configuration values (file and environment); broker and registry
    *     addresses are replaced by the local ones
-   * @param stateDir where the registry's log and, unless configured, the artifact store go
+   * @param stateDir where the registry's log and, unless configured, the artifact store go (an
+   *     artifact store of an earlier run there is cleared: its shards belong to records the new
+   *     broker does not have)
    */
   public static LocalCluster start(Map<String, String> configured, Path stateDir) {
+    if (!configured.containsKey(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG)) {
+      StateFolders.clear(stateDir.resolve("artifacts"));
+    }
     Path registryLog = stateDir.toAbsolutePath().resolve("logs").resolve("schema-registry.log");
     EmbeddedKafka kafka = EmbeddedKafka.start();
     EmbeddedSchemaRegistry registry = null;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The trainer inside {@code perennial local}: its accumulator and one worker ({@link LocalTrainer},
@@ -47,7 +48,9 @@ public final class TrainerStage implements LocalStage {
   @Override
   public void start(LocalCluster cluster, PrintWriter out) {
     this.cluster = cluster;
-    trainer = LocalTrainer.start(config(cluster.values(), stateDir), out);
+    TrainerConfig config = config(cluster.values(), stateDir);
+    StateFolders.clear(Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
+    trainer = LocalTrainer.start(config, out);
     out.printf(
         "Trainer           accumulator %s and worker %s running%n",
         trainer.config().accumulatorApplicationId(), trainer.config().workerId());
