@@ -6,6 +6,7 @@ import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
+import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.evaluator.area.EvaluationArea;
@@ -118,6 +119,8 @@ public final class EvaluatorService implements AutoCloseable {
 
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, EvaluationVerdict> producer;
+  private KafkaClientMeters clientMeters;
+  private final MeterRegistry meters;
   private ReleaseView releases;
   private Thread loop;
   private Running current;
@@ -138,6 +141,7 @@ public final class EvaluatorService implements AutoCloseable {
   private EvaluatorService(
       EvaluatorConfig config, MeterRegistry meters, PrintWriter console, Clock clock) {
     this.config = config;
+    this.meters = meters;
     this.topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
     this.transactionalId = "perennial-evaluator-" + config.instanceId();
     LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
@@ -241,6 +245,7 @@ public final class EvaluatorService implements AutoCloseable {
     consumer =
         new KafkaConsumer<>(
             consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
+    clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
 
     Map<String, Object> releaseProperties =
         KafkaClients.consumer(config, config.groupId() + "-releases");
@@ -587,6 +592,9 @@ public final class EvaluatorService implements AutoCloseable {
     }
     if (releases != null) {
       releases.close();
+    }
+    if (clientMeters != null) {
+      clientMeters.close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(10));

@@ -72,6 +72,7 @@ public final class IngestService implements AutoCloseable {
     Properties properties = new Properties();
     properties.putAll(streamsProperties(config, topics, metrics, Clock.systemUTC()));
     KafkaStreams streams = new KafkaStreams(topology, properties);
+    serviceMetrics.bind(streams);
     HealthServer health;
     try {
       health = HealthServer.start(config, serviceMetrics.registry(), () -> readiness(streams));

@@ -170,7 +170,11 @@ class IngestServiceIT {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).isEqualTo("UP Kafka Streams RUNNING\n");
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("service=\"ingest\"").contains("perennial_ingest_");
+    assertThat(metrics.body())
+        .contains("service=\"ingest\"")
+        .contains("perennial_ingest_")
+        .containsPattern("kafka_stream_thread_process_total\\{[^}]*service=\"ingest\"")
+        .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{");
   }
 
   private static void grant(String tenant, String subject) {

@@ -6,6 +6,7 @@ import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
+import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.PublisherException;
@@ -114,12 +115,15 @@ public final class PublisherService implements AutoCloseable {
 
   private KafkaProducer<String, byte[]> producer;
   private KafkaConsumer<String, byte[]> consumer;
+  private KafkaClientMeters clientMeters;
+  private final MeterRegistry meters;
   private Thread loop;
 
   private record PendingCommand(AliasCommand command, CompletableFuture<Decision> result) {}
 
   private PublisherService(PublisherConfig config, MeterRegistry meters, Clock clock) {
     this.config = config;
+    this.meters = meters;
     this.topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
     this.area = new ReleaseArea(config.releasePath());
     this.actor = config.instanceId();
@@ -185,6 +189,7 @@ public final class PublisherService implements AutoCloseable {
     consumer =
         new KafkaConsumer<>(
             consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
+    clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
     consumer.subscribe(List.of(topics.verdicts().name(), topics.trainingJobs().name()));
 
     loop = new Thread(this::run, "perennial-publisher");
@@ -493,6 +498,9 @@ public final class PublisherService implements AutoCloseable {
       }
     }
     readiness = Readiness.notReady("stopped");
+    if (clientMeters != null) {
+      clientMeters.close();
+    }
     if (consumer != null) {
       consumer.close(Duration.ofSeconds(10));
     }

@@ -238,7 +238,10 @@ class PublisherServiceIT {
     assertThat(noCanary.body()).contains("acme/support has no alias canary (aliases: {stable=1})");
     assertThat(getAdmin(server, "/metrics").body())
         .contains(
-            "perennial_publisher_releases_total{action=\"published\",service=\"publisher\"} 1.0");
+            "perennial_publisher_releases_total{action=\"published\",service=\"publisher\"} 1.0")
+        .containsPattern(
+            "kafka_consumer_fetch_manager_records_lag_max\\{[^}]*service=\"publisher\"")
+        .containsPattern("kafka_producer_txn_commit_time_ns_total\\{[^}]*service=\"publisher\"");
   }
 
   @Test

@@ -92,6 +92,7 @@ public final class TrainerAccumulator implements AutoCloseable {
     ArtifactStore artifacts = new LocalArtifactStore(config.artifactStorePath());
     KafkaStreams streams =
         new KafkaStreams(topology(config, topics, artifacts, metrics), streamsProperties(config));
+    metrics.bind(streams);
     TrainerAccumulator accumulator = new TrainerAccumulator(streams, metrics);
     streams.setUncaughtExceptionHandler(
         exception -> {

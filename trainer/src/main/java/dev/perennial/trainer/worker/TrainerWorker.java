@@ -6,6 +6,7 @@ import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
@@ -88,6 +89,7 @@ public final class TrainerWorker implements AutoCloseable {
   private final Topic<String, AdapterCandidate> candidates;
   private final KafkaConsumer<String, TrainingJob> consumer;
   private final KafkaProducer<String, AdapterCandidate> producer;
+  private final KafkaClientMeters clientMeters;
   private final ReleaseView releases;
   // Null when the worker does not wait for decisions (perennial.trainer.worker.decision.wait.ms=0).
   private final CandidateDecisions decisions;
@@ -159,6 +161,7 @@ public final class TrainerWorker implements AutoCloseable {
             KafkaClients.transactionalProducer(config, "perennial-trainer-worker-" + workerId),
             candidates.keySerde().serializer(),
             candidates.valueSerde().serializer());
+    this.clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
 
     Map<String, Object> releaseProperties =
         KafkaClients.consumer(config, config.workerGroupId() + "-releases");
@@ -569,6 +572,7 @@ public final class TrainerWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       releases.close();
+      clientMeters.close();
       if (decisions != null) {
         decisions.close();
       }
