@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.cli.local.LocalCluster;
 import dev.perennial.cli.local.LocalPipeline;
-import dev.perennial.cli.local.TopicReader;
+import dev.perennial.cli.local.TopicRecords;
 import dev.perennial.cli.sample.SampleEventProducer;
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.cli.sample.SamplePhase;
@@ -296,7 +296,7 @@ class LoopIT {
 
   private static <V> List<V> records(Map<String, Object> client, Topic<String, V> topic) {
     try {
-      return TopicReader.readAll(client, topic).stream().map(ConsumerRecord::value).toList();
+      return TopicRecords.readAll(client, topic).stream().map(ConsumerRecord::value).toList();
     } catch (PerennialException e) {
       throw new AssertionError("Cannot read " + topic.name(), e);
     }

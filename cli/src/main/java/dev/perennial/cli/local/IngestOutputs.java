@@ -29,11 +29,11 @@ public record IngestOutputs(
   public static IngestOutputs read(
       Map<String, Object> clientProperties, Topics topics, TopicCatalog catalog) {
     return new IngestOutputs(
-        TopicReader.readAll(clientProperties, topics.examples()),
-        TopicReader.readAll(clientProperties, topics.rejected()).stream()
+        TopicRecords.readAll(clientProperties, topics.examples()),
+        TopicRecords.readAll(clientProperties, topics.rejected()).stream()
             .map(ConsumerRecord::value)
             .toList(),
-        TopicReader.readAll(clientProperties, topics.erasures()).stream()
+        TopicRecords.readAll(clientProperties, topics.erasures()).stream()
             .map(ConsumerRecord::value)
             .toList(),
         catalog);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -34,11 +35,29 @@ public final class TopicReader {
       Deserializer<K> keyDeserializer,
       Deserializer<V> valueDeserializer,
       Duration timeout) {
+    return readRecords(clientProperties, topic, keyDeserializer, valueDeserializer, timeout)
+        .stream()
+        .map(ConsumerRecord::value)
+        .toList();
+  }
+
+  /**
+   * Every committed record of {@code topic} (keys, values, positions), partition by partition.
+   *
+   * @param clientProperties how to reach the broker; a group id among them is ignored
+   * @throws PerennialException when the ends are not reached within {@code timeout}
+   */
+  public static <K, V> List<ConsumerRecord<K, V>> readRecords(
+      Map<String, Object> clientProperties,
+      String topic,
+      Deserializer<K> keyDeserializer,
+      Deserializer<V> valueDeserializer,
+      Duration timeout) {
     Map<String, Object> properties = new HashMap<>(clientProperties);
     properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    List<V> values = new ArrayList<>();
+    List<ConsumerRecord<K, V>> records = new ArrayList<>();
     try (KafkaConsumer<K, V> consumer =
         new KafkaConsumer<>(properties, keyDeserializer, valueDeserializer)) {
       List<TopicPartition> partitions =
@@ -54,9 +73,9 @@ public final class TopicReader {
           throw new PerennialException(
               "Timed out reading " + topic + " to its end within " + timeout);
         }
-        consumer.poll(POLL).forEach(record -> values.add(record.value()));
+        consumer.poll(POLL).forEach(records::add);
       }
     }
-    return values;
+    return records;
   }
 }
