@@ -3,6 +3,8 @@ package dev.perennial.trainer.worker;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.trainer.TrainerException;
+import dev.perennial.trainer.config.TrainerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +75,16 @@ final class CandidateDecisions implements AutoCloseable {
           consumer.partitionsFor(topic.name(), TIMEOUT).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
+      if (partitions.isEmpty()) {
+        throw new TrainerException(
+            "Topic "
+                + topic.name()
+                + " does not exist: the worker reads it to learn when a key's candidate is"
+                + " decided. Create Perennial's topics first (the evaluator and the publisher"
+                + " provision them at start), or set "
+                + TrainerConfig.WORKER_DECISION_WAIT_MS_CONFIG
+                + "=0 to train a key's jobs without waiting");
+      }
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(partition -> consumer.position(partition, TIMEOUT));

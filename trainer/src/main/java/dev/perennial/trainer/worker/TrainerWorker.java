@@ -167,15 +167,23 @@ public final class TrainerWorker implements AutoCloseable {
         KafkaClients.consumer(config, config.workerGroupId() + "-releases");
     releaseProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
     this.releases = new ReleaseView(releaseProperties, topics.releases(), RELEASES_TIMEOUT);
-    this.decisions =
-        config.workerDecisionWait().isZero()
-            ? null
-            : new CandidateDecisions(
-                releaseProperties,
-                topics.releases(),
-                topics.verdicts(),
-                config.workerDecisionWait(),
-                Clock.systemUTC());
+    try {
+      this.decisions =
+          config.workerDecisionWait().isZero()
+              ? null
+              : new CandidateDecisions(
+                  releaseProperties,
+                  topics.releases(),
+                  topics.verdicts(),
+                  config.workerDecisionWait(),
+                  Clock.systemUTC());
+    } catch (RuntimeException e) {
+      releases.close();
+      clientMeters.close();
+      producer.close(Duration.ZERO);
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      throw e;
+    }
   }
 
   /**

@@ -2,17 +2,21 @@ package dev.perennial.trainer.it;
 
 import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.shard.HeldOutSplit;
@@ -170,5 +174,26 @@ class DecisionWaitIT {
         .setAliases(Map.of("canary", 1))
         .setOccurredAt(Instant.now())
         .build();
+  }
+
+  @Test
+  void aWorkerThatWaitsForDecisionsRefusesToStartWithoutTheTopicsItReadsThem() {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    harness.values().put(TrainerConfig.WORKER_DECISION_WAIT_MS_CONFIG, "60000");
+    harness.values().put(TrainerConfig.TOPIC_PREFIX_CONFIG, KAFKA.uniqueName("absent") + ".");
+    TrainerConfig config = harness.config();
+    Topics absent = Topics.create(TopicCatalog.from(config), config.clientProperties());
+
+    assertThatThrownBy(
+            () ->
+                TrainerWorker.create(
+                    config,
+                    absent,
+                    new LocalArtifactStore(config.artifactStorePath()),
+                    new SimpleMeterRegistry(),
+                    null))
+        .isInstanceOf(TrainerException.class)
+        .hasMessageContaining("releases.v1 does not exist")
+        .hasMessageContaining(TrainerConfig.WORKER_DECISION_WAIT_MS_CONFIG + "=0");
   }
 }
