@@ -38,6 +38,7 @@ final class CandidateDecisions implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CandidateDecisions.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+  // Both null when the worker does not wait (a zero maxWait).
   private final KafkaConsumer<String, AdapterRelease> releases;
   private final KafkaConsumer<String, EvaluationVerdict> verdicts;
   private final Duration maxWait;
@@ -48,21 +49,40 @@ final class CandidateDecisions implements AutoCloseable {
   /** A candidate of the key awaiting its decision since a moment. */
   private record Undecided(String candidateId, Instant since) {}
 
-  CandidateDecisions(
+  private CandidateDecisions(
+      KafkaConsumer<String, AdapterRelease> releases,
+      KafkaConsumer<String, EvaluationVerdict> verdicts,
+      Duration maxWait,
+      Clock clock) {
+    this.releases = releases;
+    this.verdicts = verdicts;
+    this.maxWait = maxWait;
+    this.clock = clock;
+  }
+
+  /**
+   * Reads both topics from their ends, or nothing when {@code maxWait} is zero: then no job ever
+   * waits.
+   *
+   * @throws TrainerException when a topic is missing
+   */
+  static CandidateDecisions open(
       Map<String, Object> consumerProperties,
       Topic<String, AdapterRelease> releaseTopic,
       Topic<String, EvaluationVerdict> verdictTopic,
       Duration maxWait,
       Clock clock) {
-    this.releases = fromTheEnd(consumerProperties, releaseTopic);
+    if (maxWait.isZero()) {
+      return new CandidateDecisions(null, null, maxWait, clock);
+    }
+    KafkaConsumer<String, AdapterRelease> releases = fromTheEnd(consumerProperties, releaseTopic);
     try {
-      this.verdicts = fromTheEnd(consumerProperties, verdictTopic);
+      return new CandidateDecisions(
+          releases, fromTheEnd(consumerProperties, verdictTopic), maxWait, clock);
     } catch (RuntimeException e) {
       releases.close();
       throw e;
     }
-    this.maxWait = maxWait;
-    this.clock = clock;
   }
 
   private static <V> KafkaConsumer<String, V> fromTheEnd(
@@ -97,6 +117,9 @@ final class CandidateDecisions implements AutoCloseable {
 
   /** The key's candidate was committed; the key's next job waits for its decision. */
   void awaiting(String adapterKey, String candidateId) {
+    if (releases == null) {
+      return;
+    }
     undecided.put(adapterKey, new Undecided(candidateId, clock.instant()));
     log.info(
         "The next job of {} waits until candidate {} is released or refused (at most {} s)",
@@ -163,7 +186,9 @@ final class CandidateDecisions implements AutoCloseable {
 
   @Override
   public void close() {
-    releases.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-    verdicts.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    if (releases != null) {
+      releases.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+      verdicts.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
   }
 }

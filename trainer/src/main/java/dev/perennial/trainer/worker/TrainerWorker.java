@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -91,7 +92,6 @@ public final class TrainerWorker implements AutoCloseable {
   private final KafkaProducer<String, AdapterCandidate> producer;
   private final KafkaClientMeters clientMeters;
   private final ReleaseView releases;
-  // Null when the worker does not wait for decisions (perennial.trainer.worker.decision.wait.ms=0).
   private final CandidateDecisions decisions;
   private final JobTrainer trainer;
   private final ArtifactStore store;
@@ -169,14 +169,12 @@ public final class TrainerWorker implements AutoCloseable {
     this.releases = new ReleaseView(releaseProperties, topics.releases(), RELEASES_TIMEOUT);
     try {
       this.decisions =
-          config.workerDecisionWait().isZero()
-              ? null
-              : new CandidateDecisions(
-                  releaseProperties,
-                  topics.releases(),
-                  topics.verdicts(),
-                  config.workerDecisionWait(),
-                  Clock.systemUTC());
+          CandidateDecisions.open(
+              releaseProperties,
+              topics.releases(),
+              topics.verdicts(),
+              config.workerDecisionWait(),
+              Clock.systemUTC());
     } catch (RuntimeException e) {
       releases.close();
       clientMeters.close();
@@ -236,10 +234,10 @@ public final class TrainerWorker implements AutoCloseable {
     if (job != null) {
       return Readiness.ready("training " + job.record().value().getJobId());
     }
-    if (decisions != null && !decisions.undecidedCandidates().isEmpty()) {
+    SortedSet<String> awaited = decisions.undecidedCandidates();
+    if (!awaited.isEmpty()) {
       return Readiness.ready(
-          "idle; the next jobs of their keys wait for decisions on "
-              + String.join(", ", decisions.undecidedCandidates()));
+          "idle; the next jobs of their keys wait for decisions on " + String.join(", ", awaited));
     }
     return Readiness.ready("idle");
   }
@@ -284,9 +282,7 @@ public final class TrainerWorker implements AutoCloseable {
           finish(job);
         }
         if (current == null) {
-          if (decisions != null) {
-            decisions.refresh();
-          }
+          decisions.refresh();
           startNext();
         }
         throttle();
@@ -351,9 +347,7 @@ public final class TrainerWorker implements AutoCloseable {
   }
 
   private boolean mayStart(ConsumerRecord<String, TrainingJob> record) {
-    return decisions == null
-        || record.value() == null
-        || decisions.mayStart(record.value().getAdapterKey());
+    return record.value() == null || decisions.mayStart(record.value().getAdapterKey());
   }
 
   private void finish(Running job) {
@@ -379,10 +373,8 @@ public final class TrainerWorker implements AutoCloseable {
       if (commit(record, trained.candidate())) {
         failures.remove(jobId);
         count("candidate");
-        if (decisions != null) {
-          decisions.awaiting(
-              trained.candidate().getAdapterKey(), trained.candidate().getCandidateId());
-        }
+        decisions.awaiting(
+            trained.candidate().getAdapterKey(), trained.candidate().getCandidateId());
         log.info(
             "Candidate {} of {}: {} examples, loss {} -> {}, {} ms",
             trained.candidate().getCandidateId(),
@@ -581,9 +573,7 @@ public final class TrainerWorker implements AutoCloseable {
     } finally {
       releases.close();
       clientMeters.close();
-      if (decisions != null) {
-        decisions.close();
-      }
+      decisions.close();
       producer.close(Duration.ofSeconds(5));
       // Leave the group on a clean stop, so the partitions move at once (static members stay by
       // default).
