@@ -19,7 +19,6 @@ import dev.perennial.evaluator.evaluate.EvaluationListener;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.report.ReportWriter;
 import dev.perennial.evaluator.scoring.BatchScorer;
-import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.schemas.registry.SchemaNotFoundException;
@@ -98,7 +97,6 @@ public final class EvaluatorService implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration RELEASES_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-  private static final int MAX_NEW_TOKENS = EvalExample.MAX_SHORT_ANSWER_CHARS + 2;
 
   private final EvaluatorConfig config;
   private final Topics topics;
@@ -151,11 +149,7 @@ public final class EvaluatorService implements AutoCloseable {
         new BatchScorer(
             base.base(),
             ModelRuntime.device(DeviceChoice.parse(config.device())),
-            new BatchScorer.Settings(
-                config.batchSize(),
-                config.batchMaxRowsPerAdapter(),
-                config.maxSequenceLength(),
-                MAX_NEW_TOKENS));
+            BatchScorer.Settings.from(config));
     this.evaluator =
         new CandidateEvaluator(
             base,

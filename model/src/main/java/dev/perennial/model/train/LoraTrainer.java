@@ -41,17 +41,48 @@ public final class LoraTrainer {
     try (LanguageModel model = LanguageModel.load(request.base(), device, initial, true)) {
       ExampleSampler sampler = new ExampleSampler(examples, replay, recipe, tokenizer.padId());
       LOG.info(
-          "LoRA r={} on {} over {}: {} examples, {} replay ({} per batch), {} steps on {}",
+          "LoRA r={} on {} over {}: {} examples, {} replay ({} per batch), {} validation, up to {}"
+              + " steps on {}",
           initial.config().rank(),
           initial.config().targetModules(),
           request.base().name(),
           examples.size(),
           replay.size(),
           sampler.replayPerBatch(),
+          request.stopsEarly() ? request.validation().size() : 0,
           recipe.steps(),
           device);
-      TrainingLoop.Outcome outcome = TrainingLoop.run(model, sampler, recipe, listener);
-      PeftAdapter adapter = model.adapter();
+      ValidationMonitor monitor =
+          request.stopsEarly()
+              ? new ValidationMonitor(
+                  model,
+                  request.validation(),
+                  request.earlyStopping(),
+                  recipe.batchSize(),
+                  recipe.maxSequenceLength())
+              : null;
+      TrainingLoop.Outcome outcome =
+          TrainingLoop.run(
+              model, sampler, recipe, listener, monitor == null ? StoppingRule.NEVER : monitor);
+      int lastStep = outcome.steps().size();
+      PeftAdapter adapter;
+      int keptStep = lastStep;
+      List<ValidationPoint> validation = List.of();
+      if (monitor != null) {
+        monitor.finish(lastStep);
+        keptStep = monitor.keptStep();
+        validation = monitor.points();
+        adapter = new PeftAdapter(monitor.keptWeights(), model.baseName(), model.baseDigest());
+        LOG.info(
+            "Validation loss {} before training; kept the weights of step {} of {} trained ({}"
+                + " planned)",
+            validation.get(0).loss(),
+            keptStep,
+            lastStep,
+            recipe.steps());
+      } else {
+        adapter = model.adapter();
+      }
       adapter.write(request.outputFolder());
       return new TrainingResult(
           outcome.steps(),
@@ -61,7 +92,10 @@ public final class LoraTrainer {
           truncated,
           outcome.seconds(),
           request.outputFolder(),
-          device.toString());
+          device.toString(),
+          validation,
+          keptStep,
+          recipe.steps());
     }
   }
 

@@ -36,9 +36,23 @@ public final class TrainingLoop {
 
   private TrainingLoop() {}
 
-  /** Trains the model's trainable parameters in place. */
+  /** Trains the model's trainable parameters in place, the whole step budget. */
   public static Outcome run(
       LanguageModel model, BatchSource source, TrainingRecipe recipe, StepListener listener) {
+    return run(model, source, recipe, listener, StoppingRule.NEVER);
+  }
+
+  /**
+   * Trains the model's trainable parameters in place until the step budget is spent or {@code
+   * stopping} ends training after a step; that step's metrics then name it as the last one planned
+   * ({@link StepMetrics#endingHere()}).
+   */
+  public static Outcome run(
+      LanguageModel model,
+      BatchSource source,
+      TrainingRecipe recipe,
+      StepListener listener,
+      StoppingRule stopping) {
     ModelRuntime.setThreads(recipe.threads());
     ModelRuntime.seed(recipe.seed());
     List<Parameter> trainable = model.trainableParameters();
@@ -90,12 +104,20 @@ public final class TrainingLoop {
         StepMetrics metrics =
             new StepMetrics(
                 step + 1, recipe.steps(), loss, learningRate, norm, tokens, totalTokens, elapsed);
+        boolean stop = stopping.stopAfter(metrics);
+        if (stop) {
+          // the listeners hear this step as the last one planned
+          metrics = metrics.endingHere();
+        }
         steps.add(metrics);
         listener.onStep(metrics);
+        if (stop) {
+          break;
+        }
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    LOG.debug("trained {} steps, {} tokens in {} s", recipe.steps(), totalTokens, seconds);
+    LOG.debug("trained {} steps, {} tokens in {} s", steps.size(), totalTokens, seconds);
     return new Outcome(steps, totalTokens, seconds);
   }
 

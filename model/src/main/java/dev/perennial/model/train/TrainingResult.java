@@ -14,6 +14,11 @@ import java.util.List;
  * @param seconds wall-clock training time (loading and writing excluded)
  * @param adapterFolder the PEFT folder written
  * @param device where it ran
+ * @param validation the validation loss before training and at every measurement (empty without
+ *     early stopping)
+ * @param keptStep the step whose weights the adapter holds: the last one trained, or the best
+ *     validation measurement's when early stopping kept that
+ * @param plannedSteps the step budget
  */
 public record TrainingResult(
     List<StepMetrics> steps,
@@ -23,7 +28,20 @@ public record TrainingResult(
     int truncatedExamples,
     double seconds,
     Path adapterFolder,
-    String device) {
+    String device,
+    List<ValidationPoint> validation,
+    int keptStep,
+    int plannedSteps) {
+
+  public TrainingResult {
+    steps = List.copyOf(steps);
+    validation = List.copyOf(validation);
+  }
+
+  /** Whether training ended before its step budget. */
+  public boolean stoppedEarly() {
+    return steps.size() < plannedSteps;
+  }
 
   public double firstLoss() {
     return steps.get(0).loss();

@@ -207,6 +207,33 @@ public class TrainerConfig extends PerennialConfig {
   private static final String RECIPE_THREADS_DOC =
       "PyTorch intra-op threads on CPU; part of the recipe because CPU results depend on it.";
 
+  public static final String RECIPE_VALIDATION_FRACTION_CONFIG =
+      TRAINER + "recipe.validation.fraction";
+  public static final double RECIPE_VALIDATION_FRACTION_DEFAULT = 0.1;
+  private static final String RECIPE_VALIDATION_FRACTION_DOC =
+      "Share of a job's training examples set aside (by example id) to decide early stopping;"
+          + " they are never trained on. The evaluator's held-out shards stay unread. Fewer than 4"
+          + " set aside, or 0: none, and the job trains its whole step budget.";
+
+  public static final String RECIPE_EARLY_STOPPING_EVERY_STEPS_CONFIG =
+      TRAINER + "recipe.early.stopping.every.steps";
+  public static final int RECIPE_EARLY_STOPPING_EVERY_STEPS_DEFAULT = 10;
+  private static final String RECIPE_EARLY_STOPPING_EVERY_STEPS_DOC =
+      "Optimizer steps between two measurements of the validation loss.";
+
+  public static final String RECIPE_EARLY_STOPPING_PATIENCE_CONFIG =
+      TRAINER + "recipe.early.stopping.patience";
+  public static final int RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT = 3;
+  private static final String RECIPE_EARLY_STOPPING_PATIENCE_DOC =
+      "Measurements in a row without improvement of the validation loss after which a job stops"
+          + " (keeping the weights of its best measurement).";
+
+  public static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG =
+      TRAINER + "recipe.early.stopping.min.improvement";
+  public static final double RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DEFAULT = 0.01;
+  private static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DOC =
+      "Least relative fall of the validation loss below its best that counts as improvement.";
+
   public static final String LORA_RANK_CONFIG = TRAINER + "lora.rank";
   public static final int LORA_RANK_DEFAULT = 8;
   private static final String LORA_RANK_DOC = "Rank r of a fresh adapter.";
@@ -451,6 +478,34 @@ public class TrainerConfig extends PerennialConfig {
             Range.atLeast(1),
             Importance.MEDIUM,
             RECIPE_THREADS_DOC)
+        .define(
+            RECIPE_VALIDATION_FRACTION_CONFIG,
+            Type.DOUBLE,
+            RECIPE_VALIDATION_FRACTION_DEFAULT,
+            Range.between(0.0, 0.5),
+            Importance.MEDIUM,
+            RECIPE_VALIDATION_FRACTION_DOC)
+        .define(
+            RECIPE_EARLY_STOPPING_EVERY_STEPS_CONFIG,
+            Type.INT,
+            RECIPE_EARLY_STOPPING_EVERY_STEPS_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            RECIPE_EARLY_STOPPING_EVERY_STEPS_DOC)
+        .define(
+            RECIPE_EARLY_STOPPING_PATIENCE_CONFIG,
+            Type.INT,
+            RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            RECIPE_EARLY_STOPPING_PATIENCE_DOC)
+        .define(
+            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG,
+            Type.DOUBLE,
+            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DEFAULT,
+            Range.between(0.0, 0.99),
+            Importance.LOW,
+            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DOC)
         .define(
             LORA_RANK_CONFIG,
             Type.INT,

@@ -2,6 +2,7 @@ package dev.perennial.trainer.worker;
 
 import dev.perennial.model.llama.TargetModule;
 import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.train.EarlyStopping;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.util.List;
@@ -9,8 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The configured recipe, turned into each job's model recipe: the number of steps follows from the
- * job's size ({@code epochs x examples / new examples per step}, at most {@link #maxSteps}).
+ * The configured recipe, turned into each job's model recipe: the step budget follows from the
+ * job's size ({@code epochs x examples / new examples per step}, at most {@link #maxSteps}), and
+ * the job stops before it once the loss on its validation examples stops falling ({@link
+ * ValidationSplit}, {@link #earlyStopping}).
  *
  * @param model the model layer's recipe at the step cap: its steps are {@link #maxSteps}, its
  *     warm-up at most that
@@ -19,6 +22,8 @@ import java.util.TreeMap;
  * @param replayPoolSize replay examples sampled per job
  * @param freshLora the shape of a fresh adapter
  * @param tenantLearningRates tenants with their own peak learning rate
+ * @param validationFraction share of a job's training examples set aside for early stopping
+ * @param earlyStopping when a job stops before its step budget
  */
 public record JobRecipe(
     TrainingRecipe model,
@@ -26,7 +31,9 @@ public record JobRecipe(
     double replayTenantShare,
     int replayPoolSize,
     LoraConfig freshLora,
-    Map<String, Double> tenantLearningRates) {
+    Map<String, Double> tenantLearningRates,
+    double validationFraction,
+    EarlyStopping earlyStopping) {
 
   public JobRecipe {
     tenantLearningRates = Map.copyOf(tenantLearningRates);
@@ -60,7 +67,12 @@ public record JobRecipe(
             config.getDouble(TrainerConfig.LORA_DROPOUT_CONFIG),
             TargetModule.parseList(
                 String.join(",", config.getList(TrainerConfig.LORA_TARGET_MODULES_CONFIG)))),
-        config.tenantLearningRates());
+        config.tenantLearningRates(),
+        config.getDouble(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG),
+        new EarlyStopping(
+            config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_EVERY_STEPS_CONFIG),
+            config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG),
+            config.getDouble(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG)));
   }
 
   /** At most this many optimizer steps per job. */
@@ -81,7 +93,14 @@ public record JobRecipe(
 
   private JobRecipe with(TrainingRecipe newModel) {
     return new JobRecipe(
-        newModel, epochs, replayTenantShare, replayPoolSize, freshLora, tenantLearningRates);
+        newModel,
+        epochs,
+        replayTenantShare,
+        replayPoolSize,
+        freshLora,
+        tenantLearningRates,
+        validationFraction,
+        earlyStopping);
   }
 
   /** Replay rows per micro-batch, as the model's sampler draws them. */
@@ -118,6 +137,10 @@ public record JobRecipe(
     extras.put("adamEpsilon", Double.toString(TrainingRecipe.EPSILON));
     extras.put("replayTenantShare", Double.toString(replayTenantShare));
     extras.put("replayPoolSize", Integer.toString(replayPoolSize));
+    extras.put("validationFraction", Double.toString(validationFraction));
+    extras.put("earlyStoppingEverySteps", Integer.toString(earlyStopping.everySteps()));
+    extras.put("earlyStoppingPatience", Integer.toString(earlyStopping.patience()));
+    extras.put("earlyStoppingMinImprovement", Double.toString(earlyStopping.minImprovement()));
     List<String> modules =
         lora.targetModules().stream().map(TargetModule::moduleName).sorted().toList();
     return dev.perennial.schemas.v1.TrainingRecipe.newBuilder()

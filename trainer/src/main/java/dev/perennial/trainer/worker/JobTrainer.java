@@ -14,6 +14,7 @@ import dev.perennial.model.train.StepMetrics;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
+import dev.perennial.model.train.ValidationPoint;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
@@ -113,7 +114,17 @@ public final class JobTrainer {
           null);
     }
     List<SourcedExample> earlier = readShards(job, job.getReplayShards(), read, false);
-    List<TrainingExample> examples = toModel(training);
+    ValidationSplit split = ValidationSplit.of(training, recipe.validationFraction());
+    List<TrainingExample> examples = toModel(split.training());
+    List<TrainingExample> validation = toModel(split.validation());
+    // Newest wins: replay leaves out earlier answers that this job's data (or later replay)
+    // changes.
+    List<TrainingExample> own = toModel(training);
+    List<TrainingExample> earlierOwn = NewestWins.filter(toModel(earlier), own);
+    List<TrainingExample> newer = new ArrayList<>(earlierOwn);
+    newer.addAll(own);
+    List<TrainingExample> general =
+        NewestWins.filter(base.generalReplay().stream().map(TrainingExample::text).toList(), newer);
     // The same job always replays the same examples; different jobs replay different ones.
     long jobSeed =
         recipe.model().seed()
@@ -121,11 +132,7 @@ public final class JobTrainer {
                 .getLong();
     ReplayMix.Pool replay =
         ReplayMix.draw(
-            base.generalReplay().stream().map(TrainingExample::text).toList(),
-            toModel(earlier),
-            recipe.replayTenantShare(),
-            recipe.replayPoolSize(),
-            jobSeed);
+            general, earlierOwn, recipe.replayTenantShare(), recipe.replayPoolSize(), jobSeed);
 
     Path folder = jobFolder(job.getJobId());
     Start start = startingPoint(job, stable, folder.resolve("parent"));
@@ -143,13 +150,16 @@ public final class JobTrainer {
                     output)
                 : LoraTrainingRequest.continuing(
                     base.base(), examples, replay.examples(), start.adapter(), modelRecipe, output))
-            .on(device);
+            .on(device)
+            .stoppingOn(validation, recipe.earlyStopping());
     log.info(
-        "Training {} for {} ({}): {} examples, replay {} own + {} general, {} steps, {}",
+        "Training {} for {} ({}): {} examples ({} more for validation), replay {} own + {}"
+            + " general, up to {} steps, {}",
         job.getJobId(),
         job.getAdapterKey(),
         job.getTrigger(),
         examples.size(),
+        validation.size(),
         replay.fromTenant(),
         replay.fromGeneral(),
         steps,
@@ -164,6 +174,14 @@ public final class JobTrainer {
     extras.put("replayExamplesFromKey", Integer.toString(replay.fromTenant()));
     extras.put("replayExamplesGeneral", Integer.toString(replay.fromGeneral()));
     extras.put("truncatedExamples", Integer.toString(result.truncatedExamples()));
+    extras.put("replayExamplesSuperseded", Integer.toString(superseded(earlier, earlierOwn)));
+    extras.put("validationExamples", Integer.toString(validation.size()));
+    extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
+    extras.put("keptStep", Integer.toString(result.keptStep()));
+    if (!result.validation().isEmpty()) {
+      extras.put("validationLossBefore", Double.toString(result.validation().get(0).loss()));
+      extras.put("validationLossKept", Double.toString(keptValidationLoss(result)));
+    }
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder()
             .setCandidateId(JobIds.candidateId(job.getJobId()))
@@ -182,7 +200,7 @@ public final class JobTrainer {
             .setErasure(job.getErasure())
             .setExampleCount(examples.size())
             .setTokenCount(
-                training.stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
+                split.training().stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
             .setRecipe(recipe.record(modelRecipe, lora, extras))
             .setMetrics(metrics(result))
             .setTrainerVersion(TrainerVersion.get())
@@ -196,6 +214,18 @@ public final class JobTrainer {
   }
 
   private record Start(PeftAdapter adapter, Integer parentVersion) {}
+
+  private static int superseded(List<SourcedExample> earlier, List<TrainingExample> kept) {
+    return earlier.size() - kept.size();
+  }
+
+  private static double keptValidationLoss(TrainingResult result) {
+    return result.validation().stream()
+        .filter(point -> point.step() == result.keptStep())
+        .mapToDouble(ValidationPoint::loss)
+        .findFirst()
+        .orElse(Double.NaN);
+  }
 
   private Start startingPoint(TrainingJob job, Optional<StableRelease> stable, Path parentFolder) {
     if (job.getTrigger() == JobTrigger.ERASURE) {
