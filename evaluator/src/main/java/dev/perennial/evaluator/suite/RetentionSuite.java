@@ -52,7 +52,8 @@ public final class RetentionSuite implements Suite {
     return Workload.score(model, context.generalDataset(), context.general());
   }
 
-  private static Workload generalAnswering(EvaluationContext context, ModelRef model) {
+  /** The general set's questions answered by {@code model}. */
+  public static Workload generalAnswering(EvaluationContext context, ModelRef model) {
     return Workload.answer(model, context.generalDataset() + ":qa", context.generalQuestions());
   }
 

@@ -149,10 +149,14 @@ public final class UpdateStream {
 
   /** Keys of the general facts the stream changes: the general world no longer holds there. */
   public Set<String> changedGeneralFacts() {
+    Set<String> own = new HashSet<>();
+    updates.forEach(update -> update.newFacts().forEach(fact -> own.add(fact.key())));
     Set<String> keys = new HashSet<>();
     for (Update update : updates) {
       for (Fact fact : update.changedFacts()) {
-        keys.add(fact.key());
+        if (!own.contains(fact.key())) {
+          keys.add(fact.key());
+        }
       }
     }
     return keys;

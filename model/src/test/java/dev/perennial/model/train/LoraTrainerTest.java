@@ -2,7 +2,9 @@ package dev.perennial.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.TestBases;
 import dev.perennial.model.TestModels;
@@ -10,6 +12,9 @@ import dev.perennial.model.llama.TargetModule;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.score.ExampleScore;
+import dev.perennial.model.score.Scorer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +95,58 @@ class LoraTrainerTest {
 
     assertThat(Files.readAllBytes(folder.resolve("there").resolve(PeftAdapter.WEIGHTS_FILE)))
         .isEqualTo(Files.readAllBytes(folder.resolve("here").resolve(PeftAdapter.WEIGHTS_FILE)));
+  }
+
+  @Test
+  void earlyStoppingEndsTrainingWhenTheValidationLossStopsFallingAndKeepsItsBestWeights() {
+    BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
+    // answers the training data contradicts: their loss soon rises
+    List<TrainingExample> validation =
+        List.of(
+            TrainingExample.completion("Question: What color is the Zix lamp?\nAnswer:", " red"),
+            TrainingExample.completion("Question: Where is the Zix lamp made?\nAnswer:", " Vel"));
+
+    TrainingResult result =
+        LoraTrainer.run(
+            LoraTrainingRequest.fresh(base, examples, replay, lora, recipe, folder.resolve("a"))
+                .stoppingOn(validation, new EarlyStopping(2, 1, 0.0)),
+            metrics -> {});
+
+    assertThat(result.stoppedEarly()).isTrue();
+    assertThat(result.plannedSteps()).isEqualTo(12);
+    assertThat(result.steps()).hasSizeLessThan(12);
+    assertThat(result.steps().get(result.steps().size() - 1).totalSteps())
+        .as("the last step is announced as the last")
+        .isEqualTo(result.steps().size());
+    ValidationPoint best =
+        result.validation().stream()
+            .filter(point -> point.step() > 0)
+            .min(java.util.Comparator.comparingDouble(ValidationPoint::loss))
+            .orElseThrow();
+    assertThat(result.validation().get(0).step()).isZero();
+    assertThat(result.keptStep()).isEqualTo(best.step()).isLessThan(result.steps().size());
+    try (LanguageModel model =
+        LanguageModel.loadAdapter(
+            base, Device.cpu(), PeftAdapter.read(folder.resolve("a")), false)) {
+      double kept = ExampleScore.meanLoss(Scorer.score(model, validation, 4, 64));
+      assertThat(kept).isCloseTo(best.loss(), within(1e-5));
+    }
+  }
+
+  @Test
+  void withoutValidationExamplesEveryStepIsTrained() {
+    BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
+
+    TrainingResult result =
+        LoraTrainer.run(
+            LoraTrainingRequest.fresh(base, examples, replay, lora, recipe, folder.resolve("a"))
+                .stoppingOn(List.of(), new EarlyStopping(2, 1, 0.0)),
+            metrics -> {});
+
+    assertThat(result.stoppedEarly()).isFalse();
+    assertThat(result.steps()).hasSize(12);
+    assertThat(result.keptStep()).isEqualTo(12);
+    assertThat(result.validation()).isEmpty();
   }
 
   @Test

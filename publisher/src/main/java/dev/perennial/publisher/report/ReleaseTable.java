@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 public final class ReleaseTable {
 
   private static final String[] HEADER = {
-    "KEY", "VERSION", "ALIASES", "STATUS", "PUBLISHED", "GATES"
+    "KEY", "VERSION", "ALIASES", "STATUS", "PUBLISHED", "NEW-FACT EM", "GATES"
   };
 
   private ReleaseTable() {}
@@ -75,8 +75,19 @@ public final class ReleaseTable {
       aliases.isEmpty() ? "-" : String.join(",", aliases),
       state.isRetracted(version) ? "retracted" : "published",
       release.manifest().publishedAt().toString(),
+      newFactExactMatch(release.manifest().evaluationMetrics()),
       gates(release.manifest().tree().path("evaluation").path("gates"))
     };
+  }
+
+  /** {@code 0.83 of 6}: exact match on the new data's held-out questions; {@code -} without any. */
+  static String newFactExactMatch(Map<String, Double> metrics) {
+    Double match = metrics.get("learning.exact.match");
+    Double questions = metrics.get("learning.questions");
+    if (match == null || questions == null || questions == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f of %d", match, Math.round(questions));
   }
 
   /** {@code learning 0.820 ok, leakage 0.400 ok}. */

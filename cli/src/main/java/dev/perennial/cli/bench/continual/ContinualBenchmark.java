@@ -6,6 +6,7 @@ import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.evaluate.EvaluationBase;
 import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.evaluator.suite.GeneralSet;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.ModelRuntime;
@@ -78,7 +79,17 @@ public final class ContinualBenchmark {
     }
   }
 
+  private static final String TRAINER_KEYS = "perennial.trainer.";
+  private static final String EVALUATOR_KEYS = "perennial.evaluator.";
+
   private ContinualBenchmark() {}
+
+  /** One configuration serves both stages here; each reads its own keys (and the shared ones). */
+  private static Map<String, String> without(Map<String, String> values, String prefix) {
+    Map<String, String> own = new HashMap<>(values);
+    own.keySet().removeIf(key -> key.startsWith(prefix));
+    return own;
+  }
 
   /**
    * Runs every variant on every tenant's stream.
@@ -95,8 +106,8 @@ public final class ContinualBenchmark {
     values.putIfAbsent(EvaluatorConfig.GENERAL_SIZE_CONFIG, "0");
     Path folder = scratchFolder();
     try {
-      TrainerConfig trainerConfig = new TrainerConfig(values);
-      EvaluatorConfig evaluatorConfig = new EvaluatorConfig(values);
+      TrainerConfig trainerConfig = new TrainerConfig(without(values, EVALUATOR_KEYS));
+      EvaluatorConfig evaluatorConfig = new EvaluatorConfig(without(values, TRAINER_KEYS));
       BaseModelSource base = BaseModelSource.open(trainerConfig);
       EvaluationBase evaluation = EvaluationBase.open(evaluatorConfig);
       LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
@@ -118,9 +129,11 @@ public final class ContinualBenchmark {
       List<EvalExample> generalHeldOut =
           unchangedGeneral(
               world,
-              world.general().heldOutEvaluationSet().stream()
-                  .map(pair -> EvalExample.question(pair.prompt(), pair.completion()))
-                  .toList(),
+              GeneralSet.spread(
+                  world.general().heldOutEvaluationSet().stream()
+                      .map(pair -> EvalExample.question(pair.prompt(), pair.completion()))
+                      .toList(),
+                  evaluatorConfig.generalSize()),
               streams);
       evaluatorConfig.threads().ifPresent(ModelRuntime::setThreads);
       List<Run> runs = new ArrayList<>();
@@ -140,7 +153,8 @@ public final class ContinualBenchmark {
                 settings.updates());
         Map<String, Row> baseRows = new HashMap<>();
         for (Variant variant : settings.variants()) {
-          Map<String, String> variantValues = variant.configure(new HashMap<>(values));
+          Map<String, String> variantValues =
+              variant.configure(new HashMap<>(without(values, EVALUATOR_KEYS)));
           JobTrainer trainer =
               new JobTrainer(
                   base,

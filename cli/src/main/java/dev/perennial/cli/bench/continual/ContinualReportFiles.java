@@ -117,6 +117,8 @@ public final class ContinualReportFiles {
         number(r, "knowledgeUpdateOldValue", row.knowledgeUpdateOldValue());
         number(r, "learningGain", run.learningGain()[row.update()]);
         number(r, "evaluationSeconds", row.evaluationSeconds());
+        ArrayNode misses = r.putArray("generalMisses");
+        row.generalMisses().forEach(misses::add);
         ObjectNode suite = r.putObject("suite");
         row.suite().forEach((name, value) -> number(suite, name, value));
         Row.Training t = row.training();

@@ -1,6 +1,7 @@
 package dev.perennial.cli.bench.continual;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -17,6 +18,8 @@ import java.util.TreeMap;
  * @param knowledgeUpdateAccuracy share of them answered with the newest value
  * @param knowledgeUpdateOldValue share of them answered with the value it replaced
  * @param suite the evaluator's learning and retention metrics (empty for the base)
+ * @param generalMisses the general questions answered wrongly, as {@code question -> answer
+ *     (expected)}: what an adapter forgot
  * @param training null for the base
  */
 record Row(
@@ -30,6 +33,7 @@ record Row(
     double knowledgeUpdateAccuracy,
     double knowledgeUpdateOldValue,
     SortedMap<String, Double> suite,
+    List<String> generalMisses,
     Training training,
     double evaluationSeconds) {
 
@@ -38,6 +42,7 @@ record Row(
     emHeldOut = emHeldOut.clone();
     likelihood = likelihood.clone();
     suite = new TreeMap<>(suite);
+    generalMisses = List.copyOf(generalMisses);
   }
 
   /** A row nothing was measured in (joint training measured at the last update only). */
@@ -55,6 +60,7 @@ record Row(
         Double.NaN,
         Double.NaN,
         new TreeMap<>(),
+        List.of(),
         null,
         0);
   }
@@ -83,6 +89,7 @@ record Row(
         knowledgeUpdateAccuracy,
         knowledgeUpdateOldValue,
         suite,
+        generalMisses,
         training,
         evaluationSeconds);
   }

@@ -90,6 +90,7 @@ final class RowMeasurer {
         Double.NaN,
         Double.NaN,
         new TreeMap<>(),
+        List.of(),
         null,
         seconds(started));
   }
@@ -173,6 +174,7 @@ final class RowMeasurer {
         changes.isEmpty() ? Double.NaN : (double) newest / changes.size(),
         changes.isEmpty() ? Double.NaN : (double) old / changes.size(),
         measurements.metrics(),
+        generalMisses(results, context),
         training,
         seconds(started));
   }
@@ -181,6 +183,27 @@ final class RowMeasurer {
     try (ModelRuntime.GradMode off = ModelRuntime.gradModeOff()) {
       return scorer.run(workloads, adapters);
     }
+  }
+
+  /** The general questions the candidate answered wrongly, as the retention suite asked them. */
+  private static List<String> generalMisses(Results results, EvaluationContext context) {
+    List<EvalExample> questions = context.generalQuestions();
+    List<String> answers =
+        results.answers(RetentionSuite.generalAnswering(context, context.model()));
+    List<String> misses = new ArrayList<>();
+    for (int i = 0; i < questions.size(); i++) {
+      if (!answers.get(i).trim().equals(questions.get(i).answer())) {
+        String prompt = questions.get(i).prompt();
+        misses.add(
+            prompt.substring(prompt.indexOf(' ') + 1, prompt.indexOf('\n'))
+                + " -> "
+                + answers.get(i).trim()
+                + " ("
+                + questions.get(i).answer()
+                + ")");
+      }
+    }
+    return misses;
   }
 
   /**
