@@ -4,9 +4,10 @@ import dev.perennial.model.ModelException;
 
 /**
  * When to stop training before the step budget is spent: every {@code everySteps} optimizer steps
- * the loss on validation examples (never trained on) is measured; training stops once it has not
- * fallen by at least {@code minImprovement} (relative to the best so far) for {@code patience}
- * measurements in a row, and the adapter keeps the weights of the best measurement.
+ * the loss on validation examples (never trained on; each example's mean token loss, averaged over
+ * the examples) is measured; training stops once it has not fallen by at least {@code
+ * minImprovement} (relative to the best so far) for {@code patience} measurements in a row, and the
+ * adapter keeps the weights of the best measurement.
  *
  * @param everySteps optimizer steps between two validation measurements
  * @param patience measurements without improvement before training stops

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Early stopping on validation loss ({@link EarlyStopping}): measures the loss on the validation
- * examples before training and every few steps, keeps a copy of the LoRA weights at the best
- * measurement, and ends training once the loss has stopped falling.
+ * examples (each example's mean token loss, averaged over examples) before training and every few
+ * steps, keeps a copy of the LoRA weights at the best measurement, and ends training once the loss
+ * has stopped falling.
  */
 final class ValidationMonitor implements StoppingRule {
 
@@ -89,8 +90,12 @@ final class ValidationMonitor implements StoppingRule {
     return bestWeights == null ? model.loraWeights() : bestWeights;
   }
 
+  /**
+   * The mean over examples of each one's mean token loss: every example counts once, so a long
+   * document does not outweigh the short answers exact match judges.
+   */
   private double loss() {
     List<ExampleScore> scores = Scorer.score(model, examples, batchSize, maxSequenceLength);
-    return ExampleScore.meanLoss(scores);
+    return scores.stream().mapToDouble(ExampleScore::meanLoss).average().orElse(Double.NaN);
   }
 }

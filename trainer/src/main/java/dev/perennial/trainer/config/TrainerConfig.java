@@ -215,18 +215,12 @@ public class TrainerConfig extends PerennialConfig {
           + " they are never trained on. The evaluator's held-out shards stay unread. Fewer than 4"
           + " set aside, or 0: none, and the job trains its whole step budget.";
 
-  public static final String RECIPE_EARLY_STOPPING_EVERY_STEPS_CONFIG =
-      TRAINER + "recipe.early.stopping.every.steps";
-  public static final int RECIPE_EARLY_STOPPING_EVERY_STEPS_DEFAULT = 10;
-  private static final String RECIPE_EARLY_STOPPING_EVERY_STEPS_DOC =
-      "Optimizer steps between two measurements of the validation loss.";
-
   public static final String RECIPE_EARLY_STOPPING_PATIENCE_CONFIG =
       TRAINER + "recipe.early.stopping.patience";
-  public static final int RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT = 3;
+  public static final int RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT = 2;
   private static final String RECIPE_EARLY_STOPPING_PATIENCE_DOC =
-      "Measurements in a row without improvement of the validation loss after which a job stops"
-          + " (keeping the weights of its best measurement).";
+      "Epochs without improvement of the validation loss (measured after every epoch of the job's"
+          + " examples) after which a job stops, keeping the weights of its best measurement.";
 
   public static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG =
       TRAINER + "recipe.early.stopping.min.improvement";
@@ -485,13 +479,6 @@ public class TrainerConfig extends PerennialConfig {
             Range.between(0.0, 0.5),
             Importance.MEDIUM,
             RECIPE_VALIDATION_FRACTION_DOC)
-        .define(
-            RECIPE_EARLY_STOPPING_EVERY_STEPS_CONFIG,
-            Type.INT,
-            RECIPE_EARLY_STOPPING_EVERY_STEPS_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            RECIPE_EARLY_STOPPING_EVERY_STEPS_DOC)
         .define(
             RECIPE_EARLY_STOPPING_PATIENCE_CONFIG,
             Type.INT,

@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * @param freshLora the shape of a fresh adapter
  * @param tenantLearningRates tenants with their own peak learning rate
  * @param validationFraction share of a job's training examples set aside for early stopping
- * @param earlyStopping when a job stops before its step budget
+ * @param patience epochs without improvement of the validation loss before a job stops
+ * @param minImprovement least relative fall of the validation loss that counts as improvement
  */
 public record JobRecipe(
     TrainingRecipe model,
@@ -33,7 +34,8 @@ public record JobRecipe(
     LoraConfig freshLora,
     Map<String, Double> tenantLearningRates,
     double validationFraction,
-    EarlyStopping earlyStopping) {
+    int patience,
+    double minImprovement) {
 
   public JobRecipe {
     tenantLearningRates = Map.copyOf(tenantLearningRates);
@@ -69,10 +71,8 @@ public record JobRecipe(
                 String.join(",", config.getList(TrainerConfig.LORA_TARGET_MODULES_CONFIG)))),
         config.tenantLearningRates(),
         config.getDouble(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG),
-        new EarlyStopping(
-            config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_EVERY_STEPS_CONFIG),
-            config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG),
-            config.getDouble(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG)));
+        config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG));
   }
 
   /** At most this many optimizer steps per job. */
@@ -100,7 +100,8 @@ public record JobRecipe(
         freshLora,
         tenantLearningRates,
         validationFraction,
-        earlyStopping);
+        patience,
+        minImprovement);
   }
 
   /** Replay rows per micro-batch, as the model's sampler draws them. */
@@ -110,10 +111,23 @@ public record JobRecipe(
 
   /** Optimizer steps for a job of {@code examples} training examples. */
   public int steps(int examples, int replayAvailable) {
+    long wanted = (long) epochs * stepsPerEpoch(examples, replayAvailable);
+    return (int) Math.max(1, Math.min(maxSteps(), wanted));
+  }
+
+  /** Optimizer steps in which the job's {@code examples} each come once. */
+  public int stepsPerEpoch(int examples, int replayAvailable) {
     int newPerStep =
         (model.batchSize() - replayRows(replayAvailable)) * model.gradientAccumulation();
-    long wanted = ((long) epochs * examples + newPerStep - 1) / newPerStep;
-    return (int) Math.max(1, Math.min(maxSteps(), wanted));
+    return Math.max(1, (examples + newPerStep - 1) / newPerStep);
+  }
+
+  /**
+   * When a job of {@code examples} training examples stops early: its validation loss measured
+   * after every epoch, stopping after {@link #patience} epochs without improvement.
+   */
+  public EarlyStopping earlyStopping(int examples, int replayAvailable) {
+    return new EarlyStopping(stepsPerEpoch(examples, replayAvailable), patience, minImprovement);
   }
 
   /** The model layer's recipe for a job of {@code steps} steps (at most {@link #maxSteps}). */
@@ -138,9 +152,8 @@ public record JobRecipe(
     extras.put("replayTenantShare", Double.toString(replayTenantShare));
     extras.put("replayPoolSize", Integer.toString(replayPoolSize));
     extras.put("validationFraction", Double.toString(validationFraction));
-    extras.put("earlyStoppingEverySteps", Integer.toString(earlyStopping.everySteps()));
-    extras.put("earlyStoppingPatience", Integer.toString(earlyStopping.patience()));
-    extras.put("earlyStoppingMinImprovement", Double.toString(earlyStopping.minImprovement()));
+    extras.put("earlyStoppingPatienceEpochs", Integer.toString(patience));
+    extras.put("earlyStoppingMinImprovement", Double.toString(minImprovement));
     List<String> modules =
         lora.targetModules().stream().map(TargetModule::moduleName).sorted().toList();
     return dev.perennial.schemas.v1.TrainingRecipe.newBuilder()

@@ -151,7 +151,8 @@ public final class JobTrainer {
                 : LoraTrainingRequest.continuing(
                     base.base(), examples, replay.examples(), start.adapter(), modelRecipe, output))
             .on(device)
-            .stoppingOn(validation, recipe.earlyStopping());
+            .stoppingOn(
+                validation, recipe.earlyStopping(examples.size(), replay.examples().size()));
     log.info(
         "Training {} for {} ({}): {} examples ({} more for validation), replay {} own + {}"
             + " general, up to {} steps, {}",

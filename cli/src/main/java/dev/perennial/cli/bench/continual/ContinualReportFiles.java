@@ -74,7 +74,7 @@ public final class ContinualReportFiles {
     recipe.put("replayTenantShare", report.recipe().replayTenantShare());
     recipe.put("replayPoolSize", report.recipe().replayPoolSize());
     recipe.put("validationFraction", report.recipe().validationFraction());
-    recipe.put("earlyStoppingPatience", report.recipe().earlyStopping().patience());
+    recipe.put("earlyStoppingPatienceEpochs", report.recipe().patience());
     recipe.put("loraRank", report.recipe().freshLora().rank());
     ArrayNode summaries = root.putArray("summaries");
     for (ContinualReport.Summary summary : report.summaries()) {
