@@ -1,5 +1,9 @@
 package dev.perennial.cli;
 
+import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.core.config.PerennialConfig;
+import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +24,18 @@ import picocli.CommandLine.Spec;
 public final class BenchCommand implements Runnable {
 
   @Spec CommandSpec spec;
+
+  /**
+   * The configuration a benchmark reads ({@code configFile}, may be null, then the environment),
+   * with stand-in broker and registry addresses: benchmarks talk to neither, the addresses only
+   * satisfy validation.
+   */
+  static Map<String, String> offlineValues(Path configFile) {
+    Map<String, String> values = ConfigLoader.load(configFile);
+    values.putIfAbsent(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+    values.putIfAbsent(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:8081");
+    return values;
+  }
 
   @Override
   public void run() {

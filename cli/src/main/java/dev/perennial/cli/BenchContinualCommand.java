@@ -4,8 +4,6 @@ import dev.perennial.cli.bench.continual.ContinualBenchmark;
 import dev.perennial.cli.bench.continual.ContinualReport;
 import dev.perennial.cli.bench.continual.ContinualReportFiles;
 import dev.perennial.cli.bench.continual.Variant;
-import dev.perennial.core.config.ConfigLoader;
-import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.world.UpdateStream;
 import java.io.PrintWriter;
@@ -108,10 +106,7 @@ public final class BenchContinualCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> values = ConfigLoader.load(configFile);
-    // The benchmark talks to no broker or registry; the addresses only satisfy validation.
-    values.putIfAbsent(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-    values.putIfAbsent(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:8081");
+    Map<String, String> values = BenchCommand.offlineValues(configFile);
     ContinualBenchmark.Settings settings =
         new ContinualBenchmark.Settings(
             new UpdateStream.Shape(updates, newEntities, 1, 1, 2),
