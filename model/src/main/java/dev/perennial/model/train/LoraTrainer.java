@@ -64,26 +64,18 @@ public final class LoraTrainer {
       TrainingLoop.Outcome outcome =
           TrainingLoop.run(
               model, sampler, recipe, listener, monitor == null ? StoppingRule.NEVER : monitor);
-      int lastStep = outcome.steps().size();
-      PeftAdapter adapter;
-      int keptStep = lastStep;
       List<ValidationPoint> validation = List.of();
       if (monitor != null) {
-        monitor.finish(lastStep);
-        keptStep = monitor.keptStep();
+        monitor.finish(outcome.steps().size());
         validation = monitor.points();
-        adapter = new PeftAdapter(monitor.keptWeights(), model.baseName(), model.baseDigest());
         LOG.info(
-            "Validation loss {} before training; kept the weights of step {} of {} trained ({}"
-                + " planned)",
+            "Validation loss {} before training, {} after {} steps ({} planned)",
             validation.get(0).loss(),
-            keptStep,
-            lastStep,
+            validation.get(validation.size() - 1).loss(),
+            outcome.steps().size(),
             recipe.steps());
-      } else {
-        adapter = model.adapter();
       }
-      adapter.write(request.outputFolder());
+      model.adapter().write(request.outputFolder());
       return new TrainingResult(
           outcome.steps(),
           outcome.tokens(),
@@ -94,7 +86,6 @@ public final class LoraTrainer {
           request.outputFolder(),
           device.toString(),
           validation,
-          keptStep,
           recipe.steps());
     }
   }

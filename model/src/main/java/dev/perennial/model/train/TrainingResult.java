@@ -14,10 +14,8 @@ import java.util.List;
  * @param seconds wall-clock training time (loading and writing excluded)
  * @param adapterFolder the PEFT folder written
  * @param device where it ran
- * @param validation the validation loss before training and at every measurement (empty without
- *     early stopping)
- * @param keptStep the step whose weights the adapter holds: the last one trained, or the best
- *     validation measurement's when early stopping kept that
+ * @param validation the validation loss before training, at every measurement and at the end (empty
+ *     without early stopping)
  * @param plannedSteps the step budget
  */
 public record TrainingResult(
@@ -30,7 +28,6 @@ public record TrainingResult(
     Path adapterFolder,
     String device,
     List<ValidationPoint> validation,
-    int keptStep,
     int plannedSteps) {
 
   public TrainingResult {

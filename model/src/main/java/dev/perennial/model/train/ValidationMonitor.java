@@ -1,6 +1,5 @@
 package dev.perennial.model.train;
 
-import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.score.ExampleScore;
 import dev.perennial.model.score.Scorer;
@@ -9,9 +8,9 @@ import java.util.List;
 
 /**
  * Early stopping on validation loss ({@link EarlyStopping}): measures the loss on the validation
- * examples (each example's mean token loss, averaged over examples) before training and every few
- * steps, keeps a copy of the LoRA weights at the best measurement, and ends training once the loss
- * has stopped falling.
+ * examples (each example's mean token loss, averaged over examples) before training, every few
+ * steps and at the end, and says training has done enough once the loss has stopped falling;
+ * training then winds down over one more interval.
  */
 final class ValidationMonitor implements StoppingRule {
 
@@ -22,8 +21,6 @@ final class ValidationMonitor implements StoppingRule {
   private final int maxSequenceLength;
   private final List<ValidationPoint> points = new ArrayList<>();
   private double best = Double.NaN;
-  private int bestStep;
-  private LoraWeights bestWeights;
   private int withoutImprovement;
 
   ValidationMonitor(
@@ -45,49 +42,36 @@ final class ValidationMonitor implements StoppingRule {
     if (metrics.step() % rule.everySteps() != 0) {
       return false;
     }
-    double loss = loss();
-    points.add(new ValidationPoint(metrics.step(), loss));
+    double loss = measure(metrics.step());
     if (Double.isNaN(best) || loss < best * (1 - rule.minImprovement())) {
       best = loss;
-      bestStep = metrics.step();
-      bestWeights = model.loraWeights();
       withoutImprovement = 0;
       return false;
     }
     return ++withoutImprovement >= rule.patience();
   }
 
-  /**
-   * Training ended after {@code lastStep}: measures it unless that was done, and keeps its weights
-   * when they are at least as good as the best measured before.
-   */
+  @Override
+  public int windDownSteps() {
+    return rule.everySteps();
+  }
+
+  /** Training ended after {@code lastStep}: measures it unless that was done. */
   void finish(int lastStep) {
     if (points.get(points.size() - 1).step() != lastStep) {
-      double loss = loss();
-      points.add(new ValidationPoint(lastStep, loss));
-      if (Double.isNaN(best) || loss <= best) {
-        best = loss;
-        bestStep = lastStep;
-        bestWeights = null;
-      }
-    } else if (bestStep == lastStep) {
-      bestWeights = null;
+      measure(lastStep);
     }
   }
 
-  /** Every measurement, the one before training first. */
+  /** Every measurement, the one before training first and the one at its end last. */
   List<ValidationPoint> points() {
     return List.copyOf(points);
   }
 
-  /** The step whose weights are kept (after {@link #finish}). */
-  int keptStep() {
-    return bestStep;
-  }
-
-  /** The weights to keep (after {@link #finish}): the best measurement's. */
-  LoraWeights keptWeights() {
-    return bestWeights == null ? model.loraWeights() : bestWeights;
+  private double measure(int step) {
+    double loss = loss();
+    points.add(new ValidationPoint(step, loss));
+    return loss;
   }
 
   /**

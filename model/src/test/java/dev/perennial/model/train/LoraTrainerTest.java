@@ -98,38 +98,49 @@ class LoraTrainerTest {
   }
 
   @Test
-  void earlyStoppingEndsTrainingWhenTheValidationLossStopsFallingAndKeepsItsBestWeights() {
+  void earlyStoppingWindsDownOnceTheValidationLossStopsFallingAndEndsBeforeTheBudget() {
     BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
-    // answers the training data contradicts: their loss soon rises
+    // answers the training data contradicts: their loss falls by far less than 5 % an interval
     List<TrainingExample> validation =
         List.of(
             TrainingExample.completion("Question: What color is the Zix lamp?\nAnswer:", " red"),
             TrainingExample.completion("Question: Where is the Zix lamp made?\nAnswer:", " Vel"));
+    List<StepMetrics> heard = new ArrayList<>();
 
     TrainingResult result =
         LoraTrainer.run(
             LoraTrainingRequest.fresh(base, examples, replay, lora, recipe, folder.resolve("a"))
-                .stoppingOn(validation, new EarlyStopping(2, 1, 0.0)),
-            metrics -> {});
+                .stoppingOn(validation, new EarlyStopping(2, 1, 0.05)),
+            heard::add);
 
     assertThat(result.stoppedEarly()).isTrue();
     assertThat(result.plannedSteps()).isEqualTo(12);
-    assertThat(result.steps()).hasSizeLessThan(12);
-    assertThat(result.steps().get(result.steps().size() - 1).totalSteps())
-        .as("the last step is announced as the last")
-        .isEqualTo(result.steps().size());
-    ValidationPoint best =
-        result.validation().stream()
-            .filter(point -> point.step() > 0)
-            .min(java.util.Comparator.comparingDouble(ValidationPoint::loss))
-            .orElseThrow();
-    assertThat(result.validation().get(0).step()).isZero();
-    assertThat(result.keptStep()).isEqualTo(best.step()).isLessThan(result.steps().size());
+    int trained = result.steps().size();
+    assertThat(trained).isLessThan(12);
+    StepMetrics last = heard.get(heard.size() - 1);
+    assertThat(last.totalSteps()).as("the last step is announced as the last").isEqualTo(trained);
+    StepMetrics trigger = heard.get(trained - 3);
+    assertThat(trigger.step() % 2).as("stopped at a measurement").isZero();
+    assertThat(last.learningRate())
+        .as("two wind-down steps end at the schedule's floor")
+        .isCloseTo(5e-3 * 0.1, within(1e-9));
+    assertThat(heard.get(trained - 2).learningRate())
+        .isLessThan(trigger.learningRate())
+        .isGreaterThan(last.learningRate());
+    List<ValidationPoint> points = result.validation();
+    assertThat(points.get(0).step()).isZero();
+    assertThat(points.get(points.size() - 1).step()).isEqualTo(trained);
     try (LanguageModel model =
         LanguageModel.loadAdapter(
             base, Device.cpu(), PeftAdapter.read(folder.resolve("a")), false)) {
-      double kept = ExampleScore.meanLoss(Scorer.score(model, validation, 4, 64));
-      assertThat(kept).isCloseTo(best.loss(), within(1e-5));
+      double written =
+          Scorer.score(model, validation, 4, 64).stream()
+              .mapToDouble(ExampleScore::meanLoss)
+              .average()
+              .orElseThrow();
+      assertThat(written)
+          .as("the adapter holds the last step's weights")
+          .isCloseTo(points.get(points.size() - 1).loss(), within(1e-4));
     }
   }
 
@@ -145,7 +156,6 @@ class LoraTrainerTest {
 
     assertThat(result.stoppedEarly()).isFalse();
     assertThat(result.steps()).hasSize(12);
-    assertThat(result.keptStep()).isEqualTo(12);
     assertThat(result.validation()).isEmpty();
   }
 

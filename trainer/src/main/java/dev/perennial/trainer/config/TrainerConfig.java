@@ -220,7 +220,8 @@ public class TrainerConfig extends PerennialConfig {
   public static final int RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT = 2;
   private static final String RECIPE_EARLY_STOPPING_PATIENCE_DOC =
       "Epochs without improvement of the validation loss (measured after every epoch of the job's"
-          + " examples) after which a job stops, keeping the weights of its best measurement.";
+          + " examples) after which a job winds its learning rate down over one more epoch and"
+          + " stops.";
 
   public static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG =
       TRAINER + "recipe.early.stopping.min.improvement";

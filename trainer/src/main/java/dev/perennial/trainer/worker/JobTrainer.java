@@ -178,10 +178,10 @@ public final class JobTrainer {
     extras.put("replayExamplesSuperseded", Integer.toString(superseded(earlier, earlierOwn)));
     extras.put("validationExamples", Integer.toString(validation.size()));
     extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
-    extras.put("keptStep", Integer.toString(result.keptStep()));
     if (!result.validation().isEmpty()) {
-      extras.put("validationLossBefore", Double.toString(result.validation().get(0).loss()));
-      extras.put("validationLossKept", Double.toString(keptValidationLoss(result)));
+      List<ValidationPoint> points = result.validation();
+      extras.put("validationLossBefore", Double.toString(points.get(0).loss()));
+      extras.put("validationLossAfter", Double.toString(points.get(points.size() - 1).loss()));
     }
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder()
@@ -218,14 +218,6 @@ public final class JobTrainer {
 
   private static int superseded(List<SourcedExample> earlier, List<TrainingExample> kept) {
     return earlier.size() - kept.size();
-  }
-
-  private static double keptValidationLoss(TrainingResult result) {
-    return result.validation().stream()
-        .filter(point -> point.step() == result.keptStep())
-        .mapToDouble(ValidationPoint::loss)
-        .findFirst()
-        .orElse(Double.NaN);
   }
 
   private Start startingPoint(TrainingJob job, Optional<StableRelease> stable, Path parentFolder) {

@@ -275,7 +275,6 @@ public final class ContinualBenchmark {
         Integer.parseInt(extras.getOrDefault("validationExamples", "0")),
         candidate.getMetrics().getSteps(),
         Integer.parseInt(extras.getOrDefault("plannedSteps", "0")),
-        Integer.parseInt(extras.getOrDefault("keptStep", "0")),
         candidate.getMetrics().getTrainedTokens(),
         candidate.getTrainingMillis() / 1000.0,
         candidate.getMetrics().getInitialLoss(),

@@ -204,7 +204,7 @@ public record ContinualReport(
             Locale.ROOT,
             "%6s %14s %9s %7s %6s %6s %6s %6s %6s %6s %7s %6s %6s",
             "update",
-            "steps kept/pl",
+            "steps/planned",
             "tokens",
             "train s",
             "EM new",
@@ -229,7 +229,7 @@ public record ContinualReport(
               Locale.ROOT,
               "%6s %14s %9s %7s %6s %6s %6s %6s %6s %6s %7.3f %6s %6.1f",
               i == 0 ? "base" : Integer.toString(i),
-              t == null ? "" : t.steps() + " " + t.keptStep() + "/" + t.plannedSteps(),
+              t == null ? "" : t.steps() + "/" + t.plannedSteps(),
               t == null ? "" : String.format(Locale.ROOT, "%,d", t.tokens()),
               t == null ? "" : String.format(Locale.ROOT, "%.1f", t.seconds()),
               i == 0 ? "" : f(r.get(i, i)),
@@ -251,11 +251,10 @@ public record ContinualReport(
     Row.Training t = row.training();
     return String.format(
         Locale.ROOT,
-        "%s: %d steps (kept %d of %d planned), EM on its facts %s (held-out phrasing %s),"
+        "%s: %d of %d planned steps, EM on its facts %s (held-out phrasing %s),"
             + " general EM %s, knowledge updates %s, evaluated in %.1f s",
         label,
         t.steps(),
-        t.keptStep(),
         t.plannedSteps(),
         f(row.emTrained()[i]),
         f(row.emHeldOut()[i]),

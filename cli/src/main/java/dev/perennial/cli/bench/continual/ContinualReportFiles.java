@@ -128,7 +128,6 @@ public final class ContinualReportFiles {
           training.put("validationExamples", t.validationExamples());
           training.put("steps", t.steps());
           training.put("plannedSteps", t.plannedSteps());
-          training.put("keptStep", t.keptStep());
           training.put("tokens", t.tokens());
           number(training, "seconds", t.seconds());
           number(training, "initialLoss", t.initialLoss());

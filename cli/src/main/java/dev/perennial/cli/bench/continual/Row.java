@@ -103,7 +103,6 @@ record Row(
    *
    * @param steps optimizer steps trained
    * @param plannedSteps the step budget
-   * @param keptStep the step whose weights the adapter holds (early stopping's best)
    * @param validationExamples examples set aside for early stopping
    */
   record Training(
@@ -111,7 +110,6 @@ record Row(
       int validationExamples,
       int steps,
       int plannedSteps,
-      int keptStep,
       long tokens,
       double seconds,
       double initialLoss,
