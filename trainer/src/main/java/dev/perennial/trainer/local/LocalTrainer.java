@@ -114,7 +114,8 @@ public final class LocalTrainer implements AutoCloseable {
   }
 
   /**
-   * Prints the jobs and candidates; true when every job has its candidate (a job the worker
+   * Prints the jobs and candidates (and the earlier jobs whose data a job carries); true when every
+   * job has its candidate (a job the worker
    * skipped, say because an erasure rewrote its shard, is named).
    */
   public boolean report(PrintWriter out) {
@@ -147,6 +148,11 @@ public final class LocalTrainer implements AutoCloseable {
           candidate.getMetrics().getSteps(),
           candidate.getCandidateId());
       out.printf("  %-22s candidate at %s%n", "", candidate.getLocation());
+      if (!job.getCarriedJobs().isEmpty()) {
+        out.printf(
+            "  %-22s carries the data of %s (insufficient evidence)%n",
+            "", String.join(", ", job.getCarriedJobs()));
+      }
     }
     out.flush();
     Set<String> trained = byJob.keySet();
