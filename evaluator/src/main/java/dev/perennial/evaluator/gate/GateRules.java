@@ -51,44 +51,35 @@ public final class GateRules {
     List<Gate> gates = new ArrayList<>();
     double pool = m.has(LearningSuite.POOL_EXAMPLES) ? m.get(LearningSuite.POOL_EXAMPLES) : 0;
     gates.add(count(GateNames.LEARNING_EXAMPLES, (int) pool, thresholds.learningMinExamples()));
-    Statistics statistics = new Statistics(bootstrap, candidateId);
-    if (pool > 0 && m.hasPaired(LearningSuite.POOL_VS_BASE)) {
-      gates.add(
-          statistics.gate(
-              GateNames.LEARNING,
-              m.paired(LearningSuite.POOL_VS_BASE),
-              Effect.GAIN,
-              thresholds.learningMinGain(),
-              GateComparator.GREATER_OR_EQUAL));
-    }
-    if (m.hasPaired(RetentionSuite.GENERAL_VS_BASE)) {
-      gates.add(
-          statistics.gate(
-              GateNames.RETENTION_GENERAL,
-              m.paired(RetentionSuite.GENERAL_VS_BASE),
-              Effect.DROP,
-              thresholds.retentionMaxDrop(),
-              GateComparator.LESS_OR_EQUAL));
-    }
-    if (m.hasPaired(RetentionSuite.GENERAL_VS_INCUMBENT)) {
-      gates.add(
-          statistics.gate(
-              GateNames.REGRESSION_GENERAL,
-              m.paired(RetentionSuite.GENERAL_VS_INCUMBENT),
-              Effect.DROP,
-              thresholds.regressionTolerance(),
-              GateComparator.LESS_OR_EQUAL));
-    }
-    if (m.hasPaired(RetentionSuite.EARLIER_VS_INCUMBENT)
-        && m.paired(RetentionSuite.EARLIER_VS_INCUMBENT).size() > 0) {
-      gates.add(
-          statistics.gate(
-              GateNames.REGRESSION_TENANT,
-              m.paired(RetentionSuite.EARLIER_VS_INCUMBENT),
-              Effect.INCREASE,
-              thresholds.regressionTenantTolerance(),
-              GateComparator.LESS_OR_EQUAL));
-    }
+    Statistics statistics = new Statistics(m, bootstrap, candidateId);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.LEARNING,
+        LearningSuite.POOL_VS_BASE,
+        Effect.GAIN,
+        thresholds.learningMinGain(),
+        GateComparator.GREATER_OR_EQUAL);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.RETENTION_GENERAL,
+        RetentionSuite.GENERAL_VS_BASE,
+        Effect.DROP,
+        thresholds.retentionMaxDrop(),
+        GateComparator.LESS_OR_EQUAL);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.REGRESSION_GENERAL,
+        RetentionSuite.GENERAL_VS_INCUMBENT,
+        Effect.DROP,
+        thresholds.regressionTolerance(),
+        GateComparator.LESS_OR_EQUAL);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.REGRESSION_TENANT,
+        RetentionSuite.EARLIER_VS_INCUMBENT,
+        Effect.INCREASE,
+        thresholds.regressionTenantTolerance(),
+        GateComparator.LESS_OR_EQUAL);
     if (m.get("leakage.canaries") > 0) {
       gates.add(
           point(
@@ -173,7 +164,20 @@ public final class GateRules {
   }
 
   /** Statistical gates of one candidate. */
-  private record Statistics(PairedBootstrap bootstrap, String candidateId) {
+  private record Statistics(Measurements m, PairedBootstrap bootstrap, String candidateId) {
+
+    /** Adds the gate when its paired items were measured (and are not none). */
+    void addIfMeasured(
+        List<Gate> gates,
+        String name,
+        String items,
+        Effect effect,
+        double threshold,
+        GateComparator comparator) {
+      if (m.hasPaired(items) && m.paired(items).size() > 0) {
+        gates.add(gate(name, m.paired(items), effect, threshold, comparator));
+      }
+    }
 
     Gate gate(
         String name,
