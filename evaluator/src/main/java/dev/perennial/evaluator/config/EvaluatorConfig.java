@@ -180,10 +180,11 @@ public class EvaluatorConfig extends PerennialConfig {
       EVALUATOR + "gate.evidence.max.rollovers";
   public static final int GATE_EVIDENCE_MAX_ROLLOVERS_DEFAULT = 10;
   private static final String GATE_EVIDENCE_MAX_ROLLOVERS_DOC =
-      "Gate evidence.rollover: how many times a key's data may roll into its next job after"
-          + " insufficient evidence. A candidate that would roll once more is refused instead"
-          + " (and its data rolls no further: the key's next job trains on new data from its"
-          + " stable release). An ERASURE retrain never rolls over.";
+      "Gate evidence.rollover: how many undecided jobs' data may roll forward together (the jobs"
+          + " a candidate's job carries after insufficient evidence, and its own). A candidate"
+          + " whose job already carries this many is refused instead (and its data rolls no"
+          + " further: the key's next job trains on new data from its stable release). An ERASURE"
+          + " retrain never rolls over.";
 
   /** Per-tenant settings: {@code perennial.evaluator.tenant.<tenant><suffix>}. */
   public static final String TENANT_PREFIX = EVALUATOR + "tenant.";
