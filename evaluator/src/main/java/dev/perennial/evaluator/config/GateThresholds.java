@@ -14,8 +14,8 @@ package dev.perennial.evaluator.config;
  * @param regressionTenantTolerance largest relative loss increase against the incumbent on the
  *     key's earlier held-out examples (regression.tenant), at the interval's upper bound
  * @param leakageMaxExposure highest exposure of another tenant's canary, in bits (leakage)
- * @param maxRollovers how often a key's data may roll into its next job after insufficient evidence
- *     before the candidate is refused instead (evidence.rollover)
+ * @param maxRollovers how many undecided jobs' data may roll forward together (those a candidate's
+ *     job carries, and its own) before the candidate is refused instead (evidence.rollover)
  */
 public record GateThresholds(
     int learningMinExamples,
