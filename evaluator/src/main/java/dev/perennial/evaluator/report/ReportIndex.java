@@ -50,6 +50,11 @@ public final class ReportIndex {
       return "PASSED".equals(verdict());
     }
 
+    /** Neither released nor refused: insufficient evidence. */
+    public boolean undecided() {
+      return "INSUFFICIENT_EVIDENCE".equals(verdict());
+    }
+
     public String evaluatedAt() {
       return report.path("evaluatedAt").asText();
     }
@@ -73,8 +78,7 @@ public final class ReportIndex {
       if (passed()) {
         return "PASSED";
       }
-      String outcome =
-          "INSUFFICIENT_EVIDENCE".equals(verdict()) ? "INSUFFICIENT EVIDENCE" : "FAILED";
+      String outcome = undecided() ? "INSUFFICIENT EVIDENCE" : "FAILED";
       return outcome + ": " + String.join(", ", failedGates());
     }
   }
@@ -111,10 +115,10 @@ public final class ReportIndex {
         .append("table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;")
         .append("font-size:.9em;text-align:right}td.l,th.l{text-align:left}th{background:#f5f5f5}")
         .append(".ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}")
+        .append(".wait{color:#b26a00;font-weight:600}")
         .append("</style></head><body><h1>Perennial evaluations</h1>");
     long passed = entries.stream().filter(Entry::passed).count();
-    long insufficient =
-        entries.stream().filter(e -> "INSUFFICIENT_EVIDENCE".equals(e.verdict())).count();
+    long insufficient = entries.stream().filter(Entry::undecided).count();
     html.append(
         String.format(
             Locale.ROOT,
@@ -139,7 +143,7 @@ public final class ReportIndex {
           .append("\">")
           .append(Html.escape(entry.report().path("candidateId").asText()))
           .append("</a></td><td class=\"l ")
-          .append(entry.passed() ? "ok\">" : "bad\">")
+          .append(entry.passed() ? "ok\">" : entry.undecided() ? "wait\">" : "bad\">")
           .append(Html.escape(entry.describe()))
           .append("</td>");
       for (String metric : KEY_METRICS) {
