@@ -54,11 +54,11 @@ public final class LocalTrainer implements AutoCloseable {
 
   /**
    * The local run's trainer values on top of the cluster's: jobs of at most 32 examples or after 3
-   * s, trained with the service's recipe (a step budget from the job's size, replay, early
-   * stopping: every release learns its new data) in batches of 8 short examples, three quarters of
-   * the replay general (each job continues the key's last release, and the evaluator's regression
-   * gates refuse what forgot too much of the general set), Streams state and scratch folders under
-   * {@code stateDir}, endpoints on free loopback ports.
+   * s, a fifth of the examples held out, trained with the service's recipe (a step budget from the
+   * job's size, replay, early stopping: every release learns its new data) in batches of 8 short
+   * examples, three quarters of the replay general (each job continues the key's last release, and
+   * the evaluator's regression gates refuse what forgot too much of the general set), Streams state
+   * and scratch folders under {@code stateDir}, endpoints on free loopback ports.
    */
   public static Map<String, String> localValues(Map<String, String> clusterValues, Path stateDir) {
     Map<String, String> values = new HashMap<>(clusterValues);
@@ -68,6 +68,9 @@ public final class LocalTrainer implements AutoCloseable {
     values.putIfAbsent(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
     values.putIfAbsent(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG, "128");
     values.putIfAbsent(TrainerConfig.REPLAY_TENANT_SHARE_CONFIG, "0.25");
+    // Enough held-out examples that a key's pool reaches the evaluator's minimum within a job or
+    // two of the sample stream (with 0.1, a key's first release would wait for its third job).
+    values.putIfAbsent(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0.2");
     values.putIfAbsent(TrainerConfig.WORKER_ID_CONFIG, "local");
     values.putIfAbsent(
         TrainerConfig.WORKER_WORK_DIR_CONFIG, stateDir.resolve("trainer-work").toString());
@@ -112,8 +115,9 @@ public final class LocalTrainer implements AutoCloseable {
   }
 
   /**
-   * Prints the jobs and candidates; true when every job has its candidate (a job the worker
-   * skipped, say because an erasure rewrote its shard, is named).
+   * Prints the jobs and candidates (and the earlier jobs whose data a job carries); true when every
+   * job has its candidate (a job the worker skipped, say because an erasure rewrote its shard, is
+   * named).
    */
   public boolean report(PrintWriter out) {
     List<TrainingJob> jobs = jobs();
@@ -145,6 +149,11 @@ public final class LocalTrainer implements AutoCloseable {
           candidate.getMetrics().getSteps(),
           candidate.getCandidateId());
       out.printf("  %-22s candidate at %s%n", "", candidate.getLocation());
+      if (!job.getCarriedJobs().isEmpty()) {
+        out.printf(
+            "  %-22s carries the data of %s (insufficient evidence)%n",
+            "", String.join(", ", job.getCarriedJobs()));
+      }
     }
     out.flush();
     Set<String> trained = byJob.keySet();

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -121,6 +122,12 @@ final class RowMeasurer {
             incumbent,
             newTask,
             dataset(candidate.getHeldOutShards()),
+            earlier.values().stream().flatMap(u -> u.heldOutExamples().stream()).toList(),
+            dataset(
+                earlier.values().stream()
+                    .map(StreamShards.UpdateShards::heldOut)
+                    .filter(Objects::nonNull)
+                    .toList()),
             Optional.empty(),
             earlierTasks(earlier),
             general,
