@@ -153,7 +153,7 @@ public class TrainerConfig extends PerennialConfig {
   public static final String RECIPE_EPOCHS_CONFIG = TRAINER + "recipe.epochs";
   public static final int RECIPE_EPOCHS_DEFAULT = 20;
   private static final String RECIPE_EPOCHS_DOC =
-      "Passes over a job's training examples; steps = epochs x examples / new examples per step,"
+      "Passes over a job's training examples; steps = epochs x ceil(examples / new examples per step),"
           + " capped by max.steps.";
 
   public static final String RECIPE_MAX_STEPS_CONFIG = TRAINER + "recipe.max.steps";

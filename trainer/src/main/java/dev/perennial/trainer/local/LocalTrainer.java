@@ -67,6 +67,7 @@ public final class LocalTrainer implements AutoCloseable {
     values.putIfAbsent(TrainerConfig.TRIGGER_CHECK_INTERVAL_MS_CONFIG, "500");
     values.putIfAbsent(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
     values.putIfAbsent(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG, "128");
+    values.putIfAbsent(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.5");
     values.putIfAbsent(TrainerConfig.REPLAY_TENANT_SHARE_CONFIG, "0.25");
     // Enough held-out examples that a key's pool reaches the evaluator's minimum within a job or
     // two of the sample stream (with 0.1, a key's first release would wait for its third job).

@@ -11,8 +11,8 @@ import java.util.TreeMap;
 
 /**
  * The configured recipe, turned into each job's model recipe: the step budget follows from the
- * job's size ({@code epochs x examples / new examples per step}, at most {@link #maxSteps}), and
- * the job stops before it once the loss on its validation examples stops falling ({@link
+ * job's size ({@code epochs x ceil(examples / new examples per step)}, at most {@link #maxSteps}),
+ * and the job stops before it once the loss on its validation examples stops falling ({@link
  * ValidationSplit}, {@link #earlyStopping}).
  *
  * @param model the model layer's recipe at the step cap: its steps are {@link #maxSteps}, its

@@ -24,10 +24,10 @@ class JobRecipeTest {
     JobRecipe recipe = JobRecipe.from(new TrainerConfig(values));
 
     assertThat(recipe.replayRows(100)).isEqualTo(2);
-    assertThat(recipe.steps(12, 100)).as("3 x 12 / 6 new rows").isEqualTo(6);
-    assertThat(recipe.steps(12, 0)).as("no replay: 3 x 12 / 8").isEqualTo(5);
+    assertThat(recipe.steps(12, 100)).as("3 epochs x 12 / 6 new rows").isEqualTo(6);
+    assertThat(recipe.steps(12, 0)).as("no replay: 3 epochs x ceil(12 / 8)").isEqualTo(6);
     assertThat(recipe.steps(1000, 100)).isEqualTo(20);
-    assertThat(recipe.steps(1, 100)).isEqualTo(1);
+    assertThat(recipe.steps(1, 100)).as("one step per epoch at least").isEqualTo(3);
     assertThat(recipe.modelRecipe(1).warmupSteps()).isEqualTo(1);
   }
 
