@@ -21,6 +21,7 @@ import dev.perennial.evaluator.suite.Incumbent;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ShardRef;
@@ -73,14 +74,15 @@ final class CandidateLoader {
   PreparedCandidate prepare(CandidateRequest request, Path work) {
     AdapterCandidate candidate = request.candidate();
     List<String> notes = new ArrayList<>();
-    if (!candidate.getAdapterKey().startsWith(candidate.getTenant() + "/")) {
+    if (!AdapterKey.tenantOf(candidate.getAdapterKey())
+        .equals(Optional.of(candidate.getTenant()))) {
       throw new UnusableCandidateException(
           GateNames.INTEGRITY,
           "Candidate "
               + candidate.getCandidateId()
               + " is for "
               + candidate.getAdapterKey()
-              + ", not a key of tenant "
+              + ", not a valid adapter key of tenant "
               + candidate.getTenant());
     }
     BaseModel model = base.base();

@@ -5,6 +5,7 @@ import dev.perennial.ingest.deadletter.Rejections;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.RejectReason;
@@ -146,7 +147,7 @@ public final class ConsentReader
       SourceRef source,
       Rejection rejection,
       String tenant) {
-    String validTenant = tenant != null && EventIds.NAME.matcher(tenant).matches() ? tenant : null;
+    String validTenant = tenant != null && AdapterKey.isValidName(tenant) ? tenant : null;
     context.forward(
         record.withValue(
             ConsentUpdate.rejected(

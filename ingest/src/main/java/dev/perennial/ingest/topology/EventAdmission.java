@@ -8,6 +8,7 @@ import dev.perennial.ingest.event.Outcome;
 import dev.perennial.ingest.example.ExampleFactory;
 import dev.perennial.ingest.validate.EventIds;
 import dev.perennial.ingest.validate.EventValidator;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.RejectReason;
 import java.time.Instant;
 import java.util.Optional;
@@ -99,6 +100,6 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
   }
 
   private static String validOrNull(String tenant) {
-    return tenant != null && EventIds.NAME.matcher(tenant).matches() ? tenant : null;
+    return tenant != null && AdapterKey.isValidName(tenant) ? tenant : null;
   }
 }

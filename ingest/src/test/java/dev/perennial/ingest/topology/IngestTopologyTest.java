@@ -313,11 +313,11 @@ class IngestTopologyTest {
           invalid(
               "a tenant name with a slash",
               keep.andThen(b -> b.setTenant("acme/eu")),
-              "tenant 'acme/eu' is not a valid name"),
+              "tenant is not a valid name"),
           invalid(
               "an adapter name with a space",
               keep.andThen(b -> b.setAdapter("support bot")),
-              "adapter 'support bot' is not a valid name"),
+              "adapter is not a valid name"),
           invalid("blank content", keep.andThen(b -> b.setContent("  ")), "content is missing"),
           invalid("a blank source", keep.andThen(b -> b.setSource("")), "source is missing"),
           invalid(
@@ -458,7 +458,9 @@ class IngestTopologyTest {
       RejectedRecord rejection = ingest.onlyRejection();
       assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
       assertThat(rejection.getDetail())
-          .isEqualTo("record key 'acme/someone-else' is not the value's tenant/subject");
+          .isEqualTo("record key is not the value's tenant/subject")
+          .doesNotContain("someone-else")
+          .doesNotContain(RAW_SUBJECT);
       assertThat(ingest.examples()).isEmpty();
     }
 

@@ -7,6 +7,7 @@ import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.manifest.ManifestException;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -259,12 +260,12 @@ public final class ReleaseArea {
       String tenantName = tenant.getFileName().toString();
       if (!Files.isDirectory(tenant)
           || tenantName.equals(KEYS_FOLDER)
-          || !AdapterKey.isValidPart(tenantName)) {
+          || !AdapterKey.isValidName(tenantName)) {
         continue;
       }
       for (Path adapter : children(tenant)) {
         if (!Files.isDirectory(adapter)
-            || !AdapterKey.isValidPart(adapter.getFileName().toString())) {
+            || !AdapterKey.isValidName(adapter.getFileName().toString())) {
           continue;
         }
         AdapterKey key = new AdapterKey(tenantName, adapter.getFileName().toString());

@@ -14,6 +14,7 @@ import dev.perennial.model.train.StepMetrics;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
@@ -22,7 +23,6 @@ import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.lineage.AdapterArtifacts;
-import dev.perennial.trainer.lineage.AdapterKeys;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.lineage.TrainerVersion;
 import dev.perennial.trainer.shard.ExampleContent;
@@ -93,7 +93,7 @@ public final class JobTrainer {
   public TrainedJob train(TrainingJob job, Optional<StableRelease> stable, StepListener listener) {
     long started = System.nanoTime();
     JobRecipe recipe = this.recipe.forTenant(job.getTenant());
-    if (!AdapterKeys.belongsTo(job.getAdapterKey(), job.getTenant())) {
+    if (!AdapterKey.tenantOf(job.getAdapterKey()).equals(Optional.of(job.getTenant()))) {
       throw new JobSkippedException(
           JobSkippedException.Reason.REFUSED,
           "Job "
