@@ -3,6 +3,7 @@ package dev.perennial.cli.local;
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
@@ -70,7 +71,8 @@ public final class IngestStage implements LocalStage {
   public void start(LocalCluster cluster, PrintWriter out) throws InterruptedException {
     this.cluster = cluster;
     config = config(cluster.values(), stateDir);
-    StateFolders.clear(Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
+    Folders.deleteRecursively(
+        Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
     service = IngestService.start(config);
     if (!service.awaitRunning(START_TIMEOUT)) {
       throw new PerennialException(

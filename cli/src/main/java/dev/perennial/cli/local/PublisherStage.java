@@ -3,6 +3,7 @@ package dev.perennial.cli.local;
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.config.PublisherConfig;
@@ -64,7 +65,7 @@ public final class PublisherStage implements LocalStage {
     this.cluster = cluster;
     config = config(cluster.values(), stateDir);
     if (!cluster.values().containsKey(PublisherConfig.RELEASE_PATH_CONFIG)) {
-      StateFolders.clear(config.releasePath());
+      Folders.deleteRecursively(config.releasePath());
     }
     server = PublisherServer.start(config);
     server.service().onDecision(decision -> progress(out, decision));

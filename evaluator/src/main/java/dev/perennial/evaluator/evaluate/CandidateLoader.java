@@ -4,6 +4,8 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.CorruptArtifactException;
+import dev.perennial.core.store.FolderIndex;
+import dev.perennial.core.store.InvalidFolderIndexException;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.config.GateThresholds;
@@ -30,8 +32,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -208,9 +213,35 @@ final class CandidateLoader {
     }
   }
 
+  /**
+   * The adapter at {@code location}, copied into {@code folder}.
+   *
+   * @param expectedDigests the file digests (hex) the candidate lists, which its folder index must
+   *     match; null for a release, which lists none here
+   * @throws UnusableCandidateException (gate {@value GateNames#INTEGRITY}) when the files are
+   *     missing, corrupt, not the ones the candidate names, or no adapter of this evaluator's base
+   */
   private PeftAdapter readAdapter(
-      String location, java.util.Map<String, String> expectedDigests, Path folder) {
-    AdapterFolders.materialize(store, storeRoot, location, expectedDigests, folder);
+      String location, Map<String, String> expectedDigests, Path folder) {
+    try {
+      if (expectedDigests != null && location.startsWith(Digest.PREFIX)) {
+        SortedMap<String, String> files = FolderIndex.files(store, location);
+        if (!files.equals(new TreeMap<>(expectedDigests))) {
+          throw new UnusableCandidateException(
+              GateNames.INTEGRITY,
+              "Adapter folder index "
+                  + location
+                  + " lists "
+                  + files
+                  + ", but the candidate names "
+                  + new TreeMap<>(expectedDigests));
+        }
+      }
+      FolderIndex.materialize(store, storeRoot, location, folder);
+    } catch (InvalidFolderIndexException | ArtifactNotFoundException | CorruptArtifactException e) {
+      throw new UnusableCandidateException(
+          GateNames.INTEGRITY, "Adapter " + location + " is not intact: " + e.getMessage(), e);
+    }
     try {
       PeftAdapter adapter = PeftAdapter.read(folder);
       BaseModel model = base.base();

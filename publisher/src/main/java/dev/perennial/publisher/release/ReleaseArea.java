@@ -1,7 +1,9 @@
 package dev.perennial.publisher.release;
 
+import dev.perennial.core.PerennialException;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.Ed25519Keys;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.manifest.ManifestException;
@@ -358,15 +360,10 @@ public final class ReleaseArea {
   }
 
   private static void deleteRecursively(Path path) {
-    if (path == null || !Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path entry : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(entry);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("Cannot remove {}", path, e);
+    try {
+      Folders.deleteRecursively(path);
+    } catch (PerennialException e) {
+      log.warn("Cannot remove {}: {}", path, e.getMessage());
     }
   }
 }
