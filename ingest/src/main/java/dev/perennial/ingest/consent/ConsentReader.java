@@ -5,6 +5,7 @@ import dev.perennial.ingest.deadletter.Rejections;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.ingest.validate.EventValidator;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       missing record must never leave an earlier grant in place;
  *   <li>a decision on another purpose changes nothing for training; it is counted, not forwarded;
  *   <li>a record whose ids are invalid, or whose key is not its value's tenant/subject, is rejected
- *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent.
+ *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is one
+ *       whose {@code changedAt} is before {@link EventValidator#EARLIEST}.
  * </ul>
  *
  * Records apply in offset order, as compaction keeps them: the latest record of a subject wins,
@@ -67,7 +69,8 @@ public final class ConsentReader
       return;
     }
     Optional<Rejection> invalid =
-        EventIds.checkSubjectKey(key, change.getTenant(), change.getSubject());
+        EventIds.checkSubjectKey(key, change.getTenant(), change.getSubject())
+            .or(() -> checkChangedAt(change.getChangedAt()));
     if (invalid.isPresent()) {
       reject(record, source, invalid.get(), change.getTenant());
       return;
@@ -98,6 +101,16 @@ public final class ConsentReader
     }
   }
 
+  /** A consent change older than any event: a zero, negative or garbled clock. */
+  private static Optional<Rejection> checkChangedAt(Instant changedAt) {
+    return changedAt.isBefore(EventValidator.EARLIEST)
+        ? Optional.of(
+            Rejection.of(
+                RejectReason.INVALID_FIELD,
+                "changedAt " + changedAt + " is before " + EventValidator.EARLIEST))
+        : Optional.empty();
+  }
+
   private void deleted(FixedKeyRecord<String, ConsentChange> record, String key, SourceRef source) {
     Optional<String> tenant = EventIds.tenantOfKey(key);
     if (tenant.isEmpty()) {
@@ -106,9 +119,7 @@ public final class ConsentReader
           source,
           Rejection.of(
               RejectReason.INVALID_FIELD,
-              "tombstone with key "
-                  + Rejections.quote(key, 100)
-                  + ", which is not tenant/subject: no subject to erase"),
+              "tombstone whose key is not tenant/subject: no subject to erase"),
           null);
       return;
     }
