@@ -47,7 +47,9 @@ class PublisherApiTest {
                     2,
                     new TenantPolicy(true, RetractionPolicy.REPLACEMENT)));
     metrics = ServiceMetrics.create("publisher");
-    server = HealthServer.start("127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""));
+    server =
+        HealthServer.start(
+            "127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""), Optional::empty);
     server.route(
         PublisherApi.PREFIX,
         PublisherApi.withAdmin(

@@ -54,7 +54,8 @@ class AccumulatorTopologyIT {
       Topology topology =
           TrainerAccumulator.topology(
               config, topics, new LocalArtifactStore(config.artifactStorePath()), metrics);
-      Properties properties = TrainerAccumulator.streamsProperties(config);
+      Properties properties = new Properties();
+      properties.putAll(TrainerAccumulator.streamsProperties(config));
 
       assertThat(topology.describe().toString())
           .contains(

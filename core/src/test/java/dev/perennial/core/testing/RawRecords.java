@@ -1,0 +1,96 @@
+package dev.perennial.core.testing;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Writes a record as any client may, also what Kafka's Java producer refuses to send: a negative
+ * timestamp, which brokers accept from other clients. One Produce request on a socket of its own,
+ * to the one broker of the test cluster.
+ */
+public final class RawRecords {
+
+  private static final short PRODUCE_VERSION = 12;
+
+  private RawRecords() {}
+
+  /** The partition Kafka's clients choose for {@code key} (murmur2), as co-partitioning needs. */
+  public static int partitionOf(byte[] key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
+  }
+
+  /**
+   * Appends one record with {@code timestamp} (create time, taken as given) and returns once the
+   * broker has it.
+   */
+  public static void produce(
+      String bootstrapServers,
+      String topic,
+      int partition,
+      long timestamp,
+      byte[] key,
+      byte[] value) {
+    ProduceRequestData.TopicProduceDataCollection topics =
+        new ProduceRequestData.TopicProduceDataCollection();
+    topics.add(
+        new ProduceRequestData.TopicProduceData()
+            .setName(topic)
+            .setPartitionData(
+                List.of(
+                    new ProduceRequestData.PartitionProduceData()
+                        .setIndex(partition)
+                        .setRecords(
+                            MemoryRecords.withRecords(
+                                Compression.NONE, new SimpleRecord(timestamp, key, value))))));
+    ProduceRequest request =
+        new ProduceRequest.Builder(
+                PRODUCE_VERSION,
+                PRODUCE_VERSION,
+                new ProduceRequestData()
+                    .setAcks((short) -1)
+                    .setTimeoutMs(30_000)
+                    .setTopicData(topics))
+            .build(PRODUCE_VERSION);
+    RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, PRODUCE_VERSION, "raw-records", 1);
+    String[] hostPort = bootstrapServers.split(",")[0].trim().split(":");
+    try (Socket socket = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+      ByteBuffer bytes = request.serializeWithHeader(header);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      out.writeInt(bytes.remaining());
+      out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      byte[] answer = new byte[in.readInt()];
+      in.readFully(answer);
+      ProduceResponse response =
+          (ProduceResponse) AbstractResponse.parseResponse(ByteBuffer.wrap(answer), header);
+      for (ProduceResponseData.TopicProduceResponse topicResponse : response.data().responses()) {
+        for (ProduceResponseData.PartitionProduceResponse partitionResponse :
+            topicResponse.partitionResponses()) {
+          Errors error = Errors.forCode(partitionResponse.errorCode());
+          if (error != Errors.NONE) {
+            throw new AssertionError("The broker refused the record: " + error);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new AssertionError("Cannot write a raw record to " + bootstrapServers, e);
+    }
+  }
+}
