@@ -172,6 +172,7 @@ public final class EvaluatorService implements Service {
             new HistoryStore(area),
             new ReportWriter(store, area),
             config::thresholds,
+            config.bootstrap(),
             config.instanceId(),
             clock);
     this.metrics = new EvaluatorMetrics(meters, scorer::stats, () -> waitingCount);

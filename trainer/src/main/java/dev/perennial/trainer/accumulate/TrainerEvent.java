@@ -5,7 +5,7 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.trainer.shard.SourcedExample;
 
 /**
- * What the accumulator learns from its four input topics, merged into one stream and re-keyed by
+ * What the accumulator learns from its five input topics, merged into one stream and re-keyed by
  * tenant so that every event of a tenant reaches the one task holding the tenant's state.
  */
 public sealed interface TrainerEvent {
@@ -36,6 +36,18 @@ public sealed interface TrainerEvent {
     @Override
     public String tenant() {
       return AdapterKey.tenantOf(adapterKey).orElse(null);
+    }
+  }
+
+  /**
+   * The evaluator found a candidate's evidence insufficient ({@code verdicts.v1}): its job's data
+   * rolls into the key's next job.
+   */
+  record InsufficientEvidence(String adapterKey, String candidateId, String jobId)
+      implements TrainerEvent {
+    @Override
+    public String tenant() {
+      return AdapterKeys.tenantOf(adapterKey);
     }
   }
 
