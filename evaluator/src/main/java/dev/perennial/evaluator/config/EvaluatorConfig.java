@@ -2,8 +2,8 @@ package dev.perennial.evaluator.config;
 
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
-import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.schemas.key.AdapterKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -47,7 +47,7 @@ public sealed interface TrainerEvent {
       implements TrainerEvent {
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 
