@@ -4,7 +4,6 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.service.EvaluatorService;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
@@ -23,14 +22,8 @@ import picocli.CommandLine.Command;
     })
 public final class EvaluatorCommand extends ServiceCommand<EvaluatorConfig, EvaluatorService> {
 
-  @Override
-  EvaluatorConfig config(Map<String, String> values) {
-    return new EvaluatorConfig(values);
-  }
-
-  @Override
-  String serviceName() {
-    return "evaluator";
+  public EvaluatorCommand() {
+    super("evaluator", EvaluatorConfig::new);
   }
 
   @Override

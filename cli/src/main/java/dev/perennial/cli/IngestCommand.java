@@ -4,7 +4,6 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
@@ -21,14 +20,8 @@ import picocli.CommandLine.Command;
     })
 public final class IngestCommand extends ServiceCommand<IngestConfig, IngestService> {
 
-  @Override
-  IngestConfig config(Map<String, String> values) {
-    return new IngestConfig(values);
-  }
-
-  @Override
-  String serviceName() {
-    return "ingest";
+  public IngestCommand() {
+    super("ingest", IngestConfig::new);
   }
 
   @Override

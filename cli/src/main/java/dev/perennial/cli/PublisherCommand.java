@@ -5,7 +5,6 @@ import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.service.PublisherServer;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
@@ -25,14 +24,8 @@ import picocli.CommandLine.Command;
     })
 public final class PublisherCommand extends ServiceCommand<PublisherConfig, PublisherServer> {
 
-  @Override
-  PublisherConfig config(Map<String, String> values) {
-    return PublisherConfig.of(values);
-  }
-
-  @Override
-  String serviceName() {
-    return PublisherServer.SERVICE_NAME;
+  public PublisherCommand() {
+    super(PublisherServer.SERVICE_NAME, PublisherConfig::of);
   }
 
   @Override

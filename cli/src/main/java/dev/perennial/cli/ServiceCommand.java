@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,6 +28,9 @@ import picocli.CommandLine.Spec;
 abstract class ServiceCommand<C extends PerennialConfig, S extends Service>
     implements Callable<Integer> {
 
+  private final String serviceName;
+  private final Function<Map<String, String>, C> configOf;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -35,11 +39,20 @@ abstract class ServiceCommand<C extends PerennialConfig, S extends Service>
       description = "Properties file; PERENNIAL_* environment variables override it.")
   Path configFile;
 
+  /**
+   * @param serviceName the service's name on its meters ({@code service=<name>})
+   * @param configOf the validated configuration from the loaded values; throws naming every problem
+   */
+  ServiceCommand(String serviceName, Function<Map<String, String>, C> configOf) {
+    this.serviceName = serviceName;
+    this.configOf = configOf;
+  }
+
   @Override
   public final Integer call() throws InterruptedException {
-    C config = config(ConfigLoader.load(configFile));
+    C config = configOf.apply(ConfigLoader.load(configFile));
     return ServiceProcess.run(
-        serviceName(),
+        serviceName,
         config,
         metrics -> start(config, metrics),
         new ServiceProcess.Events<>() {
@@ -65,12 +78,6 @@ abstract class ServiceCommand<C extends PerennialConfig, S extends Service>
           }
         });
   }
-
-  /** The validated configuration from the loaded values; throws naming every problem. */
-  abstract C config(Map<String, String> values);
-
-  /** The service's name on its meters ({@code service=<name>}). */
-  abstract String serviceName();
 
   /** Starts the service on its meters; returns once it works. */
   abstract S start(C config, ServiceMetrics metrics);

@@ -4,7 +4,6 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
@@ -22,14 +21,8 @@ import picocli.CommandLine.Command;
 public final class TrainerAccumulatorCommand
     extends ServiceCommand<TrainerConfig, TrainerAccumulator> {
 
-  @Override
-  TrainerConfig config(Map<String, String> values) {
-    return new TrainerConfig(values);
-  }
-
-  @Override
-  String serviceName() {
-    return "trainer-accumulator";
+  public TrainerAccumulatorCommand() {
+    super("trainer-accumulator", TrainerConfig::new);
   }
 
   @Override

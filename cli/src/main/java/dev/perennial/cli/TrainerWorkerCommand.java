@@ -4,7 +4,6 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.worker.TrainerWorker;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
@@ -22,14 +21,8 @@ import picocli.CommandLine.Command;
     })
 public final class TrainerWorkerCommand extends ServiceCommand<TrainerConfig, TrainerWorker> {
 
-  @Override
-  TrainerConfig config(Map<String, String> values) {
-    return new TrainerConfig(values);
-  }
-
-  @Override
-  String serviceName() {
-    return "trainer-worker";
+  public TrainerWorkerCommand() {
+    super("trainer-worker", TrainerConfig::new);
   }
 
   @Override

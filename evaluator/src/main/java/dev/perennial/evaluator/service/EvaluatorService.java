@@ -10,6 +10,7 @@ import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
@@ -578,15 +579,7 @@ public final class EvaluatorService implements Service {
   public void close() {
     running = false;
     if (loop != null) {
-      try {
-        if (!stopped.await(120, TimeUnit.SECONDS)) {
-          log.warn("The evaluator loop did not stop within 120 s; waking it");
-          consumer.wakeup();
-          stopped.await(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      LoopStop.await(stopped, Duration.ofSeconds(120), consumer::wakeup, "evaluator");
     }
     readiness = Readiness.notReady("stopped");
     scoring.submit(() -> evaluator.scorer().close());

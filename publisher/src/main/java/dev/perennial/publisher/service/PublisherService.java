@@ -10,6 +10,7 @@ import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.PublisherException;
@@ -503,15 +504,7 @@ public final class PublisherService implements AutoCloseable {
   public void close() {
     running = false;
     if (loop != null) {
-      try {
-        if (!stopped.await(60, TimeUnit.SECONDS)) {
-          log.warn("The publisher loop did not stop within 60 s; waking it");
-          consumer.wakeup();
-          stopped.await(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      LoopStop.await(stopped, Duration.ofSeconds(60), consumer::wakeup, "publisher");
     }
     readiness = Readiness.notReady("stopped");
     if (clientMeters != null) {

@@ -38,8 +38,8 @@ public enum ReadFailure {
       if (cause instanceof SchemaNotFoundException) {
         return UNKNOWN_SCHEMA;
       }
-      if (cause instanceof SchemaRegistryException) {
-        return OUTAGE;
+      if (cause instanceof SchemaRegistryException registryFailure) {
+        return registryFailure.unavailable() ? OUTAGE : CORRUPT;
       }
       if (cause.getCause() == cause) {
         break;
