@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -35,6 +36,28 @@ public final class RawRecords {
     return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 
+  // Offsets in a record batch of magic 2 (Kafka's DefaultRecordBatch).
+  private static final int CRC_OFFSET = 17;
+  private static final int ATTRIBUTES_OFFSET = 21;
+  private static final int BASE_TIMESTAMP_OFFSET = 27;
+  private static final int MAX_TIMESTAMP_OFFSET = 35;
+
+  /**
+   * A batch of one record with {@code timestamp}. Kafka's builder refuses negative timestamps, so
+   * the batch is built at time 0 and its two timestamps (the record's is the base plus a delta of
+   * 0) are set afterwards, with the checksum over them.
+   */
+  private static MemoryRecords batch(long timestamp, byte[] key, byte[] value) {
+    ByteBuffer bytes =
+        MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(0L, key, value)).buffer();
+    bytes.putLong(BASE_TIMESTAMP_OFFSET, timestamp);
+    bytes.putLong(MAX_TIMESTAMP_OFFSET, timestamp);
+    CRC32C crc = new CRC32C();
+    crc.update(bytes.duplicate().position(ATTRIBUTES_OFFSET).limit(bytes.limit()));
+    bytes.putInt(CRC_OFFSET, (int) crc.getValue());
+    return MemoryRecords.readableRecords(bytes);
+  }
+
   /**
    * Appends one record with {@code timestamp} (create time, taken as given) and returns once the
    * broker has it.
@@ -55,9 +78,7 @@ public final class RawRecords {
                 List.of(
                     new ProduceRequestData.PartitionProduceData()
                         .setIndex(partition)
-                        .setRecords(
-                            MemoryRecords.withRecords(
-                                Compression.NONE, new SimpleRecord(timestamp, key, value))))));
+                        .setRecords(batch(timestamp, key, value)))));
     ProduceRequest request =
         new ProduceRequest.Builder(
                 PRODUCE_VERSION,
