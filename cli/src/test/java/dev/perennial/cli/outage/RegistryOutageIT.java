@@ -2,6 +2,7 @@ package dev.perennial.cli.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.testing.KafkaClusterExtension;
@@ -145,6 +146,12 @@ class RegistryOutageIT {
     TrainerConfig trainer = harness.config();
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, harness.catalog().topicPrefix());
+    values.put(
+        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(harness.catalog().spec(PerennialTopic.CANDIDATES).partitions()));
+    // small suites on the tiny test base, as EvaluatorServiceIT's
+    values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "48");
+    values.put(EvaluatorConfig.LEAKAGE_CONTROLS_CONFIG, "63");
     values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, trainer.artifactStorePath().toString());
     values.put(
         EvaluatorConfig.BASE_MODEL_PATH_CONFIG,

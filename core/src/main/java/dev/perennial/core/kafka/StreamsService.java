@@ -5,6 +5,7 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.Service;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -162,9 +163,26 @@ public final class StreamsService implements Service {
     return true;
   }
 
+  private void awaitState(Duration timeout, KafkaStreams.State... states) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!List.of(states).contains(streams.state()) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   @Override
   public void close() {
     closing = true;
+    if (failure.get() != null) {
+      // The client shuts itself down after a failure; a close meanwhile races with that shutdown
+      // and waits out its whole timeout.
+      awaitState(CLOSE_TIMEOUT, KafkaStreams.State.ERROR, KafkaStreams.State.NOT_RUNNING);
+    }
     if (!streams.close(CLOSE_TIMEOUT)) {
       log.warn("{}: Kafka Streams did not stop within {}", name, CLOSE_TIMEOUT);
     }
