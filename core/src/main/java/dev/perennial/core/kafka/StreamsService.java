@@ -5,7 +5,6 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.Service;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -34,6 +33,7 @@ public final class StreamsService implements Service {
 
   private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration FAILED_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
@@ -163,28 +163,15 @@ public final class StreamsService implements Service {
     return true;
   }
 
-  private void awaitState(Duration timeout, KafkaStreams.State... states) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!List.of(states).contains(streams.state()) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
   @Override
   public void close() {
     closing = true;
-    if (failure.get() != null) {
-      // The client shuts itself down after a failure; a close meanwhile races with that shutdown
-      // and waits out its whole timeout.
-      awaitState(CLOSE_TIMEOUT, KafkaStreams.State.ERROR, KafkaStreams.State.NOT_RUNNING);
-    }
-    if (!streams.close(CLOSE_TIMEOUT)) {
-      log.warn("{}: Kafka Streams did not stop within {}", name, CLOSE_TIMEOUT);
+    // A client that failed shuts itself down and may wait out a transaction abort (max.block.ms)
+    // meanwhile; its process is about to exit for a restart, and the next instance fences the open
+    // transaction, so it gets a short while only.
+    Duration timeout = failure.get() == null ? CLOSE_TIMEOUT : FAILED_CLOSE_TIMEOUT;
+    if (!streams.close(timeout)) {
+      log.warn("{}: Kafka Streams did not stop within {}", name, timeout);
     }
     log.info("{} stopped", name);
   }
