@@ -85,6 +85,11 @@ public final class TopicCatalog {
       case STANDARD -> {
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+        if (topic == PerennialTopic.DOCUMENTS || topic == PerennialTopic.FEEDBACK) {
+          // Ingest deletes what it consumed; a segment's file leaves the broker's disk only once
+          // the whole segment is deleted, so segments are kept short.
+          configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(keysMaxCompactionLagMs));
+        }
       }
       case LONG -> {
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
@@ -112,6 +117,8 @@ public final class TopicCatalog {
     configs.put(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(keysMaxCompactionLagMs));
     configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0");
     configs.put(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "1000");
+    // The broker's clock, not the writer's: rolling and the compaction lag go by these times.
+    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     return configs;
   }
 

@@ -66,10 +66,20 @@ class TopicCatalogTest {
                 "segment.ms", "60000",
                 "max.compaction.lag.ms", "60000",
                 "min.compaction.lag.ms", "0",
-                "file.delete.delay.ms", "1000"));
+                "file.delete.delay.ms", "1000",
+                "message.timestamp.type", "LogAppendTime"));
     assertThat(catalog.spec(PerennialTopic.SUBJECT_KEYS).configs())
         .containsEntry("max.compaction.lag.ms", "3600000");
     assertThat(bounded.keysMaxCompactionLagMs()).isEqualTo(60_000);
+  }
+
+  @Test
+  void theAppsContentTopicsRollShortSegmentsSoPurgedRecordsLeaveTheBrokersDisk() {
+    assertThat(catalog.spec(PerennialTopic.DOCUMENTS).configs())
+        .containsEntry("segment.ms", "3600000");
+    assertThat(catalog.spec(PerennialTopic.FEEDBACK).configs())
+        .containsEntry("segment.ms", "3600000");
+    assertThat(catalog.spec(PerennialTopic.CONSENT).configs()).doesNotContainKey("segment.ms");
   }
 
   @Test

@@ -115,9 +115,7 @@ public final class ConsentReader
           source,
           Rejection.of(
               RejectReason.INVALID_FIELD,
-              "tombstone with key "
-                  + Rejections.quote(key, 100)
-                  + ", which is not tenant/subject: no subject to erase"),
+              "tombstone whose key is not tenant/subject: no subject to erase"),
           null);
       return;
     }

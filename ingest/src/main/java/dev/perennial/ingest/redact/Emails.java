@@ -16,14 +16,15 @@ import java.util.regex.Pattern;
 final class Emails {
 
   private static final String LOCAL =
-      "[\\p{L}\\p{N}_%+-](?:[\\p{L}\\p{N}._%+-]*[\\p{L}\\p{N}_%+-])?";
-  private static final String LABEL = "[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,62}[\\p{L}\\p{N}])?";
-  private static final String ANY_TLD = "(?:\\p{L}{2,24}|xn--[a-z0-9-]{2,59})";
+      "[\\p{L}\\p{N}_%+-](?:[\\p{L}\\p{M}\\p{N}._%+-]*[\\p{L}\\p{M}\\p{N}_%+-])?";
+  private static final String LABEL =
+      "[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,62}[\\p{L}\\p{M}\\p{N}])?";
+  private static final String ANY_TLD = "(?:\\p{L}[\\p{L}\\p{M}]{1,23}|xn--[a-z0-9-]{2,59})";
   private static final String KNOWN_TLD =
       "(?:[a-z]{2}|com|net|org|info|biz|edu|gov|mil|int|io|app|dev|ai|co|me|tv|xyz|online|site"
           + "|tech|shop|store|cloud|email|mail|name|pro|mobi)";
   private static final String BEFORE = "(?<![\\p{L}\\p{N}._%+@-])";
-  private static final String AFTER = "(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}]|\\()";
+  private static final String AFTER = "(?![\\p{L}\\p{M}\\p{N}_-]|\\.[\\p{L}\\p{N}]|\\()";
 
   private static final String OBFUSCATED_AT =
       "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|\\s+@\\s*|\\s*@\\s+)";
@@ -41,7 +42,7 @@ final class Emails {
                   + "(?:"
                   + OBFUSCATED_DOT
                   + LABEL
-                  + ")*?"
+                  + ")*"
                   + OBFUSCATED_DOT
                   + KNOWN_TLD
                   + AFTER,
@@ -53,7 +54,7 @@ final class Emails {
                   + LABEL
                   + "(?:\\s+dot\\s+"
                   + LABEL
-                  + ")*?\\s+dot\\s+"
+                  + ")*\\s+dot\\s+"
                   + KNOWN_TLD
                   + AFTER,
               Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));

@@ -192,7 +192,9 @@ final class NumberRuns {
   }
 
   private static void classify(String text, List<Group> groups, Spans spans) {
-    if (startsWithDate(text, groups)) {
+    int firstDigit = groups.get(0).start();
+    boolean plus = text.substring(numberStart(text, firstDigit), firstDigit).contains("+");
+    if (!plus && startsWithDate(text, groups)) {
       if (groups.size() > 3) {
         classify(text, groups.subList(3, groups.size()), spans);
       }
@@ -205,7 +207,6 @@ final class NumberRuns {
     String digits = digits(text, groups);
     int prefixStart = numberStart(text, start);
     String before = text.substring(Math.max(0, prefixStart - CONTEXT), prefixStart);
-    boolean plus = prefixStart < start && text.substring(prefixStart, start).contains("+");
     boolean phoneWord = PHONE_WORD.matcher(before).find();
     boolean notAPhone = !phoneWord && NOT_A_PHONE_WORD.matcher(before).find();
     String phone = PiiType.PHONE.name();
@@ -217,6 +218,7 @@ final class NumberRuns {
       return;
     }
     if (!notAPhone
+        && first.size() >= 2
         && digits.startsWith("00")
         && groups.size() >= 2
         && digits.length() >= 10

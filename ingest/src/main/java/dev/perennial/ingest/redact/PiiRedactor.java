@@ -1,5 +1,6 @@
 package dev.perennial.ingest.redact;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -65,8 +66,17 @@ public final class PiiRedactor {
     return new Redaction(out.append(text, copied, text.length()).toString(), counts);
   }
 
-  /** The spans of personal data in {@code text}, by type; for the benchmark. */
-  Spans detect(String text) {
+  /** One span of personal data a redaction replaces: [start, end) of the text and its type. */
+  public record Detection(int start, int end, String type) {}
+
+  /** What {@link #redact} would replace in {@code text}, in text order (the benchmark's view). */
+  public List<Detection> detections(String text) {
+    return detect(text).inOrder().stream()
+        .map(span -> new Detection(span.start(), span.end(), span.type()))
+        .toList();
+  }
+
+  private Spans detect(String text) {
     String folded = TextView.fold(text);
     Spans spans = new Spans();
     Emails.find(folded, spans);

@@ -8,7 +8,8 @@ import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
-import dev.perennial.schemas.privacy.SubjectKeyMap;
+import dev.perennial.schemas.privacy.SubjectKeyRecords;
+import dev.perennial.schemas.privacy.SubjectKeys;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.ConsentChange;
@@ -27,7 +28,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import javax.crypto.SecretKey;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -41,8 +44,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * The production topology in a {@link TopologyTestDriver}, configured as the service configures it
  * ({@link IngestService#streamsProperties}), with serdes on a real schema registry. The driver's
  * wall clock starts at {@link #START}. {@link #examples()} decrypts the examples with every key
- * ingest ever wrote to {@code subject-keys.v1} (erased ones too: a test may read after an
- * erasure); {@link #encryptedExamples()} reads them as they are.
+ * ingest ever wrote to {@code subject-keys.v1} (erased ones too: a test may read after an erasure);
+ * {@link #encryptedExamples()} reads them as they are.
  */
 final class IngestDriver implements AutoCloseable {
 
@@ -63,8 +66,9 @@ final class IngestDriver implements AutoCloseable {
   final TestOutputTopic<String, ErasureRequest> erasures;
   final TestOutputTopic<String, SubjectKey> subjectKeys;
   final List<KeyValue<String, SubjectKey>> keyRecords = new ArrayList<>();
-  /** Every key ingest ever wrote, erased ones included: examples read late still decrypt. */
-  private final SubjectKeyMap everyKey = new SubjectKeyMap(TestConfig.masterKeys());
+
+  /** Every key ingest ever wrote, by key id, erased ones included: late reads still decrypt. */
+  private final Map<String, SubjectKey> everyKey = new HashMap<>();
 
   private IngestDriver(String registryUrl, Path stateDir, Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>();
@@ -124,7 +128,18 @@ final class IngestDriver implements AutoCloseable {
   /** The examples written since the last read, decrypted. */
   List<KeyValue<String, TrainingExample>> examples() {
     readKeys();
-    ExampleDecryptor decryptor = new ExampleDecryptor(everyKey);
+    ExampleDecryptor decryptor =
+        new ExampleDecryptor(
+            new SubjectKeys() {
+              @Override
+              public Optional<SecretKey> dataKey(String tenant, String pseudonym, String keyId) {
+                return Optional.ofNullable(everyKey.get(keyId))
+                    .map(key -> SubjectKeyRecords.unwrap(TestConfig.masterKeys(), key));
+              }
+
+              @Override
+              public void forget(String tenant, String pseudonym) {}
+            });
     return encryptedExamples().stream()
         .map(
             example ->
@@ -146,7 +161,7 @@ final class IngestDriver implements AutoCloseable {
     for (KeyValue<String, SubjectKey> record : subjectKeys.readKeyValuesToList()) {
       keyRecords.add(record);
       if (record.value != null) {
-        everyKey.apply(record.key, record.value);
+        everyKey.put(record.value.getKeyId(), record.value);
       }
     }
     return keyRecords;
