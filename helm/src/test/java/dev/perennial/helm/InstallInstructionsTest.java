@@ -65,7 +65,7 @@ class InstallInstructionsTest {
         .filter(e -> e.getKey().startsWith("secrets.") && e.getKey().endsWith(".name"))
         .forEach(e -> named.put(e.getValue(), defaults.get(e.getKey().replace(".name", ".key"))));
 
-    assertThat(named).as("Secrets the install names").hasSize(3).doesNotContainValue(null);
+    assertThat(named).as("Secrets the install names").hasSize(4).doesNotContainValue(null);
     assertThat(created).isEqualTo(named);
   }
 
