@@ -83,6 +83,9 @@ class LoopIT {
     // recipe.
     configured.put("perennial.evaluator.gate.retention.max.drop", "0.2");
     configured.put("perennial.evaluator.gate.regression.tolerance", "0.2");
+    // Likewise the held-out loss gain of eight steps varies around the default 5 % with the
+    // held-out split (by example id): any gain passes here; initech's absurd rate still fails it.
+    configured.put("perennial.evaluator.gate.learning.min.gain", "0");
     SamplePlan plan =
         new SamplePlan(
             TENANTS, 4, 150, 0.05, SamplePlan.DEFAULT_MAX_TEXT_BYTES, SamplePlan.DEFAULT_SEED);

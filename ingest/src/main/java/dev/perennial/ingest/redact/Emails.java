@@ -59,19 +59,63 @@ final class Emails {
                   + AFTER,
               Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
 
-  private static final Pattern WORTH_A_LOOK =
-      Pattern.compile("@|(?<!\\p{L})at(?!\\p{L})", Pattern.CASE_INSENSITIVE);
+
 
   private Emails() {}
 
-  static void find(String text, Spans spans) {
-    if (!WORTH_A_LOOK.matcher(text).find()) {
-      return;
+  /** Whether {@code [at]}, {@code (at)}, {@code {at}} or {@code <at>} (any case, spaces) occurs. */
+  private static boolean hasBracketedAt(String text) {
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c != '[' && c != '(' && c != '{' && c != '<') {
+        continue;
+      }
+      int j = skipSpaces(text, i + 1);
+      if (j + 1 < length
+          && (text.charAt(j) == 'a' || text.charAt(j) == 'A')
+          && (text.charAt(j + 1) == 't' || text.charAt(j + 1) == 'T')) {
+        int k = skipSpaces(text, j + 2);
+        if (k < length && "])}>".indexOf(text.charAt(k)) >= 0) {
+          return true;
+        }
+      }
     }
-    for (Pattern pattern : PATTERNS) {
-      Matcher matcher = pattern.matcher(text);
-      while (matcher.find()) {
-        spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
+    return false;
+  }
+
+  private static int skipSpaces(String text, int from) {
+    int i = from;
+    while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Whether {@code word} (lower case) occurs between spaces, in any case. */
+  private static boolean hasWord(String text, String word) {
+    int length = text.length();
+    for (int i = text.indexOf(' '); i >= 0 && i + word.length() + 1 < length; i = text.indexOf(' ', i + 1)) {
+      if (text.regionMatches(true, i + 1, word, 0, word.length())
+          && Character.isWhitespace(text.charAt(i + 1 + word.length()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs each pattern only on a text that has what it needs: an @, a bracketed at, a dot. */
+  static void find(String text, Spans spans) {
+    boolean at = text.indexOf('@') >= 0;
+    boolean obfuscated = at || hasBracketedAt(text);
+    boolean words = hasWord(text, "dot");
+    for (int i = 0; i < PATTERNS.size(); i++) {
+      boolean worth = i == 0 ? at : i == 1 ? obfuscated : words;
+      if (worth) {
+        Matcher matcher = PATTERNS.get(i).matcher(text);
+        while (matcher.find()) {
+          spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
+        }
       }
     }
   }

@@ -2,8 +2,6 @@ package dev.perennial.ingest.redact;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * IBANs of every country that issues them, in any case and grouping ({@code DE89 3704 0044 0532
@@ -94,8 +92,6 @@ final class Ibans {
           Map.entry("VG", 24),
           Map.entry("XK", 20));
 
-  private static final Pattern START = Pattern.compile("(?<![\\p{L}\\p{N}])[A-Za-z]{2}[0-9]{2}");
-
   private Ibans() {}
 
   /** The countries with IBANs and their lengths. */
@@ -104,16 +100,27 @@ final class Ibans {
   }
 
   static void find(String text, Spans spans) {
-    Matcher start = START.matcher(text);
-    int from = 0;
-    while (from < text.length() && start.find(from)) {
-      int end = ibanEnd(text, start.start());
-      if (end > 0 && spans.claim(start.start(), end, PiiType.IBAN.name())) {
-        from = end;
-      } else {
-        from = start.start() + 1;
+    int length = text.length();
+    for (int i = 0; i + 4 <= length; i++) {
+      if (isLetter(text.charAt(i))
+          && isLetter(text.charAt(i + 1))
+          && isDigit(text.charAt(i + 2))
+          && isDigit(text.charAt(i + 3))
+          && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
+        int end = ibanEnd(text, i);
+        if (end > 0 && spans.claim(i, end, PiiType.IBAN.name())) {
+          i = end - 1;
+        }
       }
     }
+  }
+
+  private static boolean isLetter(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** Where the IBAN starting at {@code start} ends, or -1 when there is none. */

@@ -30,8 +30,6 @@ import java.util.regex.Pattern;
  */
 final class NumberRuns {
 
-  private static final String SEPARATORS = " -./()";
-
   private static final Set<String> TWO_DIGIT_CODES =
       Set.of(
           "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
@@ -86,52 +84,61 @@ final class NumberRuns {
     int length = text.length();
     int i = 0;
     while (i < length) {
-      if (!startsRun(text, i)) {
+      if (!isDigit(text.charAt(i))) {
         i++;
         continue;
       }
+      int start = numberStart(text, i);
+      if (!startsAt(text, start)) {
+        // part of a word or a decimal: go on after this group of digits
+        while (i < length && isDigit(text.charAt(i))) {
+          i++;
+        }
+        continue;
+      }
       int j = i;
-      int lastDigit = -1;
+      int lastDigit = i;
+      int digits = 0;
       while (j < length) {
         char c = text.charAt(j);
         if (isDigit(c)) {
           lastDigit = j;
-        } else if (SEPARATORS.indexOf(c) < 0 && !(c == '+' && j == i)) {
+          digits++;
+        } else if (!isSeparator(c)) {
           break;
         }
         j++;
       }
-      if (lastDigit >= 0 && endsRun(text, lastDigit + 1)) {
-        for (List<Group> part : parts(text, i, lastDigit + 1)) {
+      // no rule takes fewer than 8 digits: most numbers in text stop here
+      if (digits >= 8 && endsRun(text, lastDigit + 1)) {
+        for (List<Group> part : parts(text, start, lastDigit + 1)) {
           classify(text, part, spans);
         }
       }
-      i = Math.max(j, i + 1);
+      i = j;
     }
   }
 
-  private static boolean startsRun(String text, int i) {
-    char c = text.charAt(i);
-    boolean opens =
-        isDigit(c)
-            || (c == '+' || c == '(')
-                && i + 1 < text.length()
-                && (isDigit(text.charAt(i + 1))
-                    || text.charAt(i + 1) == '('
-                    || text.charAt(i + 1) == ' '
-                        && i + 2 < text.length()
-                        && isDigit(text.charAt(i + 2)));
-    if (!opens || i == 0) {
-      return opens;
+  private static boolean isSeparator(char c) {
+    return switch (c) {
+      case ' ', '-', '.', '/', '(', ')' -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether a number may start at {@code start}: not inside a word, a decimal or a range. */
+  private static boolean startsAt(String text, int start) {
+    if (start == 0) {
+      return true;
     }
-    char before = text.charAt(i - 1);
+    char before = text.charAt(start - 1);
     if (Character.isLetterOrDigit(before) || before == '_' || before == '+') {
       return false;
     }
     // a decimal or a range: "1.5", "1,5", "10:30", "10-20"
     return !((before == '.' || before == ',' || before == ':' || before == '-')
-        && i >= 2
-        && isDigit(text.charAt(i - 2)));
+        && start >= 2
+        && isDigit(text.charAt(start - 2)));
   }
 
   private static boolean endsRun(String text, int end) {
@@ -193,30 +200,31 @@ final class NumberRuns {
 
   private static void classify(String text, List<Group> groups, Spans spans) {
     int firstDigit = groups.get(0).start();
-    boolean plus = text.substring(numberStart(text, firstDigit), firstDigit).contains("+");
+    int prefixStart = numberStart(text, firstDigit);
+    boolean plus = text.substring(prefixStart, firstDigit).contains("+");
     if (!plus && startsWithDate(text, groups)) {
       if (groups.size() > 3) {
         classify(text, groups.subList(3, groups.size()), spans);
       }
       return;
     }
+    String digits = digits(text, groups);
+    if (digits.length() < 8) {
+      return; // no rule takes fewer digits: most numbers in text end here
+    }
     Group first = groups.get(0);
     Group last = groups.get(groups.size() - 1);
-    int start = first.start();
     int end = last.end();
-    String digits = digits(text, groups);
-    int prefixStart = numberStart(text, start);
-    String before = text.substring(Math.max(0, prefixStart - CONTEXT), prefixStart);
-    boolean phoneWord = PHONE_WORD.matcher(before).find();
-    boolean notAPhone = !phoneWord && NOT_A_PHONE_WORD.matcher(before).find();
     String phone = PiiType.PHONE.name();
-
     if (plus) {
-      if (digits.length() >= 8 && digits.length() <= 15 && isCountryCode(digits)) {
+      if (digits.length() <= 15 && isCountryCode(digits)) {
         spans.claim(prefixStart, end, phone);
       }
       return;
     }
+    String before = text.substring(Math.max(0, prefixStart - CONTEXT), prefixStart);
+    boolean phoneWord = PHONE_WORD.matcher(before).find();
+    boolean notAPhone = !phoneWord && NOT_A_PHONE_WORD.matcher(before).find();
     if (!notAPhone
         && first.size() >= 2
         && digits.startsWith("00")
@@ -236,7 +244,7 @@ final class NumberRuns {
     if (isNorthAmerican(text, groups)
         || isTrunkPrefixed(digits, groups)
         || isNationalShape(text, groups, digits, prefixStart, end)
-        || phoneWord && digits.length() >= 8 && digits.length() <= 15) {
+        || phoneWord && digits.length() <= 15) {
       spans.claim(prefixStart, end, phone);
     }
   }
