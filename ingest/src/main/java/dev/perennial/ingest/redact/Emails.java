@@ -59,8 +59,6 @@ final class Emails {
                   + AFTER,
               Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
 
-
-
   private Emails() {}
 
   /** Whether {@code [at]}, {@code (at)}, {@code {at}} or {@code <at>} (any case, spaces) occurs. */
@@ -95,7 +93,9 @@ final class Emails {
   /** Whether {@code word} (lower case) occurs between spaces, in any case. */
   private static boolean hasWord(String text, String word) {
     int length = text.length();
-    for (int i = text.indexOf(' '); i >= 0 && i + word.length() + 1 < length; i = text.indexOf(' ', i + 1)) {
+    for (int i = text.indexOf(' ');
+        i >= 0 && i + word.length() + 1 < length;
+        i = text.indexOf(' ', i + 1)) {
       if (text.regionMatches(true, i + 1, word, 0, word.length())
           && Character.isWhitespace(text.charAt(i + 1 + word.length()))) {
         return true;

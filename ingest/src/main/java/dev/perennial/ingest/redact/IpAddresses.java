@@ -74,7 +74,9 @@ final class IpAddresses {
   /** Whether a colon stands between hex digits or colons somewhere (an IPv6 address may). */
   private static boolean hasHexColonHex(String text) {
     for (int i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
-      if (i > 0 && i + 1 < text.length() && isHexOrColon(text.charAt(i - 1))
+      if (i > 0
+          && i + 1 < text.length()
+          && isHexOrColon(text.charAt(i - 1))
           && isHexOrColon(text.charAt(i + 1))) {
         return true;
       }
