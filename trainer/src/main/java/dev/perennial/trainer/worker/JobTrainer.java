@@ -180,6 +180,8 @@ public final class JobTrainer {
             .setReplayShards(job.getReplayShards())
             .setTrigger(job.getTrigger())
             .setErasure(job.getErasure())
+            .setHeldOutPool(job.getHeldOutPool())
+            .setCarriedJobs(job.getCarriedJobs())
             .setExampleCount(examples.size())
             .setTokenCount(
                 training.stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())

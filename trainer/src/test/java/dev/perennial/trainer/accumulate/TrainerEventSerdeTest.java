@@ -10,6 +10,7 @@ import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +36,8 @@ class TrainerEventSerdeTest {
                     .build()),
             new CandidateArrived("acme/support", "c-1", "j-1", 4),
             new CandidateArrived("acme/support", "c-2", "j-2", null),
-            new ReleaseArrived("acme/support", 7, "c-1"));
+            new ReleaseArrived("acme/support", 7, "c-1"),
+            new InsufficientEvidence("acme/support", "c-3", "j-3"));
 
     for (TrainerEvent event : events) {
       byte[] bytes = serde.serializer().serialize("t", event);
