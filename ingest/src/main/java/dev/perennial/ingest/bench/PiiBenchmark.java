@@ -1,18 +1,21 @@
 package dev.perennial.ingest.bench;
 
+import dev.perennial.ingest.redact.BaselineRedactor;
 import dev.perennial.ingest.redact.PiiRedactor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Recall and precision of {@link PiiRedactor} on the {@link PiiCorpus}: a value counts as found
  * when detections of its own type cover all of it (a redaction then leaves nothing of it); a
  * detection counts as right when it overlaps a value of its type, and wrong otherwise (on a
  * look-alike, or on a value of another type). Also, per look-alike class, the share of look-alikes
- * left untouched.
+ * left untouched. {@link #compare} measures the {@link BaselineRedactor} (ingest's redaction before
+ * it read the spellings people use) on the same corpus, side by side.
  */
 public final class PiiBenchmark {
 
@@ -115,16 +118,78 @@ public final class PiiBenchmark {
     }
   }
 
+  /** The baseline and the current redaction on one corpus. */
+  public record Comparison(Report baseline, Report current) {
+
+    /** Both side by side per type, then the current's details. */
+    public List<String> lines() {
+      List<String> lines = new ArrayList<>();
+      lines.add(current.lines().get(0));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%-8s %9s %19s %19s",
+              "",
+              "",
+              "recall",
+              "precision"));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%-8s %9s %9s %9s %9s %9s",
+              "type",
+              "values",
+              "baseline",
+              "now",
+              "baseline",
+              "now"));
+      current
+          .byType()
+          .forEach(
+              (type, now) -> {
+                Tally before = baseline.byType().getOrDefault(type, new Tally(0, 0, 0, 0));
+                lines.add(
+                    String.format(
+                        Locale.ROOT,
+                        "%-8s %9d %9.4f %9.4f %9.4f %9.4f",
+                        type,
+                        now.found() + now.missed(),
+                        before.recall(),
+                        now.recall(),
+                        before.precision(),
+                        now.precision()));
+              });
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "look-alikes left untouched: baseline %.4f, now %.4f",
+              baseline.lookalikesUntouched(),
+              current.lookalikesUntouched()));
+      lines.add("Now, in detail:");
+      lines.addAll(current.lines().subList(1, current.lines().size()));
+      return lines;
+    }
+  }
+
   private static final int EXAMPLES_PER_CLASS = 2;
 
   private PiiBenchmark() {}
 
   /** Runs the redactor over {@code perSpelling} samples of every class, from {@code seed}. */
   public static Report run(int perSpelling, long seed) {
-    return run(new PiiRedactor(), PiiCorpus.generate(perSpelling, seed));
+    return run(new PiiRedactor()::detections, PiiCorpus.generate(perSpelling, seed));
   }
 
-  static Report run(PiiRedactor redactor, List<PiiCorpus.Sample> samples) {
+  /** The baseline and the current redaction over the same corpus. */
+  public static Comparison compare(int perSpelling, long seed) {
+    List<PiiCorpus.Sample> samples = PiiCorpus.generate(perSpelling, seed);
+    return new Comparison(
+        run(new BaselineRedactor()::detections, samples),
+        run(new PiiRedactor()::detections, samples));
+  }
+
+  static Report run(
+      Function<String, List<PiiRedactor.Detection>> redactor, List<PiiCorpus.Sample> samples) {
     Map<String, Tally> byType = new TreeMap<>();
     Map<String, Tally> bySpelling = new TreeMap<>();
     Map<String, Tally> byLookalike = new TreeMap<>();
@@ -133,7 +198,7 @@ public final class PiiBenchmark {
     List<String> misses = new ArrayList<>();
     List<String> falseAlarms = new ArrayList<>();
     for (PiiCorpus.Sample sample : samples) {
-      List<PiiRedactor.Detection> detections = redactor.detections(sample.text());
+      List<PiiRedactor.Detection> detections = redactor.apply(sample.text());
       for (PiiRedactor.Detection detection : detections) {
         boolean right =
             sample.isPersonalData()
