@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchModelCommand.class,
       BenchIngestCommand.class,
+      BenchPiiCommand.class,
       BenchTrainerCommand.class,
       BenchEvaluatorCommand.class
     })
@@ -23,6 +24,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing benchmark: model, ingest or trainer");
+        spec.commandLine(), "Missing benchmark: model, ingest, pii, trainer or evaluator");
   }
 }

@@ -1,9 +1,12 @@
 package dev.perennial.ingest.app;
 
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.StreamsService;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.Service;
 import dev.perennial.ingest.config.IngestConfig;
@@ -44,16 +47,25 @@ public final class IngestService implements Service {
 
   private final StreamsService streams;
   private final IngestMetrics metrics;
+  private final InputPurger purger;
 
-  private IngestService(StreamsService streams, IngestMetrics metrics) {
+  private IngestService(StreamsService streams, IngestMetrics metrics, InputPurger purger) {
     this.streams = streams;
     this.metrics = metrics;
+    this.purger = purger;
   }
 
-  /** Builds the topology and starts Streams, its meters on {@code serviceMetrics}. */
+  /**
+   * Provisions the key topic (ingest is its one writer, with the compaction bound it relies on),
+   * builds the topology, starts Streams (its meters on {@code serviceMetrics}) and the purge of
+   * consumed app events.
+   */
   public static IngestService start(IngestConfig config, ServiceMetrics serviceMetrics) {
+    TopicProvisioner.provision(
+        config, config.applicationId() + "-admin", PerennialTopic.SUBJECT_KEYS);
     IngestMetrics metrics = new IngestMetrics(serviceMetrics.registry());
-    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    TopicCatalog catalog = TopicCatalog.from(config);
+    Topics topics = Topics.create(catalog, config.clientProperties());
     StreamsBuilder builder = new StreamsBuilder();
     IngestTopology.build(builder, topics, config, metrics);
     Topology topology = builder.build();
@@ -67,8 +79,23 @@ public final class IngestService implements Service {
             serviceMetrics,
             ReadFailure::isOutage,
             () -> registry.outage().map(SchemaRegistryClient.Outage::readiness));
+    InputPurger purger;
+    try {
+      purger =
+          config.inputPurgeInterval().isZero()
+              ? null
+              : InputPurger.start(
+                  KafkaClients.admin(config, config.applicationId() + "-purger"),
+                  config.applicationId(),
+                  catalog,
+                  config.inputTopics() == IngestConfig.InputTopics.PER_TENANT,
+                  config.inputPurgeInterval());
+    } catch (RuntimeException e) {
+      streams.close();
+      throw e;
+    }
     log.info("Ingest started: application {}", config.applicationId());
-    return new IngestService(streams, metrics);
+    return new IngestService(streams, metrics, purger);
   }
 
   /**
@@ -114,6 +141,12 @@ public final class IngestService implements Service {
 
   @Override
   public void close() {
-    streams.close();
+    try {
+      streams.close();
+    } finally {
+      if (purger != null) {
+        purger.close();
+      }
+    }
   }
 }

@@ -61,6 +61,7 @@ public final class EventIds {
       return invalid("record has no key; events and consent are keyed by tenant/subject");
     }
     if (!key.equals(key(tenant, subject))) {
+      // The key is the app's raw subject id: it stays out of the detail.
       return invalid("record key is not the value's tenant/subject");
     }
     return Optional.empty();

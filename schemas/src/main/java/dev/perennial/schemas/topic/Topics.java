@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class Topics {
   private final Topic<String, AdapterRelease> releases;
   private final Topic<String, AuditEvent> audit;
   private final SchemaRegistryClient registry;
+  private final Topic<String, SubjectKey> subjectKeys;
 
   private Topics(TopicCatalog catalog, SchemaRegistryClient registry, Map<String, ?> serdeConfigs) {
     this.registry = registry;
@@ -55,6 +57,7 @@ public final class Topics {
     verdicts = bind.topic(PerennialTopic.VERDICTS, EvaluationVerdict.class);
     releases = bind.topic(PerennialTopic.RELEASES, AdapterRelease.class);
     audit = bind.topic(PerennialTopic.AUDIT, AuditEvent.class);
+    subjectKeys = bind.topic(PerennialTopic.SUBJECT_KEYS, SubjectKey.class);
   }
 
   /**
@@ -123,6 +126,11 @@ public final class Topics {
     return registry;
   }
 
+  /** The subjects' wrapped data keys, by tenant/pseudonym; ingest is the one writer. */
+  public Topic<String, SubjectKey> subjectKeys() {
+    return subjectKeys;
+  }
+
   /** Every topic, in {@link PerennialTopic}'s order. */
   public List<Topic<String, ? extends SpecificRecord>> all() {
     return List.of(
@@ -136,7 +144,8 @@ public final class Topics {
         candidates,
         verdicts,
         releases,
-        audit);
+        audit,
+        subjectKeys);
   }
 
   private record Binder(

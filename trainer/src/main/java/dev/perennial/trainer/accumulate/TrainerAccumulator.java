@@ -1,14 +1,20 @@
 package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.config.MasterKeySettings;
+import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.StreamsService;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyTopic;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topics;
@@ -32,20 +38,34 @@ public final class TrainerAccumulator implements Service {
 
   private static final Logger log = LoggerFactory.getLogger(TrainerAccumulator.class);
 
+  private static final Duration KEY_READ_TIMEOUT = Duration.ofSeconds(60);
+
   private final StreamsService streams;
+  private final SubjectKeyTopic keys;
   private final ServiceMetrics ownMetrics;
 
-  private TrainerAccumulator(StreamsService streams, ServiceMetrics ownMetrics) {
+  private TrainerAccumulator(
+      StreamsService streams, SubjectKeyTopic keys, ServiceMetrics ownMetrics) {
     this.streams = streams;
+    this.keys = keys;
     this.ownMetrics = ownMetrics;
   }
 
   /** The topology of {@code config}, on the artifact store it names. */
   public static Topology topology(
-      TrainerConfig config, Topics topics, ArtifactStore artifacts, ServiceMetrics metrics) {
+      TrainerConfig config,
+      Topics topics,
+      ArtifactStore artifacts,
+      ExampleDecryptor decryptor,
+      ServiceMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     AccumulatorTopology.build(
-        builder, topics, AccumulatorSettings.from(config), artifacts, metrics.registry());
+        builder,
+        topics,
+        AccumulatorSettings.from(config),
+        artifacts,
+        decryptor,
+        metrics.registry());
     return builder.build();
   }
 
@@ -73,24 +93,50 @@ public final class TrainerAccumulator implements Service {
     return start(config, metrics, null);
   }
 
+  /**
+   * @throws PerennialException when no master keys are configured (the accumulator decrypts the
+   *     examples it seals), or the subjects' key topic cannot be read
+   */
   private static TrainerAccumulator start(
       TrainerConfig config, ServiceMetrics metrics, ServiceMetrics ownMetrics) {
+    MasterKeys masterKeys =
+        config
+            .masterKeys()
+            .orElseThrow(
+                () ->
+                    new PerennialException(
+                        "The accumulator decrypts the examples it seals into shards: set "
+                            + MasterKeySettings.MASTER_KEYS_FILE_CONFIG
+                            + " (or "
+                            + MasterKeySettings.MASTER_KEYS_CONFIG
+                            + ") to ingest's master keys"));
+    TopicProvisioner.provision(
+        config, config.accumulatorApplicationId() + "-admin", PerennialTopic.SUBJECT_KEYS);
     Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
     ArtifactStore artifacts = new LocalArtifactStore(config.artifactStorePath());
     SchemaRegistryClient registry = topics.registry();
-    StreamsService streams =
-        StreamsService.start(
-            "accumulator",
-            topology(config, topics, artifacts, metrics),
-            streamsProperties(config),
-            metrics,
-            ReadFailure::isOutage,
-            () -> registry.outage().map(SchemaRegistryClient.Outage::readiness));
+    SubjectKeyTopic keys =
+        new SubjectKeyTopic(
+            config.clientProperties(), topics.subjectKeys(), masterKeys, KEY_READ_TIMEOUT);
+    StreamsService streams;
+    try {
+      streams =
+          StreamsService.start(
+              "accumulator",
+              topology(config, topics, artifacts, new ExampleDecryptor(keys), metrics),
+              streamsProperties(config),
+              metrics,
+              ReadFailure::isOutage,
+              () -> registry.outage().map(SchemaRegistryClient.Outage::readiness));
+    } catch (RuntimeException e) {
+      keys.close();
+      throw e;
+    }
     log.info(
         "Trainer accumulator {} started on {}",
         config.accumulatorApplicationId(),
         config.bootstrapServers());
-    return new TrainerAccumulator(streams, ownMetrics);
+    return new TrainerAccumulator(streams, keys, ownMetrics);
   }
 
   @Override
@@ -132,6 +178,7 @@ public final class TrainerAccumulator implements Service {
   public void close() {
     try {
       streams.close();
+      keys.close();
     } finally {
       if (ownMetrics != null) {
         ownMetrics.close();
