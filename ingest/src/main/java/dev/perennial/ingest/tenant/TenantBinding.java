@@ -58,9 +58,7 @@ public final class TenantBinding {
       return Optional.empty();
     }
     String named =
-        tenant != null && AdapterKey.isValidName(tenant)
-            ? "tenant " + tenant
-            : "an invalid tenant";
+        tenant != null && AdapterKey.isValidName(tenant) ? "tenant " + tenant : "an invalid tenant";
     return Optional.of(
         Rejection.of(
             RejectReason.INVALID_FIELD,
