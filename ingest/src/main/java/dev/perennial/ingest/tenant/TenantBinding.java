@@ -2,7 +2,7 @@ package dev.perennial.ingest.tenant;
 
 import dev.perennial.core.kafka.TenantTopics;
 import dev.perennial.ingest.deadletter.Rejection;
-import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.SourceRef;
 import java.util.Optional;
@@ -58,9 +58,7 @@ public final class TenantBinding {
       return Optional.empty();
     }
     String named =
-        tenant != null && EventIds.NAME.matcher(tenant).matches()
-            ? "tenant " + tenant
-            : "an invalid tenant";
+        tenant != null && AdapterKey.isValidName(tenant) ? "tenant " + tenant : "an invalid tenant";
     return Optional.of(
         Rejection.of(
             RejectReason.INVALID_FIELD,

@@ -302,7 +302,7 @@ public final class AccumulatorProcessor
    * arrived) or whose content does not open leave the pending store, counted, never sealed.
    */
   private List<SourcedExample> decryptPending(String adapterKey) {
-    String tenant = AdapterKeys.tenantOf(adapterKey);
+    String tenant = AdapterKey.tenantOf(adapterKey).orElse(null);
     decryptor.refresh();
     List<SourcedExample> plain = new ArrayList<>();
     Set<SourcePosition> unreadable = new HashSet<>();
