@@ -3,6 +3,7 @@ package dev.perennial.trainer.accumulate;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.UndecryptableException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -19,7 +20,6 @@ import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.erasure.AffectedVersions;
 import dev.perennial.trainer.erasure.OrphanShardSweeper;
 import dev.perennial.trainer.erasure.ShardRewriter;
-import dev.perennial.trainer.lineage.AdapterKeys;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.HeldOutSplit;
@@ -195,7 +195,7 @@ public final class AccumulatorProcessor
       if (accumulation.trainCount() == 0 || accumulation.firstPendingAtMs() == null) {
         continue;
       }
-      String tenant = AdapterKeys.tenantOf(accumulation.adapterKey());
+      String tenant = AdapterKey.tenantOf(accumulation.adapterKey()).orElse(null);
       long waited = now - accumulation.firstPendingAtMs();
       if (waited >= settings.triggers().apply(tenant).maxWait().toMillis()) {
         seal(accumulation.adapterKey(), JobTrigger.MAX_WAIT, now);
@@ -517,7 +517,11 @@ public final class AccumulatorProcessor
         adapterKey,
         taint.requestId());
     emitErasureJob(
-        adapterKey, AdapterKeys.tenantOf(adapterKey), taint, List.of(release.version()), timestamp);
+        adapterKey,
+        AdapterKey.tenantOf(adapterKey).orElse(null),
+        taint,
+        List.of(release.version()),
+        timestamp);
   }
 
   /** The erasure whose data a candidate holds (its job's or its parent release's), or null. */

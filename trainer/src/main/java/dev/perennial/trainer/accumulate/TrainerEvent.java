@@ -1,7 +1,7 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ErasureRequest;
-import dev.perennial.trainer.lineage.AdapterKeys;
 import dev.perennial.trainer.shard.SourcedExample;
 
 /**
@@ -35,7 +35,7 @@ public sealed interface TrainerEvent {
       implements TrainerEvent {
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 
@@ -47,7 +47,7 @@ public sealed interface TrainerEvent {
       implements TrainerEvent {
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 
@@ -56,7 +56,7 @@ public sealed interface TrainerEvent {
       implements TrainerEvent {
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 }
