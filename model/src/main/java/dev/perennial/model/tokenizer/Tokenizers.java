@@ -29,8 +29,7 @@ public final class Tokenizers {
     }
     Path tokenizerJson = folder.resolve(HUGGING_FACE);
     if (Files.isRegularFile(tokenizerJson)) {
-      return HuggingFaceTextTokenizer.load(
-          tokenizerJson, config.bosTokenId(), config.eosTokenId(), -1);
+      return HuggingFaceTextTokenizer.load(folder, config);
     }
     throw new ModelException(
         "model folder " + folder + " has neither " + BYTE_DESCRIPTION + " nor " + HUGGING_FACE);

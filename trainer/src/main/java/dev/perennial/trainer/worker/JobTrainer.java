@@ -164,6 +164,7 @@ public final class JobTrainer {
     extras.put("replayExamplesFromKey", Integer.toString(replay.fromTenant()));
     extras.put("replayExamplesGeneral", Integer.toString(replay.fromGeneral()));
     extras.put("truncatedExamples", Integer.toString(result.truncatedExamples()));
+    extras.put("refusedExamples", Integer.toString(result.refusedExamples()));
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder()
             .setCandidateId(JobIds.candidateId(job.getJobId()))
