@@ -4,6 +4,7 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureDetails;
@@ -15,6 +16,9 @@ import dev.perennial.schemas.v1.FeedbackKind;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.RejectedRecord;
@@ -206,6 +210,7 @@ public final class SampleRecords {
                 .setSubjectPseudonym("p-5d41402abc4b2a76")
                 .setAffectedVersions(List.of(2, 3))
                 .build())
+        .setLineage(lineage())
         .setExampleCount(100)
         .setTokenCount(12_800)
         .setRecipe(
@@ -286,8 +291,35 @@ public final class SampleRecords {
                     .setManifestDigest(DIGEST)
                     .setBaseModelDigest(DIGEST)
                     .build()))
+        .setBaseAliases(
+            List.of(
+                BaseAliases.newBuilder()
+                    .setBaseModelName("perennial-tiny-llama")
+                    .setBaseModelDigest(DIGEST)
+                    .setAliases(Map.of("stable", 4, "canary", 4))
+                    .build()))
+        .setLineage(lineage())
         .setRetractedVersions(List.of(2))
         .setOccurredAt(AT)
+        .build();
+  }
+
+  /** A distilled adapter's lineage, every field set. */
+  public static Lineage lineage() {
+    LineageRelease teacher =
+        LineageRelease.newBuilder()
+            .setVersion(3)
+            .setLocation("adapters/" + DIGEST)
+            .setManifestDigest(DIGEST)
+            .setBaseModelName("perennial-tiny")
+            .setBaseModelDigest(DIGEST.replace('9', '6'))
+            .build();
+    return Lineage.newBuilder()
+        .setMethod(LineageMethod.DISTILLED)
+        .setSourceRelease(teacher)
+        .setTeacher(teacher)
+        .setDataDigest(DIGEST)
+        .setImportedFrom("hub:someone/adapter")
         .build();
   }
 

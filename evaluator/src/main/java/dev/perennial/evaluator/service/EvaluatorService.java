@@ -357,7 +357,9 @@ public final class EvaluatorService implements AutoCloseable {
       records.add(record);
       if (candidate != null) {
         CandidateRequest request =
-            new CandidateRequest(candidate, releases.stable(candidate.getAdapterKey()));
+            new CandidateRequest(
+                candidate,
+                releases.stable(candidate.getAdapterKey(), candidate.getBaseModelDigest()));
         requests.add(request);
         recordOf.put(request, record);
       }

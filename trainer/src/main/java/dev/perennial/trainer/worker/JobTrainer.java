@@ -17,12 +17,16 @@ import dev.perennial.model.train.TrainingResult;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.lineage.AdapterArtifacts;
 import dev.perennial.trainer.lineage.AdapterKeys;
+import dev.perennial.trainer.lineage.DataDigest;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.lineage.TrainerVersion;
 import dev.perennial.trainer.shard.ExampleContent;
@@ -181,6 +185,7 @@ public final class JobTrainer {
             .setReplayShards(job.getReplayShards())
             .setTrigger(job.getTrigger())
             .setErasure(job.getErasure())
+            .setLineage(lineage(job, start, read))
             .setExampleCount(examples.size())
             .setTokenCount(
                 training.stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
@@ -196,15 +201,38 @@ public final class JobTrainer {
     return new TrainedJob(candidate, List.copyOf(read));
   }
 
-  private record Start(PeftAdapter adapter, Integer parentVersion) {}
+  private Lineage lineage(TrainingJob job, Start start, List<Digest> read) {
+    LineageMethod method =
+        job.getTrigger() == JobTrigger.ERASURE
+            ? LineageMethod.RETRAINED
+            : start.source() == null ? LineageMethod.FRESH : LineageMethod.CONTINUED;
+    LineageRelease source =
+        start.source() == null
+            ? null
+            : LineageRelease.newBuilder()
+                .setVersion(start.source().version())
+                .setLocation(start.source().location())
+                .setManifestDigest(start.source().manifestDigest())
+                .setBaseModelName(base.base().name())
+                .setBaseModelDigest(start.source().baseModelDigest())
+                .build();
+    return Lineage.newBuilder()
+        .setMethod(method)
+        .setSourceRelease(source)
+        .setDataDigest(DataDigest.of(read))
+        .build();
+  }
+
+  /** Where training starts: a fresh adapter, or the stable release's ({@code source}). */
+  private record Start(PeftAdapter adapter, Integer parentVersion, StableRelease source) {}
 
   private Start startingPoint(TrainingJob job, Optional<StableRelease> stable, Path parentFolder) {
     if (job.getTrigger() == JobTrigger.ERASURE) {
       // Every release since the erased data arrived may hold it: start over.
-      return new Start(null, null);
+      return new Start(null, null, null);
     }
     if (stable.isEmpty()) {
-      return new Start(null, null);
+      return new Start(null, null, null);
     }
     StableRelease release = stable.get();
     if (!release.trainedOn(base.base().digest())) {
@@ -214,10 +242,10 @@ public final class JobTrainer {
           job.getAdapterKey(),
           release.baseModelDigest(),
           base.base().digest());
-      return new Start(null, null);
+      return new Start(null, null, null);
     }
     AdapterArtifacts.materialize(store, storeRoot, release.location(), parentFolder);
-    return new Start(PeftAdapter.read(parentFolder), release.version());
+    return new Start(PeftAdapter.read(parentFolder), release.version(), release);
   }
 
   private List<SourcedExample> readShards(

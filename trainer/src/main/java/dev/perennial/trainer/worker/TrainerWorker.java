@@ -341,7 +341,8 @@ public final class TrainerWorker implements AutoCloseable {
         training.submit(
             () -> {
               releases.refresh();
-              return trainer.train(job, releases.stable(job.getAdapterKey()), listener);
+              return trainer.train(
+                  job, releases.stable(job.getAdapterKey(), trainer.base().digest()), listener);
             });
     current = new Running(record, outcome, cancelled);
   }

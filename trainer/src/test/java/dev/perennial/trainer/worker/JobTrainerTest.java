@@ -15,6 +15,7 @@ import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.ShardEntry;
@@ -251,6 +252,16 @@ class JobTrainerTest {
     assertThat(retrained.getParentVersion()).isNull();
     assertThat(retrained.getErasure().getAffectedVersions()).containsExactly(1);
     assertThat(retrained.getRecipe().getExtras()).containsEntry("startedFrom", "fresh");
+    // lineage: the method, the release continued from, one digest for the shards read
+    assertThat(first.getLineage().getMethod()).isEqualTo(LineageMethod.FRESH);
+    assertThat(continued.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
+    assertThat(continued.getLineage().getSourceRelease().getVersion()).isEqualTo(1);
+    assertThat(retrained.getLineage().getMethod()).isEqualTo(LineageMethod.RETRAINED);
+    assertThat(retrained.getLineage().getSourceRelease()).isNull();
+    assertThat(continued.getLineage().getDataDigest())
+        .as("the same two shards, read as training and replay or both as training")
+        .isEqualTo(retrained.getLineage().getDataDigest())
+        .isNotEqualTo(first.getLineage().getDataDigest());
   }
 
   @Test
