@@ -362,4 +362,5 @@ candidates.v1: standard
 verdicts.v1: standard
 releases.v1: compacted
 audit.v1: long
+bases.v1: compacted
 {{- end -}}

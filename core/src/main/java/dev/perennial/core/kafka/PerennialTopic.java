@@ -15,7 +15,8 @@ public enum PerennialTopic {
   CANDIDATES("candidates.v1", Retention.STANDARD),
   VERDICTS("verdicts.v1", Retention.STANDARD),
   RELEASES("releases.v1", Retention.COMPACTED),
-  AUDIT("audit.v1", Retention.LONG);
+  AUDIT("audit.v1", Retention.LONG),
+  BASES("bases.v1", Retention.COMPACTED);
 
   /** How long a topic keeps its records. */
   public enum Retention {

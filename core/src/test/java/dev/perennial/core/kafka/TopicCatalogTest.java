@@ -35,7 +35,8 @@ class TopicCatalogTest {
             "acme.candidates.v1",
             "acme.verdicts.v1",
             "acme.releases.v1",
-            "acme.audit.v1");
+            "acme.audit.v1",
+            "acme.bases.v1");
     assertThat(catalog.name(PerennialTopic.DOCUMENTS)).isEqualTo("acme.documents.v1");
   }
 

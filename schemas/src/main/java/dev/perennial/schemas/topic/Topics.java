@@ -9,6 +9,7 @@ import dev.perennial.schemas.serde.AvroSerdeConfig;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -39,6 +40,7 @@ public final class Topics {
   private final Topic<String, EvaluationVerdict> verdicts;
   private final Topic<String, AdapterRelease> releases;
   private final Topic<String, AuditEvent> audit;
+  private final Topic<String, BaseAnnouncement> bases;
 
   private Topics(TopicCatalog catalog, SchemaRegistryClient registry, Map<String, ?> serdeConfigs) {
     Binder bind = new Binder(catalog, registry, serdeConfigs);
@@ -53,6 +55,7 @@ public final class Topics {
     verdicts = bind.topic(PerennialTopic.VERDICTS, EvaluationVerdict.class);
     releases = bind.topic(PerennialTopic.RELEASES, AdapterRelease.class);
     audit = bind.topic(PerennialTopic.AUDIT, AuditEvent.class);
+    bases = bind.topic(PerennialTopic.BASES, BaseAnnouncement.class);
   }
 
   /**
@@ -129,7 +132,8 @@ public final class Topics {
         candidates,
         verdicts,
         releases,
-        audit);
+        audit,
+        bases);
   }
 
   private record Binder(
@@ -148,5 +152,10 @@ public final class Topics {
       values.configure(serdeConfigs, false);
       return new Topic<>(catalog.name(topic), Serdes.String(), values);
     }
+  }
+
+  /** {@code bases.v1}: announced base models, keyed by name. */
+  public Topic<String, BaseAnnouncement> bases() {
+    return bases;
   }
 }
