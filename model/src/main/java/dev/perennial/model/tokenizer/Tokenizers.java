@@ -7,6 +7,7 @@ import dev.perennial.model.llama.LlamaConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Finds a model folder's tokenizer: {@value #BYTE_DESCRIPTION} (Perennial's byte tokenizer) or a
@@ -18,6 +19,15 @@ public final class Tokenizers {
   public static final String BYTE_DESCRIPTION = "perennial_tokenizer.json";
 
   public static final String HUGGING_FACE = "tokenizer.json";
+
+  /** Every file that decides how a folder's model reads text, in digest order. */
+  public static final List<String> FILES =
+      List.of(
+          BYTE_DESCRIPTION,
+          HUGGING_FACE,
+          "tokenizer_config.json",
+          "special_tokens_map.json",
+          "chat_template.jinja");
 
   private Tokenizers() {}
 
