@@ -43,6 +43,7 @@ public final class LineageJson {
         .setManifestDigest(node.path("manifestDigest").asText())
         .setBaseModelName(node.path("baseModelName").asText())
         .setBaseModelDigest(node.path("baseModelDigest").asText())
+        .setBaseModelLocation(text(node.get("baseModelLocation")))
         .build();
   }
 

@@ -77,7 +77,13 @@ class ManifestFactoryTest {
   void aCandidatesLineageGetsASectionOfItsOwnAndReadsBackAsTheRecord() {
     LocalArtifactStore store = new LocalArtifactStore(folder);
     LineageRelease teacher =
-        new LineageRelease(2, "adapters/x", "ab".repeat(32), "perennial-tiny", "cd".repeat(32));
+        new LineageRelease(
+            2,
+            "adapters/x",
+            "ab".repeat(32),
+            "perennial-tiny",
+            "cd".repeat(32),
+            "bundled:perennial-tiny");
     Lineage lineage = new Lineage(LineageMethod.DISTILLED, null, teacher, "ef".repeat(32), null);
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-6", null))

@@ -14,6 +14,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -32,6 +34,8 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   private static final byte ERASURE = 2;
   private static final byte CANDIDATE = 3;
   private static final byte RELEASE = 4;
+  // a release with every base's stable release (RELEASE is still read: events in flight)
+  private static final byte RELEASE_WITH_STABLES = 5;
 
   @Override
   public Serializer<TrainerEvent> serializer() {
@@ -88,10 +92,18 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         out.writeBoolean(candidate.parentVersion() != null);
         out.writeInt(candidate.parentVersion() == null ? 0 : candidate.parentVersion());
       } else if (event instanceof ReleaseArrived release) {
-        out.writeByte(RELEASE);
+        out.writeByte(RELEASE_WITH_STABLES);
         out.writeUTF(release.adapterKey());
         out.writeInt(release.version());
         out.writeUTF(release.candidateId());
+        out.writeInt(release.stables().size());
+        for (StableOnBase stable : release.stables()) {
+          out.writeUTF(stable.baseDigest());
+          out.writeUTF(stable.baseName());
+          out.writeInt(stable.version());
+          out.writeUTF(stable.location());
+          out.writeUTF(stable.manifestDigest());
+        }
       }
     } catch (IOException e) {
       throw new SerializationException("Cannot encode " + event.getClass().getSimpleName(), e);
@@ -122,6 +134,19 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
           yield new CandidateArrived(adapterKey, candidateId, jobId, hasParent ? parent : null);
         }
         case RELEASE -> new ReleaseArrived(in.readUTF(), in.readInt(), in.readUTF());
+        case RELEASE_WITH_STABLES -> {
+          String adapterKey = in.readUTF();
+          int version = in.readInt();
+          String candidateId = in.readUTF();
+          int count = in.readInt();
+          List<StableOnBase> stables = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            stables.add(
+                new StableOnBase(
+                    in.readUTF(), in.readUTF(), in.readInt(), in.readUTF(), in.readUTF()));
+          }
+          yield new ReleaseArrived(adapterKey, version, candidateId, stables);
+        }
         default -> throw new SerializationException("Unknown trainer event type " + type);
       };
     } catch (IOException | RuntimeException e) {

@@ -5,8 +5,13 @@ import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.rebase.Compatibility;
+import dev.perennial.model.rebase.Rebasing;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.model.score.Generator;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
@@ -20,6 +25,7 @@ import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
@@ -64,6 +70,7 @@ public final class JobTrainer {
   private static final int LOSS_CURVE_POINTS = 200;
 
   private final BaseModelSource base;
+  private final BaseCatalog bases;
   private final JobRecipe recipe;
   private final ArtifactStore store;
   private final Path storeRoot;
@@ -78,6 +85,7 @@ public final class JobTrainer {
       Path workDir,
       DeviceChoice device) {
     this.base = base;
+    this.bases = new BaseCatalog(base);
     this.recipe = recipe;
     this.store = store;
     this.storeRoot = storeRoot;
@@ -118,6 +126,8 @@ public final class JobTrainer {
     }
     List<SourcedExample> earlier = readShards(job, job.getReplayShards(), read, false);
     List<TrainingExample> examples = toModel(training);
+    // a REBASE job trains for the base it moves the key to, every other job for the worker's own
+    BaseModelSource target = job.getTrigger() == JobTrigger.REBASE ? rebaseTarget(job) : this.base;
     // The same job always replays the same examples; different jobs replay different ones.
     long jobSeed =
         recipe.model().seed()
@@ -125,28 +135,38 @@ public final class JobTrainer {
                 .getLong();
     ReplayMix.Pool replay =
         ReplayMix.draw(
-            base.generalReplay().stream().map(TrainingExample::text).toList(),
+            target.generalReplay().stream().map(TrainingExample::text).toList(),
             toModel(earlier),
             recipe.replayTenantShare(),
             recipe.replayPoolSize(),
             jobSeed);
 
     Path folder = jobFolder(job.getJobId());
-    Start start = startingPoint(job, stable, folder.resolve("parent"));
-    int steps = recipe.steps(examples.size(), replay.examples().size());
+    Start start =
+        job.getTrigger() == JobTrigger.REBASE
+            ? rebaseStart(job, stable, target, examples, folder.resolve("parent"))
+            : startingPoint(job, stable, folder.resolve("parent"));
+    List<TrainingExample> trained = new ArrayList<>(examples);
+    trained.addAll(start.taught());
+    int steps = recipe.steps(trained.size(), replay.examples().size());
     TrainingRecipe modelRecipe = recipe.modelRecipe(steps);
     Path output = folder.resolve("adapter");
     LoraTrainingRequest request =
         (start.adapter() == null
                 ? LoraTrainingRequest.fresh(
-                    base.base(),
-                    examples,
+                    target.base(),
+                    trained,
                     replay.examples(),
                     recipe.freshLora(),
                     modelRecipe,
                     output)
                 : LoraTrainingRequest.continuing(
-                    base.base(), examples, replay.examples(), start.adapter(), modelRecipe, output))
+                    target.base(),
+                    trained,
+                    replay.examples(),
+                    start.adapter(),
+                    modelRecipe,
+                    output))
             .on(device);
     log.info(
         "Training {} for {} ({}): {} examples, replay {} own + {} general, {} steps, {}",
@@ -157,14 +177,18 @@ public final class JobTrainer {
         replay.fromTenant(),
         replay.fromGeneral(),
         steps,
-        start.adapter() == null ? "fresh adapter" : "from release v" + start.parentVersion());
+        start.describe());
     TrainingResult result = LoraTrainer.run(request, listener);
     AdapterArtifacts.StoredFolder stored = AdapterArtifacts.store(store, output);
     LoraConfig lora =
         start.adapter() == null ? recipe.freshLora() : start.adapter().weights().config();
 
     Map<String, String> extras = new TreeMap<>();
-    extras.put("startedFrom", start.adapter() == null ? "fresh" : "v" + start.parentVersion());
+    extras.put("startedFrom", start.startedFrom());
+    extras.put("method", start.method().name());
+    if (!start.taught().isEmpty()) {
+      extras.put("teacherExamples", Integer.toString(start.taught().size()));
+    }
     extras.put("replayExamplesFromKey", Integer.toString(replay.fromTenant()));
     extras.put("replayExamplesGeneral", Integer.toString(replay.fromGeneral()));
     extras.put("truncatedExamples", Integer.toString(result.truncatedExamples()));
@@ -177,15 +201,19 @@ public final class JobTrainer {
             .setTenant(job.getTenant())
             .setLocation(stored.location())
             .setFileDigests(stored.fileDigests())
-            .setBaseModelName(base.base().name())
-            .setBaseModelDigest(base.base().digest())
+            .setBaseModelName(target.base().name())
+            .setBaseModelDigest(target.base().digest())
+            .setBaseModelLocation(
+                job.getTrigger() == JobTrigger.REBASE
+                    ? job.getRebase().getToBase().getLocation()
+                    : null)
             .setParentVersion(start.parentVersion())
             .setShards(job.getShards())
             .setHeldOutShards(job.getHeldOutShards())
             .setReplayShards(job.getReplayShards())
             .setTrigger(job.getTrigger())
             .setErasure(job.getErasure())
-            .setLineage(lineage(job, start, read))
+            .setLineage(lineage(start, read))
             .setExampleCount(examples.size())
             .setTokenCount(
                 training.stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
@@ -201,38 +229,153 @@ public final class JobTrainer {
     return new TrainedJob(candidate, List.copyOf(read));
   }
 
-  private Lineage lineage(TrainingJob job, Start start, List<Digest> read) {
-    LineageMethod method =
-        job.getTrigger() == JobTrigger.ERASURE
-            ? LineageMethod.RETRAINED
-            : start.source() == null ? LineageMethod.FRESH : LineageMethod.CONTINUED;
-    LineageRelease source =
-        start.source() == null
-            ? null
-            : LineageRelease.newBuilder()
-                .setVersion(start.source().version())
-                .setLocation(start.source().location())
-                .setManifestDigest(start.source().manifestDigest())
-                .setBaseModelName(base.base().name())
-                .setBaseModelDigest(start.source().baseModelDigest())
-                .build();
+  private static Lineage lineage(Start start, List<Digest> read) {
     return Lineage.newBuilder()
-        .setMethod(method)
-        .setSourceRelease(source)
+        .setMethod(start.method())
+        .setSourceRelease(start.source())
+        .setTeacher(start.teacher())
         .setDataDigest(DataDigest.of(read))
         .build();
   }
 
-  /** Where training starts: a fresh adapter, or the stable release's ({@code source}). */
-  private record Start(PeftAdapter adapter, Integer parentVersion, StableRelease source) {}
+  private static LineageRelease lineageRelease(
+      StableRelease release, BaseModel onBase, String location) {
+    return LineageRelease.newBuilder()
+        .setVersion(release.version())
+        .setLocation(release.location())
+        .setManifestDigest(release.manifestDigest())
+        .setBaseModelName(onBase.name())
+        .setBaseModelDigest(release.baseModelDigest())
+        .setBaseModelLocation(location)
+        .build();
+  }
+
+  /** The base a REBASE job moves the key to, checked against its announcement. */
+  private BaseModelSource rebaseTarget(TrainingJob job) {
+    if (job.getRebase() == null) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          "REBASE job " + job.getJobId() + " names no bases",
+          null);
+    }
+    return bases.open(job.getRebase().getToBase());
+  }
+
+  /**
+   * A REBASE job's start. The key's stable release on the old base (as releases.v1 tells it now, so
+   * never a retracted one: a retracted release's alias has fallen back, or is gone and the job is
+   * refused) is carried over when the bases are compatible and the job does not ask to distil;
+   * otherwise it teaches: the old base with it answers the data's prompts, and a fresh adapter on
+   * the new base learns from the data and those answers.
+   */
+  private Start rebaseStart(
+      TrainingJob job,
+      Optional<StableRelease> oldStable,
+      BaseModelSource target,
+      List<TrainingExample> examples,
+      Path parentFolder) {
+    RebaseDetails details = job.getRebase();
+    BaseModelSource from = bases.open(details.getFromBase());
+    if (oldStable.isEmpty()) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          job.getAdapterKey()
+              + " has no servable stable release on "
+              + details.getFromBase().getName()
+              + " any more (v"
+              + details.getSourceRelease().getVersion()
+              + " was retracted?); nothing to re-base",
+          null);
+    }
+    StableRelease release = oldStable.get();
+    if (release.version() != details.getSourceRelease().getVersion()) {
+      log.info(
+          "REBASE job {} was planned from v{}; the stable release on {} is now v{}, which it uses",
+          job.getJobId(),
+          details.getSourceRelease().getVersion(),
+          details.getFromBase().getName(),
+          release.version());
+    }
+    AdapterArtifacts.materialize(store, storeRoot, release.location(), parentFolder);
+    PeftAdapter adapter = PeftAdapter.read(parentFolder);
+    LineageRelease source =
+        lineageRelease(release, from.base(), details.getFromBase().getLocation());
+    Compatibility compatibility = Compatibility.between(from.base(), target.base());
+    log.info(
+        "Re-basing v{} of {} from {} onto {}: {}{}",
+        release.version(),
+        job.getAdapterKey(),
+        from.base().name(),
+        target.base().name(),
+        compatibility,
+        details.getDistil() ? " (distillation asked for)" : "");
+    if (compatibility.carryOver() && !details.getDistil()) {
+      return new Start(
+          Rebasing.carryOver(adapter, from.base(), target.base()),
+          null,
+          LineageMethod.CARRIED_OVER,
+          source,
+          null,
+          List.of());
+    }
+    List<TrainingExample> taught;
+    try (LanguageModel teacher =
+        LanguageModel.loadAdapter(from.base(), ModelRuntime.device(device), adapter, false)) {
+      taught = Rebasing.teacherExamples(teacher, examples, Generator.Options.shortAnswers());
+    }
+    return new Start(null, null, LineageMethod.DISTILLED, null, source, taught);
+  }
+
+  /**
+   * Where training starts: a fresh adapter, or an adapter to continue (the stable release's, or one
+   * carried over from the old base); how ({@code method}); the release it came from or the teacher;
+   * and the teacher's answers to learn alongside the data (distillation).
+   */
+  private record Start(
+      PeftAdapter adapter,
+      Integer parentVersion,
+      LineageMethod method,
+      LineageRelease source,
+      LineageRelease teacher,
+      List<TrainingExample> taught) {
+
+    static Start fresh(LineageMethod method) {
+      return new Start(null, null, method, null, null, List.of());
+    }
+
+    /** {@code fresh}, {@code v3}, or {@code v3 of perennial-tiny} for a carried-over adapter. */
+    String startedFrom() {
+      if (adapter == null) {
+        return "fresh";
+      }
+      return parentVersion != null
+          ? "v" + parentVersion
+          : "v" + source.getVersion() + " of " + source.getBaseModelName();
+    }
+
+    String describe() {
+      return switch (method) {
+        case CARRIED_OVER -> "carried over from " + startedFrom();
+        case DISTILLED ->
+            "fresh adapter taught by v"
+                + teacher.getVersion()
+                + " of "
+                + teacher.getBaseModelName()
+                + " ("
+                + taught.size()
+                + " teacher answers)";
+        default -> adapter == null ? "fresh adapter" : "from release " + startedFrom();
+      };
+    }
+  }
 
   private Start startingPoint(TrainingJob job, Optional<StableRelease> stable, Path parentFolder) {
     if (job.getTrigger() == JobTrigger.ERASURE) {
       // Every release since the erased data arrived may hold it: start over.
-      return new Start(null, null, null);
+      return Start.fresh(LineageMethod.RETRAINED);
     }
     if (stable.isEmpty()) {
-      return new Start(null, null, null);
+      return Start.fresh(LineageMethod.FRESH);
     }
     StableRelease release = stable.get();
     if (!release.trainedOn(base.base().digest())) {
@@ -242,10 +385,16 @@ public final class JobTrainer {
           job.getAdapterKey(),
           release.baseModelDigest(),
           base.base().digest());
-      return new Start(null, null, null);
+      return Start.fresh(LineageMethod.FRESH);
     }
     AdapterArtifacts.materialize(store, storeRoot, release.location(), parentFolder);
-    return new Start(PeftAdapter.read(parentFolder), release.version(), release);
+    return new Start(
+        PeftAdapter.read(parentFolder),
+        release.version(),
+        LineageMethod.CONTINUED,
+        lineageRelease(release, base.base(), null),
+        null,
+        List.of());
   }
 
   private List<SourcedExample> readShards(
