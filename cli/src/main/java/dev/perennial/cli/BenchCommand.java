@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
       BenchModelCommand.class,
       BenchIngestCommand.class,
       BenchTrainerCommand.class,
-      BenchEvaluatorCommand.class
+      BenchEvaluatorCommand.class,
+      BenchUpgradeCommand.class
     })
 public final class BenchCommand implements Runnable {
 
@@ -23,6 +24,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing benchmark: model, ingest or trainer");
+        spec.commandLine(), "Missing benchmark: model, ingest, trainer, evaluator or upgrade");
   }
 }
