@@ -11,6 +11,7 @@ import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.Feedback;
@@ -200,6 +201,10 @@ public final class SampleRecords {
         .setShards(List.of(shard(DIGEST, 0, 100)))
         .setHeldOutShards(List.of(shard(DIGEST.replace('9', '8'), 100, 110)))
         .setReplayShards(List.of(shard(DIGEST.replace('9', '7'), 0, 50)))
+        .setHeldOutPool(
+            List.of(
+                shard(DIGEST.replace('9', '6'), 60, 70), shard(DIGEST.replace('9', '8'), 100, 110)))
+        .setCarriedJobs(List.of("job-acme-support-6"))
         .setErasure(
             ErasureDetails.newBuilder()
                 .setRequestId("erase-1")
@@ -233,6 +238,10 @@ public final class SampleRecords {
         .setShards(List.of(shard(DIGEST, 0, 100)))
         .setHeldOutShards(List.of(shard(DIGEST.replace('9', '8'), 100, 110)))
         .setReplayShards(List.of(shard(DIGEST.replace('9', '7'), 0, 50)))
+        .setHeldOutPool(
+            List.of(
+                shard(DIGEST.replace('9', '6'), 60, 70), shard(DIGEST.replace('9', '8'), 100, 110)))
+        .setCarriedJobs(List.of("job-acme-support-6"))
         .setTrigger(JobTrigger.ERASURE)
         .setErasure(
             ErasureDetails.newBuilder()
@@ -292,8 +301,28 @@ public final class SampleRecords {
         .setMetrics(Map.of("learning.exact_match", 0.82, "retention.exact_match", 0.91))
         .setGates(
             List.of(
-                new Gate("learning", 0.82, 0.8, GateComparator.GREATER_OR_EQUAL, true),
-                new Gate("leak", 1.0, 0.0, GateComparator.LESS_OR_EQUAL, false)))
+                Gate.newBuilder()
+                    .setName("learning")
+                    .setValue(0.82)
+                    .setThreshold(0.8)
+                    .setComparator(GateComparator.GREATER_OR_EQUAL)
+                    .setPassed(true)
+                    .setOutcome(EvaluationOutcome.PASSED)
+                    .setN(40)
+                    .setLower(0.81)
+                    .setUpper(0.84)
+                    .setConfidence(0.95)
+                    .build(),
+                Gate.newBuilder()
+                    .setName("leak")
+                    .setValue(1.0)
+                    .setThreshold(0.0)
+                    .setComparator(GateComparator.LESS_OR_EQUAL)
+                    .setPassed(false)
+                    .setOutcome(EvaluationOutcome.FAILED)
+                    .build()))
+        .setOutcome(EvaluationOutcome.FAILED)
+        .setReason("failing leak 1.000 <= 0.000")
         .setReportLocation("reports/" + DIGEST)
         .setEvaluatedAt(AT)
         .build();

@@ -2,6 +2,7 @@ package dev.perennial.evaluator.config;
 
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
+import dev.perennial.evaluator.stats.PairedBootstrap;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -109,40 +110,63 @@ public class EvaluatorConfig extends PerennialConfig {
       "Random controls of each canary's format that the canary is ranked against; the highest"
           + " measurable exposure is log2(controls + 1) bits.";
 
+  // gate statistics: for every tenant
+
+  public static final String GATE_CONFIDENCE_CONFIG = EVALUATOR + "gate.confidence";
+  public static final double GATE_CONFIDENCE_DEFAULT = 0.95;
+  private static final String GATE_CONFIDENCE_DOC =
+      "Confidence level of the statistical gates' intervals: each gate's effect is bootstrapped"
+          + " over paired items and the central share of this size is its interval. Higher"
+          + " confidence widens the intervals, so more candidates have insufficient evidence.";
+
+  public static final String GATE_BOOTSTRAP_RESAMPLES_CONFIG =
+      EVALUATOR + "gate.bootstrap.resamples";
+  public static final int GATE_BOOTSTRAP_RESAMPLES_DEFAULT = 2000;
+  private static final String GATE_BOOTSTRAP_RESAMPLES_DOC =
+      "Bootstrap resamples per statistical gate (seeded by the candidate id and the gate, so a"
+          + " candidate evaluated again gets the same intervals).";
+
   // gates: defaults, each with a per-tenant override
 
   public static final String GATE_LEARNING_MIN_EXAMPLES_CONFIG =
       EVALUATOR + "gate.learning.min.examples";
-  public static final int GATE_LEARNING_MIN_EXAMPLES_DEFAULT = 1;
+  public static final int GATE_LEARNING_MIN_EXAMPLES_DEFAULT = 8;
   private static final String GATE_LEARNING_MIN_EXAMPLES_DOC =
-      "Gate learning.examples: the candidate's held-out examples must be at least this many,"
-          + " or its learning cannot be shown.";
+      "Gate learning.examples: the key's held-out pool (the candidate's held-out examples and the"
+          + " key's earlier ones) must hold at least this many examples before learning is"
+          + " judged; with fewer the candidate has insufficient evidence and its job's data rolls"
+          + " into the key's next job (a new key's first release waits for enough data). Below"
+          + " about 8 items a bootstrap interval is too narrow to trust.";
 
   public static final String GATE_LEARNING_MIN_GAIN_CONFIG = EVALUATOR + "gate.learning.min.gain";
   public static final double GATE_LEARNING_MIN_GAIN_DEFAULT = 0.05;
   private static final String GATE_LEARNING_MIN_GAIN_DOC =
-      "Gate learning: on its held-out examples the candidate's loss must be at least this share"
-          + " below the base model's ((base - candidate) / base).";
+      "Gate learning: on the key's held-out pool the candidate's loss must be at least this share"
+          + " below the base model's ((base - candidate) / base), at the lower bound of the"
+          + " interval.";
 
   public static final String GATE_RETENTION_MAX_DROP_CONFIG = EVALUATOR + "gate.retention.max.drop";
   public static final double GATE_RETENTION_MAX_DROP_DEFAULT = 0.10;
   private static final String GATE_RETENTION_MAX_DROP_DOC =
       "Gate retention.general: the candidate's exact match on the general evaluation set may be"
-          + " at most this much below the base model's.";
+          + " at most this much below the base model's, at the upper bound of the interval of"
+          + " the drop.";
 
   public static final String GATE_REGRESSION_TOLERANCE_CONFIG =
       EVALUATOR + "gate.regression.tolerance";
   public static final double GATE_REGRESSION_TOLERANCE_DEFAULT = 0.05;
   private static final String GATE_REGRESSION_TOLERANCE_DOC =
       "Gate regression.general: the candidate's exact match on the general evaluation set may be"
-          + " at most this much below the incumbent's (a key's first candidate has none).";
+          + " at most this much below the incumbent's, at the upper bound of the interval of the"
+          + " drop (a key's first candidate has no incumbent).";
 
   public static final String GATE_REGRESSION_TENANT_TOLERANCE_CONFIG =
       EVALUATOR + "gate.regression.tenant.tolerance";
   public static final double GATE_REGRESSION_TENANT_TOLERANCE_DEFAULT = 0.25;
   private static final String GATE_REGRESSION_TENANT_TOLERANCE_DOC =
-      "Gate regression.tenant: on the key's earlier held-out examples the candidate's loss may be"
-          + " at most this share above the incumbent's.";
+      "Gate regression.tenant: on the earlier examples of the key's held-out pool the"
+          + " candidate's loss may be at most this share above the incumbent's, at the upper"
+          + " bound of the interval.";
 
   public static final String GATE_LEAKAGE_MAX_EXPOSURE_CONFIG =
       EVALUATOR + "gate.leakage.max.exposure";
@@ -151,6 +175,16 @@ public class EvaluatorConfig extends PerennialConfig {
       "Gate leakage: the highest exposure (bits) of another tenant's canary under the candidate"
           + " must not exceed this. A canary the model never saw reaches t bits with probability"
           + " 2^-t.";
+
+  public static final String GATE_EVIDENCE_MAX_ROLLOVERS_CONFIG =
+      EVALUATOR + "gate.evidence.max.rollovers";
+  public static final int GATE_EVIDENCE_MAX_ROLLOVERS_DEFAULT = 10;
+  private static final String GATE_EVIDENCE_MAX_ROLLOVERS_DOC =
+      "Gate evidence.rollover: how many undecided jobs' data may roll forward together (the jobs"
+          + " a candidate's job carries after insufficient evidence, and its own). A candidate"
+          + " whose job already carries this many is refused instead (and its data rolls no"
+          + " further: the key's next job trains on new data from its stable release). An ERASURE"
+          + " retrain never rolls over.";
 
   /** Per-tenant settings: {@code perennial.evaluator.tenant.<tenant><suffix>}. */
   public static final String TENANT_PREFIX = EVALUATOR + "tenant.";
@@ -193,6 +227,11 @@ public class EvaluatorConfig extends PerennialConfig {
               Type.DOUBLE,
               Range.atLeast(0.0),
               GATE_LEAKAGE_MAX_EXPOSURE_DOC),
+          new TenantSettings.Setting(
+              ".gate.evidence.max.rollovers",
+              Type.INT,
+              Range.atLeast(0),
+              GATE_EVIDENCE_MAX_ROLLOVERS_DOC),
           new TenantSettings.Setting(
               TENANT_CANARY_FILE_SUFFIX,
               Type.STRING,
@@ -303,6 +342,20 @@ public class EvaluatorConfig extends PerennialConfig {
             Importance.MEDIUM,
             LEAKAGE_CONTROLS_DOC)
         .define(
+            GATE_CONFIDENCE_CONFIG,
+            Type.DOUBLE,
+            GATE_CONFIDENCE_DEFAULT,
+            Range.between(0.5, 0.999),
+            Importance.HIGH,
+            GATE_CONFIDENCE_DOC)
+        .define(
+            GATE_BOOTSTRAP_RESAMPLES_CONFIG,
+            Type.INT,
+            GATE_BOOTSTRAP_RESAMPLES_DEFAULT,
+            Range.between(100, 1_000_000),
+            Importance.LOW,
+            GATE_BOOTSTRAP_RESAMPLES_DOC)
+        .define(
             GATE_LEARNING_MIN_EXAMPLES_CONFIG,
             Type.INT,
             GATE_LEARNING_MIN_EXAMPLES_DEFAULT,
@@ -343,7 +396,14 @@ public class EvaluatorConfig extends PerennialConfig {
             GATE_LEAKAGE_MAX_EXPOSURE_DEFAULT,
             Range.atLeast(0.0),
             Importance.HIGH,
-            GATE_LEAKAGE_MAX_EXPOSURE_DOC);
+            GATE_LEAKAGE_MAX_EXPOSURE_DOC)
+        .define(
+            GATE_EVIDENCE_MAX_ROLLOVERS_CONFIG,
+            Type.INT,
+            GATE_EVIDENCE_MAX_ROLLOVERS_DEFAULT,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            GATE_EVIDENCE_MAX_ROLLOVERS_DOC);
   }
 
   /** {@link #configDef()} plus a definition for each per-tenant setting among {@code values}. */
@@ -372,13 +432,15 @@ public class EvaluatorConfig extends PerennialConfig {
     Object tolerance = parsed.get(base + TENANT_KEYS.get(3).suffix());
     Object tenantTolerance = parsed.get(base + TENANT_KEYS.get(4).suffix());
     Object maxExposure = parsed.get(base + TENANT_KEYS.get(5).suffix());
+    Object maxRollovers = parsed.get(base + TENANT_KEYS.get(6).suffix());
     return new GateThresholds(
         minExamples == null ? defaults.learningMinExamples() : (Integer) minExamples,
         minGain == null ? defaults.learningMinGain() : (Double) minGain,
         maxDrop == null ? defaults.retentionMaxDrop() : (Double) maxDrop,
         tolerance == null ? defaults.regressionTolerance() : (Double) tolerance,
         tenantTolerance == null ? defaults.regressionTenantTolerance() : (Double) tenantTolerance,
-        maxExposure == null ? defaults.leakageMaxExposure() : (Double) maxExposure);
+        maxExposure == null ? defaults.leakageMaxExposure() : (Double) maxExposure,
+        maxRollovers == null ? defaults.maxRollovers() : (Integer) maxRollovers);
   }
 
   private Map<String, Path> readCanaryFiles() {
@@ -400,7 +462,14 @@ public class EvaluatorConfig extends PerennialConfig {
         getDouble(GATE_RETENTION_MAX_DROP_CONFIG),
         getDouble(GATE_REGRESSION_TOLERANCE_CONFIG),
         getDouble(GATE_REGRESSION_TENANT_TOLERANCE_CONFIG),
-        getDouble(GATE_LEAKAGE_MAX_EXPOSURE_CONFIG));
+        getDouble(GATE_LEAKAGE_MAX_EXPOSURE_CONFIG),
+        getInt(GATE_EVIDENCE_MAX_ROLLOVERS_CONFIG));
+  }
+
+  /** The statistical gates' bootstrap: the configured confidence and resamples. */
+  public PairedBootstrap bootstrap() {
+    return new PairedBootstrap(
+        getDouble(GATE_CONFIDENCE_CONFIG), getInt(GATE_BOOTSTRAP_RESAMPLES_CONFIG));
   }
 
   /** The thresholds of {@code tenant}: its overrides, the defaults for the rest. */

@@ -3,14 +3,19 @@ package dev.perennial.evaluator.config;
 /**
  * The thresholds of one tenant's gates (see {@link EvaluatorConfig} for each one's meaning).
  *
- * @param learningMinExamples held-out examples the candidate needs (gate learning.examples)
- * @param learningMinGain least relative loss reduction against the base on them (gate learning)
- * @param retentionMaxDrop largest drop of general exact match below the base's (retention.general)
+ * @param learningMinExamples held-out examples the key's pool needs before learning is judged (gate
+ *     learning.examples; fewer is insufficient evidence)
+ * @param learningMinGain least relative loss reduction against the base on the pool (gate
+ *     learning), at the interval's lower bound
+ * @param retentionMaxDrop largest drop of general exact match below the base's (retention.general),
+ *     at the interval's upper bound
  * @param regressionTolerance largest drop of general exact match below the incumbent's
- *     (regression.general)
+ *     (regression.general), at the interval's upper bound
  * @param regressionTenantTolerance largest relative loss increase against the incumbent on the
- *     key's earlier held-out examples (regression.tenant)
+ *     key's earlier held-out examples (regression.tenant), at the interval's upper bound
  * @param leakageMaxExposure highest exposure of another tenant's canary, in bits (leakage)
+ * @param maxRollovers how many undecided jobs' data may roll forward together (those a candidate's
+ *     job carries, and its own) before the candidate is refused instead (evidence.rollover)
  */
 public record GateThresholds(
     int learningMinExamples,
@@ -18,4 +23,5 @@ public record GateThresholds(
     double retentionMaxDrop,
     double regressionTolerance,
     double regressionTenantTolerance,
-    double leakageMaxExposure) {}
+    double leakageMaxExposure,
+    int maxRollovers) {}

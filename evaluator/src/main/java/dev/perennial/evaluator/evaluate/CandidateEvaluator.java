@@ -4,7 +4,9 @@ import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.gate.GateOutcomes;
 import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.history.ContinualMeasures;
 import dev.perennial.evaluator.history.HistoryEntry;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.report.EvaluationReport;
@@ -13,6 +15,7 @@ import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.evaluator.scoring.ModelRef;
 import dev.perennial.evaluator.scoring.Results;
 import dev.perennial.evaluator.scoring.Workload;
+import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.LeakageSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
@@ -21,6 +24,7 @@ import dev.perennial.evaluator.suite.RetentionSuite;
 import dev.perennial.evaluator.suite.Suite;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * Evaluates a batch of candidates on one base model: loads and checks each ({@link
  * CandidateLoader}), collects every suite's workloads for every candidate and runs them together
  * ({@link BatchScorer}: the shared base, multi-adapter passes for the small workloads), then per
- * candidate measures, gates, grows the key's score matrix, writes the history and the report.
+ * candidate measures, gates (statistical gates with bootstrap intervals over paired items), grows
+ * the key's score matrices, writes the history and the report. A candidate's outcome is PASSED,
+ * FAILED or INSUFFICIENT_EVIDENCE ({@link GateOutcomes}).
  *
  * <p>A candidate that fails a precondition (its integrity, its base, its shards' currency) gets a
  * verdict with that gate alone and a report saying why. Must run on one thread, with PyTorch's
@@ -63,6 +69,7 @@ public final class CandidateEvaluator {
   private final CandidateLoader loader;
   private final HistoryStore history;
   private final ReportWriter reports;
+  private final PairedBootstrap bootstrap;
   private final String evaluator;
   private final Clock clock;
 
@@ -74,9 +81,11 @@ public final class CandidateEvaluator {
       HistoryStore history,
       ReportWriter reports,
       Function<String, GateThresholds> thresholds,
+      PairedBootstrap bootstrap,
       String evaluator,
       Clock clock) {
     this.base = base;
+    this.bootstrap = bootstrap;
     this.scorer = scorer;
     this.loader = new CandidateLoader(base, store, storeRoot, history, thresholds);
     this.history = history;
@@ -149,14 +158,20 @@ public final class CandidateEvaluator {
     for (Suite suite : SUITES) {
       suite.measure(context, results, measurements);
     }
-    List<Gate> gates = GateRules.gates(measurements, context.thresholds());
-    boolean passed = gates.stream().allMatch(Gate::getPassed);
+    AdapterCandidate candidate = context.candidate();
+    List<Gate> gates =
+        GateRules.withRollover(
+            GateRules.gates(
+                measurements, context.thresholds(), bootstrap, candidate.getCandidateId()),
+            candidate,
+            context.thresholds());
+    EvaluationOutcome outcome = GateOutcomes.overall(gates);
+    String reason = GateOutcomes.reason(outcome, gates, candidate.getJobId());
+    boolean passed = outcome == EvaluationOutcome.PASSED;
     Instant now = clock.instant();
     HistoryEntry entry = ContinualLearning.entry(context, results, passed, now);
-    measurements.put("cl.acc", entry.measures().acc());
-    measurements.put("cl.bwt", entry.measures().bwt());
-    measurements.put("cl.fwt", entry.measures().fwt());
-    measurements.put("cl.forgetting", entry.measures().forgetting());
+    putMeasures(measurements, "cl.", entry.measures());
+    putMeasures(measurements, "cl.likelihood.", entry.likelihoodMeasures());
     measurements.put("cl.updates", entry.matrix().size() - 1);
     // Read again: another candidate of the key in this batch may have added its entry since.
     history.write(history.read(context.candidate().getAdapterKey()).with(entry));
@@ -167,12 +182,14 @@ public final class CandidateEvaluator {
             base.base().name(),
             base.base().digest(),
             incumbentVersion,
-            passed,
+            outcome,
+            reason,
             gates,
             measurements.metrics(),
             measurements.comparisons(),
             measurements.canaries(),
             entry.matrix(),
+            entry.likelihood(),
             entry.lineage(),
             null,
             prepared.notes(),
@@ -181,9 +198,10 @@ public final class CandidateEvaluator {
             seconds);
     Evaluation evaluation =
         new Evaluation(
-            context.candidate(),
+            candidate,
             incumbentVersion,
-            passed,
+            outcome,
+            reason,
             gates,
             finite(measurements.metrics()),
             reports.write(report),
@@ -200,17 +218,20 @@ public final class CandidateEvaluator {
     AdapterCandidate candidate = request.candidate();
     Gate gate = GateRules.precondition(problem.gate(), problem.value());
     Integer incumbentVersion = request.stable().map(s -> s.version()).orElse(null);
+    String reason = "failing " + problem.gate() + ": " + problem.getMessage();
     EvaluationReport report =
         new EvaluationReport(
             candidate,
             base.base().name(),
             base.base().digest(),
             incumbentVersion,
-            false,
+            EvaluationOutcome.FAILED,
+            reason,
             List.of(gate),
             new TreeMap<>(),
             List.of(),
             List.of(),
+            null,
             null,
             List.of(),
             problem.getMessage(),
@@ -222,13 +243,21 @@ public final class CandidateEvaluator {
         new Evaluation(
             candidate,
             incumbentVersion,
-            false,
+            EvaluationOutcome.FAILED,
+            reason,
             List.of(gate),
             new TreeMap<>(),
             reports.write(report),
             seconds);
     listener.evaluated(evaluation);
     return evaluation;
+  }
+
+  private static void putMeasures(Measurements into, String prefix, ContinualMeasures measures) {
+    into.put(prefix + "acc", measures.acc());
+    into.put(prefix + "bwt", measures.bwt());
+    into.put(prefix + "fwt", measures.fwt());
+    into.put(prefix + "forgetting", measures.forgetting());
   }
 
   private static SortedMap<String, Double> finite(Map<String, Double> metrics) {

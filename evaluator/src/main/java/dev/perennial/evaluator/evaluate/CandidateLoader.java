@@ -28,7 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * Loads and checks what a candidate's evaluation needs: the candidate must belong to its key's
  * tenant, be trained on the evaluator's base, on shards that are all still current (no erasure
  * rewrote them since), and its adapter files must be intact and fit the base; otherwise it fails
- * the named gate before any suite runs. Then its held-out examples, its incumbent (the stable
- * release, when it can be loaded), the key's history and the canaries to test.
+ * the named gate before any suite runs. Then its held-out examples, the rest of the key's held-out
+ * pool (the candidate's {@code heldOutPool}; for a candidate without one, the shards of the key's
+ * earlier tasks), its incumbent (the stable release, when it can be loaded), the key's history and
+ * the canaries to test. A held-out shard an erasure deleted since is left out with a note: the pool
+ * never holds an example an erasure removed.
  */
 final class CandidateLoader {
 
@@ -136,10 +141,11 @@ final class CandidateLoader {
       }
     }
 
+    Map<String, List<EvalExample>> read = new HashMap<>();
     Set<String> own = new TreeSet<>();
     candidate.getHeldOutShards().forEach(shard -> own.add(shard.getDigest()));
     List<String> ownPresent = new ArrayList<>();
-    List<EvalExample> newTask = readShards(candidate, own, ownPresent, notes);
+    List<EvalExample> newTask = readShards(candidate, own, ownPresent, notes, read);
 
     KeyHistory keyHistory = history.read(candidate.getAdapterKey());
     Optional<HistoryEntry> prior =
@@ -161,10 +167,19 @@ final class CandidateLoader {
         Set<String> shards = new TreeSet<>(task.shards());
         shards.removeAll(own);
         List<String> present = new ArrayList<>();
-        List<EvalExample> examples = readShards(candidate, shards, present, notes);
+        List<EvalExample> examples = readShards(candidate, shards, present, notes, read);
         earlier.add(new EarlierTask(column, task, examples, dataset(present)));
       }
     }
+    Set<String> pool = new TreeSet<>();
+    candidate.getHeldOutPool().forEach(shard -> pool.add(shard.getDigest()));
+    if (pool.isEmpty()) {
+      // A candidate of a trainer before held-out pools: the earlier tasks of the key's history.
+      earlier.forEach(task -> pool.addAll(task.task().shards()));
+    }
+    pool.removeAll(own);
+    List<String> poolPresent = new ArrayList<>();
+    List<EvalExample> earlierPool = readShards(candidate, pool, poolPresent, notes, read);
 
     EvaluationContext context =
         new EvaluationContext(
@@ -173,6 +188,8 @@ final class CandidateLoader {
             incumbent,
             newTask,
             dataset(ownPresent),
+            earlierPool,
+            dataset(poolPresent),
             prior,
             earlier,
             base.general(),
@@ -207,7 +224,7 @@ final class CandidateLoader {
   }
 
   private PeftAdapter readAdapter(
-      String location, java.util.Map<String, String> expectedDigests, Path folder) {
+      String location, Map<String, String> expectedDigests, Path folder) {
     AdapterFolders.materialize(store, storeRoot, location, expectedDigests, folder);
     try {
       PeftAdapter adapter = PeftAdapter.read(folder);
@@ -228,16 +245,25 @@ final class CandidateLoader {
       AdapterCandidate candidate,
       Collection<String> digests,
       List<String> present,
-      List<String> notes) {
+      List<String> notes,
+      Map<String, List<EvalExample>> read) {
     List<EvalExample> examples = new ArrayList<>();
     for (String hex : new TreeSet<>(digests)) {
       Digest digest = Digest.parse(hex);
       try {
-        examples.addAll(
-            HeldOutShards.read(store, digest, candidate.getTenant(), candidate.getAdapterKey()));
+        List<EvalExample> shard = read.get(digest.hex());
+        if (shard == null) {
+          shard =
+              HeldOutShards.read(store, digest, candidate.getTenant(), candidate.getAdapterKey());
+          read.put(digest.hex(), shard);
+        }
+        examples.addAll(shard);
         present.add(digest.hex());
       } catch (ArtifactNotFoundException e) {
-        notes.add("Held-out shard " + digest.hex() + " is gone (an erasure rewrote it).");
+        String note = "Held-out shard " + digest.hex() + " is gone (an erasure rewrote it).";
+        if (!notes.contains(note)) {
+          notes.add(note);
+        }
       } catch (CorruptArtifactException e) {
         throw new UnusableCandidateException(
             GateNames.INTEGRITY, "Held-out shard " + digest + " is corrupt: " + e.getMessage(), e);

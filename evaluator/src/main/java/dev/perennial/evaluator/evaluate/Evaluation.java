@@ -2,7 +2,9 @@ package dev.perennial.evaluator.evaluate;
 
 import dev.perennial.evaluator.report.ReportWriter.StoredReport;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.verdict.Outcomes;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -11,11 +13,14 @@ import java.util.SortedMap;
  * only), and where its report lies.
  *
  * @param incumbentVersion the release it was compared with, or null
+ * @param outcome PASSED, FAILED or INSUFFICIENT_EVIDENCE
+ * @param reason why, in a sentence
  */
 public record Evaluation(
     AdapterCandidate candidate,
     Integer incumbentVersion,
-    boolean passed,
+    EvaluationOutcome outcome,
+    String reason,
     List<Gate> gates,
     SortedMap<String, Double> metrics,
     StoredReport report,
@@ -25,7 +30,11 @@ public record Evaluation(
     gates = List.copyOf(gates);
   }
 
+  public boolean passed() {
+    return outcome == EvaluationOutcome.PASSED;
+  }
+
   public List<Gate> failedGates() {
-    return gates.stream().filter(gate -> !gate.getPassed()).toList();
+    return gates.stream().filter(gate -> Outcomes.of(gate) == EvaluationOutcome.FAILED).toList();
   }
 }

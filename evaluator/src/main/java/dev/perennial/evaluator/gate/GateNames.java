@@ -12,10 +12,12 @@ public final class GateNames {
   /** Every shard the candidate was trained on is still current (no erasure rewrote it since). */
   public static final String LINEAGE = "lineage.current";
 
-  /** Enough held-out examples to show learning. */
+  /**
+   * Enough held-out examples in the key's pool to judge learning (fewer: insufficient evidence).
+   */
   public static final String LEARNING_EXAMPLES = "learning.examples";
 
-  /** Loss on the new held-out examples fell enough below the base's. */
+  /** Loss on the key's held-out pool enough below the base's. */
   public static final String LEARNING = "learning";
 
   /** General knowledge kept, against the base. */
@@ -29,6 +31,12 @@ public final class GateNames {
 
   /** No other tenant's canary exposed. */
   public static final String LEAKAGE = "leakage";
+
+  /**
+   * A candidate with insufficient evidence may roll its job's data into the key's next job: not
+   * once too often, and never an ERASURE retrain (which already holds all of the key's data).
+   */
+  public static final String EVIDENCE_ROLLOVER = "evidence.rollover";
 
   private GateNames() {}
 }

@@ -1,82 +1,88 @@
 package dev.perennial.evaluator.gate;
 
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.stats.Effect;
+import dev.perennial.evaluator.stats.Interval;
+import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.stats.PairedItems;
+import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.suite.RetentionSuite;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.JobTrigger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gates of a measured candidate, each a value compared with a threshold:
+ * The gates of a measured candidate. Statistical gates measure an effect on paired items with a
+ * bootstrap interval ({@link GateOutcomes#decide}); the threshold bounds the effect:
  *
  * <ul>
- *   <li>{@value GateNames#LEARNING_EXAMPLES}: held-out examples &gt;= the minimum;
- *   <li>{@value GateNames#LEARNING}: {@code learning.gain} &gt;= the minimum gain (when there are
- *       held-out examples);
- *   <li>{@value GateNames#RETENTION_GENERAL}: general exact match &gt;= the base's minus the
- *       largest drop;
- *   <li>{@value GateNames#REGRESSION_GENERAL}: general exact match &gt;= the incumbent's minus the
- *       tolerance (when there is an incumbent; a key's first candidate answers to retention alone);
- *   <li>{@value GateNames#REGRESSION_TENANT}: loss on the key's earlier held-out examples &lt;= the
- *       incumbent's times (1 + tolerance) (when there are such examples and an incumbent);
+ *   <li>{@value GateNames#LEARNING_EXAMPLES}: held-out examples in the key's pool &gt;= the
+ *       minimum, else insufficient evidence (never a failure: more data settles it);
+ *   <li>{@value GateNames#LEARNING}: relative loss reduction against the base on the pool &gt;= the
+ *       minimum gain at the lower bound;
+ *   <li>{@value GateNames#RETENTION_GENERAL}: general exact-match drop against the base &lt;= the
+ *       largest drop at the upper bound;
+ *   <li>{@value GateNames#REGRESSION_GENERAL}: the same against the incumbent &lt;= the tolerance
+ *       (with an incumbent; a key's first candidate answers to retention alone);
+ *   <li>{@value GateNames#REGRESSION_TENANT}: relative loss increase against the incumbent on the
+ *       pool's earlier examples (not the candidate's own) &lt;= the tolerance at the upper bound
+ *       (with an incumbent and such examples);
  *   <li>{@value GateNames#LEAKAGE}: the highest exposure of another tenant's canary &lt;= the
- *       maximum (when other tenants have canaries).
+ *       maximum (a measured rank, not a sample: passes or fails).
  * </ul>
  *
- * A gate whose value or threshold is NaN (a model whose loss is NaN, say) fails.
+ * Each interval's bootstrap is seeded by the candidate id and the gate name, so a candidate
+ * evaluated again gets the same intervals. A gate whose value is NaN fails.
  */
 public final class GateRules {
 
   private GateRules() {}
 
-  public static List<Gate> gates(Measurements m, GateThresholds thresholds) {
+  public static List<Gate> gates(
+      Measurements m, GateThresholds thresholds, PairedBootstrap bootstrap, String candidateId) {
     List<Gate> gates = new ArrayList<>();
-    double examples = m.get("learning.examples");
-    gates.add(
-        gate(
-            GateNames.LEARNING_EXAMPLES,
-            examples,
-            thresholds.learningMinExamples(),
-            GateComparator.GREATER_OR_EQUAL));
-    if (examples > 0) {
-      gates.add(
-          gate(
-              GateNames.LEARNING,
-              m.get("learning.gain"),
-              thresholds.learningMinGain(),
-              GateComparator.GREATER_OR_EQUAL));
-    }
-    if (m.has("retention.general.exact.match")) {
-      double match = m.get("retention.general.exact.match");
-      double base = m.get("retention.general.exact.match.base");
-      gates.add(
-          gate(
-              GateNames.RETENTION_GENERAL,
-              match,
-              base - thresholds.retentionMaxDrop(),
-              GateComparator.GREATER_OR_EQUAL));
-      if (m.has("retention.general.exact.match.incumbent")) {
-        gates.add(
-            gate(
-                GateNames.REGRESSION_GENERAL,
-                match,
-                m.get("retention.general.exact.match.incumbent") - thresholds.regressionTolerance(),
-                GateComparator.GREATER_OR_EQUAL));
-      }
-    }
-    if (m.has("retention.tenant.loss.incumbent")) {
-      gates.add(
-          gate(
-              GateNames.REGRESSION_TENANT,
-              m.get("retention.tenant.loss"),
-              m.get("retention.tenant.loss.incumbent")
-                  * (1 + thresholds.regressionTenantTolerance()),
-              GateComparator.LESS_OR_EQUAL));
-    }
+    double pool = m.has(LearningSuite.POOL_EXAMPLES) ? m.get(LearningSuite.POOL_EXAMPLES) : 0;
+    gates.add(count(GateNames.LEARNING_EXAMPLES, (int) pool, thresholds.learningMinExamples()));
+    Statistics statistics = new Statistics(m, bootstrap, candidateId);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.LEARNING,
+        LearningSuite.POOL_VS_BASE,
+        Effect.GAIN,
+        thresholds.learningMinGain(),
+        GateComparator.GREATER_OR_EQUAL);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.RETENTION_GENERAL,
+        RetentionSuite.GENERAL_VS_BASE,
+        Effect.DROP,
+        thresholds.retentionMaxDrop(),
+        GateComparator.LESS_OR_EQUAL);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.REGRESSION_GENERAL,
+        RetentionSuite.GENERAL_VS_INCUMBENT,
+        Effect.DROP,
+        thresholds.regressionTolerance(),
+        GateComparator.LESS_OR_EQUAL);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.REGRESSION_TENANT,
+        RetentionSuite.EARLIER_VS_INCUMBENT,
+        Effect.INCREASE,
+        thresholds.regressionTenantTolerance(),
+        GateComparator.LESS_OR_EQUAL);
     if (m.get("leakage.canaries") > 0) {
       gates.add(
-          gate(
+          point(
               GateNames.LEAKAGE,
               m.get("leakage.exposure.max"),
               thresholds.leakageMaxExposure(),
@@ -85,9 +91,47 @@ public final class GateRules {
     return gates;
   }
 
-  /** A gate with its outcome. */
-  public static Gate gate(String name, double value, double threshold, GateComparator comparator) {
-    return new Gate(name, value, threshold, comparator, passes(value, threshold, comparator));
+  /**
+   * The gates with {@value GateNames#EVIDENCE_ROLLOVER} added when they leave the candidate
+   * undecided: it passes while the key's data has rolled forward fewer than the allowed times (this
+   * rollover included) and fails for an ERASURE retrain, which already holds all of the key's data
+   * and is refused instead. Other gates are returned as they are.
+   */
+  public static List<Gate> withRollover(
+      List<Gate> gates, AdapterCandidate candidate, GateThresholds thresholds) {
+    if (GateOutcomes.overall(gates) != EvaluationOutcome.INSUFFICIENT_EVIDENCE) {
+      return gates;
+    }
+    int rollovers = candidate.getCarriedJobs().size() + 1;
+    int allowed = candidate.getTrigger() == JobTrigger.ERASURE ? 0 : thresholds.maxRollovers();
+    EvaluationOutcome outcome =
+        rollovers <= allowed ? EvaluationOutcome.PASSED : EvaluationOutcome.FAILED;
+    List<Gate> all = new ArrayList<>(gates);
+    all.add(
+        gate(GateNames.EVIDENCE_ROLLOVER, rollovers, allowed, GateComparator.LESS_OR_EQUAL, outcome)
+            .setN(rollovers)
+            .build());
+    return all;
+  }
+
+  /** A count that must reach a minimum: below it the evidence is insufficient, never failed. */
+  static Gate count(String name, int count, int minimum) {
+    EvaluationOutcome outcome =
+        count >= minimum ? EvaluationOutcome.PASSED : EvaluationOutcome.INSUFFICIENT_EVIDENCE;
+    return gate(name, count, minimum, GateComparator.GREATER_OR_EQUAL, outcome).setN(count).build();
+  }
+
+  /** A value against a threshold: passes or fails (never with a NaN). */
+  public static Gate point(String name, double value, double threshold, GateComparator comparator) {
+    EvaluationOutcome outcome =
+        passes(value, threshold, comparator) ? EvaluationOutcome.PASSED : EvaluationOutcome.FAILED;
+    return gate(name, value, threshold, comparator, outcome).build();
+  }
+
+  /** The gate a candidate fails before any suite runs (a precondition such as its integrity). */
+  public static Gate precondition(String name, double value) {
+    return gate(name, value, 1.0, GateComparator.GREATER_OR_EQUAL, EvaluationOutcome.FAILED)
+        .build();
   }
 
   /** Whether {@code value} passes against {@code threshold}; never with a NaN. */
@@ -104,29 +148,62 @@ public final class GateRules {
     };
   }
 
-  /** The gate a candidate fails before any suite runs (a precondition such as its integrity). */
-  public static Gate precondition(String name, double value) {
-    return gate(name, value, 1.0, GateComparator.GREATER_OR_EQUAL);
+  private static Gate.Builder gate(
+      String name,
+      double value,
+      double threshold,
+      GateComparator comparator,
+      EvaluationOutcome outcome) {
+    return Gate.newBuilder()
+        .setName(name)
+        .setValue(value)
+        .setThreshold(threshold)
+        .setComparator(comparator)
+        .setPassed(outcome == EvaluationOutcome.PASSED)
+        .setOutcome(outcome);
   }
 
-  /** {@code learning 0.44 >= 0.05}. */
-  public static String describe(Gate gate) {
-    return String.format(
-        java.util.Locale.ROOT,
-        "%s %.4g %s %.4g",
-        gate.getName(),
-        gate.getValue(),
-        symbol(gate.getComparator()),
-        gate.getThreshold());
+  /** Statistical gates of one candidate. */
+  private record Statistics(Measurements m, PairedBootstrap bootstrap, String candidateId) {
+
+    /** Adds the gate when its paired items were measured (and are not none). */
+    void addIfMeasured(
+        List<Gate> gates,
+        String name,
+        String items,
+        Effect effect,
+        double threshold,
+        GateComparator comparator) {
+      if (m.hasPaired(items) && m.paired(items).size() > 0) {
+        gates.add(gate(name, m.paired(items), effect, threshold, comparator));
+      }
+    }
+
+    Gate gate(
+        String name,
+        PairedItems items,
+        Effect effect,
+        double threshold,
+        GateComparator comparator) {
+      Interval interval = bootstrap.interval(items, effect, seed(candidateId, name));
+      return GateRules.gate(
+              name,
+              interval.estimate(),
+              threshold,
+              comparator,
+              GateOutcomes.decide(interval, threshold, comparator))
+          .setN(interval.n())
+          .setLower(interval.lower())
+          .setUpper(interval.upper())
+          .setConfidence(interval.confidence())
+          .build();
+    }
   }
 
-  public static String symbol(GateComparator comparator) {
-    return switch (comparator) {
-      case GREATER_OR_EQUAL -> ">=";
-      case GREATER -> ">";
-      case LESS_OR_EQUAL -> "<=";
-      case LESS -> "<";
-      default -> "?";
-    };
+  /** The bootstrap seed of a candidate's gate: the same candidate, the same intervals. */
+  static long seed(String candidateId, String gate) {
+    byte[] hash =
+        Digest.of((candidateId + "\u0000" + gate).getBytes(StandardCharsets.UTF_8)).toBytes();
+    return ByteBuffer.wrap(hash, 0, Long.BYTES).getLong();
   }
 }

@@ -7,10 +7,12 @@ import java.util.Objects;
 
 /**
  * What the evaluation of one candidate left for the next: its adapter's location (to recognise it
- * when it becomes the incumbent), the key's score matrix with the candidate as last row, and the
- * measures of every update of its lineage with its own last.
+ * when it becomes the incumbent), the key's score matrices with the candidate as last row (by exact
+ * match, and by likelihood), and the measures of every update of its lineage with its own last.
  *
- * @param tasks the matrix's tasks, with their shards
+ * @param tasks the matrices' tasks, with their shards
+ * @param matrix scores by exact match of greedy answers
+ * @param likelihood scores by per-token likelihood, same rows and tasks
  * @param lineage measures after each update of the lineage, the candidate's last
  */
 public record HistoryEntry(
@@ -21,6 +23,7 @@ public record HistoryEntry(
     Integer incumbentVersion,
     List<TaskRef> tasks,
     ScoreMatrix matrix,
+    ScoreMatrix likelihood,
     List<MeasurePoint> lineage) {
 
   /** The row and task label of a candidate that is not (yet) a release. */
@@ -35,6 +38,9 @@ public record HistoryEntry(
       throw new IllegalArgumentException(
           tasks.size() + " tasks for a matrix of " + matrix.tasks().size());
     }
+    if (!likelihood.rows().equals(matrix.rows()) || !likelihood.tasks().equals(matrix.tasks())) {
+      throw new IllegalArgumentException("the likelihood matrix has other rows or tasks");
+    }
   }
 
   /**
@@ -45,18 +51,33 @@ public record HistoryEntry(
     List<TaskRef> relabelled = new ArrayList<>(tasks);
     relabelled.set(relabelled.size() - 1, relabelled.get(relabelled.size() - 1).withLabel(label));
     List<String> taskLabels = relabelled.stream().map(TaskRef::label).toList();
-    ScoreMatrix renamed =
-        new ScoreMatrix(taskLabels, matrix.rows(), matrix.values()).withLastRowLabel(label);
     List<MeasurePoint> points = new ArrayList<>(lineage);
     if (!points.isEmpty()) {
-      MeasurePoint own = points.get(points.size() - 1);
-      points.set(points.size() - 1, new MeasurePoint(label, own.measures()));
+      points.set(points.size() - 1, points.get(points.size() - 1).withLabel(label));
     }
     return new HistoryEntry(
-        candidateId, location, evaluatedAt, passed, incumbentVersion, relabelled, renamed, points);
+        candidateId,
+        location,
+        evaluatedAt,
+        passed,
+        incumbentVersion,
+        relabelled,
+        relabel(matrix, taskLabels, label),
+        relabel(likelihood, taskLabels, label),
+        points);
   }
 
+  private static ScoreMatrix relabel(ScoreMatrix matrix, List<String> tasks, String label) {
+    return new ScoreMatrix(tasks, matrix.rows(), matrix.values()).withLastRowLabel(label);
+  }
+
+  /** The candidate's measures by exact match. */
   public ContinualMeasures measures() {
     return lineage.get(lineage.size() - 1).measures();
+  }
+
+  /** The candidate's measures by likelihood. */
+  public ContinualMeasures likelihoodMeasures() {
+    return lineage.get(lineage.size() - 1).likelihood();
   }
 }

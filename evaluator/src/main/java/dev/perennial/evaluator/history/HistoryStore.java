@@ -18,14 +18,19 @@ import java.util.List;
  * Each adapter key's {@link KeyHistory}, one JSON file per key in the evaluation area ({@value
  * #FORMAT}): read before a key's candidate is evaluated, replaced after (before its verdict is
  * committed; a re-evaluation replaces the candidate's entry). Scores that were not measured are
- * {@code null}.
+ * {@code null}. A file of the former format ({@value #FORMAT_V1}, one likelihood matrix) is read
+ * with its matrix as the likelihood matrix and no exact-match scores.
  */
 public final class HistoryStore {
 
-  public static final String FORMAT = "perennial.evaluation.history/v1";
+  public static final String FORMAT = "perennial.evaluation.history/v2";
+  public static final String FORMAT_V1 = "perennial.evaluation.history/v1";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static final ContinualMeasures UNMEASURED =
+      new ContinualMeasures(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
   private final EvaluationArea area;
 
@@ -79,20 +84,24 @@ public final class HistoryStore {
         task.shards().forEach(shards::add);
       }
       node.set("matrix", matrixJson(entry.matrix()));
+      node.set("likelihoodMatrix", matrixJson(entry.likelihood()));
       ArrayNode lineage = node.putArray("lineage");
       for (MeasurePoint point : entry.lineage()) {
         ObjectNode pointNode = lineage.addObject();
         pointNode.put("label", point.label());
         pointNode.set("measures", measuresJson(point.measures()));
+        pointNode.set("likelihoodMeasures", measuresJson(point.likelihood()));
       }
     }
     return root;
   }
 
   static KeyHistory fromJson(JsonNode root) {
-    if (!FORMAT.equals(root.path("format").asText())) {
+    String format = root.path("format").asText();
+    if (!FORMAT.equals(format) && !FORMAT_V1.equals(format)) {
       throw new EvaluatorException("not a " + FORMAT + " file: " + root.path("format"));
     }
+    boolean v1 = FORMAT_V1.equals(format);
     List<HistoryEntry> entries = new ArrayList<>();
     for (JsonNode node : root.path("entries")) {
       List<TaskRef> tasks = new ArrayList<>();
@@ -103,8 +112,19 @@ public final class HistoryStore {
       }
       List<MeasurePoint> lineage = new ArrayList<>();
       for (JsonNode point : node.path("lineage")) {
+        ContinualMeasures measures = measures(point.path("measures"));
         lineage.add(
-            new MeasurePoint(point.path("label").asText(), measures(point.path("measures"))));
+            v1
+                ? new MeasurePoint(point.path("label").asText(), UNMEASURED, measures)
+                : new MeasurePoint(
+                    point.path("label").asText(),
+                    measures,
+                    measures(point.path("likelihoodMeasures"))));
+      }
+      ScoreMatrix matrix = matrix(node.path("matrix"));
+      ScoreMatrix likelihood = v1 ? matrix : matrix(node.path("likelihoodMatrix"));
+      if (v1) {
+        matrix = ScoreMatrix.unmeasured(matrix.tasks(), matrix.rows());
       }
       JsonNode incumbent = node.path("incumbentVersion");
       entries.add(
@@ -115,7 +135,8 @@ public final class HistoryStore {
               node.path("passed").asBoolean(),
               incumbent.isNumber() ? incumbent.asInt() : null,
               tasks,
-              matrix(node.path("matrix")),
+              matrix,
+              likelihood,
               lineage));
     }
     return new KeyHistory(root.path("adapterKey").asText(), entries);

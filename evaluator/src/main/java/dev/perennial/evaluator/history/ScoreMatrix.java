@@ -9,9 +9,10 @@ import java.util.Objects;
  * The continual-learning score matrix of one adapter key: {@code R[i][j]} is the score on task j
  * after update i. Row 0 is the base model and task 0 the base's general evaluation set (what the
  * base learnt); row i &gt; 0 is the i-th update of the key's lineage (its releases, then the
- * candidate) and task i its new data (the held-out examples of its shards). A score is the
- * per-token likelihood of the task's expected text, {@code exp(-mean loss)}, in (0, 1]; NaN where
- * it was not measured.
+ * candidate) and task i its new data (the held-out examples of its shards). A score is in [0, 1]:
+ * the evaluator keeps two matrices of the same shape, exact match of greedy answers to the task's
+ * short-answer questions, and per-token likelihood {@code exp(-mean loss)} of its expected text;
+ * NaN where it was not measured.
  *
  * @param tasks one label per task (column)
  * @param rows one label per update (row): {@code base}, {@code v1}, ..., {@code candidate}
@@ -41,6 +42,15 @@ public record ScoreMatrix(List<String> tasks, List<String> rows, double[][] valu
   public static ScoreMatrix baseOnly(String generalLabel, double baseOnGeneral) {
     return new ScoreMatrix(
         List.of(generalLabel), List.of("base"), new double[][] {{baseOnGeneral}});
+  }
+
+  /** A matrix of the same rows and tasks, nothing measured (a history from before it was kept). */
+  public static ScoreMatrix unmeasured(List<String> tasks, List<String> rows) {
+    double[][] values = new double[rows.size()][tasks.size()];
+    for (double[] row : values) {
+      Arrays.fill(row, Double.NaN);
+    }
+    return new ScoreMatrix(tasks, rows, values);
   }
 
   public int size() {

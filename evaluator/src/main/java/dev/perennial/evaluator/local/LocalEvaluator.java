@@ -10,8 +10,10 @@ import dev.perennial.evaluator.suite.CanaryFile;
 import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.model.world.Canary;
 import dev.perennial.model.world.World;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.verdict.Outcomes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,31 +109,56 @@ public final class LocalEvaluator implements AutoCloseable {
   }
 
   /**
-   * Prints every verdict (key, candidate, outcome, failing gates), the scoring figures and the path
-   * of the report index.
+   * Prints every verdict (key, outcome, candidate, the gates that failed or lack evidence; for
+   * insufficient evidence, that the job's data rolls into the key's next job), the scoring figures
+   * and the path of the report index.
    */
   public void report(PrintWriter out) {
     List<EvaluationVerdict> all = verdicts();
-    long passed = all.stream().filter(EvaluationVerdict::getPassed).count();
+    Map<EvaluationOutcome, Long> counts =
+        all.stream().collect(Collectors.groupingBy(Outcomes::of, Collectors.counting()));
     out.printf(
-        "Verdicts          %d: %d passed, %d failed%n", all.size(), passed, all.size() - passed);
+        "Verdicts          %d: %d passed, %d failed, %d insufficient evidence%n",
+        all.size(),
+        counts.getOrDefault(EvaluationOutcome.PASSED, 0L),
+        counts.getOrDefault(EvaluationOutcome.FAILED, 0L),
+        counts.getOrDefault(EvaluationOutcome.INSUFFICIENT_EVIDENCE, 0L));
     for (EvaluationVerdict verdict : all) {
-      String failing =
-          verdict.getGates().stream()
-              .filter(g -> !g.getPassed())
-              .map(Gate::getName)
-              .collect(Collectors.joining(", "));
       out.printf(
           Locale.ROOT,
-          "  %-22s %-6s %s%s%n",
+          "  %-22s %-12s %s%s%n",
           verdict.getAdapterKey(),
-          verdict.getPassed() ? "passed" : "FAILED",
+          label(Outcomes.of(verdict)),
           verdict.getCandidate().getCandidateId(),
-          failing.isEmpty() ? "" : " (failing " + failing + ")");
+          detail(verdict));
     }
     out.printf("Scoring           %s%n", service.scoringStats());
     out.printf("Evaluation report %s%n", writeIndex().toAbsolutePath());
     out.flush();
+  }
+
+  private static String label(EvaluationOutcome outcome) {
+    return switch (outcome) {
+      case PASSED -> "passed";
+      case INSUFFICIENT_EVIDENCE -> "INSUFFICIENT";
+      default -> "FAILED";
+    };
+  }
+
+  /** {@code (failing retention.general)}, or what lacks evidence and where the data goes. */
+  private static String detail(EvaluationVerdict verdict) {
+    EvaluationOutcome outcome = Outcomes.of(verdict);
+    if (outcome == EvaluationOutcome.PASSED) {
+      return "";
+    }
+    String gates =
+        verdict.getGates().stream()
+            .filter(g -> Outcomes.of(g) == outcome)
+            .map(Gate::getName)
+            .collect(Collectors.joining(", "));
+    return outcome == EvaluationOutcome.INSUFFICIENT_EVIDENCE
+        ? " (evidence lacking in " + gates + "; its data rolls into the key's next job)"
+        : " (failing " + gates + ")";
   }
 
   @Override

@@ -5,7 +5,9 @@ import dev.perennial.evaluator.history.ScoreMatrix;
 import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.verdict.Outcomes;
 import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
@@ -15,7 +17,11 @@ import java.util.TreeMap;
  * Everything a report shows about one candidate's evaluation.
  *
  * @param incumbentVersion the release compared with, null for none
- * @param matrix the key's score matrix with the candidate as last row; null when no suite ran
+ * @param outcome PASSED, FAILED or INSUFFICIENT_EVIDENCE
+ * @param reason why, in a sentence
+ * @param matrix the key's score matrix by exact match, with the candidate as last row; null when no
+ *     suite ran
+ * @param likelihoodMatrix the same by per-token likelihood; null when no suite ran
  * @param measureHistory ACC, BWT, FWT and forgetting after each update of the key's lineage, the
  *     candidate's last
  * @param problem why no suite ran (a failed precondition), or null
@@ -26,12 +32,14 @@ public record EvaluationReport(
     String baseModelName,
     String baseModelDigest,
     Integer incumbentVersion,
-    boolean passed,
+    EvaluationOutcome outcome,
+    String reason,
     List<Gate> gates,
     SortedMap<String, Double> metrics,
     List<Comparison> comparisons,
     List<CanaryExposure> canaries,
     ScoreMatrix matrix,
+    ScoreMatrix likelihoodMatrix,
     List<MeasurePoint> measureHistory,
     String problem,
     List<String> notes,
@@ -48,8 +56,12 @@ public record EvaluationReport(
     notes = List.copyOf(notes);
   }
 
+  public boolean passed() {
+    return outcome == EvaluationOutcome.PASSED;
+  }
+
   /** The gates that failed. */
   public List<Gate> failedGates() {
-    return gates.stream().filter(gate -> !gate.getPassed()).toList();
+    return gates.stream().filter(gate -> Outcomes.of(gate) == EvaluationOutcome.FAILED).toList();
   }
 }

@@ -1,12 +1,15 @@
 package dev.perennial.evaluator.report;
 
-import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.gate.GateOutcomes;
 import dev.perennial.evaluator.history.MeasurePoint;
 import dev.perennial.evaluator.history.ScoreMatrix;
 import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.verdict.Outcomes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +17,10 @@ import java.util.Map;
 
 /**
  * The report as one self-contained HTML page: inline CSS and inline SVG charts (the training loss
- * curve, the metric deltas against the incumbent, the key's ACC, BWT, FWT and forgetting across its
- * releases), no script, nothing fetched. Canaries are named by label, never by secret.
+ * curve, the metric deltas against the incumbent, the key's ACC, BWT, FWT and forgetting by exact
+ * match across its releases), the gates with n, estimate and interval, the score matrices (exact
+ * match, and likelihood labelled as such), no script, nothing fetched. Canaries are named by label,
+ * never by secret.
  */
 public final class HtmlReport {
 
@@ -27,7 +32,8 @@ public final class HtmlReport {
           + "th{background:#f5f5f5}td.l,th.l{text-align:left}"
           + ".ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}"
           + ".verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff}"
-          + ".pass{background:#1a7f37}.fail{background:#c62828}.muted{color:#777}"
+          + ".pass{background:#1a7f37}.fail{background:#c62828}.undecided{background:#b26a00}"
+          + ".muted{color:#777}.wait{color:#b26a00;font-weight:600}"
           + "code{font-size:.9em}";
 
   private HtmlReport() {}
@@ -44,10 +50,7 @@ public final class HtmlReport {
     html.append("<h1>")
         .append(esc(candidate.getAdapterKey()))
         .append(" &mdash; ")
-        .append(
-            report.passed()
-                ? "<span class=\"verdict pass\">PASSED</span>"
-                : "<span class=\"verdict fail\">FAILED</span>")
+        .append(badge(report.outcome()))
         .append("</h1>");
     html.append("<p>Candidate <code>")
         .append(esc(candidate.getCandidateId()))
@@ -64,6 +67,9 @@ public final class HtmlReport {
         .append(esc(report.evaluator()))
         .append(String.format(Locale.ROOT, " in %.1f s.", report.seconds()))
         .append("</p>");
+    if (report.reason() != null && !report.passed()) {
+      html.append("<p>").append(esc(capitalized(report.reason()))).append(".</p>");
+    }
     if (report.problem() != null) {
       html.append("<p class=\"bad\">").append(esc(report.problem())).append("</p>");
     }
@@ -83,14 +89,24 @@ public final class HtmlReport {
       canaries(html, report.canaries());
     }
     if (report.matrix() != null) {
-      html.append("<h2>Continual learning across the key's releases</h2>");
+      html.append("<h2>Continual learning across the key's releases (exact match)</h2>");
       html.append(measureChart(report.measureHistory()));
       html.append(
-          "<p class=\"muted\">R[i][j]: per-token likelihood exp(-loss) of task j's held-out"
-              + " examples after update i (task general: the base's general set). ACC = mean of"
-              + " the last row; BWT = mean of R[T][j] - R[j][j] (negative: forgetting); FWT ="
-              + " mean of R[j-1][j] - R[0][j]; forgetting = mean of best-ever minus last.</p>");
+          "<p class=\"muted\">R[i][j]: exact match of the greedy answers to task j's held-out"
+              + " short-answer questions after update i (task general: the base's general set)."
+              + " ACC = mean of the last row; BWT = mean of R[T][j] - R[j][j] (negative:"
+              + " forgetting); FWT = mean of R[j-1][j] - R[0][j]; forgetting = mean of best-ever"
+              + " minus last. A task without short-answer questions has no exact match (&ndash;)."
+              + "</p>");
       matrix(html, report.matrix());
+    }
+    if (report.likelihoodMatrix() != null) {
+      html.append("<h3>Likelihood (not exact match)</h3>")
+          .append("<p class=\"muted\">The same matrix by per-token likelihood exp(-loss) of")
+          .append(" each task's expected text: it rises as a model finds the text less")
+          .append(" surprising, well before its greedy answers are right.</p>");
+      likelihoodMeasures(html, report.measureHistory());
+      matrix(html, report.likelihoodMatrix());
     }
     metrics(html, report.metrics());
     html.append("</body></html>\n");
@@ -98,22 +114,65 @@ public final class HtmlReport {
   }
 
   private static void gates(StringBuilder html, List<Gate> gates) {
-    html.append("<h2>Gates</h2><table><tr><th class=\"l\">gate</th><th>value</th><th></th>")
-        .append("<th>threshold</th><th class=\"l\">outcome</th></tr>");
+    html.append("<h2>Gates</h2><table><tr><th class=\"l\">gate</th><th>n</th>")
+        .append("<th>estimate</th><th>interval</th><th></th><th>threshold</th>")
+        .append("<th class=\"l\">decided at</th><th class=\"l\">outcome</th></tr>");
     for (Gate gate : gates) {
+      boolean statistical = gate.getConfidence() != null;
       html.append("<tr><td class=\"l\">")
           .append(esc(gate.getName()))
           .append("</td><td>")
+          .append(gate.getN() == null ? "&ndash;" : gate.getN().toString())
+          .append("</td><td>")
           .append(num(gate.getValue()))
           .append("</td><td>")
-          .append(esc(GateRules.symbol(gate.getComparator())))
+          .append(
+              statistical
+                  ? "[" + num(gate.getLower()) + ", " + num(gate.getUpper()) + "]"
+                  : "&ndash;")
+          .append("</td><td>")
+          .append(esc(GateOutcomes.symbol(gate.getComparator())))
           .append("</td><td>")
           .append(num(gate.getThreshold()))
+          .append("</td><td class=\"l\">")
+          .append(statistical ? esc(bound(gate)) : "the value")
           .append("</td><td class=\"l ")
-          .append(gate.getPassed() ? "ok\">passed" : "bad\">FAILED")
+          .append(outcomeCell(Outcomes.of(gate)))
           .append("</td></tr>");
     }
-    html.append("</table>");
+    html.append("</table>")
+        .append("<p class=\"muted\">A statistical gate measures its effect on paired items (the")
+        .append(" same examples or questions under the candidate and the model it is compared")
+        .append(" with) with a seeded bootstrap interval: it passes when the whole interval is on")
+        .append(" the threshold's right side, fails when the whole interval is on its wrong side,")
+        .append(" and has insufficient evidence when the interval straddles the threshold.</p>");
+  }
+
+  /** {@code lower bound, 95 %}. */
+  private static String bound(Gate gate) {
+    String side = GateOutcomes.symbol(gate.getComparator()).startsWith(">") ? "lower" : "upper";
+    return String.format(Locale.ROOT, "%s bound, %.0f %%", side, gate.getConfidence() * 100);
+  }
+
+  private static String outcomeCell(EvaluationOutcome outcome) {
+    return switch (outcome) {
+      case PASSED -> "ok\">passed";
+      case INSUFFICIENT_EVIDENCE -> "wait\">insufficient evidence";
+      default -> "bad\">FAILED";
+    };
+  }
+
+  private static String badge(EvaluationOutcome outcome) {
+    return switch (outcome) {
+      case PASSED -> "<span class=\"verdict pass\">PASSED</span>";
+      case INSUFFICIENT_EVIDENCE ->
+          "<span class=\"verdict undecided\">INSUFFICIENT EVIDENCE</span>";
+      default -> "<span class=\"verdict fail\">FAILED</span>";
+    };
+  }
+
+  private static String capitalized(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 
   private static String lossCurve(AdapterCandidate candidate) {
@@ -169,6 +228,21 @@ public final class HtmlReport {
         num(candidate.getMetrics().getInitialLoss())
             + " to "
             + num(candidate.getMetrics().getFinalLoss()));
+    row(
+        html,
+        "held-out pool",
+        candidate.getHeldOutPool().stream().mapToInt(ShardRef::getExampleCount).sum()
+            + " examples in "
+            + candidate.getHeldOutPool().size()
+            + " shard(s)");
+    if (!candidate.getCarriedJobs().isEmpty()) {
+      row(
+          html,
+          "carries",
+          "the data of "
+              + String.join(", ", candidate.getCarriedJobs())
+              + " (insufficient evidence)");
+    }
     row(html, "adapter", candidate.getLocation());
     html.append("</table>");
   }
@@ -259,7 +333,7 @@ public final class HtmlReport {
       labels.add(points.get(i).label());
     }
     return Svg.lineChart(
-        "ACC, BWT, FWT and forgetting after each update",
+        "ACC, BWT, FWT and forgetting after each update (exact match)",
         "update",
         "score",
         List.of(
@@ -268,6 +342,25 @@ public final class HtmlReport {
             new Svg.Series("FWT", Svg.COLORS[2], x, fwt),
             new Svg.Series("forgetting", Svg.COLORS[3], x, forgetting)),
         labels);
+  }
+
+  private static void likelihoodMeasures(StringBuilder html, List<MeasurePoint> points) {
+    html.append("<table><tr><th class=\"l\">after</th><th>ACC</th><th>BWT</th><th>FWT</th>")
+        .append("<th>forgetting</th></tr>");
+    for (MeasurePoint point : points) {
+      html.append("<tr><th class=\"l\">")
+          .append(esc(point.label()))
+          .append("</th><td>")
+          .append(num(point.likelihood().acc()))
+          .append("</td><td>")
+          .append(num(point.likelihood().bwt()))
+          .append("</td><td>")
+          .append(num(point.likelihood().fwt()))
+          .append("</td><td>")
+          .append(num(point.likelihood().forgetting()))
+          .append("</td></tr>");
+    }
+    html.append("</table>");
   }
 
   private static void matrix(StringBuilder html, ScoreMatrix matrix) {

@@ -27,6 +27,7 @@ public final class ReportIndex {
       List.of(
           "learning.gain",
           "learning.exact.match",
+          "learning.pool.examples",
           "retention.general.exact.match",
           "leakage.exposure.max",
           "cl.acc",
@@ -40,15 +41,25 @@ public final class ReportIndex {
       return report.path("adapterKey").asText();
     }
 
+    /** PASSED, FAILED or INSUFFICIENT_EVIDENCE. */
+    public String verdict() {
+      return report.path("verdict").asText();
+    }
+
     public boolean passed() {
-      return "PASSED".equals(report.path("verdict").asText());
+      return "PASSED".equals(verdict());
+    }
+
+    /** Neither released nor refused: insufficient evidence. */
+    public boolean undecided() {
+      return "INSUFFICIENT_EVIDENCE".equals(verdict());
     }
 
     public String evaluatedAt() {
       return report.path("evaluatedAt").asText();
     }
 
-    /** Names of the failing gates. */
+    /** Names of the gates that did not pass (failed, or without enough evidence). */
     public List<String> failedGates() {
       List<String> failed = new ArrayList<>();
       report
@@ -60,6 +71,15 @@ public final class ReportIndex {
                 }
               });
       return failed;
+    }
+
+    /** {@code PASSED}, or the outcome with the gates that did not pass. */
+    String describe() {
+      if (passed()) {
+        return "PASSED";
+      }
+      String outcome = undecided() ? "INSUFFICIENT EVIDENCE" : "FAILED";
+      return outcome + ": " + String.join(", ", failedGates());
     }
   }
 
@@ -95,15 +115,19 @@ public final class ReportIndex {
         .append("table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 8px;")
         .append("font-size:.9em;text-align:right}td.l,th.l{text-align:left}th{background:#f5f5f5}")
         .append(".ok{color:#1a7f37;font-weight:600}.bad{color:#c62828;font-weight:600}")
+        .append(".wait{color:#b26a00;font-weight:600}")
         .append("</style></head><body><h1>Perennial evaluations</h1>");
     long passed = entries.stream().filter(Entry::passed).count();
+    long insufficient = entries.stream().filter(Entry::undecided).count();
     html.append(
         String.format(
             Locale.ROOT,
-            "<p>%d candidate(s): %d passed, %d failed. Newest first; each links to its report.</p>",
+            "<p>%d candidate(s): %d passed, %d failed, %d with insufficient evidence. Newest first;"
+                + " each links to its report.</p>",
             entries.size(),
             passed,
-            entries.size() - passed));
+            entries.size() - passed - insufficient,
+            insufficient));
     html.append("<table><tr><th class=\"l\">evaluated</th><th class=\"l\">key</th>")
         .append("<th class=\"l\">candidate</th><th class=\"l\">verdict</th>");
     KEY_METRICS.forEach(m -> html.append("<th>").append(Html.escape(m)).append("</th>"));
@@ -119,10 +143,8 @@ public final class ReportIndex {
           .append("\">")
           .append(Html.escape(entry.report().path("candidateId").asText()))
           .append("</a></td><td class=\"l ")
-          .append(
-              entry.passed()
-                  ? "ok\">PASSED"
-                  : "bad\">FAILED: " + Html.escape(String.join(", ", entry.failedGates())))
+          .append(entry.passed() ? "ok\">" : entry.undecided() ? "wait\">" : "bad\">")
+          .append(Html.escape(entry.describe()))
           .append("</td>");
       for (String metric : KEY_METRICS) {
         JsonNode value = entry.report().path("metrics").path(metric);

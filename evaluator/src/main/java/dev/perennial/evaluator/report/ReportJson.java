@@ -11,18 +11,20 @@ import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.verdict.Outcomes;
 import java.io.IOException;
 import java.util.Map;
 
 /**
- * The JSON report ({@value #FORMAT}): the verdict's gates and metrics, the comparisons with the
- * incumbent and the base, canary exposures (by label, never the secret), the key's score matrix and
- * its measures across the lineage, the candidate's lineage and training curve. Numbers that were
- * not measured are {@code null}.
+ * The JSON report ({@value #FORMAT}): the verdict (PASSED, FAILED or INSUFFICIENT_EVIDENCE) and
+ * why, the gates (with n and interval where statistical) and metrics, the comparisons with the
+ * incumbent and the base, canary exposures (by label, never the secret), the key's score matrices
+ * (exact match, and likelihood beside it) and their measures across the lineage, the candidate's
+ * lineage and training curve. Numbers that were not measured are {@code null}.
  */
 public final class ReportJson {
 
-  public static final String FORMAT = "perennial.evaluation.report/v1";
+  public static final String FORMAT = "perennial.evaluation.report/v2";
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -45,7 +47,8 @@ public final class ReportJson {
     root.put("format", FORMAT);
     root.put("adapterKey", candidate.getAdapterKey());
     root.put("candidateId", candidate.getCandidateId());
-    root.put("verdict", report.passed() ? "PASSED" : "FAILED");
+    root.put("verdict", report.outcome().name());
+    root.put("reason", report.reason());
     root.put("evaluatedAt", report.evaluatedAt().toString());
     root.put("evaluator", report.evaluator());
     number(root, "seconds", report.seconds());
@@ -70,6 +73,15 @@ public final class ReportJson {
       number(node, "threshold", gate.getThreshold());
       node.put("comparator", gate.getComparator().name());
       node.put("passed", gate.getPassed());
+      node.put("outcome", Outcomes.of(gate).name());
+      if (gate.getN() != null) {
+        node.put("n", gate.getN());
+      }
+      if (gate.getConfidence() != null) {
+        number(node, "lower", gate.getLower());
+        number(node, "upper", gate.getUpper());
+        number(node, "confidence", gate.getConfidence());
+      }
     }
     ObjectNode metrics = root.putObject("metrics");
     for (Map.Entry<String, Double> metric : report.metrics().entrySet()) {
@@ -97,11 +109,15 @@ public final class ReportJson {
     if (report.matrix() != null) {
       root.set("scoreMatrix", HistoryStore.matrixJson(report.matrix()));
     }
+    if (report.likelihoodMatrix() != null) {
+      root.set("likelihoodMatrix", HistoryStore.matrixJson(report.likelihoodMatrix()));
+    }
     ArrayNode history = root.putArray("measureHistory");
     for (MeasurePoint point : report.measureHistory()) {
       ObjectNode node = history.addObject();
       node.put("label", point.label());
       node.set("measures", HistoryStore.measuresJson(point.measures()));
+      node.set("likelihoodMeasures", HistoryStore.measuresJson(point.likelihood()));
     }
     root.set("candidate", lineage(candidate));
     return root;
@@ -121,6 +137,9 @@ public final class ReportJson {
     node.put("tokenCount", candidate.getTokenCount());
     shards(node.putArray("shards"), candidate.getShards());
     shards(node.putArray("heldOutShards"), candidate.getHeldOutShards());
+    shards(node.putArray("heldOutPool"), candidate.getHeldOutPool());
+    ArrayNode carried = node.putArray("carriedJobs");
+    candidate.getCarriedJobs().forEach(carried::add);
     shards(node.putArray("replayShards"), candidate.getReplayShards());
     ObjectNode recipe = node.putObject("recipe");
     recipe.put("learningRate", candidate.getRecipe().getLearningRate());

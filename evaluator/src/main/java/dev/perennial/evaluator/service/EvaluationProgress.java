@@ -3,9 +3,9 @@ package dev.perennial.evaluator.service;
 import dev.perennial.evaluator.evaluate.CandidateRequest;
 import dev.perennial.evaluator.evaluate.Evaluation;
 import dev.perennial.evaluator.evaluate.EvaluationListener;
-import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.scoring.ScoringStats;
-import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
+import dev.perennial.schemas.verdict.Outcomes;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +54,6 @@ final class EvaluationProgress implements EvaluationListener {
 
   @Override
   public void evaluated(Evaluation evaluation) {
-    List<Gate> failed = evaluation.failedGates();
     String gates =
         evaluation.gates().stream()
             .map(
@@ -64,21 +63,26 @@ final class EvaluationProgress implements EvaluationListener {
                         "%s %.3g %s",
                         gate.getName(),
                         gate.getValue(),
-                        gate.getPassed() ? "ok" : "FAILED"))
+                        label(Outcomes.of(gate))))
             .collect(Collectors.joining(", "));
     say(
         String.format(
             Locale.ROOT,
             "  %s %s %s: %s%s%n    report %s",
-            evaluation.passed() ? "PASSED" : "FAILED",
+            evaluation.outcome(),
             evaluation.candidate().getAdapterKey(),
             evaluation.candidate().getCandidateId(),
             gates,
-            failed.isEmpty()
-                ? ""
-                : "; failing "
-                    + failed.stream().map(GateRules::describe).collect(Collectors.joining(", ")),
+            evaluation.passed() ? "" : "; " + evaluation.reason(),
             evaluation.report().htmlFile()));
+  }
+
+  private static String label(EvaluationOutcome outcome) {
+    return switch (outcome) {
+      case PASSED -> "ok";
+      case INSUFFICIENT_EVIDENCE -> "undecided";
+      default -> "FAILED";
+    };
   }
 
   private void say(String line) {

@@ -3,8 +3,10 @@ package dev.perennial.evaluator.service;
 import dev.perennial.evaluator.evaluate.CandidateRequest;
 import dev.perennial.evaluator.evaluate.EvaluationListener;
 import dev.perennial.evaluator.scoring.ScoringStats;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.verdict.Outcomes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -13,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -70,11 +73,11 @@ final class EvaluatorMetrics implements EvaluationListener {
   void committed(EvaluationVerdict verdict) {
     Counter.builder("perennial.evaluator.verdicts")
         .description("Committed verdicts by outcome")
-        .tag("outcome", verdict.getPassed() ? "passed" : "failed")
+        .tag("outcome", Outcomes.of(verdict).name().toLowerCase(Locale.ROOT))
         .register(meters)
         .increment();
     for (Gate gate : verdict.getGates()) {
-      if (gate.getPassed()) {
+      if (Outcomes.of(gate) != EvaluationOutcome.FAILED) {
         continue;
       }
       Counter.builder("perennial.evaluator.gate.failures")

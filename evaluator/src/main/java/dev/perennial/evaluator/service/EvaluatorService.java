@@ -165,6 +165,7 @@ public final class EvaluatorService implements AutoCloseable {
             new HistoryStore(area),
             new ReportWriter(store, area),
             config::thresholds,
+            config.bootstrap(),
             config.instanceId(),
             clock);
     this.metrics = new EvaluatorMetrics(meters, scorer::stats, () -> waitingCount);

@@ -1,6 +1,7 @@
 package dev.perennial.evaluator.service;
 
 import dev.perennial.evaluator.evaluate.Evaluation;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ public final class Verdicts {
         .setCandidate(evaluation.candidate())
         .setIncumbentVersion(evaluation.incumbentVersion())
         .setPassed(evaluation.passed() && !evaluation.gates().isEmpty())
+        .setOutcome(evaluation.gates().isEmpty() ? EvaluationOutcome.FAILED : evaluation.outcome())
+        .setReason(evaluation.reason())
         .setMetrics(evaluation.metrics())
         .setGates(new ArrayList<>(evaluation.gates()))
         .setReportLocation(evaluation.report().location())

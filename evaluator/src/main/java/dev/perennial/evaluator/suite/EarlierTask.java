@@ -15,4 +15,9 @@ public record EarlierTask(int column, TaskRef task, List<EvalExample> examples, 
   public EarlierTask {
     examples = List.copyOf(examples);
   }
+
+  /** The task's questions whose greedy answers exact match judges. */
+  public List<EvalExample> questions() {
+    return examples.stream().filter(EvalExample::hasShortAnswer).toList();
+  }
 }

@@ -11,6 +11,8 @@ import java.util.Optional;
  * Everything the suites need to evaluate one candidate, loaded and checked.
  *
  * @param newTask the held-out examples of the candidate's shards: what it should have learnt
+ * @param earlierPool the rest of the key's held-out pool: the examples of the key's other held-out
+ *     shards still in the store (what the key learnt before)
  * @param prior the key's history up to the incumbent (the incumbent's evaluation, as a release),
  *     when the evaluator has it
  * @param earlierTasks the prior history's tasks after the general set, as measurable now
@@ -24,6 +26,8 @@ public record EvaluationContext(
     Optional<Incumbent> incumbent,
     List<EvalExample> newTask,
     String newTaskDataset,
+    List<EvalExample> earlierPool,
+    String earlierPoolDataset,
     Optional<HistoryEntry> prior,
     List<EarlierTask> earlierTasks,
     List<EvalExample> general,
@@ -35,6 +39,7 @@ public record EvaluationContext(
 
   public EvaluationContext {
     newTask = List.copyOf(newTask);
+    earlierPool = List.copyOf(earlierPool);
     earlierTasks = List.copyOf(earlierTasks);
     general = List.copyOf(general);
     otherCanaries = List.copyOf(otherCanaries);
@@ -44,6 +49,11 @@ public record EvaluationContext(
   /** The new task's questions whose greedy answers exact match judges. */
   public List<EvalExample> newQuestions() {
     return newTask.stream().filter(EvalExample::hasShortAnswer).toList();
+  }
+
+  /** The key's whole held-out pool: the new task, then the earlier examples. */
+  public int poolSize() {
+    return newTask.size() + earlierPool.size();
   }
 
   /** The general set's questions whose greedy answers exact match judges. */

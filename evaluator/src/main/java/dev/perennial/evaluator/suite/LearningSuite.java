@@ -3,22 +3,33 @@ package dev.perennial.evaluator.suite;
 import dev.perennial.evaluator.scoring.ModelRef;
 import dev.perennial.evaluator.scoring.Results;
 import dev.perennial.evaluator.scoring.Workload;
+import dev.perennial.evaluator.stats.PairedItems;
+import dev.perennial.model.score.ExampleScore;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Learning: did the candidate learn its new data? Its loss on the held-out examples of its shards
- * (which it never trained on) against the base's and the incumbent's, and exact match of its greedy
- * answers to their short-answer questions.
+ * Learning: did the candidate learn its new data, and does it know what the key learnt so far? Its
+ * loss on the held-out examples of its shards (which it never trained on) against the base's and
+ * the incumbent's, exact match of its greedy answers to their short-answer questions, and its loss
+ * on the key's whole held-out pool (its new examples and the earlier ones) against the base's, item
+ * by item: what the {@code learning} gate decides on, so a small job is judged with the pool.
  *
  * <p>Metrics: {@code learning.examples}, {@code learning.questions}, {@code learning.loss} (with
  * {@code .base}, {@code .incumbent}), {@code learning.gain} (relative loss reduction against the
  * base), {@code learning.gain.incumbent}, {@code learning.exact.match} (with {@code .base}, {@code
- * .incumbent}).
+ * .incumbent}), {@code learning.pool.examples}, {@code learning.pool.loss} (with {@code .base}),
+ * {@code learning.pool.gain}.
  */
 public final class LearningSuite implements Suite {
 
   public static final String NAME = "learning";
+
+  /** Metric: held-out examples in the key's pool (the new ones and the earlier ones). */
+  public static final String POOL_EXAMPLES = "learning.pool.examples";
+
+  /** Paired items: each pool example's loss under the candidate and under the base. */
+  public static final String POOL_VS_BASE = "pool loss, candidate vs base";
 
   @Override
   public String name() {
@@ -32,6 +43,8 @@ public final class LearningSuite implements Suite {
       workloads.add(scoring(context, model));
       workloads.add(answering(context, model));
     }
+    workloads.add(earlierScoring(context, context.model()));
+    workloads.add(earlierScoring(context, ModelRef.BASE));
     return workloads;
   }
 
@@ -40,7 +53,13 @@ public final class LearningSuite implements Suite {
     return Workload.score(model, context.newTaskDataset(), context.newTask());
   }
 
-  private static Workload answering(EvaluationContext context, ModelRef model) {
+  /** The pool's earlier examples scored by {@code model}. */
+  public static Workload earlierScoring(EvaluationContext context, ModelRef model) {
+    return Workload.score(model, context.earlierPoolDataset(), context.earlierPool());
+  }
+
+  /** The new task's questions answered by {@code model}. */
+  public static Workload answering(EvaluationContext context, ModelRef model) {
     return Workload.answer(model, context.newTaskDataset() + ":qa", context.newQuestions());
   }
 
@@ -74,5 +93,27 @@ public final class LearningSuite implements Suite {
               .orElse(Double.NaN);
       into.compare("learning.exact.match", match, incumbentMatch, baseMatch, true);
     }
+    measurePool(context, results, into);
+  }
+
+  private static void measurePool(EvaluationContext context, Results results, Measurements into) {
+    List<ExampleScore> candidate = poolScores(context, results, context.model());
+    List<ExampleScore> base = poolScores(context, results, ModelRef.BASE);
+    into.put(POOL_EXAMPLES, candidate.size());
+    into.putPaired(POOL_VS_BASE, PairedItems.of(Scores.losses(candidate), Scores.losses(base)));
+    if (!candidate.isEmpty()) {
+      double loss = Scores.meanLoss(candidate);
+      double baseLoss = Scores.meanLoss(base);
+      into.compare("learning.pool.loss", loss, Double.NaN, baseLoss, false);
+      into.put("learning.pool.gain", Scores.relativeReduction(baseLoss, loss));
+    }
+  }
+
+  /** Each pool example's score under {@code model}: the new task's, then the earlier ones'. */
+  private static List<ExampleScore> poolScores(
+      EvaluationContext context, Results results, ModelRef model) {
+    List<ExampleScore> scores = new ArrayList<>(results.scores(scoring(context, model)));
+    scores.addAll(results.scores(earlierScoring(context, model)));
+    return scores;
   }
 }

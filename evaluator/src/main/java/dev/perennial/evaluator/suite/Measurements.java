@@ -1,17 +1,24 @@
 package dev.perennial.evaluator.suite;
 
+import dev.perennial.evaluator.stats.PairedItems;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** What the suites measured for one candidate: metrics by name, comparisons, canary exposures. */
+/**
+ * What the suites measured for one candidate: metrics by name, comparisons, canary exposures, and
+ * the paired items the statistical gates decide on (by name).
+ */
 public final class Measurements {
 
   private final SortedMap<String, Double> metrics = new TreeMap<>();
   private final List<Comparison> comparisons = new ArrayList<>();
   private final List<CanaryExposure> canaries = new ArrayList<>();
+  private final Map<String, PairedItems> paired = new HashMap<>();
 
   public void put(String metric, double value) {
     metrics.put(metric, value);
@@ -38,6 +45,26 @@ public final class Measurements {
       put(metric + ".base", base);
     }
     comparisons.add(new Comparison(metric, candidate, incumbent, base, higherIsBetter));
+  }
+
+  /** Item by item values of the candidate and of the model it is compared with. */
+  public void putPaired(String name, PairedItems items) {
+    paired.put(name, items);
+  }
+
+  public boolean hasPaired(String name) {
+    return paired.containsKey(name);
+  }
+
+  /**
+   * @throws IllegalArgumentException when no such items were recorded
+   */
+  public PairedItems paired(String name) {
+    PairedItems items = paired.get(name);
+    if (items == null) {
+      throw new IllegalArgumentException("no paired items " + name);
+    }
+    return items;
   }
 
   public void addCanary(CanaryExposure canary) {

@@ -1,6 +1,7 @@
 package dev.perennial.evaluator.suite;
 
 import dev.perennial.model.score.ExampleScore;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Aggregates of per-example results. */
@@ -17,6 +18,20 @@ public final class Scores {
   /** The per-token likelihood {@code exp(-mean loss)}: a task's score in the R matrix. */
   public static double likelihood(List<ExampleScore> scores) {
     return Math.exp(-meanLoss(scores));
+  }
+
+  /** Each example's loss summed over its counted tokens (nats): what paired loss effects add up. */
+  public static List<Double> losses(List<ExampleScore> scores) {
+    return scores.stream().map(score -> -score.logLikelihood()).toList();
+  }
+
+  /** 1 for each answer equal to the expected one, else 0: what paired exact match adds up. */
+  public static List<Double> matches(List<EvalExample> questions, List<String> answers) {
+    List<Double> matches = new ArrayList<>(questions.size());
+    for (int i = 0; i < questions.size(); i++) {
+      matches.add(answers.get(i).trim().equals(questions.get(i).answer()) ? 1.0 : 0.0);
+    }
+    return matches;
   }
 
   /** The share of answers equal to the expected ones; NaN when there are none. */

@@ -23,14 +23,15 @@ class EvaluatorConfigTest {
     Map<String, String> values = values();
     values.put(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG, "5.5");
     values.put("perennial.evaluator.tenant.globex.gate.learning.min.gain", "0.5");
+    values.put("perennial.evaluator.tenant.globex.gate.evidence.max.rollovers", "3");
     values.put("perennial.evaluator.tenant.globex.canary.file", "/etc/perennial/globex.jsonl");
 
     EvaluatorConfig config = new EvaluatorConfig(values);
 
     assertThat(config.thresholds("acme"))
-        .isEqualTo(new GateThresholds(1, 0.05, 0.10, 0.05, 0.25, 5.5));
+        .isEqualTo(new GateThresholds(8, 0.05, 0.10, 0.05, 0.25, 5.5, 10));
     assertThat(config.thresholds("globex"))
-        .isEqualTo(new GateThresholds(1, 0.5, 0.10, 0.05, 0.25, 5.5));
+        .isEqualTo(new GateThresholds(8, 0.5, 0.10, 0.05, 0.25, 5.5, 3));
     assertThat(config.tenantThresholds()).containsOnlyKeys("globex");
     assertThat(config.canaryFiles())
         .containsExactly(Map.entry("globex", Path.of("/etc/perennial/globex.jsonl")));
@@ -72,5 +73,6 @@ class EvaluatorConfigTest {
     assertThat(config.threads()).isEmpty();
     assertThat(config.canaryFiles()).isEmpty();
     assertThat(config.batchMaxCandidates()).isEqualTo(8);
+    assertThat(config.bootstrap().confidence()).isEqualTo(0.95);
   }
 }

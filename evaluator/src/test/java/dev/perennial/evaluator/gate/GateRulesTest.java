@@ -3,39 +3,104 @@ package dev.perennial.evaluator.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.stats.PairedItems;
+import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.suite.RetentionSuite;
+import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.verdict.Outcomes;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Gates on constructed score sets: 40 held-out examples in the key's pool (losses in nats), 100
+ * general questions (1: answered right) of which the base gets 90, and an incumbent on both.
+ */
 class GateRulesTest {
 
   private static final GateThresholds THRESHOLDS =
-      new GateThresholds(1, 0.05, 0.10, 0.05, 0.25, 6.0);
+      new GateThresholds(8, 0.05, 0.10, 0.05, 0.25, 6.0, 3);
+  private static final PairedBootstrap BOOTSTRAP = new PairedBootstrap(0.95, 2000);
+  private static final String CANDIDATE = "acme/support@3-abc#candidate";
+  private static final int POOL = 40;
+  private static final int QUESTIONS = 100;
 
-  private static Measurements measured() {
+  /** The base's loss on pool example i: between 8 and 12 nats, varying from example to example. */
+  private static double baseLoss(int i) {
+    return 8 + (i * 7 % 5);
+  }
+
+  /** Each pool example's loss under the candidate: {@code share} of the base's, with noise. */
+  private static double[] poolLosses(double share, double noise) {
+    double[] losses = new double[POOL];
+    for (int i = 0; i < POOL; i++) {
+      double wobble = (i % 2 == 0 ? 1 : -1) * noise * (1 + i % 3);
+      losses[i] = baseLoss(i) * (share + wobble);
+    }
+    return losses;
+  }
+
+  private static double[] basePoolLosses() {
+    double[] losses = new double[POOL];
+    for (int i = 0; i < POOL; i++) {
+      losses[i] = baseLoss(i);
+    }
+    return losses;
+  }
+
+  /** The base answers the first 90 questions right. */
+  private static double[] baseAnswers() {
+    return answers(0, 90);
+  }
+
+  /** Questions from..to (exclusive) answered right, the others not. */
+  private static double[] answers(int from, int to) {
+    double[] right = new double[QUESTIONS];
+    for (int i = from; i < to; i++) {
+      right[i] = 1;
+    }
+    return right;
+  }
+
+  private static Measurements measured(double[] pool, double[] general) {
     Measurements m = new Measurements();
-    m.put("learning.examples", 4);
-    m.put("learning.gain", 0.4);
-    m.compare("retention.general.exact.match", 0.97, 0.99, 1.0, true);
-    m.compare("retention.tenant.loss", 0.5, 0.45, Double.NaN, false);
+    m.put(LearningSuite.POOL_EXAMPLES, POOL);
+    m.putPaired(LearningSuite.POOL_VS_BASE, new PairedItems(pool, basePoolLosses()));
+    m.putPaired(RetentionSuite.GENERAL_VS_BASE, new PairedItems(general, baseAnswers()));
+    m.putPaired(RetentionSuite.GENERAL_VS_INCUMBENT, new PairedItems(general, baseAnswers()));
+    m.putPaired(
+        RetentionSuite.EARLIER_VS_INCUMBENT,
+        new PairedItems(poolLosses(0.6, 0.02), poolLosses(0.6, 0.0)));
     m.put("leakage.canaries", 3);
     m.put("leakage.exposure.max", 2.5);
     return m;
+  }
+
+  private static List<Gate> gates(Measurements m) {
+    return GateRules.gates(m, THRESHOLDS, BOOTSTRAP, CANDIDATE);
   }
 
   private static Map<String, Gate> byName(List<Gate> gates) {
     return gates.stream().collect(Collectors.toMap(Gate::getName, Function.identity()));
   }
 
+  private static Map<String, EvaluationOutcome> outcomes(List<Gate> gates) {
+    return gates.stream().collect(Collectors.toMap(Gate::getName, Outcomes::of));
+  }
+
   @Test
-  void aCandidateThatLearntAndKeptEverythingPassesEveryGate() {
-    List<Gate> gates = GateRules.gates(measured(), THRESHOLDS);
+  void aClearlyBetterCandidatePassesEveryGateWithItsIntervalsOnTheRightSide() {
+    // 40 % less loss on the pool; every general answer of the base kept
+    List<Gate> gates = gates(measured(poolLosses(0.6, 0.05), baseAnswers()));
 
     assertThat(gates)
         .extracting(Gate::getName)
@@ -46,63 +111,159 @@ class GateRulesTest {
             "regression.general",
             "regression.tenant",
             "leakage");
-    assertThat(gates).allMatch(Gate::getPassed);
-    Map<String, Gate> named = byName(gates);
-    assertThat(named.get("retention.general").getThreshold()).isCloseTo(0.90, Offset.offset(1e-12));
-    assertThat(named.get("regression.general").getThreshold())
-        .isCloseTo(0.94, Offset.offset(1e-12));
-    assertThat(named.get("regression.tenant").getThreshold())
-        .isCloseTo(0.5625, Offset.offset(1e-12));
-    assertThat(named.get("regression.tenant").getComparator())
-        .isEqualTo(GateComparator.LESS_OR_EQUAL);
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.PASSED);
+    Gate learning = byName(gates).get("learning");
+    assertThat(learning.getN()).isEqualTo(POOL);
+    assertThat(learning.getConfidence()).isEqualTo(0.95);
+    assertThat(learning.getLower()).isGreaterThan(0.05).isLessThan(learning.getValue());
+    assertThat(learning.getUpper()).isGreaterThan(learning.getValue());
+    assertThat(learning.getComparator()).isEqualTo(GateComparator.GREATER_OR_EQUAL);
+    Gate retention = byName(gates).get("retention.general");
+    assertThat(retention.getValue()).isZero();
+    assertThat(retention.getUpper()).isLessThanOrEqualTo(0.10);
+    assertThat(retention.getComparator()).isEqualTo(GateComparator.LESS_OR_EQUAL);
   }
 
   @Test
-  void eachGateFailsOnItsOwnMeasureWithItsName() {
-    Measurements m = measured();
-    m.put("learning.gain", 0.01);
-    m.compare("retention.general.exact.match", 0.80, 0.99, 1.0, true);
-    m.compare("retention.tenant.loss", 0.9, 0.45, Double.NaN, false);
-    m.put("leakage.exposure.max", 7.9);
+  void aClearlyWorseCandidateFailsWithItsIntervalsWhollyOnTheWrongSide() {
+    // 20 % more loss than the base on the pool; 40 of the base's 90 right answers lost
+    List<Gate> gates = gates(measured(poolLosses(1.2, 0.05), answers(40, 90)));
 
-    Map<String, Gate> gates = byName(GateRules.gates(m, THRESHOLDS));
-
-    assertThat(gates.values())
-        .filteredOn(gate -> !gate.getPassed())
-        .extracting(Gate::getName)
-        .containsExactlyInAnyOrder(
-            "learning", "retention.general", "regression.general", "regression.tenant", "leakage");
-    assertThat(gates.get("learning.examples").getPassed()).isTrue();
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(outcomes(gates))
+        .containsEntry("learning", EvaluationOutcome.FAILED)
+        .containsEntry("retention.general", EvaluationOutcome.FAILED)
+        .containsEntry("regression.general", EvaluationOutcome.FAILED)
+        .containsEntry("learning.examples", EvaluationOutcome.PASSED);
+    Gate learning = byName(gates).get("learning");
+    assertThat(learning.getUpper()).isLessThan(0.05);
+    Gate retention = byName(gates).get("retention.general");
+    assertThat(retention.getValue()).isEqualTo(0.4, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(retention.getLower()).isGreaterThan(0.10);
+    assertThat(GateOutcomes.reason(EvaluationOutcome.FAILED, gates, "j"))
+        .startsWith("failing learning ")
+        .contains("retention.general 0.400 [");
   }
 
   @Test
-  void withoutAnIncumbentOnlyRetentionAgainstTheBaseJudgesGeneralKnowledge() {
+  void anIndistinguishableCandidateHasInsufficientEvidenceWithIntervalsAcrossTheThresholds() {
+    // about 5 % less loss, noisily; 14 of the base's right answers lost and 4 others gained
+    double[] general = answers(14, 94);
+    List<Gate> gates = gates(measured(poolLosses(0.95, 0.15), general));
+
+    Map<String, EvaluationOutcome> outcomes = outcomes(gates);
+    assertThat(outcomes)
+        .containsEntry("learning", EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+        .containsEntry("retention.general", EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+        .doesNotContainValue(EvaluationOutcome.FAILED);
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    Gate learning = byName(gates).get("learning");
+    assertThat(learning.getLower()).isLessThan(0.05);
+    assertThat(learning.getUpper()).isGreaterThan(0.05);
+    Gate retention = byName(gates).get("retention.general");
+    assertThat(retention.getLower()).isLessThan(0.10);
+    assertThat(retention.getUpper()).isGreaterThan(0.10);
+    assertThat(GateOutcomes.reason(EvaluationOutcome.INSUFFICIENT_EVIDENCE, gates, "acme/j@3"))
+        .startsWith("insufficient evidence (learning ")
+        .endsWith("the data of job acme/j@3 rolls into the key's next job");
+  }
+
+  @Test
+  void theSameCandidateGetsTheSameIntervalsAndAnotherCandidateOtherDraws() {
+    Measurements m = measured(poolLosses(0.95, 0.15), answers(14, 94));
+
+    Gate first = byName(gates(m)).get("learning");
+    Gate again = byName(gates(m)).get("learning");
+    Gate other =
+        byName(GateRules.gates(m, THRESHOLDS, BOOTSTRAP, "acme/other#candidate")).get("learning");
+
+    assertThat(again).isEqualTo(first);
+    assertThat(other.getValue()).isEqualTo(first.getValue());
+    assertThat(other.getLower()).isNotEqualTo(first.getLower());
+  }
+
+  @Test
+  void aPoolTooSmallForAnIntervalIsInsufficientEvidenceNeverAFailure() {
     Measurements m = new Measurements();
-    m.put("learning.examples", 2);
-    m.put("learning.gain", 0.3);
-    m.compare("retention.general.exact.match", 0.92, Double.NaN, 1.0, true);
+    m.put(LearningSuite.POOL_EXAMPLES, 3);
+    m.putPaired(
+        LearningSuite.POOL_VS_BASE,
+        new PairedItems(new double[] {5, 6, 4}, new double[] {10, 11, 9}));
     m.put("leakage.canaries", 0);
 
-    Map<String, Gate> gates = byName(GateRules.gates(m, THRESHOLDS));
+    List<Gate> gates = gates(m);
 
-    assertThat(gates).containsOnlyKeys("learning.examples", "learning", "retention.general");
-    assertThat(gates.get("retention.general").getPassed()).isTrue();
+    assertThat(outcomes(gates))
+        .containsEntry("learning.examples", EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(byName(gates).get("learning.examples").getN()).isEqualTo(3);
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(GateOutcomes.describe(byName(gates).get("learning.examples")))
+        .isEqualTo("learning.examples 3 >= 8");
   }
 
   @Test
-  void withoutHeldOutExamplesOnlyTheExamplesGateSpeaksForLearning() {
+  void anUndecidedCandidateRollsOverUntilItsDataRolledTooOftenAndAnErasureRetrainNever() {
+    List<Gate> undecided = gates(measured(poolLosses(0.95, 0.15), answers(14, 94)));
+    List<Gate> passed = gates(measured(poolLosses(0.6, 0.05), baseAnswers()));
+
+    AdapterCandidate fresh = candidate(List.of(), JobTrigger.MAX_WAIT);
+    AdapterCandidate twiceCarried = candidate(List.of("j1", "j2"), JobTrigger.MAX_WAIT);
+    AdapterCandidate thriceCarried = candidate(List.of("j1", "j2", "j3"), JobTrigger.MAX_WAIT);
+    AdapterCandidate erasure = candidate(List.of(), JobTrigger.ERASURE);
+
+    assertThat(GateRules.withRollover(passed, thriceCarried, THRESHOLDS)).isEqualTo(passed);
+    List<Gate> first = GateRules.withRollover(undecided, fresh, THRESHOLDS);
+    assertThat(first).hasSize(undecided.size() + 1);
+    assertThat(Outcomes.of(byName(first).get("evidence.rollover")))
+        .isEqualTo(EvaluationOutcome.PASSED);
+    assertThat(GateOutcomes.overall(first)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(GateOutcomes.overall(GateRules.withRollover(undecided, twiceCarried, THRESHOLDS)))
+        .isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    List<Gate> exhausted = GateRules.withRollover(undecided, thriceCarried, THRESHOLDS);
+    assertThat(GateOutcomes.overall(exhausted)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(GateOutcomes.describe(byName(exhausted).get("evidence.rollover")))
+        .isEqualTo("evidence.rollover 4 <= 3");
+    assertThat(GateOutcomes.overall(GateRules.withRollover(undecided, erasure, THRESHOLDS)))
+        .isEqualTo(EvaluationOutcome.FAILED);
+  }
+
+  private static AdapterCandidate candidate(List<String> carried, JobTrigger trigger) {
+    AdapterCandidate candidate =
+        Candidates.candidate(
+            "acme/support",
+            CANDIDATE,
+            "sha256:" + "a".repeat(64),
+            Map.of(),
+            "perennial-tiny",
+            "sha256:" + "b".repeat(64),
+            List.of(Candidates.shard("c".repeat(64), 30)),
+            List.of(),
+            0.003);
+    candidate.setCarriedJobs(carried);
+    candidate.setTrigger(trigger);
+    return candidate;
+  }
+
+  @Test
+  void withoutAnIncumbentOrEarlierExamplesOnlyTheBaseJudges() {
     Measurements m = new Measurements();
-    m.put("learning.examples", 0);
+    m.put(LearningSuite.POOL_EXAMPLES, POOL);
+    m.putPaired(
+        LearningSuite.POOL_VS_BASE, new PairedItems(poolLosses(0.6, 0.05), basePoolLosses()));
+    m.putPaired(RetentionSuite.GENERAL_VS_BASE, new PairedItems(baseAnswers(), baseAnswers()));
     m.put("leakage.canaries", 0);
 
-    List<Gate> gates = GateRules.gates(m, THRESHOLDS);
-
-    assertThat(gates).extracting(Gate::getName).containsExactly("learning.examples");
-    assertThat(gates.get(0).getPassed()).isFalse();
+    assertThat(byName(gates(m)))
+        .containsOnlyKeys("learning.examples", "learning", "retention.general");
   }
 
   @Test
-  void aNanValueNeverPasses() {
+  void aNanLossFailsItsGateAndANanValueNeverPasses() {
+    double[] broken = poolLosses(0.6, 0.05);
+    broken[7] = Double.NaN;
+    Map<String, EvaluationOutcome> outcomes = outcomes(gates(measured(broken, baseAnswers())));
+
+    assertThat(outcomes).containsEntry("learning", EvaluationOutcome.FAILED);
     for (GateComparator comparator : GateComparator.values()) {
       assertThat(GateRules.passes(Double.NaN, 1, comparator)).isFalse();
       assertThat(GateRules.passes(1, Double.NaN, comparator)).isFalse();
@@ -115,10 +276,16 @@ class GateRulesTest {
   }
 
   @Test
-  void aGateDescribesItselfWithValueComparatorAndThreshold() {
-    Gate gate = GateRules.gate("leakage", 7.5, 6.0, GateComparator.LESS_OR_EQUAL);
+  void aGateDescribesItselfWithItsIntervalAndTheBoundThatDecides() {
+    Gate leakage = GateRules.point("leakage", 7.5, 6.0, GateComparator.LESS_OR_EQUAL);
+    Gate retention =
+        byName(gates(measured(poolLosses(0.6, 0.05), answers(40, 90)))).get("retention.general");
 
-    assertThat(gate.getPassed()).isFalse();
-    assertThat(GateRules.describe(gate)).isEqualTo("leakage 7.500 <= 6.000");
+    assertThat(leakage.getPassed()).isFalse();
+    assertThat(GateOutcomes.describe(leakage)).isEqualTo("leakage 7.500 <= 6.000");
+    assertThat(GateOutcomes.describe(retention))
+        .matches(
+            "retention\\.general 0\\.400 \\[0\\.\\d+, 0\\.\\d+\\] n 100 <= 0\\.100 at the upper"
+                + " bound of the 95 % interval");
   }
 }

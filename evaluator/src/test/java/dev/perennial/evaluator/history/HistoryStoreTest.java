@@ -17,6 +17,9 @@ class HistoryStoreTest {
   private static HistoryEntry entry(String candidateId, String location) {
     ScoreMatrix matrix =
         ScoreMatrix.baseOnly("general", 0.99)
+            .grow("candidate", "candidate", 0.0, Double.NaN, new double[] {0.95, 0.5});
+    ScoreMatrix likelihood =
+        ScoreMatrix.baseOnly("general", 0.99)
             .grow("candidate", "candidate", 0.3, Double.NaN, new double[] {0.98, 0.6});
     return new HistoryEntry(
         candidateId,
@@ -26,7 +29,10 @@ class HistoryStoreTest {
         null,
         List.of(TaskRef.general(), new TaskRef("candidate", List.of("ab".repeat(32)))),
         matrix,
-        List.of(new MeasurePoint("candidate", ContinualMeasures.of(matrix))));
+        likelihood,
+        List.of(
+            new MeasurePoint(
+                "candidate", ContinualMeasures.of(matrix), ContinualMeasures.of(likelihood))));
   }
 
   @Test
@@ -43,9 +49,37 @@ class HistoryStoreTest {
     assertThat(read.entries()).hasSize(1);
     HistoryEntry entry = read.entries().get(0);
     assertThat(entry.matrix()).isEqualTo(history.entries().get(0).matrix());
+    assertThat(entry.likelihood()).isEqualTo(history.entries().get(0).likelihood());
     assertThat(entry.tasks()).isEqualTo(history.entries().get(0).tasks());
     assertThat(entry.lineage()).isEqualTo(history.entries().get(0).lineage());
     assertThat(store.read("acme/other").entries()).isEmpty();
+  }
+
+  @Test
+  void aFormerHistoryFileIsReadWithItsMatrixAsTheLikelihoodAndNoExactMatch() throws Exception {
+    Path file = folder.resolve("history/acme/support.json");
+    Files.createDirectories(file.getParent());
+    Files.writeString(
+        file,
+        """
+        {"format": "perennial.evaluation.history/v1", "adapterKey": "acme/support",
+         "entries": [{"candidateId": "c1", "location": "sha256:11",
+           "evaluatedAt": "2025-06-01T12:00:00Z", "passed": true, "incumbentVersion": null,
+           "tasks": [{"label": "general", "shards": []}, {"label": "candidate", "shards": []}],
+           "matrix": {"tasks": ["general", "candidate"],
+             "rows": [{"label": "base", "scores": [0.99, 0.3]},
+                      {"label": "candidate", "scores": [0.98, 0.6]}]},
+           "lineage": [{"label": "candidate",
+             "measures": {"acc": 0.79, "bwt": -0.01, "fwt": null, "forgetting": 0.01}}]}]}
+        """);
+
+    HistoryEntry entry =
+        new HistoryStore(new EvaluationArea(folder)).read("acme/support").entries().get(0);
+
+    assertThat(entry.likelihood().get(1, 1)).isEqualTo(0.6);
+    assertThat(entry.matrix().get(1, 1)).isNaN();
+    assertThat(entry.likelihoodMeasures().acc()).isEqualTo(0.79);
+    assertThat(entry.measures().acc()).isNaN();
   }
 
   @Test
@@ -61,6 +95,7 @@ class HistoryStoreTest {
     assertThat(release.candidateId()).isEqualTo("c2");
     assertThat(release.matrix().rows()).containsExactly("base", "v2");
     assertThat(release.matrix().tasks()).containsExactly("general", "v2");
+    assertThat(release.likelihood().rows()).containsExactly("base", "v2");
     assertThat(release.tasks().get(1).label()).isEqualTo("v2");
     assertThat(release.lineage().get(0).label()).isEqualTo("v2");
   }

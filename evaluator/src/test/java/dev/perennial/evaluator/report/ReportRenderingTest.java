@@ -16,6 +16,8 @@ import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.evaluator.suite.Exposure;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
+import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +50,11 @@ class ReportRenderingTest {
         new ScoreMatrix(
             List.of("general", "v1", "candidate"),
             List.of("base", "v1", "candidate"),
+            new double[][] {{0.9, 0.0, 0.0}, {0.85, 0.5, 0.25}, {0.85, 0.5, 0.75}});
+    ScoreMatrix likelihood =
+        new ScoreMatrix(
+            List.of("general", "v1", "candidate"),
+            List.of("base", "v1", "candidate"),
             new double[][] {{0.99, 0.3, 0.2}, {0.98, 0.6, 0.35}, {0.97, 0.58, 0.7}});
     TreeMap<String, Double> metrics = new TreeMap<>();
     metrics.put("learning.gain", 0.41);
@@ -58,10 +65,22 @@ class ReportRenderingTest {
         "perennial-tiny",
         "sha256:" + "b".repeat(64),
         1,
-        false,
+        EvaluationOutcome.FAILED,
+        "failing leakage 7.2 <= 6",
         List.of(
-            GateRules.gate("learning", 0.41, 0.05, GateComparator.GREATER_OR_EQUAL),
-            GateRules.gate("leakage", 7.2, 6.0, GateComparator.LESS_OR_EQUAL)),
+            Gate.newBuilder()
+                .setName("learning")
+                .setValue(0.41)
+                .setThreshold(0.05)
+                .setComparator(GateComparator.GREATER_OR_EQUAL)
+                .setPassed(true)
+                .setOutcome(EvaluationOutcome.PASSED)
+                .setN(12)
+                .setLower(0.3)
+                .setUpper(0.52)
+                .setConfidence(0.95)
+                .build(),
+            GateRules.point("leakage", 7.2, 6.0, GateComparator.LESS_OR_EQUAL)),
         metrics,
         List.of(
             new Comparison("learning.loss", 0.62, 0.9, 1.05, false),
@@ -70,9 +89,14 @@ class ReportRenderingTest {
             new CanaryExposure("globex #1", false, new Exposure(2, 256), 1.3),
             new CanaryExposure("acme #1", true, new Exposure(1, 256), Double.NaN)),
         matrix,
+        likelihood,
         List.of(
-            new MeasurePoint("v1", new ContinualMeasures(0.8, -0.01, 0.0, 0.01)),
-            new MeasurePoint("candidate", ContinualMeasures.of(matrix))),
+            new MeasurePoint(
+                "v1",
+                new ContinualMeasures(0.5, -0.1, 0.0, 0.1),
+                new ContinualMeasures(0.8, -0.01, 0.0, 0.01)),
+            new MeasurePoint(
+                "candidate", ContinualMeasures.of(matrix), ContinualMeasures.of(likelihood))),
         null,
         List.of("A note with <markup> & \"quotes\"."),
         Candidates.AT,
@@ -98,6 +122,38 @@ class ReportRenderingTest {
         .contains("<path d=\"M");
     assertThat(html).contains("A note with &lt;markup&gt; &amp; &quot;quotes&quot;.");
     assertThat(html).contains("leakage").contains("FAILED").contains("7.200");
+    assertThat(html).contains("[0.3000, 0.5200]").contains("lower bound, 95 %");
+    assertThat(html).contains("(exact match)").contains("Likelihood (not exact match)");
+  }
+
+  @Test
+  void anUndecidedCandidateIsShownAsInsufficientEvidenceWithWhereItsDataGoes() {
+    EvaluationReport failed = report();
+    EvaluationReport undecided =
+        new EvaluationReport(
+            failed.candidate(),
+            failed.baseModelName(),
+            failed.baseModelDigest(),
+            failed.incumbentVersion(),
+            EvaluationOutcome.INSUFFICIENT_EVIDENCE,
+            "insufficient evidence (learning.examples 3 >= 8): neither released nor refused; the"
+                + " data of job j rolls into the key's next job",
+            List.of(GateRules.point("learning", 0.4, 0.05, GateComparator.GREATER_OR_EQUAL)),
+            failed.metrics(),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            List.of(),
+            null,
+            List.of(),
+            failed.evaluatedAt(),
+            failed.evaluator(),
+            1.0);
+
+    assertThat(HtmlReport.render(undecided))
+        .contains("INSUFFICIENT EVIDENCE")
+        .contains("rolls into the key&#39;s next job");
   }
 
   @Test
@@ -111,7 +167,12 @@ class ReportRenderingTest {
     assertThat(json.path("metrics").path("learning.gain").asDouble()).isEqualTo(0.41);
     assertThat(json.path("metrics").path("retention.general.exact.match.incumbent").isNull())
         .isTrue();
+    assertThat(json.path("gates").get(0).path("upper").asDouble()).isEqualTo(0.52);
+    assertThat(json.path("gates").get(0).path("n").asInt()).isEqualTo(12);
+    assertThat(json.path("gates").get(1).path("outcome").asText()).isEqualTo("FAILED");
     assertThat(json.path("scoreMatrix").path("rows")).hasSize(3);
+    assertThat(json.path("likelihoodMatrix").path("rows").get(2).path("scores").get(2).asDouble())
+        .isEqualTo(0.7);
     assertThat(json.path("measureHistory")).hasSize(2);
     assertThat(json.path("canaries").get(0).path("canary").asText()).isEqualTo("globex #1");
     assertThat(json.path("candidate").path("training").path("lossCurve")).hasSize(4);

@@ -17,6 +17,7 @@ public final class AuditEvents {
 
   public static final String RELEASE_PUBLISHED = "release-published";
   public static final String RELEASE_REFUSED = "release-refused";
+  public static final String RELEASE_DEFERRED = "release-deferred";
   public static final String VERDICT_ALREADY_RELEASED = "verdict-already-released";
   public static final String RELEASE_PROMOTED = "release-promoted";
   public static final String RELEASE_ROLLED_BACK = "release-rolled-back";

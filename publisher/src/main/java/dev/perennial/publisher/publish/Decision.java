@@ -24,6 +24,8 @@ public record Decision(
   public enum Outcome {
     PUBLISHED,
     REFUSED,
+    /** A verdict with insufficient evidence: neither released nor refused, audited. */
+    DEFERRED,
     ALREADY_PUBLISHED,
     ALIAS_MOVED,
     RETRACTED,

@@ -26,13 +26,17 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.verdict.Outcomes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -45,7 +49,9 @@ import java.util.stream.Collectors;
  * candidate already has: the same verdict never yields two versions), the release folder written
  * and signed, an alias moved by the tenant's policy, releases the candidate retrains away
  * retracted. A failed or unusable verdict: no release, an audit event saying why (the failing gates
- * by name).
+ * by name). A verdict with insufficient evidence: no release and no refusal, an audit event naming
+ * the undecided gates and saying that the job's data rolls into the key's next job (the trainer
+ * carries it there).
  *
  * <p>Writes only the release folder; the caller writes the decision's records in one transaction
  * and applies its state once that commits.
@@ -82,7 +88,11 @@ public final class VerdictProcessor {
     } catch (RefusalException e) {
       return refusal(verdict, e.getMessage(), Map.of(), now);
     }
-    if (!verdict.getPassed() || !failedGates(verdict).isEmpty()) {
+    EvaluationOutcome outcome = Outcomes.of(verdict);
+    if (outcome == EvaluationOutcome.INSUFFICIENT_EVIDENCE) {
+      return deferral(verdict, now);
+    }
+    if (outcome != EvaluationOutcome.PASSED || !gatesNotPassed(verdict).isEmpty()) {
       return gateRefusal(verdict, now);
     }
     KeyState state = registry.get(key);
@@ -239,12 +249,47 @@ public final class VerdictProcessor {
         .orElse("(unknown)");
   }
 
-  private static List<Gate> failedGates(EvaluationVerdict verdict) {
-    return verdict.getGates().stream().filter(gate -> !gate.getPassed()).toList();
+  private static List<Gate> gatesNotPassed(EvaluationVerdict verdict) {
+    return verdict.getGates().stream()
+        .filter(gate -> Outcomes.of(gate) != EvaluationOutcome.PASSED)
+        .toList();
+  }
+
+  private static List<Gate> gatesWith(EvaluationVerdict verdict, EvaluationOutcome outcome) {
+    return verdict.getGates().stream().filter(gate -> Outcomes.of(gate) == outcome).toList();
+  }
+
+  /**
+   * Insufficient evidence: nothing released, nothing refused; the audit says where the data goes.
+   */
+  private Decision deferral(EvaluationVerdict verdict, Instant now) {
+    List<Gate> undecided = gatesWith(verdict, EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    Map<String, String> details = verdictDetails(verdict);
+    undecided.forEach(gate -> details.put("gate." + gate.getName(), describe(gate)));
+    details.put(
+        "undecidedGates", undecided.stream().map(Gate::getName).collect(Collectors.joining(",")));
+    details.put("outcome", EvaluationOutcome.INSUFFICIENT_EVIDENCE.name());
+    details.put("dataRollsInto", "the next job of " + verdict.getAdapterKey());
+    String reason =
+        verdict.getReason() != null
+            ? verdict.getReason()
+            : "insufficient evidence ("
+                + undecided.stream()
+                    .map(VerdictProcessor::describe)
+                    .collect(Collectors.joining("; "))
+                + "): neither released nor refused; the data of job "
+                + verdict.getCandidate().getJobId()
+                + " rolls into the key's next job";
+    return new Decision(
+        Outcome.DEFERRED,
+        verdict.getAdapterKey(),
+        Optional.empty(),
+        List.of(),
+        List.of(audit(verdict, AuditEvents.RELEASE_DEFERRED, reason, details, now)));
   }
 
   private Decision gateRefusal(EvaluationVerdict verdict, Instant now) {
-    List<Gate> failed = failedGates(verdict);
+    List<Gate> failed = gatesNotPassed(verdict);
     Map<String, String> details = new TreeMap<>();
     failed.forEach(gate -> details.put("gate." + gate.getName(), describe(gate)));
     details.put("failedGates", failed.stream().map(Gate::getName).collect(Collectors.joining(",")));
@@ -263,16 +308,36 @@ public final class VerdictProcessor {
     return refusal(verdict, reason, details, now);
   }
 
-  /** {@code leakage: 3.2 (must be LESS_OR_EQUAL 1.0)}. */
+  /**
+   * {@code leakage: 3.2 (must be LESS_OR_EQUAL 1.0)}; a statistical gate with its interval: {@code
+   * learning: 0.01 [-0.02, 0.04] n 12 at 95 % (must be GREATER_OR_EQUAL 0.05 at the lower bound)}.
+   */
   static String describe(Gate gate) {
-    return gate.getName()
-        + ": "
-        + gate.getValue()
-        + " (must be "
-        + gate.getComparator()
-        + " "
-        + gate.getThreshold()
-        + ")";
+    if (gate.getLower() == null || gate.getUpper() == null || gate.getConfidence() == null) {
+      return gate.getName()
+          + ": "
+          + gate.getValue()
+          + " (must be "
+          + gate.getComparator()
+          + " "
+          + gate.getThreshold()
+          + ")";
+    }
+    boolean minimum =
+        gate.getComparator() == GateComparator.GREATER_OR_EQUAL
+            || gate.getComparator() == GateComparator.GREATER;
+    return String.format(
+        Locale.ROOT,
+        "%s: %.4g [%.4g, %.4g] n %d at %.0f %% (must be %s %s at the %s bound)",
+        gate.getName(),
+        gate.getValue(),
+        gate.getLower(),
+        gate.getUpper(),
+        gate.getN() == null ? 0 : gate.getN(),
+        gate.getConfidence() * 100,
+        gate.getComparator(),
+        gate.getThreshold(),
+        minimum ? "lower" : "upper");
   }
 
   private Decision refusal(

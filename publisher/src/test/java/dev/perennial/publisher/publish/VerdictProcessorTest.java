@@ -109,6 +109,36 @@ class VerdictProcessorTest {
   }
 
   @Test
+  void
+      aVerdictWithInsufficientEvidenceIsNeitherReleasedNorRefusedAndTheAuditSaysWhereItsDataGoes() {
+    AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+
+    Decision decision = process(TestVerdicts.insufficientEvidence(candidate));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.DEFERRED);
+    assertThat(decision.releases()).isEmpty();
+    assertThat(decision.state()).isEmpty();
+    assertThat(decision.audits())
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAction()).isEqualTo(AuditEvents.RELEASE_DEFERRED);
+              assertThat(audit.getReason())
+                  .isEqualTo(
+                      "insufficient evidence (learning: 0.1200 [-0.02000, 0.2500] n 9 at 95 %"
+                          + " (must be GREATER_OR_EQUAL 0.05 at the lower bound)): neither"
+                          + " released nor refused; the data of job "
+                          + candidate.getJobId()
+                          + " rolls into the key's next job");
+              assertThat(audit.getDetails())
+                  .containsEntry("undecidedGates", "learning")
+                  .containsEntry("outcome", "INSUFFICIENT_EVIDENCE")
+                  .containsEntry("dataRollsInto", "the next job of acme/support");
+            });
+    assertThat(area.root().resolve("acme")).doesNotExist();
+  }
+
+  @Test
   void aFailedVerdictReleasesNothingAndTheAuditNamesTheFailingGate() {
     Decision decision =
         process(

@@ -4,6 +4,7 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ErasureDetails;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
@@ -124,9 +125,9 @@ public final class TestVerdicts {
     return verdict(
         candidate,
         List.of(
-            new Gate("learning", 0.82, 0.6, GateComparator.GREATER_OR_EQUAL, true),
-            new Gate("retention", 0.93, 0.85, GateComparator.GREATER_OR_EQUAL, true),
-            new Gate("leakage", 0.4, 1.0, GateComparator.LESS_OR_EQUAL, true)));
+            gate("learning", 0.82, 0.6, GateComparator.GREATER_OR_EQUAL, true),
+            gate("retention", 0.93, 0.85, GateComparator.GREATER_OR_EQUAL, true),
+            gate("leakage", 0.4, 1.0, GateComparator.LESS_OR_EQUAL, true)));
   }
 
   /** A verdict on the candidate that failed the leakage gate. */
@@ -134,8 +135,41 @@ public final class TestVerdicts {
     return verdict(
         candidate,
         List.of(
-            new Gate("learning", 0.82, 0.6, GateComparator.GREATER_OR_EQUAL, true),
-            new Gate("leakage", 3.5, 1.0, GateComparator.LESS_OR_EQUAL, false)));
+            gate("learning", 0.82, 0.6, GateComparator.GREATER_OR_EQUAL, true),
+            gate("leakage", 3.5, 1.0, GateComparator.LESS_OR_EQUAL, false)));
+  }
+
+  /**
+   * A verdict with insufficient evidence: learning's interval straddles its threshold, no gate
+   * failed.
+   */
+  public static EvaluationVerdict insufficientEvidence(AdapterCandidate candidate) {
+    Gate learning =
+        Gate.newBuilder(gate("learning", 0.12, 0.05, GateComparator.GREATER_OR_EQUAL, false))
+            .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+            .setN(9)
+            .setLower(-0.02)
+            .setUpper(0.25)
+            .setConfidence(0.95)
+            .build();
+    EvaluationVerdict verdict =
+        verdict(
+            candidate,
+            List.of(learning, gate("leakage", 0.4, 1.0, GateComparator.LESS_OR_EQUAL, true)));
+    verdict.setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    return verdict;
+  }
+
+  /** A gate decided on a value alone. */
+  public static Gate gate(
+      String name, double value, double threshold, GateComparator comparator, boolean passed) {
+    return Gate.newBuilder()
+        .setName(name)
+        .setValue(value)
+        .setThreshold(threshold)
+        .setComparator(comparator)
+        .setPassed(passed)
+        .build();
   }
 
   public static EvaluationVerdict verdict(AdapterCandidate candidate, List<Gate> gates) {

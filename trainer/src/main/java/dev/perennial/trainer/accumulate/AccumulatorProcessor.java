@@ -16,6 +16,7 @@ import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.erasure.AffectedVersions;
@@ -33,8 +34,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,8 +62,10 @@ import org.slf4j.LoggerFactory;
  *   <li>MIN_EXAMPLES and MIN_TOKENS are checked as each example arrives (so a re-run after a crash
  *       seals exactly the same examples); MAX_WAIT by a wall-clock punctuator.
  *   <li>A seal writes one training shard and, when any pending example is held out, one held-out
- *       shard; the job lists them and up to {@code replayMaxShards} earlier training shards of the
- *       key to replay from.
+ *       shard; the job lists them, the shards of earlier jobs whose candidates had insufficient
+ *       evidence ({@link Rollovers}: each carried exactly once), up to {@code replayMaxShards}
+ *       earlier training shards of the key to replay from, and every held-out shard of the key (its
+ *       held-out pool).
  *   <li>An erasure drops the subject's pending examples and rewrites every shard holding its
  *       examples in every adapter key of the tenant; each key whose training data changed gets an
  *       ERASURE job over all its current shards, listing the releases that held the data. A release
@@ -89,9 +95,11 @@ public final class AccumulatorProcessor
   private final Counter erasures;
   private final Counter candidatesSeen;
   private final Counter releasesSeen;
+  private final Counter insufficientSeen;
 
   private ProcessorContext<String, TrainingJob> context;
   private AccumulatorStores state;
+  private Rollovers rollovers;
 
   public AccumulatorProcessor(
       AccumulatorSettings settings, ArtifactStore artifacts, MeterRegistry meters) {
@@ -109,6 +117,8 @@ public final class AccumulatorProcessor
     this.erasures = counter(meters, "perennial.trainer.erasures", "outcome", "done");
     this.candidatesSeen = counter(meters, "perennial.trainer.lineage.events", "kind", "candidate");
     this.releasesSeen = counter(meters, "perennial.trainer.lineage.events", "kind", "release");
+    this.insufficientSeen =
+        counter(meters, "perennial.trainer.lineage.events", "kind", "insufficient-evidence");
   }
 
   private static Counter counter(MeterRegistry meters, String name, String tag, String value) {
@@ -119,6 +129,7 @@ public final class AccumulatorProcessor
   public void init(ProcessorContext<String, TrainingJob> context) {
     this.context = context;
     this.state = AccumulatorStores.of(context);
+    this.rollovers = new Rollovers(state);
     context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sealExpired);
   }
 
@@ -141,6 +152,9 @@ public final class AccumulatorProcessor
       // the record tells the key's whole state: its stables replace what was known
       state.putStables(new KeyStables(release.adapterKey(), release.stables()));
       planRebases(state.stables(release.adapterKey()), record.timestamp());
+    } else if (event instanceof InsufficientEvidence insufficient) {
+      rollovers.onInsufficientEvidence(insufficient);
+      insufficientSeen.increment();
     }
   }
 
@@ -205,7 +219,7 @@ public final class AccumulatorProcessor
     }
     String tenant = train.get(0).example().getTenant();
     KeyAccumulation accumulation = state.accumulation(adapterKey);
-    List<ShardEntry> replay = replayShards(adapterKey);
+    List<KeyValue<String, JobEntry>> carried = rollovers.pending(adapterKey);
 
     Shard trainShard = new Shard(tenant, adapterKey, ShardSplit.TRAIN, null, train);
     Digest trainDigest = ShardWriter.write(artifacts, trainShard);
@@ -215,32 +229,44 @@ public final class AccumulatorProcessor
             : new Shard(tenant, adapterKey, ShardSplit.HELD_OUT, null, heldOut);
     Digest heldOutDigest = heldOutShard == null ? null : ShardWriter.write(artifacts, heldOutShard);
 
-    long jobSeq = accumulation.nextJobSeq();
-    List<String> parts = new ArrayList<>(List.of(trainDigest.hex()));
+    // The job trains on its own shard and on the carried jobs' (as erasures left them).
+    Set<String> trainDigests = new LinkedHashSet<>(List.of(trainDigest.hex()));
+    Set<String> heldOutDigests = new LinkedHashSet<>();
     if (heldOutDigest != null) {
-      parts.add(heldOutDigest.hex());
+      heldOutDigests.add(heldOutDigest.hex());
     }
+    for (KeyValue<String, JobEntry> job : carried) {
+      trainDigests.addAll(job.value.trainShards());
+      heldOutDigests.addAll(job.value.heldOutShards());
+    }
+    List<ShardEntry> replay =
+        replayShards(adapterKey).stream()
+            .filter(entry -> !trainDigests.contains(entry.digest()))
+            .toList();
+
+    long jobSeq = accumulation.nextJobSeq();
+    List<String> parts = new ArrayList<>(trainDigests);
+    parts.addAll(heldOutDigests);
     String jobId = JobIds.jobId(adapterKey, jobSeq, trigger.name(), parts);
 
     long shardSeq = accumulation.nextShardSeq();
-    ShardEntry trainEntry = ShardEntry.of(trainDigest.hex(), trainShard, jobId);
-    state.putShard(adapterKey, shardSeq++, trainEntry);
-    List<ShardEntry> heldOutEntries = new ArrayList<>();
+    state.putShard(adapterKey, shardSeq++, ShardEntry.of(trainDigest.hex(), trainShard, jobId));
     if (heldOutShard != null) {
-      ShardEntry heldOutEntry = ShardEntry.of(heldOutDigest.hex(), heldOutShard, jobId);
-      state.putShard(adapterKey, shardSeq++, heldOutEntry);
-      heldOutEntries.add(heldOutEntry);
+      state.putShard(
+          adapterKey, shardSeq++, ShardEntry.of(heldOutDigest.hex(), heldOutShard, jobId));
     }
+    List<String> carriedJobs = Rollovers.carriedIds(carried);
     state.putJob(
         adapterKey,
         jobSeq,
-        new JobEntry(
+        JobEntry.sealed(
             jobId,
             trigger,
-            List.of(trainEntry.digest()),
-            heldOutEntries.stream().map(ShardEntry::digest).toList(),
+            List.copyOf(trainDigests),
+            List.copyOf(heldOutDigests),
             replay.stream().map(ShardEntry::digest).toList(),
-            null));
+            carriedJobs));
+    rollovers.carriedInto(carried, jobId);
     pending.forEach(state::removePending);
     state.putAccumulation(
         accumulation
@@ -248,27 +274,56 @@ public final class AccumulatorProcessor
             .withNextShardSeq(shardSeq)
             .withNextJobSeq(jobSeq + 1));
 
+    Map<String, ShardEntry> index = shardIndex(adapterKey);
     TrainingJob job =
         TrainingJob.newBuilder()
             .setJobId(jobId)
             .setAdapterKey(adapterKey)
             .setTenant(tenant)
             .setTrigger(trigger)
-            .setShards(List.of(trainEntry.toShardRef()))
-            .setHeldOutShards(heldOutEntries.stream().map(ShardEntry::toShardRef).toList())
+            .setShards(refs(index, trainDigests))
+            .setHeldOutShards(refs(index, heldOutDigests))
             .setReplayShards(replay.stream().map(ShardEntry::toShardRef).toList())
             .setErasure(null)
+            .setHeldOutPool(heldOutPool(index))
+            .setCarriedJobs(carriedJobs)
             .setCreatedAt(Instant.ofEpochMilli(timestamp))
             .build();
     jobsSealed.get(trigger).increment();
     log.info(
-        "Sealed job {} ({}): {} training and {} held-out examples, {} replay shards",
+        "Sealed job {} ({}): {} training and {} held-out examples, {} replay shards{}",
         jobId,
         trigger,
         train.size(),
         heldOut.size(),
-        replay.size());
+        replay.size(),
+        carried.isEmpty() ? "" : ", carrying the data of " + String.join(", ", carriedJobs));
     context.forward(new Record<>(adapterKey, job, timestamp));
+  }
+
+  /** The key's indexed shards by digest. */
+  private Map<String, ShardEntry> shardIndex(String adapterKey) {
+    Map<String, ShardEntry> index = new LinkedHashMap<>();
+    state.shards(adapterKey).forEach(entry -> index.put(entry.value.digest(), entry.value));
+    return index;
+  }
+
+  /**
+   * The shards' references; a digest the index no longer holds (emptied by an erasure) is left out.
+   */
+  private static List<ShardRef> refs(Map<String, ShardEntry> index, Collection<String> digests) {
+    return digests.stream()
+        .filter(index::containsKey)
+        .map(digest -> index.get(digest).toShardRef())
+        .toList();
+  }
+
+  /** Every held-out shard of the key: its held-out pool. */
+  private static List<ShardRef> heldOutPool(Map<String, ShardEntry> index) {
+    return index.values().stream()
+        .filter(entry -> entry.split() == ShardSplit.HELD_OUT)
+        .map(ShardEntry::toShardRef)
+        .toList();
   }
 
   /** Up to replayMaxShards earlier training shards, spread evenly, first and latest included. */
@@ -488,13 +543,10 @@ public final class AccumulatorProcessor
     state.putJob(
         adapterKey,
         jobSeq,
-        new JobEntry(
+        JobEntry.rebase(
             jobId,
-            JobTrigger.REBASE,
             train.stream().map(ShardEntry::digest).toList(),
             heldOut.stream().map(ShardEntry::digest).toList(),
-            List.of(),
-            null,
             target));
     state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
     BaseRef from = base.getSucceeds();
@@ -507,6 +559,7 @@ public final class AccumulatorProcessor
             .setShards(train.stream().map(ShardEntry::toShardRef).toList())
             .setHeldOutShards(heldOut.stream().map(ShardEntry::toShardRef).toList())
             .setReplayShards(List.of())
+            .setHeldOutPool(heldOut.stream().map(ShardEntry::toShardRef).toList())
             .setRebase(
                 RebaseDetails.newBuilder()
                     .setFromBase(from)
@@ -553,21 +606,25 @@ public final class AccumulatorProcessor
     List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
     List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
     KeyAccumulation accumulation = state.accumulation(adapterKey);
+    List<KeyValue<String, JobEntry>> carried = rollovers.pending(adapterKey);
     long jobSeq = accumulation.nextJobSeq();
     List<String> parts = new ArrayList<>(List.of(mark.requestId()));
     train.forEach(entry -> parts.add(entry.digest()));
     heldOut.forEach(entry -> parts.add(entry.digest()));
     String jobId = JobIds.jobId(adapterKey, jobSeq, JobTrigger.ERASURE.name(), parts);
+    // It trains on all of the key's data: whatever was to roll into the next job is in it.
+    List<String> carriedJobs = Rollovers.carriedIds(carried);
     state.putJob(
         adapterKey,
         jobSeq,
-        new JobEntry(
+        JobEntry.sealed(
             jobId,
             JobTrigger.ERASURE,
             train.stream().map(ShardEntry::digest).toList(),
             heldOut.stream().map(ShardEntry::digest).toList(),
             List.of(),
-            null));
+            carriedJobs));
+    rollovers.carriedInto(carried, jobId);
     state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
     List<ShardRef> trainRefs = train.stream().map(ShardEntry::toShardRef).toList();
     TrainingJob job =
@@ -579,6 +636,8 @@ public final class AccumulatorProcessor
             .setShards(trainRefs)
             .setHeldOutShards(heldOut.stream().map(ShardEntry::toShardRef).toList())
             .setReplayShards(List.of())
+            .setHeldOutPool(heldOut.stream().map(ShardEntry::toShardRef).toList())
+            .setCarriedJobs(carriedJobs)
             .setErasure(
                 ErasureDetails.newBuilder()
                     .setRequestId(mark.requestId())

@@ -9,10 +9,13 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.schemas.verdict.Outcomes;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -36,10 +39,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The accumulator's topology: {@code examples.v1}, {@code erasures.v1}, {@code candidates.v1} and
- * {@code releases.v1} become {@link TrainerEvent}s, are re-keyed by tenant into one repartition
- * topic ({@value #EVENTS_BY_TENANT}) and meet in the {@link AccumulatorProcessor}, whose jobs go to
- * {@code training-jobs.v1} keyed by adapter key.
+ * The accumulator's topology: {@code examples.v1}, {@code erasures.v1}, {@code candidates.v1},
+ * {@code releases.v1} and the insufficient-evidence verdicts of {@code verdicts.v1} become {@link
+ * TrainerEvent}s, are re-keyed by tenant into one repartition topic ({@value #EVENTS_BY_TENANT})
+ * and meet in the {@link AccumulatorProcessor}, whose jobs go to {@code training-jobs.v1} keyed by
+ * adapter key.
  */
 public final class AccumulatorTopology {
 
@@ -94,6 +98,19 @@ public final class AccumulatorTopology {
             .filter((key, release) -> release != null, Named.as("trainer-releases-present"))
             .mapValues(AccumulatorTopology::releaseEvent, Named.as("trainer-release-events"));
 
+    Topic<String, EvaluationVerdict> verdictsTopic = topics.verdicts();
+    KStream<String, TrainerEvent> insufficient =
+        builder.stream(
+                verdictsTopic.name(),
+                Consumed.with(verdictsTopic.keySerde(), verdictsTopic.valueSerde())
+                    .withName("trainer-verdicts-source"))
+            // Only verdicts whose job's data rolls into the key's next job matter here.
+            .filter(
+                (key, verdict) -> verdict != null && Outcomes.isInsufficientEvidence(verdict),
+                Named.as("trainer-verdicts-insufficient"))
+            .mapValues(
+                AccumulatorTopology::insufficientEvent, Named.as("trainer-insufficient-events"));
+
     // every task reads every announced base: a new base concerns every tenant's keys
     Topic<String, BaseAnnouncement> basesTopic = topics.bases();
     builder.addGlobalStore(
@@ -108,6 +125,7 @@ public final class AccumulatorTopology {
         .merge(erasures, Named.as("trainer-merge-erasures"))
         .merge(candidates, Named.as("trainer-merge-candidates"))
         .merge(releases, Named.as("trainer-merge-releases"))
+        .merge(insufficient, Named.as("trainer-merge-insufficient"))
         .filter(AccumulatorTopology::hasTenant, Named.as("trainer-events-with-tenant"))
         // Re-key by tenant: an erasure reaches every adapter key of its tenant, so all of a
         // tenant's state lives in one task (and an erasure is one transaction).
@@ -128,6 +146,13 @@ public final class AccumulatorTopology {
         candidate.getCandidateId(),
         candidate.getJobId(),
         candidate.getParentVersion());
+  }
+
+  private static TrainerEvent insufficientEvent(EvaluationVerdict verdict) {
+    return new InsufficientEvidence(
+        verdict.getAdapterKey(),
+        verdict.getCandidate().getCandidateId(),
+        verdict.getCandidate().getJobId());
   }
 
   private static TrainerEvent releaseEvent(AdapterRelease release) {

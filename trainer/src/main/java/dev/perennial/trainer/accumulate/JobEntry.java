@@ -5,8 +5,13 @@ import java.util.List;
 
 /**
  * A job the accumulator emitted, with the digests (hex) of the shards it trains on, holds out and
- * replays; {@code supersededBy} is set once an erasure removed data it trained on; {@code rebaseTo}
- * is the digest (hex) of the base a REBASE job moves the key to (null for other jobs).
+ * replays; {@code supersededBy} is set once an erasure removed data it trained on.
+ *
+ * @param carriedJobs earlier jobs whose data this one carries (their candidates had insufficient
+ *     evidence); empty for none (and in entries written before rollovers)
+ * @param rollover set once a verdict found its candidate's evidence insufficient: its data rolls
+ *     into a later job of the key
+ * @param rebaseTo the digest (hex) of the base a REBASE job moves the key to (null for other jobs)
  */
 public record JobEntry(
     String jobId,
@@ -15,23 +20,81 @@ public record JobEntry(
     List<String> heldOutShards,
     List<String> replayShards,
     ErasureMark supersededBy,
+    List<String> carriedJobs,
+    Rollover rollover,
     String rebaseTo) {
 
-  public JobEntry(
+  /**
+   * The data of a job whose candidate had insufficient evidence.
+   *
+   * @param into the later job of the key that carries it; null until one is sealed
+   */
+  public record Rollover(String candidateId, String into) {
+
+    public boolean isPending() {
+      return into == null;
+    }
+  }
+
+  public JobEntry {
+    carriedJobs = carriedJobs == null ? List.of() : List.copyOf(carriedJobs);
+  }
+
+  /** A job as sealed: nothing carried over into it, nothing rolled out of it yet. */
+  public static JobEntry sealed(
       String jobId,
       JobTrigger trigger,
       List<String> trainShards,
       List<String> heldOutShards,
       List<String> replayShards,
-      ErasureMark supersededBy) {
-    this(jobId, trigger, trainShards, heldOutShards, replayShards, supersededBy, null);
+      List<String> carriedJobs) {
+    return new JobEntry(
+        jobId, trigger, trainShards, heldOutShards, replayShards, null, carriedJobs, null, null);
+  }
+
+  /** A REBASE job as sealed, moving the key to the base of digest {@code rebaseTo}. */
+  public static JobEntry rebase(
+      String jobId, List<String> trainShards, List<String> heldOutShards, String rebaseTo) {
+    return new JobEntry(
+        jobId,
+        JobTrigger.REBASE,
+        trainShards,
+        heldOutShards,
+        List.of(),
+        null,
+        List.of(),
+        null,
+        rebaseTo);
   }
 
   public JobEntry withShards(List<String> train, List<String> heldOut, List<String> replay) {
-    return new JobEntry(jobId, trigger, train, heldOut, replay, supersededBy, rebaseTo);
+    return new JobEntry(
+        jobId, trigger, train, heldOut, replay, supersededBy, carriedJobs, rollover, rebaseTo);
   }
 
   public JobEntry supersededBy(ErasureMark mark) {
-    return new JobEntry(jobId, trigger, trainShards, heldOutShards, replayShards, mark, rebaseTo);
+    return new JobEntry(
+        jobId,
+        trigger,
+        trainShards,
+        heldOutShards,
+        replayShards,
+        mark,
+        carriedJobs,
+        rollover,
+        rebaseTo);
+  }
+
+  public JobEntry rolledOver(Rollover newRollover) {
+    return new JobEntry(
+        jobId,
+        trigger,
+        trainShards,
+        heldOutShards,
+        replayShards,
+        supersededBy,
+        carriedJobs,
+        newRollover,
+        rebaseTo);
   }
 }

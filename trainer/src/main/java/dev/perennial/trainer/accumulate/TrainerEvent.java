@@ -6,7 +6,7 @@ import dev.perennial.trainer.shard.SourcedExample;
 import java.util.List;
 
 /**
- * What the accumulator learns from its four input topics, merged into one stream and re-keyed by
+ * What the accumulator learns from its five input topics, merged into one stream and re-keyed by
  * tenant so that every event of a tenant reaches the one task holding the tenant's state.
  */
 public sealed interface TrainerEvent {
@@ -33,6 +33,18 @@ public sealed interface TrainerEvent {
   /** The worker made a candidate ({@code candidates.v1}): which job, on top of which release. */
   record CandidateArrived(
       String adapterKey, String candidateId, String jobId, Integer parentVersion)
+      implements TrainerEvent {
+    @Override
+    public String tenant() {
+      return AdapterKeys.tenantOf(adapterKey);
+    }
+  }
+
+  /**
+   * The evaluator found a candidate's evidence insufficient ({@code verdicts.v1}): its job's data
+   * rolls into the key's next job.
+   */
+  record InsufficientEvidence(String adapterKey, String candidateId, String jobId)
       implements TrainerEvent {
     @Override
     public String tenant() {

@@ -5,6 +5,7 @@ import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.shard.SourcePosition;
 import dev.perennial.trainer.shard.SourcedExample;
@@ -34,8 +35,9 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   private static final byte ERASURE = 2;
   private static final byte CANDIDATE = 3;
   private static final byte RELEASE = 4;
+  private static final byte INSUFFICIENT_EVIDENCE = 5;
   // a release with every base's stable release (RELEASE is still read: events in flight)
-  private static final byte RELEASE_WITH_STABLES = 5;
+  private static final byte RELEASE_WITH_STABLES = 6;
 
   @Override
   public Serializer<TrainerEvent> serializer() {
@@ -104,6 +106,11 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
           out.writeUTF(stable.location());
           out.writeUTF(stable.manifestDigest());
         }
+      } else if (event instanceof InsufficientEvidence insufficient) {
+        out.writeByte(INSUFFICIENT_EVIDENCE);
+        out.writeUTF(insufficient.adapterKey());
+        out.writeUTF(insufficient.candidateId());
+        out.writeUTF(insufficient.jobId());
       }
     } catch (IOException e) {
       throw new SerializationException("Cannot encode " + event.getClass().getSimpleName(), e);
@@ -147,6 +154,8 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
           }
           yield new ReleaseArrived(adapterKey, version, candidateId, stables);
         }
+        case INSUFFICIENT_EVIDENCE ->
+            new InsufficientEvidence(in.readUTF(), in.readUTF(), in.readUTF());
         default -> throw new SerializationException("Unknown trainer event type " + type);
       };
     } catch (IOException | RuntimeException e) {

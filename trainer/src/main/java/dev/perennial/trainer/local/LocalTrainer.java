@@ -54,10 +54,10 @@ public final class LocalTrainer implements AutoCloseable {
 
   /**
    * The local run's trainer values on top of the cluster's: jobs of at most 32 examples or after 3
-   * s, 12 short steps per job, half of every batch replay and most of it general (each job
-   * continues the key's last release, and the evaluator's regression gates refuse what forgot too
-   * much of the general set), Streams state and scratch folders under {@code stateDir}, endpoints
-   * on free loopback ports.
+   * s, 12 short steps per job, a fifth of the examples held out, half of every batch replay and
+   * most of it general (each job continues the key's last release, and the evaluator's regression
+   * gates refuse what forgot too much of the general set), Streams state and scratch folders under
+   * {@code stateDir}, endpoints on free loopback ports.
    */
   public static Map<String, String> localValues(Map<String, String> clusterValues, Path stateDir) {
     Map<String, String> values = new HashMap<>(clusterValues);
@@ -70,6 +70,9 @@ public final class LocalTrainer implements AutoCloseable {
     values.putIfAbsent(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG, "128");
     values.putIfAbsent(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.5");
     values.putIfAbsent(TrainerConfig.REPLAY_TENANT_SHARE_CONFIG, "0.25");
+    // Enough held-out examples that a key's pool reaches the evaluator's minimum within a job or
+    // two of the sample stream (with 0.1, a key's first release would wait for its third job).
+    values.putIfAbsent(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0.2");
     values.putIfAbsent(TrainerConfig.WORKER_ID_CONFIG, "local");
     values.putIfAbsent(
         TrainerConfig.WORKER_WORK_DIR_CONFIG, stateDir.resolve("trainer-work").toString());
@@ -114,8 +117,9 @@ public final class LocalTrainer implements AutoCloseable {
   }
 
   /**
-   * Prints the jobs and candidates; true when every job has its candidate (a job the worker
-   * skipped, say because an erasure rewrote its shard, is named).
+   * Prints the jobs and candidates (and the earlier jobs whose data a job carries); true when every
+   * job has its candidate (a job the worker skipped, say because an erasure rewrote its shard, is
+   * named).
    */
   public boolean report(PrintWriter out) {
     List<TrainingJob> jobs = jobs();
@@ -147,6 +151,11 @@ public final class LocalTrainer implements AutoCloseable {
           candidate.getMetrics().getSteps(),
           candidate.getCandidateId());
       out.printf("  %-22s candidate at %s%n", "", candidate.getLocation());
+      if (!job.getCarriedJobs().isEmpty()) {
+        out.printf(
+            "  %-22s carries the data of %s (insufficient evidence)%n",
+            "", String.join(", ", job.getCarriedJobs()));
+      }
     }
     out.flush();
     Set<String> trained = byJob.keySet();

@@ -3,6 +3,7 @@ package dev.perennial.trainer.worker;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.verdict.Outcomes;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.time.Clock;
@@ -26,12 +27,14 @@ import org.slf4j.LoggerFactory;
  * (trained side by side, both would start from the same parent, and the second would never be
  * compared with the first).
  *
- * <p>A candidate is decided when {@code releases.v1} names it (published) or {@code verdicts.v1}
- * refuses it. Both topics are read from their ends at start by consumers of their own (no group,
- * every partition, committed records only): what this worker waits for is always produced after it
- * started. After {@code maxWait} without a decision (the evaluator or publisher is down, or the
- * publisher refused a passed verdict) the job goes ahead from the stable release of its time, with
- * a warning. Only the worker's loop thread uses it, but for {@link #undecidedCandidates()}.
+ * <p>A candidate is decided when {@code releases.v1} names it (published), or {@code verdicts.v1}
+ * refuses it or finds its evidence insufficient (then the accumulator carries its job's data into
+ * the key's next job, which must not wait for a release that never comes). Both topics are read
+ * from their ends at start by consumers of their own (no group, every partition, committed records
+ * only): what this worker waits for is always produced after it started. After {@code maxWait}
+ * without a decision (the evaluator or publisher is down, or the publisher refused a passed
+ * verdict) the job goes ahead from the stable release of its time, with a warning. Only the
+ * worker's loop thread uses it, but for {@link #undecidedCandidates()}.
  */
 final class CandidateDecisions implements AutoCloseable {
 
@@ -122,7 +125,8 @@ final class CandidateDecisions implements AutoCloseable {
     }
     undecided.put(adapterKey, new Undecided(candidateId, clock.instant()));
     log.info(
-        "The next job of {} waits until candidate {} is released or refused (at most {} s)",
+        "The next job of {} waits until candidate {} is released, refused or found to lack"
+            + " evidence (at most {} s)",
         adapterKey,
         candidateId,
         maxWait.toSeconds());
@@ -141,8 +145,18 @@ final class CandidateDecisions implements AutoCloseable {
     }
     for (ConsumerRecord<String, EvaluationVerdict> record : verdicts.poll(Duration.ZERO)) {
       EvaluationVerdict verdict = record.value();
-      if (verdict != null && !verdict.getPassed()) {
-        decided(verdict.getAdapterKey(), verdict.getCandidate().getCandidateId(), "refused");
+      if (verdict == null) {
+        continue;
+      }
+      switch (Outcomes.of(verdict)) {
+        case FAILED ->
+            decided(verdict.getAdapterKey(), verdict.getCandidate().getCandidateId(), "refused");
+        case INSUFFICIENT_EVIDENCE ->
+            decided(
+                verdict.getAdapterKey(),
+                verdict.getCandidate().getCandidateId(),
+                "had insufficient evidence (its data rolls into the key's next job)");
+        default -> {}
       }
     }
   }

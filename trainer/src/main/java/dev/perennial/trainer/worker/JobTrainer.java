@@ -213,6 +213,8 @@ public final class JobTrainer {
             .setReplayShards(job.getReplayShards())
             .setTrigger(job.getTrigger())
             .setErasure(job.getErasure())
+            .setHeldOutPool(job.getHeldOutPool())
+            .setCarriedJobs(job.getCarriedJobs())
             .setLineage(lineage(start, read))
             .setExampleCount(examples.size())
             .setTokenCount(

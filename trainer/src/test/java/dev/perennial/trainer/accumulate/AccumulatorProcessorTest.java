@@ -17,6 +17,7 @@ import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.lineage.JobIds;
@@ -431,6 +432,77 @@ class AccumulatorProcessorTest {
             "acme",
             new ReleaseArrived(adapterKey, version, JobIds.candidateId(jobId), stables),
             4_000));
+  }
+
+  @Test
+  void aJobWithInsufficientEvidenceRollsItsDataIntoTheKeysNextJobExactlyOnce() {
+    start(0.4);
+    List<TrainingJob> sealed = sealJobs("acme/support", 1);
+    TrainingJob first = sealed.get(0);
+    assertThat(first.getHeldOutShards()).hasSize(1);
+    assertThat(first.getHeldOutPool()).isEqualTo(first.getHeldOutShards());
+    candidate("acme/support", first.getJobId(), null);
+    insufficient("acme/support", first.getJobId());
+    insufficient("acme/support", first.getJobId());
+
+    TrainingJob second = sealJobs("acme/support", 2).get(1);
+    TrainingJob third = sealJobs("acme/support", 3).get(2);
+
+    assertThat(second.getCarriedJobs()).containsExactly(first.getJobId());
+    assertThat(second.getShards()).hasSize(2).contains(first.getShards().get(0));
+    assertThat(second.getHeldOutShards()).containsAll(first.getHeldOutShards());
+    assertThat(second.getReplayShards()).as("carried, not replayed").isEmpty();
+    assertThat(second.getHeldOutPool()).containsAll(second.getHeldOutShards());
+    assertThat(third.getCarriedJobs()).as("carried once").isEmpty();
+    assertThat(third.getShards()).hasSize(1);
+    assertThat(third.getReplayShards()).contains(first.getShards().get(0));
+    assertThat(third.getHeldOutPool())
+        .containsAll(second.getHeldOutShards())
+        .containsAll(third.getHeldOutShards());
+
+    // the second job's data (which holds the first's) rolls on, naming both
+    insufficient("acme/support", second.getJobId());
+    TrainingJob fourth = sealJobs("acme/support", 4).get(3);
+    assertThat(fourth.getCarriedJobs()).containsExactly(first.getJobId(), second.getJobId());
+    assertThat(fourth.getShards()).hasSize(3).containsAll(second.getShards());
+  }
+
+  @Test
+  void anErasureJobTakesTheDataThatWasToRollAndAVerdictAfterItCarriesNothing() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    TrainingJob first = jobs().get(0);
+    send(text("acme/support", "p-bob", "Bob owns a blue lamp."));
+    send(text("acme/support", "p-bob", "Bob owns a green lamp."));
+    send(text("acme/support", "p-bob", "Bob owns a pink lamp."));
+    TrainingJob second = jobs().get(1);
+    insufficient("acme/support", first.getJobId());
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    TrainingJob retrain = jobs().get(2);
+    insufficient("acme/support", second.getJobId());
+
+    TrainingJob next = sealJobs("acme/support", 4).get(3);
+
+    assertThat(retrain.getTrigger()).isEqualTo(JobTrigger.ERASURE);
+    assertThat(retrain.getCarriedJobs()).containsExactly(first.getJobId());
+    assertThat(next.getCarriedJobs()).as("both are in the ERASURE job already").isEmpty();
+    assertThat(next.getShards()).hasSize(1);
+  }
+
+  /** Sends examples of the key until it has {@code count} jobs; returns every job so far. */
+  private List<TrainingJob> sealJobs(String adapterKey, int count) {
+    for (int i = 0; jobs().size() < count; i++) {
+      send(text(adapterKey, "p-" + i, "Fact " + offset + " of " + adapterKey + "."));
+    }
+    return jobs();
+  }
+
+  private void insufficient(String adapterKey, String jobId) {
+    processor.process(
+        new Record<>(
+            "acme", new InsufficientEvidence(adapterKey, JobIds.candidateId(jobId), jobId), 4_500));
   }
 
   private void candidate(String adapterKey, String jobId, Integer parent) {

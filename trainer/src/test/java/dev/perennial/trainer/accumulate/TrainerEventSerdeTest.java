@@ -10,6 +10,7 @@ import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +43,8 @@ class TrainerEventSerdeTest {
                 "c-3",
                 List.of(
                     new StableOnBase("ab", "perennial-tiny", 7, "loc-7", "m7"),
-                    new StableOnBase("cd", "perennial-tiny-2", 8, "loc-8", "m8"))));
+                    new StableOnBase("cd", "perennial-tiny-2", 8, "loc-8", "m8"))),
+            new InsufficientEvidence("acme/support", "c-3", "j-3"));
 
     for (TrainerEvent event : events) {
       byte[] bytes = serde.serializer().serialize("t", event);

@@ -1,0 +1,213 @@
+package dev.perennial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.cli.local.EvaluatorStage;
+import dev.perennial.cli.local.LocalCluster;
+import dev.perennial.cli.local.LocalPipeline;
+import dev.perennial.cli.local.LocalStage;
+import dev.perennial.cli.local.PublisherStage;
+import dev.perennial.cli.local.TopicRecords;
+import dev.perennial.cli.local.TrainerStage;
+import dev.perennial.cli.sample.SampleEventProducer;
+import dev.perennial.cli.sample.SampleEvents;
+import dev.perennial.cli.sample.SamplePhase;
+import dev.perennial.cli.sample.SamplePlan;
+import dev.perennial.cli.sample.SampleRecord;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.model.world.World;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.EvaluationOutcome;
+import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.schemas.verdict.Outcomes;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 11: a new tenant's data trickles in, a small batch at a time, through every stage on a real
+ * broker and registry with real training. The key's first small jobs have too few held-out examples
+ * to judge: their verdicts answer insufficient evidence (neither released nor refused, audited as
+ * deferred), and each such job's data rolls into the key's next job exactly once; once enough has
+ * arrived, the key gets its first release, trained on everything that rolled forward.
+ */
+class NewTenantTrickleIT {
+
+  private static final Logger log = LoggerFactory.getLogger(NewTenantTrickleIT.class);
+  private static final Duration CATCH_UP = Duration.ofMinutes(3);
+  private static final String TENANT = "umbrella";
+  private static final String KEY = TENANT + "/" + SampleEvents.FIRST_TENANT_ADAPTER;
+  private static final int FIRST_BATCH = 6;
+  private static final int BATCH = 40;
+
+  @TempDir Path stateDir;
+
+  @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void smallJobsHaveInsufficientEvidenceTheirDataRollsForwardAndTheKeyIsReleasedOnceEnoughArrived()
+      throws Exception {
+    Map<String, String> configured = new TreeMap<>();
+    // Every batch becomes a job after a short wait, trained briefly.
+    configured.put("perennial.trainer.trigger.min.examples", "100000");
+    configured.put("perennial.trainer.trigger.max.wait.ms", "1500");
+    configured.put("perennial.trainer.trigger.check.interval.ms", "250");
+    configured.put("perennial.trainer.recipe.max.steps", "8");
+    configured.put("perennial.trainer.held.out.fraction", "0.3");
+    configured.put("perennial.evaluator.retention.general.size", "32");
+    configured.put("perennial.evaluator.leakage.controls", "15");
+    // Eight steps from a fresh adapter keep most of the general questions, varying from run to
+    // run; this test is about how evidence accumulates, not about the recipe (as LoopIT).
+    configured.put("perennial.evaluator.gate.retention.max.drop", "0.3");
+    SamplePlan plan =
+        new SamplePlan(
+            List.of(TENANT),
+            2,
+            100,
+            0.0,
+            SamplePlan.DEFAULT_MAX_TEXT_BYTES,
+            SamplePlan.DEFAULT_SEED);
+    SampleEvents events = SampleEvents.generate(World.standard(), plan);
+    List<SampleRecord> trickle = events.records(SamplePhase.EVENTS);
+    StringWriter console = new StringWriter();
+    PrintWriter out = new PrintWriter(console, true);
+
+    try (LocalCluster cluster = LocalCluster.start(configured, stateDir);
+        LocalPipeline pipeline = LocalPipeline.standard(stateDir, List.of(TENANT))) {
+      pipeline.start(cluster, out);
+      Map<String, Object> client = cluster.config().clientProperties();
+      try (SampleEventProducer producer =
+          new SampleEventProducer(
+              KafkaClients.producer(cluster.config(), "trickle-it"), cluster.topics())) {
+        producer.sendAll(events.records(SamplePhase.CONSENT));
+        pipeline.awaitAppEventsRead(CATCH_UP);
+        int sent = 0;
+        int batch = FIRST_BATCH;
+        while (released(client, cluster).isEmpty() && sent < trickle.size()) {
+          List<SampleRecord> next = trickle.subList(sent, Math.min(trickle.size(), sent + batch));
+          producer.sendAll(next);
+          sent += next.size();
+          batch = BATCH;
+          pipeline.awaitAppEventsRead(CATCH_UP);
+          pipeline.awaitCaughtUp(CATCH_UP);
+          log.info("{} events sent, verdicts so far: {}", sent, outcomes(client, cluster));
+        }
+        for (LocalStage stage :
+            List.of(
+                pipeline.stage(TrainerStage.class),
+                pipeline.stage(EvaluatorStage.class),
+                pipeline.stage(PublisherStage.class))) {
+          stage.report(events, out);
+        }
+      }
+
+      List<EvaluationVerdict> verdicts = records(client, cluster.topics().verdicts());
+      List<TrainingJob> jobs = records(client, cluster.topics().trainingJobs());
+      log.info("What the stages printed:{}{}", System.lineSeparator(), console);
+
+      // the first small job cannot be judged: too few held-out examples in the key's pool
+      EvaluationVerdict first = verdicts.get(0);
+      assertThat(Outcomes.of(first)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(first.getPassed()).isFalse();
+      assertThat(first.getReason()).endsWith("rolls into the key's next job");
+      Gate examples = gate(first, "learning.examples");
+      assertThat(Outcomes.of(examples)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(examples.getN()).isLessThan(8);
+
+      // the key got its release, on a candidate that carries every undecided job's data
+      List<AdapterRelease> releases = released(client, cluster);
+      assertThat(releases).isNotEmpty();
+      EvaluationVerdict releasedVerdict =
+          verdicts.stream()
+              .filter(
+                  v -> v.getCandidate().getCandidateId().equals(releases.get(0).getCandidateId()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(Outcomes.of(releasedVerdict)).isEqualTo(EvaluationOutcome.PASSED);
+      assertThat(gate(releasedVerdict, "learning.examples").getN()).isGreaterThanOrEqualTo(8);
+      Gate learning = gate(releasedVerdict, "learning");
+      assertThat(learning.getLower()).isGreaterThanOrEqualTo(learning.getThreshold());
+      List<String> undecided =
+          verdicts.stream()
+              .filter(Outcomes::isInsufficientEvidence)
+              .map(v -> v.getCandidate().getJobId())
+              .toList();
+      assertThat(undecided).isNotEmpty();
+      assertThat(releasedVerdict.getCandidate().getCarriedJobs())
+          .containsExactlyInAnyOrderElementsOf(undecided);
+      assertCarriedExactlyOnce(jobs, undecided);
+
+      // neither released nor refused: the publisher deferred them, saying where the data goes
+      List<AuditEvent> deferred =
+          records(client, cluster.topics().audit()).stream()
+              .filter(a -> a.getAction().equals("release-deferred"))
+              .toList();
+      assertThat(deferred).hasSameSizeAs(undecided);
+      assertThat(deferred)
+          .allSatisfy(a -> assertThat(a.getReason()).contains("rolls into the key's next job"));
+    }
+    assertThat(console.toString())
+        .containsPattern(KEY + " +INSUFFICIENT +" + KEY + "@1-")
+        .contains("its data rolls into the key's next job")
+        .contains("carries the data of " + KEY + "@1-")
+        .containsPattern(KEY + " +v1 +stable +published");
+  }
+
+  /**
+   * Each undecided job's data went on along one line of jobs: every two jobs that carry it are one
+   * inside the other (no two jobs trained on it side by side), and the first job that carries it
+   * carries its training shards.
+   */
+  private static void assertCarriedExactlyOnce(List<TrainingJob> jobs, List<String> undecided) {
+    for (String jobId : undecided) {
+      TrainingJob own = jobs.stream().filter(j -> j.getJobId().equals(jobId)).findFirst().get();
+      List<TrainingJob> carriers =
+          jobs.stream().filter(j -> j.getCarriedJobs().contains(jobId)).toList();
+      assertThat(carriers).as("jobs carrying %s", jobId).isNotEmpty();
+      assertThat(carriers.get(0).getShards()).containsAll(own.getShards());
+      assertThat(carriers.get(0).getHeldOutShards()).containsAll(own.getHeldOutShards());
+      for (int i = 1; i < carriers.size(); i++) {
+        assertThat(carriers.get(i).getCarriedJobs()).contains(carriers.get(i - 1).getJobId());
+      }
+    }
+  }
+
+  private static Gate gate(EvaluationVerdict verdict, String name) {
+    return verdict.getGates().stream()
+        .filter(g -> g.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no gate " + name + " in " + verdict.getGates()));
+  }
+
+  private static List<AdapterRelease> released(Map<String, Object> client, LocalCluster cluster) {
+    return records(client, cluster.topics().releases()).stream()
+        .filter(r -> r.getAdapterKey().equals(KEY))
+        .toList();
+  }
+
+  private static List<String> outcomes(Map<String, Object> client, LocalCluster cluster) {
+    List<String> outcomes = new ArrayList<>();
+    for (EvaluationVerdict verdict : records(client, cluster.topics().verdicts())) {
+      outcomes.add(Outcomes.of(verdict) + " " + verdict.getCandidate().getJobId());
+    }
+    return outcomes;
+  }
+
+  private static <V> List<V> records(Map<String, Object> client, Topic<String, V> topic) {
+    return TopicRecords.readAll(client, topic).stream().map(ConsumerRecord::value).toList();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.perennial.evaluator.stats;
+
+/**
+ * How a gate's effect is computed from the paired items' sums: a function of the candidate's sum,
+ * the reference's sum and the item count, so a bootstrap resample only needs the sums of the items
+ * it drew.
+ */
+public enum Effect {
+
+  /** {@code mean(reference - candidate)}: what the candidate lost (exact match: answers lost). */
+  DROP("drop"),
+
+  /**
+   * {@code (sum reference - sum candidate) / sum reference}: the share by which the candidate's
+   * loss is below the reference's (losses summed over tokens, so longer examples weigh more).
+   */
+  GAIN("relative loss reduction"),
+
+  /** {@code (sum candidate - sum reference) / sum reference}: the share by which a loss rose. */
+  INCREASE("relative loss increase");
+
+  private final String description;
+
+  Effect(String description) {
+    this.description = description;
+  }
+
+  /** The effect; NaN when it is undefined (no items, a reference sum of 0, a NaN value). */
+  public double of(double candidateSum, double referenceSum, int n) {
+    if (n == 0) {
+      return Double.NaN;
+    }
+    return switch (this) {
+      case DROP -> (referenceSum - candidateSum) / n;
+      case GAIN -> referenceSum > 0 ? (referenceSum - candidateSum) / referenceSum : Double.NaN;
+      case INCREASE -> referenceSum > 0 ? (candidateSum - referenceSum) / referenceSum : Double.NaN;
+    };
+  }
+
+  /** {@code relative loss reduction}. */
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,15 @@
+package dev.perennial.evaluator.stats;
+
+/**
+ * An effect's point estimate (on every item) and its confidence interval.
+ *
+ * @param n the paired items it was measured on
+ * @param confidence the interval's level, e.g. 0.95
+ */
+public record Interval(double estimate, double lower, double upper, int n, double confidence) {
+
+  /** Whether any bound is NaN (a model whose loss is NaN, no items, an undefined effect). */
+  public boolean isUndefined() {
+    return Double.isNaN(estimate) || Double.isNaN(lower) || Double.isNaN(upper);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.perennial.evaluator.stats;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Percentile bootstrap of a paired effect: draws the items with replacement {@code resamples}
+ * times, the same draw for the candidate and its reference (so what both models share, such as an
+ * example's difficulty, cancels out), computes the effect of each draw and takes the central {@code
+ * confidence} share of them as the interval. Seeded: the same items, effect and seed always give
+ * the same interval.
+ */
+public final class PairedBootstrap {
+
+  private final double confidence;
+  private final int resamples;
+
+  /**
+   * @param confidence the interval's level, in (0, 1)
+   * @param resamples draws, at least 100
+   */
+  public PairedBootstrap(double confidence, int resamples) {
+    if (!(confidence > 0 && confidence < 1)) {
+      throw new IllegalArgumentException("confidence must be in (0, 1): " + confidence);
+    }
+    if (resamples < 100) {
+      throw new IllegalArgumentException("at least 100 resamples, got " + resamples);
+    }
+    this.confidence = confidence;
+    this.resamples = resamples;
+  }
+
+  public double confidence() {
+    return confidence;
+  }
+
+  /** The effect on every item and its interval; NaN bounds when the effect is undefined. */
+  public Interval interval(PairedItems items, Effect effect, long seed) {
+    int n = items.size();
+    double estimate = items.effect(effect);
+    if (Double.isNaN(estimate)) {
+      return new Interval(Double.NaN, Double.NaN, Double.NaN, n, confidence);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] effects = new double[resamples];
+    for (int r = 0; r < resamples; r++) {
+      double candidateSum = 0;
+      double referenceSum = 0;
+      for (int i = 0; i < n; i++) {
+        int item = random.nextInt(n);
+        candidateSum += items.candidateAt(item);
+        referenceSum += items.referenceAt(item);
+      }
+      effects[r] = effect.of(candidateSum, referenceSum, n);
+    }
+    Arrays.sort(effects);
+    double tail = (1 - confidence) / 2;
+    return new Interval(
+        estimate, quantile(effects, tail), quantile(effects, 1 - tail), n, confidence);
+  }
+
+  /** The {@code p}-quantile of sorted values (linear between neighbours); NaN values sort last. */
+  static double quantile(double[] sorted, double p) {
+    double position = p * (sorted.length - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(below + 1, sorted.length - 1);
+    double weight = position - below;
+    return sorted[below] + weight * (sorted[above] - sorted[below]);
+  }
+}
