@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchModelCommand.class,
       BenchIngestCommand.class,
+      BenchPiiCommand.class,
       BenchTrainerCommand.class,
       BenchEvaluatorCommand.class,
       BenchUpgradeCommand.class
@@ -24,6 +25,7 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing benchmark: model, ingest, trainer, evaluator or upgrade");
+        spec.commandLine(),
+        "Missing benchmark: model, ingest, pii, trainer, evaluator or upgrade");
   }
 }

@@ -11,6 +11,7 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.util.Arrays;
@@ -44,6 +45,7 @@ public final class Contracts {
       case VERDICTS -> EvaluationVerdict.class;
       case RELEASES -> AdapterRelease.class;
       case AUDIT -> AuditEvent.class;
+      case SUBJECT_KEYS -> SubjectKey.class;
       case BASES -> BaseAnnouncement.class;
     };
   }

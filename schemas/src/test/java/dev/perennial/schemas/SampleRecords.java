@@ -9,6 +9,7 @@ import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.EncryptedContent;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationOutcome;
@@ -30,6 +31,7 @@ import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.SourceRef;
+import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
@@ -72,6 +74,7 @@ public final class SampleRecords {
         evaluationVerdict(),
         adapterRelease(),
         auditEvent(),
+        subjectKey(),
         baseAnnouncement());
   }
 
@@ -166,6 +169,22 @@ public final class SampleRecords {
         .setRedactions(Map.of("EMAIL", 2, "PHONE", 1))
         .setOccurredAt(AT)
         .setIngestedAt(AT.plusSeconds(1))
+        .setEncrypted(
+            EncryptedContent.newBuilder()
+                .setKeyId("k-0123456789abcdef")
+                .setFields(Map.of("text", ByteBuffer.wrap(new byte[] {1, 2, 3})))
+                .build())
+        .build();
+  }
+
+  public static SubjectKey subjectKey() {
+    return SubjectKey.newBuilder()
+        .setTenant("acme")
+        .setSubjectPseudonym("p-5d41402abc4b2a76")
+        .setKeyId("k-0123456789abcdef")
+        .setMasterKeyId("m1")
+        .setWrappedKey(ByteBuffer.wrap(new byte[60]))
+        .setCreatedAt(AT)
         .build();
   }
 

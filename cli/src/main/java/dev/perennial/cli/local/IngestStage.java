@@ -2,6 +2,7 @@ package dev.perennial.cli.local;
 
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.ingest.app.IngestService;
@@ -18,14 +19,19 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The ingest service inside {@code perennial local}. Without a configured pseudonym secret it uses
- * {@link #LOCAL_PSEUDONYM_SECRET}, a fixed and public one, and says so. Its Streams state lives in
- * {@code <state-dir>/ingest}, wiped at start (the local broker starts empty every time).
+ * {@link #LOCAL_PSEUDONYM_SECRET}, a fixed and public one, and without configured master keys
+ * {@link #LOCAL_MASTER_KEYS}, and says so. Its Streams state lives in {@code <state-dir>/ingest},
+ * wiped at start (the local broker starts empty every time).
  */
 public final class IngestStage implements LocalStage {
 
   /** The pseudonym secret of local runs: fixed and published, so never for real data. */
   public static final String LOCAL_PSEUDONYM_SECRET =
       "perennial-local-only-pseudonym-secret-never-use-it-elsewhere";
+
+  /** The master keys of local runs (the trainer's too): fixed and published, sample data only. */
+  public static final String LOCAL_MASTER_KEYS =
+      "local=cGVyZW5uaWFsLWxvY2FsLW9ubHktbWFzdGVyLWtleSE=";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -50,10 +56,24 @@ public final class IngestStage implements LocalStage {
     if (!usesOwnSecret(values)) {
       values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, LOCAL_PSEUDONYM_SECRET);
     }
+    withLocalMasterKeys(values);
     values.putIfAbsent(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.putIfAbsent(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("ingest").toString());
     return new IngestConfig(values);
+  }
+
+  /** {@link #LOCAL_MASTER_KEYS} in {@code values}, unless master keys are configured. */
+  public static Map<String, String> withLocalMasterKeys(Map<String, String> values) {
+    if (!usesOwnMasterKeys(values)) {
+      values.put(MasterKeySettings.MASTER_KEYS_CONFIG, LOCAL_MASTER_KEYS);
+    }
+    return values;
+  }
+
+  private static boolean usesOwnMasterKeys(Map<String, String> values) {
+    return values.containsKey(MasterKeySettings.MASTER_KEYS_CONFIG)
+        || values.containsKey(MasterKeySettings.MASTER_KEYS_FILE_CONFIG);
   }
 
   private static boolean usesOwnSecret(Map<String, String> values) {
@@ -92,6 +112,12 @@ public final class IngestStage implements LocalStage {
       out.println(
           "Pseudonym secret  the fixed local one (public, for sample data only; set "
               + IngestConfig.PSEUDONYM_SECRET_CONFIG
+              + " for anything else)");
+    }
+    if (!usesOwnMasterKeys(cluster.values())) {
+      out.println(
+          "Master keys       the fixed local ones (public, for sample data only; set "
+              + MasterKeySettings.MASTER_KEYS_FILE_CONFIG
               + " for anything else)");
     }
     out.flush();

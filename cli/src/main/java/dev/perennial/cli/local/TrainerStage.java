@@ -37,7 +37,9 @@ public final class TrainerStage implements LocalStage {
    * @throws dev.perennial.core.config.InvalidConfigurationException listing every problem
    */
   public static TrainerConfig config(Map<String, String> clusterValues, Path stateDir) {
-    return new TrainerConfig(LocalTrainer.localValues(clusterValues, stateDir.toAbsolutePath()));
+    return new TrainerConfig(
+        IngestStage.withLocalMasterKeys(
+            LocalTrainer.localValues(clusterValues, stateDir.toAbsolutePath())));
   }
 
   @Override

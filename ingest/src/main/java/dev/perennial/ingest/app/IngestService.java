@@ -2,8 +2,11 @@ package dev.perennial.ingest.app;
 
 import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.deadletter.DeadLetterQueue;
@@ -46,24 +49,34 @@ public final class IngestService implements AutoCloseable {
   private final HealthServer health;
   private final ServiceMetrics serviceMetrics;
   private final IngestMetrics metrics;
+  private final InputPurger purger;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private IngestService(
       KafkaStreams streams,
       HealthServer health,
       ServiceMetrics serviceMetrics,
-      IngestMetrics metrics) {
+      IngestMetrics metrics,
+      InputPurger purger) {
     this.streams = streams;
     this.health = health;
     this.serviceMetrics = serviceMetrics;
     this.metrics = metrics;
+    this.purger = purger;
   }
 
-  /** Builds the topology, opens the health endpoints and starts Streams. */
+  /**
+   * Provisions the key topic (ingest is its one writer, with the compaction bound it relies on),
+   * builds the topology, opens the health endpoints, starts Streams and the purge of consumed app
+   * events.
+   */
   public static IngestService start(IngestConfig config) {
+    TopicProvisioner.provision(
+        config, config.applicationId() + "-admin", PerennialTopic.SUBJECT_KEYS);
     ServiceMetrics serviceMetrics = ServiceMetrics.create("ingest");
     IngestMetrics metrics = new IngestMetrics(serviceMetrics.registry());
-    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    TopicCatalog catalog = TopicCatalog.from(config);
+    Topics topics = Topics.create(catalog, config.clientProperties());
     StreamsBuilder builder = new StreamsBuilder();
     IngestTopology.build(builder, topics, config, metrics);
     Topology topology = builder.build();
@@ -81,7 +94,16 @@ public final class IngestService implements AutoCloseable {
       serviceMetrics.close();
       throw e;
     }
-    IngestService service = new IngestService(streams, health, serviceMetrics, metrics);
+    InputPurger purger =
+        config.inputPurgeInterval().isZero()
+            ? null
+            : InputPurger.start(
+                KafkaClients.admin(config, config.applicationId() + "-purger"),
+                config.applicationId(),
+                catalog,
+                config.inputTopics() == IngestConfig.InputTopics.PER_TENANT,
+                config.inputPurgeInterval());
+    IngestService service = new IngestService(streams, health, serviceMetrics, metrics, purger);
     streams.setStateListener(service::onStateChange);
     streams.setUncaughtExceptionHandler(
         exception -> {
@@ -176,6 +198,9 @@ public final class IngestService implements AutoCloseable {
       log.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
     }
     stopped.countDown();
+    if (purger != null) {
+      purger.close();
+    }
     health.close();
     serviceMetrics.close();
     log.info("Ingest stopped");

@@ -69,10 +69,8 @@ public final class EventIds {
       return invalid("record has no key; events and consent are keyed by tenant/subject");
     }
     if (!key.equals(key(tenant, subject))) {
-      return invalid(
-          "record key "
-              + Rejections.quote(key, MAX_QUOTED_KEY)
-              + " is not the value's tenant/subject");
+      // The key is the app's raw subject id: it stays out of the detail.
+      return invalid("record key is not the value's tenant/subject");
     }
     return Optional.empty();
   }

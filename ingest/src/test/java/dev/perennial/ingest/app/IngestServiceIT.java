@@ -3,12 +3,16 @@ package dev.perennial.ingest.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyTopic;
 import dev.perennial.schemas.serde.WireFormat;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.ConsentChange;
@@ -32,14 +36,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -71,14 +79,21 @@ class IngestServiceIT {
 
   private static Topics topics;
   private static IngestService ingest;
+  private static String applicationId;
 
   @BeforeAll
   static void startIngest() throws InterruptedException {
     TopicCatalog catalog = KAFKA.provisionCatalog();
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(
+        PerennialConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.SUBJECT_KEYS).partitions()));
     values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "integration-test-secret-0123456789abcdef");
-    values.put(IngestConfig.APPLICATION_ID_CONFIG, KAFKA.uniqueName("ingest"));
+    values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
+    values.put(IngestConfig.INPUT_PURGE_INTERVAL_MS_CONFIG, "500");
+    applicationId = KAFKA.uniqueName("ingest");
+    values.put(IngestConfig.APPLICATION_ID_CONFIG, applicationId);
     values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -154,6 +169,31 @@ class IngestServiceIT {
   }
 
   @Test
+  void aDocumentIsEncryptedInExamplesAndDeletedFromItsTopicOnceConsumed() throws Exception {
+    grant("acme", "purge-user");
+    Document document =
+        Document.newBuilder()
+            .setEventId("purge-1")
+            .setTenant("acme")
+            .setSubject("purge-user")
+            .setSource("test")
+            .setContent("The Quorn kettle whistles in B flat.")
+            .setContentType("text/plain")
+            .setOccurredAt(Instant.now())
+            .build();
+    KAFKA.produce(
+        topics.documents().name(),
+        topics.documents().keySerde().serializer(),
+        topics.documents().valueSerde().serializer(),
+        List.of(KeyValue.pair("acme/purge-user", document)));
+
+    assertThat(exampleOf("purge-1").getText()).isEqualTo("The Quorn kettle whistles in B flat.");
+    assertThat(consumedEventsAreDeleted(topics.documents().name()))
+        .as("documents.v1 keeps nothing ingest has committed past")
+        .isTrue();
+  }
+
+  @Test
   void healthAndMetricsEndpointsReflectTheRunningApplication() throws Exception {
     // Ingest's meters appear with the first record they count; this test must not rely on another
     // test having sent one before it.
@@ -217,6 +257,7 @@ class IngestServiceIT {
     return matching;
   }
 
+  /** The example of the event, decrypted with its subject's key from subject-keys.v1. */
   private static TrainingExample exampleOf(String eventId) {
     List<TrainingExample> matching =
         readUntil(
@@ -228,7 +269,42 @@ class IngestServiceIT {
             .filter(example -> eventId.equals(example.getEventId()))
             .toList();
     assertThat(matching).as("examples of event %s", eventId).hasSize(1);
-    return matching.get(0);
+    TrainingExample encrypted = matching.get(0);
+    assertThat(encrypted.getText()).as("the example's text in examples.v1").isNull();
+    try (SubjectKeyTopic keys =
+        new SubjectKeyTopic(
+            KAFKA.clientProperties(), topics.subjectKeys(), TestConfig.masterKeys(), TIMEOUT)) {
+      return new ExampleDecryptor(keys).decrypt(encrypted, encrypted.getTenant()).orElseThrow();
+    }
+  }
+
+  /** Whether every partition's first offset reaches the group's committed offset (purged). */
+  private static boolean consumedEventsAreDeleted(String topic) throws Exception {
+    try (Admin admin = KAFKA.createAdmin()) {
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin
+                .listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .entrySet()
+                .stream()
+                .filter(entry -> entry.getKey().topic().equals(topic))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        Map<TopicPartition, OffsetSpec> earliest =
+            committed.keySet().stream()
+                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.earliest()));
+        var starts = admin.listOffsets(earliest).all().get();
+        if (!committed.isEmpty()
+            && committed.entrySet().stream()
+                .allMatch(e -> starts.get(e.getKey()).offset() >= e.getValue().offset())) {
+          return true;
+        }
+        Thread.sleep(200);
+      }
+      return false;
+    }
   }
 
   /** Every committed record of the topic, read until {@code enough} holds or the timeout. */

@@ -16,6 +16,7 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class Topics {
   private final Topic<String, EvaluationVerdict> verdicts;
   private final Topic<String, AdapterRelease> releases;
   private final Topic<String, AuditEvent> audit;
+  private final Topic<String, SubjectKey> subjectKeys;
   private final Topic<String, BaseAnnouncement> bases;
 
   private Topics(TopicCatalog catalog, SchemaRegistryClient registry, Map<String, ?> serdeConfigs) {
@@ -55,6 +57,7 @@ public final class Topics {
     verdicts = bind.topic(PerennialTopic.VERDICTS, EvaluationVerdict.class);
     releases = bind.topic(PerennialTopic.RELEASES, AdapterRelease.class);
     audit = bind.topic(PerennialTopic.AUDIT, AuditEvent.class);
+    subjectKeys = bind.topic(PerennialTopic.SUBJECT_KEYS, SubjectKey.class);
     bases = bind.topic(PerennialTopic.BASES, BaseAnnouncement.class);
   }
 
@@ -119,6 +122,11 @@ public final class Topics {
     return audit;
   }
 
+  /** The subjects' wrapped data keys, by tenant/pseudonym; ingest is the one writer. */
+  public Topic<String, SubjectKey> subjectKeys() {
+    return subjectKeys;
+  }
+
   /** Every topic, in {@link PerennialTopic}'s order. */
   public List<Topic<String, ? extends SpecificRecord>> all() {
     return List.of(
@@ -133,6 +141,7 @@ public final class Topics {
         verdicts,
         releases,
         audit,
+        subjectKeys,
         bases);
   }
 

@@ -1,7 +1,9 @@
 package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.crypto.UndecryptableException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
@@ -29,6 +31,7 @@ import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
+import dev.perennial.trainer.shard.SourcePosition;
 import dev.perennial.trainer.shard.SourcedExample;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -61,16 +65,18 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>MIN_EXAMPLES and MIN_TOKENS are checked as each example arrives (so a re-run after a crash
  *       seals exactly the same examples); MAX_WAIT by a wall-clock punctuator.
- *   <li>A seal writes one training shard and, when any pending example is held out, one held-out
- *       shard; the job lists them, the shards of earlier jobs whose candidates had insufficient
- *       evidence ({@link Rollovers}: each carried exactly once), up to {@code replayMaxShards}
- *       earlier training shards of the key to replay from, and every held-out shard of the key (its
- *       held-out pool).
- *   <li>An erasure drops the subject's pending examples and rewrites every shard holding its
- *       examples in every adapter key of the tenant; each key whose training data changed gets an
- *       ERASURE job over all its current shards, listing the releases that held the data. A release
- *       of a job whose data was erased, or trained on top of such a release, that shows up later
- *       gets an ERASURE job of its own.
+ *   <li>Pending examples stay as ingest encrypted them; a seal decrypts them ({@link
+ *       ExampleDecryptor}: the tenant's own, with keys read to the end of {@code subject-keys.v1}
+ *       first, so an erased subject's examples are dropped, not sealed) and writes one training
+ *       shard and, when any pending example is held out, one held-out shard; the job lists them,
+ *       the shards of earlier jobs whose candidates had insufficient evidence ({@link Rollovers}:
+ *       each carried exactly once), up to {@code replayMaxShards} earlier training shards of the
+ *       key to replay from, and every held-out shard of the key (its held-out pool).
+ *   <li>An erasure forgets the subject's cached key, drops the subject's pending examples and
+ *       rewrites every shard holding its examples in every adapter key of the tenant; each key
+ *       whose training data changed gets an ERASURE job over all its current shards, listing the
+ *       releases that held the data. A release of a job whose data was erased, or trained on top of
+ *       such a release, that shows up later gets an ERASURE job of its own.
  *   <li>A base announced on {@code bases.v1} (a global store, so every task sees it) that succeeds
  *       another: each key with a stable release on the old base gets exactly one REBASE job over
  *       all its current shards (erasures have already rewritten them), naming that release and both
@@ -86,11 +92,13 @@ public final class AccumulatorProcessor
 
   private final AccumulatorSettings settings;
   private final ArtifactStore artifacts;
+  private final ExampleDecryptor decryptor;
   private final HeldOutSplit heldOutSplit;
   private final ShardRewriter rewriter;
   private final OrphanShardSweeper sweeper;
   private final Counter examplesAccepted;
   private final Counter examplesSkipped;
+  private final Counter examplesErased;
   private final Map<JobTrigger, Counter> jobsSealed;
   private final Counter erasures;
   private final Counter candidatesSeen;
@@ -102,14 +110,19 @@ public final class AccumulatorProcessor
   private Rollovers rollovers;
 
   public AccumulatorProcessor(
-      AccumulatorSettings settings, ArtifactStore artifacts, MeterRegistry meters) {
+      AccumulatorSettings settings,
+      ArtifactStore artifacts,
+      ExampleDecryptor decryptor,
+      MeterRegistry meters) {
     this.settings = settings;
     this.artifacts = artifacts;
+    this.decryptor = decryptor;
     this.heldOutSplit = new HeldOutSplit(settings.heldOutFraction());
     this.rewriter = new ShardRewriter(artifacts);
     this.sweeper = new OrphanShardSweeper(artifacts);
     this.examplesAccepted = counter(meters, "perennial.trainer.examples", "outcome", "accepted");
     this.examplesSkipped = counter(meters, "perennial.trainer.examples", "outcome", "skipped");
+    this.examplesErased = counter(meters, "perennial.trainer.examples", "outcome", "erased");
     this.jobsSealed = new EnumMap<>(JobTrigger.class);
     for (JobTrigger trigger : JobTrigger.values()) {
       jobsSealed.put(trigger, counter(meters, "perennial.trainer.jobs", "trigger", trigger.name()));
@@ -208,7 +221,7 @@ public final class AccumulatorProcessor
   }
 
   private void seal(String adapterKey, JobTrigger trigger, long timestamp) {
-    List<SourcedExample> pending = state.pending(adapterKey);
+    List<SourcedExample> pending = decryptPending(adapterKey);
     List<SourcedExample> train = new ArrayList<>();
     List<SourcedExample> heldOut = new ArrayList<>();
     for (SourcedExample example : pending) {
@@ -301,6 +314,38 @@ public final class AccumulatorProcessor
     context.forward(new Record<>(adapterKey, job, timestamp));
   }
 
+  /**
+   * The key's pending examples in the clear. Those whose subject's key is gone (erased since they
+   * arrived) or whose content does not open leave the pending store, counted, never sealed.
+   */
+  private List<SourcedExample> decryptPending(String adapterKey) {
+    String tenant = AdapterKeys.tenantOf(adapterKey);
+    decryptor.refresh();
+    List<SourcedExample> plain = new ArrayList<>();
+    Set<SourcePosition> unreadable = new HashSet<>();
+    for (SourcedExample example : state.pending(adapterKey)) {
+      Optional<TrainingExample> decrypted;
+      try {
+        decrypted = decryptor.decrypt(example.example(), tenant);
+      } catch (UndecryptableException | IllegalArgumentException e) {
+        log.warn("Dropping the pending example at {}: {}", example.position(), e.getMessage());
+        decrypted = Optional.empty();
+      }
+      if (decrypted.isPresent()) {
+        plain.add(new SourcedExample(example.position(), decrypted.get()));
+      } else {
+        unreadable.add(example.position());
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      int dropped = dropPending(adapterKey, example -> unreadable.contains(example.position()));
+      examplesErased.increment(dropped);
+      log.info(
+          "Dropped {} pending examples of {} whose subjects' keys are erased", dropped, adapterKey);
+    }
+    return plain;
+  }
+
   /** The key's indexed shards by digest. */
   private Map<String, ShardEntry> shardIndex(String adapterKey) {
     Map<String, ShardEntry> index = new LinkedHashMap<>();
@@ -356,11 +401,14 @@ public final class AccumulatorProcessor
   private void onErasure(ErasureRequest request, long timestamp) {
     String tenant = request.getTenant();
     String subject = request.getSubjectPseudonym();
+    decryptor.forget(tenant, subject);
     ErasureMark mark = new ErasureMark(request.getRequestId(), subject);
     Set<String> indexed = new HashSet<>();
     List<String> keys = state.adapterKeysOf(tenant);
     for (String adapterKey : keys) {
-      int droppedPending = dropPending(adapterKey, subject);
+      int droppedPending =
+          dropPending(
+              adapterKey, example -> example.example().getSubjectPseudonym().equals(subject));
       ShardRewriter.Outcome outcome = rewriter.rewrite(state, tenant, adapterKey, subject);
       Set<String> affectedJobs = updateJobs(adapterKey, outcome, mark);
       SortedSet<Integer> versions =
@@ -398,14 +446,15 @@ public final class AccumulatorProcessor
         orphans);
   }
 
-  private int dropPending(String adapterKey, String subject) {
+  /** Removes the key's pending examples that {@code drop} names; returns how many. */
+  private int dropPending(String adapterKey, Predicate<SourcedExample> drop) {
     List<SourcedExample> pending = state.pending(adapterKey);
     int dropped = 0;
     int train = 0;
     long tokens = 0;
     int heldOut = 0;
     for (SourcedExample example : pending) {
-      if (example.example().getSubjectPseudonym().equals(subject)) {
+      if (drop.test(example)) {
         state.removePending(example);
         dropped++;
       } else if (heldOutSplit.isHeldOut(example.example().getExampleId())) {

@@ -1,6 +1,7 @@
 package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@code releases.v1} and the insufficient-evidence verdicts of {@code verdicts.v1} become {@link
  * TrainerEvent}s, are re-keyed by tenant into one repartition topic ({@value #EVENTS_BY_TENANT})
  * and meet in the {@link AccumulatorProcessor}, whose jobs go to {@code training-jobs.v1} keyed by
- * adapter key.
+ * adapter key. Examples stay encrypted through the repartition topic and the pending store; the
+ * processor decrypts them when it seals them into shards.
  */
 public final class AccumulatorTopology {
 
@@ -59,6 +61,7 @@ public final class AccumulatorTopology {
       Topics topics,
       AccumulatorSettings settings,
       ArtifactStore artifacts,
+      ExampleDecryptor decryptor,
       MeterRegistry meters) {
     Topic<String, TrainingExample> examplesTopic = topics.examples();
     KStream<String, TrainerEvent> examples =
@@ -133,7 +136,8 @@ public final class AccumulatorTopology {
         .repartition(
             Repartitioned.with(Serdes.String(), new TrainerEventSerde()).withName(EVENTS_BY_TENANT))
         .process(
-            new AccumulatorSupplier(settings, artifacts, meters), Named.as("trainer-accumulator"))
+            new AccumulatorSupplier(settings, artifacts, decryptor, meters),
+            Named.as("trainer-accumulator"))
         .to(
             jobsTopic.name(),
             Produced.with(jobsTopic.keySerde(), jobsTopic.valueSerde())
@@ -228,12 +232,15 @@ public final class AccumulatorTopology {
 
   /** The processor with its stores, so the topology connects them. */
   private record AccumulatorSupplier(
-      AccumulatorSettings settings, ArtifactStore artifacts, MeterRegistry meters)
+      AccumulatorSettings settings,
+      ArtifactStore artifacts,
+      ExampleDecryptor decryptor,
+      MeterRegistry meters)
       implements ProcessorSupplier<String, TrainerEvent, String, TrainingJob> {
 
     @Override
     public Processor<String, TrainerEvent, String, TrainingJob> get() {
-      return new AccumulatorProcessor(settings, artifacts, meters);
+      return new AccumulatorProcessor(settings, artifacts, decryptor, meters);
     }
 
     @Override

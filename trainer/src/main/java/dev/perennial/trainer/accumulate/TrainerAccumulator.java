@@ -2,13 +2,19 @@ package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.core.config.MasterKeySettings;
+import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyTopic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.nio.file.Path;
@@ -32,13 +38,17 @@ public final class TrainerAccumulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TrainerAccumulator.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+  private static final Duration KEY_READ_TIMEOUT = Duration.ofSeconds(60);
+
   private final KafkaStreams streams;
   private final ServiceMetrics metrics;
+  private final SubjectKeyTopic keys;
   private final CountDownLatch failed = new CountDownLatch(1);
 
-  private TrainerAccumulator(KafkaStreams streams, ServiceMetrics metrics) {
+  private TrainerAccumulator(KafkaStreams streams, ServiceMetrics metrics, SubjectKeyTopic keys) {
     this.streams = streams;
     this.metrics = metrics;
+    this.keys = keys;
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -67,10 +77,19 @@ public final class TrainerAccumulator implements AutoCloseable {
 
   /** The topology of {@code config}, on the artifact store it names. */
   public static Topology topology(
-      TrainerConfig config, Topics topics, ArtifactStore artifacts, ServiceMetrics metrics) {
+      TrainerConfig config,
+      Topics topics,
+      ArtifactStore artifacts,
+      ExampleDecryptor decryptor,
+      ServiceMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
     AccumulatorTopology.build(
-        builder, topics, AccumulatorSettings.from(config), artifacts, metrics.registry());
+        builder,
+        topics,
+        AccumulatorSettings.from(config),
+        artifacts,
+        decryptor,
+        metrics.registry());
     return builder.build();
   }
 
@@ -85,15 +104,44 @@ public final class TrainerAccumulator implements AutoCloseable {
     return properties;
   }
 
-  /** Starts the accumulator; it runs until {@link #close()}. */
+  /**
+   * Starts the accumulator; it runs until {@link #close()}.
+   *
+   * @throws PerennialException when no master keys are configured (the accumulator decrypts the
+   *     examples it seals), or the subjects' key topic cannot be read
+   */
   public static TrainerAccumulator start(TrainerConfig config) {
+    MasterKeys masterKeys =
+        config
+            .masterKeys()
+            .orElseThrow(
+                () ->
+                    new PerennialException(
+                        "The accumulator decrypts the examples it seals into shards: set "
+                            + MasterKeySettings.MASTER_KEYS_FILE_CONFIG
+                            + " (or "
+                            + MasterKeySettings.MASTER_KEYS_CONFIG
+                            + ") to ingest's master keys"));
+    TopicProvisioner.provision(
+        config, config.accumulatorApplicationId() + "-admin", PerennialTopic.SUBJECT_KEYS);
     ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator");
     Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
     ArtifactStore artifacts = new LocalArtifactStore(config.artifactStorePath());
-    KafkaStreams streams =
-        new KafkaStreams(topology(config, topics, artifacts, metrics), streamsProperties(config));
+    SubjectKeyTopic keys =
+        new SubjectKeyTopic(
+            config.clientProperties(), topics.subjectKeys(), masterKeys, KEY_READ_TIMEOUT);
+    KafkaStreams streams;
+    try {
+      streams =
+          new KafkaStreams(
+              topology(config, topics, artifacts, new ExampleDecryptor(keys), metrics),
+              streamsProperties(config));
+    } catch (RuntimeException e) {
+      keys.close();
+      throw e;
+    }
     metrics.bind(streams);
-    TrainerAccumulator accumulator = new TrainerAccumulator(streams, metrics);
+    TrainerAccumulator accumulator = new TrainerAccumulator(streams, metrics, keys);
     streams.setUncaughtExceptionHandler(
         exception -> {
           log.error("The accumulator failed; shutting it down", exception);
@@ -167,6 +215,7 @@ public final class TrainerAccumulator implements AutoCloseable {
   @Override
   public void close() {
     streams.close(CLOSE_TIMEOUT);
+    keys.close();
     metrics.close();
   }
 }

@@ -1,9 +1,13 @@
 package dev.perennial.trainer.config;
 
+import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
+import dev.perennial.core.crypto.MasterKeys;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -261,13 +265,13 @@ public class TrainerConfig extends PerennialConfig {
   private final Map<String, TriggerSettings> tenantTriggers;
 
   public TrainerConfig(Map<String, String> values) {
-    super(definition(values), TENANT_SETTINGS.check(definition(values), values));
+    super(definition(values), checked(values));
     this.tenantTriggers = readTenantTriggers();
   }
 
   /** The trainer's keys on top of the shared ones (without per-tenant overrides). */
   public static ConfigDef configDef() {
-    return PerennialConfig.configDef()
+    return MasterKeySettings.define(PerennialConfig.configDef())
         .define(
             TRIGGER_MIN_EXAMPLES_CONFIG,
             Type.INT,
@@ -516,6 +520,21 @@ public class TrainerConfig extends PerennialConfig {
             REPLAY_POOL_SIZE_DOC);
   }
 
+  /** Every problem of the values, those between keys included, at once. */
+  private static Map<String, String> checked(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    try {
+      TENANT_SETTINGS.check(definition(values), values);
+    } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    }
+    MasterKeySettings.problem(values, false).ifPresent(problems::add);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return values;
+  }
+
   /** {@link #configDef()} plus a definition for each per-tenant override among {@code values}. */
   static ConfigDef definition(Map<String, String> values) {
     return TENANT_SETTINGS.define(configDef(), values);
@@ -587,6 +606,14 @@ public class TrainerConfig extends PerennialConfig {
 
   public int replayMaxShards() {
     return getInt(REPLAY_MAX_SHARDS_CONFIG);
+  }
+
+  /**
+   * The master keys that unwrap subjects' data keys, which the accumulator needs to decrypt the
+   * examples it seals into shards (the worker needs none).
+   */
+  public Optional<MasterKeys> masterKeys() {
+    return MasterKeySettings.masterKeys(this);
   }
 
   public String accumulatorApplicationId() {

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.schemas.privacy.ExampleCrypto;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyMap;
+import dev.perennial.schemas.privacy.SubjectKeyRecords;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -32,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
@@ -60,6 +66,9 @@ class AccumulatorProcessorTest {
   private LocalArtifactStore artifacts;
   private MockProcessorContext<String, TrainingJob> context;
   private AccumulatorProcessor processor;
+  private SubjectKeyMap keys;
+  private final Map<String, SubjectKeyRecords.NewKey> dataKeys = new HashMap<>();
+  private SimpleMeterRegistry meters;
   private long offset;
   private KeyValueStore<String, BaseAnnouncement> bases;
 
@@ -105,7 +114,9 @@ class AccumulatorProcessorTest {
             heldOutFraction,
             2,
             Duration.ofSeconds(1));
-    processor = new AccumulatorProcessor(settings, artifacts, new SimpleMeterRegistry());
+    keys = new SubjectKeyMap(TestConfig.masterKeys());
+    meters = new SimpleMeterRegistry();
+    processor = new AccumulatorProcessor(settings, artifacts, new ExampleDecryptor(keys), meters);
     processor.init(context);
   }
 
@@ -517,6 +528,70 @@ class AccumulatorProcessorTest {
     processor.process(
         new Record<>(
             "acme", new ReleaseArrived(adapterKey, version, JobIds.candidateId(jobId)), 4_000));
+  }
+
+  @Test
+  void encryptedExamplesAreCountedWithoutTheirKeysAndSealedDecrypted() {
+    start(0.0);
+    TrainingExample first = text("acme/support", "p-1", "The Zix lamp is teal.");
+    TrainingExample second = text("acme/support", "p-2", "The Zix lamp costs 9 dollars.");
+    TrainingExample third = text("acme/support", "p-1", "The Zix lamp is made in Quorn.");
+    send(encrypted(first));
+    send(encrypted(second));
+    send(encrypted(third));
+
+    TrainingJob job = jobs().get(0);
+    assertThat(job.getShards().get(0).getTokenCount())
+        .isEqualTo(
+            ("The Zix lamp is teal.The Zix lamp costs 9 dollars.The Zix lamp is made in Quorn.")
+                .length());
+    assertThat(shard(job, job.getShards().get(0)).trainingExamples())
+        .containsExactly(first, second, third);
+  }
+
+  @Test
+  void examplesWhoseSubjectsKeyWasErasedBeforeTheSealAreDroppedNotSealed() {
+    start(0.0);
+    send(encrypted(text("acme/support", "p-1", "The Zix lamp is teal.")));
+    send(encrypted(text("acme/support", "p-2", "Bob's secret Zix fact.")));
+    keys.apply(SubjectKeyRecords.recordKey("acme", "p-2"), null);
+    send(encrypted(text("acme/support", "p-1", "The Zix lamp is made in Quorn.")));
+
+    TrainingJob job = jobs().get(0);
+    assertThat(job.getShards().get(0).getExampleCount()).isEqualTo(2);
+    assertThat(shard(job, job.getShards().get(0)).subjects()).containsExactly("p-1");
+    assertThat(meters.get("perennial.trainer.examples").tag("outcome", "erased").counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anErasureForgetsTheSubjectsKey() {
+    start(0.0);
+    send(encrypted(text("acme/support", "p-alice", "Alice's Zix fact.")));
+    String keyId = dataKeys.get(SubjectKeyRecords.recordKey("acme", "p-alice")).record().getKeyId();
+    assertThat(keys.dataKey("acme", "p-alice", keyId)).isPresent();
+
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+
+    assertThat(keys.dataKey("acme", "p-alice", keyId)).isEmpty();
+  }
+
+  /** {@code example} encrypted as ingest does, with its subject's key (made on first use). */
+  private TrainingExample encrypted(TrainingExample example) {
+    SubjectKeyRecords.NewKey key =
+        dataKeys.computeIfAbsent(
+            SubjectKeyRecords.recordKey(example.getTenant(), example.getSubjectPseudonym()),
+            recordKey -> {
+              SubjectKeyRecords.NewKey created =
+                  SubjectKeyRecords.create(
+                      TestConfig.masterKeys(),
+                      example.getTenant(),
+                      example.getSubjectPseudonym(),
+                      Instant.EPOCH);
+              keys.apply(recordKey, created.record());
+              return created;
+            });
+    return ExampleCrypto.encrypt(example, key.record().getKeyId(), key.dataKey());
   }
 
   private static ErasureRequest erasure(String tenant, String subject) {

@@ -7,6 +7,9 @@ import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
@@ -81,7 +84,11 @@ class AccumulatorTopologyIT {
     try (ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator")) {
       Topology topology =
           TrainerAccumulator.topology(
-              config, topics, new LocalArtifactStore(config.artifactStorePath()), metrics);
+              config,
+              topics,
+              new LocalArtifactStore(config.artifactStorePath()),
+              new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
+              metrics);
       Properties properties = TrainerAccumulator.streamsProperties(config);
 
       assertThat(topology.describe().toString())
