@@ -25,7 +25,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(),
-        "Missing benchmark: model, ingest, pii, trainer, evaluator or upgrade");
+        spec.commandLine(), "Missing benchmark: model, ingest, pii, trainer, evaluator or upgrade");
   }
 }
