@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       PublisherCommand.class,
       ReleasesCommand.class,
       BasesCommand.class,
+      SchemasCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

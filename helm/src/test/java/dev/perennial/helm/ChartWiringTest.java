@@ -45,6 +45,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -166,7 +167,11 @@ class ChartWiringTest {
     try (ServiceMetrics metrics = ServiceMetrics.create("chart-check");
         HealthServer server =
             HealthServer.start(
-                "127.0.0.1", 0, metrics.registry(), () -> Readiness.ready("checked"))) {
+                "127.0.0.1",
+                0,
+                metrics.registry(),
+                () -> Readiness.ready("checked"),
+                Optional::empty)) {
       for (String path : paths) {
         HttpResponse<String> response =
             client.send(

@@ -4,7 +4,9 @@ import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.schemas.v1.ExampleKind;
@@ -38,7 +40,7 @@ public final class IngestStage implements LocalStage {
   private final Path stateDir;
   private LocalCluster cluster;
   private IngestConfig config;
-  private IngestService service;
+  private ServiceProcess<IngestService> service;
   private ConsumerGroupProgress progress;
 
   public IngestStage(Path stateDir) {
@@ -90,11 +92,16 @@ public final class IngestStage implements LocalStage {
   public void start(LocalCluster cluster, PrintWriter out) throws InterruptedException {
     this.cluster = cluster;
     config = config(cluster.values(), stateDir);
-    StateFolders.clear(Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
-    service = IngestService.start(config);
-    if (!service.awaitRunning(START_TIMEOUT)) {
+    Folders.deleteRecursively(
+        Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
+    service =
+        ServiceProcess.start("ingest", config, metrics -> IngestService.start(config, metrics));
+    if (!service.service().awaitRunning(START_TIMEOUT)) {
       throw new PerennialException(
-          "Ingest did not reach RUNNING within " + START_TIMEOUT + "; it is " + service.state());
+          "Ingest did not reach RUNNING within "
+              + START_TIMEOUT
+              + "; it is "
+              + service.service().state());
     }
     progress =
         new ConsumerGroupProgress(

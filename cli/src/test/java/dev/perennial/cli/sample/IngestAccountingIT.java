@@ -9,6 +9,7 @@ import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
@@ -78,11 +79,13 @@ class IngestAccountingIT {
     IngestOutputs outputs;
     List<TrainingExample> decrypted = new ArrayList<>();
     Set<String> unreadable = new HashSet<>();
-    try (IngestService ingest = IngestService.start(config);
+    try (ServiceProcess<IngestService> ingest =
+            ServiceProcess.start(
+                "ingest", config, metrics -> IngestService.start(config, metrics));
         Admin admin = Admin.create(KafkaClients.admin(config, "accounting-test"));
         SampleEventProducer producer =
             new SampleEventProducer(KafkaClients.producer(config, "accounting-test"), topics)) {
-      assertThat(ingest.awaitRunning(Duration.ofSeconds(60))).isTrue();
+      assertThat(ingest.service().awaitRunning(Duration.ofSeconds(60))).isTrue();
       ConsumerGroupProgress progress =
           new ConsumerGroupProgress(
               admin,
@@ -95,7 +98,7 @@ class IngestAccountingIT {
       producer.send(events, phase -> progress.awaitCaughtUp(CATCH_UP));
 
       outputs = IngestOutputs.read(config.clientProperties(), topics, catalog);
-      assertThat(ingest.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      assertThat(ingest.service().state()).isEqualTo(KafkaStreams.State.RUNNING);
       try (SubjectKeyTopic keys =
           new SubjectKeyTopic(
               config.clientProperties(),

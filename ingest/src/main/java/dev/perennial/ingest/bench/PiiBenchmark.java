@@ -125,14 +125,7 @@ public final class PiiBenchmark {
     public List<String> lines() {
       List<String> lines = new ArrayList<>();
       lines.add(current.lines().get(0));
-      lines.add(
-          String.format(
-              Locale.ROOT,
-              "%-8s %9s %19s %19s",
-              "",
-              "",
-              "recall",
-              "precision"));
+      lines.add(String.format(Locale.ROOT, "%-8s %9s %19s %19s", "", "", "recall", "precision"));
       lines.add(
           String.format(
               Locale.ROOT,

@@ -73,14 +73,16 @@ public final class IngestConfig extends PerennialConfig {
   public static final long MAX_FUTURE_SKEW_MS_DEFAULT = Duration.ofMinutes(5).toMillis();
   private static final String MAX_FUTURE_SKEW_MS_DOC =
       "How far an event's occurredAt may lie ahead of ingest's clock (clock skew between apps and"
-          + " ingest). Later timestamps reject the event with reason INVALID_FIELD.";
+          + " ingest). Later timestamps, and any before 2000-01-01, reject the event with reason"
+          + " INVALID_FIELD.";
 
   public static final String DEDUP_WINDOW_MS_CONFIG = "perennial.ingest.dedup.window.ms";
   public static final long DEDUP_WINDOW_MS_DEFAULT = Duration.ofHours(24).toMillis();
   private static final String DEDUP_WINDOW_MS_DOC =
-      "How long an admitted event id is remembered (by record timestamp): an event with the same"
-          + " id, tenant and kind within this window is rejected as DUPLICATE. Also the retention"
-          + " of the dedup state store, which bounds its size.";
+      "How long an admitted event id is remembered, on ingest's clock from its admission (the"
+          + " record's own timestamp plays no part): an event with the same id, tenant and kind"
+          + " within this window is rejected as DUPLICATE. Also the retention of the dedup state"
+          + " store, which bounds its size.";
 
   public static final String POSITIVE_RATING_MIN_CONFIG = "perennial.ingest.positive.rating.min";
   public static final int POSITIVE_RATING_MIN_DEFAULT = 4;

@@ -6,6 +6,8 @@ import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.tenant.TenantBinding;
 import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.ingest.validate.EventValidator;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.RejectReason;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *       missing record must never leave an earlier grant in place;
  *   <li>a decision on another purpose changes nothing for training; it is counted, not forwarded;
  *   <li>a record whose ids are invalid, or whose key is not its value's tenant/subject, is rejected
- *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is, with
- *       per-tenant topics, a record or tombstone naming another tenant than its topic's ({@link
+ *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is one
+ *       whose {@code changedAt} is before {@link EventValidator#EARLIEST}, and, with per-tenant
+ *       topics, a record or tombstone naming another tenant than its topic's ({@link
  *       TenantBinding}).
  * </ul>
  *
@@ -76,6 +79,7 @@ public final class ConsentReader
     }
     Optional<Rejection> invalid =
         EventIds.checkSubjectKey(key, change.getTenant(), change.getSubject())
+            .or(() -> checkChangedAt(change.getChangedAt()))
             .or(() -> binding.check(source, change.getTenant()));
     if (invalid.isPresent()) {
       reject(record, source, invalid.get(), binding.topicTenant(source).orElse(change.getTenant()));
@@ -105,6 +109,16 @@ public final class ConsentReader
       metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.REVOKED);
       revoke(record, change.getTenant(), change.getSubject(), state);
     }
+  }
+
+  /** A consent change older than any event: a zero, negative or garbled clock. */
+  private static Optional<Rejection> checkChangedAt(Instant changedAt) {
+    return changedAt.isBefore(EventValidator.EARLIEST)
+        ? Optional.of(
+            Rejection.of(
+                RejectReason.INVALID_FIELD,
+                "changedAt " + changedAt + " is before " + EventValidator.EARLIEST))
+        : Optional.empty();
   }
 
   private void deleted(FixedKeyRecord<String, ConsentChange> record, String key, SourceRef source) {
@@ -159,7 +173,7 @@ public final class ConsentReader
       SourceRef source,
       Rejection rejection,
       String tenant) {
-    String validTenant = tenant != null && EventIds.NAME.matcher(tenant).matches() ? tenant : null;
+    String validTenant = tenant != null && AdapterKey.isValidName(tenant) ? tenant : null;
     context.forward(
         record.withValue(
             ConsentUpdate.rejected(

@@ -1,6 +1,6 @@
 package dev.perennial.ingest.metrics;
 
-import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.RejectReason;
 import io.micrometer.core.instrument.Counter;
@@ -150,7 +150,7 @@ public final class IngestMetrics {
   }
 
   private String tenantTag(String tenant) {
-    if (tenant == null || !EventIds.NAME.matcher(tenant).matches()) {
+    if (tenant == null || !AdapterKey.isValidName(tenant)) {
       return UNKNOWN_TENANT;
     }
     if (tenants.contains(tenant)) {

@@ -74,7 +74,8 @@ public final class BaselineRedactor {
       Matcher matcher = detector.pattern().matcher(masked.toString());
       while (matcher.find()) {
         if (detector.accepts().test(matcher.group())) {
-          detections.add(new PiiRedactor.Detection(matcher.start(), matcher.end(), detector.type()));
+          detections.add(
+              new PiiRedactor.Detection(matcher.start(), matcher.end(), detector.type()));
           mask(masked, matcher.start(), matcher.end());
         }
       }

@@ -9,6 +9,7 @@ import dev.perennial.ingest.example.ExampleFactory;
 import dev.perennial.ingest.tenant.TenantBinding;
 import dev.perennial.ingest.validate.EventIds;
 import dev.perennial.ingest.validate.EventValidator;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.RejectReason;
 import java.time.Instant;
 import java.util.Optional;
@@ -108,6 +109,6 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
   }
 
   private static String validOrNull(String tenant) {
-    return tenant != null && EventIds.NAME.matcher(tenant).matches() ? tenant : null;
+    return tenant != null && AdapterKey.isValidName(tenant) ? tenant : null;
   }
 }

@@ -13,6 +13,7 @@ import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.kafka.TopicSpec;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.schemas.topic.Topic;
@@ -240,10 +241,11 @@ class TenantBindingIT {
     IngestConfig config = new IngestConfig(values);
     Topics topics = Topics.create(catalog, config.clientProperties());
 
-    try (IngestService ingest = IngestService.start(config);
+    try (ServiceProcess<IngestService> ingest =
+            ServiceProcess.start("ingest", config, metrics -> IngestService.start(config, metrics));
         KafkaProducer<String, byte[]> acme = producer("acme");
         KafkaProducer<String, byte[]> globex = producer("globex")) {
-      assertThat(ingest.awaitRunning(TIMEOUT)).as("ingest RUNNING under its ACLs").isTrue();
+      assertThat(ingest.service().awaitRunning(TIMEOUT)).as("ingest RUNNING under its ACLs").isTrue();
       send(
           acme,
           topics.consent(),

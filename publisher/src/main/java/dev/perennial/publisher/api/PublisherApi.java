@@ -12,12 +12,13 @@ import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.v1.AdapterRelease;
 import java.io.IOException;
 import java.io.InputStream;
@@ -156,7 +157,7 @@ public final class PublisherApi implements HttpHandler {
     AdapterKey key;
     try {
       key = new AdapterKey(path.get(1), path.get(2));
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidAdapterKeyException e) {
       return ApiResponse.error(
           404, "No adapter key " + path.get(1) + "/" + path.get(2) + ": " + e.getMessage());
     }

@@ -1,6 +1,8 @@
 package dev.perennial.publisher.release;
 
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.v1.AdapterRelease;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,7 @@ public final class RegistryRebuild {
       AdapterKey key;
       try {
         key = AdapterKey.parse(entry.getKey());
-      } catch (IllegalArgumentException e) {
+      } catch (InvalidAdapterKeyException e) {
         notes.add("releases.v1 holds a record under an invalid key: " + e.getMessage());
         continue;
       }

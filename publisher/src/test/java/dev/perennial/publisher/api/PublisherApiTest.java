@@ -12,11 +12,11 @@ import dev.perennial.publisher.alias.AliasPolicy;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.Json;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.ReleaseStates;
+import dev.perennial.schemas.key.AdapterKey;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +51,9 @@ class PublisherApiTest {
                     new TenantPolicy(true, RetractionPolicy.REPLACEMENT)))
             .with(upgraded());
     metrics = ServiceMetrics.create("publisher");
-    server = HealthServer.start("127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""));
+    server =
+        HealthServer.start(
+            "127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""), Optional::empty);
     server.route(
         PublisherApi.PREFIX,
         PublisherApi.withAdmin(

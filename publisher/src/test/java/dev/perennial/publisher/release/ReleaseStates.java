@@ -7,6 +7,7 @@ import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.schemas.key.AdapterKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 

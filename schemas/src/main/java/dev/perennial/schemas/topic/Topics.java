@@ -41,10 +41,12 @@ public final class Topics {
   private final Topic<String, EvaluationVerdict> verdicts;
   private final Topic<String, AdapterRelease> releases;
   private final Topic<String, AuditEvent> audit;
+  private final SchemaRegistryClient registry;
   private final Topic<String, SubjectKey> subjectKeys;
   private final Topic<String, BaseAnnouncement> bases;
 
   private Topics(TopicCatalog catalog, SchemaRegistryClient registry, Map<String, ?> serdeConfigs) {
+    this.registry = registry;
     Binder bind = new Binder(catalog, registry, serdeConfigs);
     documents = bind.topic(PerennialTopic.DOCUMENTS, Document.class);
     feedback = bind.topic(PerennialTopic.FEEDBACK, Feedback.class);
@@ -120,6 +122,11 @@ public final class Topics {
 
   public Topic<String, AuditEvent> audit() {
     return audit;
+  }
+
+  /** The registry client every topic's serdes share: whether the registry answers tells it. */
+  public SchemaRegistryClient registry() {
+    return registry;
   }
 
   /** The subjects' wrapped data keys, by tenant/pseudonym; ingest is the one writer. */

@@ -3,6 +3,7 @@ package dev.perennial.trainer.accumulate;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.UndecryptableException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.BaseAnnouncement;
@@ -24,7 +25,6 @@ import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.erasure.AffectedVersions;
 import dev.perennial.trainer.erasure.OrphanShardSweeper;
 import dev.perennial.trainer.erasure.ShardRewriter;
-import dev.perennial.trainer.lineage.AdapterKeys;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.HeldOutSplit;
@@ -212,7 +212,7 @@ public final class AccumulatorProcessor
       if (accumulation.trainCount() == 0 || accumulation.firstPendingAtMs() == null) {
         continue;
       }
-      String tenant = AdapterKeys.tenantOf(accumulation.adapterKey());
+      String tenant = AdapterKey.tenantOf(accumulation.adapterKey()).orElse(null);
       long waited = now - accumulation.firstPendingAtMs();
       if (waited >= settings.triggers().apply(tenant).maxWait().toMillis()) {
         seal(accumulation.adapterKey(), JobTrigger.MAX_WAIT, now);
@@ -319,7 +319,7 @@ public final class AccumulatorProcessor
    * arrived) or whose content does not open leave the pending store, counted, never sealed.
    */
   private List<SourcedExample> decryptPending(String adapterKey) {
-    String tenant = AdapterKeys.tenantOf(adapterKey);
+    String tenant = AdapterKey.tenantOf(adapterKey).orElseThrow();
     decryptor.refresh();
     List<SourcedExample> plain = new ArrayList<>();
     Set<SourcePosition> unreadable = new HashSet<>();
@@ -534,7 +534,11 @@ public final class AccumulatorProcessor
         adapterKey,
         taint.requestId());
     emitErasureJob(
-        adapterKey, AdapterKeys.tenantOf(adapterKey), taint, List.of(release.version()), timestamp);
+        adapterKey,
+        AdapterKey.tenantOf(adapterKey).orElse(null),
+        taint,
+        List.of(release.version()),
+        timestamp);
   }
 
   /** The erasure whose data a candidate holds (its job's or its parent release's), or null. */
@@ -603,7 +607,7 @@ public final class AccumulatorProcessor
         TrainingJob.newBuilder()
             .setJobId(jobId)
             .setAdapterKey(adapterKey)
-            .setTenant(AdapterKeys.tenantOf(adapterKey))
+            .setTenant(AdapterKey.tenantOf(adapterKey).orElseThrow())
             .setTrigger(JobTrigger.REBASE)
             .setShards(train.stream().map(ShardEntry::toShardRef).toList())
             .setHeldOutShards(heldOut.stream().map(ShardEntry::toShardRef).toList())

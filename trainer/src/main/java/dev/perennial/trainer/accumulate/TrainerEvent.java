@@ -1,7 +1,7 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ErasureRequest;
-import dev.perennial.trainer.lineage.AdapterKeys;
 import dev.perennial.trainer.shard.SourcedExample;
 import java.util.List;
 
@@ -36,7 +36,7 @@ public sealed interface TrainerEvent {
       implements TrainerEvent {
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 
@@ -48,7 +48,7 @@ public sealed interface TrainerEvent {
       implements TrainerEvent {
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 
@@ -70,7 +70,7 @@ public sealed interface TrainerEvent {
 
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.core.crypto.MasterKeys;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -248,19 +249,29 @@ public class TrainerConfig extends PerennialConfig {
 
   private static final TenantSettings TENANT_SETTINGS =
       new TenantSettings(
-          TENANT_PREFIX,
-          List.of(
-              new TenantSettings.Setting(
-                  TENANT_MIN_EXAMPLES_SUFFIX, Type.INT, Range.atLeast(1), TRIGGER_MIN_EXAMPLES_DOC),
-              new TenantSettings.Setting(
-                  TENANT_MIN_TOKENS_SUFFIX, Type.LONG, Range.atLeast(1), TRIGGER_MIN_TOKENS_DOC),
-              new TenantSettings.Setting(
-                  TENANT_MAX_WAIT_MS_SUFFIX, Type.LONG, Range.atLeast(1), TRIGGER_MAX_WAIT_MS_DOC),
-              new TenantSettings.Setting(
-                  TENANT_LEARNING_RATE_SUFFIX,
-                  Type.DOUBLE,
-                  Range.between(1e-9, 1.0),
-                  RECIPE_LEARNING_RATE_DOC)));
+              TENANT_PREFIX,
+              List.of(
+                  new TenantSettings.Setting(
+                      TENANT_MIN_EXAMPLES_SUFFIX,
+                      Type.INT,
+                      Range.atLeast(1),
+                      TRIGGER_MIN_EXAMPLES_DOC),
+                  new TenantSettings.Setting(
+                      TENANT_MIN_TOKENS_SUFFIX,
+                      Type.LONG,
+                      Range.atLeast(1),
+                      TRIGGER_MIN_TOKENS_DOC),
+                  new TenantSettings.Setting(
+                      TENANT_MAX_WAIT_MS_SUFFIX,
+                      Type.LONG,
+                      Range.atLeast(1),
+                      TRIGGER_MAX_WAIT_MS_DOC),
+                  new TenantSettings.Setting(
+                      TENANT_LEARNING_RATE_SUFFIX,
+                      Type.DOUBLE,
+                      Range.between(1e-9, 1.0),
+                      RECIPE_LEARNING_RATE_DOC)))
+          .requireTenants(AdapterKey::isValidName, AdapterKey.NAME_RULE);
 
   private final Map<String, TriggerSettings> tenantTriggers;
 

@@ -1,8 +1,10 @@
 package dev.perennial.trainer.worker;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.rebase.Compatibility;
@@ -19,6 +21,7 @@ import dev.perennial.model.train.StepMetrics;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
@@ -30,8 +33,6 @@ import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
 import dev.perennial.trainer.TrainerException;
-import dev.perennial.trainer.lineage.AdapterArtifacts;
-import dev.perennial.trainer.lineage.AdapterKeys;
 import dev.perennial.trainer.lineage.DataDigest;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.lineage.TrainerVersion;
@@ -40,20 +41,15 @@ import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardAccessException;
 import dev.perennial.trainer.shard.ShardReader;
 import dev.perennial.trainer.shard.SourcedExample;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +101,7 @@ public final class JobTrainer {
   public TrainedJob train(TrainingJob job, Optional<StableRelease> stable, StepListener listener) {
     long started = System.nanoTime();
     JobRecipe recipe = this.recipe.forTenant(job.getTenant());
-    if (!AdapterKeys.belongsTo(job.getAdapterKey(), job.getTenant())) {
+    if (!AdapterKey.tenantOf(job.getAdapterKey()).equals(Optional.of(job.getTenant()))) {
       throw new JobSkippedException(
           JobSkippedException.Reason.REFUSED,
           "Job "
@@ -179,7 +175,7 @@ public final class JobTrainer {
         steps,
         start.describe());
     TrainingResult result = LoraTrainer.run(request, listener);
-    AdapterArtifacts.StoredFolder stored = AdapterArtifacts.store(store, output);
+    FolderIndex.StoredFolder stored = FolderIndex.store(store, output);
     LoraConfig lora =
         start.adapter() == null ? recipe.freshLora() : start.adapter().weights().config();
 
@@ -227,7 +223,7 @@ public final class JobTrainer {
             .setTotalMillis((System.nanoTime() - started) / 1_000_000)
             .setCreatedAt(Instant.now())
             .build();
-    deleteRecursively(folder);
+    Folders.deleteRecursively(folder);
     return new TrainedJob(candidate, List.copyOf(read));
   }
 
@@ -298,7 +294,7 @@ public final class JobTrainer {
           details.getFromBase().getName(),
           release.version());
     }
-    AdapterArtifacts.materialize(store, storeRoot, release.location(), parentFolder);
+    FolderIndex.materialize(store, storeRoot, release.location(), parentFolder);
     PeftAdapter adapter = PeftAdapter.read(parentFolder);
     LineageRelease source =
         lineageRelease(release, from.base(), details.getFromBase().getLocation());
@@ -389,7 +385,7 @@ public final class JobTrainer {
           base.base().digest());
       return Start.fresh(LineageMethod.FRESH);
     }
-    AdapterArtifacts.materialize(store, storeRoot, release.location(), parentFolder);
+    FolderIndex.materialize(store, storeRoot, release.location(), parentFolder);
     return new Start(
         PeftAdapter.read(parentFolder),
         release.version(),
@@ -485,20 +481,7 @@ public final class JobTrainer {
   private Path jobFolder(String jobId) {
     String safe = jobId.replaceAll("[^A-Za-z0-9._-]", "_");
     Path folder = workDir.resolve(safe);
-    deleteRecursively(folder);
+    Folders.deleteRecursively(folder);
     return folder;
-  }
-
-  private static void deleteRecursively(Path folder) {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot clear work folder " + folder, e);
-    }
   }
 }

@@ -89,7 +89,8 @@ class AccumulatorTopologyIT {
               new LocalArtifactStore(config.artifactStorePath()),
               new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
               metrics);
-      Properties properties = TrainerAccumulator.streamsProperties(config);
+      Properties properties = new Properties();
+      properties.putAll(TrainerAccumulator.streamsProperties(config));
 
       assertThat(topology.describe().toString())
           .contains(

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.peft.PeftAdapter;
@@ -26,7 +27,6 @@ import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.ShardEntry;
 import dev.perennial.trainer.config.TrainerConfig;
-import dev.perennial.trainer.lineage.AdapterArtifacts;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
@@ -157,11 +157,11 @@ class JobTrainerTest {
     assertThat(candidate.getDevice()).startsWith("cpu");
     assertThat(candidate.getFileDigests())
         .containsOnlyKeys(PeftAdapter.CONFIG_FILE, PeftAdapter.WEIGHTS_FILE);
-    assertThat(AdapterArtifacts.files(store, candidate.getLocation()))
+    assertThat(FolderIndex.files(store, candidate.getLocation()))
         .isEqualTo(candidate.getFileDigests());
     PeftAdapter adapter =
         PeftAdapter.read(
-            AdapterArtifacts.materialize(
+            FolderIndex.materialize(
                 store, folder, candidate.getLocation(), folder.resolve("read-back")));
     assertThat(adapter.baseModelDigest()).isEqualTo(trainer.base().digest());
     // held-out examples are never read, let alone trained on
