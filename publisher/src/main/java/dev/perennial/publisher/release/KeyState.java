@@ -2,8 +2,8 @@ package dev.perennial.publisher.release;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.PublisherException;
-import java.util.ArrayList;
 import dev.perennial.schemas.key.AdapterKey;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
