@@ -372,6 +372,7 @@ verdicts.v1: standard
 releases.v1: compacted
 audit.v1: long
 subject-keys.v1: shredding
+bases.v1: compacted
 {{- end -}}
 
 {{/*

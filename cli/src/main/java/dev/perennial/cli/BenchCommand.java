@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
       BenchIngestCommand.class,
       BenchPiiCommand.class,
       BenchTrainerCommand.class,
-      BenchEvaluatorCommand.class
+      BenchEvaluatorCommand.class,
+      BenchUpgradeCommand.class
     })
 public final class BenchCommand implements Runnable {
 
@@ -24,6 +25,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing benchmark: model, ingest, pii, trainer or evaluator");
+        spec.commandLine(), "Missing benchmark: model, ingest, pii, trainer, evaluator or upgrade");
   }
 }

@@ -4,6 +4,7 @@ import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -45,6 +46,7 @@ public final class Contracts {
       case RELEASES -> AdapterRelease.class;
       case AUDIT -> AuditEvent.class;
       case SUBJECT_KEYS -> SubjectKey.class;
+      case BASES -> BaseAnnouncement.class;
     };
   }
 

@@ -4,6 +4,9 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.BaseAliases;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.EncryptedContent;
@@ -17,7 +20,11 @@ import dev.perennial.schemas.v1.FeedbackKind;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.OffsetRange;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.ReleaseAction;
@@ -67,7 +74,25 @@ public final class SampleRecords {
         evaluationVerdict(),
         adapterRelease(),
         auditEvent(),
-        subjectKey());
+        subjectKey(),
+        baseAnnouncement());
+  }
+
+  public static BaseAnnouncement baseAnnouncement() {
+    return BaseAnnouncement.newBuilder()
+        .setName("perennial-tiny-2")
+        .setDigest("sha256:" + DIGEST)
+        .setLocation("bundled:perennial-tiny-2")
+        .setSucceeds(oldBase())
+        .setAnnouncedBy("operator:alice")
+        .setReason("the world's next epoch")
+        .setAnnouncedAt(AT)
+        .build();
+  }
+
+  private static BaseRef oldBase() {
+    return new BaseRef(
+        "perennial-tiny", "sha256:" + DIGEST.replace('9', '6'), "bundled:perennial-tiny");
   }
 
   /** The names of top-level fields of {@code record} that are null; empty for every sample. */
@@ -205,6 +230,14 @@ public final class SampleRecords {
                 .setSubjectPseudonym("p-5d41402abc4b2a76")
                 .setAffectedVersions(List.of(2, 3))
                 .build())
+        .setRebase(
+            RebaseDetails.newBuilder()
+                .setFromBase(oldBase())
+                .setToBase(
+                    new BaseRef("perennial-tiny-2", "sha256:" + DIGEST, "bundled:perennial-tiny-2"))
+                .setSourceRelease(lineage().getTeacher())
+                .setDistil(true)
+                .build())
         .setCreatedAt(AT)
         .build();
   }
@@ -219,6 +252,7 @@ public final class SampleRecords {
         .setFileDigests(Map.of("adapter_config.json", DIGEST, "adapter_model.safetensors", DIGEST))
         .setBaseModelName("perennial-tiny-llama")
         .setBaseModelDigest(DIGEST)
+        .setBaseModelLocation("bundled:perennial-tiny-llama")
         .setParentVersion(3)
         .setShards(List.of(shard(DIGEST, 0, 100)))
         .setHeldOutShards(List.of(shard(DIGEST.replace('9', '8'), 100, 110)))
@@ -234,6 +268,7 @@ public final class SampleRecords {
                 .setSubjectPseudonym("p-5d41402abc4b2a76")
                 .setAffectedVersions(List.of(2, 3))
                 .build())
+        .setLineage(lineage())
         .setExampleCount(100)
         .setTokenCount(12_800)
         .setRecipe(
@@ -334,8 +369,36 @@ public final class SampleRecords {
                     .setManifestDigest(DIGEST)
                     .setBaseModelDigest(DIGEST)
                     .build()))
+        .setBaseAliases(
+            List.of(
+                BaseAliases.newBuilder()
+                    .setBaseModelName("perennial-tiny-llama")
+                    .setBaseModelDigest(DIGEST)
+                    .setAliases(Map.of("stable", 4, "canary", 4))
+                    .build()))
+        .setLineage(lineage())
         .setRetractedVersions(List.of(2))
         .setOccurredAt(AT)
+        .build();
+  }
+
+  /** A distilled adapter's lineage, every field set. */
+  public static Lineage lineage() {
+    LineageRelease teacher =
+        LineageRelease.newBuilder()
+            .setVersion(3)
+            .setLocation("adapters/" + DIGEST)
+            .setManifestDigest(DIGEST)
+            .setBaseModelName("perennial-tiny")
+            .setBaseModelDigest(DIGEST.replace('9', '6'))
+            .setBaseModelLocation("bundled:perennial-tiny")
+            .build();
+    return Lineage.newBuilder()
+        .setMethod(LineageMethod.DISTILLED)
+        .setSourceRelease(teacher)
+        .setTeacher(teacher)
+        .setDataDigest(DIGEST)
+        .setImportedFrom("hub:someone/adapter")
         .build();
   }
 

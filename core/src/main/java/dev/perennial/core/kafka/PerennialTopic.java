@@ -16,7 +16,8 @@ public enum PerennialTopic {
   VERDICTS("verdicts.v1", Retention.STANDARD),
   RELEASES("releases.v1", Retention.COMPACTED),
   AUDIT("audit.v1", Retention.LONG),
-  SUBJECT_KEYS("subject-keys.v1", Retention.SHREDDING);
+  SUBJECT_KEYS("subject-keys.v1", Retention.SHREDDING),
+  BASES("bases.v1", Retention.COMPACTED);
 
   /** How long a topic keeps its records. */
   public enum Retention {

@@ -36,7 +36,8 @@ class TopicCatalogTest {
             "acme.verdicts.v1",
             "acme.releases.v1",
             "acme.audit.v1",
-            "acme.subject-keys.v1");
+            "acme.subject-keys.v1",
+            "acme.bases.v1");
     assertThat(catalog.name(PerennialTopic.DOCUMENTS)).isEqualTo("acme.documents.v1");
   }
 

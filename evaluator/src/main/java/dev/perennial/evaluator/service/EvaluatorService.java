@@ -381,7 +381,9 @@ public final class EvaluatorService implements Service {
       records.add(record);
       if (candidate != null) {
         CandidateRequest request =
-            new CandidateRequest(candidate, releases.stable(candidate.getAdapterKey()));
+            new CandidateRequest(
+                candidate,
+                releases.stable(candidate.getAdapterKey(), candidate.getBaseModelDigest()));
         requests.add(request);
         recordOf.put(request, record);
       }

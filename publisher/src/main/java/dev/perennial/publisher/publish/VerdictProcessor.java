@@ -118,7 +118,8 @@ public final class VerdictProcessor {
       EvaluationVerdict verdict, KeyState before, StoredRelease release, Instant now) {
     TenantPolicy policy = policies.apply(release.key().tenant());
     AliasPolicy.NewReleaseAlias alias =
-        AliasPolicy.forNewRelease(before, verdict.getIncumbentVersion(), policy);
+        AliasPolicy.forNewRelease(
+            before, release.manifest().baseModelDigest(), verdict.getIncumbentVersion(), policy);
     KeyState state = AliasPolicy.afterPublish(before, release, alias.alias());
     List<AdapterRelease> releases = new ArrayList<>();
     List<AuditEvent> audits = new ArrayList<>();

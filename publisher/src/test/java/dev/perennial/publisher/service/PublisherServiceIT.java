@@ -244,7 +244,9 @@ class PublisherServiceIT {
         .isEqualTo("No releases of acme/nope");
     HttpResponse<String> noCanary = get(server, "/v1/adapters/acme/support/canary");
     assertThat(noCanary.statusCode()).isEqualTo(404);
-    assertThat(noCanary.body()).contains("acme/support has no alias canary (aliases: {stable=1})");
+    assertThat(noCanary.body())
+        .contains("acme/support has no alias canary on base ")
+        .contains("(aliases there: {stable=1})");
     assertThat(getAdmin(server, "/metrics").body())
         .contains(
             "perennial_publisher_releases_total{action=\"published\",service=\"publisher\"} 1.0")

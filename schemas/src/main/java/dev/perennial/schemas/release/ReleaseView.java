@@ -83,7 +83,23 @@ public final class ReleaseView implements AutoCloseable {
     return true;
   }
 
-  /** The key's stable release, if it has one. */
+  /** The key's latest release record, if it has one. */
+  public Optional<AdapterRelease> latest(String adapterKey) {
+    return Optional.ofNullable(latest.get(adapterKey));
+  }
+
+  /** Every key's latest release record, by key. */
+  public Map<String, AdapterRelease> all() {
+    return Map.copyOf(latest);
+  }
+
+  /** The key's stable release on the base with the given digest, if it has one. */
+  public Optional<StableRelease> stable(String adapterKey, String baseDigest) {
+    AdapterRelease release = latest.get(adapterKey);
+    return release == null ? Optional.empty() : StableRelease.of(release, baseDigest);
+  }
+
+  /** The key's stable release on its newest base, if it has one. */
   public Optional<StableRelease> stable(String adapterKey) {
     AdapterRelease release = latest.get(adapterKey);
     if (release == null) {

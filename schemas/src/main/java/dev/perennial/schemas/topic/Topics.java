@@ -9,6 +9,7 @@ import dev.perennial.schemas.serde.AvroSerdeConfig;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -42,6 +43,7 @@ public final class Topics {
   private final Topic<String, AuditEvent> audit;
   private final SchemaRegistryClient registry;
   private final Topic<String, SubjectKey> subjectKeys;
+  private final Topic<String, BaseAnnouncement> bases;
 
   private Topics(TopicCatalog catalog, SchemaRegistryClient registry, Map<String, ?> serdeConfigs) {
     this.registry = registry;
@@ -58,6 +60,7 @@ public final class Topics {
     releases = bind.topic(PerennialTopic.RELEASES, AdapterRelease.class);
     audit = bind.topic(PerennialTopic.AUDIT, AuditEvent.class);
     subjectKeys = bind.topic(PerennialTopic.SUBJECT_KEYS, SubjectKey.class);
+    bases = bind.topic(PerennialTopic.BASES, BaseAnnouncement.class);
   }
 
   /**
@@ -145,7 +148,8 @@ public final class Topics {
         verdicts,
         releases,
         audit,
-        subjectKeys);
+        subjectKeys,
+        bases);
   }
 
   private record Binder(
@@ -164,5 +168,10 @@ public final class Topics {
       values.configure(serdeConfigs, false);
       return new Topic<>(catalog.name(topic), Serdes.String(), values);
     }
+  }
+
+  /** {@code bases.v1}: announced base models, keyed by name. */
+  public Topic<String, BaseAnnouncement> bases() {
+    return bases;
   }
 }

@@ -5,9 +5,14 @@ import dev.perennial.core.crypto.UndecryptableException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
@@ -72,6 +77,12 @@ import org.slf4j.LoggerFactory;
  *       whose training data changed gets an ERASURE job over all its current shards, listing the
  *       releases that held the data. A release of a job whose data was erased, or trained on top of
  *       such a release, that shows up later gets an ERASURE job of its own.
+ *   <li>A base announced on {@code bases.v1} (a global store, so every task sees it) that succeeds
+ *       another: each key with a stable release on the old base gets exactly one REBASE job over
+ *       all its current shards (erasures have already rewritten them), naming that release and both
+ *       bases. Keys are checked when the announcement is seen (on the wall-clock punctuation) and
+ *       whenever a key's releases change, so a key that gets its first stable release on the old
+ *       base later is re-based too. A key already with a stable release on the new base needs none.
  * </ul>
  */
 public final class AccumulatorProcessor
@@ -151,6 +162,9 @@ public final class AccumulatorProcessor
     } else if (event instanceof ReleaseArrived release) {
       onRelease(release, record.timestamp());
       releasesSeen.increment();
+      // the record tells the key's whole state: its stables replace what was known
+      state.putStables(new KeyStables(release.adapterKey(), release.stables()));
+      planRebases(state.stables(release.adapterKey()), record.timestamp());
     } else if (event instanceof InsufficientEvidence insufficient) {
       rollovers.onInsufficientEvidence(insufficient);
       insufficientSeen.increment();
@@ -191,6 +205,9 @@ public final class AccumulatorProcessor
 
   /** Seals every key whose first pending training example has waited long enough. */
   void sealExpired(long now) {
+    for (KeyStables stables : state.allStables()) {
+      planRebases(stables, now);
+    }
     for (KeyAccumulation accumulation : state.allAccumulations()) {
       if (accumulation.trainCount() == 0 || accumulation.firstPendingAtMs() == null) {
         continue;
@@ -543,14 +560,104 @@ public final class AccumulatorProcessor
     return null;
   }
 
+  /** One REBASE job per announced successor of a base the key has a stable release on. */
+  private void planRebases(KeyStables stables, long timestamp) {
+    for (BaseAnnouncement base : state.announcedBases()) {
+      BaseRef from = base.getSucceeds();
+      if (from == null || stables.on(base.getDigest()).isPresent()) {
+        continue;
+      }
+      Optional<StableOnBase> source = stables.on(from.getDigest());
+      if (source.isEmpty() || rebasePlanned(stables.adapterKey(), base.getDigest())) {
+        continue;
+      }
+      emitRebaseJob(stables.adapterKey(), base, source.get(), timestamp);
+    }
+  }
+
+  private boolean rebasePlanned(String adapterKey, String baseDigest) {
+    String target = StableRelease.normalized(baseDigest);
+    return state.jobs(adapterKey).stream()
+        .anyMatch(
+            job -> job.value.trigger() == JobTrigger.REBASE && target.equals(job.value.rebaseTo()));
+  }
+
+  /** A job moving the key's stable release onto the announced base, over all its shards. */
+  private void emitRebaseJob(
+      String adapterKey, BaseAnnouncement base, StableOnBase source, long timestamp) {
+    List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
+    List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
+    String target = StableRelease.normalized(base.getDigest());
+    KeyAccumulation accumulation = state.accumulation(adapterKey);
+    long jobSeq = accumulation.nextJobSeq();
+    List<String> parts = new ArrayList<>(List.of(target, Integer.toString(source.version())));
+    train.forEach(entry -> parts.add(entry.digest()));
+    String jobId = JobIds.jobId(adapterKey, jobSeq, JobTrigger.REBASE.name(), parts);
+    state.putJob(
+        adapterKey,
+        jobSeq,
+        JobEntry.rebase(
+            jobId,
+            train.stream().map(ShardEntry::digest).toList(),
+            heldOut.stream().map(ShardEntry::digest).toList(),
+            target));
+    state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
+    BaseRef from = base.getSucceeds();
+    TrainingJob job =
+        TrainingJob.newBuilder()
+            .setJobId(jobId)
+            .setAdapterKey(adapterKey)
+            .setTenant(AdapterKey.tenantOf(adapterKey).orElseThrow())
+            .setTrigger(JobTrigger.REBASE)
+            .setShards(train.stream().map(ShardEntry::toShardRef).toList())
+            .setHeldOutShards(heldOut.stream().map(ShardEntry::toShardRef).toList())
+            .setReplayShards(List.of())
+            .setHeldOutPool(heldOut.stream().map(ShardEntry::toShardRef).toList())
+            .setRebase(
+                RebaseDetails.newBuilder()
+                    .setFromBase(from)
+                    .setToBase(new BaseRef(base.getName(), base.getDigest(), base.getLocation()))
+                    .setSourceRelease(
+                        LineageRelease.newBuilder()
+                            .setVersion(source.version())
+                            .setLocation(source.location())
+                            .setManifestDigest(source.manifestDigest())
+                            .setBaseModelName(from.getName())
+                            .setBaseModelDigest(source.baseDigest())
+                            .setBaseModelLocation(from.getLocation())
+                            .build())
+                    .build())
+            .setCreatedAt(Instant.ofEpochMilli(timestamp))
+            .build();
+    jobsSealed.get(JobTrigger.REBASE).increment();
+    log.info(
+        "Emitted REBASE job {}: v{} of {} from {} onto {}, over {} training and {} held-out shards",
+        jobId,
+        source.version(),
+        adapterKey,
+        from.getName(),
+        base.getName(),
+        train.size(),
+        heldOut.size());
+    context.forward(new Record<>(adapterKey, job, timestamp));
+  }
+
+  /** The key's current shards of one split (what ERASURE and REBASE jobs train on). */
+  private List<ShardEntry> currentShards(String adapterKey, ShardSplit split) {
+    List<ShardEntry> shards = new ArrayList<>();
+    for (KeyValue<String, ShardEntry> stored : state.shards(adapterKey)) {
+      if (stored.value.split() == split) {
+        shards.add(stored.value);
+      }
+    }
+    return shards;
+  }
+
   /** A job retraining the key from scratch on all its current shards. */
   private void emitErasureJob(
       String adapterKey, String tenant, ErasureMark mark, List<Integer> versions, long timestamp) {
-    List<ShardEntry> train = new ArrayList<>();
-    List<ShardEntry> heldOut = new ArrayList<>();
-    for (KeyValue<String, ShardEntry> stored : state.shards(adapterKey)) {
-      (stored.value.split() == ShardSplit.TRAIN ? train : heldOut).add(stored.value);
-    }
+    List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
+    List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
     KeyAccumulation accumulation = state.accumulation(adapterKey);
     List<KeyValue<String, JobEntry>> carried = rollovers.pending(adapterKey);
     long jobSeq = accumulation.nextJobSeq();

@@ -3,6 +3,7 @@ package dev.perennial.trainer.accumulate;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.trainer.shard.SourcedExample;
+import java.util.List;
 
 /**
  * What the accumulator learns from its five input topics, merged into one stream and re-keyed by
@@ -51,9 +52,22 @@ public sealed interface TrainerEvent {
     }
   }
 
-  /** A release of a candidate exists ({@code releases.v1}). */
-  record ReleaseArrived(String adapterKey, int version, String candidateId)
+  /**
+   * A release of a candidate exists ({@code releases.v1}); {@code stables} is the key's stable
+   * release on every base after it (empty in events written before they were carried).
+   */
+  record ReleaseArrived(
+      String adapterKey, int version, String candidateId, List<StableOnBase> stables)
       implements TrainerEvent {
+
+    public ReleaseArrived {
+      stables = stables == null ? List.of() : List.copyOf(stables);
+    }
+
+    public ReleaseArrived(String adapterKey, int version, String candidateId) {
+      this(adapterKey, version, candidateId, List.of());
+    }
+
     @Override
     public String tenant() {
       return AdapterKey.tenantOf(adapterKey).orElse(null);

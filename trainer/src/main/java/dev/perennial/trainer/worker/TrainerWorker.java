@@ -380,7 +380,12 @@ public final class TrainerWorker implements Service {
         training.submit(
             () -> {
               releases.refresh();
-              return trainer.train(job, releases.stable(job.getAdapterKey()), listener);
+              // a REBASE job moves the stable release on the base it re-bases from
+              String onBase =
+                  job.getRebase() == null
+                      ? trainer.base().digest()
+                      : job.getRebase().getFromBase().getDigest();
+              return trainer.train(job, releases.stable(job.getAdapterKey(), onBase), listener);
             });
     current = new Running(record, outcome, cancelled);
   }
