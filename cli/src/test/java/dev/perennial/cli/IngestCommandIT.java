@@ -52,6 +52,9 @@ class IngestCommandIT {
         List.of(KeyValue.pair("acme/x".getBytes(StandardCharsets.UTF_8), new byte[] {7, 7})));
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(
+        PerennialConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.SUBJECT_KEYS).partitions()));
     values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "integration-test-secret-0123456789abcdef");
     values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
     values.put(IngestConfig.APPLICATION_ID_CONFIG, KAFKA.uniqueName("ingest-command"));

@@ -287,7 +287,14 @@ class IngestServiceIT {
     grant("acme", "backfill");
     Document document = document("acme", "backfill", "backfill-1", Instant.now());
     String key = "acme/backfill";
-    for (long timestamp : new long[] {Instant.parse("2020-01-01T00:00:00Z").toEpochMilli(), 1, 1}) {
+    // Admitted once now (after the grant), then sent again as a backfill with old timestamps.
+    KAFKA.produce(
+        topics.documents().name(),
+        topics.documents().keySerde().serializer(),
+        topics.documents().valueSerde().serializer(),
+        List.of(KeyValue.pair(key, document)));
+    assertThat(exampleOf("backfill-1").getEventId()).isEqualTo("backfill-1");
+    for (long timestamp : new long[] {Instant.parse("2020-01-01T00:00:00Z").toEpochMilli(), 1}) {
       KAFKA.produce(
           topics.documents().name(),
           topics.documents().keySerde().serializer(),
