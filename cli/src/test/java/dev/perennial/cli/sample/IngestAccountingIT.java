@@ -176,9 +176,12 @@ class IngestAccountingIT {
       for (String pii : events.injectedPii()) {
         assertThat(example).doesNotContain(pii);
       }
-      assertThat(EMAIL.matcher(example).find()).as(example).isFalse();
       assertThat(example).doesNotContain("-user-");
     }
+    // The e-mail pattern only on clear text: random ciphertext bytes can spell "a@b.c".
+    decrypted.forEach(
+        example ->
+            assertThat(EMAIL.matcher(example.toString()).find()).as(example.toString()).isFalse());
     assertThat(decrypted).anySatisfy(example -> assertThat(example.getRedactions()).isNotEmpty());
     assertThat(decrypted)
         .allSatisfy(
