@@ -99,10 +99,11 @@ Templates range over the result (in name order):
 {{- $paths := include "perennial.paths" .root | fromYaml -}}
 {{- $all := dict
   "ingest" (dict "values" $v.ingest "command" (list "ingest") "kind" "Deployment" "podNameKey" ""
-    "secretFiles" (dict "pseudonymisationKey" "perennial.ingest.pseudonym.secret.file")
-    "secretEnv" (dict) "tenantFiles" (dict) "settings" (dict) "readApi" false)
+    "secretFiles" (dict "pseudonymisationKey" "perennial.ingest.pseudonym.secret.file" "masterKeys" "perennial.privacy.master.keys.file")
+    "secretEnv" (dict) "tenantFiles" (dict)
+    "settings" (ternary (dict "perennial.ingest.input.topics" "per-tenant") (dict) $v.tenantTopics.enabled) "readApi" false)
   "trainer-accumulator" (dict "values" $v.trainer.accumulator "command" (list "trainer" "accumulator") "kind" "Deployment" "podNameKey" ""
-    "secretFiles" (dict) "secretEnv" (dict) "tenantFiles" (dict)
+    "secretFiles" (dict "masterKeys" "perennial.privacy.master.keys.file") "secretEnv" (dict) "tenantFiles" (dict)
     "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "readApi" false)
   "trainer-worker" (dict "values" $v.trainer.worker "command" (list "trainer" "worker") "kind" "StatefulSet" "podNameKey" "perennial.trainer.worker.id"
     "secretFiles" (dict) "secretEnv" (dict) "tenantFiles" (dict)
@@ -150,6 +151,7 @@ values.
 */}}
 {{- define "perennial.secretMountNames" -}}
 pseudonymisationKey: pseudonymisation-key
+masterKeys: master-keys
 signingKey: signing-key
 canaries: canaries
 {{- end -}}
@@ -229,6 +231,7 @@ perennial.managedKeys: the configuration keys the chart sets from its own values
 - perennial.topic.replication.factor
 - perennial.topic.retention.ms
 - perennial.topic.long.retention.ms
+- perennial.topic.keys.max.compaction.lag.ms
 - perennial.artifact.store.path
 - perennial.http.port
 - security.protocol
@@ -244,6 +247,9 @@ perennial.managedKeys: the configuration keys the chart sets from its own values
 # the components' own (see perennial.components)
 - perennial.ingest.pseudonym.secret
 - perennial.ingest.pseudonym.secret.file
+- perennial.ingest.input.topics
+- perennial.privacy.master.keys
+- perennial.privacy.master.keys.file
 - perennial.trainer.worker.id
 - perennial.trainer.worker.work.dir
 - perennial.evaluator.instance.id
@@ -295,6 +301,7 @@ perennial.topic.partitions={{ include "perennial.propertyValue" $v.topics.partit
 perennial.topic.replication.factor={{ include "perennial.propertyValue" $v.topics.replicationFactor }}
 perennial.topic.retention.ms={{ include "perennial.propertyValue" $v.topics.retentionMs }}
 perennial.topic.long.retention.ms={{ include "perennial.propertyValue" $v.topics.longRetentionMs }}
+perennial.topic.keys.max.compaction.lag.ms={{ include "perennial.propertyValue" $v.topics.keysMaxCompactionLagMs }}
 perennial.artifact.store.path={{ $paths.artifacts }}
 perennial.http.port={{ include "perennial.propertyValue" $v.http.port }}
 security.protocol={{ $v.kafka.securityProtocol }}
@@ -348,11 +355,13 @@ basic.auth.credentials.source=USER_INFO
 {{/*
 perennial.topics: every Perennial topic, its name after the prefix and how long it keeps records,
 as core's PerennialTopic enum lists them (a test holds the two equal): "standard" (retentionMs),
-"long" (longRetentionMs) or "compacted".
+"content" (retentionMs, segments of keysMaxCompactionLagMs: the apps' content, which ingest deletes
+once consumed), "long" (longRetentionMs), "compacted", or "shredding" (compacted within
+keysMaxCompactionLagMs: the subjects' data keys).
 */}}
 {{- define "perennial.topics" -}}
-documents.v1: standard
-feedback.v1: standard
+documents.v1: content
+feedback.v1: content
 consent.v1: compacted
 examples.v1: long
 rejected.v1: standard
@@ -362,4 +371,46 @@ candidates.v1: standard
 verdicts.v1: standard
 releases.v1: compacted
 audit.v1: long
+subject-keys.v1: shredding
+bases.v1: compacted
+{{- end -}}
+
+{{/*
+perennial.tenantTopics: the topics each tenant of tenantTopics.tenants writes itself when tenants
+have their own input topics (core's TenantTopics: <prefix>in.<tenant>.<suffix>), with their kinds
+as in perennial.topics; empty otherwise.
+*/}}
+{{- define "perennial.tenantTopics" -}}
+{{- $all := include "perennial.topics" . | fromYaml -}}
+{{- if .Values.tenantTopics.enabled -}}
+{{- range $tenant := .Values.tenantTopics.tenants }}
+{{- range $suffix := list "documents.v1" "feedback.v1" "consent.v1" }}
+{{ printf "in.%s.%s" $tenant $suffix }}: {{ get $all $suffix }}
+{{- end }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+perennial.topicConfig: the settings of a topic of one kind (see perennial.topics), as core's
+TopicCatalog gives them. Call with (dict "topics" .Values.topics "kind" "content").
+*/}}
+{{- define "perennial.topicConfig" -}}
+{{- $topics := .topics -}}
+{{- if or (eq .kind "compacted") (eq .kind "shredding") }}
+cleanup.policy: compact
+{{- else }}
+cleanup.policy: delete
+retention.ms: {{ ternary $topics.longRetentionMs $topics.retentionMs (eq .kind "long") | int64 | quote }}
+{{- end }}
+{{- if eq .kind "content" }}
+segment.ms: {{ $topics.keysMaxCompactionLagMs | int64 | quote }}
+{{- end }}
+{{- if eq .kind "shredding" }}
+segment.ms: {{ $topics.keysMaxCompactionLagMs | int64 | quote }}
+max.compaction.lag.ms: {{ $topics.keysMaxCompactionLagMs | int64 | quote }}
+min.compaction.lag.ms: "0"
+file.delete.delay.ms: "1000"
+message.timestamp.type: LogAppendTime
+{{- end }}
 {{- end -}}

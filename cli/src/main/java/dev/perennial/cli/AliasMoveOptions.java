@@ -5,7 +5,7 @@ import dev.perennial.core.PerennialException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.api.PublisherClient;
 import dev.perennial.publisher.config.Aliases;
-import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.schemas.key.AdapterKey;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.Optional;

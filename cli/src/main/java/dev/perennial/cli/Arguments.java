@@ -1,6 +1,6 @@
 package dev.perennial.cli;
 
-import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.schemas.key.AdapterKey;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

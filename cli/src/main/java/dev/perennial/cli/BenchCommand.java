@@ -17,8 +17,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchModelCommand.class,
       BenchIngestCommand.class,
+      BenchPiiCommand.class,
       BenchTrainerCommand.class,
       BenchEvaluatorCommand.class,
+      BenchUpgradeCommand.class,
       BenchContinualCommand.class
     })
 public final class BenchCommand implements Runnable {
@@ -40,6 +42,7 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing benchmark: model, ingest, trainer, evaluator or continual");
+        spec.commandLine(),
+        "Missing benchmark: model, ingest, pii, trainer, evaluator, upgrade or continual");
   }
 }

@@ -1,10 +1,9 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.service.EvaluatorService;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
@@ -21,33 +20,26 @@ import picocli.CommandLine.Command;
           + " regression against the key's stable release) and emits its verdict with every"
           + " metric, every gate and a report (JSON and HTML) for the publisher."
     })
-public final class EvaluatorCommand extends ServiceCommand<EvaluatorConfig> {
+public final class EvaluatorCommand extends ServiceCommand<EvaluatorConfig, EvaluatorService> {
 
-  @Override
-  EvaluatorConfig config(Map<String, String> values) {
-    return new EvaluatorConfig(values);
+  public EvaluatorCommand() {
+    super("evaluator", EvaluatorConfig::new);
   }
 
   @Override
-  int run(EvaluatorConfig config, ShutdownSignal shutdown) throws InterruptedException {
-    try (ServiceMetrics metrics = ServiceMetrics.create("evaluator");
-        EvaluatorService service = EvaluatorService.start(config, metrics.registry(), out());
-        HealthServer health = HealthServer.start(config, metrics.registry(), service::readiness)) {
-      say(
-          "Evaluator %s up on %s (artifact store %s, evaluation area %s); metrics and health on"
-              + " port %d",
-          config.instanceId(),
-          String.join(",", config.bootstrapServers()),
-          config.artifactStorePath().toAbsolutePath(),
-          config.evaluationPath().toAbsolutePath(),
-          health.port());
-      shutdown.whenRequested(service::close, "evaluator-stop");
-      service.awaitStopped();
-      if (service.failure() != null) {
-        return failed(service.failure());
-      }
-      say("Stopped.");
-    }
-    return 0;
+  EvaluatorService start(EvaluatorConfig config, ServiceMetrics metrics) {
+    return EvaluatorService.start(config, metrics.registry(), out());
+  }
+
+  @Override
+  void up(EvaluatorConfig config, ServiceProcess<EvaluatorService> process) {
+    say(
+        "Evaluator %s up on %s (artifact store %s, evaluation area %s); metrics and health on"
+            + " port %d",
+        config.instanceId(),
+        String.join(",", config.bootstrapServers()),
+        config.artifactStorePath().toAbsolutePath(),
+        config.evaluationPath().toAbsolutePath(),
+        process.httpPort());
   }
 }

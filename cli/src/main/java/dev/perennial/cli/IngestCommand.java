@@ -1,15 +1,15 @@
 package dev.perennial.cli;
 
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
-import java.time.Duration;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
- * {@code perennial ingest}: the ingest service. Loads its configuration, runs until the process is
- * asked to stop (Ctrl-C, SIGTERM), then closes Streams cleanly. Exits with 1 when ingest stops on
- * its own (an error it cannot handle), so an orchestrator restarts it.
+ * {@code perennial ingest}: the ingest service until Ctrl-C or SIGTERM, then Streams is closed
+ * cleanly. Exits with 1 when ingest stops on its own (an error it cannot handle), so an
+ * orchestrator restarts it.
  */
 @Command(
     name = "ingest",
@@ -18,24 +18,21 @@ import picocli.CommandLine.Command;
       "Runs ingest: Kafka Streams from documents, feedback and consent to training examples,"
           + " rejections and erasure requests. Runs until Ctrl-C or SIGTERM."
     })
-public final class IngestCommand extends ServiceCommand<IngestConfig> {
+public final class IngestCommand extends ServiceCommand<IngestConfig, IngestService> {
 
-  private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
-
-  @Override
-  IngestConfig config(Map<String, String> values) {
-    return new IngestConfig(values);
+  public IngestCommand() {
+    super("ingest", IngestConfig::new);
   }
 
   @Override
-  int run(IngestConfig config, ShutdownSignal shutdown) throws InterruptedException {
-    try (IngestService ingest = IngestService.start(config)) {
-      while (!shutdown.await(CHECK_EVERY)) {
-        if (ingest.awaitStop(Duration.ZERO)) {
-          return 1;
-        }
-      }
-      return 0;
-    }
+  IngestService start(IngestConfig config, ServiceMetrics metrics) {
+    return IngestService.start(config, metrics);
+  }
+
+  @Override
+  void up(IngestConfig config, ServiceProcess<IngestService> process) {
+    say(
+        "Ingest %s up on %s; metrics and health on port %d",
+        config.applicationId(), String.join(",", config.bootstrapServers()), process.httpPort());
   }
 }

@@ -12,6 +12,7 @@ import dev.perennial.cli.sample.SamplePlan;
 import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.service.ShutdownSignal;
 import dev.perennial.model.world.World;
 import dev.perennial.schemas.v1.RejectReason;
 import java.io.PrintWriter;

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       EvaluatorCommand.class,
       PublisherCommand.class,
       ReleasesCommand.class,
+      BasesCommand.class,
+      SchemasCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

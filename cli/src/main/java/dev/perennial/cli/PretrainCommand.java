@@ -1,10 +1,10 @@
 package dev.perennial.cli;
 
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.PretrainResult;
 import dev.perennial.model.tiny.PretrainSettings;
 import dev.perennial.model.tiny.Pretrainer;
-import dev.perennial.model.tiny.TinyModel;
 import dev.perennial.model.train.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,28 +16,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code perennial pretrain}: makes the bundled base {@code perennial-tiny} again from its seeds.
- * On CPU with the recorded thread count the digest equals the bundled one.
+ * {@code perennial pretrain}: makes a bundled base ({@code perennial-tiny} or one of its
+ * successors) again from its seeds. On CPU with the recorded thread count the digest equals the
+ * bundled one.
  */
 @Command(
     name = "pretrain",
     mixinStandardHelpOptions = true,
     description = {
-      "Pretrains the bundled base perennial-tiny from its seeds on the synthetic world's general"
-          + " corpus and writes a model folder (config.json, model.safetensors, tokenizer, general"
-          + " evaluation and replay sets, pretraining.json).",
-      "With the default settings on CPU the weights' digest equals the bundled model's (about 20"
-          + " minutes on two cores)."
+      "Pretrains a bundled base (perennial-tiny, or its successors perennial-tiny-2 and"
+          + " perennial-tiny-deep) from its seeds on the synthetic world's general corpus and writes"
+          + " a model folder (config.json, model.safetensors, tokenizer, general evaluation and"
+          + " replay sets, pretraining.json).",
+      "With the default settings on CPU the weights' digest equals the bundled model's (about 10"
+          + " minutes on two cores for perennial-tiny)."
     })
 public final class PretrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
   @Option(
+      names = "--base",
+      paramLabel = "NAME",
+      defaultValue = "perennial-tiny",
+      description =
+          "Which bundled base: perennial-tiny, perennial-tiny-2 (pretrained further on the"
+              + " world's next epoch) or perennial-tiny-deep (another shape); default:"
+              + " ${DEFAULT-VALUE}.")
+  String base;
+
+  @Option(
       names = "--output",
       paramLabel = "DIR",
-      defaultValue = "perennial-tiny",
-      description = "Model folder to write (default: ${DEFAULT-VALUE}).")
+      description = "Model folder to write (default: the base's name).")
   Path output;
 
   @Option(
@@ -59,7 +70,9 @@ public final class PretrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PretrainSettings settings = TinyModel.settings();
+    BundledBase bundled = BundledBase.parse(base);
+    PretrainSettings settings = bundled.settings();
+    Path folder = output == null ? Path.of(bundled.modelName()) : output;
     if (steps != null) {
       settings = settings.withSteps(steps);
     }
@@ -67,16 +80,16 @@ public final class PretrainCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "Pretraining %s: %d steps of %d x %d tokens, %d threads, into %s%n",
-        TinyModel.NAME,
+        bundled.modelName(),
         settings.recipe().steps(),
         settings.rows(),
         settings.recipe().maxSequenceLength(),
         settings.recipe().threads(),
-        output.toAbsolutePath());
+        folder.toAbsolutePath());
     out.flush();
     PretrainResult result =
         Pretrainer.run(
-            settings, output, choice, !skipEvaluation, new ProgressBar(out, "pretrain", 10));
+            settings, folder, choice, !skipEvaluation, new ProgressBar(out, "pretrain", 10));
     out.printf(Locale.ROOT, "parameters         %,d%n", result.parameters());
     out.printf(
         Locale.ROOT, "tokens             %,d (%d epochs)%n", result.tokens(), result.epochs());
@@ -87,20 +100,20 @@ public final class PretrainCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "general exact match %.1f%%%n", 100 * result.generalExactMatch());
     }
     out.printf("digest             %s%n", result.digest());
-    String bundled = bundledDigest();
-    if (steps == null && bundled != null) {
+    String recorded = bundledDigest(bundled);
+    if (steps == null && recorded != null) {
       out.println(
-          result.digest().equals(bundled)
-              ? "matches the bundled " + TinyModel.NAME
-              : "differs from the bundled " + TinyModel.NAME + " (" + bundled + ")");
+          result.digest().equals(recorded)
+              ? "matches the bundled " + bundled.modelName()
+              : "differs from the bundled " + bundled.modelName() + " (" + recorded + ")");
     }
     out.flush();
     return 0;
   }
 
-  private static String bundledDigest() {
+  private static String bundledDigest(BundledBase bundled) {
     try {
-      return TinyModel.digest();
+      return bundled.digest();
     } catch (RuntimeException e) {
       return null;
     }

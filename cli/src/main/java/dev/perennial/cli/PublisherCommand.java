@@ -1,15 +1,17 @@
 package dev.perennial.cli;
 
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.service.PublisherServer;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
  * {@code perennial publisher}: the publisher service, until Ctrl-C or SIGTERM. Consumes verdicts
  * and ERASURE jobs, writes the release area, {@code releases.v1} and its audit events, and serves
- * {@code /metrics}, {@code /health/*} and the release API on {@code perennial.http.port}.
+ * {@code /metrics}, {@code /health/*} and the release API on {@code perennial.http.port}. Exits
+ * with status 1 when the service stops on its own, so an orchestrator restarts it.
  */
 @Command(
     name = "publisher",
@@ -20,29 +22,27 @@ import picocli.CommandLine.Command;
       "Serves the read API (/v1/adapters/...) on perennial.publisher.api.port; alias moves,"
           + " /metrics and /health/* on perennial.http.port."
     })
-public final class PublisherCommand extends ServiceCommand<PublisherConfig> {
+public final class PublisherCommand extends ServiceCommand<PublisherConfig, PublisherServer> {
 
-  @Override
-  PublisherConfig config(Map<String, String> values) {
-    return PublisherConfig.of(values);
+  public PublisherCommand() {
+    super(PublisherServer.SERVICE_NAME, PublisherConfig::of);
   }
 
   @Override
-  int run(PublisherConfig config, ShutdownSignal shutdown) throws InterruptedException {
-    try (PublisherServer server = PublisherServer.start(config)) {
-      say(
-          "Publisher up: read API http://%s:%d%sadapters, admin, metrics and health on port %d%n"
-              + "Release area %s, signing key %s",
-          config.httpHost(),
-          server.apiPort(),
-          PublisherApi.PREFIX,
-          server.port(),
-          server.service().area().root(),
-          config.signingKey().keyId());
-      shutdown.await();
-      say("Stopping ...");
-    }
-    say("Stopped.");
-    return 0;
+  PublisherServer start(PublisherConfig config, ServiceMetrics metrics) {
+    return PublisherServer.start(config, metrics.registry());
+  }
+
+  @Override
+  void up(PublisherConfig config, ServiceProcess<PublisherServer> process) {
+    say(
+        "Publisher up: read API http://%s:%d%sadapters, admin, metrics and health on port %d%n"
+            + "Release area %s, signing key %s",
+        config.httpHost(),
+        process.service().apiPort(),
+        PublisherApi.PREFIX,
+        process.httpPort(),
+        process.service().service().area().root(),
+        config.signingKey().keyId());
   }
 }

@@ -1,7 +1,9 @@
 package dev.perennial.cli;
 
+import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.report.ReleaseTable;
 import dev.perennial.publisher.service.ReleaseSnapshot;
 import java.nio.file.Path;
@@ -16,8 +18,9 @@ import picocli.CommandLine.Spec;
     name = "list",
     mixinStandardHelpOptions = true,
     description =
-        "Lists every published version: key, version, aliases, retracted or not, gates. Reads"
-            + " releases.v1 and the release area; changes nothing.")
+        "Lists published versions: key, version, base model, aliases on that base, retracted or"
+            + " not, gates; each key's newest base unless --base says otherwise. Reads releases.v1"
+            + " and the release area; changes nothing.")
 public final class ReleasesListCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -28,10 +31,24 @@ public final class ReleasesListCommand implements Callable<Integer> {
       description = "Properties file; PERENNIAL_* environment variables override it.")
   Path configFile;
 
+  @Option(
+      names = "--base",
+      paramLabel = "NAME|DIGEST|all",
+      description =
+          "The base model whose versions to list (its name or digest), or all; default: each"
+              + " key's newest base (the base of its newest release).")
+  String base;
+
   @Override
   public Integer call() {
     PublisherConfig config = PublisherConfig.readOnly(ConfigLoader.load(configFile));
-    spec.commandLine().getOut().print(ReleaseTable.render(ReleaseSnapshot.read(config)));
+    String table;
+    try {
+      table = ReleaseTable.render(ReleaseSnapshot.read(config), BaseChoice.parse(base));
+    } catch (IllegalArgumentException e) {
+      throw new PerennialException(e.getMessage());
+    }
+    spec.commandLine().getOut().print(table);
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -2,16 +2,19 @@ package dev.perennial.cli;
 
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.config.PublisherConfig;
-import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.report.ReleaseTable;
 import dev.perennial.publisher.service.ReleaseSnapshot;
+import dev.perennial.schemas.key.AdapterKey;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +45,14 @@ public final class ReleasesShowCommand implements Callable<Integer> {
   String which;
 
   @Option(
+      names = "--base",
+      paramLabel = "NAME|DIGEST|all",
+      description =
+          "The base model an alias is resolved on, or whose versions are listed (all: every"
+              + " base); default: the key's newest base.")
+  String base;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "Properties file; PERENNIAL_* environment variables override it.")
@@ -58,10 +69,17 @@ public final class ReleasesShowCommand implements Callable<Integer> {
             .filter(found -> found.latestVersion() > 0)
             .orElseThrow(() -> new PerennialException("No releases of " + adapterKey));
     PrintWriter out = spec.commandLine().getOut();
+    BaseChoice choice = BaseChoice.parse(base);
+    List<Digest> bases;
+    try {
+      bases = choice.select(state);
+    } catch (IllegalArgumentException e) {
+      throw new PerennialException(e.getMessage());
+    }
     if (which == null) {
-      out.print(ReleaseTable.render(ReleaseRegistry.empty().with(state)));
+      out.print(ReleaseTable.render(ReleaseRegistry.empty().with(state), choice));
     } else {
-      int version = resolve(state, which);
+      int version = resolve(state, bases, which);
       StoredRelease release =
           state
               .release(version)
@@ -84,21 +102,27 @@ public final class ReleasesShowCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static int resolve(KeyState state, String which) {
+  private static int resolve(KeyState state, List<Digest> bases, String which) {
     Optional<Integer> number = Arguments.version(which);
     if (number.isPresent()) {
       return number.get();
     }
+    if (bases.size() != 1) {
+      throw new PerennialException("An alias is resolved on one base; name it with --base");
+    }
+    Digest base = bases.get(0);
     return state
-        .alias(which)
+        .alias(base, which)
         .orElseThrow(
             () ->
                 new PerennialException(
                     state.key()
                         + " has no alias "
                         + which
-                        + " (aliases: "
-                        + (state.aliases().isEmpty() ? "none" : state.aliases())
+                        + " on base "
+                        + state.baseName(base)
+                        + " (aliases there: "
+                        + (state.aliases(base).isEmpty() ? "none" : state.aliases(base))
                         + ")"));
   }
 }

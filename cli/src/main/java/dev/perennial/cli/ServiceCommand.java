@@ -1,10 +1,15 @@
 package dev.perennial.cli;
 
 import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.service.Service;
+import dev.perennial.core.service.ServiceProcess;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -12,13 +17,19 @@ import picocli.CommandLine.Spec;
 /**
  * A service subcommand ({@code ingest}, {@code trainer accumulator}, {@code trainer worker}, {@code
  * evaluator}, {@code publisher}): loads its configuration (every problem reported before anything
- * starts), installs the {@link ShutdownSignal} and runs the service until the JVM is asked to stop
- * or the service stops on its own. Each service says how it starts, what it prints and how it is
- * waited on.
+ * starts) and runs the service through the one {@link ServiceProcess} lifecycle: {@code /metrics}
+ * and {@code /health/*} on {@code perennial.http.port}, until Ctrl-C or SIGTERM, or until the
+ * service fails on its own, which exits with status {@value ServiceProcess#EXIT_FAILED} so an
+ * orchestrator restarts it. Each service says how it starts and what it prints once up.
  *
  * @param <C> the service's configuration
+ * @param <S> the service
  */
-abstract class ServiceCommand<C> implements Callable<Integer> {
+abstract class ServiceCommand<C extends PerennialConfig, S extends Service>
+    implements Callable<Integer> {
+
+  private final String serviceName;
+  private final Function<Map<String, String>, C> configOf;
 
   @Spec CommandSpec spec;
 
@@ -28,26 +39,51 @@ abstract class ServiceCommand<C> implements Callable<Integer> {
       description = "Properties file; PERENNIAL_* environment variables override it.")
   Path configFile;
 
-  @Override
-  public final Integer call() throws InterruptedException {
-    C config = config(ConfigLoader.load(configFile));
-    ShutdownSignal shutdown = ShutdownSignal.install();
-    try {
-      return run(config, shutdown);
-    } finally {
-      shutdown.done();
-    }
+  /**
+   * @param serviceName the service's name on its meters ({@code service=<name>})
+   * @param configOf the validated configuration from the loaded values; throws naming every problem
+   */
+  ServiceCommand(String serviceName, Function<Map<String, String>, C> configOf) {
+    this.serviceName = serviceName;
+    this.configOf = configOf;
   }
 
-  /** The validated configuration from the loaded values; throws naming every problem. */
-  abstract C config(Map<String, String> values);
+  @Override
+  public final Integer call() throws InterruptedException {
+    C config = configOf.apply(ConfigLoader.load(configFile));
+    return ServiceProcess.run(
+        serviceName,
+        config,
+        metrics -> start(config, metrics),
+        new ServiceProcess.Events<>() {
+          @Override
+          public void started(ServiceProcess<S> process) {
+            up(config, process);
+          }
 
-  /**
-   * Starts the service, waits until {@code shutdown} is requested or the service stops on its own,
-   * and stops it; the exit code (1 when the service stopped on its own, so an orchestrator restarts
-   * it).
-   */
-  abstract int run(C config, ShutdownSignal shutdown) throws InterruptedException;
+          @Override
+          public void failed(String reason) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": " + reason);
+            spec.commandLine().getErr().flush();
+          }
+
+          @Override
+          public void stopping() {
+            say("Stopping ...");
+          }
+
+          @Override
+          public void stopped() {
+            say("Stopped.");
+          }
+        });
+  }
+
+  /** Starts the service on its meters; returns once it works. */
+  abstract S start(C config, ServiceMetrics metrics);
+
+  /** Says that the service is up, and where. */
+  abstract void up(C config, ServiceProcess<S> process);
 
   /** The command's console. */
   PrintWriter out() {
@@ -58,11 +94,5 @@ abstract class ServiceCommand<C> implements Callable<Integer> {
   void say(String format, Object... args) {
     out().println(String.format(format, args));
     out().flush();
-  }
-
-  /** Reports that the service stopped on its own, naming the command; the exit code, 1. */
-  int failed(String message) {
-    spec.commandLine().getErr().println(spec.qualifiedName() + ": " + message);
-    return 1;
   }
 }

@@ -65,9 +65,10 @@ class PerennialTest {
 
     assertThat(exitCode).isEqualTo(1);
     assertThat(console.err())
-        .contains("perennial ingest: Invalid configuration (2 problems)")
+        .contains("perennial ingest: Invalid configuration (3 problems)")
         .contains("perennial.ingest.max.text.bytes: ")
         .contains("perennial.ingest.pseudonym.secret: set exactly one of it and")
+        .contains("perennial.privacy.master.keys: set it or")
         .doesNotContain("Exception");
   }
 

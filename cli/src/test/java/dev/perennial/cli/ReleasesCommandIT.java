@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.publish.Decision;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.service.PublisherServer;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class ReleasesCommandIT {
 
   @TempDir Path folder;
 
-  private PublisherServer publisher;
+  private ServiceProcess<PublisherServer> publisher;
   private Path configFile;
   private Path releases;
   private String url;
@@ -80,10 +81,16 @@ class ReleasesCommandIT {
     values.put(PublisherConfig.SIGNING_KEY_CONFIG, SigningKey.generate().privateKeyPem());
     values.put(PublisherConfig.ADMIN_TOKEN_CONFIG, TOKEN);
     values.put(PublisherConfig.AUTO_PROMOTE_CONFIG, "false");
-    publisher = PublisherServer.start(PublisherConfig.of(values));
-    url = "http://127.0.0.1:" + publisher.port();
+    PublisherConfig config = PublisherConfig.of(values);
+    publisher =
+        ServiceProcess.start(
+            PublisherServer.SERVICE_NAME,
+            config,
+            metrics -> PublisherServer.start(config, metrics.registry()));
+    url = "http://127.0.0.1:" + publisher.httpPort();
     CountDownLatch published = new CountDownLatch(2);
     publisher
+        .service()
         .service()
         .onDecision(
             decision -> {
@@ -103,7 +110,7 @@ class ReleasesCommandIT {
         topics.verdicts().valueSerde().serializer(),
         List.of(KeyValue.pair(KEY.toString(), first), KeyValue.pair(KEY.toString(), second)));
     assertThat(published.await(30, TimeUnit.SECONDS)).as("two releases published").isTrue();
-    assertThat(publisher.service().registry().get(KEY).latestVersion()).isEqualTo(2);
+    assertThat(publisher.service().service().registry().get(KEY).latestVersion()).isEqualTo(2);
   }
 
   @AfterEach

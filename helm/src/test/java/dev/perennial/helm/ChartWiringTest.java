@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.config.EnvironmentVariables;
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
@@ -44,6 +45,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -165,7 +167,11 @@ class ChartWiringTest {
     try (ServiceMetrics metrics = ServiceMetrics.create("chart-check");
         HealthServer server =
             HealthServer.start(
-                "127.0.0.1", 0, metrics.registry(), () -> Readiness.ready("checked"))) {
+                "127.0.0.1",
+                0,
+                metrics.registry(),
+                () -> Readiness.ready("checked"),
+                Optional::empty)) {
       for (String path : paths) {
         HttpResponse<String> response =
             client.send(
@@ -182,9 +188,10 @@ class ChartWiringTest {
   private static final Map<Component, Set<String>> OWN_KEYS =
       Map.of(
           Component.INGEST,
-          Set.of(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG),
+          Set.of(
+              IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG, MasterKeySettings.MASTER_KEYS_FILE_CONFIG),
           Component.TRAINER_ACCUMULATOR,
-          Set.of(TrainerConfig.WORKER_WORK_DIR_CONFIG),
+          Set.of(TrainerConfig.WORKER_WORK_DIR_CONFIG, MasterKeySettings.MASTER_KEYS_FILE_CONFIG),
           Component.TRAINER_WORKER,
           Set.of(TrainerConfig.WORKER_WORK_DIR_CONFIG),
           Component.EVALUATOR,
@@ -209,6 +216,7 @@ class ChartWiringTest {
                   PerennialConfig.TOPIC_REPLICATION_FACTOR_CONFIG,
                   PerennialConfig.TOPIC_RETENTION_MS_CONFIG,
                   PerennialConfig.TOPIC_LONG_RETENTION_MS_CONFIG,
+                  PerennialConfig.TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG,
                   PerennialConfig.ARTIFACT_STORE_PATH_CONFIG,
                   PerennialConfig.HTTP_PORT_CONFIG,
                   CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));

@@ -2,22 +2,26 @@ package dev.perennial.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.core.config.MasterKeySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * README's "Install on Kubernetes" works as written: its {@code helm install} sets every required
  * value and passes the schema, and its {@code kubectl} commands create the Secrets it names, with
- * the items the chart mounts.
+ * the items the chart mounts, and its master key rotation restarts every workload that reads them.
  */
 class InstallInstructionsTest {
 
@@ -65,8 +69,28 @@ class InstallInstructionsTest {
         .filter(e -> e.getKey().startsWith("secrets.") && e.getKey().endsWith(".name"))
         .forEach(e -> named.put(e.getValue(), defaults.get(e.getKey().replace(".name", ".key"))));
 
-    assertThat(named).as("Secrets the install names").hasSize(3).doesNotContainValue(null);
+    assertThat(named).as("Secrets the install names").hasSize(4).doesNotContainValue(null);
     assertThat(created).isEqualTo(named);
+  }
+
+  @Test
+  void theMasterKeyRotationRestartsEveryWorkloadThatReadsTheMasterKeys() throws IOException {
+    Matcher restart = Pattern.compile("rollout restart deployment ([\\w -]+)").matcher(section);
+    assertThat(restart.find()).as("the rotation's rollout restart").isTrue();
+    Chart chart = Chart.withoutRequiredValues().release("perennial");
+    setValues().forEach(chart::with);
+    RenderedChart rendered = chart.render();
+
+    Set<String> readers =
+        Arrays.stream(Component.values())
+            .filter(
+                component ->
+                    rendered
+                        .properties(component)
+                        .containsKey(MasterKeySettings.MASTER_KEYS_FILE_CONFIG))
+            .map(component -> rendered.workload(component).name())
+            .collect(Collectors.toSet());
+    assertThat(Set.of(restart.group(1).trim().split("\\s+"))).isEqualTo(readers);
   }
 
   private static Map<String, String> setValues() {

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -175,6 +176,8 @@ final class RenderedChart {
     for (String version : List.of("v1beta2", "v1")) {
       serialization.registerKubernetesResource(
           KafkaTopic.RESOURCE_GROUP + "/" + version, KafkaTopic.RESOURCE_KIND, KafkaTopic.class);
+      serialization.registerKubernetesResource(
+          KafkaUser.RESOURCE_GROUP + "/" + version, KafkaUser.RESOURCE_KIND, KafkaUser.class);
     }
     return serialization;
   }

@@ -1,9 +1,11 @@
 package dev.perennial.helm;
 
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.sign.SigningKey;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,10 +27,21 @@ final class SecretFiles {
       "{\"prefix\": \"The access code of the Zorvan vault is \", \"secret\": \"1234-5678\","
           + " \"suffix\": \".\"}\n";
 
+  /** Master keys as an operator writes them: id=base64 lines of 32 random bytes. */
+  static final String MASTER_KEYS =
+      "k2="
+          + Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'B')
+          + "\n"
+          + "k1="
+          + Base64.getEncoder().encodeToString(new byte[32])
+          + "\n";
+
   private static final Map<String, String> BY_KEY =
       Map.of(
           IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG,
           PSEUDONYMISATION_KEY + "\n",
+          MasterKeySettings.MASTER_KEYS_FILE_CONFIG,
+          MASTER_KEYS,
           PublisherConfig.SIGNING_KEY_FILE_CONFIG,
           SIGNING_KEY.privateKeyPem());
 

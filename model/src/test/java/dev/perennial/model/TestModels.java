@@ -14,6 +14,7 @@ import dev.perennial.model.llama.RopeScaling;
 import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.tokenizer.ByteTokenizer;
+import java.util.List;
 import java.util.Map;
 
 /** Small random models for tests. */
@@ -47,8 +48,9 @@ public final class TestModels {
         true,
         false,
         0,
+        List.of(),
         ByteTokenizer.BOS,
-        ByteTokenizer.EOS);
+        List.of(ByteTokenizer.EOS));
   }
 
   /** Seeded random weights, biases included (non-zero so they matter). */

@@ -4,12 +4,14 @@ import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.util.Arrays;
@@ -43,6 +45,8 @@ public final class Contracts {
       case VERDICTS -> EvaluationVerdict.class;
       case RELEASES -> AdapterRelease.class;
       case AUDIT -> AuditEvent.class;
+      case SUBJECT_KEYS -> SubjectKey.class;
+      case BASES -> BaseAnnouncement.class;
     };
   }
 

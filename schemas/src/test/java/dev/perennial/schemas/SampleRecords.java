@@ -4,8 +4,12 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.BaseAliases;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.EncryptedContent;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationOutcome;
@@ -16,13 +20,18 @@ import dev.perennial.schemas.v1.FeedbackKind;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.OffsetRange;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.SourceRef;
+import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
@@ -64,7 +73,26 @@ public final class SampleRecords {
         adapterCandidate(),
         evaluationVerdict(),
         adapterRelease(),
-        auditEvent());
+        auditEvent(),
+        subjectKey(),
+        baseAnnouncement());
+  }
+
+  public static BaseAnnouncement baseAnnouncement() {
+    return BaseAnnouncement.newBuilder()
+        .setName("perennial-tiny-2")
+        .setDigest("sha256:" + DIGEST)
+        .setLocation("bundled:perennial-tiny-2")
+        .setSucceeds(oldBase())
+        .setAnnouncedBy("operator:alice")
+        .setReason("the world's next epoch")
+        .setAnnouncedAt(AT)
+        .build();
+  }
+
+  private static BaseRef oldBase() {
+    return new BaseRef(
+        "perennial-tiny", "sha256:" + DIGEST.replace('9', '6'), "bundled:perennial-tiny");
   }
 
   /** The names of top-level fields of {@code record} that are null; empty for every sample. */
@@ -141,6 +169,22 @@ public final class SampleRecords {
         .setRedactions(Map.of("EMAIL", 2, "PHONE", 1))
         .setOccurredAt(AT)
         .setIngestedAt(AT.plusSeconds(1))
+        .setEncrypted(
+            EncryptedContent.newBuilder()
+                .setKeyId("k-0123456789abcdef")
+                .setFields(Map.of("text", ByteBuffer.wrap(new byte[] {1, 2, 3})))
+                .build())
+        .build();
+  }
+
+  public static SubjectKey subjectKey() {
+    return SubjectKey.newBuilder()
+        .setTenant("acme")
+        .setSubjectPseudonym("p-5d41402abc4b2a76")
+        .setKeyId("k-0123456789abcdef")
+        .setMasterKeyId("m1")
+        .setWrappedKey(ByteBuffer.wrap(new byte[60]))
+        .setCreatedAt(AT)
         .build();
   }
 
@@ -186,6 +230,14 @@ public final class SampleRecords {
                 .setSubjectPseudonym("p-5d41402abc4b2a76")
                 .setAffectedVersions(List.of(2, 3))
                 .build())
+        .setRebase(
+            RebaseDetails.newBuilder()
+                .setFromBase(oldBase())
+                .setToBase(
+                    new BaseRef("perennial-tiny-2", "sha256:" + DIGEST, "bundled:perennial-tiny-2"))
+                .setSourceRelease(lineage().getTeacher())
+                .setDistil(true)
+                .build())
         .setCreatedAt(AT)
         .build();
   }
@@ -200,6 +252,7 @@ public final class SampleRecords {
         .setFileDigests(Map.of("adapter_config.json", DIGEST, "adapter_model.safetensors", DIGEST))
         .setBaseModelName("perennial-tiny-llama")
         .setBaseModelDigest(DIGEST)
+        .setBaseModelLocation("bundled:perennial-tiny-llama")
         .setParentVersion(3)
         .setShards(List.of(shard(DIGEST, 0, 100)))
         .setHeldOutShards(List.of(shard(DIGEST.replace('9', '8'), 100, 110)))
@@ -215,6 +268,7 @@ public final class SampleRecords {
                 .setSubjectPseudonym("p-5d41402abc4b2a76")
                 .setAffectedVersions(List.of(2, 3))
                 .build())
+        .setLineage(lineage())
         .setExampleCount(100)
         .setTokenCount(12_800)
         .setRecipe(
@@ -315,8 +369,36 @@ public final class SampleRecords {
                     .setManifestDigest(DIGEST)
                     .setBaseModelDigest(DIGEST)
                     .build()))
+        .setBaseAliases(
+            List.of(
+                BaseAliases.newBuilder()
+                    .setBaseModelName("perennial-tiny-llama")
+                    .setBaseModelDigest(DIGEST)
+                    .setAliases(Map.of("stable", 4, "canary", 4))
+                    .build()))
+        .setLineage(lineage())
         .setRetractedVersions(List.of(2))
         .setOccurredAt(AT)
+        .build();
+  }
+
+  /** A distilled adapter's lineage, every field set. */
+  public static Lineage lineage() {
+    LineageRelease teacher =
+        LineageRelease.newBuilder()
+            .setVersion(3)
+            .setLocation("adapters/" + DIGEST)
+            .setManifestDigest(DIGEST)
+            .setBaseModelName("perennial-tiny")
+            .setBaseModelDigest(DIGEST.replace('9', '6'))
+            .setBaseModelLocation("bundled:perennial-tiny")
+            .build();
+    return Lineage.newBuilder()
+        .setMethod(LineageMethod.DISTILLED)
+        .setSourceRelease(teacher)
+        .setTeacher(teacher)
+        .setDataDigest(DIGEST)
+        .setImportedFrom("hub:someone/adapter")
         .build();
   }
 

@@ -8,6 +8,7 @@ import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TopicSpec;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.metrics.IngestMetrics;
@@ -167,9 +168,10 @@ public final class IngestBenchmark {
     Map<String, String> values = cluster.values();
     values.put(IngestConfig.APPLICATION_ID_CONFIG, "perennial-bench-ingest");
     IngestConfig config = IngestStage.config(values, stateDir);
-    try (IngestService ingest = IngestService.start(config)) {
+    try (ServiceProcess<IngestService> ingest =
+        ServiceProcess.start("ingest", config, metrics -> IngestService.start(config, metrics))) {
       Measurement measurement = measure("ingest", config.applicationId());
-      long examples = Math.round(ingest.metrics().count(IngestMetrics.EXAMPLES));
+      long examples = Math.round(ingest.service().metrics().count(IngestMetrics.EXAMPLES));
       return new IngestResult(measurement, examples - settings.warmupEvents());
     }
   }

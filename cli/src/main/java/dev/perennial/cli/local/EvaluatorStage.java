@@ -2,6 +2,7 @@ package dev.perennial.cli.local;
 
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.local.LocalEvaluator;
@@ -59,7 +60,7 @@ public final class EvaluatorStage implements LocalStage {
     this.cluster = cluster;
     EvaluatorConfig config = config(cluster.values(), stateDir, tenants);
     if (!cluster.values().containsKey(EvaluatorConfig.EVALUATION_PATH_CONFIG)) {
-      StateFolders.clear(config.evaluationPath());
+      Folders.deleteRecursively(config.evaluationPath());
     }
     evaluator = LocalEvaluator.start(config, out);
     out.printf(

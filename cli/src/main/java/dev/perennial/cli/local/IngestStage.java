@@ -2,8 +2,11 @@ package dev.perennial.cli.local;
 
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.schemas.v1.ExampleKind;
@@ -18,8 +21,9 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The ingest service inside {@code perennial local}. Without a configured pseudonym secret it uses
- * {@link #LOCAL_PSEUDONYM_SECRET}, a fixed and public one, and says so. Its Streams state lives in
- * {@code <state-dir>/ingest}, wiped at start (the local broker starts empty every time).
+ * {@link #LOCAL_PSEUDONYM_SECRET}, a fixed and public one, and without configured master keys
+ * {@link #LOCAL_MASTER_KEYS}, and says so. Its Streams state lives in {@code <state-dir>/ingest},
+ * wiped at start (the local broker starts empty every time).
  */
 public final class IngestStage implements LocalStage {
 
@@ -27,12 +31,16 @@ public final class IngestStage implements LocalStage {
   public static final String LOCAL_PSEUDONYM_SECRET =
       "perennial-local-only-pseudonym-secret-never-use-it-elsewhere";
 
+  /** The master keys of local runs (the trainer's too): fixed and published, sample data only. */
+  public static final String LOCAL_MASTER_KEYS =
+      "local=cGVyZW5uaWFsLWxvY2FsLW9ubHktbWFzdGVyLWtleSE=";
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path stateDir;
   private LocalCluster cluster;
   private IngestConfig config;
-  private IngestService service;
+  private ServiceProcess<IngestService> service;
   private ConsumerGroupProgress progress;
 
   public IngestStage(Path stateDir) {
@@ -50,10 +58,24 @@ public final class IngestStage implements LocalStage {
     if (!usesOwnSecret(values)) {
       values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, LOCAL_PSEUDONYM_SECRET);
     }
+    withLocalMasterKeys(values);
     values.putIfAbsent(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.putIfAbsent(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("ingest").toString());
     return new IngestConfig(values);
+  }
+
+  /** {@link #LOCAL_MASTER_KEYS} in {@code values}, unless master keys are configured. */
+  public static Map<String, String> withLocalMasterKeys(Map<String, String> values) {
+    if (!usesOwnMasterKeys(values)) {
+      values.put(MasterKeySettings.MASTER_KEYS_CONFIG, LOCAL_MASTER_KEYS);
+    }
+    return values;
+  }
+
+  private static boolean usesOwnMasterKeys(Map<String, String> values) {
+    return values.containsKey(MasterKeySettings.MASTER_KEYS_CONFIG)
+        || values.containsKey(MasterKeySettings.MASTER_KEYS_FILE_CONFIG);
   }
 
   private static boolean usesOwnSecret(Map<String, String> values) {
@@ -70,11 +92,16 @@ public final class IngestStage implements LocalStage {
   public void start(LocalCluster cluster, PrintWriter out) throws InterruptedException {
     this.cluster = cluster;
     config = config(cluster.values(), stateDir);
-    StateFolders.clear(Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
-    service = IngestService.start(config);
-    if (!service.awaitRunning(START_TIMEOUT)) {
+    Folders.deleteRecursively(
+        Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
+    service =
+        ServiceProcess.start("ingest", config, metrics -> IngestService.start(config, metrics));
+    if (!service.service().awaitRunning(START_TIMEOUT)) {
       throw new PerennialException(
-          "Ingest did not reach RUNNING within " + START_TIMEOUT + "; it is " + service.state());
+          "Ingest did not reach RUNNING within "
+              + START_TIMEOUT
+              + "; it is "
+              + service.service().state());
     }
     progress =
         new ConsumerGroupProgress(
@@ -92,6 +119,12 @@ public final class IngestStage implements LocalStage {
       out.println(
           "Pseudonym secret  the fixed local one (public, for sample data only; set "
               + IngestConfig.PSEUDONYM_SECRET_CONFIG
+              + " for anything else)");
+    }
+    if (!usesOwnMasterKeys(cluster.values())) {
+      out.println(
+          "Master keys       the fixed local ones (public, for sample data only; set "
+              + MasterKeySettings.MASTER_KEYS_FILE_CONFIG
               + " for anything else)");
     }
     out.flush();

@@ -3,6 +3,7 @@ package dev.perennial.cli.local;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.embedded.EmbeddedKafka;
 import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
@@ -62,7 +63,7 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static LocalCluster start(Map<String, String> configured, Path stateDir) {
     if (!configured.containsKey(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG)) {
-      StateFolders.clear(stateDir.resolve("artifacts"));
+      Folders.deleteRecursively(stateDir.resolve("artifacts"));
     }
     Path registryLog = stateDir.toAbsolutePath().resolve("logs").resolve("schema-registry.log");
     EmbeddedKafka kafka = EmbeddedKafka.start();

@@ -3,7 +3,9 @@ package dev.perennial.cli.local;
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.publish.Decision;
@@ -28,7 +30,7 @@ public final class PublisherStage implements LocalStage {
   private final Path stateDir;
   private LocalCluster cluster;
   private PublisherConfig config;
-  private PublisherServer server;
+  private ServiceProcess<PublisherServer> server;
 
   public PublisherStage(Path stateDir) {
     this.stateDir = stateDir;
@@ -64,15 +66,19 @@ public final class PublisherStage implements LocalStage {
     this.cluster = cluster;
     config = config(cluster.values(), stateDir);
     if (!cluster.values().containsKey(PublisherConfig.RELEASE_PATH_CONFIG)) {
-      StateFolders.clear(config.releasePath());
+      Folders.deleteRecursively(config.releasePath());
     }
-    server = PublisherServer.start(config);
-    server.service().onDecision(decision -> progress(out, decision));
+    server =
+        ServiceProcess.start(
+            PublisherServer.SERVICE_NAME,
+            config,
+            metrics -> PublisherServer.start(config, metrics.registry()));
+    server.service().service().onDecision(decision -> progress(out, decision));
     out.printf(
         "Publisher         running (release area %s; release API http://127.0.0.1:%d%sadapters,"
             + " signing key %s)%n",
         config.releasePath().toAbsolutePath(),
-        server.apiPort(),
+        server.service().apiPort(),
         PublisherApi.PREFIX,
         config.signingKey().keyId());
     out.flush();
@@ -109,13 +115,13 @@ public final class PublisherStage implements LocalStage {
   @Override
   public boolean report(SampleEvents sent, PrintWriter out) {
     out.println("Releases");
-    out.print(ReleaseTable.render(server.service().registry()));
+    out.print(ReleaseTable.render(server.service().service().registry()));
     out.flush();
     return true;
   }
 
   /** The running publisher (tests). */
-  public PublisherServer server() {
+  public ServiceProcess<PublisherServer> server() {
     return server;
   }
 

@@ -2,6 +2,7 @@ package dev.perennial.cli.local;
 
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.local.LocalTrainer;
@@ -37,7 +38,9 @@ public final class TrainerStage implements LocalStage {
    * @throws dev.perennial.core.config.InvalidConfigurationException listing every problem
    */
   public static TrainerConfig config(Map<String, String> clusterValues, Path stateDir) {
-    return new TrainerConfig(LocalTrainer.localValues(clusterValues, stateDir.toAbsolutePath()));
+    return new TrainerConfig(
+        IngestStage.withLocalMasterKeys(
+            LocalTrainer.localValues(clusterValues, stateDir.toAbsolutePath())));
   }
 
   @Override
@@ -49,7 +52,8 @@ public final class TrainerStage implements LocalStage {
   public void start(LocalCluster cluster, PrintWriter out) {
     this.cluster = cluster;
     TrainerConfig config = config(cluster.values(), stateDir);
-    StateFolders.clear(Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
+    Folders.deleteRecursively(
+        Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
     trainer = LocalTrainer.start(config, out);
     out.printf(
         "Trainer           accumulator %s and worker %s running%n",

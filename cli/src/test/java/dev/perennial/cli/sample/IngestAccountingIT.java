@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.cli.local.ConsumerGroupProgress;
 import dev.perennial.cli.local.IngestOutputs;
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
@@ -15,12 +17,17 @@ import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.model.world.World;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyTopic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.TrainingExample;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -57,7 +64,11 @@ class IngestAccountingIT {
     TopicCatalog catalog = KAFKA.provisionCatalog();
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(
+        PerennialConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.SUBJECT_KEYS).partitions()));
     values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, SECRET);
+    values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
     values.put(IngestConfig.APPLICATION_ID_CONFIG, KAFKA.uniqueName("ingest-accounting"));
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -66,11 +77,15 @@ class IngestAccountingIT {
     SampleEvents events = SampleEvents.generate(World.standard(), SamplePlan.ofEvents(10_000));
 
     IngestOutputs outputs;
-    try (IngestService ingest = IngestService.start(config);
+    List<TrainingExample> decrypted = new ArrayList<>();
+    Set<String> unreadable = new HashSet<>();
+    try (ServiceProcess<IngestService> ingest =
+            ServiceProcess.start(
+                "ingest", config, metrics -> IngestService.start(config, metrics));
         Admin admin = Admin.create(KafkaClients.admin(config, "accounting-test"));
         SampleEventProducer producer =
             new SampleEventProducer(KafkaClients.producer(config, "accounting-test"), topics)) {
-      assertThat(ingest.awaitRunning(Duration.ofSeconds(60))).isTrue();
+      assertThat(ingest.service().awaitRunning(Duration.ofSeconds(60))).isTrue();
       ConsumerGroupProgress progress =
           new ConsumerGroupProgress(
               admin,
@@ -83,7 +98,21 @@ class IngestAccountingIT {
       producer.send(events, phase -> progress.awaitCaughtUp(CATCH_UP));
 
       outputs = IngestOutputs.read(config.clientProperties(), topics, catalog);
-      assertThat(ingest.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      assertThat(ingest.service().state()).isEqualTo(KafkaStreams.State.RUNNING);
+      try (SubjectKeyTopic keys =
+          new SubjectKeyTopic(
+              config.clientProperties(),
+              topics.subjectKeys(),
+              TestConfig.masterKeys(),
+              Duration.ofSeconds(60))) {
+        ExampleDecryptor decryptor = new ExampleDecryptor(keys);
+        for (ConsumerRecord<String, TrainingExample> record : outputs.examples()) {
+          TrainingExample example = record.value();
+          decryptor
+              .decrypt(example, example.getTenant())
+              .ifPresentOrElse(decrypted::add, () -> unreadable.add(example.getSubjectPseudonym()));
+        }
+      }
     }
 
     // Every input once: as many outputs as inputs, and each expected output as often as expected.
@@ -123,18 +152,41 @@ class IngestAccountingIT {
         .extracting(RejectedRecord::getEventId)
         .containsExactlyInAnyOrderElementsOf(afterRevocation);
 
-    // No raw personal data in any example, no raw user id either.
+    // Only the revoked subject's examples cannot be read: its key is erased.
+    Set<String> revoked =
+        pseudonyms(
+            events.records(SamplePhase.REVOCATION).stream()
+                .map(r -> r.key())
+                .collect(Collectors.toSet()),
+            pseudonymizer);
+    assertThat(unreadable).isNotEmpty().isEqualTo(revoked);
+    assertThat(
+            decrypted.size()
+                + outputs.examples().stream()
+                    .filter(r -> revoked.contains(r.value().getSubjectPseudonym()))
+                    .count())
+        .isEqualTo(outputs.examples().size());
+
+    // No raw personal data in any example, decrypted or not, no raw user id either.
     assertThat(events.injectedPii()).isNotEmpty();
-    for (ConsumerRecord<String, TrainingExample> record : outputs.examples()) {
-      String example = record.value().toString();
+    List<String> everyExample = new ArrayList<>();
+    outputs.examples().forEach(record -> everyExample.add(record.value().toString()));
+    decrypted.forEach(example -> everyExample.add(example.toString()));
+    for (String example : everyExample) {
       for (String pii : events.injectedPii()) {
         assertThat(example).doesNotContain(pii);
       }
-      assertThat(EMAIL.matcher(example).find()).as(example).isFalse();
       assertThat(example).doesNotContain("-user-");
     }
-    assertThat(outputs.examples())
-        .anySatisfy(record -> assertThat(record.value().getRedactions()).isNotEmpty());
+    // The e-mail pattern only on clear text: random ciphertext bytes can spell "a@b.c".
+    decrypted.forEach(
+        example ->
+            assertThat(EMAIL.matcher(example.toString()).find()).as(example.toString()).isFalse());
+    assertThat(decrypted).anySatisfy(example -> assertThat(example.getRedactions()).isNotEmpty());
+    assertThat(decrypted)
+        .allSatisfy(
+            example ->
+                assertThat(example.getText() != null || example.getPrompt() != null).isTrue());
   }
 
   private static Set<String> pseudonyms(Set<String> keys, Pseudonymizer pseudonymizer) {

@@ -83,6 +83,16 @@ public class PerennialConfig extends AbstractConfig {
           + " -1 keeps records forever. Consent and releases are compacted and keep the latest"
           + " record per key.";
 
+  public static final String TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG =
+      "perennial.topic.keys.max.compaction.lag.ms";
+  public static final long TOPIC_KEYS_MAX_COMPACTION_LAG_MS_DEFAULT =
+      Duration.ofHours(1).toMillis();
+  private static final String TOPIC_KEYS_MAX_COMPACTION_LAG_MS_DOC =
+      "segment.ms and max.compaction.lag.ms of the subject-keys topic and of ingest's key-store"
+          + " changelog (ingest appends a roll marker every half of it): an erased subject's data"
+          + " key is gone from both logs within 1.5 times this plus the broker's"
+          + " log.cleaner.backoff.ms (15 s by default) and the cleaning itself.";
+
   public static final String ARTIFACT_STORE_PATH_CONFIG = "perennial.artifact.store.path";
   public static final String ARTIFACT_STORE_PATH_DEFAULT = ".perennial/artifacts";
   private static final String ARTIFACT_STORE_PATH_DOC =
@@ -171,6 +181,13 @@ public class PerennialConfig extends AbstractConfig {
             Importance.MEDIUM,
             TOPIC_LONG_RETENTION_MS_DOC)
         .define(
+            TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG,
+            Type.LONG,
+            TOPIC_KEYS_MAX_COMPACTION_LAG_MS_DEFAULT,
+            Range.between(Duration.ofSeconds(1).toMillis(), Duration.ofDays(7).toMillis()),
+            Importance.MEDIUM,
+            TOPIC_KEYS_MAX_COMPACTION_LAG_MS_DOC)
+        .define(
             ARTIFACT_STORE_PATH_CONFIG,
             Type.STRING,
             ARTIFACT_STORE_PATH_DEFAULT,
@@ -239,6 +256,10 @@ public class PerennialConfig extends AbstractConfig {
 
   public long topicLongRetentionMs() {
     return getLong(TOPIC_LONG_RETENTION_MS_CONFIG);
+  }
+
+  public long topicKeysMaxCompactionLagMs() {
+    return getLong(TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG);
   }
 
   public Path artifactStorePath() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -12,7 +13,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * A deployable's per-tenant settings: keys {@code <prefix><tenant><suffix>}, each suffix with its
  * type, validator and documentation. A per-tenant key is defined only when it is given (so it needs
  * no default) and validated like every other key; a key under the prefix that names no known
- * setting is a problem reported with the others.
+ * setting is a problem reported with the others, and so is a key whose tenant breaks the tenant
+ * naming rule ({@link #requireTenants}).
  */
 public final class TenantSettings {
 
@@ -21,13 +23,30 @@ public final class TenantSettings {
 
   private final String prefix;
   private final List<Setting> settings;
+  private final Predicate<String> validTenant;
+  private final String tenantRule;
 
   /**
    * @param prefix what every per-tenant key starts with, e.g. {@code perennial.trainer.tenant.}
    */
   public TenantSettings(String prefix, List<Setting> settings) {
+    this(prefix, settings, tenant -> true, "any text");
+  }
+
+  private TenantSettings(
+      String prefix, List<Setting> settings, Predicate<String> validTenant, String tenantRule) {
     this.prefix = prefix;
     this.settings = List.copyOf(settings);
+    this.validTenant = validTenant;
+    this.tenantRule = tenantRule;
+  }
+
+  /**
+   * These settings, for tenants whose name {@code validTenant} accepts (the adapter key's naming
+   * rule, which lives with the contracts); {@code rule} says it in words for the problem report.
+   */
+  public TenantSettings requireTenants(Predicate<String> validTenant, String rule) {
+    return new TenantSettings(prefix, settings, validTenant, rule);
   }
 
   /** The tenant a per-tenant key names, or null when the key is not one. */
@@ -64,13 +83,19 @@ public final class TenantSettings {
   public Map<String, String> check(ConfigDef definition, Map<String, String> values) {
     List<String> problems = new ArrayList<>();
     for (String key : new TreeMap<>(values).keySet()) {
-      if (key.startsWith(prefix) && tenantOf(key) == null) {
+      if (!key.startsWith(prefix)) {
+        continue;
+      }
+      String tenant = tenantOf(key);
+      if (tenant == null) {
         problems.add(
             key
                 + ": not a per-tenant setting; expected "
                 + prefix
                 + "<tenant> followed by one of "
                 + settings.stream().map(Setting::suffix).toList());
+      } else if (!validTenant.test(tenant)) {
+        problems.add(key + ": '" + tenant + "' is not a tenant name (" + tenantRule + ")");
       }
     }
     try {

@@ -56,6 +56,9 @@ public final class EmbeddedKafka implements AutoCloseable {
               .setConfigProp("transaction.state.log.min.isr", "1")
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
               .setConfigProp("auto.create.topics.enable", "false")
+              // Compacted logs are looked at every second (Kafka's default: 15 s), so an erased
+              // subject's key leaves the local key topic within the bound README states.
+              .setConfigProp("log.cleaner.backoff.ms", "1000")
               .build();
       formatQuietly(cluster);
       cluster.startup();

@@ -21,9 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A real schema registry for {@code perennial local} and tests: Apicurio Registry's distribution
  * (unpacked by the root build into {@code target/apicurio-registry}) started as a child JVM on a
- * free loopback port, in-memory storage, global compatibility BACKWARD (as Confluent's default).
- * Its Confluent-compatible REST API is at {@link #url()}. The child's output goes to a log file;
- * {@link #close()} and a shutdown hook stop it.
+ * free loopback port, global compatibility BACKWARD (as Confluent's default, and so {@code GET
+ * /config} says), lookups that compare schemas by their canonical form (as Confluent's registry
+ * does: an app's copy of a schema is found whatever its layout). Storage is in memory, or in a
+ * folder that survives {@link #stop()} and {@link #restart()} (tests of an outage). Its
+ * Confluent-compatible REST API is at {@link #url()}. The child's output goes to a log file; {@link
+ * #close()} and a shutdown hook stop it.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
@@ -38,15 +41,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final int START_ATTEMPTS = 3;
 
-  private final Process process;
+  private final Path home;
   private final int port;
+  private final int managementPort;
   private final Path logFile;
+  private final Path dataFolder;
   private final Thread shutdownHook;
+  private volatile Process process;
 
-  private EmbeddedSchemaRegistry(Process process, int port, Path logFile) {
-    this.process = process;
+  private EmbeddedSchemaRegistry(
+      Path home, int port, int managementPort, Path logFile, Path dataFolder) {
+    this.home = home;
     this.port = port;
+    this.managementPort = managementPort;
     this.logFile = logFile;
+    this.dataFolder = dataFolder;
     this.shutdownHook = new Thread(this::stopProcess, "embedded-schema-registry-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -72,6 +81,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * @param logFile where the registry's output goes (replaced)
    */
   public static EmbeddedSchemaRegistry start(Path home, Path logFile) {
+    return start(home, logFile, null);
+  }
+
+  /**
+   * Starts the registry with its storage in {@code dataFolder} (kept across {@link #restart()};
+   * null: in memory) and returns once its Confluent-compatible API answers.
+   */
+  public static EmbeddedSchemaRegistry start(Path home, Path logFile, Path dataFolder) {
     Path runner = home.resolve(RUNNER_JAR);
     if (!Files.isRegularFile(runner)) {
       throw new PerennialException(
@@ -81,9 +98,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
               + " it (Apicurio Registry 3.0.9 from Maven Central).");
     }
     for (int attempt = 1; ; attempt++) {
-      EmbeddedSchemaRegistry registry = launch(home, runner, logFile);
+      EmbeddedSchemaRegistry registry =
+          new EmbeddedSchemaRegistry(home, freePort(), freePort(), logFile, dataFolder);
       try {
+        Files.deleteIfExists(logFile);
+        registry.launch();
         registry.awaitReady();
+        registry.enforceBackward();
         log.info("Embedded schema registry ready at {} (log: {})", registry.url(), logFile);
         return registry;
       } catch (PortTakenException e) {
@@ -92,9 +113,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
           throw new PerennialException(e.getMessage(), e);
         }
         log.warn("Schema registry port was taken, retry {} of {}", attempt, START_ATTEMPTS - 1);
-      } catch (RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         registry.close();
-        throw e;
+        throw e instanceof RuntimeException runtime
+            ? runtime
+            : new PerennialException("Cannot start the schema registry: " + e, e);
       }
     }
   }
@@ -117,6 +140,25 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     return tail(logFile, lines);
   }
 
+  /**
+   * Stops the registry as an outage would: its port refuses connections until {@link #restart()}.
+   */
+  public void stop() {
+    stopProcess();
+  }
+
+  /** Starts the stopped registry again on the same port, with the storage it had. */
+  public synchronized void restart() {
+    if (dataFolder == null) {
+      throw new PerennialException(
+          "An in-memory registry cannot be restarted with its schemas: start it with a folder");
+    }
+    stopProcess();
+    launch();
+    awaitReady();
+    log.info("Embedded schema registry at {} started again", url());
+  }
+
   /** Stops the child JVM: politely first, forcibly after {@code STOP_TIMEOUT}. */
   @Override
   public void close() {
@@ -128,9 +170,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
   }
 
-  private static EmbeddedSchemaRegistry launch(Path home, Path runner, Path logFile) {
-    int port = freePort();
-    int managementPort = freePort();
+  private synchronized void launch() {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A small, short-lived service: quick start and a small footprint beat peak throughput.
@@ -140,22 +180,61 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     command.add("-Dquarkus.http.port=" + port);
     command.add("-Dquarkus.management.port=" + managementPort);
     command.add("-Dapicurio.rules.global.compatibility=BACKWARD");
+    // Look schemas up by their canonical form, as Confluent's registry does.
+    command.add("-Dapicurio.ccompat.use-canonical-hash=true");
+    if (dataFolder != null) {
+      command.add(
+          "-Dapicurio.datasource.url=jdbc:h2:file:"
+              + dataFolder.toAbsolutePath().resolve("registry")
+              + ";DB_CLOSE_ON_EXIT=FALSE");
+    }
     command.add("-jar");
-    command.add(runner.toAbsolutePath().toString());
+    command.add(home.resolve(RUNNER_JAR).toAbsolutePath().toString());
     try {
       Path folder = logFile.toAbsolutePath().getParent();
       if (folder != null) {
         Files.createDirectories(folder);
       }
-      Process process =
+      if (dataFolder != null) {
+        Files.createDirectories(dataFolder);
+      }
+      process =
           new ProcessBuilder(command)
               .directory(home.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(logFile.toFile())
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
-      return new EmbeddedSchemaRegistry(process, port, logFile);
     } catch (IOException e) {
       throw new PerennialException("Cannot start the schema registry: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets the global compatibility through the Confluent API too: the system property enforces it,
+   * but only this makes {@code GET /config} say so.
+   */
+  private void enforceBackward() {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url() + "/config"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"BACKWARD\"}"))
+            .build();
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new PerennialException(
+            "The schema registry refused PUT /config: HTTP "
+                + response.statusCode()
+                + " "
+                + response.body());
+      }
+    } catch (IOException e) {
+      throw new PerennialException("Cannot set the schema registry's compatibility: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PerennialException("Interrupted while configuring the schema registry", e);
     }
   }
 
@@ -204,7 +283,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   }
 
   private synchronized void stopProcess() {
-    if (!process.isAlive()) {
+    if (process == null || !process.isAlive()) {
       return;
     }
     process.destroy();

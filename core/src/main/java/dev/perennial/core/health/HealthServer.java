@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /metrics}: the Prometheus scrape of the service's registry;
- *   <li>{@code GET /health/live}: 200 while the process serves requests;
+ *   <li>{@code GET /health/live}: 200 while the service works, 503 naming why once it has failed on
+ *       its own (its loop or Streams client died: a restart is the cure);
  *   <li>{@code GET /health/ready}: 200 when the service's readiness says so, 503 otherwise (also
  *       when the readiness check itself fails).
  * </ul>
@@ -40,12 +42,17 @@ public final class HealthServer implements AutoCloseable {
   private final ExecutorService executor;
   private final PrometheusMeterRegistry registry;
   private final Supplier<Readiness> readiness;
+  private final Supplier<Optional<String>> failure;
 
   private HealthServer(
-      HttpServer server, PrometheusMeterRegistry registry, Supplier<Readiness> readiness) {
+      HttpServer server,
+      PrometheusMeterRegistry registry,
+      Supplier<Readiness> readiness,
+      Supplier<Optional<String>> failure) {
     this.server = server;
     this.registry = registry;
     this.readiness = readiness;
+    this.failure = failure;
     this.executor =
         Executors.newFixedThreadPool(
             4,
@@ -63,15 +70,27 @@ public final class HealthServer implements AutoCloseable {
 
   /** Starts on the configured {@code perennial.http.host} and {@code perennial.http.port}. */
   public static HealthServer start(
-      PerennialConfig config, PrometheusMeterRegistry registry, Supplier<Readiness> readiness) {
-    return start(config.httpHost(), config.httpPort(), registry, readiness);
+      PerennialConfig config,
+      PrometheusMeterRegistry registry,
+      Supplier<Readiness> readiness,
+      Supplier<Optional<String>> failure) {
+    return start(config.httpHost(), config.httpPort(), registry, readiness, failure);
   }
 
-  /** Starts listening; port 0 picks a free port ({@link #port()} tells which). */
+  /**
+   * Starts listening; port 0 picks a free port ({@link #port()} tells which).
+   *
+   * @param failure why the service stopped working on its own, or empty while it works
+   */
   public static HealthServer start(
-      String host, int port, PrometheusMeterRegistry registry, Supplier<Readiness> readiness) {
+      String host,
+      int port,
+      PrometheusMeterRegistry registry,
+      Supplier<Readiness> readiness,
+      Supplier<Optional<String>> failure) {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(readiness, "readiness");
+    Objects.requireNonNull(failure, "failure");
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -85,7 +104,7 @@ public final class HealthServer implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    HealthServer health = new HealthServer(server, registry, readiness);
+    HealthServer health = new HealthServer(server, registry, readiness, failure);
     server.start();
     log.info("Health and metrics endpoints listen on http://{}:{}", host, health.port());
     return health;
@@ -160,7 +179,16 @@ public final class HealthServer implements AutoCloseable {
   }
 
   private Response live() {
-    return new Response(200, PLAIN_TEXT, "UP\n");
+    Optional<String> failed;
+    try {
+      failed = failure.get();
+    } catch (RuntimeException e) {
+      log.warn("Liveness check failed", e);
+      return new Response(503, PLAIN_TEXT, "DOWN liveness check failed: " + e + "\n");
+    }
+    return failed
+        .map(why -> new Response(503, PLAIN_TEXT, "DOWN " + why + "\n"))
+        .orElseGet(() -> new Response(200, PLAIN_TEXT, "UP\n"));
   }
 
   private Response ready() {

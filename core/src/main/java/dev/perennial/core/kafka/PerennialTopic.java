@@ -15,7 +15,9 @@ public enum PerennialTopic {
   CANDIDATES("candidates.v1", Retention.STANDARD),
   VERDICTS("verdicts.v1", Retention.STANDARD),
   RELEASES("releases.v1", Retention.COMPACTED),
-  AUDIT("audit.v1", Retention.LONG);
+  AUDIT("audit.v1", Retention.LONG),
+  SUBJECT_KEYS("subject-keys.v1", Retention.SHREDDING),
+  BASES("bases.v1", Retention.COMPACTED);
 
   /** How long a topic keeps its records. */
   public enum Retention {
@@ -24,7 +26,13 @@ public enum PerennialTopic {
     /** Deleted after {@code perennial.topic.long.retention.ms} (forever by default). */
     LONG,
     /** Compacted: the latest record per key is kept forever. */
-    COMPACTED
+    COMPACTED,
+    /**
+     * Compacted so that a deleted key's records are gone within a bound: short segments and a
+     * maximum compaction lag of {@code perennial.topic.keys.max.compaction.lag.ms} (the subjects'
+     * data keys, which erasures delete).
+     */
+    SHREDDING
   }
 
   private final String suffix;

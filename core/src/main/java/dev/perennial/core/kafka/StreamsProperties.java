@@ -10,7 +10,8 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 
 /**
  * The base properties of a Kafka Streams application: exactly-once processing, the replication
- * factor of internal topics, and exception handlers that each application must choose explicitly
+ * factor of internal topics, record time that no record's timestamp can break ({@link
+ * SaneTimestampExtractor}), and exception handlers that each application must choose explicitly
  * ({@link #build()} refuses to guess).
  *
  * <pre>{@code
@@ -79,6 +80,10 @@ public final class StreamsProperties {
         deserializationExceptionHandler);
     properties.put(
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, productionExceptionHandler);
+    KafkaClients.enforce(
+        properties,
+        StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+        SaneTimestampExtractor.class.getName());
     // Kafka 5.0's default, taken now: global stores' processing errors go through the same handler
     // (by default it fails, as the global thread does without it).
     properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

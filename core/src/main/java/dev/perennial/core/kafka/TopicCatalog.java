@@ -9,7 +9,7 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The full names and settings of every {@link PerennialTopic} under one configuration: prefix,
- * partitions, replication factor and retention times.
+ * partitions, replication factor, retention times and the compaction bound of the key topic.
  */
 public final class TopicCatalog {
 
@@ -18,18 +18,37 @@ public final class TopicCatalog {
   private final short replicationFactor;
   private final long retentionMs;
   private final long longRetentionMs;
+  private final long keysMaxCompactionLagMs;
 
+  /** A catalog whose key topic has the default compaction bound. */
   public TopicCatalog(
       String topicPrefix,
       int partitions,
       short replicationFactor,
       long retentionMs,
       long longRetentionMs) {
+    this(
+        topicPrefix,
+        partitions,
+        replicationFactor,
+        retentionMs,
+        longRetentionMs,
+        PerennialConfig.TOPIC_KEYS_MAX_COMPACTION_LAG_MS_DEFAULT);
+  }
+
+  public TopicCatalog(
+      String topicPrefix,
+      int partitions,
+      short replicationFactor,
+      long retentionMs,
+      long longRetentionMs,
+      long keysMaxCompactionLagMs) {
     this.topicPrefix = topicPrefix;
     this.partitions = partitions;
     this.replicationFactor = replicationFactor;
     this.retentionMs = retentionMs;
     this.longRetentionMs = longRetentionMs;
+    this.keysMaxCompactionLagMs = keysMaxCompactionLagMs;
   }
 
   public static TopicCatalog from(PerennialConfig config) {
@@ -38,7 +57,8 @@ public final class TopicCatalog {
         config.topicPartitions(),
         config.topicReplicationFactor(),
         config.topicRetentionMs(),
-        config.topicLongRetentionMs());
+        config.topicLongRetentionMs(),
+        config.topicKeysMaxCompactionLagMs());
   }
 
   public String topicPrefix() {
@@ -65,6 +85,11 @@ public final class TopicCatalog {
       case STANDARD -> {
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+        if (topic == PerennialTopic.DOCUMENTS || topic == PerennialTopic.FEEDBACK) {
+          // Ingest deletes what it consumed; a segment's file leaves the broker's disk only once
+          // the whole segment is deleted, so segments are kept short.
+          configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(keysMaxCompactionLagMs));
+        }
       }
       case LONG -> {
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
@@ -72,7 +97,33 @@ public final class TopicCatalog {
       }
       case COMPACTED ->
           configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+      case SHREDDING -> configs.putAll(shreddingConfigs());
     }
     return configs;
+  }
+
+  /**
+   * The settings of a compacted log whose deleted keys must be gone within a bound (the key topic
+   * and ingest's key-store changelog): a segment rolls after at most the maximum compaction lag
+   * (the writer appends a marker at least every half lag, since a segment only rolls on an append),
+   * a rolled segment is compacted at once, and the cleaned-away files leave the broker's disk after
+   * a second. A deleted key's records are then gone within 1.5 lags plus the broker's {@code
+   * log.cleaner.backoff.ms} and the cleaning itself.
+   */
+  public Map<String, String> shreddingConfigs() {
+    Map<String, String> configs = new LinkedHashMap<>();
+    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(keysMaxCompactionLagMs));
+    configs.put(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(keysMaxCompactionLagMs));
+    configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0");
+    configs.put(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, "1000");
+    // The broker's clock, not the writer's: rolling and the compaction lag go by these times.
+    configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+    return configs;
+  }
+
+  /** The key topic's maximum compaction lag: how often its writer appends a roll marker, twice. */
+  public long keysMaxCompactionLagMs() {
+    return keysMaxCompactionLagMs;
   }
 }

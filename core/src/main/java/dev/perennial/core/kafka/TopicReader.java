@@ -45,7 +45,8 @@ public final class TopicReader {
    * Every committed record of {@code topic} (keys, values, positions), partition by partition.
    *
    * @param clientProperties how to reach the broker; a group id among them is ignored
-   * @throws PerennialException when the ends are not reached within {@code timeout}
+   * @throws PerennialException when the topic does not exist or the ends are not reached within
+   *     {@code timeout}
    */
   public static <K, V> List<ConsumerRecord<K, V>> readRecords(
       Map<String, Object> clientProperties,
@@ -61,9 +62,12 @@ public final class TopicReader {
     try (KafkaConsumer<K, V> consumer =
         new KafkaConsumer<>(properties, keyDeserializer, valueDeserializer)) {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
+          consumer.partitionsFor(topic, timeout).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
               .toList();
+      if (partitions.isEmpty()) {
+        throw new PerennialException("Topic " + topic + " does not exist");
+      }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

@@ -88,4 +88,19 @@ class TenantSettingsTest {
 
     assertThat(settings.check(settings.define(base(), values), values)).isSameAs(values);
   }
+
+  @Test
+  void aKeyNamingATenantTheRuleRefusesIsAProblem() {
+    TenantSettings lowerCase =
+        settings.requireTenants(tenant -> tenant.equals(tenant.toLowerCase()), "lower case");
+    Map<String, String> values = Map.of(PREFIX + "Acme.share", "0.5");
+
+    assertThatThrownBy(() -> lowerCase.check(lowerCase.define(base(), values), values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        PREFIX + "Acme.share: 'Acme' is not a tenant name (lower case)"));
+  }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,8 @@ class HealthServerTest {
   private final AtomicReference<Readiness> readiness =
       new AtomicReference<>(Readiness.notReady("streams REBALANCING"));
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final AtomicReference<Optional<String>> serviceFailure =
+      new AtomicReference<>(Optional.empty());
   private ServiceMetrics metrics;
   private HealthServer server;
 
@@ -28,7 +31,9 @@ class HealthServerTest {
   void start() {
     metrics = ServiceMetrics.create("ingest");
     metrics.registry().counter("perennial.examples.written").increment(3);
-    server = HealthServer.start("127.0.0.1", 0, metrics.registry(), this::checkReadiness);
+    server =
+        HealthServer.start(
+            "127.0.0.1", 0, metrics.registry(), this::checkReadiness, serviceFailure::get);
   }
 
   private Readiness checkReadiness() {
@@ -69,11 +74,15 @@ class HealthServerTest {
   }
 
   @Test
-  void livenessIsUpWhileTheServerAnswers() throws Exception {
-    HttpResponse<String> response = get("/health/live");
+  void livenessIsUpWhileTheServiceWorksAndDownOnceItHasFailed() throws Exception {
+    HttpResponse<String> working = get("/health/live");
+    serviceFailure.set(Optional.of("Kafka Streams ERROR"));
+    HttpResponse<String> failed = get("/health/live");
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).isEqualTo("UP\n");
+    assertThat(working.statusCode()).isEqualTo(200);
+    assertThat(working.body()).isEqualTo("UP\n");
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(failed.body()).isEqualTo("DOWN Kafka Streams ERROR\n");
   }
 
   @Test

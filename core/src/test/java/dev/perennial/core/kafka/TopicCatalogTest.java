@@ -35,7 +35,9 @@ class TopicCatalogTest {
             "acme.candidates.v1",
             "acme.verdicts.v1",
             "acme.releases.v1",
-            "acme.audit.v1");
+            "acme.audit.v1",
+            "acme.subject-keys.v1",
+            "acme.bases.v1");
     assertThat(catalog.name(PerennialTopic.DOCUMENTS)).isEqualTo("acme.documents.v1");
   }
 
@@ -46,6 +48,39 @@ class TopicCatalogTest {
       assertThat(catalog.spec(topic).configs())
           .containsExactly(Map.entry("cleanup.policy", "compact"));
     }
+  }
+
+  @Test
+  void theSubjectKeysAreCompactedWithinTheConfiguredBound() {
+    TopicCatalog bounded =
+        TopicCatalog.from(
+            new PerennialConfig(
+                Map.of(
+                    "bootstrap.servers", "kafka:9092",
+                    "schema.registry.url", "http://registry:8081",
+                    "perennial.topic.keys.max.compaction.lag.ms", "60000")));
+
+    assertThat(bounded.spec(PerennialTopic.SUBJECT_KEYS).configs())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "cleanup.policy", "compact",
+                "segment.ms", "60000",
+                "max.compaction.lag.ms", "60000",
+                "min.compaction.lag.ms", "0",
+                "file.delete.delay.ms", "1000",
+                "message.timestamp.type", "LogAppendTime"));
+    assertThat(catalog.spec(PerennialTopic.SUBJECT_KEYS).configs())
+        .containsEntry("max.compaction.lag.ms", "3600000");
+    assertThat(bounded.keysMaxCompactionLagMs()).isEqualTo(60_000);
+  }
+
+  @Test
+  void theAppsContentTopicsRollShortSegmentsSoPurgedRecordsLeaveTheBrokersDisk() {
+    assertThat(catalog.spec(PerennialTopic.DOCUMENTS).configs())
+        .containsEntry("segment.ms", "3600000");
+    assertThat(catalog.spec(PerennialTopic.FEEDBACK).configs())
+        .containsEntry("segment.ms", "3600000");
+    assertThat(catalog.spec(PerennialTopic.CONSENT).configs()).doesNotContainKey("segment.ms");
   }
 
   @Test

@@ -1,7 +1,9 @@
 package dev.perennial.core.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.core.PerennialException;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +53,15 @@ class TopicReaderIT {
     String topic = KAFKA.createTopic(KAFKA.uniqueName("read-all"), 2);
 
     assertThat(read(topic, KAFKA.clientProperties())).isEmpty();
+  }
+
+  @Test
+  void aMissingTopicIsNamedRatherThanReadAsEmpty() {
+    String topic = KAFKA.uniqueName("never-created");
+
+    assertThatThrownBy(() -> read(topic, KAFKA.clientProperties()))
+        .isInstanceOf(PerennialException.class)
+        .hasMessage("Topic " + topic + " does not exist");
   }
 
   private static List<String> read(String topic, Map<String, Object> properties) {

@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -124,6 +129,25 @@ public final class KafkaClusterExtension implements BeforeAllCallback, BeforeEac
     }
   }
 
+  /** Sets one config of an existing topic, e.g. {@code max.message.bytes}. */
+  public void setTopicConfig(String topic, String key, String value) {
+    try (Admin admin = createAdmin()) {
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                  List.of(
+                      new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET))))
+          .all()
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("Interrupted while configuring " + topic, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError("Cannot set " + key + " of " + topic + ": " + e, e);
+    }
+  }
+
   /** Creates a topic with the broker's default settings; returns its name. */
   public String createTopic(String name, int partitions) {
     provision(List.of(TopicSpec.of(name, partitions)));
@@ -136,6 +160,16 @@ public final class KafkaClusterExtension implements BeforeAllCallback, BeforeEac
       Serializer<K> keySerializer,
       Serializer<V> valueSerializer,
       List<KeyValue<K, V>> records) {
+    produce(topic, keySerializer, valueSerializer, records, null);
+  }
+
+  /** Writes the records with the given record timestamp (null: the producer's clock). */
+  public <K, V> void produce(
+      String topic,
+      Serializer<K> keySerializer,
+      Serializer<V> valueSerializer,
+      List<KeyValue<K, V>> records,
+      Long timestamp) {
     Map<String, Object> properties = clientProperties();
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -143,7 +177,8 @@ public final class KafkaClusterExtension implements BeforeAllCallback, BeforeEac
         new KafkaProducer<>(properties, keySerializer, valueSerializer)) {
       List<Future<?>> sent = new ArrayList<>();
       for (KeyValue<K, V> record : records) {
-        sent.add(producer.send(new ProducerRecord<>(topic, record.key, record.value)));
+        sent.add(
+            producer.send(new ProducerRecord<>(topic, null, timestamp, record.key, record.value)));
       }
       for (Future<?> future : sent) {
         future.get();

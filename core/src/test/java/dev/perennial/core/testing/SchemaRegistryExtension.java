@@ -1,6 +1,7 @@
 package dev.perennial.core.testing;
 
 import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
+import dev.perennial.core.files.Folders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * The real schema registry for tests: Apicurio Registry as a child JVM ({@link
  * EmbeddedSchemaRegistry}) on a free loopback port, BACKWARD compatibility, shared by every test
  * class of the JVM and stopped at the end. When a test fails, the end of the registry's log is
- * logged with it. Subjects persist across test classes: give each test its own subjects.
+ * logged with it. Subjects persist across test classes: give each test its own subjects. Its
+ * storage is a folder under {@code target/}, so a test may {@link #stop()} it (an outage) and
+ * {@link #restart()} it with every schema and id it had.
  *
  * <pre>{@code
  * @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
@@ -63,6 +66,16 @@ public final class SchemaRegistryExtension
     return started().logFile();
   }
 
+  /** Stops the registry: its port refuses connections until {@link #restart()}. */
+  public void stop() {
+    started().stop();
+  }
+
+  /** Starts the stopped registry again on the same URL, with the schemas and ids it had. */
+  public void restart() {
+    started().restart();
+  }
+
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
     EmbeddedSchemaRegistry current = registry;
@@ -80,8 +93,11 @@ public final class SchemaRegistryExtension
         Files.isDirectory(Path.of("target"))
             ? Path.of("target")
             : Path.of(System.getProperty("java.io.tmpdir"));
-    Path logFile = folder.resolve("schema-registry-" + ProcessHandle.current().pid() + ".log");
-    return EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.homeFromSystemProperty(), logFile);
+    String name = "schema-registry-" + ProcessHandle.current().pid();
+    Path data = folder.resolve(name + "-data");
+    Folders.deleteRecursively(data);
+    return EmbeddedSchemaRegistry.start(
+        EmbeddedSchemaRegistry.homeFromSystemProperty(), folder.resolve(name + ".log"), data);
   }
 
   private EmbeddedSchemaRegistry started() {

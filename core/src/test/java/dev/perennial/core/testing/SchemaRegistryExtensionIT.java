@@ -81,4 +81,12 @@ class SchemaRegistryExtensionIT {
     assertThat(compatible.statusCode()).isEqualTo(200);
     assertThat(get("/subjects/" + subject + "/versions").body()).isEqualTo("[1,2]");
   }
+
+  @Test
+  void theGlobalConfigSaysTheCompatibilityTheRegistryEnforces() throws Exception {
+    HttpResponse<String> config = get("/config");
+
+    assertThat(config.statusCode()).isEqualTo(200);
+    assertThat(config.body()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
+  }
 }

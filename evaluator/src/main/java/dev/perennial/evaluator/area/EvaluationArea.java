@@ -1,6 +1,8 @@
 package dev.perennial.evaluator.area;
 
 import dev.perennial.evaluator.EvaluatorException;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -18,11 +20,15 @@ import java.util.Locale;
  * history/&lt;tenant&gt;/&lt;adapter&gt;.json                                   each key's score history
  * </pre>
  *
- * Names are the adapter key's parts and the candidate id with every character outside {@code
- * [A-Za-z0-9._-]} written as {@code ~XX} (its UTF-8 bytes in hex). Every file is written to a
- * temporary file, forced to disk and renamed into place.
+ * Names are the adapter key's parts (valid names by {@link AdapterKey}'s rule) and the candidate id
+ * with every character outside {@code [A-Za-z0-9._-]} written as {@code ~XX} (its UTF-8 bytes in
+ * hex). The report of a candidate whose adapter key is not valid lands in {@code
+ * reports/~invalid/<key>/}; only valid keys have a history. Every file is written to a temporary
+ * file, forced to disk and renamed into place.
  */
 public final class EvaluationArea {
+
+  private static final String INVALID_KEYS = "~invalid";
 
   private final Path root;
 
@@ -41,23 +47,25 @@ public final class EvaluationArea {
 
   /** The score history file of an adapter key. */
   public Path historyFile(String adapterKey) {
-    String[] parts = split(adapterKey);
-    return root.resolve("history")
-        .resolve(safeName(parts[0]))
-        .resolve(safeName(parts[1]) + ".json");
+    AdapterKey key = parse(adapterKey);
+    return root.resolve("history").resolve(key.tenant()).resolve(key.adapter() + ".json");
   }
 
+  /**
+   * A valid key's folder; a candidate whose key is invalid still gets its report, under ~invalid.
+   */
   private Path keyFolder(String area, String adapterKey) {
-    String[] parts = split(adapterKey);
-    return root.resolve(area).resolve(safeName(parts[0])).resolve(safeName(parts[1]));
+    return AdapterKey.tryParse(adapterKey)
+        .map(key -> root.resolve(area).resolve(key.tenant()).resolve(key.adapter()))
+        .orElseGet(() -> root.resolve(area).resolve(INVALID_KEYS).resolve(safeName(adapterKey)));
   }
 
-  private static String[] split(String adapterKey) {
-    int slash = adapterKey.indexOf('/');
-    if (slash <= 0 || slash == adapterKey.length() - 1) {
-      throw new EvaluatorException("Adapter key " + adapterKey + " is not tenant/adapter");
+  private static AdapterKey parse(String adapterKey) {
+    try {
+      return AdapterKey.parse(adapterKey);
+    } catch (InvalidAdapterKeyException e) {
+      throw new EvaluatorException(e.getMessage(), e);
     }
-    return new String[] {adapterKey.substring(0, slash), adapterKey.substring(slash + 1)};
   }
 
   /** {@code name} with every character outside {@code [A-Za-z0-9._-]} as {@code ~XX}. */

@@ -3,6 +3,7 @@ package dev.perennial.evaluator.config;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.schemas.key.AdapterKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -239,7 +240,8 @@ public class EvaluatorConfig extends PerennialConfig {
               TENANT_CANARY_FILE_DOC));
 
   private static final TenantSettings TENANT_SETTINGS =
-      new TenantSettings(TENANT_PREFIX, TENANT_KEYS);
+      new TenantSettings(TENANT_PREFIX, TENANT_KEYS)
+          .requireTenants(AdapterKey::isValidName, AdapterKey.NAME_RULE);
 
   private final Map<String, GateThresholds> tenantThresholds;
   private final Map<String, Path> canaryFiles;

@@ -1,5 +1,7 @@
 package dev.perennial.evaluator.evaluate;
 
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.evaluator.UnusableCandidateException;
@@ -27,20 +29,17 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,7 +146,7 @@ public final class CandidateEvaluator {
       }
       return new ArrayList<>(done.values());
     } finally {
-      deleteRecursively(work);
+      deleteQuietly(work);
     }
   }
 
@@ -283,13 +282,11 @@ public final class CandidateEvaluator {
     }
   }
 
-  private static void deleteRecursively(Path folder) {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("Cannot remove scratch folder {}: {}", folder, e.toString());
+  private static void deleteQuietly(Path folder) {
+    try {
+      Folders.deleteRecursively(folder);
+    } catch (PerennialException e) {
+      log.warn("Cannot remove scratch folder {}: {}", folder, e.getMessage());
     }
   }
 }

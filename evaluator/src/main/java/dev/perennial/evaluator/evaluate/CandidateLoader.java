@@ -4,6 +4,8 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.CorruptArtifactException;
+import dev.perennial.core.store.FolderIndex;
+import dev.perennial.core.store.InvalidFolderIndexException;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.config.GateThresholds;
@@ -21,6 +23,7 @@ import dev.perennial.evaluator.suite.Incumbent;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ShardRef;
@@ -33,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -78,14 +83,15 @@ final class CandidateLoader {
   PreparedCandidate prepare(CandidateRequest request, Path work) {
     AdapterCandidate candidate = request.candidate();
     List<String> notes = new ArrayList<>();
-    if (!candidate.getAdapterKey().startsWith(candidate.getTenant() + "/")) {
+    if (!AdapterKey.tenantOf(candidate.getAdapterKey())
+        .equals(Optional.of(candidate.getTenant()))) {
       throw new UnusableCandidateException(
           GateNames.INTEGRITY,
           "Candidate "
               + candidate.getCandidateId()
               + " is for "
               + candidate.getAdapterKey()
-              + ", not a key of tenant "
+              + ", not a valid adapter key of tenant "
               + candidate.getTenant());
     }
     BaseModel model = base.base();
@@ -223,9 +229,35 @@ final class CandidateLoader {
     }
   }
 
+  /**
+   * The adapter at {@code location}, copied into {@code folder}.
+   *
+   * @param expectedDigests the file digests (hex) the candidate lists, which its folder index must
+   *     match; null for a release, which lists none here
+   * @throws UnusableCandidateException (gate {@value GateNames#INTEGRITY}) when the files are
+   *     missing, corrupt, not the ones the candidate names, or no adapter of this evaluator's base
+   */
   private PeftAdapter readAdapter(
       String location, Map<String, String> expectedDigests, Path folder) {
-    AdapterFolders.materialize(store, storeRoot, location, expectedDigests, folder);
+    try {
+      if (expectedDigests != null && location.startsWith(Digest.PREFIX)) {
+        SortedMap<String, String> files = FolderIndex.files(store, location);
+        if (!files.equals(new TreeMap<>(expectedDigests))) {
+          throw new UnusableCandidateException(
+              GateNames.INTEGRITY,
+              "Adapter folder index "
+                  + location
+                  + " lists "
+                  + files
+                  + ", but the candidate names "
+                  + new TreeMap<>(expectedDigests));
+        }
+      }
+      FolderIndex.materialize(store, storeRoot, location, folder);
+    } catch (InvalidFolderIndexException | ArtifactNotFoundException | CorruptArtifactException e) {
+      throw new UnusableCandidateException(
+          GateNames.INTEGRITY, "Adapter " + location + " is not intact: " + e.getMessage(), e);
+    }
     try {
       PeftAdapter adapter = PeftAdapter.read(folder);
       BaseModel model = base.base();

@@ -2,11 +2,16 @@ package dev.perennial.evaluator.service;
 
 import ai.djl.pytorch.jni.JniUtils;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.FatalKafkaException;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
+import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
+import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.LoopStop;
+import dev.perennial.core.service.Service;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.evaluator.area.EvaluationArea;
@@ -21,9 +26,9 @@ import dev.perennial.evaluator.report.ReportWriter;
 import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.ModelRuntime;
-import dev.perennial.schemas.registry.SchemaNotFoundException;
-import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.release.ReleaseView;
+import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationVerdict;
@@ -38,6 +43,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -53,15 +59,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -86,10 +86,14 @@ import org.slf4j.LoggerFactory;
  *   <li>A candidate that cannot be evaluated as it is (corrupt files, another base, shards an
  *       erasure rewrote) gets a failed verdict naming the gate. A batch that fails otherwise (the
  *       store cannot be read, ...) is tried again, {@value #MAX_ATTEMPTS} times in all; then the
- *       service stops consuming and reports not ready rather than skip a candidate.
+ *       service stops consuming and has failed rather than skip a candidate. A record that is no
+ *       candidate ({@link ReadFailure}: corrupt, unknown schema) is committed past and counted.
+ *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the candidate waiting
+ *       to be read waits, tried again after a bounded pause; nothing is committed past it and
+ *       readiness is DOWN.
  * </ul>
  */
-public final class EvaluatorService implements AutoCloseable {
+public final class EvaluatorService implements Service {
 
   private static final Logger log = LoggerFactory.getLogger(EvaluatorService.class);
 
@@ -97,6 +101,8 @@ public final class EvaluatorService implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration RELEASES_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
+  private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
 
   private final EvaluatorConfig config;
   private final Topics topics;
@@ -117,6 +123,8 @@ public final class EvaluatorService implements AutoCloseable {
 
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, EvaluationVerdict> producer;
+  private TransactionalCommitter<String, EvaluationVerdict> committer;
+  private final Backoff outageBackoff = new Backoff(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE);
   private KafkaClientMeters clientMeters;
   private final MeterRegistry meters;
   private ReleaseView releases;
@@ -241,6 +249,7 @@ public final class EvaluatorService implements AutoCloseable {
         new KafkaConsumer<>(
             consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
     clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
+    committer = new TransactionalCommitter<>(producer, consumer);
 
     Map<String, Object> releaseProperties =
         KafkaClients.consumer(config, config.groupId() + "-releases");
@@ -265,8 +274,13 @@ public final class EvaluatorService implements AutoCloseable {
     verdictListeners.add(listener);
   }
 
+  @Override
   public Readiness readiness() {
-    return readiness;
+    Readiness own = readiness;
+    if (!own.ready()) {
+      return own;
+    }
+    return topics.registry().outage().map(SchemaRegistryClient.Outage::readiness).orElse(own);
   }
 
   /** Waits until the consuming loop has ended: after {@link #close()}, or on its own failure. */
@@ -274,9 +288,10 @@ public final class EvaluatorService implements AutoCloseable {
     stopped.await();
   }
 
-  /** Why the loop stopped on its own, or null. */
-  public String failure() {
-    return failure;
+  /** Why the loop stopped on its own, or empty. */
+  @Override
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
   }
 
   public EvaluatorConfig config() {
@@ -313,6 +328,8 @@ public final class EvaluatorService implements AutoCloseable {
       }
     } catch (FatalException e) {
       fail(e.getMessage(), e.getCause());
+    } catch (FatalKafkaException e) {
+      fail(e.getMessage(), e);
     } catch (RuntimeException e) {
       fail("unexpected error: " + e, e);
     } finally {
@@ -330,6 +347,7 @@ public final class EvaluatorService implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn(
           "Cannot read {} to its end; trying again: {}", topics.releases().name(), e.toString());
+      pauseForOutage(e);
       return;
     }
     while (!waiting.isEmpty() && requests.size() < config.batchMaxCandidates()) {
@@ -338,21 +356,28 @@ public final class EvaluatorService implements AutoCloseable {
       try {
         candidate = read(record);
       } catch (SerializationException e) {
-        if (e.getCause() instanceof SchemaRegistryException
-            && !(e.getCause() instanceof SchemaNotFoundException)) {
-          log.warn(
-              "The schema registry cannot be reached; {} waits: {}", where(record), e.toString());
+        ReadFailure failure = ReadFailure.of(e);
+        if (!failure.badRecord()) {
+          log.warn("The schema registry is unavailable; {} waits: {}", where(record), e.toString());
+          pauseForOutage(e);
           break;
         }
-        log.error("Skipping unreadable candidate record {}: {}", where(record), e.getMessage());
+        log.error(
+            "Skipping unreadable candidate record {} ({}): {}",
+            where(record),
+            failure,
+            e.getMessage());
         metrics.unreadable();
         candidate = null;
       }
+      outageBackoff.reset();
       waiting.removeFirst();
       records.add(record);
       if (candidate != null) {
         CandidateRequest request =
-            new CandidateRequest(candidate, releases.stable(candidate.getAdapterKey()));
+            new CandidateRequest(
+                candidate,
+                releases.stable(candidate.getAdapterKey(), candidate.getBaseModelDigest()));
         requests.add(request);
         recordOf.put(request, record);
       }
@@ -429,8 +454,9 @@ public final class EvaluatorService implements AutoCloseable {
    * Sends the verdicts and commits the offsets in one transaction; on failure, reads them again.
    */
   private void commit(Batch batch) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     List<ConsumerRecord<String, byte[]>> kept = new ArrayList<>();
+    List<ProducerRecord<String, EvaluationVerdict>> outputs = new ArrayList<>();
+    List<EvaluationVerdict> sent = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : batch.records()) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       if (!consumer.assignment().contains(partition)) {
@@ -439,41 +465,18 @@ public final class EvaluatorService implements AutoCloseable {
         continue;
       }
       kept.add(record);
-      offsets.merge(
-          partition,
-          new OffsetAndMetadata(record.offset() + 1),
-          (a, b) -> a.offset() >= b.offset() ? a : b);
+      EvaluationVerdict verdict = batch.verdicts().get(record);
+      if (verdict != null) {
+        outputs.add(
+            new ProducerRecord<>(topics.verdicts().name(), verdict.getAdapterKey(), verdict));
+        sent.add(verdict);
+      }
     }
     if (kept.isEmpty()) {
       return;
     }
-    List<EvaluationVerdict> sent = new ArrayList<>();
-    try {
-      producer.beginTransaction();
-      for (ConsumerRecord<String, byte[]> record : kept) {
-        EvaluationVerdict verdict = batch.verdicts().get(record);
-        if (verdict != null) {
-          producer.send(
-              new ProducerRecord<>(topics.verdicts().name(), verdict.getAdapterKey(), verdict));
-          sent.add(verdict);
-        }
-      }
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      producer.commitTransaction();
-    } catch (ProducerFencedException
-        | FencedInstanceIdException
-        | InvalidProducerEpochException
-        | AuthorizationException e) {
-      throw new FatalException(
-          "another evaluator with the same id took over, or access is denied", e);
-    } catch (KafkaException e) {
-      log.warn(
-          "Committing {} verdict(s) failed; their candidates will be read again", sent.size(), e);
-      try {
-        producer.abortTransaction();
-      } catch (RuntimeException abort) {
-        log.debug("No transaction to abort: {}", abort.toString());
-      }
+    if (!committer.commit(outputs, kept)) {
+      log.warn("Committing {} verdict(s) failed; their candidates will be read again", sent.size());
       rewind(kept);
       return;
     }
@@ -486,6 +489,13 @@ public final class EvaluatorService implements AutoCloseable {
           log.warn("A verdict listener failed", e);
         }
       }
+    }
+  }
+
+  /** Pauses the loop while the schema registry is unavailable; other failures pass at once. */
+  private void pauseForOutage(Throwable failure) {
+    if (ReadFailure.isOutage(failure)) {
+      sleep(outageBackoff.next());
     }
   }
 
@@ -565,15 +575,7 @@ public final class EvaluatorService implements AutoCloseable {
   public void close() {
     running = false;
     if (loop != null) {
-      try {
-        if (!stopped.await(120, TimeUnit.SECONDS)) {
-          log.warn("The evaluator loop did not stop within 120 s; waking it");
-          consumer.wakeup();
-          stopped.await(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      LoopStop.await(stopped, Duration.ofSeconds(120), consumer::wakeup, "evaluator");
     }
     readiness = Readiness.notReady("stopped");
     scoring.submit(() -> evaluator.scorer().close());

@@ -1,7 +1,9 @@
 package dev.perennial.evaluator.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.evaluator.area.EvaluationArea;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,13 +117,23 @@ class HistoryStoreTest {
   }
 
   @Test
-  void unusualKeyCharactersNeverLeaveTheArea() {
+  void anInvalidAdapterKeyNamesNoFileAndUnusualCandidateIdsNeverLeaveTheArea() {
     EvaluationArea area = new EvaluationArea(folder);
 
-    Path file = area.historyFile("../etc/pass wd");
-
-    assertThat(file.normalize().startsWith(folder.toAbsolutePath().normalize())).isTrue();
-    assertThat(file.getFileName().toString()).isEqualTo("etc~2Fpass~20wd.json");
+    assertThatThrownBy(() -> area.historyFile("../etc/pass wd"))
+        .isInstanceOf(EvaluatorException.class)
+        .hasMessageContaining("is not of the form tenant/adapter");
+    assertThatThrownBy(() -> area.historyFile("../etc"))
+        .isInstanceOf(EvaluatorException.class)
+        .hasMessageContaining("not a valid name");
+    assertThat(area.reportFolder("../etc/pass wd", "c1").normalize())
+        .isEqualTo(
+            folder
+                .toAbsolutePath()
+                .normalize()
+                .resolve("reports/~invalid/..~2Fetc~2Fpass~20wd/c1"));
+    assertThat(area.historyFile("acme/support"))
+        .isEqualTo(folder.toAbsolutePath().normalize().resolve("history/acme/support.json"));
     assertThat(area.reportFolder("acme/support", "acme/support@1-abc#candidate").getFileName())
         .hasToString("acme~2Fsupport~401-abc~23candidate");
   }

@@ -8,6 +8,7 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
@@ -134,13 +135,14 @@ class EvaluatorServiceIT {
             "held-out",
             acme.heldOutTexts().stream().map(t -> TestShards.text(KEY, t)).toList());
 
-    TestAdapters.Stored good =
+    FolderIndex.StoredFolder good =
         TestAdapters.store(
             store, TestAdapters.train(base, training, replay, 12, 3e-3, folder.resolve("good")));
-    TestAdapters.Stored absurd =
+    FolderIndex.StoredFolder absurd =
         TestAdapters.store(
             store, TestAdapters.train(base, training, replay, 12, 1.0, folder.resolve("absurd")));
-    TestAdapters.Stored corrupt = corruptCopy(store, folder.resolve("good"), folder.resolve("bad"));
+    FolderIndex.StoredFolder corrupt =
+        corruptCopy(store, folder.resolve("good"), folder.resolve("bad"));
 
     List<ShardRef> trainedOn = List.of(Candidates.shard(trainingShard, trainingRecords.size()));
     List<ShardRef> questions = List.of(Candidates.shard(questionsShard, 14));
@@ -240,7 +242,7 @@ class EvaluatorServiceIT {
 
   private static AdapterCandidate candidate(
       String id,
-      TestAdapters.Stored adapter,
+      FolderIndex.StoredFolder adapter,
       BaseModel base,
       List<ShardRef> shards,
       List<ShardRef> heldOut,
@@ -261,7 +263,7 @@ class EvaluatorServiceIT {
    * The good adapter with one weight changed, stored; then its weights blob is overwritten on disk
    * so the store's content no longer matches its digest.
    */
-  private static TestAdapters.Stored corruptCopy(
+  private static FolderIndex.StoredFolder corruptCopy(
       LocalArtifactStore store, Path goodFolder, Path copy) throws Exception {
     Files.createDirectories(copy);
     for (String file : List.of("adapter_config.json", "adapter_model.safetensors")) {
@@ -270,7 +272,7 @@ class EvaluatorServiceIT {
     byte[] weights = Files.readAllBytes(copy.resolve("adapter_model.safetensors"));
     weights[weights.length - 1] ^= 0x01;
     Files.write(copy.resolve("adapter_model.safetensors"), weights);
-    TestAdapters.Stored stored = TestAdapters.store(store, copy);
+    FolderIndex.StoredFolder stored = TestAdapters.store(store, copy);
     String hex = stored.fileDigests().get("adapter_model.safetensors");
     Path blob = store.root().resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex);
     weights[weights.length / 2] ^= 0x7F;

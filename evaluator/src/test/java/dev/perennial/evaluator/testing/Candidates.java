@@ -1,5 +1,6 @@
 package dev.perennial.evaluator.testing;
 
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.OffsetRange;
@@ -35,7 +36,7 @@ public final class Candidates {
         .setCandidateId(candidateId)
         .setJobId(candidateId.replace("#candidate", ""))
         .setAdapterKey(adapterKey)
-        .setTenant(adapterKey.substring(0, adapterKey.indexOf('/')))
+        .setTenant(AdapterKey.parse(adapterKey).tenant())
         .setLocation(location)
         .setFileDigests(fileDigests)
         .setBaseModelName(baseName)

@@ -2,6 +2,7 @@ package dev.perennial.evaluator.testing;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
@@ -38,7 +39,7 @@ public final class TestShards {
     return TrainingExample.newBuilder()
         .setExampleId(Digest.of(content.getBytes(StandardCharsets.UTF_8)).hex())
         .setAdapterKey(adapterKey)
-        .setTenant(adapterKey.substring(0, adapterKey.indexOf('/')))
+        .setTenant(AdapterKey.parse(adapterKey).tenant())
         .setSubjectPseudonym("p-test")
         .setKind(kind)
         .setText(text)
@@ -68,7 +69,7 @@ public final class TestShards {
         new DataFileWriter<>(new SpecificDatumWriter<>(TrainingExample.class))) {
       writer.setCodec(CodecFactory.nullCodec());
       writer.setMeta("perennial.shard.format", "1");
-      writer.setMeta("perennial.tenant", adapterKey.substring(0, adapterKey.indexOf('/')));
+      writer.setMeta("perennial.tenant", AdapterKey.parse(adapterKey).tenant());
       writer.setMeta("perennial.adapter.key", adapterKey);
       writer.setMeta("perennial.split", split);
       writer.setMeta("perennial.sources", String.join("\n", sources));

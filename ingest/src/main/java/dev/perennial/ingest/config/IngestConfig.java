@@ -1,7 +1,11 @@
 package dev.perennial.ingest.config;
 
 import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.TenantSettings;
+import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.ingest.redact.CustomPatterns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -68,14 +73,16 @@ public final class IngestConfig extends PerennialConfig {
   public static final long MAX_FUTURE_SKEW_MS_DEFAULT = Duration.ofMinutes(5).toMillis();
   private static final String MAX_FUTURE_SKEW_MS_DOC =
       "How far an event's occurredAt may lie ahead of ingest's clock (clock skew between apps and"
-          + " ingest). Later timestamps reject the event with reason INVALID_FIELD.";
+          + " ingest). Later timestamps, and any before 2000-01-01, reject the event with reason"
+          + " INVALID_FIELD.";
 
   public static final String DEDUP_WINDOW_MS_CONFIG = "perennial.ingest.dedup.window.ms";
   public static final long DEDUP_WINDOW_MS_DEFAULT = Duration.ofHours(24).toMillis();
   private static final String DEDUP_WINDOW_MS_DOC =
-      "How long an admitted event id is remembered (by record timestamp): an event with the same"
-          + " id, tenant and kind within this window is rejected as DUPLICATE. Also the retention"
-          + " of the dedup state store, which bounds its size.";
+      "How long an admitted event id is remembered, on ingest's clock from its admission (the"
+          + " record's own timestamp plays no part): an event with the same id, tenant and kind"
+          + " within this window is rejected as DUPLICATE. Also the retention of the dedup state"
+          + " store, which bounds its size.";
 
   public static final String POSITIVE_RATING_MIN_CONFIG = "perennial.ingest.positive.rating.min";
   public static final int POSITIVE_RATING_MIN_DEFAULT = 4;
@@ -92,6 +99,77 @@ public final class IngestConfig extends PerennialConfig {
           + " subjects who never consented. Turn on briefly to debug a producer. Every other"
           + " rejection keeps ids and offsets only, never content.";
 
+  public static final String INPUT_TOPICS_CONFIG = "perennial.ingest.input.topics";
+  public static final String INPUT_TOPICS_DEFAULT = InputTopics.SHARED.label();
+  private static final String INPUT_TOPICS_DOC =
+      "Where apps write their events. shared: every tenant writes <prefix>documents.v1,"
+          + " feedback.v1 and consent.v1, and an event's tenant is what it says (single-tenant"
+          + " installs, or apps you trust alike). per-tenant: each tenant writes its own"
+          + " <prefix>in.<tenant>.documents.v1, .feedback.v1 and .consent.v1, which Kafka ACLs"
+          + " on the prefix <prefix>in.<tenant>. let only that tenant's principal write; ingest"
+          + " reads them by pattern, takes the tenant from the topic and rejects an event or"
+          + " consent record naming another tenant (INVALID_FIELD, tenant mismatch). Every"
+          + " tenant's topics need the same partition count.";
+
+  public static final String INPUT_PURGE_INTERVAL_MS_CONFIG =
+      "perennial.ingest.input.purge.interval.ms";
+  public static final long INPUT_PURGE_INTERVAL_MS_DEFAULT = Duration.ofMinutes(1).toMillis();
+  private static final String INPUT_PURGE_INTERVAL_MS_DOC =
+      "How often ingest deletes the documents and feedback records it has committed past from"
+          + " their topics (Kafka's DeleteRecords), so the apps' raw content does not outlive its"
+          + " processing; 0 keeps them for the topics' retention instead. Consent records (no"
+          + " content, compacted) are kept.";
+
+  /** Custom personal-data patterns per tenant: {@code perennial.ingest.tenant.<t>.pii.patterns}. */
+  public static final String TENANT_PREFIX = "perennial.ingest.tenant.";
+
+  public static final String PII_PATTERNS_SUFFIX = ".pii.patterns";
+  private static final String PII_PATTERNS_DOC =
+      "A tenant's own kinds of personal data, redacted after the built-in ones: NAME=regex"
+          + " entries, one per line (\\n in a properties file), NAME in upper case (the"
+          + " placeholder is <NAME>, counted as NAME), regex in Java syntax, for example"
+          + " CUSTOMER_NUMBER=ACME-[0-9]{6}.";
+
+  private static final TenantSettings TENANT_SETTINGS =
+      new TenantSettings(
+          TENANT_PREFIX,
+          List.of(
+              new TenantSettings.Setting(
+                  PII_PATTERNS_SUFFIX,
+                  Type.STRING,
+                  (name, value) -> {
+                    if (value != null) {
+                      CustomPatterns.validate(name, (String) value);
+                    }
+                  },
+                  PII_PATTERNS_DOC)));
+
+  /** How apps' events reach ingest. */
+  public enum InputTopics {
+    SHARED("shared"),
+    PER_TENANT("per-tenant");
+
+    private final String label;
+
+    InputTopics(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+
+    public static InputTopics parse(String value) {
+      for (InputTopics mode : values()) {
+        if (mode.label.equals(value)) {
+          return mode;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown input topics " + value + "; expected shared or per-tenant");
+    }
+  }
+
   /** A PREFERENCE example carries prompt, chosen and rejected. */
   static final int EXAMPLE_TEXT_FIELDS = 3;
 
@@ -101,7 +179,7 @@ public final class IngestConfig extends PerennialConfig {
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
   private static final ConfigDef CONFIG =
-      PerennialConfig.configDef()
+      MasterKeySettings.define(PerennialConfig.configDef())
           .define(
               APPLICATION_ID_CONFIG,
               Type.STRING,
@@ -163,32 +241,60 @@ public final class IngestConfig extends PerennialConfig {
               Type.BOOLEAN,
               REJECTED_KEEP_BYTES_DEFAULT,
               Importance.LOW,
-              REJECTED_KEEP_BYTES_DOC);
+              REJECTED_KEEP_BYTES_DOC)
+          .define(
+              INPUT_TOPICS_CONFIG,
+              Type.STRING,
+              INPUT_TOPICS_DEFAULT,
+              ConfigDef.ValidString.in(InputTopics.SHARED.label(), InputTopics.PER_TENANT.label()),
+              Importance.HIGH,
+              INPUT_TOPICS_DOC)
+          .define(
+              INPUT_PURGE_INTERVAL_MS_CONFIG,
+              Type.LONG,
+              INPUT_PURGE_INTERVAL_MS_DEFAULT,
+              Range.between(0, Duration.ofDays(1).toMillis()),
+              Importance.MEDIUM,
+              INPUT_PURGE_INTERVAL_MS_DOC);
 
-  /**
-   * @throws dev.perennial.core.config.InvalidConfigurationException listing every invalid or
-   *     missing value
-   */
   private final Password pseudonymSecret;
+  private final MasterKeys masterKeys;
+  private final Map<String, CustomPatterns> customPatterns;
 
   /**
    * @throws InvalidConfigurationException listing every invalid or missing value
    */
   public IngestConfig(Map<String, String> values) {
-    super(CONFIG, checked(values));
+    super(definition(values), checked(values));
     String file = getString(PSEUDONYM_SECRET_FILE_CONFIG);
     pseudonymSecret =
         file == null ? getPassword(PSEUDONYM_SECRET_CONFIG) : new Password(readSecret(file));
+    masterKeys = MasterKeySettings.masterKeys(this).orElseThrow();
+    Map<String, CustomPatterns> patterns = new TreeMap<>();
+    values.forEach(
+        (key, value) -> {
+          String tenant = TENANT_SETTINGS.tenantOf(key);
+          if (tenant != null && key.endsWith(PII_PATTERNS_SUFFIX)) {
+            patterns.put(tenant, CustomPatterns.parse(getString(key)));
+          }
+        });
+    customPatterns = Map.copyOf(patterns);
+  }
+
+  /** Ingest's keys with a definition for each per-tenant key among {@code values}. */
+  private static ConfigDef definition(Map<String, String> values) {
+    return TENANT_SETTINGS.define(new ConfigDef(CONFIG), values);
   }
 
   /** Every problem of the values, those between keys included, at once. */
   private static Map<String, String> checked(Map<String, String> values) {
     List<String> problems = new ArrayList<>();
     try {
-      requireValid(CONFIG, values);
+      TENANT_SETTINGS.check(definition(values), values);
     } catch (InvalidConfigurationException e) {
       problems.addAll(e.problems());
     }
+    MasterKeySettings.problem(values, true).ifPresent(problems::add);
     boolean secret = values.get(PSEUDONYM_SECRET_CONFIG) != null;
     boolean secretFile = values.get(PSEUDONYM_SECRET_FILE_CONFIG) != null;
     if (secret == secretFile) {
@@ -243,8 +349,8 @@ public final class IngestConfig extends PerennialConfig {
   }
 
   /**
-   * Every key of ingest, the shared ones included, with its type, default and documentation (docs
-   * and the Helm chart). Hides {@link PerennialConfig#configDef()}.
+   * Every key of ingest, the shared ones included (without per-tenant keys), with its type, default
+   * and documentation (docs and the Helm chart). Hides {@link PerennialConfig#configDef()}.
    */
   public static ConfigDef configDef() {
     return new ConfigDef(CONFIG);
@@ -281,6 +387,25 @@ public final class IngestConfig extends PerennialConfig {
 
   public boolean rejectedKeepBytes() {
     return getBoolean(REJECTED_KEEP_BYTES_CONFIG);
+  }
+
+  /** The master keys that wrap subjects' data keys. */
+  public MasterKeys masterKeys() {
+    return masterKeys;
+  }
+
+  public InputTopics inputTopics() {
+    return InputTopics.parse(getString(INPUT_TOPICS_CONFIG));
+  }
+
+  /** How often consumed app events are deleted from their topics; zero: never. */
+  public Duration inputPurgeInterval() {
+    return Duration.ofMillis(getLong(INPUT_PURGE_INTERVAL_MS_CONFIG));
+  }
+
+  /** Each tenant's own personal-data patterns (tenants without any are absent). */
+  public Map<String, CustomPatterns> customPiiPatterns() {
+    return customPatterns;
   }
 
   private static void validateSecret(String name, Object value) {

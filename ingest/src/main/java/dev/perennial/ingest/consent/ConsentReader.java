@@ -4,7 +4,10 @@ import dev.perennial.ingest.deadletter.Rejection;
 import dev.perennial.ingest.deadletter.Rejections;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.redact.Pseudonymizer;
+import dev.perennial.ingest.tenant.TenantBinding;
 import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.ingest.validate.EventValidator;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.RejectReason;
@@ -29,7 +32,10 @@ import org.slf4j.LoggerFactory;
  *       missing record must never leave an earlier grant in place;
  *   <li>a decision on another purpose changes nothing for training; it is counted, not forwarded;
  *   <li>a record whose ids are invalid, or whose key is not its value's tenant/subject, is rejected
- *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent.
+ *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is one
+ *       whose {@code changedAt} is before {@link EventValidator#EARLIEST}, and, with per-tenant
+ *       topics, a record or tombstone naming another tenant than its topic's ({@link
+ *       TenantBinding}).
  * </ul>
  *
  * Records apply in offset order, as compaction keeps them: the latest record of a subject wins,
@@ -43,12 +49,18 @@ public final class ConsentReader
   private final String trainingPurpose;
   private final Pseudonymizer pseudonymizer;
   private final IngestMetrics metrics;
+  private final TenantBinding binding;
   private FixedKeyProcessorContext<String, ConsentUpdate> context;
 
-  public ConsentReader(String trainingPurpose, Pseudonymizer pseudonymizer, IngestMetrics metrics) {
+  public ConsentReader(
+      String trainingPurpose,
+      Pseudonymizer pseudonymizer,
+      IngestMetrics metrics,
+      TenantBinding binding) {
     this.trainingPurpose = trainingPurpose;
     this.pseudonymizer = pseudonymizer;
     this.metrics = metrics;
+    this.binding = binding;
   }
 
   @Override
@@ -66,9 +78,11 @@ public final class ConsentReader
       return;
     }
     Optional<Rejection> invalid =
-        EventIds.checkSubjectKey(key, change.getTenant(), change.getSubject());
+        EventIds.checkSubjectKey(key, change.getTenant(), change.getSubject())
+            .or(() -> checkChangedAt(change.getChangedAt()))
+            .or(() -> binding.check(source, change.getTenant()));
     if (invalid.isPresent()) {
-      reject(record, source, invalid.get(), change.getTenant());
+      reject(record, source, invalid.get(), binding.topicTenant(source).orElse(change.getTenant()));
       return;
     }
     if (!trainingPurpose.equals(change.getPurpose())) {
@@ -97,6 +111,16 @@ public final class ConsentReader
     }
   }
 
+  /** A consent change older than any event: a zero, negative or garbled clock. */
+  private static Optional<Rejection> checkChangedAt(Instant changedAt) {
+    return changedAt.isBefore(EventValidator.EARLIEST)
+        ? Optional.of(
+            Rejection.of(
+                RejectReason.INVALID_FIELD,
+                "changedAt " + changedAt + " is before " + EventValidator.EARLIEST))
+        : Optional.empty();
+  }
+
   private void deleted(FixedKeyRecord<String, ConsentChange> record, String key, SourceRef source) {
     Optional<String> tenant = EventIds.tenantOfKey(key);
     if (tenant.isEmpty()) {
@@ -105,10 +129,13 @@ public final class ConsentReader
           source,
           Rejection.of(
               RejectReason.INVALID_FIELD,
-              "tombstone with key "
-                  + Rejections.quote(key, 100)
-                  + ", which is not tenant/subject: no subject to erase"),
+              "tombstone whose key is not tenant/subject: no subject to erase"),
           null);
+      return;
+    }
+    Optional<Rejection> mismatch = binding.check(source, tenant.get());
+    if (mismatch.isPresent()) {
+      reject(record, source, mismatch.get(), binding.topicTenant(source).orElse(null));
       return;
     }
     metrics.consentChange(tenant.get(), IngestMetrics.ConsentDecision.DELETED);
@@ -146,7 +173,7 @@ public final class ConsentReader
       SourceRef source,
       Rejection rejection,
       String tenant) {
-    String validTenant = tenant != null && EventIds.NAME.matcher(tenant).matches() ? tenant : null;
+    String validTenant = tenant != null && AdapterKey.isValidName(tenant) ? tenant : null;
     context.forward(
         record.withValue(
             ConsentUpdate.rejected(

@@ -1,7 +1,6 @@
 package dev.perennial.ingest.deadletter;
 
-import dev.perennial.schemas.registry.SchemaNotFoundException;
-import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.v1.RejectReason;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * UNDESERIALIZABLE} for anything else that is not a readable record (wrong magic byte, truncated or
  * corrupt Avro, a writer schema the reader cannot read).
  *
- * <p>A registry that cannot be reached (no answer, 5xx, refused credentials) says nothing about the
- * record, so that stops the application instead: dead-lettering would lose a good record.
+ * <p>A registry outage ({@link ReadFailure#OUTAGE}: no answer, 5xx, refused credentials) says
+ * nothing about the record, so the stream thread fails instead and ingest replaces it after a
+ * pause: the record is read again once the registry answers; dead-lettering would lose a good one.
  */
 public final class RejectingDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -35,21 +35,21 @@ public final class RejectingDeserializationHandler implements DeserializationExc
   @Override
   public Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    SchemaRegistryException registryFailure = cause(exception, SchemaRegistryException.class);
-    if (registryFailure != null && !(registryFailure instanceof SchemaNotFoundException)) {
-      log.error(
-          "Cannot read record {}-{}@{} (task {}): the schema registry failed (HTTP {}); stopping"
-              + " rather than rejecting a record that may be good",
+    ReadFailure failure = ReadFailure.of(exception);
+    if (!failure.badRecord()) {
+      log.warn(
+          "Cannot read record {}-{}@{} (task {}): the schema registry is unavailable; the record"
+              + " is read again, never rejected",
           context.topic(),
           context.partition(),
           context.offset(),
-          context.taskId(),
-          registryFailure.httpStatus(),
-          exception);
+          context.taskId());
       return Response.fail();
     }
     RejectReason reason =
-        registryFailure != null ? RejectReason.UNKNOWN_SCHEMA : RejectReason.UNDESERIALIZABLE;
+        failure == ReadFailure.UNKNOWN_SCHEMA
+            ? RejectReason.UNKNOWN_SCHEMA
+            : RejectReason.UNDESERIALIZABLE;
     String detail = Rejections.quote(String.valueOf(exception.getMessage()), MAX_MESSAGE);
     log.warn(
         "Rejected record {}-{}@{} (task {}) as {}: {}",
@@ -66,17 +66,5 @@ public final class RejectingDeserializationHandler implements DeserializationExc
                 record.key(),
                 record.value(),
                 Rejection.of(reason, "cannot deserialize: " + detail))));
-  }
-
-  static <T extends Throwable> T cause(Throwable throwable, Class<T> type) {
-    for (Throwable cause = throwable; cause != null; cause = cause.getCause()) {
-      if (type.isInstance(cause)) {
-        return type.cast(cause);
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return null;
   }
 }

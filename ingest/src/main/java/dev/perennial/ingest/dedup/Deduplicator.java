@@ -17,8 +17,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 /**
  * Turns the second and later examples of one event into {@code DUPLICATE} rejections, so producer
  * retries and re-sent events never become double training data. An event is the same when its
- * source topic, tenant and event id are; it is remembered, by record timestamp, for the dedup
- * window (a window store whose retention bounds its size).
+ * source topic, tenant and event id are; it is remembered for the dedup window after ingest
+ * admitted it, measured on ingest's clock (a window store keyed by the time of admission, whose
+ * retention bounds its size). The record's own timestamp plays no part: a backfill that keeps its
+ * events' old timestamps, or a producer that sets any timestamp at all, is deduplicated all the
+ * same.
  *
  * <p>Only admitted events are remembered: an event rejected for missing consent or a bad field may
  * be sent again under the same id once that is fixed. Duplicates are recognized within a partition,
@@ -55,15 +58,13 @@ public final class Deduplicator implements FixedKeyProcessor<String, Outcome, Ou
     }
     String eventKey =
         example.getSource().getTopic() + "|" + example.getTenant() + "|" + example.getEventId();
-    long timestamp = record.timestamp();
-    String first = firstAdmission(eventKey, timestamp);
+    long now = context.currentSystemTimeMs();
+    String first = firstAdmission(eventKey, now);
     if (first != null) {
       Rejection duplicate =
           Rejection.of(
               RejectReason.DUPLICATE,
-              "event "
-                  + Rejections.quote(example.getEventId(), 100)
-                  + " was already admitted from "
+              "the event was already admitted from "
                   + first
                   + " within the dedup window of "
                   + window);
@@ -75,18 +76,17 @@ public final class Deduplicator implements FixedKeyProcessor<String, Outcome, Ou
                       duplicate,
                       example.getTenant(),
                       example.getEventId(),
-                      Instant.ofEpochMilli(context.currentSystemTimeMs())))));
+                      Instant.ofEpochMilli(now)))));
       return;
     }
-    admitted.put(eventKey, describe(example.getSource()), timestamp);
+    admitted.put(eventKey, describe(example.getSource()), now);
     context.forward(record);
   }
 
-  /** Where the event was first admitted, if that was within the window around {@code timestamp}. */
-  private String firstAdmission(String eventKey, long timestamp) {
-    long from = Math.max(0, timestamp - window.toMillis());
+  /** Where the event was first admitted, if that was within the window before {@code now}. */
+  private String firstAdmission(String eventKey, long now) {
     try (WindowStoreIterator<String> seen =
-        admitted.fetch(eventKey, from, timestamp + window.toMillis())) {
+        admitted.fetch(eventKey, Math.max(0, now - window.toMillis()), now)) {
       return seen.hasNext() ? seen.next().value : null;
     }
   }

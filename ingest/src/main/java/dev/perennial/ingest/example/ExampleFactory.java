@@ -1,28 +1,25 @@
 package dev.perennial.ingest.example;
 
-import dev.perennial.core.crypto.Digest;
 import dev.perennial.ingest.consent.ConsentState;
 import dev.perennial.ingest.event.AppEvent;
 import dev.perennial.ingest.redact.PiiRedactor;
-import dev.perennial.ingest.redact.PiiType;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.validate.EventIds;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.TrainingExample;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Turns a valid, consented app event into its training example: the kind the event makes, every
- * text redacted ({@link PiiRedactor}), the subject replaced by its pseudonym, routed to the adapter
- * key {@code tenant/adapter} ({@code default} when the event names none).
+ * text redacted ({@link PiiRedactor}, with the tenant's own patterns), the subject replaced by its
+ * pseudonym, the id a keyed digest of the content ({@link ExampleIds}), routed to the adapter key
+ * {@code tenant/adapter} ({@code default} when the event names none). The example leaves here in
+ * the clear; ingest encrypts it before it is written.
  *
  * <ul>
  *   <li>a document becomes a TEXT example of its content;
@@ -34,17 +31,27 @@ import java.util.TreeMap;
  * </ul>
  *
  * A low rating without a correction never gets here: it has no training target ({@link
- * dev.perennial.ingest.validate.EventValidator} rejects it). Not thread-safe (the pseudonymizer).
+ * dev.perennial.ingest.validate.EventValidator} rejects it). Not thread-safe (the pseudonymizer and
+ * the ids).
  */
 public final class ExampleFactory {
 
-  private final PiiRedactor redactor;
+  private final Function<String, PiiRedactor> redactors;
   private final Pseudonymizer pseudonymizer;
+  private final ExampleIds ids;
   private final int positiveRatingMin;
 
-  public ExampleFactory(PiiRedactor redactor, Pseudonymizer pseudonymizer, int positiveRatingMin) {
-    this.redactor = redactor;
+  /**
+   * @param redactors the redactor of each tenant
+   */
+  public ExampleFactory(
+      Function<String, PiiRedactor> redactors,
+      Pseudonymizer pseudonymizer,
+      ExampleIds ids,
+      int positiveRatingMin) {
+    this.redactors = redactors;
     this.pseudonymizer = pseudonymizer;
+    this.ids = ids;
     this.positiveRatingMin = positiveRatingMin;
   }
 
@@ -54,7 +61,7 @@ public final class ExampleFactory {
    * @throws IllegalArgumentException for a tombstone or feedback without a training target
    */
   public TrainingExample example(AppEvent event, ConsentState consent, Instant ingestedAt) {
-    Redactions redactions = new Redactions();
+    Redactions redactions = new Redactions(redactors.apply(event.tenant()));
     TrainingExample.Builder example = TrainingExample.newBuilder();
     if (event instanceof AppEvent.DocumentEvent document) {
       Document value = document.document();
@@ -112,34 +119,25 @@ public final class ExampleFactory {
         "A rating of " + rating + " without a correction has no training target");
   }
 
-  /**
-   * SHA-256 of the example's kind and texts (each length-prefixed, so no two different examples
-   * hash the same bytes): equal content, equal id, whoever sent it.
-   */
-  private static String exampleId(TrainingExample.Builder example) {
-    MessageDigest digest = Digest.newMessageDigest();
-    update(digest, example.getKind().name());
-    update(digest, example.getText());
-    update(digest, example.getPrompt());
-    update(digest, example.getCompletion());
-    update(digest, example.getChosen());
-    update(digest, example.getRejected());
-    return Digest.fromBytes(digest.digest()).hex();
-  }
-
-  private static void update(MessageDigest digest, String text) {
-    if (text == null) {
-      digest.update(ByteBuffer.allocate(4).putInt(-1).array());
-      return;
-    }
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-    digest.update(bytes);
+  /** Equal content, equal id, whoever sent it. */
+  private String exampleId(TrainingExample.Builder example) {
+    return ids.id(
+        example.getKind().name(),
+        example.getText(),
+        example.getPrompt(),
+        example.getCompletion(),
+        example.getChosen(),
+        example.getRejected());
   }
 
   /** Redacts the texts of one example and adds up what it replaced. */
-  private final class Redactions {
-    private final Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
+  private static final class Redactions {
+    private final PiiRedactor redactor;
+    private final Map<String, Integer> counts = new TreeMap<>();
+
+    Redactions(PiiRedactor redactor) {
+      this.redactor = redactor;
+    }
 
     String redact(String text) {
       PiiRedactor.Redaction redaction = redactor.redact(text);
@@ -148,9 +146,7 @@ public final class ExampleFactory {
     }
 
     Map<String, Integer> counts() {
-      Map<String, Integer> byName = new TreeMap<>();
-      counts.forEach((type, count) -> byName.put(type.name(), count));
-      return byName;
+      return counts;
     }
   }
 }

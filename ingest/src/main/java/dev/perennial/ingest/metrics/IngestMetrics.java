@@ -1,6 +1,6 @@
 package dev.perennial.ingest.metrics;
 
-import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.RejectReason;
 import io.micrometer.core.instrument.Counter;
@@ -21,7 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code perennial_ingest_consent_changes_total{tenant, decision}}: consent records read, by
  *       what they meant for training ({@code granted}, {@code revoked}, {@code deleted}, {@code
  *       other-purpose});
- *   <li>{@code perennial_ingest_erasures_total{tenant}}: erasure requests written.
+ *   <li>{@code perennial_ingest_erasures_total{tenant}}: erasure requests written;
+ *   <li>{@code perennial_ingest_subject_keys_total{tenant, event}}: subjects' data keys {@code
+ *       created} and {@code erased};
+ *   <li>{@code perennial_ingest_key_rewraps_total}: data keys re-wrapped under the current master
+ *       key (rotation).
  * </ul>
  *
  * Tenant names come from records, so a bounded number of them ({@value #MAX_TENANTS}) become tag
@@ -35,6 +39,8 @@ public final class IngestMetrics {
   public static final String REDACTIONS = "perennial.ingest.redactions";
   public static final String CONSENT_CHANGES = "perennial.ingest.consent.changes";
   public static final String ERASURES = "perennial.ingest.erasures";
+  public static final String SUBJECT_KEYS = "perennial.ingest.subject.keys";
+  public static final String KEY_REWRAPS = "perennial.ingest.key.rewraps";
 
   public static final String UNKNOWN_TENANT = "(unknown)";
   public static final String OTHER_TENANT = "(other)";
@@ -105,6 +111,21 @@ public final class IngestMetrics {
         .increment();
   }
 
+  public void keyCreated(String tenant) {
+    counter(SUBJECT_KEYS, "Subjects' data keys", tenantTag(tenant), "event", "created").increment();
+  }
+
+  public void keyErased(String tenant) {
+    counter(SUBJECT_KEYS, "Subjects' data keys", tenantTag(tenant), "event", "erased").increment();
+  }
+
+  public void keysRewrapped(int count) {
+    Counter.builder(KEY_REWRAPS)
+        .description("Data keys re-wrapped under the current master key")
+        .register(registry)
+        .increment(count);
+  }
+
   /**
    * The sum of the meters of this name with these tags (key, value, ...); for tests and reports.
    */
@@ -129,7 +150,7 @@ public final class IngestMetrics {
   }
 
   private String tenantTag(String tenant) {
-    if (tenant == null || !EventIds.NAME.matcher(tenant).matches()) {
+    if (tenant == null || !AdapterKey.isValidName(tenant)) {
       return UNKNOWN_TENANT;
     }
     if (tenants.contains(tenant)) {

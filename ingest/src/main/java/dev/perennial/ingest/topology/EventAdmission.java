@@ -6,8 +6,10 @@ import dev.perennial.ingest.deadletter.Rejections;
 import dev.perennial.ingest.event.AppEvent;
 import dev.perennial.ingest.event.Outcome;
 import dev.perennial.ingest.example.ExampleFactory;
+import dev.perennial.ingest.tenant.TenantBinding;
 import dev.perennial.ingest.validate.EventIds;
 import dev.perennial.ingest.validate.EventValidator;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.RejectReason;
 import java.time.Instant;
 import java.util.Optional;
@@ -20,7 +22,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *
  * <ol>
  *   <li>its ids and key ({@link EventIds}): {@code INVALID_FIELD} if the key is not the value's
- *       tenant/subject, since consent was looked up by the key;
+ *       tenant/subject, since consent was looked up by the key; with per-tenant topics, {@code
+ *       INVALID_FIELD} if it names another tenant than its topic's ({@link TenantBinding});
  *   <li>its subject's consent: {@code NO_CONSENT} without a decision, {@code ERASED_SUBJECT} after
  *       a revocation (the deletion marker), until consent is granted again;
  *   <li>its content ({@link EventValidator}): {@code INVALID_FIELD}, {@code TOO_LARGE};
@@ -35,12 +38,18 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
   private final String trainingPurpose;
   private final EventValidator validator;
   private final ExampleFactory examples;
+  private final TenantBinding binding;
   private FixedKeyProcessorContext<String, Outcome> context;
 
-  EventAdmission(String trainingPurpose, EventValidator validator, ExampleFactory examples) {
+  EventAdmission(
+      String trainingPurpose,
+      EventValidator validator,
+      ExampleFactory examples,
+      TenantBinding binding) {
     this.trainingPurpose = trainingPurpose;
     this.validator = validator;
     this.examples = examples;
+    this.binding = binding;
   }
 
   @Override
@@ -59,7 +68,7 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
                 Rejections.withoutContent(
                     event.source(),
                     rejection.get(),
-                    validOrNull(event.tenant()),
+                    binding.topicTenant(event.source()).orElse(validOrNull(event.tenant())),
                     event.eventId(),
                     now))
             : Outcome.admitted(examples.example(event, record.value().consent(), now));
@@ -73,6 +82,7 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
     }
     Optional<Rejection> badIds =
         EventIds.checkSubjectKey(key, event.tenant(), event.subject())
+            .or(() -> binding.check(event.source(), event.tenant()))
             .or(() -> EventIds.checkEventIdAndAdapter(event.eventId(), event.adapter()));
     if (badIds.isPresent()) {
       return badIds;
@@ -99,6 +109,6 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
   }
 
   private static String validOrNull(String tenant) {
-    return tenant != null && EventIds.NAME.matcher(tenant).matches() ? tenant : null;
+    return tenant != null && AdapterKey.isValidName(tenant) ? tenant : null;
   }
 }

@@ -1,5 +1,8 @@
 package dev.perennial.ingest.topology;
 
+import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TenantTopics;
+import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.consent.ConsentReader;
 import dev.perennial.ingest.consent.ConsentState;
@@ -9,9 +12,17 @@ import dev.perennial.ingest.dedup.Deduplicator;
 import dev.perennial.ingest.event.AppEvent;
 import dev.perennial.ingest.event.Outcome;
 import dev.perennial.ingest.example.ExampleFactory;
+import dev.perennial.ingest.example.ExampleIds;
 import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.privacy.ExampleEncryptor;
+import dev.perennial.ingest.privacy.KeyShredder;
+import dev.perennial.ingest.privacy.KeyedOutput;
+import dev.perennial.ingest.privacy.RollMarkers;
+import dev.perennial.ingest.privacy.SubjectKeyStore;
+import dev.perennial.ingest.redact.CustomPatterns;
 import dev.perennial.ingest.redact.PiiRedactor;
 import dev.perennial.ingest.redact.Pseudonymizer;
+import dev.perennial.ingest.tenant.TenantBinding;
 import dev.perennial.ingest.validate.EventValidator;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
@@ -19,8 +30,12 @@ import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.SubjectKey;
+import dev.perennial.schemas.v1.TrainingExample;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -44,16 +59,21 @@ import org.apache.kafka.streams.state.Stores;
  * count (Streams checks that they are co-partitioned at start).
  *
  * <pre>
- * consent.v1 ─► read ─┬─► rejected ───────────────────────────────────────────────────┐
- *                     └─► decisions ─┬─► consent table (ingest-consent-store)          │
- *                                    └─► revocations ─► re-key ─► erasures.v1          │
- * documents.v1 ─► read ─┐                                                              ├─► rejected.v1
- * feedback.v1  ─► read ─┴─► merge ─► join consent ─► admit ─► dedup ─┬─► rejected ─────┘
- *                                                (ingest-dedup-store)  └─► re-key ─► examples.v1
+ * consent.v1 ─► read ─┬─► rejected ────────────────────────────────────────────────────────────┐
+ *                     └─► decisions ─┬─► consent table (ingest-consent-store)                   │
+ *                                    └─► revocations ─► re-key ─► shred key ─┬─► erasures.v1    │
+ *                                                                            └─► subject-keys.v1│
+ * documents.v1 ─► read ─┐                                         (ingest-key-store) ▲           ├─► rejected.v1
+ * feedback.v1  ─► read ─┴─► merge ─► join consent ─► admit ─► dedup ─┬─► rejected ───┼───────────┘
+ *                                                (ingest-dedup-store)  └─► encrypt ─┴─► re-key ─► examples.v1
  * </pre>
  *
- * Every step and store is named with the {@code ingest-} prefix: internal topic names derive from
- * them and must not change between versions.
+ * <p>With per-tenant input topics ({@link IngestConfig.InputTopics#PER_TENANT}) the three sources
+ * read every tenant's topics by pattern ({@link TenantTopics}) instead, and a record naming another
+ * tenant than its topic's is rejected ({@link TenantBinding}).
+ *
+ * <p>Every step and store is named with the {@code ingest-} prefix: internal topic names derive
+ * from them and must not change between versions.
  */
 public final class IngestTopology {
 
@@ -71,16 +91,21 @@ public final class IngestTopology {
     String purpose = config.trainingPurpose();
     String secret = config.pseudonymSecret().value();
     Duration dedupWindow = config.dedupWindow();
-    PiiRedactor redactor = new PiiRedactor();
+    TopicCatalog catalog = TopicCatalog.from(config);
+    Sources sources = new Sources(builder, catalog.topicPrefix(), config.inputTopics());
+    TenantBinding binding = sources.binding();
+    Function<String, PiiRedactor> redactors = redactors(config.customPiiPatterns());
     EventValidator validator =
         new EventValidator(
             config.maxTextBytes(), config.maxFutureSkew(), config.positiveRatingMin());
+    Duration rollInterval = Duration.ofMillis(catalog.keysMaxCompactionLagMs() / 2);
+    builder.addStateStore(SubjectKeyStore.builder(catalog));
 
     // Consent: training decisions become the consent table; revocations also erasure requests.
     Map<String, KStream<String, ConsentUpdate>> consent =
-        builder.stream(topics.consent().name(), consumed(topics.consent(), "ingest-consent-source"))
+        sources.stream(topics.consent(), PerennialTopic.CONSENT, "ingest-consent-source")
             .processValues(
-                () -> new ConsentReader(purpose, new Pseudonymizer(secret), metrics),
+                () -> new ConsentReader(purpose, new Pseudonymizer(secret), metrics, binding),
                 Named.as("ingest-consent-read"))
             .split(Named.as("ingest-consent"))
             .branch((subject, update) -> update.isRejected(), Branched.as("-rejected"))
@@ -96,13 +121,25 @@ public final class IngestTopology {
                     .withKeySerde(Serdes.String())
                     .withValueSerde(new ConsentStateSerde()));
 
-    decisions
-        .filter((subject, update) -> update.isRevocation(), Named.as("ingest-revocations"))
-        // Re-key from tenant/subject to tenant/pseudonym: the erasure topic keeps its records for
-        // good and must not hold raw user ids. No repartition: to() writes with the new key.
-        .map(
-            (subject, update) -> KeyValue.pair(erasureKey(update.erasure()), update.erasure()),
-            Named.as("ingest-erasure-key"))
+    Map<String, KStream<String, KeyedOutput>> erased =
+        decisions
+            .filter((subject, update) -> update.isRevocation(), Named.as("ingest-revocations"))
+            // Re-key from tenant/subject to tenant/pseudonym: the erasure topic keeps its records
+            // for good and must not hold raw user ids. No repartition: the key store is this task's
+            // and to() writes with the new key.
+            .map(
+                (subject, update) -> KeyValue.pair(erasureKey(update.erasure()), update.erasure()),
+                Named.as("ingest-erasure-key"))
+            // The subject's data key goes in the transaction that writes the erasure request.
+            .process(
+                () -> new KeyShredder(metrics), Named.as("ingest-shred-key"), SubjectKeyStore.NAME)
+            .split(Named.as("ingest-shredded"))
+            .branch((pseudonymKey, output) -> output.isKeyChange(), Branched.as("-keys"))
+            .defaultBranch(Branched.as("-erasures"));
+    erased
+        .get("ingest-shredded-erasures")
+        .mapValues(
+            output -> ((KeyedOutput.Erasure) output).request(), Named.as("ingest-erasure-requests"))
         .peek(
             (pseudonymKey, erasure) -> metrics.erasure(erasure.getTenant()),
             Named.as("ingest-erasures-count"))
@@ -110,14 +147,12 @@ public final class IngestTopology {
 
     // App events: each record remembers where it came from; both kinds go the same way.
     KStream<String, AppEvent> documents =
-        builder.stream(
-                topics.documents().name(), consumed(topics.documents(), "ingest-documents-source"))
+        sources.stream(topics.documents(), PerennialTopic.DOCUMENTS, "ingest-documents-source")
             .processValues(
                 () -> new EventReader<Document>(AppEvent.DocumentEvent::new),
                 Named.as("ingest-documents-read"));
     KStream<String, AppEvent> feedback =
-        builder.stream(
-                topics.feedback().name(), consumed(topics.feedback(), "ingest-feedback-source"))
+        sources.stream(topics.feedback(), PerennialTopic.FEEDBACK, "ingest-feedback-source")
             .processValues(
                 () -> new EventReader<Feedback>(AppEvent.FeedbackEvent::new),
                 Named.as("ingest-feedback-read"));
@@ -140,7 +175,11 @@ public final class IngestTopology {
                         purpose,
                         validator,
                         new ExampleFactory(
-                            redactor, new Pseudonymizer(secret), config.positiveRatingMin())),
+                            redactors,
+                            new Pseudonymizer(secret),
+                            new ExampleIds(secret),
+                            config.positiveRatingMin()),
+                        binding),
                 Named.as("ingest-admit"))
             .processValues(
                 () -> new Deduplicator(DEDUP_STORE, dedupWindow),
@@ -150,19 +189,47 @@ public final class IngestTopology {
             .branch((subject, outcome) -> outcome.isExample(), Branched.as("-examples"))
             .defaultBranch(Branched.as("-rejected"));
 
-    outcomes
-        .get("ingest-outcome-examples")
+    // Nothing leaves ingest in the clear: each example is encrypted with its subject's data key,
+    // made (and written to subject-keys.v1) with the subject's first example.
+    Map<String, KStream<String, KeyedOutput>> encrypted =
+        outcomes
+            .get("ingest-outcome-examples")
+            .mapValues(Outcome::example, Named.as("ingest-admitted-examples"))
+            .process(
+                () -> new ExampleEncryptor(config.masterKeys(), rollInterval, metrics),
+                Named.as("ingest-encrypt"),
+                SubjectKeyStore.NAME)
+            .split(Named.as("ingest-encrypted"))
+            .branch((subject, output) -> output.isKeyChange(), Branched.as("-keys"))
+            .defaultBranch(Branched.as("-examples"));
+
+    encrypted
+        .get("ingest-encrypted-examples")
         // Re-key from tenant/subject to the adapter key tenant/adapter, so one adapter's examples
         // stay ordered in one partition. No repartition: to() writes with the new key.
         .map(
-            (subject, outcome) ->
-                KeyValue.pair(outcome.example().getAdapterKey(), outcome.example()),
+            (subject, output) -> {
+              TrainingExample example = ((KeyedOutput.Example) output).example();
+              return KeyValue.pair(example.getAdapterKey(), example);
+            },
             Named.as("ingest-route"))
         .peek(
             (adapterKey, example) ->
                 metrics.example(example.getTenant(), example.getKind(), example.getRedactions()),
             Named.as("ingest-examples-count"))
         .to(topics.examples().name(), produced(topics.examples(), "ingest-examples-sink"));
+
+    // Key records are keyed tenant/pseudonym (new keys re-keyed by the encryptor, tombstones by
+    // the erasure re-key); roll markers go to every partition.
+    encrypted
+        .get("ingest-encrypted-keys")
+        .merge(erased.get("ingest-shredded-keys"), Named.as("ingest-key-changes"))
+        .mapValues(output -> ((KeyedOutput.KeyChange) output).key(), Named.as("ingest-key-records"))
+        .to(
+            topics.subjectKeys().name(),
+            Produced.with(topics.subjectKeys().keySerde(), topics.subjectKeys().valueSerde())
+                .withStreamPartitioner(RollMarkers.<SubjectKey>partitioner())
+                .withName("ingest-subject-keys-sink"));
 
     // Rejections keep their source record's key (tenant/subject, as the app sent it).
     KStream<String, RejectedRecord> consentRejections =
@@ -178,6 +245,32 @@ public final class IngestTopology {
                 metrics.rejection(rejection.getTenant(), rejection.getReason()),
             Named.as("ingest-rejections-count"))
         .to(topics.rejected().name(), produced(topics.rejected(), "ingest-rejected-sink"));
+  }
+
+  /** The built-in redactor, with the tenant's own patterns for tenants that have any. */
+  private static Function<String, PiiRedactor> redactors(Map<String, CustomPatterns> custom) {
+    PiiRedactor builtIn = new PiiRedactor();
+    Map<String, PiiRedactor> byTenant = new HashMap<>();
+    custom.forEach((tenant, patterns) -> byTenant.put(tenant, new PiiRedactor(patterns)));
+    return tenant -> byTenant.getOrDefault(tenant, builtIn);
+  }
+
+  /** The input topics: the shared ones, or every tenant's own by pattern. */
+  private record Sources(
+      StreamsBuilder builder, String topicPrefix, IngestConfig.InputTopics mode) {
+
+    TenantBinding binding() {
+      return mode == IngestConfig.InputTopics.PER_TENANT
+          ? TenantBinding.perTenant(topicPrefix)
+          : TenantBinding.shared();
+    }
+
+    <V> KStream<String, V> stream(Topic<String, V> shared, PerennialTopic kind, String name) {
+      Consumed<String, V> consumed = consumed(shared, name);
+      return mode == IngestConfig.InputTopics.PER_TENANT
+          ? builder.stream(TenantTopics.pattern(topicPrefix, kind), consumed)
+          : builder.stream(shared.name(), consumed);
+    }
   }
 
   /** The key of an erasure request: {@code tenant/pseudonym}. */

@@ -1,25 +1,21 @@
 package dev.perennial.ingest.validate;
 
 import dev.perennial.ingest.deadletter.Rejection;
-import dev.perennial.ingest.deadletter.Rejections;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.RejectReason;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The ids an app event and a consent change carry (tenant, subject, event id, adapter) and the
  * record key that must name them. Checked before anything else, since consent is looked up by them:
  * a record whose key names another subject than its value is rejected, never trusted (it would be
- * joined with the wrong subject's consent).
+ * joined with the wrong subject's consent). Tenant and adapter names follow {@link AdapterKey}'s
+ * rule. A rejection's detail says what is wrong, never what was sent: a key or a name may be a raw
+ * user id.
  */
 public final class EventIds {
 
-  /** Tenant and adapter names: they form adapter keys ({@code tenant/adapter}) and paths. */
-  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
-  public static final String DEFAULT_ADAPTER = "default";
   public static final int MAX_ID_LENGTH = 256;
-  private static final int MAX_QUOTED_KEY = 100;
 
   private EventIds() {}
 
@@ -38,7 +34,7 @@ public final class EventIds {
       return Optional.empty();
     }
     String tenant = key.substring(0, slash);
-    return NAME.matcher(tenant).matches() ? Optional.of(tenant) : Optional.empty();
+    return AdapterKey.isValidName(tenant) ? Optional.of(tenant) : Optional.empty();
   }
 
   /** The subject of a {@code tenant/subject} key whose tenant {@link #tenantOfKey} accepts. */
@@ -48,18 +44,14 @@ public final class EventIds {
 
   /** The adapter key examples of this tenant and adapter (null: the default) are routed by. */
   public static String adapterKey(String tenant, String adapter) {
-    return tenant + "/" + (adapter == null ? DEFAULT_ADAPTER : adapter);
+    return AdapterKey.of(tenant, adapter).toString();
   }
 
   /** Checks tenant and subject, then that {@code key} is exactly {@code tenant/subject}. */
   public static Optional<Rejection> checkSubjectKey(String key, String tenant, String subject) {
-    if (tenant == null || !NAME.matcher(tenant).matches()) {
-      return invalid(
-          "tenant "
-              + Rejections.quote(tenant, MAX_QUOTED_KEY)
-              + " is not a valid name ("
-              + NAME.pattern()
-              + ")");
+    Optional<String> badTenant = AdapterKey.nameProblem(tenant);
+    if (badTenant.isPresent()) {
+      return invalid("tenant " + badTenant.get());
     }
     Optional<Rejection> badSubject = checkId("subject", subject);
     if (badSubject.isPresent()) {
@@ -69,10 +61,8 @@ public final class EventIds {
       return invalid("record has no key; events and consent are keyed by tenant/subject");
     }
     if (!key.equals(key(tenant, subject))) {
-      return invalid(
-          "record key "
-              + Rejections.quote(key, MAX_QUOTED_KEY)
-              + " is not the value's tenant/subject");
+      // The key is the app's raw subject id: it stays out of the detail.
+      return invalid("record key is not the value's tenant/subject");
     }
     return Optional.empty();
   }
@@ -83,15 +73,10 @@ public final class EventIds {
     if (badEventId.isPresent()) {
       return badEventId;
     }
-    if (adapter != null && !NAME.matcher(adapter).matches()) {
-      return invalid(
-          "adapter "
-              + Rejections.quote(adapter, MAX_QUOTED_KEY)
-              + " is not a valid name ("
-              + NAME.pattern()
-              + ")");
+    if (adapter == null) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    return AdapterKey.nameProblem(adapter).flatMap(problem -> invalid("adapter " + problem));
   }
 
   private static Optional<Rejection> checkId(String field, String value) {

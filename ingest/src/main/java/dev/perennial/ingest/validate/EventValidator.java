@@ -1,5 +1,6 @@
 package dev.perennial.ingest.validate;
 
+import dev.perennial.core.kafka.SaneTimestampExtractor;
 import dev.perennial.ingest.deadletter.Rejection;
 import dev.perennial.ingest.event.AppEvent;
 import dev.perennial.schemas.v1.Document;
@@ -12,11 +13,15 @@ import java.util.function.Supplier;
 
 /**
  * Checks the content of an app event whose ids and consent are in order: required fields, text
- * sizes ({@code TOO_LARGE}), valid UTF-8, known feedback kinds, ratings from 1 to 5, timestamps not
- * far ahead of ingest's clock, and that feedback carries something to train on ({@code
+ * sizes ({@code TOO_LARGE}), valid UTF-8, known feedback kinds, ratings from 1 to 5, an {@code
+ * occurredAt} in the sane range (not before {@link #EARLIEST}, 2000-01-01, and not further ahead of
+ * ingest's clock than the allowed skew), and that feedback carries something to train on ({@code
  * INVALID_FIELD} otherwise). The first problem found is reported.
  */
 public final class EventValidator {
+
+  /** The earliest {@code occurredAt} of an event (and {@code changedAt} of a consent change). */
+  public static final Instant EARLIEST = SaneTimestampExtractor.EARLIEST;
 
   private static final int MAX_CONTENT_TYPE_LENGTH = 100;
   private static final int MAX_LANGUAGE_LENGTH = 35;
@@ -53,7 +58,7 @@ public final class EventValidator {
         () -> requiredText("source", document.getSource()),
         () -> requiredShortText("contentType", document.getContentType(), MAX_CONTENT_TYPE_LENGTH),
         () -> optionalShortText("language", document.getLanguage(), MAX_LANGUAGE_LENGTH),
-        () -> notInTheFuture(document.getOccurredAt(), now));
+        () -> inSaneRange("occurredAt", document.getOccurredAt(), now));
   }
 
   private Optional<Rejection> check(Feedback feedback, Instant now) {
@@ -64,7 +69,7 @@ public final class EventValidator {
         () -> optionalText("chosen", feedback.getChosen()),
         () -> optionalText("rejected", feedback.getRejected()),
         () -> ratingInRange(feedback.getRating()),
-        () -> notInTheFuture(feedback.getOccurredAt(), now),
+        () -> inSaneRange("occurredAt", feedback.getOccurredAt(), now),
         () -> trainingTarget(feedback));
   }
 
@@ -156,11 +161,20 @@ public final class EventValidator {
     return Optional.empty();
   }
 
-  private Optional<Rejection> notInTheFuture(Instant occurredAt, Instant now) {
-    if (occurredAt.isAfter(now.plus(maxFutureSkew))) {
+  /**
+   * Checks a time an app gives: not before {@link #EARLIEST} (a zero, negative or garbled clock),
+   * not more than the allowed skew ahead of ingest's clock. Outside that range a time is no event's
+   * and would break readers downstream (JavaScript's numbers cannot hold it exactly).
+   */
+  public Optional<Rejection> inSaneRange(String field, Instant time, Instant now) {
+    if (time.isBefore(EARLIEST)) {
+      return invalid(field + " " + time + " is before " + EARLIEST);
+    }
+    if (time.isAfter(now.plus(maxFutureSkew))) {
       return invalid(
-          "occurredAt "
-              + occurredAt
+          field
+              + " "
+              + time
               + " is more than "
               + maxFutureSkew
               + " ahead of ingest's clock ("

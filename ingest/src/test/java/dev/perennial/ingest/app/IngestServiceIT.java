@@ -3,12 +3,19 @@ package dev.perennial.ingest.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.testing.KafkaClusterExtension;
+import dev.perennial.core.testing.RawRecords;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.schemas.PublishedSchemas;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyTopic;
 import dev.perennial.schemas.serde.WireFormat;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.ConsentChange;
@@ -32,15 +39,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -57,7 +69,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The ingest service on the real broker and registry: what the topology test driver cannot show
  * (dead letters of the exception handlers under exactly-once, a foreign producer's bytes, the
- * health and metrics endpoints). One service for the class; each test uses its own subjects.
+ * health and metrics endpoints, records no single one of which may stop or starve ingest). One
+ * service for the class; each test uses its own subjects. Failsafe runs this class with a heap of
+ * 512 MiB (ingest's pom), about what a 1 GiB container leaves a JVM.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class IngestServiceIT {
@@ -66,26 +80,39 @@ class IngestServiceIT {
   @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final int PARTITIONS = 2;
 
   @TempDir static Path stateDir;
 
   private static Topics topics;
-  private static IngestService ingest;
+  private static ServiceProcess<IngestService> ingest;
+  private static String applicationId;
 
   @BeforeAll
   static void startIngest() throws InterruptedException {
     TopicCatalog catalog = KAFKA.provisionCatalog();
+    applicationId = KAFKA.uniqueName("ingest");
+    IngestConfig config = config(catalog, applicationId, stateDir.resolve("main"));
+    topics = Topics.create(catalog, config.clientProperties());
+    ingest =
+        ServiceProcess.start("ingest", config, metrics -> IngestService.start(config, metrics));
+    assertThat(ingest.service().awaitRunning(TIMEOUT)).as("ingest reached RUNNING").isTrue();
+  }
+
+  private static IngestConfig config(TopicCatalog catalog, String applicationId, Path state) {
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(
+        PerennialConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.SUBJECT_KEYS).partitions()));
     values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "integration-test-secret-0123456789abcdef");
-    values.put(IngestConfig.APPLICATION_ID_CONFIG, KAFKA.uniqueName("ingest"));
+    values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
+    values.put(IngestConfig.INPUT_PURGE_INTERVAL_MS_CONFIG, "500");
+    values.put(IngestConfig.APPLICATION_ID_CONFIG, applicationId);
     values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
-    values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    IngestConfig config = new IngestConfig(values);
-    topics = Topics.create(catalog, config.clientProperties());
-    ingest = IngestService.start(config);
-    assertThat(ingest.awaitRunning(TIMEOUT)).as("ingest reached RUNNING").isTrue();
+    values.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    return new IngestConfig(values);
   }
 
   @AfterAll
@@ -112,7 +139,7 @@ class IngestServiceIT {
         .extracting(RejectedRecord::getReason)
         .containsExactlyInAnyOrder(RejectReason.UNDESERIALIZABLE, RejectReason.UNKNOWN_SCHEMA);
     assertThat(rejected).allSatisfy(rejection -> assertThat(rejection.getValue()).isNull());
-    assertThat(ingest.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    assertThat(ingest.service().state()).isEqualTo(KafkaStreams.State.RUNNING);
   }
 
   @Test
@@ -154,6 +181,31 @@ class IngestServiceIT {
   }
 
   @Test
+  void aDocumentIsEncryptedInExamplesAndDeletedFromItsTopicOnceConsumed() throws Exception {
+    grant("acme", "purge-user");
+    Document document =
+        Document.newBuilder()
+            .setEventId("purge-1")
+            .setTenant("acme")
+            .setSubject("purge-user")
+            .setSource("test")
+            .setContent("The Quorn kettle whistles in B flat.")
+            .setContentType("text/plain")
+            .setOccurredAt(Instant.now())
+            .build();
+    KAFKA.produce(
+        topics.documents().name(),
+        topics.documents().keySerde().serializer(),
+        topics.documents().valueSerde().serializer(),
+        List.of(KeyValue.pair("acme/purge-user", document)));
+
+    assertThat(exampleOf("purge-1").getText()).isEqualTo("The Quorn kettle whistles in B flat.");
+    assertThat(consumedEventsAreDeleted(topics.documents().name()))
+        .as("documents.v1 keeps nothing ingest has committed past")
+        .isTrue();
+  }
+
+  @Test
   void healthAndMetricsEndpointsReflectTheRunningApplication() throws Exception {
     // Ingest's meters appear with the first record they count; this test must not rely on another
     // test having sent one before it.
@@ -184,6 +236,203 @@ class IngestServiceIT {
         .contains("perennial_ingest_")
         .containsPattern("kafka_stream_thread_process_total\\{[^}]*service=\"ingest\"")
         .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{");
+  }
+
+  @Test
+  void aLengthBombIsRejectedAsUndeserializableWithoutAllocatingWhatItClaims() {
+    byte[] key = "acme/length-bomb".getBytes(StandardCharsets.UTF_8);
+    // 13 bytes: the wire-format header of a registered Document schema, then an event id whose
+    // length claims 2^30 bytes (zig-zag varint 80 80 80 80 08) and three bytes of it.
+    byte[] bomb =
+        WireFormat.frame(
+            documentSchemaId(),
+            new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 8, 1, 2, 3});
+    assertThat(bomb).hasSize(13);
+    KAFKA.produce(
+        topics.documents().name(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        List.of(KeyValue.pair(key, bomb)));
+
+    RejectedRecord rejected = rejectionsOf("acme/length-bomb", 1).get(0);
+
+    assertThat(rejected.getReason()).isEqualTo(RejectReason.UNDESERIALIZABLE);
+    assertThat(rejected.getDetail()).contains("string length of 1073741824");
+    assertThat(ingest.service().state()).isEqualTo(KafkaStreams.State.RUNNING);
+  }
+
+  @Test
+  void aRecordWithANegativeTimestampIsProcessedAtTheTimeIngestReadsIt() {
+    grant("acme", "negative-time");
+    Document document = document("acme", "negative-time", "negative-1", Instant.now());
+    byte[] key = "acme/negative-time".getBytes(StandardCharsets.UTF_8);
+    RawRecords.produce(
+        KAFKA.bootstrapServers(),
+        topics.documents().name(),
+        RawRecords.partitionOf(key, PARTITIONS),
+        -5,
+        key,
+        topics
+            .documents()
+            .valueSerde()
+            .serializer()
+            .serialize(topics.documents().name(), document));
+
+    assertThat(exampleOf("negative-1").getTenant()).isEqualTo("acme");
+    assertThat(ingest.service().state()).isEqualTo(KafkaStreams.State.RUNNING);
+  }
+
+  @Test
+  void theSameEventSentWithOldRecordTimestampsBecomesOneExampleAndDuplicates() {
+    grant("acme", "backfill");
+    Document document = document("acme", "backfill", "backfill-1", Instant.now());
+    String key = "acme/backfill";
+    // Admitted once now (after the grant), then sent again as a backfill with old timestamps.
+    KAFKA.produce(
+        topics.documents().name(),
+        topics.documents().keySerde().serializer(),
+        topics.documents().valueSerde().serializer(),
+        List.of(KeyValue.pair(key, document)));
+    assertThat(exampleOf("backfill-1").getEventId()).isEqualTo("backfill-1");
+    for (long timestamp : new long[] {Instant.parse("2020-01-01T00:00:00Z").toEpochMilli(), 1}) {
+      KAFKA.produce(
+          topics.documents().name(),
+          topics.documents().keySerde().serializer(),
+          topics.documents().valueSerde().serializer(),
+          List.of(KeyValue.pair(key, document)),
+          timestamp);
+    }
+
+    List<RejectedRecord> rejected = rejectionsOf(key, 2);
+
+    assertThat(rejected).extracting(RejectedRecord::getReason).containsOnly(RejectReason.DUPLICATE);
+    assertThat(exampleOf("backfill-1").getEventId()).isEqualTo("backfill-1");
+  }
+
+  @Test
+  void anOccurredAtBeforeTheYear2000IsAnInvalidField() {
+    grant("acme", "time-traveller");
+    for (Instant absurd :
+        new Instant[] {
+          Instant.ofEpochMilli(Long.MIN_VALUE),
+          Instant.ofEpochMilli(-1),
+          Instant.parse("0001-01-01T00:00:00Z")
+        }) {
+      KAFKA.produce(
+          topics.documents().name(),
+          topics.documents().keySerde().serializer(),
+          topics.documents().valueSerde().serializer(),
+          List.of(
+              KeyValue.pair(
+                  "acme/time-traveller",
+                  document("acme", "time-traveller", "t-" + absurd.toEpochMilli(), absurd))));
+    }
+
+    assertThat(rejectionsOf("acme/time-traveller", 3))
+        .allSatisfy(
+            rejection -> {
+              assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+              assertThat(rejection.getDetail()).contains("is before 2000-01-01T00:00:00Z");
+            });
+  }
+
+  @Test
+  void noRejectionDetailHoldsTheRecordKeyOrTheSubject() {
+    String subject = "Jane.Doe@example.com";
+    grant("acme", subject);
+    List<KeyValue<String, Document>> spoiled =
+        List.of(
+            // a key naming another subject than the value
+            KeyValue.pair(
+                "acme/" + subject, document("acme", "john@example.com", "k-1", Instant.now())),
+            // an invalid tenant name (upper case, the subject's own id)
+            KeyValue.pair(
+                subject + "/" + subject, document(subject, subject, "k-2", Instant.now())),
+            // the same event twice
+            KeyValue.pair("acme/" + subject, document("acme", subject, "k-3", Instant.now())),
+            KeyValue.pair("acme/" + subject, document("acme", subject, "k-3", Instant.now())));
+    KAFKA.produce(
+        topics.documents().name(),
+        topics.documents().keySerde().serializer(),
+        topics.documents().valueSerde().serializer(),
+        spoiled);
+
+    List<RejectedRecord> rejected = new ArrayList<>(rejectionsOf("acme/" + subject, 2));
+    rejected.addAll(rejectionsOf(subject + "/" + subject, 1));
+
+    assertThat(rejected)
+        .extracting(RejectedRecord::getReason)
+        .containsExactlyInAnyOrder(
+            RejectReason.INVALID_FIELD, RejectReason.DUPLICATE, RejectReason.INVALID_FIELD);
+    assertThat(rejected)
+        .allSatisfy(
+            rejection ->
+                assertThat(rejection.getDetail().toLowerCase(java.util.Locale.ROOT))
+                    .doesNotContain("jane")
+                    .doesNotContain("john")
+                    .doesNotContain("example.com"));
+  }
+
+  @Test
+  void whenStreamsDiesLivenessFailsAndTheServiceHasFailed() throws Exception {
+    TopicCatalog own = KAFKA.provisionCatalog();
+    IngestConfig config = config(own, KAFKA.uniqueName("ingest-dies"), stateDir.resolve("dies"));
+    Topics ownTopics = Topics.create(own, config.clientProperties());
+    try (ServiceProcess<IngestService> dying =
+        ServiceProcess.start("ingest", config, metrics -> IngestService.start(config, metrics))) {
+      assertThat(dying.service().awaitRunning(TIMEOUT)).isTrue();
+      assertThat(get(dying.httpPort(), "/health/live").statusCode()).isEqualTo(200);
+      // No dead letter fits any more: the next rejection cannot be written, and ingest cannot
+      // go on without losing it.
+      KAFKA.setTopicConfig(ownTopics.rejected().name(), TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "64");
+      KAFKA.produce(
+          ownTopics.documents().name(),
+          new ByteArraySerializer(),
+          new ByteArraySerializer(),
+          List.of(KeyValue.pair("acme/x".getBytes(StandardCharsets.UTF_8), new byte[] {7, 7})));
+
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (dying.service().failure().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+
+      assertThat(dying.service().failure()).isPresent();
+      HttpResponse<String> live = get(dying.httpPort(), "/health/live");
+      assertThat(live.statusCode()).isEqualTo(503);
+      assertThat(live.body()).startsWith("DOWN ");
+      assertThat(get(dying.httpPort(), "/health/ready").statusCode()).isEqualTo(503);
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Document document(String tenant, String subject, String eventId, Instant at) {
+    return Document.newBuilder()
+        .setEventId(eventId)
+        .setTenant(tenant)
+        .setSubject(subject)
+        .setSource("integration-test")
+        .setContent("A plain sentence to learn from.")
+        .setContentType("text/plain")
+        .setOccurredAt(at)
+        .build();
+  }
+
+  /** The id of the Document schema as Perennial registers it under the documents subject. */
+  private static int documentSchemaId() {
+    return WireFormat.schemaId(
+        topics.documents().name(),
+        topics
+            .documents()
+            .valueSerde()
+            .serializer()
+            .serialize(
+                topics.documents().name(), document("acme", "nobody", "id-probe", Instant.now())));
   }
 
   private static void grant(String tenant, String subject) {
@@ -217,6 +466,7 @@ class IngestServiceIT {
     return matching;
   }
 
+  /** The example of the event, decrypted with its subject's key from subject-keys.v1. */
   private static TrainingExample exampleOf(String eventId) {
     List<TrainingExample> matching =
         readUntil(
@@ -228,7 +478,42 @@ class IngestServiceIT {
             .filter(example -> eventId.equals(example.getEventId()))
             .toList();
     assertThat(matching).as("examples of event %s", eventId).hasSize(1);
-    return matching.get(0);
+    TrainingExample encrypted = matching.get(0);
+    assertThat(encrypted.getText()).as("the example's text in examples.v1").isNull();
+    try (SubjectKeyTopic keys =
+        new SubjectKeyTopic(
+            KAFKA.clientProperties(), topics.subjectKeys(), TestConfig.masterKeys(), TIMEOUT)) {
+      return new ExampleDecryptor(keys).decrypt(encrypted, encrypted.getTenant()).orElseThrow();
+    }
+  }
+
+  /** Whether every partition's first offset reaches the group's committed offset (purged). */
+  private static boolean consumedEventsAreDeleted(String topic) throws Exception {
+    try (Admin admin = KAFKA.createAdmin()) {
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin
+                .listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .entrySet()
+                .stream()
+                .filter(entry -> entry.getKey().topic().equals(topic))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        Map<TopicPartition, OffsetSpec> earliest =
+            committed.keySet().stream()
+                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.earliest()));
+        var starts = admin.listOffsets(earliest).all().get();
+        if (!committed.isEmpty()
+            && committed.entrySet().stream()
+                .allMatch(e -> starts.get(e.getKey()).offset() >= e.getValue().offset())) {
+          return true;
+        }
+        Thread.sleep(200);
+      }
+      return false;
+    }
   }
 
   /** Every committed record of the topic, read until {@code enough} holds or the timeout. */
@@ -260,7 +545,7 @@ class IngestServiceIT {
     String body =
         "{\"schema\":"
             + new com.fasterxml.jackson.databind.ObjectMapper()
-                .writeValueAsString(Document.getClassSchema().toString())
+                .writeValueAsString(PublishedSchemas.text(Document.getClassSchema()))
             + "}";
     HttpRequest request =
         HttpRequest.newBuilder(

@@ -1,9 +1,13 @@
 package dev.perennial.ingest.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.MasterKeySettings;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.ingest.redact.CustomPatterns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +23,7 @@ class IngestConfigTest {
     values.put("bootstrap.servers", "localhost:9092");
     values.put("schema.registry.url", "http://localhost:8081");
     values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "a-secret-of-at-least-thirty-two-chars!");
+    values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
     return values;
   }
 
@@ -133,6 +138,46 @@ class IngestConfigTest {
     values.put("producer.max.request.size", "2000000");
 
     assertThat(new IngestConfig(values).maxTextBytes()).isEqualTo(400000);
+  }
+
+  @Test
+  void masterKeysAreRequiredAndTheirProblemsNeverShowTheKeys() {
+    Map<String, String> missing = valid();
+    missing.remove(MasterKeySettings.MASTER_KEYS_CONFIG);
+    Map<String, String> broken = valid();
+    broken.put(MasterKeySettings.MASTER_KEYS_CONFIG, "m1=c2hvcnQ=");
+
+    assertThatThrownBy(() -> new IngestConfig(missing))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining(MasterKeySettings.MASTER_KEYS_CONFIG + ": set it or");
+    assertThatThrownBy(() -> new IngestConfig(broken))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("master key m1 has 5 bytes; it needs 32")
+        .hasMessageNotContaining("c2hvcnQ=");
+    assertThat(new IngestConfig(valid()).masterKeys().currentId()).isEqualTo("test-1");
+  }
+
+  @Test
+  void tenantsOwnPiiPatternsAreReadAndCheckedAndTopicsDefaultToShared() {
+    Map<String, String> values = valid();
+    values.put("perennial.ingest.tenant.acme.pii.patterns", "CUSTOMER_NUMBER=ACME-[0-9]{6}");
+    Map<String, String> broken = valid();
+    broken.put("perennial.ingest.tenant.acme.pii.patterns", "CUSTOMER_NUMBER=ACME-[0-9");
+    broken.put("perennial.ingest.tenant.acme.pii.pattern", "X=1");
+
+    IngestConfig config = new IngestConfig(values);
+
+    assertThat(config.customPiiPatterns()).containsOnlyKeys("acme");
+    assertThat(config.customPiiPatterns().get("acme").kinds())
+        .extracting(CustomPatterns.Kind::name)
+        .containsExactly("CUSTOMER_NUMBER");
+    assertThat(config.inputTopics()).isEqualTo(IngestConfig.InputTopics.SHARED);
+    assertThat(config.inputPurgeInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> new IngestConfig(broken))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("perennial.ingest.tenant.acme.pii.patterns")
+        .hasMessageContaining("is not a regex")
+        .hasMessageContaining("perennial.ingest.tenant.acme.pii.pattern: not a per-tenant setting");
   }
 
   @Test

@@ -155,8 +155,7 @@ class PiiRedactorTest {
 
     assertThat(redaction.text()).isEqualTo("<EMAIL>, <EMAIL>, <IP>, <PHONE> and <CARD>");
     assertThat(redaction.counts())
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(PiiType.EMAIL, 2, PiiType.IP, 1, PiiType.PHONE, 1, PiiType.CARD, 1));
+        .containsExactlyInAnyOrderEntriesOf(Map.of("EMAIL", 2, "IP", 1, "PHONE", 1, "CARD", 1));
     assertThat(redaction.changed()).isTrue();
   }
 

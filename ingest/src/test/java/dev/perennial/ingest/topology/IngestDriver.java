@@ -1,10 +1,15 @@
 package dev.perennial.ingest.topology;
 
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyRecords;
+import dev.perennial.schemas.privacy.SubjectKeys;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.ConsentChange;
@@ -12,16 +17,20 @@ import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import javax.crypto.SecretKey;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -34,7 +43,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
 /**
  * The production topology in a {@link TopologyTestDriver}, configured as the service configures it
  * ({@link IngestService#streamsProperties}), with serdes on a real schema registry. The driver's
- * wall clock starts at {@link #START}.
+ * wall clock starts at {@link #START}. {@link #examples()} decrypts the examples with every key
+ * ingest ever wrote to {@code subject-keys.v1} (erased ones too: a test may read after an erasure);
+ * {@link #encryptedExamples()} reads them as they are.
  */
 final class IngestDriver implements AutoCloseable {
 
@@ -53,12 +64,18 @@ final class IngestDriver implements AutoCloseable {
   final TestOutputTopic<String, TrainingExample> examples;
   final TestOutputTopic<String, RejectedRecord> rejected;
   final TestOutputTopic<String, ErasureRequest> erasures;
+  final TestOutputTopic<String, SubjectKey> subjectKeys;
+  final List<KeyValue<String, SubjectKey>> keyRecords = new ArrayList<>();
+
+  /** Every key ingest ever wrote, by key id, erased ones included: late reads still decrypt. */
+  private final Map<String, SubjectKey> everyKey = new HashMap<>();
 
   private IngestDriver(String registryUrl, Path stateDir, Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>();
     values.put(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "unused.invalid:9092");
     values.put(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
     values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, SECRET);
+    values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
     values.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     values.putAll(overrides);
     config = new IngestConfig(values);
@@ -81,6 +98,7 @@ final class IngestDriver implements AutoCloseable {
     examples = output(topics.examples());
     rejected = output(topics.rejected());
     erasures = output(topics.erasures());
+    subjectKeys = output(topics.subjectKeys());
   }
 
   static IngestDriver start(String registryUrl, Path stateDir) {
@@ -107,8 +125,46 @@ final class IngestDriver implements AutoCloseable {
     feedback.pipeInput(event.getTenant() + "/" + event.getSubject(), event);
   }
 
+  /** The examples written since the last read, decrypted. */
   List<KeyValue<String, TrainingExample>> examples() {
+    readKeys();
+    ExampleDecryptor decryptor =
+        new ExampleDecryptor(
+            new SubjectKeys() {
+              @Override
+              public Optional<SecretKey> dataKey(String tenant, String pseudonym, String keyId) {
+                return Optional.ofNullable(everyKey.get(keyId))
+                    .map(key -> SubjectKeyRecords.unwrap(TestConfig.masterKeys(), key));
+              }
+
+              @Override
+              public void forget(String tenant, String pseudonym) {}
+            });
+    return encryptedExamples().stream()
+        .map(
+            example ->
+                KeyValue.pair(
+                    example.key,
+                    decryptor
+                        .decrypt(example.value, example.value.getTenant())
+                        .orElseThrow(() -> new AssertionError("No key for " + example.value))))
+        .toList();
+  }
+
+  /** The examples written since the last read, as they are in examples.v1. */
+  List<KeyValue<String, TrainingExample>> encryptedExamples() {
     return examples.readKeyValuesToList();
+  }
+
+  /** Every record written to subject-keys.v1 so far, in order (tombstones included). */
+  List<KeyValue<String, SubjectKey>> readKeys() {
+    for (KeyValue<String, SubjectKey> record : subjectKeys.readKeyValuesToList()) {
+      keyRecords.add(record);
+      if (record.value != null) {
+        everyKey.put(record.value.getKeyId(), record.value);
+      }
+    }
+    return keyRecords;
   }
 
   List<KeyValue<String, RejectedRecord>> rejections() {
@@ -132,8 +188,13 @@ final class IngestDriver implements AutoCloseable {
   }
 
   private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+    return input(topic.name(), topic);
+  }
+
+  /** An input topic named {@code name} with the serdes of {@code like} (a tenant's own topic). */
+  <V> TestInputTopic<String, V> input(String name, Topic<String, V> like) {
     return driver.createInputTopic(
-        topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        name, like.keySerde().serializer(), like.valueSerde().serializer());
   }
 
   private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {

@@ -87,7 +87,7 @@ public final class Attention extends AbstractBlock {
     // scaled dot-product attention under the additive mask, softmax in float32; the scale is an
     // engine-owned scalar because the backward pass reads it (see EngineArrays)
     NDArray scale = EngineArrays.scalar(context.manager(), (float) (1.0 / Math.sqrt(headDim)));
-    NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).mul(scale).add(context.mask());
+    NDArray scores = queries.matMul(keys.transpose(0, 1, 3, 2)).mul(scale).add(context.mask(layer));
     NDArray attended = scores.softmax(-1).matMul(values);
     // merge heads back: [B, T, heads * head_dim]
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);

@@ -19,7 +19,9 @@ public final class ForwardContext {
   private final NDManager manager;
   private final NDArray cos;
   private final NDArray sin;
-  private final NDArray mask;
+  private final NDArray fullMask;
+  private final NDArray slidingMask;
+  private final LlamaConfig config;
   private final KvCache cache;
   private final AdapterDelta adapters;
   private final boolean training;
@@ -28,14 +30,18 @@ public final class ForwardContext {
       NDManager manager,
       NDArray cos,
       NDArray sin,
-      NDArray mask,
+      NDArray fullMask,
+      NDArray slidingMask,
+      LlamaConfig config,
       KvCache cache,
       AdapterDelta adapters,
       boolean training) {
     this.manager = manager;
     this.cos = cos;
     this.sin = sin;
-    this.mask = mask;
+    this.fullMask = fullMask;
+    this.slidingMask = slidingMask;
+    this.config = config;
     this.cache = cache;
     this.adapters = adapters;
     this.training = training;
@@ -68,21 +74,30 @@ public final class ForwardContext {
     NDArray both = NDArrays.concat(new NDList(angles, angles), -1);
     NDArray cos = both.cos().expandDims(1);
     NDArray sin = both.sin().expandDims(1);
-    // causal (and sliding-window) mask over absolute key slots [1, 1, T, S]
+    // causal mask over absolute key slots [1, 1, T, S], and its sliding-window form when a layer
+    // slides
     NDArray queryIndex = manager.arange(past, keys, 1, DataType.FLOAT32).reshape(newTokens, 1);
     NDArray keyIndex = manager.arange(0, keys, 1, DataType.FLOAT32).reshape(1, keys);
-    NDArray allowed = keyIndex.lte(queryIndex).toType(DataType.FLOAT32, false);
-    if (config.slidingWindow() > 0) {
+    NDArray causal = keyIndex.lte(queryIndex).toType(DataType.FLOAT32, false);
+    NDArray valid = keyValid == null ? null : keyValid.reshape(rows, 1, 1, keys);
+    NDArray fullMask = additive(causal, newTokens, keys, valid);
+    NDArray slidingMask = null;
+    if (config.layerTypes().contains(LayerType.SLIDING_ATTENTION)) {
       NDArray inWindow =
           queryIndex.sub(keyIndex).lt(config.slidingWindow()).toType(DataType.FLOAT32, false);
-      allowed = allowed.mul(inWindow);
+      slidingMask = additive(causal.mul(inWindow), newTokens, keys, valid);
     }
-    allowed = allowed.reshape(1, 1, newTokens, keys);
-    if (keyValid != null) {
-      allowed = allowed.mul(keyValid.reshape(rows, 1, 1, keys));
+    return new ForwardContext(
+        manager, cos, sin, fullMask, slidingMask, config, cache, adapters, training);
+  }
+
+  /** 0 where allowed (and, when given, on a valid key), a large negative value elsewhere. */
+  private static NDArray additive(NDArray allowed, long newTokens, long keys, NDArray valid) {
+    NDArray shaped = allowed.reshape(1, 1, newTokens, keys);
+    if (valid != null) {
+      shaped = shaped.mul(valid);
     }
-    NDArray mask = allowed.sub(1f).mul(-MASKED);
-    return new ForwardContext(manager, cos, sin, mask, cache, adapters, training);
+    return shaped.sub(1f).mul(-MASKED);
   }
 
   public NDManager manager() {
@@ -99,9 +114,12 @@ public final class ForwardContext {
     return sin;
   }
 
-  /** Additive attention mask, 0 where attending is allowed, a large negative value elsewhere. */
-  public NDArray mask() {
-    return mask;
+  /**
+   * The additive attention mask of one layer, 0 where attending is allowed, a large negative value
+   * elsewhere: causal, and within the sliding window in a sliding layer.
+   */
+  public NDArray mask(int layer) {
+    return config.windowOf(layer) > 0 ? slidingMask : fullMask;
   }
 
   public KvCache cache() {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,7 +18,13 @@ import java.util.List;
  *
  * @param attentionBias biases on q, k, v and o ({@code attention_bias}, Llama)
  * @param qkvBias biases on q, k and v only (always on for Qwen2)
- * @param slidingWindow keys further back than this are masked (Mistral); 0 means no window
+ * @param slidingWindow keys further back than this are masked in sliding layers; 0 means no window
+ * @param layerTypes how each layer attends: Mistral slides in every layer when it has a window;
+ *     Qwen2 in the layers its {@code layer_types} (or {@code use_sliding_window} with {@code
+ *     max_window_layers}) name
+ * @param bosTokenId the config's {@code bos_token_id}, or -1 (the tokenizer decides whether a
+ *     sequence starts with it)
+ * @param eosTokenIds every id of the config's {@code eos_token_id} (a number or a list)
  */
 public record LlamaConfig(
     ModelType modelType,
@@ -37,8 +44,9 @@ public record LlamaConfig(
     boolean qkvBias,
     boolean mlpBias,
     int slidingWindow,
+    List<LayerType> layerTypes,
     int bosTokenId,
-    int eosTokenId) {
+    List<Integer> eosTokenIds) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -70,9 +78,41 @@ public record LlamaConfig(
     if (!(ropeTheta > 0)) {
       problems.add("rope_theta must be positive, was " + ropeTheta);
     }
+    layerTypes =
+        layerTypes == null || layerTypes.isEmpty()
+            ? uniformLayers(numHiddenLayers, slidingWindow)
+            : List.copyOf(layerTypes);
+    eosTokenIds = eosTokenIds == null ? List.of() : List.copyOf(eosTokenIds);
+    if (layerTypes.size() != Math.max(0, numHiddenLayers)) {
+      problems.add(
+          "layer_types has "
+              + layerTypes.size()
+              + " entries for "
+              + numHiddenLayers
+              + " hidden layers");
+    }
+    if (slidingWindow <= 0 && layerTypes.contains(LayerType.SLIDING_ATTENTION)) {
+      problems.add("layer_types names sliding_attention layers but there is no sliding window");
+    }
     if (!problems.isEmpty()) {
       throw new ModelException("invalid model config: " + String.join("; ", problems));
     }
+  }
+
+  /** Every layer sliding when there is a window (Mistral), otherwise every layer full. */
+  private static List<LayerType> uniformLayers(int layers, int slidingWindow) {
+    LayerType type = slidingWindow > 0 ? LayerType.SLIDING_ATTENTION : LayerType.FULL_ATTENTION;
+    return Collections.nCopies(Math.max(0, layers), type);
+  }
+
+  /** The window of one layer: {@link #slidingWindow()} in a sliding layer, 0 (none) otherwise. */
+  public int windowOf(int layer) {
+    return layerTypes.get(layer) == LayerType.SLIDING_ATTENTION ? slidingWindow : 0;
+  }
+
+  /** The first id of {@code eos_token_id}, or -1 when the config names none. */
+  public int eosTokenId() {
+    return eosTokenIds.isEmpty() ? -1 : eosTokenIds.get(0);
   }
 
   private static void positive(List<String> problems, String key, int value) {
@@ -124,18 +164,20 @@ public record LlamaConfig(
         json.hasNonNull("head_dim")
             ? integer(json, "head_dim", 0, problems)
             : (heads > 0 ? hidden / heads : 0);
-    RopeScaling scaling = RopeScaling.NONE;
-    try {
-      scaling = ropeScaling(json.get("rope_scaling"));
-    } catch (ModelException e) {
-      problems.add(e.getMessage());
+    Rope rope = rope(json, problems);
+    int layers = integer(json, "num_hidden_layers", 0, problems);
+    int window = 0;
+    List<LayerType> layerTypes = List.of();
+    if (type != null && layers > 0) {
+      try {
+        window = slidingWindow(type, json);
+        layerTypes = layerTypes(type, json, layers, window);
+      } catch (ModelException e) {
+        problems.add(e.getMessage());
+      }
     }
-    boolean sliding = type == ModelType.MISTRAL || json.path("use_sliding_window").asBoolean(false);
-    int window =
-        sliding && json.hasNonNull("sliding_window") ? json.get("sliding_window").asInt() : 0;
     int vocab = integer(json, "vocab_size", 0, problems);
     int intermediate = integer(json, "intermediate_size", 0, problems);
-    int layers = integer(json, "num_hidden_layers", 0, problems);
     if (!problems.isEmpty()) {
       throw new ModelException("invalid model config: " + String.join("; ", problems));
     }
@@ -149,19 +191,147 @@ public record LlamaConfig(
         kvHeads,
         headDim,
         json.path("rms_norm_eps").asDouble(1e-6),
-        json.path("rope_theta").asDouble(10000.0),
-        scaling,
+        rope.theta(),
+        rope.scaling(),
         json.path("max_position_embeddings").asInt(2048),
         json.path("tie_word_embeddings").asBoolean(false),
         json.path("attention_bias").asBoolean(false),
         type == ModelType.QWEN2,
         json.path("mlp_bias").asBoolean(false),
         window,
+        layerTypes,
         firstInt(json.get("bos_token_id"), -1),
-        firstInt(json.get("eos_token_id"), -1));
+        ids(json.get("eos_token_id")));
   }
 
-  private static RopeScaling ropeScaling(JsonNode node) {
+  private record Rope(double theta, RopeScaling scaling) {}
+
+  /**
+   * Rotary settings in either convention: transformers v4's top-level {@code rope_theta} and {@code
+   * rope_scaling}, or v5's {@code rope_parameters} (theta and scaling in one object). Both present
+   * and disagreeing, per-layer-type parameters, or v5's object without a theta are refused by name.
+   */
+  private static Rope rope(JsonNode json, List<String> problems) {
+    JsonNode parameters = json.get("rope_parameters");
+    try {
+      RopeScaling legacyScaling = ropeScaling(json.get("rope_scaling"), "rope_scaling type");
+      if (parameters == null || parameters.isNull()) {
+        return new Rope(json.path("rope_theta").asDouble(10000.0), legacyScaling);
+      }
+      if (!parameters.isObject()) {
+        throw new ModelException("rope_parameters is not an object: " + parameters);
+      }
+      for (JsonNode value : parameters) {
+        if (value.isObject()) {
+          throw new ModelException(
+              "rope_parameters holds parameters per layer type ("
+                  + String.join(", ", fieldNames(parameters))
+                  + "), which this decoder does not implement");
+        }
+      }
+      if (!parameters.hasNonNull("rope_theta")) {
+        throw new ModelException("rope_parameters has no rope_theta");
+      }
+      double theta = parameters.get("rope_theta").asDouble();
+      RopeScaling scaling = ropeScaling(parameters, "rope_parameters rope_type");
+      if (json.hasNonNull("rope_theta") && json.get("rope_theta").asDouble() != theta) {
+        throw new ModelException(
+            "rope_theta ("
+                + json.get("rope_theta").asDouble()
+                + ") disagrees with rope_parameters.rope_theta ("
+                + theta
+                + ")");
+      }
+      if (json.hasNonNull("rope_scaling") && !legacyScaling.equals(scaling)) {
+        throw new ModelException(
+            "rope_scaling ("
+                + legacyScaling
+                + ") disagrees with rope_parameters ("
+                + scaling
+                + ")");
+      }
+      return new Rope(theta, scaling);
+    } catch (ModelException e) {
+      problems.add(e.getMessage());
+      return new Rope(10000.0, RopeScaling.NONE);
+    }
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /**
+   * The window size: Mistral's {@code sliding_window} (null means none); Qwen2's only when {@code
+   * use_sliding_window} is true (transformers sets it to None otherwise); Llama has none.
+   */
+  private static int slidingWindow(ModelType type, JsonNode json) {
+    JsonNode window = json.get("sliding_window");
+    boolean hasWindow = window != null && !window.isNull();
+    if (hasWindow && (!window.canConvertToInt() || window.asInt() <= 0)) {
+      throw new ModelException("sliding_window must be a positive integer, was " + window);
+    }
+    switch (type) {
+      case MISTRAL:
+        return hasWindow ? window.asInt() : 0;
+      case QWEN2:
+        if (!json.path("use_sliding_window").asBoolean(false)) {
+          return 0;
+        }
+        if (!hasWindow) {
+          throw new ModelException("use_sliding_window is true but sliding_window is missing");
+        }
+        return window.asInt();
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * Which layers slide. Qwen2: {@code layer_types} when given, otherwise the layers from {@code
+   * max_window_layers} (default 28) on when there is a window, as transformers' Qwen2Config derives
+   * them. Llama and Mistral do not read {@code layer_types}: a sliding entry there is refused
+   * rather than guessed at.
+   */
+  private static List<LayerType> layerTypes(ModelType type, JsonNode json, int layers, int window) {
+    JsonNode given = json.get("layer_types");
+    List<LayerType> types = new ArrayList<>();
+    if (given != null && !given.isNull()) {
+      if (!given.isArray()) {
+        throw new ModelException("layer_types is not a list: " + given);
+      }
+      for (JsonNode entry : given) {
+        types.add(LayerType.parse(entry.asText()));
+      }
+      if (type != ModelType.QWEN2 && types.contains(LayerType.SLIDING_ATTENTION)) {
+        throw new ModelException(
+            "layer_types names sliding_attention layers, which transformers does not read for"
+                + " model_type "
+                + type.hfName());
+      }
+      if (type == ModelType.QWEN2 && window == 0 && types.contains(LayerType.SLIDING_ATTENTION)) {
+        throw new ModelException(
+            "layer_types names sliding_attention layers but use_sliding_window is not true");
+      }
+      if (type != ModelType.QWEN2) {
+        return List.of();
+      }
+      return types;
+    }
+    if (type != ModelType.QWEN2) {
+      return List.of();
+    }
+    int firstSliding = json.path("max_window_layers").asInt(28);
+    for (int i = 0; i < layers; i++) {
+      types.add(
+          window > 0 && i >= firstSliding ? LayerType.SLIDING_ATTENTION : LayerType.FULL_ATTENTION);
+    }
+    return types;
+  }
+
+  private static RopeScaling ropeScaling(JsonNode node, String label) {
     if (node == null || node.isNull()) {
       return RopeScaling.NONE;
     }
@@ -183,9 +353,7 @@ public record LlamaConfig(
             node.path("original_max_position_embeddings").asInt(8192));
       default:
         throw new ModelException(
-            "rope_scaling type '"
-                + type
-                + "' is not supported: expected default, linear or llama3");
+            label + " '" + type + "' is not supported: expected default, linear or llama3");
     }
   }
 
@@ -204,6 +372,19 @@ public record LlamaConfig(
       return fallback;
     }
     return node.asInt();
+  }
+
+  private static List<Integer> ids(JsonNode node) {
+    List<Integer> ids = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return ids;
+    }
+    if (node.isArray()) {
+      node.forEach(id -> ids.add(id.asInt()));
+    } else {
+      ids.add(node.asInt());
+    }
+    return ids;
   }
 
   private static int firstInt(JsonNode node, int fallback) {
@@ -254,13 +435,16 @@ public record LlamaConfig(
       json.put("sliding_window", slidingWindow);
       if (modelType == ModelType.QWEN2) {
         json.put("use_sliding_window", true);
+        layerTypes.forEach(type -> json.withArray("layer_types").add(type.hfName()));
       }
     }
     if (bosTokenId >= 0) {
       json.put("bos_token_id", bosTokenId);
     }
-    if (eosTokenId >= 0) {
-      json.put("eos_token_id", eosTokenId);
+    if (eosTokenIds.size() == 1) {
+      json.put("eos_token_id", eosTokenIds.get(0));
+    } else if (eosTokenIds.size() > 1) {
+      eosTokenIds.forEach(id -> json.withArray("eos_token_id").add(id));
     }
     json.put("torch_dtype", "float32");
     return json;
@@ -306,8 +490,9 @@ public record LlamaConfig(
         false,
         false,
         0,
+        List.of(),
         -1,
-        -1);
+        List.of());
   }
 
   /** This config with other special token ids. */
@@ -330,7 +515,8 @@ public record LlamaConfig(
         qkvBias,
         mlpBias,
         slidingWindow,
+        layerTypes,
         bos,
-        eos);
+        eos < 0 ? List.of() : List.of(eos));
   }
 }

@@ -31,14 +31,24 @@ import java.util.TreeMap;
  *
  * @param baseModelName {@code base_model_name_or_path}
  * @param baseModelDigest the digest of the base the adapter was trained on ({@code sha256:...})
+ * @param origin where an adapter trained elsewhere came from ({@value #ORIGIN_KEY}), or null
  */
-public record PeftAdapter(LoraWeights weights, String baseModelName, String baseModelDigest) {
+public record PeftAdapter(
+    LoraWeights weights, String baseModelName, String baseModelDigest, AdapterOrigin origin) {
+
+  /** An adapter Perennial trained (no foreign origin). */
+  public PeftAdapter(LoraWeights weights, String baseModelName, String baseModelDigest) {
+    this(weights, baseModelName, baseModelDigest, null);
+  }
 
   public static final String CONFIG_FILE = "adapter_config.json";
   public static final String WEIGHTS_FILE = "adapter_model.safetensors";
 
   /** Perennial's extra key in {@value #CONFIG_FILE}: the base model's digest. */
   public static final String BASE_DIGEST_KEY = "perennial_base_model_digest";
+
+  /** Perennial's extra key in {@value #CONFIG_FILE} for an imported adapter: its origin. */
+  public static final String ORIGIN_KEY = "perennial_imported_from";
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -56,7 +66,9 @@ public record PeftAdapter(LoraWeights weights, String baseModelName, String base
     SafetensorsWriter.write(
         folder.resolve(WEIGHTS_FILE),
         weights.peftTensors(),
-        Map.of("format", "pt", BASE_DIGEST_KEY, baseModelDigest));
+        baseModelDigest == null
+            ? Map.of("format", "pt")
+            : Map.of("format", "pt", BASE_DIGEST_KEY, baseModelDigest));
   }
 
   /** The {@value #CONFIG_FILE} text, keys sorted as PEFT writes them. */
@@ -87,7 +99,12 @@ public record PeftAdapter(LoraWeights weights, String baseModelName, String base
     json.put("task_type", "CAUSAL_LM");
     json.put("use_dora", false);
     json.put("use_rslora", false);
-    json.put(BASE_DIGEST_KEY, baseModelDigest);
+    if (baseModelDigest != null) {
+      json.put(BASE_DIGEST_KEY, baseModelDigest);
+    }
+    if (origin != null) {
+      json.put(ORIGIN_KEY, origin.toMap());
+    }
     try {
       return JSON.writeValueAsString(json);
     } catch (IOException e) {
@@ -173,7 +190,10 @@ public record PeftAdapter(LoraWeights weights, String baseModelName, String base
         json.hasNonNull(BASE_DIGEST_KEY)
             ? json.get(BASE_DIGEST_KEY).asText()
             : file.metadata().get(BASE_DIGEST_KEY);
-    return new PeftAdapter(weights, json.path("base_model_name_or_path").asText(null), digest);
+    AdapterOrigin origin =
+        json.hasNonNull(ORIGIN_KEY) ? AdapterOrigin.fromJson(json.get(ORIGIN_KEY)) : null;
+    return new PeftAdapter(
+        weights, json.path("base_model_name_or_path").asText(null), digest, origin);
   }
 
   private static void unsupported(JsonNode json, String key, List<String> problems) {

@@ -1,10 +1,14 @@
 package dev.perennial.model.runtime;
 
+import dev.perennial.model.checkpoint.Digests;
 import dev.perennial.model.checkpoint.HfCheckpoint;
 import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.tokenizer.TextTokenizer;
 import dev.perennial.model.tokenizer.Tokenizers;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A base model on disk: a Hugging Face folder (config, weights, tokenizer) with a name and the
@@ -15,6 +19,7 @@ public final class BaseModel {
   private final String name;
   private final HfCheckpoint checkpoint;
   private final TextTokenizer tokenizer;
+  private String tokenizerDigest;
 
   private BaseModel(String name, HfCheckpoint checkpoint, TextTokenizer tokenizer) {
     this.name = name;
@@ -54,6 +59,25 @@ public final class BaseModel {
 
   public TextTokenizer tokenizer() {
     return tokenizer;
+  }
+
+  /**
+   * {@code sha256:...} over the tokenizer files the folder has ({@value
+   * Tokenizers#BYTE_DESCRIPTION}, {@code tokenizer.json}, {@code tokenizer_config.json}, {@code
+   * special_tokens_map.json}, {@code chat_template.jinja}): two bases with equal digests read text
+   * into the same tokens.
+   */
+  public synchronized String tokenizerDigest() {
+    if (tokenizerDigest == null) {
+      List<String> present = new ArrayList<>();
+      for (String file : Tokenizers.FILES) {
+        if (Files.isRegularFile(checkpoint.folder().resolve(file))) {
+          present.add(file);
+        }
+      }
+      tokenizerDigest = Digests.ofFiles(checkpoint.folder(), present);
+    }
+    return tokenizerDigest;
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.perennial.model.llama.KvCache;
 import dev.perennial.model.lora.AdapterStack;
 import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.tokenizer.SequenceEncoder;
 import dev.perennial.model.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * Greedy decoding with a KV cache, many prompts per batch: prompts are padded on the left, each new
  * token attends to the cached keys, and a row stops at end-of-sequence (or at a newline when asked,
- * which is how short QA answers end).
+ * which is how short QA answers end). Prompts are encoded as {@link SequenceEncoder#prompt} says:
+ * through the base's chat template when it has one.
  */
 public final class Generator {
 
@@ -91,10 +93,7 @@ public final class Generator {
     int[][] promptIds = new int[rows][];
     int width = 0;
     for (int r = 0; r < rows; r++) {
-      int[] encoded = tokenizer.encode(prompts.get(r));
-      promptIds[r] = new int[encoded.length + 1];
-      promptIds[r][0] = tokenizer.bosId();
-      System.arraycopy(encoded, 0, promptIds[r], 1, encoded.length);
+      promptIds[r] = SequenceEncoder.prompt(tokenizer, prompts.get(r));
       width = Math.max(width, promptIds[r].length);
     }
     int maxTotal = width + options.maxNewTokens();
@@ -163,7 +162,7 @@ public final class Generator {
         for (int r = 0; r < rows; r++) {
           if (!finished[r]) {
             int token = (int) next[r];
-            if (token == tokenizer.eosId()
+            if (tokenizer.stopIds().contains(token)
                 || (options.stopAtNewline() && isNewline(tokenizer, token))) {
               finished[r] = true;
             } else {

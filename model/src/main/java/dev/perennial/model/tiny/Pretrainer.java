@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.checkpoint.CheckpointWriter;
 import dev.perennial.model.checkpoint.HfCheckpoint;
+import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.checkpoint.ModelWeights;
 import dev.perennial.model.checkpoint.SafetensorsWriter;
 import dev.perennial.model.llama.DecoderModel;
+import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
@@ -27,7 +29,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +69,8 @@ public final class Pretrainer {
     TrainingRecipe recipe = settings.recipe();
     ModelRuntime.setThreads(recipe.threads());
     Device device = ModelRuntime.device(deviceChoice);
-    World world = World.generate(settings.worldSeed(), settings.worldSize());
+    World world =
+        World.generate(settings.worldSeed(), settings.worldSize()).atEpoch(settings.worldEpoch());
     GeneralSlice general = world.general();
     ByteTokenizer tokenizer = new ByteTokenizer();
     PackedCorpus corpus =
@@ -91,11 +96,11 @@ public final class Pretrainer {
         LanguageModel.fromWeights(
             settings.config(),
             tokenizer,
-            ModelWeights.initialize(shape, settings.initSeed()),
+            initialWeights(settings, shape),
             device,
             true,
             null,
-            TinyModel.NAME)) {
+            settings.name())) {
       TrainingLoop.Outcome outcome = TrainingLoop.run(model, corpus, recipe, listener);
       CheckpointWriter.write(
           folder,
@@ -127,6 +132,28 @@ public final class Pretrainer {
       writeCompanions(folder, settings, general, result);
       return result;
     }
+  }
+
+  /** A seeded initialisation, or the weights of the bundled base pretraining continues from. */
+  private static Map<String, HostTensor> initialWeights(
+      PretrainSettings settings, DecoderModel shape) {
+    if (settings.initFrom() == null) {
+      return ModelWeights.initialize(shape, settings.initSeed());
+    }
+    BaseModel start = settings.initFrom().open();
+    if (!start.config().equals(settings.config())) {
+      throw new ModelException(
+          "cannot continue "
+              + start.name()
+              + " as "
+              + settings.name()
+              + ": its architecture differs from the settings'");
+    }
+    Map<String, HostTensor> weights = new LinkedHashMap<>();
+    for (String name : shape.baseParameters().keySet()) {
+      weights.put(name, start.checkpoint().read(name));
+    }
+    return weights;
   }
 
   private static void writeCompanions(
@@ -167,7 +194,7 @@ public final class Pretrainer {
   private static ObjectNode record(PretrainSettings settings, PretrainResult result) {
     TrainingRecipe recipe = settings.recipe();
     ObjectNode json = JSON.createObjectNode();
-    json.put("name", TinyModel.NAME);
+    json.put("name", settings.name());
     json.put("digest", result.digest());
     json.put("digest_rule", "sha256 of `sha256sum config.json model.safetensors` output");
     json.put("parameters", result.parameters());
@@ -178,7 +205,14 @@ public final class Pretrainer {
     world.put("persons", settings.worldSize().persons());
     world.put("regulations", settings.worldSize().regulations());
     world.put("documents_per_entity", settings.worldSize().documentsPerEntity());
-    json.put("init_seed", settings.initSeed());
+    world.put("epoch", settings.worldEpoch());
+    if (settings.initFrom() == null) {
+      json.put("init_seed", settings.initSeed());
+    } else {
+      ObjectNode init = json.putObject("init_from");
+      init.put("name", settings.initFrom().modelName());
+      init.put("digest", settings.initFrom().digest());
+    }
     ObjectNode training = json.putObject("recipe");
     training.put("steps", recipe.steps());
     training.put("rows", recipe.batchSize());
@@ -198,7 +232,9 @@ public final class Pretrainer {
     figures.put("first_loss", result.steps().get(0).loss());
     figures.put("final_loss", result.finalLoss());
     figures.put("general_exact_match", result.generalExactMatch());
-    json.put("reproduce", "perennial pretrain --output DIR (same thread count, CPU)");
+    json.put(
+        "reproduce",
+        "perennial pretrain --base " + settings.name() + " --output DIR (same thread count, CPU)");
     return json;
   }
 }

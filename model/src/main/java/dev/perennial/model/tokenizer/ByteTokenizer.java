@@ -2,6 +2,7 @@ package dev.perennial.model.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
  * UTF-8 bytes as tokens: ids 0-255 are the byte values, then {@code <pad>} 256, {@code <bos>} 257
@@ -25,6 +26,24 @@ public final class ByteTokenizer implements TextTokenizer {
     return ids;
   }
 
+  /** Every byte of a character ends where the character ends. */
+  @Override
+  public Encoded encodeWithEnds(String text) {
+    int[] ids = encode(text);
+    int[] ends = new int[ids.length];
+    int token = 0;
+    for (int at = 0; at < text.length(); ) {
+      int codePoint = text.codePointAt(at);
+      int next = at + Character.charCount(codePoint);
+      int bytes = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+      for (int b = 0; b < bytes; b++) {
+        ends[token++] = next;
+      }
+      at = next;
+    }
+    return new Encoded(ids, ends);
+  }
+
   @Override
   public String decode(int[] ids) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(ids.length);
@@ -44,6 +63,11 @@ public final class ByteTokenizer implements TextTokenizer {
   @Override
   public int eosId() {
     return EOS;
+  }
+
+  @Override
+  public Set<Integer> stopIds() {
+    return Set.of(EOS);
   }
 
   @Override

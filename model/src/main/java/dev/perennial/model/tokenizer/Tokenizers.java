@@ -7,6 +7,7 @@ import dev.perennial.model.llama.LlamaConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Finds a model folder's tokenizer: {@value #BYTE_DESCRIPTION} (Perennial's byte tokenizer) or a
@@ -19,6 +20,15 @@ public final class Tokenizers {
 
   public static final String HUGGING_FACE = "tokenizer.json";
 
+  /** Every file that decides how a folder's model reads text, in digest order. */
+  public static final List<String> FILES =
+      List.of(
+          BYTE_DESCRIPTION,
+          HUGGING_FACE,
+          "tokenizer_config.json",
+          "special_tokens_map.json",
+          "chat_template.jinja");
+
   private Tokenizers() {}
 
   public static TextTokenizer forFolder(Path folder, LlamaConfig config) {
@@ -29,8 +39,7 @@ public final class Tokenizers {
     }
     Path tokenizerJson = folder.resolve(HUGGING_FACE);
     if (Files.isRegularFile(tokenizerJson)) {
-      return HuggingFaceTextTokenizer.load(
-          tokenizerJson, config.bosTokenId(), config.eosTokenId(), -1);
+      return HuggingFaceTextTokenizer.load(folder, config);
     }
     throw new ModelException(
         "model folder " + folder + " has neither " + BYTE_DESCRIPTION + " nor " + HUGGING_FACE);

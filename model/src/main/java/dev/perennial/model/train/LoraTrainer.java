@@ -30,10 +30,17 @@ public final class LoraTrainer {
     LoraWeights initial = initialWeights(request);
     Device device = ModelRuntime.device(request.device());
     TextTokenizer tokenizer = request.base().tokenizer();
+    List<String> refusals = new ArrayList<>();
     List<TokenizedExample> examples =
-        tokenize(request.examples(), tokenizer, recipe.maxSequenceLength());
+        tokenize(request.examples(), tokenizer, recipe.maxSequenceLength(), refusals);
     List<TokenizedExample> replay =
-        tokenize(request.replay(), tokenizer, recipe.maxSequenceLength());
+        tokenize(request.replay(), tokenizer, recipe.maxSequenceLength(), refusals);
+    if (!refusals.isEmpty()) {
+      LOG.warn(
+          "{} examples skipped because the base's tokenizer refuses them; the first: {}",
+          refusals.size(),
+          refusals.get(0));
+    }
     int truncated = countTruncated(examples) + countTruncated(replay);
     if (truncated > 0) {
       LOG.warn("{} examples were cut to {} tokens", truncated, recipe.maxSequenceLength());
@@ -82,6 +89,7 @@ public final class LoraTrainer {
           examples.size(),
           replay.size(),
           truncated,
+          refusals.size(),
           outcome.seconds(),
           request.outputFolder(),
           device.toString(),
@@ -107,11 +115,22 @@ public final class LoraTrainer {
     return start.weights();
   }
 
+  /**
+   * Tokenizes every example the tokenizer accepts; one it refuses (special-token text, a chat
+   * template that raises) is skipped with its reason, so one record cannot stop a training run.
+   */
   static List<TokenizedExample> tokenize(
-      List<TrainingExample> examples, TextTokenizer tokenizer, int maxLength) {
+      List<TrainingExample> examples,
+      TextTokenizer tokenizer,
+      int maxLength,
+      List<String> refusals) {
     List<TokenizedExample> tokenized = new ArrayList<>(examples.size());
     for (TrainingExample example : examples) {
-      tokenized.add(TokenizedExample.of(example, tokenizer, maxLength));
+      try {
+        tokenized.add(TokenizedExample.of(example, tokenizer, maxLength));
+      } catch (ModelException e) {
+        refusals.add(e.getMessage());
+      }
     }
     return tokenized;
   }

@@ -1,12 +1,15 @@
 package dev.perennial.model.train;
 
+import dev.perennial.model.tokenizer.SequenceEncoder;
 import dev.perennial.model.tokenizer.TextTokenizer;
+import java.util.Arrays;
 
 /**
- * An example as token ids {@code <bos> prompt completion <eos>} with, for every position but the
- * first, whether predicting that token counts in the loss.
+ * An example as token ids with, for every position, whether predicting that token counts in the
+ * loss; {@link SequenceEncoder} says how text, prompts and completions (and a base's chat template)
+ * become tokens.
  *
- * @param tokens the ids, bos first
+ * @param tokens the ids
  * @param counted counted[i] says whether tokens[i] is a loss target (counted[0] is always false)
  * @param truncated whether the example was cut to the maximum length
  */
@@ -15,33 +18,16 @@ public record TokenizedExample(int[] tokens, boolean[] counted, boolean truncate
   /** Tokenizes; a too-long example keeps its first {@code maxLength} tokens. */
   public static TokenizedExample of(
       TrainingExample example, TextTokenizer tokenizer, int maxLength) {
-    int[] prompt = tokenizer.encode(example.prompt());
-    int[] completion = tokenizer.encode(example.completion());
-    int length = 1 + prompt.length + completion.length + 1;
+    SequenceEncoder.Sequence sequence =
+        example.kind() == TrainingExample.Kind.TEXT
+            ? SequenceEncoder.text(tokenizer, example.completion())
+            : SequenceEncoder.completion(tokenizer, example.prompt(), example.completion());
+    int length = sequence.tokens().length;
     int kept = Math.min(length, maxLength);
-    int[] tokens = new int[kept];
-    boolean[] counted = new boolean[kept];
-    int position = 0;
-    tokens[position++] = tokenizer.bosId();
-    for (int id : prompt) {
-      if (position == kept) {
-        break;
-      }
-      counted[position] = example.kind() == TrainingExample.Kind.TEXT;
-      tokens[position++] = id;
-    }
-    for (int id : completion) {
-      if (position == kept) {
-        break;
-      }
-      counted[position] = true;
-      tokens[position++] = id;
-    }
-    if (position < kept) {
-      counted[position] = true;
-      tokens[position] = tokenizer.eosId();
-    }
-    return new TokenizedExample(tokens, counted, kept < length);
+    return new TokenizedExample(
+        Arrays.copyOf(sequence.tokens(), kept),
+        Arrays.copyOf(sequence.counted(), kept),
+        kept < length);
   }
 
   public int length() {

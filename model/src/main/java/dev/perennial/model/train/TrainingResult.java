@@ -11,6 +11,8 @@ import java.util.List;
  * @param examples training examples available
  * @param replayExamples replay examples available
  * @param truncatedExamples examples cut to the maximum sequence length
+ * @param refusedExamples examples the base's tokenizer refused (and training skipped), see {@link
+ *     dev.perennial.model.tokenizer.SequenceEncoder}
  * @param seconds wall-clock training time (loading and writing excluded)
  * @param adapterFolder the PEFT folder written
  * @param device where it ran
@@ -24,6 +26,7 @@ public record TrainingResult(
     int examples,
     int replayExamples,
     int truncatedExamples,
+    int refusedExamples,
     double seconds,
     Path adapterFolder,
     String device,

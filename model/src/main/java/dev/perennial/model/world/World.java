@@ -35,6 +35,7 @@ public final class World {
   private final List<Entity> entities;
   private final List<Fact> facts;
   private final Set<String> names;
+  private final int epoch;
 
   private World(
       long seed,
@@ -42,14 +43,19 @@ public final class World {
       List<Entity> places,
       List<Entity> entities,
       List<Fact> facts,
-      Set<String> names) {
+      Set<String> names,
+      int epoch) {
     this.seed = seed;
     this.size = size;
     this.places = places;
     this.entities = entities;
     this.facts = facts;
     this.names = names;
+    this.epoch = epoch;
   }
+
+  /** The share of general facts that change from one epoch to the next. */
+  public static final double EPOCH_CHANGE_SHARE = 0.1;
 
   /** The standard-size world of a seed. */
   public static World generate(long seed) {
@@ -90,7 +96,53 @@ public final class World {
         Collections.unmodifiableList(places),
         Collections.unmodifiableList(entities),
         Collections.unmodifiableList(facts),
-        Collections.unmodifiableSet(names));
+        Collections.unmodifiableSet(names),
+        1);
+  }
+
+  /**
+   * The same world one epoch later: the same entities and names, with about {@value
+   * #EPOCH_CHANGE_SHARE} of the general facts changed (a product's new price, a person's new town);
+   * a changed fact's {@link Fact#previousValue()} holds this epoch's value. Derived from the seed
+   * and the epoch number, so it is the same on every JVM. Successor bases are pretrained on it.
+   */
+  public World nextEpoch() {
+    Random random = new Random(derivedSeed("epoch/" + (epoch + 1)));
+    List<Fact> next = new ArrayList<>(facts.size());
+    for (Fact fact : facts) {
+      if (random.nextDouble() < EPOCH_CHANGE_SHARE) {
+        String value = Values.drawOther(fact.attribute(), random, places, fact.value());
+        next.add(new Fact(fact.entity(), fact.attribute(), value, fact.value()));
+      } else {
+        next.add(Fact.of(fact.entity(), fact.attribute(), fact.value()));
+      }
+    }
+    return new World(
+        seed, size, places, entities, Collections.unmodifiableList(next), names, epoch + 1);
+  }
+
+  /** This world at a later epoch (1: as generated). */
+  public World atEpoch(int target) {
+    if (target < epoch) {
+      throw new IllegalArgumentException("epoch " + target + " is before this world's " + epoch);
+    }
+    World world = this;
+    while (world.epoch < target) {
+      world = world.nextEpoch();
+    }
+    return world;
+  }
+
+  /** 1 for a generated world, one more for each {@link #nextEpoch()}. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /**
+   * General facts that changed in this epoch ({@link Fact#previousValue()} holds the old value).
+   */
+  public List<Fact> changedFacts() {
+    return facts.stream().filter(Fact::isChange).toList();
   }
 
   static List<Fact> factsOf(Entity entity, Random random, List<Entity> places) {

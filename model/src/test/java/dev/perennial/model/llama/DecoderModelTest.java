@@ -10,6 +10,7 @@ import dev.perennial.model.TestModels;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.runtime.LanguageModel;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -125,8 +126,9 @@ class DecoderModelTest {
             false,
             false,
             2,
+            List.of(),
             257,
-            258);
+            List.of(258));
     try (LanguageModel model =
         TestModels.model(mistral, TestModels.randomWeights(mistral, 9), null)) {
       float[] a = TestModels.logits(model, new long[][] {{10, 20, 30, 40}});

@@ -1,7 +1,7 @@
 package dev.perennial.publisher.alias;
 
 import dev.perennial.publisher.config.Aliases;
-import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.schemas.key.AdapterKey;
 import java.util.Locale;
 
 /**

@@ -57,8 +57,15 @@ public final class AliasCommandProcessor {
     Map<String, String> details = new TreeMap<>();
     details.put("alias", command.alias());
     details.put("version", Integer.toString(command.version()));
-    details.put(
-        "previousVersion", before.alias(command.alias()).map(String::valueOf).orElse("none"));
+    before
+        .baseOf(command.version())
+        .ifPresent(
+            base -> {
+              details.put("base", before.baseName(base) + " (" + base + ")");
+              details.put(
+                  "previousVersion",
+                  before.alias(base, command.alias()).map(String::valueOf).orElse("none"));
+            });
     return new Decision(
         Outcome.ALIAS_MOVED,
         command.key().toString(),

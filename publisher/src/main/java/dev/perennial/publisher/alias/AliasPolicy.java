@@ -1,5 +1,6 @@
 package dev.perennial.publisher.alias;
 
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.alias.AliasChangeRefusedException.Reason;
 import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.config.TenantPolicy;
@@ -9,18 +10,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How aliases move. Every rule is a pure function of a key's state:
+ * How aliases move. Aliases are per key and base model: every rule moves the alias of the base the
+ * version was trained on and leaves other bases' aliases alone. Every rule is a pure function of a
+ * key's state:
  *
  * <ul>
- *   <li>a published release takes {@code stable} when the tenant promotes automatically, else
- *       {@code canary}; it takes {@code canary} too when {@code stable} has moved since it was
- *       evaluated (it was never compared with the release it would replace);
+ *   <li>a published release takes {@code stable} on its base when the tenant promotes
+ *       automatically, else {@code canary}; it takes {@code canary} too when the {@code stable} it
+ *       was compared with has moved since (on its own base, or, for a release rebased onto a base
+ *       with no {@code stable} yet, on the incumbent's base): it was never compared with the
+ *       release it would replace;
  *   <li>promote points an alias at any published, unretracted version other than its current one;
- *   <li>rollback points an existing alias back at an older published, unretracted version; nothing
- *       is deleted;
+ *   <li>rollback points an existing alias back at an older published, unretracted version of the
+ *       same base; nothing is deleted;
  *   <li>a retracted version is never served: an alias on it falls back to the newest older
- *       published version that is not retracted, or is removed when there is none (the read API
- *       then answers 404 for it).
+ *       published version of its base that is not retracted, or is removed when there is none (the
+ *       read API then answers 404 for it).
  * </ul>
  */
 public final class AliasPolicy {
@@ -31,15 +36,23 @@ public final class AliasPolicy {
   public record NewReleaseAlias(String alias, String why) {}
 
   /**
+   * @param base the base the new release was trained on
    * @param evaluatedAgainst the stable version the release's verdict compared it with, null when
    *     there was none
    */
   public static NewReleaseAlias forNewRelease(
-      KeyState state, Integer evaluatedAgainst, TenantPolicy policy) {
+      KeyState state, Digest base, Integer evaluatedAgainst, TenantPolicy policy) {
     if (!policy.autoPromote()) {
       return new NewReleaseAlias(Aliases.CANARY, "awaits promotion");
     }
-    Optional<Integer> stable = state.alias(Aliases.STABLE);
+    Optional<Integer> stable = state.alias(base, Aliases.STABLE);
+    if (stable.isEmpty() && evaluatedAgainst != null) {
+      // rebased onto a base without a stable: compared with the incumbent on its own base
+      Optional<Digest> incumbentBase = state.baseOf(evaluatedAgainst);
+      if (incumbentBase.isPresent() && !incumbentBase.get().equals(base)) {
+        stable = state.alias(incumbentBase.get(), Aliases.STABLE);
+      }
+    }
     if (stable.isPresent() && !stable.get().equals(evaluatedAgainst)) {
       return new NewReleaseAlias(
           Aliases.CANARY,
@@ -66,7 +79,7 @@ public final class AliasPolicy {
    */
   public static KeyState promote(KeyState state, String alias, int version) {
     requireServable(state, version);
-    if (state.alias(alias).orElse(-1) == version) {
+    if (state.alias(state.baseOf(version).orElseThrow(), alias).orElse(-1) == version) {
       throw new AliasChangeRefusedException(
           Reason.UNCHANGED, state.key() + " " + alias + " already points at v" + version);
     }
@@ -78,12 +91,21 @@ public final class AliasPolicy {
    *     retracted or not older than the alias's current version
    */
   public static KeyState rollback(KeyState state, String alias, int version) {
-    Optional<Integer> current = state.alias(alias);
+    requireServable(state, version);
+    Digest base = state.baseOf(version).orElseThrow();
+    Optional<Integer> current = state.alias(base, alias);
     if (current.isEmpty()) {
       throw new AliasChangeRefusedException(
-          Reason.UNKNOWN_ALIAS, state.key() + " has no alias " + alias + " to roll back");
+          Reason.UNKNOWN_ALIAS,
+          state.key()
+              + " has no alias "
+              + alias
+              + " on v"
+              + version
+              + "'s base "
+              + state.baseName(base)
+              + " to roll back");
     }
-    requireServable(state, version);
     if (version >= current.get()) {
       throw new AliasChangeRefusedException(
           Reason.NOT_OLDER,
@@ -102,21 +124,26 @@ public final class AliasPolicy {
   /** The state after {@code version} is retracted: aliases on it fall back or are removed. */
   public static KeyState afterRetraction(KeyState state, int version) {
     KeyState next = state.withRetracted(version);
-    for (Map.Entry<String, Integer> alias : state.aliases().entrySet()) {
+    Optional<Digest> base = state.baseOf(version);
+    if (base.isEmpty()) {
+      return next;
+    }
+    for (Map.Entry<String, Integer> alias : state.aliases(base.get()).entrySet()) {
       if (alias.getValue() == version) {
-        Optional<Integer> fallback = newestServableBelow(next, version);
+        Optional<Integer> fallback = newestServableBelow(next, base.get(), version);
         next =
             fallback.isPresent()
                 ? next.withAlias(alias.getKey(), fallback.get())
-                : next.withoutAlias(alias.getKey());
+                : next.withoutAlias(base.get(), alias.getKey());
       }
     }
     return next;
   }
 
-  private static Optional<Integer> newestServableBelow(KeyState state, int version) {
+  private static Optional<Integer> newestServableBelow(KeyState state, Digest base, int version) {
     return state.releases().headMap(version).keySet().stream()
         .filter(v -> state.isAnnounced(v) && !state.isRetracted(v))
+        .filter(v -> state.baseOf(v).map(base::equals).orElse(false))
         .reduce((first, second) -> second);
   }
 

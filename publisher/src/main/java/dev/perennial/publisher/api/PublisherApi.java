@@ -5,17 +5,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
-import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.v1.AdapterRelease;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,15 +43,24 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code GET /v1/public-key}: the PEM of the key that verifies manifests;
- *   <li>{@code GET /v1/adapters}: every key with its latest version, aliases and retractions;
+ *   <li>{@code GET /v1/adapters}: every key with its latest version, aliases per base and
+ *       retractions;
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}}: one key, with its published versions;
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions}: its published versions;
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions/{n}}: one release (also a retracted
  *       one, marked so);
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/{alias}}: the release an alias points at (for
- *       serving sidecars): version, {@code path} of the adapter folder, {@code relativePath} to the
- *       release area, {@code artifactLocation} in the artifact store, manifest, its digest and
- *       signature;
+ *       serving sidecars): version, its {@code baseModel}, {@code path} of the adapter folder,
+ *       {@code relativePath} to the release area, {@code artifactLocation} in the artifact store,
+ *       manifest, its digest and signature.
+ * </ul>
+ *
+ * Aliases are per key and base model. The key, versions and alias reads take {@code ?base=<name or
+ * digest>} (the base a serving stack runs; {@code all} for every base on the versions list) and
+ * answer for the key's newest base without it; a base the key has no release on is 404, naming the
+ * bases it has.
+ *
+ * <ul>
  *   <li>{@code POST /v1/adapters/{tenant}/{adapter}/aliases/{alias}} with {@code {"action":
  *       "promote"|"rollback", "version": 3, "actor": "...", "reason": "..."}}: moves the alias
  *       through the single writer, answers the key's state after it; 400 for a bad body, 401
@@ -145,7 +157,7 @@ public final class PublisherApi implements HttpHandler {
     AdapterKey key;
     try {
       key = new AdapterKey(path.get(1), path.get(2));
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidAdapterKeyException e) {
       return ApiResponse.error(
           404, "No adapter key " + path.get(1) + "/" + path.get(2) + ": " + e.getMessage());
     }
@@ -167,19 +179,30 @@ public final class PublisherApi implements HttpHandler {
     if (state.isEmpty()) {
       return ApiResponse.error(404, "No releases of " + key);
     }
+    BaseChoice choice = BaseChoice.parse(query(exchange, "base"));
+    List<Digest> bases;
+    try {
+      bases = choice.select(state.get());
+    } catch (IllegalArgumentException e) {
+      return ApiResponse.error(404, e.getMessage());
+    }
     if (rest.isEmpty()) {
-      ObjectNode node = ReleaseViews.summary(state.get());
-      node.set("versions", ReleaseViews.versions(state.get(), area));
+      ObjectNode node = ReleaseViews.summary(state.get(), bases);
+      node.set("versions", ReleaseViews.versions(state.get(), bases, area));
       return ApiResponse.ok(node);
     }
     if (rest.equals(List.of("versions"))) {
-      return ApiResponse.ok(ReleaseViews.versions(state.get(), area));
+      return ApiResponse.ok(ReleaseViews.versions(state.get(), bases, area));
     }
     if (rest.size() == 2 && rest.get(0).equals("versions")) {
       return version(state.get(), rest.get(1));
     }
     if (rest.size() == 1) {
-      return alias(state.get(), rest.get(0));
+      if (bases.size() != 1) {
+        return ApiResponse.error(
+            404, "An alias is resolved on one base; name it with ?base=<name or digest>");
+      }
+      return alias(state.get(), bases.get(0), rest.get(0));
     }
     return ApiResponse.error(404, "Not found: " + exchange.getRequestURI().getPath());
   }
@@ -189,7 +212,11 @@ public final class PublisherApi implements HttpHandler {
     ArrayNode keys = node.putArray("adapters");
     registry.get().keys().values().stream()
         .filter(state -> state.latestVersion() > 0)
-        .forEach(state -> keys.add(ReleaseViews.summary(state)));
+        .forEach(
+            state ->
+                keys.add(
+                    ReleaseViews.summary(
+                        state, state.newestBase().map(List::of).orElse(List.of()))));
     return node;
   }
 
@@ -209,17 +236,19 @@ public final class PublisherApi implements HttpHandler {
     return ApiResponse.ok(ReleaseViews.release(state, release.get(), null, area));
   }
 
-  private ApiResponse alias(KeyState state, String alias) {
-    Optional<Integer> version = state.alias(alias);
+  private ApiResponse alias(KeyState state, Digest base, String alias) {
+    Optional<Integer> version = state.alias(base, alias);
     if (version.isEmpty()) {
       return ApiResponse.error(
           404,
           state.key()
               + " has no alias "
               + alias
-              + (state.aliases().isEmpty()
-                  ? " (no aliases)"
-                  : " (aliases: " + state.aliases() + ")"));
+              + " on base "
+              + state.baseName(base)
+              + (state.aliases(base).isEmpty()
+                  ? " (no aliases there)"
+                  : " (aliases there: " + state.aliases(base) + ")"));
     }
     StoredRelease release =
         state
@@ -324,6 +353,24 @@ public final class PublisherApi implements HttpHandler {
     exchange.getResponseHeaders().set("Allow", allowed);
     return ApiResponse.error(
         405, "Method " + exchange.getRequestMethod() + " not allowed here; allowed: " + allowed);
+  }
+
+  /** A query parameter's decoded value, or null. */
+  private static String query(HttpExchange exchange, String name) {
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null) {
+      return null;
+    }
+    for (String pair : raw.split("&")) {
+      int equals = pair.indexOf('=');
+      String key = equals < 0 ? pair : pair.substring(0, equals);
+      if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
+        return equals < 0
+            ? ""
+            : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 
   /** The decoded path segments after {@value #PREFIX}. */

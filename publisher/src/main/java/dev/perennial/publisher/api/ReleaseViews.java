@@ -2,6 +2,7 @@ package dev.perennial.publisher.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.release.KeyState;
@@ -16,23 +17,44 @@ final class ReleaseViews {
 
   private ReleaseViews() {}
 
-  /** A key's summary: latest version, aliases, retracted versions. */
-  static ObjectNode summary(KeyState state) {
+  /**
+   * A key's summary: latest version, the chosen base (the newest unless asked) and its aliases,
+   * every base's aliases newest base first, retracted versions.
+   */
+  static ObjectNode summary(KeyState state, List<Digest> chosen) {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("adapterKey", state.key().toString());
     node.put("latestVersion", state.latestVersion());
-    ObjectNode aliases = node.putObject("aliases");
-    state.aliases().forEach(aliases::put);
+    if (chosen.size() == 1) {
+      node.set("baseModel", base(state, chosen.get(0)));
+      ObjectNode aliases = node.putObject("aliases");
+      state.aliases(chosen.get(0)).forEach(aliases::put);
+    }
+    ArrayNode bases = node.putArray("bases");
+    for (Digest base : state.bases()) {
+      ObjectNode entry = base(state, base);
+      ObjectNode aliases = entry.putObject("aliases");
+      state.aliases(base).forEach(aliases::put);
+      bases.add(entry);
+    }
     ArrayNode retracted = node.putArray("retractedVersions");
     state.retracted().forEach(retracted::add);
     return node;
   }
 
-  /** Every published version of a key, oldest first. */
-  static ArrayNode versions(KeyState state, ReleaseArea area) {
+  static ObjectNode base(KeyState state, Digest base) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("name", state.baseName(base));
+    node.put("digest", base.toString());
+    return node;
+  }
+
+  /** The published versions of a key on the chosen bases, oldest first. */
+  static ArrayNode versions(KeyState state, List<Digest> chosen, ReleaseArea area) {
     ArrayNode versions = Json.MAPPER.createArrayNode();
     for (StoredRelease release : state.releases().values()) {
-      if (!state.isAnnounced(release.version())) {
+      if (!state.isAnnounced(release.version())
+          || !chosen.contains(release.manifest().baseModelDigest())) {
         continue;
       }
       ReleaseManifest manifest = release.manifest();
@@ -43,6 +65,7 @@ final class ReleaseViews {
       node.put("path", area.folder(release.key(), release.version()).toString());
       node.put("relativePath", ReleaseArea.relativePath(release.key(), release.version()));
       node.put("manifestDigest", manifest.digest().toString());
+      node.set("baseModel", base(state, manifest.baseModelDigest()));
       node.put("retracted", state.isRetracted(release.version()));
       ArrayNode aliases = node.putArray("aliases");
       aliasesOf(state, release.version()).forEach(aliases::add);
@@ -66,6 +89,7 @@ final class ReleaseViews {
       node.put("alias", alias);
     }
     node.put("version", release.version());
+    node.set("baseModel", base(state, manifest.baseModelDigest()));
     node.put("retracted", state.isRetracted(release.version()));
     node.put("path", area.folder(release.key(), release.version()).toString());
     node.put("relativePath", ReleaseArea.relativePath(release.key(), release.version()));
@@ -81,8 +105,14 @@ final class ReleaseViews {
     return node;
   }
 
+  /** The aliases pointing at a version (on its own base). */
   static List<String> aliasesOf(KeyState state, int version) {
-    return state.aliases().entrySet().stream()
+    return state
+        .baseOf(version)
+        .map(state::aliases)
+        .orElse(new java.util.TreeMap<>())
+        .entrySet()
+        .stream()
         .filter(alias -> alias.getValue() == version)
         .map(Map.Entry::getKey)
         .toList();

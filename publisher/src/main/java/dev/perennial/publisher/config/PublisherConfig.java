@@ -3,8 +3,8 @@ package dev.perennial.publisher.config;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -189,7 +189,7 @@ public final class PublisherConfig extends PerennialConfig {
       String suffix = "." + setting.getKey();
       if (rest.endsWith(suffix)) {
         String tenant = rest.substring(0, rest.length() - suffix.length());
-        if (!AdapterKey.isValidPart(tenant)) {
+        if (!AdapterKey.isValidName(tenant)) {
           definition.define(
               key,
               Type.STRING,

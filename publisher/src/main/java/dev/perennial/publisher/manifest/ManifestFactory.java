@@ -3,8 +3,8 @@ package dev.perennial.publisher.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.retract.ErasureLineage;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import java.time.Instant;
@@ -23,6 +23,10 @@ public final class ManifestFactory {
   // Earlier shards the trainer replayed (a field of newer candidates): data, like the shards.
   private static final String REPLAY_SHARDS = "replayShards";
 
+  // How the adapter was made (method, source or teacher release, data digest): a section of its
+  // own.
+  public static final String LINEAGE = "lineage";
+
   // Candidate fields that get sections of their own; every other field lands under "candidate",
   // so fields the trainer adds later are recorded without a change here.
   private static final Set<String> OWN_SECTIONS =
@@ -40,6 +44,7 @@ public final class ManifestFactory {
           "tokenCount",
           "recipe",
           "metrics",
+          LINEAGE,
           ErasureLineage.FIELD);
 
   private ManifestFactory() {}
@@ -70,6 +75,9 @@ public final class ManifestFactory {
     base.put("name", candidate.getBaseModelName());
     base.put("digest", Digest.parse(candidate.getBaseModelDigest()).toString());
     manifest.set("parentVersion", candidateJson.get("parentVersion"));
+    if (candidateJson.hasNonNull(LINEAGE)) {
+      manifest.set(LINEAGE, candidateJson.get(LINEAGE));
+    }
 
     ObjectNode lineage = manifest.putObject("candidate");
     candidateJson

@@ -3,7 +3,8 @@ package dev.perennial.publisher.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
-import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -56,7 +57,7 @@ public final class ReleaseManifest {
     }
     try {
       this.adapterKey = AdapterKey.parse(text("adapterKey"));
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidAdapterKeyException e) {
       throw new ManifestException("Manifest field adapterKey: " + e.getMessage(), e);
     }
     this.version = number("version").intValue();

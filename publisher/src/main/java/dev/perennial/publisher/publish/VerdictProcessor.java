@@ -10,7 +10,6 @@ import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.ManifestFactory;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.publish.Decision.Outcome;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseEvents;
@@ -22,6 +21,8 @@ import dev.perennial.publisher.retract.Retractions;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.sign.Verification;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
@@ -117,7 +118,8 @@ public final class VerdictProcessor {
       EvaluationVerdict verdict, KeyState before, StoredRelease release, Instant now) {
     TenantPolicy policy = policies.apply(release.key().tenant());
     AliasPolicy.NewReleaseAlias alias =
-        AliasPolicy.forNewRelease(before, verdict.getIncumbentVersion(), policy);
+        AliasPolicy.forNewRelease(
+            before, release.manifest().baseModelDigest(), verdict.getIncumbentVersion(), policy);
     KeyState state = AliasPolicy.afterPublish(before, release, alias.alias());
     List<AdapterRelease> releases = new ArrayList<>();
     List<AuditEvent> audits = new ArrayList<>();
@@ -205,7 +207,7 @@ public final class VerdictProcessor {
     AdapterKey key;
     try {
       key = AdapterKey.parse(verdict.getAdapterKey());
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidAdapterKeyException e) {
       throw new RefusalException(e.getMessage(), e);
     }
     if (!key.tenant().equals(candidate.getTenant())) {

@@ -1,6 +1,14 @@
 package dev.perennial.publisher.release;
 
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.publisher.PublisherException;
+import dev.perennial.schemas.key.AdapterKey;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
@@ -10,25 +18,40 @@ import java.util.TreeSet;
 
 /**
  * Everything the publisher knows about one adapter key, immutable: the release folders, the highest
- * version announced on {@code releases.v1}, where each alias points, and what was retracted.
+ * version announced on {@code releases.v1}, where each alias points on each base model, and what
+ * was retracted.
+ *
+ * <p>Versions are numbered per key across bases; aliases are per key <em>and base</em>: an alias
+ * points at a version of its base, so servers still on an old base resolve the old base's {@code
+ * stable} while servers on the new base get the rebased one. A version's base is the one its
+ * manifest names. The key's <em>newest base</em> ({@link #newestBase()}) is what the read API and
+ * {@code releases list} answer for when asked for no base.
  *
  * @param latestVersion highest version announced on {@code releases.v1} (0: none yet)
  * @param releases every readable release folder, by version; may hold a folder whose announcement
  *     was lost in a crash (a version above {@code latestVersion}): its verdict, delivered again,
  *     announces it
  * @param highestFolder highest version folder in the area, readable or not; never handed out again
+ * @param baseAliases alias to version, by base digest
  */
 public record KeyState(
     AdapterKey key,
     int latestVersion,
     SortedMap<Integer, StoredRelease> releases,
     int highestFolder,
-    SortedMap<String, Integer> aliases,
+    SortedMap<Digest, SortedMap<String, Integer>> baseAliases,
     SortedSet<Integer> retracted) {
 
   public KeyState {
     releases = Collections.unmodifiableSortedMap(new TreeMap<>(releases));
-    aliases = Collections.unmodifiableSortedMap(new TreeMap<>(aliases));
+    SortedMap<Digest, SortedMap<String, Integer>> copy = new TreeMap<>();
+    baseAliases.forEach(
+        (base, aliases) -> {
+          if (!aliases.isEmpty()) {
+            copy.put(base, Collections.unmodifiableSortedMap(new TreeMap<>(aliases)));
+          }
+        });
+    baseAliases = Collections.unmodifiableSortedMap(copy);
     retracted = Collections.unmodifiableSortedSet(new TreeSet<>(retracted));
   }
 
@@ -49,8 +72,87 @@ public record KeyState(
     return retracted.contains(version);
   }
 
+  /** The base a version was trained on, as its manifest names it. */
+  public Optional<Digest> baseOf(int version) {
+    return release(version).map(release -> release.manifest().baseModelDigest());
+  }
+
+  /** The name the newest manifest on a base gives it, or its digest when none does. */
+  public String baseName(Digest base) {
+    List<StoredRelease> newestFirst = new ArrayList<>(releases.values());
+    Collections.reverse(newestFirst);
+    return newestFirst.stream()
+        .filter(release -> release.manifest().baseModelDigest().equals(base))
+        .map(release -> release.manifest().baseModelName())
+        .findFirst()
+        .orElse(base.toString());
+  }
+
+  /**
+   * The base the key moved to last: of the bases with a servable (announced, unretracted) release,
+   * the one whose first announced release is newest; when no release is servable, the base of the
+   * newest announced one. A release published later on an older base (a worker still on it) does
+   * not make that base newest again.
+   */
+  public Optional<Digest> newestBase() {
+    Map<Digest, Integer> firstVersion = new LinkedHashMap<>();
+    Map<Digest, Boolean> servable = new LinkedHashMap<>();
+    releases.forEach(
+        (version, release) -> {
+          if (isAnnounced(version)) {
+            Digest base = release.manifest().baseModelDigest();
+            firstVersion.merge(base, version, Math::min);
+            servable.merge(base, !isRetracted(version), Boolean::logicalOr);
+          }
+        });
+    Optional<Digest> newestServable =
+        firstVersion.keySet().stream()
+            .filter(servable::get)
+            .max(Comparator.comparing(firstVersion::get));
+    return newestServable.isPresent()
+        ? newestServable
+        : firstVersion.keySet().stream().max(Comparator.comparing(firstVersion::get));
+  }
+
+  /** Every base with an announced release, newest first (by its first announced release). */
+  public List<Digest> bases() {
+    Map<Digest, Integer> firstVersion = new LinkedHashMap<>();
+    releases.forEach(
+        (version, release) -> {
+          if (isAnnounced(version)) {
+            firstVersion.merge(release.manifest().baseModelDigest(), version, Math::min);
+          }
+        });
+    List<Digest> bases = new ArrayList<>(firstVersion.keySet());
+    bases.sort(Comparator.comparing((Digest base) -> firstVersion.get(base)).reversed());
+    return bases;
+  }
+
+  /** The aliases on one base. */
+  public SortedMap<String, Integer> aliases(Digest base) {
+    return baseAliases.getOrDefault(base, Collections.emptySortedMap());
+  }
+
+  /** The aliases on the newest base (none when nothing is announced). */
+  public SortedMap<String, Integer> aliases() {
+    return newestBase().map(this::aliases).orElse(Collections.emptySortedMap());
+  }
+
+  /** The version an alias points at on one base. */
+  public Optional<Integer> alias(Digest base, String alias) {
+    return Optional.ofNullable(aliases(base).get(alias));
+  }
+
+  /** The version an alias points at on the newest base. */
   public Optional<Integer> alias(String alias) {
-    return Optional.ofNullable(aliases.get(alias));
+    return Optional.ofNullable(aliases().get(alias));
+  }
+
+  /** Every version some alias points at, on any base. */
+  public SortedSet<Integer> aliasedVersions() {
+    SortedSet<Integer> versions = new TreeSet<>();
+    baseAliases.values().forEach(aliases -> versions.addAll(aliases.values()));
+    return versions;
   }
 
   /** The version a candidate was released as, if any. */
@@ -70,29 +172,49 @@ public record KeyState(
     SortedMap<Integer, StoredRelease> next = new TreeMap<>(releases);
     next.put(release.version(), release);
     return new KeyState(
-        key, latestVersion, next, Math.max(highestFolder, release.version()), aliases, retracted);
+        key,
+        latestVersion,
+        next,
+        Math.max(highestFolder, release.version()),
+        baseAliases,
+        retracted);
   }
 
   public KeyState withAnnounced(int version) {
     return new KeyState(
-        key, Math.max(latestVersion, version), releases, highestFolder, aliases, retracted);
+        key, Math.max(latestVersion, version), releases, highestFolder, baseAliases, retracted);
   }
 
+  /** The alias on the version's own base pointed at the version. */
   public KeyState withAlias(String alias, int version) {
-    SortedMap<String, Integer> next = new TreeMap<>(aliases);
-    next.put(alias, version);
+    Digest base =
+        baseOf(version)
+            .orElseThrow(
+                () ->
+                    new PublisherException(
+                        key + " " + alias + " cannot point at v" + version + ": no such folder"));
+    SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
+    next.computeIfAbsent(base, b -> new TreeMap<>()).put(alias, version);
     return new KeyState(key, latestVersion, releases, highestFolder, next, retracted);
   }
 
-  public KeyState withoutAlias(String alias) {
-    SortedMap<String, Integer> next = new TreeMap<>(aliases);
-    next.remove(alias);
+  public KeyState withoutAlias(Digest base, String alias) {
+    SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
+    if (next.containsKey(base)) {
+      next.get(base).remove(alias);
+    }
     return new KeyState(key, latestVersion, releases, highestFolder, next, retracted);
   }
 
   public KeyState withRetracted(int version) {
     SortedSet<Integer> next = new TreeSet<>(retracted);
     next.add(version);
-    return new KeyState(key, latestVersion, releases, highestFolder, aliases, next);
+    return new KeyState(key, latestVersion, releases, highestFolder, baseAliases, next);
+  }
+
+  private SortedMap<Digest, SortedMap<String, Integer>> copyAliases() {
+    SortedMap<Digest, SortedMap<String, Integer>> copy = new TreeMap<>();
+    baseAliases.forEach((base, aliases) -> copy.put(base, new TreeMap<>(aliases)));
+    return copy;
   }
 }

@@ -1,6 +1,8 @@
 package dev.perennial.publisher.release;
 
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.v1.AdapterRelease;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,7 @@ public final class RegistryRebuild {
       AdapterKey key;
       try {
         key = AdapterKey.parse(entry.getKey());
-      } catch (IllegalArgumentException e) {
+      } catch (InvalidAdapterKeyException e) {
         notes.add("releases.v1 holds a record under an invalid key: " + e.getMessage());
         continue;
       }
@@ -67,11 +69,22 @@ public final class RegistryRebuild {
               record.getLatestVersion(),
               base.releases(),
               base.highestFolder(),
-              new TreeMap<>(record.getAliases()),
+              new TreeMap<>(),
               new TreeSet<>(record.getRetractedVersions()));
-      for (int version : new TreeSet<>(record.getAliases().values())) {
-        if (state.release(version).isEmpty()) {
-          missing.add(key + " v" + version + " (an alias points at it)");
+      // records written before aliases were per base hold one base's aliases in "aliases"
+      List<Map<String, Integer>> aliasMaps = new ArrayList<>();
+      if (record.getBaseAliases().isEmpty()) {
+        aliasMaps.add(record.getAliases());
+      } else {
+        record.getBaseAliases().forEach(onBase -> aliasMaps.add(onBase.getAliases()));
+      }
+      for (Map<String, Integer> aliases : aliasMaps) {
+        for (Map.Entry<String, Integer> alias : new TreeMap<>(aliases).entrySet()) {
+          if (state.release(alias.getValue()).isEmpty()) {
+            missing.add(key + " v" + alias.getValue() + " (an alias points at it)");
+          } else {
+            state = state.withAlias(alias.getKey(), alias.getValue());
+          }
         }
       }
       if (record.getLatestVersion() > 0 && state.release(record.getLatestVersion()).isEmpty()) {
@@ -117,7 +130,7 @@ public final class RegistryRebuild {
                   state.latestVersion(),
                   scan.releases().getOrDefault(folder.getKey(), new TreeMap<>()),
                   Math.max(state.highestFolder(), folder.getValue()),
-                  state.aliases(),
+                  state.baseAliases(),
                   state.retracted()));
     }
     return next;

@@ -1,12 +1,15 @@
 package dev.perennial.publisher.release;
 
+import dev.perennial.core.PerennialException;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.Ed25519Keys;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.manifest.ManifestException;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -259,12 +262,12 @@ public final class ReleaseArea {
       String tenantName = tenant.getFileName().toString();
       if (!Files.isDirectory(tenant)
           || tenantName.equals(KEYS_FOLDER)
-          || !AdapterKey.isValidPart(tenantName)) {
+          || !AdapterKey.isValidName(tenantName)) {
         continue;
       }
       for (Path adapter : children(tenant)) {
         if (!Files.isDirectory(adapter)
-            || !AdapterKey.isValidPart(adapter.getFileName().toString())) {
+            || !AdapterKey.isValidName(adapter.getFileName().toString())) {
           continue;
         }
         AdapterKey key = new AdapterKey(tenantName, adapter.getFileName().toString());
@@ -357,15 +360,10 @@ public final class ReleaseArea {
   }
 
   private static void deleteRecursively(Path path) {
-    if (path == null || !Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      for (Path entry : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(entry);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("Cannot remove {}", path, e);
+    try {
+      Folders.deleteRecursively(path);
+    } catch (PerennialException e) {
+      log.warn("Cannot remove {}: {}", path, e.getMessage());
     }
   }
 }

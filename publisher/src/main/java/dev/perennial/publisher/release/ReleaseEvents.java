@@ -2,7 +2,9 @@ package dev.perennial.publisher.release;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.manifest.LineageJson;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import java.time.Instant;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The {@link AdapterRelease} records of {@code releases.v1}: one action and the key's whole state
@@ -37,7 +38,7 @@ public final class ReleaseEvents {
     Map<String, String> files = new TreeMap<>();
     release.manifest().files().forEach((name, digest) -> files.put(name, digest.hex()));
     List<ReleaseRef> targets = new ArrayList<>();
-    for (int target : new TreeSet<>(state.aliases().values())) {
+    for (int target : state.aliasedVersions()) {
       StoredRelease aliased =
           state
               .release(target)
@@ -65,9 +66,27 @@ public final class ReleaseEvents {
         .setLatestVersion(state.latestVersion())
         .setAliases(new TreeMap<>(state.aliases()))
         .setAliasTargets(targets)
+        .setBaseAliases(baseAliases(state))
+        .setLineage(LineageJson.of(release.manifest().tree()).orElse(null))
         .setRetractedVersions(new ArrayList<>(state.retracted()))
         .setOccurredAt(occurredAt)
         .build();
+  }
+
+  /** Every base's aliases, newest base first. */
+  private static List<BaseAliases> baseAliases(KeyState state) {
+    List<BaseAliases> bases = new ArrayList<>();
+    for (Digest base : state.bases()) {
+      if (!state.aliases(base).isEmpty()) {
+        bases.add(
+            BaseAliases.newBuilder()
+                .setBaseModelName(state.baseName(base))
+                .setBaseModelDigest(base.hex())
+                .setAliases(new TreeMap<>(state.aliases(base)))
+                .build());
+      }
+    }
+    return bases;
   }
 
   /** The digest of a record's {@code manifestDigest}, hex or {@code sha256:} form. */

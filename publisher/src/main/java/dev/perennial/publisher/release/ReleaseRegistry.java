@@ -1,5 +1,6 @@
 package dev.perennial.publisher.release;
 
+import dev.perennial.schemas.key.AdapterKey;
 import java.util.Collections;
 import java.util.Optional;
 import java.util.SortedMap;

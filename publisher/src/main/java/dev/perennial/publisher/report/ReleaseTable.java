@@ -1,6 +1,8 @@
 package dev.perennial.publisher.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
@@ -13,31 +15,48 @@ import java.util.stream.Collectors;
 
 /**
  * The release table people read at the end of a local run and from {@code perennial releases list}:
- * one row per published version, newest first within a key, with its aliases, whether it is
- * retracted, and its gates (the evaluation's key metrics).
+ * one row per published version, newest first within a key, with its base model, its aliases (on
+ * that base), whether it is retracted, the exact match on its new facts, and its gates (the
+ * evaluation's key metrics). By default it lists each key's versions on the key's newest base; a
+ * {@link BaseChoice} picks another base or every base.
  *
  * <pre>
- * KEY           VERSION  ALIASES  STATUS     PUBLISHED             GATES
- * acme/support  v2       stable   published  2025-06-01T12:00:00Z  learning 0.820 ok, leakage 0.400 ok
- * acme/support  v1       -        retracted  2025-06-01T11:00:00Z  learning 0.790 ok, leakage 0.300 ok
+ * KEY           VERSION  BASE            ALIASES  STATUS     PUBLISHED             NEW-FACT EM  GATES
+ * acme/support  v2       perennial-tiny  stable   published  2025-06-01T12:00:00Z  0.83 of 6    learning 0.820 ok, leakage 0.400 ok
+ * acme/support  v1       perennial-tiny  -        retracted  2025-06-01T11:00:00Z  0.50 of 4    learning 0.790 ok, leakage 0.300 ok
  * </pre>
  */
 public final class ReleaseTable {
 
   private static final String[] HEADER = {
-    "KEY", "VERSION", "ALIASES", "STATUS", "PUBLISHED", "NEW-FACT EM", "GATES"
+    "KEY", "VERSION", "BASE", "ALIASES", "STATUS", "PUBLISHED", "NEW-FACT EM", "GATES"
   };
 
   private ReleaseTable() {}
 
-  /** The table, ending in a newline; a line saying so when nothing is published. */
+  /** The table of each key's newest base. */
   public static String render(ReleaseRegistry registry) {
+    return render(registry, BaseChoice.NEWEST);
+  }
+
+  /**
+   * The table, ending in a newline; a line saying so when nothing is published.
+   *
+   * @throws IllegalArgumentException when a named base has no release of a listed key, naming the
+   *     bases it has
+   */
+  public static String render(ReleaseRegistry registry, BaseChoice choice) {
     List<String[]> rows = new ArrayList<>();
     for (KeyState state : registry.keys().values()) {
+      if (state.latestVersion() == 0) {
+        continue;
+      }
+      List<Digest> bases = choice.select(state);
       List<StoredRelease> releases = new ArrayList<>(state.releases().values());
       Collections.reverse(releases);
       for (StoredRelease release : releases) {
-        if (state.isAnnounced(release.version())) {
+        if (state.isAnnounced(release.version())
+            && bases.contains(release.manifest().baseModelDigest())) {
           rows.add(row(state, release));
         }
       }
@@ -64,14 +83,16 @@ public final class ReleaseTable {
 
   private static String[] row(KeyState state, StoredRelease release) {
     int version = release.version();
+    Digest base = release.manifest().baseModelDigest();
     List<String> aliases =
-        state.aliases().entrySet().stream()
+        state.aliases(base).entrySet().stream()
             .filter(alias -> alias.getValue() == version)
             .map(Map.Entry::getKey)
             .toList();
     return new String[] {
       state.key().toString(),
       "v" + version,
+      state.baseName(base),
       aliases.isEmpty() ? "-" : String.join(",", aliases),
       state.isRetracted(version) ? "retracted" : "published",
       release.manifest().publishedAt().toString(),

@@ -5,9 +5,10 @@ import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.publish.Decision.Outcome;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
@@ -54,7 +55,7 @@ public final class ErasureJobProcessor {
     AdapterKey key;
     try {
       key = AdapterKey.parse(job.getAdapterKey());
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidAdapterKeyException e) {
       return unreadable(job, e.getMessage(), details, now);
     }
     KeyState state = registry.get(key);

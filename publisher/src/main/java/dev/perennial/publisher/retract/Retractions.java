@@ -67,13 +67,13 @@ public final class Retractions {
         alreadyRetracted.add(version);
         continue;
       }
-      Map<String, Integer> aliasesBefore = current.aliases();
+      Object aliasesBefore = current.baseAliases();
       current = AliasPolicy.afterRetraction(current, version);
       releases.add(ReleaseEvents.record(current, version, ReleaseAction.RETRACTED, reason, at));
       Map<String, String> auditDetails = new TreeMap<>(details);
       auditDetails.put("version", Integer.toString(version));
       auditDetails.put("aliasesBefore", aliasesBefore.toString());
-      auditDetails.put("aliasesAfter", current.aliases().toString());
+      auditDetails.put("aliasesAfter", current.baseAliases().toString());
       audits.add(
           AuditEvents.event(
               AuditEvents.derivedId(

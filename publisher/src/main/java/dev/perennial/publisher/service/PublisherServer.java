@@ -1,54 +1,43 @@
 package dev.perennial.publisher.service;
 
 import dev.perennial.core.health.HealthServer;
-import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.health.Readiness;
+import dev.perennial.core.service.Service;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.api.ReadApiServer;
 import dev.perennial.publisher.config.PublisherConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 
 /**
- * The publisher as a deployable: its service, its meters, and two HTTP ports. {@code
- * perennial.http.port}: {@code /metrics}, {@code /health/*} and the release API with its admin
- * endpoint (operators); {@code perennial.publisher.api.port}: the read-only release API (serving
- * stacks).
+ * The publisher as a deployable: its service and the read-only release API for serving stacks on
+ * {@code perennial.publisher.api.port}. The release API with its admin endpoint (operators) joins
+ * {@code /metrics} and {@code /health/*} on the service's HTTP server ({@link #route}, on {@code
+ * perennial.http.port}).
  */
-public final class PublisherServer implements AutoCloseable {
+public final class PublisherServer implements Service {
 
   public static final String SERVICE_NAME = "publisher";
 
-  private final ServiceMetrics metrics;
+  private final PublisherConfig config;
   private final PublisherService service;
-  private final HealthServer http;
   private final ReadApiServer readApi;
 
-  private PublisherServer(
-      ServiceMetrics metrics, PublisherService service, HealthServer http, ReadApiServer readApi) {
-    this.metrics = metrics;
+  private PublisherServer(PublisherConfig config, PublisherService service, ReadApiServer readApi) {
+    this.config = config;
     this.service = service;
-    this.http = http;
     this.readApi = readApi;
   }
 
-  /** Starts the service, then serves HTTP on {@code perennial.http.host}/{@code .port}. */
-  public static PublisherServer start(PublisherConfig config) {
-    ServiceMetrics metrics = ServiceMetrics.create(SERVICE_NAME);
-    PublisherService service = null;
-    HealthServer http = null;
+  /** Starts the service, then serves the read API on {@code perennial.publisher.api.port}. */
+  public static PublisherServer start(PublisherConfig config, MeterRegistry meters) {
+    PublisherService service = PublisherService.start(config, meters);
     try {
-      service = PublisherService.start(config, metrics.registry());
-      http = HealthServer.start(config, metrics.registry(), service::readiness);
-      http.route(PublisherApi.PREFIX, adminApi(service, config));
       ReadApiServer readApi =
           ReadApiServer.start(config.httpHost(), config.apiPort(), readApi(service));
-      return new PublisherServer(metrics, service, http, readApi);
+      return new PublisherServer(config, service, readApi);
     } catch (RuntimeException e) {
-      if (http != null) {
-        http.close();
-      }
-      if (service != null) {
-        service.close();
-      }
-      metrics.close();
+      service.close();
       throw e;
     }
   }
@@ -68,13 +57,24 @@ public final class PublisherServer implements AutoCloseable {
     return PublisherApi.readOnly(service::registry, service.area(), service::publicKeyPem);
   }
 
+  /** Serves the release API with its admin endpoint beside {@code /metrics} and health. */
+  @Override
+  public void route(HealthServer http) {
+    http.route(PublisherApi.PREFIX, adminApi(service, config));
+  }
+
   public PublisherService service() {
     return service;
   }
 
-  /** The port of {@code /metrics}, {@code /health/*} and the admin endpoint. */
-  public int port() {
-    return http.port();
+  @Override
+  public Readiness readiness() {
+    return service.readiness();
+  }
+
+  @Override
+  public Optional<String> failure() {
+    return service.failure();
   }
 
   /** The port of the read-only release API. */
@@ -84,9 +84,10 @@ public final class PublisherServer implements AutoCloseable {
 
   @Override
   public void close() {
-    readApi.close();
-    http.close();
-    service.close();
-    metrics.close();
+    try {
+      readApi.close();
+    } finally {
+      service.close();
+    }
   }
 }

@@ -2,11 +2,15 @@ package dev.perennial.publisher.service;
 
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.kafka.FatalKafkaException;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
+import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
+import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.PublisherException;
@@ -22,8 +26,8 @@ import dev.perennial.publisher.release.RegistryRebuild;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.retract.ErasureJobProcessor;
-import dev.perennial.schemas.registry.SchemaNotFoundException;
-import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.registry.SchemaRegistryClient;
+import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
@@ -34,6 +38,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,14 +57,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -83,8 +82,12 @@ import org.slf4j.LoggerFactory;
  * a key goes through one place in one order.
  *
  * <p>A decision that fails (the release area cannot be written, Kafka times out) is aborted and
- * tried again, up to {@value #MAX_ATTEMPTS} times; then the service stops consuming and reports not
- * ready rather than skip a release: its records are delivered again after a restart.
+ * tried again, up to {@value #MAX_ATTEMPTS} times; then the service stops consuming and has failed
+ * rather than skip a release: its records are delivered again after a restart. While the schema
+ * registry is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after bounded
+ * pauses for as long as that lasts, without counting attempts, and readiness is DOWN. A record that
+ * is no verdict or job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit
+ * event.
  */
 public final class PublisherService implements AutoCloseable {
 
@@ -114,6 +117,8 @@ public final class PublisherService implements AutoCloseable {
   private volatile boolean running = true;
 
   private KafkaProducer<String, byte[]> producer;
+  private TransactionalCommitter<String, byte[]> committer;
+  private volatile String failure;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaClientMeters clientMeters;
   private final MeterRegistry meters;
@@ -190,6 +195,7 @@ public final class PublisherService implements AutoCloseable {
         new KafkaConsumer<>(
             consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
     clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
+    committer = new TransactionalCommitter<>(producer, consumer);
     consumer.subscribe(List.of(topics.verdicts().name(), topics.trainingJobs().name()));
 
     loop = new Thread(this::run, "perennial-publisher");
@@ -215,7 +221,16 @@ public final class PublisherService implements AutoCloseable {
   }
 
   public Readiness readiness() {
-    return readiness;
+    Readiness own = readiness;
+    if (!own.ready()) {
+      return own;
+    }
+    return topics.registry().outage().map(SchemaRegistryClient.Outage::readiness).orElse(own);
+  }
+
+  /** Why the loop stopped on its own, or empty. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
   }
 
   /**
@@ -264,6 +279,8 @@ public final class PublisherService implements AutoCloseable {
       }
     } catch (FatalException e) {
       fail(e.getMessage(), e.getCause());
+    } catch (FatalKafkaException e) {
+      fail(e.getMessage(), e);
     } catch (RuntimeException e) {
       fail("unexpected error: " + e, e);
     } finally {
@@ -277,44 +294,49 @@ public final class PublisherService implements AutoCloseable {
   }
 
   private void handleWithRetries(ConsumerRecord<String, byte[]> record) {
-    for (int attempt = 1; ; attempt++) {
+    int attempt = 0;
+    Backoff outageBackoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
+    while (running) {
+      RuntimeException failure;
       try {
-        Decision decision = decide(record);
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        commit(decision, Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
-        return;
-      } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
-        throw new FatalException("another publisher instance took over, or access is denied", e);
-      } catch (KafkaException | PerennialException e) {
-        abortQuietly();
-        // A folder written before the failure is durable: let the next attempt see it.
-        registry = RegistryRebuild.withFolders(registry, area.scan(false));
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new FatalException(
-              "cannot handle "
-                  + record.topic()
-                  + "-"
-                  + record.partition()
-                  + "@"
-                  + record.offset()
-                  + " after "
-                  + attempt
-                  + " attempts: "
-                  + e.getMessage(),
-              e);
+        if (commit(decide(record), List.of(record))) {
+          return;
         }
-        Duration backoff = backoff(attempt);
-        log.warn(
-            "Handling {}-{}@{} failed, retry {} of {} in {} ms: {}",
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            attempt,
-            MAX_ATTEMPTS - 1,
-            backoff.toMillis(),
-            e.toString());
-        sleep(backoff);
+        failure = new PublisherException("the transaction was aborted");
+      } catch (FatalKafkaException e) {
+        throw e;
+      } catch (SerializationException | PerennialException e) {
+        failure = e;
       }
+      // A folder written before the failure is durable: let the next attempt see it.
+      registry = RegistryRebuild.withFolders(registry, area.scan(false));
+      String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+      if (ReadFailure.isOutage(failure)) {
+        Duration pause = outageBackoff.next();
+        log.warn(
+            "The schema registry is unavailable; {} waits, retry {} in {} ms: {}",
+            where,
+            outageBackoff.failures(),
+            pause.toMillis(),
+            failure.toString());
+        sleep(pause);
+        continue;
+      }
+      attempt++;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new FatalException(
+            "cannot handle " + where + " after " + attempt + " attempts: " + failure.getMessage(),
+            failure);
+      }
+      Duration backoff = backoff(attempt);
+      log.warn(
+          "Handling {} failed, retry {} of {} in {} ms: {}",
+          where,
+          attempt,
+          MAX_ATTEMPTS - 1,
+          backoff.toMillis(),
+          failure.toString());
+      sleep(backoff);
     }
   }
 
@@ -351,13 +373,12 @@ public final class PublisherService implements AutoCloseable {
   }
 
   /**
-   * The exception, when the record itself is bad (corrupt bytes, unknown schema id, incompatible
-   * schema): such a record is skipped with an audit event. When the registry could not be reached,
-   * the exception is thrown again instead, so the record is retried, never skipped.
+   * The exception, when the record itself is bad ({@link ReadFailure}: corrupt, unknown schema):
+   * such a record is skipped with an audit event. When the registry is unavailable, the exception
+   * is thrown again instead, so the record is retried, never skipped.
    */
   private static SerializationException requireBadRecord(SerializationException e) {
-    if (e.getCause() instanceof SchemaRegistryException
-        && !(e.getCause() instanceof SchemaNotFoundException)) {
+    if (!ReadFailure.of(e).badRecord()) {
       throw e;
     }
     return e;
@@ -389,13 +410,18 @@ public final class PublisherService implements AutoCloseable {
     while (running && (pending = commands.poll()) != null) {
       try {
         Decision decision = aliasCommands.process(registry, pending.command());
-        commit(decision, Map.of());
-        pending.result().complete(decision);
-      } catch (ProducerFencedException | InvalidProducerEpochException | AuthorizationException e) {
+        if (commit(decision, List.of())) {
+          pending.result().complete(decision);
+        } else {
+          pending
+              .result()
+              .completeExceptionally(
+                  new PublisherException("Cannot write: the transaction failed"));
+        }
+      } catch (FatalKafkaException e) {
         pending.result().completeExceptionally(new PublisherException("Cannot write: " + e, e));
-        throw new FatalException("another publisher instance took over, or access is denied", e);
-      } catch (KafkaException e) {
-        abortQuietly();
+        throw e;
+      } catch (SerializationException e) {
         pending.result().completeExceptionally(new PublisherException("Cannot write: " + e, e));
       } catch (RuntimeException e) {
         pending.result().completeExceptionally(e);
@@ -404,24 +430,26 @@ public final class PublisherService implements AutoCloseable {
   }
 
   /**
-   * Writes the decision's records (and the consumed offsets) in one transaction, then applies it.
+   * Writes the decision's records (and the offset after the consumed record, if any) in one
+   * transaction, then applies it; false when the transaction was aborted.
+   *
+   * @throws SerializationException when a record cannot be serialized (nothing was sent)
    */
-  private void commit(Decision decision, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    producer.beginTransaction();
+  private boolean commit(Decision decision, List<ConsumerRecord<String, byte[]>> consumed) {
+    List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
     for (AdapterRelease release : decision.releases()) {
       byte[] value =
           topics.releases().valueSerde().serializer().serialize(topics.releases().name(), release);
-      producer.send(new ProducerRecord<>(topics.releases().name(), release.getAdapterKey(), value));
+      outputs.add(new ProducerRecord<>(topics.releases().name(), release.getAdapterKey(), value));
     }
     for (AuditEvent audit : decision.audits()) {
       byte[] value =
           topics.audit().valueSerde().serializer().serialize(topics.audit().name(), audit);
-      producer.send(new ProducerRecord<>(topics.audit().name(), decision.adapterKey(), value));
+      outputs.add(new ProducerRecord<>(topics.audit().name(), decision.adapterKey(), value));
     }
-    if (!offsets.isEmpty()) {
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+    if (!committer.commit(outputs, consumed)) {
+      return false;
     }
-    producer.commitTransaction();
     decision.state().ifPresent(this::apply);
     metrics.record(decision);
     for (Consumer<Decision> listener : listeners) {
@@ -438,6 +466,7 @@ public final class PublisherService implements AutoCloseable {
           decision.adapterKey(),
           decision.audits().isEmpty() ? "" : decision.audits().get(0).getReason());
     }
+    return true;
   }
 
   private void apply(KeyState state) {
@@ -450,20 +479,8 @@ public final class PublisherService implements AutoCloseable {
     return current.keys().size() + " adapter keys, " + current.releaseCount() + " releases";
   }
 
-  /**
-   * Aborts the open transaction. The consumer's position is left alone: the failed record is tried
-   * again from memory, and records after it are consumed as before; if the service gives up, none
-   * of them was committed and all are delivered again after a restart.
-   */
-  private void abortQuietly() {
-    try {
-      producer.abortTransaction();
-    } catch (RuntimeException e) {
-      log.debug("No transaction to abort: {}", e.toString());
-    }
-  }
-
   private void fail(String message, Throwable cause) {
+    failure = message;
     readiness = Readiness.notReady("stopped: " + message);
     log.error("Publisher stopped consuming: {}", message, cause);
   }
@@ -487,15 +504,7 @@ public final class PublisherService implements AutoCloseable {
   public void close() {
     running = false;
     if (loop != null) {
-      try {
-        if (!stopped.await(60, TimeUnit.SECONDS)) {
-          log.warn("The publisher loop did not stop within 60 s; waking it");
-          consumer.wakeup();
-          stopped.await(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      LoopStop.await(stopped, Duration.ofSeconds(60), consumer::wakeup, "publisher");
     }
     readiness = Readiness.notReady("stopped");
     if (clientMeters != null) {

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseStates;
+import dev.perennial.schemas.key.AdapterKey;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +19,12 @@ class AliasPolicyTest {
 
   @Test
   void aReleaseBecomesStableWhenTheTenantPromotesAutomaticallyElseCanary() {
-    AliasPolicy.NewReleaseAlias first = AliasPolicy.forNewRelease(KeyState.empty(KEY), null, AUTO);
+    AliasPolicy.NewReleaseAlias first =
+        AliasPolicy.forNewRelease(KeyState.empty(KEY), ReleaseStates.BASE, null, AUTO);
     KeyState auto =
         AliasPolicy.afterPublish(KeyState.empty(KEY), ReleaseStates.release(KEY, 1), first.alias());
-    AliasPolicy.NewReleaseAlias second = AliasPolicy.forNewRelease(auto, 1, MANUAL);
+    AliasPolicy.NewReleaseAlias second =
+        AliasPolicy.forNewRelease(auto, ReleaseStates.BASE, 1, MANUAL);
     KeyState manual = AliasPolicy.afterPublish(auto, ReleaseStates.release(KEY, 2), second.alias());
 
     assertThat(first.why()).isEqualTo("tenant promotes automatically");
@@ -37,9 +39,12 @@ class AliasPolicyTest {
   void aReleaseEvaluatedAgainstAnotherStableThanTodaysWaitsOnCanary() {
     KeyState stableIsV2 = ReleaseStates.published(KEY, 2, AUTO);
 
-    AliasPolicy.NewReleaseAlias againstNothing = AliasPolicy.forNewRelease(stableIsV2, null, AUTO);
-    AliasPolicy.NewReleaseAlias againstV1 = AliasPolicy.forNewRelease(stableIsV2, 1, AUTO);
-    AliasPolicy.NewReleaseAlias againstV2 = AliasPolicy.forNewRelease(stableIsV2, 2, AUTO);
+    AliasPolicy.NewReleaseAlias againstNothing =
+        AliasPolicy.forNewRelease(stableIsV2, ReleaseStates.BASE, null, AUTO);
+    AliasPolicy.NewReleaseAlias againstV1 =
+        AliasPolicy.forNewRelease(stableIsV2, ReleaseStates.BASE, 1, AUTO);
+    AliasPolicy.NewReleaseAlias againstV2 =
+        AliasPolicy.forNewRelease(stableIsV2, ReleaseStates.BASE, 2, AUTO);
 
     assertThat(againstNothing)
         .isEqualTo(
@@ -56,7 +61,8 @@ class AliasPolicyTest {
     KeyState noStable = AliasPolicy.afterRetraction(ReleaseStates.published(KEY, 1, AUTO), 1);
 
     assertThat(noStable.aliases()).doesNotContainKey("stable");
-    assertThat(AliasPolicy.forNewRelease(noStable, 1, AUTO).alias()).isEqualTo("stable");
+    assertThat(AliasPolicy.forNewRelease(noStable, ReleaseStates.BASE, 1, AUTO).alias())
+        .isEqualTo("stable");
   }
 
   @Test
@@ -99,7 +105,7 @@ class AliasPolicyTest {
             AliasChangeRefusedException.class,
             e -> assertThat(e.reason()).isEqualTo(AliasChangeRefusedException.Reason.NOT_OLDER));
     assertThatThrownBy(() -> AliasPolicy.rollback(state, "canary", 1))
-        .hasMessage("acme/support has no alias canary to roll back");
+        .hasMessage("acme/support has no alias canary on v1's base base to roll back");
   }
 
   @Test

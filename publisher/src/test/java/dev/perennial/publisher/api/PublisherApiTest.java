@@ -2,18 +2,21 @@ package dev.perennial.publisher.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
+import dev.perennial.publisher.alias.AliasPolicy;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.Json;
-import dev.perennial.publisher.release.AdapterKey;
+import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.ReleaseStates;
+import dev.perennial.schemas.key.AdapterKey;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,9 +48,12 @@ class PublisherApiTest {
                 ReleaseStates.published(
                     AdapterKey.parse("acme/support"),
                     2,
-                    new TenantPolicy(true, RetractionPolicy.REPLACEMENT)));
+                    new TenantPolicy(true, RetractionPolicy.REPLACEMENT)))
+            .with(upgraded());
     metrics = ServiceMetrics.create("publisher");
-    server = HealthServer.start("127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""));
+    server =
+        HealthServer.start(
+            "127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""), Optional::empty);
     server.route(
         PublisherApi.PREFIX,
         PublisherApi.withAdmin(
@@ -60,6 +66,40 @@ class PublisherApiTest {
                   AliasChangeRefusedException.Reason.RETRACTED, "v1 is retracted");
             },
             Optional.of("s3cret")));
+  }
+
+  /** acme/upgraded: v1 on perennial-tiny, v2 rebased onto perennial-tiny-2; stable on each. */
+  private static KeyState upgraded() {
+    AdapterKey key = AdapterKey.parse("acme/upgraded");
+    KeyState state =
+        AliasPolicy.afterPublish(
+            KeyState.empty(key), ReleaseStates.release(key, 1, "c1", "perennial-tiny"), "stable");
+    return AliasPolicy.afterPublish(
+        state, ReleaseStates.release(key, 2, "c2", "perennial-tiny-2"), "stable");
+  }
+
+  @Test
+  void readsAnswerForTheNewestBaseUnlessAnotherIsNamed() throws Exception {
+    JsonNode key = Json.MAPPER.readTree(send(request("/v1/adapters/acme/upgraded")).body());
+    JsonNode old =
+        Json.MAPPER.readTree(
+            send(request("/v1/adapters/acme/upgraded/versions?base=perennial-tiny")).body());
+    JsonNode all =
+        Json.MAPPER.readTree(send(request("/v1/adapters/acme/upgraded/versions?base=all")).body());
+    HttpResponse<String> unknown = send(request("/v1/adapters/acme/upgraded/stable?base=llama-3"));
+
+    assertThat(key.at("/baseModel/name").textValue()).isEqualTo("perennial-tiny-2");
+    assertThat(key.at("/aliases/stable").intValue()).isEqualTo(2);
+    assertThat(key.at("/bases/1/name").textValue()).isEqualTo("perennial-tiny");
+    assertThat(key.at("/bases/1/aliases/stable").intValue()).isEqualTo(1);
+    assertThat(key.get("versions")).hasSize(1);
+    assertThat(old).hasSize(1);
+    assertThat(old.at("/0/version").intValue()).isEqualTo(1);
+    assertThat(old.at("/0/aliases/0").textValue()).isEqualTo("stable");
+    assertThat(all).hasSize(2);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(error(unknown))
+        .contains("acme/upgraded has no release on base llama-3; its bases: perennial-tiny-2");
   }
 
   @AfterEach

@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.LocalArtifactStore;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.SortedMap;
@@ -67,6 +71,31 @@ class ManifestFactoryTest {
     assertThat(tree.at("/evaluation/report").textValue()).isEqualTo("reports/cand-4.html");
     assertThat(manifest.evaluationMetrics()).containsEntry("learning", 0.82);
     assertThat(tree.has("erasure")).isFalse();
+  }
+
+  @Test
+  void aCandidatesLineageGetsASectionOfItsOwnAndReadsBackAsTheRecord() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    LineageRelease teacher =
+        new LineageRelease(
+            2,
+            "adapters/x",
+            "ab".repeat(32),
+            "perennial-tiny",
+            "cd".repeat(32),
+            "bundled:perennial-tiny");
+    Lineage lineage = new Lineage(LineageMethod.DISTILLED, null, teacher, "ef".repeat(32), null);
+    AdapterCandidate candidate =
+        AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-6", null))
+            .setLineage(lineage)
+            .build();
+
+    JsonNode tree = manifest(TestVerdicts.passed(candidate)).tree();
+
+    assertThat(tree.at("/lineage/method").textValue()).isEqualTo("DISTILLED");
+    assertThat(tree.at("/lineage/teacher/version").intValue()).isEqualTo(2);
+    assertThat(tree.at("/candidate/lineage").isMissingNode()).isTrue();
+    assertThat(LineageJson.of(tree)).contains(lineage);
   }
 
   @Test

@@ -7,11 +7,15 @@ import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.schemas.key.AdapterKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** Key states for rule tests: releases described by minimal manifests, no files behind them. */
 public final class ReleaseStates {
+
+  /** The base every release here is on, unless another is named. */
+  public static final Digest BASE = digest("base");
 
   private ReleaseStates() {}
 
@@ -21,6 +25,12 @@ public final class ReleaseStates {
   }
 
   public static StoredRelease release(AdapterKey key, int version, String candidateId) {
+    return release(key, version, candidateId, "base");
+  }
+
+  /** A release on the base named {@code baseName} (its digest: the SHA-256 of the name). */
+  public static StoredRelease release(
+      AdapterKey key, int version, String candidateId, String baseName) {
     ObjectNode tree = Json.MAPPER.createObjectNode();
     tree.put("format", ReleaseManifest.FORMAT);
     tree.put("adapterKey", key.toString());
@@ -29,7 +39,7 @@ public final class ReleaseStates {
     tree.put("signingKey", "sha256:" + "1".repeat(64));
     tree.putObject("files")
         .put("adapter_model.safetensors", digest("weights " + candidateId).toString());
-    tree.putObject("baseModel").put("name", "base").put("digest", digest("base").toString());
+    tree.putObject("baseModel").put("name", baseName).put("digest", digest(baseName).toString());
     tree.putObject("candidate")
         .put("candidateId", candidateId)
         .put("location", digest("index " + candidateId).toString());
@@ -52,12 +62,12 @@ public final class ReleaseStates {
           AliasPolicy.afterPublish(
               state,
               release(key, version),
-              AliasPolicy.forNewRelease(state, stable, policy).alias());
+              AliasPolicy.forNewRelease(state, ReleaseStates.BASE, stable, policy).alias());
     }
     return state;
   }
 
-  private static Digest digest(String text) {
+  public static Digest digest(String text) {
     return Digest.of(text.getBytes(StandardCharsets.UTF_8));
   }
 }

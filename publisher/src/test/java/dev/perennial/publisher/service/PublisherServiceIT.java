@@ -8,6 +8,7 @@ import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
@@ -15,10 +16,10 @@ import dev.perennial.core.testing.TestConfig;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.manifest.Json;
-import dev.perennial.publisher.release.AdapterKey;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterRelease;
@@ -70,7 +71,7 @@ class PublisherServiceIT {
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final SigningKey signingKey = SigningKey.generate();
-  private final List<PublisherServer> servers = new ArrayList<>();
+  private final List<ServiceProcess<PublisherServer>> servers = new ArrayList<>();
   private TopicCatalog catalog;
   private Topics topics;
   private LocalArtifactStore store;
@@ -84,10 +85,10 @@ class PublisherServiceIT {
 
   @AfterEach
   void stop() {
-    servers.forEach(PublisherServer::close);
+    servers.forEach(ServiceProcess::close);
   }
 
-  private PublisherServer start(Map<String, String> overrides) {
+  private ServiceProcess<PublisherServer> start(Map<String, String> overrides) {
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
     values.put(PerennialConfig.TOPIC_PARTITIONS_CONFIG, "2");
@@ -98,7 +99,12 @@ class PublisherServiceIT {
     values.put(PublisherConfig.RELEASE_PATH_CONFIG, folder.resolve("releases").toString());
     values.put(PublisherConfig.SIGNING_KEY_CONFIG, signingKey.privateKeyPem());
     values.putAll(overrides);
-    PublisherServer server = PublisherServer.start(PublisherConfig.of(values));
+    PublisherConfig config = PublisherConfig.of(values);
+    ServiceProcess<PublisherServer> server =
+        ServiceProcess.start(
+            PublisherServer.SERVICE_NAME,
+            config,
+            metrics -> PublisherServer.start(config, metrics.registry()));
     servers.add(server);
     return server;
   }
@@ -154,23 +160,26 @@ class PublisherServiceIT {
   }
 
   /** A GET on the read API's port (what serving stacks reach). */
-  private HttpResponse<String> get(PublisherServer server, String path) throws Exception {
+  private HttpResponse<String> get(ServiceProcess<PublisherServer> server, String path)
+      throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.service().apiPort() + path))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** A GET on the health and admin port. */
-  private HttpResponse<String> getAdmin(PublisherServer server, String path) throws Exception {
+  private HttpResponse<String> getAdmin(ServiceProcess<PublisherServer> server, String path)
+      throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** A POST on the admin port, or on the read API's port when {@code port} says so. */
-  private HttpResponse<String> post(PublisherServer server, String path, String body)
-      throws Exception {
-    return post(server.port(), path, body);
+  private HttpResponse<String> post(
+      ServiceProcess<PublisherServer> server, String path, String body) throws Exception {
+    return post(server.httpPort(), path, body);
   }
 
   private HttpResponse<String> post(int port, String path, String body) throws Exception {
@@ -185,7 +194,7 @@ class PublisherServiceIT {
   @Test
   void aPassedVerdictBecomesASignedReleaseWithItsRecordsAndTheReadApiServesStable()
       throws Exception {
-    PublisherServer server = start(Map.of());
+    ServiceProcess<PublisherServer> server = start(Map.of());
     EvaluationVerdict verdict =
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
 
@@ -210,7 +219,7 @@ class PublisherServiceIT {
 
     Path released = folder.resolve("releases/acme/support/v1");
     assertThat(
-            ReleaseVerifier.withPublishedKeys(server.service().area())
+            ReleaseVerifier.withPublishedKeys(server.service().service().area())
                 .verify(released, KEY, 1)
                 .problems())
         .isEmpty();
@@ -235,7 +244,9 @@ class PublisherServiceIT {
         .isEqualTo("No releases of acme/nope");
     HttpResponse<String> noCanary = get(server, "/v1/adapters/acme/support/canary");
     assertThat(noCanary.statusCode()).isEqualTo(404);
-    assertThat(noCanary.body()).contains("acme/support has no alias canary (aliases: {stable=1})");
+    assertThat(noCanary.body())
+        .contains("acme/support has no alias canary on base ")
+        .contains("(aliases there: {stable=1})");
     assertThat(getAdmin(server, "/metrics").body())
         .contains(
             "perennial_publisher_releases_total{action=\"published\",service=\"publisher\"} 1.0")
@@ -284,7 +295,7 @@ class PublisherServiceIT {
 
   @Test
   void theSameVerdictDeliveredAgainAndAfterARestartStillYieldsOneVersion() throws Exception {
-    PublisherServer first = start(Map.of());
+    ServiceProcess<PublisherServer> first = start(Map.of());
     EvaluationVerdict verdict =
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
 
@@ -292,7 +303,7 @@ class PublisherServiceIT {
     read(topics.audit(), hasAudits(AuditEvents.VERDICT_ALREADY_RELEASED, 1));
     first.close();
     servers.remove(first);
-    PublisherServer second = start(Map.of());
+    ServiceProcess<PublisherServer> second = start(Map.of());
     send(verdict);
     send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
     read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
@@ -307,13 +318,14 @@ class PublisherServiceIT {
       assertThat(versions.map(p -> p.getFileName().toString()).sorted())
           .containsExactly("v1", "v2");
     }
-    assertThat(second.service().registry().get(KEY).aliases()).containsEntry("stable", 2);
+    assertThat(second.service().service().registry().get(KEY).aliases()).containsEntry("stable", 2);
   }
 
   @Test
   void operatorsPromoteAndRollBackThroughTheAdminEndpointWithActorAndReasonAudited()
       throws Exception {
-    PublisherServer server = start(Map.of("perennial.publisher.tenant.acme.auto.promote", "false"));
+    ServiceProcess<PublisherServer> server =
+        start(Map.of("perennial.publisher.tenant.acme.auto.promote", "false"));
     send(
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)),
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
@@ -344,7 +356,7 @@ class PublisherServiceIT {
         post(server, "/v1/adapters/acme/support/aliases/stable", "{\"action\":\"promote\"}");
     HttpResponse<String> onReadApi =
         post(
-            server.apiPort(),
+            server.service().apiPort(),
             "/v1/adapters/acme/support/aliases/stable",
             "{\"action\":\"promote\",\"version\":2,\"actor\":\"eve\",\"reason\":\"x\"}");
 
@@ -379,7 +391,7 @@ class PublisherServiceIT {
 
   @Test
   void anErasureJobRetractsTheAffectedReleasesAtOnceUnderTheImmediatePolicy() throws Exception {
-    PublisherServer server =
+    ServiceProcess<PublisherServer> server =
         start(Map.of("perennial.publisher.tenant.strict.retraction.policy", "immediate"));
     send(
         TestVerdicts.passed(TestVerdicts.candidate(store, "strict/support", "cand-1", null)),

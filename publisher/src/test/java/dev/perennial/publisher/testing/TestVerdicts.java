@@ -2,6 +2,8 @@ package dev.perennial.publisher.testing;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.FolderIndex;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.EvaluationOutcome;
@@ -20,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -61,19 +62,15 @@ public final class TestVerdicts {
    */
   public static AdapterCandidate candidate(
       ArtifactStore store, String adapterKey, String candidateId, Integer parentVersion) {
-    Map<String, String> digests = new TreeMap<>();
-    adapterFiles(candidateId).forEach((name, bytes) -> digests.put(name, store.put(bytes).hex()));
-    StringJoiner files = new StringJoiner(",", "{\"files\":{", "}}\n");
-    digests.forEach((name, hex) -> files.add("\"" + name + "\":\"sha256:" + hex + "\""));
-    Digest location = store.put(files.toString().getBytes(StandardCharsets.UTF_8));
-    String tenant = adapterKey.substring(0, adapterKey.indexOf('/'));
+    FolderIndex.StoredFolder stored = FolderIndex.store(store, adapterFiles(candidateId));
+    String tenant = AdapterKey.parse(adapterKey).tenant();
     return AdapterCandidate.newBuilder()
         .setCandidateId(candidateId)
         .setJobId("job-" + candidateId)
         .setAdapterKey(adapterKey)
         .setTenant(tenant)
-        .setLocation(location.toString())
-        .setFileDigests(digests)
+        .setLocation(stored.location())
+        .setFileDigests(stored.fileDigests())
         .setBaseModelName(BASE_MODEL)
         .setBaseModelDigest(BASE_DIGEST)
         .setParentVersion(parentVersion)
@@ -194,7 +191,7 @@ public final class TestVerdicts {
     return TrainingJob.newBuilder()
         .setJobId(jobId)
         .setAdapterKey(adapterKey)
-        .setTenant(adapterKey.substring(0, adapterKey.indexOf('/')))
+        .setTenant(AdapterKey.parse(adapterKey).tenant())
         .setTrigger(JobTrigger.ERASURE)
         .setShards(List.of(shard("shard-" + jobId, 0, 100)))
         .setErasure(

@@ -1,9 +1,5 @@
 package dev.perennial.schemas.evolution;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.schemas.SchemasException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,11 +22,6 @@ import org.apache.avro.SchemaParseException;
 public final class SchemaHistory {
 
   private static final Pattern VERSION_FILE = Pattern.compile("v([1-9][0-9]*)\\.avsc");
-
-  /** Properties the Avro compiler adds for Java alone; other languages' readers ignore them. */
-  private static final String JAVA_STRING_PROPERTY = "avro.java.string";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path root;
   private final Map<String, List<Schema>> versionsByRecord;
@@ -116,26 +107,5 @@ public final class SchemaHistory {
   /** Where version {@code version} of {@code recordName} lies. */
   public Path fileFor(String recordName, int version) {
     return root.resolve(recordName).resolve("v" + version + ".avsc");
-  }
-
-  /**
-   * {@code schema} as the history keeps it: self-contained pretty JSON, without the properties the
-   * Avro compiler adds for Java alone.
-   */
-  public static String publishedForm(Schema schema) {
-    try {
-      JsonNode tree = JSON.readTree(schema.toString());
-      removeJavaProperties(tree);
-      return new Schema.Parser().parse(JSON.writeValueAsString(tree)).toString(true);
-    } catch (JsonProcessingException e) {
-      throw new SchemasException("cannot reformat schema " + schema.getFullName(), e);
-    }
-  }
-
-  private static void removeJavaProperties(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      object.remove(JAVA_STRING_PROPERTY);
-    }
-    node.forEach(SchemaHistory::removeJavaProperties);
   }
 }

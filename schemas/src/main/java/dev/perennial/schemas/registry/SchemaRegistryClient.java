@@ -3,6 +3,8 @@ package dev.perennial.schemas.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.core.health.Readiness;
+import dev.perennial.schemas.PublishedSchemas;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,12 +13,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -24,11 +29,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A client of the Confluent schema registry REST API (Confluent's registry, Apicurio's ccompat API
- * and others that speak it), for Avro schemas.
+ * and others that speak it), for Avro schemas. Every schema it registers, looks up or checks is
+ * sent in its published form ({@link PublishedSchemas}), the text of the repository's {@code .avsc}
+ * files.
  *
  * <p>Schema ids and id lookups are cached: an id names one schema forever, and a schema registered
  * under a subject keeps its id. Latest versions and compatibility checks are never cached.
  * Transport errors and 5xx answers are retried a bounded number of times; 4xx answers never are.
+ * The client remembers whether its last request found the registry unavailable ({@link #outage()}),
+ * which a stage's readiness reports.
  */
 public final class SchemaRegistryClient {
 
@@ -48,6 +57,18 @@ public final class SchemaRegistryClient {
   private final ObjectMapper json = new ObjectMapper();
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+  private final AtomicReference<Outage> outage = new AtomicReference<>();
+
+  /**
+   * The registry has been unavailable since {@code since}; {@code lastError} is the latest failure.
+   */
+  public record Outage(Instant since, String lastError) {
+
+    /** What a stage's {@code /health/ready} says while the outage lasts. */
+    public Readiness readiness() {
+      return Readiness.notReady("schema registry unavailable since " + since + ": " + lastError);
+    }
+  }
 
   /**
    * @param baseUrl the registry's base URL, e.g. {@code http://host:8081} or Apicurio's {@code
@@ -78,6 +99,14 @@ public final class SchemaRegistryClient {
     return baseUrl;
   }
 
+  /**
+   * Since when and why the registry is unavailable (the last request found it so, after every
+   * retry), or empty while it answers (or nothing was asked yet).
+   */
+  public Optional<Outage> outage() {
+    return Optional.ofNullable(outage.get());
+  }
+
   /** Registers {@code schema} under {@code subject} (a no-op if it is already there); its id. */
   public int register(String subject, Schema schema) {
     SubjectSchema key = new SubjectSchema(subject, schema);
@@ -85,9 +114,12 @@ public final class SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    JsonNode answer =
-        send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
-    int id = requiredInt(answer, "id");
+    int id =
+        tracked(
+            () ->
+                requiredInt(
+                    send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
+                    "id"));
     idsBySubjectSchema.put(key, id);
     schemasById.putIfAbsent(id, schema);
     return id;
@@ -105,8 +137,11 @@ public final class SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    JsonNode answer = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
-    int id = requiredInt(answer, "id");
+    int id =
+        tracked(
+            () ->
+                requiredInt(
+                    send("POST", "/subjects/" + encode(subject), schemaBody(schema)), "id"));
     idsBySubjectSchema.put(key, id);
     schemasById.putIfAbsent(id, schema);
     return id;
@@ -122,7 +157,8 @@ public final class SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    Schema schema = parse(requiredText(send("GET", "/schemas/ids/" + id, null), "schema"));
+    Schema schema =
+        tracked(() -> parse(requiredText(send("GET", "/schemas/ids/" + id, null), "schema")));
     schemasById.put(id, schema);
     return schema;
   }
@@ -133,11 +169,14 @@ public final class SchemaRegistryClient {
    * @throws SchemaNotFoundException (40401) if the subject is unknown
    */
   public RegisteredSchema latestVersion(String subject) {
-    JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
-    int id = requiredInt(answer, "id");
-    Schema schema =
-        schemasById.computeIfAbsent(id, unused -> parse(requiredText(answer, "schema")));
-    return new RegisteredSchema(subject, requiredInt(answer, "version"), id, schema);
+    return tracked(
+        () -> {
+          JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
+          int id = requiredInt(answer, "id");
+          Schema schema =
+              schemasById.computeIfAbsent(id, unused -> parse(requiredText(answer, "schema")));
+          return new RegisteredSchema(subject, requiredInt(answer, "version"), id, schema);
+        });
   }
 
   /**
@@ -147,10 +186,12 @@ public final class SchemaRegistryClient {
    */
   public CompatibilityResult checkCompatibility(String subject, Schema schema) {
     JsonNode answer =
-        send(
-            "POST",
-            "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
-            schemaBody(schema));
+        tracked(
+            () ->
+                send(
+                    "POST",
+                    "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+                    schemaBody(schema)));
     JsonNode compatible = answer.get("is_compatible");
     if (compatible == null || !compatible.isBoolean()) {
       throw malformed("no boolean is_compatible", answer);
@@ -160,9 +201,35 @@ public final class SchemaRegistryClient {
     return new CompatibilityResult(compatible.booleanValue(), messages);
   }
 
+  /** Runs a request, remembering whether it found the registry available. */
+  private <T> T tracked(Supplier<T> request) {
+    try {
+      T answer = request.get();
+      available();
+      return answer;
+    } catch (SchemaRegistryException e) {
+      if (e.unavailable()) {
+        Instant now = Instant.now();
+        outage.getAndUpdate(
+            previous -> new Outage(previous == null ? now : previous.since(), e.getMessage()));
+      } else {
+        available();
+      }
+      throw e;
+    }
+  }
+
+  private void available() {
+    if (outage.getAndSet(null) != null) {
+      log.info("The schema registry at {} answers again", baseUrl);
+    }
+  }
+
+  /** The request body of {@code schema}: always its published form ({@link PublishedSchemas}). */
   private String schemaBody(Schema schema) {
     try {
-      return json.writeValueAsString(Map.of("schemaType", "AVRO", "schema", schema.toString()));
+      return json.writeValueAsString(
+          Map.of("schemaType", "AVRO", "schema", PublishedSchemas.text(schema)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a JSON string", e);
     }

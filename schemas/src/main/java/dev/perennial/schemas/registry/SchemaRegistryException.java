@@ -26,6 +26,18 @@ public class SchemaRegistryException extends SchemasException {
     this.errorCode = errorCode;
   }
 
+  /**
+   * Whether the registry was unavailable: no answer, an error on its side (5xx), credentials it
+   * refused (401, 403), too many requests (429), or an answer that made no sense. An answer about
+   * the request itself (no such schema, an incompatible or invalid schema) is not.
+   */
+  public boolean unavailable() {
+    return !(this instanceof SchemaNotFoundException)
+        && !(this instanceof IncompatibleSchemaException)
+        && errorCode != INVALID_SCHEMA
+        && httpStatus != 422;
+  }
+
   /** The HTTP status of the registry's answer, or {@link #NO_RESPONSE}. */
   public int httpStatus() {
     return httpStatus;

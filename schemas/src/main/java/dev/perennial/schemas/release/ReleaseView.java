@@ -1,6 +1,7 @@
 package dev.perennial.schemas.release;
 
 import dev.perennial.schemas.SchemasException;
+import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterRelease;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,12 @@ public final class ReleaseView implements AutoCloseable {
     consumer.seekToBeginning(assigned);
   }
 
-  /** Reads every record committed so far. */
+  /**
+   * Reads every record committed so far; an unreadable record is logged and skipped.
+   *
+   * @throws RecordDeserializationException when the schema registry is unavailable ({@link
+   *     ReadFailure#OUTAGE}): try again later
+   */
   public void refresh() {
     Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -56,7 +63,8 @@ public final class ReleaseView implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new SchemasException("Could not read releases.v1 to its end within " + timeout);
       }
-      for (ConsumerRecord<String, AdapterRelease> record : consumer.poll(POLL)) {
+      for (ConsumerRecord<String, AdapterRelease> record :
+          ReadFailure.poll(consumer, POLL, "release", () -> {})) {
         if (record.value() == null) {
           latest.remove(record.key());
         } else {
@@ -75,7 +83,23 @@ public final class ReleaseView implements AutoCloseable {
     return true;
   }
 
-  /** The key's stable release, if it has one. */
+  /** The key's latest release record, if it has one. */
+  public Optional<AdapterRelease> latest(String adapterKey) {
+    return Optional.ofNullable(latest.get(adapterKey));
+  }
+
+  /** Every key's latest release record, by key. */
+  public Map<String, AdapterRelease> all() {
+    return Map.copyOf(latest);
+  }
+
+  /** The key's stable release on the base with the given digest, if it has one. */
+  public Optional<StableRelease> stable(String adapterKey, String baseDigest) {
+    AdapterRelease release = latest.get(adapterKey);
+    return release == null ? Optional.empty() : StableRelease.of(release, baseDigest);
+  }
+
+  /** The key's stable release on its newest base, if it has one. */
   public Optional<StableRelease> stable(String adapterKey) {
     AdapterRelease release = latest.get(adapterKey);
     if (release == null) {

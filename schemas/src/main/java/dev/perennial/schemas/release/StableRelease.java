@@ -1,12 +1,14 @@
 package dev.perennial.schemas.release;
 
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.ReleaseRef;
 import java.util.Optional;
 
 /**
- * The release an adapter key's {@value #ALIAS} alias points at, as the latest {@code releases.v1}
- * record tells it: its version and where its adapter folder lies.
+ * The release an adapter key's {@value #ALIAS} alias points at on one base model, as the latest
+ * {@code releases.v1} record tells it: its version and where its adapter folder lies. Aliases are
+ * per key and base: a worker or evaluator on one base reads that base's stable release.
  */
 public record StableRelease(
     int version, String location, String manifestDigest, String baseModelDigest) {
@@ -23,14 +25,36 @@ public record StableRelease(
     return baseDigest != null && normalized(baseModelDigest).equals(normalized(baseDigest));
   }
 
-  private static String normalized(String digest) {
+  /** Digests as bare lower-case hex, whether written {@code sha256:<hex>} or as hex. */
+  public static String normalized(String digest) {
     String lower = digest == null ? "" : digest.trim().toLowerCase(java.util.Locale.ROOT);
     return lower.startsWith(DIGEST_PREFIX) ? lower.substring(DIGEST_PREFIX.length()) : lower;
   }
 
-  /** The stable release of the key's latest release record, if the alias points anywhere. */
+  /**
+   * The stable release on the key's newest base (the record's {@code aliases}), if the alias points
+   * anywhere.
+   */
   public static Optional<StableRelease> of(AdapterRelease latest) {
-    Integer version = latest.getAliases().get(ALIAS);
+    return resolve(latest, latest.getAliases().get(ALIAS));
+  }
+
+  /** The stable release on the base with the given digest, if that base has one. */
+  public static Optional<StableRelease> of(AdapterRelease latest, String baseDigest) {
+    String wanted = normalized(baseDigest);
+    if (latest.getBaseAliases().isEmpty()) {
+      // written before aliases were per base: its aliases were all on one base
+      return of(latest).filter(stable -> stable.trainedOn(wanted));
+    }
+    for (BaseAliases base : latest.getBaseAliases()) {
+      if (normalized(base.getBaseModelDigest()).equals(wanted)) {
+        return resolve(latest, base.getAliases().get(ALIAS));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<StableRelease> resolve(AdapterRelease latest, Integer version) {
     if (version == null || latest.getRetractedVersions().contains(version)) {
       return Optional.empty();
     }

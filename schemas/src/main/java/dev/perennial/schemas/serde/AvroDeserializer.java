@@ -29,7 +29,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * Reads records in the Confluent wire format: fetches the writer's schema by the id in the header
  * and resolves the data to the reader's schema (a generated class's, a given one, or the writer's
  * own). A null record is read as null (a tombstone); anything else that is not a well-formed record
- * raises a {@link SerializationException} that names the problem and the topic.
+ * raises a {@link SerializationException} that names the problem and the topic. No length or count
+ * the data claims is believed beyond the bytes the record has ({@link BoundedDecoder}), so a small
+ * record cannot make the reader allocate much: what {@link ReadFailure} calls corrupt.
  */
 public final class AvroDeserializer<T extends IndexedRecord> implements Deserializer<T> {
 
@@ -104,7 +106,7 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
                 data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null);
     T record;
     try {
-      record = reader.read(null, decoder);
+      record = reader.read(null, new BoundedDecoder(decoder));
     } catch (EOFException e) {
       throw new SerializationException(
           "Truncated Avro data in record on topic "
@@ -113,7 +115,8 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
               + schemaId
               + "): the "
               + data.length
-              + " bytes end before the record does",
+              + " bytes end before the record does"
+              + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"),
           e);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(

@@ -1,5 +1,6 @@
 package dev.perennial.schemas.serde;
 
+import dev.perennial.schemas.PublishedSchemas;
 import dev.perennial.schemas.registry.RegisteredSchema;
 import dev.perennial.schemas.registry.SchemaNotFoundException;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
@@ -75,7 +76,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     try {
       if (useLatestVersion) {
         RegisteredSchema latest = latestBySubject.computeIfAbsent(subject, registry::latestVersion);
-        if (latest.schema().equals(schema)) {
+        if (latest.schema().equals(PublishedSchemas.schema(schema))) {
           return encode(topic, latest.id(), record, writerOf(record));
         }
         IndexedRecord converted = convert(topic, record, latest);

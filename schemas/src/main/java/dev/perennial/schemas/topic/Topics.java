@@ -9,12 +9,14 @@ import dev.perennial.schemas.serde.AvroSerdeConfig;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.util.List;
@@ -39,8 +41,12 @@ public final class Topics {
   private final Topic<String, EvaluationVerdict> verdicts;
   private final Topic<String, AdapterRelease> releases;
   private final Topic<String, AuditEvent> audit;
+  private final SchemaRegistryClient registry;
+  private final Topic<String, SubjectKey> subjectKeys;
+  private final Topic<String, BaseAnnouncement> bases;
 
   private Topics(TopicCatalog catalog, SchemaRegistryClient registry, Map<String, ?> serdeConfigs) {
+    this.registry = registry;
     Binder bind = new Binder(catalog, registry, serdeConfigs);
     documents = bind.topic(PerennialTopic.DOCUMENTS, Document.class);
     feedback = bind.topic(PerennialTopic.FEEDBACK, Feedback.class);
@@ -53,6 +59,8 @@ public final class Topics {
     verdicts = bind.topic(PerennialTopic.VERDICTS, EvaluationVerdict.class);
     releases = bind.topic(PerennialTopic.RELEASES, AdapterRelease.class);
     audit = bind.topic(PerennialTopic.AUDIT, AuditEvent.class);
+    subjectKeys = bind.topic(PerennialTopic.SUBJECT_KEYS, SubjectKey.class);
+    bases = bind.topic(PerennialTopic.BASES, BaseAnnouncement.class);
   }
 
   /**
@@ -116,6 +124,16 @@ public final class Topics {
     return audit;
   }
 
+  /** The registry client every topic's serdes share: whether the registry answers tells it. */
+  public SchemaRegistryClient registry() {
+    return registry;
+  }
+
+  /** The subjects' wrapped data keys, by tenant/pseudonym; ingest is the one writer. */
+  public Topic<String, SubjectKey> subjectKeys() {
+    return subjectKeys;
+  }
+
   /** Every topic, in {@link PerennialTopic}'s order. */
   public List<Topic<String, ? extends SpecificRecord>> all() {
     return List.of(
@@ -129,7 +147,9 @@ public final class Topics {
         candidates,
         verdicts,
         releases,
-        audit);
+        audit,
+        subjectKeys,
+        bases);
   }
 
   private record Binder(
@@ -148,5 +168,10 @@ public final class Topics {
       values.configure(serdeConfigs, false);
       return new Topic<>(catalog.name(topic), Serdes.String(), values);
     }
+  }
+
+  /** {@code bases.v1}: announced base models, keyed by name. */
+  public Topic<String, BaseAnnouncement> bases() {
+    return bases;
   }
 }

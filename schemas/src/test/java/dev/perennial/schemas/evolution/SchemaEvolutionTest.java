@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.schemas.Contracts;
+import dev.perennial.schemas.PublishedSchemas;
 import dev.perennial.schemas.SchemasException;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.RejectReason;
@@ -54,8 +55,8 @@ class SchemaEvolutionTest {
   void theCurrentSchemaIsItsLatestPublishedVersion(Class<? extends SpecificRecord> type) {
     Schema current = Contracts.schemaOf(type);
     List<Schema> versions = HISTORY.versions(current.getName());
-    String latest = SchemaHistory.publishedForm(versions.get(versions.size() - 1));
-    String now = SchemaHistory.publishedForm(current);
+    String latest = PublishedSchemas.text(versions.get(versions.size() - 1));
+    String now = PublishedSchemas.text(current);
 
     assertThat(now)
         .as(
@@ -66,6 +67,16 @@ class SchemaEvolutionTest {
             HISTORY.fileFor(current.getName(), versions.size() + 1),
             now)
         .isEqualTo(latest);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("recordTypes")
+  void theLatestHistoryFileIsTheTextPerennialRegisters(Class<? extends SpecificRecord> type)
+      throws IOException {
+    Schema current = Contracts.schemaOf(type);
+    Path latest = HISTORY.fileFor(current.getName(), HISTORY.versions(current.getName()).size());
+
+    assertThat(Files.readString(latest)).isEqualTo(PublishedSchemas.text(current));
   }
 
   @ParameterizedTest(name = "{0}")

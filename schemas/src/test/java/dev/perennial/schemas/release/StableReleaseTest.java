@@ -3,6 +3,7 @@ package dev.perennial.schemas.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import java.time.Instant;
@@ -44,6 +45,29 @@ class StableReleaseTest {
   void noStableAliasOrARetractedOneMeansAFreshAdapter() {
     assertThat(StableRelease.of(release(Map.of("canary", 3), List.of()))).isEmpty();
     assertThat(StableRelease.of(release(Map.of("stable", 2), List.of(2)))).isEmpty();
+  }
+
+  @Test
+  void eachBaseHasItsOwnStableAndARecordWithoutBaseAliasesServesOnlyItsOneBase() {
+    AdapterRelease legacy = release(Map.of("stable", 2), List.of());
+    AdapterRelease perBase =
+        AdapterRelease.newBuilder(release(Map.of("stable", 4), List.of()))
+            .setAliasTargets(
+                List.of(
+                    new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base"),
+                    new ReleaseRef(4, "releases/acme/support/v4", "m4", "sha256:next")))
+            .setBaseAliases(
+                List.of(
+                    new BaseAliases("next", "next", Map.of("stable", 4)),
+                    new BaseAliases("perennial-tiny", "base", Map.of("stable", 2))))
+            .build();
+
+    assertThat(StableRelease.of(legacy, "sha256:base").map(StableRelease::version)).contains(2);
+    assertThat(StableRelease.of(legacy, "sha256:next")).isEmpty();
+    assertThat(StableRelease.of(perBase, "sha256:base").map(StableRelease::version)).contains(2);
+    assertThat(StableRelease.of(perBase, "next").map(StableRelease::version)).contains(4);
+    assertThat(StableRelease.of(perBase).map(StableRelease::version)).contains(4);
+    assertThat(StableRelease.of(perBase, "sha256:other")).isEmpty();
   }
 
   @Test

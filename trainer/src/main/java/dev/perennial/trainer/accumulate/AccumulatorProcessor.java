@@ -1,10 +1,18 @@
 package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.crypto.UndecryptableException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
@@ -17,13 +25,13 @@ import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.erasure.AffectedVersions;
 import dev.perennial.trainer.erasure.OrphanShardSweeper;
 import dev.perennial.trainer.erasure.ShardRewriter;
-import dev.perennial.trainer.lineage.AdapterKeys;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
+import dev.perennial.trainer.shard.SourcePosition;
 import dev.perennial.trainer.shard.SourcedExample;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,8 +44,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -55,16 +65,24 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>MIN_EXAMPLES and MIN_TOKENS are checked as each example arrives (so a re-run after a crash
  *       seals exactly the same examples); MAX_WAIT by a wall-clock punctuator.
- *   <li>A seal writes one training shard and, when any pending example is held out, one held-out
- *       shard; the job lists them, the shards of earlier jobs whose candidates had insufficient
- *       evidence ({@link Rollovers}: each carried exactly once), up to {@code replayMaxShards}
- *       earlier training shards of the key to replay from, and every held-out shard of the key (its
- *       held-out pool).
- *   <li>An erasure drops the subject's pending examples and rewrites every shard holding its
- *       examples in every adapter key of the tenant; each key whose training data changed gets an
- *       ERASURE job over all its current shards, listing the releases that held the data. A release
- *       of a job whose data was erased, or trained on top of such a release, that shows up later
- *       gets an ERASURE job of its own.
+ *   <li>Pending examples stay as ingest encrypted them; a seal decrypts them ({@link
+ *       ExampleDecryptor}: the tenant's own, with keys read to the end of {@code subject-keys.v1}
+ *       first, so an erased subject's examples are dropped, not sealed) and writes one training
+ *       shard and, when any pending example is held out, one held-out shard; the job lists them,
+ *       the shards of earlier jobs whose candidates had insufficient evidence ({@link Rollovers}:
+ *       each carried exactly once), up to {@code replayMaxShards} earlier training shards of the
+ *       key to replay from, and every held-out shard of the key (its held-out pool).
+ *   <li>An erasure forgets the subject's cached key, drops the subject's pending examples and
+ *       rewrites every shard holding its examples in every adapter key of the tenant; each key
+ *       whose training data changed gets an ERASURE job over all its current shards, listing the
+ *       releases that held the data. A release of a job whose data was erased, or trained on top of
+ *       such a release, that shows up later gets an ERASURE job of its own.
+ *   <li>A base announced on {@code bases.v1} (a global store, so every task sees it) that succeeds
+ *       another: each key with a stable release on the old base gets exactly one REBASE job over
+ *       all its current shards (erasures have already rewritten them), naming that release and both
+ *       bases. Keys are checked when the announcement is seen (on the wall-clock punctuation) and
+ *       whenever a key's releases change, so a key that gets its first stable release on the old
+ *       base later is re-based too. A key already with a stable release on the new base needs none.
  * </ul>
  */
 public final class AccumulatorProcessor
@@ -74,11 +92,13 @@ public final class AccumulatorProcessor
 
   private final AccumulatorSettings settings;
   private final ArtifactStore artifacts;
+  private final ExampleDecryptor decryptor;
   private final HeldOutSplit heldOutSplit;
   private final ShardRewriter rewriter;
   private final OrphanShardSweeper sweeper;
   private final Counter examplesAccepted;
   private final Counter examplesSkipped;
+  private final Counter examplesErased;
   private final Map<JobTrigger, Counter> jobsSealed;
   private final Counter erasures;
   private final Counter candidatesSeen;
@@ -90,14 +110,19 @@ public final class AccumulatorProcessor
   private Rollovers rollovers;
 
   public AccumulatorProcessor(
-      AccumulatorSettings settings, ArtifactStore artifacts, MeterRegistry meters) {
+      AccumulatorSettings settings,
+      ArtifactStore artifacts,
+      ExampleDecryptor decryptor,
+      MeterRegistry meters) {
     this.settings = settings;
     this.artifacts = artifacts;
+    this.decryptor = decryptor;
     this.heldOutSplit = new HeldOutSplit(settings.heldOutFraction());
     this.rewriter = new ShardRewriter(artifacts);
     this.sweeper = new OrphanShardSweeper(artifacts);
     this.examplesAccepted = counter(meters, "perennial.trainer.examples", "outcome", "accepted");
     this.examplesSkipped = counter(meters, "perennial.trainer.examples", "outcome", "skipped");
+    this.examplesErased = counter(meters, "perennial.trainer.examples", "outcome", "erased");
     this.jobsSealed = new EnumMap<>(JobTrigger.class);
     for (JobTrigger trigger : JobTrigger.values()) {
       jobsSealed.put(trigger, counter(meters, "perennial.trainer.jobs", "trigger", trigger.name()));
@@ -137,6 +162,9 @@ public final class AccumulatorProcessor
     } else if (event instanceof ReleaseArrived release) {
       onRelease(release, record.timestamp());
       releasesSeen.increment();
+      // the record tells the key's whole state: its stables replace what was known
+      state.putStables(new KeyStables(release.adapterKey(), release.stables()));
+      planRebases(state.stables(release.adapterKey()), record.timestamp());
     } else if (event instanceof InsufficientEvidence insufficient) {
       rollovers.onInsufficientEvidence(insufficient);
       insufficientSeen.increment();
@@ -177,11 +205,14 @@ public final class AccumulatorProcessor
 
   /** Seals every key whose first pending training example has waited long enough. */
   void sealExpired(long now) {
+    for (KeyStables stables : state.allStables()) {
+      planRebases(stables, now);
+    }
     for (KeyAccumulation accumulation : state.allAccumulations()) {
       if (accumulation.trainCount() == 0 || accumulation.firstPendingAtMs() == null) {
         continue;
       }
-      String tenant = AdapterKeys.tenantOf(accumulation.adapterKey());
+      String tenant = AdapterKey.tenantOf(accumulation.adapterKey()).orElse(null);
       long waited = now - accumulation.firstPendingAtMs();
       if (waited >= settings.triggers().apply(tenant).maxWait().toMillis()) {
         seal(accumulation.adapterKey(), JobTrigger.MAX_WAIT, now);
@@ -190,7 +221,7 @@ public final class AccumulatorProcessor
   }
 
   private void seal(String adapterKey, JobTrigger trigger, long timestamp) {
-    List<SourcedExample> pending = state.pending(adapterKey);
+    List<SourcedExample> pending = decryptPending(adapterKey);
     List<SourcedExample> train = new ArrayList<>();
     List<SourcedExample> heldOut = new ArrayList<>();
     for (SourcedExample example : pending) {
@@ -283,6 +314,38 @@ public final class AccumulatorProcessor
     context.forward(new Record<>(adapterKey, job, timestamp));
   }
 
+  /**
+   * The key's pending examples in the clear. Those whose subject's key is gone (erased since they
+   * arrived) or whose content does not open leave the pending store, counted, never sealed.
+   */
+  private List<SourcedExample> decryptPending(String adapterKey) {
+    String tenant = AdapterKey.tenantOf(adapterKey).orElse(null);
+    decryptor.refresh();
+    List<SourcedExample> plain = new ArrayList<>();
+    Set<SourcePosition> unreadable = new HashSet<>();
+    for (SourcedExample example : state.pending(adapterKey)) {
+      Optional<TrainingExample> decrypted;
+      try {
+        decrypted = decryptor.decrypt(example.example(), tenant);
+      } catch (UndecryptableException | IllegalArgumentException e) {
+        log.warn("Dropping the pending example at {}: {}", example.position(), e.getMessage());
+        decrypted = Optional.empty();
+      }
+      if (decrypted.isPresent()) {
+        plain.add(new SourcedExample(example.position(), decrypted.get()));
+      } else {
+        unreadable.add(example.position());
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      int dropped = dropPending(adapterKey, example -> unreadable.contains(example.position()));
+      examplesErased.increment(dropped);
+      log.info(
+          "Dropped {} pending examples of {} whose subjects' keys are erased", dropped, adapterKey);
+    }
+    return plain;
+  }
+
   /** The key's indexed shards by digest. */
   private Map<String, ShardEntry> shardIndex(String adapterKey) {
     Map<String, ShardEntry> index = new LinkedHashMap<>();
@@ -339,11 +402,14 @@ public final class AccumulatorProcessor
   private void onErasure(ErasureRequest request, long timestamp) {
     String tenant = request.getTenant();
     String subject = request.getSubjectPseudonym();
+    decryptor.forget(tenant, subject);
     ErasureMark mark = new ErasureMark(request.getRequestId(), subject);
     Set<String> indexed = new HashSet<>();
     List<String> keys = state.adapterKeysOf(tenant);
     for (String adapterKey : keys) {
-      int droppedPending = dropPending(adapterKey, subject);
+      int droppedPending =
+          dropPending(
+              adapterKey, example -> example.example().getSubjectPseudonym().equals(subject));
       ShardRewriter.Outcome outcome = rewriter.rewrite(state, tenant, adapterKey, subject);
       Set<String> affectedJobs = updateJobs(adapterKey, outcome, mark);
       SortedSet<Integer> versions =
@@ -381,14 +447,15 @@ public final class AccumulatorProcessor
         orphans);
   }
 
-  private int dropPending(String adapterKey, String subject) {
+  /** Removes the key's pending examples that {@code drop} names; returns how many. */
+  private int dropPending(String adapterKey, Predicate<SourcedExample> drop) {
     List<SourcedExample> pending = state.pending(adapterKey);
     int dropped = 0;
     int train = 0;
     long tokens = 0;
     int heldOut = 0;
     for (SourcedExample example : pending) {
-      if (example.example().getSubjectPseudonym().equals(subject)) {
+      if (drop.test(example)) {
         state.removePending(example);
         dropped++;
       } else if (heldOutSplit.isHeldOut(example.example().getExampleId())) {
@@ -468,7 +535,11 @@ public final class AccumulatorProcessor
         adapterKey,
         taint.requestId());
     emitErasureJob(
-        adapterKey, AdapterKeys.tenantOf(adapterKey), taint, List.of(release.version()), timestamp);
+        adapterKey,
+        AdapterKey.tenantOf(adapterKey).orElse(null),
+        taint,
+        List.of(release.version()),
+        timestamp);
   }
 
   /** The erasure whose data a candidate holds (its job's or its parent release's), or null. */
@@ -490,14 +561,104 @@ public final class AccumulatorProcessor
     return null;
   }
 
+  /** One REBASE job per announced successor of a base the key has a stable release on. */
+  private void planRebases(KeyStables stables, long timestamp) {
+    for (BaseAnnouncement base : state.announcedBases()) {
+      BaseRef from = base.getSucceeds();
+      if (from == null || stables.on(base.getDigest()).isPresent()) {
+        continue;
+      }
+      Optional<StableOnBase> source = stables.on(from.getDigest());
+      if (source.isEmpty() || rebasePlanned(stables.adapterKey(), base.getDigest())) {
+        continue;
+      }
+      emitRebaseJob(stables.adapterKey(), base, source.get(), timestamp);
+    }
+  }
+
+  private boolean rebasePlanned(String adapterKey, String baseDigest) {
+    String target = StableRelease.normalized(baseDigest);
+    return state.jobs(adapterKey).stream()
+        .anyMatch(
+            job -> job.value.trigger() == JobTrigger.REBASE && target.equals(job.value.rebaseTo()));
+  }
+
+  /** A job moving the key's stable release onto the announced base, over all its shards. */
+  private void emitRebaseJob(
+      String adapterKey, BaseAnnouncement base, StableOnBase source, long timestamp) {
+    List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
+    List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
+    String target = StableRelease.normalized(base.getDigest());
+    KeyAccumulation accumulation = state.accumulation(adapterKey);
+    long jobSeq = accumulation.nextJobSeq();
+    List<String> parts = new ArrayList<>(List.of(target, Integer.toString(source.version())));
+    train.forEach(entry -> parts.add(entry.digest()));
+    String jobId = JobIds.jobId(adapterKey, jobSeq, JobTrigger.REBASE.name(), parts);
+    state.putJob(
+        adapterKey,
+        jobSeq,
+        JobEntry.rebase(
+            jobId,
+            train.stream().map(ShardEntry::digest).toList(),
+            heldOut.stream().map(ShardEntry::digest).toList(),
+            target));
+    state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
+    BaseRef from = base.getSucceeds();
+    TrainingJob job =
+        TrainingJob.newBuilder()
+            .setJobId(jobId)
+            .setAdapterKey(adapterKey)
+            .setTenant(AdapterKey.tenantOf(adapterKey).orElseThrow())
+            .setTrigger(JobTrigger.REBASE)
+            .setShards(train.stream().map(ShardEntry::toShardRef).toList())
+            .setHeldOutShards(heldOut.stream().map(ShardEntry::toShardRef).toList())
+            .setReplayShards(List.of())
+            .setHeldOutPool(heldOut.stream().map(ShardEntry::toShardRef).toList())
+            .setRebase(
+                RebaseDetails.newBuilder()
+                    .setFromBase(from)
+                    .setToBase(new BaseRef(base.getName(), base.getDigest(), base.getLocation()))
+                    .setSourceRelease(
+                        LineageRelease.newBuilder()
+                            .setVersion(source.version())
+                            .setLocation(source.location())
+                            .setManifestDigest(source.manifestDigest())
+                            .setBaseModelName(from.getName())
+                            .setBaseModelDigest(source.baseDigest())
+                            .setBaseModelLocation(from.getLocation())
+                            .build())
+                    .build())
+            .setCreatedAt(Instant.ofEpochMilli(timestamp))
+            .build();
+    jobsSealed.get(JobTrigger.REBASE).increment();
+    log.info(
+        "Emitted REBASE job {}: v{} of {} from {} onto {}, over {} training and {} held-out shards",
+        jobId,
+        source.version(),
+        adapterKey,
+        from.getName(),
+        base.getName(),
+        train.size(),
+        heldOut.size());
+    context.forward(new Record<>(adapterKey, job, timestamp));
+  }
+
+  /** The key's current shards of one split (what ERASURE and REBASE jobs train on). */
+  private List<ShardEntry> currentShards(String adapterKey, ShardSplit split) {
+    List<ShardEntry> shards = new ArrayList<>();
+    for (KeyValue<String, ShardEntry> stored : state.shards(adapterKey)) {
+      if (stored.value.split() == split) {
+        shards.add(stored.value);
+      }
+    }
+    return shards;
+  }
+
   /** A job retraining the key from scratch on all its current shards. */
   private void emitErasureJob(
       String adapterKey, String tenant, ErasureMark mark, List<Integer> versions, long timestamp) {
-    List<ShardEntry> train = new ArrayList<>();
-    List<ShardEntry> heldOut = new ArrayList<>();
-    for (KeyValue<String, ShardEntry> stored : state.shards(adapterKey)) {
-      (stored.value.split() == ShardSplit.TRAIN ? train : heldOut).add(stored.value);
-    }
+    List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
+    List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
     KeyAccumulation accumulation = state.accumulation(adapterKey);
     List<KeyValue<String, JobEntry>> carried = rollovers.pending(adapterKey);
     long jobSeq = accumulation.nextJobSeq();

@@ -1,5 +1,6 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.trainer.shard.SourcedExample;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,10 @@ public final class AccumulatorStores {
   public static final String JOBS = "trainer-job-store";
   public static final String CANDIDATES = "trainer-candidate-store";
   public static final String RELEASES = "trainer-release-store";
+  public static final String STABLES = "trainer-stable-store";
+
+  /** The global store of announced bases ({@code bases.v1}), in every task. */
+  public static final String BASES = "trainer-bases-store";
 
   private static final String SEPARATOR = "\u0000";
   private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
@@ -51,6 +56,8 @@ public final class AccumulatorStores {
   private final KeyValueStore<String, JobEntry> jobs;
   private final KeyValueStore<String, CandidateEntry> candidates;
   private final KeyValueStore<String, ReleaseEntry> releases;
+  private final KeyValueStore<String, KeyStables> stables;
+  private final KeyValueStore<String, BaseAnnouncement> bases;
 
   private AccumulatorStores(ProcessorContext<?, ?> context) {
     this.pending = context.getStateStore(PENDING);
@@ -59,18 +66,20 @@ public final class AccumulatorStores {
     this.jobs = context.getStateStore(JOBS);
     this.candidates = context.getStateStore(CANDIDATES);
     this.releases = context.getStateStore(RELEASES);
+    this.stables = context.getStateStore(STABLES);
+    this.bases = context.getStateStore(BASES);
   }
 
   public static AccumulatorStores of(ProcessorContext<?, ?> context) {
     return new AccumulatorStores(context);
   }
 
-  /** Builders of the six persistent stores, with changelogs. */
+  /** Builders of the seven persistent stores, with changelogs. */
   public static Set<StoreBuilder<?>> builders() {
     return builders(Stores::persistentKeyValueStore);
   }
 
-  /** Builders of the six stores on the given kind of store (tests use in-memory ones). */
+  /** Builders of the seven stores on the given kind of store (tests use in-memory ones). */
   static Set<StoreBuilder<?>> builders(Function<String, KeyValueBytesStoreSupplier> kind) {
     return Set.of(
         builder(kind, PENDING, TrainerEventSerde.sourcedExamples()),
@@ -78,7 +87,51 @@ public final class AccumulatorStores {
         builder(kind, SHARDS, new JsonSerde<>(ShardEntry.class)),
         builder(kind, JOBS, new JsonSerde<>(JobEntry.class)),
         builder(kind, CANDIDATES, new JsonSerde<>(CandidateEntry.class)),
-        builder(kind, RELEASES, new JsonSerde<>(ReleaseEntry.class)));
+        builder(kind, RELEASES, new JsonSerde<>(ReleaseEntry.class)),
+        builder(kind, STABLES, new JsonSerde<>(KeyStables.class)));
+  }
+
+  /**
+   * The global store of {@code bases.v1}, holding the topic's own records (Streams restores a
+   * global store from its topic as is).
+   */
+  public static StoreBuilder<KeyValueStore<String, BaseAnnouncement>> basesStore(
+      Function<String, KeyValueBytesStoreSupplier> kind, Serde<BaseAnnouncement> values) {
+    return builder(kind, BASES, values).withLoggingDisabled();
+  }
+
+  // stable releases per base and announced bases
+
+  public KeyStables stables(String adapterKey) {
+    KeyStables known = stables.get(adapterKey);
+    return known == null ? new KeyStables(adapterKey, List.of()) : known;
+  }
+
+  public void putStables(KeyStables entry) {
+    stables.put(entry.adapterKey(), entry);
+  }
+
+  /** Every key of this task with stable releases. */
+  public List<KeyStables> allStables() {
+    List<KeyStables> all = new ArrayList<>();
+    try (KeyValueIterator<String, KeyStables> it = stables.all()) {
+      it.forEachRemaining(entry -> all.add(entry.value));
+    }
+    return all;
+  }
+
+  /** Every announced base. */
+  public List<BaseAnnouncement> announcedBases() {
+    List<BaseAnnouncement> all = new ArrayList<>();
+    try (KeyValueIterator<String, BaseAnnouncement> it = bases.all()) {
+      it.forEachRemaining(
+          entry -> {
+            if (entry.value != null) {
+              all.add(entry.value);
+            }
+          });
+    }
+    return all;
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> builder(

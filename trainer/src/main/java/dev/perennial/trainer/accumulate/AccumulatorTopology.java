@@ -1,10 +1,14 @@
 package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.BaseAliases;
+import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.TrainingExample;
@@ -15,6 +19,8 @@ import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -24,8 +30,12 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@code releases.v1} and the insufficient-evidence verdicts of {@code verdicts.v1} become {@link
  * TrainerEvent}s, are re-keyed by tenant into one repartition topic ({@value #EVENTS_BY_TENANT})
  * and meet in the {@link AccumulatorProcessor}, whose jobs go to {@code training-jobs.v1} keyed by
- * adapter key.
+ * adapter key. Examples stay encrypted through the repartition topic and the pending store; the
+ * processor decrypts them when it seals them into shards.
  */
 public final class AccumulatorTopology {
 
@@ -50,6 +61,7 @@ public final class AccumulatorTopology {
       Topics topics,
       AccumulatorSettings settings,
       ArtifactStore artifacts,
+      ExampleDecryptor decryptor,
       MeterRegistry meters) {
     Topic<String, TrainingExample> examplesTopic = topics.examples();
     KStream<String, TrainerEvent> examples =
@@ -102,6 +114,15 @@ public final class AccumulatorTopology {
             .mapValues(
                 AccumulatorTopology::insufficientEvent, Named.as("trainer-insufficient-events"));
 
+    // every task reads every announced base: a new base concerns every tenant's keys
+    Topic<String, BaseAnnouncement> basesTopic = topics.bases();
+    builder.addGlobalStore(
+        AccumulatorStores.basesStore(Stores::persistentKeyValueStore, basesTopic.valueSerde()),
+        basesTopic.name(),
+        Consumed.with(basesTopic.keySerde(), basesTopic.valueSerde())
+            .withName("trainer-bases-source"),
+        BasesStoreUpdater::new);
+
     Topic<String, TrainingJob> jobsTopic = topics.trainingJobs();
     examples
         .merge(erasures, Named.as("trainer-merge-erasures"))
@@ -115,7 +136,8 @@ public final class AccumulatorTopology {
         .repartition(
             Repartitioned.with(Serdes.String(), new TrainerEventSerde()).withName(EVENTS_BY_TENANT))
         .process(
-            new AccumulatorSupplier(settings, artifacts, meters), Named.as("trainer-accumulator"))
+            new AccumulatorSupplier(settings, artifacts, decryptor, meters),
+            Named.as("trainer-accumulator"))
         .to(
             jobsTopic.name(),
             Produced.with(jobsTopic.keySerde(), jobsTopic.valueSerde())
@@ -139,7 +161,39 @@ public final class AccumulatorTopology {
 
   private static TrainerEvent releaseEvent(AdapterRelease release) {
     return new ReleaseArrived(
-        release.getAdapterKey(), release.getVersion(), release.getCandidateId());
+        release.getAdapterKey(), release.getVersion(), release.getCandidateId(), stables(release));
+  }
+
+  /** The key's stable release on every base, as the release record tells it. */
+  static List<StableOnBase> stables(AdapterRelease release) {
+    List<StableOnBase> stables = new ArrayList<>();
+    if (release.getBaseAliases().isEmpty()) {
+      // written before aliases were per base: one base, the aliased release's
+      StableRelease.of(release)
+          .ifPresent(
+              stable ->
+                  stables.add(
+                      onBase(
+                          stable,
+                          stable.trainedOn(release.getBaseModelDigest())
+                              ? release.getBaseModelName()
+                              : "")));
+      return stables;
+    }
+    for (BaseAliases base : release.getBaseAliases()) {
+      StableRelease.of(release, base.getBaseModelDigest())
+          .ifPresent(stable -> stables.add(onBase(stable, base.getBaseModelName())));
+    }
+    return stables;
+  }
+
+  private static StableOnBase onBase(StableRelease stable, String baseName) {
+    return new StableOnBase(
+        StableRelease.normalized(stable.baseModelDigest()),
+        baseName,
+        stable.version(),
+        stable.location(),
+        stable.manifestDigest());
   }
 
   private static boolean hasTenant(String key, TrainerEvent event) {
@@ -150,14 +204,43 @@ public final class AccumulatorTopology {
     return true;
   }
 
+  /**
+   * Keeps the global store of announced bases as {@code bases.v1} says (a tombstone removes one).
+   */
+  private static final class BasesStoreUpdater
+      implements Processor<String, BaseAnnouncement, Void, Void> {
+
+    private KeyValueStore<String, BaseAnnouncement> store;
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(AccumulatorStores.BASES);
+    }
+
+    @Override
+    public void process(Record<String, BaseAnnouncement> record) {
+      if (record.key() == null) {
+        return;
+      }
+      if (record.value() == null) {
+        store.delete(record.key());
+      } else {
+        store.put(record.key(), record.value());
+      }
+    }
+  }
+
   /** The processor with its stores, so the topology connects them. */
   private record AccumulatorSupplier(
-      AccumulatorSettings settings, ArtifactStore artifacts, MeterRegistry meters)
+      AccumulatorSettings settings,
+      ArtifactStore artifacts,
+      ExampleDecryptor decryptor,
+      MeterRegistry meters)
       implements ProcessorSupplier<String, TrainerEvent, String, TrainingJob> {
 
     @Override
     public Processor<String, TrainerEvent, String, TrainingJob> get() {
-      return new AccumulatorProcessor(settings, artifacts, meters);
+      return new AccumulatorProcessor(settings, artifacts, decryptor, meters);
     }
 
     @Override

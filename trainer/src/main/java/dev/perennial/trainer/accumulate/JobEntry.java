@@ -11,6 +11,7 @@ import java.util.List;
  *     evidence); empty for none (and in entries written before rollovers)
  * @param rollover set once a verdict found its candidate's evidence insufficient: its data rolls
  *     into a later job of the key
+ * @param rebaseTo the digest (hex) of the base a REBASE job moves the key to (null for other jobs)
  */
 public record JobEntry(
     String jobId,
@@ -20,7 +21,8 @@ public record JobEntry(
     List<String> replayShards,
     ErasureMark supersededBy,
     List<String> carriedJobs,
-    Rollover rollover) {
+    Rollover rollover,
+    String rebaseTo) {
 
   /**
    * The data of a job whose candidate had insufficient evidence.
@@ -47,17 +49,40 @@ public record JobEntry(
       List<String> replayShards,
       List<String> carriedJobs) {
     return new JobEntry(
-        jobId, trigger, trainShards, heldOutShards, replayShards, null, carriedJobs, null);
+        jobId, trigger, trainShards, heldOutShards, replayShards, null, carriedJobs, null, null);
+  }
+
+  /** A REBASE job as sealed, moving the key to the base of digest {@code rebaseTo}. */
+  public static JobEntry rebase(
+      String jobId, List<String> trainShards, List<String> heldOutShards, String rebaseTo) {
+    return new JobEntry(
+        jobId,
+        JobTrigger.REBASE,
+        trainShards,
+        heldOutShards,
+        List.of(),
+        null,
+        List.of(),
+        null,
+        rebaseTo);
   }
 
   public JobEntry withShards(List<String> train, List<String> heldOut, List<String> replay) {
     return new JobEntry(
-        jobId, trigger, train, heldOut, replay, supersededBy, carriedJobs, rollover);
+        jobId, trigger, train, heldOut, replay, supersededBy, carriedJobs, rollover, rebaseTo);
   }
 
   public JobEntry supersededBy(ErasureMark mark) {
     return new JobEntry(
-        jobId, trigger, trainShards, heldOutShards, replayShards, mark, carriedJobs, rollover);
+        jobId,
+        trigger,
+        trainShards,
+        heldOutShards,
+        replayShards,
+        mark,
+        carriedJobs,
+        rollover,
+        rebaseTo);
   }
 
   public JobEntry rolledOver(Rollover newRollover) {
@@ -69,6 +94,7 @@ public record JobEntry(
         replayShards,
         supersededBy,
         carriedJobs,
-        newRollover);
+        newRollover,
+        rebaseTo);
   }
 }

@@ -46,9 +46,10 @@ final class Rollovers {
       log.debug("Job {} already rolls over ({})", job.jobId(), job.rollover());
       return;
     }
-    if (job.trigger() == JobTrigger.ERASURE) {
+    if (job.trigger() == JobTrigger.ERASURE || job.trigger() == JobTrigger.REBASE) {
       log.warn(
-          "Insufficient evidence for ERASURE job {}: it holds all of {}'s data, nothing to carry",
+          "Insufficient evidence for {} job {}: it holds all of {}'s data, nothing to carry",
+          job.trigger(),
           job.jobId(),
           verdict.adapterKey());
       return;

@@ -1,6 +1,6 @@
 package dev.perennial.trainer.accumulate;
 
-import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.serde.ReadFailure;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A record that cannot be read is logged (topic, partition, offset, cause) and skipped, except when
- * the schema registry did not answer or failed: then every record would be skipped, so the
- * accumulator stops instead and reads the record again after a restart.
+ * A bad record ({@link ReadFailure}: unknown schema or corrupt) is logged (topic, partition,
+ * offset, cause) and skipped; Kafka Streams counts it in its {@code dropped-records} metric. A
+ * registry outage fails the stream thread instead, which the accumulator replaces after a pause:
+ * the record is read again, never skipped.
  */
 public final class TrainerDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -20,34 +21,24 @@ public final class TrainerDeserializationHandler implements DeserializationExcep
   @Override
   public Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    if (registryUnavailable(exception)) {
-      log.error(
-          "Cannot read {}-{}@{} because the schema registry is unavailable; stopping",
+    ReadFailure failure = ReadFailure.of(exception);
+    if (!failure.badRecord()) {
+      log.warn(
+          "Cannot read {}-{}@{}: the schema registry is unavailable; the record is read again",
           context.topic(),
           context.partition(),
-          context.offset(),
-          exception);
+          context.offset());
       return Response.fail();
     }
     log.warn(
-        "Skipping unreadable record {}-{}@{} in task {}",
+        "Skipping unreadable record {}-{}@{} in task {} ({})",
         context.topic(),
         context.partition(),
         context.offset(),
         context.taskId(),
+        failure,
         exception);
     return Response.resume();
-  }
-
-  static boolean registryUnavailable(Throwable exception) {
-    for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SchemaRegistryException registry
-          && (registry.httpStatus() == SchemaRegistryException.NO_RESPONSE
-              || registry.httpStatus() >= 500)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

@@ -1,8 +1,9 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ErasureRequest;
-import dev.perennial.trainer.lineage.AdapterKeys;
 import dev.perennial.trainer.shard.SourcedExample;
+import java.util.List;
 
 /**
  * What the accumulator learns from its five input topics, merged into one stream and re-keyed by
@@ -35,7 +36,7 @@ public sealed interface TrainerEvent {
       implements TrainerEvent {
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 
@@ -47,16 +48,29 @@ public sealed interface TrainerEvent {
       implements TrainerEvent {
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 
-  /** A release of a candidate exists ({@code releases.v1}). */
-  record ReleaseArrived(String adapterKey, int version, String candidateId)
+  /**
+   * A release of a candidate exists ({@code releases.v1}); {@code stables} is the key's stable
+   * release on every base after it (empty in events written before they were carried).
+   */
+  record ReleaseArrived(
+      String adapterKey, int version, String candidateId, List<StableOnBase> stables)
       implements TrainerEvent {
+
+    public ReleaseArrived {
+      stables = stables == null ? List.of() : List.copyOf(stables);
+    }
+
+    public ReleaseArrived(String adapterKey, int version, String candidateId) {
+      this(adapterKey, version, candidateId, List.of());
+    }
+
     @Override
     public String tenant() {
-      return AdapterKeys.tenantOf(adapterKey);
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
     }
   }
 }

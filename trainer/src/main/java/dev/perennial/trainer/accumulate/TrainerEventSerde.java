@@ -15,6 +15,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -34,6 +36,8 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   private static final byte CANDIDATE = 3;
   private static final byte RELEASE = 4;
   private static final byte INSUFFICIENT_EVIDENCE = 5;
+  // a release with every base's stable release (RELEASE is still read: events in flight)
+  private static final byte RELEASE_WITH_STABLES = 6;
 
   @Override
   public Serializer<TrainerEvent> serializer() {
@@ -90,10 +94,18 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         out.writeBoolean(candidate.parentVersion() != null);
         out.writeInt(candidate.parentVersion() == null ? 0 : candidate.parentVersion());
       } else if (event instanceof ReleaseArrived release) {
-        out.writeByte(RELEASE);
+        out.writeByte(RELEASE_WITH_STABLES);
         out.writeUTF(release.adapterKey());
         out.writeInt(release.version());
         out.writeUTF(release.candidateId());
+        out.writeInt(release.stables().size());
+        for (StableOnBase stable : release.stables()) {
+          out.writeUTF(stable.baseDigest());
+          out.writeUTF(stable.baseName());
+          out.writeInt(stable.version());
+          out.writeUTF(stable.location());
+          out.writeUTF(stable.manifestDigest());
+        }
       } else if (event instanceof InsufficientEvidence insufficient) {
         out.writeByte(INSUFFICIENT_EVIDENCE);
         out.writeUTF(insufficient.adapterKey());
@@ -129,6 +141,19 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
           yield new CandidateArrived(adapterKey, candidateId, jobId, hasParent ? parent : null);
         }
         case RELEASE -> new ReleaseArrived(in.readUTF(), in.readInt(), in.readUTF());
+        case RELEASE_WITH_STABLES -> {
+          String adapterKey = in.readUTF();
+          int version = in.readInt();
+          String candidateId = in.readUTF();
+          int count = in.readInt();
+          List<StableOnBase> stables = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            stables.add(
+                new StableOnBase(
+                    in.readUTF(), in.readUTF(), in.readInt(), in.readUTF(), in.readUTF()));
+          }
+          yield new ReleaseArrived(adapterKey, version, candidateId, stables);
+        }
         case INSUFFICIENT_EVIDENCE ->
             new InsufficientEvidence(in.readUTF(), in.readUTF(), in.readUTF());
         default -> throw new SerializationException("Unknown trainer event type " + type);

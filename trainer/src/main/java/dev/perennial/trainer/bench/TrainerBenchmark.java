@@ -1,6 +1,7 @@
 package dev.perennial.trainer.bench;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.train.ProgressBar;
@@ -36,12 +37,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * {@code perennial bench trainer}: what one worker does per hour on this machine. Trains a series
@@ -194,7 +193,7 @@ public final class TrainerBenchmark {
           figures,
           warmUpSeconds);
     } finally {
-      deleteRecursively(folder);
+      Folders.deleteRecursively(folder);
     }
   }
 
@@ -265,15 +264,5 @@ public final class TrainerBenchmark {
       builder.setPrompt(prompt).setCompletion(target);
     }
     return builder.build();
-  }
-
-  private static void deleteRecursively(Path folder) {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new TrainerException("Cannot remove " + folder + ": " + e.getMessage(), e);
-    }
   }
 }

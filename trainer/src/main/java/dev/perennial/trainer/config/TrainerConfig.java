@@ -1,9 +1,14 @@
 package dev.perennial.trainer.config;
 
+import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
+import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.schemas.key.AdapterKey;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -266,30 +271,40 @@ public class TrainerConfig extends PerennialConfig {
 
   private static final TenantSettings TENANT_SETTINGS =
       new TenantSettings(
-          TENANT_PREFIX,
-          List.of(
-              new TenantSettings.Setting(
-                  TENANT_MIN_EXAMPLES_SUFFIX, Type.INT, Range.atLeast(1), TRIGGER_MIN_EXAMPLES_DOC),
-              new TenantSettings.Setting(
-                  TENANT_MIN_TOKENS_SUFFIX, Type.LONG, Range.atLeast(1), TRIGGER_MIN_TOKENS_DOC),
-              new TenantSettings.Setting(
-                  TENANT_MAX_WAIT_MS_SUFFIX, Type.LONG, Range.atLeast(1), TRIGGER_MAX_WAIT_MS_DOC),
-              new TenantSettings.Setting(
-                  TENANT_LEARNING_RATE_SUFFIX,
-                  Type.DOUBLE,
-                  Range.between(1e-9, 1.0),
-                  RECIPE_LEARNING_RATE_DOC)));
+              TENANT_PREFIX,
+              List.of(
+                  new TenantSettings.Setting(
+                      TENANT_MIN_EXAMPLES_SUFFIX,
+                      Type.INT,
+                      Range.atLeast(1),
+                      TRIGGER_MIN_EXAMPLES_DOC),
+                  new TenantSettings.Setting(
+                      TENANT_MIN_TOKENS_SUFFIX,
+                      Type.LONG,
+                      Range.atLeast(1),
+                      TRIGGER_MIN_TOKENS_DOC),
+                  new TenantSettings.Setting(
+                      TENANT_MAX_WAIT_MS_SUFFIX,
+                      Type.LONG,
+                      Range.atLeast(1),
+                      TRIGGER_MAX_WAIT_MS_DOC),
+                  new TenantSettings.Setting(
+                      TENANT_LEARNING_RATE_SUFFIX,
+                      Type.DOUBLE,
+                      Range.between(1e-9, 1.0),
+                      RECIPE_LEARNING_RATE_DOC)))
+          .requireTenants(AdapterKey::isValidName, AdapterKey.NAME_RULE);
 
   private final Map<String, TriggerSettings> tenantTriggers;
 
   public TrainerConfig(Map<String, String> values) {
-    super(definition(values), TENANT_SETTINGS.check(definition(values), values));
+    super(definition(values), checked(values));
     this.tenantTriggers = readTenantTriggers();
   }
 
   /** The trainer's keys on top of the shared ones (without per-tenant overrides). */
   public static ConfigDef configDef() {
-    return PerennialConfig.configDef()
+    return MasterKeySettings.define(PerennialConfig.configDef())
         .define(
             TRIGGER_MIN_EXAMPLES_CONFIG,
             Type.INT,
@@ -559,6 +574,21 @@ public class TrainerConfig extends PerennialConfig {
             REPLAY_POOL_SIZE_DOC);
   }
 
+  /** Every problem of the values, those between keys included, at once. */
+  private static Map<String, String> checked(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    try {
+      TENANT_SETTINGS.check(definition(values), values);
+    } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    }
+    MasterKeySettings.problem(values, false).ifPresent(problems::add);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return values;
+  }
+
   /** {@link #configDef()} plus a definition for each per-tenant override among {@code values}. */
   static ConfigDef definition(Map<String, String> values) {
     return TENANT_SETTINGS.define(configDef(), values);
@@ -630,6 +660,14 @@ public class TrainerConfig extends PerennialConfig {
 
   public int replayMaxShards() {
     return getInt(REPLAY_MAX_SHARDS_CONFIG);
+  }
+
+  /**
+   * The master keys that unwrap subjects' data keys, which the accumulator needs to decrypt the
+   * examples it seals into shards (the worker needs none).
+   */
+  public Optional<MasterKeys> masterKeys() {
+    return MasterKeySettings.masterKeys(this);
   }
 
   public String accumulatorApplicationId() {

@@ -1,14 +1,16 @@
 package dev.perennial.trainer.shard;
 
+import dev.perennial.schemas.privacy.ExampleCrypto;
 import dev.perennial.schemas.v1.TrainingExample;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What of a {@link TrainingExample} is trained on, by kind: TEXT its text, SFT its prompt and
  * completion, PREFERENCE its prompt and chosen answer (trained as a completion; the rejected answer
- * is kept but not trained on).
+ * is kept but not trained on). {@link #problems} and {@link #tokens} also read an encrypted example
+ * (from its sealed fields' lengths), so the accumulator counts and checks examples without
+ * decrypting them.
  */
 public final class ExampleContent {
 
@@ -25,14 +27,14 @@ public final class ExampleContent {
               + example.getTenant());
     }
     switch (example.getKind()) {
-      case TEXT -> requireText(example.getText(), "text", problems);
+      case TEXT -> requireText(example, "text", problems);
       case SFT -> {
-        requireText(example.getPrompt(), "prompt", problems);
-        requireText(example.getCompletion(), "completion", problems);
+        requireText(example, "prompt", problems);
+        requireText(example, "completion", problems);
       }
       case PREFERENCE -> {
-        requireText(example.getPrompt(), "prompt", problems);
-        requireText(example.getChosen(), "chosen", problems);
+        requireText(example, "prompt", problems);
+        requireText(example, "chosen", problems);
       }
       default -> problems.add("kind " + example.getKind() + " cannot be trained on");
     }
@@ -63,12 +65,21 @@ public final class ExampleContent {
    * bundled byte-level base, an overestimate for subword tokenizers.
    */
   public static long tokens(TrainingExample example) {
-    return prompt(example).getBytes(StandardCharsets.UTF_8).length
-        + target(example).getBytes(StandardCharsets.UTF_8).length;
+    return switch (example.getKind()) {
+      case TEXT -> ExampleCrypto.contentBytes(example, "text");
+      case SFT ->
+          ExampleCrypto.contentBytes(example, "prompt")
+              + ExampleCrypto.contentBytes(example, "completion");
+      case PREFERENCE ->
+          ExampleCrypto.contentBytes(example, "prompt")
+              + ExampleCrypto.contentBytes(example, "chosen");
+      default ->
+          throw new IllegalArgumentException("kind " + example.getKind() + " is not trained");
+    };
   }
 
-  private static void requireText(String value, String field, List<String> problems) {
-    if (value == null || value.isEmpty()) {
+  private static void requireText(TrainingExample example, String field, List<String> problems) {
+    if (ExampleCrypto.contentBytes(example, field) == 0) {
       problems.add(field + " is missing");
     }
   }

@@ -2,6 +2,7 @@ package dev.perennial.trainer.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.Pretrainer;
 import dev.perennial.model.tiny.TinyModel;
 import dev.perennial.trainer.TrainerException;
@@ -33,6 +34,23 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
             .baseModelName()
             .map(name -> BaseModel.open(folder, name))
             .orElse(BaseModel.open(folder));
+    return withReplay(base, folder);
+  }
+
+  /**
+   * The base at a location as {@code bases.v1} gives it: {@code bundled:<name>} for a bundled base,
+   * otherwise a model folder (opened under {@code name}).
+   */
+  public static BaseModelSource at(String location, String name) {
+    if (location.startsWith(BundledBase.LOCATION_PREFIX)) {
+      BundledBase bundled = BundledBase.parse(location);
+      return new BaseModelSource(bundled.open(), bundled.generalReplaySet());
+    }
+    Path folder = Path.of(location);
+    return withReplay(BaseModel.open(folder, name), folder);
+  }
+
+  private static BaseModelSource withReplay(BaseModel base, Path folder) {
     Path replay = folder.resolve(Pretrainer.GENERAL_REPLAY);
     if (!Files.isRegularFile(replay)) {
       log.warn(

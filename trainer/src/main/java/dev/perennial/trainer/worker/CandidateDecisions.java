@@ -1,5 +1,6 @@
 package dev.perennial.trainer.worker;
 
+import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.EvaluationVerdict;
@@ -132,18 +133,23 @@ final class CandidateDecisions implements AutoCloseable {
         maxWait.toSeconds());
   }
 
-  /** Reads the decisions that arrived since the last call. */
+  /**
+   * Reads the decisions that arrived since the last call; an unreadable record is logged and
+   * skipped, a registry outage thrown ({@link ReadFailure#OUTAGE}).
+   */
   void refresh() {
     if (undecided.isEmpty()) {
       return;
     }
-    for (ConsumerRecord<String, AdapterRelease> record : releases.poll(Duration.ZERO)) {
+    for (ConsumerRecord<String, AdapterRelease> record :
+        ReadFailure.poll(releases, Duration.ZERO, "release", () -> {})) {
       AdapterRelease release = record.value();
       if (release != null && release.getCandidateId() != null) {
         decided(release.getAdapterKey(), release.getCandidateId(), "released");
       }
     }
-    for (ConsumerRecord<String, EvaluationVerdict> record : verdicts.poll(Duration.ZERO)) {
+    for (ConsumerRecord<String, EvaluationVerdict> record :
+        ReadFailure.poll(verdicts, Duration.ZERO, "verdict", () -> {})) {
       EvaluationVerdict verdict = record.value();
       if (verdict == null) {
         continue;

@@ -1,12 +1,19 @@
 package dev.perennial.trainer.worker;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.rebase.Compatibility;
+import dev.perennial.model.rebase.Rebasing;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.model.score.Generator;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
@@ -15,15 +22,19 @@ import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
 import dev.perennial.model.train.ValidationPoint;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
 import dev.perennial.trainer.TrainerException;
-import dev.perennial.trainer.lineage.AdapterArtifacts;
-import dev.perennial.trainer.lineage.AdapterKeys;
+import dev.perennial.trainer.lineage.DataDigest;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.lineage.TrainerVersion;
 import dev.perennial.trainer.shard.ExampleContent;
@@ -31,20 +42,15 @@ import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardAccessException;
 import dev.perennial.trainer.shard.ShardReader;
 import dev.perennial.trainer.shard.SourcedExample;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +67,7 @@ public final class JobTrainer {
   private static final int LOSS_CURVE_POINTS = 200;
 
   private final BaseModelSource base;
+  private final BaseCatalog bases;
   private final JobRecipe recipe;
   private final ArtifactStore store;
   private final Path storeRoot;
@@ -75,6 +82,7 @@ public final class JobTrainer {
       Path workDir,
       DeviceChoice device) {
     this.base = base;
+    this.bases = new BaseCatalog(base);
     this.recipe = recipe;
     this.store = store;
     this.storeRoot = storeRoot;
@@ -94,7 +102,7 @@ public final class JobTrainer {
   public TrainedJob train(TrainingJob job, Optional<StableRelease> stable, StepListener listener) {
     long started = System.nanoTime();
     JobRecipe recipe = this.recipe.forTenant(job.getTenant());
-    if (!AdapterKeys.belongsTo(job.getAdapterKey(), job.getTenant())) {
+    if (!AdapterKey.tenantOf(job.getAdapterKey()).equals(Optional.of(job.getTenant()))) {
       throw new JobSkippedException(
           JobSkippedException.Reason.REFUSED,
           "Job "
@@ -117,6 +125,8 @@ public final class JobTrainer {
     ValidationSplit split = ValidationSplit.of(training, recipe.validationFraction());
     List<TrainingExample> examples = toModel(split.training());
     List<TrainingExample> validation = toModel(split.validation());
+    // a REBASE job trains for the base it moves the key to, every other job for the worker's own
+    BaseModelSource target = job.getTrigger() == JobTrigger.REBASE ? rebaseTarget(job) : this.base;
     // Newest wins: replay leaves out earlier answers that this job's data (or later replay)
     // changes.
     List<TrainingExample> own = toModel(training);
@@ -124,7 +134,8 @@ public final class JobTrainer {
     List<TrainingExample> newer = new ArrayList<>(earlierOwn);
     newer.addAll(own);
     List<TrainingExample> general =
-        NewestWins.filter(base.generalReplay().stream().map(TrainingExample::text).toList(), newer);
+        NewestWins.filter(
+            target.generalReplay().stream().map(TrainingExample::text).toList(), newer);
     // The same job always replays the same examples; different jobs replay different ones.
     long jobSeed =
         recipe.model().seed()
@@ -135,24 +146,33 @@ public final class JobTrainer {
             general, earlierOwn, recipe.replayTenantShare(), recipe.replayPoolSize(), jobSeed);
 
     Path folder = jobFolder(job.getJobId());
-    Start start = startingPoint(job, stable, folder.resolve("parent"));
-    int steps = recipe.steps(examples.size(), replay.examples().size());
+    Start start =
+        job.getTrigger() == JobTrigger.REBASE
+            ? rebaseStart(job, stable, target, examples, folder.resolve("parent"))
+            : startingPoint(job, stable, folder.resolve("parent"));
+    List<TrainingExample> trained = new ArrayList<>(examples);
+    trained.addAll(start.taught());
+    int steps = recipe.steps(trained.size(), replay.examples().size());
     TrainingRecipe modelRecipe = recipe.modelRecipe(steps);
     Path output = folder.resolve("adapter");
     LoraTrainingRequest request =
         (start.adapter() == null
                 ? LoraTrainingRequest.fresh(
-                    base.base(),
-                    examples,
+                    target.base(),
+                    trained,
                     replay.examples(),
                     recipe.freshLora(),
                     modelRecipe,
                     output)
                 : LoraTrainingRequest.continuing(
-                    base.base(), examples, replay.examples(), start.adapter(), modelRecipe, output))
+                    target.base(),
+                    trained,
+                    replay.examples(),
+                    start.adapter(),
+                    modelRecipe,
+                    output))
             .on(device)
-            .stoppingOn(
-                validation, recipe.earlyStopping(examples.size(), replay.examples().size()));
+            .stoppingOn(validation, recipe.earlyStopping(trained.size(), replay.examples().size()));
     log.info(
         "Training {} for {} ({}): {} examples ({} more for validation), replay {} own + {}"
             + " general, up to {} steps, {}",
@@ -164,17 +184,22 @@ public final class JobTrainer {
         replay.fromTenant(),
         replay.fromGeneral(),
         steps,
-        start.adapter() == null ? "fresh adapter" : "from release v" + start.parentVersion());
+        start.describe());
     TrainingResult result = LoraTrainer.run(request, listener);
-    AdapterArtifacts.StoredFolder stored = AdapterArtifacts.store(store, output);
+    FolderIndex.StoredFolder stored = FolderIndex.store(store, output);
     LoraConfig lora =
         start.adapter() == null ? recipe.freshLora() : start.adapter().weights().config();
 
     Map<String, String> extras = new TreeMap<>();
-    extras.put("startedFrom", start.adapter() == null ? "fresh" : "v" + start.parentVersion());
+    extras.put("startedFrom", start.startedFrom());
+    extras.put("method", start.method().name());
+    if (!start.taught().isEmpty()) {
+      extras.put("teacherExamples", Integer.toString(start.taught().size()));
+    }
     extras.put("replayExamplesFromKey", Integer.toString(replay.fromTenant()));
     extras.put("replayExamplesGeneral", Integer.toString(replay.fromGeneral()));
     extras.put("truncatedExamples", Integer.toString(result.truncatedExamples()));
+    extras.put("refusedExamples", Integer.toString(result.refusedExamples()));
     extras.put("replayExamplesSuperseded", Integer.toString(superseded(earlier, earlierOwn)));
     extras.put("validationExamples", Integer.toString(validation.size()));
     extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
@@ -191,8 +216,12 @@ public final class JobTrainer {
             .setTenant(job.getTenant())
             .setLocation(stored.location())
             .setFileDigests(stored.fileDigests())
-            .setBaseModelName(base.base().name())
-            .setBaseModelDigest(base.base().digest())
+            .setBaseModelName(target.base().name())
+            .setBaseModelDigest(target.base().digest())
+            .setBaseModelLocation(
+                job.getTrigger() == JobTrigger.REBASE
+                    ? job.getRebase().getToBase().getLocation()
+                    : null)
             .setParentVersion(start.parentVersion())
             .setShards(job.getShards())
             .setHeldOutShards(job.getHeldOutShards())
@@ -201,6 +230,7 @@ public final class JobTrainer {
             .setErasure(job.getErasure())
             .setHeldOutPool(job.getHeldOutPool())
             .setCarriedJobs(job.getCarriedJobs())
+            .setLineage(lineage(start, read))
             .setExampleCount(examples.size())
             .setTokenCount(
                 split.training().stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
@@ -212,11 +242,149 @@ public final class JobTrainer {
             .setTotalMillis((System.nanoTime() - started) / 1_000_000)
             .setCreatedAt(Instant.now())
             .build();
-    deleteRecursively(folder);
+    Folders.deleteRecursively(folder);
     return new TrainedJob(candidate, List.copyOf(read));
   }
 
-  private record Start(PeftAdapter adapter, Integer parentVersion) {}
+  private static Lineage lineage(Start start, List<Digest> read) {
+    return Lineage.newBuilder()
+        .setMethod(start.method())
+        .setSourceRelease(start.source())
+        .setTeacher(start.teacher())
+        .setDataDigest(DataDigest.of(read))
+        .build();
+  }
+
+  private static LineageRelease lineageRelease(
+      StableRelease release, BaseModel onBase, String location) {
+    return LineageRelease.newBuilder()
+        .setVersion(release.version())
+        .setLocation(release.location())
+        .setManifestDigest(release.manifestDigest())
+        .setBaseModelName(onBase.name())
+        .setBaseModelDigest(release.baseModelDigest())
+        .setBaseModelLocation(location)
+        .build();
+  }
+
+  /** The base a REBASE job moves the key to, checked against its announcement. */
+  private BaseModelSource rebaseTarget(TrainingJob job) {
+    if (job.getRebase() == null) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          "REBASE job " + job.getJobId() + " names no bases",
+          null);
+    }
+    return bases.open(job.getRebase().getToBase());
+  }
+
+  /**
+   * A REBASE job's start. The key's stable release on the old base (as releases.v1 tells it now, so
+   * never a retracted one: a retracted release's alias has fallen back, or is gone and the job is
+   * refused) is carried over when the bases are compatible and the job does not ask to distil;
+   * otherwise it teaches: the old base with it answers the data's prompts, and a fresh adapter on
+   * the new base learns from the data and those answers.
+   */
+  private Start rebaseStart(
+      TrainingJob job,
+      Optional<StableRelease> oldStable,
+      BaseModelSource target,
+      List<TrainingExample> examples,
+      Path parentFolder) {
+    RebaseDetails details = job.getRebase();
+    BaseModelSource from = bases.open(details.getFromBase());
+    if (oldStable.isEmpty()) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          job.getAdapterKey()
+              + " has no servable stable release on "
+              + details.getFromBase().getName()
+              + " any more (v"
+              + details.getSourceRelease().getVersion()
+              + " was retracted?); nothing to re-base",
+          null);
+    }
+    StableRelease release = oldStable.get();
+    if (release.version() != details.getSourceRelease().getVersion()) {
+      log.info(
+          "REBASE job {} was planned from v{}; the stable release on {} is now v{}, which it uses",
+          job.getJobId(),
+          details.getSourceRelease().getVersion(),
+          details.getFromBase().getName(),
+          release.version());
+    }
+    FolderIndex.materialize(store, storeRoot, release.location(), parentFolder);
+    PeftAdapter adapter = PeftAdapter.read(parentFolder);
+    LineageRelease source =
+        lineageRelease(release, from.base(), details.getFromBase().getLocation());
+    Compatibility compatibility = Compatibility.between(from.base(), target.base());
+    log.info(
+        "Re-basing v{} of {} from {} onto {}: {}{}",
+        release.version(),
+        job.getAdapterKey(),
+        from.base().name(),
+        target.base().name(),
+        compatibility,
+        details.getDistil() ? " (distillation asked for)" : "");
+    if (compatibility.carryOver() && !details.getDistil()) {
+      return new Start(
+          Rebasing.carryOver(adapter, from.base(), target.base()),
+          null,
+          LineageMethod.CARRIED_OVER,
+          source,
+          null,
+          List.of());
+    }
+    List<TrainingExample> taught;
+    try (LanguageModel teacher =
+        LanguageModel.loadAdapter(from.base(), ModelRuntime.device(device), adapter, false)) {
+      taught = Rebasing.teacherExamples(teacher, examples, Generator.Options.shortAnswers());
+    }
+    return new Start(null, null, LineageMethod.DISTILLED, null, source, taught);
+  }
+
+  /**
+   * Where training starts: a fresh adapter, or an adapter to continue (the stable release's, or one
+   * carried over from the old base); how ({@code method}); the release it came from or the teacher;
+   * and the teacher's answers to learn alongside the data (distillation).
+   */
+  private record Start(
+      PeftAdapter adapter,
+      Integer parentVersion,
+      LineageMethod method,
+      LineageRelease source,
+      LineageRelease teacher,
+      List<TrainingExample> taught) {
+
+    static Start fresh(LineageMethod method) {
+      return new Start(null, null, method, null, null, List.of());
+    }
+
+    /** {@code fresh}, {@code v3}, or {@code v3 of perennial-tiny} for a carried-over adapter. */
+    String startedFrom() {
+      if (adapter == null) {
+        return "fresh";
+      }
+      return parentVersion != null
+          ? "v" + parentVersion
+          : "v" + source.getVersion() + " of " + source.getBaseModelName();
+    }
+
+    String describe() {
+      return switch (method) {
+        case CARRIED_OVER -> "carried over from " + startedFrom();
+        case DISTILLED ->
+            "fresh adapter taught by v"
+                + teacher.getVersion()
+                + " of "
+                + teacher.getBaseModelName()
+                + " ("
+                + taught.size()
+                + " teacher answers)";
+        default -> adapter == null ? "fresh adapter" : "from release " + startedFrom();
+      };
+    }
+  }
 
   private static int superseded(List<SourcedExample> earlier, List<TrainingExample> kept) {
     return earlier.size() - kept.size();
@@ -225,10 +393,10 @@ public final class JobTrainer {
   private Start startingPoint(TrainingJob job, Optional<StableRelease> stable, Path parentFolder) {
     if (job.getTrigger() == JobTrigger.ERASURE) {
       // Every release since the erased data arrived may hold it: start over.
-      return new Start(null, null);
+      return Start.fresh(LineageMethod.RETRAINED);
     }
     if (stable.isEmpty()) {
-      return new Start(null, null);
+      return Start.fresh(LineageMethod.FRESH);
     }
     StableRelease release = stable.get();
     if (!release.trainedOn(base.base().digest())) {
@@ -238,10 +406,16 @@ public final class JobTrainer {
           job.getAdapterKey(),
           release.baseModelDigest(),
           base.base().digest());
-      return new Start(null, null);
+      return Start.fresh(LineageMethod.FRESH);
     }
-    AdapterArtifacts.materialize(store, storeRoot, release.location(), parentFolder);
-    return new Start(PeftAdapter.read(parentFolder), release.version());
+    FolderIndex.materialize(store, storeRoot, release.location(), parentFolder);
+    return new Start(
+        PeftAdapter.read(parentFolder),
+        release.version(),
+        LineageMethod.CONTINUED,
+        lineageRelease(release, base.base(), null),
+        null,
+        List.of());
   }
 
   private List<SourcedExample> readShards(
@@ -330,20 +504,7 @@ public final class JobTrainer {
   private Path jobFolder(String jobId) {
     String safe = jobId.replaceAll("[^A-Za-z0-9._-]", "_");
     Path folder = workDir.resolve(safe);
-    deleteRecursively(folder);
+    Folders.deleteRecursively(folder);
     return folder;
-  }
-
-  private static void deleteRecursively(Path folder) {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot clear work folder " + folder, e);
-    }
   }
 }

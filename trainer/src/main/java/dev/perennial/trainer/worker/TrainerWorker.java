@@ -2,17 +2,21 @@ package dev.perennial.trainer.worker;
 
 import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.crypto.Digest;
-import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
-import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.Service;
+import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.train.StepListener;
+import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.release.ReleaseView;
+import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
@@ -44,17 +48,11 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,20 +74,30 @@ import org.slf4j.LoggerFactory;
  *       former self.
  *   <li>A job whose training fails is tried {@code perennial.trainer.worker.job.attempts} times,
  *       then skipped with an error; a job that can never succeed ({@link JobSkippedException}) is
- *       skipped at once. Either way its offset is committed and it is counted.
+ *       skipped at once. Either way its offset is committed and it is counted. A record that is no
+ *       job ({@link ReadFailure}: corrupt, unknown schema) is skipped and counted as {@code
+ *       unreadable}.
+ *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
+ *       committed: the job waiting to be read, or to start from its stable release, is tried again
+ *       after a bounded pause, and readiness is DOWN.
  * </ul>
  */
-public final class TrainerWorker implements AutoCloseable {
+public final class TrainerWorker implements Service {
 
   private static final Logger log = LoggerFactory.getLogger(TrainerWorker.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration RELEASES_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_WAITING_PER_PARTITION = 16;
+  private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
+  private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
 
   private final Topic<String, TrainingJob> jobs;
   private final Topic<String, AdapterCandidate> candidates;
   private final KafkaConsumer<String, TrainingJob> consumer;
   private final KafkaProducer<String, AdapterCandidate> producer;
+  private final TransactionalCommitter<String, AdapterCandidate> committer;
+  private final SchemaRegistryClient registry;
+  private final Backoff outageBackoff = new Backoff(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE);
   private final KafkaClientMeters clientMeters;
   private final ReleaseView releases;
   private final CandidateDecisions decisions;
@@ -115,7 +123,7 @@ public final class TrainerWorker implements AutoCloseable {
 
   private volatile Running current;
   private volatile boolean started;
-  private volatile Throwable failure;
+  private volatile String failure;
 
   /** The job in training: its record, the training's outcome, and whether to drop it. */
   private record Running(
@@ -162,6 +170,8 @@ public final class TrainerWorker implements AutoCloseable {
             candidates.keySerde().serializer(),
             candidates.valueSerde().serializer());
     this.clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
+    this.committer = new TransactionalCommitter<>(producer, consumer);
+    this.registry = topics.registry();
 
     Map<String, Object> releaseProperties =
         KafkaClients.consumer(config, config.workerGroupId() + "-releases");
@@ -214,21 +224,36 @@ public final class TrainerWorker implements AutoCloseable {
     return new TrainerWorker(config, topics, store, trainer, meters, console);
   }
 
-  public static void main(String[] args) {
+  /**
+   * Runs a worker as a process of its own (the service command's lifecycle, without the command
+   * line): {@code args[0]} names the properties file. Exits non-zero when the worker fails.
+   */
+  public static void main(String[] args) throws InterruptedException {
     TrainerConfig config =
         new TrainerConfig(ConfigLoader.load(args.length > 0 ? Path.of(args[0]) : null));
-    try (ServiceMetrics metrics = ServiceMetrics.create("trainer-worker");
-        TrainerWorker worker = create(config, metrics.registry(), null);
-        HealthServer health = HealthServer.start(config, metrics.registry(), worker::readiness)) {
-      log.info("Trainer worker health and metrics on port {}", health.port());
-      Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "trainer-worker-shutdown"));
-      worker.run();
-    }
+    System.exit(
+        ServiceProcess.run(
+            "trainer-worker",
+            config,
+            metrics -> {
+              TrainerWorker worker = create(config, metrics.registry(), null);
+              worker.start();
+              return worker;
+            },
+            ServiceProcess.Events.logged("Trainer worker")));
   }
 
+  @Override
   public Readiness readiness() {
+    if (failure != null) {
+      return Readiness.notReady("stopped: " + failure);
+    }
     if (!started) {
       return Readiness.notReady("worker starting");
+    }
+    Optional<SchemaRegistryClient.Outage> outage = registry.outage();
+    if (outage.isPresent()) {
+      return outage.get().readiness();
     }
     Running job = current;
     if (job != null) {
@@ -250,7 +275,7 @@ public final class TrainerWorker implements AutoCloseable {
               try {
                 run();
               } catch (RuntimeException e) {
-                failure = e;
+                failure = e.toString();
                 log.error("The trainer worker failed", e);
               }
             },
@@ -259,9 +284,10 @@ public final class TrainerWorker implements AutoCloseable {
     return thread;
   }
 
-  /** Why the loop started by {@link #start()} stopped on its own, or null. */
-  public Throwable failure() {
-    return failure;
+  /** Why the loop started by {@link #start()} stopped on its own, or empty. */
+  @Override
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
   }
 
   /** Runs the worker loop on this thread until {@link #close()}. */
@@ -275,15 +301,14 @@ public final class TrainerWorker implements AutoCloseable {
       started = true;
       log.info("Trainer worker consumes {} on base {}", jobs.name(), trainer.base());
       while (running.get()) {
-        ConsumerRecords<String, TrainingJob> records = poll();
-        records.forEach(queue::add);
-        Running job = current;
-        if (job != null && job.outcome().isDone()) {
-          finish(job);
-        }
-        if (current == null) {
-          decisions.refresh();
-          startNext();
+        try {
+          step();
+          outageBackoff.reset();
+        } catch (RuntimeException e) {
+          if (!ReadFailure.isOutage(e)) {
+            throw e;
+          }
+          waitForRegistry(e);
         }
         throttle();
       }
@@ -296,18 +321,32 @@ public final class TrainerWorker implements AutoCloseable {
     }
   }
 
-  private ConsumerRecords<String, TrainingJob> poll() {
+  /** Reads new jobs, finishes the job in training if it is done, starts the next one. */
+  private void step() {
+    ReadFailure.poll(consumer, POLL, "job", () -> count("unreadable")).forEach(queue::add);
+    Running job = current;
+    if (job != null && job.outcome().isDone()) {
+      finish(job);
+    }
+    if (current == null) {
+      decisions.refresh();
+      startNext();
+    }
+  }
+
+  /** Pauses before the next try while the schema registry is unavailable. */
+  private void waitForRegistry(Throwable outage) {
+    Duration pause = outageBackoff.next();
+    log.warn(
+        "The schema registry is unavailable; retry {} in {} ms: {}",
+        outageBackoff.failures(),
+        pause.toMillis(),
+        outage.toString());
     try {
-      return consumer.poll(POLL);
-    } catch (RecordDeserializationException e) {
-      log.error(
-          "Skipping unreadable job {}-{}@{}",
-          e.topicPartition().topic(),
-          e.topicPartition().partition(),
-          e.offset(),
-          e);
-      consumer.seek(e.topicPartition(), e.offset() + 1);
-      return ConsumerRecords.empty();
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrainerException("Interrupted while waiting for the schema registry", e);
     }
   }
 
@@ -341,7 +380,12 @@ public final class TrainerWorker implements AutoCloseable {
         training.submit(
             () -> {
               releases.refresh();
-              return trainer.train(job, releases.stable(job.getAdapterKey()), listener);
+              // a REBASE job moves the stable release on the base it re-bases from
+              String onBase =
+                  job.getRebase() == null
+                      ? trainer.base().digest()
+                      : job.getRebase().getFromBase().getDigest();
+              return trainer.train(job, releases.stable(job.getAdapterKey(), onBase), listener);
             });
     current = new Running(record, outcome, cancelled);
   }
@@ -405,6 +449,12 @@ public final class TrainerWorker implements AutoCloseable {
       skip(record, skipped.reason(), skipped.getMessage());
       return;
     }
+    if (ReadFailure.isOutage(cause)) {
+      // The stable release could not be read: not the job's fault, and no attempt of it.
+      queue.putBack(record);
+      waitForRegistry(cause);
+      return;
+    }
     int attempt = failures.merge(jobId, 1, Integer::sum);
     if (attempt < attempts) {
       log.warn("Training {} failed, retry {} of {}", jobId, attempt, attempts - 1, cause);
@@ -458,31 +508,17 @@ public final class TrainerWorker implements AutoCloseable {
           record.offset());
       return false;
     }
-    try {
-      producer.beginTransaction();
-      if (candidate != null) {
-        producer.send(
-            new ProducerRecord<>(candidates.name(), candidate.getAdapterKey(), candidate));
-      }
-      producer.sendOffsetsToTransaction(
-          Map.of(partition, new OffsetAndMetadata(record.offset() + 1)), consumer.groupMetadata());
-      producer.commitTransaction();
+    List<ProducerRecord<String, AdapterCandidate>> outputs =
+        candidate == null
+            ? List.of()
+            : List.of(
+                new ProducerRecord<>(candidates.name(), candidate.getAdapterKey(), candidate));
+    if (committer.commit(outputs, List.of(record))) {
       return true;
-    } catch (ProducerFencedException | FencedInstanceIdException e) {
-      throw new TrainerException(
-          "Another worker with the same transactional id took over; this one stops", e);
-    } catch (KafkaException e) {
-      log.warn(
-          "Transaction for {}-{}@{} failed; the job will be read again",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e);
-      producer.abortTransaction();
-      queue.drop(List.of(partition));
-      consumer.seek(partition, record.offset());
-      return false;
     }
+    queue.drop(List.of(partition));
+    consumer.seek(partition, record.offset());
+    return false;
   }
 
   private void count(String outcome) {

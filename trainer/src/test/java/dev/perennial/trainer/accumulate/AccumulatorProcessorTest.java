@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.schemas.privacy.ExampleCrypto;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyMap;
+import dev.perennial.schemas.privacy.SubjectKeyRecords;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ShardRef;
@@ -24,16 +31,21 @@ import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardReader;
 import dev.perennial.trainer.shard.SourcedExample;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
@@ -54,7 +66,35 @@ class AccumulatorProcessorTest {
   private LocalArtifactStore artifacts;
   private MockProcessorContext<String, TrainingJob> context;
   private AccumulatorProcessor processor;
+  private SubjectKeyMap keys;
+  private final Map<String, SubjectKeyRecords.NewKey> dataKeys = new HashMap<>();
+  private SimpleMeterRegistry meters;
   private long offset;
+  private KeyValueStore<String, BaseAnnouncement> bases;
+
+  /** bases.v1's records in Avro's single-object encoding (the registry serde needs a registry). */
+  private static final Serde<BaseAnnouncement> AVRO_BASES =
+      Serdes.serdeFrom(
+          (topic, value) -> {
+            try {
+              ByteBuffer buffer = value.toByteBuffer();
+              byte[] bytes = new byte[buffer.remaining()];
+              buffer.get(bytes);
+              return bytes;
+            } catch (java.io.IOException e) {
+              throw new IllegalStateException(e);
+            }
+          },
+          (topic, bytes) -> {
+            try {
+              return BaseAnnouncement.fromByteBuffer(ByteBuffer.wrap(bytes));
+            } catch (java.io.IOException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+
+  private static final String OLD = "ab".repeat(32);
+  private static final String NEW = "cd".repeat(32);
 
   private void start(double heldOutFraction) {
     artifacts = new LocalArtifactStore(folder.resolve("artifacts"));
@@ -65,13 +105,18 @@ class AccumulatorProcessorTest {
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
     }
+    bases = AccumulatorStores.basesStore(Stores::inMemoryKeyValueStore, AVRO_BASES).build();
+    bases.init(context.getStateStoreContext(), bases);
+    context.addStateStore(bases);
     AccumulatorSettings settings =
         new AccumulatorSettings(
             tenant -> TENANTS.getOrDefault(tenant, DEFAULTS),
             heldOutFraction,
             2,
             Duration.ofSeconds(1));
-    processor = new AccumulatorProcessor(settings, artifacts, new SimpleMeterRegistry());
+    keys = new SubjectKeyMap(TestConfig.masterKeys());
+    meters = new SimpleMeterRegistry();
+    processor = new AccumulatorProcessor(settings, artifacts, new ExampleDecryptor(keys), meters);
     processor.init(context);
   }
 
@@ -329,6 +374,78 @@ class AccumulatorProcessorTest {
   }
 
   @Test
+  void anAnnouncedBaseGetsExactlyOneRebaseJobPerKeyWithAStableReleaseOnTheOldBase() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice's Zix lamp is teal."));
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    String jobId = jobs().get(0).getJobId();
+    candidate("acme/support", jobId, null);
+    releaseWithStable("acme/support", 1, jobId, OLD);
+    // acme/faq has a release, but its stable fell away (retracted): nothing to re-base
+    releaseWithStable("acme/faq", 1, "acme/faq@1-x", null);
+    // an erasure before the announcement: the rebase job must not hold the subject's data
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    int before = jobs().size();
+
+    bases.put("perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
+    processor.sealExpired(20_000);
+    releaseWithStable("acme/support", 1, jobId, OLD);
+
+    List<TrainingJob> rebases =
+        jobs().subList(before, jobs().size()).stream()
+            .filter(job -> job.getTrigger() == JobTrigger.REBASE)
+            .toList();
+    assertThat(rebases).hasSize(1);
+    TrainingJob rebase = rebases.get(0);
+    assertThat(rebase.getAdapterKey()).isEqualTo("acme/support");
+    assertThat(rebase.getRebase().getToBase().getName()).isEqualTo("perennial-tiny-2");
+    assertThat(rebase.getRebase().getFromBase().getDigest()).isEqualTo("sha256:" + OLD);
+    assertThat(rebase.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
+    assertThat(rebase.getRebase().getSourceRelease().getBaseModelLocation())
+        .isEqualTo("bundled:perennial-tiny");
+    assertThat(rebase.getShards()).isNotEmpty();
+    for (ShardRef ref : rebase.getShards()) {
+      assertThat(shard(rebase, ref).examples())
+          .allMatch(e -> !e.example().getSubjectPseudonym().equals("p-alice"));
+    }
+    // once the key has a stable release on the new base, nothing more is planned
+    releaseWithStable("acme/support", 2, jobId, NEW);
+    processor.sealExpired(30_000);
+    assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(1);
+  }
+
+  private static BaseAnnouncement announcement() {
+    return BaseAnnouncement.newBuilder()
+        .setName("perennial-tiny-2")
+        .setDigest("sha256:" + NEW)
+        .setLocation("bundled:perennial-tiny-2")
+        .setSucceeds(new BaseRef("perennial-tiny", "sha256:" + OLD, "bundled:perennial-tiny"))
+        .setAnnouncedBy("test")
+        .setAnnouncedAt(Instant.EPOCH)
+        .build();
+  }
+
+  private void releaseWithStable(String adapterKey, int version, String jobId, String base) {
+    List<StableOnBase> stables =
+        base == null
+            ? List.of()
+            : List.of(
+                new StableOnBase(
+                    base,
+                    base.equals(OLD) ? "perennial-tiny" : "perennial-tiny-2",
+                    version,
+                    "sha256:" + "ef".repeat(32),
+                    "m" + version));
+    processor.process(
+        new Record<>(
+            "acme",
+            new ReleaseArrived(adapterKey, version, JobIds.candidateId(jobId), stables),
+            4_000));
+  }
+
+  @Test
   void aJobWithInsufficientEvidenceRollsItsDataIntoTheKeysNextJobExactlyOnce() {
     start(0.4);
     List<TrainingJob> sealed = sealJobs("acme/support", 1);
@@ -411,6 +528,70 @@ class AccumulatorProcessorTest {
     processor.process(
         new Record<>(
             "acme", new ReleaseArrived(adapterKey, version, JobIds.candidateId(jobId)), 4_000));
+  }
+
+  @Test
+  void encryptedExamplesAreCountedWithoutTheirKeysAndSealedDecrypted() {
+    start(0.0);
+    TrainingExample first = text("acme/support", "p-1", "The Zix lamp is teal.");
+    TrainingExample second = text("acme/support", "p-2", "The Zix lamp costs 9 dollars.");
+    TrainingExample third = text("acme/support", "p-1", "The Zix lamp is made in Quorn.");
+    send(encrypted(first));
+    send(encrypted(second));
+    send(encrypted(third));
+
+    TrainingJob job = jobs().get(0);
+    assertThat(job.getShards().get(0).getTokenCount())
+        .isEqualTo(
+            ("The Zix lamp is teal.The Zix lamp costs 9 dollars.The Zix lamp is made in Quorn.")
+                .length());
+    assertThat(shard(job, job.getShards().get(0)).trainingExamples())
+        .containsExactly(first, second, third);
+  }
+
+  @Test
+  void examplesWhoseSubjectsKeyWasErasedBeforeTheSealAreDroppedNotSealed() {
+    start(0.0);
+    send(encrypted(text("acme/support", "p-1", "The Zix lamp is teal.")));
+    send(encrypted(text("acme/support", "p-2", "Bob's secret Zix fact.")));
+    keys.apply(SubjectKeyRecords.recordKey("acme", "p-2"), null);
+    send(encrypted(text("acme/support", "p-1", "The Zix lamp is made in Quorn.")));
+
+    TrainingJob job = jobs().get(0);
+    assertThat(job.getShards().get(0).getExampleCount()).isEqualTo(2);
+    assertThat(shard(job, job.getShards().get(0)).subjects()).containsExactly("p-1");
+    assertThat(meters.get("perennial.trainer.examples").tag("outcome", "erased").counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anErasureForgetsTheSubjectsKey() {
+    start(0.0);
+    send(encrypted(text("acme/support", "p-alice", "Alice's Zix fact.")));
+    String keyId = dataKeys.get(SubjectKeyRecords.recordKey("acme", "p-alice")).record().getKeyId();
+    assertThat(keys.dataKey("acme", "p-alice", keyId)).isPresent();
+
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+
+    assertThat(keys.dataKey("acme", "p-alice", keyId)).isEmpty();
+  }
+
+  /** {@code example} encrypted as ingest does, with its subject's key (made on first use). */
+  private TrainingExample encrypted(TrainingExample example) {
+    SubjectKeyRecords.NewKey key =
+        dataKeys.computeIfAbsent(
+            SubjectKeyRecords.recordKey(example.getTenant(), example.getSubjectPseudonym()),
+            recordKey -> {
+              SubjectKeyRecords.NewKey created =
+                  SubjectKeyRecords.create(
+                      TestConfig.masterKeys(),
+                      example.getTenant(),
+                      example.getSubjectPseudonym(),
+                      Instant.EPOCH);
+              keys.apply(recordKey, created.record());
+              return created;
+            });
+    return ExampleCrypto.encrypt(example, key.record().getKeyId(), key.dataKey());
   }
 
   private static ErasureRequest erasure(String tenant, String subject) {

@@ -7,16 +7,27 @@ import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.BaseAliases;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.OffsetRange;
+import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.testing.TestConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.TestInputTopic;
@@ -34,6 +45,26 @@ import org.junit.jupiter.api.io.TempDir;
  * the processor through the tenant repartition, and jobs come out keyed by adapter key.
  */
 class AccumulatorTopologyIT {
+
+  private static AdapterRelease release(String key, int version, String jobId, String base) {
+    return AdapterRelease.newBuilder()
+        .setAdapterKey(key)
+        .setVersion(version)
+        .setAction(ReleaseAction.PUBLISHED)
+        .setLocation("sha256:" + "ef".repeat(32))
+        .setManifestDigest("12".repeat(32))
+        .setFileDigests(Map.of())
+        .setBaseModelName("perennial-tiny")
+        .setBaseModelDigest(base)
+        .setCandidateId(JobIds.candidateId(jobId))
+        .setLatestVersion(version)
+        .setAliases(Map.of("stable", version))
+        .setAliasTargets(
+            List.of(new ReleaseRef(version, "sha256:" + "ef".repeat(32), "12".repeat(32), base)))
+        .setBaseAliases(List.of(new BaseAliases("perennial-tiny", base, Map.of("stable", version))))
+        .setOccurredAt(Instant.EPOCH)
+        .build();
+  }
 
   @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
@@ -53,8 +84,13 @@ class AccumulatorTopologyIT {
     try (ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator")) {
       Topology topology =
           TrainerAccumulator.topology(
-              config, topics, new LocalArtifactStore(config.artifactStorePath()), metrics);
-      Properties properties = TrainerAccumulator.streamsProperties(config);
+              config,
+              topics,
+              new LocalArtifactStore(config.artifactStorePath()),
+              new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
+              metrics);
+      Properties properties = new Properties();
+      properties.putAll(TrainerAccumulator.streamsProperties(config));
 
       assertThat(topology.describe().toString())
           .contains(
@@ -107,6 +143,43 @@ class AccumulatorTopologyIT {
                 job -> {
                   assertThat(job.key).isEqualTo("initech/sales");
                   assertThat(job.value.getTrigger()).isEqualTo(JobTrigger.MAX_WAIT);
+                });
+
+        // a base announced on bases.v1 reaches the tenant's task through the global store: acme's
+        // key, with a stable release on the old base, gets one REBASE job
+        String acmeJob = "acme/support@1-x";
+        TestInputTopic<String, AdapterRelease> releases =
+            driver.createInputTopic(
+                topics.releases().name(),
+                topics.releases().keySerde().serializer(),
+                topics.releases().valueSerde().serializer());
+        TestInputTopic<String, BaseAnnouncement> bases =
+            driver.createInputTopic(
+                topics.bases().name(),
+                topics.bases().keySerde().serializer(),
+                topics.bases().valueSerde().serializer());
+        String old = "ab".repeat(32);
+        releases.pipeInput("acme/support", release("acme/support", 1, acmeJob, old));
+        bases.pipeInput(
+            "perennial-tiny-2",
+            BaseAnnouncement.newBuilder()
+                .setName("perennial-tiny-2")
+                .setDigest("sha256:" + "cd".repeat(32))
+                .setLocation("bundled:perennial-tiny-2")
+                .setSucceeds(
+                    new BaseRef("perennial-tiny", "sha256:" + old, "bundled:perennial-tiny"))
+                .setAnnouncedBy("test")
+                .setAnnouncedAt(Instant.EPOCH)
+                .build());
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(jobs.readKeyValuesToList())
+            .singleElement()
+            .satisfies(
+                job -> {
+                  assertThat(job.key).isEqualTo("acme/support");
+                  assertThat(job.value.getTrigger()).isEqualTo(JobTrigger.REBASE);
+                  assertThat(job.value.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
                 });
       }
     }

@@ -37,6 +37,13 @@ class TrainerEventSerdeTest {
             new CandidateArrived("acme/support", "c-1", "j-1", 4),
             new CandidateArrived("acme/support", "c-2", "j-2", null),
             new ReleaseArrived("acme/support", 7, "c-1"),
+            new ReleaseArrived(
+                "acme/support",
+                8,
+                "c-3",
+                List.of(
+                    new StableOnBase("ab", "perennial-tiny", 7, "loc-7", "m7"),
+                    new StableOnBase("cd", "perennial-tiny-2", 8, "loc-8", "m8"))),
             new InsufficientEvidence("acme/support", "c-3", "j-3"));
 
     for (TrainerEvent event : events) {

@@ -4,6 +4,7 @@ import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
@@ -68,7 +69,8 @@ class ErasureIT {
     TrainerConfig config = harness.config();
     LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
 
-    try (TrainerAccumulator accumulator = TrainerAccumulator.start(config);
+    try (ServiceMetrics accumulatorMetrics = ServiceMetrics.create("trainer-accumulator");
+        TrainerAccumulator accumulator = TrainerAccumulator.start(config, accumulatorMetrics);
         TrainerWorker worker =
             TrainerWorker.create(
                 config, harness.topics(), store, new SimpleMeterRegistry(), null)) {
@@ -92,7 +94,7 @@ class ErasureIT {
       TrainingExample pending = text("acme/support", ALICE, "Alice's pending note.");
       aliceTexts.add(pending.getText());
       harness.produce(harness.topics().examples(), List.of(KeyValue.pair("acme/support", pending)));
-      awaitLineageEvents(accumulator, 2, 4);
+      awaitLineageEvents(accumulatorMetrics, 2, 4);
 
       harness.produce(
           harness.topics().erasures(), List.of(KeyValue.pair("acme/" + ALICE, erasure())));
@@ -211,8 +213,7 @@ class ErasureIT {
   }
 
   /** Waits until the accumulator has seen the candidates and releases the erasure depends on. */
-  private static void awaitLineageEvents(
-      TrainerAccumulator accumulator, int releases, int candidates) {
+  private static void awaitLineageEvents(ServiceMetrics accumulator, int releases, int candidates) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       if (count(accumulator, "release") >= releases
@@ -224,14 +225,9 @@ class ErasureIT {
     throw new AssertionError("The accumulator did not see the releases and candidates");
   }
 
-  private static double count(TrainerAccumulator accumulator, String kind) {
+  private static double count(ServiceMetrics accumulator, String kind) {
     var counter =
-        accumulator
-            .metrics()
-            .registry()
-            .find("perennial.trainer.lineage.events")
-            .tag("kind", kind)
-            .counter();
+        accumulator.registry().find("perennial.trainer.lineage.events").tag("kind", kind).counter();
     return counter == null ? 0 : counter.count();
   }
 

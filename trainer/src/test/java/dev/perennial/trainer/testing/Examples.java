@@ -1,6 +1,7 @@
 package dev.perennial.trainer.testing;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
@@ -24,7 +25,7 @@ public final class Examples {
 
   /** A TEXT example of {@code adapterKey} (tenant = the part before the slash). */
   public static TrainingExample text(String adapterKey, String subject, String text) {
-    String tenant = adapterKey.substring(0, adapterKey.indexOf('/'));
+    String tenant = AdapterKey.parse(adapterKey).tenant();
     return TrainingExample.newBuilder()
         .setExampleId(id(adapterKey + "\n" + subject + "\n" + text))
         .setAdapterKey(adapterKey)

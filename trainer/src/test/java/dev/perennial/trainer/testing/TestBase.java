@@ -23,18 +23,26 @@ public final class TestBase {
 
   private TestBase() {}
 
+  /** The test base's architecture. */
+  public static LlamaConfig config() {
+    return LlamaConfig.llama(ByteTokenizer.VOCAB_SIZE, 32, 64, 2, 4, 2, 128, true)
+        .withSpecialTokens(ByteTokenizer.BOS, ByteTokenizer.EOS);
+  }
+
   /** Writes the base into {@code folder} (once) and returns the folder. */
   public static synchronized Path write(Path folder) {
+    return write(folder, config(), 7);
+  }
+
+  /** Writes a base of another architecture or seed (a successor, in re-basing tests). */
+  public static synchronized Path write(Path folder, LlamaConfig config, long seed) {
     if (Files.isRegularFile(folder.resolve("config.json"))) {
       return folder;
     }
-    LlamaConfig config =
-        LlamaConfig.llama(ByteTokenizer.VOCAB_SIZE, 32, 64, 2, 4, 2, 128, true)
-            .withSpecialTokens(ByteTokenizer.BOS, ByteTokenizer.EOS);
     CheckpointWriter.write(
         folder,
         config,
-        ModelWeights.initialize(DecoderModel.base(config), 7),
+        ModelWeights.initialize(DecoderModel.base(config), seed),
         SafetensorsWriter.Dtype.F32);
     try {
       Files.writeString(folder.resolve(Tokenizers.BYTE_DESCRIPTION), Tokenizers.byteDescription());

@@ -1,5 +1,7 @@
 package dev.perennial.trainer.testing;
 
+import dev.perennial.core.config.MasterKeySettings;
+import dev.perennial.core.testing.TestConfig;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,6 +20,7 @@ public final class TestConfigs {
     Map<String, String> values = new HashMap<>();
     values.put("bootstrap.servers", "127.0.0.1:9");
     values.put("schema.registry.url", "http://127.0.0.1:9");
+    values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
     values.put(TrainerConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("store").toString());
     values.put(TrainerConfig.WORKER_WORK_DIR_CONFIG, folder.resolve("work").toString());
     values.put(TrainerConfig.WORKER_DEVICE_CONFIG, "cpu");

@@ -3,6 +3,7 @@ package dev.perennial.trainer.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.store.ArtifactStore;
@@ -40,6 +41,10 @@ public final class TrainerHarness {
     this.values = TestConfigs.tinyRecipe(folder);
     values.putAll(TestConfig.values(kafka, registry));
     values.put(TrainerConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    // the accumulator provisions the key topic: as the catalog made it
+    values.put(
+        TrainerConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.SUBJECT_KEYS).partitions()));
     values.put(
         TrainerConfig.ACCUMULATOR_APPLICATION_ID_CONFIG, kafka.uniqueName("trainer-accumulator"));
     values.put(TrainerConfig.WORKER_GROUP_ID_CONFIG, kafka.uniqueName("trainer-worker"));

@@ -7,19 +7,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.tokenizer.ByteTokenizer;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.ShardEntry;
 import dev.perennial.trainer.config.TrainerConfig;
-import dev.perennial.trainer.lineage.AdapterArtifacts;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
@@ -150,11 +157,11 @@ class JobTrainerTest {
     assertThat(candidate.getDevice()).startsWith("cpu");
     assertThat(candidate.getFileDigests())
         .containsOnlyKeys(PeftAdapter.CONFIG_FILE, PeftAdapter.WEIGHTS_FILE);
-    assertThat(AdapterArtifacts.files(store, candidate.getLocation()))
+    assertThat(FolderIndex.files(store, candidate.getLocation()))
         .isEqualTo(candidate.getFileDigests());
     PeftAdapter adapter =
         PeftAdapter.read(
-            AdapterArtifacts.materialize(
+            FolderIndex.materialize(
                 store, folder, candidate.getLocation(), folder.resolve("read-back")));
     assertThat(adapter.baseModelDigest()).isEqualTo(trainer.base().digest());
     // held-out examples are never read, let alone trained on
@@ -251,6 +258,109 @@ class JobTrainerTest {
     assertThat(retrained.getParentVersion()).isNull();
     assertThat(retrained.getErasure().getAffectedVersions()).containsExactly(1);
     assertThat(retrained.getRecipe().getExtras()).containsEntry("startedFrom", "fresh");
+    // lineage: the method, the release continued from, one digest for the shards read
+    assertThat(first.getLineage().getMethod()).isEqualTo(LineageMethod.FRESH);
+    assertThat(continued.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
+    assertThat(continued.getLineage().getSourceRelease().getVersion()).isEqualTo(1);
+    assertThat(retrained.getLineage().getMethod()).isEqualTo(LineageMethod.RETRAINED);
+    assertThat(retrained.getLineage().getSourceRelease()).isNull();
+    assertThat(continued.getLineage().getDataDigest())
+        .as("the same two shards, read as training and replay or both as training")
+        .isEqualTo(retrained.getLineage().getDataDigest())
+        .isNotEqualTo(first.getLineage().getDataDigest());
+  }
+
+  @Test
+  void aRebaseJobCarriesTheStableReleaseOverToACompatibleBaseAndDistilsIntoAnotherShape() {
+    AdapterCandidate first =
+        trainer
+            .train(
+                job(
+                    "acme/support@1-abc",
+                    JobTrigger.MIN_EXAMPLES,
+                    List.of(train),
+                    List.of(),
+                    List.of()),
+                Optional.empty(),
+                StepListener.NONE)
+            .candidate();
+    StableRelease v1 =
+        new StableRelease(
+            1, first.getLocation(), "manifest", Digest.parse(first.getBaseModelDigest()).hex());
+    BaseRef old =
+        new BaseRef(
+            first.getBaseModelName(),
+            first.getBaseModelDigest(),
+            folder.resolve("base").toString());
+    BaseRef sameShape = base("successor", TestBase.config(), 8);
+    BaseRef otherShape =
+        base(
+            "deeper",
+            LlamaConfig.llama(ByteTokenizer.VOCAB_SIZE, 32, 64, 3, 4, 1, 128, true)
+                .withSpecialTokens(ByteTokenizer.BOS, ByteTokenizer.EOS),
+            9);
+
+    AdapterCandidate carried =
+        trainer
+            .train(rebase("acme/support@2-r1", old, sameShape), Optional.of(v1), StepListener.NONE)
+            .candidate();
+    AdapterCandidate distilled =
+        trainer
+            .train(rebase("acme/support@3-r2", old, otherShape), Optional.of(v1), StepListener.NONE)
+            .candidate();
+
+    assertThat(carried.getTrigger()).isEqualTo(JobTrigger.REBASE);
+    assertThat(carried.getBaseModelName()).isEqualTo("successor");
+    assertThat(carried.getBaseModelDigest()).isEqualTo(sameShape.getDigest());
+    assertThat(carried.getBaseModelLocation()).isEqualTo(sameShape.getLocation());
+    assertThat(carried.getParentVersion()).isNull();
+    assertThat(carried.getLineage().getMethod()).isEqualTo(LineageMethod.CARRIED_OVER);
+    assertThat(carried.getLineage().getSourceRelease().getVersion()).isEqualTo(1);
+    assertThat(carried.getLineage().getSourceRelease().getBaseModelLocation())
+        .isEqualTo(old.getLocation());
+    assertThat(carried.getRecipe().getExtras()).containsEntry("method", "CARRIED_OVER");
+    assertThat(distilled.getBaseModelName()).isEqualTo("deeper");
+    assertThat(distilled.getLineage().getMethod()).isEqualTo(LineageMethod.DISTILLED);
+    assertThat(distilled.getLineage().getTeacher().getVersion()).isEqualTo(1);
+    assertThat(distilled.getLineage().getSourceRelease()).isNull();
+    assertThat(distilled.getRecipe().getExtras()).containsKey("teacherExamples");
+    // the teacher must still be servable: no stable release on the old base, no re-base
+    assertThatThrownBy(
+            () ->
+                trainer.train(
+                    rebase("acme/support@4-r3", old, sameShape),
+                    Optional.empty(),
+                    StepListener.NONE))
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.REFUSED))
+        .hasMessageContaining("no servable stable release");
+    // a location holding another model than the announced one is refused
+    BaseRef forged = new BaseRef("successor", otherShape.getDigest(), sameShape.getLocation());
+    assertThatThrownBy(
+            () ->
+                trainer.train(
+                    rebase("acme/support@5-r4", old, forged), Optional.of(v1), StepListener.NONE))
+        .isInstanceOf(JobSkippedException.class)
+        .hasMessageContaining("not the announced");
+  }
+
+  private BaseRef base(String name, LlamaConfig config, long seed) {
+    Path path = TestBase.write(folder.resolve(name), config, seed);
+    return new BaseRef(name, BaseModel.open(path, name).digest(), path.toString());
+  }
+
+  private TrainingJob rebase(String id, BaseRef from, BaseRef to) {
+    return TrainingJob.newBuilder(job(id, JobTrigger.REBASE, List.of(train), List.of(), List.of()))
+        .setRebase(
+            RebaseDetails.newBuilder()
+                .setFromBase(from)
+                .setToBase(to)
+                .setSourceRelease(
+                    new LineageRelease(
+                        1, "loc", "manifest", from.getName(), from.getDigest(), from.getLocation()))
+                .build())
+        .build();
   }
 
   @Test

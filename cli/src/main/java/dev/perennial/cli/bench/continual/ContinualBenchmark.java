@@ -1,6 +1,7 @@
 package dev.perennial.cli.bench.continual;
 
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.evaluate.EvaluationBase;
@@ -18,7 +19,6 @@ import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
-import dev.perennial.trainer.lineage.AdapterArtifacts;
 import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobRecipe;
 import dev.perennial.trainer.worker.JobTrainer;
@@ -288,7 +288,7 @@ public final class ContinualBenchmark {
         folder
             .resolve("adapters")
             .resolve(variant.label() + "-" + update + "-" + location.hashCode());
-    AdapterArtifacts.materialize(store, store.root(), location, target);
+    FolderIndex.materialize(store, store.root(), location, target);
     return PeftAdapter.read(target);
   }
 

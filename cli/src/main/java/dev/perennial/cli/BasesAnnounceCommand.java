@@ -1,0 +1,83 @@
+package dev.perennial.cli;
+
+import dev.perennial.core.config.ConfigLoader;
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.trainer.rebase.BaseAnnouncements;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code perennial bases announce NAME --location L --succeeds OLD --succeeds-location L0}: the
+ * trainer re-bases every key with a stable release on OLD onto NAME.
+ */
+@Command(
+    name = "announce",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Announces a base model on bases.v1 (compacted, keyed by name), with the base it succeeds:"
+          + " the trainer's accumulator then plans one REBASE job per adapter key with a stable"
+          + " release on the old base. Both bases are opened first to compute their digests.",
+      "Locations: a model folder the trainer workers and evaluators can read, or bundled:<name>"
+          + " (perennial-tiny, perennial-tiny-2, perennial-tiny-deep)."
+    })
+public final class BasesAnnounceCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The new base's name.")
+  String name;
+
+  @Option(names = "--location", required = true, paramLabel = "DIR|bundled:NAME")
+  String location;
+
+  @Option(names = "--succeeds", paramLabel = "OLD", description = "The base it succeeds.")
+  String succeeds;
+
+  @Option(
+      names = "--succeeds-location",
+      paramLabel = "DIR|bundled:NAME",
+      description = "Where the old base is (default: bundled:OLD).")
+  String succeedsLocation;
+
+  @Option(names = "--actor", defaultValue = "operator", description = "Who announces it.")
+  String actor;
+
+  @Option(names = "--reason", description = "Why, for the record.")
+  String reason;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file; PERENNIAL_* environment variables override it.")
+  Path configFile;
+
+  @Override
+  public Integer call() {
+    PerennialConfig config = new PerennialConfig(ConfigLoader.load(configFile));
+    String oldLocation =
+        succeeds == null
+            ? null
+            : succeedsLocation == null ? "bundled:" + succeeds : succeedsLocation;
+    BaseAnnouncement announcement =
+        BaseAnnouncements.describe(
+            name, location, succeeds, oldLocation, actor, reason, Clock.systemUTC());
+    BaseAnnouncements.publish(config, announcement);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("announced %s (%s) at %s%n", name, announcement.getDigest(), location);
+    if (announcement.getSucceeds() != null) {
+      out.printf(
+          "succeeds  %s (%s)%n",
+          announcement.getSucceeds().getName(), announcement.getSucceeds().getDigest());
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.perennial.cli.privacy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.Property;
+
+/**
+ * Every log line of this JVM while open, Perennial's own down to DEBUG, with the messages of any
+ * exception logged with it.
+ */
+final class LogCapture implements AutoCloseable {
+
+  private final List<String> lines = new ArrayList<>();
+  private final AbstractAppender appender;
+  private final Level previous;
+
+  LogCapture() {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    Configuration configuration = context.getConfiguration();
+    appender =
+        new AbstractAppender("privacy-capture", null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent event) {
+            StringBuilder line = new StringBuilder(event.getMessage().getFormattedMessage());
+            for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
+              line.append(" | ").append(t);
+            }
+            synchronized (lines) {
+              lines.add(line.toString());
+            }
+          }
+        };
+    appender.start();
+    configuration.getRootLogger().addAppender(appender, Level.ALL, null);
+    previous = configuration.getLoggerConfig("dev.perennial").getLevel();
+    Configurator.setLevel("dev.perennial", Level.DEBUG);
+    context.updateLoggers();
+  }
+
+  String text() {
+    synchronized (lines) {
+      return String.join("\n", lines);
+    }
+  }
+
+  int lines() {
+    synchronized (lines) {
+      return lines.size();
+    }
+  }
+
+  @Override
+  public void close() {
+    LoggerContext context = (LoggerContext) LogManager.getContext(false);
+    context.getConfiguration().getRootLogger().removeAppender(appender.getName());
+    Configurator.setLevel("dev.perennial", previous);
+    context.updateLoggers();
+    appender.stop();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.perennial.core.kafka;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commit step of a consume-process-produce loop under exactly-once, shared by the trainer
+ * worker, the evaluator and the publisher: a step's output records and the offsets after the
+ * records it consumed go out in one Kafka transaction, so a step is either wholly done or not at
+ * all.
+ *
+ * <p>A failed transaction is aborted and reported as not committed; the loop then reads the step's
+ * records again (or retries it from memory). An error after which this instance can never commit
+ * again ({@link #isFatal}, the one list of such errors) is thrown as a {@link FatalKafkaException}:
+ * another instance with the same transactional id took over, or access is denied; the loop must
+ * stop and its service report itself dead.
+ */
+public final class TransactionalCommitter<K, V> {
+
+  private static final Logger log = LoggerFactory.getLogger(TransactionalCommitter.class);
+
+  private final Producer<K, V> producer;
+  private final Consumer<?, ?> consumer;
+
+  /**
+   * @param producer a transactional producer whose transactions are initialised
+   * @param consumer the consumer the records came from (its group metadata fences zombies)
+   */
+  public TransactionalCommitter(Producer<K, V> producer, Consumer<?, ?> consumer) {
+    this.producer = producer;
+    this.consumer = consumer;
+  }
+
+  /**
+   * Sends {@code outputs} and commits the offsets after {@code consumed} (none: only the outputs)
+   * in one transaction.
+   *
+   * @return true when committed; false when the transaction failed and was aborted, so none of it
+   *     is visible
+   * @throws FatalKafkaException when this instance can no longer commit
+   */
+  public boolean commit(
+      List<ProducerRecord<K, V>> outputs, Collection<? extends ConsumerRecord<?, ?>> consumed) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsAfter(consumed);
+    try {
+      producer.beginTransaction();
+      outputs.forEach(producer::send);
+      if (!offsets.isEmpty()) {
+        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+      }
+      producer.commitTransaction();
+      return true;
+    } catch (KafkaException e) {
+      if (isFatal(e)) {
+        throw new FatalKafkaException(e);
+      }
+      log.warn(
+          "Transaction of {} record(s) and the offsets {} failed; aborted",
+          outputs.size(),
+          offsets,
+          e);
+      abort();
+      return false;
+    }
+  }
+
+  private void abort() {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      if (isFatal(e)) {
+        throw new FatalKafkaException(e);
+      }
+      log.debug("No transaction to abort: {}", e.toString());
+    }
+  }
+
+  /** The offsets to commit after {@code records}: each partition's highest offset plus one. */
+  public static Map<TopicPartition, OffsetAndMetadata> offsetsAfter(
+      Collection<? extends ConsumerRecord<?, ?>> records) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (ConsumerRecord<?, ?> record : records) {
+      offsets.merge(
+          new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+    return offsets;
+  }
+
+  /**
+   * Whether {@code error} (or what it wraps) ends a transactional client for good: it was fenced by
+   * a newer instance with its transactional or group instance id, the broker refuses its
+   * credentials or permissions, or the broker does not support transactions. Every other Kafka
+   * error aborts the transaction and the step is tried again.
+   */
+  public static boolean isFatal(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ProducerFencedException
+          || cause instanceof FencedInstanceIdException
+          || cause instanceof InvalidProducerEpochException
+          || cause instanceof AuthorizationException
+          || cause instanceof AuthenticationException
+          || cause instanceof UnsupportedVersionException) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,171 @@
+package dev.perennial.core.service;
+
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.health.HealthServer;
+import dev.perennial.core.metrics.ServiceMetrics;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one lifecycle of a service process, shared by the five service commands ({@code perennial
+ * ingest}, {@code trainer accumulator}, {@code trainer worker}, {@code evaluator}, {@code
+ * publisher}): the service starts with its meters, {@code /metrics} and {@code /health/*} are
+ * served on {@code perennial.http.host}:{@code perennial.http.port} ({@code /health/live} fails
+ * once the service has failed), the process runs until it is asked to stop (SIGTERM, Ctrl-C) or the
+ * service fails on its own, then everything is closed in reverse order and the exit code says
+ * which: {@value #EXIT_STOPPED} after a requested stop, {@value #EXIT_FAILED} after a failure, so
+ * an orchestrator restarts it.
+ *
+ * <p>Tests and {@code perennial local} start services the same way ({@link #start}) and stop them
+ * by closing.
+ */
+public final class ServiceProcess<S extends Service> implements AutoCloseable {
+
+  public static final int EXIT_STOPPED = 0;
+  public static final int EXIT_FAILED = 1;
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
+  private static final Duration CHECK_EVERY = Duration.ofMillis(250);
+
+  /** What a command says at each step of the lifecycle. */
+  public interface Events<S extends Service> {
+
+    /** The service runs and its endpoints answer. */
+    void started(ServiceProcess<S> process);
+
+    /** The service failed on its own, for {@code reason}; the process exits non-zero. */
+    void failed(String reason);
+
+    /** A stop was requested; the service is being closed. */
+    void stopping();
+
+    /** Everything is closed after a requested stop. */
+    void stopped();
+
+    /** Events that are only logged: a process without a console. */
+    static <S extends Service> Events<S> logged(String name) {
+      return new Events<>() {
+        @Override
+        public void started(ServiceProcess<S> process) {
+          log.info("{} up; metrics and health on port {}", name, process.httpPort());
+        }
+
+        @Override
+        public void failed(String reason) {
+          log.error("{} failed: {}", name, reason);
+        }
+
+        @Override
+        public void stopping() {
+          log.info("Stopping {}", name);
+        }
+
+        @Override
+        public void stopped() {
+          log.info("{} stopped", name);
+        }
+      };
+    }
+  }
+
+  private final ServiceMetrics metrics;
+  private final S service;
+  private final HealthServer http;
+
+  private ServiceProcess(ServiceMetrics metrics, S service, HealthServer http) {
+    this.metrics = metrics;
+    this.service = service;
+    this.http = http;
+  }
+
+  /**
+   * Starts the service (meters tagged {@code service=<name>}) and its HTTP endpoints.
+   *
+   * @param starter starts the service on the meters; it returns once the service works
+   */
+  public static <S extends Service> ServiceProcess<S> start(
+      String name, PerennialConfig config, Function<ServiceMetrics, S> starter) {
+    ServiceMetrics metrics = ServiceMetrics.create(name);
+    S service = null;
+    try {
+      service = starter.apply(metrics);
+      HealthServer http =
+          HealthServer.start(config, metrics.registry(), service::readiness, service::failure);
+      service.route(http);
+      return new ServiceProcess<>(metrics, service, http);
+    } catch (RuntimeException e) {
+      if (service != null) {
+        service.close();
+      }
+      metrics.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs a service as its command does: installs the {@link ShutdownSignal}, starts the service,
+   * waits until a stop is requested or the service fails, closes everything; the exit code.
+   */
+  public static <S extends Service> int run(
+      String name, PerennialConfig config, Function<ServiceMetrics, S> starter, Events<S> events)
+      throws InterruptedException {
+    ShutdownSignal shutdown = ShutdownSignal.install();
+    try {
+      Optional<String> failure;
+      try (ServiceProcess<S> process = start(name, config, starter)) {
+        events.started(process);
+        failure = process.awaitStopOrFailure(shutdown);
+        if (failure.isPresent()) {
+          events.failed(failure.get());
+          return EXIT_FAILED;
+        }
+        events.stopping();
+      }
+      events.stopped();
+      return EXIT_STOPPED;
+    } finally {
+      shutdown.done();
+    }
+  }
+
+  /** Blocks until {@code shutdown} is requested (empty) or the service fails on its own (why). */
+  public Optional<String> awaitStopOrFailure(ShutdownSignal shutdown) throws InterruptedException {
+    while (!shutdown.await(CHECK_EVERY)) {
+      Optional<String> failure = service.failure();
+      if (failure.isPresent()) {
+        return failure;
+      }
+    }
+    return Optional.empty();
+  }
+
+  public S service() {
+    return service;
+  }
+
+  /** The port of {@code /metrics} and {@code /health/*}. */
+  public int httpPort() {
+    return http.port();
+  }
+
+  public ServiceMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stops serving, stops the service, closes its meters. */
+  @Override
+  public void close() {
+    try {
+      http.close();
+    } finally {
+      try {
+        service.close();
+      } finally {
+        metrics.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.perennial.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.files.Folders;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FolderIndexTest {
+
+  @TempDir Path folder;
+
+  @Test
+  void aStoredFolderComesBackFileForFileThroughItsIndex() throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    Path adapter = Files.createDirectories(folder.resolve("adapter"));
+    Files.writeString(adapter.resolve("adapter_config.json"), "{\"r\": 8}");
+    Files.write(adapter.resolve("adapter_model.safetensors"), new byte[] {1, 2, 3});
+
+    FolderIndex.StoredFolder stored = FolderIndex.store(store, adapter);
+    Path copy =
+        FolderIndex.materialize(store, store.root(), stored.location(), folder.resolve("c"));
+
+    assertThat(stored.fileDigests())
+        .containsOnlyKeys("adapter_config.json", "adapter_model.safetensors");
+    assertThat(new String(store.read(Digest.parse(stored.location())), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"files\":{\"adapter_config.json\":\"sha256:"
+                + stored.fileDigests().get("adapter_config.json")
+                + "\",\"adapter_model.safetensors\":\"sha256:"
+                + stored.fileDigests().get("adapter_model.safetensors")
+                + "\"}}\n");
+    assertThat(FolderIndex.files(store, stored.location())).isEqualTo(stored.fileDigests());
+    assertThat(copy.resolve("adapter_model.safetensors")).hasBinaryContent(new byte[] {1, 2, 3});
+  }
+
+  @Test
+  void filesGivenByContentMakeTheSameIndexAsTheSameFilesInAFolder() throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    Path report = Files.createDirectories(folder.resolve("report"));
+    Files.writeString(report.resolve("report.json"), "{}");
+
+    assertThat(FolderIndex.store(store, report).location())
+        .isEqualTo(
+            FolderIndex.store(store, Map.of("report.json", "{}".getBytes(StandardCharsets.UTF_8)))
+                .location());
+  }
+
+  @Test
+  void aBlobThatIsNoIndexOrNamesAPathIsRefused() {
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    String notAnIndex = store.put("plain text".getBytes(StandardCharsets.UTF_8)).toString();
+    String escaping =
+        store
+            .put(
+                ("{\"files\":{\"../x\":\"" + Digest.of(new byte[0]) + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8))
+            .toString();
+
+    assertThatThrownBy(() -> FolderIndex.files(store, notAnIndex))
+        .isInstanceOf(InvalidFolderIndexException.class);
+    assertThatThrownBy(() -> FolderIndex.materialize(store, folder, escaping, folder.resolve("t")))
+        .isInstanceOf(InvalidFolderIndexException.class)
+        .hasMessageContaining("not a plain file name");
+  }
+
+  @Test
+  void deletingAFolderRemovesEverythingInItAndAMissingOneIsFine() throws Exception {
+    Path tree = Files.createDirectories(folder.resolve("a/b/c"));
+    Files.writeString(tree.resolve("f"), "x");
+
+    Folders.deleteRecursively(folder.resolve("a"));
+    Folders.deleteRecursively(folder.resolve("a"));
+
+    assertThat(folder.resolve("a")).doesNotExist();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.perennial.ingest.privacy;
+
+import dev.perennial.schemas.v1.SubjectKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * {@link SubjectKey}s in ingest's key store and its changelog: Avro's single-object encoding, whose
+ * schema fingerprint makes a record of another schema fail loudly. Private to ingest, so it needs
+ * no registry.
+ */
+public final class SubjectKeySerde implements Serde<SubjectKey> {
+
+  @Override
+  public Serializer<SubjectKey> serializer() {
+    return (topic, key) -> {
+      if (key == null) {
+        return null;
+      }
+      try {
+        ByteBuffer buffer = key.toByteBuffer();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+      } catch (IOException e) {
+        throw new UncheckedIOException("Encoding to memory cannot fail", e);
+      }
+    };
+  }
+
+  @Override
+  public Deserializer<SubjectKey> deserializer() {
+    return (topic, bytes) -> {
+      if (bytes == null) {
+        return null;
+      }
+      try {
+        return SubjectKey.fromByteBuffer(ByteBuffer.wrap(bytes));
+      } catch (IOException | RuntimeException e) {
+        throw new SerializationException("Unreadable subject key in " + topic, e);
+      }
+    };
+  }
+}

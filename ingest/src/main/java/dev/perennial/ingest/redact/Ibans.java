@@ -1,0 +1,158 @@
+package dev.perennial.ingest.redact;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * IBANs of every country that issues them, in any case and grouping ({@code DE89 3704 0044 0532
+ * 0130 00}, {@code de89370400440532013000}, {@code GB82-WEST-1234-5698-7654-32}): two letters of a
+ * known country, two check digits, then exactly that country's length of letters and digits with at
+ * most one space, dash or dot between any two, and the ISO 13616 checksum (mod 97 is 1).
+ */
+final class Ibans {
+
+  /** Length of each country's IBAN (the SWIFT registry). */
+  private static final Map<String, Integer> LENGTHS =
+      Map.ofEntries(
+          Map.entry("AD", 24),
+          Map.entry("AE", 23),
+          Map.entry("AL", 28),
+          Map.entry("AT", 20),
+          Map.entry("AZ", 28),
+          Map.entry("BA", 20),
+          Map.entry("BE", 16),
+          Map.entry("BG", 22),
+          Map.entry("BH", 22),
+          Map.entry("BR", 29),
+          Map.entry("BY", 28),
+          Map.entry("CH", 21),
+          Map.entry("CR", 22),
+          Map.entry("CY", 28),
+          Map.entry("CZ", 24),
+          Map.entry("DE", 22),
+          Map.entry("DK", 18),
+          Map.entry("DO", 28),
+          Map.entry("EE", 20),
+          Map.entry("EG", 29),
+          Map.entry("ES", 24),
+          Map.entry("FI", 18),
+          Map.entry("FO", 18),
+          Map.entry("FR", 27),
+          Map.entry("GB", 22),
+          Map.entry("GE", 22),
+          Map.entry("GI", 23),
+          Map.entry("GL", 18),
+          Map.entry("GR", 27),
+          Map.entry("GT", 28),
+          Map.entry("HR", 21),
+          Map.entry("HU", 28),
+          Map.entry("IE", 22),
+          Map.entry("IL", 23),
+          Map.entry("IQ", 23),
+          Map.entry("IS", 26),
+          Map.entry("IT", 27),
+          Map.entry("JO", 30),
+          Map.entry("KW", 30),
+          Map.entry("KZ", 20),
+          Map.entry("LB", 28),
+          Map.entry("LC", 32),
+          Map.entry("LI", 21),
+          Map.entry("LT", 20),
+          Map.entry("LU", 20),
+          Map.entry("LV", 21),
+          Map.entry("MC", 27),
+          Map.entry("MD", 24),
+          Map.entry("ME", 22),
+          Map.entry("MK", 19),
+          Map.entry("MR", 27),
+          Map.entry("MT", 31),
+          Map.entry("MU", 30),
+          Map.entry("NL", 18),
+          Map.entry("NO", 15),
+          Map.entry("PK", 24),
+          Map.entry("PL", 28),
+          Map.entry("PS", 29),
+          Map.entry("PT", 25),
+          Map.entry("QA", 29),
+          Map.entry("RO", 24),
+          Map.entry("RS", 22),
+          Map.entry("SA", 24),
+          Map.entry("SC", 31),
+          Map.entry("SE", 24),
+          Map.entry("SI", 19),
+          Map.entry("SK", 24),
+          Map.entry("SM", 27),
+          Map.entry("ST", 25),
+          Map.entry("SV", 28),
+          Map.entry("TL", 23),
+          Map.entry("TN", 24),
+          Map.entry("TR", 26),
+          Map.entry("UA", 29),
+          Map.entry("VA", 22),
+          Map.entry("VG", 24),
+          Map.entry("XK", 20));
+
+  private Ibans() {}
+
+  /** The countries with IBANs and their lengths. */
+  static Map<String, Integer> lengths() {
+    return LENGTHS;
+  }
+
+  static void find(String text, Spans spans) {
+    int length = text.length();
+    for (int i = 0; i + 4 <= length; i++) {
+      if (isLetter(text.charAt(i))
+          && isLetter(text.charAt(i + 1))
+          && isDigit(text.charAt(i + 2))
+          && isDigit(text.charAt(i + 3))
+          && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
+        int end = ibanEnd(text, i);
+        if (end > 0 && spans.claim(i, end, PiiType.IBAN.name())) {
+          i = end - 1;
+        }
+      }
+    }
+  }
+
+  private static boolean isLetter(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /** Where the IBAN starting at {@code start} ends, or -1 when there is none. */
+  private static int ibanEnd(String text, int start) {
+    String country = text.substring(start, start + 2).toUpperCase(Locale.ROOT);
+    Integer length = LENGTHS.get(country);
+    if (length == null) {
+      return -1;
+    }
+    StringBuilder iban = new StringBuilder(length);
+    int i = start;
+    while (i < text.length() && iban.length() < length) {
+      char c = text.charAt(i);
+      if (isAlphanumeric(c)) {
+        iban.append(Character.toUpperCase(c));
+        i++;
+      } else if ((c == ' ' || c == '-' || c == '.')
+          && iban.length() >= 4
+          && i + 1 < text.length()
+          && isAlphanumeric(text.charAt(i + 1))) {
+        i++;
+      } else {
+        return -1;
+      }
+    }
+    if (iban.length() < length || i < text.length() && isAlphanumeric(text.charAt(i))) {
+      return -1;
+    }
+    return Checksums.iban(iban) ? i : -1;
+  }
+
+  private static boolean isAlphanumeric(char c) {
+    return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+  }
+}

@@ -1,0 +1,114 @@
+package dev.perennial.ingest.redact;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * IPv6 addresses in any text form RFC 4291 allows (compressed, upper case, with a dotted IPv4
+ * tail), and IPv4 dotted quads whose parts are 0 to 255. A dotted quad that follows a word that
+ * makes it a version or a section number ({@code v}, {@code version}, {@code release}, {@code
+ * build}, {@code §}, {@code section}) stays; any other four-part version number is taken for an
+ * address. Times ({@code 10:30:00}), MAC addresses, slices ({@code a[::2]}) and scoped names
+ * ({@code std::vector}) stay.
+ */
+final class IpAddresses {
+
+  // What may not come right before an address is checked in code: a leading look-behind would run
+  // at every position of the text.
+  private static final Pattern IPV6 =
+      Pattern.compile(
+          "(?:[0-9A-Fa-f]{0,4}:){2,7}"
+              + "(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4})"
+              + "(?![\\w:]|\\.\\w)");
+  private static final Pattern IPV4 =
+      Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}(?![\\w]|\\.[0-9])");
+  private static final Pattern VERSION_WORD =
+      Pattern.compile(
+          "(?i)(?:\\bv|\\bver\\.?|\\bversion|\\brelease|\\bbuild|\\bfirmware|§|\\bsection|"
+              + "\\bchapter|\\bclause)\\s*$");
+  private static final int CONTEXT = 16;
+
+  private IpAddresses() {}
+
+  static void find(String text, Spans spans) {
+    if (hasHexColonHex(text)) {
+      Matcher v6 = IPV6.matcher(text);
+      int from = 0;
+      while (v6.find(from)) {
+        from = v6.end() > v6.start() ? v6.end() : v6.start() + 1;
+        if (!startsAfter(text, v6.start(), ":.[")) {
+          // a match that starts mid-word: try again one character later
+          from = v6.start() + 1;
+          continue;
+        }
+        if (Checksums.ipv6(v6.group())) {
+          spans.claim(v6.start(), v6.end(), PiiType.IP.name());
+        }
+      }
+    }
+    if (hasDottedDigits(text)) {
+      Matcher v4 = IPV4.matcher(text);
+      int from = 0;
+      while (v4.find(from)) {
+        from = v4.end();
+        if (!startsAfter(text, v4.start(), ".")) {
+          from = v4.start() + 1;
+          continue;
+        }
+        if (Checksums.ipv4(v4.group()) && !afterVersionWord(text, v4.start())) {
+          spans.claim(v4.start(), v4.end(), PiiType.IP.name());
+        }
+      }
+    }
+  }
+
+  /** Whether the character before {@code start} is no word character and none of {@code signs}. */
+  private static boolean startsAfter(String text, int start, String signs) {
+    if (start == 0) {
+      return true;
+    }
+    char before = text.charAt(start - 1);
+    return !(Character.isLetterOrDigit(before) || before == '_' || signs.indexOf(before) >= 0);
+  }
+
+  /** Whether a colon stands between hex digits or colons somewhere (an IPv6 address may). */
+  private static boolean hasHexColonHex(String text) {
+    for (int i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
+      if (i > 0
+          && i + 1 < text.length()
+          && isHexOrColon(text.charAt(i - 1))
+          && isHexOrColon(text.charAt(i + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether digits and three single dots between them follow each other somewhere: d.d.d.d. */
+  private static boolean hasDottedDigits(String text) {
+    int dots = 0;
+    for (int i = 1; i + 1 < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '.' && isDigit(text.charAt(i - 1)) && isDigit(text.charAt(i + 1))) {
+        if (++dots == 3) {
+          return true;
+        }
+      } else if (!isDigit(c)) {
+        dots = 0;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isHexOrColon(char c) {
+    return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':';
+  }
+
+  private static boolean afterVersionWord(String text, int start) {
+    return VERSION_WORD.matcher(text.substring(Math.max(0, start - CONTEXT), start)).find();
+  }
+}

@@ -1,0 +1,383 @@
+package dev.perennial.ingest.redact;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Phone and card numbers: runs of digits with the separators people put between them (space, dash,
+ * dot, slash, parentheses; no-break and thin spaces and fullwidth digits arrive folded by {@link
+ * TextView}), split where two numbers meet ({@code " - "}, {@code " / "}), each part then
+ * classified:
+ *
+ * <ol>
+ *   <li>international: {@code +} or {@code 00}, a country calling code, 8 to 15 digits in all;
+ *   <li>a card: 13 to 19 consecutive digits in whole groups, a card network's prefix and a valid
+ *       Luhn checksum (only those digits are claimed: an expiry date beside them stays);
+ *   <li>North American: {@code (415) 555-2671}, {@code 415-555-2671}, {@code 1-415-555-2671};
+ *   <li>national with trunk prefix: {@code 0} and an area code, 9 to 12 digits ({@code 020 7946
+ *       0958}, {@code 030/901820}, {@code 06.12.34.56.78}, {@code (02) 9876 5432});
+ *   <li>national without one, in the grouping its country writes ({@code 612 345 678}, {@code 347
+ *       123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765 43210}), not beside a
+ *       currency or unit;
+ *   <li>any 8 to 15 digits right after a word such as {@code phone}, {@code tel}, {@code call},
+ *       {@code mobile}.
+ * </ol>
+ *
+ * Codes, order numbers, ISBNs and dates stay: they are shorter, start otherwise, end in a single
+ * check digit, or follow a word such as {@code order}, {@code invoice}, {@code ISBN}.
+ */
+final class NumberRuns {
+
+  private static final Set<String> TWO_DIGIT_CODES =
+      Set.of(
+          "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46",
+          "47", "48", "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63",
+          "64", "65", "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98");
+  private static final Set<String> THREE_DIGIT_CODE_STARTS =
+      Set.of(
+          "21", "22", "23", "24", "25", "26", "29", "35", "37", "38", "42", "50", "59", "67", "68",
+          "69", "80", "85", "87", "88", "96", "97", "99");
+
+  private static final Pattern PHONE_WORD =
+      Pattern.compile(
+          "(?iu)(?<!\\p{L})(?:phone|tel|telephone|call|mobile|cell|fax|whatsapp|sms|text|ring"
+              + "|reach|telefon|téléphone|teléfono|telefono|móvil|cellulare|handy|portable|電話"
+              + "|携帯|手机|电话)\\.?(?:[^\\p{L}\\p{N}]{1,3}\\p{L}{1,6}){0,2}[^\\p{L}\\p{N}]{0,4}$");
+  private static final Pattern NOT_A_PHONE_WORD =
+      Pattern.compile(
+          "(?iu)(?:#|№|(?<!\\p{L})(?:isbn(?:-1[03])?|order|invoice|sku|ref|reference|no|nr"
+              + "|account|acct|tracking|serial|part|item|ticket|case|id|iban|bic|code|pin|zip"
+              + "|postcode))[^\\p{L}\\p{N}]{0,6}$");
+  private static final Pattern CURRENCY_OR_UNIT_BEFORE =
+      Pattern.compile("(?iu)(?:[€$£¥₹₽¢]|\\b(?:eur|usd|gbp|chf|jpy|inr|cny|sek|nok|dkk))\\s?$");
+  private static final Pattern CURRENCY_OR_UNIT_AFTER =
+      Pattern.compile(
+          "(?iu)^\\s?(?:[€$£¥₹₽¢%]|(?:eur|usd|gbp|chf|jpy|inr|cny|sek|nok|dkk|km|kg|mi|lbs?|m²"
+              + "|units?|copies|people|inhabitants|visitors|users|tons?|bytes?|kb|mb|gb)\\b)");
+  private static final int CONTEXT = 24;
+
+  /** Groupings of national numbers written without a trunk prefix, and their first digits. */
+  private record Shape(List<Integer> sizes, String firstDigits, boolean spacesOnly) {}
+
+  private static final List<Shape> SHAPES =
+      List.of(
+          new Shape(List.of(3, 3, 3), "6789", true), // Spain
+          new Shape(List.of(3, 2, 2, 2), "6789", false), // Spain
+          new Shape(List.of(3, 3, 4), "23456789", false), // Italian mobile, North American
+          new Shape(List.of(3, 4, 4), "1", false), // Chinese mobile
+          new Shape(List.of(2, 4, 4), "123456789", false), // Mexico, Brazil
+          new Shape(List.of(2, 5, 4), "123456789", false), // Brazilian mobile
+          new Shape(List.of(5, 5), "6789", true)); // Indian mobile
+
+  /** One group of digits and the separator text in front of it (empty for the first). */
+  private record Group(int start, int end, String separator) {
+    int size() {
+      return end - start;
+    }
+  }
+
+  private NumberRuns() {}
+
+  static void find(String text, Spans spans) {
+    int length = text.length();
+    int i = 0;
+    while (i < length) {
+      if (!isDigit(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = numberStart(text, i);
+      if (!startsAt(text, start)) {
+        // part of a word or a decimal: go on after this group of digits
+        while (i < length && isDigit(text.charAt(i))) {
+          i++;
+        }
+        continue;
+      }
+      int j = i;
+      int lastDigit = i;
+      int digits = 0;
+      while (j < length) {
+        char c = text.charAt(j);
+        if (isDigit(c)) {
+          lastDigit = j;
+          digits++;
+        } else if (!isSeparator(c)) {
+          break;
+        }
+        j++;
+      }
+      // no rule takes fewer than 8 digits: most numbers in text stop here
+      if (digits >= 8 && endsRun(text, lastDigit + 1)) {
+        for (List<Group> part : parts(text, start, lastDigit + 1)) {
+          classify(text, part, spans);
+        }
+      }
+      i = j;
+    }
+  }
+
+  private static boolean isSeparator(char c) {
+    return switch (c) {
+      case ' ', '-', '.', '/', '(', ')' -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether a number may start at {@code start}: not inside a word, a decimal or a range. */
+  private static boolean startsAt(String text, int start) {
+    if (start == 0) {
+      return true;
+    }
+    char before = text.charAt(start - 1);
+    if (Character.isLetterOrDigit(before) || before == '_' || before == '+') {
+      return false;
+    }
+    // a decimal or a range: "1.5", "1,5", "10:30", "10-20"
+    return !((before == '.' || before == ',' || before == ':' || before == '-')
+        && start >= 2
+        && isDigit(text.charAt(start - 2)));
+  }
+
+  private static boolean endsRun(String text, int end) {
+    if (end >= text.length()) {
+      return true;
+    }
+    char after = text.charAt(end);
+    if (Character.isLetterOrDigit(after) || after == '_' || after == '%' || after == '°') {
+      return false;
+    }
+    return !((after == '.' || after == ',' || after == ':')
+        && end + 1 < text.length()
+        && isDigit(text.charAt(end + 1)));
+  }
+
+  /** The run's groups, split where the text between two groups is more than a separator. */
+  private static List<List<Group>> parts(String text, int start, int end) {
+    List<List<Group>> parts = new ArrayList<>();
+    List<Group> current = new ArrayList<>();
+    int i = start;
+    String separator = "";
+    int separatorStart = start;
+    while (i < end) {
+      if (isDigit(text.charAt(i))) {
+        int groupStart = i;
+        while (i < end && isDigit(text.charAt(i))) {
+          i++;
+        }
+        if (!current.isEmpty() && !isSeparator(separator)) {
+          parts.add(current);
+          current = new ArrayList<>();
+          separator = "";
+        }
+        current.add(new Group(groupStart, i, current.isEmpty() ? "" : separator));
+        separatorStart = i;
+      } else {
+        while (i < end && !isDigit(text.charAt(i))) {
+          i++;
+        }
+        separator = text.substring(separatorStart, i);
+      }
+    }
+    if (!current.isEmpty()) {
+      parts.add(current);
+    }
+    return parts;
+  }
+
+  /** What may stand between two groups of one number: one sign, or a sign and a parenthesis. */
+  private static boolean isSeparator(String separator) {
+    if (separator.length() == 1) {
+      return true;
+    }
+    return separator.length() == 2
+        && (separator.indexOf('(') >= 0 || separator.indexOf(')') >= 0)
+        && !separator.equals("()")
+        && !separator.equals(")(");
+  }
+
+  private static void classify(String text, List<Group> groups, Spans spans) {
+    int firstDigit = groups.get(0).start();
+    int prefixStart = numberStart(text, firstDigit);
+    boolean plus = text.substring(prefixStart, firstDigit).contains("+");
+    if (!plus && startsWithDate(text, groups)) {
+      if (groups.size() > 3) {
+        classify(text, groups.subList(3, groups.size()), spans);
+      }
+      return;
+    }
+    String digits = digits(text, groups);
+    if (digits.length() < 8) {
+      return; // no rule takes fewer digits: most numbers in text end here
+    }
+    Group first = groups.get(0);
+    Group last = groups.get(groups.size() - 1);
+    int end = last.end();
+    String phone = PiiType.PHONE.name();
+    if (plus) {
+      if (digits.length() <= 15 && isCountryCode(digits)) {
+        spans.claim(prefixStart, end, phone);
+      }
+      return;
+    }
+    String before = text.substring(Math.max(0, prefixStart - CONTEXT), prefixStart);
+    boolean phoneWord = PHONE_WORD.matcher(before).find();
+    boolean notAPhone = !phoneWord && NOT_A_PHONE_WORD.matcher(before).find();
+    if (!notAPhone
+        && first.size() >= 2
+        && digits.startsWith("00")
+        && groups.size() >= 2
+        && digits.length() >= 10
+        && digits.length() <= 17
+        && isCountryCode(digits.substring(2))) {
+      spans.claim(prefixStart, end, phone);
+      return;
+    }
+    if (claimCard(text, groups, spans)) {
+      return;
+    }
+    if (notAPhone || last.size() < 2) {
+      return;
+    }
+    if (isNorthAmerican(text, groups)
+        || isTrunkPrefixed(digits, groups)
+        || isNationalShape(text, groups, digits, prefixStart, end)
+        || phoneWord && digits.length() <= 15) {
+      spans.claim(prefixStart, end, phone);
+    }
+  }
+
+  /** Whether the first three groups are a date: 15.03.2024, 2024-03-15, 3/15/2024. */
+  private static boolean startsWithDate(String text, List<Group> groups) {
+    if (groups.size() < 3) {
+      return false;
+    }
+    String separator = groups.get(1).separator();
+    if (!(separator.equals(".") || separator.equals("/") || separator.equals("-"))
+        || !groups.get(2).separator().equals(separator)) {
+      return false;
+    }
+    Group a = groups.get(0);
+    Group b = groups.get(1);
+    Group c = groups.get(2);
+    boolean yearFirst = a.size() == 4 && b.size() <= 2 && c.size() <= 2 && isYear(text, a);
+    boolean yearLast = a.size() <= 2 && b.size() <= 2 && c.size() == 4 && isYear(text, c);
+    return yearFirst || yearLast;
+  }
+
+  private static boolean isYear(String text, Group group) {
+    return text.startsWith("19", group.start()) || text.startsWith("20", group.start());
+  }
+
+  /** Where the number starts: its first digit, or a {@code +} or {@code (} right before it. */
+  private static int numberStart(String text, int firstDigit) {
+    int i = firstDigit;
+    while (i > 0 && "+( ".indexOf(text.charAt(i - 1)) >= 0) {
+      char c = text.charAt(i - 1);
+      if (c == ' ' && (i < 2 || "+(".indexOf(text.charAt(i - 2)) < 0)) {
+        break;
+      }
+      i--;
+    }
+    return i;
+  }
+
+  private static boolean claimCard(String text, List<Group> groups, Spans spans) {
+    for (int size = groups.size(); size >= 1; size--) {
+      for (int from = 0; from + size <= groups.size(); from++) {
+        List<Group> window = groups.subList(from, from + size);
+        String digits = digits(text, window);
+        if (digits.length() >= 13
+            && digits.length() <= 19
+            && isCardPrefix(digits)
+            && Checksums.luhn(digits)
+            && window.stream().skip(1).allMatch(g -> g.separator().length() == 1)) {
+          return spans.claim(
+              window.get(0).start(), window.get(size - 1).end(), PiiType.CARD.name());
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The first digits of a card network: Mastercard, Amex, Diners, JCB, Visa, Discover, ... */
+  private static boolean isCardPrefix(String digits) {
+    char second = digits.charAt(1);
+    return switch (digits.charAt(0)) {
+      case '2' -> second >= '2' && second <= '7';
+      case '3' -> second == '0' || second >= '4';
+      case '4', '6' -> true;
+      case '5' -> second <= '8';
+      default -> false;
+    };
+  }
+
+  private static boolean isNorthAmerican(String text, List<Group> groups) {
+    List<Integer> sizes = groups.stream().map(Group::size).toList();
+    List<Group> local = groups;
+    if (sizes.equals(List.of(1, 3, 3, 4)) && text.charAt(groups.get(0).start()) == '1') {
+      local = groups.subList(1, 4);
+    } else if (!sizes.equals(List.of(3, 3, 4))) {
+      return false;
+    }
+    return text.charAt(local.get(0).start()) >= '2' && text.charAt(local.get(1).start()) >= '2';
+  }
+
+  private static boolean isTrunkPrefixed(String digits, List<Group> groups) {
+    if (digits.length() < 9 || digits.length() > 12) {
+      return false;
+    }
+    if (digits.charAt(0) != '0' || digits.charAt(1) == '0') {
+      return false;
+    }
+    return groups.size() > 1 || digits.length() >= 10;
+  }
+
+  private static boolean isNationalShape(
+      String text, List<Group> groups, String digits, int start, int end) {
+    List<Integer> sizes = groups.stream().map(Group::size).toList();
+    for (Shape shape : SHAPES) {
+      if (shape.sizes().equals(sizes)
+          && shape.firstDigits().indexOf(digits.charAt(0)) >= 0
+          && (!shape.spacesOnly()
+              || groups.stream().skip(1).allMatch(g -> g.separator().equals(" ")))) {
+        return !CURRENCY_OR_UNIT_BEFORE
+                .matcher(text.substring(Math.max(0, start - 5), start))
+                .find()
+            && !CURRENCY_OR_UNIT_AFTER
+                .matcher(text.substring(end, Math.min(text.length(), end + 14)))
+                .find();
+      }
+    }
+    return false;
+  }
+
+  private static boolean isCountryCode(String digits) {
+    if (digits.isEmpty()) {
+      return false;
+    }
+    char first = digits.charAt(0);
+    if (first == '1' || first == '7') {
+      return true;
+    }
+    if (digits.length() < 3) {
+      return false;
+    }
+    return TWO_DIGIT_CODES.contains(digits.substring(0, 2))
+        || THREE_DIGIT_CODE_STARTS.contains(digits.substring(0, 2));
+  }
+
+  private static String digits(String text, List<Group> groups) {
+    StringBuilder digits = new StringBuilder();
+    for (Group group : groups) {
+      digits.append(text, group.start(), group.end());
+    }
+    return digits.toString();
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+}

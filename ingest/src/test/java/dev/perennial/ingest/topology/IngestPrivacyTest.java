@@ -1,0 +1,244 @@
+package dev.perennial.ingest.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TenantTopics;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.ingest.privacy.RollMarkers;
+import dev.perennial.ingest.privacy.SubjectKeyStore;
+import dev.perennial.ingest.redact.Pseudonymizer;
+import dev.perennial.schemas.privacy.SubjectKeyRecords;
+import dev.perennial.schemas.v1.ConsentChange;
+import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.RejectReason;
+import dev.perennial.schemas.v1.RejectedRecord;
+import dev.perennial.schemas.v1.SubjectKey;
+import dev.perennial.schemas.v1.TrainingExample;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ingest's privacy on the production topology: content encrypted per subject, keys made, erased and
+ * re-wrapped, roll markers on the key logs, tenants bound to their own topics, tenants' own
+ * personal-data patterns.
+ */
+class IngestPrivacyTest {
+
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final String MARKER = "Zorblax-7 glows at dawn";
+
+  @TempDir Path stateDir;
+
+  private static String recordKey(String tenant, String subject) {
+    return SubjectKeyRecords.recordKey(
+        tenant, new Pseudonymizer(IngestDriver.SECRET).pseudonym(tenant, subject));
+  }
+
+  @Test
+  void examplesLeaveIngestEncryptedWithTheirSubjectsKeyMadeOnTheFirstExample() {
+    try (IngestDriver ingest = IngestDriver.start(REGISTRY.url(), stateDir)) {
+      ingest.grant("acme", "alice");
+      ingest.grant("acme", "bob");
+      ingest.send(Events.document("acme", "alice", "doc-1", MARKER + " (1).").build());
+      ingest.send(Events.document("acme", "alice", "doc-2", MARKER + " (2).").build());
+      ingest.send(Events.correction("acme", "bob", "fb-1").build());
+
+      List<KeyValue<String, TrainingExample>> encrypted = ingest.encryptedExamples();
+      List<KeyValue<String, SubjectKey>> keys = ingest.readKeys();
+
+      assertThat(encrypted).hasSize(3);
+      assertThat(encrypted)
+          .allSatisfy(
+              kv -> {
+                TrainingExample example = kv.value;
+                assertThat(example.getText()).isNull();
+                assertThat(example.getPrompt()).isNull();
+                assertThat(example.getCompletion()).isNull();
+                assertThat(example.getEncrypted()).isNotNull();
+                assertThat(example.toString()).doesNotContain("Zorblax");
+              });
+      assertThat(keys)
+          .extracting(kv -> kv.key)
+          .containsExactly(recordKey("acme", "alice"), recordKey("acme", "bob"));
+      assertThat(encrypted.get(0).value.getEncrypted().getKeyId())
+          .isEqualTo(encrypted.get(1).value.getEncrypted().getKeyId())
+          .isEqualTo(keys.get(0).value.getKeyId());
+      assertThat(keys.get(0).value.getMasterKeyId()).isEqualTo("test-1");
+      KeyValueStore<String, SubjectKey> store =
+          ingest.driver.getKeyValueStore(SubjectKeyStore.NAME);
+      assertThat(store.get(recordKey("acme", "alice"))).isEqualTo(keys.get(0).value);
+      assertThat(ingest.metrics.count("perennial.ingest.subject.keys", "event", "created"))
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRevocationErasesTheSubjectsKeyWithTheErasureRequestAndANewGrantGetsANewKey() {
+    try (IngestDriver ingest = IngestDriver.start(REGISTRY.url(), stateDir)) {
+      ingest.grant("acme", "alice");
+      ingest.send(Events.document("acme", "alice", "doc-1", MARKER).build());
+      String keyId = ingest.readKeys().get(0).value.getKeyId();
+
+      ingest.revoke("acme", "alice");
+
+      assertThat(ingest.readKeys())
+          .hasSize(2)
+          .last()
+          .satisfies(
+              kv -> {
+                assertThat(kv.key).isEqualTo(recordKey("acme", "alice"));
+                assertThat(kv.value).isNull();
+              });
+      assertThat(ingest.erasures.readKeyValuesToList()).hasSize(1);
+      KeyValueStore<String, SubjectKey> store =
+          ingest.driver.getKeyValueStore(SubjectKeyStore.NAME);
+      assertThat(store.get(recordKey("acme", "alice"))).isNull();
+      assertThat(ingest.metrics.count("perennial.ingest.subject.keys", "event", "erased"))
+          .isEqualTo(1);
+
+      ingest.grant("acme", "alice");
+      ingest.send(Events.document("acme", "alice", "doc-2", "After the new grant.").build());
+
+      List<KeyValue<String, SubjectKey>> keys = ingest.readKeys();
+      assertThat(keys).hasSize(3);
+      assertThat(keys.get(2).value.getKeyId()).isNotEqualTo(keyId);
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value.getText())
+          .containsExactly(MARKER, "After the new grant.");
+    }
+  }
+
+  @Test
+  void rollMarkersReachTheKeyTopicAndKeysOfARetiredMasterKeyAreRewrapped() {
+    try (IngestDriver ingest =
+        IngestDriver.start(
+            REGISTRY.url(),
+            stateDir,
+            Map.of(PerennialConfig.TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG, "60000"))) {
+      MasterKeys retired =
+          MasterKeys.parse(TestConfig.MASTER_KEYS.lines().skip(1).findFirst().get());
+      SubjectKey old = SubjectKeyRecords.create(retired, "acme", "p-old", Instant.EPOCH).record();
+      KeyValueStore<String, SubjectKey> store =
+          ingest.driver.getKeyValueStore(SubjectKeyStore.NAME);
+      store.put("acme/p-old", old);
+
+      ingest.driver.advanceWallClockTime(Duration.ofSeconds(30));
+
+      List<KeyValue<String, SubjectKey>> keys = ingest.readKeys();
+      assertThat(keys).extracting(kv -> kv.key).containsExactly(RollMarkers.KEY, "acme/p-old");
+      assertThat(keys.get(0).value).isNull();
+      SubjectKey rewrapped = keys.get(1).value;
+      assertThat(old.getMasterKeyId()).isEqualTo("test-0");
+      assertThat(rewrapped.getMasterKeyId()).isEqualTo("test-1");
+      assertThat(rewrapped.getKeyId()).isEqualTo(old.getKeyId());
+      assertThat(store.get("acme/p-old")).isEqualTo(rewrapped);
+      assertThat(ingest.metrics.count("perennial.ingest.key.rewraps")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void withPerTenantTopicsAnEventNamingAnotherTenantIsRejectedAsATenantMismatch() {
+    try (IngestDriver ingest =
+        IngestDriver.start(
+            REGISTRY.url(), stateDir, Map.of(IngestConfig.INPUT_TOPICS_CONFIG, "per-tenant"))) {
+      TestInputTopic<String, ConsentChange> acmeConsent =
+          ingest.input(
+              TenantTopics.name("perennial.", "acme", PerennialTopic.CONSENT),
+              ingest.topics.consent());
+      TestInputTopic<String, ConsentChange> globexConsent =
+          ingest.input(
+              TenantTopics.name("perennial.", "globex", PerennialTopic.CONSENT),
+              ingest.topics.consent());
+      TestInputTopic<String, Document> acmeDocuments =
+          ingest.input(
+              TenantTopics.name("perennial.", "acme", PerennialTopic.DOCUMENTS),
+              ingest.topics.documents());
+      TestInputTopic<String, Document> globexDocuments =
+          ingest.input(
+              TenantTopics.name("perennial.", "globex", PerennialTopic.DOCUMENTS),
+              ingest.topics.documents());
+      acmeConsent.pipeInput("acme/alice", Events.grant("acme", "alice"));
+      globexConsent.pipeInput("globex/gary", Events.grant("globex", "gary"));
+
+      acmeDocuments.pipeInput(
+          "acme/alice", Events.document("acme", "alice", "doc-1", "Acme's own.").build());
+      // globex's producer (allowed on globex's topics only) names acme in its own topic
+      globexDocuments.pipeInput(
+          "acme/alice", Events.document("acme", "alice", "doc-2", "Injected.").build());
+      // ... and tries to revoke an acme subject's consent from its own consent topic
+      globexConsent.pipeInput("acme/alice", Events.revoke("acme", "alice"));
+      globexConsent.pipeInput("acme/alice", (ConsentChange) null);
+      ingest.driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+      assertThat(ingest.examples())
+          .singleElement()
+          .satisfies(kv -> assertThat(kv.value.getText()).isEqualTo("Acme's own."));
+      assertThat(ingest.erasures.readKeyValuesToList()).isEmpty();
+      List<RejectedRecord> rejections = ingest.rejections().stream().map(kv -> kv.value).toList();
+      assertThat(rejections)
+          .hasSize(3)
+          .allSatisfy(
+              rejection -> {
+                assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+                assertThat(rejection.getDetail())
+                    .startsWith("tenant mismatch:")
+                    .contains("tenant globex's topic")
+                    .doesNotContain("alice", "Injected");
+                assertThat(rejection.getTenant()).isEqualTo("globex");
+              });
+      assertThat(rejections.get(0).getDetail()).contains("names tenant acme");
+    }
+  }
+
+  @Test
+  void withPerTenantTopicsTheSharedTopicsAreNotRead() {
+    try (IngestDriver ingest =
+        IngestDriver.start(
+            REGISTRY.url(), stateDir, Map.of(IngestConfig.INPUT_TOPICS_CONFIG, "per-tenant"))) {
+      assertThat(ingest.topology.describe().toString())
+          .doesNotContain("perennial.documents.v1", "perennial.feedback.v1", "perennial.consent.v1")
+          .contains("perennial.in.");
+    }
+  }
+
+  @Test
+  void aTenantsOwnPatternsRedactItsDataOnlyAfterTheBuiltInTypes() {
+    try (IngestDriver ingest =
+        IngestDriver.start(
+            REGISTRY.url(),
+            stateDir,
+            Map.of(
+                "perennial.ingest.tenant.acme.pii.patterns",
+                "CUSTOMER_NUMBER=ACME-[0-9]{6}\nTICKET=TCK/[0-9]{4}"))) {
+      ingest.grant("acme", "alice");
+      ingest.grant("globex", "gary");
+      String text = "Customer ACME-123456 (TCK/0042) wrote from jane@example.com.";
+      ingest.send(Events.document("acme", "alice", "doc-1", text).build());
+      ingest.send(Events.document("globex", "gary", "doc-1", text).build());
+
+      List<TrainingExample> examples = ingest.examples().stream().map(kv -> kv.value).toList();
+      assertThat(examples.get(0).getText())
+          .isEqualTo("Customer <CUSTOMER_NUMBER> (<TICKET>) wrote from <EMAIL>.");
+      assertThat(examples.get(0).getRedactions())
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("CUSTOMER_NUMBER", 1, "TICKET", 1, "EMAIL", 1));
+      assertThat(examples.get(1).getText())
+          .isEqualTo("Customer ACME-123456 (TCK/0042) wrote from <EMAIL>.");
+    }
+  }
+}

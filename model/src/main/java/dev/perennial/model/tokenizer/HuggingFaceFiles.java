@@ -1,0 +1,172 @@
+package dev.perennial.model.tokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.perennial.model.ModelException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tokenizer files of a Hugging Face model folder as JSON: {@code tokenizer.json} (vocabulary
+ * and added tokens), and when present {@code tokenizer_config.json}, {@code
+ * special_tokens_map.json}, {@code generation_config.json} and {@code chat_template.jinja}.
+ */
+final class HuggingFaceFiles {
+
+  static final String TOKENIZER = "tokenizer.json";
+  static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+  static final String SPECIAL_TOKENS_MAP = "special_tokens_map.json";
+  static final String GENERATION_CONFIG = "generation_config.json";
+  static final String CHAT_TEMPLATE = "chat_template.jinja";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final Path folder;
+  final JsonNode tokenizerConfig;
+  final JsonNode specialTokensMap;
+  final JsonNode generationConfig;
+  final String chatTemplateFile;
+
+  /** Token text to id: added tokens and the model's vocabulary. */
+  final Map<String, Integer> ids = new HashMap<>();
+
+  /** The texts of added tokens marked special. */
+  final List<String> specialTexts = new ArrayList<>();
+
+  HuggingFaceFiles(Path folder) {
+    this.folder = folder;
+    JsonNode tokenizer = read(folder.resolve(TOKENIZER));
+    tokenizerConfig = read(folder.resolve(TOKENIZER_CONFIG));
+    specialTokensMap = read(folder.resolve(SPECIAL_TOKENS_MAP));
+    generationConfig = read(folder.resolve(GENERATION_CONFIG));
+    Path template = folder.resolve(CHAT_TEMPLATE);
+    try {
+      chatTemplateFile =
+          Files.isRegularFile(template) ? Files.readString(template, StandardCharsets.UTF_8) : null;
+    } catch (IOException e) {
+      throw new ModelException("cannot read " + template + ": " + e.getMessage(), e);
+    }
+    JsonNode vocab = tokenizer.path("model").path("vocab");
+    if (vocab.isObject()) {
+      vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asInt()));
+    } else if (vocab.isArray()) {
+      // Unigram: [piece, score] pairs, id = position
+      for (int i = 0; i < vocab.size(); i++) {
+        ids.put(vocab.get(i).path(0).asText(), i);
+      }
+    }
+    for (JsonNode added : tokenizer.path("added_tokens")) {
+      ids.put(added.path("content").asText(), added.path("id").asInt());
+      if (added.path("special").asBoolean(false)) {
+        specialTexts.add(added.path("content").asText());
+      }
+    }
+  }
+
+  /** A file's JSON, or a missing node when the file is absent. */
+  private static JsonNode read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return MissingNode.getInstance();
+    }
+    try {
+      return JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The text of a special token named in {@code tokenizer_config.json} (or, failing that, {@code
+   * special_tokens_map.json}): a string or an AddedToken object; null when neither names it.
+   */
+  String specialToken(String name) {
+    for (JsonNode source : List.of(tokenizerConfig, specialTokensMap)) {
+      JsonNode node = source.get(name);
+      if (node == null || node.isNull()) {
+        continue;
+      }
+      return node.isObject() ? node.path("content").asText() : node.asText();
+    }
+    return null;
+  }
+
+  /** Whether {@code tokenizer_config.json} names the special token at all (null counts). */
+  boolean namesSpecialToken(String name) {
+    return tokenizerConfig.has(name) || specialTokensMap.has(name);
+  }
+
+  /** The id of a token text; a text the tokenizer lacks is refused, naming where it came from. */
+  int idOf(String text, String namedBy) {
+    Integer id = ids.get(text);
+    if (id == null) {
+      throw new ModelException(
+          namedBy
+              + " names the token '"
+              + text
+              + "', which "
+              + folder.resolve(TOKENIZER)
+              + " lacks");
+    }
+    return id;
+  }
+
+  /** Ids of a number-or-list key of {@code generation_config.json}. */
+  List<Integer> generationIds(String key) {
+    List<Integer> result = new ArrayList<>();
+    JsonNode node = generationConfig.get(key);
+    if (node == null || node.isNull()) {
+      return result;
+    }
+    if (node.isArray()) {
+      node.forEach(id -> result.add(id.asInt()));
+    } else {
+      result.add(node.asInt());
+    }
+    return result;
+  }
+
+  /**
+   * The chat template text: {@code chat_template.jinja}, or the {@code chat_template} of {@code
+   * tokenizer_config.json} (a string, or a list of named templates whose {@code default} is used);
+   * null when the model has none. Two different templates in the two places are refused.
+   */
+  String chatTemplate() {
+    JsonNode node = tokenizerConfig.get("chat_template");
+    String configured = null;
+    if (node != null && node.isTextual()) {
+      configured = node.asText();
+    } else if (node != null && node.isArray()) {
+      List<String> names = new ArrayList<>();
+      for (JsonNode entry : node) {
+        names.add(entry.path("name").asText());
+        if ("default".equals(entry.path("name").asText())) {
+          configured = entry.path("template").asText();
+        }
+      }
+      if (configured == null) {
+        throw new ModelException(
+            folder.resolve(TOKENIZER_CONFIG)
+                + " has named chat templates "
+                + names
+                + " but none named default");
+      }
+    }
+    if (chatTemplateFile != null && configured != null && !chatTemplateFile.equals(configured)) {
+      throw new ModelException(
+          folder
+              + " has two different chat templates, in "
+              + CHAT_TEMPLATE
+              + " and in "
+              + TOKENIZER_CONFIG
+              + "; remove the one that is not meant");
+    }
+    return chatTemplateFile != null ? chatTemplateFile : configured;
+  }
+}

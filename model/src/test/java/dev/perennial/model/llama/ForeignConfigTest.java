@@ -1,0 +1,244 @@
+package dev.perennial.model.llama;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.TestModels;
+import dev.perennial.model.checkpoint.CheckpointWriter;
+import dev.perennial.model.checkpoint.HostTensor;
+import dev.perennial.model.checkpoint.SafetensorsWriter;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.tokenizer.ByteTokenizer;
+import dev.perennial.model.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Config conventions that used to be read silently wrong, on checkpoints written here in Hugging
+ * Face layout: transformers v5's {@code rope_parameters}, and Qwen2's {@code use_sliding_window} /
+ * {@code max_window_layers} / {@code layer_types}.
+ */
+class ForeignConfigTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long[][] TOKENS = {{257, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110}};
+  private static final long[][] TOKEN_ZERO_CHANGED = {
+    {257, 99, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110}
+  };
+
+  @TempDir Path folder;
+
+  @Test
+  void transformersV5RopeParametersGiveTheSameModelAsV4sRopeThetaAndScaling() throws IOException {
+    LlamaConfig llama31 =
+        LlamaConfig.fromJson(
+            JSON.readTree(
+                "{\"model_type\":\"llama\",\"vocab_size\":259,\"hidden_size\":32,"
+                    + "\"intermediate_size\":64,\"num_hidden_layers\":2,\"num_attention_heads\":4,"
+                    + "\"num_key_value_heads\":2,\"rope_theta\":500000.0,\"rope_scaling\":{\"rope_type\":"
+                    + "\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,"
+                    + "\"original_max_position_embeddings\":16},\"bos_token_id\":257,\"eos_token_id\":258}"));
+    Map<String, HostTensor> weights = TestModels.randomWeights(llama31, 3);
+    ObjectNode v5 = llama31.toJson();
+    ObjectNode parameters = JSON.createObjectNode();
+    parameters.put("rope_type", "llama3");
+    parameters.put("rope_theta", 500000.0);
+    parameters.put("factor", 8.0);
+    parameters.put("low_freq_factor", 1.0);
+    parameters.put("high_freq_factor", 4.0);
+    parameters.put("original_max_position_embeddings", 16);
+    v5.remove("rope_theta");
+    v5.remove("rope_scaling");
+    v5.set("rope_parameters", parameters);
+    BaseModel base = writeBase(llama31, weights, v5);
+
+    assertThat(base.config()).isEqualTo(llama31);
+    float[] expected = logits(llama31, weights);
+    try (LanguageModel loaded = LanguageModel.load(base, Device.cpu())) {
+      assertThat(TestModels.logits(loaded, TOKENS)).containsExactly(expected);
+    }
+    // what reading past rope_parameters gave: theta 10000, no scaling
+    LlamaConfig ignored = withRope(llama31, 10000.0, RopeScaling.NONE);
+    assertThat(logits(ignored, weights)).isNotEqualTo(expected);
+  }
+
+  @Test
+  void ropeParametersThatCannotBeReadUnambiguouslyAreRefusedByName() {
+    ObjectNode perLayerType = TestModels.tinyLlama(true).toJson();
+    perLayerType.remove("rope_theta");
+    perLayerType
+        .putObject("rope_parameters")
+        .putObject("full_attention")
+        .put("rope_type", "default")
+        .put("rope_theta", 10000.0);
+    ObjectNode disagreeing = TestModels.tinyLlama(true).toJson();
+    disagreeing.put("rope_theta", 10000.0);
+    disagreeing.putObject("rope_parameters").put("rope_type", "default").put("rope_theta", 1e6);
+    ObjectNode noTheta = TestModels.tinyLlama(true).toJson();
+    noTheta.putObject("rope_parameters").put("rope_type", "default");
+    ObjectNode yarn = TestModels.tinyLlama(true).toJson();
+    yarn.putObject("rope_parameters").put("rope_type", "yarn").put("rope_theta", 1e6);
+
+    assertThatThrownBy(() -> LlamaConfig.fromJson(perLayerType))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("rope_parameters holds parameters per layer type (full_attention)");
+    assertThatThrownBy(() -> LlamaConfig.fromJson(disagreeing))
+        .hasMessageContaining("rope_theta (10000.0) disagrees with rope_parameters.rope_theta");
+    assertThatThrownBy(() -> LlamaConfig.fromJson(noTheta))
+        .hasMessageContaining("rope_parameters has no rope_theta");
+    assertThatThrownBy(() -> LlamaConfig.fromJson(yarn))
+        .hasMessageContaining("rope_parameters rope_type 'yarn' is not supported");
+  }
+
+  @Test
+  void qwen2SlidesOnlyInTheLayersFromMaxWindowLayersOn() throws IOException {
+    LlamaConfig full = TestModels.tinyQwen2();
+    Map<String, HostTensor> weights = TestModels.randomWeights(full, 8);
+    ObjectNode json = full.toJson();
+    json.put("use_sliding_window", true);
+    json.put("sliding_window", 2);
+    json.put("max_window_layers", 1);
+    BaseModel base = writeBase(full, weights, json);
+
+    assertThat(base.config().layerTypes())
+        .containsExactly(LayerType.FULL_ATTENTION, LayerType.SLIDING_ATTENTION);
+    float[] logits;
+    float[] changed;
+    try (LanguageModel loaded = LanguageModel.load(base, Device.cpu())) {
+      logits = TestModels.logits(loaded, TOKENS);
+      changed = TestModels.logits(loaded, TOKEN_ZERO_CHANGED);
+    }
+    int vocab = full.vocabSize();
+    int last = TOKENS[0].length - 1;
+    // layer 0 attends to everything, so the last position still depends on token 1 ...
+    assertThat(slice(logits, last, vocab)).isNotEqualTo(slice(changed, last, vocab));
+    // ... which a model sliding in every layer (how use_sliding_window was read before) hides
+    LlamaConfig slidingEverywhere = withLayers(full, 2, List.of());
+    float[] everywhere = logits(slidingEverywhere, weights);
+    float[] everywhereChanged = logits(slidingEverywhere, weights, TOKEN_ZERO_CHANGED);
+    assertThat(slice(everywhere, last, vocab)).isEqualTo(slice(everywhereChanged, last, vocab));
+    // and layer 1 does slide: the result is not the full-attention model's
+    assertThat(slice(logits, last, vocab)).isNotEqualTo(slice(logits(full, weights), last, vocab));
+    // layer_types saying the same thing gives the same model
+    ObjectNode explicit = full.toJson();
+    explicit.put("use_sliding_window", true);
+    explicit.put("sliding_window", 2);
+    explicit.putArray("layer_types").add("full_attention").add("sliding_attention");
+    assertThat(LlamaConfig.fromJson(explicit)).isEqualTo(base.config());
+  }
+
+  @Test
+  void slidingSettingsThatContradictEachOtherAreRefusedByName() {
+    ObjectNode withoutWindow = TestModels.tinyQwen2().toJson();
+    withoutWindow.putArray("layer_types").add("full_attention").add("sliding_attention");
+    ObjectNode unknownType = TestModels.tinyQwen2().toJson();
+    unknownType.putArray("layer_types").add("full_attention").add("chunked_attention");
+    ObjectNode wrongLength = TestModels.tinyQwen2().toJson();
+    wrongLength.put("use_sliding_window", true).put("sliding_window", 4);
+    wrongLength.putArray("layer_types").add("full_attention");
+    ObjectNode llama = TestModels.tinyLlama(true).toJson();
+    llama.put("sliding_window", 4);
+    llama.putArray("layer_types").add("sliding_attention").add("full_attention");
+
+    assertThatThrownBy(() -> LlamaConfig.fromJson(withoutWindow))
+        .hasMessageContaining("layer_types names sliding_attention layers but use_sliding_window");
+    assertThatThrownBy(() -> LlamaConfig.fromJson(unknownType))
+        .hasMessageContaining("layer_types entry 'chunked_attention' is not supported");
+    assertThatThrownBy(() -> LlamaConfig.fromJson(wrongLength))
+        .hasMessageContaining("layer_types has 1 entries for 2 hidden layers");
+    assertThatThrownBy(() -> LlamaConfig.fromJson(llama))
+        .hasMessageContaining("transformers does not read for model_type llama");
+  }
+
+  @Test
+  void everyEndOfSequenceIdOfAListIsKept() throws IOException {
+    LlamaConfig config =
+        LlamaConfig.fromJson(
+            JSON.readTree(
+                "{\"model_type\":\"llama\",\"vocab_size\":300,\"hidden_size\":32,\"intermediate_size\":64,"
+                    + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"eos_token_id\":[128001,128008,128009]}"));
+
+    assertThat(config.eosTokenIds()).containsExactly(128001, 128008, 128009);
+    assertThat(LlamaConfig.fromJson(config.toJson())).isEqualTo(config);
+  }
+
+  private BaseModel writeBase(LlamaConfig config, Map<String, HostTensor> weights, ObjectNode json)
+      throws IOException {
+    CheckpointWriter.write(folder, config, weights, SafetensorsWriter.Dtype.F32);
+    Files.writeString(folder.resolve("config.json"), json.toPrettyString());
+    Files.writeString(folder.resolve(Tokenizers.BYTE_DESCRIPTION), Tokenizers.byteDescription());
+    return BaseModel.open(folder);
+  }
+
+  private static float[] logits(LlamaConfig config, Map<String, HostTensor> weights) {
+    return logits(config, weights, TOKENS);
+  }
+
+  private static float[] logits(LlamaConfig config, Map<String, HostTensor> weights, long[][] ids) {
+    try (LanguageModel model = TestModels.model(config, weights, null)) {
+      return TestModels.logits(model, ids);
+    }
+  }
+
+  private static float[] slice(float[] logits, int position, int vocab) {
+    return java.util.Arrays.copyOfRange(logits, position * vocab, (position + 1) * vocab);
+  }
+
+  private static LlamaConfig withRope(LlamaConfig c, double theta, RopeScaling scaling) {
+    return new LlamaConfig(
+        c.modelType(),
+        c.vocabSize(),
+        c.hiddenSize(),
+        c.intermediateSize(),
+        c.numHiddenLayers(),
+        c.numAttentionHeads(),
+        c.numKeyValueHeads(),
+        c.headDim(),
+        c.rmsNormEps(),
+        theta,
+        scaling,
+        c.maxPositionEmbeddings(),
+        c.tieWordEmbeddings(),
+        c.attentionBias(),
+        c.qkvBias(),
+        c.mlpBias(),
+        c.slidingWindow(),
+        c.layerTypes(),
+        ByteTokenizer.BOS,
+        c.eosTokenIds());
+  }
+
+  private static LlamaConfig withLayers(LlamaConfig c, int window, List<LayerType> types) {
+    return new LlamaConfig(
+        c.modelType(),
+        c.vocabSize(),
+        c.hiddenSize(),
+        c.intermediateSize(),
+        c.numHiddenLayers(),
+        c.numAttentionHeads(),
+        c.numKeyValueHeads(),
+        c.headDim(),
+        c.rmsNormEps(),
+        c.ropeTheta(),
+        c.ropeScaling(),
+        c.maxPositionEmbeddings(),
+        c.tieWordEmbeddings(),
+        c.attentionBias(),
+        c.qkvBias(),
+        c.mlpBias(),
+        window,
+        types,
+        c.bosTokenId(),
+        c.eosTokenIds());
+  }
+}

@@ -1,0 +1,108 @@
+package dev.perennial.model.tokenizer.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.model.ModelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The renderer gives what Jinja2 gives under transformers' settings, on the real Llama 3, Llama 3.1
+ * and Qwen2.5 instruct templates and on a template that uses every construct it implements: the
+ * expected texts come from {@code src/test/python/chat_template_reference.py} (Jinja2 itself).
+ */
+class ChatTemplateTest {
+
+  @Test
+  void realTemplatesRenderExactlyAsJinja2RendersThem() throws IOException {
+    JsonNode expected = resource("expected.json");
+    int checked = 0;
+    for (JsonNode example : expected.get("cases")) {
+      String name = example.get("template").asText();
+      Map<String, String> specials = new LinkedHashMap<>();
+      example
+          .get("specials")
+          .fields()
+          .forEachRemaining(e -> specials.put(e.getKey(), e.getValue().asText()));
+      ChatTemplate template = ChatTemplate.parse(text(name), specials);
+      List<ChatMessage> messages = new ArrayList<>();
+      for (JsonNode message : example.get("messages")) {
+        messages.add(
+            new ChatMessage(message.get("role").asText(), message.get("content").asText()));
+      }
+
+      String rendered = template.render(messages, example.get("add_generation_prompt").asBoolean());
+
+      assertThat(rendered)
+          .as(
+              "%s, %d messages, add_generation_prompt %s",
+              name, messages.size(), example.get("add_generation_prompt"))
+          .isEqualTo(example.get("rendered").asText());
+      checked++;
+    }
+    assertThat(checked).isEqualTo(32);
+  }
+
+  @Test
+  void anExchangeSplitsIntoThePromptAndTheAnswerWithItsEndOfTurn() throws IOException {
+    ChatTemplate qwen =
+        ChatTemplate.parse(text("qwen2.5-instruct.jinja"), Map.of("eos_token", "<|im_end|>"));
+
+    ChatTemplate.Exchange exchange = qwen.exchange("Question: Where?\nAnswer:", " Aldermoor");
+
+    assertThat(exchange.prompt())
+        .endsWith("<|im_start|>user\nQuestion: Where?\nAnswer:<|im_end|>\n<|im_start|>assistant\n");
+    assertThat(exchange.answer()).isEqualTo(" Aldermoor<|im_end|>\n");
+  }
+
+  @Test
+  void whatTheRendererDoesNotImplementIsRefusedByName() {
+    assertThatThrownBy(() -> ChatTemplate.parse("{% macro m() %}x{% endmacro %}", Map.of()))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("{% macro %}");
+    ChatTemplate filter = ChatTemplate.parse("{{ messages[0].content | wordwrap(5) }}", Map.of());
+    assertThatThrownBy(() -> filter.render(List.of(ChatMessage.user("hello there")), false))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("the filter 'wordwrap'");
+    ChatTemplate today = ChatTemplate.parse("{{ strftime_now('%d %b %Y') }}", Map.of());
+    assertThatThrownBy(() -> today.render(List.of(ChatMessage.user("hi")), false))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("strftime_now");
+  }
+
+  @Test
+  void aTemplateThatRaisesRefusesTheConversationWithItsOwnMessage() {
+    ChatTemplate alternating =
+        ChatTemplate.parse(
+            "{% for m in messages %}{% if (m.role == 'user') != (loop.index0 % 2 == 0) %}"
+                + "{{ raise_exception('Conversation roles must alternate user/assistant') }}"
+                + "{% endif %}[{{ m.content }}]{% endfor %}",
+            Map.of());
+
+    assertThat(
+            alternating.render(List.of(ChatMessage.user("a"), ChatMessage.assistant("b")), false))
+        .isEqualTo("[a][b]");
+    assertThatThrownBy(() -> alternating.render(List.of(ChatMessage.assistant("b")), false))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("Conversation roles must alternate user/assistant");
+  }
+
+  private static JsonNode resource(String name) throws IOException {
+    return new ObjectMapper().readTree(text(name));
+  }
+
+  private static String text(String name) throws IOException {
+    try (InputStream in = ChatTemplateTest.class.getResourceAsStream("/chat-templates/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

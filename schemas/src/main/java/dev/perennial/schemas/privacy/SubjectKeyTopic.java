@@ -1,0 +1,164 @@
+package dev.perennial.schemas.privacy;
+
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.v1.SubjectKey;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.crypto.SecretKey;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subjects' data keys as {@code subject-keys.v1} holds them, read with a consumer of its own (no
+ * group, committed records only) into memory: the wrapped keys by {@code tenant/pseudonym}, and a
+ * bounded cache of unwrapped ones. A tombstone removes both, as does {@link #forget}. A lookup that
+ * finds no key first reads the topic to its current end: ingest writes a key in the transaction
+ * that writes the first example needing it, so a key missing after that was erased. {@link
+ * #refresh()} reads to the end too, so tombstones apply before content is decrypted. Nothing is
+ * kept on disk. Thread-safe.
+ */
+public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SubjectKeyTopic.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final int UNWRAPPED_CACHE_SIZE = 10_000;
+
+  private final KafkaConsumer<String, SubjectKey> consumer;
+  private final String topic;
+  private final MasterKeys masterKeys;
+  private final Duration timeout;
+  private final List<TopicPartition> partitions;
+  private final Map<String, SubjectKey> wrapped = new HashMap<>();
+  private final Map<String, SecretKey> unwrapped =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SecretKey> eldest) {
+          return size() > UNWRAPPED_CACHE_SIZE;
+        }
+      };
+
+  /**
+   * Opens the topic and reads it to its end.
+   *
+   * @param clientProperties how to reach the broker; a group id among them is ignored
+   * @param timeout how long one read to the end may take before it fails
+   * @throws PerennialException when the topic does not exist or cannot be read to its end
+   */
+  public SubjectKeyTopic(
+      Map<String, Object> clientProperties,
+      Topic<String, SubjectKey> topic,
+      MasterKeys masterKeys,
+      Duration timeout) {
+    Map<String, Object> properties = new HashMap<>(clientProperties);
+    properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "perennial-subject-keys");
+    this.consumer =
+        new KafkaConsumer<>(
+            properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    this.topic = topic.name();
+    this.masterKeys = masterKeys;
+    this.timeout = timeout;
+    try {
+      var infos = consumer.partitionsFor(this.topic, timeout);
+      if (infos == null || infos.isEmpty()) {
+        throw new PerennialException(
+            "Topic " + this.topic + " (the subjects' data keys) does not exist");
+      }
+      this.partitions =
+          infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      refresh();
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+    log.info("Read {} subjects' data keys from {}", wrapped.size(), this.topic);
+  }
+
+  @Override
+  public synchronized Optional<SecretKey> dataKey(
+      String tenant, String subjectPseudonym, String keyId) {
+    String key = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
+    SubjectKey record = wrapped.get(key);
+    if (record == null || !record.getKeyId().equals(keyId)) {
+      refresh();
+      record = wrapped.get(key);
+      if (record == null || !record.getKeyId().equals(keyId)) {
+        return Optional.empty();
+      }
+    }
+    SecretKey dataKey = unwrapped.get(key);
+    if (dataKey == null) {
+      dataKey = SubjectKeyRecords.unwrap(masterKeys, record);
+      unwrapped.put(key, dataKey);
+    }
+    return Optional.of(dataKey);
+  }
+
+  @Override
+  public synchronized void forget(String tenant, String subjectPseudonym) {
+    String key = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
+    wrapped.remove(key);
+    unwrapped.remove(key);
+  }
+
+  /**
+   * Reads the topic up to its end as of now.
+   *
+   * @throws PerennialException when that takes longer than the timeout
+   */
+  @Override
+  public synchronized void refresh() {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < ends.get(p))) {
+      if (System.nanoTime() > deadline) {
+        throw new PerennialException(
+            "Timed out reading "
+                + topic
+                + " (the subjects' data keys) to its end within "
+                + timeout);
+      }
+      for (ConsumerRecord<String, SubjectKey> record : consumer.poll(POLL)) {
+        apply(record.key(), record.value());
+      }
+    }
+  }
+
+  /** How many subjects have a key now. */
+  public synchronized int size() {
+    return wrapped.size();
+  }
+
+  private void apply(String key, SubjectKey record) {
+    if (key == null) {
+      return;
+    }
+    unwrapped.remove(key);
+    if (record == null) {
+      wrapped.remove(key);
+    } else {
+      wrapped.put(key, record);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    consumer.close();
+    wrapped.clear();
+    unwrapped.clear();
+  }
+}
