@@ -130,6 +130,17 @@ public record JobRecipe(
     return new EarlyStopping(stepsPerEpoch(examples, replayAvailable), patience, minImprovement);
   }
 
+  /**
+   * The share of a job's {@code examples} to set aside for early stopping: {@link
+   * #validationFraction}, or 0 when the step budget ends before the job could stop early ({@link
+   * #patience} epochs without improvement and one to wind down), so that capped jobs train on all
+   * their examples.
+   */
+  public double validationFraction(int examples, int replayAvailable) {
+    long earliestStop = (long) (patience + 1) * stepsPerEpoch(examples, replayAvailable);
+    return steps(examples, replayAvailable) > earliestStop ? validationFraction : 0;
+  }
+
   /** The model layer's recipe for a job of {@code steps} steps (at most {@link #maxSteps}). */
   public TrainingRecipe modelRecipe(int steps) {
     return model.withSteps(steps);

@@ -122,9 +122,6 @@ public final class JobTrainer {
           null);
     }
     List<SourcedExample> earlier = readShards(job, job.getReplayShards(), read, false);
-    ValidationSplit split = ValidationSplit.of(training, recipe.validationFraction());
-    List<TrainingExample> examples = toModel(split.training());
-    List<TrainingExample> validation = toModel(split.validation());
     // a REBASE job trains for the base it moves the key to, every other job for the worker's own
     BaseModelSource target = job.getTrigger() == JobTrigger.REBASE ? rebaseTarget(job) : this.base;
     // Newest wins: replay leaves out earlier answers that this job's data (or later replay)
@@ -144,6 +141,11 @@ public final class JobTrainer {
     ReplayMix.Pool replay =
         ReplayMix.draw(
             general, earlierOwn, recipe.replayTenantShare(), recipe.replayPoolSize(), jobSeed);
+    ValidationSplit split =
+        ValidationSplit.of(
+            training, recipe.validationFraction(training.size(), replay.examples().size()));
+    List<TrainingExample> examples = toModel(split.training());
+    List<TrainingExample> validation = toModel(split.validation());
 
     Path folder = jobFolder(job.getJobId());
     Start start =

@@ -32,6 +32,25 @@ class JobRecipeTest {
   }
 
   @Test
+  void aJobSetsValidationExamplesAsideOnlyWhenItsBudgetAllowsStoppingEarly() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "20");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "40");
+    values.put(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
+    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.25");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0.1");
+    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG, "2");
+    JobRecipe recipe = JobRecipe.from(new TrainerConfig(values));
+
+    assertThat(recipe.validationFraction(60, 100))
+        .as("40 steps, 10 per epoch: stopping after 2 + 1 epochs is possible")
+        .isEqualTo(0.1);
+    assertThat(recipe.validationFraction(90, 100))
+        .as("40 steps, 15 per epoch: the budget ends first")
+        .isZero();
+  }
+
+  @Test
   void aTenantWithItsOwnLearningRateTrainsWithItAndOthersWithTheDefault() {
     Map<String, String> values = TestConfigs.tinyRecipe(folder);
     values.put(TrainerConfig.RECIPE_LEARNING_RATE_CONFIG, "0.003");
