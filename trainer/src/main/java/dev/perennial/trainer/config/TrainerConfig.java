@@ -218,7 +218,8 @@ public class TrainerConfig extends PerennialConfig {
   private static final String RECIPE_VALIDATION_FRACTION_DOC =
       "Share of a job's training examples set aside (by example id) to decide early stopping;"
           + " they are never trained on. The evaluator's held-out shards stay unread. Fewer than 4"
-          + " set aside, or 0: none, and the job trains its whole step budget.";
+          + " set aside, a step budget that ends before the job could stop early (patience + 1"
+          + " epochs), or 0: none, and the job trains its whole step budget on all its examples.";
 
   public static final String RECIPE_EARLY_STOPPING_PATIENCE_CONFIG =
       TRAINER + "recipe.early.stopping.patience";
