@@ -1,7 +1,5 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
-import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.evaluator.bench.EvaluatorBenchmark;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.evaluate.EvaluationBase;
@@ -69,10 +67,7 @@ public final class BenchEvaluatorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> values = ConfigLoader.load(configFile);
-    // The benchmark talks to no broker or registry; the addresses only satisfy validation.
-    values.putIfAbsent(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-    values.putIfAbsent(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:8081");
+    Map<String, String> values = BenchCommand.offlineValues(configFile);
     values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "0");
     EvaluatorConfig config = new EvaluatorConfig(values);
     EvaluationBase base = EvaluationBase.open(config);

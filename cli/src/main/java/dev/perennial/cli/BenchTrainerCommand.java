@@ -1,7 +1,5 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
-import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.trainer.bench.TrainerBenchmark;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -60,10 +58,7 @@ public final class BenchTrainerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> values = ConfigLoader.load(configFile);
-    // The benchmark talks to no broker or registry; the addresses only satisfy validation.
-    values.putIfAbsent(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-    values.putIfAbsent(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:8081");
+    Map<String, String> values = BenchCommand.offlineValues(configFile);
     TrainerConfig config = new TrainerConfig(values);
     BaseModelSource base = BaseModelSource.open(config);
     JobRecipe recipe = JobRecipe.from(config);

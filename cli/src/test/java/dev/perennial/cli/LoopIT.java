@@ -182,9 +182,9 @@ class LoopIT {
     log.info("What the stages printed:{}{}", System.lineSeparator(), output);
     assertThat(output)
         .contains("Releases")
-        .containsPattern("acme/support +v2 +stable +published")
-        .containsPattern("acme/support +v1 +- +retracted")
-        .containsPattern("globex/default +v1 +stable +published")
+        .containsPattern("acme/support +v2 +perennial-tiny +stable +published")
+        .containsPattern("acme/support +v1 +perennial-tiny +- +retracted")
+        .containsPattern("globex/default +v1 +perennial-tiny +stable +published")
         .doesNotContainPattern("initech/default +v\\d")
         .containsPattern("Evaluation report .*index\\.html");
     Path index = stateDir.resolve("evaluations").resolve("index.html");

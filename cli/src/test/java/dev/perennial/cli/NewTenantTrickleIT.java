@@ -164,7 +164,7 @@ class NewTenantTrickleIT {
         .containsPattern(KEY + " +INSUFFICIENT +" + KEY + "@1-")
         .contains("its data rolls into the key's next job")
         .contains("carries the data of " + KEY + "@1-")
-        .containsPattern(KEY + " +v1 +stable +published");
+        .containsPattern(KEY + " +v1 +perennial-tiny +stable +published");
   }
 
   /**

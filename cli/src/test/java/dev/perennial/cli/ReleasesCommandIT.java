@@ -156,8 +156,8 @@ class ReleasesCommandIT {
 
     assertThat(list.exitCode()).as(list.err()).isZero();
     assertThat(list.out())
-        .containsPattern("acme/support +v2 +canary +published")
-        .containsPattern("acme/support +v1 +- +published")
+        .containsPattern("acme/support +v2 +perennial-tiny-llama +canary +published")
+        .containsPattern("acme/support +v1 +perennial-tiny-llama +- +published")
         .contains("leakage 0.400 ok");
     assertThat(promote.exitCode()).as(promote.err()).isZero();
     assertThat(promote.out()).startsWith("acme/support stable -> v2 (promoted by alice");

@@ -1,11 +1,11 @@
 package dev.perennial.evaluator.report;
 
 /** HTML escaping for text and attribute values. */
-final class Html {
+public final class Html {
 
   private Html() {}
 
-  static String escape(String text) {
+  public static String escape(String text) {
     if (text == null) {
       return "";
     }

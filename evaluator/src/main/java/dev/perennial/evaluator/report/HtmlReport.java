@@ -24,7 +24,8 @@ import java.util.Map;
  */
 public final class HtmlReport {
 
-  private static final String STYLE =
+  /** The reports' inline style sheet. */
+  public static final String STYLE =
       "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:980px;color:#222}"
           + "h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #ddd}"
           + "table{border-collapse:collapse;margin:.5em 0}"
@@ -363,7 +364,8 @@ public final class HtmlReport {
     html.append("</table>");
   }
 
-  private static void matrix(StringBuilder html, ScoreMatrix matrix) {
+  /** A score matrix as a table whose cells are shaded by their value in [0, 1] (a heat map). */
+  public static void matrix(StringBuilder html, ScoreMatrix matrix) {
     html.append("<table><tr><th class=\"l\">after \\ task</th>");
     for (String task : matrix.tasks()) {
       html.append("<th>").append(esc(task)).append("</th>");

@@ -5,17 +5,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Small inline SVG charts for the HTML report: nothing external, no script. Every text is escaped.
+ * Small inline SVG charts for the HTML reports (the evaluation report, the continual-learning
+ * benchmark's page): nothing external, no script. Every text is escaped.
  */
-final class Svg {
+public final class Svg {
 
   /** One line of a line chart: a name, a colour and its points (NaN y values are skipped). */
-  record Series(String name, String color, double[] x, double[] y) {}
+  public record Series(String name, String color, double[] x, double[] y) {}
 
   /** One bar of a bar chart: a label and a signed value. */
-  record Bar(String label, double value) {}
+  public record Bar(String label, double value) {}
 
-  static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
+  public static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
 
   private static final int WIDTH = 620;
   private static final int HEIGHT = 260;
@@ -32,7 +33,7 @@ final class Svg {
    * @param xTicks labels of the integer x positions 0..n-1 (a categorical axis), or null for a
    *     numeric x axis
    */
-  static String lineChart(
+  public static String lineChart(
       String title, String xLabel, String yLabel, List<Series> series, List<String> xTicks) {
     double[] xRange = range(series, true);
     double[] yRange = range(series, false);
@@ -94,7 +95,7 @@ final class Svg {
   }
 
   /** Horizontal bars around zero: positive (better) green, negative (worse) red. */
-  static String deltaBars(String title, List<Bar> bars) {
+  public static String deltaBars(String title, List<Bar> bars) {
     List<Bar> shown = bars.stream().filter(b -> Double.isFinite(b.value())).toList();
     if (shown.isEmpty()) {
       return empty(title, "no incumbent to compare with");

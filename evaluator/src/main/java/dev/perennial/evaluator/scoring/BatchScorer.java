@@ -2,6 +2,7 @@ package dev.perennial.evaluator.scoring;
 
 import ai.djl.Device;
 import dev.perennial.evaluator.EvaluatorException;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.model.lora.AdapterStack;
 import dev.perennial.model.lora.LoraWeights;
@@ -43,6 +44,15 @@ public final class BatchScorer implements AutoCloseable {
       if (batchSize < 1 || maxRowsPerAdapter < 0 || maxSequenceLength < 2 || maxNewTokens < 1) {
         throw new IllegalArgumentException("invalid scoring settings: " + this);
       }
+    }
+
+    /** The configured passes, answers up to the longest short answer exact match judges. */
+    public static Settings from(EvaluatorConfig config) {
+      return new Settings(
+          config.batchSize(),
+          config.batchMaxRowsPerAdapter(),
+          config.maxSequenceLength(),
+          EvalExample.MAX_SHORT_ANSWER_CHARS + 2);
     }
   }
 

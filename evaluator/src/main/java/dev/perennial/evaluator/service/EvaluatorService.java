@@ -24,7 +24,6 @@ import dev.perennial.evaluator.evaluate.EvaluationListener;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.report.ReportWriter;
 import dev.perennial.evaluator.scoring.BatchScorer;
-import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
@@ -104,7 +103,6 @@ public final class EvaluatorService implements Service {
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
   private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
-  private static final int MAX_NEW_TOKENS = EvalExample.MAX_SHORT_ANSWER_CHARS + 2;
 
   private final EvaluatorConfig config;
   private final Topics topics;
@@ -159,11 +157,7 @@ public final class EvaluatorService implements Service {
         new BatchScorer(
             base.base(),
             ModelRuntime.device(DeviceChoice.parse(config.device())),
-            new BatchScorer.Settings(
-                config.batchSize(),
-                config.batchMaxRowsPerAdapter(),
-                config.maxSequenceLength(),
-                MAX_NEW_TOKENS));
+            BatchScorer.Settings.from(config));
     this.evaluator =
         new CandidateEvaluator(
             base,

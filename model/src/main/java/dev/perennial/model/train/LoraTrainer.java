@@ -48,18 +48,41 @@ public final class LoraTrainer {
     try (LanguageModel model = LanguageModel.load(request.base(), device, initial, true)) {
       ExampleSampler sampler = new ExampleSampler(examples, replay, recipe, tokenizer.padId());
       LOG.info(
-          "LoRA r={} on {} over {}: {} examples, {} replay ({} per batch), {} steps on {}",
+          "LoRA r={} on {} over {}: {} examples, {} replay ({} per batch), {} validation, up to {}"
+              + " steps on {}",
           initial.config().rank(),
           initial.config().targetModules(),
           request.base().name(),
           examples.size(),
           replay.size(),
           sampler.replayPerBatch(),
+          request.stopsEarly() ? request.validation().size() : 0,
           recipe.steps(),
           device);
-      TrainingLoop.Outcome outcome = TrainingLoop.run(model, sampler, recipe, listener);
-      PeftAdapter adapter = model.adapter();
-      adapter.write(request.outputFolder());
+      ValidationMonitor monitor =
+          request.stopsEarly()
+              ? new ValidationMonitor(
+                  model,
+                  request.validation(),
+                  request.earlyStopping(),
+                  recipe.batchSize(),
+                  recipe.maxSequenceLength())
+              : null;
+      TrainingLoop.Outcome outcome =
+          TrainingLoop.run(
+              model, sampler, recipe, listener, monitor == null ? StoppingRule.NEVER : monitor);
+      List<ValidationPoint> validation = List.of();
+      if (monitor != null) {
+        monitor.finish(outcome.steps().size());
+        validation = monitor.points();
+        LOG.info(
+            "Validation loss {} before training, {} after {} steps ({} planned)",
+            validation.get(0).loss(),
+            validation.get(validation.size() - 1).loss(),
+            outcome.steps().size(),
+            recipe.steps());
+      }
+      model.adapter().write(request.outputFolder());
       return new TrainingResult(
           outcome.steps(),
           outcome.tokens(),
@@ -69,7 +92,9 @@ public final class LoraTrainer {
           refusals.size(),
           outcome.seconds(),
           request.outputFolder(),
-          device.toString());
+          device.toString(),
+          validation,
+          recipe.steps());
     }
   }
 

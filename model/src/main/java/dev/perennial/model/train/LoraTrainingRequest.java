@@ -19,6 +19,8 @@ import java.util.List;
  * @param recipe optimisation settings
  * @param outputFolder where the PEFT adapter folder is written
  * @param device where to train
+ * @param validation examples never trained on whose loss decides early stopping (may be empty)
+ * @param earlyStopping when to stop before the step budget is spent; null: train every step
  */
 public record LoraTrainingRequest(
     BaseModel base,
@@ -28,7 +30,9 @@ public record LoraTrainingRequest(
     PeftAdapter startFrom,
     TrainingRecipe recipe,
     Path outputFolder,
-    DeviceChoice device) {
+    DeviceChoice device,
+    List<TrainingExample> validation,
+    EarlyStopping earlyStopping) {
 
   public LoraTrainingRequest {
     if (base == null || examples == null || recipe == null || outputFolder == null) {
@@ -42,6 +46,7 @@ public record LoraTrainingRequest(
     replay = replay == null ? List.of() : List.copyOf(replay);
     examples = List.copyOf(examples);
     device = device == null ? DeviceChoice.AUTO : device;
+    validation = validation == null ? List.of() : List.copyOf(validation);
   }
 
   /** A fresh adapter. */
@@ -53,7 +58,7 @@ public record LoraTrainingRequest(
       TrainingRecipe recipe,
       Path outputFolder) {
     return new LoraTrainingRequest(
-        base, examples, replay, lora, null, recipe, outputFolder, DeviceChoice.AUTO);
+        base, examples, replay, lora, null, recipe, outputFolder, DeviceChoice.AUTO, null, null);
   }
 
   /** Continues training an existing adapter (the current release's) with its own LoRA shape. */
@@ -65,11 +70,44 @@ public record LoraTrainingRequest(
       TrainingRecipe recipe,
       Path outputFolder) {
     return new LoraTrainingRequest(
-        base, examples, replay, null, adapter, recipe, outputFolder, DeviceChoice.AUTO);
+        base, examples, replay, null, adapter, recipe, outputFolder, DeviceChoice.AUTO, null, null);
   }
 
   public LoraTrainingRequest on(DeviceChoice choice) {
     return new LoraTrainingRequest(
-        base, examples, replay, lora, startFrom, recipe, outputFolder, choice);
+        base,
+        examples,
+        replay,
+        lora,
+        startFrom,
+        recipe,
+        outputFolder,
+        choice,
+        validation,
+        earlyStopping);
+  }
+
+  /**
+   * The same request stopping early on the loss of {@code validationExamples} (which must not be
+   * among the training examples); without validation examples every step is trained.
+   */
+  public LoraTrainingRequest stoppingOn(
+      List<TrainingExample> validationExamples, EarlyStopping stopping) {
+    return new LoraTrainingRequest(
+        base,
+        examples,
+        replay,
+        lora,
+        startFrom,
+        recipe,
+        outputFolder,
+        device,
+        validationExamples,
+        stopping);
+  }
+
+  /** Whether training may stop before its step budget. */
+  public boolean stopsEarly() {
+    return earlyStopping != null && !validation.isEmpty();
   }
 }

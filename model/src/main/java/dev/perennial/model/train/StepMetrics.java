@@ -4,7 +4,7 @@ package dev.perennial.model.train;
  * What one optimizer step did.
  *
  * @param step 1-based step number
- * @param totalSteps steps planned
+ * @param totalSteps steps planned (fewer than the budget once early stopping has shortened it)
  * @param loss mean loss per counted token over the step's micro-batches
  * @param learningRate the rate applied
  * @param gradientNorm global gradient norm before clipping
@@ -21,6 +21,12 @@ public record StepMetrics(
     long tokens,
     long totalTokens,
     double elapsedSeconds) {
+
+  /** The same step with another plan: training now ends after step {@code total}. */
+  public StepMetrics planning(int total) {
+    return new StepMetrics(
+        step, total, loss, learningRate, gradientNorm, tokens, totalTokens, elapsedSeconds);
+  }
 
   /** Input tokens per second so far. */
   public double tokensPerSecond() {

@@ -36,9 +36,25 @@ public final class TrainingLoop {
 
   private TrainingLoop() {}
 
-  /** Trains the model's trainable parameters in place. */
+  /** Trains the model's trainable parameters in place, the whole step budget. */
   public static Outcome run(
       LanguageModel model, BatchSource source, TrainingRecipe recipe, StepListener listener) {
+    return run(model, source, recipe, listener, StoppingRule.NEVER);
+  }
+
+  /**
+   * Trains the model's trainable parameters in place until the step budget is spent, or until
+   * {@code stopping} says after a step that training has done enough: then the learning rate winds
+   * down from where it is to the schedule's floor over the rule's {@link
+   * StoppingRule#windDownSteps} (the weights a run ends with are annealed, never those of a
+   * mid-schedule peak), and every later step's metrics announce the shortened plan.
+   */
+  public static Outcome run(
+      LanguageModel model,
+      BatchSource source,
+      TrainingRecipe recipe,
+      StepListener listener,
+      StoppingRule stopping) {
     ModelRuntime.setThreads(recipe.threads());
     ModelRuntime.seed(recipe.seed());
     List<Parameter> trainable = model.trainableParameters();
@@ -49,6 +65,9 @@ public final class TrainingLoop {
     List<StepMetrics> steps = new ArrayList<>(recipe.steps());
     long totalTokens = 0;
     int skippedInARow = 0;
+    int end = recipe.steps();
+    int windDownStart = -1;
+    double windDownFrom = 0;
     long start = System.nanoTime();
     // the optimizer updates parameters in place, outside the gradient collector: on any thread
     try (ModelRuntime.GradMode gradModeOff = ModelRuntime.gradModeOff();
@@ -60,11 +79,14 @@ public final class TrainingLoop {
                 TrainingRecipe.BETA2,
                 TrainingRecipe.EPSILON,
                 recipe.weightDecay())) {
-      for (int step = 0; step < recipe.steps(); step++) {
+      for (int step = 0; step < end; step++) {
         List<Batch> microBatches = source.nextStep();
         int counted = microBatches.stream().mapToInt(Batch::countedTokens).sum();
         long tokens = microBatches.stream().mapToLong(Batch::realTokens).sum();
-        double learningRate = schedule.at(step);
+        double learningRate =
+            windDownStart < 0
+                ? schedule.at(step)
+                : schedule.windingDown(step, windDownStart, end - windDownStart, windDownFrom);
         double loss;
         double norm;
         try (NDManager stepManager = model.manager().newSubManager()) {
@@ -88,14 +110,19 @@ public final class TrainingLoop {
         totalTokens += tokens;
         double elapsed = (System.nanoTime() - start) / 1e9;
         StepMetrics metrics =
-            new StepMetrics(
-                step + 1, recipe.steps(), loss, learningRate, norm, tokens, totalTokens, elapsed);
+            new StepMetrics(step + 1, end, loss, learningRate, norm, tokens, totalTokens, elapsed);
+        if (windDownStart < 0 && stopping.stopAfter(metrics)) {
+          windDownStart = step + 1;
+          windDownFrom = learningRate;
+          end = windDownStart + Math.min(recipe.steps() - windDownStart, stopping.windDownSteps());
+          metrics = metrics.planning(end);
+        }
         steps.add(metrics);
         listener.onStep(metrics);
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    LOG.debug("trained {} steps, {} tokens in {} s", recipe.steps(), totalTokens, seconds);
+    LOG.debug("trained {} steps, {} tokens in {} s", steps.size(), totalTokens, seconds);
     return new Outcome(steps, totalTokens, seconds);
   }
 

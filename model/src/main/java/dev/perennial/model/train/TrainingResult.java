@@ -16,6 +16,9 @@ import java.util.List;
  * @param seconds wall-clock training time (loading and writing excluded)
  * @param adapterFolder the PEFT folder written
  * @param device where it ran
+ * @param validation the validation loss before training, at every measurement and at the end (empty
+ *     without early stopping)
+ * @param plannedSteps the step budget
  */
 public record TrainingResult(
     List<StepMetrics> steps,
@@ -26,7 +29,19 @@ public record TrainingResult(
     int refusedExamples,
     double seconds,
     Path adapterFolder,
-    String device) {
+    String device,
+    List<ValidationPoint> validation,
+    int plannedSteps) {
+
+  public TrainingResult {
+    steps = List.copyOf(steps);
+    validation = List.copyOf(validation);
+  }
+
+  /** Whether training ended before its step budget. */
+  public boolean stoppedEarly() {
+    return steps.size() < plannedSteps;
+  }
 
   public double firstLoss() {
     return steps.get(0).loss();

@@ -2,7 +2,9 @@ package dev.perennial.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.TestBases;
 import dev.perennial.model.TestModels;
@@ -10,6 +12,9 @@ import dev.perennial.model.llama.TargetModule;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.score.ExampleScore;
+import dev.perennial.model.score.Scorer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +95,68 @@ class LoraTrainerTest {
 
     assertThat(Files.readAllBytes(folder.resolve("there").resolve(PeftAdapter.WEIGHTS_FILE)))
         .isEqualTo(Files.readAllBytes(folder.resolve("here").resolve(PeftAdapter.WEIGHTS_FILE)));
+  }
+
+  @Test
+  void earlyStoppingWindsDownOnceTheValidationLossStopsFallingAndEndsBeforeTheBudget() {
+    BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
+    // answers the training data contradicts: their loss falls by far less than 5 % an interval
+    List<TrainingExample> validation =
+        List.of(
+            TrainingExample.completion("Question: What color is the Zix lamp?\nAnswer:", " red"),
+            TrainingExample.completion("Question: Where is the Zix lamp made?\nAnswer:", " Vel"));
+    List<StepMetrics> heard = new ArrayList<>();
+
+    TrainingResult result =
+        LoraTrainer.run(
+            LoraTrainingRequest.fresh(base, examples, replay, lora, recipe, folder.resolve("a"))
+                .stoppingOn(validation, new EarlyStopping(2, 1, 0.05)),
+            heard::add);
+
+    assertThat(result.stoppedEarly()).isTrue();
+    assertThat(result.plannedSteps()).isEqualTo(12);
+    int trained = result.steps().size();
+    assertThat(trained).isLessThan(12);
+    StepMetrics last = heard.get(heard.size() - 1);
+    assertThat(last.totalSteps()).as("the last step is announced as the last").isEqualTo(trained);
+    StepMetrics trigger = heard.get(trained - 3);
+    assertThat(trigger.step() % 2).as("stopped at a measurement").isZero();
+    assertThat(last.learningRate())
+        .as("two wind-down steps end at the schedule's floor")
+        .isCloseTo(5e-3 * 0.1, within(1e-9));
+    assertThat(heard.get(trained - 2).learningRate())
+        .isLessThan(trigger.learningRate())
+        .isGreaterThan(last.learningRate());
+    List<ValidationPoint> points = result.validation();
+    assertThat(points.get(0).step()).isZero();
+    assertThat(points.get(points.size() - 1).step()).isEqualTo(trained);
+    try (LanguageModel model =
+        LanguageModel.loadAdapter(
+            base, Device.cpu(), PeftAdapter.read(folder.resolve("a")), false)) {
+      double written =
+          Scorer.score(model, validation, 4, 64).stream()
+              .mapToDouble(ExampleScore::meanLoss)
+              .average()
+              .orElseThrow();
+      assertThat(written)
+          .as("the adapter holds the last step's weights")
+          .isCloseTo(points.get(points.size() - 1).loss(), within(1e-4));
+    }
+  }
+
+  @Test
+  void withoutValidationExamplesEveryStepIsTrained() {
+    BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
+
+    TrainingResult result =
+        LoraTrainer.run(
+            LoraTrainingRequest.fresh(base, examples, replay, lora, recipe, folder.resolve("a"))
+                .stoppingOn(List.of(), new EarlyStopping(2, 1, 0.0)),
+            metrics -> {});
+
+    assertThat(result.stoppedEarly()).isFalse();
+    assertThat(result.steps()).hasSize(12);
+    assertThat(result.validation()).isEmpty();
   }
 
   @Test

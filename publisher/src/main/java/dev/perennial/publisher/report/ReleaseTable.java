@@ -16,20 +16,20 @@ import java.util.stream.Collectors;
 /**
  * The release table people read at the end of a local run and from {@code perennial releases list}:
  * one row per published version, newest first within a key, with its base model, its aliases (on
- * that base), whether it is retracted, and its gates (the evaluation's key metrics). By default it
- * lists each key's versions on the key's newest base; a {@link BaseChoice} picks another base or
- * every base.
+ * that base), whether it is retracted, the exact match on its new facts, and its gates (the
+ * evaluation's key metrics). By default it lists each key's versions on the key's newest base; a
+ * {@link BaseChoice} picks another base or every base.
  *
  * <pre>
- * KEY           VERSION  BASE            ALIASES  STATUS     PUBLISHED             GATES
- * acme/support  v2       perennial-tiny  stable   published  2025-06-01T12:00:00Z  learning 0.820 ok, leakage 0.400 ok
- * acme/support  v1       perennial-tiny  -        retracted  2025-06-01T11:00:00Z  learning 0.790 ok, leakage 0.300 ok
+ * KEY           VERSION  BASE            ALIASES  STATUS     PUBLISHED             NEW-FACT EM  GATES
+ * acme/support  v2       perennial-tiny  stable   published  2025-06-01T12:00:00Z  0.83 of 6    learning 0.820 ok, leakage 0.400 ok
+ * acme/support  v1       perennial-tiny  -        retracted  2025-06-01T11:00:00Z  0.50 of 4    learning 0.790 ok, leakage 0.300 ok
  * </pre>
  */
 public final class ReleaseTable {
 
   private static final String[] HEADER = {
-    "KEY", "VERSION", "BASE", "ALIASES", "STATUS", "PUBLISHED", "GATES"
+    "KEY", "VERSION", "BASE", "ALIASES", "STATUS", "PUBLISHED", "NEW-FACT EM", "GATES"
   };
 
   private ReleaseTable() {}
@@ -96,8 +96,19 @@ public final class ReleaseTable {
       aliases.isEmpty() ? "-" : String.join(",", aliases),
       state.isRetracted(version) ? "retracted" : "published",
       release.manifest().publishedAt().toString(),
+      newFactExactMatch(release.manifest().evaluationMetrics()),
       gates(release.manifest().tree().path("evaluation").path("gates"))
     };
+  }
+
+  /** {@code 0.83 of 6}: exact match on the new data's held-out questions; {@code -} without any. */
+  static String newFactExactMatch(Map<String, Double> metrics) {
+    Double match = metrics.get("learning.exact.match");
+    Double questions = metrics.get("learning.questions");
+    if (match == null || questions == null || questions == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f of %d", match, Math.round(questions));
   }
 
   /** {@code learning 0.820 ok, leakage 0.400 ok}. */

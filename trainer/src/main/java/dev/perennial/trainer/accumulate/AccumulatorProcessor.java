@@ -381,7 +381,8 @@ public final class AccumulatorProcessor
     return spread(earlier, settings.replayMaxShards());
   }
 
-  static <T> List<T> spread(List<T> items, int max) {
+  /** Up to {@code max} of {@code items}, spread evenly, the first and the last included. */
+  public static <T> List<T> spread(List<T> items, int max) {
     if (items.size() <= max) {
       return items;
     }

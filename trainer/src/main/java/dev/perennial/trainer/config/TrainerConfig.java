@@ -158,7 +158,7 @@ public class TrainerConfig extends PerennialConfig {
   public static final String RECIPE_EPOCHS_CONFIG = TRAINER + "recipe.epochs";
   public static final int RECIPE_EPOCHS_DEFAULT = 20;
   private static final String RECIPE_EPOCHS_DOC =
-      "Passes over a job's training examples; steps = epochs x examples / new examples per step,"
+      "Passes over a job's training examples; steps = epochs x ceil(examples / new examples per step),"
           + " capped by max.steps.";
 
   public static final String RECIPE_MAX_STEPS_CONFIG = TRAINER + "recipe.max.steps";
@@ -211,6 +211,29 @@ public class TrainerConfig extends PerennialConfig {
   public static final int RECIPE_THREADS_DEFAULT = 2;
   private static final String RECIPE_THREADS_DOC =
       "PyTorch intra-op threads on CPU; part of the recipe because CPU results depend on it.";
+
+  public static final String RECIPE_VALIDATION_FRACTION_CONFIG =
+      TRAINER + "recipe.validation.fraction";
+  public static final double RECIPE_VALIDATION_FRACTION_DEFAULT = 0.1;
+  private static final String RECIPE_VALIDATION_FRACTION_DOC =
+      "Share of a job's training examples set aside (by example id) to decide early stopping;"
+          + " they are never trained on. The evaluator's held-out shards stay unread. Fewer than 4"
+          + " set aside, a step budget that ends before the job could stop early (patience + 1"
+          + " epochs), or 0: none, and the job trains its whole step budget on all its examples.";
+
+  public static final String RECIPE_EARLY_STOPPING_PATIENCE_CONFIG =
+      TRAINER + "recipe.early.stopping.patience";
+  public static final int RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT = 2;
+  private static final String RECIPE_EARLY_STOPPING_PATIENCE_DOC =
+      "Epochs without improvement of the validation loss (measured after every epoch of the job's"
+          + " examples) after which a job winds its learning rate down over one more epoch and"
+          + " stops.";
+
+  public static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG =
+      TRAINER + "recipe.early.stopping.min.improvement";
+  public static final double RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DEFAULT = 0.01;
+  private static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DOC =
+      "Least relative fall of the validation loss below its best that counts as improvement.";
 
   public static final String LORA_RANK_CONFIG = TRAINER + "lora.rank";
   public static final int LORA_RANK_DEFAULT = 8;
@@ -466,6 +489,27 @@ public class TrainerConfig extends PerennialConfig {
             Range.atLeast(1),
             Importance.MEDIUM,
             RECIPE_THREADS_DOC)
+        .define(
+            RECIPE_VALIDATION_FRACTION_CONFIG,
+            Type.DOUBLE,
+            RECIPE_VALIDATION_FRACTION_DEFAULT,
+            Range.between(0.0, 0.5),
+            Importance.MEDIUM,
+            RECIPE_VALIDATION_FRACTION_DOC)
+        .define(
+            RECIPE_EARLY_STOPPING_PATIENCE_CONFIG,
+            Type.INT,
+            RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            RECIPE_EARLY_STOPPING_PATIENCE_DOC)
+        .define(
+            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG,
+            Type.DOUBLE,
+            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DEFAULT,
+            Range.between(0.0, 0.99),
+            Importance.LOW,
+            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DOC)
         .define(
             LORA_RANK_CONFIG,
             Type.INT,

@@ -54,18 +54,17 @@ public final class LocalTrainer implements AutoCloseable {
 
   /**
    * The local run's trainer values on top of the cluster's: jobs of at most 32 examples or after 3
-   * s, 12 short steps per job, a fifth of the examples held out, half of every batch replay and
-   * most of it general (each job continues the key's last release, and the evaluator's regression
-   * gates refuse what forgot too much of the general set), Streams state and scratch folders under
-   * {@code stateDir}, endpoints on free loopback ports.
+   * s, a fifth of the examples held out, trained with the service's recipe (a step budget from the
+   * job's size, replay, early stopping: every release learns its new data) in batches of 8 short
+   * examples, three quarters of the replay general (each job continues the key's last release, and
+   * the evaluator's regression gates refuse what forgot too much of the general set), Streams state
+   * and scratch folders under {@code stateDir}, endpoints on free loopback ports.
    */
   public static Map<String, String> localValues(Map<String, String> clusterValues, Path stateDir) {
     Map<String, String> values = new HashMap<>(clusterValues);
     values.putIfAbsent(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "32");
     values.putIfAbsent(TrainerConfig.TRIGGER_MAX_WAIT_MS_CONFIG, "3000");
     values.putIfAbsent(TrainerConfig.TRIGGER_CHECK_INTERVAL_MS_CONFIG, "500");
-    values.putIfAbsent(TrainerConfig.RECIPE_EPOCHS_CONFIG, "3");
-    values.putIfAbsent(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "12");
     values.putIfAbsent(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
     values.putIfAbsent(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG, "128");
     values.putIfAbsent(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.5");

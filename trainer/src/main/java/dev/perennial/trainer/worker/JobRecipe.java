@@ -2,6 +2,7 @@ package dev.perennial.trainer.worker;
 
 import dev.perennial.model.llama.TargetModule;
 import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.train.EarlyStopping;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.util.List;
@@ -9,8 +10,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The configured recipe, turned into each job's model recipe: the number of steps follows from the
- * job's size ({@code epochs x examples / new examples per step}, at most {@link #maxSteps}).
+ * The configured recipe, turned into each job's model recipe: the step budget follows from the
+ * job's size ({@code epochs x ceil(examples / new examples per step)}, at most {@link #maxSteps}),
+ * and the job stops before it once the loss on its validation examples stops falling ({@link
+ * ValidationSplit}, {@link #earlyStopping}).
  *
  * @param model the model layer's recipe at the step cap: its steps are {@link #maxSteps}, its
  *     warm-up at most that
@@ -19,6 +22,9 @@ import java.util.TreeMap;
  * @param replayPoolSize replay examples sampled per job
  * @param freshLora the shape of a fresh adapter
  * @param tenantLearningRates tenants with their own peak learning rate
+ * @param validationFraction share of a job's training examples set aside for early stopping
+ * @param patience epochs without improvement of the validation loss before a job stops
+ * @param minImprovement least relative fall of the validation loss that counts as improvement
  */
 public record JobRecipe(
     TrainingRecipe model,
@@ -26,7 +32,10 @@ public record JobRecipe(
     double replayTenantShare,
     int replayPoolSize,
     LoraConfig freshLora,
-    Map<String, Double> tenantLearningRates) {
+    Map<String, Double> tenantLearningRates,
+    double validationFraction,
+    int patience,
+    double minImprovement) {
 
   public JobRecipe {
     tenantLearningRates = Map.copyOf(tenantLearningRates);
@@ -60,7 +69,10 @@ public record JobRecipe(
             config.getDouble(TrainerConfig.LORA_DROPOUT_CONFIG),
             TargetModule.parseList(
                 String.join(",", config.getList(TrainerConfig.LORA_TARGET_MODULES_CONFIG)))),
-        config.tenantLearningRates());
+        config.tenantLearningRates(),
+        config.getDouble(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG),
+        config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG));
   }
 
   /** At most this many optimizer steps per job. */
@@ -81,7 +93,15 @@ public record JobRecipe(
 
   private JobRecipe with(TrainingRecipe newModel) {
     return new JobRecipe(
-        newModel, epochs, replayTenantShare, replayPoolSize, freshLora, tenantLearningRates);
+        newModel,
+        epochs,
+        replayTenantShare,
+        replayPoolSize,
+        freshLora,
+        tenantLearningRates,
+        validationFraction,
+        patience,
+        minImprovement);
   }
 
   /** Replay rows per micro-batch, as the model's sampler draws them. */
@@ -91,10 +111,34 @@ public record JobRecipe(
 
   /** Optimizer steps for a job of {@code examples} training examples. */
   public int steps(int examples, int replayAvailable) {
+    long wanted = (long) epochs * stepsPerEpoch(examples, replayAvailable);
+    return (int) Math.max(1, Math.min(maxSteps(), wanted));
+  }
+
+  /** Optimizer steps in which the job's {@code examples} each come once. */
+  public int stepsPerEpoch(int examples, int replayAvailable) {
     int newPerStep =
         (model.batchSize() - replayRows(replayAvailable)) * model.gradientAccumulation();
-    long wanted = ((long) epochs * examples + newPerStep - 1) / newPerStep;
-    return (int) Math.max(1, Math.min(maxSteps(), wanted));
+    return Math.max(1, (examples + newPerStep - 1) / newPerStep);
+  }
+
+  /**
+   * When a job of {@code examples} training examples stops early: its validation loss measured
+   * after every epoch, stopping after {@link #patience} epochs without improvement.
+   */
+  public EarlyStopping earlyStopping(int examples, int replayAvailable) {
+    return new EarlyStopping(stepsPerEpoch(examples, replayAvailable), patience, minImprovement);
+  }
+
+  /**
+   * The share of a job's {@code examples} to set aside for early stopping: {@link
+   * #validationFraction}, or 0 when the step budget ends before the job could stop early ({@link
+   * #patience} epochs without improvement and one to wind down), so that capped jobs train on all
+   * their examples.
+   */
+  public double validationFraction(int examples, int replayAvailable) {
+    long earliestStop = (long) (patience + 1) * stepsPerEpoch(examples, replayAvailable);
+    return steps(examples, replayAvailable) > earliestStop ? validationFraction : 0;
   }
 
   /** The model layer's recipe for a job of {@code steps} steps (at most {@link #maxSteps}). */
@@ -118,6 +162,9 @@ public record JobRecipe(
     extras.put("adamEpsilon", Double.toString(TrainingRecipe.EPSILON));
     extras.put("replayTenantShare", Double.toString(replayTenantShare));
     extras.put("replayPoolSize", Integer.toString(replayPoolSize));
+    extras.put("validationFraction", Double.toString(validationFraction));
+    extras.put("earlyStoppingPatienceEpochs", Integer.toString(patience));
+    extras.put("earlyStoppingMinImprovement", Double.toString(minImprovement));
     List<String> modules =
         lora.targetModules().stream().map(TargetModule::moduleName).sorted().toList();
     return dev.perennial.schemas.v1.TrainingRecipe.newBuilder()

@@ -21,6 +21,7 @@ import dev.perennial.model.train.StepMetrics;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
+import dev.perennial.model.train.ValidationPoint;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
@@ -121,9 +122,17 @@ public final class JobTrainer {
           null);
     }
     List<SourcedExample> earlier = readShards(job, job.getReplayShards(), read, false);
-    List<TrainingExample> examples = toModel(training);
     // a REBASE job trains for the base it moves the key to, every other job for the worker's own
     BaseModelSource target = job.getTrigger() == JobTrigger.REBASE ? rebaseTarget(job) : this.base;
+    // Newest wins: replay leaves out earlier answers that this job's data (or later replay)
+    // changes.
+    List<TrainingExample> own = toModel(training);
+    List<TrainingExample> earlierOwn = NewestWins.filter(toModel(earlier), own);
+    List<TrainingExample> newer = new ArrayList<>(earlierOwn);
+    newer.addAll(own);
+    List<TrainingExample> general =
+        NewestWins.filter(
+            target.generalReplay().stream().map(TrainingExample::text).toList(), newer);
     // The same job always replays the same examples; different jobs replay different ones.
     long jobSeed =
         recipe.model().seed()
@@ -131,11 +140,12 @@ public final class JobTrainer {
                 .getLong();
     ReplayMix.Pool replay =
         ReplayMix.draw(
-            target.generalReplay().stream().map(TrainingExample::text).toList(),
-            toModel(earlier),
-            recipe.replayTenantShare(),
-            recipe.replayPoolSize(),
-            jobSeed);
+            general, earlierOwn, recipe.replayTenantShare(), recipe.replayPoolSize(), jobSeed);
+    ValidationSplit split =
+        ValidationSplit.of(
+            training, recipe.validationFraction(training.size(), replay.examples().size()));
+    List<TrainingExample> examples = toModel(split.training());
+    List<TrainingExample> validation = toModel(split.validation());
 
     Path folder = jobFolder(job.getJobId());
     Start start =
@@ -163,13 +173,16 @@ public final class JobTrainer {
                     start.adapter(),
                     modelRecipe,
                     output))
-            .on(device);
+            .on(device)
+            .stoppingOn(validation, recipe.earlyStopping(trained.size(), replay.examples().size()));
     log.info(
-        "Training {} for {} ({}): {} examples, replay {} own + {} general, {} steps, {}",
+        "Training {} for {} ({}): {} examples ({} more for validation), replay {} own + {}"
+            + " general, up to {} steps, {}",
         job.getJobId(),
         job.getAdapterKey(),
         job.getTrigger(),
         examples.size(),
+        validation.size(),
         replay.fromTenant(),
         replay.fromGeneral(),
         steps,
@@ -189,6 +202,14 @@ public final class JobTrainer {
     extras.put("replayExamplesGeneral", Integer.toString(replay.fromGeneral()));
     extras.put("truncatedExamples", Integer.toString(result.truncatedExamples()));
     extras.put("refusedExamples", Integer.toString(result.refusedExamples()));
+    extras.put("replayExamplesSuperseded", Integer.toString(superseded(earlier, earlierOwn)));
+    extras.put("validationExamples", Integer.toString(validation.size()));
+    extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
+    if (!result.validation().isEmpty()) {
+      List<ValidationPoint> points = result.validation();
+      extras.put("validationLossBefore", Double.toString(points.get(0).loss()));
+      extras.put("validationLossAfter", Double.toString(points.get(points.size() - 1).loss()));
+    }
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder()
             .setCandidateId(JobIds.candidateId(job.getJobId()))
@@ -214,7 +235,7 @@ public final class JobTrainer {
             .setLineage(lineage(start, read))
             .setExampleCount(examples.size())
             .setTokenCount(
-                training.stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
+                split.training().stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
             .setRecipe(recipe.record(modelRecipe, lora, extras))
             .setMetrics(metrics(result))
             .setTrainerVersion(TrainerVersion.get())
@@ -365,6 +386,10 @@ public final class JobTrainer {
         default -> adapter == null ? "fresh adapter" : "from release " + startedFrom();
       };
     }
+  }
+
+  private static int superseded(List<SourcedExample> earlier, List<TrainingExample> kept) {
+    return earlier.size() - kept.size();
   }
 
   private Start startingPoint(TrainingJob job, Optional<StableRelease> stable, Path parentFolder) {

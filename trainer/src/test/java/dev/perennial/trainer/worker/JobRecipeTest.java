@@ -24,11 +24,30 @@ class JobRecipeTest {
     JobRecipe recipe = JobRecipe.from(new TrainerConfig(values));
 
     assertThat(recipe.replayRows(100)).isEqualTo(2);
-    assertThat(recipe.steps(12, 100)).as("3 x 12 / 6 new rows").isEqualTo(6);
-    assertThat(recipe.steps(12, 0)).as("no replay: 3 x 12 / 8").isEqualTo(5);
+    assertThat(recipe.steps(12, 100)).as("3 epochs x 12 / 6 new rows").isEqualTo(6);
+    assertThat(recipe.steps(12, 0)).as("no replay: 3 epochs x ceil(12 / 8)").isEqualTo(6);
     assertThat(recipe.steps(1000, 100)).isEqualTo(20);
-    assertThat(recipe.steps(1, 100)).isEqualTo(1);
+    assertThat(recipe.steps(1, 100)).as("one step per epoch at least").isEqualTo(3);
     assertThat(recipe.modelRecipe(1).warmupSteps()).isEqualTo(1);
+  }
+
+  @Test
+  void aJobSetsValidationExamplesAsideOnlyWhenItsBudgetAllowsStoppingEarly() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "20");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "40");
+    values.put(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
+    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.25");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0.1");
+    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG, "2");
+    JobRecipe recipe = JobRecipe.from(new TrainerConfig(values));
+
+    assertThat(recipe.validationFraction(60, 100))
+        .as("40 steps, 10 per epoch: stopping after 2 + 1 epochs is possible")
+        .isEqualTo(0.1);
+    assertThat(recipe.validationFraction(90, 100))
+        .as("40 steps, 15 per epoch: the budget ends first")
+        .isZero();
   }
 
   @Test

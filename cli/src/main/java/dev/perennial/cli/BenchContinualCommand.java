@@ -1,0 +1,129 @@
+package dev.perennial.cli;
+
+import dev.perennial.cli.bench.continual.ContinualBenchmark;
+import dev.perennial.cli.bench.continual.ContinualReport;
+import dev.perennial.cli.bench.continual.ContinualReportFiles;
+import dev.perennial.cli.bench.continual.Variant;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.world.UpdateStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code perennial bench continual}: continual learning measured exactly, against the synthetic
+ * world's truth, for the production recipe and its baselines.
+ */
+@Command(
+    name = "continual",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Continual learning measured against the synthetic world's truth: each tenant's stream of"
+          + " updates (new entities and facts, changed facts, repeats) is trained update by update"
+          + " through the trainer's job training with the configured recipe and replay, and by"
+          + " baselines (no replay, a fresh adapter per update, joint training on all data so far);"
+          + " every adapter is measured by the evaluator's suites and by exact match of greedy"
+          + " answers to every fact, in trained and held-out phrasings. Prints the score matrix's"
+          + " measures (ACC, BWT, FWT, forgetting), knowledge-update accuracy, general retention"
+          + " and learning gain per update, and writes JSON and an HTML page."
+    })
+public final class BenchContinualCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--updates",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Sequential updates per tenant (default: ${DEFAULT-VALUE}).")
+  int updates;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Seed of the update streams (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--tenants",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Tenants, each with its own stream and adapters (default: ${DEFAULT-VALUE}).")
+  int tenants;
+
+  @Option(
+      names = "--new-entities",
+      paramLabel = "N",
+      defaultValue = "3",
+      description =
+          "New entities per update, three facts each (default: ${DEFAULT-VALUE}); each update"
+              + " also changes one general and one of the tenant's earlier facts and repeats two.")
+  int newEntities;
+
+  @Option(
+      names = "--variants",
+      paramLabel = "LIST",
+      split = ",",
+      defaultValue = "production,no-replay,fresh,joint",
+      description = "Which to run, in order (default: ${DEFAULT-VALUE}).")
+  List<String> variants;
+
+  @Option(
+      names = "--joint-every-update",
+      description =
+          "Train the joint baseline after every update (default: after the last one only; its"
+              + " cost grows with the square of the updates).")
+  boolean jointEveryUpdate;
+
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      defaultValue = "target/bench-continual",
+      description = "Folder for continual.json and index.html (default: ${DEFAULT-VALUE}).")
+  Path output;
+
+  @Option(
+      names = "--device",
+      paramLabel = "DEVICE",
+      description = "cpu, gpu or auto (default: auto, a GPU when the engine sees one).")
+  String device;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Properties file: the recipe (perennial.trainer.*) and the evaluator's settings"
+              + " (perennial.evaluator.*) to measure; the services' defaults otherwise.")
+  Path configFile;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> values = BenchCommand.offlineValues(configFile);
+    ContinualBenchmark.Settings settings =
+        new ContinualBenchmark.Settings(
+            new UpdateStream.Shape(updates, newEntities, 1, 1, 2),
+            seed,
+            tenants,
+            variants.stream().map(Variant::parse).toList(),
+            jointEveryUpdate,
+            DeviceChoice.parse(device == null ? "auto" : device));
+    out.printf(
+        "Continual-learning benchmark: %d updates x %d tenant(s), seed %d, variants %s ...%n",
+        updates, tenants, seed, String.join(", ", variants));
+    out.flush();
+    ContinualReport report = ContinualBenchmark.run(settings, values, out);
+    report.lines().forEach(out::println);
+    Path page = ContinualReportFiles.write(report, output);
+    out.printf("Report            %s (and %s)%n", page.toAbsolutePath(), ContinualReportFiles.JSON);
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,332 @@
+package dev.perennial.cli.bench.continual;
+
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.store.FolderIndex;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.evaluate.EvaluationBase;
+import dev.perennial.evaluator.scoring.BatchScorer;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.evaluator.suite.GeneralSet;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.model.train.ProgressBar;
+import dev.perennial.model.world.QaPair;
+import dev.perennial.model.world.UpdateStream;
+import dev.perennial.model.world.World;
+import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.worker.BaseModelSource;
+import dev.perennial.trainer.worker.JobRecipe;
+import dev.perennial.trainer.worker.JobTrainer;
+import dev.perennial.trainer.worker.TrainedJob;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code perennial bench continual}: continual learning measured against the synthetic world's
+ * truth. Each tenant's {@link UpdateStream} is sealed into shards as the accumulator seals them;
+ * every update is trained by the trainer's {@link JobTrainer} with the configured (production)
+ * recipe and replay, and by the baselines ({@link Variant}); every adapter is measured by the
+ * evaluator's learning and retention suites and by world-truth probes of every fact ({@link
+ * RowMeasurer}). Deterministic for a seed on CPU (same thread count): the figures, not the timings.
+ */
+public final class ContinualBenchmark {
+
+  /**
+   * @param shape the stream of each tenant (its number of updates first)
+   * @param seed the stream's seed (the world is the standard one the base knows)
+   * @param tenants tenants, each with a stream and adapters of its own
+   * @param variants the variants to run, in order
+   * @param jointEveryUpdate train the joint baseline after every update (else after the last one)
+   */
+  public record Settings(
+      UpdateStream.Shape shape,
+      long seed,
+      int tenants,
+      List<Variant> variants,
+      boolean jointEveryUpdate,
+      DeviceChoice device) {
+
+    public Settings {
+      variants = List.copyOf(variants);
+      if (tenants < 1) {
+        throw new IllegalArgumentException("tenants must be at least 1, was " + tenants);
+      }
+      if (variants.isEmpty()) {
+        throw new IllegalArgumentException("at least one variant must run");
+      }
+    }
+
+    public int updates() {
+      return shape.updates();
+    }
+  }
+
+  private static final String TRAINER_KEYS = "perennial.trainer.";
+  private static final String EVALUATOR_KEYS = "perennial.evaluator.";
+
+  private ContinualBenchmark() {}
+
+  /** One configuration serves both stages here; each reads its own keys (and the shared ones). */
+  private static Map<String, String> without(Map<String, String> values, String prefix) {
+    Map<String, String> own = new HashMap<>(values);
+    own.keySet().removeIf(key -> key.startsWith(prefix));
+    return own;
+  }
+
+  /**
+   * Runs every variant on every tenant's stream.
+   *
+   * @param values configuration (perennial.trainer.* and perennial.evaluator.* keys), as a service
+   *     would read it
+   * @param progress where training progress and each measured row are shown (may be null)
+   */
+  public static ContinualReport run(
+      Settings settings, Map<String, String> configured, PrintWriter progress) {
+    long started = System.nanoTime();
+    Map<String, String> values = new HashMap<>(configured);
+    // every general question, unless configured otherwise: the retention goal is a small drop
+    values.putIfAbsent(EvaluatorConfig.GENERAL_SIZE_CONFIG, "0");
+    Path folder = scratchFolder();
+    try {
+      TrainerConfig trainerConfig = new TrainerConfig(without(values, EVALUATOR_KEYS));
+      EvaluatorConfig evaluatorConfig = new EvaluatorConfig(without(values, TRAINER_KEYS));
+      BaseModelSource base = BaseModelSource.open(trainerConfig);
+      EvaluationBase evaluation = EvaluationBase.open(evaluatorConfig);
+      LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+      World world = World.standard();
+      List<String> tenantIds = new ArrayList<>();
+      for (int t = 1; t <= settings.tenants(); t++) {
+        tenantIds.add("tenant" + t);
+      }
+      List<UpdateStream> streams =
+          UpdateStream.generate(world, tenantIds, settings.shape(), settings.seed());
+      Map<String, StreamShards> shards = new LinkedHashMap<>();
+      for (UpdateStream stream : streams) {
+        shards.put(
+            stream.tenantId(),
+            StreamShards.write(
+                store, stream, trainerConfig.heldOutFraction(), trainerConfig.replayMaxShards()));
+      }
+      List<EvalExample> general = unchangedGeneral(world, evaluation.general(), streams);
+      List<EvalExample> generalHeldOut =
+          unchangedGeneral(
+              world,
+              GeneralSet.spread(
+                  world.general().heldOutEvaluationSet().stream()
+                      .map(pair -> EvalExample.question(pair.prompt(), pair.completion()))
+                      .toList(),
+                  evaluatorConfig.generalSize()),
+              streams);
+      evaluatorConfig.threads().ifPresent(ModelRuntime::setThreads);
+      List<Run> runs = new ArrayList<>();
+      try (BatchScorer scorer =
+          new BatchScorer(
+              evaluation.base(),
+              ModelRuntime.device(settings.device()),
+              BatchScorer.Settings.from(evaluatorConfig))) {
+        RowMeasurer measurer =
+            new RowMeasurer(
+                scorer,
+                general,
+                "general-unchanged:" + general.size() + "/" + evaluation.general().size(),
+                generalHeldOut,
+                evaluatorConfig.thresholds("bench"),
+                evaluatorConfig.leakageControls(),
+                settings.updates());
+        Map<String, Row> baseRows = new HashMap<>();
+        for (Variant variant : settings.variants()) {
+          Map<String, String> variantValues =
+              variant.configure(new HashMap<>(without(values, EVALUATOR_KEYS)));
+          JobTrainer trainer =
+              new JobTrainer(
+                  base,
+                  JobRecipe.from(new TrainerConfig(variantValues)),
+                  store,
+                  store.root(),
+                  folder.resolve("work"),
+                  settings.device());
+          for (UpdateStream stream : streams) {
+            Probes probes = new Probes(stream);
+            Row baseRow =
+                baseRows.computeIfAbsent(stream.tenantId(), tenant -> measurer.base(probes));
+            runs.add(
+                runOne(
+                    variant,
+                    stream,
+                    shards.get(stream.tenantId()),
+                    probes,
+                    baseRow,
+                    trainer,
+                    measurer,
+                    store,
+                    folder,
+                    settings,
+                    progress));
+          }
+        }
+      }
+      return new ContinualReport(
+          settings,
+          evaluation.base().name(),
+          JobRecipe.from(trainerConfig),
+          general.size(),
+          runs,
+          (System.nanoTime() - started) / 1e9);
+    } finally {
+      deleteRecursively(folder);
+    }
+  }
+
+  private static Run runOne(
+      Variant variant,
+      UpdateStream stream,
+      StreamShards shards,
+      Probes probes,
+      Row baseRow,
+      JobTrainer trainer,
+      RowMeasurer measurer,
+      LocalArtifactStore store,
+      Path folder,
+      Settings settings,
+      PrintWriter progress) {
+    int updates = settings.updates();
+    List<Row> rows = new ArrayList<>();
+    rows.add(baseRow);
+    Optional<RowMeasurer.Previous> previous = Optional.empty();
+    for (int i = 1; i <= updates; i++) {
+      if (variant.joint() && !settings.jointEveryUpdate() && i < updates) {
+        rows.add(Row.unmeasured(i, updates + 1));
+        continue;
+      }
+      String label =
+          String.format(
+              Locale.ROOT, "[%s] %s update %d/%d", variant.label(), shards.tenant(), i, updates);
+      TrainingJob job = shards.job(i, variant);
+      Optional<StableRelease> stable =
+          variant.continues()
+              ? previous.map(
+                  p ->
+                      new StableRelease(p.update(), p.location(), "bench", trainer.base().digest()))
+              : Optional.empty();
+      TrainedJob trained =
+          trainer.train(
+              job, stable, progress == null ? metrics -> {} : new ProgressBar(progress, label, 25));
+      AdapterCandidate candidate = trained.candidate();
+      PeftAdapter adapter = read(store, folder, candidate.getLocation(), variant, i);
+      Map<Integer, StreamShards.UpdateShards> earlier = new TreeMap<>();
+      List<EvalExample> newTask = new ArrayList<>();
+      for (int j = 1; j <= i; j++) {
+        if (j == i || variant.joint()) {
+          newTask.addAll(shards.update(j).heldOutExamples());
+        } else {
+          earlier.put(j, shards.update(j));
+        }
+      }
+      Row row =
+          measurer.measure(
+              probes,
+              i,
+              candidate,
+              adapter,
+              variant.continues() ? previous : Optional.empty(),
+              newTask,
+              earlier,
+              training(candidate));
+      if (rows.size() == 1 || Double.isNaN(rows.get(0).generalExactMatch())) {
+        rows.set(
+            0,
+            rows.get(0)
+                .withGeneral(
+                    row.suite().get("retention.general.exact.match.base"),
+                    row.suite().get("retention.general.loss.base")));
+      }
+      rows.add(row);
+      previous = Optional.of(new RowMeasurer.Previous(i, candidate.getLocation(), adapter));
+      if (progress != null) {
+        progress.println(ContinualReport.progressLine(label, row));
+        progress.flush();
+      }
+    }
+    return new Run(variant, stream.tenantId(), rows);
+  }
+
+  private static Row.Training training(AdapterCandidate candidate) {
+    Map<String, String> extras = candidate.getRecipe().getExtras();
+    return new Row.Training(
+        (int) candidate.getExampleCount(),
+        Integer.parseInt(extras.getOrDefault("validationExamples", "0")),
+        candidate.getMetrics().getSteps(),
+        Integer.parseInt(extras.getOrDefault("plannedSteps", "0")),
+        candidate.getMetrics().getTrainedTokens(),
+        candidate.getTrainingMillis() / 1000.0,
+        candidate.getMetrics().getInitialLoss(),
+        candidate.getMetrics().getFinalLoss(),
+        new TreeMap<>(extras));
+  }
+
+  private static PeftAdapter read(
+      LocalArtifactStore store, Path folder, String location, Variant variant, int update) {
+    Path target =
+        folder
+            .resolve("adapters")
+            .resolve(variant.label() + "-" + update + "-" + location.hashCode());
+    FolderIndex.materialize(store, store.root(), location, target);
+    return PeftAdapter.read(target);
+  }
+
+  /**
+   * The evaluator's general set without the questions whose facts a stream changes: after an update
+   * those have a new true answer, which is the knowledge-update measure's business.
+   */
+  static List<EvalExample> unchangedGeneral(
+      World world, List<EvalExample> general, List<UpdateStream> streams) {
+    Map<String, String> factOfPrompt = new HashMap<>();
+    for (QaPair pair : world.general().evaluationSet()) {
+      factOfPrompt.put(pair.prompt(), pair.fact().key());
+    }
+    for (QaPair pair : world.general().heldOutEvaluationSet()) {
+      factOfPrompt.put(pair.prompt(), pair.fact().key());
+    }
+    Set<String> changed = new java.util.HashSet<>();
+    streams.forEach(stream -> changed.addAll(stream.changedGeneralFacts()));
+    return general.stream()
+        .filter(example -> !changed.contains(factOfPrompt.get(example.prompt())))
+        .toList();
+  }
+
+  private static Path scratchFolder() {
+    try {
+      return Files.createTempDirectory("perennial-bench-continual-");
+    } catch (IOException e) {
+      throw new PerennialException("Cannot create a scratch folder: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteRecursively(Path folder) {
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new PerennialException("Cannot remove " + folder + ": " + e.getMessage(), e);
+    }
+  }
+}
