@@ -118,13 +118,14 @@ public final class MasterKeys {
   /**
    * The data key {@code wrapped} holds.
    *
-   * @throws UndecryptableException when the master key is not configured (retired too early), or
-   *     the wrapped key does not open for this associated data
+   * @throws MasterKeyMissingException when the master key is not configured (retired too early, or
+   *     not yet given to this reader)
+   * @throws UndecryptableException when the wrapped key does not open for this associated data
    */
   public SecretKey unwrap(Wrapped wrapped, byte[] associatedData) {
     SecretKey master = keys.get(wrapped.masterKeyId());
     if (master == null) {
-      throw new UndecryptableException(
+      throw new MasterKeyMissingException(
           "master key "
               + wrapped.masterKeyId()
               + " is not among the configured ones "

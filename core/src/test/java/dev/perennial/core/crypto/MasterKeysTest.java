@@ -41,7 +41,7 @@ class MasterKeysTest {
     MasterKeys.Wrapped wrapped = MasterKeys.parse(OLD).wrap(AesGcm.newKey(), BINDING);
 
     assertThatThrownBy(() -> MasterKeys.parse(NEW).unwrap(wrapped, BINDING))
-        .isInstanceOf(UndecryptableException.class)
+        .isInstanceOf(MasterKeyMissingException.class)
         .hasMessageContaining("master key old is not among the configured ones [new]");
   }
 

@@ -28,9 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import javax.crypto.SecretKey;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -132,9 +130,11 @@ final class IngestDriver implements AutoCloseable {
         new ExampleDecryptor(
             new SubjectKeys() {
               @Override
-              public Optional<SecretKey> dataKey(String tenant, String pseudonym, String keyId) {
-                return Optional.ofNullable(everyKey.get(keyId))
-                    .map(key -> SubjectKeyRecords.unwrap(TestConfig.masterKeys(), key));
+              public Lookup lookup(String tenant, String pseudonym, String keyId) {
+                SubjectKey key = everyKey.get(keyId);
+                return key == null
+                    ? new Missing()
+                    : new Found(SubjectKeyRecords.unwrap(TestConfig.masterKeys(), key));
               }
 
               @Override

@@ -3,17 +3,21 @@ package dev.perennial.schemas.privacy;
 import dev.perennial.schemas.v1.EncryptedContent;
 import dev.perennial.schemas.v1.TrainingExample;
 import java.util.Optional;
-import javax.crypto.SecretKey;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decrypts examples for a stage that needs their content, for one tenant at a time: an example of
  * another tenant is refused before any key is looked up, and a sealed field opens only in the
  * example (tenant, subject, example id, field) it was sealed for. An example whose subject's key is
- * gone (erased) has no content any more.
+ * gone (erased) has no content any more; one whose key is {@link SubjectKeys.Missing missing} is
+ * refused loudly, and the keys still missing are remembered (for readiness) until a lookup finds
+ * them or their erasure. Thread-safe when its keys are.
  */
 public final class ExampleDecryptor {
 
   private final SubjectKeys keys;
+  private final Set<String> missing = ConcurrentHashMap.newKeySet();
 
   public ExampleDecryptor(SubjectKeys keys) {
     this.keys = keys;
@@ -26,6 +30,9 @@ public final class ExampleDecryptor {
    * @throws IllegalArgumentException when the example is not {@code tenant}'s
    * @throws dev.perennial.core.crypto.UndecryptableException when its content does not open with
    *     its subject's key (changed or moved bytes)
+   * @throws SubjectKeyMissingException when its subject's key is neither found nor erased
+   * @throws dev.perennial.core.crypto.MasterKeyMissingException when the key is wrapped by a master
+   *     key this process lacks
    */
   public Optional<TrainingExample> decrypt(TrainingExample example, String tenant) {
     if (!example.getTenant().equals(tenant)) {
@@ -36,9 +43,31 @@ public final class ExampleDecryptor {
     if (content == null) {
       return Optional.of(example);
     }
-    Optional<SecretKey> key =
-        keys.dataKey(example.getTenant(), example.getSubjectPseudonym(), content.getKeyId());
-    return key.map(dataKey -> ExampleCrypto.decrypt(example, dataKey));
+    SubjectKeys.Lookup lookup =
+        keys.lookup(example.getTenant(), example.getSubjectPseudonym(), content.getKeyId());
+    String keyId = content.getKeyId();
+    String subject = SubjectKeyRecords.recordKey(tenant, example.getSubjectPseudonym());
+    if (lookup instanceof SubjectKeys.Missing) {
+      missing.add(subject);
+      throw new SubjectKeyMissingException(
+          "Example "
+              + example.getExampleId()
+              + " of tenant "
+              + tenant
+              + " names data key "
+              + keyId
+              + ", which the subjects' key log neither holds nor erased (is it the log ingest"
+              + " writes, read to its end?); the example waits for it");
+    }
+    missing.remove(subject);
+    return lookup instanceof SubjectKeys.Found found
+        ? Optional.of(ExampleCrypto.decrypt(example, found.dataKey()))
+        : Optional.empty();
+  }
+
+  /** How many subjects' examples wait for a data key that is still neither found nor erased. */
+  public int missingKeys() {
+    return missing.size();
   }
 
   /** Applies every key change made so far, so no erased key is used. */
@@ -49,5 +78,6 @@ public final class ExampleDecryptor {
   /** Drops what is held of the subject's keys (an erasure). */
   public void forget(String tenant, String subjectPseudonym) {
     keys.forget(tenant, subjectPseudonym);
+    missing.remove(SubjectKeyRecords.recordKey(tenant, subjectPseudonym));
   }
 }

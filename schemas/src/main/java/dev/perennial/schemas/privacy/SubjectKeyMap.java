@@ -3,19 +3,20 @@ package dev.perennial.schemas.privacy;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.schemas.v1.SubjectKey;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
-import javax.crypto.SecretKey;
+import java.util.Set;
 
 /**
  * Subjects' data keys from records at hand (a topic read in a test or a report, a topology test's
- * output): {@link #apply} each {@code subject-keys.v1} record in order, tombstones included. Not
- * thread-safe.
+ * output): {@link #apply} each {@code subject-keys.v1} record in order, tombstones included (a
+ * subject tombstoned or forgotten is erased, one never seen is missing). Not thread-safe.
  */
 public final class SubjectKeyMap implements SubjectKeys {
 
   private final MasterKeys masterKeys;
   private final Map<String, SubjectKey> records = new HashMap<>();
+  private final Set<String> erased = new HashSet<>();
 
   public SubjectKeyMap(MasterKeys masterKeys) {
     this.masterKeys = masterKeys;
@@ -25,6 +26,7 @@ public final class SubjectKeyMap implements SubjectKeys {
   public SubjectKeyMap apply(String recordKey, SubjectKey record) {
     if (record == null) {
       records.remove(recordKey);
+      erased.add(recordKey);
     } else {
       records.put(recordKey, record);
     }
@@ -32,16 +34,22 @@ public final class SubjectKeyMap implements SubjectKeys {
   }
 
   @Override
-  public Optional<SecretKey> dataKey(String tenant, String subjectPseudonym, String keyId) {
-    SubjectKey record = records.get(SubjectKeyRecords.recordKey(tenant, subjectPseudonym));
-    if (record == null || !record.getKeyId().equals(keyId)) {
-      return Optional.empty();
+  public Lookup lookup(String tenant, String subjectPseudonym, String keyId) {
+    String recordKey = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
+    SubjectKey record = records.get(recordKey);
+    if (record == null) {
+      return erased.contains(recordKey) ? new Erased() : new Missing();
     }
-    return Optional.of(SubjectKeyRecords.unwrap(masterKeys, record));
+    if (!record.getKeyId().equals(keyId)) {
+      return new Erased();
+    }
+    return new Found(SubjectKeyRecords.unwrap(masterKeys, record));
   }
 
   @Override
   public void forget(String tenant, String subjectPseudonym) {
-    records.remove(SubjectKeyRecords.recordKey(tenant, subjectPseudonym));
+    String recordKey = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
+    records.remove(recordKey);
+    erased.add(recordKey);
   }
 }

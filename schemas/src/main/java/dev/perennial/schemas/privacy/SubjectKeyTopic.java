@@ -6,10 +6,11 @@ import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.SubjectKey;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import javax.crypto.SecretKey;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,11 +22,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Subjects' data keys as {@code subject-keys.v1} holds them, read with a consumer of its own (no
  * group, committed records only) into memory: the wrapped keys by {@code tenant/pseudonym}, and a
- * bounded cache of unwrapped ones. A tombstone removes both, as does {@link #forget}. A lookup that
+ * bounded cache of unwrapped ones. A tombstone removes both, as does {@link #forget}, and marks the
+ * subject erased (the set of erased {@code tenant/pseudonym}s is kept; a tombstone stays in the log
+ * for the topic's {@code delete.retention.ms}, 24 h by default, after compaction). A lookup that
  * finds no key first reads the topic to its current end: ingest writes a key in the transaction
- * that writes the first example needing it, so a key missing after that was erased. {@link
- * #refresh()} reads to the end too, so tombstones apply before content is decrypted. Nothing is
- * kept on disk. Thread-safe.
+ * that writes the first example needing it, so a key missing after that was erased when its
+ * tombstone or a newer key of the subject was read, and is {@link SubjectKeys.Missing missing}
+ * otherwise. {@link #refresh()} reads to the end too, so tombstones apply before content is
+ * decrypted. Nothing is kept on disk. Thread-safe.
  */
 public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
 
@@ -39,6 +43,7 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
   private final Duration timeout;
   private final List<TopicPartition> partitions;
   private final Map<String, SubjectKey> wrapped = new HashMap<>();
+  private final Set<String> erased = new HashSet<>();
   private final Map<String, SecretKey> unwrapped =
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -89,15 +94,17 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
   }
 
   @Override
-  public synchronized Optional<SecretKey> dataKey(
-      String tenant, String subjectPseudonym, String keyId) {
+  public synchronized Lookup lookup(String tenant, String subjectPseudonym, String keyId) {
     String key = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
     SubjectKey record = wrapped.get(key);
     if (record == null || !record.getKeyId().equals(keyId)) {
       refresh();
       record = wrapped.get(key);
-      if (record == null || !record.getKeyId().equals(keyId)) {
-        return Optional.empty();
+      if (record == null) {
+        return erased.contains(key) ? new Erased() : new Missing();
+      }
+      if (!record.getKeyId().equals(keyId)) {
+        return new Erased();
       }
     }
     SecretKey dataKey = unwrapped.get(key);
@@ -105,7 +112,7 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
       dataKey = SubjectKeyRecords.unwrap(masterKeys, record);
       unwrapped.put(key, dataKey);
     }
-    return Optional.of(dataKey);
+    return new Found(dataKey);
   }
 
   @Override
@@ -113,6 +120,7 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     String key = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
     wrapped.remove(key);
     unwrapped.remove(key);
+    erased.add(key);
   }
 
   /**
@@ -150,6 +158,7 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     unwrapped.remove(key);
     if (record == null) {
       wrapped.remove(key);
+      erased.add(key);
     } else {
       wrapped.put(key, record);
     }
@@ -160,5 +169,6 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     consumer.close();
     wrapped.clear();
     unwrapped.clear();
+    erased.clear();
   }
 }

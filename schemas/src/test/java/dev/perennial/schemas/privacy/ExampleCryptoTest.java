@@ -42,10 +42,19 @@ class ExampleCryptoTest {
     assertThat(sealed.getExampleId()).isEqualTo(plain.getExampleId());
     assertThat(sealed.getRedactions()).isEqualTo(plain.getRedactions());
     assertThat(ExampleCrypto.decrypt(sealed, key.dataKey())).isEqualTo(plain);
+    String recordKey = SubjectKeyRecords.recordKey("acme", plain.getSubjectPseudonym());
     assertThat(
-            new ExampleDecryptor(new SubjectKeyMap(MASTER).apply("acme/x", key.record()))
+            new ExampleDecryptor(
+                    new SubjectKeyMap(MASTER).apply(recordKey, key.record()).apply(recordKey, null))
                 .decrypt(sealed, "acme"))
+        .as("erased")
         .isEmpty();
+    assertThatThrownBy(
+            () ->
+                new ExampleDecryptor(new SubjectKeyMap(MASTER).apply("acme/x", key.record()))
+                    .decrypt(sealed, "acme"))
+        .as("neither held nor erased")
+        .isInstanceOf(SubjectKeyMissingException.class);
   }
 
   @Test

@@ -99,6 +99,7 @@ public final class AccumulatorProcessor
   private final Counter examplesAccepted;
   private final Counter examplesSkipped;
   private final Counter examplesErased;
+  private final Counter examplesUndecryptable;
   private final Map<JobTrigger, Counter> jobsSealed;
   private final Counter erasures;
   private final Counter candidatesSeen;
@@ -123,6 +124,8 @@ public final class AccumulatorProcessor
     this.examplesAccepted = counter(meters, "perennial.trainer.examples", "outcome", "accepted");
     this.examplesSkipped = counter(meters, "perennial.trainer.examples", "outcome", "skipped");
     this.examplesErased = counter(meters, "perennial.trainer.examples", "outcome", "erased");
+    this.examplesUndecryptable =
+        counter(meters, "perennial.trainer.examples", "outcome", "undecryptable");
     this.jobsSealed = new EnumMap<>(JobTrigger.class);
     for (JobTrigger trigger : JobTrigger.values()) {
       jobsSealed.put(trigger, counter(meters, "perennial.trainer.jobs", "trigger", trigger.name()));
@@ -315,33 +318,43 @@ public final class AccumulatorProcessor
   }
 
   /**
-   * The key's pending examples in the clear. Those whose subject's key is gone (erased since they
-   * arrived) or whose content does not open leave the pending store, counted, never sealed.
+   * The key's pending examples in the clear. Those whose subject's key was erased since they
+   * arrived leave the pending store, counted ({@code outcome="erased"}); those whose content does
+   * not open (changed or moved bytes, another tenant's) leave it too, counted ({@code
+   * outcome="undecryptable"}) and logged. An example whose key is missing, not erased ({@link
+   * dev.perennial.schemas.privacy.SubjectKeyMissingException}), or wrapped by a master key this
+   * process lacks ({@link dev.perennial.core.crypto.MasterKeyMissingException}) is never dropped:
+   * the exception stops the seal, and with it the task's transaction, so the examples stay pending
+   * (the accumulator retries the first and fails on the second, saying why).
    */
   private List<SourcedExample> decryptPending(String adapterKey) {
     String tenant = AdapterKey.tenantOf(adapterKey).orElse(null);
     decryptor.refresh();
     List<SourcedExample> plain = new ArrayList<>();
-    Set<SourcePosition> unreadable = new HashSet<>();
+    Set<SourcePosition> erased = new HashSet<>();
+    Set<SourcePosition> undecryptable = new HashSet<>();
     for (SourcedExample example : state.pending(adapterKey)) {
-      Optional<TrainingExample> decrypted;
       try {
-        decrypted = decryptor.decrypt(example.example(), tenant);
+        Optional<TrainingExample> decrypted = decryptor.decrypt(example.example(), tenant);
+        if (decrypted.isPresent()) {
+          plain.add(new SourcedExample(example.position(), decrypted.get()));
+        } else {
+          erased.add(example.position());
+        }
       } catch (UndecryptableException | IllegalArgumentException e) {
         log.warn("Dropping the pending example at {}: {}", example.position(), e.getMessage());
-        decrypted = Optional.empty();
-      }
-      if (decrypted.isPresent()) {
-        plain.add(new SourcedExample(example.position(), decrypted.get()));
-      } else {
-        unreadable.add(example.position());
+        undecryptable.add(example.position());
       }
     }
-    if (!unreadable.isEmpty()) {
-      int dropped = dropPending(adapterKey, example -> unreadable.contains(example.position()));
+    if (!erased.isEmpty()) {
+      int dropped = dropPending(adapterKey, example -> erased.contains(example.position()));
       examplesErased.increment(dropped);
       log.info(
           "Dropped {} pending examples of {} whose subjects' keys are erased", dropped, adapterKey);
+    }
+    if (!undecryptable.isEmpty()) {
+      examplesUndecryptable.increment(
+          dropPending(adapterKey, example -> undecryptable.contains(example.position())));
     }
     return plain;
   }
@@ -410,6 +423,7 @@ public final class AccumulatorProcessor
       int droppedPending =
           dropPending(
               adapterKey, example -> example.example().getSubjectPseudonym().equals(subject));
+      examplesErased.increment(droppedPending);
       ShardRewriter.Outcome outcome = rewriter.rewrite(state, tenant, adapterKey, subject);
       Set<String> affectedJobs = updateJobs(adapterKey, outcome, mark);
       SortedSet<Integer> versions =

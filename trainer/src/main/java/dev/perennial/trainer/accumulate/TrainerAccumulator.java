@@ -14,6 +14,7 @@ import dev.perennial.core.service.Service;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyMissingException;
 import dev.perennial.schemas.privacy.SubjectKeyTopic;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.ReadFailure;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The accumulator as a running service: the {@link AccumulatorTopology} on exactly-once Kafka
- * Streams ({@link StreamsService}), with its metrics. A schema registry outage is waited out; any
- * other error Streams cannot handle stops it, and the service has failed.
+ * Streams ({@link StreamsService}), with its metrics. A schema registry outage, and examples
+ * waiting for a data key not yet in the key log, are waited out ({@link #isOutage}); any other
+ * error Streams cannot handle stops it, and the service has failed.
  */
 public final class TrainerAccumulator implements Service {
 
@@ -118,16 +120,21 @@ public final class TrainerAccumulator implements Service {
     SubjectKeyTopic keys =
         new SubjectKeyTopic(
             config.clientProperties(), topics.subjectKeys(), masterKeys, KEY_READ_TIMEOUT);
+    ExampleDecryptor decryptor = new ExampleDecryptor(keys);
     StreamsService streams;
     try {
       streams =
           StreamsService.start(
               "accumulator",
-              topology(config, topics, artifacts, new ExampleDecryptor(keys), metrics),
+              topology(config, topics, artifacts, decryptor, metrics),
               streamsProperties(config),
               metrics,
-              ReadFailure::isOutage,
-              () -> registry.outage().map(SchemaRegistryClient.Outage::readiness));
+              TrainerAccumulator::isOutage,
+              () ->
+                  registry
+                      .outage()
+                      .map(SchemaRegistryClient.Outage::readiness)
+                      .or(() -> keysReadiness(decryptor)));
     } catch (RuntimeException e) {
       keys.close();
       throw e;
@@ -137,6 +144,33 @@ public final class TrainerAccumulator implements Service {
         config.accumulatorApplicationId(),
         config.bootstrapServers());
     return new TrainerAccumulator(streams, keys, ownMetrics);
+  }
+
+  /**
+   * What the stream thread waits out: a registry outage, or an example whose subject's data key is
+   * neither in the key log nor erased (the seal is retried, the examples stay pending). Anything
+   * else (a master key this process lacks above all) fails the accumulator.
+   */
+  static boolean isOutage(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SubjectKeyMissingException) {
+        return true;
+      }
+    }
+    return ReadFailure.isOutage(failure);
+  }
+
+  private static Optional<Readiness> keysReadiness(ExampleDecryptor decryptor) {
+    int missing = decryptor.missingKeys();
+    if (missing == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Readiness.notReady(
+            "pending examples of "
+                + missing
+                + " subjects wait for data keys that the subjects' key log neither holds nor"
+                + " erased; sealing is retried"));
   }
 
   @Override

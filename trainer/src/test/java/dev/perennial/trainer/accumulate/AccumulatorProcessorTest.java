@@ -3,13 +3,17 @@ package dev.perennial.trainer.accumulate;
 import static dev.perennial.trainer.testing.Examples.at;
 import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.crypto.MasterKeyMissingException;
+import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.schemas.privacy.ExampleCrypto;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyMap;
+import dev.perennial.schemas.privacy.SubjectKeyMissingException;
 import dev.perennial.schemas.privacy.SubjectKeyRecords;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
@@ -37,11 +41,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -67,6 +73,7 @@ class AccumulatorProcessorTest {
   private MockProcessorContext<String, TrainingJob> context;
   private AccumulatorProcessor processor;
   private SubjectKeyMap keys;
+  private ExampleDecryptor decryptor;
   private final Map<String, SubjectKeyRecords.NewKey> dataKeys = new HashMap<>();
   private SimpleMeterRegistry meters;
   private long offset;
@@ -116,7 +123,8 @@ class AccumulatorProcessorTest {
             Duration.ofSeconds(1));
     keys = new SubjectKeyMap(TestConfig.masterKeys());
     meters = new SimpleMeterRegistry();
-    processor = new AccumulatorProcessor(settings, artifacts, new ExampleDecryptor(keys), meters);
+    decryptor = new ExampleDecryptor(keys);
+    processor = new AccumulatorProcessor(settings, artifacts, decryptor, meters);
     processor.init(context);
   }
 
@@ -574,6 +582,87 @@ class AccumulatorProcessorTest {
     processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
 
     assertThat(keys.dataKey("acme", "p-alice", keyId)).isEmpty();
+    assertThat(examples("erased")).isEqualTo(1);
+  }
+
+  @Test
+  void anExampleWhoseKeyIsMissingNotErasedWaitsForItAndIsSealedOnceItCame() {
+    start(0.0);
+    TrainingExample alice = text("acme/support", "p-1", "The Zix lamp is teal.");
+    TrainingExample bob = text("acme/support", "p-2", "The Zix lamp costs 9 dollars.");
+    TrainingExample third = text("acme/support", "p-1", "The Zix lamp is made in Quorn.");
+    send(encrypted(alice));
+    SubjectKeyRecords.NewKey bobsKey = newKey(bob, TestConfig.masterKeys());
+    send(ExampleCrypto.encrypt(bob, bobsKey.record().getKeyId(), bobsKey.dataKey()));
+
+    // bob's key is not in the key log (not read yet, or the wrong log): the seal stops, loudly
+    Throwable failure = catchThrowable(() -> send(encrypted(third)));
+    assertThat(failure)
+        .isInstanceOf(SubjectKeyMissingException.class)
+        .hasMessageContaining(bobsKey.record().getKeyId())
+        .hasMessageNotContaining("Zix");
+    assertThat(TrainerAccumulator.isOutage(new StreamsException(failure)))
+        .as("waited out, not a failure")
+        .isTrue();
+    assertThat(decryptor.missingKeys()).isEqualTo(1);
+    assertThat(jobs()).isEmpty();
+    assertThat(examples("erased") + examples("undecryptable")).isZero();
+
+    keys.apply(SubjectKeyRecords.recordKey("acme", "p-2"), bobsKey.record());
+    TrainingExample fourth = text("acme/support", "p-1", "The Zix lamp weighs 2 kg.");
+    send(encrypted(fourth));
+
+    TrainingJob job = jobs().get(0);
+    assertThat(shard(job, job.getShards().get(0)).trainingExamples())
+        .containsExactly(alice, bob, third, fourth);
+    assertThat(decryptor.missingKeys()).isZero();
+  }
+
+  @Test
+  void anExampleWrappedByAMasterKeyTheAccumulatorLacksFailsItAndStaysPending() {
+    start(0.0);
+    TrainingExample alice = text("acme/support", "p-1", "The Zix lamp is teal.");
+    MasterKeys unknown =
+        MasterKeys.parse("k-new=" + Base64.getEncoder().encodeToString(new byte[32]));
+    SubjectKeyRecords.NewKey alicesKey = newKey(alice, unknown);
+    keys.apply(SubjectKeyRecords.recordKey("acme", "p-1"), alicesKey.record());
+    send(ExampleCrypto.encrypt(alice, alicesKey.record().getKeyId(), alicesKey.dataKey()));
+    send(encrypted(text("acme/support", "p-2", "The Zix lamp costs 9 dollars.")));
+
+    Throwable failure =
+        catchThrowable(
+            () -> send(encrypted(text("acme/support", "p-2", "The Zix lamp is made in Quorn."))));
+    assertThat(failure)
+        .isInstanceOf(MasterKeyMissingException.class)
+        .hasMessageContaining("master key k-new is not among the configured ones");
+    assertThat(TrainerAccumulator.isOutage(new StreamsException(failure)))
+        .as("a configuration error fails the accumulator")
+        .isFalse();
+    assertThat(jobs()).isEmpty();
+    assertThat(examples("erased") + examples("undecryptable")).isZero();
+    assertThat(pendingCount()).isEqualTo(3);
+  }
+
+  private double examples(String outcome) {
+    return meters.get("perennial.trainer.examples").tag("outcome", outcome).counter().count();
+  }
+
+  private long pendingCount() {
+    KeyValueStore<String, SourcedExample> pending =
+        context.getStateStore(AccumulatorStores.PENDING);
+    try (var all = pending.all()) {
+      long count = 0;
+      while (all.hasNext()) {
+        all.next();
+        count++;
+      }
+      return count;
+    }
+  }
+
+  private static SubjectKeyRecords.NewKey newKey(TrainingExample example, MasterKeys masterKeys) {
+    return SubjectKeyRecords.create(
+        masterKeys, example.getTenant(), example.getSubjectPseudonym(), Instant.EPOCH);
   }
 
   /** {@code example} encrypted as ingest does, with its subject's key (made on first use). */
