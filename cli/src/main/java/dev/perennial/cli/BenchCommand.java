@@ -4,10 +4,7 @@ import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.config.PerennialConfig;
 import java.nio.file.Path;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code perennial bench}: benchmarks that print figures. */
 @Command(
@@ -23,9 +20,7 @@ import picocli.CommandLine.Spec;
       BenchUpgradeCommand.class,
       BenchContinualCommand.class
     })
-public final class BenchCommand implements Runnable {
-
-  @Spec CommandSpec spec;
+public final class BenchCommand extends GroupCommand {
 
   /**
    * The configuration a benchmark reads ({@code configFile}, may be null, then the environment),
@@ -37,12 +32,5 @@ public final class BenchCommand implements Runnable {
     values.putIfAbsent(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
     values.putIfAbsent(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:8081");
     return values;
-  }
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(),
-        "Missing benchmark: model, ingest, pii, trainer, evaluator, upgrade or continual");
   }
 }

@@ -10,11 +10,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench continual}: continual learning measured exactly, against the synthetic
@@ -33,9 +30,7 @@ import picocli.CommandLine.Spec;
           + " measures (ACC, BWT, FWT, forgetting), knowledge-update accuracy, general retention"
           + " and learning gain per update, and writes JSON and an HTML page."
     })
-public final class BenchContinualCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchContinualCommand extends ConsoleCommand {
 
   @Option(
       names = "--updates",
@@ -104,8 +99,7 @@ public final class BenchContinualCommand implements Callable<Integer> {
   Path configFile;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     Map<String, String> values = BenchCommand.offlineValues(configFile);
     ContinualBenchmark.Settings settings =
         new ContinualBenchmark.Settings(
@@ -123,7 +117,6 @@ public final class BenchContinualCommand implements Callable<Integer> {
     report.lines().forEach(out::println);
     Path page = ContinualReportFiles.write(report, output);
     out.printf("Report            %s (and %s)%n", page.toAbsolutePath(), ContinualReportFiles.JSON);
-    out.flush();
     return 0;
   }
 }

@@ -8,11 +8,8 @@ import dev.perennial.model.runtime.ModelRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench evaluator}: shared multi-adapter passes against adapter-by-adapter passes
@@ -27,9 +24,7 @@ import picocli.CommandLine.Spec;
           + " many (the general set): what perennial.evaluator.batch.max.rows.per.adapter"
           + " trades."
     })
-public final class BenchEvaluatorCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchEvaluatorCommand extends ConsoleCommand {
 
   @Option(
       names = "--candidates",
@@ -65,8 +60,7 @@ public final class BenchEvaluatorCommand implements Callable<Integer> {
   Path configFile;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     Map<String, String> values = BenchCommand.offlineValues(configFile);
     values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "0");
     EvaluatorConfig config = new EvaluatorConfig(values);

@@ -8,11 +8,8 @@ import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.tiny.TinyModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench model}: LoRA and full fine-tuning step throughput, the LoRA step's FLOP
@@ -26,9 +23,7 @@ import picocli.CommandLine.Spec;
           + " engine's large-matmul rate, and the speedup of scoring many adapters in shared"
           + " batches over one by one."
     })
-public final class BenchModelCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchModelCommand extends ConsoleCommand {
 
   @Option(
       names = "--base",
@@ -62,8 +57,7 @@ public final class BenchModelCommand implements Callable<Integer> {
   String device;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     BenchmarkSettings defaults = BenchmarkSettings.defaults();
     BenchmarkSettings settings =
         new BenchmarkSettings(
@@ -81,7 +75,6 @@ public final class BenchModelCommand implements Callable<Integer> {
     out.flush();
     BenchmarkReport report = ModelBenchmark.run(model, settings);
     report.lines().forEach(out::println);
-    out.flush();
     return 0;
   }
 }

@@ -8,11 +8,8 @@ import dev.perennial.trainer.worker.JobRecipe;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench trainer}: jobs per hour and training tokens per second of one worker on
@@ -26,9 +23,7 @@ import picocli.CommandLine.Spec;
           + " jobs trained as the worker trains them (shards, replay, continuing the previous"
           + " adapter, files stored), with the bundled base unless configured otherwise."
     })
-public final class BenchTrainerCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchTrainerCommand extends ConsoleCommand {
 
   @Option(
       names = "--jobs",
@@ -56,8 +51,7 @@ public final class BenchTrainerCommand implements Callable<Integer> {
   Path configFile;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     Map<String, String> values = BenchCommand.offlineValues(configFile);
     TrainerConfig config = new TrainerConfig(values);
     BaseModelSource base = BaseModelSource.open(config);
@@ -77,7 +71,6 @@ public final class BenchTrainerCommand implements Callable<Integer> {
     out.flush();
     TrainerBenchmark.Report report = TrainerBenchmark.run(base, recipe, settings, out);
     report.lines().forEach(out::println);
-    out.flush();
     return 0;
   }
 }

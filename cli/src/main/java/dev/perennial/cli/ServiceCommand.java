@@ -1,18 +1,13 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.service.ServiceProcess;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 /**
  * A service subcommand ({@code ingest}, {@code trainer accumulator}, {@code trainer worker}, {@code
@@ -25,19 +20,12 @@ import picocli.CommandLine.Spec;
  * @param <C> the service's configuration
  * @param <S> the service
  */
-abstract class ServiceCommand<C extends PerennialConfig, S extends Service>
-    implements Callable<Integer> {
+abstract class ServiceCommand<C extends PerennialConfig, S extends Service> extends ConsoleCommand {
 
   private final String serviceName;
   private final Function<Map<String, String>, C> configOf;
 
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+  @Mixin ConfigFileOption configFile;
 
   /**
    * @param serviceName the service's name on its meters ({@code service=<name>})
@@ -49,8 +37,8 @@ abstract class ServiceCommand<C extends PerennialConfig, S extends Service>
   }
 
   @Override
-  public final Integer call() throws InterruptedException {
-    C config = configOf.apply(ConfigLoader.load(configFile));
+  final int run(PrintWriter out) throws InterruptedException {
+    C config = configOf.apply(configFile.values());
     return ServiceProcess.run(
         serviceName,
         config,
