@@ -80,21 +80,7 @@ public final class TestModels {
   /** LoRA weights with random (non-zero) B so the adapter changes outputs. */
   public static LoraWeights randomLora(
       LlamaConfig config, dev.perennial.model.lora.LoraConfig lora, long seed) {
-    LoraWeights initial = LoraWeights.initialize(config, lora, seed);
-    java.util.Random random = new java.util.Random(seed + 1);
-    Map<String, LoraWeights.Pair> modules = new java.util.LinkedHashMap<>();
-    initial
-        .modules()
-        .forEach(
-            (path, pair) -> {
-              float[] b = new float[pair.b().data().length];
-              for (int i = 0; i < b.length; i++) {
-                b[i] = (float) (random.nextGaussian() * 0.2);
-              }
-              modules.put(
-                  path, new LoraWeights.Pair(pair.a(), new HostTensor(pair.b().shape(), b)));
-            });
-    return new LoraWeights(lora, modules);
+    return LoraWeights.initialize(config, lora, seed).withRandomB(seed + 1, 0.2);
   }
 
   /** Logits for token ids [rows][T] through DJL's block entry (positions 0..T-1, no mask). */
