@@ -14,6 +14,7 @@ import dev.perennial.model.llama.RopeScaling;
 import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.tokenizer.ByteTokenizer;
+import dev.perennial.model.tokenizer.TextTokenizer;
 import java.util.List;
 import java.util.Map;
 
@@ -75,6 +76,16 @@ public final class TestModels {
       LlamaConfig config, Map<String, HostTensor> weights, LoraWeights lora) {
     return LanguageModel.fromWeights(
         config, new ByteTokenizer(), weights, Device.cpu(), false, lora, "test");
+  }
+
+  /**
+   * A model on random weights (seed 1) on the CPU, to train: its base when {@code lora} is null,
+   * else the adapter {@code lora} on a frozen base.
+   */
+  public static LanguageModel trainable(
+      LlamaConfig config, TextTokenizer tokenizer, LoraWeights lora, String name) {
+    return LanguageModel.fromWeights(
+        config, tokenizer, randomWeights(config, 1), Device.cpu(), lora == null, lora, name);
   }
 
   /** LoRA weights with random (non-zero) B so the adapter changes outputs. */
