@@ -24,16 +24,26 @@ abstract class ServiceCommand<C extends PerennialConfig, S extends Service> exte
 
   private final String serviceName;
   private final Function<Map<String, String>, C> configOf;
+  private final Starter<C, S> starter;
 
   @Mixin ConfigFileOption configFile;
 
   /**
    * @param serviceName the service's name on its meters ({@code service=<name>})
    * @param configOf the validated configuration from the loaded values; throws naming every problem
+   * @param starter starts the service
    */
-  ServiceCommand(String serviceName, Function<Map<String, String>, C> configOf) {
+  ServiceCommand(
+      String serviceName, Function<Map<String, String>, C> configOf, Starter<C, S> starter) {
     this.serviceName = serviceName;
     this.configOf = configOf;
+    this.starter = starter;
+  }
+
+  /** How a service starts. */
+  interface Starter<C, S> {
+    /** Starts the service on its meters, with the command's console; returns once it works. */
+    S start(C config, ServiceMetrics metrics, PrintWriter console);
   }
 
   @Override
@@ -42,7 +52,7 @@ abstract class ServiceCommand<C extends PerennialConfig, S extends Service> exte
     return ServiceProcess.run(
         serviceName,
         config,
-        metrics -> start(config, metrics),
+        metrics -> starter.start(config, metrics, out),
         new ServiceProcess.Events<>() {
           @Override
           public void started(ServiceProcess<S> process) {
@@ -66,9 +76,6 @@ abstract class ServiceCommand<C extends PerennialConfig, S extends Service> exte
           }
         });
   }
-
-  /** Starts the service on its meters; returns once it works. */
-  abstract S start(C config, ServiceMetrics metrics);
 
   /** Says that the service is up, and where. */
   abstract void up(C config, ServiceProcess<S> process);
