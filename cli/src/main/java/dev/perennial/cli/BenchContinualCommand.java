@@ -4,13 +4,13 @@ import dev.perennial.cli.bench.continual.ContinualBenchmark;
 import dev.perennial.cli.bench.continual.ContinualReport;
 import dev.perennial.cli.bench.continual.ContinualReportFiles;
 import dev.perennial.cli.bench.continual.Variant;
-import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.world.UpdateStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,11 +84,7 @@ public final class BenchContinualCommand extends ConsoleCommand {
       description = "Folder for continual.json and index.html (default: ${DEFAULT-VALUE}).")
   Path output;
 
-  @Option(
-      names = "--device",
-      paramLabel = "DEVICE",
-      description = "cpu, gpu or auto (default: auto, a GPU when the engine sees one).")
-  String device;
+  @Mixin DeviceOption device;
 
   @Option(
       names = "--config",
@@ -108,7 +104,7 @@ public final class BenchContinualCommand extends ConsoleCommand {
             tenants,
             variants.stream().map(Variant::parse).toList(),
             jointEveryUpdate,
-            DeviceChoice.parse(device == null ? "auto" : device));
+            device.orElse("auto"));
     out.printf(
         "Continual-learning benchmark: %d updates x %d tenant(s), seed %d, variants %s ...%n",
         updates, tenants, seed, String.join(", ", variants));

@@ -3,12 +3,12 @@ package dev.perennial.cli;
 import dev.perennial.evaluator.bench.EvaluatorBenchmark;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.evaluate.EvaluationBase;
-import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.ModelRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,11 +47,7 @@ public final class BenchEvaluatorCommand extends ConsoleCommand {
       description = "Rows per adapter of the large workload (default: ${DEFAULT-VALUE}).")
   int manyRows;
 
-  @Option(
-      names = "--device",
-      paramLabel = "DEVICE",
-      description = "cpu, gpu or auto (default: perennial.evaluator.device, auto).")
-  String device;
+  @Mixin DeviceOption device;
 
   @Option(
       names = "--config",
@@ -77,7 +73,7 @@ public final class BenchEvaluatorCommand extends ConsoleCommand {
         base.base(),
         base.general(),
         settings,
-        ModelRuntime.device(DeviceChoice.parse(device == null ? config.device() : device)),
+        ModelRuntime.device(device.orElse(config.device())),
         out);
     return 0;
   }

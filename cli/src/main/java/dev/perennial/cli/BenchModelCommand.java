@@ -4,11 +4,11 @@ import dev.perennial.model.bench.BenchmarkReport;
 import dev.perennial.model.bench.BenchmarkSettings;
 import dev.perennial.model.bench.ModelBenchmark;
 import dev.perennial.model.runtime.BaseModel;
-import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.tiny.TinyModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,12 +49,7 @@ public final class BenchModelCommand extends ConsoleCommand {
       description = "Examples scored per adapter (default: 4).")
   Integer rowsPerAdapter;
 
-  @Option(
-      names = "--device",
-      paramLabel = "DEVICE",
-      defaultValue = "auto",
-      description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-  String device;
+  @Mixin DeviceOption device;
 
   @Override
   int run(PrintWriter out) {
@@ -69,7 +64,7 @@ public final class BenchModelCommand extends ConsoleCommand {
             adapters == null ? defaults.adapters() : adapters,
             rowsPerAdapter == null ? defaults.rowsPerAdapter() : rowsPerAdapter,
             threads == null ? defaults.threads() : threads,
-            DeviceChoice.parse(device));
+            device.orElse("auto"));
     BaseModel model = base == null ? TinyModel.open() : BaseModel.open(base);
     out.println("Benchmarking " + model + " ...");
     out.flush();

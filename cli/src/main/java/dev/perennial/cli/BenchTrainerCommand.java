@@ -1,6 +1,5 @@
 package dev.perennial.cli;
 
-import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.trainer.bench.TrainerBenchmark;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.worker.BaseModelSource;
@@ -9,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,11 +38,7 @@ public final class BenchTrainerCommand extends ConsoleCommand {
       description = "Training examples per job (default: the minimum-examples trigger, 64).")
   Integer examples;
 
-  @Option(
-      names = "--device",
-      paramLabel = "DEVICE",
-      description = "cpu, gpu or auto (default: perennial.trainer.worker.device, auto).")
-  String device;
+  @Mixin DeviceOption device;
 
   @Option(
       names = "--config",
@@ -60,7 +56,7 @@ public final class BenchTrainerCommand extends ConsoleCommand {
         new TrainerBenchmark.Settings(
             jobs,
             examples == null ? config.defaultTriggers().minExamples() : examples,
-            DeviceChoice.parse(device == null ? config.workerDevice() : device));
+            device.orElse(config.workerDevice()));
     out.printf(
         "Benchmarking the trainer on %s: %d jobs of %d examples, up to %d steps of %d ...%n",
         base.base(),
