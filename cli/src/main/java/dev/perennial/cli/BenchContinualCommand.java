@@ -86,17 +86,11 @@ public final class BenchContinualCommand extends ConsoleCommand {
 
   @Mixin DeviceOption device;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description =
-          "Properties file: the recipe (perennial.trainer.*) and the evaluator's settings"
-              + " (perennial.evaluator.*) to measure; the services' defaults otherwise.")
-  Path configFile;
+  @Mixin BenchConfigOption configFile;
 
   @Override
   int run(PrintWriter out) {
-    Map<String, String> values = BenchCommand.offlineValues(configFile);
+    Map<String, String> values = configFile.offlineValues();
     ContinualBenchmark.Settings settings =
         new ContinualBenchmark.Settings(
             new UpdateStream.Shape(updates, newEntities, 1, 1, 2),

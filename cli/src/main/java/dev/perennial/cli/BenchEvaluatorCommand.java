@@ -5,7 +5,6 @@ import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.evaluate.EvaluationBase;
 import dev.perennial.model.runtime.ModelRuntime;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,15 +48,11 @@ public final class BenchEvaluatorCommand extends ConsoleCommand {
 
   @Mixin DeviceOption device;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file with the base model (perennial.evaluator.*).")
-  Path configFile;
+  @Mixin BenchConfigOption configFile;
 
   @Override
   int run(PrintWriter out) {
-    Map<String, String> values = BenchCommand.offlineValues(configFile);
+    Map<String, String> values = configFile.offlineValues();
     values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "0");
     EvaluatorConfig config = new EvaluatorConfig(values);
     EvaluationBase base = EvaluationBase.open(config);

@@ -5,7 +5,6 @@ import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobRecipe;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,15 +39,11 @@ public final class BenchTrainerCommand extends ConsoleCommand {
 
   @Mixin DeviceOption device;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file with the base model and recipe (perennial.trainer.*).")
-  Path configFile;
+  @Mixin BenchConfigOption configFile;
 
   @Override
   int run(PrintWriter out) {
-    Map<String, String> values = BenchCommand.offlineValues(configFile);
+    Map<String, String> values = configFile.offlineValues();
     TrainerConfig config = new TrainerConfig(values);
     BaseModelSource base = BaseModelSource.open(config);
     JobRecipe recipe = JobRecipe.from(config);
