@@ -15,6 +15,7 @@ abstract class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
     try {
       return run(out);
     } finally {

@@ -91,7 +91,7 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
     if (releasePath != null) {
       return releasePath;
     }
-    Map<String, String> values = config.values();
+    Map<String, String> values = configFile.values();
     return Path.of(
         values.getOrDefault(
             PublisherConfig.RELEASE_PATH_CONFIG, PublisherConfig.RELEASE_PATH_DEFAULT));
