@@ -57,9 +57,9 @@ public final class LocalTrainer implements AutoCloseable {
    * s, a fifth of the examples held out, trained with the service's recipe (a step budget from the
    * job's size, replay, early stopping: every release learns its new data) in batches of 8 short
    * examples, half of each batch replay, peak learning rate 3e-3, three quarters of the replay
-   * general (each job continues the key's last release, and
-   * the evaluator's regression gates refuse what forgot too much of the general set), Streams state
-   * and scratch folders under {@code stateDir}, endpoints on free loopback ports.
+   * general (each job continues the key's last release, and the evaluator's regression gates refuse
+   * what forgot too much of the general set), Streams state and scratch folders under {@code
+   * stateDir}, endpoints on free loopback ports.
    */
   public static Map<String, String> localValues(Map<String, String> clusterValues, Path stateDir) {
     Map<String, String> values = new HashMap<>(clusterValues);
