@@ -126,8 +126,7 @@ public final class CandidateEvaluator {
    */
   public List<String> answer(String location, List<EvalExample> questions, Path work) {
     ModelRef release = ModelRef.adapter(location);
-    PeftAdapter adapter =
-        loader.readRelease(location, work.resolve("release-" + ++releaseFolders));
+    PeftAdapter adapter = loader.readRelease(location, work.resolve("release-" + ++releaseFolders));
     Workload answering =
         Workload.answer(release, "transfer:" + location + ":" + questions.hashCode(), questions);
     return scorer.run(List.of(answering), Map.of(release, adapter)).answers(answering);

@@ -271,7 +271,7 @@ public final class EvaluatorService implements Service {
         "Evaluator {} consumes {} on base {}",
         config.instanceId(),
         topics.candidates().name(),
-        evaluator.base().base());
+        evaluators.configured().base().base());
   }
 
   /**

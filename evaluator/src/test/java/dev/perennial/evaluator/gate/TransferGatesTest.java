@@ -98,7 +98,7 @@ class TransferGatesTest {
   }
 
   @Test
-  void aCandidateThatLostAQuarterOfTheOldAnswersFailsBothWithItsFlipsCounted() {
+  void aCandidateThatLostAQuarterOfTheOldAnswersFailsBothAndCountsItsFlips() {
     // the old release right on 0..79, the candidate on 20..89: 20 negative, 10 positive flips
     Measurements m = new Measurements();
     TransferSuite.measure(questions(100), answers(100, 20, 90), answers(100, 0, 80), m);

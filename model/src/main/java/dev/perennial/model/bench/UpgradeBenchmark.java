@@ -197,7 +197,13 @@ public final class UpgradeBenchmark {
             settings);
     Transfer anchored =
         measure(
-            "carried + tuned + old right", next, anchoredAdapter, items, oldCorrect, settings, device);
+            "carried + tuned + old right",
+            next,
+            anchoredAdapter,
+            items,
+            oldCorrect,
+            settings,
+            device);
 
     List<TrainingExample> distillation = new ArrayList<>(data);
     distillation.addAll(taught);
@@ -224,15 +230,7 @@ public final class UpgradeBenchmark {
     }
     progress.flush();
     return new TenantRun(
-        seed,
-        tenant.tenantId(),
-        items.size(),
-        oldRate,
-        oldGeneral,
-        asIs,
-        tuned,
-        anchored,
-        student);
+        seed, tenant.tenantId(), items.size(), oldRate, oldGeneral, asIs, tuned, anchored, student);
   }
 
   /** The teacher's answers that equal the data's own completion of the same prompt. */
@@ -247,11 +245,7 @@ public final class UpgradeBenchmark {
       }
     }
     return taught.stream()
-        .filter(
-            t ->
-                expected
-                    .getOrDefault(t.prompt(), Set.of())
-                    .contains(t.completion().trim()))
+        .filter(t -> expected.getOrDefault(t.prompt(), Set.of()).contains(t.completion().trim()))
         .toList();
   }
 

@@ -8,10 +8,14 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.SourceRef;
@@ -22,12 +26,8 @@ import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.Examples;
-import dev.perennial.trainer.testing.TrainerHarness;
-import dev.perennial.model.runtime.BaseModel;
-import dev.perennial.schemas.v1.BaseAnnouncement;
-import dev.perennial.schemas.v1.BaseRef;
-import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.trainer.testing.TestBase;
+import dev.perennial.trainer.testing.TrainerHarness;
 import dev.perennial.trainer.worker.TrainerWorker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -50,10 +50,10 @@ import org.junit.jupiter.api.io.TempDir;
  * data, and each adapter key that trained on it gets an ERASURE job listing the releases that held
  * it (v2, trained on top of v1, included), which the worker retrains from a fresh adapter.
  *
- * <p>Issue 15 after it: a successor base announced on {@code bases.v1} yields exactly one REBASE job
- * per key with a stable release (none for a key without one), moving the retrained v3 (never the
- * retracted v1 and v2), over data without the erased subject's; the worker trains each on the new
- * base, carried over.
+ * <p>Issue 15 after it: a successor base announced on {@code bases.v1} yields exactly one REBASE
+ * job per key with a stable release (none for a key without one), moving the retrained v3 (never
+ * the retracted v1 and v2), over data without the erased subject's; the worker trains each on the
+ * new base, carried over.
  */
 class ErasureIT {
 
