@@ -54,6 +54,9 @@ class NewTenantTrickleIT {
   private static final String KEY = TENANT + "/" + SampleEvents.FIRST_TENANT_ADAPTER;
   private static final int FIRST_BATCH = 6;
   private static final int BATCH = 40;
+  // The loop stops at the key's first release (about 90 events in most runs); the rest is room for
+  // a run whose candidates need more data to decide.
+  private static final int EVENTS = 240;
 
   @TempDir Path stateDir;
 
@@ -77,7 +80,7 @@ class NewTenantTrickleIT {
         new SamplePlan(
             List.of(TENANT),
             2,
-            100,
+            EVENTS,
             0.0,
             SamplePlan.DEFAULT_MAX_TEXT_BYTES,
             SamplePlan.DEFAULT_SEED);
@@ -130,7 +133,9 @@ class NewTenantTrickleIT {
 
       // the key got its release, on a candidate that carries every undecided job's data
       List<AdapterRelease> releases = released(client, cluster);
-      assertThat(releases).isNotEmpty();
+      assertThat(releases)
+          .as("releases after the verdicts %s", outcomes(client, cluster))
+          .isNotEmpty();
       EvaluationVerdict releasedVerdict =
           verdicts.stream()
               .filter(
@@ -202,7 +207,13 @@ class NewTenantTrickleIT {
   private static List<String> outcomes(Map<String, Object> client, LocalCluster cluster) {
     List<String> outcomes = new ArrayList<>();
     for (EvaluationVerdict verdict : records(client, cluster.topics().verdicts())) {
-      outcomes.add(Outcomes.of(verdict) + " " + verdict.getCandidate().getJobId());
+      outcomes.add(
+          Outcomes.of(verdict)
+              + " "
+              + verdict.getCandidate().getJobId()
+              + " ("
+              + verdict.getReason()
+              + ")");
     }
     return outcomes;
   }
