@@ -55,7 +55,7 @@ public final class BenchUpgradeCommand implements Callable<Integer> {
   @Option(
       names = "--fine-tune-steps",
       paramLabel = "N",
-      description = "Steps of the fine-tuning after carrying over (default: 60).")
+      description = "Steps of the fine-tuning after carrying over (default: 30).")
   Integer fineTuneSteps;
 
   @Option(

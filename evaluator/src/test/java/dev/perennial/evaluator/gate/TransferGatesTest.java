@@ -162,6 +162,17 @@ class TransferGatesTest {
   }
 
   @Test
+  void drawsWithoutAnyOldRightAnswerAreLeftOutSoTheIntervalStaysDefined() {
+    // 14 questions, the old release right on 2 only: many draws hold neither
+    Map<String, Gate> gates =
+        transferGates(14, answers(14, 1, 2), answers(14, 0, 2), LineageMethod.CARRIED_OVER);
+    Gate tenant = gates.get(GateNames.TRANSFER_TENANT);
+    assertThat(tenant.getValue()).isEqualTo(0.5);
+    assertThat(tenant.getLower()).isNotNaN();
+    assertThat(tenant.getUpper()).isNotNaN().isLessThanOrEqualTo(1.0);
+  }
+
+  @Test
   void aCandidateWithoutMeasuredTransferHasNoTransferGates() {
     Measurements m = new Measurements();
     m.put("leakage.canaries", 0);

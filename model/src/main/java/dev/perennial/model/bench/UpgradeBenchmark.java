@@ -74,7 +74,7 @@ public final class UpgradeBenchmark {
 
     /** Three tenants, two seeds: about a quarter of an hour on two idle cores. */
     public static Settings defaults() {
-      return new Settings(3, List.of(1L, 2L), 60, 60, 48, 1, DeviceChoice.CPU);
+      return new Settings(3, List.of(1L, 2L), 60, 30, 48, 1, DeviceChoice.CPU);
     }
   }
 
