@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
  * Percentile bootstrap of a paired effect: draws the items with replacement {@code resamples}
  * times, the same draw for the candidate and its reference (so what both models share, such as an
  * example's difficulty, cancels out), computes the effect of each draw and takes the central {@code
- * confidence} share of them as the interval (draws whose effect is undefined left out). Seeded: the same items, effect and seed always give
- * the same interval.
+ * confidence} share of them as the interval (draws whose effect is undefined left out). Seeded: the
+ * same items, effect and seed always give the same interval.
  */
 public final class PairedBootstrap {
 
