@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.llama.AdapterDelta;
-import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.lora.AdapterStack;
 import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
@@ -91,16 +90,7 @@ public final class Scorer {
     try (NDManager pass = model.manager().newSubManager()) {
       AdapterDelta delta =
           adapters == null ? null : adapters.forRows(EngineArrays.of(pass, rowAdapters));
-      ForwardContext context =
-          ForwardContext.create(
-              pass,
-              model.config(),
-              batch.positions(pass),
-              batch.keyValid(pass),
-              null,
-              delta,
-              false);
-      NDArray logits = model.decoder().forward(model.parameterStore(), batch.inputs(pass), context);
+      NDArray logits = batch.logits(model, pass, delta, false);
       NDArray perRow =
           CausalLmLoss.tokenLosses(logits, batch.targets(pass))
               .mul(batch.weights(pass))

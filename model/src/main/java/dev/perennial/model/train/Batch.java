@@ -3,7 +3,10 @@ package dev.perennial.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.perennial.model.llama.AdapterDelta;
+import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.runtime.EngineArrays;
+import dev.perennial.model.runtime.LanguageModel;
 import java.util.List;
 
 /**
@@ -138,5 +141,19 @@ public final class Batch {
   /** Null when no row is padded. */
   public NDArray keyValid(NDManager manager) {
     return keyValid == null ? null : EngineArrays.of(manager, keyValid, new Shape(rows, width));
+  }
+
+  /**
+   * The model's logits [rows, width, vocab] for this batch.
+   *
+   * @param adapters per-row adapters, or null for the model's own
+   * @param training whether the pass trains (dropout and the like)
+   */
+  public NDArray logits(
+      LanguageModel model, NDManager pass, AdapterDelta adapters, boolean training) {
+    ForwardContext context =
+        ForwardContext.create(
+            pass, model.config(), positions(pass), keyValid(pass), null, adapters, training);
+    return model.decoder().forward(model.parameterStore(), inputs(pass), context);
   }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.perennial.model.ModelException;
-import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
@@ -166,10 +165,7 @@ public final class TrainingLoop {
       LanguageModel model, Batch batch, int stepCountedTokens, NDManager stepManager) {
     try (NDManager pass = stepManager.newSubManager();
         GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
-      ForwardContext context =
-          ForwardContext.create(
-              pass, model.config(), batch.positions(pass), batch.keyValid(pass), null, null, true);
-      NDArray logits = model.decoder().forward(model.parameterStore(), batch.inputs(pass), context);
+      NDArray logits = batch.logits(model, pass, null, true);
       NDArray summed = CausalLmLoss.weightedSum(logits, batch.targets(pass), batch.weights(pass));
       // the divisor is engine-owned: the backward pass reads it (see EngineArrays)
       collector.backward(summed.div(EngineArrays.scalar(pass, stepCountedTokens)));

@@ -12,7 +12,6 @@ import ai.djl.training.GradientCollector;
 import dev.perennial.model.TestModels;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.checkpoint.ModelWeights;
-import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.BaseModel;
@@ -215,18 +214,8 @@ class PreferenceLossesTest {
 
   private static NDArray forward(
       LanguageModel model, Batch batch, NDManager pass, boolean training) {
-    ForwardContext context =
-        ForwardContext.create(
-            pass,
-            model.config(),
-            batch.positions(pass),
-            batch.keyValid(pass),
-            null,
-            null,
-            training);
-    NDArray logits = model.decoder().forward(model.parameterStore(), batch.inputs(pass), context);
     return PreferenceLosses.sequenceLogLikelihoods(
-        logits, batch.targets(pass), batch.weights(pass));
+        batch.logits(model, pass, null, training), batch.targets(pass), batch.weights(pass));
   }
 
   private static float[] logLikelihoods(LanguageModel model, Batch batch) {
