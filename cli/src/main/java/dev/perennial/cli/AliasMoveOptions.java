@@ -55,7 +55,7 @@ final class AliasMoveOptions {
   String token;
 
   /** Sends the move to the publisher and prints what it did. */
-  int run(CommandSpec spec, AliasCommand.Move move) {
+  int run(CommandSpec spec, PrintWriter out, AliasCommand.Move move) {
     AdapterKey adapterKey = Arguments.adapterKey(spec, key);
     AliasCommand command;
     try {
@@ -69,7 +69,6 @@ final class AliasMoveOptions {
     if (!answer.has("aliases")) {
       throw new PerennialException("The publisher answered without the key's aliases: " + answer);
     }
-    PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "%s %s -> v%d (%s by %s: %s); aliases now %s%n",
         adapterKey,
@@ -79,7 +78,6 @@ final class AliasMoveOptions {
         actor,
         reason,
         answer.path("aliases"));
-    out.flush();
     return 0;
   }
 }

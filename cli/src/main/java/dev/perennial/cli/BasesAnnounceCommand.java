@@ -1,18 +1,14 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.trainer.rebase.BaseAnnouncements;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bases announce NAME --location L --succeeds OLD --succeeds-location L0}: the
@@ -28,9 +24,7 @@ import picocli.CommandLine.Spec;
       "Locations: a model folder the trainer workers and evaluators can read, or bundled:<name>"
           + " (perennial-tiny, perennial-tiny-2, perennial-tiny-deep)."
     })
-public final class BasesAnnounceCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BasesAnnounceCommand extends ConsoleCommand {
 
   @Parameters(index = "0", paramLabel = "NAME", description = "The new base's name.")
   String name;
@@ -53,15 +47,11 @@ public final class BasesAnnounceCommand implements Callable<Integer> {
   @Option(names = "--reason", description = "Why, for the record.")
   String reason;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+  @Mixin ConfigFileOption configFile;
 
   @Override
-  public Integer call() {
-    PerennialConfig config = new PerennialConfig(ConfigLoader.load(configFile));
+  int run(PrintWriter out) {
+    PerennialConfig config = new PerennialConfig(configFile.values());
     String oldLocation =
         succeeds == null
             ? null
@@ -70,14 +60,12 @@ public final class BasesAnnounceCommand implements Callable<Integer> {
         BaseAnnouncements.describe(
             name, location, succeeds, oldLocation, actor, reason, Clock.systemUTC());
     BaseAnnouncements.publish(config, announcement);
-    PrintWriter out = spec.commandLine().getOut();
     out.printf("announced %s (%s) at %s%n", name, announcement.getDigest(), location);
     if (announcement.getSucceeds() != null) {
       out.printf(
           "succeeds  %s (%s)%n",
           announcement.getSucceeds().getName(), announcement.getSucceeds().getDigest());
     }
-    out.flush();
     return 0;
   }
 }

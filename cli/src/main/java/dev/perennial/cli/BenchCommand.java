@@ -1,13 +1,6 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
-import dev.perennial.core.config.PerennialConfig;
-import java.nio.file.Path;
-import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code perennial bench}: benchmarks that print figures. */
 @Command(
@@ -23,26 +16,4 @@ import picocli.CommandLine.Spec;
       BenchUpgradeCommand.class,
       BenchContinualCommand.class
     })
-public final class BenchCommand implements Runnable {
-
-  @Spec CommandSpec spec;
-
-  /**
-   * The configuration a benchmark reads ({@code configFile}, may be null, then the environment),
-   * with stand-in broker and registry addresses: benchmarks talk to neither, the addresses only
-   * satisfy validation.
-   */
-  static Map<String, String> offlineValues(Path configFile) {
-    Map<String, String> values = ConfigLoader.load(configFile);
-    values.putIfAbsent(PerennialConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-    values.putIfAbsent(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://127.0.0.1:8081");
-    return values;
-  }
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(),
-        "Missing benchmark: model, ingest, pii, trainer, evaluator, upgrade or continual");
-  }
-}
+public final class BenchCommand extends GroupCommand {}

@@ -4,17 +4,14 @@ import dev.perennial.cli.bench.continual.ContinualBenchmark;
 import dev.perennial.cli.bench.continual.ContinualReport;
 import dev.perennial.cli.bench.continual.ContinualReportFiles;
 import dev.perennial.cli.bench.continual.Variant;
-import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.world.UpdateStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench continual}: continual learning measured exactly, against the synthetic
@@ -33,9 +30,7 @@ import picocli.CommandLine.Spec;
           + " measures (ACC, BWT, FWT, forgetting), knowledge-update accuracy, general retention"
           + " and learning gain per update, and writes JSON and an HTML page."
     })
-public final class BenchContinualCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchContinualCommand extends ConsoleCommand {
 
   @Option(
       names = "--updates",
@@ -89,24 +84,13 @@ public final class BenchContinualCommand implements Callable<Integer> {
       description = "Folder for continual.json and index.html (default: ${DEFAULT-VALUE}).")
   Path output;
 
-  @Option(
-      names = "--device",
-      paramLabel = "DEVICE",
-      description = "cpu, gpu or auto (default: auto, a GPU when the engine sees one).")
-  String device;
+  @Mixin DeviceOption device;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description =
-          "Properties file: the recipe (perennial.trainer.*) and the evaluator's settings"
-              + " (perennial.evaluator.*) to measure; the services' defaults otherwise.")
-  Path configFile;
+  @Mixin BenchConfigOption configFile;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> values = BenchCommand.offlineValues(configFile);
+  int run(PrintWriter out) {
+    Map<String, String> values = configFile.offlineValues();
     ContinualBenchmark.Settings settings =
         new ContinualBenchmark.Settings(
             new UpdateStream.Shape(updates, newEntities, 1, 1, 2),
@@ -114,7 +98,7 @@ public final class BenchContinualCommand implements Callable<Integer> {
             tenants,
             variants.stream().map(Variant::parse).toList(),
             jointEveryUpdate,
-            DeviceChoice.parse(device == null ? "auto" : device));
+            device.orElse("auto"));
     out.printf(
         "Continual-learning benchmark: %d updates x %d tenant(s), seed %d, variants %s ...%n",
         updates, tenants, seed, String.join(", ", variants));
@@ -123,7 +107,6 @@ public final class BenchContinualCommand implements Callable<Integer> {
     report.lines().forEach(out::println);
     Path page = ContinualReportFiles.write(report, output);
     out.printf("Report            %s (and %s)%n", page.toAbsolutePath(), ContinualReportFiles.JSON);
-    out.flush();
     return 0;
   }
 }

@@ -3,16 +3,12 @@ package dev.perennial.cli;
 import dev.perennial.evaluator.bench.EvaluatorBenchmark;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.evaluate.EvaluationBase;
-import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.ModelRuntime;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench evaluator}: shared multi-adapter passes against adapter-by-adapter passes
@@ -27,9 +23,7 @@ import picocli.CommandLine.Spec;
           + " many (the general set): what perennial.evaluator.batch.max.rows.per.adapter"
           + " trades."
     })
-public final class BenchEvaluatorCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchEvaluatorCommand extends ConsoleCommand {
 
   @Option(
       names = "--candidates",
@@ -52,22 +46,13 @@ public final class BenchEvaluatorCommand implements Callable<Integer> {
       description = "Rows per adapter of the large workload (default: ${DEFAULT-VALUE}).")
   int manyRows;
 
-  @Option(
-      names = "--device",
-      paramLabel = "DEVICE",
-      description = "cpu, gpu or auto (default: perennial.evaluator.device, auto).")
-  String device;
+  @Mixin DeviceOption device;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file with the base model (perennial.evaluator.*).")
-  Path configFile;
+  @Mixin BenchConfigOption configFile;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> values = BenchCommand.offlineValues(configFile);
+  int run(PrintWriter out) {
+    Map<String, String> values = configFile.offlineValues();
     values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "0");
     EvaluatorConfig config = new EvaluatorConfig(values);
     EvaluationBase base = EvaluationBase.open(config);
@@ -83,7 +68,7 @@ public final class BenchEvaluatorCommand implements Callable<Integer> {
         base.base(),
         base.general(),
         settings,
-        ModelRuntime.device(DeviceChoice.parse(device == null ? config.device() : device)),
+        ModelRuntime.device(device.orElse(config.device())),
         out);
     return 0;
   }

@@ -6,11 +6,8 @@ import dev.perennial.core.config.ConfigLoader;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench ingest}: ingest's events/s next to a plain Kafka Streams passthrough on
@@ -24,9 +21,7 @@ import picocli.CommandLine.Spec;
           + " exactly_once_v2) over the same documents on the same in-process broker, and their"
           + " ratio. Both warm up first."
     })
-public final class BenchIngestCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchIngestCommand extends ConsoleCommand {
 
   @Option(
       names = "--events",
@@ -47,8 +42,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
   Integer recordBytes;
 
   @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) throws Exception {
     IngestBenchmark.Settings defaults = IngestBenchmark.Settings.defaults();
     IngestBenchmark.Settings settings =
         new IngestBenchmark.Settings(

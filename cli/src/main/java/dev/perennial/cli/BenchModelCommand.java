@@ -4,15 +4,12 @@ import dev.perennial.model.bench.BenchmarkReport;
 import dev.perennial.model.bench.BenchmarkSettings;
 import dev.perennial.model.bench.ModelBenchmark;
 import dev.perennial.model.runtime.BaseModel;
-import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.tiny.TinyModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench model}: LoRA and full fine-tuning step throughput, the LoRA step's FLOP
@@ -26,9 +23,7 @@ import picocli.CommandLine.Spec;
           + " engine's large-matmul rate, and the speedup of scoring many adapters in shared"
           + " batches over one by one."
     })
-public final class BenchModelCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchModelCommand extends ConsoleCommand {
 
   @Option(
       names = "--base",
@@ -54,16 +49,10 @@ public final class BenchModelCommand implements Callable<Integer> {
       description = "Examples scored per adapter (default: 4).")
   Integer rowsPerAdapter;
 
-  @Option(
-      names = "--device",
-      paramLabel = "DEVICE",
-      defaultValue = "auto",
-      description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-  String device;
+  @Mixin DeviceOption device;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     BenchmarkSettings defaults = BenchmarkSettings.defaults();
     BenchmarkSettings settings =
         new BenchmarkSettings(
@@ -75,13 +64,12 @@ public final class BenchModelCommand implements Callable<Integer> {
             adapters == null ? defaults.adapters() : adapters,
             rowsPerAdapter == null ? defaults.rowsPerAdapter() : rowsPerAdapter,
             threads == null ? defaults.threads() : threads,
-            DeviceChoice.parse(device));
+            device.orElse("auto"));
     BaseModel model = base == null ? TinyModel.open() : BaseModel.open(base);
     out.println("Benchmarking " + model + " ...");
     out.flush();
     BenchmarkReport report = ModelBenchmark.run(model, settings);
     report.lines().forEach(out::println);
-    out.flush();
     return 0;
   }
 }

@@ -2,11 +2,8 @@ package dev.perennial.cli;
 
 import dev.perennial.ingest.bench.PiiBenchmark;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench pii}: recall and precision of ingest's personal-data redaction per type,
@@ -23,9 +20,7 @@ import picocli.CommandLine.Spec;
           + " these spellings) measured side by side. Lists the spelling classes below full recall"
           + " and the look-alike classes not left untouched, with examples."
     })
-public final class BenchPiiCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchPiiCommand extends ConsoleCommand {
 
   @Option(
       names = "--per-class",
@@ -42,10 +37,8 @@ public final class BenchPiiCommand implements Callable<Integer> {
   long seed;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     PiiBenchmark.compare(perClass, seed).lines().forEach(out::println);
-    out.flush();
     return 0;
   }
 }

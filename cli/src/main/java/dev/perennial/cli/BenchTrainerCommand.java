@@ -1,18 +1,14 @@
 package dev.perennial.cli;
 
-import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.trainer.bench.TrainerBenchmark;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobRecipe;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench trainer}: jobs per hour and training tokens per second of one worker on
@@ -26,9 +22,7 @@ import picocli.CommandLine.Spec;
           + " jobs trained as the worker trains them (shards, replay, continuing the previous"
           + " adapter, files stored), with the bundled base unless configured otherwise."
     })
-public final class BenchTrainerCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchTrainerCommand extends ConsoleCommand {
 
   @Option(
       names = "--jobs",
@@ -43,22 +37,13 @@ public final class BenchTrainerCommand implements Callable<Integer> {
       description = "Training examples per job (default: the minimum-examples trigger, 64).")
   Integer examples;
 
-  @Option(
-      names = "--device",
-      paramLabel = "DEVICE",
-      description = "cpu, gpu or auto (default: perennial.trainer.worker.device, auto).")
-  String device;
+  @Mixin DeviceOption device;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file with the base model and recipe (perennial.trainer.*).")
-  Path configFile;
+  @Mixin BenchConfigOption configFile;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    Map<String, String> values = BenchCommand.offlineValues(configFile);
+  int run(PrintWriter out) {
+    Map<String, String> values = configFile.offlineValues();
     TrainerConfig config = new TrainerConfig(values);
     BaseModelSource base = BaseModelSource.open(config);
     JobRecipe recipe = JobRecipe.from(config);
@@ -66,7 +51,7 @@ public final class BenchTrainerCommand implements Callable<Integer> {
         new TrainerBenchmark.Settings(
             jobs,
             examples == null ? config.defaultTriggers().minExamples() : examples,
-            DeviceChoice.parse(device == null ? config.workerDevice() : device));
+            device.orElse(config.workerDevice()));
     out.printf(
         "Benchmarking the trainer on %s: %d jobs of %d examples, up to %d steps of %d ...%n",
         base.base(),
@@ -77,7 +62,6 @@ public final class BenchTrainerCommand implements Callable<Integer> {
     out.flush();
     TrainerBenchmark.Report report = TrainerBenchmark.run(base, recipe, settings, out);
     report.lines().forEach(out::println);
-    out.flush();
     return 0;
   }
 }

@@ -8,12 +8,9 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial bench upgrade}: tenants' adapters re-based from perennial-tiny to its successors
@@ -32,9 +29,7 @@ import picocli.CommandLine.Spec;
           + " on the new base. Goals: carried over >= 0.95x with <= 5% negative flips, distilled"
           + " >= 0.9x."
     })
-public final class BenchUpgradeCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class BenchUpgradeCommand extends ConsoleCommand {
 
   @Option(names = "--tenants", paramLabel = "N", description = "Tenants re-based (default: 3).")
   Integer tenants;
@@ -65,8 +60,7 @@ public final class BenchUpgradeCommand implements Callable<Integer> {
   Integer threads;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     UpgradeBenchmark.Settings defaults = UpgradeBenchmark.Settings.defaults();
     UpgradeBenchmark.Settings settings =
         new UpgradeBenchmark.Settings(
@@ -121,7 +115,6 @@ public final class BenchUpgradeCommand implements Callable<Integer> {
         settings.seeds().size(),
         Arrays.toString(settings.seeds().toArray()),
         (System.nanoTime() - started) / 6e10);
-    out.flush();
     return 0;
   }
 }

@@ -1,6 +1,5 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.service.EvaluatorService;
@@ -23,12 +22,10 @@ import picocli.CommandLine.Command;
 public final class EvaluatorCommand extends ServiceCommand<EvaluatorConfig, EvaluatorService> {
 
   public EvaluatorCommand() {
-    super("evaluator", EvaluatorConfig::new);
-  }
-
-  @Override
-  EvaluatorService start(EvaluatorConfig config, ServiceMetrics metrics) {
-    return EvaluatorService.start(config, metrics.registry(), out());
+    super(
+        "evaluator",
+        EvaluatorConfig::new,
+        (config, metrics, console) -> EvaluatorService.start(config, metrics.registry(), console));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
@@ -21,12 +20,10 @@ import picocli.CommandLine.Command;
 public final class IngestCommand extends ServiceCommand<IngestConfig, IngestService> {
 
   public IngestCommand() {
-    super("ingest", IngestConfig::new);
-  }
-
-  @Override
-  IngestService start(IngestConfig config, ServiceMetrics metrics) {
-    return IngestService.start(config, metrics);
+    super(
+        "ingest",
+        IngestConfig::new,
+        (config, metrics, console) -> IngestService.start(config, metrics));
   }
 
   @Override

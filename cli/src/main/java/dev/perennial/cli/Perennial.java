@@ -4,8 +4,6 @@ import dev.perennial.core.PerennialException;
 import dev.perennial.model.ModelException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** The {@code perennial} command: one subcommand class per service or task. */
 @Command(
@@ -26,9 +24,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class Perennial implements Runnable {
-
-  @Spec CommandSpec spec;
+public final class Perennial extends GroupCommand {
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -39,11 +35,6 @@ public final class Perennial implements Runnable {
     CommandLine commandLine = new CommandLine(new Perennial());
     commandLine.setExecutionExceptionHandler(Perennial::reportError);
     return commandLine;
-  }
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
   }
 
   /** Perennial's own errors are meant to be read: print the message, not a stack trace. */

@@ -9,11 +9,8 @@ import dev.perennial.model.train.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial pretrain}: makes a bundled base ({@code perennial-tiny} or one of its
@@ -25,15 +22,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Pretrains a bundled base (perennial-tiny, or its successors perennial-tiny-2 and"
-          + " perennial-tiny-deep) from its seeds on the synthetic world's general corpus and writes"
-          + " a model folder (config.json, model.safetensors, tokenizer, general evaluation and"
-          + " replay sets, pretraining.json).",
+          + " perennial-tiny-deep) from its seeds on the synthetic world's general corpus and"
+          + " writes a model folder (config.json, model.safetensors, tokenizer, general evaluation"
+          + " and replay sets, pretraining.json).",
       "With the default settings on CPU the weights' digest equals the bundled model's (about 10"
           + " minutes on two cores for perennial-tiny)."
     })
-public final class PretrainCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class PretrainCommand extends ConsoleCommand {
 
   @Option(
       names = "--base",
@@ -68,8 +63,7 @@ public final class PretrainCommand implements Callable<Integer> {
   boolean skipEvaluation;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     BundledBase bundled = BundledBase.parse(base);
     PretrainSettings settings = bundled.settings();
     Path folder = output == null ? Path.of(bundled.modelName()) : output;
@@ -107,7 +101,6 @@ public final class PretrainCommand implements Callable<Integer> {
               ? "matches the bundled " + bundled.modelName()
               : "differs from the bundled " + bundled.modelName() + " (" + recorded + ")");
     }
-    out.flush();
     return 0;
   }
 

@@ -1,6 +1,5 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.config.PublisherConfig;
@@ -25,12 +24,10 @@ import picocli.CommandLine.Command;
 public final class PublisherCommand extends ServiceCommand<PublisherConfig, PublisherServer> {
 
   public PublisherCommand() {
-    super(PublisherServer.SERVICE_NAME, PublisherConfig::of);
-  }
-
-  @Override
-  PublisherServer start(PublisherConfig config, ServiceMetrics metrics) {
-    return PublisherServer.start(config, metrics.registry());
+    super(
+        PublisherServer.SERVICE_NAME,
+        PublisherConfig::of,
+        (config, metrics, console) -> PublisherServer.start(config, metrics.registry()));
   }
 
   @Override

@@ -1,9 +1,6 @@
 package dev.perennial.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code perennial releases}: what is released, and the operators' alias moves. */
 @Command(
@@ -17,12 +14,4 @@ import picocli.CommandLine.Spec;
       ReleasesPromoteCommand.class,
       ReleasesRollbackCommand.class
     })
-public final class ReleasesCommand implements Runnable {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
-  }
-}
+public final class ReleasesCommand extends GroupCommand {}

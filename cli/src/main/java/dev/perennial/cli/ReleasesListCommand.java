@@ -1,17 +1,14 @@
 package dev.perennial.cli;
 
 import dev.perennial.core.PerennialException;
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.report.ReleaseTable;
 import dev.perennial.publisher.service.ReleaseSnapshot;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code perennial releases list}: every published version of every key, from releases.v1. */
 @Command(
@@ -21,15 +18,9 @@ import picocli.CommandLine.Spec;
         "Lists published versions: key, version, base model, aliases on that base, retracted or"
             + " not, gates; each key's newest base unless --base says otherwise. Reads releases.v1"
             + " and the release area; changes nothing.")
-public final class ReleasesListCommand implements Callable<Integer> {
+public final class ReleasesListCommand extends ConsoleCommand {
 
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+  @Mixin ConfigFileOption configFile;
 
   @Option(
       names = "--base",
@@ -40,16 +31,15 @@ public final class ReleasesListCommand implements Callable<Integer> {
   String base;
 
   @Override
-  public Integer call() {
-    PublisherConfig config = PublisherConfig.readOnly(ConfigLoader.load(configFile));
+  int run(PrintWriter out) {
+    PublisherConfig config = PublisherConfig.readOnly(configFile.values());
     String table;
     try {
       table = ReleaseTable.render(ReleaseSnapshot.read(config), BaseChoice.parse(base));
     } catch (IllegalArgumentException e) {
       throw new PerennialException(e.getMessage());
     }
-    spec.commandLine().getOut().print(table);
-    spec.commandLine().getOut().flush();
+    out.print(table);
     return 0;
   }
 }

@@ -1,11 +1,9 @@
 package dev.perennial.cli;
 
 import dev.perennial.publisher.alias.AliasCommand;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code perennial releases promote KEY VERSION}: points an alias at a version. */
 @Command(
@@ -15,14 +13,12 @@ import picocli.CommandLine.Spec;
         "Points an alias (stable by default) at a published version, through the running"
             + " publisher; the move is recorded on releases.v1 and audit.v1 with --actor and"
             + " --reason.")
-public final class ReleasesPromoteCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class ReleasesPromoteCommand extends ConsoleCommand {
 
   @Mixin AliasMoveOptions options;
 
   @Override
-  public Integer call() {
-    return options.run(spec, AliasCommand.Move.PROMOTE);
+  int run(PrintWriter out) {
+    return options.run(spec, out, AliasCommand.Move.PROMOTE);
   }
 }

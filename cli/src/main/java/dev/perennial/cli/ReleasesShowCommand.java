@@ -1,7 +1,6 @@
 package dev.perennial.cli;
 
 import dev.perennial.core.PerennialException;
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.release.BaseChoice;
@@ -13,15 +12,12 @@ import dev.perennial.publisher.service.ReleaseSnapshot;
 import dev.perennial.schemas.key.AdapterKey;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code perennial releases show KEY [VERSION|ALIAS]}: one key's versions, or one manifest. */
 @Command(
@@ -30,9 +26,7 @@ import picocli.CommandLine.Spec;
     description =
         "Shows a key's versions, or one release (by version number or alias) with its folder and"
             + " manifest. Reads releases.v1 and the release area; changes nothing.")
-public final class ReleasesShowCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class ReleasesShowCommand extends ConsoleCommand {
 
   @Parameters(index = "0", paramLabel = "KEY", description = "Adapter key, tenant/adapter.")
   String key;
@@ -52,23 +46,18 @@ public final class ReleasesShowCommand implements Callable<Integer> {
               + " base); default: the key's newest base.")
   String base;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+  @Mixin ConfigFileOption configFile;
 
   @Override
-  public Integer call() {
+  int run(PrintWriter out) {
     AdapterKey adapterKey = Arguments.adapterKey(spec, key);
-    PublisherConfig config = PublisherConfig.readOnly(ConfigLoader.load(configFile));
+    PublisherConfig config = PublisherConfig.readOnly(configFile.values());
     ReleaseRegistry registry = ReleaseSnapshot.read(config);
     KeyState state =
         registry
             .find(adapterKey)
             .filter(found -> found.latestVersion() > 0)
             .orElseThrow(() -> new PerennialException("No releases of " + adapterKey));
-    PrintWriter out = spec.commandLine().getOut();
     BaseChoice choice = BaseChoice.parse(base);
     List<Digest> bases;
     try {
@@ -98,7 +87,6 @@ public final class ReleasesShowCommand implements Callable<Integer> {
       out.printf("manifest  %s%n", release.manifest().digest());
       out.println(new String(release.manifest().bytes(), StandardCharsets.UTF_8).strip());
     }
-    out.flush();
     return 0;
   }
 

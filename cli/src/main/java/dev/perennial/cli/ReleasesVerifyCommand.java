@@ -1,7 +1,6 @@
 package dev.perennial.cli;
 
 import dev.perennial.core.PerennialException;
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.sign.ReleaseVerifier;
@@ -15,12 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial releases verify [KEY [VERSION]]}: recomputes the digest of every file and checks
@@ -35,9 +32,7 @@ import picocli.CommandLine.Spec;
       "Without KEY every release is verified; without VERSION every version of KEY. Needs no"
           + " Kafka. Exit status 1 if any release fails."
     })
-public final class ReleasesVerifyCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class ReleasesVerifyCommand extends ConsoleCommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "KEY", description = "tenant/adapter")
   String key;
@@ -59,15 +54,10 @@ public final class ReleasesVerifyCommand implements Callable<Integer> {
               + " GET /v1/public-key; default: the keys the release area publishes under keys/.")
   Path publicKey;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+  @Mixin ConfigFileOption configFile;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     ReleaseArea area = ReleaseArea.existing(releasePath());
     ReleaseVerifier verifier =
         publicKey != null
@@ -94,7 +84,6 @@ public final class ReleasesVerifyCommand implements Callable<Integer> {
       throw new PerennialException("No releases to verify in " + area.root());
     }
     out.printf("%d release%s verified, %d failed%n", count, count == 1 ? "" : "s", failed);
-    out.flush();
     return failed == 0 ? 0 : 1;
   }
 
@@ -102,7 +91,7 @@ public final class ReleasesVerifyCommand implements Callable<Integer> {
     if (releasePath != null) {
       return releasePath;
     }
-    Map<String, String> values = ConfigLoader.load(configFile);
+    Map<String, String> values = configFile.values();
     return Path.of(
         values.getOrDefault(
             PublisherConfig.RELEASE_PATH_CONFIG, PublisherConfig.RELEASE_PATH_DEFAULT));

@@ -1,9 +1,6 @@
 package dev.perennial.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial schemas}: the Avro contracts of Perennial's topics, for app teams and
@@ -16,13 +13,4 @@ import picocli.CommandLine.Spec;
         "Prints the Avro contract of each topic in its published form (what apps copy), or"
             + " registers them all with a schema registry an operator runs.",
     subcommands = {SchemasPrintCommand.class, SchemasRegisterCommand.class})
-public final class SchemasCommand implements Runnable {
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing subcommand: print or register");
-  }
-}
+public final class SchemasCommand extends GroupCommand {}

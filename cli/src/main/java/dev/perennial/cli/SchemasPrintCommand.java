@@ -7,13 +7,10 @@ import dev.perennial.schemas.PublishedSchemas;
 import dev.perennial.schemas.serde.WireFormat;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial schemas print}: a record's schema exactly as Perennial registers it (the file an
@@ -28,9 +25,7 @@ import picocli.CommandLine.Spec;
           + " > Document.avsc).",
       "Without a record: every topic, its subject and its record's schema."
     })
-public final class SchemasPrintCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
+public final class SchemasPrintCommand extends ConsoleCommand {
 
   @Parameters(
       arity = "0..1",
@@ -46,8 +41,7 @@ public final class SchemasPrintCommand implements Callable<Integer> {
   String topicPrefix;
 
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+  int run(PrintWriter out) {
     if (record != null) {
       Schema schema =
           Contracts.RECORD_TYPES.stream()
@@ -75,7 +69,6 @@ public final class SchemasPrintCommand implements Callable<Integer> {
         out.println();
       }
     }
-    out.flush();
     return 0;
   }
 }

@@ -1,7 +1,6 @@
 package dev.perennial.cli;
 
 import dev.perennial.core.PerennialException;
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.schemas.Contracts;
@@ -9,16 +8,13 @@ import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.AvroSerdeConfig;
 import dev.perennial.schemas.serde.WireFormat;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code perennial schemas register}: registers every topic's record schema, in its published form,
@@ -33,15 +29,9 @@ import picocli.CommandLine.Spec;
       "The registry and its credentials come from the configuration (schema.registry.url,"
           + " basic.auth.*), the subjects' prefix from perennial.topic.prefix."
     })
-public final class SchemasRegisterCommand implements Callable<Integer> {
+public final class SchemasRegisterCommand extends ConsoleCommand {
 
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+  @Mixin ConfigFileOption configFile;
 
   @Option(
       names = "--registry-url",
@@ -50,8 +40,8 @@ public final class SchemasRegisterCommand implements Callable<Integer> {
   String registryUrl;
 
   @Override
-  public Integer call() {
-    Map<String, String> values = new HashMap<>(ConfigLoader.load(configFile));
+  int run(PrintWriter out) {
+    Map<String, String> values = new HashMap<>(configFile.values());
     if (registryUrl != null) {
       values.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
     }
@@ -64,7 +54,6 @@ public final class SchemasRegisterCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new PerennialException(e.getMessage(), e);
     }
-    PrintWriter out = spec.commandLine().getOut();
     out.printf("Registering in %s%n", registry.baseUrl());
     for (PerennialTopic topic : PerennialTopic.values()) {
       String subject = WireFormat.subject(prefix + topic.suffix(), false);

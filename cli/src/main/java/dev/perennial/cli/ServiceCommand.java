@@ -1,18 +1,13 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.service.ServiceProcess;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 /**
  * A service subcommand ({@code ingest}, {@code trainer accumulator}, {@code trainer worker}, {@code
@@ -25,36 +20,39 @@ import picocli.CommandLine.Spec;
  * @param <C> the service's configuration
  * @param <S> the service
  */
-abstract class ServiceCommand<C extends PerennialConfig, S extends Service>
-    implements Callable<Integer> {
+abstract class ServiceCommand<C extends PerennialConfig, S extends Service> extends ConsoleCommand {
 
   private final String serviceName;
   private final Function<Map<String, String>, C> configOf;
+  private final Starter<C, S> starter;
 
-  @Spec CommandSpec spec;
-
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Properties file; PERENNIAL_* environment variables override it.")
-  Path configFile;
+  @Mixin ConfigFileOption configFile;
 
   /**
    * @param serviceName the service's name on its meters ({@code service=<name>})
    * @param configOf the validated configuration from the loaded values; throws naming every problem
+   * @param starter starts the service
    */
-  ServiceCommand(String serviceName, Function<Map<String, String>, C> configOf) {
+  ServiceCommand(
+      String serviceName, Function<Map<String, String>, C> configOf, Starter<C, S> starter) {
     this.serviceName = serviceName;
     this.configOf = configOf;
+    this.starter = starter;
+  }
+
+  /** How a service starts. */
+  interface Starter<C, S> {
+    /** Starts the service on its meters, with the command's console; returns once it works. */
+    S start(C config, ServiceMetrics metrics, PrintWriter console);
   }
 
   @Override
-  public final Integer call() throws InterruptedException {
-    C config = configOf.apply(ConfigLoader.load(configFile));
+  final int run(PrintWriter out) throws InterruptedException {
+    C config = configOf.apply(configFile.values());
     return ServiceProcess.run(
         serviceName,
         config,
-        metrics -> start(config, metrics),
+        metrics -> starter.start(config, metrics, out),
         new ServiceProcess.Events<>() {
           @Override
           public void started(ServiceProcess<S> process) {
@@ -78,9 +76,6 @@ abstract class ServiceCommand<C extends PerennialConfig, S extends Service>
           }
         });
   }
-
-  /** Starts the service on its meters; returns once it works. */
-  abstract S start(C config, ServiceMetrics metrics);
 
   /** Says that the service is up, and where. */
   abstract void up(C config, ServiceProcess<S> process);

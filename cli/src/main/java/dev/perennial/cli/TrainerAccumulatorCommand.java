@@ -1,6 +1,5 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -22,12 +21,10 @@ public final class TrainerAccumulatorCommand
     extends ServiceCommand<TrainerConfig, TrainerAccumulator> {
 
   public TrainerAccumulatorCommand() {
-    super("trainer-accumulator", TrainerConfig::new);
-  }
-
-  @Override
-  TrainerAccumulator start(TrainerConfig config, ServiceMetrics metrics) {
-    return TrainerAccumulator.start(config, metrics);
+    super(
+        "trainer-accumulator",
+        TrainerConfig::new,
+        (config, metrics, console) -> TrainerAccumulator.start(config, metrics));
   }
 
   @Override

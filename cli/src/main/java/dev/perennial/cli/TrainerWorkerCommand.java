@@ -4,6 +4,7 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.worker.TrainerWorker;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /**
@@ -22,12 +23,12 @@ import picocli.CommandLine.Command;
 public final class TrainerWorkerCommand extends ServiceCommand<TrainerConfig, TrainerWorker> {
 
   public TrainerWorkerCommand() {
-    super("trainer-worker", TrainerConfig::new);
+    super("trainer-worker", TrainerConfig::new, TrainerWorkerCommand::startWorker);
   }
 
-  @Override
-  TrainerWorker start(TrainerConfig config, ServiceMetrics metrics) {
-    TrainerWorker worker = TrainerWorker.create(config, metrics.registry(), out());
+  private static TrainerWorker startWorker(
+      TrainerConfig config, ServiceMetrics metrics, PrintWriter console) {
+    TrainerWorker worker = TrainerWorker.create(config, metrics.registry(), console);
     worker.start();
     return worker;
   }

@@ -24,7 +24,7 @@ class TrainerCommandsTest {
   @Test
   void theTrainerNeedsToBeToldWhichService() {
     assertThat(console.run("trainer")).isEqualTo(2);
-    assertThat(console.err()).contains("Missing service: accumulator or worker");
+    assertThat(console.err()).contains("Missing subcommand: accumulator or worker");
   }
 
   @Test

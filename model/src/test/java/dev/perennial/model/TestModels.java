@@ -14,6 +14,7 @@ import dev.perennial.model.llama.RopeScaling;
 import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.tokenizer.ByteTokenizer;
+import dev.perennial.model.tokenizer.TextTokenizer;
 import java.util.List;
 import java.util.Map;
 
@@ -77,24 +78,20 @@ public final class TestModels {
         config, new ByteTokenizer(), weights, Device.cpu(), false, lora, "test");
   }
 
+  /**
+   * A model on random weights (seed 1) on the CPU, to train: its base when {@code lora} is null,
+   * else the adapter {@code lora} on a frozen base.
+   */
+  public static LanguageModel trainable(
+      LlamaConfig config, TextTokenizer tokenizer, LoraWeights lora, String name) {
+    return LanguageModel.fromWeights(
+        config, tokenizer, randomWeights(config, 1), Device.cpu(), lora == null, lora, name);
+  }
+
   /** LoRA weights with random (non-zero) B so the adapter changes outputs. */
   public static LoraWeights randomLora(
       LlamaConfig config, dev.perennial.model.lora.LoraConfig lora, long seed) {
-    LoraWeights initial = LoraWeights.initialize(config, lora, seed);
-    java.util.Random random = new java.util.Random(seed + 1);
-    Map<String, LoraWeights.Pair> modules = new java.util.LinkedHashMap<>();
-    initial
-        .modules()
-        .forEach(
-            (path, pair) -> {
-              float[] b = new float[pair.b().data().length];
-              for (int i = 0; i < b.length; i++) {
-                b[i] = (float) (random.nextGaussian() * 0.2);
-              }
-              modules.put(
-                  path, new LoraWeights.Pair(pair.a(), new HostTensor(pair.b().shape(), b)));
-            });
-    return new LoraWeights(lora, modules);
+    return LoraWeights.initialize(config, lora, seed).withRandomB(seed + 1, 0.2);
   }
 
   /** Logits for token ids [rows][T] through DJL's block entry (positions 0..T-1, no mask). */

@@ -10,15 +10,17 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * The full names and settings of every {@link PerennialTopic} under one configuration: prefix,
  * partitions, replication factor, retention times and the compaction bound of the key topic.
+ *
+ * @param keysMaxCompactionLagMs the key topic's maximum compaction lag: how often its writer
+ *     appends a roll marker, twice
  */
-public final class TopicCatalog {
-
-  private final String topicPrefix;
-  private final int partitions;
-  private final short replicationFactor;
-  private final long retentionMs;
-  private final long longRetentionMs;
-  private final long keysMaxCompactionLagMs;
+public record TopicCatalog(
+    String topicPrefix,
+    int partitions,
+    short replicationFactor,
+    long retentionMs,
+    long longRetentionMs,
+    long keysMaxCompactionLagMs) {
 
   /** A catalog whose key topic has the default compaction bound. */
   public TopicCatalog(
@@ -36,21 +38,6 @@ public final class TopicCatalog {
         PerennialConfig.TOPIC_KEYS_MAX_COMPACTION_LAG_MS_DEFAULT);
   }
 
-  public TopicCatalog(
-      String topicPrefix,
-      int partitions,
-      short replicationFactor,
-      long retentionMs,
-      long longRetentionMs,
-      long keysMaxCompactionLagMs) {
-    this.topicPrefix = topicPrefix;
-    this.partitions = partitions;
-    this.replicationFactor = replicationFactor;
-    this.retentionMs = retentionMs;
-    this.longRetentionMs = longRetentionMs;
-    this.keysMaxCompactionLagMs = keysMaxCompactionLagMs;
-  }
-
   public static TopicCatalog from(PerennialConfig config) {
     return new TopicCatalog(
         config.topicPrefix(),
@@ -59,10 +46,6 @@ public final class TopicCatalog {
         config.topicRetentionMs(),
         config.topicLongRetentionMs(),
         config.topicKeysMaxCompactionLagMs());
-  }
-
-  public String topicPrefix() {
-    return topicPrefix;
   }
 
   /** The topic's full name, for example {@code perennial.documents.v1}. */
@@ -120,10 +103,5 @@ public final class TopicCatalog {
     // The broker's clock, not the writer's: rolling and the compaction lag go by these times.
     configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     return configs;
-  }
-
-  /** The key topic's maximum compaction lag: how often its writer appends a roll marker, twice. */
-  public long keysMaxCompactionLagMs() {
-    return keysMaxCompactionLagMs;
   }
 }

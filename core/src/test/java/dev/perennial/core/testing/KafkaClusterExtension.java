@@ -31,9 +31,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Kafka broker for tests: Testcontainers' Kafka where a Docker daemon is available, the
@@ -45,37 +42,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
  * }</pre>
  */
-public final class KafkaClusterExtension implements BeforeAllCallback, BeforeEachCallback {
+public final class KafkaClusterExtension extends SharedResourceExtension<SharedKafkaBroker> {
 
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(KafkaClusterExtension.class);
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static final int CATALOG_PARTITIONS = 2;
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
-  private volatile SharedKafkaBroker broker;
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    connect(context);
+  public KafkaClusterExtension() {
+    super(SharedKafkaBroker.class, "The Kafka broker");
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    connect(context);
-  }
-
-  private void connect(ExtensionContext context) {
-    if (broker == null) {
-      broker =
-          context
-              .getRoot()
-              .getStore(NAMESPACE)
-              .getOrComputeIfAbsent(
-                  SharedKafkaBroker.class,
-                  type -> SharedKafkaBroker.start(),
-                  SharedKafkaBroker.class);
-    }
+  SharedKafkaBroker start() {
+    return SharedKafkaBroker.start();
   }
 
   /** {@code host:port} of the broker. */
@@ -236,15 +215,5 @@ public final class KafkaClusterExtension implements BeforeAllCallback, BeforeEac
               + records);
     }
     return records;
-  }
-
-  private SharedKafkaBroker started() {
-    SharedKafkaBroker current = broker;
-    if (current == null) {
-      throw new IllegalStateException(
-          "The Kafka broker is not started: register the extension with @RegisterExtension on a"
-              + " static field");
-    }
-    return current;
   }
 }

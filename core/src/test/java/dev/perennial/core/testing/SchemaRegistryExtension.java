@@ -4,8 +4,6 @@ import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
 import dev.perennial.core.files.Folders;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.slf4j.Logger;
@@ -23,37 +21,19 @@ import org.slf4j.LoggerFactory;
  * @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
  * }</pre>
  */
-public final class SchemaRegistryExtension
-    implements BeforeAllCallback, BeforeEachCallback, TestWatcher {
+public final class SchemaRegistryExtension extends SharedResourceExtension<EmbeddedSchemaRegistry>
+    implements TestWatcher {
 
   private static final Logger log = LoggerFactory.getLogger(SchemaRegistryExtension.class);
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(SchemaRegistryExtension.class);
   private static final int LOG_LINES_ON_FAILURE = 80;
 
-  private volatile EmbeddedSchemaRegistry registry;
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    connect(context);
+  public SchemaRegistryExtension() {
+    super(EmbeddedSchemaRegistry.class, "The schema registry");
   }
 
   @Override
-  public void beforeEach(ExtensionContext context) {
-    connect(context);
-  }
-
-  private void connect(ExtensionContext context) {
-    if (registry == null) {
-      registry =
-          context
-              .getRoot()
-              .getStore(NAMESPACE)
-              .getOrComputeIfAbsent(
-                  EmbeddedSchemaRegistry.class,
-                  type -> startRegistry(),
-                  EmbeddedSchemaRegistry.class);
-    }
+  EmbeddedSchemaRegistry start() {
+    return startRegistry();
   }
 
   /** Base URL of the Confluent-compatible REST API, for {@code schema.registry.url}. */
@@ -78,14 +58,14 @@ public final class SchemaRegistryExtension
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
-    EmbeddedSchemaRegistry current = registry;
-    if (current != null) {
-      log.error(
-          "{} failed; the schema registry's log ({}) ends with:\n{}",
-          context.getDisplayName(),
-          current.logFile(),
-          current.logTail(LOG_LINES_ON_FAILURE));
-    }
+    ifStarted()
+        .ifPresent(
+            current ->
+                log.error(
+                    "{} failed; the schema registry's log ({}) ends with:\n{}",
+                    context.getDisplayName(),
+                    current.logFile(),
+                    current.logTail(LOG_LINES_ON_FAILURE)));
   }
 
   private static EmbeddedSchemaRegistry startRegistry() {
@@ -98,15 +78,5 @@ public final class SchemaRegistryExtension
     Folders.deleteRecursively(data);
     return EmbeddedSchemaRegistry.start(
         EmbeddedSchemaRegistry.homeFromSystemProperty(), folder.resolve(name + ".log"), data);
-  }
-
-  private EmbeddedSchemaRegistry started() {
-    EmbeddedSchemaRegistry current = registry;
-    if (current == null) {
-      throw new IllegalStateException(
-          "The schema registry is not started: register the extension with @RegisterExtension on"
-              + " a static field");
-    }
-    return current;
   }
 }

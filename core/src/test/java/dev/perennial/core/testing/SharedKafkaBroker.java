@@ -7,20 +7,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The one broker of a test JVM: Testcontainers' Kafka where a Docker daemon answers, the in-process
  * KRaft broker otherwise. Closed by JUnit at the end of the run (root store).
+ *
+ * @param inContainer whether the broker runs in a Docker container (else in this JVM)
+ * @param stop stops the broker
  */
-final class SharedKafkaBroker implements AutoCloseable {
+record SharedKafkaBroker(String bootstrapServers, boolean inContainer, Runnable stop)
+    implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SharedKafkaBroker.class);
-
-  private final String bootstrapServers;
-  private final boolean inContainer;
-  private final Runnable stop;
-
-  private SharedKafkaBroker(String bootstrapServers, boolean inContainer, Runnable stop) {
-    this.bootstrapServers = bootstrapServers;
-    this.inContainer = inContainer;
-    this.stop = stop;
-  }
 
   static SharedKafkaBroker start() {
     if (dockerAvailable()) {
@@ -33,14 +27,6 @@ final class SharedKafkaBroker implements AutoCloseable {
         "No Docker daemon: tests use the in-process Kafka broker at {}",
         embedded.bootstrapServers());
     return new SharedKafkaBroker(embedded.bootstrapServers(), false, embedded::close);
-  }
-
-  String bootstrapServers() {
-    return bootstrapServers;
-  }
-
-  boolean inContainer() {
-    return inContainer;
   }
 
   @Override

@@ -263,18 +263,7 @@ public final class CandidateEvaluator {
             now,
             evaluator,
             seconds);
-    Evaluation evaluation =
-        new Evaluation(
-            candidate,
-            incumbentVersion,
-            outcome,
-            reason,
-            gates,
-            finite(measurements.metrics()),
-            reports.write(report),
-            seconds);
-    listener.evaluated(evaluation);
-    return evaluation;
+    return recorded(report, listener);
   }
 
   private Evaluation unusable(
@@ -306,16 +295,21 @@ public final class CandidateEvaluator {
             clock.instant(),
             evaluator,
             seconds);
+    return recorded(report, listener);
+  }
+
+  /** Writes the report, tells the listener of the evaluation it records, and returns that. */
+  private Evaluation recorded(EvaluationReport report, EvaluationListener listener) {
     Evaluation evaluation =
         new Evaluation(
-            candidate,
-            incumbentVersion,
-            EvaluationOutcome.FAILED,
-            reason,
-            List.of(gate),
-            new TreeMap<>(),
+            report.candidate(),
+            report.incumbentVersion(),
+            report.outcome(),
+            report.reason(),
+            report.gates(),
+            finite(report.metrics()),
             reports.write(report),
-            seconds);
+            report.seconds());
     listener.evaluated(evaluation);
     return evaluation;
   }

@@ -24,16 +24,16 @@ class ContinualMeasuresTest {
               {0.75, 0.55, 0.6, 0.8}
             });
 
-    ContinualMeasures m = ContinualMeasures.of(r);
-
-    // ACC = (0.75 + 0.55 + 0.6 + 0.8) / 4
-    assertThat(m.acc()).isCloseTo(0.675, EXACT);
-    // BWT = ((0.75 - 0.9) + (0.55 - 0.6) + (0.6 - 0.7)) / 3 = -0.3 / 3
-    assertThat(m.bwt()).isCloseTo(-0.1, EXACT);
-    // FWT = ((0.2 - 0.2) + (0.2 - 0.1) + (0.4 - 0.3)) / 3
-    assertThat(m.fwt()).isCloseTo(0.2 / 3, EXACT);
-    // forgetting = ((0.9 - 0.75) + (0.6 - 0.55) + (0.7 - 0.6)) / 3
-    assertThat(m.forgetting()).isCloseTo(0.3 / 3, EXACT);
+    assertMeasures(
+        r,
+        // ACC = (0.75 + 0.55 + 0.6 + 0.8) / 4
+        0.675,
+        // BWT = ((0.75 - 0.9) + (0.55 - 0.6) + (0.6 - 0.7)) / 3 = -0.3 / 3
+        -0.1,
+        // FWT = ((0.2 - 0.2) + (0.2 - 0.1) + (0.4 - 0.3)) / 3
+        0.2 / 3,
+        // forgetting = ((0.9 - 0.75) + (0.6 - 0.55) + (0.7 - 0.6)) / 3
+        0.3 / 3);
   }
 
   @Test
@@ -42,13 +42,8 @@ class ContinualMeasuresTest {
         ScoreMatrix.baseOnly("general", 0.95)
             .grow("candidate", "candidate", 0.3, 0.3, new double[] {0.9, 0.6});
 
-    ContinualMeasures m = ContinualMeasures.of(r);
-
     assertThat(r.get(0, 1)).isEqualTo(0.3);
-    assertThat(m.acc()).isCloseTo(0.75, EXACT);
-    assertThat(m.bwt()).isCloseTo(-0.05, EXACT);
-    assertThat(m.fwt()).isCloseTo(0.0, EXACT);
-    assertThat(m.forgetting()).isCloseTo(0.05, EXACT);
+    assertMeasures(r, 0.75, -0.05, 0.0, 0.05);
   }
 
   @Test
@@ -64,12 +59,7 @@ class ContinualMeasuresTest {
               {0.85, Double.NaN, 0.7}
             });
 
-    ContinualMeasures m = ContinualMeasures.of(r);
-
-    assertThat(m.acc()).isCloseTo((0.85 + 0.7) / 2, EXACT);
-    assertThat(m.bwt()).isCloseTo(0.85 - 0.9, EXACT);
-    assertThat(m.fwt()).isCloseTo(((0.2 - 0.2) + (0.35 - 0.3)) / 2, EXACT);
-    assertThat(m.forgetting()).isCloseTo(0.9 - 0.85, EXACT);
+    assertMeasures(r, (0.85 + 0.7) / 2, 0.85 - 0.9, ((0.2 - 0.2) + (0.35 - 0.3)) / 2, 0.9 - 0.85);
   }
 
   @Test
@@ -89,5 +79,15 @@ class ContinualMeasuresTest {
     assertThat(grown.get(1, 3)).isNaN();
     assertThat(grown.get(2, 3)).isEqualTo(0.4);
     assertThat(grown.withLastRowLabel("v3").rows()).endsWith("v3");
+  }
+
+  /** {@code r}'s ACC, BWT, FWT and forgetting are these. */
+  private static void assertMeasures(
+      ScoreMatrix r, double acc, double bwt, double fwt, double forgetting) {
+    ContinualMeasures m = ContinualMeasures.of(r);
+    assertThat(m.acc()).as("ACC").isCloseTo(acc, EXACT);
+    assertThat(m.bwt()).as("BWT").isCloseTo(bwt, EXACT);
+    assertThat(m.fwt()).as("FWT").isCloseTo(fwt, EXACT);
+    assertThat(m.forgetting()).as("forgetting").isCloseTo(forgetting, EXACT);
   }
 }

@@ -1,14 +1,13 @@
 package dev.perennial.ingest.app;
 
-import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StreamsApplication;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.StreamsService;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.metrics.ServiceMetrics;
-import dev.perennial.core.service.Service;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.deadletter.DeadLetterQueue;
 import dev.perennial.ingest.deadletter.RejectingDeserializationHandler;
@@ -21,8 +20,6 @@ import dev.perennial.schemas.topic.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -41,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class IngestService implements Service {
+public final class IngestService implements StreamsApplication {
 
   private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
@@ -116,22 +113,13 @@ public final class IngestService implements Service {
     return properties;
   }
 
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
-
-  @Override
-  public Readiness readiness() {
-    return streams.readiness();
-  }
-
-  @Override
-  public Optional<String> failure() {
-    return streams.failure();
-  }
-
   public IngestMetrics metrics() {
     return metrics;
+  }
+
+  @Override
+  public StreamsService streams() {
+    return streams;
   }
 
   /** Waits until Streams is RUNNING; false if it is not within {@code timeout} or has failed. */

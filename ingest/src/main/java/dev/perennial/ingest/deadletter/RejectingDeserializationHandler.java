@@ -1,11 +1,11 @@
 package dev.perennial.ingest.deadletter;
 
+import dev.perennial.schemas.serde.OutageAwareDeserializationHandler;
 import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.v1.RejectReason;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * nothing about the record, so the stream thread fails instead and ingest replaces it after a
  * pause: the record is read again once the registry answers; dead-lettering would lose a good one.
  */
-public final class RejectingDeserializationHandler implements DeserializationExceptionHandler {
+public final class RejectingDeserializationHandler extends OutageAwareDeserializationHandler {
 
   private static final Logger log = LoggerFactory.getLogger(RejectingDeserializationHandler.class);
   private static final int MAX_MESSAGE = 500;
@@ -33,19 +33,11 @@ public final class RejectingDeserializationHandler implements DeserializationExc
   }
 
   @Override
-  public Response handleError(
-      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    ReadFailure failure = ReadFailure.of(exception);
-    if (!failure.badRecord()) {
-      log.warn(
-          "Cannot read record {}-{}@{} (task {}): the schema registry is unavailable; the record"
-              + " is read again, never rejected",
-          context.topic(),
-          context.partition(),
-          context.offset(),
-          context.taskId());
-      return Response.fail();
-    }
+  protected Response badRecord(
+      ErrorHandlerContext context,
+      ConsumerRecord<byte[], byte[]> record,
+      Exception exception,
+      ReadFailure failure) {
     RejectReason reason =
         failure == ReadFailure.UNKNOWN_SCHEMA
             ? RejectReason.UNKNOWN_SCHEMA

@@ -24,15 +24,7 @@ public final class StopOnProductionErrorHandler implements ProductionExceptionHa
   @Override
   public Response handleError(
       ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-    log.error(
-        "Cannot write a record to {} (task {}, source {}-{}@{}); stopping",
-        record.topic(),
-        context.taskId(),
-        context.topic(),
-        context.partition(),
-        context.offset(),
-        exception);
-    return Response.fail();
+    return stop("Cannot write a record to " + record.topic(), context, exception);
   }
 
   @Override
@@ -42,10 +34,16 @@ public final class StopOnProductionErrorHandler implements ProductionExceptionHa
       ProducerRecord record,
       Exception exception,
       SerializationExceptionOrigin origin) {
+    return stop(
+        "Cannot serialize the " + origin + " of a record for " + record.topic(),
+        context,
+        exception);
+  }
+
+  private static Response stop(String problem, ErrorHandlerContext context, Exception exception) {
     log.error(
-        "Cannot serialize the {} of a record for {} (task {}, source {}-{}@{}); stopping",
-        origin,
-        record.topic(),
+        "{} (task {}, source {}-{}@{}); stopping",
+        problem,
         context.taskId(),
         context.topic(),
         context.partition(),

@@ -18,32 +18,30 @@ public final class SubjectKeySerde implements Serde<SubjectKey> {
 
   @Override
   public Serializer<SubjectKey> serializer() {
-    return (topic, key) -> {
-      if (key == null) {
-        return null;
-      }
-      try {
-        ByteBuffer buffer = key.toByteBuffer();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
-      } catch (IOException e) {
-        throw new UncheckedIOException("Encoding to memory cannot fail", e);
-      }
-    };
+    return (topic, key) -> key == null ? null : write(key);
   }
 
   @Override
   public Deserializer<SubjectKey> deserializer() {
-    return (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        return SubjectKey.fromByteBuffer(ByteBuffer.wrap(bytes));
-      } catch (IOException | RuntimeException e) {
-        throw new SerializationException("Unreadable subject key in " + topic, e);
-      }
-    };
+    return (topic, bytes) -> bytes == null ? null : read(topic, bytes);
+  }
+
+  private static byte[] write(SubjectKey key) {
+    try {
+      ByteBuffer buffer = key.toByteBuffer();
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Encoding to memory cannot fail", e);
+    }
+  }
+
+  private static SubjectKey read(String topic, byte[] bytes) {
+    try {
+      return SubjectKey.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException("Unreadable subject key in " + topic, e);
+    }
   }
 }

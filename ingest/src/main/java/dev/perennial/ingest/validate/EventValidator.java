@@ -17,29 +17,18 @@ import java.util.function.Supplier;
  * occurredAt} in the sane range (not before {@link #EARLIEST}, 2000-01-01, and not further ahead of
  * ingest's clock than the allowed skew), and that feedback carries something to train on ({@code
  * INVALID_FIELD} otherwise). The first problem found is reported.
+ *
+ * @param maxTextBytes the most UTF-8 bytes a text field may have
+ * @param maxFutureSkew how far ahead of ingest's clock an {@code occurredAt} may be
+ * @param positiveRatingMin the lowest rating that makes the rated response an SFT example
  */
-public final class EventValidator {
+public record EventValidator(long maxTextBytes, Duration maxFutureSkew, int positiveRatingMin) {
 
   /** The earliest {@code occurredAt} of an event (and {@code changedAt} of a consent change). */
   public static final Instant EARLIEST = SaneTimestampExtractor.EARLIEST;
 
   private static final int MAX_CONTENT_TYPE_LENGTH = 100;
   private static final int MAX_LANGUAGE_LENGTH = 35;
-
-  private final long maxTextBytes;
-  private final Duration maxFutureSkew;
-  private final int positiveRatingMin;
-
-  public EventValidator(int maxTextBytes, Duration maxFutureSkew, int positiveRatingMin) {
-    this.maxTextBytes = maxTextBytes;
-    this.maxFutureSkew = maxFutureSkew;
-    this.positiveRatingMin = positiveRatingMin;
-  }
-
-  /** The lowest rating that makes the rated response an SFT example. */
-  public int positiveRatingMin() {
-    return positiveRatingMin;
-  }
 
   /** The first problem with the event's content, judged at {@code now}; empty if none. */
   public Optional<Rejection> check(AppEvent event, Instant now) {

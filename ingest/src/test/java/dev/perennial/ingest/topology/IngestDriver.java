@@ -2,6 +2,8 @@ package dev.perennial.ingest.topology;
 
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TenantTopics;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.app.IngestService;
@@ -191,8 +193,13 @@ final class IngestDriver implements AutoCloseable {
     return input(topic.name(), topic);
   }
 
-  /** An input topic named {@code name} with the serdes of {@code like} (a tenant's own topic). */
-  <V> TestInputTopic<String, V> input(String name, Topic<String, V> like) {
+  /** The tenant's own {@code topic} (per-tenant input topics), with the serdes of {@code like}. */
+  <V> TestInputTopic<String, V> tenantInput(
+      String tenant, PerennialTopic topic, Topic<String, V> like) {
+    return input(TenantTopics.name("perennial.", tenant, topic), like);
+  }
+
+  private <V> TestInputTopic<String, V> input(String name, Topic<String, V> like) {
     return driver.createInputTopic(
         name, like.keySerde().serializer(), like.valueSerde().serializer());
   }

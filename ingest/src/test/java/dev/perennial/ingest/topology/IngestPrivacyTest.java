@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.kafka.PerennialTopic;
-import dev.perennial.core.kafka.TenantTopics;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.config.IngestConfig;
@@ -157,21 +156,13 @@ class IngestPrivacyTest {
         IngestDriver.start(
             REGISTRY.url(), stateDir, Map.of(IngestConfig.INPUT_TOPICS_CONFIG, "per-tenant"))) {
       TestInputTopic<String, ConsentChange> acmeConsent =
-          ingest.input(
-              TenantTopics.name("perennial.", "acme", PerennialTopic.CONSENT),
-              ingest.topics.consent());
+          ingest.tenantInput("acme", PerennialTopic.CONSENT, ingest.topics.consent());
       TestInputTopic<String, ConsentChange> globexConsent =
-          ingest.input(
-              TenantTopics.name("perennial.", "globex", PerennialTopic.CONSENT),
-              ingest.topics.consent());
+          ingest.tenantInput("globex", PerennialTopic.CONSENT, ingest.topics.consent());
       TestInputTopic<String, Document> acmeDocuments =
-          ingest.input(
-              TenantTopics.name("perennial.", "acme", PerennialTopic.DOCUMENTS),
-              ingest.topics.documents());
+          ingest.tenantInput("acme", PerennialTopic.DOCUMENTS, ingest.topics.documents());
       TestInputTopic<String, Document> globexDocuments =
-          ingest.input(
-              TenantTopics.name("perennial.", "globex", PerennialTopic.DOCUMENTS),
-              ingest.topics.documents());
+          ingest.tenantInput("globex", PerennialTopic.DOCUMENTS, ingest.topics.documents());
       acmeConsent.pipeInput("acme/alice", Events.grant("acme", "alice"));
       globexConsent.pipeInput("globex/gary", Events.grant("globex", "gary"));
 

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * {@code perennial bench model}: LoRA and full fine-tuning throughput, the LoRA step's FLOP rate
@@ -184,20 +183,7 @@ public final class ModelBenchmark {
   }
 
   private static LoraWeights randomAdapter(BaseModel base, int index) {
-    LoraWeights initial = LoraWeights.initialize(base.config(), LoraConfig.defaults(), index);
-    Random random = new Random(index);
-    Map<String, LoraWeights.Pair> modules = new LinkedHashMap<>();
-    initial
-        .modules()
-        .forEach(
-            (path, pair) -> {
-              float[] b = new float[pair.b().data().length];
-              for (int i = 0; i < b.length; i++) {
-                b[i] = (float) (random.nextGaussian() * 0.01);
-              }
-              modules.put(
-                  path, new LoraWeights.Pair(pair.a(), new HostTensor(pair.b().shape(), b)));
-            });
-    return new LoraWeights(initial.config(), modules);
+    return LoraWeights.initialize(base.config(), LoraConfig.defaults(), index)
+        .withRandomB(index, 0.01);
   }
 }

@@ -3,6 +3,7 @@ package dev.perennial.model.checkpoint;
 import dev.perennial.model.ModelException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +48,15 @@ public final class Digests {
       listing.append(sha256Hex(folder.resolve(name))).append("  ").append(name).append('\n');
     }
     return "sha256:" + sha256Hex(listing.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A seed derived from {@code seed} and a name, the same on every JVM: the first eight bytes
+   * (big-endian) of the SHA-256 of {@code <seed>/<name>}.
+   */
+  public static long derivedSeed(long seed, String name) {
+    return ByteBuffer.wrap(sha256().digest((seed + "/" + name).getBytes(StandardCharsets.UTF_8)))
+        .getLong();
   }
 
   private static MessageDigest sha256() {

@@ -1,15 +1,11 @@
 package dev.perennial.model.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import dev.perennial.model.runtime.EngineArrays;
 
 /** Causal grouped-query self-attention with rotary positions (Hugging Face's LlamaAttention). */
-public final class Attention extends AbstractBlock {
+public final class Attention extends DecoderBlock {
 
   private final int layer;
   private final int heads;
@@ -92,20 +88,6 @@ public final class Attention extends AbstractBlock {
     // merge heads back: [B, T, heads * head_dim]
     NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, tokens, (long) heads * headDim);
     return outputProjection.forward(parameterStore, merged, context);
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
-    throw new UnsupportedOperationException("Attention runs inside DecoderModel");
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
   }
 
   public LinearLayer projection(TargetModule module) {

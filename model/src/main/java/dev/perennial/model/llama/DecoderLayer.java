@@ -1,14 +1,10 @@
 package dev.perennial.model.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /** One pre-norm transformer layer: attention and MLP, each around a residual connection. */
-public final class DecoderLayer extends AbstractBlock {
+public final class DecoderLayer extends DecoderBlock {
 
   private final RmsNorm inputNorm;
   private final Attention attention;
@@ -33,20 +29,6 @@ public final class DecoderLayer extends AbstractBlock {
     // MLP sub-layer
     NDArray normedAgain = postAttentionNorm.forward(parameterStore, afterAttention, training);
     return afterAttention.add(mlp.forward(parameterStore, normedAgain, context));
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
-    throw new UnsupportedOperationException("DecoderLayer runs inside DecoderModel");
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
   }
 
   public RmsNorm inputNorm() {

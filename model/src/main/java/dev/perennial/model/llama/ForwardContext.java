@@ -11,41 +11,26 @@ import dev.perennial.model.runtime.EngineArrays;
  * What every layer of one forward pass shares: rotary tables for the positions, the additive
  * attention mask, the KV cache (generation) and per-row adapters (batched multi-adapter scoring).
  * Every array here belongs to the pass's own manager.
+ *
+ * @param cos cos of the rotary angles, [B, 1, T, head_dim]
+ * @param sin sin of the rotary angles, [B, 1, T, head_dim]
+ * @param fullMask the additive mask of a full-attention layer ({@link #mask})
+ * @param slidingMask the additive mask of a sliding layer ({@link #mask})
+ * @param cache the KV cache to read and extend, or null
+ * @param adapters per-row LoRA deltas, or null
  */
-public final class ForwardContext {
+public record ForwardContext(
+    NDManager manager,
+    NDArray cos,
+    NDArray sin,
+    NDArray fullMask,
+    NDArray slidingMask,
+    LlamaConfig config,
+    KvCache cache,
+    AdapterDelta adapters,
+    boolean training) {
 
   private static final float MASKED = -1e9f;
-
-  private final NDManager manager;
-  private final NDArray cos;
-  private final NDArray sin;
-  private final NDArray fullMask;
-  private final NDArray slidingMask;
-  private final LlamaConfig config;
-  private final KvCache cache;
-  private final AdapterDelta adapters;
-  private final boolean training;
-
-  private ForwardContext(
-      NDManager manager,
-      NDArray cos,
-      NDArray sin,
-      NDArray fullMask,
-      NDArray slidingMask,
-      LlamaConfig config,
-      KvCache cache,
-      AdapterDelta adapters,
-      boolean training) {
-    this.manager = manager;
-    this.cos = cos;
-    this.sin = sin;
-    this.fullMask = fullMask;
-    this.slidingMask = slidingMask;
-    this.config = config;
-    this.cache = cache;
-    this.adapters = adapters;
-    this.training = training;
-  }
 
   /**
    * Builds the context of one pass.
@@ -100,37 +85,11 @@ public final class ForwardContext {
     return shaped.sub(1f).mul(-MASKED);
   }
 
-  public NDManager manager() {
-    return manager;
-  }
-
-  /** cos of the rotary angles, [B, 1, T, head_dim]. */
-  public NDArray cos() {
-    return cos;
-  }
-
-  /** sin of the rotary angles, [B, 1, T, head_dim]. */
-  public NDArray sin() {
-    return sin;
-  }
-
   /**
    * The additive attention mask of one layer, 0 where attending is allowed, a large negative value
    * elsewhere: causal, and within the sliding window in a sliding layer.
    */
   public NDArray mask(int layer) {
     return config.windowOf(layer) > 0 ? slidingMask : fullMask;
-  }
-
-  public KvCache cache() {
-    return cache;
-  }
-
-  public AdapterDelta adapters() {
-    return adapters;
-  }
-
-  public boolean training() {
-    return training;
   }
 }

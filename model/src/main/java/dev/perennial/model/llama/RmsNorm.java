@@ -1,17 +1,14 @@
 package dev.perennial.model.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * Root-mean-square normalisation: {@code weight * x / sqrt(mean(x^2) + eps)} over the last axis.
  */
-public final class RmsNorm extends AbstractBlock {
+public final class RmsNorm extends DecoderBlock {
 
   private final int size;
   private final float eps;
@@ -31,17 +28,9 @@ public final class RmsNorm extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
-    return new NDList(forward(parameterStore, inputs.singletonOrThrow(), training));
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
+  protected NDArray forwardWithoutContext(
+      ParameterStore parameterStore, NDArray x, boolean training) {
+    return forward(parameterStore, x, training);
   }
 
   public Parameter weight() {

@@ -1,15 +1,11 @@
 package dev.perennial.model.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /** {@code down(silu(gate(x)) * up(x))}. */
-public final class SwiGluMlp extends AbstractBlock {
+public final class SwiGluMlp extends DecoderBlock {
 
   private final LinearLayer gateProjection;
   private final LinearLayer upProjection;
@@ -37,20 +33,6 @@ public final class SwiGluMlp extends AbstractBlock {
     NDArray up = upProjection.forward(parameterStore, x, context);
     NDArray activated = gate.mul(Activation.sigmoid(gate)).mul(up);
     return downProjection.forward(parameterStore, activated, context);
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
-    throw new UnsupportedOperationException("SwiGluMlp runs inside DecoderModel");
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
   }
 
   public LinearLayer projection(TargetModule module) {

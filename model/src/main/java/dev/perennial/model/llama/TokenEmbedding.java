@@ -1,18 +1,15 @@
 package dev.perennial.model.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /** Token ids [B, T] to vectors [B, T, hidden] by row lookup in a [vocab, hidden] table. */
-public final class TokenEmbedding extends AbstractBlock {
+public final class TokenEmbedding extends DecoderBlock {
 
   private final int vocabSize;
   private final int hiddenSize;
@@ -36,12 +33,9 @@ public final class TokenEmbedding extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(
-      ParameterStore parameterStore,
-      NDList inputs,
-      boolean training,
-      PairList<String, Object> params) {
-    return new NDList(forward(parameterStore, inputs.singletonOrThrow(), training));
+  protected NDArray forwardWithoutContext(
+      ParameterStore parameterStore, NDArray x, boolean training) {
+    return forward(parameterStore, x, training);
   }
 
   @Override

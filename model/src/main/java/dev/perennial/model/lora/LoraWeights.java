@@ -5,13 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.perennial.model.ModelException;
+import dev.perennial.model.checkpoint.Digests;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.llama.DecoderModel;
 import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.llama.TargetModule;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -51,6 +49,24 @@ public final class LoraWeights {
   }
 
   /**
+   * These weights with every B drawn from N(0, std²) by a generator seeded with {@code seed}: an
+   * adapter that changes the model's outputs, for benchmarks and tests.
+   */
+  public LoraWeights withRandomB(long seed, double std) {
+    Random random = new Random(seed);
+    Map<String, Pair> randomized = new LinkedHashMap<>();
+    modules.forEach(
+        (path, pair) -> {
+          float[] b = new float[pair.b().data().length];
+          for (int i = 0; i < b.length; i++) {
+            b[i] = (float) (random.nextGaussian() * std);
+          }
+          randomized.put(path, new Pair(pair.a(), new HostTensor(pair.b().shape(), b)));
+        });
+    return new LoraWeights(config, randomized);
+  }
+
+  /**
    * PEFT's initialisation, seeded: A uniform in ±1/sqrt(in) (kaiming-uniform with a = sqrt 5), B
    * zero, so the adapter starts as the identity. Each module's A comes from its own generator
    * seeded by (seed, module path), independent of the engine's random state.
@@ -62,7 +78,7 @@ public final class LoraWeights {
         int[] dims = dimensions(model, module);
         int in = dims[0];
         int out = dims[1];
-        Random random = new Random(moduleSeed(seed, module.path(layer)));
+        Random random = new Random(Digests.derivedSeed(seed, module.path(layer)));
         float bound = (float) (1.0 / Math.sqrt(in));
         float[] a = new float[config.rank() * in];
         for (int i = 0; i < a.length; i++) {
@@ -98,21 +114,6 @@ public final class LoraWeights {
         return new int[] {model.intermediateSize(), hidden};
       default:
         throw new IllegalArgumentException(module.name());
-    }
-  }
-
-  private static long moduleSeed(long seed, String path) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest((seed + "/" + path).getBytes(StandardCharsets.UTF_8));
-      long value = 0;
-      for (int i = 0; i < 8; i++) {
-        value = (value << 8) | (digest[i] & 0xFF);
-      }
-      return value;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 

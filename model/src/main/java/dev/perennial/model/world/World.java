@@ -1,8 +1,6 @@
 package dev.perennial.model.world;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.perennial.model.checkpoint.Digests;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -194,17 +192,6 @@ public final class World {
   }
 
   long derivedSeed(String purpose) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest((seed + "/" + purpose).getBytes(StandardCharsets.UTF_8));
-      long value = 0;
-      for (int i = 0; i < 8; i++) {
-        value = (value << 8) | (digest[i] & 0xFF);
-      }
-      return value;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Digests.derivedSeed(seed, purpose);
   }
 }

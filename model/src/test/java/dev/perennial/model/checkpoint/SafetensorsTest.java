@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SafetensorsTest {
 
@@ -81,34 +83,24 @@ class SafetensorsTest {
         .hasMessageContaining("model.norm.weight");
   }
 
-  @Test
-  void aHeaderWhoseOffsetsDoNotMatchTheShapeIsRefused() throws IOException {
-    String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,8]}}";
-    byte[] json = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer bytes = ByteBuffer.allocate(8 + json.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.putLong(json.length).put(json).putLong(0);
-    Path file = folder.resolve("bad.safetensors");
-    Files.write(file, bytes.array());
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "offsets that do not match the"
+            + " shape|{\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,8]}}|tensor"
+            + " w|data_offsets",
+        "an integer"
+            + " tensor|{\"ids\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}|ids|I64"
+      })
+  void aHeaderItCannotReadIsRefusedNamingTheTensorAndTheProblem(
+      String what, String header, String tensor, String problem) throws IOException {
+    Path file = fileWithHeader(header);
 
     assertThatThrownBy(() -> SafetensorsFile.open(file))
         .isInstanceOf(ModelException.class)
-        .hasMessageContaining("tensor w")
-        .hasMessageContaining("data_offsets");
-  }
-
-  @Test
-  void integerTensorsAreRefusedWithTheirDtype() throws IOException {
-    String header = "{\"ids\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}";
-    byte[] json = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer bytes = ByteBuffer.allocate(8 + json.length + 8).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.putLong(json.length).put(json).putLong(0);
-    Path file = folder.resolve("ints.safetensors");
-    Files.write(file, bytes.array());
-
-    assertThatThrownBy(() -> SafetensorsFile.open(file))
-        .isInstanceOf(ModelException.class)
-        .hasMessageContaining("ids")
-        .hasMessageContaining("I64");
+        .hasMessageContaining(tensor)
+        .hasMessageContaining(problem);
   }
 
   @Test
@@ -117,5 +109,13 @@ class SafetensorsTest {
     assertThat(HalfFloats.toFloat(HalfFloats.fromFloat(Float.NaN))).isNaN();
     assertThat(HalfFloats.toFloat(HalfFloats.fromFloat(6e-8f))).isEqualTo(0x1p-24f);
     assertThat(HalfFloats.toFloat(HalfFloats.fromFloat(-1.5f))).isEqualTo(-1.5f);
+  }
+
+  /** A safetensors file of {@code header} and eight zero bytes of data. */
+  private Path fileWithHeader(String header) throws IOException {
+    byte[] json = header.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer bytes = ByteBuffer.allocate(8 + json.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.putLong(json.length).put(json).putLong(0);
+    return Files.write(folder.resolve("header.safetensors"), bytes.array());
   }
 }

@@ -89,15 +89,10 @@ class ForeignConfigTest {
     ObjectNode yarn = TestModels.tinyLlama(true).toJson();
     yarn.putObject("rope_parameters").put("rope_type", "yarn").put("rope_theta", 1e6);
 
-    assertThatThrownBy(() -> LlamaConfig.fromJson(perLayerType))
-        .isInstanceOf(ModelException.class)
-        .hasMessageContaining("rope_parameters holds parameters per layer type (full_attention)");
-    assertThatThrownBy(() -> LlamaConfig.fromJson(disagreeing))
-        .hasMessageContaining("rope_theta (10000.0) disagrees with rope_parameters.rope_theta");
-    assertThatThrownBy(() -> LlamaConfig.fromJson(noTheta))
-        .hasMessageContaining("rope_parameters has no rope_theta");
-    assertThatThrownBy(() -> LlamaConfig.fromJson(yarn))
-        .hasMessageContaining("rope_parameters rope_type 'yarn' is not supported");
+    assertRefused(perLayerType, "rope_parameters holds parameters per layer type (full_attention)");
+    assertRefused(disagreeing, "rope_theta (10000.0) disagrees with rope_parameters.rope_theta");
+    assertRefused(noTheta, "rope_parameters has no rope_theta");
+    assertRefused(yarn, "rope_parameters rope_type 'yarn' is not supported");
   }
 
   @Test
@@ -150,14 +145,11 @@ class ForeignConfigTest {
     llama.put("sliding_window", 4);
     llama.putArray("layer_types").add("sliding_attention").add("full_attention");
 
-    assertThatThrownBy(() -> LlamaConfig.fromJson(withoutWindow))
-        .hasMessageContaining("layer_types names sliding_attention layers but use_sliding_window");
-    assertThatThrownBy(() -> LlamaConfig.fromJson(unknownType))
-        .hasMessageContaining("layer_types entry 'chunked_attention' is not supported");
-    assertThatThrownBy(() -> LlamaConfig.fromJson(wrongLength))
-        .hasMessageContaining("layer_types has 1 entries for 2 hidden layers");
-    assertThatThrownBy(() -> LlamaConfig.fromJson(llama))
-        .hasMessageContaining("transformers does not read for model_type llama");
+    assertRefused(
+        withoutWindow, "layer_types names sliding_attention layers but use_sliding_window");
+    assertRefused(unknownType, "layer_types entry 'chunked_attention' is not supported");
+    assertRefused(wrongLength, "layer_types has 1 entries for 2 hidden layers");
+    assertRefused(llama, "transformers does not read for model_type llama");
   }
 
   @Test
@@ -194,7 +186,29 @@ class ForeignConfigTest {
     return java.util.Arrays.copyOfRange(logits, position * vocab, (position + 1) * vocab);
   }
 
+  /** {@code json} is refused as a model config, by a message that names the problem. */
+  private static void assertRefused(ObjectNode json, String problem) {
+    assertThatThrownBy(() -> LlamaConfig.fromJson(json))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining(problem);
+  }
+
   private static LlamaConfig withRope(LlamaConfig c, double theta, RopeScaling scaling) {
+    return copy(c, theta, scaling, c.slidingWindow(), c.layerTypes(), ByteTokenizer.BOS);
+  }
+
+  private static LlamaConfig withLayers(LlamaConfig c, int window, List<LayerType> types) {
+    return copy(c, c.ropeTheta(), c.ropeScaling(), window, types, c.bosTokenId());
+  }
+
+  /** {@code c} with the given rope, sliding and BOS settings. */
+  private static LlamaConfig copy(
+      LlamaConfig c,
+      double theta,
+      RopeScaling scaling,
+      int window,
+      List<LayerType> types,
+      int bos) {
     return new LlamaConfig(
         c.modelType(),
         c.vocabSize(),
@@ -212,33 +226,9 @@ class ForeignConfigTest {
         c.attentionBias(),
         c.qkvBias(),
         c.mlpBias(),
-        c.slidingWindow(),
-        c.layerTypes(),
-        ByteTokenizer.BOS,
-        c.eosTokenIds());
-  }
-
-  private static LlamaConfig withLayers(LlamaConfig c, int window, List<LayerType> types) {
-    return new LlamaConfig(
-        c.modelType(),
-        c.vocabSize(),
-        c.hiddenSize(),
-        c.intermediateSize(),
-        c.numHiddenLayers(),
-        c.numAttentionHeads(),
-        c.numKeyValueHeads(),
-        c.headDim(),
-        c.rmsNormEps(),
-        c.ropeTheta(),
-        c.ropeScaling(),
-        c.maxPositionEmbeddings(),
-        c.tieWordEmbeddings(),
-        c.attentionBias(),
-        c.qkvBias(),
-        c.mlpBias(),
         window,
         types,
-        c.bosTokenId(),
+        bos,
         c.eosTokenIds());
   }
 }

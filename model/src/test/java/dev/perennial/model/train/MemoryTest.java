@@ -2,7 +2,6 @@ package dev.perennial.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import dev.perennial.model.TestModels;
 import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.lora.LoraConfig;
@@ -36,15 +35,7 @@ class MemoryTest {
               32));
     }
     TrainingRecipe recipe = new TrainingRecipe(1000, 4, 1, 1e-3, 10, 0.1, 0.01, 1.0, 32, 0, 1, 1);
-    try (LanguageModel model =
-        LanguageModel.fromWeights(
-            config,
-            tokenizer,
-            TestModels.randomWeights(config, 1),
-            Device.cpu(),
-            false,
-            lora,
-            "memory")) {
+    try (LanguageModel model = TestModels.trainable(config, tokenizer, lora, "memory")) {
       ExampleSampler sampler = new ExampleSampler(examples, List.of(), recipe, tokenizer.padId());
       int arraysBefore = model.liveArrayCount();
       Set<Integer> arraysBetweenSteps = new TreeSet<>();

@@ -29,15 +29,7 @@ class TrainingLoopTest {
   @Test
   void fullFineTuningLowersTheLossAndAccumulatesOverMicroBatches() {
     TrainingRecipe recipe = new TrainingRecipe(15, 2, 2, 1e-2, 2, 0.1, 0.01, 1.0, 32, 0, 3, 1);
-    try (LanguageModel model =
-        LanguageModel.fromWeights(
-            config,
-            tokenizer,
-            TestModels.randomWeights(config, 1),
-            Device.cpu(),
-            true,
-            null,
-            "full")) {
+    try (LanguageModel model = TestModels.trainable(config, tokenizer, null, "full")) {
       TrainingLoop.Outcome outcome =
           TrainingLoop.run(
               model,

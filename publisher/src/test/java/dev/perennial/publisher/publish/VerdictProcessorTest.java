@@ -115,27 +115,18 @@ class VerdictProcessorTest {
 
     Decision decision = process(TestVerdicts.insufficientEvidence(candidate));
 
-    assertThat(decision.outcome()).isEqualTo(Outcome.DEFERRED);
-    assertThat(decision.releases()).isEmpty();
-    assertThat(decision.state()).isEmpty();
-    assertThat(decision.audits())
-        .singleElement()
-        .satisfies(
-            audit -> {
-              assertThat(audit.getAction()).isEqualTo(AuditEvents.RELEASE_DEFERRED);
-              assertThat(audit.getReason())
-                  .isEqualTo(
-                      "insufficient evidence (learning: 0.1200 [-0.02000, 0.2500] n 9 at 95 %"
-                          + " (must be GREATER_OR_EQUAL 0.05 at the lower bound)): neither"
-                          + " released nor refused; the data of job "
-                          + candidate.getJobId()
-                          + " rolls into the key's next job");
-              assertThat(audit.getDetails())
-                  .containsEntry("undecidedGates", "learning")
-                  .containsEntry("outcome", "INSUFFICIENT_EVIDENCE")
-                  .containsEntry("dataRollsInto", "the next job of acme/support");
-            });
-    assertThat(area.root().resolve("acme")).doesNotExist();
+    AuditEvent audit = onlyAudit(decision, Outcome.DEFERRED, AuditEvents.RELEASE_DEFERRED);
+    assertThat(audit.getReason())
+        .isEqualTo(
+            "insufficient evidence (learning: 0.1200 [-0.02000, 0.2500] n 9 at 95 %"
+                + " (must be GREATER_OR_EQUAL 0.05 at the lower bound)): neither"
+                + " released nor refused; the data of job "
+                + candidate.getJobId()
+                + " rolls into the key's next job");
+    assertThat(audit.getDetails())
+        .containsEntry("undecidedGates", "learning")
+        .containsEntry("outcome", "INSUFFICIENT_EVIDENCE")
+        .containsEntry("dataRollsInto", "the next job of acme/support");
   }
 
   @Test
@@ -145,19 +136,10 @@ class VerdictProcessorTest {
             TestVerdicts.failedLeakage(
                 TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
 
-    assertThat(decision.outcome()).isEqualTo(Outcome.REFUSED);
-    assertThat(decision.releases()).isEmpty();
-    assertThat(decision.state()).isEmpty();
-    assertThat(decision.audits())
-        .singleElement()
-        .satisfies(
-            audit -> {
-              assertThat(audit.getAction()).isEqualTo(AuditEvents.RELEASE_REFUSED);
-              assertThat(audit.getReason())
-                  .isEqualTo("failed gates: leakage: 3.5 (must be LESS_OR_EQUAL 1.0)");
-              assertThat(audit.getDetails()).containsEntry("failedGates", "leakage");
-            });
-    assertThat(area.root().resolve("acme")).doesNotExist();
+    AuditEvent audit = onlyAudit(decision, Outcome.REFUSED, AuditEvents.RELEASE_REFUSED);
+    assertThat(audit.getReason())
+        .isEqualTo("failed gates: leakage: 3.5 (must be LESS_OR_EQUAL 1.0)");
+    assertThat(audit.getDetails()).containsEntry("failedGates", "leakage");
   }
 
   @Test
@@ -232,5 +214,20 @@ class VerdictProcessorTest {
     assertThat(second.releases().get(0).getAliases()).containsEntry("stable", 2);
     assertThat(otherKey.releases().get(0).getVersion()).isEqualTo(1);
     assertThat(registry.get(KEY).releases()).containsOnlyKeys(1, 2);
+  }
+
+  /**
+   * Asserts that {@code decision} has {@code outcome}, released nothing, changed no key's state,
+   * wrote nothing to the release area and recorded one audit event with {@code action}; that event.
+   */
+  private AuditEvent onlyAudit(Decision decision, Outcome outcome, String action) {
+    assertThat(decision.outcome()).isEqualTo(outcome);
+    assertThat(decision.releases()).isEmpty();
+    assertThat(decision.state()).isEmpty();
+    assertThat(area.root().resolve("acme")).doesNotExist();
+    assertThat(decision.audits()).hasSize(1);
+    AuditEvent audit = decision.audits().get(0);
+    assertThat(audit.getAction()).isEqualTo(action);
+    return audit;
   }
 }

@@ -109,20 +109,7 @@ public final class SchemaRegistryClient {
 
   /** Registers {@code schema} under {@code subject} (a no-op if it is already there); its id. */
   public int register(String subject, Schema schema) {
-    SubjectSchema key = new SubjectSchema(subject, schema);
-    Integer cached = idsBySubjectSchema.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    int id =
-        tracked(
-            () ->
-                requiredInt(
-                    send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
-                    "id"));
-    idsBySubjectSchema.put(key, id);
-    schemasById.putIfAbsent(id, schema);
-    return id;
+    return cachedId(subject, schema, "/subjects/" + encode(subject) + "/versions");
   }
 
   /**
@@ -132,16 +119,20 @@ public final class SchemaRegistryClient {
    *     unknown
    */
   public int idOf(String subject, Schema schema) {
+    return cachedId(subject, schema, "/subjects/" + encode(subject));
+  }
+
+  /**
+   * The id of {@code schema} under {@code subject}: the cached one, else the registry's answer to
+   * the schema POSTed to {@code path} (registering or looking it up), cached.
+   */
+  private int cachedId(String subject, Schema schema, String path) {
     SubjectSchema key = new SubjectSchema(subject, schema);
     Integer cached = idsBySubjectSchema.get(key);
     if (cached != null) {
       return cached;
     }
-    int id =
-        tracked(
-            () ->
-                requiredInt(
-                    send("POST", "/subjects/" + encode(subject), schemaBody(schema)), "id"));
+    int id = tracked(() -> requiredInt(send("POST", path, schemaBody(schema)), "id"));
     idsBySubjectSchema.put(key, id);
     schemasById.putIfAbsent(id, schema);
     return id;

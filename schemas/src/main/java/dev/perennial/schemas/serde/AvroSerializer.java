@@ -132,14 +132,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
       encoder.flush();
     } catch (IOException | RuntimeException e) {
       // Avro reports a missing required field as a NullPointerException naming the field.
-      throw new SerializationException(
-          "Cannot write "
-              + record.getSchema().getFullName()
-              + " to topic "
-              + topic
-              + ": "
-              + e.getMessage(),
-          e);
+      throw cannotWrite(record, topic, "", e);
     }
   }
 
@@ -153,21 +146,32 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     try {
       return reader.read(null, DecoderFactory.get().binaryDecoder(buffer.toByteArray(), null));
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "Cannot write "
-              + record.getSchema().getFullName()
-              + " to topic "
-              + topic
-              + " with the latest schema of subject "
+      throw cannotWrite(
+          record,
+          topic,
+          " with the latest schema of subject "
               + latest.subject()
               + " (version "
               + latest.version()
               + ", id "
               + latest.id()
-              + "): the record's schema does not resolve to it: "
-              + e.getMessage(),
+              + "): the record's schema does not resolve to it",
           e);
     }
+  }
+
+  /** "Cannot write <record's schema> to topic <topic><how>: <the cause's message>". */
+  private static SerializationException cannotWrite(
+      IndexedRecord record, String topic, String how, Exception cause) {
+    return new SerializationException(
+        "Cannot write "
+            + record.getSchema().getFullName()
+            + " to topic "
+            + topic
+            + how
+            + ": "
+            + cause.getMessage(),
+        cause);
   }
 
   private static DatumWriter<IndexedRecord> writerOf(IndexedRecord record) {

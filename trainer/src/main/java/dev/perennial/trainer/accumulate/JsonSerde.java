@@ -22,29 +22,27 @@ public final class JsonSerde<T> implements Serde<T> {
 
   @Override
   public Serializer<T> serializer() {
-    return (topic, value) -> {
-      if (value == null) {
-        return null;
-      }
-      try {
-        return JSON.writeValueAsBytes(value);
-      } catch (IOException e) {
-        throw new SerializationException("Cannot write " + type.getSimpleName() + " as JSON", e);
-      }
-    };
+    return (topic, value) -> value == null ? null : write(value);
   }
 
   @Override
   public Deserializer<T> deserializer() {
-    return (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        return JSON.readValue(bytes, type);
-      } catch (IOException e) {
-        throw new SerializationException("Cannot read " + type.getSimpleName() + " from JSON", e);
-      }
-    };
+    return (topic, bytes) -> bytes == null ? null : read(bytes);
+  }
+
+  private byte[] write(T value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new SerializationException("Cannot write " + type.getSimpleName() + " as JSON", e);
+    }
+  }
+
+  private T read(byte[] bytes) {
+    try {
+      return JSON.readValue(bytes, type);
+    } catch (IOException e) {
+      throw new SerializationException("Cannot read " + type.getSimpleName() + " from JSON", e);
+    }
   }
 }

@@ -3,14 +3,13 @@ package dev.perennial.trainer.accumulate;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.crypto.MasterKeys;
-import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StreamsApplication;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.StreamsService;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.metrics.ServiceMetrics;
-import dev.perennial.core.service.Service;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
@@ -21,8 +20,6 @@ import dev.perennial.schemas.topic.Topics;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -34,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Streams ({@link StreamsService}), with its metrics. A schema registry outage is waited out; any
  * other error Streams cannot handle stops it, and the service has failed.
  */
-public final class TrainerAccumulator implements Service {
+public final class TrainerAccumulator implements StreamsApplication {
 
   private static final Logger log = LoggerFactory.getLogger(TrainerAccumulator.class);
 
@@ -140,17 +137,8 @@ public final class TrainerAccumulator implements Service {
   }
 
   @Override
-  public Readiness readiness() {
-    return streams.readiness();
-  }
-
-  @Override
-  public Optional<String> failure() {
-    return streams.failure();
-  }
-
-  public KafkaStreams.State state() {
-    return streams.state();
+  public StreamsService streams() {
+    return streams;
   }
 
   /**

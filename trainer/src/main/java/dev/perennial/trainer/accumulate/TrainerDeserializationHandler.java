@@ -1,9 +1,8 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.schemas.serde.OutageAwareDeserializationHandler;
 import dev.perennial.schemas.serde.ReadFailure;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,22 +13,16 @@ import org.slf4j.LoggerFactory;
  * registry outage fails the stream thread instead, which the accumulator replaces after a pause:
  * the record is read again, never skipped.
  */
-public final class TrainerDeserializationHandler implements DeserializationExceptionHandler {
+public final class TrainerDeserializationHandler extends OutageAwareDeserializationHandler {
 
   private static final Logger log = LoggerFactory.getLogger(TrainerDeserializationHandler.class);
 
   @Override
-  public Response handleError(
-      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    ReadFailure failure = ReadFailure.of(exception);
-    if (!failure.badRecord()) {
-      log.warn(
-          "Cannot read {}-{}@{}: the schema registry is unavailable; the record is read again",
-          context.topic(),
-          context.partition(),
-          context.offset());
-      return Response.fail();
-    }
+  protected Response badRecord(
+      ErrorHandlerContext context,
+      ConsumerRecord<byte[], byte[]> record,
+      Exception exception,
+      ReadFailure failure) {
     log.warn(
         "Skipping unreadable record {}-{}@{} in task {} ({})",
         context.topic(),
@@ -40,7 +33,4 @@ public final class TrainerDeserializationHandler implements DeserializationExcep
         exception);
     return Response.resume();
   }
-
-  @Override
-  public void configure(Map<String, ?> configs) {}
 }

@@ -156,14 +156,16 @@ public class TrainerConfig extends PerennialConfig {
           + " and thread count a job trains to the same bytes on CPU.";
 
   public static final String RECIPE_EPOCHS_CONFIG = TRAINER + "recipe.epochs";
-  public static final int RECIPE_EPOCHS_DEFAULT = 20;
+  public static final int RECIPE_EPOCHS_DEFAULT = 8;
   private static final String RECIPE_EPOCHS_DOC =
       "Passes over a job's training examples; steps = epochs x ceil(examples / new examples per step),"
-          + " capped by max.steps.";
+          + " capped by max.steps. Early stopping usually ends a job before.";
 
   public static final String RECIPE_MAX_STEPS_CONFIG = TRAINER + "recipe.max.steps";
-  public static final int RECIPE_MAX_STEPS_DEFAULT = 200;
-  private static final String RECIPE_MAX_STEPS_DOC = "At most this many optimizer steps per job.";
+  public static final int RECIPE_MAX_STEPS_DEFAULT = 1000;
+  private static final String RECIPE_MAX_STEPS_DOC =
+      "At most this many optimizer steps per job: a guard against runaway jobs, high enough that"
+          + " the step budget (epochs) and early stopping decide.";
 
   public static final String RECIPE_BATCH_SIZE_CONFIG = TRAINER + "recipe.batch.size";
   public static final int RECIPE_BATCH_SIZE_DEFAULT = 16;
@@ -177,7 +179,7 @@ public class TrainerConfig extends PerennialConfig {
       "Micro-batches per optimizer step.";
 
   public static final String RECIPE_LEARNING_RATE_CONFIG = TRAINER + "recipe.learning.rate";
-  public static final double RECIPE_LEARNING_RATE_DEFAULT = 3e-3;
+  public static final double RECIPE_LEARNING_RATE_DEFAULT = 2e-3;
   private static final String RECIPE_LEARNING_RATE_DOC =
       "Peak learning rate of AdamW (linear warm-up, then cosine decay).";
 
@@ -255,9 +257,12 @@ public class TrainerConfig extends PerennialConfig {
           + " continues a release keeps the release's shape.";
 
   public static final String REPLAY_FRACTION_CONFIG = TRAINER + "replay.fraction";
-  public static final double REPLAY_FRACTION_DEFAULT = 0.25;
+  public static final double REPLAY_FRACTION_DEFAULT = 0.75;
   private static final String REPLAY_FRACTION_DOC =
-      "Share of each micro-batch drawn from replay examples rather than the job's own.";
+      "Share of each micro-batch drawn from replay examples rather than the job's own. Three"
+          + " quarters keep what the key and the base knew (a quarter forgot most of both: README,"
+          + " Continual learning); the step budget grows with it, since fewer of the job's own"
+          + " examples come per step.";
 
   public static final String REPLAY_TENANT_SHARE_CONFIG = TRAINER + "replay.tenant.share";
   public static final double REPLAY_TENANT_SHARE_DEFAULT = 0.5;
@@ -266,9 +271,11 @@ public class TrainerConfig extends PerennialConfig {
           + " replayShards); the rest comes from the base model's general replay set.";
 
   public static final String REPLAY_POOL_SIZE_CONFIG = TRAINER + "replay.pool.size";
-  public static final int REPLAY_POOL_SIZE_DEFAULT = 256;
+  public static final int REPLAY_POOL_SIZE_DEFAULT = 1024;
   private static final String REPLAY_POOL_SIZE_DOC =
-      "Replay examples sampled per job (seeded by the recipe seed and the job id).";
+      "Replay examples sampled per job (seeded by the recipe seed and the job id). Large enough"
+          + " that the general side holds the bundled bases' whole general replay set (327"
+          + " examples, one per general fact), so every job rehearses every general fact.";
 
   private static final TenantSettings TENANT_SETTINGS =
       new TenantSettings(

@@ -34,6 +34,7 @@ import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
 import dev.perennial.trainer.TrainerException;
+import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.lineage.DataDigest;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.lineage.TrainerVersion;
@@ -88,6 +89,20 @@ public final class JobTrainer {
     this.storeRoot = storeRoot;
     this.workDir = workDir;
     this.device = device;
+  }
+
+  /**
+   * A trainer as {@code config} describes it (base model, recipe, store root, work folder) that
+   * stores through {@code store} and trains on {@code device}.
+   */
+  public static JobTrainer from(TrainerConfig config, ArtifactStore store, DeviceChoice device) {
+    return new JobTrainer(
+        BaseModelSource.open(config),
+        JobRecipe.from(config),
+        store,
+        config.artifactStorePath(),
+        config.workerWorkDir(),
+        device);
   }
 
   public BaseModel base() {

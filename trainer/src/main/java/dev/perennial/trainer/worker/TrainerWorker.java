@@ -213,14 +213,7 @@ public final class TrainerWorker implements Service {
       ArtifactStore store,
       MeterRegistry meters,
       PrintWriter console) {
-    JobTrainer trainer =
-        new JobTrainer(
-            BaseModelSource.open(config),
-            JobRecipe.from(config),
-            store,
-            config.artifactStorePath(),
-            config.workerWorkDir(),
-            DeviceChoice.parse(config.workerDevice()));
+    JobTrainer trainer = JobTrainer.from(config, store, DeviceChoice.parse(config.workerDevice()));
     return new TrainerWorker(config, topics, store, trainer, meters, console);
   }
 

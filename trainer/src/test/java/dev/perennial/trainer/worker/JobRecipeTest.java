@@ -79,7 +79,7 @@ class JobRecipeTest {
     assertThat(record.getLoraRank()).isEqualTo(4);
     assertThat(record.getLoraAlpha()).isEqualTo(16.0);
     assertThat(record.getOptimizer()).isEqualTo("adamw");
-    assertThat(record.getReplayRatio()).isEqualTo(0.25);
+    assertThat(record.getReplayRatio()).isEqualTo(TrainerConfig.REPLAY_FRACTION_DEFAULT);
     assertThat(record.getExtras())
         .containsEntry("steps", "6")
         .containsEntry("threads", "1")

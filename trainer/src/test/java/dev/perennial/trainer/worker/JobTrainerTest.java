@@ -15,6 +15,7 @@ import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.tokenizer.ByteTokenizer;
 import dev.perennial.model.train.StepListener;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.BaseRef;
@@ -60,46 +61,55 @@ class JobTrainerTest {
   void setUp() {
     TrainerConfig config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
     store = new RecordingArtifactStore(new LocalArtifactStore(config.artifactStorePath()));
-    trainer =
-        new JobTrainer(
-            BaseModelSource.open(config),
-            JobRecipe.from(config),
-            store,
-            config.artifactStorePath(),
-            config.workerWorkDir(),
-            DeviceChoice.CPU);
+    trainer = JobTrainer.from(config, store, DeviceChoice.CPU);
     List<SourcedExample> examples = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       examples.add(
           at(0, i, text("acme/support", "p-" + i, "The Zix lamp number " + i + " is teal.")));
     }
     examples.add(at(0, 6, sft("acme/support", "p-9", "Question: Zix colour?\nAnswer:", " teal")));
-    train = shard("acme", "acme/support", ShardSplit.TRAIN, examples);
+    train = shard("acme/support", ShardSplit.TRAIN, examples);
     heldOut =
         shard(
-            "acme",
-            "acme/support",
             ShardSplit.HELD_OUT,
-            List.of(at(0, 7, text("acme/support", "p-1", "Held out: the Zix lamp glows."))));
+            at(0, 7, text("acme/support", "p-1", "Held out: the Zix lamp glows.")));
     replay =
         shard(
-            "acme",
-            "acme/support",
             ShardSplit.TRAIN,
-            List.of(at(0, 1_000, text("acme/support", "p-3", "Earlier: the Zax lamp is red."))));
+            at(0, 1_000, text("acme/support", "p-3", "Earlier: the Zax lamp is red.")));
     foreign =
         shard(
-            "globex",
-            "globex/support",
-            ShardSplit.TRAIN,
-            List.of(at(1, 0, text("globex/support", "p-1", "Globex secret 1234-5678."))));
+            ShardSplit.TRAIN, at(1, 0, text("globex/support", "p-1", "Globex secret 1234-5678.")));
   }
 
-  private ShardRef shard(
-      String tenant, String key, ShardSplit split, List<SourcedExample> examples) {
-    Shard shard = new Shard(tenant, key, split, null, examples);
+  /** A shard of one example, of the example's adapter key. */
+  private ShardRef shard(ShardSplit split, SourcedExample example) {
+    return shard(example.example().getAdapterKey(), split, List.of(example));
+  }
+
+  private ShardRef shard(String key, ShardSplit split, List<SourcedExample> examples) {
+    Shard shard = new Shard(AdapterKey.parse(key).tenant(), key, split, null, examples);
     Digest digest = ShardWriter.write(store, shard);
     return ShardEntry.of(digest.hex(), shard, "job").toShardRef();
+  }
+
+  /** A key's first job: its training shard, nothing held out, nothing to replay. */
+  private TrainingJob firstJob() {
+    return job("acme/support@1-abc", JobTrigger.MIN_EXAMPLES, List.of(train), List.of(), List.of());
+  }
+
+  /** The candidate {@code job} trains into, continuing {@code stable} where the job may. */
+  private AdapterCandidate candidate(TrainingJob job, Optional<StableRelease> stable) {
+    return trainer.train(job, stable, StepListener.NONE).candidate();
+  }
+
+  /**
+   * {@code first} released as v1, as releases.v1 carries it: the base digest as bare hex, as the
+   * publisher writes it.
+   */
+  private static StableRelease releasedAsV1(AdapterCandidate first) {
+    return new StableRelease(
+        1, first.getLocation(), "manifest", Digest.parse(first.getBaseModelDigest()).hex());
   }
 
   private static TrainingJob job(
@@ -181,7 +191,7 @@ class JobTrainerTest {
         new Thread(
             () -> {
               try {
-                outcome.set(trainer.train(job, Optional.empty(), StepListener.NONE).candidate());
+                outcome.set(candidate(job, Optional.empty()));
               } catch (RuntimeException e) {
                 outcome.set(e);
               }
@@ -202,8 +212,8 @@ class JobTrainerTest {
             List.of(),
             List.of(replay));
 
-    AdapterCandidate first = trainer.train(job, Optional.empty(), StepListener.NONE).candidate();
-    AdapterCandidate second = trainer.train(job, Optional.empty(), StepListener.NONE).candidate();
+    AdapterCandidate first = candidate(job, Optional.empty());
+    AdapterCandidate second = candidate(job, Optional.empty());
 
     assertThat(second.getFileDigests()).isEqualTo(first.getFileDigests());
     assertThat(second.getLocation()).isEqualTo(first.getLocation());
@@ -211,47 +221,27 @@ class JobTrainerTest {
 
   @Test
   void aJobContinuesTheStableReleaseButAnErasureJobStartsFromAFreshAdapter() {
-    AdapterCandidate first =
-        trainer
-            .train(
-                job(
-                    "acme/support@1-abc",
-                    JobTrigger.MIN_EXAMPLES,
-                    List.of(train),
-                    List.of(),
-                    List.of()),
-                Optional.empty(),
-                StepListener.NONE)
-            .candidate();
-    // releases.v1 carries the base digest as bare hex, as the publisher writes it
-    StableRelease v1 =
-        new StableRelease(
-            1, first.getLocation(), "manifest", Digest.parse(first.getBaseModelDigest()).hex());
+    AdapterCandidate first = candidate(firstJob(), Optional.empty());
+    StableRelease v1 = releasedAsV1(first);
 
     AdapterCandidate continued =
-        trainer
-            .train(
-                job(
-                    "acme/support@2-def",
-                    JobTrigger.MAX_WAIT,
-                    List.of(replay),
-                    List.of(),
-                    List.of(train)),
-                Optional.of(v1),
-                StepListener.NONE)
-            .candidate();
+        candidate(
+            job(
+                "acme/support@2-def",
+                JobTrigger.MAX_WAIT,
+                List.of(replay),
+                List.of(),
+                List.of(train)),
+            Optional.of(v1));
     AdapterCandidate retrained =
-        trainer
-            .train(
-                job(
-                    "acme/support@3-123",
-                    JobTrigger.ERASURE,
-                    List.of(train, replay),
-                    List.of(),
-                    List.of()),
-                Optional.of(v1),
-                StepListener.NONE)
-            .candidate();
+        candidate(
+            job(
+                "acme/support@3-123",
+                JobTrigger.ERASURE,
+                List.of(train, replay),
+                List.of(),
+                List.of()),
+            Optional.of(v1));
 
     assertThat(continued.getParentVersion()).isEqualTo(1);
     assertThat(continued.getRecipe().getExtras()).containsEntry("startedFrom", "v1");
@@ -272,21 +262,8 @@ class JobTrainerTest {
 
   @Test
   void aRebaseJobCarriesTheStableReleaseOverToACompatibleBaseAndDistilsIntoAnotherShape() {
-    AdapterCandidate first =
-        trainer
-            .train(
-                job(
-                    "acme/support@1-abc",
-                    JobTrigger.MIN_EXAMPLES,
-                    List.of(train),
-                    List.of(),
-                    List.of()),
-                Optional.empty(),
-                StepListener.NONE)
-            .candidate();
-    StableRelease v1 =
-        new StableRelease(
-            1, first.getLocation(), "manifest", Digest.parse(first.getBaseModelDigest()).hex());
+    AdapterCandidate first = candidate(firstJob(), Optional.empty());
+    StableRelease v1 = releasedAsV1(first);
     BaseRef old =
         new BaseRef(
             first.getBaseModelName(),
@@ -301,13 +278,9 @@ class JobTrainerTest {
             9);
 
     AdapterCandidate carried =
-        trainer
-            .train(rebase("acme/support@2-r1", old, sameShape), Optional.of(v1), StepListener.NONE)
-            .candidate();
+        candidate(rebase("acme/support@2-r1", old, sameShape), Optional.of(v1));
     AdapterCandidate distilled =
-        trainer
-            .train(rebase("acme/support@3-r2", old, otherShape), Optional.of(v1), StepListener.NONE)
-            .candidate();
+        candidate(rebase("acme/support@3-r2", old, otherShape), Optional.of(v1));
 
     assertThat(carried.getTrigger()).isEqualTo(JobTrigger.REBASE);
     assertThat(carried.getBaseModelName()).isEqualTo("successor");
@@ -326,21 +299,14 @@ class JobTrainerTest {
     assertThat(distilled.getRecipe().getExtras()).containsKey("teacherExamples");
     // the teacher must still be servable: no stable release on the old base, no re-base
     assertThatThrownBy(
-            () ->
-                trainer.train(
-                    rebase("acme/support@4-r3", old, sameShape),
-                    Optional.empty(),
-                    StepListener.NONE))
+            () -> candidate(rebase("acme/support@4-r3", old, sameShape), Optional.empty()))
         .isInstanceOfSatisfying(
             JobSkippedException.class,
             e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.REFUSED))
         .hasMessageContaining("no servable stable release");
     // a location holding another model than the announced one is refused
     BaseRef forged = new BaseRef("successor", otherShape.getDigest(), sameShape.getLocation());
-    assertThatThrownBy(
-            () ->
-                trainer.train(
-                    rebase("acme/support@5-r4", old, forged), Optional.of(v1), StepListener.NONE))
+    assertThatThrownBy(() -> candidate(rebase("acme/support@5-r4", old, forged), Optional.of(v1)))
         .isInstanceOf(JobSkippedException.class)
         .hasMessageContaining("not the announced");
   }
@@ -381,17 +347,7 @@ class JobTrainerTest {
   void aJobWhoseShardAnErasureRewroteIsSkipped() {
     store.delete(Digest.parse(train.getDigest()));
 
-    assertThatThrownBy(
-            () ->
-                trainer.train(
-                    job(
-                        "acme/support@1-abc",
-                        JobTrigger.MIN_EXAMPLES,
-                        List.of(train),
-                        List.of(),
-                        List.of()),
-                    Optional.empty(),
-                    StepListener.NONE))
+    assertThatThrownBy(() -> candidate(firstJob(), Optional.empty()))
         .isInstanceOfSatisfying(
             JobSkippedException.class,
             e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.SHARD_GONE));

@@ -44,10 +44,23 @@ public enum Variant {
     return this == JOINT;
   }
 
-  /** The trainer configuration of this variant: the configured one, replay off for no-replay. */
+  /**
+   * The step cap of joint training: none to speak of. Its budget follows the recipe's rule (epochs
+   * x ceil(examples / new examples per step)) over all data so far, and early stopping ends it, so
+   * that it trains to convergence and bounds what the base can hold rather than what a cap allows.
+   */
+  static final int JOINT_MAX_STEPS = 1_000_000;
+
+  /**
+   * The trainer configuration of this variant: the configured one, replay off for no-replay, the
+   * step cap lifted for joint.
+   */
   public Map<String, String> configure(Map<String, String> values) {
     if (this == NO_REPLAY) {
       values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0");
+    }
+    if (this == JOINT) {
+      values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, Integer.toString(JOINT_MAX_STEPS));
     }
     return values;
   }
