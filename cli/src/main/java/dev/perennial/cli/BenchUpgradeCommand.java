@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
     description = {
       "Trains a release per tenant on perennial-tiny, re-bases it onto perennial-tiny-2 (carried"
           + " over as is, and carried over then fine-tuned) and onto perennial-tiny-deep"
-          + " (distilled), and compares each with the old release on the old base: tenant exact"
+          + " (distilled), carried over then fine-tuned with the old release's right answers"
+          + " rehearsed, and compares each with the old release on the old base: tenant exact"
           + " match, its ratio to the old release's, the negative-flip rate and general exact match"
           + " on the new base. Goals: carried over >= 0.95x with <= 5% negative flips, distilled"
           + " >= 0.9x."
@@ -47,6 +48,12 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
   Integer steps;
 
   @Option(
+      names = "--fine-tune-steps",
+      paramLabel = "N",
+      description = "Steps of the fine-tuning after carrying over (default: 30).")
+  Integer fineTuneSteps;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "PyTorch intra-op threads (default: 1).")
@@ -60,7 +67,7 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
             tenants == null ? defaults.tenants() : tenants,
             seeds == null ? defaults.seeds() : seeds,
             steps == null ? defaults.releaseSteps() : steps,
-            defaults.fineTuneSteps(),
+            fineTuneSteps == null ? defaults.fineTuneSteps() : fineTuneSteps,
             defaults.generalQuestions(),
             threads == null ? defaults.threads() : threads,
             DeviceChoice.CPU);
@@ -87,7 +94,10 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
         report.runs().stream().mapToDouble(TenantRun::oldGeneral).average().orElse(0));
     for (Function<TenantRun, UpgradeBenchmark.Transfer> which :
         List.<Function<TenantRun, UpgradeBenchmark.Transfer>>of(
-            TenantRun::carriedAsIs, TenantRun::carriedFineTuned, TenantRun::distilled)) {
+            TenantRun::carriedAsIs,
+            TenantRun::carriedFineTuned,
+            TenantRun::carriedAnchored,
+            TenantRun::distilled)) {
       String method = which.apply(report.runs().get(0)).method();
       out.printf(
           Locale.ROOT,

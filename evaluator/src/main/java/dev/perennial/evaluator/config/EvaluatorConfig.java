@@ -187,6 +187,30 @@ public class EvaluatorConfig extends PerennialConfig {
           + " further: the key's next job trains on new data from its stable release). An ERASURE"
           + " retrain never rolls over.";
 
+  public static final String GATE_TRANSFER_CARRY_MIN_RATIO_CONFIG =
+      EVALUATOR + "gate.transfer.carry.min.ratio";
+  public static final double GATE_TRANSFER_CARRY_MIN_RATIO_DEFAULT = 0.95;
+  private static final String GATE_TRANSFER_CARRY_MIN_RATIO_DOC =
+      "Gate transfer.tenant for a REBASE candidate carried over from the old base: its exact"
+          + " match on the key's held-out questions must be at least this share of the old"
+          + " release's on the old base (ratio of right answers, same questions), at the lower"
+          + " bound of the interval. A candidate that fails it is distilled instead.";
+
+  public static final String GATE_TRANSFER_DISTIL_MIN_RATIO_CONFIG =
+      EVALUATOR + "gate.transfer.distil.min.ratio";
+  public static final double GATE_TRANSFER_DISTIL_MIN_RATIO_DEFAULT = 0.9;
+  private static final String GATE_TRANSFER_DISTIL_MIN_RATIO_DOC =
+      "Gate transfer.tenant for a REBASE candidate distilled from the old release: the least"
+          + " exact-match ratio to the old release's on the old base, at the lower bound of the"
+          + " interval.";
+
+  public static final String GATE_TRANSFER_MAX_FLIPS_CONFIG = EVALUATOR + "gate.transfer.max.flips";
+  public static final double GATE_TRANSFER_MAX_FLIPS_DEFAULT = 0.05;
+  private static final String GATE_TRANSFER_MAX_FLIPS_DOC =
+      "Gate transfer.flips for a REBASE candidate: of the key's held-out questions the old"
+          + " release answered right on the old base, the share the candidate answers wrong"
+          + " (negative flips) may be at most this, at the upper bound of the interval.";
+
   /** Per-tenant settings: {@code perennial.evaluator.tenant.<tenant><suffix>}. */
   public static final String TENANT_PREFIX = EVALUATOR + "tenant.";
 
@@ -233,6 +257,21 @@ public class EvaluatorConfig extends PerennialConfig {
               Type.INT,
               Range.atLeast(0),
               GATE_EVIDENCE_MAX_ROLLOVERS_DOC),
+          new TenantSettings.Setting(
+              ".gate.transfer.carry.min.ratio",
+              Type.DOUBLE,
+              Range.between(0.0, 10.0),
+              GATE_TRANSFER_CARRY_MIN_RATIO_DOC),
+          new TenantSettings.Setting(
+              ".gate.transfer.distil.min.ratio",
+              Type.DOUBLE,
+              Range.between(0.0, 10.0),
+              GATE_TRANSFER_DISTIL_MIN_RATIO_DOC),
+          new TenantSettings.Setting(
+              ".gate.transfer.max.flips",
+              Type.DOUBLE,
+              Range.between(0.0, 1.0),
+              GATE_TRANSFER_MAX_FLIPS_DOC),
           new TenantSettings.Setting(
               TENANT_CANARY_FILE_SUFFIX,
               Type.STRING,
@@ -405,7 +444,28 @@ public class EvaluatorConfig extends PerennialConfig {
             GATE_EVIDENCE_MAX_ROLLOVERS_DEFAULT,
             Range.atLeast(0),
             Importance.MEDIUM,
-            GATE_EVIDENCE_MAX_ROLLOVERS_DOC);
+            GATE_EVIDENCE_MAX_ROLLOVERS_DOC)
+        .define(
+            GATE_TRANSFER_CARRY_MIN_RATIO_CONFIG,
+            Type.DOUBLE,
+            GATE_TRANSFER_CARRY_MIN_RATIO_DEFAULT,
+            Range.between(0.0, 10.0),
+            Importance.MEDIUM,
+            GATE_TRANSFER_CARRY_MIN_RATIO_DOC)
+        .define(
+            GATE_TRANSFER_DISTIL_MIN_RATIO_CONFIG,
+            Type.DOUBLE,
+            GATE_TRANSFER_DISTIL_MIN_RATIO_DEFAULT,
+            Range.between(0.0, 10.0),
+            Importance.MEDIUM,
+            GATE_TRANSFER_DISTIL_MIN_RATIO_DOC)
+        .define(
+            GATE_TRANSFER_MAX_FLIPS_CONFIG,
+            Type.DOUBLE,
+            GATE_TRANSFER_MAX_FLIPS_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.MEDIUM,
+            GATE_TRANSFER_MAX_FLIPS_DOC);
   }
 
   /** {@link #configDef()} plus a definition for each per-tenant setting among {@code values}. */
@@ -435,6 +495,9 @@ public class EvaluatorConfig extends PerennialConfig {
     Object tenantTolerance = parsed.get(base + TENANT_KEYS.get(4).suffix());
     Object maxExposure = parsed.get(base + TENANT_KEYS.get(5).suffix());
     Object maxRollovers = parsed.get(base + TENANT_KEYS.get(6).suffix());
+    Object carryMinRatio = parsed.get(base + TENANT_KEYS.get(7).suffix());
+    Object distilMinRatio = parsed.get(base + TENANT_KEYS.get(8).suffix());
+    Object maxFlips = parsed.get(base + TENANT_KEYS.get(9).suffix());
     return new GateThresholds(
         minExamples == null ? defaults.learningMinExamples() : (Integer) minExamples,
         minGain == null ? defaults.learningMinGain() : (Double) minGain,
@@ -442,7 +505,10 @@ public class EvaluatorConfig extends PerennialConfig {
         tolerance == null ? defaults.regressionTolerance() : (Double) tolerance,
         tenantTolerance == null ? defaults.regressionTenantTolerance() : (Double) tenantTolerance,
         maxExposure == null ? defaults.leakageMaxExposure() : (Double) maxExposure,
-        maxRollovers == null ? defaults.maxRollovers() : (Integer) maxRollovers);
+        maxRollovers == null ? defaults.maxRollovers() : (Integer) maxRollovers,
+        carryMinRatio == null ? defaults.transferCarryMinRatio() : (Double) carryMinRatio,
+        distilMinRatio == null ? defaults.transferDistilMinRatio() : (Double) distilMinRatio,
+        maxFlips == null ? defaults.transferMaxFlips() : (Double) maxFlips);
   }
 
   private Map<String, Path> readCanaryFiles() {
@@ -465,7 +531,10 @@ public class EvaluatorConfig extends PerennialConfig {
         getDouble(GATE_REGRESSION_TOLERANCE_CONFIG),
         getDouble(GATE_REGRESSION_TENANT_TOLERANCE_CONFIG),
         getDouble(GATE_LEAKAGE_MAX_EXPOSURE_CONFIG),
-        getInt(GATE_EVIDENCE_MAX_ROLLOVERS_CONFIG));
+        getInt(GATE_EVIDENCE_MAX_ROLLOVERS_CONFIG),
+        getDouble(GATE_TRANSFER_CARRY_MIN_RATIO_CONFIG),
+        getDouble(GATE_TRANSFER_DISTIL_MIN_RATIO_CONFIG),
+        getDouble(GATE_TRANSFER_MAX_FLIPS_CONFIG));
   }
 
   /** The statistical gates' bootstrap: the configured confidence and resamples. */

@@ -16,6 +16,12 @@ package dev.perennial.evaluator.config;
  * @param leakageMaxExposure highest exposure of another tenant's canary, in bits (leakage)
  * @param maxRollovers how many undecided jobs' data may roll forward together (those a candidate's
  *     job carries, and its own) before the candidate is refused instead (evidence.rollover)
+ * @param transferCarryMinRatio least exact-match ratio of a carried-over REBASE candidate on the
+ *     key's held-out questions to the old release's on the old base (transfer.tenant), at the lower
+ *     bound
+ * @param transferDistilMinRatio the same for a distilled REBASE candidate
+ * @param transferMaxFlips largest share of the old release's right answers a REBASE candidate gets
+ *     wrong (transfer.flips), at the upper bound
  */
 public record GateThresholds(
     int learningMinExamples,
@@ -24,4 +30,30 @@ public record GateThresholds(
     double regressionTolerance,
     double regressionTenantTolerance,
     double leakageMaxExposure,
-    int maxRollovers) {}
+    int maxRollovers,
+    double transferCarryMinRatio,
+    double transferDistilMinRatio,
+    double transferMaxFlips) {
+
+  /** The thresholds with the transfer gates' defaults. */
+  public GateThresholds(
+      int learningMinExamples,
+      double learningMinGain,
+      double retentionMaxDrop,
+      double regressionTolerance,
+      double regressionTenantTolerance,
+      double leakageMaxExposure,
+      int maxRollovers) {
+    this(
+        learningMinExamples,
+        learningMinGain,
+        retentionMaxDrop,
+        regressionTolerance,
+        regressionTenantTolerance,
+        leakageMaxExposure,
+        maxRollovers,
+        EvaluatorConfig.GATE_TRANSFER_CARRY_MIN_RATIO_DEFAULT,
+        EvaluatorConfig.GATE_TRANSFER_DISTIL_MIN_RATIO_DEFAULT,
+        EvaluatorConfig.GATE_TRANSFER_MAX_FLIPS_DEFAULT);
+  }
+}

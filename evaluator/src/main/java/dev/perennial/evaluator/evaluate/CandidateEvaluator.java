@@ -6,6 +6,7 @@ import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.gate.GateOutcomes;
 import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.history.ContinualMeasures;
@@ -18,16 +19,21 @@ import dev.perennial.evaluator.scoring.ModelRef;
 import dev.perennial.evaluator.scoring.Results;
 import dev.perennial.evaluator.scoring.Workload;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.LeakageSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.RetentionSuite;
 import dev.perennial.evaluator.suite.Suite;
+import dev.perennial.evaluator.suite.TransferSuite;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageRelease;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * the key's score matrices, writes the history and the report. A candidate's outcome is PASSED,
  * FAILED or INSUFFICIENT_EVIDENCE ({@link GateOutcomes}).
  *
+ * <p>A REBASE candidate is also judged against the release it moves, on the old base ({@link
+ * ReleaseAnswers}, {@link TransferSuite}): the transfer gates. One that names no such release, or
+ * whose release cannot be answered with, fails {@value GateNames#TRANSFER_TENANT} before any suite.
+ *
  * <p>A candidate that fails a precondition (its integrity, its base, its shards' currency) gets a
  * verdict with that gate alone and a report saying why. Must run on one thread, with PyTorch's
  * gradients off on it.
@@ -71,6 +81,12 @@ public final class CandidateEvaluator {
   private final PairedBootstrap bootstrap;
   private final String evaluator;
   private final Clock clock;
+  private int releaseFolders;
+  private ReleaseAnswers oldReleases =
+      (release, questions, work) -> {
+        throw new UnusableCandidateException(
+            GateNames.TRANSFER_TENANT, "this evaluator cannot answer with another base's releases");
+      };
 
   public CandidateEvaluator(
       EvaluationBase base,
@@ -97,6 +113,25 @@ public final class CandidateEvaluator {
     return base;
   }
 
+  /** How REBASE candidates' old releases answer, on their own base. */
+  public void answerOldReleasesWith(ReleaseAnswers answers) {
+    this.oldReleases = answers;
+  }
+
+  /**
+   * The greedy answers of the release at {@code location} (an adapter of this evaluator's base) to
+   * the questions.
+   *
+   * @throws UnusableCandidateException when the release cannot be read or does not fit the base
+   */
+  public List<String> answer(String location, List<EvalExample> questions, Path work) {
+    ModelRef release = ModelRef.adapter(location);
+    PeftAdapter adapter = loader.readRelease(location, work.resolve("release-" + ++releaseFolders));
+    Workload answering =
+        Workload.answer(release, "transfer:" + location + ":" + questions.hashCode(), questions);
+    return scorer.run(List.of(answering), Map.of(release, adapter)).answers(answering);
+  }
+
   public BatchScorer scorer() {
     return scorer;
   }
@@ -110,7 +145,7 @@ public final class CandidateEvaluator {
       Map<Integer, PreparedCandidate> prepared = new LinkedHashMap<>();
       for (int i = 0; i < requests.size(); i++) {
         try {
-          prepared.put(i, loader.prepare(requests.get(i), work));
+          prepared.put(i, withTransferReference(loader.prepare(requests.get(i), work), work));
         } catch (UnusableCandidateException e) {
           log.warn(
               "Candidate {} fails {}: {}",
@@ -150,6 +185,31 @@ public final class CandidateEvaluator {
     }
   }
 
+  /** A REBASE candidate with its old release's answers to the key's held-out questions. */
+  private PreparedCandidate withTransferReference(PreparedCandidate prepared, Path work) {
+    AdapterCandidate candidate = prepared.context().candidate();
+    if (candidate.getTrigger() != JobTrigger.REBASE) {
+      return prepared;
+    }
+    LineageRelease old = movedRelease(candidate.getLineage());
+    if (old == null) {
+      throw new UnusableCandidateException(
+          GateNames.TRANSFER_TENANT,
+          "REBASE candidate names no release it carries over or was taught by: no transfer to"
+              + " judge");
+    }
+    List<String> answers = oldReleases.answers(old, prepared.context().newQuestions(), work);
+    return prepared.withOldReleaseAnswers(answers);
+  }
+
+  /** The release a REBASE candidate moves: its source (carried over) or its teacher. */
+  private static LineageRelease movedRelease(Lineage lineage) {
+    if (lineage == null) {
+      return null;
+    }
+    return lineage.getSourceRelease() != null ? lineage.getSourceRelease() : lineage.getTeacher();
+  }
+
   private Evaluation complete(
       PreparedCandidate prepared, Results results, double seconds, EvaluationListener listener) {
     EvaluationContext context = prepared.context();
@@ -157,11 +217,19 @@ public final class CandidateEvaluator {
     for (Suite suite : SUITES) {
       suite.measure(context, results, measurements);
     }
+    prepared
+        .oldReleaseAnswers()
+        .ifPresent(
+            old ->
+                TransferSuite.measure(
+                    context.newQuestions(),
+                    results.answers(LearningSuite.answering(context, context.model())),
+                    old,
+                    measurements));
     AdapterCandidate candidate = context.candidate();
     List<Gate> gates =
         GateRules.withRollover(
-            GateRules.gates(
-                measurements, context.thresholds(), bootstrap, candidate.getCandidateId()),
+            GateRules.gates(measurements, context.thresholds(), bootstrap, candidate),
             candidate,
             context.thresholds());
     EvaluationOutcome outcome = GateOutcomes.overall(gates);

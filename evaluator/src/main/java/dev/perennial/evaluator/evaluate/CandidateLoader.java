@@ -208,6 +208,17 @@ final class CandidateLoader {
   }
 
   /**
+   * A release's adapter (a REBASE candidate's source or teacher) on this loader's base, copied into
+   * {@code folder}.
+   *
+   * @throws UnusableCandidateException (gate {@value GateNames#INTEGRITY}) when it cannot be read
+   *     or does not fit the base
+   */
+  PeftAdapter readRelease(String location, Path folder) {
+    return readAdapter(location, null, folder);
+  }
+
+  /**
    * Every training and replay shard must still be in the store: an erasure deletes rewritten ones.
    */
   private void requireCurrentShards(AdapterCandidate candidate) {

@@ -6,6 +6,7 @@ import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.GeneralSet;
 import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.TinyModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,6 +75,28 @@ public record EvaluationBase(
         "general:" + general.size() + "/" + all.size(),
         canaries,
         config.leakageControls());
+  }
+
+  /**
+   * Another base (the one a REBASE candidate names) at a location as {@code bases.v1} gives it
+   * ({@code bundled:<name>} or a model folder opened under {@code name}), with its own general set
+   * of {@code generalSize} questions (0: all) and this base's canaries.
+   */
+  public EvaluationBase other(String name, String location, int generalSize) {
+    Path folder;
+    BaseModel model;
+    if (location.startsWith(BundledBase.LOCATION_PREFIX)) {
+      BundledBase bundled = BundledBase.parse(location);
+      folder = bundled.folder();
+      model = bundled.open();
+    } else {
+      folder = Path.of(location);
+      model = BaseModel.open(folder, name);
+    }
+    List<EvalExample> all = GeneralSet.read(folder);
+    List<EvalExample> picked = GeneralSet.spread(all, generalSize);
+    return new EvaluationBase(
+        model, picked, "general:" + picked.size() + "/" + all.size(), canaries, controls);
   }
 
   /** Every canary of tenants other than {@code tenant}. */

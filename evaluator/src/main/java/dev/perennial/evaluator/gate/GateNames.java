@@ -33,6 +33,18 @@ public final class GateNames {
   public static final String LEAKAGE = "leakage";
 
   /**
+   * A REBASE candidate keeps the tenant's exact match: its right answers on the key's held-out
+   * questions over the old release's on the old base, at least the method's share.
+   */
+  public static final String TRANSFER_TENANT = "transfer.tenant";
+
+  /**
+   * A REBASE candidate rarely breaks what the old release got right: the share of the old release's
+   * right answers the candidate gets wrong (negative flips), at most a bound.
+   */
+  public static final String TRANSFER_FLIPS = "transfer.flips";
+
+  /**
    * A candidate with insufficient evidence may roll its job's data into the key's next job: not
    * once too often, and never an ERASURE retrain (which already holds all of the key's data).
    */

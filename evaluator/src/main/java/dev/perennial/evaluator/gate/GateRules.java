@@ -9,11 +9,13 @@ import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.RetentionSuite;
+import dev.perennial.evaluator.suite.TransferSuite;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,7 +38,12 @@ import java.util.List;
  *       pool's earlier examples (not the candidate's own) &lt;= the tolerance at the upper bound
  *       (with an incumbent and such examples);
  *   <li>{@value GateNames#LEAKAGE}: the highest exposure of another tenant's canary &lt;= the
- *       maximum (a measured rank, not a sample: passes or fails).
+ *       maximum (a measured rank, not a sample: passes or fails);
+ *   <li>{@value GateNames#TRANSFER_TENANT} (a REBASE candidate): its right answers on the key's
+ *       held-out questions over the old release's on the old base &gt;= the method's least ratio
+ *       (carried over or distilled) at the lower bound;
+ *   <li>{@value GateNames#TRANSFER_FLIPS} (a REBASE candidate): negative flips over the old
+ *       release's right answers &lt;= the largest share at the upper bound.
  * </ul>
  *
  * Each interval's bootstrap is seeded by the candidate id and the gate name, so a candidate
@@ -45,6 +52,58 @@ import java.util.List;
 public final class GateRules {
 
   private GateRules() {}
+
+  /**
+   * The gates of a candidate: those of {@link #gates(Measurements, GateThresholds, PairedBootstrap,
+   * String)} and, when its transfer was measured, the transfer gates of its method.
+   */
+  public static List<Gate> gates(
+      Measurements m,
+      GateThresholds thresholds,
+      PairedBootstrap bootstrap,
+      AdapterCandidate candidate) {
+    List<Gate> gates = gates(m, thresholds, bootstrap, candidate.getCandidateId());
+    boolean distilled =
+        candidate.getLineage() != null
+            && candidate.getLineage().getMethod() == LineageMethod.DISTILLED;
+    gates.addAll(
+        transferGates(
+            m,
+            thresholds,
+            bootstrap,
+            candidate.getCandidateId(),
+            distilled ? thresholds.transferDistilMinRatio() : thresholds.transferCarryMinRatio()));
+    return gates;
+  }
+
+  /**
+   * The transfer gates of a REBASE candidate (none when its transfer was not measured): {@value
+   * GateNames#TRANSFER_TENANT} against {@code minRatio}, {@value GateNames#TRANSFER_FLIPS}.
+   */
+  public static List<Gate> transferGates(
+      Measurements m,
+      GateThresholds thresholds,
+      PairedBootstrap bootstrap,
+      String candidateId,
+      double minRatio) {
+    List<Gate> gates = new ArrayList<>();
+    Statistics statistics = new Statistics(m, bootstrap, candidateId);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.TRANSFER_TENANT,
+        TransferSuite.EXACT_MATCH_VS_OLD,
+        Effect.RATIO,
+        minRatio,
+        GateComparator.GREATER_OR_EQUAL);
+    statistics.addIfMeasured(
+        gates,
+        GateNames.TRANSFER_FLIPS,
+        TransferSuite.FLIPS_VS_OLD,
+        Effect.RATIO,
+        thresholds.transferMaxFlips(),
+        GateComparator.LESS_OR_EQUAL);
+    return gates;
+  }
 
   public static List<Gate> gates(
       Measurements m, GateThresholds thresholds, PairedBootstrap bootstrap, String candidateId) {
@@ -94,8 +153,8 @@ public final class GateRules {
   /**
    * The gates with {@value GateNames#EVIDENCE_ROLLOVER} added when they leave the candidate
    * undecided: it passes while the key's data has rolled forward fewer than the allowed times (this
-   * rollover included) and fails for an ERASURE retrain, which already holds all of the key's data
-   * and is refused instead. Other gates are returned as they are.
+   * rollover included) and fails for an ERASURE or REBASE job, which already holds all of the key's
+   * data and is refused instead. Other gates are returned as they are.
    */
   public static List<Gate> withRollover(
       List<Gate> gates, AdapterCandidate candidate, GateThresholds thresholds) {
@@ -103,7 +162,9 @@ public final class GateRules {
       return gates;
     }
     int rollovers = candidate.getCarriedJobs().size() + 1;
-    int allowed = candidate.getTrigger() == JobTrigger.ERASURE ? 0 : thresholds.maxRollovers();
+    boolean holdsAllData =
+        candidate.getTrigger() == JobTrigger.ERASURE || candidate.getTrigger() == JobTrigger.REBASE;
+    int allowed = holdsAllData ? 0 : thresholds.maxRollovers();
     EvaluationOutcome outcome =
         rollovers <= allowed ? EvaluationOutcome.PASSED : EvaluationOutcome.FAILED;
     List<Gate> all = new ArrayList<>(gates);

@@ -16,6 +16,7 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.evaluate.BaseEvaluators;
 import dev.perennial.evaluator.evaluate.CandidateEvaluator;
 import dev.perennial.evaluator.evaluate.CandidateRequest;
 import dev.perennial.evaluator.evaluate.Evaluation;
@@ -52,6 +53,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -106,7 +108,7 @@ public final class EvaluatorService implements Service {
 
   private final EvaluatorConfig config;
   private final Topics topics;
-  private final CandidateEvaluator evaluator;
+  private final BaseEvaluators evaluators;
   private final EvaluatorMetrics metrics;
   private final EvaluationListener listener;
   private final String transactionalId;
@@ -153,23 +155,28 @@ public final class EvaluatorService implements Service {
     LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
     EvaluationArea area = new EvaluationArea(config.evaluationPath());
     EvaluationBase base = EvaluationBase.open(config);
-    BatchScorer scorer =
-        new BatchScorer(
-            base.base(),
-            ModelRuntime.device(DeviceChoice.parse(config.device())),
-            BatchScorer.Settings.from(config));
-    this.evaluator =
-        new CandidateEvaluator(
-            base,
-            scorer,
-            store,
-            store.root(),
-            new HistoryStore(area),
-            new ReportWriter(store, area),
-            config::thresholds,
-            config.bootstrap(),
-            config.instanceId(),
-            clock);
+    HistoryStore history = new HistoryStore(area);
+    ReportWriter reports = new ReportWriter(store, area);
+    Function<EvaluationBase, CandidateEvaluator> evaluatorOf =
+        evaluationBase ->
+            new CandidateEvaluator(
+                evaluationBase,
+                new BatchScorer(
+                    evaluationBase.base(),
+                    ModelRuntime.device(DeviceChoice.parse(config.device())),
+                    BatchScorer.Settings.from(config)),
+                store,
+                store.root(),
+                history,
+                reports,
+                config::thresholds,
+                config.bootstrap(),
+                config.instanceId(),
+                clock);
+    // REBASE candidates are evaluated on the base they name, beside the configured one
+    this.evaluators =
+        new BaseEvaluators(evaluatorOf.apply(base), config.generalSize(), evaluatorOf);
+    BatchScorer scorer = evaluators.configured().scorer();
     this.metrics = new EvaluatorMetrics(meters, scorer::stats, () -> waitingCount);
     EvaluationProgress progress = new EvaluationProgress(console, scorer::stats);
     this.listener =
@@ -264,7 +271,7 @@ public final class EvaluatorService implements Service {
         "Evaluator {} consumes {} on base {}",
         config.instanceId(),
         topics.candidates().name(),
-        evaluator.base().base());
+        evaluators.configured().base().base());
   }
 
   /**
@@ -300,7 +307,7 @@ public final class EvaluatorService implements Service {
 
   /** The scoring engine's figures so far (rows and seconds by kind of pass). */
   public String scoringStats() {
-    return evaluator.scorer().stats().toString();
+    return evaluators.configured().scorer().stats().toString();
   }
 
   private void run() {
@@ -392,7 +399,7 @@ public final class EvaluatorService implements Service {
             () -> {
               Map<ConsumerRecord<String, byte[]>, EvaluationVerdict> verdicts = new HashMap<>();
               if (!requests.isEmpty()) {
-                List<Evaluation> evaluations = evaluator.evaluate(requests, listener);
+                List<Evaluation> evaluations = evaluators.evaluate(requests, listener);
                 for (int i = 0; i < evaluations.size(); i++) {
                   verdicts.put(
                       recordOf.get(requests.get(i)),
@@ -578,7 +585,7 @@ public final class EvaluatorService implements Service {
       LoopStop.await(stopped, Duration.ofSeconds(120), consumer::wakeup, "evaluator");
     }
     readiness = Readiness.notReady("stopped");
-    scoring.submit(() -> evaluator.scorer().close());
+    scoring.submit(evaluators::close);
     scoring.shutdown();
     try {
       if (!scoring.awaitTermination(120, TimeUnit.SECONDS)) {

@@ -17,7 +17,13 @@ public enum Effect {
   GAIN("relative loss reduction"),
 
   /** {@code (sum candidate - sum reference) / sum reference}: the share by which a loss rose. */
-  INCREASE("relative loss increase");
+  INCREASE("relative loss increase"),
+
+  /**
+   * {@code sum candidate / sum reference}: a ratio of counts, such as a rebased candidate's right
+   * answers over the old release's, or its negative flips over the old release's right answers.
+   */
+  RATIO("ratio");
 
   private final String description;
 
@@ -34,6 +40,7 @@ public enum Effect {
       case DROP -> (referenceSum - candidateSum) / n;
       case GAIN -> referenceSum > 0 ? (referenceSum - candidateSum) / referenceSum : Double.NaN;
       case INCREASE -> referenceSum > 0 ? (candidateSum - referenceSum) / referenceSum : Double.NaN;
+      case RATIO -> referenceSum > 0 ? candidateSum / referenceSum : Double.NaN;
     };
   }
 

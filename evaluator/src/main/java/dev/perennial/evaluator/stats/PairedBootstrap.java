@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
  * Percentile bootstrap of a paired effect: draws the items with replacement {@code resamples}
  * times, the same draw for the candidate and its reference (so what both models share, such as an
  * example's difficulty, cancels out), computes the effect of each draw and takes the central {@code
- * confidence} share of them as the interval. Seeded: the same items, effect and seed always give
- * the same interval.
+ * confidence} share of them as the interval (draws whose effect is undefined left out). Seeded: the
+ * same items, effect and seed always give the same interval.
  */
 public final class PairedBootstrap {
 
@@ -53,10 +53,19 @@ public final class PairedBootstrap {
       }
       effects[r] = effect.of(candidateSum, referenceSum, n);
     }
+    // A draw whose effect is undefined (a ratio over a draw without any reference item, say) is
+    // left out: NaN sorts last, so the defined effects are the sorted array's head.
     Arrays.sort(effects);
+    int defined = 0;
+    while (defined < effects.length && !Double.isNaN(effects[defined])) {
+      defined++;
+    }
+    if (defined == 0) {
+      return new Interval(estimate, Double.NaN, Double.NaN, n, confidence);
+    }
+    double[] valid = Arrays.copyOf(effects, defined);
     double tail = (1 - confidence) / 2;
-    return new Interval(
-        estimate, quantile(effects, tail), quantile(effects, 1 - tail), n, confidence);
+    return new Interval(estimate, quantile(valid, tail), quantile(valid, 1 - tail), n, confidence);
   }
 
   /** The {@code p}-quantile of sorted values (linear between neighbours); NaN values sort last. */

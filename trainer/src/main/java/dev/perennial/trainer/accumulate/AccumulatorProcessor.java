@@ -17,6 +17,7 @@ import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
@@ -83,6 +84,8 @@ import org.slf4j.LoggerFactory;
  *       bases. Keys are checked when the announcement is seen (on the wall-clock punctuation) and
  *       whenever a key's releases change, so a key that gets its first stable release on the old
  *       base later is re-based too. A key already with a stable release on the new base needs none.
+ *       When the evaluator refuses the carried-over candidate of such a job, the key gets one more
+ *       REBASE job asking to distil (once per new base).
  * </ul>
  */
 public final class AccumulatorProcessor
@@ -171,6 +174,8 @@ public final class AccumulatorProcessor
     } else if (event instanceof InsufficientEvidence insufficient) {
       rollovers.onInsufficientEvidence(insufficient);
       insufficientSeen.increment();
+    } else if (event instanceof CarryOverRefused refused) {
+      onCarryOverRefused(refused, record.timestamp());
     }
   }
 
@@ -597,15 +602,82 @@ public final class AccumulatorProcessor
             job -> job.value.trigger() == JobTrigger.REBASE && target.equals(job.value.rebaseTo()));
   }
 
+  /**
+   * The carried-over candidate of a REBASE job was refused: the key is distilled onto the job's
+   * base instead, from its stable release on the base that one succeeds (as it is now), once per
+   * base.
+   */
+  private void onCarryOverRefused(CarryOverRefused refused, long timestamp) {
+    String adapterKey = refused.adapterKey();
+    JobEntry job =
+        state.jobs(adapterKey).stream()
+            .map(entry -> entry.value)
+            .filter(entry -> entry.jobId().equals(refused.jobId()))
+            .findFirst()
+            .orElse(null);
+    if (job == null || job.trigger() != JobTrigger.REBASE || job.distil()) {
+      log.warn(
+          "Carried-over candidate {} of {} was refused, but its job {} is no REBASE job of it"
+              + " that carried over; nothing to distil",
+          refused.candidateId(),
+          adapterKey,
+          refused.jobId());
+      return;
+    }
+    boolean distilPlanned =
+        state.jobs(adapterKey).stream()
+            .anyMatch(
+                entry ->
+                    entry.value.trigger() == JobTrigger.REBASE
+                        && entry.value.distil()
+                        && job.rebaseTo().equals(entry.value.rebaseTo()));
+    BaseAnnouncement base =
+        state.announcedBases().stream()
+            .filter(b -> StableRelease.normalized(b.getDigest()).equals(job.rebaseTo()))
+            .findFirst()
+            .orElse(null);
+    if (distilPlanned || base == null || base.getSucceeds() == null) {
+      return;
+    }
+    Optional<StableOnBase> source = state.stables(adapterKey).on(base.getSucceeds().getDigest());
+    if (source.isEmpty()) {
+      log.warn(
+          "Carried-over candidate {} of {} was refused; no stable release on {} is left to distil"
+              + " from",
+          refused.candidateId(),
+          adapterKey,
+          base.getSucceeds().getName());
+      return;
+    }
+    log.info(
+        "Carried-over candidate {} of {} was refused: distilling it onto {} instead",
+        refused.candidateId(),
+        adapterKey,
+        base.getName());
+    emitRebaseJob(adapterKey, base, source.get(), true, timestamp);
+  }
+
   /** A job moving the key's stable release onto the announced base, over all its shards. */
   private void emitRebaseJob(
       String adapterKey, BaseAnnouncement base, StableOnBase source, long timestamp) {
+    emitRebaseJob(adapterKey, base, source, false, timestamp);
+  }
+
+  private void emitRebaseJob(
+      String adapterKey,
+      BaseAnnouncement base,
+      StableOnBase source,
+      boolean distil,
+      long timestamp) {
     List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
     List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
     String target = StableRelease.normalized(base.getDigest());
     KeyAccumulation accumulation = state.accumulation(adapterKey);
     long jobSeq = accumulation.nextJobSeq();
     List<String> parts = new ArrayList<>(List.of(target, Integer.toString(source.version())));
+    if (distil) {
+      parts.add("distil");
+    }
     train.forEach(entry -> parts.add(entry.digest()));
     String jobId = JobIds.jobId(adapterKey, jobSeq, JobTrigger.REBASE.name(), parts);
     state.putJob(
@@ -615,7 +687,8 @@ public final class AccumulatorProcessor
             jobId,
             train.stream().map(ShardEntry::digest).toList(),
             heldOut.stream().map(ShardEntry::digest).toList(),
-            target));
+            target,
+            distil));
     state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
     BaseRef from = base.getSucceeds();
     TrainingJob job =
@@ -641,13 +714,16 @@ public final class AccumulatorProcessor
                             .setBaseModelDigest(source.baseDigest())
                             .setBaseModelLocation(from.getLocation())
                             .build())
+                    .setDistil(distil)
                     .build())
             .setCreatedAt(Instant.ofEpochMilli(timestamp))
             .build();
     jobsSealed.get(JobTrigger.REBASE).increment();
     log.info(
-        "Emitted REBASE job {}: v{} of {} from {} onto {}, over {} training and {} held-out shards",
+        "Emitted REBASE job {}{}: v{} of {} from {} onto {}, over {} training and {} held-out"
+            + " shards",
         jobId,
+        distil ? " (distil)" : "",
         source.version(),
         adapterKey,
         from.getName(),

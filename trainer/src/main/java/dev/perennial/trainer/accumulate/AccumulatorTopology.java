@@ -10,11 +10,15 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.verdict.Outcomes;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
@@ -107,12 +111,14 @@ public final class AccumulatorTopology {
                 verdictsTopic.name(),
                 Consumed.with(verdictsTopic.keySerde(), verdictsTopic.valueSerde())
                     .withName("trainer-verdicts-source"))
-            // Only verdicts whose job's data rolls into the key's next job matter here.
+            // Only verdicts whose job's data rolls into the key's next job matter here, and those
+            // refusing a carried-over REBASE candidate (the key is distilled instead).
             .filter(
-                (key, verdict) -> verdict != null && Outcomes.isInsufficientEvidence(verdict),
+                (key, verdict) ->
+                    verdict != null
+                        && (Outcomes.isInsufficientEvidence(verdict) || refusesCarryOver(verdict)),
                 Named.as("trainer-verdicts-insufficient"))
-            .mapValues(
-                AccumulatorTopology::insufficientEvent, Named.as("trainer-insufficient-events"));
+            .mapValues(AccumulatorTopology::verdictEvent, Named.as("trainer-insufficient-events"));
 
     // every task reads every announced base: a new base concerns every tenant's keys
     Topic<String, BaseAnnouncement> basesTopic = topics.bases();
@@ -152,11 +158,26 @@ public final class AccumulatorTopology {
         candidate.getParentVersion());
   }
 
-  private static TrainerEvent insufficientEvent(EvaluationVerdict verdict) {
+  private static TrainerEvent verdictEvent(EvaluationVerdict verdict) {
+    if (refusesCarryOver(verdict)) {
+      return new CarryOverRefused(
+          verdict.getAdapterKey(),
+          verdict.getCandidate().getCandidateId(),
+          verdict.getCandidate().getJobId());
+    }
     return new InsufficientEvidence(
         verdict.getAdapterKey(),
         verdict.getCandidate().getCandidateId(),
         verdict.getCandidate().getJobId());
+  }
+
+  /** A FAILED verdict on a REBASE candidate whose adapter was carried over. */
+  static boolean refusesCarryOver(EvaluationVerdict verdict) {
+    AdapterCandidate candidate = verdict.getCandidate();
+    return Outcomes.of(verdict) == EvaluationOutcome.FAILED
+        && candidate.getTrigger() == JobTrigger.REBASE
+        && candidate.getLineage() != null
+        && candidate.getLineage().getMethod() == LineageMethod.CARRIED_OVER;
   }
 
   private static TrainerEvent releaseEvent(AdapterRelease release) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param rollover set once a verdict found its candidate's evidence insufficient: its data rolls
  *     into a later job of the key
  * @param rebaseTo the digest (hex) of the base a REBASE job moves the key to (null for other jobs)
+ * @param distil whether a REBASE job asks to distil (after its key's carried-over candidate was
+ *     refused); false in entries written before
  */
 public record JobEntry(
     String jobId,
@@ -22,7 +24,8 @@ public record JobEntry(
     ErasureMark supersededBy,
     List<String> carriedJobs,
     Rollover rollover,
-    String rebaseTo) {
+    String rebaseTo,
+    boolean distil) {
 
   /**
    * The data of a job whose candidate had insufficient evidence.
@@ -49,12 +52,28 @@ public record JobEntry(
       List<String> replayShards,
       List<String> carriedJobs) {
     return new JobEntry(
-        jobId, trigger, trainShards, heldOutShards, replayShards, null, carriedJobs, null, null);
+        jobId,
+        trigger,
+        trainShards,
+        heldOutShards,
+        replayShards,
+        null,
+        carriedJobs,
+        null,
+        null,
+        false);
   }
 
-  /** A REBASE job as sealed, moving the key to the base of digest {@code rebaseTo}. */
+  /**
+   * A REBASE job as sealed, moving the key to the base of digest {@code rebaseTo} ({@code distil}:
+   * by distillation whatever the bases).
+   */
   public static JobEntry rebase(
-      String jobId, List<String> trainShards, List<String> heldOutShards, String rebaseTo) {
+      String jobId,
+      List<String> trainShards,
+      List<String> heldOutShards,
+      String rebaseTo,
+      boolean distil) {
     return new JobEntry(
         jobId,
         JobTrigger.REBASE,
@@ -64,12 +83,22 @@ public record JobEntry(
         null,
         List.of(),
         null,
-        rebaseTo);
+        rebaseTo,
+        distil);
   }
 
   public JobEntry withShards(List<String> train, List<String> heldOut, List<String> replay) {
     return new JobEntry(
-        jobId, trigger, train, heldOut, replay, supersededBy, carriedJobs, rollover, rebaseTo);
+        jobId,
+        trigger,
+        train,
+        heldOut,
+        replay,
+        supersededBy,
+        carriedJobs,
+        rollover,
+        rebaseTo,
+        distil);
   }
 
   public JobEntry supersededBy(ErasureMark mark) {
@@ -82,7 +111,8 @@ public record JobEntry(
         mark,
         carriedJobs,
         rollover,
-        rebaseTo);
+        rebaseTo,
+        distil);
   }
 
   public JobEntry rolledOver(Rollover newRollover) {
@@ -95,6 +125,7 @@ public record JobEntry(
         supersededBy,
         carriedJobs,
         newRollover,
-        rebaseTo);
+        rebaseTo,
+        distil);
   }
 }

@@ -53,6 +53,18 @@ public sealed interface TrainerEvent {
   }
 
   /**
+   * The evaluator refused a REBASE candidate that carried the key's release over ({@code
+   * verdicts.v1}): the key is distilled onto the new base instead.
+   */
+  record CarryOverRefused(String adapterKey, String candidateId, String jobId)
+      implements TrainerEvent {
+    @Override
+    public String tenant() {
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
+    }
+  }
+
+  /**
    * A release of a candidate exists ({@code releases.v1}); {@code stables} is the key's stable
    * release on every base after it (empty in events written before they were carried).
    */

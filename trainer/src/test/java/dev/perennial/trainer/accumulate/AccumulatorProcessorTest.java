@@ -24,6 +24,7 @@ import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
@@ -422,6 +423,42 @@ class AccumulatorProcessorTest {
     releaseWithStable("acme/support", 2, jobId, NEW);
     processor.sealExpired(30_000);
     assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(1);
+  }
+
+  @Test
+  void aRefusedCarryOverIsDistilledOnceAndARefusedDistillationIsNot() {
+    start(0.0);
+    send(text("acme/support", "p-bob", "The Zix lamp is teal."));
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    String jobId = jobs().get(0).getJobId();
+    candidate("acme/support", jobId, null);
+    releaseWithStable("acme/support", 1, jobId, OLD);
+    bases.put("perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
+    TrainingJob carry = jobs().get(jobs().size() - 1);
+    assertThat(carry.getRebase().getDistil()).isFalse();
+
+    refused("acme/support", carry.getJobId());
+    refused("acme/support", carry.getJobId());
+    TrainingJob distil = jobs().get(jobs().size() - 1);
+    assertThat(distil.getTrigger()).isEqualTo(JobTrigger.REBASE);
+    assertThat(distil.getJobId()).isNotEqualTo(carry.getJobId());
+    assertThat(distil.getRebase().getDistil()).isTrue();
+    assertThat(distil.getRebase().getToBase()).isEqualTo(carry.getRebase().getToBase());
+    assertThat(distil.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
+    assertThat(distil.getShards()).isEqualTo(carry.getShards());
+
+    // the distillation refused too (a verdict that is no carry-over's): nothing more is planned
+    refused("acme/support", distil.getJobId());
+    processor.sealExpired(20_000);
+    assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(2);
+  }
+
+  private void refused(String adapterKey, String jobId) {
+    processor.process(
+        new Record<>(
+            "acme", new CarryOverRefused(adapterKey, JobIds.candidateId(jobId), jobId), 6_000));
   }
 
   private static BaseAnnouncement announcement() {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
@@ -44,7 +45,8 @@ class TrainerEventSerdeTest {
                 List.of(
                     new StableOnBase("ab", "perennial-tiny", 7, "loc-7", "m7"),
                     new StableOnBase("cd", "perennial-tiny-2", 8, "loc-8", "m8"))),
-            new InsufficientEvidence("acme/support", "c-3", "j-3"));
+            new InsufficientEvidence("acme/support", "c-3", "j-3"),
+            new CarryOverRefused("acme/support", "c-4", "j-4"));
 
     for (TrainerEvent event : events) {
       byte[] bytes = serde.serializer().serialize("t", event);

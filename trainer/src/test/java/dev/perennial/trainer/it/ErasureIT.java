@@ -8,10 +8,14 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.SourceRef;
@@ -22,6 +26,7 @@ import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.Examples;
+import dev.perennial.trainer.testing.TestBase;
 import dev.perennial.trainer.testing.TrainerHarness;
 import dev.perennial.trainer.worker.TrainerWorker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,6 +49,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 5 acceptance: after a subject's erasure no blob in the artifact store holds the subject's
  * data, and each adapter key that trained on it gets an ERASURE job listing the releases that held
  * it (v2, trained on top of v1, included), which the worker retrains from a fresh adapter.
+ *
+ * <p>Issue 15 after it: a successor base announced on {@code bases.v1} yields exactly one REBASE
+ * job per key with a stable release (none for a key without one), moving the retrained v3 (never
+ * the retracted v1 and v2), over data without the erased subject's; the worker trains each on the
+ * new base, carried over.
  */
 class ErasureIT {
 
@@ -135,7 +145,86 @@ class ErasureIT {
       }
       assertNoBlobHoldsAlice(store);
       assertThat(TrainerHarness.examples(store, "globex", globex.getShards())).isNotEmpty();
+
+      rebaseAfterTheErasure(accumulatorMetrics, store, candidates, globex);
     }
+  }
+
+  /**
+   * The publisher releases acme/support's retrain as v3 (retracting v1 and v2) and globex's
+   * candidate as v1; acme/sales has no release. Then a successor of the test base is announced.
+   */
+  private void rebaseAfterTheErasure(
+      ServiceMetrics accumulator,
+      LocalArtifactStore store,
+      List<AdapterCandidate> candidates,
+      AdapterCandidate globex) {
+    AdapterCandidate retrained =
+        candidates.stream()
+            .filter(c -> c.getErasure() != null && c.getAdapterKey().equals("acme/support"))
+            .findFirst()
+            .orElseThrow();
+    release(retrained, 3, List.of(1, 2));
+    release(globex, 1, List.of());
+    awaitLineageEvents(accumulator, 4, 6);
+    Path successorFolder = TestBase.write(folder.resolve("successor"), TestBase.config(), 8);
+    BaseModel successor = BaseModel.open(successorFolder, "successor");
+    BaseRef old =
+        new BaseRef(
+            retrained.getBaseModelName(),
+            retrained.getBaseModelDigest(),
+            folder.resolve("base").toString());
+    harness.produce(
+        harness.topics().bases(),
+        List.of(
+            KeyValue.pair(
+                "successor",
+                BaseAnnouncement.newBuilder()
+                    .setName("successor")
+                    .setDigest(successor.digest())
+                    .setLocation(successorFolder.toString())
+                    .setSucceeds(old)
+                    .setAnnouncedBy("ErasureIT")
+                    .setAnnouncedAt(Instant.now())
+                    .build())));
+
+    List<AdapterCandidate> moved =
+        harness
+            .await(
+                harness.topics().candidates(),
+                found -> rebased(found).size() >= 2,
+                Duration.ofSeconds(60))
+            .stream()
+            .filter(c -> c.getTrigger() == JobTrigger.REBASE)
+            .toList();
+    List<TrainingJob> rebaseJobs =
+        harness.readAll(harness.topics().trainingJobs()).stream()
+            .filter(job -> job.getTrigger() == JobTrigger.REBASE)
+            .toList();
+    assertThat(rebaseJobs)
+        .extracting(TrainingJob::getAdapterKey)
+        .containsExactlyInAnyOrder("acme/support", "globex/support");
+    for (TrainingJob job : rebaseJobs) {
+      int expected = job.getAdapterKey().equals("acme/support") ? 3 : 1;
+      assertThat(job.getRebase().getSourceRelease().getVersion()).isEqualTo(expected);
+      assertThat(job.getRebase().getToBase().getDigest()).isEqualTo(successor.digest());
+      List<SourcedExample> data = TrainerHarness.examples(store, job.getTenant(), job.getShards());
+      data.addAll(TrainerHarness.examples(store, job.getTenant(), job.getHeldOutShards()));
+      assertThat(data).isNotEmpty().noneMatch(e -> e.example().getSubjectPseudonym().equals(ALICE));
+    }
+    assertThat(moved).hasSize(2);
+    for (AdapterCandidate candidate : moved) {
+      assertThat(candidate.getBaseModelName()).isEqualTo("successor");
+      assertThat(candidate.getBaseModelDigest()).isEqualTo(successor.digest());
+      assertThat(candidate.getLineage().getMethod()).isEqualTo(LineageMethod.CARRIED_OVER);
+      assertThat(candidate.getLineage().getSourceRelease().getVersion())
+          .as("never a retracted release")
+          .isEqualTo(candidate.getAdapterKey().equals("acme/support") ? 3 : 1);
+    }
+  }
+
+  private static List<AdapterCandidate> rebased(List<AdapterCandidate> candidates) {
+    return candidates.stream().filter(c -> c.getTrigger() == JobTrigger.REBASE).toList();
   }
 
   /** Sends examples of the key until a job seals (3 training examples for acme, 2 for globex). */
@@ -172,6 +261,10 @@ class ErasureIT {
 
   /** What the publisher would write: version {@code version} of the candidate, now stable. */
   private void release(AdapterCandidate candidate, int version) {
+    release(candidate, version, List.of());
+  }
+
+  private void release(AdapterCandidate candidate, int version, List<Integer> retracted) {
     AdapterRelease release =
         AdapterRelease.newBuilder()
             .setAdapterKey(candidate.getAdapterKey())
@@ -192,6 +285,7 @@ class ErasureIT {
                         candidate.getLocation(),
                         "manifest-" + version,
                         candidate.getBaseModelDigest())))
+            .setRetractedVersions(retracted)
             .setOccurredAt(Instant.now())
             .build();
     harness.produce(

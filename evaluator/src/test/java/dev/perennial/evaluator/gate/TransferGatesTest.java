@@ -1,0 +1,183 @@
+package dev.perennial.evaluator.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.suite.TransferSuite;
+import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
+import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.verdict.Outcomes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transfer gates of REBASE candidates on constructed answer sets: the key's held-out questions
+ * answered by the old release on the old base and by the rebased candidate on the new one.
+ */
+class TransferGatesTest {
+
+  private static final GateThresholds THRESHOLDS =
+      new GateThresholds(8, 0.05, 0.10, 0.05, 0.25, 6.0, 3);
+  private static final PairedBootstrap BOOTSTRAP = new PairedBootstrap(0.95, 2000);
+
+  /** Questions 0..n-1 whose answer is {@code a<i>}. */
+  private static List<EvalExample> questions(int n) {
+    List<EvalExample> questions = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      questions.add(EvalExample.question("Q" + i + "?", " a" + i));
+    }
+    return questions;
+  }
+
+  /** Right answers to the questions in [from, to), wrong ones to the others. */
+  private static List<String> answers(int n, int from, int to) {
+    List<String> answers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      answers.add(i >= from && i < to ? "a" + i : "wrong");
+    }
+    return answers;
+  }
+
+  private static Map<String, Gate> transferGates(
+      int n, List<String> candidate, List<String> old, LineageMethod method) {
+    Measurements m = new Measurements();
+    TransferSuite.measure(questions(n), candidate, old, m);
+    List<Gate> gates = GateRules.gates(m, THRESHOLDS, BOOTSTRAP, rebased(method));
+    return gates.stream()
+        .filter(gate -> gate.getName().startsWith("transfer."))
+        .collect(Collectors.toMap(Gate::getName, Function.identity()));
+  }
+
+  private static AdapterCandidate rebased(LineageMethod method) {
+    AdapterCandidate candidate =
+        Candidates.candidate(
+            "acme/support",
+            "acme/support@4-rebase#candidate",
+            "sha256:" + "a".repeat(64),
+            Map.of(),
+            "perennial-tiny-2",
+            "sha256:" + "b".repeat(64),
+            List.of(Candidates.shard("c".repeat(64), 30)),
+            List.of(),
+            0.003);
+    candidate.setTrigger(JobTrigger.REBASE);
+    candidate.setLineage(Lineage.newBuilder().setMethod(method).build());
+    return candidate;
+  }
+
+  @Test
+  void aCarriedOverCandidateThatAnswersAsTheOldReleaseDidPassesBothTransferGates() {
+    // 100 questions, the old release right on the first 80; the candidate the same
+    Map<String, Gate> gates =
+        transferGates(100, answers(100, 0, 80), answers(100, 0, 80), LineageMethod.CARRIED_OVER);
+
+    Gate tenant = gates.get(GateNames.TRANSFER_TENANT);
+    assertThat(tenant.getValue()).isEqualTo(1.0);
+    assertThat(tenant.getLower()).isEqualTo(1.0);
+    assertThat(tenant.getN()).isEqualTo(100);
+    assertThat(tenant.getThreshold()).isEqualTo(0.95);
+    assertThat(tenant.getComparator()).isEqualTo(GateComparator.GREATER_OR_EQUAL);
+    Gate flips = gates.get(GateNames.TRANSFER_FLIPS);
+    assertThat(flips.getValue()).isZero();
+    assertThat(flips.getUpper()).isZero();
+    assertThat(flips.getThreshold()).isEqualTo(0.05);
+    assertThat(gates.values()).allMatch(gate -> Outcomes.of(gate) == EvaluationOutcome.PASSED);
+  }
+
+  @Test
+  void aCandidateThatLostAQuarterOfTheOldAnswersFailsBothAndCountsItsFlips() {
+    // the old release right on 0..79, the candidate on 20..89: 20 negative, 10 positive flips
+    Measurements m = new Measurements();
+    TransferSuite.measure(questions(100), answers(100, 20, 90), answers(100, 0, 80), m);
+    assertThat(m.get("transfer.questions")).isEqualTo(100);
+    assertThat(m.get("transfer.exact.match")).isEqualTo(0.70);
+    assertThat(m.get("transfer.exact.match.old")).isEqualTo(0.80);
+    assertThat(m.get("transfer.ratio")).isEqualTo(0.875);
+    assertThat(m.get("transfer.negative.flips")).isEqualTo(20);
+    assertThat(m.get("transfer.positive.flips")).isEqualTo(10);
+    assertThat(m.get("transfer.flip.rate")).isEqualTo(0.25);
+
+    // without the positive flips (right on 20..79 only) the ratio is 0.75, clearly below 0.95
+    // (with them, 0.875, the interval reaches past 0.95: insufficient evidence)
+    Map<String, Gate> gates =
+        transferGates(100, answers(100, 20, 80), answers(100, 0, 80), LineageMethod.CARRIED_OVER);
+    assertThat(Outcomes.of(gates.get(GateNames.TRANSFER_TENANT)))
+        .isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(gates.get(GateNames.TRANSFER_TENANT).getUpper()).isLessThan(0.95);
+    assertThat(Outcomes.of(gates.get(GateNames.TRANSFER_FLIPS)))
+        .isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(gates.get(GateNames.TRANSFER_FLIPS).getLower()).isGreaterThan(0.05);
+  }
+
+  @Test
+  void theMethodChoosesTheLeastRatioSoADistilledCandidateMayPassWhereACarriedOneCannot() {
+    // 400 questions, the old release right on 300; the candidate keeps 282 of them: ratio 0.94
+    List<String> old = answers(400, 0, 300);
+    List<String> candidate = answers(400, 18, 300);
+
+    Gate carried =
+        transferGates(400, candidate, old, LineageMethod.CARRIED_OVER)
+            .get(GateNames.TRANSFER_TENANT);
+    Gate distilled =
+        transferGates(400, candidate, old, LineageMethod.DISTILLED).get(GateNames.TRANSFER_TENANT);
+
+    assertThat(carried.getValue()).isEqualTo(0.94);
+    assertThat(carried.getThreshold()).isEqualTo(0.95);
+    assertThat(Outcomes.of(carried)).isNotEqualTo(EvaluationOutcome.PASSED);
+    assertThat(distilled.getThreshold()).isEqualTo(0.9);
+    assertThat(distilled.getLower()).isGreaterThan(0.9);
+    assertThat(Outcomes.of(distilled)).isEqualTo(EvaluationOutcome.PASSED);
+  }
+
+  @Test
+  void oneFlipInTwentyIsNotEnoughEvidenceAndARebaseNeverRollsOverSoItIsRefused() {
+    // 20 questions, the old release right on all, the candidate wrong on one: 5 % flips
+    Map<String, Gate> gates =
+        transferGates(20, answers(20, 1, 20), answers(20, 0, 20), LineageMethod.CARRIED_OVER);
+    Gate flips = gates.get(GateNames.TRANSFER_FLIPS);
+    assertThat(flips.getValue()).isEqualTo(0.05);
+    assertThat(flips.getLower()).isLessThanOrEqualTo(0.05);
+    assertThat(flips.getUpper()).isGreaterThan(0.05);
+    assertThat(Outcomes.of(flips)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+
+    List<Gate> all =
+        GateRules.withRollover(
+            List.copyOf(gates.values()), rebased(LineageMethod.CARRIED_OVER), THRESHOLDS);
+    assertThat(GateOutcomes.overall(all)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(GateOutcomes.describe(all.get(all.size() - 1)))
+        .isEqualTo("evidence.rollover 1 <= 0");
+  }
+
+  @Test
+  void drawsWithoutAnyOldRightAnswerAreLeftOutSoTheIntervalStaysDefined() {
+    // 14 questions, the old release right on 2 only: many draws hold neither
+    Map<String, Gate> gates =
+        transferGates(14, answers(14, 1, 2), answers(14, 0, 2), LineageMethod.CARRIED_OVER);
+    Gate tenant = gates.get(GateNames.TRANSFER_TENANT);
+    assertThat(tenant.getValue()).isEqualTo(0.5);
+    assertThat(tenant.getLower()).isNotNaN();
+    assertThat(tenant.getUpper()).isNotNaN().isLessThanOrEqualTo(1.0);
+  }
+
+  @Test
+  void aCandidateWithoutMeasuredTransferHasNoTransferGates() {
+    Measurements m = new Measurements();
+    m.put("leakage.canaries", 0);
+    assertThat(GateRules.gates(m, THRESHOLDS, BOOTSTRAP, rebased(LineageMethod.CONTINUED)))
+        .extracting(Gate::getName)
+        .doesNotContain(GateNames.TRANSFER_TENANT, GateNames.TRANSFER_FLIPS);
+  }
+}
