@@ -46,7 +46,7 @@ class DecisionWaitIT {
   @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
   private static final String KEY = "acme/support";
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = Duration.ofSeconds(12);
 
   @TempDir Path folder;
 
