@@ -83,17 +83,8 @@ public record EvaluationBase(
    * of {@code generalSize} questions (0: all) and this base's canaries.
    */
   public EvaluationBase other(String name, String location, int generalSize) {
-    Path folder;
-    BaseModel model;
-    if (location.startsWith(BundledBase.LOCATION_PREFIX)) {
-      BundledBase bundled = BundledBase.parse(location);
-      folder = bundled.folder();
-      model = bundled.open();
-    } else {
-      folder = Path.of(location);
-      model = BaseModel.open(folder, name);
-    }
-    List<EvalExample> all = GeneralSet.read(folder);
+    BaseModel model = BundledBase.openAt(location, name);
+    List<EvalExample> all = GeneralSet.read(BundledBase.folderAt(location));
     List<EvalExample> picked = GeneralSet.spread(all, generalSize);
     return new EvaluationBase(
         model, picked, "general:" + picked.size() + "/" + all.size(), canaries, controls);

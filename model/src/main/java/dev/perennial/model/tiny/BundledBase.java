@@ -115,6 +115,24 @@ public enum BundledBase {
     }
   }
 
+  /**
+   * The folder of the base at a location as {@code bases.v1} gives it: a bundled base's ({@code
+   * bundled:<name>}, extracted on first use), otherwise the location itself.
+   */
+  public static Path folderAt(String location) {
+    return location.startsWith(LOCATION_PREFIX) ? parse(location).folder() : Path.of(location);
+  }
+
+  /**
+   * The base at a location as {@code bases.v1} gives it: a bundled base under its own name,
+   * otherwise the model folder opened under {@code name}.
+   */
+  public static BaseModel openAt(String location, String name) {
+    return location.startsWith(LOCATION_PREFIX)
+        ? parse(location).open()
+        : BaseModel.open(Path.of(location), name);
+  }
+
   /** The bundled model, extracted once per process to a temporary folder. */
   public BaseModel open() {
     return BaseModel.open(folder(), modelName);

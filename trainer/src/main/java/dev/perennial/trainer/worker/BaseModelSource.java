@@ -42,12 +42,10 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
    * otherwise a model folder (opened under {@code name}).
    */
   public static BaseModelSource at(String location, String name) {
-    if (location.startsWith(BundledBase.LOCATION_PREFIX)) {
-      BundledBase bundled = BundledBase.parse(location);
-      return new BaseModelSource(bundled.open(), bundled.generalReplaySet());
-    }
-    Path folder = Path.of(location);
-    return withReplay(BaseModel.open(folder, name), folder);
+    BaseModel base = BundledBase.openAt(location, name);
+    return location.startsWith(BundledBase.LOCATION_PREFIX)
+        ? new BaseModelSource(base, BundledBase.parse(location).generalReplaySet())
+        : withReplay(base, Path.of(location));
   }
 
   private static BaseModelSource withReplay(BaseModel base, Path folder) {
