@@ -49,11 +49,24 @@ record Row(
   static Row unmeasured(int update, int tasks) {
     double[] nan = new double[tasks];
     Arrays.fill(nan, Double.NaN);
+    return probesOnly(update, nan, nan, nan, 0);
+  }
+
+  /**
+   * A row of the world-truth probes alone (the base's row; an unmeasured one): no general-set
+   * figures, knowledge updates, suite metrics or training.
+   */
+  static Row probesOnly(
+      int update,
+      double[] emTrained,
+      double[] emHeldOut,
+      double[] likelihood,
+      double evaluationSeconds) {
     return new Row(
         update,
-        nan,
-        nan,
-        nan,
+        emTrained,
+        emHeldOut,
+        likelihood,
         Double.NaN,
         Double.NaN,
         0,
@@ -62,7 +75,7 @@ record Row(
         new TreeMap<>(),
         List.of(),
         null,
-        0);
+        evaluationSeconds);
   }
 
   boolean measured() {

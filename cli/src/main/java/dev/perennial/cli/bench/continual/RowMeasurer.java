@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Measures one row of a run: the evaluator's learning and retention suites on the update's
@@ -80,20 +79,7 @@ final class RowMeasurer {
     Results results = run(workloads, Map.of());
     double[][] scores = taskScores(results, ModelRef.BASE, tasks);
     scores[1][0] = generalHeldOutMatch(results, ModelRef.BASE);
-    return new Row(
-        0,
-        scores[0],
-        scores[1],
-        scores[2],
-        Double.NaN,
-        Double.NaN,
-        0,
-        Double.NaN,
-        Double.NaN,
-        new TreeMap<>(),
-        List.of(),
-        null,
-        seconds(started));
+    return Row.probesOnly(0, scores[0], scores[1], scores[2], seconds(started));
   }
 
   /**
