@@ -52,7 +52,8 @@ import java.util.stream.Collectors;
  * retracted. A failed or unusable verdict: no release, an audit event saying why (the failing gates
  * by name). A verdict with insufficient evidence: no release and no refusal, an audit event naming
  * the undecided gates and saying that the job's data rolls into the key's next job (the trainer
- * carries it there).
+ * carries it there). An ERASURE retrain that is not released still retracts what it was to
+ * replace.
  *
  * <p>Writes only the release folder; the caller writes the decision's records in one transaction
  * and applies its state once that commits.
@@ -90,13 +91,13 @@ public final class VerdictProcessor {
       return refusal(verdict, e.getMessage(), Map.of(), now);
     }
     EvaluationOutcome outcome = Outcomes.of(verdict);
+    KeyState state = registry.get(key);
     if (outcome == EvaluationOutcome.INSUFFICIENT_EVIDENCE) {
-      return deferral(verdict, now);
+      return retractingWhatItWouldReplace(state, verdict, deferral(verdict, now), now);
     }
     if (outcome != EvaluationOutcome.PASSED || !gatesNotPassed(verdict).isEmpty()) {
-      return gateRefusal(verdict, now);
+      return retractingWhatItWouldReplace(state, verdict, gateRefusal(verdict, now), now);
     }
-    KeyState state = registry.get(key);
     VersionAssignment assignment =
         VersionAssignment.assign(state, verdict.getCandidate().getCandidateId());
     if (assignment.kind() == VersionAssignment.Kind.ALREADY_PUBLISHED) {
@@ -109,9 +110,54 @@ public final class VerdictProcessor {
               ? write(verdict, key, assignment.version(), now)
               : checkedFolder(state, assignment.version());
     } catch (RefusalException e) {
-      return refusal(verdict, e.getMessage(), Map.of("version", "" + assignment.version()), now);
+      return retractingWhatItWouldReplace(
+          state,
+          verdict,
+          refusal(verdict, e.getMessage(), Map.of("version", "" + assignment.version()), now),
+          now);
     }
     return published(verdict, state, release, now);
+  }
+
+  /**
+   * An ERASURE retrain that is not released replaces nothing, yet under the {@code replacement}
+   * policy the releases trained on the erased data wait for exactly this candidate: they are
+   * retracted now, without a replacement, so no refused or undecided retrain leaves the erased
+   * subject's data served. Their aliases fall back as for any retraction.
+   */
+  private Decision retractingWhatItWouldReplace(
+      KeyState state, EvaluationVerdict verdict, Decision notReleased, Instant now) {
+    Optional<ErasureLineage> erasure = ErasureLineage.of(verdict.getCandidate());
+    if (erasure.isEmpty() || erasure.get().replacesVersions().isEmpty()) {
+      return notReleased;
+    }
+    Retractions.Result retraction =
+        Retractions.retract(
+            state,
+            erasure.get().replacesVersions(),
+            "trained on data erased by request "
+                + erasure.get().requestId()
+                + "; its retrained release was not released ("
+                + notReleased.outcome().name().toLowerCase(Locale.ROOT)
+                + "), so it is retracted without a replacement",
+            Map.of(
+                "erasureRequestId", erasure.get().requestId(),
+                "replacedBy", "none",
+                "verdictId", verdict.getVerdictId()),
+            verdict.getVerdictId(),
+            actor,
+            now);
+    if (retraction.retracted().isEmpty()) {
+      return notReleased;
+    }
+    List<AuditEvent> audits = new ArrayList<>(notReleased.audits());
+    audits.addAll(retraction.audits());
+    return new Decision(
+        notReleased.outcome(),
+        notReleased.adapterKey(),
+        Optional.of(retraction.state()),
+        retraction.releases(),
+        audits);
   }
 
   private Decision published(

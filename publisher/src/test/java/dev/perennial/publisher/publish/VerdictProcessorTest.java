@@ -19,12 +19,14 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
+import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.ReleaseAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,6 +129,65 @@ class VerdictProcessorTest {
         .containsEntry("undecidedGates", "learning")
         .containsEntry("outcome", "INSUFFICIENT_EVIDENCE")
         .containsEntry("dataRollsInto", "the next job of acme/support");
+  }
+
+  @Test
+  void aRefusedErasureRetrainRetractsTheReleasesItWasToReplaceWithoutAReplacement() {
+    process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    AdapterCandidate retrain = TestVerdicts.candidate(store, "acme/support", "cand-3", 2);
+    retrain.setErasure(
+        ErasureDetails.newBuilder()
+            .setRequestId("erase-7")
+            .setSubjectPseudonym("p-0123456789abcdef")
+            .setAffectedVersions(List.of(2))
+            .build());
+
+    Decision decision = process(TestVerdicts.failedLeakage(retrain));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.REFUSED);
+    assertThat(decision.audits())
+        .extracting(AuditEvent::getAction)
+        .containsExactly(AuditEvents.RELEASE_REFUSED, AuditEvents.RELEASE_RETRACTED);
+    assertThat(decision.releases())
+        .singleElement()
+        .satisfies(
+            release -> {
+              assertThat(release.getAction()).isEqualTo(ReleaseAction.RETRACTED);
+              assertThat(release.getVersion()).isEqualTo(2);
+              assertThat(release.getAliases()).containsExactlyEntriesOf(Map.of("stable", 1));
+              assertThat(release.getReason())
+                  .contains("erase-7")
+                  .contains("retracted without a replacement");
+            });
+    assertThat(registry.get(KEY).isRetracted(2)).isTrue();
+  }
+
+  @Test
+  void anUndecidedErasureRetrainRetractsTooAndAnOrdinaryRefusalRetractsNothing() {
+    process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    AdapterCandidate retrain = TestVerdicts.candidate(store, "acme/support", "cand-2", 1);
+    retrain.setErasure(
+        ErasureDetails.newBuilder()
+            .setRequestId("erase-8")
+            .setSubjectPseudonym("p-0123456789abcdef")
+            .setAffectedVersions(List.of(1))
+            .build());
+
+    Decision ordinary =
+        process(
+            TestVerdicts.failedLeakage(TestVerdicts.candidate(store, "acme/support", "cand-x", 1)));
+    Decision undecided = process(TestVerdicts.insufficientEvidence(retrain));
+
+    assertThat(ordinary.releases()).isEmpty();
+    assertThat(undecided.outcome()).isEqualTo(Outcome.DEFERRED);
+    assertThat(undecided.releases())
+        .singleElement()
+        .satisfies(
+            release -> {
+              assertThat(release.getAction()).isEqualTo(ReleaseAction.RETRACTED);
+              assertThat(release.getAliases()).isEmpty();
+            });
   }
 
   @Test
