@@ -78,20 +78,28 @@ public final class LoraWeights {
         int[] dims = dimensions(model, module);
         int in = dims[0];
         int out = dims[1];
-        Random random = new Random(Digests.derivedSeed(seed, module.path(layer)));
-        float bound = (float) (1.0 / Math.sqrt(in));
-        float[] a = new float[config.rank() * in];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (random.nextFloat() * 2 - 1) * bound;
-        }
         modules.put(
             module.path(layer),
             new Pair(
-                new HostTensor(new long[] {config.rank(), in}, a),
+                freshA(config.rank(), in, seed, module.path(layer)),
                 new HostTensor(new long[] {out, config.rank()}, new float[out * config.rank()])));
       }
     }
     return new LoraWeights(config, modules);
+  }
+
+  /**
+   * A fresh A [rank, in] of the module at {@code path}: uniform in ±1/sqrt(in), from a generator
+   * seeded by (seed, path).
+   */
+  public static HostTensor freshA(int rank, int in, long seed, String path) {
+    Random random = new Random(Digests.derivedSeed(seed, path));
+    float bound = (float) (1.0 / Math.sqrt(in));
+    float[] a = new float[rank * in];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (random.nextFloat() * 2 - 1) * bound;
+    }
+    return new HostTensor(new long[] {rank, in}, a);
   }
 
   /** {in, out} of a projection under a model config. */
