@@ -1,0 +1,91 @@
+package dev.perennial.trainer.search;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Successive halving (Jamieson and Talwalkar 2016): every variant trains on a small share of the
+ * job's step budget, the better half (by {@link TrialScore#BEST_FIRST}) goes on with twice the
+ * steps, until one remains; the caller then trains that one with the full budget. With k variants
+ * starting at a share s of the budget, the search costs about {@code s * k * log2(k)} budgets
+ * before the final one.
+ *
+ * @param <R> what a variant is (a recipe)
+ */
+public final class SuccessiveHalving<R> {
+
+  /** Trains a variant for a number of steps and measures it. */
+  @FunctionalInterface
+  public interface Trainer<R> {
+    TrialScore train(R variant, int steps);
+  }
+
+  /**
+   * One trial: a variant, the round it ran in, its steps and score, and whether it went on.
+   *
+   * @param droppedInRound the round it was dropped in, or -1 for a variant that was kept
+   */
+  public record Trial<R>(R variant, int round, int steps, TrialScore score, int droppedInRound) {}
+
+  /** The winner and every trial, in the order they ran. */
+  public record Result<R>(R winner, List<Trial<R>> trials, int trialSteps) {}
+
+  private final double startShare;
+
+  /**
+   * @param startShare the share of the full budget each variant gets in the first round, in (0, 1]
+   */
+  public SuccessiveHalving(double startShare) {
+    if (!(startShare > 0 && startShare <= 1)) {
+      throw new IllegalArgumentException("start share must be in (0, 1], was " + startShare);
+    }
+    this.startShare = startShare;
+  }
+
+  public Result<R> search(List<R> variants, int fullSteps, Trainer<R> trainer) {
+    if (variants.isEmpty()) {
+      throw new IllegalArgumentException("a search needs at least one variant");
+    }
+    List<Integer> alive = new ArrayList<>(IntStream.range(0, variants.size()).boxed().toList());
+    List<Trial<R>> trials = new ArrayList<>();
+    int trialSteps = 0;
+    int round = 0;
+    double share = startShare;
+    while (alive.size() > 1) {
+      int steps = Math.max(1, (int) Math.round(Math.min(1, share) * fullSteps));
+      List<Trial<R>> roundTrials = new ArrayList<>();
+      for (int index : alive) {
+        R variant = variants.get(index);
+        roundTrials.add(new Trial<>(variant, round, steps, trainer.train(variant, steps), -1));
+        trialSteps += steps;
+      }
+      List<Integer> ranked =
+          IntStream.range(0, alive.size())
+              .boxed()
+              .sorted(
+                  Comparator.comparing(
+                      (Integer i) -> roundTrials.get(i).score(), TrialScore.BEST_FIRST))
+              .toList();
+      int keep = (alive.size() + 1) / 2;
+      List<Integer> survivors = new ArrayList<>();
+      for (int rank = 0; rank < ranked.size(); rank++) {
+        int position = ranked.get(rank);
+        Trial<R> trial = roundTrials.get(position);
+        if (rank < keep) {
+          survivors.add(alive.get(position));
+        } else {
+          roundTrials.set(
+              position, new Trial<>(trial.variant(), round, trial.steps(), trial.score(), round));
+        }
+      }
+      trials.addAll(roundTrials);
+      survivors.sort(Comparator.naturalOrder());
+      alive = survivors;
+      share *= 2;
+      round++;
+    }
+    return new Result<>(variants.get(alive.get(0)), List.copyOf(trials), trialSteps);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.perennial.trainer.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SuccessiveHalvingTest {
+
+  @Test
+  void keepsTheBestOfConstructedTrialScoresAndRecordsWhereEachWasDropped() {
+    // gain grows with steps; "slow" starts behind "fast" but overtakes it with more steps
+    Map<String, double[]> gainPerStep =
+        Map.of(
+            "base",
+            new double[] {0.010, 0},
+            "fast",
+            new double[] {0.030, 0},
+            "slow",
+            new double[] {0.020, 0.0004},
+            "broken",
+            new double[] {0.050, 0});
+    List<String> calls = new ArrayList<>();
+    SuccessiveHalving<String> search = new SuccessiveHalving<>(0.25);
+
+    SuccessiveHalving.Result<String> result =
+        search.search(
+            List.of("base", "fast", "slow", "broken"),
+            100,
+            (variant, steps) -> {
+              calls.add(variant + "@" + steps);
+              double[] rate = gainPerStep.get(variant);
+              double gain = rate[0] * steps + rate[1] * steps * steps;
+              return new TrialScore(!variant.equals("broken"), gain, 0);
+            });
+
+    // round 0 at 25 steps: fast 0.75, slow 0.75, base 0.25, broken fails its gates
+    // round 1 at 50 steps: slow 2.0 beats fast 1.5
+    assertThat(result.winner()).isEqualTo("slow");
+    assertThat(calls)
+        .containsExactly("base@25", "fast@25", "slow@25", "broken@25", "fast@50", "slow@50");
+    assertThat(result.trialSteps()).isEqualTo(4 * 25 + 2 * 50);
+    assertThat(result.trials())
+        .extracting(t -> t.variant() + ":" + t.round() + ":" + t.droppedInRound())
+        .containsExactly(
+            "base:0:0", "fast:0:-1", "slow:0:-1", "broken:0:0", "fast:1:1", "slow:1:-1");
+  }
+
+  @Test
+  void gatesComeBeforeGainAndTheMarginBreaksTies() {
+    List<TrialScore> scores =
+        new ArrayList<>(
+            List.of(
+                new TrialScore(false, 9, 9),
+                new TrialScore(true, 1, 0.5),
+                new TrialScore(true, 1, 0.7),
+                new TrialScore(true, 0.5, 2)));
+
+    scores.sort(TrialScore.BEST_FIRST);
+
+    assertThat(scores)
+        .containsExactly(
+            new TrialScore(true, 1, 0.7),
+            new TrialScore(true, 1, 0.5),
+            new TrialScore(true, 0.5, 2),
+            new TrialScore(false, 9, 9));
+  }
+
+  @Test
+  void oneVariantNeedsNoTrialAndNoVariantIsRefused() {
+    SuccessiveHalving<String> search = new SuccessiveHalving<>(0.25);
+    SuccessiveHalving.Result<String> single =
+        search.search(
+            List.of("only"),
+            100,
+            (variant, steps) -> {
+              throw new AssertionError("no trial for a single variant");
+            });
+    assertThat(single.winner()).isEqualTo("only");
+    assertThat(single.trials()).isEmpty();
+    assertThatThrownBy(() -> search.search(List.of(), 100, (v, s) -> null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
