@@ -2,27 +2,19 @@ package dev.perennial.model.train;
 
 import dev.perennial.model.ModelException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Draws padded micro-batches from training examples, epoch by epoch in a seeded shuffled order,
- * with a fixed share of every micro-batch drawn from replay examples (continual learning keeps
- * earlier knowledge by rehearsing it).
+ * with a fixed share of every micro-batch drawn from replay examples ({@link RowDraw}).
  */
 public final class ExampleSampler implements BatchSource {
 
   private final List<TokenizedExample> examples;
   private final List<TokenizedExample> replay;
-  private final int batchSize;
   private final int accumulation;
-  private final int replayPerBatch;
   private final int padId;
-  private final Random orderRandom;
-  private final Random replayRandom;
-  private final List<Integer> order = new ArrayList<>();
-  private int cursor;
+  private final RowDraw draw;
 
   public ExampleSampler(
       List<TokenizedExample> examples,
@@ -34,45 +26,30 @@ public final class ExampleSampler implements BatchSource {
     }
     this.examples = examples;
     this.replay = replay;
-    this.batchSize = recipe.batchSize();
     this.accumulation = recipe.gradientAccumulation();
-    this.replayPerBatch = recipe.replayRows(replay.size());
     this.padId = padId;
-    this.orderRandom = new Random(recipe.seed());
-    this.replayRandom = new Random(recipe.seed() ^ 0x5DEECE66DL);
-    this.cursor = examples.size();
+    this.draw = new RowDraw(examples.size(), replay.size(), recipe);
   }
 
   /** Replay rows in each micro-batch. */
   public int replayPerBatch() {
-    return replayPerBatch;
+    return draw.replayPerBatch();
   }
 
   @Override
   public List<Batch> nextStep() {
     List<Batch> batches = new ArrayList<>(accumulation);
     for (int micro = 0; micro < accumulation; micro++) {
-      List<TokenizedExample> rows = new ArrayList<>(batchSize);
-      for (int i = 0; i < batchSize - replayPerBatch; i++) {
-        rows.add(examples.get(nextIndex()));
+      RowDraw.Rows drawn = draw.next();
+      List<TokenizedExample> rows = new ArrayList<>(drawn.own().length + drawn.replay().length);
+      for (int index : drawn.own()) {
+        rows.add(examples.get(index));
       }
-      for (int i = 0; i < replayPerBatch; i++) {
-        rows.add(replay.get(replayRandom.nextInt(replay.size())));
+      for (int index : drawn.replay()) {
+        rows.add(replay.get(index));
       }
       batches.add(Batch.of(rows, padId));
     }
     return batches;
-  }
-
-  private int nextIndex() {
-    if (cursor == order.size() || order.isEmpty()) {
-      order.clear();
-      for (int i = 0; i < examples.size(); i++) {
-        order.add(i);
-      }
-      Collections.shuffle(order, orderRandom);
-      cursor = 0;
-    }
-    return order.get(cursor++);
   }
 }

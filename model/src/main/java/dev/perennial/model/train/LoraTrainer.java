@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a LoRA adapter on a frozen base and writes it as a PEFT folder: a fresh adapter (seeded
  * initialisation) or one continuing from an existing adapter (continual learning), optionally
- * rehearsing replay examples. With the same request, seed and thread count on CPU the adapter files
- * are byte-identical.
+ * rehearsing replay examples, and learning from feedback examples by their objectives ({@link
+ * FeedbackSteps}) against the frozen reference of the adapter it starts from (the base alone for a
+ * fresh one). With the same request, seed and thread count on CPU the adapter files are
+ * byte-identical.
  */
 public final class LoraTrainer {
 
@@ -41,21 +43,44 @@ public final class LoraTrainer {
           refusals.size(),
           refusals.get(0));
     }
-    int truncated = countTruncated(examples) + countTruncated(replay);
+    List<TokenizedFeedback> feedback =
+        TokenizedFeedback.of(request.feedback(), tokenizer, recipe.maxSequenceLength(), refusals);
+    int truncated =
+        countTruncated(examples)
+            + countTruncated(replay)
+            + (int) feedback.stream().filter(TokenizedFeedback::truncated).count();
     if (truncated > 0) {
       LOG.warn("{} examples were cut to {} tokens", truncated, recipe.maxSequenceLength());
     }
     try (LanguageModel model = LanguageModel.load(request.base(), device, initial, true)) {
-      ExampleSampler sampler = new ExampleSampler(examples, replay, recipe, tokenizer.padId());
+      // the reference is the model as training starts, scored once before the first step
+      ReferenceLikelihoods reference =
+          feedback.isEmpty()
+              ? null
+              : ReferenceLikelihoods.compute(
+                  model, feedback, recipe.batchSize(), tokenizer.padId());
+      StepSource source =
+          feedback.isEmpty()
+              ? TrainingLoop.languageModeling(
+                  new ExampleSampler(examples, replay, recipe, tokenizer.padId()))
+              : new FeedbackSteps(
+                  examples,
+                  replay,
+                  feedback,
+                  reference,
+                  request.objectives(),
+                  recipe,
+                  tokenizer.padId());
       LOG.info(
-          "LoRA r={} on {} over {}: {} examples, {} replay ({} per batch), {} validation, up to {}"
-              + " steps on {}",
+          "LoRA r={} on {} over {}: {} examples, {} feedback, {} replay ({} per batch), {}"
+              + " validation, up to {} steps on {}",
           initial.config().rank(),
           initial.config().targetModules(),
           request.base().name(),
           examples.size(),
+          feedback.size(),
           replay.size(),
-          sampler.replayPerBatch(),
+          recipe.replayRows(replay.size()),
           request.stopsEarly() ? request.validation().size() : 0,
           recipe.steps(),
           device);
@@ -70,7 +95,7 @@ public final class LoraTrainer {
               : null;
       TrainingLoop.Outcome outcome =
           TrainingLoop.run(
-              model, sampler, recipe, listener, monitor == null ? StoppingRule.NEVER : monitor);
+              model, source, recipe, listener, monitor == null ? StoppingRule.NEVER : monitor);
       List<ValidationPoint> validation = List.of();
       if (monitor != null) {
         monitor.finish(outcome.steps().size());
@@ -94,7 +119,9 @@ public final class LoraTrainer {
           request.outputFolder(),
           device.toString(),
           validation,
-          recipe.steps());
+          recipe.steps(),
+          feedback.size(),
+          reference == null ? 0 : reference.rows());
     }
   }
 

@@ -21,6 +21,9 @@ import java.util.List;
  * @param device where to train
  * @param validation examples never trained on whose loss decides early stopping (may be empty)
  * @param earlyStopping when to stop before the step budget is spent; null: train every step
+ * @param feedback feedback examples trained by their objectives (may be empty), against the frozen
+ *     reference the model is as training starts (see {@link ReferenceLikelihoods})
+ * @param objectives how the step loss mixes the kinds; null: {@link FeedbackObjectives#defaults}
  */
 public record LoraTrainingRequest(
     BaseModel base,
@@ -32,7 +35,9 @@ public record LoraTrainingRequest(
     Path outputFolder,
     DeviceChoice device,
     List<TrainingExample> validation,
-    EarlyStopping earlyStopping) {
+    EarlyStopping earlyStopping,
+    List<FeedbackExample> feedback,
+    FeedbackObjectives objectives) {
 
   public LoraTrainingRequest {
     if (base == null || examples == null || recipe == null || outputFolder == null) {
@@ -47,6 +52,8 @@ public record LoraTrainingRequest(
     examples = List.copyOf(examples);
     device = device == null ? DeviceChoice.AUTO : device;
     validation = validation == null ? List.of() : List.copyOf(validation);
+    feedback = feedback == null ? List.of() : List.copyOf(feedback);
+    objectives = objectives == null ? FeedbackObjectives.defaults() : objectives;
   }
 
   /** A fresh adapter. */
@@ -58,7 +65,18 @@ public record LoraTrainingRequest(
       TrainingRecipe recipe,
       Path outputFolder) {
     return new LoraTrainingRequest(
-        base, examples, replay, lora, null, recipe, outputFolder, DeviceChoice.AUTO, null, null);
+        base,
+        examples,
+        replay,
+        lora,
+        null,
+        recipe,
+        outputFolder,
+        DeviceChoice.AUTO,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** Continues training an existing adapter (the current release's) with its own LoRA shape. */
@@ -70,7 +88,18 @@ public record LoraTrainingRequest(
       TrainingRecipe recipe,
       Path outputFolder) {
     return new LoraTrainingRequest(
-        base, examples, replay, null, adapter, recipe, outputFolder, DeviceChoice.AUTO, null, null);
+        base,
+        examples,
+        replay,
+        null,
+        adapter,
+        recipe,
+        outputFolder,
+        DeviceChoice.AUTO,
+        null,
+        null,
+        null,
+        null);
   }
 
   public LoraTrainingRequest on(DeviceChoice choice) {
@@ -84,7 +113,9 @@ public record LoraTrainingRequest(
         outputFolder,
         choice,
         validation,
-        earlyStopping);
+        earlyStopping,
+        feedback,
+        objectives);
   }
 
   /**
@@ -103,7 +134,26 @@ public record LoraTrainingRequest(
         outputFolder,
         device,
         validationExamples,
-        stopping);
+        stopping,
+        feedback,
+        objectives);
+  }
+
+  /** The same request also training {@code examples} of feedback by {@code how}. */
+  public LoraTrainingRequest withFeedback(List<FeedbackExample> examples, FeedbackObjectives how) {
+    return new LoraTrainingRequest(
+        base,
+        this.examples,
+        replay,
+        lora,
+        startFrom,
+        recipe,
+        outputFolder,
+        device,
+        validation,
+        earlyStopping,
+        examples,
+        how);
   }
 
   /** Whether training may stop before its step budget. */

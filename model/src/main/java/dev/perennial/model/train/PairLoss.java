@@ -30,6 +30,17 @@ public enum PairLoss {
    */
   ROBUST;
 
+  /** The loss named {@code name} (dpo, ipo, conservative, robust; any case). */
+  public static PairLoss parse(String name) {
+    for (PairLoss loss : values()) {
+      if (loss.name().equalsIgnoreCase(name.trim())) {
+        return loss;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown pair loss '" + name + "'; one of dpo, ipo, conservative, robust");
+  }
+
   /** DPO's temperature when a recipe sets none (Rafailov et al. use 0.1). */
   public static final double DEFAULT_BETA = 0.1;
 

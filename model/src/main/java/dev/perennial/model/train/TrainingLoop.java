@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * each step, forward and backward every micro-batch under its own manager (gradients accumulate),
  * clip by global norm, one AdamW update, then report the step.
  *
- * <p>Each micro-batch's loss is divided by the step's total counted tokens, so the accumulated
- * gradient is that of the step's mean token loss. The PyTorch engine allows one gradient collector
- * per process at a time, so one JVM trains one model at a time; any thread may run the loop (it
- * switches the thread's grad mode off while it runs).
+ * <p>What a step's loss is comes from its {@link StepSource}: by default each micro-batch's loss is
+ * divided by the step's total counted tokens, so the accumulated gradient is that of the step's
+ * mean token loss; {@link FeedbackSteps} mixes in the feedback objectives. The PyTorch engine
+ * allows one gradient collector per process at a time, so one JVM trains one model at a time; any
+ * thread may run the loop (it switches the thread's grad mode off while it runs).
  */
 public final class TrainingLoop {
 
@@ -42,6 +43,19 @@ public final class TrainingLoop {
   }
 
   /**
+   * Trains on the mean token loss of {@code source}'s micro-batches (see {@link #run(LanguageModel,
+   * StepSource, TrainingRecipe, StepListener, StoppingRule)}).
+   */
+  public static Outcome run(
+      LanguageModel model,
+      BatchSource source,
+      TrainingRecipe recipe,
+      StepListener listener,
+      StoppingRule stopping) {
+    return run(model, languageModeling(source), recipe, listener, stopping);
+  }
+
+  /**
    * Trains the model's trainable parameters in place until the step budget is spent, or until
    * {@code stopping} says after a step that training has done enough: then the learning rate winds
    * down from where it is to the schedule's floor over the rule's {@link
@@ -50,7 +64,7 @@ public final class TrainingLoop {
    */
   public static Outcome run(
       LanguageModel model,
-      BatchSource source,
+      StepSource source,
       TrainingRecipe recipe,
       StepListener listener,
       StoppingRule stopping) {
@@ -79,21 +93,17 @@ public final class TrainingLoop {
                 TrainingRecipe.EPSILON,
                 recipe.weightDecay())) {
       for (int step = 0; step < end; step++) {
-        List<Batch> microBatches = source.nextStep();
-        int counted = microBatches.stream().mapToInt(Batch::countedTokens).sum();
-        long tokens = microBatches.stream().mapToLong(Batch::realTokens).sum();
         double learningRate =
             windDownStart < 0
                 ? schedule.at(step)
                 : schedule.windingDown(step, windDownStart, end - windDownStart, windDownFrom);
         double loss;
         double norm;
+        long tokens;
         try (NDManager stepManager = model.manager().newSubManager()) {
-          double lossSum = 0;
-          for (Batch batch : microBatches) {
-            lossSum += forwardBackward(model, batch, Math.max(1, counted), stepManager);
-          }
-          loss = lossSum / Math.max(1, counted);
+          StepSource.Pass pass = source.forwardBackward(model, stepManager);
+          loss = pass.loss();
+          tokens = pass.tokens();
           norm = Double.isFinite(loss) ? optimizer.gradientNorm(stepManager) : Double.NaN;
           if (Double.isFinite(norm)) {
             skippedInARow = 0;
@@ -158,6 +168,23 @@ public final class TrainingLoop {
               + "); lower the learning rate");
     }
     return inARow;
+  }
+
+  /**
+   * The language-modeling objective: each micro-batch's summed token loss divided by the step's
+   * counted tokens, so the accumulated gradient is that of the step's mean token loss.
+   */
+  static StepSource languageModeling(BatchSource source) {
+    return (model, stepManager) -> {
+      List<Batch> microBatches = source.nextStep();
+      int counted = Math.max(1, microBatches.stream().mapToInt(Batch::countedTokens).sum());
+      double lossSum = 0;
+      for (Batch batch : microBatches) {
+        lossSum += forwardBackward(model, batch, counted, stepManager);
+      }
+      return new StepSource.Pass(
+          lossSum / counted, microBatches.stream().mapToLong(Batch::realTokens).sum());
+    };
   }
 
   /** One micro-batch: returns its summed token loss; gradients accumulate in the parameters. */

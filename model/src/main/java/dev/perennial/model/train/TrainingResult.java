@@ -19,6 +19,8 @@ import java.util.List;
  * @param validation the validation loss before training, at every measurement and at the end (empty
  *     without early stopping)
  * @param plannedSteps the step budget
+ * @param feedbackExamples feedback examples trained by their objectives
+ * @param referenceRows rows (answers) the frozen reference scored, once, before the first step
  */
 public record TrainingResult(
     List<StepMetrics> steps,
@@ -31,7 +33,9 @@ public record TrainingResult(
     Path adapterFolder,
     String device,
     List<ValidationPoint> validation,
-    int plannedSteps) {
+    int plannedSteps,
+    int feedbackExamples,
+    int referenceRows) {
 
   public TrainingResult {
     steps = List.copyOf(steps);

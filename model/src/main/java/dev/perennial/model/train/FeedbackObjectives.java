@@ -1,0 +1,102 @@
+package dev.perennial.model.train;
+
+import dev.perennial.model.ModelException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a mixed job's step loss is made: each kind's mean loss over the step's rows of that kind,
+ * weighted and summed. Language-model rows (TEXT and SFT examples, and replay) keep their mean
+ * token loss; PREFERENCE pairs take {@link #pairLoss} at {@link #beta}; RATINGs take KTO;
+ * CORRECTIONs the pair loss plus {@link #correctionSftWeight} times the correction's mean token
+ * loss (RPO).
+ *
+ * @param pairLoss DPO, or the IPO, conservative or robust variant
+ * @param beta the pair loss's temperature (DPO's beta, default 0.1)
+ * @param labelSmoothing the label-flip rate CONSERVATIVE and ROBUST assume, in [0, 0.5)
+ * @param ktoBeta KTO's temperature
+ * @param ktoDesirableWeight KTO's weight of desirable answers
+ * @param ktoUndesirableWeight KTO's weight of undesirable answers
+ * @param correctionSftWeight the weight of the language-model term on a correction (RPO)
+ * @param languageModelWeight weight of the language-model rows' mean token loss
+ * @param preferenceWeight weight of the preference pairs' mean loss
+ * @param ratingWeight weight of the ratings' mean KTO loss
+ * @param correctionWeight weight of the corrections' mean loss
+ */
+public record FeedbackObjectives(
+    PairLoss pairLoss,
+    double beta,
+    double labelSmoothing,
+    double ktoBeta,
+    double ktoDesirableWeight,
+    double ktoUndesirableWeight,
+    double correctionSftWeight,
+    double languageModelWeight,
+    double preferenceWeight,
+    double ratingWeight,
+    double correctionWeight) {
+
+  public FeedbackObjectives {
+    List<String> problems = new ArrayList<>();
+    if (pairLoss == null) {
+      problems.add("a pair loss is needed");
+    }
+    positive("beta", beta, problems);
+    positive("KTO beta", ktoBeta, problems);
+    if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
+      problems.add("label smoothing must be in [0, 0.5), was " + labelSmoothing);
+    }
+    notNegative("KTO desirable weight", ktoDesirableWeight, problems);
+    notNegative("KTO undesirable weight", ktoUndesirableWeight, problems);
+    notNegative("correction SFT weight", correctionSftWeight, problems);
+    notNegative("language-model weight", languageModelWeight, problems);
+    notNegative("preference weight", preferenceWeight, problems);
+    notNegative("rating weight", ratingWeight, problems);
+    notNegative("correction weight", correctionWeight, problems);
+    if (!problems.isEmpty()) {
+      throw new ModelException("invalid feedback objectives: " + String.join("; ", problems));
+    }
+  }
+
+  /** DPO at beta 0.1, KTO at beta 0.1 with equal weights, RPO weight 1, every kind weighted 1. */
+  public static FeedbackObjectives defaults() {
+    return new FeedbackObjectives(
+        PairLoss.DPO, PairLoss.DEFAULT_BETA, 0.1, 0.1, 1, 1, 1, 1, 1, 1, 1);
+  }
+
+  public FeedbackObjectives withPairLoss(PairLoss loss) {
+    return new FeedbackObjectives(
+        loss,
+        beta,
+        labelSmoothing,
+        ktoBeta,
+        ktoDesirableWeight,
+        ktoUndesirableWeight,
+        correctionSftWeight,
+        languageModelWeight,
+        preferenceWeight,
+        ratingWeight,
+        correctionWeight);
+  }
+
+  /** The weight of a feedback kind's mean loss. */
+  public double weightOf(FeedbackExample.Kind kind) {
+    return switch (kind) {
+      case PREFERENCE -> preferenceWeight;
+      case RATING -> ratingWeight;
+      case CORRECTION -> correctionWeight;
+    };
+  }
+
+  private static void positive(String name, double value, List<String> problems) {
+    if (!(value > 0) || !Double.isFinite(value)) {
+      problems.add(name + " must be a positive number, was " + value);
+    }
+  }
+
+  private static void notNegative(String name, double value, List<String> problems) {
+    if (!(value >= 0) || !Double.isFinite(value)) {
+      problems.add(name + " must not be negative, was " + value);
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package dev.perennial.model.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.runtime.EngineArrays;
+import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.runtime.ModelRuntime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The steps of a mixed job: the job's own rows (language-model examples and feedback examples,
+ * drawn together epoch by epoch) plus replay rows in every micro-batch ({@link RowDraw}), and a
+ * step loss made of each kind's mean loss, weighted ({@link FeedbackObjectives}): the
+ * language-model rows' mean token loss, the preference pairs' {@link PairLoss}, the ratings' KTO
+ * and the corrections' pair loss plus their language-model term. Every row of a micro-batch shares
+ * one forward pass; the reference's log-likelihoods come from {@link ReferenceLikelihoods},
+ * computed once before training.
+ */
+final class FeedbackSteps implements StepSource {
+
+  private final List<TokenizedExample> examples;
+  private final List<TokenizedExample> replay;
+  private final List<TokenizedFeedback> feedback;
+  private final ReferenceLikelihoods reference;
+  private final FeedbackObjectives objectives;
+  private final int accumulation;
+  private final int padId;
+  private final RowDraw draw;
+
+  FeedbackSteps(
+      List<TokenizedExample> examples,
+      List<TokenizedExample> replay,
+      List<TokenizedFeedback> feedback,
+      ReferenceLikelihoods reference,
+      FeedbackObjectives objectives,
+      TrainingRecipe recipe,
+      int padId) {
+    if (examples.isEmpty() && feedback.isEmpty()) {
+      throw new ModelException("there are no training examples");
+    }
+    this.examples = examples;
+    this.replay = replay;
+    this.feedback = feedback;
+    this.reference = reference;
+    this.objectives = objectives;
+    this.accumulation = recipe.gradientAccumulation();
+    this.padId = padId;
+    this.draw = new RowDraw(examples.size() + feedback.size(), replay.size(), recipe);
+  }
+
+  /** One micro-batch's rows, sorted by what scores them. */
+  private final class MicroBatch {
+    final List<TokenizedExample> languageModel = new ArrayList<>();
+    final Map<FeedbackExample.Kind, List<Integer>> byKind =
+        new EnumMap<>(FeedbackExample.Kind.class);
+
+    MicroBatch(RowDraw.Rows rows) {
+      for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
+        byKind.put(kind, new ArrayList<>());
+      }
+      for (int index : rows.own()) {
+        if (index < examples.size()) {
+          languageModel.add(examples.get(index));
+        } else {
+          int item = index - examples.size();
+          byKind.get(feedback.get(item).kind()).add(item);
+        }
+      }
+      for (int index : rows.replay()) {
+        languageModel.add(replay.get(index));
+      }
+    }
+
+    int countedTokens() {
+      return languageModel.stream().mapToInt(TokenizedExample::countedTokens).sum();
+    }
+  }
+
+  @Override
+  public Pass forwardBackward(LanguageModel model, NDManager stepManager) {
+    List<MicroBatch> micro = new ArrayList<>(accumulation);
+    for (int i = 0; i < accumulation; i++) {
+      micro.add(new MicroBatch(draw.next()));
+    }
+    // every kind's mean is over the whole step, so the accumulated gradient is the step's
+    int counted = micro.stream().mapToInt(MicroBatch::countedTokens).sum();
+    Map<FeedbackExample.Kind, Integer> stepRows = new EnumMap<>(FeedbackExample.Kind.class);
+    for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
+      stepRows.put(kind, micro.stream().mapToInt(m -> m.byKind.get(kind).size()).sum());
+    }
+    double loss = 0;
+    long tokens = 0;
+    for (MicroBatch batch : micro) {
+      List<TokenizedExample> rows = new ArrayList<>(batch.languageModel);
+      for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
+        for (int item : batch.byKind.get(kind)) {
+          rows.add(feedback.get(item).answer());
+        }
+        for (int item : batch.byKind.get(kind)) {
+          TokenizedFeedback row = feedback.get(item);
+          rows.add(row.rejected() != null ? row.rejected() : row.mismatched());
+        }
+      }
+      Batch padded = Batch.of(rows, padId);
+      tokens += padded.realTokens();
+      try (NDManager pass = stepManager.newSubManager();
+          GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
+        NDArray logLikelihoods =
+            PreferenceLosses.sequenceLogLikelihoods(
+                padded.logits(model, pass, null, true), padded.targets(pass), padded.weights(pass));
+        List<NDArray> terms = new ArrayList<>();
+        int from = batch.languageModel.size();
+        if (from > 0 && counted > 0 && objectives.languageModelWeight() > 0) {
+          terms.add(
+              logLikelihoods
+                  .get("0:" + from)
+                  .sum()
+                  .neg()
+                  .mul(
+                      EngineArrays.scalar(
+                          pass, (float) (objectives.languageModelWeight() / counted))));
+        }
+        for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
+          List<Integer> items = batch.byKind.get(kind);
+          int n = items.size();
+          if (n > 0) {
+            NDArray answers = logLikelihoods.get(from + ":" + (from + n));
+            NDArray others = logLikelihoods.get((from + n) + ":" + (from + 2 * n));
+            double weight = objectives.weightOf(kind) / stepRows.get(kind);
+            terms.add(
+                losses(kind, items, answers, others, pass)
+                    .sum()
+                    .mul(EngineArrays.scalar(pass, (float) weight)));
+            from += 2 * n;
+          }
+        }
+        if (terms.isEmpty()) {
+          continue;
+        }
+        NDArray total = terms.get(0);
+        for (int i = 1; i < terms.size(); i++) {
+          total = total.add(terms.get(i));
+        }
+        collector.backward(total);
+        loss += total.getFloat();
+      }
+    }
+    return new Pass(loss, tokens);
+  }
+
+  /** Per-row losses of one kind's rows: their answers' and other rows' log-likelihoods. */
+  private NDArray losses(
+      FeedbackExample.Kind kind,
+      List<Integer> items,
+      NDArray answers,
+      NDArray others,
+      NDManager pass) {
+    int n = items.size();
+    float[] referenceAnswers = new float[n];
+    float[] referenceOthers = new float[n];
+    float[] desirable = new float[n];
+    float[] answerTokens = new float[n];
+    for (int i = 0; i < n; i++) {
+      int item = items.get(i);
+      TokenizedFeedback row = feedback.get(item);
+      referenceAnswers[i] = reference.answer(item);
+      referenceOthers[i] =
+          kind == FeedbackExample.Kind.RATING
+              ? reference.mismatched(item)
+              : reference.rejected(item);
+      desirable[i] = row.desirable() ? 1f : 0f;
+      answerTokens[i] = Math.max(1, row.answer().countedTokens());
+    }
+    NDArray referenceAnswer = EngineArrays.of(pass, referenceAnswers);
+    NDArray referenceOther = EngineArrays.of(pass, referenceOthers);
+    return switch (kind) {
+      case PREFERENCE ->
+          objectives
+              .pairLoss()
+              .losses(
+                  PreferenceLosses.margins(answers, others, referenceAnswer, referenceOther),
+                  objectives.beta(),
+                  objectives.labelSmoothing());
+      case CORRECTION ->
+          PreferenceLosses.correction(
+              PreferenceLosses.margins(answers, others, referenceAnswer, referenceOther),
+              answers,
+              EngineArrays.of(pass, answerTokens),
+              objectives.pairLoss(),
+              objectives.beta(),
+              objectives.labelSmoothing(),
+              objectives.correctionSftWeight());
+      case RATING ->
+          PreferenceLosses.kto(
+              answers,
+              referenceAnswer,
+              EngineArrays.of(pass, desirable),
+              PreferenceLosses.referencePoint(others, referenceOther),
+              objectives.ktoBeta(),
+              objectives.ktoDesirableWeight(),
+              objectives.ktoUndesirableWeight());
+    };
+  }
+}
