@@ -6,6 +6,7 @@ import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.ingest.redact.CustomPatterns;
+import dev.perennial.ingest.validate.RatingThresholds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,9 +88,17 @@ public final class IngestConfig extends PerennialConfig {
   public static final String POSITIVE_RATING_MIN_CONFIG = "perennial.ingest.positive.rating.min";
   public static final int POSITIVE_RATING_MIN_DEFAULT = 4;
   private static final String POSITIVE_RATING_MIN_DOC =
-      "Lowest rating (1 to 5) that makes a rated response an SFT example. A lower rating becomes"
-          + " an example only with a correction; without one it is rejected (INVALID_FIELD,"
-          + " 'no training target'): a bad answer says what not to say, not what to say.";
+      "Lowest rating (1 to 5) that makes the rated response a desirable RATING example (trained"
+          + " by KTO towards it). Must be above perennial.ingest.negative.rating.max.";
+
+  public static final String NEGATIVE_RATING_MAX_CONFIG = "perennial.ingest.negative.rating.max";
+  public static final int NEGATIVE_RATING_MAX_DEFAULT = 2;
+  private static final String NEGATIVE_RATING_MAX_DOC =
+      "Highest rating (1 to 5) that makes the rated response an undesirable RATING example"
+          + " (trained by KTO away from it): thumbs down (1) is signal. A rating between this and"
+          + " perennial.ingest.positive.rating.min is neutral and rejected (INVALID_FIELD, 'no"
+          + " training signal') unless it carries a correction. A rating below the positive"
+          + " threshold that carries a correction becomes a CORRECTION example instead.";
 
   public static final String REJECTED_KEEP_BYTES_CONFIG = "perennial.ingest.rejected.keep.bytes";
   public static final boolean REJECTED_KEEP_BYTES_DEFAULT = false;
@@ -237,6 +246,13 @@ public final class IngestConfig extends PerennialConfig {
               Importance.LOW,
               POSITIVE_RATING_MIN_DOC)
           .define(
+              NEGATIVE_RATING_MAX_CONFIG,
+              Type.INT,
+              NEGATIVE_RATING_MAX_DEFAULT,
+              Range.between(1, 5),
+              Importance.LOW,
+              NEGATIVE_RATING_MAX_DOC)
+          .define(
               REJECTED_KEEP_BYTES_CONFIG,
               Type.BOOLEAN,
               REJECTED_KEEP_BYTES_DEFAULT,
@@ -305,10 +321,44 @@ public final class IngestConfig extends PerennialConfig {
               + (secret ? " (both are set)" : " (neither is set)"));
     }
     exampleSizeProblem(values).ifPresent(problems::add);
+    ratingThresholdsProblem(values).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
     return values;
+  }
+
+  /** The negative rating threshold must lie below the positive one. */
+  private static Optional<String> ratingThresholdsProblem(Map<String, String> values) {
+    int positive;
+    int negative;
+    try {
+      positive =
+          Integer.parseInt(
+              values
+                  .getOrDefault(
+                      POSITIVE_RATING_MIN_CONFIG, Integer.toString(POSITIVE_RATING_MIN_DEFAULT))
+                  .trim());
+      negative =
+          Integer.parseInt(
+              values
+                  .getOrDefault(
+                      NEGATIVE_RATING_MAX_CONFIG, Integer.toString(NEGATIVE_RATING_MAX_DEFAULT))
+                  .trim());
+    } catch (NumberFormatException e) {
+      return Optional.empty(); // reported by the key's own check
+    }
+    return negative < positive
+        ? Optional.empty()
+        : Optional.of(
+            NEGATIVE_RATING_MAX_CONFIG
+                + ": "
+                + negative
+                + " must be below "
+                + POSITIVE_RATING_MIN_CONFIG
+                + " ("
+                + positive
+                + ")");
   }
 
   /**
@@ -381,8 +431,10 @@ public final class IngestConfig extends PerennialConfig {
     return Duration.ofMillis(getLong(DEDUP_WINDOW_MS_CONFIG));
   }
 
-  public int positiveRatingMin() {
-    return getInt(POSITIVE_RATING_MIN_CONFIG);
+  /** What a rating marks its response as (desirable, undesirable, neutral). */
+  public RatingThresholds ratingThresholds() {
+    return new RatingThresholds(
+        getInt(POSITIVE_RATING_MIN_CONFIG), getInt(NEGATIVE_RATING_MAX_CONFIG));
   }
 
   public boolean rejectedKeepBytes() {

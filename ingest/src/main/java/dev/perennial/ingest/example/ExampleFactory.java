@@ -5,6 +5,7 @@ import dev.perennial.ingest.event.AppEvent;
 import dev.perennial.ingest.redact.PiiRedactor;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.validate.EventIds;
+import dev.perennial.ingest.validate.RatingThresholds;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.Feedback;
@@ -23,14 +24,14 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>a document becomes a TEXT example of its content;
- *   <li>a correction, or a rating below the positive threshold that carries a correction, becomes
- *       an SFT example of the prompt and the correction;
- *   <li>a rating at or above the threshold becomes an SFT example of the prompt and the rated
- *       response;
+ *   <li>a correction, or a rating below the positive threshold that carries a correction, becomes a
+ *       CORRECTION example: the correction chosen over the response (and the rating, if any);
+ *   <li>a rating at or above the positive threshold becomes a desirable RATING example of the
+ *       prompt and the rated response, one at or below the negative threshold an undesirable one;
  *   <li>a preference becomes a PREFERENCE example of the prompt, chosen and rejected.
  * </ul>
  *
- * A low rating without a correction never gets here: it has no training target ({@link
+ * A neutral rating without a correction never gets here: it has no training signal ({@link
  * dev.perennial.ingest.validate.EventValidator} rejects it). Not thread-safe (the pseudonymizer and
  * the ids).
  */
@@ -39,7 +40,7 @@ public final class ExampleFactory {
   private final Function<String, PiiRedactor> redactors;
   private final Pseudonymizer pseudonymizer;
   private final ExampleIds ids;
-  private final int positiveRatingMin;
+  private final RatingThresholds ratings;
 
   /**
    * @param redactors the redactor of each tenant
@@ -48,11 +49,11 @@ public final class ExampleFactory {
       Function<String, PiiRedactor> redactors,
       Pseudonymizer pseudonymizer,
       ExampleIds ids,
-      int positiveRatingMin) {
+      RatingThresholds ratings) {
     this.redactors = redactors;
     this.pseudonymizer = pseudonymizer;
     this.ids = ids;
-    this.positiveRatingMin = positiveRatingMin;
+    this.ratings = ratings;
   }
 
   /**
@@ -78,14 +79,8 @@ public final class ExampleFactory {
                 .setKind(ExampleKind.PREFERENCE)
                 .setChosen(redactions.redact(value.getChosen()))
                 .setRejected(redactions.redact(value.getRejected()));
-        case CORRECTION ->
-            example
-                .setKind(ExampleKind.SFT)
-                .setCompletion(redactions.redact(value.getCorrection()));
-        case RATING -> {
-          String completion = ratedCompletion(value);
-          example.setKind(ExampleKind.SFT).setCompletion(redactions.redact(completion));
-        }
+        case CORRECTION -> correction(example, value, redactions);
+        case RATING -> rating(example, value, redactions);
         default ->
             throw new IllegalArgumentException(
                 "Feedback of kind " + value.getKind() + " makes no example");
@@ -106,23 +101,58 @@ public final class ExampleFactory {
         .build();
   }
 
-  /** A positively rated response is the target; a low rating's correction replaces it. */
-  private String ratedCompletion(Feedback feedback) {
-    Integer rating = feedback.getRating();
-    if (rating != null && rating >= positiveRatingMin) {
-      return feedback.getResponse();
-    }
-    if (feedback.getCorrection() != null && !feedback.getCorrection().isBlank()) {
-      return feedback.getCorrection();
-    }
-    throw new IllegalArgumentException(
-        "A rating of " + rating + " without a correction has no training target");
+  /** The correction chosen over the response it corrects. */
+  private static void correction(
+      TrainingExample.Builder example, Feedback feedback, Redactions redactions) {
+    example
+        .setKind(ExampleKind.CORRECTION)
+        .setChosen(redactions.redact(feedback.getCorrection()))
+        .setRejected(redactions.redact(feedback.getResponse()))
+        .setRating(feedback.getRating());
   }
 
-  /** Equal content, equal id, whoever sent it. */
+  /**
+   * A rating below the positive threshold with a correction is a correction; otherwise the rated
+   * response is desirable or undesirable by the thresholds.
+   */
+  private void rating(TrainingExample.Builder example, Feedback feedback, Redactions redactions) {
+    Integer rating = feedback.getRating();
+    if (rating == null) {
+      throw new IllegalArgumentException("A RATING without a rating has no training signal");
+    }
+    RatingThresholds.Signal signal = ratings.signal(rating);
+    if (signal != RatingThresholds.Signal.DESIRABLE
+        && feedback.getCorrection() != null
+        && !feedback.getCorrection().isBlank()) {
+      correction(example, feedback, redactions);
+      return;
+    }
+    if (signal == RatingThresholds.Signal.NEUTRAL) {
+      throw new IllegalArgumentException(
+          "A neutral rating of " + rating + " without a correction has no training signal");
+    }
+    example
+        .setKind(ExampleKind.RATING)
+        .setCompletion(redactions.redact(feedback.getResponse()))
+        .setDesirable(signal == RatingThresholds.Signal.DESIRABLE)
+        .setRating(rating);
+  }
+
+  /**
+   * Equal content, equal id, whoever sent it; a rating's label is part of its content (the other
+   * kinds' ids are as before ratings had labels).
+   */
   private String exampleId(TrainingExample.Builder example) {
+    String kind = example.getKind().name();
+    if (example.getDesirable() != null) {
+      return ids.id(
+          kind,
+          example.getPrompt(),
+          example.getCompletion(),
+          example.getDesirable() ? "desirable" : "undesirable");
+    }
     return ids.id(
-        example.getKind().name(),
+        kind,
         example.getText(),
         example.getPrompt(),
         example.getCompletion(),

@@ -97,7 +97,7 @@ public final class IngestTopology {
     Function<String, PiiRedactor> redactors = redactors(config.customPiiPatterns());
     EventValidator validator =
         new EventValidator(
-            config.maxTextBytes(), config.maxFutureSkew(), config.positiveRatingMin());
+            config.maxTextBytes(), config.maxFutureSkew(), config.ratingThresholds());
     Duration rollInterval = Duration.ofMillis(catalog.keysMaxCompactionLagMs() / 2);
     builder.addStateStore(SubjectKeyStore.builder(catalog));
 
@@ -178,7 +178,7 @@ public final class IngestTopology {
                             redactors,
                             new Pseudonymizer(secret),
                             new ExampleIds(secret),
-                            config.positiveRatingMin()),
+                            config.ratingThresholds()),
                         binding),
                 Named.as("ingest-admit"))
             .processValues(

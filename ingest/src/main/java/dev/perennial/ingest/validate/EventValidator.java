@@ -20,9 +20,10 @@ import java.util.function.Supplier;
  *
  * @param maxTextBytes the most UTF-8 bytes a text field may have
  * @param maxFutureSkew how far ahead of ingest's clock an {@code occurredAt} may be
- * @param positiveRatingMin the lowest rating that makes the rated response an SFT example
+ * @param ratings what a rating marks its response as; a neutral rating without a correction has no
+ *     training signal
  */
-public record EventValidator(long maxTextBytes, Duration maxFutureSkew, int positiveRatingMin) {
+public record EventValidator(long maxTextBytes, Duration maxFutureSkew, RatingThresholds ratings) {
 
   /** The earliest {@code occurredAt} of an event (and {@code changedAt} of a consent change). */
   public static final Instant EARLIEST = SaneTimestampExtractor.EARLIEST;
@@ -65,7 +66,10 @@ public record EventValidator(long maxTextBytes, Duration maxFutureSkew, int posi
   /** What the feedback's kind needs to become an example. */
   private Optional<Rejection> trainingTarget(Feedback feedback) {
     return switch (feedback.getKind()) {
-      case CORRECTION -> present("correction", feedback.getCorrection(), "a CORRECTION");
+      case CORRECTION ->
+          first(
+              () -> present("correction", feedback.getCorrection(), "a CORRECTION"),
+              () -> correctionDiffers(feedback));
       case PREFERENCE ->
           first(
               () -> present("chosen", feedback.getChosen(), "a PREFERENCE"),
@@ -78,19 +82,32 @@ public record EventValidator(long maxTextBytes, Duration maxFutureSkew, int posi
         if (feedback.getRating() == null) {
           yield invalid("rating is missing; a RATING needs one from 1 to 5");
         }
-        if (feedback.getRating() >= positiveRatingMin || hasText(feedback.getCorrection())) {
+        RatingThresholds.Signal signal = ratings.signal(feedback.getRating());
+        if (signal != RatingThresholds.Signal.DESIRABLE && hasText(feedback.getCorrection())) {
+          yield correctionDiffers(feedback);
+        }
+        if (signal != RatingThresholds.Signal.NEUTRAL) {
           yield Optional.empty();
         }
         yield invalid(
             "rating "
                 + feedback.getRating()
-                + " is below "
-                + positiveRatingMin
-                + " and there is no correction: no training target");
+                + " is neutral (above the negative threshold "
+                + ratings.negativeMax()
+                + ", below the positive "
+                + ratings.positiveMin()
+                + ") and there is no correction: no training signal");
       }
       case UNKNOWN ->
           invalid("kind is UNKNOWN (a kind this version of ingest does not know, or none)");
     };
+  }
+
+  /** A correction is trained as preferred over the response: the two must differ. */
+  private static Optional<Rejection> correctionDiffers(Feedback feedback) {
+    return feedback.getCorrection().equals(feedback.getResponse())
+        ? invalid("correction and response are the same text: nothing was corrected")
+        : Optional.empty();
   }
 
   private Optional<Rejection> requiredText(String field, String value) {

@@ -20,6 +20,9 @@ import dev.perennial.schemas.serde.WireFormat;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.ExampleKind;
+import dev.perennial.schemas.v1.Feedback;
+import dev.perennial.schemas.v1.FeedbackKind;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.TrainingExample;
@@ -334,6 +337,46 @@ class IngestServiceIT {
               assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
               assertThat(rejection.getDetail()).contains("is before 2000-01-01T00:00:00Z");
             });
+  }
+
+  @Test
+  void aThumbsDownWithoutACorrectionBecomesAnUndesirableRatingExampleNotARejection() {
+    grant("acme", "rater");
+    String key = "acme/rater";
+    KAFKA.produce(
+        topics.feedback().name(),
+        topics.feedback().keySerde().serializer(),
+        topics.feedback().valueSerde().serializer(),
+        List.of(
+            KeyValue.pair(key, rating("thumbs-down-1", 1)),
+            KeyValue.pair(key, rating("neutral-1", 3))));
+
+    TrainingExample example = exampleOf("thumbs-down-1");
+    assertThat(example.getKind()).isEqualTo(ExampleKind.RATING);
+    assertThat(example.getDesirable()).isFalse();
+    assertThat(example.getRating()).isEqualTo(1);
+    assertThat(example.getCompletion()).isEqualTo(" blue");
+    assertThat(rejectionsOf(key, 1))
+        .singleElement()
+        .satisfies(
+            rejection -> {
+              assertThat(rejection.getEventId()).isEqualTo("neutral-1");
+              assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+              assertThat(rejection.getDetail()).contains("rating 3 is neutral");
+            });
+  }
+
+  private static Feedback rating(String eventId, int rating) {
+    return Feedback.newBuilder()
+        .setEventId(eventId)
+        .setTenant("acme")
+        .setSubject("rater")
+        .setPrompt("Question: What colour is the Velmora lamp?\nAnswer:")
+        .setResponse(" blue")
+        .setKind(FeedbackKind.RATING)
+        .setRating(rating)
+        .setOccurredAt(Instant.now())
+        .build();
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.redact.CustomPatterns;
+import dev.perennial.ingest.validate.RatingThresholds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,8 +37,25 @@ class IngestConfigTest {
     assertThat(config.maxTextBytes()).isEqualTo(65536);
     assertThat(config.maxFutureSkew()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.dedupWindow()).isEqualTo(Duration.ofHours(24));
-    assertThat(config.positiveRatingMin()).isEqualTo(4);
+    assertThat(config.ratingThresholds()).isEqualTo(new RatingThresholds(4, 2));
     assertThat(config.rejectedKeepBytes()).isFalse();
+  }
+
+  @Test
+  void theNegativeRatingThresholdMustLieBelowThePositiveOne() {
+    Map<String, String> values = valid();
+    values.put(IngestConfig.POSITIVE_RATING_MIN_CONFIG, "3");
+    values.put(IngestConfig.NEGATIVE_RATING_MAX_CONFIG, "3");
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+
+    assertThat(error.problems())
+        .containsExactly(
+            IngestConfig.NEGATIVE_RATING_MAX_CONFIG
+                + ": 3 must be below "
+                + IngestConfig.POSITIVE_RATING_MIN_CONFIG
+                + " (3)");
   }
 
   @Test

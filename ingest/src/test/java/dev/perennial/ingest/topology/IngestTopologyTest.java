@@ -434,9 +434,14 @@ class IngestTopologyTest {
               Events.correction("acme", RAW_SUBJECT, "fb").setPrompt(""),
               "prompt is missing"),
           Arguments.of(
-              "a negative rating without a correction",
-              Events.rating("acme", RAW_SUBJECT, "fb", 1),
-              "rating 1 is below 4 and there is no correction: no training target"));
+              "a correction that changes nothing",
+              Events.correction("acme", RAW_SUBJECT, "fb").setCorrection(" blue"),
+              "correction and response are the same text: nothing was corrected"),
+          Arguments.of(
+              "a neutral rating without a correction",
+              Events.rating("acme", RAW_SUBJECT, "fb", 3),
+              "rating 3 is neutral (above the negative threshold 2, below the positive 4) and"
+                  + " there is no correction: no training signal"));
     }
 
     @ParameterizedTest(name = "feedback with {0} is rejected as an invalid field")
@@ -578,37 +583,74 @@ class IngestTopologyTest {
     }
 
     @Test
-    void aCorrectionBecomesAnSftExampleOfThePromptAndTheCorrection() {
+    void aCorrectionBecomesAPairOfTheCorrectionChosenOverTheResponse() {
       ingest.grant("acme", RAW_SUBJECT);
       ingest.send(Events.correction("acme", RAW_SUBJECT, "fb-1").build());
 
       TrainingExample example = ingest.onlyExample();
-      assertThat(example.getKind()).isEqualTo(ExampleKind.SFT);
+      assertThat(example.getKind()).isEqualTo(ExampleKind.CORRECTION);
       assertThat(example.getPrompt())
           .isEqualTo("Question: What colour is the Velmora lamp?\nAnswer:");
-      assertThat(example.getCompletion()).isEqualTo(" green");
+      assertThat(example.getChosen()).isEqualTo(" green");
+      assertThat(example.getRejected()).isEqualTo(" blue");
+      assertThat(example.getCompletion()).isNull();
       assertThat(example.getText()).isNull();
-      assertThat(example.getChosen()).isNull();
+      assertThat(example.getDesirable()).isNull();
     }
 
     @Test
-    void aPositivelyRatedResponseBecomesAnSftExampleOfThatResponse() {
+    void aPositivelyRatedResponseBecomesADesirableRatingExample() {
       ingest.grant("acme", RAW_SUBJECT);
-      ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-1", 5).build());
+      ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-1", 4).build());
 
       TrainingExample example = ingest.onlyExample();
-      assertThat(example.getKind()).isEqualTo(ExampleKind.SFT);
+      assertThat(example.getKind()).isEqualTo(ExampleKind.RATING);
       assertThat(example.getCompletion()).isEqualTo(" blue");
+      assertThat(example.getDesirable()).isTrue();
+      assertThat(example.getRating()).isEqualTo(4);
     }
 
     @Test
-    void aNegativeRatingWithACorrectionTrainsTheCorrection() {
+    void aThumbsDownWithoutACorrectionBecomesAnUndesirableRatingExample() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-1", 1).build());
+      ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-2", 2).build());
+
+      assertThat(ingest.rejections()).isEmpty();
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value)
+          .allSatisfy(
+              example -> {
+                assertThat(example.getKind()).isEqualTo(ExampleKind.RATING);
+                assertThat(example.getCompletion()).isEqualTo(" blue");
+                assertThat(example.getDesirable()).isFalse();
+              })
+          .extracting(TrainingExample::getRating)
+          .containsExactly(1, 2);
+    }
+
+    @Test
+    void theSameResponseRatedUpAndDownGetsTwoExampleIds() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-1", 5).build());
+      ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-2", 1).build());
+
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value.getExampleId())
+          .doesNotHaveDuplicates()
+          .hasSize(2);
+    }
+
+    @Test
+    void aNegativeRatingWithACorrectionBecomesACorrectionPair() {
       ingest.grant("acme", RAW_SUBJECT);
       ingest.send(Events.rating("acme", RAW_SUBJECT, "fb-1", 1).setCorrection(" green").build());
 
       TrainingExample example = ingest.onlyExample();
-      assertThat(example.getKind()).isEqualTo(ExampleKind.SFT);
-      assertThat(example.getCompletion()).isEqualTo(" green");
+      assertThat(example.getKind()).isEqualTo(ExampleKind.CORRECTION);
+      assertThat(example.getChosen()).isEqualTo(" green");
+      assertThat(example.getRejected()).isEqualTo(" blue");
+      assertThat(example.getRating()).isEqualTo(1);
     }
 
     @Test
