@@ -9,6 +9,7 @@ import dev.perennial.schemas.key.AdapterKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -237,6 +238,59 @@ public class TrainerConfig extends PerennialConfig {
   private static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DOC =
       "Least relative fall of the validation loss below its best that counts as improvement.";
 
+  public static final String RECIPE_PREFERENCE_LOSS_CONFIG = TRAINER + "recipe.preference.loss";
+  public static final String RECIPE_PREFERENCE_LOSS_DEFAULT = "dpo";
+  private static final String RECIPE_PREFERENCE_LOSS_DOC =
+      "Objective of PREFERENCE pairs, and the pair term of CORRECTIONs: dpo (-log sigmoid of beta"
+          + " times the margin over the reference), ipo (the margin pulled to 1/(2 beta)),"
+          + " conservative (dpo with label smoothing) or robust (dpo unbiased under label noise).";
+
+  public static final String RECIPE_PREFERENCE_BETA_CONFIG = TRAINER + "recipe.preference.beta";
+  public static final double RECIPE_PREFERENCE_BETA_DEFAULT = 0.1;
+  private static final String RECIPE_PREFERENCE_BETA_DOC =
+      "Temperature beta of the pair objective: how far the adapter may move from the reference.";
+
+  public static final String RECIPE_PREFERENCE_LABEL_SMOOTHING_CONFIG =
+      TRAINER + "recipe.preference.label.smoothing";
+  public static final double RECIPE_PREFERENCE_LABEL_SMOOTHING_DEFAULT = 0.1;
+  private static final String RECIPE_PREFERENCE_LABEL_SMOOTHING_DOC =
+      "Share of pair labels assumed flipped (a user preferring the wrong answer), in [0, 0.5):"
+          + " used by conservative and robust, ignored by dpo and ipo.";
+
+  public static final String RECIPE_KTO_BETA_CONFIG = TRAINER + "recipe.kto.beta";
+  public static final double RECIPE_KTO_BETA_DEFAULT = 0.1;
+  private static final String RECIPE_KTO_BETA_DOC = "Temperature beta of KTO on RATING examples.";
+
+  public static final String RECIPE_KTO_DESIRABLE_WEIGHT_CONFIG =
+      TRAINER + "recipe.kto.desirable.weight";
+  private static final String RECIPE_KTO_DESIRABLE_WEIGHT_DOC =
+      "KTO's weight of desirable ratings (raise it when they are rarer than undesirable ones).";
+
+  public static final String RECIPE_KTO_UNDESIRABLE_WEIGHT_CONFIG =
+      TRAINER + "recipe.kto.undesirable.weight";
+  private static final String RECIPE_KTO_UNDESIRABLE_WEIGHT_DOC =
+      "KTO's weight of undesirable ratings.";
+
+  public static final String RECIPE_CORRECTION_SFT_WEIGHT_CONFIG =
+      TRAINER + "recipe.correction.sft.weight";
+  private static final String RECIPE_CORRECTION_SFT_WEIGHT_DOC =
+      "Weight of the correction's mean token loss added to its pair loss (RPO): keeps the"
+          + " corrected answer's likelihood from falling with the original's.";
+
+  public static final String RECIPE_WEIGHT_PREFIX = TRAINER + "recipe.weight.";
+  public static final String RECIPE_WEIGHT_LANGUAGE_MODEL_CONFIG = RECIPE_WEIGHT_PREFIX + "lm";
+  public static final String RECIPE_WEIGHT_PREFERENCE_CONFIG = RECIPE_WEIGHT_PREFIX + "preference";
+  public static final String RECIPE_WEIGHT_RATING_CONFIG = RECIPE_WEIGHT_PREFIX + "rating";
+  public static final String RECIPE_WEIGHT_CORRECTION_CONFIG = RECIPE_WEIGHT_PREFIX + "correction";
+
+  /** The default of every weight of the feedback objectives (KTO's, RPO's, each kind's). */
+  public static final double RECIPE_WEIGHT_DEFAULT = 1.0;
+
+  private static final String RECIPE_WEIGHT_DOC =
+      "Weight of this kind's mean loss in a step's loss (lm: the mean token loss of TEXT and SFT"
+          + " examples and replay; preference, rating, correction: the mean of their objective over"
+          + " the step's rows of that kind).";
+
   public static final String LORA_RANK_CONFIG = TRAINER + "lora.rank";
   public static final int LORA_RANK_DEFAULT = 8;
   private static final String LORA_RANK_DOC = "Rank r of a fresh adapter.";
@@ -312,274 +366,338 @@ public class TrainerConfig extends PerennialConfig {
 
   /** The trainer's keys on top of the shared ones (without per-tenant overrides). */
   public static ConfigDef configDef() {
-    return MasterKeySettings.define(PerennialConfig.configDef())
+    return defineFeedbackObjectives(
+        MasterKeySettings.define(PerennialConfig.configDef())
+            .define(
+                TRIGGER_MIN_EXAMPLES_CONFIG,
+                Type.INT,
+                TRIGGER_MIN_EXAMPLES_DEFAULT,
+                Range.atLeast(1),
+                Importance.HIGH,
+                TRIGGER_MIN_EXAMPLES_DOC)
+            .define(
+                TRIGGER_MIN_TOKENS_CONFIG,
+                Type.LONG,
+                TRIGGER_MIN_TOKENS_DEFAULT,
+                Range.atLeast(1),
+                Importance.HIGH,
+                TRIGGER_MIN_TOKENS_DOC)
+            .define(
+                TRIGGER_MAX_WAIT_MS_CONFIG,
+                Type.LONG,
+                TRIGGER_MAX_WAIT_MS_DEFAULT,
+                Range.atLeast(1),
+                Importance.HIGH,
+                TRIGGER_MAX_WAIT_MS_DOC)
+            .define(
+                TRIGGER_CHECK_INTERVAL_MS_CONFIG,
+                Type.LONG,
+                TRIGGER_CHECK_INTERVAL_MS_DEFAULT,
+                Range.atLeast(10),
+                Importance.LOW,
+                TRIGGER_CHECK_INTERVAL_MS_DOC)
+            .define(
+                HELD_OUT_FRACTION_CONFIG,
+                Type.DOUBLE,
+                HELD_OUT_FRACTION_DEFAULT,
+                Range.between(0.0, 0.5),
+                Importance.MEDIUM,
+                HELD_OUT_FRACTION_DOC)
+            .define(
+                REPLAY_MAX_SHARDS_CONFIG,
+                Type.INT,
+                REPLAY_MAX_SHARDS_DEFAULT,
+                Range.atLeast(0),
+                Importance.LOW,
+                REPLAY_MAX_SHARDS_DOC)
+            .define(
+                ACCUMULATOR_APPLICATION_ID_CONFIG,
+                Type.STRING,
+                ACCUMULATOR_APPLICATION_ID_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
+                ACCUMULATOR_APPLICATION_ID_DOC)
+            .define(
+                WORKER_GROUP_ID_CONFIG,
+                Type.STRING,
+                WORKER_GROUP_ID_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.MEDIUM,
+                WORKER_GROUP_ID_DOC)
+            .define(
+                WORKER_ID_CONFIG, Type.STRING, WORKER_ID_DEFAULT, Importance.MEDIUM, WORKER_ID_DOC)
+            .define(
+                WORKER_WORK_DIR_CONFIG,
+                Type.STRING,
+                WORKER_WORK_DIR_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.LOW,
+                WORKER_WORK_DIR_DOC)
+            .define(
+                WORKER_DEVICE_CONFIG,
+                Type.STRING,
+                WORKER_DEVICE_DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
+                Importance.MEDIUM,
+                WORKER_DEVICE_DOC)
+            .define(
+                WORKER_JOB_ATTEMPTS_CONFIG,
+                Type.INT,
+                WORKER_JOB_ATTEMPTS_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
+                WORKER_JOB_ATTEMPTS_DOC)
+            .define(
+                WORKER_DECISION_WAIT_MS_CONFIG,
+                Type.LONG,
+                WORKER_DECISION_WAIT_MS_DEFAULT,
+                Range.atLeast(0),
+                Importance.MEDIUM,
+                WORKER_DECISION_WAIT_MS_DOC)
+            .define(
+                WORKER_PROGRESS_EVERY_STEPS_CONFIG,
+                Type.INT,
+                WORKER_PROGRESS_EVERY_STEPS_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
+                WORKER_PROGRESS_EVERY_STEPS_DOC)
+            .define(
+                BASE_MODEL_PATH_CONFIG,
+                Type.STRING,
+                BASE_MODEL_PATH_DEFAULT,
+                Importance.HIGH,
+                BASE_MODEL_PATH_DOC)
+            .define(
+                BASE_MODEL_NAME_CONFIG,
+                Type.STRING,
+                BASE_MODEL_NAME_DEFAULT,
+                Importance.LOW,
+                BASE_MODEL_NAME_DOC)
+            .define(
+                RECIPE_SEED_CONFIG,
+                Type.LONG,
+                RECIPE_SEED_DEFAULT,
+                Importance.MEDIUM,
+                RECIPE_SEED_DOC)
+            .define(
+                RECIPE_EPOCHS_CONFIG,
+                Type.INT,
+                RECIPE_EPOCHS_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                RECIPE_EPOCHS_DOC)
+            .define(
+                RECIPE_MAX_STEPS_CONFIG,
+                Type.INT,
+                RECIPE_MAX_STEPS_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                RECIPE_MAX_STEPS_DOC)
+            .define(
+                RECIPE_BATCH_SIZE_CONFIG,
+                Type.INT,
+                RECIPE_BATCH_SIZE_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                RECIPE_BATCH_SIZE_DOC)
+            .define(
+                RECIPE_GRADIENT_ACCUMULATION_CONFIG,
+                Type.INT,
+                RECIPE_GRADIENT_ACCUMULATION_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
+                RECIPE_GRADIENT_ACCUMULATION_DOC)
+            .define(
+                RECIPE_LEARNING_RATE_CONFIG,
+                Type.DOUBLE,
+                RECIPE_LEARNING_RATE_DEFAULT,
+                Range.between(1e-9, 1.0),
+                Importance.MEDIUM,
+                RECIPE_LEARNING_RATE_DOC)
+            .define(
+                RECIPE_WARMUP_STEPS_CONFIG,
+                Type.INT,
+                RECIPE_WARMUP_STEPS_DEFAULT,
+                Range.atLeast(0),
+                Importance.LOW,
+                RECIPE_WARMUP_STEPS_DOC)
+            .define(
+                RECIPE_MIN_LEARNING_RATE_RATIO_CONFIG,
+                Type.DOUBLE,
+                RECIPE_MIN_LEARNING_RATE_RATIO_DEFAULT,
+                Range.between(0.0, 1.0),
+                Importance.LOW,
+                RECIPE_MIN_LEARNING_RATE_RATIO_DOC)
+            .define(
+                RECIPE_WEIGHT_DECAY_CONFIG,
+                Type.DOUBLE,
+                RECIPE_WEIGHT_DECAY_DEFAULT,
+                Range.atLeast(0.0),
+                Importance.LOW,
+                RECIPE_WEIGHT_DECAY_DOC)
+            .define(
+                RECIPE_MAX_GRAD_NORM_CONFIG,
+                Type.DOUBLE,
+                RECIPE_MAX_GRAD_NORM_DEFAULT,
+                Range.atLeast(0.0),
+                Importance.LOW,
+                RECIPE_MAX_GRAD_NORM_DOC)
+            .define(
+                RECIPE_MAX_SEQUENCE_LENGTH_CONFIG,
+                Type.INT,
+                RECIPE_MAX_SEQUENCE_LENGTH_DEFAULT,
+                Range.atLeast(2),
+                Importance.MEDIUM,
+                RECIPE_MAX_SEQUENCE_LENGTH_DOC)
+            .define(
+                RECIPE_THREADS_CONFIG,
+                Type.INT,
+                RECIPE_THREADS_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                RECIPE_THREADS_DOC)
+            .define(
+                RECIPE_VALIDATION_FRACTION_CONFIG,
+                Type.DOUBLE,
+                RECIPE_VALIDATION_FRACTION_DEFAULT,
+                Range.between(0.0, 0.5),
+                Importance.MEDIUM,
+                RECIPE_VALIDATION_FRACTION_DOC)
+            .define(
+                RECIPE_EARLY_STOPPING_PATIENCE_CONFIG,
+                Type.INT,
+                RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
+                RECIPE_EARLY_STOPPING_PATIENCE_DOC)
+            .define(
+                RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG,
+                Type.DOUBLE,
+                RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DEFAULT,
+                Range.between(0.0, 0.99),
+                Importance.LOW,
+                RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DOC)
+            .define(
+                LORA_RANK_CONFIG,
+                Type.INT,
+                LORA_RANK_DEFAULT,
+                Range.atLeast(1),
+                Importance.MEDIUM,
+                LORA_RANK_DOC)
+            .define(
+                LORA_ALPHA_CONFIG,
+                Type.DOUBLE,
+                LORA_ALPHA_DEFAULT,
+                Range.atLeast(1e-9),
+                Importance.LOW,
+                LORA_ALPHA_DOC)
+            .define(
+                LORA_DROPOUT_CONFIG,
+                Type.DOUBLE,
+                LORA_DROPOUT_DEFAULT,
+                Range.between(0.0, 0.99),
+                Importance.LOW,
+                LORA_DROPOUT_DOC)
+            .define(
+                LORA_TARGET_MODULES_CONFIG,
+                Type.LIST,
+                LORA_TARGET_MODULES_DEFAULT,
+                ConfigDef.ValidList.in(
+                    "q",
+                    "k",
+                    "v",
+                    "o",
+                    "gate",
+                    "up",
+                    "down",
+                    "q_proj",
+                    "k_proj",
+                    "v_proj",
+                    "o_proj",
+                    "gate_proj",
+                    "up_proj",
+                    "down_proj"),
+                Importance.LOW,
+                LORA_TARGET_MODULES_DOC)
+            .define(
+                REPLAY_FRACTION_CONFIG,
+                Type.DOUBLE,
+                REPLAY_FRACTION_DEFAULT,
+                Range.between(0.0, 0.9),
+                Importance.MEDIUM,
+                REPLAY_FRACTION_DOC)
+            .define(
+                REPLAY_TENANT_SHARE_CONFIG,
+                Type.DOUBLE,
+                REPLAY_TENANT_SHARE_DEFAULT,
+                Range.between(0.0, 1.0),
+                Importance.MEDIUM,
+                REPLAY_TENANT_SHARE_DOC)
+            .define(
+                REPLAY_POOL_SIZE_CONFIG,
+                Type.INT,
+                REPLAY_POOL_SIZE_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
+                REPLAY_POOL_SIZE_DOC));
+  }
+
+  /**
+   * The feedback objectives' keys: the pair loss, the temperatures, the label smoothing, and the
+   * weights (all non-negative, all 1 by default).
+   */
+  private static ConfigDef defineFeedbackObjectives(ConfigDef definition) {
+    definition
         .define(
-            TRIGGER_MIN_EXAMPLES_CONFIG,
-            Type.INT,
-            TRIGGER_MIN_EXAMPLES_DEFAULT,
-            Range.atLeast(1),
-            Importance.HIGH,
-            TRIGGER_MIN_EXAMPLES_DOC)
-        .define(
-            TRIGGER_MIN_TOKENS_CONFIG,
-            Type.LONG,
-            TRIGGER_MIN_TOKENS_DEFAULT,
-            Range.atLeast(1),
-            Importance.HIGH,
-            TRIGGER_MIN_TOKENS_DOC)
-        .define(
-            TRIGGER_MAX_WAIT_MS_CONFIG,
-            Type.LONG,
-            TRIGGER_MAX_WAIT_MS_DEFAULT,
-            Range.atLeast(1),
-            Importance.HIGH,
-            TRIGGER_MAX_WAIT_MS_DOC)
-        .define(
-            TRIGGER_CHECK_INTERVAL_MS_CONFIG,
-            Type.LONG,
-            TRIGGER_CHECK_INTERVAL_MS_DEFAULT,
-            Range.atLeast(10),
-            Importance.LOW,
-            TRIGGER_CHECK_INTERVAL_MS_DOC)
-        .define(
-            HELD_OUT_FRACTION_CONFIG,
-            Type.DOUBLE,
-            HELD_OUT_FRACTION_DEFAULT,
-            Range.between(0.0, 0.5),
-            Importance.MEDIUM,
-            HELD_OUT_FRACTION_DOC)
-        .define(
-            REPLAY_MAX_SHARDS_CONFIG,
-            Type.INT,
-            REPLAY_MAX_SHARDS_DEFAULT,
-            Range.atLeast(0),
-            Importance.LOW,
-            REPLAY_MAX_SHARDS_DOC)
-        .define(
-            ACCUMULATOR_APPLICATION_ID_CONFIG,
+            RECIPE_PREFERENCE_LOSS_CONFIG,
             Type.STRING,
-            ACCUMULATOR_APPLICATION_ID_DEFAULT,
-            new ConfigDef.NonEmptyString(),
+            RECIPE_PREFERENCE_LOSS_DEFAULT,
+            ConfigDef.CaseInsensitiveValidString.in("dpo", "ipo", "conservative", "robust"),
             Importance.MEDIUM,
-            ACCUMULATOR_APPLICATION_ID_DOC)
+            RECIPE_PREFERENCE_LOSS_DOC)
         .define(
-            WORKER_GROUP_ID_CONFIG,
-            Type.STRING,
-            WORKER_GROUP_ID_DEFAULT,
-            new ConfigDef.NonEmptyString(),
-            Importance.MEDIUM,
-            WORKER_GROUP_ID_DOC)
-        .define(WORKER_ID_CONFIG, Type.STRING, WORKER_ID_DEFAULT, Importance.MEDIUM, WORKER_ID_DOC)
-        .define(
-            WORKER_WORK_DIR_CONFIG,
-            Type.STRING,
-            WORKER_WORK_DIR_DEFAULT,
-            new ConfigDef.NonEmptyString(),
-            Importance.LOW,
-            WORKER_WORK_DIR_DOC)
-        .define(
-            WORKER_DEVICE_CONFIG,
-            Type.STRING,
-            WORKER_DEVICE_DEFAULT,
-            ConfigDef.CaseInsensitiveValidString.in("auto", "cpu", "gpu"),
-            Importance.MEDIUM,
-            WORKER_DEVICE_DOC)
-        .define(
-            WORKER_JOB_ATTEMPTS_CONFIG,
-            Type.INT,
-            WORKER_JOB_ATTEMPTS_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            WORKER_JOB_ATTEMPTS_DOC)
-        .define(
-            WORKER_DECISION_WAIT_MS_CONFIG,
-            Type.LONG,
-            WORKER_DECISION_WAIT_MS_DEFAULT,
-            Range.atLeast(0),
-            Importance.MEDIUM,
-            WORKER_DECISION_WAIT_MS_DOC)
-        .define(
-            WORKER_PROGRESS_EVERY_STEPS_CONFIG,
-            Type.INT,
-            WORKER_PROGRESS_EVERY_STEPS_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            WORKER_PROGRESS_EVERY_STEPS_DOC)
-        .define(
-            BASE_MODEL_PATH_CONFIG,
-            Type.STRING,
-            BASE_MODEL_PATH_DEFAULT,
-            Importance.HIGH,
-            BASE_MODEL_PATH_DOC)
-        .define(
-            BASE_MODEL_NAME_CONFIG,
-            Type.STRING,
-            BASE_MODEL_NAME_DEFAULT,
-            Importance.LOW,
-            BASE_MODEL_NAME_DOC)
-        .define(
-            RECIPE_SEED_CONFIG, Type.LONG, RECIPE_SEED_DEFAULT, Importance.MEDIUM, RECIPE_SEED_DOC)
-        .define(
-            RECIPE_EPOCHS_CONFIG,
-            Type.INT,
-            RECIPE_EPOCHS_DEFAULT,
-            Range.atLeast(1),
-            Importance.MEDIUM,
-            RECIPE_EPOCHS_DOC)
-        .define(
-            RECIPE_MAX_STEPS_CONFIG,
-            Type.INT,
-            RECIPE_MAX_STEPS_DEFAULT,
-            Range.atLeast(1),
-            Importance.MEDIUM,
-            RECIPE_MAX_STEPS_DOC)
-        .define(
-            RECIPE_BATCH_SIZE_CONFIG,
-            Type.INT,
-            RECIPE_BATCH_SIZE_DEFAULT,
-            Range.atLeast(1),
-            Importance.MEDIUM,
-            RECIPE_BATCH_SIZE_DOC)
-        .define(
-            RECIPE_GRADIENT_ACCUMULATION_CONFIG,
-            Type.INT,
-            RECIPE_GRADIENT_ACCUMULATION_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            RECIPE_GRADIENT_ACCUMULATION_DOC)
-        .define(
-            RECIPE_LEARNING_RATE_CONFIG,
+            RECIPE_PREFERENCE_BETA_CONFIG,
             Type.DOUBLE,
-            RECIPE_LEARNING_RATE_DEFAULT,
-            Range.between(1e-9, 1.0),
+            RECIPE_PREFERENCE_BETA_DEFAULT,
+            Range.between(1e-6, 1e6),
             Importance.MEDIUM,
-            RECIPE_LEARNING_RATE_DOC)
+            RECIPE_PREFERENCE_BETA_DOC)
         .define(
-            RECIPE_WARMUP_STEPS_CONFIG,
-            Type.INT,
-            RECIPE_WARMUP_STEPS_DEFAULT,
-            Range.atLeast(0),
-            Importance.LOW,
-            RECIPE_WARMUP_STEPS_DOC)
-        .define(
-            RECIPE_MIN_LEARNING_RATE_RATIO_CONFIG,
+            RECIPE_PREFERENCE_LABEL_SMOOTHING_CONFIG,
             Type.DOUBLE,
-            RECIPE_MIN_LEARNING_RATE_RATIO_DEFAULT,
-            Range.between(0.0, 1.0),
+            RECIPE_PREFERENCE_LABEL_SMOOTHING_DEFAULT,
+            Range.between(0.0, 0.49),
             Importance.LOW,
-            RECIPE_MIN_LEARNING_RATE_RATIO_DOC)
+            RECIPE_PREFERENCE_LABEL_SMOOTHING_DOC)
         .define(
-            RECIPE_WEIGHT_DECAY_CONFIG,
+            RECIPE_KTO_BETA_CONFIG,
             Type.DOUBLE,
-            RECIPE_WEIGHT_DECAY_DEFAULT,
-            Range.atLeast(0.0),
+            RECIPE_KTO_BETA_DEFAULT,
+            Range.between(1e-6, 1e6),
             Importance.LOW,
-            RECIPE_WEIGHT_DECAY_DOC)
-        .define(
-            RECIPE_MAX_GRAD_NORM_CONFIG,
-            Type.DOUBLE,
-            RECIPE_MAX_GRAD_NORM_DEFAULT,
-            Range.atLeast(0.0),
-            Importance.LOW,
-            RECIPE_MAX_GRAD_NORM_DOC)
-        .define(
-            RECIPE_MAX_SEQUENCE_LENGTH_CONFIG,
-            Type.INT,
-            RECIPE_MAX_SEQUENCE_LENGTH_DEFAULT,
-            Range.atLeast(2),
-            Importance.MEDIUM,
-            RECIPE_MAX_SEQUENCE_LENGTH_DOC)
-        .define(
-            RECIPE_THREADS_CONFIG,
-            Type.INT,
-            RECIPE_THREADS_DEFAULT,
-            Range.atLeast(1),
-            Importance.MEDIUM,
-            RECIPE_THREADS_DOC)
-        .define(
-            RECIPE_VALIDATION_FRACTION_CONFIG,
-            Type.DOUBLE,
-            RECIPE_VALIDATION_FRACTION_DEFAULT,
-            Range.between(0.0, 0.5),
-            Importance.MEDIUM,
-            RECIPE_VALIDATION_FRACTION_DOC)
-        .define(
-            RECIPE_EARLY_STOPPING_PATIENCE_CONFIG,
-            Type.INT,
-            RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            RECIPE_EARLY_STOPPING_PATIENCE_DOC)
-        .define(
-            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG,
-            Type.DOUBLE,
-            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DEFAULT,
-            Range.between(0.0, 0.99),
-            Importance.LOW,
-            RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DOC)
-        .define(
-            LORA_RANK_CONFIG,
-            Type.INT,
-            LORA_RANK_DEFAULT,
-            Range.atLeast(1),
-            Importance.MEDIUM,
-            LORA_RANK_DOC)
-        .define(
-            LORA_ALPHA_CONFIG,
-            Type.DOUBLE,
-            LORA_ALPHA_DEFAULT,
-            Range.atLeast(1e-9),
-            Importance.LOW,
-            LORA_ALPHA_DOC)
-        .define(
-            LORA_DROPOUT_CONFIG,
-            Type.DOUBLE,
-            LORA_DROPOUT_DEFAULT,
-            Range.between(0.0, 0.99),
-            Importance.LOW,
-            LORA_DROPOUT_DOC)
-        .define(
-            LORA_TARGET_MODULES_CONFIG,
-            Type.LIST,
-            LORA_TARGET_MODULES_DEFAULT,
-            ConfigDef.ValidList.in(
-                "q",
-                "k",
-                "v",
-                "o",
-                "gate",
-                "up",
-                "down",
-                "q_proj",
-                "k_proj",
-                "v_proj",
-                "o_proj",
-                "gate_proj",
-                "up_proj",
-                "down_proj"),
-            Importance.LOW,
-            LORA_TARGET_MODULES_DOC)
-        .define(
-            REPLAY_FRACTION_CONFIG,
-            Type.DOUBLE,
-            REPLAY_FRACTION_DEFAULT,
-            Range.between(0.0, 0.9),
-            Importance.MEDIUM,
-            REPLAY_FRACTION_DOC)
-        .define(
-            REPLAY_TENANT_SHARE_CONFIG,
-            Type.DOUBLE,
-            REPLAY_TENANT_SHARE_DEFAULT,
-            Range.between(0.0, 1.0),
-            Importance.MEDIUM,
-            REPLAY_TENANT_SHARE_DOC)
-        .define(
-            REPLAY_POOL_SIZE_CONFIG,
-            Type.INT,
-            REPLAY_POOL_SIZE_DEFAULT,
-            Range.atLeast(1),
-            Importance.LOW,
-            REPLAY_POOL_SIZE_DOC);
+            RECIPE_KTO_BETA_DOC);
+    Map<String, String> weights = new LinkedHashMap<>();
+    weights.put(RECIPE_KTO_DESIRABLE_WEIGHT_CONFIG, RECIPE_KTO_DESIRABLE_WEIGHT_DOC);
+    weights.put(RECIPE_KTO_UNDESIRABLE_WEIGHT_CONFIG, RECIPE_KTO_UNDESIRABLE_WEIGHT_DOC);
+    weights.put(RECIPE_CORRECTION_SFT_WEIGHT_CONFIG, RECIPE_CORRECTION_SFT_WEIGHT_DOC);
+    for (String key :
+        List.of(
+            RECIPE_WEIGHT_LANGUAGE_MODEL_CONFIG,
+            RECIPE_WEIGHT_PREFERENCE_CONFIG,
+            RECIPE_WEIGHT_RATING_CONFIG,
+            RECIPE_WEIGHT_CORRECTION_CONFIG)) {
+      weights.put(key, RECIPE_WEIGHT_DOC);
+    }
+    weights.forEach(
+        (key, doc) ->
+            definition.define(
+                key,
+                Type.DOUBLE,
+                RECIPE_WEIGHT_DEFAULT,
+                Range.between(0.0, 1e6),
+                Importance.LOW,
+                doc));
+    return definition;
   }
 
   /** Every problem of the values, those between keys included, at once. */

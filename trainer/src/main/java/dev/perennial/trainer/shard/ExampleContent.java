@@ -1,16 +1,18 @@
 package dev.perennial.trainer.shard;
 
 import dev.perennial.schemas.privacy.ExampleCrypto;
+import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.TrainingExample;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What of a {@link TrainingExample} is trained on, by kind: TEXT its text, SFT its prompt and
- * completion, PREFERENCE its prompt and chosen answer (trained as a completion; the rejected answer
- * is kept but not trained on). {@link #problems} and {@link #tokens} also read an encrypted example
- * (from its sealed fields' lengths), so the accumulator counts and checks examples without
- * decrypting them.
+ * What of a {@link TrainingExample} is trained on, by kind: TEXT its text and SFT its prompt and
+ * completion (language-model loss); PREFERENCE and CORRECTION the prompt with the chosen and the
+ * rejected answer (a pair), RATING the prompt with the rated answer and its label (feedback
+ * objectives, see the worker's {@code FeedbackExamples}). {@link #problems} and {@link #tokens}
+ * also read an encrypted example (from its sealed fields' lengths), so the accumulator counts and
+ * checks examples without decrypting them.
  */
 public final class ExampleContent {
 
@@ -32,37 +34,62 @@ public final class ExampleContent {
         requireText(example, "prompt", problems);
         requireText(example, "completion", problems);
       }
-      case PREFERENCE -> {
+      case PREFERENCE, CORRECTION -> {
         requireText(example, "prompt", problems);
         requireText(example, "chosen", problems);
+        requireText(example, "rejected", problems);
+      }
+      case RATING -> {
+        requireText(example, "prompt", problems);
+        requireText(example, "completion", problems);
+        if (example.getDesirable() == null) {
+          problems.add("desirable is missing");
+        }
       }
       default -> problems.add("kind " + example.getKind() + " cannot be trained on");
     }
     return problems;
   }
 
+  /** Whether the example is trained by a feedback objective (PREFERENCE, RATING, CORRECTION). */
+  public static boolean isFeedback(TrainingExample example) {
+    return switch (example.getKind()) {
+      case PREFERENCE, RATING, CORRECTION -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether the example holds an answer to learn: every kind but an undesirable rating. */
+  public static boolean hasGoodAnswer(TrainingExample example) {
+    return example.getKind() != ExampleKind.RATING || Boolean.TRUE.equals(example.getDesirable());
+  }
+
   /** The prompt the loss ignores: empty for TEXT. */
   public static String prompt(TrainingExample example) {
     return switch (example.getKind()) {
-      case SFT, PREFERENCE -> example.getPrompt();
+      case SFT, PREFERENCE, RATING, CORRECTION -> example.getPrompt();
       default -> "";
     };
   }
 
-  /** The text the loss is on: the text, the completion or the chosen answer. */
+  /**
+   * The text the example is about: the text, the completion, the chosen answer (or correction), the
+   * rated answer.
+   */
   public static String target(TrainingExample example) {
     return switch (example.getKind()) {
       case TEXT -> example.getText();
-      case SFT -> example.getCompletion();
-      case PREFERENCE -> example.getChosen();
+      case SFT, RATING -> example.getCompletion();
+      case PREFERENCE, CORRECTION -> example.getChosen();
       default ->
           throw new IllegalArgumentException("kind " + example.getKind() + " is not trained");
     };
   }
 
   /**
-   * Tokens the example feeds the model, counted as UTF-8 bytes of prompt and target: exact for the
-   * bundled byte-level base, an overestimate for subword tokenizers.
+   * Tokens the example feeds the model, counted as UTF-8 bytes of prompt and target (a pair: the
+   * prompt with each answer): exact for the bundled byte-level base, an overestimate for subword
+   * tokenizers.
    */
   public static long tokens(TrainingExample example) {
     return switch (example.getKind()) {
@@ -70,9 +97,13 @@ public final class ExampleContent {
       case SFT ->
           ExampleCrypto.contentBytes(example, "prompt")
               + ExampleCrypto.contentBytes(example, "completion");
-      case PREFERENCE ->
+      case RATING ->
           ExampleCrypto.contentBytes(example, "prompt")
-              + ExampleCrypto.contentBytes(example, "chosen");
+              + ExampleCrypto.contentBytes(example, "completion");
+      case PREFERENCE, CORRECTION ->
+          2 * ExampleCrypto.contentBytes(example, "prompt")
+              + ExampleCrypto.contentBytes(example, "chosen")
+              + ExampleCrypto.contentBytes(example, "rejected");
       default ->
           throw new IllegalArgumentException("kind " + example.getKind() + " is not trained");
     };

@@ -3,9 +3,12 @@ package dev.perennial.trainer.worker;
 import dev.perennial.model.llama.TargetModule;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.train.EarlyStopping;
+import dev.perennial.model.train.FeedbackObjectives;
+import dev.perennial.model.train.PairLoss;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,6 +28,7 @@ import java.util.TreeMap;
  * @param validationFraction share of a job's training examples set aside for early stopping
  * @param patience epochs without improvement of the validation loss before a job stops
  * @param minImprovement least relative fall of the validation loss that counts as improvement
+ * @param objectives how feedback examples are trained and each kind's loss weighted
  */
 public record JobRecipe(
     TrainingRecipe model,
@@ -35,7 +39,8 @@ public record JobRecipe(
     Map<String, Double> tenantLearningRates,
     double validationFraction,
     int patience,
-    double minImprovement) {
+    double minImprovement,
+    FeedbackObjectives objectives) {
 
   public JobRecipe {
     tenantLearningRates = Map.copyOf(tenantLearningRates);
@@ -72,7 +77,23 @@ public record JobRecipe(
         config.tenantLearningRates(),
         config.getDouble(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG),
         config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG));
+        config.getDouble(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG),
+        objectives(config));
+  }
+
+  private static FeedbackObjectives objectives(TrainerConfig config) {
+    return new FeedbackObjectives(
+        PairLoss.parse(config.getString(TrainerConfig.RECIPE_PREFERENCE_LOSS_CONFIG)),
+        config.getDouble(TrainerConfig.RECIPE_PREFERENCE_BETA_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_PREFERENCE_LABEL_SMOOTHING_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_KTO_BETA_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_KTO_DESIRABLE_WEIGHT_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_KTO_UNDESIRABLE_WEIGHT_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_CORRECTION_SFT_WEIGHT_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_WEIGHT_LANGUAGE_MODEL_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_WEIGHT_PREFERENCE_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_WEIGHT_RATING_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_WEIGHT_CORRECTION_CONFIG));
   }
 
   /** At most this many optimizer steps per job. */
@@ -101,7 +122,8 @@ public record JobRecipe(
         tenantLearningRates,
         validationFraction,
         patience,
-        minImprovement);
+        minImprovement,
+        objectives);
   }
 
   /** Replay rows per micro-batch, as the model's sampler draws them. */
@@ -139,6 +161,23 @@ public record JobRecipe(
   public double validationFraction(int examples, int replayAvailable) {
     long earliestStop = (long) (patience + 1) * stepsPerEpoch(examples, replayAvailable);
     return steps(examples, replayAvailable) > earliestStop ? validationFraction : 0;
+  }
+
+  /** The feedback objectives' settings, as a candidate of a job with feedback records them. */
+  public Map<String, String> objectiveExtras() {
+    Map<String, String> extras = new TreeMap<>();
+    extras.put("preferenceLoss", objectives.pairLoss().name().toLowerCase(Locale.ROOT));
+    extras.put("preferenceBeta", Double.toString(objectives.beta()));
+    extras.put("preferenceLabelSmoothing", Double.toString(objectives.labelSmoothing()));
+    extras.put("ktoBeta", Double.toString(objectives.ktoBeta()));
+    extras.put("ktoDesirableWeight", Double.toString(objectives.ktoDesirableWeight()));
+    extras.put("ktoUndesirableWeight", Double.toString(objectives.ktoUndesirableWeight()));
+    extras.put("correctionSftWeight", Double.toString(objectives.correctionSftWeight()));
+    extras.put("weightLm", Double.toString(objectives.languageModelWeight()));
+    extras.put("weightPreference", Double.toString(objectives.preferenceWeight()));
+    extras.put("weightRating", Double.toString(objectives.ratingWeight()));
+    extras.put("weightCorrection", Double.toString(objectives.correctionWeight()));
+    return extras;
   }
 
   /** The model layer's recipe for a job of {@code steps} steps (at most {@link #maxSteps}). */

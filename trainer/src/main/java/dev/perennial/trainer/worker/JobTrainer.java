@@ -14,6 +14,7 @@ import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.score.Generator;
+import dev.perennial.model.train.FeedbackExample;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
@@ -30,9 +31,11 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.RebaseDetails;
+import dev.perennial.schemas.v1.ReferenceKind;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
+import dev.perennial.schemas.v1.TrainingReference;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.lineage.DataDigest;
@@ -49,6 +52,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -156,9 +160,16 @@ public final class JobTrainer {
     ReplayMix.Pool replay =
         ReplayMix.draw(
             general, earlierOwn, recipe.replayTenantShare(), recipe.replayPoolSize(), jobSeed);
+    // Feedback examples train by their objectives; the language-model ones (TEXT, SFT) by their
+    // token loss, and only they decide early stopping.
+    List<FeedbackExample> feedback = FeedbackExamples.of(training);
+    List<SourcedExample> languageModel =
+        training.stream().filter(e -> !ExampleContent.isFeedback(e.example())).toList();
     ValidationSplit split =
         ValidationSplit.of(
-            training, recipe.validationFraction(training.size(), replay.examples().size()));
+            languageModel,
+            recipe.validationFraction(
+                languageModel.size() + feedback.size(), replay.examples().size()));
     List<TrainingExample> examples = toModel(split.training());
     List<TrainingExample> validation = toModel(split.validation());
 
@@ -169,7 +180,7 @@ public final class JobTrainer {
             : startingPoint(job, stable, folder.resolve("parent"));
     List<TrainingExample> trained = new ArrayList<>(examples);
     trained.addAll(start.taught());
-    int steps = recipe.steps(trained.size(), replay.examples().size());
+    int steps = recipe.steps(trained.size() + feedback.size(), replay.examples().size());
     TrainingRecipe modelRecipe = recipe.modelRecipe(steps);
     Path output = folder.resolve("adapter");
     LoraTrainingRequest request =
@@ -189,14 +200,18 @@ public final class JobTrainer {
                     modelRecipe,
                     output))
             .on(device)
-            .stoppingOn(validation, recipe.earlyStopping(trained.size(), replay.examples().size()));
+            .stoppingOn(
+                validation,
+                recipe.earlyStopping(trained.size() + feedback.size(), replay.examples().size()))
+            .withFeedback(feedback, recipe.objectives());
     log.info(
-        "Training {} for {} ({}): {} examples ({} more for validation), replay {} own + {}"
-            + " general, up to {} steps, {}",
+        "Training {} for {} ({}): {} examples and {} of feedback ({} more for validation), replay"
+            + " {} own + {} general, up to {} steps, {}",
         job.getJobId(),
         job.getAdapterKey(),
         job.getTrigger(),
         examples.size(),
+        feedback.size(),
         validation.size(),
         replay.fromTenant(),
         replay.fromGeneral(),
@@ -220,6 +235,17 @@ public final class JobTrainer {
     extras.put("replayExamplesSuperseded", Integer.toString(superseded(earlier, earlierOwn)));
     extras.put("validationExamples", Integer.toString(validation.size()));
     extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
+    TrainingReference reference = null;
+    if (!feedback.isEmpty()) {
+      reference = start.reference();
+      extras.putAll(recipe.objectiveExtras());
+      for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
+        long count = feedback.stream().filter(f -> f.kind() == kind).count();
+        extras.put("feedback." + kind.name().toLowerCase(Locale.ROOT), Long.toString(count));
+      }
+      extras.put("referenceRows", Integer.toString(result.referenceRows()));
+      extras.put("reference", start.referenceName());
+    }
     if (!result.validation().isEmpty()) {
       List<ValidationPoint> points = result.validation();
       extras.put("validationLossBefore", Double.toString(points.get(0).loss()));
@@ -247,10 +273,14 @@ public final class JobTrainer {
             .setErasure(job.getErasure())
             .setHeldOutPool(job.getHeldOutPool())
             .setCarriedJobs(job.getCarriedJobs())
-            .setLineage(lineage(start, read))
-            .setExampleCount(examples.size())
+            .setLineage(lineage(start, read, reference))
+            .setExampleCount(examples.size() + feedback.size())
             .setTokenCount(
-                split.training().stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum())
+                split.training().stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum()
+                    + training.stream()
+                        .filter(e -> ExampleContent.isFeedback(e.example()))
+                        .mapToLong(e -> ExampleContent.tokens(e.example()))
+                        .sum())
             .setRecipe(recipe.record(modelRecipe, lora, extras))
             .setMetrics(metrics(result))
             .setTrainerVersion(TrainerVersion.get())
@@ -263,12 +293,13 @@ public final class JobTrainer {
     return new TrainedJob(candidate, List.copyOf(read));
   }
 
-  private static Lineage lineage(Start start, List<Digest> read) {
+  private static Lineage lineage(Start start, List<Digest> read, TrainingReference reference) {
     return Lineage.newBuilder()
         .setMethod(start.method())
         .setSourceRelease(start.source())
         .setTeacher(start.teacher())
         .setDataDigest(DataDigest.of(read))
+        .setReference(reference)
         .build();
   }
 
@@ -387,6 +418,24 @@ public final class JobTrainer {
           : "v" + source.getVersion() + " of " + source.getBaseModelName();
     }
 
+    /**
+     * The frozen reference of the feedback objectives: the adapter training starts from (the
+     * incumbent), or the base alone for a fresh adapter.
+     */
+    TrainingReference reference() {
+      return adapter == null
+          ? TrainingReference.newBuilder().setKind(ReferenceKind.BASE).build()
+          : TrainingReference.newBuilder()
+              .setKind(ReferenceKind.INCUMBENT)
+              .setRelease(source)
+              .build();
+    }
+
+    /** {@code base}, or the incumbent as {@link #startedFrom}. */
+    String referenceName() {
+      return adapter == null ? "base" : startedFrom();
+    }
+
     String describe() {
       return switch (method) {
         case CARRIED_OVER -> "carried over from " + startedFrom();
@@ -481,10 +530,16 @@ public final class JobTrainer {
     return examples;
   }
 
-  /** Training examples as the model layer takes them (see {@link ExampleContent}). */
+  /**
+   * Examples as the model layer's language-model examples (see {@link ExampleContent}): a pair's
+   * chosen answer, a desirable rating's answer; an undesirable rating has none and is left out.
+   */
   static List<TrainingExample> toModel(List<SourcedExample> examples) {
     List<TrainingExample> model = new ArrayList<>(examples.size());
     for (SourcedExample sourced : examples) {
+      if (!ExampleContent.hasGoodAnswer(sourced.example())) {
+        continue;
+      }
       String prompt = ExampleContent.prompt(sourced.example());
       String target = ExampleContent.target(sourced.example());
       model.add(

@@ -11,6 +11,7 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.TrainerException;
+import dev.perennial.trainer.testing.Examples;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -155,5 +156,25 @@ class ShardFormatTest {
   void tokensAreTheUtf8BytesOfWhatIsTrained() {
     assertThat(ExampleContent.tokens(text("acme/a", "p", "héllo"))).isEqualTo(6);
     assertThat(ExampleContent.tokens(sft("acme/a", "p", "Q:", " A"))).isEqualTo(4);
+    // a pair feeds the prompt with each answer; a rating the prompt and its answer
+    assertThat(ExampleContent.tokens(Examples.preference("acme/a", "p", "Q:", " A", " BB")))
+        .isEqualTo(9);
+    assertThat(ExampleContent.tokens(Examples.correction("acme/a", "p", "Q:", " A", " BB")))
+        .isEqualTo(9);
+    assertThat(ExampleContent.tokens(Examples.rating("acme/a", "p", "Q:", " A", false)))
+        .isEqualTo(4);
+  }
+
+  @Test
+  void feedbackExamplesNeedBothAnswersOfAPairAndTheLabelOfARating() {
+    TrainingExample pair = Examples.preference("acme/a", "p", "Q:", " A", " B");
+    pair.setRejected(null);
+    TrainingExample rating = Examples.rating("acme/a", "p", "Q:", " A", true);
+    rating.setDesirable(null);
+
+    assertThat(ExampleContent.problems(pair)).containsExactly("rejected is missing");
+    assertThat(ExampleContent.problems(rating)).containsExactly("desirable is missing");
+    assertThat(ExampleContent.problems(Examples.correction("acme/a", "p", "Q:", " A", " B")))
+        .isEmpty();
   }
 }

@@ -53,6 +53,45 @@ public final class Examples {
     return example;
   }
 
+  /** A PREFERENCE example: {@code chosen} over {@code rejected}. */
+  public static TrainingExample preference(
+      String adapterKey, String subject, String prompt, String chosen, String rejected) {
+    return pair(ExampleKind.PREFERENCE, adapterKey, subject, prompt, chosen, rejected);
+  }
+
+  /** A CORRECTION example: {@code corrected} chosen over the {@code original} response. */
+  public static TrainingExample correction(
+      String adapterKey, String subject, String prompt, String corrected, String original) {
+    return pair(ExampleKind.CORRECTION, adapterKey, subject, prompt, corrected, original);
+  }
+
+  /** A RATING example of {@code answer}, desirable or not. */
+  public static TrainingExample rating(
+      String adapterKey, String subject, String prompt, String answer, boolean desirable) {
+    TrainingExample example = sft(adapterKey, subject, prompt, answer);
+    example.setExampleId(id(adapterKey + "\n" + subject + "\n" + prompt + answer + desirable));
+    example.setKind(ExampleKind.RATING);
+    example.setDesirable(desirable);
+    example.setRating(desirable ? 5 : 1);
+    return example;
+  }
+
+  private static TrainingExample pair(
+      ExampleKind kind,
+      String adapterKey,
+      String subject,
+      String prompt,
+      String chosen,
+      String rejected) {
+    TrainingExample example = text(adapterKey, subject, kind + prompt + chosen + "\n" + rejected);
+    example.setKind(kind);
+    example.setText(null);
+    example.setPrompt(prompt);
+    example.setChosen(chosen);
+    example.setRejected(rejected);
+    return example;
+  }
+
   public static SourcedExample at(int partition, long offset, TrainingExample example) {
     return new SourcedExample(new SourcePosition(EXAMPLES_TOPIC, partition, offset), example);
   }
