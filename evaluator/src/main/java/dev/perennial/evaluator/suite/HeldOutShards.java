@@ -66,8 +66,10 @@ public final class HeldOutShards {
   }
 
   /**
-   * What of an example is evaluated, as the trainer trains it: TEXT its text, SFT its prompt and
-   * completion, PREFERENCE its prompt and chosen answer; null for anything without those.
+   * What of an example is evaluated, as the answer the trainer teaches: TEXT its text, SFT its
+   * prompt and completion, PREFERENCE and CORRECTION their prompt and chosen answer, a desirable
+   * RATING its prompt and rated answer; null for anything without those (an undesirable rating's
+   * answer is what not to say).
    */
   static EvalExample toEvalExample(TrainingExample example) {
     return switch (example.getKind()) {
@@ -76,9 +78,15 @@ public final class HeldOutShards {
           nonEmpty(example.getPrompt()) && nonEmpty(example.getCompletion())
               ? EvalExample.question(example.getPrompt(), example.getCompletion())
               : null;
-      case PREFERENCE ->
+      case PREFERENCE, CORRECTION ->
           nonEmpty(example.getPrompt()) && nonEmpty(example.getChosen())
               ? EvalExample.question(example.getPrompt(), example.getChosen())
+              : null;
+      case RATING ->
+          Boolean.TRUE.equals(example.getDesirable())
+                  && nonEmpty(example.getPrompt())
+                  && nonEmpty(example.getCompletion())
+              ? EvalExample.question(example.getPrompt(), example.getCompletion())
               : null;
       default -> null;
     };
