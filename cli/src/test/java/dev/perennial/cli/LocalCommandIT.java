@@ -57,8 +57,8 @@ class LocalCommandIT {
         .containsPattern(
             "Sample events +tenants acme, globex: 244 events \\(12 malformed, 2 duplicates\\)")
         .containsPattern(
-            "Examples per adapter key\\R  acme/support +\\d+  \\(TEXT \\d+, SFT \\d+,"
-                + " PREFERENCE \\d+\\)\\R  globex/default +\\d+")
+            "Examples per adapter key\\R  acme/support +\\d+  \\(TEXT \\d+, PREFERENCE \\d+,"
+                + " RATING \\d+, CORRECTION \\d+\\)\\R  globex/default +\\d+")
         .containsPattern("Rejections per reason(\\R  [A-Z_]+ +\\d+){7}")
         .containsPattern("Redacted +CARD \\d+, EMAIL \\d+, IBAN \\d+, IP \\d+, PHONE \\d+")
         .contains("Erasure requests  1")

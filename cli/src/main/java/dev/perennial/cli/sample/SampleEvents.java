@@ -344,11 +344,11 @@ public final class SampleEvents {
           switch (type) {
             case CORRECTION -> {
               feedback.setKind(FeedbackKind.CORRECTION).setResponse(wrong).setCorrection(right);
-              yield Expected.example(adapterKey, ExampleKind.SFT);
+              yield Expected.example(adapterKey, ExampleKind.CORRECTION);
             }
             case GOOD_RATING -> {
               feedback.setKind(FeedbackKind.RATING).setResponse(right).setRating(5);
-              yield Expected.example(adapterKey, ExampleKind.SFT);
+              yield Expected.example(adapterKey, ExampleKind.RATING);
             }
             case CORRECTED_BAD_RATING -> {
               feedback
@@ -356,12 +356,12 @@ public final class SampleEvents {
                   .setResponse(wrong)
                   .setRating(1)
                   .setCorrection(right);
-              yield Expected.example(adapterKey, ExampleKind.SFT);
+              yield Expected.example(adapterKey, ExampleKind.CORRECTION);
             }
             case BAD_RATING -> {
-              // A bad answer without the right one gives nothing to train on.
-              feedback.setKind(FeedbackKind.RATING).setResponse(wrong).setRating(2);
-              yield Expected.rejection(RejectReason.INVALID_FIELD);
+              // Thumbs down without the right answer: an undesirable RATING (KTO away from it).
+              feedback.setKind(FeedbackKind.RATING).setResponse(wrong).setRating(1);
+              yield Expected.example(adapterKey, ExampleKind.RATING);
             }
             case PREFERENCE -> {
               feedback

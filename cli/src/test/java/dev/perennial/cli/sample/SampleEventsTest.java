@@ -31,7 +31,8 @@ class SampleEventsTest {
     assertThat(events.expectedExamplesByAdapterKey())
         .containsOnlyKeys("acme/support", "globex/default");
     assertThat(events.expectedExamplesByKind())
-        .containsOnlyKeys(ExampleKind.TEXT, ExampleKind.SFT, ExampleKind.PREFERENCE);
+        .containsOnlyKeys(
+            ExampleKind.TEXT, ExampleKind.PREFERENCE, ExampleKind.RATING, ExampleKind.CORRECTION);
     assertThat(events.expectedRejectionsByReason())
         .containsOnlyKeys(
             RejectReason.UNDESERIALIZABLE,
