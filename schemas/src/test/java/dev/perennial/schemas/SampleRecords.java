@@ -25,6 +25,7 @@ import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.RebaseDetails;
+import dev.perennial.schemas.v1.ReferenceKind;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.ReleaseAction;
@@ -36,6 +37,7 @@ import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
 import dev.perennial.schemas.v1.TrainingRecipe;
+import dev.perennial.schemas.v1.TrainingReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -174,6 +176,8 @@ public final class SampleRecords {
                 .setKeyId("k-0123456789abcdef")
                 .setFields(Map.of("text", ByteBuffer.wrap(new byte[] {1, 2, 3})))
                 .build())
+        .setDesirable(true)
+        .setRating(5)
         .build();
   }
 
@@ -399,6 +403,11 @@ public final class SampleRecords {
         .setTeacher(teacher)
         .setDataDigest(DIGEST)
         .setImportedFrom("hub:someone/adapter")
+        .setReference(
+            TrainingReference.newBuilder()
+                .setKind(ReferenceKind.INCUMBENT)
+                .setRelease(teacher)
+                .build())
         .build();
   }
 
