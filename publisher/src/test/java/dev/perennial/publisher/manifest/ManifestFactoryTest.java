@@ -84,7 +84,8 @@ class ManifestFactoryTest {
             "perennial-tiny",
             "cd".repeat(32),
             "bundled:perennial-tiny");
-    Lineage lineage = new Lineage(LineageMethod.DISTILLED, null, teacher, "ef".repeat(32), null);
+    Lineage lineage =
+        new Lineage(LineageMethod.DISTILLED, null, teacher, "ef".repeat(32), null, null);
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-6", null))
             .setLineage(lineage)
