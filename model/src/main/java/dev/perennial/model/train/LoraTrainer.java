@@ -45,8 +45,24 @@ public final class LoraTrainer {
     if (truncated > 0) {
       LOG.warn("{} examples were cut to {} tokens", truncated, recipe.maxSequenceLength());
     }
-    try (LanguageModel model = LanguageModel.load(request.base(), device, initial, true)) {
+    TokenDistillation distillation = request.distillation();
+    if (distillation != null) {
+      distillation.checkStudent(request.base());
+    }
+    try (LanguageModel model = LanguageModel.load(request.base(), device, initial, true);
+        LanguageModel teacherModel =
+            distillation == null
+                ? null
+                : LanguageModel.loadAdapter(
+                    distillation.base(), device, distillation.adapter(), false)) {
       ExampleSampler sampler = new ExampleSampler(examples, replay, recipe, tokenizer.padId());
+      TrainingLoop.Teacher teacher =
+          teacherModel == null
+              ? null
+              : new TrainingLoop.Teacher(
+                  teacherModel,
+                  distillation.weight(),
+                  recipe.batchSize() - sampler.replayPerBatch());
       LOG.info(
           "LoRA r={} on {} over {}: {} examples, {} replay ({} per batch), {} validation, up to {}"
               + " steps on {}",
@@ -70,7 +86,12 @@ public final class LoraTrainer {
               : null;
       TrainingLoop.Outcome outcome =
           TrainingLoop.run(
-              model, sampler, recipe, listener, monitor == null ? StoppingRule.NEVER : monitor);
+              model,
+              sampler,
+              recipe,
+              listener,
+              monitor == null ? StoppingRule.NEVER : monitor,
+              teacher);
       List<ValidationPoint> validation = List.of();
       if (monitor != null) {
         monitor.finish(outcome.steps().size());

@@ -21,6 +21,8 @@ import java.util.List;
  * @param device where to train
  * @param validation examples never trained on whose loss decides early stopping (may be empty)
  * @param earlyStopping when to stop before the step budget is spent; null: train every step
+ * @param distillation a teacher whose next-token distributions the adapter also learns on the
+ *     examples (token-level distillation); null: none
  */
 public record LoraTrainingRequest(
     BaseModel base,
@@ -32,7 +34,8 @@ public record LoraTrainingRequest(
     Path outputFolder,
     DeviceChoice device,
     List<TrainingExample> validation,
-    EarlyStopping earlyStopping) {
+    EarlyStopping earlyStopping,
+    TokenDistillation distillation) {
 
   public LoraTrainingRequest {
     if (base == null || examples == null || recipe == null || outputFolder == null) {
@@ -58,7 +61,17 @@ public record LoraTrainingRequest(
       TrainingRecipe recipe,
       Path outputFolder) {
     return new LoraTrainingRequest(
-        base, examples, replay, lora, null, recipe, outputFolder, DeviceChoice.AUTO, null, null);
+        base,
+        examples,
+        replay,
+        lora,
+        null,
+        recipe,
+        outputFolder,
+        DeviceChoice.AUTO,
+        null,
+        null,
+        null);
   }
 
   /** Continues training an existing adapter (the current release's) with its own LoRA shape. */
@@ -70,7 +83,17 @@ public record LoraTrainingRequest(
       TrainingRecipe recipe,
       Path outputFolder) {
     return new LoraTrainingRequest(
-        base, examples, replay, null, adapter, recipe, outputFolder, DeviceChoice.AUTO, null, null);
+        base,
+        examples,
+        replay,
+        null,
+        adapter,
+        recipe,
+        outputFolder,
+        DeviceChoice.AUTO,
+        null,
+        null,
+        null);
   }
 
   public LoraTrainingRequest on(DeviceChoice choice) {
@@ -84,7 +107,8 @@ public record LoraTrainingRequest(
         outputFolder,
         choice,
         validation,
-        earlyStopping);
+        earlyStopping,
+        distillation);
   }
 
   /**
@@ -103,7 +127,24 @@ public record LoraTrainingRequest(
         outputFolder,
         device,
         validationExamples,
-        stopping);
+        stopping,
+        distillation);
+  }
+
+  /** The same request also learning the teacher's next-token distributions on the examples. */
+  public LoraTrainingRequest distilledFrom(TokenDistillation teacher) {
+    return new LoraTrainingRequest(
+        base,
+        examples,
+        replay,
+        lora,
+        startFrom,
+        recipe,
+        outputFolder,
+        device,
+        validation,
+        earlyStopping,
+        teacher);
   }
 
   /** Whether training may stop before its step budget. */
