@@ -97,7 +97,13 @@ class LoopIT {
     // Eight steps from a fresh adapter keep 90-100 % of the 48 general questions, varying from run
     // to run (the records' timestamps change the shards); this test is about the loop, not the
     // recipe.
-    configured.put("perennial.evaluator.gate.retention.max.drop", "0.2");
+    configured.put("perennial.evaluator.gate.retention.max.drop", "0.3");
+    // The same for the upgrade phase: a REBASE candidate may not roll its data over, so an
+    // undecided gate refuses it, and 16 steps on about a dozen held-out questions per key decide
+    // the transfer gates' default goals only some of the time (globex's carry-over once drew 0.104
+    // [0.021, 0.208] on retention.general against 0.2).
+    configured.put("perennial.evaluator.gate.transfer.carry.min.ratio", "0.5");
+    configured.put("perennial.evaluator.gate.transfer.max.flips", "0.5");
     configured.put("perennial.evaluator.gate.regression.tolerance", "0.2");
     SamplePlan plan =
         new SamplePlan(
@@ -254,9 +260,11 @@ class LoopIT {
     awaitRebaseJobs(client, cluster, 2);
     pipeline.awaitCaughtUp(CATCH_UP);
 
+    // what the announcement planned (a distillation follows only a refused carry-over)
     List<TrainingJob> jobs =
         records(client, cluster.topics().trainingJobs()).stream()
             .filter(job -> job.getTrigger() == JobTrigger.REBASE)
+            .filter(job -> !job.getRebase().getDistil())
             .toList();
     assertThat(jobs)
         .extracting(TrainingJob::getAdapterKey)
