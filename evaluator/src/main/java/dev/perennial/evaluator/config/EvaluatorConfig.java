@@ -214,9 +214,9 @@ public class EvaluatorConfig extends PerennialConfig {
   public static final String GATE_FEEDBACK_MIN_PAIRS_CONFIG = EVALUATOR + "gate.feedback.min.pairs";
   public static final int GATE_FEEDBACK_MIN_PAIRS_DEFAULT = 8;
   private static final String GATE_FEEDBACK_MIN_PAIRS_DOC =
-      "Gate feedback.pairs: held-out preference pairs a candidate's held-out shards need before"
-          + " the feedback gates judge it; fewer is insufficient evidence (its data rolls into"
-          + " the key's next job). A candidate without any held-out pair has no feedback gates.";
+      "Gate feedback.pairs: held-out preference pairs the key's held-out pool needs before the"
+          + " feedback gates judge a candidate; fewer is insufficient evidence. A key without any"
+          + " held-out pair has no feedback gates.";
 
   public static final String GATE_FEEDBACK_MIN_ACCURACY_CONFIG =
       EVALUATOR + "gate.feedback.min.accuracy";

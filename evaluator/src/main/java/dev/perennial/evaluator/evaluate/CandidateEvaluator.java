@@ -76,8 +76,7 @@ public final class CandidateEvaluator {
 
   /** What a verdict says when the feedback gates do not judge the candidate. */
   public static final String FEEDBACK_NOT_APPLIED =
-      "the feedback gates do not apply: no held-out preference pairs in the candidate's held-out"
-          + " shards";
+      "the feedback gates do not apply: no held-out preference pairs in the key's held-out pool";
 
   private final EvaluationBase base;
   private final BatchScorer scorer;

@@ -51,8 +51,8 @@ public final class GateNames {
   public static final String EVIDENCE_ROLLOVER = "evidence.rollover";
 
   /**
-   * Enough held-out preference pairs in the candidate's held-out shards to judge the feedback gates
-   * (fewer: insufficient evidence); only for a candidate with any.
+   * Enough held-out preference pairs in the key's held-out pool to judge the feedback gates (fewer:
+   * insufficient evidence); only for a key with any.
    */
   public static final String FEEDBACK_PAIRS = "feedback.pairs";
 

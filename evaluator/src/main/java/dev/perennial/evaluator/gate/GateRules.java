@@ -45,7 +45,7 @@ import java.util.List;
  *       (carried over or distilled) at the lower bound;
  *   <li>{@value GateNames#TRANSFER_FLIPS} (a REBASE candidate): negative flips over the old
  *       release's right answers &lt;= the largest share at the upper bound;
- *   <li>the feedback gates, for a candidate whose held-out shards hold preference pairs ({@link
+ *   <li>the feedback gates, for a key whose held-out pool holds preference pairs ({@link
  *       #feedbackGates}).
  * </ul>
  *
@@ -155,9 +155,8 @@ public final class GateRules {
   }
 
   /**
-   * The feedback gates, only for a candidate whose held-out shards hold preference pairs (none
-   * otherwise: {@link #feedbackApplies}), each against the reference (the incumbent, else the
-   * base):
+   * The feedback gates, only for a key whose held-out pool holds preference pairs (none otherwise:
+   * {@link #feedbackApplies}), each against the reference (the incumbent, else the base):
    *
    * <ul>
    *   <li>{@value GateNames#FEEDBACK_PAIRS}: the pairs &gt;= the minimum, else insufficient
@@ -218,7 +217,7 @@ public final class GateRules {
     return gates;
   }
 
-  /** Whether the feedback gates judge the candidate: its held-out shards hold preference pairs. */
+  /** Whether the feedback gates judge the candidate: its key's held-out pool holds pairs. */
   public static boolean feedbackApplies(Measurements m) {
     return m.get(FeedbackSuite.PAIRS) > 0;
   }

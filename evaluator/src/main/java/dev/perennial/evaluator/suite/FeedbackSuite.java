@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Feedback guards: what learning from preference pairs did, measured on the held-out pairs of the
- * candidate's own held-out shards (its job's and the jobs it carries) against the
- * <em>reference</em> the trainer's objectives use, the key's incumbent release when it has one,
- * else the base.
+ * Feedback guards: what learning from preference pairs did, measured on the preference pairs of the
+ * key's held-out pool (the candidate's own held-out shards and the rest of the pool, pooled as the
+ * learning suite pools examples) against the <em>reference</em> the trainer's objectives use, the
+ * key's incumbent release when it has one, else the base.
  *
  * <ul>
  *   <li>each pair's implicit reward margin {@code beta [(log pi(chosen) - log ref(chosen)) - (log
@@ -33,12 +33,12 @@ import java.util.List;
  *       newline or the generation cap), under the candidate and the reference.
  * </ul>
  *
- * A candidate whose held-out shards hold no pair has nothing measured here (its verdict says the
- * feedback gates do not apply). The margins against the incumbent are what this update changed: the
- * key's earlier pairs, which the incumbent already answers, have margins near 0 whichever way, so
- * they are counted ({@code feedback.pool.pairs}) but not judged.
+ * A key whose pool holds no pair has nothing measured here (its verdict says the feedback gates do
+ * not apply). Against the incumbent, the pool's earlier pairs (feedback the incumbent already
+ * learnt from) measure what the update changed there: margins near 0 unless it moved them; {@code
+ * feedback.new.pairs} counts the candidate's own.
  *
- * <p>Metrics: {@code feedback.pairs}, {@code feedback.pool.pairs}, {@code
+ * <p>Metrics: {@code feedback.pairs}, {@code feedback.new.pairs}, {@code
  * feedback.reference.version} (0: the base), {@code feedback.accuracy}, {@code
  * feedback.margin.mean}, {@code feedback.chosen.loss} and {@code feedback.rejected.loss} (each with
  * {@code .reference}), {@code feedback.drift}, {@code feedback.answer.length} (with {@code
@@ -48,7 +48,7 @@ public final class FeedbackSuite implements Suite {
 
   public static final String NAME = "feedback";
 
-  /** Metric: held-out preference pairs of the candidate's own held-out shards. */
+  /** Metric: held-out preference pairs in the key's pool. */
   public static final String PAIRS = "feedback.pairs";
 
   /** Paired items: each pair ranked right (1, margin above 0) or not (0), over 1 per pair. */
@@ -73,9 +73,17 @@ public final class FeedbackSuite implements Suite {
     return NAME;
   }
 
-  /** The pairs judged: the preference pairs of the candidate's own held-out shards. */
+  /** The pairs judged: the preference pairs of the key's held-out pool, the candidate's first. */
   public static List<EvalExample> pairs(EvaluationContext context) {
-    return context.newTask().stream().filter(EvalExample::isPreference).toList();
+    List<EvalExample> pairs = new ArrayList<>();
+    context.newTask().stream().filter(EvalExample::isPreference).forEach(pairs::add);
+    context.earlierPool().stream().filter(EvalExample::isPreference).forEach(pairs::add);
+    return pairs;
+  }
+
+  /** Names the pool's pairs: content-addressed through the pool's shard sets. */
+  private static String pairsDataset(EvaluationContext context) {
+    return context.newTaskDataset() + "+" + context.earlierPoolDataset() + ":pairs";
   }
 
   /** The model the pairs' rewards are measured against: the incumbent, else the base. */
@@ -103,7 +111,7 @@ public final class FeedbackSuite implements Suite {
       EvaluationContext context, ModelRef model, List<EvalExample> pairs) {
     return Workload.score(
         model,
-        context.newTaskDataset() + ":pairs:chosen",
+        pairsDataset(context) + ":chosen",
         pairs.stream().map(EvalExample::chosenAnswer).toList());
   }
 
@@ -111,7 +119,7 @@ public final class FeedbackSuite implements Suite {
       EvaluationContext context, ModelRef model, List<EvalExample> pairs) {
     return Workload.score(
         model,
-        context.newTaskDataset() + ":pairs:rejected",
+        pairsDataset(context) + ":rejected",
         pairs.stream().map(EvalExample::rejectedAnswer).toList());
   }
 
@@ -119,7 +127,7 @@ public final class FeedbackSuite implements Suite {
       EvaluationContext context, ModelRef model, List<EvalExample> pairs) {
     return Workload.answer(
         model,
-        context.newTaskDataset() + ":pairs:qa",
+        pairsDataset(context) + ":qa",
         pairs.stream().map(EvalExample::chosenAnswer).toList());
   }
 
@@ -132,8 +140,7 @@ public final class FeedbackSuite implements Suite {
     List<EvalExample> pairs = pairs(context);
     into.put(PAIRS, pairs.size());
     into.put(
-        "feedback.pool.pairs",
-        pairs.size() + context.earlierPool().stream().filter(EvalExample::isPreference).count());
+        "feedback.new.pairs", context.newTask().stream().filter(EvalExample::isPreference).count());
     if (pairs.isEmpty()) {
       return;
     }
