@@ -105,6 +105,14 @@ class LoopIT {
     configured.put("perennial.evaluator.gate.transfer.carry.min.ratio", "0.5");
     configured.put("perennial.evaluator.gate.transfer.max.flips", "0.5");
     configured.put("perennial.evaluator.gate.regression.tolerance", "0.2");
+    // The sample events' few held-out preference pairs (two or three per key) are too few for the
+    // feedback gates (8 by default: insufficient evidence, and the key's data would roll over);
+    // this test is about the loop, not about learning from feedback (EvaluatorServiceIT is).
+    configured.put("perennial.evaluator.gate.feedback.min.pairs", "0");
+    configured.put("perennial.evaluator.gate.feedback.min.accuracy", "0");
+    configured.put("perennial.evaluator.gate.feedback.chosen.tolerance", "100");
+    configured.put("perennial.evaluator.gate.feedback.max.drift", "1");
+    configured.put("perennial.evaluator.gate.feedback.max.length.change", "100");
     SamplePlan plan =
         new SamplePlan(
             TENANTS, 4, 240, 0.05, SamplePlan.DEFAULT_MAX_TEXT_BYTES, SamplePlan.DEFAULT_SEED);

@@ -67,7 +67,8 @@ public final class HeldOutShards {
 
   /**
    * What of an example is evaluated, as the trainer trains it: TEXT its text, SFT its prompt and
-   * completion, PREFERENCE its prompt and chosen answer; null for anything without those.
+   * completion, PREFERENCE its prompt and chosen answer (with its rejected answer, for the feedback
+   * suite's pairs); null for anything without those.
    */
   static EvalExample toEvalExample(TrainingExample example) {
     return switch (example.getKind()) {
@@ -76,12 +77,19 @@ public final class HeldOutShards {
           nonEmpty(example.getPrompt()) && nonEmpty(example.getCompletion())
               ? EvalExample.question(example.getPrompt(), example.getCompletion())
               : null;
-      case PREFERENCE ->
-          nonEmpty(example.getPrompt()) && nonEmpty(example.getChosen())
-              ? EvalExample.question(example.getPrompt(), example.getChosen())
-              : null;
+      case PREFERENCE -> preference(example);
       default -> null;
     };
+  }
+
+  /** A pair with both answers; its chosen answer alone when the rejected one is missing. */
+  private static EvalExample preference(TrainingExample example) {
+    if (!nonEmpty(example.getPrompt()) || !nonEmpty(example.getChosen())) {
+      return null;
+    }
+    return nonEmpty(example.getRejected())
+        ? EvalExample.preference(example.getPrompt(), example.getChosen(), example.getRejected())
+        : EvalExample.question(example.getPrompt(), example.getChosen());
   }
 
   private static boolean nonEmpty(String value) {
