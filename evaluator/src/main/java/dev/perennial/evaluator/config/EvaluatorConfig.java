@@ -215,8 +215,8 @@ public class EvaluatorConfig extends PerennialConfig {
   public static final int GATE_FEEDBACK_MIN_PAIRS_DEFAULT = 8;
   private static final String GATE_FEEDBACK_MIN_PAIRS_DOC =
       "Gate feedback.pairs: held-out preference pairs the key's held-out pool needs before the"
-          + " feedback gates judge a candidate; fewer is insufficient evidence. A key without any"
-          + " held-out pair has no feedback gates.";
+          + " feedback gates judge a candidate; with fewer (or none) they do not apply and the"
+          + " verdict says so.";
 
   public static final String GATE_FEEDBACK_MIN_ACCURACY_CONFIG =
       EVALUATOR + "gate.feedback.min.accuracy";

@@ -40,8 +40,8 @@ public record GateThresholds(
   /**
    * The feedback gates' thresholds.
    *
-   * @param minPairs held-out preference pairs the candidate needs before the feedback gates judge
-   *     it (feedback.pairs; fewer is insufficient evidence)
+   * @param minPairs held-out preference pairs the key's pool needs before the feedback gates judge
+   *     a candidate (feedback.pairs; with fewer they do not apply, and the verdict says so)
    * @param minAccuracy least share of pairs whose reward margin against the reference is above 0
    *     (feedback.accuracy), at the lower bound
    * @param chosenTolerance largest relative increase of the chosen answers' loss over the

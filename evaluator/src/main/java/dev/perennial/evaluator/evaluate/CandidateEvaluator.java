@@ -75,10 +75,8 @@ public final class CandidateEvaluator {
       List.of(new LearningSuite(), new RetentionSuite(), new LeakageSuite(), new FeedbackSuite());
 
   /** What a verdict says when the feedback gates do not judge the candidate. */
-  public static final String FEEDBACK_NOT_APPLIED =
-      "the feedback gates do not apply: no held-out preference pairs in the key's held-out pool";
-
   private final EvaluationBase base;
+
   private final BatchScorer scorer;
   private final CandidateLoader loader;
   private final HistoryStore history;
@@ -239,8 +237,8 @@ public final class CandidateEvaluator {
             context.thresholds());
     EvaluationOutcome outcome = GateOutcomes.overall(gates);
     String reason = GateOutcomes.reason(outcome, gates, candidate.getJobId());
-    if (!GateRules.feedbackApplies(measurements)) {
-      reason += "; " + FEEDBACK_NOT_APPLIED;
+    if (!GateRules.feedbackApplies(measurements, context.thresholds().feedback())) {
+      reason += "; " + GateRules.feedbackNotApplied(measurements, context.thresholds().feedback());
     }
     boolean passed = outcome == EvaluationOutcome.PASSED;
     Instant now = clock.instant();

@@ -159,8 +159,8 @@ public final class GateRules {
    * {@link #feedbackApplies}), each against the reference (the incumbent, else the base):
    *
    * <ul>
-   *   <li>{@value GateNames#FEEDBACK_PAIRS}: the pairs &gt;= the minimum, else insufficient
-   *       evidence;
+   *   <li>{@value GateNames#FEEDBACK_PAIRS}: the pairs judged (at least the minimum, else no
+   *       feedback gate applies);
    *   <li>{@value GateNames#FEEDBACK_ACCURACY}: the share of pairs whose reward margin is above 0
    *       &gt;= the minimum at the lower bound;
    *   <li>{@value GateNames#FEEDBACK_CHOSEN}: relative increase of the chosen answers' loss over
@@ -179,7 +179,7 @@ public final class GateRules {
       GateThresholds.Feedback thresholds,
       PairedBootstrap bootstrap,
       String candidateId) {
-    if (!feedbackApplies(m)) {
+    if (!feedbackApplies(m, thresholds)) {
       return List.of();
     }
     List<Gate> gates = new ArrayList<>();
@@ -217,9 +217,31 @@ public final class GateRules {
     return gates;
   }
 
-  /** Whether the feedback gates judge the candidate: its key's held-out pool holds pairs. */
-  public static boolean feedbackApplies(Measurements m) {
-    return m.get(FeedbackSuite.PAIRS) > 0;
+  /**
+   * Whether the feedback gates judge the candidate: its key's held-out pool holds at least the
+   * minimum of pairs. Below it they do not apply and the verdict says so ({@link
+   * #feedbackNotApplied}): a key with a little feedback among its data is judged by its other gates
+   * (retention and regression guard the general set) instead of rolling its data over until enough
+   * pairs are held out, which with a tenth of the data held out can take a long time.
+   */
+  public static boolean feedbackApplies(Measurements m, GateThresholds.Feedback thresholds) {
+    double pairs = m.get(FeedbackSuite.PAIRS);
+    return pairs > 0 && pairs >= thresholds.minPairs();
+  }
+
+  /** What the verdict says when the feedback gates do not apply. */
+  public static String feedbackNotApplied(Measurements m, GateThresholds.Feedback thresholds) {
+    double pairs = m.get(FeedbackSuite.PAIRS);
+    if (!(pairs > 0)) {
+      return "the feedback gates do not apply: no held-out preference pairs in the key's held-out"
+          + " pool";
+    }
+    return "the feedback gates do not apply: "
+        + (int) pairs
+        + " held-out preference pair(s) in the key's held-out pool, fewer than"
+        + " gate.feedback.min.pairs ("
+        + thresholds.minPairs()
+        + ")";
   }
 
   /**

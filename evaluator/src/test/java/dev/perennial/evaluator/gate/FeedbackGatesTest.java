@@ -140,11 +140,14 @@ class FeedbackGatesTest {
   }
 
   @Test
-  void tooFewPairsOrAnIntervalAcrossTheThresholdIsInsufficientEvidence() {
-    List<Gate> few = gates(measured(4, 4, 0.7, 1, 1.0));
-    assertThat(outcomes(few))
-        .containsEntry("feedback.pairs", EvaluationOutcome.INSUFFICIENT_EVIDENCE);
-    assertThat(GateOutcomes.overall(few)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+  void tooFewPairsLeaveTheFeedbackGatesOutAndAnIntervalAcrossTheThresholdIsInsufficient() {
+    Measurements few = measured(4, 4, 0.7, 1, 1.0);
+    assertThat(gates(few)).isEmpty();
+    assertThat(GateRules.feedbackApplies(few, THRESHOLDS)).isFalse();
+    assertThat(GateRules.feedbackNotApplied(few, THRESHOLDS))
+        .isEqualTo(
+            "the feedback gates do not apply: 4 held-out preference pair(s) in the key's"
+                + " held-out pool, fewer than gate.feedback.min.pairs (8)");
 
     // 14 of 20: the interval of the accuracy, about [0.5, 0.9], straddles 0.6
     List<Gate> straddling = gates(measured(PAIRS, 14, 0.7, 1, 1.0));
@@ -175,9 +178,13 @@ class FeedbackGatesTest {
     Measurements m = new Measurements();
     m.put(FeedbackSuite.PAIRS, 0);
 
-    assertThat(GateRules.feedbackApplies(m)).isFalse();
+    assertThat(GateRules.feedbackApplies(m, THRESHOLDS)).isFalse();
+    assertThat(GateRules.feedbackNotApplied(m, THRESHOLDS))
+        .isEqualTo(
+            "the feedback gates do not apply: no held-out preference pairs in the key's held-out"
+                + " pool");
     assertThat(gates(m)).isEmpty();
-    assertThat(GateRules.feedbackApplies(new Measurements())).isFalse();
+    assertThat(GateRules.feedbackApplies(new Measurements(), THRESHOLDS)).isFalse();
   }
 
   @Test
