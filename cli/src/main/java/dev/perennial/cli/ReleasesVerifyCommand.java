@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
       "Verifies releases in the release area: the Ed25519 signature of each manifest.json and the"
           + " SHA-256 of every file it lists; files the manifest does not list fail too.",
       "Without KEY every release is verified; without VERSION every version of KEY. Needs no"
-          + " Kafka. Exit status 1 if any release fails."
+          + " Kafka. Exit status 1 if any release fails, or (without KEY) when the area holds"
+          + " folders that are no release of a valid key (STRAY): those are never served or"
+          + " verified."
     })
 public final class ReleasesVerifyCommand extends ConsoleCommand {
 
@@ -63,7 +65,9 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
         publicKey != null
             ? ReleaseVerifier.withKey(ReleaseArea.readPublicKey(publicKey))
             : ReleaseVerifier.withPublishedKeys(area);
-    SortedMap<AdapterKey, List<Integer>> targets = targets(area);
+    ReleaseArea.Scan scan = area.scan(false);
+    SortedMap<AdapterKey, List<Integer>> targets = targets(area, scan);
+    List<String> strays = key == null ? scan.strays() : List.of();
     int failed = 0;
     int count = 0;
     for (Map.Entry<AdapterKey, List<Integer>> entry : targets.entrySet()) {
@@ -80,11 +84,17 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
         }
       }
     }
-    if (count == 0) {
+    strays.forEach(stray -> out.printf("STRAY   %s%n", stray));
+    if (count == 0 && strays.isEmpty()) {
       throw new PerennialException("No releases to verify in " + area.root());
     }
-    out.printf("%d release%s verified, %d failed%n", count, count == 1 ? "" : "s", failed);
-    return failed == 0 ? 0 : 1;
+    out.printf(
+        "%d release%s verified, %d failed%s%n",
+        count,
+        count == 1 ? "" : "s",
+        failed,
+        strays.isEmpty() ? "" : ", " + strays.size() + " stray (no release of a valid key)");
+    return failed == 0 && strays.isEmpty() ? 0 : 1;
   }
 
   private Path releasePath() {
@@ -98,7 +108,7 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
   }
 
   /** The version folders to verify, readable manifest or not. */
-  private SortedMap<AdapterKey, List<Integer>> targets(ReleaseArea area) {
+  private SortedMap<AdapterKey, List<Integer>> targets(ReleaseArea area, ReleaseArea.Scan scan) {
     SortedMap<AdapterKey, List<Integer>> targets = new TreeMap<>();
     if (key != null) {
       AdapterKey adapterKey = Arguments.adapterKey(spec, key);
@@ -112,7 +122,6 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
         return targets;
       }
     }
-    ReleaseArea.Scan scan = area.scan(false);
     scan.highestFolder()
         .forEach(
             (found, highest) -> {

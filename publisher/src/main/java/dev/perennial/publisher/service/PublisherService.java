@@ -82,12 +82,15 @@ import org.slf4j.LoggerFactory;
  * a key goes through one place in one order.
  *
  * <p>A decision that fails (the release area cannot be written, Kafka times out) is aborted and
- * tried again, up to {@value #MAX_ATTEMPTS} times; then the service stops consuming and has failed
- * rather than skip a release: its records are delivered again after a restart. While the schema
- * registry is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after bounded
- * pauses for as long as that lasts, without counting attempts, and readiness is DOWN. A record that
- * is no verdict or job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit
- * event.
+ * tried again, up to {@value #MAX_ATTEMPTS} times. Then, when the failure is the key's own (the
+ * decision failed while a probe write to the release area succeeds), the key is quarantined ({@link
+ * KeyQuarantine}): that record and the key's later ones are skipped with an audit event, and the
+ * other keys go on. Otherwise (the area or Kafka fails for everyone) the service stops consuming
+ * and has failed rather than skip a release: its records are delivered again after a restart. While
+ * the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after
+ * bounded pauses for as long as that lasts, without counting attempts, and readiness is DOWN. A
+ * record that is no verdict or job ({@link ReadFailure}: corrupt, unknown schema) is skipped with
+ * an audit event.
  */
 public final class PublisherService implements AutoCloseable {
 
@@ -111,6 +114,7 @@ public final class PublisherService implements AutoCloseable {
   private final BlockingQueue<PendingCommand> commands = new LinkedBlockingQueue<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
+  private final KeyQuarantine quarantine = new KeyQuarantine();
 
   private volatile ReleaseRegistry registry = ReleaseRegistry.empty();
   private volatile Readiness readiness = Readiness.notReady("starting");
@@ -182,6 +186,13 @@ public final class PublisherService implements AutoCloseable {
         ReleaseLog.readLatest(config.clientProperties(), topics.releases(), START_TIMEOUT);
     RegistryRebuild.Result rebuilt = RegistryRebuild.rebuild(area.scan(true), latest);
     rebuilt.notes().forEach(note -> log.warn("Release area: {}", note));
+    rebuilt
+        .quarantined()
+        .forEach(
+            (key, reason) -> {
+              log.error("Quarantining {}: {}", key, reason);
+              quarantine.add(key.toString(), reason);
+            });
     registry = rebuilt.registry();
     log.info(
         "Publisher state rebuilt: {} adapter keys, {} published versions, release area {}",
@@ -226,6 +237,11 @@ public final class PublisherService implements AutoCloseable {
       return own;
     }
     return topics.registry().outage().map(SchemaRegistryClient.Outage::readiness).orElse(own);
+  }
+
+  /** The quarantined keys (as their records name them), each with why. */
+  public SortedMap<String, String> quarantined() {
+    return quarantine.snapshot();
   }
 
   /** Why the loop stopped on its own, or empty. */
@@ -298,11 +314,13 @@ public final class PublisherService implements AutoCloseable {
     Backoff outageBackoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
     while (running) {
       RuntimeException failure;
+      boolean aborted = false;
       try {
         if (commit(decide(record), List.of(record))) {
           return;
         }
         failure = new PublisherException("the transaction was aborted");
+        aborted = true;
       } catch (FatalKafkaException e) {
         throw e;
       } catch (SerializationException | PerennialException e) {
@@ -323,6 +341,10 @@ public final class PublisherService implements AutoCloseable {
         continue;
       }
       attempt++;
+      if (attempt >= MAX_ATTEMPTS && !aborted && areaWorks()) {
+        quarantine(record, where, attempt, failure);
+        return;
+      }
       if (attempt >= MAX_ATTEMPTS) {
         throw new FatalException(
             "cannot handle " + where + " after " + attempt + " attempts: " + failure.getMessage(),
@@ -341,6 +363,13 @@ public final class PublisherService implements AutoCloseable {
   }
 
   private Decision decide(ConsumerRecord<String, byte[]> record) {
+    Optional<String> quarantined = quarantine.reason(keyOf(record));
+    if (quarantined.isPresent()) {
+      return quarantined(
+          record,
+          AuditEvents.RECORD_QUARANTINED,
+          "skipped: " + keyOf(record) + " is quarantined (" + quarantined.get() + ")");
+    }
     if (record.topic().equals(topics.verdicts().name())) {
       EvaluationVerdict verdict;
       try {
@@ -382,6 +411,58 @@ public final class PublisherService implements AutoCloseable {
       throw e;
     }
     return e;
+  }
+
+  /** Whether a probe file can be written to the release area (then a failure is one key's own). */
+  private boolean areaWorks() {
+    try {
+      area.probe();
+      return true;
+    } catch (PublisherException e) {
+      log.error("The release area fails for every key: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Quarantines the record's key: the record is skipped with an audit event in one transaction with
+   * its offset, and the key's later records are skipped too.
+   */
+  private void quarantine(
+      ConsumerRecord<String, byte[]> record, String where, int attempts, RuntimeException failure) {
+    String reason =
+        "cannot handle " + where + " after " + attempts + " attempts: " + failure.getMessage();
+    log.error(
+        "Quarantining {} (its later records are skipped, audited): {}", keyOf(record), reason);
+    if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason), List.of(record))) {
+      throw new FatalException("cannot commit the quarantine of " + keyOf(record), failure);
+    }
+    quarantine.add(keyOf(record), reason);
+    readiness = Readiness.ready(describeState());
+  }
+
+  private Decision quarantined(ConsumerRecord<String, byte[]> record, String action, String why) {
+    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+    Map<String, String> details = new TreeMap<>();
+    details.put("topic", record.topic());
+    details.put("partition", Integer.toString(record.partition()));
+    details.put("offset", Long.toString(record.offset()));
+    AuditEvent audit =
+        AuditEvents.event(
+            AuditEvents.derivedId(where, action),
+            keyOf(record),
+            AuditStage.PUBLISHER,
+            action,
+            actor,
+            why,
+            details,
+            Instant.now());
+    return new Decision(
+        Outcome.QUARANTINED, keyOf(record), Optional.empty(), List.of(), List.of(audit));
+  }
+
+  private static String keyOf(ConsumerRecord<String, byte[]> record) {
+    return record.key() == null ? "" : record.key();
   }
 
   private Decision unreadable(ConsumerRecord<String, byte[]> record, SerializationException e) {
@@ -476,7 +557,11 @@ public final class PublisherService implements AutoCloseable {
 
   private String describeState() {
     ReleaseRegistry current = registry;
-    return current.keys().size() + " adapter keys, " + current.releaseCount() + " releases";
+    return current.keys().size()
+        + " adapter keys, "
+        + current.releaseCount()
+        + " releases"
+        + (quarantine.size() == 0 ? "" : ", quarantined: " + quarantine.snapshot().keySet());
   }
 
   private void fail(String message, Throwable cause) {

@@ -322,6 +322,74 @@ class PublisherServiceIT {
   }
 
   @Test
+  void tenantsNamedLikeTheAreasOwnFilesOrWithAnUnwritableFolderStopNoOtherTenant()
+      throws Exception {
+    ServiceProcess<PublisherServer> first = start(Map.of());
+    // a file where the tenant's folder belongs: every write of blocked/default fails, others work
+    Files.writeString(folder.resolve("releases/blocked"), "not a folder");
+    // a tenant folder under keys/ as an area written before the name was reserved holds it
+    Files.createDirectories(folder.resolve("releases/keys/default/v1"));
+
+    send(
+        TestVerdicts.passed(TestVerdicts.candidate(store, "keys/default", "cand-k", null)),
+        TestVerdicts.passed(
+            TestVerdicts.candidate(store, "public-key.pem/default", "cand-p", null)),
+        TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/default", "cand-b1", null)));
+    send(
+        TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/default", "cand-b2", null)),
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+
+    List<AuditEvent> audits =
+        read(
+            topics.audit(),
+            hasAudits(AuditEvents.RELEASE_PUBLISHED, 1)
+                .and(hasAudits(AuditEvents.RELEASE_REFUSED, 2))
+                .and(hasAudits(AuditEvents.KEY_QUARANTINED, 1))
+                .and(hasAudits(AuditEvents.RECORD_QUARANTINED, 1)));
+    assertThat(audits)
+        .filteredOn(a -> a.getAction().equals(AuditEvents.RELEASE_REFUSED))
+        .extracting(AuditEvent::getAdapterKey)
+        .containsExactlyInAnyOrder("keys/default", "public-key.pem/default");
+    assertThat(audits)
+        .filteredOn(a -> a.getAction().equals(AuditEvents.RELEASE_REFUSED))
+        .allSatisfy(a -> assertThat(a.getReason()).contains("is reserved"));
+    assertThat(audits)
+        .filteredOn(a -> a.getAction().equals(AuditEvents.KEY_QUARANTINED))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getAdapterKey()).isEqualTo("blocked/default");
+              assertThat(a.getReason()).contains("after 5 attempts");
+              assertThat(a.getDetails()).containsEntry("topic", topics.verdicts().name());
+            });
+    assertThat(audits)
+        .filteredOn(a -> a.getAction().equals(AuditEvents.RECORD_QUARANTINED))
+        .singleElement()
+        .satisfies(a -> assertThat(a.getReason()).contains("blocked/default is quarantined"));
+    assertThat(readAll(topics.releases()))
+        .extracting(AdapterRelease::getAdapterKey, AdapterRelease::getVersion)
+        .containsExactly(tuple("acme/support", 1));
+    assertThat(first.service().failure()).isEmpty();
+    assertThat(getAdmin(first, "/health/live").statusCode()).isEqualTo(200);
+    assertThat(first.service().service().quarantined()).containsOnlyKeys("blocked/default");
+    assertThat(folder.resolve("releases/public-key.pem")).hasContent(signingKey.publicKeyPem());
+
+    first.close();
+    servers.remove(first);
+    ServiceProcess<PublisherServer> second = start(Map.of());
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+
+    assertThat(second.service().failure()).isEmpty();
+    assertThat(second.service().service().area().scan(false).strays())
+        .containsExactly(
+            "blocked: a file where a tenant's folder belongs",
+            "keys/default: a folder among the area's public keys ('keys' is a reserved name, no"
+                + " tenant)");
+    assertThat(get(second, "/v1/adapters/acme/support/stable").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void operatorsPromoteAndRollBackThroughTheAdminEndpointWithActorAndReasonAudited()
       throws Exception {
     ServiceProcess<PublisherServer> server =
