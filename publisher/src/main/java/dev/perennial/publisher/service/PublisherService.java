@@ -11,6 +11,7 @@ import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.LoopStop;
+import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.PublisherException;
@@ -126,7 +127,7 @@ public final class PublisherService implements AutoCloseable {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaClientMeters clientMeters;
   private final MeterRegistry meters;
-  private Thread loop;
+  private LoopThread loop;
 
   private record PendingCommand(AliasCommand command, CompletableFuture<Decision> result) {}
 
@@ -209,8 +210,7 @@ public final class PublisherService implements AutoCloseable {
     committer = new TransactionalCommitter<>(producer, consumer);
     consumer.subscribe(List.of(topics.verdicts().name(), topics.trainingJobs().name()));
 
-    loop = new Thread(this::run, "perennial-publisher");
-    loop.start();
+    loop = LoopThread.start("perennial-publisher", this::run);
     readiness = Readiness.ready(describeState());
   }
 
@@ -232,6 +232,10 @@ public final class PublisherService implements AutoCloseable {
   }
 
   public Readiness readiness() {
+    Optional<String> failed = failure();
+    if (failed.isPresent()) {
+      return Readiness.notReady("stopped: " + failed.get());
+    }
     Readiness own = readiness;
     if (!own.ready()) {
       return own;
@@ -244,9 +248,9 @@ public final class PublisherService implements AutoCloseable {
     return quarantine.snapshot();
   }
 
-  /** Why the loop stopped on its own, or empty. */
+  /** Why the loop stopped on its own (gave up, or died of anything), or empty. */
   public Optional<String> failure() {
-    return Optional.ofNullable(failure);
+    return Optional.ofNullable(failure).or(() -> loop == null ? Optional.empty() : loop.failure());
   }
 
   /**
@@ -587,6 +591,9 @@ public final class PublisherService implements AutoCloseable {
   /** Stops consuming, waits for the loop to finish its record, closes the clients. */
   @Override
   public void close() {
+    if (loop != null) {
+      loop.stopRequested();
+    }
     running = false;
     if (loop != null) {
       LoopStop.await(stopped, Duration.ofSeconds(60), consumer::wakeup, "publisher");

@@ -390,6 +390,35 @@ class PublisherServiceIT {
   }
 
   @Test
+  void aPublisherWhoseLoopDiedOfAnErrorIsNeitherLiveNorReady() throws Exception {
+    ServiceProcess<PublisherServer> server = start(Map.of());
+    assertThat(getAdmin(server, "/health/live").statusCode()).isEqualTo(200);
+    // anything that escapes the loop ends it, an Error too (a decision listener's here)
+    server
+        .service()
+        .service()
+        .onDecision(
+            decision -> {
+              throw new AssertionError("a listener's bug");
+            });
+
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    HttpResponse<String> live = getAdmin(server, "/health/live");
+    while (live.statusCode() == 200 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      live = getAdmin(server, "/health/live");
+    }
+
+    assertThat(live.statusCode()).isEqualTo(503);
+    assertThat(live.body())
+        .contains(
+            "the perennial-publisher loop died of java.lang.AssertionError: a listener's bug");
+    assertThat(getAdmin(server, "/health/ready").statusCode()).isEqualTo(503);
+    assertThat(server.service().failure()).isPresent();
+  }
+
+  @Test
   void operatorsPromoteAndRollBackThroughTheAdminEndpointWithActorAndReasonAudited()
       throws Exception {
     ServiceProcess<PublisherServer> server =
