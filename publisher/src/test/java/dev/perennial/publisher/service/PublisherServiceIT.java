@@ -10,6 +10,7 @@ import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.HalfOpenConnections;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
@@ -416,6 +417,18 @@ class PublisherServiceIT {
             "the perennial-publisher loop died of java.lang.AssertionError: a listener's bug");
     assertThat(getAdmin(server, "/health/ready").statusCode()).isEqualTo(503);
     assertThat(server.service().failure()).isPresent();
+  }
+
+  @Test
+  void clientsThatSendHalfAHeaderBlockNeitherTheReadApiNorTheAdminPort() throws Exception {
+    ServiceProcess<PublisherServer> server = start(Map.of());
+    try (HalfOpenConnections slow =
+        HalfOpenConnections.open(
+            "/v1/adapters", 6, server.service().apiPort(), server.httpPort())) {
+      assertThat(get(server, "/v1/adapters").statusCode()).isEqualTo(200);
+      assertThat(getAdmin(server, "/health/live").statusCode()).isEqualTo(200);
+      assertThat(getAdmin(server, "/v1/adapters").statusCode()).isEqualTo(200);
+    }
   }
 
   @Test
