@@ -9,6 +9,7 @@ import dev.perennial.schemas.key.AdapterKey;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,9 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
       paramLabel = "FILE",
       description =
           "Check signatures with this public key (PEM) only, e.g. one fetched from"
-              + " GET /v1/public-key; default: the keys the release area publishes under keys/.")
+              + " GET /v1/public-key; default: the keys pinned in the configuration (the signing"
+              + " key's and perennial.publisher.trusted.keys). Keys the release area publishes are"
+              + " never trusted.")
   Path publicKey;
 
   @Mixin ConfigFileOption configFile;
@@ -64,7 +67,7 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
     ReleaseVerifier verifier =
         publicKey != null
             ? ReleaseVerifier.withKey(ReleaseArea.readPublicKey(publicKey))
-            : ReleaseVerifier.withPublishedKeys(area);
+            : ReleaseVerifier.withPinnedKeys(pinnedKeys());
     ReleaseArea.Scan scan = area.scan(false);
     SortedMap<AdapterKey, List<Integer>> targets = targets(area, scan);
     List<String> strays = key == null ? scan.strays() : List.of();
@@ -95,6 +98,23 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
         failed,
         strays.isEmpty() ? "" : ", " + strays.size() + " stray (no release of a valid key)");
     return failed == 0 && strays.isEmpty() ? 0 : 1;
+  }
+
+  /** The keys the configuration pins; refuses to guess when it pins none. */
+  private List<PublicKey> pinnedKeys() {
+    Map<String, String> values = configFile.values();
+    boolean signing =
+        values.containsKey(PublisherConfig.SIGNING_KEY_CONFIG)
+            || values.containsKey(PublisherConfig.SIGNING_KEY_FILE_CONFIG);
+    if (!signing && !values.containsKey(PublisherConfig.TRUSTED_KEYS_CONFIG)) {
+      throw new PerennialException(
+          "No key to trust: pass --public-key FILE (e.g. from GET /v1/public-key) or --config with "
+              + PublisherConfig.SIGNING_KEY_FILE_CONFIG
+              + " or "
+              + PublisherConfig.TRUSTED_KEYS_CONFIG
+              + "; keys found in the release area are never trusted");
+    }
+    return (signing ? PublisherConfig.of(values) : PublisherConfig.readOnly(values)).pinnedKeys();
   }
 
   private Path releasePath() {

@@ -15,6 +15,7 @@ import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.alias.AliasCommandProcessor;
 import dev.perennial.publisher.audit.AuditEvents;
@@ -26,7 +27,11 @@ import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.RegistryRebuild;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.retract.ErasureJobProcessor;
+import dev.perennial.publisher.sign.IntegrityChecks;
+import dev.perennial.publisher.sign.ReleaseVerifier;
+import dev.perennial.publisher.sign.Verification;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topics;
@@ -45,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -116,6 +122,8 @@ public final class PublisherService implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
   private final KeyQuarantine quarantine = new KeyQuarantine();
+  private final IntegrityChecks integrity;
+  private volatile List<String> integrityFailures = List.of();
 
   private volatile ReleaseRegistry registry = ReleaseRegistry.empty();
   private volatile Readiness readiness = Readiness.notReady("starting");
@@ -142,6 +150,7 @@ public final class PublisherService implements AutoCloseable {
         new VerdictProcessor(area, store, config.signingKey(), config::policy, actor, clock);
     this.erasureJobs = new ErasureJobProcessor(config::policy, actor, clock);
     this.aliasCommands = new AliasCommandProcessor(clock);
+    this.integrity = new IntegrityChecks(ReleaseVerifier.withPinnedKeys(config.pinnedKeys()));
     this.metrics = new PublisherMetrics(meters, () -> registry);
   }
 
@@ -200,6 +209,7 @@ public final class PublisherService implements AutoCloseable {
         registry.keys().size(),
         registry.releaseCount(),
         area.root());
+    integrityFailures = verifyServed();
 
     Map<String, Object> consumerProperties = KafkaClients.consumer(config, actor);
     consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
@@ -241,6 +251,46 @@ public final class PublisherService implements AutoCloseable {
       return own;
     }
     return topics.registry().outage().map(SchemaRegistryClient.Outage::readiness).orElse(own);
+  }
+
+  /**
+   * Checks every release an alias points at against its signed manifest (pinned keys only): what
+   * fails is named in the log and readiness, and the API and alias moves refuse it.
+   */
+  private List<String> verifyServed() {
+    List<String> failures = new ArrayList<>();
+    for (KeyState state : registry.keys().values()) {
+      new TreeSet<>(
+              state.baseAliases().values().stream()
+                  .flatMap(aliases -> aliases.values().stream())
+                  .toList())
+          .forEach(
+              version ->
+                  state
+                      .release(version)
+                      .map(integrity::check)
+                      .filter(verification -> !verification.ok())
+                      .ifPresent(
+                          verification -> {
+                            String failure =
+                                state.key() + " v" + version + ": " + verification.problems();
+                            log.error("A served release fails verification: {}", failure);
+                            failures.add(failure);
+                          }));
+    }
+    log.info(
+        "Verified the served releases against their signed manifests: {} fail", failures.size());
+    return List.copyOf(failures);
+  }
+
+  /** Checks releases against their signed manifests for the API (cached while unchanged). */
+  public IntegrityChecks integrity() {
+    return integrity;
+  }
+
+  /** The served releases that failed verification at start, each with its problems. */
+  public List<String> integrityFailures() {
+    return integrityFailures;
   }
 
   /** The quarantined keys (as their records name them), each with why. */
@@ -494,6 +544,7 @@ public final class PublisherService implements AutoCloseable {
     PendingCommand pending;
     while (running && (pending = commands.poll()) != null) {
       try {
+        requireIntact(pending.command());
         Decision decision = aliasCommands.process(registry, pending.command());
         if (commit(decision, List.of())) {
           pending.result().complete(decision);
@@ -511,6 +562,25 @@ public final class PublisherService implements AutoCloseable {
       } catch (RuntimeException e) {
         pending.result().completeExceptionally(e);
       }
+    }
+  }
+
+  /** Refuses an alias move onto a release whose files fail their signed manifest. */
+  private void requireIntact(AliasCommand command) {
+    Optional<StoredRelease> target =
+        registry.find(command.key()).flatMap(state -> state.release(command.version()));
+    if (target.isEmpty()) {
+      return; // the move itself names what is missing
+    }
+    Verification verification = integrity.check(target.get());
+    if (!verification.ok()) {
+      throw new AliasChangeRefusedException(
+          AliasChangeRefusedException.Reason.FAILS_VERIFICATION,
+          command.key()
+              + " v"
+              + command.version()
+              + " fails verification, no alias moves onto it: "
+              + String.join("; ", verification.problems()));
     }
   }
 
@@ -565,7 +635,10 @@ public final class PublisherService implements AutoCloseable {
         + " adapter keys, "
         + current.releaseCount()
         + " releases"
-        + (quarantine.size() == 0 ? "" : ", quarantined: " + quarantine.snapshot().keySet());
+        + (quarantine.size() == 0 ? "" : ", quarantined: " + quarantine.snapshot().keySet())
+        + (integrityFailures.isEmpty()
+            ? ""
+            : ", failing verification: " + integrityFailures.size() + " served releases");
   }
 
   private void fail(String message, Throwable cause) {

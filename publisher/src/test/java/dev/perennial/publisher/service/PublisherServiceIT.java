@@ -432,10 +432,103 @@ class PublisherServiceIT {
   }
 
   @Test
+  void withoutATokenAliasMovesAreRefusedUnlessTheOperatorOpenedThem() throws Exception {
+    ServiceProcess<PublisherServer> closed = start(Map.of());
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+    String body = "{\"action\":\"promote\",\"version\":1,\"actor\":\"eve\",\"reason\":\"x\"}";
+
+    HttpResponse<String> refused = post(closed, "/v1/adapters/acme/support/aliases/pwned", body);
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("Alias moves are off: the publisher has no admin token");
+    assertThat(closed.service().service().registry().get(KEY).aliases()).doesNotContainKey("pwned");
+    closed.close();
+    servers.remove(closed);
+
+    ServiceProcess<PublisherServer> opened =
+        start(Map.of(PublisherConfig.ADMIN_UNAUTHENTICATED_CONFIG, "true"));
+    HttpResponse<String> moved = post(opened, "/v1/adapters/acme/support/aliases/canary", body);
+
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+    assertThat(opened.service().service().registry().get(KEY).aliases()).containsEntry("canary", 1);
+  }
+
+  @Test
+  void aReleaseWhoseFilesFailItsSignedManifestIsNeitherServedNorAliasedNorTrustedAfterARestart()
+      throws Exception {
+    ServiceProcess<PublisherServer> first =
+        start(Map.of(PublisherConfig.ADMIN_UNAUTHENTICATED_CONFIG, "true"));
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+    Path v1 = folder.resolve("releases/acme/support/v1");
+    String rollback = "{\"action\":\"rollback\",\"version\":1,\"actor\":\"op\",\"reason\":\"r\"}";
+
+    for (String file : List.of("adapter_model.safetensors", "manifest.json", "manifest.sig")) {
+      byte[] original = Files.readAllBytes(v1.resolve(file));
+      byte[] tampered = original.clone();
+      // a different byte that keeps base64 base64 and JSON text text
+      tampered[8] = (byte) (tampered[8] == 'A' ? 'B' : 'A');
+      Files.write(v1.resolve(file), tampered);
+
+      HttpResponse<String> read = get(first, "/v1/adapters/acme/support/versions/1");
+      HttpResponse<String> moved =
+          post(first, "/v1/adapters/acme/support/aliases/stable", rollback);
+
+      assertThat(read.statusCode()).as(file).isEqualTo(500);
+      assertThat(read.body()).as(file).contains("acme/support v1 fails verification");
+      assertThat(moved.statusCode()).as(file).isEqualTo(409);
+      assertThat(moved.body()).as(file).contains("fails verification, no alias moves onto it");
+      Files.write(v1.resolve(file), original);
+      assertThat(get(first, "/v1/adapters/acme/support/versions/1").statusCode())
+          .as(file + " restored")
+          .isEqualTo(200);
+    }
+
+    // re-signed with an attacker's key, published beside the area's own keys: not trusted
+    SigningKey attacker = SigningKey.generate();
+    String manifest =
+        Files.readString(v1.resolve("manifest.json")).replace(signingKey.keyId(), attacker.keyId());
+    Files.writeString(v1.resolve("manifest.json"), manifest);
+    Files.writeString(
+        v1.resolve("manifest.sig"),
+        java.util.Base64.getEncoder()
+                .encodeToString(attacker.sign(manifest.getBytes(StandardCharsets.UTF_8)))
+            + "\n");
+    Files.writeString(
+        folder.resolve("releases/keys/" + attacker.keyId().substring("sha256:".length()) + ".pem"),
+        attacker.publicKeyPem());
+    HttpResponse<String> resigned = get(first, "/v1/adapters/acme/support/versions/1");
+    assertThat(resigned.statusCode()).isEqualTo(500);
+    assertThat(resigned.body()).contains("no trusted public key " + attacker.keyId());
+
+    // a flipped byte in what stable serves, found again by a restarted publisher
+    Path stable = folder.resolve("releases/acme/support/v2/adapter_model.safetensors");
+    byte[] weights = Files.readAllBytes(stable);
+    weights[weights.length - 1] ^= 1;
+    Files.write(stable, weights);
+    first.close();
+    servers.remove(first);
+    ServiceProcess<PublisherServer> second = start(Map.of());
+
+    assertThat(second.service().service().integrityFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f).startsWith("acme/support v2: [adapter_model.safetensors"));
+    assertThat(second.service().readiness().detail()).contains("failing verification: 1");
+    assertThat(get(second, "/v1/adapters/acme/support/stable").statusCode()).isEqualTo(500);
+  }
+
+  @Test
   void operatorsPromoteAndRollBackThroughTheAdminEndpointWithActorAndReasonAudited()
       throws Exception {
     ServiceProcess<PublisherServer> server =
-        start(Map.of("perennial.publisher.tenant.acme.auto.promote", "false"));
+        start(
+            Map.of(
+                "perennial.publisher.tenant.acme.auto.promote",
+                "false",
+                PublisherConfig.ADMIN_UNAUTHENTICATED_CONFIG,
+                "true"));
     send(
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)),
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
