@@ -225,7 +225,13 @@ class LoopIT {
     Files.write(weights, bytes);
     PerennialConsole verify = new PerennialConsole();
     int exit =
-        verify.run("releases", "verify", "--release-path", stateDir.resolve("releases").toString());
+        verify.run(
+            "releases",
+            "verify",
+            "--release-path",
+            stateDir.resolve("releases").toString(),
+            "--public-key",
+            stateDir.resolve("releases/public-key.pem").toString());
     assertThat(exit).isEqualTo(1);
     assertThat(verify.out())
         .contains("FAILED  acme/support v2")
