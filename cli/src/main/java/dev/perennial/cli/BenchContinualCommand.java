@@ -67,7 +67,10 @@ public final class BenchContinualCommand extends ConsoleCommand {
       paramLabel = "LIST",
       split = ",",
       defaultValue = "production,no-replay,fresh,joint",
-      description = "Which to run, in order (default: ${DEFAULT-VALUE}).")
+      description =
+          "Which to run, in order (default: ${DEFAULT-VALUE}); also refresh: the production"
+              + " recipe with a plasticity refresh whenever its learning gain falls below 0.9 of"
+              + " the first update's.")
   List<String> variants;
 
   @Option(

@@ -9,6 +9,7 @@ import dev.perennial.schemas.key.AdapterKey;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,9 @@ import picocli.CommandLine.Parameters;
       "Verifies releases in the release area: the Ed25519 signature of each manifest.json and the"
           + " SHA-256 of every file it lists; files the manifest does not list fail too.",
       "Without KEY every release is verified; without VERSION every version of KEY. Needs no"
-          + " Kafka. Exit status 1 if any release fails."
+          + " Kafka. Exit status 1 if any release fails, or (without KEY) when the area holds"
+          + " folders that are no release of a valid key (STRAY): those are never served or"
+          + " verified."
     })
 public final class ReleasesVerifyCommand extends ConsoleCommand {
 
@@ -51,7 +54,9 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
       paramLabel = "FILE",
       description =
           "Check signatures with this public key (PEM) only, e.g. one fetched from"
-              + " GET /v1/public-key; default: the keys the release area publishes under keys/.")
+              + " GET /v1/public-key; default: the keys pinned in the configuration (the signing"
+              + " key's and perennial.publisher.trusted.keys). Keys the release area publishes are"
+              + " never trusted.")
   Path publicKey;
 
   @Mixin ConfigFileOption configFile;
@@ -62,8 +67,10 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
     ReleaseVerifier verifier =
         publicKey != null
             ? ReleaseVerifier.withKey(ReleaseArea.readPublicKey(publicKey))
-            : ReleaseVerifier.withPublishedKeys(area);
-    SortedMap<AdapterKey, List<Integer>> targets = targets(area);
+            : ReleaseVerifier.withPinnedKeys(pinnedKeys());
+    ReleaseArea.Scan scan = area.scan(false);
+    SortedMap<AdapterKey, List<Integer>> targets = targets(area, scan);
+    List<String> strays = key == null ? scan.strays() : List.of();
     int failed = 0;
     int count = 0;
     for (Map.Entry<AdapterKey, List<Integer>> entry : targets.entrySet()) {
@@ -80,11 +87,34 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
         }
       }
     }
-    if (count == 0) {
+    strays.forEach(stray -> out.printf("STRAY   %s%n", stray));
+    if (count == 0 && strays.isEmpty()) {
       throw new PerennialException("No releases to verify in " + area.root());
     }
-    out.printf("%d release%s verified, %d failed%n", count, count == 1 ? "" : "s", failed);
-    return failed == 0 ? 0 : 1;
+    out.printf(
+        "%d release%s verified, %d failed%s%n",
+        count,
+        count == 1 ? "" : "s",
+        failed,
+        strays.isEmpty() ? "" : ", " + strays.size() + " stray (no release of a valid key)");
+    return failed == 0 && strays.isEmpty() ? 0 : 1;
+  }
+
+  /** The keys the configuration pins; refuses to guess when it pins none. */
+  private List<PublicKey> pinnedKeys() {
+    Map<String, String> values = configFile.values();
+    boolean signing =
+        values.containsKey(PublisherConfig.SIGNING_KEY_CONFIG)
+            || values.containsKey(PublisherConfig.SIGNING_KEY_FILE_CONFIG);
+    if (!signing && !values.containsKey(PublisherConfig.TRUSTED_KEYS_CONFIG)) {
+      throw new PerennialException(
+          "No key to trust: pass --public-key FILE (e.g. from GET /v1/public-key) or --config with "
+              + PublisherConfig.SIGNING_KEY_FILE_CONFIG
+              + " or "
+              + PublisherConfig.TRUSTED_KEYS_CONFIG
+              + "; keys found in the release area are never trusted");
+    }
+    return (signing ? PublisherConfig.of(values) : PublisherConfig.readOnly(values)).pinnedKeys();
   }
 
   private Path releasePath() {
@@ -98,7 +128,7 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
   }
 
   /** The version folders to verify, readable manifest or not. */
-  private SortedMap<AdapterKey, List<Integer>> targets(ReleaseArea area) {
+  private SortedMap<AdapterKey, List<Integer>> targets(ReleaseArea area, ReleaseArea.Scan scan) {
     SortedMap<AdapterKey, List<Integer>> targets = new TreeMap<>();
     if (key != null) {
       AdapterKey adapterKey = Arguments.adapterKey(spec, key);
@@ -112,7 +142,6 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
         return targets;
       }
     }
-    ReleaseArea.Scan scan = area.scan(false);
     scan.highestFolder()
         .forEach(
             (found, highest) -> {

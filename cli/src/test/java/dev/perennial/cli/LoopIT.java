@@ -2,8 +2,10 @@ package dev.perennial.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.cli.local.LocalCluster;
 import dev.perennial.cli.local.LocalPipeline;
+import dev.perennial.cli.local.PublisherStage;
 import dev.perennial.cli.local.TopicRecords;
 import dev.perennial.cli.sample.SampleEventProducer;
 import dev.perennial.cli.sample.SampleEvents;
@@ -15,7 +17,9 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.model.world.World;
+import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
@@ -24,12 +28,18 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.shard.ShardReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * trained with an absurd learning rate, is refused with its failing gates named and nothing is
  * released for it; a consent revocation makes the trainer retrain the first tenant's key without
  * the subject, and the release that held the subject's data is retracted once the retrained one is
- * out; a tampered adapter file fails {@code perennial releases verify}.
+ * out; a tampered adapter file fails {@code perennial releases verify}. Issue 15 after the erasure:
+ * announcing perennial-tiny-2 re-bases the released keys onto it (see {@link #upgrade}).
  */
 class LoopIT {
 
@@ -86,8 +97,22 @@ class LoopIT {
     // Eight steps from a fresh adapter keep 90-100 % of the 48 general questions, varying from run
     // to run (the records' timestamps change the shards); this test is about the loop, not the
     // recipe.
-    configured.put("perennial.evaluator.gate.retention.max.drop", "0.2");
+    configured.put("perennial.evaluator.gate.retention.max.drop", "0.3");
+    // The same for the upgrade phase: a REBASE candidate may not roll its data over, so an
+    // undecided gate refuses it, and 16 steps on about a dozen held-out questions per key decide
+    // the transfer gates' default goals only some of the time (globex's carry-over once drew 0.104
+    // [0.021, 0.208] on retention.general against 0.2).
+    configured.put("perennial.evaluator.gate.transfer.carry.min.ratio", "0.5");
+    configured.put("perennial.evaluator.gate.transfer.max.flips", "0.5");
     configured.put("perennial.evaluator.gate.regression.tolerance", "0.2");
+    // The sample events' few held-out preference pairs (two or three per key) are too few for the
+    // feedback gates (8 by default: insufficient evidence, and the key's data would roll over);
+    // this test is about the loop, not about learning from feedback (EvaluatorServiceIT is).
+    configured.put("perennial.evaluator.gate.feedback.min.pairs", "0");
+    configured.put("perennial.evaluator.gate.feedback.min.accuracy", "0");
+    configured.put("perennial.evaluator.gate.feedback.chosen.tolerance", "100");
+    configured.put("perennial.evaluator.gate.feedback.max.drift", "1");
+    configured.put("perennial.evaluator.gate.feedback.max.length.change", "100");
     SamplePlan plan =
         new SamplePlan(
             TENANTS, 4, 240, 0.05, SamplePlan.DEFAULT_MAX_TEXT_BYTES, SamplePlan.DEFAULT_SEED);
@@ -175,6 +200,10 @@ class LoopIT {
               .doesNotContain(erased);
         }
 
+        upgrade(cluster, pipeline, erased);
+        log.info(
+            "The upgrade to perennial-tiny-2 through to its releases after {} s", seconds(started));
+
         assertThat(pipeline.report(events, out)).isTrue();
       }
     }
@@ -182,9 +211,8 @@ class LoopIT {
     log.info("What the stages printed:{}{}", System.lineSeparator(), output);
     assertThat(output)
         .contains("Releases")
-        .containsPattern("acme/support +v2 +perennial-tiny +stable +published")
-        .containsPattern("acme/support +v1 +perennial-tiny +- +retracted")
-        .containsPattern("globex/default +v1 +perennial-tiny +stable +published")
+        .containsPattern("acme/support +v3 +perennial-tiny-2 +stable +published")
+        .containsPattern("globex/default +v2 +perennial-tiny-2 +stable +published")
         .doesNotContainPattern("initech/default +v\\d")
         .containsPattern("Evaluation report .*index\\.html");
     Path index = stateDir.resolve("evaluations").resolve("index.html");
@@ -197,13 +225,170 @@ class LoopIT {
     Files.write(weights, bytes);
     PerennialConsole verify = new PerennialConsole();
     int exit =
-        verify.run("releases", "verify", "--release-path", stateDir.resolve("releases").toString());
+        verify.run(
+            "releases",
+            "verify",
+            "--release-path",
+            stateDir.resolve("releases").toString(),
+            "--public-key",
+            stateDir.resolve("releases/public-key.pem").toString());
     assertThat(exit).isEqualTo(1);
     assertThat(verify.out())
         .contains("FAILED  acme/support v2")
         .contains("adapter_model.safetensors")
         .contains("OK      globex/default v1");
     log.info("The loop took {} s", seconds(started));
+  }
+
+  /**
+   * Issue 15: {@code perennial bases announce} makes perennial-tiny-2 succeed perennial-tiny. Each
+   * key with a stable release (acme/support at v2, its v1 retracted; globex/default at v1; initech
+   * has none) gets exactly one REBASE job, over data without the erased subject's, moving its
+   * stable release (never a retracted one); each is gated with the transfer gates and released on
+   * the new base, where it takes that base's {@code stable}, while the old base's aliases keep
+   * resolving the old releases, through the read API and {@code releases list --base}.
+   */
+  private void upgrade(LocalCluster cluster, LocalPipeline pipeline, String erased)
+      throws Exception {
+    Map<String, Object> client = cluster.config().clientProperties();
+    Path configFile = stateDir.resolve("perennial.properties");
+    Map<String, String> values = new TreeMap<>(cluster.values());
+    values.put(PublisherConfig.RELEASE_PATH_CONFIG, stateDir.resolve("releases").toString());
+    Files.write(
+        configFile,
+        values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
+        StandardCharsets.ISO_8859_1);
+    PerennialConsole console = new PerennialConsole();
+    int announced =
+        console.run(
+            "bases",
+            "announce",
+            "perennial-tiny-2",
+            "--location",
+            "bundled:perennial-tiny-2",
+            "--succeeds",
+            "perennial-tiny",
+            "--config",
+            configFile.toString());
+    assertThat(announced).as("bases announce said: %s", console.err()).isZero();
+    awaitRebaseJobs(client, cluster, 2);
+    pipeline.awaitCaughtUp(CATCH_UP);
+
+    // what the announcement planned (a distillation follows only a refused carry-over)
+    List<TrainingJob> jobs =
+        records(client, cluster.topics().trainingJobs()).stream()
+            .filter(job -> job.getTrigger() == JobTrigger.REBASE)
+            .filter(job -> !job.getRebase().getDistil())
+            .toList();
+    assertThat(jobs)
+        .extracting(TrainingJob::getAdapterKey)
+        .containsExactlyInAnyOrder("acme/support", "globex/default");
+    LocalArtifactStore store = new LocalArtifactStore(cluster.config().artifactStorePath());
+    for (TrainingJob job : jobs) {
+      assertThat(job.getRebase().getToBase().getName()).isEqualTo("perennial-tiny-2");
+      assertThat(job.getRebase().getSourceRelease().getVersion())
+          .as("the stable release on perennial-tiny, never the retracted v1")
+          .isEqualTo(job.getAdapterKey().equals("acme/support") ? 2 : 1);
+      List<ShardRef> shards = new ArrayList<>(job.getShards());
+      shards.addAll(job.getHeldOutShards());
+      assertThat(shards).isNotEmpty();
+      for (ShardRef shard : shards) {
+        assertThat(
+                ShardReader.read(
+                        store,
+                        Digest.parse(shard.getDigest()),
+                        job.getTenant(),
+                        job.getAdapterKey())
+                    .subjects())
+            .as("the erased subject's data in no REBASE job")
+            .doesNotContain(erased);
+      }
+    }
+    List<EvaluationVerdict> rebased =
+        records(client, cluster.topics().verdicts()).stream()
+            .filter(v -> v.getCandidate().getTrigger() == JobTrigger.REBASE)
+            .toList();
+    assertThat(rebased)
+        .extracting(v -> v.getAdapterKey())
+        .containsExactlyInAnyOrder("acme/support", "globex/default");
+    for (EvaluationVerdict verdict : rebased) {
+      AdapterCandidate candidate = verdict.getCandidate();
+      assertThat(candidate.getBaseModelName()).isEqualTo("perennial-tiny-2");
+      assertThat(candidate.getLineage().getMethod()).isEqualTo(LineageMethod.CARRIED_OVER);
+      assertThat(candidate.getLineage().getSourceRelease().getVersion())
+          .as("the release it moves, never the retracted v1")
+          .isEqualTo(candidate.getAdapterKey().equals("acme/support") ? 2 : 1);
+      assertThat(verdict.getGates())
+          .extracting(Gate::getName)
+          .contains(GateNames.TRANSFER_TENANT, GateNames.TRANSFER_FLIPS);
+      assertThat(verdict.getPassed())
+          .as("gates of %s: %s", candidate.getAdapterKey(), verdict.getGates())
+          .isTrue();
+    }
+
+    // released on the new base; each base's aliases resolve to that base's releases
+    Map<String, AdapterRelease> releases = latestReleases(client, cluster);
+    assertThat(aliasesOn(releases.get("acme/support"), "perennial-tiny"))
+        .containsEntry("stable", 2);
+    assertThat(aliasesOn(releases.get("acme/support"), "perennial-tiny-2"))
+        .containsEntry("stable", 3);
+    assertThat(aliasesOn(releases.get("globex/default"), "perennial-tiny"))
+        .containsEntry("stable", 1);
+    assertThat(aliasesOn(releases.get("globex/default"), "perennial-tiny-2"))
+        .containsEntry("stable", 2);
+    int api = pipeline.stage(PublisherStage.class).server().service().apiPort();
+    assertThat(stableVersion(api, "acme/support", "?base=perennial-tiny")).isEqualTo(2);
+    assertThat(stableVersion(api, "acme/support", "?base=perennial-tiny-2")).isEqualTo(3);
+    assertThat(stableVersion(api, "acme/support", "")).as("the newest base").isEqualTo(3);
+    assertThat(stableVersion(api, "globex/default", "?base=perennial-tiny")).isEqualTo(1);
+    PerennialConsole list = new PerennialConsole();
+    assertThat(
+            list.run(
+                "releases", "list", "--config", configFile.toString(), "--base", "perennial-tiny"))
+        .isZero();
+    assertThat(list.out())
+        .containsPattern("acme/support +v2 +perennial-tiny +stable +published")
+        .containsPattern("globex/default +v1 +perennial-tiny +stable +published")
+        .doesNotContain("perennial-tiny-2");
+  }
+
+  /** Waits until the trainer has planned at least {@code count} REBASE jobs. */
+  private static void awaitRebaseJobs(Map<String, Object> client, LocalCluster cluster, int count)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (records(client, cluster.topics().trainingJobs()).stream()
+            .filter(job -> job.getTrigger() == JobTrigger.REBASE)
+            .count()
+        < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("The trainer planned no REBASE job within 60 s");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static Map<String, Integer> aliasesOn(AdapterRelease release, String base) {
+    return release.getBaseAliases().stream()
+        .filter(b -> b.getBaseModelName().equals(base))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("No aliases on " + base + ": " + release))
+        .getAliases();
+  }
+
+  /**
+   * The version the read API resolves the key's {@code stable} to, for the base the query names.
+   */
+  private static int stableVersion(int port, String key, String query) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + port + "/v1/adapters/" + key + "/stable" + query))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new ObjectMapper().readTree(response.body()).get("version").asInt();
   }
 
   /**

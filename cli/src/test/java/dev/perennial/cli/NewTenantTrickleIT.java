@@ -76,6 +76,15 @@ class NewTenantTrickleIT {
     // Eight steps from a fresh adapter keep most of the general questions, varying from run to
     // run; this test is about how evidence accumulates, not about the recipe (as LoopIT).
     configured.put("perennial.evaluator.gate.retention.max.drop", "0.3");
+    // The sample events' few held-out preference pairs (two or three per key) are too few for the
+    // feedback gates (8 by default: insufficient evidence, and the key's data would roll over);
+    // this test is about the evidence rule of learning, not about learning from feedback
+    // (EvaluatorServiceIT is).
+    configured.put("perennial.evaluator.gate.feedback.min.pairs", "0");
+    configured.put("perennial.evaluator.gate.feedback.min.accuracy", "0");
+    configured.put("perennial.evaluator.gate.feedback.chosen.tolerance", "100");
+    configured.put("perennial.evaluator.gate.feedback.max.drift", "1");
+    configured.put("perennial.evaluator.gate.feedback.max.length.change", "100");
     SamplePlan plan =
         new SamplePlan(
             List.of(TENANT),

@@ -19,6 +19,7 @@ import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ class ReleasesCommandIT {
   private ServiceProcess<PublisherServer> publisher;
   private Path configFile;
   private Path releases;
+  private Path publicKey;
   private String url;
 
   private record Run(int exitCode, String out, String err) {}
@@ -78,7 +80,9 @@ class ReleasesCommandIT {
     values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.put(PublisherConfig.API_PORT_CONFIG, "0");
-    values.put(PublisherConfig.SIGNING_KEY_CONFIG, SigningKey.generate().privateKeyPem());
+    SigningKey signingKey = SigningKey.generate();
+    publicKey = Files.writeString(folder.resolve("public-key.pem"), signingKey.publicKeyPem());
+    values.put(PublisherConfig.SIGNING_KEY_CONFIG, signingKey.privateKeyPem());
     values.put(PublisherConfig.ADMIN_TOKEN_CONFIG, TOKEN);
     values.put(PublisherConfig.AUTO_PROMOTE_CONFIG, "false");
     PublisherConfig config = PublisherConfig.of(values);
@@ -116,6 +120,14 @@ class ReleasesCommandIT {
   @AfterEach
   void stopPublisher() {
     publisher.close();
+  }
+
+  /** {@code releases verify} with the publisher's public key pinned. */
+  private Run verify(String... args) {
+    List<String> command = new ArrayList<>(List.of("releases", "verify"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--public-key", publicKey.toString()));
+    return run(command.toArray(String[]::new));
   }
 
   private Run move(String action, String version, String reason) {
@@ -178,13 +190,12 @@ class ReleasesCommandIT {
 
   @Test
   void verifyPassesUntouchedReleasesAndNamesATamperedFile() throws Exception {
-    Run clean = run("releases", "verify", "--release-path", releases.toString());
+    Run clean = verify("--release-path", releases.toString());
     Path weights = releases.resolve("acme/support/v2/adapter_model.safetensors");
     byte[] bytes = Files.readAllBytes(weights);
     bytes[0] ^= 1;
     Files.write(weights, bytes);
-    Run tampered =
-        run("releases", "verify", KEY.toString(), "2", "--release-path", releases.toString());
+    Run tampered = verify(KEY.toString(), "2", "--release-path", releases.toString());
 
     assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
     assertThat(clean.out())
@@ -197,5 +208,30 @@ class ReleasesCommandIT {
         .contains("adapter_model.safetensors: digest sha256:")
         .contains("(the file was changed)")
         .endsWith("1 release verified, 1 failed\n");
+  }
+
+  @Test
+  void verifyFailsNamingEveryFolderThatHoldsNoReleaseOfAValidKey() throws Exception {
+    // as an area written before keys was reserved holds a tenant named keys
+    Files.createDirectories(releases.resolve("keys/default/v1"));
+    Files.createDirectories(releases.resolve("Upper/default/v1"));
+
+    Run run = verify("--release-path", releases.toString());
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("OK      acme/support v1")
+        .contains("OK      acme/support v2")
+        .contains("STRAY   Upper: not a valid tenant name")
+        .contains("STRAY   keys/default: a folder among the area's public keys")
+        .endsWith("2 releases verified, 0 failed, 2 stray (no release of a valid key)\n");
+  }
+
+  @Test
+  void verifyTrustsNoKeyTheReleaseAreaPublishes() throws Exception {
+    Run unpinned = run("releases", "verify", "--release-path", releases.toString());
+
+    assertThat(unpinned.exitCode()).isNotZero();
+    assertThat(unpinned.err()).contains("No key to trust: pass --public-key FILE");
   }
 }

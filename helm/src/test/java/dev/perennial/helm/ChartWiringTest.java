@@ -118,6 +118,85 @@ class ChartWiringTest {
   }
 
   @Test
+  void thePublishersAdminPortAdmitsOnlyThePeersTheOperatorNames() {
+    Map<String, Object> operators =
+        Map.of("podSelector", Map.of("matchLabels", Map.of("role", "operator")));
+    RenderedChart closed = Scenarios.defaults().render();
+    RenderedChart named =
+        Chart.withRequiredValues().with("networkPolicy.adminFrom", List.of(operators)).render();
+
+    NetworkPolicy admin = policy(closed, "-publisher-admin");
+    assertThat(admin.getSpec().getPodSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/component", "publisher");
+    assertThat(admin.getSpec().getIngress()).isEmpty();
+    assertThat(policy(named, "-publisher-admin").getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getPorts())
+                  .extracting(p -> p.getPort().getStrVal())
+                  .containsExactly("http");
+              assertThat(rule.getFrom())
+                  .singleElement()
+                  .satisfies(
+                      peer ->
+                          assertThat(peer.getPodSelector().getMatchLabels())
+                              .containsExactlyEntriesOf(Map.of("role", "operator")));
+            });
+    // the policy every other pod is under leaves the publisher out (policies add up)
+    assertThat(policy(closed, "").getSpec().getPodSelector().getMatchExpressions())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getKey()).isEqualTo("app.kubernetes.io/component");
+              assertThat(e.getOperator()).isEqualTo("NotIn");
+              assertThat(e.getValues()).containsExactly("publisher");
+            });
+  }
+
+  private static NetworkPolicy policy(RenderedChart chart, String suffix) {
+    return chart.all(NetworkPolicy.class).stream()
+        .filter(p -> p.getMetadata().getName().endsWith("perennial" + suffix))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no NetworkPolicy perennial"
+                        + suffix
+                        + " among "
+                        + chart.all(NetworkPolicy.class).stream()
+                            .map(p -> p.getMetadata().getName())
+                            .toList()));
+  }
+
+  @Test
+  void onlyThePublisherMountsTheReleaseAreaWritable() {
+    RenderedChart chart = Scenarios.defaults().render();
+    String releases =
+        ((PublisherConfig) config(chart, Component.PUBLISHER)).releasePath().toString();
+
+    for (Component component : Component.values()) {
+      List<VolumeMount> onReleases =
+          chart.container(component).getVolumeMounts().stream()
+              .filter(m -> m.getMountPath().equals(releases))
+              .toList();
+      if (component == Component.PUBLISHER) {
+        assertThat(onReleases).as("publisher").isEmpty();
+      } else {
+        assertThat(onReleases)
+            .as(component.name())
+            .singleElement()
+            .satisfies(
+                m -> {
+                  assertThat(m.getReadOnly()).isTrue();
+                  assertThat(m.getSubPath()).isEqualTo("releases");
+                  assertThat(m.getName()).isEqualTo("shared");
+                });
+      }
+    }
+  }
+
+  @Test
   void probesServicesAndScrapeAnnotationsUseThePortTheServiceListensOn() {
     for (RenderedChart chart :
         List.of(

@@ -83,7 +83,7 @@ class RenderedObjectsTest {
                 ConfigMap.class, 1L,
                 PersistentVolumeClaim.class, 1L,
                 ServiceAccount.class, 1L,
-                NetworkPolicy.class, 2L));
+                NetworkPolicy.class, 3L));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -15,9 +15,10 @@ import java.util.Optional;
  */
 final class SecretFiles {
 
-  /** A pseudonymisation key as long as IngestConfig demands, and then some. */
-  static final String PSEUDONYMISATION_KEY =
-      "k".repeat(IngestConfig.PSEUDONYM_SECRET_MIN_LENGTH) + "-pseudonymisation";
+  /**
+   * A pseudonymisation key as long and as varied as IngestConfig demands (openssl rand -base64).
+   */
+  static final String PSEUDONYMISATION_KEY = "q3Xv9Tz1LmB7wR2kYp5sHd8uJc4nEa6gVf0iOt+W/yQ=";
 
   /** A signing key as {@code openssl genpkey -algorithm ed25519} writes one (PKCS#8 PEM). */
   static final SigningKey SIGNING_KEY = SigningKey.generate();

@@ -27,9 +27,8 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class IngestStage implements LocalStage {
 
-  /** The pseudonym secret of local runs: fixed and published, so never for real data. */
-  public static final String LOCAL_PSEUDONYM_SECRET =
-      "perennial-local-only-pseudonym-secret-never-use-it-elsewhere";
+  /** The pseudonym secret of local runs: fixed and published, refused outside them. */
+  public static final String LOCAL_PSEUDONYM_SECRET = IngestConfig.LOCAL_PSEUDONYM_SECRET;
 
   /** The master keys of local runs (the trainer's too): fixed and published, sample data only. */
   public static final String LOCAL_MASTER_KEYS =
@@ -62,7 +61,7 @@ public final class IngestStage implements LocalStage {
     values.putIfAbsent(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.putIfAbsent(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("ingest").toString());
-    return new IngestConfig(values);
+    return IngestConfig.forLocalRun(values);
   }
 
   /** {@link #LOCAL_MASTER_KEYS} in {@code values}, unless master keys are configured. */

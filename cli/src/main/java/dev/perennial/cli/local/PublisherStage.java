@@ -53,6 +53,8 @@ public final class PublisherStage implements LocalStage {
     values.putIfAbsent(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.putIfAbsent(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.putIfAbsent(PublisherConfig.API_PORT_CONFIG, "0");
+    // A local run's admin port listens on loopback only: alias moves need no token there.
+    values.putIfAbsent(PublisherConfig.ADMIN_UNAUTHENTICATED_CONFIG, "true");
     return PublisherConfig.of(values);
   }
 
@@ -81,6 +83,11 @@ public final class PublisherStage implements LocalStage {
         server.service().apiPort(),
         PublisherApi.PREFIX,
         config.signingKey().keyId());
+    if (config.adminAccess().unauthenticated()) {
+      out.printf(
+          "Alias moves       open to anyone who reaches port %d (local run; set %s elsewhere)%n",
+          server.httpPort(), PublisherConfig.ADMIN_TOKEN_CONFIG);
+    }
     out.flush();
   }
 

@@ -99,6 +99,11 @@ class CryptoShreddingIT {
     configured.put("perennial.evaluator.gate.regression.tolerance", "1");
     configured.put("perennial.evaluator.gate.regression.tenant.tolerance", "100");
     configured.put("perennial.evaluator.gate.leakage.max.exposure", "100");
+    configured.put("perennial.evaluator.gate.feedback.min.pairs", "0");
+    configured.put("perennial.evaluator.gate.feedback.min.accuracy", "0");
+    configured.put("perennial.evaluator.gate.feedback.chosen.tolerance", "100");
+    configured.put("perennial.evaluator.gate.feedback.max.drift", "1");
+    configured.put("perennial.evaluator.gate.feedback.max.length.change", "100");
     StringWriter console = new StringWriter();
     PrintWriter out = new PrintWriter(console, true);
 

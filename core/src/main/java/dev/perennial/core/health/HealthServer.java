@@ -2,24 +2,21 @@ package dev.perennial.core.health;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.http.BoundedHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one small HTTP server every service exposes (JDK {@code com.sun.net.httpserver}):
+ * The one small HTTP server every service exposes (a {@link BoundedHttpServer}: a slow client
+ * cannot block it):
  *
  * <ul>
  *   <li>{@code GET /metrics}: the Prometheus scrape of the service's registry;
@@ -38,34 +35,22 @@ public final class HealthServer implements AutoCloseable {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private static final String METRICS = "/metrics";
+  private static final String LIVE = "/health/live";
+  private static final String READY = "/health/ready";
+
   private final PrometheusMeterRegistry registry;
   private final Supplier<Readiness> readiness;
   private final Supplier<Optional<String>> failure;
+  private BoundedHttpServer server;
 
   private HealthServer(
-      HttpServer server,
       PrometheusMeterRegistry registry,
       Supplier<Readiness> readiness,
       Supplier<Optional<String>> failure) {
-    this.server = server;
     this.registry = registry;
     this.readiness = readiness;
     this.failure = failure;
-    this.executor =
-        Executors.newFixedThreadPool(
-            4,
-            runnable -> {
-              Thread thread = new Thread(runnable, "perennial-health-http");
-              thread.setDaemon(true);
-              return thread;
-            });
-    server.setExecutor(executor);
-    server.createContext("/metrics", exchange -> handle(exchange, this::metrics));
-    server.createContext("/health/live", exchange -> handle(exchange, this::live));
-    server.createContext("/health/ready", exchange -> handle(exchange, this::ready));
-    server.createContext("/", exchange -> handle(exchange, this::notFound));
   }
 
   /** Starts on the configured {@code perennial.http.host} and {@code perennial.http.port}. */
@@ -91,27 +76,22 @@ public final class HealthServer implements AutoCloseable {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(readiness, "readiness");
     Objects.requireNonNull(failure, "failure");
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    } catch (IOException e) {
-      throw new PerennialException(
-          "Cannot listen for health and metrics requests on "
-              + host
-              + ":"
-              + port
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-    HealthServer health = new HealthServer(server, registry, readiness, failure);
-    server.start();
+    HealthServer health = new HealthServer(registry, readiness, failure);
+    health.server =
+        BoundedHttpServer.start(
+                "perennial-health",
+                host,
+                port,
+                exchange -> health.handle(exchange, null, health::notFound))
+            .route(METRICS, exchange -> health.handle(exchange, METRICS, health::metrics))
+            .route(LIVE, exchange -> health.handle(exchange, LIVE, health::live))
+            .route(READY, exchange -> health.handle(exchange, READY, health::ready));
     log.info("Health and metrics endpoints listen on http://{}:{}", host, health.port());
     return health;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /**
@@ -129,14 +109,13 @@ public final class HealthServer implements AutoCloseable {
       throw new IllegalArgumentException(
           "Not a path a service may route: " + pathPrefix + " (taken or not absolute)");
     }
-    server.createContext(pathPrefix, handler);
+    server.route(pathPrefix, handler);
     return this;
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   private record Response(int status, String contentType, String body) {}
@@ -145,14 +124,15 @@ public final class HealthServer implements AutoCloseable {
     Response respond();
   }
 
-  private void handle(HttpExchange exchange, Handler handler) throws IOException {
+  /** Answers with {@code handler} when the path is exactly {@code path}, else 404. */
+  private void handle(HttpExchange exchange, String path, Handler handler) throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
       Response response;
       if (!"GET".equals(method) && !"HEAD".equals(method)) {
         exchange.getResponseHeaders().add("Allow", "GET, HEAD");
         response = new Response(405, PLAIN_TEXT, "Method " + method + " not allowed\n");
-      } else if (exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+      } else if (path == null || exchange.getRequestURI().getPath().equals(path)) {
         response = handler.respond();
       } else {
         response = notFound();

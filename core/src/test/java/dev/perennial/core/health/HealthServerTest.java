@@ -3,13 +3,16 @@ package dev.perennial.core.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.core.http.BoundedHttpServer;
 import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.testing.HalfOpenConnections;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +74,20 @@ class HealthServerTest {
     assertThat(response.body())
         .contains("perennial_examples_written_total{service=\"ingest\"} 3.0")
         .contains("jvm_memory_used_bytes{");
+  }
+
+  @Test
+  void clientsThatSendHalfAHeaderAndStopBlockNoOtherRequest() throws Exception {
+    // more than the server has threads: reading a request holds none while bytes trickle in
+    try (HalfOpenConnections slow =
+        HalfOpenConnections.open(
+            "/health/live", BoundedHttpServer.MAX_THREADS + 4, server.port())) {
+      HttpResponse<String> live =
+          send(HttpRequest.newBuilder(uri("/health/live")).timeout(Duration.ofSeconds(30)).build());
+
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(live.body()).isEqualTo("UP\n");
+    }
   }
 
   @Test

@@ -211,6 +211,45 @@ public class EvaluatorConfig extends PerennialConfig {
           + " release answered right on the old base, the share the candidate answers wrong"
           + " (negative flips) may be at most this, at the upper bound of the interval.";
 
+  public static final String GATE_FEEDBACK_MIN_PAIRS_CONFIG = EVALUATOR + "gate.feedback.min.pairs";
+  public static final int GATE_FEEDBACK_MIN_PAIRS_DEFAULT = 8;
+  private static final String GATE_FEEDBACK_MIN_PAIRS_DOC =
+      "Gate feedback.pairs: held-out preference pairs the key's held-out pool needs before the"
+          + " feedback gates judge a candidate; with fewer (or none) they do not apply and the"
+          + " verdict says so.";
+
+  public static final String GATE_FEEDBACK_MIN_ACCURACY_CONFIG =
+      EVALUATOR + "gate.feedback.min.accuracy";
+  public static final double GATE_FEEDBACK_MIN_ACCURACY_DEFAULT = 0.6;
+  private static final String GATE_FEEDBACK_MIN_ACCURACY_DOC =
+      "Gate feedback.accuracy: the share of held-out preference pairs whose implicit reward"
+          + " margin against the reference (the incumbent, else the base) is above 0 must be at"
+          + " least this, at the lower bound of the interval.";
+
+  public static final String GATE_FEEDBACK_CHOSEN_TOLERANCE_CONFIG =
+      EVALUATOR + "gate.feedback.chosen.tolerance";
+  public static final double GATE_FEEDBACK_CHOSEN_TOLERANCE_DEFAULT = 0.05;
+  private static final String GATE_FEEDBACK_CHOSEN_TOLERANCE_DOC =
+      "Gate feedback.chosen: the chosen answers' loss (summed over the held-out pairs) may be at"
+          + " most this share above the reference's, at the upper bound of the interval: a"
+          + " candidate whose chosen answers became less likely than under the reference (DPO's"
+          + " failure where chosen and rejected both fall) is refused.";
+
+  public static final String GATE_FEEDBACK_MAX_DRIFT_CONFIG = EVALUATOR + "gate.feedback.max.drift";
+  public static final double GATE_FEEDBACK_MAX_DRIFT_DEFAULT = 0.1;
+  private static final String GATE_FEEDBACK_MAX_DRIFT_DOC =
+      "Gate feedback.drift: on the base's general evaluation set, the share of scored positions"
+          + " where the candidate's most likely next token differs from the reference's may be at"
+          + " most this, at the upper bound of the interval.";
+
+  public static final String GATE_FEEDBACK_MAX_LENGTH_CHANGE_CONFIG =
+      EVALUATOR + "gate.feedback.max.length.change";
+  public static final double GATE_FEEDBACK_MAX_LENGTH_CHANGE_DEFAULT = 0.2;
+  private static final String GATE_FEEDBACK_MAX_LENGTH_CHANGE_DOC =
+      "Gate feedback.length: the greedy answers to the held-out pairs' prompts may be at most"
+          + " this share longer or shorter in total than the reference's (|candidate - reference|"
+          + " / reference, characters), at the upper bound of the interval.";
+
   /** Per-tenant settings: {@code perennial.evaluator.tenant.<tenant><suffix>}. */
   public static final String TENANT_PREFIX = EVALUATOR + "tenant.";
 
@@ -272,6 +311,28 @@ public class EvaluatorConfig extends PerennialConfig {
               Type.DOUBLE,
               Range.between(0.0, 1.0),
               GATE_TRANSFER_MAX_FLIPS_DOC),
+          new TenantSettings.Setting(
+              ".gate.feedback.min.pairs", Type.INT, Range.atLeast(0), GATE_FEEDBACK_MIN_PAIRS_DOC),
+          new TenantSettings.Setting(
+              ".gate.feedback.min.accuracy",
+              Type.DOUBLE,
+              Range.between(0.0, 1.0),
+              GATE_FEEDBACK_MIN_ACCURACY_DOC),
+          new TenantSettings.Setting(
+              ".gate.feedback.chosen.tolerance",
+              Type.DOUBLE,
+              Range.atLeast(0.0),
+              GATE_FEEDBACK_CHOSEN_TOLERANCE_DOC),
+          new TenantSettings.Setting(
+              ".gate.feedback.max.drift",
+              Type.DOUBLE,
+              Range.between(0.0, 1.0),
+              GATE_FEEDBACK_MAX_DRIFT_DOC),
+          new TenantSettings.Setting(
+              ".gate.feedback.max.length.change",
+              Type.DOUBLE,
+              Range.atLeast(0.0),
+              GATE_FEEDBACK_MAX_LENGTH_CHANGE_DOC),
           new TenantSettings.Setting(
               TENANT_CANARY_FILE_SUFFIX,
               Type.STRING,
@@ -465,7 +526,42 @@ public class EvaluatorConfig extends PerennialConfig {
             GATE_TRANSFER_MAX_FLIPS_DEFAULT,
             Range.between(0.0, 1.0),
             Importance.MEDIUM,
-            GATE_TRANSFER_MAX_FLIPS_DOC);
+            GATE_TRANSFER_MAX_FLIPS_DOC)
+        .define(
+            GATE_FEEDBACK_MIN_PAIRS_CONFIG,
+            Type.INT,
+            GATE_FEEDBACK_MIN_PAIRS_DEFAULT,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            GATE_FEEDBACK_MIN_PAIRS_DOC)
+        .define(
+            GATE_FEEDBACK_MIN_ACCURACY_CONFIG,
+            Type.DOUBLE,
+            GATE_FEEDBACK_MIN_ACCURACY_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.HIGH,
+            GATE_FEEDBACK_MIN_ACCURACY_DOC)
+        .define(
+            GATE_FEEDBACK_CHOSEN_TOLERANCE_CONFIG,
+            Type.DOUBLE,
+            GATE_FEEDBACK_CHOSEN_TOLERANCE_DEFAULT,
+            Range.atLeast(0.0),
+            Importance.HIGH,
+            GATE_FEEDBACK_CHOSEN_TOLERANCE_DOC)
+        .define(
+            GATE_FEEDBACK_MAX_DRIFT_CONFIG,
+            Type.DOUBLE,
+            GATE_FEEDBACK_MAX_DRIFT_DEFAULT,
+            Range.between(0.0, 1.0),
+            Importance.HIGH,
+            GATE_FEEDBACK_MAX_DRIFT_DOC)
+        .define(
+            GATE_FEEDBACK_MAX_LENGTH_CHANGE_CONFIG,
+            Type.DOUBLE,
+            GATE_FEEDBACK_MAX_LENGTH_CHANGE_DEFAULT,
+            Range.atLeast(0.0),
+            Importance.MEDIUM,
+            GATE_FEEDBACK_MAX_LENGTH_CHANGE_DOC);
   }
 
   /** {@link #configDef()} plus a definition for each per-tenant setting among {@code values}. */
@@ -498,6 +594,11 @@ public class EvaluatorConfig extends PerennialConfig {
     Object carryMinRatio = parsed.get(base + TENANT_KEYS.get(7).suffix());
     Object distilMinRatio = parsed.get(base + TENANT_KEYS.get(8).suffix());
     Object maxFlips = parsed.get(base + TENANT_KEYS.get(9).suffix());
+    Object minPairs = parsed.get(base + TENANT_KEYS.get(10).suffix());
+    Object minAccuracy = parsed.get(base + TENANT_KEYS.get(11).suffix());
+    Object chosenTolerance = parsed.get(base + TENANT_KEYS.get(12).suffix());
+    Object maxDrift = parsed.get(base + TENANT_KEYS.get(13).suffix());
+    Object maxLengthChange = parsed.get(base + TENANT_KEYS.get(14).suffix());
     return new GateThresholds(
         minExamples == null ? defaults.learningMinExamples() : (Integer) minExamples,
         minGain == null ? defaults.learningMinGain() : (Double) minGain,
@@ -508,7 +609,17 @@ public class EvaluatorConfig extends PerennialConfig {
         maxRollovers == null ? defaults.maxRollovers() : (Integer) maxRollovers,
         carryMinRatio == null ? defaults.transferCarryMinRatio() : (Double) carryMinRatio,
         distilMinRatio == null ? defaults.transferDistilMinRatio() : (Double) distilMinRatio,
-        maxFlips == null ? defaults.transferMaxFlips() : (Double) maxFlips);
+        maxFlips == null ? defaults.transferMaxFlips() : (Double) maxFlips,
+        new GateThresholds.Feedback(
+            minPairs == null ? defaults.feedback().minPairs() : (Integer) minPairs,
+            minAccuracy == null ? defaults.feedback().minAccuracy() : (Double) minAccuracy,
+            chosenTolerance == null
+                ? defaults.feedback().chosenTolerance()
+                : (Double) chosenTolerance,
+            maxDrift == null ? defaults.feedback().maxDrift() : (Double) maxDrift,
+            maxLengthChange == null
+                ? defaults.feedback().maxLengthChange()
+                : (Double) maxLengthChange));
   }
 
   private Map<String, Path> readCanaryFiles() {
@@ -534,7 +645,13 @@ public class EvaluatorConfig extends PerennialConfig {
         getInt(GATE_EVIDENCE_MAX_ROLLOVERS_CONFIG),
         getDouble(GATE_TRANSFER_CARRY_MIN_RATIO_CONFIG),
         getDouble(GATE_TRANSFER_DISTIL_MIN_RATIO_CONFIG),
-        getDouble(GATE_TRANSFER_MAX_FLIPS_CONFIG));
+        getDouble(GATE_TRANSFER_MAX_FLIPS_CONFIG),
+        new GateThresholds.Feedback(
+            getInt(GATE_FEEDBACK_MIN_PAIRS_CONFIG),
+            getDouble(GATE_FEEDBACK_MIN_ACCURACY_CONFIG),
+            getDouble(GATE_FEEDBACK_CHOSEN_TOLERANCE_CONFIG),
+            getDouble(GATE_FEEDBACK_MAX_DRIFT_CONFIG),
+            getDouble(GATE_FEEDBACK_MAX_LENGTH_CHANGE_CONFIG)));
   }
 
   /** The statistical gates' bootstrap: the configured confidence and resamples. */

@@ -22,6 +22,7 @@ package dev.perennial.evaluator.config;
  * @param transferDistilMinRatio the same for a distilled REBASE candidate
  * @param transferMaxFlips largest share of the old release's right answers a REBASE candidate gets
  *     wrong (transfer.flips), at the upper bound
+ * @param feedback the feedback gates' thresholds (candidates with held-out preference pairs)
  */
 public record GateThresholds(
     int learningMinExamples,
@@ -33,9 +34,67 @@ public record GateThresholds(
     int maxRollovers,
     double transferCarryMinRatio,
     double transferDistilMinRatio,
-    double transferMaxFlips) {
+    double transferMaxFlips,
+    Feedback feedback) {
 
-  /** The thresholds with the transfer gates' defaults. */
+  /**
+   * The feedback gates' thresholds.
+   *
+   * @param minPairs held-out preference pairs the key's pool needs before the feedback gates judge
+   *     a candidate (feedback.pairs; with fewer they do not apply, and the verdict says so)
+   * @param minAccuracy least share of pairs whose reward margin against the reference is above 0
+   *     (feedback.accuracy), at the lower bound
+   * @param chosenTolerance largest relative increase of the chosen answers' loss over the
+   *     reference's (feedback.chosen), at the upper bound
+   * @param maxDrift largest share of general-set positions whose argmax token differs from the
+   *     reference's (feedback.drift), at the upper bound
+   * @param maxLengthChange largest relative change, either way, of the greedy answers' length on
+   *     the pairs' prompts (feedback.length), at the upper bound
+   */
+  public record Feedback(
+      int minPairs,
+      double minAccuracy,
+      double chosenTolerance,
+      double maxDrift,
+      double maxLengthChange) {
+
+    /** The documented defaults. */
+    public static final Feedback DEFAULTS =
+        new Feedback(
+            EvaluatorConfig.GATE_FEEDBACK_MIN_PAIRS_DEFAULT,
+            EvaluatorConfig.GATE_FEEDBACK_MIN_ACCURACY_DEFAULT,
+            EvaluatorConfig.GATE_FEEDBACK_CHOSEN_TOLERANCE_DEFAULT,
+            EvaluatorConfig.GATE_FEEDBACK_MAX_DRIFT_DEFAULT,
+            EvaluatorConfig.GATE_FEEDBACK_MAX_LENGTH_CHANGE_DEFAULT);
+  }
+
+  /** The thresholds with the feedback gates' defaults. */
+  public GateThresholds(
+      int learningMinExamples,
+      double learningMinGain,
+      double retentionMaxDrop,
+      double regressionTolerance,
+      double regressionTenantTolerance,
+      double leakageMaxExposure,
+      int maxRollovers,
+      double transferCarryMinRatio,
+      double transferDistilMinRatio,
+      double transferMaxFlips) {
+    this(
+        learningMinExamples,
+        learningMinGain,
+        retentionMaxDrop,
+        regressionTolerance,
+        regressionTenantTolerance,
+        leakageMaxExposure,
+        maxRollovers,
+        transferCarryMinRatio,
+        transferDistilMinRatio,
+        transferMaxFlips,
+        Feedback.DEFAULTS);
+  }
+
+  /** The thresholds with the transfer and feedback gates' defaults. */
   public GateThresholds(
       int learningMinExamples,
       double learningMinGain,

@@ -21,6 +21,7 @@ import dev.perennial.evaluator.scoring.Workload;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
+import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.LeakageSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
@@ -71,9 +72,11 @@ public final class CandidateEvaluator {
 
   /** The suites, in report order. */
   public static final List<Suite> SUITES =
-      List.of(new LearningSuite(), new RetentionSuite(), new LeakageSuite());
+      List.of(new LearningSuite(), new RetentionSuite(), new LeakageSuite(), new FeedbackSuite());
 
+  /** What a verdict says when the feedback gates do not judge the candidate. */
   private final EvaluationBase base;
+
   private final BatchScorer scorer;
   private final CandidateLoader loader;
   private final HistoryStore history;
@@ -234,6 +237,9 @@ public final class CandidateEvaluator {
             context.thresholds());
     EvaluationOutcome outcome = GateOutcomes.overall(gates);
     String reason = GateOutcomes.reason(outcome, gates, candidate.getJobId());
+    if (!GateRules.feedbackApplies(measurements, context.thresholds().feedback())) {
+      reason += "; " + GateRules.feedbackNotApplied(measurements, context.thresholds().feedback());
+    }
     boolean passed = outcome == EvaluationOutcome.PASSED;
     Instant now = clock.instant();
     HistoryEntry entry = ContinualLearning.entry(context, results, passed, now);
@@ -255,6 +261,7 @@ public final class CandidateEvaluator {
             measurements.metrics(),
             measurements.comparisons(),
             measurements.canaries(),
+            measurements.rewardMargins(),
             entry.matrix(),
             entry.likelihood(),
             entry.lineage(),
@@ -285,6 +292,7 @@ public final class CandidateEvaluator {
             reason,
             List.of(gate),
             new TreeMap<>(),
+            List.of(),
             List.of(),
             List.of(),
             null,

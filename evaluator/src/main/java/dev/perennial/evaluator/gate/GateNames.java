@@ -50,5 +50,23 @@ public final class GateNames {
    */
   public static final String EVIDENCE_ROLLOVER = "evidence.rollover";
 
+  /**
+   * Enough held-out preference pairs in the key's held-out pool to judge the feedback gates (fewer:
+   * insufficient evidence); only for a key with any.
+   */
+  public static final String FEEDBACK_PAIRS = "feedback.pairs";
+
+  /** Held-out pairs whose implicit reward margin against the reference is above 0: enough. */
+  public static final String FEEDBACK_ACCURACY = "feedback.accuracy";
+
+  /** The chosen answers not less likely than under the reference, beyond a tolerance. */
+  public static final String FEEDBACK_CHOSEN = "feedback.chosen";
+
+  /** The general set's argmax tokens differ from the reference's at few positions. */
+  public static final String FEEDBACK_DRIFT = "feedback.drift";
+
+  /** The greedy answers to the pairs' prompts neither much longer nor much shorter. */
+  public static final String FEEDBACK_LENGTH = "feedback.length";
+
   private GateNames() {}
 }

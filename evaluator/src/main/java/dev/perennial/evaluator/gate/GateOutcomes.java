@@ -88,19 +88,22 @@ public final class GateOutcomes {
   /**
    * {@code learning 0.412 [0.301, 0.520] n 12 >= 0.0500 at the lower bound of the 95 % interval}
    * for a statistical gate, {@code learning.examples 3 >= 8} for a count, {@code leakage 3.200 <=
-   * 6.000} for another.
+   * 6.000} for another, {@code feedback.drift 0 <= 0.1000 (nothing measured)} for a statistical
+   * gate without items.
    */
   public static String describe(Gate gate) {
     String symbol = symbol(gate.getComparator());
     if (gate.getLower() == null || gate.getUpper() == null || gate.getConfidence() == null) {
       String number = gate.getN() == null ? "%.4g" : "%.0f";
+      String threshold = gate.getThreshold() == Math.rint(gate.getThreshold()) ? number : "%.4g";
       return String.format(
-          Locale.ROOT,
-          "%s " + number + " %s " + number,
-          gate.getName(),
-          gate.getValue(),
-          symbol,
-          gate.getThreshold());
+              Locale.ROOT,
+              "%s " + number + " %s " + threshold,
+              gate.getName(),
+              gate.getValue(),
+              symbol,
+              gate.getThreshold())
+          + (gate.getN() != null && gate.getN() == 0 ? " (nothing measured)" : "");
     }
     boolean minimum = symbol.startsWith(">");
     return String.format(

@@ -6,6 +6,7 @@ import dev.perennial.evaluator.stats.Effect;
 import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.stats.PairedItems;
+import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.RetentionSuite;
@@ -43,7 +44,9 @@ import java.util.List;
  *       held-out questions over the old release's on the old base &gt;= the method's least ratio
  *       (carried over or distilled) at the lower bound;
  *   <li>{@value GateNames#TRANSFER_FLIPS} (a REBASE candidate): negative flips over the old
- *       release's right answers &lt;= the largest share at the upper bound.
+ *       release's right answers &lt;= the largest share at the upper bound;
+ *   <li>the feedback gates, for a key whose held-out pool holds preference pairs ({@link
+ *       #feedbackGates}).
  * </ul>
  *
  * Each interval's bootstrap is seeded by the candidate id and the gate name, so a candidate
@@ -147,7 +150,98 @@ public final class GateRules {
               thresholds.leakageMaxExposure(),
               GateComparator.LESS_OR_EQUAL));
     }
+    gates.addAll(feedbackGates(m, thresholds.feedback(), bootstrap, candidateId));
     return gates;
+  }
+
+  /**
+   * The feedback gates, only for a key whose held-out pool holds preference pairs (none otherwise:
+   * {@link #feedbackApplies}), each against the reference (the incumbent, else the base):
+   *
+   * <ul>
+   *   <li>{@value GateNames#FEEDBACK_PAIRS}: the pairs judged (at least the minimum, else no
+   *       feedback gate applies);
+   *   <li>{@value GateNames#FEEDBACK_ACCURACY}: the share of pairs whose reward margin is above 0
+   *       &gt;= the minimum at the lower bound;
+   *   <li>{@value GateNames#FEEDBACK_CHOSEN}: relative increase of the chosen answers' loss over
+   *       the reference's &lt;= the tolerance at the upper bound;
+   *   <li>{@value GateNames#FEEDBACK_DRIFT}: share of the general set's positions whose argmax
+   *       token differs from the reference's &lt;= the maximum at the upper bound;
+   *   <li>{@value GateNames#FEEDBACK_LENGTH}: relative change either way of the greedy answers'
+   *       length on the pairs' prompts &lt;= the maximum at the upper bound.
+   * </ul>
+   *
+   * A gate whose items are none (no general set to drift on, say) has insufficient evidence with n
+   * 0: it never passes unmeasured.
+   */
+  public static List<Gate> feedbackGates(
+      Measurements m,
+      GateThresholds.Feedback thresholds,
+      PairedBootstrap bootstrap,
+      String candidateId) {
+    if (!feedbackApplies(m, thresholds)) {
+      return List.of();
+    }
+    List<Gate> gates = new ArrayList<>();
+    gates.add(
+        count(GateNames.FEEDBACK_PAIRS, (int) m.get(FeedbackSuite.PAIRS), thresholds.minPairs()));
+    Statistics statistics = new Statistics(m, bootstrap, candidateId);
+    statistics.addOrInsufficient(
+        gates,
+        GateNames.FEEDBACK_ACCURACY,
+        FeedbackSuite.RANKED_RIGHT,
+        Effect.RATIO,
+        thresholds.minAccuracy(),
+        GateComparator.GREATER_OR_EQUAL);
+    statistics.addOrInsufficient(
+        gates,
+        GateNames.FEEDBACK_CHOSEN,
+        FeedbackSuite.CHOSEN_VS_REFERENCE,
+        Effect.INCREASE,
+        thresholds.chosenTolerance(),
+        GateComparator.LESS_OR_EQUAL);
+    statistics.addOrInsufficient(
+        gates,
+        GateNames.FEEDBACK_DRIFT,
+        FeedbackSuite.DRIFT_VS_REFERENCE,
+        Effect.RATIO,
+        thresholds.maxDrift(),
+        GateComparator.LESS_OR_EQUAL);
+    statistics.addOrInsufficient(
+        gates,
+        GateNames.FEEDBACK_LENGTH,
+        FeedbackSuite.LENGTH_VS_REFERENCE,
+        Effect.CHANGE,
+        thresholds.maxLengthChange(),
+        GateComparator.LESS_OR_EQUAL);
+    return gates;
+  }
+
+  /**
+   * Whether the feedback gates judge the candidate: its key's held-out pool holds at least the
+   * minimum of pairs. Below it they do not apply and the verdict says so ({@link
+   * #feedbackNotApplied}): a key with a little feedback among its data is judged by its other gates
+   * (retention and regression guard the general set) instead of rolling its data over until enough
+   * pairs are held out, which with a tenth of the data held out can take a long time.
+   */
+  public static boolean feedbackApplies(Measurements m, GateThresholds.Feedback thresholds) {
+    double pairs = m.get(FeedbackSuite.PAIRS);
+    return pairs > 0 && pairs >= thresholds.minPairs();
+  }
+
+  /** What the verdict says when the feedback gates do not apply. */
+  public static String feedbackNotApplied(Measurements m, GateThresholds.Feedback thresholds) {
+    double pairs = m.get(FeedbackSuite.PAIRS);
+    if (!(pairs > 0)) {
+      return "the feedback gates do not apply: no held-out preference pairs in the key's held-out"
+          + " pool";
+    }
+    return "the feedback gates do not apply: "
+        + (int) pairs
+        + " held-out preference pair(s) in the key's held-out pool, fewer than"
+        + " gate.feedback.min.pairs ("
+        + thresholds.minPairs()
+        + ")";
   }
 
   /**
@@ -237,6 +331,27 @@ public final class GateRules {
         GateComparator comparator) {
       if (m.hasPaired(items) && m.paired(items).size() > 0) {
         gates.add(gate(name, m.paired(items), effect, threshold, comparator));
+      }
+    }
+
+    /**
+     * Adds the gate on its paired items; with none (not measured, or no items) the gate has
+     * insufficient evidence with n 0 rather than being left out.
+     */
+    void addOrInsufficient(
+        List<Gate> gates,
+        String name,
+        String items,
+        Effect effect,
+        double threshold,
+        GateComparator comparator) {
+      if (m.hasPaired(items) && m.paired(items).size() > 0) {
+        gates.add(gate(name, m.paired(items), effect, threshold, comparator));
+      } else {
+        gates.add(
+            GateRules.gate(name, 0, threshold, comparator, EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+                .setN(0)
+                .build());
       }
     }
 

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param incumbentVersion the release compared with, null for none
  * @param outcome PASSED, FAILED or INSUFFICIENT_EVIDENCE
  * @param reason why, in a sentence
+ * @param rewardMargins the implicit reward margin of each held-out preference pair against the
+ *     reference (empty when the candidate has none)
  * @param matrix the key's score matrix by exact match, with the candidate as last row; null when no
  *     suite ran
  * @param likelihoodMatrix the same by per-token likelihood; null when no suite ran
@@ -38,6 +40,7 @@ public record EvaluationReport(
     SortedMap<String, Double> metrics,
     List<Comparison> comparisons,
     List<CanaryExposure> canaries,
+    List<Double> rewardMargins,
     ScoreMatrix matrix,
     ScoreMatrix likelihoodMatrix,
     List<MeasurePoint> measureHistory,
@@ -52,6 +55,7 @@ public record EvaluationReport(
     metrics = new TreeMap<>(metrics);
     comparisons = List.copyOf(comparisons);
     canaries = List.copyOf(canaries);
+    rewardMargins = List.copyOf(rewardMargins);
     measureHistory = List.copyOf(measureHistory);
     notes = List.copyOf(notes);
   }

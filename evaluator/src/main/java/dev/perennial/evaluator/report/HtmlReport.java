@@ -89,6 +89,9 @@ public final class HtmlReport {
     if (!report.canaries().isEmpty()) {
       canaries(html, report.canaries());
     }
+    if (!report.rewardMargins().isEmpty()) {
+      rewardMargins(html, report);
+    }
     if (report.matrix() != null) {
       html.append("<h2>Continual learning across the key's releases (exact match)</h2>");
       html.append(measureChart(report.measureHistory()));
@@ -289,6 +292,23 @@ public final class HtmlReport {
           .append("</td></tr>");
     }
     html.append("</table>");
+  }
+
+  private static void rewardMargins(StringBuilder html, EvaluationReport report) {
+    String reference =
+        report.incumbentVersion() == null ? "the base" : "v" + report.incumbentVersion();
+    html.append("<h2>Feedback (held-out preference pairs)</h2>")
+        .append("<p class=\"muted\">Each pair's implicit reward margin against ")
+        .append(esc(reference))
+        .append(": beta [(log pi(chosen) - log ref(chosen)) - (log pi(rejected) - log")
+        .append(" ref(rejected))], beta 0.1. Above 0 (green) the candidate prefers the chosen")
+        .append(" answer more than the reference does.</p>");
+    html.append(
+        Svg.histogram(
+            "Reward margins of " + report.rewardMargins().size() + " pairs against " + reference,
+            "reward margin",
+            report.rewardMargins(),
+            20));
   }
 
   private static void canaries(StringBuilder html, List<CanaryExposure> canaries) {

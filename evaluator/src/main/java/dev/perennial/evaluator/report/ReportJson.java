@@ -18,9 +18,10 @@ import java.util.Map;
 /**
  * The JSON report ({@value #FORMAT}): the verdict (PASSED, FAILED or INSUFFICIENT_EVIDENCE) and
  * why, the gates (with n and interval where statistical) and metrics, the comparisons with the
- * incumbent and the base, canary exposures (by label, never the secret), the key's score matrices
- * (exact match, and likelihood beside it) and their measures across the lineage, the candidate's
- * lineage and training curve. Numbers that were not measured are {@code null}.
+ * incumbent and the base, canary exposures (by label, never the secret), the held-out preference
+ * pairs' reward margins ({@code rewardMargins}, empty without any), the key's score matrices (exact
+ * match, and likelihood beside it) and their measures across the lineage, the candidate's lineage
+ * and training curve. Numbers that were not measured are {@code null}.
  */
 public final class ReportJson {
 
@@ -106,6 +107,8 @@ public final class ReportJson {
       number(node, "exposureBits", canary.exposure().bits());
       number(node, "baseExposureBits", canary.baseBits());
     }
+    ArrayNode margins = root.putArray("rewardMargins");
+    report.rewardMargins().forEach(margin -> margins.add(margin));
     if (report.matrix() != null) {
       root.set("scoreMatrix", HistoryStore.matrixJson(report.matrix()));
     }

@@ -129,6 +129,60 @@ public final class Svg {
     return svg.append("</svg>").toString();
   }
 
+  /**
+   * A histogram of signed values in {@code bins} equal bins over a range that includes 0: bins
+   * above 0 green, below red (a bin across 0 grey), with a line at 0.
+   */
+  public static String histogram(String title, String xLabel, List<Double> values, int bins) {
+    List<Double> shown = values.stream().filter(Double::isFinite).toList();
+    if (shown.isEmpty()) {
+      return empty(title, "nothing to plot");
+    }
+    double min = Math.min(0, shown.stream().mapToDouble(Double::doubleValue).min().orElse(0));
+    double max = Math.max(0, shown.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    double[] xAxis = niceRange(min, max);
+    double width = (xAxis[1] - xAxis[0]) / bins;
+    int[] counts = new int[bins];
+    for (double value : shown) {
+      counts[Math.min(bins - 1, (int) ((value - xAxis[0]) / width))]++;
+    }
+    int highest = 0;
+    for (int count : counts) {
+      highest = Math.max(highest, count);
+    }
+    double[] yAxis = niceRange(0, highest);
+    Frame frame = new Frame(xAxis[0], xAxis[1], 0, yAxis[1]);
+    StringBuilder svg = open(title);
+    axes(svg, frame, xLabel, "pairs");
+    for (double tick : ticks(0, yAxis[1])) {
+      double y = frame.y(tick);
+      svg.append(line(LEFT, y, WIDTH - RIGHT, y, "#e5e5e5"));
+      svg.append(text(LEFT - 6, y + 4, format(tick), "end", 11));
+    }
+    for (double tick : ticks(xAxis[0], xAxis[1])) {
+      svg.append(text(frame.x(tick), HEIGHT - BOTTOM + 16, format(tick), "middle", 11));
+    }
+    for (int b = 0; b < bins; b++) {
+      if (counts[b] == 0) {
+        continue;
+      }
+      double from = xAxis[0] + b * width;
+      double to = from + width;
+      String color = from >= 0 ? "#2ca02c" : to <= 0 ? "#d62728" : "#999";
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"%s\"/>",
+              number(frame.x(from) + 1),
+              number(frame.y(counts[b])),
+              number(Math.max(1, frame.x(to) - frame.x(from) - 2)),
+              number(frame.y(0) - frame.y(counts[b])),
+              color));
+    }
+    svg.append(line(frame.x(0), TOP, frame.x(0), HEIGHT - BOTTOM, "#333"));
+    return svg.append("</svg>").toString();
+  }
+
   private record Frame(double xMin, double xMax, double yMin, double yMax) {
     double x(double value) {
       double span = xMax - xMin == 0 ? 1 : xMax - xMin;

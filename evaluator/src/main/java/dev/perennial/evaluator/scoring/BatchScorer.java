@@ -62,8 +62,7 @@ public final class BatchScorer implements AutoCloseable {
   private final Device device;
   private final Settings settings;
   private final ScoringStats stats = new ScoringStats();
-  private final Map<String, List<ExampleScore>> cachedScores = lru();
-  private final Map<String, List<String>> cachedAnswers = lru();
+  private final Map<String, List<?>> cache = lru();
   private LanguageModel baseModel;
 
   public BatchScorer(BaseModel base, Device device, Settings settings) {
@@ -96,7 +95,7 @@ public final class BatchScorer implements AutoCloseable {
     Map<String, Workload> pending = new LinkedHashMap<>();
     for (Workload workload : workloads) {
       if (workload.rows() == 0) {
-        store(results, workload, List.of(), List.of());
+        store(results, workload, List.of());
       } else if (!fromCache(results, workload)) {
         pending.putIfAbsent(workload.key(), workload);
       }
@@ -139,18 +138,25 @@ public final class BatchScorer implements AutoCloseable {
     return results;
   }
 
-  /** Every workload on one model, SCORE ones in one call, ANSWER ones in another. */
+  /** Every workload on one model, one call per kind. */
   private void runOn(LanguageModel model, List<Workload> workloads, Results results) {
     List<Workload> scoring = byKind(workloads, Workload.Kind.SCORE);
     if (!scoring.isEmpty()) {
       List<ExampleScore> scores =
           Scorer.score(model, toModel(scoring), settings.batchSize(), settings.maxSequenceLength());
-      split(scoring, scores, results, true);
+      split(scoring, scores, results);
     }
     List<Workload> answering = byKind(workloads, Workload.Kind.ANSWER);
     if (!answering.isEmpty()) {
       List<String> answers = Generator.greedy(model, prompts(answering), generation());
-      split(answering, answers, results, false);
+      split(answering, answers, results);
+    }
+    List<Workload> predicting = byKind(workloads, Workload.Kind.PREDICT);
+    if (!predicting.isEmpty()) {
+      List<int[]> predictions =
+          Scorer.predictions(
+              model, toModel(predicting), settings.batchSize(), settings.maxSequenceLength());
+      split(predicting, predictions, results);
     }
   }
 
@@ -176,14 +182,26 @@ public final class BatchScorer implements AutoCloseable {
                 toModel(scoring),
                 settings.batchSize(),
                 settings.maxSequenceLength());
-        split(scoring, scores, results, true);
+        split(scoring, scores, results);
       }
       List<Workload> answering = byKind(workloads, Workload.Kind.ANSWER);
       if (!answering.isEmpty()) {
         List<String> answers =
             Generator.greedyWithAdapters(
                 model, stack, adapterOf(answering, order), prompts(answering), generation());
-        split(answering, answers, results, false);
+        split(answering, answers, results);
+      }
+      List<Workload> predicting = byKind(workloads, Workload.Kind.PREDICT);
+      if (!predicting.isEmpty()) {
+        List<int[]> predictions =
+            Scorer.predictionsWithAdapters(
+                model,
+                stack,
+                adapterOf(predicting, order),
+                toModel(predicting),
+                settings.batchSize(),
+                settings.maxSequenceLength());
+        split(predicting, predictions, results);
       }
     }
   }
@@ -199,52 +217,43 @@ public final class BatchScorer implements AutoCloseable {
     return baseModel;
   }
 
-  @SuppressWarnings("unchecked")
-  private <T> void split(List<Workload> workloads, List<T> values, Results results, boolean score) {
+  private <T> void split(List<Workload> workloads, List<T> values, Results results) {
     int from = 0;
     for (Workload workload : workloads) {
       List<T> part = values.subList(from, from + workload.rows());
       from += workload.rows();
-      if (score) {
-        store(results, workload, (List<ExampleScore>) part, null);
-      } else {
-        store(
-            results,
-            workload,
-            null,
-            part.stream().map(answer -> ((String) answer).trim()).toList());
-      }
+      store(results, workload, part);
     }
   }
 
-  private void store(
-      Results results, Workload workload, List<ExampleScore> scores, List<String> answers) {
-    if (workload.kind() == Workload.Kind.SCORE) {
-      results.putScores(workload, scores);
-      cachedScores.put(workload.key(), List.copyOf(scores));
-    } else {
-      results.putAnswers(workload, answers);
-      cachedAnswers.put(workload.key(), List.copyOf(answers));
+  /** A workload's values (scores, answers trimmed, or predictions) into the results and cache. */
+  @SuppressWarnings("unchecked")
+  private void store(Results results, Workload workload, List<?> values) {
+    List<?> kept =
+        workload.kind() == Workload.Kind.ANSWER
+            ? values.stream().map(answer -> ((String) answer).trim()).toList()
+            : List.copyOf(values);
+    put(results, workload, kept);
+    cache.put(workload.key(), kept);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Results results, Workload workload, List<?> values) {
+    switch (workload.kind()) {
+      case SCORE -> results.putScores(workload, (List<ExampleScore>) values);
+      case ANSWER -> results.putAnswers(workload, (List<String>) values);
+      case PREDICT -> results.putPredictions(workload, (List<int[]>) values);
     }
   }
 
   private boolean fromCache(Results results, Workload workload) {
-    if (workload.kind() == Workload.Kind.SCORE) {
-      List<ExampleScore> cached = cachedScores.get(workload.key());
-      if (cached != null) {
-        results.putScores(workload, cached);
-        stats.addCached(workload.rows());
-        return true;
-      }
-    } else {
-      List<String> cached = cachedAnswers.get(workload.key());
-      if (cached != null) {
-        results.putAnswers(workload, cached);
-        stats.addCached(workload.rows());
-        return true;
-      }
+    List<?> cached = cache.get(workload.key());
+    if (cached == null) {
+      return false;
     }
-    return false;
+    put(results, workload, cached);
+    stats.addCached(workload.rows());
+    return true;
   }
 
   private static List<Workload> byKind(List<Workload> workloads, Workload.Kind kind) {

@@ -11,6 +11,7 @@ public final class Results {
 
   private final Map<String, List<ExampleScore>> scores = new HashMap<>();
   private final Map<String, List<String>> answers = new HashMap<>();
+  private final Map<String, List<int[]>> predictions = new HashMap<>();
 
   void putScores(Workload workload, List<ExampleScore> values) {
     scores.put(workload.key(), List.copyOf(values));
@@ -20,10 +21,8 @@ public final class Results {
     answers.put(workload.key(), List.copyOf(values));
   }
 
-  boolean has(Workload workload) {
-    return workload.kind() == Workload.Kind.SCORE
-        ? scores.containsKey(workload.key())
-        : answers.containsKey(workload.key());
+  void putPredictions(Workload workload, List<int[]> values) {
+    predictions.put(workload.key(), List.copyOf(values));
   }
 
   /** The score of every example of a SCORE workload, in order. */
@@ -40,6 +39,15 @@ public final class Results {
     List<String> values = answers.get(workload.key());
     if (values == null) {
       throw new EvaluatorException("No answers for " + workload.key());
+    }
+    return values;
+  }
+
+  /** The predicted tokens of every example of a PREDICT workload, in order. */
+  public List<int[]> predictions(Workload workload) {
+    List<int[]> values = predictions.get(workload.key());
+    if (values == null) {
+      throw new EvaluatorException("No predictions for " + workload.key());
     }
     return values;
   }

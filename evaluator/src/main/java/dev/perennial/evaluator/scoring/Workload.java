@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Examples one model scores (log-likelihood of each) or answers (greedy continuation of each
- * prompt). Workloads with the same model, kind and dataset give the same result, which a session
- * computes once.
+ * Examples one model scores (log-likelihood of each), answers (greedy continuation of each prompt)
+ * or predicts (its most likely next token at each scored position). Workloads with the same model,
+ * kind and dataset give the same result, which a session computes once.
  *
  * @param dataset names the examples for the cache: the same name must always mean the same examples
  */
@@ -18,7 +18,9 @@ public record Workload(Kind kind, ModelRef model, String dataset, List<EvalExamp
     /** Log-likelihood of the text, or of the completion after the prompt. */
     SCORE,
     /** The greedy answer to the prompt (up to a newline). */
-    ANSWER
+    ANSWER,
+    /** The most likely next token at each position SCORE counts, teacher-forced. */
+    PREDICT
   }
 
   public Workload {
@@ -37,6 +39,10 @@ public record Workload(Kind kind, ModelRef model, String dataset, List<EvalExamp
 
   public static Workload answer(ModelRef model, String dataset, List<EvalExample> questions) {
     return new Workload(Kind.ANSWER, model, dataset, questions);
+  }
+
+  public static Workload predict(ModelRef model, String dataset, List<EvalExample> examples) {
+    return new Workload(Kind.PREDICT, model, dataset, examples);
   }
 
   /** What identifies the result. */

@@ -20,6 +20,12 @@ public enum Effect {
   INCREASE("relative loss increase"),
 
   /**
+   * {@code |sum candidate - sum reference| / sum reference}: the share by which a total changed,
+   * either way (the greedy answers' length).
+   */
+  CHANGE("relative change either way"),
+
+  /**
    * {@code sum candidate / sum reference}: a ratio of counts, such as a rebased candidate's right
    * answers over the old release's, or its negative flips over the old release's right answers.
    */
@@ -40,6 +46,8 @@ public enum Effect {
       case DROP -> (referenceSum - candidateSum) / n;
       case GAIN -> referenceSum > 0 ? (referenceSum - candidateSum) / referenceSum : Double.NaN;
       case INCREASE -> referenceSum > 0 ? (candidateSum - referenceSum) / referenceSum : Double.NaN;
+      case CHANGE ->
+          referenceSum > 0 ? Math.abs(candidateSum - referenceSum) / referenceSum : Double.NaN;
       case RATIO -> referenceSum > 0 ? candidateSum / referenceSum : Double.NaN;
     };
   }

@@ -8,17 +8,30 @@ import java.util.Objects;
  * completion (loss on the completion only; a question whose greedy answer can be compared with the
  * completion).
  *
+ * <p>A held-out preference pair is a question whose completion is the chosen answer, with the
+ * rejected answer beside it: scored as its chosen answer, and as a pair by the feedback suite.
+ *
  * @param prompt empty for a text
- * @param target the text, or the expected completion
+ * @param target the text, or the expected completion (a pair's chosen answer)
+ * @param rejected a preference pair's rejected answer; empty for anything else
  */
-public record EvalExample(String prompt, String target) {
+public record EvalExample(String prompt, String target, String rejected) {
 
   public EvalExample {
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(rejected, "rejected");
     if (target.isEmpty()) {
       throw new IllegalArgumentException("an evaluation example needs a text or a completion");
     }
+    if (!rejected.isEmpty() && prompt.isEmpty()) {
+      throw new IllegalArgumentException("a preference pair needs a prompt");
+    }
+  }
+
+  /** A text or a question (no rejected answer). */
+  public EvalExample(String prompt, String target) {
+    this(prompt, target, "");
   }
 
   public static EvalExample text(String text) {
@@ -27,6 +40,31 @@ public record EvalExample(String prompt, String target) {
 
   public static EvalExample question(String prompt, String completion) {
     return new EvalExample(prompt, completion);
+  }
+
+  /**
+   * A preference pair: {@code chosen} preferred over {@code rejected} as the answer to the prompt.
+   */
+  public static EvalExample preference(String prompt, String chosen, String rejected) {
+    if (rejected.isEmpty()) {
+      throw new IllegalArgumentException("a preference pair needs a rejected answer");
+    }
+    return new EvalExample(prompt, chosen, rejected);
+  }
+
+  /** Whether the example is a preference pair (it has a rejected answer). */
+  public boolean isPreference() {
+    return !rejected.isEmpty();
+  }
+
+  /** A pair's chosen answer as a question of its own. */
+  public EvalExample chosenAnswer() {
+    return question(prompt, target);
+  }
+
+  /** A pair's rejected answer as a question of its own. */
+  public EvalExample rejectedAnswer() {
+    return question(prompt, rejected);
   }
 
   /** Longest expected answer exact match judges; longer completions are only scored. */

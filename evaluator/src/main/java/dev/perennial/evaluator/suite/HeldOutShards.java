@@ -67,9 +67,9 @@ public final class HeldOutShards {
 
   /**
    * What of an example is evaluated, as the answer the trainer teaches: TEXT its text, SFT its
-   * prompt and completion, PREFERENCE and CORRECTION their prompt and chosen answer, a desirable
-   * RATING its prompt and rated answer; null for anything without those (an undesirable rating's
-   * answer is what not to say).
+   * prompt and completion, PREFERENCE and CORRECTION their prompt and chosen answer (with the
+   * rejected answer, for the feedback suite's pairs), a desirable RATING its prompt and rated
+   * answer; null for anything without those (an undesirable rating's answer is what not to say).
    */
   static EvalExample toEvalExample(TrainingExample example) {
     return switch (example.getKind()) {
@@ -78,10 +78,7 @@ public final class HeldOutShards {
           nonEmpty(example.getPrompt()) && nonEmpty(example.getCompletion())
               ? EvalExample.question(example.getPrompt(), example.getCompletion())
               : null;
-      case PREFERENCE, CORRECTION ->
-          nonEmpty(example.getPrompt()) && nonEmpty(example.getChosen())
-              ? EvalExample.question(example.getPrompt(), example.getChosen())
-              : null;
+      case PREFERENCE, CORRECTION -> preference(example);
       case RATING ->
           Boolean.TRUE.equals(example.getDesirable())
                   && nonEmpty(example.getPrompt())
@@ -90,6 +87,16 @@ public final class HeldOutShards {
               : null;
       default -> null;
     };
+  }
+
+  /** A pair with both answers; its chosen answer alone when the rejected one is missing. */
+  private static EvalExample preference(TrainingExample example) {
+    if (!nonEmpty(example.getPrompt()) || !nonEmpty(example.getChosen())) {
+      return null;
+    }
+    return nonEmpty(example.getRejected())
+        ? EvalExample.preference(example.getPrompt(), example.getChosen(), example.getRejected())
+        : EvalExample.question(example.getPrompt(), example.getChosen());
   }
 
   private static boolean nonEmpty(String value) {

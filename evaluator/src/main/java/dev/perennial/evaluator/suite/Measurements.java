@@ -2,6 +2,7 @@ package dev.perennial.evaluator.suite;
 
 import dev.perennial.evaluator.stats.PairedItems;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -10,8 +11,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * What the suites measured for one candidate: metrics by name, comparisons, canary exposures, and
- * the paired items the statistical gates decide on (by name).
+ * What the suites measured for one candidate: metrics by name, comparisons, canary exposures, the
+ * held-out preference pairs' reward margins, and the paired items the statistical gates decide on
+ * (by name).
  */
 public final class Measurements {
 
@@ -19,6 +21,7 @@ public final class Measurements {
   private final List<Comparison> comparisons = new ArrayList<>();
   private final List<CanaryExposure> canaries = new ArrayList<>();
   private final Map<String, PairedItems> paired = new HashMap<>();
+  private double[] rewardMargins = new double[0];
 
   public void put(String metric, double value) {
     metrics.put(metric, value);
@@ -65,6 +68,16 @@ public final class Measurements {
       throw new IllegalArgumentException("no paired items " + name);
     }
     return items;
+  }
+
+  /** The implicit reward margin of each held-out preference pair (the feedback suite's). */
+  public void putRewardMargins(double[] margins) {
+    rewardMargins = margins.clone();
+  }
+
+  /** The held-out pairs' reward margins; empty when none were measured. */
+  public List<Double> rewardMargins() {
+    return Arrays.stream(rewardMargins).boxed().toList();
   }
 
   public void addCanary(CanaryExposure canary) {

@@ -88,6 +88,7 @@ class ReportRenderingTest {
         List.of(
             new CanaryExposure("globex #1", false, new Exposure(2, 256), 1.3),
             new CanaryExposure("acme #1", true, new Exposure(1, 256), Double.NaN)),
+        List.of(0.8, 1.2, -0.3, 0.5, 2.0, 0.05),
         matrix,
         likelihood,
         List.of(
@@ -114,9 +115,10 @@ class ReportRenderingTest {
     while (urls.find()) {
       assertThat(urls.group()).isEqualTo("http://www.w3.org/2000/svg");
     }
-    assertThat(Pattern.compile("<svg ").matcher(html).results().count()).isEqualTo(3);
+    assertThat(Pattern.compile("<svg ").matcher(html).results().count()).isEqualTo(4);
     assertThat(html)
         .contains("Training loss")
+        .contains("Reward margins of 6 pairs against v1")
         .contains("Change against v1")
         .contains("ACC, BWT, FWT and forgetting")
         .contains("<path d=\"M");
@@ -140,6 +142,7 @@ class ReportRenderingTest {
                 + " data of job j rolls into the key's next job",
             List.of(GateRules.point("learning", 0.4, 0.05, GateComparator.GREATER_OR_EQUAL)),
             failed.metrics(),
+            List.of(),
             List.of(),
             List.of(),
             null,
@@ -175,6 +178,8 @@ class ReportRenderingTest {
         .isEqualTo(0.7);
     assertThat(json.path("measureHistory")).hasSize(2);
     assertThat(json.path("canaries").get(0).path("canary").asText()).isEqualTo("globex #1");
+    assertThat(json.path("rewardMargins")).hasSize(6);
+    assertThat(json.path("rewardMargins").get(2).asDouble()).isEqualTo(-0.3);
     assertThat(json.path("candidate").path("training").path("lossCurve")).hasSize(4);
   }
 

@@ -27,6 +27,7 @@ import dev.perennial.model.tiny.TinyModel;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.world.Canary;
 import dev.perennial.model.world.QaPair;
+import dev.perennial.model.world.SyntheticFeedback;
 import dev.perennial.model.world.TenantKnowledge;
 import dev.perennial.model.world.World;
 import dev.perennial.schemas.topic.Topic;
@@ -63,7 +64,9 @@ import org.junit.jupiter.api.io.TempDir;
  * trained on the bundled base: a good candidate passes every gate, one trained with an absurd
  * learning rate and one with corrupted files fail with the failing gates named; a candidate of a
  * key with a stable release is compared with it and extends the key's score matrix; a candidate
- * delivered again yields a verdict with the same id; every verdict is committed exactly once.
+ * delivered again yields a verdict with the same id; every verdict is committed exactly once. Issue
+ * 14: a preference candidate whose chosen answers became less likely than under its incumbent is
+ * refused with {@code feedback.chosen} named.
  */
 class EvaluatorServiceIT {
 
@@ -96,6 +99,9 @@ class EvaluatorServiceIT {
     values.put(EvaluatorConfig.THREADS_CONFIG, "1");
     // the 14 held-out examples of each candidate share multi-adapter passes
     values.put(EvaluatorConfig.BATCH_MAX_ROWS_PER_ADAPTER_CONFIG, "16");
+    // chosen answers must not be less likely than under the reference at all (default: 5 % more
+    // loss allowed), so the barely trained feedback candidate is refused however well v1 learnt
+    values.put(EvaluatorConfig.GATE_FEEDBACK_CHOSEN_TOLERANCE_CONFIG, "0");
     for (String tenant : List.of("acme", "globex")) {
       Path file = folder.resolve("canaries").resolve(tenant + ".jsonl");
       List<Canary> planted = world.tenant(tenant).canaries();
@@ -169,6 +175,29 @@ class EvaluatorServiceIT {
             List.of(Candidates.shard(textsShard, 14)),
             3e-3);
 
+    // feedback: acme's held-out questions as preference pairs (the fact chosen over a stale or
+    // invented value), and a candidate that hardly trained: against v1 its chosen answers are
+    // less likely, as when DPO lowers chosen and rejected together
+    String pairsShard =
+        TestShards.store(
+            store,
+            KEY,
+            "held-out",
+            SyntheticFeedback.on(world, acme.heldOutQuestions(), 0.0, 1).preferences().stream()
+                .map(p -> TestShards.preference(KEY, p.prompt(), p.chosen(), p.rejected()))
+                .toList());
+    FolderIndex.StoredFolder light =
+        TestAdapters.store(
+            store, TestAdapters.train(base, training, replay, 2, 1e-3, folder.resolve("light")));
+    AdapterCandidate feedbackCandidate =
+        candidate(
+            "acme/support@6-fff#candidate",
+            light,
+            base,
+            trainedOn,
+            List.of(Candidates.shard(pairsShard, 14)),
+            1e-3);
+
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     List<EvaluationVerdict> verdicts = new CopyOnWriteArrayList<>();
     try (EvaluatorService service = EvaluatorService.start(config, meters, null)) {
@@ -195,6 +224,7 @@ class EvaluatorServiceIT {
               "cl.forgetting");
       assertThat(passed.getMetrics().get("learning.loss"))
           .isLessThan(passed.getMetrics().get("learning.loss.base"));
+      assertThat(passed.getReason()).contains("the feedback gates do not apply");
       assertReport(store, passed);
 
       EvaluationVerdict absurdVerdict = verdictOf(verdicts, absurdCandidate);
@@ -230,11 +260,27 @@ class EvaluatorServiceIT {
                   .distinct())
           .containsExactly(first.getCandidateId() + "#verdict");
 
+      // a preference candidate whose chosen answers fall below v1's is refused by feedback.chosen
+      produce(topics.candidates(), feedbackCandidate);
+      awaitVerdicts(verdicts, 6);
+      EvaluationVerdict refused = verdictOf(verdicts, feedbackCandidate);
+      assertThat(refused.getIncumbentVersion()).isEqualTo(1);
+      assertThat(refused.getPassed()).isFalse();
+      assertThat(failing(refused)).as("gates %s", refused.getGates()).contains("feedback.chosen");
+      assertThat(refused.getReason()).contains("feedback.chosen");
+      assertThat(refused.getMetrics())
+          .containsEntry("feedback.pairs", 14.0)
+          .containsEntry("feedback.reference.version", 1.0)
+          .containsKeys("feedback.accuracy", "feedback.drift", "feedback.answer.length");
+      assertThat(refused.getMetrics().get("feedback.chosen.loss"))
+          .isGreaterThan(refused.getMetrics().get("feedback.chosen.loss.reference"));
+      assertThat(assertReport(store, refused)).contains("Reward margins of 14 pairs against v1");
+
       // v1 carried over to perennial-tiny-2 as it is (a REBASE candidate): evaluated on its own
       // base, against v1 on perennial-tiny with the transfer gates
       AdapterCandidate rebased = carriedOver(first, good, base, store, trainedOn, questions);
       produce(topics.candidates(), rebased);
-      awaitVerdicts(verdicts, 6);
+      awaitVerdicts(verdicts, 7);
       EvaluationVerdict transfer = verdictOf(verdicts, rebased);
       assertThat(transfer.getGates())
           .extracting(Gate::getName)
@@ -257,7 +303,7 @@ class EvaluatorServiceIT {
           .isEqualTo(transfer.getMetrics().get("learning.exact.match"));
     }
 
-    assertThat(readAll(topics.verdicts())).hasSize(6);
+    assertThat(readAll(topics.verdicts())).hasSize(7);
     boolean rebasedPassed =
         verdicts.stream()
             .filter(v -> v.getCandidate().getTrigger() == JobTrigger.REBASE)
@@ -266,7 +312,7 @@ class EvaluatorServiceIT {
     assertThat(meters.counter("perennial.evaluator.verdicts", "outcome", "passed").count())
         .isEqualTo(passedCount);
     assertThat(meters.counter("perennial.evaluator.verdicts", "outcome", "failed").count())
-        .isEqualTo(6 - passedCount);
+        .isEqualTo(7 - passedCount);
     assertThat(meters.counter("perennial.evaluator.gate.failures", "gate", "integrity").count())
         .isEqualTo(1);
     JsonNode history =
@@ -407,8 +453,11 @@ class EvaluatorServiceIT {
     return verdict.getGates().stream().filter(g -> !g.getPassed()).map(Gate::getName).toList();
   }
 
-  /** The report lies in the store as a folder index of report.html and report.json. */
-  private static void assertReport(LocalArtifactStore store, EvaluationVerdict verdict)
+  /**
+   * The report lies in the store as a folder index of report.html and report.json; returns the
+   * HTML.
+   */
+  private static String assertReport(LocalArtifactStore store, EvaluationVerdict verdict)
       throws Exception {
     JsonNode files =
         new ObjectMapper()
@@ -422,6 +471,7 @@ class EvaluatorServiceIT {
         .isEqualTo(verdict.getPassed() ? "PASSED" : "FAILED");
     String html = new String(store.read(Digest.parse(files.path("report.html").asText())));
     assertThat(html).contains("<svg").doesNotContain("<script");
+    return html;
   }
 
   private static <V> List<V> readAll(Topic<String, V> topic) {

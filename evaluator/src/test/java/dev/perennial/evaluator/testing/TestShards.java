@@ -33,6 +33,17 @@ public final class TestShards {
     return example(adapterKey, ExampleKind.SFT, null, prompt, completion);
   }
 
+  /** A preference pair of the key: {@code chosen} preferred over {@code rejected}. */
+  public static TrainingExample preference(
+      String adapterKey, String prompt, String chosen, String rejected) {
+    TrainingExample pair =
+        example(adapterKey, ExampleKind.PREFERENCE, null, prompt, chosen + "|" + rejected);
+    pair.setCompletion(null);
+    pair.setChosen(chosen);
+    pair.setRejected(rejected);
+    return pair;
+  }
+
   private static TrainingExample example(
       String adapterKey, ExampleKind kind, String text, String prompt, String completion) {
     String content = kind + "|" + text + "|" + prompt + "|" + completion;

@@ -41,6 +41,14 @@ public final class IngestConfig extends PerennialConfig {
 
   public static final String PSEUDONYM_SECRET_CONFIG = "perennial.ingest.pseudonym.secret";
   public static final int PSEUDONYM_SECRET_MIN_LENGTH = 32;
+
+  /**
+   * The pseudonym secret of {@code perennial local}: fixed and published, so refused everywhere
+   * else ({@link #forLocalRun}).
+   */
+  public static final String LOCAL_PSEUDONYM_SECRET =
+      "perennial-local-only-pseudonym-secret-never-use-it-elsewhere";
+
   private static final String PSEUDONYM_SECRET_DOC =
       "Secret key of the subject pseudonyms (HMAC-SHA-256 of tenant/subject), at least "
           + PSEUDONYM_SECRET_MIN_LENGTH
@@ -278,10 +286,27 @@ public final class IngestConfig extends PerennialConfig {
   private final Map<String, CustomPatterns> customPatterns;
 
   /**
+   * Ingest's configuration for real data: the pseudonym secret must be strong and not the local
+   * run's published one.
+   *
    * @throws InvalidConfigurationException listing every invalid or missing value
    */
   public IngestConfig(Map<String, String> values) {
-    super(definition(values), checked(values));
+    this(values, false);
+  }
+
+  /**
+   * Ingest's configuration inside {@code perennial local} (sample data): any secret of the required
+   * length, {@link #LOCAL_PSEUDONYM_SECRET} included.
+   *
+   * @throws InvalidConfigurationException listing every invalid or missing value
+   */
+  public static IngestConfig forLocalRun(Map<String, String> values) {
+    return new IngestConfig(values, true);
+  }
+
+  private IngestConfig(Map<String, String> values, boolean localRun) {
+    super(definition(values), checked(values, localRun));
     String file = getString(PSEUDONYM_SECRET_FILE_CONFIG);
     pseudonymSecret =
         file == null ? getPassword(PSEUDONYM_SECRET_CONFIG) : new Password(readSecret(file));
@@ -303,7 +328,7 @@ public final class IngestConfig extends PerennialConfig {
   }
 
   /** Every problem of the values, those between keys included, at once. */
-  private static Map<String, String> checked(Map<String, String> values) {
+  private static Map<String, String> checked(Map<String, String> values, boolean localRun) {
     List<String> problems = new ArrayList<>();
     try {
       TENANT_SETTINGS.check(definition(values), values);
@@ -319,6 +344,9 @@ public final class IngestConfig extends PerennialConfig {
               + ": set exactly one of it and "
               + PSEUDONYM_SECRET_FILE_CONFIG
               + (secret ? " (both are set)" : " (neither is set)"));
+    }
+    if (!localRun && secret != secretFile) {
+      secretWeakness(values).ifPresent(problems::add);
     }
     exampleSizeProblem(values).ifPresent(problems::add);
     ratingThresholdsProblem(values).ifPresent(problems::add);
@@ -458,6 +486,22 @@ public final class IngestConfig extends PerennialConfig {
   /** Each tenant's own personal-data patterns (tenants without any are absent). */
   public Map<String, CustomPatterns> customPiiPatterns() {
     return customPatterns;
+  }
+
+  /** What makes the configured secret unfit for real data (a file that fails is reported apart). */
+  private static Optional<String> secretWeakness(Map<String, String> values) {
+    String inline = values.get(PSEUDONYM_SECRET_CONFIG);
+    String name = inline != null ? PSEUDONYM_SECRET_CONFIG : PSEUDONYM_SECRET_FILE_CONFIG;
+    String secret;
+    try {
+      secret = inline != null ? inline : readSecret(values.get(PSEUDONYM_SECRET_FILE_CONFIG));
+    } catch (ConfigException e) {
+      return Optional.empty();
+    }
+    if (secret.length() < PSEUDONYM_SECRET_MIN_LENGTH) {
+      return Optional.empty(); // too short: its own check says so
+    }
+    return SecretStrength.weakness(secret).map(weakness -> name + ": the secret " + weakness);
   }
 
   private static void validateSecret(String name, Object value) {

@@ -82,6 +82,49 @@ class IngestConfigTest {
   }
 
   @Test
+  void aWeakSecretOrTheLocalRunsPublishedOneIsRefusedOutsideALocalRun(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> weak = valid();
+    weak.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "a".repeat(32));
+    Map<String, String> local = valid();
+    local.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, IngestConfig.LOCAL_PSEUDONYM_SECRET);
+    Path file = dir.resolve("key");
+    Files.writeString(file, "passwordpasswordpasswordpassword\n");
+    Map<String, String> weakFile = valid();
+    weakFile.remove(IngestConfig.PSEUDONYM_SECRET_CONFIG);
+    weakFile.put(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG, file.toString());
+
+    assertThat(
+            catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(weak))
+                .problems())
+        .containsExactly(
+            IngestConfig.PSEUDONYM_SECRET_CONFIG
+                + ": the secret has too little entropy (about 0 bits estimated from its"
+                + " characters, at least 96 needed); generate one, e.g. openssl rand -base64 48");
+    assertThat(
+            catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(local))
+                .problems())
+        .containsExactly(
+            IngestConfig.PSEUDONYM_SECRET_CONFIG
+                + ": the secret is the local run's published secret (perennial local only);"
+                + " generate one, e.g. openssl rand -base64 48");
+    InvalidConfigurationException fromFile =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(weakFile));
+    assertThat(fromFile.problems())
+        .singleElement()
+        .satisfies(
+            problem ->
+                assertThat(problem)
+                    .startsWith(
+                        IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG
+                            + ": the secret has too little entropy"));
+    assertThat(fromFile.getMessage()).doesNotContain("password");
+    assertThat(IngestConfig.forLocalRun(local).pseudonymSecret().value())
+        .isEqualTo(IngestConfig.LOCAL_PSEUDONYM_SECRET);
+    assertThat(IngestConfig.forLocalRun(weak).pseudonymSecret().value()).isEqualTo("a".repeat(32));
+  }
+
+  @Test
   void aMissingSecretIsNamed() {
     Map<String, String> values = valid();
     values.remove(IngestConfig.PSEUDONYM_SECRET_CONFIG);

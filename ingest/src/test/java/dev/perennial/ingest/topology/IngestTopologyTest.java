@@ -8,6 +8,7 @@ import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.redact.Pseudonymizer;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The production topology with the production Streams configuration in a {@link
@@ -514,6 +516,29 @@ class IngestTopologyTest {
           .isEqualTo("record key is not the value's tenant/subject")
           .doesNotContain("someone-else")
           .doesNotContain(RAW_SUBJECT);
+      assertThat(ingest.examples()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "a document of tenant or adapter {0} is rejected")
+    @ValueSource(strings = {"keys", "public-key.pem"})
+    void aTenantOrAdapterNamedLikeTheReleaseAreasOwnFilesIsRejectedAsReserved(String reserved) {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.documents.pipeInput(
+          reserved + "/" + RAW_SUBJECT,
+          Events.document(reserved, RAW_SUBJECT, "doc-1", "Valid text.").build());
+      ingest.documents.pipeInput(
+          "acme/" + RAW_SUBJECT,
+          Events.document("acme", RAW_SUBJECT, "doc-2", "Valid text.")
+              .setAdapter(reserved)
+              .build());
+
+      String why =
+          "is reserved (the release area's own files use " + AdapterKey.RESERVED_NAMES + ")";
+      assertThat(ingest.rejections())
+          .extracting(r -> r.value.getReason(), r -> r.value.getDetail())
+          .containsExactly(
+              tuple(RejectReason.INVALID_FIELD, "tenant " + why),
+              tuple(RejectReason.INVALID_FIELD, "adapter " + why));
       assertThat(ingest.examples()).isEmpty();
     }
 

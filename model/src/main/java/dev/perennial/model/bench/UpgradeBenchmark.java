@@ -15,6 +15,7 @@ import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
+import dev.perennial.model.train.TokenDistillation;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.world.QaPair;
@@ -27,11 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -42,8 +39,10 @@ import java.util.function.Function;
  * <ul>
  *   <li>carried over to {@code perennial-tiny-2} (same shapes and tokenizer) as it is, and with the
  *       fine-tuning form (training continues from the carried adapter on the new base), on the data
- *       alone or on the data plus the old release's answers that were right (what it got right,
- *       rehearsed: the fine-tuning should not flip them);
+ *       alone or on the data plus the teacher's answers (the old base with the release answering
+ *       every prompt of the data, as in distillation: the fine-tuning should keep what it did), or
+ *       on the data while also matching the teacher's next-token distributions on it (token-level
+ *       KL distillation, {@link TokenDistillation});
  *   <li>distilled into a fresh adapter on {@code perennial-tiny-deep} (another shape): the old base
  *       with the release answers the tenant's prompts, the student learns those answers and the
  *       data.
@@ -58,6 +57,9 @@ public final class UpgradeBenchmark {
 
   /**
    * @param tenants how many tenants (of the standard world) are re-based
+   * @param tenantScale how many times a standard tenant's new entities and changed facts each bench
+   *     tenant has ({@link World#tenant(String, int)}): more items per tenant, so that one negative
+   *     flip weighs less
    * @param seeds one full run per seed (LoRA initialisation, data order, replay picks)
    * @param releaseSteps steps of the release on the old base and of a distilled adapter
    * @param fineTuneSteps steps of the fine-tuning form of carrying over
@@ -65,6 +67,7 @@ public final class UpgradeBenchmark {
    */
   public record Settings(
       int tenants,
+      int tenantScale,
       List<Long> seeds,
       int releaseSteps,
       int fineTuneSteps,
@@ -72,15 +75,26 @@ public final class UpgradeBenchmark {
       int threads,
       DeviceChoice device) {
 
-    /** Three tenants, two seeds: about a quarter of an hour on two idle cores. */
+    /** Two tenants of three times the standard size, two seeds. */
     public static Settings defaults() {
-      return new Settings(3, List.of(1L, 2L), 60, 30, 48, 1, DeviceChoice.CPU);
+      return new Settings(2, 3, List.of(1L, 2L), 120, 60, 48, 1, DeviceChoice.CPU);
     }
   }
 
-  /** One rebased adapter's figures against the old release. */
+  /**
+   * One rebased adapter's figures against the old release.
+   *
+   * @param flips items the old release answered right that this adapter gets wrong
+   * @param oldRight items the old release answered right
+   */
   public record Transfer(
-      String method, double tenantExactMatch, double ratio, double negativeFlips, double general) {}
+      String method,
+      double tenantExactMatch,
+      double ratio,
+      double negativeFlips,
+      double general,
+      int flips,
+      int oldRight) {}
 
   /** One tenant in one seed. */
   public record TenantRun(
@@ -91,7 +105,8 @@ public final class UpgradeBenchmark {
       double oldGeneral,
       Transfer carriedAsIs,
       Transfer carriedFineTuned,
-      Transfer carriedAnchored,
+      Transfer carriedTaught,
+      Transfer carriedKl,
       Transfer distilled) {}
 
   /** Every run, and how they add up. */
@@ -103,6 +118,13 @@ public final class UpgradeBenchmark {
       return runs.stream().mapToDouble(run -> figure.apply(which.apply(run))).average().orElse(0);
     }
 
+    /** Pooled negative-flip rate: every run's flips over every run's old right answers. */
+    public double pooledFlipRate(Function<TenantRun, Transfer> which) {
+      int flips = runs.stream().mapToInt(run -> which.apply(run).flips()).sum();
+      int right = runs.stream().mapToInt(run -> which.apply(run).oldRight()).sum();
+      return right == 0 ? 0 : (double) flips / right;
+    }
+
     /** Pooled ratio: the sum of rebased exact matches over the sum of the old ones. */
     public double pooledRatio(Function<TenantRun, Transfer> which) {
       double old = runs.stream().mapToDouble(TenantRun::oldExactMatch).sum();
@@ -110,6 +132,9 @@ public final class UpgradeBenchmark {
       return old == 0 ? 0 : rebased / old;
     }
   }
+
+  /** The token-level KL term's weight against the data's own loss. */
+  static final double KL_WEIGHT = 1.0;
 
   private static final String[] TENANTS = {"acme", "globex", "initech", "umbrella", "hooli"};
 
@@ -127,7 +152,7 @@ public final class UpgradeBenchmark {
     Path scratch = scratchFolder();
     for (long seed : settings.seeds()) {
       for (int t = 0; t < settings.tenants(); t++) {
-        TenantKnowledge tenant = world.tenant(TENANTS[t % TENANTS.length]);
+        TenantKnowledge tenant = world.tenant(TENANTS[t % TENANTS.length], settings.tenantScale());
         runs.add(runTenant(settings, seed, tenant, old, next, deep, scratch, progress));
       }
     }
@@ -167,8 +192,8 @@ public final class UpgradeBenchmark {
     }
     double oldRate = rate(oldCorrect);
     progress.printf(
-        "seed %d %-9s release on %s: tenant EM %.3f, general EM %.3f%n",
-        seed, tenant.tenantId(), old.name(), oldRate, oldGeneral);
+        "seed %d %-9s release on %s: tenant EM %.3f on %d items, general EM %.3f%n",
+        seed, tenant.tenantId(), old.name(), oldRate, items.size(), oldGeneral);
     progress.flush();
 
     PeftAdapter carried = Rebasing.carryOver(release, old, next);
@@ -184,29 +209,34 @@ public final class UpgradeBenchmark {
             settings);
     Transfer tuned =
         measure("carried over + fine-tuned", next, fineTuned, items, oldCorrect, settings, device);
-    List<TrainingExample> anchoredData = new ArrayList<>(data);
-    anchoredData.addAll(rightAnswers(taught, data));
-    PeftAdapter anchoredAdapter =
+    List<TrainingExample> distillation = new ArrayList<>(data);
+    distillation.addAll(taught);
+    PeftAdapter taughtAdapter =
         train(
             next,
-            anchoredData,
+            distillation,
             carried,
             settings.fineTuneSteps(),
             seed,
-            scratch.resolve(tag + "-anchored"),
+            scratch.resolve(tag + "-taught"),
             settings);
-    Transfer anchored =
+    Transfer carriedTaught =
         measure(
-            "carried + tuned + old right",
-            next,
-            anchoredAdapter,
-            items,
-            oldCorrect,
-            settings,
-            device);
+            "carried + tuned on teacher", next, taughtAdapter, items, oldCorrect, settings, device);
 
-    List<TrainingExample> distillation = new ArrayList<>(data);
-    distillation.addAll(taught);
+    PeftAdapter klAdapter =
+        train(
+            next,
+            data,
+            carried,
+            settings.fineTuneSteps(),
+            seed,
+            scratch.resolve(tag + "-kl"),
+            settings,
+            new TokenDistillation(old, release, KL_WEIGHT));
+    Transfer carriedKl =
+        measure("carried + tuned, token KL", next, klAdapter, items, oldCorrect, settings, device);
+
     PeftAdapter distilled =
         train(
             deep,
@@ -217,36 +247,32 @@ public final class UpgradeBenchmark {
             scratch.resolve(tag + "-distilled"),
             settings);
     Transfer student = measure("distilled", deep, distilled, items, oldCorrect, settings, device);
-    for (Transfer transfer : List.of(asIs, tuned, anchored, student)) {
+    for (Transfer transfer : List.of(asIs, tuned, carriedTaught, carriedKl, student)) {
       progress.printf(
-          "seed %d %-9s %-26s tenant EM %.3f (%.2fx), negative flips %.3f, general EM %.3f%n",
+          "seed %d %-9s %-26s tenant EM %.3f (%.2fx), negative flips %.3f (%d of %d), general EM"
+              + " %.3f%n",
           seed,
           tenant.tenantId(),
           transfer.method(),
           transfer.tenantExactMatch(),
           transfer.ratio(),
           transfer.negativeFlips(),
+          transfer.flips(),
+          transfer.oldRight(),
           transfer.general());
     }
     progress.flush();
     return new TenantRun(
-        seed, tenant.tenantId(), items.size(), oldRate, oldGeneral, asIs, tuned, anchored, student);
-  }
-
-  /** The teacher's answers that equal the data's own completion of the same prompt. */
-  static List<TrainingExample> rightAnswers(
-      List<TrainingExample> taught, List<TrainingExample> data) {
-    Map<String, Set<String>> expected = new HashMap<>();
-    for (TrainingExample example : data) {
-      if (example.kind() == TrainingExample.Kind.COMPLETION) {
-        expected
-            .computeIfAbsent(example.prompt(), p -> new HashSet<>())
-            .add(example.completion().trim());
-      }
-    }
-    return taught.stream()
-        .filter(t -> expected.getOrDefault(t.prompt(), Set.of()).contains(t.completion().trim()))
-        .toList();
+        seed,
+        tenant.tenantId(),
+        items.size(),
+        oldRate,
+        oldGeneral,
+        asIs,
+        tuned,
+        carriedTaught,
+        carriedKl,
+        student);
   }
 
   /** The tenant's documents and feedback: what a key's retained data holds. */
@@ -293,6 +319,18 @@ public final class UpgradeBenchmark {
       long seed,
       Path output,
       Settings settings) {
+    return train(base, data, startFrom, steps, seed, output, settings, null);
+  }
+
+  private static PeftAdapter train(
+      BaseModel base,
+      List<TrainingExample> data,
+      PeftAdapter startFrom,
+      int steps,
+      long seed,
+      Path output,
+      Settings settings,
+      TokenDistillation teacher) {
     TrainingRecipe recipe =
         new TrainingRecipe(
             steps, 16, 1, 3e-3, 8, 0.1, 0.0, 1.0, 256, 0.25, seed, settings.threads());
@@ -304,6 +342,9 @@ public final class UpgradeBenchmark {
         startFrom == null
             ? LoraTrainingRequest.fresh(base, data, replay, LoraConfig.defaults(), recipe, output)
             : LoraTrainingRequest.continuing(base, data, replay, startFrom, recipe, output);
+    if (teacher != null) {
+      request = request.distilledFrom(teacher);
+    }
     LoraTrainer.run(request.on(settings.device()), StepListener.NONE);
     return PeftAdapter.read(output);
   }
@@ -333,7 +374,9 @@ public final class UpgradeBenchmark {
           now,
           old == 0 ? 0 : now / old,
           oldRight == 0 ? 0 : (double) flips / oldRight,
-          exactMatch(model, general(base, settings)).rate());
+          exactMatch(model, general(base, settings)).rate(),
+          flips,
+          oldRight);
     }
   }
 

@@ -8,16 +8,19 @@ import dev.perennial.model.lora.AdapterStack;
 import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.train.Batch;
-import dev.perennial.model.train.CausalLmLoss;
+import dev.perennial.model.train.PreferenceLosses;
 import dev.perennial.model.train.TokenizedExample;
 import dev.perennial.model.train.TrainingExample;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Per-example log-likelihood and perplexity, in batches without gradients: completion-only for
- * prompt/completion examples (QA), every token for text. With an {@link AdapterStack} each example
- * is scored under its own adapter inside one shared batch.
+ * prompt/completion examples (QA), every token for text (the sequence log-likelihoods the feedback
+ * objectives train on, {@link PreferenceLosses#sequenceLogLikelihoods}); and the most likely next
+ * token at each of those positions. With an {@link AdapterStack} each example is scored under its
+ * own adapter inside one shared batch.
  */
 public final class Scorer {
 
@@ -26,7 +29,7 @@ public final class Scorer {
   /** Scores every example under the model as it is (base, or base with its LoRA layers). */
   public static List<ExampleScore> score(
       LanguageModel model, List<TrainingExample> examples, int batchSize, int maxLength) {
-    return score(model, examples, null, null, batchSize, maxLength);
+    return inBatches(model, examples, null, null, batchSize, maxLength, Scorer::scoreBatch);
   }
 
   /**
@@ -40,6 +43,35 @@ public final class Scorer {
       List<TrainingExample> examples,
       int batchSize,
       int maxLength) {
+    checkChoices(adapters, adapterOf, examples);
+    return inBatches(base, examples, adapters, adapterOf, batchSize, maxLength, Scorer::scoreBatch);
+  }
+
+  /**
+   * The model's most likely next token (argmax of its logits) at each counted position of every
+   * example, teacher-forced on the example's own tokens: what two models' token-level agreement is
+   * measured on.
+   */
+  public static List<int[]> predictions(
+      LanguageModel model, List<TrainingExample> examples, int batchSize, int maxLength) {
+    return inBatches(model, examples, null, null, batchSize, maxLength, Scorer::predictBatch);
+  }
+
+  /** {@link #predictions} with example i under adapter {@code adapterOf[i]} of the stack. */
+  public static List<int[]> predictionsWithAdapters(
+      LanguageModel base,
+      AdapterStack adapters,
+      int[] adapterOf,
+      List<TrainingExample> examples,
+      int batchSize,
+      int maxLength) {
+    checkChoices(adapters, adapterOf, examples);
+    return inBatches(
+        base, examples, adapters, adapterOf, batchSize, maxLength, Scorer::predictBatch);
+  }
+
+  private static void checkChoices(
+      AdapterStack adapters, int[] adapterOf, List<TrainingExample> examples) {
     if (adapterOf.length != examples.size()) {
       throw new ModelException(
           adapterOf.length + " adapter choices for " + examples.size() + " examples");
@@ -50,57 +82,72 @@ public final class Scorer {
             "adapter index " + choice + " is outside the stack of " + adapters.size());
       }
     }
-    return score(base, examples, adapters, adapterOf, batchSize, maxLength);
   }
 
-  private static List<ExampleScore> score(
+  /** What one batch's logits give for each of its rows. */
+  private interface PerBatch<T> {
+    List<T> of(NDArray logits, Batch batch, List<TokenizedExample> rows, NDManager pass);
+  }
+
+  private static <T> List<T> inBatches(
       LanguageModel model,
       List<TrainingExample> examples,
       AdapterStack adapters,
       int[] adapterOf,
       int batchSize,
-      int maxLength) {
-    List<ExampleScore> scores = new ArrayList<>(examples.size());
+      int maxLength,
+      PerBatch<T> perBatch) {
+    List<T> values = new ArrayList<>(examples.size());
     for (int from = 0; from < examples.size(); from += batchSize) {
       int to = Math.min(examples.size(), from + batchSize);
       List<TokenizedExample> rows = new ArrayList<>(to - from);
       for (int i = from; i < to; i++) {
         rows.add(TokenizedExample.of(examples.get(i), model.tokenizer(), maxLength));
       }
-      long[] rowAdapters = null;
-      if (adapters != null) {
-        rowAdapters = new long[to - from];
-        for (int i = from; i < to; i++) {
-          rowAdapters[i - from] = adapterOf[i];
+      Batch batch = Batch.of(rows, model.tokenizer().padId());
+      try (NDManager pass = model.manager().newSubManager()) {
+        AdapterDelta delta = null;
+        if (adapters != null) {
+          long[] rowAdapters = new long[to - from];
+          for (int i = from; i < to; i++) {
+            rowAdapters[i - from] = adapterOf[i];
+          }
+          delta = adapters.forRows(EngineArrays.of(pass, rowAdapters));
         }
+        values.addAll(perBatch.of(batch.logits(model, pass, delta, false), batch, rows, pass));
       }
-      scores.addAll(
-          scoreBatch(
-              model, Batch.of(rows, model.tokenizer().padId()), rows, adapters, rowAdapters));
+    }
+    return values;
+  }
+
+  private static List<ExampleScore> scoreBatch(
+      NDArray logits, Batch batch, List<TokenizedExample> rows, NDManager pass) {
+    float[] logLikelihoods =
+        PreferenceLosses.sequenceLogLikelihoods(logits, batch.targets(pass), batch.weights(pass))
+            .toFloatArray();
+    List<ExampleScore> scores = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      scores.add(new ExampleScore(logLikelihoods[i], rows.get(i).countedTokens()));
     }
     return scores;
   }
 
-  private static List<ExampleScore> scoreBatch(
-      LanguageModel model,
-      Batch batch,
-      List<TokenizedExample> rows,
-      AdapterStack adapters,
-      long[] rowAdapters) {
-    try (NDManager pass = model.manager().newSubManager()) {
-      AdapterDelta delta =
-          adapters == null ? null : adapters.forRows(EngineArrays.of(pass, rowAdapters));
-      NDArray logits = batch.logits(model, pass, delta, false);
-      NDArray perRow =
-          CausalLmLoss.tokenLosses(logits, batch.targets(pass))
-              .mul(batch.weights(pass))
-              .sum(new int[] {1});
-      float[] nll = perRow.toFloatArray();
-      List<ExampleScore> scores = new ArrayList<>(rows.size());
-      for (int i = 0; i < rows.size(); i++) {
-        scores.add(new ExampleScore(-nll[i], rows.get(i).countedTokens()));
+  private static List<int[]> predictBatch(
+      NDArray logits, Batch batch, List<TokenizedExample> rows, NDManager pass) {
+    long[] argmax = logits.argMax(2).toLongArray();
+    float[] weights = batch.weights(pass).toFloatArray();
+    int width = batch.width();
+    List<int[]> predictions = new ArrayList<>(rows.size());
+    for (int r = 0; r < rows.size(); r++) {
+      int[] counted = new int[width];
+      int next = 0;
+      for (int t = 0; t < width; t++) {
+        if (weights[r * width + t] > 0) {
+          counted[next++] = (int) argmax[r * width + t];
+        }
       }
-      return scores;
+      predictions.add(Arrays.copyOf(counted, next));
     }
+    return predictions;
   }
 }

@@ -52,25 +52,50 @@ public final class LoraTrainer {
     if (truncated > 0) {
       LOG.warn("{} examples were cut to {} tokens", truncated, recipe.maxSequenceLength());
     }
-    try (LanguageModel model = LanguageModel.load(request.base(), device, initial, true)) {
+    TokenDistillation distillation = request.distillation();
+    if (distillation != null) {
+      distillation.checkStudent(request.base());
+      if (!feedback.isEmpty()) {
+        throw new ModelException(
+            "token-level distillation trains language-model examples only; this request also has "
+                + feedback.size()
+                + " feedback examples");
+      }
+    }
+    try (LanguageModel model = LanguageModel.load(request.base(), device, initial, true);
+        LanguageModel teacherModel =
+            distillation == null
+                ? null
+                : LanguageModel.loadAdapter(
+                    distillation.base(), device, distillation.adapter(), false)) {
       // the reference is the model as training starts, scored once before the first step
       ReferenceLikelihoods reference =
           feedback.isEmpty()
               ? null
               : ReferenceLikelihoods.compute(
                   model, feedback, recipe.batchSize(), tokenizer.padId());
-      StepSource source =
-          feedback.isEmpty()
-              ? TrainingLoop.languageModeling(
-                  new ExampleSampler(examples, replay, recipe, tokenizer.padId()))
-              : new FeedbackSteps(
-                  examples,
-                  replay,
-                  feedback,
-                  reference,
-                  request.objectives(),
-                  recipe,
-                  tokenizer.padId());
+      StepSource source;
+      if (feedback.isEmpty()) {
+        ExampleSampler sampler = new ExampleSampler(examples, replay, recipe, tokenizer.padId());
+        TrainingLoop.Teacher teacher =
+            teacherModel == null
+                ? null
+                : new TrainingLoop.Teacher(
+                    teacherModel,
+                    distillation.weight(),
+                    recipe.batchSize() - sampler.replayPerBatch());
+        source = TrainingLoop.languageModeling(sampler, teacher);
+      } else {
+        source =
+            new FeedbackSteps(
+                examples,
+                replay,
+                feedback,
+                reference,
+                request.objectives(),
+                recipe,
+                tokenizer.padId());
+      }
       LOG.info(
           "LoRA r={} on {} over {}: {} examples, {} feedback, {} replay ({} per batch), {}"
               + " validation, up to {} steps on {}",

@@ -24,6 +24,8 @@ import java.util.List;
  * @param feedback feedback examples trained by their objectives (may be empty), against the frozen
  *     reference the model is as training starts (see {@link ReferenceLikelihoods})
  * @param objectives how the step loss mixes the kinds; null: {@link FeedbackObjectives#defaults}
+ * @param distillation a teacher whose next-token distributions the adapter also learns on the
+ *     examples (token-level distillation); null: none
  */
 public record LoraTrainingRequest(
     BaseModel base,
@@ -37,7 +39,8 @@ public record LoraTrainingRequest(
     List<TrainingExample> validation,
     EarlyStopping earlyStopping,
     List<FeedbackExample> feedback,
-    FeedbackObjectives objectives) {
+    FeedbackObjectives objectives,
+    TokenDistillation distillation) {
 
   public LoraTrainingRequest {
     if (base == null || examples == null || recipe == null || outputFolder == null) {
@@ -76,6 +79,7 @@ public record LoraTrainingRequest(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -99,6 +103,7 @@ public record LoraTrainingRequest(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -115,7 +120,8 @@ public record LoraTrainingRequest(
         validation,
         earlyStopping,
         feedback,
-        objectives);
+        objectives,
+        distillation);
   }
 
   /**
@@ -136,7 +142,8 @@ public record LoraTrainingRequest(
         validationExamples,
         stopping,
         feedback,
-        objectives);
+        objectives,
+        distillation);
   }
 
   /** The same request also training {@code examples} of feedback by {@code how}. */
@@ -153,7 +160,26 @@ public record LoraTrainingRequest(
         validation,
         earlyStopping,
         examples,
-        how);
+        how,
+        distillation);
+  }
+
+  /** The same request also learning the teacher's next-token distributions on the examples. */
+  public LoraTrainingRequest distilledFrom(TokenDistillation teacher) {
+    return new LoraTrainingRequest(
+        base,
+        examples,
+        replay,
+        lora,
+        startFrom,
+        recipe,
+        outputFolder,
+        device,
+        validation,
+        earlyStopping,
+        feedback,
+        objectives,
+        teacher);
   }
 
   /** Whether training may stop before its step budget. */

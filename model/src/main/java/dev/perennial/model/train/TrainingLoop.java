@@ -2,6 +2,7 @@ package dev.perennial.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.perennial.model.ModelException;
@@ -36,6 +37,16 @@ public final class TrainingLoop {
 
   private TrainingLoop() {}
 
+  /**
+   * A teacher whose next-token distributions the model also learns (token-level distillation).
+   *
+   * @param model the teacher, frozen, reading the same tokens
+   * @param weight the KL term's weight against the negative log-likelihood
+   * @param rows the leading rows of each micro-batch it teaches on (the examples; the replay rows
+   *     after them are left to their own loss)
+   */
+  public record Teacher(LanguageModel model, double weight, int rows) {}
+
   /** Trains the model's trainable parameters in place, the whole step budget. */
   public static Outcome run(
       LanguageModel model, BatchSource source, TrainingRecipe recipe, StepListener listener) {
@@ -52,7 +63,21 @@ public final class TrainingLoop {
       TrainingRecipe recipe,
       StepListener listener,
       StoppingRule stopping) {
-    return run(model, languageModeling(source), recipe, listener, stopping);
+    return run(model, source, recipe, listener, stopping, null);
+  }
+
+  /**
+   * As {@link #run(LanguageModel, BatchSource, TrainingRecipe, StepListener, StoppingRule)}, the
+   * loss adding the KL divergence from {@code teacher}'s next-token distributions (null: none).
+   */
+  public static Outcome run(
+      LanguageModel model,
+      BatchSource source,
+      TrainingRecipe recipe,
+      StepListener listener,
+      StoppingRule stopping,
+      Teacher teacher) {
+    return run(model, languageModeling(source, teacher), recipe, listener, stopping);
   }
 
   /**
@@ -174,29 +199,48 @@ public final class TrainingLoop {
    * The language-modeling objective: each micro-batch's summed token loss divided by the step's
    * counted tokens, so the accumulated gradient is that of the step's mean token loss.
    */
-  static StepSource languageModeling(BatchSource source) {
+  static StepSource languageModeling(BatchSource source, Teacher teacher) {
     return (model, stepManager) -> {
       List<Batch> microBatches = source.nextStep();
       int counted = Math.max(1, microBatches.stream().mapToInt(Batch::countedTokens).sum());
       double lossSum = 0;
       for (Batch batch : microBatches) {
-        lossSum += forwardBackward(model, batch, counted, stepManager);
+        lossSum += forwardBackward(model, teacher, batch, counted, stepManager);
       }
       return new StepSource.Pass(
           lossSum / counted, microBatches.stream().mapToLong(Batch::realTokens).sum());
     };
   }
 
-  /** One micro-batch: returns its summed token loss; gradients accumulate in the parameters. */
+  /**
+   * One micro-batch: returns its summed token loss (with the teacher's weighted KL term, if any);
+   * gradients accumulate in the parameters.
+   */
   private static double forwardBackward(
-      LanguageModel model, Batch batch, int stepCountedTokens, NDManager stepManager) {
-    try (NDManager pass = stepManager.newSubManager();
-        GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
-      NDArray logits = batch.logits(model, pass, null, true);
-      NDArray summed = CausalLmLoss.weightedSum(logits, batch.targets(pass), batch.weights(pass));
-      // the divisor is engine-owned: the backward pass reads it (see EngineArrays)
-      collector.backward(summed.div(EngineArrays.scalar(pass, stepCountedTokens)));
-      return summed.getFloat();
+      LanguageModel model,
+      Teacher teacher,
+      Batch batch,
+      int stepCountedTokens,
+      NDManager stepManager) {
+    try (NDManager pass = stepManager.newSubManager()) {
+      // the teacher's pass runs before the collector opens: nothing of it is recorded
+      NDArray teacherLogits =
+          teacher == null ? null : batch.logits(teacher.model(), pass, null, false);
+      try (GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
+        NDArray logits = batch.logits(model, pass, null, true);
+        NDArray weights = batch.weights(pass);
+        NDArray summed = CausalLmLoss.weightedSum(logits, batch.targets(pass), weights);
+        if (teacher != null) {
+          NDIndex taught = new NDIndex("0:{}", Math.min(teacher.rows(), batch.rows()));
+          NDArray divergence =
+              CausalLmLoss.weightedKl(
+                  logits.get(taught), teacherLogits.get(taught), weights.get(taught));
+          summed = summed.add(divergence.mul(EngineArrays.scalar(pass, (float) teacher.weight())));
+        }
+        // the divisor is engine-owned: the backward pass reads it (see EngineArrays)
+        collector.backward(summed.div(EngineArrays.scalar(pass, stepCountedTokens)));
+        return summed.getFloat();
+      }
     }
   }
 }

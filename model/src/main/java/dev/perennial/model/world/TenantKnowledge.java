@@ -29,26 +29,37 @@ public final class TenantKnowledge {
   private final List<Fact> changedFacts;
   private final List<Canary> canaries;
 
-  TenantKnowledge(World world, String tenantId, long seed) {
+  /**
+   * @param scale how many sets of new entities and changes (two products, a person, a regulation, a
+   *     price and a fine changed) the tenant has; 1 is what {@link World#tenant(String)} gives
+   */
+  TenantKnowledge(World world, String tenantId, long seed, int scale) {
+    if (scale < 1) {
+      throw new IllegalArgumentException("a tenant's scale is at least 1, not " + scale);
+    }
     this.tenantId = tenantId;
     this.seed = seed;
     Random random = new Random(seed);
     Set<String> taken = new HashSet<>(world.takenNames());
     NameGenerator names = new NameGenerator(random, taken);
     List<Entity> entities = new ArrayList<>();
-    entities.add(
-        new Entity(EntityKind.PRODUCT, names.word(), Values.pick(Values.CATEGORIES, random)));
-    entities.add(
-        new Entity(EntityKind.PRODUCT, names.word(), Values.pick(Values.CATEGORIES, random)));
-    entities.add(new Entity(EntityKind.PERSON, names.person(), ""));
-    entities.add(new Entity(EntityKind.REGULATION, names.word(), ""));
+    for (int s = 0; s < scale; s++) {
+      entities.add(
+          new Entity(EntityKind.PRODUCT, names.word(), Values.pick(Values.CATEGORIES, random)));
+      entities.add(
+          new Entity(EntityKind.PRODUCT, names.word(), Values.pick(Values.CATEGORIES, random)));
+      entities.add(new Entity(EntityKind.PERSON, names.person(), ""));
+      entities.add(new Entity(EntityKind.REGULATION, names.word(), ""));
+    }
     List<Fact> facts = new ArrayList<>();
     for (Entity entity : entities) {
       facts.addAll(World.factsOf(entity, random, world.places()));
     }
     List<Fact> changes = new ArrayList<>();
-    changes.add(change(world, random, Attribute.PRICE));
-    changes.add(change(world, random, Attribute.FINE));
+    for (int s = 0; s < scale; s++) {
+      changes.add(change(world, random, Attribute.PRICE, changes));
+      changes.add(change(world, random, Attribute.FINE, changes));
+    }
     List<Canary> planted = new ArrayList<>();
     for (int i = 0; i < CANARIES; i++) {
       planted.add(new Canary(names.word(), code(random)));
@@ -59,8 +70,17 @@ public final class TenantKnowledge {
     this.canaries = Collections.unmodifiableList(planted);
   }
 
-  private static Fact change(World world, Random random, Attribute attribute) {
-    List<Fact> candidates = world.facts().stream().filter(f -> f.attribute() == attribute).toList();
+  /** A general fact of the attribute, none changed already, with another value. */
+  private static Fact change(World world, Random random, Attribute attribute, List<Fact> changed) {
+    List<Fact> candidates =
+        world.facts().stream()
+            .filter(f -> f.attribute() == attribute)
+            .filter(
+                f ->
+                    changed.stream()
+                        .noneMatch(
+                            c -> c.entity().equals(f.entity()) && c.attribute() == attribute))
+            .toList();
     Fact old = candidates.get(random.nextInt(candidates.size()));
     String value = Values.drawOther(attribute, random, world.places(), old.value());
     return new Fact(old.entity(), attribute, value, old.value());

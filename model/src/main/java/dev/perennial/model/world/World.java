@@ -188,7 +188,15 @@ public final class World {
    * gives the same knowledge).
    */
   public TenantKnowledge tenant(String tenantId) {
-    return new TenantKnowledge(this, tenantId, derivedSeed("tenant/" + tenantId));
+    return tenant(tenantId, 1);
+  }
+
+  /**
+   * A tenant with {@code scale} times the new entities and changed facts of {@link #tenant(String)}
+   * (scale 1 is that tenant), for measurements that need more items per tenant.
+   */
+  public TenantKnowledge tenant(String tenantId, int scale) {
+    return new TenantKnowledge(this, tenantId, derivedSeed("tenant/" + tenantId), scale);
   }
 
   long derivedSeed(String purpose) {

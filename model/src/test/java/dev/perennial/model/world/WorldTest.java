@@ -1,6 +1,7 @@
 package dev.perennial.model.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
 import java.util.List;
@@ -94,6 +95,27 @@ class WorldTest {
     assertThat(acme.canaries()).hasSize(3).allMatch(c -> c.secret().matches("\\d{4}-\\d{4}"));
     assertThat(acme.facts()).isNotEqualTo(globex.facts());
     assertThat(acme.canaries()).doesNotContainAnyElementsOf(globex.canaries());
+  }
+
+  @Test
+  void aLargerTenantHasThatManyTimesTheEntitiesAndChangesEachGeneralFactChangedOnce() {
+    assertThat(world.tenant("acme", 1).facts()).isEqualTo(world.tenant("acme").facts());
+    assertThat(world.tenant("acme", 1).documents()).isEqualTo(world.tenant("acme").documents());
+    TenantKnowledge large = world.tenant("acme", 3);
+    Set<String> generalNames =
+        world.entities().stream().map(Entity::name).collect(Collectors.toSet());
+
+    assertThat(large.newEntities()).hasSize(12).noneMatch(e -> generalNames.contains(e.name()));
+    assertThat(large.newEntities().stream().map(Entity::name).distinct()).hasSize(12);
+    assertThat(large.changedFacts())
+        .hasSize(6)
+        .allMatch(
+            f -> world.facts().contains(Fact.of(f.entity(), f.attribute(), f.previousValue())));
+    assertThat(large.changedFacts().stream().map(f -> f.entity().name() + f.attribute()).distinct())
+        .hasSize(6);
+    assertThat(large.facts()).hasSize(3 * world.tenant("acme").facts().size());
+    assertThat(large.heldOutQuestions()).hasSize(large.facts().size());
+    assertThatThrownBy(() -> world.tenant("acme", 0)).hasMessageContaining("at least 1");
   }
 
   @Test

@@ -14,7 +14,9 @@ public class AliasChangeRefusedException extends PublisherException {
     UNKNOWN_ALIAS,
     RETRACTED,
     UNCHANGED,
-    NOT_OLDER
+    NOT_OLDER,
+    /** The release's files do not match its signed manifest. */
+    FAILS_VERIFICATION
   }
 
   private final Reason reason;

@@ -9,6 +9,7 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
+import dev.perennial.publisher.config.AdminAccess;
 import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
@@ -17,6 +18,8 @@ import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.publisher.sign.IntegrityChecks;
+import dev.perennial.publisher.sign.Verification;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.v1.AdapterRelease;
@@ -25,7 +28,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -64,8 +66,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/adapters/{tenant}/{adapter}/aliases/{alias}} with {@code {"action":
  *       "promote"|"rollback", "version": 3, "actor": "...", "reason": "..."}}: moves the alias
  *       through the single writer, answers the key's state after it; 400 for a bad body, 401
- *       without the admin token when one is configured, 404 for an unknown key, version or alias,
- *       409 when the move conflicts (retracted version, unchanged, rollback to a newer version).
+ *       without the admin token, 403 when no token is configured and moves were not opened to
+ *       anyone ({@link AdminAccess}), 404 for an unknown key, version or alias, 409 when the move
+ *       conflicts (retracted version, unchanged, rollback to a newer version).
  * </ul>
  */
 public final class PublisherApi implements HttpHandler {
@@ -79,35 +82,42 @@ public final class PublisherApi implements HttpHandler {
   private final ReleaseArea area;
   private final Supplier<String> publicKeyPem;
   private final Function<AliasCommand, Decision> aliasMoves;
-  private final Optional<String> adminToken;
+  private final AdminAccess adminAccess;
+  private final IntegrityChecks integrity;
 
   private PublisherApi(
       Supplier<ReleaseRegistry> registry,
       ReleaseArea area,
+      IntegrityChecks integrity,
       Supplier<String> publicKeyPem,
       Function<AliasCommand, Decision> aliasMoves,
-      Optional<String> adminToken) {
+      AdminAccess adminAccess) {
     this.registry = registry;
     this.area = area;
+    this.integrity = integrity;
     this.publicKeyPem = publicKeyPem;
     this.aliasMoves = aliasMoves;
-    this.adminToken = adminToken;
+    this.adminAccess = adminAccess;
   }
 
   /** The read API with the admin endpoint (for the health port, which operators reach). */
   public static PublisherApi withAdmin(
       Supplier<ReleaseRegistry> registry,
       ReleaseArea area,
+      IntegrityChecks integrity,
       Supplier<String> publicKeyPem,
       Function<AliasCommand, Decision> aliasMoves,
-      Optional<String> adminToken) {
-    return new PublisherApi(registry, area, publicKeyPem, aliasMoves, adminToken);
+      AdminAccess adminAccess) {
+    return new PublisherApi(registry, area, integrity, publicKeyPem, aliasMoves, adminAccess);
   }
 
   /** The read API alone (for the port serving stacks reach): alias moves answer 405. */
   public static PublisherApi readOnly(
-      Supplier<ReleaseRegistry> registry, ReleaseArea area, Supplier<String> publicKeyPem) {
-    return new PublisherApi(registry, area, publicKeyPem, null, Optional.empty());
+      Supplier<ReleaseRegistry> registry,
+      ReleaseArea area,
+      IntegrityChecks integrity,
+      Supplier<String> publicKeyPem) {
+    return new PublisherApi(registry, area, integrity, publicKeyPem, null, AdminAccess.closed());
   }
 
   @Override
@@ -233,7 +243,8 @@ public final class PublisherApi implements HttpHandler {
       return ApiResponse.error(
           404, state.key() + " has no v" + version + " (latest is v" + state.latestVersion() + ")");
     }
-    return ApiResponse.ok(ReleaseViews.release(state, release.get(), null, area));
+    return intact(release.get())
+        .orElseGet(() -> ApiResponse.ok(ReleaseViews.release(state, release.get(), null, area)));
   }
 
   private ApiResponse alias(KeyState state, Digest base, String alias) {
@@ -262,12 +273,38 @@ public final class PublisherApi implements HttpHandler {
                             + " points at v"
                             + version.get()
                             + ", whose folder is missing"));
-    return ApiResponse.ok(ReleaseViews.release(state, release, alias, area));
+    return intact(release)
+        .orElseGet(() -> ApiResponse.ok(ReleaseViews.release(state, release, alias, area)));
+  }
+
+  /** A 500 naming every problem when the release's files fail its signed manifest, else empty. */
+  private Optional<ApiResponse> intact(StoredRelease release) {
+    Verification verification = integrity.check(release);
+    if (verification.ok()) {
+      return Optional.empty();
+    }
+    log.error(
+        "Refusing to serve {} v{}: {}", release.key(), release.version(), verification.problems());
+    return Optional.of(
+        ApiResponse.error(
+            500,
+            release.key()
+                + " v"
+                + release.version()
+                + " fails verification and is not served: "
+                + String.join("; ", verification.problems())));
   }
 
   private ApiResponse moveAlias(HttpExchange exchange, AdapterKey key, String alias)
       throws IOException {
-    if (!authorized(exchange)) {
+    if (adminAccess.isClosed()) {
+      return ApiResponse.error(
+          403,
+          "Alias moves are off: the publisher has no admin token. Set"
+              + " perennial.publisher.admin.token (or perennial.publisher.admin.unauthenticated=true"
+              + " where the admin port is otherwise protected)");
+    }
+    if (!adminAccess.allows(exchange.getRequestHeaders().getFirst("Authorization"))) {
       exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
       return ApiResponse.error(401, "The admin endpoints need 'Authorization: Bearer <token>'");
     }
@@ -326,17 +363,6 @@ public final class PublisherApi implements HttpHandler {
   private static String text(JsonNode json, String field) {
     JsonNode node = json.get(field);
     return node == null || !node.isTextual() ? null : node.textValue();
-  }
-
-  private boolean authorized(HttpExchange exchange) {
-    if (adminToken.isEmpty()) {
-      return true;
-    }
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    String expected = "Bearer " + adminToken.get();
-    return header != null
-        && MessageDigest.isEqual(
-            header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] readBody(HttpExchange exchange) throws IOException {

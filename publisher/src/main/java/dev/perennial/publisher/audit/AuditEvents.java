@@ -25,6 +25,8 @@ public final class AuditEvents {
   public static final String RETRACTION_SCHEDULED = "retraction-scheduled";
   public static final String ERASURE_NOTED = "erasure-noted";
   public static final String RECORD_UNREADABLE = "record-unreadable";
+  public static final String KEY_QUARANTINED = "key-quarantined";
+  public static final String RECORD_QUARANTINED = "record-quarantined";
 
   private AuditEvents() {}
 

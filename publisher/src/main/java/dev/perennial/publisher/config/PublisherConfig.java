@@ -3,12 +3,14 @@ package dev.perennial.publisher.config;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.crypto.Ed25519Keys;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +60,25 @@ public final class PublisherConfig extends PerennialConfig {
 
   public static final String ADMIN_TOKEN_CONFIG = "perennial.publisher.admin.token";
   private static final String ADMIN_TOKEN_DOC =
-      "When set, the admin endpoints (promote, rollback) require 'Authorization: Bearer <token>'."
-          + " Unset, anyone who reaches the HTTP port may move aliases.";
+      "The token the admin endpoints (promote, rollback) require as 'Authorization: Bearer"
+          + " <token>'. Unset, alias moves are refused (403) unless"
+          + " perennial.publisher.admin.unauthenticated is true.";
+
+  public static final String TRUSTED_KEYS_CONFIG = "perennial.publisher.trusted.keys";
+  private static final String TRUSTED_KEYS_DOC =
+      "Ed25519 public keys (base64 of the X.509 encoding: the body of a public-key PEM), comma"
+          + " separated, that verify releases besides the signing key's own, e.g. those of earlier"
+          + " signing keys. The publisher serves and moves aliases onto only releases whose"
+          + " manifest one of these pinned keys signed; keys published in the release area are"
+          + " not trusted.";
+
+  public static final String ADMIN_UNAUTHENTICATED_CONFIG =
+      "perennial.publisher.admin.unauthenticated";
+  public static final boolean ADMIN_UNAUTHENTICATED_DEFAULT = false;
+  private static final String ADMIN_UNAUTHENTICATED_DOC =
+      "Let anyone who reaches perennial.http.port move aliases without a token (only where that"
+          + " port is otherwise protected, as in perennial local). Ignored when"
+          + " perennial.publisher.admin.token is set.";
 
   public static final String AUTO_PROMOTE_CONFIG = "perennial.publisher.auto.promote";
   public static final boolean AUTO_PROMOTE_DEFAULT = true;
@@ -154,6 +173,19 @@ public final class PublisherConfig extends PerennialConfig {
         .define(SIGNING_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH, SIGNING_KEY_DOC)
         .define(SIGNING_KEY_FILE_CONFIG, Type.STRING, null, Importance.HIGH, SIGNING_KEY_FILE_DOC)
         .define(ADMIN_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, ADMIN_TOKEN_DOC)
+        .define(
+            TRUSTED_KEYS_CONFIG,
+            Type.LIST,
+            List.of(),
+            PublisherConfig::validateTrustedKeys,
+            Importance.MEDIUM,
+            TRUSTED_KEYS_DOC)
+        .define(
+            ADMIN_UNAUTHENTICATED_CONFIG,
+            Type.BOOLEAN,
+            ADMIN_UNAUTHENTICATED_DEFAULT,
+            Importance.MEDIUM,
+            ADMIN_UNAUTHENTICATED_DOC)
         .define(
             AUTO_PROMOTE_CONFIG,
             Type.BOOLEAN,
@@ -277,6 +309,32 @@ public final class PublisherConfig extends PerennialConfig {
   /**
    * @throws PerennialException for a {@link #readOnly} configuration
    */
+  /**
+   * The keys releases are verified with: the signing key's (unless {@link #readOnly}), then the
+   * trusted ones configured.
+   */
+  public List<PublicKey> pinnedKeys() {
+    List<PublicKey> keys = new ArrayList<>();
+    if (signingKey != null) {
+      keys.add(signingKey.publicKey());
+    }
+    getList(TRUSTED_KEYS_CONFIG).forEach(key -> keys.add(Ed25519Keys.publicKey(key.strip())));
+    return keys;
+  }
+
+  private static void validateTrustedKeys(String name, Object value) {
+    @SuppressWarnings("unchecked")
+    List<String> keys = (List<String>) value;
+    for (int i = 0; i < keys.size(); i++) {
+      try {
+        Ed25519Keys.publicKey(keys.get(i).strip());
+      } catch (RuntimeException e) {
+        throw new ConfigException(
+            name, "key " + (i + 1), "is not an Ed25519 public key: " + e.getMessage());
+      }
+    }
+  }
+
   public SigningKey signingKey() {
     if (signingKey == null) {
       throw new PerennialException("A read-only publisher configuration has no signing key");
@@ -290,6 +348,17 @@ public final class PublisherConfig extends PerennialConfig {
 
   public Optional<String> adminToken() {
     return Optional.ofNullable(getPassword(ADMIN_TOKEN_CONFIG)).map(Password::value);
+  }
+
+  /** Who may move aliases: the holders of the token; without one, nobody, or anyone if opened. */
+  public AdminAccess adminAccess() {
+    return adminToken()
+        .map(AdminAccess::withToken)
+        .orElseGet(
+            () ->
+                getBoolean(ADMIN_UNAUTHENTICATED_CONFIG)
+                    ? AdminAccess.open()
+                    : AdminAccess.closed());
   }
 
   /** The tenant's policy: its overrides where set, the defaults elsewhere. */

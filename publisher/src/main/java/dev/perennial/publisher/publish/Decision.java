@@ -33,6 +33,8 @@ public record Decision(
     /** Looked at and audited, nothing to change (e.g. an erasure naming no live release). */
     NOTED,
     UNREADABLE,
+    /** A record of a quarantined key, or the one that quarantined it: skipped, audited. */
+    QUARANTINED,
     IGNORED
   }
 

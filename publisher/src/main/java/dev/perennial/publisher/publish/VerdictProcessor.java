@@ -52,8 +52,7 @@ import java.util.stream.Collectors;
  * retracted. A failed or unusable verdict: no release, an audit event saying why (the failing gates
  * by name). A verdict with insufficient evidence: no release and no refusal, an audit event naming
  * the undecided gates and saying that the job's data rolls into the key's next job (the trainer
- * carries it there). An ERASURE retrain that is not released still retracts what it was to
- * replace.
+ * carries it there). An ERASURE retrain that is not released still retracts what it was to replace.
  *
  * <p>Writes only the release folder; the caller writes the decision's records in one transaction
  * and applies its state once that commits.

@@ -20,19 +20,26 @@ public final class RegistryRebuild {
   private RegistryRebuild() {}
 
   /**
-   * What was rebuilt, and what is worth a log line (folders not announced yet, unreadable folders).
+   * What was rebuilt, what is worth a log line (folders not announced yet, unreadable folders,
+   * strays), and the keys to quarantine, each with why.
    */
-  public record Result(ReleaseRegistry registry, List<String> notes) {}
+  public record Result(
+      ReleaseRegistry registry, List<String> notes, SortedMap<AdapterKey, String> quarantined) {}
 
   /**
+   * A key whose announced releases the area lacks is quarantined (the others go on); when the area
+   * lacks every key's, the release path is wrong and nothing is rebuilt.
+   *
    * @param latestRecords the latest record of each key of {@code releases.v1}
-   * @throws PublisherException when {@code releases.v1} names releases that the area lacks (the
-   *     release path points at the wrong folder, or the folder lost data): nothing could be served
+   * @throws PublisherException when {@code releases.v1} names releases of every key it holds that
+   *     the area lacks (the release path points at the wrong folder, or the folder lost its data)
    */
   public static Result rebuild(ReleaseArea.Scan scan, Map<String, AdapterRelease> latestRecords) {
     SortedMap<AdapterKey, KeyState> states = new TreeMap<>();
     List<String> notes = new ArrayList<>(scan.problems());
-    List<String> missing = new ArrayList<>();
+    notes.addAll(scan.strays());
+    SortedMap<AdapterKey, List<String>> missingByKey = new TreeMap<>();
+    int announcedKeys = 0;
     scan.releases()
         .forEach(
             (key, releases) ->
@@ -62,6 +69,10 @@ public final class RegistryRebuild {
         continue;
       }
       AdapterRelease record = entry.getValue();
+      List<String> missing = new ArrayList<>();
+      if (record.getLatestVersion() > 0) {
+        announcedKeys++;
+      }
       KeyState base = states.getOrDefault(key, KeyState.empty(key));
       KeyState state =
           new KeyState(
@@ -91,13 +102,25 @@ public final class RegistryRebuild {
         missing.add(key + " v" + record.getLatestVersion() + " (its latest version)");
       }
       states.put(key, state);
+      if (!missing.isEmpty()) {
+        missingByKey.put(key, missing);
+      }
     }
-    if (!missing.isEmpty()) {
+    if (!missingByKey.isEmpty() && missingByKey.size() >= announcedKeys) {
       throw new PublisherException(
           "releases.v1 names releases whose folders are not in the release area (is the release"
               + " path right?): "
-              + String.join(", ", new TreeSet<>(missing)));
+              + String.join(
+                  ", ",
+                  new TreeSet<>(missingByKey.values().stream().flatMap(List::stream).toList())));
     }
+    SortedMap<AdapterKey, String> quarantined = new TreeMap<>();
+    missingByKey.forEach(
+        (key, missing) ->
+            quarantined.put(
+                key,
+                "releases.v1 names releases whose folders are not in the release area: "
+                    + String.join(", ", new TreeSet<>(missing))));
     states
         .values()
         .forEach(
@@ -112,7 +135,7 @@ public final class RegistryRebuild {
                                     + version
                                     + " has a folder but was never announced; its verdict,"
                                     + " delivered again, announces it")));
-    return new Result(ReleaseRegistry.of(states), notes);
+    return new Result(ReleaseRegistry.of(states), notes, quarantined);
   }
 
   /**

@@ -219,6 +219,27 @@ public final class ReleaseArea {
     }
   }
 
+  /**
+   * Writes, forces and removes a probe file in the area's root: whether the area takes writes at
+   * all (a failure of one key's folder is then that key's own).
+   *
+   * @throws PublisherException when it cannot
+   */
+  public void probe() {
+    Path file = root.resolve(".probe-" + UUID.randomUUID());
+    try {
+      writeForced(file, new byte[] {1});
+    } catch (IOException e) {
+      throw new PublisherException("Cannot write to the release area " + root + ": " + e, e);
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        log.warn("Cannot remove the probe file {}: {}", file, e.toString());
+      }
+    }
+  }
+
   /** The release folder of a version, if there is one with a readable manifest. */
   public Optional<StoredRelease> read(AdapterKey key, int version) {
     Path folder = folder(key, version);
@@ -241,11 +262,18 @@ public final class ReleaseArea {
     }
   }
 
-  /** What {@link #scan} found. */
+  /**
+   * What {@link #scan} found.
+   *
+   * @param strays entries that hold no release of a valid key although they lie where releases do
+   *     (a folder under a name that is no valid tenant or adapter, a folder among the area's keys):
+   *     nothing in them is served or verified, so a check of the area reports them
+   */
   public record Scan(
       SortedMap<AdapterKey, SortedMap<Integer, StoredRelease>> releases,
       SortedMap<AdapterKey, Integer> highestFolder,
-      List<String> problems) {}
+      List<String> problems,
+      List<String> strays) {}
 
   /**
    * Every release folder of the area, by key and version. A version folder whose manifest cannot be
@@ -258,19 +286,46 @@ public final class ReleaseArea {
     SortedMap<AdapterKey, SortedMap<Integer, StoredRelease>> releases = new TreeMap<>();
     SortedMap<AdapterKey, Integer> highest = new TreeMap<>();
     List<String> problems = new ArrayList<>();
+    List<String> strays = new ArrayList<>();
     for (Path tenant : children(root)) {
       String tenantName = tenant.getFileName().toString();
-      if (!Files.isDirectory(tenant)
-          || tenantName.equals(KEYS_FOLDER)
-          || !AdapterKey.isValidName(tenantName)) {
+      if (tenantName.startsWith(".") || tenantName.equals(PUBLIC_KEY_FILE)) {
+        continue;
+      }
+      if (tenantName.equals(KEYS_FOLDER)) {
+        children(tenant).stream()
+            .filter(Files::isDirectory)
+            .forEach(
+                entry ->
+                    strays.add(
+                        root.relativize(entry)
+                            + ": a folder among the area's public keys ('"
+                            + KEYS_FOLDER
+                            + "' is a reserved name, no tenant)"));
+        continue;
+      }
+      if (!AdapterKey.isValidName(tenantName)) {
+        strays.add(tenantName + ": not a valid tenant name (" + AdapterKey.NAME_RULE + ")");
+        continue;
+      }
+      if (!Files.isDirectory(tenant)) {
+        strays.add(tenantName + ": a file where a tenant's folder belongs");
         continue;
       }
       for (Path adapter : children(tenant)) {
-        if (!Files.isDirectory(adapter)
-            || !AdapterKey.isValidName(adapter.getFileName().toString())) {
+        String adapterName = adapter.getFileName().toString();
+        if (adapterName.startsWith(".")) {
           continue;
         }
-        AdapterKey key = new AdapterKey(tenantName, adapter.getFileName().toString());
+        if (!Files.isDirectory(adapter) || !AdapterKey.isValidName(adapterName)) {
+          strays.add(
+              root.relativize(adapter)
+                  + ": not an adapter's folder ("
+                  + AdapterKey.NAME_RULE
+                  + ")");
+          continue;
+        }
+        AdapterKey key = new AdapterKey(tenantName, adapterName);
         for (Path entry : children(adapter)) {
           String name = entry.getFileName().toString();
           if (name.startsWith(STAGING_PREFIX)) {
@@ -296,7 +351,7 @@ public final class ReleaseArea {
         }
       }
     }
-    return new Scan(releases, highest, problems);
+    return new Scan(releases, highest, problems, strays);
   }
 
   private StoredRelease readFolder(AdapterKey key, int version, Path folder) {

@@ -47,14 +47,16 @@ public final class PublisherServer implements Service {
     return PublisherApi.withAdmin(
         service::registry,
         service.area(),
+        service.integrity(),
         service::publicKeyPem,
         service::submit,
-        config.adminToken());
+        config.adminAccess());
   }
 
   /** The read-only release API, for serving stacks. */
   public static PublisherApi readApi(PublisherService service) {
-    return PublisherApi.readOnly(service::registry, service.area(), service::publicKeyPem);
+    return PublisherApi.readOnly(
+        service::registry, service.area(), service.integrity(), service::publicKeyPem);
   }
 
   /** Serves the release API with its admin endpoint beside {@code /metrics} and health. */

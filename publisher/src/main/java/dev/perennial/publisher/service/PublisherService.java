@@ -11,9 +11,11 @@ import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.LoopStop;
+import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.alias.AliasCommandProcessor;
 import dev.perennial.publisher.audit.AuditEvents;
@@ -25,7 +27,11 @@ import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.RegistryRebuild;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.retract.ErasureJobProcessor;
+import dev.perennial.publisher.sign.IntegrityChecks;
+import dev.perennial.publisher.sign.ReleaseVerifier;
+import dev.perennial.publisher.sign.Verification;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topics;
@@ -44,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -82,12 +89,15 @@ import org.slf4j.LoggerFactory;
  * a key goes through one place in one order.
  *
  * <p>A decision that fails (the release area cannot be written, Kafka times out) is aborted and
- * tried again, up to {@value #MAX_ATTEMPTS} times; then the service stops consuming and has failed
- * rather than skip a release: its records are delivered again after a restart. While the schema
- * registry is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after bounded
- * pauses for as long as that lasts, without counting attempts, and readiness is DOWN. A record that
- * is no verdict or job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit
- * event.
+ * tried again, up to {@value #MAX_ATTEMPTS} times. Then, when the failure is the key's own (the
+ * decision failed while a probe write to the release area succeeds), the key is quarantined ({@link
+ * KeyQuarantine}): that record and the key's later ones are skipped with an audit event, and the
+ * other keys go on. Otherwise (the area or Kafka fails for everyone) the service stops consuming
+ * and has failed rather than skip a release: its records are delivered again after a restart. While
+ * the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after
+ * bounded pauses for as long as that lasts, without counting attempts, and readiness is DOWN. A
+ * record that is no verdict or job ({@link ReadFailure}: corrupt, unknown schema) is skipped with
+ * an audit event.
  */
 public final class PublisherService implements AutoCloseable {
 
@@ -111,6 +121,9 @@ public final class PublisherService implements AutoCloseable {
   private final BlockingQueue<PendingCommand> commands = new LinkedBlockingQueue<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
+  private final KeyQuarantine quarantine = new KeyQuarantine();
+  private final IntegrityChecks integrity;
+  private volatile List<String> integrityFailures = List.of();
 
   private volatile ReleaseRegistry registry = ReleaseRegistry.empty();
   private volatile Readiness readiness = Readiness.notReady("starting");
@@ -122,7 +135,7 @@ public final class PublisherService implements AutoCloseable {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaClientMeters clientMeters;
   private final MeterRegistry meters;
-  private Thread loop;
+  private LoopThread loop;
 
   private record PendingCommand(AliasCommand command, CompletableFuture<Decision> result) {}
 
@@ -137,6 +150,7 @@ public final class PublisherService implements AutoCloseable {
         new VerdictProcessor(area, store, config.signingKey(), config::policy, actor, clock);
     this.erasureJobs = new ErasureJobProcessor(config::policy, actor, clock);
     this.aliasCommands = new AliasCommandProcessor(clock);
+    this.integrity = new IntegrityChecks(ReleaseVerifier.withPinnedKeys(config.pinnedKeys()));
     this.metrics = new PublisherMetrics(meters, () -> registry);
   }
 
@@ -182,12 +196,20 @@ public final class PublisherService implements AutoCloseable {
         ReleaseLog.readLatest(config.clientProperties(), topics.releases(), START_TIMEOUT);
     RegistryRebuild.Result rebuilt = RegistryRebuild.rebuild(area.scan(true), latest);
     rebuilt.notes().forEach(note -> log.warn("Release area: {}", note));
+    rebuilt
+        .quarantined()
+        .forEach(
+            (key, reason) -> {
+              log.error("Quarantining {}: {}", key, reason);
+              quarantine.add(key.toString(), reason);
+            });
     registry = rebuilt.registry();
     log.info(
         "Publisher state rebuilt: {} adapter keys, {} published versions, release area {}",
         registry.keys().size(),
         registry.releaseCount(),
         area.root());
+    integrityFailures = verifyServed();
 
     Map<String, Object> consumerProperties = KafkaClients.consumer(config, actor);
     consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
@@ -198,8 +220,7 @@ public final class PublisherService implements AutoCloseable {
     committer = new TransactionalCommitter<>(producer, consumer);
     consumer.subscribe(List.of(topics.verdicts().name(), topics.trainingJobs().name()));
 
-    loop = new Thread(this::run, "perennial-publisher");
-    loop.start();
+    loop = LoopThread.start("perennial-publisher", this::run);
     readiness = Readiness.ready(describeState());
   }
 
@@ -221,6 +242,10 @@ public final class PublisherService implements AutoCloseable {
   }
 
   public Readiness readiness() {
+    Optional<String> failed = failure();
+    if (failed.isPresent()) {
+      return Readiness.notReady("stopped: " + failed.get());
+    }
     Readiness own = readiness;
     if (!own.ready()) {
       return own;
@@ -228,9 +253,54 @@ public final class PublisherService implements AutoCloseable {
     return topics.registry().outage().map(SchemaRegistryClient.Outage::readiness).orElse(own);
   }
 
-  /** Why the loop stopped on its own, or empty. */
+  /**
+   * Checks every release an alias points at against its signed manifest (pinned keys only): what
+   * fails is named in the log and readiness, and the API and alias moves refuse it.
+   */
+  private List<String> verifyServed() {
+    List<String> failures = new ArrayList<>();
+    for (KeyState state : registry.keys().values()) {
+      new TreeSet<>(
+              state.baseAliases().values().stream()
+                  .flatMap(aliases -> aliases.values().stream())
+                  .toList())
+          .forEach(
+              version ->
+                  state
+                      .release(version)
+                      .map(integrity::check)
+                      .filter(verification -> !verification.ok())
+                      .ifPresent(
+                          verification -> {
+                            String failure =
+                                state.key() + " v" + version + ": " + verification.problems();
+                            log.error("A served release fails verification: {}", failure);
+                            failures.add(failure);
+                          }));
+    }
+    log.info(
+        "Verified the served releases against their signed manifests: {} fail", failures.size());
+    return List.copyOf(failures);
+  }
+
+  /** Checks releases against their signed manifests for the API (cached while unchanged). */
+  public IntegrityChecks integrity() {
+    return integrity;
+  }
+
+  /** The served releases that failed verification at start, each with its problems. */
+  public List<String> integrityFailures() {
+    return integrityFailures;
+  }
+
+  /** The quarantined keys (as their records name them), each with why. */
+  public SortedMap<String, String> quarantined() {
+    return quarantine.snapshot();
+  }
+
+  /** Why the loop stopped on its own (gave up, or died of anything), or empty. */
   public Optional<String> failure() {
-    return Optional.ofNullable(failure);
+    return Optional.ofNullable(failure).or(() -> loop == null ? Optional.empty() : loop.failure());
   }
 
   /**
@@ -298,11 +368,13 @@ public final class PublisherService implements AutoCloseable {
     Backoff outageBackoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
     while (running) {
       RuntimeException failure;
+      boolean aborted = false;
       try {
         if (commit(decide(record), List.of(record))) {
           return;
         }
         failure = new PublisherException("the transaction was aborted");
+        aborted = true;
       } catch (FatalKafkaException e) {
         throw e;
       } catch (SerializationException | PerennialException e) {
@@ -323,6 +395,10 @@ public final class PublisherService implements AutoCloseable {
         continue;
       }
       attempt++;
+      if (attempt >= MAX_ATTEMPTS && !aborted && areaWorks()) {
+        quarantine(record, where, attempt, failure);
+        return;
+      }
       if (attempt >= MAX_ATTEMPTS) {
         throw new FatalException(
             "cannot handle " + where + " after " + attempt + " attempts: " + failure.getMessage(),
@@ -341,6 +417,13 @@ public final class PublisherService implements AutoCloseable {
   }
 
   private Decision decide(ConsumerRecord<String, byte[]> record) {
+    Optional<String> quarantined = quarantine.reason(keyOf(record));
+    if (quarantined.isPresent()) {
+      return quarantined(
+          record,
+          AuditEvents.RECORD_QUARANTINED,
+          "skipped: " + keyOf(record) + " is quarantined (" + quarantined.get() + ")");
+    }
     if (record.topic().equals(topics.verdicts().name())) {
       EvaluationVerdict verdict;
       try {
@@ -384,6 +467,58 @@ public final class PublisherService implements AutoCloseable {
     return e;
   }
 
+  /** Whether a probe file can be written to the release area (then a failure is one key's own). */
+  private boolean areaWorks() {
+    try {
+      area.probe();
+      return true;
+    } catch (PublisherException e) {
+      log.error("The release area fails for every key: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Quarantines the record's key: the record is skipped with an audit event in one transaction with
+   * its offset, and the key's later records are skipped too.
+   */
+  private void quarantine(
+      ConsumerRecord<String, byte[]> record, String where, int attempts, RuntimeException failure) {
+    String reason =
+        "cannot handle " + where + " after " + attempts + " attempts: " + failure.getMessage();
+    log.error(
+        "Quarantining {} (its later records are skipped, audited): {}", keyOf(record), reason);
+    if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason), List.of(record))) {
+      throw new FatalException("cannot commit the quarantine of " + keyOf(record), failure);
+    }
+    quarantine.add(keyOf(record), reason);
+    readiness = Readiness.ready(describeState());
+  }
+
+  private Decision quarantined(ConsumerRecord<String, byte[]> record, String action, String why) {
+    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+    Map<String, String> details = new TreeMap<>();
+    details.put("topic", record.topic());
+    details.put("partition", Integer.toString(record.partition()));
+    details.put("offset", Long.toString(record.offset()));
+    AuditEvent audit =
+        AuditEvents.event(
+            AuditEvents.derivedId(where, action),
+            keyOf(record),
+            AuditStage.PUBLISHER,
+            action,
+            actor,
+            why,
+            details,
+            Instant.now());
+    return new Decision(
+        Outcome.QUARANTINED, keyOf(record), Optional.empty(), List.of(), List.of(audit));
+  }
+
+  private static String keyOf(ConsumerRecord<String, byte[]> record) {
+    return record.key() == null ? "" : record.key();
+  }
+
   private Decision unreadable(ConsumerRecord<String, byte[]> record, SerializationException e) {
     String where = record.topic() + "-" + record.partition() + "@" + record.offset();
     log.error("Skipping unreadable record {} (audited): {}", where, e.getMessage());
@@ -409,6 +544,7 @@ public final class PublisherService implements AutoCloseable {
     PendingCommand pending;
     while (running && (pending = commands.poll()) != null) {
       try {
+        requireIntact(pending.command());
         Decision decision = aliasCommands.process(registry, pending.command());
         if (commit(decision, List.of())) {
           pending.result().complete(decision);
@@ -426,6 +562,25 @@ public final class PublisherService implements AutoCloseable {
       } catch (RuntimeException e) {
         pending.result().completeExceptionally(e);
       }
+    }
+  }
+
+  /** Refuses an alias move onto a release whose files fail their signed manifest. */
+  private void requireIntact(AliasCommand command) {
+    Optional<StoredRelease> target =
+        registry.find(command.key()).flatMap(state -> state.release(command.version()));
+    if (target.isEmpty()) {
+      return; // the move itself names what is missing
+    }
+    Verification verification = integrity.check(target.get());
+    if (!verification.ok()) {
+      throw new AliasChangeRefusedException(
+          AliasChangeRefusedException.Reason.FAILS_VERIFICATION,
+          command.key()
+              + " v"
+              + command.version()
+              + " fails verification, no alias moves onto it: "
+              + String.join("; ", verification.problems()));
     }
   }
 
@@ -476,7 +631,14 @@ public final class PublisherService implements AutoCloseable {
 
   private String describeState() {
     ReleaseRegistry current = registry;
-    return current.keys().size() + " adapter keys, " + current.releaseCount() + " releases";
+    return current.keys().size()
+        + " adapter keys, "
+        + current.releaseCount()
+        + " releases"
+        + (quarantine.size() == 0 ? "" : ", quarantined: " + quarantine.snapshot().keySet())
+        + (integrityFailures.isEmpty()
+            ? ""
+            : ", failing verification: " + integrityFailures.size() + " served releases");
   }
 
   private void fail(String message, Throwable cause) {
@@ -502,6 +664,9 @@ public final class PublisherService implements AutoCloseable {
   /** Stops consuming, waits for the loop to finish its record, closes the clients. */
   @Override
   public void close() {
+    if (loop != null) {
+      loop.stopRequested();
+    }
     running = false;
     if (loop != null) {
       LoopStop.await(stopped, Duration.ofSeconds(60), consumer::wakeup, "publisher");

@@ -13,10 +13,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -44,6 +46,16 @@ public final class ReleaseVerifier {
   /** Checks every signature with this key only (a key obtained out of band). */
   public static ReleaseVerifier withKey(PublicKey key) {
     return new ReleaseVerifier(id -> Optional.of(key), key);
+  }
+
+  /**
+   * Checks each signature with the pinned key the manifest names by id; a manifest signed by any
+   * other key fails, whatever the release area publishes.
+   */
+  public static ReleaseVerifier withPinnedKeys(Collection<PublicKey> pinned) {
+    Map<String, PublicKey> byId = new TreeMap<>();
+    pinned.forEach(key -> byId.put(SigningKey.keyIdOf(key), key));
+    return new ReleaseVerifier(id -> Optional.ofNullable(byId.get(id)), null);
   }
 
   /** Verifies the folder of {@code key} version {@code version}. */
@@ -107,7 +119,7 @@ public final class ReleaseVerifier {
     if (key.isEmpty()) {
       problems.add(
           ReleaseManifest.FILE_NAME
-              + ": no published public key "
+              + ": no trusted public key "
               + keyId
               + " to check its signature with");
     } else if (!Ed25519Signatures.verify(key.get(), bytes, signature)) {

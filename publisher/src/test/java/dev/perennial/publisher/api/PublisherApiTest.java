@@ -9,6 +9,7 @@ import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.alias.AliasPolicy;
+import dev.perennial.publisher.config.AdminAccess;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.Json;
@@ -16,6 +17,8 @@ import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.ReleaseStates;
+import dev.perennial.publisher.sign.IntegrityChecks;
+import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.schemas.key.AdapterKey;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,13 +62,14 @@ class PublisherApiTest {
         PublisherApi.withAdmin(
             () -> registry,
             new ReleaseArea(folder),
+            new IntegrityChecks(ReleaseVerifier.withPinnedKeys(List.of())),
             () -> "PEM",
             command -> {
               received.add(command);
               throw new AliasChangeRefusedException(
                   AliasChangeRefusedException.Reason.RETRACTED, "v1 is retracted");
             },
-            Optional.of("s3cret")));
+            AdminAccess.withToken("s3cret")));
   }
 
   /** acme/upgraded: v1 on perennial-tiny, v2 rebased onto perennial-tiny-2; stable on each. */

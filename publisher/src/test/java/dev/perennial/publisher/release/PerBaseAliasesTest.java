@@ -111,6 +111,7 @@ class PerBaseAliasesTest {
         new ReleaseArea.Scan(
             new TreeMap<>(Map.of(KEY, new TreeMap<>(state.releases()))),
             new TreeMap<>(Map.of(KEY, 3)),
+            List.of(),
             List.of());
     KeyState rebuilt =
         RegistryRebuild.rebuild(scan, Map.of(KEY.toString(), record)).registry().get(KEY);

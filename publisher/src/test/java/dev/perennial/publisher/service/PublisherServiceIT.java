@@ -10,6 +10,7 @@ import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.HalfOpenConnections;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
@@ -322,10 +323,212 @@ class PublisherServiceIT {
   }
 
   @Test
+  void tenantsNamedLikeTheAreasOwnFilesOrWithAnUnwritableFolderStopNoOtherTenant()
+      throws Exception {
+    ServiceProcess<PublisherServer> first = start(Map.of());
+    // a file where the tenant's folder belongs: every write of blocked/default fails, others work
+    Files.writeString(folder.resolve("releases/blocked"), "not a folder");
+    // a tenant folder under keys/ as an area written before the name was reserved holds it
+    Files.createDirectories(folder.resolve("releases/keys/default/v1"));
+
+    send(
+        TestVerdicts.passed(TestVerdicts.candidate(store, "keys/default", "cand-k", null)),
+        TestVerdicts.passed(
+            TestVerdicts.candidate(store, "public-key.pem/default", "cand-p", null)),
+        TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/default", "cand-b1", null)));
+    send(
+        TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/default", "cand-b2", null)),
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+
+    List<AuditEvent> audits =
+        read(
+            topics.audit(),
+            hasAudits(AuditEvents.RELEASE_PUBLISHED, 1)
+                .and(hasAudits(AuditEvents.RELEASE_REFUSED, 2))
+                .and(hasAudits(AuditEvents.KEY_QUARANTINED, 1))
+                .and(hasAudits(AuditEvents.RECORD_QUARANTINED, 1)));
+    assertThat(audits)
+        .filteredOn(a -> a.getAction().equals(AuditEvents.RELEASE_REFUSED))
+        .extracting(AuditEvent::getAdapterKey)
+        .containsExactlyInAnyOrder("keys/default", "public-key.pem/default");
+    assertThat(audits)
+        .filteredOn(a -> a.getAction().equals(AuditEvents.RELEASE_REFUSED))
+        .allSatisfy(a -> assertThat(a.getReason()).contains("is reserved"));
+    assertThat(audits)
+        .filteredOn(a -> a.getAction().equals(AuditEvents.KEY_QUARANTINED))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getAdapterKey()).isEqualTo("blocked/default");
+              assertThat(a.getReason()).contains("after 5 attempts");
+              assertThat(a.getDetails()).containsEntry("topic", topics.verdicts().name());
+            });
+    assertThat(audits)
+        .filteredOn(a -> a.getAction().equals(AuditEvents.RECORD_QUARANTINED))
+        .singleElement()
+        .satisfies(a -> assertThat(a.getReason()).contains("blocked/default is quarantined"));
+    assertThat(readAll(topics.releases()))
+        .extracting(AdapterRelease::getAdapterKey, AdapterRelease::getVersion)
+        .containsExactly(tuple("acme/support", 1));
+    assertThat(first.service().failure()).isEmpty();
+    assertThat(getAdmin(first, "/health/live").statusCode()).isEqualTo(200);
+    assertThat(first.service().service().quarantined()).containsOnlyKeys("blocked/default");
+    assertThat(folder.resolve("releases/public-key.pem")).hasContent(signingKey.publicKeyPem());
+
+    first.close();
+    servers.remove(first);
+    ServiceProcess<PublisherServer> second = start(Map.of());
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+
+    assertThat(second.service().failure()).isEmpty();
+    assertThat(second.service().service().area().scan(false).strays())
+        .containsExactly(
+            "blocked: a file where a tenant's folder belongs",
+            "keys/default: a folder among the area's public keys ('keys' is a reserved name, no"
+                + " tenant)");
+    assertThat(get(second, "/v1/adapters/acme/support/stable").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aPublisherWhoseLoopDiedOfAnErrorIsNeitherLiveNorReady() throws Exception {
+    ServiceProcess<PublisherServer> server = start(Map.of());
+    assertThat(getAdmin(server, "/health/live").statusCode()).isEqualTo(200);
+    // anything that escapes the loop ends it, an Error too (a decision listener's here)
+    server
+        .service()
+        .service()
+        .onDecision(
+            decision -> {
+              throw new AssertionError("a listener's bug");
+            });
+
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    HttpResponse<String> live = getAdmin(server, "/health/live");
+    while (live.statusCode() == 200 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      live = getAdmin(server, "/health/live");
+    }
+
+    assertThat(live.statusCode()).isEqualTo(503);
+    assertThat(live.body())
+        .contains(
+            "the perennial-publisher loop died of java.lang.AssertionError: a listener's bug");
+    assertThat(getAdmin(server, "/health/ready").statusCode()).isEqualTo(503);
+    assertThat(server.service().failure()).isPresent();
+  }
+
+  @Test
+  void clientsThatSendHalfAHeaderBlockNeitherTheReadApiNorTheAdminPort() throws Exception {
+    ServiceProcess<PublisherServer> server = start(Map.of());
+    try (HalfOpenConnections slow =
+        HalfOpenConnections.open(
+            "/v1/adapters", 6, server.service().apiPort(), server.httpPort())) {
+      assertThat(get(server, "/v1/adapters").statusCode()).isEqualTo(200);
+      assertThat(getAdmin(server, "/health/live").statusCode()).isEqualTo(200);
+      assertThat(getAdmin(server, "/v1/adapters").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void withoutATokenAliasMovesAreRefusedUnlessTheOperatorOpenedThem() throws Exception {
+    ServiceProcess<PublisherServer> closed = start(Map.of());
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+    String body = "{\"action\":\"promote\",\"version\":1,\"actor\":\"eve\",\"reason\":\"x\"}";
+
+    HttpResponse<String> refused = post(closed, "/v1/adapters/acme/support/aliases/pwned", body);
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("Alias moves are off: the publisher has no admin token");
+    assertThat(closed.service().service().registry().get(KEY).aliases()).doesNotContainKey("pwned");
+    closed.close();
+    servers.remove(closed);
+
+    ServiceProcess<PublisherServer> opened =
+        start(Map.of(PublisherConfig.ADMIN_UNAUTHENTICATED_CONFIG, "true"));
+    HttpResponse<String> moved = post(opened, "/v1/adapters/acme/support/aliases/canary", body);
+
+    assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+    assertThat(opened.service().service().registry().get(KEY).aliases()).containsEntry("canary", 1);
+  }
+
+  @Test
+  void aReleaseWhoseFilesFailItsSignedManifestIsNeitherServedNorAliasedNorTrustedAfterARestart()
+      throws Exception {
+    ServiceProcess<PublisherServer> first =
+        start(Map.of(PublisherConfig.ADMIN_UNAUTHENTICATED_CONFIG, "true"));
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+    Path v1 = folder.resolve("releases/acme/support/v1");
+    String rollback = "{\"action\":\"rollback\",\"version\":1,\"actor\":\"op\",\"reason\":\"r\"}";
+
+    for (String file : List.of("adapter_model.safetensors", "manifest.json", "manifest.sig")) {
+      byte[] original = Files.readAllBytes(v1.resolve(file));
+      byte[] tampered = original.clone();
+      // a different byte that keeps base64 base64 and JSON text text
+      tampered[8] = (byte) (tampered[8] == 'A' ? 'B' : 'A');
+      Files.write(v1.resolve(file), tampered);
+
+      HttpResponse<String> read = get(first, "/v1/adapters/acme/support/versions/1");
+      HttpResponse<String> moved =
+          post(first, "/v1/adapters/acme/support/aliases/stable", rollback);
+
+      assertThat(read.statusCode()).as(file).isEqualTo(500);
+      assertThat(read.body()).as(file).contains("acme/support v1 fails verification");
+      assertThat(moved.statusCode()).as(file).isEqualTo(409);
+      assertThat(moved.body()).as(file).contains("fails verification, no alias moves onto it");
+      Files.write(v1.resolve(file), original);
+      assertThat(get(first, "/v1/adapters/acme/support/versions/1").statusCode())
+          .as(file + " restored")
+          .isEqualTo(200);
+    }
+
+    // re-signed with an attacker's key, published beside the area's own keys: not trusted
+    SigningKey attacker = SigningKey.generate();
+    String manifest =
+        Files.readString(v1.resolve("manifest.json")).replace(signingKey.keyId(), attacker.keyId());
+    Files.writeString(v1.resolve("manifest.json"), manifest);
+    Files.writeString(
+        v1.resolve("manifest.sig"),
+        java.util.Base64.getEncoder()
+                .encodeToString(attacker.sign(manifest.getBytes(StandardCharsets.UTF_8)))
+            + "\n");
+    Files.writeString(
+        folder.resolve("releases/keys/" + attacker.keyId().substring("sha256:".length()) + ".pem"),
+        attacker.publicKeyPem());
+    HttpResponse<String> resigned = get(first, "/v1/adapters/acme/support/versions/1");
+    assertThat(resigned.statusCode()).isEqualTo(500);
+    assertThat(resigned.body()).contains("no trusted public key " + attacker.keyId());
+
+    // a flipped byte in what stable serves, found again by a restarted publisher
+    Path stable = folder.resolve("releases/acme/support/v2/adapter_model.safetensors");
+    byte[] weights = Files.readAllBytes(stable);
+    weights[weights.length - 1] ^= 1;
+    Files.write(stable, weights);
+    first.close();
+    servers.remove(first);
+    ServiceProcess<PublisherServer> second = start(Map.of());
+
+    assertThat(second.service().service().integrityFailures())
+        .singleElement()
+        .satisfies(f -> assertThat(f).startsWith("acme/support v2: [adapter_model.safetensors"));
+    assertThat(second.service().readiness().detail()).contains("failing verification: 1");
+    assertThat(get(second, "/v1/adapters/acme/support/stable").statusCode()).isEqualTo(500);
+  }
+
+  @Test
   void operatorsPromoteAndRollBackThroughTheAdminEndpointWithActorAndReasonAudited()
       throws Exception {
     ServiceProcess<PublisherServer> server =
-        start(Map.of("perennial.publisher.tenant.acme.auto.promote", "false"));
+        start(
+            Map.of(
+                "perennial.publisher.tenant.acme.auto.promote",
+                "false",
+                PublisherConfig.ADMIN_UNAUTHENTICATED_CONFIG,
+                "true"));
     send(
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)),
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));

@@ -2,6 +2,8 @@ package dev.perennial.schemas.key;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -14,12 +16,16 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>has 1 to {@value #MAX_NAME_LENGTH} characters,
  *   <li>holds only lower-case ASCII letters, digits, {@code .}, {@code _} and {@code -},
- *   <li>starts with a letter or a digit.
+ *   <li>starts with a letter or a digit,
+ *   <li>is none of the {@linkplain #RESERVED_NAMES reserved names}.
  * </ul>
  *
  * Upper case is refused, not folded: {@code Fuzz} is no name, {@code fuzz} is, so two spellings can
- * never mean one tenant (or two tenants share a folder on a case-insensitive file system). Further
- * rules on names (reserved names, for example) belong here.
+ * never mean one tenant (or two tenants share a folder on a case-insensitive file system). The
+ * reserved names are those the release area uses for its own files beside the tenants' folders
+ * ({@code keys/}, {@code public-key.pem}): a tenant of that name would write its releases into the
+ * area's key folder, or could never get one. Everything else an area keeps for itself starts with a
+ * character no name may start with ({@code .staging-...}). Further rules on names belong here.
  */
 public record AdapterKey(String tenant, String adapter) implements Comparable<AdapterKey> {
 
@@ -28,11 +34,18 @@ public record AdapterKey(String tenant, String adapter) implements Comparable<Ad
   /** The adapter of an event that names none. */
   public static final String DEFAULT_ADAPTER = "default";
 
+  /**
+   * Names that are no tenant or adapter: the release area's own entries beside the tenants'
+   * folders.
+   */
+  public static final Set<String> RESERVED_NAMES = Set.of("keys", "public-key.pem");
+
   /** The rule in words, for error messages and documentation. */
   public static final String NAME_RULE =
       "1 to "
           + MAX_NAME_LENGTH
-          + " characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit";
+          + " characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit, none of "
+          + new TreeSet<>(RESERVED_NAMES);
 
   private static final Pattern NAME =
       Pattern.compile("[a-z0-9][a-z0-9._-]{0," + (MAX_NAME_LENGTH - 1) + "}");
@@ -89,7 +102,7 @@ public record AdapterKey(String tenant, String adapter) implements Comparable<Ad
 
   /** Whether {@code name} is a valid tenant or adapter name. */
   public static boolean isValidName(String name) {
-    return name != null && NAME.matcher(name).matches();
+    return name != null && NAME.matcher(name).matches() && !RESERVED_NAMES.contains(name);
   }
 
   /**
@@ -102,6 +115,9 @@ public record AdapterKey(String tenant, String adapter) implements Comparable<Ad
     }
     if (isValidName(name)) {
       return Optional.empty();
+    }
+    if (RESERVED_NAMES.contains(name)) {
+      return Optional.of("is reserved (the release area's own files use " + RESERVED_NAMES + ")");
     }
     if (name.length() > MAX_NAME_LENGTH) {
       return Optional.of("has " + name.length() + " characters, more than " + MAX_NAME_LENGTH);

@@ -45,6 +45,22 @@ class AdapterKeyTest {
   }
 
   @Test
+  void theReleaseAreasOwnNamesAreReservedForTenantsAndAdapters() {
+    for (String reserved : new String[] {"keys", "public-key.pem"}) {
+      assertThat(AdapterKey.isValidName(reserved)).as(reserved).isFalse();
+      assertThat(AdapterKey.nameProblem(reserved))
+          .hasValueSatisfying(p -> assertThat(p).startsWith("is reserved"));
+      assertThatThrownBy(() -> AdapterKey.parse(reserved + "/default"))
+          .isInstanceOf(InvalidAdapterKeyException.class)
+          .hasMessageContaining("tenant '" + reserved + "' is reserved");
+      assertThatThrownBy(() -> AdapterKey.parse("acme/" + reserved))
+          .hasMessageContaining("adapter '" + reserved + "' is reserved");
+    }
+    assertThat(AdapterKey.isValidName("keys2")).isTrue();
+    assertThat(AdapterKey.isValidName("public-key")).isTrue();
+  }
+
+  @Test
   void parsingNamesWhatIsWrong() {
     assertThatThrownBy(() -> AdapterKey.parse("acme"))
         .hasMessageContaining("is not of the form tenant/adapter");

@@ -226,11 +226,13 @@ public class TrainerConfig extends PerennialConfig {
 
   public static final String RECIPE_EARLY_STOPPING_PATIENCE_CONFIG =
       TRAINER + "recipe.early.stopping.patience";
-  public static final int RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT = 2;
+  public static final int RECIPE_EARLY_STOPPING_PATIENCE_DEFAULT = 3;
   private static final String RECIPE_EARLY_STOPPING_PATIENCE_DOC =
       "Epochs without improvement of the validation loss (measured after every epoch of the job's"
           + " examples) after which a job winds its learning rate down over one more epoch and"
-          + " stops.";
+          + " stops. Validation examples are phrasings the job never trains on; their loss levels"
+          + " off while the trained phrasings are still being learnt, so a short patience ends"
+          + " jobs early (README, Continual learning).";
 
   public static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG =
       TRAINER + "recipe.early.stopping.min.improvement";
@@ -311,12 +313,13 @@ public class TrainerConfig extends PerennialConfig {
           + " continues a release keeps the release's shape.";
 
   public static final String REPLAY_FRACTION_CONFIG = TRAINER + "replay.fraction";
-  public static final double REPLAY_FRACTION_DEFAULT = 0.75;
+  public static final double REPLAY_FRACTION_DEFAULT = 0.8125;
   private static final String REPLAY_FRACTION_DOC =
-      "Share of each micro-batch drawn from replay examples rather than the job's own. Three"
-          + " quarters keep what the key and the base knew (a quarter forgot most of both: README,"
-          + " Continual learning); the step budget grows with it, since fewer of the job's own"
-          + " examples come per step.";
+      "Share of each micro-batch drawn from replay examples rather than the job's own (0.8125:"
+          + " 13 of a batch of 16). More replay keeps more of what the key and the base knew"
+          + " (README, Continual learning: a quarter forgot most of both, three quarters kept less"
+          + " than 13 of 16); the step budget grows with it, since fewer of the job's own examples"
+          + " come per step.";
 
   public static final String REPLAY_TENANT_SHARE_CONFIG = TRAINER + "replay.tenant.share";
   public static final double REPLAY_TENANT_SHARE_DEFAULT = 0.5;

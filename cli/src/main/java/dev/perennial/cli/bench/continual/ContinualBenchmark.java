@@ -9,6 +9,7 @@ import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.GeneralSet;
 import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.plasticity.AdapterRefresh;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.train.ProgressBar;
@@ -220,11 +221,29 @@ public final class ContinualBenchmark {
           String.format(
               Locale.ROOT, "[%s] %s update %d/%d", variant.label(), shards.tenant(), i, updates);
       TrainingJob job = shards.job(i, variant);
+      long refreshSeed = settings.seed() + i;
+      Optional<AdapterRefresh.Result> refresh =
+          refreshDue(variant, rows, i)
+              ? previous.map(p -> refresh(p.adapter(), refreshSeed))
+              : Optional.empty();
+      if (progress != null && refresh.isPresent()) {
+        progress.printf(
+            Locale.ROOT,
+            "%s: learning gain fell below %.0f %% of the first update's; refreshed (kept"
+                + " energy >= %.4f)%n",
+            label,
+            Variant.REFRESH_BELOW * 100,
+            refresh.get().minKeptEnergy());
+      }
+      Optional<String> start =
+          refresh.isPresent()
+              ? Optional.of(
+                  startingPoint(store, folder, previous.get().adapter(), refresh.get(), i))
+              : previous.map(RowMeasurer.Previous::location);
       Optional<StableRelease> stable =
           variant.continues()
               ? previous.map(
-                  p ->
-                      new StableRelease(p.update(), p.location(), "bench", trainer.base().digest()))
+                  p -> new StableRelease(p.update(), start.get(), "bench", trainer.base().digest()))
               : Optional.empty();
       TrainedJob trained =
           trainer.train(
@@ -249,7 +268,7 @@ public final class ContinualBenchmark {
               variant.continues() ? previous : Optional.empty(),
               newTask,
               earlier,
-              training(candidate));
+              training(candidate, refresh));
       if (rows.size() == 1 || Double.isNaN(rows.get(0).generalExactMatch())) {
         rows.set(
             0,
@@ -268,8 +287,50 @@ public final class ContinualBenchmark {
     return new Run(variant, stream.tenantId(), rows);
   }
 
-  private static Row.Training training(AdapterCandidate candidate) {
-    Map<String, String> extras = candidate.getRecipe().getExtras();
+  /**
+   * Whether the refresh variant refreshes before update {@code i}: when the last update's learning
+   * gain (exact match on its own facts after it, minus before it) fell below {@link
+   * Variant#REFRESH_BELOW} of the first update's.
+   */
+  static boolean refreshDue(Variant variant, List<Row> rows, int i) {
+    if (variant != Variant.REFRESH || i < 3) {
+      return false;
+    }
+    double first = rows.get(1).emTrained()[1] - rows.get(0).emTrained()[1];
+    double last = rows.get(i - 1).emTrained()[i - 1] - rows.get(i - 2).emTrained()[i - 1];
+    return last < Variant.REFRESH_BELOW * first;
+  }
+
+  /** Frees half the rank of every module, keeping {@link Variant#REFRESH_ENERGY} of its change. */
+  private static AdapterRefresh.Result refresh(PeftAdapter adapter, long seed) {
+    int rank = adapter.weights().config().rank();
+    return AdapterRefresh.refresh(
+        adapter.weights(),
+        new AdapterRefresh.Settings(Variant.REFRESH_ENERGY, Math.max(1, rank / 2)),
+        seed);
+  }
+
+  /** Stores the refreshed adapter as the next update's starting point; returns its location. */
+  private static String startingPoint(
+      LocalArtifactStore store,
+      Path folder,
+      PeftAdapter previous,
+      AdapterRefresh.Result refresh,
+      int update) {
+    Path target = folder.resolve("refreshed").resolve("before-update-" + update);
+    new PeftAdapter(refresh.weights(), previous.baseModelName(), previous.baseModelDigest())
+        .write(target);
+    return FolderIndex.store(store, target).location();
+  }
+
+  private static Row.Training training(
+      AdapterCandidate candidate, Optional<AdapterRefresh.Result> refresh) {
+    Map<String, String> extras = new TreeMap<>(candidate.getRecipe().getExtras());
+    refresh.ifPresent(
+        r -> {
+          extras.put("refreshedBefore", "true");
+          extras.put("refreshKeptEnergy", String.format(Locale.ROOT, "%.4f", r.minKeptEnergy()));
+        });
     return new Row.Training(
         (int) candidate.getExampleCount(),
         Integer.parseInt(extras.getOrDefault("validationExamples", "0")),

@@ -11,6 +11,13 @@ import java.util.Map;
 public enum Variant {
   /** The configured recipe: each update continues the previous one's adapter, with replay. */
   PRODUCTION("production", "the production recipe: continue the last release, replay"),
+  /**
+   * The production recipe with a plasticity refresh ({@link
+   * dev.perennial.model.plasticity.AdapterRefresh}) before an update whenever the last update's
+   * learning gain fell below {@link #REFRESH_BELOW} of the first update's (the gain of a fresh
+   * adapter on this stream): what refreshing does to the gain and to forgetting.
+   */
+  REFRESH("refresh", "the production recipe, refreshed when its learning gain falls"),
   /** The same without replay: how much replay protects. */
   NO_REPLAY("no-replay", "continual without replay"),
   /** A fresh adapter per update on that update's job: the plasticity control. */
@@ -36,8 +43,14 @@ public enum Variant {
 
   /** Whether an update starts from the previous update's adapter. */
   public boolean continues() {
-    return this == PRODUCTION || this == NO_REPLAY;
+    return this == PRODUCTION || this == NO_REPLAY || this == REFRESH;
   }
+
+  /** A refresh comes when the last gain is below this share of the first update's gain. */
+  static final double REFRESH_BELOW = 0.9;
+
+  /** A refresh keeps this share of each module's squared norm (within the rank it keeps). */
+  static final double REFRESH_ENERGY = 0.99;
 
   /** Whether an update trains on every update's data so far. */
   public boolean joint() {
@@ -73,6 +86,6 @@ public enum Variant {
       }
     }
     throw new IllegalArgumentException(
-        "Unknown variant " + label + " (production, no-replay, fresh, joint)");
+        "Unknown variant " + label + " (production, refresh, no-replay, fresh, joint)");
   }
 }

@@ -1,0 +1,124 @@
+package dev.perennial.core.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.perennial.core.PerennialException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The one kind of HTTP server Perennial runs ({@code /metrics} and {@code /health/*} of every
+ * service, the publisher's release API), which a slow or hostile client cannot block: Jetty reads
+ * requests without holding a thread while bytes trickle in, a connection idle for {@link
+ * #IDLE_TIMEOUT} (half a header sent, then nothing) is closed, at most {@link #MAX_CONNECTIONS}
+ * connections are open at once and at most {@link #MAX_THREADS} threads serve them. Handlers are
+ * JDK {@link HttpHandler}s (through Jetty's {@code com.sun.net.httpserver} bridge), routed by the
+ * longest matching path prefix.
+ */
+public final class BoundedHttpServer implements AutoCloseable {
+
+  /** A connection that sends nothing for this long, mid-request or between requests, is closed. */
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Connections open at once; more wait in the accept queue. */
+  public static final int MAX_CONNECTIONS = 64;
+
+  /** Threads that serve requests (and accept and select). */
+  public static final int MAX_THREADS = 16;
+
+  private static final int MAX_HEADER_BYTES = 8 * 1024;
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final Map<String, HttpHandler> routes = new ConcurrentSkipListMap<>();
+  private final HttpHandler fallback;
+
+  private BoundedHttpServer(Server server, ServerConnector connector, HttpHandler fallback) {
+    this.server = server;
+    this.connector = connector;
+    this.fallback = fallback;
+  }
+
+  /**
+   * Starts listening on {@code host}:{@code port} (0 picks a free port, {@link #port()} tells
+   * which).
+   *
+   * @param name names the server's threads ({@code <name>-http-...})
+   * @param fallback answers requests no route matches
+   * @throws PerennialException when it cannot listen
+   */
+  public static BoundedHttpServer start(String name, String host, int port, HttpHandler fallback) {
+    Objects.requireNonNull(fallback, "fallback");
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+    threads.setName(name + "-http");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+    http.setSendServerVersion(false);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+    server.setHandler(new ContextHandlerCollection());
+    BoundedHttpServer bounded = new BoundedHttpServer(server, connector, fallback);
+    // Shared: the bridge only adds the context; the server and its connector are ours.
+    new JettyHttpServer(server, true).createContext("/", bounded::dispatch);
+    try {
+      server.start();
+    } catch (Exception e) {
+      bounded.close();
+      throw new PerennialException(
+          "Cannot listen for HTTP requests on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    return bounded;
+  }
+
+  /**
+   * Serves every request whose path starts with {@code pathPrefix} with {@code handler} (the
+   * longest matching prefix wins).
+   */
+  public BoundedHttpServer route(String pathPrefix, HttpHandler handler) {
+    routes.put(Objects.requireNonNull(pathPrefix, "pathPrefix"), handler);
+    return this;
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  private void dispatch(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    HttpHandler chosen = fallback;
+    int longest = -1;
+    for (Map.Entry<String, HttpHandler> route : routes.entrySet()) {
+      if (path != null && path.startsWith(route.getKey()) && route.getKey().length() > longest) {
+        chosen = route.getValue();
+        longest = route.getKey().length();
+      }
+    }
+    chosen.handle(exchange);
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new PerennialException("Cannot stop the HTTP server: " + e.getMessage(), e);
+    }
+  }
+}

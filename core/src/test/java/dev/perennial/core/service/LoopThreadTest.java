@@ -1,0 +1,61 @@
+package dev.perennial.core.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class LoopThreadTest {
+
+  private static void awaitEnd(LoopThread loop) throws InterruptedException {
+    while (loop.isAlive()) {
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void aLoopThatDiesOfAnErrorHasFailedNamingIt() throws Exception {
+    LoopThread loop =
+        LoopThread.start(
+            "test",
+            () -> {
+              throw new StackOverflowError("deep");
+            });
+    awaitEnd(loop);
+
+    assertThat(loop.failure()).hasValue("the test loop died of java.lang.StackOverflowError: deep");
+  }
+
+  @Test
+  void aLoopThatReturnsWithoutAStopHasFailed() throws Exception {
+    LoopThread loop = LoopThread.start("test", () -> {});
+    awaitEnd(loop);
+
+    assertThat(loop.failure()).hasValue("the test loop ended although no stop was asked for");
+  }
+
+  @Test
+  void aLoopStoppedOnRequestHasNotFailed() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    LoopThread loop =
+        LoopThread.start(
+            "test",
+            () -> {
+              try {
+                stop.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    assertThat(loop.failure()).isEmpty();
+
+    loop.stopRequested();
+    stop.countDown();
+    awaitEnd(loop);
+
+    assertThat(loop.failure()).isEmpty();
+  }
+}
