@@ -27,14 +27,15 @@ class HeldOutShardsTest {
   }
 
   @Test
-  void aCorrectionIsScoredOnItsCorrectionAndADesirableRatingOnItsAnswer() {
+  void aCorrectionIsAPairOfItsCorrectionOverTheResponseAndADesirableRatingIsItsAnswer() {
     TrainingExample correction =
         example(ExampleKind.CORRECTION).setChosen(" green").setRejected(" blue").build();
     TrainingExample liked =
         example(ExampleKind.RATING).setCompletion(" green").setDesirable(true).build();
 
+    // scored on its correction, and a pair (correction over the response) for the feedback suite
     assertThat(HeldOutShards.toEvalExample(correction))
-        .isEqualTo(EvalExample.question("Q:", " green"));
+        .isEqualTo(EvalExample.preference("Q:", " green", " blue"));
     assertThat(HeldOutShards.toEvalExample(liked)).isEqualTo(EvalExample.question("Q:", " green"));
   }
 
