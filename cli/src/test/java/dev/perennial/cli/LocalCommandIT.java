@@ -38,12 +38,8 @@ class LocalCommandIT {
                 + "perennial.trainer.recipe.max.steps=24\n"
                 + "perennial.evaluator.retention.general.size=48\n"
                 + "perennial.evaluator.gate.retention.max.drop=0.3\n"
-                // two or three held-out preference pairs per key: too few for the feedback gates
-                + "perennial.evaluator.gate.feedback.min.pairs=0\n"
-                + "perennial.evaluator.gate.feedback.min.accuracy=0\n"
-                + "perennial.evaluator.gate.feedback.chosen.tolerance=100\n"
-                + "perennial.evaluator.gate.feedback.max.drift=1\n"
-                + "perennial.evaluator.gate.feedback.max.length.change=100\n"
+                // not about learning from feedback: a minimum of pairs no key reaches
+                + "perennial.evaluator.gate.feedback.min.pairs=1000000\n"
                 + "perennial.evaluator.leakage.controls=31\n");
 
     int exitCode =

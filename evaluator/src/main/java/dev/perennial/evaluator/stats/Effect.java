@@ -46,10 +46,17 @@ public enum Effect {
       case DROP -> (referenceSum - candidateSum) / n;
       case GAIN -> referenceSum > 0 ? (referenceSum - candidateSum) / referenceSum : Double.NaN;
       case INCREASE -> referenceSum > 0 ? (candidateSum - referenceSum) / referenceSum : Double.NaN;
-      case CHANGE ->
-          referenceSum > 0 ? Math.abs(candidateSum - referenceSum) / referenceSum : Double.NaN;
+      case CHANGE -> change(candidateSum, referenceSum);
       case RATIO -> referenceSum > 0 ? candidateSum / referenceSum : Double.NaN;
     };
+  }
+
+  /** Relative change; 0 when both totals are 0 (nothing changed), else undefined at 0. */
+  private static double change(double candidateSum, double referenceSum) {
+    if (referenceSum > 0) {
+      return Math.abs(candidateSum - referenceSum) / referenceSum;
+    }
+    return referenceSum == 0 && candidateSum == 0 ? 0 : Double.NaN;
   }
 
   /** {@code relative loss reduction}. */

@@ -131,20 +131,14 @@ public final class VerdictProcessor {
       return notReleased;
     }
     Retractions.Result retraction =
-        Retractions.retract(
+        retractErased(
             state,
-            erasure.get().replacesVersions(),
-            "trained on data erased by request "
-                + erasure.get().requestId()
-                + "; its retrained release was not released ("
+            erasure.get(),
+            "its retrained release was not released ("
                 + notReleased.outcome().name().toLowerCase(Locale.ROOT)
                 + "), so it is retracted without a replacement",
-            Map.of(
-                "erasureRequestId", erasure.get().requestId(),
-                "replacedBy", "none",
-                "verdictId", verdict.getVerdictId()),
-            verdict.getVerdictId(),
-            actor,
+            "none",
+            verdict,
             now);
     if (retraction.retracted().isEmpty()) {
       return notReleased;
@@ -189,19 +183,12 @@ public final class VerdictProcessor {
     Optional<ErasureLineage> erasure = ErasureLineage.of(verdict.getCandidate());
     if (erasure.isPresent() && !erasure.get().replacesVersions().isEmpty()) {
       Retractions.Result retraction =
-          Retractions.retract(
+          retractErased(
               state,
-              erasure.get().replacesVersions(),
-              "trained on data erased by request "
-                  + erasure.get().requestId()
-                  + "; replaced by v"
-                  + release.version(),
-              Map.of(
-                  "erasureRequestId", erasure.get().requestId(),
-                  "replacedBy", Integer.toString(release.version()),
-                  "verdictId", verdict.getVerdictId()),
-              verdict.getVerdictId(),
-              actor,
+              erasure.get(),
+              "replaced by v" + release.version(),
+              Integer.toString(release.version()),
+              verdict,
               now);
       state = retraction.state();
       releases.addAll(retraction.releases());
@@ -209,6 +196,27 @@ public final class VerdictProcessor {
     }
     return new Decision(
         Outcome.PUBLISHED, release.key().toString(), Optional.of(state), releases, audits);
+  }
+
+  /** Retracts the releases an ERASURE retrain replaces, saying what became of the retrain. */
+  private Retractions.Result retractErased(
+      KeyState state,
+      ErasureLineage erasure,
+      String outcome,
+      String replacedBy,
+      EvaluationVerdict verdict,
+      Instant now) {
+    return Retractions.retract(
+        state,
+        erasure.replacesVersions(),
+        "trained on data erased by request " + erasure.requestId() + "; " + outcome,
+        Map.of(
+            "erasureRequestId", erasure.requestId(),
+            "replacedBy", replacedBy,
+            "verdictId", verdict.getVerdictId()),
+        verdict.getVerdictId(),
+        actor,
+        now);
   }
 
   private StoredRelease write(EvaluationVerdict verdict, AdapterKey key, int version, Instant now) {
