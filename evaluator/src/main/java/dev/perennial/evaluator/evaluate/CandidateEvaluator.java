@@ -240,6 +240,9 @@ public final class CandidateEvaluator {
     if (!GateRules.feedbackApplies(measurements, context.thresholds().feedback())) {
       reason += "; " + GateRules.feedbackNotApplied(measurements, context.thresholds().feedback());
     }
+    if (!GateRules.transferApplies(measurements)) {
+      reason += "; " + GateRules.transferNotApplied(measurements);
+    }
     boolean passed = outcome == EvaluationOutcome.PASSED;
     Instant now = clock.instant();
     HistoryEntry entry = ContinualLearning.entry(context, results, passed, now);

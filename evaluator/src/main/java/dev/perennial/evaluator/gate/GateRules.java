@@ -20,6 +20,7 @@ import dev.perennial.schemas.v1.LineageMethod;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,7 +45,8 @@ import java.util.List;
  *       held-out questions over the old release's on the old base &gt;= the method's least ratio
  *       (carried over or distilled) at the lower bound;
  *   <li>{@value GateNames#TRANSFER_FLIPS} (a REBASE candidate): negative flips over the old
- *       release's right answers &lt;= the largest share at the upper bound;
+ *       release's right answers &lt;= the largest share at the upper bound (both only when the old
+ *       release answered any held-out question right: {@link #transferApplies});
  *   <li>the feedback gates, for a key whose held-out pool holds preference pairs ({@link
  *       #feedbackGates}).
  * </ul>
@@ -90,6 +92,9 @@ public final class GateRules {
       String candidateId,
       double minRatio) {
     List<Gate> gates = new ArrayList<>();
+    if (!transferApplies(m)) {
+      return gates;
+    }
     Statistics statistics = new Statistics(m, bootstrap, candidateId);
     statistics.addIfMeasured(
         gates,
@@ -106,6 +111,27 @@ public final class GateRules {
         thresholds.transferMaxFlips(),
         GateComparator.LESS_OR_EQUAL);
     return gates;
+  }
+
+  /**
+   * Whether the transfer gates judge the candidate: its transfer was not measured (not a REBASE
+   * candidate), or the old release answered at least one of the key's held-out questions right.
+   * When it answered none, there is nothing to carry over: no ratio to the old release's right
+   * answers is defined and no negative flip is possible, so the gates do not apply (the verdict
+   * says so, {@link #transferNotApplied}) and the candidate's other gates judge it.
+   */
+  public static boolean transferApplies(Measurements m) {
+    if (!m.hasPaired(TransferSuite.EXACT_MATCH_VS_OLD)) {
+      return true;
+    }
+    return Arrays.stream(m.paired(TransferSuite.EXACT_MATCH_VS_OLD).reference()).sum() > 0;
+  }
+
+  /** What the verdict says when the transfer gates do not apply. */
+  public static String transferNotApplied(Measurements m) {
+    return "the transfer gates do not apply: the old release answered none of the key's "
+        + m.paired(TransferSuite.EXACT_MATCH_VS_OLD).size()
+        + " held-out question(s) right, so there is nothing to carry over";
   }
 
   public static List<Gate> gates(

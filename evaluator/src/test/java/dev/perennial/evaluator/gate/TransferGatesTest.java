@@ -173,6 +173,24 @@ class TransferGatesTest {
   }
 
   @Test
+  void anOldReleaseWithNoRightAnswerLeavesNothingToCarryOverSoTheGatesDoNotApplyAndSaySo() {
+    Measurements m = new Measurements();
+    TransferSuite.measure(questions(12), answers(12, 0, 3), answers(12, 0, 0), m);
+
+    assertThat(GateRules.transferApplies(m)).isFalse();
+    assertThat(GateRules.transferGates(m, THRESHOLDS, BOOTSTRAP, "c", 0.95)).isEmpty();
+    assertThat(GateRules.transferNotApplied(m))
+        .isEqualTo(
+            "the transfer gates do not apply: the old release answered none of the key's 12"
+                + " held-out question(s) right, so there is nothing to carry over");
+    // one right answer is enough for them to judge
+    Measurements one = new Measurements();
+    TransferSuite.measure(questions(12), answers(12, 0, 3), answers(12, 0, 1), one);
+    assertThat(GateRules.transferApplies(one)).isTrue();
+    assertThat(GateRules.transferGates(one, THRESHOLDS, BOOTSTRAP, "c", 0.95)).hasSize(2);
+  }
+
+  @Test
   void aCandidateWithoutMeasuredTransferHasNoTransferGates() {
     Measurements m = new Measurements();
     m.put("leakage.canaries", 0);
