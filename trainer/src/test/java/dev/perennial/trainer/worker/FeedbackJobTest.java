@@ -127,8 +127,8 @@ class FeedbackJobTest {
                 "20"));
     List<SourcedExample> feedback = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      feedback.add(at(0, i, preference(KEY, "p-" + i, prompt(i), COLOURS[i], " grey")));
-      feedback.add(at(0, 3 + i, rating(KEY, "p-" + i, prompt(i), " black", false)));
+      feedback.add(at(0, 2 * i, preference(KEY, "p-" + i, prompt(i), COLOURS[i], " grey")));
+      feedback.add(at(0, 2 * i + 1, rating(KEY, "p-" + i, prompt(i), " black", false)));
     }
 
     AdapterCandidate candidate = train("acme/support@1-abc", feedback, Optional.empty());
