@@ -3,6 +3,7 @@ package dev.perennial.cli;
 import dev.perennial.cli.bench.continual.ContinualBenchmark;
 import dev.perennial.cli.bench.continual.ContinualReport;
 import dev.perennial.cli.bench.continual.ContinualReportFiles;
+import dev.perennial.cli.bench.continual.FeedbackMix;
 import dev.perennial.cli.bench.continual.Variant;
 import dev.perennial.model.world.UpdateStream;
 import java.io.PrintWriter;
@@ -74,6 +75,18 @@ public final class BenchContinualCommand extends ConsoleCommand {
   List<String> variants;
 
   @Option(
+      names = "--feedback-mix",
+      paramLabel = "MIX",
+      defaultValue = "bench",
+      description =
+          "What the streams' question/answer feedback becomes (default: ${DEFAULT-VALUE}): bench,"
+              + " two SFT examples and one PREFERENCE (right over wrong answer) of every three; app,"
+              + " the kinds app feedback becomes at ingest, as the sample events send them (of"
+              + " every nine: four CORRECTIONs, two PREFERENCEs, two desirable RATINGs of the right"
+              + " answer, one undesirable RATING of the wrong one).")
+  String feedbackMix;
+
+  @Option(
       names = "--joint-every-update",
       description =
           "Train the joint baseline after every update (default: after the last one only; its"
@@ -101,10 +114,12 @@ public final class BenchContinualCommand extends ConsoleCommand {
             tenants,
             variants.stream().map(Variant::parse).toList(),
             jointEveryUpdate,
-            device.orElse("auto"));
+            device.orElse("auto"),
+            FeedbackMix.parse(feedbackMix));
     out.printf(
-        "Continual-learning benchmark: %d updates x %d tenant(s), seed %d, variants %s ...%n",
-        updates, tenants, seed, String.join(", ", variants));
+        "Continual-learning benchmark: %d updates x %d tenant(s), seed %d, feedback %s, variants"
+            + " %s ...%n",
+        updates, tenants, seed, feedbackMix, String.join(", ", variants));
     out.flush();
     ContinualReport report = ContinualBenchmark.run(settings, values, out);
     report.lines().forEach(out::println);

@@ -5,11 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a mixed job's step loss is made: each kind's mean loss over the step's rows of that kind,
- * weighted and summed. Language-model rows (TEXT and SFT examples, and replay) keep their mean
- * token loss; PREFERENCE pairs take {@link #pairLoss} at {@link #beta}; RATINGs take KTO;
+ * How a mixed job's step loss is made: every row of the step counts by its share of the step's
+ * rows, times its kind's weight. Language-model rows (TEXT and SFT examples, and replay) keep their
+ * mean token loss; PREFERENCE pairs take {@link #pairLoss} at {@link #beta} plus {@link
+ * #preferenceSftWeight} times the chosen answer's mean token loss (RPO); RATINGs take KTO;
  * CORRECTIONs the pair loss plus {@link #correctionSftWeight} times the correction's mean token
- * loss (RPO).
+ * loss.
  *
  * @param pairLoss DPO, or the IPO, conservative or robust variant
  * @param beta the pair loss's temperature (DPO's beta, default 0.1)
@@ -17,11 +18,13 @@ import java.util.List;
  * @param ktoBeta KTO's temperature
  * @param ktoDesirableWeight KTO's weight of desirable answers
  * @param ktoUndesirableWeight KTO's weight of undesirable answers
+ * @param preferenceSftWeight the weight of the language-model term on a pair's chosen answer (RPO)
  * @param correctionSftWeight the weight of the language-model term on a correction (RPO)
- * @param languageModelWeight weight of the language-model rows' mean token loss
- * @param preferenceWeight weight of the preference pairs' mean loss
- * @param ratingWeight weight of the ratings' mean KTO loss
- * @param correctionWeight weight of the corrections' mean loss
+ * @param languageModelWeight weight of the language-model rows (their mean token loss, for their
+ *     share of the step's rows)
+ * @param preferenceWeight weight of a preference pair's loss against a language-model row's
+ * @param ratingWeight weight of a rating's KTO loss against a language-model row's
+ * @param correctionWeight weight of a correction's loss against a language-model row's
  */
 public record FeedbackObjectives(
     PairLoss pairLoss,
@@ -30,6 +33,7 @@ public record FeedbackObjectives(
     double ktoBeta,
     double ktoDesirableWeight,
     double ktoUndesirableWeight,
+    double preferenceSftWeight,
     double correctionSftWeight,
     double languageModelWeight,
     double preferenceWeight,
@@ -48,6 +52,7 @@ public record FeedbackObjectives(
     }
     notNegative("KTO desirable weight", ktoDesirableWeight, problems);
     notNegative("KTO undesirable weight", ktoUndesirableWeight, problems);
+    notNegative("preference SFT weight", preferenceSftWeight, problems);
     notNegative("correction SFT weight", correctionSftWeight, problems);
     notNegative("language-model weight", languageModelWeight, problems);
     notNegative("preference weight", preferenceWeight, problems);
@@ -58,10 +63,13 @@ public record FeedbackObjectives(
     }
   }
 
-  /** DPO at beta 0.1, KTO at beta 0.1 with equal weights, RPO weight 1, every kind weighted 1. */
+  /**
+   * DPO at beta 0.1, KTO at beta 0.1 with equal weights, RPO weight 1 on corrections and none on
+   * pairs, every kind weighted 1.
+   */
   public static FeedbackObjectives defaults() {
     return new FeedbackObjectives(
-        PairLoss.DPO, PairLoss.DEFAULT_BETA, 0.1, 0.1, 1, 1, 1, 1, 1, 1, 1);
+        PairLoss.DPO, PairLoss.DEFAULT_BETA, 0.1, 0.1, 1, 1, 0, 1, 1, 1, 1, 1);
   }
 
   public FeedbackObjectives withPairLoss(PairLoss loss) {
@@ -72,6 +80,7 @@ public record FeedbackObjectives(
         ktoBeta,
         ktoDesirableWeight,
         ktoUndesirableWeight,
+        preferenceSftWeight,
         correctionSftWeight,
         languageModelWeight,
         preferenceWeight,
@@ -79,7 +88,7 @@ public record FeedbackObjectives(
         correctionWeight);
   }
 
-  /** The weight of a feedback kind's mean loss. */
+  /** The weight of a feedback kind's rows. */
   public double weightOf(FeedbackExample.Kind kind) {
     return switch (kind) {
       case PREFERENCE -> preferenceWeight;

@@ -15,11 +15,14 @@ import java.util.Map;
 /**
  * The steps of a mixed job: the job's own rows (language-model examples and feedback examples,
  * drawn together epoch by epoch) plus replay rows in every micro-batch ({@link RowDraw}), and a
- * step loss made of each kind's mean loss, weighted ({@link FeedbackObjectives}): the
- * language-model rows' mean token loss, the preference pairs' {@link PairLoss}, the ratings' KTO
- * and the corrections' pair loss plus their language-model term. Every row of a micro-batch shares
- * one forward pass; the reference's log-likelihoods come from {@link ReferenceLikelihoods},
- * computed once before training.
+ * step loss in which every row counts by its share of the step's rows, weighted by kind ({@link
+ * FeedbackObjectives}): the language-model rows' mean token loss, the preference pairs' {@link
+ * PairLoss} and the corrections' pair loss each plus a language-model term on the chosen answer,
+ * the ratings' KTO. A feedback row thus takes the place in the gradient that it takes in the batch,
+ * and replay keeps its share (a kind's mean over its few rows, weighted like the whole
+ * language-model term, let one or two feedback rows outweigh a batch of replay). Every row of a
+ * micro-batch shares one forward pass; the reference's log-likelihoods come from {@link
+ * ReferenceLikelihoods}, computed once before training.
  */
 final class FeedbackSteps implements StepSource {
 
@@ -87,12 +90,20 @@ final class FeedbackSteps implements StepSource {
     for (int i = 0; i < accumulation; i++) {
       micro.add(new MicroBatch(draw.next()));
     }
-    // every kind's mean is over the whole step, so the accumulated gradient is the step's
+    // Every row weighs by its share of the step's rows, whatever scores it, so that feedback rows
+    // take the place in the gradient that their rows take in the batch and replay keeps its share:
+    // the language-model rows' mean token loss counts for their share of the rows, and each
+    // feedback row's objective is summed over the step and divided by the step's rows.
     int counted = micro.stream().mapToInt(MicroBatch::countedTokens).sum();
-    Map<FeedbackExample.Kind, Integer> stepRows = new EnumMap<>(FeedbackExample.Kind.class);
-    for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
-      stepRows.put(kind, micro.stream().mapToInt(m -> m.byKind.get(kind).size()).sum());
+    int languageModelRows = micro.stream().mapToInt(m -> m.languageModel.size()).sum();
+    int stepRows = languageModelRows;
+    for (MicroBatch batch : micro) {
+      stepRows += batch.byKind.values().stream().mapToInt(List::size).sum();
     }
+    double languageModelScale =
+        counted == 0
+            ? 0
+            : objectives.languageModelWeight() * languageModelRows / ((double) stepRows * counted);
     double loss = 0;
     long tokens = 0;
     for (MicroBatch batch : micro) {
@@ -115,15 +126,13 @@ final class FeedbackSteps implements StepSource {
                 padded.logits(model, pass, null, true), padded.targets(pass), padded.weights(pass));
         List<NDArray> terms = new ArrayList<>();
         int from = batch.languageModel.size();
-        if (from > 0 && counted > 0 && objectives.languageModelWeight() > 0) {
+        if (from > 0 && languageModelScale > 0) {
           terms.add(
               logLikelihoods
                   .get("0:" + from)
                   .sum()
                   .neg()
-                  .mul(
-                      EngineArrays.scalar(
-                          pass, (float) (objectives.languageModelWeight() / counted))));
+                  .mul(EngineArrays.scalar(pass, (float) languageModelScale)));
         }
         for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
           List<Integer> items = batch.byKind.get(kind);
@@ -131,7 +140,7 @@ final class FeedbackSteps implements StepSource {
           if (n > 0) {
             NDArray answers = logLikelihoods.get(from + ":" + (from + n));
             NDArray others = logLikelihoods.get((from + n) + ":" + (from + 2 * n));
-            double weight = objectives.weightOf(kind) / stepRows.get(kind);
+            double weight = objectives.weightOf(kind) / stepRows;
             terms.add(
                 losses(kind, items, answers, others, pass)
                     .sum()
@@ -180,12 +189,14 @@ final class FeedbackSteps implements StepSource {
     NDArray referenceOther = EngineArrays.of(pass, referenceOthers);
     return switch (kind) {
       case PREFERENCE ->
-          objectives
-              .pairLoss()
-              .losses(
-                  PreferenceLosses.margins(answers, others, referenceAnswer, referenceOther),
-                  objectives.beta(),
-                  objectives.labelSmoothing());
+          PreferenceLosses.correction(
+              PreferenceLosses.margins(answers, others, referenceAnswer, referenceOther),
+              answers,
+              EngineArrays.of(pass, answerTokens),
+              objectives.pairLoss(),
+              objectives.beta(),
+              objectives.labelSmoothing(),
+              objectives.preferenceSftWeight());
       case CORRECTION ->
           PreferenceLosses.correction(
               PreferenceLosses.margins(answers, others, referenceAnswer, referenceOther),

@@ -2,8 +2,10 @@ package dev.perennial.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.lora.LoraWeights;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mixed jobs of feedback in the LoRA trainer: the frozen reference (a fresh adapter's is the base
- * with the adapter disabled) is scored once before training, and every kind trains.
+ * with the adapter disabled) is scored once before training, every kind trains, and every row of a
+ * step counts by its share of the step's rows.
  */
 class FeedbackTrainingTest {
 
@@ -83,12 +86,83 @@ class FeedbackTrainingTest {
     }
   }
 
+  /**
+   * A step of three language-model rows and one preference pair, scored by a fresh adapter (the
+   * policy is its reference, so the pair's DPO margin is 0 and its loss log 2): each side counts by
+   * its share of the step's four rows, so neither a lone pair nor a lone kind outweighs the rest of
+   * the batch (its replay, in a real job).
+   */
+  @Test
+  void everyRowOfAStepCountsByItsShareOfTheStepsRows() {
+    BaseModel base = TinyModel.open();
+    TrainingRecipe recipe =
+        TrainingRecipe.loraDefaults().withSteps(1).withBatch(4, 1).withReplayFraction(0);
+    List<String> refusals = new ArrayList<>();
+    List<TokenizedExample> examples =
+        LoraTrainer.tokenize(
+            List.of(
+                TrainingExample.completion("The Lumen plan costs", " 40 dollars."),
+                TrainingExample.completion("The Orbit office opens at", " nine."),
+                TrainingExample.text("The Velmora lamp is teal and sells for 30 dollars.")),
+            base.tokenizer(),
+            64,
+            refusals);
+    List<TokenizedFeedback> pair =
+        TokenizedFeedback.of(List.of(FEEDBACK.get(0)), base.tokenizer(), 64, refusals);
+    LoraWeights fresh = LoraWeights.initialize(base.config(), LoraConfig.defaults(), 3);
+    FeedbackObjectives pairOnly = weighted(0, 1, 0);
+    FeedbackObjectives languageModelOnly = weighted(1, 0, 0);
+    FeedbackObjectives pairWithSft = weighted(0, 1, 1);
+
+    try (LanguageModel model = LanguageModel.load(base, Device.cpu(), fresh, true)) {
+      int pad = base.tokenizer().padId();
+      ReferenceLikelihoods reference = ReferenceLikelihoods.compute(model, pair, 4, pad);
+      double lm =
+          lossOf(
+              TrainingLoop.languageModeling(
+                  new ExampleSampler(examples, List.of(), recipe.withBatch(3, 1), pad), null),
+              model);
+      double chosenMeanNll = -reference.answer(0) / pair.get(0).answer().countedTokens();
+
+      assertThat(refusals).isEmpty();
+      assertThat(
+              lossOf(
+                  new FeedbackSteps(examples, List.of(), pair, reference, pairOnly, recipe, pad),
+                  model))
+          .isCloseTo(Math.log(2) / 4, within(1e-5));
+      assertThat(
+              lossOf(
+                  new FeedbackSteps(
+                      examples, List.of(), pair, reference, languageModelOnly, recipe, pad),
+                  model))
+          .isCloseTo(lm * 3 / 4, within(1e-5));
+      assertThat(
+              lossOf(
+                  new FeedbackSteps(examples, List.of(), pair, reference, pairWithSft, recipe, pad),
+                  model))
+          .isCloseTo((Math.log(2) + chosenMeanNll) / 4, within(1e-4));
+    }
+  }
+
   @Test
   void aRatingHasNoRejectedAnswerAndAPairNeedsOne() {
     assertThatThrownBy(() -> new FeedbackExample(FeedbackExample.Kind.RATING, "p", "a", "b", true))
         .isInstanceOf(ModelException.class);
     assertThatThrownBy(() -> FeedbackExample.preference("p", "a", null))
         .isInstanceOf(ModelException.class);
+  }
+
+  /** DPO at beta 0.1 with the language-model rows', the pairs' and the pairs' RPO weights. */
+  private static FeedbackObjectives weighted(
+      double languageModel, double preference, double preferenceSft) {
+    return new FeedbackObjectives(
+        PairLoss.DPO, 0.1, 0.1, 0.1, 1, 1, preferenceSft, 1, languageModel, preference, 1, 1);
+  }
+
+  private static double lossOf(StepSource source, LanguageModel model) {
+    try (NDManager step = model.manager().newSubManager()) {
+      return source.forwardBackward(model, step).loss();
+    }
   }
 
   private TrainingResult train(int steps, FeedbackObjectives objectives) {

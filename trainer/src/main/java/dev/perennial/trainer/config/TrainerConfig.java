@@ -240,6 +240,16 @@ public class TrainerConfig extends PerennialConfig {
   private static final String RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_DOC =
       "Least relative fall of the validation loss below its best that counts as improvement.";
 
+  public static final String RECIPE_FEEDBACK_OBJECTIVE_CONFIG =
+      TRAINER + "recipe.feedback.objective";
+  public static final String RECIPE_FEEDBACK_OBJECTIVE_DEFAULT = "preference";
+  private static final String RECIPE_FEEDBACK_OBJECTIVE_DOC =
+      "How PREFERENCE, RATING and CORRECTION examples train: preference (their objectives:"
+          + " recipe.preference.loss for pairs and corrections, KTO for ratings) or sft (the"
+          + " language-model loss on the good answer alone: a pair's chosen answer, a correction,"
+          + " a desirable rating's answer; undesirable ratings are left out), the baseline the"
+          + " objectives are measured against.";
+
   public static final String RECIPE_PREFERENCE_LOSS_CONFIG = TRAINER + "recipe.preference.loss";
   public static final String RECIPE_PREFERENCE_LOSS_DEFAULT = "dpo";
   private static final String RECIPE_PREFERENCE_LOSS_DOC =
@@ -273,6 +283,14 @@ public class TrainerConfig extends PerennialConfig {
   private static final String RECIPE_KTO_UNDESIRABLE_WEIGHT_DOC =
       "KTO's weight of undesirable ratings.";
 
+  public static final String RECIPE_PREFERENCE_SFT_WEIGHT_CONFIG =
+      TRAINER + "recipe.preference.sft.weight";
+  public static final double RECIPE_PREFERENCE_SFT_WEIGHT_DEFAULT = 0.0;
+  private static final String RECIPE_PREFERENCE_SFT_WEIGHT_DOC =
+      "Weight of the chosen answer's mean token loss added to a PREFERENCE pair's loss (RPO, as"
+          + " recipe.correction.sft.weight does for corrections); 0 by default: on the sample"
+          + " feedback it cost general retention and added no learning (trainer README).";
+
   public static final String RECIPE_CORRECTION_SFT_WEIGHT_CONFIG =
       TRAINER + "recipe.correction.sft.weight";
   private static final String RECIPE_CORRECTION_SFT_WEIGHT_DOC =
@@ -289,9 +307,9 @@ public class TrainerConfig extends PerennialConfig {
   public static final double RECIPE_WEIGHT_DEFAULT = 1.0;
 
   private static final String RECIPE_WEIGHT_DOC =
-      "Weight of this kind's mean loss in a step's loss (lm: the mean token loss of TEXT and SFT"
-          + " examples and replay; preference, rating, correction: the mean of their objective over"
-          + " the step's rows of that kind).";
+      "Weight of this kind's rows in a step's loss, where every row counts by its share of the"
+          + " step's rows (lm: TEXT and SFT examples and replay, by their mean token loss;"
+          + " preference, rating, correction: by their objective).";
 
   public static final String LORA_RANK_CONFIG = TRAINER + "lora.rank";
   public static final int LORA_RANK_DEFAULT = 8;
@@ -652,6 +670,13 @@ public class TrainerConfig extends PerennialConfig {
   private static ConfigDef defineFeedbackObjectives(ConfigDef definition) {
     definition
         .define(
+            RECIPE_FEEDBACK_OBJECTIVE_CONFIG,
+            Type.STRING,
+            RECIPE_FEEDBACK_OBJECTIVE_DEFAULT,
+            ConfigDef.CaseInsensitiveValidString.in("preference", "sft"),
+            Importance.LOW,
+            RECIPE_FEEDBACK_OBJECTIVE_DOC)
+        .define(
             RECIPE_PREFERENCE_LOSS_CONFIG,
             Type.STRING,
             RECIPE_PREFERENCE_LOSS_DEFAULT,
@@ -672,6 +697,13 @@ public class TrainerConfig extends PerennialConfig {
             Range.between(0.0, 0.49),
             Importance.LOW,
             RECIPE_PREFERENCE_LABEL_SMOOTHING_DOC)
+        .define(
+            RECIPE_PREFERENCE_SFT_WEIGHT_CONFIG,
+            Type.DOUBLE,
+            RECIPE_PREFERENCE_SFT_WEIGHT_DEFAULT,
+            Range.between(0.0, 1e6),
+            Importance.LOW,
+            RECIPE_PREFERENCE_SFT_WEIGHT_DOC)
         .define(
             RECIPE_KTO_BETA_CONFIG,
             Type.DOUBLE,

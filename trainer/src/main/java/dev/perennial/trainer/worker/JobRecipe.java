@@ -29,6 +29,8 @@ import java.util.TreeMap;
  * @param patience epochs without improvement of the validation loss before a job stops
  * @param minImprovement least relative fall of the validation loss that counts as improvement
  * @param objectives how feedback examples are trained and each kind's loss weighted
+ * @param feedbackAsSft train feedback examples by the language-model loss on their good answer
+ *     instead of by {@code objectives} (the baseline the objectives are measured against)
  */
 public record JobRecipe(
     TrainingRecipe model,
@@ -40,7 +42,8 @@ public record JobRecipe(
     double validationFraction,
     int patience,
     double minImprovement,
-    FeedbackObjectives objectives) {
+    FeedbackObjectives objectives,
+    boolean feedbackAsSft) {
 
   public JobRecipe {
     tenantLearningRates = Map.copyOf(tenantLearningRates);
@@ -78,7 +81,8 @@ public record JobRecipe(
         config.getDouble(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG),
         config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG),
-        objectives(config));
+        objectives(config),
+        config.getString(TrainerConfig.RECIPE_FEEDBACK_OBJECTIVE_CONFIG).equalsIgnoreCase("sft"));
   }
 
   private static FeedbackObjectives objectives(TrainerConfig config) {
@@ -89,6 +93,7 @@ public record JobRecipe(
         config.getDouble(TrainerConfig.RECIPE_KTO_BETA_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_KTO_DESIRABLE_WEIGHT_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_KTO_UNDESIRABLE_WEIGHT_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_PREFERENCE_SFT_WEIGHT_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_CORRECTION_SFT_WEIGHT_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_LANGUAGE_MODEL_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_PREFERENCE_CONFIG),
@@ -123,7 +128,8 @@ public record JobRecipe(
         validationFraction,
         patience,
         minImprovement,
-        objectives);
+        objectives,
+        feedbackAsSft);
   }
 
   /** Replay rows per micro-batch, as the model's sampler draws them. */
@@ -166,12 +172,17 @@ public record JobRecipe(
   /** The feedback objectives' settings, as a candidate of a job with feedback records them. */
   public Map<String, String> objectiveExtras() {
     Map<String, String> extras = new TreeMap<>();
+    if (feedbackAsSft) {
+      extras.put("feedbackObjective", "sft");
+      return extras;
+    }
     extras.put("preferenceLoss", objectives.pairLoss().name().toLowerCase(Locale.ROOT));
     extras.put("preferenceBeta", Double.toString(objectives.beta()));
     extras.put("preferenceLabelSmoothing", Double.toString(objectives.labelSmoothing()));
     extras.put("ktoBeta", Double.toString(objectives.ktoBeta()));
     extras.put("ktoDesirableWeight", Double.toString(objectives.ktoDesirableWeight()));
     extras.put("ktoUndesirableWeight", Double.toString(objectives.ktoUndesirableWeight()));
+    extras.put("preferenceSftWeight", Double.toString(objectives.preferenceSftWeight()));
     extras.put("correctionSftWeight", Double.toString(objectives.correctionSftWeight()));
     extras.put("weightLm", Double.toString(objectives.languageModelWeight()));
     extras.put("weightPreference", Double.toString(objectives.preferenceWeight()));

@@ -161,10 +161,14 @@ public final class JobTrainer {
         ReplayMix.draw(
             general, earlierOwn, recipe.replayTenantShare(), recipe.replayPoolSize(), jobSeed);
     // Feedback examples train by their objectives; the language-model ones (TEXT, SFT) by their
-    // token loss, and only they decide early stopping.
-    List<FeedbackExample> feedback = FeedbackExamples.of(training);
+    // token loss, and only they decide early stopping. A recipe that trains feedback as SFT makes
+    // every example a language-model one (its good answer; toModel leaves undesirable ratings out).
+    List<FeedbackExample> feedback =
+        recipe.feedbackAsSft() ? List.of() : FeedbackExamples.of(training);
     List<SourcedExample> languageModel =
-        training.stream().filter(e -> !ExampleContent.isFeedback(e.example())).toList();
+        recipe.feedbackAsSft()
+            ? training
+            : training.stream().filter(e -> !ExampleContent.isFeedback(e.example())).toList();
     ValidationSplit split =
         ValidationSplit.of(
             languageModel,
@@ -236,6 +240,9 @@ public final class JobTrainer {
     extras.put("validationExamples", Integer.toString(validation.size()));
     extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
     TrainingReference reference = null;
+    if (recipe.feedbackAsSft()) {
+      extras.putAll(recipe.objectiveExtras());
+    }
     if (!feedback.isEmpty()) {
       reference = start.reference();
       extras.putAll(recipe.objectiveExtras());
@@ -275,12 +282,7 @@ public final class JobTrainer {
             .setCarriedJobs(job.getCarriedJobs())
             .setLineage(lineage(start, read, reference))
             .setExampleCount(examples.size() + feedback.size())
-            .setTokenCount(
-                split.training().stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum()
-                    + training.stream()
-                        .filter(e -> ExampleContent.isFeedback(e.example()))
-                        .mapToLong(e -> ExampleContent.tokens(e.example()))
-                        .sum())
+            .setTokenCount(tokenCount(split.training(), feedback.isEmpty() ? List.of() : training))
             .setRecipe(recipe.record(modelRecipe, lora, extras))
             .setMetrics(metrics(result))
             .setTrainerVersion(TrainerVersion.get())
@@ -291,6 +293,15 @@ public final class JobTrainer {
             .build();
     Folders.deleteRecursively(folder);
     return new TrainedJob(candidate, List.copyOf(read));
+  }
+
+  /** The tokens of the language-model examples and of the feedback examples among {@code all}. */
+  private static long tokenCount(List<SourcedExample> languageModel, List<SourcedExample> all) {
+    return languageModel.stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum()
+        + all.stream()
+            .filter(e -> ExampleContent.isFeedback(e.example()))
+            .mapToLong(e -> ExampleContent.tokens(e.example()))
+            .sum();
   }
 
   private static Lineage lineage(Start start, List<Digest> read, TrainingReference reference) {

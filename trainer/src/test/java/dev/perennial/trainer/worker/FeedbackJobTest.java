@@ -61,6 +61,11 @@ class FeedbackJobTest {
 
   @BeforeEach
   void setUp() {
+    trainer = trainer(Map.of());
+  }
+
+  /** The tiny recipe of these jobs, with {@code more} settings. */
+  private JobTrainer trainer(Map<String, String> more) {
     Map<String, String> values = TestConfigs.tinyRecipe(folder);
     // each step all the job's own rows, no replay: the objectives alone move the adapter
     values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0");
@@ -68,9 +73,10 @@ class FeedbackJobTest {
     values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "12");
     values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "12");
     values.put(TrainerConfig.RECIPE_LEARNING_RATE_CONFIG, "0.01");
+    values.putAll(more);
     TrainerConfig config = new TrainerConfig(values);
     store = new LocalArtifactStore(config.artifactStorePath());
-    trainer = JobTrainer.from(config, store, DeviceChoice.CPU);
+    return JobTrainer.from(config, store, DeviceChoice.CPU);
   }
 
   private static String prompt(int i) {
@@ -107,6 +113,41 @@ class FeedbackJobTest {
     double[] margins = margins(candidate, null, chosen, rejected);
     assertThat(Arrays.stream(margins).min().orElseThrow()).isPositive();
     assertThat(Arrays.stream(margins).average().orElseThrow()).isGreaterThan(0.5);
+  }
+
+  @Test
+  void aRecipeOfSftTrainsFeedbackByItsGoodAnswerAloneWithoutAReference() {
+    // no example set aside for early stopping: patience longer than the job
+    trainer =
+        trainer(
+            Map.of(
+                TrainerConfig.RECIPE_FEEDBACK_OBJECTIVE_CONFIG,
+                "sft",
+                TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG,
+                "20"));
+    List<SourcedExample> feedback = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      feedback.add(at(0, 2 * i, preference(KEY, "p-" + i, prompt(i), COLOURS[i], " grey")));
+      feedback.add(at(0, 2 * i + 1, rating(KEY, "p-" + i, prompt(i), " black", false)));
+    }
+
+    AdapterCandidate candidate = train("acme/support@1-abc", feedback, Optional.empty());
+
+    // the undesirable ratings have no good answer: three examples, the pairs' chosen answers
+    assertThat(candidate.getExampleCount()).isEqualTo(3);
+    assertThat(candidate.getLineage().getReference()).isNull();
+    assertThat(candidate.getRecipe().getExtras())
+        .containsEntry("feedbackObjective", "sft")
+        .doesNotContainKeys("reference", "preferenceLoss");
+    List<TrainingExample> chosen = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      chosen.add(TrainingExample.completion(prompt(i), COLOURS[i]));
+    }
+    List<ExampleScore> trained = score(candidate, chosen);
+    List<ExampleScore> base = score(null, chosen);
+    for (int i = 0; i < 3; i++) {
+      assertThat(trained.get(i).logLikelihood()).isGreaterThan(base.get(i).logLikelihood());
+    }
   }
 
   @Test

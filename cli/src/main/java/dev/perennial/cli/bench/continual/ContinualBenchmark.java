@@ -56,6 +56,7 @@ public final class ContinualBenchmark {
    * @param tenants tenants, each with a stream and adapters of its own
    * @param variants the variants to run, in order
    * @param jointEveryUpdate train the joint baseline after every update (else after the last one)
+   * @param feedbackMix the kinds of training example the streams' feedback becomes
    */
   public record Settings(
       UpdateStream.Shape shape,
@@ -63,7 +64,8 @@ public final class ContinualBenchmark {
       int tenants,
       List<Variant> variants,
       boolean jointEveryUpdate,
-      DeviceChoice device) {
+      DeviceChoice device,
+      FeedbackMix feedbackMix) {
 
     public Settings {
       variants = List.copyOf(variants);
@@ -124,7 +126,11 @@ public final class ContinualBenchmark {
         shards.put(
             stream.tenantId(),
             StreamShards.write(
-                store, stream, trainerConfig.heldOutFraction(), trainerConfig.replayMaxShards()));
+                store,
+                stream,
+                trainerConfig.heldOutFraction(),
+                trainerConfig.replayMaxShards(),
+                settings.feedbackMix()));
       }
       List<EvalExample> general = unchangedGeneral(world, evaluation.general(), streams);
       List<EvalExample> generalHeldOut =

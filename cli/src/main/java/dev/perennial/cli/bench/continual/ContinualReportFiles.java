@@ -60,6 +60,7 @@ public final class ContinualReportFiles {
     s.put("ownChangesPerUpdate", settings.shape().ownChanges());
     s.put("repeatsPerUpdate", settings.shape().repeats());
     s.put("jointEveryUpdate", settings.jointEveryUpdate());
+    s.put("feedbackMix", settings.feedbackMix().label());
     ArrayNode variants = s.putArray("variants");
     settings.variants().forEach(v -> variants.add(v.label()));
     root.put("base", report.base());

@@ -30,8 +30,7 @@ import java.util.Map;
 
 /**
  * One tenant's update stream as the trainer's accumulator would store it: each update's documents
- * and feedback become training examples as ingest makes them (documents TEXT, corrections and good
- * ratings SFT, preferences PREFERENCE with the old or an unsure answer rejected), split by the
+ * become TEXT examples and its feedback the kinds of the run's {@link FeedbackMix}, split by the
  * configured held-out fraction, sealed into a training and a held-out shard in the artifact store;
  * then the training job of an update, for a variant.
  */
@@ -46,18 +45,24 @@ final class StreamShards {
   private final String adapterKey;
   private final List<UpdateShards> updates = new ArrayList<>();
   private final int replayMaxShards;
+  private final FeedbackMix mix;
 
-  private StreamShards(String tenant, String adapterKey, int replayMaxShards) {
+  private StreamShards(String tenant, String adapterKey, int replayMaxShards, FeedbackMix mix) {
     this.tenant = tenant;
+    this.mix = mix;
     this.adapterKey = adapterKey;
     this.replayMaxShards = replayMaxShards;
   }
 
   /** Writes every update's shards to {@code store}. */
   static StreamShards write(
-      ArtifactStore store, UpdateStream stream, double heldOutFraction, int replayMaxShards) {
+      ArtifactStore store,
+      UpdateStream stream,
+      double heldOutFraction,
+      int replayMaxShards,
+      FeedbackMix mix) {
     String tenant = stream.tenantId();
-    StreamShards shards = new StreamShards(tenant, tenant + "/default", replayMaxShards);
+    StreamShards shards = new StreamShards(tenant, tenant + "/default", replayMaxShards, mix);
     HeldOutSplit split = new HeldOutSplit(heldOutFraction);
     long offset = 0;
     for (UpdateStream.Update update : stream.updates()) {
@@ -151,17 +156,9 @@ final class StreamShards {
     }
     List<QaPair> feedback = update.feedback();
     for (int i = 0; i < feedback.size(); i++) {
-      QaPair pair = feedback.get(i);
-      TrainingExample.Builder example =
-          example(prefix + "feedback-" + i, i % 3 == 2 ? ExampleKind.PREFERENCE : ExampleKind.SFT)
-              .setPrompt(pair.prompt());
-      if (i % 3 == 2) {
-        String wrong = pair.fact().isChange() ? pair.fact().previousValue() : "I am not sure";
-        example.setChosen(pair.completion()).setRejected(" " + wrong);
-      } else {
-        example.setCompletion(pair.completion());
-      }
-      examples.add(example.build());
+      examples.add(
+          mix.render(example(prefix + "feedback-" + i, ExampleKind.SFT), feedback.get(i), i)
+              .build());
     }
     return examples;
   }

@@ -44,7 +44,8 @@ class ContinualBenchmarkTest {
             1,
             List.of(Variant.PRODUCTION),
             false,
-            DeviceChoice.CPU);
+            DeviceChoice.CPU,
+            FeedbackMix.BENCH);
 
     ContinualReport report =
         ContinualBenchmark.run(settings, values, new PrintWriter(progress, true));
