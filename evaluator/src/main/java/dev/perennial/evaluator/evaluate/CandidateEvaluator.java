@@ -25,6 +25,7 @@ import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.LeakageSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.suite.PlasticityFigures;
 import dev.perennial.evaluator.suite.RetentionSuite;
 import dev.perennial.evaluator.suite.Suite;
 import dev.perennial.evaluator.suite.TransferSuite;
@@ -230,6 +231,7 @@ public final class CandidateEvaluator {
                     old,
                     measurements));
     AdapterCandidate candidate = context.candidate();
+    PlasticityFigures.put(candidate, measurements);
     List<Gate> gates =
         GateRules.withRollover(
             GateRules.gates(measurements, context.thresholds(), bootstrap, candidate),

@@ -6,8 +6,12 @@ import dev.perennial.evaluator.history.ScoreMatrix;
 import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRefreshDetails;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.ModulePlasticity;
+import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.ArrayList;
@@ -81,6 +85,7 @@ public final class HtmlReport {
     html.append("<h2>Training</h2>");
     html.append(lossCurve(candidate));
     lineage(html, candidate);
+    plasticity(html, candidate);
     if (!report.comparisons().isEmpty()) {
       html.append("<h2>Against the incumbent and the base</h2>");
       html.append(deltas(report));
@@ -249,6 +254,73 @@ public final class HtmlReport {
     }
     row(html, "adapter", candidate.getLocation());
     html.append("</table>");
+  }
+
+  /** The trainer's plasticity monitor: gains against the control, refresh, the weights' shape. */
+  private static void plasticity(StringBuilder html, AdapterCandidate candidate) {
+    Lineage lineage = candidate.getLineage();
+    if (lineage == null || lineage.getPlasticity() == null) {
+      return;
+    }
+    Plasticity p = lineage.getPlasticity();
+    html.append("<h2>Plasticity (room to learn)</h2><table>");
+    row(html, "update", Integer.toString(p.getUpdate()));
+    row(
+        html,
+        "learning gain",
+        orDash(p.getLearningGain()) + " nats (loss on the update's examples, before minus after)");
+    row(
+        html,
+        "fresh-adapter control",
+        p.getControlGain() == null
+            ? "not trained on this update"
+            : orDash(p.getControlGain()) + " nats; ratio " + orDash(p.getGainRatio()));
+    row(
+        html,
+        "refresh due",
+        p.getRefreshDue() ? "yes: the key's next job refreshes this adapter" : "no");
+    if (lineage.getRefresh() != null) {
+      AdapterRefreshDetails r = lineage.getRefresh();
+      row(
+          html,
+          "refreshed",
+          String.format(
+              Locale.ROOT,
+              "before training: %s; freed rank %d, kept >= %.4f of each module's energy",
+              r.getReason(),
+              r.getFreedRank(),
+              r.getMinKeptEnergy()));
+    }
+    row(
+        html,
+        "weights",
+        String.format(
+            Locale.ROOT,
+            "mean effective rank of B\u00b7A %.2f, norm of A and B %.4g, norm of the change %.4g",
+            p.getEffectiveRank(),
+            p.getWeightNorm(),
+            p.getProductNorm()));
+    html.append("</table>");
+    html.append("<table><tr><th class=\"l\">module</th><th>|A|</th><th>|B|</th>")
+        .append("<th>|scaling\u00b7B\u00b7A|</th><th>effective rank</th></tr>");
+    for (ModulePlasticity m : p.getModules()) {
+      html.append("<tr><td class=\"l\">")
+          .append(esc(m.getPath()))
+          .append("</td><td>")
+          .append(num(m.getNormA()))
+          .append("</td><td>")
+          .append(num(m.getNormB()))
+          .append("</td><td>")
+          .append(num(m.getProductNorm()))
+          .append("</td><td>")
+          .append(num(m.getEffectiveRank()))
+          .append("</td></tr>");
+    }
+    html.append("</table>");
+  }
+
+  private static String orDash(Double value) {
+    return value == null ? "\u2013" : num(value);
   }
 
   private static void row(StringBuilder html, String name, String value) {

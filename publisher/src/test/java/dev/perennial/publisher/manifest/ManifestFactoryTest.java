@@ -85,7 +85,8 @@ class ManifestFactoryTest {
             "cd".repeat(32),
             "bundled:perennial-tiny");
     Lineage lineage =
-        new Lineage(LineageMethod.DISTILLED, null, teacher, "ef".repeat(32), null, null);
+        new Lineage(
+            LineageMethod.DISTILLED, null, teacher, "ef".repeat(32), null, null, null, null);
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-6", null))
             .setLineage(lineage)

@@ -352,6 +352,40 @@ public class TrainerConfig extends PerennialConfig {
           + " that the general side holds the bundled bases' whole general replay set (327"
           + " examples, one per general fact), so every job rehearses every general fact.";
 
+  public static final String PLASTICITY_CONTROL_EVERY_CONFIG = TRAINER + "plasticity.control.every";
+  public static final int PLASTICITY_CONTROL_EVERY_DEFAULT = 5;
+  private static final String PLASTICITY_CONTROL_EVERY_DOC =
+      "Every this many updates of a key (update = parent release version + 1), a job that"
+          + " continues the key's release also trains a fresh-adapter control on the same"
+          + " examples, replay and feedback for the same number of steps, and compares the two"
+          + " learning gains (one more training run on those jobs). 0: never.";
+
+  public static final String PLASTICITY_REFRESH_BELOW_CONFIG = TRAINER + "plasticity.refresh.below";
+  public static final double PLASTICITY_REFRESH_BELOW_DEFAULT = 0.5;
+  private static final String PLASTICITY_REFRESH_BELOW_DOC =
+      "When a candidate's learning gain falls below this share of its fresh-adapter control's,"
+          + " the key's next job that continues it refreshes the adapter first (AdapterRefresh)."
+          + " 0: never refresh.";
+
+  public static final String PLASTICITY_REFRESH_ENERGY_CONFIG =
+      TRAINER + "plasticity.refresh.energy";
+  public static final double PLASTICITY_REFRESH_ENERGY_DEFAULT = 0.99;
+  private static final String PLASTICITY_REFRESH_ENERGY_DOC =
+      "Share of each module's squared change (scaling*B*A) a refresh keeps.";
+
+  public static final String PLASTICITY_REFRESH_FREE_RANK_CONFIG =
+      TRAINER + "plasticity.refresh.free.rank";
+  public static final int PLASTICITY_REFRESH_FREE_RANK_DEFAULT = 0;
+  private static final String PLASTICITY_REFRESH_FREE_RANK_DOC =
+      "Rank a refresh frees in every module at least, for a fresh trainable pair; 0: half the"
+          + " adapter's rank.";
+
+  public static final String PLASTICITY_GAIN_EXAMPLES_CONFIG = TRAINER + "plasticity.gain.examples";
+  public static final int PLASTICITY_GAIN_EXAMPLES_DEFAULT = 64;
+  private static final String PLASTICITY_GAIN_EXAMPLES_DOC =
+      "Most of a job's own language-model examples the learning gain is measured on (loss before"
+          + " training minus after, scored once per adapter).";
+
   private static final TenantSettings TENANT_SETTINGS =
       new TenantSettings(
               TENANT_PREFIX,
@@ -660,7 +694,42 @@ public class TrainerConfig extends PerennialConfig {
                 REPLAY_POOL_SIZE_DEFAULT,
                 Range.atLeast(1),
                 Importance.LOW,
-                REPLAY_POOL_SIZE_DOC));
+                REPLAY_POOL_SIZE_DOC)
+            .define(
+                PLASTICITY_CONTROL_EVERY_CONFIG,
+                Type.INT,
+                PLASTICITY_CONTROL_EVERY_DEFAULT,
+                Range.atLeast(0),
+                Importance.LOW,
+                PLASTICITY_CONTROL_EVERY_DOC)
+            .define(
+                PLASTICITY_REFRESH_BELOW_CONFIG,
+                Type.DOUBLE,
+                PLASTICITY_REFRESH_BELOW_DEFAULT,
+                Range.between(0.0, 1.0),
+                Importance.LOW,
+                PLASTICITY_REFRESH_BELOW_DOC)
+            .define(
+                PLASTICITY_REFRESH_ENERGY_CONFIG,
+                Type.DOUBLE,
+                PLASTICITY_REFRESH_ENERGY_DEFAULT,
+                Range.between(1e-6, 1.0),
+                Importance.LOW,
+                PLASTICITY_REFRESH_ENERGY_DOC)
+            .define(
+                PLASTICITY_REFRESH_FREE_RANK_CONFIG,
+                Type.INT,
+                PLASTICITY_REFRESH_FREE_RANK_DEFAULT,
+                Range.atLeast(0),
+                Importance.LOW,
+                PLASTICITY_REFRESH_FREE_RANK_DOC)
+            .define(
+                PLASTICITY_GAIN_EXAMPLES_CONFIG,
+                Type.INT,
+                PLASTICITY_GAIN_EXAMPLES_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
+                PLASTICITY_GAIN_EXAMPLES_DOC));
   }
 
   /**

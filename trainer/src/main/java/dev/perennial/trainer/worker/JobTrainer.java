@@ -7,6 +7,8 @@ import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.model.plasticity.AdapterRefresh;
+import dev.perennial.model.plasticity.AdapterSpectrum;
 import dev.perennial.model.rebase.Compatibility;
 import dev.perennial.model.rebase.Rebasing;
 import dev.perennial.model.runtime.BaseModel;
@@ -26,10 +28,12 @@ import dev.perennial.model.train.ValidationPoint;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRefreshDetails;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ReferenceKind;
 import dev.perennial.schemas.v1.ShardRef;
@@ -41,6 +45,9 @@ import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.lineage.DataDigest;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.lineage.TrainerVersion;
+import dev.perennial.trainer.plasticity.GainProbe;
+import dev.perennial.trainer.plasticity.PlasticityRecords;
+import dev.perennial.trainer.plasticity.PlasticitySettings;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardAccessException;
@@ -78,7 +85,9 @@ public final class JobTrainer {
   private final Path storeRoot;
   private final Path workDir;
   private final DeviceChoice device;
+  private final PlasticitySettings plasticity;
 
+  /** A trainer with the plasticity monitor's default settings. */
   public JobTrainer(
       BaseModelSource base,
       JobRecipe recipe,
@@ -86,6 +95,17 @@ public final class JobTrainer {
       Path storeRoot,
       Path workDir,
       DeviceChoice device) {
+    this(base, recipe, store, storeRoot, workDir, device, PlasticitySettings.defaults());
+  }
+
+  public JobTrainer(
+      BaseModelSource base,
+      JobRecipe recipe,
+      ArtifactStore store,
+      Path storeRoot,
+      Path workDir,
+      DeviceChoice device,
+      PlasticitySettings plasticity) {
     this.base = base;
     this.bases = new BaseCatalog(base);
     this.recipe = recipe;
@@ -93,6 +113,7 @@ public final class JobTrainer {
     this.storeRoot = storeRoot;
     this.workDir = workDir;
     this.device = device;
+    this.plasticity = plasticity;
   }
 
   /**
@@ -106,7 +127,8 @@ public final class JobTrainer {
         store,
         config.artifactStorePath(),
         config.workerWorkDir(),
-        device);
+        device,
+        PlasticitySettings.from(config));
   }
 
   public BaseModel base() {
@@ -119,6 +141,21 @@ public final class JobTrainer {
    * @throws JobSkippedException when the job can never yield a candidate
    */
   public TrainedJob train(TrainingJob job, Optional<StableRelease> stable, StepListener listener) {
+    return train(job, stable, Optional.empty(), listener);
+  }
+
+  /**
+   * Trains {@code job}, continuing {@code stable} unless the job is an ERASURE retraining;
+   * refreshes the stable adapter first when the monitor recorded in {@code stableLineage} (that
+   * release's lineage) found it due.
+   *
+   * @throws JobSkippedException when the job can never yield a candidate
+   */
+  public TrainedJob train(
+      TrainingJob job,
+      Optional<StableRelease> stable,
+      Optional<Lineage> stableLineage,
+      StepListener listener) {
     long started = System.nanoTime();
     JobRecipe recipe = this.recipe.forTenant(job.getTenant());
     if (!AdapterKey.tenantOf(job.getAdapterKey()).equals(Optional.of(job.getTenant()))) {
@@ -182,6 +219,27 @@ public final class JobTrainer {
         job.getTrigger() == JobTrigger.REBASE
             ? rebaseStart(job, stable, target, examples, folder.resolve("parent"))
             : startingPoint(job, stable, folder.resolve("parent"));
+    int update = start.parentVersion() == null ? 1 : start.parentVersion() + 1;
+    Optional<Plasticity> due =
+        start.method() == LineageMethod.CONTINUED
+            ? stableLineage.flatMap(PlasticityRecords::refreshDue)
+            : Optional.empty();
+    AdapterRefreshDetails refreshed = null;
+    if (due.isPresent()) {
+      AdapterRefresh.Settings settings =
+          plasticity.refresh(start.adapter().weights().config().rank());
+      AdapterRefresh.Result refresh =
+          AdapterRefresh.refresh(start.adapter().weights(), settings, jobSeed);
+      refreshed = PlasticityRecords.refresh(settings, refresh, due.get());
+      start = start.refreshed(refresh.weights());
+      log.info(
+          "Refreshing {} of {} before {}: {}; kept at least {} of each module's energy",
+          start.startedFrom(),
+          job.getAdapterKey(),
+          job.getJobId(),
+          refreshed.getReason(),
+          refresh.minKeptEnergy());
+    }
     List<TrainingExample> trained = new ArrayList<>(examples);
     trained.addAll(start.taught());
     int steps = recipe.steps(trained.size() + feedback.size(), replay.examples().size());
@@ -221,10 +279,37 @@ public final class JobTrainer {
         replay.fromGeneral(),
         steps,
         start.describe());
+    GainProbe probe =
+        GainProbe.of(
+            target.base(),
+            ModelRuntime.device(device),
+            examples,
+            plasticity.gainExamples(),
+            modelRecipe.maxSequenceLength());
+    Double lossBefore = probe.isEmpty() ? null : probe.loss(start.adapter());
     TrainingResult result = LoraTrainer.run(request, listener);
     FolderIndex.StoredFolder stored = FolderIndex.store(store, output);
     LoraConfig lora =
         start.adapter() == null ? recipe.freshLora() : start.adapter().weights().config();
+    PeftAdapter trainedAdapter = PeftAdapter.read(output);
+    Double gain = lossBefore == null ? null : lossBefore - probe.loss(trainedAdapter);
+    Double controlGain = null;
+    if (!probe.isEmpty()
+        && !result.steps().isEmpty()
+        && plasticity.controlDue(update, start.method() == LineageMethod.CONTINUED)) {
+      controlGain =
+          controlGain(
+              job,
+              request,
+              folder.resolve("control"),
+              lora,
+              modelRecipe.withSteps(result.steps().size()),
+              probe,
+              listener);
+    }
+    Plasticity measured =
+        PlasticityRecords.of(
+            update, gain, controlGain, plasticity, AdapterSpectrum.of(trainedAdapter.weights()));
 
     Map<String, String> extras = new TreeMap<>();
     extras.put("startedFrom", start.startedFrom());
@@ -280,7 +365,7 @@ public final class JobTrainer {
             .setErasure(job.getErasure())
             .setHeldOutPool(job.getHeldOutPool())
             .setCarriedJobs(job.getCarriedJobs())
-            .setLineage(lineage(start, read, reference))
+            .setLineage(lineage(start, read, reference, refreshed, measured))
             .setExampleCount(examples.size() + feedback.size())
             .setTokenCount(tokenCount(split.training(), feedback.isEmpty() ? List.of() : training))
             .setRecipe(recipe.record(modelRecipe, lora, extras))
@@ -304,14 +389,48 @@ public final class JobTrainer {
             .sum();
   }
 
-  private static Lineage lineage(Start start, List<Digest> read, TrainingReference reference) {
+  private static Lineage lineage(
+      Start start,
+      List<Digest> read,
+      TrainingReference reference,
+      AdapterRefreshDetails refreshed,
+      Plasticity plasticity) {
     return Lineage.newBuilder()
         .setMethod(start.method())
         .setSourceRelease(start.source())
         .setTeacher(start.teacher())
         .setDataDigest(DataDigest.of(read))
         .setReference(reference)
+        .setRefresh(refreshed)
+        .setPlasticity(plasticity)
         .build();
+  }
+
+  /**
+   * The learning gain of the monitor's control: a fresh adapter of the candidate's shape trained on
+   * the candidate's examples, replay and feedback for exactly the candidate's steps.
+   */
+  private Double controlGain(
+      TrainingJob job,
+      LoraTrainingRequest candidate,
+      Path output,
+      LoraConfig shape,
+      TrainingRecipe steps,
+      GainProbe probe,
+      StepListener listener) {
+    LoraTrainingRequest control =
+        LoraTrainingRequest.fresh(
+                candidate.base(), candidate.examples(), candidate.replay(), shape, steps, output)
+            .on(device)
+            .withFeedback(candidate.feedback(), candidate.objectives());
+    log.info(
+        "Training the plasticity control of {} ({}): a fresh adapter, {} steps",
+        job.getJobId(),
+        job.getAdapterKey(),
+        steps.steps());
+    LoraTrainer.run(control, listener);
+    double before = probe.loss(null);
+    return before - probe.loss(PeftAdapter.read(output));
   }
 
   private static LineageRelease lineageRelease(
@@ -417,6 +536,18 @@ public final class JobTrainer {
 
     static Start fresh(LineageMethod method) {
       return new Start(null, null, method, null, null, List.of());
+    }
+
+    /** The same start from the adapter's refreshed weights. */
+    Start refreshed(dev.perennial.model.lora.LoraWeights weights) {
+      return new Start(
+          new PeftAdapter(
+              weights, adapter.baseModelName(), adapter.baseModelDigest(), adapter.origin()),
+          parentVersion,
+          method,
+          source,
+          teacher,
+          taught);
     }
 
     /** {@code fresh}, {@code v3}, or {@code v3 of perennial-tiny} for a carried-over adapter. */

@@ -16,13 +16,17 @@ import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.release.ReleaseView;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.plasticity.PlasticityMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
@@ -106,6 +110,7 @@ public final class TrainerWorker implements Service {
   private final TrainingProgress progress;
   private final int attempts;
   private final MeterRegistry meters;
+  private final PlasticityMeters plasticity;
   private final FairJobQueue<String, TrainingJob> queue = new FairJobQueue<>();
   private final Map<String, Integer> failures = new HashMap<>();
   private final Map<String, String> recentSkips = Collections.synchronizedMap(new RecentSkips());
@@ -147,6 +152,7 @@ public final class TrainerWorker implements Service {
     this.store = store;
     this.trainer = trainer;
     this.meters = meters;
+    this.plasticity = new PlasticityMeters(meters);
     this.attempts = config.workerJobAttempts();
     this.progress = new TrainingProgress(meters, console, config.workerProgressEverySteps());
 
@@ -378,9 +384,30 @@ public final class TrainerWorker implements Service {
                   job.getRebase() == null
                       ? trainer.base().digest()
                       : job.getRebase().getFromBase().getDigest();
-              return trainer.train(job, releases.stable(job.getAdapterKey(), onBase), listener);
+              Optional<StableRelease> stable = releases.stable(job.getAdapterKey(), onBase);
+              return trainer.train(
+                  job,
+                  stable,
+                  stableLineage(releases.latest(job.getAdapterKey()), stable),
+                  listener);
             });
     current = new Running(record, outcome, cancelled);
+  }
+
+  /**
+   * The lineage of the stable release, as releases.v1 carries it: only the latest release's record
+   * has it, so a stable alias on an older version (a rollback) has none here, and its monitor's
+   * verdict on a refresh is not read.
+   */
+  static Optional<Lineage> stableLineage(
+      Optional<AdapterRelease> latest, Optional<StableRelease> stable) {
+    if (latest.isEmpty() || stable.isEmpty()) {
+      return Optional.empty();
+    }
+    AdapterRelease release = latest.get();
+    return release.getVersion() == stable.get().version()
+        ? Optional.ofNullable(release.getLineage())
+        : Optional.empty();
   }
 
   private boolean mayStart(ConsumerRecord<String, TrainingJob> record) {
@@ -410,6 +437,7 @@ public final class TrainerWorker implements Service {
       if (commit(record, trained.candidate())) {
         failures.remove(jobId);
         count("candidate");
+        plasticity.record(trained.candidate());
         decisions.awaiting(
             trained.candidate().getAdapterKey(), trained.candidate().getCandidateId());
         log.info(

@@ -18,8 +18,10 @@ import dev.perennial.model.world.UpdateStream;
 import dev.perennial.model.world.World;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.plasticity.PlasticitySettings;
 import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobRecipe;
 import dev.perennial.trainer.worker.JobTrainer;
@@ -162,14 +164,16 @@ public final class ContinualBenchmark {
         for (Variant variant : settings.variants()) {
           Map<String, String> variantValues =
               variant.configure(new HashMap<>(without(values, EVALUATOR_KEYS)));
+          TrainerConfig variantConfig = new TrainerConfig(variantValues);
           JobTrainer trainer =
               new JobTrainer(
                   base,
-                  JobRecipe.from(new TrainerConfig(variantValues)),
+                  JobRecipe.from(variantConfig),
                   store,
                   store.root(),
                   folder.resolve("work"),
-                  settings.device());
+                  settings.device(),
+                  PlasticitySettings.from(variantConfig));
           for (UpdateStream stream : streams) {
             Probes probes = new Probes(stream);
             Row baseRow =
@@ -218,6 +222,8 @@ public final class ContinualBenchmark {
     List<Row> rows = new ArrayList<>();
     rows.add(baseRow);
     Optional<RowMeasurer.Previous> previous = Optional.empty();
+    // the last candidate's lineage: the plasticity monitor's verdict on it (as releases.v1 has it)
+    Optional<Lineage> previousLineage = Optional.empty();
     for (int i = 1; i <= updates; i++) {
       if (variant.joint() && !settings.jointEveryUpdate() && i < updates) {
         rows.add(Row.unmeasured(i, updates + 1));
@@ -253,7 +259,10 @@ public final class ContinualBenchmark {
               : Optional.empty();
       TrainedJob trained =
           trainer.train(
-              job, stable, progress == null ? metrics -> {} : new ProgressBar(progress, label, 25));
+              job,
+              stable,
+              variant.continues() ? previousLineage : Optional.empty(),
+              progress == null ? metrics -> {} : new ProgressBar(progress, label, 25));
       AdapterCandidate candidate = trained.candidate();
       PeftAdapter adapter = read(store, folder, candidate.getLocation(), variant, i);
       Map<Integer, StreamShards.UpdateShards> earlier = new TreeMap<>();
@@ -285,6 +294,7 @@ public final class ContinualBenchmark {
       }
       rows.add(row);
       previous = Optional.of(new RowMeasurer.Previous(i, candidate.getLocation(), adapter));
+      previousLineage = Optional.ofNullable(candidate.getLineage());
       if (progress != null) {
         progress.println(ContinualReport.progressLine(label, row));
         progress.flush();

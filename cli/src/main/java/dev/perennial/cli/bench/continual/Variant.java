@@ -18,6 +18,13 @@ public enum Variant {
    * adapter on this stream): what refreshing does to the gain and to forgetting.
    */
   REFRESH("refresh", "the production recipe, refreshed when its learning gain falls"),
+  /**
+   * The production recipe with the trainer's own plasticity monitor, as the service runs it: every
+   * {@code perennial.trainer.plasticity.control.every} updates a fresh-adapter control, and a
+   * refresh of the next update when the gain fell below {@code plasticity.refresh.below} of the
+   * control's. The other variants run with the monitor's controls off.
+   */
+  MONITOR("monitor", "the production recipe with the service's plasticity monitor and refresh"),
   /** The same without replay: how much replay protects. */
   NO_REPLAY("no-replay", "continual without replay"),
   /** A fresh adapter per update on that update's job: the plasticity control. */
@@ -43,7 +50,7 @@ public enum Variant {
 
   /** Whether an update starts from the previous update's adapter. */
   public boolean continues() {
-    return this == PRODUCTION || this == NO_REPLAY || this == REFRESH;
+    return this == PRODUCTION || this == NO_REPLAY || this == REFRESH || this == MONITOR;
   }
 
   /** A refresh comes when the last gain is below this share of the first update's gain. */
@@ -69,6 +76,9 @@ public enum Variant {
    * step cap lifted for joint.
    */
   public Map<String, String> configure(Map<String, String> values) {
+    if (this != MONITOR) {
+      values.put(TrainerConfig.PLASTICITY_CONTROL_EVERY_CONFIG, "0");
+    }
     if (this == NO_REPLAY) {
       values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0");
     }
@@ -86,6 +96,6 @@ public enum Variant {
       }
     }
     throw new IllegalArgumentException(
-        "Unknown variant " + label + " (production, refresh, no-replay, fresh, joint)");
+        "Unknown variant " + label + " (production, refresh, monitor, no-replay, fresh, joint)");
   }
 }
