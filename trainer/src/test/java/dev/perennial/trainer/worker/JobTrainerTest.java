@@ -5,6 +5,7 @@ import static dev.perennial.trainer.testing.Examples.sft;
 import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.FolderIndex;
@@ -18,12 +19,16 @@ import dev.perennial.model.train.StepListener;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.RebaseDetails;
+import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.ShardEntry;
@@ -327,6 +332,114 @@ class JobTrainerTest {
                         1, "loc", "manifest", from.getName(), from.getDigest(), from.getLocation()))
                 .build())
         .build();
+  }
+
+  @Test
+  void everyUpdateRecordsItsGainAControlComesEveryNthAndADueRefreshComesBeforeTheNextUpdate() {
+    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.PLASTICITY_CONTROL_EVERY_CONFIG, "2");
+    JobTrainer monitored = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    AdapterCandidate first =
+        monitored.train(firstJob(), Optional.empty(), StepListener.NONE).candidate();
+    TrainingJob second =
+        job("acme/support@2-def", JobTrigger.MAX_WAIT, List.of(replay), List.of(), List.of(train));
+    AdapterCandidate continued =
+        monitored
+            .train(
+                second,
+                Optional.of(releasedAsV1(first)),
+                Optional.of(first.getLineage()),
+                StepListener.NONE)
+            .candidate();
+
+    Plasticity fresh = first.getLineage().getPlasticity();
+    assertThat(fresh.getUpdate()).isEqualTo(1);
+    assertThat(fresh.getLearningGain()).as("a fresh adapter learns its data").isPositive();
+    assertThat(fresh.getControlGain()).as("a fresh adapter is its own control").isNull();
+    assertThat(fresh.getModules()).isNotEmpty();
+    assertThat(fresh.getEffectiveRank()).isPositive();
+    assertThat(fresh.getWeightNorm()).isPositive();
+    Plasticity measured = continued.getLineage().getPlasticity();
+    assertThat(measured.getUpdate()).isEqualTo(2);
+    assertThat(measured.getControlGain()).as("update 2 of every 2 trains a control").isPositive();
+    assertThat(measured.getGainRatio())
+        .isCloseTo(measured.getLearningGain() / measured.getControlGain(), within(1e-9));
+    assertThat(measured.getRefreshDue()).isEqualTo(measured.getGainRatio() < 0.5);
+    assertThat(continued.getLineage().getRefresh()).isNull();
+
+    // the stable release's monitor found it due: the next job refreshes it, then trains
+    StableRelease v2 =
+        new StableRelease(
+            2,
+            continued.getLocation(),
+            "manifest",
+            Digest.parse(continued.getBaseModelDigest()).hex());
+    Lineage due =
+        Lineage.newBuilder(continued.getLineage())
+            .setPlasticity(
+                Plasticity.newBuilder(measured)
+                    .setControlGain(1.0)
+                    .setLearningGain(0.1)
+                    .setGainRatio(0.1)
+                    .setRefreshDue(true)
+                    .build())
+            .build();
+    AdapterCandidate refreshed =
+        monitored
+            .train(
+                job(
+                    "acme/support@3-f00",
+                    JobTrigger.MAX_WAIT,
+                    List.of(train),
+                    List.of(),
+                    List.of()),
+                Optional.of(v2),
+                Optional.of(due),
+                StepListener.NONE)
+            .candidate();
+
+    assertThat(refreshed.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
+    assertThat(refreshed.getLineage().getSourceRelease().getVersion()).isEqualTo(2);
+    assertThat(refreshed.getLineage().getRefresh().getFreedRank())
+        .isEqualTo(refreshed.getRecipe().getLoraRank() / 2);
+    assertThat(refreshed.getLineage().getRefresh().getMinKeptEnergy()).isGreaterThan(0.5);
+    assertThat(refreshed.getLineage().getRefresh().getReason())
+        .contains("update 2", "0.10 of its fresh-adapter control");
+    assertThat(refreshed.getLineage().getPlasticity().getUpdate()).isEqualTo(3);
+    assertThat(refreshed.getLineage().getPlasticity().getControlGain())
+        .as("update 3 trains no control")
+        .isNull();
+  }
+
+  @Test
+  void aStableReleaseOlderThanTheKeysLatestHasNoLineageToReadOnReleasesV1() {
+    Lineage lineage = Lineage.newBuilder().setMethod(LineageMethod.FRESH).build();
+    AdapterRelease latest =
+        AdapterRelease.newBuilder()
+            .setAdapterKey("acme/support")
+            .setVersion(3)
+            .setAction(ReleaseAction.PUBLISHED)
+            .setLocation("l3")
+            .setManifestDigest("m3")
+            .setFileDigests(java.util.Map.of())
+            .setBaseModelName("b")
+            .setBaseModelDigest("d")
+            .setCandidateId("c3")
+            .setLatestVersion(3)
+            .setAliases(java.util.Map.of("stable", 3))
+            .setLineage(lineage)
+            .setOccurredAt(Instant.EPOCH)
+            .build();
+
+    assertThat(
+            TrainerWorker.stableLineage(
+                Optional.of(latest), Optional.of(new StableRelease(3, "l3", "m3", "d"))))
+        .contains(lineage);
+    assertThat(
+            TrainerWorker.stableLineage(
+                Optional.of(latest), Optional.of(new StableRelease(2, "l2", "m2", "d"))))
+        .isEmpty();
+    assertThat(TrainerWorker.stableLineage(Optional.of(latest), Optional.empty())).isEmpty();
   }
 
   @Test
