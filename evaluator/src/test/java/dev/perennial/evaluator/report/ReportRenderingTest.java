@@ -16,9 +16,14 @@ import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.evaluator.suite.Exposure;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRefreshDetails;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.ModulePlasticity;
+import dev.perennial.schemas.v1.Plasticity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,17 +40,23 @@ class ReportRenderingTest {
   @TempDir Path folder;
 
   private static EvaluationReport report() {
-    AdapterCandidate candidate =
-        Candidates.candidate(
-            "acme/support",
-            "acme/support@2-abc#candidate",
-            "sha256:" + "a".repeat(64),
-            Map.of(),
-            "perennial-tiny",
-            "sha256:" + "b".repeat(64),
-            List.of(Candidates.shard("c".repeat(64), 30)),
-            List.of(Candidates.shard("d".repeat(64), 4)),
-            0.003);
+    return report(candidate());
+  }
+
+  private static AdapterCandidate candidate() {
+    return Candidates.candidate(
+        "acme/support",
+        "acme/support@2-abc#candidate",
+        "sha256:" + "a".repeat(64),
+        Map.of(),
+        "perennial-tiny",
+        "sha256:" + "b".repeat(64),
+        List.of(Candidates.shard("c".repeat(64), 30)),
+        List.of(Candidates.shard("d".repeat(64), 4)),
+        0.003);
+  }
+
+  private static EvaluationReport report(AdapterCandidate candidate) {
     ScoreMatrix matrix =
         new ScoreMatrix(
             List.of("general", "v1", "candidate"),
@@ -103,6 +114,41 @@ class ReportRenderingTest {
         Candidates.AT,
         "evaluator-1",
         3.5);
+  }
+
+  @Test
+  void thePlasticitySectionShowsTheGainAgainstTheControlTheRefreshAndEachModulesShape() {
+    AdapterCandidate candidate =
+        AdapterCandidate.newBuilder(candidate())
+            .setLineage(
+                Lineage.newBuilder()
+                    .setMethod(LineageMethod.CONTINUED)
+                    .setRefresh(new AdapterRefreshDetails(0.99, 4, 0.9931, "update 5 gained 0.1"))
+                    .setPlasticity(
+                        Plasticity.newBuilder()
+                            .setUpdate(6)
+                            .setLearningGain(0.25)
+                            .setControlGain(0.5)
+                            .setGainRatio(0.5)
+                            .setEffectiveRank(3.25)
+                            .setWeightNorm(2.0)
+                            .setProductNorm(0.75)
+                            .setModules(
+                                List.of(
+                                    new ModulePlasticity("layers.0.q_proj", 1.5, 0.25, 0.5, 2.75)))
+                            .build())
+                    .build())
+            .build();
+
+    String html = HtmlReport.render(report(candidate));
+
+    assertThat(html)
+        .contains("<h2>Plasticity (room to learn)</h2>")
+        .contains("ratio 0.5")
+        .contains("kept &gt;= 0.9931 of each module")
+        .contains("mean effective rank of B\u00b7A 3.25")
+        .contains("layers.0.q_proj");
+    assertThat(HtmlReport.render(report())).doesNotContain("Plasticity");
   }
 
   @Test
