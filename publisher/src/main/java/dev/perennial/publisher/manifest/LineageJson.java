@@ -1,9 +1,14 @@
 package dev.perennial.publisher.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.schemas.v1.AdapterRefreshDetails;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.ModulePlasticity;
+import dev.perennial.schemas.v1.Plasticity;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** A manifest's {@code lineage} section (as {@link AvroJson} wrote it) back as the Avro record. */
@@ -30,7 +35,54 @@ public final class LineageJson {
             .setTeacher(release(node.get("teacher")))
             .setDataDigest(text(node.get("dataDigest")))
             .setImportedFrom(text(node.get("importedFrom")))
+            .setRefresh(refresh(node.get("refresh")))
+            .setPlasticity(plasticity(node.get("plasticity")))
             .build());
+  }
+
+  private static AdapterRefreshDetails refresh(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    return AdapterRefreshDetails.newBuilder()
+        .setEnergy(node.path("energy").asDouble())
+        .setFreedRank(node.path("freedRank").asInt())
+        .setMinKeptEnergy(node.path("minKeptEnergy").asDouble())
+        .setReason(node.path("reason").asText())
+        .build();
+  }
+
+  // The trainer's plasticity monitor: the next job of the key reads refreshDue from releases.v1.
+  private static Plasticity plasticity(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    List<ModulePlasticity> modules = new ArrayList<>();
+    for (JsonNode module : node.path("modules")) {
+      modules.add(
+          ModulePlasticity.newBuilder()
+              .setPath(module.path("path").asText())
+              .setNormA(module.path("normA").asDouble())
+              .setNormB(module.path("normB").asDouble())
+              .setProductNorm(module.path("productNorm").asDouble())
+              .setEffectiveRank(module.path("effectiveRank").asDouble())
+              .build());
+    }
+    return Plasticity.newBuilder()
+        .setUpdate(node.path("update").asInt())
+        .setLearningGain(number(node.get("learningGain")))
+        .setControlGain(number(node.get("controlGain")))
+        .setGainRatio(number(node.get("gainRatio")))
+        .setRefreshDue(node.path("refreshDue").asBoolean())
+        .setEffectiveRank(node.path("effectiveRank").asDouble())
+        .setWeightNorm(node.path("weightNorm").asDouble())
+        .setProductNorm(node.path("productNorm").asDouble())
+        .setModules(modules)
+        .build();
+  }
+
+  private static Double number(JsonNode node) {
+    return node == null || node.isNull() ? null : node.asDouble();
   }
 
   private static LineageRelease release(JsonNode node) {

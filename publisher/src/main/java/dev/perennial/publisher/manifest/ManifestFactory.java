@@ -27,6 +27,9 @@ public final class ManifestFactory {
   // own.
   public static final String LINEAGE = "lineage";
 
+  // The recipe search the job ran (every trial, the winner): a section of its own.
+  public static final String SEARCH = "search";
+
   // Candidate fields that get sections of their own; every other field lands under "candidate",
   // so fields the trainer adds later are recorded without a change here.
   private static final Set<String> OWN_SECTIONS =
@@ -45,6 +48,7 @@ public final class ManifestFactory {
           "recipe",
           "metrics",
           LINEAGE,
+          SEARCH,
           ErasureLineage.FIELD);
 
   private ManifestFactory() {}
@@ -89,6 +93,9 @@ public final class ManifestFactory {
               }
             });
     manifest.set("recipe", candidateJson.get("recipe"));
+    if (candidateJson.hasNonNull(SEARCH)) {
+      manifest.set(SEARCH, candidateJson.get(SEARCH));
+    }
 
     ObjectNode data = manifest.putObject("data");
     data.set("exampleCount", candidateJson.get("exampleCount"));

@@ -27,6 +27,9 @@ import java.util.TreeMap;
  *   "parentVersion": 2,                           // null: trained from the base model alone
  *   "candidate": {"candidateId", "jobId", "location", "trainerVersion", "device", ...},
  *   "recipe": {"seed", "epochs", "learningRate", "loraRank", ...},   // every recipe field
+ *   "search": {"winner", "fullSteps", "trialSteps", "rankedBy", "trials": [{"variant", "recipe",
+ *              "seed", "round", "steps", "gatesPassed", "learningGain", "droppedInRound"}]},
+ *                                                 // only when the job searched its recipe
  *   "data": {"exampleCount", "tokenCount", "shards": [{"digest", "exampleCount", "tokenCount",
  *            "offsetRanges": [{"topic", "partition", "fromOffset", "toOffset"}]}], "heldOutShards"},
  *   "training": {"steps", "initialLoss", "finalLoss", "lossCurve", ...},

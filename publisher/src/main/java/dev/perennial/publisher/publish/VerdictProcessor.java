@@ -31,6 +31,8 @@ import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.RecipeSearch;
+import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.time.Clock;
@@ -451,6 +453,32 @@ public final class VerdictProcessor {
     details.put("candidateId", verdict.getCandidate().getCandidateId());
     details.put("jobId", verdict.getCandidate().getJobId());
     details.put("report", verdict.getReportLocation());
+    RecipeSearch search = verdict.getCandidate().getSearch();
+    if (search != null) {
+      details.put("search.winner", search.getWinner());
+      details.put("search.trialSteps", Integer.toString(search.getTrialSteps()));
+      List<RecipeTrial> trials = search.getTrials();
+      for (int i = 0; i < trials.size(); i++) {
+        details.put(String.format(Locale.ROOT, "search.trial.%02d", i), describe(trials.get(i)));
+      }
+    }
     return details;
+  }
+
+  /** One trial of a recipe search, as audit.v1 records it. */
+  private static String describe(RecipeTrial trial) {
+    return String.format(
+        Locale.ROOT,
+        "%s %s seed %d: round %d, %d steps, gates %s, learning gain %.4f, %s",
+        trial.getVariant(),
+        new TreeMap<>(trial.getRecipe()),
+        trial.getSeed(),
+        trial.getRound(),
+        trial.getSteps(),
+        trial.getGatesPassed() ? "passed" : "failed",
+        trial.getLearningGain(),
+        trial.getDroppedInRound() == null
+            ? "went on"
+            : "dropped in round " + trial.getDroppedInRound());
   }
 }

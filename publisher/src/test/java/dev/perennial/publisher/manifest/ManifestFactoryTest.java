@@ -9,12 +9,18 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRefreshDetails;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.Plasticity;
+import dev.perennial.schemas.v1.RecipeSearch;
+import dev.perennial.schemas.v1.RecipeTrial;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -97,6 +103,48 @@ class ManifestFactoryTest {
     assertThat(tree.at("/lineage/method").textValue()).isEqualTo("DISTILLED");
     assertThat(tree.at("/lineage/teacher/version").intValue()).isEqualTo(2);
     assertThat(tree.at("/candidate/lineage").isMissingNode()).isTrue();
+    assertThat(LineageJson.of(tree)).contains(lineage);
+  }
+
+  @Test
+  void aSearchesTrialsGetASectionOfTheirOwnAndThePlasticityMonitorReadsBackWithTheLineage() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    Lineage lineage =
+        Lineage.newBuilder()
+            .setMethod(LineageMethod.CONTINUED)
+            .setRefresh(new AdapterRefreshDetails(0.99, 4, 0.995, "update 5 gained 0.1"))
+            .setPlasticity(
+                Plasticity.newBuilder()
+                    .setUpdate(6)
+                    .setLearningGain(0.2)
+                    .setEffectiveRank(3.0)
+                    .setWeightNorm(1.0)
+                    .setProductNorm(0.5)
+                    .setModules(List.of())
+                    .build())
+            .build();
+    RecipeTrial dropped =
+        new RecipeTrial(
+            "learning-rate x2", Map.of("learningRate", "0.004"), 42L, 0, 3, false, 0.1, 0.0, 0);
+    RecipeTrial kept =
+        new RecipeTrial(
+            "learning-rate x1", Map.of("learningRate", "0.002"), 42L, 0, 3, true, 0.2, 0.0, null);
+    AdapterCandidate candidate =
+        AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-7", null))
+            .setLineage(lineage)
+            .setSearch(
+                new RecipeSearch(
+                    "learning-rate x1", 12, 6, "gates, then gain", List.of(dropped, kept)))
+            .build();
+
+    JsonNode tree = manifest(TestVerdicts.passed(candidate)).tree();
+
+    assertThat(tree.at("/search/winner").textValue()).isEqualTo("learning-rate x1");
+    assertThat(tree.at("/search/trials/0/droppedInRound").intValue()).isZero();
+    assertThat(tree.at("/search/trials/1/droppedInRound").isNull()).isTrue();
+    assertThat(tree.at("/candidate/search").isMissingNode()).isTrue();
+    assertThat(tree.at("/lineage/plasticity/update").intValue()).isEqualTo(6);
+    assertThat(tree.at("/lineage/refresh/freedRank").intValue()).isEqualTo(4);
     assertThat(LineageJson.of(tree)).contains(lineage);
   }
 

@@ -352,6 +352,28 @@ public class TrainerConfig extends PerennialConfig {
           + " that the general side holds the bundled bases' whole general replay set (327"
           + " examples, one per general fact), so every job rehearses every general fact.";
 
+  public static final String RECIPE_SEARCH_CONFIG = TRAINER + "recipe.search";
+  public static final boolean RECIPE_SEARCH_DEFAULT = false;
+  private static final String RECIPE_SEARCH_DOC =
+      "Whether a job searches its recipe before training its candidate: successive halving over"
+          + " the learning rate x0.5, x1 and x2, the winner trained with the full step budget;"
+          + " every trial is recorded in the candidate, the manifest and audit.v1. Costs about"
+          + " 1.75 more step budgets per job that searches.";
+
+  public static final String RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG =
+      TRAINER + "recipe.search.min.validation.examples";
+  public static final int RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DEFAULT = 8;
+  private static final String RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DOC =
+      "A job searches only with at least this many validation examples to rank its trials on:"
+          + " keys with little data never search.";
+
+  public static final String RECIPE_SEARCH_START_SHARE_CONFIG =
+      TRAINER + "recipe.search.start.share";
+  public static final double RECIPE_SEARCH_START_SHARE_DEFAULT = 0.25;
+  private static final String RECIPE_SEARCH_START_SHARE_DOC =
+      "Share of the job's step budget each variant trains in the search's first round (doubling"
+          + " every round).";
+
   public static final String PLASTICITY_CONTROL_EVERY_CONFIG = TRAINER + "plasticity.control.every";
   public static final int PLASTICITY_CONTROL_EVERY_DEFAULT = 5;
   private static final String PLASTICITY_CONTROL_EVERY_DOC =
@@ -695,6 +717,26 @@ public class TrainerConfig extends PerennialConfig {
                 Range.atLeast(1),
                 Importance.LOW,
                 REPLAY_POOL_SIZE_DOC)
+            .define(
+                RECIPE_SEARCH_CONFIG,
+                Type.BOOLEAN,
+                RECIPE_SEARCH_DEFAULT,
+                Importance.LOW,
+                RECIPE_SEARCH_DOC)
+            .define(
+                RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG,
+                Type.INT,
+                RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
+                RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DOC)
+            .define(
+                RECIPE_SEARCH_START_SHARE_CONFIG,
+                Type.DOUBLE,
+                RECIPE_SEARCH_START_SHARE_DEFAULT,
+                Range.between(0.01, 1.0),
+                Importance.LOW,
+                RECIPE_SEARCH_START_SHARE_DOC)
             .define(
                 PLASTICITY_CONTROL_EVERY_CONFIG,
                 Type.INT,

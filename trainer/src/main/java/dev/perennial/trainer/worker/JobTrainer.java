@@ -35,6 +35,7 @@ import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.RebaseDetails;
+import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.ReferenceKind;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
@@ -48,6 +49,7 @@ import dev.perennial.trainer.lineage.TrainerVersion;
 import dev.perennial.trainer.plasticity.GainProbe;
 import dev.perennial.trainer.plasticity.PlasticityRecords;
 import dev.perennial.trainer.plasticity.PlasticitySettings;
+import dev.perennial.trainer.search.SearchSettings;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardAccessException;
@@ -63,6 +65,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +89,7 @@ public final class JobTrainer {
   private final Path workDir;
   private final DeviceChoice device;
   private final PlasticitySettings plasticity;
+  private final SearchSettings search;
 
   /** A trainer with the plasticity monitor's default settings. */
   public JobTrainer(
@@ -106,6 +110,18 @@ public final class JobTrainer {
       Path workDir,
       DeviceChoice device,
       PlasticitySettings plasticity) {
+    this(base, recipe, store, storeRoot, workDir, device, plasticity, SearchSettings.off());
+  }
+
+  public JobTrainer(
+      BaseModelSource base,
+      JobRecipe recipe,
+      ArtifactStore store,
+      Path storeRoot,
+      Path workDir,
+      DeviceChoice device,
+      PlasticitySettings plasticity,
+      SearchSettings search) {
     this.base = base;
     this.bases = new BaseCatalog(base);
     this.recipe = recipe;
@@ -114,6 +130,7 @@ public final class JobTrainer {
     this.workDir = workDir;
     this.device = device;
     this.plasticity = plasticity;
+    this.search = search;
   }
 
   /**
@@ -128,7 +145,8 @@ public final class JobTrainer {
         config.artifactStorePath(),
         config.workerWorkDir(),
         device,
-        PlasticitySettings.from(config));
+        PlasticitySettings.from(config),
+        SearchSettings.from(config));
   }
 
   public BaseModel base() {
@@ -245,27 +263,59 @@ public final class JobTrainer {
     int steps = recipe.steps(trained.size() + feedback.size(), replay.examples().size());
     TrainingRecipe modelRecipe = recipe.modelRecipe(steps);
     Path output = folder.resolve("adapter");
+    PeftAdapter from = start.adapter();
+    BiFunction<TrainingRecipe, Path, LoraTrainingRequest> requestFor =
+        (trainWith, into) ->
+            (from == null
+                    ? LoraTrainingRequest.fresh(
+                        target.base(),
+                        trained,
+                        replay.examples(),
+                        recipe.freshLora(),
+                        trainWith,
+                        into)
+                    : LoraTrainingRequest.continuing(
+                        target.base(), trained, replay.examples(), from, trainWith, into))
+                .on(device)
+                .withFeedback(feedback, recipe.objectives());
+    RecipeSearch searched = null;
+    if (search.applies(validation.size())) {
+      int most = Math.max(validation.size(), plasticity.gainExamples());
+      JobSearch.Outcome outcome =
+          JobSearch.run(
+              job.getJobId(),
+              search,
+              modelRecipe,
+              requestFor,
+              from,
+              GainProbe.of(
+                  target.base(),
+                  ModelRuntime.device(device),
+                  validation,
+                  most,
+                  modelRecipe.maxSequenceLength()),
+              GainProbe.of(
+                  target.base(),
+                  ModelRuntime.device(device),
+                  replay.examples(),
+                  plasticity.gainExamples(),
+                  modelRecipe.maxSequenceLength()),
+              folder.resolve("search"),
+              listener);
+      modelRecipe = outcome.recipe();
+      searched = outcome.record();
+      log.info(
+          "Search of {} chose {} after {} trial steps",
+          job.getJobId(),
+          searched.getWinner(),
+          searched.getTrialSteps());
+    }
     LoraTrainingRequest request =
-        (start.adapter() == null
-                ? LoraTrainingRequest.fresh(
-                    target.base(),
-                    trained,
-                    replay.examples(),
-                    recipe.freshLora(),
-                    modelRecipe,
-                    output)
-                : LoraTrainingRequest.continuing(
-                    target.base(),
-                    trained,
-                    replay.examples(),
-                    start.adapter(),
-                    modelRecipe,
-                    output))
-            .on(device)
+        requestFor
+            .apply(modelRecipe, output)
             .stoppingOn(
                 validation,
-                recipe.earlyStopping(trained.size() + feedback.size(), replay.examples().size()))
-            .withFeedback(feedback, recipe.objectives());
+                recipe.earlyStopping(trained.size() + feedback.size(), replay.examples().size()));
     log.info(
         "Training {} for {} ({}): {} examples and {} of feedback ({} more for validation), replay"
             + " {} own + {} general, up to {} steps, {}",
@@ -365,6 +415,7 @@ public final class JobTrainer {
             .setErasure(job.getErasure())
             .setHeldOutPool(job.getHeldOutPool())
             .setCarriedJobs(job.getCarriedJobs())
+            .setSearch(searched)
             .setLineage(lineage(start, read, reference, refreshed, measured))
             .setExampleCount(examples.size() + feedback.size())
             .setTokenCount(tokenCount(split.training(), feedback.isEmpty() ? List.of() : training))

@@ -28,6 +28,7 @@ import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.RebaseDetails;
+import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
@@ -409,6 +410,58 @@ class JobTrainerTest {
     assertThat(refreshed.getLineage().getPlasticity().getControlGain())
         .as("update 3 trains no control")
         .isNull();
+  }
+
+  @Test
+  void aJobWithValidationExamplesSearchesItsLearningRateAndRecordsEveryTrial() {
+    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_SEARCH_CONFIG, "true");
+    values.put(TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG, "4");
+    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0");
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "8");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "12");
+    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG, "1");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0.5");
+    JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    List<SourcedExample> examples = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      examples.add(
+          at(2, i, text("acme/support", "p-" + i, "The Quux kettle " + i + " boils at " + i)));
+    }
+    ShardRef many = shard("acme/support", ShardSplit.TRAIN, examples);
+
+    AdapterCandidate candidate =
+        searching
+            .train(
+                job(
+                    "acme/support@1-5ea",
+                    JobTrigger.MIN_EXAMPLES,
+                    List.of(many),
+                    List.of(),
+                    List.of()),
+                Optional.empty(),
+                StepListener.NONE)
+            .candidate();
+    RecipeSearch search = candidate.getSearch();
+    assertThat(search).as("a job with validation examples searches").isNotNull();
+    assertThat(search.getTrials()).hasSize(5);
+    assertThat(
+            search.getTrials().stream()
+                .filter(t -> t.getRound() == 1 && t.getDroppedInRound() == null))
+        .as("one variant is left after the last round")
+        .hasSize(1)
+        .allSatisfy(t -> assertThat(t.getVariant()).isEqualTo(search.getWinner()));
+    assertThat(search.getTrialSteps()).isEqualTo(3 * 3 + 2 * 6);
+    assertThat(search.getTrials().get(0).getRecipe()).containsKey("learningRate");
+    double factor =
+        switch (search.getWinner()) {
+          case "learning-rate x0.5" -> 0.5;
+          case "learning-rate x2" -> 2.0;
+          default -> 1.0;
+        };
+    assertThat(candidate.getRecipe().getLearningRate())
+        .as("the candidate trains with the winner's learning rate")
+        .isCloseTo(TrainerConfig.RECIPE_LEARNING_RATE_DEFAULT * factor, within(1e-12));
   }
 
   @Test
