@@ -71,7 +71,9 @@ public final class BenchContinualCommand extends ConsoleCommand {
       description =
           "Which to run, in order (default: ${DEFAULT-VALUE}); also refresh: the production"
               + " recipe with a plasticity refresh whenever its learning gain falls below 0.9 of"
-              + " the first update's.")
+              + " the first update's; monitor: the production recipe with the trainer's own"
+              + " plasticity monitor and refresh (perennial.trainer.plasticity.*), which the other"
+              + " variants run without controls.")
   List<String> variants;
 
   @Option(
