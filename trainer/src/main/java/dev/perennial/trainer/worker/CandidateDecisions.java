@@ -104,8 +104,7 @@ final class CandidateDecisions implements AutoCloseable {
             "Topic "
                 + topic.name()
                 + " does not exist: the worker reads it to learn when a key's candidate is"
-                + " decided. Create Perennial's topics first (the evaluator and the publisher"
-                + " provision them at start), or set "
+                + " decided (the worker creates it at start unless it is deleted meanwhile), or set "
                 + TrainerConfig.WORKER_DECISION_WAIT_MS_CONFIG
                 + "=0 to train a key's jobs without waiting");
       }

@@ -4,7 +4,9 @@ import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
@@ -91,6 +93,17 @@ public final class TrainerWorker implements Service {
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
   private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
 
+  /**
+   * The topics a worker reads and writes, which it creates when missing (a fresh cluster comes up
+   * whichever stage starts first).
+   */
+  public static final List<PerennialTopic> TOPICS =
+      List.of(
+          PerennialTopic.TRAINING_JOBS,
+          PerennialTopic.CANDIDATES,
+          PerennialTopic.RELEASES,
+          PerennialTopic.VERDICTS);
+
   private final Topic<String, TrainingJob> jobs;
   private final Topic<String, AdapterCandidate> candidates;
   private final KafkaConsumer<String, TrainingJob> consumer;
@@ -150,12 +163,13 @@ public final class TrainerWorker implements Service {
     this.attempts = config.workerJobAttempts();
     this.progress = new TrainingProgress(meters, console, config.workerProgressEverySteps());
 
+    String workerId = config.workerId();
+    TopicProvisioner.provision(config, "perennial-trainer-worker-" + workerId + "-admin", TOPICS);
     Map<String, Object> consumerProperties = KafkaClients.consumer(config, config.workerGroupId());
     consumerProperties.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-    String workerId = config.workerId();
     // Static membership: a restarted worker takes its partitions back at once instead of waiting
     // for the group to time its former self out.
     consumerProperties.put(

@@ -2,7 +2,6 @@ package dev.perennial.trainer.it;
 
 import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.TopicCatalog;
@@ -16,7 +15,6 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
-import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.shard.HeldOutSplit;
@@ -29,6 +27,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -177,23 +177,25 @@ class DecisionWaitIT {
   }
 
   @Test
-  void aWorkerThatWaitsForDecisionsRefusesToStartWithoutTheTopicsItReadsThem() {
+  void aWorkerOnABrokerWithoutItsTopicsCreatesThem() throws Exception {
     TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
     harness.values().put(TrainerConfig.WORKER_DECISION_WAIT_MS_CONFIG, "60000");
     harness.values().put(TrainerConfig.TOPIC_PREFIX_CONFIG, KAFKA.uniqueName("absent") + ".");
     TrainerConfig config = harness.config();
-    Topics absent = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    TopicCatalog catalog = TopicCatalog.from(config);
+    Topics absent = Topics.create(catalog, config.clientProperties());
 
-    assertThatThrownBy(
-            () ->
-                TrainerWorker.create(
-                    config,
-                    absent,
-                    new LocalArtifactStore(config.artifactStorePath()),
-                    new SimpleMeterRegistry(),
-                    null))
-        .isInstanceOf(TrainerException.class)
-        .hasMessageContaining("releases.v1 does not exist")
-        .hasMessageContaining(TrainerConfig.WORKER_DECISION_WAIT_MS_CONFIG + "=0");
+    try (TrainerWorker worker =
+        TrainerWorker.create(
+            config,
+            absent,
+            new LocalArtifactStore(config.artifactStorePath()),
+            new SimpleMeterRegistry(),
+            null)) {
+      try (Admin admin = KAFKA.createAdmin()) {
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+            .containsAll(TrainerWorker.TOPICS.stream().map(catalog::name).toList());
+      }
+    }
   }
 }
