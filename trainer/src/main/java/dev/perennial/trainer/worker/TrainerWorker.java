@@ -195,6 +195,7 @@ public final class TrainerWorker implements Service {
       this.decisions =
           CandidateDecisions.open(
               releaseProperties,
+              topics.candidates(),
               topics.releases(),
               topics.verdicts(),
               config.workerDecisionWait(),
@@ -265,6 +266,10 @@ public final class TrainerWorker implements Service {
     Running job = current;
     if (job != null) {
       return Readiness.ready("training " + job.record().value().getJobId());
+    }
+    if (decisions.catchingUp()) {
+      return Readiness.ready(
+          "idle; reading candidates, releases and verdicts up to date before the next job");
     }
     SortedSet<String> awaited = decisions.undecidedCandidates();
     if (!awaited.isEmpty()) {
@@ -570,6 +575,10 @@ public final class TrainerWorker implements Service {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       if (current != null) {
         consumer.pause(partitions);
+      }
+      if (!partitions.isEmpty()) {
+        // keys taken over from another worker may await a decision it was waiting for
+        decisions.partitionsAssigned();
       }
       log.info("Worker assigned {}", partitions);
     }
