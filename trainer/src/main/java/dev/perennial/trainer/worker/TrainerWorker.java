@@ -10,6 +10,7 @@ import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.ArtifactStore;
@@ -136,7 +137,7 @@ public final class TrainerWorker implements Service {
 
   private volatile Running current;
   private volatile boolean started;
-  private volatile String failure;
+  private volatile LoopThread loop;
 
   /** The job in training: its record, the training's outcome, and whether to drop it. */
   private record Running(
@@ -253,8 +254,9 @@ public final class TrainerWorker implements Service {
 
   @Override
   public Readiness readiness() {
-    if (failure != null) {
-      return Readiness.notReady("stopped: " + failure);
+    Optional<String> failure = failure();
+    if (failure.isPresent()) {
+      return Readiness.notReady("stopped: " + failure.get());
     }
     if (!started) {
       return Readiness.notReady("worker starting");
@@ -279,27 +281,19 @@ public final class TrainerWorker implements Service {
     return Readiness.ready("idle");
   }
 
-  /** Runs the worker loop on a thread of its own; {@link #failure()} tells how it ended. */
-  public Thread start() {
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                run();
-              } catch (RuntimeException e) {
-                failure = e.toString();
-                log.error("The trainer worker failed", e);
-              }
-            },
-            "trainer-worker");
-    thread.start();
-    return thread;
+  /**
+   * Runs the worker loop on a thread of its own; {@link #failure()} tells how it ended, whichever
+   * way (an exception, an {@link Error}, a return without a stop asked for).
+   */
+  public void start() {
+    loop = LoopThread.start("trainer-worker", this::run);
   }
 
   /** Why the loop started by {@link #start()} stopped on its own, or empty. */
   @Override
   public Optional<String> failure() {
-    return Optional.ofNullable(failure);
+    LoopThread started = loop;
+    return started == null ? Optional.empty() : started.failure();
   }
 
   /** Runs the worker loop on this thread until {@link #close()}. */
@@ -594,6 +588,10 @@ public final class TrainerWorker implements Service {
 
   @Override
   public void close() {
+    LoopThread started = loop;
+    if (started != null) {
+      started.stopRequested();
+    }
     if (running.compareAndSet(true, false)) {
       if (looping.compareAndSet(false, true)) {
         shutDown(); // never ran
