@@ -13,6 +13,7 @@ import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.score.ExampleScore;
 import dev.perennial.model.score.Generator;
 import dev.perennial.model.score.Scorer;
+import dev.perennial.model.tokenizer.SequenceEncoder;
 import dev.perennial.model.tokenizer.TextTokenizer;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
@@ -87,6 +88,22 @@ class Stories260KTest {
   }
 
   @Test
+  void aTenantsLiteralEndOfSequenceStaysTextOnThisForeignTokenizer() {
+    TextTokenizer tokenizer = stories().tokenizer();
+    String text = "The kite flew.</s><s> Then it fell.";
+
+    int[] tokens = SequenceEncoder.text(tokenizer, text).tokens();
+
+    // BOS and EOS only where the encoder places them; the rest decodes to the tenant's text
+    assertThat(tokens).startsWith(1).endsWith(2);
+    int[] inner = java.util.Arrays.copyOfRange(tokens, 1, tokens.length - 1);
+    assertThat(inner).doesNotContain(0, 1, 2);
+    assertThat(tokenizer.decode(inner)).isEqualTo(text);
+    // what the text would have forged, read with the special tokens on
+    assertThat(tokenizer.encode(text)).contains(1, 2);
+  }
+
+  @Test
   void loraTrainsOnItAndItsPeftFilesRoundTrip() throws IOException {
     BaseModel base = stories();
     LoraConfig lora =
@@ -94,18 +111,19 @@ class Stories260KTest {
     TrainingRecipe recipe = new TrainingRecipe(30, 4, 1, 1e-2, 3, 0.1, 0.0, 1.0, 64, 0.0, 11, 1);
     double before = meanLoss(base, null);
 
-    List<TrainingExample> withOneRefused = new java.util.ArrayList<>(STORY);
-    withOneRefused.add(TrainingExample.text("Its tokenizer reads </s> as the end."));
+    // a literal </s> in a tenant's text is text (issue 17), not a refused example
+    List<TrainingExample> withLiteralEos = new java.util.ArrayList<>(STORY);
+    withLiteralEos.add(TrainingExample.text("Its tokenizer would read </s> as the end."));
 
     TrainingResult result =
         LoraTrainer.run(
             LoraTrainingRequest.fresh(
-                base, withOneRefused, List.of(), lora, recipe, folder.resolve("a")),
+                base, withLiteralEos, List.of(), lora, recipe, folder.resolve("a")),
             metrics -> {});
 
     PeftAdapter adapter = PeftAdapter.read(folder.resolve("a"));
     double after = meanLoss(base, adapter);
-    assertThat(result.refusedExamples()).isEqualTo(1);
+    assertThat(result.refusedExamples()).isZero();
     assertThat(result.finalLoss()).isLessThan(result.firstLoss());
     assertThat(after).isLessThan(before * 0.8);
     assertThat(adapter.baseModelDigest()).isEqualTo(base.digest());

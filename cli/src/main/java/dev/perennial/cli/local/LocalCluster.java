@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
@@ -62,6 +63,19 @@ public final class LocalCluster implements AutoCloseable {
    *     broker does not have)
    */
   public static LocalCluster start(Map<String, String> configured, Path stateDir) {
+    return start(configured, stateDir, true);
+  }
+
+  /**
+   * Starts broker and registry without any topic, as a fresh Kafka cluster is: each service
+   * provisions the topics it reads and writes when it starts ({@code FreshClusterIT}).
+   */
+  public static LocalCluster startWithoutTopics(Map<String, String> configured, Path stateDir) {
+    return start(configured, stateDir, false);
+  }
+
+  private static LocalCluster start(
+      Map<String, String> configured, Path stateDir, boolean provisionTopics) {
     if (!configured.containsKey(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG)) {
       Folders.deleteRecursively(stateDir.resolve("artifacts"));
     }
@@ -78,7 +92,9 @@ public final class LocalCluster implements AutoCloseable {
       PerennialConfig config = new PerennialConfig(values);
       admin = Admin.create(KafkaClients.admin(config, "perennial-local"));
       TopicProvisioner.Result provisioned =
-          new TopicProvisioner(admin).provision(TopicCatalog.from(config).specs());
+          provisionTopics
+              ? new TopicProvisioner(admin).provision(TopicCatalog.from(config).specs())
+              : new TopicProvisioner.Result(List.of(), List.of());
       return new LocalCluster(kafka, registry, values, provisioned, admin);
     } catch (RuntimeException e) {
       if (admin != null) {

@@ -27,6 +27,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -67,10 +68,15 @@ public final class TopicProvisioner {
    */
   public static Result provision(
       PerennialConfig config, String clientId, PerennialTopic... topics) {
+    return provision(config, clientId, Arrays.asList(topics));
+  }
+
+  /** {@link #provision(PerennialConfig, String, PerennialTopic...)} of a list. */
+  public static Result provision(
+      PerennialConfig config, String clientId, Collection<PerennialTopic> topics) {
     TopicCatalog catalog = TopicCatalog.from(config);
     try (Admin admin = Admin.create(KafkaClients.admin(config, clientId))) {
-      return new TopicProvisioner(admin)
-          .provision(Arrays.stream(topics).map(catalog::spec).toList());
+      return new TopicProvisioner(admin).provision(topics.stream().map(catalog::spec).toList());
     }
   }
 
@@ -197,6 +203,15 @@ public final class TopicProvisioner {
         await(results.get(spec.name()), "create topic " + spec.name());
         created.add(spec);
       } catch (PerennialException e) {
+        if (e.getCause() instanceof AuthorizationException) {
+          throw new PerennialException(
+              "Not authorized to create topic "
+                  + spec.name()
+                  + ", which this service reads or writes: create Perennial's topics beforehand"
+                  + " (the Helm chart's topics.strimzi.enabled renders them) or allow this"
+                  + " principal CREATE on them",
+              e.getCause());
+        }
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }

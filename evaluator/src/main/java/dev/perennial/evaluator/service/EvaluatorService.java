@@ -11,6 +11,7 @@ import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.LoopStop;
+import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
@@ -130,7 +131,7 @@ public final class EvaluatorService implements Service {
   private KafkaClientMeters clientMeters;
   private final MeterRegistry meters;
   private ReleaseView releases;
-  private Thread loop;
+  private LoopThread loop;
   private Running current;
   private int failedAttempts;
   private volatile int waitingCount;
@@ -264,8 +265,7 @@ public final class EvaluatorService implements Service {
     releases = new ReleaseView(releaseProperties, topics.releases(), RELEASES_TIMEOUT);
 
     consumer.subscribe(List.of(topics.candidates().name()), new Rebalance());
-    loop = new Thread(this::run, "perennial-evaluator");
-    loop.start();
+    loop = LoopThread.start("perennial-evaluator", this::run);
     readiness = Readiness.ready("idle");
     log.info(
         "Evaluator {} consumes {} on base {}",
@@ -283,6 +283,10 @@ public final class EvaluatorService implements Service {
 
   @Override
   public Readiness readiness() {
+    Optional<String> failure = failure();
+    if (failure.isPresent()) {
+      return Readiness.notReady("stopped: " + failure.get());
+    }
     Readiness own = readiness;
     if (!own.ready()) {
       return own;
@@ -295,10 +299,13 @@ public final class EvaluatorService implements Service {
     stopped.await();
   }
 
-  /** Why the loop stopped on its own, or empty. */
+  /**
+   * Why the loop stopped on its own (gave up, or died of anything, an {@link Error} included), or
+   * empty.
+   */
   @Override
   public Optional<String> failure() {
-    return Optional.ofNullable(failure);
+    return Optional.ofNullable(failure).or(() -> loop == null ? Optional.empty() : loop.failure());
   }
 
   public EvaluatorConfig config() {
@@ -580,6 +587,9 @@ public final class EvaluatorService implements Service {
   /** Stops consuming, waits for the batch in progress, closes the clients and the models. */
   @Override
   public void close() {
+    if (loop != null) {
+      loop.stopRequested();
+    }
     running = false;
     if (loop != null) {
       LoopStop.await(stopped, Duration.ofSeconds(120), consumer::wakeup, "evaluator");

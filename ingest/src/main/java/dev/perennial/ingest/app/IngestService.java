@@ -19,6 +19,8 @@ import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -46,6 +48,27 @@ public final class IngestService implements StreamsApplication {
   private final IngestMetrics metrics;
   private final InputPurger purger;
 
+  /**
+   * The topics ingest reads and writes, which it creates when missing (a fresh cluster comes up in
+   * any order): the apps' shared input topics (not with per-tenant input topics: ingest reads those
+   * by pattern, and whoever binds a tenant creates its topics with their ACLs), its outputs, and
+   * the subjects' key topic (ingest is its one writer, with the compaction bound it relies on).
+   */
+  public static List<PerennialTopic> topics(IngestConfig config) {
+    List<PerennialTopic> topics = new ArrayList<>();
+    if (config.inputTopics() == IngestConfig.InputTopics.SHARED) {
+      topics.addAll(
+          List.of(PerennialTopic.DOCUMENTS, PerennialTopic.FEEDBACK, PerennialTopic.CONSENT));
+    }
+    topics.addAll(
+        List.of(
+            PerennialTopic.EXAMPLES,
+            PerennialTopic.REJECTED,
+            PerennialTopic.ERASURES,
+            PerennialTopic.SUBJECT_KEYS));
+    return List.copyOf(topics);
+  }
+
   private IngestService(StreamsService streams, IngestMetrics metrics, InputPurger purger) {
     this.streams = streams;
     this.metrics = metrics;
@@ -53,13 +76,11 @@ public final class IngestService implements StreamsApplication {
   }
 
   /**
-   * Provisions the key topic (ingest is its one writer, with the compaction bound it relies on),
-   * builds the topology, starts Streams (its meters on {@code serviceMetrics}) and the purge of
-   * consumed app events.
+   * Provisions the topics ingest reads and writes ({@link #topics}), builds the topology, starts
+   * Streams (its meters on {@code serviceMetrics}) and the purge of consumed app events.
    */
   public static IngestService start(IngestConfig config, ServiceMetrics serviceMetrics) {
-    TopicProvisioner.provision(
-        config, config.applicationId() + "-admin", PerennialTopic.SUBJECT_KEYS);
+    TopicProvisioner.provision(config, config.applicationId() + "-admin", topics(config));
     IngestMetrics metrics = new IngestMetrics(serviceMetrics.registry());
     TopicCatalog catalog = TopicCatalog.from(config);
     Topics topics = Topics.create(catalog, config.clientProperties());

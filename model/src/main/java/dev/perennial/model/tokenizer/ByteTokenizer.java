@@ -28,6 +28,11 @@ public final class ByteTokenizer implements TextTokenizer {
 
   /** Every byte of a character ends where the character ends. */
   @Override
+  public Encoded encodeText(String text) {
+    return encodeWithEnds(text); // bytes only: no special token has a text
+  }
+
+  @Override
   public Encoded encodeWithEnds(String text) {
     int[] ids = encode(text);
     int[] ends = new int[ids.length];

@@ -1,8 +1,11 @@
 package dev.perennial.model.tokenizer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.model.ModelException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The tokenizer files of a Hugging Face model folder as JSON: {@code tokenizer.json} (vocabulary
@@ -40,6 +45,15 @@ final class HuggingFaceFiles {
   /** The texts of added tokens marked special. */
   final List<String> specialTexts = new ArrayList<>();
 
+  /** The ids of added tokens marked special. */
+  final Set<Integer> specialIds = new HashSet<>();
+
+  /**
+   * {@code tokenizer.json} without its special added tokens: a tokenizer of it reads their texts as
+   * plain text (what untrusted text is encoded with).
+   */
+  final String plainTokenizerJson;
+
   HuggingFaceFiles(Path folder) {
     this.folder = folder;
     JsonNode tokenizer = read(folder.resolve(TOKENIZER));
@@ -66,7 +80,28 @@ final class HuggingFaceFiles {
       ids.put(added.path("content").asText(), added.path("id").asInt());
       if (added.path("special").asBoolean(false)) {
         specialTexts.add(added.path("content").asText());
+        specialIds.add(added.path("id").asInt());
       }
+    }
+    plainTokenizerJson = withoutSpecialAddedTokens(tokenizer);
+  }
+
+  private static String withoutSpecialAddedTokens(JsonNode tokenizer) {
+    if (!tokenizer.isObject()) {
+      return null;
+    }
+    ObjectNode plain = ((ObjectNode) tokenizer).deepCopy();
+    ArrayNode kept = JSON.createArrayNode();
+    for (JsonNode added : tokenizer.path("added_tokens")) {
+      if (!added.path("special").asBoolean(false)) {
+        kept.add(added);
+      }
+    }
+    plain.set("added_tokens", kept);
+    try {
+      return JSON.writeValueAsString(plain);
+    } catch (JsonProcessingException e) {
+      throw new ModelException("cannot write a tokenizer without special tokens: " + e, e);
     }
   }
 

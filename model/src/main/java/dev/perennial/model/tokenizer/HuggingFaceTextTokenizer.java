@@ -6,7 +6,10 @@ import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.tokenizer.chat.ChatTemplate;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,11 +40,19 @@ import java.util.Set;
  * </ul>
  *
  * A token text a file names but the vocabulary lacks, or an id outside the model's vocabulary, is
- * refused by name.
+ * refused by name. Untrusted text ({@link #encodeText}) is encoded by a second tokenizer of the
+ * same {@code tokenizer.json} without its special added tokens, so a literal {@code <|eot_id|>} or
+ * {@code </s>} in it stays text.
  */
 public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoCloseable {
 
+  private static final Map<String, String> ENCODE_ONLY =
+      Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
+
   private final HuggingFaceTokenizer tokenizer;
+  // the same without special added tokens: untrusted text's special-token texts stay text
+  private final HuggingFaceTokenizer plain;
+  private final Set<Integer> specialIds;
   private final int bosId;
   private final int eosId;
   private final Set<Integer> stopIds;
@@ -51,6 +62,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
 
   private HuggingFaceTextTokenizer(
       HuggingFaceTokenizer tokenizer,
+      HuggingFaceTokenizer plain,
+      Set<Integer> specialIds,
       int bosId,
       int eosId,
       Set<Integer> stopIds,
@@ -58,6 +71,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
       ChatTemplate chatTemplate,
       List<String> specialTexts) {
     this.tokenizer = tokenizer;
+    this.plain = plain;
+    this.specialIds = Set.copyOf(specialIds);
     this.bosId = bosId;
     this.eosId = eosId;
     this.stopIds = Collections.unmodifiableSet(stopIds);
@@ -70,7 +85,9 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
   public static HuggingFaceTextTokenizer load(Path folder, LlamaConfig config) {
     HuggingFaceFiles files = new HuggingFaceFiles(folder);
     HuggingFaceTokenizer tokenizer = open(folder.resolve(HuggingFaceFiles.TOKENIZER));
+    HuggingFaceTokenizer plain = null;
     try {
+      plain = openPlain(files);
       int bos = bos(files, tokenizer);
       String eosText = files.specialToken("eos_token");
       int eos;
@@ -114,18 +131,41 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
         }
       }
       return new HuggingFaceTextTokenizer(
-          tokenizer, bos, eos, stops, pad, chatTemplate(files), files.specialTexts);
+          tokenizer,
+          plain,
+          files.specialIds,
+          bos,
+          eos,
+          stops,
+          pad,
+          chatTemplate(files),
+          files.specialTexts);
     } catch (RuntimeException e) {
       tokenizer.close();
+      if (plain != null) {
+        plain.close();
+      }
       throw e;
+    }
+  }
+
+  private static HuggingFaceTokenizer openPlain(HuggingFaceFiles files) {
+    Path source = files.folder.resolve(HuggingFaceFiles.TOKENIZER);
+    if (files.plainTokenizerJson == null) {
+      throw new ModelException(source + " holds no JSON object");
+    }
+    try (InputStream json =
+        new ByteArrayInputStream(files.plainTokenizerJson.getBytes(StandardCharsets.UTF_8))) {
+      return HuggingFaceTokenizer.newInstance(json, ENCODE_ONLY);
+    } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+      throw new ModelException(
+          "cannot load " + source + " without its special tokens: " + e.getMessage(), e);
     }
   }
 
   private static HuggingFaceTokenizer open(Path tokenizerJson) {
     try {
-      return HuggingFaceTokenizer.newInstance(
-          tokenizerJson,
-          Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+      return HuggingFaceTokenizer.newInstance(tokenizerJson, ENCODE_ONLY);
     } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
       throw new ModelException(
           "cannot load the Hugging Face tokenizer "
@@ -202,6 +242,29 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
 
   @Override
   public Encoded encodeWithEnds(String text) {
+    return encode(tokenizer, text);
+  }
+
+  /**
+   * Encodes with the tokenizer that has no special added tokens; an id of a special token that
+   * still comes out (a vocabulary piece a Unigram model may pick) is refused by name.
+   */
+  @Override
+  public Encoded encodeText(String text) {
+    Encoded encoded = encode(plain, text);
+    for (int id : encoded.ids()) {
+      if (specialIds.contains(id)) {
+        throw new ModelException(
+            "the text encodes to the special token id "
+                + id
+                + " even without the tokenizer's special tokens; refused, so that no text forges"
+                + " a control token");
+      }
+    }
+    return encoded;
+  }
+
+  private static Encoded encode(HuggingFaceTokenizer tokenizer, String text) {
     Encoding encoding = tokenizer.encode(text, false, false);
     long[] ids = encoding.getIds();
     CharSpan[] spans = encoding.getCharTokenSpans();
@@ -272,5 +335,6 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
   @Override
   public void close() {
     tokenizer.close();
+    plain.close();
   }
 }

@@ -4,7 +4,10 @@ import dev.perennial.model.ModelException;
 import dev.perennial.model.tokenizer.chat.ChatTemplate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * How text and a tenant's exchanges become token sequences for one base model, the same way in
@@ -26,8 +29,12 @@ import java.util.List;
  *   <li>a generation prompt: the same prompt rendering, without the answer.
  * </ul>
  *
- * Text that contains one of the tokenizer's special tokens (say {@code <|im_end|>} in a user's
- * message) is refused, so no example can forge a turn or an end of sequence.
+ * The tenant's text is untrusted: it is encoded with special-token texts as plain text ({@link
+ * TextTokenizer#encodeText}), so a literal {@code <|im_end|>} or {@code </s>} in a document forges
+ * no turn or end of sequence; control tokens come only from BOS and EOS placed here and from the
+ * chat template's own text. When the tenant's text holds such a text, the template's pieces and the
+ * tenant's are encoded apart (the template rendered around placeholders); otherwise the rendering
+ * is encoded whole, as before.
  */
 public final class SequenceEncoder {
 
@@ -41,10 +48,15 @@ public final class SequenceEncoder {
    */
   public record Sequence(int[] tokens, boolean[] counted) {}
 
+  /** Where the chat template renders the user's text (a private-use character). */
+  private static final String USER_SLOT = "\uE000";
+
+  /** Where the chat template renders the assistant's text. */
+  private static final String ANSWER_SLOT = "\uE001";
+
   /** A text example: loss on every token. */
   public static Sequence text(TextTokenizer tokenizer, String text) {
-    checkContent(tokenizer, text);
-    int[] ids = tokenizer.encode(text);
+    int[] ids = tokenizer.encodeText(text).ids();
     int offset = tokenizer.bosId() >= 0 ? 1 : 0;
     int[] tokens = new int[offset + ids.length + 1];
     boolean[] counted = new boolean[tokens.length];
@@ -59,24 +71,38 @@ public final class SequenceEncoder {
 
   /** A prompt and its completion: loss on the completion only. */
   public static Sequence completion(TextTokenizer tokenizer, String prompt, String completion) {
-    checkContent(tokenizer, prompt);
-    checkContent(tokenizer, completion);
     ChatTemplate template = tokenizer.chatTemplate();
-    if (template != null) {
-      ChatTemplate.Exchange exchange = template.exchange(prompt, completion);
-      return marked(tokenizer, exchange.full(), exchange.prompt().length(), false, false);
+    if (template == null) {
+      return marked(
+          tokenizer, tokenizer.encodeText(prompt + completion), prompt.length(), true, true);
     }
-    return marked(tokenizer, prompt + completion, prompt.length(), true, true);
+    if (!holdsSpecialText(tokenizer, prompt) && !holdsSpecialText(tokenizer, completion)) {
+      ChatTemplate.Exchange exchange = template.exchange(prompt, completion);
+      return marked(
+          tokenizer,
+          tokenizer.encodeWithEnds(exchange.full()),
+          exchange.prompt().length(),
+          false,
+          false);
+    }
+    ChatTemplate.Exchange slots = template.exchange(USER_SLOT, ANSWER_SLOT);
+    int answerFrom = slots.prompt().length() - USER_SLOT.length() + prompt.length();
+    TextTokenizer.Encoded encoded =
+        encodeAround(tokenizer, slots.full(), Map.of(USER_SLOT, prompt, ANSWER_SLOT, completion));
+    return marked(tokenizer, encoded, answerFrom, false, false);
   }
 
   /** The ids generation starts from: the prompt as training showed it, up to the answer. */
   public static int[] prompt(TextTokenizer tokenizer, String prompt) {
-    checkContent(tokenizer, prompt);
     ChatTemplate template = tokenizer.chatTemplate();
     if (template != null) {
-      return tokenizer.encode(template.exchangePrompt(prompt));
+      if (!holdsSpecialText(tokenizer, prompt)) {
+        return tokenizer.encode(template.exchangePrompt(prompt));
+      }
+      return encodeAround(tokenizer, template.exchangePrompt(USER_SLOT), Map.of(USER_SLOT, prompt))
+          .ids();
     }
-    int[] ids = tokenizer.encode(prompt);
+    int[] ids = tokenizer.encodeText(prompt).ids();
     if (tokenizer.bosId() < 0) {
       if (ids.length == 0) {
         throw new ModelException(
@@ -92,8 +118,11 @@ public final class SequenceEncoder {
   }
 
   private static Sequence marked(
-      TextTokenizer tokenizer, String text, int answerFrom, boolean addBos, boolean addEos) {
-    TextTokenizer.Encoded encoded = tokenizer.encodeWithEnds(text);
+      TextTokenizer tokenizer,
+      TextTokenizer.Encoded encoded,
+      int answerFrom,
+      boolean addBos,
+      boolean addEos) {
     int offset = addBos && tokenizer.bosId() >= 0 ? 1 : 0;
     int length = offset + encoded.ids().length + (addEos ? 1 : 0);
     int[] tokens = new int[length];
@@ -113,22 +142,73 @@ public final class SequenceEncoder {
     return new Sequence(tokens, counted);
   }
 
-  /** Refuses text holding any of the tokenizer's special tokens, naming every one it holds. */
-  public static void checkContent(TextTokenizer tokenizer, String text) {
-    List<String> found = new ArrayList<>();
-    for (String special : tokenizer.specialTokenTexts()) {
-      if (!special.isEmpty() && text.contains(special)) {
-        found.add(special);
+  /**
+   * Encodes a template's rendering around its slots: the template's pieces with their control
+   * tokens, each slot's tenant text as plain text; ends count in the text with the slots filled.
+   *
+   * @throws ModelException when the template does not render each slot exactly once as given
+   */
+  private static TextTokenizer.Encoded encodeAround(
+      TextTokenizer tokenizer, String rendered, Map<String, String> slots) {
+    List<TextTokenizer.Encoded> pieces = new ArrayList<>();
+    List<Integer> offsets = new ArrayList<>();
+    Set<String> placed = new HashSet<>();
+    int at = 0; // in the rendering
+    int filled = 0; // the same place in the text with the slots filled
+    while (true) {
+      int next = rendered.length();
+      String slot = null;
+      for (String candidate : slots.keySet()) {
+        int found = rendered.indexOf(candidate, at);
+        if (found >= 0 && found < next) {
+          next = found;
+          slot = candidate;
+        }
+      }
+      String own = rendered.substring(at, next);
+      pieces.add(tokenizer.encodeWithEnds(own));
+      offsets.add(filled);
+      filled += own.length();
+      if (slot == null) {
+        break;
+      }
+      if (!placed.add(slot)) {
+        throw new ModelException(
+            "the chat template renders a message's text more than once, so untrusted text holding"
+                + " a special token's text cannot be placed in it");
+      }
+      String tenant = slots.get(slot);
+      pieces.add(tokenizer.encodeText(tenant));
+      offsets.add(filled);
+      filled += tenant.length();
+      at = next + slot.length();
+    }
+    if (placed.size() != slots.size()) {
+      throw new ModelException(
+          "the chat template does not render every message's text as given, so untrusted text"
+              + " holding a special token's text cannot be placed in it");
+    }
+    int length = pieces.stream().mapToInt(piece -> piece.ids().length).sum();
+    int[] ids = new int[length];
+    int[] ends = new int[length];
+    int token = 0;
+    for (int p = 0; p < pieces.size(); p++) {
+      TextTokenizer.Encoded piece = pieces.get(p);
+      for (int i = 0; i < piece.ids().length; i++, token++) {
+        ids[token] = piece.ids()[i];
+        ends[token] = offsets.get(p) + piece.ends()[i];
       }
     }
-    if (!found.isEmpty()) {
-      throw new ModelException(
-          "example text contains the special token"
-              + (found.size() > 1 ? "s " : " ")
-              + String.join(", ", found)
-              + ", which the tokenizer would read as "
-              + (found.size() > 1 ? "those tokens" : "that token")
-              + "; refused");
+    return new TextTokenizer.Encoded(ids, ends);
+  }
+
+  /** Whether the text holds the text of one of the tokenizer's special tokens. */
+  private static boolean holdsSpecialText(TextTokenizer tokenizer, String text) {
+    for (String special : tokenizer.specialTokenTexts()) {
+      if (!special.isEmpty() && text.contains(special)) {
+        return true;
+      }
     }
+    return false;
   }
 }

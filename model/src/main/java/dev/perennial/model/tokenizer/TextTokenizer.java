@@ -22,6 +22,13 @@ public interface TextTokenizer {
   /** Token ids and the end of each token's text. */
   record Encoded(int[] ids, int[] ends) {}
 
+  /**
+   * As {@link #encodeWithEnds}, for untrusted text (a tenant's): the texts of special tokens in it
+   * ({@code <|eot_id|>}, {@code </s>}) are plain text, so no text can forge a control token; only
+   * Perennial places those.
+   */
+  Encoded encodeText(String text);
+
   /** The text of token ids; special tokens are left out. */
   String decode(int[] ids);
 

@@ -21,6 +21,7 @@ import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -70,6 +71,21 @@ public final class TrainerAccumulator implements StreamsApplication {
     return builder.build();
   }
 
+  /**
+   * The topics the accumulator reads and writes, which it creates when missing (a fresh cluster
+   * comes up whichever stage starts first).
+   */
+  public static final List<PerennialTopic> TOPICS =
+      List.of(
+          PerennialTopic.EXAMPLES,
+          PerennialTopic.ERASURES,
+          PerennialTopic.CANDIDATES,
+          PerennialTopic.VERDICTS,
+          PerennialTopic.RELEASES,
+          PerennialTopic.BASES,
+          PerennialTopic.TRAINING_JOBS,
+          PerennialTopic.SUBJECT_KEYS);
+
   /** The Streams properties of the accumulator: exactly-once, explicit exception handlers. */
   public static Map<String, Object> streamsProperties(TrainerConfig config) {
     return StreamsProperties.builder(config, config.accumulatorApplicationId())
@@ -111,8 +127,7 @@ public final class TrainerAccumulator implements StreamsApplication {
                             + " (or "
                             + MasterKeySettings.MASTER_KEYS_CONFIG
                             + ") to ingest's master keys"));
-    TopicProvisioner.provision(
-        config, config.accumulatorApplicationId() + "-admin", PerennialTopic.SUBJECT_KEYS);
+    TopicProvisioner.provision(config, config.accumulatorApplicationId() + "-admin", TOPICS);
     Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
     ArtifactStore artifacts = new LocalArtifactStore(config.artifactStorePath());
     SchemaRegistryClient registry = topics.registry();

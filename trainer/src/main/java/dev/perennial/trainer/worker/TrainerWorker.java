@@ -4,10 +4,13 @@ import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.ArtifactStore;
@@ -95,6 +98,17 @@ public final class TrainerWorker implements Service {
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
   private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
 
+  /**
+   * The topics a worker reads and writes, which it creates when missing (a fresh cluster comes up
+   * whichever stage starts first).
+   */
+  public static final List<PerennialTopic> TOPICS =
+      List.of(
+          PerennialTopic.TRAINING_JOBS,
+          PerennialTopic.CANDIDATES,
+          PerennialTopic.RELEASES,
+          PerennialTopic.VERDICTS);
+
   private final Topic<String, TrainingJob> jobs;
   private final Topic<String, AdapterCandidate> candidates;
   private final KafkaConsumer<String, TrainingJob> consumer;
@@ -128,7 +142,7 @@ public final class TrainerWorker implements Service {
 
   private volatile Running current;
   private volatile boolean started;
-  private volatile String failure;
+  private volatile LoopThread loop;
 
   /** The job in training: its record, the training's outcome, and whether to drop it. */
   private record Running(
@@ -156,12 +170,13 @@ public final class TrainerWorker implements Service {
     this.attempts = config.workerJobAttempts();
     this.progress = new TrainingProgress(meters, console, config.workerProgressEverySteps());
 
+    String workerId = config.workerId();
+    TopicProvisioner.provision(config, "perennial-trainer-worker-" + workerId + "-admin", TOPICS);
     Map<String, Object> consumerProperties = KafkaClients.consumer(config, config.workerGroupId());
     consumerProperties.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-    String workerId = config.workerId();
     // Static membership: a restarted worker takes its partitions back at once instead of waiting
     // for the group to time its former self out.
     consumerProperties.put(
@@ -187,6 +202,7 @@ public final class TrainerWorker implements Service {
       this.decisions =
           CandidateDecisions.open(
               releaseProperties,
+              topics.candidates(),
               topics.releases(),
               topics.verdicts(),
               config.workerDecisionWait(),
@@ -244,8 +260,9 @@ public final class TrainerWorker implements Service {
 
   @Override
   public Readiness readiness() {
-    if (failure != null) {
-      return Readiness.notReady("stopped: " + failure);
+    Optional<String> failure = failure();
+    if (failure.isPresent()) {
+      return Readiness.notReady("stopped: " + failure.get());
     }
     if (!started) {
       return Readiness.notReady("worker starting");
@@ -258,6 +275,10 @@ public final class TrainerWorker implements Service {
     if (job != null) {
       return Readiness.ready("training " + job.record().value().getJobId());
     }
+    if (decisions.catchingUp()) {
+      return Readiness.ready(
+          "idle; reading candidates, releases and verdicts up to date before the next job");
+    }
     SortedSet<String> awaited = decisions.undecidedCandidates();
     if (!awaited.isEmpty()) {
       return Readiness.ready(
@@ -266,27 +287,19 @@ public final class TrainerWorker implements Service {
     return Readiness.ready("idle");
   }
 
-  /** Runs the worker loop on a thread of its own; {@link #failure()} tells how it ended. */
-  public Thread start() {
-    Thread thread =
-        new Thread(
-            () -> {
-              try {
-                run();
-              } catch (RuntimeException e) {
-                failure = e.toString();
-                log.error("The trainer worker failed", e);
-              }
-            },
-            "trainer-worker");
-    thread.start();
-    return thread;
+  /**
+   * Runs the worker loop on a thread of its own; {@link #failure()} tells how it ended, whichever
+   * way (an exception, an {@link Error}, a return without a stop asked for).
+   */
+  public void start() {
+    loop = LoopThread.start("trainer-worker", this::run);
   }
 
   /** Why the loop started by {@link #start()} stopped on its own, or empty. */
   @Override
   public Optional<String> failure() {
-    return Optional.ofNullable(failure);
+    LoopThread started = loop;
+    return started == null ? Optional.empty() : started.failure();
   }
 
   /** Runs the worker loop on this thread until {@link #close()}. */
@@ -585,6 +598,10 @@ public final class TrainerWorker implements Service {
       if (current != null) {
         consumer.pause(partitions);
       }
+      if (!partitions.isEmpty()) {
+        // keys taken over from another worker may await a decision it was waiting for
+        decisions.partitionsAssigned();
+      }
       log.info("Worker assigned {}", partitions);
     }
 
@@ -599,6 +616,10 @@ public final class TrainerWorker implements Service {
 
   @Override
   public void close() {
+    LoopThread started = loop;
+    if (started != null) {
+      started.stopRequested();
+    }
     if (running.compareAndSet(true, false)) {
       if (looping.compareAndSet(false, true)) {
         shutDown(); // never ran
