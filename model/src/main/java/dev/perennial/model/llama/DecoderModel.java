@@ -1,5 +1,6 @@
 package dev.perennial.model.llama;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -29,7 +30,7 @@ public final class DecoderModel extends AbstractBlock {
   private final TokenEmbedding embedding;
   private final List<DecoderLayer> layers = new ArrayList<>();
   private final RmsNorm finalNorm;
-  private final Projection lmHead;
+  private final OutputHead lmHead;
 
   public DecoderModel(LlamaConfig config, ProjectionWrapper wrapper) {
     this.config = config;
@@ -43,9 +44,7 @@ public final class DecoderModel extends AbstractBlock {
     lmHead =
         config.tieWordEmbeddings()
             ? null
-            : addChildBlock(
-                "lm_head",
-                new Projection(-1, null, config.hiddenSize(), config.vocabSize(), false));
+            : addChildBlock("lm_head", new OutputHead(config.vocabSize(), config.hiddenSize()));
   }
 
   /** A decoder with plain projections everywhere. */
@@ -63,6 +62,17 @@ public final class DecoderModel extends AbstractBlock {
    * @param context positions, mask, cache and adapters of this pass
    */
   public NDArray forward(ParameterStore parameterStore, NDArray tokenIds, ForwardContext context) {
+    NDArray normed = hiddenStates(parameterStore, tokenIds, context);
+    return Linear.linear(normed, outputWeight(parameterStore, normed.getDevice(), context))
+        .singletonOrThrow();
+  }
+
+  /**
+   * Token ids [B, T] to the final-normed hidden states [B, T, hidden] that the LM head turns into
+   * logits: what a caller computing log-probabilities over vocabulary chunks starts from.
+   */
+  public NDArray hiddenStates(
+      ParameterStore parameterStore, NDArray tokenIds, ForwardContext context) {
     boolean training = context.training();
     // embed
     NDArray hidden = embedding.forward(parameterStore, tokenIds, training);
@@ -70,13 +80,23 @@ public final class DecoderModel extends AbstractBlock {
     for (DecoderLayer layer : layers) {
       hidden = layer.forward(parameterStore, hidden, context);
     }
-    // final norm and LM head
-    NDArray normed = finalNorm.forward(parameterStore, hidden, training);
-    if (lmHead != null) {
-      return lmHead.forward(parameterStore, normed, context);
-    }
-    NDArray table = parameterStore.getValue(embedding.weight(), normed.getDevice(), training);
-    return Linear.linear(normed, table).singletonOrThrow();
+    // final norm
+    return finalNorm.forward(parameterStore, hidden, training);
+  }
+
+  /**
+   * The LM head's weight [vocab, hidden]: the embedding table when tied, else {@code lm_head}. The
+   * head is never a LoRA target, so per-row adapters never reach it.
+   */
+  public NDArray outputWeight(
+      ParameterStore parameterStore, Device device, ForwardContext context) {
+    Parameter head = outputParameter();
+    return parameterStore.getValue(head, device, context.training());
+  }
+
+  /** The parameter holding the LM head's weight (the embedding table when tied). */
+  public Parameter outputParameter() {
+    return lmHead == null ? embedding.weight() : lmHead.weight();
   }
 
   /**
