@@ -1,5 +1,7 @@
 package dev.perennial.model.checkpoint;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.model.ModelException;
@@ -148,6 +150,18 @@ public final class HfCheckpoint {
       throw new ModelException("checkpoint " + folder + " lacks tensor " + name);
     }
     return file.read(name);
+  }
+
+  /**
+   * Streams a tensor into an engine-owned float32 array (see {@link SafetensorsFile#toArray}): no
+   * Java copy of it is made.
+   */
+  public NDArray toArray(String name, NDManager manager) {
+    SafetensorsFile file = tensorFiles.get(name);
+    if (file == null) {
+      throw new ModelException("checkpoint " + folder + " lacks tensor " + name);
+    }
+    return file.toArray(name, manager);
   }
 
   /** {@code sha256:<hex>} over config and weight files (computed once). */

@@ -25,7 +25,8 @@ public final class ModelWeights {
 
   /**
    * Loads every base parameter from the checkpoint by Hugging Face name. A missing or mis-shaped
-   * tensor is an error naming it (all of them at once), never a silently random weight.
+   * tensor is an error naming it (all of them at once), never a silently random weight. Tensors
+   * stream from the files into engine memory chunk by chunk (no Java copy of a whole tensor).
    */
   public static void load(
       DecoderModel model, HfCheckpoint checkpoint, NDManager manager, boolean trainable) {
@@ -64,7 +65,7 @@ public final class ModelWeights {
     }
     Map<String, Parameter> parameters = model.baseParameters();
     for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
-      set(entry.getValue(), checkpoint.read(entry.getKey()).toArray(manager), trainable);
+      set(entry.getValue(), checkpoint.toArray(entry.getKey(), manager), trainable);
     }
   }
 

@@ -1,11 +1,17 @@
 package dev.perennial.model.checkpoint;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.model.ModelException;
+import dev.perennial.model.runtime.EngineArrays;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,6 +35,7 @@ public final class SafetensorsFile {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+  private static final int CHUNK_ELEMENTS = EngineArrays.CHUNK_BYTES / 4;
 
   /** One tensor's entry in the header. */
   public record Entry(String name, String dtype, long[] shape, long begin, long end) {
@@ -99,7 +106,7 @@ public final class SafetensorsFile {
     long begin = dataStart + offsets.get(0).asLong();
     long end = dataStart + offsets.get(1).asLong();
     Entry entry = new Entry(name, dtype.asText(), dims, begin, end);
-    long expectedBytes = entry.elements() * bytesPerElement(entry);
+    long expectedBytes = Math.multiplyExact(entry.elements(), (long) bytesPerElement(entry));
     if (begin < dataStart || end > fileSize || end - begin != expectedBytes) {
       throw new ModelException(
           "tensor "
@@ -158,37 +165,143 @@ public final class SafetensorsFile {
     return entries.containsKey(name);
   }
 
-  /** Reads one tensor as float32, converting F16 and BF16. */
+  /**
+   * Reads one tensor as float32 into Java memory, converting F16 and BF16 (at most 2^31 - 1
+   * elements, what a Java array holds; {@link #toArray} has no such limit).
+   */
   public HostTensor read(String name) {
     Entry entry = entry(name);
-    long bytes = entry.end() - entry.begin();
-    if (bytes > Integer.MAX_VALUE) {
-      throw new ModelException("tensor " + name + " is larger than 2 GiB, which is not supported");
+    if (entry.elements() > Integer.MAX_VALUE - 8) {
+      throw new ModelException(
+          "tensor "
+              + name
+              + " has "
+              + entry.elements()
+              + " elements, more than a Java array holds; load it with toArray");
     }
+    float[] values = new float[(int) entry.elements()];
+    FloatBuffer target = FloatBuffer.wrap(values);
+    forEachChunk(entry, 0, entry.elements(), CHUNK_ELEMENTS, (from, chunk) -> target.put(chunk));
+    return new HostTensor(entry.shape().clone(), values);
+  }
+
+  /**
+   * Streams one tensor into an engine-owned float32 array on the manager's device, a chunk at a
+   * time: nothing but the engine array and one chunk is held, whatever the tensor's size (tensors
+   * over 2 GiB included).
+   */
+  public NDArray toArray(String name, NDManager manager) {
+    Entry entry = entry(name);
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      ByteBuffer raw =
-          readFully(channel, entry.begin(), (int) bytes, path).order(ByteOrder.LITTLE_ENDIAN);
-      float[] values = new float[Math.toIntExact(entry.elements())];
-      switch (entry.dtype()) {
-        case "F32":
-          raw.asFloatBuffer().get(values);
-          break;
-        case "BF16":
-          for (int i = 0; i < values.length; i++) {
-            values[i] = Float.intBitsToFloat((raw.getShort(2 * i) & 0xFFFF) << 16);
-          }
-          break;
-        case "F16":
-          for (int i = 0; i < values.length; i++) {
-            values[i] = HalfFloats.toFloat(raw.getShort(2 * i));
-          }
-          break;
-        default:
-          throw new ModelException("tensor " + name + " has unsupported dtype " + entry.dtype());
-      }
-      return new HostTensor(entry.shape().clone(), values);
+      ByteBuffer raw = ByteBuffer.allocateDirect(CHUNK_ELEMENTS * bytesPerElement(entry));
+      return EngineArrays.of(
+          manager,
+          new Shape(entry.shape()),
+          DataType.FLOAT32,
+          (target, from, count) ->
+              readChunk(channel, entry, from, count, raw, target.asFloatBuffer()));
     } catch (IOException e) {
       throw new ModelException("cannot read tensor " + name + " from " + path, e);
+    }
+  }
+
+  /** Receives a tensor's float32 values chunk by chunk, in order. */
+  @FunctionalInterface
+  public interface ChunkConsumer {
+
+    /**
+     * @param from the index of the chunk's first element in the flattened tensor
+     * @param values the chunk's values, positioned at 0
+     */
+    void accept(long from, FloatBuffer values);
+  }
+
+  /**
+   * Reads one tensor as float32 chunks of at most {@code elementsPerChunk} elements, in order, with
+   * {@code long} offsets (a tensor of any size).
+   */
+  public void forEachChunk(String name, int elementsPerChunk, ChunkConsumer consumer) {
+    Entry entry = entry(name);
+    forEachChunk(entry, 0, entry.elements(), elementsPerChunk, consumer);
+  }
+
+  /**
+   * Reads elements {@code [from, to)} of the flattened tensor as float32 chunks of at most {@code
+   * elementsPerChunk} elements, in order (a range of rows of a large table, say).
+   */
+  public void forEachChunk(
+      String name, long from, long to, int elementsPerChunk, ChunkConsumer consumer) {
+    Entry entry = entry(name);
+    if (from < 0 || to > entry.elements() || from > to) {
+      throw new ModelException(
+          "elements ["
+              + from
+              + ", "
+              + to
+              + ") are outside tensor "
+              + name
+              + " of "
+              + entry.elements());
+    }
+    forEachChunk(entry, from, to, elementsPerChunk, consumer);
+  }
+
+  private void forEachChunk(
+      Entry entry, long from, long to, int elementsPerChunk, ChunkConsumer consumer) {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer raw = ByteBuffer.allocateDirect(elementsPerChunk * bytesPerElement(entry));
+      FloatBuffer values = FloatBuffer.allocate(elementsPerChunk);
+      for (EngineArrays.Span span : EngineArrays.spans(to - from, elementsPerChunk)) {
+        values.clear();
+        readChunk(channel, entry, from + span.from(), span.count(), raw, values);
+        values.flip();
+        consumer.accept(from + span.from(), values);
+      }
+    } catch (IOException e) {
+      throw new ModelException("cannot read tensor " + entry.name() + " from " + path, e);
+    }
+  }
+
+  /** The file position of element {@code element} of a tensor (long arithmetic). */
+  public static long position(Entry entry, long element) {
+    return entry.begin() + element * bytesPerElement(entry);
+  }
+
+  /** Reads elements [from, from + count) of the tensor, converted to float32, into target. */
+  private void readChunk(
+      FileChannel channel, Entry entry, long from, int count, ByteBuffer raw, FloatBuffer target) {
+    int width = bytesPerElement(entry);
+    raw.clear().limit(count * width);
+    long position = position(entry, from);
+    try {
+      while (raw.hasRemaining()) {
+        int read = channel.read(raw, position + raw.position());
+        if (read < 0) {
+          throw new ModelException(path + " ends before byte " + (position + (long) count * width));
+        }
+      }
+    } catch (IOException e) {
+      throw new ModelException("cannot read tensor " + entry.name() + " from " + path, e);
+    }
+    raw.flip();
+    ByteBuffer little = raw.order(ByteOrder.LITTLE_ENDIAN);
+    switch (entry.dtype()) {
+      case "F32":
+        target.put(little.asFloatBuffer());
+        break;
+      case "BF16":
+        for (int i = 0; i < count; i++) {
+          target.put(Float.intBitsToFloat((little.getShort(2 * i) & 0xFFFF) << 16));
+        }
+        break;
+      case "F16":
+        for (int i = 0; i < count; i++) {
+          target.put(HalfFloats.toFloat(little.getShort(2 * i)));
+        }
+        break;
+      default:
+        throw new ModelException(
+            "tensor " + entry.name() + " has unsupported dtype " + entry.dtype());
     }
   }
 
