@@ -63,7 +63,8 @@ public final class DecoderModel extends AbstractBlock {
    */
   public NDArray forward(ParameterStore parameterStore, NDArray tokenIds, ForwardContext context) {
     NDArray normed = hiddenStates(parameterStore, tokenIds, context);
-    return Linear.linear(normed, outputWeight(parameterStore, normed.getDevice(), context))
+    return Linear.linear(
+            normed, outputWeight(parameterStore, normed.getDevice(), context.training()))
         .singletonOrThrow();
   }
 
@@ -88,10 +89,8 @@ public final class DecoderModel extends AbstractBlock {
    * The LM head's weight [vocab, hidden]: the embedding table when tied, else {@code lm_head}. The
    * head is never a LoRA target, so per-row adapters never reach it.
    */
-  public NDArray outputWeight(
-      ParameterStore parameterStore, Device device, ForwardContext context) {
-    Parameter head = outputParameter();
-    return parameterStore.getValue(head, device, context.training());
+  public NDArray outputWeight(ParameterStore parameterStore, Device device, boolean training) {
+    return parameterStore.getValue(outputParameter(), device, training);
   }
 
   /** The parameter holding the LM head's weight (the embedding table when tied). */

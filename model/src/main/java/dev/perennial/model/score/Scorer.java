@@ -8,6 +8,7 @@ import dev.perennial.model.lora.AdapterStack;
 import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.train.Batch;
+import dev.perennial.model.train.ChunkedCrossEntropy;
 import dev.perennial.model.train.PreferenceLosses;
 import dev.perennial.model.train.TokenizedExample;
 import dev.perennial.model.train.TrainingExample;
@@ -84,9 +85,14 @@ public final class Scorer {
     }
   }
 
-  /** What one batch's logits give for each of its rows. */
+  /**
+   * What one batch gives for each of its rows, from the final hidden states at its counted
+   * positions ([counted, hidden]) and the LM head's weight: log-probabilities are computed over
+   * chunks of those positions ({@link ChunkedCrossEntropy}), never as logits of every position.
+   */
   private interface PerBatch<T> {
-    List<T> of(NDArray logits, Batch batch, List<TokenizedExample> rows, NDManager pass);
+    List<T> of(
+        NDArray counted, NDArray head, Batch batch, List<TokenizedExample> rows, NDManager pass);
   }
 
   private static <T> List<T> inBatches(
@@ -114,17 +120,28 @@ public final class Scorer {
           }
           delta = adapters.forRows(EngineArrays.of(pass, rowAdapters));
         }
-        values.addAll(perBatch.of(batch.logits(model, pass, delta, false), batch, rows, pass));
+        NDArray counted = batch.countedHiddenStates(model, pass, delta, false);
+        NDArray head = model.decoder().outputWeight(model.parameterStore(), model.device(), false);
+        values.addAll(perBatch.of(counted, head, batch, rows, pass));
       }
     }
     return values;
   }
 
   private static List<ExampleScore> scoreBatch(
-      NDArray logits, Batch batch, List<TokenizedExample> rows, NDManager pass) {
-    float[] logLikelihoods =
-        PreferenceLosses.sequenceLogLikelihoods(logits, batch.targets(pass), batch.weights(pass))
+      NDArray counted, NDArray head, Batch batch, List<TokenizedExample> rows, NDManager pass) {
+    float[] logProbabilities =
+        ChunkedCrossEntropy.targetLogProbabilities(
+                counted,
+                head,
+                EngineArrays.of(pass, batch.countedTargets()),
+                positionsPerChunk(head))
             .toFloatArray();
+    double[] logLikelihoods = new double[rows.size()];
+    long[] positions = batch.countedPositions();
+    for (int i = 0; i < positions.length; i++) {
+      logLikelihoods[(int) (positions[i] / batch.width())] += logProbabilities[i];
+    }
     List<ExampleScore> scores = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       scores.add(new ExampleScore(logLikelihoods[i], rows.get(i).countedTokens()));
@@ -133,21 +150,28 @@ public final class Scorer {
   }
 
   private static List<int[]> predictBatch(
-      NDArray logits, Batch batch, List<TokenizedExample> rows, NDManager pass) {
-    long[] argmax = logits.argMax(2).toLongArray();
-    float[] weights = batch.weights(pass).toFloatArray();
-    int width = batch.width();
-    List<int[]> predictions = new ArrayList<>(rows.size());
-    for (int r = 0; r < rows.size(); r++) {
-      int[] counted = new int[width];
-      int next = 0;
-      for (int t = 0; t < width; t++) {
-        if (weights[r * width + t] > 0) {
-          counted[next++] = (int) argmax[r * width + t];
-        }
-      }
-      predictions.add(Arrays.copyOf(counted, next));
+      NDArray counted, NDArray head, Batch batch, List<TokenizedExample> rows, NDManager pass) {
+    long[] argmax =
+        ChunkedCrossEntropy.argMax(counted, head, positionsPerChunk(head)).toLongArray();
+    long[] positions = batch.countedPositions();
+    int[] perRow = new int[rows.size()];
+    for (long position : positions) {
+      perRow[(int) (position / batch.width())]++;
     }
-    return predictions;
+    int[][] predictions = new int[rows.size()][];
+    for (int r = 0; r < rows.size(); r++) {
+      predictions[r] = new int[perRow[r]];
+    }
+    int[] next = new int[rows.size()];
+    for (int i = 0; i < positions.length; i++) {
+      int row = (int) (positions[i] / batch.width());
+      predictions[row][next[row]++] = (int) argmax[i];
+    }
+    return Arrays.asList(predictions);
+  }
+
+  private static int positionsPerChunk(NDArray head) {
+    return ChunkedCrossEntropy.positionsPerChunk(
+        ChunkedCrossEntropy.DEFAULT_CHUNK_LOGITS, head.getShape().get(0));
   }
 }

@@ -2,6 +2,7 @@ package dev.perennial.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.model.llama.AdapterDelta;
 import dev.perennial.model.llama.ForwardContext;
@@ -141,6 +142,45 @@ public final class Batch {
   /** Null when no row is padded. */
   public NDArray keyValid(NDManager manager) {
     return keyValid == null ? null : EngineArrays.of(manager, keyValid, new Shape(rows, width));
+  }
+
+  /** Flat indices (into rows x width) of the positions whose target counts, in order. */
+  public long[] countedPositions() {
+    long[] positions = new long[counted];
+    int next = 0;
+    for (int at = 0; at < weights.length; at++) {
+      if (weights[at] > 0) {
+        positions[next++] = at;
+      }
+    }
+    return positions;
+  }
+
+  /** The targets at {@link #countedPositions()}, in the same order. */
+  public long[] countedTargets() {
+    long[] positions = countedPositions();
+    long[] chosen = new long[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      chosen[i] = targets[(int) positions[i]];
+    }
+    return chosen;
+  }
+
+  /**
+   * The final-normed hidden states at {@link #countedPositions()}, [counted, hidden]: what {@link
+   * ChunkedCrossEntropy} turns into log-probabilities without the logits of every position.
+   *
+   * @param adapters per-row adapters, or null for the model's own
+   * @param training whether the pass trains (dropout and the like)
+   */
+  public NDArray countedHiddenStates(
+      LanguageModel model, NDManager pass, AdapterDelta adapters, boolean training) {
+    ForwardContext context =
+        ForwardContext.create(
+            pass, model.config(), positions(pass), keyValid(pass), null, adapters, training);
+    NDArray hidden = model.decoder().hiddenStates(model.parameterStore(), inputs(pass), context);
+    NDArray flat = hidden.reshape(-1, hidden.getShape().get(2));
+    return flat.get(new NDIndex("{}", EngineArrays.of(pass, countedPositions())));
   }
 
   /**

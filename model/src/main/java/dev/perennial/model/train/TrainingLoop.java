@@ -214,7 +214,9 @@ public final class TrainingLoop {
 
   /**
    * One micro-batch: returns its summed token loss (with the teacher's weighted KL term, if any);
-   * gradients accumulate in the parameters.
+   * gradients accumulate in the parameters. With a frozen LM head and no teacher the loss is
+   * computed over chunks of the counted positions ({@link ChunkedCrossEntropy}); otherwise from the
+   * full logits, which the head's own gradient and the teacher's distributions need.
    */
   private static double forwardBackward(
       LanguageModel model,
@@ -222,6 +224,10 @@ public final class TrainingLoop {
       Batch batch,
       int stepCountedTokens,
       NDManager stepManager) {
+    if (teacher == null && !model.decoder().outputParameter().requiresGradient()) {
+      return chunkedForwardBackward(
+          model, batch, stepCountedTokens, stepManager, defaultPositionsPerChunk(model));
+    }
     try (NDManager pass = stepManager.newSubManager()) {
       // the teacher's pass runs before the collector opens: nothing of it is recorded
       NDArray teacherLogits =
@@ -240,6 +246,38 @@ public final class TrainingLoop {
         // the divisor is engine-owned: the backward pass reads it (see EngineArrays)
         collector.backward(summed.div(EngineArrays.scalar(pass, stepCountedTokens)));
         return summed.getFloat();
+      }
+    }
+  }
+
+  static int defaultPositionsPerChunk(LanguageModel model) {
+    return ChunkedCrossEntropy.positionsPerChunk(
+        ChunkedCrossEntropy.DEFAULT_CHUNK_LOGITS, model.config().vocabSize());
+  }
+
+  /**
+   * The language-modeling loss of one micro-batch without its logits: the loss and its gradient
+   * with respect to the counted positions' hidden states come chunk by chunk from {@link
+   * ChunkedCrossEntropy}, then {@code sum(hidden * gradient) / stepCountedTokens} is
+   * backpropagated, which gives every parameter below the head the gradient of the mean token loss.
+   */
+  static double chunkedForwardBackward(
+      LanguageModel model,
+      Batch batch,
+      int stepCountedTokens,
+      NDManager stepManager,
+      int positionsPerChunk) {
+    try (NDManager pass = stepManager.newSubManager()) {
+      NDArray head = model.decoder().outputWeight(model.parameterStore(), model.device(), false);
+      NDArray targets = EngineArrays.of(pass, batch.countedTargets());
+      try (GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
+        NDArray hidden = batch.countedHiddenStates(model, pass, null, true);
+        ChunkedCrossEntropy.LossAndGradient loss =
+            ChunkedCrossEntropy.lossAndGradient(hidden, head, targets, positionsPerChunk);
+        NDArray surrogate = hidden.mul(loss.hiddenGradient()).sum();
+        // the divisor is engine-owned: the backward pass reads it (see EngineArrays)
+        collector.backward(surrogate.div(EngineArrays.scalar(pass, stepCountedTokens)));
+        return loss.loss();
       }
     }
   }
