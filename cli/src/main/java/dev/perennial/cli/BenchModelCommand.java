@@ -3,10 +3,12 @@ package dev.perennial.cli;
 import dev.perennial.model.bench.BenchmarkReport;
 import dev.perennial.model.bench.BenchmarkSettings;
 import dev.perennial.model.bench.ModelBenchmark;
+import dev.perennial.model.bench.RandomBase;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.TinyModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,8 +39,52 @@ public final class BenchModelCommand extends ConsoleCommand {
       description = "PyTorch intra-op threads (default: 2).")
   Integer threads;
 
-  @Option(names = "--steps", paramLabel = "N", description = "Timed training steps (default: 10).")
-  Integer steps;
+  @Option(
+      names = "--random-base",
+      paramLabel = "SHAPE",
+      description =
+          "Write a base of this shape with random weights (llama-3.2-1b, llama-100m) into"
+              + " --base and benchmark it (implies --lora-only).")
+  String randomBase;
+
+  @Option(
+      names = "--layers",
+      paramLabel = "N",
+      description =
+          "With --random-base: this many decoder layers instead of the shape's own (to measure"
+              + " the fixed and per-layer memory).")
+  Integer layers;
+
+  @Option(names = "--batch", paramLabel = "N", description = "Training rows (default: 16).")
+  Integer batch;
+
+  @Option(names = "--length", paramLabel = "N", description = "Tokens per row (default: 128).")
+  Integer length;
+
+  @Option(
+      names = "--rounds",
+      paramLabel = "N",
+      description = "Timed rounds of every figure (default: 3); min, median and max are printed.")
+  Integer rounds;
+
+  @Option(
+      names = "--round-seconds",
+      paramLabel = "S",
+      description = "Each round runs whole steps until this long has passed (default: 5).")
+  Double roundSeconds;
+
+  @Option(
+      names = "--warmup-steps",
+      paramLabel = "N",
+      description = "Training steps before timing, per model (default: 3).")
+  Integer warmupSteps;
+
+  @Option(
+      names = "--lora-only",
+      description =
+          "Measure the LoRA step (tokens/s, GFLOP/s, peak memory) and the matmul reference only:"
+              + " for real-sized bases, where full fine-tuning would not fit in memory.")
+  boolean loraOnly;
 
   @Option(names = "--adapters", paramLabel = "N", description = "Adapters to score (default: 16).")
   Integer adapters;
@@ -56,15 +102,26 @@ public final class BenchModelCommand extends ConsoleCommand {
     BenchmarkSettings defaults = BenchmarkSettings.defaults();
     BenchmarkSettings settings =
         new BenchmarkSettings(
-            defaults.rows(),
-            defaults.length(),
-            defaults.warmupSteps(),
-            steps == null ? defaults.measuredSteps() : steps,
+            batch == null ? defaults.rows() : batch,
+            length == null ? defaults.length() : length,
+            warmupSteps == null ? defaults.warmupSteps() : warmupSteps,
+            rounds == null ? defaults.rounds() : rounds,
+            roundSeconds == null ? defaults.roundSeconds() : roundSeconds,
             defaults.matmulSize(),
             adapters == null ? defaults.adapters() : adapters,
             rowsPerAdapter == null ? defaults.rowsPerAdapter() : rowsPerAdapter,
             threads == null ? defaults.threads() : threads,
-            device.orElse("auto"));
+            device.orElse("auto"),
+            loraOnly || randomBase != null);
+    if (randomBase != null) {
+      if (base == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--random-base needs --base DIR to write the base into");
+      }
+      out.println("Writing a random " + randomBase + " base into " + base + " ...");
+      out.flush();
+      RandomBase.write(base, RandomBase.Shape.parse(randomBase), layers == null ? 0 : layers, 1);
+    }
     BaseModel model = base == null ? TinyModel.open() : BaseModel.open(base);
     out.println("Benchmarking " + model + " ...");
     out.flush();

@@ -7,26 +7,31 @@ import dev.perennial.model.runtime.DeviceChoice;
  *
  * @param rows rows per training batch
  * @param length tokens per row
- * @param warmupSteps training steps run before timing
- * @param measuredSteps training steps timed
+ * @param warmupSteps training steps run before timing (per model)
+ * @param rounds timed rounds of every figure (min, median and max are reported)
+ * @param roundSeconds each round runs whole steps (or matmuls) until this long has passed
  * @param matmulSize side of the square matrices of the reference matmul
  * @param adapters adapters scored batched versus one by one
  * @param rowsPerAdapter examples scored per adapter
  * @param threads PyTorch intra-op threads
+ * @param loraOnly only the LoRA step and the matmul reference (a real-sized base, where full
+ *     fine-tuning and many adapters would not fit in memory)
  */
 public record BenchmarkSettings(
     int rows,
     int length,
     int warmupSteps,
-    int measuredSteps,
+    int rounds,
+    double roundSeconds,
     int matmulSize,
     int adapters,
     int rowsPerAdapter,
     int threads,
-    DeviceChoice device) {
+    DeviceChoice device,
+    boolean loraOnly) {
 
-  /** A run of about a minute on two cores with the bundled tiny base. */
+  /** A run of about two minutes on two cores with the bundled tiny base. */
   public static BenchmarkSettings defaults() {
-    return new BenchmarkSettings(16, 128, 3, 10, 1024, 16, 4, 2, DeviceChoice.AUTO);
+    return new BenchmarkSettings(16, 128, 3, 3, 5, 1024, 16, 4, 2, DeviceChoice.AUTO, false);
   }
 }

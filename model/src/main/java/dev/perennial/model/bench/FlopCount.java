@@ -7,9 +7,11 @@ import dev.perennial.model.lora.LoraWeights;
 
 /**
  * Matmul FLOPs of a decoder per token (multiply-adds count 2), the usual way training throughput is
- * turned into a FLOP rate: forward = 2 x matmul weights + attention; a full fine-tuning step = 3 x
- * forward (activation and weight gradients); a LoRA step = forward + activation gradients + the
- * adapter's own weight gradients.
+ * turned into a FLOP rate: forward = 2 x matmul weights + attention; the backward pass of attention
+ * costs twice its forward (gradients of scores with respect to queries and keys, and of the
+ * weighted sum with respect to probabilities and values); a full fine-tuning step = forward +
+ * activation gradients + weight gradients = 3 x forward; a LoRA step = forward + activation
+ * gradients (weights as forward, attention twice) + the adapter's own weight gradients.
  */
 public final class FlopCount {
 
@@ -17,6 +19,11 @@ public final class FlopCount {
 
   /** Forward FLOPs per token for rows of {@code length} tokens (attention over all keys). */
   public static double forward(LlamaConfig config, int length) {
+    return matmulWeights(config) + attention(config, length);
+  }
+
+  /** 2 x the matmul weights (projections and LM head) per token. */
+  static double matmulWeights(LlamaConfig config) {
     double weights = 0;
     for (TargetModule module : TargetModule.values()) {
       int[] dims = LoraWeights.dimensions(config, module);
@@ -24,10 +31,12 @@ public final class FlopCount {
     }
     weights *= config.numHiddenLayers();
     weights += (double) config.hiddenSize() * config.vocabSize();
-    // scores and weighted sum: 2 matmuls of head_dim x length per head per token
-    double attention =
-        4.0 * length * config.numAttentionHeads() * config.headDim() * config.numHiddenLayers();
-    return 2 * weights + attention;
+    return 2 * weights;
+  }
+
+  /** Attention's forward per token: scores and weighted sum, 2 matmuls of head_dim x length. */
+  static double attention(LlamaConfig config, int length) {
+    return 4.0 * length * config.numAttentionHeads() * config.headDim() * config.numHiddenLayers();
   }
 
   /** FLOPs per token of one LoRA training step. */
@@ -38,9 +47,10 @@ public final class FlopCount {
       adapter += 2.0 * lora.rank() * (dims[0] + dims[1]);
     }
     adapter *= config.numHiddenLayers();
-    double forward = forward(config, length) + adapter;
-    // backward: input gradients of everything (as forward) plus A and B weight gradients
-    return 2 * forward + adapter;
+    double weights = matmulWeights(config) + adapter;
+    double attention = attention(config, length);
+    // forward; activation gradients (weights as forward, attention twice); A and B gradients
+    return (weights + attention) + (weights + 2 * attention) + adapter;
   }
 
   /** FLOPs per token of one full fine-tuning step. */

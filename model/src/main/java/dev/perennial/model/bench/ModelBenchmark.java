@@ -40,75 +40,107 @@ public final class ModelBenchmark {
     World world = World.standard();
     List<String> corpus = world.general().corpus();
     LoraConfig lora = LoraConfig.defaults();
-    double matmul = matmulGflops(device, settings.matmulSize());
+    Spread matmul = matmulGflops(device, settings);
 
-    double loraRate;
+    Spread loraRate;
+    long loadedBytes;
+    long parameters;
     try (LanguageModel model =
         LanguageModel.load(base, device, LoraWeights.initialize(base.config(), lora, 1), true)) {
+      loadedBytes = ProcessMemory.residentBytes();
+      parameters = model.decoder().baseParameterCount();
       loraRate = tokensPerSecond(model, corpus, settings);
     }
-    double fullRate;
-    long parameters;
+    long loraPeakBytes = ProcessMemory.peakResidentBytes();
+    double loraFlops = FlopCount.loraStep(base.config(), lora, settings.length());
+    Spread loraGflops = scaled(loraRate, loraFlops / 1e9);
+    if (settings.loraOnly()) {
+      return new BenchmarkReport(
+          base.name(),
+          parameters,
+          device.toString(),
+          settings,
+          loraRate,
+          null,
+          loraGflops,
+          matmul,
+          loadedBytes,
+          loraPeakBytes,
+          null,
+          null);
+    }
+    Spread fullRate;
     Map<String, HostTensor> weights;
     try (LanguageModel frozen = LanguageModel.load(base, device)) {
       weights = ModelWeights.read(frozen.decoder());
-      parameters = frozen.decoder().baseParameterCount();
     }
     try (LanguageModel model =
         LanguageModel.fromWeights(
             base.config(), base.tokenizer(), weights, device, true, null, base.name())) {
       fullRate = tokensPerSecond(model, corpus, settings);
     }
-    double loraGflops = loraRate * FlopCount.loraStep(base.config(), lora, settings.length()) / 1e9;
-
-    double[] scoring = scoringSeconds(base, device, world, settings);
+    Spread[] scoring = scoringSeconds(base, device, world, settings);
     return new BenchmarkReport(
         base.name(),
         parameters,
         device.toString(),
-        settings.threads(),
-        settings.rows(),
-        settings.length(),
+        settings,
         loraRate,
         fullRate,
         loraGflops,
-        settings.matmulSize(),
         matmul,
-        settings.adapters(),
-        settings.rowsPerAdapter(),
+        loadedBytes,
+        loraPeakBytes,
         scoring[0],
         scoring[1]);
   }
 
-  /** The engine's rate on an n x n by n x n float32 matmul (2 n^3 FLOPs), after a warm-up. */
-  static double matmulGflops(Device device, int n) {
+  private static Spread scaled(Spread spread, double factor) {
+    return new Spread(
+        spread.min() * factor, spread.median() * factor, spread.max() * factor, spread.rounds());
+  }
+
+  /**
+   * The engine's rate on an n x n by n x n float32 matmul (2 n^3 FLOPs): after a warm-up, rounds of
+   * at least {@code roundSeconds} each.
+   */
+  static Spread matmulGflops(Device device, BenchmarkSettings settings) {
+    int n = settings.matmulSize();
     try (NDManager manager = NDManager.newBaseManager(device)) {
       NDArray a = manager.randomNormal(new Shape(n, n));
       NDArray b = manager.randomNormal(new Shape(n, n));
-      int repetitions = Math.max(3, (int) (4e9 / (2.0 * n * n * n)));
+      Runnable multiply =
+          () -> {
+            try (NDManager pass = manager.newSubManager()) {
+              pass.tempAttachAll(a, b);
+              a.matMul(b).getFloat(0, 0);
+            }
+          };
       for (int i = 0; i < 3; i++) {
-        try (NDManager pass = manager.newSubManager()) {
-          pass.tempAttachAll(a, b);
-          a.matMul(b).getFloat(0, 0);
-        }
+        multiply.run();
       }
-      long start = System.nanoTime();
-      for (int i = 0; i < repetitions; i++) {
-        try (NDManager pass = manager.newSubManager()) {
-          pass.tempAttachAll(a, b);
-          a.matMul(b).getFloat(0, 0);
-        }
+      double[] rates = new double[settings.rounds()];
+      for (int round = 0; round < rates.length; round++) {
+        long start = System.nanoTime();
+        int repetitions = 0;
+        double seconds;
+        do {
+          multiply.run();
+          repetitions++;
+          seconds = (System.nanoTime() - start) / 1e9;
+        } while (seconds < settings.roundSeconds());
+        rates[round] = repetitions * 2.0 * n * n * n / seconds / 1e9;
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      return repetitions * 2.0 * n * n * n / seconds / 1e9;
+      return Spread.of(rates);
     }
   }
 
-  private static double tokensPerSecond(
+  /** Training tokens/s: warm-up steps, then rounds of whole steps lasting roundSeconds or more. */
+  private static Spread tokensPerSecond(
       LanguageModel model, List<String> corpus, BenchmarkSettings settings) {
     PackedCorpus batches =
         new PackedCorpus(corpus, model.tokenizer(), settings.rows(), settings.length(), 1, 3);
-    TrainingRecipe warmup =
+    TrainingRecipe recipe =
         new TrainingRecipe(
             settings.warmupSteps(),
             settings.rows(),
@@ -122,15 +154,26 @@ public final class ModelBenchmark {
             0,
             3,
             settings.threads());
-    TrainingLoop.run(model, batches, warmup, StepListener.NONE);
-    TrainingLoop.Outcome measured =
-        TrainingLoop.run(
-            model, batches, warmup.withSteps(settings.measuredSteps()), StepListener.NONE);
-    return measured.tokens() / measured.seconds();
+    if (settings.warmupSteps() > 0) {
+      TrainingLoop.run(model, batches, recipe, StepListener.NONE);
+    }
+    double[] rates = new double[settings.rounds()];
+    for (int round = 0; round < rates.length; round++) {
+      long tokens = 0;
+      double seconds = 0;
+      do {
+        TrainingLoop.Outcome step =
+            TrainingLoop.run(model, batches, recipe.withSteps(1), StepListener.NONE);
+        tokens += step.tokens();
+        seconds += step.seconds();
+      } while (seconds < settings.roundSeconds());
+      rates[round] = tokens / seconds;
+    }
+    return Spread.of(rates);
   }
 
-  /** {batched seconds, one-by-one seconds}, each after a warm-up pass. */
-  private static double[] scoringSeconds(
+  /** {batched seconds, one-by-one seconds} over the rounds, each after a warm-up pass. */
+  private static Spread[] scoringSeconds(
       BaseModel base, Device device, World world, BenchmarkSettings settings) {
     List<QaPair> questions = world.general().evaluationSet();
     List<TrainingExample> examples = new ArrayList<>();
@@ -145,16 +188,15 @@ public final class ModelBenchmark {
       adapters.add(randomAdapter(base, a));
     }
     int maxLength = 128;
-    double batched;
+    Spread batched;
     try (LanguageModel model = LanguageModel.load(base, device);
         AdapterStack stack = new AdapterStack(model.manager(), base.config(), adapters)) {
-      Scorer.scoreWithAdapters(model, stack, adapterOf, examples, examples.size(), maxLength);
-      batched = Double.MAX_VALUE;
-      for (int round = 0; round < 3; round++) {
-        long start = System.nanoTime();
-        Scorer.scoreWithAdapters(model, stack, adapterOf, examples, examples.size(), maxLength);
-        batched = Math.min(batched, (System.nanoTime() - start) / 1e9);
-      }
+      batched =
+          timed(
+              settings,
+              () ->
+                  Scorer.scoreWithAdapters(
+                      model, stack, adapterOf, examples, examples.size(), maxLength));
     }
     Map<Integer, List<TrainingExample>> byAdapter = new LinkedHashMap<>();
     for (int i = 0; i < examples.size(); i++) {
@@ -165,21 +207,37 @@ public final class ModelBenchmark {
       for (LoraWeights adapter : adapters) {
         models.add(LanguageModel.load(base, device, adapter, false));
       }
-      for (int a = 0; a < adapters.size(); a++) {
-        Scorer.score(models.get(a), byAdapter.get(a), settings.rowsPerAdapter(), maxLength);
-      }
-      double oneByOne = Double.MAX_VALUE;
-      for (int round = 0; round < 3; round++) {
-        long start = System.nanoTime();
-        for (int a = 0; a < adapters.size(); a++) {
-          Scorer.score(models.get(a), byAdapter.get(a), settings.rowsPerAdapter(), maxLength);
-        }
-        oneByOne = Math.min(oneByOne, (System.nanoTime() - start) / 1e9);
-      }
-      return new double[] {batched, oneByOne};
+      Spread oneByOne =
+          timed(
+              settings,
+              () -> {
+                for (int a = 0; a < adapters.size(); a++) {
+                  Scorer.score(
+                      models.get(a), byAdapter.get(a), settings.rowsPerAdapter(), maxLength);
+                }
+              });
+      return new Spread[] {batched, oneByOne};
     } finally {
       models.forEach(LanguageModel::close);
     }
+  }
+
+  /** Seconds per run of {@code work}: one warm-up run, then per round the mean over its runs. */
+  private static Spread timed(BenchmarkSettings settings, Runnable work) {
+    work.run();
+    double[] seconds = new double[settings.rounds()];
+    for (int round = 0; round < seconds.length; round++) {
+      long start = System.nanoTime();
+      int runs = 0;
+      double elapsed;
+      do {
+        work.run();
+        runs++;
+        elapsed = (System.nanoTime() - start) / 1e9;
+      } while (elapsed < settings.roundSeconds());
+      seconds[round] = elapsed / runs;
+    }
+    return Spread.of(seconds);
   }
 
   private static LoraWeights randomAdapter(BaseModel base, int index) {

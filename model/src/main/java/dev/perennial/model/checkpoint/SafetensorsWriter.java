@@ -36,6 +36,7 @@ public final class SafetensorsWriter {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CHUNK_ELEMENTS = 1 << 20;
 
   private SafetensorsWriter() {}
 
@@ -48,20 +49,49 @@ public final class SafetensorsWriter {
   /** Writes tensors converted to {@code dtype} atomically to {@code file}. */
   public static void write(
       Path file, Map<String, HostTensor> tensors, Map<String, String> metadata, Dtype dtype) {
-    TreeMap<String, HostTensor> sorted = new TreeMap<>(tensors);
+    Map<String, long[]> shapes = new TreeMap<>();
+    tensors.forEach((name, tensor) -> shapes.put(name, tensor.shape()));
+    write(
+        file,
+        shapes,
+        metadata,
+        dtype,
+        (name, from, values, count) ->
+            System.arraycopy(tensors.get(name).data(), (int) from, values, 0, count));
+  }
+
+  /** Produces a tensor's values chunk by chunk, in order. */
+  @FunctionalInterface
+  public interface Values {
+
+    /** Puts elements {@code [from, from + count)} of tensor {@code name} into {@code values}. */
+    void fill(String name, long from, float[] values, int count);
+  }
+
+  /**
+   * Writes tensors of the given shapes whose values {@code values} produces chunk by chunk: a file
+   * of any size without holding its tensors in memory (a benchmark's random base of billions of
+   * parameters).
+   */
+  public static void write(
+      Path file,
+      Map<String, long[]> shapes,
+      Map<String, String> metadata,
+      Dtype dtype,
+      Values values) {
+    TreeMap<String, long[]> sorted = new TreeMap<>(shapes);
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
       new TreeMap<>(metadata).forEach(meta::put);
     }
     long offset = 0;
-    for (Map.Entry<String, HostTensor> entry : sorted.entrySet()) {
-      HostTensor tensor = entry.getValue();
-      long bytes = (long) tensor.data().length * dtype.bytes;
+    for (Map.Entry<String, long[]> entry : sorted.entrySet()) {
+      long bytes = elements(entry.getValue()) * dtype.bytes;
       ObjectNode node = header.putObject(entry.getKey());
       node.put("dtype", dtype.name());
       ArrayNode shape = node.putArray("shape");
-      for (long dim : tensor.shape()) {
+      for (long dim : entry.getValue()) {
         shape.add(dim);
       }
       ArrayNode offsets = node.putArray("data_offsets");
@@ -82,8 +112,14 @@ public final class SafetensorsWriter {
         for (int i = 0; i < padding; i++) {
           out.write(' ');
         }
-        for (HostTensor tensor : sorted.values()) {
-          writeData(out, tensor.data(), dtype);
+        float[] chunk = new float[CHUNK_ELEMENTS];
+        for (Map.Entry<String, long[]> entry : sorted.entrySet()) {
+          long elements = elements(entry.getValue());
+          for (long from = 0; from < elements; from += CHUNK_ELEMENTS) {
+            int count = (int) Math.min(CHUNK_ELEMENTS, elements - from);
+            values.fill(entry.getKey(), from, chunk, count);
+            writeData(out, chunk, count, dtype);
+          }
         }
       }
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -92,9 +128,19 @@ public final class SafetensorsWriter {
     }
   }
 
-  private static void writeData(OutputStream out, float[] data, Dtype dtype) throws IOException {
+  private static long elements(long[] shape) {
+    long elements = 1;
+    for (long dim : shape) {
+      elements = Math.multiplyExact(elements, dim);
+    }
+    return elements;
+  }
+
+  private static void writeData(OutputStream out, float[] data, int count, Dtype dtype)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    for (float value : data) {
+    for (int i = 0; i < count; i++) {
+      float value = data[i];
       if (buffer.remaining() < 4) {
         out.write(buffer.array(), 0, buffer.position());
         buffer.clear();
