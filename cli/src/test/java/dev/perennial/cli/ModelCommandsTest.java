@@ -32,15 +32,34 @@ class ModelCommandsTest {
   }
 
   @Test
-  void benchModelPrintsThroughputFlopShareAndScoringSpeedup() {
+  void benchModelPrintsThroughputFlopShareMemoryAndScoringSpeedup() {
     int exitCode =
-        console.run("bench", "model", "--steps", "1", "--adapters", "2", "--device", "cpu");
+        console.run(
+            "bench",
+            "model",
+            "--warmup-steps",
+            "1",
+            "--rounds",
+            "2",
+            "--round-seconds",
+            "0",
+            "--batch",
+            "4",
+            "--length",
+            "32",
+            "--adapters",
+            "2",
+            "--device",
+            "cpu");
 
     assertThat(exitCode).as(console.err()).isZero();
     assertThat(console.out())
-        .contains("LoRA step:")
-        .contains("full fine-tune step:")
-        .contains("of the engine's 1024x1024 matmul rate")
+        .contains("training batch 4 x 32 tokens")
+        .contains("LoRA step tokens/s:")
+        .contains("full fine-tune tok/s:")
+        .contains("2 rounds)")
+        .contains("1024x1024 matmul GFLOP/s")
+        .contains("GiB peak after LoRA steps")
         .contains("scoring 2 adapters x 4 rows")
         .contains("speedup");
   }
