@@ -74,7 +74,9 @@ public final class ChunkedCrossEntropy {
   public static LossAndGradient lossAndGradient(
       NDArray hidden, NDArray head, NDArray targets, int positionsPerChunk) {
     NDArray h = hidden.stopGradient();
-    NDArray w = head.stopGradient();
+    // the head takes no gradient; every array made here belongs to the pass's manager, not the
+    // head's (the model's), so nothing outlives the pass
+    NDArray w = head;
     NDList gradients = new NDList();
     double loss = 0;
     for (long from = 0; from < rows(h); from += positionsPerChunk) {
@@ -84,7 +86,7 @@ public final class ChunkedCrossEntropy {
       loss -= gatherTargets(logProbabilities, chunkTargets).sum().getFloat();
       // d nll / d h = softmax(logits) W - W[target]
       NDArray expected = logProbabilities.exp().matMul(w);
-      gradients.add(expected.sub(w.get(new NDIndex("{}", chunkTargets))));
+      gradients.add(expected.sub(w.get(h.getManager(), new NDIndex("{}", chunkTargets))));
     }
     return new LossAndGradient(
         (float) loss, concat(gradients, h, new Shape(0, h.getShape().get(1)), DataType.FLOAT32));
