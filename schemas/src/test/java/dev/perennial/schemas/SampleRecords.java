@@ -25,6 +25,8 @@ import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.RebaseDetails;
+import dev.perennial.schemas.v1.RecipeSearch;
+import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReferenceKind;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.RejectedRecord;
@@ -273,6 +275,36 @@ public final class SampleRecords {
                 .setAffectedVersions(List.of(2, 3))
                 .build())
         .setLineage(lineage())
+        .setSearch(
+            RecipeSearch.newBuilder()
+                .setWinner("learning-rate x2")
+                .setFullSteps(500)
+                .setTrialSteps(875)
+                .setRankedBy("replay loss rise <= 0.05 nats, then validation gain")
+                .setTrials(
+                    List.of(
+                        RecipeTrial.newBuilder()
+                            .setVariant("learning-rate x0.5")
+                            .setRecipe(Map.of("learning.rate", "1.5e-4"))
+                            .setSeed(42)
+                            .setRound(0)
+                            .setSteps(125)
+                            .setGatesPassed(true)
+                            .setLearningGain(0.12)
+                            .setMarginBeyondInterval(0)
+                            .setDroppedInRound(0)
+                            .build(),
+                        RecipeTrial.newBuilder()
+                            .setVariant("learning-rate x2")
+                            .setRecipe(Map.of("learning.rate", "6e-4"))
+                            .setSeed(42)
+                            .setRound(1)
+                            .setSteps(250)
+                            .setGatesPassed(true)
+                            .setLearningGain(0.31)
+                            .setMarginBeyondInterval(0)
+                            .build()))
+                .build())
         .setExampleCount(100)
         .setTokenCount(12_800)
         .setRecipe(
