@@ -7,6 +7,8 @@ import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.ModulePlasticity;
 import dev.perennial.schemas.v1.Plasticity;
+import dev.perennial.schemas.v1.ReferenceKind;
+import dev.perennial.schemas.v1.TrainingReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,8 +38,26 @@ public final class LineageJson {
             .setDataDigest(text(node.get("dataDigest")))
             .setImportedFrom(text(node.get("importedFrom")))
             .setRefresh(refresh(node.get("refresh")))
+            .setReference(reference(node.get("reference")))
             .setPlasticity(plasticity(node.get("plasticity")))
             .build());
+  }
+
+  // The feedback objectives' reference: releases.v1 keeps what the candidate measured against.
+  private static TrainingReference reference(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    ReferenceKind kind;
+    try {
+      kind = ReferenceKind.valueOf(node.path("kind").asText());
+    } catch (IllegalArgumentException e) {
+      kind = ReferenceKind.UNKNOWN;
+    }
+    return TrainingReference.newBuilder()
+        .setKind(kind)
+        .setRelease(release(node.get("release")))
+        .build();
   }
 
   private static AdapterRefreshDetails refresh(JsonNode node) {

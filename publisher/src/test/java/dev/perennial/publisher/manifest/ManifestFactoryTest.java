@@ -17,6 +17,8 @@ import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
+import dev.perennial.schemas.v1.ReferenceKind;
+import dev.perennial.schemas.v1.TrainingReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,7 +94,14 @@ class ManifestFactoryTest {
             "bundled:perennial-tiny");
     Lineage lineage =
         new Lineage(
-            LineageMethod.DISTILLED, null, teacher, "ef".repeat(32), null, null, null, null);
+            LineageMethod.DISTILLED,
+            null,
+            teacher,
+            "ef".repeat(32),
+            null,
+            new TrainingReference(ReferenceKind.INCUMBENT, teacher),
+            null,
+            null);
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-6", null))
             .setLineage(lineage)
@@ -103,6 +112,7 @@ class ManifestFactoryTest {
     assertThat(tree.at("/lineage/method").textValue()).isEqualTo("DISTILLED");
     assertThat(tree.at("/lineage/teacher/version").intValue()).isEqualTo(2);
     assertThat(tree.at("/candidate/lineage").isMissingNode()).isTrue();
+    assertThat(tree.at("/lineage/reference/kind").textValue()).isEqualTo("INCUMBENT");
     assertThat(LineageJson.of(tree)).contains(lineage);
   }
 
