@@ -116,22 +116,12 @@ public final class ModelBenchmark {
               a.matMul(b).getFloat(0, 0);
             }
           };
-      for (int i = 0; i < 3; i++) {
-        multiply.run();
+      double[] seconds = secondsPerRun(settings, 3, multiply);
+      double[] gflops = new double[seconds.length];
+      for (int round = 0; round < seconds.length; round++) {
+        gflops[round] = 2.0 * n * n * n / seconds[round] / 1e9;
       }
-      double[] rates = new double[settings.rounds()];
-      for (int round = 0; round < rates.length; round++) {
-        long start = System.nanoTime();
-        int repetitions = 0;
-        double seconds;
-        do {
-          multiply.run();
-          repetitions++;
-          seconds = (System.nanoTime() - start) / 1e9;
-        } while (seconds < settings.roundSeconds());
-        rates[round] = repetitions * 2.0 * n * n * n / seconds / 1e9;
-      }
-      return Spread.of(rates);
+      return Spread.of(gflops);
     }
   }
 
@@ -224,7 +214,17 @@ public final class ModelBenchmark {
 
   /** Seconds per run of {@code work}: one warm-up run, then per round the mean over its runs. */
   private static Spread timed(BenchmarkSettings settings, Runnable work) {
-    work.run();
+    return Spread.of(secondsPerRun(settings, 1, work));
+  }
+
+  /**
+   * Per round, the mean seconds of a run of {@code work} over runs lasting roundSeconds or more,
+   * after {@code warmups} runs.
+   */
+  private static double[] secondsPerRun(BenchmarkSettings settings, int warmups, Runnable work) {
+    for (int i = 0; i < warmups; i++) {
+      work.run();
+    }
     double[] seconds = new double[settings.rounds()];
     for (int round = 0; round < seconds.length; round++) {
       long start = System.nanoTime();
@@ -237,7 +237,7 @@ public final class ModelBenchmark {
       } while (elapsed < settings.roundSeconds());
       seconds[round] = elapsed / runs;
     }
-    return Spread.of(seconds);
+    return seconds;
   }
 
   private static LoraWeights randomAdapter(BaseModel base, int index) {
