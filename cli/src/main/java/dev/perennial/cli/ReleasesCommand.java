@@ -6,11 +6,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "releases",
     mixinStandardHelpOptions = true,
-    description = "Lists, shows and verifies releases; promotes and rolls back aliases.",
+    description =
+        "Lists, shows, verifies and reproduces releases; promotes and rolls back aliases.",
     subcommands = {
       ReleasesListCommand.class,
       ReleasesShowCommand.class,
       ReleasesVerifyCommand.class,
+      ReleasesReproduceCommand.class,
       ReleasesPromoteCommand.class,
       ReleasesRollbackCommand.class
     })

@@ -2,6 +2,7 @@ package dev.perennial.cli.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.cli.Perennial;
 import dev.perennial.cli.local.IngestStage;
 import dev.perennial.cli.local.LocalCluster;
 import dev.perennial.cli.local.LocalPipeline;
@@ -14,6 +15,7 @@ import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.model.world.SampleDocument;
 import dev.perennial.model.world.World;
+import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.schemas.privacy.SubjectKeyRecords;
 import dev.perennial.schemas.privacy.SubjectKeyTopic;
 import dev.perennial.schemas.topic.Topic;
@@ -123,7 +125,16 @@ class CryptoShreddingIT {
         pipeline.awaitCaughtUp(CATCH_UP);
 
         // trained and released, the markers in clear in the shards: the scan can find them
-        assertThat(published(client, cluster)).as("releases before the revocation").isNotEmpty();
+        List<AdapterRelease> released = published(client, cluster);
+        assertThat(released).as("releases before the revocation").isNotEmpty();
+        AdapterRelease first = released.get(0);
+        Path configFile = reproduceConfig(cluster);
+        Reproduce rebuilt = reproduce(configFile, first);
+        assertThat(rebuilt.exitCode()).as(rebuilt.out() + rebuilt.err()).isZero();
+        assertThat(rebuilt.out())
+            .contains("same      adapter_model.safetensors")
+            .doesNotContain("DIFFERS")
+            .endsWith("reproduced: every file is bit-identical\n");
         PlaintextScan before = new PlaintextScan();
         markers.forEach(before::text);
         assertThat(before.files(List.of(stateDir.resolve("artifacts")), new int[1]))
@@ -140,9 +151,17 @@ class CryptoShreddingIT {
         producer.flush();
         pipeline.awaitAppEventsRead(CATCH_UP);
         pipeline.awaitCaughtUp(CATCH_UP);
-        assertThat(retracted(client, cluster))
-            .as("releases retracted for the erasure")
-            .isNotEmpty();
+        List<AdapterRelease> retracted = retracted(client, cluster);
+        assertThat(retracted).as("releases retracted for the erasure").isNotEmpty();
+        Reproduce erased = reproduce(configFile, retracted.get(0));
+        assertThat(erased.exitCode()).as(erased.out() + erased.err()).isEqualTo(3);
+        assertThat(erased.out())
+            .containsPattern(
+                "gone: (training|replay) shard sha256:[0-9a-f]{64} \\(deleted by an erasure: rewritten as")
+            .containsPattern("erasure \\S+ replaced this release with v\\d+")
+            .endsWith(
+                "not reproducible by design: an erasure deleted data this release was trained"
+                    + " on\n");
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - revokedAt);
         if (waited < BOUND.toMillis()) {
           Thread.sleep(BOUND.toMillis() - waited);
@@ -213,6 +232,46 @@ class CryptoShreddingIT {
             .isEmpty();
       }
     }
+  }
+
+  private record Reproduce(int exitCode, String out, String err) {}
+
+  /** The configuration {@code releases reproduce} reads: the local run's store and release area. */
+  private Path reproduceConfig(LocalCluster cluster) throws java.io.IOException {
+    java.util.Properties properties = new java.util.Properties();
+    properties.putAll(cluster.values());
+    properties.put(
+        PublisherConfig.RELEASE_PATH_CONFIG,
+        stateDir.toAbsolutePath().resolve("releases").toString());
+    Path file = stateDir.resolve("reproduce.properties");
+    try (var writer = java.nio.file.Files.newBufferedWriter(file)) {
+      properties.store(writer, null);
+    }
+    return file;
+  }
+
+  private static Reproduce reproduce(Path configFile, AdapterRelease release) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    long started = System.nanoTime();
+    int exitCode =
+        Perennial.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(
+                "releases",
+                "reproduce",
+                release.getAdapterKey(),
+                Integer.toString(release.getVersion()),
+                "--config",
+                configFile.toString());
+    log.info(
+        "releases reproduce {} v{}: exit {} in {} ms",
+        release.getAdapterKey(),
+        release.getVersion(),
+        exitCode,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    return new Reproduce(exitCode, out.toString(), err.toString());
   }
 
   /** The erased subject's documents and feedback with markers, the other subject's documents. */

@@ -85,6 +85,87 @@ public record JobRecipe(
         config.getString(TrainerConfig.RECIPE_FEEDBACK_OBJECTIVE_CONFIG).equalsIgnoreCase("sft"));
   }
 
+  /**
+   * The recipe a candidate recorded ({@link #record}) back, as the job was trained with it: its
+   * learning rate is the job's (a tenant's own included), so no tenant has a rate of its own. The
+   * feedback objectives' settings are recorded only by jobs with feedback; the others train none,
+   * so they take the defaults.
+   *
+   * @throws IllegalArgumentException when the record lacks a setting (written before it was
+   *     recorded), naming it
+   */
+  public static JobRecipe fromRecord(dev.perennial.schemas.v1.TrainingRecipe recorded) {
+    RecordedExtras extras = new RecordedExtras(recorded.getExtras());
+    boolean feedbackAsSft = "sft".equals(recorded.getExtras().get("feedbackObjective"));
+    FeedbackObjectives objectives =
+        feedbackAsSft || !recorded.getExtras().containsKey("preferenceLoss")
+            ? FeedbackObjectives.defaults()
+            : new FeedbackObjectives(
+                PairLoss.parse(extras.text("preferenceLoss")),
+                extras.number("preferenceBeta"),
+                extras.number("preferenceLabelSmoothing"),
+                extras.number("ktoBeta"),
+                extras.number("ktoDesirableWeight"),
+                extras.number("ktoUndesirableWeight"),
+                extras.number("preferenceSftWeight"),
+                extras.number("correctionSftWeight"),
+                extras.number("weightLm"),
+                extras.number("weightPreference"),
+                extras.number("weightRating"),
+                extras.number("weightCorrection"));
+    if (recorded.getMaxSteps() == null) {
+      throw new IllegalArgumentException("the recorded recipe has no maxSteps");
+    }
+    return new JobRecipe(
+        new TrainingRecipe(
+            recorded.getMaxSteps(),
+            recorded.getBatchSize(),
+            extras.integer("gradientAccumulation"),
+            recorded.getLearningRate(),
+            recorded.getWarmupSteps(),
+            extras.number("minLearningRateRatio"),
+            recorded.getWeightDecay(),
+            recorded.getMaxGradNorm(),
+            recorded.getMaxSequenceLength(),
+            recorded.getReplayRatio(),
+            recorded.getSeed(),
+            extras.integer("threads")),
+        recorded.getEpochs(),
+        extras.number("replayTenantShare"),
+        extras.integer("replayPoolSize"),
+        new LoraConfig(
+            recorded.getLoraRank(),
+            recorded.getLoraAlpha(),
+            recorded.getLoraDropout(),
+            TargetModule.parseList(String.join(",", recorded.getTargetModules()))),
+        Map.of(),
+        extras.number("validationFraction"),
+        extras.integer("earlyStoppingPatienceEpochs"),
+        extras.number("earlyStoppingMinImprovement"),
+        objectives,
+        feedbackAsSft);
+  }
+
+  /** A recorded recipe's extras, each one required. */
+  private record RecordedExtras(Map<String, String> values) {
+
+    String text(String name) {
+      String value = values.get(name);
+      if (value == null) {
+        throw new IllegalArgumentException("the recorded recipe has no " + name);
+      }
+      return value;
+    }
+
+    int integer(String name) {
+      return Integer.parseInt(text(name));
+    }
+
+    double number(String name) {
+      return Double.parseDouble(text(name));
+    }
+  }
+
   private static FeedbackObjectives objectives(TrainerConfig config) {
     return new FeedbackObjectives(
         PairLoss.parse(config.getString(TrainerConfig.RECIPE_PREFERENCE_LOSS_CONFIG)),

@@ -87,4 +87,37 @@ class JobRecipeTest {
         .containsEntry("startedFrom", "fresh")
         .containsKeys("minLearningRateRatio", "adamBeta1", "replayTenantShare", "replayPoolSize");
   }
+
+  @Test
+  void aRecordedRecipeReadsBackAsTheRecipeTheJobTrainedWith() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "20");
+    values.put(TrainerConfig.RECIPE_PREFERENCE_BETA_CONFIG, "0.25");
+    values.put(
+        "perennial.trainer.tenant.globex" + TrainerConfig.TENANT_LEARNING_RATE_SUFFIX, "0.5");
+    JobRecipe configured = JobRecipe.from(new TrainerConfig(values)).forTenant("globex");
+    Map<String, String> withFeedback = new java.util.TreeMap<>(configured.objectiveExtras());
+    var record = configured.record(configured.modelRecipe(6), configured.freshLora(), withFeedback);
+
+    JobRecipe read = JobRecipe.fromRecord(record);
+
+    assertThat(read.maxSteps()).isEqualTo(20);
+    assertThat(read.model().learningRate()).as("the tenant's rate").isEqualTo(0.5);
+    assertThat(read.modelRecipe(6)).isEqualTo(configured.modelRecipe(6));
+    assertThat(read.objectives()).isEqualTo(configured.objectives());
+    assertThat(read.freshLora()).isEqualTo(configured.freshLora());
+    assertThat(read.record(read.modelRecipe(6), read.freshLora(), withFeedback)).isEqualTo(record);
+    assertThat(read.tenantLearningRates()).isEmpty();
+  }
+
+  @Test
+  void aRecordWrittenBeforeASettingWasRecordedNamesIt() {
+    JobRecipe recipe = JobRecipe.from(new TrainerConfig(TestConfigs.tinyRecipe(folder)));
+    var record = recipe.record(recipe.modelRecipe(6), recipe.freshLora(), Map.of());
+    record.getExtras().remove("replayPoolSize");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JobRecipe.fromRecord(record))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the recorded recipe has no replayPoolSize");
+  }
 }

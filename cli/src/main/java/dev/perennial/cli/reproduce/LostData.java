@@ -1,0 +1,120 @@
+package dev.perennial.cli.reproduce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactNotFoundException;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.FolderIndex;
+import dev.perennial.core.store.InvalidFolderIndexException;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.trainer.shard.ShardHeader;
+import dev.perennial.trainer.shard.ShardReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a release was trained from that the artifact store no longer holds, and why: an erasure
+ * rewrites every shard holding the erased subject's examples without them (the new shard names the
+ * old one as its predecessor) and deletes the old one, so a release trained on that subject's data
+ * can never be trained again. The erasure is named by the release that replaced this one (its
+ * manifest's {@code erasure} section: the request id, the audit's reference).
+ */
+public final class LostData {
+
+  private LostData() {}
+
+  /**
+   * One input gone from the store.
+   *
+   * @param what {@code training shard}, {@code replay shard} or {@code adapter of v3}
+   * @param rewrittenAs the shard an erasure rewrote it into, when one is found
+   */
+  public record Lost(String what, Digest digest, Optional<Digest> rewrittenAs) {}
+
+  /**
+   * The erasure that replaced a release.
+   *
+   * @param replacedBy the version the erasure's retraining released
+   */
+  public record Erasure(String requestId, int replacedBy) {}
+
+  /** The job's shards and the continued release's adapter files the store has lost. */
+  public static List<Lost> of(ArtifactStore store, ReleaseInputs inputs) {
+    List<Lost> lost = new ArrayList<>();
+    List<Digest> gone = new ArrayList<>();
+    shards(store, inputs.job().getShards(), "training shard", lost, gone);
+    shards(store, inputs.job().getReplayShards(), "replay shard", lost, gone);
+    inputs
+        .continued()
+        .ifPresent(
+            parent -> {
+              String what = "adapter of v" + parent.version();
+              try {
+                FolderIndex.files(store, parent.location()).values().stream()
+                    .map(Digest::parse)
+                    .filter(digest -> !store.exists(digest))
+                    .forEach(digest -> lost.add(new Lost(what, digest, Optional.empty())));
+              } catch (ArtifactNotFoundException | InvalidFolderIndexException e) {
+                lost.add(new Lost(what, Digest.parse(parent.location()), Optional.empty()));
+              }
+            });
+    if (!gone.isEmpty()) {
+      List<Lost> explained = new ArrayList<>();
+      for (Lost each : lost) {
+        explained.add(
+            gone.contains(each.digest())
+                ? new Lost(each.what(), each.digest(), rewrite(store, each.digest()))
+                : each);
+      }
+      return explained;
+    }
+    return lost;
+  }
+
+  /** The erasure whose retraining replaced {@code version} of {@code key}, if one did. */
+  public static Optional<Erasure> erasureOf(ReleaseArea area, AdapterKey key, int version) {
+    for (int later = version + 1; ; later++) {
+      Optional<StoredRelease> release;
+      try {
+        release = area.read(key, later);
+      } catch (RuntimeException e) {
+        continue;
+      }
+      if (release.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode erasure = release.get().manifest().tree().path("erasure");
+      for (JsonNode replaced : erasure.path("replacesVersions")) {
+        if (replaced.asInt() == version) {
+          return Optional.of(new Erasure(erasure.path("requestId").asText(), later));
+        }
+      }
+    }
+  }
+
+  private static void shards(
+      ArtifactStore store, List<ShardRef> refs, String what, List<Lost> lost, List<Digest> gone) {
+    for (ShardRef ref : refs) {
+      Digest digest = Digest.parse(ref.getDigest());
+      if (!store.exists(digest)) {
+        lost.add(new Lost(what, digest, Optional.empty()));
+        gone.add(digest);
+      }
+    }
+  }
+
+  /** The shard that names {@code old} as its predecessor: an erasure's rewrite of it. */
+  private static Optional<Digest> rewrite(ArtifactStore store, Digest old) {
+    for (Digest candidate : store.list()) {
+      Optional<ShardHeader> header = ShardReader.header(store, candidate);
+      if (header.isPresent() && old.hex().equals(header.get().predecessor())) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+}

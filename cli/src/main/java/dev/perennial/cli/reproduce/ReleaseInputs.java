@@ -1,0 +1,166 @@
+package dev.perennial.cli.reproduce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.publisher.manifest.AvroJson;
+import dev.perennial.publisher.manifest.LineageJson;
+import dev.perennial.publisher.manifest.ManifestFactory;
+import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.ErasureDetails;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.schemas.v1.TrainingRecipe;
+import dev.perennial.trainer.worker.JobRecipe;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.Schema;
+
+/**
+ * What training a release's adapter again takes, read from its manifest alone: the job (its id, on
+ * which the replay draw depends, its trigger, training and replay shards), the recipe it trained
+ * with, the release it continued, and what trained it (base, device, trainer version). A manifest
+ * that lacks any of it says why in {@link #missing}.
+ *
+ * @param stableLineage the lineage to hand the trainer for the release it continued: only when the
+ *     release recorded a refresh of it (the monitor's verdict the trainer acts on)
+ */
+public record ReleaseInputs(
+    TrainingJob job,
+    JobRecipe recipe,
+    Optional<StableRelease> continued,
+    boolean refreshed,
+    String baseModelName,
+    String baseModelDigest,
+    String device,
+    String trainerVersion,
+    List<String> missing) {
+
+  /** Whether the manifest records everything training needs. */
+  public boolean complete() {
+    return missing.isEmpty();
+  }
+
+  public static ReleaseInputs of(ReleaseManifest manifest) {
+    ObjectNode tree = manifest.tree();
+    JsonNode candidate = tree.path("candidate");
+    JsonNode data = tree.path("data");
+    List<String> missing = new ArrayList<>();
+    Optional<Lineage> lineage = LineageJson.of(tree);
+    LineageMethod method = lineage.map(Lineage::getMethod).orElse(LineageMethod.UNKNOWN);
+    JobTrigger trigger = enumValue(candidate.get("trigger"), JobTrigger.UNKNOWN);
+    if (lineage.isEmpty()) {
+      missing.add("the manifest records no lineage (a release made before lineage was recorded)");
+    }
+    if (!candidate.hasNonNull("jobId")) {
+      missing.add("the manifest records no job id (the replay draw depends on it)");
+    }
+    switch (method) {
+      case FRESH, CONTINUED, RETRAINED -> {}
+      case UNKNOWN -> lineage.ifPresent(found -> missing.add("its lineage records no method"));
+      default ->
+          missing.add(
+              method
+                  + " releases are not rebuilt: the manifest does not record the job's re-basing"
+                  + " (the bases it moved between) or the import");
+    }
+    if (trigger == JobTrigger.UNKNOWN) {
+      missing.add("the manifest records no job trigger (a release made before it was recorded)");
+    }
+    if (tree.hasNonNull(ManifestFactory.SEARCH)) {
+      missing.add(
+          "its job searched the recipe (successive halving); rebuilding replays no search trials");
+    }
+    JobRecipe recipe = null;
+    try {
+      recipe = JobRecipe.fromRecord(AvroJson.fromJson(tree.get("recipe"), TrainingRecipe.SCHEMA$));
+    } catch (RuntimeException e) {
+      missing.add("the recipe cannot be read back: " + e.getMessage());
+    }
+    Optional<StableRelease> continued =
+        lineage
+            .filter(found -> found.getMethod() == LineageMethod.CONTINUED)
+            .map(Lineage::getSourceRelease)
+            .map(ReleaseInputs::stable);
+    if (method == LineageMethod.CONTINUED && continued.isEmpty()) {
+      missing.add("the manifest does not name the release training continued");
+    }
+    TrainingJob job =
+        TrainingJob.newBuilder()
+            .setJobId(candidate.path("jobId").asText())
+            .setAdapterKey(manifest.adapterKey().toString())
+            .setTenant(manifest.adapterKey().tenant())
+            .setTrigger(trigger)
+            .setShards(shards(data.get("shards")))
+            .setHeldOutShards(shards(data.get("heldOutShards")))
+            .setReplayShards(shards(data.get("replayShards")))
+            .setErasure(erasure(tree.get("erasure")))
+            .setCreatedAt(manifest.publishedAt())
+            .setHeldOutPool(shards(candidate.get("heldOutPool")))
+            .setCarriedJobs(strings(candidate.get("carriedJobs")))
+            .build();
+    return new ReleaseInputs(
+        job,
+        recipe,
+        continued,
+        lineage.map(found -> found.getRefresh() != null).orElse(false),
+        manifest.baseModelName(),
+        manifest.baseModelDigest().toString(),
+        candidate.path("device").asText("unknown"),
+        candidate.path("trainerVersion").asText("unknown"),
+        List.copyOf(missing));
+  }
+
+  private static StableRelease stable(LineageRelease source) {
+    return new StableRelease(
+        source.getVersion(),
+        source.getLocation(),
+        source.getManifestDigest(),
+        source.getBaseModelDigest());
+  }
+
+  private static List<ShardRef> shards(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    return AvroJson.fromJson(node, Schema.createArray(ShardRef.SCHEMA$));
+  }
+
+  private static List<String> strings(JsonNode node) {
+    List<String> values = new ArrayList<>();
+    if (node != null) {
+      node.forEach(value -> values.add(value.asText()));
+    }
+    return values;
+  }
+
+  /** The manifest's erasure section as the job's details (only the trigger affects training). */
+  private static ErasureDetails erasure(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    List<Integer> versions = new ArrayList<>();
+    node.path("replacesVersions").forEach(version -> versions.add(version.asInt()));
+    return ErasureDetails.newBuilder()
+        .setRequestId(node.path("requestId").asText())
+        .setSubjectPseudonym(node.path("subjectPseudonym").asText())
+        .setAffectedVersions(versions)
+        .build();
+  }
+
+  private static JobTrigger enumValue(JsonNode node, JobTrigger fallback) {
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    try {
+      return JobTrigger.valueOf(node.asText());
+    } catch (IllegalArgumentException e) {
+      return fallback;
+    }
+  }
+}

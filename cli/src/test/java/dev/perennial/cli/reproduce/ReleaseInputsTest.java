@@ -1,0 +1,134 @@
+package dev.perennial.cli.reproduce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.publisher.manifest.ManifestFactory;
+import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RecipeSearch;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.worker.JobRecipe;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseInputsTest {
+
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+
+  @TempDir Path folder;
+
+  private final JobRecipe recipe =
+      JobRecipe.from(
+          new TrainerConfig(
+              Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url", "http://x:9")));
+
+  /** A candidate that continued v2, as the trainer describes one. */
+  private AdapterCandidate continuing() {
+    AdapterCandidate candidate =
+        TestVerdicts.candidate(new LocalArtifactStore(folder), KEY.toString(), "cand-3", 2);
+    candidate.setTrigger(JobTrigger.MIN_EXAMPLES);
+    candidate.setReplayShards(List.of(candidate.getHeldOutShards().get(0)));
+    candidate.setRecipe(recipe.record(recipe.modelRecipe(6), recipe.freshLora(), Map.of()));
+    candidate.setLineage(
+        Lineage.newBuilder()
+            .setMethod(LineageMethod.CONTINUED)
+            .setSourceRelease(
+                LineageRelease.newBuilder()
+                    .setVersion(2)
+                    .setLocation("sha256:" + "1".repeat(64))
+                    .setManifestDigest("sha256:" + "2".repeat(64))
+                    .setBaseModelName(TestVerdicts.BASE_MODEL)
+                    .setBaseModelDigest(TestVerdicts.BASE_DIGEST)
+                    .build())
+            .build());
+    return candidate;
+  }
+
+  private static ReleaseManifest manifest(AdapterCandidate candidate) {
+    SortedMap<String, Digest> files = new TreeMap<>();
+    candidate.getFileDigests().forEach((name, hex) -> files.put(name, Digest.parse(hex)));
+    return ManifestFactory.create(
+        TestVerdicts.passed(candidate), KEY, 3, files, "sha256:key", TestVerdicts.AT);
+  }
+
+  @Test
+  void theJobTheRecipeAndTheContinuedReleaseReadBackFromTheManifest() {
+    AdapterCandidate candidate = continuing();
+
+    ReleaseInputs inputs = ReleaseInputs.of(manifest(candidate));
+
+    assertThat(inputs.missing()).isEmpty();
+    assertThat(inputs.job().getJobId()).isEqualTo("job-cand-3");
+    assertThat(inputs.job().getTenant()).isEqualTo("acme");
+    assertThat(inputs.job().getTrigger()).isEqualTo(JobTrigger.MIN_EXAMPLES);
+    assertThat(inputs.job().getShards()).isEqualTo(candidate.getShards());
+    assertThat(inputs.job().getReplayShards()).isEqualTo(candidate.getReplayShards());
+    assertThat(inputs.recipe().modelRecipe(6)).isEqualTo(recipe.modelRecipe(6));
+    assertThat(inputs.continued())
+        .contains(
+            new StableRelease(
+                2,
+                "sha256:" + "1".repeat(64),
+                "sha256:" + "2".repeat(64),
+                TestVerdicts.BASE_DIGEST));
+    assertThat(inputs.refreshed()).isFalse();
+    assertThat(inputs.device()).isEqualTo("cpu()");
+  }
+
+  @Test
+  void aManifestThatLacksWhatTrainingNeedsSaysWhatItLacks() {
+    AdapterCandidate old = continuing();
+    old.setLineage(null);
+    old.setTrigger(null);
+    old.getRecipe().getExtras().remove("replayPoolSize");
+    AdapterCandidate searched = continuing();
+    searched.setSearch(
+        RecipeSearch.newBuilder()
+            .setWinner("baseline")
+            .setFullSteps(6)
+            .setTrialSteps(6)
+            .setRankedBy("gain")
+            .setTrials(List.of())
+            .build());
+    AdapterCandidate rebased = continuing();
+    rebased.getLineage().setMethod(LineageMethod.CARRIED_OVER);
+    rebased.setTrigger(JobTrigger.REBASE);
+
+    assertThat(ReleaseInputs.of(manifest(old)).missing())
+        .containsExactly(
+            "the manifest records no lineage (a release made before lineage was recorded)",
+            "the manifest records no job trigger (a release made before it was recorded)",
+            "the recipe cannot be read back: the recorded recipe has no replayPoolSize");
+    assertThat(ReleaseInputs.of(manifest(searched)).missing())
+        .containsExactly(
+            "its job searched the recipe (successive halving); rebuilding replays no search"
+                + " trials");
+    assertThat(ReleaseInputs.of(manifest(rebased)).missing())
+        .singleElement()
+        .asString()
+        .startsWith("CARRIED_OVER releases are not rebuilt");
+  }
+
+  @Test
+  void aReleaseWithoutReplayShardsReadsBackWithNone() {
+    AdapterCandidate candidate = continuing();
+    candidate.setReplayShards(List.<ShardRef>of());
+
+    assertThat(ReleaseInputs.of(manifest(candidate)).job().getReplayShards()).isEmpty();
+  }
+}

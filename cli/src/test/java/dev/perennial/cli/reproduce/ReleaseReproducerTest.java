@@ -1,0 +1,134 @@
+package dev.perennial.cli.reproduce;
+
+import static dev.perennial.trainer.testing.Examples.at;
+import static dev.perennial.trainer.testing.Examples.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.train.StepListener;
+import dev.perennial.publisher.manifest.ManifestFactory;
+import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.accumulate.ShardEntry;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.shard.Shard;
+import dev.perennial.trainer.shard.ShardSplit;
+import dev.perennial.trainer.shard.ShardWriter;
+import dev.perennial.trainer.shard.SourcedExample;
+import dev.perennial.trainer.testing.TestConfigs;
+import dev.perennial.trainer.worker.JobTrainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rebuilding a release the worker's trainer made, on the bundled base with a tiny recipe, on CPU:
+ * the release continued an earlier one (its adapter, replay of its shard), which the rebuild takes
+ * from the store as the manifest names it. (CryptoShreddingIT rebuilds a first release and explains
+ * an erased one.)
+ */
+class ReleaseReproducerTest {
+
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+
+  @TempDir Path folder;
+
+  @Test
+  void aReleaseThatContinuedAnotherRebuildsBitIdenticallyAndADifferentSeedDoesNot()
+      throws Exception {
+    TrainerConfig config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
+    ArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+    JobTrainer trainer = JobTrainer.from(config, store, DeviceChoice.CPU);
+    ReleaseArea area = new ReleaseArea(folder.resolve("releases"));
+    SigningKey signer = SigningKey.generate();
+    ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
+    ShardRef second = shard(store, 100, "The Zax lamp number %d is red.");
+    AdapterCandidate v1 =
+        trainer
+            .train(job("@1-a", first, List.of()), Optional.empty(), StepListener.NONE)
+            .candidate();
+    StoredRelease released = release(area, store, signer, 1, v1);
+    StableRelease stable =
+        new StableRelease(
+            1,
+            v1.getLocation(),
+            released.manifest().digest().toString(),
+            Digest.parse(v1.getBaseModelDigest()).hex());
+    AdapterCandidate v2 =
+        trainer
+            .train(job("@2-b", second, List.of(first)), Optional.of(stable), StepListener.NONE)
+            .candidate();
+    StoredRelease continued = release(area, store, signer, 2, v2);
+    List<Digest> stored = store.list();
+    ReleaseReproducer reproducer = new ReleaseReproducer(area, config, DeviceChoice.CPU);
+
+    Reproduction rebuilt = reproducer.reproduce(KEY, 2);
+    ObjectNode tree = continued.manifest().tree();
+    ((ObjectNode) tree.get("recipe")).put("seed", 43L);
+    Files.write(
+        continued.folder().resolve(ReleaseManifest.FILE_NAME), ReleaseManifest.of(tree).bytes());
+    Reproduction reseeded = reproducer.reproduce(KEY, 2);
+
+    assertThat(v2.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
+    assertThat(rebuilt.outcome())
+        .as(String.join("\n", rebuilt.lines()))
+        .isEqualTo(Reproduction.Outcome.REPRODUCED);
+    assertThat(rebuilt.lines()).contains("  same      adapter_model.safetensors");
+    assertThat(reseeded.outcome()).isEqualTo(Reproduction.Outcome.DIFFERS);
+    assertThat(reseeded.lines()).contains("  DIFFERS   adapter_model.safetensors");
+    assertThat(store.list()).as("the store after two rebuilds").isEqualTo(stored);
+  }
+
+  private static StoredRelease release(
+      ReleaseArea area, ArtifactStore store, SigningKey signer, int version, AdapterCandidate c) {
+    SortedMap<String, Digest> files = new TreeMap<>();
+    c.getFileDigests().forEach((name, hex) -> files.put(name, Digest.parse(hex)));
+    ReleaseManifest manifest =
+        ManifestFactory.create(
+            TestVerdicts.passed(c), KEY, version, files, signer.keyId(), TestVerdicts.AT);
+    return area.write(manifest, store, signer);
+  }
+
+  /** A training shard of six examples of the key. */
+  private static ShardRef shard(ArtifactStore store, int offset, String sentence) {
+    List<SourcedExample> examples = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      examples.add(at(0, offset + i, text(KEY.toString(), "p-" + i, String.format(sentence, i))));
+    }
+    Shard shard = new Shard(KEY.tenant(), KEY.toString(), ShardSplit.TRAIN, null, examples);
+    return ShardEntry.of(ShardWriter.write(store, shard).hex(), shard, "job").toShardRef();
+  }
+
+  private static TrainingJob job(String id, ShardRef shard, List<ShardRef> replay) {
+    return TrainingJob.newBuilder()
+        .setJobId(KEY + id)
+        .setAdapterKey(KEY.toString())
+        .setTenant(KEY.tenant())
+        .setTrigger(JobTrigger.MIN_EXAMPLES)
+        .setShards(List.of(shard))
+        .setReplayShards(replay)
+        .setCreatedAt(Instant.ofEpochMilli(1))
+        .build();
+  }
+}
