@@ -99,7 +99,7 @@ class SecureClusterIT {
               new SamplePlan(
                   List.of("acme"),
                   2,
-                  40,
+                  16,
                   0.0,
                   SamplePlan.DEFAULT_MAX_TEXT_BYTES,
                   SamplePlan.DEFAULT_SEED));
@@ -153,15 +153,16 @@ class SecureClusterIT {
   }
 
   /**
-   * One job per key after the local maximum wait, two short training steps without replay, a small
+   * One job per key after the local maximum wait, one short training step without replay, a small
    * retention suite, and gates that let any candidate through: this test is about the connections,
    * not about what the adapter learns.
    */
   private static Map<String, String> smallJobAndOpenGates() {
     return Map.ofEntries(
         Map.entry("perennial.trainer.trigger.min.examples", "100000"),
-        Map.entry("perennial.trainer.recipe.max.steps", "2"),
+        Map.entry("perennial.trainer.recipe.max.steps", "1"),
         Map.entry("perennial.trainer.replay.fraction", "0"),
+        Map.entry("perennial.trainer.replay.pool.size", "1"),
         Map.entry("perennial.trainer.recipe.max.sequence.length", "64"),
         Map.entry("perennial.evaluator.retention.general.size", "2"),
         Map.entry("perennial.evaluator.leakage.controls", "15"),
@@ -176,8 +177,8 @@ class SecureClusterIT {
   private static void assertPlaintextAndWrongPasswordsAreRefused(SaslSslKafkaBroker broker) {
     Map<String, Object> plaintext = new HashMap<>();
     plaintext.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    plaintext.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-    plaintext.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
+    plaintext.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1000);
+    plaintext.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 500);
     assertThatThrownBy(() -> listTopics(plaintext))
         .as("a PLAINTEXT client of the SASL_SSL listener")
         .isInstanceOf(ExecutionException.class)
