@@ -16,18 +16,22 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * What every stage of {@code perennial local} runs on: an in-process Kafka broker, the local schema
  * registry, every topic provisioned, and the artifact store. {@link #values()} is the configuration
- * a stage starts from (the user's file and environment, pointed at this cluster).
+ * a stage starts from (the user's file and environment, pointed at this cluster). A test may run
+ * the stages on a broker and registry of its own instead ({@link #on}).
  */
 public final class LocalCluster implements AutoCloseable {
 
-  private final EmbeddedKafka kafka;
-  private final EmbeddedSchemaRegistry registry;
+  /** The in-process broker and registry; empty when they run elsewhere ({@link #on}). */
+  private final Optional<EmbeddedKafka> kafka;
+
+  private final Optional<EmbeddedSchemaRegistry> registry;
   private final Map<String, String> values;
   private final PerennialConfig config;
   private final TopicCatalog catalog;
@@ -37,8 +41,8 @@ public final class LocalCluster implements AutoCloseable {
   private final Admin admin;
 
   private LocalCluster(
-      EmbeddedKafka kafka,
-      EmbeddedSchemaRegistry registry,
+      Optional<EmbeddedKafka> kafka,
+      Optional<EmbeddedSchemaRegistry> registry,
       Map<String, String> values,
       TopicProvisioner.Result provisioned,
       Admin admin) {
@@ -95,7 +99,8 @@ public final class LocalCluster implements AutoCloseable {
           provisionTopics
               ? new TopicProvisioner(admin).provision(TopicCatalog.from(config).specs())
               : new TopicProvisioner.Result(List.of(), List.of());
-      return new LocalCluster(kafka, registry, values, provisioned, admin);
+      return new LocalCluster(
+          Optional.of(kafka), Optional.of(registry), values, provisioned, admin);
     } catch (RuntimeException e) {
       if (admin != null) {
         admin.close();
@@ -104,6 +109,28 @@ public final class LocalCluster implements AutoCloseable {
         registry.close();
       }
       kafka.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The stages' cluster on a broker and registry that run elsewhere (a test's SASL_SSL broker and
+   * authenticating registry): {@code values} hold their addresses and every client setting
+   * (security.protocol, sasl.*, ssl.*, basic.auth.*), which reach every stage's clients. Every
+   * topic is provisioned through them; closing closes only the admin client.
+   */
+  public static LocalCluster on(Map<String, String> values, Path stateDir) {
+    Map<String, String> local = new HashMap<>(values);
+    local.putIfAbsent(
+        PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, stateDir.resolve("artifacts").toString());
+    PerennialConfig config = new PerennialConfig(local);
+    Admin admin = Admin.create(KafkaClients.admin(config, "perennial-local"));
+    try {
+      TopicProvisioner.Result provisioned =
+          new TopicProvisioner(admin).provision(TopicCatalog.from(config).specs());
+      return new LocalCluster(Optional.empty(), Optional.empty(), local, provisioned, admin);
+    } catch (RuntimeException e) {
+      admin.close();
       throw e;
     }
   }
@@ -143,14 +170,24 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return String.join(",", config.bootstrapServers());
   }
 
   public void printSummary(PrintWriter out) {
-    out.printf("Kafka broker      %s (in-process, KRaft, 1 node)%n", kafka.bootstrapServers());
     out.printf(
-        "Schema registry   %s (Apicurio Registry, Confluent-compatible API; log %s)%n",
-        registry.url(), registry.logFile());
+        "Kafka broker      %s (%s)%n",
+        bootstrapServers(), kafka.isPresent() ? "in-process, KRaft, 1 node" : "given");
+    // a given registry's URL may hold credentials: not printed
+    out.printf(
+        "Schema registry   %s%n",
+        registry
+            .map(
+                r ->
+                    r.url()
+                        + " (Apicurio Registry, Confluent-compatible API; log "
+                        + r.logFile()
+                        + ")")
+            .orElse("given"));
     out.printf("Artifact store    %s%n", store.root());
     out.printf(
         "Topics            %d created, %d already there%n",
@@ -180,7 +217,7 @@ public final class LocalCluster implements AutoCloseable {
   @Override
   public void close() {
     admin.close();
-    registry.close();
-    kafka.close();
+    registry.ifPresent(EmbeddedSchemaRegistry::close);
+    kafka.ifPresent(EmbeddedKafka::close);
   }
 }

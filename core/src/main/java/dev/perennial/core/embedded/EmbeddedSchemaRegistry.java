@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * free loopback port, global compatibility BACKWARD (as Confluent's default, and so {@code GET
  * /config} says), lookups that compare schemas by their canonical form (as Confluent's registry
  * does: an app's copy of a schema is found whatever its layout). Storage is in memory, or in a
- * folder that survives {@link #stop()} and {@link #restart()} (tests of an outage). Its
- * Confluent-compatible REST API is at {@link #url()}. The child's output goes to a log file; {@link
- * #close()} and a shutdown hook stop it.
+ * folder that survives {@link #stop()} and {@link #restart()} (tests of an outage); optionally it
+ * requires HTTP basic authentication ({@link #startWithBasicAuth}). Its Confluent-compatible REST
+ * API is at {@link #url()}. The child's output goes to a log file; {@link #close()} and a shutdown
+ * hook stop it.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
@@ -46,16 +49,23 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private final int managementPort;
   private final Path logFile;
   private final Path dataFolder;
+  private final Optional<String> basicAuthUserInfo;
   private final Thread shutdownHook;
   private volatile Process process;
 
   private EmbeddedSchemaRegistry(
-      Path home, int port, int managementPort, Path logFile, Path dataFolder) {
+      Path home,
+      int port,
+      int managementPort,
+      Path logFile,
+      Path dataFolder,
+      Optional<String> basicAuthUserInfo) {
     this.home = home;
     this.port = port;
     this.managementPort = managementPort;
     this.logFile = logFile;
     this.dataFolder = dataFolder;
+    this.basicAuthUserInfo = basicAuthUserInfo;
     this.shutdownHook = new Thread(this::stopProcess, "embedded-schema-registry-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -89,6 +99,24 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * null: in memory) and returns once its Confluent-compatible API answers.
    */
   public static EmbeddedSchemaRegistry start(Path home, Path logFile, Path dataFolder) {
+    return start(home, logFile, dataFolder, Optional.empty());
+  }
+
+  /**
+   * Starts an in-memory registry that answers only requests with HTTP basic authentication as
+   * {@code user} with {@code password} (Quarkus's embedded user store; no identity server): 401 for
+   * anything else. The password is on the child's command line, so this is for tests.
+   */
+  public static EmbeddedSchemaRegistry startWithBasicAuth(
+      Path home, Path logFile, String user, String password) {
+    if (!user.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("A registry user is letters, digits, '.', '_', '-'");
+    }
+    return start(home, logFile, null, Optional.of(user + ":" + password));
+  }
+
+  private static EmbeddedSchemaRegistry start(
+      Path home, Path logFile, Path dataFolder, Optional<String> basicAuthUserInfo) {
     Path runner = home.resolve(RUNNER_JAR);
     if (!Files.isRegularFile(runner)) {
       throw new PerennialException(
@@ -99,7 +127,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
     for (int attempt = 1; ; attempt++) {
       EmbeddedSchemaRegistry registry =
-          new EmbeddedSchemaRegistry(home, freePort(), freePort(), logFile, dataFolder);
+          new EmbeddedSchemaRegistry(
+              home, freePort(), freePort(), logFile, dataFolder, basicAuthUserInfo);
       try {
         Files.deleteIfExists(logFile);
         registry.launch();
@@ -182,6 +211,19 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     command.add("-Dapicurio.rules.global.compatibility=BACKWARD");
     // Look schemas up by their canonical form, as Confluent's registry does.
     command.add("-Dapicurio.ccompat.use-canonical-hash=true");
+    basicAuthUserInfo.ifPresent(
+        userInfo -> {
+          // Apicurio 3.0 hands basic authentication to Quarkus, whose embedded user store is in
+          // the distribution: every API then needs a user (anonymous reads stay off).
+          int colon = userInfo.indexOf(':');
+          command.add("-Dquarkus.http.auth.basic=true");
+          command.add("-Dquarkus.security.users.embedded.plain-text=true");
+          command.add(
+              "-Dquarkus.security.users.embedded.users."
+                  + userInfo.substring(0, colon)
+                  + "="
+                  + userInfo.substring(colon + 1));
+        });
     if (dataFolder != null) {
       command.add(
           "-Dapicurio.datasource.url=jdbc:h2:file:"
@@ -216,7 +258,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private void enforceBackward() {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url() + "/config"))
+        request("/config")
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/vnd.schemaregistry.v1+json")
             .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"BACKWARD\"}"))
@@ -240,11 +282,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
   private void awaitReady() {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest probe =
-        HttpRequest.newBuilder(URI.create(url() + "/subjects"))
-            .timeout(Duration.ofSeconds(5))
-            .GET()
-            .build();
+    HttpRequest probe = request("/subjects").timeout(Duration.ofSeconds(5)).GET().build();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -280,6 +318,19 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             + logFile
             + "):\n"
             + logTail(40));
+  }
+
+  /** A request to the Confluent-compatible API, with the basic authentication it requires. */
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path));
+    basicAuthUserInfo.ifPresent(
+        userInfo ->
+            request.header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(userInfo.getBytes(StandardCharsets.UTF_8))));
+    return request;
   }
 
   private synchronized void stopProcess() {

@@ -1,0 +1,223 @@
+package dev.perennial.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.cli.local.LocalCluster;
+import dev.perennial.cli.local.LocalPipeline;
+import dev.perennial.cli.local.TopicRecords;
+import dev.perennial.cli.sample.SampleEventProducer;
+import dev.perennial.cli.sample.SampleEvents;
+import dev.perennial.cli.sample.SamplePhase;
+import dev.perennial.cli.sample.SamplePlan;
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.testing.SaslSslKafkaBroker;
+import dev.perennial.core.testing.TestCertificates;
+import dev.perennial.model.world.World;
+import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.serde.AvroSerdeConfig;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.ReleaseAction;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 17, finding 9: every stage (ingest, the trainer's accumulator and worker, the evaluator,
+ * the publisher) on a broker whose only client listener is SASL_SSL (SCRAM-SHA-512, a certificate
+ * authority the test made) and on a registry that requires HTTP basic authentication. The stages
+ * are given nothing but the SASL_SSL address, the test CA's trust store and the logins, through the
+ * configuration keys an operator sets; one tenant's app events become a release. A plaintext
+ * client, a wrong password and an anonymous registry request are refused.
+ */
+class SecureClusterIT {
+
+  private static final Logger log = LoggerFactory.getLogger(SecureClusterIT.class);
+  private static final String USER = "perennial";
+  private static final Duration CATCH_UP = Duration.ofMinutes(2);
+
+  @TempDir Path stateDir;
+
+  @Test
+  @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void everyStageWorksThroughSaslSslAndAnAuthenticatingRegistryAndNothingElseGetsIn()
+      throws Exception {
+    long started = System.nanoTime();
+    String kafkaPassword = TestCertificates.randomPassword();
+    String registryPassword = TestCertificates.randomPassword();
+    // the registry (a child JVM, the slower one) starts while the broker does
+    CompletableFuture<EmbeddedSchemaRegistry> starting =
+        CompletableFuture.supplyAsync(
+            () ->
+                EmbeddedSchemaRegistry.startWithBasicAuth(
+                    EmbeddedSchemaRegistry.homeFromSystemProperty(),
+                    stateDir.resolve("logs").resolve("schema-registry.log"),
+                    USER,
+                    registryPassword));
+    try (SaslSslKafkaBroker broker =
+            SaslSslKafkaBroker.start(stateDir.resolve("kafka"), Map.of(USER, kafkaPassword));
+        EmbeddedSchemaRegistry registry = starting.get(120, TimeUnit.SECONDS)) {
+      log.info("Broker and registry up after {} s", seconds(started));
+      assertPlaintextAndWrongPasswordsAreRefused(broker);
+      assertTheRegistryRefusesAnyoneElse(registry.url());
+
+      Map<String, String> values = new HashMap<>(broker.clientProperties(USER));
+      values.put(PerennialConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
+      values.put(
+          AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+          AvroSerdeConfig.CREDENTIALS_FROM_USER_INFO);
+      values.put(AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG, USER + ":" + registryPassword);
+      values.putAll(smallJobAndOpenGates());
+      StringWriter console = new StringWriter();
+      SampleEvents events =
+          SampleEvents.generate(
+              World.standard(),
+              new SamplePlan(
+                  List.of("acme"),
+                  2,
+                  16,
+                  0.0,
+                  SamplePlan.DEFAULT_MAX_TEXT_BYTES,
+                  SamplePlan.DEFAULT_SEED));
+
+      try (LocalCluster cluster = LocalCluster.on(values, stateDir);
+          LocalPipeline pipeline = LocalPipeline.standard(stateDir, List.of("acme"))) {
+        pipeline.start(cluster, new PrintWriter(console, true));
+        try (SampleEventProducer producer =
+            new SampleEventProducer(
+                KafkaClients.producer(cluster.config(), "secure-cluster-it"), cluster.topics())) {
+          producer.sendAll(events.records(SamplePhase.CONSENT));
+          pipeline.awaitAppEventsRead(CATCH_UP);
+          producer.sendAll(events.records(SamplePhase.EVENTS));
+        }
+        log.info("Stages started and events sent after {} s", seconds(started));
+
+        assertThat(awaitReleases(cluster))
+            .as("releases; the stages said:%n%s", console)
+            .singleElement()
+            .satisfies(
+                release -> {
+                  assertThat(release.getAdapterKey()).isEqualTo("acme/support");
+                  assertThat(release.getAction()).isEqualTo(ReleaseAction.PUBLISHED);
+                  assertThat(release.getAliases()).containsEntry("stable", 1);
+                });
+        log.info("Released after {} s", seconds(started));
+      }
+    } finally {
+      starting.thenAccept(EmbeddedSchemaRegistry::close);
+    }
+  }
+
+  /** The release records, once the publisher has written one (the stages are not waited for). */
+  private static List<AdapterRelease> awaitReleases(LocalCluster cluster)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    List<AdapterRelease> releases = List.of();
+    while (releases.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      releases =
+          TopicRecords.readAll(cluster.config().clientProperties(), cluster.topics().releases())
+              .stream()
+              .map(ConsumerRecord::value)
+              .toList();
+    }
+    return releases;
+  }
+
+  private static long seconds(long since) {
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
+  }
+
+  /**
+   * One job per key after the local maximum wait, one short training step without replay, a small
+   * retention suite, and gates that let any candidate through: this test is about the connections,
+   * not about what the adapter learns.
+   */
+  private static Map<String, String> smallJobAndOpenGates() {
+    return Map.ofEntries(
+        Map.entry("perennial.trainer.trigger.min.examples", "100000"),
+        Map.entry("perennial.trainer.recipe.max.steps", "1"),
+        Map.entry("perennial.trainer.replay.fraction", "0"),
+        Map.entry("perennial.trainer.replay.pool.size", "1"),
+        Map.entry("perennial.trainer.recipe.max.sequence.length", "64"),
+        Map.entry("perennial.evaluator.retention.general.size", "2"),
+        Map.entry("perennial.evaluator.leakage.controls", "15"),
+        Map.entry("perennial.evaluator.gate.bootstrap.resamples", "100"),
+        Map.entry("perennial.evaluator.gate.learning.min.examples", "1"),
+        Map.entry("perennial.evaluator.gate.learning.min.gain", "-10"),
+        Map.entry("perennial.evaluator.gate.retention.max.drop", "1"),
+        Map.entry("perennial.evaluator.gate.feedback.min.pairs", "1000000"));
+  }
+
+  /** The SASL_SSL address answers nobody who speaks plaintext or brings a wrong password. */
+  private static void assertPlaintextAndWrongPasswordsAreRefused(SaslSslKafkaBroker broker) {
+    Map<String, Object> plaintext = new HashMap<>();
+    plaintext.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    plaintext.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1000);
+    plaintext.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 500);
+    assertThatThrownBy(() -> listTopics(plaintext))
+        .as("a PLAINTEXT client of the SASL_SSL listener")
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(TimeoutException.class);
+
+    Map<String, Object> wrongPassword =
+        new HashMap<>(broker.clientProperties(USER, "not-" + USER + "-password"));
+    assertThatThrownBy(() -> listTopics(wrongPassword))
+        .as("a wrong SCRAM password")
+        .hasCauseInstanceOf(SaslAuthenticationException.class);
+  }
+
+  private static void listTopics(Map<String, Object> properties) throws Exception {
+    try (Admin admin = Admin.create(properties)) {
+      admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Without credentials, or with wrong ones, the registry answers 401. */
+  private static void assertTheRegistryRefusesAnyoneElse(String url) throws Exception {
+    HttpResponse<String> anonymous =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url + "/subjects")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).as("an anonymous request").isEqualTo(401);
+
+    AvroSerdeConfig wrongPassword =
+        new AvroSerdeConfig(
+            Map.of(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG,
+                url,
+                AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
+                AvroSerdeConfig.CREDENTIALS_FROM_USER_INFO,
+                AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG,
+                USER + ":wrong"));
+    assertThatThrownBy(() -> wrongPassword.newRegistryClient().latestVersion("any-subject"))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            refused -> assertThat(refused.httpStatus()).isEqualTo(401));
+  }
+}
