@@ -2,12 +2,18 @@ package dev.perennial.cli.local;
 
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.cli.sample.SamplePlan;
+import dev.perennial.core.PerennialException;
 import dev.perennial.core.kafka.PerennialTopic;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +61,59 @@ public final class LocalPipeline implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("No started " + type.getSimpleName()));
   }
 
+  /**
+   * Starts every stage at once (stages meet only through topics, so none waits for another; the
+   * services' start-up waits overlap) and prints what each said on starting, in pipeline order.
+   * When a stage fails to start, the others still finish starting (so that {@link #close} stops
+   * them) and the first failure is thrown.
+   */
   public void start(LocalCluster cluster, PrintWriter out) throws InterruptedException {
     this.cluster = cluster;
-    for (LocalStage stage : stages) {
-      stage.start(cluster, out);
-      started.add(stage);
+    ExecutorService starter = Executors.newFixedThreadPool(stages.size());
+    try {
+      List<Future<String>> said = new ArrayList<>();
+      for (LocalStage stage : stages) {
+        said.add(starter.submit(() -> startSaying(stage, cluster)));
+      }
+      Throwable failure = null;
+      for (int i = 0; i < stages.size(); i++) {
+        try {
+          out.print(said.get(i).get());
+          started.add(stages.get(i));
+        } catch (ExecutionException e) {
+          failure = failure == null ? e.getCause() : failure;
+        }
+      }
+      out.flush();
+      rethrow(failure);
+    } finally {
+      starter.shutdownNow();
     }
+  }
+
+  private static String startSaying(LocalStage stage, LocalCluster cluster)
+      throws InterruptedException {
+    StringWriter said = new StringWriter();
+    try (PrintWriter out = new PrintWriter(said)) {
+      stage.start(cluster, out);
+    }
+    return said.toString();
+  }
+
+  private static void rethrow(Throwable failure) throws InterruptedException {
+    if (failure == null) {
+      return;
+    }
+    if (failure instanceof InterruptedException interrupted) {
+      throw interrupted;
+    }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    throw new PerennialException("A stage failed to start: " + failure.getMessage(), failure);
   }
 
   /** Waits until the stages that read the apps' topics have read everything in them. */

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * One service of the pipeline, run inside {@code perennial local} on the {@link LocalCluster}. The
- * run starts every stage in order, sends the sample events, waits for every stage in order to catch
+ * run starts every stage at once, sends the sample events, waits for every stage in order to catch
  * up, asks each to report, and closes them in reverse order. A later stage (trainer, evaluator,
  * publisher) is one more implementation added to {@link LocalPipeline#standard}.
  */
