@@ -65,6 +65,7 @@ public final class TransactionalCommitter<K, V> {
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       }
+      FaultHook.inTransactionWindow(outputs.size());
       producer.commitTransaction();
       return true;
     } catch (KafkaException e) {
