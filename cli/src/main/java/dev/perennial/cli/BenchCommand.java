@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       BenchTrainerCommand.class,
       BenchEvaluatorCommand.class,
       BenchUpgradeCommand.class,
-      BenchContinualCommand.class
+      BenchContinualCommand.class,
+      BenchFeedbackCommand.class
     })
 public final class BenchCommand extends GroupCommand {}
