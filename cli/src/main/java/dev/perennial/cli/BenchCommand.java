@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       BenchEvaluatorCommand.class,
       BenchUpgradeCommand.class,
       BenchContinualCommand.class,
-      BenchFaultsCommand.class
+      BenchFaultsCommand.class,
+      BenchFeedbackCommand.class
     })
 public final class BenchCommand extends GroupCommand {}

@@ -8,6 +8,7 @@ import dev.perennial.evaluator.evaluate.EvaluationBase;
 import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.GeneralSet;
+import dev.perennial.evaluator.suite.Suite;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.plasticity.AdapterRefresh;
 import dev.perennial.model.runtime.DeviceChoice;
@@ -84,13 +85,13 @@ public final class ContinualBenchmark {
     }
   }
 
-  private static final String TRAINER_KEYS = "perennial.trainer.";
-  private static final String EVALUATOR_KEYS = "perennial.evaluator.";
+  static final String TRAINER_KEYS = "perennial.trainer.";
+  static final String EVALUATOR_KEYS = "perennial.evaluator.";
 
   private ContinualBenchmark() {}
 
   /** One configuration serves both stages here; each reads its own keys (and the shared ones). */
-  private static Map<String, String> without(Map<String, String> values, String prefix) {
+  static Map<String, String> without(Map<String, String> values, String prefix) {
     Map<String, String> own = new HashMap<>(values);
     own.keySet().removeIf(key -> key.startsWith(prefix));
     return own;
@@ -134,32 +135,20 @@ public final class ContinualBenchmark {
                 trainerConfig.replayMaxShards(),
                 settings.feedbackMix()));
       }
-      List<EvalExample> general = unchangedGeneral(world, evaluation.general(), streams);
-      List<EvalExample> generalHeldOut =
-          unchangedGeneral(
-              world,
-              GeneralSet.spread(
-                  world.general().heldOutEvaluationSet().stream()
-                      .map(pair -> EvalExample.question(pair.prompt(), pair.completion()))
-                      .toList(),
-                  evaluatorConfig.generalSize()),
-              streams);
       evaluatorConfig.threads().ifPresent(ModelRuntime::setThreads);
       List<Run> runs = new ArrayList<>();
-      try (BatchScorer scorer =
-          new BatchScorer(
-              evaluation.base(),
-              ModelRuntime.device(settings.device()),
-              BatchScorer.Settings.from(evaluatorConfig))) {
+      int generalQuestions;
+      try (BatchScorer scorer = scorer(evaluation, evaluatorConfig, settings.device())) {
         RowMeasurer measurer =
-            new RowMeasurer(
+            measurer(
                 scorer,
-                general,
-                "general-unchanged:" + general.size() + "/" + evaluation.general().size(),
-                generalHeldOut,
-                evaluatorConfig.thresholds("bench"),
-                evaluatorConfig.leakageControls(),
+                RowMeasurer.CONTINUAL_SUITES,
+                world,
+                evaluation,
+                evaluatorConfig,
+                streams,
                 settings.updates());
+        generalQuestions = measurer.generalQuestions();
         Map<String, Row> baseRows = new HashMap<>();
         for (Variant variant : settings.variants()) {
           Map<String, String> variantValues =
@@ -198,12 +187,52 @@ public final class ContinualBenchmark {
           settings,
           evaluation.base().name(),
           JobRecipe.from(trainerConfig),
-          general.size(),
+          generalQuestions,
           runs,
           (System.nanoTime() - started) / 1e9);
     } finally {
       deleteRecursively(folder);
     }
+  }
+
+  /** The evaluator's batch scorer on the evaluation base, as the bench configures it. */
+  static BatchScorer scorer(
+      EvaluationBase evaluation, EvaluatorConfig evaluatorConfig, DeviceChoice device) {
+    return new BatchScorer(
+        evaluation.base(), ModelRuntime.device(device), BatchScorer.Settings.from(evaluatorConfig));
+  }
+
+  /**
+   * The row measurer of {@code streams}: the evaluator's general set and the general facts'
+   * held-out phrasings, both without the facts a stream changes.
+   */
+  static RowMeasurer measurer(
+      BatchScorer scorer,
+      List<Suite> suites,
+      World world,
+      EvaluationBase evaluation,
+      EvaluatorConfig evaluatorConfig,
+      List<UpdateStream> streams,
+      int updates) {
+    List<EvalExample> general = unchangedGeneral(world, evaluation.general(), streams);
+    List<EvalExample> generalHeldOut =
+        unchangedGeneral(
+            world,
+            GeneralSet.spread(
+                world.general().heldOutEvaluationSet().stream()
+                    .map(pair -> EvalExample.question(pair.prompt(), pair.completion()))
+                    .toList(),
+                evaluatorConfig.generalSize()),
+            streams);
+    return new RowMeasurer(
+        scorer,
+        suites,
+        general,
+        "general-unchanged:" + general.size() + "/" + evaluation.general().size(),
+        generalHeldOut,
+        evaluatorConfig.thresholds("bench"),
+        evaluatorConfig.leakageControls(),
+        updates);
   }
 
   private static Run runOne(
@@ -264,7 +293,7 @@ public final class ContinualBenchmark {
               variant.continues() ? previousLineage : Optional.empty(),
               progress == null ? metrics -> {} : new ProgressBar(progress, label, 25));
       AdapterCandidate candidate = trained.candidate();
-      PeftAdapter adapter = read(store, folder, candidate.getLocation(), variant, i);
+      PeftAdapter adapter = read(store, folder, candidate.getLocation(), variant.label(), i);
       Map<Integer, StreamShards.UpdateShards> earlier = new TreeMap<>();
       List<EvalExample> newTask = new ArrayList<>();
       for (int j = 1; j <= i; j++) {
@@ -339,7 +368,7 @@ public final class ContinualBenchmark {
     return FolderIndex.store(store, target).location();
   }
 
-  private static Row.Training training(
+  static Row.Training training(
       AdapterCandidate candidate, Optional<AdapterRefresh.Result> refresh) {
     Map<String, String> extras = new TreeMap<>(candidate.getRecipe().getExtras());
     refresh.ifPresent(
@@ -359,12 +388,10 @@ public final class ContinualBenchmark {
         new TreeMap<>(extras));
   }
 
-  private static PeftAdapter read(
-      LocalArtifactStore store, Path folder, String location, Variant variant, int update) {
+  static PeftAdapter read(
+      LocalArtifactStore store, Path folder, String location, String label, int update) {
     Path target =
-        folder
-            .resolve("adapters")
-            .resolve(variant.label() + "-" + update + "-" + location.hashCode());
+        folder.resolve("adapters").resolve(label + "-" + update + "-" + location.hashCode());
     FolderIndex.materialize(store, store.root(), location, target);
     return PeftAdapter.read(target);
   }
@@ -389,7 +416,7 @@ public final class ContinualBenchmark {
         .toList();
   }
 
-  private static Path scratchFolder() {
+  static Path scratchFolder() {
     try {
       return Files.createTempDirectory("perennial-bench-continual-");
     } catch (IOException e) {
@@ -397,7 +424,7 @@ public final class ContinualBenchmark {
     }
   }
 
-  private static void deleteRecursively(Path folder) {
+  static void deleteRecursively(Path folder) {
     try (Stream<Path> paths = Files.walk(folder)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

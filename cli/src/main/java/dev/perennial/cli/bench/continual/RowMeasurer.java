@@ -37,12 +37,14 @@ import java.util.Optional;
  */
 final class RowMeasurer {
 
-  private static final List<Suite> SUITES = List.of(new LearningSuite(), new RetentionSuite());
+  /** The suites of {@code perennial bench continual}. */
+  static final List<Suite> CONTINUAL_SUITES = List.of(new LearningSuite(), new RetentionSuite());
 
   /** The previous update's adapter, compared with as the incumbent. */
   record Previous(int update, String location, PeftAdapter adapter) {}
 
   private final BatchScorer scorer;
+  private final List<Suite> suites;
   private final List<EvalExample> general;
   private final String generalDataset;
   private final List<EvalExample> generalHeldOut;
@@ -52,6 +54,7 @@ final class RowMeasurer {
 
   RowMeasurer(
       BatchScorer scorer,
+      List<Suite> suites,
       List<EvalExample> general,
       String generalDataset,
       List<EvalExample> generalHeldOut,
@@ -59,12 +62,18 @@ final class RowMeasurer {
       int controls,
       int updates) {
     this.scorer = scorer;
+    this.suites = List.copyOf(suites);
     this.general = List.copyOf(general);
     this.generalDataset = generalDataset;
     this.generalHeldOut = List.copyOf(generalHeldOut);
     this.thresholds = thresholds;
     this.controls = controls;
     this.updates = updates;
+  }
+
+  /** Questions of the general set asked. */
+  int generalQuestions() {
+    return general.size();
   }
 
   /** Row 0: the base on every task (its general figures come from the suites, see {@link Row}). */
@@ -123,7 +132,7 @@ final class RowMeasurer {
             controls,
             thresholds);
     List<Workload> workloads = new ArrayList<>();
-    for (Suite suite : SUITES) {
+    for (Suite suite : suites) {
       workloads.addAll(suite.workloads(context));
     }
     List<Probes.TaskProbes> tasks = new ArrayList<>();
@@ -138,7 +147,7 @@ final class RowMeasurer {
     Results results = run(workloads, adapters);
 
     Measurements measurements = new Measurements();
-    for (Suite suite : SUITES) {
+    for (Suite suite : suites) {
       suite.measure(context, results, measurements);
     }
     double[][] scores = taskScores(results, model, tasks);

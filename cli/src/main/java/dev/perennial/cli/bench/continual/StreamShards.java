@@ -74,18 +74,12 @@ final class StreamShards {
         (split.isHeldOut(example.getExampleId()) ? heldOut : train).add(sourced);
       }
       String jobId = shards.jobId(update.number(), List.of());
-      Shard trainShard = new Shard(tenant, shards.adapterKey, ShardSplit.TRAIN, null, train);
-      ShardRef trainRef =
-          ShardEntry.of(ShardWriter.write(store, trainShard).hex(), trainShard, jobId).toShardRef();
+      ShardRef trainRef = seal(store, tenant, shards.adapterKey, ShardSplit.TRAIN, train, jobId);
       ShardRef heldOutRef = null;
       List<EvalExample> heldOutExamples = List.of();
       if (!heldOut.isEmpty()) {
-        Shard heldOutShard =
-            new Shard(tenant, shards.adapterKey, ShardSplit.HELD_OUT, null, heldOut);
-        Digest digest = ShardWriter.write(store, heldOutShard);
-        heldOutRef = ShardEntry.of(digest.hex(), heldOutShard, jobId).toShardRef();
-        // read back the way the evaluator reads a candidate's held-out shards
-        heldOutExamples = HeldOutShards.read(store, digest, tenant, shards.adapterKey);
+        heldOutRef = seal(store, tenant, shards.adapterKey, ShardSplit.HELD_OUT, heldOut, jobId);
+        heldOutExamples = readHeldOut(store, heldOutRef, tenant, shards.adapterKey);
       }
       shards.updates.add(new UpdateShards(trainRef, heldOutRef, heldOutExamples));
     }
@@ -163,7 +157,31 @@ final class StreamShards {
     return examples;
   }
 
+  /** Writes {@code examples} as one sealed shard of {@code split}; returns its reference. */
+  static ShardRef seal(
+      ArtifactStore store,
+      String tenant,
+      String adapterKey,
+      ShardSplit split,
+      List<SourcedExample> examples,
+      String jobId) {
+    Shard shard = new Shard(tenant, adapterKey, split, null, examples);
+    return ShardEntry.of(ShardWriter.write(store, shard).hex(), shard, jobId).toShardRef();
+  }
+
+  /** A held-out shard read back the way the evaluator reads a candidate's held-out shards. */
+  static List<EvalExample> readHeldOut(
+      ArtifactStore store, ShardRef heldOut, String tenant, String adapterKey) {
+    return HeldOutShards.read(store, Digest.parse(heldOut.getDigest()), tenant, adapterKey);
+  }
+
   private TrainingExample.Builder example(String eventId, ExampleKind kind) {
+    return example(tenant, adapterKey, eventId, kind);
+  }
+
+  /** An example of the bench's tenant as ingest would have made it (content set by the caller). */
+  static TrainingExample.Builder example(
+      String tenant, String adapterKey, String eventId, ExampleKind kind) {
     return TrainingExample.newBuilder()
         .setExampleId(Digest.of(eventId.getBytes(StandardCharsets.UTF_8)).hex())
         .setAdapterKey(adapterKey)

@@ -1,0 +1,286 @@
+package dev.perennial.cli.bench.continual;
+
+import static dev.perennial.cli.bench.continual.ContinualReport.f;
+import static dev.perennial.cli.bench.continual.ContinualReport.signed;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.core.PerennialException;
+import dev.perennial.trainer.worker.JobRecipe;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What {@code perennial bench feedback} measured: every objective at every share of flipped labels,
+ * side by side, checked against the goals of issue 14 (learning from feedback that can be trusted).
+ *
+ * @param generalQuestions questions of the general set asked (those about facts no update changes)
+ */
+public record FeedbackReport(
+    FeedbackBenchmark.Settings settings,
+    String base,
+    JobRecipe recipe,
+    int generalQuestions,
+    List<FeedbackRun> runs,
+    double seconds) {
+
+  public static final String JSON = "feedback.json";
+
+  static final double GOAL_PREFERENCE_ACCURACY = 0.9;
+  static final double GOAL_PREFERRED_EM = 0.8;
+  static final double GOAL_GENERAL_DROP = 0.02;
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public FeedbackReport {
+    runs = List.copyOf(runs);
+  }
+
+  /** The run of {@code variant} at {@code noise}, if it ran. */
+  Optional<FeedbackRun> run(FeedbackVariant variant, double noise) {
+    return runs.stream().filter(r -> r.variant() == variant && r.noise() == noise).findFirst();
+  }
+
+  /** The console table: every run side by side, then the goals. */
+  public List<String> lines() {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "perennial bench feedback: %d feedback-only update(s), seed %d, base %s, %d general"
+                + " questions, %d held-out pairs, label smoothing %.2f; %.0f s",
+            settings.updates(),
+            settings.seed(),
+            base,
+            generalQuestions,
+            runs.isEmpty() ? 0 : (int) (double) runs.get(0).last().suite().get("feedback.pairs"),
+            settings.labelSmoothing(),
+            seconds));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "%-12s %5s %9s %6s %6s %6s %6s %6s %7s %7s %7s %7s %6s %6s %7s",
+            "variant",
+            "noise",
+            "flipped",
+            "pref",
+            "pref-p",
+            "EM",
+            "EM-ho",
+            "gen.EM",
+            "g.drop",
+            "d.chos",
+            "d.rej",
+            "margin",
+            "drift",
+            "steps",
+            "train s"));
+    for (FeedbackRun run : runs) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%-12s %5.2f %9s %6s %6s %6s %6s %6s %7s %7s %7s %7s %6s %6d %7.0f",
+              run.variant().label(),
+              run.noise(),
+              run.flippedItems() + "/" + run.trainedItems(),
+              f(run.preferenceAccuracy()),
+              f(run.phrasingAccuracy()),
+              f(run.preferredExactMatch()),
+              f(run.preferredExactMatchHeldOut()),
+              f(run.generalExactMatch()),
+              signed(run.generalDrop()),
+              signed(run.chosenLossChange()),
+              signed(run.rejectedLossChange()),
+              signed(run.marginMean()),
+              f(run.drift()),
+              run.steps(),
+              run.trainingSeconds()));
+    }
+    lines.add(
+        "pref: held-out preference accuracy (true pairs the trainer never saw, implicit reward"
+            + " chosen > rejected against the reference); pref-p: the same on every taught fact"
+            + " asked in its held-out phrasing; EM (EM-ho): greedy answers on the preferred facts in"
+            + " trained (held-out) phrasings; g.drop: the base's general EM minus the adapter's;"
+            + " d.chos / d.rej: mean loss (nats) of the held-out pairs' chosen / rejected answers"
+            + " minus the reference's; margin: mean implicit reward margin (beta 0.1); drift:"
+            + " general-set argmax tokens unlike the reference's.");
+    lines.add("");
+    lines.addAll(goals());
+    return lines;
+  }
+
+  /** Issue 14's bench goals, each objective that ran at the lowest noise share, then the noise. */
+  List<String> goals() {
+    List<String> lines = new ArrayList<>();
+    double clean = runs.stream().mapToDouble(FeedbackRun::noise).min().orElse(0);
+    double noisiest = runs.stream().mapToDouble(FeedbackRun::noise).max().orElse(0);
+    lines.add(String.format(Locale.ROOT, "Goals at noise %.2f:", clean));
+    for (FeedbackVariant variant : settings.variants()) {
+      Optional<FeedbackRun> ran = run(variant, clean);
+      if (ran.isEmpty()) {
+        continue;
+      }
+      FeedbackRun run = ran.get();
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  %-12s preference accuracy %s >= %.2f %s, preferred EM %s >= %.2f %s, general"
+                  + " drop %s <= %.2f %s",
+              variant.label(),
+              f(run.preferenceAccuracy()),
+              GOAL_PREFERENCE_ACCURACY,
+              met(run.preferenceAccuracy() >= GOAL_PREFERENCE_ACCURACY),
+              f(run.preferredExactMatch()),
+              GOAL_PREFERRED_EM,
+              met(run.preferredExactMatch() >= GOAL_PREFERRED_EM),
+              signed(run.generalDrop()),
+              GOAL_GENERAL_DROP,
+              met(run.generalDrop() <= GOAL_GENERAL_DROP)));
+    }
+    Optional<FeedbackRun> sft = run(FeedbackVariant.SFT, clean);
+    for (FeedbackVariant variant : List.of(FeedbackVariant.DPO, FeedbackVariant.KTO)) {
+      Optional<FeedbackRun> run = run(variant, clean);
+      if (sft.isPresent() && run.isPresent()) {
+        double ours = run.get().preferenceAccuracy();
+        double theirs = sft.get().preferenceAccuracy();
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "  %s beats SFT on chosen on preference accuracy: %s > %s %s",
+                variant.label(),
+                f(ours),
+                f(theirs),
+                met(ours > theirs)));
+      }
+    }
+    Optional<FeedbackRun> dpoClean = run(FeedbackVariant.DPO, clean);
+    Optional<FeedbackRun> dpoNoisy = run(FeedbackVariant.DPO, noisiest);
+    Optional<FeedbackRun> robustClean = run(FeedbackVariant.ROBUST, clean);
+    Optional<FeedbackRun> robustNoisy = run(FeedbackVariant.ROBUST, noisiest);
+    if (noisiest > clean
+        && dpoClean.isPresent()
+        && dpoNoisy.isPresent()
+        && robustClean.isPresent()
+        && robustNoisy.isPresent()) {
+      double dpo = degradation(dpoClean.get(), dpoNoisy.get());
+      double robust = degradation(robustClean.get(), robustNoisy.get());
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  at noise %.2f robust degrades less than DPO (preference accuracy lost): %s < %s %s",
+              noisiest,
+              signed(robust),
+              signed(dpo),
+              met(robust < dpo)));
+    }
+    return lines;
+  }
+
+  /** Preference accuracy lost from the clean run to the noisy one. */
+  static double degradation(FeedbackRun clean, FeedbackRun noisy) {
+    return clean.preferenceAccuracy() - noisy.preferenceAccuracy();
+  }
+
+  private static String met(boolean met) {
+    return met ? "met" : "MISSED";
+  }
+
+  /** One line per measured row while the benchmark runs: the figures of the table's row. */
+  static String progressLine(String label, Row row, Row base, double phrasingAccuracy) {
+    return String.format(
+        Locale.ROOT,
+        "%s: %d steps, held-out preference accuracy %s (held-out phrasing %s), EM on its facts %s"
+            + " (held-out phrasing %s), general EM %s (drop %s), chosen loss %s, rejected loss %s"
+            + " against the reference, margin %s, drift %s, evaluated in %.1f s",
+        label,
+        row.training().steps(),
+        f(metric(row, "feedback.accuracy")),
+        f(phrasingAccuracy),
+        f(row.emTrained()[row.update()]),
+        f(row.emHeldOut()[row.update()]),
+        f(row.generalExactMatch()),
+        signed(base.generalExactMatch() - row.generalExactMatch()),
+        signed(metric(row, "feedback.chosen.loss") - metric(row, "feedback.chosen.loss.reference")),
+        signed(
+            metric(row, "feedback.rejected.loss")
+                - metric(row, "feedback.rejected.loss.reference")),
+        signed(metric(row, "feedback.margin.mean")),
+        f(metric(row, "feedback.drift")),
+        row.evaluationSeconds());
+  }
+
+  static double metric(Row row, String name) {
+    Double value = row.suite().get(name);
+    return value == null ? Double.NaN : value;
+  }
+
+  /** Writes {@value #JSON} into {@code folder} (created); returns it. */
+  public Path write(Path folder) {
+    try {
+      Files.createDirectories(folder);
+      Path file = folder.resolve(JSON);
+      Files.writeString(file, json(), StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new PerennialException("Cannot write the report to " + folder + ": " + e, e);
+    }
+  }
+
+  String json() throws IOException {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", "perennial.bench.feedback/v1");
+    ObjectNode s = root.putObject("settings");
+    s.put("updates", settings.updates());
+    s.put("seed", settings.seed());
+    s.put("newEntitiesPerUpdate", settings.shape().newEntities());
+    s.put("generalChangesPerUpdate", settings.shape().generalChanges());
+    s.put("labelSmoothing", settings.labelSmoothing());
+    s.put("heldOutFraction", settings.heldOutFraction());
+    ArrayNode variants = s.putArray("variants");
+    settings.variants().forEach(v -> variants.add(v.label()));
+    ArrayNode noises = s.putArray("noises");
+    settings.noises().forEach(noises::add);
+    root.put("base", base);
+    root.put("generalQuestions", generalQuestions);
+    root.put("seconds", seconds);
+    ObjectNode r = root.putObject("recipe");
+    r.put("epochs", recipe.epochs());
+    r.put("learningRate", recipe.model().learningRate());
+    r.put("replayFraction", recipe.model().replayFraction());
+    r.put("loraRank", recipe.freshLora().rank());
+    ArrayNode all = root.putArray("runs");
+    for (FeedbackRun run : runs) {
+      ObjectNode node = all.addObject();
+      node.put("variant", run.variant().label());
+      node.put("noise", run.noise());
+      node.put("trainedItems", run.trainedItems());
+      node.put("flippedItems", run.flippedItems());
+      node.put("preferenceAccuracy", run.preferenceAccuracy());
+      node.put("heldOutPhrasingPreferenceAccuracy", run.phrasingAccuracy());
+      node.put("preferredExactMatch", run.preferredExactMatch());
+      node.put("preferredExactMatchHeldOut", run.preferredExactMatchHeldOut());
+      node.put("generalExactMatch", run.generalExactMatch());
+      node.put("generalDrop", run.generalDrop());
+      node.put("chosenLossChange", run.chosenLossChange());
+      node.put("rejectedLossChange", run.rejectedLossChange());
+      node.put("marginMean", run.marginMean());
+      node.put("drift", run.drift());
+      node.put("steps", run.steps());
+      node.put("trainingSeconds", run.trainingSeconds());
+      ObjectNode metrics = node.putObject("lastUpdateMetrics");
+      run.last().suite().forEach(metrics::put);
+    }
+    ArrayNode goals = root.putArray("goals");
+    goals().forEach(goals::add);
+    return MAPPER.writeValueAsString(root);
+  }
+}

@@ -1,0 +1,271 @@
+package dev.perennial.cli.bench.continual;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.model.world.Fact;
+import dev.perennial.model.world.QaPair;
+import dev.perennial.model.world.SyntheticFeedback;
+import dev.perennial.model.world.UpdateStream;
+import dev.perennial.model.world.World;
+import dev.perennial.schemas.v1.ExampleKind;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.lineage.JobIds;
+import dev.perennial.trainer.shard.HeldOutSplit;
+import dev.perennial.trainer.shard.ShardSplit;
+import dev.perennial.trainer.shard.SourcePosition;
+import dev.perennial.trainer.shard.SourcedExample;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tenant's stream as feedback alone, for {@code perennial bench feedback}: each update's
+ * questions (every new and changed fact in every training phrasing, repeats in one) become {@link
+ * SyntheticFeedback} at a share of flipped labels, and the questions the trainer's held-out split
+ * sets aside (by question, so every variant and noise level holds out the same ones) become the
+ * update's held-out shard of <em>true</em> preference pairs (the right answer chosen): what the
+ * evaluator's feedback suite measures preference accuracy on. The rest is sealed into one training
+ * shard per kind of example and noise level.
+ */
+final class FeedbackShards {
+
+  private static final String TOPIC = "bench.feedback.v1";
+
+  /** One update's questions, split. */
+  private record UpdateQuestions(
+      int number,
+      List<QaPair> questions,
+      List<Integer> train,
+      ShardRef heldOut,
+      List<EvalExample> heldOutPairs,
+      List<EvalExample> heldOutPhrasingPairs) {}
+
+  /** A training shard of one kind at one noise level, and how many of its labels are flipped. */
+  record TrainShard(ShardRef ref, int items, int flipped) {}
+
+  private final ArtifactStore store;
+  private final World world;
+  private final String tenant;
+  private final String adapterKey;
+  private final long seed;
+  private final List<UpdateQuestions> updates = new ArrayList<>();
+  private final Map<String, TrainShard> train = new HashMap<>();
+
+  private FeedbackShards(
+      ArtifactStore store, World world, String tenant, String adapterKey, long seed) {
+    this.store = store;
+    this.world = world;
+    this.tenant = tenant;
+    this.adapterKey = adapterKey;
+    this.seed = seed;
+  }
+
+  /** Splits every update's questions and writes their held-out shards to {@code store}. */
+  static FeedbackShards write(
+      ArtifactStore store, World world, UpdateStream stream, double heldOutFraction, long seed) {
+    String tenant = stream.tenantId();
+    FeedbackShards shards = new FeedbackShards(store, world, tenant, tenant + "/default", seed);
+    HeldOutSplit split = new HeldOutSplit(heldOutFraction);
+    long offset = 0;
+    for (UpdateStream.Update update : stream.updates()) {
+      List<QaPair> questions = update.feedback();
+      SyntheticFeedback truth = shards.feedback(update.number(), questions, 0);
+      List<Integer> trainIndices = new ArrayList<>();
+      List<SourcedExample> heldOut = new ArrayList<>();
+      for (int i = 0; i < questions.size(); i++) {
+        String eventId = shards.eventId(update.number(), i, "pair");
+        if (!split.isHeldOut(Digest.of(eventId.getBytes(StandardCharsets.UTF_8)).hex())) {
+          trainIndices.add(i);
+          continue;
+        }
+        SyntheticFeedback.Preference pair = truth.preferences().get(i);
+        TrainingExample example =
+            shards
+                .example(eventId, ExampleKind.PREFERENCE)
+                .setPrompt(pair.prompt())
+                .setChosen(pair.chosen())
+                .setRejected(pair.rejected())
+                .build();
+        heldOut.add(new SourcedExample(new SourcePosition(TOPIC, 0, offset++), example));
+      }
+      if (heldOut.isEmpty()) {
+        throw new IllegalArgumentException(
+            "update "
+                + update.number()
+                + " holds out none of its "
+                + questions.size()
+                + " questions: raise the held-out fraction or the new entities per update");
+      }
+      ShardRef heldOutRef =
+          StreamShards.seal(
+              store,
+              tenant,
+              shards.adapterKey,
+              ShardSplit.HELD_OUT,
+              heldOut,
+              shards.jobId(update.number(), List.of()));
+      shards.updates.add(
+          new UpdateQuestions(
+              update.number(),
+              questions,
+              trainIndices,
+              heldOutRef,
+              StreamShards.readHeldOut(store, heldOutRef, tenant, shards.adapterKey),
+              heldOutPhrasingPairs(update.taught(), truth)));
+    }
+    return shards;
+  }
+
+  /**
+   * Each taught fact asked in its held-out phrasing (a question no feedback ever asks), the right
+   * answer chosen over the wrong answer the feedback paired it with first.
+   */
+  private static List<EvalExample> heldOutPhrasingPairs(
+      List<Fact> taught, SyntheticFeedback truth) {
+    Map<String, String> wrong = new LinkedHashMap<>();
+    for (SyntheticFeedback.Preference pair : truth.preferences()) {
+      wrong.putIfAbsent(pair.fact().key(), pair.rejected());
+    }
+    List<EvalExample> pairs = new ArrayList<>();
+    for (Fact fact : taught) {
+      QaPair question = UpdateStream.heldOutQuestion(fact);
+      pairs.add(
+          EvalExample.preference(question.prompt(), question.completion(), wrong.get(fact.key())));
+    }
+    return pairs;
+  }
+
+  String tenant() {
+    return tenant;
+  }
+
+  /** Update {@code number}'s held-out pairs (true labels), as the evaluator reads them. */
+  List<EvalExample> heldOutPairs(int number) {
+    return updates.get(number - 1).heldOutPairs();
+  }
+
+  /** Update {@code number}'s taught facts in their held-out phrasing, as true pairs. */
+  List<EvalExample> heldOutPhrasingPairs(int number) {
+    return updates.get(number - 1).heldOutPhrasingPairs();
+  }
+
+  /** The shards of update {@code number} as the continual bench's measurer takes them. */
+  StreamShards.UpdateShards update(int number, ExampleKind kind, double noise) {
+    UpdateQuestions update = updates.get(number - 1);
+    return new StreamShards.UpdateShards(
+        trainShard(number, kind, noise).ref(), update.heldOut(), update.heldOutPairs());
+  }
+
+  /**
+   * The training shard of update {@code number}'s feedback as {@code kind} examples with {@code
+   * noise} of the labels flipped (written on first use).
+   */
+  TrainShard trainShard(int number, ExampleKind kind, double noise) {
+    return train.computeIfAbsent(
+        number + "/" + kind + "/" + noise, key -> writeTrain(number, kind, noise));
+  }
+
+  /**
+   * The job of update {@code number}: its training shard, its held-out shard, and the earlier
+   * updates' training shards of the same kind and noise to replay.
+   */
+  TrainingJob job(int number, ExampleKind kind, double noise) {
+    List<ShardRef> replay = new ArrayList<>();
+    for (int j = 1; j < number; j++) {
+      replay.add(trainShard(j, kind, noise).ref());
+    }
+    ShardRef shard = trainShard(number, kind, noise).ref();
+    ShardRef heldOut = updates.get(number - 1).heldOut();
+    return TrainingJob.newBuilder()
+        .setJobId(jobId(number, List.of(shard.getDigest(), heldOut.getDigest())))
+        .setAdapterKey(adapterKey)
+        .setTenant(tenant)
+        .setTrigger(JobTrigger.MIN_EXAMPLES)
+        .setShards(List.of(shard))
+        .setHeldOutShards(List.of(heldOut))
+        .setReplayShards(replay)
+        .setErasure(null)
+        .setCreatedAt(Instant.EPOCH)
+        .build();
+  }
+
+  private TrainShard writeTrain(int number, ExampleKind kind, double noise) {
+    UpdateQuestions update = updates.get(number - 1);
+    SyntheticFeedback feedback = feedback(number, update.questions(), noise);
+    List<TrainingExample> examples = new ArrayList<>();
+    int flipped = 0;
+    for (int i : update.train()) {
+      switch (kind) {
+        case PREFERENCE -> {
+          SyntheticFeedback.Preference pair = feedback.preferences().get(i);
+          flipped += pair.flipped() ? 1 : 0;
+          examples.add(
+              example(eventId(number, i, "pair"), kind)
+                  .setPrompt(pair.prompt())
+                  .setChosen(pair.chosen())
+                  .setRejected(pair.rejected())
+                  .build());
+        }
+        case CORRECTION -> {
+          SyntheticFeedback.Correction correction = feedback.corrections().get(i);
+          flipped += correction.flipped() ? 1 : 0;
+          examples.add(
+              example(eventId(number, i, "correction"), kind)
+                  .setPrompt(correction.prompt())
+                  .setChosen(correction.corrected())
+                  .setRejected(correction.original())
+                  .build());
+        }
+        case RATING -> {
+          for (int r = 2 * i; r <= 2 * i + 1; r++) {
+            SyntheticFeedback.Rating rating = feedback.ratings().get(r);
+            flipped += rating.flipped() ? 1 : 0;
+            examples.add(
+                example(eventId(number, i, "rating-" + (r - 2 * i)), kind)
+                    .setPrompt(rating.prompt())
+                    .setCompletion(rating.answer())
+                    .setDesirable(rating.desirable())
+                    .setRating(rating.desirable() ? 5 : 1)
+                    .build());
+          }
+        }
+        default -> throw new IllegalArgumentException("No feedback of kind " + kind);
+      }
+    }
+    // positions fixed by update, kind and index: a shard's bytes do not depend on which ran first
+    List<SourcedExample> sourced = new ArrayList<>();
+    for (int k = 0; k < examples.size(); k++) {
+      SourcePosition position =
+          new SourcePosition(TOPIC, 1 + kind.ordinal(), number * 100_000L + k);
+      sourced.add(new SourcedExample(position, examples.get(k)));
+    }
+    ShardRef ref =
+        StreamShards.seal(
+            store, tenant, adapterKey, ShardSplit.TRAIN, sourced, jobId(number, List.of()));
+    return new TrainShard(ref, examples.size(), flipped);
+  }
+
+  private SyntheticFeedback feedback(int number, List<QaPair> questions, double noise) {
+    return SyntheticFeedback.on(world, questions, noise, seed * 1000 + number);
+  }
+
+  private String eventId(int number, int question, String what) {
+    return tenant + "-u" + number + "-q" + question + "-" + what;
+  }
+
+  private TrainingExample.Builder example(String eventId, ExampleKind kind) {
+    return StreamShards.example(tenant, adapterKey, eventId, kind);
+  }
+
+  private String jobId(int number, List<String> digests) {
+    return JobIds.jobId(adapterKey, number, JobTrigger.MIN_EXAMPLES.name(), digests);
+  }
+}

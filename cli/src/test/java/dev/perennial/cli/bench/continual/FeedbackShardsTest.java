@@ -1,0 +1,134 @@
+package dev.perennial.cli.bench.continual;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.model.world.UpdateStream;
+import dev.perennial.model.world.World;
+import dev.perennial.schemas.v1.ExampleKind;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.shard.ExampleContent;
+import dev.perennial.trainer.shard.ShardReader;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The feedback bench's data: noisy labels only where the noise share puts them, and held-out pairs
+ * that are the truth whatever the noise and never trained.
+ */
+class FeedbackShardsTest {
+
+  private static final World WORLD = World.standard();
+  private static final UpdateStream STREAM =
+      UpdateStream.generate(WORLD, List.of("tenant1"), new UpdateStream.Shape(2, 6, 1, 0, 0), 5)
+          .get(0);
+
+  @TempDir Path folder;
+  private LocalArtifactStore store;
+  private FeedbackShards shards;
+
+  @BeforeEach
+  void writeShards() {
+    store = new LocalArtifactStore(folder);
+    shards = FeedbackShards.write(store, WORLD, STREAM, 0.25, 5);
+  }
+
+  @Test
+  void withoutNoiseEveryTrainedLabelPrefersTheTruth() {
+    for (ExampleKind kind :
+        List.of(ExampleKind.PREFERENCE, ExampleKind.CORRECTION, ExampleKind.RATING)) {
+      FeedbackShards.TrainShard shard = shards.trainShard(1, kind, 0);
+      assertThat(shard.flipped()).as("%s", kind).isZero();
+      for (TrainingExample example : trained(shard)) {
+        assertThat(ExampleContent.problems(example)).isEmpty();
+        String right = truth(example.getPrompt());
+        if (kind == ExampleKind.RATING) {
+          assertThat(example.getCompletion().equals(right)).isEqualTo(example.getDesirable());
+        } else {
+          assertThat(example.getChosen()).isEqualTo(right);
+          assertThat(example.getRejected()).isNotEqualTo(right);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aNoisyShardFlipsAboutTheNoiseShareOfItsLabelsAndSaysHowMany() {
+    FeedbackShards.TrainShard pairs = shards.trainShard(1, ExampleKind.PREFERENCE, 0.3);
+    List<TrainingExample> examples = trained(pairs);
+    long wrongChosen =
+        examples.stream().filter(e -> !e.getChosen().equals(truth(e.getPrompt()))).count();
+    assertThat(wrongChosen).isEqualTo(pairs.flipped());
+    // exactly 30 % of the update's questions are flipped; the held-out quarter takes its share
+    assertThat((double) pairs.flipped() / pairs.items()).isBetween(0.2, 0.4);
+
+    FeedbackShards.TrainShard ratings = shards.trainShard(1, ExampleKind.RATING, 0.3);
+    long wrongRatings =
+        trained(ratings).stream()
+            .filter(e -> e.getCompletion().equals(truth(e.getPrompt())) != e.getDesirable())
+            .count();
+    assertThat(wrongRatings).isEqualTo(ratings.flipped());
+    assertThat((double) ratings.flipped() / ratings.items()).isBetween(0.2, 0.4);
+    assertThat(ratings.items()).isEqualTo(2 * pairs.items());
+  }
+
+  @Test
+  void heldOutPairsAreTrueNeverTrainedAndTheSameForEveryKindAndNoise() {
+    List<EvalExample> heldOut = shards.heldOutPairs(1);
+    assertThat(heldOut).isNotEmpty().allMatch(EvalExample::isPreference);
+    Set<String> trainedPrompts = new HashSet<>();
+    for (double noise : List.of(0.0, 0.3)) {
+      for (ExampleKind kind : List.of(ExampleKind.PREFERENCE, ExampleKind.RATING)) {
+        trained(shards.trainShard(1, kind, noise)).forEach(e -> trainedPrompts.add(e.getPrompt()));
+        assertThat(shards.update(1, kind, noise).heldOutExamples()).isEqualTo(heldOut);
+      }
+    }
+    for (EvalExample pair : heldOut) {
+      assertThat(pair.target()).isEqualTo(truth(pair.prompt()));
+      assertThat(pair.rejected()).isNotEqualTo(pair.target());
+      assertThat(trainedPrompts).doesNotContain(pair.prompt());
+    }
+    int questions = STREAM.update(1).feedback().size();
+    assertThat(heldOut.size() + shards.trainShard(1, ExampleKind.PREFERENCE, 0).items())
+        .isEqualTo(questions);
+    assertThat(shards.heldOutPhrasingPairs(1))
+        .hasSize(STREAM.update(1).taught().size())
+        .allSatisfy(pair -> assertThat(pair.rejected()).isNotEqualTo(pair.target()));
+  }
+
+  @Test
+  void aLaterUpdateReplaysTheEarlierShardsOfItsKindAndNoise() {
+    TrainingJob job = shards.job(2, ExampleKind.CORRECTION, 0.1);
+
+    assertThat(job.getShards())
+        .containsExactly(shards.trainShard(2, ExampleKind.CORRECTION, 0.1).ref());
+    assertThat(job.getReplayShards())
+        .containsExactly(shards.trainShard(1, ExampleKind.CORRECTION, 0.1).ref());
+    assertThat(job.getHeldOutShards()).hasSize(1);
+    assertThat(shards.job(2, ExampleKind.CORRECTION, 0.1).getJobId()).isEqualTo(job.getJobId());
+    assertThat(shards.job(2, ExampleKind.CORRECTION, 0.3).getJobId()).isNotEqualTo(job.getJobId());
+  }
+
+  private List<TrainingExample> trained(FeedbackShards.TrainShard shard) {
+    return ShardReader.read(
+            store, Digest.parse(shard.ref().getDigest()), "tenant1", "tenant1/default")
+        .trainingExamples();
+  }
+
+  /** The right answer to a feedback question of update 1, by its prompt. */
+  private static String truth(String prompt) {
+    return STREAM.update(1).feedback().stream()
+        .filter(q -> q.prompt().equals(prompt))
+        .findFirst()
+        .map(q -> q.completion())
+        .orElseThrow();
+  }
+}
