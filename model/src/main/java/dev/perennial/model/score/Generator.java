@@ -14,15 +14,22 @@ import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.tokenizer.SequenceEncoder;
 import dev.perennial.model.tokenizer.TextTokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Greedy decoding with a KV cache, many prompts per batch: prompts are padded on the left, each new
  * token attends to the cached keys, and a row stops at end-of-sequence (or at a newline when asked,
  * which is how short QA answers end). Prompts are encoded as {@link SequenceEncoder#prompt} says:
- * through the base's chat template when it has one.
+ * through the base's chat template when it has one. A prompt that leaves too few of the model's
+ * positions for the new tokens keeps only its end, so that one long prompt cannot stop an
+ * evaluation.
  */
 public final class Generator {
+
+  private static final Logger log = LoggerFactory.getLogger(Generator.class);
 
   private Generator() {}
 
@@ -90,23 +97,40 @@ public final class Generator {
       Options options) {
     TextTokenizer tokenizer = model.tokenizer();
     int rows = prompts.size();
-    int[][] promptIds = new int[rows][];
-    int width = 0;
-    for (int r = 0; r < rows; r++) {
-      promptIds[r] = SequenceEncoder.prompt(tokenizer, prompts.get(r));
-      width = Math.max(width, promptIds[r].length);
-    }
-    int maxTotal = width + options.maxNewTokens();
-    if (maxTotal > model.config().maxPositionEmbeddings()) {
+    int modelPositions = model.config().maxPositionEmbeddings();
+    int promptRoom = modelPositions - options.maxNewTokens();
+    if (promptRoom < 1) {
       throw new ModelException(
-          "prompt of "
-              + width
-              + " tokens plus "
-              + options.maxNewTokens()
-              + " new tokens exceeds the model's "
-              + model.config().maxPositionEmbeddings()
+          options.maxNewTokens()
+              + " new tokens leave no room for a prompt in the model's "
+              + modelPositions
               + " positions");
     }
+    int[][] promptIds = new int[rows][];
+    int width = 0;
+    int cut = 0;
+    for (int r = 0; r < rows; r++) {
+      int[] ids = SequenceEncoder.prompt(tokenizer, prompts.get(r));
+      if (ids.length > promptRoom) {
+        // the end of a prompt (the question and the answer cue) is what the answer depends on
+        ids = Arrays.copyOfRange(ids, ids.length - promptRoom, ids.length);
+        cut++;
+      }
+      promptIds[r] = ids;
+      width = Math.max(width, ids.length);
+    }
+    if (cut > 0) {
+      log.warn(
+          "{} of {} prompts were longer than the {} of the model's {} positions that {} new tokens"
+              + " leave; each keeps its last {} tokens",
+          cut,
+          rows,
+          promptRoom,
+          modelPositions,
+          options.maxNewTokens(),
+          promptRoom);
+    }
+    int maxTotal = width + options.maxNewTokens();
     // left padding: row r's prompt ends at the last column
     long[] inputs = new long[rows * width];
     long[] positions = new long[rows * width];

@@ -30,6 +30,22 @@ class GeneratorTest {
   }
 
   @Test
+  void aPromptLongerThanThePositionsLeaveKeepsItsEndInsteadOfFailing() {
+    String tail = " and so the answer to the question is";
+    // both keep the same last 120 tokens: 83 of the x's and the tail
+    String longer = "a".repeat(60) + "x".repeat(150) + tail;
+    String otherStart = "b".repeat(40) + "x".repeat(150) + tail;
+    try (LanguageModel model = TestModels.model(config, weights, null)) {
+      List<String> answers =
+          Generator.greedy(model, List.of(longer, otherStart), new Generator.Options(8, false, 2));
+
+      assertThat(config.maxPositionEmbeddings()).isLessThan(longer.length());
+      assertThat(answers.get(0)).as("the same end, other beginnings").isEqualTo(answers.get(1));
+      assertThat(answers.get(0)).isEqualTo(recomputedTail(model, longer, 128 - 8, 8));
+    }
+  }
+
+  @Test
   void scoresCountOnlyCompletionTokensOfPromptCompletionExamples() {
     try (LanguageModel model = TestModels.model(config, weights, null)) {
       List<ExampleScore> scores =
@@ -50,12 +66,19 @@ class GeneratorTest {
 
   /** Greedy continuation by running the full sequence through the model for every new token. */
   private static String recomputed(LanguageModel model, String prompt, int steps) {
+    return recomputedTail(model, prompt, Integer.MAX_VALUE, steps);
+  }
+
+  /** As {@link #recomputed}, from the last {@code keep} tokens of the encoded prompt. */
+  private static String recomputedTail(LanguageModel model, String prompt, int keep, int steps) {
     ByteTokenizer tokenizer = new ByteTokenizer();
-    List<Long> ids = new ArrayList<>();
-    ids.add((long) ByteTokenizer.BOS);
+    List<Long> encoded = new ArrayList<>();
+    encoded.add((long) ByteTokenizer.BOS);
     for (int id : tokenizer.encode(prompt)) {
-      ids.add((long) id);
+      encoded.add((long) id);
     }
+    List<Long> ids =
+        new ArrayList<>(encoded.subList(Math.max(0, encoded.size() - keep), encoded.size()));
     List<Integer> generated = new ArrayList<>();
     int vocab = model.config().vocabSize();
     for (int s = 0; s < steps; s++) {
