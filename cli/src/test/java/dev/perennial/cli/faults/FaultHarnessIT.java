@@ -47,8 +47,8 @@ class FaultHarnessIT {
         .filter(entry -> entry.getKey().startsWith("perennial.trainer."))
         .forEach(entry -> values.put(entry.getKey(), entry.getValue()));
     values.remove(TrainerConfig.WORKER_WORK_DIR_CONFIG);
-    // 256 positions, not the test base's 128: the evaluator's greedy answers (66 new tokens) after
-    // a 64-byte prompt do not fit 128, and the evaluator stops for good (reported in issue 17)
+    // 256 positions, not the test base's 128, so that the evaluator's greedy answers (66 new
+    // tokens) follow whole prompts (with 128, a 64-byte prompt keeps only its end)
     Path base =
         TestBase.write(
             folder.resolve("base-256"),
