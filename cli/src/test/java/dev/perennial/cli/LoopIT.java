@@ -102,8 +102,9 @@ class LoopIT {
     // drew 0.208 [0.104, 0.333] on retention.general); since every row of a step counts by its
     // share of the step's rows, the main phase and the erasure pass at 0.3 (the value before the
     // objectives). The upgrade phase does not: the carry-overs onto perennial-tiny-2 drew 0.250
-    // [0.125, 0.375] (globex) and 0.229 [0.125, 0.354] (acme), undecided, and a REBASE candidate
-    // cannot roll over; so 0.5, until carry-over retention is looked into.
+    // [0.125, 0.375] (globex) and 0.229 [0.125, 0.354] (acme), undecided, and an undecided REBASE
+    // candidate waits for its key's held-out pool to grow, which this test never sends; so 0.5,
+    // until carry-over retention is looked into.
     configured.put("perennial.evaluator.gate.retention.max.drop", "0.5");
     // The learning gate's pool scores every held-out pair's chosen answer by its loss; with the
     // feedback kinds' means weighed like all of replay, acme's first job drew 0.034 [0.009, 0.078]
@@ -111,13 +112,14 @@ class LoopIT {
     // [0.043, 0.121] in the next: still marginal at the default, so learning must only be positive
     // at the lower bound.
     configured.put("perennial.evaluator.gate.learning.min.gain", "0");
-    // The same for the upgrade phase: a REBASE candidate may not roll its data over, so an
-    // undecided gate refuses it, and 16 steps on about a dozen held-out questions per key decide
+    // The same for the upgrade phase: an undecided REBASE candidate is neither released nor
+    // refused until its key's held-out pool grows (never, here), and 16 steps on about a dozen
+    // held-out questions per key decide
     // the transfer gates' default goals only some of the time (globex's carry-over once drew 0.104
     // [0.021, 0.208] on retention.general against 0.2).
     // Since the feedback kinds, acme keeps about 9 held-out questions for the transfer gates; a
     // carry-over drew flips 0.25 [0, 0.8], and with the gates at 0.5 the distilled acme drew 0.5
-    // [0, 1] on n 9: undecided, refused. The transfer gates are decided in TransferGatesTest and
+    // [0, 1] on n 9: undecided. The transfer gates are decided in TransferGatesTest and
     // EvaluatorServiceIT; here they cannot be undecided.
     configured.put("perennial.evaluator.gate.transfer.carry.min.ratio", "0");
     configured.put("perennial.evaluator.gate.transfer.max.flips", "1");

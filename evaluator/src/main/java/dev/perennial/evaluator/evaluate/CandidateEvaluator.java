@@ -34,7 +34,6 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.JobTrigger;
-import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageRelease;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -195,7 +194,7 @@ public final class CandidateEvaluator {
     if (candidate.getTrigger() != JobTrigger.REBASE) {
       return prepared;
     }
-    LineageRelease old = movedRelease(candidate.getLineage());
+    LineageRelease old = GateOutcomes.movedRelease(candidate.getLineage());
     if (old == null) {
       throw new UnusableCandidateException(
           GateNames.TRANSFER_TENANT,
@@ -204,14 +203,6 @@ public final class CandidateEvaluator {
     }
     List<String> answers = oldReleases.answers(old, prepared.context().newQuestions(), work);
     return prepared.withOldReleaseAnswers(answers);
-  }
-
-  /** The release a REBASE candidate moves: its source (carried over) or its teacher. */
-  private static LineageRelease movedRelease(Lineage lineage) {
-    if (lineage == null) {
-      return null;
-    }
-    return lineage.getSourceRelease() != null ? lineage.getSourceRelease() : lineage.getTeacher();
   }
 
   private Evaluation complete(
@@ -238,7 +229,7 @@ public final class CandidateEvaluator {
             candidate,
             context.thresholds());
     EvaluationOutcome outcome = GateOutcomes.overall(gates);
-    String reason = GateOutcomes.reason(outcome, gates, candidate.getJobId());
+    String reason = GateOutcomes.reason(outcome, gates, candidate);
     if (!GateRules.feedbackApplies(measurements, context.thresholds().feedback())) {
       reason += "; " + GateRules.feedbackNotApplied(measurements, context.thresholds().feedback());
     }

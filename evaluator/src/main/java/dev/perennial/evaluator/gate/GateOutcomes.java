@@ -1,9 +1,13 @@
 package dev.perennial.evaluator.gate;
 
 import dev.perennial.evaluator.stats.Interval;
+import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +83,42 @@ public final class GateOutcomes {
               + " rolls into the key's next job";
       default -> "failing " + describeAll(withOutcome(gates, EvaluationOutcome.FAILED));
     };
+  }
+
+  /**
+   * {@link #reason(EvaluationOutcome, List, String)} for a candidate; an undecided REBASE candidate
+   * says what happens instead of a rollover: the key keeps its release on the old base, and the
+   * trainer plans the rebase again once the key's held-out pool has grown (the candidate already
+   * held all of it, so evaluating it again would decide nothing).
+   */
+  public static String reason(
+      EvaluationOutcome outcome, List<Gate> gates, AdapterCandidate candidate) {
+    if (outcome != EvaluationOutcome.INSUFFICIENT_EVIDENCE
+        || candidate.getTrigger() != JobTrigger.REBASE) {
+      return reason(outcome, gates, candidate.getJobId());
+    }
+    LineageRelease moved = movedRelease(candidate.getLineage());
+    String old =
+        moved == null
+            ? "its stable release on the old base"
+            : "v" + moved.getVersion() + " on " + moved.getBaseModelName();
+    return "insufficient evidence ("
+        + describeAll(withOutcome(gates, outcome))
+        + "): neither released nor refused; "
+        + candidate.getAdapterKey()
+        + " stays on "
+        + old
+        + ", and its rebase onto "
+        + candidate.getBaseModelName()
+        + " is planned again once the key's held-out pool has grown (its next job)";
+  }
+
+  /** The release a REBASE candidate moves: its source (carried over) or its teacher. */
+  public static LineageRelease movedRelease(Lineage lineage) {
+    if (lineage == null) {
+      return null;
+    }
+    return lineage.getSourceRelease() != null ? lineage.getSourceRelease() : lineage.getTeacher();
   }
 
   private static String describeAll(List<Gate> gates) {

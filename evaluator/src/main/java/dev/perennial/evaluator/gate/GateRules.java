@@ -273,18 +273,21 @@ public final class GateRules {
   /**
    * The gates with {@value GateNames#EVIDENCE_ROLLOVER} added when they leave the candidate
    * undecided: it passes while the key's data has rolled forward fewer than the allowed times (this
-   * rollover included) and fails for an ERASURE or REBASE job, which already holds all of the key's
-   * data and is refused instead. Other gates are returned as they are.
+   * rollover included) and fails for an ERASURE job, which already holds all of the key's data and
+   * is refused instead. A REBASE candidate left undecided stays undecided (no rollover gate): it
+   * already holds the key's whole held-out pool, so nothing rolls, the key stays on the old base
+   * and the trainer plans the rebase again once the pool has grown ({@link
+   * GateOutcomes#reason(EvaluationOutcome, List, AdapterCandidate)}). Other gates are returned as
+   * they are.
    */
   public static List<Gate> withRollover(
       List<Gate> gates, AdapterCandidate candidate, GateThresholds thresholds) {
-    if (GateOutcomes.overall(gates) != EvaluationOutcome.INSUFFICIENT_EVIDENCE) {
+    if (GateOutcomes.overall(gates) != EvaluationOutcome.INSUFFICIENT_EVIDENCE
+        || candidate.getTrigger() == JobTrigger.REBASE) {
       return gates;
     }
     int rollovers = candidate.getCarriedJobs().size() + 1;
-    boolean holdsAllData =
-        candidate.getTrigger() == JobTrigger.ERASURE || candidate.getTrigger() == JobTrigger.REBASE;
-    int allowed = holdsAllData ? 0 : thresholds.maxRollovers();
+    int allowed = candidate.getTrigger() == JobTrigger.ERASURE ? 0 : thresholds.maxRollovers();
     EvaluationOutcome outcome =
         rollovers <= allowed ? EvaluationOutcome.PASSED : EvaluationOutcome.FAILED;
     List<Gate> all = new ArrayList<>(gates);

@@ -31,6 +31,7 @@ import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
@@ -54,7 +55,9 @@ import java.util.stream.Collectors;
  * retracted. A failed or unusable verdict: no release, an audit event saying why (the failing gates
  * by name). A verdict with insufficient evidence: no release and no refusal, an audit event naming
  * the undecided gates and saying that the job's data rolls into the key's next job (the trainer
- * carries it there). An ERASURE retrain that is not released still retracts what it was to replace.
+ * carries it there), or for a REBASE candidate that the key stays on its old base until the trainer
+ * re-bases it on a grown held-out pool. An ERASURE retrain that is not released still retracts what
+ * it was to replace.
  *
  * <p>Writes only the release folder; the caller writes the decision's records in one transaction
  * and applies its state once that commits.
@@ -325,7 +328,14 @@ public final class VerdictProcessor {
     details.put(
         "undecidedGates", undecided.stream().map(Gate::getName).collect(Collectors.joining(",")));
     details.put("outcome", EvaluationOutcome.INSUFFICIENT_EVIDENCE.name());
-    details.put("dataRollsInto", "the next job of " + verdict.getAdapterKey());
+    if (verdict.getCandidate().getTrigger() == JobTrigger.REBASE) {
+      // a REBASE job held the key's whole pool: nothing rolls, the key stays on its old base
+      details.put(
+          "rebase",
+          "planned again once the held-out pool of " + verdict.getAdapterKey() + " has grown");
+    } else {
+      details.put("dataRollsInto", "the next job of " + verdict.getAdapterKey());
+    }
     String reason =
         verdict.getReason() != null
             ? verdict.getReason()

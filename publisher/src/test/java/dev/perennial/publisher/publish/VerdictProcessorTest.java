@@ -21,6 +21,7 @@ import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ReleaseAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,6 +130,20 @@ class VerdictProcessorTest {
         .containsEntry("undecidedGates", "learning")
         .containsEntry("outcome", "INSUFFICIENT_EVIDENCE")
         .containsEntry("dataRollsInto", "the next job of acme/support");
+  }
+
+  @Test
+  void anUndecidedRebaseIsDeferredWithTheKeyLeftOnItsOldBaseNotRolledOver() {
+    AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    candidate.setTrigger(JobTrigger.REBASE);
+
+    Decision decision = process(TestVerdicts.insufficientEvidence(candidate));
+
+    AuditEvent audit = onlyAudit(decision, Outcome.DEFERRED, AuditEvents.RELEASE_DEFERRED);
+    assertThat(audit.getDetails())
+        .containsEntry("outcome", "INSUFFICIENT_EVIDENCE")
+        .containsEntry("rebase", "planned again once the held-out pool of acme/support has grown")
+        .doesNotContainKey("dataRollsInto");
   }
 
   @Test

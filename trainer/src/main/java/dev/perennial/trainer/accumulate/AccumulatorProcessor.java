@@ -85,7 +85,10 @@ import org.slf4j.LoggerFactory;
  *       whenever a key's releases change, so a key that gets its first stable release on the old
  *       base later is re-based too. A key already with a stable release on the new base needs none.
  *       When the evaluator refuses the carried-over candidate of such a job, the key gets one more
- *       REBASE job asking to distil (once per new base).
+ *       REBASE job asking to distil (once per new base). When it cannot decide the candidate
+ *       (insufficient evidence: the job already held the key's whole held-out pool), the key stays
+ *       on the old base and gets another REBASE job of the same method once a seal has added a
+ *       held-out shard to its pool.
  * </ul>
  */
 public final class AccumulatorProcessor
@@ -320,6 +323,10 @@ public final class AccumulatorProcessor
         replay.size(),
         carried.isEmpty() ? "" : ", carrying the data of " + String.join(", ", carriedJobs));
     context.forward(new Record<>(adapterKey, job, timestamp));
+    if (heldOutShard != null) {
+      // a rebase left undecided waits for exactly this: more held-out evidence
+      planRebases(state.stables(adapterKey), timestamp);
+    }
   }
 
   /**
@@ -580,26 +587,52 @@ public final class AccumulatorProcessor
     return null;
   }
 
-  /** One REBASE job per announced successor of a base the key has a stable release on. */
+  /**
+   * One REBASE job per announced successor of a base the key has a stable release on; one more when
+   * the key's last REBASE job onto that base was undecided and the key's held-out pool holds a
+   * shard that job did not (the same method, from the key's stable release as it is then).
+   */
   private void planRebases(KeyStables stables, long timestamp) {
+    String adapterKey = stables.adapterKey();
     for (BaseAnnouncement base : state.announcedBases()) {
       BaseRef from = base.getSucceeds();
       if (from == null || stables.on(base.getDigest()).isPresent()) {
         continue;
       }
       Optional<StableOnBase> source = stables.on(from.getDigest());
-      if (source.isEmpty() || rebasePlanned(stables.adapterKey(), base.getDigest())) {
+      if (source.isEmpty()) {
         continue;
       }
-      emitRebaseJob(stables.adapterKey(), base, source.get(), timestamp);
+      Optional<JobEntry> last = lastRebase(adapterKey, base.getDigest());
+      if (last.isEmpty()) {
+        emitRebaseJob(adapterKey, base, source.get(), timestamp);
+      } else if (last.get().undecided() && heldOutGrew(adapterKey, last.get())) {
+        log.info(
+            "REBASE job {} of {} was undecided and the key's held-out pool has grown since:"
+                + " re-basing it onto {} again",
+            last.get().jobId(),
+            adapterKey,
+            base.getName());
+        emitRebaseJob(adapterKey, base, source.get(), last.get().distil(), timestamp);
+      }
     }
   }
 
-  private boolean rebasePlanned(String adapterKey, String baseDigest) {
+  /** The key's latest REBASE job onto the base, if any. */
+  private Optional<JobEntry> lastRebase(String adapterKey, String baseDigest) {
     String target = StableRelease.normalized(baseDigest);
-    return state.jobs(adapterKey).stream()
-        .anyMatch(
-            job -> job.value.trigger() == JobTrigger.REBASE && target.equals(job.value.rebaseTo()));
+    JobEntry last = null;
+    for (KeyValue<String, JobEntry> job : state.jobs(adapterKey)) {
+      if (job.value.trigger() == JobTrigger.REBASE && target.equals(job.value.rebaseTo())) {
+        last = job.value;
+      }
+    }
+    return Optional.ofNullable(last);
+  }
+
+  private boolean heldOutGrew(String adapterKey, JobEntry job) {
+    return currentShards(adapterKey, ShardSplit.HELD_OUT).stream()
+        .anyMatch(shard -> !job.heldOutShards().contains(shard.digest()));
   }
 
   /**

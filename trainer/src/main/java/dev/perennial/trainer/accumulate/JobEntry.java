@@ -14,6 +14,9 @@ import java.util.List;
  * @param rebaseTo the digest (hex) of the base a REBASE job moves the key to (null for other jobs)
  * @param distil whether a REBASE job asks to distil (after its key's carried-over candidate was
  *     refused); false in entries written before
+ * @param undecided whether the evaluator found the candidate of a REBASE job undecided
+ *     (insufficient evidence): the key is re-based again once its held-out pool has grown; false in
+ *     entries written before
  */
 public record JobEntry(
     String jobId,
@@ -25,7 +28,8 @@ public record JobEntry(
     List<String> carriedJobs,
     Rollover rollover,
     String rebaseTo,
-    boolean distil) {
+    boolean distil,
+    boolean undecided) {
 
   /**
    * The data of a job whose candidate had insufficient evidence.
@@ -61,6 +65,7 @@ public record JobEntry(
         carriedJobs,
         null,
         null,
+        false,
         false);
   }
 
@@ -84,7 +89,24 @@ public record JobEntry(
         List.of(),
         null,
         rebaseTo,
-        distil);
+        distil,
+        false);
+  }
+
+  /** This REBASE job with its candidate found undecided. */
+  public JobEntry foundUndecided() {
+    return new JobEntry(
+        jobId,
+        trigger,
+        trainShards,
+        heldOutShards,
+        replayShards,
+        supersededBy,
+        carriedJobs,
+        rollover,
+        rebaseTo,
+        distil,
+        true);
   }
 
   public JobEntry withShards(List<String> train, List<String> heldOut, List<String> replay) {
@@ -98,7 +120,8 @@ public record JobEntry(
         carriedJobs,
         rollover,
         rebaseTo,
-        distil);
+        distil,
+        undecided);
   }
 
   public JobEntry supersededBy(ErasureMark mark) {
@@ -112,7 +135,8 @@ public record JobEntry(
         carriedJobs,
         rollover,
         rebaseTo,
-        distil);
+        distil,
+        undecided);
   }
 
   public JobEntry rolledOver(Rollover newRollover) {
@@ -126,6 +150,7 @@ public record JobEntry(
         carriedJobs,
         newRollover,
         rebaseTo,
-        distil);
+        distil,
+        undecided);
   }
 }

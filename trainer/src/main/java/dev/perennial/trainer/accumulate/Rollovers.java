@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * marks the job ({@link Rollover}, pending), the next seal carries every pending job and marks it
  * carried into the new one. Both marks live in the job store with the rest of the accumulator's
  * state, so a restart neither loses nor repeats them. An ERASURE job sealed after the job already
- * holds all of the key's data, so the job counts as carried into it.
+ * holds all of the key's data, so the job counts as carried into it. A REBASE job already held the
+ * key's whole pool: nothing rolls, the job is marked undecided and the accumulator plans the rebase
+ * again once the pool has grown.
  */
 final class Rollovers {
 
@@ -46,7 +48,17 @@ final class Rollovers {
       log.debug("Job {} already rolls over ({})", job.jobId(), job.rollover());
       return;
     }
-    if (job.trigger() == JobTrigger.ERASURE || job.trigger() == JobTrigger.REBASE) {
+    if (job.trigger() == JobTrigger.REBASE) {
+      state.putJob(jobs.get(index).key, job.foundUndecided());
+      log.info(
+          "Candidate {} of REBASE job {} had insufficient evidence: {} stays on its old base and is"
+              + " re-based again once its held-out pool has grown",
+          verdict.candidateId(),
+          job.jobId(),
+          verdict.adapterKey());
+      return;
+    }
+    if (job.trigger() == JobTrigger.ERASURE) {
       log.warn(
           "Insufficient evidence for {} job {}: it holds all of {}'s data, nothing to carry",
           job.trigger(),

@@ -455,6 +455,47 @@ class AccumulatorProcessorTest {
     assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(2);
   }
 
+  @Test
+  void anUndecidedRebaseIsPlannedAgainOnlyOnceTheKeysHeldOutPoolHasGrown() {
+    start(0.4);
+    TrainingJob first = sealJobs("acme/support", 1).get(0);
+    assertThat(first.getHeldOutShards()).hasSize(1);
+    candidate("acme/support", first.getJobId(), null);
+    releaseWithStable("acme/support", 1, first.getJobId(), OLD);
+    bases.put("perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
+    TrainingJob rebase = jobs().get(jobs().size() - 1);
+    assertThat(rebase.getTrigger()).isEqualTo(JobTrigger.REBASE);
+    assertThat(rebase.getHeldOutShards()).isEqualTo(first.getHeldOutShards());
+
+    // undecided: nothing rolls and, on the same pool, nothing is planned again
+    insufficient("acme/support", rebase.getJobId());
+    insufficient("acme/support", rebase.getJobId());
+    processor.sealExpired(20_000);
+    assertThat(jobs()).hasSize(2);
+
+    // the key's next job adds a held-out shard: the rebase follows it, over the grown pool
+    List<TrainingJob> after = sealJobs("acme/support", 3);
+    TrainingJob next = after.get(2);
+    assertThat(next.getTrigger()).isEqualTo(JobTrigger.MIN_EXAMPLES);
+    assertThat(next.getCarriedJobs()).as("a REBASE job's data never rolls").isEmpty();
+    assertThat(after).hasSize(4);
+    TrainingJob again = after.get(3);
+    assertThat(again.getTrigger()).isEqualTo(JobTrigger.REBASE);
+    assertThat(again.getJobId()).isNotEqualTo(rebase.getJobId());
+    assertThat(again.getRebase().getDistil()).isFalse();
+    assertThat(again.getRebase().getToBase()).isEqualTo(rebase.getRebase().getToBase());
+    assertThat(again.getHeldOutShards())
+        .containsAll(first.getHeldOutShards())
+        .containsAll(next.getHeldOutShards())
+        .hasSize(2);
+
+    // pending its verdict, a further seal plans nothing more
+    processor.sealExpired(30_000);
+    sealJobs("acme/support", 5);
+    assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(2);
+  }
+
   private void refused(String adapterKey, String jobId) {
     processor.process(
         new Record<>(
