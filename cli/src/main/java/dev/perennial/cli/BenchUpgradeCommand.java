@@ -63,6 +63,14 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
   Integer fineTuneSteps;
 
   @Option(
+      names = "--kl-weight",
+      paramLabel = "W",
+      description =
+          "Weight of the token-level KL term against the data's own loss in the carried + token KL"
+              + " variant (default: 1).")
+  Double klWeight;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "PyTorch intra-op threads (default: 1).")
@@ -78,6 +86,7 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
             seeds == null ? defaults.seeds() : seeds,
             steps == null ? defaults.releaseSteps() : steps,
             fineTuneSteps == null ? defaults.fineTuneSteps() : fineTuneSteps,
+            klWeight == null ? defaults.klWeight() : klWeight,
             defaults.generalQuestions(),
             threads == null ? defaults.threads() : threads,
             DeviceChoice.CPU);
@@ -126,10 +135,11 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
     }
     out.printf(
         Locale.ROOT,
-        "%d tenants x %d seeds %s, %.1f min%n",
+        "%d tenants x %d seeds %s, token KL weight %s, %.1f min%n",
         settings.tenants(),
         settings.seeds().size(),
         Arrays.toString(settings.seeds().toArray()),
+        settings.klWeight(),
         (System.nanoTime() - started) / 6e10);
     return 0;
   }

@@ -209,7 +209,9 @@ public class EvaluatorConfig extends PerennialConfig {
   private static final String GATE_TRANSFER_MAX_FLIPS_DOC =
       "Gate transfer.flips for a REBASE candidate: of the key's held-out questions the old"
           + " release answered right on the old base, the share the candidate answers wrong"
-          + " (negative flips) may be at most this, at the upper bound of the interval.";
+          + " (negative flips) may be at most this, at the upper bound of the interval (beyond it"
+          + " at the lower bound: refused; an interval across it: insufficient evidence, re-based"
+          + " again on a larger held-out pool).";
 
   public static final String GATE_FEEDBACK_MIN_PAIRS_CONFIG = EVALUATOR + "gate.feedback.min.pairs";
   public static final int GATE_FEEDBACK_MIN_PAIRS_DEFAULT = 8;

@@ -63,6 +63,8 @@ public final class UpgradeBenchmark {
    * @param seeds one full run per seed (LoRA initialisation, data order, replay picks)
    * @param releaseSteps steps of the release on the old base and of a distilled adapter
    * @param fineTuneSteps steps of the fine-tuning form of carrying over
+   * @param klWeight the token-level KL term's weight against the data's own loss (the carried +
+   *     token KL variant)
    * @param generalQuestions how many of the new base's general questions measure retention
    */
   public record Settings(
@@ -71,13 +73,14 @@ public final class UpgradeBenchmark {
       List<Long> seeds,
       int releaseSteps,
       int fineTuneSteps,
+      double klWeight,
       int generalQuestions,
       int threads,
       DeviceChoice device) {
 
     /** Two tenants of three times the standard size, two seeds. */
     public static Settings defaults() {
-      return new Settings(2, 3, List.of(1L, 2L), 120, 60, 48, 1, DeviceChoice.CPU);
+      return new Settings(2, 3, List.of(1L, 2L), 120, 60, 1.0, 48, 1, DeviceChoice.CPU);
     }
   }
 
@@ -132,9 +135,6 @@ public final class UpgradeBenchmark {
       return old == 0 ? 0 : rebased / old;
     }
   }
-
-  /** The token-level KL term's weight against the data's own loss. */
-  static final double KL_WEIGHT = 1.0;
 
   private static final String[] TENANTS = {"acme", "globex", "initech", "umbrella", "hooli"};
 
@@ -233,7 +233,7 @@ public final class UpgradeBenchmark {
             seed,
             scratch.resolve(tag + "-kl"),
             settings,
-            new TokenDistillation(old, release, KL_WEIGHT));
+            new TokenDistillation(old, release, settings.klWeight()));
     Transfer carriedKl =
         measure("carried + tuned, token KL", next, klAdapter, items, oldCorrect, settings, device);
 
