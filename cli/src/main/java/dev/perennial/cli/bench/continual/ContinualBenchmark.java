@@ -23,6 +23,7 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.plasticity.PlasticitySettings;
+import dev.perennial.trainer.search.SearchSettings;
 import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobRecipe;
 import dev.perennial.trainer.worker.JobTrainer;
@@ -162,7 +163,8 @@ public final class ContinualBenchmark {
                   store.root(),
                   folder.resolve("work"),
                   settings.device(),
-                  PlasticitySettings.from(variantConfig));
+                  PlasticitySettings.from(variantConfig),
+                  SearchSettings.from(variantConfig));
           for (UpdateStream stream : streams) {
             Probes probes = new Probes(stream);
             Row baseRow =
