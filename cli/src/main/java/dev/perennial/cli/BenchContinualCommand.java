@@ -73,7 +73,9 @@ public final class BenchContinualCommand extends ConsoleCommand {
               + " recipe with a plasticity refresh whenever its learning gain falls below 0.9 of"
               + " the first update's; monitor: the production recipe with the trainer's own"
               + " plasticity monitor and refresh (perennial.trainer.plasticity.*), which the other"
-              + " variants run without controls.")
+              + " variants run without controls; search and search-1.5x: the production recipe"
+              + " with the trainer's recipe search (perennial.trainer.recipe.search.*) within the"
+              + " same compute as production and within 1.5 times it.")
   List<String> variants;
 
   @Option(

@@ -8,6 +8,7 @@ import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.ModulePlasticity;
 import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.ReferenceKind;
+import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.TrainingReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class LineageJson {
             .setRefresh(refresh(node.get("refresh")))
             .setReference(reference(node.get("reference")))
             .setPlasticity(plasticity(node.get("plasticity")))
+            .setSearchedRecipe(searchedRecipe(node.get("searchedRecipe")))
             .build());
   }
 
@@ -98,6 +100,20 @@ public final class LineageJson {
         .setWeightNorm(node.path("weightNorm").asDouble())
         .setProductNorm(node.path("productNorm").asDouble())
         .setModules(modules)
+        .build();
+  }
+
+  // The recipe search's winner: the key's next search starts from it, other keys' from priors.
+  private static SearchedRecipe searchedRecipe(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    return SearchedRecipe.newBuilder()
+        .setLearningRateFactor(node.path("learningRateFactor").asDouble())
+        .setReplayFraction(node.path("replayFraction").asDouble())
+        .setFeedbackWeightFactor(node.path("feedbackWeightFactor").asDouble())
+        .setLoraRank(node.path("loraRank").asInt())
+        .setOrigin(node.path("origin").asText())
         .build();
   }
 

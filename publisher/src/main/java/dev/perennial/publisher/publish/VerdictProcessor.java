@@ -467,6 +467,12 @@ public final class VerdictProcessor {
     if (search != null) {
       details.put("search.winner", search.getWinner());
       details.put("search.trialSteps", Integer.toString(search.getTrialSteps()));
+      if (search.getCentre() != null) {
+        details.put("search.centre", search.getCentre());
+      }
+      if (search.getFinalSteps() != null) {
+        details.put("search.finalSteps", Integer.toString(search.getFinalSteps()));
+      }
       List<RecipeTrial> trials = search.getTrials();
       for (int i = 0; i < trials.size(); i++) {
         details.put(String.format(Locale.ROOT, "search.trial.%02d", i), describe(trials.get(i)));

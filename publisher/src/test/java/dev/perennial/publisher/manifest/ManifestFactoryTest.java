@@ -18,6 +18,7 @@ import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReferenceKind;
+import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.TrainingReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -101,6 +102,7 @@ class ManifestFactoryTest {
             null,
             new TrainingReference(ReferenceKind.INCUMBENT, teacher),
             null,
+            null,
             null);
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-6", null))
@@ -132,6 +134,7 @@ class ManifestFactoryTest {
                     .setProductNorm(0.5)
                     .setModules(List.of())
                     .build())
+            .setSearchedRecipe(new SearchedRecipe(2.0, 0.75, 0.5, 8, "search"))
             .build();
     RecipeTrial dropped =
         new RecipeTrial(
@@ -143,8 +146,16 @@ class ManifestFactoryTest {
         AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-7", null))
             .setLineage(lineage)
             .setSearch(
-                new RecipeSearch(
-                    "learning-rate x1", 12, 6, "gates, then gain", List.of(dropped, kept)))
+                RecipeSearch.newBuilder()
+                    .setWinner("learning-rate x1")
+                    .setFullSteps(12)
+                    .setFinalSteps(12)
+                    .setBudget(1.5)
+                    .setCentre("key")
+                    .setTrialSteps(6)
+                    .setRankedBy("gates, then gain")
+                    .setTrials(List.of(dropped, kept))
+                    .build())
             .build();
 
     JsonNode tree = manifest(TestVerdicts.passed(candidate)).tree();
@@ -155,7 +166,8 @@ class ManifestFactoryTest {
     assertThat(tree.at("/candidate/search").isMissingNode()).isTrue();
     assertThat(tree.at("/lineage/plasticity/update").intValue()).isEqualTo(6);
     assertThat(tree.at("/lineage/refresh/freedRank").intValue()).isEqualTo(4);
-    assertThat(LineageJson.of(tree)).contains(lineage);
+    assertThat(tree.at("/lineage/searchedRecipe/replayFraction").doubleValue()).isEqualTo(0.75);
+    assertThat(LineageJson.of(tree)).as("releases.v1 carries the winner").contains(lineage);
   }
 
   @Test

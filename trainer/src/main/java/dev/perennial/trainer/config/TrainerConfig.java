@@ -356,9 +356,11 @@ public class TrainerConfig extends PerennialConfig {
   public static final boolean RECIPE_SEARCH_DEFAULT = false;
   private static final String RECIPE_SEARCH_DOC =
       "Whether a job searches its recipe before training its candidate: successive halving over"
-          + " the learning rate x0.5, x1 and x2, the winner trained with the full step budget;"
-          + " every trial is recorded in the candidate, the manifest and audit.v1. Costs about"
-          + " 1.75 more step budgets per job that searches.";
+          + " the key's last winner (the centre) and one step down and up along one searched"
+          + " setting (recipe.search.dimensions, one per update of the key in turn), within"
+          + " recipe.search.budget; the winner trains the candidate, every trial is recorded in"
+          + " the candidate, the manifest and audit.v1, and the winner's settings in the lineage,"
+          + " where the key's next search starts (a new key's from other keys' winners).";
 
   public static final String RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG =
       TRAINER + "recipe.search.min.validation.examples";
@@ -367,12 +369,24 @@ public class TrainerConfig extends PerennialConfig {
       "A job searches only with at least this many validation examples to rank its trials on:"
           + " keys with little data never search.";
 
-  public static final String RECIPE_SEARCH_START_SHARE_CONFIG =
-      TRAINER + "recipe.search.start.share";
-  public static final double RECIPE_SEARCH_START_SHARE_DEFAULT = 0.25;
-  private static final String RECIPE_SEARCH_START_SHARE_DOC =
-      "Share of the job's step budget each variant trains in the search's first round (doubling"
-          + " every round).";
+  public static final String RECIPE_SEARCH_BUDGET_CONFIG = TRAINER + "recipe.search.budget";
+  public static final double RECIPE_SEARCH_BUDGET_DEFAULT = 2.75;
+  private static final String RECIPE_SEARCH_BUDGET_DOC =
+      "Compute of a job that searches, in step budgets of the configured recipe: the trials and"
+          + " the winner's training together take at most this many. From 1.5 up the winner"
+          + " trains its full step budget and the trials take the rest (2.75: 3 variants starting"
+          + " at a quarter of the budget each); below, the winner gets two thirds of it and the"
+          + " trials one third (1: equal compute with a job that does not search).";
+
+  public static final String RECIPE_SEARCH_DIMENSIONS_CONFIG = TRAINER + "recipe.search.dimensions";
+  public static final String RECIPE_SEARCH_DIMENSIONS_DEFAULT =
+      "rank,learning-rate,replay,feedback-weight";
+  private static final String RECIPE_SEARCH_DIMENSIONS_DOC =
+      "The settings the search moves, one per job in turn (update u of a key searches the"
+          + " ((u - 1) mod n)-th of those that apply to it): rank (x0.5, x2; only a key's first"
+          + " adapter, since a continued adapter keeps its rank), learning-rate (x0.5, x2),"
+          + " replay (one batch row less or more) and feedback-weight (the preference, rating"
+          + " and correction rows' weights x0.5, x2; only jobs with feedback).";
 
   public static final String PLASTICITY_CONTROL_EVERY_CONFIG = TRAINER + "plasticity.control.every";
   public static final int PLASTICITY_CONTROL_EVERY_DEFAULT = 5;
@@ -731,12 +745,19 @@ public class TrainerConfig extends PerennialConfig {
                 Importance.LOW,
                 RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DOC)
             .define(
-                RECIPE_SEARCH_START_SHARE_CONFIG,
+                RECIPE_SEARCH_BUDGET_CONFIG,
                 Type.DOUBLE,
-                RECIPE_SEARCH_START_SHARE_DEFAULT,
-                Range.between(0.01, 1.0),
+                RECIPE_SEARCH_BUDGET_DEFAULT,
+                Range.between(0.5, 10.0),
                 Importance.LOW,
-                RECIPE_SEARCH_START_SHARE_DOC)
+                RECIPE_SEARCH_BUDGET_DOC)
+            .define(
+                RECIPE_SEARCH_DIMENSIONS_CONFIG,
+                Type.LIST,
+                RECIPE_SEARCH_DIMENSIONS_DEFAULT,
+                ConfigDef.ValidList.in("rank", "learning-rate", "replay", "feedback-weight"),
+                Importance.LOW,
+                RECIPE_SEARCH_DIMENSIONS_DOC)
             .define(
                 PLASTICITY_CONTROL_EVERY_CONFIG,
                 Type.INT,

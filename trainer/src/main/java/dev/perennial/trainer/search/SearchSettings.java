@@ -2,22 +2,32 @@ package dev.perennial.trainer.search;
 
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Whether and how a job searches its recipe before training its candidate: successive halving over
- * learning-rate variants (x0.5, x1, x2 of the configured rate), each trial ranked by the trainer's
- * stand-in for the evaluator's measurements ({@link #RANKED_BY}). A job searches only when enabled
- * and when it set aside at least {@code minValidationExamples} validation examples to rank on: keys
- * with little data never search.
+ * the centre (the key's last winner, see {@link WarmStart}) and one step down and up along one
+ * {@link Dimension}, the next of {@link #dimensions} with every update of the key; each trial
+ * ranked by the trainer's stand-in for the evaluator's measurements ({@link #RANKED_BY}). A job
+ * searches only when enabled and when it set aside at least {@code minValidationExamples}
+ * validation examples to rank on: keys with little data never search.
+ *
+ * <p>Compute: the trials and the winner's training together take at most {@code budget} times the
+ * job's step budget under the configured recipe. The winner gets its full step budget when at least
+ * half a budget is left to the trials ({@code budget >= 1.5}; then the trials take {@code budget -
+ * 1}), else two thirds of {@code budget} (the trials the other third).
  *
  * @param enabled whether jobs search at all
  * @param minValidationExamples fewest validation examples a job must have to search
- * @param startShare share of the step budget each variant gets in the first round
+ * @param budget trials plus the final training, in step budgets of the configured recipe
+ * @param dimensions the settings searched, one per job in turn
  */
-public record SearchSettings(boolean enabled, int minValidationExamples, double startShare) {
+public record SearchSettings(
+    boolean enabled, int minValidationExamples, double budget, List<Dimension> dimensions) {
 
   /** A trial that raises the loss on the job's replay sample by more than this fails. */
   public static final double RETENTION_TOLERANCE = 0.05;
@@ -29,22 +39,27 @@ public record SearchSettings(boolean enabled, int minValidationExamples, double 
           + " the job's validation examples (never trained on) before minus after; no margin over"
           + " the incumbent (0: the trainer has no incumbent interval)";
 
-  /** A variant of the configured recipe: its name and what it changes. */
-  public record Variant(String name, double learningRateFactor) {
+  /** The name of the centre among the variants. */
+  public static final String CENTRE = "centre";
 
-    public Map<String, String> changes(double learningRate) {
-      return Map.of(
-          "learningRate", String.format(Locale.ROOT, "%s", learningRate * learningRateFactor));
+  /** A variant of the recipe: its name and its settings. */
+  public record Variant(String name, RecipePoint point) {
+
+    public Map<String, String> changes(double configuredLearningRate) {
+      return point.settings(configuredLearningRate);
     }
   }
 
   public SearchSettings {
-    if (minValidationExamples < 1 || !(startShare > 0 && startShare <= 1)) {
+    dimensions = List.copyOf(dimensions);
+    if (minValidationExamples < 1 || !(budget >= 0.5 && budget <= 10) || dimensions.isEmpty()) {
       throw new TrainerException(
           "search settings out of range: min validation examples "
               + minValidationExamples
-              + ", start share "
-              + startShare);
+              + ", budget "
+              + budget
+              + " (0.5 to 10), dimensions "
+              + dimensions);
     }
   }
 
@@ -52,14 +67,18 @@ public record SearchSettings(boolean enabled, int minValidationExamples, double 
     return new SearchSettings(
         config.getBoolean(TrainerConfig.RECIPE_SEARCH_CONFIG),
         config.getInt(TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_SEARCH_START_SHARE_CONFIG));
+        config.getDouble(TrainerConfig.RECIPE_SEARCH_BUDGET_CONFIG),
+        config.getList(TrainerConfig.RECIPE_SEARCH_DIMENSIONS_CONFIG).stream()
+            .map(Dimension::parse)
+            .toList());
   }
 
   public static SearchSettings off() {
     return new SearchSettings(
         false,
         TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DEFAULT,
-        TrainerConfig.RECIPE_SEARCH_START_SHARE_DEFAULT);
+        TrainerConfig.RECIPE_SEARCH_BUDGET_DEFAULT,
+        List.of(Dimension.values()));
   }
 
   /** Whether a job with this many validation examples searches. */
@@ -67,11 +86,48 @@ public record SearchSettings(boolean enabled, int minValidationExamples, double 
     return enabled && validationExamples >= minValidationExamples;
   }
 
-  /** The variants searched, the configured recipe among them. */
-  public List<Variant> variants() {
-    return List.of(
-        new Variant("learning-rate x0.5", 0.5),
-        new Variant("learning-rate x1", 1.0),
-        new Variant("learning-rate x2", 2.0));
+  /**
+   * The dimension update {@code update} of a key searches: the configured dimensions that apply to
+   * the job, taken in turn ({@code (update - 1) mod} their count); empty when none applies.
+   */
+  public Optional<Dimension> dimension(int update, Set<Dimension> applicable) {
+    List<Dimension> open = dimensions.stream().filter(applicable::contains).toList();
+    return open.isEmpty()
+        ? Optional.empty()
+        : Optional.of(open.get(Math.floorMod(update - 1, open.size())));
+  }
+
+  /** The centre first, then its moves along {@code dimension} that stay in range. */
+  public static List<Variant> variants(RecipePoint centre, Dimension dimension, int batchSize) {
+    List<Variant> variants = new ArrayList<>();
+    variants.add(new Variant(CENTRE, centre));
+    for (boolean up : new boolean[] {false, true}) {
+      dimension
+          .move(centre, up, batchSize)
+          .ifPresent(p -> variants.add(new Variant(dimension.moveName(up, p, batchSize), p)));
+    }
+    return variants;
+  }
+
+  /** Share of the configured step budget all trials together may take. */
+  public double trialShare() {
+    return Math.max(budget - 1, budget / 3);
+  }
+
+  /**
+   * The first round's share of the step budget for {@code variants} variants, such that the trials
+   * take {@link #trialShare} (each round keeps half with twice the steps).
+   */
+  public double startShare(int variants) {
+    return Math.min(1, trialShare() / SuccessiveHalving.cost(variants));
+  }
+
+  /**
+   * The steps the winner trains the candidate with: its own step budget, cut so that the trials and
+   * it fit {@link #budget} times the configured recipe's.
+   */
+  public int finalSteps(int configuredSteps, int winnerSteps, int trialSteps) {
+    int left = (int) Math.floor(budget * configuredSteps + 1e-9) - trialSteps;
+    return Math.max(1, Math.min(winnerSteps, left));
   }
 }

@@ -44,6 +44,22 @@ public final class SuccessiveHalving<R> {
     this.startShare = startShare;
   }
 
+  /**
+   * What the trials of {@code variants} variants cost, in first-round trials: every round trains
+   * the survivors of the last with twice the steps (3 variants: 3 + 2 x 2 = 7).
+   */
+  public static int cost(int variants) {
+    int cost = 0;
+    int alive = variants;
+    int steps = 1;
+    while (alive > 1) {
+      cost += alive * steps;
+      alive = (alive + 1) / 2;
+      steps *= 2;
+    }
+    return Math.max(1, cost);
+  }
+
   public Result<R> search(List<R> variants, int fullSteps, Trainer<R> trainer) {
     if (variants.isEmpty()) {
       throw new IllegalArgumentException("a search needs at least one variant");

@@ -7,6 +7,7 @@ import dev.perennial.model.train.FeedbackObjectives;
 import dev.perennial.model.train.PairLoss;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.search.RecipePoint;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -191,6 +192,56 @@ public record JobRecipe(
   public JobRecipe forTenant(String tenant) {
     Double rate = tenantLearningRates.get(tenant);
     return rate == null ? this : with(model.withLearningRate(rate));
+  }
+
+  /** Where this recipe lies in the search's space: factors 1, its replay share and fresh rank. */
+  public RecipePoint point() {
+    return RecipePoint.configured(model.replayFraction(), freshLora.rank());
+  }
+
+  /**
+   * This recipe moved to {@code point}: the learning rate and the feedback kinds' weights
+   * (preference, rating, correction) times its factors, its replay share, and a fresh adapter of
+   * its rank (alpha scaled with the rank, so that alpha/r stays). The language-model rows keep
+   * their weight.
+   */
+  public JobRecipe at(RecipePoint point) {
+    FeedbackObjectives o = objectives;
+    double w = point.feedbackWeightFactor();
+    FeedbackObjectives moved =
+        new FeedbackObjectives(
+            o.pairLoss(),
+            o.beta(),
+            o.labelSmoothing(),
+            o.ktoBeta(),
+            o.ktoDesirableWeight(),
+            o.ktoUndesirableWeight(),
+            o.preferenceSftWeight(),
+            o.correctionSftWeight(),
+            o.languageModelWeight(),
+            o.preferenceWeight() * w,
+            o.ratingWeight() * w,
+            o.correctionWeight() * w);
+    LoraConfig lora =
+        new LoraConfig(
+            point.loraRank(),
+            freshLora.alpha() * point.loraRank() / freshLora.rank(),
+            freshLora.dropout(),
+            freshLora.targetModules());
+    return new JobRecipe(
+        model
+            .withLearningRate(model.learningRate() * point.learningRateFactor())
+            .withReplayFraction(point.replayFraction()),
+        epochs,
+        replayTenantShare,
+        replayPoolSize,
+        lora,
+        tenantLearningRates,
+        validationFraction,
+        patience,
+        minImprovement,
+        moved,
+        feedbackAsSft);
   }
 
   /** The same recipe with another step cap (a benchmark's warm-up). */

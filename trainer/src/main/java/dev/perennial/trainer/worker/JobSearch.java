@@ -5,37 +5,53 @@ import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
-import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
+import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.trainer.plasticity.GainProbe;
+import dev.perennial.trainer.search.Dimension;
+import dev.perennial.trainer.search.RecipePoint;
 import dev.perennial.trainer.search.SearchSettings;
 import dev.perennial.trainer.search.SuccessiveHalving;
 import dev.perennial.trainer.search.TrialScore;
+import dev.perennial.trainer.search.WarmStart;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A job's recipe search: {@link SuccessiveHalving} over the {@link SearchSettings#variants}, each
- * trial trained from the job's starting adapter on the job's data for its share of the budget and
- * ranked as {@link SearchSettings#RANKED_BY} says; the winner's recipe trains the candidate.
+ * A job's recipe search: {@link SuccessiveHalving} over the centre ({@link WarmStart}) and its
+ * moves along the job's {@link Dimension}, each trial trained from the job's starting adapter on
+ * the job's data for its share of the budget and ranked as {@link SearchSettings#RANKED_BY} says;
+ * the winner's recipe trains the candidate, for as many steps as the compute budget leaves.
  */
 final class JobSearch {
 
   private static final Logger log = LoggerFactory.getLogger(JobSearch.class);
 
-  /** The recipe the candidate trains with, and the search as the candidate records it. */
-  record Outcome(TrainingRecipe recipe, RecipeSearch record) {}
+  /** The job's training request for a recipe, a step budget and an output folder. */
+  @FunctionalInterface
+  interface Requests {
+    LoraTrainingRequest request(JobRecipe recipe, int steps, Path into);
+  }
+
+  /**
+   * The recipe the candidate trains with, its point, its step budget, and the search as the
+   * candidate records it.
+   */
+  record Outcome(JobRecipe recipe, RecipePoint point, int steps, RecipeSearch record) {}
 
   private JobSearch() {}
 
   /**
-   * @param requestFor the job's training request for a recipe and an output folder (no early
-   *     stopping: a trial trains exactly its steps)
+   * @param recipe the configured recipe (the tenant's)
+   * @param budgetOf a recipe's step budget for the job
+   * @param requests the job's training requests (no early stopping: a trial trains exactly its
+   *     steps)
    * @param start the adapter the job starts from, or null for a fresh one
    * @param validation the job's validation examples (never trained on)
    * @param replay a sample of the job's replay pool
@@ -43,26 +59,31 @@ final class JobSearch {
   static Outcome run(
       String jobId,
       SearchSettings settings,
-      TrainingRecipe recipe,
-      BiFunction<TrainingRecipe, Path, LoraTrainingRequest> requestFor,
+      JobRecipe recipe,
+      WarmStart.Centre centre,
+      Dimension dimension,
+      ToIntFunction<JobRecipe> budgetOf,
+      Requests requests,
       PeftAdapter start,
       GainProbe validation,
       GainProbe replay,
       Path folder,
       StepListener listener) {
+    int configuredSteps = budgetOf.applyAsInt(recipe);
+    List<SearchSettings.Variant> variants =
+        SearchSettings.variants(centre.point(), dimension, recipe.model().batchSize());
     double before = validation.loss(start);
     double replayBefore = replay.isEmpty() ? Double.NaN : replay.loss(start);
     AtomicInteger trials = new AtomicInteger();
     SuccessiveHalving.Result<SearchSettings.Variant> result =
-        new SuccessiveHalving<SearchSettings.Variant>(settings.startShare())
+        new SuccessiveHalving<SearchSettings.Variant>(settings.startShare(variants.size()))
             .search(
-                settings.variants(),
-                recipe.steps(),
+                variants,
+                configuredSteps,
                 (variant, steps) -> {
                   Path output = folder.resolve("trial-" + trials.incrementAndGet());
                   LoraTrainer.run(
-                      requestFor.apply(variantRecipe(recipe, variant).withSteps(steps), output),
-                      listener);
+                      requests.request(recipe.at(variant.point()), steps, output), listener);
                   PeftAdapter trial = PeftAdapter.read(output);
                   double gain = before - validation.loss(trial);
                   boolean kept =
@@ -79,14 +100,18 @@ final class JobSearch {
                       kept ? "kept" : "lost");
                   return new TrialScore(kept, gain, 0);
                 });
+    JobRecipe winner = recipe.at(result.winner().point());
+    int finalSteps =
+        settings.finalSteps(configuredSteps, budgetOf.applyAsInt(winner), result.trialSteps());
+    double configuredRate = recipe.model().learningRate();
     List<RecipeTrial> recorded =
         result.trials().stream()
             .map(
                 t ->
                     RecipeTrial.newBuilder()
                         .setVariant(t.variant().name())
-                        .setRecipe(t.variant().changes(recipe.learningRate()))
-                        .setSeed(recipe.seed())
+                        .setRecipe(t.variant().changes(configuredRate))
+                        .setSeed(recipe.model().seed())
                         .setRound(t.round())
                         .setSteps(t.steps())
                         .setGatesPassed(t.score().gatesPassed())
@@ -98,15 +123,37 @@ final class JobSearch {
     RecipeSearch record =
         RecipeSearch.newBuilder()
             .setWinner(result.winner().name())
-            .setFullSteps(recipe.steps())
+            .setFullSteps(configuredSteps)
+            .setFinalSteps(finalSteps)
+            .setBudget(settings.budget())
+            .setCentre(centre.origin().label())
             .setTrialSteps(result.trialSteps())
             .setRankedBy(SearchSettings.RANKED_BY)
             .setTrials(recorded)
             .build();
-    return new Outcome(variantRecipe(recipe, result.winner()), record);
+    return new Outcome(winner, result.winner().point(), finalSteps, record);
   }
 
-  private static TrainingRecipe variantRecipe(TrainingRecipe recipe, SearchSettings.Variant v) {
-    return recipe.withLearningRate(recipe.learningRate() * v.learningRateFactor());
+  /** A point as a lineage records it. */
+  static SearchedRecipe record(RecipePoint point, WarmStart.Origin origin) {
+    return SearchedRecipe.newBuilder()
+        .setLearningRateFactor(point.learningRateFactor())
+        .setReplayFraction(point.replayFraction())
+        .setFeedbackWeightFactor(point.feedbackWeightFactor())
+        .setLoraRank(point.loraRank())
+        .setOrigin(origin.label())
+        .build();
+  }
+
+  /** A lineage's point back, if it recorded one. */
+  static Optional<RecipePoint> point(SearchedRecipe recorded) {
+    return Optional.ofNullable(recorded)
+        .map(
+            r ->
+                new RecipePoint(
+                    r.getLearningRateFactor(),
+                    r.getReplayFraction(),
+                    r.getFeedbackWeightFactor(),
+                    r.getLoraRank()));
   }
 }

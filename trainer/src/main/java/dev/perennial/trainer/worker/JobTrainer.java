@@ -37,6 +37,7 @@ import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.ReferenceKind;
+import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
@@ -49,7 +50,9 @@ import dev.perennial.trainer.lineage.TrainerVersion;
 import dev.perennial.trainer.plasticity.GainProbe;
 import dev.perennial.trainer.plasticity.PlasticityRecords;
 import dev.perennial.trainer.plasticity.PlasticitySettings;
+import dev.perennial.trainer.search.Dimension;
 import dev.perennial.trainer.search.SearchSettings;
+import dev.perennial.trainer.search.WarmStart;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardAccessException;
@@ -60,12 +63,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,6 +178,22 @@ public final class JobTrainer {
       Optional<StableRelease> stable,
       Optional<Lineage> stableLineage,
       StepListener listener) {
+    return train(job, stable, stableLineage, List.of(), listener);
+  }
+
+  /**
+   * Trains {@code job} as above; with recipe search on, a key whose stable release recorded no
+   * searched recipe starts its search from the most common of {@code priors} (other keys' searched
+   * recipes, most recent first; see {@link WarmStart}).
+   *
+   * @throws JobSkippedException when the job can never yield a candidate
+   */
+  public TrainedJob train(
+      TrainingJob job,
+      Optional<StableRelease> stable,
+      Optional<Lineage> stableLineage,
+      List<SearchedRecipe> priors,
+      StepListener listener) {
     long started = System.nanoTime();
     JobRecipe recipe = this.recipe.forTenant(job.getTenant());
     if (!AdapterKey.tenantOf(job.getAdapterKey()).equals(Optional.of(job.getTenant()))) {
@@ -260,62 +280,89 @@ public final class JobTrainer {
     }
     List<TrainingExample> trained = new ArrayList<>(examples);
     trained.addAll(start.taught());
-    int steps = recipe.steps(trained.size() + feedback.size(), replay.examples().size());
-    TrainingRecipe modelRecipe = recipe.modelRecipe(steps);
-    Path output = folder.resolve("adapter");
+    int newExamples = trained.size() + feedback.size();
+    int replayAvailable = replay.examples().size();
     PeftAdapter from = start.adapter();
-    BiFunction<TrainingRecipe, Path, LoraTrainingRequest> requestFor =
-        (trainWith, into) ->
+    JobSearch.Requests requests =
+        (recipeOf, stepsOf, into) ->
             (from == null
                     ? LoraTrainingRequest.fresh(
                         target.base(),
                         trained,
                         replay.examples(),
-                        recipe.freshLora(),
-                        trainWith,
+                        recipeOf.freshLora(),
+                        recipeOf.modelRecipe(stepsOf),
                         into)
                     : LoraTrainingRequest.continuing(
-                        target.base(), trained, replay.examples(), from, trainWith, into))
+                        target.base(),
+                        trained,
+                        replay.examples(),
+                        from,
+                        recipeOf.modelRecipe(stepsOf),
+                        into))
                 .on(device)
-                .withFeedback(feedback, recipe.objectives());
+                .withFeedback(feedback, recipeOf.objectives());
+    JobRecipe trainWith = recipe;
+    int steps = recipe.steps(newExamples, replayAvailable);
     RecipeSearch searched = null;
-    if (search.applies(validation.size())) {
-      int most = Math.max(validation.size(), plasticity.gainExamples());
-      JobSearch.Outcome outcome =
-          JobSearch.run(
-              job.getJobId(),
-              search,
-              modelRecipe,
-              requestFor,
-              from,
-              GainProbe.of(
-                  target.base(),
-                  ModelRuntime.device(device),
-                  validation,
-                  most,
-                  modelRecipe.maxSequenceLength()),
-              GainProbe.of(
-                  target.base(),
-                  ModelRuntime.device(device),
-                  replay.examples(),
-                  plasticity.gainExamples(),
-                  modelRecipe.maxSequenceLength()),
-              folder.resolve("search"),
-              listener);
-      modelRecipe = outcome.recipe();
-      searched = outcome.record();
-      log.info(
-          "Search of {} chose {} after {} trial steps",
-          job.getJobId(),
-          searched.getWinner(),
-          searched.getTrialSteps());
+    SearchedRecipe searchedRecipe = null;
+    if (search.enabled()) {
+      WarmStart.Centre centre = centre(recipe, from, stableLineage, priors);
+      Optional<Dimension> dimension =
+          search.applies(validation.size())
+              ? search.dimension(update, searchable(from, feedback))
+              : Optional.empty();
+      if (dimension.isPresent()) {
+        int most = Math.max(validation.size(), plasticity.gainExamples());
+        JobSearch.Outcome outcome =
+            JobSearch.run(
+                job.getJobId(),
+                search,
+                recipe,
+                centre,
+                dimension.get(),
+                r -> r.steps(newExamples, replayAvailable),
+                requests,
+                from,
+                GainProbe.of(
+                    target.base(),
+                    ModelRuntime.device(device),
+                    validation,
+                    most,
+                    recipe.model().maxSequenceLength()),
+                GainProbe.of(
+                    target.base(),
+                    ModelRuntime.device(device),
+                    replay.examples(),
+                    plasticity.gainExamples(),
+                    recipe.model().maxSequenceLength()),
+                folder.resolve("search"),
+                listener);
+        trainWith = outcome.recipe();
+        steps = outcome.steps();
+        searched = outcome.record();
+        searchedRecipe = JobSearch.record(outcome.point(), WarmStart.Origin.SEARCH);
+        log.info(
+            "Search of {} from the {} centre along {} chose {} after {} trial steps; {} steps left"
+                + " to it",
+            job.getJobId(),
+            centre.origin().label(),
+            dimension.get().label(),
+            searched.getWinner(),
+            searched.getTrialSteps(),
+            steps);
+      } else {
+        trainWith = recipe.at(centre.point());
+        steps = trainWith.steps(newExamples, replayAvailable);
+        searchedRecipe = JobSearch.record(centre.point(), centre.origin());
+      }
     }
+    TrainingRecipe modelRecipe = trainWith.modelRecipe(steps);
+    Path output = folder.resolve("adapter");
     LoraTrainingRequest request =
-        requestFor
-            .apply(modelRecipe, output)
-            .stoppingOn(
-                validation,
-                recipe.earlyStopping(trained.size() + feedback.size(), replay.examples().size()));
+        requests
+            .request(trainWith, steps, output)
+            .stoppingOn(validation, trainWith.earlyStopping(newExamples, replayAvailable));
     log.info(
         "Training {} for {} ({}): {} examples and {} of feedback ({} more for validation), replay"
             + " {} own + {} general, up to {} steps, {}",
@@ -340,7 +387,7 @@ public final class JobTrainer {
     TrainingResult result = LoraTrainer.run(request, listener);
     FolderIndex.StoredFolder stored = FolderIndex.store(store, output);
     LoraConfig lora =
-        start.adapter() == null ? recipe.freshLora() : start.adapter().weights().config();
+        start.adapter() == null ? trainWith.freshLora() : start.adapter().weights().config();
     PeftAdapter trainedAdapter = PeftAdapter.read(output);
     Double gain = lossBefore == null ? null : lossBefore - probe.loss(trainedAdapter);
     Double controlGain = null;
@@ -375,12 +422,12 @@ public final class JobTrainer {
     extras.put("validationExamples", Integer.toString(validation.size()));
     extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
     TrainingReference reference = null;
-    if (recipe.feedbackAsSft()) {
-      extras.putAll(recipe.objectiveExtras());
+    if (trainWith.feedbackAsSft()) {
+      extras.putAll(trainWith.objectiveExtras());
     }
     if (!feedback.isEmpty()) {
       reference = start.reference();
-      extras.putAll(recipe.objectiveExtras());
+      extras.putAll(trainWith.objectiveExtras());
       for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
         long count = feedback.stream().filter(f -> f.kind() == kind).count();
         extras.put("feedback." + kind.name().toLowerCase(Locale.ROOT), Long.toString(count));
@@ -416,10 +463,10 @@ public final class JobTrainer {
             .setHeldOutPool(job.getHeldOutPool())
             .setCarriedJobs(job.getCarriedJobs())
             .setSearch(searched)
-            .setLineage(lineage(start, read, reference, refreshed, measured))
+            .setLineage(lineage(start, read, reference, refreshed, measured, searchedRecipe))
             .setExampleCount(examples.size() + feedback.size())
             .setTokenCount(tokenCount(split.training(), feedback.isEmpty() ? List.of() : training))
-            .setRecipe(recipe.record(modelRecipe, lora, extras))
+            .setRecipe(trainWith.record(modelRecipe, lora, extras))
             .setMetrics(metrics(result))
             .setTrainerVersion(TrainerVersion.get())
             .setDevice(result.device())
@@ -429,6 +476,41 @@ public final class JobTrainer {
             .build();
     Folders.deleteRecursively(folder);
     return new TrainedJob(candidate, List.copyOf(read));
+  }
+
+  /**
+   * Where the job's recipe search starts: the key's last searched recipe, else a prior, else the
+   * configured recipe; a continued adapter keeps its rank.
+   */
+  private static WarmStart.Centre centre(
+      JobRecipe recipe,
+      PeftAdapter from,
+      Optional<Lineage> stableLineage,
+      List<SearchedRecipe> priors) {
+    WarmStart.Centre centre =
+        WarmStart.choose(
+            recipe.point(),
+            stableLineage.flatMap(l -> JobSearch.point(l.getSearchedRecipe())),
+            priors.stream().map(JobSearch::point).flatMap(Optional::stream).toList());
+    return from == null
+        ? centre
+        : new WarmStart.Centre(
+            centre.point().withLoraRank(from.weights().config().rank()), centre.origin());
+  }
+
+  /**
+   * The settings a job can search: the rank only for a fresh adapter (a continued one keeps its
+   * rank), the feedback weights only when it trains feedback by its objectives.
+   */
+  private static Set<Dimension> searchable(PeftAdapter from, List<FeedbackExample> feedback) {
+    Set<Dimension> open = EnumSet.of(Dimension.LEARNING_RATE, Dimension.REPLAY);
+    if (!feedback.isEmpty()) {
+      open.add(Dimension.FEEDBACK_WEIGHT);
+    }
+    if (from == null) {
+      open.add(Dimension.RANK);
+    }
+    return open;
   }
 
   /** The tokens of the language-model examples and of the feedback examples among {@code all}. */
@@ -445,7 +527,8 @@ public final class JobTrainer {
       List<Digest> read,
       TrainingReference reference,
       AdapterRefreshDetails refreshed,
-      Plasticity plasticity) {
+      Plasticity plasticity,
+      SearchedRecipe searchedRecipe) {
     return Lineage.newBuilder()
         .setMethod(start.method())
         .setSourceRelease(start.source())
@@ -454,6 +537,7 @@ public final class JobTrainer {
         .setReference(reference)
         .setRefresh(refreshed)
         .setPlasticity(plasticity)
+        .setSearchedRecipe(searchedRecipe)
         .build();
   }
 

@@ -26,6 +26,7 @@ import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -38,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -402,6 +404,7 @@ public final class TrainerWorker implements Service {
                   job,
                   stable,
                   stableLineage(releases.latest(job.getAdapterKey()), stable),
+                  searchPriors(releases.all(), job.getAdapterKey(), onBase),
                   listener);
             });
     current = new Running(record, outcome, cancelled);
@@ -421,6 +424,22 @@ public final class TrainerWorker implements Service {
     return release.getVersion() == stable.get().version()
         ? Optional.ofNullable(release.getLineage())
         : Optional.empty();
+  }
+
+  /**
+   * The recipe search's priors for a key: the searched recipes of every other key's latest release
+   * on the same base, as releases.v1 carries them (recipe settings only: no tenant's data crosses),
+   * most recent first.
+   */
+  static List<SearchedRecipe> searchPriors(
+      Map<String, AdapterRelease> latest, String adapterKey, String baseDigest) {
+    return latest.values().stream()
+        .filter(r -> !r.getAdapterKey().equals(adapterKey))
+        .filter(r -> r.getBaseModelDigest().equals(baseDigest))
+        .filter(r -> r.getLineage() != null && r.getLineage().getSearchedRecipe() != null)
+        .sorted(Comparator.comparing(AdapterRelease::getOccurredAt).reversed())
+        .map(r -> r.getLineage().getSearchedRecipe())
+        .toList();
   }
 
   private boolean mayStart(ConsumerRecord<String, TrainingJob> record) {

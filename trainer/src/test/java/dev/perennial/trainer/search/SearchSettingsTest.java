@@ -2,19 +2,78 @@ package dev.perennial.trainer.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SearchSettingsTest {
 
+  private static final List<Dimension> ALL = List.of(Dimension.values());
+
   @Test
   void aJobSearchesOnlyWhenEnabledAndWithEnoughValidationExamplesToRankOn() {
-    SearchSettings on = new SearchSettings(true, 8, 0.25);
+    SearchSettings on = new SearchSettings(true, 8, 2.75, ALL);
 
     assertThat(on.applies(8)).isTrue();
     assertThat(on.applies(7)).as("a key with little data").isFalse();
     assertThat(SearchSettings.off().applies(1000)).as("off by default").isFalse();
-    assertThat(on.variants())
-        .extracting(SearchSettings.Variant::learningRateFactor)
-        .containsExactly(0.5, 1.0, 2.0);
+  }
+
+  @Test
+  void eachUpdateSearchesTheNextDimensionThatAppliesAndTheRankOnlyForAFreshAdapter() {
+    SearchSettings on = new SearchSettings(true, 8, 2.75, ALL);
+    EnumSet<Dimension> fresh = EnumSet.allOf(Dimension.class);
+    EnumSet<Dimension> continuedWithoutFeedback =
+        EnumSet.of(Dimension.LEARNING_RATE, Dimension.REPLAY);
+
+    assertThat(on.dimension(1, fresh)).contains(Dimension.RANK);
+    assertThat(List.of(2, 3, 4, 5).stream().map(u -> on.dimension(u, continuedWithoutFeedback)))
+        .extracting(d -> d.orElseThrow())
+        .containsExactly(
+            Dimension.REPLAY, Dimension.LEARNING_RATE, Dimension.REPLAY, Dimension.LEARNING_RATE);
+    assertThat(
+            new SearchSettings(true, 8, 2.75, List.of(Dimension.FEEDBACK_WEIGHT))
+                .dimension(2, continuedWithoutFeedback))
+        .as("no feedback: nothing to search")
+        .isEmpty();
+  }
+
+  @Test
+  void theCentreComesFirstAndAMoveThatLeavesItsRangeIsLeftOut() {
+    RecipePoint centre = new RecipePoint(4, 0.9375, 0.25, 1);
+
+    assertThat(SearchSettings.variants(centre, Dimension.LEARNING_RATE, 16))
+        .extracting(SearchSettings.Variant::name)
+        .containsExactly("centre", "learning-rate x0.5");
+    assertThat(SearchSettings.variants(centre, Dimension.REPLAY, 16))
+        .as("at least one new example per batch")
+        .extracting(SearchSettings.Variant::name)
+        .containsExactly("centre", "replay 14/16");
+    assertThat(SearchSettings.variants(centre, Dimension.FEEDBACK_WEIGHT, 16))
+        .extracting(v -> v.point().feedbackWeightFactor())
+        .containsExactly(0.25, 0.5);
+    assertThat(SearchSettings.variants(centre, Dimension.RANK, 16))
+        .extracting(v -> v.point().loraRank())
+        .containsExactly(1, 2);
+    assertThat(SearchSettings.variants(RecipePoint.configured(0.8125, 8), Dimension.REPLAY, 16))
+        .extracting(v -> v.point().replayFraction())
+        .containsExactly(0.8125, 0.75, 0.875);
+  }
+
+  @Test
+  void theTrialsAndTheCandidateFitTheComputeBudget() {
+    SearchSettings equal = new SearchSettings(true, 8, 1.0, ALL);
+    SearchSettings wider = new SearchSettings(true, 8, 1.5, ALL);
+    SearchSettings standard = new SearchSettings(true, 8, 2.75, ALL);
+
+    assertThat(standard.startShare(3)).as("3 + 2 x 2 first-round trials").isEqualTo(0.25);
+    assertThat(wider.startShare(3)).isEqualTo(0.5 / 7);
+    assertThat(equal.startShare(3)).isEqualTo(1.0 / 3 / 7);
+    // a job of 100 steps whose trials took 49: the winner trains 51 at equal compute, its full
+    // budget at 1.5x, and never more than its own budget
+    assertThat(equal.finalSteps(100, 100, 33)).isEqualTo(67);
+    assertThat(wider.finalSteps(100, 100, 49)).isEqualTo(100);
+    assertThat(wider.finalSteps(100, 140, 49)).as("more replay, more steps: cut").isEqualTo(101);
+    assertThat(standard.finalSteps(100, 90, 175)).isEqualTo(90);
   }
 }

@@ -50,6 +50,46 @@ class SuccessiveHalvingTest {
   }
 
   @Test
+  void searchesTheMovesOfEveryDimensionOnConstructedScoresWithinTheBudget() {
+    // gain rises with the learning rate and falls with the replay share; a trial whose replay
+    // share is under 0.8 loses what it knew (fails its gates); the rank and the feedback weight
+    // each have a best value
+    SuccessiveHalving.Trainer<SearchSettings.Variant> scored =
+        (variant, steps) -> {
+          RecipePoint p = variant.point();
+          double gain =
+              steps
+                  * (p.learningRateFactor()
+                      - p.replayFraction()
+                      - Math.abs(Math.log(p.loraRank() / 16.0))
+                      - Math.abs(Math.log(p.feedbackWeightFactor() / 0.5)));
+          return new TrialScore(p.replayFraction() >= 0.8, gain, 0);
+        };
+    RecipePoint centre = RecipePoint.configured(0.8125, 8);
+    SearchSettings settings = new SearchSettings(true, 8, 1.5, List.of(Dimension.values()));
+
+    Map<Dimension, String> winners = new java.util.EnumMap<>(Dimension.class);
+    for (Dimension dimension : Dimension.values()) {
+      List<SearchSettings.Variant> variants = SearchSettings.variants(centre, dimension, 16);
+      SuccessiveHalving.Result<SearchSettings.Variant> result =
+          new SuccessiveHalving<SearchSettings.Variant>(settings.startShare(variants.size()))
+              .search(variants, 140, scored);
+      winners.put(dimension, result.winner().name());
+      assertThat(result.trialSteps() + settings.finalSteps(140, 140, result.trialSteps()))
+          .as("trials and candidate within 1.5 budgets")
+          .isLessThanOrEqualTo(210);
+    }
+
+    assertThat(winners)
+        .containsEntry(Dimension.LEARNING_RATE, "learning-rate x2")
+        .containsEntry(Dimension.REPLAY, "centre") // 12/16 gains more but fails its gates
+        .containsEntry(Dimension.RANK, "rank 16")
+        .containsEntry(Dimension.FEEDBACK_WEIGHT, "feedback-weight x0.5");
+    assertThat(SuccessiveHalving.cost(3)).isEqualTo(7);
+    assertThat(SuccessiveHalving.cost(4)).isEqualTo(8);
+  }
+
+  @Test
   void gatesComeBeforeGainAndTheMarginBreaksTies() {
     List<TrialScore> scores =
         new ArrayList<>(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.search.RecipePoint;
 import dev.perennial.trainer.testing.TestConfigs;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,6 +30,31 @@ class JobRecipeTest {
     assertThat(recipe.steps(1000, 100)).isEqualTo(20);
     assertThat(recipe.steps(1, 100)).as("one step per epoch at least").isEqualTo(3);
     assertThat(recipe.modelRecipe(1).warmupSteps()).isEqualTo(1);
+  }
+
+  @Test
+  void aSearchedPointMovesTheRateTheReplayShareTheFeedbackWeightsAndAFreshAdaptersRank() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "3");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "100");
+    values.put(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
+    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.25");
+    JobRecipe recipe = JobRecipe.from(new TrainerConfig(values));
+
+    JobRecipe moved = recipe.at(new RecipePoint(2, 0.5, 0.5, recipe.freshLora().rank() * 2));
+
+    assertThat(recipe.at(recipe.point()))
+        .as("the configured point changes nothing")
+        .isEqualTo(recipe);
+    assertThat(moved.model().learningRate()).isEqualTo(recipe.model().learningRate() * 2);
+    assertThat(moved.steps(12, 100)).as("3 epochs x 12 / 4 new rows").isEqualTo(9);
+    assertThat(moved.objectives().preferenceWeight()).isEqualTo(0.5);
+    assertThat(moved.objectives().correctionWeight()).isEqualTo(0.5);
+    assertThat(moved.objectives().languageModelWeight()).isEqualTo(1.0);
+    assertThat(moved.freshLora().rank()).isEqualTo(recipe.freshLora().rank() * 2);
+    assertThat(moved.freshLora().alpha() / moved.freshLora().rank())
+        .as("alpha/r stays")
+        .isEqualTo(recipe.freshLora().alpha() / recipe.freshLora().rank());
   }
 
   @Test

@@ -29,7 +29,9 @@ import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.RecipeSearch;
+import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.ShardEntry;
@@ -413,22 +415,9 @@ class JobTrainerTest {
   }
 
   @Test
-  void aJobWithValidationExamplesSearchesItsLearningRateAndRecordsEveryTrial() {
-    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
-    values.put(TrainerConfig.RECIPE_SEARCH_CONFIG, "true");
-    values.put(TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG, "4");
-    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0");
-    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "8");
-    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "12");
-    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG, "1");
-    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0.5");
-    JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
-    List<SourcedExample> examples = new ArrayList<>();
-    for (int i = 0; i < 16; i++) {
-      examples.add(
-          at(2, i, text("acme/support", "p-" + i, "The Quux kettle " + i + " boils at " + i)));
-    }
-    ShardRef many = shard("acme/support", ShardSplit.TRAIN, examples);
+  void aKeysFirstJobSearchesItsRankAndRecordsEveryTrialAndTheWinnerForTheNextJob() {
+    JobTrainer searching =
+        JobTrainer.from(new TrainerConfig(searchValues("4")), store, DeviceChoice.CPU);
 
     AdapterCandidate candidate =
         searching
@@ -436,7 +425,7 @@ class JobTrainerTest {
                 job(
                     "acme/support@1-5ea",
                     JobTrigger.MIN_EXAMPLES,
-                    List.of(many),
+                    List.of(kettles()),
                     List.of(),
                     List.of()),
                 Optional.empty(),
@@ -444,7 +433,12 @@ class JobTrainerTest {
             .candidate();
     RecipeSearch search = candidate.getSearch();
     assertThat(search).as("a job with validation examples searches").isNotNull();
-    assertThat(search.getTrials()).hasSize(5);
+    assertThat(search.getCentre()).isEqualTo("configured");
+    assertThat(search.getTrials())
+        .as("a fresh adapter searches its rank first")
+        .extracting(RecipeTrial::getVariant)
+        .startsWith("centre", "rank 2", "rank 8")
+        .hasSize(5);
     assertThat(
             search.getTrials().stream()
                 .filter(t -> t.getRound() == 1 && t.getDroppedInRound() == null))
@@ -452,16 +446,110 @@ class JobTrainerTest {
         .hasSize(1)
         .allSatisfy(t -> assertThat(t.getVariant()).isEqualTo(search.getWinner()));
     assertThat(search.getTrialSteps()).isEqualTo(3 * 3 + 2 * 6);
-    assertThat(search.getTrials().get(0).getRecipe()).containsKey("learningRate");
-    double factor =
-        switch (search.getWinner()) {
-          case "learning-rate x0.5" -> 0.5;
-          case "learning-rate x2" -> 2.0;
-          default -> 1.0;
-        };
+    assertThat(search.getTrialSteps() + search.getFinalSteps())
+        .as("within 2.75 step budgets")
+        .isLessThanOrEqualTo((int) (2.75 * search.getFullSteps()));
+    SearchedRecipe winner = candidate.getLineage().getSearchedRecipe();
+    assertThat(winner.getOrigin()).isEqualTo("search");
+    assertThat(candidate.getRecipe().getLoraRank())
+        .as("the candidate trains with the winner's rank")
+        .isEqualTo(winner.getLoraRank())
+        .isEqualTo(
+            Integer.parseInt(
+                search.getTrials().stream()
+                    .filter(t -> t.getVariant().equals(search.getWinner()))
+                    .findFirst()
+                    .orElseThrow()
+                    .getRecipe()
+                    .get("loraRank")));
+  }
+
+  @Test
+  void aNewKeyThatDoesNotSearchTrainsWithTheMostCommonWinnerOfOtherKeys() {
+    // too few validation examples to search: the key trains with its warm start alone
+    JobTrainer trainer =
+        JobTrainer.from(new TrainerConfig(searchValues("1000")), store, DeviceChoice.CPU);
+    SearchedRecipe fast = new SearchedRecipe(2.0, 0.0, 1.0, 2, "search");
+    SearchedRecipe slow = new SearchedRecipe(0.5, 0.0, 1.0, 4, "search");
+
+    AdapterCandidate candidate =
+        trainer
+            .train(
+                job(
+                    "acme/support@1-5eb",
+                    JobTrigger.MIN_EXAMPLES,
+                    List.of(kettles()),
+                    List.of(),
+                    List.of()),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(slow, fast, fast),
+                StepListener.NONE)
+            .candidate();
+
+    assertThat(candidate.getSearch()).isNull();
+    assertThat(candidate.getLineage().getSearchedRecipe())
+        .isEqualTo(new SearchedRecipe(2.0, 0.0, 1.0, 2, "prior"));
     assertThat(candidate.getRecipe().getLearningRate())
-        .as("the candidate trains with the winner's learning rate")
-        .isCloseTo(TrainerConfig.RECIPE_LEARNING_RATE_DEFAULT * factor, within(1e-12));
+        .isCloseTo(TrainerConfig.RECIPE_LEARNING_RATE_DEFAULT * 2, within(1e-12));
+    assertThat(candidate.getRecipe().getLoraRank()).isEqualTo(2);
+  }
+
+  @Test
+  void theSearchPriorsOfAKeyAreOtherKeysWinnersOnTheSameBaseMostRecentFirst() {
+    SearchedRecipe older = new SearchedRecipe(2.0, 0.75, 1.0, 8, "search");
+    SearchedRecipe newer = new SearchedRecipe(0.5, 0.75, 1.0, 8, "key");
+    java.util.Map<String, AdapterRelease> latest =
+        java.util.Map.of(
+            "acme/support", release("acme/support", "d", 10, older),
+            "acme/sales", release("acme/sales", "d", 20, older),
+            "globex/help", release("globex/help", "d", 30, newer),
+            "globex/old", release("globex/old", "other-base", 40, newer),
+            "initech/plain", release("initech/plain", "d", 50, null));
+
+    assertThat(TrainerWorker.searchPriors(latest, "acme/support", "d"))
+        .containsExactly(newer, older);
+  }
+
+  private static AdapterRelease release(
+      String key, String baseDigest, long at, SearchedRecipe searched) {
+    return AdapterRelease.newBuilder()
+        .setAdapterKey(key)
+        .setVersion(1)
+        .setAction(ReleaseAction.PUBLISHED)
+        .setLocation("l")
+        .setManifestDigest("m")
+        .setFileDigests(java.util.Map.of())
+        .setBaseModelName("b")
+        .setBaseModelDigest(baseDigest)
+        .setCandidateId("c")
+        .setLatestVersion(1)
+        .setAliases(java.util.Map.of())
+        .setLineage(
+            Lineage.newBuilder().setMethod(LineageMethod.FRESH).setSearchedRecipe(searched).build())
+        .setOccurredAt(java.time.Instant.ofEpochMilli(at))
+        .build();
+  }
+
+  private java.util.Map<String, String> searchValues(String minValidationExamples) {
+    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_SEARCH_CONFIG, "true");
+    values.put(TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG, minValidationExamples);
+    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0");
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "8");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "12");
+    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG, "1");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0.5");
+    return values;
+  }
+
+  private ShardRef kettles() {
+    List<SourcedExample> examples = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      examples.add(
+          at(2, i, text("acme/support", "p-" + i, "The Quux kettle " + i + " boils at " + i)));
+    }
+    return shard("acme/support", ShardSplit.TRAIN, examples);
   }
 
   @Test

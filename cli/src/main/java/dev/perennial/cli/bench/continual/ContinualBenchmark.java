@@ -23,6 +23,7 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.plasticity.PlasticitySettings;
+import dev.perennial.trainer.search.SearchSettings;
 import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobRecipe;
 import dev.perennial.trainer.worker.JobTrainer;
@@ -162,7 +163,8 @@ public final class ContinualBenchmark {
                   store.root(),
                   folder.resolve("work"),
                   settings.device(),
-                  PlasticitySettings.from(variantConfig));
+                  PlasticitySettings.from(variantConfig),
+                  SearchSettings.from(variantConfig));
           for (UpdateStream stream : streams) {
             Probes probes = new Probes(stream);
             Row baseRow =
@@ -376,11 +378,28 @@ public final class ContinualBenchmark {
           extras.put("refreshedBefore", "true");
           extras.put("refreshKeptEnergy", String.format(Locale.ROOT, "%.4f", r.minKeptEnergy()));
         });
+    if (candidate.getSearch() != null) {
+      extras.put("searchWinner", candidate.getSearch().getWinner());
+      extras.put("searchCentre", String.valueOf(candidate.getSearch().getCentre()));
+    }
+    if (candidate.getLineage() != null && candidate.getLineage().getSearchedRecipe() != null) {
+      var point = candidate.getLineage().getSearchedRecipe();
+      extras.put(
+          "searchedRecipe",
+          String.format(
+              Locale.ROOT,
+              "learning rate x%s, replay %s, feedback weight x%s, rank %d",
+              point.getLearningRateFactor(),
+              point.getReplayFraction(),
+              point.getFeedbackWeightFactor(),
+              point.getLoraRank()));
+    }
     return new Row.Training(
         (int) candidate.getExampleCount(),
         Integer.parseInt(extras.getOrDefault("validationExamples", "0")),
         candidate.getMetrics().getSteps(),
         Integer.parseInt(extras.getOrDefault("plannedSteps", "0")),
+        candidate.getSearch() == null ? 0 : candidate.getSearch().getTrialSteps(),
         candidate.getMetrics().getTrainedTokens(),
         candidate.getTrainingMillis() / 1000.0,
         candidate.getMetrics().getInitialLoss(),

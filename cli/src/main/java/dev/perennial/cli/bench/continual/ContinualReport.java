@@ -53,6 +53,7 @@ public record ContinualReport(
       double gainRatio,
       long tokens,
       int steps,
+      int trialSteps,
       double trainingSeconds,
       double evaluationSeconds) {}
 
@@ -78,6 +79,7 @@ public record ContinualReport(
               meanOf(of, Run::learningGainRatio),
               of.stream().mapToLong(Run::trainingTokens).sum(),
               of.stream().mapToInt(Run::trainingSteps).sum(),
+              of.stream().mapToInt(Run::trialSteps).sum(),
               of.stream().mapToDouble(Run::trainingSeconds).sum(),
               of.stream().mapToDouble(Run::evaluationSeconds).sum()));
     }
@@ -118,7 +120,7 @@ public record ContinualReport(
     lines.add(
         String.format(
             Locale.ROOT,
-            "%-11s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %9s %8s %8s",
+            "%-11s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %9s %8s %10s %8s",
             "variant",
             "ACC",
             "ACC-ho",
@@ -132,12 +134,13 @@ public record ContinualReport(
             "gain",
             "ACC(lik)",
             "tokens",
+            "steps",
             "train s"));
     for (Summary s : summaries()) {
       lines.add(
           String.format(
               Locale.ROOT,
-              "%-11s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %9s %8s %8.0f",
+              "%-11s %6s %6s %6s %6s %6s %6s %6s %6s %6s %7s %9s %8s %10s %8.0f",
               s.variant().label(),
               f(s.exactMatch().acc()),
               f(s.heldOut().acc()),
@@ -151,6 +154,7 @@ public record ContinualReport(
               f(s.gainRatio()),
               f(s.likelihood().acc()),
               String.format(Locale.ROOT, "%,d", s.tokens()),
+              s.trialSteps() == 0 ? Integer.toString(s.steps()) : s.steps() + "+" + s.trialSteps(),
               s.trainingSeconds()));
     }
     lines.add(
@@ -158,7 +162,8 @@ public record ContinualReport(
             + " held-out phrasings; ACC(lik): by likelihood exp(-loss)); KU:"
             + " changed facts answered with the newest value (KU-old: with the old one); g.drop:"
             + " general EM of the base minus the last update's; gain: learning gain of the last"
-            + " update / the first's.");
+            + " update / the first's; steps: optimizer steps of the candidates (+ the recipe"
+            + " search's trials; tokens and train s count the candidates only).");
     if (settings.variants().contains(Variant.PRODUCTION)) {
       lines.add("");
       lines.addAll(goals(summary(Variant.PRODUCTION)));
@@ -249,13 +254,23 @@ public record ContinualReport(
   static String progressLine(String label, Row row) {
     int i = row.update();
     Row.Training t = row.training();
+    String searched =
+        t.trialSteps() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " (after %d trial steps, search chose %s: %s)",
+                t.trialSteps(),
+                t.extras().get("searchWinner"),
+                t.extras().get("searchedRecipe"));
     return String.format(
         Locale.ROOT,
-        "%s: %d of %d planned steps, EM on its facts %s (held-out phrasing %s),"
+        "%s: %d of %d planned steps%s, EM on its facts %s (held-out phrasing %s),"
             + " general EM %s, knowledge updates %s, evaluated in %.1f s",
         label,
         t.steps(),
         t.plannedSteps(),
+        searched,
         f(row.emTrained()[i]),
         f(row.emHeldOut()[i]),
         f(row.generalExactMatch()),

@@ -95,6 +95,7 @@ public final class ContinualReportFiles {
       number(node, "learningGainRatio", summary.gainRatio());
       node.put("trainingTokens", summary.tokens());
       node.put("trainingSteps", summary.steps());
+      node.put("searchTrialSteps", summary.trialSteps());
       number(node, "trainingSeconds", summary.trainingSeconds());
       number(node, "evaluationSeconds", summary.evaluationSeconds());
     }
@@ -129,6 +130,7 @@ public final class ContinualReportFiles {
           training.put("validationExamples", t.validationExamples());
           training.put("steps", t.steps());
           training.put("plannedSteps", t.plannedSteps());
+          training.put("searchTrialSteps", t.trialSteps());
           training.put("tokens", t.tokens());
           number(training, "seconds", t.seconds());
           number(training, "initialLoss", t.initialLoss());

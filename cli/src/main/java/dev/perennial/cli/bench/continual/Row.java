@@ -123,6 +123,7 @@ record Row(
       int validationExamples,
       int steps,
       int plannedSteps,
+      int trialSteps,
       long tokens,
       double seconds,
       double initialLoss,

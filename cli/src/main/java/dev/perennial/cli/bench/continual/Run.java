@@ -102,6 +102,11 @@ record Run(Variant variant, String tenant, List<Row> rows) {
     return (int) sum(row -> row.training() == null ? 0 : row.training().steps());
   }
 
+  /** Steps the recipe search's trials took, beside {@link #trainingSteps}. */
+  int trialSteps() {
+    return (int) sum(row -> row.training() == null ? 0 : row.training().trialSteps());
+  }
+
   private ScoreMatrix matrix(Function<Row, double[]> scores) {
     List<String> labels = new ArrayList<>();
     List<String> tasks = new ArrayList<>();

@@ -25,6 +25,13 @@ public enum Variant {
    * control's. The other variants run with the monitor's controls off.
    */
   MONITOR("monitor", "the production recipe with the service's plasticity monitor and refresh"),
+  /**
+   * The production recipe with the trainer's recipe search at equal compute: the trials and the
+   * candidate's training together within the job's step budget ({@code recipe.search.budget} 1).
+   */
+  SEARCH("search", "the production recipe with recipe search, at equal compute"),
+  /** The same at 1.5 times the compute: the candidate trains its full step budget. */
+  SEARCH_WIDE("search-1.5x", "the production recipe with recipe search, at 1.5x compute"),
   /** The same without replay: how much replay protects. */
   NO_REPLAY("no-replay", "continual without replay"),
   /** A fresh adapter per update on that update's job: the plasticity control. */
@@ -50,7 +57,12 @@ public enum Variant {
 
   /** Whether an update starts from the previous update's adapter. */
   public boolean continues() {
-    return this == PRODUCTION || this == NO_REPLAY || this == REFRESH || this == MONITOR;
+    return this == PRODUCTION
+        || this == NO_REPLAY
+        || this == REFRESH
+        || this == MONITOR
+        || this == SEARCH
+        || this == SEARCH_WIDE;
   }
 
   /** A refresh comes when the last gain is below this share of the first update's gain. */
@@ -58,6 +70,12 @@ public enum Variant {
 
   /** A refresh keeps this share of each module's squared norm (within the rank it keeps). */
   static final double REFRESH_ENERGY = 0.99;
+
+  /**
+   * Fewest validation examples a search variant's job needs to search: the default stream's jobs
+   * set aside 4 or 5 (a tenth of theirs), under the service's default of 8.
+   */
+  static final int SEARCH_MIN_VALIDATION_EXAMPLES = 2;
 
   /** Whether an update trains on every update's data so far. */
   public boolean joint() {
@@ -85,6 +103,13 @@ public enum Variant {
     if (this == JOINT) {
       values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, Integer.toString(JOINT_MAX_STEPS));
     }
+    if (this == SEARCH || this == SEARCH_WIDE) {
+      values.put(TrainerConfig.RECIPE_SEARCH_CONFIG, "true");
+      values.put(TrainerConfig.RECIPE_SEARCH_BUDGET_CONFIG, this == SEARCH ? "1.0" : "1.5");
+      values.putIfAbsent(
+          TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG,
+          Integer.toString(SEARCH_MIN_VALIDATION_EXAMPLES));
+    }
     return values;
   }
 
@@ -96,6 +121,8 @@ public enum Variant {
       }
     }
     throw new IllegalArgumentException(
-        "Unknown variant " + label + " (production, refresh, monitor, no-replay, fresh, joint)");
+        "Unknown variant "
+            + label
+            + " (production, refresh, monitor, search, search-1.5x, no-replay, fresh, joint)");
   }
 }
