@@ -86,6 +86,13 @@ public final class BenchModelCommand extends ConsoleCommand {
               + " for real-sized bases, where full fine-tuning would not fit in memory.")
   boolean loraOnly;
 
+  @Option(
+      names = "--checkpoint-layers",
+      description =
+          "LoRA steps recompute each decoder layer's activations in the backward pass instead of"
+              + " keeping them (perennial.trainer.recipe.checkpoint.layers).")
+  boolean checkpointLayers;
+
   @Option(names = "--adapters", paramLabel = "N", description = "Adapters to score (default: 16).")
   Integer adapters;
 
@@ -112,7 +119,8 @@ public final class BenchModelCommand extends ConsoleCommand {
             rowsPerAdapter == null ? defaults.rowsPerAdapter() : rowsPerAdapter,
             threads == null ? defaults.threads() : threads,
             device.orElse("auto"),
-            loraOnly || randomBase != null);
+            loraOnly || randomBase != null,
+            checkpointLayers);
     if (randomBase != null) {
       if (base == null) {
         throw new CommandLine.ParameterException(

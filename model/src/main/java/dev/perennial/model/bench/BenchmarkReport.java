@@ -60,6 +60,11 @@ public record BenchmarkReport(
             settings.warmupSteps(),
             settings.rounds(),
             settings.roundSeconds()));
+    if (settings.checkpointLayers()) {
+      lines.add(
+          "LoRA steps with layer checkpointing (the recomputed forward is not counted in"
+              + " GFLOP/s)");
+    }
     lines.add("LoRA step tokens/s:   " + loraTokensPerSecond.format("%,.1f"));
     if (fullTokensPerSecond != null) {
       lines.add("full fine-tune tok/s: " + fullTokensPerSecond.format("%,.1f"));

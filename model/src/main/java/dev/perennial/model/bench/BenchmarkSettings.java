@@ -16,6 +16,8 @@ import dev.perennial.model.runtime.DeviceChoice;
  * @param threads PyTorch intra-op threads
  * @param loraOnly only the LoRA step and the matmul reference (a real-sized base, where full
  *     fine-tuning and many adapters would not fit in memory)
+ * @param checkpointLayers the LoRA steps recompute each layer's activations in the backward pass
+ *     ({@code TrainingRecipe.checkpointLayers}); full fine-tuning never does
  */
 public record BenchmarkSettings(
     int rows,
@@ -28,10 +30,11 @@ public record BenchmarkSettings(
     int rowsPerAdapter,
     int threads,
     DeviceChoice device,
-    boolean loraOnly) {
+    boolean loraOnly,
+    boolean checkpointLayers) {
 
   /** A run of about two minutes on two cores with the bundled tiny base. */
   public static BenchmarkSettings defaults() {
-    return new BenchmarkSettings(16, 128, 3, 3, 5, 1024, 16, 4, 2, DeviceChoice.AUTO, false);
+    return new BenchmarkSettings(16, 128, 3, 3, 5, 1024, 16, 4, 2, DeviceChoice.AUTO, false, false);
   }
 }
