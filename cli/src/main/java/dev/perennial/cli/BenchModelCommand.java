@@ -5,6 +5,7 @@ import dev.perennial.model.bench.BenchmarkSettings;
 import dev.perennial.model.bench.ModelBenchmark;
 import dev.perennial.model.bench.RandomBase;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.BasePrecision;
 import dev.perennial.model.tiny.TinyModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -93,6 +94,14 @@ public final class BenchModelCommand extends ConsoleCommand {
               + " keeping them (perennial.trainer.recipe.checkpoint.layers).")
   boolean checkpointLayers;
 
+  @Option(
+      names = "--base-precision",
+      paramLabel = "P",
+      description =
+          "How the LoRA model's frozen base holds its projection weights: float32 (default) or"
+              + " bfloat16 (half their memory, upcast to float32 for each matmul).")
+  String basePrecision;
+
   @Option(names = "--adapters", paramLabel = "N", description = "Adapters to score (default: 16).")
   Integer adapters;
 
@@ -120,7 +129,10 @@ public final class BenchModelCommand extends ConsoleCommand {
             threads == null ? defaults.threads() : threads,
             device.orElse("auto"),
             loraOnly || randomBase != null,
-            checkpointLayers);
+            checkpointLayers,
+            basePrecision == null
+                ? defaults.basePrecision()
+                : BasePrecision.parse(basePrecision));
     if (randomBase != null) {
       if (base == null) {
         throw new CommandLine.ParameterException(

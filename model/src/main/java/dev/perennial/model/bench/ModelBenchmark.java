@@ -46,7 +46,12 @@ public final class ModelBenchmark {
     long loadedBytes;
     long parameters;
     try (LanguageModel model =
-        LanguageModel.load(base, device, LoraWeights.initialize(base.config(), lora, 1), true)) {
+        LanguageModel.load(
+            base,
+            device,
+            LoraWeights.initialize(base.config(), lora, 1),
+            true,
+            settings.basePrecision())) {
       loadedBytes = ProcessMemory.residentBytes();
       parameters = model.decoder().baseParameterCount();
       loraRate = tokensPerSecond(model, corpus, settings, settings.checkpointLayers());
@@ -135,7 +140,8 @@ public final class ModelBenchmark {
         new PackedCorpus(corpus, model.tokenizer(), settings.rows(), settings.length(), 1, 3);
     TrainingRecipe recipe =
         new TrainingRecipe(
-            settings.warmupSteps(),
+            // a recipe has at least one step; the timed rounds run one-step recipes anyway
+            Math.max(1, settings.warmupSteps()),
             settings.rows(),
             1,
             1e-4,
