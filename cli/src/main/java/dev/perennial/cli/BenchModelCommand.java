@@ -99,7 +99,7 @@ public final class BenchModelCommand extends ConsoleCommand {
       paramLabel = "P",
       description =
           "How the LoRA model's frozen base holds its projection weights: float32 (default) or"
-              + " bfloat16 (half their memory, upcast to float32 for each matmul).")
+              + " float16 (half their memory, upcast to float32 for each matmul).")
   String basePrecision;
 
   @Option(names = "--adapters", paramLabel = "N", description = "Adapters to score (default: 16).")
@@ -130,9 +130,7 @@ public final class BenchModelCommand extends ConsoleCommand {
             device.orElse("auto"),
             loraOnly || randomBase != null,
             checkpointLayers,
-            basePrecision == null
-                ? defaults.basePrecision()
-                : BasePrecision.parse(basePrecision));
+            basePrecision == null ? defaults.basePrecision() : BasePrecision.parse(basePrecision));
     if (randomBase != null) {
       if (base == null) {
         throw new CommandLine.ParameterException(

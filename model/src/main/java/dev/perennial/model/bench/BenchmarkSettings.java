@@ -39,6 +39,7 @@ public record BenchmarkSettings(
 
   /** A run of about two minutes on two cores with the bundled tiny base. */
   public static BenchmarkSettings defaults() {
-    return new BenchmarkSettings(16, 128, 3, 3, 5, 1024, 16, 4, 2, DeviceChoice.AUTO, false, false, BasePrecision.FLOAT32);
+    return new BenchmarkSettings(
+        16, 128, 3, 3, 5, 1024, 16, 4, 2, DeviceChoice.AUTO, false, false, BasePrecision.FLOAT32);
   }
 }

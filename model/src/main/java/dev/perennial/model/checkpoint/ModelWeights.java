@@ -85,7 +85,10 @@ public final class ModelWeights {
     for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
       NDArray array = checkpoint.toArray(entry.getKey(), manager);
       Parameter parameter = entry.getValue();
-      set(parameter, projections.contains(parameter) ? precision.hold(array) : array, trainable);
+      set(
+          parameter,
+          projections.contains(parameter) ? precision.hold(array, entry.getKey()) : array,
+          trainable);
     }
   }
 
@@ -128,7 +131,7 @@ public final class ModelWeights {
               NDArray array = tensors.get(name).toArray(manager);
               set(
                   parameter,
-                  projections.contains(parameter) ? precision.hold(array) : array,
+                  projections.contains(parameter) ? precision.hold(array, name) : array,
                   trainable);
             });
   }
@@ -141,7 +144,9 @@ public final class ModelWeights {
     }
     if (trainable) {
       throw new ModelException(
-          "a trainable base is held in float32; base precision " + precision + " is for frozen bases");
+          "a trainable base is held in float32; base precision "
+              + precision
+              + " is for frozen bases");
     }
     Set<Parameter> weights = new HashSet<>();
     for (int layer = 0; layer < model.layers().size(); layer++) {

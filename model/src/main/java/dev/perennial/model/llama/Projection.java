@@ -36,7 +36,7 @@ public final class Projection extends LinearLayer {
   public NDArray forward(ParameterStore parameterStore, NDArray x, ForwardContext context) {
     NDArray w = parameterStore.getValue(weight, x.getDevice(), context.training());
     if (w.getDataType() != x.getDataType()) {
-      // a frozen weight held in bfloat16 (BasePrecision) is upcast for this matmul; the copy
+      // a frozen weight held in float16 (BasePrecision) is upcast for this matmul; the copy
       // belongs to the pass, not to the model's manager
       w = w.toType(x.getDataType(), false);
       w.attach(x.getManager());

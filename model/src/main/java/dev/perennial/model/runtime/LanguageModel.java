@@ -71,11 +71,7 @@ public final class LanguageModel implements AutoCloseable {
    * in {@code precision}.
    */
   public static LanguageModel load(
-      BaseModel base,
-      Device device,
-      LoraWeights lora,
-      boolean trainable,
-      BasePrecision precision) {
+      BaseModel base, Device device, LoraWeights lora, boolean trainable, BasePrecision precision) {
     NDManager manager = NDManager.newBaseManager(device);
     try {
       LlamaConfig config = base.config();

@@ -23,7 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 18: a frozen base whose projection weights are held in bfloat16 changes per-token
+ * Issue 18: a frozen base whose projection weights are held in float16 changes per-token
  * log-probabilities by less than {@link #TOLERANCE} against float32.
  */
 class BasePrecisionTest {
@@ -37,7 +37,7 @@ class BasePrecisionTest {
   private final LoraWeights lora = TestModels.randomLora(config, LoraConfig.defaults(), 12);
 
   @Test
-  void bfloat16ProjectionWeightsChangeTokenLogProbabilitiesByLessThanTheTolerance() {
+  void float16ProjectionWeightsChangeTokenLogProbabilitiesByLessThanTheTolerance() {
     Batch batch =
         Batch.of(
             List.of(
@@ -52,7 +52,7 @@ class BasePrecisionTest {
             tokenizer.padId());
 
     float[] full = logProbabilities(BasePrecision.FLOAT32, batch);
-    float[] half = logProbabilities(BasePrecision.BFLOAT16, batch);
+    float[] half = logProbabilities(BasePrecision.FLOAT16, batch);
 
     double largest = 0;
     for (int i = 0; i < full.length; i++) {
@@ -64,12 +64,18 @@ class BasePrecisionTest {
   }
 
   @Test
-  void aTrainableBaseIsNotHeldInBfloat16() {
+  void aTrainableBaseIsNotHeldInFloat16() {
     assertThatThrownBy(
             () ->
                 LanguageModel.fromWeights(
-                    config, tokenizer, weights, Device.cpu(), true, null, "full",
-                    BasePrecision.BFLOAT16))
+                    config,
+                    tokenizer,
+                    weights,
+                    Device.cpu(),
+                    true,
+                    null,
+                    "full",
+                    BasePrecision.FLOAT16))
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("for frozen bases");
   }
@@ -82,7 +88,7 @@ class BasePrecisionTest {
       DataType held =
           model.decoder().projection(0, TargetModule.UP).base().weight().getArray().getDataType();
       assertThat(held)
-          .isEqualTo(precision == BasePrecision.FLOAT32 ? DataType.FLOAT32 : DataType.BFLOAT16);
+          .isEqualTo(precision == BasePrecision.FLOAT32 ? DataType.FLOAT32 : DataType.FLOAT16);
       return ChunkedCrossEntropy.targetLogProbabilities(
               batch.countedHiddenStates(model, pass, null, false),
               model.decoder().outputWeight(model.parameterStore(), model.device(), false),
