@@ -12,10 +12,10 @@ import java.util.Locale;
  * matmul, into the pass's memory, so only the rounding of the stored weights changes results. The
  * token embedding (and LM head), the norms and biases stay float32.
  *
- * <p>Half precision is float16, not bfloat16: DJL 0.35.1's PyTorch engine aborts the JVM ("terminate
- * called without an active exception") when an array is converted to bfloat16. float16 halves the
- * memory as bfloat16 would, with three more mantissa bits; weights beyond its range (65504) are
- * refused rather than turned into infinities.
+ * <p>Half precision is float16, not bfloat16: DJL 0.35.1's PyTorch engine aborts the JVM
+ * ("terminate called without an active exception") when an array is converted to bfloat16. float16
+ * halves the memory as bfloat16 would, with three more mantissa bits; weights beyond its range
+ * (65504) are refused rather than turned into infinities.
  */
 public enum BasePrecision {
   /** float32: what the model computes with. */
@@ -37,8 +37,8 @@ public enum BasePrecision {
   }
 
   /**
-   * A frozen projection weight as this precision holds it: {@code weight} itself, or a float16
-   * copy in the same manager (the float32 array is closed).
+   * A frozen projection weight as this precision holds it: {@code weight} itself, or a float16 copy
+   * in the same manager (the float32 array is closed).
    *
    * @param name the weight's tensor name, for the error when it does not fit float16
    */
