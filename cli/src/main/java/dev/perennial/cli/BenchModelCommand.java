@@ -5,6 +5,7 @@ import dev.perennial.model.bench.BenchmarkSettings;
 import dev.perennial.model.bench.ModelBenchmark;
 import dev.perennial.model.bench.RandomBase;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.BasePrecision;
 import dev.perennial.model.tiny.TinyModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,6 +87,21 @@ public final class BenchModelCommand extends ConsoleCommand {
               + " for real-sized bases, where full fine-tuning would not fit in memory.")
   boolean loraOnly;
 
+  @Option(
+      names = "--checkpoint-layers",
+      description =
+          "LoRA steps recompute each decoder layer's activations in the backward pass instead of"
+              + " keeping them (perennial.trainer.recipe.checkpoint.layers).")
+  boolean checkpointLayers;
+
+  @Option(
+      names = "--base-precision",
+      paramLabel = "P",
+      description =
+          "How the LoRA model's frozen base holds its projection weights: float32 (default) or"
+              + " float16 (half their memory, upcast to float32 for each matmul).")
+  String basePrecision;
+
   @Option(names = "--adapters", paramLabel = "N", description = "Adapters to score (default: 16).")
   Integer adapters;
 
@@ -112,7 +128,9 @@ public final class BenchModelCommand extends ConsoleCommand {
             rowsPerAdapter == null ? defaults.rowsPerAdapter() : rowsPerAdapter,
             threads == null ? defaults.threads() : threads,
             device.orElse("auto"),
-            loraOnly || randomBase != null);
+            loraOnly || randomBase != null,
+            checkpointLayers,
+            basePrecision == null ? defaults.basePrecision() : BasePrecision.parse(basePrecision));
     if (randomBase != null) {
       if (base == null) {
         throw new CommandLine.ParameterException(

@@ -1,5 +1,6 @@
 package dev.perennial.model.bench;
 
+import dev.perennial.model.runtime.BasePrecision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,6 +61,14 @@ public record BenchmarkReport(
             settings.warmupSteps(),
             settings.rounds(),
             settings.roundSeconds()));
+    if (settings.basePrecision() != BasePrecision.FLOAT32) {
+      lines.add("LoRA steps on base projection weights held in " + settings.basePrecision());
+    }
+    if (settings.checkpointLayers()) {
+      lines.add(
+          "LoRA steps with layer checkpointing (the recomputed forward is not counted in"
+              + " GFLOP/s)");
+    }
     lines.add("LoRA step tokens/s:   " + loraTokensPerSecond.format("%,.1f"));
     if (fullTokensPerSecond != null) {
       lines.add("full fine-tune tok/s: " + fullTokensPerSecond.format("%,.1f"));

@@ -1,5 +1,6 @@
 package dev.perennial.model.bench;
 
+import dev.perennial.model.runtime.BasePrecision;
 import dev.perennial.model.runtime.DeviceChoice;
 
 /**
@@ -16,6 +17,10 @@ import dev.perennial.model.runtime.DeviceChoice;
  * @param threads PyTorch intra-op threads
  * @param loraOnly only the LoRA step and the matmul reference (a real-sized base, where full
  *     fine-tuning and many adapters would not fit in memory)
+ * @param checkpointLayers the LoRA steps recompute each layer's activations in the backward pass
+ *     ({@code TrainingRecipe.checkpointLayers}); full fine-tuning never does
+ * @param basePrecision how the LoRA model's frozen base holds its projection weights (full
+ *     fine-tuning and scoring hold float32)
  */
 public record BenchmarkSettings(
     int rows,
@@ -28,10 +33,13 @@ public record BenchmarkSettings(
     int rowsPerAdapter,
     int threads,
     DeviceChoice device,
-    boolean loraOnly) {
+    boolean loraOnly,
+    boolean checkpointLayers,
+    BasePrecision basePrecision) {
 
   /** A run of about two minutes on two cores with the bundled tiny base. */
   public static BenchmarkSettings defaults() {
-    return new BenchmarkSettings(16, 128, 3, 3, 5, 1024, 16, 4, 2, DeviceChoice.AUTO, false);
+    return new BenchmarkSettings(
+        16, 128, 3, 3, 5, 1024, 16, 4, 2, DeviceChoice.AUTO, false, false, BasePrecision.FLOAT32);
   }
 }

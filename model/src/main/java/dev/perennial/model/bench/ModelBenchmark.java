@@ -46,10 +46,15 @@ public final class ModelBenchmark {
     long loadedBytes;
     long parameters;
     try (LanguageModel model =
-        LanguageModel.load(base, device, LoraWeights.initialize(base.config(), lora, 1), true)) {
+        LanguageModel.load(
+            base,
+            device,
+            LoraWeights.initialize(base.config(), lora, 1),
+            true,
+            settings.basePrecision())) {
       loadedBytes = ProcessMemory.residentBytes();
       parameters = model.decoder().baseParameterCount();
-      loraRate = tokensPerSecond(model, corpus, settings);
+      loraRate = tokensPerSecond(model, corpus, settings, settings.checkpointLayers());
     }
     long loraPeakBytes = ProcessMemory.peakResidentBytes();
     double loraFlops = FlopCount.loraStep(base.config(), lora, settings.length());
@@ -77,7 +82,7 @@ public final class ModelBenchmark {
     try (LanguageModel model =
         LanguageModel.fromWeights(
             base.config(), base.tokenizer(), weights, device, true, null, base.name())) {
-      fullRate = tokensPerSecond(model, corpus, settings);
+      fullRate = tokensPerSecond(model, corpus, settings, false);
     }
     Spread[] scoring = scoringSeconds(base, device, world, settings);
     return new BenchmarkReport(
@@ -127,12 +132,16 @@ public final class ModelBenchmark {
 
   /** Training tokens/s: warm-up steps, then rounds of whole steps lasting roundSeconds or more. */
   private static Spread tokensPerSecond(
-      LanguageModel model, List<String> corpus, BenchmarkSettings settings) {
+      LanguageModel model,
+      List<String> corpus,
+      BenchmarkSettings settings,
+      boolean checkpointLayers) {
     PackedCorpus batches =
         new PackedCorpus(corpus, model.tokenizer(), settings.rows(), settings.length(), 1, 3);
     TrainingRecipe recipe =
         new TrainingRecipe(
-            settings.warmupSteps(),
+            // a recipe has at least one step; the timed rounds run one-step recipes anyway
+            Math.max(1, settings.warmupSteps()),
             settings.rows(),
             1,
             1e-4,
@@ -143,7 +152,8 @@ public final class ModelBenchmark {
             settings.length(),
             0,
             3,
-            settings.threads());
+            settings.threads(),
+            checkpointLayers);
     if (settings.warmupSteps() > 0) {
       TrainingLoop.run(model, batches, recipe, StepListener.NONE);
     }

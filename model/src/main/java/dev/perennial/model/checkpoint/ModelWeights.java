@@ -6,12 +6,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.llama.DecoderModel;
+import dev.perennial.model.llama.TargetModule;
+import dev.perennial.model.runtime.BasePrecision;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,20 @@ public final class ModelWeights {
    */
   public static void load(
       DecoderModel model, HfCheckpoint checkpoint, NDManager manager, boolean trainable) {
+    load(model, checkpoint, manager, trainable, BasePrecision.FLOAT32);
+  }
+
+  /**
+   * As {@link #load(DecoderModel, HfCheckpoint, NDManager, boolean)}, the frozen projection weights
+   * held in {@code precision}.
+   */
+  public static void load(
+      DecoderModel model,
+      HfCheckpoint checkpoint,
+      NDManager manager,
+      boolean trainable,
+      BasePrecision precision) {
+    Set<Parameter> projections = projectionWeights(model, trainable, precision);
     Map<String, Shape> expected = model.baseShapes();
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, Shape> entry : expected.entrySet()) {
@@ -65,13 +83,32 @@ public final class ModelWeights {
     }
     Map<String, Parameter> parameters = model.baseParameters();
     for (Map.Entry<String, Parameter> entry : parameters.entrySet()) {
-      set(entry.getValue(), checkpoint.toArray(entry.getKey(), manager), trainable);
+      NDArray array = checkpoint.toArray(entry.getKey(), manager);
+      Parameter parameter = entry.getValue();
+      set(
+          parameter,
+          projections.contains(parameter) ? precision.hold(array, entry.getKey()) : array,
+          trainable);
     }
   }
 
   /** Sets every base parameter from tensors by Hugging Face name (same checks as a checkpoint). */
   public static void load(
       DecoderModel model, Map<String, HostTensor> tensors, NDManager manager, boolean trainable) {
+    load(model, tensors, manager, trainable, BasePrecision.FLOAT32);
+  }
+
+  /**
+   * As {@link #load(DecoderModel, Map, NDManager, boolean)}, the frozen projection weights held in
+   * {@code precision}.
+   */
+  public static void load(
+      DecoderModel model,
+      Map<String, HostTensor> tensors,
+      NDManager manager,
+      boolean trainable,
+      BasePrecision precision) {
+    Set<Parameter> projections = projectionWeights(model, trainable, precision);
     Map<String, Shape> expected = model.baseShapes();
     List<String> problems = new ArrayList<>();
     expected.forEach(
@@ -90,7 +127,34 @@ public final class ModelWeights {
     model
         .baseParameters()
         .forEach(
-            (name, parameter) -> set(parameter, tensors.get(name).toArray(manager), trainable));
+            (name, parameter) -> {
+              NDArray array = tensors.get(name).toArray(manager);
+              set(
+                  parameter,
+                  projections.contains(parameter) ? precision.hold(array, name) : array,
+                  trainable);
+            });
+  }
+
+  /** The projection weights {@code precision} holds its own way; refused on a trainable base. */
+  private static Set<Parameter> projectionWeights(
+      DecoderModel model, boolean trainable, BasePrecision precision) {
+    if (precision == BasePrecision.FLOAT32) {
+      return Set.of();
+    }
+    if (trainable) {
+      throw new ModelException(
+          "a trainable base is held in float32; base precision "
+              + precision
+              + " is for frozen bases");
+    }
+    Set<Parameter> weights = new HashSet<>();
+    for (int layer = 0; layer < model.layers().size(); layer++) {
+      for (TargetModule module : TargetModule.values()) {
+        weights.add(model.projection(layer, module).base().weight());
+      }
+    }
+    return weights;
   }
 
   /**

@@ -76,13 +76,28 @@ public final class DecoderModel extends AbstractBlock {
       ParameterStore parameterStore, NDArray tokenIds, ForwardContext context) {
     boolean training = context.training();
     // embed
-    NDArray hidden = embedding.forward(parameterStore, tokenIds, training);
+    NDArray hidden = embed(parameterStore, tokenIds, training);
     // the decoder stack
     for (DecoderLayer layer : layers) {
       hidden = layer.forward(parameterStore, hidden, context);
     }
     // final norm
+    return finalNorm(parameterStore, hidden, training);
+  }
+
+  /** Token ids [B, T] to the embeddings [B, T, hidden] the first layer reads. */
+  public NDArray embed(ParameterStore parameterStore, NDArray tokenIds, boolean training) {
+    return embedding.forward(parameterStore, tokenIds, training);
+  }
+
+  /** The last layer's output [B, T, hidden] through the final norm. */
+  public NDArray finalNorm(ParameterStore parameterStore, NDArray hidden, boolean training) {
     return finalNorm.forward(parameterStore, hidden, training);
+  }
+
+  /** The parameter of the token embedding table. */
+  public Parameter embeddingParameter() {
+    return embedding.weight();
   }
 
   /**

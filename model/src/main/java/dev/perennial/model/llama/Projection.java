@@ -35,6 +35,12 @@ public final class Projection extends LinearLayer {
   @Override
   public NDArray forward(ParameterStore parameterStore, NDArray x, ForwardContext context) {
     NDArray w = parameterStore.getValue(weight, x.getDevice(), context.training());
+    if (w.getDataType() != x.getDataType()) {
+      // a frozen weight held in float16 (BasePrecision) is upcast for this matmul; the copy
+      // belongs to the pass, not to the model's manager
+      w = w.toType(x.getDataType(), false);
+      w.attach(x.getManager());
+    }
     NDArray b =
         bias == null ? null : parameterStore.getValue(bias, x.getDevice(), context.training());
     // the input is the first operand, so the result belongs to the pass's manager

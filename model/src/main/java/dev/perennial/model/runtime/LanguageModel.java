@@ -63,6 +63,15 @@ public final class LanguageModel implements AutoCloseable {
    */
   public static LanguageModel load(
       BaseModel base, Device device, LoraWeights lora, boolean trainable) {
+    return load(base, device, lora, trainable, BasePrecision.FLOAT32);
+  }
+
+  /**
+   * As {@link #load(BaseModel, Device, LoraWeights, boolean)}, the base's projection weights held
+   * in {@code precision}.
+   */
+  public static LanguageModel load(
+      BaseModel base, Device device, LoraWeights lora, boolean trainable, BasePrecision precision) {
     NDManager manager = NDManager.newBaseManager(device);
     try {
       LlamaConfig config = base.config();
@@ -70,7 +79,7 @@ public final class LanguageModel implements AutoCloseable {
           lora == null
               ? DecoderModel.base(config)
               : new DecoderModel(config, LoraLayers.wrapper(lora.config()));
-      ModelWeights.load(decoder, base.checkpoint(), manager, false);
+      ModelWeights.load(decoder, base.checkpoint(), manager, false, precision);
       if (lora != null) {
         lora.assignTo(decoder, manager, trainable);
       }
@@ -107,13 +116,30 @@ public final class LanguageModel implements AutoCloseable {
       boolean baseTrainable,
       LoraWeights lora,
       String name) {
+    return fromWeights(
+        config, tokenizer, weights, device, baseTrainable, lora, name, BasePrecision.FLOAT32);
+  }
+
+  /**
+   * As {@link #fromWeights(LlamaConfig, TextTokenizer, Map, Device, boolean, LoraWeights, String)},
+   * a frozen base's projection weights held in {@code precision}.
+   */
+  public static LanguageModel fromWeights(
+      LlamaConfig config,
+      TextTokenizer tokenizer,
+      Map<String, HostTensor> weights,
+      Device device,
+      boolean baseTrainable,
+      LoraWeights lora,
+      String name,
+      BasePrecision precision) {
     NDManager manager = NDManager.newBaseManager(device);
     try {
       DecoderModel decoder =
           lora == null
               ? DecoderModel.base(config)
               : new DecoderModel(config, LoraLayers.wrapper(lora.config()));
-      ModelWeights.load(decoder, weights, manager, baseTrainable);
+      ModelWeights.load(decoder, weights, manager, baseTrainable, precision);
       if (lora != null) {
         lora.assignTo(decoder, manager, !baseTrainable);
       }

@@ -178,7 +178,12 @@ public final class Batch {
     ForwardContext context =
         ForwardContext.create(
             pass, model.config(), positions(pass), keyValid(pass), null, adapters, training);
-    NDArray hidden = model.decoder().hiddenStates(model.parameterStore(), inputs(pass), context);
+    return counted(
+        model.decoder().hiddenStates(model.parameterStore(), inputs(pass), context), pass);
+  }
+
+  /** The rows of {@code hidden} [rows, width, hidden] at {@link #countedPositions()}. */
+  NDArray counted(NDArray hidden, NDManager pass) {
     NDArray flat = hidden.reshape(-1, hidden.getShape().get(2));
     return flat.get(new NDIndex("{}", EngineArrays.of(pass, countedPositions())));
   }

@@ -84,8 +84,13 @@ public final class LoraTrainer {
                     teacherModel,
                     distillation.weight(),
                     recipe.batchSize() - sampler.replayPerBatch());
-        source = TrainingLoop.languageModeling(sampler, teacher);
+        source = TrainingLoop.languageModeling(sampler, teacher, recipe.checkpointLayers());
       } else {
+        if (recipe.checkpointLayers()) {
+          LOG.info(
+              "layer checkpointing applies to language-modeling passes only: this job's feedback"
+                  + " passes keep every layer's activations");
+        }
         source =
             new FeedbackSteps(
                 examples,

@@ -77,7 +77,12 @@ public final class TrainingLoop {
       StepListener listener,
       StoppingRule stopping,
       Teacher teacher) {
-    return run(model, languageModeling(source, teacher), recipe, listener, stopping);
+    return run(
+        model,
+        languageModeling(source, teacher, recipe.checkpointLayers()),
+        recipe,
+        listener,
+        stopping);
   }
 
   /**
@@ -198,14 +203,18 @@ public final class TrainingLoop {
   /**
    * The language-modeling objective: each micro-batch's summed token loss divided by the step's
    * counted tokens, so the accumulated gradient is that of the step's mean token loss.
+   *
+   * @param checkpointLayers recompute each layer's activations in the backward pass ({@link
+   *     LayerCheckpointing}); only with a frozen LM head and no teacher
    */
-  static StepSource languageModeling(BatchSource source, Teacher teacher) {
+  static StepSource languageModeling(
+      BatchSource source, Teacher teacher, boolean checkpointLayers) {
     return (model, stepManager) -> {
       List<Batch> microBatches = source.nextStep();
       int counted = Math.max(1, microBatches.stream().mapToInt(Batch::countedTokens).sum());
       double lossSum = 0;
       for (Batch batch : microBatches) {
-        lossSum += forwardBackward(model, teacher, batch, counted, stepManager);
+        lossSum += forwardBackward(model, teacher, batch, counted, stepManager, checkpointLayers);
       }
       return new StepSource.Pass(
           lossSum / counted, microBatches.stream().mapToLong(Batch::realTokens).sum());
@@ -223,10 +232,22 @@ public final class TrainingLoop {
       Teacher teacher,
       Batch batch,
       int stepCountedTokens,
-      NDManager stepManager) {
-    if (teacher == null && !model.decoder().outputParameter().requiresGradient()) {
+      NDManager stepManager,
+      boolean checkpointLayers) {
+    boolean chunked = teacher == null && !model.decoder().outputParameter().requiresGradient();
+    if (chunked && checkpointLayers) {
+      return LayerCheckpointing.forwardBackward(
+          model, batch, stepCountedTokens, stepManager, defaultPositionsPerChunk(model));
+    }
+    if (chunked) {
       return chunkedForwardBackward(
           model, batch, stepCountedTokens, stepManager, defaultPositionsPerChunk(model));
+    }
+    if (checkpointLayers) {
+      throw new ModelException(
+          "layer checkpointing needs a frozen LM head and no distillation teacher; train "
+              + (teacher == null ? "the head" : "with a teacher")
+              + " without it");
     }
     try (NDManager pass = stepManager.newSubManager()) {
       // the teacher's pass runs before the collector opens: nothing of it is recorded

@@ -20,6 +20,10 @@ import java.util.List;
  * @param replayFraction share of each micro-batch drawn from replay examples (0 to 1)
  * @param seed drives example order, replay picks, LoRA initialisation and dropout
  * @param threads PyTorch intra-op threads; same seed and threads give bit-identical CPU results
+ * @param checkpointLayers per-layer activation checkpointing in the language-modeling passes with a
+ *     frozen LM head ({@link LayerCheckpointing}): each decoder layer's activations are recomputed
+ *     in the backward pass instead of kept, for one more forward pass of compute; the gradients are
+ *     the same
  */
 public record TrainingRecipe(
     int steps,
@@ -33,11 +37,42 @@ public record TrainingRecipe(
     int maxSequenceLength,
     double replayFraction,
     long seed,
-    int threads) {
+    int threads,
+    boolean checkpointLayers) {
 
   public static final double BETA1 = 0.9;
   public static final double BETA2 = 0.999;
   public static final double EPSILON = 1e-8;
+
+  /** A recipe without layer checkpointing. */
+  public TrainingRecipe(
+      int steps,
+      int batchSize,
+      int gradientAccumulation,
+      double learningRate,
+      int warmupSteps,
+      double minLearningRateRatio,
+      double weightDecay,
+      double maxGradNorm,
+      int maxSequenceLength,
+      double replayFraction,
+      long seed,
+      int threads) {
+    this(
+        steps,
+        batchSize,
+        gradientAccumulation,
+        learningRate,
+        warmupSteps,
+        minLearningRateRatio,
+        weightDecay,
+        maxGradNorm,
+        maxSequenceLength,
+        replayFraction,
+        seed,
+        threads,
+        false);
+  }
 
   public TrainingRecipe {
     List<String> problems = new ArrayList<>();
@@ -100,7 +135,8 @@ public record TrainingRecipe(
         maxSequenceLength,
         replayFraction,
         seed,
-        threads);
+        threads,
+        checkpointLayers);
   }
 
   public TrainingRecipe withSeed(long newSeed) {
@@ -116,7 +152,8 @@ public record TrainingRecipe(
         maxSequenceLength,
         replayFraction,
         newSeed,
-        threads);
+        threads,
+        checkpointLayers);
   }
 
   public TrainingRecipe withLearningRate(double rate) {
@@ -132,7 +169,8 @@ public record TrainingRecipe(
         maxSequenceLength,
         replayFraction,
         seed,
-        threads);
+        threads,
+        checkpointLayers);
   }
 
   public TrainingRecipe withBatch(int newBatchSize, int newAccumulation) {
@@ -148,7 +186,8 @@ public record TrainingRecipe(
         maxSequenceLength,
         replayFraction,
         seed,
-        threads);
+        threads,
+        checkpointLayers);
   }
 
   public TrainingRecipe withReplayFraction(double fraction) {
@@ -164,7 +203,25 @@ public record TrainingRecipe(
         maxSequenceLength,
         fraction,
         seed,
-        threads);
+        threads,
+        checkpointLayers);
+  }
+
+  public TrainingRecipe withLayerCheckpointing(boolean checkpoint) {
+    return new TrainingRecipe(
+        steps,
+        batchSize,
+        gradientAccumulation,
+        learningRate,
+        warmupSteps,
+        minLearningRateRatio,
+        weightDecay,
+        maxGradNorm,
+        maxSequenceLength,
+        replayFraction,
+        seed,
+        threads,
+        checkpoint);
   }
 
   /**

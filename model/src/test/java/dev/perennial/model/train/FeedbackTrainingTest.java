@@ -120,7 +120,9 @@ class FeedbackTrainingTest {
       double lm =
           lossOf(
               TrainingLoop.languageModeling(
-                  new ExampleSampler(examples, List.of(), recipe.withBatch(3, 1), pad), null),
+                  new ExampleSampler(examples, List.of(), recipe.withBatch(3, 1), pad),
+                  null,
+                  false),
               model);
       double chosenMeanNll = -reference.answer(0) / pair.get(0).answer().countedTokens();
 

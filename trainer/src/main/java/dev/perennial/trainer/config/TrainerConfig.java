@@ -215,6 +215,15 @@ public class TrainerConfig extends PerennialConfig {
   private static final String RECIPE_THREADS_DOC =
       "PyTorch intra-op threads on CPU; part of the recipe because CPU results depend on it.";
 
+  public static final String RECIPE_CHECKPOINT_LAYERS_CONFIG = TRAINER + "recipe.checkpoint.layers";
+  public static final boolean RECIPE_CHECKPOINT_LAYERS_DEFAULT = false;
+  private static final String RECIPE_CHECKPOINT_LAYERS_DOC =
+      "Per-layer activation checkpointing in LoRA training: keep only each decoder layer's input"
+          + " and recompute the layer's forward pass during the backward pass. The same"
+          + " gradients, much less memory on real-sized bases (model README, Memory), one more"
+          + " forward pass of compute per step. Language-modeling passes only: feedback"
+          + " objectives' passes keep their activations.";
+
   public static final String RECIPE_VALIDATION_FRACTION_CONFIG =
       TRAINER + "recipe.validation.fraction";
   public static final double RECIPE_VALIDATION_FRACTION_DEFAULT = 0.1;
@@ -647,6 +656,12 @@ public class TrainerConfig extends PerennialConfig {
                 Range.atLeast(1),
                 Importance.MEDIUM,
                 RECIPE_THREADS_DOC)
+            .define(
+                RECIPE_CHECKPOINT_LAYERS_CONFIG,
+                Type.BOOLEAN,
+                RECIPE_CHECKPOINT_LAYERS_DEFAULT,
+                Importance.LOW,
+                RECIPE_CHECKPOINT_LAYERS_DOC)
             .define(
                 RECIPE_VALIDATION_FRACTION_CONFIG,
                 Type.DOUBLE,
