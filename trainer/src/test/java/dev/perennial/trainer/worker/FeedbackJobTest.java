@@ -152,9 +152,9 @@ class FeedbackJobTest {
 
   @Test
   void ratingsAndCorrectionsTrainAgainstTheKeysStableRelease() {
-    // the pair objective's beta of issue 14 (the service's default is 0.5 since the continual
-    // bench): with 0.5 these 12 steps leave one rating's margin at -0.003 nats, within noise of 0,
-    // which says nothing about the reference this test is about
+    // pair beta 0.1, as issue 14 set it (the service's default is 0.5 since bench continual):
+    // at 0.5 these 12 steps leave one rating's margin at -0.003 nats, a tie that says nothing
+    // about the reference, which is what this test is about
     trainer = trainer(Map.of(TrainerConfig.RECIPE_PREFERENCE_BETA_CONFIG, "0.1"));
     List<SourcedExample> first = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
