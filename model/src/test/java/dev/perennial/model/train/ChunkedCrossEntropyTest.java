@@ -17,7 +17,6 @@ import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.score.ExampleScore;
 import dev.perennial.model.score.Scorer;
 import dev.perennial.model.tokenizer.ByteTokenizer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,17 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChunkedCrossEntropyTest {
 
   private final ByteTokenizer tokenizer = new ByteTokenizer();
-  private final List<TrainingExample> examples =
-      List.of(
-          TrainingExample.text("the quick brown fox jumps over the lazy dog"),
-          TrainingExample.completion("Question: what colour is the sky?\nAnswer:", " blue"),
-          TrainingExample.text("short"),
-          TrainingExample.completion("Q: x?", " y and z"));
+  private final List<TrainingExample> examples = MixedRows.EXAMPLES;
 
   private Batch batch() {
-    List<TokenizedExample> rows = new ArrayList<>();
-    examples.forEach(e -> rows.add(TokenizedExample.of(e, tokenizer, 64)));
-    return Batch.of(rows, tokenizer.padId());
+    return Batch.of(MixedRows.tokenized(tokenizer, 64), tokenizer.padId());
   }
 
   @ParameterizedTest(name = "tied embeddings: {0}")

@@ -31,12 +31,6 @@ class LayerCheckpointingTest {
           .withSpecialTokens(ByteTokenizer.BOS, ByteTokenizer.EOS);
 
   private final ByteTokenizer tokenizer = new ByteTokenizer();
-  private final List<TrainingExample> examples =
-      List.of(
-          TrainingExample.text("the quick brown fox jumps over the lazy dog"),
-          TrainingExample.completion("Question: what colour is the sky?\nAnswer:", " blue"),
-          TrainingExample.text("short"),
-          TrainingExample.completion("Q: x?", " y and z"));
 
   @Test
   void checkpointedLossAndLoraGradientsEqualThoseOfThePassKeepingActivations() {
@@ -104,8 +98,6 @@ class LayerCheckpointingTest {
   }
 
   private List<TokenizedExample> tokenized() {
-    List<TokenizedExample> rows = new ArrayList<>();
-    examples.forEach(e -> rows.add(TokenizedExample.of(e, tokenizer, 64)));
-    return rows;
+    return MixedRows.tokenized(tokenizer, 64);
   }
 }
