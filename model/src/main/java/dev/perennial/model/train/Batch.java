@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.model.llama.AdapterDelta;
+import dev.perennial.model.llama.DecoderLayer;
+import dev.perennial.model.llama.DecoderModel;
 import dev.perennial.model.llama.ForwardContext;
 import dev.perennial.model.runtime.EngineArrays;
 import dev.perennial.model.runtime.LanguageModel;
@@ -178,8 +180,22 @@ public final class Batch {
     ForwardContext context =
         ForwardContext.create(
             pass, model.config(), positions(pass), keyValid(pass), null, adapters, training);
-    return counted(
-        model.decoder().hiddenStates(model.parameterStore(), inputs(pass), context), pass);
+    if (training) {
+      return counted(
+          model.decoder().hiddenStates(model.parameterStore(), inputs(pass), context), pass);
+    }
+    // scoring: each layer in its own manager, closed once its output is moved out, so a pass
+    // holds one layer's intermediates at a time rather than every layer's until it ends
+    DecoderModel decoder = model.decoder();
+    NDArray hidden = decoder.embed(model.parameterStore(), inputs(pass), false);
+    for (DecoderLayer layer : decoder.layers()) {
+      try (NDManager layerPass = pass.newSubManager()) {
+        hidden.attach(layerPass);
+        hidden = layer.forward(model.parameterStore(), hidden, context);
+        hidden.attach(pass);
+      }
+    }
+    return counted(decoder.finalNorm(model.parameterStore(), hidden, false), pass);
   }
 
   /** The rows of {@code hidden} [rows, width, hidden] at {@link #countedPositions()}. */

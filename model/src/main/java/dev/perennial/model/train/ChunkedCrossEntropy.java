@@ -3,6 +3,7 @@ package dev.perennial.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -48,8 +49,10 @@ public final class ChunkedCrossEntropy {
     NDList parts = new NDList();
     for (long from = 0; from < rows(hidden); from += positionsPerChunk) {
       NDIndex chunk = chunk(hidden, from, positionsPerChunk);
-      NDArray logProbabilities = logits(hidden.get(chunk), head).logSoftmax(-1);
-      parts.add(gatherTargets(logProbabilities, targets.get(chunk)));
+      try (NDManager chunkMemory = hidden.getManager().newSubManager()) {
+        NDArray logProbabilities = logits(hidden.get(chunkMemory, chunk), head).logSoftmax(-1);
+        parts.add(keep(gatherTargets(logProbabilities, targets.get(chunkMemory, chunk)), hidden));
+      }
     }
     return concat(parts, hidden, new Shape(0), DataType.FLOAT32);
   }
@@ -58,7 +61,10 @@ public final class ChunkedCrossEntropy {
   public static NDArray argMax(NDArray hidden, NDArray head, int positionsPerChunk) {
     NDList parts = new NDList();
     for (long from = 0; from < rows(hidden); from += positionsPerChunk) {
-      parts.add(logits(hidden.get(chunk(hidden, from, positionsPerChunk)), head).argMax(-1));
+      try (NDManager chunkMemory = hidden.getManager().newSubManager()) {
+        NDArray chunkHidden = hidden.get(chunkMemory, chunk(hidden, from, positionsPerChunk));
+        parts.add(keep(logits(chunkHidden, head).argMax(-1), hidden));
+      }
     }
     return concat(parts, hidden, new Shape(0), DataType.INT64);
   }
@@ -81,15 +87,27 @@ public final class ChunkedCrossEntropy {
     double loss = 0;
     for (long from = 0; from < rows(h); from += positionsPerChunk) {
       NDIndex chunk = chunk(h, from, positionsPerChunk);
-      NDArray chunkTargets = targets.get(chunk);
-      NDArray logProbabilities = logits(h.get(chunk), w).logSoftmax(-1);
-      loss -= gatherTargets(logProbabilities, chunkTargets).sum().getFloat();
-      // d nll / d h = softmax(logits) W - W[target]
-      NDArray expected = logProbabilities.exp().matMul(w);
-      gradients.add(expected.sub(w.get(h.getManager(), new NDIndex("{}", chunkTargets))));
+      try (NDManager chunkMemory = h.getManager().newSubManager()) {
+        NDArray chunkTargets = targets.get(chunkMemory, chunk);
+        NDArray logProbabilities = logits(h.get(chunkMemory, chunk), w).logSoftmax(-1);
+        loss -= gatherTargets(logProbabilities, chunkTargets).sum().getFloat();
+        // d nll / d h = softmax(logits) W - W[target]
+        NDArray expected = logProbabilities.exp().matMul(w);
+        gradients.add(keep(expected.sub(w.get(chunkMemory, new NDIndex("{}", chunkTargets))), h));
+      }
     }
     return new LossAndGradient(
         (float) loss, concat(gradients, h, new Shape(0, h.getShape().get(1)), DataType.FLOAT32));
+  }
+
+  /**
+   * Moves a chunk's result into the memory of {@code hidden}: the chunk's logits are freed when its
+   * manager closes, so at most one chunk of logits is held at a time, not all of them until the
+   * pass ends.
+   */
+  private static NDArray keep(NDArray result, NDArray hidden) {
+    result.attach(hidden.getManager());
+    return result;
   }
 
   private static long rows(NDArray hidden) {

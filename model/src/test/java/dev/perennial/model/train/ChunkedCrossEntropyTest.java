@@ -68,6 +68,21 @@ class ChunkedCrossEntropyTest {
       for (int i = 0; i < expected.length; i++) {
         assertThat(chunked[i]).isCloseTo(expected[i], within(1e-5f));
       }
+      try (NDManager scoring = model.manager().newSubManager()) {
+        ChunkedCrossEntropy.targetLogProbabilities(
+            batch.countedHiddenStates(model, scoring, null, false),
+            head,
+            EngineArrays.of(scoring, batch.countedTargets()),
+            7);
+        // each chunk's logits are freed with the chunk and each layer's intermediates (the MLP's
+        // [rows, width, intermediate]) with the layer, not held until the pass ends
+        assertThat(scoring.getManagedArrays())
+            .noneMatch(
+                a ->
+                    a.getShape().dimension() > 1
+                        && (a.getShape().tail() == config.vocabSize()
+                            || a.getShape().tail() == config.intermediateSize()));
+      }
       float[] sequences =
           PreferenceLosses.sequenceLogLikelihoods(
                   batch.logits(model, pass, null, false), batch.targets(pass), batch.weights(pass))
