@@ -4,11 +4,15 @@ import dev.perennial.model.bench.BenchmarkReport;
 import dev.perennial.model.bench.BenchmarkSettings;
 import dev.perennial.model.bench.ModelBenchmark;
 import dev.perennial.model.bench.RandomBase;
+import dev.perennial.model.bench.ScoringBenchmark;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.BasePrecision;
+import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.model.tiny.TinyModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,7 +81,9 @@ public final class BenchModelCommand extends ConsoleCommand {
   @Option(
       names = "--warmup-steps",
       paramLabel = "N",
-      description = "Training steps before timing, per model (default: 3).")
+      description =
+          "Training steps before timing, per model; with --scoring-table, warm-up runs of every"
+              + " path at the first rows per adapter (default: 3).")
   Integer warmupSteps;
 
   @Option(
@@ -111,6 +117,32 @@ public final class BenchModelCommand extends ConsoleCommand {
       description = "Examples scored per adapter (default: 4).")
   Integer rowsPerAdapter;
 
+  @Option(
+      names = "--scoring-table",
+      paramLabel = "R,R,...",
+      split = ",",
+      description =
+          "Only multi-adapter scoring: for each number of rows per adapter, --adapters adapters'"
+              + " rows on each of --scoring-paths against one adapter at a time, and the path the"
+              + " default policy takes (no training is measured).")
+  int[] scoringTable;
+
+  @Option(
+      names = "--scoring-paths",
+      paramLabel = "P,P,...",
+      split = ",",
+      description =
+          "With --scoring-table: the paths timed, of gathered, grouped, one-by-one (default: all).")
+  List<String> scoringPaths;
+
+  @Option(
+      names = "--scoring-pass",
+      paramLabel = "ROWS",
+      description =
+          "Only one scoring pass of ROWS texts of --length tokens on the plain base, every"
+              + " position scored: its time and the process's peak memory.")
+  Integer scoringPass;
+
   @Mixin DeviceOption device;
 
   @Override
@@ -143,6 +175,27 @@ public final class BenchModelCommand extends ConsoleCommand {
     BaseModel model = base == null ? TinyModel.open() : BaseModel.open(base);
     out.println("Benchmarking " + model + " ...");
     out.flush();
+    if (scoringPass != null) {
+      ScoringBenchmark.pass(model, settings, scoringPass).lines().forEach(out::println);
+      return 0;
+    }
+    if (scoringTable != null) {
+      List<MultiAdapterPolicy.Path> paths =
+          scoringPaths == null
+              ? List.of(MultiAdapterPolicy.Path.values())
+              : scoringPaths.stream().map(MultiAdapterPolicy.Path::parse).toList();
+      out.printf(
+          Locale.ROOT,
+          "scoring %d adapters, %d threads, seconds per pass set: median (min, max, spread)%n",
+          settings.adapters(),
+          settings.threads());
+      for (ScoringBenchmark.Row row :
+          ScoringBenchmark.table(model, settings, scoringTable, paths)) {
+        out.println(row.line());
+        out.flush();
+      }
+      return 0;
+    }
     BenchmarkReport report = ModelBenchmark.run(model, settings);
     report.lines().forEach(out::println);
     return 0;

@@ -65,6 +65,37 @@ class ModelCommandsTest {
   }
 
   @Test
+  void benchModelScoringModesPrintThePathTableAndOnePassPeak() {
+    int table =
+        console.run(
+            "bench",
+            "model",
+            "--scoring-table",
+            "1,3",
+            "--adapters",
+            "2",
+            "--rounds",
+            "1",
+            "--round-seconds",
+            "0",
+            "--device",
+            "cpu");
+    int pass =
+        console.run("bench", "model", "--scoring-pass", "3", "--length", "24", "--device", "cpu");
+
+    assertThat(table).as(console.err()).isZero();
+    assertThat(pass).as(console.err()).isZero();
+    assertThat(console.out())
+        .contains("  1 rows per adapter: gathered ")
+        .contains("  3 rows per adapter: gathered ")
+        .contains("one by one")
+        .contains("policy takes gathered")
+        .contains("scoring pass: 3 rows x 24 tokens")
+        .contains("GiB peak after the pass")
+        .doesNotContain("LoRA step tokens/s:");
+  }
+
+  @Test
   void modelErrorsArePrintedAsMessages() throws Exception {
     Files.createDirectories(folder.resolve("empty"));
 

@@ -3,6 +3,7 @@ package dev.perennial.evaluator.config;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.schemas.key.AdapterKey;
 import java.nio.file.Path;
 import java.util.List;
@@ -93,6 +94,26 @@ public class EvaluatorConfig extends PerennialConfig {
           + " scored for every adapter of a batch in shared multi-adapter passes; larger ones"
           + " (the general set, canaries) adapter by adapter, which is faster when each adapter"
           + " has many rows. 0 scores everything adapter by adapter.";
+
+  public static final String BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_CONFIG =
+      EVALUATOR + "batch.gathered.max.rows.per.adapter";
+  public static final int BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT =
+      MultiAdapterPolicy.GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT;
+  private static final String BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_DOC =
+      "Shared passes score rows of many adapters in one pass, each row gathering its own"
+          + " adapter, while the rows per adapter are at most this (the crossover `perennial"
+          + " bench model --scoring-table` measured); beyond, adapter after adapter. 0 never"
+          + " gathers.";
+
+  public static final String BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_CONFIG =
+      EVALUATOR + "batch.one.by.one.min.rows.per.adapter";
+  public static final int BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DEFAULT =
+      MultiAdapterPolicy.ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DEFAULT;
+  private static final String BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DOC =
+      "Shared passes that go adapter after adapter merge each adapter into the base weights"
+          + " (one copy of the projection weights while it is scored) from this many rows per"
+          + " adapter, and apply its low-rank delta to the rows below it (the crossover `perennial"
+          + " bench model --scoring-table` measured at a 100M-parameter base). 0 never merges.";
 
   public static final String MAX_SEQUENCE_LENGTH_CONFIG = EVALUATOR + "max.sequence.length";
   public static final int MAX_SEQUENCE_LENGTH_DEFAULT = 256;
@@ -425,6 +446,20 @@ public class EvaluatorConfig extends PerennialConfig {
             Importance.LOW,
             BATCH_MAX_ROWS_PER_ADAPTER_DOC)
         .define(
+            BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_CONFIG,
+            Type.INT,
+            BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT,
+            Range.atLeast(0),
+            Importance.LOW,
+            BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_DOC)
+        .define(
+            BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_CONFIG,
+            Type.INT,
+            BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DEFAULT,
+            Range.atLeast(0),
+            Importance.LOW,
+            BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DOC)
+        .define(
             MAX_SEQUENCE_LENGTH_CONFIG,
             Type.INT,
             MAX_SEQUENCE_LENGTH_DEFAULT,
@@ -721,6 +756,14 @@ public class EvaluatorConfig extends PerennialConfig {
 
   public int batchMaxRowsPerAdapter() {
     return getInt(BATCH_MAX_ROWS_PER_ADAPTER_CONFIG);
+  }
+
+  public int batchGatheredMaxRowsPerAdapter() {
+    return getInt(BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_CONFIG);
+  }
+
+  public int batchOneByOneMinRowsPerAdapter() {
+    return getInt(BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_CONFIG);
   }
 
   public int maxSequenceLength() {

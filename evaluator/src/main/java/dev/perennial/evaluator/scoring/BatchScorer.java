@@ -11,6 +11,7 @@ import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.score.ExampleScore;
 import dev.perennial.model.score.Generator;
+import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.model.score.Scorer;
 import dev.perennial.model.train.TrainingExample;
 import java.util.ArrayList;
@@ -24,8 +25,10 @@ import java.util.Map;
  * <ul>
  *   <li>the base's workloads in plain passes of the base;
  *   <li>adapter workloads of at most {@code maxRowsPerAdapter} rows (held-out examples, their
- *       questions) for every adapter of the batch together, in multi-adapter passes where each row
- *       uses its own adapter ({@link AdapterStack});
+ *       questions) for every adapter of the batch together, over one {@link AdapterStack}: scored
+ *       on the path the {@link MultiAdapterPolicy} chooses (gathered per row, grouped by adapter,
+ *       or adapter by adapter merged into the base weights); answers generated with each row
+ *       gathering its own adapter;
  *   <li>larger adapter workloads (the general set, canaries) adapter by adapter, with the adapter
  *       loaded into the model's LoRA layers: with many rows per adapter the per-row gather of the
  *       multi-adapter pass costs more than it saves (model/README.md, "Benchmark").
@@ -36,14 +39,32 @@ import java.util.Map;
  */
 public final class BatchScorer implements AutoCloseable {
 
-  /** How passes are shaped. */
+  /**
+   * How passes are shaped.
+   *
+   * @param policy how the shared passes score rows of many adapters
+   */
   public record Settings(
-      int batchSize, int maxRowsPerAdapter, int maxSequenceLength, int maxNewTokens) {
+      int batchSize,
+      int maxRowsPerAdapter,
+      int maxSequenceLength,
+      int maxNewTokens,
+      MultiAdapterPolicy policy) {
 
     public Settings {
       if (batchSize < 1 || maxRowsPerAdapter < 0 || maxSequenceLength < 2 || maxNewTokens < 1) {
         throw new IllegalArgumentException("invalid scoring settings: " + this);
       }
+    }
+
+    /** Shared passes under the default multi-adapter policy. */
+    public Settings(int batchSize, int maxRowsPerAdapter, int maxSequenceLength, int maxNewTokens) {
+      this(
+          batchSize,
+          maxRowsPerAdapter,
+          maxSequenceLength,
+          maxNewTokens,
+          MultiAdapterPolicy.defaults());
     }
 
     /** The configured passes, answers up to the longest short answer exact match judges. */
@@ -52,7 +73,11 @@ public final class BatchScorer implements AutoCloseable {
           config.batchSize(),
           config.batchMaxRowsPerAdapter(),
           config.maxSequenceLength(),
-          EvalExample.MAX_SHORT_ANSWER_CHARS + 2);
+          EvalExample.MAX_SHORT_ANSWER_CHARS + 2,
+          new MultiAdapterPolicy(
+              config.batchGatheredMaxRowsPerAdapter(),
+              config.batchOneByOneMinRowsPerAdapter(),
+              config.batchSize()));
     }
   }
 
@@ -181,7 +206,8 @@ public final class BatchScorer implements AutoCloseable {
                 adapterOf(scoring, order),
                 toModel(scoring),
                 settings.batchSize(),
-                settings.maxSequenceLength());
+                settings.maxSequenceLength(),
+                settings.policy());
         split(scoring, scores, results);
       }
       List<Workload> answering = byKind(workloads, Workload.Kind.ANSWER);
@@ -200,7 +226,8 @@ public final class BatchScorer implements AutoCloseable {
                 adapterOf(predicting, order),
                 toModel(predicting),
                 settings.batchSize(),
-                settings.maxSequenceLength());
+                settings.maxSequenceLength(),
+                settings.policy());
         split(predicting, predictions, results);
       }
     }

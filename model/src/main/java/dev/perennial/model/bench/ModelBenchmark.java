@@ -6,22 +6,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.checkpoint.ModelWeights;
-import dev.perennial.model.lora.AdapterStack;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
-import dev.perennial.model.score.Scorer;
+import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.model.tiny.PackedCorpus;
 import dev.perennial.model.train.StepListener;
-import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingLoop;
 import dev.perennial.model.train.TrainingRecipe;
-import dev.perennial.model.world.QaPair;
 import dev.perennial.model.world.World;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,7 +79,7 @@ public final class ModelBenchmark {
             base.config(), base.tokenizer(), weights, device, true, null, base.name())) {
       fullRate = tokensPerSecond(model, corpus, settings, false);
     }
-    Spread[] scoring = scoringSeconds(base, device, world, settings);
+    Spread[] scoring = scoringSeconds(base, settings);
     return new BenchmarkReport(
         base.name(),
         parameters,
@@ -172,58 +167,23 @@ public final class ModelBenchmark {
     return Spread.of(rates);
   }
 
-  /** {batched seconds, one-by-one seconds} over the rounds, each after a warm-up pass. */
-  private static Spread[] scoringSeconds(
-      BaseModel base, Device device, World world, BenchmarkSettings settings) {
-    List<QaPair> questions = world.general().evaluationSet();
-    List<TrainingExample> examples = new ArrayList<>();
-    int[] adapterOf = new int[settings.adapters() * settings.rowsPerAdapter()];
-    for (int i = 0; i < adapterOf.length; i++) {
-      QaPair pair = questions.get(i % questions.size());
-      examples.add(TrainingExample.completion(pair.prompt(), pair.completion()));
-      adapterOf[i] = i % settings.adapters();
-    }
-    List<LoraWeights> adapters = new ArrayList<>();
-    for (int a = 0; a < settings.adapters(); a++) {
-      adapters.add(randomAdapter(base, a));
-    }
-    int maxLength = 128;
-    Spread batched;
-    try (LanguageModel model = LanguageModel.load(base, device);
-        AdapterStack stack = new AdapterStack(model.manager(), base.config(), adapters)) {
-      batched =
-          timed(
-              settings,
-              () ->
-                  Scorer.scoreWithAdapters(
-                      model, stack, adapterOf, examples, examples.size(), maxLength));
-    }
-    Map<Integer, List<TrainingExample>> byAdapter = new LinkedHashMap<>();
-    for (int i = 0; i < examples.size(); i++) {
-      byAdapter.computeIfAbsent(adapterOf[i], k -> new ArrayList<>()).add(examples.get(i));
-    }
-    List<LanguageModel> models = new ArrayList<>();
-    try {
-      for (LoraWeights adapter : adapters) {
-        models.add(LanguageModel.load(base, device, adapter, false));
-      }
-      Spread oneByOne =
-          timed(
-              settings,
-              () -> {
-                for (int a = 0; a < adapters.size(); a++) {
-                  Scorer.score(
-                      models.get(a), byAdapter.get(a), settings.rowsPerAdapter(), maxLength);
-                }
-              });
-      return new Spread[] {batched, oneByOne};
-    } finally {
-      models.forEach(LanguageModel::close);
-    }
+  /**
+   * {batched seconds, one-by-one seconds} over the rounds, each after a warm-up pass; batched on
+   * the path the default policy takes.
+   */
+  private static Spread[] scoringSeconds(BaseModel base, BenchmarkSettings settings) {
+    int rows = settings.adapters() * settings.rowsPerAdapter();
+    MultiAdapterPolicy.Path chosen =
+        MultiAdapterPolicy.defaults().choose(settings.adapters(), rows, rows);
+    ScoringBenchmark.Row row =
+        ScoringBenchmark.table(
+                base, settings, new int[] {settings.rowsPerAdapter()}, List.of(chosen))
+            .get(0);
+    return new Spread[] {row.paths().get(chosen), row.oneByOne()};
   }
 
   /** Seconds per run of {@code work}: one warm-up run, then per round the mean over its runs. */
-  private static Spread timed(BenchmarkSettings settings, Runnable work) {
+  static Spread timed(BenchmarkSettings settings, Runnable work) {
     return Spread.of(secondsPerRun(settings, 1, work));
   }
 
@@ -248,10 +208,5 @@ public final class ModelBenchmark {
       seconds[round] = elapsed / runs;
     }
     return seconds;
-  }
-
-  private static LoraWeights randomAdapter(BaseModel base, int index) {
-    return LoraWeights.initialize(base.config(), LoraConfig.defaults(), index)
-        .withRandomB(index, 0.01);
   }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +35,13 @@ public final class RandomBase {
      */
     LLAMA_3_2_1B(128_256, 2048, 8192, 16, 32, 8, true),
     /** The 100M-class Llama shape of issue 18: hidden 768, 12 layers, vocabulary 32,000. */
-    LLAMA_100M(32_000, 768, 2048, 12, 12, 12, false);
+    LLAMA_100M(32_000, 768, 2048, 12, 12, 12, false),
+    /**
+     * Llama 3's vocabulary (128,256) on a small body: hidden 256, MLP 1024, 2 layers, 4 heads of
+     * 64, tied embeddings (34 M parameters, 33 M of them the embedding): a head as wide as a real
+     * one for the memory of a scoring pass, cheap everywhere else.
+     */
+    LLAMA_128K_SMALL(128_256, 256, 1024, 2, 4, 4, true);
 
     private final int vocab;
     private final int hidden;
@@ -73,7 +80,10 @@ public final class RandomBase {
         }
       }
       throw new ModelException(
-          "unknown random base shape " + text + "; known: llama-3.2-1b, llama-100m");
+          "unknown random base shape "
+              + text
+              + "; known: "
+              + String.join(", ", Arrays.stream(values()).map(Shape::label).toList()));
     }
 
     public String label() {

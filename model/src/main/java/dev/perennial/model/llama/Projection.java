@@ -41,6 +41,10 @@ public final class Projection extends LinearLayer {
       w = w.toType(x.getDataType(), false);
       w.attach(x.getManager());
     }
+    if (context.adapters() != null) {
+      NDArray merged = context.adapters().mergedWeight(layer, module, w);
+      w = merged == null ? w : merged;
+    }
     NDArray b =
         bias == null ? null : parameterStore.getValue(bias, x.getDevice(), context.training());
     // the input is the first operand, so the result belongs to the pass's manager

@@ -3,6 +3,7 @@ package dev.perennial.model.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.core.Linear;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.llama.AdapterDelta;
 import dev.perennial.model.llama.LlamaConfig;
@@ -12,12 +13,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Several adapters stacked so one batch can use a different adapter in every row: per projection, A
- * as [N, r, in] and B as [N, out, r] with each adapter's {@code alpha / r} folded into its B.
+ * Several adapters stacked so one batch can use a different adapter in every row, with each
+ * adapter's {@code alpha / r} folded into its B. Per projection the stack holds A [N, r, in] and B
+ * [N, out, r] in the layout of the LoRA layers (what one adapter's passes use, through the same
+ * kernels), and A^T [N, in, r] and B^T [N, r, out] (what the per-row batched products use).
  * Adapters of smaller rank are zero-padded to the largest rank and modules an adapter does not
  * touch are zero, which changes no result.
  */
 public final class AdapterStack implements AutoCloseable {
+
+  private static final int A_T = 0;
+  private static final int B_T = 1;
+  private static final int A = 2;
+  private static final int B = 3;
 
   private final NDManager manager;
   private final int count;
@@ -39,38 +47,46 @@ public final class AdapterStack implements AutoCloseable {
         int out = dims[1];
         float[] aT = new float[count * in * rank];
         float[] bT = new float[count * rank * out];
+        float[] a = new float[count * rank * in];
+        float[] b = new float[count * out * rank];
         for (int n = 0; n < count; n++) {
           LoraWeights adapter = adapters.get(n);
           LoraWeights.Pair pair = adapter.modules().get(path);
           if (pair != null) {
-            copyTransposedA(pair.a(), aT, n, rank, in);
-            copyTransposedScaledB(pair.b(), bT, n, rank, out, (float) adapter.config().scaling());
+            float scaling = (float) adapter.config().scaling();
+            copy(pair.a(), 1, a, aT, n, rank, in);
+            copy(pair.b(), scaling, b, bT, n, out, rank);
           }
         }
-        NDArray stackA = new HostTensor(new long[] {count, in, rank}, aT).toArray(manager);
-        NDArray stackB = new HostTensor(new long[] {count, rank, out}, bT).toArray(manager);
-        stacks.put(key(layer, module), new NDArray[] {stackA, stackB});
+        NDArray[] stack = new NDArray[4];
+        stack[A_T] = new HostTensor(new long[] {count, in, rank}, aT).toArray(manager);
+        stack[B_T] = new HostTensor(new long[] {count, rank, out}, bT).toArray(manager);
+        stack[A] = new HostTensor(new long[] {count, rank, in}, a).toArray(manager);
+        stack[B] = new HostTensor(new long[] {count, out, rank}, b).toArray(manager);
+        stacks.put(key(layer, module), stack);
       }
     }
   }
 
-  /** A [r', in] into slot n of A^T [N, in, r] (rows beyond r' stay zero). */
-  private static void copyTransposedA(HostTensor source, float[] target, int n, int rank, int in) {
-    int sourceRank = (int) source.shape()[0];
-    for (int r = 0; r < sourceRank; r++) {
-      for (int i = 0; i < in; i++) {
-        target[(n * in + i) * rank + r] = source.data()[r * in + i];
-      }
-    }
-  }
-
-  /** B [out, r'] times the scaling into slot n of B^T [N, r, out]. */
-  private static void copyTransposedScaledB(
-      HostTensor source, float[] target, int n, int rank, int out, float scaling) {
-    int sourceRank = (int) source.shape()[1];
-    for (int o = 0; o < out; o++) {
-      for (int r = 0; r < sourceRank; r++) {
-        target[(n * rank + r) * out + o] = source.data()[o * sourceRank + r] * scaling;
+  /**
+   * A matrix [rows', columns'] times {@code scale} into slot n of [N, rows, columns] and of its
+   * transpose [N, columns, rows]; what the source lacks (a smaller rank) stays zero.
+   */
+  private static void copy(
+      HostTensor source,
+      float scale,
+      float[] target,
+      float[] transposed,
+      int n,
+      int rows,
+      int columns) {
+    int sourceRows = (int) source.shape()[0];
+    int sourceColumns = (int) source.shape()[1];
+    for (int r = 0; r < sourceRows; r++) {
+      for (int c = 0; c < sourceColumns; c++) {
+        float value = source.data()[r * sourceColumns + c] * scale;
+        target[(n * rows + r) * columns + c] = value;
+        transposed[(n * columns + c) * rows + r] = value;
       }
     }
   }
@@ -85,7 +101,7 @@ public final class AdapterStack implements AutoCloseable {
 
   /**
    * The delta for a batch whose row i uses adapter {@code rowAdapters[i]} (an index into the
-   * stacked list).
+   * stacked list): each row's A^T and B^T are gathered into the pass, [B, in, r] and [B, r, out].
    *
    * @param rowAdapters int64 [B] on the pass's device
    */
@@ -96,12 +112,75 @@ public final class AdapterStack implements AutoCloseable {
       if (stack == null) {
         return null;
       }
-      // pick each row's matrices into the pass's manager: [B, in, r] and [B, r, out]
-      NDArray aT = stack[0].get(x.getManager(), rows);
-      NDArray bT = stack[1].get(x.getManager(), rows);
       // [B, T, in] x [B, in, r] x [B, r, out]
-      return x.matMul(aT).matMul(bT);
+      return x.matMul(stack[A_T].get(x.getManager(), rows))
+          .matMul(stack[B_T].get(x.getManager(), rows));
     };
+  }
+
+  /**
+   * The delta of one adapter for every row of a batch: no per-row gather, x A^T B^T through the
+   * kernels the LoRA layers use ({@code Linear.linear} with A [r, in] and B [out, r]).
+   */
+  public AdapterDelta forAdapter(int adapter) {
+    NDIndex slot = new NDIndex("{}", adapter);
+    return (layer, module, x) -> {
+      NDArray[] stack = stacks.get(key(layer, module));
+      if (stack == null) {
+        return null;
+      }
+      NDArray down = Linear.linear(x, stack[A].get(x.getManager(), slot)).singletonOrThrow();
+      return Linear.linear(down, stack[B].get(x.getManager(), slot)).singletonOrThrow();
+    };
+  }
+
+  /**
+   * One adapter merged into the base weights, {@code W + (alpha / r) B A} per projection it
+   * touches, computed on first use and kept until closed: a pass then costs what the base's pass
+   * costs. Holds one merged copy of every touched projection weight.
+   */
+  public Merged merged(int adapter) {
+    return new Merged(adapter);
+  }
+
+  /** See {@link #merged}. */
+  public final class Merged implements AdapterDelta, AutoCloseable {
+
+    private final NDManager weights = manager.newSubManager();
+    private final NDIndex slot;
+    private final Map<String, NDArray> merged = new HashMap<>();
+
+    private Merged(int adapter) {
+      this.slot = new NDIndex("{}", adapter);
+    }
+
+    @Override
+    public NDArray mergedWeight(int layer, TargetModule module, NDArray weight) {
+      String key = key(layer, module);
+      NDArray[] stack = stacks.get(key);
+      if (stack == null) {
+        return null;
+      }
+      return merged.computeIfAbsent(
+          key,
+          k -> {
+            // B [out, r] x A [r, in]: the change in the weight's own layout
+            NDArray change = stack[B].get(weights, slot).matMul(stack[A].get(weights, slot));
+            NDArray sum = weight.add(change);
+            sum.attach(weights);
+            return sum;
+          });
+    }
+
+    @Override
+    public NDArray delta(int layer, TargetModule module, NDArray x) {
+      return null;
+    }
+
+    @Override
+    public void close() {
+      weights.close();
+    }
   }
 
   @Override

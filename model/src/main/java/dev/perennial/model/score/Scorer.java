@@ -14,14 +14,17 @@ import dev.perennial.model.train.TokenizedExample;
 import dev.perennial.model.train.TrainingExample;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Per-example log-likelihood and perplexity, in batches without gradients: completion-only for
  * prompt/completion examples (QA), every token for text (the sequence log-likelihoods the feedback
  * objectives train on, {@link PreferenceLosses#sequenceLogLikelihoods}); and the most likely next
  * token at each of those positions. With an {@link AdapterStack} each example is scored under its
- * own adapter inside one shared batch.
+ * own adapter, on the path a {@link MultiAdapterPolicy} chooses.
  */
 public final class Scorer {
 
@@ -30,12 +33,12 @@ public final class Scorer {
   /** Scores every example under the model as it is (base, or base with its LoRA layers). */
   public static List<ExampleScore> score(
       LanguageModel model, List<TrainingExample> examples, int batchSize, int maxLength) {
-    return inBatches(model, examples, null, null, batchSize, maxLength, Scorer::scoreBatch);
+    return inBatches(model, examples, batchSize, maxLength, null, Scorer::scoreBatch);
   }
 
   /**
-   * Scores example i under adapter {@code adapterOf[i]} of the stack, many adapters per batch. The
-   * model should be the plain base the adapters were trained on.
+   * Scores example i under adapter {@code adapterOf[i]} of the stack, on the path the policy
+   * chooses. The model should be the plain base the adapters were trained on.
    */
   public static List<ExampleScore> scoreWithAdapters(
       LanguageModel base,
@@ -43,9 +46,10 @@ public final class Scorer {
       int[] adapterOf,
       List<TrainingExample> examples,
       int batchSize,
-      int maxLength) {
-    checkChoices(adapters, adapterOf, examples);
-    return inBatches(base, examples, adapters, adapterOf, batchSize, maxLength, Scorer::scoreBatch);
+      int maxLength,
+      MultiAdapterPolicy policy) {
+    return withAdapters(
+        base, adapters, adapterOf, examples, batchSize, maxLength, policy, Scorer::scoreBatch);
   }
 
   /**
@@ -55,7 +59,7 @@ public final class Scorer {
    */
   public static List<int[]> predictions(
       LanguageModel model, List<TrainingExample> examples, int batchSize, int maxLength) {
-    return inBatches(model, examples, null, null, batchSize, maxLength, Scorer::predictBatch);
+    return inBatches(model, examples, batchSize, maxLength, null, Scorer::predictBatch);
   }
 
   /** {@link #predictions} with example i under adapter {@code adapterOf[i]} of the stack. */
@@ -65,10 +69,10 @@ public final class Scorer {
       int[] adapterOf,
       List<TrainingExample> examples,
       int batchSize,
-      int maxLength) {
-    checkChoices(adapters, adapterOf, examples);
-    return inBatches(
-        base, examples, adapters, adapterOf, batchSize, maxLength, Scorer::predictBatch);
+      int maxLength,
+      MultiAdapterPolicy policy) {
+    return withAdapters(
+        base, adapters, adapterOf, examples, batchSize, maxLength, policy, Scorer::predictBatch);
   }
 
   private static void checkChoices(
@@ -95,13 +99,65 @@ public final class Scorer {
         NDArray counted, NDArray head, Batch batch, List<TokenizedExample> rows, NDManager pass);
   }
 
+  /** The adapters of the batch of examples [from, to), in the pass's memory. */
+  private interface BatchAdapters {
+    AdapterDelta of(int from, int to, NDManager pass);
+  }
+
+  /** Every example under its own adapter, on the path the policy chooses for them. */
+  private static <T> List<T> withAdapters(
+      LanguageModel model,
+      AdapterStack adapters,
+      int[] adapterOf,
+      List<TrainingExample> examples,
+      int batchSize,
+      int maxLength,
+      MultiAdapterPolicy policy,
+      PerBatch<T> perBatch) {
+    checkChoices(adapters, adapterOf, examples);
+    Map<Integer, List<Integer>> rowsOf = new LinkedHashMap<>();
+    for (int i = 0; i < adapterOf.length; i++) {
+      rowsOf.computeIfAbsent(adapterOf[i], a -> new ArrayList<>()).add(i);
+    }
+    int batch = policy.batchRows(batchSize);
+    MultiAdapterPolicy.Path path = policy.choose(rowsOf.size(), examples.size(), batchSize);
+    if (path == MultiAdapterPolicy.Path.GATHERED) {
+      return inBatches(
+          model,
+          examples,
+          batch,
+          maxLength,
+          (from, to, pass) ->
+              adapters.forRows(
+                  EngineArrays.of(
+                      pass, Arrays.stream(adapterOf, from, to).asLongStream().toArray())),
+          perBatch);
+    }
+    List<T> values = new ArrayList<>(Collections.nCopies(examples.size(), null));
+    for (Map.Entry<Integer, List<Integer>> entry : rowsOf.entrySet()) {
+      List<TrainingExample> mine = entry.getValue().stream().map(examples::get).toList();
+      List<T> part;
+      if (path == MultiAdapterPolicy.Path.GROUPED) {
+        AdapterDelta delta = adapters.forAdapter(entry.getKey());
+        part = inBatches(model, mine, batch, maxLength, (from, to, pass) -> delta, perBatch);
+      } else {
+        try (AdapterStack.Merged merged = adapters.merged(entry.getKey())) {
+          part = inBatches(model, mine, batch, maxLength, (from, to, pass) -> merged, perBatch);
+        }
+      }
+      for (int k = 0; k < part.size(); k++) {
+        values.set(entry.getValue().get(k), part.get(k));
+      }
+    }
+    return values;
+  }
+
   private static <T> List<T> inBatches(
       LanguageModel model,
       List<TrainingExample> examples,
-      AdapterStack adapters,
-      int[] adapterOf,
       int batchSize,
       int maxLength,
+      BatchAdapters adapters,
       PerBatch<T> perBatch) {
     List<T> values = new ArrayList<>(examples.size());
     for (int from = 0; from < examples.size(); from += batchSize) {
@@ -112,14 +168,7 @@ public final class Scorer {
       }
       Batch batch = Batch.of(rows, model.tokenizer().padId());
       try (NDManager pass = model.manager().newSubManager()) {
-        AdapterDelta delta = null;
-        if (adapters != null) {
-          long[] rowAdapters = new long[to - from];
-          for (int i = from; i < to; i++) {
-            rowAdapters[i - from] = adapterOf[i];
-          }
-          delta = adapters.forRows(EngineArrays.of(pass, rowAdapters));
-        }
+        AdapterDelta delta = adapters == null ? null : adapters.of(from, to, pass);
         NDArray counted = batch.countedHiddenStates(model, pass, delta, false);
         NDArray head = model.decoder().outputWeight(model.parameterStore(), model.device(), false);
         values.addAll(perBatch.of(counted, head, batch, rows, pass));

@@ -1,6 +1,7 @@
 package dev.perennial.model.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import dev.perennial.model.TestModels;
 import dev.perennial.model.checkpoint.HostTensor;
@@ -10,8 +11,10 @@ import dev.perennial.model.lora.AdapterStack;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.LanguageModel;
+import dev.perennial.model.score.MultiAdapterPolicy.Path;
 import dev.perennial.model.train.TrainingExample;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +22,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 4 acceptance: batched multi-adapter scoring equals scoring adapter by adapter, on a base
- * whose LM head is tied to the embeddings and on one with its own {@code lm_head} (issue 18: the
- * untied head once asked the adapters for a delta and failed).
+ * Issue 4 and 18 acceptance: multi-adapter scoring on every path the {@link MultiAdapterPolicy} can
+ * choose (gathered per row, grouped by adapter, merged one by one) equals scoring adapter by
+ * adapter with the adapter in the model's LoRA layers, within 1e-5, on a base whose LM head is tied
+ * to the embeddings and on one with its own {@code lm_head} (the untied head once asked the
+ * adapters for a delta and failed).
  */
 class MultiAdapterScoringTest {
 
@@ -47,7 +52,7 @@ class MultiAdapterScoringTest {
 
   @ParameterizedTest(name = "tied embeddings: {0}")
   @ValueSource(booleans = {true, false})
-  void eachRowScoredUnderItsOwnAdapterEqualsScoringAdapterByAdapter(boolean tied) {
+  void everyPathThePolicyCanChooseEqualsScoringAdapterByAdapter(boolean tied) {
     base(tied);
     List<TrainingExample> examples = new ArrayList<>();
     int[] adapterOf = new int[12];
@@ -60,10 +65,22 @@ class MultiAdapterScoringTest {
       adapterOf[i] = (i * 5) % 3;
     }
 
-    List<ExampleScore> batched;
+    Map<Path, List<ExampleScore>> scores = new EnumMap<>(Path.class);
+    Map<Path, List<int[]>> predictions = new EnumMap<>(Path.class);
     try (LanguageModel base = TestModels.model(config, weights, null);
         AdapterStack stack = new AdapterStack(base.manager(), config, adapters)) {
-      batched = Scorer.scoreWithAdapters(base, stack, adapterOf, examples, 8, 64);
+      for (Path path : Path.values()) {
+        // passes of 5 rows: batches that mix adapters and adapters that span batches
+        MultiAdapterPolicy only = MultiAdapterPolicy.only(path);
+        assertThat(only.choose(adapters.size(), examples.size(), 5)).isEqualTo(path);
+        scores.put(path, Scorer.scoreWithAdapters(base, stack, adapterOf, examples, 5, 64, only));
+        predictions.put(
+            path, Scorer.predictionsWithAdapters(base, stack, adapterOf, examples, 5, 64, only));
+      }
+      int live = base.liveArrayCount();
+      Scorer.scoreWithAdapters(
+          base, stack, adapterOf, examples, 5, 64, MultiAdapterPolicy.only(Path.ONE_BY_ONE));
+      assertThat(base.liveArrayCount()).as("merged weights are freed").isEqualTo(live);
     }
 
     for (int a = 0; a < adapters.size(); a++) {
@@ -77,14 +94,19 @@ class MultiAdapterScoringTest {
           }
         }
         List<ExampleScore> alone = Scorer.score(single, mine, 3, 64);
-        for (int k = 0; k < rows.size(); k++) {
-          ExampleScore expected = alone.get(k);
-          ExampleScore actual = batched.get(rows.get(k));
-          assertThat(actual.tokens()).isEqualTo(expected.tokens());
-          assertThat(actual.logLikelihood() / actual.tokens())
-              .isCloseTo(
-                  expected.logLikelihood() / expected.tokens(),
-                  org.assertj.core.data.Offset.offset(1e-5));
+        List<int[]> aloneNext = Scorer.predictions(single, mine, 3, 64);
+        for (Path path : Path.values()) {
+          for (int k = 0; k < rows.size(); k++) {
+            ExampleScore expected = alone.get(k);
+            ExampleScore actual = scores.get(path).get(rows.get(k));
+            assertThat(actual.tokens()).as(path.label()).isEqualTo(expected.tokens());
+            assertThat(actual.logLikelihood() / actual.tokens())
+                .as(path.label())
+                .isCloseTo(expected.logLikelihood() / expected.tokens(), offset(1e-5));
+            assertThat(predictions.get(path).get(rows.get(k)))
+                .as(path.label())
+                .isEqualTo(aloneNext.get(k));
+          }
         }
       }
     }

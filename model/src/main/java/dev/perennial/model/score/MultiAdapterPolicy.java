@@ -1,0 +1,106 @@
+package dev.perennial.model.score;
+
+import dev.perennial.model.ModelException;
+import java.util.Locale;
+
+/**
+ * How rows that each name their own adapter are scored: the path per call, from the rows per
+ * adapter and the batch size, and the cap on rows per pass.
+ *
+ * <ul>
+ *   <li>{@link Path#GATHERED} while rows per adapter are at most {@code gatheredMaxRowsPerAdapter}:
+ *       one pass over the rows of every adapter, each row gathering its own adapter's matrices;
+ *   <li>{@link Path#ONE_BY_ONE} from {@code oneByOneMinRowsPerAdapter} rows per adapter: adapter
+ *       after adapter, its rows batched, with the adapter merged into the base weights;
+ *   <li>{@link Path#GROUPED} otherwise: adapter after adapter, its rows batched, with the adapter's
+ *       low-rank delta applied to all rows of the pass at once.
+ * </ul>
+ *
+ * The defaults are the crossovers {@code perennial bench model --scoring-table} measured at
+ * perennial-tiny (16 adapters) and at the 100M-class shape (4 adapters), model/README.md,
+ * "Multi-adapter scoring": gathering wins at one row per adapter (about 2x) and loses from four (at
+ * the 100M shape by up to 2x: the per-row matrices and the padding to the longest of all adapters'
+ * rows); merging an adapter into the weights costs one pass over the projection weights, which at
+ * the 100M shape pays from about 16 rows per adapter and loses below; grouped passes cost what the
+ * LoRA layers cost.
+ *
+ * @param gatheredMaxRowsPerAdapter gathered while rows per adapter (mean) are at most this; 0 never
+ * @param oneByOneMinRowsPerAdapter merged one by one from this many rows per adapter (mean); 0
+ *     never
+ * @param maxBatchRows rows per pass at most, whatever the caller asks
+ */
+public record MultiAdapterPolicy(
+    int gatheredMaxRowsPerAdapter, int oneByOneMinRowsPerAdapter, int maxBatchRows) {
+
+  /** The ways to score rows of many adapters. */
+  public enum Path {
+    GATHERED,
+    GROUPED,
+    ONE_BY_ONE;
+
+    /** {@code gathered}, {@code grouped} or {@code one-by-one}. */
+    public static Path parse(String text) {
+      for (Path path : values()) {
+        if (path.label().equals(text)) {
+          return path;
+        }
+      }
+      throw new ModelException(
+          "unknown multi-adapter path " + text + "; known: gathered, grouped, one-by-one");
+    }
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  public static final int GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT = 1;
+
+  public static final int ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DEFAULT = 16;
+
+  public static final int MAX_BATCH_ROWS_DEFAULT = 64;
+
+  public MultiAdapterPolicy {
+    if (gatheredMaxRowsPerAdapter < 0 || oneByOneMinRowsPerAdapter < 0 || maxBatchRows < 1) {
+      throw new ModelException("invalid multi-adapter policy: " + this);
+    }
+  }
+
+  public static MultiAdapterPolicy defaults() {
+    return new MultiAdapterPolicy(
+        GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT,
+        ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DEFAULT,
+        MAX_BATCH_ROWS_DEFAULT);
+  }
+
+  /**
+   * A policy that takes {@code path} whenever it can (gathered needs more than one adapter and more
+   * than one row per pass), with the default cap.
+   */
+  public static MultiAdapterPolicy only(Path path) {
+    return switch (path) {
+      case GATHERED -> new MultiAdapterPolicy(Integer.MAX_VALUE, 0, MAX_BATCH_ROWS_DEFAULT);
+      case GROUPED -> new MultiAdapterPolicy(0, 0, MAX_BATCH_ROWS_DEFAULT);
+      case ONE_BY_ONE -> new MultiAdapterPolicy(0, 1, MAX_BATCH_ROWS_DEFAULT);
+    };
+  }
+
+  /**
+   * The path for {@code rows} rows spread over {@code adapters} adapters, passes of {@code
+   * batchSize} rows asked.
+   */
+  public Path choose(int adapters, int rows, int batchSize) {
+    double rowsPerAdapter = (double) rows / Math.max(1, adapters);
+    if (adapters > 1 && batchRows(batchSize) > 1 && rowsPerAdapter <= gatheredMaxRowsPerAdapter) {
+      return Path.GATHERED;
+    }
+    return oneByOneMinRowsPerAdapter > 0 && rowsPerAdapter >= oneByOneMinRowsPerAdapter
+        ? Path.ONE_BY_ONE
+        : Path.GROUPED;
+  }
+
+  /** Rows per pass: what the caller asks, at most {@link #maxBatchRows}. */
+  public int batchRows(int requested) {
+    return Math.max(1, Math.min(requested, maxBatchRows));
+  }
+}
