@@ -73,6 +73,10 @@ class LocalCommandIT {
             "Evaluator +local running \\(evaluation area .*; canaries of acme, globex\\)")
         .containsPattern("Verdicts +[1-9]\\d*: \\d+ passed, \\d+ failed")
         .containsPattern("Evaluation report .*evaluations/index\\.html")
+        .containsPattern(
+            "Queued vs worked  per candidate.*\\R  [\\w/-]+ +[A-Z_]+ +trainer +-?[\\d.]+ queued"
+                + " +[\\d.]+ worked, evaluator +-?[\\d.]+ queued +[\\d.]+ worked")
+        .containsPattern("  mean of [1-9]\\d*: -?[\\d.]+ s queued, [\\d.]+ s worked")
         .containsPattern("Publisher +running \\(release area .*releases")
         .contains("Releases")
         .endsWith("Stopped." + System.lineSeparator());

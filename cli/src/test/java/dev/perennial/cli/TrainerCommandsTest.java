@@ -12,6 +12,8 @@ import dev.perennial.model.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,7 +80,18 @@ class TrainerCommandsTest {
         .contains("job 2: 3 steps")
         .contains("8 examples per job, 1 thread(s)")
         .containsPattern("jobs per hour: +[\\d,]+ \\(mean [\\d.]+ s per job\\)")
-        .containsPattern("training tokens/s: +[\\d,]+");
+        .containsPattern("training tokens/s: +[\\d,]+")
+        .containsPattern("queued vs worked: +[\\d.]+ s vs [\\d.]+ s per job");
+    // Both jobs are sealed at once and one worker takes them in turn: the second waits out the
+    // first.
+    assertThat(seconds(console.out(), "job 2: .*queued ([\\d.]+) s"))
+        .isGreaterThanOrEqualTo(seconds(console.out(), "job 1: .*worked ([\\d.]+) s"));
+  }
+
+  private static double seconds(String out, String regex) {
+    Matcher matcher = Pattern.compile(regex).matcher(out);
+    assertThat(matcher.find()).as(regex + " in " + out).isTrue();
+    return Double.parseDouble(matcher.group(1));
   }
 
   /** A two-layer byte-level Llama with random weights: a base that trains in a blink. */

@@ -379,6 +379,7 @@ public final class SampleRecords {
         .setOutcome(EvaluationOutcome.FAILED)
         .setReason("failing leak 1.000 <= 0.000")
         .setReportLocation("reports/" + DIGEST)
+        .setEvaluationStartedAt(AT.minusSeconds(2))
         .setEvaluatedAt(AT)
         .build();
   }

@@ -12,13 +12,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The evaluator inside {@code perennial local} ({@link LocalEvaluator}): it gates the trainer's
  * candidates, printing each batch and verdict, with the sample tenants' canaries from the synthetic
  * world. Its evaluation area ({@code <state-dir>/evaluations} unless configured) is cleared at
- * start; its report ends with the path of the report index.
+ * start; its report ends with the path of the report index and each candidate's time queued and
+ * worked on ({@link CandidateTimes}).
  */
 public final class EvaluatorStage implements LocalStage {
 
@@ -99,6 +102,17 @@ public final class EvaluatorStage implements LocalStage {
   @Override
   public boolean report(SampleEvents sent, PrintWriter out) {
     evaluator.report(out);
+    CandidateTimes.print(
+        CandidateTimes.of(
+            evaluator.verdicts(),
+            TopicRecords.readAll(
+                    cluster.config().clientProperties(), cluster.topics().trainingJobs())
+                .stream()
+                .map(ConsumerRecord::value)
+                .filter(Objects::nonNull)
+                .toList()),
+        out);
+    out.flush();
     return true;
   }
 

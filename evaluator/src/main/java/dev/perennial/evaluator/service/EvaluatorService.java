@@ -38,6 +38,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -404,13 +405,14 @@ public final class EvaluatorService implements Service {
     Future<Batch> outcome =
         scoring.submit(
             () -> {
+              Instant started = Instant.now();
               Map<ConsumerRecord<String, byte[]>, EvaluationVerdict> verdicts = new HashMap<>();
               if (!requests.isEmpty()) {
                 List<Evaluation> evaluations = evaluators.evaluate(requests, listener);
                 for (int i = 0; i < evaluations.size(); i++) {
                   verdicts.put(
                       recordOf.get(requests.get(i)),
-                      Verdicts.of(evaluations.get(i), java.time.Instant.now()));
+                      Verdicts.of(evaluations.get(i), started, Instant.now()));
                 }
               }
               return new Batch(records, verdicts);

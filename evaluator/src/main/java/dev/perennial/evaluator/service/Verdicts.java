@@ -19,7 +19,11 @@ public final class Verdicts {
     return candidateId + "#verdict";
   }
 
-  public static EvaluationVerdict of(Evaluation evaluation, Instant evaluatedAt) {
+  /**
+   * @param startedAt when the evaluator took the candidate up (its batch started)
+   */
+  public static EvaluationVerdict of(
+      Evaluation evaluation, Instant startedAt, Instant evaluatedAt) {
     return EvaluationVerdict.newBuilder()
         .setVerdictId(verdictId(evaluation.candidate().getCandidateId()))
         .setAdapterKey(evaluation.candidate().getAdapterKey())
@@ -31,6 +35,7 @@ public final class Verdicts {
         .setMetrics(evaluation.metrics())
         .setGates(new ArrayList<>(evaluation.gates()))
         .setReportLocation(evaluation.report().location())
+        .setEvaluationStartedAt(startedAt)
         .setEvaluatedAt(evaluatedAt)
         .build();
   }

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * Encrypts each admitted example with its subject's data key ({@link ExampleCrypto}), making the
  * key on the subject's first example: a random AES-256 key, wrapped by the current master key, put
  * into the {@link SubjectKeyStore} and written to {@code subject-keys.v1} in the transaction that
- * writes the example, so a reader that sees the example can find its key. Every half maximum
- * compaction lag it appends a {@link RollMarkers roll marker} to both key logs and re-wraps keys
- * still wrapped by a retired master key (a bounded number per run).
+ * writes the example, so a reader that sees the example can find its key; keys in use stay
+ * unwrapped in a bounded {@link DataKeyCache}. Every half maximum compaction lag it appends a
+ * {@link RollMarkers roll marker} to both key logs and re-wraps keys still wrapped by a retired
+ * master key (a bounded number per run).
  */
 public final class ExampleEncryptor
     implements Processor<String, TrainingExample, String, KeyedOutput> {
@@ -31,9 +32,13 @@ public final class ExampleEncryptor
   private static final Logger log = LoggerFactory.getLogger(ExampleEncryptor.class);
   static final int REWRAPS_PER_RUN = 1000;
 
+  /** Data keys held unwrapped per task: the subjects active at once, about 100 bytes each. */
+  static final int CACHED_KEYS = 10_000;
+
   private final MasterKeys masterKeys;
   private final Duration rollInterval;
   private final IngestMetrics metrics;
+  private final DataKeyCache dataKeys = new DataKeyCache(CACHED_KEYS);
   private ProcessorContext<String, KeyedOutput> context;
   private SubjectKeyStore keys;
 
@@ -71,10 +76,12 @@ public final class ExampleEncryptor
       key = created.record();
       dataKey = created.dataKey();
       keys.put(key);
+      dataKeys.put(key.getKeyId(), dataKey);
       context.forward(new Record<>(recordKey, new KeyedOutput.KeyChange(key), record.timestamp()));
       metrics.keyCreated(example.getTenant());
     } else {
-      dataKey = SubjectKeyRecords.unwrap(masterKeys, key);
+      SubjectKey stored = key;
+      dataKey = dataKeys.get(key.getKeyId(), id -> SubjectKeyRecords.unwrap(masterKeys, stored));
     }
     context.forward(
         record.withValue(

@@ -44,8 +44,7 @@ public final class AvroJson {
       case RECORD -> record((IndexedRecord) value);
       case ARRAY -> array((Collection<?>) value, schema.getElementType());
       case MAP -> map((Map<?, ?>) value, schema.getValueType());
-      case UNION ->
-          toJson(value, schema.getTypes().get(GenericData.get().resolveUnion(schema, value)));
+      case UNION -> toJson(value, branch(schema, value));
       case STRING, ENUM -> NODES.textNode(value.toString());
       case INT -> NODES.numberNode(((Number) value).intValue());
       case LONG -> longValue(value, schema);
@@ -57,6 +56,21 @@ public final class AvroJson {
           NODES.textNode(Base64.getEncoder().encodeToString(((GenericData.Fixed) value).bytes()));
       case NULL -> NODES.nullNode();
     };
+  }
+
+  /**
+   * The union's branch {@code value} belongs to. Avro's generic model knows no {@link Instant}, so
+   * an instant (a nullable timestamp of a generated class) goes to the timestamp-millis branch.
+   */
+  private static Schema branch(Schema union, Object value) {
+    if (value instanceof Instant) {
+      for (Schema type : union.getTypes()) {
+        if (type.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
+          return type;
+        }
+      }
+    }
+    return union.getTypes().get(GenericData.get().resolveUnion(union, value));
   }
 
   /** Generated classes hold timestamp-millis as {@link Instant}, generic records as a long. */

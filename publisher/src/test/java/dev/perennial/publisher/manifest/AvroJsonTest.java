@@ -8,6 +8,7 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ErasureDetails;
+import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
@@ -45,6 +46,20 @@ class AvroJsonTest {
 
     assertThat(read).isEqualTo(candidate);
     assertThat(read.getCreatedAt()).isEqualTo(TestVerdicts.AT);
+  }
+
+  @Test
+  void aNullableTimestampIsAnInstantAndReadsBack() {
+    EvaluationVerdict verdict =
+        EvaluationVerdict.newBuilder(TestVerdicts.passed(candidate()))
+            .setEvaluationStartedAt(TestVerdicts.AT.minusSeconds(3))
+            .build();
+
+    ObjectNode json = AvroJson.toJson(verdict);
+
+    assertThat(json.get("evaluationStartedAt").asText()).isEqualTo("2025-06-01T11:59:57Z");
+    assertThat((EvaluationVerdict) AvroJson.fromJson(json, EvaluationVerdict.SCHEMA$))
+        .isEqualTo(verdict);
   }
 
   @Test

@@ -47,7 +47,9 @@ import java.util.Optional;
  * of jobs the way the worker does (shards read from an artifact store, replay mixed in, each job
  * continuing the previous one's adapter as if it had been released, files written back), on
  * examples of the synthetic world, after one short warm-up job; reports jobs per hour and training
- * tokens per second.
+ * tokens per second. The timed jobs are sealed together, as when several triggers fire at once, and
+ * one worker takes them in turn: each job's time queued (sealed to started) is reported next to its
+ * time worked on.
  */
 public final class TrainerBenchmark {
 
@@ -62,9 +64,19 @@ public final class TrainerBenchmark {
    */
   public record Settings(int jobs, int examplesPerJob, DeviceChoice device) {}
 
-  /** One timed job. */
+  /**
+   * One timed job.
+   *
+   * @param queuedSeconds from the job's {@code createdAt} (sealed) to the worker taking it up
+   * @param totalSeconds the worker's time on it (the candidate's {@code totalMillis})
+   */
   public record JobFigures(
-      int steps, long tokens, double trainingSeconds, double totalSeconds, String device) {}
+      int steps,
+      long tokens,
+      double trainingSeconds,
+      double totalSeconds,
+      double queuedSeconds,
+      String device) {}
 
   /** What the benchmark measured. */
   public record Report(
@@ -95,12 +107,14 @@ public final class TrainerBenchmark {
         lines.add(
             String.format(
                 Locale.ROOT,
-                "job %d: %d steps, %,d tokens, training %.2f s, job %.2f s on %s",
+                "job %d: %d steps, %,d tokens, queued %.2f s, worked %.2f s (training %.2f s) on"
+                    + " %s",
                 i + 1,
                 job.steps(),
                 job.tokens(),
-                job.trainingSeconds(),
+                job.queuedSeconds(),
                 job.totalSeconds(),
+                job.trainingSeconds(),
                 job.device()));
       }
       lines.add(
@@ -127,6 +141,14 @@ public final class TrainerBenchmark {
               Locale.ROOT,
               "end-to-end tokens/s:      %,.0f (shards read, adapter stored, lineage built)",
               endToEndTokensPerSecond()));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "queued vs worked:         %.2f s vs %.2f s per job (mean; %d jobs sealed at once,"
+                  + " one worker)",
+              jobs.stream().mapToDouble(JobFigures::queuedSeconds).average().orElse(Double.NaN),
+              meanJobSeconds(),
+              jobs.size()));
       return lines;
     }
   }
@@ -153,7 +175,7 @@ public final class TrainerBenchmark {
               folder.resolve("work"),
               settings.device());
       warmUp.train(
-          job(store, pool, 0, settings.examplesPerJob(), List.of()),
+          job(store, pool, 0, settings.examplesPerJob(), List.of(), Instant.now()),
           Optional.empty(),
           StepListener.NONE);
       double warmUpSeconds = (System.nanoTime() - warmUpStart) / 1e9;
@@ -163,8 +185,16 @@ public final class TrainerBenchmark {
       List<JobFigures> figures = new ArrayList<>();
       List<ShardRef> earlier = new ArrayList<>();
       Optional<StableRelease> stable = Optional.empty();
+      Instant sealed = Instant.now();
+      long sealedNanos = System.nanoTime();
+      List<TrainingJob> jobs = new ArrayList<>();
       for (int i = 1; i <= settings.jobs(); i++) {
-        TrainingJob job = job(store, pool, i, settings.examplesPerJob(), earlier);
+        TrainingJob job = job(store, pool, i, settings.examplesPerJob(), earlier, sealed);
+        jobs.add(job);
+        earlier.addAll(job.getShards());
+      }
+      for (int i = 1; i <= settings.jobs(); i++) {
+        TrainingJob job = jobs.get(i - 1);
         long start = System.nanoTime();
         TrainedJob trained =
             trainer.train(
@@ -179,8 +209,8 @@ public final class TrainerBenchmark {
                 candidate.getMetrics().getTrainedTokens(),
                 candidate.getTrainingMillis() / 1000.0,
                 seconds,
+                (start - sealedNanos) / 1e9,
                 candidate.getDevice()));
-        earlier.addAll(job.getShards());
         stable =
             Optional.of(
                 new StableRelease(
@@ -203,7 +233,8 @@ public final class TrainerBenchmark {
       List<TrainingExample> pool,
       int index,
       int size,
-      List<ShardRef> earlier) {
+      List<ShardRef> earlier,
+      Instant sealed) {
     List<SourcedExample> examples = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       long offset = (long) index * size + i;
@@ -223,7 +254,7 @@ public final class TrainerBenchmark {
         .setHeldOutShards(List.of())
         .setReplayShards(List.copyOf(earlier))
         .setErasure(null)
-        .setCreatedAt(Instant.now())
+        .setCreatedAt(sealed)
         .build();
   }
 
