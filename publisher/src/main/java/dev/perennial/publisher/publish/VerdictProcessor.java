@@ -485,7 +485,7 @@ public final class VerdictProcessor {
   private static String describe(RecipeTrial trial) {
     return String.format(
         Locale.ROOT,
-        "%s %s seed %d: round %d, %d steps, gates %s, learning gain %.4f, %s",
+        "%s %s seed %d: round %d, %d steps, gates %s, learning gain %.4f%s, %s",
         trial.getVariant(),
         new TreeMap<>(trial.getRecipe()),
         trial.getSeed(),
@@ -493,6 +493,9 @@ public final class VerdictProcessor {
         trial.getSteps(),
         trial.getGatesPassed() ? "passed" : "failed",
         trial.getLearningGain(),
+        trial.getReplayLossChange() == null
+            ? ""
+            : String.format(Locale.ROOT, ", replay loss %+.4f", trial.getReplayLossChange()),
         trial.getDroppedInRound() == null
             ? "went on"
             : "dropped in round " + trial.getDroppedInRound());

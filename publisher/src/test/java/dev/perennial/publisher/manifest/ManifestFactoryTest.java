@@ -138,10 +138,28 @@ class ManifestFactoryTest {
             .build();
     RecipeTrial dropped =
         new RecipeTrial(
-            "learning-rate x2", Map.of("learningRate", "0.004"), 42L, 0, 3, false, 0.1, 0.0, 0);
+            "learning-rate x2",
+            Map.of("learningRate", "0.004"),
+            42L,
+            0,
+            3,
+            false,
+            0.1,
+            0.0,
+            0.08,
+            0);
     RecipeTrial kept =
         new RecipeTrial(
-            "learning-rate x1", Map.of("learningRate", "0.002"), 42L, 0, 3, true, 0.2, 0.0, null);
+            "learning-rate x1",
+            Map.of("learningRate", "0.002"),
+            42L,
+            0,
+            3,
+            true,
+            0.2,
+            0.0,
+            null,
+            null);
     AdapterCandidate candidate =
         AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-7", null))
             .setLineage(lineage)
@@ -163,6 +181,9 @@ class ManifestFactoryTest {
     assertThat(tree.at("/search/winner").textValue()).isEqualTo("learning-rate x1");
     assertThat(tree.at("/search/trials/0/droppedInRound").intValue()).isZero();
     assertThat(tree.at("/search/trials/1/droppedInRound").isNull()).isTrue();
+    assertThat(tree.at("/search/trials/0/replayLossChange").doubleValue())
+        .as("what the rank subtracted from the gain")
+        .isEqualTo(0.08);
     assertThat(tree.at("/candidate/search").isMissingNode()).isTrue();
     assertThat(tree.at("/lineage/plasticity/update").intValue()).isEqualTo(6);
     assertThat(tree.at("/lineage/refresh/freedRank").intValue()).isEqualTo(4);

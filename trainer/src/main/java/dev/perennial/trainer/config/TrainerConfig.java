@@ -377,8 +377,10 @@ public class TrainerConfig extends PerennialConfig {
       TRAINER + "recipe.search.min.validation.examples";
   public static final int RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DEFAULT = 8;
   private static final String RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DOC =
-      "A job searches only with at least this many validation examples to rank its trials on:"
-          + " keys with little data never search.";
+      "Fewest examples a job ranks its search's trials on: its validation examples when it set"
+          + " aside at least this many, else its own training examples (the learning gain the"
+          + " plasticity monitor measures); with fewer of both it does not search (keys with"
+          + " little data).";
 
   public static final String RECIPE_SEARCH_BUDGET_CONFIG = TRAINER + "recipe.search.budget";
   public static final double RECIPE_SEARCH_BUDGET_DEFAULT = 2.75;

@@ -12,9 +12,9 @@ import java.util.Set;
  * Whether and how a job searches its recipe before training its candidate: successive halving over
  * the centre (the key's last winner, see {@link WarmStart}) and one step down and up along one
  * {@link Dimension}, the next of {@link #dimensions} with every update of the key; each trial
- * ranked by the trainer's stand-in for the evaluator's measurements ({@link #RANKED_BY}). A job
- * searches only when enabled and when it set aside at least {@code minValidationExamples}
- * validation examples to rank on: keys with little data never search.
+ * ranked by the trainer's stand-in for the evaluator's measurements ({@link TrialScore}) on its
+ * validation examples, or on its own examples when it set too few aside ({@link #rankedOn}). Keys
+ * with little data never search.
  *
  * <p>Compute: the trials and the winner's training together take at most {@code budget} times the
  * job's step budget under the configured recipe. The winner gets its full step budget when at least
@@ -22,7 +22,8 @@ import java.util.Set;
  * 1}), else two thirds of {@code budget} (the trials the other third).
  *
  * @param enabled whether jobs search at all
- * @param minValidationExamples fewest validation examples a job must have to search
+ * @param minValidationExamples fewest examples a job ranks its trials on: validation examples, else
+ *     its own training examples
  * @param budget trials plus the final training, in step budgets of the configured recipe
  * @param dimensions the settings searched, one per job in turn
  */
@@ -32,12 +33,37 @@ public record SearchSettings(
   /** A trial that raises the loss on the job's replay sample by more than this fails. */
   public static final double RETENTION_TOLERANCE = 0.05;
 
-  public static final String RANKED_BY =
-      "gates: loss on the job's replay sample rose by at most "
-          + RETENTION_TOLERANCE
-          + " nats (the trainer's stand-in for the retention gates); then learning gain: loss on"
-          + " the job's validation examples (never trained on) before minus after; no margin over"
-          + " the incumbent (0: the trainer has no incumbent interval)";
+  /**
+   * What a job's trials are ranked on: its validation examples when it set aside enough, else its
+   * own training examples (the learning gain the plasticity monitor measures).
+   */
+  public enum RankedOn {
+    VALIDATION("the job's validation examples (never trained on)"),
+    OWN_EXAMPLES("the job's own training examples (too few validation examples set aside)");
+
+    private final String description;
+
+    RankedOn(String description) {
+      this.description = description;
+    }
+
+    /** What the trials were ranked by, best first, as the candidate records it. */
+    public String rankedBy(boolean replayMeasured) {
+      String gates =
+          replayMeasured
+              ? "gates: loss on the job's replay sample rose by at most "
+                  + RETENTION_TOLERANCE
+                  + " nats (the trainer's stand-in for the retention gates); then learning gain"
+                  + " (loss on "
+                  + description
+                  + ", before minus after) minus the replay sample's loss change (after minus"
+                  + " before)"
+              : "gates: none (no replay sample); then learning gain (loss on "
+                  + description
+                  + ", before minus after)";
+      return gates + "; no margin over the incumbent (0: the trainer has no incumbent interval)";
+    }
+  }
 
   /** The name of the centre among the variants. */
   public static final String CENTRE = "centre";
@@ -81,9 +107,21 @@ public record SearchSettings(
         List.of(Dimension.values()));
   }
 
-  /** Whether a job with this many validation examples searches. */
-  public boolean applies(int validationExamples) {
-    return enabled && validationExamples >= minValidationExamples;
+  /**
+   * What a job with these many validation and own (training) language-model examples ranks its
+   * trials on, or empty when it does not search: off, or fewer than {@code minValidationExamples}
+   * of either (keys with little data never search).
+   */
+  public Optional<RankedOn> rankedOn(int validationExamples, int ownExamples) {
+    if (!enabled) {
+      return Optional.empty();
+    }
+    if (validationExamples >= minValidationExamples) {
+      return Optional.of(RankedOn.VALIDATION);
+    }
+    return ownExamples >= minValidationExamples
+        ? Optional.of(RankedOn.OWN_EXAMPLES)
+        : Optional.empty();
   }
 
   /**

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A job's recipe search: {@link SuccessiveHalving} over the centre ({@link WarmStart}) and its
  * moves along the job's {@link Dimension}, each trial trained from the job's starting adapter on
- * the job's data for its share of the budget and ranked as {@link SearchSettings#RANKED_BY} says;
- * the winner's recipe trains the candidate, for as many steps as the compute budget leaves.
+ * the job's data for its share of the budget and ranked by {@link TrialScore} on what {@link
+ * SearchSettings.RankedOn} names (the record says which, see {@link
+ * SearchSettings.RankedOn#rankedBy}); the winner's recipe trains the candidate, for as many steps
+ * as the compute budget leaves.
  */
 final class JobSearch {
 
@@ -53,7 +55,8 @@ final class JobSearch {
    * @param requests the job's training requests (no early stopping: a trial trains exactly its
    *     steps)
    * @param start the adapter the job starts from, or null for a fresh one
-   * @param validation the job's validation examples (never trained on)
+   * @param rankedOn what {@code gain} probes: the job's validation examples, or its own
+   * @param gain the examples a trial's learning gain is measured on
    * @param replay a sample of the job's replay pool
    */
   static Outcome run(
@@ -65,14 +68,15 @@ final class JobSearch {
       ToIntFunction<JobRecipe> budgetOf,
       Requests requests,
       PeftAdapter start,
-      GainProbe validation,
+      SearchSettings.RankedOn rankedOn,
+      GainProbe gain,
       GainProbe replay,
       Path folder,
       StepListener listener) {
     int configuredSteps = budgetOf.applyAsInt(recipe);
     List<SearchSettings.Variant> variants =
         SearchSettings.variants(centre.point(), dimension, recipe.model().batchSize());
-    double before = validation.loss(start);
+    double before = gain.loss(start);
     double replayBefore = replay.isEmpty() ? Double.NaN : replay.loss(start);
     AtomicInteger trials = new AtomicInteger();
     SuccessiveHalving.Result<SearchSettings.Variant> result =
@@ -85,20 +89,22 @@ final class JobSearch {
                   LoraTrainer.run(
                       requests.request(recipe.at(variant.point()), steps, output), listener);
                   PeftAdapter trial = PeftAdapter.read(output);
-                  double gain = before - validation.loss(trial);
+                  double learnt = before - gain.loss(trial);
+                  double replayChange =
+                      replay.isEmpty() ? Double.NaN : replay.loss(trial) - replayBefore;
                   boolean kept =
-                      replay.isEmpty()
-                          || replay.loss(trial)
-                              <= replayBefore + SearchSettings.RETENTION_TOLERANCE;
+                      replay.isEmpty() || replayChange <= SearchSettings.RETENTION_TOLERANCE;
                   Folders.deleteRecursively(output);
                   log.info(
-                      "Search of {}: {} for {} steps gained {} on validation, retention {}",
+                      "Search of {}: {} for {} steps gained {} on {}, replay loss change {} ({})",
                       jobId,
                       variant.name(),
                       steps,
-                      gain,
+                      learnt,
+                      rankedOn,
+                      replayChange,
                       kept ? "kept" : "lost");
-                  return new TrialScore(kept, gain, 0);
+                  return new TrialScore(kept, learnt, replayChange, 0);
                 });
     JobRecipe winner = recipe.at(result.winner().point());
     int finalSteps =
@@ -116,6 +122,10 @@ final class JobSearch {
                         .setSteps(t.steps())
                         .setGatesPassed(t.score().gatesPassed())
                         .setLearningGain(t.score().learningGain())
+                        .setReplayLossChange(
+                            Double.isNaN(t.score().replayLossChange())
+                                ? null
+                                : t.score().replayLossChange())
                         .setMarginBeyondInterval(t.score().marginBeyondInterval())
                         .setDroppedInRound(t.droppedInRound() < 0 ? null : t.droppedInRound())
                         .build())
@@ -128,7 +138,7 @@ final class JobSearch {
             .setBudget(settings.budget())
             .setCentre(centre.origin().label())
             .setTrialSteps(result.trialSteps())
-            .setRankedBy(SearchSettings.RANKED_BY)
+            .setRankedBy(rankedOn.rankedBy(!replay.isEmpty()))
             .setTrials(recorded)
             .build();
     return new Outcome(winner, result.winner().point(), finalSteps, record);

@@ -308,12 +308,16 @@ public final class JobTrainer {
     SearchedRecipe searchedRecipe = null;
     if (search.enabled()) {
       WarmStart.Centre centre = centre(recipe, from, stableLineage, priors);
+      // ranked on the validation examples when the job set aside enough, else on its own examples
+      // (what the plasticity monitor measures its learning gain on)
+      Optional<SearchSettings.RankedOn> rankedOn =
+          search.rankedOn(validation.size(), examples.size());
       Optional<Dimension> dimension =
-          search.applies(validation.size())
-              ? search.dimension(update, searchable(from, feedback))
-              : Optional.empty();
+          rankedOn.flatMap(on -> search.dimension(update, searchable(from, feedback)));
       if (dimension.isPresent()) {
-        int most = Math.max(validation.size(), plasticity.gainExamples());
+        boolean onValidation = rankedOn.get() == SearchSettings.RankedOn.VALIDATION;
+        List<TrainingExample> rankOn = onValidation ? validation : examples;
+        int most = onValidation ? validation.size() : plasticity.gainExamples();
         JobSearch.Outcome outcome =
             JobSearch.run(
                 job.getJobId(),
@@ -324,10 +328,11 @@ public final class JobTrainer {
                 r -> r.steps(newExamples, replayAvailable),
                 requests,
                 from,
+                rankedOn.get(),
                 GainProbe.of(
                     target.base(),
                     ModelRuntime.device(device),
-                    validation,
+                    rankOn,
                     most,
                     recipe.model().maxSequenceLength()),
                 GainProbe.of(

@@ -11,12 +11,21 @@ class SearchSettingsTest {
   private static final List<Dimension> ALL = List.of(Dimension.values());
 
   @Test
-  void aJobSearchesOnlyWhenEnabledAndWithEnoughValidationExamplesToRankOn() {
+  void aJobRanksOnItsValidationExamplesElseOnItsOwnAndAKeyWithLittleDataNeverSearches() {
     SearchSettings on = new SearchSettings(true, 8, 2.75, ALL);
 
-    assertThat(on.applies(8)).isTrue();
-    assertThat(on.applies(7)).as("a key with little data").isFalse();
-    assertThat(SearchSettings.off().applies(1000)).as("off by default").isFalse();
+    assertThat(on.rankedOn(8, 30)).contains(SearchSettings.RankedOn.VALIDATION);
+    assertThat(on.rankedOn(5, 30))
+        .as("too few set aside: its own examples")
+        .contains(SearchSettings.RankedOn.OWN_EXAMPLES);
+    assertThat(on.rankedOn(0, 8)).contains(SearchSettings.RankedOn.OWN_EXAMPLES);
+    assertThat(on.rankedOn(0, 7)).as("a key with little data").isEmpty();
+    assertThat(SearchSettings.off().rankedOn(1000, 1000)).as("off by default").isEmpty();
+    assertThat(SearchSettings.RankedOn.OWN_EXAMPLES.rankedBy(true))
+        .contains("own training examples", "minus the replay sample's loss change");
+    assertThat(SearchSettings.RankedOn.VALIDATION.rankedBy(false))
+        .contains("validation examples", "no replay sample")
+        .doesNotContain("minus the replay");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.perennial.trainer.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ class SuccessiveHalvingTest {
               calls.add(variant + "@" + steps);
               double[] rate = gainPerStep.get(variant);
               double gain = rate[0] * steps + rate[1] * steps * steps;
-              return new TrialScore(!variant.equals("broken"), gain, 0);
+              return new TrialScore(!variant.equals("broken"), gain, Double.NaN, 0);
             });
 
     // round 0 at 25 steps: fast 0.75, slow 0.75, base 0.25, broken fails its gates
@@ -63,7 +64,7 @@ class SuccessiveHalvingTest {
                       - p.replayFraction()
                       - Math.abs(Math.log(p.loraRank() / 16.0))
                       - Math.abs(Math.log(p.feedbackWeightFactor() / 0.5)));
-          return new TrialScore(p.replayFraction() >= 0.8, gain, 0);
+          return new TrialScore(p.replayFraction() >= 0.8, gain, Double.NaN, 0);
         };
     RecipePoint centre = RecipePoint.configured(0.8125, 8);
     SearchSettings settings = new SearchSettings(true, 8, 1.5, List.of(Dimension.values()));
@@ -94,19 +95,71 @@ class SuccessiveHalvingTest {
     List<TrialScore> scores =
         new ArrayList<>(
             List.of(
-                new TrialScore(false, 9, 9),
-                new TrialScore(true, 1, 0.5),
-                new TrialScore(true, 1, 0.7),
-                new TrialScore(true, 0.5, 2)));
+                new TrialScore(false, 9, Double.NaN, 9),
+                new TrialScore(true, 1, Double.NaN, 0.5),
+                new TrialScore(true, 1, Double.NaN, 0.7),
+                new TrialScore(true, 0.5, Double.NaN, 2)));
 
     scores.sort(TrialScore.BEST_FIRST);
 
     assertThat(scores)
         .containsExactly(
-            new TrialScore(true, 1, 0.7),
-            new TrialScore(true, 1, 0.5),
-            new TrialScore(true, 0.5, 2),
-            new TrialScore(false, 9, 9));
+            new TrialScore(true, 1, Double.NaN, 0.7),
+            new TrialScore(true, 1, Double.NaN, 0.5),
+            new TrialScore(true, 0.5, Double.NaN, 2),
+            new TrialScore(false, 9, Double.NaN, 9));
+  }
+
+  @Test
+  void aFasterRateThatLearnsMoreButLosesReplayWithinTheGateLosesToTheCentre() {
+    // a learning-rate search ranked on constructed scores: x2 gains 0.0024 nats per step on the
+    // job's examples, the centre 0.0020, x0.5 0.0010 (and its replay loss falls 0.0002 per step)
+    assertThat(learningRateSearch(0).winner())
+        .as("x2 keeps the replay: the larger gain wins")
+        .isEqualTo("learning-rate x2");
+
+    // x2's replay loss rises 0.0008 per step: 0.02 after 25 steps, 0.04 after 50, both inside the
+    // 0.05 gate, which alone would let its larger gain win.
+    // round 0 at 25 steps: centre nets 0.050, x2 0.060 - 0.020 = 0.040, x0.5 0.025 + 0.005 =
+    // 0.030 (dropped); round 1 at 50 steps: centre 0.100, x2 0.120 - 0.040 = 0.080
+    SuccessiveHalving.Result<String> forgetting = learningRateSearch(0.0008);
+    assertThat(forgetting.winner()).isEqualTo("centre");
+    assertThat(forgetting.trials())
+        .allSatisfy(t -> assertThat(t.score().gatesPassed()).isTrue())
+        .extracting(t -> t.variant() + ":" + t.round() + ":" + t.droppedInRound())
+        .containsExactly(
+            "centre:0:-1",
+            "learning-rate x0.5:0:0",
+            "learning-rate x2:0:-1",
+            "centre:1:-1",
+            "learning-rate x2:1:1");
+
+    assertThat(new TrialScore(true, 0.3, 0.04, 0).netGain()).isCloseTo(0.26, within(1e-12));
+    assertThat(new TrialScore(true, 0.3, Double.NaN, 0).netGain())
+        .as("no replay: the gain alone")
+        .isEqualTo(0.3);
+  }
+
+  /** Three variants at a seventh of 175 steps (25, then 50), x2 losing replay as given. */
+  private static SuccessiveHalving.Result<String> learningRateSearch(double x2ReplayPerStep) {
+    Map<String, double[]> perStep =
+        Map.of(
+            "centre", new double[] {0.0020, 0},
+            "learning-rate x2", new double[] {0.0024, x2ReplayPerStep},
+            "learning-rate x0.5", new double[] {0.0010, -0.0002});
+    return new SuccessiveHalving<String>(1.0 / 7)
+        .search(
+            List.of("centre", "learning-rate x0.5", "learning-rate x2"),
+            175,
+            (variant, steps) -> {
+              double[] rate = perStep.get(variant);
+              double replayChange = rate[1] * steps;
+              return new TrialScore(
+                  replayChange <= SearchSettings.RETENTION_TOLERANCE,
+                  rate[0] * steps,
+                  replayChange,
+                  0);
+            });
   }
 
   @Test

@@ -415,9 +415,11 @@ class JobTrainerTest {
   }
 
   @Test
-  void aKeysFirstJobSearchesItsRankAndRecordsEveryTrialAndTheWinnerForTheNextJob() {
-    JobTrainer searching =
-        JobTrainer.from(new TrainerConfig(searchValues("4")), store, DeviceChoice.CPU);
+  void aKeysFirstJobSearchesItsRankOnItsOwnExamplesAndRecordsEveryTrialAndTheWinner() {
+    // nothing set aside for validation: the trials rank on the job's own examples
+    java.util.Map<String, String> values = searchValues("4");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
 
     AdapterCandidate candidate =
         searching
@@ -432,8 +434,13 @@ class JobTrainerTest {
                 StepListener.NONE)
             .candidate();
     RecipeSearch search = candidate.getSearch();
-    assertThat(search).as("a job with validation examples searches").isNotNull();
+    assertThat(search).as("a job without validation examples searches").isNotNull();
     assertThat(search.getCentre()).isEqualTo("configured");
+    assertThat(search.getRankedBy())
+        .contains("own training examples", "minus the replay sample's loss change");
+    assertThat(search.getTrials())
+        .as("the pool's general examples are the replay sample")
+        .allSatisfy(t -> assertThat(t.getReplayLossChange()).isNotNull());
     assertThat(search.getTrials())
         .as("a fresh adapter searches its rank first")
         .extracting(RecipeTrial::getVariant)
@@ -466,7 +473,7 @@ class JobTrainerTest {
 
   @Test
   void aNewKeyThatDoesNotSearchTrainsWithTheMostCommonWinnerOfOtherKeys() {
-    // too few validation examples to search: the key trains with its warm start alone
+    // too few examples to rank trials on: the key trains with its warm start alone
     JobTrainer trainer =
         JobTrainer.from(new TrainerConfig(searchValues("1000")), store, DeviceChoice.CPU);
     SearchedRecipe fast = new SearchedRecipe(2.0, 0.0, 1.0, 2, "search");

@@ -378,6 +378,9 @@ public final class ContinualBenchmark {
           extras.put("refreshedBefore", "true");
           extras.put("refreshKeptEnergy", String.format(Locale.ROOT, "%.4f", r.minKeptEnergy()));
         });
+    if (candidate.getLineage() != null) {
+      extras.putAll(monitor(candidate.getLineage()));
+    }
     if (candidate.getSearch() != null) {
       extras.put("searchWinner", candidate.getSearch().getWinner());
       extras.put("searchCentre", String.valueOf(candidate.getSearch().getCentre()));
@@ -405,6 +408,40 @@ public final class ContinualBenchmark {
         candidate.getMetrics().getInitialLoss(),
         candidate.getMetrics().getFinalLoss(),
         new TreeMap<>(extras));
+  }
+
+  /**
+   * The trainer's plasticity monitor on a candidate (its lineage): the learning gain in nats on the
+   * job's own examples, the fresh-adapter control's and their ratio where a control ran, whether a
+   * refresh is due, and the refresh the job started with.
+   */
+  static Map<String, String> monitor(Lineage lineage) {
+    Map<String, String> extras = new TreeMap<>();
+    var plasticity = lineage.getPlasticity();
+    if (plasticity != null) {
+      putNumber(extras, "monitorGain", plasticity.getLearningGain());
+      putNumber(extras, "monitorControlGain", plasticity.getControlGain());
+      putNumber(extras, "monitorGainRatio", plasticity.getGainRatio());
+      if (plasticity.getRefreshDue()) {
+        extras.put("monitorRefreshDue", "true");
+      }
+    }
+    if (lineage.getRefresh() != null) {
+      extras.put(
+          "monitorRefreshed",
+          String.format(
+              Locale.ROOT,
+              "freed rank %d, kept energy >= %.4f",
+              lineage.getRefresh().getFreedRank(),
+              lineage.getRefresh().getMinKeptEnergy()));
+    }
+    return extras;
+  }
+
+  private static void putNumber(Map<String, String> extras, String key, Double value) {
+    if (value != null && !value.isNaN()) {
+      extras.put(key, String.format(Locale.ROOT, "%.4f", value));
+    }
   }
 
   static PeftAdapter read(

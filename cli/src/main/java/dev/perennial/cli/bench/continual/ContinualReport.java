@@ -6,6 +6,7 @@ import dev.perennial.trainer.worker.JobRecipe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -266,7 +267,7 @@ public record ContinualReport(
     return String.format(
         Locale.ROOT,
         "%s: %d of %d planned steps%s, EM on its facts %s (held-out phrasing %s),"
-            + " general EM %s, knowledge updates %s, evaluated in %.1f s",
+            + " general EM %s, knowledge updates %s%s, evaluated in %.1f s",
         label,
         t.steps(),
         t.plannedSteps(),
@@ -275,7 +276,30 @@ public record ContinualReport(
         f(row.emHeldOut()[i]),
         f(row.generalExactMatch()),
         row.knowledgeUpdates() == 0 ? "-" : f(row.knowledgeUpdateAccuracy()),
+        monitor(t.extras()),
         row.evaluationSeconds());
+  }
+
+  /** The plasticity monitor's figures on an update, as the progress line shows them. */
+  private static String monitor(Map<String, String> extras) {
+    StringBuilder line = new StringBuilder();
+    if (extras.containsKey("monitorGain")) {
+      line.append(", loss gain ").append(extras.get("monitorGain")).append(" nats");
+    }
+    if (extras.containsKey("monitorGainRatio")) {
+      line.append(" (control ")
+          .append(extras.get("monitorControlGain"))
+          .append(", ratio ")
+          .append(extras.get("monitorGainRatio"))
+          .append(extras.containsKey("monitorRefreshDue") ? ", refresh due" : "")
+          .append(')');
+    }
+    if (extras.containsKey("monitorRefreshed")) {
+      line.append(", refreshed before training (")
+          .append(extras.get("monitorRefreshed"))
+          .append(')');
+    }
+    return line.toString();
   }
 
   /** Rows and tasks 0..last of a matrix: the measures as they stood after update {@code last}. */

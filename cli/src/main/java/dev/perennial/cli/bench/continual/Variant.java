@@ -71,12 +71,6 @@ public enum Variant {
   /** A refresh keeps this share of each module's squared norm (within the rank it keeps). */
   static final double REFRESH_ENERGY = 0.99;
 
-  /**
-   * Fewest validation examples a search variant's job needs to search: the default stream's jobs
-   * set aside 4 or 5 (a tenth of theirs), under the service's default of 8.
-   */
-  static final int SEARCH_MIN_VALIDATION_EXAMPLES = 2;
-
   /** Whether an update trains on every update's data so far. */
   public boolean joint() {
     return this == JOINT;
@@ -106,9 +100,6 @@ public enum Variant {
     if (this == SEARCH || this == SEARCH_WIDE) {
       values.put(TrainerConfig.RECIPE_SEARCH_CONFIG, "true");
       values.put(TrainerConfig.RECIPE_SEARCH_BUDGET_CONFIG, this == SEARCH ? "1.0" : "1.5");
-      values.putIfAbsent(
-          TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG,
-          Integer.toString(SEARCH_MIN_VALIDATION_EXAMPLES));
     }
     return values;
   }
