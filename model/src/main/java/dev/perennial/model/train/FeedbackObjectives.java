@@ -25,6 +25,9 @@ import java.util.List;
  * @param preferenceWeight weight of a preference pair's loss against a language-model row's
  * @param ratingWeight weight of a rating's KTO loss against a language-model row's
  * @param correctionWeight weight of a correction's loss against a language-model row's
+ * @param replayKlWeight weight of the replay rows' token-level KL divergence from the frozen
+ *     reference's next-token distributions (a general-retention anchor, counted like the replay
+ *     rows' mean token loss for their share of the step's rows); 0: none
  */
 public record FeedbackObjectives(
     PairLoss pairLoss,
@@ -38,7 +41,8 @@ public record FeedbackObjectives(
     double languageModelWeight,
     double preferenceWeight,
     double ratingWeight,
-    double correctionWeight) {
+    double correctionWeight,
+    double replayKlWeight) {
 
   public FeedbackObjectives {
     List<String> problems = new ArrayList<>();
@@ -58,6 +62,7 @@ public record FeedbackObjectives(
     notNegative("preference weight", preferenceWeight, problems);
     notNegative("rating weight", ratingWeight, problems);
     notNegative("correction weight", correctionWeight, problems);
+    notNegative("replay KL weight", replayKlWeight, problems);
     if (!problems.isEmpty()) {
       throw new ModelException("invalid feedback objectives: " + String.join("; ", problems));
     }
@@ -65,11 +70,11 @@ public record FeedbackObjectives(
 
   /**
    * DPO at beta 0.1, KTO at beta 0.1 with equal weights, RPO weight 1 on corrections and none on
-   * pairs, every kind weighted 1.
+   * pairs, every kind weighted 1, no KL anchor on replay.
    */
   public static FeedbackObjectives defaults() {
     return new FeedbackObjectives(
-        PairLoss.DPO, PairLoss.DEFAULT_BETA, 0.1, 0.1, 1, 1, 0, 1, 1, 1, 1, 1);
+        PairLoss.DPO, PairLoss.DEFAULT_BETA, 0.1, 0.1, 1, 1, 0, 1, 1, 1, 1, 1, 0);
   }
 
   public FeedbackObjectives withPairLoss(PairLoss loss) {
@@ -85,7 +90,8 @@ public record FeedbackObjectives(
         languageModelWeight,
         preferenceWeight,
         ratingWeight,
-        correctionWeight);
+        correctionWeight,
+        replayKlWeight);
   }
 
   /** The weight of a feedback kind's rows. */

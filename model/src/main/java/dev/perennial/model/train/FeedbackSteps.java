@@ -2,6 +2,7 @@ package dev.perennial.model.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.runtime.EngineArrays;
@@ -23,6 +24,13 @@ import java.util.Map;
  * language-model term, let one or two feedback rows outweigh a batch of replay). Every row of a
  * micro-batch shares one forward pass; the reference's log-likelihoods come from {@link
  * ReferenceLikelihoods}, computed once before training.
+ *
+ * <p>With a replay KL weight ({@link FeedbackObjectives#replayKlWeight}) the replay rows also learn
+ * the frozen reference's next-token distributions (its KL divergence from the policy's at every
+ * counted position; the reference's pass runs each micro-batch, without gradients). The pair and
+ * rating objectives push rejected answers down and move the general set's argmax tokens although
+ * replay keeps its token loss; the anchor holds the replay rows' whole distributions where they
+ * were. It counts like the replay rows' mean token loss, for their share of the step's rows.
  */
 final class FeedbackSteps implements StepSource {
 
@@ -30,6 +38,7 @@ final class FeedbackSteps implements StepSource {
   private final List<TokenizedExample> replay;
   private final List<TokenizedFeedback> feedback;
   private final ReferenceLikelihoods reference;
+  private final LanguageModel anchor;
   private final FeedbackObjectives objectives;
   private final int accumulation;
   private final int padId;
@@ -40,12 +49,17 @@ final class FeedbackSteps implements StepSource {
       List<TokenizedExample> replay,
       List<TokenizedFeedback> feedback,
       ReferenceLikelihoods reference,
+      LanguageModel anchor,
       FeedbackObjectives objectives,
       TrainingRecipe recipe,
       int padId) {
     if (examples.isEmpty() && feedback.isEmpty()) {
       throw new ModelException("there are no training examples");
     }
+    if (objectives.replayKlWeight() > 0 && !replay.isEmpty() && anchor == null) {
+      throw new ModelException("a replay KL weight needs the frozen reference model");
+    }
+    this.anchor = objectives.replayKlWeight() > 0 ? anchor : null;
     this.examples = examples;
     this.replay = replay;
     this.feedback = feedback;
@@ -59,6 +73,7 @@ final class FeedbackSteps implements StepSource {
   /** One micro-batch's rows, sorted by what scores them. */
   private final class MicroBatch {
     final List<TokenizedExample> languageModel = new ArrayList<>();
+    final List<TokenizedExample> replayed = new ArrayList<>();
     final Map<FeedbackExample.Kind, List<Integer>> byKind =
         new EnumMap<>(FeedbackExample.Kind.class);
 
@@ -75,12 +90,18 @@ final class FeedbackSteps implements StepSource {
         }
       }
       for (int index : rows.replay()) {
-        languageModel.add(replay.get(index));
+        replayed.add(replay.get(index));
       }
+      // the replay rows come last among the language-model rows: the KL anchor takes them
+      languageModel.addAll(replayed);
     }
 
     int countedTokens() {
       return languageModel.stream().mapToInt(TokenizedExample::countedTokens).sum();
+    }
+
+    int replayCountedTokens() {
+      return replayed.stream().mapToInt(TokenizedExample::countedTokens).sum();
     }
   }
 
@@ -104,6 +125,12 @@ final class FeedbackSteps implements StepSource {
         counted == 0
             ? 0
             : objectives.languageModelWeight() * languageModelRows / ((double) stepRows * counted);
+    int replayCounted = micro.stream().mapToInt(MicroBatch::replayCountedTokens).sum();
+    int replayRows = micro.stream().mapToInt(m -> m.replayed.size()).sum();
+    double anchorScale =
+        anchor == null || replayCounted == 0
+            ? 0
+            : objectives.replayKlWeight() * replayRows / ((double) stepRows * replayCounted);
     double loss = 0;
     long tokens = 0;
     for (MicroBatch batch : micro) {
@@ -119,44 +146,61 @@ final class FeedbackSteps implements StepSource {
       }
       Batch padded = Batch.of(rows, padId);
       tokens += padded.realTokens();
-      try (NDManager pass = stepManager.newSubManager();
-          GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
-        NDArray logLikelihoods =
-            PreferenceLosses.sequenceLogLikelihoods(
-                padded.logits(model, pass, null, true), padded.targets(pass), padded.weights(pass));
-        List<NDArray> terms = new ArrayList<>();
-        int from = batch.languageModel.size();
-        if (from > 0 && languageModelScale > 0) {
-          terms.add(
-              logLikelihoods
-                  .get("0:" + from)
-                  .sum()
-                  .neg()
-                  .mul(EngineArrays.scalar(pass, (float) languageModelScale)));
-        }
-        for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
-          List<Integer> items = batch.byKind.get(kind);
-          int n = items.size();
-          if (n > 0) {
-            NDArray answers = logLikelihoods.get(from + ":" + (from + n));
-            NDArray others = logLikelihoods.get((from + n) + ":" + (from + 2 * n));
-            double weight = objectives.weightOf(kind) / stepRows;
+      try (NDManager pass = stepManager.newSubManager()) {
+        Batch replayBatch =
+            anchorScale > 0 && !batch.replayed.isEmpty() ? Batch.of(batch.replayed, padId) : null;
+        // the reference's pass runs before the collector opens: nothing of it is recorded
+        NDArray anchorLogits =
+            replayBatch == null ? null : replayBatch.logits(anchor, pass, null, false);
+        try (GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
+          NDArray logits = padded.logits(model, pass, null, true);
+          NDArray logLikelihoods =
+              PreferenceLosses.sequenceLogLikelihoods(
+                  logits, padded.targets(pass), padded.weights(pass));
+          List<NDArray> terms = new ArrayList<>();
+          int from = batch.languageModel.size();
+          if (replayBatch != null) {
+            // rows padded on the right: the replay rows' own width holds all their counted
+            // positions
+            NDIndex replayPositions =
+                new NDIndex("{}:{}, 0:{}", from - batch.replayed.size(), from, replayBatch.width());
             terms.add(
-                losses(kind, items, answers, others, pass)
-                    .sum()
-                    .mul(EngineArrays.scalar(pass, (float) weight)));
-            from += 2 * n;
+                CausalLmLoss.weightedKl(
+                        logits.get(replayPositions), anchorLogits, replayBatch.weights(pass))
+                    .mul(EngineArrays.scalar(pass, (float) anchorScale)));
           }
+          if (from > 0 && languageModelScale > 0) {
+            terms.add(
+                logLikelihoods
+                    .get("0:" + from)
+                    .sum()
+                    .neg()
+                    .mul(EngineArrays.scalar(pass, (float) languageModelScale)));
+          }
+          for (FeedbackExample.Kind kind : FeedbackExample.Kind.values()) {
+            List<Integer> items = batch.byKind.get(kind);
+            int n = items.size();
+            if (n > 0) {
+              NDArray answers = logLikelihoods.get(from + ":" + (from + n));
+              NDArray others = logLikelihoods.get((from + n) + ":" + (from + 2 * n));
+              double weight = objectives.weightOf(kind) / stepRows;
+              terms.add(
+                  losses(kind, items, answers, others, pass)
+                      .sum()
+                      .mul(EngineArrays.scalar(pass, (float) weight)));
+              from += 2 * n;
+            }
+          }
+          if (terms.isEmpty()) {
+            continue;
+          }
+          NDArray total = terms.get(0);
+          for (int i = 1; i < terms.size(); i++) {
+            total = total.add(terms.get(i));
+          }
+          collector.backward(total);
+          loss += total.getFloat();
         }
-        if (terms.isEmpty()) {
-          continue;
-        }
-        NDArray total = terms.get(0);
-        for (int i = 1; i < terms.size(); i++) {
-          total = total.add(terms.get(i));
-        }
-        collector.backward(total);
-        loss += total.getFloat();
       }
     }
     return new Pass(loss, tokens);

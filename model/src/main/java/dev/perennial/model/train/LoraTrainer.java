@@ -67,7 +67,12 @@ public final class LoraTrainer {
             distillation == null
                 ? null
                 : LanguageModel.loadAdapter(
-                    distillation.base(), device, distillation.adapter(), false)) {
+                    distillation.base(), device, distillation.adapter(), false);
+        // the replay KL anchor's reference: the model as training starts, frozen
+        LanguageModel anchor =
+            feedback.isEmpty() || replay.isEmpty() || !(request.objectives().replayKlWeight() > 0)
+                ? null
+                : LanguageModel.load(request.base(), device, initial, false)) {
       // the reference is the model as training starts, scored once before the first step
       ReferenceLikelihoods reference =
           feedback.isEmpty()
@@ -97,6 +102,7 @@ public final class LoraTrainer {
                 replay,
                 feedback,
                 reference,
+                anchor,
                 request.objectives(),
                 recipe,
                 tokenizer.padId());

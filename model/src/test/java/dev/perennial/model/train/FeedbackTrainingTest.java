@@ -129,20 +129,85 @@ class FeedbackTrainingTest {
       assertThat(refusals).isEmpty();
       assertThat(
               lossOf(
-                  new FeedbackSteps(examples, List.of(), pair, reference, pairOnly, recipe, pad),
+                  new FeedbackSteps(
+                      examples, List.of(), pair, reference, null, pairOnly, recipe, pad),
                   model))
           .isCloseTo(Math.log(2) / 4, within(1e-5));
       assertThat(
               lossOf(
                   new FeedbackSteps(
-                      examples, List.of(), pair, reference, languageModelOnly, recipe, pad),
+                      examples, List.of(), pair, reference, null, languageModelOnly, recipe, pad),
                   model))
           .isCloseTo(lm * 3 / 4, within(1e-5));
       assertThat(
               lossOf(
-                  new FeedbackSteps(examples, List.of(), pair, reference, pairWithSft, recipe, pad),
+                  new FeedbackSteps(
+                      examples, List.of(), pair, reference, null, pairWithSft, recipe, pad),
                   model))
           .isCloseTo((Math.log(2) + chosenMeanNll) / 4, within(1e-4));
+    }
+  }
+
+  /**
+   * The replay KL anchor alone (every other weight 0), on a step of one pair and three replay rows
+   * (one replay example drawn three times) under a policy whose adapter moved (random B, no
+   * dropout) against the base as reference: the anchor is the replay example's summed KL divergence
+   * per counted token, times its weight, for the replay rows' share of the step's rows (3 of 4).
+   * With the policy as its own reference it is 0.
+   */
+  @Test
+  void theReplayKlAnchorCountsLikeTheReplayRowsMeanTokenLoss() {
+    BaseModel base = TinyModel.open();
+    TrainingRecipe recipe =
+        TrainingRecipe.loraDefaults().withSteps(1).withBatch(4, 1).withReplayFraction(0.75);
+    List<String> refusals = new ArrayList<>();
+    List<TokenizedExample> replay =
+        LoraTrainer.tokenize(
+            List.of(TrainingExample.completion("The Orbit office opens at", " nine.")),
+            base.tokenizer(),
+            64,
+            refusals);
+    List<TokenizedFeedback> pair =
+        TokenizedFeedback.of(List.of(FEEDBACK.get(0)), base.tokenizer(), 64, refusals);
+    // the default shape has no dropout: the step's training pass is deterministic
+    LoraWeights moved =
+        LoraWeights.initialize(base.config(), LoraConfig.defaults(), 3).withRandomB(5, 0.05);
+    FeedbackObjectives anchorOnly =
+        new FeedbackObjectives(PairLoss.DPO, 0.1, 0.1, 0.1, 1, 1, 0, 1, 0, 0, 0, 0, 2.0);
+    int pad = base.tokenizer().padId();
+
+    try (LanguageModel policy = LanguageModel.load(base, Device.cpu(), moved, true);
+        LanguageModel reference = LanguageModel.load(base, Device.cpu());
+        NDManager manager = policy.manager().newSubManager()) {
+      ReferenceLikelihoods likelihoods = ReferenceLikelihoods.compute(reference, pair, 4, pad);
+      Batch row = Batch.of(replay, pad);
+      double divergence =
+          CausalLmLoss.weightedKl(
+                  row.logits(policy, manager, null, false),
+                  row.logits(reference, manager, null, false),
+                  row.weights(manager))
+              .getFloat();
+
+      assertThat(refusals).isEmpty();
+      assertThat(divergence).isPositive();
+      assertThat(
+              lossOf(
+                  new FeedbackSteps(
+                      List.of(), replay, pair, likelihoods, reference, anchorOnly, recipe, pad),
+                  policy))
+          .isCloseTo(2.0 * divergence / row.countedTokens() * 3 / 4, within(1e-6));
+      assertThat(
+              lossOf(
+                  new FeedbackSteps(
+                      List.of(), replay, pair, likelihoods, policy, anchorOnly, recipe, pad),
+                  policy))
+          .isCloseTo(0, within(1e-6));
+      assertThatThrownBy(
+              () ->
+                  new FeedbackSteps(
+                      List.of(), replay, pair, likelihoods, null, anchorOnly, recipe, pad))
+          .isInstanceOf(ModelException.class)
+          .hasMessageContaining("frozen reference");
     }
   }
 
@@ -158,7 +223,7 @@ class FeedbackTrainingTest {
   private static FeedbackObjectives weighted(
       double languageModel, double preference, double preferenceSft) {
     return new FeedbackObjectives(
-        PairLoss.DPO, 0.1, 0.1, 0.1, 1, 1, preferenceSft, 1, languageModel, preference, 1, 1);
+        PairLoss.DPO, 0.1, 0.1, 0.1, 1, 1, preferenceSft, 1, languageModel, preference, 1, 1, 0);
   }
 
   private static double lossOf(StepSource source, LanguageModel model) {

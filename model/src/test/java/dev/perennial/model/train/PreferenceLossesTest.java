@@ -61,6 +61,18 @@ class PreferenceLossesTest {
   }
 
   @Test
+  void robustIsDpoMinusALinearRewardOnTheMargin() {
+    // softplus(x) = softplus(-x) + x: robust = DPO - eps / (1 - 2 eps) * beta * h, at eps 0.3
+    // 0.75 beta h, a push on every margin that never saturates
+    float[] margins = {-10, 0, 10, 40};
+    float[] dpo = losses(PairLoss.DPO, margins, 0.1, 0);
+    float[] robust = losses(PairLoss.ROBUST, margins, 0.1, 0.3);
+    for (int i = 0; i < margins.length; i++) {
+      assertThat(robust[i]).isCloseTo(dpo[i] - 0.75f * 0.1f * margins[i], within(1e-5f));
+    }
+  }
+
+  @Test
   void settingsOutsideTheirRangeAreRefused() {
     assertThatThrownBy(() -> losses(PairLoss.DPO, new float[] {1}, 0, 0))
         .hasMessageContaining("beta must be a positive number");

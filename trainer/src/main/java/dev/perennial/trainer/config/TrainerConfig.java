@@ -818,6 +818,16 @@ public class TrainerConfig extends PerennialConfig {
    * The feedback objectives' keys: the pair loss, the temperatures, the label smoothing, and the
    * weights (all non-negative, all 1 by default).
    */
+  public static final String RECIPE_REPLAY_KL_WEIGHT_CONFIG = TRAINER + "recipe.replay.kl.weight";
+
+  public static final double RECIPE_REPLAY_KL_WEIGHT_DEFAULT = 0.0;
+  private static final String RECIPE_REPLAY_KL_WEIGHT_DOC =
+      "Weight of the replay rows' token-level KL divergence from the frozen reference (the"
+          + " job's starting adapter) in jobs with feedback trained by its objectives: a"
+          + " general-retention anchor, counted like the replay rows' mean token loss for their"
+          + " share of the step's rows. Each micro-batch runs one more forward pass of the"
+          + " reference on its replay rows. 0: none (README, Learning from feedback alone).";
+
   private static ConfigDef defineFeedbackObjectives(ConfigDef definition) {
     definition
         .define(
@@ -855,6 +865,13 @@ public class TrainerConfig extends PerennialConfig {
             Range.between(0.0, 1e6),
             Importance.LOW,
             RECIPE_PREFERENCE_SFT_WEIGHT_DOC)
+        .define(
+            RECIPE_REPLAY_KL_WEIGHT_CONFIG,
+            Type.DOUBLE,
+            RECIPE_REPLAY_KL_WEIGHT_DEFAULT,
+            Range.between(0.0, 1e6),
+            Importance.LOW,
+            RECIPE_REPLAY_KL_WEIGHT_DOC)
         .define(
             RECIPE_KTO_BETA_CONFIG,
             Type.DOUBLE,

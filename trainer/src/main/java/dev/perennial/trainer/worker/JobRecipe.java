@@ -114,7 +114,8 @@ public record JobRecipe(
                 extras.number("weightLm"),
                 extras.number("weightPreference"),
                 extras.number("weightRating"),
-                extras.number("weightCorrection"));
+                extras.number("weightCorrection"),
+                extras.numberOr("replayKlWeight", 0));
     if (recorded.getMaxSteps() == null) {
       throw new IllegalArgumentException("the recorded recipe has no maxSteps");
     }
@@ -166,6 +167,12 @@ public record JobRecipe(
     double number(String name) {
       return Double.parseDouble(text(name));
     }
+
+    /** A setting recorded only since it existed: a record without it trained without it. */
+    double numberOr(String name, double absent) {
+      String value = values.get(name);
+      return value == null ? absent : Double.parseDouble(value);
+    }
   }
 
   private static FeedbackObjectives objectives(TrainerConfig config) {
@@ -181,7 +188,8 @@ public record JobRecipe(
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_LANGUAGE_MODEL_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_PREFERENCE_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_RATING_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_WEIGHT_CORRECTION_CONFIG));
+        config.getDouble(TrainerConfig.RECIPE_WEIGHT_CORRECTION_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_REPLAY_KL_WEIGHT_CONFIG));
   }
 
   /** At most this many optimizer steps per job. */
@@ -222,7 +230,8 @@ public record JobRecipe(
             o.languageModelWeight(),
             o.preferenceWeight() * w,
             o.ratingWeight() * w,
-            o.correctionWeight() * w);
+            o.correctionWeight() * w,
+            o.replayKlWeight());
     LoraConfig lora =
         new LoraConfig(
             point.loraRank(),
@@ -321,6 +330,7 @@ public record JobRecipe(
     extras.put("weightPreference", Double.toString(objectives.preferenceWeight()));
     extras.put("weightRating", Double.toString(objectives.ratingWeight()));
     extras.put("weightCorrection", Double.toString(objectives.correctionWeight()));
+    extras.put("replayKlWeight", Double.toString(objectives.replayKlWeight()));
     return extras;
   }
 
