@@ -3,6 +3,7 @@ package dev.perennial.evaluator.gate;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.stats.Effect;
+import dev.perennial.evaluator.stats.ExactBinomial;
 import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.stats.PairedItems;
@@ -45,8 +46,9 @@ import java.util.List;
  *       held-out questions over the old release's on the old base &gt;= the method's least ratio
  *       (carried over or distilled) at the lower bound;
  *   <li>{@value GateNames#TRANSFER_FLIPS} (a REBASE candidate): negative flips over the old
- *       release's right answers &lt;= the largest share at the upper bound (both only when the old
- *       release answered any held-out question right: {@link #transferApplies});
+ *       release's right answers &lt;= the largest share at the upper bound of its exact
+ *       (Clopper-Pearson) interval (both only when the old release answered any held-out question
+ *       right: {@link #transferApplies});
  *   <li>the feedback gates, for a key whose held-out pool holds preference pairs ({@link
  *       #feedbackGates}).
  * </ul>
@@ -103,11 +105,10 @@ public final class GateRules {
         Effect.RATIO,
         minRatio,
         GateComparator.GREATER_OR_EQUAL);
-    statistics.addIfMeasured(
+    statistics.addProportionIfMeasured(
         gates,
         GateNames.TRANSFER_FLIPS,
         TransferSuite.FLIPS_VS_OLD,
-        Effect.RATIO,
         thresholds.transferMaxFlips(),
         GateComparator.LESS_OR_EQUAL);
     return gates;
@@ -364,6 +365,28 @@ public final class GateRules {
     }
 
     /**
+     * Adds the gate of a proportion when its paired items were measured: the candidate's values
+     * count the successes among the trials the reference's values count (each 0 or 1, a success
+     * only where there is a trial), with the exact {@link ExactBinomial} interval, since a
+     * bootstrap of a count of 0 is [0, 0] however few the trials. n is the trials.
+     */
+    void addProportionIfMeasured(
+        List<Gate> gates, String name, String items, double threshold, GateComparator comparator) {
+      if (!m.hasPaired(items) || m.paired(items).size() == 0) {
+        return;
+      }
+      PairedItems counts = m.paired(items);
+      int successes = (int) Math.round(Arrays.stream(counts.candidate()).sum());
+      int trials = (int) Math.round(Arrays.stream(counts.reference()).sum());
+      gates.add(
+          decided(
+              name,
+              ExactBinomial.interval(successes, trials, bootstrap.confidence()),
+              threshold,
+              comparator));
+    }
+
+    /**
      * Adds the gate on its paired items; with none (not measured, or no items) the gate has
      * insufficient evidence with n 0 rather than being left out.
      */
@@ -390,7 +413,12 @@ public final class GateRules {
         Effect effect,
         double threshold,
         GateComparator comparator) {
-      Interval interval = bootstrap.interval(items, effect, seed(candidateId, name));
+      return decided(
+          name, bootstrap.interval(items, effect, seed(candidateId, name)), threshold, comparator);
+    }
+
+    private static Gate decided(
+        String name, Interval interval, double threshold, GateComparator comparator) {
       return GateRules.gate(
               name,
               interval.estimate(),

@@ -1,6 +1,7 @@
 package dev.perennial.evaluator.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.stats.PairedBootstrap;
@@ -93,7 +94,8 @@ class TransferGatesTest {
     assertThat(tenant.getComparator()).isEqualTo(GateComparator.GREATER_OR_EQUAL);
     Gate flips = gates.get(GateNames.TRANSFER_FLIPS);
     assertThat(flips.getValue()).isZero();
-    assertThat(flips.getUpper()).isZero();
+    assertThat(flips.getN()).isEqualTo(80);
+    assertThat(flips.getUpper()).isCloseTo(1 - Math.pow(0.025, 1 / 80.0), within(1e-9));
     assertThat(flips.getThreshold()).isEqualTo(0.05);
     assertThat(gates.values()).allMatch(gate -> Outcomes.of(gate) == EvaluationOutcome.PASSED);
   }
@@ -159,6 +161,17 @@ class TransferGatesTest {
             List.copyOf(gates.values()), rebased(LineageMethod.CARRIED_OVER), THRESHOLDS);
     assertThat(all).extracting(Gate::getName).doesNotContain(GateNames.EVIDENCE_ROLLOVER);
     assertThat(GateOutcomes.overall(all)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+  }
+
+  @Test
+  void noFlipOnTwentyRightAnswersIsNotEnoughEvidenceEither() {
+    // a bootstrap of 0 flips is [0, 0] whatever the count; the exact interval reaches 16.8 %
+    Gate flips =
+        transferGates(20, answers(20, 0, 20), answers(20, 0, 20), LineageMethod.CARRIED_OVER)
+            .get(GateNames.TRANSFER_FLIPS);
+    assertThat(flips.getValue()).isZero();
+    assertThat(flips.getUpper()).isCloseTo(0.1684, within(1e-4));
+    assertThat(Outcomes.of(flips)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
   }
 
   /**
