@@ -12,10 +12,9 @@ import java.util.Set;
  * Whether and how a job searches its recipe before training its candidate: successive halving over
  * the centre (the key's last winner, see {@link WarmStart}, drawn back to within {@link #reach} of
  * the configured recipe) and one step down and up along one {@link Dimension}, the next of {@link
- * #dimensions} with every update of the key; each trial
- * ranked by the trainer's stand-in for the evaluator's measurements ({@link TrialScore}) on its
- * validation examples, or on its own examples when it set too few aside ({@link #rankedOn}). Keys
- * with little data never search.
+ * #dimensions} with every update of the key; each trial ranked by the trainer's stand-in for the
+ * evaluator's measurements ({@link TrialScore}) on its validation examples, or on its own examples
+ * when it set too few aside ({@link #rankedOn}). Keys with little data never search.
  *
  * <p>Compute: the trials and the winner's training together take at most {@code budget} times the
  * job's step budget under the configured recipe. The winner gets its full step budget when at least

@@ -513,8 +513,7 @@ public final class JobTrainer {
           search.dimensions());
     }
     return new WarmStart.Centre(
-        from == null ? point : point.withLoraRank(from.weights().config().rank()),
-        chosen.origin());
+        from == null ? point : point.withLoraRank(from.weights().config().rank()), chosen.origin());
   }
 
   /**

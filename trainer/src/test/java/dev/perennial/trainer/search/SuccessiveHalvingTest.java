@@ -178,8 +178,7 @@ class SuccessiveHalvingTest {
   }
 
   /**
-   * Where update 11 of a key starts its search, each of updates 2 to 10 centred on the last
-   * winner.
+   * Where update 11 of a key starts its search, each of updates 2 to 10 centred on the last winner.
    */
   private static RecipePoint centreAfterTenUpdates(
       SearchSettings settings,
