@@ -392,14 +392,25 @@ public class TrainerConfig extends PerennialConfig {
           + " trials one third (1: equal compute with a job that does not search).";
 
   public static final String RECIPE_SEARCH_DIMENSIONS_CONFIG = TRAINER + "recipe.search.dimensions";
-  public static final String RECIPE_SEARCH_DIMENSIONS_DEFAULT =
-      "rank,learning-rate,replay,feedback-weight";
+  public static final String RECIPE_SEARCH_DIMENSIONS_DEFAULT = "rank,learning-rate";
   private static final String RECIPE_SEARCH_DIMENSIONS_DOC =
       "The settings the search moves, one per job in turn (update u of a key searches the"
           + " ((u - 1) mod n)-th of those that apply to it): rank (x0.5, x2; only a key's first"
           + " adapter, since a continued adapter keeps its rank), learning-rate (x0.5, x2),"
           + " replay (one batch row less or more) and feedback-weight (the preference, rating"
-          + " and correction rows' weights x0.5, x2; only jobs with feedback).";
+          + " and correction rows' weights x0.5, x2; only jobs with feedback). Replay and"
+          + " feedback-weight are off by default: their trials win on the job's own loss by"
+          + " giving up the rehearsal and the preference anchor that keep what the key knew,"
+          + " which a trial's replay sample does not see.";
+
+  public static final String RECIPE_SEARCH_REACH_CONFIG = TRAINER + "recipe.search.reach";
+  public static final int RECIPE_SEARCH_REACH_DEFAULT = 1;
+  private static final String RECIPE_SEARCH_REACH_DOC =
+      "The most steps (of recipe.search.dimensions' moves) a search's centre lies from the"
+          + " configured recipe along each searched setting: a key's last winner or a prior"
+          + " further away is drawn back, and a setting not searched is the configured one, so"
+          + " that short-run wins do not compound across updates (0: every search centres on the"
+          + " configured recipe).";
 
   public static final String PLASTICITY_CONTROL_EVERY_CONFIG = TRAINER + "plasticity.control.every";
   public static final int PLASTICITY_CONTROL_EVERY_DEFAULT = 5;
@@ -777,6 +788,13 @@ public class TrainerConfig extends PerennialConfig {
                 ConfigDef.ValidList.in("rank", "learning-rate", "replay", "feedback-weight"),
                 Importance.LOW,
                 RECIPE_SEARCH_DIMENSIONS_DOC)
+            .define(
+                RECIPE_SEARCH_REACH_CONFIG,
+                Type.INT,
+                RECIPE_SEARCH_REACH_DEFAULT,
+                Range.atLeast(0),
+                Importance.LOW,
+                RECIPE_SEARCH_REACH_DOC)
             .define(
                 PLASTICITY_CONTROL_EVERY_CONFIG,
                 Type.INT,

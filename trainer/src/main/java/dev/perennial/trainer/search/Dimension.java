@@ -68,6 +68,54 @@ public enum Dimension {
     };
   }
 
+  /**
+   * {@code point} with this setting drawn back to at most {@code reach} steps from {@code
+   * configured}'s (0: the configured value); a setting within reach stays as it is.
+   */
+  public RecipePoint drawBack(RecipePoint point, RecipePoint configured, int reach, int batchSize) {
+    RecipePoint p = point;
+    double span = Math.pow(2, reach);
+    return switch (this) {
+      case LEARNING_RATE ->
+          new RecipePoint(
+              within(p.learningRateFactor(), configured.learningRateFactor(), span),
+              p.replayFraction(),
+              p.feedbackWeightFactor(),
+              p.loraRank());
+      case FEEDBACK_WEIGHT ->
+          new RecipePoint(
+              p.learningRateFactor(),
+              p.replayFraction(),
+              within(p.feedbackWeightFactor(), configured.feedbackWeightFactor(), span),
+              p.loraRank());
+      case REPLAY -> {
+        long rows = Math.round(p.replayFraction() * batchSize);
+        long configuredRows = Math.round(configured.replayFraction() * batchSize);
+        long drawn =
+            Math.max(
+                Math.max(0, configuredRows - reach),
+                Math.min(Math.min(batchSize - 1, configuredRows + reach), rows));
+        yield drawn == rows && reach > 0
+            ? p
+            : new RecipePoint(
+                p.learningRateFactor(),
+                drawn == configuredRows ? configured.replayFraction() : (double) drawn / batchSize,
+                p.feedbackWeightFactor(),
+                p.loraRank());
+      }
+      case RANK ->
+          p.withLoraRank(
+              (int)
+                  Math.max(
+                      Math.max(1, configured.loraRank() / span),
+                      Math.min(configured.loraRank() * span, p.loraRank())));
+    };
+  }
+
+  private static double within(double value, double configured, double span) {
+    return Math.max(configured / span, Math.min(configured * span, value));
+  }
+
   /** How a move along this dimension is named in the trials: {@code learning-rate x0.5}, ... */
   public String moveName(boolean up, RecipePoint moved, int batchSize) {
     return switch (this) {

@@ -10,11 +10,11 @@ import java.util.Set;
 
 /**
  * Whether and how a job searches its recipe before training its candidate: successive halving over
- * the centre (the key's last winner, see {@link WarmStart}) and one step down and up along one
- * {@link Dimension}, the next of {@link #dimensions} with every update of the key; each trial
- * ranked by the trainer's stand-in for the evaluator's measurements ({@link TrialScore}) on its
- * validation examples, or on its own examples when it set too few aside ({@link #rankedOn}). Keys
- * with little data never search.
+ * the centre (the key's last winner, see {@link WarmStart}, drawn back to within {@link #reach} of
+ * the configured recipe) and one step down and up along one {@link Dimension}, the next of {@link
+ * #dimensions} with every update of the key; each trial ranked by the trainer's stand-in for the
+ * evaluator's measurements ({@link TrialScore}) on its validation examples, or on its own examples
+ * when it set too few aside ({@link #rankedOn}). Keys with little data never search.
  *
  * <p>Compute: the trials and the winner's training together take at most {@code budget} times the
  * job's step budget under the configured recipe. The winner gets its full step budget when at least
@@ -26,9 +26,15 @@ import java.util.Set;
  *     its own training examples
  * @param budget trials plus the final training, in step budgets of the configured recipe
  * @param dimensions the settings searched, one per job in turn
+ * @param reach the most steps the centre lies from the configured recipe along a searched setting
+ *     (a setting not searched stays the configured one)
  */
 public record SearchSettings(
-    boolean enabled, int minValidationExamples, double budget, List<Dimension> dimensions) {
+    boolean enabled,
+    int minValidationExamples,
+    double budget,
+    List<Dimension> dimensions,
+    int reach) {
 
   /** A trial that raises the loss on the job's replay sample by more than this fails. */
   public static final double RETENTION_TOLERANCE = 0.05;
@@ -78,14 +84,19 @@ public record SearchSettings(
 
   public SearchSettings {
     dimensions = List.copyOf(dimensions);
-    if (minValidationExamples < 1 || !(budget >= 0.5 && budget <= 10) || dimensions.isEmpty()) {
+    if (minValidationExamples < 1
+        || !(budget >= 0.5 && budget <= 10)
+        || dimensions.isEmpty()
+        || reach < 0) {
       throw new TrainerException(
           "search settings out of range: min validation examples "
               + minValidationExamples
               + ", budget "
               + budget
               + " (0.5 to 10), dimensions "
-              + dimensions);
+              + dimensions
+              + ", reach "
+              + reach);
     }
   }
 
@@ -96,7 +107,8 @@ public record SearchSettings(
         config.getDouble(TrainerConfig.RECIPE_SEARCH_BUDGET_CONFIG),
         config.getList(TrainerConfig.RECIPE_SEARCH_DIMENSIONS_CONFIG).stream()
             .map(Dimension::parse)
-            .toList());
+            .toList(),
+        config.getInt(TrainerConfig.RECIPE_SEARCH_REACH_CONFIG));
   }
 
   public static SearchSettings off() {
@@ -104,7 +116,24 @@ public record SearchSettings(
         false,
         TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_DEFAULT,
         TrainerConfig.RECIPE_SEARCH_BUDGET_DEFAULT,
-        List.of(Dimension.values()));
+        List.of(Dimension.values()),
+        TrainerConfig.RECIPE_SEARCH_REACH_DEFAULT);
+  }
+
+  /**
+   * Where a search centred on {@code point} (the key's last winner or a prior) starts: every
+   * searched setting drawn back to within {@link #reach} steps of {@code configured}'s, every other
+   * one the configured. Each winner becomes the next centre, so without this bound a winner by a
+   * short trial's margin compounds, update after update, into a recipe the key forgets with (less
+   * replay, lower feedback weights: measured in the README's recipe search).
+   */
+  public RecipePoint withinReach(RecipePoint point, RecipePoint configured, int batchSize) {
+    RecipePoint drawn = point;
+    for (Dimension dimension : Dimension.values()) {
+      int steps = dimensions.contains(dimension) ? reach : 0;
+      drawn = dimension.drawBack(drawn, configured, steps, batchSize);
+    }
+    return drawn;
   }
 
   /**

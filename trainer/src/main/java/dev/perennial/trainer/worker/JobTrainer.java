@@ -51,6 +51,7 @@ import dev.perennial.trainer.plasticity.GainProbe;
 import dev.perennial.trainer.plasticity.PlasticityRecords;
 import dev.perennial.trainer.plasticity.PlasticitySettings;
 import dev.perennial.trainer.search.Dimension;
+import dev.perennial.trainer.search.RecipePoint;
 import dev.perennial.trainer.search.SearchSettings;
 import dev.perennial.trainer.search.WarmStart;
 import dev.perennial.trainer.shard.ExampleContent;
@@ -307,7 +308,7 @@ public final class JobTrainer {
     RecipeSearch searched = null;
     SearchedRecipe searchedRecipe = null;
     if (search.enabled()) {
-      WarmStart.Centre centre = centre(recipe, from, stableLineage, priors);
+      WarmStart.Centre centre = centre(search, recipe, from, stableLineage, priors);
       // ranked on the validation examples when the job set aside enough, else on its own examples
       // (what the plasticity monitor measures its learning gain on)
       Optional<SearchSettings.RankedOn> rankedOn =
@@ -485,22 +486,34 @@ public final class JobTrainer {
 
   /**
    * Where the job's recipe search starts: the key's last searched recipe, else a prior, else the
-   * configured recipe; a continued adapter keeps its rank.
+   * configured recipe, drawn back to within the search's reach of the configured; a continued
+   * adapter keeps its rank.
    */
   private static WarmStart.Centre centre(
+      SearchSettings search,
       JobRecipe recipe,
       PeftAdapter from,
       Optional<Lineage> stableLineage,
       List<SearchedRecipe> priors) {
-    WarmStart.Centre centre =
+    WarmStart.Centre chosen =
         WarmStart.choose(
             recipe.point(),
             stableLineage.flatMap(l -> JobSearch.point(l.getSearchedRecipe())),
             priors.stream().map(JobSearch::point).flatMap(Optional::stream).toList());
-    return from == null
-        ? centre
-        : new WarmStart.Centre(
-            centre.point().withLoraRank(from.weights().config().rank()), centre.origin());
+    RecipePoint point =
+        search.withinReach(chosen.point(), recipe.point(), recipe.model().batchSize());
+    if (!point.equals(chosen.point())) {
+      log.info(
+          "Search centre {} ({}) drawn back to {} (within {} step(s) of the configured recipe"
+              + " along {})",
+          chosen.point(),
+          chosen.origin().label(),
+          point,
+          search.reach(),
+          search.dimensions());
+    }
+    return new WarmStart.Centre(
+        from == null ? point : point.withLoraRank(from.weights().config().rank()), chosen.origin());
   }
 
   /**

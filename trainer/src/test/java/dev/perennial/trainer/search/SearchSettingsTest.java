@@ -12,7 +12,7 @@ class SearchSettingsTest {
 
   @Test
   void aJobRanksOnItsValidationExamplesElseOnItsOwnAndAKeyWithLittleDataNeverSearches() {
-    SearchSettings on = new SearchSettings(true, 8, 2.75, ALL);
+    SearchSettings on = new SearchSettings(true, 8, 2.75, ALL, 1);
 
     assertThat(on.rankedOn(8, 30)).contains(SearchSettings.RankedOn.VALIDATION);
     assertThat(on.rankedOn(5, 30))
@@ -30,7 +30,7 @@ class SearchSettingsTest {
 
   @Test
   void eachUpdateSearchesTheNextDimensionThatAppliesAndTheRankOnlyForAFreshAdapter() {
-    SearchSettings on = new SearchSettings(true, 8, 2.75, ALL);
+    SearchSettings on = new SearchSettings(true, 8, 2.75, ALL, 1);
     EnumSet<Dimension> fresh = EnumSet.allOf(Dimension.class);
     EnumSet<Dimension> continuedWithoutFeedback =
         EnumSet.of(Dimension.LEARNING_RATE, Dimension.REPLAY);
@@ -41,7 +41,7 @@ class SearchSettingsTest {
         .containsExactly(
             Dimension.REPLAY, Dimension.LEARNING_RATE, Dimension.REPLAY, Dimension.LEARNING_RATE);
     assertThat(
-            new SearchSettings(true, 8, 2.75, List.of(Dimension.FEEDBACK_WEIGHT))
+            new SearchSettings(true, 8, 2.75, List.of(Dimension.FEEDBACK_WEIGHT), 1)
                 .dimension(2, continuedWithoutFeedback))
         .as("no feedback: nothing to search")
         .isEmpty();
@@ -70,10 +70,35 @@ class SearchSettingsTest {
   }
 
   @Test
+  void aCentreIsDrawnBackToWithinReachOfTheConfiguredRecipeAndAnUnsearchedSettingIsTheConfigured() {
+    RecipePoint configured = RecipePoint.configured(0.8125, 8);
+    // the drift measured on seed 1: replay 13/16 -> 10/16, feedback weight x1 -> x0.25, rank 16
+    RecipePoint drifted = new RecipePoint(0.25, 0.625, 0.25, 16);
+    SearchSettings all = new SearchSettings(true, 8, 1.5, ALL, 1);
+
+    assertThat(all.withinReach(drifted, configured, 16))
+        .isEqualTo(new RecipePoint(0.5, 0.75, 0.5, 16));
+    assertThat(new SearchSettings(true, 8, 1.5, ALL, 2).withinReach(drifted, configured, 16))
+        .isEqualTo(new RecipePoint(0.25, 0.6875, 0.25, 16));
+    assertThat(new SearchSettings(true, 8, 1.5, ALL, 0).withinReach(drifted, configured, 16))
+        .as("reach 0: the configured recipe")
+        .isEqualTo(configured);
+    RecipePoint withinOne = new RecipePoint(2, 0.875, 0.5, 4);
+    assertThat(all.withinReach(withinOne, configured, 16)).isEqualTo(withinOne);
+    assertThat(
+            new SearchSettings(true, 8, 1.5, List.of(Dimension.RANK, Dimension.LEARNING_RATE), 1)
+                .withinReach(drifted, configured, 16))
+        .as("replay and feedback weight not searched: the configured")
+        .isEqualTo(new RecipePoint(0.5, 0.8125, 1, 16));
+    assertThat(all.withinReach(new RecipePoint(4, 0.8125, 1, 64), configured, 16))
+        .isEqualTo(new RecipePoint(2, 0.8125, 1, 16));
+  }
+
+  @Test
   void theTrialsAndTheCandidateFitTheComputeBudget() {
-    SearchSettings equal = new SearchSettings(true, 8, 1.0, ALL);
-    SearchSettings wider = new SearchSettings(true, 8, 1.5, ALL);
-    SearchSettings standard = new SearchSettings(true, 8, 2.75, ALL);
+    SearchSettings equal = new SearchSettings(true, 8, 1.0, ALL, 1);
+    SearchSettings wider = new SearchSettings(true, 8, 1.5, ALL, 1);
+    SearchSettings standard = new SearchSettings(true, 8, 2.75, ALL, 1);
 
     assertThat(standard.startShare(3)).as("3 + 2 x 2 first-round trials").isEqualTo(0.25);
     assertThat(wider.startShare(3)).isEqualTo(0.5 / 7);

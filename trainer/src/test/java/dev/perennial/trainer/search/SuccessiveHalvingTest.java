@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class SuccessiveHalvingTest {
           return new TrialScore(p.replayFraction() >= 0.8, gain, Double.NaN, 0);
         };
     RecipePoint centre = RecipePoint.configured(0.8125, 8);
-    SearchSettings settings = new SearchSettings(true, 8, 1.5, List.of(Dimension.values()));
+    SearchSettings settings = new SearchSettings(true, 8, 1.5, List.of(Dimension.values()), 1);
 
     Map<Dimension, String> winners = new java.util.EnumMap<>(Dimension.class);
     for (Dimension dimension : Dimension.values()) {
@@ -138,6 +139,64 @@ class SuccessiveHalvingTest {
     assertThat(new TrialScore(true, 0.3, Double.NaN, 0).netGain())
         .as("no replay: the gain alone")
         .isEqualTo(0.3);
+  }
+
+  @Test
+  void winnersThatGiveUpRetentionUpdateAfterUpdateDoNotCompoundBeyondTheReach() {
+    // every update's trials gain more with less replay and a lower feedback weight, and the replay
+    // sample does not see the cost: the path bench continual's search took on both seeds
+    SuccessiveHalving.Trainer<SearchSettings.Variant> shortRun =
+        (variant, steps) -> {
+          RecipePoint p = variant.point();
+          double gain = steps * (2 - p.replayFraction() - 0.1 * p.feedbackWeightFactor());
+          return new TrialScore(true, gain, 0.01, 0);
+        };
+    RecipePoint configured = RecipePoint.configured(0.8125, 8);
+    EnumSet<Dimension> continued =
+        EnumSet.of(Dimension.LEARNING_RATE, Dimension.REPLAY, Dimension.FEEDBACK_WEIGHT);
+    List<Dimension> all = List.of(Dimension.values());
+
+    assertThat(
+            centreAfterTenUpdates(
+                new SearchSettings(true, 8, 1.5, all, 10), configured, continued, shortRun))
+        .as("unbounded: each winner centres the next search, one row less every replay turn")
+        .isEqualTo(new RecipePoint(1, 0.625, 0.25, 8));
+    assertThat(
+            centreAfterTenUpdates(
+                new SearchSettings(true, 8, 1.5, all, 1), configured, continued, shortRun))
+        .as("reach 1: the centre stays one step away")
+        .isEqualTo(new RecipePoint(1, 0.75, 0.5, 8));
+    assertThat(
+            centreAfterTenUpdates(
+                new SearchSettings(
+                    true, 8, 1.5, List.of(Dimension.RANK, Dimension.LEARNING_RATE), 1),
+                configured,
+                continued,
+                shortRun))
+        .as("the default dimensions: replay and feedback weight stay the configured")
+        .isEqualTo(configured);
+  }
+
+  /**
+   * Where update 11 of a key starts its search, each of updates 2 to 10 centred on the last winner.
+   */
+  private static RecipePoint centreAfterTenUpdates(
+      SearchSettings settings,
+      RecipePoint configured,
+      EnumSet<Dimension> applicable,
+      SuccessiveHalving.Trainer<SearchSettings.Variant> trainer) {
+    RecipePoint winner = configured;
+    for (int update = 2; update <= 10; update++) {
+      RecipePoint centre = settings.withinReach(winner, configured, 16);
+      List<SearchSettings.Variant> variants =
+          SearchSettings.variants(centre, settings.dimension(update, applicable).orElseThrow(), 16);
+      winner =
+          new SuccessiveHalving<SearchSettings.Variant>(settings.startShare(variants.size()))
+              .search(variants, 140, trainer)
+              .winner()
+              .point();
+    }
+    return settings.withinReach(winner, configured, 16);
   }
 
   /** Three variants at a seventh of 175 steps (25, then 50), x2 losing replay as given. */

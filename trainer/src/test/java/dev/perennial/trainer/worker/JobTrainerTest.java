@@ -472,11 +472,12 @@ class JobTrainerTest {
   }
 
   @Test
-  void aNewKeyThatDoesNotSearchTrainsWithTheMostCommonWinnerOfOtherKeys() {
-    // too few examples to rank trials on: the key trains with its warm start alone
+  void aNewKeyThatDoesNotSearchTrainsWithTheMostCommonWinnerOfOtherKeysWithinReach() {
+    // too few examples to rank trials on: the key trains with its warm start alone, the prior's
+    // rate x4 drawn back to one step (x2) from the configured
     JobTrainer trainer =
         JobTrainer.from(new TrainerConfig(searchValues("1000")), store, DeviceChoice.CPU);
-    SearchedRecipe fast = new SearchedRecipe(2.0, 0.0, 1.0, 2, "search");
+    SearchedRecipe fast = new SearchedRecipe(4.0, 0.0, 1.0, 2, "search");
     SearchedRecipe slow = new SearchedRecipe(0.5, 0.0, 1.0, 4, "search");
 
     AdapterCandidate candidate =
