@@ -43,6 +43,7 @@ final class FeedbackSteps implements StepSource {
   private final int accumulation;
   private final int padId;
   private final RowDraw draw;
+  private final SmallLossSelection selection;
 
   FeedbackSteps(
       List<TokenizedExample> examples,
@@ -68,6 +69,11 @@ final class FeedbackSteps implements StepSource {
     this.accumulation = recipe.gradientAccumulation();
     this.padId = padId;
     this.draw = new RowDraw(examples.size() + feedback.size(), replay.size(), recipe);
+    long pairs = feedback.stream().filter(f -> f.kind() == FeedbackExample.Kind.PREFERENCE).count();
+    this.selection =
+        objectives.preferenceDropShare() > 0
+            ? new SmallLossSelection((int) pairs, objectives.preferenceDropShare())
+            : null;
   }
 
   /** One micro-batch's rows, sorted by what scores them. */
@@ -233,14 +239,17 @@ final class FeedbackSteps implements StepSource {
     NDArray referenceOther = EngineArrays.of(pass, referenceOthers);
     return switch (kind) {
       case PREFERENCE ->
-          PreferenceLosses.correction(
-              PreferenceLosses.margins(answers, others, referenceAnswer, referenceOther),
-              answers,
-              EngineArrays.of(pass, answerTokens),
-              objectives.pairLoss(),
-              objectives.beta(),
-              objectives.labelSmoothing(),
-              objectives.preferenceSftWeight());
+          selected(
+              items,
+              PreferenceLosses.correction(
+                  PreferenceLosses.margins(answers, others, referenceAnswer, referenceOther),
+                  answers,
+                  EngineArrays.of(pass, answerTokens),
+                  objectives.pairLoss(),
+                  objectives.beta(),
+                  objectives.labelSmoothing(),
+                  objectives.preferenceSftWeight()),
+              pass);
       case CORRECTION ->
           PreferenceLosses.correction(
               PreferenceLosses.margins(answers, others, referenceAnswer, referenceOther),
@@ -260,5 +269,17 @@ final class FeedbackSteps implements StepSource {
               objectives.ktoDesirableWeight(),
               objectives.ktoUndesirableWeight());
     };
+  }
+
+  /**
+   * The pairs' losses with those the small-loss selection leaves out weighed 0 (the pairs' losses
+   * as they are without a drop share). A left-out pair still counts among the step's rows.
+   */
+  private NDArray selected(List<Integer> items, NDArray losses, NDManager pass) {
+    if (selection == null) {
+      return losses;
+    }
+    float[] values = losses.stopGradient().toFloatArray();
+    return losses.mul(EngineArrays.of(pass, selection.keep(items, values)));
   }
 }
