@@ -62,10 +62,13 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
       split = ",",
       defaultValue = "sft,dpo,ipo,robust,kto,correction",
       description =
-          "Objectives, in order (default: ${DEFAULT-VALUE}); also conservative. sft: the pairs"
-              + " trained as SFT on the chosen answer (recipe.feedback.objective=sft); dpo, ipo,"
-              + " conservative, robust: the pairs by recipe.preference.loss; kto: the ratings;"
-              + " correction: the corrections (pair loss plus SFT on the correction).")
+          "Objectives, in order (default: ${DEFAULT-VALUE}); also conservative and small-loss."
+              + " sft: the pairs trained as SFT on the chosen answer"
+              + " (recipe.feedback.objective=sft); dpo, ipo, conservative, robust: the pairs by"
+              + " recipe.preference.loss; small-loss: DPO leaving out of each step the"
+              + " --label-smoothing share of pairs of highest loss (recipe.preference.drop.share);"
+              + " kto: the ratings; correction: the corrections (pair loss plus SFT on the"
+              + " correction).")
   List<String> variants;
 
   @Option(
@@ -83,7 +86,8 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
       defaultValue = "0.1",
       description =
           "Share of flipped labels the conservative and robust losses assume"
-              + " (recipe.preference.label.smoothing; default: ${DEFAULT-VALUE}, the service's).")
+              + " (recipe.preference.label.smoothing; default: ${DEFAULT-VALUE}, the service's),"
+              + " and the share of pairs small-loss leaves out.")
   double labelSmoothing;
 
   @Option(

@@ -434,7 +434,7 @@ public final class GateRules {
   }
 
   /** The bootstrap seed of a candidate's gate: the same candidate, the same intervals. */
-  static long seed(String candidateId, String gate) {
+  public static long seed(String candidateId, String gate) {
     byte[] hash =
         Digest.of((candidateId + "\u0000" + gate).getBytes(StandardCharsets.UTF_8)).toBytes();
     return ByteBuffer.wrap(hash, 0, Long.BYTES).getLong();

@@ -28,6 +28,9 @@ import java.util.List;
  * @param replayKlWeight weight of the replay rows' token-level KL divergence from the frozen
  *     reference's next-token distributions (a general-retention anchor, counted like the replay
  *     rows' mean token loss for their share of the step's rows); 0: none
+ * @param preferenceDropShare the share of a job's preference pairs left out of each step, those of
+ *     highest loss once every pair was seen ({@link SmallLossSelection}, the small-loss trick
+ *     against flipped labels), in [0, 0.5); 0: none
  */
 public record FeedbackObjectives(
     PairLoss pairLoss,
@@ -42,7 +45,8 @@ public record FeedbackObjectives(
     double preferenceWeight,
     double ratingWeight,
     double correctionWeight,
-    double replayKlWeight) {
+    double replayKlWeight,
+    double preferenceDropShare) {
 
   public FeedbackObjectives {
     List<String> problems = new ArrayList<>();
@@ -63,6 +67,9 @@ public record FeedbackObjectives(
     notNegative("rating weight", ratingWeight, problems);
     notNegative("correction weight", correctionWeight, problems);
     notNegative("replay KL weight", replayKlWeight, problems);
+    if (!(preferenceDropShare >= 0 && preferenceDropShare < 0.5)) {
+      problems.add("the preference drop share must be in [0, 0.5), was " + preferenceDropShare);
+    }
     if (!problems.isEmpty()) {
       throw new ModelException("invalid feedback objectives: " + String.join("; ", problems));
     }
@@ -70,11 +77,11 @@ public record FeedbackObjectives(
 
   /**
    * DPO at beta 0.1, KTO at beta 0.1 with equal weights, RPO weight 1 on corrections and none on
-   * pairs, every kind weighted 1, no KL anchor on replay.
+   * pairs, every kind weighted 1, no KL anchor on replay, every pair kept.
    */
   public static FeedbackObjectives defaults() {
     return new FeedbackObjectives(
-        PairLoss.DPO, PairLoss.DEFAULT_BETA, 0.1, 0.1, 1, 1, 0, 1, 1, 1, 1, 1, 0);
+        PairLoss.DPO, PairLoss.DEFAULT_BETA, 0.1, 0.1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0);
   }
 
   public FeedbackObjectives withPairLoss(PairLoss loss) {
@@ -91,7 +98,8 @@ public record FeedbackObjectives(
         preferenceWeight,
         ratingWeight,
         correctionWeight,
-        replayKlWeight);
+        replayKlWeight,
+        preferenceDropShare);
   }
 
   /** The weight of a feedback kind's rows. */

@@ -173,7 +173,7 @@ class FeedbackTrainingTest {
     LoraWeights moved =
         LoraWeights.initialize(base.config(), LoraConfig.defaults(), 3).withRandomB(5, 0.05);
     FeedbackObjectives anchorOnly =
-        new FeedbackObjectives(PairLoss.DPO, 0.1, 0.1, 0.1, 1, 1, 0, 1, 0, 0, 0, 0, 2.0);
+        new FeedbackObjectives(PairLoss.DPO, 0.1, 0.1, 0.1, 1, 1, 0, 1, 0, 0, 0, 0, 2.0, 0);
     int pad = base.tokenizer().padId();
 
     try (LanguageModel policy = LanguageModel.load(base, Device.cpu(), moved, true);
@@ -223,7 +223,7 @@ class FeedbackTrainingTest {
   private static FeedbackObjectives weighted(
       double languageModel, double preference, double preferenceSft) {
     return new FeedbackObjectives(
-        PairLoss.DPO, 0.1, 0.1, 0.1, 1, 1, preferenceSft, 1, languageModel, preference, 1, 1, 0);
+        PairLoss.DPO, 0.1, 0.1, 0.1, 1, 1, preferenceSft, 1, languageModel, preference, 1, 1, 0, 0);
   }
 
   private static double lossOf(StepSource source, LanguageModel model) {

@@ -302,6 +302,15 @@ public class TrainerConfig extends PerennialConfig {
           + " recipe.correction.sft.weight does for corrections); 0 by default: on the sample"
           + " feedback it cost general retention and added no learning (trainer README).";
 
+  public static final String RECIPE_PREFERENCE_DROP_SHARE_CONFIG =
+      TRAINER + "recipe.preference.drop.share";
+  public static final double RECIPE_PREFERENCE_DROP_SHARE_DEFAULT = 0.0;
+  private static final String RECIPE_PREFERENCE_DROP_SHARE_DOC =
+      "Share of a job's PREFERENCE pairs left out of each step: once every pair was trained,"
+          + " those whose latest loss is among the highest this share (the small-loss trick"
+          + " against flipped labels, as ROPO does). 0: every pair trains (README, Learning from"
+          + " feedback alone).";
+
   public static final String RECIPE_CORRECTION_SFT_WEIGHT_CONFIG =
       TRAINER + "recipe.correction.sft.weight";
   private static final String RECIPE_CORRECTION_SFT_WEIGHT_DOC =
@@ -883,6 +892,13 @@ public class TrainerConfig extends PerennialConfig {
             Range.between(0.0, 1e6),
             Importance.LOW,
             RECIPE_PREFERENCE_SFT_WEIGHT_DOC)
+        .define(
+            RECIPE_PREFERENCE_DROP_SHARE_CONFIG,
+            Type.DOUBLE,
+            RECIPE_PREFERENCE_DROP_SHARE_DEFAULT,
+            Range.between(0.0, 0.49),
+            Importance.LOW,
+            RECIPE_PREFERENCE_DROP_SHARE_DOC)
         .define(
             RECIPE_REPLAY_KL_WEIGHT_CONFIG,
             Type.DOUBLE,

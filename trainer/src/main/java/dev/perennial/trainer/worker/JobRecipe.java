@@ -115,7 +115,8 @@ public record JobRecipe(
                 extras.number("weightPreference"),
                 extras.number("weightRating"),
                 extras.number("weightCorrection"),
-                extras.numberOr("replayKlWeight", 0));
+                extras.numberOr("replayKlWeight", 0),
+                extras.numberOr("preferenceDropShare", 0));
     if (recorded.getMaxSteps() == null) {
       throw new IllegalArgumentException("the recorded recipe has no maxSteps");
     }
@@ -189,7 +190,8 @@ public record JobRecipe(
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_PREFERENCE_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_RATING_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_CORRECTION_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_REPLAY_KL_WEIGHT_CONFIG));
+        config.getDouble(TrainerConfig.RECIPE_REPLAY_KL_WEIGHT_CONFIG),
+        config.getDouble(TrainerConfig.RECIPE_PREFERENCE_DROP_SHARE_CONFIG));
   }
 
   /** At most this many optimizer steps per job. */
@@ -231,7 +233,8 @@ public record JobRecipe(
             o.preferenceWeight() * w,
             o.ratingWeight() * w,
             o.correctionWeight() * w,
-            o.replayKlWeight());
+            o.replayKlWeight(),
+            o.preferenceDropShare());
     LoraConfig lora =
         new LoraConfig(
             point.loraRank(),
@@ -331,6 +334,7 @@ public record JobRecipe(
     extras.put("weightRating", Double.toString(objectives.ratingWeight()));
     extras.put("weightCorrection", Double.toString(objectives.correctionWeight()));
     extras.put("replayKlWeight", Double.toString(objectives.replayKlWeight()));
+    extras.put("preferenceDropShare", Double.toString(objectives.preferenceDropShare()));
     return extras;
   }
 

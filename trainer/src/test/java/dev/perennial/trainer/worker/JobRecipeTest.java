@@ -120,6 +120,7 @@ class JobRecipeTest {
     values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "20");
     values.put(TrainerConfig.RECIPE_PREFERENCE_BETA_CONFIG, "0.25");
     values.put(TrainerConfig.RECIPE_REPLAY_KL_WEIGHT_CONFIG, "0.5");
+    values.put(TrainerConfig.RECIPE_PREFERENCE_DROP_SHARE_CONFIG, "0.3");
     values.put(
         "perennial.trainer.tenant.globex" + TrainerConfig.TENANT_LEARNING_RATE_SUFFIX, "0.5");
     JobRecipe configured = JobRecipe.from(new TrainerConfig(values)).forTenant("globex");
@@ -133,6 +134,7 @@ class JobRecipeTest {
     assertThat(read.modelRecipe(6)).isEqualTo(configured.modelRecipe(6));
     assertThat(read.objectives()).isEqualTo(configured.objectives());
     assertThat(read.objectives().replayKlWeight()).isEqualTo(0.5);
+    assertThat(read.objectives().preferenceDropShare()).isEqualTo(0.3);
     assertThat(read.freshLora()).isEqualTo(configured.freshLora());
     assertThat(read.record(read.modelRecipe(6), read.freshLora(), withFeedback)).isEqualTo(record);
     assertThat(read.tenantLearningRates()).isEmpty();

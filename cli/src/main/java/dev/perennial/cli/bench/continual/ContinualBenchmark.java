@@ -233,6 +233,7 @@ public final class ContinualBenchmark {
         "general-unchanged:" + general.size() + "/" + evaluation.general().size(),
         generalHeldOut,
         evaluatorConfig.thresholds("bench"),
+        evaluatorConfig.bootstrap(),
         evaluatorConfig.leakageControls(),
         updates);
   }

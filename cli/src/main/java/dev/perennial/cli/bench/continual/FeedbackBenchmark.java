@@ -221,6 +221,7 @@ public final class FeedbackBenchmark {
     double[] phrasingAccuracy = new double[updates + 1];
     phrasingAccuracy[0] = Double.NaN;
     List<FeedbackShards.TrainShard> trained = new ArrayList<>();
+    FeedbackShards.Ceiling ceiling = FeedbackShards.Ceiling.NONE;
     Optional<RowMeasurer.Previous> previous = Optional.empty();
     for (int i = 1; i <= updates; i++) {
       String label =
@@ -233,6 +234,7 @@ public final class FeedbackBenchmark {
               i,
               updates);
       trained.add(shards.trainShard(i, variant.kind(), noise));
+      ceiling = ceiling.plus(shards.ceiling(i, variant.kind(), noise));
       Optional<StableRelease> stable =
           previous.map(
               p ->
@@ -294,7 +296,7 @@ public final class FeedbackBenchmark {
         progress.flush();
       }
     }
-    return new FeedbackRun(variant, noise, rows, phrasingAccuracy, trained);
+    return new FeedbackRun(variant, noise, rows, phrasingAccuracy, trained, ceiling);
   }
 
   /**

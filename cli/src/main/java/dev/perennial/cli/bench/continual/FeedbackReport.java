@@ -68,12 +68,15 @@ public record FeedbackReport(
     lines.add(
         String.format(
             Locale.ROOT,
-            "%-12s %5s %9s %6s %6s %6s %6s %6s %7s %7s %7s %7s %6s %6s %7s",
+            "%-12s %5s %9s %6s %11s %6s %6s %6s %6s %6s %6s %7s %7s %7s %7s %6s %6s %7s",
             "variant",
             "noise",
             "flipped",
             "pref",
+            "pref 95%",
+            "ceil",
             "pref-p",
+            "ceil-p",
             "EM",
             "EM-ho",
             "gen.EM",
@@ -88,12 +91,15 @@ public record FeedbackReport(
       lines.add(
           String.format(
               Locale.ROOT,
-              "%-12s %5.2f %9s %6s %6s %6s %6s %6s %7s %7s %7s %7s %6s %6d %7.0f",
+              "%-12s %5.2f %9s %6s %11s %6s %6s %6s %6s %6s %6s %7s %7s %7s %7s %6s %6d %7.0f",
               run.variant().label(),
               run.noise(),
               run.flippedItems() + "/" + run.trainedItems(),
               f(run.preferenceAccuracy()),
+              interval(run.preferenceAccuracyLower(), run.preferenceAccuracyUpper()),
+              f(run.ceiling().heldOutAccuracy()),
               f(run.phrasingAccuracy()),
+              f(run.ceiling().phrasingAccuracy()),
               f(run.preferredExactMatch()),
               f(run.preferredExactMatchHeldOut()),
               f(run.generalExactMatch()),
@@ -107,8 +113,12 @@ public record FeedbackReport(
     }
     lines.add(
         "pref: held-out preference accuracy (true pairs the trainer never saw, implicit reward"
-            + " chosen > rejected against the reference); pref-p: the same on every taught fact"
-            + " asked in its held-out phrasing; EM (EM-ho): greedy answers on the preferred facts in"
+            + " chosen > rejected against the reference); pref 95%: its interval as the"
+            + " evaluator's feedback.accuracy gate bootstraps it; ceil: the label ceiling, what a"
+            + " learner reading only the training labels ranks right in expectation (a held-out"
+            + " pair is right where its fact's other phrasings' records are mostly true, a coin"
+            + " at a tie); pref-p (ceil-p): the same on every taught fact asked in its held-out"
+            + " phrasing; EM (EM-ho): greedy answers on the preferred facts in"
             + " trained (held-out) phrasings; g.drop: the base's general EM minus the adapter's;"
             + " d.chos / d.rej: mean loss (nats) of the held-out pairs' chosen / rejected answers"
             + " minus the reference's; margin: mean implicit reward margin (beta 0.1); drift:"
@@ -133,10 +143,11 @@ public record FeedbackReport(
       lines.add(
           String.format(
               Locale.ROOT,
-              "  %-12s preference accuracy %s >= %.2f %s, preferred EM %s >= %.2f %s, general"
-                  + " drop %s <= %.2f %s",
+              "  %-12s preference accuracy %s (95%% %s) >= %.2f %s, preferred EM %s >= %.2f %s,"
+                  + " general drop %s <= %.2f %s",
               variant.label(),
               f(run.preferenceAccuracy()),
+              interval(run.preferenceAccuracyLower(), run.preferenceAccuracyUpper()),
               GOAL_PREFERENCE_ACCURACY,
               met(run.preferenceAccuracy() >= GOAL_PREFERENCE_ACCURACY),
               f(run.preferredExactMatch()),
@@ -164,23 +175,29 @@ public record FeedbackReport(
     }
     Optional<FeedbackRun> dpoClean = run(FeedbackVariant.DPO, clean);
     Optional<FeedbackRun> dpoNoisy = run(FeedbackVariant.DPO, noisiest);
-    Optional<FeedbackRun> robustClean = run(FeedbackVariant.ROBUST, clean);
-    Optional<FeedbackRun> robustNoisy = run(FeedbackVariant.ROBUST, noisiest);
-    if (noisiest > clean
-        && dpoClean.isPresent()
-        && dpoNoisy.isPresent()
-        && robustClean.isPresent()
-        && robustNoisy.isPresent()) {
-      double dpo = degradation(dpoClean.get(), dpoNoisy.get());
-      double robust = degradation(robustClean.get(), robustNoisy.get());
-      lines.add(
-          String.format(
-              Locale.ROOT,
-              "  at noise %.2f robust degrades less than DPO (preference accuracy lost): %s < %s %s",
-              noisiest,
-              signed(robust),
-              signed(dpo),
-              met(robust < dpo)));
+    for (FeedbackVariant variant :
+        List.of(FeedbackVariant.ROBUST, FeedbackVariant.CONSERVATIVE, FeedbackVariant.SMALL_LOSS)) {
+      Optional<FeedbackRun> variantClean = run(variant, clean);
+      Optional<FeedbackRun> variantNoisy = run(variant, noisiest);
+      if (noisiest > clean
+          && dpoClean.isPresent()
+          && dpoNoisy.isPresent()
+          && variantClean.isPresent()
+          && variantNoisy.isPresent()) {
+        double dpo = degradation(dpoClean.get(), dpoNoisy.get());
+        double ours = degradation(variantClean.get(), variantNoisy.get());
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "  at noise %.2f %s degrades less than DPO (preference accuracy lost): %s < %s %s;"
+                    + " label ceiling %s",
+                noisiest,
+                variant.label(),
+                signed(ours),
+                signed(dpo),
+                met(ours < dpo),
+                f(variantNoisy.get().ceiling().heldOutAccuracy())));
+      }
     }
     return lines;
   }
@@ -198,12 +215,14 @@ public record FeedbackReport(
   static String progressLine(String label, Row row, Row base, double phrasingAccuracy) {
     return String.format(
         Locale.ROOT,
-        "%s: %d steps, held-out preference accuracy %s (held-out phrasing %s), EM on its facts %s"
+        "%s: %d steps, held-out preference accuracy %s (95%% %s; held-out phrasing %s), EM on its"
+            + " facts %s"
             + " (held-out phrasing %s), general EM %s (drop %s), chosen loss %s, rejected loss %s"
             + " against the reference, margin %s, drift %s, evaluated in %.1f s",
         label,
         row.training().steps(),
         f(metric(row, "feedback.accuracy")),
+        interval(metric(row, RowMeasurer.ACCURACY_LOWER), metric(row, RowMeasurer.ACCURACY_UPPER)),
         f(phrasingAccuracy),
         f(row.emTrained()[row.update()]),
         f(row.emHeldOut()[row.update()]),
@@ -216,6 +235,13 @@ public record FeedbackReport(
         signed(metric(row, "feedback.margin.mean")),
         f(metric(row, "feedback.drift")),
         row.evaluationSeconds());
+  }
+
+  /** An interval's bounds as {@code 0.69-1.00}. */
+  private static String interval(double lower, double upper) {
+    return Double.isNaN(lower) || Double.isNaN(upper)
+        ? "-"
+        : String.format(Locale.ROOT, "%.2f-%.2f", lower, upper);
   }
 
   static double metric(Row row, String name) {
@@ -265,7 +291,12 @@ public record FeedbackReport(
       node.put("trainedItems", run.trainedItems());
       node.put("flippedItems", run.flippedItems());
       node.put("preferenceAccuracy", run.preferenceAccuracy());
+      node.put("preferenceAccuracyLower", run.preferenceAccuracyLower());
+      node.put("preferenceAccuracyUpper", run.preferenceAccuracyUpper());
+      node.put("heldOutPairs", run.ceiling().heldOutPairs());
+      node.put("labelCeiling", run.ceiling().heldOutAccuracy());
       node.put("heldOutPhrasingPreferenceAccuracy", run.phrasingAccuracy());
+      node.put("heldOutPhrasingLabelCeiling", run.ceiling().phrasingAccuracy());
       node.put("preferredExactMatch", run.preferredExactMatch());
       node.put("preferredExactMatchHeldOut", run.preferredExactMatchHeldOut());
       node.put("generalExactMatch", run.generalExactMatch());

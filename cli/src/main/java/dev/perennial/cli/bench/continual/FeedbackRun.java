@@ -9,13 +9,15 @@ import java.util.List;
  *
  * @param phrasingAccuracies per update (index 0 unused): preference accuracy on the taught facts
  *     asked in their held-out phrasing
+ * @param ceiling the label ceiling of every update's held-out pairs so far
  */
 record FeedbackRun(
     FeedbackVariant variant,
     double noise,
     List<Row> rows,
     double[] phrasingAccuracies,
-    List<FeedbackShards.TrainShard> shards) {
+    List<FeedbackShards.TrainShard> shards,
+    FeedbackShards.Ceiling ceiling) {
 
   FeedbackRun {
     rows = List.copyOf(rows);
@@ -37,6 +39,18 @@ record FeedbackRun(
    */
   double preferenceAccuracy() {
     return metric("feedback.accuracy");
+  }
+
+  /**
+   * The bounds of the held-out preference accuracy's interval, as the evaluator's {@code
+   * feedback.accuracy} gate bootstraps it (NaN when not measured).
+   */
+  double preferenceAccuracyLower() {
+    return metric(RowMeasurer.ACCURACY_LOWER);
+  }
+
+  double preferenceAccuracyUpper() {
+    return metric(RowMeasurer.ACCURACY_UPPER);
   }
 
   double phrasingAccuracy() {

@@ -46,10 +46,47 @@ final class FeedbackShards {
       List<Integer> train,
       ShardRef heldOut,
       List<EvalExample> heldOutPairs,
-      List<EvalExample> heldOutPhrasingPairs) {}
+      List<EvalExample> heldOutPhrasingPairs,
+      List<String> taughtFacts) {}
 
   /** A training shard of one kind at one noise level, and how many of its labels are flipped. */
   record TrainShard(ShardRef ref, int items, int flipped) {}
+
+  /**
+   * The label ceiling of held-out pairs: how many of them, in expectation, a learner that reads
+   * only the training labels' orientation can rank right. A held-out pair's fact is taught by its
+   * other phrasings' records; the truth is their majority, so a pair whose fact's trained records
+   * are mostly true is right (1), mostly flipped wrong (0), and a tie (or no trained record) a coin
+   * (0.5). Flipped records that outvote the true ones carry no trace in the labels: no objective
+   * recovers such a fact. (Labels only: the bench's invented wrong answers differ from phrasing to
+   * phrasing, so the right answer is also the value every pair of a fact shares; real users' wrong
+   * answers repeat, and no objective here looks at that.)
+   *
+   * @param heldOut expected right held-out pairs
+   * @param heldOutPairs held-out pairs
+   * @param phrasing the same for the taught facts asked in their held-out phrasing
+   * @param phrasingPairs held-out-phrasing pairs
+   */
+  record Ceiling(double heldOut, int heldOutPairs, double phrasing, int phrasingPairs) {
+
+    static final Ceiling NONE = new Ceiling(0, 0, 0, 0);
+
+    Ceiling plus(Ceiling other) {
+      return new Ceiling(
+          heldOut + other.heldOut,
+          heldOutPairs + other.heldOutPairs,
+          phrasing + other.phrasing,
+          phrasingPairs + other.phrasingPairs);
+    }
+
+    double heldOutAccuracy() {
+      return heldOutPairs == 0 ? Double.NaN : heldOut / heldOutPairs;
+    }
+
+    double phrasingAccuracy() {
+      return phrasingPairs == 0 ? Double.NaN : phrasing / phrasingPairs;
+    }
+  }
 
   private final ArtifactStore store;
   private final World world;
@@ -119,7 +156,8 @@ final class FeedbackShards {
               trainIndices,
               heldOutRef,
               StreamShards.readHeldOut(store, heldOutRef, tenant, shards.adapterKey),
-              heldOutPhrasingPairs(update.taught(), truth)));
+              heldOutPhrasingPairs(update.taught(), truth),
+              update.taught().stream().map(Fact::key).toList()));
     }
     return shards;
   }
@@ -155,6 +193,45 @@ final class FeedbackShards {
   /** Update {@code number}'s taught facts in their held-out phrasing, as true pairs. */
   List<EvalExample> heldOutPhrasingPairs(int number) {
     return updates.get(number - 1).heldOutPhrasingPairs();
+  }
+
+  /**
+   * The label ceiling of update {@code number}'s held-out pairs and held-out-phrasing pairs when
+   * its feedback trains as {@code kind} examples with {@code noise} of the labels flipped.
+   */
+  Ceiling ceiling(int number, ExampleKind kind, double noise) {
+    UpdateQuestions update = updates.get(number - 1);
+    SyntheticFeedback feedback = feedback(number, update.questions(), noise);
+    Map<String, Integer> votes = new HashMap<>();
+    for (int i : update.train()) {
+      int vote =
+          switch (kind) {
+            case PREFERENCE -> feedback.preferences().get(i).flipped() ? -1 : 1;
+            case CORRECTION -> feedback.corrections().get(i).flipped() ? -1 : 1;
+            case RATING ->
+                (feedback.ratings().get(2 * i).flipped() ? -1 : 1)
+                    + (feedback.ratings().get(2 * i + 1).flipped() ? -1 : 1);
+            default -> throw new IllegalArgumentException("No feedback of kind " + kind);
+          };
+      votes.merge(update.questions().get(i).fact().key(), vote, Integer::sum);
+    }
+    double heldOut = 0;
+    int heldOutPairs = 0;
+    for (int i = 0; i < update.questions().size(); i++) {
+      if (!update.train().contains(i)) {
+        heldOut += majority(votes.getOrDefault(update.questions().get(i).fact().key(), 0));
+        heldOutPairs++;
+      }
+    }
+    double phrasing = 0;
+    for (String fact : update.taughtFacts()) {
+      phrasing += majority(votes.getOrDefault(fact, 0));
+    }
+    return new Ceiling(heldOut, heldOutPairs, phrasing, update.taughtFacts().size());
+  }
+
+  private static double majority(int votes) {
+    return votes > 0 ? 1 : votes < 0 ? 0 : 0.5;
   }
 
   /** The shards of update {@code number} as the continual bench's measurer takes them. */

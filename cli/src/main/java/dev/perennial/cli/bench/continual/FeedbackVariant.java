@@ -21,6 +21,12 @@ public enum FeedbackVariant {
       "conservative", ExampleKind.PREFERENCE, "preference pairs, conservative DPO (smoothing)"),
   /** Preference pairs by robust DPO (unbiased under the assumed share of flipped labels). */
   ROBUST("robust", ExampleKind.PREFERENCE, "preference pairs, robust DPO"),
+  /**
+   * Preference pairs by DPO leaving out of each step the assumed share of pairs of highest loss
+   * (the small-loss trick).
+   */
+  SMALL_LOSS(
+      "small-loss", ExampleKind.PREFERENCE, "preference pairs, DPO without the highest-loss share"),
   /** Ratings of the right answer (thumbs up) and of a wrong one (thumbs down), by KTO. */
   KTO("kto", ExampleKind.RATING, "ratings, KTO"),
   /** Corrections of a wrong answer: the pair loss plus SFT on the correction (RPO). */
@@ -51,8 +57,8 @@ public enum FeedbackVariant {
 
   /**
    * The trainer configuration of this variant: the configured one with its objective set, and
-   * {@code labelSmoothing} as the share of flipped labels the conservative and robust losses
-   * assume.
+   * {@code labelSmoothing} as the share of flipped labels the conservative and robust losses assume
+   * and the share of pairs the small-loss variant leaves out (the others leave none out).
    */
   public Map<String, String> configure(Map<String, String> values, double labelSmoothing) {
     values.put(TrainerConfig.PLASTICITY_CONTROL_EVERY_CONFIG, "0");
@@ -67,6 +73,9 @@ public enum FeedbackVariant {
     values.put(TrainerConfig.RECIPE_PREFERENCE_LOSS_CONFIG, loss);
     values.put(
         TrainerConfig.RECIPE_PREFERENCE_LABEL_SMOOTHING_CONFIG, Double.toString(labelSmoothing));
+    values.put(
+        TrainerConfig.RECIPE_PREFERENCE_DROP_SHARE_CONFIG,
+        this == SMALL_LOSS ? Double.toString(labelSmoothing) : "0");
     return values;
   }
 
@@ -80,7 +89,6 @@ public enum FeedbackVariant {
     throw new IllegalArgumentException(
         "Unknown feedback variant "
             + label
-            + " (sft, dpo, ipo, conservative, robust, kto,"
-            + " correction)");
+            + " (sft, dpo, ipo, conservative, robust, small-loss, kto, correction)");
   }
 }

@@ -1,14 +1,20 @@
 package dev.perennial.cli.bench.continual;
 
 import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.gate.GateNames;
+import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.history.TaskRef;
 import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.evaluator.scoring.ModelRef;
 import dev.perennial.evaluator.scoring.Results;
 import dev.perennial.evaluator.scoring.Workload;
+import dev.perennial.evaluator.stats.Effect;
+import dev.perennial.evaluator.stats.Interval;
+import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.suite.EarlierTask;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
+import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.Incumbent;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
@@ -40,6 +46,11 @@ final class RowMeasurer {
   /** The suites of {@code perennial bench continual}. */
   static final List<Suite> CONTINUAL_SUITES = List.of(new LearningSuite(), new RetentionSuite());
 
+  /** Metrics: the bounds of the held-out preference accuracy's interval. */
+  static final String ACCURACY_LOWER = "feedback.accuracy.lower";
+
+  static final String ACCURACY_UPPER = "feedback.accuracy.upper";
+
   /** The previous update's adapter, compared with as the incumbent. */
   record Previous(int update, String location, PeftAdapter adapter) {}
 
@@ -49,6 +60,7 @@ final class RowMeasurer {
   private final String generalDataset;
   private final List<EvalExample> generalHeldOut;
   private final GateThresholds thresholds;
+  private final PairedBootstrap bootstrap;
   private final int controls;
   private final int updates;
 
@@ -59,6 +71,7 @@ final class RowMeasurer {
       String generalDataset,
       List<EvalExample> generalHeldOut,
       GateThresholds thresholds,
+      PairedBootstrap bootstrap,
       int controls,
       int updates) {
     this.scorer = scorer;
@@ -67,6 +80,7 @@ final class RowMeasurer {
     this.generalDataset = generalDataset;
     this.generalHeldOut = List.copyOf(generalHeldOut);
     this.thresholds = thresholds;
+    this.bootstrap = bootstrap;
     this.controls = controls;
     this.updates = updates;
   }
@@ -149,6 +163,16 @@ final class RowMeasurer {
     Measurements measurements = new Measurements();
     for (Suite suite : suites) {
       suite.measure(context, results, measurements);
+    }
+    if (measurements.hasPaired(FeedbackSuite.RANKED_RIGHT)) {
+      // the interval the evaluator's gate bootstraps for this candidate
+      Interval accuracy =
+          bootstrap.interval(
+              measurements.paired(FeedbackSuite.RANKED_RIGHT),
+              Effect.RATIO,
+              GateRules.seed(candidate.getCandidateId(), GateNames.FEEDBACK_ACCURACY));
+      measurements.put(ACCURACY_LOWER, accuracy.lower());
+      measurements.put(ACCURACY_UPPER, accuracy.upper());
     }
     double[][] scores = taskScores(results, model, tasks);
     double generalMatch = measurements.get("retention.general.exact.match");

@@ -13,8 +13,10 @@ import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.ShardReader;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,36 @@ class FeedbackShardsTest {
   }
 
   @Test
+  void theLabelCeilingIsTheMajorityOfEachHeldOutFactsTrainedLabels() {
+    // counted from the trained shard's pairs: +1 for a pair that chose the truth, -1 otherwise
+    Map<String, Integer> votes = new HashMap<>();
+    for (TrainingExample pair : trained(shards.trainShard(1, ExampleKind.PREFERENCE, 0.3))) {
+      votes.merge(
+          fact(pair.getPrompt()),
+          pair.getChosen().equals(truth(pair.getPrompt())) ? 1 : -1,
+          Integer::sum);
+    }
+    double expected = 0;
+    for (EvalExample pair : shards.heldOutPairs(1)) {
+      int vote = votes.getOrDefault(fact(pair.prompt()), 0);
+      expected += vote > 0 ? 1 : vote < 0 ? 0 : 0.5;
+    }
+    FeedbackShards.Ceiling noisy = shards.ceiling(1, ExampleKind.PREFERENCE, 0.3);
+
+    assertThat(noisy.heldOutPairs()).isEqualTo(shards.heldOutPairs(1).size());
+    assertThat(noisy.heldOut()).isEqualTo(expected);
+    assertThat(noisy.heldOutAccuracy()).isLessThan(1);
+    // without noise every trained label is true: a fact is a coin only when no phrasing of it
+    // is trained (all held out)
+    Set<String> taught = new HashSet<>();
+    trained(shards.trainShard(1, ExampleKind.PREFERENCE, 0))
+        .forEach(pair -> taught.add(fact(pair.getPrompt())));
+    double facts = STREAM.update(1).taught().size();
+    assertThat(shards.ceiling(1, ExampleKind.PREFERENCE, 0).phrasingAccuracy())
+        .isEqualTo((taught.size() + 0.5 * (facts - taught.size())) / facts);
+  }
+
+  @Test
   void aLaterUpdateReplaysTheEarlierShardsOfItsKindAndNoise() {
     TrainingJob job = shards.job(2, ExampleKind.CORRECTION, 0.1);
 
@@ -121,6 +153,15 @@ class FeedbackShardsTest {
     return ShardReader.read(
             store, Digest.parse(shard.ref().getDigest()), "tenant1", "tenant1/default")
         .trainingExamples();
+  }
+
+  /** The fact a feedback question of update 1 asks about, by its prompt. */
+  private static String fact(String prompt) {
+    return STREAM.update(1).feedback().stream()
+        .filter(q -> q.prompt().equals(prompt))
+        .findFirst()
+        .map(q -> q.fact().key())
+        .orElseThrow();
   }
 
   /** The right answer to a feedback question of update 1, by its prompt. */
