@@ -69,15 +69,15 @@ final class NumberRuns {
 
   private NumberRuns() {}
 
-  static void find(String text, DigitRuns groups, Spans spans) {
+  static void find(String text, DigitRuns digitRuns, Spans spans) {
     int length = text.length();
-    int group = 0;
-    while (group < groups.count()) {
-      int i = groups.start(group);
+    int run = 0;
+    while (run < digitRuns.count()) {
+      int i = digitRuns.start(run);
       int start = numberStart(text, i);
       if (!startsAt(text, start)) {
         // part of a word or a decimal: go on after this group of digits
-        group++;
+        run++;
         continue;
       }
       int j = i;
@@ -99,9 +99,9 @@ final class NumberRuns {
           classify(text, part, spans);
         }
       }
-      // go on with the first group after the run
-      while (group < groups.count() && groups.start(group) < j) {
-        group++;
+      // go on with the first run of digits after this number
+      while (run < digitRuns.count() && digitRuns.start(run) < j) {
+        run++;
       }
     }
   }
