@@ -100,28 +100,6 @@ class NumberContextTest {
     assertThat(notAPhoneMatches).isGreaterThan(2_000);
   }
 
-  @ParameterizedTest(name = "\"{0}\" names a phone")
-  @ValueSource(
-      strings = {
-        "Phone: ",
-        "TEL. ",
-        "tel:",
-        "Téléphone : ",
-        "TÉLÉPHONE ",
-        "Móvil ",
-        "call me on ",
-        "Mobile (work): ",
-        "WhatsApp ",
-        "電話：",
-        "手机 ",
-        "the price, or call "
-      })
-  void phoneWordsAreSeenInAnyCaseAndScript(String before) {
-    String text = before + "12345678";
-
-    assertThat(NumberContext.phoneWordBefore(text, before.length())).isTrue();
-  }
-
   @ParameterizedTest(name = "\"{0}\" names no phone")
   @ValueSource(
       strings = {"the hotel ", "recall ", "in context ", "excellent: ", "it costs ", "phones 2 "})
