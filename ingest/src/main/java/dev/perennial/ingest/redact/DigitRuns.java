@@ -3,9 +3,9 @@ package dev.perennial.ingest.redact;
 import java.util.Arrays;
 
 /**
- * Where a text's runs of ASCII digits are, found in one pass, so that the detectors that start
- * from digits (an IBAN's check digits, an IPv4 address, phone and card numbers) visit only those
- * places instead of each walking the whole text: prose has few digits.
+ * Where a text's runs of ASCII digits are, found in one pass, so that the detectors that start from
+ * digits (an IBAN's check digits, an IPv4 address, phone and card numbers) visit only those places
+ * instead of each walking the whole text: prose has few digits.
  */
 final class DigitRuns {
 
