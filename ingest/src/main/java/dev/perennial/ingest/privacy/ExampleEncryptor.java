@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * key on the subject's first example: a random AES-256 key, wrapped by the current master key, put
  * into the {@link SubjectKeyStore} and written to {@code subject-keys.v1} in the transaction that
  * writes the example, so a reader that sees the example can find its key; keys in use stay
- * unwrapped in a bounded {@link DataKeyCache}. Every half maximum compaction lag it appends a
- * {@link RollMarkers roll marker} to both key logs and re-wraps keys still wrapped by a retired
- * master key (a bounded number per run).
+ * unwrapped in the task's bounded {@link DataKeyCache}. Every half maximum compaction lag it
+ * appends a {@link RollMarkers roll marker} to both key logs and re-wraps keys still wrapped by a
+ * retired master key (a bounded number per run).
  */
 public final class ExampleEncryptor
     implements Processor<String, TrainingExample, String, KeyedOutput> {
@@ -32,13 +32,10 @@ public final class ExampleEncryptor
   private static final Logger log = LoggerFactory.getLogger(ExampleEncryptor.class);
   static final int REWRAPS_PER_RUN = 1000;
 
-  /** Data keys held unwrapped per task: the subjects active at once, about 100 bytes each. */
-  static final int CACHED_KEYS = 10_000;
-
   private final MasterKeys masterKeys;
   private final Duration rollInterval;
   private final IngestMetrics metrics;
-  private final DataKeyCache dataKeys = new DataKeyCache(CACHED_KEYS);
+  private DataKeyCache dataKeys;
   private ProcessorContext<String, KeyedOutput> context;
   private SubjectKeyStore keys;
 
@@ -56,6 +53,7 @@ public final class ExampleEncryptor
   public void init(ProcessorContext<String, KeyedOutput> context) {
     this.context = context;
     this.keys = new SubjectKeyStore(context.getStateStore(SubjectKeyStore.NAME));
+    this.dataKeys = context.getStateStore(DataKeyCache.NAME);
     context.schedule(rollInterval, PunctuationType.WALL_CLOCK_TIME, this::maintain);
   }
 

@@ -90,14 +90,20 @@ final class Emails {
     return i;
   }
 
-  /** Whether {@code word} (lower case) occurs between spaces, in any case. */
-  private static boolean hasWord(String text, String word) {
+  /**
+   * Whether {@code dot} (any case) follows a space and precedes whitespace. One walk over the
+   * characters: an ASCII character is an ASCII letter in any case only as itself or its upper case.
+   */
+  private static boolean hasSpelledDot(String text) {
     int length = text.length();
-    for (int i = text.indexOf(' ');
-        i >= 0 && i + word.length() + 1 < length;
-        i = text.indexOf(' ', i + 1)) {
-      if (text.regionMatches(true, i + 1, word, 0, word.length())
-          && Character.isWhitespace(text.charAt(i + 1 + word.length()))) {
+    for (int i = 1; i + 3 < length; i++) {
+      char c = text.charAt(i);
+      char o = text.charAt(i + 1);
+      if ((c == 'd' || c == 'D')
+          && (o == 'o' || o == 'O' || o >= 0x80)
+          && text.charAt(i - 1) == ' '
+          && text.regionMatches(true, i, "dot", 0, 3)
+          && Character.isWhitespace(text.charAt(i + 3))) {
         return true;
       }
     }
@@ -108,7 +114,7 @@ final class Emails {
   static void find(String text, Spans spans) {
     boolean at = text.indexOf('@') >= 0;
     boolean obfuscated = at || hasBracketedAt(text);
-    boolean words = hasWord(text, "dot");
+    boolean words = hasSpelledDot(text);
     for (int i = 0; i < PATTERNS.size(); i++) {
       boolean worth = i == 0 ? at : i == 1 ? obfuscated : words;
       if (worth) {

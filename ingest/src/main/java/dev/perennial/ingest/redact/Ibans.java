@@ -99,17 +99,19 @@ final class Ibans {
     return LENGTHS;
   }
 
-  static void find(String text, Spans spans) {
-    int length = text.length();
-    for (int i = 0; i + 4 <= length; i++) {
-      if (isLetter(text.charAt(i))
+  /** An IBAN starts two letters before a run of at least two digits, its check digits. */
+  static void find(String text, DigitRuns digits, Spans spans) {
+    int claimedTo = 0;
+    for (int run = 0; run < digits.count(); run++) {
+      int i = digits.start(run) - 2;
+      if (i >= claimedTo
+          && digits.end(run) - digits.start(run) >= 2
           && isLetter(text.charAt(i + 1))
-          && isDigit(text.charAt(i + 2))
-          && isDigit(text.charAt(i + 3))
+          && isLetter(text.charAt(i))
           && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
         int end = ibanEnd(text, i);
         if (end > 0 && spans.claim(i, end, PiiType.IBAN.name())) {
-          i = end - 1;
+          claimedTo = end;
         }
       }
     }
@@ -117,10 +119,6 @@ final class Ibans {
 
   private static boolean isLetter(char c) {
     return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
-  }
-
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
   }
 
   /** Where the IBAN starting at {@code start} ends, or -1 when there is none. */

@@ -30,7 +30,7 @@ final class IpAddresses {
 
   private IpAddresses() {}
 
-  static void find(String text, Spans spans) {
+  static void find(String text, DigitRuns digits, Spans spans) {
     if (hasHexColonHex(text)) {
       Matcher v6 = IPV6.matcher(text);
       int from = 0;
@@ -46,7 +46,7 @@ final class IpAddresses {
         }
       }
     }
-    if (hasDottedDigits(text)) {
+    if (hasDottedDigits(text, digits)) {
       Matcher v4 = IPV4.matcher(text);
       int from = 0;
       while (v4.find(from)) {
@@ -84,17 +84,17 @@ final class IpAddresses {
     return false;
   }
 
-  /** Whether digits and three single dots between them follow each other somewhere: d.d.d.d. */
-  private static boolean hasDottedDigits(String text) {
-    int dots = 0;
-    for (int i = 1; i + 1 < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '.' && isDigit(text.charAt(i - 1)) && isDigit(text.charAt(i + 1))) {
-        if (++dots == 3) {
+  /** Whether four runs of digits follow each other with a single dot between each: d.d.d.d. */
+  private static boolean hasDottedDigits(String text, DigitRuns digits) {
+    int chained = 1;
+    for (int run = 1; run < digits.count(); run++) {
+      int dot = digits.end(run - 1);
+      if (digits.start(run) == dot + 1 && text.charAt(dot) == '.') {
+        if (++chained == 4) {
           return true;
         }
-      } else if (!isDigit(c)) {
-        dots = 0;
+      } else {
+        chained = 1;
       }
     }
     return false;

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *       123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765 43210}), not beside a
  *       currency or unit;
  *   <li>any 8 to 15 digits right after a word such as {@code phone}, {@code tel}, {@code call},
- *       {@code mobile}.
+ *       {@code mobile} ({@link NumberContext}).
  * </ol>
  *
  * Codes, order numbers, ISBNs and dates stay: they are shorter, start otherwise, end in a single
@@ -40,23 +40,12 @@ final class NumberRuns {
           "21", "22", "23", "24", "25", "26", "29", "35", "37", "38", "42", "50", "59", "67", "68",
           "69", "80", "85", "87", "88", "96", "97", "99");
 
-  private static final Pattern PHONE_WORD =
-      Pattern.compile(
-          "(?iu)(?<!\\p{L})(?:phone|tel|telephone|call|mobile|cell|fax|whatsapp|sms|text|ring"
-              + "|reach|telefon|téléphone|teléfono|telefono|móvil|cellulare|handy|portable|電話"
-              + "|携帯|手机|电话)\\.?(?:[^\\p{L}\\p{N}]{1,3}\\p{L}{1,6}){0,2}[^\\p{L}\\p{N}]{0,4}$");
-  private static final Pattern NOT_A_PHONE_WORD =
-      Pattern.compile(
-          "(?iu)(?:#|№|(?<!\\p{L})(?:isbn(?:-1[03])?|order|invoice|sku|ref|reference|no|nr"
-              + "|account|acct|tracking|serial|part|item|ticket|case|id|iban|bic|code|pin|zip"
-              + "|postcode))[^\\p{L}\\p{N}]{0,6}$");
   private static final Pattern CURRENCY_OR_UNIT_BEFORE =
       Pattern.compile("(?iu)(?:[€$£¥₹₽¢]|\\b(?:eur|usd|gbp|chf|jpy|inr|cny|sek|nok|dkk))\\s?$");
   private static final Pattern CURRENCY_OR_UNIT_AFTER =
       Pattern.compile(
           "(?iu)^\\s?(?:[€$£¥₹₽¢%]|(?:eur|usd|gbp|chf|jpy|inr|cny|sek|nok|dkk|km|kg|mi|lbs?|m²"
               + "|units?|copies|people|inhabitants|visitors|users|tons?|bytes?|kb|mb|gb)\\b)");
-  private static final int CONTEXT = 24;
 
   /** Groupings of national numbers written without a trunk prefix, and their first digits. */
   private record Shape(List<Integer> sizes, String firstDigits, boolean spacesOnly) {}
@@ -80,20 +69,15 @@ final class NumberRuns {
 
   private NumberRuns() {}
 
-  static void find(String text, Spans spans) {
+  static void find(String text, DigitRuns digitRuns, Spans spans) {
     int length = text.length();
-    int i = 0;
-    while (i < length) {
-      if (!isDigit(text.charAt(i))) {
-        i++;
-        continue;
-      }
+    int run = 0;
+    while (run < digitRuns.count()) {
+      int i = digitRuns.start(run);
       int start = numberStart(text, i);
       if (!startsAt(text, start)) {
         // part of a word or a decimal: go on after this group of digits
-        while (i < length && isDigit(text.charAt(i))) {
-          i++;
-        }
+        run++;
         continue;
       }
       int j = i;
@@ -115,7 +99,10 @@ final class NumberRuns {
           classify(text, part, spans);
         }
       }
-      i = j;
+      // go on with the first run of digits after this number
+      while (run < digitRuns.count() && digitRuns.start(run) < j) {
+        run++;
+      }
     }
   }
 
@@ -222,9 +209,8 @@ final class NumberRuns {
       }
       return;
     }
-    String before = text.substring(Math.max(0, prefixStart - CONTEXT), prefixStart);
-    boolean phoneWord = PHONE_WORD.matcher(before).find();
-    boolean notAPhone = !phoneWord && NOT_A_PHONE_WORD.matcher(before).find();
+    boolean phoneWord = NumberContext.phoneWordBefore(text, prefixStart);
+    boolean notAPhone = !phoneWord && NumberContext.notAPhoneWordBefore(text, prefixStart);
     if (!notAPhone
         && first.size() >= 2
         && digits.startsWith("00")
@@ -241,9 +227,10 @@ final class NumberRuns {
     if (notAPhone || last.size() < 2) {
       return;
     }
-    if (isNorthAmerican(text, groups)
+    List<Integer> sizes = sizes(groups);
+    if (isNorthAmerican(text, groups, sizes)
         || isTrunkPrefixed(digits, groups)
-        || isNationalShape(text, groups, digits, prefixStart, end)
+        || isNationalShape(text, groups, sizes, digits, prefixStart, end)
         || phoneWord && digits.length() <= 15) {
       spans.claim(prefixStart, end, phone);
     }
@@ -314,8 +301,15 @@ final class NumberRuns {
     };
   }
 
-  private static boolean isNorthAmerican(String text, List<Group> groups) {
-    List<Integer> sizes = groups.stream().map(Group::size).toList();
+  private static List<Integer> sizes(List<Group> groups) {
+    List<Integer> sizes = new ArrayList<>(groups.size());
+    for (Group group : groups) {
+      sizes.add(group.size());
+    }
+    return sizes;
+  }
+
+  private static boolean isNorthAmerican(String text, List<Group> groups, List<Integer> sizes) {
     List<Group> local = groups;
     if (sizes.equals(List.of(1, 3, 3, 4)) && text.charAt(groups.get(0).start()) == '1') {
       local = groups.subList(1, 4);
@@ -336,8 +330,7 @@ final class NumberRuns {
   }
 
   private static boolean isNationalShape(
-      String text, List<Group> groups, String digits, int start, int end) {
-    List<Integer> sizes = groups.stream().map(Group::size).toList();
+      String text, List<Group> groups, List<Integer> sizes, String digits, int start, int end) {
     for (Shape shape : SHAPES) {
       if (shape.sizes().equals(sizes)
           && shape.firstDigits().indexOf(digits.charAt(0)) >= 0

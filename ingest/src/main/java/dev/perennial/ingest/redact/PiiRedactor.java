@@ -80,10 +80,11 @@ public final class PiiRedactor {
     String folded = TextView.fold(text);
     Spans spans = new Spans();
     Emails.find(folded, spans);
-    if (hasDigit(folded)) {
-      Ibans.find(folded, spans);
-      IpAddresses.find(folded, spans);
-      NumberRuns.find(folded, spans);
+    DigitRuns digits = DigitRuns.of(folded);
+    if (!digits.isEmpty()) {
+      Ibans.find(folded, digits, spans);
+      IpAddresses.find(folded, digits, spans);
+      NumberRuns.find(folded, digits, spans);
     }
     for (CustomPatterns.Kind kind : custom.kinds()) {
       Matcher matcher = kind.pattern().matcher(folded);
@@ -92,15 +93,5 @@ public final class PiiRedactor {
       }
     }
     return spans;
-  }
-
-  private static boolean hasDigit(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        return true;
-      }
-    }
-    return false;
   }
 }

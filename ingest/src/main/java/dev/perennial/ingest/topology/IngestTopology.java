@@ -14,6 +14,7 @@ import dev.perennial.ingest.event.Outcome;
 import dev.perennial.ingest.example.ExampleFactory;
 import dev.perennial.ingest.example.ExampleIds;
 import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.privacy.DataKeyCache;
 import dev.perennial.ingest.privacy.ExampleEncryptor;
 import dev.perennial.ingest.privacy.KeyShredder;
 import dev.perennial.ingest.privacy.KeyedOutput;
@@ -100,6 +101,7 @@ public final class IngestTopology {
             config.maxTextBytes(), config.maxFutureSkew(), config.ratingThresholds());
     Duration rollInterval = Duration.ofMillis(catalog.keysMaxCompactionLagMs() / 2);
     builder.addStateStore(SubjectKeyStore.builder(catalog));
+    builder.addStateStore(DataKeyCache.builder());
 
     // Consent: training decisions become the consent table; revocations also erasure requests.
     Map<String, KStream<String, ConsentUpdate>> consent =
@@ -132,7 +134,10 @@ public final class IngestTopology {
                 Named.as("ingest-erasure-key"))
             // The subject's data key goes in the transaction that writes the erasure request.
             .process(
-                () -> new KeyShredder(metrics), Named.as("ingest-shred-key"), SubjectKeyStore.NAME)
+                () -> new KeyShredder(metrics),
+                Named.as("ingest-shred-key"),
+                SubjectKeyStore.NAME,
+                DataKeyCache.NAME)
             .split(Named.as("ingest-shredded"))
             .branch((pseudonymKey, output) -> output.isKeyChange(), Branched.as("-keys"))
             .defaultBranch(Branched.as("-erasures"));
@@ -198,7 +203,8 @@ public final class IngestTopology {
             .process(
                 () -> new ExampleEncryptor(config.masterKeys(), rollInterval, metrics),
                 Named.as("ingest-encrypt"),
-                SubjectKeyStore.NAME)
+                SubjectKeyStore.NAME,
+                DataKeyCache.NAME)
             .split(Named.as("ingest-encrypted"))
             .branch((subject, output) -> output.isKeyChange(), Branched.as("-keys"))
             .defaultBranch(Branched.as("-examples"));

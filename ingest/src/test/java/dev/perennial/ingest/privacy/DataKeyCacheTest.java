@@ -63,6 +63,18 @@ class DataKeyCacheTest {
   }
 
   @Test
+  void unwrapsAnEvictedKeyAgainWhenItIsAskedFor() {
+    DataKeyCache cache = new DataKeyCache(2);
+    cache.get("dk-1", unwrap);
+
+    cache.evict("dk-1");
+
+    assertThat(cache.holds("dk-1")).isFalse();
+    cache.get("dk-1", unwrap);
+    assertThat(unwrapped).containsExactly("dk-1", "dk-1");
+  }
+
+  @Test
   void refusesACapacityBelowOne() {
     assertThatThrownBy(() -> new DataKeyCache(0)).isInstanceOf(IllegalArgumentException.class);
   }

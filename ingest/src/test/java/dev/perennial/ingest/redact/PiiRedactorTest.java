@@ -97,6 +97,41 @@ class PiiRedactorTest {
     assertThat(redacted("Call " + phone + " now.")).isEqualTo("Call <PHONE> now.");
   }
 
+  @ParameterizedTest(name = "{0} names a phone")
+  @ValueSource(
+      strings = {
+        "Phone: ",
+        "TEL. ",
+        "tel:",
+        "Téléphone : ",
+        "TÉLÉPHONE ",
+        "Móvil ",
+        "Mobile (work): ",
+        "call me on ",
+        "WhatsApp ",
+        "電話：",
+        "手机 "
+      })
+  void anyEightDigitsAfterAPhoneWordInAnyCaseOrScriptAreAPhone(String word) {
+    assertThat(redacted(word + "12345678.")).isEqualTo(word + "<PHONE>.");
+  }
+
+  @ParameterizedTest(name = "{0} stays")
+  @ValueSource(
+      strings = {
+        "The hotel 12345678.",
+        "To recall 12345678.",
+        "ORDER NO. 030 1234 5678.",
+        "Invoice: 030 1234 5678.",
+        "Order #030 1234 5678.",
+        "№ 030 1234 5678.",
+        "Ref. 030 1234 5678.",
+        "ISBN-10: 030 1234 5678."
+      })
+  void numbersAfterAnOrderWordOrAWordThatOnlyContainsAPhoneWordStay(String text) {
+    assertThat(redacted(text)).isEqualTo(text);
+  }
+
   @ParameterizedTest(name = "{0} stays")
   @ValueSource(
       strings = {

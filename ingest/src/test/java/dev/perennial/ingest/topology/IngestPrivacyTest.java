@@ -8,6 +8,7 @@ import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.ingest.privacy.DataKeyCache;
 import dev.perennial.ingest.privacy.RollMarkers;
 import dev.perennial.ingest.privacy.SubjectKeyStore;
 import dev.perennial.ingest.redact.Pseudonymizer;
@@ -83,6 +84,26 @@ class IngestPrivacyTest {
       assertThat(store.get(recordKey("acme", "alice"))).isEqualTo(keys.get(0).value);
       assertThat(ingest.metrics.count("perennial.ingest.subject.keys", "event", "created"))
           .isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRevocationLetsTheSubjectsUnwrappedKeyGoFromTheTasksCacheAndOnlyThatKey() {
+    try (IngestDriver ingest = IngestDriver.start(REGISTRY.url(), stateDir)) {
+      ingest.grant("acme", "alice");
+      ingest.grant("acme", "bob");
+      ingest.send(Events.document("acme", "alice", "doc-1", MARKER).build());
+      ingest.send(Events.document("acme", "bob", "doc-2", MARKER).build());
+      List<KeyValue<String, SubjectKey>> keys = ingest.readKeys();
+      String alices = keys.get(0).value.getKeyId();
+      String bobs = keys.get(1).value.getKeyId();
+      DataKeyCache cache = (DataKeyCache) ingest.driver.getStateStore(DataKeyCache.NAME);
+      assertThat(cache.holds(alices)).isTrue();
+
+      ingest.revoke("acme", "alice");
+
+      assertThat(cache.holds(alices)).isFalse();
+      assertThat(cache.holds(bobs)).isTrue();
     }
   }
 
