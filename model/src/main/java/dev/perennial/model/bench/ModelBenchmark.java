@@ -11,7 +11,6 @@ import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
-import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.model.tiny.PackedCorpus;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.model.train.TrainingLoop;
@@ -172,19 +171,10 @@ public final class ModelBenchmark {
    * the path the default policy takes.
    */
   private static Spread[] scoringSeconds(BaseModel base, BenchmarkSettings settings) {
-    int rows = settings.adapters() * settings.rowsPerAdapter();
-    MultiAdapterPolicy.Path chosen =
-        MultiAdapterPolicy.defaults().choose(settings.adapters(), rows, rows);
     ScoringBenchmark.Row row =
-        ScoringBenchmark.table(
-                base, settings, new int[] {settings.rowsPerAdapter()}, List.of(chosen))
+        ScoringBenchmark.table(base, settings, new int[] {settings.rowsPerAdapter()}, List.of())
             .get(0);
-    return new Spread[] {row.paths().get(chosen), row.oneByOne()};
-  }
-
-  /** Seconds per run of {@code work}: one warm-up run, then per round the mean over its runs. */
-  static Spread timed(BenchmarkSettings settings, Runnable work) {
-    return Spread.of(secondsPerRun(settings, 1, work));
+    return new Spread[] {row.paths().get(row.chosen()), row.oneByOne()};
   }
 
   /**

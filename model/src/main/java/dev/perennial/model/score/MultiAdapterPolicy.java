@@ -11,9 +11,11 @@ import java.util.Locale;
  *   <li>{@link Path#GATHERED} while rows per adapter are at most {@code gatheredMaxRowsPerAdapter}:
  *       one pass over the rows of every adapter, each row gathering its own adapter's matrices;
  *   <li>{@link Path#ONE_BY_ONE} from {@code oneByOneMinRowsPerAdapter} rows per adapter: adapter
- *       after adapter, its rows batched, with the adapter merged into the base weights;
+ *       after adapter, its rows batched, with the adapter merged into the base weights, unless the
+ *       merged copy of the weights it touches would exceed {@code maxMergedBytes};
  *   <li>{@link Path#GROUPED} otherwise: adapter after adapter, its rows batched, with the adapter's
- *       low-rank delta applied to all rows of the pass at once.
+ *       low-rank delta applied to all rows of the pass at once: the computation of the LoRA layers
+ *       of a model that holds that one adapter (the baseline), on the shared base.
  * </ul>
  *
  * The defaults are the crossovers {@code perennial bench model --scoring-table} measured at
@@ -28,9 +30,14 @@ import java.util.Locale;
  * @param oneByOneMinRowsPerAdapter merged one by one from this many rows per adapter (mean); 0
  *     never
  * @param maxBatchRows rows per pass at most, whatever the caller asks
+ * @param maxMergedBytes merged one by one only while one adapter's merged weights take at most this
+ *     many bytes ({@code AdapterStack.mergedBytes()}); grouped beyond
  */
 public record MultiAdapterPolicy(
-    int gatheredMaxRowsPerAdapter, int oneByOneMinRowsPerAdapter, int maxBatchRows) {
+    int gatheredMaxRowsPerAdapter,
+    int oneByOneMinRowsPerAdapter,
+    int maxBatchRows,
+    long maxMergedBytes) {
 
   /** The ways to score rows of many adapters. */
   public enum Path {
@@ -60,8 +67,17 @@ public record MultiAdapterPolicy(
 
   public static final int MAX_BATCH_ROWS_DEFAULT = 64;
 
+  /**
+   * 1 GiB: a 100M-class base's projection weights (340 MB in float32) merge, a 1B-class base's (4.6
+   * GB) do not.
+   */
+  public static final long MAX_MERGED_BYTES_DEFAULT = 1L << 30;
+
   public MultiAdapterPolicy {
-    if (gatheredMaxRowsPerAdapter < 0 || oneByOneMinRowsPerAdapter < 0 || maxBatchRows < 1) {
+    if (gatheredMaxRowsPerAdapter < 0
+        || oneByOneMinRowsPerAdapter < 0
+        || maxBatchRows < 1
+        || maxMergedBytes < 0) {
       throw new ModelException("invalid multi-adapter policy: " + this);
     }
   }
@@ -70,31 +86,36 @@ public record MultiAdapterPolicy(
     return new MultiAdapterPolicy(
         GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT,
         ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DEFAULT,
-        MAX_BATCH_ROWS_DEFAULT);
+        MAX_BATCH_ROWS_DEFAULT,
+        MAX_MERGED_BYTES_DEFAULT);
   }
 
   /**
    * A policy that takes {@code path} whenever it can (gathered needs more than one adapter and more
-   * than one row per pass), with the default cap.
+   * than one row per pass), with the default cap and no limit on merged weights.
    */
   public static MultiAdapterPolicy only(Path path) {
     return switch (path) {
-      case GATHERED -> new MultiAdapterPolicy(Integer.MAX_VALUE, 0, MAX_BATCH_ROWS_DEFAULT);
-      case GROUPED -> new MultiAdapterPolicy(0, 0, MAX_BATCH_ROWS_DEFAULT);
-      case ONE_BY_ONE -> new MultiAdapterPolicy(0, 1, MAX_BATCH_ROWS_DEFAULT);
+      case GATHERED ->
+          new MultiAdapterPolicy(Integer.MAX_VALUE, 0, MAX_BATCH_ROWS_DEFAULT, Long.MAX_VALUE);
+      case GROUPED -> new MultiAdapterPolicy(0, 0, MAX_BATCH_ROWS_DEFAULT, Long.MAX_VALUE);
+      case ONE_BY_ONE -> new MultiAdapterPolicy(0, 1, MAX_BATCH_ROWS_DEFAULT, Long.MAX_VALUE);
     };
   }
 
   /**
    * The path for {@code rows} rows spread over {@code adapters} adapters, passes of {@code
-   * batchSize} rows asked.
+   * batchSize} rows asked, when one adapter merged into the base weights would hold {@code
+   * mergedBytes}.
    */
-  public Path choose(int adapters, int rows, int batchSize) {
+  public Path choose(int adapters, int rows, int batchSize, long mergedBytes) {
     double rowsPerAdapter = (double) rows / Math.max(1, adapters);
     if (adapters > 1 && batchRows(batchSize) > 1 && rowsPerAdapter <= gatheredMaxRowsPerAdapter) {
       return Path.GATHERED;
     }
-    return oneByOneMinRowsPerAdapter > 0 && rowsPerAdapter >= oneByOneMinRowsPerAdapter
+    return oneByOneMinRowsPerAdapter > 0
+            && rowsPerAdapter >= oneByOneMinRowsPerAdapter
+            && mergedBytes <= maxMergedBytes
         ? Path.ONE_BY_ONE
         : Path.GROUPED;
   }
