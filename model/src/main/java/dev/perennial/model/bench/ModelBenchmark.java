@@ -187,16 +187,21 @@ public final class ModelBenchmark {
     }
     double[] seconds = new double[settings.rounds()];
     for (int round = 0; round < seconds.length; round++) {
-      long start = System.nanoTime();
-      int runs = 0;
-      double elapsed;
-      do {
-        work.run();
-        runs++;
-        elapsed = (System.nanoTime() - start) / 1e9;
-      } while (elapsed < settings.roundSeconds());
-      seconds[round] = elapsed / runs;
+      seconds[round] = secondsPerRun(work, settings.roundSeconds());
     }
     return seconds;
+  }
+
+  /** Mean seconds of a run of {@code work} over runs lasting {@code minimum} seconds or more. */
+  static double secondsPerRun(Runnable work, double minimum) {
+    long start = System.nanoTime();
+    int runs = 0;
+    double elapsed;
+    do {
+      work.run();
+      runs++;
+      elapsed = (System.nanoTime() - start) / 1e9;
+    } while (elapsed < minimum);
+    return elapsed / runs;
   }
 }

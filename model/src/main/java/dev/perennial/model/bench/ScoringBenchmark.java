@@ -248,25 +248,12 @@ public final class ScoringBenchmark {
     for (int round = 0; round < rounds; round++) {
       for (int k = 0; k < names.size(); k++) {
         String name = names.get((k + round) % names.size());
-        seconds.get(name)[round] = secondsPerRun(work.get(name), roundSeconds);
+        seconds.get(name)[round] = ModelBenchmark.secondsPerRun(work.get(name), roundSeconds);
       }
     }
     Map<String, Spread> spreads = new LinkedHashMap<>();
     seconds.forEach((name, values) -> spreads.put(name, Spread.of(values)));
     return spreads;
-  }
-
-  /** Mean seconds of a run of {@code work} over runs lasting {@code minimum} seconds or more. */
-  private static double secondsPerRun(Runnable work, double minimum) {
-    long start = System.nanoTime();
-    int runs = 0;
-    double elapsed;
-    do {
-      work.run();
-      runs++;
-      elapsed = (System.nanoTime() - start) / 1e9;
-    } while (elapsed < minimum);
-    return elapsed / runs;
   }
 
   private static Ceiling ceiling(

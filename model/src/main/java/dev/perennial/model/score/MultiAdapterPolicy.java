@@ -19,12 +19,14 @@ import java.util.Locale;
  * </ul>
  *
  * The defaults are the crossovers {@code perennial bench model --scoring-table} measured at
- * perennial-tiny (16 adapters) and at the 100M-class shape (4 adapters), model/README.md,
- * "Multi-adapter scoring": gathering wins at one row per adapter (about 2x) and loses from four (at
- * the 100M shape by up to 2x: the per-row matrices and the padding to the longest of all adapters'
- * rows); merging an adapter into the weights costs one pass over the projection weights, which at
- * the 100M shape pays from about 16 rows per adapter and loses below; grouped passes cost what the
- * LoRA layers cost.
+ * perennial-tiny (16 adapters) and at the 100M-class shape (4 adapters), one thread,
+ * model/README.md, "Multi-adapter scoring": gathering wins at one row per adapter (1.4-1.9x) and
+ * loses from four at perennial-tiny (the per-row matrices and the padding to the longest of all
+ * adapters' rows); merging an adapter into the weights writes a copy of the projection weights it
+ * touches, which pays at perennial-tiny from four rows per adapter, at the 100M shape about breaks
+ * even from 16 to 32 (0.95-1.05x) and pays at 64 (1.10-1.15x); grouped passes are the LoRA layers'
+ * computation on the shared base (1.00-1.25x of them). The merge budget keeps a 1B-class base's 3.9
+ * GB copy out.
  *
  * @param gatheredMaxRowsPerAdapter gathered while rows per adapter (mean) are at most this; 0 never
  * @param oneByOneMinRowsPerAdapter merged one by one from this many rows per adapter (mean); 0
