@@ -167,8 +167,8 @@ public final class ModelBenchmark {
   }
 
   /**
-   * {batched seconds, one-by-one seconds} over the rounds, each after a warm-up pass; batched on
-   * the path the default policy takes.
+   * {batched seconds, one-by-one seconds} over the rounds, timed in turns after the warm-up steps;
+   * batched on the path the default policy takes.
    */
   private static Spread[] scoringSeconds(BaseModel base, BenchmarkSettings settings) {
     ScoringBenchmark.Row row =
