@@ -191,7 +191,7 @@ public final class BenchModelCommand extends ConsoleCommand {
           settings.threads());
       for (ScoringBenchmark.Row row :
           ScoringBenchmark.table(model, settings, scoringTable, paths)) {
-        out.println(row.line());
+        row.lines().forEach(out::println);
         out.flush();
       }
       return 0;

@@ -90,6 +90,8 @@ class ModelCommandsTest {
         .contains("  3 rows per adapter: gathered ")
         .contains("one by one")
         .contains("policy takes gathered")
+        .contains("ceiling, plain base without adapters: 2 passes")
+        .contains("ceiling, matmul [M x ")
         .contains("scoring pass: 3 rows x 24 tokens")
         .contains("GiB peak after the pass")
         .doesNotContain("LoRA step tokens/s:");

@@ -115,6 +115,16 @@ public class EvaluatorConfig extends PerennialConfig {
           + " adapter, and apply its low-rank delta to the rows below it (the crossover `perennial"
           + " bench model --scoring-table` measured at a 100M-parameter base). 0 never merges.";
 
+  public static final String BATCH_ONE_BY_ONE_MAX_MERGED_BYTES_CONFIG =
+      EVALUATOR + "batch.one.by.one.max.merged.bytes";
+  public static final long BATCH_ONE_BY_ONE_MAX_MERGED_BYTES_DEFAULT =
+      MultiAdapterPolicy.MAX_MERGED_BYTES_DEFAULT;
+  private static final String BATCH_ONE_BY_ONE_MAX_MERGED_BYTES_DOC =
+      "Merging an adapter into the base weights holds a float32 copy of every projection weight"
+          + " it touches (340 MB at a 100M-parameter Llama, 3.9 GB at Llama-3.2-1B); when that"
+          + " copy would take more than this many bytes, shared passes apply the adapter's"
+          + " low-rank delta instead, whatever the rows per adapter.";
+
   public static final String MAX_SEQUENCE_LENGTH_CONFIG = EVALUATOR + "max.sequence.length";
   public static final int MAX_SEQUENCE_LENGTH_DEFAULT = 256;
   private static final String MAX_SEQUENCE_LENGTH_DOC =
@@ -460,6 +470,13 @@ public class EvaluatorConfig extends PerennialConfig {
             Importance.LOW,
             BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DOC)
         .define(
+            BATCH_ONE_BY_ONE_MAX_MERGED_BYTES_CONFIG,
+            Type.LONG,
+            BATCH_ONE_BY_ONE_MAX_MERGED_BYTES_DEFAULT,
+            Range.atLeast(0),
+            Importance.LOW,
+            BATCH_ONE_BY_ONE_MAX_MERGED_BYTES_DOC)
+        .define(
             MAX_SEQUENCE_LENGTH_CONFIG,
             Type.INT,
             MAX_SEQUENCE_LENGTH_DEFAULT,
@@ -764,6 +781,10 @@ public class EvaluatorConfig extends PerennialConfig {
 
   public int batchOneByOneMinRowsPerAdapter() {
     return getInt(BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_CONFIG);
+  }
+
+  public long batchOneByOneMaxMergedBytes() {
+    return getLong(BATCH_ONE_BY_ONE_MAX_MERGED_BYTES_CONFIG);
   }
 
   public int maxSequenceLength() {

@@ -77,7 +77,8 @@ public final class BatchScorer implements AutoCloseable {
           new MultiAdapterPolicy(
               config.batchGatheredMaxRowsPerAdapter(),
               config.batchOneByOneMinRowsPerAdapter(),
-              config.batchSize()));
+              config.batchSize(),
+              config.batchOneByOneMaxMergedBytes()));
     }
   }
 

@@ -11,7 +11,6 @@ import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
-import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.model.tiny.PackedCorpus;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.model.train.TrainingLoop;
@@ -168,23 +167,14 @@ public final class ModelBenchmark {
   }
 
   /**
-   * {batched seconds, one-by-one seconds} over the rounds, each after a warm-up pass; batched on
-   * the path the default policy takes.
+   * {batched seconds, one-by-one seconds} over the rounds, timed in turns after the warm-up steps;
+   * batched on the path the default policy takes.
    */
   private static Spread[] scoringSeconds(BaseModel base, BenchmarkSettings settings) {
-    int rows = settings.adapters() * settings.rowsPerAdapter();
-    MultiAdapterPolicy.Path chosen =
-        MultiAdapterPolicy.defaults().choose(settings.adapters(), rows, rows);
     ScoringBenchmark.Row row =
-        ScoringBenchmark.table(
-                base, settings, new int[] {settings.rowsPerAdapter()}, List.of(chosen))
+        ScoringBenchmark.table(base, settings, new int[] {settings.rowsPerAdapter()}, List.of())
             .get(0);
-    return new Spread[] {row.paths().get(chosen), row.oneByOne()};
-  }
-
-  /** Seconds per run of {@code work}: one warm-up run, then per round the mean over its runs. */
-  static Spread timed(BenchmarkSettings settings, Runnable work) {
-    return Spread.of(secondsPerRun(settings, 1, work));
+    return new Spread[] {row.paths().get(row.chosen()), row.oneByOne()};
   }
 
   /**
@@ -197,16 +187,21 @@ public final class ModelBenchmark {
     }
     double[] seconds = new double[settings.rounds()];
     for (int round = 0; round < seconds.length; round++) {
-      long start = System.nanoTime();
-      int runs = 0;
-      double elapsed;
-      do {
-        work.run();
-        runs++;
-        elapsed = (System.nanoTime() - start) / 1e9;
-      } while (elapsed < settings.roundSeconds());
-      seconds[round] = elapsed / runs;
+      seconds[round] = secondsPerRun(work, settings.roundSeconds());
     }
     return seconds;
+  }
+
+  /** Mean seconds of a run of {@code work} over runs lasting {@code minimum} seconds or more. */
+  static double secondsPerRun(Runnable work, double minimum) {
+    long start = System.nanoTime();
+    int runs = 0;
+    double elapsed;
+    do {
+      work.run();
+      runs++;
+      elapsed = (System.nanoTime() - start) / 1e9;
+    } while (elapsed < minimum);
+    return elapsed / runs;
   }
 }

@@ -11,26 +11,35 @@ import java.util.Locale;
  *   <li>{@link Path#GATHERED} while rows per adapter are at most {@code gatheredMaxRowsPerAdapter}:
  *       one pass over the rows of every adapter, each row gathering its own adapter's matrices;
  *   <li>{@link Path#ONE_BY_ONE} from {@code oneByOneMinRowsPerAdapter} rows per adapter: adapter
- *       after adapter, its rows batched, with the adapter merged into the base weights;
+ *       after adapter, its rows batched, with the adapter merged into the base weights, unless the
+ *       merged copy of the weights it touches would exceed {@code maxMergedBytes};
  *   <li>{@link Path#GROUPED} otherwise: adapter after adapter, its rows batched, with the adapter's
- *       low-rank delta applied to all rows of the pass at once.
+ *       low-rank delta applied to all rows of the pass at once: the computation of the LoRA layers
+ *       of a model that holds that one adapter (the baseline), on the shared base.
  * </ul>
  *
  * The defaults are the crossovers {@code perennial bench model --scoring-table} measured at
- * perennial-tiny (16 adapters) and at the 100M-class shape (4 adapters), model/README.md,
- * "Multi-adapter scoring": gathering wins at one row per adapter (about 2x) and loses from four (at
- * the 100M shape by up to 2x: the per-row matrices and the padding to the longest of all adapters'
- * rows); merging an adapter into the weights costs one pass over the projection weights, which at
- * the 100M shape pays from about 16 rows per adapter and loses below; grouped passes cost what the
- * LoRA layers cost.
+ * perennial-tiny (16 adapters) and at the 100M-class shape (4 adapters), one thread,
+ * model/README.md, "Multi-adapter scoring": gathering wins at one row per adapter (1.4-1.9x) and
+ * loses from four at perennial-tiny (the per-row matrices and the padding to the longest of all
+ * adapters' rows); merging an adapter into the weights writes a copy of the projection weights it
+ * touches, which pays at perennial-tiny from four rows per adapter, at the 100M shape about breaks
+ * even from 16 to 32 (0.95-1.05x) and pays at 64 (1.10-1.15x); grouped passes are the LoRA layers'
+ * computation on the shared base (1.00-1.25x of them). The merge budget keeps a 1B-class base's 3.9
+ * GB copy out.
  *
  * @param gatheredMaxRowsPerAdapter gathered while rows per adapter (mean) are at most this; 0 never
  * @param oneByOneMinRowsPerAdapter merged one by one from this many rows per adapter (mean); 0
  *     never
  * @param maxBatchRows rows per pass at most, whatever the caller asks
+ * @param maxMergedBytes merged one by one only while one adapter's merged weights take at most this
+ *     many bytes ({@code AdapterStack.mergedBytes()}); grouped beyond
  */
 public record MultiAdapterPolicy(
-    int gatheredMaxRowsPerAdapter, int oneByOneMinRowsPerAdapter, int maxBatchRows) {
+    int gatheredMaxRowsPerAdapter,
+    int oneByOneMinRowsPerAdapter,
+    int maxBatchRows,
+    long maxMergedBytes) {
 
   /** The ways to score rows of many adapters. */
   public enum Path {
@@ -60,8 +69,17 @@ public record MultiAdapterPolicy(
 
   public static final int MAX_BATCH_ROWS_DEFAULT = 64;
 
+  /**
+   * 1 GiB: a 100M-class base's projection weights (340 MB in float32) merge, a 1B-class base's (4.6
+   * GB) do not.
+   */
+  public static final long MAX_MERGED_BYTES_DEFAULT = 1L << 30;
+
   public MultiAdapterPolicy {
-    if (gatheredMaxRowsPerAdapter < 0 || oneByOneMinRowsPerAdapter < 0 || maxBatchRows < 1) {
+    if (gatheredMaxRowsPerAdapter < 0
+        || oneByOneMinRowsPerAdapter < 0
+        || maxBatchRows < 1
+        || maxMergedBytes < 0) {
       throw new ModelException("invalid multi-adapter policy: " + this);
     }
   }
@@ -70,31 +88,36 @@ public record MultiAdapterPolicy(
     return new MultiAdapterPolicy(
         GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT,
         ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_DEFAULT,
-        MAX_BATCH_ROWS_DEFAULT);
+        MAX_BATCH_ROWS_DEFAULT,
+        MAX_MERGED_BYTES_DEFAULT);
   }
 
   /**
    * A policy that takes {@code path} whenever it can (gathered needs more than one adapter and more
-   * than one row per pass), with the default cap.
+   * than one row per pass), with the default cap and no limit on merged weights.
    */
   public static MultiAdapterPolicy only(Path path) {
     return switch (path) {
-      case GATHERED -> new MultiAdapterPolicy(Integer.MAX_VALUE, 0, MAX_BATCH_ROWS_DEFAULT);
-      case GROUPED -> new MultiAdapterPolicy(0, 0, MAX_BATCH_ROWS_DEFAULT);
-      case ONE_BY_ONE -> new MultiAdapterPolicy(0, 1, MAX_BATCH_ROWS_DEFAULT);
+      case GATHERED ->
+          new MultiAdapterPolicy(Integer.MAX_VALUE, 0, MAX_BATCH_ROWS_DEFAULT, Long.MAX_VALUE);
+      case GROUPED -> new MultiAdapterPolicy(0, 0, MAX_BATCH_ROWS_DEFAULT, Long.MAX_VALUE);
+      case ONE_BY_ONE -> new MultiAdapterPolicy(0, 1, MAX_BATCH_ROWS_DEFAULT, Long.MAX_VALUE);
     };
   }
 
   /**
    * The path for {@code rows} rows spread over {@code adapters} adapters, passes of {@code
-   * batchSize} rows asked.
+   * batchSize} rows asked, when one adapter merged into the base weights would hold {@code
+   * mergedBytes}.
    */
-  public Path choose(int adapters, int rows, int batchSize) {
+  public Path choose(int adapters, int rows, int batchSize, long mergedBytes) {
     double rowsPerAdapter = (double) rows / Math.max(1, adapters);
     if (adapters > 1 && batchRows(batchSize) > 1 && rowsPerAdapter <= gatheredMaxRowsPerAdapter) {
       return Path.GATHERED;
     }
-    return oneByOneMinRowsPerAdapter > 0 && rowsPerAdapter >= oneByOneMinRowsPerAdapter
+    return oneByOneMinRowsPerAdapter > 0
+            && rowsPerAdapter >= oneByOneMinRowsPerAdapter
+            && mergedBytes <= maxMergedBytes
         ? Path.ONE_BY_ONE
         : Path.GROUPED;
   }

@@ -120,7 +120,8 @@ public final class Scorer {
       rowsOf.computeIfAbsent(adapterOf[i], a -> new ArrayList<>()).add(i);
     }
     int batch = policy.batchRows(batchSize);
-    MultiAdapterPolicy.Path path = policy.choose(rowsOf.size(), examples.size(), batchSize);
+    MultiAdapterPolicy.Path path =
+        policy.choose(rowsOf.size(), examples.size(), batchSize, adapters.mergedBytes());
     if (path == MultiAdapterPolicy.Path.GATHERED) {
       return inBatches(
           model,

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * choose (gathered per row, grouped by adapter, merged one by one) equals scoring adapter by
  * adapter with the adapter in the model's LoRA layers, within 1e-5, on a base whose LM head is tied
  * to the embeddings and on one with its own {@code lm_head} (the untied head once asked the
- * adapters for a delta and failed).
+ * adapters for a delta and failed). The adapters differ in rank and in the modules they touch, so
+ * each path meets modules an adapter leaves alone.
  */
 class MultiAdapterScoringTest {
 
@@ -72,7 +73,8 @@ class MultiAdapterScoringTest {
       for (Path path : Path.values()) {
         // passes of 5 rows: batches that mix adapters and adapters that span batches
         MultiAdapterPolicy only = MultiAdapterPolicy.only(path);
-        assertThat(only.choose(adapters.size(), examples.size(), 5)).isEqualTo(path);
+        assertThat(only.choose(adapters.size(), examples.size(), 5, stack.mergedBytes()))
+            .isEqualTo(path);
         scores.put(path, Scorer.scoreWithAdapters(base, stack, adapterOf, examples, 5, 64, only));
         predictions.put(
             path, Scorer.predictionsWithAdapters(base, stack, adapterOf, examples, 5, 64, only));
@@ -81,6 +83,16 @@ class MultiAdapterScoringTest {
       Scorer.scoreWithAdapters(
           base, stack, adapterOf, examples, 5, 64, MultiAdapterPolicy.only(Path.ONE_BY_ONE));
       assertThat(base.liveArrayCount()).as("merged weights are freed").isEqualTo(live);
+      // what one merged adapter holds: the first adapter touches every projection
+      long projections = 0;
+      for (TargetModule module : TargetModule.values()) {
+        int[] dims = LoraWeights.dimensions(config, module);
+        projections += 4L * dims[0] * dims[1] * config.numHiddenLayers();
+      }
+      assertThat(stack.mergedBytes()).isEqualTo(projections);
+      MultiAdapterPolicy tight = new MultiAdapterPolicy(0, 1, 5, projections - 1);
+      assertThat(tight.choose(adapters.size(), examples.size(), 5, stack.mergedBytes()))
+          .isEqualTo(Path.GROUPED);
     }
 
     for (int a = 0; a < adapters.size(); a++) {
