@@ -57,7 +57,8 @@ public record SearchSettings(
     public String rankedBy(boolean replayMeasured) {
       String gates =
           replayMeasured
-              ? "gates: loss on the job's replay sample rose by at most "
+              ? "gates: loss on the job's held-out replay sample (replay examples no trial trains"
+                  + " on) rose by at most "
                   + RETENTION_TOLERANCE
                   + " nats (the trainer's stand-in for the retention gates); then learning gain"
                   + " (loss on "

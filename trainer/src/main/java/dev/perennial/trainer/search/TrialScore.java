@@ -9,14 +9,26 @@ import java.util.Comparator;
  * the interval (the lower bound of the paired difference).
  *
  * @param learningGain loss on the examples the search ranks on, before minus after (nats)
- * @param replayLossChange loss on the job's replay sample, after minus before (nats; positive: the
- *     trial lost some of what the key knew), NaN when the job has no replay to measure
+ * @param replayLossChange loss on the job's held-out replay sample ({@link ReplayHoldOut}), after
+ *     minus before (nats; positive: the trial lost some of what the key knew), NaN when the job has
+ *     no replay to measure
  */
 public record TrialScore(
     boolean gatesPassed,
     double learningGain,
     double replayLossChange,
     double marginBeyondInterval) {
+
+  /**
+   * A trial's score from what it learnt and its held-out replay loss change (NaN: none measured):
+   * its gates pass when the change is at most {@link SearchSettings#RETENTION_TOLERANCE}; the
+   * trainer has no incumbent interval, so the margin is 0.
+   */
+  public static TrialScore measured(double learningGain, double replayLossChange) {
+    boolean kept =
+        Double.isNaN(replayLossChange) || replayLossChange <= SearchSettings.RETENTION_TOLERANCE;
+    return new TrialScore(kept, learningGain, replayLossChange, 0);
+  }
 
   /** Best first. */
   public static final Comparator<TrialScore> BEST_FIRST =

@@ -11,6 +11,7 @@ import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.trainer.plasticity.GainProbe;
 import dev.perennial.trainer.search.Dimension;
 import dev.perennial.trainer.search.RecipePoint;
+import dev.perennial.trainer.search.ReplayHoldOut;
 import dev.perennial.trainer.search.SearchSettings;
 import dev.perennial.trainer.search.SuccessiveHalving;
 import dev.perennial.trainer.search.TrialScore;
@@ -52,12 +53,13 @@ final class JobSearch {
   /**
    * @param recipe the configured recipe (the tenant's)
    * @param budgetOf a recipe's step budget for the job
-   * @param requests the job's training requests (no early stopping: a trial trains exactly its
-   *     steps)
+   * @param requests the trials' training requests (no early stopping: a trial trains exactly its
+   *     steps), replaying the pool less {@code replay}'s examples
    * @param start the adapter the job starts from, or null for a fresh one
    * @param rankedOn what {@code gain} probes: the job's validation examples, or its own
    * @param gain the examples a trial's learning gain is measured on
-   * @param replay a sample of the job's replay pool
+   * @param replay the replay examples held out of the trials' training ({@link
+   *     ReplayHoldOut#heldOut})
    */
   static Outcome run(
       String jobId,
@@ -92,19 +94,19 @@ final class JobSearch {
                   double learnt = before - gain.loss(trial);
                   double replayChange =
                       replay.isEmpty() ? Double.NaN : replay.loss(trial) - replayBefore;
-                  boolean kept =
-                      replay.isEmpty() || replayChange <= SearchSettings.RETENTION_TOLERANCE;
+                  TrialScore score = TrialScore.measured(learnt, replayChange);
                   Folders.deleteRecursively(output);
                   log.info(
-                      "Search of {}: {} for {} steps gained {} on {}, replay loss change {} ({})",
+                      "Search of {}: {} for {} steps gained {} on {}, held-out replay loss change {}"
+                          + " ({})",
                       jobId,
                       variant.name(),
                       steps,
                       learnt,
                       rankedOn,
                       replayChange,
-                      kept ? "kept" : "lost");
-                  return new TrialScore(kept, learnt, replayChange, 0);
+                      score.gatesPassed() ? "kept" : "lost");
+                  return score;
                 });
     JobRecipe winner = recipe.at(result.winner().point());
     int finalSteps =

@@ -52,6 +52,7 @@ import dev.perennial.trainer.plasticity.PlasticityRecords;
 import dev.perennial.trainer.plasticity.PlasticitySettings;
 import dev.perennial.trainer.search.Dimension;
 import dev.perennial.trainer.search.RecipePoint;
+import dev.perennial.trainer.search.ReplayHoldOut;
 import dev.perennial.trainer.search.SearchSettings;
 import dev.perennial.trainer.search.WarmStart;
 import dev.perennial.trainer.shard.ExampleContent;
@@ -71,6 +72,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,25 +286,27 @@ public final class JobTrainer {
     int newExamples = trained.size() + feedback.size();
     int replayAvailable = replay.examples().size();
     PeftAdapter from = start.adapter();
-    JobSearch.Requests requests =
-        (recipeOf, stepsOf, into) ->
-            (from == null
-                    ? LoraTrainingRequest.fresh(
-                        target.base(),
-                        trained,
-                        replay.examples(),
-                        recipeOf.freshLora(),
-                        recipeOf.modelRecipe(stepsOf),
-                        into)
-                    : LoraTrainingRequest.continuing(
-                        target.base(),
-                        trained,
-                        replay.examples(),
-                        from,
-                        recipeOf.modelRecipe(stepsOf),
-                        into))
-                .on(device)
-                .withFeedback(feedback, recipeOf.objectives());
+    Function<List<TrainingExample>, JobSearch.Requests> replaying =
+        replayed ->
+            (recipeOf, stepsOf, into) ->
+                (from == null
+                        ? LoraTrainingRequest.fresh(
+                            target.base(),
+                            trained,
+                            replayed,
+                            recipeOf.freshLora(),
+                            recipeOf.modelRecipe(stepsOf),
+                            into)
+                        : LoraTrainingRequest.continuing(
+                            target.base(),
+                            trained,
+                            replayed,
+                            from,
+                            recipeOf.modelRecipe(stepsOf),
+                            into))
+                    .on(device)
+                    .withFeedback(feedback, recipeOf.objectives());
+    JobSearch.Requests requests = replaying.apply(replay.examples());
     JobRecipe trainWith = recipe;
     int steps = recipe.steps(newExamples, replayAvailable);
     RecipeSearch searched = null;
@@ -319,6 +323,9 @@ public final class JobTrainer {
         boolean onValidation = rankedOn.get() == SearchSettings.RankedOn.VALIDATION;
         List<TrainingExample> rankOn = onValidation ? validation : examples;
         int most = onValidation ? validation.size() : plasticity.gainExamples();
+        // the trials' retention is measured on replay examples they do not train on
+        ReplayHoldOut<TrainingExample> heldOut =
+            ReplayHoldOut.of(replay.examples(), plasticity.gainExamples());
         JobSearch.Outcome outcome =
             JobSearch.run(
                 job.getJobId(),
@@ -327,7 +334,7 @@ public final class JobTrainer {
                 centre,
                 dimension.get(),
                 r -> r.steps(newExamples, replayAvailable),
-                requests,
+                replaying.apply(heldOut.training()),
                 from,
                 rankedOn.get(),
                 GainProbe.of(
@@ -339,8 +346,8 @@ public final class JobTrainer {
                 GainProbe.of(
                     target.base(),
                     ModelRuntime.device(device),
-                    replay.examples(),
-                    plasticity.gainExamples(),
+                    heldOut.heldOut(),
+                    heldOut.heldOut().size(),
                     recipe.model().maxSequenceLength()),
                 folder.resolve("search"),
                 listener);

@@ -22,7 +22,10 @@ class SearchSettingsTest {
     assertThat(on.rankedOn(0, 7)).as("a key with little data").isEmpty();
     assertThat(SearchSettings.off().rankedOn(1000, 1000)).as("off by default").isEmpty();
     assertThat(SearchSettings.RankedOn.OWN_EXAMPLES.rankedBy(true))
-        .contains("own training examples", "minus the replay sample's loss change");
+        .contains(
+            "own training examples",
+            "held-out replay sample (replay examples no trial trains on)",
+            "minus the replay sample's loss change");
     assertThat(SearchSettings.RankedOn.VALIDATION.rankedBy(false))
         .contains("validation examples", "no replay sample")
         .doesNotContain("minus the replay");

@@ -439,7 +439,7 @@ class JobTrainerTest {
     assertThat(search.getRankedBy())
         .contains("own training examples", "minus the replay sample's loss change");
     assertThat(search.getTrials())
-        .as("the pool's general examples are the replay sample")
+        .as("one of the pool's two general examples is held out of the trials and measured")
         .allSatisfy(t -> assertThat(t.getReplayLossChange()).isNotNull());
     assertThat(search.getTrials())
         .as("a fresh adapter searches its rank first")
