@@ -70,7 +70,7 @@ public record MultiAdapterPolicy(
   public static final int MAX_BATCH_ROWS_DEFAULT = 64;
 
   /**
-   * 1 GiB: a 100M-class base's projection weights (340 MB in float32) merge, a 1B-class base's (4.6
+   * 1 GiB: a 100M-class base's projection weights (340 MB in float32) merge, a 1B-class base's (3.9
    * GB) do not.
    */
   public static final long MAX_MERGED_BYTES_DEFAULT = 1L << 30;
