@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -127,12 +128,17 @@ public final class TopicProvisioner {
       return List.of();
     }
     List<String> names = existing.stream().map(TopicSpec::name).toList();
+    // a topic another instance has just created is listed before every broker knows it
+    // (UnknownTopicOrPartitionException): retried as the wait for new partitions is
     Map<String, TopicDescription> descriptions =
-        await(admin.describeTopics(names).allTopicNames(), "describe topics " + names);
+        awaitRetrying(
+            () -> admin.describeTopics(names).allTopicNames(), "Cannot describe topics " + names);
     List<ConfigResource> resources =
         names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
     Map<ConfigResource, Config> configs =
-        await(admin.describeConfigs(resources).all(), "describe configs of topics " + names);
+        awaitRetrying(
+            () -> admin.describeConfigs(resources).all(),
+            "Cannot describe configs of topics " + names);
 
     List<String> mismatches = new ArrayList<>();
     for (TopicSpec spec : existing) {
@@ -231,29 +237,33 @@ public final class TopicProvisioner {
         partitions.put(new TopicPartition(spec.name(), partition), OffsetSpec.latest());
       }
     }
+    awaitRetrying(
+        () -> admin.listOffsets(partitions).all(),
+        "New topic partitions did not become ready for reads");
+  }
+
+  /**
+   * The result of {@code call}, made again after {@link #READY_BACKOFF} while it fails with a
+   * retriable error, for about {@link #timeout} in all.
+   *
+   * @param failure what the exception says when it gives up, before the cause
+   */
+  private <T> T awaitRetrying(Supplier<KafkaFuture<T>> call, String failure) {
     int attempts = (int) Math.max(1, timeout.toMillis() / READY_BACKOFF.toMillis());
     for (int attempt = 1; ; attempt++) {
       try {
-        admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return;
+        return call.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof RetriableException) || attempt >= attempts) {
-          throw new PerennialException(
-              "New topic partitions did not become ready for reads: " + e.getCause(), e.getCause());
+          throw new PerennialException(failure + ": " + e.getCause(), e.getCause());
         }
-        log.debug(
-            "Waiting for {} new partitions to become ready, retry {} of {}: {}",
-            partitions.size(),
-            attempt,
-            attempts,
-            e.getCause().toString());
+        log.debug("{}, retry {} of {}: {}", failure, attempt, attempts, e.getCause().toString());
         sleep(READY_BACKOFF);
       } catch (TimeoutException e) {
-        throw new PerennialException(
-            "New topic partitions did not become ready for reads within " + timeout, e);
+        throw new PerennialException(failure + " within " + timeout, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new PerennialException("Interrupted while waiting for new topics", e);
+        throw new PerennialException("Interrupted: " + failure, e);
       }
     }
   }
