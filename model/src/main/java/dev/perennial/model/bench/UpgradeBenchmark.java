@@ -47,10 +47,14 @@ import java.util.function.ToDoubleFunction;
  *       alone or on the data plus the teacher's answers (the old base with the release answering
  *       every prompt of the data, as in distillation: the fine-tuning should keep what it did), or
  *       on the data while also matching the teacher's next-token distributions on it (token-level
- *       KL distillation, {@link TokenDistillation});
+ *       KL distillation, {@link TokenDistillation}), or with its weights averaged over the
+ *       fine-tuning's last steps ({@code LoraTrainingRequest.averagingTail});
  *   <li>distilled into a fresh adapter on {@code perennial-tiny-deep} (another shape): the old base
  *       with the release answers the tenant's prompts, the student learns those answers and the
- *       data.
+ *       data;
+ *   <li>the churn of training itself, with no base change: the release fine-tuned again on the old
+ *       base as the carry-over is on the new one, and the release trained again from scratch with
+ *       another seed ({@link #OTHER_SEED} added).
  * </ul>
  *
  * Each is measured against the old release on the old base on the same items: exact match on the
