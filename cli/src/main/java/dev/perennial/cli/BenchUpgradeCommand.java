@@ -1,5 +1,7 @@
 package dev.perennial.cli;
 
+import dev.perennial.evaluator.stats.ExactBinomial;
+import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.model.bench.UpgradeBenchmark;
 import dev.perennial.model.bench.UpgradeBenchmark.Method;
 import dev.perennial.model.bench.UpgradeBenchmark.Report;
@@ -121,31 +123,36 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
     out.println("perennial-tiny -> perennial-tiny-deep: " + report.deepCompatibility());
     out.printf(
         Locale.ROOT,
-        "%-28s %10s %10s %12s %10s %10s%n",
+        "%-28s %10s %10s %12s %10s %14s %10s%n",
         "method",
         "tenant EM",
         "ratio",
         "neg. flips",
         "of right",
+        "95% interval",
         "general EM");
     out.printf(
         Locale.ROOT,
-        "%-28s %10.3f %10s %12s %10s %10.3f%n",
+        "%-28s %10.3f %10s %12s %10s %14s %10.3f%n",
         "old release on perennial-tiny",
         report.runs().stream().mapToDouble(TenantRun::oldExactMatch).average().orElse(0),
         "1.00x",
         "-",
         "-",
+        "-",
         report.runs().stream().mapToDouble(TenantRun::oldGeneral).average().orElse(0));
     for (Method method : settings.methods()) {
+      // Clopper-Pearson, as the evaluator's transfer.flips gate bounds a candidate's flips
+      Interval flips = ExactBinomial.interval(report.flips(method), report.oldRight(method), 0.95);
       out.printf(
           Locale.ROOT,
-          "%-28s %10.3f %9.2fx %12.3f %10s %10.3f%n",
+          "%-28s %10.3f %9.2fx %12.3f %10s %14s %10.3f%n",
           method.label(),
           report.mean(method, Transfer::tenantExactMatch),
           report.pooledRatio(method),
           report.pooledFlipRate(method),
           report.flips(method) + "/" + report.oldRight(method),
+          String.format(Locale.ROOT, "%.3f-%.3f", flips.lower(), flips.upper()),
           report.mean(method, Transfer::general));
     }
     out.printf(
