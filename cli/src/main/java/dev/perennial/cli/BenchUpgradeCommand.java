@@ -1,14 +1,18 @@
 package dev.perennial.cli;
 
+import dev.perennial.evaluator.stats.ExactBinomial;
+import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.model.bench.UpgradeBenchmark;
+import dev.perennial.model.bench.UpgradeBenchmark.Method;
 import dev.perennial.model.bench.UpgradeBenchmark.Report;
 import dev.perennial.model.bench.UpgradeBenchmark.TenantRun;
+import dev.perennial.model.bench.UpgradeBenchmark.Transfer;
 import dev.perennial.model.runtime.DeviceChoice;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,8 +28,10 @@ import picocli.CommandLine.Option;
       "Trains a release per tenant on perennial-tiny, re-bases it onto perennial-tiny-2 (carried"
           + " over as is, and carried over then fine-tuned) and onto perennial-tiny-deep"
           + " (distilled), carried over then fine-tuned on the data plus the old release's answers"
-          + " (the teacher's) or matching its next-token distributions (token-level KL), and"
-          + " compares each with the old release on the old base: tenant exact"
+          + " (the teacher's), matching its next-token distributions (token-level KL) or with its"
+          + " weights averaged over the fine-tuning's last steps; measures the churn of training"
+          + " itself on the old base (the release fine-tuned again, and trained again with another"
+          + " seed); and compares each with the old release on the old base: tenant exact"
           + " match, its ratio to the old release's, the negative-flip rate and general exact match"
           + " on the new base. Goals: carried over >= 0.95x with <= 5% negative flips, distilled"
           + " >= 0.9x."
@@ -71,6 +77,24 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
   Double klWeight;
 
   @Option(
+      names = "--averaged-tail",
+      paramLabel = "F",
+      description =
+          "Fraction of the fine-tuning's last steps whose weights the tail-averaged variant"
+              + " averages (default: 0.5).")
+  Double averagedTail;
+
+  @Option(
+      names = "--methods",
+      paramLabel = "M,M",
+      split = ",",
+      description =
+          "Methods measured, of ${COMPLETION-CANDIDATES} (default: all); the old release is always"
+              + " trained. RETUNED fine-tunes the release again on the old base and RETRAINED"
+              + " trains it again with another seed: the churn of training without a base change.")
+  List<Method> methods;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "PyTorch intra-op threads (default: 1).")
@@ -87,9 +111,11 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
             steps == null ? defaults.releaseSteps() : steps,
             fineTuneSteps == null ? defaults.fineTuneSteps() : fineTuneSteps,
             klWeight == null ? defaults.klWeight() : klWeight,
+            averagedTail == null ? defaults.averagedTail() : averagedTail,
             defaults.generalQuestions(),
             threads == null ? defaults.threads() : threads,
-            DeviceChoice.CPU);
+            DeviceChoice.CPU,
+            methods == null ? defaults.methods() : EnumSet.copyOf(methods));
     long started = System.nanoTime();
     Report report = UpgradeBenchmark.run(settings, out);
     out.println();
@@ -97,49 +123,46 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
     out.println("perennial-tiny -> perennial-tiny-deep: " + report.deepCompatibility());
     out.printf(
         Locale.ROOT,
-        "%-28s %10s %10s %12s %10s %10s%n",
+        "%-28s %10s %10s %12s %10s %14s %10s%n",
         "method",
         "tenant EM",
         "ratio",
         "neg. flips",
         "of right",
+        "95% interval",
         "general EM");
     out.printf(
         Locale.ROOT,
-        "%-28s %10.3f %10s %12s %10s %10.3f%n",
+        "%-28s %10.3f %10s %12s %10s %14s %10.3f%n",
         "old release on perennial-tiny",
         report.runs().stream().mapToDouble(TenantRun::oldExactMatch).average().orElse(0),
         "1.00x",
         "-",
         "-",
+        "-",
         report.runs().stream().mapToDouble(TenantRun::oldGeneral).average().orElse(0));
-    for (Function<TenantRun, UpgradeBenchmark.Transfer> which :
-        List.<Function<TenantRun, UpgradeBenchmark.Transfer>>of(
-            TenantRun::carriedAsIs,
-            TenantRun::carriedFineTuned,
-            TenantRun::carriedTaught,
-            TenantRun::carriedKl,
-            TenantRun::distilled)) {
-      String method = which.apply(report.runs().get(0)).method();
+    for (Method method : settings.methods()) {
+      // Clopper-Pearson, as the evaluator's transfer.flips gate bounds a candidate's flips
+      Interval flips = ExactBinomial.interval(report.flips(method), report.oldRight(method), 0.95);
       out.printf(
           Locale.ROOT,
-          "%-28s %10.3f %9.2fx %12.3f %10s %10.3f%n",
-          method,
-          report.mean(which, UpgradeBenchmark.Transfer::tenantExactMatch),
-          report.pooledRatio(which),
-          report.pooledFlipRate(which),
-          report.runs().stream().mapToInt(run -> which.apply(run).flips()).sum()
-              + "/"
-              + report.runs().stream().mapToInt(run -> which.apply(run).oldRight()).sum(),
-          report.mean(which, UpgradeBenchmark.Transfer::general));
+          "%-28s %10.3f %9.2fx %12.3f %10s %14s %10.3f%n",
+          method.label(),
+          report.mean(method, Transfer::tenantExactMatch),
+          report.pooledRatio(method),
+          report.pooledFlipRate(method),
+          report.flips(method) + "/" + report.oldRight(method),
+          String.format(Locale.ROOT, "%.3f-%.3f", flips.lower(), flips.upper()),
+          report.mean(method, Transfer::general));
     }
     out.printf(
         Locale.ROOT,
-        "%d tenants x %d seeds %s, token KL weight %s, %.1f min%n",
+        "%d tenants x %d seeds %s, token KL weight %s, averaged tail %s, %.1f min%n",
         settings.tenants(),
         settings.seeds().size(),
         Arrays.toString(settings.seeds().toArray()),
         settings.klWeight(),
+        settings.averagedTail(),
         (System.nanoTime() - started) / 6e10);
     return 0;
   }

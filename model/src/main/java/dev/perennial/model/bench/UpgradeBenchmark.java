@@ -28,8 +28,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@code perennial bench upgrade}: tenants' adapters moved from {@code perennial-tiny} to its two
@@ -42,10 +47,14 @@ import java.util.function.Function;
  *       alone or on the data plus the teacher's answers (the old base with the release answering
  *       every prompt of the data, as in distillation: the fine-tuning should keep what it did), or
  *       on the data while also matching the teacher's next-token distributions on it (token-level
- *       KL distillation, {@link TokenDistillation});
+ *       KL distillation, {@link TokenDistillation}), or with its weights averaged over the
+ *       fine-tuning's last steps ({@code LoraTrainingRequest.averagingTail});
  *   <li>distilled into a fresh adapter on {@code perennial-tiny-deep} (another shape): the old base
  *       with the release answers the tenant's prompts, the student learns those answers and the
- *       data.
+ *       data;
+ *   <li>the churn of training itself, with no base change: the release fine-tuned again on the old
+ *       base as the carry-over is on the new one, and the release trained again from scratch with
+ *       another seed ({@link #OTHER_SEED} added).
  * </ul>
  *
  * Each is measured against the old release on the old base on the same items: exact match on the
@@ -65,7 +74,10 @@ public final class UpgradeBenchmark {
    * @param fineTuneSteps steps of the fine-tuning form of carrying over
    * @param klWeight the token-level KL term's weight against the data's own loss (the carried +
    *     token KL variant)
+   * @param averagedTail the fraction of the fine-tuning's last steps whose weights the
+   *     tail-averaged variant averages
    * @param generalQuestions how many of the new base's general questions measure retention
+   * @param methods the methods measured (the old release is always trained and measured)
    */
   public record Settings(
       int tenants,
@@ -74,13 +86,56 @@ public final class UpgradeBenchmark {
       int releaseSteps,
       int fineTuneSteps,
       double klWeight,
+      double averagedTail,
       int generalQuestions,
       int threads,
-      DeviceChoice device) {
+      DeviceChoice device,
+      Set<Method> methods) {
 
-    /** Two tenants of three times the standard size, two seeds. */
+    public Settings {
+      methods = methods.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(methods));
+    }
+
+    /** Two tenants of three times the standard size, two seeds, every method. */
     public static Settings defaults() {
-      return new Settings(2, 3, List.of(1L, 2L), 120, 60, 1.0, 48, 1, DeviceChoice.CPU);
+      return new Settings(
+          2,
+          3,
+          List.of(1L, 2L),
+          120,
+          60,
+          1.0,
+          0.5,
+          48,
+          1,
+          DeviceChoice.CPU,
+          EnumSet.allOf(Method.class));
+    }
+  }
+
+  /**
+   * What the bench measures against the old release, in the order it prints them: the re-basing
+   * methods, then the churn of training itself on the old base (what any retraining flips without a
+   * base change).
+   */
+  public enum Method {
+    CARRIED("carried over"),
+    FINE_TUNED("carried over + fine-tuned"),
+    TAUGHT("carried + tuned on teacher"),
+    KL("carried + tuned, token KL"),
+    AVERAGED("carried + tuned, tail-avg"),
+    DISTILLED("distilled"),
+    RETUNED("old base: tuned again"),
+    RETRAINED("old base: other seed");
+
+    private final String label;
+
+    Method(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
     }
   }
 
@@ -99,42 +154,63 @@ public final class UpgradeBenchmark {
       int flips,
       int oldRight) {}
 
-  /** One tenant in one seed. */
+  /** One tenant in one seed: the old release's figures and each measured method's. */
   public record TenantRun(
       long seed,
       String tenant,
       int items,
       double oldExactMatch,
       double oldGeneral,
-      Transfer carriedAsIs,
-      Transfer carriedFineTuned,
-      Transfer carriedTaught,
-      Transfer carriedKl,
-      Transfer distilled) {}
+      Map<Method, Transfer> transfers) {
+
+    public Transfer transfer(Method method) {
+      Transfer transfer = transfers.get(method);
+      if (transfer == null) {
+        throw new IllegalArgumentException(method + " was not measured");
+      }
+      return transfer;
+    }
+  }
 
   /** Every run, and how they add up. */
   public record Report(
       List<TenantRun> runs, String carryOverCompatibility, String deepCompatibility) {
 
-    /** Mean over runs of a transfer's figure. */
-    public double mean(Function<TenantRun, Transfer> which, Function<Transfer, Double> figure) {
-      return runs.stream().mapToDouble(run -> figure.apply(which.apply(run))).average().orElse(0);
+    /** Mean over runs of a method's figure. */
+    public double mean(Method method, ToDoubleFunction<Transfer> figure) {
+      return runs.stream()
+          .mapToDouble(run -> figure.applyAsDouble(run.transfer(method)))
+          .average()
+          .orElse(0);
+    }
+
+    /** Every run's negative flips of a method. */
+    public int flips(Method method) {
+      return runs.stream().mapToInt(run -> run.transfer(method).flips()).sum();
+    }
+
+    /** Every run's items the old release answered right. */
+    public int oldRight(Method method) {
+      return runs.stream().mapToInt(run -> run.transfer(method).oldRight()).sum();
     }
 
     /** Pooled negative-flip rate: every run's flips over every run's old right answers. */
-    public double pooledFlipRate(Function<TenantRun, Transfer> which) {
-      int flips = runs.stream().mapToInt(run -> which.apply(run).flips()).sum();
-      int right = runs.stream().mapToInt(run -> which.apply(run).oldRight()).sum();
-      return right == 0 ? 0 : (double) flips / right;
+    public double pooledFlipRate(Method method) {
+      int right = oldRight(method);
+      return right == 0 ? 0 : (double) flips(method) / right;
     }
 
     /** Pooled ratio: the sum of rebased exact matches over the sum of the old ones. */
-    public double pooledRatio(Function<TenantRun, Transfer> which) {
+    public double pooledRatio(Method method) {
       double old = runs.stream().mapToDouble(TenantRun::oldExactMatch).sum();
-      double rebased = runs.stream().mapToDouble(run -> which.apply(run).tenantExactMatch()).sum();
+      double rebased =
+          runs.stream().mapToDouble(run -> run.transfer(method).tenantExactMatch()).sum();
       return old == 0 ? 0 : rebased / old;
     }
   }
+
+  /** Added to a run's seed for the release trained again on the old base. */
+  static final long OTHER_SEED = 1000;
 
   private static final String[] TENANTS = {"acme", "globex", "initech", "umbrella", "hooli"};
 
@@ -181,14 +257,20 @@ public final class UpgradeBenchmark {
             settings.releaseSteps(),
             seed,
             scratch.resolve(tag + "-old"),
-            settings);
+            settings,
+            null,
+            0);
     boolean[] oldCorrect;
     double oldGeneral;
     List<TrainingExample> taught;
     try (LanguageModel model = LanguageModel.loadAdapter(old, device, release, false)) {
       oldCorrect = exactMatch(model, items).correct();
       oldGeneral = exactMatch(model, general(old, settings)).rate();
-      taught = Rebasing.teacherExamples(model, data, Generator.Options.shortAnswers());
+      taught =
+          settings.methods().contains(Method.TAUGHT)
+                  || settings.methods().contains(Method.DISTILLED)
+              ? Rebasing.teacherExamples(model, data, Generator.Options.shortAnswers())
+              : List.of();
     }
     double oldRate = rate(oldCorrect);
     progress.printf(
@@ -196,58 +278,124 @@ public final class UpgradeBenchmark {
         seed, tenant.tenantId(), old.name(), oldRate, items.size(), oldGeneral);
     progress.flush();
 
+    Set<Method> methods = settings.methods();
+    Map<Method, Transfer> transfers = new EnumMap<>(Method.class);
     PeftAdapter carried = Rebasing.carryOver(release, old, next);
-    Transfer asIs = measure("carried over", next, carried, items, oldCorrect, settings, device);
-    PeftAdapter fineTuned =
-        train(
-            next,
-            data,
-            carried,
-            settings.fineTuneSteps(),
-            seed,
-            scratch.resolve(tag + "-carried"),
-            settings);
-    Transfer tuned =
-        measure("carried over + fine-tuned", next, fineTuned, items, oldCorrect, settings, device);
+    if (methods.contains(Method.CARRIED)) {
+      transfers.put(
+          Method.CARRIED, measure(Method.CARRIED, next, carried, items, oldCorrect, settings));
+    }
+    if (methods.contains(Method.FINE_TUNED)) {
+      PeftAdapter fineTuned =
+          train(
+              next,
+              data,
+              carried,
+              settings.fineTuneSteps(),
+              seed,
+              scratch.resolve(tag + "-carried"),
+              settings,
+              null,
+              0);
+      transfers.put(
+          Method.FINE_TUNED,
+          measure(Method.FINE_TUNED, next, fineTuned, items, oldCorrect, settings));
+    }
     List<TrainingExample> distillation = new ArrayList<>(data);
     distillation.addAll(taught);
-    PeftAdapter taughtAdapter =
-        train(
-            next,
-            distillation,
-            carried,
-            settings.fineTuneSteps(),
-            seed,
-            scratch.resolve(tag + "-taught"),
-            settings);
-    Transfer carriedTaught =
-        measure(
-            "carried + tuned on teacher", next, taughtAdapter, items, oldCorrect, settings, device);
-
-    PeftAdapter klAdapter =
-        train(
-            next,
-            data,
-            carried,
-            settings.fineTuneSteps(),
-            seed,
-            scratch.resolve(tag + "-kl"),
-            settings,
-            new TokenDistillation(old, release, settings.klWeight()));
-    Transfer carriedKl =
-        measure("carried + tuned, token KL", next, klAdapter, items, oldCorrect, settings, device);
-
-    PeftAdapter distilled =
-        train(
-            deep,
-            distillation,
-            null,
-            settings.releaseSteps(),
-            seed,
-            scratch.resolve(tag + "-distilled"),
-            settings);
-    Transfer student = measure("distilled", deep, distilled, items, oldCorrect, settings, device);
-    for (Transfer transfer : List.of(asIs, tuned, carriedTaught, carriedKl, student)) {
+    if (methods.contains(Method.TAUGHT)) {
+      PeftAdapter taughtAdapter =
+          train(
+              next,
+              distillation,
+              carried,
+              settings.fineTuneSteps(),
+              seed,
+              scratch.resolve(tag + "-taught"),
+              settings,
+              null,
+              0);
+      transfers.put(
+          Method.TAUGHT, measure(Method.TAUGHT, next, taughtAdapter, items, oldCorrect, settings));
+    }
+    if (methods.contains(Method.KL)) {
+      PeftAdapter klAdapter =
+          train(
+              next,
+              data,
+              carried,
+              settings.fineTuneSteps(),
+              seed,
+              scratch.resolve(tag + "-kl"),
+              settings,
+              new TokenDistillation(old, release, settings.klWeight()),
+              0);
+      transfers.put(Method.KL, measure(Method.KL, next, klAdapter, items, oldCorrect, settings));
+    }
+    if (methods.contains(Method.AVERAGED)) {
+      PeftAdapter averaged =
+          train(
+              next,
+              data,
+              carried,
+              settings.fineTuneSteps(),
+              seed,
+              scratch.resolve(tag + "-averaged"),
+              settings,
+              null,
+              settings.averagedTail());
+      transfers.put(
+          Method.AVERAGED, measure(Method.AVERAGED, next, averaged, items, oldCorrect, settings));
+    }
+    if (methods.contains(Method.DISTILLED)) {
+      PeftAdapter distilled =
+          train(
+              deep,
+              distillation,
+              null,
+              settings.releaseSteps(),
+              seed,
+              scratch.resolve(tag + "-distilled"),
+              settings,
+              null,
+              0);
+      transfers.put(
+          Method.DISTILLED,
+          measure(Method.DISTILLED, deep, distilled, items, oldCorrect, settings));
+    }
+    // the churn of training itself: the same fine-tuning on the old base, and the release trained
+    // again with another seed (same data and steps), against the release on the same items
+    if (methods.contains(Method.RETUNED)) {
+      PeftAdapter retuned =
+          train(
+              old,
+              data,
+              release,
+              settings.fineTuneSteps(),
+              seed,
+              scratch.resolve(tag + "-retuned"),
+              settings,
+              null,
+              0);
+      transfers.put(
+          Method.RETUNED, measure(Method.RETUNED, old, retuned, items, oldCorrect, settings));
+    }
+    if (methods.contains(Method.RETRAINED)) {
+      PeftAdapter retrained =
+          train(
+              old,
+              data,
+              null,
+              settings.releaseSteps(),
+              seed + OTHER_SEED,
+              scratch.resolve(tag + "-retrained"),
+              settings,
+              null,
+              0);
+      transfers.put(
+          Method.RETRAINED, measure(Method.RETRAINED, old, retrained, items, oldCorrect, settings));
+    }
+    for (Transfer transfer : transfers.values()) {
       progress.printf(
           "seed %d %-9s %-26s tenant EM %.3f (%.2fx), negative flips %.3f (%d of %d), general EM"
               + " %.3f%n",
@@ -268,11 +416,7 @@ public final class UpgradeBenchmark {
         items.size(),
         oldRate,
         oldGeneral,
-        asIs,
-        tuned,
-        carriedTaught,
-        carriedKl,
-        student);
+        Collections.unmodifiableMap(transfers));
   }
 
   /** The tenant's documents and feedback: what a key's retained data holds. */
@@ -318,19 +462,9 @@ public final class UpgradeBenchmark {
       int steps,
       long seed,
       Path output,
-      Settings settings) {
-    return train(base, data, startFrom, steps, seed, output, settings, null);
-  }
-
-  private static PeftAdapter train(
-      BaseModel base,
-      List<TrainingExample> data,
-      PeftAdapter startFrom,
-      int steps,
-      long seed,
-      Path output,
       Settings settings,
-      TokenDistillation teacher) {
+      TokenDistillation teacher,
+      double averagedTail) {
     TrainingRecipe recipe =
         new TrainingRecipe(
             steps, 16, 1, 3e-3, 8, 0.1, 0.0, 1.0, 256, 0.25, seed, settings.threads());
@@ -345,18 +479,21 @@ public final class UpgradeBenchmark {
     if (teacher != null) {
       request = request.distilledFrom(teacher);
     }
+    if (averagedTail > 0) {
+      request = request.averagingTail(averagedTail);
+    }
     LoraTrainer.run(request.on(settings.device()), StepListener.NONE);
     return PeftAdapter.read(output);
   }
 
   private static Transfer measure(
-      String method,
+      Method method,
       BaseModel base,
       PeftAdapter adapter,
       List<QaPair> items,
       boolean[] oldCorrect,
-      Settings settings,
-      Device device) {
+      Settings settings) {
+    Device device = ModelRuntime.device(settings.device());
     try (LanguageModel model = LanguageModel.loadAdapter(base, device, adapter, false)) {
       boolean[] correct = exactMatch(model, items).correct();
       int flips = 0;
@@ -370,7 +507,7 @@ public final class UpgradeBenchmark {
       double old = rate(oldCorrect);
       double now = rate(correct);
       return new Transfer(
-          method,
+          method.label(),
           now,
           old == 0 ? 0 : now / old,
           oldRight == 0 ? 0 : (double) flips / oldRight,

@@ -129,9 +129,24 @@ public final class LoraTrainer {
                   recipe.batchSize(),
                   recipe.maxSequenceLength())
               : null;
-      TrainingLoop.Outcome outcome =
-          TrainingLoop.run(
-              model, source, recipe, listener, monitor == null ? StoppingRule.NEVER : monitor);
+      TrainingLoop.Outcome outcome;
+      try (TailAveraging averaging =
+          request.averagedTail() > 0
+              ? new TailAveraging(
+                  model.trainableParameters(), model.manager(), request.averagedTail())
+              : null) {
+        outcome =
+            TrainingLoop.run(
+                model,
+                source,
+                recipe,
+                averaging == null ? listener : averaging.andThen(listener),
+                monitor == null ? StoppingRule.NEVER : monitor);
+        if (averaging != null) {
+          averaging.apply();
+          LOG.info("Adapter weights averaged over the last {} steps", averaging.count());
+        }
+      }
       List<ValidationPoint> validation = List.of();
       if (monitor != null) {
         monitor.finish(outcome.steps().size());

@@ -26,6 +26,8 @@ import java.util.List;
  * @param objectives how the step loss mixes the kinds; null: {@link FeedbackObjectives#defaults}
  * @param distillation a teacher whose next-token distributions the adapter also learns on the
  *     examples (token-level distillation); null: none
+ * @param averagedTail the fraction of the final steps whose weights are averaged into the adapter
+ *     written ({@link TailAveraging}); 0: the last step's weights
  */
 public record LoraTrainingRequest(
     BaseModel base,
@@ -40,7 +42,8 @@ public record LoraTrainingRequest(
     EarlyStopping earlyStopping,
     List<FeedbackExample> feedback,
     FeedbackObjectives objectives,
-    TokenDistillation distillation) {
+    TokenDistillation distillation,
+    double averagedTail) {
 
   public LoraTrainingRequest {
     if (base == null || examples == null || recipe == null || outputFolder == null) {
@@ -57,6 +60,9 @@ public record LoraTrainingRequest(
     validation = validation == null ? List.of() : List.copyOf(validation);
     feedback = feedback == null ? List.of() : List.copyOf(feedback);
     objectives = objectives == null ? FeedbackObjectives.defaults() : objectives;
+    if (averagedTail != 0) {
+      TailAveraging.checkFraction(averagedTail);
+    }
   }
 
   /** A fresh adapter. */
@@ -80,7 +86,8 @@ public record LoraTrainingRequest(
         null,
         null,
         null,
-        null);
+        null,
+        0);
   }
 
   /** Continues training an existing adapter (the current release's) with its own LoRA shape. */
@@ -104,7 +111,8 @@ public record LoraTrainingRequest(
         null,
         null,
         null,
-        null);
+        null,
+        0);
   }
 
   public LoraTrainingRequest on(DeviceChoice choice) {
@@ -121,7 +129,8 @@ public record LoraTrainingRequest(
         earlyStopping,
         feedback,
         objectives,
-        distillation);
+        distillation,
+        averagedTail);
   }
 
   /**
@@ -143,7 +152,8 @@ public record LoraTrainingRequest(
         stopping,
         feedback,
         objectives,
-        distillation);
+        distillation,
+        averagedTail);
   }
 
   /** The same request also training {@code examples} of feedback by {@code how}. */
@@ -161,7 +171,8 @@ public record LoraTrainingRequest(
         earlyStopping,
         examples,
         how,
-        distillation);
+        distillation,
+        averagedTail);
   }
 
   /** The same request also learning the teacher's next-token distributions on the examples. */
@@ -179,7 +190,30 @@ public record LoraTrainingRequest(
         earlyStopping,
         feedback,
         objectives,
-        teacher);
+        teacher,
+        averagedTail);
+  }
+
+  /**
+   * The same request writing the mean of the weights over the last {@code fraction} of its steps
+   * (tail weight averaging, {@link TailAveraging}); 0: the last step's weights.
+   */
+  public LoraTrainingRequest averagingTail(double fraction) {
+    return new LoraTrainingRequest(
+        base,
+        examples,
+        replay,
+        lora,
+        startFrom,
+        recipe,
+        outputFolder,
+        device,
+        validation,
+        earlyStopping,
+        feedback,
+        objectives,
+        distillation,
+        fraction);
   }
 
   /** Whether training may stop before its step budget. */
