@@ -44,6 +44,7 @@ class FeedbackBenchmarkTest {
             List.of(0.0),
             0.1,
             0.5,
+            1,
             DeviceChoice.CPU);
 
     FeedbackReport report = FeedbackBenchmark.run(settings, values, new PrintWriter(progress));
