@@ -271,7 +271,8 @@ public class TrainerConfig extends PerennialConfig {
   private static final String RECIPE_PREFERENCE_BETA_DOC =
       "Temperature beta of the pair objective: how far the adapter may move from the reference"
           + " (larger: less). 0.5 by default: on the continual stream it forgot a quarter of what"
-          + " 0.1 did and lost fewer general answers (README, How the recipe was chosen).";
+          + " 0.1 did and lost fewer general answers (README, How the recipe was chosen). Jobs of"
+          + " feedback alone take recipe.feedback.only.preference.beta instead.";
 
   public static final String RECIPE_PREFERENCE_LABEL_SMOOTHING_CONFIG =
       TRAINER + "recipe.preference.label.smoothing";
