@@ -99,6 +99,15 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
   double heldOut;
 
   @Option(
+      names = "--records-per-question",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Records of its kind each trained question carries, as from N users asking it; the"
+              + " flipped share is drawn over all of them (default: ${DEFAULT-VALUE}).")
+  int recordsPerQuestion;
+
+  @Option(
       names = "--output",
       paramLabel = "DIR",
       defaultValue = "target/bench-feedback",
@@ -120,6 +129,7 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
             noises,
             labelSmoothing,
             heldOut,
+            recordsPerQuestion,
             device.orElse("auto"));
     out.printf(
         "Feedback benchmark: %d feedback-only update(s), seed %d, variants %s, noise %s ...%n",

@@ -10,14 +10,17 @@ import java.util.Set;
 /**
  * User feedback with known truth on a set of questions (issue 14): for each question, a preference
  * pair (the right answer chosen over a wrong one), two ratings (the right answer rated desirable, a
- * wrong one undesirable) and a correction (the wrong answer corrected to the right one). A wrong
- * answer is the fact's stale value where the fact changed (what a model that missed the update
- * says), else an invented value of the same attribute.
+ * wrong one undesirable) and a correction (the wrong answer corrected to the right one), each from
+ * {@code records} users asking the same question. A fact has one wrong answer, in every phrasing
+ * and record: its stale value where the fact changed (what a model that missed the update says),
+ * else a value of the same attribute invented once per fact and seed ({@link #wrongAnswer}), as
+ * users who are wrong about a fact tend to repeat the same wrong value.
  *
  * <p>A share of the labels is noisy, as from a user who prefers the wrong answer: exactly {@code
- * round(noise * n)} of each kind's items, chosen at random, have their label flipped (the pair
+ * round(noise * n)} of each kind's n records, chosen at random, have their label flipped (the pair
  * swapped, the rating inverted, the correction reversed), and say so, so that robustness can be
- * measured against the truth. The same world, questions, noise and seed give the same feedback.
+ * measured against the truth. The same world, questions, records, noise and seed give the same
+ * feedback.
  */
 public final class SyntheticFeedback {
 
@@ -55,26 +58,29 @@ public final class SyntheticFeedback {
     this.corrections = List.copyOf(corrections);
   }
 
+  /** Feedback on {@code questions} (each with its fact), one record of each kind a question. */
+  public static SyntheticFeedback on(World world, List<QaPair> questions, double noise, long seed) {
+    return on(world, questions, 1, noise, seed);
+  }
+
   /**
-   * Feedback on {@code questions} (each with its fact).
+   * Feedback on {@code questions} (each with its fact) from {@code records} users each: question
+   * {@code i}'s records are the pairs and corrections {@code i * records} to {@code (i + 1) *
+   * records - 1}, each record with its two ratings (right answer, then wrong) at {@code 2 *} its
+   * index.
    *
    * @param noise the share of flipped labels in each kind, in [0, 0.5)
    */
-  public static SyntheticFeedback on(World world, List<QaPair> questions, double noise, long seed) {
+  public static SyntheticFeedback on(
+      World world, List<QaPair> questions, int records, double noise, long seed) {
     if (!(noise >= 0 && noise < 0.5)) {
       throw new IllegalArgumentException("the noise share must be in [0, 0.5), not " + noise);
     }
-    Random random = new Random(world.derivedSeed("feedback/" + seed));
-    List<String> wrong = new ArrayList<>();
-    for (QaPair question : questions) {
-      Fact fact = question.fact();
-      wrong.add(
-          " "
-              + (fact.isChange()
-                  ? fact.previousValue()
-                  : Values.drawOther(fact.attribute(), random, world.places(), fact.value())));
+    if (records < 1) {
+      throw new IllegalArgumentException("at least one record a question, not " + records);
     }
-    int n = questions.size();
+    Random random = new Random(world.derivedSeed("feedback/" + seed));
+    int n = questions.size() * records;
     Set<Integer> flippedPairs = flipped(n, noise, random);
     Set<Integer> flippedRatings = flipped(2 * n, noise, random);
     Set<Integer> flippedCorrections = flipped(n, noise, random);
@@ -82,31 +88,40 @@ public final class SyntheticFeedback {
     List<Rating> ratings = new ArrayList<>();
     List<Correction> corrections = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      QaPair question = questions.get(i);
+      QaPair question = questions.get(i / records);
       String right = question.completion();
       String prompt = question.prompt();
       Fact fact = question.fact();
+      String wrong = wrongAnswer(world, fact, seed);
       boolean pairFlipped = flippedPairs.contains(i);
       preferences.add(
           new Preference(
-              prompt,
-              pairFlipped ? wrong.get(i) : right,
-              pairFlipped ? right : wrong.get(i),
-              fact,
-              pairFlipped));
+              prompt, pairFlipped ? wrong : right, pairFlipped ? right : wrong, fact, pairFlipped));
       ratings.add(new Rating(prompt, right, true, !flippedRatings.contains(2 * i), fact));
-      ratings.add(
-          new Rating(prompt, wrong.get(i), false, flippedRatings.contains(2 * i + 1), fact));
+      ratings.add(new Rating(prompt, wrong, false, flippedRatings.contains(2 * i + 1), fact));
       boolean correctionFlipped = flippedCorrections.contains(i);
       corrections.add(
           new Correction(
               prompt,
-              correctionFlipped ? right : wrong.get(i),
-              correctionFlipped ? wrong.get(i) : right,
+              correctionFlipped ? right : wrong,
+              correctionFlipped ? wrong : right,
               fact,
               correctionFlipped));
     }
     return new SyntheticFeedback(preferences, ratings, corrections);
+  }
+
+  /**
+   * The wrong answer of {@code fact} in feedback of {@code seed} (with its leading space): the
+   * stale value of a changed fact, else a value of its attribute drawn from the fact and the seed
+   * alone, so every phrasing, record, noise share and question list agree on it.
+   */
+  public static String wrongAnswer(World world, Fact fact, long seed) {
+    if (fact.isChange()) {
+      return " " + fact.previousValue();
+    }
+    Random random = new Random(world.derivedSeed("feedback/" + seed + "/wrong/" + fact.key()));
+    return " " + Values.drawOther(fact.attribute(), random, world.places(), fact.value());
   }
 
   public List<Preference> preferences() {

@@ -3,7 +3,11 @@ package dev.perennial.model.world;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SyntheticFeedbackTest {
@@ -55,6 +59,59 @@ class SyntheticFeedbackTest {
         feedback.preferences().stream().filter(SyntheticFeedback.Preference::flipped).toList();
     assertThat(flipped).hasSize((int) Math.round(0.3 * n));
     assertThat(flipped).allSatisfy(p -> assertThat(p.rejected()).isEqualTo(" " + p.fact().value()));
+    assertThat(feedback.ratings().stream().filter(SyntheticFeedback.Rating::flipped))
+        .hasSize((int) Math.round(0.3 * 2 * n));
+    assertThat(feedback.corrections().stream().filter(SyntheticFeedback.Correction::flipped))
+        .hasSize((int) Math.round(0.3 * n));
+  }
+
+  @Test
+  void aFactHasOneWrongAnswerInEveryPhrasingRecordAndNoiseShare() {
+    SyntheticFeedback clean = SyntheticFeedback.on(world, questions, 0, 1);
+    SyntheticFeedback noisy = SyntheticFeedback.on(world, questions, 3, 0.3, 1);
+    // the same facts asked from another list: the wrong answer depends on the fact and seed alone
+    SyntheticFeedback fewer = SyntheticFeedback.on(world, questions.subList(1, 4), 2, 0.3, 1);
+
+    Map<String, Set<String>> wrong = new HashMap<>();
+    for (SyntheticFeedback feedback : List.of(clean, noisy, fewer)) {
+      for (SyntheticFeedback.Preference pair : feedback.preferences()) {
+        String value = pair.flipped() ? pair.chosen() : pair.rejected();
+        wrong.computeIfAbsent(pair.fact().key(), k -> new HashSet<>()).add(value);
+      }
+      for (SyntheticFeedback.Correction correction : feedback.corrections()) {
+        String value = correction.flipped() ? correction.corrected() : correction.original();
+        wrong.get(correction.fact().key()).add(value);
+      }
+    }
+    long facts = questions.stream().map(q -> q.fact().key()).distinct().count();
+    assertThat(facts).as("facts asked in more than one phrasing").isLessThan(questions.size());
+    assertThat(wrong).hasSize((int) facts);
+    wrong.forEach((fact, values) -> assertThat(values).as(fact).hasSize(1));
+    for (QaPair question : questions) {
+      assertThat(wrong.get(question.fact().key()))
+          .containsExactly(SyntheticFeedback.wrongAnswer(world, question.fact(), 1))
+          .doesNotContain(question.completion());
+    }
+  }
+
+  @Test
+  void eachQuestionCarriesItsRecordsAndExactlyTheNoiseShareOfAllOfThemIsFlipped() {
+    int records = 3;
+    SyntheticFeedback feedback = SyntheticFeedback.on(world, questions, records, 0.3, 1);
+    int n = questions.size() * records;
+
+    assertThat(feedback.preferences()).hasSize(n);
+    assertThat(feedback.corrections()).hasSize(n);
+    assertThat(feedback.ratings()).hasSize(2 * n);
+    for (int r = 0; r < n; r++) {
+      QaPair question = questions.get(r / records);
+      assertThat(feedback.preferences().get(r).prompt()).isEqualTo(question.prompt());
+      assertThat(feedback.ratings().get(2 * r).right()).isTrue();
+      assertThat(feedback.ratings().get(2 * r + 1).right()).isFalse();
+      assertThat(feedback.ratings().get(2 * r + 1).prompt()).isEqualTo(question.prompt());
+    }
+    assertThat(feedback.preferences().stream().filter(SyntheticFeedback.Preference::flipped))
+        .hasSize((int) Math.round(0.3 * n));
     assertThat(feedback.ratings().stream().filter(SyntheticFeedback.Rating::flipped))
         .hasSize((int) Math.round(0.3 * 2 * n));
     assertThat(feedback.corrections().stream().filter(SyntheticFeedback.Correction::flipped))

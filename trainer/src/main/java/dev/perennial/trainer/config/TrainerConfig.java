@@ -271,7 +271,8 @@ public class TrainerConfig extends PerennialConfig {
   private static final String RECIPE_PREFERENCE_BETA_DOC =
       "Temperature beta of the pair objective: how far the adapter may move from the reference"
           + " (larger: less). 0.5 by default: on the continual stream it forgot a quarter of what"
-          + " 0.1 did and lost fewer general answers (README, How the recipe was chosen).";
+          + " 0.1 did and lost fewer general answers (README, How the recipe was chosen). Jobs of"
+          + " feedback alone take recipe.feedback.only.preference.beta instead.";
 
   public static final String RECIPE_PREFERENCE_LABEL_SMOOTHING_CONFIG =
       TRAINER + "recipe.preference.label.smoothing";
@@ -855,8 +856,62 @@ public class TrainerConfig extends PerennialConfig {
           + " share of the step's rows. Each micro-batch runs one more forward pass of the"
           + " reference on its replay rows. 0: none (README, Learning from feedback alone).";
 
+  /**
+   * The feedback-only profile: a job whose own examples are all feedback (no TEXT or SFT document)
+   * trains its pairs and replay with these instead of recipe.preference.beta,
+   * recipe.preference.sft.weight and recipe.replay.kl.weight (JobRecipe#forJob).
+   */
+  public static final String RECIPE_FEEDBACK_ONLY_PREFIX = TRAINER + "recipe.feedback.only.";
+
+  public static final String RECIPE_FEEDBACK_ONLY_BETA_CONFIG =
+      RECIPE_FEEDBACK_ONLY_PREFIX + "preference.beta";
+  public static final double RECIPE_FEEDBACK_ONLY_BETA_DEFAULT = 0.1;
+  private static final String RECIPE_FEEDBACK_ONLY_BETA_DOC =
+      "recipe.preference.beta of jobs whose examples are all feedback (PREFERENCE, RATING,"
+          + " CORRECTION; no TEXT or SFT). 0.1 by default: with the two keys below it met issue"
+          + " 14's goals on feedback alone on both seeds, where the mixed jobs' 0.5 taught too few"
+          + " preferred answers (README, Learning from feedback alone).";
+
+  public static final String RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_CONFIG =
+      RECIPE_FEEDBACK_ONLY_PREFIX + "preference.sft.weight";
+  public static final double RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_DEFAULT = 1.0;
+  private static final String RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_DOC =
+      "recipe.preference.sft.weight (RPO) of jobs whose examples are all feedback.";
+
+  public static final String RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_CONFIG =
+      RECIPE_FEEDBACK_ONLY_PREFIX + "replay.kl.weight";
+  public static final double RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_DEFAULT = 12.0;
+  private static final String RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_DOC =
+      "recipe.replay.kl.weight (the replay rows' KL anchor to the reference) of jobs whose"
+          + " examples are all feedback.";
+
+  private static ConfigDef defineFeedbackOnlyProfile(ConfigDef definition) {
+    return definition
+        .define(
+            RECIPE_FEEDBACK_ONLY_BETA_CONFIG,
+            Type.DOUBLE,
+            RECIPE_FEEDBACK_ONLY_BETA_DEFAULT,
+            Range.between(1e-6, 1e6),
+            Importance.LOW,
+            RECIPE_FEEDBACK_ONLY_BETA_DOC)
+        .define(
+            RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_CONFIG,
+            Type.DOUBLE,
+            RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_DEFAULT,
+            Range.between(0.0, 1e6),
+            Importance.LOW,
+            RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_DOC)
+        .define(
+            RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_CONFIG,
+            Type.DOUBLE,
+            RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_DEFAULT,
+            Range.between(0.0, 1e6),
+            Importance.LOW,
+            RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_DOC);
+  }
+
   private static ConfigDef defineFeedbackObjectives(ConfigDef definition) {
-    definition
+    defineFeedbackOnlyProfile(definition)
         .define(
             RECIPE_FEEDBACK_OBJECTIVE_CONFIG,
             Type.STRING,

@@ -29,7 +29,11 @@ import java.util.TreeMap;
  * @param validationFraction share of a job's training examples set aside for early stopping
  * @param patience epochs without improvement of the validation loss before a job stops
  * @param minImprovement least relative fall of the validation loss that counts as improvement
- * @param objectives how feedback examples are trained and each kind's loss weighted
+ * @param mixedObjectives how feedback examples are trained and each kind's loss weighted in jobs of
+ *     the {@link FeedbackProfile#MIXED} profile
+ * @param feedbackOnlyObjectives the same in jobs of the {@link FeedbackProfile#FEEDBACK_ONLY}
+ *     profile (beta, RPO weight and replay KL anchor of {@code recipe.feedback.only.*})
+ * @param profile which of the two this recipe trains with ({@link #forJob})
  * @param feedbackAsSft train feedback examples by the language-model loss on their good answer
  *     instead of by {@code objectives} (the baseline the objectives are measured against)
  */
@@ -43,7 +47,9 @@ public record JobRecipe(
     double validationFraction,
     int patience,
     double minImprovement,
-    FeedbackObjectives objectives,
+    FeedbackObjectives mixedObjectives,
+    FeedbackObjectives feedbackOnlyObjectives,
+    FeedbackProfile profile,
     boolean feedbackAsSft) {
 
   public JobRecipe {
@@ -83,7 +89,17 @@ public record JobRecipe(
         config.getDouble(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG),
         config.getInt(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG),
-        objectives(config),
+        objectives(
+            config,
+            TrainerConfig.RECIPE_PREFERENCE_BETA_CONFIG,
+            TrainerConfig.RECIPE_PREFERENCE_SFT_WEIGHT_CONFIG,
+            TrainerConfig.RECIPE_REPLAY_KL_WEIGHT_CONFIG),
+        objectives(
+            config,
+            TrainerConfig.RECIPE_FEEDBACK_ONLY_BETA_CONFIG,
+            TrainerConfig.RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_CONFIG,
+            TrainerConfig.RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_CONFIG),
+        FeedbackProfile.MIXED,
         config.getString(TrainerConfig.RECIPE_FEEDBACK_OBJECTIVE_CONFIG).equalsIgnoreCase("sft"));
   }
 
@@ -91,7 +107,9 @@ public record JobRecipe(
    * The recipe a candidate recorded ({@link #record}) back, as the job was trained with it: its
    * learning rate is the job's (a tenant's own included), so no tenant has a rate of its own. The
    * feedback objectives' settings are recorded only by jobs with feedback; the others train none,
-   * so they take the defaults.
+   * so they take the defaults. Both profiles are the recorded settings, so that {@link #forJob} on
+   * the same job keeps them; the profile is the recorded one ({@code mixed} before it was
+   * recorded).
    *
    * @throws IllegalArgumentException when the record lacks a setting (written before it was
    *     recorded), naming it
@@ -147,6 +165,10 @@ public record JobRecipe(
         extras.integer("earlyStoppingPatienceEpochs"),
         extras.number("earlyStoppingMinImprovement"),
         objectives,
+        objectives,
+        recorded.getExtras().containsKey("feedbackProfile")
+            ? FeedbackProfile.parse(extras.text("feedbackProfile"))
+            : FeedbackProfile.MIXED,
         feedbackAsSft);
   }
 
@@ -176,22 +198,54 @@ public record JobRecipe(
     }
   }
 
-  private static FeedbackObjectives objectives(TrainerConfig config) {
+  /** The configured objectives with the beta, RPO weight and replay KL anchor of these keys. */
+  private static FeedbackObjectives objectives(
+      TrainerConfig config,
+      String betaKey,
+      String preferenceSftWeightKey,
+      String replayKlWeightKey) {
     return new FeedbackObjectives(
         PairLoss.parse(config.getString(TrainerConfig.RECIPE_PREFERENCE_LOSS_CONFIG)),
-        config.getDouble(TrainerConfig.RECIPE_PREFERENCE_BETA_CONFIG),
+        config.getDouble(betaKey),
         config.getDouble(TrainerConfig.RECIPE_PREFERENCE_LABEL_SMOOTHING_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_KTO_BETA_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_KTO_DESIRABLE_WEIGHT_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_KTO_UNDESIRABLE_WEIGHT_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_PREFERENCE_SFT_WEIGHT_CONFIG),
+        config.getDouble(preferenceSftWeightKey),
         config.getDouble(TrainerConfig.RECIPE_CORRECTION_SFT_WEIGHT_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_LANGUAGE_MODEL_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_PREFERENCE_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_RATING_CONFIG),
         config.getDouble(TrainerConfig.RECIPE_WEIGHT_CORRECTION_CONFIG),
-        config.getDouble(TrainerConfig.RECIPE_REPLAY_KL_WEIGHT_CONFIG),
+        config.getDouble(replayKlWeightKey),
         config.getDouble(TrainerConfig.RECIPE_PREFERENCE_DROP_SHARE_CONFIG));
+  }
+
+  /** The objectives this recipe trains feedback with: those of its {@link #profile}. */
+  public FeedbackObjectives objectives() {
+    return profile == FeedbackProfile.FEEDBACK_ONLY ? feedbackOnlyObjectives : mixedObjectives;
+  }
+
+  /**
+   * This recipe for a job of {@code languageModelExamples} TEXT and SFT examples and {@code
+   * feedbackExamples} trained by their objectives: the profile {@link FeedbackProfile#of} gives.
+   */
+  public JobRecipe forJob(int languageModelExamples, int feedbackExamples) {
+    FeedbackProfile of = FeedbackProfile.of(languageModelExamples, feedbackExamples);
+    return new JobRecipe(
+        model,
+        epochs,
+        replayTenantShare,
+        replayPoolSize,
+        freshLora,
+        tenantLearningRates,
+        validationFraction,
+        patience,
+        minImprovement,
+        mixedObjectives,
+        feedbackOnlyObjectives,
+        of,
+        feedbackAsSft);
   }
 
   /** At most this many optimizer steps per job. */
@@ -217,24 +271,7 @@ public record JobRecipe(
    * their weight.
    */
   public JobRecipe at(RecipePoint point) {
-    FeedbackObjectives o = objectives;
     double w = point.feedbackWeightFactor();
-    FeedbackObjectives moved =
-        new FeedbackObjectives(
-            o.pairLoss(),
-            o.beta(),
-            o.labelSmoothing(),
-            o.ktoBeta(),
-            o.ktoDesirableWeight(),
-            o.ktoUndesirableWeight(),
-            o.preferenceSftWeight(),
-            o.correctionSftWeight(),
-            o.languageModelWeight(),
-            o.preferenceWeight() * w,
-            o.ratingWeight() * w,
-            o.correctionWeight() * w,
-            o.replayKlWeight(),
-            o.preferenceDropShare());
     LoraConfig lora =
         new LoraConfig(
             point.loraRank(),
@@ -253,8 +290,29 @@ public record JobRecipe(
         validationFraction,
         patience,
         minImprovement,
-        moved,
+        weighted(mixedObjectives, w),
+        weighted(feedbackOnlyObjectives, w),
+        profile,
         feedbackAsSft);
+  }
+
+  /** {@code o} with the feedback kinds' weights times {@code w}. */
+  private static FeedbackObjectives weighted(FeedbackObjectives o, double w) {
+    return new FeedbackObjectives(
+        o.pairLoss(),
+        o.beta(),
+        o.labelSmoothing(),
+        o.ktoBeta(),
+        o.ktoDesirableWeight(),
+        o.ktoUndesirableWeight(),
+        o.preferenceSftWeight(),
+        o.correctionSftWeight(),
+        o.languageModelWeight(),
+        o.preferenceWeight() * w,
+        o.ratingWeight() * w,
+        o.correctionWeight() * w,
+        o.replayKlWeight(),
+        o.preferenceDropShare());
   }
 
   /** The same recipe with another step cap (a benchmark's warm-up). */
@@ -273,7 +331,9 @@ public record JobRecipe(
         validationFraction,
         patience,
         minImprovement,
-        objectives,
+        mixedObjectives,
+        feedbackOnlyObjectives,
+        profile,
         feedbackAsSft);
   }
 
@@ -321,6 +381,8 @@ public record JobRecipe(
       extras.put("feedbackObjective", "sft");
       return extras;
     }
+    FeedbackObjectives objectives = objectives();
+    extras.put("feedbackProfile", profile.label());
     extras.put("preferenceLoss", objectives.pairLoss().name().toLowerCase(Locale.ROOT));
     extras.put("preferenceBeta", Double.toString(objectives.beta()));
     extras.put("preferenceLabelSmoothing", Double.toString(objectives.labelSmoothing()));

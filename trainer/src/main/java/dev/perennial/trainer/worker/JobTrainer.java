@@ -247,6 +247,8 @@ public final class JobTrainer {
         recipe.feedbackAsSft()
             ? training
             : training.stream().filter(e -> !ExampleContent.isFeedback(e.example())).toList();
+    // a job of feedback alone trains by the feedback-only profile, every other by the keys as set
+    recipe = recipe.forJob(languageModel.size(), feedback.size());
     ValidationSplit split =
         ValidationSplit.of(
             languageModel,
@@ -378,7 +380,7 @@ public final class JobTrainer {
             .stoppingOn(validation, trainWith.earlyStopping(newExamples, replayAvailable));
     log.info(
         "Training {} for {} ({}): {} examples and {} of feedback ({} more for validation), replay"
-            + " {} own + {} general, up to {} steps, {}",
+            + " {} own + {} general, up to {} steps, {}, {} feedback profile",
         job.getJobId(),
         job.getAdapterKey(),
         job.getTrigger(),
@@ -388,7 +390,8 @@ public final class JobTrainer {
         replay.fromTenant(),
         replay.fromGeneral(),
         steps,
-        start.describe());
+        start.describe(),
+        trainWith.profile().label());
     GainProbe probe =
         GainProbe.of(
             target.base(),

@@ -4,6 +4,7 @@ import static dev.perennial.trainer.testing.Examples.at;
 import static dev.perennial.trainer.testing.Examples.correction;
 import static dev.perennial.trainer.testing.Examples.preference;
 import static dev.perennial.trainer.testing.Examples.rating;
+import static dev.perennial.trainer.testing.Examples.sft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -73,6 +74,9 @@ class FeedbackJobTest {
     values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "12");
     values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "12");
     values.put(TrainerConfig.RECIPE_LEARNING_RATE_CONFIG, "0.01");
+    // the objectives alone, without the feedback-only profile's RPO term (bench feedback measures
+    // the profile); its beta (0.1) stays
+    values.put(TrainerConfig.RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_CONFIG, "0");
     values.putAll(more);
     TrainerConfig config = new TrainerConfig(values);
     store = new LocalArtifactStore(config.artifactStorePath());
@@ -98,7 +102,10 @@ class FeedbackJobTest {
     assertThat(candidate.getRecipe().getExtras())
         .containsEntry("reference", "base")
         .containsEntry("preferenceLoss", "dpo")
-        .containsEntry("preferenceBeta", "0.5")
+        // feedback alone: the feedback-only profile's beta and RPO weight
+        .containsEntry("feedbackProfile", "feedback-only")
+        .containsEntry("preferenceBeta", "0.1")
+        .containsEntry("preferenceSftWeight", "0.0")
         .containsEntry("feedback.preference", "6")
         .containsEntry("feedback.rating", "0")
         // scored once before training: each pair's two answers, not once per step
@@ -113,6 +120,23 @@ class FeedbackJobTest {
     double[] margins = margins(candidate, null, chosen, rejected);
     assertThat(Arrays.stream(margins).min().orElseThrow()).isPositive();
     assertThat(Arrays.stream(margins).average().orElseThrow()).isGreaterThan(0.5);
+  }
+
+  @Test
+  void aJobWithDocumentsAndPairsTrainsByTheRecipeKeysAsConfigured() {
+    List<SourcedExample> mixed = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      mixed.add(at(0, 2 * i, preference(KEY, "p-" + i, prompt(i), COLOURS[i], " grey")));
+      mixed.add(at(0, 2 * i + 1, sft(KEY, "p-" + i, prompt(i + 3), COLOURS[i + 3])));
+    }
+
+    AdapterCandidate candidate = train("acme/support@1-abc", mixed, Optional.empty());
+
+    assertThat(candidate.getRecipe().getExtras())
+        .containsEntry("feedbackProfile", "mixed")
+        .containsEntry("preferenceBeta", "0.5")
+        .containsEntry("replayKlWeight", "0.0")
+        .containsEntry("feedback.preference", "3");
   }
 
   @Test
@@ -152,10 +176,9 @@ class FeedbackJobTest {
 
   @Test
   void ratingsAndCorrectionsTrainAgainstTheKeysStableRelease() {
-    // pair beta 0.1, as issue 14 set it (the service's default is 0.5 since bench continual):
-    // at 0.5 these 12 steps leave one rating's margin at -0.003 nats, a tie that says nothing
-    // about the reference, which is what this test is about
-    trainer = trainer(Map.of(TrainerConfig.RECIPE_PREFERENCE_BETA_CONFIG, "0.1"));
+    // both jobs are feedback alone: pair beta 0.1 (the feedback-only profile's; at the mixed jobs'
+    // 0.5 these 12 steps leave one rating's margin at -0.003 nats, a tie that says nothing about
+    // the reference, which is what this test is about)
     List<SourcedExample> first = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       first.add(at(0, i, preference(KEY, "p-" + i, prompt(i), COLOURS[i], " grey")));

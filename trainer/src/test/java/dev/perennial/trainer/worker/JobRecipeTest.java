@@ -3,11 +3,14 @@ package dev.perennial.trainer.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.train.FeedbackObjectives;
+import dev.perennial.model.train.PairLoss;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.search.RecipePoint;
 import dev.perennial.trainer.testing.TestConfigs;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,6 +141,85 @@ class JobRecipeTest {
     assertThat(read.freshLora()).isEqualTo(configured.freshLora());
     assertThat(read.record(read.modelRecipe(6), read.freshLora(), withFeedback)).isEqualTo(record);
     assertThat(read.tenantLearningRates()).isEmpty();
+  }
+
+  @Test
+  void aJobOfFeedbackAloneTrainsByTheFeedbackOnlyProfileAndAMixedJobByTheKeysAsConfigured() {
+    TrainerConfig config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
+    JobRecipe recipe = JobRecipe.from(config);
+    // what every job trained with before the profile existed: the recipe keys as configured
+    FeedbackObjectives configured =
+        new FeedbackObjectives(
+            PairLoss.DPO,
+            TrainerConfig.RECIPE_PREFERENCE_BETA_DEFAULT,
+            TrainerConfig.RECIPE_PREFERENCE_LABEL_SMOOTHING_DEFAULT,
+            TrainerConfig.RECIPE_KTO_BETA_DEFAULT,
+            1,
+            1,
+            TrainerConfig.RECIPE_PREFERENCE_SFT_WEIGHT_DEFAULT,
+            1,
+            1,
+            1,
+            1,
+            1,
+            TrainerConfig.RECIPE_REPLAY_KL_WEIGHT_DEFAULT,
+            TrainerConfig.RECIPE_PREFERENCE_DROP_SHARE_DEFAULT);
+
+    JobRecipe mixed = recipe.forJob(3, 5);
+    JobRecipe feedbackOnly = recipe.forJob(0, 5);
+
+    assertThat(mixed.objectives()).isEqualTo(configured).isEqualTo(recipe.objectives());
+    assertThat(mixed.profile()).isEqualTo(FeedbackProfile.MIXED);
+    assertThat(recipe.forJob(4, 0).objectives()).as("documents alone").isEqualTo(configured);
+    assertThat(feedbackOnly.profile()).isEqualTo(FeedbackProfile.FEEDBACK_ONLY);
+    assertThat(feedbackOnly.objectives().beta()).isEqualTo(0.1);
+    assertThat(feedbackOnly.objectives().preferenceSftWeight()).isEqualTo(1.0);
+    assertThat(feedbackOnly.objectives().replayKlWeight()).isEqualTo(12.0);
+    assertThat(feedbackOnly.objectives())
+        .as("the three keys and nothing else")
+        .isEqualTo(
+            new FeedbackObjectives(
+                configured.pairLoss(),
+                0.1,
+                configured.labelSmoothing(),
+                configured.ktoBeta(),
+                configured.ktoDesirableWeight(),
+                configured.ktoUndesirableWeight(),
+                1.0,
+                configured.correctionSftWeight(),
+                configured.languageModelWeight(),
+                configured.preferenceWeight(),
+                configured.ratingWeight(),
+                configured.correctionWeight(),
+                12.0,
+                configured.preferenceDropShare()));
+    assertThat(feedbackOnly.forJob(3, 5)).as("the rule, not the order").isEqualTo(mixed);
+    assertThat(mixed.objectiveExtras())
+        .containsEntry("feedbackProfile", "mixed")
+        .containsEntry("preferenceBeta", "0.5")
+        .containsEntry("replayKlWeight", "0.0");
+    assertThat(feedbackOnly.objectiveExtras())
+        .containsEntry("feedbackProfile", "feedback-only")
+        .containsEntry("preferenceBeta", "0.1")
+        .containsEntry("preferenceSftWeight", "1.0")
+        .containsEntry("replayKlWeight", "12.0");
+  }
+
+  @Test
+  void aFeedbackOnlyJobsRecordReadsBackAsItsProfileAndTheSameJobKeepsIt() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_CONFIG, "3");
+    JobRecipe trained = JobRecipe.from(new TrainerConfig(values)).forJob(0, 8);
+    var record =
+        trained.record(
+            trained.modelRecipe(6), trained.freshLora(), new TreeMap<>(trained.objectiveExtras()));
+
+    JobRecipe read = JobRecipe.fromRecord(record);
+
+    assertThat(read.profile()).isEqualTo(FeedbackProfile.FEEDBACK_ONLY);
+    assertThat(read.objectives()).isEqualTo(trained.objectives());
+    assertThat(read.objectives().replayKlWeight()).isEqualTo(3.0);
+    assertThat(read.forJob(0, 8).objectives()).isEqualTo(trained.objectives());
   }
 
   @Test

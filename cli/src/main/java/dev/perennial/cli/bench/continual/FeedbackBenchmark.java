@@ -61,6 +61,7 @@ public final class FeedbackBenchmark {
    * @param noises the shares of flipped labels, each in [0, 0.5)
    * @param labelSmoothing the share of flipped labels the conservative and robust losses assume
    * @param heldOutFraction the share of questions held out as true pairs (by question id)
+   * @param recordsPerQuestion records of its kind each trained question carries (users asking it)
    */
   public record Settings(
       UpdateStream.Shape shape,
@@ -69,6 +70,7 @@ public final class FeedbackBenchmark {
       List<Double> noises,
       double labelSmoothing,
       double heldOutFraction,
+      int recordsPerQuestion,
       DeviceChoice device) {
 
     public Settings {
@@ -85,6 +87,10 @@ public final class FeedbackBenchmark {
       if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
         throw new IllegalArgumentException(
             "the held-out fraction must be in (0, 1), not " + heldOutFraction);
+      }
+      if (recordsPerQuestion < 1) {
+        throw new IllegalArgumentException(
+            "at least one record a question, not " + recordsPerQuestion);
       }
     }
 
@@ -136,7 +142,13 @@ public final class FeedbackBenchmark {
           UpdateStream.generate(world, List.of("tenant1"), settings.shape(), settings.seed())
               .get(0);
       FeedbackShards shards =
-          FeedbackShards.write(store, world, stream, settings.heldOutFraction(), settings.seed());
+          FeedbackShards.write(
+              store,
+              world,
+              stream,
+              settings.heldOutFraction(),
+              settings.recordsPerQuestion(),
+              settings.seed());
       evaluatorConfig.threads().ifPresent(ModelRuntime::setThreads);
       List<FeedbackRun> runs = new ArrayList<>();
       int generalQuestions;

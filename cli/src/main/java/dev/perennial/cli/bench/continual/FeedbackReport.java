@@ -57,12 +57,14 @@ public record FeedbackReport(
         String.format(
             Locale.ROOT,
             "perennial bench feedback: %d feedback-only update(s), seed %d, base %s, %d general"
-                + " questions, %d held-out pairs, label smoothing %.2f; %.0f s",
+                + " questions, %d held-out pairs, %d record(s) a trained question, label smoothing"
+                + " %.2f; %.0f s",
             settings.updates(),
             settings.seed(),
             base,
             generalQuestions,
             runs.isEmpty() ? 0 : (int) (double) runs.get(0).last().suite().get("feedback.pairs"),
+            settings.recordsPerQuestion(),
             settings.labelSmoothing(),
             seconds));
     lines.add(
@@ -271,6 +273,7 @@ public record FeedbackReport(
     s.put("generalChangesPerUpdate", settings.shape().generalChanges());
     s.put("labelSmoothing", settings.labelSmoothing());
     s.put("heldOutFraction", settings.heldOutFraction());
+    s.put("recordsPerQuestion", settings.recordsPerQuestion());
     ArrayNode variants = s.putArray("variants");
     settings.variants().forEach(v -> variants.add(v.label()));
     ArrayNode noises = s.putArray("noises");

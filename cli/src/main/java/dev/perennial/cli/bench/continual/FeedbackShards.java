@@ -27,13 +27,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One tenant's stream as feedback alone, for {@code perennial bench feedback}: each update's
- * questions (every new and changed fact in every training phrasing, repeats in one) become {@link
- * SyntheticFeedback} at a share of flipped labels, and the questions the trainer's held-out split
- * sets aside (by question, so every variant and noise level holds out the same ones) become the
- * update's held-out shard of <em>true</em> preference pairs (the right answer chosen): what the
- * evaluator's feedback suite measures preference accuracy on. The rest is sealed into one training
- * shard per kind of example and noise level.
+ * One tenant's stream as feedback alone, for {@code perennial bench feedback}: the questions the
+ * trainer's held-out split sets aside (by question, so every variant, noise level and record count
+ * holds out the same ones) become the update's held-out shard of <em>true</em> preference pairs
+ * (the right answer chosen): what the evaluator's feedback suite measures preference accuracy on.
+ * The other questions (every new and changed fact in every training phrasing, repeats in one)
+ * become {@link SyntheticFeedback} from {@code records} users each, at a share of flipped labels
+ * drawn over those trained records (so exactly that share of what trains is flipped), sealed into
+ * one training shard per kind of example and noise level.
  */
 final class FeedbackShards {
 
@@ -58,9 +59,8 @@ final class FeedbackShards {
    * other phrasings' records; the truth is their majority, so a pair whose fact's trained records
    * are mostly true is right (1), mostly flipped wrong (0), and a tie (or no trained record) a coin
    * (0.5). Flipped records that outvote the true ones carry no trace in the labels: no objective
-   * recovers such a fact. (Labels only: the bench's invented wrong answers differ from phrasing to
-   * phrasing, so the right answer is also the value every pair of a fact shares; real users' wrong
-   * answers repeat, and no objective here looks at that.)
+   * recovers such a fact. (A fact has one wrong answer in all its records, so the values carry no
+   * cue the labels lack.)
    *
    * @param heldOut expected right held-out pairs
    * @param heldOutPairs held-out pairs
@@ -93,28 +93,43 @@ final class FeedbackShards {
   private final String tenant;
   private final String adapterKey;
   private final long seed;
+  private final int records;
   private final List<UpdateQuestions> updates = new ArrayList<>();
   private final Map<String, TrainShard> train = new HashMap<>();
 
   private FeedbackShards(
-      ArtifactStore store, World world, String tenant, String adapterKey, long seed) {
+      ArtifactStore store, World world, String tenant, String adapterKey, long seed, int records) {
+    if (records < 1) {
+      throw new IllegalArgumentException("at least one record a question, not " + records);
+    }
     this.store = store;
     this.world = world;
     this.tenant = tenant;
     this.adapterKey = adapterKey;
     this.seed = seed;
+    this.records = records;
   }
 
-  /** Splits every update's questions and writes their held-out shards to {@code store}. */
+  /**
+   * Splits every update's questions and writes their held-out shards to {@code store}; each trained
+   * question will carry {@code records} records of its kind.
+   */
   static FeedbackShards write(
-      ArtifactStore store, World world, UpdateStream stream, double heldOutFraction, long seed) {
+      ArtifactStore store,
+      World world,
+      UpdateStream stream,
+      double heldOutFraction,
+      int records,
+      long seed) {
     String tenant = stream.tenantId();
-    FeedbackShards shards = new FeedbackShards(store, world, tenant, tenant + "/default", seed);
+    FeedbackShards shards =
+        new FeedbackShards(store, world, tenant, tenant + "/default", seed, records);
     HeldOutSplit split = new HeldOutSplit(heldOutFraction);
     long offset = 0;
     for (UpdateStream.Update update : stream.updates()) {
       List<QaPair> questions = update.feedback();
-      SyntheticFeedback truth = shards.feedback(update.number(), questions, 0);
+      SyntheticFeedback truth =
+          SyntheticFeedback.on(world, questions, 0, shards.feedbackSeed(update.number()));
       List<Integer> trainIndices = new ArrayList<>();
       List<SourcedExample> heldOut = new ArrayList<>();
       for (int i = 0; i < questions.size(); i++) {
@@ -164,7 +179,7 @@ final class FeedbackShards {
 
   /**
    * Each taught fact asked in its held-out phrasing (a question no feedback ever asks), the right
-   * answer chosen over the wrong answer the feedback paired it with first.
+   * answer chosen over the fact's wrong answer.
    */
   private static List<EvalExample> heldOutPhrasingPairs(
       List<Fact> taught, SyntheticFeedback truth) {
@@ -201,19 +216,19 @@ final class FeedbackShards {
    */
   Ceiling ceiling(int number, ExampleKind kind, double noise) {
     UpdateQuestions update = updates.get(number - 1);
-    SyntheticFeedback feedback = feedback(number, update.questions(), noise);
+    SyntheticFeedback feedback = trainFeedback(update, noise);
     Map<String, Integer> votes = new HashMap<>();
-    for (int i : update.train()) {
+    for (int r = 0; r < update.train().size() * records; r++) {
       int vote =
           switch (kind) {
-            case PREFERENCE -> feedback.preferences().get(i).flipped() ? -1 : 1;
-            case CORRECTION -> feedback.corrections().get(i).flipped() ? -1 : 1;
+            case PREFERENCE -> feedback.preferences().get(r).flipped() ? -1 : 1;
+            case CORRECTION -> feedback.corrections().get(r).flipped() ? -1 : 1;
             case RATING ->
-                (feedback.ratings().get(2 * i).flipped() ? -1 : 1)
-                    + (feedback.ratings().get(2 * i + 1).flipped() ? -1 : 1);
+                (feedback.ratings().get(2 * r).flipped() ? -1 : 1)
+                    + (feedback.ratings().get(2 * r + 1).flipped() ? -1 : 1);
             default -> throw new IllegalArgumentException("No feedback of kind " + kind);
           };
-      votes.merge(update.questions().get(i).fact().key(), vote, Integer::sum);
+      votes.merge(feedback.preferences().get(r).fact().key(), vote, Integer::sum);
     }
     double heldOut = 0;
     int heldOutPairs = 0;
@@ -276,37 +291,40 @@ final class FeedbackShards {
 
   private TrainShard writeTrain(int number, ExampleKind kind, double noise) {
     UpdateQuestions update = updates.get(number - 1);
-    SyntheticFeedback feedback = feedback(number, update.questions(), noise);
+    SyntheticFeedback feedback = trainFeedback(update, noise);
     List<TrainingExample> examples = new ArrayList<>();
     int flipped = 0;
-    for (int i : update.train()) {
+    for (int r = 0; r < update.train().size() * records; r++) {
+      int i = update.train().get(r / records);
+      // the first user's record keeps the id one record a question always had
+      String user = r % records == 0 ? "" : "-user" + (r % records);
       switch (kind) {
         case PREFERENCE -> {
-          SyntheticFeedback.Preference pair = feedback.preferences().get(i);
+          SyntheticFeedback.Preference pair = feedback.preferences().get(r);
           flipped += pair.flipped() ? 1 : 0;
           examples.add(
-              example(eventId(number, i, "pair"), kind)
+              example(eventId(number, i, "pair" + user), kind)
                   .setPrompt(pair.prompt())
                   .setChosen(pair.chosen())
                   .setRejected(pair.rejected())
                   .build());
         }
         case CORRECTION -> {
-          SyntheticFeedback.Correction correction = feedback.corrections().get(i);
+          SyntheticFeedback.Correction correction = feedback.corrections().get(r);
           flipped += correction.flipped() ? 1 : 0;
           examples.add(
-              example(eventId(number, i, "correction"), kind)
+              example(eventId(number, i, "correction" + user), kind)
                   .setPrompt(correction.prompt())
                   .setChosen(correction.corrected())
                   .setRejected(correction.original())
                   .build());
         }
         case RATING -> {
-          for (int r = 2 * i; r <= 2 * i + 1; r++) {
-            SyntheticFeedback.Rating rating = feedback.ratings().get(r);
+          for (int k = 0; k <= 1; k++) {
+            SyntheticFeedback.Rating rating = feedback.ratings().get(2 * r + k);
             flipped += rating.flipped() ? 1 : 0;
             examples.add(
-                example(eventId(number, i, "rating-" + (r - 2 * i)), kind)
+                example(eventId(number, i, "rating-" + k + user), kind)
                     .setPrompt(rating.prompt())
                     .setCompletion(rating.answer())
                     .setDesirable(rating.desirable())
@@ -330,8 +348,14 @@ final class FeedbackShards {
     return new TrainShard(ref, examples.size(), flipped);
   }
 
-  private SyntheticFeedback feedback(int number, List<QaPair> questions, double noise) {
-    return SyntheticFeedback.on(world, questions, noise, seed * 1000 + number);
+  /** The feedback of an update's trained questions, {@link #records} records each. */
+  private SyntheticFeedback trainFeedback(UpdateQuestions update, double noise) {
+    List<QaPair> trained = update.train().stream().map(update.questions()::get).toList();
+    return SyntheticFeedback.on(world, trained, records, noise, feedbackSeed(update.number()));
+  }
+
+  private long feedbackSeed(int number) {
+    return seed * 1000 + number;
   }
 
   private String eventId(int number, int question, String what) {

@@ -40,7 +40,7 @@ class FeedbackShardsTest {
   @BeforeEach
   void writeShards() {
     store = new LocalArtifactStore(folder);
-    shards = FeedbackShards.write(store, WORLD, STREAM, 0.25, 5);
+    shards = FeedbackShards.write(store, WORLD, STREAM, 0.25, 1, 5);
   }
 
   @Test
@@ -63,14 +63,14 @@ class FeedbackShardsTest {
   }
 
   @Test
-  void aNoisyShardFlipsAboutTheNoiseShareOfItsLabelsAndSaysHowMany() {
+  void aNoisyShardFlipsExactlyTheNoiseShareOfItsLabelsAndSaysHowMany() {
     FeedbackShards.TrainShard pairs = shards.trainShard(1, ExampleKind.PREFERENCE, 0.3);
     List<TrainingExample> examples = trained(pairs);
     long wrongChosen =
         examples.stream().filter(e -> !e.getChosen().equals(truth(e.getPrompt()))).count();
     assertThat(wrongChosen).isEqualTo(pairs.flipped());
-    // exactly 30 % of the update's questions are flipped; the held-out quarter takes its share
-    assertThat((double) pairs.flipped() / pairs.items()).isBetween(0.2, 0.4);
+    // drawn over the trained records alone: exactly 30 % of what trains
+    assertThat(pairs.flipped()).isEqualTo(Math.round(0.3 * pairs.items()));
 
     FeedbackShards.TrainShard ratings = shards.trainShard(1, ExampleKind.RATING, 0.3);
     long wrongRatings =
@@ -78,7 +78,7 @@ class FeedbackShardsTest {
             .filter(e -> e.getCompletion().equals(truth(e.getPrompt())) != e.getDesirable())
             .count();
     assertThat(wrongRatings).isEqualTo(ratings.flipped());
-    assertThat((double) ratings.flipped() / ratings.items()).isBetween(0.2, 0.4);
+    assertThat(ratings.flipped()).isEqualTo(Math.round(0.3 * ratings.items()));
     assertThat(ratings.items()).isEqualTo(2 * pairs.items());
   }
 
@@ -108,23 +108,10 @@ class FeedbackShardsTest {
 
   @Test
   void theLabelCeilingIsTheMajorityOfEachHeldOutFactsTrainedLabels() {
-    // counted from the trained shard's pairs: +1 for a pair that chose the truth, -1 otherwise
-    Map<String, Integer> votes = new HashMap<>();
-    for (TrainingExample pair : trained(shards.trainShard(1, ExampleKind.PREFERENCE, 0.3))) {
-      votes.merge(
-          fact(pair.getPrompt()),
-          pair.getChosen().equals(truth(pair.getPrompt())) ? 1 : -1,
-          Integer::sum);
-    }
-    double expected = 0;
-    for (EvalExample pair : shards.heldOutPairs(1)) {
-      int vote = votes.getOrDefault(fact(pair.prompt()), 0);
-      expected += vote > 0 ? 1 : vote < 0 ? 0 : 0.5;
-    }
     FeedbackShards.Ceiling noisy = shards.ceiling(1, ExampleKind.PREFERENCE, 0.3);
 
     assertThat(noisy.heldOutPairs()).isEqualTo(shards.heldOutPairs(1).size());
-    assertThat(noisy.heldOut()).isEqualTo(expected);
+    assertThat(noisy.heldOut()).isEqualTo(majorities(shards, 0.3));
     assertThat(noisy.heldOutAccuracy()).isLessThan(1);
     // without noise every trained label is true: a fact is a coin only when no phrasing of it
     // is trained (all held out)
@@ -134,6 +121,35 @@ class FeedbackShardsTest {
     double facts = STREAM.update(1).taught().size();
     assertThat(shards.ceiling(1, ExampleKind.PREFERENCE, 0).phrasingAccuracy())
         .isEqualTo((taught.size() + 0.5 * (facts - taught.size())) / facts);
+  }
+
+  @Test
+  void moreRecordsAQuestionTrainMoreOfTheSameQuestionsWithOneWrongAnswerAFactAndTheSameHeldOut() {
+    FeedbackShards three = FeedbackShards.write(store, WORLD, STREAM, 0.25, 3, 5);
+    FeedbackShards.TrainShard one = shards.trainShard(1, ExampleKind.PREFERENCE, 0.3);
+    FeedbackShards.TrainShard noisy = three.trainShard(1, ExampleKind.PREFERENCE, 0.3);
+    List<TrainingExample> pairs = trained(noisy);
+
+    assertThat(noisy.items()).isEqualTo(3 * one.items());
+    assertThat(noisy.flipped()).isEqualTo(Math.round(0.3 * noisy.items()));
+    assertThat(pairs.stream().map(TrainingExample::getPrompt).distinct())
+        .containsExactlyInAnyOrderElementsOf(
+            trained(one).stream().map(TrainingExample::getPrompt).toList());
+    assertThat(three.heldOutPairs(1)).isEqualTo(shards.heldOutPairs(1));
+    // every record of a fact, and its held-out pairs, name the same wrong answer
+    Map<String, Set<String>> wrong = new HashMap<>();
+    for (TrainingExample pair : pairs) {
+      boolean right = pair.getChosen().equals(truth(pair.getPrompt()));
+      wrong
+          .computeIfAbsent(fact(pair.getPrompt()), k -> new HashSet<>())
+          .add(right ? pair.getRejected() : pair.getChosen());
+    }
+    for (EvalExample pair : three.heldOutPairs(1)) {
+      wrong.computeIfAbsent(fact(pair.prompt()), k -> new HashSet<>()).add(pair.rejected());
+    }
+    wrong.forEach((fact, values) -> assertThat(values).as(fact).hasSize(1));
+    assertThat(three.ceiling(1, ExampleKind.PREFERENCE, 0.3).heldOut())
+        .isEqualTo(majorities(three, 0.3));
   }
 
   @Test
@@ -147,6 +163,26 @@ class FeedbackShardsTest {
     assertThat(job.getHeldOutShards()).hasSize(1);
     assertThat(shards.job(2, ExampleKind.CORRECTION, 0.1).getJobId()).isEqualTo(job.getJobId());
     assertThat(shards.job(2, ExampleKind.CORRECTION, 0.3).getJobId()).isNotEqualTo(job.getJobId());
+  }
+
+  /**
+   * The label ceiling's count from the trained shard's pairs of update 1: per held-out pair, 1
+   * where its fact's pairs chose the truth more often than not, 0 where less, 0.5 at a tie.
+   */
+  private double majorities(FeedbackShards feedback, double noise) {
+    Map<String, Integer> votes = new HashMap<>();
+    for (TrainingExample pair : trained(feedback.trainShard(1, ExampleKind.PREFERENCE, noise))) {
+      votes.merge(
+          fact(pair.getPrompt()),
+          pair.getChosen().equals(truth(pair.getPrompt())) ? 1 : -1,
+          Integer::sum);
+    }
+    double expected = 0;
+    for (EvalExample pair : feedback.heldOutPairs(1)) {
+      int vote = votes.getOrDefault(fact(pair.prompt()), 0);
+      expected += vote > 0 ? 1 : vote < 0 ? 0 : 0.5;
+    }
+    return expected;
   }
 
   private List<TrainingExample> trained(FeedbackShards.TrainShard shard) {
