@@ -46,6 +46,9 @@ class PlasticitySettingsTest {
     assertThat(settings.refresh(8).energy()).isEqualTo(0.99);
     assertThat(settings.refresh(1).freeRank()).isEqualTo(1);
     assertThat(new PlasticitySettings(5, 0.5, 0.9, 2, 64).refresh(8).freeRank()).isEqualTo(2);
+    assertThat(PlasticitySettings.defaults().refresh(8).freeRank())
+        .as("the default frees one rank: half lost too much of what the adapter knew")
+        .isEqualTo(1);
   }
 
   @Test
@@ -56,7 +59,7 @@ class PlasticitySettingsTest {
 
     PlasticitySettings configured = PlasticitySettings.from(new TrainerConfig(values));
 
-    assertThat(configured).isEqualTo(new PlasticitySettings(3, 0.7, 0.99, 0, 64));
+    assertThat(configured).isEqualTo(new PlasticitySettings(3, 0.7, 0.99, 1, 64));
     assertThat(PlasticitySettings.from(new TrainerConfig(TestConfigs.tinyRecipe(folder))))
         .isEqualTo(PlasticitySettings.defaults());
     assertThatThrownBy(() -> new PlasticitySettings(5, 1.5, 0.99, 0, 64))

@@ -404,7 +404,8 @@ class JobTrainerTest {
     assertThat(refreshed.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
     assertThat(refreshed.getLineage().getSourceRelease().getVersion()).isEqualTo(2);
     assertThat(refreshed.getLineage().getRefresh().getFreedRank())
-        .isEqualTo(refreshed.getRecipe().getLoraRank() / 2);
+        .as("at least the default one rank, more where 0.99 of the energy needs fewer")
+        .isBetween(1, refreshed.getRecipe().getLoraRank() - 1);
     assertThat(refreshed.getLineage().getRefresh().getMinKeptEnergy()).isGreaterThan(0.5);
     assertThat(refreshed.getLineage().getRefresh().getReason())
         .contains("update 2", "0.10 of its fresh-adapter control");
