@@ -232,20 +232,7 @@ public record JobRecipe(
    */
   public JobRecipe forJob(int languageModelExamples, int feedbackExamples) {
     FeedbackProfile of = FeedbackProfile.of(languageModelExamples, feedbackExamples);
-    return new JobRecipe(
-        model,
-        epochs,
-        replayTenantShare,
-        replayPoolSize,
-        freshLora,
-        tenantLearningRates,
-        validationFraction,
-        patience,
-        minImprovement,
-        mixedObjectives,
-        feedbackOnlyObjectives,
-        of,
-        feedbackAsSft);
+    return with(model, freshLora, mixedObjectives, feedbackOnlyObjectives, of);
   }
 
   /** At most this many optimizer steps per job. */
@@ -278,22 +265,14 @@ public record JobRecipe(
             freshLora.alpha() * point.loraRank() / freshLora.rank(),
             freshLora.dropout(),
             freshLora.targetModules());
-    return new JobRecipe(
+    return with(
         model
             .withLearningRate(model.learningRate() * point.learningRateFactor())
             .withReplayFraction(point.replayFraction()),
-        epochs,
-        replayTenantShare,
-        replayPoolSize,
         lora,
-        tenantLearningRates,
-        validationFraction,
-        patience,
-        minImprovement,
         weighted(mixedObjectives, w),
         weighted(feedbackOnlyObjectives, w),
-        profile,
-        feedbackAsSft);
+        profile);
   }
 
   /** {@code o} with the feedback kinds' weights times {@code w}. */
@@ -321,19 +300,29 @@ public record JobRecipe(
   }
 
   private JobRecipe with(TrainingRecipe newModel) {
+    return with(newModel, freshLora, mixedObjectives, feedbackOnlyObjectives, profile);
+  }
+
+  /** This recipe with the parts a job, a tenant or a search point may change. */
+  private JobRecipe with(
+      TrainingRecipe newModel,
+      LoraConfig lora,
+      FeedbackObjectives mixed,
+      FeedbackObjectives feedbackOnly,
+      FeedbackProfile newProfile) {
     return new JobRecipe(
         newModel,
         epochs,
         replayTenantShare,
         replayPoolSize,
-        freshLora,
+        lora,
         tenantLearningRates,
         validationFraction,
         patience,
         minImprovement,
-        mixedObjectives,
-        feedbackOnlyObjectives,
-        profile,
+        mixed,
+        feedbackOnly,
+        newProfile,
         feedbackAsSft);
   }
 
