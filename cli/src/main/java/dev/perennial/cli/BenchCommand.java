@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       BenchUpgradeCommand.class,
       BenchContinualCommand.class,
       BenchFaultsCommand.class,
-      BenchFeedbackCommand.class
+      BenchFeedbackCommand.class,
+      BenchCompareCommand.class
     })
 public final class BenchCommand extends GroupCommand {}

@@ -20,20 +20,43 @@ package dev.perennial.evaluator.history;
 public record ContinualMeasures(double acc, double bwt, double fwt, double forgetting) {
 
   public static ContinualMeasures of(ScoreMatrix r) {
+    PerTask tasks = perTask(r);
+    Mean fwt = new Mean();
+    int last = r.size() - 1;
+    for (int j = 1; j <= last; j++) {
+      fwt.add(r.get(j - 1, j) - r.get(0, j));
+    }
+    return new ContinualMeasures(
+        Mean.of(tasks.finalScore()),
+        Mean.of(tasks.backward()),
+        fwt.value(),
+        Mean.of(tasks.forgetting()));
+  }
+
+  /**
+   * The terms the measures average, task by task, so that two runs on the same tasks can be
+   * compared task by task (NaN where a score they need was not measured).
+   *
+   * @param finalScore {@code R[T][j]}, j = 0..T (ACC's terms)
+   * @param backward {@code R[T][j] - R[j][j]}, j = 0..T-1 (BWT's)
+   * @param forgetting {@code max_{l<T} R[l][j] - R[T][j]}, j = 0..T-1
+   */
+  public record PerTask(double[] finalScore, double[] backward, double[] forgetting) {}
+
+  public static PerTask perTask(ScoreMatrix r) {
     int last = r.size() - 1;
     if (r.tasks().size() != r.size()) {
       throw new IllegalArgumentException(
           "a score matrix has one task per update: " + r.size() + " rows, " + r.tasks().size());
     }
-    Mean acc = new Mean();
+    double[] finalScore = new double[last + 1];
     for (int j = 0; j <= last; j++) {
-      acc.add(r.get(last, j));
+      finalScore[j] = r.get(last, j);
     }
-    Mean bwt = new Mean();
-    Mean forgetting = new Mean();
+    double[] backward = new double[last];
+    double[] forgetting = new double[last];
     for (int j = 0; j < last; j++) {
-      double finalScore = r.get(last, j);
-      bwt.add(finalScore - r.get(j, j));
+      backward[j] = finalScore[j] - r.get(j, j);
       double best = Double.NaN;
       for (int l = 0; l < last; l++) {
         double score = r.get(l, j);
@@ -41,13 +64,9 @@ public record ContinualMeasures(double acc, double bwt, double fwt, double forge
           best = score;
         }
       }
-      forgetting.add(best - finalScore);
+      forgetting[j] = best - finalScore[j];
     }
-    Mean fwt = new Mean();
-    for (int j = 1; j <= last; j++) {
-      fwt.add(r.get(j - 1, j) - r.get(0, j));
-    }
-    return new ContinualMeasures(acc.value(), bwt.value(), fwt.value(), forgetting.value());
+    return new PerTask(finalScore, backward, forgetting);
   }
 
   /** A mean that skips NaN. */
@@ -64,6 +83,14 @@ public record ContinualMeasures(double acc, double bwt, double fwt, double forge
 
     double value() {
       return count == 0 ? Double.NaN : sum / count;
+    }
+
+    static double of(double[] values) {
+      Mean mean = new Mean();
+      for (double value : values) {
+        mean.add(value);
+      }
+      return mean.value();
     }
   }
 }

@@ -29,7 +29,13 @@ public enum Effect {
    * {@code sum candidate / sum reference}: a ratio of counts, such as a rebased candidate's right
    * answers over the old release's, or its negative flips over the old release's right answers.
    */
-  RATIO("ratio");
+  RATIO("ratio"),
+
+  /**
+   * {@code mean(candidate - reference)}: a signed difference of per-item values, such as the
+   * forgetting of one benchmark run's tasks against another's.
+   */
+  DIFFERENCE("difference");
 
   private final String description;
 
@@ -48,6 +54,7 @@ public enum Effect {
       case INCREASE -> referenceSum > 0 ? (candidateSum - referenceSum) / referenceSum : Double.NaN;
       case CHANGE -> change(candidateSum, referenceSum);
       case RATIO -> referenceSum > 0 ? candidateSum / referenceSum : Double.NaN;
+      case DIFFERENCE -> (candidateSum - referenceSum) / n;
     };
   }
 

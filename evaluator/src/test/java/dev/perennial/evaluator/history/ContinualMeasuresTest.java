@@ -37,6 +37,28 @@ class ContinualMeasuresTest {
   }
 
   @Test
+  void perTaskTermsAreWhatTheMeasuresAverage() {
+    ScoreMatrix r =
+        new ScoreMatrix(
+            List.of("general", "v1", "v2", "candidate"),
+            List.of("base", "v1", "v2", "candidate"),
+            new double[][] {
+              {0.9, 0.2, 0.1, 0.3},
+              {0.8, 0.6, 0.2, Double.NaN},
+              {0.7, 0.5, 0.7, 0.4},
+              {0.75, 0.55, 0.6, 0.8}
+            });
+
+    ContinualMeasures.PerTask tasks = ContinualMeasures.perTask(r);
+
+    assertThat(tasks.finalScore()).containsExactly(new double[] {0.75, 0.55, 0.6, 0.8}, EXACT);
+    // R[T][j] - R[j][j]
+    assertThat(tasks.backward()).containsExactly(new double[] {-0.15, -0.05, -0.1}, EXACT);
+    // best of rows 0..T-1 minus final: 0.9, 0.6 and 0.7 were each task's best
+    assertThat(tasks.forgetting()).containsExactly(new double[] {0.15, 0.05, 0.1}, EXACT);
+  }
+
+  @Test
   void aFirstUpdateMeasuresAgainstTheBaseAlone() {
     ScoreMatrix r =
         ScoreMatrix.baseOnly("general", 0.95)

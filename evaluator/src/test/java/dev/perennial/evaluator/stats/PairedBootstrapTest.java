@@ -15,6 +15,7 @@ class PairedBootstrapTest {
     PairedItems items = new PairedItems(new double[] {1, 0, 1, 1}, new double[] {1, 1, 1, 1});
 
     assertThat(items.effect(Effect.DROP)).isEqualTo(0.25);
+    assertThat(items.effect(Effect.DIFFERENCE)).isEqualTo(-0.25);
     PairedItems losses = new PairedItems(new double[] {3, 5}, new double[] {6, 10});
     assertThat(losses.effect(Effect.GAIN)).isEqualTo(0.5);
     assertThat(losses.effect(Effect.INCREASE)).isEqualTo(-0.5);

@@ -1,5 +1,6 @@
 package dev.perennial.cli.bench.continual;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -141,6 +142,62 @@ public final class ContinualReportFiles {
       }
     }
     return MAPPER.writeValueAsString(root) + "\n";
+  }
+
+  /**
+   * The runs of a report {@link #write} wrote into {@code folder}: each variant's and tenant's
+   * score matrices, for comparing runs after the fact ({@link RunComparison}).
+   */
+  public static List<StoredRun> readRuns(Path folder) {
+    Path file = folder.resolve(JSON);
+    try {
+      JsonNode root = MAPPER.readTree(file.toFile());
+      if (!"perennial.bench.continual/v1".equals(root.path("format").asText())) {
+        throw new PerennialException(file + " is not a perennial bench continual report");
+      }
+      JsonNode settings = root.path("settings");
+      StoredRun.Stream stream =
+          new StoredRun.Stream(
+              settings.path("seed").asLong(),
+              settings.path("newEntitiesPerUpdate").asInt(),
+              settings.path("feedbackMix").asText());
+      List<StoredRun> runs = new ArrayList<>();
+      for (JsonNode run : root.path("runs")) {
+        boolean allMeasured = true;
+        for (JsonNode row : run.path("rows")) {
+          allMeasured &= row.path("measured").asBoolean();
+        }
+        runs.add(
+            new StoredRun(
+                run.path("variant").asText(),
+                run.path("tenant").asText(),
+                stream,
+                allMeasured,
+                matrix(run.path("exactMatch")),
+                matrix(run.path("exactMatchHeldOut"))));
+      }
+      return runs;
+    } catch (IOException e) {
+      throw new PerennialException("Cannot read " + file + ": " + e, e);
+    }
+  }
+
+  private static ScoreMatrix matrix(JsonNode node) {
+    List<String> tasks = new ArrayList<>();
+    node.path("tasks").forEach(t -> tasks.add(t.asText()));
+    List<String> rows = new ArrayList<>();
+    node.path("rows").forEach(r -> rows.add(r.asText()));
+    double[][] values = new double[rows.size()][];
+    int i = 0;
+    for (JsonNode row : node.path("values")) {
+      values[i] = new double[tasks.size()];
+      int j = 0;
+      for (JsonNode value : row) {
+        values[i][j++] = value.isNumber() ? value.asDouble() : Double.NaN;
+      }
+      i++;
+    }
+    return new ScoreMatrix(tasks, rows, values);
   }
 
   private static void measures(ObjectNode node, ContinualMeasures measures) {

@@ -81,5 +81,11 @@ class ContinualBenchmarkTest {
     assertThat(json.path("runs").get(0).path("exactMatch").path("values")).hasSize(3);
     assertThat(json.path("summaries").get(0).path("variant").asText()).isEqualTo("production");
     assertThat(report.lines()).anyMatch(line -> line.startsWith("production "));
+
+    StoredRun stored = ContinualReportFiles.readRuns(folder).get(0);
+    assertThat(stored.variant()).isEqualTo("production");
+    assertThat(stored.stream()).isEqualTo(new StoredRun.Stream(3, 1, "bench"));
+    assertThat(stored.exactMatch()).isEqualTo(r);
+    assertThat(stored.exactMatchHeldOut()).isEqualTo(production.exactMatchHeldOut());
   }
 }
