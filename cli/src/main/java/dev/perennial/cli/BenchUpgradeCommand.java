@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
       "Trains a release per tenant on perennial-tiny, re-bases it onto perennial-tiny-2 (carried"
           + " over as is, and carried over then fine-tuned) and onto perennial-tiny-deep"
           + " (distilled), carried over then fine-tuned on the data plus the old release's answers"
-          + " (the teacher's), matching its next-token distributions (token-level KL) or with its"
+          + " (the teacher's), matching its next-token distributions (token-level KL, uniform or"
+          + " focal: weighted up where the teacher is right) or with its"
           + " weights averaged over the fine-tuning's last steps; measures the churn of training"
           + " itself on the old base (the release fine-tuned again, and trained again with another"
           + " seed); and compares each with the old release on the old base: tenant exact"
@@ -77,6 +78,22 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
   Double klWeight;
 
   @Option(
+      names = "--focal-weight",
+      paramLabel = "W",
+      description =
+          "Focal distillation's KL weight on every example, the paper's alpha (default: 0.3).")
+  Double focalWeight;
+
+  @Option(
+      names = "--focal-bonus",
+      paramLabel = "W",
+      description =
+          "Added to the focal KL weight on examples the teacher (old base + release) gets right:"
+              + " its argmax is the example's token at every counted position; the paper's beta"
+              + " (default: 1.5).")
+  Double focalBonus;
+
+  @Option(
       names = "--averaged-tail",
       paramLabel = "F",
       description =
@@ -111,6 +128,8 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
             steps == null ? defaults.releaseSteps() : steps,
             fineTuneSteps == null ? defaults.fineTuneSteps() : fineTuneSteps,
             klWeight == null ? defaults.klWeight() : klWeight,
+            focalWeight == null ? defaults.focalWeight() : focalWeight,
+            focalBonus == null ? defaults.focalBonus() : focalBonus,
             averagedTail == null ? defaults.averagedTail() : averagedTail,
             defaults.generalQuestions(),
             threads == null ? defaults.threads() : threads,
@@ -157,11 +176,14 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
     }
     out.printf(
         Locale.ROOT,
-        "%d tenants x %d seeds %s, token KL weight %s, averaged tail %s, %.1f min%n",
+        "%d tenants x %d seeds %s, token KL weight %s, focal %s + %s if right, averaged tail %s,"
+            + " %.1f min%n",
         settings.tenants(),
         settings.seeds().size(),
         Arrays.toString(settings.seeds().toArray()),
         settings.klWeight(),
+        settings.focalWeight(),
+        settings.focalBonus(),
         settings.averagedTail(),
         (System.nanoTime() - started) / 6e10);
     return 0;

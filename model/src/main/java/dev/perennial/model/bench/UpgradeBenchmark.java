@@ -34,7 +34,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code perennial bench upgrade}: tenants' adapters moved from {@code perennial-tiny} to its two
@@ -47,8 +49,9 @@ import java.util.function.ToDoubleFunction;
  *       alone or on the data plus the teacher's answers (the old base with the release answering
  *       every prompt of the data, as in distillation: the fine-tuning should keep what it did), or
  *       on the data while also matching the teacher's next-token distributions on it (token-level
- *       KL distillation, {@link TokenDistillation}), or with its weights averaged over the
- *       fine-tuning's last steps ({@code LoraTrainingRequest.averagingTail});
+ *       KL distillation, {@link TokenDistillation}), the same weighted up where the teacher is
+ *       right (focal distillation), or with its weights averaged over the fine-tuning's last steps
+ *       ({@code LoraTrainingRequest.averagingTail});
  *   <li>distilled into a fresh adapter on {@code perennial-tiny-deep} (another shape): the old base
  *       with the release answers the tenant's prompts, the student learns those answers and the
  *       data;
@@ -74,6 +77,9 @@ public final class UpgradeBenchmark {
    * @param fineTuneSteps steps of the fine-tuning form of carrying over
    * @param klWeight the token-level KL term's weight against the data's own loss (the carried +
    *     token KL variant)
+   * @param focalWeight focal distillation's KL weight on every example (the paper's alpha, scaled
+   *     to the token KL's weight)
+   * @param focalBonus added to {@code focalWeight} on the examples the teacher gets right (beta)
    * @param averagedTail the fraction of the fine-tuning's last steps whose weights the
    *     tail-averaged variant averages
    * @param generalQuestions how many of the new base's general questions measure retention
@@ -86,6 +92,8 @@ public final class UpgradeBenchmark {
       int releaseSteps,
       int fineTuneSteps,
       double klWeight,
+      double focalWeight,
+      double focalBonus,
       double averagedTail,
       int generalQuestions,
       int threads,
@@ -105,6 +113,8 @@ public final class UpgradeBenchmark {
           120,
           60,
           1.0,
+          FOCAL_WEIGHT,
+          FOCAL_BONUS,
           0.5,
           48,
           1,
@@ -123,6 +133,7 @@ public final class UpgradeBenchmark {
     FINE_TUNED("carried over + fine-tuned"),
     TAUGHT("carried + tuned on teacher"),
     KL("carried + tuned, token KL"),
+    FOCAL("carried + tuned, focal KL"),
     AVERAGED("carried + tuned, tail-avg"),
     DISTILLED("distilled"),
     RETUNED("old base: tuned again"),
@@ -209,6 +220,15 @@ public final class UpgradeBenchmark {
     }
   }
 
+  /**
+   * Focal distillation's defaults: Yan et al. (2021) weigh the distillation term alpha + beta *
+   * [the old model is right] with alpha 1, beta 5; scaled so that a wrong example weighs what the
+   * token KL's 0.3 gives every example, a right one six times that.
+   */
+  public static final double FOCAL_WEIGHT = 0.3;
+
+  public static final double FOCAL_BONUS = 1.5;
+
   /** Added to a run's seed for the release trained again on the old base. */
   static final long OTHER_SEED = 1000;
 
@@ -250,16 +270,8 @@ public final class UpgradeBenchmark {
     Device device = ModelRuntime.device(settings.device());
 
     PeftAdapter release =
-        train(
-            old,
-            data,
-            null,
-            settings.releaseSteps(),
-            seed,
-            scratch.resolve(tag + "-old"),
-            settings,
-            null,
-            0);
+        new Training(settings, seed, scratch, tag)
+            .run(old, data, null, settings.releaseSteps(), "-old");
     boolean[] oldCorrect;
     double oldGeneral;
     List<TrainingExample> taught;
@@ -278,123 +290,68 @@ public final class UpgradeBenchmark {
         seed, tenant.tenantId(), old.name(), oldRate, items.size(), oldGeneral);
     progress.flush();
 
-    Set<Method> methods = settings.methods();
     Map<Method, Transfer> transfers = new EnumMap<>(Method.class);
+    Measuring measuring = new Measuring(settings, items, oldCorrect, transfers);
+    Training training = new Training(settings, seed, scratch, tag);
     PeftAdapter carried = Rebasing.carryOver(release, old, next);
-    if (methods.contains(Method.CARRIED)) {
-      transfers.put(
-          Method.CARRIED, measure(Method.CARRIED, next, carried, items, oldCorrect, settings));
-    }
-    if (methods.contains(Method.FINE_TUNED)) {
-      PeftAdapter fineTuned =
-          train(
-              next,
-              data,
-              carried,
-              settings.fineTuneSteps(),
-              seed,
-              scratch.resolve(tag + "-carried"),
-              settings,
-              null,
-              0);
-      transfers.put(
-          Method.FINE_TUNED,
-          measure(Method.FINE_TUNED, next, fineTuned, items, oldCorrect, settings));
-    }
     List<TrainingExample> distillation = new ArrayList<>(data);
     distillation.addAll(taught);
-    if (methods.contains(Method.TAUGHT)) {
-      PeftAdapter taughtAdapter =
-          train(
-              next,
-              distillation,
-              carried,
-              settings.fineTuneSteps(),
-              seed,
-              scratch.resolve(tag + "-taught"),
-              settings,
-              null,
-              0);
-      transfers.put(
-          Method.TAUGHT, measure(Method.TAUGHT, next, taughtAdapter, items, oldCorrect, settings));
-    }
-    if (methods.contains(Method.KL)) {
-      PeftAdapter klAdapter =
-          train(
-              next,
-              data,
-              carried,
-              settings.fineTuneSteps(),
-              seed,
-              scratch.resolve(tag + "-kl"),
-              settings,
-              new TokenDistillation(old, release, settings.klWeight()),
-              0);
-      transfers.put(Method.KL, measure(Method.KL, next, klAdapter, items, oldCorrect, settings));
-    }
-    if (methods.contains(Method.AVERAGED)) {
-      PeftAdapter averaged =
-          train(
-              next,
-              data,
-              carried,
-              settings.fineTuneSteps(),
-              seed,
-              scratch.resolve(tag + "-averaged"),
-              settings,
-              null,
-              settings.averagedTail());
-      transfers.put(
-          Method.AVERAGED, measure(Method.AVERAGED, next, averaged, items, oldCorrect, settings));
-    }
-    if (methods.contains(Method.DISTILLED)) {
-      PeftAdapter distilled =
-          train(
-              deep,
-              distillation,
-              null,
-              settings.releaseSteps(),
-              seed,
-              scratch.resolve(tag + "-distilled"),
-              settings,
-              null,
-              0);
-      transfers.put(
-          Method.DISTILLED,
-          measure(Method.DISTILLED, deep, distilled, items, oldCorrect, settings));
-    }
+    int fineTune = settings.fineTuneSteps();
+    measuring.measure(Method.CARRIED, next, () -> carried);
+    measuring.measure(
+        Method.FINE_TUNED, next, () -> training.run(next, data, carried, fineTune, "-carried"));
+    measuring.measure(
+        Method.TAUGHT, next, () -> training.run(next, distillation, carried, fineTune, "-taught"));
+    measuring.measure(
+        Method.KL,
+        next,
+        () ->
+            training.run(
+                next,
+                data,
+                carried,
+                fineTune,
+                "-kl",
+                r -> r.distilledFrom(new TokenDistillation(old, release, settings.klWeight()))));
+    measuring.measure(
+        Method.FOCAL,
+        next,
+        () ->
+            training.run(
+                next,
+                data,
+                carried,
+                fineTune,
+                "-focal",
+                r ->
+                    r.distilledFrom(
+                        new TokenDistillation(
+                            old, release, settings.focalWeight(), settings.focalBonus()))));
+    measuring.measure(
+        Method.AVERAGED,
+        next,
+        () ->
+            training.run(
+                next,
+                data,
+                carried,
+                fineTune,
+                "-averaged",
+                r -> r.averagingTail(settings.averagedTail())));
+    measuring.measure(
+        Method.DISTILLED,
+        deep,
+        () -> training.run(deep, distillation, null, settings.releaseSteps(), "-distilled"));
     // the churn of training itself: the same fine-tuning on the old base, and the release trained
     // again with another seed (same data and steps), against the release on the same items
-    if (methods.contains(Method.RETUNED)) {
-      PeftAdapter retuned =
-          train(
-              old,
-              data,
-              release,
-              settings.fineTuneSteps(),
-              seed,
-              scratch.resolve(tag + "-retuned"),
-              settings,
-              null,
-              0);
-      transfers.put(
-          Method.RETUNED, measure(Method.RETUNED, old, retuned, items, oldCorrect, settings));
-    }
-    if (methods.contains(Method.RETRAINED)) {
-      PeftAdapter retrained =
-          train(
-              old,
-              data,
-              null,
-              settings.releaseSteps(),
-              seed + OTHER_SEED,
-              scratch.resolve(tag + "-retrained"),
-              settings,
-              null,
-              0);
-      transfers.put(
-          Method.RETRAINED, measure(Method.RETRAINED, old, retrained, items, oldCorrect, settings));
-    }
+    measuring.measure(
+        Method.RETUNED, old, () -> training.run(old, data, release, fineTune, "-retuned"));
+    measuring.measure(
+        Method.RETRAINED,
+        old,
+        () ->
+            new Training(settings, seed + OTHER_SEED, scratch, tag)
+                .run(old, data, null, settings.releaseSteps(), "-retrained"));
     for (Transfer transfer : transfers.values()) {
       progress.printf(
           "seed %d %-9s %-26s tenant EM %.3f (%.2fx), negative flips %.3f (%d of %d), general EM"
@@ -455,35 +412,63 @@ public final class UpgradeBenchmark {
     return questions;
   }
 
-  private static PeftAdapter train(
-      BaseModel base,
-      List<TrainingExample> data,
-      PeftAdapter startFrom,
-      int steps,
-      long seed,
-      Path output,
+  /** One tenant's training runs in one seed, each written to its own scratch folder. */
+  private record Training(Settings settings, long seed, Path scratch, String tag) {
+
+    PeftAdapter run(
+        BaseModel base,
+        List<TrainingExample> data,
+        PeftAdapter startFrom,
+        int steps,
+        String suffix) {
+      return run(base, data, startFrom, steps, suffix, request -> request);
+    }
+
+    /**
+     * Trains on {@code data} plus {@code base}'s general replay, from {@code startFrom} (null: a
+     * fresh adapter), the request shaped by {@code variant} (distillation, tail averaging).
+     */
+    PeftAdapter run(
+        BaseModel base,
+        List<TrainingExample> data,
+        PeftAdapter startFrom,
+        int steps,
+        String suffix,
+        UnaryOperator<LoraTrainingRequest> variant) {
+      TrainingRecipe recipe =
+          new TrainingRecipe(
+              steps, 16, 1, 3e-3, 8, 0.1, 0.0, 1.0, 256, 0.25, seed, settings.threads());
+      List<TrainingExample> replay =
+          BundledBase.parse(base.name()).generalReplaySet().stream()
+              .map(TrainingExample::text)
+              .toList();
+      Path output = scratch.resolve(tag + suffix);
+      LoraTrainingRequest request =
+          startFrom == null
+              ? LoraTrainingRequest.fresh(base, data, replay, LoraConfig.defaults(), recipe, output)
+              : LoraTrainingRequest.continuing(base, data, replay, startFrom, recipe, output);
+      LoraTrainer.run(variant.apply(request).on(settings.device()), StepListener.NONE);
+      return PeftAdapter.read(output);
+    }
+  }
+
+  /** Measures the methods the settings name, each against the old release on one tenant's items. */
+  private record Measuring(
       Settings settings,
-      TokenDistillation teacher,
-      double averagedTail) {
-    TrainingRecipe recipe =
-        new TrainingRecipe(
-            steps, 16, 1, 3e-3, 8, 0.1, 0.0, 1.0, 256, 0.25, seed, settings.threads());
-    List<TrainingExample> replay =
-        BundledBase.parse(base.name()).generalReplaySet().stream()
-            .map(TrainingExample::text)
-            .toList();
-    LoraTrainingRequest request =
-        startFrom == null
-            ? LoraTrainingRequest.fresh(base, data, replay, LoraConfig.defaults(), recipe, output)
-            : LoraTrainingRequest.continuing(base, data, replay, startFrom, recipe, output);
-    if (teacher != null) {
-      request = request.distilledFrom(teacher);
+      List<QaPair> items,
+      boolean[] oldCorrect,
+      Map<Method, Transfer> transfers) {
+
+    /**
+     * Trains (by {@code adapter}) and measures {@code method} on {@code base} if it is asked for.
+     */
+    void measure(Method method, BaseModel base, Supplier<PeftAdapter> adapter) {
+      if (settings.methods().contains(method)) {
+        transfers.put(
+            method,
+            UpgradeBenchmark.measure(method, base, adapter.get(), items, oldCorrect, settings));
+      }
     }
-    if (averagedTail > 0) {
-      request = request.averagingTail(averagedTail);
-    }
-    LoraTrainer.run(request.on(settings.device()), StepListener.NONE);
-    return PeftAdapter.read(output);
   }
 
   private static Transfer measure(

@@ -88,6 +88,7 @@ public final class LoraTrainer {
                 : new TrainingLoop.Teacher(
                     teacherModel,
                     distillation.weight(),
+                    distillation.rightBonus(),
                     recipe.batchSize() - sampler.replayPerBatch());
         source = TrainingLoop.languageModeling(sampler, teacher, recipe.checkpointLayers());
       } else {

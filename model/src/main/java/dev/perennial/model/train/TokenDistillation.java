@@ -14,8 +14,19 @@ import dev.perennial.model.runtime.BaseModel;
  * @param base the teacher's base
  * @param adapter the teacher's adapter on that base
  * @param weight how much the KL term weighs against the examples' negative log-likelihood (> 0)
+ * @param rightBonus added to {@code weight} on an example the teacher gets right (focal
+ *     distillation, Yan et al. 2021, "Positive-Congruent Training": the student is pulled hardest
+ *     toward the teacher where the teacher was right); 0: every example weighs {@code weight}.
+ *     Right means the teacher's argmax under teacher forcing is the example's token at every
+ *     position the example's loss counts (for a completion: greedy decoding would reproduce it)
  */
-public record TokenDistillation(BaseModel base, PeftAdapter adapter, double weight) {
+public record TokenDistillation(
+    BaseModel base, PeftAdapter adapter, double weight, double rightBonus) {
+
+  /** Plain token-level distillation: every example's KL term weighs {@code weight}. */
+  public TokenDistillation(BaseModel base, PeftAdapter adapter, double weight) {
+    this(base, adapter, weight, 0);
+  }
 
   public TokenDistillation {
     if (base == null || adapter == null) {
@@ -23,6 +34,10 @@ public record TokenDistillation(BaseModel base, PeftAdapter adapter, double weig
     }
     if (!(weight > 0) || !Double.isFinite(weight)) {
       throw new ModelException("token-level distillation needs a weight above 0, not " + weight);
+    }
+    if (!(rightBonus >= 0) || !Double.isFinite(rightBonus)) {
+      throw new ModelException(
+          "focal distillation needs a bonus for right examples of 0 or more, not " + rightBonus);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.perennial.model.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import dev.perennial.model.ModelException;
@@ -42,10 +43,34 @@ public final class TrainingLoop {
    *
    * @param model the teacher, frozen, reading the same tokens
    * @param weight the KL term's weight against the negative log-likelihood
+   * @param rightBonus added to {@code weight} on a row the teacher gets right (focal distillation:
+   *     its argmax is the target at every counted position); 0: every row weighs {@code weight}
    * @param rows the leading rows of each micro-batch it teaches on (the examples; the replay rows
    *     after them are left to their own loss)
    */
-  public record Teacher(LanguageModel model, double weight, int rows) {}
+  public record Teacher(LanguageModel model, double weight, double rightBonus, int rows) {
+
+    /**
+     * Each row's KL weight, [rows, 1]: {@code weight + rightBonus} where the teacher's argmax
+     * equals the target at every position whose weight counts, {@code weight} elsewhere.
+     */
+    NDArray rowWeights(NDArray teacherLogits, NDArray targets, NDArray weights, NDManager pass) {
+      long[] argmax = teacherLogits.argMax(-1).toLongArray();
+      long[] wanted = targets.toLongArray();
+      float[] counted = weights.toFloatArray();
+      int rowCount = (int) targets.getShape().get(0);
+      int width = (int) targets.getShape().get(1);
+      float[] perRow = new float[rowCount];
+      for (int r = 0; r < rowCount; r++) {
+        boolean right = true;
+        for (int at = r * width; at < (r + 1) * width && right; at++) {
+          right = !(counted[at] > 0) || argmax[at] == wanted[at];
+        }
+        perRow[r] = (float) (weight + (right ? rightBonus : 0));
+      }
+      return EngineArrays.of(pass, perRow, new Shape(rowCount, 1));
+    }
+  }
 
   /** Trains the model's trainable parameters in place, the whole step budget. */
   public static Outcome run(
@@ -255,20 +280,46 @@ public final class TrainingLoop {
           teacher == null ? null : batch.logits(teacher.model(), pass, null, false);
       try (GradientCollector collector = ModelRuntime.engine().newGradientCollector()) {
         NDArray logits = batch.logits(model, pass, null, true);
-        NDArray weights = batch.weights(pass);
-        NDArray summed = CausalLmLoss.weightedSum(logits, batch.targets(pass), weights);
-        if (teacher != null) {
-          NDIndex taught = new NDIndex("0:{}", Math.min(teacher.rows(), batch.rows()));
-          NDArray divergence =
-              CausalLmLoss.weightedKl(
-                  logits.get(taught), teacherLogits.get(taught), weights.get(taught));
-          summed = summed.add(divergence.mul(EngineArrays.scalar(pass, (float) teacher.weight())));
-        }
+        NDArray summed =
+            summedLoss(
+                logits, teacherLogits, batch.targets(pass), batch.weights(pass), teacher, pass);
         // the divisor is engine-owned: the backward pass reads it (see EngineArrays)
         collector.backward(summed.div(EngineArrays.scalar(pass, stepCountedTokens)));
         return summed.getFloat();
       }
     }
+  }
+
+  /**
+   * A micro-batch's summed token loss from its full logits: the negative log-likelihood, plus (with
+   * a teacher) the KL divergence from the teacher's distributions on the teacher's rows, weighted
+   * by {@link Teacher#weight} or, for focal distillation, by each row's {@link Teacher#rowWeights}.
+   */
+  static NDArray summedLoss(
+      NDArray logits,
+      NDArray teacherLogits,
+      NDArray targets,
+      NDArray weights,
+      Teacher teacher,
+      NDManager pass) {
+    NDArray summed = CausalLmLoss.weightedSum(logits, targets, weights);
+    if (teacher == null) {
+      return summed;
+    }
+    NDIndex taught = new NDIndex("0:{}", Math.min(teacher.rows(), logits.getShape().get(0)));
+    NDArray taughtTeacher = teacherLogits.get(taught);
+    if (teacher.rightBonus() > 0) {
+      NDArray rowWeighted =
+          weights
+              .get(taught)
+              .mul(
+                  teacher.rowWeights(
+                      taughtTeacher, targets.get(taught), weights.get(taught), pass));
+      return summed.add(CausalLmLoss.weightedKl(logits.get(taught), taughtTeacher, rowWeighted));
+    }
+    NDArray divergence =
+        CausalLmLoss.weightedKl(logits.get(taught), taughtTeacher, weights.get(taught));
+    return summed.add(divergence.mul(EngineArrays.scalar(pass, (float) teacher.weight())));
   }
 
   static int defaultPositionsPerChunk(LanguageModel model) {

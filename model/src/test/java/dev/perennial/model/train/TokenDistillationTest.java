@@ -59,6 +59,73 @@ class TokenDistillationTest {
   }
 
   @Test
+  void focalDistillationWeighsARowTheTeacherGetsRightAlphaPlusBetaAndAWrongOneAlpha() {
+    try (NDManager manager = ModelRuntime.engine().newBaseManager()) {
+      // rows x positions x vocabulary 3 x 2 x 3; the teacher's argmax per position:
+      // row 0: 0, 2 (targets 0, 2: right); row 1: 1, 0 (targets 1, 2: wrong at position 1);
+      // row 2: 2, 1 (targets 0, 1, position 0 not counted: right; a replay row, never taught)
+      float[] teacher = {3, 1, 0, 0, 1, 2, 0, 2, 1, 2, 0, 1, 0, 0, 1, 1, 2, 0};
+      float[] student = {1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 2, 0, 1, 0, 1, 0};
+      long[] targets = {0, 2, 1, 2, 0, 1};
+      float[] weights = {1, 1, 1, 1, 0, 1};
+      Shape logits = new Shape(3, 2, 3);
+      NDArray teacherLogits = EngineArrays.of(manager, teacher, logits);
+      NDArray studentLogits = EngineArrays.of(manager, student, logits);
+      NDArray targetArray = EngineArrays.of(manager, targets, new Shape(3, 2));
+      NDArray weightArray = EngineArrays.of(manager, weights, new Shape(3, 2));
+      TrainingLoop.Teacher focal = new TrainingLoop.Teacher(null, 0.3, 1.5, 2);
+
+      float[] rowWeights =
+          focal.rowWeights(teacherLogits, targetArray, weightArray, manager).toFloatArray();
+      double loss =
+          TrainingLoop.summedLoss(
+                  studentLogits, teacherLogits, targetArray, weightArray, focal, manager)
+              .getFloat();
+
+      assertThat(rowWeights).containsExactly(new float[] {1.8f, 0.3f, 1.8f}, within(1e-6f));
+      double expected = 0;
+      for (int r = 0; r < 3; r++) {
+        for (int p = 0; p < 2; p++) {
+          int at = r * 2 + p;
+          double[] s = logSoftmax(student, at * 3);
+          double[] t = logSoftmax(teacher, at * 3);
+          double kl = 0;
+          for (int v = 0; v < 3; v++) {
+            kl += Math.exp(t[v]) * (t[v] - s[v]);
+          }
+          double rowWeight = r == 0 ? 1.8 : r == 1 ? 0.3 : 0;
+          expected += weights[at] * (-s[(int) targets[at]] + rowWeight * kl);
+        }
+      }
+      assertThat(loss).isCloseTo(expected, within(1e-5));
+      // without the bonus every taught row weighs the KL weight: plain token-level distillation
+      double plain =
+          TrainingLoop.summedLoss(
+                  studentLogits,
+                  teacherLogits,
+                  targetArray,
+                  weightArray,
+                  new TrainingLoop.Teacher(null, 0.3, 0, 2),
+                  manager)
+              .getFloat();
+      assertThat(plain).isLessThan(loss);
+    }
+  }
+
+  private static double[] logSoftmax(float[] logits, int from) {
+    double max = Math.max(logits[from], Math.max(logits[from + 1], logits[from + 2]));
+    double sum = 0;
+    for (int v = 0; v < 3; v++) {
+      sum += Math.exp(logits[from + v] - max);
+    }
+    double[] out = new double[3];
+    for (int v = 0; v < 3; v++) {
+      out[v] = logits[from + v] - max - Math.log(sum);
+    }
+    return out;
+  }
+
+  @Test
   void aStudentTrainedWithTheTeachersKlEndsCloserToTheTeacherThanOneTrainedWithout() {
     BaseModel base = TestBases.write(folder.resolve("base"), TestModels.tinyLlama(true), 5);
     LoraTrainer.run(
