@@ -35,6 +35,9 @@ class FeedbackBenchmarkTest {
     values.put("bootstrap.servers", "127.0.0.1:9");
     values.put("schema.registry.url", "http://127.0.0.1:9");
     values.put("perennial.evaluator.retention.general.size", "32");
+    // one PyTorch thread, as the benches run: two spin-wait when the shared cores are busy
+    values.put("perennial.trainer.recipe.threads", "1");
+    values.put("perennial.evaluator.threads", "1");
     StringWriter progress = new StringWriter();
     FeedbackBenchmark.Settings settings =
         new FeedbackBenchmark.Settings(
