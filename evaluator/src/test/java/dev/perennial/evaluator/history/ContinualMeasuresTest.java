@@ -10,19 +10,22 @@ class ContinualMeasuresTest {
 
   private static final Offset<Double> EXACT = Offset.offset(1e-12);
 
+  /** Tasks general, t1, t2, t3; rows base, v1, v2, candidate; t3 unmeasured after v1. */
+  private static ScoreMatrix threeUpdates() {
+    return new ScoreMatrix(
+        List.of("general", "v1", "v2", "candidate"),
+        List.of("base", "v1", "v2", "candidate"),
+        new double[][] {
+          {0.9, 0.2, 0.1, 0.3},
+          {0.8, 0.6, 0.2, Double.NaN},
+          {0.7, 0.5, 0.7, 0.4},
+          {0.75, 0.55, 0.6, 0.8}
+        });
+  }
+
   @Test
   void measuresOfAHandComputedThreeUpdateMatrix() {
-    // tasks: general, t1, t2, t3; rows: base, v1, v2, candidate
-    ScoreMatrix r =
-        new ScoreMatrix(
-            List.of("general", "v1", "v2", "candidate"),
-            List.of("base", "v1", "v2", "candidate"),
-            new double[][] {
-              {0.9, 0.2, 0.1, 0.3},
-              {0.8, 0.6, 0.2, Double.NaN},
-              {0.7, 0.5, 0.7, 0.4},
-              {0.75, 0.55, 0.6, 0.8}
-            });
+    ScoreMatrix r = threeUpdates();
 
     assertMeasures(
         r,
@@ -38,16 +41,7 @@ class ContinualMeasuresTest {
 
   @Test
   void perTaskTermsAreWhatTheMeasuresAverage() {
-    ScoreMatrix r =
-        new ScoreMatrix(
-            List.of("general", "v1", "v2", "candidate"),
-            List.of("base", "v1", "v2", "candidate"),
-            new double[][] {
-              {0.9, 0.2, 0.1, 0.3},
-              {0.8, 0.6, 0.2, Double.NaN},
-              {0.7, 0.5, 0.7, 0.4},
-              {0.75, 0.55, 0.6, 0.8}
-            });
+    ScoreMatrix r = threeUpdates();
 
     ContinualMeasures.PerTask tasks = ContinualMeasures.perTask(r);
 

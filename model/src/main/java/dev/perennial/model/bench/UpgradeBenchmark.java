@@ -269,9 +269,8 @@ public final class UpgradeBenchmark {
     String tag = tenant.tenantId() + "-" + seed;
     Device device = ModelRuntime.device(settings.device());
 
-    PeftAdapter release =
-        new Training(settings, seed, scratch, tag)
-            .run(old, data, null, settings.releaseSteps(), "-old");
+    Training training = new Training(settings, seed, scratch, tag);
+    PeftAdapter release = training.run(old, data, null, settings.releaseSteps(), "-old");
     boolean[] oldCorrect;
     double oldGeneral;
     List<TrainingExample> taught;
@@ -292,7 +291,6 @@ public final class UpgradeBenchmark {
 
     Map<Method, Transfer> transfers = new EnumMap<>(Method.class);
     Measuring measuring = new Measuring(settings, items, oldCorrect, transfers);
-    Training training = new Training(settings, seed, scratch, tag);
     PeftAdapter carried = Rebasing.carryOver(release, old, next);
     List<TrainingExample> distillation = new ArrayList<>(data);
     distillation.addAll(taught);

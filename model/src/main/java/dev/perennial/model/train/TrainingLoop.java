@@ -307,18 +307,16 @@ public final class TrainingLoop {
       return summed;
     }
     NDIndex taught = new NDIndex("0:{}", Math.min(teacher.rows(), logits.getShape().get(0)));
+    NDArray taughtLogits = logits.get(taught);
     NDArray taughtTeacher = teacherLogits.get(taught);
+    NDArray taughtWeights = weights.get(taught);
     if (teacher.rightBonus() > 0) {
       NDArray rowWeighted =
-          weights
-              .get(taught)
-              .mul(
-                  teacher.rowWeights(
-                      taughtTeacher, targets.get(taught), weights.get(taught), pass));
-      return summed.add(CausalLmLoss.weightedKl(logits.get(taught), taughtTeacher, rowWeighted));
+          taughtWeights.mul(
+              teacher.rowWeights(taughtTeacher, targets.get(taught), taughtWeights, pass));
+      return summed.add(CausalLmLoss.weightedKl(taughtLogits, taughtTeacher, rowWeighted));
     }
-    NDArray divergence =
-        CausalLmLoss.weightedKl(logits.get(taught), taughtTeacher, weights.get(taught));
+    NDArray divergence = CausalLmLoss.weightedKl(taughtLogits, taughtTeacher, taughtWeights);
     return summed.add(divergence.mul(EngineArrays.scalar(pass, (float) teacher.weight())));
   }
 

@@ -23,15 +23,17 @@ public final class RunComparison {
   /** A measure's means and the candidate's difference from the baseline, with its interval. */
   public record Line(String measure, double candidate, double baseline, Interval difference) {}
 
-  private record Measure(String name, Function<StoredRun, double[]> perTask) {}
+  /** A run's per-task terms as they stood after the compared update, each computed once. */
+  private record Terms(ContinualMeasures.PerTask trained, ContinualMeasures.PerTask heldOut) {}
+
+  private record Measure(String name, Function<Terms, double[]> perTask) {}
 
   private static final List<Measure> MEASURES =
       List.of(
-          new Measure("ACC", run -> ContinualMeasures.perTask(run.exactMatch()).finalScore()),
-          new Measure(
-              "ACC-ho", run -> ContinualMeasures.perTask(run.exactMatchHeldOut()).finalScore()),
-          new Measure("BWT", run -> ContinualMeasures.perTask(run.exactMatch()).backward()),
-          new Measure("forget", run -> ContinualMeasures.perTask(run.exactMatch()).forgetting()));
+          new Measure("ACC", terms -> terms.trained().finalScore()),
+          new Measure("ACC-ho", terms -> terms.heldOut().finalScore()),
+          new Measure("BWT", terms -> terms.trained().backward()),
+          new Measure("forget", terms -> terms.trained().forgetting()));
 
   private RunComparison() {}
 
@@ -51,10 +53,12 @@ public final class RunComparison {
       throw new PerennialException(
           candidates.size() + " candidate runs for " + baselines.size() + " baselines: pair them");
     }
-    List<StoredRun> c = candidates.stream().map(run -> upTo(run, update)).toList();
-    List<StoredRun> b = baselines.stream().map(run -> upTo(run, update)).toList();
-    for (int i = 0; i < c.size(); i++) {
-      requireSameStream(c.get(i), b.get(i));
+    List<Terms> c = new ArrayList<>();
+    List<Terms> b = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      c.add(terms(candidates.get(i), update));
+      b.add(terms(baselines.get(i), update));
+      requireSameStream(candidates.get(i), baselines.get(i), update);
     }
     List<Line> lines = new ArrayList<>();
     for (Measure measure : MEASURES) {
@@ -81,7 +85,7 @@ public final class RunComparison {
     return lines;
   }
 
-  private static StoredRun upTo(StoredRun run, int update) {
+  private static Terms terms(StoredRun run, int update) {
     if (!run.allMeasured()) {
       throw new PerennialException(
           run.variant() + " was measured at its last update alone: its tasks cannot be paired");
@@ -96,25 +100,25 @@ public final class RunComparison {
               + " updates, not "
               + update);
     }
-    return new StoredRun(
-        run.variant(),
-        run.tenant(),
-        run.stream(),
-        true,
-        ContinualReport.upTo(run.exactMatch(), update),
-        ContinualReport.upTo(run.exactMatchHeldOut(), update));
+    return new Terms(
+        ContinualMeasures.perTask(ContinualReport.upTo(run.exactMatch(), update)),
+        ContinualMeasures.perTask(ContinualReport.upTo(run.exactMatchHeldOut(), update)));
   }
 
-  private static void requireSameStream(StoredRun candidate, StoredRun baseline) {
+  private static void requireSameStream(StoredRun candidate, StoredRun baseline, int update) {
     if (!candidate.stream().equals(baseline.stream())
         || !candidate.tenant().equals(baseline.tenant())
-        || !candidate.exactMatch().tasks().equals(baseline.exactMatch().tasks())) {
+        || !tasksUpTo(candidate, update).equals(tasksUpTo(baseline, update))) {
       throw new PerennialException(
           "runs of different streams cannot be paired: "
               + describe(candidate)
               + " against "
               + describe(baseline));
     }
+  }
+
+  private static List<String> tasksUpTo(StoredRun run, int update) {
+    return run.exactMatch().tasks().subList(0, update + 1);
   }
 
   public static String describe(StoredRun run) {
