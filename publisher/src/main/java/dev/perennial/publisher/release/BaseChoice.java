@@ -2,6 +2,7 @@ package dev.perennial.publisher.release;
 
 import dev.perennial.core.crypto.Digest;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -38,19 +39,38 @@ public record BaseChoice(String requested) {
     if (all()) {
       return state.bases();
     }
-    for (Digest base : state.bases()) {
-      if (requested.equals(state.baseName(base)) || matchesDigest(base)) {
-        return List.of(base);
-      }
-    }
-    throw new IllegalArgumentException(
-        state.key()
-            + " has no release on base "
-            + requested
-            + "; its bases: "
-            + state.bases().stream()
-                .map(base -> state.baseName(base) + " (" + base + ")")
-                .collect(Collectors.joining(", ")));
+    return named(state)
+        .map(List::of)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    state.key()
+                        + " has no release on base "
+                        + requested
+                        + "; its bases: "
+                        + bases(state)));
+  }
+
+  /**
+   * Whether the key has a release on what this choice selects: always for the newest base or every
+   * base; for one named base, whether any of the key's releases is on it (a key not yet re-based
+   * onto a new base has none).
+   */
+  public boolean covers(KeyState state) {
+    return requested == null || all() || named(state).isPresent();
+  }
+
+  /** The key's bases as {@code name (digest)}, newest first, for messages. */
+  public static String bases(KeyState state) {
+    return state.bases().stream()
+        .map(base -> state.baseName(base) + " (" + base + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  private Optional<Digest> named(KeyState state) {
+    return state.bases().stream()
+        .filter(base -> requested.equals(state.baseName(base)) || matchesDigest(base))
+        .findFirst();
   }
 
   private boolean matchesDigest(Digest base) {

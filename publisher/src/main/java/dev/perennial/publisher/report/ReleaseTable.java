@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * one row per published version, newest first within a key, with its base model, its aliases (on
  * that base), whether it is retracted, the exact match on its new facts, and its gates (the
  * evaluation's key metrics). By default it lists each key's versions on the key's newest base; a
- * {@link BaseChoice} picks another base or every base.
+ * {@link BaseChoice} picks another base or every base. Asked for one base, a key with no release on
+ * it (one not yet re-based onto a new base) has one row saying where its {@code stable} is instead.
  *
  * <pre>
  * KEY           VERSION  BASE            ALIASES  STATUS     PUBLISHED             NEW-FACT EM  GATES
@@ -42,13 +43,19 @@ public final class ReleaseTable {
   /**
    * The table, ending in a newline; a line saying so when nothing is published.
    *
-   * @throws IllegalArgumentException when a named base has no release of a listed key, naming the
-   *     bases it has
+   * @throws IllegalArgumentException when no key has a release on a named base (a base never
+   *     released on, or a misspelt one), naming the bases each key has
    */
   public static String render(ReleaseRegistry registry, BaseChoice choice) {
     List<String[]> rows = new ArrayList<>();
+    List<KeyState> notOnBase = new ArrayList<>();
     for (KeyState state : registry.keys().values()) {
       if (state.latestVersion() == 0) {
+        continue;
+      }
+      if (!choice.covers(state)) {
+        notOnBase.add(state);
+        rows.add(notOnBase(state, choice.requested()));
         continue;
       }
       List<Digest> bases = choice.select(state);
@@ -63,6 +70,15 @@ public final class ReleaseTable {
     }
     if (rows.isEmpty()) {
       return "No releases yet.\n";
+    }
+    if (notOnBase.size() == rows.size()) {
+      throw new IllegalArgumentException(
+          "no key has a release on base "
+              + choice.requested()
+              + "; "
+              + notOnBase.stream()
+                  .map(state -> state.key() + " has " + BaseChoice.bases(state))
+                  .collect(Collectors.joining("; ")));
     }
     int[] widths = new int[HEADER.length];
     for (String[] row : prepend(HEADER, rows)) {
@@ -98,6 +114,26 @@ public final class ReleaseTable {
       release.manifest().publishedAt().toString(),
       newFactExactMatch(release.manifest().evaluationMetrics()),
       gates(release.manifest().tree().path("evaluation").path("gates"))
+    };
+  }
+
+  /**
+   * The row of a key with no release on the base asked for (not yet re-based onto it): where its
+   * newest base's {@code stable} points instead.
+   */
+  private static String[] notOnBase(KeyState state, String base) {
+    String stays =
+        state
+            .newestBase()
+            .map(
+                newest ->
+                    state
+                        .alias(newest, "stable")
+                        .map(version -> "stable v" + version + " on " + state.baseName(newest))
+                        .orElse("no stable on " + state.baseName(newest)))
+            .orElse("no release");
+    return new String[] {
+      state.key().toString(), "-", base, "-", "not on this base: " + stays, "-", "-", "-"
     };
   }
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class PerBaseAliasesTest {
 
   private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+  private static final AdapterKey OTHER = AdapterKey.parse("acme/other");
   private static final TenantPolicy AUTO = new TenantPolicy(true, RetractionPolicy.REPLACEMENT);
   private static final Digest OLD = ReleaseStates.digest("perennial-tiny");
   private static final Digest NEW = ReleaseStates.digest("perennial-tiny-2");
@@ -39,7 +40,7 @@ class PerBaseAliasesTest {
   }
 
   private static KeyState publish(KeyState state, int version, String base, Integer against) {
-    StoredRelease release = ReleaseStates.release(KEY, version, "cand-v" + version, base);
+    StoredRelease release = ReleaseStates.release(state.key(), version, "cand-v" + version, base);
     String alias =
         AliasPolicy.forNewRelease(state, release.manifest().baseModelDigest(), against, AUTO)
             .alias();
@@ -130,6 +131,25 @@ class PerBaseAliasesTest {
     assertThat(old).contains("v2", "v1").doesNotContain("v3");
     assertThat(all.lines()).hasSize(4);
     assertThatThrownBy(() -> ReleaseTable.render(registry, BaseChoice.parse("llama")))
-        .hasMessageContaining("has no release on base llama; its bases: perennial-tiny-2 (sha256:");
+        .hasMessageContaining(
+            "no key has a release on base llama; acme/support has perennial-tiny-2 (sha256:");
+  }
+
+  @Test
+  void aKeyNotYetReBasedIsListedOnTheNewBaseWithWhereItsStableIs() {
+    KeyState waiting =
+        publish(publish(KeyState.empty(OTHER), 1, "perennial-tiny", null), 2, "perennial-tiny", 1);
+    ReleaseRegistry registry = ReleaseRegistry.empty().with(upgraded()).with(waiting);
+
+    String onNew = ReleaseTable.render(registry, BaseChoice.parse("perennial-tiny-2"));
+
+    assertThat(onNew.lines())
+        .hasSize(3)
+        .anySatisfy(line -> assertThat(line).startsWith("acme/support").contains("v3"))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("acme/other")
+                    .contains("not on this base: stable v2 on perennial-tiny"));
   }
 }
