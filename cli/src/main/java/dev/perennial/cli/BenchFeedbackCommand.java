@@ -1,5 +1,6 @@
 package dev.perennial.cli;
 
+import dev.perennial.cli.bench.continual.CeilingDraws;
 import dev.perennial.cli.bench.continual.FeedbackBenchmark;
 import dev.perennial.cli.bench.continual.FeedbackReport;
 import dev.perennial.cli.bench.continual.FeedbackVariant;
@@ -108,6 +109,17 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
   int recordsPerQuestion;
 
   @Option(
+      names = "--ceiling-draws",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Instead of training: how this seed's draw of flipped labels compares with N other draws"
+              + " of the same stream (the held-out pairs' label ceiling, per kind and noise share"
+              + " above 0), to tell a typical draw from one whose noise fell on the held-out"
+              + " pairs' facts (default: ${DEFAULT-VALUE}, train as usual).")
+  int ceilingDraws;
+
+  @Option(
       names = "--output",
       paramLabel = "DIR",
       defaultValue = "target/bench-feedback",
@@ -131,6 +143,10 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
             heldOut,
             recordsPerQuestion,
             device.orElse("auto"));
+    if (ceilingDraws > 0) {
+      CeilingDraws.print(settings, ceilingDraws, out);
+      return 0;
+    }
     out.printf(
         "Feedback benchmark: %d feedback-only update(s), seed %d, variants %s, noise %s ...%n",
         updates, seed, String.join(", ", variants), noises);
