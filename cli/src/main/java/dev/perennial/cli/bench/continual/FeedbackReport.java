@@ -139,14 +139,17 @@ public record FeedbackReport(
             String.format(
                 Locale.ROOT,
                 "  %-12s %5.2f  %d subjects compared, %d set aside (%d of the %d noisy users),"
-                    + " %d feedback examples set aside",
+                    + " %d feedback examples set aside; label ceiling of the kept labels %s"
+                    + " (held-out phrasing %s)",
                 run.variant().label(),
                 run.noise(),
                 guard.compared(),
                 guard.setAside(),
                 guard.noisySetAside(),
                 guard.noisy(),
-                guard.examplesSetAside()));
+                guard.examplesSetAside(),
+                f(guard.kept().heldOutAccuracy()),
+                f(guard.kept().phrasingAccuracy())));
       }
     }
     lines.add("");
@@ -337,6 +340,8 @@ public record FeedbackReport(
       node.put("raterGuardNoisySetAside", run.guard().noisySetAside());
       node.put("noisyUsers", run.guard().noisy());
       node.put("raterGuardExamplesSetAside", run.guard().examplesSetAside());
+      node.put("keptLabelCeiling", run.guard().kept().heldOutAccuracy());
+      node.put("keptHeldOutPhrasingLabelCeiling", run.guard().kept().phrasingAccuracy());
       node.put("steps", run.steps());
       node.put("trainingSeconds", run.trainingSeconds());
       ObjectNode metrics = node.putObject("lastUpdateMetrics");

@@ -67,13 +67,19 @@ final class FeedbackShards {
 
   /**
    * The rater guard's outcome on a job, recomputed with the known truth: subjects compared and set
-   * aside, how many of those are truly noisy, how many noisy subjects gave feedback, and the
-   * examples set aside.
+   * aside, how many of those are truly noisy, how many noisy subjects gave feedback, the examples
+   * set aside, and the label ceiling of the labels it kept (the majority of the records of the
+   * subjects not set aside).
    */
   record GuardCheck(
-      int compared, int setAside, int noisySetAside, int noisy, int examplesSetAside) {
+      int compared,
+      int setAside,
+      int noisySetAside,
+      int noisy,
+      int examplesSetAside,
+      Ceiling kept) {
 
-    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0);
+    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0, Ceiling.NONE);
 
     GuardCheck plus(GuardCheck other) {
       return new GuardCheck(
@@ -81,7 +87,8 @@ final class FeedbackShards {
           setAside + other.setAside,
           noisySetAside + other.noisySetAside,
           noisy + other.noisy,
-          examplesSetAside + other.examplesSetAside);
+          examplesSetAside + other.examplesSetAside,
+          kept.plus(other.kept));
     }
   }
 
@@ -278,10 +285,18 @@ final class FeedbackShards {
    * its feedback trains as {@code kind} examples with {@code noise} of the labels flipped.
    */
   Ceiling ceiling(int number, ExampleKind kind, double noise) {
+    return ceiling(number, kind, noise, Set.of());
+  }
+
+  /** The same, counting only the records of subjects not in {@code setAside}. */
+  private Ceiling ceiling(int number, ExampleKind kind, double noise, Set<String> setAside) {
     UpdateQuestions update = updates.get(number - 1);
     SyntheticFeedback feedback = trainFeedback(update, noise);
     Map<String, Integer> votes = new HashMap<>();
     for (int r = 0; r < update.train().size() * records; r++) {
+      if (setAside.contains(pseudonym(feedback.preferences().get(r).user()))) {
+        continue;
+      }
       int vote =
           switch (kind) {
             case PREFERENCE -> feedback.preferences().get(r).flipped() ? -1 : 1;
@@ -329,7 +344,8 @@ final class FeedbackShards {
         outcome.setAside().size(),
         noisySetAside,
         shard.noisy().size(),
-        outcome.examplesSetAside());
+        outcome.examplesSetAside(),
+        ceiling(number, kind, noise, outcome.setAside()));
   }
 
   /** The shards of update {@code number} as the continual bench's measurer takes them. */

@@ -175,9 +175,14 @@ class FeedbackShardsTest {
         .hasSize(noisy.flipped());
     FeedbackShards.GuardCheck check =
         byUsers.guardCheck(1, ExampleKind.PREFERENCE, 0.3, RaterGuardSettings.from(DEFAULTS));
-    assertThat(check).isEqualTo(new FeedbackShards.GuardCheck(19, 6, 6, 6, noisy.flipped()));
+    assertThat(check)
+        .isEqualTo(
+            new FeedbackShards.GuardCheck(
+                19, 6, 6, 6, noisy.flipped(), byUsers.ceiling(1, ExampleKind.PREFERENCE, 0)));
     assertThat(byUsers.guardCheck(1, ExampleKind.PREFERENCE, 0, RaterGuardSettings.from(DEFAULTS)))
-        .isEqualTo(new FeedbackShards.GuardCheck(20, 0, 0, 0, 0));
+        .isEqualTo(
+            new FeedbackShards.GuardCheck(
+                20, 0, 0, 0, 0, byUsers.ceiling(1, ExampleKind.PREFERENCE, 0)));
   }
 
   @Test
@@ -187,8 +192,12 @@ class FeedbackShardsTest {
 
     assertThat(trained(noisy))
         .allSatisfy(e -> assertThat(e.getSubjectPseudonym()).isEqualTo("p-tenant1"));
-    assertThat(five.guardCheck(1, ExampleKind.PREFERENCE, 0.3, RaterGuardSettings.from(DEFAULTS)))
-        .isEqualTo(FeedbackShards.GuardCheck.NONE);
+    FeedbackShards.GuardCheck check =
+        five.guardCheck(1, ExampleKind.PREFERENCE, 0.3, RaterGuardSettings.from(DEFAULTS));
+
+    assertThat(check.compared()).isZero();
+    assertThat(check.examplesSetAside()).isZero();
+    assertThat(check.kept()).isEqualTo(five.ceiling(1, ExampleKind.PREFERENCE, 0.3));
   }
 
   @Test
