@@ -2,6 +2,7 @@ package dev.perennial.cli;
 
 import dev.perennial.cli.bench.continual.CeilingDraws;
 import dev.perennial.cli.bench.continual.FeedbackBenchmark;
+import dev.perennial.cli.bench.continual.FeedbackNoiseModel;
 import dev.perennial.cli.bench.continual.FeedbackReport;
 import dev.perennial.cli.bench.continual.FeedbackVariant;
 import dev.perennial.model.world.UpdateStream;
@@ -109,6 +110,26 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
   int recordsPerQuestion;
 
   @Option(
+      names = "--noise-model",
+      paramLabel = "M",
+      defaultValue = "records",
+      description =
+          "records: the noise share of each kind's records flipped at random, one subject per"
+              + " tenant; users: a pool of --users users, the noise share of them always wrong,"
+              + " each question's records from distinct users, each user its own subject (what"
+              + " the trainer's rater guard can recognise) (default: ${DEFAULT-VALUE}).")
+  String noiseModel;
+
+  @Option(
+      names = "--users",
+      paramLabel = "N",
+      defaultValue = "20",
+      description =
+          "Users in the pool of the users noise model, at least --records-per-question"
+              + " (default: ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(
       names = "--ceiling-draws",
       paramLabel = "N",
       defaultValue = "0",
@@ -142,6 +163,8 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
             labelSmoothing,
             heldOut,
             recordsPerQuestion,
+            FeedbackNoiseModel.parse(noiseModel),
+            users,
             device.orElse("auto"));
     if (ceilingDraws > 0) {
       CeilingDraws.print(settings, ceilingDraws, out);

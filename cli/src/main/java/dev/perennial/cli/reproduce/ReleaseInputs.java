@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingRecipe;
+import dev.perennial.trainer.rater.RaterGuardSettings;
 import dev.perennial.trainer.worker.JobRecipe;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,17 @@ public record ReleaseInputs(
     JobRecipe recipe = null;
     try {
       recipe = JobRecipe.fromRecord(AvroJson.fromJson(tree.get("recipe"), TrainingRecipe.SCHEMA$));
+      // the rater guard ran where the candidate recorded it, with the settings it recorded
+      if (candidate.hasNonNull("raterGuard")) {
+        JsonNode guard = candidate.get("raterGuard");
+        recipe =
+            recipe.withRaterGuard(
+                new RaterGuardSettings(
+                    true,
+                    guard.get("alpha").asDouble(),
+                    guard.get("minItems").asInt(),
+                    guard.get("minOthers").asInt()));
+      }
     } catch (RuntimeException e) {
       missing.add("the recipe cannot be read back: " + e.getMessage());
     }

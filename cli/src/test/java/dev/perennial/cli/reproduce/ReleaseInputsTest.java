@@ -14,9 +14,11 @@ import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RaterGuard;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.rater.RaterGuardSettings;
 import dev.perennial.trainer.worker.JobRecipe;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,6 +90,31 @@ class ReleaseInputsTest {
                 TestVerdicts.BASE_DIGEST));
     assertThat(inputs.refreshed()).isFalse();
     assertThat(inputs.device()).isEqualTo("cpu()");
+    // a candidate that recorded no rater guard trained without one
+    assertThat(inputs.recipe().raterGuard().enabled()).isFalse();
+  }
+
+  @Test
+  void theRaterGuardTheCandidateRecordedRunsAgainWithItsSettings() {
+    AdapterCandidate candidate = continuing();
+    candidate.setRaterGuard(
+        RaterGuard.newBuilder()
+            .setSubjectsCompared(19)
+            .setSubjectsSetAside(6)
+            .setExamplesSetAside(122)
+            .setAlpha(0.001)
+            .setMinItems(12)
+            .setMinOthers(3)
+            .build());
+
+    ReleaseManifest manifest = manifest(candidate);
+
+    // in the manifest's candidate section, counts only
+    assertThat(
+            manifest.tree().path("candidate").path("raterGuard").path("subjectsSetAside").asInt())
+        .isEqualTo(6);
+    assertThat(ReleaseInputs.of(manifest).recipe().raterGuard())
+        .isEqualTo(new RaterGuardSettings(true, 0.001, 12, 3));
   }
 
   @Test

@@ -116,6 +116,45 @@ class SyntheticFeedbackTest {
         .hasSize((int) Math.round(0.3 * 2 * n));
     assertThat(feedback.corrections().stream().filter(SyntheticFeedback.Correction::flipped))
         .hasSize((int) Math.round(0.3 * n));
+    assertThat(feedback.preferences().get(4).user()).isEqualTo(1);
+    assertThat(feedback.ratings().get(2 * 5 + 1).user()).isEqualTo(2);
+    assertThat(feedback.noisyUsers()).isEmpty();
+  }
+
+  @Test
+  void byUserExactlyTheNoiseShareOfUsersIsNoisyAndFlipsEverythingTheyGive() {
+    int records = 5;
+    int users = 20;
+    SyntheticFeedback feedback =
+        SyntheticFeedback.byUsers(world, questions, records, users, 0.3, 1);
+    SyntheticFeedback truth = SyntheticFeedback.on(world, questions, records, 0, 1);
+
+    assertThat(feedback.noisyUsers()).hasSize(6).allSatisfy(u -> assertThat(u).isBetween(0, 19));
+    assertThat(feedback.preferences()).hasSize(questions.size() * records);
+    for (int q = 0; q < questions.size(); q++) {
+      Set<Integer> asked = new HashSet<>();
+      for (int r = q * records; r < (q + 1) * records; r++) {
+        SyntheticFeedback.Preference pair = feedback.preferences().get(r);
+        boolean noisy = feedback.noisyUsers().contains(pair.user());
+        asked.add(pair.user());
+        assertThat(pair.prompt()).isEqualTo(questions.get(q).prompt());
+        assertThat(pair.flipped()).isEqualTo(noisy);
+        assertThat(pair.chosen())
+            .isEqualTo(
+                noisy ? truth.preferences().get(r).rejected() : questions.get(q).completion());
+        assertThat(feedback.corrections().get(r).flipped()).isEqualTo(noisy);
+        assertThat(feedback.corrections().get(r).user()).isEqualTo(pair.user());
+        assertThat(feedback.ratings().get(2 * r).flipped()).isEqualTo(noisy);
+        assertThat(feedback.ratings().get(2 * r + 1).flipped()).isEqualTo(noisy);
+      }
+      assertThat(asked).as("a question's records come from distinct users").hasSize(records);
+    }
+    assertThat(SyntheticFeedback.byUsers(world, questions, records, users, 0.3, 1).preferences())
+        .isEqualTo(feedback.preferences());
+    assertThat(SyntheticFeedback.byUsers(world, questions, records, users, 0, 1).noisyUsers())
+        .isEmpty();
+    assertThatThrownBy(() -> SyntheticFeedback.byUsers(world, questions, records, 4, 0.3, 1))
+        .hasMessageContaining("need as many users");
   }
 
   @Test

@@ -887,6 +887,71 @@ public class TrainerConfig extends PerennialConfig {
       "recipe.replay.kl.weight (the replay rows' KL anchor to the reference) of jobs whose"
           + " examples are all feedback.";
 
+  /**
+   * The rater guard: before a job's feedback trains, each subject's labels are compared with other
+   * subjects' on the same items, and a subject who disagrees significantly more often than agrees
+   * has all their feedback examples set aside (RaterGuard).
+   */
+  public static final String RECIPE_RATER_GUARD_PREFIX = TRAINER + "recipe.feedback.rater.guard.";
+
+  public static final String RECIPE_RATER_GUARD_ENABLED_CONFIG =
+      RECIPE_RATER_GUARD_PREFIX + "enabled";
+  public static final boolean RECIPE_RATER_GUARD_ENABLED_DEFAULT = true;
+  private static final String RECIPE_RATER_GUARD_ENABLED_DOC =
+      "Set aside the feedback of subjects (pseudonyms) who consistently disagree with other subjects"
+          + " on the same items. It does nothing where no item has more than one subject's vote.";
+
+  public static final String RECIPE_RATER_GUARD_ALPHA_CONFIG = RECIPE_RATER_GUARD_PREFIX + "alpha";
+  public static final double RECIPE_RATER_GUARD_ALPHA_DEFAULT = 0.01;
+  private static final String RECIPE_RATER_GUARD_ALPHA_DOC =
+      "Level of the one-sided binomial test (disagreements against 1/2) that sets a subject aside:"
+          + " a test, not a rate threshold, so that users who are right about as often as the"
+          + " others (symmetric noise) are practically never set aside.";
+
+  public static final String RECIPE_RATER_GUARD_MIN_ITEMS_CONFIG =
+      RECIPE_RATER_GUARD_PREFIX + "min.items";
+  public static final int RECIPE_RATER_GUARD_MIN_ITEMS_DEFAULT = 8;
+  private static final String RECIPE_RATER_GUARD_MIN_ITEMS_DOC =
+      "Least number of compared items (see min.others) before a subject can be set aside.";
+
+  public static final String RECIPE_RATER_GUARD_MIN_OTHERS_CONFIG =
+      RECIPE_RATER_GUARD_PREFIX + "min.others";
+  public static final int RECIPE_RATER_GUARD_MIN_OTHERS_DEFAULT = 2;
+  private static final String RECIPE_RATER_GUARD_MIN_OTHERS_DOC =
+      "An item counts for a subject when at least this many other subjects voted on it and their"
+          + " majority is not a tie.";
+
+  private static ConfigDef defineRaterGuard(ConfigDef definition) {
+    return definition
+        .define(
+            RECIPE_RATER_GUARD_ENABLED_CONFIG,
+            Type.BOOLEAN,
+            RECIPE_RATER_GUARD_ENABLED_DEFAULT,
+            Importance.LOW,
+            RECIPE_RATER_GUARD_ENABLED_DOC)
+        .define(
+            RECIPE_RATER_GUARD_ALPHA_CONFIG,
+            Type.DOUBLE,
+            RECIPE_RATER_GUARD_ALPHA_DEFAULT,
+            Range.between(1e-12, 0.5),
+            Importance.LOW,
+            RECIPE_RATER_GUARD_ALPHA_DOC)
+        .define(
+            RECIPE_RATER_GUARD_MIN_ITEMS_CONFIG,
+            Type.INT,
+            RECIPE_RATER_GUARD_MIN_ITEMS_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            RECIPE_RATER_GUARD_MIN_ITEMS_DOC)
+        .define(
+            RECIPE_RATER_GUARD_MIN_OTHERS_CONFIG,
+            Type.INT,
+            RECIPE_RATER_GUARD_MIN_OTHERS_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            RECIPE_RATER_GUARD_MIN_OTHERS_DOC);
+  }
+
   private static ConfigDef defineFeedbackOnlyProfile(ConfigDef definition) {
     return definition
         .define(
@@ -913,7 +978,7 @@ public class TrainerConfig extends PerennialConfig {
   }
 
   private static ConfigDef defineFeedbackObjectives(ConfigDef definition) {
-    defineFeedbackOnlyProfile(definition)
+    defineFeedbackOnlyProfile(defineRaterGuard(definition))
         .define(
             RECIPE_FEEDBACK_OBJECTIVE_CONFIG,
             Type.STRING,

@@ -7,6 +7,8 @@ import dev.perennial.model.train.FeedbackObjectives;
 import dev.perennial.model.train.PairLoss;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.rater.RaterGuard;
+import dev.perennial.trainer.rater.RaterGuardSettings;
 import dev.perennial.trainer.search.RecipePoint;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +38,8 @@ import java.util.TreeMap;
  * @param profile which of the two this recipe trains with ({@link #forJob})
  * @param feedbackAsSft train feedback examples by the language-model loss on their good answer
  *     instead of by {@code objectives} (the baseline the objectives are measured against)
+ * @param raterGuard which subjects' feedback is set aside before the job trains ({@link
+ *     RaterGuard})
  */
 public record JobRecipe(
     TrainingRecipe model,
@@ -50,7 +54,8 @@ public record JobRecipe(
     FeedbackObjectives mixedObjectives,
     FeedbackObjectives feedbackOnlyObjectives,
     FeedbackProfile profile,
-    boolean feedbackAsSft) {
+    boolean feedbackAsSft,
+    RaterGuardSettings raterGuard) {
 
   public JobRecipe {
     tenantLearningRates = Map.copyOf(tenantLearningRates);
@@ -100,7 +105,8 @@ public record JobRecipe(
             TrainerConfig.RECIPE_FEEDBACK_ONLY_SFT_WEIGHT_CONFIG,
             TrainerConfig.RECIPE_FEEDBACK_ONLY_REPLAY_KL_WEIGHT_CONFIG),
         FeedbackProfile.MIXED,
-        config.getString(TrainerConfig.RECIPE_FEEDBACK_OBJECTIVE_CONFIG).equalsIgnoreCase("sft"));
+        config.getString(TrainerConfig.RECIPE_FEEDBACK_OBJECTIVE_CONFIG).equalsIgnoreCase("sft"),
+        RaterGuardSettings.from(config));
   }
 
   /**
@@ -169,7 +175,8 @@ public record JobRecipe(
         recorded.getExtras().containsKey("feedbackProfile")
             ? FeedbackProfile.parse(extras.text("feedbackProfile"))
             : FeedbackProfile.MIXED,
-        feedbackAsSft);
+        feedbackAsSft,
+        RaterGuardSettings.off());
   }
 
   /** A recorded recipe's extras, each one required. */
@@ -323,7 +330,30 @@ public record JobRecipe(
         mixed,
         feedbackOnly,
         newProfile,
-        feedbackAsSft);
+        feedbackAsSft,
+        raterGuard);
+  }
+
+  /**
+   * The same recipe with {@code settings} for the rater guard (a reproduction sets what the
+   * candidate recorded: {@link #fromRecord} leaves it off).
+   */
+  public JobRecipe withRaterGuard(RaterGuardSettings settings) {
+    return new JobRecipe(
+        model,
+        epochs,
+        replayTenantShare,
+        replayPoolSize,
+        freshLora,
+        tenantLearningRates,
+        validationFraction,
+        patience,
+        minImprovement,
+        mixedObjectives,
+        feedbackOnlyObjectives,
+        profile,
+        feedbackAsSft,
+        settings);
   }
 
   /** Replay rows per micro-batch, as the model's sampler draws them. */

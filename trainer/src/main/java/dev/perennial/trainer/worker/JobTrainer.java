@@ -50,6 +50,7 @@ import dev.perennial.trainer.lineage.TrainerVersion;
 import dev.perennial.trainer.plasticity.GainProbe;
 import dev.perennial.trainer.plasticity.PlasticityRecords;
 import dev.perennial.trainer.plasticity.PlasticitySettings;
+import dev.perennial.trainer.rater.RaterGuard;
 import dev.perennial.trainer.search.Dimension;
 import dev.perennial.trainer.search.RecipePoint;
 import dev.perennial.trainer.search.ReplayHoldOut;
@@ -219,6 +220,27 @@ public final class JobTrainer {
           null);
     }
     List<SourcedExample> earlier = readShards(job, job.getReplayShards(), read, false);
+    // Consistently wrong subjects' feedback is set aside before anything trains, replayed
+    // feedback included: replay trains a pair's chosen answer as a language-model row.
+    RaterGuard raterGuard = new RaterGuard(recipe.raterGuard());
+    RaterGuard.Outcome guarded = raterGuard.apply(training, earlier);
+    if (guarded.examplesSetAside() > 0) {
+      log.info(
+          "Rater guard of {}: {} of {} compared subjects disagree with the others; {} of their"
+              + " feedback examples set aside",
+          job.getJobId(),
+          guarded.setAside().size(),
+          guarded.subjectsCompared(),
+          guarded.examplesSetAside());
+      training = guarded.training();
+      earlier = guarded.replay();
+      if (training.isEmpty()) {
+        throw new JobSkippedException(
+            JobSkippedException.Reason.NOTHING_TO_TRAIN,
+            "Job " + job.getJobId() + " has no training examples left after the rater guard",
+            null);
+      }
+    }
     // a REBASE job trains for the base it moves the key to, every other job for the worker's own
     BaseModelSource target = job.getTrigger() == JobTrigger.REBASE ? rebaseTarget(job) : this.base;
     // Newest wins: replay leaves out earlier answers that this job's data (or later replay)
@@ -479,6 +501,10 @@ public final class JobTrainer {
             .setHeldOutPool(job.getHeldOutPool())
             .setCarriedJobs(job.getCarriedJobs())
             .setSearch(searched)
+            .setRaterGuard(
+                recipe.raterGuard().enabled() && guarded.sawFeedback()
+                    ? raterGuard.record(guarded)
+                    : null)
             .setLineage(lineage(start, read, reference, refreshed, measured, searchedRecipe))
             .setExampleCount(examples.size() + feedback.size())
             .setTokenCount(tokenCount(split.training(), feedback.isEmpty() ? List.of() : training))

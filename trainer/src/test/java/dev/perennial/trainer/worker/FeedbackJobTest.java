@@ -111,6 +111,9 @@ class FeedbackJobTest {
         // scored once before training: each pair's two answers, not once per step
         .containsEntry("referenceRows", "12");
     assertThat(candidate.getMetrics().getSteps()).isEqualTo(12);
+    // every subject alone on its pair: the rater guard compared nobody
+    assertThat(candidate.getRaterGuard().getSubjectsCompared()).isZero();
+    assertThat(candidate.getRaterGuard().getExamplesSetAside()).isZero();
     List<TrainingExample> chosen = new ArrayList<>();
     List<TrainingExample> rejected = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -120,6 +123,28 @@ class FeedbackJobTest {
     double[] margins = margins(candidate, null, chosen, rejected);
     assertThat(Arrays.stream(margins).min().orElseThrow()).isPositive();
     assertThat(Arrays.stream(margins).average().orElseThrow()).isGreaterThan(0.5);
+  }
+
+  @Test
+  void aSubjectWhoContradictsTheOthersOnEveryPairDoesNotTrainAndTheCandidateCountsIt() {
+    List<SourcedExample> pairs = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      for (String subject : List.of("p-a", "p-b", "p-c")) {
+        pairs.add(
+            at(0, pairs.size(), preference(KEY, subject, prompt(i), COLOURS[i % 6], " grey")));
+      }
+      pairs.add(at(0, pairs.size(), preference(KEY, "p-d", prompt(i), " grey", COLOURS[i % 6])));
+    }
+
+    AdapterCandidate candidate = train("acme/support@1-abc", pairs, Optional.empty());
+
+    // p-d disagrees with the three others on all 8 pairs (P = 1/256 <= 0.01): its 8 pairs left out
+    assertThat(candidate.getExampleCount()).isEqualTo(24);
+    assertThat(candidate.getRecipe().getExtras()).containsEntry("feedback.preference", "24");
+    assertThat(candidate.getRaterGuard().getSubjectsCompared()).isEqualTo(4);
+    assertThat(candidate.getRaterGuard().getSubjectsSetAside()).isEqualTo(1);
+    assertThat(candidate.getRaterGuard().getExamplesSetAside()).isEqualTo(8);
+    assertThat(candidate.getRaterGuard().getAlpha()).isEqualTo(0.01);
   }
 
   @Test

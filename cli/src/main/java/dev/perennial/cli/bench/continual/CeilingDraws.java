@@ -63,6 +63,8 @@ public record CeilingDraws(double own, List<Double> draws) {
             stream,
             settings.heldOutFraction(),
             settings.recordsPerQuestion(),
+            settings.noiseModel(),
+            settings.users(),
             feedbackSeed);
     FeedbackShards.Ceiling ceiling = FeedbackShards.Ceiling.NONE;
     for (int update = 1; update <= stream.updates().size(); update++) {

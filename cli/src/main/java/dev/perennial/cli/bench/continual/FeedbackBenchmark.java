@@ -25,8 +25,10 @@ import dev.perennial.model.world.UpdateStream;
 import dev.perennial.model.world.World;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.RaterGuard;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.plasticity.PlasticitySettings;
+import dev.perennial.trainer.rater.RaterGuardSettings;
 import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobRecipe;
 import dev.perennial.trainer.worker.JobTrainer;
@@ -71,7 +73,32 @@ public final class FeedbackBenchmark {
       double labelSmoothing,
       double heldOutFraction,
       int recordsPerQuestion,
+      FeedbackNoiseModel noiseModel,
+      int users,
       DeviceChoice device) {
+
+    /** The per-record noise model, as every bench before the user model ran. */
+    public Settings(
+        UpdateStream.Shape shape,
+        long seed,
+        List<FeedbackVariant> variants,
+        List<Double> noises,
+        double labelSmoothing,
+        double heldOutFraction,
+        int recordsPerQuestion,
+        DeviceChoice device) {
+      this(
+          shape,
+          seed,
+          variants,
+          noises,
+          labelSmoothing,
+          heldOutFraction,
+          recordsPerQuestion,
+          FeedbackNoiseModel.RECORDS,
+          recordsPerQuestion,
+          device);
+    }
 
     public Settings {
       variants = List.copyOf(variants);
@@ -91,6 +118,14 @@ public final class FeedbackBenchmark {
       if (recordsPerQuestion < 1) {
         throw new IllegalArgumentException(
             "at least one record a question, not " + recordsPerQuestion);
+      }
+      if (noiseModel == FeedbackNoiseModel.USERS && users < recordsPerQuestion) {
+        throw new IllegalArgumentException(
+            "--users "
+                + users
+                + " is fewer than the "
+                + recordsPerQuestion
+                + " distinct users each question's records come from");
       }
     }
 
@@ -148,6 +183,8 @@ public final class FeedbackBenchmark {
               stream,
               settings.heldOutFraction(),
               settings.recordsPerQuestion(),
+              settings.noiseModel(),
+              settings.users(),
               settings.seed());
       evaluatorConfig.threads().ifPresent(ModelRuntime::setThreads);
       List<FeedbackRun> runs = new ArrayList<>();
@@ -183,7 +220,16 @@ public final class FeedbackBenchmark {
                     PlasticitySettings.from(variantConfig));
             FeedbackRun run =
                 runOne(
-                    new Context(settings, shards, probes, trainer, measurer, scorer, store, folder),
+                    new Context(
+                        settings,
+                        shards,
+                        probes,
+                        trainer,
+                        RaterGuardSettings.from(variantConfig),
+                        measurer,
+                        scorer,
+                        store,
+                        folder),
                     variant,
                     noise,
                     baseRow,
@@ -219,6 +265,7 @@ public final class FeedbackBenchmark {
       FeedbackShards shards,
       Probes probes,
       JobTrainer trainer,
+      RaterGuardSettings raterGuard,
       RowMeasurer measurer,
       BatchScorer scorer,
       LocalArtifactStore store,
@@ -234,6 +281,7 @@ public final class FeedbackBenchmark {
     phrasingAccuracy[0] = Double.NaN;
     List<FeedbackShards.TrainShard> trained = new ArrayList<>();
     FeedbackShards.Ceiling ceiling = FeedbackShards.Ceiling.NONE;
+    FeedbackShards.GuardCheck guard = FeedbackShards.GuardCheck.NONE;
     Optional<RowMeasurer.Previous> previous = Optional.empty();
     for (int i = 1; i <= updates; i++) {
       String label =
@@ -260,6 +308,10 @@ public final class FeedbackBenchmark {
                   stable,
                   progress == null ? metrics -> {} : new ProgressBar(progress, label, 25));
       AdapterCandidate candidate = job.candidate();
+      guard =
+          guard.plus(
+              checked(
+                  candidate, shards.guardCheck(i, variant.kind(), noise, context.raterGuard())));
       PeftAdapter adapter =
           ContinualBenchmark.read(
               context.store(),
@@ -308,7 +360,30 @@ public final class FeedbackBenchmark {
         progress.flush();
       }
     }
-    return new FeedbackRun(variant, noise, rows, phrasingAccuracy, trained, ceiling);
+    return new FeedbackRun(variant, noise, rows, phrasingAccuracy, trained, ceiling, guard);
+  }
+
+  /**
+   * {@code check}, the bench's recount of the rater guard with the truth, once it matches what the
+   * trainer recorded in {@code candidate} (counts only).
+   */
+  private static FeedbackShards.GuardCheck checked(
+      AdapterCandidate candidate, FeedbackShards.GuardCheck check) {
+    RaterGuard recorded = candidate.getRaterGuard();
+    int setAside = recorded == null ? 0 : recorded.getSubjectsSetAside();
+    int examples = recorded == null ? 0 : recorded.getExamplesSetAside();
+    if (setAside != check.setAside() || examples != check.examplesSetAside()) {
+      throw new IllegalStateException(
+          "the trainer's rater guard set aside "
+              + setAside
+              + " subjects and "
+              + examples
+              + " examples, the bench's recount "
+              + check.setAside()
+              + " and "
+              + check.examplesSetAside());
+    }
+    return check;
   }
 
   /**

@@ -125,6 +125,33 @@ public record FeedbackReport(
             + " d.chos / d.rej: mean loss (nats) of the held-out pairs' chosen / rejected answers"
             + " minus the reference's; margin: mean implicit reward margin (beta 0.1); drift:"
             + " general-set argmax tokens unlike the reference's.");
+    if (settings.noiseModel() == FeedbackNoiseModel.USERS) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "Noise by user: %d users, the noise share of them always wrong, each question's %d"
+                  + " records from distinct users. Rater guard (known truth):",
+              settings.users(),
+              settings.recordsPerQuestion()));
+      for (FeedbackRun run : runs) {
+        FeedbackShards.GuardCheck guard = run.guard();
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "  %-12s %5.2f  %d subjects compared, %d set aside (%d of the %d noisy users),"
+                    + " %d feedback examples set aside; label ceiling of the kept labels %s"
+                    + " (held-out phrasing %s)",
+                run.variant().label(),
+                run.noise(),
+                guard.compared(),
+                guard.setAside(),
+                guard.noisySetAside(),
+                guard.noisy(),
+                guard.examplesSetAside(),
+                f(guard.kept().heldOutAccuracy()),
+                f(guard.kept().phrasingAccuracy())));
+      }
+    }
     lines.add("");
     lines.addAll(goals());
     return lines;
@@ -308,6 +335,13 @@ public record FeedbackReport(
       node.put("rejectedLossChange", run.rejectedLossChange());
       node.put("marginMean", run.marginMean());
       node.put("drift", run.drift());
+      node.put("raterGuardSubjectsCompared", run.guard().compared());
+      node.put("raterGuardSubjectsSetAside", run.guard().setAside());
+      node.put("raterGuardNoisySetAside", run.guard().noisySetAside());
+      node.put("noisyUsers", run.guard().noisy());
+      node.put("raterGuardExamplesSetAside", run.guard().examplesSetAside());
+      node.put("keptLabelCeiling", run.guard().kept().heldOutAccuracy());
+      node.put("keptHeldOutPhrasingLabelCeiling", run.guard().kept().phrasingAccuracy());
       node.put("steps", run.steps());
       node.put("trainingSeconds", run.trainingSeconds());
       ObjectNode metrics = node.putObject("lastUpdateMetrics");

@@ -10,6 +10,7 @@ import java.util.List;
  * @param phrasingAccuracies per update (index 0 unused): preference accuracy on the taught facts
  *     asked in their held-out phrasing
  * @param ceiling the label ceiling of every update's held-out pairs so far
+ * @param guard what the trainer's rater guard set aside over every update, against the truth
  */
 record FeedbackRun(
     FeedbackVariant variant,
@@ -17,7 +18,8 @@ record FeedbackRun(
     List<Row> rows,
     double[] phrasingAccuracies,
     List<FeedbackShards.TrainShard> shards,
-    FeedbackShards.Ceiling ceiling) {
+    FeedbackShards.Ceiling ceiling,
+    FeedbackShards.GuardCheck guard) {
 
   FeedbackRun {
     rows = List.copyOf(rows);

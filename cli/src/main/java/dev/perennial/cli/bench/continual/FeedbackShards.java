@@ -14,6 +14,8 @@ import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.lineage.JobIds;
+import dev.perennial.trainer.rater.RaterGuard;
+import dev.perennial.trainer.rater.RaterGuardSettings;
 import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.SourcePosition;
@@ -25,6 +27,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One tenant's stream as feedback alone, for {@code perennial bench feedback}: the questions the
@@ -34,7 +38,11 @@ import java.util.Map;
  * The other questions (every new and changed fact in every training phrasing, repeats in one)
  * become {@link SyntheticFeedback} from {@code records} users each, at a share of flipped labels
  * drawn over those trained records (so exactly that share of what trains is flipped), sealed into
- * one training shard per kind of example and noise level.
+ * one training shard per kind of example and noise level. Under the {@link
+ * FeedbackNoiseModel#USERS} model the records come from a pool of users instead, the noise share of
+ * them always wrong, and each example carries its user's pseudonym ({@code p-<tenant>-user<k>});
+ * under {@link FeedbackNoiseModel#RECORDS} every example carries the tenant's one pseudonym, as it
+ * always did.
  */
 final class FeedbackShards {
 
@@ -50,8 +58,39 @@ final class FeedbackShards {
       List<EvalExample> heldOutPhrasingPairs,
       List<String> taughtFacts) {}
 
-  /** A training shard of one kind at one noise level, and how many of its labels are flipped. */
-  record TrainShard(ShardRef ref, int items, int flipped) {}
+  /**
+   * A training shard of one kind at one noise level, how many of its labels are flipped, its
+   * examples, and the pseudonyms of its truly noisy users (none under the per-record model).
+   */
+  record TrainShard(
+      ShardRef ref, int items, int flipped, List<SourcedExample> examples, Set<String> noisy) {}
+
+  /**
+   * The rater guard's outcome on a job, recomputed with the known truth: subjects compared and set
+   * aside, how many of those are truly noisy, how many noisy subjects gave feedback, the examples
+   * set aside, and the label ceiling of the labels it kept (the majority of the records of the
+   * subjects not set aside).
+   */
+  record GuardCheck(
+      int compared,
+      int setAside,
+      int noisySetAside,
+      int noisy,
+      int examplesSetAside,
+      Ceiling kept) {
+
+    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0, Ceiling.NONE);
+
+    GuardCheck plus(GuardCheck other) {
+      return new GuardCheck(
+          compared + other.compared,
+          setAside + other.setAside,
+          noisySetAside + other.noisySetAside,
+          noisy + other.noisy,
+          examplesSetAside + other.examplesSetAside,
+          kept.plus(other.kept));
+    }
+  }
 
   /**
    * The label ceiling of held-out pairs: how many of them, in expectation, a learner that reads
@@ -60,7 +99,8 @@ final class FeedbackShards {
    * are mostly true is right (1), mostly flipped wrong (0), and a tie (or no trained record) a coin
    * (0.5). Flipped records that outvote the true ones carry no trace in the labels: no objective
    * recovers such a fact. (A fact has one wrong answer in all its records, so the values carry no
-   * cue the labels lack.)
+   * cue the labels lack.) Under the user model the ceiling is still the majority of all records,
+   * the noisy users' included: a learner that sets those users aside can rank above it.
    *
    * @param heldOut expected right held-out pairs
    * @param heldOutPairs held-out pairs
@@ -94,14 +134,29 @@ final class FeedbackShards {
   private final String adapterKey;
   private final long seed;
   private final int records;
+  private final FeedbackNoiseModel noiseModel;
+  private final int users;
   private final List<UpdateQuestions> updates = new ArrayList<>();
   private final Map<String, TrainShard> train = new HashMap<>();
 
   private FeedbackShards(
-      ArtifactStore store, World world, String tenant, String adapterKey, long seed, int records) {
+      ArtifactStore store,
+      World world,
+      String tenant,
+      String adapterKey,
+      long seed,
+      int records,
+      FeedbackNoiseModel noiseModel,
+      int users) {
     if (records < 1) {
       throw new IllegalArgumentException("at least one record a question, not " + records);
     }
+    if (noiseModel == FeedbackNoiseModel.USERS && users < records) {
+      throw new IllegalArgumentException(
+          records + " records a question need at least as many users, not " + users);
+    }
+    this.noiseModel = noiseModel;
+    this.users = users;
     this.store = store;
     this.world = world;
     this.tenant = tenant;
@@ -121,9 +176,24 @@ final class FeedbackShards {
       double heldOutFraction,
       int records,
       long seed) {
+    return write(
+        store, world, stream, heldOutFraction, records, FeedbackNoiseModel.RECORDS, records, seed);
+  }
+
+  /** The same, with labels made noisy by {@code noiseModel} ({@code users} in the user pool). */
+  static FeedbackShards write(
+      ArtifactStore store,
+      World world,
+      UpdateStream stream,
+      double heldOutFraction,
+      int records,
+      FeedbackNoiseModel noiseModel,
+      int users,
+      long seed) {
     String tenant = stream.tenantId();
     FeedbackShards shards =
-        new FeedbackShards(store, world, tenant, tenant + "/default", seed, records);
+        new FeedbackShards(
+            store, world, tenant, tenant + "/default", seed, records, noiseModel, users);
     HeldOutSplit split = new HeldOutSplit(heldOutFraction);
     long offset = 0;
     for (UpdateStream.Update update : stream.updates()) {
@@ -215,10 +285,18 @@ final class FeedbackShards {
    * its feedback trains as {@code kind} examples with {@code noise} of the labels flipped.
    */
   Ceiling ceiling(int number, ExampleKind kind, double noise) {
+    return ceiling(number, kind, noise, Set.of());
+  }
+
+  /** The same, counting only the records of subjects not in {@code setAside}. */
+  private Ceiling ceiling(int number, ExampleKind kind, double noise, Set<String> setAside) {
     UpdateQuestions update = updates.get(number - 1);
     SyntheticFeedback feedback = trainFeedback(update, noise);
     Map<String, Integer> votes = new HashMap<>();
     for (int r = 0; r < update.train().size() * records; r++) {
+      if (setAside.contains(pseudonym(feedback.preferences().get(r).user()))) {
+        continue;
+      }
       int vote =
           switch (kind) {
             case PREFERENCE -> feedback.preferences().get(r).flipped() ? -1 : 1;
@@ -247,6 +325,27 @@ final class FeedbackShards {
 
   private static double majority(int votes) {
     return votes > 0 ? 1 : votes < 0 ? 0 : 0.5;
+  }
+
+  /**
+   * What the rater guard with {@code settings} does with update {@code number}'s job of {@code
+   * kind} at {@code noise} (its shard and the earlier updates' it replays), against the truth.
+   */
+  GuardCheck guardCheck(int number, ExampleKind kind, double noise, RaterGuardSettings settings) {
+    TrainShard shard = trainShard(number, kind, noise);
+    List<SourcedExample> replay = new ArrayList<>();
+    for (int j = 1; j < number; j++) {
+      replay.addAll(trainShard(j, kind, noise).examples());
+    }
+    RaterGuard.Outcome outcome = new RaterGuard(settings).apply(shard.examples(), replay);
+    int noisySetAside = (int) outcome.setAside().stream().filter(shard.noisy()::contains).count();
+    return new GuardCheck(
+        outcome.subjectsCompared(),
+        outcome.setAside().size(),
+        noisySetAside,
+        shard.noisy().size(),
+        outcome.examplesSetAside(),
+        ceiling(number, kind, noise, outcome.setAside()));
   }
 
   /** The shards of update {@code number} as the continual bench's measurer takes them. */
@@ -298,12 +397,13 @@ final class FeedbackShards {
       int i = update.train().get(r / records);
       // the first user's record keeps the id one record a question always had
       String user = r % records == 0 ? "" : "-user" + (r % records);
+      String subject = pseudonym(feedback.preferences().get(r).user());
       switch (kind) {
         case PREFERENCE -> {
           SyntheticFeedback.Preference pair = feedback.preferences().get(r);
           flipped += pair.flipped() ? 1 : 0;
           examples.add(
-              example(eventId(number, i, "pair" + user), kind)
+              example(eventId(number, i, "pair" + user), kind, subject)
                   .setPrompt(pair.prompt())
                   .setChosen(pair.chosen())
                   .setRejected(pair.rejected())
@@ -313,7 +413,7 @@ final class FeedbackShards {
           SyntheticFeedback.Correction correction = feedback.corrections().get(r);
           flipped += correction.flipped() ? 1 : 0;
           examples.add(
-              example(eventId(number, i, "correction" + user), kind)
+              example(eventId(number, i, "correction" + user), kind, subject)
                   .setPrompt(correction.prompt())
                   .setChosen(correction.corrected())
                   .setRejected(correction.original())
@@ -324,7 +424,7 @@ final class FeedbackShards {
             SyntheticFeedback.Rating rating = feedback.ratings().get(2 * r + k);
             flipped += rating.flipped() ? 1 : 0;
             examples.add(
-                example(eventId(number, i, "rating-" + k + user), kind)
+                example(eventId(number, i, "rating-" + k + user), kind, subject)
                     .setPrompt(rating.prompt())
                     .setCompletion(rating.answer())
                     .setDesirable(rating.desirable())
@@ -345,13 +445,23 @@ final class FeedbackShards {
     ShardRef ref =
         StreamShards.seal(
             store, tenant, adapterKey, ShardSplit.TRAIN, sourced, jobId(number, List.of()));
-    return new TrainShard(ref, examples.size(), flipped);
+    Set<String> noisy = new TreeSet<>();
+    feedback.noisyUsers().forEach(u -> noisy.add(pseudonym(u)));
+    return new TrainShard(ref, examples.size(), flipped, List.copyOf(sourced), noisy);
   }
 
   /** The feedback of an update's trained questions, {@link #records} records each. */
   private SyntheticFeedback trainFeedback(UpdateQuestions update, double noise) {
     List<QaPair> trained = update.train().stream().map(update.questions()::get).toList();
-    return SyntheticFeedback.on(world, trained, records, noise, feedbackSeed(update.number()));
+    long feedbackSeed = feedbackSeed(update.number());
+    return noiseModel == FeedbackNoiseModel.USERS
+        ? SyntheticFeedback.byUsers(world, trained, records, users, noise, feedbackSeed)
+        : SyntheticFeedback.on(world, trained, records, noise, feedbackSeed);
+  }
+
+  /** The subject of user {@code user}'s records: the tenant's one pseudonym per record. */
+  private String pseudonym(int user) {
+    return noiseModel == FeedbackNoiseModel.USERS ? "p-" + tenant + "-user" + user : "p-" + tenant;
   }
 
   private long feedbackSeed(int number) {
@@ -364,6 +474,10 @@ final class FeedbackShards {
 
   private TrainingExample.Builder example(String eventId, ExampleKind kind) {
     return StreamShards.example(tenant, adapterKey, eventId, kind);
+  }
+
+  private TrainingExample.Builder example(String eventId, ExampleKind kind, String subject) {
+    return example(eventId, kind).setSubjectPseudonym(subject);
   }
 
   private String jobId(int number, List<String> digests) {

@@ -10,6 +10,8 @@ import dev.perennial.model.world.World;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.rater.RaterGuardSettings;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.ShardReader;
 import java.nio.file.Path;
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FeedbackShardsTest {
 
   private static final World WORLD = World.standard();
+  private static final TrainerConfig DEFAULTS =
+      new TrainerConfig(
+          Map.of("bootstrap.servers", "127.0.0.1:9", "schema.registry.url", "http://127.0.0.1:9"));
   private static final UpdateStream STREAM =
       UpdateStream.generate(WORLD, List.of("tenant1"), new UpdateStream.Shape(2, 6, 1, 0, 0), 5)
           .get(0);
@@ -150,6 +155,49 @@ class FeedbackShardsTest {
     wrong.forEach((fact, values) -> assertThat(values).as(fact).hasSize(1));
     assertThat(three.ceiling(1, ExampleKind.PREFERENCE, 0.3).heldOut())
         .isEqualTo(majorities(three, 0.3));
+  }
+
+  @Test
+  void underTheUserModelEachUserIsASubjectAndTheGuardSetsAsideOnlyTheNoisyOnes() {
+    // the stream of the README's bench at seed 1: 12 new entities, 80 trained questions
+    UpdateStream bench =
+        UpdateStream.generate(WORLD, List.of("tenant1"), new UpdateStream.Shape(1, 12, 1, 0, 0), 1)
+            .get(0);
+    FeedbackShards byUsers =
+        FeedbackShards.write(store, WORLD, bench, 0.25, 5, FeedbackNoiseModel.USERS, 20, 1);
+    FeedbackShards.TrainShard noisy = byUsers.trainShard(1, ExampleKind.PREFERENCE, 0.3);
+    List<TrainingExample> pairs = trained(noisy);
+
+    assertThat(noisy.noisy())
+        .hasSize(6)
+        .allSatisfy(p -> assertThat(p).startsWith("p-tenant1-user"));
+    assertThat(pairs.stream().filter(p -> noisy.noisy().contains(p.getSubjectPseudonym())))
+        .hasSize(noisy.flipped());
+    FeedbackShards.GuardCheck check =
+        byUsers.guardCheck(1, ExampleKind.PREFERENCE, 0.3, RaterGuardSettings.from(DEFAULTS));
+    assertThat(check)
+        .isEqualTo(
+            new FeedbackShards.GuardCheck(
+                19, 6, 6, 6, noisy.flipped(), byUsers.ceiling(1, ExampleKind.PREFERENCE, 0)));
+    assertThat(byUsers.guardCheck(1, ExampleKind.PREFERENCE, 0, RaterGuardSettings.from(DEFAULTS)))
+        .isEqualTo(
+            new FeedbackShards.GuardCheck(
+                20, 0, 0, 0, 0, byUsers.ceiling(1, ExampleKind.PREFERENCE, 0)));
+  }
+
+  @Test
+  void underTheRecordModelEveryExampleHasTheTenantsSubjectAndTheGuardComparesNothing() {
+    FeedbackShards five = FeedbackShards.write(store, WORLD, STREAM, 0.25, 5, 5);
+    FeedbackShards.TrainShard noisy = five.trainShard(1, ExampleKind.PREFERENCE, 0.3);
+
+    assertThat(trained(noisy))
+        .allSatisfy(e -> assertThat(e.getSubjectPseudonym()).isEqualTo("p-tenant1"));
+    FeedbackShards.GuardCheck check =
+        five.guardCheck(1, ExampleKind.PREFERENCE, 0.3, RaterGuardSettings.from(DEFAULTS));
+
+    assertThat(check.compared()).isZero();
+    assertThat(check.examplesSetAside()).isZero();
+    assertThat(check.kept()).isEqualTo(five.ceiling(1, ExampleKind.PREFERENCE, 0.3));
   }
 
   @Test
