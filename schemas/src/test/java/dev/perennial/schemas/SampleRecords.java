@@ -24,6 +24,7 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.OffsetRange;
+import dev.perennial.schemas.v1.RaterGuard;
 import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
@@ -304,6 +305,15 @@ public final class SampleRecords {
                             .setLearningGain(0.31)
                             .setMarginBeyondInterval(0)
                             .build()))
+                .build())
+        .setRaterGuard(
+            RaterGuard.newBuilder()
+                .setSubjectsCompared(20)
+                .setSubjectsSetAside(6)
+                .setExamplesSetAside(122)
+                .setAlpha(0.01)
+                .setMinItems(8)
+                .setMinOthers(2)
                 .build())
         .setExampleCount(100)
         .setTokenCount(12_800)
