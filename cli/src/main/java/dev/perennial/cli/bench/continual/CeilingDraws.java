@@ -33,8 +33,7 @@ public record CeilingDraws(double own, List<Double> draws) {
       throw new IllegalArgumentException("at least one other draw, not " + draws);
     }
     World world = World.standard();
-    UpdateStream stream =
-        UpdateStream.generate(world, List.of("tenant1"), settings.shape(), settings.seed()).get(0);
+    UpdateStream stream = settings.stream(world);
     Path folder = ContinualBenchmark.scratchFolder();
     try {
       double own = ceiling(settings, world, stream, folder, settings.seed(), kind, noise);
@@ -57,14 +56,10 @@ public record CeilingDraws(double own, List<Double> draws) {
       ExampleKind kind,
       double noise) {
     FeedbackShards shards =
-        FeedbackShards.write(
+        settings.shards(
             new LocalArtifactStore(folder.resolve("draw-" + feedbackSeed)),
             world,
             stream,
-            settings.heldOutFraction(),
-            settings.recordsPerQuestion(),
-            settings.noiseModel(),
-            settings.users(),
             feedbackSeed);
     FeedbackShards.Ceiling ceiling = FeedbackShards.Ceiling.NONE;
     for (int update = 1; update <= stream.updates().size(); update++) {

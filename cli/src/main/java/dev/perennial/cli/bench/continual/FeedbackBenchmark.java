@@ -4,6 +4,7 @@ import static dev.perennial.cli.bench.continual.ContinualBenchmark.EVALUATOR_KEY
 import static dev.perennial.cli.bench.continual.ContinualBenchmark.TRAINER_KEYS;
 import static dev.perennial.cli.bench.continual.ContinualBenchmark.without;
 
+import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.evaluate.EvaluationBase;
@@ -132,6 +133,28 @@ public final class FeedbackBenchmark {
     public int updates() {
       return shape.updates();
     }
+
+    /** The stream the bench turns into feedback: its one tenant's updates. */
+    UpdateStream stream(World world) {
+      return UpdateStream.generate(world, List.of("tenant1"), shape, seed).get(0);
+    }
+
+    /**
+     * {@code stream}'s feedback shards as these settings split and draw them, the labels from
+     * {@code feedbackSeed} (the bench's own draw: {@link #seed}).
+     */
+    FeedbackShards shards(
+        ArtifactStore store, World world, UpdateStream stream, long feedbackSeed) {
+      return FeedbackShards.write(
+          store,
+          world,
+          stream,
+          heldOutFraction,
+          recordsPerQuestion,
+          noiseModel,
+          users,
+          feedbackSeed);
+    }
   }
 
   /**
@@ -173,19 +196,8 @@ public final class FeedbackBenchmark {
       EvaluationBase evaluation = EvaluationBase.open(evaluatorConfig);
       LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
       World world = World.standard();
-      UpdateStream stream =
-          UpdateStream.generate(world, List.of("tenant1"), settings.shape(), settings.seed())
-              .get(0);
-      FeedbackShards shards =
-          FeedbackShards.write(
-              store,
-              world,
-              stream,
-              settings.heldOutFraction(),
-              settings.recordsPerQuestion(),
-              settings.noiseModel(),
-              settings.users(),
-              settings.seed());
+      UpdateStream stream = settings.stream(world);
+      FeedbackShards shards = settings.shards(store, world, stream, settings.seed());
       evaluatorConfig.threads().ifPresent(ModelRuntime::setThreads);
       List<FeedbackRun> runs = new ArrayList<>();
       int generalQuestions;
