@@ -129,7 +129,7 @@ public final class RunComparison {
         + run.stream().seed()
         + ", "
         + run.stream().newEntitiesPerUpdate()
-        + " new entities per update, feedback "
+        + " new entities per update, feedback mix "
         + run.stream().feedbackMix()
         + ")";
   }
