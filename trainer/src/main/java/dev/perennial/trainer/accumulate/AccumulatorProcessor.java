@@ -87,8 +87,8 @@ import org.slf4j.LoggerFactory;
  *       When the evaluator refuses the carried-over candidate of such a job, the key gets one more
  *       REBASE job asking to distil (once per new base). When it cannot decide the candidate
  *       (insufficient evidence: the job already held the key's whole held-out pool), the key stays
- *       on the old base and gets another REBASE job of the same method once a seal has added a
- *       held-out shard to its pool.
+ *       on the old base and gets another REBASE job of the same method once seals have grown its
+ *       held-out pool to {@code rebase.retry.growth} times the shards that job was judged on.
  * </ul>
  */
 public final class AccumulatorProcessor
@@ -589,8 +589,8 @@ public final class AccumulatorProcessor
 
   /**
    * One REBASE job per announced successor of a base the key has a stable release on; one more when
-   * the key's last REBASE job onto that base was undecided and the key's held-out pool holds a
-   * shard that job did not (the same method, from the key's stable release as it is then).
+   * the key's last REBASE job onto that base was undecided and the key's held-out pool has grown
+   * enough since (the same method, from the key's stable release as it is then).
    */
   private void planRebases(KeyStables stables, long timestamp) {
     String adapterKey = stables.adapterKey();
@@ -630,9 +630,15 @@ public final class AccumulatorProcessor
     return Optional.ofNullable(last);
   }
 
+  /**
+   * Whether the key's held-out pool holds a shard the job was not judged on and, in all, at least
+   * {@code rebase.retry.growth} times the shards it was: the gates' intervals narrow with the
+   * square root of the pool, so a try after every new shard would mostly repeat the last verdict.
+   */
   private boolean heldOutGrew(String adapterKey, JobEntry job) {
-    return currentShards(adapterKey, ShardSplit.HELD_OUT).stream()
-        .anyMatch(shard -> !job.heldOutShards().contains(shard.digest()));
+    List<ShardEntry> pool = currentShards(adapterKey, ShardSplit.HELD_OUT);
+    boolean unseen = pool.stream().anyMatch(shard -> !job.heldOutShards().contains(shard.digest()));
+    return unseen && pool.size() >= settings.rebaseRetryGrowth() * job.heldOutShards().size();
   }
 
   /**

@@ -11,12 +11,15 @@ import java.util.function.Function;
  * @param triggers the triggers of a tenant
  * @param heldOutFraction share of examples held out, by example id
  * @param replayMaxShards earlier training shards a job lists for replay
+ * @param rebaseRetryGrowth how many times the held-out shards an undecided REBASE job was judged on
+ *     the key's pool must hold before the key is re-based again
  * @param checkInterval how often the maximum wait is checked (wall-clock)
  */
 public record AccumulatorSettings(
     Function<String, TriggerSettings> triggers,
     double heldOutFraction,
     int replayMaxShards,
+    double rebaseRetryGrowth,
     Duration checkInterval) {
 
   public static AccumulatorSettings from(TrainerConfig config) {
@@ -24,6 +27,7 @@ public record AccumulatorSettings(
         config::triggers,
         config.heldOutFraction(),
         config.replayMaxShards(),
+        config.rebaseRetryGrowth(),
         config.triggerCheckInterval());
   }
 }

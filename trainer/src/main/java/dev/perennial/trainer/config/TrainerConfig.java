@@ -83,6 +83,14 @@ public class TrainerConfig extends PerennialConfig {
       "How many of an adapter key's earlier training shards a job lists for replay, spread"
           + " evenly over the key's history (the first and the latest always among them).";
 
+  public static final String REBASE_RETRY_GROWTH_CONFIG = TRAINER + "rebase.retry.growth";
+  public static final double REBASE_RETRY_GROWTH_DEFAULT = 2.0;
+  private static final String REBASE_RETRY_GROWTH_DOC =
+      "An undecided REBASE job is planned again once its key's held-out pool holds at least this"
+          + " many times the held-out shards the job was judged on (and one it was not): each try"
+          + " has materially more evidence, and a key the gates cannot decide is re-based about"
+          + " log(pool) times instead of after every job. 1: after any growth.";
+
   public static final String ACCUMULATOR_APPLICATION_ID_CONFIG =
       TRAINER + "accumulator.application.id";
   public static final String ACCUMULATOR_APPLICATION_ID_DEFAULT = "perennial-trainer-accumulator";
@@ -537,6 +545,13 @@ public class TrainerConfig extends PerennialConfig {
                 Range.atLeast(0),
                 Importance.LOW,
                 REPLAY_MAX_SHARDS_DOC)
+            .define(
+                REBASE_RETRY_GROWTH_CONFIG,
+                Type.DOUBLE,
+                REBASE_RETRY_GROWTH_DEFAULT,
+                Range.atLeast(1.0),
+                Importance.LOW,
+                REBASE_RETRY_GROWTH_DOC)
             .define(
                 ACCUMULATOR_APPLICATION_ID_CONFIG,
                 Type.STRING,
@@ -1145,6 +1160,10 @@ public class TrainerConfig extends PerennialConfig {
 
   public int replayMaxShards() {
     return getInt(REPLAY_MAX_SHARDS_CONFIG);
+  }
+
+  public double rebaseRetryGrowth() {
+    return getDouble(REBASE_RETRY_GROWTH_CONFIG);
   }
 
   /**

@@ -29,6 +29,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
+import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.shard.HeldOutSplit;
@@ -121,6 +122,7 @@ class AccumulatorProcessorTest {
             tenant -> TENANTS.getOrDefault(tenant, DEFAULTS),
             heldOutFraction,
             2,
+            TrainerConfig.REBASE_RETRY_GROWTH_DEFAULT,
             Duration.ofSeconds(1));
     keys = new SubjectKeyMap(TestConfig.masterKeys());
     meters = new SimpleMeterRegistry();
@@ -494,6 +496,31 @@ class AccumulatorProcessorTest {
     processor.sealExpired(30_000);
     sealJobs("acme/support", 5);
     assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(2);
+  }
+
+  @Test
+  void anUndecidedRebaseWaitsForTwiceTheHeldOutShardsItWasJudgedOn() {
+    start(0.4);
+    List<TrainingJob> ordinary = sealJobs("acme/support", 2);
+    candidate("acme/support", ordinary.get(1).getJobId(), null);
+    releaseWithStable("acme/support", 1, ordinary.get(1).getJobId(), OLD);
+    bases.put("perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
+    TrainingJob rebase = jobs().get(jobs().size() - 1);
+    assertThat(rebase.getTrigger()).isEqualTo(JobTrigger.REBASE);
+    assertThat(rebase.getHeldOutShards()).hasSize(2);
+    insufficient("acme/support", rebase.getJobId());
+
+    // a third held-out shard is not twice the two it was judged on: no new try
+    assertThat(sealJobs("acme/support", 4)).hasSize(4);
+    assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(1);
+
+    // the fourth is: one more try, over all four
+    List<TrainingJob> after = sealJobs("acme/support", 5);
+    assertThat(after).hasSize(6);
+    TrainingJob again = after.get(5);
+    assertThat(again.getTrigger()).isEqualTo(JobTrigger.REBASE);
+    assertThat(again.getHeldOutShards()).hasSize(4).containsAll(rebase.getHeldOutShards());
   }
 
   private void refused(String adapterKey, String jobId) {
