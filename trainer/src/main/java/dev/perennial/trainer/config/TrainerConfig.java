@@ -78,7 +78,7 @@ public class TrainerConfig extends PerennialConfig {
           + " shards and are never trained on.";
 
   public static final String REPLAY_MAX_SHARDS_CONFIG = TRAINER + "replay.max.shards";
-  public static final int REPLAY_MAX_SHARDS_DEFAULT = 16;
+  public static final int REPLAY_MAX_SHARDS_DEFAULT = 32;
   private static final String REPLAY_MAX_SHARDS_DOC =
       "How many of an adapter key's earlier training shards a job lists for replay, spread"
           + " evenly over the key's history (the first and the latest always among them).";
