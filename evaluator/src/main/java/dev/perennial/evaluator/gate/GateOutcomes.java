@@ -110,8 +110,8 @@ public final class GateOutcomes {
         + old
         + ", and its rebase onto "
         + candidate.getBaseModelName()
-        + " is planned again once the key's held-out pool has grown (to twice the shards it was judged"
-        + " on, by the trainer's default)";
+        + " is planned again once the key's held-out pool has grown by"
+        + " perennial.trainer.rebase.retry.growth";
   }
 
   /** The release a REBASE candidate moves: its source (carried over) or its teacher. */

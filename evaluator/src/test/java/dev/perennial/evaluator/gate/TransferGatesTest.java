@@ -209,7 +209,7 @@ class TransferGatesTest {
         .endsWith(
             "): neither released nor refused; acme/support stays on v4 on perennial-tiny, and its"
                 + " rebase onto perennial-tiny-2 is planned again once the key's held-out pool has"
-                + " grown (to twice the shards it was judged on, by the trainer's default)");
+                + " grown by perennial.trainer.rebase.retry.growth");
 
     for (Outcome outcome : List.of(better, worse, undecided)) {
       assertThat(Outcomes.of(outcome.tenant())).isEqualTo(EvaluationOutcome.PASSED);
