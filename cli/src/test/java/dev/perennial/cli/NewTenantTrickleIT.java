@@ -70,6 +70,13 @@ class NewTenantTrickleIT {
     configured.put("perennial.trainer.trigger.max.wait.ms", "1500");
     configured.put("perennial.trainer.trigger.check.interval.ms", "250");
     configured.put("perennial.trainer.recipe.max.steps", "8");
+    // Eight steps of the service's recipe (13 of 16 rows replay, rate 2e-3) present too few of the
+    // key's own examples for a small job to learn measurably: half of each batch of 8 is the key's
+    // own, at rate 3e-3 (the local run's values before it took the service's recipe).
+    configured.put("perennial.trainer.recipe.batch.size", "8");
+    configured.put("perennial.trainer.replay.fraction", "0.5");
+    configured.put("perennial.trainer.replay.tenant.share", "0.25");
+    configured.put("perennial.trainer.recipe.learning.rate", "3e-3");
     configured.put("perennial.trainer.held.out.fraction", "0.3");
     configured.put("perennial.evaluator.retention.general.size", "32");
     configured.put("perennial.evaluator.leakage.controls", "15");

@@ -25,8 +25,8 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The trainer inside {@code perennial local}: the accumulator and one worker in this process, with
- * triggers and a recipe sized so the sample stream yields jobs and candidates within seconds on a
- * laptop ({@link #localValues}); a configured value always wins.
+ * triggers sized so the sample stream yields jobs within seconds and the service's recipe ({@link
+ * #localValues}); a configured value always wins.
  */
 public final class LocalTrainer implements AutoCloseable {
 
@@ -54,25 +54,17 @@ public final class LocalTrainer implements AutoCloseable {
 
   /**
    * The local run's trainer values on top of the cluster's: jobs of at most 32 examples or after 3
-   * s, a fifth of the examples held out, trained with the service's recipe (a step budget from the
-   * job's size, replay, early stopping: every release learns its new data) in batches of 8 short
-   * examples, half of each batch replay, peak learning rate 3e-3, three quarters of the replay
-   * general (each job continues the key's last release, and the evaluator's regression gates refuse
-   * what forgot too much of the general set), Streams state and scratch folders under {@code
-   * stateDir}, endpoints on free loopback ports.
+   * s, a fifth of the examples held out, examples cut at 128 tokens, Streams state and scratch
+   * folders under {@code stateDir}, endpoints on free loopback ports. The recipe is the service's
+   * (batches of 16, 13 of them replay, peak rate 2e-3, a step budget from the job's size, early
+   * stopping), so the local run releases what the service would.
    */
   public static Map<String, String> localValues(Map<String, String> clusterValues, Path stateDir) {
     Map<String, String> values = new HashMap<>(clusterValues);
     values.putIfAbsent(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "32");
     values.putIfAbsent(TrainerConfig.TRIGGER_MAX_WAIT_MS_CONFIG, "3000");
     values.putIfAbsent(TrainerConfig.TRIGGER_CHECK_INTERVAL_MS_CONFIG, "500");
-    values.putIfAbsent(TrainerConfig.RECIPE_BATCH_SIZE_CONFIG, "8");
     values.putIfAbsent(TrainerConfig.RECIPE_MAX_SEQUENCE_LENGTH_CONFIG, "128");
-    values.putIfAbsent(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.5");
-    values.putIfAbsent(TrainerConfig.REPLAY_TENANT_SHARE_CONFIG, "0.25");
-    // The sample stream's jobs are small and half of each batch is their own: a higher peak rate
-    // than the service's lets each release learn its new facts within its short step budget.
-    values.putIfAbsent(TrainerConfig.RECIPE_LEARNING_RATE_CONFIG, "3e-3");
     // Enough held-out examples that a key's pool reaches the evaluator's minimum within a job or
     // two of the sample stream (with 0.1, a key's first release would wait for its third job).
     values.putIfAbsent(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0.2");

@@ -624,7 +624,8 @@ public final class FaultHarness {
       ingest.put(StreamsConfig.STATE_DIR_CONFIG, folder.resolve("ingest").toString());
       IngestConfig ingestConfig = new IngestConfig(ingest);
 
-      // The local run's small recipe and triggers, so that each round trains in seconds.
+      // The local run's triggers and held-out share, and a few steps, so each round trains in
+      // seconds.
       Map<String, String> trainer = LocalTrainer.localValues(common, folder);
       // One job per key and round: a round's events arrive within the maximum wait.
       trainer.put(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "100000");
