@@ -110,8 +110,8 @@ public final class LocalEvaluator implements AutoCloseable {
 
   /**
    * Prints every verdict (key, outcome, candidate, the gates that failed or lack evidence; for
-   * insufficient evidence, that the job's data rolls into the key's next job), the scoring figures
-   * and the path of the report index.
+   * insufficient evidence, what follows: {@link Outcomes#afterInsufficientEvidence}), the scoring
+   * figures and the path of the report index.
    */
   public void report(PrintWriter out) {
     List<EvaluationVerdict> all = verdicts();
@@ -145,8 +145,8 @@ public final class LocalEvaluator implements AutoCloseable {
     };
   }
 
-  /** {@code (failing retention.general)}, or what lacks evidence and where the data goes. */
-  private static String detail(EvaluationVerdict verdict) {
+  /** {@code (failing retention.general)}, or what lacks evidence and what follows. */
+  static String detail(EvaluationVerdict verdict) {
     EvaluationOutcome outcome = Outcomes.of(verdict);
     if (outcome == EvaluationOutcome.PASSED) {
       return "";
@@ -157,7 +157,11 @@ public final class LocalEvaluator implements AutoCloseable {
             .map(Gate::getName)
             .collect(Collectors.joining(", "));
     return outcome == EvaluationOutcome.INSUFFICIENT_EVIDENCE
-        ? " (evidence lacking in " + gates + "; its data rolls into the key's next job)"
+        ? " (evidence lacking in "
+            + gates
+            + "; "
+            + Outcomes.afterInsufficientEvidence(verdict.getCandidate())
+            + ")"
         : " (failing " + gates + ")";
   }
 

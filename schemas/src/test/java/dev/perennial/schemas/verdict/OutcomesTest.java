@@ -3,8 +3,10 @@ package dev.perennial.schemas.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.schemas.SampleRecords;
+import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.JobTrigger;
 import org.junit.jupiter.api.Test;
 
 class OutcomesTest {
@@ -31,5 +33,18 @@ class OutcomesTest {
     verdict.setPassed(false);
     assertThat(Outcomes.of(verdict)).isEqualTo(EvaluationOutcome.FAILED);
     assertThat(Outcomes.of(verdict.getGates().get(0))).isEqualTo(EvaluationOutcome.PASSED);
+  }
+
+  @Test
+  void undecidedDataRollsIntoTheNextJobExceptARebasesWhoseKeyStaysOnItsOldBase() {
+    AdapterCandidate candidate = SampleRecords.adapterCandidate();
+    candidate.setTrigger(JobTrigger.MAX_WAIT);
+    assertThat(Outcomes.afterInsufficientEvidence(candidate))
+        .isEqualTo("its data rolls into the key's next job");
+
+    candidate.setTrigger(JobTrigger.REBASE);
+    assertThat(Outcomes.afterInsufficientEvidence(candidate))
+        .isEqualTo(
+            "the key stays on its old base and is re-based again once its held-out pool has grown");
   }
 }

@@ -212,7 +212,9 @@ final class CandidateDecisions implements AutoCloseable {
           decided(
               verdict.getAdapterKey(),
               verdict.getCandidate().getCandidateId(),
-              "had insufficient evidence (its data rolls into the key's next job)");
+              "had insufficient evidence ("
+                  + Outcomes.afterInsufficientEvidence(verdict.getCandidate())
+                  + ")");
       default -> {}
     }
   }
