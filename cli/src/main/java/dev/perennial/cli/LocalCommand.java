@@ -4,6 +4,7 @@ import dev.perennial.cli.local.EvaluatorStage;
 import dev.perennial.cli.local.IngestStage;
 import dev.perennial.cli.local.LocalCluster;
 import dev.perennial.cli.local.LocalPipeline;
+import dev.perennial.cli.local.LocalUpgrade;
 import dev.perennial.cli.local.PublisherStage;
 import dev.perennial.cli.local.TrainerStage;
 import dev.perennial.cli.sample.SampleEventProducer;
@@ -42,6 +43,9 @@ import picocli.CommandLine.Spec;
           + " releases and prints a summary: examples per adapter key, rejections per reason,"
           + " training jobs and candidates, verdicts, the path of the evaluation report and the"
           + " release table.",
+      "With --upgrade, then moves the platform to a new base: announces perennial-tiny-2 as the"
+          + " successor of perennial-tiny, and every key with a stable release is re-based onto it"
+          + " (gated with the transfer gates) and released there while the old base keeps serving.",
       "Stops again afterwards unless --wait is given."
     })
 public final class LocalCommand implements Callable<Integer> {
@@ -53,6 +57,13 @@ public final class LocalCommand implements Callable<Integer> {
 
   @Option(names = "--wait", description = "Keep everything running until Ctrl-C.")
   boolean waitForInterrupt;
+
+  @Option(
+      names = "--upgrade",
+      description =
+          "After the sample events, announce perennial-tiny-2 as the successor of perennial-tiny"
+              + " and print the REBASE verdicts and the releases on both bases.")
+  boolean upgrade;
 
   @Option(
       names = "--config",
@@ -87,6 +98,9 @@ public final class LocalCommand implements Callable<Integer> {
         cluster.printSummary(out);
         pipeline.start(cluster, out);
         asExpected = sendSampleEvents(cluster, pipeline, out);
+        if (upgrade) {
+          LocalUpgrade.run(cluster, pipeline, out, CATCH_UP_TIMEOUT);
+        }
         if (shutdown != null) {
           out.println("Running until Ctrl-C.");
           out.flush();

@@ -9,6 +9,7 @@ import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.report.ReleaseTable;
 import dev.perennial.publisher.service.PublisherServer;
 import dev.perennial.publisher.sign.SigningKey;
@@ -122,9 +123,14 @@ public final class PublisherStage implements LocalStage {
   @Override
   public boolean report(SampleEvents sent, PrintWriter out) {
     out.println("Releases");
-    out.print(ReleaseTable.render(server.service().service().registry()));
+    out.print(ReleaseTable.render(registry()));
     out.flush();
     return true;
+  }
+
+  /** The releases the running publisher knows now (a snapshot: ask again after it decided more). */
+  public ReleaseRegistry registry() {
+    return server.service().service().registry();
   }
 
   /** The running publisher (tests). */
