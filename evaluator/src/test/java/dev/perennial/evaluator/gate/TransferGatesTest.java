@@ -13,8 +13,6 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
-import dev.perennial.schemas.v1.JobTrigger;
-import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.verdict.Outcomes;
@@ -64,20 +62,7 @@ class TransferGatesTest {
   }
 
   private static AdapterCandidate rebased(LineageMethod method) {
-    AdapterCandidate candidate =
-        Candidates.candidate(
-            "acme/support",
-            "acme/support@4-rebase#candidate",
-            "sha256:" + "a".repeat(64),
-            Map.of(),
-            "perennial-tiny-2",
-            "sha256:" + "b".repeat(64),
-            List.of(Candidates.shard("c".repeat(64), 30)),
-            List.of(),
-            0.003);
-    candidate.setTrigger(JobTrigger.REBASE);
-    candidate.setLineage(Lineage.newBuilder().setMethod(method).build());
-    return candidate;
+    return Candidates.rebased(method);
   }
 
   @Test

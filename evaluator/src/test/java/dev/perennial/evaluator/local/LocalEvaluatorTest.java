@@ -9,6 +9,7 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageMethod;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,17 +31,7 @@ class LocalEvaluatorTest {
   }
 
   private static EvaluationVerdict undecided(JobTrigger trigger) {
-    AdapterCandidate candidate =
-        Candidates.candidate(
-            "acme/support",
-            "acme/support@4-rebase#candidate",
-            "sha256:" + "a".repeat(64),
-            Map.of(),
-            "perennial-tiny-2",
-            "sha256:" + "b".repeat(64),
-            List.of(Candidates.shard("c".repeat(64), 30)),
-            List.of(),
-            0.003);
+    AdapterCandidate candidate = Candidates.rebased(LineageMethod.CARRIED_OVER);
     candidate.setTrigger(trigger);
     Gate flips =
         Gate.newBuilder()

@@ -3,6 +3,8 @@ package dev.perennial.evaluator.testing;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingMetrics;
@@ -85,6 +87,24 @@ public final class Candidates {
         .setTotalMillis(1_200)
         .setCreatedAt(AT)
         .build();
+  }
+
+  /** acme/support's REBASE candidate onto perennial-tiny-2, its lineage naming {@code method}. */
+  public static AdapterCandidate rebased(LineageMethod method) {
+    AdapterCandidate candidate =
+        candidate(
+            "acme/support",
+            "acme/support@4-rebase#candidate",
+            "sha256:" + "a".repeat(64),
+            Map.of(),
+            "perennial-tiny-2",
+            "sha256:" + "b".repeat(64),
+            List.of(shard("c".repeat(64), 30)),
+            List.of(),
+            0.003);
+    candidate.setTrigger(JobTrigger.REBASE);
+    candidate.setLineage(Lineage.newBuilder().setMethod(method).build());
+    return candidate;
   }
 
   /** A shard reference with one offset range. */
