@@ -27,8 +27,8 @@ import java.util.Locale;
  */
 public final class LocalUpgrade {
 
-  public static final String OLD_BASE = "perennial-tiny";
-  public static final String NEW_BASE = "perennial-tiny-2";
+  private static final String OLD_BASE = "perennial-tiny";
+  private static final String NEW_BASE = "perennial-tiny-2";
 
   private static final Duration POLL = Duration.ofMillis(200);
 

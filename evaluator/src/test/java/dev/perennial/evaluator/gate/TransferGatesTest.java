@@ -55,14 +55,10 @@ class TransferGatesTest {
       int n, List<String> candidate, List<String> old, LineageMethod method) {
     Measurements m = new Measurements();
     TransferSuite.measure(questions(n), candidate, old, m);
-    List<Gate> gates = GateRules.gates(m, THRESHOLDS, BOOTSTRAP, rebased(method));
+    List<Gate> gates = GateRules.gates(m, THRESHOLDS, BOOTSTRAP, Candidates.rebased(method));
     return gates.stream()
         .filter(gate -> gate.getName().startsWith("transfer."))
         .collect(Collectors.toMap(Gate::getName, Function.identity()));
-  }
-
-  private static AdapterCandidate rebased(LineageMethod method) {
-    return Candidates.rebased(method);
   }
 
   @Test
@@ -143,7 +139,9 @@ class TransferGatesTest {
 
     List<Gate> all =
         GateRules.withRollover(
-            List.copyOf(gates.values()), rebased(LineageMethod.CARRIED_OVER), THRESHOLDS);
+            List.copyOf(gates.values()),
+            Candidates.rebased(LineageMethod.CARRIED_OVER),
+            THRESHOLDS);
     assertThat(all).extracting(Gate::getName).doesNotContain(GateNames.EVIDENCE_ROLLOVER);
     assertThat(GateOutcomes.overall(all)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
   }
@@ -205,7 +203,7 @@ class TransferGatesTest {
 
   /** The transfer gates of a carried-over candidate of v4, as the evaluator decides them. */
   private static Outcome decided(int n, List<String> candidate, List<String> old) {
-    AdapterCandidate rebased = rebased(LineageMethod.CARRIED_OVER);
+    AdapterCandidate rebased = Candidates.rebased(LineageMethod.CARRIED_OVER);
     rebased
         .getLineage()
         .setSourceRelease(
@@ -266,7 +264,8 @@ class TransferGatesTest {
   void aCandidateWithoutMeasuredTransferHasNoTransferGates() {
     Measurements m = new Measurements();
     m.put("leakage.canaries", 0);
-    assertThat(GateRules.gates(m, THRESHOLDS, BOOTSTRAP, rebased(LineageMethod.CONTINUED)))
+    assertThat(
+            GateRules.gates(m, THRESHOLDS, BOOTSTRAP, Candidates.rebased(LineageMethod.CONTINUED)))
         .extracting(Gate::getName)
         .doesNotContain(GateNames.TRANSFER_TENANT, GateNames.TRANSFER_FLIPS);
   }
