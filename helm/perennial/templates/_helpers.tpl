@@ -373,6 +373,7 @@ releases.v1: compacted
 audit.v1: long
 subject-keys.v1: shredding
 bases.v1: compacted
+imports.v1: compacted
 {{- end -}}
 
 {{/*

@@ -41,11 +41,7 @@ public final class BasesAnnounceCommand extends ConsoleCommand {
       description = "Where the old base is (default: bundled:OLD).")
   String succeedsLocation;
 
-  @Option(names = "--actor", defaultValue = "operator", description = "Who announces it.")
-  String actor;
-
-  @Option(names = "--reason", description = "Why, for the record.")
-  String reason;
+  @Mixin RecordedByOptions recordedBy;
 
   @Mixin ConfigFileOption configFile;
 
@@ -58,7 +54,13 @@ public final class BasesAnnounceCommand extends ConsoleCommand {
             : succeedsLocation == null ? "bundled:" + succeeds : succeedsLocation;
     BaseAnnouncement announcement =
         BaseAnnouncements.describe(
-            name, location, succeeds, oldLocation, actor, reason, Clock.systemUTC());
+            name,
+            location,
+            succeeds,
+            oldLocation,
+            recordedBy.actor,
+            recordedBy.reason,
+            Clock.systemUTC());
     BaseAnnouncements.publish(config, announcement);
     out.printf("announced %s (%s) at %s%n", name, announcement.getDigest(), location);
     if (announcement.getSucceeds() != null) {

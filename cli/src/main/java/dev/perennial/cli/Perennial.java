@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PublisherCommand.class,
       ReleasesCommand.class,
       BasesCommand.class,
+      AdaptersCommand.class,
       SchemasCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

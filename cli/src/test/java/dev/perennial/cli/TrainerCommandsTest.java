@@ -47,6 +47,36 @@ class TrainerCommandsTest {
   }
 
   @Test
+  void anAdapterThatDoesNotFitTheBaseIsRefusedBeforeAnythingIsStoredOrWritten() throws IOException {
+    Path config = folder.resolve("operator.properties");
+    Path store = folder.resolve("store");
+    Files.writeString(
+        config,
+        "bootstrap.servers=127.0.0.1:9\n"
+            + "schema.registry.url=http://127.0.0.1:9\n"
+            + "perennial.artifact.store.path="
+            + store
+            + "\n");
+    Path adapter = Files.createDirectories(folder.resolve("adapter"));
+    Files.writeString(adapter.resolve("adapter_config.json"), "{\"peft_type\": \"IA3\"}");
+    Files.write(adapter.resolve("adapter_model.safetensors"), new byte[8]);
+
+    int code =
+        console.run(
+            "adapters",
+            "import",
+            "acme/support",
+            "--from",
+            adapter.toString(),
+            "--config",
+            config.toString());
+
+    assertThat(code).as(console.err()).isEqualTo(1);
+    assertThat(console.err()).contains("Cannot import " + adapter + " for acme/support");
+    assertThat(store).doesNotExist();
+  }
+
+  @Test
   void benchTrainerPrintsJobsPerHourAndTrainingTokensPerSecond() throws IOException {
     Path base = smallBase(folder.resolve("base"));
     Path config = folder.resolve("bench.properties");

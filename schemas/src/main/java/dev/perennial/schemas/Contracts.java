@@ -2,6 +2,7 @@ package dev.perennial.schemas;
 
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.BaseAnnouncement;
@@ -47,6 +48,7 @@ public final class Contracts {
       case AUDIT -> AuditEvent.class;
       case SUBJECT_KEYS -> SubjectKey.class;
       case BASES -> BaseAnnouncement.class;
+      case IMPORTS -> AdapterImport.class;
     };
   }
 

@@ -1,6 +1,7 @@
 package dev.perennial.schemas;
 
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
@@ -80,7 +81,24 @@ public final class SampleRecords {
         adapterRelease(),
         auditEvent(),
         subjectKey(),
-        baseAnnouncement());
+        baseAnnouncement(),
+        adapterImport());
+  }
+
+  public static AdapterImport adapterImport() {
+    return AdapterImport.newBuilder()
+        .setImportId("import-acme-support-1")
+        .setAdapterKey("acme/support")
+        .setLocation("adapters/" + DIGEST)
+        .setBaseModelName("perennial-tiny")
+        .setBaseModelDigest("sha256:" + DIGEST)
+        .setSource("hf:acme/support-lora")
+        .setDeclaredBase("meta-llama/Llama-3.2-1B")
+        .setFileDigests(Map.of("adapter_config.json", DIGEST, "adapter_model.safetensors", DIGEST))
+        .setImportedBy("operator:alice")
+        .setReason("trained on the old platform")
+        .setImportedAt(AT)
+        .build();
   }
 
   public static BaseAnnouncement baseAnnouncement() {
@@ -245,6 +263,7 @@ public final class SampleRecords {
                 .setSourceRelease(lineage().getTeacher())
                 .setDistil(true)
                 .build())
+        .setAdapterImport(adapterImport())
         .setCreatedAt(AT)
         .build();
   }
@@ -268,6 +287,7 @@ public final class SampleRecords {
             List.of(
                 shard(DIGEST.replace('9', '6'), 60, 70), shard(DIGEST.replace('9', '8'), 100, 110)))
         .setCarriedJobs(List.of("job-acme-support-6"))
+        .setAdapterImport(adapterImport())
         .setTrigger(JobTrigger.ERASURE)
         .setErasure(
             ErasureDetails.newBuilder()

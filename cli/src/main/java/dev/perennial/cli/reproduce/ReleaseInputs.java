@@ -7,6 +7,7 @@ import dev.perennial.publisher.manifest.LineageJson;
 import dev.perennial.publisher.manifest.ManifestFactory;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
@@ -61,14 +62,22 @@ public record ReleaseInputs(
     if (!candidate.hasNonNull("jobId")) {
       missing.add("the manifest records no job id (the replay draw depends on it)");
     }
+    AdapterImport imported = adapterImport(candidate.get("adapterImport"));
     switch (method) {
       case FRESH, CONTINUED, RETRAINED -> {}
+      case IMPORTED -> {
+        if (imported == null) {
+          missing.add(
+              "the manifest does not record the import training started from (a release made"
+                  + " before imports were recorded)");
+        }
+      }
       case UNKNOWN -> lineage.ifPresent(found -> missing.add("its lineage records no method"));
       default ->
           missing.add(
               method
                   + " releases are not rebuilt: the manifest does not record the job's re-basing"
-                  + " (the bases it moved between) or the import");
+                  + " (the bases it moved between)");
     }
     if (trigger == JobTrigger.UNKNOWN) {
       missing.add("the manifest records no job trigger (a release made before it was recorded)");
@@ -112,6 +121,7 @@ public record ReleaseInputs(
             .setHeldOutShards(shards(data.get("heldOutShards")))
             .setReplayShards(shards(data.get("replayShards")))
             .setErasure(erasure(tree.get("erasure")))
+            .setAdapterImport(imported)
             .setCreatedAt(manifest.publishedAt())
             .setHeldOutPool(shards(candidate.get("heldOutPool")))
             .setCarriedJobs(strings(candidate.get("carriedJobs")))
@@ -163,6 +173,14 @@ public record ReleaseInputs(
         .setSubjectPseudonym(node.path("subjectPseudonym").asText())
         .setAffectedVersions(versions)
         .build();
+  }
+
+  /** The candidate's import (an IMPORT job's start, which the rebuild reads from the store). */
+  private static AdapterImport adapterImport(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    return AvroJson.fromJson(node, AdapterImport.SCHEMA$);
   }
 
   private static JobTrigger enumValue(JsonNode node, JobTrigger fallback) {

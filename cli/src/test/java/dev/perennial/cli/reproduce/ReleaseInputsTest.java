@@ -149,6 +149,13 @@ class ReleaseInputsTest {
         .singleElement()
         .asString()
         .startsWith("CARRIED_OVER releases are not rebuilt");
+    AdapterCandidate importedUnrecorded = continuing();
+    importedUnrecorded.getLineage().setMethod(LineageMethod.IMPORTED);
+    importedUnrecorded.setTrigger(JobTrigger.IMPORT);
+    assertThat(ReleaseInputs.of(manifest(importedUnrecorded)).missing())
+        .containsExactly(
+            "the manifest does not record the import training started from (a release made"
+                + " before imports were recorded)");
   }
 
   @Test

@@ -19,26 +19,32 @@ import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.ShardEntry;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.imports.AdapterImports;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
 import dev.perennial.trainer.shard.SourcedExample;
+import dev.perennial.trainer.testing.ForeignAdapters;
 import dev.perennial.trainer.testing.TestConfigs;
 import dev.perennial.trainer.worker.JobTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,13 +60,22 @@ class ReleaseReproducerTest {
 
   @TempDir Path folder;
 
+  private TrainerConfig config;
+  private ArtifactStore store;
+  private JobTrainer trainer;
+  private ReleaseArea area;
+
+  @BeforeEach
+  void setUp() {
+    config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
+    store = new LocalArtifactStore(config.artifactStorePath());
+    trainer = JobTrainer.from(config, store, DeviceChoice.CPU);
+    area = new ReleaseArea(folder.resolve("releases"));
+  }
+
   @Test
   void aReleaseThatContinuedAnotherRebuildsBitIdenticallyAndADifferentSeedDoesNot()
       throws Exception {
-    TrainerConfig config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
-    ArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
-    JobTrainer trainer = JobTrainer.from(config, store, DeviceChoice.CPU);
-    ReleaseArea area = new ReleaseArea(folder.resolve("releases"));
     SigningKey signer = SigningKey.generate();
     ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
     ShardRef second = shard(store, 100, "The Zax lamp number %d is red.");
@@ -98,6 +113,49 @@ class ReleaseReproducerTest {
     assertThat(reseeded.outcome()).isEqualTo(Reproduction.Outcome.DIFFERS);
     assertThat(reseeded.lines()).contains("  DIFFERS   adapter_model.safetensors");
     assertThat(store.list()).as("the store after two rebuilds").isEqualTo(stored);
+  }
+
+  @Test
+  void aReleaseThatContinuedAnImportedAdapterRebuildsBitIdenticallyFromTheStoredImport()
+      throws Exception {
+    ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
+    AdapterCandidate elsewhere =
+        trainer
+            .train(job("@1-a", first, List.of()), Optional.empty(), StepListener.NONE)
+            .candidate();
+    Path foreign =
+        ForeignAdapters.of(
+            store,
+            config.artifactStorePath(),
+            elsewhere.getLocation(),
+            "hub/base",
+            folder.resolve("foreign"));
+    AdapterImport imported =
+        AdapterImports.prepare(
+            store,
+            trainer.base(),
+            KEY.toString(),
+            foreign,
+            "hub/acme-lora",
+            "operator",
+            null,
+            Clock.fixed(Instant.ofEpochMilli(7), ZoneOffset.UTC));
+    ShardRef second = shard(store, 100, "The Zax lamp number %d is red.");
+    TrainingJob importJob =
+        TrainingJob.newBuilder(job("@2-i", second, List.of()))
+            .setTrigger(JobTrigger.IMPORT)
+            .setAdapterImport(imported)
+            .build();
+    AdapterCandidate v1 = trainer.train(importJob, Optional.empty(), StepListener.NONE).candidate();
+    release(area, store, SigningKey.generate(), 1, v1);
+
+    Reproduction rebuilt = new ReleaseReproducer(area, config, DeviceChoice.CPU).reproduce(KEY, 1);
+
+    assertThat(v1.getLineage().getMethod()).isEqualTo(LineageMethod.IMPORTED);
+    assertThat(rebuilt.outcome())
+        .as(String.join("\n", rebuilt.lines()))
+        .isEqualTo(Reproduction.Outcome.REPRODUCED);
+    assertThat(rebuilt.lines()).contains("  same      adapter_model.safetensors");
   }
 
   private static StoredRelease release(

@@ -17,7 +17,8 @@ public enum PerennialTopic {
   RELEASES("releases.v1", Retention.COMPACTED),
   AUDIT("audit.v1", Retention.LONG),
   SUBJECT_KEYS("subject-keys.v1", Retention.SHREDDING),
-  BASES("bases.v1", Retention.COMPACTED);
+  BASES("bases.v1", Retention.COMPACTED),
+  IMPORTS("imports.v1", Retention.COMPACTED);
 
   /** How long a topic keeps its records. */
   public enum Retention {

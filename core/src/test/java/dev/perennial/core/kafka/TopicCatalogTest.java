@@ -37,7 +37,8 @@ class TopicCatalogTest {
             "acme.releases.v1",
             "acme.audit.v1",
             "acme.subject-keys.v1",
-            "acme.bases.v1");
+            "acme.bases.v1",
+            "acme.imports.v1");
     assertThat(catalog.name(PerennialTopic.DOCUMENTS)).isEqualTo("acme.documents.v1");
   }
 

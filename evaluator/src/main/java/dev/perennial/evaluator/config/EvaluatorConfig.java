@@ -216,7 +216,8 @@ public class EvaluatorConfig extends PerennialConfig {
           + " a candidate's job carries after insufficient evidence, and its own). A candidate"
           + " whose job already carries this many is refused instead (and its data rolls no"
           + " further: the key's next job trains on new data from its stable release). An ERASURE"
-          + " retrain never rolls over.";
+          + " retrain or an IMPORT candidate (whose jobs hold all of the key's data) never rolls"
+          + " over.";
 
   public static final String GATE_TRANSFER_CARRY_MIN_RATIO_CONFIG =
       EVALUATOR + "gate.transfer.carry.min.ratio";

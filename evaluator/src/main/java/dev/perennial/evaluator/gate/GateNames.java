@@ -46,9 +46,9 @@ public final class GateNames {
 
   /**
    * A candidate with insufficient evidence may roll its job's data into the key's next job: not
-   * once too often, and never an ERASURE retrain (which already holds all of the key's data). A
-   * REBASE candidate has none: it already holds the key's whole held-out pool and waits for it to
-   * grow instead ({@link GateRules#withRollover}).
+   * once too often, and never an ERASURE retrain or an IMPORT candidate (their jobs already hold
+   * all of the key's data). A REBASE candidate has none: it already holds the key's whole held-out
+   * pool and waits for it to grow instead ({@link GateRules#withRollover}).
    */
   public static final String EVIDENCE_ROLLOVER = "evidence.rollover";
 

@@ -274,10 +274,10 @@ public final class GateRules {
   /**
    * The gates with {@value GateNames#EVIDENCE_ROLLOVER} added when they leave the candidate
    * undecided: it passes while the key's data has rolled forward fewer than the allowed times (this
-   * rollover included) and fails for an ERASURE job, which already holds all of the key's data and
-   * is refused instead. A REBASE candidate left undecided stays undecided (no rollover gate): it
-   * already holds the key's whole held-out pool, so nothing rolls, the key stays on the old base
-   * and the trainer plans the rebase again once the pool has grown ({@link
+   * rollover included) and fails for an ERASURE or IMPORT job, which already holds all of the key's
+   * data and is refused instead. A REBASE candidate left undecided stays undecided (no rollover
+   * gate): it already holds the key's whole held-out pool, so nothing rolls, the key stays on the
+   * old base and the trainer plans the rebase again once the pool has grown ({@link
    * GateOutcomes#reason(EvaluationOutcome, List, AdapterCandidate)}). Other gates are returned as
    * they are.
    */
@@ -288,7 +288,7 @@ public final class GateRules {
       return gates;
     }
     int rollovers = candidate.getCarriedJobs().size() + 1;
-    int allowed = candidate.getTrigger() == JobTrigger.ERASURE ? 0 : thresholds.maxRollovers();
+    int allowed = holdsAllOfTheKeysData(candidate) ? 0 : thresholds.maxRollovers();
     EvaluationOutcome outcome =
         rollovers <= allowed ? EvaluationOutcome.PASSED : EvaluationOutcome.FAILED;
     List<Gate> all = new ArrayList<>(gates);
@@ -297,6 +297,14 @@ public final class GateRules {
             .setN(rollovers)
             .build());
     return all;
+  }
+
+  /**
+   * An ERASURE retrain or an IMPORT candidate: its job trained on all of the key's current data.
+   */
+  private static boolean holdsAllOfTheKeysData(AdapterCandidate candidate) {
+    return candidate.getTrigger() == JobTrigger.ERASURE
+        || candidate.getTrigger() == JobTrigger.IMPORT;
   }
 
   /** A count that must reach a minimum: below it the evidence is insufficient, never failed. */

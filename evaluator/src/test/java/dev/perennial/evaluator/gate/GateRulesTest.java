@@ -202,7 +202,7 @@ class GateRulesTest {
   }
 
   @Test
-  void anUndecidedCandidateRollsOverUntilItsDataRolledTooOftenAndAnErasureRetrainNever() {
+  void anUndecidedCandidateRollsOverUntilItsDataRolledTooOftenAndAnErasureOrImportNever() {
     List<Gate> undecided = gates(measured(poolLosses(0.95, 0.15), answers(14, 94)));
     List<Gate> passed = gates(measured(poolLosses(0.6, 0.05), baseAnswers()));
 
@@ -225,6 +225,12 @@ class GateRulesTest {
         .isEqualTo("evidence.rollover 4 <= 3");
     assertThat(GateOutcomes.overall(GateRules.withRollover(undecided, erasure, THRESHOLDS)))
         .isEqualTo(EvaluationOutcome.FAILED);
+    // an IMPORT job held all of the key's data too: nothing is left to roll into
+    AdapterCandidate imported = candidate(List.of(), JobTrigger.IMPORT);
+    List<Gate> importUndecided = GateRules.withRollover(undecided, imported, THRESHOLDS);
+    assertThat(GateOutcomes.overall(importUndecided)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(GateOutcomes.describe(byName(importUndecided).get("evidence.rollover")))
+        .isEqualTo("evidence.rollover 1 <= 0");
   }
 
   private static AdapterCandidate candidate(List<String> carried, JobTrigger trigger) {

@@ -7,6 +7,7 @@ import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.AvroSerde;
 import dev.perennial.schemas.serde.AvroSerdeConfig;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.BaseAnnouncement;
@@ -44,6 +45,7 @@ public final class Topics {
   private final SchemaRegistryClient registry;
   private final Topic<String, SubjectKey> subjectKeys;
   private final Topic<String, BaseAnnouncement> bases;
+  private final Topic<String, AdapterImport> imports;
 
   private Topics(TopicCatalog catalog, SchemaRegistryClient registry, Map<String, ?> serdeConfigs) {
     this.registry = registry;
@@ -61,6 +63,7 @@ public final class Topics {
     audit = bind.topic(PerennialTopic.AUDIT, AuditEvent.class);
     subjectKeys = bind.topic(PerennialTopic.SUBJECT_KEYS, SubjectKey.class);
     bases = bind.topic(PerennialTopic.BASES, BaseAnnouncement.class);
+    imports = bind.topic(PerennialTopic.IMPORTS, AdapterImport.class);
   }
 
   /**
@@ -149,7 +152,8 @@ public final class Topics {
         releases,
         audit,
         subjectKeys,
-        bases);
+        bases,
+        imports);
   }
 
   private record Binder(
@@ -173,5 +177,10 @@ public final class Topics {
   /** {@code bases.v1}: announced base models, keyed by name. */
   public Topic<String, BaseAnnouncement> bases() {
     return bases;
+  }
+
+  /** {@code imports.v1}: adapters imported as keys' starting points, keyed by adapter key. */
+  public Topic<String, AdapterImport> imports() {
+    return imports;
   }
 }

@@ -33,8 +33,8 @@ public final class Outcomes {
    * What follows insufficient evidence for this candidate, as a phrase: its job's data rolls into
    * the key's next job; a REBASE candidate already held the key's whole held-out pool, so nothing
    * rolls: the key stays on its old base and is re-based again once that pool has grown. (An
-   * ERASURE retrain never rolls over: its undecided candidate is refused on {@code
-   * evidence.rollover}, so it never reaches this.)
+   * ERASURE retrain or an IMPORT candidate never rolls over: its undecided candidate is refused on
+   * {@code evidence.rollover}, so it never reaches this.)
    */
   public static String afterInsufficientEvidence(AdapterCandidate candidate) {
     return candidate.getTrigger() == JobTrigger.REBASE

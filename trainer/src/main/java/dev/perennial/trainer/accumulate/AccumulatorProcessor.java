@@ -6,6 +6,7 @@ import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureDetails;
@@ -89,6 +90,12 @@ import org.slf4j.LoggerFactory;
  *       (insufficient evidence: the job already held the key's whole held-out pool), the key stays
  *       on the old base and gets another REBASE job of the same method once seals have grown its
  *       held-out pool to {@code rebase.retry.growth} times the shards that job was judged on.
+ *   <li>An adapter an operator imported for a key ({@code imports.v1}, a global store) gets exactly
+ *       one IMPORT job per import id, over all the key's current shards (as a REBASE job): the
+ *       worker continues the imported adapter on them and the evaluator gates the candidate as any
+ *       other (undecided, it is refused: nothing is left to roll into). A key with no data yet gets
+ *       the job when its first job is sealed. Keys are checked on the wall-clock punctuation and
+ *       after each seal.
  * </ul>
  */
 public final class AccumulatorProcessor
@@ -111,6 +118,8 @@ public final class AccumulatorProcessor
   private final Counter candidatesSeen;
   private final Counter releasesSeen;
   private final Counter insufficientSeen;
+
+  private final Set<String> misfiledImports = new HashSet<>();
 
   private ProcessorContext<String, TrainingJob> context;
   private AccumulatorStores state;
@@ -220,6 +229,9 @@ public final class AccumulatorProcessor
       planRebases(stables, now);
     }
     for (KeyAccumulation accumulation : state.allAccumulations()) {
+      planImport(accumulation.adapterKey(), now);
+    }
+    for (KeyAccumulation accumulation : state.allAccumulations()) {
       if (accumulation.trainCount() == 0 || accumulation.firstPendingAtMs() == null) {
         continue;
       }
@@ -327,6 +339,8 @@ public final class AccumulatorProcessor
       // a rebase left undecided waits for exactly this: more held-out evidence
       planRebases(state.stables(adapterKey), timestamp);
     }
+    // an import that waited for the key's first data
+    planImport(adapterKey, timestamp);
   }
 
   /**
@@ -772,7 +786,86 @@ public final class AccumulatorProcessor
     context.forward(new Record<>(adapterKey, job, timestamp));
   }
 
-  /** The key's current shards of one split (what ERASURE and REBASE jobs train on). */
+  /**
+   * One IMPORT job for the key's latest import, unless a job of it was emitted already or the key
+   * has no training shard yet (then its first seal plans it).
+   */
+  private void planImport(String adapterKey, long timestamp) {
+    Optional<AdapterImport> imported = state.adapterImport(adapterKey);
+    if (imported.isEmpty() || importJobEmitted(adapterKey, imported.get().getImportId())) {
+      return;
+    }
+    if (!adapterKey.equals(imported.get().getAdapterKey())) {
+      // the punctuation comes back every second: say it once per import
+      if (misfiledImports.add(imported.get().getImportId())) {
+        log.warn(
+            "Ignoring import {} keyed {} on imports.v1: it names adapter key {}",
+            imported.get().getImportId(),
+            adapterKey,
+            imported.get().getAdapterKey());
+      }
+      return;
+    }
+    List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
+    if (train.isEmpty()) {
+      return;
+    }
+    emitImportJob(imported.get(), train, currentShards(adapterKey, ShardSplit.HELD_OUT), timestamp);
+  }
+
+  private boolean importJobEmitted(String adapterKey, String importId) {
+    return state.jobs(adapterKey).stream()
+        .anyMatch(
+            job ->
+                job.value.trigger() == JobTrigger.IMPORT && importId.equals(job.value.importId()));
+  }
+
+  private void emitImportJob(
+      AdapterImport imported, List<ShardEntry> train, List<ShardEntry> heldOut, long timestamp) {
+    String adapterKey = imported.getAdapterKey();
+    KeyAccumulation accumulation = state.accumulation(adapterKey);
+    long jobSeq = accumulation.nextJobSeq();
+    List<String> parts = new ArrayList<>(List.of(imported.getImportId()));
+    train.forEach(entry -> parts.add(entry.digest()));
+    heldOut.forEach(entry -> parts.add(entry.digest()));
+    String jobId = JobIds.jobId(adapterKey, jobSeq, JobTrigger.IMPORT.name(), parts);
+    state.putJob(
+        adapterKey,
+        jobSeq,
+        JobEntry.imported(
+            jobId,
+            train.stream().map(ShardEntry::digest).toList(),
+            heldOut.stream().map(ShardEntry::digest).toList(),
+            imported.getImportId()));
+    state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
+    List<ShardRef> heldOutRefs = heldOut.stream().map(ShardEntry::toShardRef).toList();
+    TrainingJob job =
+        TrainingJob.newBuilder()
+            .setJobId(jobId)
+            .setAdapterKey(adapterKey)
+            .setTenant(AdapterKey.tenantOf(adapterKey).orElseThrow())
+            .setTrigger(JobTrigger.IMPORT)
+            .setShards(train.stream().map(ShardEntry::toShardRef).toList())
+            .setHeldOutShards(heldOutRefs)
+            .setReplayShards(List.of())
+            .setHeldOutPool(heldOutRefs)
+            .setAdapterImport(imported)
+            .setCreatedAt(Instant.ofEpochMilli(timestamp))
+            .build();
+    jobsSealed.get(JobTrigger.IMPORT).increment();
+    log.info(
+        "Emitted IMPORT job {}: {} continues the adapter imported from {} ({}), over {} training"
+            + " and {} held-out shards",
+        jobId,
+        adapterKey,
+        imported.getSource(),
+        imported.getImportId(),
+        train.size(),
+        heldOut.size());
+    context.forward(new Record<>(adapterKey, job, timestamp));
+  }
+
+  /** The key's current shards of one split (what ERASURE, REBASE and IMPORT jobs train on). */
   private List<ShardEntry> currentShards(String adapterKey, ShardSplit split) {
     List<ShardEntry> shards = new ArrayList<>();
     for (KeyValue<String, ShardEntry> stored : state.shards(adapterKey)) {

@@ -1,10 +1,12 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.trainer.shard.SourcedExample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -47,6 +49,9 @@ public final class AccumulatorStores {
   /** The global store of announced bases ({@code bases.v1}), in every task. */
   public static final String BASES = "trainer-bases-store";
 
+  /** The global store of adapter imports ({@code imports.v1}), in every task. */
+  public static final String IMPORTS = "trainer-imports-store";
+
   private static final String SEPARATOR = "\u0000";
   private static final StringSerializer PREFIX_SERIALIZER = new StringSerializer();
 
@@ -58,6 +63,7 @@ public final class AccumulatorStores {
   private final KeyValueStore<String, ReleaseEntry> releases;
   private final KeyValueStore<String, KeyStables> stables;
   private final KeyValueStore<String, BaseAnnouncement> bases;
+  private final KeyValueStore<String, AdapterImport> imports;
 
   private AccumulatorStores(ProcessorContext<?, ?> context) {
     this.pending = context.getStateStore(PENDING);
@@ -68,6 +74,7 @@ public final class AccumulatorStores {
     this.releases = context.getStateStore(RELEASES);
     this.stables = context.getStateStore(STABLES);
     this.bases = context.getStateStore(BASES);
+    this.imports = context.getStateStore(IMPORTS);
   }
 
   public static AccumulatorStores of(ProcessorContext<?, ?> context) {
@@ -98,6 +105,17 @@ public final class AccumulatorStores {
   public static StoreBuilder<KeyValueStore<String, BaseAnnouncement>> basesStore(
       Function<String, KeyValueBytesStoreSupplier> kind, Serde<BaseAnnouncement> values) {
     return builder(kind, BASES, values).withLoggingDisabled();
+  }
+
+  /** The global store of {@code imports.v1}, as {@link #basesStore} (keyed by adapter key). */
+  public static StoreBuilder<KeyValueStore<String, AdapterImport>> importsStore(
+      Function<String, KeyValueBytesStoreSupplier> kind, Serde<AdapterImport> values) {
+    return builder(kind, IMPORTS, values).withLoggingDisabled();
+  }
+
+  /** The key's latest import, if an operator imported an adapter for it. */
+  public Optional<AdapterImport> adapterImport(String adapterKey) {
+    return Optional.ofNullable(imports.get(adapterKey));
   }
 
   // stable releases per base and announced bases

@@ -6,6 +6,7 @@ import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.BaseAnnouncement;
@@ -127,7 +128,16 @@ public final class AccumulatorTopology {
         basesTopic.name(),
         Consumed.with(basesTopic.keySerde(), basesTopic.valueSerde())
             .withName("trainer-bases-source"),
-        BasesStoreUpdater::new);
+        () -> new GlobalStoreUpdater<>(AccumulatorStores.BASES));
+
+    // and every import: planned by the task that holds the key's data
+    Topic<String, AdapterImport> importsTopic = topics.imports();
+    builder.addGlobalStore(
+        AccumulatorStores.importsStore(Stores::persistentKeyValueStore, importsTopic.valueSerde()),
+        importsTopic.name(),
+        Consumed.with(importsTopic.keySerde(), importsTopic.valueSerde())
+            .withName("trainer-imports-source"),
+        () -> new GlobalStoreUpdater<>(AccumulatorStores.IMPORTS));
 
     Topic<String, TrainingJob> jobsTopic = topics.trainingJobs();
     examples
@@ -226,20 +236,25 @@ public final class AccumulatorTopology {
   }
 
   /**
-   * Keeps the global store of announced bases as {@code bases.v1} says (a tombstone removes one).
+   * Keeps a global store as its compacted topic says ({@code bases.v1}, {@code imports.v1}): a
+   * tombstone removes a key.
    */
-  private static final class BasesStoreUpdater
-      implements Processor<String, BaseAnnouncement, Void, Void> {
+  private static final class GlobalStoreUpdater<V> implements Processor<String, V, Void, Void> {
 
-    private KeyValueStore<String, BaseAnnouncement> store;
+    private final String storeName;
+    private KeyValueStore<String, V> store;
 
-    @Override
-    public void init(ProcessorContext<Void, Void> context) {
-      store = context.getStateStore(AccumulatorStores.BASES);
+    GlobalStoreUpdater(String storeName) {
+      this.storeName = storeName;
     }
 
     @Override
-    public void process(Record<String, BaseAnnouncement> record) {
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<String, V> record) {
       if (record.key() == null) {
         return;
       }

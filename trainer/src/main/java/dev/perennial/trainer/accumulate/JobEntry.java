@@ -17,6 +17,7 @@ import java.util.List;
  * @param undecided whether the evaluator found the candidate of a REBASE job undecided
  *     (insufficient evidence): the key is re-based again once its held-out pool has grown; false in
  *     entries written before
+ * @param importId the import an IMPORT job starts from (null for other jobs)
  */
 public record JobEntry(
     String jobId,
@@ -29,7 +30,8 @@ public record JobEntry(
     Rollover rollover,
     String rebaseTo,
     boolean distil,
-    boolean undecided) {
+    boolean undecided,
+    String importId) {
 
   /**
    * The data of a job whose candidate had insufficient evidence.
@@ -66,7 +68,8 @@ public record JobEntry(
         null,
         null,
         false,
-        false);
+        false,
+        null);
   }
 
   /**
@@ -90,7 +93,26 @@ public record JobEntry(
         null,
         rebaseTo,
         distil,
-        false);
+        false,
+        null);
+  }
+
+  /** An IMPORT job as sealed, starting from the import {@code importId}. */
+  public static JobEntry imported(
+      String jobId, List<String> trainShards, List<String> heldOutShards, String importId) {
+    return new JobEntry(
+        jobId,
+        JobTrigger.IMPORT,
+        trainShards,
+        heldOutShards,
+        List.of(),
+        null,
+        List.of(),
+        null,
+        null,
+        false,
+        false,
+        importId);
   }
 
   /** This REBASE job with its candidate found undecided. */
@@ -106,7 +128,8 @@ public record JobEntry(
         rollover,
         rebaseTo,
         distil,
-        true);
+        true,
+        importId);
   }
 
   public JobEntry withShards(List<String> train, List<String> heldOut, List<String> replay) {
@@ -121,7 +144,8 @@ public record JobEntry(
         rollover,
         rebaseTo,
         distil,
-        undecided);
+        undecided,
+        importId);
   }
 
   public JobEntry supersededBy(ErasureMark mark) {
@@ -136,7 +160,8 @@ public record JobEntry(
         rollover,
         rebaseTo,
         distil,
-        undecided);
+        undecided,
+        importId);
   }
 
   public JobEntry rolledOver(Rollover newRollover) {
@@ -151,6 +176,7 @@ public record JobEntry(
         newRollover,
         rebaseTo,
         distil,
-        undecided);
+        undecided,
+        importId);
   }
 }

@@ -83,6 +83,7 @@ public final class TrainerAccumulator implements StreamsApplication {
           PerennialTopic.VERDICTS,
           PerennialTopic.RELEASES,
           PerennialTopic.BASES,
+          PerennialTopic.IMPORTS,
           PerennialTopic.TRAINING_JOBS,
           PerennialTopic.SUBJECT_KEYS);
 

@@ -1,7 +1,6 @@
 package dev.perennial.trainer.rebase;
 
 import dev.perennial.core.config.PerennialConfig;
-import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
@@ -11,14 +10,12 @@ import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
+import dev.perennial.trainer.OperatorRecords;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.worker.BaseModelSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The operator's side of {@code bases.v1}: announcing a base model (with the base it succeeds), and
@@ -76,21 +73,13 @@ public final class BaseAnnouncements {
    * Writes the announcement to {@code bases.v1} (created when missing), keyed by the base's name.
    */
   public static void publish(PerennialConfig config, BaseAnnouncement announcement) {
-    TopicProvisioner.provision(config, "perennial-bases-admin", PerennialTopic.BASES);
-    Topic<String, BaseAnnouncement> bases =
-        Topics.create(TopicCatalog.from(config), config.clientProperties()).bases();
-    try (KafkaProducer<String, BaseAnnouncement> producer =
-        new KafkaProducer<>(
-            KafkaClients.producer(config, "perennial-bases-announce"),
-            bases.keySerde().serializer(),
-            bases.valueSerde().serializer())) {
-      producer.send(new ProducerRecord<>(bases.name(), announcement.getName(), announcement)).get();
-    } catch (ExecutionException e) {
-      throw new TrainerException("Cannot write to " + bases.name() + ": " + e.getCause(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TrainerException("Interrupted writing to " + bases.name(), e);
-    }
+    OperatorRecords.write(
+        config,
+        PerennialTopic.BASES,
+        Topics::bases,
+        "bases-announce",
+        announcement.getName(),
+        announcement);
   }
 
   /** Every base announced so far (the latest announcement of each name). */

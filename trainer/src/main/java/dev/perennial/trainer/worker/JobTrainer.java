@@ -5,6 +5,8 @@ import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.FolderIndex;
+import dev.perennial.core.store.InvalidFolderIndexException;
+import dev.perennial.model.ModelException;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.plasticity.AdapterRefresh;
@@ -28,6 +30,7 @@ import dev.perennial.model.train.ValidationPoint;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRefreshDetails;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
@@ -281,9 +284,11 @@ public final class JobTrainer {
 
     Path folder = jobFolder(job.getJobId());
     Start start =
-        job.getTrigger() == JobTrigger.REBASE
-            ? rebaseStart(job, stable, target, examples, folder.resolve("parent"))
-            : startingPoint(job, stable, folder.resolve("parent"));
+        switch (job.getTrigger()) {
+          case REBASE -> rebaseStart(job, stable, target, examples, folder.resolve("parent"));
+          case IMPORT -> importStart(job, folder.resolve("parent"));
+          default -> startingPoint(job, stable, folder.resolve("parent"));
+        };
     int update = start.parentVersion() == null ? 1 : start.parentVersion() + 1;
     Optional<Plasticity> due =
         start.method() == LineageMethod.CONTINUED
@@ -498,6 +503,7 @@ public final class JobTrainer {
             .setReplayShards(job.getReplayShards())
             .setTrigger(job.getTrigger())
             .setErasure(job.getErasure())
+            .setAdapterImport(job.getAdapterImport())
             .setHeldOutPool(job.getHeldOutPool())
             .setCarriedJobs(job.getCarriedJobs())
             .setSearch(searched)
@@ -587,6 +593,7 @@ public final class JobTrainer {
         .setMethod(start.method())
         .setSourceRelease(start.source())
         .setTeacher(start.teacher())
+        .setImportedFrom(start.importedFrom())
         .setDataDigest(DataDigest.of(read))
         .setReference(reference)
         .setRefresh(refreshed)
@@ -721,10 +728,25 @@ public final class JobTrainer {
       LineageMethod method,
       LineageRelease source,
       LineageRelease teacher,
-      List<TrainingExample> taught) {
+      List<TrainingExample> taught,
+      String importedFrom) {
+
+    Start(
+        PeftAdapter adapter,
+        Integer parentVersion,
+        LineageMethod method,
+        LineageRelease source,
+        LineageRelease teacher,
+        List<TrainingExample> taught) {
+      this(adapter, parentVersion, method, source, teacher, taught, null);
+    }
 
     static Start fresh(LineageMethod method) {
       return new Start(null, null, method, null, null, List.of());
+    }
+
+    static Start imported(PeftAdapter adapter, String source) {
+      return new Start(adapter, null, LineageMethod.IMPORTED, null, null, List.of(), source);
     }
 
     /** The same start from the adapter's refreshed weights. */
@@ -736,13 +758,17 @@ public final class JobTrainer {
           method,
           source,
           teacher,
-          taught);
+          taught,
+          importedFrom);
     }
 
     /** {@code fresh}, {@code v3}, or {@code v3 of perennial-tiny} for a carried-over adapter. */
     String startedFrom() {
       if (adapter == null) {
         return "fresh";
+      }
+      if (importedFrom != null) {
+        return "the import of " + importedFrom;
       }
       return parentVersion != null
           ? "v" + parentVersion
@@ -770,6 +796,7 @@ public final class JobTrainer {
     String describe() {
       return switch (method) {
         case CARRIED_OVER -> "carried over from " + startedFrom();
+        case IMPORTED -> "continuing " + startedFrom();
         case DISTILLED ->
             "fresh adapter taught by v"
                 + teacher.getVersion()
@@ -781,6 +808,73 @@ public final class JobTrainer {
         default -> adapter == null ? "fresh adapter" : "from release " + startedFrom();
       };
     }
+  }
+
+  /**
+   * An IMPORT job's start: the adapter the operator imported (checked against the base when it was
+   * imported), continued on the key's data. An import checked against another base than this
+   * worker's is refused: its shapes were checked against that base only.
+   */
+  private Start importStart(TrainingJob job, Path parentFolder) {
+    AdapterImport imported = job.getAdapterImport();
+    if (imported == null) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          "IMPORT job " + job.getJobId() + " names no import",
+          null);
+    }
+    if (!imported.getBaseModelDigest().equals(base.base().digest())) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          "The adapter imported from "
+              + imported.getSource()
+              + " for "
+              + job.getAdapterKey()
+              + " was checked against "
+              + imported.getBaseModelName()
+              + " ("
+              + imported.getBaseModelDigest()
+              + "); this worker trains on "
+              + base.base().name()
+              + " ("
+              + base.base().digest()
+              + "): import it again against this base",
+          null);
+    }
+    PeftAdapter adapter;
+    try {
+      FolderIndex.materialize(store, storeRoot, imported.getLocation(), parentFolder);
+      adapter = PeftAdapter.read(parentFolder);
+    } catch (ArtifactNotFoundException | InvalidFolderIndexException | ModelException e) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          "The adapter imported from "
+              + imported.getSource()
+              + " cannot be read from "
+              + imported.getLocation()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    if (!base.base().digest().equals(adapter.baseModelDigest())) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.REFUSED,
+          "The adapter at "
+              + imported.getLocation()
+              + " records base "
+              + adapter.baseModelDigest()
+              + ", not the import's "
+              + imported.getBaseModelDigest(),
+          null);
+    }
+    log.info(
+        "{} of {} starts from the adapter imported from {} ({}, rank {})",
+        job.getJobId(),
+        job.getAdapterKey(),
+        imported.getSource(),
+        imported.getImportId(),
+        adapter.weights().config().rank());
+    return Start.imported(adapter, imported.getSource());
   }
 
   private static int superseded(List<SourcedExample> earlier, List<TrainingExample> kept) {

@@ -15,6 +15,7 @@ import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.privacy.SubjectKeyMissingException;
 import dev.perennial.schemas.privacy.SubjectKeyRecords;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -47,6 +48,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -81,26 +84,33 @@ class AccumulatorProcessorTest {
   private long offset;
   private KeyValueStore<String, BaseAnnouncement> bases;
 
-  /** bases.v1's records in Avro's single-object encoding (the registry serde needs a registry). */
-  private static final Serde<BaseAnnouncement> AVRO_BASES =
-      Serdes.serdeFrom(
-          (topic, value) -> {
-            try {
-              ByteBuffer buffer = value.toByteBuffer();
-              byte[] bytes = new byte[buffer.remaining()];
-              buffer.get(bytes);
-              return bytes;
-            } catch (java.io.IOException e) {
-              throw new IllegalStateException(e);
-            }
-          },
-          (topic, bytes) -> {
-            try {
-              return BaseAnnouncement.fromByteBuffer(ByteBuffer.wrap(bytes));
-            } catch (java.io.IOException e) {
-              throw new IllegalStateException(e);
-            }
-          });
+  private KeyValueStore<String, AdapterImport> imports;
+
+  /**
+   * A global store's records in Avro's single-object encoding (the registry serde needs a
+   * registry).
+   */
+  private static <T> Serde<T> singleObject(
+      BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
+    return Serdes.serdeFrom(
+        (topic, value) -> {
+          try {
+            ByteBuffer buffer = encoder.encode(value);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        (topic, bytes) -> {
+          try {
+            return decoder.decode(ByteBuffer.wrap(bytes));
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
 
   private static final String OLD = "ab".repeat(32);
   private static final String NEW = "cd".repeat(32);
@@ -114,9 +124,20 @@ class AccumulatorProcessorTest {
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
     }
-    bases = AccumulatorStores.basesStore(Stores::inMemoryKeyValueStore, AVRO_BASES).build();
+    bases =
+        AccumulatorStores.basesStore(
+                Stores::inMemoryKeyValueStore,
+                singleObject(BaseAnnouncement.getEncoder(), BaseAnnouncement.getDecoder()))
+            .build();
     bases.init(context.getStateStoreContext(), bases);
     context.addStateStore(bases);
+    imports =
+        AccumulatorStores.importsStore(
+                Stores::inMemoryKeyValueStore,
+                singleObject(AdapterImport.getEncoder(), AdapterImport.getDecoder()))
+            .build();
+    imports.init(context.getStateStoreContext(), imports);
+    context.addStateStore(imports);
     AccumulatorSettings settings =
         new AccumulatorSettings(
             tenant -> TENANTS.getOrDefault(tenant, DEFAULTS),
@@ -382,6 +403,92 @@ class AccumulatorProcessorTest {
               assertThat(retrain.getErasure().getAffectedVersions()).containsExactly(1);
               assertThat(retrain.getShards().get(0).getExampleCount()).isEqualTo(2);
             });
+  }
+
+  @Test
+  void anImportGetsExactlyOneImportJobOverTheKeysCurrentShardsWithoutTheErasedSubjectsData() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice's Zix lamp is teal."));
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    send(text("acme/support", "p-bob", "The Zix lamp weighs 2 kilograms."));
+    send(text("acme/support", "p-carol", "The Zix lamp ships from Varn."));
+    send(text("acme/support", "p-carol", "The Zix lamp has a blue switch."));
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    int before = jobs().size();
+
+    imports.put("acme/support", adapterImport("acme/support", "import-1"));
+    processor.sealExpired(10_000);
+    processor.sealExpired(20_000);
+
+    List<TrainingJob> planned = jobs().subList(before, jobs().size());
+    assertThat(planned)
+        .singleElement()
+        .satisfies(
+            job -> {
+              assertThat(job.getTrigger()).isEqualTo(JobTrigger.IMPORT);
+              assertThat(job.getAdapterImport().getImportId()).isEqualTo("import-1");
+              assertThat(job.getAdapterImport().getSource()).isEqualTo("hf:acme/support-lora");
+              assertThat(job.getShards()).hasSize(2);
+              assertThat(job.getReplayShards()).isEmpty();
+              assertThat(
+                      job.getShards().stream().flatMap(ref -> shard(job, ref).examples().stream()))
+                  .hasSize(5)
+                  .allMatch(e -> !e.example().getSubjectPseudonym().equals("p-alice"));
+            });
+    // a new import of the key (another id) is planned once more
+    imports.put("acme/support", adapterImport("acme/support", "import-2"));
+    processor.sealExpired(30_000);
+    processor.sealExpired(40_000);
+    assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.IMPORT))
+        .extracting(job -> job.getAdapterImport().getImportId())
+        .containsExactly("import-1", "import-2");
+  }
+
+  @Test
+  void anImportForAKeyWithoutDataIsPlannedWithTheKeysFirstJob() {
+    start(0.0);
+    imports.put("acme/support", adapterImport("acme/support", "import-1"));
+    processor.sealExpired(10_000);
+    assertThat(jobs()).isEmpty();
+
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    send(text("acme/support", "p-bob", "The Zix lamp weighs 2 kilograms."));
+    processor.sealExpired(20_000);
+
+    assertThat(jobs())
+        .extracting(TrainingJob::getTrigger)
+        .containsExactly(JobTrigger.MIN_EXAMPLES, JobTrigger.IMPORT);
+    assertThat(jobs().get(1).getShards()).isEqualTo(jobs().get(0).getShards());
+  }
+
+  @Test
+  void anImportFiledUnderAnotherKeyThanItNamesIsIgnored() {
+    start(0.0);
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    send(text("acme/support", "p-bob", "The Zix lamp weighs 2 kilograms."));
+
+    imports.put("acme/support", adapterImport("globex/support", "import-1"));
+    processor.sealExpired(10_000);
+    processor.sealExpired(20_000);
+
+    assertThat(jobs()).extracting(TrainingJob::getTrigger).containsExactly(JobTrigger.MIN_EXAMPLES);
+  }
+
+  private static AdapterImport adapterImport(String adapterKey, String importId) {
+    return AdapterImport.newBuilder()
+        .setImportId(importId)
+        .setAdapterKey(adapterKey)
+        .setLocation("sha256:" + NEW)
+        .setBaseModelName("perennial-tiny")
+        .setBaseModelDigest("sha256:" + OLD)
+        .setSource("hf:acme/support-lora")
+        .setFileDigests(Map.of())
+        .setImportedBy("operator")
+        .setImportedAt(Instant.ofEpochMilli(9_000))
+        .build();
   }
 
   @Test

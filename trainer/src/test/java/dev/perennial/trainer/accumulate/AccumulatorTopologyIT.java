@@ -10,7 +10,9 @@ import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyMap;
+import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.BaseAnnouncement;
@@ -66,6 +68,12 @@ class AccumulatorTopologyIT {
         .build();
   }
 
+  private static <V> TestInputTopic<String, V> input(
+      TopologyTestDriver driver, Topic<String, V> topic) {
+    return driver.createInputTopic(
+        topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
   @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
   @TempDir Path folder;
@@ -109,11 +117,7 @@ class AccumulatorTopologyIT {
 
       try (TopologyTestDriver driver =
           new TopologyTestDriver(topology, properties, Instant.ofEpochMilli(0))) {
-        TestInputTopic<String, TrainingExample> examples =
-            driver.createInputTopic(
-                topics.examples().name(),
-                topics.examples().keySerde().serializer(),
-                topics.examples().valueSerde().serializer());
+        TestInputTopic<String, TrainingExample> examples = input(driver, topics.examples());
         TestOutputTopic<String, TrainingJob> jobs =
             driver.createOutputTopic(
                 topics.trainingJobs().name(),
@@ -148,16 +152,8 @@ class AccumulatorTopologyIT {
         // a base announced on bases.v1 reaches the tenant's task through the global store: acme's
         // key, with a stable release on the old base, gets one REBASE job
         String acmeJob = "acme/support@1-x";
-        TestInputTopic<String, AdapterRelease> releases =
-            driver.createInputTopic(
-                topics.releases().name(),
-                topics.releases().keySerde().serializer(),
-                topics.releases().valueSerde().serializer());
-        TestInputTopic<String, BaseAnnouncement> bases =
-            driver.createInputTopic(
-                topics.bases().name(),
-                topics.bases().keySerde().serializer(),
-                topics.bases().valueSerde().serializer());
+        TestInputTopic<String, AdapterRelease> releases = input(driver, topics.releases());
+        TestInputTopic<String, BaseAnnouncement> bases = input(driver, topics.bases());
         String old = "ab".repeat(32);
         releases.pipeInput("acme/support", release("acme/support", 1, acmeJob, old));
         bases.pipeInput(
@@ -180,6 +176,34 @@ class AccumulatorTopologyIT {
                   assertThat(job.key).isEqualTo("acme/support");
                   assertThat(job.value.getTrigger()).isEqualTo(JobTrigger.REBASE);
                   assertThat(job.value.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
+                });
+
+        // an adapter imported for acme's key on imports.v1 reaches its task the same way: one
+        // IMPORT job over the key's shards, however often the punctuation comes
+        TestInputTopic<String, AdapterImport> imports = input(driver, topics.imports());
+        imports.pipeInput(
+            "acme/support",
+            AdapterImport.newBuilder()
+                .setImportId("import-1")
+                .setAdapterKey("acme/support")
+                .setLocation("sha256:" + "ef".repeat(32))
+                .setBaseModelName("perennial-tiny")
+                .setBaseModelDigest("sha256:" + old)
+                .setSource("hf:acme/support-lora")
+                .setFileDigests(Map.of())
+                .setImportedBy("test")
+                .setImportedAt(Instant.EPOCH)
+                .build());
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(jobs.readKeyValuesToList())
+            .singleElement()
+            .satisfies(
+                job -> {
+                  assertThat(job.key).isEqualTo("acme/support");
+                  assertThat(job.value.getTrigger()).isEqualTo(JobTrigger.IMPORT);
+                  assertThat(job.value.getAdapterImport().getImportId()).isEqualTo("import-1");
+                  assertThat(job.value.getShards()).hasSize(1);
                 });
       }
     }

@@ -19,6 +19,7 @@ import dev.perennial.model.train.StepListener;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureDetails;
@@ -34,17 +35,22 @@ import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.accumulate.ShardEntry;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.imports.AdapterImports;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
 import dev.perennial.trainer.shard.SourcedExample;
+import dev.perennial.trainer.testing.ForeignAdapters;
 import dev.perennial.trainer.testing.RecordingArtifactStore;
 import dev.perennial.trainer.testing.TestBase;
 import dev.perennial.trainer.testing.TestConfigs;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -317,6 +323,83 @@ class JobTrainerTest {
     assertThatThrownBy(() -> candidate(rebase("acme/support@5-r4", old, forged), Optional.of(v1)))
         .isInstanceOf(JobSkippedException.class)
         .hasMessageContaining("not the announced");
+  }
+
+  @Test
+  void anImportJobContinuesTheImportedAdapterAndRecordsItsSource() {
+    AdapterCandidate first = candidate(firstJob(), Optional.empty());
+    Path foreign =
+        ForeignAdapters.of(
+            store,
+            config().artifactStorePath(),
+            first.getLocation(),
+            "meta-llama/Llama-3.2-1B",
+            folder.resolve("foreign"));
+    AdapterImport imported =
+        AdapterImports.prepare(
+            store,
+            trainer.base(),
+            "acme/support",
+            foreign,
+            "hf:acme/support-lora",
+            "operator",
+            null,
+            Clock.fixed(Instant.ofEpochMilli(5), ZoneOffset.UTC));
+
+    AdapterCandidate continued =
+        candidate(importJob("acme/support@2-i1", imported), Optional.of(releasedAsV1(first)));
+
+    assertThat(imported.getDeclaredBase()).isEqualTo("meta-llama/Llama-3.2-1B");
+    assertThat(imported.getFileDigests())
+        .containsOnlyKeys(PeftAdapter.CONFIG_FILE, PeftAdapter.WEIGHTS_FILE);
+    assertThat(continued.getTrigger()).isEqualTo(JobTrigger.IMPORT);
+    assertThat(continued.getParentVersion()).as("no release of the key was continued").isNull();
+    assertThat(continued.getLineage().getMethod()).isEqualTo(LineageMethod.IMPORTED);
+    assertThat(continued.getLineage().getImportedFrom()).isEqualTo("hf:acme/support-lora");
+    assertThat(continued.getAdapterImport())
+        .as("the manifest's record of the import")
+        .isEqualTo(imported);
+    assertThat(continued.getLineage().getSourceRelease()).isNull();
+    assertThat(continued.getRecipe().getExtras())
+        .containsEntry("startedFrom", "the import of hf:acme/support-lora")
+        .containsEntry("method", "IMPORTED");
+    // an import checked against another base is refused, never trained on this one
+    AdapterImport elsewhere =
+        AdapterImport.newBuilder(imported).setBaseModelDigest("sha256:" + "ab".repeat(32)).build();
+    assertThatThrownBy(() -> candidate(importJob("acme/support@3-i2", elsewhere), Optional.empty()))
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.REFUSED))
+        .hasMessageContaining("import it again against this base");
+  }
+
+  @Test
+  void anAdapterThatCannotBeImportedIsRefusedWithTheReason() {
+    Path empty = folder.resolve("not-an-adapter");
+    assertThatThrownBy(
+            () ->
+                AdapterImports.prepare(
+                    store,
+                    trainer.base(),
+                    "acme/support",
+                    empty,
+                    "somewhere",
+                    "operator",
+                    null,
+                    Clock.systemUTC()))
+        .isInstanceOf(TrainerException.class)
+        .hasMessageContaining("Cannot import")
+        .hasMessageContaining(PeftAdapter.CONFIG_FILE);
+  }
+
+  private TrainerConfig config() {
+    return new TrainerConfig(TestConfigs.tinyRecipe(folder));
+  }
+
+  private TrainingJob importJob(String id, AdapterImport imported) {
+    return TrainingJob.newBuilder(job(id, JobTrigger.IMPORT, List.of(train), List.of(), List.of()))
+        .setAdapterImport(imported)
+        .build();
   }
 
   private BaseRef base(String name, LlamaConfig config, long seed) {
