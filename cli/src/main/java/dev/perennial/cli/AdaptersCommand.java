@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "adapters",
     mixinStandardHelpOptions = true,
-    description = "Imports a LoRA adapter trained elsewhere as an adapter key's starting point.",
-    subcommands = {AdaptersImportCommand.class})
+    description =
+        "Imports a LoRA adapter trained elsewhere as an adapter key's starting point, or lists the"
+            + " imports.",
+    subcommands = {AdaptersImportCommand.class, AdaptersListCommand.class})
 public final class AdaptersCommand extends GroupCommand {}

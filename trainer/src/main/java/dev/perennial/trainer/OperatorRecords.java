@@ -5,18 +5,25 @@ import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
+import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
+import java.time.Duration;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes one record an operator command makes (a base announcement, an adapter import) to its
- * compacted topic, creating the topic when missing, and waits until the broker has it.
+ * The records operator commands make (base announcements, adapter imports) on their compacted
+ * topics: writing one (creating the topic when missing, waiting until the broker has it) and
+ * reading the latest of each key.
  */
 public final class OperatorRecords {
+
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   private OperatorRecords() {}
 
@@ -46,5 +53,32 @@ public final class OperatorRecords {
       Thread.currentThread().interrupt();
       throw new TrainerException("Interrupted writing to " + bound.name(), e);
     }
+  }
+
+  /** The latest record of every key on the topic (a tombstone removes a key), by key. */
+  public static <V> SortedMap<String, V> latest(
+      PerennialConfig config,
+      PerennialTopic which,
+      Function<Topics, Topic<String, V>> topic,
+      String client) {
+    TopicProvisioner.provision(config, "perennial-" + client + "-admin", which);
+    Topic<String, V> bound =
+        topic.apply(Topics.create(TopicCatalog.from(config), config.clientProperties()));
+    SortedMap<String, V> latest = new TreeMap<>();
+    TopicReader.readRecords(
+            config.clientProperties(),
+            bound.name(),
+            bound.keySerde().deserializer(),
+            bound.valueSerde().deserializer(),
+            READ_TIMEOUT)
+        .forEach(
+            record -> {
+              if (record.value() == null) {
+                latest.remove(record.key());
+              } else {
+                latest.put(record.key(), record.value());
+              }
+            });
+    return latest;
   }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The operator's side of {@code imports.v1}: importing a LoRA adapter trained elsewhere as an
@@ -102,6 +103,13 @@ public final class AdapterImports {
         "adapters-import",
         imported.getAdapterKey(),
         imported);
+  }
+
+  /** The latest import of every adapter key that has one. */
+  public static List<AdapterImport> list(PerennialConfig config) {
+    return List.copyOf(
+        OperatorRecords.latest(config, PerennialTopic.IMPORTS, Topics::imports, "adapters-list")
+            .values());
   }
 
   /** The adapter in PEFT's layout, recording the base it was checked against and its origin. */

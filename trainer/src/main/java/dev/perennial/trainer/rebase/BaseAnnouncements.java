@@ -2,11 +2,7 @@ package dev.perennial.trainer.rebase;
 
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.PerennialTopic;
-import dev.perennial.core.kafka.TopicCatalog;
-import dev.perennial.core.kafka.TopicProvisioner;
-import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.model.runtime.BaseModel;
-import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
@@ -14,7 +10,6 @@ import dev.perennial.trainer.OperatorRecords;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.worker.BaseModelSource;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,8 +19,6 @@ import java.util.List;
  * model is refused before anything is written.
  */
 public final class BaseAnnouncements {
-
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private BaseAnnouncements() {}
 
@@ -84,24 +77,7 @@ public final class BaseAnnouncements {
 
   /** Every base announced so far (the latest announcement of each name). */
   public static List<BaseAnnouncement> list(PerennialConfig config) {
-    TopicProvisioner.provision(config, "perennial-bases-admin", PerennialTopic.BASES);
-    Topic<String, BaseAnnouncement> bases =
-        Topics.create(TopicCatalog.from(config), config.clientProperties()).bases();
-    java.util.Map<String, BaseAnnouncement> latest = new java.util.TreeMap<>();
-    TopicReader.readRecords(
-            config.clientProperties(),
-            bases.name(),
-            bases.keySerde().deserializer(),
-            bases.valueSerde().deserializer(),
-            TIMEOUT)
-        .forEach(
-            record -> {
-              if (record.value() == null) {
-                latest.remove(record.key());
-              } else {
-                latest.put(record.key(), record.value());
-              }
-            });
-    return List.copyOf(latest.values());
+    return List.copyOf(
+        OperatorRecords.latest(config, PerennialTopic.BASES, Topics::bases, "bases-list").values());
   }
 }

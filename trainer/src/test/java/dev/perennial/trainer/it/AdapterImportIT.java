@@ -95,6 +95,7 @@ class AdapterImportIT {
               "moved from the old platform",
               Clock.systemUTC());
       AdapterImports.publish(config, imported);
+      assertThat(AdapterImports.list(config)).containsExactly(imported);
 
       List<TrainingJob> jobs =
           harness.await(
