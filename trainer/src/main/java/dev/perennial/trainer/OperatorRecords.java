@@ -10,7 +10,6 @@ import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -64,21 +63,11 @@ public final class OperatorRecords {
     TopicProvisioner.provision(config, "perennial-" + client + "-admin", which);
     Topic<String, V> bound =
         topic.apply(Topics.create(TopicCatalog.from(config), config.clientProperties()));
-    SortedMap<String, V> latest = new TreeMap<>();
-    TopicReader.readRecords(
-            config.clientProperties(),
-            bound.name(),
-            bound.keySerde().deserializer(),
-            bound.valueSerde().deserializer(),
-            READ_TIMEOUT)
-        .forEach(
-            record -> {
-              if (record.value() == null) {
-                latest.remove(record.key());
-              } else {
-                latest.put(record.key(), record.value());
-              }
-            });
-    return latest;
+    return TopicReader.readLatest(
+        config.clientProperties(),
+        bound.name(),
+        bound.keySerde().deserializer(),
+        bound.valueSerde().deserializer(),
+        READ_TIMEOUT);
   }
 }

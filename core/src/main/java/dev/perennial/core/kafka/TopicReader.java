@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,6 +41,32 @@ public final class TopicReader {
         .stream()
         .map(ConsumerRecord::value)
         .toList();
+  }
+
+  /**
+   * The latest committed value of every key of {@code topic}, a compacted topic's current state: a
+   * tombstone removes its key.
+   *
+   * @param clientProperties how to reach the broker; a group id among them is ignored
+   * @throws PerennialException when the topic does not exist or the ends are not reached within
+   *     {@code timeout}
+   */
+  public static <K extends Comparable<K>, V> SortedMap<K, V> readLatest(
+      Map<String, Object> clientProperties,
+      String topic,
+      Deserializer<K> keyDeserializer,
+      Deserializer<V> valueDeserializer,
+      Duration timeout) {
+    SortedMap<K, V> latest = new TreeMap<>();
+    for (ConsumerRecord<K, V> record :
+        readRecords(clientProperties, topic, keyDeserializer, valueDeserializer, timeout)) {
+      if (record.value() == null) {
+        latest.remove(record.key());
+      } else {
+        latest.put(record.key(), record.value());
+      }
+    }
+    return latest;
   }
 
   /**

@@ -49,6 +49,30 @@ class TopicReaderIT {
   }
 
   @Test
+  void theLatestValueOfEveryKeyIsReadAndATombstoneRemovesItsKey() {
+    String topic = KAFKA.createTopic(KAFKA.uniqueName("read-latest"), 2);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            KAFKA.clientProperties(), new StringSerializer(), new StringSerializer())) {
+      producer.send(new ProducerRecord<>(topic, 0, "a", "first"));
+      producer.send(new ProducerRecord<>(topic, 1, "b", "second"));
+      producer.send(new ProducerRecord<>(topic, 0, "a", "third"));
+      producer.send(new ProducerRecord<>(topic, 1, "c", "fourth"));
+      producer.send(new ProducerRecord<>(topic, 1, "b", null));
+    }
+
+    Map<String, String> latest =
+        TopicReader.readLatest(
+            KAFKA.clientProperties(),
+            topic,
+            new StringDeserializer(),
+            new StringDeserializer(),
+            TIMEOUT);
+
+    assertThat(latest).containsExactly(Map.entry("a", "third"), Map.entry("c", "fourth"));
+  }
+
+  @Test
   void anEmptyTopicReadsAsNothing() {
     String topic = KAFKA.createTopic(KAFKA.uniqueName("read-all"), 2);
 

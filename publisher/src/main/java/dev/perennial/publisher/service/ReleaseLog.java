@@ -8,8 +8,6 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import java.time.Duration;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
@@ -28,27 +26,18 @@ public final class ReleaseLog {
    */
   public static SortedMap<String, AdapterRelease> readLatest(
       Map<String, Object> clientProperties, Topic<String, AdapterRelease> topic, Duration timeout) {
-    SortedMap<String, AdapterRelease> latest = new TreeMap<>();
     try {
-      for (ConsumerRecord<String, AdapterRelease> record :
-          TopicReader.readRecords(
-              clientProperties,
-              topic.name(),
-              topic.keySerde().deserializer(),
-              topic.valueSerde().deserializer(),
-              timeout)) {
-        if (record.value() == null) {
-          latest.remove(record.key());
-        } else {
-          latest.put(record.key(), record.value());
-        }
-      }
+      return TopicReader.readLatest(
+          clientProperties,
+          topic.name(),
+          topic.keySerde().deserializer(),
+          topic.valueSerde().deserializer(),
+          timeout);
     } catch (SerializationException e) {
       throw new PublisherException(
           "Cannot read " + topic.name() + ": " + e.getMessage() + "; state cannot be rebuilt", e);
     } catch (PerennialException e) {
       throw new PublisherException(e.getMessage() + "; state cannot be rebuilt", e);
     }
-    return latest;
   }
 }

@@ -230,8 +230,6 @@ public final class AccumulatorProcessor
     }
     for (KeyAccumulation accumulation : state.allAccumulations()) {
       planImport(accumulation.adapterKey(), now);
-    }
-    for (KeyAccumulation accumulation : state.allAccumulations()) {
       if (accumulation.trainCount() == 0 || accumulation.firstPendingAtMs() == null) {
         continue;
       }
