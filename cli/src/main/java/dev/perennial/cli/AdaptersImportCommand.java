@@ -55,7 +55,7 @@ public final class AdaptersImportCommand extends ConsoleCommand {
   @Override
   int run(PrintWriter out) {
     TrainerConfig config = new TrainerConfig(configFile.values());
-    BaseModel base = BaseModelSource.open(config).base();
+    BaseModel base = BaseModelSource.openBase(config);
     // checked before the store is opened: a refused adapter leaves nothing behind
     PeftAdapter checked =
         AdapterImports.check(base, adapterKey, folder, source == null ? folder.toString() : source);

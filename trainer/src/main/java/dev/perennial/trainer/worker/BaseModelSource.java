@@ -25,16 +25,22 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
   private static final Logger log = LoggerFactory.getLogger(BaseModelSource.class);
 
   public static BaseModelSource open(TrainerConfig config) {
+    BaseModel base = openBase(config);
+    return config.baseModelPath().isEmpty()
+        ? new BaseModelSource(base, TinyModel.generalReplaySet())
+        : withReplay(base, config.baseModelPath().get());
+  }
+
+  /** The configured base alone, without reading its general replay set. */
+  public static BaseModel openBase(TrainerConfig config) {
     if (config.baseModelPath().isEmpty()) {
-      return new BaseModelSource(TinyModel.open(), TinyModel.generalReplaySet());
+      return TinyModel.open();
     }
     Path folder = config.baseModelPath().get();
-    BaseModel base =
-        config
-            .baseModelName()
-            .map(name -> BaseModel.open(folder, name))
-            .orElse(BaseModel.open(folder));
-    return withReplay(base, folder);
+    return config
+        .baseModelName()
+        .map(name -> BaseModel.open(folder, name))
+        .orElse(BaseModel.open(folder));
   }
 
   /**

@@ -87,7 +87,7 @@ class AdapterImportIT {
       AdapterImport imported =
           AdapterImports.prepare(
               store,
-              BaseModelSource.open(config).base(),
+              BaseModelSource.openBase(config),
               "acme/support",
               foreign,
               "hub/acme-support-lora",
