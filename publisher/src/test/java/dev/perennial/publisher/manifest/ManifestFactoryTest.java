@@ -9,6 +9,7 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRefreshDetails;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Lineage;
@@ -115,6 +116,48 @@ class ManifestFactoryTest {
     assertThat(tree.at("/lineage/teacher/version").intValue()).isEqualTo(2);
     assertThat(tree.at("/candidate/lineage").isMissingNode()).isTrue();
     assertThat(tree.at("/lineage/reference/kind").textValue()).isEqualTo("INCUMBENT");
+    assertThat(LineageJson.of(tree)).contains(lineage);
+  }
+
+  @Test
+  void anImportedCandidatesManifestNamesWhereTheAdapterCameFromAndTheImportRecord() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    AdapterImport adapterImport =
+        AdapterImport.newBuilder()
+            .setImportId("import-1")
+            .setAdapterKey("acme/support")
+            .setLocation("adapters/imported")
+            .setBaseModelName(TestVerdicts.BASE_MODEL)
+            .setBaseModelDigest("sha256:" + TestVerdicts.BASE_DIGEST)
+            .setSource("hf:acme/support-lora")
+            .setDeclaredBase("meta-llama/Llama-3.2-1B")
+            .setFileDigests(Map.of("adapter_config.json", "ab".repeat(32)))
+            .setImportedBy("operator:alice")
+            .setReason("trained on the old platform")
+            .setImportedAt(TestVerdicts.AT)
+            .build();
+    Lineage lineage =
+        Lineage.newBuilder()
+            .setMethod(LineageMethod.IMPORTED)
+            .setImportedFrom("hf:acme/support-lora")
+            .build();
+    AdapterCandidate candidate =
+        AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-7", null))
+            .setLineage(lineage)
+            .setAdapterImport(adapterImport)
+            .build();
+
+    ReleaseManifest manifest = manifest(TestVerdicts.passed(candidate));
+    JsonNode tree = manifest.tree();
+
+    assertThat(tree.at("/lineage/method").textValue()).isEqualTo("IMPORTED");
+    assertThat(tree.at("/lineage/importedFrom").textValue()).isEqualTo("hf:acme/support-lora");
+    assertThat(tree.at("/parentVersion").isNull()).isTrue();
+    assertThat(tree.at("/candidate/adapterImport/importId").textValue()).isEqualTo("import-1");
+    assertThat(tree.at("/candidate/adapterImport/importedBy").textValue())
+        .isEqualTo("operator:alice");
+    assertThat(tree.at("/candidate/adapterImport/declaredBase").textValue())
+        .isEqualTo("meta-llama/Llama-3.2-1B");
     assertThat(LineageJson.of(tree)).contains(lineage);
   }
 
