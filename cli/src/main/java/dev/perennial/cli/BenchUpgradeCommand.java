@@ -1,5 +1,6 @@
 package dev.perennial.cli;
 
+import dev.perennial.cli.bench.upgrade.TrainerRecipe;
 import dev.perennial.evaluator.stats.ExactBinomial;
 import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.model.bench.UpgradeBenchmark;
@@ -13,7 +14,10 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -111,6 +115,25 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
               + " trains it again with another seed: the churn of training without a base change.")
   List<Method> methods;
 
+  /** How every adapter of the bench is trained. */
+  enum RecipeChoice {
+    FIXED,
+    TRAINER
+  }
+
+  @Option(
+      names = "--recipe",
+      paramLabel = "R",
+      description =
+          "How every adapter is trained: FIXED (default) the bench's own recipe (--steps and"
+              + " --fine-tune-steps steps, 4 of 16 rows replay, lr 3e-3); TRAINER the trainer's job"
+              + " recipe (--config's perennial.trainer.* keys over the service defaults: steps"
+              + " from its epochs, its replay share and learning rate, early stopping), as the"
+              + " pipeline's jobs, REBASE ones included, train.")
+  RecipeChoice recipe;
+
+  @Mixin BenchConfigOption configFile;
+
   @Option(
       names = "--threads",
       paramLabel = "N",
@@ -134,8 +157,12 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
             defaults.generalQuestions(),
             threads == null ? defaults.threads() : threads,
             DeviceChoice.CPU,
-            methods == null ? defaults.methods() : EnumSet.copyOf(methods));
+            methods == null ? defaults.methods() : EnumSet.copyOf(methods),
+            recipe == RecipeChoice.TRAINER
+                ? new TrainerRecipe(trainerValues())
+                : defaults.recipe());
     long started = System.nanoTime();
+    out.println("Every adapter trained with " + settings.recipe().describe());
     Report report = UpgradeBenchmark.run(settings, out);
     out.println();
     out.println("perennial-tiny -> perennial-tiny-2: " + report.carryOverCompatibility());
@@ -187,5 +214,12 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
         settings.averagedTail(),
         (System.nanoTime() - started) / 6e10);
     return 0;
+  }
+
+  /** --config's settings without the evaluator's keys, which the trainer's config does not know. */
+  private Map<String, String> trainerValues() {
+    Map<String, String> values = new TreeMap<>(configFile.offlineValues());
+    values.keySet().removeIf(key -> key.startsWith("perennial.evaluator."));
+    return values;
   }
 }

@@ -1,7 +1,6 @@
 package dev.perennial.model.bench;
 
 import ai.djl.Device;
-import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.rebase.Compatibility;
 import dev.perennial.model.rebase.Rebasing;
@@ -17,7 +16,6 @@ import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.model.train.TokenDistillation;
 import dev.perennial.model.train.TrainingExample;
-import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.world.QaPair;
 import dev.perennial.model.world.SampleDocument;
 import dev.perennial.model.world.TenantKnowledge;
@@ -85,6 +83,7 @@ public final class UpgradeBenchmark {
    *     tail-averaged variant averages
    * @param generalQuestions how many of the new base's general questions measure retention
    * @param methods the methods measured (the old release is always trained and measured)
+   * @param recipe how every adapter is trained ({@link AdapterRecipe#FIXED}: the bench's own)
    */
   public record Settings(
       int tenants,
@@ -99,7 +98,8 @@ public final class UpgradeBenchmark {
       int generalQuestions,
       int threads,
       DeviceChoice device,
-      Set<Method> methods) {
+      Set<Method> methods,
+      AdapterRecipe recipe) {
 
     public Settings {
       methods = methods.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(methods));
@@ -120,7 +120,8 @@ public final class UpgradeBenchmark {
           48,
           1,
           DeviceChoice.CPU,
-          EnumSet.allOf(Method.class));
+          EnumSet.allOf(Method.class),
+          AdapterRecipe.FIXED);
     }
   }
 
@@ -445,18 +446,15 @@ public final class UpgradeBenchmark {
         int steps,
         String suffix,
         UnaryOperator<LoraTrainingRequest> variant) {
-      TrainingRecipe recipe =
-          new TrainingRecipe(
-              steps, 16, 1, 3e-3, 8, 0.1, 0.0, 1.0, 256, 0.25, seed, settings.threads());
       List<TrainingExample> replay =
           BundledBase.parse(base.name()).generalReplaySet().stream()
               .map(TrainingExample::text)
               .toList();
       Path output = scratch.resolve(tag + suffix);
       LoraTrainingRequest request =
-          startFrom == null
-              ? LoraTrainingRequest.fresh(base, data, replay, LoraConfig.defaults(), recipe, output)
-              : LoraTrainingRequest.continuing(base, data, replay, startFrom, recipe, output);
+          settings
+              .recipe()
+              .request(base, data, replay, startFrom, steps, seed, settings.threads(), output);
       LoraTrainer.run(variant.apply(request).on(settings.device()), StepListener.NONE);
       return PeftAdapter.read(output);
     }
