@@ -1,5 +1,6 @@
 package dev.perennial.cli;
 
+import dev.perennial.cli.bench.continual.ContinualBenchmark;
 import dev.perennial.cli.bench.upgrade.TrainerRecipe;
 import dev.perennial.evaluator.stats.ExactBinomial;
 import dev.perennial.evaluator.stats.Interval;
@@ -14,8 +15,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -159,7 +158,9 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
             DeviceChoice.CPU,
             methods == null ? defaults.methods() : EnumSet.copyOf(methods),
             recipe == RecipeChoice.TRAINER
-                ? new TrainerRecipe(trainerValues())
+                ? new TrainerRecipe(
+                    ContinualBenchmark.without(
+                        configFile.offlineValues(), ContinualBenchmark.EVALUATOR_KEYS))
                 : defaults.recipe());
     long started = System.nanoTime();
     out.println("Every adapter trained with " + settings.recipe().describe());
@@ -214,12 +215,5 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
         settings.averagedTail(),
         (System.nanoTime() - started) / 6e10);
     return 0;
-  }
-
-  /** --config's settings without the evaluator's keys, which the trainer's config does not know. */
-  private Map<String, String> trainerValues() {
-    Map<String, String> values = new TreeMap<>(configFile.offlineValues());
-    values.keySet().removeIf(key -> key.startsWith("perennial.evaluator."));
-    return values;
   }
 }

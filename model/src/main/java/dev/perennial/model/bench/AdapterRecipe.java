@@ -54,9 +54,8 @@ public interface AdapterRecipe {
             Path output) {
           TrainingRecipe recipe =
               new TrainingRecipe(steps, 16, 1, 3e-3, 8, 0.1, 0.0, 1.0, 256, 0.25, seed, threads);
-          return startFrom == null
-              ? LoraTrainingRequest.fresh(base, data, replay, LoraConfig.defaults(), recipe, output)
-              : LoraTrainingRequest.continuing(base, data, replay, startFrom, recipe, output);
+          return LoraTrainingRequest.startingFrom(
+              startFrom, LoraConfig.defaults(), base, data, replay, recipe, output);
         }
 
         @Override

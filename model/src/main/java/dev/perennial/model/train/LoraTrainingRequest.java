@@ -115,6 +115,23 @@ public record LoraTrainingRequest(
         0);
   }
 
+  /**
+   * Continues {@code startFrom} with its own LoRA shape, or trains a fresh adapter of shape {@code
+   * freshLora} when there is none.
+   */
+  public static LoraTrainingRequest startingFrom(
+      PeftAdapter startFrom,
+      LoraConfig freshLora,
+      BaseModel base,
+      List<TrainingExample> examples,
+      List<TrainingExample> replay,
+      TrainingRecipe recipe,
+      Path outputFolder) {
+    return startFrom == null
+        ? fresh(base, examples, replay, freshLora, recipe, outputFolder)
+        : continuing(base, examples, replay, startFrom, recipe, outputFolder);
+  }
+
   public LoraTrainingRequest on(DeviceChoice choice) {
     return new LoraTrainingRequest(
         base,

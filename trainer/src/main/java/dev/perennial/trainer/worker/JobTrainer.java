@@ -318,21 +318,14 @@ public final class JobTrainer {
     Function<List<TrainingExample>, JobSearch.Requests> replaying =
         replayed ->
             (recipeOf, stepsOf, into) ->
-                (from == null
-                        ? LoraTrainingRequest.fresh(
-                            target.base(),
-                            trained,
-                            replayed,
-                            recipeOf.freshLora(),
-                            recipeOf.modelRecipe(stepsOf),
-                            into)
-                        : LoraTrainingRequest.continuing(
-                            target.base(),
-                            trained,
-                            replayed,
-                            from,
-                            recipeOf.modelRecipe(stepsOf),
-                            into))
+                LoraTrainingRequest.startingFrom(
+                        from,
+                        recipeOf.freshLora(),
+                        target.base(),
+                        trained,
+                        replayed,
+                        recipeOf.modelRecipe(stepsOf),
+                        into)
                     .on(device)
                     .withFeedback(feedback, recipeOf.objectives());
     JobSearch.Requests requests = replaying.apply(replay.examples());

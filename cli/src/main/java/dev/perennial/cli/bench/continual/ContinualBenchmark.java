@@ -87,12 +87,12 @@ public final class ContinualBenchmark {
   }
 
   static final String TRAINER_KEYS = "perennial.trainer.";
-  static final String EVALUATOR_KEYS = "perennial.evaluator.";
+  public static final String EVALUATOR_KEYS = "perennial.evaluator.";
 
   private ContinualBenchmark() {}
 
   /** One configuration serves both stages here; each reads its own keys (and the shared ones). */
-  static Map<String, String> without(Map<String, String> values, String prefix) {
+  public static Map<String, String> without(Map<String, String> values, String prefix) {
     Map<String, String> own = new HashMap<>(values);
     own.keySet().removeIf(key -> key.startsWith(prefix));
     return own;

@@ -65,11 +65,9 @@ public final class TrainerRecipe implements AdapterRecipe {
     }
     int jobSteps = recipe.steps(training.size(), replay.size());
     TrainingRecipe model = recipe.modelRecipe(jobSteps);
-    LoraTrainingRequest request =
-        startFrom == null
-            ? LoraTrainingRequest.fresh(base, training, replay, recipe.freshLora(), model, output)
-            : LoraTrainingRequest.continuing(base, training, replay, startFrom, model, output);
-    return request.stoppingOn(validation, recipe.earlyStopping(training.size(), replay.size()));
+    return LoraTrainingRequest.startingFrom(
+            startFrom, recipe.freshLora(), base, training, replay, model, output)
+        .stoppingOn(validation, recipe.earlyStopping(training.size(), replay.size()));
   }
 
   private JobRecipe recipe(long seed, int threads) {
