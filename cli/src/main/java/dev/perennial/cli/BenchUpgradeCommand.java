@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
           + " itself on the old base (the release fine-tuned again, and trained again with another"
           + " seed); and compares each with the old release on the old base: tenant exact"
           + " match, its ratio to the old release's, the negative-flip rate and general exact match"
-          + " on the new base. Goals: carried over >= 0.95x with <= 5% negative flips, distilled"
+          + " on the new base. Goals: carried over >= 0.95x with <= 5%% negative flips, distilled"
           + " >= 0.9x."
     })
 public final class BenchUpgradeCommand extends ConsoleCommand {
