@@ -334,6 +334,8 @@ public final class SampleRecords {
                 .setAlpha(0.01)
                 .setMinItems(8)
                 .setMinOthers(2)
+                .setMajorityVote(true)
+                .setExamplesOutvoted(41)
                 .build())
         .setExampleCount(100)
         .setTokenCount(12_800)

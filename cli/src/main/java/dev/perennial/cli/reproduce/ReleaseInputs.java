@@ -98,7 +98,8 @@ public record ReleaseInputs(
                     true,
                     guard.get("alpha").asDouble(),
                     guard.get("minItems").asInt(),
-                    guard.get("minOthers").asInt()));
+                    guard.get("minOthers").asInt(),
+                    guard.path("majorityVote").asBoolean(false)));
       }
     } catch (RuntimeException e) {
       missing.add("the recipe cannot be read back: " + e.getMessage());

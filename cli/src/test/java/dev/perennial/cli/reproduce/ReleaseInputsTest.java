@@ -106,15 +106,19 @@ class ReleaseInputsTest {
             .setMinItems(12)
             .setMinOthers(3)
             .build());
-
     ReleaseManifest manifest = manifest(candidate);
+    candidate.getRaterGuard().setMajorityVote(true);
+    candidate.getRaterGuard().setExamplesOutvoted(40);
+    ReleaseManifest voted = manifest(candidate);
 
     // in the manifest's candidate section, counts only
     assertThat(
             manifest.tree().path("candidate").path("raterGuard").path("subjectsSetAside").asInt())
         .isEqualTo(6);
     assertThat(ReleaseInputs.of(manifest).recipe().raterGuard())
-        .isEqualTo(new RaterGuardSettings(true, 0.001, 12, 3));
+        .isEqualTo(new RaterGuardSettings(true, 0.001, 12, 3, false));
+    assertThat(ReleaseInputs.of(voted).recipe().raterGuard())
+        .isEqualTo(new RaterGuardSettings(true, 0.001, 12, 3, true));
   }
 
   @Test

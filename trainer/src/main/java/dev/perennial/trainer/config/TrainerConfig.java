@@ -936,6 +936,14 @@ public class TrainerConfig extends PerennialConfig {
       "An item counts for a subject when at least this many other subjects voted on it and their"
           + " majority is not a tie.";
 
+  public static final String RECIPE_RATER_GUARD_MAJORITY_VOTE_CONFIG =
+      RECIPE_RATER_GUARD_PREFIX + "majority.vote";
+  public static final boolean RECIPE_RATER_GUARD_MAJORITY_VOTE_DEFAULT = false;
+  private static final String RECIPE_RATER_GUARD_MAJORITY_VOTE_DOC =
+      "With the guard on, also set aside every feedback label its item's majority of subjects"
+          + " votes against (one vote a subject), and every label of an item whose majority is a"
+          + " tie. It catches noise spread over all records, which no subject's test does.";
+
   private static ConfigDef defineRaterGuard(ConfigDef definition) {
     return definition
         .define(
@@ -964,7 +972,13 @@ public class TrainerConfig extends PerennialConfig {
             RECIPE_RATER_GUARD_MIN_OTHERS_DEFAULT,
             Range.atLeast(1),
             Importance.LOW,
-            RECIPE_RATER_GUARD_MIN_OTHERS_DOC);
+            RECIPE_RATER_GUARD_MIN_OTHERS_DOC)
+        .define(
+            RECIPE_RATER_GUARD_MAJORITY_VOTE_CONFIG,
+            Type.BOOLEAN,
+            RECIPE_RATER_GUARD_MAJORITY_VOTE_DEFAULT,
+            Importance.LOW,
+            RECIPE_RATER_GUARD_MAJORITY_VOTE_DOC);
   }
 
   private static ConfigDef defineFeedbackOnlyProfile(ConfigDef definition) {

@@ -5,6 +5,7 @@ import dev.perennial.trainer.shard.ExampleContent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -33,40 +34,7 @@ public final class RaterAgreement {
    * pseudonym; a subject with no compared item has a tally of 0 and 0.
    */
   public static Map<String, Tally> of(List<TrainingExample> examples, int minOthers) {
-    // item -> subject -> summed votes
-    Map<String, Map<String, Integer>> votes = new HashMap<>();
-    for (TrainingExample example : examples) {
-      if (!ExampleContent.isFeedback(example)) {
-        continue;
-      }
-      String item;
-      int vote;
-      switch (example.getKind()) {
-        case PREFERENCE, CORRECTION -> {
-          String chosen = example.getChosen();
-          String rejected = example.getRejected();
-          if (chosen.equals(rejected)) {
-            continue;
-          }
-          boolean ordered = chosen.compareTo(rejected) < 0;
-          item =
-              "pair\u0000"
-                  + example.getPrompt()
-                  + "\u0000"
-                  + (ordered ? chosen : rejected)
-                  + "\u0000"
-                  + (ordered ? rejected : chosen);
-          vote = ordered ? 1 : -1;
-        }
-        default -> {
-          item = "rating\u0000" + example.getPrompt() + "\u0000" + example.getCompletion();
-          vote = Boolean.TRUE.equals(example.getDesirable()) ? 1 : -1;
-        }
-      }
-      votes
-          .computeIfAbsent(item, i -> new HashMap<>())
-          .merge(example.getSubjectPseudonym(), vote, Integer::sum);
-    }
+    Map<String, Map<String, Integer>> votes = votesByItem(examples);
     Map<String, int[]> counts = new TreeMap<>();
     for (Map<String, Integer> bySubject : votes.values()) {
       int total = 0;
@@ -89,5 +57,59 @@ public final class RaterAgreement {
     Map<String, Tally> tallies = new TreeMap<>();
     counts.forEach((subject, count) -> tallies.put(subject, new Tally(count[0], count[1])));
     return tallies;
+  }
+
+  /**
+   * A feedback example's vote: its item (the kind, prompt and answers that identify it) and the
+   * orientation it votes for there, +1 or -1.
+   */
+  record Vote(String item, int sign) {}
+
+  /**
+   * {@code example}'s vote, or empty when it is not feedback or is a pair of two equal answers
+   * (which orients nothing).
+   */
+  static Optional<Vote> voteOf(TrainingExample example) {
+    if (!ExampleContent.isFeedback(example)) {
+      return Optional.empty();
+    }
+    return switch (example.getKind()) {
+      case PREFERENCE, CORRECTION -> {
+        String chosen = example.getChosen();
+        String rejected = example.getRejected();
+        if (chosen.equals(rejected)) {
+          yield Optional.empty();
+        }
+        boolean ordered = chosen.compareTo(rejected) < 0;
+        yield Optional.of(
+            new Vote(
+                "pair\u0000"
+                    + example.getPrompt()
+                    + "\u0000"
+                    + (ordered ? chosen : rejected)
+                    + "\u0000"
+                    + (ordered ? rejected : chosen),
+                ordered ? 1 : -1));
+      }
+      default ->
+          Optional.of(
+              new Vote(
+                  "rating\u0000" + example.getPrompt() + "\u0000" + example.getCompletion(),
+                  Boolean.TRUE.equals(example.getDesirable()) ? 1 : -1));
+    };
+  }
+
+  /** Item -> subject -> the sum of that subject's votes on it, over {@code examples}' feedback. */
+  static Map<String, Map<String, Integer>> votesByItem(List<TrainingExample> examples) {
+    Map<String, Map<String, Integer>> votes = new HashMap<>();
+    for (TrainingExample example : examples) {
+      voteOf(example)
+          .ifPresent(
+              vote ->
+                  votes
+                      .computeIfAbsent(vote.item(), i -> new HashMap<>())
+                      .merge(example.getSubjectPseudonym(), vote.sign(), Integer::sum));
+    }
+    return votes;
   }
 }

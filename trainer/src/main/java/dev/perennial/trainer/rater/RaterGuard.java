@@ -1,5 +1,6 @@
 package dev.perennial.trainer.rater;
 
+import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.SourcedExample;
 import java.util.ArrayList;
@@ -17,6 +18,11 @@ import java.util.TreeSet;
  * records) are practically never set aside, while a user who is always wrong is after a few items.
  * Where no item has more than one subject's vote (every subject alone on their items) it compares
  * nothing and sets nothing aside.
+ *
+ * <p>With {@code majorityVote} it then sets aside, of the feedback it kept, every label its item's
+ * majority of subjects votes against, and every label of an item whose majority is a tie ({@link
+ * ItemMajority}): noise spread over all records, which no subject's test can catch, no longer
+ * trains against the majority of the same item.
  */
 public final class RaterGuard {
 
@@ -30,6 +36,7 @@ public final class RaterGuard {
       int subjectsCompared,
       Set<String> setAside,
       int examplesSetAside,
+      int examplesOutvoted,
       boolean sawFeedback) {}
 
   private final RaterGuardSettings settings;
@@ -47,7 +54,7 @@ public final class RaterGuard {
     all.addAll(replay);
     boolean sawFeedback = all.stream().anyMatch(e -> ExampleContent.isFeedback(e.example()));
     if (!settings.enabled() || !sawFeedback) {
-      return new Outcome(training, replay, 0, Set.of(), 0, sawFeedback);
+      return new Outcome(training, replay, 0, Set.of(), 0, 0, sawFeedback);
     }
     Map<String, RaterAgreement.Tally> tallies =
         RaterAgreement.of(all.stream().map(SourcedExample::example).toList(), settings.minOthers());
@@ -66,7 +73,19 @@ public final class RaterGuard {
     List<SourcedExample> keptTraining = kept(training, setAside);
     List<SourcedExample> keptReplay = kept(replay, setAside);
     int removed = training.size() - keptTraining.size() + replay.size() - keptReplay.size();
-    return new Outcome(keptTraining, keptReplay, compared, setAside, removed, true);
+    if (!settings.majorityVote()) {
+      return new Outcome(keptTraining, keptReplay, compared, setAside, removed, 0, true);
+    }
+    List<TrainingExample> kept = new ArrayList<>();
+    keptTraining.forEach(e -> kept.add(e.example()));
+    keptReplay.forEach(e -> kept.add(e.example()));
+    Set<TrainingExample> outvoted = ItemMajority.outvoted(kept);
+    List<SourcedExample> votedTraining = without(keptTraining, outvoted);
+    List<SourcedExample> votedReplay = without(keptReplay, outvoted);
+    int outvotedCount =
+        keptTraining.size() - votedTraining.size() + keptReplay.size() - votedReplay.size();
+    return new Outcome(
+        votedTraining, votedReplay, compared, setAside, removed, outvotedCount, true);
   }
 
   /** The candidate's record of {@code outcome}: counts and settings, never a pseudonym. */
@@ -78,6 +97,8 @@ public final class RaterGuard {
         .setAlpha(settings.alpha())
         .setMinItems(settings.minItems())
         .setMinOthers(settings.minOthers())
+        .setMajorityVote(settings.majorityVote())
+        .setExamplesOutvoted(outcome.examplesOutvoted())
         .build();
   }
 
@@ -95,6 +116,14 @@ public final class RaterGuard {
       }
     }
     return Math.min(1, sum);
+  }
+
+  private static List<SourcedExample> without(
+      List<SourcedExample> examples, Set<TrainingExample> outvoted) {
+    if (outvoted.isEmpty()) {
+      return examples;
+    }
+    return examples.stream().filter(e -> !outvoted.contains(e.example())).toList();
   }
 
   private static List<SourcedExample> kept(List<SourcedExample> examples, Set<String> setAside) {

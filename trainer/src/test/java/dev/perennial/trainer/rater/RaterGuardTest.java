@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 class RaterGuardTest {
 
   private static final String KEY = "acme/support";
-  private static final RaterGuardSettings DEFAULTS = new RaterGuardSettings(true, 0.01, 8, 2);
+  private static final RaterGuardSettings DEFAULTS =
+      new RaterGuardSettings(true, 0.01, 8, 2, false);
+  private static final RaterGuardSettings MAJORITY = new RaterGuardSettings(true, 0.01, 8, 2, true);
 
   private static String prompt(int item) {
     return "Question: What colour is lamp " + item + "?\nAnswer:";
@@ -70,7 +72,8 @@ class RaterGuardTest {
     assertThat(guard.record(outcome).toString())
         .isEqualTo(
             "{\"subjectsCompared\": 4, \"subjectsSetAside\": 1, \"examplesSetAside\": 10,"
-                + " \"alpha\": 0.01, \"minItems\": 8, \"minOthers\": 2}");
+                + " \"alpha\": 0.01, \"minItems\": 8, \"minOthers\": 2, \"majorityVote\": false,"
+                + " \"examplesOutvoted\": 0}");
   }
 
   @Test
@@ -169,7 +172,7 @@ class RaterGuardTest {
 
     RaterGuard.Outcome outcome = new RaterGuard(DEFAULTS).apply(sourced(own), sourced(replayed));
     RaterGuard.Outcome off =
-        new RaterGuard(new RaterGuardSettings(false, 0.01, 8, 2))
+        new RaterGuard(new RaterGuardSettings(false, 0.01, 8, 2, false))
             .apply(sourced(own), sourced(replayed));
 
     // 4 items in the job and 4 in replay: p-d's 8 compared items reach min.items only together
@@ -180,6 +183,105 @@ class RaterGuardTest {
     assertThat(off.setAside()).isEmpty();
     assertThat(off.training()).hasSize(12);
     assertThat(off.subjectsCompared()).isZero();
+  }
+
+  @Test
+  void theMajorityVoteSetsAsideALoneSubjectsMinorityRecordsAndEveryRecordOfATie() {
+    // one pseudonym a tenant, as per-record noise arrives: item 0 has 3 right and 2 wrong records,
+    // item 1 4 and 1, item 2 2 and 3 (the majority is wrong, and wins), item 3 2 and 2 (a tie)
+    int[][] rightWrong = {{3, 2}, {4, 1}, {2, 3}, {2, 2}};
+    List<TrainingExample> examples = new ArrayList<>();
+    for (int item = 0; item < rightWrong.length; item++) {
+      for (int r = 0; r < rightWrong[item][0]; r++) {
+        examples.add(pair("p-tenant", item, true));
+      }
+      for (int w = 0; w < rightWrong[item][1]; w++) {
+        examples.add(pair("p-tenant", item, false));
+      }
+    }
+    examples.add(text(KEY, "p-tenant", "A document of the tenant's."));
+
+    RaterGuard guard = new RaterGuard(MAJORITY);
+    RaterGuard.Outcome outcome = guard.apply(sourced(examples), List.of());
+
+    assertThat(outcome.setAside()).isEmpty();
+    assertThat(outcome.examplesSetAside()).isZero();
+    // 2 + 1 + 2 outvoted, and the tie's 4
+    assertThat(outcome.examplesOutvoted()).isEqualTo(9);
+    assertThat(outcome.training()).hasSize(examples.size() - 9);
+    assertThat(outcome.training().stream().map(e -> e.example().getChosen()))
+        .containsExactly(
+            " teal", " teal", " teal", " teal", " teal", " teal", " teal", " grey", " grey",
+            " grey", null);
+    assertThat(guard.record(outcome).getMajorityVote()).isTrue();
+    assertThat(guard.record(outcome).getExamplesOutvoted()).isEqualTo(9);
+  }
+
+  @Test
+  void aSubjectVotesOnceOnAnItemHoweverOftenItRepeatsItsLabel() {
+    List<TrainingExample> examples = new ArrayList<>();
+    for (int r = 0; r < 5; r++) {
+      examples.add(pair("p-a", 0, false));
+    }
+    examples.add(pair("p-b", 0, true));
+    examples.add(pair("p-c", 0, true));
+
+    RaterGuard.Outcome outcome = new RaterGuard(MAJORITY).apply(sourced(examples), List.of());
+
+    // p-a's five records are one vote against p-b's and p-c's two
+    assertThat(outcome.examplesOutvoted()).isEqualTo(5);
+    assertThat(outcome.training().stream().map(e -> e.example().getSubjectPseudonym()))
+        .containsExactly("p-b", "p-c");
+  }
+
+  @Test
+  void theMajorityVoteRunsOnWhatTheSubjectsTestKeptAcrossTrainingAndReplay() {
+    List<TrainingExample> own = new ArrayList<>();
+    List<TrainingExample> replayed = new ArrayList<>();
+    for (int item = 0; item < 8; item++) {
+      List<TrainingExample> into = item < 4 ? own : replayed;
+      into.add(pair("p-a", item, true));
+      into.add(pair("p-b", item, true));
+      into.add(pair("p-c", item, item != 0 && item != 7));
+      into.add(pair("p-d", item, false));
+    }
+    // a rating the others outvote: p-b's, on an answer p-a and p-c rate the other way
+    own.add(rating(KEY, "p-a", prompt(0), " teal", true));
+    own.add(rating(KEY, "p-b", prompt(0), " teal", false));
+    own.add(rating(KEY, "p-c", prompt(0), " teal", true));
+
+    RaterGuard.Outcome outcome = new RaterGuard(MAJORITY).apply(sourced(own), sourced(replayed));
+
+    // p-d is set aside by the test first (8 pairs); then p-c's wrong pairs on items 0 (in the job)
+    // and 7 (in replay) and p-b's rating are outvoted by the two others
+    assertThat(outcome.setAside()).containsExactly("p-d");
+    assertThat(outcome.examplesSetAside()).isEqualTo(8);
+    assertThat(outcome.examplesOutvoted()).isEqualTo(3);
+    assertThat(outcome.training()).hasSize(19 - 4 - 2);
+    assertThat(outcome.replay()).hasSize(16 - 4 - 1);
+  }
+
+  @Test
+  void labelsThatAgreeLoseNothingToTheVoteAndAnOffGuardDoesNotVote() {
+    List<TrainingExample> agreeing = new ArrayList<>();
+    List<TrainingExample> split = new ArrayList<>();
+    for (int item = 0; item < 6; item++) {
+      for (int r = 0; r < 5; r++) {
+        agreeing.add(pair("p-tenant", item, true));
+        split.add(pair("p-tenant", item, r < 3));
+      }
+    }
+    List<SourcedExample> training = sourced(agreeing);
+
+    RaterGuard.Outcome clean = new RaterGuard(MAJORITY).apply(training, List.of());
+    RaterGuard.Outcome off =
+        new RaterGuard(new RaterGuardSettings(false, 0.01, 8, 2, true))
+            .apply(sourced(split), List.of());
+
+    assertThat(clean.training()).isSameAs(training);
+    assertThat(clean.examplesOutvoted()).isZero();
+    assertThat(off.training()).hasSize(30);
+    assertThat(off.examplesOutvoted()).isZero();
   }
 
   @Test

@@ -384,16 +384,23 @@ public final class FeedbackBenchmark {
     RaterGuard recorded = candidate.getRaterGuard();
     int setAside = recorded == null ? 0 : recorded.getSubjectsSetAside();
     int examples = recorded == null ? 0 : recorded.getExamplesSetAside();
-    if (setAside != check.setAside() || examples != check.examplesSetAside()) {
+    int outvoted = recorded == null ? 0 : recorded.getExamplesOutvoted();
+    if (setAside != check.setAside()
+        || examples != check.examplesSetAside()
+        || outvoted != check.examplesOutvoted()) {
       throw new IllegalStateException(
           "the trainer's rater guard set aside "
               + setAside
               + " subjects and "
               + examples
-              + " examples, the bench's recount "
+              + " examples and outvoted "
+              + outvoted
+              + ", the bench's recount "
               + check.setAside()
+              + ", "
+              + check.examplesSetAside()
               + " and "
-              + check.examplesSetAside());
+              + check.examplesOutvoted());
     }
     return check;
   }

@@ -152,6 +152,22 @@ public record FeedbackReport(
                 f(guard.kept().phrasingAccuracy())));
       }
     }
+    if (runs.stream().anyMatch(run -> run.guard().examplesOutvoted() > 0)) {
+      lines.add("Rater guard's majority vote (known truth):");
+      for (FeedbackRun run : runs) {
+        FeedbackShards.GuardCheck guard = run.guard();
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "  %-12s %5.2f  %d feedback examples outvoted (the jobs' and their replays');"
+                    + " flipped labels that still trained %d of %d",
+                run.variant().label(),
+                run.noise(),
+                guard.examplesOutvoted(),
+                guard.flippedTrained(),
+                guard.flipped()));
+      }
+    }
     lines.add("");
     lines.addAll(goals());
     return lines;
@@ -340,6 +356,8 @@ public record FeedbackReport(
       node.put("raterGuardNoisySetAside", run.guard().noisySetAside());
       node.put("noisyUsers", run.guard().noisy());
       node.put("raterGuardExamplesSetAside", run.guard().examplesSetAside());
+      node.put("raterGuardExamplesOutvoted", run.guard().examplesOutvoted());
+      node.put("flippedLabelsTrained", run.guard().flippedTrained());
       node.put("keptLabelCeiling", run.guard().kept().heldOutAccuracy());
       node.put("keptHeldOutPhrasingLabelCeiling", run.guard().kept().phrasingAccuracy());
       node.put("steps", run.steps());

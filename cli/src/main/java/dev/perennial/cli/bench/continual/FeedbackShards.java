@@ -63,13 +63,19 @@ final class FeedbackShards {
    * examples, and the pseudonyms of its truly noisy users (none under the per-record model).
    */
   record TrainShard(
-      ShardRef ref, int items, int flipped, List<SourcedExample> examples, Set<String> noisy) {}
+      ShardRef ref,
+      int items,
+      int flipped,
+      List<SourcedExample> examples,
+      Set<String> noisy,
+      Set<String> flippedEvents) {}
 
   /**
    * The rater guard's outcome on a job, recomputed with the known truth: subjects compared and set
    * aside, how many of those are truly noisy, how many noisy subjects gave feedback, the examples
    * set aside, and the label ceiling of the labels it kept (the majority of the records of the
-   * subjects not set aside).
+   * subjects not set aside). With its majority vote, also the examples outvoted (the job's and its
+   * replay's), and of the job's own flipped labels how many still train.
    */
   record GuardCheck(
       int compared,
@@ -77,9 +83,12 @@ final class FeedbackShards {
       int noisySetAside,
       int noisy,
       int examplesSetAside,
-      Ceiling kept) {
+      Ceiling kept,
+      int examplesOutvoted,
+      int flipped,
+      int flippedTrained) {
 
-    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0, Ceiling.NONE);
+    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0, Ceiling.NONE, 0, 0, 0);
 
     GuardCheck plus(GuardCheck other) {
       return new GuardCheck(
@@ -88,7 +97,10 @@ final class FeedbackShards {
           noisySetAside + other.noisySetAside,
           noisy + other.noisy,
           examplesSetAside + other.examplesSetAside,
-          kept.plus(other.kept));
+          kept.plus(other.kept),
+          examplesOutvoted + other.examplesOutvoted,
+          flipped + other.flipped,
+          flippedTrained + other.flippedTrained);
     }
   }
 
@@ -339,13 +351,21 @@ final class FeedbackShards {
     }
     RaterGuard.Outcome outcome = new RaterGuard(settings).apply(shard.examples(), replay);
     int noisySetAside = (int) outcome.setAside().stream().filter(shard.noisy()::contains).count();
+    int flippedTrained =
+        (int)
+            outcome.training().stream()
+                .filter(e -> shard.flippedEvents().contains(e.example().getEventId()))
+                .count();
     return new GuardCheck(
         outcome.subjectsCompared(),
         outcome.setAside().size(),
         noisySetAside,
         shard.noisy().size(),
         outcome.examplesSetAside(),
-        ceiling(number, kind, noise, outcome.setAside()));
+        ceiling(number, kind, noise, outcome.setAside()),
+        outcome.examplesOutvoted(),
+        shard.flippedEvents().size(),
+        flippedTrained);
   }
 
   /** The shards of update {@code number} as the continual bench's measurer takes them. */
@@ -392,7 +412,7 @@ final class FeedbackShards {
     UpdateQuestions update = updates.get(number - 1);
     SyntheticFeedback feedback = trainFeedback(update, noise);
     List<TrainingExample> examples = new ArrayList<>();
-    int flipped = 0;
+    Set<String> flippedEvents = new TreeSet<>();
     for (int r = 0; r < update.train().size() * records; r++) {
       int i = update.train().get(r / records);
       // the first user's record keeps the id one record a question always had
@@ -401,9 +421,12 @@ final class FeedbackShards {
       switch (kind) {
         case PREFERENCE -> {
           SyntheticFeedback.Preference pair = feedback.preferences().get(r);
-          flipped += pair.flipped() ? 1 : 0;
+          String event = eventId(number, i, "pair" + user);
+          if (pair.flipped()) {
+            flippedEvents.add(event);
+          }
           examples.add(
-              example(eventId(number, i, "pair" + user), kind, subject)
+              example(event, kind, subject)
                   .setPrompt(pair.prompt())
                   .setChosen(pair.chosen())
                   .setRejected(pair.rejected())
@@ -411,9 +434,12 @@ final class FeedbackShards {
         }
         case CORRECTION -> {
           SyntheticFeedback.Correction correction = feedback.corrections().get(r);
-          flipped += correction.flipped() ? 1 : 0;
+          String event = eventId(number, i, "correction" + user);
+          if (correction.flipped()) {
+            flippedEvents.add(event);
+          }
           examples.add(
-              example(eventId(number, i, "correction" + user), kind, subject)
+              example(event, kind, subject)
                   .setPrompt(correction.prompt())
                   .setChosen(correction.corrected())
                   .setRejected(correction.original())
@@ -422,9 +448,12 @@ final class FeedbackShards {
         case RATING -> {
           for (int k = 0; k <= 1; k++) {
             SyntheticFeedback.Rating rating = feedback.ratings().get(2 * r + k);
-            flipped += rating.flipped() ? 1 : 0;
+            String event = eventId(number, i, "rating-" + k + user);
+            if (rating.flipped()) {
+              flippedEvents.add(event);
+            }
             examples.add(
-                example(eventId(number, i, "rating-" + k + user), kind, subject)
+                example(event, kind, subject)
                     .setPrompt(rating.prompt())
                     .setCompletion(rating.answer())
                     .setDesirable(rating.desirable())
@@ -447,7 +476,13 @@ final class FeedbackShards {
             store, tenant, adapterKey, ShardSplit.TRAIN, sourced, jobId(number, List.of()));
     Set<String> noisy = new TreeSet<>();
     feedback.noisyUsers().forEach(u -> noisy.add(pseudonym(u)));
-    return new TrainShard(ref, examples.size(), flipped, List.copyOf(sourced), noisy);
+    return new TrainShard(
+        ref,
+        examples.size(),
+        flippedEvents.size(),
+        List.copyOf(sourced),
+        noisy,
+        Set.copyOf(flippedEvents));
   }
 
   /** The feedback of an update's trained questions, {@link #records} records each. */

@@ -11,6 +11,7 @@ import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.rater.RaterGuard;
 import dev.perennial.trainer.rater.RaterGuardSettings;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.ShardReader;
@@ -178,11 +179,19 @@ class FeedbackShardsTest {
     assertThat(check)
         .isEqualTo(
             new FeedbackShards.GuardCheck(
-                19, 6, 6, 6, noisy.flipped(), byUsers.ceiling(1, ExampleKind.PREFERENCE, 0)));
+                19,
+                6,
+                6,
+                6,
+                noisy.flipped(),
+                byUsers.ceiling(1, ExampleKind.PREFERENCE, 0),
+                0,
+                noisy.flipped(),
+                0));
     assertThat(byUsers.guardCheck(1, ExampleKind.PREFERENCE, 0, RaterGuardSettings.from(DEFAULTS)))
         .isEqualTo(
             new FeedbackShards.GuardCheck(
-                20, 0, 0, 0, 0, byUsers.ceiling(1, ExampleKind.PREFERENCE, 0)));
+                20, 0, 0, 0, 0, byUsers.ceiling(1, ExampleKind.PREFERENCE, 0), 0, 0, 0));
   }
 
   @Test
@@ -198,6 +207,44 @@ class FeedbackShardsTest {
     assertThat(check.compared()).isZero();
     assertThat(check.examplesSetAside()).isZero();
     assertThat(check.kept()).isEqualTo(five.ceiling(1, ExampleKind.PREFERENCE, 0.3));
+    assertThat(check.examplesOutvoted()).isZero();
+    assertThat(check.flippedTrained()).isEqualTo(noisy.flipped());
+  }
+
+  @Test
+  void underTheRecordModelTheMajorityVoteLeavesEachQuestionItsMajorityLabelOnly() {
+    FeedbackShards five = FeedbackShards.write(store, WORLD, STREAM, 0.25, 5, 5);
+    FeedbackShards.TrainShard noisy = five.trainShard(1, ExampleKind.PREFERENCE, 0.3);
+    RaterGuardSettings majority = new RaterGuardSettings(true, 0.01, 8, 2, true);
+
+    RaterGuard.Outcome outcome = new RaterGuard(majority).apply(noisy.examples(), List.of());
+    FeedbackShards.GuardCheck check = five.guardCheck(1, ExampleKind.PREFERENCE, 0.3, majority);
+
+    // five records a question, so no tie: each question keeps its 3 to 5 majority records
+    Map<String, Set<String>> chosenByPrompt = new HashMap<>();
+    outcome
+        .training()
+        .forEach(
+            e ->
+                chosenByPrompt
+                    .computeIfAbsent(e.example().getPrompt(), p -> new HashSet<>())
+                    .add(e.example().getChosen()));
+    assertThat(chosenByPrompt)
+        .hasSize(noisy.items() / 5)
+        .allSatisfy((p, c) -> assertThat(c).hasSize(1));
+    assertThat(check.examplesOutvoted())
+        .isEqualTo(noisy.items() - outcome.training().size())
+        .isPositive();
+    // a flipped label trains only where the flips are its question's majority (3 of 5 or more)
+    Map<String, Integer> flippedByPrompt = new HashMap<>();
+    noisy.examples().stream()
+        .filter(e -> noisy.flippedEvents().contains(e.example().getEventId()))
+        .forEach(e -> flippedByPrompt.merge(e.example().getPrompt(), 1, Integer::sum));
+    assertThat(check.flipped()).isEqualTo(noisy.flipped());
+    assertThat(check.flippedTrained())
+        .isEqualTo(flippedByPrompt.values().stream().filter(n -> n >= 3).mapToInt(n -> n).sum())
+        .isLessThan(noisy.flipped());
+    assertThat(check.examplesSetAside()).isZero();
   }
 
   @Test
