@@ -148,6 +148,26 @@ class FeedbackJobTest {
   }
 
   @Test
+  void withTheMajorityVoteALoneSubjectsMinorityLabelsDoNotTrainAndTheCandidateCountsThem() {
+    trainer = trainer(Map.of(TrainerConfig.RECIPE_RATER_GUARD_MAJORITY_VOTE_CONFIG, "true"));
+    List<SourcedExample> pairs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      // one pseudonym, as per-record noise arrives: two right records and one flipped a question
+      pairs.add(at(0, pairs.size(), preference(KEY, "p-tenant", prompt(i), COLOURS[i], " grey")));
+      pairs.add(at(0, pairs.size(), preference(KEY, "p-tenant", prompt(i), COLOURS[i], " grey")));
+      pairs.add(at(0, pairs.size(), preference(KEY, "p-tenant", prompt(i), " grey", COLOURS[i])));
+    }
+
+    AdapterCandidate candidate = train("acme/support@1-abc", pairs, Optional.empty());
+
+    assertThat(candidate.getExampleCount()).isEqualTo(12);
+    assertThat(candidate.getRecipe().getExtras()).containsEntry("feedback.preference", "12");
+    assertThat(candidate.getRaterGuard().getSubjectsCompared()).isZero();
+    assertThat(candidate.getRaterGuard().getMajorityVote()).isTrue();
+    assertThat(candidate.getRaterGuard().getExamplesOutvoted()).isEqualTo(6);
+  }
+
+  @Test
   void aJobWithDocumentsAndPairsTrainsByTheRecipeKeysAsConfigured() {
     List<SourcedExample> mixed = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
