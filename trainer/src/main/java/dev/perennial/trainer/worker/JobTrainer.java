@@ -227,14 +227,15 @@ public final class JobTrainer {
     // feedback included: replay trains a pair's chosen answer as a language-model row.
     RaterGuard raterGuard = new RaterGuard(recipe.raterGuard());
     RaterGuard.Outcome guarded = raterGuard.apply(training, earlier);
-    if (guarded.examplesSetAside() > 0) {
+    if (guarded.examplesSetAside() > 0 || guarded.examplesOutvoted() > 0) {
       log.info(
           "Rater guard of {}: {} of {} compared subjects disagree with the others; {} of their"
-              + " feedback examples set aside",
+              + " feedback examples set aside, {} more outvoted on their items",
           job.getJobId(),
           guarded.setAside().size(),
           guarded.subjectsCompared(),
-          guarded.examplesSetAside());
+          guarded.examplesSetAside(),
+          guarded.examplesOutvoted());
       training = guarded.training();
       earlier = guarded.replay();
       if (training.isEmpty()) {
