@@ -402,6 +402,18 @@ public final class FeedbackBenchmark {
               + " and "
               + check.examplesOutvoted());
     }
+    // what trained, not only what the guard recorded: the job's own examples it kept
+    int trained =
+        Math.toIntExact(candidate.getExampleCount())
+            + Integer.parseInt(
+                candidate.getRecipe().getExtras().getOrDefault("validationExamples", "0"));
+    if (trained != check.trained()) {
+      throw new IllegalStateException(
+          "the trainer trained "
+              + trained
+              + " of the job's examples (validation included), the rater guard's recount kept "
+              + check.trained());
+    }
     return check;
   }
 

@@ -75,7 +75,8 @@ final class FeedbackShards {
    * aside, how many of those are truly noisy, how many noisy subjects gave feedback, the examples
    * set aside, and the label ceiling of the labels it kept (the majority of the records of the
    * subjects not set aside). With its majority vote, also the examples outvoted (the job's and its
-   * replay's), and of the job's own flipped labels how many still train.
+   * replay's), and of the job's own flipped labels how many still train; {@code trained}: the job's
+   * own examples the guard kept, what its candidate must have trained on.
    */
   record GuardCheck(
       int compared,
@@ -86,9 +87,10 @@ final class FeedbackShards {
       Ceiling kept,
       int examplesOutvoted,
       int flipped,
-      int flippedTrained) {
+      int flippedTrained,
+      int trained) {
 
-    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0, Ceiling.NONE, 0, 0, 0);
+    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0, Ceiling.NONE, 0, 0, 0, 0);
 
     GuardCheck plus(GuardCheck other) {
       return new GuardCheck(
@@ -100,7 +102,8 @@ final class FeedbackShards {
           kept.plus(other.kept),
           examplesOutvoted + other.examplesOutvoted,
           flipped + other.flipped,
-          flippedTrained + other.flippedTrained);
+          flippedTrained + other.flippedTrained,
+          trained + other.trained);
     }
   }
 
@@ -365,7 +368,8 @@ final class FeedbackShards {
         ceiling(number, kind, noise, outcome.setAside()),
         outcome.examplesOutvoted(),
         shard.flippedEvents().size(),
-        flippedTrained);
+        flippedTrained,
+        outcome.training().size());
   }
 
   /** The shards of update {@code number} as the continual bench's measurer takes them. */

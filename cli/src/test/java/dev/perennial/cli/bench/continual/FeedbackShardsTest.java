@@ -187,11 +187,21 @@ class FeedbackShardsTest {
                 byUsers.ceiling(1, ExampleKind.PREFERENCE, 0),
                 0,
                 noisy.flipped(),
-                0));
+                0,
+                noisy.items() - noisy.flipped()));
     assertThat(byUsers.guardCheck(1, ExampleKind.PREFERENCE, 0, RaterGuardSettings.from(DEFAULTS)))
         .isEqualTo(
             new FeedbackShards.GuardCheck(
-                20, 0, 0, 0, 0, byUsers.ceiling(1, ExampleKind.PREFERENCE, 0), 0, 0, 0));
+                20,
+                0,
+                0,
+                0,
+                0,
+                byUsers.ceiling(1, ExampleKind.PREFERENCE, 0),
+                0,
+                0,
+                0,
+                byUsers.trainShard(1, ExampleKind.PREFERENCE, 0).items()));
   }
 
   @Test
@@ -235,6 +245,7 @@ class FeedbackShardsTest {
     assertThat(check.examplesOutvoted())
         .isEqualTo(noisy.items() - outcome.training().size())
         .isPositive();
+    assertThat(check.trained()).isEqualTo(outcome.training().size());
     // a flipped label trains only where the flips are its question's majority (3 of 5 or more)
     Map<String, Integer> flippedByPrompt = new HashMap<>();
     noisy.examples().stream()
