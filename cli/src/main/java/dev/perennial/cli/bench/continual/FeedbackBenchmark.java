@@ -403,10 +403,8 @@ public final class FeedbackBenchmark {
               + check.examplesOutvoted());
     }
     // what trained, not only what the guard recorded: the job's own examples it kept
-    int trained =
-        Math.toIntExact(candidate.getExampleCount())
-            + Integer.parseInt(
-                candidate.getRecipe().getExtras().getOrDefault("validationExamples", "0"));
+    Row.Training training = ContinualBenchmark.training(candidate, Optional.empty());
+    int trained = training.examples() + training.validationExamples();
     if (trained != check.trained()) {
       throw new IllegalStateException(
           "the trainer trained "

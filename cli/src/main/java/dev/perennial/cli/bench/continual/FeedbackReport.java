@@ -165,7 +165,7 @@ public record FeedbackReport(
                 run.noise(),
                 guard.examplesOutvoted(),
                 guard.flippedTrained(),
-                guard.flipped()));
+                run.flippedItems()));
       }
     }
     lines.add("");

@@ -59,16 +59,20 @@ final class FeedbackShards {
       List<String> taughtFacts) {}
 
   /**
-   * A training shard of one kind at one noise level, how many of its labels are flipped, its
-   * examples, and the pseudonyms of its truly noisy users (none under the per-record model).
+   * A training shard of one kind at one noise level, its examples, the pseudonyms of its truly
+   * noisy users (none under the per-record model), and the event ids of its flipped labels.
    */
   record TrainShard(
-      ShardRef ref,
-      int items,
-      int flipped,
-      List<SourcedExample> examples,
-      Set<String> noisy,
-      Set<String> flippedEvents) {}
+      ShardRef ref, List<SourcedExample> examples, Set<String> noisy, Set<String> flippedEvents) {
+
+    int items() {
+      return examples.size();
+    }
+
+    int flipped() {
+      return flippedEvents.size();
+    }
+  }
 
   /**
    * The rater guard's outcome on a job, recomputed with the known truth: subjects compared and set
@@ -86,11 +90,10 @@ final class FeedbackShards {
       int examplesSetAside,
       Ceiling kept,
       int examplesOutvoted,
-      int flipped,
       int flippedTrained,
       int trained) {
 
-    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0, Ceiling.NONE, 0, 0, 0, 0);
+    static final GuardCheck NONE = new GuardCheck(0, 0, 0, 0, 0, Ceiling.NONE, 0, 0, 0);
 
     GuardCheck plus(GuardCheck other) {
       return new GuardCheck(
@@ -101,7 +104,6 @@ final class FeedbackShards {
           examplesSetAside + other.examplesSetAside,
           kept.plus(other.kept),
           examplesOutvoted + other.examplesOutvoted,
-          flipped + other.flipped,
           flippedTrained + other.flippedTrained,
           trained + other.trained);
     }
@@ -367,7 +369,6 @@ final class FeedbackShards {
         outcome.examplesSetAside(),
         ceiling(number, kind, noise, outcome.setAside()),
         outcome.examplesOutvoted(),
-        shard.flippedEvents().size(),
         flippedTrained,
         outcome.training().size());
   }
@@ -480,13 +481,7 @@ final class FeedbackShards {
             store, tenant, adapterKey, ShardSplit.TRAIN, sourced, jobId(number, List.of()));
     Set<String> noisy = new TreeSet<>();
     feedback.noisyUsers().forEach(u -> noisy.add(pseudonym(u)));
-    return new TrainShard(
-        ref,
-        examples.size(),
-        flippedEvents.size(),
-        List.copyOf(sourced),
-        noisy,
-        Set.copyOf(flippedEvents));
+    return new TrainShard(ref, List.copyOf(sourced), noisy, Set.copyOf(flippedEvents));
   }
 
   /** The feedback of an update's trained questions, {@link #records} records each. */
