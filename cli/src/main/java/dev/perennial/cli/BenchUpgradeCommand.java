@@ -1,10 +1,12 @@
 package dev.perennial.cli;
 
 import dev.perennial.cli.bench.continual.ContinualBenchmark;
+import dev.perennial.cli.bench.upgrade.FlipDifference;
 import dev.perennial.cli.bench.upgrade.TrainerRecipe;
 import dev.perennial.evaluator.stats.ExactBinomial;
 import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.model.bench.UpgradeBenchmark;
+import dev.perennial.model.bench.UpgradeBenchmark.FlipPairing;
 import dev.perennial.model.bench.UpgradeBenchmark.Method;
 import dev.perennial.model.bench.UpgradeBenchmark.Report;
 import dev.perennial.model.bench.UpgradeBenchmark.TenantRun;
@@ -15,6 +17,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -202,6 +205,7 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
           String.format(Locale.ROOT, "%.3f-%.3f", flips.lower(), flips.upper()),
           report.mean(method, Transfer::general));
     }
+    printPairings(out, settings.methods(), report);
     out.printf(
         Locale.ROOT,
         "%d tenants x %d seeds %s, token KL weight %s, focal %s + %s if right, averaged tail %s,"
@@ -215,5 +219,40 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
         settings.averagedTail(),
         (System.nanoTime() - started) / 6e10);
     return 0;
+  }
+
+  /**
+   * Each measured re-basing against each measured churn row, item by item: what the base change
+   * adds to the flips that training on the old base causes anyway.
+   */
+  private static void printPairings(PrintWriter out, Set<Method> measured, Report report) {
+    List<Method> churns = measured.stream().filter(Method::churn).toList();
+    List<Method> rebasings = measured.stream().filter(method -> !method.churn()).toList();
+    if (churns.isEmpty() || rebasings.isEmpty()) {
+      return;
+    }
+    out.println(
+        "Flips paired item by item with training's own churn on the old base (difference of the"
+            + " rates, 95% interval exact given the items only one of them flips):");
+    for (Method rebasing : rebasings) {
+      for (Method churn : churns) {
+        FlipPairing pairing = report.pairing(rebasing, churn);
+        Interval difference = FlipDifference.of(pairing, 0.95);
+        out.printf(
+            Locale.ROOT,
+            "%-28s against %-22s both %d, only it %d, only the churn %d of %d: %+.3f %s%n",
+            rebasing.label(),
+            churn.label(),
+            pairing.both(),
+            pairing.onlyFirst(),
+            pairing.onlySecond(),
+            pairing.oldRight(),
+            difference.estimate(),
+            difference.isUndefined()
+                ? "(no item tells them apart)"
+                : String.format(
+                    Locale.ROOT, "[%+.3f, %+.3f]", difference.lower(), difference.upper()));
+      }
+    }
   }
 }

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -150,12 +151,18 @@ public final class UpgradeBenchmark {
     public String label() {
       return label;
     }
+
+    /** Whether this measures training's own churn on the old base rather than a re-basing. */
+    public boolean churn() {
+      return this == RETUNED || this == RETRAINED;
+    }
   }
 
   /**
    * One rebased adapter's figures against the old release.
    *
-   * @param flips items the old release answered right that this adapter gets wrong
+   * @param flipped the items (indices into the tenant's questions) the old release answered right
+   *     that this adapter gets wrong
    * @param oldRight items the old release answered right
    */
   public record Transfer(
@@ -164,8 +171,30 @@ public final class UpgradeBenchmark {
       double ratio,
       double negativeFlips,
       double general,
-      int flips,
-      int oldRight) {}
+      Set<Integer> flipped,
+      int oldRight) {
+
+    public Transfer {
+      flipped = Set.copyOf(flipped);
+    }
+
+    /** Items the old release answered right that this adapter gets wrong. */
+    public int flips() {
+      return flipped.size();
+    }
+  }
+
+  /**
+   * Two methods' negative flips over the same items, the old release's right answers: flipped by
+   * both, by the first only, by the second only. Only the last two tell the methods apart.
+   */
+  public record FlipPairing(int both, int onlyFirst, int onlySecond, int oldRight) {
+
+    /** The first method's flip rate minus the second's. */
+    public double difference() {
+      return oldRight == 0 ? 0 : (double) (onlyFirst - onlySecond) / oldRight;
+    }
+  }
 
   /** One tenant in one seed: the old release's figures and each measured method's. */
   public record TenantRun(
@@ -211,6 +240,33 @@ public final class UpgradeBenchmark {
     public double pooledFlipRate(Method method) {
       int right = oldRight(method);
       return right == 0 ? 0 : (double) flips(method) / right;
+    }
+
+    /**
+     * {@code first}'s and {@code second}'s flips paired item by item (both measured against the
+     * same old release in every run), pooled over the runs.
+     */
+    public FlipPairing pairing(Method first, Method second) {
+      int both = 0;
+      int onlyFirst = 0;
+      int onlySecond = 0;
+      int oldRight = 0;
+      for (TenantRun run : runs) {
+        Set<Integer> firstFlipped = run.transfer(first).flipped();
+        Set<Integer> secondFlipped = run.transfer(second).flipped();
+        for (int item : firstFlipped) {
+          if (secondFlipped.contains(item)) {
+            both++;
+          } else {
+            onlyFirst++;
+          }
+        }
+        for (int item : secondFlipped) {
+          onlySecond += firstFlipped.contains(item) ? 0 : 1;
+        }
+        oldRight += run.transfer(first).oldRight();
+      }
+      return new FlipPairing(both, onlyFirst, onlySecond, oldRight);
     }
 
     /** Pooled ratio: the sum of rebased exact matches over the sum of the old ones. */
@@ -489,12 +545,14 @@ public final class UpgradeBenchmark {
     Device device = ModelRuntime.device(settings.device());
     try (LanguageModel model = LanguageModel.loadAdapter(base, device, adapter, false)) {
       boolean[] correct = exactMatch(model, items).correct();
-      int flips = 0;
+      Set<Integer> flipped = new HashSet<>();
       int oldRight = 0;
       for (int i = 0; i < correct.length; i++) {
         if (oldCorrect[i]) {
           oldRight++;
-          flips += correct[i] ? 0 : 1;
+          if (!correct[i]) {
+            flipped.add(i);
+          }
         }
       }
       double old = rate(oldCorrect);
@@ -503,9 +561,9 @@ public final class UpgradeBenchmark {
           method.label(),
           now,
           old == 0 ? 0 : now / old,
-          oldRight == 0 ? 0 : (double) flips / oldRight,
+          oldRight == 0 ? 0 : (double) flipped.size() / oldRight,
           exactMatch(model, general(base, settings)).rate(),
-          flips,
+          flipped,
           oldRight);
     }
   }
