@@ -169,7 +169,6 @@ public final class UpgradeBenchmark {
       String method,
       double tenantExactMatch,
       double ratio,
-      double negativeFlips,
       double general,
       Set<Integer> flipped,
       int oldRight) {
@@ -181,6 +180,11 @@ public final class UpgradeBenchmark {
     /** Items the old release answered right that this adapter gets wrong. */
     public int flips() {
       return flipped.size();
+    }
+
+    /** The negative-flip rate: flips over the old release's right answers. */
+    public double negativeFlips() {
+      return oldRight == 0 ? 0 : (double) flips() / oldRight;
     }
   }
 
@@ -561,7 +565,6 @@ public final class UpgradeBenchmark {
           method.label(),
           now,
           old == 0 ? 0 : now / old,
-          oldRight == 0 ? 0 : (double) flipped.size() / oldRight,
           exactMatch(model, general(base, settings)).rate(),
           flipped,
           oldRight);

@@ -67,7 +67,6 @@ class FlipDifferenceTest {
   }
 
   private static Transfer transfer(Method method, Set<Integer> flipped, int oldRight) {
-    return new Transfer(
-        method.label(), 0.6, 1.0, (double) flipped.size() / oldRight, 1.0, flipped, oldRight);
+    return new Transfer(method.label(), 0.6, 1.0, 1.0, flipped, oldRight);
   }
 }
