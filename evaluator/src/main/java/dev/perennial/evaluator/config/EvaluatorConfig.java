@@ -280,9 +280,11 @@ public class EvaluatorConfig extends PerennialConfig {
       EVALUATOR + "gate.feedback.max.length.change";
   public static final double GATE_FEEDBACK_MAX_LENGTH_CHANGE_DEFAULT = 0.2;
   private static final String GATE_FEEDBACK_MAX_LENGTH_CHANGE_DOC =
-      "Gate feedback.length: the greedy answers to the held-out pairs' prompts may be at most"
-          + " this share longer or shorter in total than the reference's (|candidate - reference|"
-          + " / reference, characters), at the upper bound of the interval.";
+      "Gate feedback.length: the characters by which the greedy answers to the held-out pairs'"
+          + " prompts are longer or shorter than both the reference's answer and the chosen answer"
+          + " may be at most this share of the longer of the two (summed over the pairs), at the"
+          + " upper bound of the interval. A length change toward the chosen answer's is what the"
+          + " feedback asked for and counts nothing.";
 
   /** Per-tenant settings: {@code perennial.evaluator.tenant.<tenant><suffix>}. */
   public static final String TENANT_PREFIX = EVALUATOR + "tenant.";

@@ -48,8 +48,9 @@ public record GateThresholds(
    *     reference's (feedback.chosen), at the upper bound
    * @param maxDrift largest share of general-set positions whose argmax token differs from the
    *     reference's (feedback.drift), at the upper bound
-   * @param maxLengthChange largest relative change, either way, of the greedy answers' length on
-   *     the pairs' prompts (feedback.length), at the upper bound
+   * @param maxLengthChange largest share of the greedy answers' length on the pairs' prompts that
+   *     lies outside the reference's and the chosen answers' lengths (feedback.length), at the
+   *     upper bound
    */
   public record Feedback(
       int minPairs,

@@ -194,8 +194,10 @@ public final class GateRules {
    *       the reference's &lt;= the tolerance at the upper bound;
    *   <li>{@value GateNames#FEEDBACK_DRIFT}: share of the general set's positions whose argmax
    *       token differs from the reference's &lt;= the maximum at the upper bound;
-   *   <li>{@value GateNames#FEEDBACK_LENGTH}: relative change either way of the greedy answers'
-   *       length on the pairs' prompts &lt;= the maximum at the upper bound.
+   *   <li>{@value GateNames#FEEDBACK_LENGTH}: the greedy answers' length on the pairs' prompts
+   *       outside what the reference's answers and the chosen answers span, as a share of the
+   *       longer of the two ({@link FeedbackSuite#LENGTH_OUTSIDE_FEEDBACK}) &lt;= the maximum at
+   *       the upper bound.
    * </ul>
    *
    * A gate whose items are none (no general set to drift on, say) has insufficient evidence with n
@@ -237,8 +239,8 @@ public final class GateRules {
     statistics.addOrInsufficient(
         gates,
         GateNames.FEEDBACK_LENGTH,
-        FeedbackSuite.LENGTH_VS_REFERENCE,
-        Effect.CHANGE,
+        FeedbackSuite.LENGTH_OUTSIDE_FEEDBACK,
+        Effect.RATIO,
         thresholds.maxLengthChange(),
         GateComparator.LESS_OR_EQUAL);
     return gates;

@@ -20,14 +20,9 @@ public enum Effect {
   INCREASE("relative loss increase"),
 
   /**
-   * {@code |sum candidate - sum reference| / sum reference}: the share by which a total changed,
-   * either way (the greedy answers' length).
-   */
-  CHANGE("relative change either way"),
-
-  /**
    * {@code sum candidate / sum reference}: a ratio of counts, such as a rebased candidate's right
-   * answers over the old release's, or its negative flips over the old release's right answers.
+   * answers over the old release's, its negative flips over the old release's right answers, or the
+   * answer characters the feedback does not account for over those it does.
    */
   RATIO("ratio"),
 
@@ -52,18 +47,9 @@ public enum Effect {
       case DROP -> (referenceSum - candidateSum) / n;
       case GAIN -> referenceSum > 0 ? (referenceSum - candidateSum) / referenceSum : Double.NaN;
       case INCREASE -> referenceSum > 0 ? (candidateSum - referenceSum) / referenceSum : Double.NaN;
-      case CHANGE -> change(candidateSum, referenceSum);
       case RATIO -> referenceSum > 0 ? candidateSum / referenceSum : Double.NaN;
       case DIFFERENCE -> (candidateSum - referenceSum) / n;
     };
-  }
-
-  /** Relative change; 0 when both totals are 0 (nothing changed), else undefined at 0. */
-  private static double change(double candidateSum, double referenceSum) {
-    if (referenceSum > 0) {
-      return Math.abs(candidateSum - referenceSum) / referenceSum;
-    }
-    return referenceSum == 0 && candidateSum == 0 ? 0 : Double.NaN;
   }
 
   /** {@code relative loss reduction}. */

@@ -30,7 +30,11 @@ import java.util.List;
  *   <li>drift on the base's general set: at each scored position, whether the candidate's most
  *       likely next token (argmax, teacher-forced) differs from the reference's;
  *   <li>the length in characters of the greedy answers to the pairs' prompts (up to the first
- *       newline or the generation cap), under the candidate and the reference.
+ *       newline or the generation cap), under the candidate and the reference, beside the chosen
+ *       answers' (their first line): a change of length the feedback accounts for, toward the
+ *       chosen answer's, is learning what users preferred; what lies outside the lengths of the
+ *       reference's and the chosen answer is verbosity or truncation nobody asked for ({@link
+ *       #lengthOutside}).
  * </ul>
  *
  * A key whose pool holds no pair has nothing measured here (its verdict says the feedback gates do
@@ -42,7 +46,7 @@ import java.util.List;
  * feedback.reference.version} (0: the base), {@code feedback.accuracy}, {@code
  * feedback.margin.mean}, {@code feedback.chosen.loss} and {@code feedback.rejected.loss} (each with
  * {@code .reference}), {@code feedback.drift}, {@code feedback.answer.length} (with {@code
- * .reference}).
+ * .reference} and {@code .chosen}).
  */
 public final class FeedbackSuite implements Suite {
 
@@ -64,9 +68,14 @@ public final class FeedbackSuite implements Suite {
   public static final String DRIFT_VS_REFERENCE =
       "general-set argmax tokens unlike the reference's, of tokens";
 
-  /** Paired items: each pair prompt's greedy answer length (characters), candidate vs reference. */
-  public static final String LENGTH_VS_REFERENCE =
-      "greedy answer length on pair prompts, candidate vs reference";
+  /**
+   * Paired items: the characters by which each pair prompt's greedy answer lies outside the lengths
+   * of the reference's answer and the chosen answer, over the longer of the two ({@link
+   * #lengthOutside}).
+   */
+  public static final String LENGTH_OUTSIDE_FEEDBACK =
+      "greedy answer characters outside the reference's and the chosen answer's lengths, of the"
+          + " longer";
 
   @Override
   public String name() {
@@ -188,9 +197,35 @@ public final class FeedbackSuite implements Suite {
     double[] lengths = lengths(results.answers(promptAnswering(context, context.model(), pairs)));
     double[] referenceLengths =
         lengths(results.answers(promptAnswering(context, reference, pairs)));
-    into.putPaired(LENGTH_VS_REFERENCE, new PairedItems(lengths, referenceLengths));
+    double[] chosenLengths = lengths(pairs.stream().map(FeedbackSuite::firstLine).toList());
+    into.putPaired(
+        LENGTH_OUTSIDE_FEEDBACK, lengthOutside(lengths, referenceLengths, chosenLengths));
     into.put("feedback.answer.length", mean(lengths));
     into.put("feedback.answer.length.reference", mean(referenceLengths));
+    into.put("feedback.answer.length.chosen", mean(chosenLengths));
+  }
+
+  /**
+   * Per pair, how far the candidate's answer length lies outside the range between the reference's
+   * answer length and the chosen answer's (0 anywhere within it), over the range's upper end, so
+   * that the ratio of sums is the share of characters that neither the reference nor the feedback
+   * accounts for: longer than both (verbosity) or shorter than both (truncation).
+   */
+  public static PairedItems lengthOutside(double[] candidate, double[] reference, double[] chosen) {
+    double[] outside = new double[candidate.length];
+    double[] longer = new double[candidate.length];
+    for (int i = 0; i < candidate.length; i++) {
+      double low = Math.min(reference[i], chosen[i]);
+      double high = Math.max(reference[i], chosen[i]);
+      outside[i] = Math.max(0, candidate[i] - high) + Math.max(0, low - candidate[i]);
+      longer[i] = high;
+    }
+    return new PairedItems(outside, longer);
+  }
+
+  /** The chosen answer as greedy decoding, which stops at a newline, could produce it. */
+  private static String firstLine(EvalExample pair) {
+    return pair.answer().lines().findFirst().orElse("").trim();
   }
 
   /**

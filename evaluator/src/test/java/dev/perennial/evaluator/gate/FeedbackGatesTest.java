@@ -3,6 +3,7 @@ package dev.perennial.evaluator.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.stats.Effect;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.evaluator.suite.FeedbackSuite;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The feedback gates on constructed score sets, with the default thresholds (8 pairs, accuracy 0.6,
- * chosen tolerance 0.05, drift 0.1, length change 0.2): 20 held-out pairs, 40 general examples of
- * 30 scored tokens each.
+ * chosen tolerance 0.05, drift 0.1, length outside the feedback 0.2): 20 held-out pairs, 40 general
+ * examples of 30 scored tokens each.
  */
 class FeedbackGatesTest {
 
@@ -39,6 +40,20 @@ class FeedbackGatesTest {
   /** The measurements of {@code pairs} pairs of which the first {@code right} are ranked right. */
   private static Measurements measured(
       int pairs, int right, double chosenShare, int differingTokens, double lengthShare) {
+    return measured(pairs, right, chosenShare, differingTokens, lengthShare, 1.0);
+  }
+
+  /**
+   * As above, the candidate's answers {@code lengthShare} and the chosen answers {@code
+   * chosenLengthShare} times the reference's length (10 to 16 characters).
+   */
+  private static Measurements measured(
+      int pairs,
+      int right,
+      double chosenShare,
+      int differingTokens,
+      double lengthShare,
+      double chosenLengthShare) {
     Measurements m = new Measurements();
     m.put(FeedbackSuite.PAIRS, pairs);
     double[] ranked = new double[pairs];
@@ -47,6 +62,7 @@ class FeedbackGatesTest {
     double[] referenceChosen = new double[pairs];
     double[] lengths = new double[pairs];
     double[] referenceLengths = new double[pairs];
+    double[] chosenLengths = new double[pairs];
     for (int i = 0; i < pairs; i++) {
       ranked[i] = i < right ? 1 : 0;
       ones[i] = 1;
@@ -54,6 +70,7 @@ class FeedbackGatesTest {
       chosen[i] = referenceLoss(i) * (chosenShare + (i % 2 == 0 ? 0.03 : -0.03));
       referenceLengths[i] = 10 + i % 7;
       lengths[i] = referenceLengths[i] * (lengthShare + (i % 3 - 1) * 0.02);
+      chosenLengths[i] = referenceLengths[i] * chosenLengthShare;
     }
     m.putPaired(FeedbackSuite.RANKED_RIGHT, new PairedItems(ranked, ones));
     m.putPaired(FeedbackSuite.CHOSEN_VS_REFERENCE, new PairedItems(chosen, referenceChosen));
@@ -64,7 +81,9 @@ class FeedbackGatesTest {
       tokens[i] = 30;
     }
     m.putPaired(FeedbackSuite.DRIFT_VS_REFERENCE, new PairedItems(differing, tokens));
-    m.putPaired(FeedbackSuite.LENGTH_VS_REFERENCE, new PairedItems(lengths, referenceLengths));
+    m.putPaired(
+        FeedbackSuite.LENGTH_OUTSIDE_FEEDBACK,
+        FeedbackSuite.lengthOutside(lengths, referenceLengths, chosenLengths));
     return m;
   }
 
@@ -137,6 +156,30 @@ class FeedbackGatesTest {
         .containsEntry("feedback.length", EvaluationOutcome.FAILED);
     assertThat(outcomes(gates(measured(PAIRS, 19, 0.7, 1, 1.6))))
         .containsEntry("feedback.length", EvaluationOutcome.FAILED);
+  }
+
+  @Test
+  void answersThatGrowToTheChosenAnswersLengthPassTheLengthGateAndGrowingBeyondItFails() {
+    // the chosen answers are 60 % longer than the reference's, and the candidate answers like them
+    assertThat(outcomes(gates(measured(PAIRS, 19, 0.7, 1, 1.6, 1.6))))
+        .containsEntry("feedback.length", EvaluationOutcome.PASSED);
+    // answers 60 % longer than the reference's where the chosen answers are 20 % longer
+    Gate longer = byName(gates(measured(PAIRS, 19, 0.7, 1, 1.6, 1.2))).get("feedback.length");
+    assertThat(Outcomes.of(longer)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(longer.getValue()).isCloseTo(0.4 / 1.2, Offset.offset(0.01));
+  }
+
+  @Test
+  void theLengthOutsideTheFeedbackCountsOnlyWhatIsLongerOrShorterThanBothAnswers() {
+    // pair 1 within [4, 5]; pair 2 four past the chosen 8; pair 3 two short of the chosen 4;
+    // pair 4 as long as both
+    PairedItems outside =
+        FeedbackSuite.lengthOutside(
+            new double[] {5, 12, 2, 9}, new double[] {5, 6, 6, 9}, new double[] {4, 8, 4, 9});
+
+    assertThat(outside.candidate()).containsExactly(0, 4, 2, 0);
+    assertThat(outside.reference()).containsExactly(5, 8, 6, 9);
+    assertThat(outside.effect(Effect.RATIO)).isEqualTo(6.0 / 28);
   }
 
   @Test

@@ -23,19 +23,6 @@ class PairedBootstrapTest {
   }
 
   @Test
-  void aChangeFromNothingIsUndefinedButNoChangeAtZeroIsZero() {
-    PairedItems lengths = new PairedItems(new double[] {12, 8}, new double[] {10, 10});
-    assertThat(lengths.effect(Effect.CHANGE)).isEqualTo(0.0);
-    assertThat(new PairedItems(new double[] {30}, new double[] {20}).effect(Effect.CHANGE))
-        .isEqualTo(0.5);
-    // greedy answers empty for both models: nothing changed
-    assertThat(new PairedItems(new double[] {0, 0}, new double[] {0, 0}).effect(Effect.CHANGE))
-        .isZero();
-    assertThat(new PairedItems(new double[] {4, 0}, new double[] {0, 0}).effect(Effect.CHANGE))
-        .isNaN();
-  }
-
-  @Test
   void identicalModelsGetAZeroWidthIntervalAtZero() {
     double[] same = {1, 0, 1, 1, 0, 1};
 

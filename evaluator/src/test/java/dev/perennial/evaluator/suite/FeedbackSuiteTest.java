@@ -155,6 +155,14 @@ class FeedbackSuiteTest {
     assertThat(m.get("feedback.chosen.loss")).isLessThan(m.get("feedback.chosen.loss.reference"));
     assertThat(gates.get("feedback.drift").getN()).isEqualTo(general.size());
     assertThat(gates.get("feedback.length").getN()).isEqualTo(heldOutPairs.size());
+    // the answers grew toward the chosen answers' length (about 8 characters against the base's
+    // 6.6): what the feedback asked for, which feedback.length does not count
+    assertThat(m.get("feedback.answer.length"))
+        .isGreaterThan(m.get("feedback.answer.length.reference"))
+        .isLessThanOrEqualTo(m.get("feedback.answer.length.chosen"));
+    assertThat(Outcomes.of(gates.get("feedback.length")))
+        .as("%s", gates.get("feedback.length"))
+        .isEqualTo(EvaluationOutcome.PASSED);
   }
 
   @Test
