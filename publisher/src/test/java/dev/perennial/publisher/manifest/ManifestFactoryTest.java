@@ -9,7 +9,6 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
-import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRefreshDetails;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Lineage;
@@ -121,31 +120,9 @@ class ManifestFactoryTest {
 
   @Test
   void anImportedCandidatesManifestNamesWhereTheAdapterCameFromAndTheImportRecord() {
-    LocalArtifactStore store = new LocalArtifactStore(folder);
-    AdapterImport adapterImport =
-        AdapterImport.newBuilder()
-            .setImportId("import-1")
-            .setAdapterKey("acme/support")
-            .setLocation("adapters/imported")
-            .setBaseModelName(TestVerdicts.BASE_MODEL)
-            .setBaseModelDigest("sha256:" + TestVerdicts.BASE_DIGEST)
-            .setSource("hf:acme/support-lora")
-            .setDeclaredBase("meta-llama/Llama-3.2-1B")
-            .setFileDigests(Map.of("adapter_config.json", "ab".repeat(32)))
-            .setImportedBy("operator:alice")
-            .setReason("trained on the old platform")
-            .setImportedAt(TestVerdicts.AT)
-            .build();
-    Lineage lineage =
-        Lineage.newBuilder()
-            .setMethod(LineageMethod.IMPORTED)
-            .setImportedFrom("hf:acme/support-lora")
-            .build();
     AdapterCandidate candidate =
-        AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-7", null))
-            .setLineage(lineage)
-            .setAdapterImport(adapterImport)
-            .build();
+        TestVerdicts.imported(new LocalArtifactStore(folder), "acme/support", "cand-7");
+    Lineage lineage = candidate.getLineage();
 
     ReleaseManifest manifest = manifest(TestVerdicts.passed(candidate));
     JsonNode tree = manifest.tree();

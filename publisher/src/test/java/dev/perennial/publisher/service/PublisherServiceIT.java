@@ -27,6 +27,7 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.net.URI;
@@ -320,6 +321,44 @@ class PublisherServiceIT {
           .containsExactly("v1", "v2");
     }
     assertThat(second.service().service().registry().get(KEY).aliases()).containsEntry("stable", 2);
+  }
+
+  @Test
+  void anImportedAdapterThatPassedReplacesStableAndNamesItsOriginInTheRecordManifestAndReadApi()
+      throws Exception {
+    ServiceProcess<PublisherServer> server = start(Map.of());
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    read(topics.releases(), r -> r.size() == 1);
+
+    // no parent version, but the evaluator compared it with the key's stable v1, as with any
+    // candidate of a key that has one
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.imported(store, "acme/support", "cand-2"));
+    verdict.setIncumbentVersion(1);
+    send(verdict);
+
+    List<AdapterRelease> releases = read(topics.releases(), r -> r.size() == 2);
+    AdapterRelease imported =
+        releases.stream().filter(r -> r.getVersion() == 2).findFirst().orElseThrow();
+    assertThat(imported.getCandidateId()).isEqualTo("cand-2");
+    assertThat(imported.getAliases()).containsEntry("stable", 2);
+    assertThat(imported.getLineage().getMethod()).isEqualTo(LineageMethod.IMPORTED);
+    assertThat(imported.getLineage().getImportedFrom()).isEqualTo("hf:acme/support-lora");
+    Path released = folder.resolve("releases/acme/support/v2");
+    assertThat(
+            ReleaseVerifier.withPublishedKeys(server.service().service().area())
+                .verify(released, KEY, 2)
+                .problems())
+        .isEmpty();
+
+    JsonNode stable = Json.MAPPER.readTree(get(server, "/v1/adapters/acme/support/stable").body());
+    assertThat(stable.get("version").intValue()).isEqualTo(2);
+    assertThat(stable.at("/manifest/lineage/method").textValue()).isEqualTo("IMPORTED");
+    assertThat(stable.at("/manifest/parentVersion").isNull()).isTrue();
+    assertThat(stable.at("/manifest/candidate/adapterImport/importId").textValue())
+        .isEqualTo("import-1");
+    assertThat(stable.at("/manifest/candidate/adapterImport/importedBy").textValue())
+        .isEqualTo("operator:alice");
   }
 
   @Test

@@ -5,12 +5,15 @@ import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
@@ -115,6 +118,39 @@ public final class TestVerdicts {
         .setTrainingMillis(1_500)
         .setTotalMillis(2_100)
         .setCreatedAt(AT)
+        .build();
+  }
+
+  /**
+   * A candidate of an IMPORT job: an adapter trained elsewhere ({@code hf:acme/support-lora},
+   * declared on {@code meta-llama/Llama-3.2-1B}), imported as import-1 by operator:alice and
+   * trained on the key's data, without a parent version. Its lineage is IMPORTED and it carries the
+   * whole import record, as the trainer's candidates do.
+   */
+  public static AdapterCandidate imported(
+      ArtifactStore store, String adapterKey, String candidateId) {
+    AdapterImport adapterImport =
+        AdapterImport.newBuilder()
+            .setImportId("import-1")
+            .setAdapterKey(adapterKey)
+            .setLocation("adapters/imported")
+            .setBaseModelName(BASE_MODEL)
+            .setBaseModelDigest("sha256:" + BASE_DIGEST)
+            .setSource("hf:acme/support-lora")
+            .setDeclaredBase("meta-llama/Llama-3.2-1B")
+            .setFileDigests(Map.of("adapter_config.json", "ab".repeat(32)))
+            .setImportedBy("operator:alice")
+            .setReason("trained on the old platform")
+            .setImportedAt(AT)
+            .build();
+    return AdapterCandidate.newBuilder(candidate(store, adapterKey, candidateId, null))
+        .setTrigger(JobTrigger.IMPORT)
+        .setLineage(
+            Lineage.newBuilder()
+                .setMethod(LineageMethod.IMPORTED)
+                .setImportedFrom(adapterImport.getSource())
+                .build())
+        .setAdapterImport(adapterImport)
         .build();
   }
 
