@@ -161,6 +161,13 @@ class PublisherServiceIT {
     return audits -> audits.stream().filter(a -> a.getAction().equals(action)).count() >= count;
   }
 
+  /** What {@code releases verify} finds wrong with acme/support's release folder of a version. */
+  private List<String> verificationProblems(ServiceProcess<PublisherServer> server, int version) {
+    return ReleaseVerifier.withPublishedKeys(server.service().service().area())
+        .verify(folder.resolve("releases/acme/support/v" + version), KEY, version)
+        .problems();
+  }
+
   /** A GET on the read API's port (what serving stacks reach). */
   private HttpResponse<String> get(ServiceProcess<PublisherServer> server, String path)
       throws Exception {
@@ -220,11 +227,7 @@ class PublisherServiceIT {
         .satisfies(a -> assertThat(a.getStage()).isEqualTo(AuditStage.PUBLISHER));
 
     Path released = folder.resolve("releases/acme/support/v1");
-    assertThat(
-            ReleaseVerifier.withPublishedKeys(server.service().service().area())
-                .verify(released, KEY, 1)
-                .problems())
-        .isEmpty();
+    assertThat(verificationProblems(server, 1)).isEmpty();
     assertThat(releases.get(0).getManifestDigest())
         .isEqualTo(Digest.of(released.resolve("manifest.json")).hex());
 
@@ -344,12 +347,7 @@ class PublisherServiceIT {
     assertThat(imported.getAliases()).containsEntry("stable", 2);
     assertThat(imported.getLineage().getMethod()).isEqualTo(LineageMethod.IMPORTED);
     assertThat(imported.getLineage().getImportedFrom()).isEqualTo("hf:acme/support-lora");
-    Path released = folder.resolve("releases/acme/support/v2");
-    assertThat(
-            ReleaseVerifier.withPublishedKeys(server.service().service().area())
-                .verify(released, KEY, 2)
-                .problems())
-        .isEmpty();
+    assertThat(verificationProblems(server, 2)).isEmpty();
 
     JsonNode stable = Json.MAPPER.readTree(get(server, "/v1/adapters/acme/support/stable").body());
     assertThat(stable.get("version").intValue()).isEqualTo(2);
