@@ -57,6 +57,10 @@ class FeedbackSuiteTest {
   private static final ModelRef CHOSEN = ModelRef.adapter("toward-chosen");
   private static final ModelRef REJECTED = ModelRef.adapter("toward-rejected");
   private static final ModelRef LIGHT = ModelRef.adapter("lightly-toward-chosen");
+  private static final ModelRef VERBOSE = ModelRef.adapter("toward-chosen-and-verbose");
+
+  /** What a verbose adapter learns to add to every chosen answer, on the same line. */
+  private static final String PADDING = ", as the records of this tenant have always said";
 
   @BeforeAll
   static void trainAdapters() {
@@ -69,6 +73,10 @@ class FeedbackSuiteTest {
         SyntheticFeedback.on(world, acme.feedback(), 0.0, 1).preferences();
     List<TrainingExample> chosen =
         training.stream().map(p -> TrainingExample.completion(p.prompt(), p.chosen())).toList();
+    List<TrainingExample> verbose =
+        training.stream()
+            .map(p -> TrainingExample.completion(p.prompt(), p.chosen().stripTrailing() + PADDING))
+            .toList();
     List<TrainingExample> rejected =
         training.stream().map(p -> TrainingExample.completion(p.prompt(), p.rejected())).toList();
     adapters =
@@ -81,7 +89,10 @@ class FeedbackSuiteTest {
                 TestAdapters.train(base, rejected, List.of(), 16, 1e-2, folder.resolve("r"))),
             LIGHT,
             PeftAdapter.read(
-                TestAdapters.train(base, chosen, List.of(), 2, 1e-3, folder.resolve("l"))));
+                TestAdapters.train(base, chosen, List.of(), 2, 1e-3, folder.resolve("l"))),
+            VERBOSE,
+            PeftAdapter.read(
+                TestAdapters.train(base, verbose, List.of(), 16, 1e-2, folder.resolve("v"))));
     heldOutPairs =
         SyntheticFeedback.on(world, acme.heldOutQuestions(), 0.0, 1).preferences().stream()
             .map(p -> EvalExample.preference(p.prompt(), p.chosen(), p.rejected()))
@@ -163,6 +174,20 @@ class FeedbackSuiteTest {
     assertThat(Outcomes.of(gates.get("feedback.length")))
         .as("%s", gates.get("feedback.length"))
         .isEqualTo(EvaluationOutcome.PASSED);
+  }
+
+  @Test
+  void anAdapterThatPadsEveryAnswerBeyondTheChosenOneFailsTheLengthGate() {
+    EvaluationContext context = context(VERBOSE, Optional.empty());
+    Measurements m = measure(context);
+    Map<String, Gate> gates = gates(m, context);
+
+    assertThat(m.get("feedback.answer.length"))
+        .as("mean greedy answer length")
+        .isGreaterThan(m.get("feedback.answer.length.chosen") + PADDING.length() / 2.0);
+    assertThat(Outcomes.of(gates.get("feedback.length")))
+        .as("%s", gates.get("feedback.length"))
+        .isEqualTo(EvaluationOutcome.FAILED);
   }
 
   @Test
