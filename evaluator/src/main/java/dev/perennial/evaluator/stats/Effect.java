@@ -22,7 +22,7 @@ public enum Effect {
   /**
    * {@code sum candidate / sum reference}: a ratio of counts, such as a rebased candidate's right
    * answers over the old release's, its negative flips over the old release's right answers, or the
-   * answer characters the feedback does not account for over those it does.
+   * answer characters the feedback does not account for over the longest answers it does.
    */
   RATIO("ratio"),
 
