@@ -258,16 +258,10 @@ public final class UpgradeBenchmark {
       for (TenantRun run : runs) {
         Set<Integer> firstFlipped = run.transfer(first).flipped();
         Set<Integer> secondFlipped = run.transfer(second).flipped();
-        for (int item : firstFlipped) {
-          if (secondFlipped.contains(item)) {
-            both++;
-          } else {
-            onlyFirst++;
-          }
-        }
-        for (int item : secondFlipped) {
-          onlySecond += firstFlipped.contains(item) ? 0 : 1;
-        }
+        int inBoth = (int) firstFlipped.stream().filter(secondFlipped::contains).count();
+        both += inBoth;
+        onlyFirst += firstFlipped.size() - inBoth;
+        onlySecond += secondFlipped.size() - inBoth;
         oldRight += run.transfer(first).oldRight();
       }
       return new FlipPairing(both, onlyFirst, onlySecond, oldRight);
