@@ -114,7 +114,9 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
       description =
           "Methods measured, of ${COMPLETION-CANDIDATES} (default: all); the old release is always"
               + " trained. RETUNED fine-tunes the release again on the old base and RETRAINED"
-              + " trains it again with another seed: the churn of training without a base change.")
+              + " trains it again with another seed: the churn of training without a base change."
+              + " MEAN and RETUNED_MEAN are the exact mean of that fine-tuning and the same with"
+              + " another seed (an adapter of twice the rank), MEAN_OF_3 of three seeds.")
   List<Method> methods;
 
   /** How every adapter of the bench is trained. */
@@ -223,36 +225,47 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
 
   /**
    * Each measured re-basing against each measured churn row, item by item: what the base change
-   * adds to the flips that training on the old base causes anyway.
+   * adds to the flips that training on the old base causes anyway; then every other method against
+   * the plain fine-tuned carry-over: what each lever changes.
    */
   private static void printPairings(PrintWriter out, Set<Method> measured, Report report) {
     List<Method> churns = measured.stream().filter(Method::churn).toList();
     List<Method> rebasings = measured.stream().filter(method -> !method.churn()).toList();
-    if (churns.isEmpty() || rebasings.isEmpty()) {
-      return;
-    }
-    out.println(
-        "Flips paired item by item with training's own churn on the old base (difference of the"
-            + " rates, 95% interval exact given the items only one of them flips):");
-    for (Method rebasing : rebasings) {
-      for (Method churn : churns) {
-        FlipPairing pairing = report.pairing(rebasing, churn);
-        Interval difference = FlipDifference.of(pairing, 0.95);
-        out.printf(
-            Locale.ROOT,
-            "%-28s against %-22s both %d, only it %d, only the churn %d of %d: %+.3f %s%n",
-            rebasing.label(),
-            churn.label(),
-            pairing.both(),
-            pairing.onlyFirst(),
-            pairing.onlySecond(),
-            pairing.oldRight(),
-            difference.estimate(),
-            difference.isUndefined()
-                ? "(no item tells them apart)"
-                : String.format(
-                    Locale.ROOT, "[%+.3f, %+.3f]", difference.lower(), difference.upper()));
+    if (!churns.isEmpty() && !rebasings.isEmpty()) {
+      out.println(
+          "Flips paired item by item with training's own churn on the old base (difference of the"
+              + " rates, 95% interval exact given the items only one of them flips):");
+      for (Method rebasing : rebasings) {
+        for (Method churn : churns) {
+          printPairing(out, report, rebasing, churn);
+        }
       }
     }
+    if (measured.contains(Method.FINE_TUNED) && measured.size() > 1) {
+      out.println("Flips paired item by item with the plain fine-tuning's, method by method:");
+      for (Method method : measured) {
+        if (method != Method.FINE_TUNED && method != Method.CARRIED) {
+          printPairing(out, report, method, Method.FINE_TUNED);
+        }
+      }
+    }
+  }
+
+  private static void printPairing(PrintWriter out, Report report, Method first, Method second) {
+    FlipPairing pairing = report.pairing(first, second);
+    Interval difference = FlipDifference.of(pairing, 0.95);
+    out.printf(
+        Locale.ROOT,
+        "%-28s against %-28s both %d, only it %d, only the other %d of %d: %+.3f %s%n",
+        first.label(),
+        second.label(),
+        pairing.both(),
+        pairing.onlyFirst(),
+        pairing.onlySecond(),
+        pairing.oldRight(),
+        difference.estimate(),
+        difference.isUndefined()
+            ? "(no item tells them apart)"
+            : String.format(Locale.ROOT, "[%+.3f, %+.3f]", difference.lower(), difference.upper()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.perennial.model.bench;
 
 import ai.djl.Device;
+import dev.perennial.model.lora.LoraMean;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.rebase.Compatibility;
 import dev.perennial.model.rebase.Rebasing;
@@ -49,14 +50,15 @@ import java.util.function.UnaryOperator;
  *       every prompt of the data, as in distillation: the fine-tuning should keep what it did), or
  *       on the data while also matching the teacher's next-token distributions on it (token-level
  *       KL distillation, {@link TokenDistillation}), the same weighted up where the teacher is
- *       right (focal distillation), or with its weights averaged over the fine-tuning's last steps
- *       ({@code LoraTrainingRequest.averagingTail});
+ *       right (focal distillation), with its weights averaged over the fine-tuning's last steps
+ *       ({@code LoraTrainingRequest.averagingTail}), or as the exact mean of two fine-tunings with
+ *       different seeds or of three ({@link LoraMean}: damps what each seed's draw did on its own);
  *   <li>distilled into a fresh adapter on {@code perennial-tiny-deep} (another shape): the old base
  *       with the release answers the tenant's prompts, the student learns those answers and the
  *       data;
  *   <li>the churn of training itself, with no base change: the release fine-tuned again on the old
- *       base as the carry-over is on the new one, and the release trained again from scratch with
- *       another seed ({@link #OTHER_SEED} added).
+ *       base as the carry-over is on the new one (alone, and as the mean of two seeds), and the
+ *       release trained again from scratch with another seed ({@link #OTHER_SEED} added).
  * </ul>
  *
  * Each is measured against the old release on the old base on the same items: exact match on the
@@ -138,8 +140,11 @@ public final class UpgradeBenchmark {
     KL("carried + tuned, token KL"),
     FOCAL("carried + tuned, focal KL"),
     AVERAGED("carried + tuned, tail-avg"),
+    MEAN("carried + tuned, 2-seed mean"),
+    MEAN_OF_3("carried + tuned, 3-seed mean"),
     DISTILLED("distilled"),
     RETUNED("old base: tuned again"),
+    RETUNED_MEAN("old base: tuned, 2-seed mean"),
     RETRAINED("old base: other seed");
 
     private final String label;
@@ -154,7 +159,7 @@ public final class UpgradeBenchmark {
 
     /** Whether this measures training's own churn on the old base rather than a re-basing. */
     public boolean churn() {
-      return this == RETUNED || this == RETRAINED;
+      return this == RETUNED || this == RETUNED_MEAN || this == RETRAINED;
     }
   }
 
@@ -285,7 +290,10 @@ public final class UpgradeBenchmark {
 
   public static final double FOCAL_BONUS = 1.5;
 
-  /** Added to a run's seed for the release trained again on the old base. */
+  /**
+   * Added to a run's seed, once or twice, for the other seeds: the release trained again on the old
+   * base, and the other members of a mean.
+   */
   static final long OTHER_SEED = 1000;
 
   private static final String[] TENANTS = {"acme", "globex", "initech", "umbrella", "hooli"};
@@ -355,9 +363,11 @@ public final class UpgradeBenchmark {
     List<TrainingExample> distillation = new ArrayList<>(data);
     distillation.addAll(taught);
     int fineTune = settings.fineTuneSteps();
+    Training otherSeed = new Training(settings, seed + OTHER_SEED, scratch, tag);
+    Supplier<PeftAdapter> fineTuned =
+        once(() -> training.run(next, data, carried, fineTune, "-carried"));
     measuring.measure(Method.CARRIED, next, () -> carried);
-    measuring.measure(
-        Method.FINE_TUNED, next, () -> training.run(next, data, carried, fineTune, "-carried"));
+    measuring.measure(Method.FINE_TUNED, next, fineTuned);
     measuring.measure(
         Method.TAUGHT, next, () -> training.run(next, distillation, carried, fineTune, "-taught"));
     measuring.measure(
@@ -396,20 +406,40 @@ public final class UpgradeBenchmark {
                 fineTune,
                 "-averaged",
                 r -> r.averagingTail(settings.averagedTail())));
+    Supplier<PeftAdapter> fineTunedOtherSeed =
+        once(() -> otherSeed.run(next, data, carried, fineTune, "-carried-other"));
+    measuring.measure(
+        Method.MEAN, next, () -> mean(List.of(fineTuned.get(), fineTunedOtherSeed.get())));
+    measuring.measure(
+        Method.MEAN_OF_3,
+        next,
+        () ->
+            mean(
+                List.of(
+                    fineTuned.get(),
+                    fineTunedOtherSeed.get(),
+                    new Training(settings, seed + 2 * OTHER_SEED, scratch, tag)
+                        .run(next, data, carried, fineTune, "-carried-third"))));
     measuring.measure(
         Method.DISTILLED,
         deep,
         () -> training.run(deep, distillation, null, settings.releaseSteps(), "-distilled"));
     // the churn of training itself: the same fine-tuning on the old base, and the release trained
     // again with another seed (same data and steps), against the release on the same items
+    Supplier<PeftAdapter> retuned =
+        once(() -> training.run(old, data, release, fineTune, "-retuned"));
+    measuring.measure(Method.RETUNED, old, retuned);
     measuring.measure(
-        Method.RETUNED, old, () -> training.run(old, data, release, fineTune, "-retuned"));
+        Method.RETUNED_MEAN,
+        old,
+        () ->
+            mean(
+                List.of(
+                    retuned.get(), otherSeed.run(old, data, release, fineTune, "-retuned-other"))));
     measuring.measure(
         Method.RETRAINED,
         old,
-        () ->
-            new Training(settings, seed + OTHER_SEED, scratch, tag)
-                .run(old, data, null, settings.releaseSteps(), "-retrained"));
+        () -> otherSeed.run(old, data, null, settings.releaseSteps(), "-retrained"));
     for (Transfer transfer : transfers.values()) {
       progress.printf(
           "seed %d %-9s %-26s tenant EM %.3f (%.2fx), negative flips %.3f (%d of %d), general EM"
@@ -432,6 +462,26 @@ public final class UpgradeBenchmark {
         oldRate,
         oldGeneral,
         Collections.unmodifiableMap(transfers));
+  }
+
+  /** The exact mean of adapters of one base (its rank: theirs times how many). */
+  private static PeftAdapter mean(List<PeftAdapter> members) {
+    PeftAdapter first = members.get(0);
+    return new PeftAdapter(
+        LoraMean.of(members.stream().map(PeftAdapter::weights).toList()),
+        first.baseModelName(),
+        first.baseModelDigest());
+  }
+
+  /** {@code supplier}'s value, computed on the first call only (shared by two methods). */
+  private static <T> Supplier<T> once(Supplier<T> supplier) {
+    List<T> value = new ArrayList<>(1);
+    return () -> {
+      if (value.isEmpty()) {
+        value.add(supplier.get());
+      }
+      return value.get(0);
+    };
   }
 
   /** The tenant's documents and feedback: what a key's retained data holds. */
