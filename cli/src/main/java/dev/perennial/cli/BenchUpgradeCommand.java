@@ -226,8 +226,8 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
 
   /**
    * Each measured re-basing against each measured churn row, item by item: what the base change
-   * adds to the flips that training on the old base causes anyway; then every other method against
-   * the plain fine-tuned carry-over: what each lever changes.
+   * adds to the flips that training on the old base causes anyway; then every other re-basing
+   * against the plain fine-tuned carry-over: what each lever changes.
    */
   private static void printPairings(PrintWriter out, Set<Method> measured, Report report) {
     List<Method> churns = measured.stream().filter(Method::churn).toList();
@@ -242,12 +242,15 @@ public final class BenchUpgradeCommand extends ConsoleCommand {
         }
       }
     }
-    if (measured.contains(Method.FINE_TUNED) && measured.size() > 1) {
+    // the churn rows were paired with the fine-tuning above already
+    List<Method> levers =
+        rebasings.stream()
+            .filter(method -> method != Method.FINE_TUNED && method != Method.CARRIED)
+            .toList();
+    if (measured.contains(Method.FINE_TUNED) && !levers.isEmpty()) {
       out.println("Flips paired item by item with the plain fine-tuning's, method by method:");
-      for (Method method : measured) {
-        if (method != Method.FINE_TUNED && method != Method.CARRIED) {
-          printPairing(out, report, method, Method.FINE_TUNED);
-        }
+      for (Method lever : levers) {
+        printPairing(out, report, lever, Method.FINE_TUNED);
       }
     }
   }
