@@ -3,6 +3,7 @@ package dev.perennial.model.lora;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.checkpoint.HostTensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,23 @@ public final class LoraMean {
     for (String path : first.modules().keySet()) {
       List<LoraWeights.Pair> pairs = new ArrayList<>();
       members.forEach(member -> pairs.add(member.modules().get(path)));
+      for (LoraWeights.Pair pair : pairs) {
+        if (!Arrays.equals(pair.a().shape(), pairs.get(0).a().shape())
+            || !Arrays.equals(pair.b().shape(), pairs.get(0).b().shape())) {
+          throw new ModelException(
+              "only adapters of one shape can be averaged: "
+                  + path
+                  + " is A "
+                  + pairs.get(0).a().shapeText()
+                  + ", B "
+                  + pairs.get(0).b().shapeText()
+                  + " in one and A "
+                  + pair.a().shapeText()
+                  + ", B "
+                  + pair.b().shapeText()
+                  + " in another");
+        }
+      }
       modules.put(path, new LoraWeights.Pair(stackedA(pairs), sideBySideB(pairs, k)));
     }
     LoraConfig stacked =

@@ -81,6 +81,17 @@ class LoraMeanTest {
     assertThatThrownBy(() -> LoraMean.of(List.of(rankOne, otherAlpha)))
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("only adapters of one shape can be averaged");
+    LoraWeights wider =
+        new LoraWeights(
+            rankOne.config(),
+            Map.of(
+                V,
+                new LoraWeights.Pair(
+                    new HostTensor(new long[] {1, 3}, new float[] {1, 2, 3}),
+                    new HostTensor(new long[] {3, 1}, new float[] {1, 0, 0}))));
+    assertThatThrownBy(() -> LoraMean.of(List.of(rankOne, wider)))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining(V + " is A [1, 2]");
     assertThatThrownBy(() -> LoraMean.of(List.of()))
         .hasMessageContaining("the mean of no adapters");
   }
