@@ -99,6 +99,12 @@ public final class ReleaseView implements AutoCloseable {
     return release == null ? Optional.empty() : StableRelease.of(release, baseDigest);
   }
 
+  /** The key's stable releases on every base other than the one with the given digest. */
+  public List<StableRelease> stableOnOtherBases(String adapterKey, String baseDigest) {
+    AdapterRelease release = latest.get(adapterKey);
+    return release == null ? List.of() : StableRelease.onOtherBases(release, baseDigest);
+  }
+
   /** The key's stable release on its newest base, if it has one. */
   public Optional<StableRelease> stable(String adapterKey) {
     AdapterRelease release = latest.get(adapterKey);

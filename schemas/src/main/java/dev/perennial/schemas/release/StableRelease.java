@@ -3,6 +3,8 @@ package dev.perennial.schemas.release;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.ReleaseRef;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,6 +54,24 @@ public record StableRelease(
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The stable releases on every base other than the one with the given digest: where a key that
+   * has none on that base still lives.
+   */
+  public static List<StableRelease> onOtherBases(AdapterRelease latest, String baseDigest) {
+    String excluded = normalized(baseDigest);
+    if (latest.getBaseAliases().isEmpty()) {
+      return of(latest).filter(stable -> !stable.trainedOn(excluded)).stream().toList();
+    }
+    List<StableRelease> elsewhere = new ArrayList<>();
+    for (BaseAliases base : latest.getBaseAliases()) {
+      if (!normalized(base.getBaseModelDigest()).equals(excluded)) {
+        resolve(latest, base.getAliases().get(ALIAS)).ifPresent(elsewhere::add);
+      }
+    }
+    return elsewhere;
   }
 
   private static Optional<StableRelease> resolve(AdapterRelease latest, Integer version) {

@@ -80,4 +80,34 @@ class StableReleaseTest {
     assertThat(release.trainedOn("sha256:" + "ef".repeat(32))).isFalse();
     assertThat(release.trainedOn(null)).isFalse();
   }
+
+  @Test
+  void theStableReleasesOnOtherBasesAreWhereAKeyWithoutOneOnThisBaseLives() {
+    AdapterRelease legacy = release(Map.of("stable", 2), List.of());
+    AdapterRelease perBase =
+        AdapterRelease.newBuilder(release(Map.of("stable", 4), List.of()))
+            .setAliasTargets(
+                List.of(
+                    new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base"),
+                    new ReleaseRef(4, "releases/acme/support/v4", "m4", "sha256:next")))
+            .setBaseAliases(
+                List.of(
+                    new BaseAliases("next", "next", Map.of("stable", 4)),
+                    new BaseAliases("perennial-tiny", "base", Map.of("stable", 2))))
+            .build();
+    AdapterRelease retractedOnNext =
+        AdapterRelease.newBuilder(perBase).setRetractedVersions(List.of(4)).build();
+
+    assertThat(StableRelease.onOtherBases(legacy, "sha256:base")).isEmpty();
+    assertThat(StableRelease.onOtherBases(legacy, "sha256:next"))
+        .extracting(StableRelease::version)
+        .containsExactly(2);
+    assertThat(StableRelease.onOtherBases(perBase, "sha256:base"))
+        .extracting(StableRelease::version)
+        .containsExactly(4);
+    assertThat(StableRelease.onOtherBases(perBase, "sha256:other"))
+        .extracting(StableRelease::version)
+        .containsExactlyInAnyOrder(2, 4);
+    assertThat(StableRelease.onOtherBases(retractedOnNext, "sha256:base")).isEmpty();
+  }
 }

@@ -19,7 +19,12 @@ public class JobSkippedException extends TrainerException {
      */
     SHARD_GONE,
     /** The job asks for something the worker refuses: another tenant's shard, a malformed key. */
-    REFUSED
+    REFUSED,
+    /**
+     * The key's stable release is on another base than the worker's, with none on the worker's: an
+     * update would have to start over, so the key's data waits for its REBASE job.
+     */
+    AWAITS_REBASE
   }
 
   private final Reason reason;

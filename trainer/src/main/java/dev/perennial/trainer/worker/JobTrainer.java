@@ -215,14 +215,18 @@ public final class JobTrainer {
           null);
     }
     List<Digest> read = new ArrayList<>();
-    List<SourcedExample> training = readShards(job, job.getShards(), read, true);
+    List<SourcedExample> training = readShards(job, "training", job.getShards(), read);
     if (training.isEmpty()) {
       throw new JobSkippedException(
           JobSkippedException.Reason.NOTHING_TO_TRAIN,
           "Job " + job.getJobId() + " has no training examples left",
           null);
     }
-    List<SourcedExample> earlier = readShards(job, job.getReplayShards(), read, false);
+    // A gone replay shard means the same: an erasure rewrote it after the job was sealed, marked
+    // the job as holding erased data and sent an ERASURE job over the key's current shards (this
+    // job's own among them). Training without it would only make a candidate lineage.current
+    // refuses.
+    List<SourcedExample> earlier = readShards(job, "replay", job.getReplayShards(), read);
     // Consistently wrong subjects' feedback is set aside before anything trains, replayed
     // feedback included: replay trains a pair's chosen answer as a language-model row.
     RaterGuard raterGuard = new RaterGuard(recipe.raterGuard());
@@ -885,13 +889,10 @@ public final class JobTrainer {
     }
     StableRelease release = stable.get();
     if (!release.trainedOn(base.base().digest())) {
-      log.warn(
-          "Stable release v{} of {} was trained on base {}, not {}; training a fresh adapter",
-          release.version(),
-          job.getAdapterKey(),
-          release.baseModelDigest(),
-          base.base().digest());
-      return Start.fresh(LineageMethod.FRESH);
+      throw new JobSkippedException(
+          JobSkippedException.Reason.AWAITS_REBASE,
+          RebaseWait.message(job.getAdapterKey(), base.base().digest(), release),
+          null);
     }
     FolderIndex.materialize(store, storeRoot, release.location(), parentFolder);
     return new Start(
@@ -904,7 +905,7 @@ public final class JobTrainer {
   }
 
   private List<SourcedExample> readShards(
-      TrainingJob job, List<ShardRef> refs, List<Digest> read, boolean required) {
+      TrainingJob job, String role, List<ShardRef> refs, List<Digest> read) {
     List<SourcedExample> examples = new ArrayList<>();
     for (ShardRef ref : refs) {
       Digest digest = Digest.parse(ref.getDigest());
@@ -912,16 +913,10 @@ public final class JobTrainer {
       try {
         shard = ShardReader.read(store, digest, job.getTenant(), job.getAdapterKey());
       } catch (ArtifactNotFoundException e) {
-        if (!required) {
-          log.warn(
-              "Replay shard {} of {} is gone from the store; replaying without it",
-              digest,
-              job.getJobId());
-          continue;
-        }
         throw new JobSkippedException(
             JobSkippedException.Reason.SHARD_GONE,
-            "Shard "
+            role
+                + " shard "
                 + digest
                 + " of job "
                 + job.getJobId()

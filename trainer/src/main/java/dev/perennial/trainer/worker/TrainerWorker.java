@@ -400,6 +400,16 @@ public final class TrainerWorker implements Service {
                       ? trainer.base().digest()
                       : job.getRebase().getFromBase().getDigest();
               Optional<StableRelease> stable = releases.stable(job.getAdapterKey(), onBase);
+              Optional<String> waits =
+                  RebaseWait.reason(
+                      job,
+                      onBase,
+                      stable,
+                      releases.stableOnOtherBases(job.getAdapterKey(), onBase));
+              if (waits.isPresent()) {
+                throw new JobSkippedException(
+                    JobSkippedException.Reason.AWAITS_REBASE, waits.get(), null);
+              }
               return trainer.train(
                   job,
                   stable,

@@ -698,4 +698,49 @@ class JobTrainerTest {
             JobSkippedException.class,
             e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.SHARD_GONE));
   }
+
+  @Test
+  void aJobWhoseReplayShardAnErasureRewroteIsSkippedRatherThanTrainedWithoutIt() {
+    store.delete(Digest.parse(replay.getDigest()));
+    TrainingJob job =
+        job(
+            "acme/support@2-def",
+            JobTrigger.MIN_EXAMPLES,
+            List.of(train),
+            List.of(heldOut),
+            List.of(replay));
+    List<Integer> steps = new ArrayList<>();
+
+    assertThatThrownBy(() -> trainer.train(job, Optional.empty(), s -> steps.add(s.step())))
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.SHARD_GONE))
+        .hasMessageContaining("replay shard " + Digest.parse(replay.getDigest()));
+    assertThat(steps).isEmpty();
+  }
+
+  @Test
+  void aStableReleaseOfAnotherBaseIsNotSilentlyReplacedByAFreshAdapter() {
+    StableRelease onAnotherBase =
+        new StableRelease(2, "releases/acme/support/v2", "m2", "ab".repeat(32));
+    List<Integer> steps = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                trainer.train(
+                    job(
+                        "acme/support@2-def",
+                        JobTrigger.MAX_WAIT,
+                        List.of(train),
+                        List.of(),
+                        List.of()),
+                    Optional.of(onAnotherBase),
+                    s -> steps.add(s.step())))
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.AWAITS_REBASE))
+        .hasMessageContaining("acme/support has no stable release on this worker's base")
+        .hasMessageContaining("but v2 on base " + "ab".repeat(32));
+    assertThat(steps).isEmpty();
+  }
 }
