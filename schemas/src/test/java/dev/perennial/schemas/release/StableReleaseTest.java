@@ -35,6 +35,20 @@ class StableReleaseTest {
         .build();
   }
 
+  /** v2 stable on perennial-tiny ("base"), v4 stable on its successor ("next"). */
+  private static AdapterRelease stableOnTwoBases() {
+    return AdapterRelease.newBuilder(release(Map.of("stable", 4), List.of()))
+        .setAliasTargets(
+            List.of(
+                new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base"),
+                new ReleaseRef(4, "releases/acme/support/v4", "m4", "sha256:next")))
+        .setBaseAliases(
+            List.of(
+                new BaseAliases("next", "next", Map.of("stable", 4)),
+                new BaseAliases("perennial-tiny", "base", Map.of("stable", 2))))
+        .build();
+  }
+
   @Test
   void theStableAliasNamesTheReleaseToContinue() {
     assertThat(StableRelease.of(release(Map.of("stable", 2, "canary", 3), List.of())))
@@ -50,17 +64,7 @@ class StableReleaseTest {
   @Test
   void eachBaseHasItsOwnStableAndARecordWithoutBaseAliasesServesOnlyItsOneBase() {
     AdapterRelease legacy = release(Map.of("stable", 2), List.of());
-    AdapterRelease perBase =
-        AdapterRelease.newBuilder(release(Map.of("stable", 4), List.of()))
-            .setAliasTargets(
-                List.of(
-                    new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base"),
-                    new ReleaseRef(4, "releases/acme/support/v4", "m4", "sha256:next")))
-            .setBaseAliases(
-                List.of(
-                    new BaseAliases("next", "next", Map.of("stable", 4)),
-                    new BaseAliases("perennial-tiny", "base", Map.of("stable", 2))))
-            .build();
+    AdapterRelease perBase = stableOnTwoBases();
 
     assertThat(StableRelease.of(legacy, "sha256:base").map(StableRelease::version)).contains(2);
     assertThat(StableRelease.of(legacy, "sha256:next")).isEmpty();
@@ -84,17 +88,7 @@ class StableReleaseTest {
   @Test
   void theStableReleasesOnOtherBasesAreWhereAKeyWithoutOneOnThisBaseLives() {
     AdapterRelease legacy = release(Map.of("stable", 2), List.of());
-    AdapterRelease perBase =
-        AdapterRelease.newBuilder(release(Map.of("stable", 4), List.of()))
-            .setAliasTargets(
-                List.of(
-                    new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base"),
-                    new ReleaseRef(4, "releases/acme/support/v4", "m4", "sha256:next")))
-            .setBaseAliases(
-                List.of(
-                    new BaseAliases("next", "next", Map.of("stable", 4)),
-                    new BaseAliases("perennial-tiny", "base", Map.of("stable", 2))))
-            .build();
+    AdapterRelease perBase = stableOnTwoBases();
     AdapterRelease retractedOnNext =
         AdapterRelease.newBuilder(perBase).setRetractedVersions(List.of(4)).build();
 
