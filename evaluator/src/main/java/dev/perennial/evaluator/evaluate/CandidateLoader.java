@@ -132,17 +132,17 @@ final class CandidateLoader {
                   new Incumbent(
                       stable.version(), stable.location(), ModelRef.adapter(stable.location())));
         } catch (UnusableCandidateException e) {
-          log.warn(
-              "Cannot load the stable release v{} of {}: {}",
-              stable.version(),
-              candidate.getAdapterKey(),
-              e.getMessage());
-          notes.add(
-              "The stable release v"
+          // Compared with the base only, the candidate would skip its regression gates: a
+          // store that lost or corrupted the incumbent must not let a regression through.
+          throw new UnusableCandidateException(
+              GateNames.INTEGRITY,
+              "The key's stable release v"
                   + stable.version()
-                  + " could not be loaded ("
+                  + ", which the candidate must be compared with, cannot be read ("
                   + e.getMessage()
-                  + "); compared with the base only.");
+                  + "); no candidate of the key is gated until that release is repaired or its"
+                  + " stable alias rolled back",
+              e);
         }
       }
     }

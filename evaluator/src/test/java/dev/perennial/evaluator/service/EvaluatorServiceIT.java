@@ -304,9 +304,26 @@ class EvaluatorServiceIT {
           .isEqualTo(passed.getMetrics().get("learning.exact.match"));
       assertThat(transfer.getMetrics().get("transfer.exact.match"))
           .isEqualTo(transfer.getMetrics().get("learning.exact.match"));
+
+      // a stable release the store can no longer read (the corrupt adapter as v2) is no reason to
+      // gate the next candidate against the base only, skipping its regression gates
+      KAFKA.produce(
+          topics.releases().name(),
+          topics.releases().keySerde().serializer(),
+          topics.releases().valueSerde().serializer(),
+          List.of(KeyValue.pair(KEY, stableRelease(corruptCandidate, 2))));
+      AdapterCandidate afterCorrupt =
+          candidate("acme/support@7-ggg#candidate", good, base, trainedOn, questions, 3e-3);
+      produce(topics.candidates(), afterCorrupt);
+      awaitVerdicts(verdicts, 8);
+      EvaluationVerdict unjudged = verdictOf(verdicts, afterCorrupt);
+      assertThat(unjudged.getPassed()).isFalse();
+      assertThat(failing(unjudged)).containsExactly("integrity");
+      assertThat(unjudged.getReason())
+          .contains("stable release v2, which the candidate must be compared with, cannot be read");
     }
 
-    assertThat(readAll(topics.verdicts())).hasSize(7);
+    assertThat(readAll(topics.verdicts())).hasSize(8);
     // the carry-over may pass, fail or be undecided (on 14 questions): the others are fixed
     EvaluationOutcome rebasedOutcome =
         verdicts.stream()
@@ -316,7 +333,7 @@ class EvaluatorServiceIT {
             .orElseThrow();
     for (EvaluationOutcome outcome : EvaluationOutcome.values()) {
       long others =
-          outcome == EvaluationOutcome.PASSED ? 3 : outcome == EvaluationOutcome.FAILED ? 3 : 0;
+          outcome == EvaluationOutcome.PASSED ? 3 : outcome == EvaluationOutcome.FAILED ? 4 : 0;
       assertThat(
               meters
                   .counter(
@@ -328,7 +345,7 @@ class EvaluatorServiceIT {
           .isEqualTo(others + (outcome == rebasedOutcome ? 1 : 0));
     }
     assertThat(meters.counter("perennial.evaluator.gate.failures", "gate", "integrity").count())
-        .isEqualTo(1);
+        .isEqualTo(2);
     JsonNode history =
         new ObjectMapper()
             .readTree(folder.resolve("evaluations/history/acme/support.json").toFile());
@@ -417,11 +434,16 @@ class EvaluatorServiceIT {
 
   /** The release record the publisher writes: base digest as bare hex. */
   private static AdapterRelease stableRelease(AdapterCandidate candidate) {
+    return stableRelease(candidate, 1);
+  }
+
+  /** {@code candidate} released as {@code version}, the key's latest and stable release. */
+  private static AdapterRelease stableRelease(AdapterCandidate candidate, int version) {
     String manifest = Digest.of(candidate.getCandidateId().getBytes()).hex();
     String base = Digest.parse(candidate.getBaseModelDigest()).hex();
     return AdapterRelease.newBuilder()
         .setAdapterKey(KEY)
-        .setVersion(1)
+        .setVersion(version)
         .setAction(ReleaseAction.PUBLISHED)
         .setLocation(candidate.getLocation())
         .setManifestDigest(manifest)
@@ -430,9 +452,9 @@ class EvaluatorServiceIT {
         .setBaseModelDigest(base)
         .setCandidateId(candidate.getCandidateId())
         .setReason(null)
-        .setLatestVersion(1)
-        .setAliases(Map.of("stable", 1))
-        .setAliasTargets(List.of(new ReleaseRef(1, candidate.getLocation(), manifest, base)))
+        .setLatestVersion(version)
+        .setAliases(Map.of("stable", version))
+        .setAliasTargets(List.of(new ReleaseRef(version, candidate.getLocation(), manifest, base)))
         .setRetractedVersions(List.of())
         .setOccurredAt(Instant.now())
         .build();
