@@ -4,6 +4,7 @@ import dev.perennial.core.PerennialException;
 import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
+import dev.perennial.evaluator.UndecidableCandidateException;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
@@ -156,6 +157,13 @@ public final class CandidateEvaluator {
               e.gate(),
               e.getMessage());
           done.put(i, unusable(requests.get(i), e, seconds(started), listener));
+        } catch (UndecidableCandidateException e) {
+          log.warn(
+              "Candidate {} is undecided on {}: {}",
+              requests.get(i).candidate().getCandidateId(),
+              e.gate(),
+              e.getMessage());
+          done.put(i, undecidable(requests.get(i), e, seconds(started), listener));
         }
       }
       if (!prepared.isEmpty()) {
@@ -274,19 +282,57 @@ public final class CandidateEvaluator {
       UnusableCandidateException problem,
       double seconds,
       EvaluationListener listener) {
-    AdapterCandidate candidate = request.candidate();
     Gate gate = GateRules.precondition(problem.gate(), problem.value());
-    Integer incumbentVersion = request.stable().map(s -> s.version()).orElse(null);
     String reason = "failing " + problem.gate() + ": " + problem.getMessage();
+    return beforeSuites(
+        request, EvaluationOutcome.FAILED, List.of(gate), reason, problem, seconds, listener);
+  }
+
+  /**
+   * Insufficient evidence, so the job's data rolls into the key's next job; refused on {@code
+   * evidence.rollover} where the candidate may roll over no more.
+   */
+  private Evaluation undecidable(
+      CandidateRequest request,
+      UndecidableCandidateException problem,
+      double seconds,
+      EvaluationListener listener) {
+    AdapterCandidate candidate = request.candidate();
+    List<Gate> gates =
+        GateRules.withRollover(
+            List.of(GateRules.undecidedPrecondition(problem.gate())),
+            candidate,
+            loader.thresholds(candidate.getTenant()));
+    EvaluationOutcome outcome = GateOutcomes.overall(gates);
+    String reason =
+        GateOutcomes.reason(outcome, gates, candidate)
+            + "; "
+            + problem.gate()
+            + ": "
+            + problem.getMessage();
+    return beforeSuites(request, outcome, gates, reason, problem, seconds, listener);
+  }
+
+  /** The evaluation of a candidate that no suite measured: its verdict rests on {@code gates}. */
+  private Evaluation beforeSuites(
+      CandidateRequest request,
+      EvaluationOutcome outcome,
+      List<Gate> gates,
+      String reason,
+      Exception problem,
+      double seconds,
+      EvaluationListener listener) {
+    AdapterCandidate candidate = request.candidate();
+    Integer incumbentVersion = request.stable().map(s -> s.version()).orElse(null);
     EvaluationReport report =
         new EvaluationReport(
             candidate,
             base.base().name(),
             base.base().digest(),
             incumbentVersion,
-            EvaluationOutcome.FAILED,
+            outcome,
             reason,
-            List.of(gate),
+            gates,
             new TreeMap<>(),
             List.of(),
             List.of(),

@@ -6,6 +6,7 @@ import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.CorruptArtifactException;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.InvalidFolderIndexException;
+import dev.perennial.evaluator.UndecidableCandidateException;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.config.GateThresholds;
@@ -26,6 +27,7 @@ import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ShardRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -106,6 +108,7 @@ final class CandidateLoader {
               + model);
     }
     requireCurrentShards(candidate);
+    requireStableParent(request);
     PeftAdapter adapter =
         readAdapter(
             candidate.getLocation(),
@@ -216,6 +219,46 @@ final class CandidateLoader {
    */
   PeftAdapter readRelease(String location, Path folder) {
     return readAdapter(location, null, folder);
+  }
+
+  /** The thresholds the tenant's candidates are gated with. */
+  GateThresholds thresholds(String tenant) {
+    return thresholds.apply(tenant);
+  }
+
+  /**
+   * An update must have started from the key's stable release on its base as it is now (a fresh
+   * adapter where there is none). One trained before a rollback, a retraction or a newer release
+   * would, released on top, undo the first or drop what the last learnt; its job's data is trained
+   * again from the stable release instead. ERASURE, REBASE and IMPORT jobs choose their own start.
+   *
+   * @throws UndecidableCandidateException (gate {@value GateNames#LINEAGE_PARENT}) otherwise
+   */
+  private static void requireStableParent(CandidateRequest request) {
+    AdapterCandidate candidate = request.candidate();
+    if (candidate.getTrigger() == JobTrigger.ERASURE
+        || candidate.getTrigger() == JobTrigger.REBASE
+        || candidate.getTrigger() == JobTrigger.IMPORT) {
+      return;
+    }
+    Optional<Integer> parent = Optional.ofNullable(candidate.getParentVersion());
+    Optional<Integer> stable = request.stable().map(StableRelease::version);
+    boolean isTheStableRelease =
+        request
+            .stable()
+            .map(StableRelease::location)
+            .filter(candidate.getLocation()::equals)
+            .isPresent();
+    // a candidate read again after its own release is judged as it was, not as its own successor
+    if (parent.equals(stable) || isTheStableRelease) {
+      return;
+    }
+    throw new UndecidableCandidateException(
+        GateNames.LINEAGE_PARENT,
+        parent.map(version -> "it continued v" + version).orElse("it started from a fresh adapter")
+            + ", but the key's stable release on its base is "
+            + stable.map(version -> "v" + version).orElse("none")
+            + " now (rolled back, retracted or released since it was trained)");
   }
 
   /**

@@ -13,6 +13,12 @@ public final class GateNames {
   public static final String LINEAGE = "lineage.current";
 
   /**
+   * A candidate that continued a release continued the key's stable release on its base as it is at
+   * evaluation (not one rolled back, retracted or superseded since it was trained).
+   */
+  public static final String LINEAGE_PARENT = "lineage.parent";
+
+  /**
    * Enough held-out examples in the key's pool to judge learning (fewer: insufficient evidence).
    */
   public static final String LEARNING_EXAMPLES = "learning.examples";

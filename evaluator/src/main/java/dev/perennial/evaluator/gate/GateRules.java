@@ -329,6 +329,16 @@ public final class GateRules {
         .build();
   }
 
+  /**
+   * The gate that leaves a candidate undecided before any suite runs (a precondition its data is
+   * not at fault for, such as a parent release that is no longer stable).
+   */
+  public static Gate undecidedPrecondition(String name) {
+    return gate(
+            name, 0, 1.0, GateComparator.GREATER_OR_EQUAL, EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+        .build();
+  }
+
   /** Whether {@code value} passes against {@code threshold}; never with a NaN. */
   public static boolean passes(double value, double threshold, GateComparator comparator) {
     if (Double.isNaN(value) || Double.isNaN(threshold)) {

@@ -170,13 +170,15 @@ class EvaluatorServiceIT {
         candidate("acme/support@3-ccc#candidate", corrupt, base, trainedOn, questions, 3e-3);
 
     AdapterCandidate second =
-        candidate(
-            "acme/support@4-ddd#candidate",
-            good,
-            base,
-            trainedOn,
-            List.of(Candidates.shard(textsShard, 14)),
-            3e-3);
+        continuing(
+            1,
+            candidate(
+                "acme/support@4-ddd#candidate",
+                good,
+                base,
+                trainedOn,
+                List.of(Candidates.shard(textsShard, 14)),
+                3e-3));
 
     // feedback: acme's held-out questions as preference pairs (the fact chosen over a stale or
     // invented value), and a candidate that hardly trained: against v1 its chosen answers are
@@ -193,13 +195,15 @@ class EvaluatorServiceIT {
         TestAdapters.store(
             store, TestAdapters.train(base, training, replay, 2, 1e-3, folder.resolve("light")));
     AdapterCandidate feedbackCandidate =
-        candidate(
-            "acme/support@6-fff#candidate",
-            light,
-            base,
-            trainedOn,
-            List.of(Candidates.shard(pairsShard, 14)),
-            1e-3);
+        continuing(
+            1,
+            candidate(
+                "acme/support@6-fff#candidate",
+                light,
+                base,
+                trainedOn,
+                List.of(Candidates.shard(pairsShard, 14)),
+                1e-3));
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     List<EvaluationVerdict> verdicts = new CopyOnWriteArrayList<>();
@@ -240,11 +244,7 @@ class EvaluatorServiceIT {
       assertReport(store, corruptVerdict);
 
       // v1 is the good candidate: the next one is compared with it and grows the key's matrix
-      KAFKA.produce(
-          topics.releases().name(),
-          topics.releases().keySerde().serializer(),
-          topics.releases().valueSerde().serializer(),
-          List.of(KeyValue.pair(KEY, stableRelease(first))));
+      releaseOn(topics, stableRelease(first));
       produce(topics.candidates(), second, first);
       awaitVerdicts(verdicts, 5);
 
@@ -307,13 +307,10 @@ class EvaluatorServiceIT {
 
       // a stable release the store can no longer read (the corrupt adapter as v2) is no reason to
       // gate the next candidate against the base only, skipping its regression gates
-      KAFKA.produce(
-          topics.releases().name(),
-          topics.releases().keySerde().serializer(),
-          topics.releases().valueSerde().serializer(),
-          List.of(KeyValue.pair(KEY, stableRelease(corruptCandidate, 2))));
+      releaseOn(topics, stableRelease(corruptCandidate, 2));
       AdapterCandidate afterCorrupt =
-          candidate("acme/support@7-ggg#candidate", good, base, trainedOn, questions, 3e-3);
+          continuing(
+              2, candidate("acme/support@7-ggg#candidate", good, base, trainedOn, questions, 3e-3));
       produce(topics.candidates(), afterCorrupt);
       awaitVerdicts(verdicts, 8);
       EvaluationVerdict unjudged = verdictOf(verdicts, afterCorrupt);
@@ -321,9 +318,27 @@ class EvaluatorServiceIT {
       assertThat(failing(unjudged)).containsExactly("integrity");
       assertThat(unjudged.getReason())
           .contains("stable release v2, which the candidate must be compared with, cannot be read");
+
+      // v1 is stable again as v3; a candidate that continued v1 before that (say its worker's wait
+      // for a decision ran out) is not released on top of v3: undecided, its data rolls over
+      releaseOn(topics, stableRelease(first, 3));
+      AdapterCandidate stale =
+          continuing(
+              1,
+              candidate("acme/support@8-hhh#candidate", light, base, trainedOn, questions, 1e-3));
+      produce(topics.candidates(), stale);
+      awaitVerdicts(verdicts, 9);
+      EvaluationVerdict undecided = verdictOf(verdicts, stale);
+      assertThat(Outcomes.of(undecided)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(undecided.getGates())
+          .extracting(Gate::getName)
+          .containsExactly("lineage.parent", "evidence.rollover");
+      assertThat(undecided.getReason())
+          .contains("rolls into the key's next job")
+          .contains("it continued v1, but the key's stable release on its base is v3 now");
     }
 
-    assertThat(readAll(topics.verdicts())).hasSize(8);
+    assertThat(readAll(topics.verdicts())).hasSize(9);
     // the carry-over may pass, fail or be undecided (on 14 questions): the others are fixed
     EvaluationOutcome rebasedOutcome =
         verdicts.stream()
@@ -333,7 +348,12 @@ class EvaluatorServiceIT {
             .orElseThrow();
     for (EvaluationOutcome outcome : EvaluationOutcome.values()) {
       long others =
-          outcome == EvaluationOutcome.PASSED ? 3 : outcome == EvaluationOutcome.FAILED ? 4 : 0;
+          switch (outcome) {
+            case PASSED -> 3;
+            case FAILED -> 4;
+            case INSUFFICIENT_EVIDENCE -> 1;
+            default -> 0;
+          };
       assertThat(
               meters
                   .counter(
@@ -430,6 +450,19 @@ class EvaluatorServiceIT {
     weights[weights.length / 2] ^= 0x7F;
     Files.write(blob, weights);
     return stored;
+  }
+
+  private static void releaseOn(Topics topics, AdapterRelease release) {
+    KAFKA.produce(
+        topics.releases().name(),
+        topics.releases().keySerde().serializer(),
+        topics.releases().valueSerde().serializer(),
+        List.of(KeyValue.pair(KEY, release)));
+  }
+
+  /** {@code candidate} as the worker makes it when it continues release {@code version}. */
+  private static AdapterCandidate continuing(int version, AdapterCandidate candidate) {
+    return AdapterCandidate.newBuilder(candidate).setParentVersion(version).build();
   }
 
   /** The release record the publisher writes: base digest as bare hex. */

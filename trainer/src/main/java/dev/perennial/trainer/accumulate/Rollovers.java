@@ -44,6 +44,14 @@ final class Rollovers {
       return;
     }
     JobEntry job = jobs.get(index).value;
+    if (released(verdict)) {
+      log.warn(
+          "Insufficient evidence for candidate {} of {}, which is released already (a verdict on"
+              + " its candidate read again); its data stays where it is",
+          verdict.candidateId(),
+          verdict.adapterKey());
+      return;
+    }
     if (job.rollover() != null) {
       log.debug("Job {} already rolls over ({})", job.jobId(), job.rollover());
       return;
@@ -73,6 +81,11 @@ final class Rollovers {
         verdict.candidateId(),
         job.jobId(),
         into == null ? "the next job of " + verdict.adapterKey() : "ERASURE job " + into);
+  }
+
+  private boolean released(InsufficientEvidence verdict) {
+    return state.releases(verdict.adapterKey()).stream()
+        .anyMatch(release -> verdict.candidateId().equals(release.candidateId()));
   }
 
   /** The key's jobs whose data its next job carries, oldest first. */

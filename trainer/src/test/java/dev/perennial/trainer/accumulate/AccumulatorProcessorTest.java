@@ -699,6 +699,21 @@ class AccumulatorProcessorTest {
   }
 
   @Test
+  void anInsufficientVerdictOnAReleasedCandidateRollsNothing() {
+    start(0.4);
+    TrainingJob first = sealJobs("acme/support", 1).get(0);
+    candidate("acme/support", first.getJobId(), null);
+    release("acme/support", 1, first.getJobId());
+    // its candidate read again by the evaluator after the release, and judged undecided
+    insufficient("acme/support", first.getJobId());
+
+    TrainingJob second = sealJobs("acme/support", 2).get(1);
+
+    assertThat(second.getCarriedJobs()).isEmpty();
+    assertThat(second.getShards()).hasSize(1).doesNotContainAnyElementsOf(first.getShards());
+  }
+
+  @Test
   void anErasureJobTakesTheDataThatWasToRollAndAVerdictAfterItCarriesNothing() {
     start(0.0);
     send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
