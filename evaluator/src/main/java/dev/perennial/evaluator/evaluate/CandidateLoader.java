@@ -27,7 +27,6 @@ import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
-import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ShardRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -236,9 +235,7 @@ final class CandidateLoader {
    */
   private static void requireStableParent(CandidateRequest request) {
     AdapterCandidate candidate = request.candidate();
-    if (candidate.getTrigger() == JobTrigger.ERASURE
-        || candidate.getTrigger() == JobTrigger.REBASE
-        || candidate.getTrigger() == JobTrigger.IMPORT) {
+    if (!StableRelease.isContinuedBy(candidate.getTrigger())) {
       return;
     }
     Optional<Integer> parent = Optional.ofNullable(candidate.getParentVersion());

@@ -2,6 +2,7 @@ package dev.perennial.schemas.release;
 
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ReleaseRef;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,18 @@ public record StableRelease(
    */
   public boolean trainedOn(String baseDigest) {
     return baseDigest != null && normalized(baseModelDigest).equals(normalized(baseDigest));
+  }
+
+  /**
+   * Whether a job of this trigger continues its key's stable release on the worker's base (a fresh
+   * adapter where there is none): every update does. An ERASURE job retrains from scratch, a REBASE
+   * job starts from the release it moves, an IMPORT job from the imported adapter.
+   */
+  public static boolean isContinuedBy(JobTrigger trigger) {
+    return switch (trigger) {
+      case ERASURE, REBASE, IMPORT -> false;
+      default -> true;
+    };
   }
 
   /** Digests as bare lower-case hex, whether written {@code sha256:<hex>} or as hex. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import java.time.Instant;
@@ -103,5 +104,17 @@ class StableReleaseTest {
         .extracting(StableRelease::version)
         .containsExactlyInAnyOrder(2, 4);
     assertThat(StableRelease.onOtherBases(retractedOnNext, "sha256:base")).isEmpty();
+  }
+
+  @Test
+  void updatesContinueTheStableReleaseWhileErasureRebaseAndImportJobsChooseTheirOwnStart() {
+    assertThat(JobTrigger.values())
+        .filteredOn(StableRelease::isContinuedBy)
+        .containsExactlyInAnyOrder(
+            JobTrigger.MIN_EXAMPLES,
+            JobTrigger.MIN_TOKENS,
+            JobTrigger.MAX_WAIT,
+            JobTrigger.MANUAL,
+            JobTrigger.UNKNOWN);
   }
 }

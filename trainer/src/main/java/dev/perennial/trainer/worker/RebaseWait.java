@@ -1,7 +1,6 @@
 package dev.perennial.trainer.worker;
 
 import dev.perennial.schemas.release.StableRelease;
-import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +28,9 @@ final class RebaseWait {
       String workerBase,
       Optional<StableRelease> stable,
       List<StableRelease> elsewhere) {
-    if (!ordinary(job.getTrigger()) || stable.isPresent() || elsewhere.isEmpty()) {
+    if (!StableRelease.isContinuedBy(job.getTrigger())
+        || stable.isPresent()
+        || elsewhere.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(message(job.getAdapterKey(), workerBase, elsewhere.get(0)));
@@ -48,12 +49,5 @@ final class RebaseWait {
         + release.version()
         + " learnt, so the job's data waits in its shards for the key's REBASE job onto this"
         + " base (perennial bases announce), which trains on all of them";
-  }
-
-  private static boolean ordinary(JobTrigger trigger) {
-    return switch (trigger) {
-      case ERASURE, REBASE, IMPORT -> false;
-      default -> true;
-    };
   }
 }
