@@ -21,6 +21,9 @@ import picocli.CommandLine.Parameters;
       "Announces a base model on bases.v1 (compacted, keyed by name), with the base it succeeds:"
           + " the trainer's accumulator then plans one REBASE job per adapter key with a stable"
           + " release on the old base. Both bases are opened first to compute their digests.",
+      "Announcing a base again retries every key not yet on it whose last REBASE job was refused"
+          + " or undecided (carrying over first, then distilling); a try still waiting for its"
+          + " verdict finishes first.",
       "Locations: a model folder the trainer workers and evaluators can read, or bundled:<name>"
           + " (perennial-tiny, perennial-tiny-2, perennial-tiny-deep)."
     })

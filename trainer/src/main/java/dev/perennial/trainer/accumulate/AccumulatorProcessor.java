@@ -18,10 +18,10 @@ import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
-import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.erasure.AffectedVersions;
@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -86,10 +87,13 @@ import org.slf4j.LoggerFactory;
  *       whenever a key's releases change, so a key that gets its first stable release on the old
  *       base later is re-based too. A key already with a stable release on the new base needs none.
  *       When the evaluator refuses the carried-over candidate of such a job, the key gets one more
- *       REBASE job asking to distil (once per new base). When it cannot decide the candidate
- *       (insufficient evidence: the job already held the key's whole held-out pool), the key stays
- *       on the old base and gets another REBASE job of the same method once seals have grown its
- *       held-out pool to {@code rebase.retry.growth} times the shards that job was judged on.
+ *       REBASE job asking to distil (once per announcement of the new base). When it cannot decide
+ *       the candidate (insufficient evidence: the job already held the key's whole held-out pool),
+ *       the key stays on the old base and gets another REBASE job of the same method once seals
+ *       have grown its held-out pool to {@code rebase.retry.growth} times the shards that job was
+ *       judged on. Announcing the base again (a newer {@code announcedAt}) starts over every key
+ *       whose last try was refused or undecided, carrying over first; a try still in flight is left
+ *       to finish first.
  *   <li>An adapter an operator imported for a key ({@code imports.v1}, a global store) gets exactly
  *       one IMPORT job per import id, over all the key's current shards (as a REBASE job): the
  *       worker continues the imported adapter on them and the evaluator gates the candidate as any
@@ -186,8 +190,8 @@ public final class AccumulatorProcessor
     } else if (event instanceof InsufficientEvidence insufficient) {
       rollovers.onInsufficientEvidence(insufficient);
       insufficientSeen.increment();
-    } else if (event instanceof CarryOverRefused refused) {
-      onCarryOverRefused(refused, record.timestamp());
+    } else if (event instanceof RebaseRefused refused) {
+      onRebaseRefused(refused, record.timestamp());
     }
   }
 
@@ -602,7 +606,9 @@ public final class AccumulatorProcessor
   /**
    * One REBASE job per announced successor of a base the key has a stable release on; one more when
    * the key's last REBASE job onto that base was undecided and the key's held-out pool has grown
-   * enough since (the same method, from the key's stable release as it is then).
+   * enough since (the same method, from the key's stable release as it is then); and one more,
+   * carrying over first again, when the base was announced again after the key's last try was
+   * refused or undecided.
    */
   private void planRebases(KeyStables stables, long timestamp) {
     String adapterKey = stables.adapterKey();
@@ -617,7 +623,16 @@ public final class AccumulatorProcessor
       }
       Optional<JobEntry> last = lastRebase(adapterKey, base.getDigest());
       if (last.isEmpty()) {
-        emitRebaseJob(adapterKey, base, source.get(), timestamp);
+        emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
+      } else if (last.get().plannedBefore(base.getAnnouncedAt().toEpochMilli())
+          && (last.get().refused() || last.get().undecided())) {
+        log.info(
+            "{} was announced again after REBASE job {} of {} was {}: re-basing the key again",
+            base.getName(),
+            last.get().jobId(),
+            adapterKey,
+            last.get().refused() ? "refused" : "undecided");
+        emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
       } else if (last.get().undecided() && heldOutGrew(adapterKey, last.get())) {
         log.info(
             "REBASE job {} of {} was undecided and the key's held-out pool has grown since:"
@@ -654,34 +669,43 @@ public final class AccumulatorProcessor
   }
 
   /**
-   * The carried-over candidate of a REBASE job was refused: the key is distilled onto the job's
-   * base instead, from its stable release on the base that one succeeds (as it is now), once per
-   * base.
+   * The candidate of a REBASE job was refused. A carried-over one is distilled onto the job's base
+   * instead, from the key's stable release on the base that one succeeds (as it is now), once per
+   * announcement of the base; a refused distillation waits for the base to be announced again.
    */
-  private void onCarryOverRefused(CarryOverRefused refused, long timestamp) {
+  private void onRebaseRefused(RebaseRefused refused, long timestamp) {
     String adapterKey = refused.adapterKey();
-    JobEntry job =
+    KeyValue<String, JobEntry> entry =
         state.jobs(adapterKey).stream()
-            .map(entry -> entry.value)
-            .filter(entry -> entry.jobId().equals(refused.jobId()))
+            .filter(job -> job.value.jobId().equals(refused.jobId()))
             .findFirst()
             .orElse(null);
-    if (job == null || job.trigger() != JobTrigger.REBASE || job.distil()) {
+    if (entry == null || entry.value.trigger() != JobTrigger.REBASE) {
       log.warn(
-          "Carried-over candidate {} of {} was refused, but its job {} is no REBASE job of it"
-              + " that carried over; nothing to distil",
+          "REBASE candidate {} of {} was refused, but its job {} is no REBASE job of the key",
           refused.candidateId(),
           adapterKey,
           refused.jobId());
       return;
     }
+    JobEntry job = entry.value.foundRefused();
+    state.putJob(entry.key, job);
+    if (job.distil()) {
+      log.warn(
+          "Distilled candidate {} of {} was refused: the key stays on its release of the old base"
+              + " until the new base is announced again (perennial bases announce)",
+          refused.candidateId(),
+          adapterKey);
+      return;
+    }
     boolean distilPlanned =
         state.jobs(adapterKey).stream()
             .anyMatch(
-                entry ->
-                    entry.value.trigger() == JobTrigger.REBASE
-                        && entry.value.distil()
-                        && job.rebaseTo().equals(entry.value.rebaseTo()));
+                other ->
+                    other.value.trigger() == JobTrigger.REBASE
+                        && other.value.distil()
+                        && job.rebaseTo().equals(other.value.rebaseTo())
+                        && Objects.equals(job.announcedAt(), other.value.announcedAt()));
     BaseAnnouncement base =
         state.announcedBases().stream()
             .filter(b -> StableRelease.normalized(b.getDigest()).equals(job.rebaseTo()))
@@ -710,11 +734,6 @@ public final class AccumulatorProcessor
 
   /** A job moving the key's stable release onto the announced base, over all its shards. */
   private void emitRebaseJob(
-      String adapterKey, BaseAnnouncement base, StableOnBase source, long timestamp) {
-    emitRebaseJob(adapterKey, base, source, false, timestamp);
-  }
-
-  private void emitRebaseJob(
       String adapterKey,
       BaseAnnouncement base,
       StableOnBase source,
@@ -739,7 +758,8 @@ public final class AccumulatorProcessor
             train.stream().map(ShardEntry::digest).toList(),
             heldOut.stream().map(ShardEntry::digest).toList(),
             target,
-            distil));
+            distil,
+            base.getAnnouncedAt().toEpochMilli()));
     state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
     BaseRef from = base.getSucceeds();
     TrainingJob job =

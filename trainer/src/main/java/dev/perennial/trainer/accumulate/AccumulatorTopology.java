@@ -14,14 +14,13 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.JobTrigger;
-import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.verdict.Outcomes;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
-import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -46,11 +45,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The accumulator's topology: {@code examples.v1}, {@code erasures.v1}, {@code candidates.v1},
- * {@code releases.v1} and the insufficient-evidence verdicts of {@code verdicts.v1} become {@link
- * TrainerEvent}s, are re-keyed by tenant into one repartition topic ({@value #EVENTS_BY_TENANT})
- * and meet in the {@link AccumulatorProcessor}, whose jobs go to {@code training-jobs.v1} keyed by
- * adapter key. Examples stay encrypted through the repartition topic and the pending store; the
- * processor decrypts them when it seals them into shards.
+ * {@code releases.v1} and the verdicts of {@code verdicts.v1} that matter to it (insufficient
+ * evidence, a refused REBASE candidate) become {@link TrainerEvent}s, are re-keyed by tenant into
+ * one repartition topic ({@value #EVENTS_BY_TENANT}) and meet in the {@link AccumulatorProcessor},
+ * whose jobs go to {@code training-jobs.v1} keyed by adapter key. Examples stay encrypted through
+ * the repartition topic and the pending store; the processor decrypts them when it seals them into
+ * shards.
  */
 public final class AccumulatorTopology {
 
@@ -113,11 +113,11 @@ public final class AccumulatorTopology {
                 Consumed.with(verdictsTopic.keySerde(), verdictsTopic.valueSerde())
                     .withName("trainer-verdicts-source"))
             // Only verdicts whose job's data rolls into the key's next job matter here, and those
-            // refusing a carried-over REBASE candidate (the key is distilled instead).
+            // refusing a REBASE candidate (a carried-over one is distilled instead).
             .filter(
                 (key, verdict) ->
                     verdict != null
-                        && (Outcomes.isInsufficientEvidence(verdict) || refusesCarryOver(verdict)),
+                        && (Outcomes.isInsufficientEvidence(verdict) || refusesRebase(verdict)),
                 Named.as("trainer-verdicts-insufficient"))
             .mapValues(AccumulatorTopology::verdictEvent, Named.as("trainer-insufficient-events"));
 
@@ -169,8 +169,8 @@ public final class AccumulatorTopology {
   }
 
   private static TrainerEvent verdictEvent(EvaluationVerdict verdict) {
-    if (refusesCarryOver(verdict)) {
-      return new CarryOverRefused(
+    if (refusesRebase(verdict)) {
+      return new RebaseRefused(
           verdict.getAdapterKey(),
           verdict.getCandidate().getCandidateId(),
           verdict.getCandidate().getJobId());
@@ -181,13 +181,10 @@ public final class AccumulatorTopology {
         verdict.getCandidate().getJobId());
   }
 
-  /** A FAILED verdict on a REBASE candidate whose adapter was carried over. */
-  static boolean refusesCarryOver(EvaluationVerdict verdict) {
-    AdapterCandidate candidate = verdict.getCandidate();
+  /** A FAILED verdict on a REBASE candidate (carried over or distilled). */
+  static boolean refusesRebase(EvaluationVerdict verdict) {
     return Outcomes.of(verdict) == EvaluationOutcome.FAILED
-        && candidate.getTrigger() == JobTrigger.REBASE
-        && candidate.getLineage() != null
-        && candidate.getLineage().getMethod() == LineageMethod.CARRIED_OVER;
+        && verdict.getCandidate().getTrigger() == JobTrigger.REBASE;
   }
 
   private static TrainerEvent releaseEvent(AdapterRelease release) {

@@ -18,6 +18,11 @@ import java.util.List;
  *     (insufficient evidence): the key is re-based again once its held-out pool has grown; false in
  *     entries written before
  * @param importId the import an IMPORT job starts from (null for other jobs)
+ * @param refused whether the evaluator refused the candidate of a REBASE job; false in entries
+ *     written before
+ * @param announcedAt when the base a REBASE job moves the key to was announced (epoch millis) as
+ *     the job was planned: announcing the base again afterwards re-bases a key whose last try was
+ *     refused or undecided; null for other jobs and in entries written before
  */
 public record JobEntry(
     String jobId,
@@ -31,7 +36,9 @@ public record JobEntry(
     String rebaseTo,
     boolean distil,
     boolean undecided,
-    String importId) {
+    String importId,
+    boolean refused,
+    Long announcedAt) {
 
   /**
    * The data of a job whose candidate had insufficient evidence.
@@ -69,19 +76,23 @@ public record JobEntry(
         null,
         false,
         false,
+        null,
+        false,
         null);
   }
 
   /**
    * A REBASE job as sealed, moving the key to the base of digest {@code rebaseTo} ({@code distil}:
-   * by distillation whatever the bases).
+   * by distillation whatever the bases), planned on that base's announcement of {@code
+   * announcedAt}.
    */
   public static JobEntry rebase(
       String jobId,
       List<String> trainShards,
       List<String> heldOutShards,
       String rebaseTo,
-      boolean distil) {
+      boolean distil,
+      long announcedAt) {
     return new JobEntry(
         jobId,
         JobTrigger.REBASE,
@@ -94,7 +105,9 @@ public record JobEntry(
         rebaseTo,
         distil,
         false,
-        null);
+        null,
+        false,
+        announcedAt);
   }
 
   /** An IMPORT job as sealed, starting from the import {@code importId}. */
@@ -112,7 +125,9 @@ public record JobEntry(
         null,
         false,
         false,
-        importId);
+        importId,
+        false,
+        null);
   }
 
   /** This REBASE job with its candidate found undecided. */
@@ -129,7 +144,37 @@ public record JobEntry(
         rebaseTo,
         distil,
         true,
-        importId);
+        importId,
+        refused,
+        announcedAt);
+  }
+
+  /** This REBASE job with its candidate refused. */
+  public JobEntry foundRefused() {
+    return new JobEntry(
+        jobId,
+        trigger,
+        trainShards,
+        heldOutShards,
+        replayShards,
+        supersededBy,
+        carriedJobs,
+        rollover,
+        rebaseTo,
+        distil,
+        undecided,
+        importId,
+        true,
+        announcedAt);
+  }
+
+  /**
+   * Whether this REBASE job was planned before the base's announcement of {@code
+   * announcedAtMillis}: an entry written before announcements were recorded answers the current
+   * one.
+   */
+  public boolean plannedBefore(long announcedAtMillis) {
+    return announcedAt != null && announcedAt < announcedAtMillis;
   }
 
   public JobEntry withShards(List<String> train, List<String> heldOut, List<String> replay) {
@@ -145,7 +190,9 @@ public record JobEntry(
         rebaseTo,
         distil,
         undecided,
-        importId);
+        importId,
+        refused,
+        announcedAt);
   }
 
   public JobEntry supersededBy(ErasureMark mark) {
@@ -161,7 +208,9 @@ public record JobEntry(
         rebaseTo,
         distil,
         undecided,
-        importId);
+        importId,
+        refused,
+        announcedAt);
   }
 
   public JobEntry rolledOver(Rollover newRollover) {
@@ -177,6 +226,8 @@ public record JobEntry(
         rebaseTo,
         distil,
         undecided,
-        importId);
+        importId,
+        refused,
+        announcedAt);
   }
 }

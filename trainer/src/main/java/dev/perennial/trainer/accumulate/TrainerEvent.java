@@ -53,10 +53,11 @@ public sealed interface TrainerEvent {
   }
 
   /**
-   * The evaluator refused a REBASE candidate that carried the key's release over ({@code
-   * verdicts.v1}): the key is distilled onto the new base instead.
+   * The evaluator refused a REBASE candidate ({@code verdicts.v1}): one that carried the key's
+   * release over is distilled onto the new base instead; a refused distillation waits for the base
+   * to be announced again.
    */
-  record CarryOverRefused(String adapterKey, String candidateId, String jobId)
+  record RebaseRefused(String adapterKey, String candidateId, String jobId)
       implements TrainerEvent {
     @Override
     public String tenant() {

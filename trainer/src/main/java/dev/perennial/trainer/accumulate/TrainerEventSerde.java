@@ -3,10 +3,10 @@ package dev.perennial.trainer.accumulate;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
-import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.shard.SourcePosition;
 import dev.perennial.trainer.shard.SourcedExample;
@@ -39,7 +39,7 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   private static final byte INSUFFICIENT_EVIDENCE = 5;
   // a release with every base's stable release (RELEASE is still read: events in flight)
   private static final byte RELEASE_WITH_STABLES = 6;
-  private static final byte CARRY_OVER_REFUSED = 7;
+  private static final byte REBASE_REFUSED = 7;
 
   @Override
   public Serializer<TrainerEvent> serializer() {
@@ -113,8 +113,8 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         out.writeUTF(insufficient.adapterKey());
         out.writeUTF(insufficient.candidateId());
         out.writeUTF(insufficient.jobId());
-      } else if (event instanceof CarryOverRefused refused) {
-        out.writeByte(CARRY_OVER_REFUSED);
+      } else if (event instanceof RebaseRefused refused) {
+        out.writeByte(REBASE_REFUSED);
         out.writeUTF(refused.adapterKey());
         out.writeUTF(refused.candidateId());
         out.writeUTF(refused.jobId());
@@ -163,7 +163,7 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         }
         case INSUFFICIENT_EVIDENCE ->
             new InsufficientEvidence(in.readUTF(), in.readUTF(), in.readUTF());
-        case CARRY_OVER_REFUSED -> new CarryOverRefused(in.readUTF(), in.readUTF(), in.readUTF());
+        case REBASE_REFUSED -> new RebaseRefused(in.readUTF(), in.readUTF(), in.readUTF());
         default -> throw new SerializationException("Unknown trainer event type " + type);
       };
     } catch (IOException | RuntimeException e) {

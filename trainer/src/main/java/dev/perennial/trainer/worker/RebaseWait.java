@@ -48,6 +48,7 @@ final class RebaseWait {
         + ": a fresh adapter would drop what v"
         + release.version()
         + " learnt, so the job's data waits in its shards for the key's REBASE job onto this"
-        + " base (perennial bases announce), which trains on all of them";
+        + " base (perennial bases announce; announcing it again retries a key whose last REBASE"
+        + " job was refused or undecided), which trains on all of them";
   }
 }

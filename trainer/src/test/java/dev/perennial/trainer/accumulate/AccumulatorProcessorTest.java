@@ -25,10 +25,10 @@ import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
-import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.config.TriggerSettings;
@@ -558,7 +558,7 @@ class AccumulatorProcessorTest {
     assertThat(distil.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
     assertThat(distil.getShards()).isEqualTo(carry.getShards());
 
-    // the distillation refused too (a verdict that is no carry-over's): nothing more is planned
+    // the distillation refused too: nothing more is planned (until the base is announced again)
     refused("acme/support", distil.getJobId());
     processor.sealExpired(20_000);
     assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(2);
@@ -630,20 +630,95 @@ class AccumulatorProcessorTest {
     assertThat(again.getHeldOutShards()).hasSize(4).containsAll(rebase.getHeldOutShards());
   }
 
+  @Test
+  void announcingTheBaseAgainRetriesAKeyWhoseDistillationWasRefusedCarryingOverFirst() {
+    start(0.0);
+    send(text("acme/support", "p-bob", "The Zix lamp is teal."));
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    String jobId = jobs().get(0).getJobId();
+    candidate("acme/support", jobId, null);
+    releaseWithStable("acme/support", 1, jobId, OLD);
+    bases.put("perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
+    TrainingJob carry = jobs().get(jobs().size() - 1);
+    refused("acme/support", carry.getJobId());
+    TrainingJob distil = jobs().get(jobs().size() - 1);
+    assertThat(distil.getRebase().getDistil()).isTrue();
+    refused("acme/support", distil.getJobId());
+    processor.sealExpired(20_000);
+    assertThat(rebaseJobs()).as("refused both ways: the key waits").hasSize(2);
+
+    // the operator announces the base again: the key starts over, carrying over first
+    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(30_000)));
+    processor.sealExpired(30_000);
+    processor.sealExpired(40_000);
+    assertThat(rebaseJobs()).hasSize(3);
+    TrainingJob again = jobs().get(jobs().size() - 1);
+    assertThat(again.getRebase().getDistil()).isFalse();
+    assertThat(again.getJobId()).isNotIn(carry.getJobId(), distil.getJobId());
+    assertThat(again.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
+
+    // refused again, it is distilled again: once per announcement
+    refused("acme/support", again.getJobId());
+    refused("acme/support", again.getJobId());
+    assertThat(rebaseJobs()).hasSize(4);
+    assertThat(jobs().get(jobs().size() - 1).getRebase().getDistil()).isTrue();
+  }
+
+  @Test
+  void anAnnouncementRepeatedWhileARebaseIsInFlightWaitsForItsVerdict() {
+    start(0.0);
+    send(text("acme/support", "p-bob", "The Zix lamp is teal."));
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    String jobId = jobs().get(0).getJobId();
+    candidate("acme/support", jobId, null);
+    releaseWithStable("acme/support", 1, jobId, OLD);
+    bases.put("perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
+    TrainingJob rebase = jobs().get(jobs().size() - 1);
+
+    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(15_000)));
+    processor.sealExpired(20_000);
+    assertThat(rebaseJobs()).as("its try has no verdict yet").hasSize(1);
+
+    // undecided on the same held-out pool: the announcement since makes it try again, once
+    insufficient("acme/support", rebase.getJobId());
+    processor.sealExpired(30_000);
+    processor.sealExpired(40_000);
+    assertThat(rebaseJobs()).hasSize(2);
+    assertThat(jobs().get(jobs().size() - 1).getRebase().getDistil()).isFalse();
+
+    // once on the new base, a further announcement plans nothing
+    releaseWithStable("acme/support", 2, jobs().get(jobs().size() - 1).getJobId(), NEW);
+    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(50_000)));
+    processor.sealExpired(50_000);
+    assertThat(rebaseJobs()).hasSize(2);
+  }
+
+  private List<TrainingJob> rebaseJobs() {
+    return jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE).toList();
+  }
+
   private void refused(String adapterKey, String jobId) {
     processor.process(
         new Record<>(
-            "acme", new CarryOverRefused(adapterKey, JobIds.candidateId(jobId), jobId), 6_000));
+            "acme", new RebaseRefused(adapterKey, JobIds.candidateId(jobId), jobId), 6_000));
   }
 
   private static BaseAnnouncement announcement() {
+    return announcement(Instant.EPOCH);
+  }
+
+  private static BaseAnnouncement announcement(Instant announcedAt) {
     return BaseAnnouncement.newBuilder()
         .setName("perennial-tiny-2")
         .setDigest("sha256:" + NEW)
         .setLocation("bundled:perennial-tiny-2")
         .setSucceeds(new BaseRef("perennial-tiny", "sha256:" + OLD, "bundled:perennial-tiny"))
         .setAnnouncedBy("test")
-        .setAnnouncedAt(Instant.EPOCH)
+        .setAnnouncedAt(announcedAt)
         .build();
   }
 

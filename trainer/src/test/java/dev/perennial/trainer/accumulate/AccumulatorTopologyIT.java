@@ -12,17 +12,23 @@ import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
+import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.schemas.v1.TrainingMetrics;
+import dev.perennial.schemas.v1.TrainingRecipe;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.testing.TestConfigs;
@@ -65,6 +71,81 @@ class AccumulatorTopologyIT {
             List.of(new ReleaseRef(version, "sha256:" + "ef".repeat(32), "12".repeat(32), base)))
         .setBaseAliases(List.of(new BaseAliases("perennial-tiny", base, Map.of("stable", version))))
         .setOccurredAt(Instant.EPOCH)
+        .build();
+  }
+
+  private static BaseAnnouncement successor(String old, Instant announcedAt) {
+    return BaseAnnouncement.newBuilder()
+        .setName("perennial-tiny-2")
+        .setDigest("sha256:" + "cd".repeat(32))
+        .setLocation("bundled:perennial-tiny-2")
+        .setSucceeds(new BaseRef("perennial-tiny", "sha256:" + old, "bundled:perennial-tiny"))
+        .setAnnouncedBy("test")
+        .setAnnouncedAt(announcedAt)
+        .build();
+  }
+
+  /** The evaluator's refusal of the REBASE job's candidate, made by {@code method}. */
+  private static EvaluationVerdict refused(TrainingJob job, LineageMethod method) {
+    AdapterCandidate candidate =
+        AdapterCandidate.newBuilder()
+            .setCandidateId(JobIds.candidateId(job.getJobId()))
+            .setJobId(job.getJobId())
+            .setAdapterKey(job.getAdapterKey())
+            .setTenant(job.getTenant())
+            .setLocation("sha256:" + "aa".repeat(32))
+            .setFileDigests(Map.of())
+            .setBaseModelName(job.getRebase().getToBase().getName())
+            .setBaseModelDigest(job.getRebase().getToBase().getDigest())
+            .setShards(job.getShards())
+            .setTrigger(JobTrigger.REBASE)
+            .setLineage(Lineage.newBuilder().setMethod(method).build())
+            .setExampleCount(1)
+            .setTokenCount(1)
+            .setRecipe(
+                TrainingRecipe.newBuilder()
+                    .setSeed(42)
+                    .setEpochs(1)
+                    .setBatchSize(1)
+                    .setMaxSequenceLength(64)
+                    .setOptimizer("adamw")
+                    .setLearningRate(1e-3)
+                    .setLearningRateSchedule("constant")
+                    .setWarmupSteps(0)
+                    .setWeightDecay(0)
+                    .setMaxGradNorm(1.0)
+                    .setLoraRank(8)
+                    .setLoraAlpha(16)
+                    .setLoraDropout(0)
+                    .setTargetModules(List.of("q_proj"))
+                    .setReplayRatio(0)
+                    .build())
+            .setMetrics(
+                TrainingMetrics.newBuilder()
+                    .setSteps(1)
+                    .setTrainedTokens(1)
+                    .setInitialLoss(1)
+                    .setFinalLoss(1)
+                    .setMinLoss(1)
+                    .setLossCurveSteps(List.of())
+                    .setLossCurve(List.of())
+                    .setTokensPerSecond(1)
+                    .build())
+            .setTrainerVersion("test")
+            .setDevice("cpu()")
+            .setTrainingMillis(1)
+            .setTotalMillis(1)
+            .setCreatedAt(Instant.EPOCH)
+            .build();
+    return EvaluationVerdict.newBuilder()
+        .setVerdictId(candidate.getCandidateId() + "#verdict")
+        .setAdapterKey(candidate.getAdapterKey())
+        .setCandidate(candidate)
+        .setPassed(false)
+        .setMetrics(Map.of())
+        .setGates(List.of())
+        .setReportLocation("sha256:" + "0".repeat(64))
+        .setEvaluatedAt(Instant.EPOCH)
         .build();
   }
 
@@ -156,26 +237,34 @@ class AccumulatorTopologyIT {
         TestInputTopic<String, BaseAnnouncement> bases = input(driver, topics.bases());
         String old = "ab".repeat(32);
         releases.pipeInput("acme/support", release("acme/support", 1, acmeJob, old));
-        bases.pipeInput(
-            "perennial-tiny-2",
-            BaseAnnouncement.newBuilder()
-                .setName("perennial-tiny-2")
-                .setDigest("sha256:" + "cd".repeat(32))
-                .setLocation("bundled:perennial-tiny-2")
-                .setSucceeds(
-                    new BaseRef("perennial-tiny", "sha256:" + old, "bundled:perennial-tiny"))
-                .setAnnouncedBy("test")
-                .setAnnouncedAt(Instant.EPOCH)
-                .build());
+        bases.pipeInput("perennial-tiny-2", successor(old, Instant.EPOCH));
         driver.advanceWallClockTime(Duration.ofSeconds(2));
         driver.advanceWallClockTime(Duration.ofSeconds(2));
-        assertThat(jobs.readKeyValuesToList())
+        TrainingJob carry = jobs.readValuesToList().get(0);
+        assertThat(carry.getAdapterKey()).isEqualTo("acme/support");
+        assertThat(carry.getTrigger()).isEqualTo(JobTrigger.REBASE);
+        assertThat(carry.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
+        assertThat(jobs.isEmpty()).isTrue();
+
+        // refusals on verdicts.v1 reach the processor too: the refused carry-over is distilled;
+        // the refused distillation waits until the base is announced again, then carries over
+        TestInputTopic<String, EvaluationVerdict> verdicts = input(driver, topics.verdicts());
+        verdicts.pipeInput("acme/support", refused(carry, LineageMethod.CARRIED_OVER));
+        TrainingJob distil = jobs.readValuesToList().get(0);
+        assertThat(distil.getRebase().getDistil()).isTrue();
+        verdicts.pipeInput("acme/support", refused(distil, LineageMethod.DISTILLED));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(jobs.isEmpty()).isTrue();
+        bases.pipeInput("perennial-tiny-2", successor(old, Instant.ofEpochSecond(60)));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(jobs.readValuesToList())
             .singleElement()
             .satisfies(
                 job -> {
-                  assertThat(job.key).isEqualTo("acme/support");
-                  assertThat(job.value.getTrigger()).isEqualTo(JobTrigger.REBASE);
-                  assertThat(job.value.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
+                  assertThat(job.getTrigger()).isEqualTo(JobTrigger.REBASE);
+                  assertThat(job.getRebase().getDistil()).isFalse();
+                  assertThat(job.getJobId()).isNotIn(carry.getJobId(), distil.getJobId());
                 });
 
         // an adapter imported for acme's key on imports.v1 reaches its task the same way: one

@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
-import dev.perennial.trainer.accumulate.TrainerEvent.CarryOverRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +46,7 @@ class TrainerEventSerdeTest {
                     new StableOnBase("ab", "perennial-tiny", 7, "loc-7", "m7"),
                     new StableOnBase("cd", "perennial-tiny-2", 8, "loc-8", "m8"))),
             new InsufficientEvidence("acme/support", "c-3", "j-3"),
-            new CarryOverRefused("acme/support", "c-4", "j-4"));
+            new RebaseRefused("acme/support", "c-4", "j-4"));
 
     for (TrainerEvent event : events) {
       byte[] bytes = serde.serializer().serialize("t", event);
