@@ -25,7 +25,9 @@ import picocli.CommandLine.Parameters;
       "Trains a release's adapter again through the trainer's own code, from what its manifest"
           + " records (job, training and replay shards, recipe and seed, the release it"
           + " continued) and the artifact store, on the configured base (its digest must be the"
-          + " manifest's), and compares each file's SHA-256 with the released one. Writes"
+          + " manifest's), and compares each file's SHA-256 with the released one. A re-based"
+          + " release (carried over or distilled) is trained on the two bases its lineage names,"
+          + " from their recorded locations, from the old base's release it moved. Writes"
           + " nothing to the store or the release area; needs no Kafka.",
       "Exit status: 0 reproduced (every file bit-identical); 1 differs, or an error; 3 not"
           + " reproducible by design: an erasure deleted data it was trained on (named, with the"

@@ -42,14 +42,17 @@ public final class LostData {
    */
   public record Erasure(String requestId, int replacedBy) {}
 
-  /** The job's shards and the continued release's adapter files the store has lost. */
+  /**
+   * The job's shards, and the adapter files of the release training started from, that the store
+   * has lost.
+   */
   public static List<Lost> of(ArtifactStore store, ReleaseInputs inputs) {
     List<Lost> lost = new ArrayList<>();
     List<Digest> gone = new ArrayList<>();
     shards(store, inputs.job().getShards(), "training shard", lost, gone);
     shards(store, inputs.job().getReplayShards(), "replay shard", lost, gone);
     inputs
-        .continued()
+        .startedFrom()
         .ifPresent(
             parent -> {
               String what = "adapter of v" + parent.version();

@@ -8,11 +8,13 @@ import dev.perennial.publisher.manifest.ManifestFactory;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterImport;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingRecipe;
@@ -25,17 +27,20 @@ import org.apache.avro.Schema;
 
 /**
  * What training a release's adapter again takes, read from its manifest alone: the job (its id, on
- * which the replay draw depends, its trigger, training and replay shards), the recipe it trained
- * with, the release it continued, and what trained it (base, device, trainer version). A manifest
- * that lacks any of it says why in {@link #missing}.
+ * which the replay draw depends, its trigger, training and replay shards; for a re-based release
+ * both bases and the release it moved), the recipe it trained with, the release it started from,
+ * and what trained it (base, device, trainer version). A manifest that lacks any of it says why in
+ * {@link #missing}.
  *
- * @param stableLineage the lineage to hand the trainer for the release it continued: only when the
- *     release recorded a refresh of it (the monitor's verdict the trainer acts on)
+ * @param startedFrom the release training started from: the one it continued, or the old base's
+ *     release it carried over or was taught by
+ * @param refreshed whether training refreshed the release it continued first (the monitor's
+ *     verdict, recorded in that release's lineage)
  */
 public record ReleaseInputs(
     TrainingJob job,
     JobRecipe recipe,
-    Optional<StableRelease> continued,
+    Optional<StableRelease> startedFrom,
     boolean refreshed,
     String baseModelName,
     String baseModelDigest,
@@ -63,8 +68,15 @@ public record ReleaseInputs(
       missing.add("the manifest records no job id (the replay draw depends on it)");
     }
     AdapterImport imported = adapterImport(candidate.get("adapterImport"));
+    RebaseDetails rebase = null;
     switch (method) {
       case FRESH, CONTINUED, RETRAINED -> {}
+      case CARRIED_OVER, DISTILLED -> {
+        rebase = rebase(method, lineage.orElseThrow(), manifest, candidate, missing);
+        if (trigger != JobTrigger.REBASE) {
+          missing.add(method + " release whose job trigger is " + trigger + ", not REBASE");
+        }
+      }
       case IMPORTED -> {
         if (imported == null) {
           missing.add(
@@ -73,11 +85,7 @@ public record ReleaseInputs(
         }
       }
       case UNKNOWN -> lineage.ifPresent(found -> missing.add("its lineage records no method"));
-      default ->
-          missing.add(
-              method
-                  + " releases are not rebuilt: the manifest does not record the job's re-basing"
-                  + " (the bases it moved between)");
+      default -> missing.add(method + " releases are not rebuilt");
     }
     if (trigger == JobTrigger.UNKNOWN) {
       missing.add("the manifest records no job trigger (a release made before it was recorded)");
@@ -104,12 +112,16 @@ public record ReleaseInputs(
     } catch (RuntimeException e) {
       missing.add("the recipe cannot be read back: " + e.getMessage());
     }
-    Optional<StableRelease> continued =
-        lineage
-            .filter(found -> found.getMethod() == LineageMethod.CONTINUED)
-            .map(Lineage::getSourceRelease)
-            .map(ReleaseInputs::stable);
-    if (method == LineageMethod.CONTINUED && continued.isEmpty()) {
+    Optional<StableRelease> startedFrom =
+        switch (method) {
+          case CONTINUED -> lineage.map(Lineage::getSourceRelease).map(ReleaseInputs::stable);
+          case CARRIED_OVER, DISTILLED ->
+              Optional.ofNullable(rebase)
+                  .map(RebaseDetails::getSourceRelease)
+                  .map(ReleaseInputs::stable);
+          default -> Optional.empty();
+        };
+    if (method == LineageMethod.CONTINUED && startedFrom.isEmpty()) {
       missing.add("the manifest does not name the release training continued");
     }
     TrainingJob job =
@@ -123,6 +135,7 @@ public record ReleaseInputs(
             .setReplayShards(shards(data.get("replayShards")))
             .setErasure(erasure(tree.get("erasure")))
             .setAdapterImport(imported)
+            .setRebase(rebase)
             .setCreatedAt(manifest.publishedAt())
             .setHeldOutPool(shards(candidate.get("heldOutPool")))
             .setCarriedJobs(strings(candidate.get("carriedJobs")))
@@ -130,13 +143,62 @@ public record ReleaseInputs(
     return new ReleaseInputs(
         job,
         recipe,
-        continued,
+        startedFrom,
         lineage.map(found -> found.getRefresh() != null).orElse(false),
         manifest.baseModelName(),
         manifest.baseModelDigest().toString(),
         candidate.path("device").asText("unknown"),
         candidate.path("trainerVersion").asText("unknown"),
         List.copyOf(missing));
+  }
+
+  /**
+   * A re-based release's job details, from its lineage: the old base and the release it moved
+   * (carried over: the source release; distilled: the teacher), and the new base where the
+   * candidate read it. The worker re-bases the same way when the bases' files allow a carry-over
+   * and distils otherwise, so a distilled release is rebuilt asking to distil.
+   */
+  private static RebaseDetails rebase(
+      LineageMethod method,
+      Lineage lineage,
+      ReleaseManifest manifest,
+      JsonNode candidate,
+      List<String> missing) {
+    boolean carried = method == LineageMethod.CARRIED_OVER;
+    LineageRelease from = carried ? lineage.getSourceRelease() : lineage.getTeacher();
+    if (from == null) {
+      missing.add(
+          "its lineage names no " + (carried ? "source release" : "teacher release") + " to move");
+      return null;
+    }
+    String newBaseLocation =
+        candidate.hasNonNull("baseModelLocation")
+            ? candidate.get("baseModelLocation").asText()
+            : null;
+    List<String> unlocated = new ArrayList<>();
+    if (from.getBaseModelLocation() == null) {
+      unlocated.add(from.getBaseModelName());
+    }
+    if (newBaseLocation == null) {
+      unlocated.add(manifest.baseModelName());
+    }
+    if (!unlocated.isEmpty()) {
+      missing.add(
+          "the manifest does not record where base "
+              + String.join(" and ", unlocated)
+              + " was read from");
+      return null;
+    }
+    return RebaseDetails.newBuilder()
+        .setFromBase(
+            new BaseRef(
+                from.getBaseModelName(), from.getBaseModelDigest(), from.getBaseModelLocation()))
+        .setToBase(
+            new BaseRef(
+                manifest.baseModelName(), manifest.baseModelDigest().toString(), newBaseLocation))
+        .setSourceRelease(from)
+        .setDistil(!carried)
+        .build();
   }
 
   private static StableRelease stable(LineageRelease source) {

@@ -34,8 +34,10 @@ import java.util.TreeMap;
  * Trains a released adapter again, through the worker's own {@link JobTrainer}, from what its
  * manifest records (job, shards, recipe and seed, the release it continued) and what the artifact
  * store still holds, on the base this configuration names (checked against the manifest's digest),
- * and compares every file bit for bit. Nothing is written to the store or the release area: the
- * rebuild writes into a scratch folder, removed at the end.
+ * and compares every file bit for bit. A re-based release (carried over or distilled) is trained
+ * again on the two bases its lineage names, read from their recorded locations and checked against
+ * their digests, from the old base's release it moved. Nothing is written to the store or the
+ * release area: the rebuild writes into a scratch folder, removed at the end.
  */
 public final class ReleaseReproducer {
 
@@ -67,8 +69,12 @@ public final class ReleaseReproducer {
       return Reproduction.lost(lost, LostData.erasureOf(area, key, version));
     }
     BaseModelSource base = BaseModelSource.open(config);
-    if (!StableRelease.normalized(base.base().digest())
-        .equals(StableRelease.normalized(inputs.baseModelDigest()))) {
+    // a re-based release trains on the bases its job names, opened from their recorded locations
+    // and checked against their digests; every other release on this configuration's base
+    boolean rebased = inputs.job().getRebase() != null;
+    if (!rebased
+        && !StableRelease.normalized(base.base().digest())
+            .equals(StableRelease.normalized(inputs.baseModelDigest()))) {
       return Reproduction.incomplete(
           List.of(
               "trained on base "
@@ -86,7 +92,7 @@ public final class ReleaseReproducer {
     Optional<Lineage> continuedLineage = Optional.empty();
     AdapterRefreshDetails refresh = null;
     if (inputs.refreshed()) {
-      int parent = inputs.continued().orElseThrow().version();
+      int parent = inputs.startedFrom().orElseThrow().version();
       continuedLineage =
           area.read(key, parent).flatMap(found -> LineageJson.of(found.manifest().tree()));
       refresh = LineageJson.of(release.manifest().tree()).orElseThrow().getRefresh();
@@ -113,7 +119,7 @@ public final class ReleaseReproducer {
               SearchSettings.off());
       TrainedJob trained;
       try {
-        trained = trainer.train(inputs.job(), inputs.continued(), continuedLineage, step -> {});
+        trained = trainer.train(inputs.job(), inputs.startedFrom(), continuedLineage, step -> {});
       } catch (JobSkippedException e) {
         return Reproduction.incomplete(List.of("the trainer refused the job: " + e.getMessage()));
       }

@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.RaterGuard;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -81,7 +82,7 @@ class ReleaseInputsTest {
     assertThat(inputs.job().getShards()).isEqualTo(candidate.getShards());
     assertThat(inputs.job().getReplayShards()).isEqualTo(candidate.getReplayShards());
     assertThat(inputs.recipe().modelRecipe(6)).isEqualTo(recipe.modelRecipe(6));
-    assertThat(inputs.continued())
+    assertThat(inputs.startedFrom())
         .contains(
             new StableRelease(
                 2,
@@ -92,6 +93,40 @@ class ReleaseInputsTest {
     assertThat(inputs.device()).isEqualTo("cpu()");
     // a candidate that recorded no rater guard trained without one
     assertThat(inputs.recipe().raterGuard().enabled()).isFalse();
+  }
+
+  @Test
+  void aReBasedReleaseReadsBackAsTheRebaseJobThatMovedItsSourceOrTeacher() {
+    AdapterCandidate carried = continuing();
+    carried.setTrigger(JobTrigger.REBASE);
+    carried.setBaseModelName("successor");
+    carried.setBaseModelLocation("/models/successor");
+    carried.getLineage().setMethod(LineageMethod.CARRIED_OVER);
+    carried.getLineage().getSourceRelease().setBaseModelLocation("bundled:perennial-tiny");
+    AdapterCandidate distilled = continuing();
+    distilled.setTrigger(JobTrigger.REBASE);
+    distilled.setBaseModelLocation("/models/deeper");
+    distilled.getLineage().setMethod(LineageMethod.DISTILLED);
+    distilled.getLineage().setTeacher(distilled.getLineage().getSourceRelease());
+    distilled.getLineage().setSourceRelease(null);
+    distilled.getLineage().getTeacher().setBaseModelLocation("bundled:perennial-tiny");
+
+    ReleaseInputs carriedInputs = ReleaseInputs.of(manifest(carried));
+    ReleaseInputs distilledInputs = ReleaseInputs.of(manifest(distilled));
+
+    assertThat(carriedInputs.missing()).isEmpty();
+    RebaseDetails rebase = carriedInputs.job().getRebase();
+    assertThat(rebase.getFromBase().getLocation()).isEqualTo("bundled:perennial-tiny");
+    assertThat(rebase.getToBase().getName()).isEqualTo("successor");
+    assertThat(rebase.getToBase().getLocation()).isEqualTo("/models/successor");
+    assertThat(rebase.getSourceRelease().getVersion()).isEqualTo(2);
+    assertThat(rebase.getDistil()).isFalse();
+    assertThat(carriedInputs.startedFrom()).map(StableRelease::version).contains(2);
+    assertThat(distilledInputs.missing()).isEmpty();
+    assertThat(distilledInputs.job().getRebase().getDistil()).isTrue();
+    assertThat(distilledInputs.job().getRebase().getToBase().getLocation())
+        .isEqualTo("/models/deeper");
+    assertThat(distilledInputs.startedFrom()).map(StableRelease::version).contains(2);
   }
 
   @Test
@@ -136,9 +171,9 @@ class ReleaseInputsTest {
             .setRankedBy("gain")
             .setTrials(List.of())
             .build());
-    AdapterCandidate rebased = continuing();
-    rebased.getLineage().setMethod(LineageMethod.CARRIED_OVER);
-    rebased.setTrigger(JobTrigger.REBASE);
+    AdapterCandidate unlocated = continuing();
+    unlocated.getLineage().setMethod(LineageMethod.CARRIED_OVER);
+    unlocated.setTrigger(JobTrigger.REBASE);
 
     assertThat(ReleaseInputs.of(manifest(old)).missing())
         .containsExactly(
@@ -149,10 +184,13 @@ class ReleaseInputsTest {
         .containsExactly(
             "its job searched the recipe (successive halving); rebuilding replays no search"
                 + " trials");
-    assertThat(ReleaseInputs.of(manifest(rebased)).missing())
-        .singleElement()
-        .asString()
-        .startsWith("CARRIED_OVER releases are not rebuilt");
+    assertThat(ReleaseInputs.of(manifest(unlocated)).missing())
+        .containsExactly(
+            "the manifest does not record where base "
+                + TestVerdicts.BASE_MODEL
+                + " and "
+                + TestVerdicts.BASE_MODEL
+                + " was read from");
     AdapterCandidate importedUnrecorded = continuing();
     importedUnrecorded.getLineage().setMethod(LineageMethod.IMPORTED);
     importedUnrecorded.setTrigger(JobTrigger.IMPORT);

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.tokenizer.ByteTokenizer;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.publisher.manifest.ManifestFactory;
 import dev.perennial.publisher.manifest.ReleaseManifest;
@@ -20,8 +23,11 @@ import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterImport;
+import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.ShardEntry;
@@ -32,6 +38,7 @@ import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
 import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.ForeignAdapters;
+import dev.perennial.trainer.testing.TestBase;
 import dev.perennial.trainer.testing.TestConfigs;
 import dev.perennial.trainer.worker.JobTrainer;
 import java.nio.file.Files;
@@ -156,6 +163,82 @@ class ReleaseReproducerTest {
         .as(String.join("\n", rebuilt.lines()))
         .isEqualTo(Reproduction.Outcome.REPRODUCED);
     assertThat(rebuilt.lines()).contains("  same      adapter_model.safetensors");
+  }
+
+  @Test
+  void aReleaseReBasedOntoASuccessorRebuildsBitIdenticallyCarriedOverAndDistilled()
+      throws Exception {
+    SigningKey signer = SigningKey.generate();
+    ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
+    AdapterCandidate v1 =
+        trainer
+            .train(job("@1-a", first, List.of()), Optional.empty(), StepListener.NONE)
+            .candidate();
+    StoredRelease released = release(area, store, signer, 1, v1);
+    StableRelease stable =
+        new StableRelease(
+            1,
+            v1.getLocation(),
+            released.manifest().digest().toString(),
+            Digest.parse(v1.getBaseModelDigest()).hex());
+    AdapterCandidate carried =
+        trainer
+            .train(
+                rebaseJob("@2-r", first, stable, "successor", TestBase.config(), 8),
+                Optional.of(stable),
+                StepListener.NONE)
+            .candidate();
+    release(area, store, signer, 2, carried);
+    LlamaConfig deeper =
+        LlamaConfig.llama(ByteTokenizer.VOCAB_SIZE, 32, 64, 3, 4, 1, 128, true)
+            .withSpecialTokens(ByteTokenizer.BOS, ByteTokenizer.EOS);
+    AdapterCandidate distilled =
+        trainer
+            .train(
+                rebaseJob("@3-r", first, stable, "deeper", deeper, 9),
+                Optional.of(stable),
+                StepListener.NONE)
+            .candidate();
+    release(area, store, signer, 3, distilled);
+    ReleaseReproducer reproducer = new ReleaseReproducer(area, config, DeviceChoice.CPU);
+
+    Reproduction carriedAgain = reproducer.reproduce(KEY, 2);
+    Reproduction distilledAgain = reproducer.reproduce(KEY, 3);
+
+    assertThat(carried.getLineage().getMethod()).isEqualTo(LineageMethod.CARRIED_OVER);
+    assertThat(carried.getBaseModelName()).isEqualTo("successor");
+    assertThat(carriedAgain.outcome())
+        .as(String.join("\n", carriedAgain.lines()))
+        .isEqualTo(Reproduction.Outcome.REPRODUCED);
+    assertThat(distilled.getLineage().getMethod()).isEqualTo(LineageMethod.DISTILLED);
+    assertThat(distilledAgain.outcome())
+        .as(String.join("\n", distilledAgain.lines()))
+        .isEqualTo(Reproduction.Outcome.REPRODUCED);
+    assertThat(distilledAgain.lines()).contains("  same      adapter_model.safetensors");
+  }
+
+  /** A REBASE job moving v1 of the key from the configured base onto a test base {@code to}. */
+  private TrainingJob rebaseJob(
+      String id, ShardRef shard, StableRelease v1, String to, LlamaConfig shape, long seed) {
+    BaseModel from = trainer.base();
+    Path target = TestBase.write(folder.resolve(to), shape, seed);
+    String fromLocation = folder.resolve("base").toString();
+    return TrainingJob.newBuilder(job(id, shard, List.of()))
+        .setTrigger(JobTrigger.REBASE)
+        .setRebase(
+            RebaseDetails.newBuilder()
+                .setFromBase(new BaseRef(from.name(), from.digest(), fromLocation))
+                .setToBase(new BaseRef(to, BaseModel.open(target, to).digest(), target.toString()))
+                .setSourceRelease(
+                    new LineageRelease(
+                        1,
+                        v1.location(),
+                        v1.manifestDigest(),
+                        from.name(),
+                        from.digest(),
+                        fromLocation))
+                .build())
+        .build();
   }
 
   private static StoredRelease release(
