@@ -23,25 +23,29 @@ import dev.perennial.trainer.worker.JobRecipe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.avro.Schema;
 
 /**
  * What training a release's adapter again takes, read from its manifest alone: the job (its id, on
  * which the replay draw depends, its trigger, training and replay shards; for a re-based release
- * both bases and the release it moved), the recipe it trained with, the release it started from,
- * and what trained it (base, device, trainer version). A manifest that lacks any of it says why in
- * {@link #missing}.
+ * both bases and the release it moved), the recipe it trained with (a search's winner, with the
+ * steps the search left it), the release it started from, and what trained it (base, device,
+ * trainer version). A manifest that lacks any of it says why in {@link #missing}.
  *
  * @param startedFrom the release training started from: the one it continued, or the old base's
  *     release it carried over or was taught by
  * @param refreshed whether training refreshed the release it continued first (the monitor's
  *     verdict, recorded in that release's lineage)
+ * @param searchedSteps the steps a recipe search left the winner (whose recipe {@code recipe} is),
+ *     for a job that searched
  */
 public record ReleaseInputs(
     TrainingJob job,
     JobRecipe recipe,
     Optional<StableRelease> startedFrom,
     boolean refreshed,
+    OptionalInt searchedSteps,
     String baseModelName,
     String baseModelDigest,
     String device,
@@ -90,10 +94,7 @@ public record ReleaseInputs(
     if (trigger == JobTrigger.UNKNOWN) {
       missing.add("the manifest records no job trigger (a release made before it was recorded)");
     }
-    if (tree.hasNonNull(ManifestFactory.SEARCH)) {
-      missing.add(
-          "its job searched the recipe (successive halving); rebuilding replays no search trials");
-    }
+    OptionalInt searchedSteps = searchedSteps(tree.get(ManifestFactory.SEARCH), missing);
     JobRecipe recipe = null;
     try {
       recipe = JobRecipe.fromRecord(AvroJson.fromJson(tree.get("recipe"), TrainingRecipe.SCHEMA$));
@@ -145,11 +146,30 @@ public record ReleaseInputs(
         recipe,
         startedFrom,
         lineage.map(found -> found.getRefresh() != null).orElse(false),
+        searchedSteps,
         manifest.baseModelName(),
         manifest.baseModelDigest().toString(),
         candidate.path("device").asText("unknown"),
         candidate.path("trainerVersion").asText("unknown"),
         List.copyOf(missing));
+  }
+
+  /**
+   * The steps a job that searched its recipe left the winner (the manifest records the winner's
+   * recipe; the trials shaped no weights of the candidate, each trained a scratch adapter), or
+   * empty for a job that did not search.
+   */
+  private static OptionalInt searchedSteps(JsonNode search, List<String> missing) {
+    if (search == null || search.isNull()) {
+      return OptionalInt.empty();
+    }
+    if (!search.hasNonNull("finalSteps")) {
+      missing.add(
+          "its job searched the recipe, and the manifest does not record the steps the search left"
+              + " the winner (a release made before they were recorded)");
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(search.get("finalSteps").asInt());
   }
 
   /**

@@ -32,12 +32,13 @@ import java.util.TreeMap;
 
 /**
  * Trains a released adapter again, through the worker's own {@link JobTrainer}, from what its
- * manifest records (job, shards, recipe and seed, the release it continued) and what the artifact
- * store still holds, on the base this configuration names (checked against the manifest's digest),
- * and compares every file bit for bit. A re-based release (carried over or distilled) is trained
- * again on the two bases its lineage names, read from their recorded locations and checked against
- * their digests, from the old base's release it moved. Nothing is written to the store or the
- * release area: the rebuild writes into a scratch folder, removed at the end.
+ * manifest records (job, shards, recipe and seed, the release it continued; for a job that searched
+ * its recipe, the winner's recipe for the steps the search left it) and what the artifact store
+ * still holds, on the base this configuration names (checked against the manifest's digest), and
+ * compares every file bit for bit. A re-based release (carried over or distilled) is trained again
+ * on the two bases its lineage names, read from their recorded locations and checked against their
+ * digests, from the old base's release it moved. Nothing is written to the store or the release
+ * area: the rebuild writes into a scratch folder, removed at the end.
  */
 public final class ReleaseReproducer {
 
@@ -119,7 +120,15 @@ public final class ReleaseReproducer {
               SearchSettings.off());
       TrainedJob trained;
       try {
-        trained = trainer.train(inputs.job(), inputs.startedFrom(), continuedLineage, step -> {});
+        trained =
+            inputs.searchedSteps().isPresent()
+                ? trainer.trainAsSearched(
+                    inputs.job(),
+                    inputs.startedFrom(),
+                    continuedLineage,
+                    inputs.searchedSteps().getAsInt(),
+                    step -> {})
+                : trainer.train(inputs.job(), inputs.startedFrom(), continuedLineage, step -> {});
       } catch (JobSkippedException e) {
         return Reproduction.incomplete(List.of("the trainer refused the job: " + e.getMessage()));
       }

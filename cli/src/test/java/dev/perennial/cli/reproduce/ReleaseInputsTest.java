@@ -182,8 +182,11 @@ class ReleaseInputsTest {
             "the recipe cannot be read back: the recorded recipe has no replayPoolSize");
     assertThat(ReleaseInputs.of(manifest(searched)).missing())
         .containsExactly(
-            "its job searched the recipe (successive halving); rebuilding replays no search"
-                + " trials");
+            "its job searched the recipe, and the manifest does not record the steps the search"
+                + " left the winner (a release made before they were recorded)");
+    searched.getSearch().setFinalSteps(5);
+    assertThat(ReleaseInputs.of(manifest(searched)).missing()).isEmpty();
+    assertThat(ReleaseInputs.of(manifest(searched)).searchedSteps()).hasValue(5);
     assertThat(ReleaseInputs.of(manifest(unlocated)).missing())
         .containsExactly(
             "the manifest does not record where base "

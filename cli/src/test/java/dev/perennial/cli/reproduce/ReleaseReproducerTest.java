@@ -48,6 +48,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -215,6 +216,44 @@ class ReleaseReproducerTest {
         .as(String.join("\n", distilledAgain.lines()))
         .isEqualTo(Reproduction.Outcome.REPRODUCED);
     assertThat(distilledAgain.lines()).contains("  same      adapter_model.safetensors");
+  }
+
+  @Test
+  void aReleaseWhoseJobSearchedItsRecipeRebuildsBitIdenticallyFromTheWinnersRecipe()
+      throws Exception {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_SEARCH_CONFIG, "true");
+    values.put(TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG, "4");
+    values.put(TrainerConfig.RECIPE_SEARCH_BUDGET_CONFIG, "1.0");
+    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0");
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "8");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "12");
+    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG, "1");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0.5");
+    JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    List<SourcedExample> examples = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      examples.add(
+          at(0, i, text(KEY.toString(), "p-" + i, "The Quux kettle " + i + " boils at " + i)));
+    }
+    Shard shard = new Shard(KEY.tenant(), KEY.toString(), ShardSplit.TRAIN, null, examples);
+    ShardRef kettles =
+        ShardEntry.of(ShardWriter.write(store, shard).hex(), shard, "job").toShardRef();
+    AdapterCandidate searched =
+        searching
+            .train(job("@1-s", kettles, List.of()), Optional.empty(), StepListener.NONE)
+            .candidate();
+    release(area, store, SigningKey.generate(), 1, searched);
+
+    Reproduction rebuilt = new ReleaseReproducer(area, config, DeviceChoice.CPU).reproduce(KEY, 1);
+
+    assertThat(searched.getSearch()).as("the job searched its recipe").isNotNull();
+    assertThat(searched.getSearch().getTrials()).isNotEmpty();
+    // a budget under 1.5 cuts the winner's steps: the rebuild trains exactly as many
+    assertThat(searched.getSearch().getFinalSteps()).isLessThan(searched.getRecipe().getMaxSteps());
+    assertThat(rebuilt.outcome())
+        .as(String.join("\n", rebuilt.lines()))
+        .isEqualTo(Reproduction.Outcome.REPRODUCED);
   }
 
   /** A REBASE job moving v1 of the key from the configured base onto a test base {@code to}. */

@@ -74,6 +74,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -200,6 +201,32 @@ public final class JobTrainer {
       Optional<StableRelease> stable,
       Optional<Lineage> stableLineage,
       List<SearchedRecipe> priors,
+      StepListener listener) {
+    return train(job, stable, stableLineage, priors, OptionalInt.empty(), listener);
+  }
+
+  /**
+   * Trains {@code job} again as a recipe search left it (a rebuild): with this trainer's recipe
+   * (the winner's, as the candidate recorded it) for the {@code searchedSteps} the search left the
+   * winner, and no trials, which shaped no weights of the candidate.
+   *
+   * @throws JobSkippedException when the job can never yield a candidate
+   */
+  public TrainedJob trainAsSearched(
+      TrainingJob job,
+      Optional<StableRelease> stable,
+      Optional<Lineage> stableLineage,
+      int searchedSteps,
+      StepListener listener) {
+    return train(job, stable, stableLineage, List.of(), OptionalInt.of(searchedSteps), listener);
+  }
+
+  private TrainedJob train(
+      TrainingJob job,
+      Optional<StableRelease> stable,
+      Optional<Lineage> stableLineage,
+      List<SearchedRecipe> priors,
+      OptionalInt searchedSteps,
       StepListener listener) {
     long started = System.nanoTime();
     JobRecipe recipe = this.recipe.forTenant(job.getTenant());
@@ -338,7 +365,9 @@ public final class JobTrainer {
     int steps = recipe.steps(newExamples, replayAvailable);
     RecipeSearch searched = null;
     SearchedRecipe searchedRecipe = null;
-    if (search.enabled()) {
+    if (searchedSteps.isPresent()) {
+      steps = searchedSteps.getAsInt();
+    } else if (search.enabled()) {
       WarmStart.Centre centre = centre(search, recipe, from, stableLineage, priors);
       // ranked on the validation examples when the job set aside enough, else on its own examples
       // (what the plasticity monitor measures its learning gain on)
