@@ -377,6 +377,14 @@ class LoopIT {
         .containsPattern("acme/support +v2 +perennial-tiny +stable +published")
         .containsPattern("globex/default +v1 +perennial-tiny +stable +published")
         .doesNotContain("perennial-tiny-2");
+
+    // a re-based release rebuilds bit for bit from its manifest, on the bases its lineage names
+    PerennialConsole reproduce = new PerennialConsole();
+    int reproduced =
+        reproduce.run(
+            "releases", "reproduce", "globex/default", "2", "--config", configFile.toString());
+    assertThat(reproduced).as("releases reproduce said: %s", reproduce.err()).isZero();
+    assertThat(reproduce.out()).contains("reproduced: every file is bit-identical");
   }
 
   /** Each verdict's key, lineage method, outcome and the gates that did not pass. */
