@@ -7,6 +7,7 @@ import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.report.ReleaseTable;
 import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.verdict.Outcomes;
@@ -74,6 +75,26 @@ public final class LocalUpgrade {
           Outcomes.of(verdict),
           verdict.getCandidate().getLineage().getMethod(),
           verdict.getReason());
+    }
+    List<String> waiting =
+        rebased.stream()
+            .filter(verdict -> Outcomes.of(verdict) != EvaluationOutcome.PASSED)
+            .map(EvaluationVerdict::getAdapterKey)
+            .distinct()
+            .sorted()
+            .toList();
+    if (!waiting.isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "Not moved         %s stay on %s; announcing %s again (perennial bases announce %s"
+              + " --location bundled:%s --succeeds %s) re-bases them again, say once the transfer"
+              + " gates are set as you accept%n",
+          String.join(", ", waiting),
+          OLD_BASE,
+          NEW_BASE,
+          NEW_BASE,
+          NEW_BASE,
+          OLD_BASE);
     }
     out.println("Releases on both bases");
     out.print(ReleaseTable.render(publisher.registry(), BaseChoice.parse(BaseChoice.ALL)));
