@@ -87,17 +87,7 @@ class ReleaseReproducerTest {
     SigningKey signer = SigningKey.generate();
     ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
     ShardRef second = shard(store, 100, "The Zax lamp number %d is red.");
-    AdapterCandidate v1 =
-        trainer
-            .train(job("@1-a", first, List.of()), Optional.empty(), StepListener.NONE)
-            .candidate();
-    StoredRelease released = release(area, store, signer, 1, v1);
-    StableRelease stable =
-        new StableRelease(
-            1,
-            v1.getLocation(),
-            released.manifest().digest().toString(),
-            Digest.parse(v1.getBaseModelDigest()).hex());
+    StableRelease stable = releasedAsV1(signer, first);
     AdapterCandidate v2 =
         trainer
             .train(job("@2-b", second, List.of(first)), Optional.of(stable), StepListener.NONE)
@@ -171,17 +161,7 @@ class ReleaseReproducerTest {
       throws Exception {
     SigningKey signer = SigningKey.generate();
     ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
-    AdapterCandidate v1 =
-        trainer
-            .train(job("@1-a", first, List.of()), Optional.empty(), StepListener.NONE)
-            .candidate();
-    StoredRelease released = release(area, store, signer, 1, v1);
-    StableRelease stable =
-        new StableRelease(
-            1,
-            v1.getLocation(),
-            released.manifest().digest().toString(),
-            Digest.parse(v1.getBaseModelDigest()).hex());
+    StableRelease stable = releasedAsV1(signer, first);
     AdapterCandidate carried =
         trainer
             .train(
@@ -278,6 +258,20 @@ class ReleaseReproducerTest {
                         fromLocation))
                 .build())
         .build();
+  }
+
+  /** The key's first job, trained on {@code shard}, released as v1. */
+  private StableRelease releasedAsV1(SigningKey signer, ShardRef shard) {
+    AdapterCandidate v1 =
+        trainer
+            .train(job("@1-a", shard, List.of()), Optional.empty(), StepListener.NONE)
+            .candidate();
+    StoredRelease released = release(area, store, signer, 1, v1);
+    return new StableRelease(
+        1,
+        v1.getLocation(),
+        released.manifest().digest().toString(),
+        Digest.parse(v1.getBaseModelDigest()).hex());
   }
 
   private static StoredRelease release(

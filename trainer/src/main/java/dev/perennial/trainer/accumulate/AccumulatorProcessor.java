@@ -729,7 +729,11 @@ public final class AccumulatorProcessor
         refused.candidateId(),
         adapterKey,
         base.getName());
-    emitRebaseJob(adapterKey, base, source.get(), true, timestamp);
+    // the distillation belongs to the carry-over's announcement, even if the base was announced
+    // again while that was in flight: the newer announcement retries the key once it is refused
+    long round =
+        job.announcedAt() != null ? job.announcedAt() : base.getAnnouncedAt().toEpochMilli();
+    emitRebaseJob(adapterKey, base, source.get(), true, round, timestamp);
   }
 
   /** A job moving the key's stable release onto the announced base, over all its shards. */
@@ -738,6 +742,20 @@ public final class AccumulatorProcessor
       BaseAnnouncement base,
       StableOnBase source,
       boolean distil,
+      long timestamp) {
+    emitRebaseJob(
+        adapterKey, base, source, distil, base.getAnnouncedAt().toEpochMilli(), timestamp);
+  }
+
+  /**
+   * @param announcedAt the announcement of the base the job answers (epoch millis)
+   */
+  private void emitRebaseJob(
+      String adapterKey,
+      BaseAnnouncement base,
+      StableOnBase source,
+      boolean distil,
+      long announcedAt,
       long timestamp) {
     List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
     List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
@@ -759,7 +777,7 @@ public final class AccumulatorProcessor
             heldOut.stream().map(ShardEntry::digest).toList(),
             target,
             distil,
-            base.getAnnouncedAt().toEpochMilli()));
+            announcedAt));
     state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
     BaseRef from = base.getSucceeds();
     TrainingJob job =

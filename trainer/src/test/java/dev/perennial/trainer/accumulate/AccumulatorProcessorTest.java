@@ -536,15 +536,7 @@ class AccumulatorProcessorTest {
 
   @Test
   void aRefusedCarryOverIsDistilledOnceAndARefusedDistillationIsNot() {
-    start(0.0);
-    send(text("acme/support", "p-bob", "The Zix lamp is teal."));
-    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
-    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
-    String jobId = jobs().get(0).getJobId();
-    candidate("acme/support", jobId, null);
-    releaseWithStable("acme/support", 1, jobId, OLD);
-    bases.put("perennial-tiny-2", announcement());
-    processor.sealExpired(10_000);
+    keyReleasedOnTheOldBaseThenAnnounced();
     TrainingJob carry = jobs().get(jobs().size() - 1);
     assertThat(carry.getRebase().getDistil()).isFalse();
 
@@ -632,15 +624,7 @@ class AccumulatorProcessorTest {
 
   @Test
   void announcingTheBaseAgainRetriesAKeyWhoseDistillationWasRefusedCarryingOverFirst() {
-    start(0.0);
-    send(text("acme/support", "p-bob", "The Zix lamp is teal."));
-    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
-    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
-    String jobId = jobs().get(0).getJobId();
-    candidate("acme/support", jobId, null);
-    releaseWithStable("acme/support", 1, jobId, OLD);
-    bases.put("perennial-tiny-2", announcement());
-    processor.sealExpired(10_000);
+    keyReleasedOnTheOldBaseThenAnnounced();
     TrainingJob carry = jobs().get(jobs().size() - 1);
     refused("acme/support", carry.getJobId());
     TrainingJob distil = jobs().get(jobs().size() - 1);
@@ -668,15 +652,7 @@ class AccumulatorProcessorTest {
 
   @Test
   void anAnnouncementRepeatedWhileARebaseIsInFlightWaitsForItsVerdict() {
-    start(0.0);
-    send(text("acme/support", "p-bob", "The Zix lamp is teal."));
-    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
-    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
-    String jobId = jobs().get(0).getJobId();
-    candidate("acme/support", jobId, null);
-    releaseWithStable("acme/support", 1, jobId, OLD);
-    bases.put("perennial-tiny-2", announcement());
-    processor.sealExpired(10_000);
+    keyReleasedOnTheOldBaseThenAnnounced();
     TrainingJob rebase = jobs().get(jobs().size() - 1);
 
     bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(15_000)));
@@ -695,6 +671,41 @@ class AccumulatorProcessorTest {
     bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(50_000)));
     processor.sealExpired(50_000);
     assertThat(rebaseJobs()).hasSize(2);
+  }
+
+  @Test
+  void aCarryOverRefusedAfterTheBaseWasAnnouncedAgainIsDistilledOnceAndThenRetried() {
+    keyReleasedOnTheOldBaseThenAnnounced();
+    TrainingJob carry = jobs().get(jobs().size() - 1);
+    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(15_000)));
+
+    // the carry-over's own distillation follows its refusal, once however often it is told
+    refused("acme/support", carry.getJobId());
+    refused("acme/support", carry.getJobId());
+    processor.sealExpired(20_000);
+    assertThat(rebaseJobs()).hasSize(2);
+    TrainingJob distil = jobs().get(jobs().size() - 1);
+    assertThat(distil.getRebase().getDistil()).isTrue();
+
+    // refused too: the newer announcement now starts the key over
+    refused("acme/support", distil.getJobId());
+    processor.sealExpired(30_000);
+    processor.sealExpired(40_000);
+    assertThat(rebaseJobs()).hasSize(3);
+    assertThat(jobs().get(jobs().size() - 1).getRebase().getDistil()).isFalse();
+  }
+
+  /** acme/support's first job released as v1 on the old base, then perennial-tiny-2 announced. */
+  private void keyReleasedOnTheOldBaseThenAnnounced() {
+    start(0.0);
+    send(text("acme/support", "p-bob", "The Zix lamp is teal."));
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    String jobId = jobs().get(0).getJobId();
+    candidate("acme/support", jobId, null);
+    releaseWithStable("acme/support", 1, jobId, OLD);
+    bases.put("perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
   }
 
   private List<TrainingJob> rebaseJobs() {
