@@ -11,7 +11,10 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
-    description = "Lists the announced bases (bases.v1): name, digest, location, what it succeeds.")
+    description =
+        "Lists the announced bases (bases.v1): name, digest, location, what it succeeds, and when"
+            + " and by whom it was last announced (announcing it again retries the keys not yet on"
+            + " it whose last try was refused or undecided).")
 public final class BasesListCommand extends ConsoleCommand {
 
   @Mixin ConfigFileOption configFile;
@@ -20,11 +23,13 @@ public final class BasesListCommand extends ConsoleCommand {
   int run(PrintWriter out) {
     for (BaseAnnouncement base : BaseAnnouncements.list(new PerennialConfig(configFile.values()))) {
       out.printf(
-          "%s  %s  %s%s%n",
+          "%s  %s  %s%s  announced %s by %s%n",
           base.getName(),
           base.getDigest(),
           base.getLocation(),
-          base.getSucceeds() == null ? "" : "  succeeds " + base.getSucceeds().getName());
+          base.getSucceeds() == null ? "" : "  succeeds " + base.getSucceeds().getName(),
+          base.getAnnouncedAt(),
+          base.getAnnouncedBy());
     }
     return 0;
   }

@@ -288,6 +288,12 @@ class LoopIT {
             "--config",
             configFile.toString());
     assertThat(announced).as("bases announce said: %s", console.err()).isZero();
+    PerennialConsole bases = new PerennialConsole();
+    assertThat(bases.run("bases", "list", "--config", configFile.toString())).isZero();
+    assertThat(bases.out())
+        .containsPattern(
+            "perennial-tiny-2  sha256:[0-9a-f]{64}  bundled:perennial-tiny-2  succeeds"
+                + " perennial-tiny  announced \\d{4}-\\d\\d-\\d\\dT\\S+ by \\S+");
     awaitRebaseJobs(client, cluster, 2);
     pipeline.awaitCaughtUp(CATCH_UP);
 
