@@ -93,7 +93,10 @@ import org.slf4j.LoggerFactory;
  *       have grown its held-out pool to {@code rebase.retry.growth} times the shards that job was
  *       judged on. Announcing the base again (a newer {@code announcedAt}) starts over every key
  *       whose last try was refused or undecided, carrying over first; a try still in flight is left
- *       to finish first.
+ *       to finish first. A key whose old base gets a newer stable release than the one its last
+ *       REBASE job moved (workers still on the old base kept training it, or an erasure's
+ *       retraining replaced it) is re-based again, moving the newer one, once that job is decided:
+ *       the new base never silently lags the old.
  *   <li>An adapter an operator imported for a key ({@code imports.v1}, a global store) gets exactly
  *       one IMPORT job per import id, over all the key's current shards (as a REBASE job): the
  *       worker continues the imported adapter on them and the evaluator gates the candidate as any
@@ -606,24 +609,45 @@ public final class AccumulatorProcessor
   /**
    * One REBASE job per announced successor of a base the key has a stable release on; one more when
    * the key's last REBASE job onto that base was undecided and the key's held-out pool has grown
-   * enough since (the same method, from the key's stable release as it is then); and one more,
-   * carrying over first again, when the base was announced again after the key's last try was
-   * refused or undecided.
+   * enough since (the same method, from the key's stable release as it is then); one more, carrying
+   * over first again, when the base was announced again after the key's last try was refused or
+   * undecided; and one more whenever the old base's stable release is newer than the release the
+   * last REBASE job moved (the key kept learning on the old base, or an erasure's retraining
+   * replaced its release there), once that job is decided.
    */
   private void planRebases(KeyStables stables, long timestamp) {
     String adapterKey = stables.adapterKey();
     for (BaseAnnouncement base : state.announcedBases()) {
       BaseRef from = base.getSucceeds();
-      if (from == null || stables.on(base.getDigest()).isPresent()) {
+      if (from == null) {
         continue;
       }
       Optional<StableOnBase> source = stables.on(from.getDigest());
       if (source.isEmpty()) {
         continue;
       }
+      Optional<StableOnBase> onNew = stables.on(base.getDigest());
       Optional<JobEntry> last = lastRebase(adapterKey, base.getDigest());
       if (last.isEmpty()) {
+        // a key never re-based that has a newer release on the new base (an import) lives there
+        if (onNew.isEmpty() || onNew.get().version() < source.get().version()) {
+          emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
+        }
+      } else if (last.get().movedOlderThan(source.get().version())
+          && isSettled(adapterKey, last.get())) {
+        log.info(
+            "v{} of {} on {} is newer than the v{} its REBASE job {} moved: re-basing it onto {}"
+                + " again",
+            source.get().version(),
+            adapterKey,
+            from.getName(),
+            last.get().sourceVersion(),
+            last.get().jobId(),
+            base.getName());
         emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
+      } else if (onNew.isPresent()) {
+        // the key is on the new base with what its last REBASE job moved (and later training)
+        continue;
       } else if (last.get().plannedBefore(base.getAnnouncedAt().toEpochMilli())
           && (last.get().refused() || last.get().undecided())) {
         log.info(
@@ -643,6 +667,16 @@ public final class AccumulatorProcessor
         emitRebaseJob(adapterKey, base, source.get(), last.get().distil(), timestamp);
       }
     }
+  }
+
+  /**
+   * Whether a REBASE job's candidate is decided: released, refused or undecided (not in flight).
+   */
+  private boolean isSettled(String adapterKey, JobEntry job) {
+    String candidateId = JobIds.candidateId(job.jobId());
+    return job.refused()
+        || job.undecided()
+        || state.releases(adapterKey).stream().anyMatch(r -> r.candidateId().equals(candidateId));
   }
 
   /** The key's latest REBASE job onto the base, if any. */
@@ -777,7 +811,8 @@ public final class AccumulatorProcessor
             heldOut.stream().map(ShardEntry::digest).toList(),
             target,
             distil,
-            announcedAt));
+            announcedAt,
+            source.version()));
     state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
     BaseRef from = base.getSucceeds();
     TrainingJob job =

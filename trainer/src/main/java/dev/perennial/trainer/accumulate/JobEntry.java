@@ -23,6 +23,8 @@ import java.util.List;
  * @param announcedAt when the base a REBASE job moves the key to was announced (epoch millis) as
  *     the job was planned: announcing the base again afterwards re-bases a key whose last try was
  *     refused or undecided; null for other jobs and in entries written before
+ * @param sourceVersion the version of the key's release on the old base a REBASE job was planned to
+ *     move; null for other jobs and in entries written before
  */
 public record JobEntry(
     String jobId,
@@ -38,7 +40,8 @@ public record JobEntry(
     boolean undecided,
     String importId,
     boolean refused,
-    Long announcedAt) {
+    Long announcedAt,
+    Integer sourceVersion) {
 
   /**
    * The data of a job whose candidate had insufficient evidence.
@@ -78,13 +81,14 @@ public record JobEntry(
         false,
         null,
         false,
+        null,
         null);
   }
 
   /**
-   * A REBASE job as sealed, moving the key to the base of digest {@code rebaseTo} ({@code distil}:
-   * by distillation whatever the bases), planned on that base's announcement of {@code
-   * announcedAt}.
+   * A REBASE job as sealed, moving the key's release {@code sourceVersion} to the base of digest
+   * {@code rebaseTo} ({@code distil}: by distillation whatever the bases), planned on that base's
+   * announcement of {@code announcedAt}.
    */
   public static JobEntry rebase(
       String jobId,
@@ -92,7 +96,8 @@ public record JobEntry(
       List<String> heldOutShards,
       String rebaseTo,
       boolean distil,
-      long announcedAt) {
+      long announcedAt,
+      int sourceVersion) {
     return new JobEntry(
         jobId,
         JobTrigger.REBASE,
@@ -107,7 +112,8 @@ public record JobEntry(
         false,
         null,
         false,
-        announcedAt);
+        announcedAt,
+        sourceVersion);
   }
 
   /** An IMPORT job as sealed, starting from the import {@code importId}. */
@@ -127,6 +133,7 @@ public record JobEntry(
         false,
         importId,
         false,
+        null,
         null);
   }
 
@@ -146,7 +153,8 @@ public record JobEntry(
         true,
         importId,
         refused,
-        announcedAt);
+        announcedAt,
+        sourceVersion);
   }
 
   /** This REBASE job with its candidate refused. */
@@ -165,7 +173,8 @@ public record JobEntry(
         undecided,
         importId,
         true,
-        announcedAt);
+        announcedAt,
+        sourceVersion);
   }
 
   /**
@@ -175,6 +184,14 @@ public record JobEntry(
    */
   public boolean plannedBefore(long announcedAtMillis) {
     return announcedAt != null && announcedAt < announcedAtMillis;
+  }
+
+  /**
+   * Whether this REBASE job was planned to move an older release than {@code version}; an entry
+   * written before source versions were recorded counts as having moved it.
+   */
+  public boolean movedOlderThan(int version) {
+    return sourceVersion != null && sourceVersion < version;
   }
 
   public JobEntry withShards(List<String> train, List<String> heldOut, List<String> replay) {
@@ -192,7 +209,8 @@ public record JobEntry(
         undecided,
         importId,
         refused,
-        announcedAt);
+        announcedAt,
+        sourceVersion);
   }
 
   public JobEntry supersededBy(ErasureMark mark) {
@@ -210,7 +228,8 @@ public record JobEntry(
         undecided,
         importId,
         refused,
-        announcedAt);
+        announcedAt,
+        sourceVersion);
   }
 
   public JobEntry rolledOver(Rollover newRollover) {
@@ -228,6 +247,7 @@ public record JobEntry(
         undecided,
         importId,
         refused,
-        announcedAt);
+        announcedAt,
+        sourceVersion);
   }
 }

@@ -695,6 +695,67 @@ class AccumulatorProcessorTest {
     assertThat(jobs().get(jobs().size() - 1).getRebase().getDistil()).isFalse();
   }
 
+  @Test
+  void aNewerReleaseOnTheOldBaseIsReBasedOnceTheKeysLastRebaseIsDecided() {
+    keyReleasedOnTheOldBaseThenAnnounced();
+    TrainingJob first = jobs().get(jobs().size() - 1);
+    assertThat(first.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
+
+    // workers still on the old base release v2 there while the rebase of v1 is in flight
+    releaseWithStables("acme/support", 2, "acme/support@9-x", Map.of(OLD, 2));
+    processor.sealExpired(20_000);
+    assertThat(rebaseJobs()).as("the rebase of v1 has no verdict yet").hasSize(1);
+
+    // v1 moved as v3; v2 on the old base is newer than what moved: v2 is re-based, once
+    releaseWithStables("acme/support", 3, first.getJobId(), Map.of(OLD, 2, NEW, 3));
+    processor.sealExpired(30_000);
+    processor.sealExpired(40_000);
+    assertThat(rebaseJobs()).hasSize(2);
+    TrainingJob second = jobs().get(jobs().size() - 1);
+    assertThat(second.getRebase().getSourceRelease().getVersion()).isEqualTo(2);
+    assertThat(second.getRebase().getDistil()).isFalse();
+
+    // once it moved (v4 on the new base), the new base is current: nothing more
+    releaseWithStables("acme/support", 4, second.getJobId(), Map.of(OLD, 2, NEW, 4));
+    processor.sealExpired(50_000);
+    assertThat(rebaseJobs()).hasSize(2);
+
+    // an erasure's retraining on the old base (v5) retracted the new base's releases: moved again
+    releaseWithStables("acme/support", 5, "acme/support@10-e", Map.of(OLD, 5));
+    processor.sealExpired(60_000);
+    assertThat(rebaseJobs()).hasSize(3);
+    assertThat(jobs().get(jobs().size() - 1).getRebase().getSourceRelease().getVersion())
+        .isEqualTo(5);
+
+    // it moved as v6; the new base's own later releases need no rebase
+    TrainingJob third = jobs().get(jobs().size() - 1);
+    releaseWithStables("acme/support", 6, third.getJobId(), Map.of(OLD, 5, NEW, 6));
+    releaseWithStables("acme/support", 7, "acme/support@11-y", Map.of(OLD, 5, NEW, 7));
+    processor.sealExpired(70_000);
+    assertThat(rebaseJobs()).hasSize(3);
+  }
+
+  /** A release of the key whose record gives its stable release on each base: digest to version. */
+  private void releaseWithStables(
+      String adapterKey, int version, String jobId, Map<String, Integer> stableOn) {
+    List<StableOnBase> stables =
+        stableOn.entrySet().stream()
+            .map(
+                e ->
+                    new StableOnBase(
+                        e.getKey(),
+                        e.getKey().equals(OLD) ? "perennial-tiny" : "perennial-tiny-2",
+                        e.getValue(),
+                        "sha256:" + "ef".repeat(32),
+                        "m" + e.getValue()))
+            .toList();
+    processor.process(
+        new Record<>(
+            "acme",
+            new ReleaseArrived(adapterKey, version, JobIds.candidateId(jobId), stables),
+            4_000));
+  }
+
   /** acme/support's first job released as v1 on the old base, then perennial-tiny-2 announced. */
   private void keyReleasedOnTheOldBaseThenAnnounced() {
     start(0.0);
