@@ -183,6 +183,9 @@ public final class AccumulatorProcessor
           candidate.adapterKey(),
           new CandidateEntry(
               candidate.candidateId(), candidate.jobId(), candidate.parentVersion()));
+      if (candidate.movedVersion() != null) {
+        recordMoved(candidate);
+      }
       candidatesSeen.increment();
     } else if (event instanceof ReleaseArrived release) {
       onRelease(release, record.timestamp());
@@ -665,6 +668,21 @@ public final class AccumulatorProcessor
             adapterKey,
             base.getName());
         emitRebaseJob(adapterKey, base, source.get(), last.get().distil(), timestamp);
+      }
+    }
+  }
+
+  /**
+   * The release a REBASE job's candidate moved, which the worker took as the old base's stable
+   * release when it trained: a newer one than the job was planned from is moved already.
+   */
+  private void recordMoved(CandidateArrived candidate) {
+    for (KeyValue<String, JobEntry> entry : state.jobs(candidate.adapterKey())) {
+      JobEntry job = entry.value;
+      if (job.jobId().equals(candidate.jobId())
+          && job.trigger() == JobTrigger.REBASE
+          && !candidate.movedVersion().equals(job.sourceVersion())) {
+        state.putJob(entry.key, job.moving(candidate.movedVersion()));
       }
     }
   }

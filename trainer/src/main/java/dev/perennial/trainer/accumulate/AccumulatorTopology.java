@@ -14,6 +14,7 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.verdict.Outcomes;
@@ -165,7 +166,20 @@ public final class AccumulatorTopology {
         candidate.getAdapterKey(),
         candidate.getCandidateId(),
         candidate.getJobId(),
-        candidate.getParentVersion());
+        candidate.getParentVersion(),
+        movedVersion(candidate));
+  }
+
+  /** The old base's release a REBASE candidate moved: its source (carried over) or teacher. */
+  static Integer movedVersion(AdapterCandidate candidate) {
+    Lineage lineage = candidate.getLineage();
+    if (candidate.getTrigger() != JobTrigger.REBASE || lineage == null) {
+      return null;
+    }
+    if (lineage.getSourceRelease() != null) {
+      return lineage.getSourceRelease().getVersion();
+    }
+    return lineage.getTeacher() == null ? null : lineage.getTeacher().getVersion();
   }
 
   private static TrainerEvent verdictEvent(EvaluationVerdict verdict) {

@@ -23,8 +23,9 @@ import java.util.List;
  * @param announcedAt when the base a REBASE job moves the key to was announced (epoch millis) as
  *     the job was planned: announcing the base again afterwards re-bases a key whose last try was
  *     refused or undecided; null for other jobs and in entries written before
- * @param sourceVersion the version of the key's release on the old base a REBASE job was planned to
- *     move; null for other jobs and in entries written before
+ * @param sourceVersion the version of the key's release on the old base a REBASE job moves: the one
+ *     it was planned from, then the one its candidate moved; null for other jobs and in entries
+ *     written before
  */
 public record JobEntry(
     String jobId,
@@ -155,6 +156,26 @@ public record JobEntry(
         refused,
         announcedAt,
         sourceVersion);
+  }
+
+  /** This REBASE job as moving the key's release {@code version} (what its candidate moved). */
+  public JobEntry moving(int version) {
+    return new JobEntry(
+        jobId,
+        trigger,
+        trainShards,
+        heldOutShards,
+        replayShards,
+        supersededBy,
+        carriedJobs,
+        rollover,
+        rebaseTo,
+        distil,
+        undecided,
+        importId,
+        refused,
+        announcedAt,
+        version);
   }
 
   /** This REBASE job with its candidate refused. */

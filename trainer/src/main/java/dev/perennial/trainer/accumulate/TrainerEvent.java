@@ -30,10 +30,24 @@ public sealed interface TrainerEvent {
     }
   }
 
-  /** The worker made a candidate ({@code candidates.v1}): which job, on top of which release. */
+  /**
+   * The worker made a candidate ({@code candidates.v1}): which job, on top of which release; for a
+   * REBASE candidate, the version of the old base's release it moved (the worker moves the stable
+   * release it finds when it trains, which may be newer than the one the job was planned from).
+   */
   record CandidateArrived(
-      String adapterKey, String candidateId, String jobId, Integer parentVersion)
+      String adapterKey,
+      String candidateId,
+      String jobId,
+      Integer parentVersion,
+      Integer movedVersion)
       implements TrainerEvent {
+
+    public CandidateArrived(
+        String adapterKey, String candidateId, String jobId, Integer parentVersion) {
+      this(adapterKey, candidateId, jobId, parentVersion, null);
+    }
+
     @Override
     public String tenant() {
       return AdapterKey.tenantOf(adapterKey).orElse(null);

@@ -40,6 +40,8 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   // a release with every base's stable release (RELEASE is still read: events in flight)
   private static final byte RELEASE_WITH_STABLES = 6;
   private static final byte REBASE_REFUSED = 7;
+  // a candidate with the release a REBASE candidate moved (CANDIDATE is still read: in flight)
+  private static final byte CANDIDATE_WITH_MOVED = 8;
 
   @Override
   public Serializer<TrainerEvent> serializer() {
@@ -89,12 +91,12 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         out.writeByte(ERASURE);
         writeBytes(out, erasure.request().toByteBuffer());
       } else if (event instanceof CandidateArrived candidate) {
-        out.writeByte(CANDIDATE);
+        out.writeByte(CANDIDATE_WITH_MOVED);
         out.writeUTF(candidate.adapterKey());
         out.writeUTF(candidate.candidateId());
         out.writeUTF(candidate.jobId());
-        out.writeBoolean(candidate.parentVersion() != null);
-        out.writeInt(candidate.parentVersion() == null ? 0 : candidate.parentVersion());
+        writeOptionalInt(out, candidate.parentVersion());
+        writeOptionalInt(out, candidate.movedVersion());
       } else if (event instanceof ReleaseArrived release) {
         out.writeByte(RELEASE_WITH_STABLES);
         out.writeUTF(release.adapterKey());
@@ -139,14 +141,11 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
           yield new ExampleArrived(new SourcedExample(position, example));
         }
         case ERASURE -> new ErasureArrived(ErasureRequest.fromByteBuffer(readBytes(in)));
-        case CANDIDATE -> {
-          String adapterKey = in.readUTF();
-          String candidateId = in.readUTF();
-          String jobId = in.readUTF();
-          boolean hasParent = in.readBoolean();
-          int parent = in.readInt();
-          yield new CandidateArrived(adapterKey, candidateId, jobId, hasParent ? parent : null);
-        }
+        case CANDIDATE ->
+            new CandidateArrived(in.readUTF(), in.readUTF(), in.readUTF(), readOptionalInt(in));
+        case CANDIDATE_WITH_MOVED ->
+            new CandidateArrived(
+                in.readUTF(), in.readUTF(), in.readUTF(), readOptionalInt(in), readOptionalInt(in));
         case RELEASE -> new ReleaseArrived(in.readUTF(), in.readInt(), in.readUTF());
         case RELEASE_WITH_STABLES -> {
           String adapterKey = in.readUTF();
@@ -185,5 +184,16 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
     byte[] array = new byte[in.readInt()];
     in.readFully(array);
     return ByteBuffer.wrap(array);
+  }
+
+  private static void writeOptionalInt(DataOutputStream out, Integer value) throws IOException {
+    out.writeBoolean(value != null);
+    out.writeInt(value == null ? 0 : value);
+  }
+
+  private static Integer readOptionalInt(DataInputStream in) throws IOException {
+    boolean present = in.readBoolean();
+    int value = in.readInt();
+    return present ? value : null;
   }
 }

@@ -735,6 +735,28 @@ class AccumulatorProcessorTest {
     assertThat(rebaseJobs()).hasSize(3);
   }
 
+  @Test
+  void aRebaseThatMovedANewerReleaseThanPlannedIsNotPlannedAgainForIt() {
+    keyReleasedOnTheOldBaseThenAnnounced();
+    TrainingJob planned = jobs().get(jobs().size() - 1);
+    // v2 came out on the old base before the worker took the job up: the candidate moved v2
+    releaseWithStables("acme/support", 2, "acme/support@9-x", Map.of(OLD, 2));
+    processor.process(
+        new Record<>(
+            "acme",
+            new CandidateArrived(
+                "acme/support",
+                JobIds.candidateId(planned.getJobId()),
+                planned.getJobId(),
+                null,
+                2),
+            5_000));
+    releaseWithStables("acme/support", 3, planned.getJobId(), Map.of(OLD, 2, NEW, 3));
+    processor.sealExpired(30_000);
+
+    assertThat(rebaseJobs()).as("v2 is on the new base already").hasSize(1);
+  }
+
   /** A release of the key whose record gives its stable release on each base: digest to version. */
   private void releaseWithStables(
       String adapterKey, int version, String jobId, Map<String, Integer> stableOn) {

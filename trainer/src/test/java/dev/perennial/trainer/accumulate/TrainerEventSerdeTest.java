@@ -37,6 +37,7 @@ class TrainerEventSerdeTest {
                     .build()),
             new CandidateArrived("acme/support", "c-1", "j-1", 4),
             new CandidateArrived("acme/support", "c-2", "j-2", null),
+            new CandidateArrived("acme/support", "c-5", "j-5", null, 3),
             new ReleaseArrived("acme/support", 7, "c-1"),
             new ReleaseArrived(
                 "acme/support",
@@ -52,6 +53,23 @@ class TrainerEventSerdeTest {
       byte[] bytes = serde.serializer().serialize("t", event);
       assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(event);
     }
+  }
+
+  @Test
+  void aCandidateWrittenBeforeMovedVersionsWereCarriedReadsWithNone() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(1); // format
+      out.writeByte(3); // the candidate type as written before
+      out.writeUTF("acme/support");
+      out.writeUTF("c-1");
+      out.writeUTF("j-1");
+      out.writeBoolean(true);
+      out.writeInt(4);
+    }
+
+    assertThat(serde.deserializer().deserialize("t", bytes.toByteArray()))
+        .isEqualTo(new CandidateArrived("acme/support", "c-1", "j-1", 4, null));
   }
 
   @Test
