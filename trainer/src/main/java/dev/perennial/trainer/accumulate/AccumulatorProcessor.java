@@ -5,15 +5,10 @@ import dev.perennial.core.crypto.UndecryptableException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
-import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterImport;
-import dev.perennial.schemas.v1.BaseAnnouncement;
-import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.JobTrigger;
-import dev.perennial.schemas.v1.LineageRelease;
-import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
@@ -46,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -81,22 +75,22 @@ import org.slf4j.LoggerFactory;
  *       releases that held the data. A release of a job whose data was erased, or trained on top of
  *       such a release, that shows up later gets an ERASURE job of its own.
  *   <li>A base announced on {@code bases.v1} (a global store, so every task sees it) that succeeds
- *       another: each key with a stable release on the old base gets exactly one REBASE job over
- *       all its current shards (erasures have already rewritten them), naming that release and both
- *       bases. Keys are checked when the announcement is seen (on the wall-clock punctuation) and
- *       whenever a key's releases change, so a key that gets its first stable release on the old
- *       base later is re-based too. A key already with a stable release on the new base needs none.
- *       When the evaluator refuses the carried-over candidate of such a job, the key gets one more
- *       REBASE job asking to distil (once per announcement of the new base). When it cannot decide
- *       the candidate (insufficient evidence: the job already held the key's whole held-out pool),
- *       the key stays on the old base and gets another REBASE job of the same method once seals
- *       have grown its held-out pool to {@code rebase.retry.growth} times the shards that job was
- *       judged on. Announcing the base again (a newer {@code announcedAt}) starts over every key
- *       whose last try was refused or undecided, carrying over first; a try still in flight is left
- *       to finish first. A key whose old base gets a newer stable release than the one its last
- *       REBASE job moved (workers still on the old base kept training it, or an erasure's
- *       retraining replaced it) is re-based again, moving the newer one, once that job is decided:
- *       the new base never silently lags the old.
+ *       another ({@link Rebases}): each key with a stable release on the old base gets exactly one
+ *       REBASE job over all its current shards (erasures have already rewritten them), naming that
+ *       release and both bases. Keys are checked when the announcement is seen (on the wall-clock
+ *       punctuation) and whenever a key's releases change, so a key that gets its first stable
+ *       release on the old base later is re-based too. A key already with a stable release on the
+ *       new base needs none. When the evaluator refuses the carried-over candidate of such a job,
+ *       the key gets one more REBASE job asking to distil (once per announcement of the new base).
+ *       When it cannot decide the candidate (insufficient evidence: the job already held the key's
+ *       whole held-out pool), the key stays on the old base and gets another REBASE job of the same
+ *       method once seals have grown its held-out pool to {@code rebase.retry.growth} times the
+ *       shards that job was judged on. Announcing the base again (a newer {@code announcedAt})
+ *       starts over every key whose last try was refused or undecided, carrying over first; a try
+ *       still in flight is left to finish first. A key whose old base gets a newer stable release
+ *       than the one its last REBASE job moved (workers still on the old base kept training it, or
+ *       an erasure's retraining replaced it) is re-based again, moving the newer one, once that job
+ *       is decided: the new base never silently lags the old.
  *   <li>An adapter an operator imported for a key ({@code imports.v1}, a global store) gets exactly
  *       one IMPORT job per import id, over all the key's current shards (as a REBASE job): the
  *       worker continues the imported adapter on them and the evaluator gates the candidate as any
@@ -131,6 +125,7 @@ public final class AccumulatorProcessor
   private ProcessorContext<String, TrainingJob> context;
   private AccumulatorStores state;
   private Rollovers rollovers;
+  private Rebases rebases;
 
   public AccumulatorProcessor(
       AccumulatorSettings settings,
@@ -168,6 +163,12 @@ public final class AccumulatorProcessor
     this.context = context;
     this.state = AccumulatorStores.of(context);
     this.rollovers = new Rollovers(state);
+    this.rebases =
+        new Rebases(
+            state,
+            settings.rebaseRetryGrowth(),
+            jobsSealed.get(JobTrigger.REBASE),
+            context::forward);
     context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sealExpired);
   }
 
@@ -184,7 +185,7 @@ public final class AccumulatorProcessor
           new CandidateEntry(
               candidate.candidateId(), candidate.jobId(), candidate.parentVersion()));
       if (candidate.movedVersion() != null) {
-        recordMoved(candidate);
+        rebases.onCandidate(candidate);
       }
       candidatesSeen.increment();
     } else if (event instanceof ReleaseArrived release) {
@@ -192,12 +193,12 @@ public final class AccumulatorProcessor
       releasesSeen.increment();
       // the record tells the key's whole state: its stables replace what was known
       state.putStables(new KeyStables(release.adapterKey(), release.stables()));
-      planRebases(state.stables(release.adapterKey()), record.timestamp());
+      rebases.plan(state.stables(release.adapterKey()), record.timestamp());
     } else if (event instanceof InsufficientEvidence insufficient) {
       rollovers.onInsufficientEvidence(insufficient);
       insufficientSeen.increment();
     } else if (event instanceof RebaseRefused refused) {
-      onRebaseRefused(refused, record.timestamp());
+      rebases.onRefused(refused, record.timestamp());
     }
   }
 
@@ -236,7 +237,7 @@ public final class AccumulatorProcessor
   /** Seals every key whose first pending training example has waited long enough. */
   void sealExpired(long now) {
     for (KeyStables stables : state.allStables()) {
-      planRebases(stables, now);
+      rebases.plan(stables, now);
     }
     for (KeyAccumulation accumulation : state.allAccumulations()) {
       planImport(accumulation.adapterKey(), now);
@@ -345,7 +346,7 @@ public final class AccumulatorProcessor
     context.forward(new Record<>(adapterKey, job, timestamp));
     if (heldOutShard != null) {
       // a rebase left undecided waits for exactly this: more held-out evidence
-      planRebases(state.stables(adapterKey), timestamp);
+      rebases.plan(state.stables(adapterKey), timestamp);
     }
     // an import that waited for the key's first data
     planImport(adapterKey, timestamp);
@@ -610,272 +611,6 @@ public final class AccumulatorProcessor
   }
 
   /**
-   * One REBASE job per announced successor of a base the key has a stable release on; one more when
-   * the key's last REBASE job onto that base was undecided and the key's held-out pool has grown
-   * enough since (the same method, from the key's stable release as it is then); one more, carrying
-   * over first again, when the base was announced again after the key's last try was refused or
-   * undecided; and one more whenever the old base's stable release is newer than the release the
-   * last REBASE job moved (the key kept learning on the old base, or an erasure's retraining
-   * replaced its release there), once that job is decided.
-   */
-  private void planRebases(KeyStables stables, long timestamp) {
-    String adapterKey = stables.adapterKey();
-    for (BaseAnnouncement base : state.announcedBases()) {
-      BaseRef from = base.getSucceeds();
-      if (from == null) {
-        continue;
-      }
-      Optional<StableOnBase> source = stables.on(from.getDigest());
-      if (source.isEmpty()) {
-        continue;
-      }
-      Optional<StableOnBase> onNew = stables.on(base.getDigest());
-      Optional<JobEntry> last = lastRebase(adapterKey, base.getDigest());
-      if (last.isEmpty()) {
-        // a key never re-based that has a newer release on the new base (an import) lives there
-        if (onNew.isEmpty() || onNew.get().version() < source.get().version()) {
-          emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
-        }
-      } else if (last.get().movedOlderThan(source.get().version())
-          && isSettled(adapterKey, last.get())) {
-        log.info(
-            "v{} of {} on {} is newer than the v{} its REBASE job {} moved: re-basing it onto {}"
-                + " again",
-            source.get().version(),
-            adapterKey,
-            from.getName(),
-            last.get().sourceVersion(),
-            last.get().jobId(),
-            base.getName());
-        emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
-      } else if (onNew.isPresent()) {
-        // the key is on the new base with what its last REBASE job moved (and later training)
-        continue;
-      } else if (last.get().plannedBefore(base.getAnnouncedAt().toEpochMilli())
-          && (last.get().refused() || last.get().undecided())) {
-        log.info(
-            "{} was announced again after REBASE job {} of {} was {}: re-basing the key again",
-            base.getName(),
-            last.get().jobId(),
-            adapterKey,
-            last.get().refused() ? "refused" : "undecided");
-        emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
-      } else if (last.get().undecided() && heldOutGrew(adapterKey, last.get())) {
-        log.info(
-            "REBASE job {} of {} was undecided and the key's held-out pool has grown since:"
-                + " re-basing it onto {} again",
-            last.get().jobId(),
-            adapterKey,
-            base.getName());
-        emitRebaseJob(adapterKey, base, source.get(), last.get().distil(), timestamp);
-      }
-    }
-  }
-
-  /**
-   * The release a REBASE job's candidate moved, which the worker took as the old base's stable
-   * release when it trained: a newer one than the job was planned from is moved already.
-   */
-  private void recordMoved(CandidateArrived candidate) {
-    for (KeyValue<String, JobEntry> entry : state.jobs(candidate.adapterKey())) {
-      JobEntry job = entry.value;
-      if (job.jobId().equals(candidate.jobId())
-          && job.trigger() == JobTrigger.REBASE
-          && !candidate.movedVersion().equals(job.sourceVersion())) {
-        state.putJob(entry.key, job.moving(candidate.movedVersion()));
-      }
-    }
-  }
-
-  /**
-   * Whether a REBASE job's candidate is decided: released, refused or undecided (not in flight).
-   */
-  private boolean isSettled(String adapterKey, JobEntry job) {
-    String candidateId = JobIds.candidateId(job.jobId());
-    return job.refused()
-        || job.undecided()
-        || state.releases(adapterKey).stream().anyMatch(r -> r.candidateId().equals(candidateId));
-  }
-
-  /** The key's latest REBASE job onto the base, if any. */
-  private Optional<JobEntry> lastRebase(String adapterKey, String baseDigest) {
-    String target = StableRelease.normalized(baseDigest);
-    JobEntry last = null;
-    for (KeyValue<String, JobEntry> job : state.jobs(adapterKey)) {
-      if (job.value.trigger() == JobTrigger.REBASE && target.equals(job.value.rebaseTo())) {
-        last = job.value;
-      }
-    }
-    return Optional.ofNullable(last);
-  }
-
-  /**
-   * Whether the key's held-out pool holds a shard the job was not judged on and, in all, at least
-   * {@code rebase.retry.growth} times the shards it was: the gates' intervals narrow with the
-   * square root of the pool, so a try after every new shard would mostly repeat the last verdict.
-   */
-  private boolean heldOutGrew(String adapterKey, JobEntry job) {
-    List<ShardEntry> pool = currentShards(adapterKey, ShardSplit.HELD_OUT);
-    boolean unseen = pool.stream().anyMatch(shard -> !job.heldOutShards().contains(shard.digest()));
-    return unseen && pool.size() >= settings.rebaseRetryGrowth() * job.heldOutShards().size();
-  }
-
-  /**
-   * The candidate of a REBASE job was refused. A carried-over one is distilled onto the job's base
-   * instead, from the key's stable release on the base that one succeeds (as it is now), once per
-   * announcement of the base; a refused distillation waits for the base to be announced again.
-   */
-  private void onRebaseRefused(RebaseRefused refused, long timestamp) {
-    String adapterKey = refused.adapterKey();
-    KeyValue<String, JobEntry> entry =
-        state.jobs(adapterKey).stream()
-            .filter(job -> job.value.jobId().equals(refused.jobId()))
-            .findFirst()
-            .orElse(null);
-    if (entry == null || entry.value.trigger() != JobTrigger.REBASE) {
-      log.warn(
-          "REBASE candidate {} of {} was refused, but its job {} is no REBASE job of the key",
-          refused.candidateId(),
-          adapterKey,
-          refused.jobId());
-      return;
-    }
-    JobEntry job = entry.value.foundRefused();
-    state.putJob(entry.key, job);
-    if (job.distil()) {
-      log.warn(
-          "Distilled candidate {} of {} was refused: the key stays on its release of the old base"
-              + " until the new base is announced again (perennial bases announce)",
-          refused.candidateId(),
-          adapterKey);
-      return;
-    }
-    boolean distilPlanned =
-        state.jobs(adapterKey).stream()
-            .anyMatch(
-                other ->
-                    other.value.trigger() == JobTrigger.REBASE
-                        && other.value.distil()
-                        && job.rebaseTo().equals(other.value.rebaseTo())
-                        && Objects.equals(job.announcedAt(), other.value.announcedAt()));
-    BaseAnnouncement base =
-        state.announcedBases().stream()
-            .filter(b -> StableRelease.normalized(b.getDigest()).equals(job.rebaseTo()))
-            .findFirst()
-            .orElse(null);
-    if (distilPlanned || base == null || base.getSucceeds() == null) {
-      return;
-    }
-    Optional<StableOnBase> source = state.stables(adapterKey).on(base.getSucceeds().getDigest());
-    if (source.isEmpty()) {
-      log.warn(
-          "Carried-over candidate {} of {} was refused; no stable release on {} is left to distil"
-              + " from",
-          refused.candidateId(),
-          adapterKey,
-          base.getSucceeds().getName());
-      return;
-    }
-    log.info(
-        "Carried-over candidate {} of {} was refused: distilling it onto {} instead",
-        refused.candidateId(),
-        adapterKey,
-        base.getName());
-    // the distillation belongs to the carry-over's announcement, even if the base was announced
-    // again while that was in flight: the newer announcement retries the key once it is refused
-    long round =
-        job.announcedAt() != null ? job.announcedAt() : base.getAnnouncedAt().toEpochMilli();
-    emitRebaseJob(adapterKey, base, source.get(), true, round, timestamp);
-  }
-
-  /** A job moving the key's stable release onto the announced base, over all its shards. */
-  private void emitRebaseJob(
-      String adapterKey,
-      BaseAnnouncement base,
-      StableOnBase source,
-      boolean distil,
-      long timestamp) {
-    emitRebaseJob(
-        adapterKey, base, source, distil, base.getAnnouncedAt().toEpochMilli(), timestamp);
-  }
-
-  /**
-   * @param announcedAt the announcement of the base the job answers (epoch millis)
-   */
-  private void emitRebaseJob(
-      String adapterKey,
-      BaseAnnouncement base,
-      StableOnBase source,
-      boolean distil,
-      long announcedAt,
-      long timestamp) {
-    List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
-    List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
-    String target = StableRelease.normalized(base.getDigest());
-    KeyAccumulation accumulation = state.accumulation(adapterKey);
-    long jobSeq = accumulation.nextJobSeq();
-    List<String> parts = new ArrayList<>(List.of(target, Integer.toString(source.version())));
-    if (distil) {
-      parts.add("distil");
-    }
-    train.forEach(entry -> parts.add(entry.digest()));
-    String jobId = JobIds.jobId(adapterKey, jobSeq, JobTrigger.REBASE.name(), parts);
-    state.putJob(
-        adapterKey,
-        jobSeq,
-        JobEntry.rebase(
-            jobId,
-            train.stream().map(ShardEntry::digest).toList(),
-            heldOut.stream().map(ShardEntry::digest).toList(),
-            target,
-            distil,
-            announcedAt,
-            source.version()));
-    state.putAccumulation(accumulation.withNextJobSeq(jobSeq + 1));
-    BaseRef from = base.getSucceeds();
-    TrainingJob job =
-        TrainingJob.newBuilder()
-            .setJobId(jobId)
-            .setAdapterKey(adapterKey)
-            .setTenant(AdapterKey.tenantOf(adapterKey).orElseThrow())
-            .setTrigger(JobTrigger.REBASE)
-            .setShards(train.stream().map(ShardEntry::toShardRef).toList())
-            .setHeldOutShards(heldOut.stream().map(ShardEntry::toShardRef).toList())
-            .setReplayShards(List.of())
-            .setHeldOutPool(heldOut.stream().map(ShardEntry::toShardRef).toList())
-            .setRebase(
-                RebaseDetails.newBuilder()
-                    .setFromBase(from)
-                    .setToBase(new BaseRef(base.getName(), base.getDigest(), base.getLocation()))
-                    .setSourceRelease(
-                        LineageRelease.newBuilder()
-                            .setVersion(source.version())
-                            .setLocation(source.location())
-                            .setManifestDigest(source.manifestDigest())
-                            .setBaseModelName(from.getName())
-                            .setBaseModelDigest(source.baseDigest())
-                            .setBaseModelLocation(from.getLocation())
-                            .build())
-                    .setDistil(distil)
-                    .build())
-            .setCreatedAt(Instant.ofEpochMilli(timestamp))
-            .build();
-    jobsSealed.get(JobTrigger.REBASE).increment();
-    log.info(
-        "Emitted REBASE job {}{}: v{} of {} from {} onto {}, over {} training and {} held-out"
-            + " shards",
-        jobId,
-        distil ? " (distil)" : "",
-        source.version(),
-        adapterKey,
-        from.getName(),
-        base.getName(),
-        train.size(),
-        heldOut.size());
-    context.forward(new Record<>(adapterKey, job, timestamp));
-  }
-
-  /**
    * One IMPORT job for the key's latest import, unless a job of it was emitted already or the key
    * has no training shard yet (then its first seal plans it).
    */
@@ -895,11 +630,12 @@ public final class AccumulatorProcessor
       }
       return;
     }
-    List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
+    List<ShardEntry> train = state.currentShards(adapterKey, ShardSplit.TRAIN);
     if (train.isEmpty()) {
       return;
     }
-    emitImportJob(imported.get(), train, currentShards(adapterKey, ShardSplit.HELD_OUT), timestamp);
+    emitImportJob(
+        imported.get(), train, state.currentShards(adapterKey, ShardSplit.HELD_OUT), timestamp);
   }
 
   private boolean importJobEmitted(String adapterKey, String importId) {
@@ -954,22 +690,11 @@ public final class AccumulatorProcessor
     context.forward(new Record<>(adapterKey, job, timestamp));
   }
 
-  /** The key's current shards of one split (what ERASURE, REBASE and IMPORT jobs train on). */
-  private List<ShardEntry> currentShards(String adapterKey, ShardSplit split) {
-    List<ShardEntry> shards = new ArrayList<>();
-    for (KeyValue<String, ShardEntry> stored : state.shards(adapterKey)) {
-      if (stored.value.split() == split) {
-        shards.add(stored.value);
-      }
-    }
-    return shards;
-  }
-
   /** A job retraining the key from scratch on all its current shards. */
   private void emitErasureJob(
       String adapterKey, String tenant, ErasureMark mark, List<Integer> versions, long timestamp) {
-    List<ShardEntry> train = currentShards(adapterKey, ShardSplit.TRAIN);
-    List<ShardEntry> heldOut = currentShards(adapterKey, ShardSplit.HELD_OUT);
+    List<ShardEntry> train = state.currentShards(adapterKey, ShardSplit.TRAIN);
+    List<ShardEntry> heldOut = state.currentShards(adapterKey, ShardSplit.HELD_OUT);
     KeyAccumulation accumulation = state.accumulation(adapterKey);
     List<KeyValue<String, JobEntry>> carried = rollovers.pending(adapterKey);
     long jobSeq = accumulation.nextJobSeq();

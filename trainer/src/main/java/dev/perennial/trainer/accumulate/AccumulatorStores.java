@@ -2,6 +2,7 @@ package dev.perennial.trainer.accumulate;
 
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.SourcedExample;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,6 +226,17 @@ public final class AccumulatorStores {
 
   public void deleteShard(String storeKey) {
     shards.delete(storeKey);
+  }
+
+  /** The key's current shards of one split (what ERASURE, REBASE and IMPORT jobs train on). */
+  public List<ShardEntry> currentShards(String adapterKey, ShardSplit split) {
+    List<ShardEntry> current = new ArrayList<>();
+    for (KeyValue<String, ShardEntry> stored : shards(adapterKey)) {
+      if (stored.value.split() == split) {
+        current.add(stored.value);
+      }
+    }
+    return current;
   }
 
   // jobs
