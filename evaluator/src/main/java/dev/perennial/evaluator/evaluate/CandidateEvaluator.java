@@ -31,6 +31,7 @@ import dev.perennial.evaluator.suite.RetentionSuite;
 import dev.perennial.evaluator.suite.Suite;
 import dev.perennial.evaluator.suite.TransferSuite;
 import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.schemas.release.MovedRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
@@ -202,7 +203,7 @@ public final class CandidateEvaluator {
     if (candidate.getTrigger() != JobTrigger.REBASE) {
       return prepared;
     }
-    LineageRelease old = GateOutcomes.movedRelease(candidate.getLineage());
+    LineageRelease old = MovedRelease.of(candidate.getLineage());
     if (old == null) {
       throw new UnusableCandidateException(
           GateNames.TRANSFER_TENANT,

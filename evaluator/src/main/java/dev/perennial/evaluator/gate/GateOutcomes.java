@@ -1,12 +1,12 @@
 package dev.perennial.evaluator.gate;
 
 import dev.perennial.evaluator.stats.Interval;
+import dev.perennial.schemas.release.MovedRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
-import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.List;
@@ -97,7 +97,7 @@ public final class GateOutcomes {
         || candidate.getTrigger() != JobTrigger.REBASE) {
       return reason(outcome, gates, candidate.getJobId());
     }
-    LineageRelease moved = movedRelease(candidate.getLineage());
+    LineageRelease moved = MovedRelease.of(candidate.getLineage());
     String old =
         moved == null
             ? "its stable release on the old base"
@@ -112,14 +112,6 @@ public final class GateOutcomes {
         + candidate.getBaseModelName()
         + " is planned again once the key's held-out pool has grown by"
         + " perennial.trainer.rebase.retry.growth";
-  }
-
-  /** The release a REBASE candidate moves: its source (carried over) or its teacher. */
-  public static LineageRelease movedRelease(Lineage lineage) {
-    if (lineage == null) {
-      return null;
-    }
-    return lineage.getSourceRelease() != null ? lineage.getSourceRelease() : lineage.getTeacher();
   }
 
   private static String describeAll(List<Gate> gates) {

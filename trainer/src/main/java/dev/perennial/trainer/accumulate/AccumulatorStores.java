@@ -248,11 +248,12 @@ public final class AccumulatorStores {
   }
 
   public JobEntry job(String adapterKey, String jobId) {
-    return jobs(adapterKey).stream()
-        .map(entry -> entry.value)
-        .filter(job -> job.jobId().equals(jobId))
-        .findFirst()
-        .orElse(null);
+    return storedJob(adapterKey, jobId).map(entry -> entry.value).orElse(null);
+  }
+
+  /** The key's job {@code jobId} with its store key (to put it back changed), if there is one. */
+  public Optional<KeyValue<String, JobEntry>> storedJob(String adapterKey, String jobId) {
+    return jobs(adapterKey).stream().filter(entry -> entry.value.jobId().equals(jobId)).findFirst();
   }
 
   public void putJob(String adapterKey, long sequence, JobEntry entry) {

@@ -2,6 +2,7 @@ package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.release.MovedRelease;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
@@ -14,7 +15,7 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.JobTrigger;
-import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.verdict.Outcomes;
@@ -170,16 +171,13 @@ public final class AccumulatorTopology {
         movedVersion(candidate));
   }
 
-  /** The old base's release a REBASE candidate moved: its source (carried over) or teacher. */
+  /** The version of the old base's release a REBASE candidate moved. */
   static Integer movedVersion(AdapterCandidate candidate) {
-    Lineage lineage = candidate.getLineage();
-    if (candidate.getTrigger() != JobTrigger.REBASE || lineage == null) {
-      return null;
-    }
-    if (lineage.getSourceRelease() != null) {
-      return lineage.getSourceRelease().getVersion();
-    }
-    return lineage.getTeacher() == null ? null : lineage.getTeacher().getVersion();
+    LineageRelease moved =
+        candidate.getTrigger() == JobTrigger.REBASE
+            ? MovedRelease.of(candidate.getLineage())
+            : null;
+    return moved == null ? null : moved.getVersion();
   }
 
   private static TrainerEvent verdictEvent(EvaluationVerdict verdict) {

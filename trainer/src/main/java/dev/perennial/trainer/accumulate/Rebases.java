@@ -125,14 +125,11 @@ final class Rebases {
    * release when it trained: a newer one than the job was planned from is moved already.
    */
   void onCandidate(CandidateArrived candidate) {
-    for (KeyValue<String, JobEntry> entry : state.jobs(candidate.adapterKey())) {
-      JobEntry job = entry.value;
-      if (job.jobId().equals(candidate.jobId())
-          && job.trigger() == JobTrigger.REBASE
-          && !candidate.movedVersion().equals(job.sourceVersion())) {
-        state.putJob(entry.key, job.moving(candidate.movedVersion()));
-      }
-    }
+    state
+        .storedJob(candidate.adapterKey(), candidate.jobId())
+        .filter(entry -> entry.value.trigger() == JobTrigger.REBASE)
+        .filter(entry -> !candidate.movedVersion().equals(entry.value.sourceVersion()))
+        .ifPresent(entry -> state.putJob(entry.key, entry.value.moving(candidate.movedVersion())));
   }
 
   /**
@@ -175,11 +172,7 @@ final class Rebases {
    */
   void onRefused(RebaseRefused refused, long timestamp) {
     String adapterKey = refused.adapterKey();
-    KeyValue<String, JobEntry> entry =
-        state.jobs(adapterKey).stream()
-            .filter(job -> job.value.jobId().equals(refused.jobId()))
-            .findFirst()
-            .orElse(null);
+    KeyValue<String, JobEntry> entry = state.storedJob(adapterKey, refused.jobId()).orElse(null);
     if (entry == null || entry.value.trigger() != JobTrigger.REBASE) {
       log.warn(
           "REBASE candidate {} of {} was refused, but its job {} is no REBASE job of the key",
