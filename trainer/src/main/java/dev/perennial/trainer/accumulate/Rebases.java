@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.Counter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
@@ -96,8 +95,9 @@ final class Rebases {
             last.get().jobId(),
             base.getName());
         emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
-      } else if (onNew.isPresent()) {
-        // the key is on the new base with what its last REBASE job moved (and later training)
+      } else if (onNew.isPresent() && onNew.get().version() > source.get().version()) {
+        // the key is on the new base with what its last REBASE job moved (and later training);
+        // a move that lags the old base (refused or undecided) falls through to be tried again
         continue;
       } else if (last.get().plannedBefore(base.getAnnouncedAt().toEpochMilli())
           && (last.get().refused() || last.get().undecided())) {
@@ -168,7 +168,8 @@ final class Rebases {
   /**
    * The candidate of a REBASE job was refused. A carried-over one is distilled onto the job's base
    * instead, from the key's stable release on the base that one succeeds (as it is now), once per
-   * announcement of the base; a refused distillation waits for the base to be announced again.
+   * refused carry-over (a key that moved already can be refused again when a newer release of the
+   * old base follows it); a refused distillation waits for the base to be announced again.
    */
   void onRefused(RebaseRefused refused, long timestamp) {
     String adapterKey = refused.adapterKey();
@@ -181,6 +182,10 @@ final class Rebases {
           refused.jobId());
       return;
     }
+    if (entry.value.refused()) {
+      // told again (a verdict read twice): its distillation, if any, is planned already
+      return;
+    }
     JobEntry job = entry.value.foundRefused();
     state.putJob(entry.key, job);
     if (job.distil()) {
@@ -191,20 +196,12 @@ final class Rebases {
           adapterKey);
       return;
     }
-    boolean distilPlanned =
-        state.jobs(adapterKey).stream()
-            .anyMatch(
-                other ->
-                    other.value.trigger() == JobTrigger.REBASE
-                        && other.value.distil()
-                        && job.rebaseTo().equals(other.value.rebaseTo())
-                        && Objects.equals(job.announcedAt(), other.value.announcedAt()));
     BaseAnnouncement base =
         state.announcedBases().stream()
             .filter(b -> StableRelease.normalized(b.getDigest()).equals(job.rebaseTo()))
             .findFirst()
             .orElse(null);
-    if (distilPlanned || base == null || base.getSucceeds() == null) {
+    if (base == null || base.getSucceeds() == null) {
       return;
     }
     Optional<StableOnBase> source = state.stables(adapterKey).on(base.getSucceeds().getDigest());

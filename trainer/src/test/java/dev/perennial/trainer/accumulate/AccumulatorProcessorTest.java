@@ -757,6 +757,56 @@ class AccumulatorProcessorTest {
     assertThat(rebaseJobs()).as("v2 is on the new base already").hasSize(1);
   }
 
+  @Test
+  void aLaggingMoveIsDistilledWhenRefusedAndRetriedWhenTheBaseIsAnnouncedAgain() {
+    keyReleasedOnTheOldBaseThenAnnounced();
+    TrainingJob carry = jobs().get(jobs().size() - 1);
+    refused("acme/support", carry.getJobId());
+    TrainingJob distil = jobs().get(jobs().size() - 1);
+    assertThat(distil.getRebase().getDistil()).isTrue();
+    // v1 moved by distillation as v2; then the old base released v3
+    releaseWithStables("acme/support", 2, distil.getJobId(), Map.of(OLD, 1, NEW, 2));
+    releaseWithStables("acme/support", 3, "acme/support@9-x", Map.of(OLD, 3, NEW, 2));
+    processor.sealExpired(20_000);
+    assertThat(rebaseJobs()).hasSize(3);
+    TrainingJob lag = jobs().get(jobs().size() - 1);
+    assertThat(lag.getRebase().getSourceRelease().getVersion()).isEqualTo(3);
+    assertThat(lag.getRebase().getDistil()).isFalse();
+
+    // its carry-over refused, v3 is distilled in turn, once however often it is told
+    refused("acme/support", lag.getJobId());
+    refused("acme/support", lag.getJobId());
+    assertThat(rebaseJobs()).hasSize(4);
+    TrainingJob lagDistil = jobs().get(jobs().size() - 1);
+    assertThat(lagDistil.getRebase().getDistil()).isTrue();
+    assertThat(lagDistil.getRebase().getSourceRelease().getVersion()).isEqualTo(3);
+
+    // refused too: the new base keeps v2 until the base is announced again, then v3 moves again
+    refused("acme/support", lagDistil.getJobId());
+    processor.sealExpired(30_000);
+    assertThat(rebaseJobs()).hasSize(4);
+    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(40_000)));
+    processor.sealExpired(40_000);
+    processor.sealExpired(50_000);
+    assertThat(rebaseJobs()).hasSize(5);
+    TrainingJob again = jobs().get(jobs().size() - 1);
+    assertThat(again.getRebase().getDistil()).isFalse();
+    assertThat(again.getRebase().getSourceRelease().getVersion()).isEqualTo(3);
+
+    // undecided, it waits for the next announcement; moved, nothing more is planned
+    insufficient("acme/support", again.getJobId());
+    processor.sealExpired(60_000);
+    assertThat(rebaseJobs()).hasSize(5);
+    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(70_000)));
+    processor.sealExpired(70_000);
+    assertThat(rebaseJobs()).hasSize(6);
+    TrainingJob last = jobs().get(jobs().size() - 1);
+    releaseWithStables("acme/support", 4, last.getJobId(), Map.of(OLD, 3, NEW, 4));
+    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(80_000)));
+    processor.sealExpired(80_000);
+    assertThat(rebaseJobs()).hasSize(6);
+  }
+
   /** A release of the key whose record gives its stable release on each base: digest to version. */
   private void releaseWithStables(
       String adapterKey, int version, String jobId, Map<String, Integer> stableOn) {
