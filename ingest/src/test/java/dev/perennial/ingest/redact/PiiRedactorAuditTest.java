@@ -83,4 +83,22 @@ class PiiRedactorAuditTest {
   void aLocalPartSpelledWithDotIsRedactedWhole(String text) {
     assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
   }
+
+  /**
+   * README claims "IPv6 in every RFC 4291 form" and e-mail addresses with letters of any script and
+   * fullwidth signs. A bracketed IPv6 literal, as URLs and logs write it (RFC 3986), is refused
+   * because a '[' before it is taken for a slice; the small commercial at (U+FE6B) and the
+   * ideographic full stop (U+3002, what CJK input methods type for '.') are not folded.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Seen from [2001:db8:85a3::8a2e:370:7334]:8080 today.",
+        "Open http://[fe80::1ff:fe23:4567:890a]/admin today.",
+        "Write to john.doe\uFE6Bexample.com today.",
+        "Write to john.doe@example\u3002com today."
+      })
+  void bracketedIpv6AndCjkEmailSignsAreRedacted(String text) {
+    assertThat(redactor.redact(text).changed()).as(text).isTrue();
+  }
 }
