@@ -192,6 +192,20 @@ public final class PiiCorpus {
         new Spelling(EMAIL, "email spaced @", r -> local(r) + " @ " + pick(r, DOMAINS)),
         new Spelling(EMAIL, "email fullwidth @", r -> local(r) + "\uFF20" + pick(r, DOMAINS)),
         new Spelling(
+            EMAIL, "email small commercial at", r -> local(r) + "\uFE6B" + pick(r, DOMAINS)),
+        new Spelling(
+            EMAIL,
+            "email local part dot words",
+            r -> pick(r, FIRST) + " dot " + pick(r, LAST) + " at " + dotted(r, " dot ")),
+        new Spelling(
+            EMAIL,
+            "email local part [dot]",
+            r -> pick(r, FIRST) + " [dot] " + pick(r, LAST) + " [at] " + dotted(r, " [dot] ")),
+        new Spelling(
+            EMAIL,
+            "email invisible character",
+            r -> invisible(r, local(r) + "@" + pick(r, DOMAINS))),
+        new Spelling(
             EMAIL,
             "email IDN (Latin)",
             r ->
@@ -262,6 +276,9 @@ public final class PiiCorpus {
     phone(all, "UK +44 (0)20", "+44 (0)20 7946 XXXX");
     phone(all, "UK +44 mobile", "+44 7NXX XXXXXX");
     phone(all, "UK 020 national", "020 7946 XXXX");
+    all.add(
+        new Spelling(
+            PHONE, "phone UK invisible separators", r -> fill(r, "020\u200B7946\u2060XXXX")));
     phone(all, "UK 07 mobile national", "07NXX XXXXXX");
     phone(all, "UK 0044", "0044 20 7946 XXXX");
     phone(all, "DE +49", "+49 30 NXXXXXXX");
@@ -347,6 +364,12 @@ public final class PiiCorpus {
     card(all, "Visa thin spaces", "4", 16, "4444", "\u2009");
     card(all, "Visa narrow no-break spaces", "4", 16, "4444", "\u202F");
     card(all, "Visa en dashes", "4", 16, "4444", "\u2013");
+    card(all, "Visa zero-width spaces", "4", 16, "4444", "\u200B");
+    all.add(
+        new Spelling(
+            CARD,
+            "card mathematical digits",
+            r -> mathematical(grouped(luhn(r, "4", 16), "4444", " "))));
     card(all, "Mastercard 51-55", "55", 16, "4444", " ");
     card(all, "Mastercard 2-series", "2221", 16, "4444", " ");
     card(all, "Amex 4-6-5", "37", 15, "465", " ");
@@ -431,6 +454,7 @@ public final class PiiCorpus {
     all.add(new Spelling(IBAN, "IBAN dashes", r -> grouped(iban(r), "", "-")));
     all.add(new Spelling(IBAN, "IBAN mixed case", r -> mixedCase(r, grouped(iban(r), "", " "))));
     all.add(new Spelling(IBAN, "IBAN dots", r -> grouped(iban(r), "", ".")));
+    all.add(new Spelling(IBAN, "IBAN soft hyphens", r -> grouped(iban(r), "", "\u00AD")));
     all.add(
         new Spelling(
             IBAN,
@@ -477,6 +501,12 @@ public final class PiiCorpus {
                     + ".0."
                     + (1 + r.nextInt(254))),
         new Spelling(IP, "IPv6 leading zeros", r -> ipv6(r, false, true)),
+        new Spelling(
+            IP,
+            "IPv6 in brackets with a port",
+            r -> "[" + FROM + ipv6(r, true, false) + TO + "]:" + (1024 + r.nextInt(60000))),
+        new Spelling(
+            IP, "IPv6 in a URL", r -> "http://[" + FROM + ipv6(r, true, false) + TO + "]/admin"),
         new Spelling(
             IP,
             "IPv6 link-local with zone",
@@ -781,6 +811,27 @@ public final class PiiCorpus {
               : (remainder * 100 + (c - 'A' + 10)) % 97;
     }
     return country + two(98 - remainder) + bban;
+  }
+
+  /** {@code text} with its ASCII digits as mathematical bold digits (outside the basic plane). */
+  private static String mathematical(String text) {
+    StringBuilder out = new StringBuilder(text.length() * 2);
+    for (char c : text.toCharArray()) {
+      if (c >= '0' && c <= '9') {
+        out.appendCodePoint(0x1D7CE + (c - '0'));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** {@code text} with an invisible character (zero-width space, joiner, ...) inside it. */
+  private static String invisible(Random r, String text) {
+    int at = 1 + r.nextInt(text.length() - 1);
+    return text.substring(0, at)
+        + pick(r, List.of("\u200B", "\u200C", "\u200D", "\u2060", "\u00AD", "\uFEFF"))
+        + text.substring(at);
   }
 
   private static String fullwidth(String text) {

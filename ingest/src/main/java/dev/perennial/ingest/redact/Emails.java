@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
  * E-mail addresses, with letters of any script (IDN: {@code jürgen@müller.de}, {@code 用户@例子.广告})
  * and in the obfuscated spellings people use: {@code name [at] example [dot] com}, {@code
  * name(at)example.com}, {@code name {at} example.com}, {@code name @ example . com}, {@code name at
- * example dot com}. An obfuscated or spaced address needs a known top-level domain (any two
- * letters, or a common generic one), so {@code visit us at acme.com} and code such as {@code X @
- * beta.values} stay; an address followed by {@code (} is a method call ({@code
- * this@Main.finish()}).
+ * example dot com}, with the local part's dots spelled alike ({@code jane dot doe at example dot
+ * com}). An obfuscated or spaced address needs a known top-level domain (any two letters, or a
+ * common generic one), so {@code visit us at acme.com} and code such as {@code X @ beta.values}
+ * stay; an address followed by {@code (} is a method call ({@code this@Main.finish()}).
  */
 final class Emails {
 
@@ -28,6 +28,10 @@ final class Emails {
 
   private static final String OBFUSCATED_AT =
       "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|\\s+@\\s*|\\s*@\\s+)";
+  // a local part spelled with dots too (john [dot] doe [at] ...), but not with a spaced plain
+  // dot: that would take the word ending the sentence before a spaced address
+  private static final String SPELLED_LOCAL =
+      LOCAL + "(?:(?:\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*|\\s+dot\\s+)" + LOCAL + ")*";
   private static final String OBFUSCATED_DOT =
       "(?:\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*|\\s+dot\\s+|\\s*\\.\\s*)";
 
@@ -36,7 +40,7 @@ final class Emails {
           Pattern.compile(BEFORE + LOCAL + "@(?:" + LABEL + "\\.)+" + ANY_TLD + AFTER),
           Pattern.compile(
               BEFORE
-                  + LOCAL
+                  + SPELLED_LOCAL
                   + OBFUSCATED_AT
                   + LABEL
                   + "(?:"
@@ -50,7 +54,9 @@ final class Emails {
           Pattern.compile(
               BEFORE
                   + LOCAL
-                  + "\\s+at\\s+"
+                  + "(?:\\s+dot\\s+"
+                  + LOCAL
+                  + ")*\\s+at\\s+"
                   + LABEL
                   + "(?:\\s+dot\\s+"
                   + LABEL

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * tail), and IPv4 dotted quads whose parts are 0 to 255. A dotted quad that follows a word that
  * makes it a version or a section number ({@code v}, {@code version}, {@code release}, {@code
  * build}, {@code §}, {@code section}) stays; any other four-part version number is taken for an
- * address. Times ({@code 10:30:00}), MAC addresses, slices ({@code a[::2]}) and scoped names
- * ({@code std::vector}) stay.
+ * address. An IPv6 address in brackets ({@code http://[fe80::1]/}) is one; times ({@code
+ * 10:30:00}), MAC addresses, slices ({@code a[::2]}) and scoped names ({@code std::vector}) stay.
  */
 final class IpAddresses {
 
@@ -36,7 +36,7 @@ final class IpAddresses {
       int from = 0;
       while (v6.find(from)) {
         from = v6.end() > v6.start() ? v6.end() : v6.start() + 1;
-        if (!startsAfter(text, v6.start(), ":.[")) {
+        if (!startsAfter(text, v6.start(), ":.[") && !isBracketedLiteral(text, v6)) {
           // a match that starts mid-word: try again one character later
           from = v6.start() + 1;
           continue;
@@ -69,6 +69,19 @@ final class IpAddresses {
     }
     char before = text.charAt(start - 1);
     return !(Character.isLetterOrDigit(before) || before == '_' || signs.indexOf(before) >= 0);
+  }
+
+  /**
+   * Whether the match is an address in brackets as URLs and logs write it ({@code
+   * http://[fe80::1]/}, {@code [2001:db8::1]:8080}), not a slice ({@code a[::2]}): no word right
+   * before the bracket, and the closing bracket right after.
+   */
+  private static boolean isBracketedLiteral(String text, Matcher match) {
+    int open = match.start() - 1;
+    return text.charAt(open) == '['
+        && startsAfter(text, open, "")
+        && match.end() < text.length()
+        && text.charAt(match.end()) == ']';
   }
 
   /** Whether a colon stands between hex digits or colons somewhere (an IPv6 address may). */

@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
  * addresses ({@code <EMAIL>}), IBANs ({@code <IBAN>}), IPv4 and IPv6 addresses ({@code <IP>}),
  * payment card numbers ({@code <CARD>}) and phone numbers ({@code <PHONE>}) in the spellings people
  * use ({@link Emails}, {@link Ibans}, {@link IpAddresses}, {@link NumberRuns}), then a tenant's own
- * kinds ({@link CustomPatterns}). Detectors read the text folded to ASCII digits, signs and spaces
- * ({@link TextView}) and claim spans in that order; a span overlapping an earlier one is left to
- * it.
+ * kinds ({@link CustomPatterns}). Detectors read the text folded to ASCII digits, signs and spaces,
+ * without invisible characters ({@link TextView}), and claim spans in that order; a span
+ * overlapping an earlier one is left to it.
  *
  * <p>Digits are redacted conservatively, because the text also carries facts the adapters must
  * learn (prices, years, codes such as {@code 0421-7730}): every rule wants a checksum, a shape or a
@@ -51,14 +51,14 @@ public final class PiiRedactor {
     if (text == null) {
       return new Redaction(null, Map.of());
     }
-    Spans spans = detect(text);
+    List<Spans.Span> spans = detect(text);
     if (spans.isEmpty()) {
       return new Redaction(text, Map.of());
     }
     StringBuilder out = new StringBuilder(text.length());
     Map<String, Integer> counts = new TreeMap<>();
     int copied = 0;
-    for (Spans.Span span : spans.inOrder()) {
+    for (Spans.Span span : spans) {
       out.append(text, copied, span.start()).append('<').append(span.type()).append('>');
       copied = span.end();
       counts.merge(span.type(), 1, Integer::sum);
@@ -71,13 +71,15 @@ public final class PiiRedactor {
 
   /** What {@link #redact} would replace in {@code text}, in text order (the benchmark's view). */
   public List<Detection> detections(String text) {
-    return detect(text).inOrder().stream()
+    return detect(text).stream()
         .map(span -> new Detection(span.start(), span.end(), span.type()))
         .toList();
   }
 
-  private Spans detect(String text) {
-    String folded = TextView.fold(text);
+  /** The spans of {@code text} to replace, in text order. */
+  private List<Spans.Span> detect(String text) {
+    TextView view = TextView.of(text);
+    String folded = view.text();
     Spans spans = new Spans();
     Emails.find(folded, spans);
     DigitRuns digits = DigitRuns.of(folded);
@@ -92,6 +94,6 @@ public final class PiiRedactor {
         spans.claim(matcher.start(), matcher.end(), kind.name());
       }
     }
-    return spans;
+    return spans.inOrder().stream().map(view::original).toList();
   }
 }

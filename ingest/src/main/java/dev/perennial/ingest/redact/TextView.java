@@ -1,32 +1,76 @@
 package dev.perennial.ingest.redact;
 
 /**
- * A text as the detectors read it: the same length and offsets as the original, with every decimal
- * digit of any script written as an ASCII digit, fullwidth forms ({@code ４１１１}, {@code ＠}) as their
- * ASCII letters and signs, every kind of space (no-break, thin, ideographic) as a plain space and
- * every kind of dash as {@code -}. A span found here is the same span of the original.
+ * A text as the detectors read it: every decimal digit of any script (those outside the basic plane
+ * too, such as mathematical digits) written as an ASCII digit, fullwidth forms ({@code ４１１１},
+ * {@code ＠}) and the small commercial at ({@code ﹫}) as their ASCII letters and signs, every kind
+ * of space (no-break, thin, ideographic) as a plain space, every kind of dash as {@code -}, and
+ * invisible format characters (zero-width spaces and joiners, the word joiner, soft hyphens,
+ * direction marks, tag characters) left out, since they hide a value from a reader no more than
+ * from a detector. A span found in the view maps back to the span of the original that holds it
+ * ({@link #original}).
  */
 final class TextView {
 
-  private TextView() {}
+  private final String text;
+  // where each character of the view came from: [from[i], to[i]) of the original; null when the
+  // view has the original's offsets
+  private final int[] from;
+  private final int[] to;
 
-  /** The folded text; the same instance when nothing needed folding. */
-  static String fold(String text) {
-    char[] chars = null;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        continue;
-      }
-      char folded = fold(c);
-      if (folded != c) {
-        if (chars == null) {
-          chars = text.toCharArray();
-        }
-        chars[i] = folded;
-      }
+  private TextView(String text, int[] from, int[] to) {
+    this.text = text;
+    this.from = from;
+    this.to = to;
+  }
+
+  /** The view of {@code text}. */
+  static TextView of(String text) {
+    int length = text.length();
+    int ascii = 0;
+    while (ascii < length && text.charAt(ascii) < 0x80) {
+      ascii++;
     }
-    return chars == null ? text : new String(chars);
+    if (ascii == length) {
+      return new TextView(text, null, null);
+    }
+    StringBuilder view = new StringBuilder(length).append(text, 0, ascii);
+    int[] from = new int[length];
+    int[] to = new int[length];
+    for (int i = 0; i < ascii; i++) {
+      from[i] = i;
+      to[i] = i + 1;
+    }
+    for (int i = ascii; i < length; ) {
+      int codePoint = text.codePointAt(i);
+      int width = Character.charCount(codePoint);
+      if (Character.getType(codePoint) != Character.FORMAT) {
+        char[] folded =
+            width == 2 && Character.getType(codePoint) == Character.DECIMAL_DIGIT_NUMBER
+                ? new char[] {(char) ('0' + Character.digit(codePoint, 10))}
+                : width == 2 ? Character.toChars(codePoint) : new char[] {fold(text.charAt(i))};
+        for (char c : folded) {
+          from[view.length()] = i;
+          to[view.length()] = i + width;
+          view.append(c);
+        }
+      }
+      i += width;
+    }
+    return new TextView(view.toString(), from, to);
+  }
+
+  /** The text the detectors read. */
+  String text() {
+    return text;
+  }
+
+  /** The span of the original text that holds {@code span} of the view. */
+  Spans.Span original(Spans.Span span) {
+    if (from == null) {
+      return span;
+    }
+    return new Spans.Span(from[span.start()], to[span.end() - 1], span.type());
   }
 
   private static char fold(char c) {
@@ -42,6 +86,7 @@ final class TextView {
     return switch (c) {
       case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212', '\uFE63' -> '-';
       case '\u2024', '\u00B7' -> '.';
+      case '\uFE6B' -> '@';
       default -> c;
     };
   }
