@@ -76,7 +76,8 @@ public final class AccumulatorTopology {
                 examplesTopic.name(),
                 Consumed.with(examplesTopic.keySerde(), examplesTopic.valueSerde())
                     .withName("trainer-examples-source"))
-            .processValues(ExampleCapture::new, Named.as("trainer-capture-example-position"));
+            .processValues(
+                () -> new ExampleCapture(meters), Named.as("trainer-capture-example-position"));
 
     Topic<String, ErasureRequest> erasuresTopic = topics.erasures();
     KStream<String, TrainerEvent> erasures =

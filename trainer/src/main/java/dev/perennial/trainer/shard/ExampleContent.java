@@ -1,10 +1,13 @@
 package dev.perennial.trainer.shard;
 
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.privacy.ExampleCrypto;
 import dev.perennial.schemas.v1.ExampleKind;
 import dev.perennial.schemas.v1.TrainingExample;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What of a {@link TrainingExample} is trained on, by kind: TEXT its text and SFT its prompt and
@@ -21,13 +24,7 @@ public final class ExampleContent {
   /** Why the example cannot be trained on; empty when it can. */
   public static List<String> problems(TrainingExample example) {
     List<String> problems = new ArrayList<>();
-    if (!example.getAdapterKey().startsWith(example.getTenant() + "/")) {
-      problems.add(
-          "adapter key "
-              + example.getAdapterKey()
-              + " does not belong to tenant "
-              + example.getTenant());
-    }
+    adapterKeyProblem(example).ifPresent(problems::add);
     switch (example.getKind()) {
       case TEXT -> requireText(example, "text", problems);
       case SFT -> {
@@ -107,6 +104,20 @@ public final class ExampleContent {
       default ->
           throw new IllegalArgumentException("kind " + example.getKind() + " is not trained");
     };
+  }
+
+  private static Optional<String> adapterKeyProblem(TrainingExample example) {
+    AdapterKey key;
+    try {
+      key = AdapterKey.parse(example.getAdapterKey());
+    } catch (InvalidAdapterKeyException e) {
+      return Optional.of(e.getMessage());
+    }
+    if (!key.tenant().equals(example.getTenant())) {
+      return Optional.of(
+          "adapter key " + key + " does not belong to tenant " + example.getTenant());
+    }
+    return Optional.empty();
   }
 
   private static void requireText(TrainingExample example, String field, List<String> problems) {

@@ -37,6 +37,7 @@ import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardReader;
 import dev.perennial.trainer.shard.SourcedExample;
+import dev.perennial.trainer.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -1137,5 +1138,24 @@ class AccumulatorProcessorTest {
         .setRevokedAt(Instant.ofEpochMilli(4_500))
         .setSource(new SourceRef("perennial.consent.v1", 0, 1L))
         .build();
+  }
+
+  @Test
+  void anExampleWhoseAdapterKeyIsNoValidKeyIsSkippedAndTheMaxWaitPunctuationRuns() {
+    // "acme/Support" starts with its tenant's "acme/" but is no adapter key (upper case): were it
+    // pending, the punctuation would ask the production triggers for the tenant of no valid key.
+    start(0.0);
+    TrainerConfig config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
+    processor =
+        new AccumulatorProcessor(AccumulatorSettings.from(config), artifacts, decryptor, meters);
+    processor.init(context);
+    TrainingExample invalidKey = text("acme/support", "p-1", "The Zix lamp is teal.");
+    invalidKey.setAdapterKey("acme/Support");
+    send(invalidKey);
+
+    processor.sealExpired(1_000 + Duration.ofHours(2).toMillis());
+
+    assertThat(examples("skipped")).isEqualTo(1);
+    assertThat(pendingCount()).isZero();
   }
 }
