@@ -16,6 +16,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
@@ -26,12 +27,15 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The accumulator's internal encoding of {@link TrainerEvent}s (its repartition topic) and of
  * pending examples (its pending store and changelog). A format byte, a type byte, then the fields;
- * Avro records use Avro's single-object encoding, whose schema fingerprint makes a record written
- * with another schema fail loudly instead of being misread.
+ * strings are UTF-8 with an int length, so an id of any length a record may carry is written. Avro
+ * records use Avro's single-object encoding, whose schema fingerprint makes a record written with
+ * another schema fail loudly instead of being misread.
  */
 public final class TrainerEventSerde implements Serde<TrainerEvent> {
 
-  private static final byte FORMAT = 1;
+  // strings as DataOutputStream.writeUTF writes them, at most 65,535 bytes (still read: in flight)
+  private static final byte FORMAT_SHORT_STRINGS = 1;
+  private static final byte FORMAT = 2;
   private static final byte EXAMPLE = 1;
   private static final byte ERASURE = 2;
   private static final byte CANDIDATE = 3;
@@ -83,7 +87,7 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
       if (event instanceof ExampleArrived arrived) {
         out.writeByte(EXAMPLE);
         SourcePosition position = arrived.example().position();
-        out.writeUTF(position.topic());
+        writeString(out, position.topic());
         out.writeInt(position.partition());
         out.writeLong(position.offset());
         writeBytes(out, arrived.example().example().toByteBuffer());
@@ -92,34 +96,34 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         writeBytes(out, erasure.request().toByteBuffer());
       } else if (event instanceof CandidateArrived candidate) {
         out.writeByte(CANDIDATE_WITH_MOVED);
-        out.writeUTF(candidate.adapterKey());
-        out.writeUTF(candidate.candidateId());
-        out.writeUTF(candidate.jobId());
+        writeString(out, candidate.adapterKey());
+        writeString(out, candidate.candidateId());
+        writeString(out, candidate.jobId());
         writeOptionalInt(out, candidate.parentVersion());
         writeOptionalInt(out, candidate.movedVersion());
       } else if (event instanceof ReleaseArrived release) {
         out.writeByte(RELEASE_WITH_STABLES);
-        out.writeUTF(release.adapterKey());
+        writeString(out, release.adapterKey());
         out.writeInt(release.version());
-        out.writeUTF(release.candidateId());
+        writeString(out, release.candidateId());
         out.writeInt(release.stables().size());
         for (StableOnBase stable : release.stables()) {
-          out.writeUTF(stable.baseDigest());
-          out.writeUTF(stable.baseName());
+          writeString(out, stable.baseDigest());
+          writeString(out, stable.baseName());
           out.writeInt(stable.version());
-          out.writeUTF(stable.location());
-          out.writeUTF(stable.manifestDigest());
+          writeString(out, stable.location());
+          writeString(out, stable.manifestDigest());
         }
       } else if (event instanceof InsufficientEvidence insufficient) {
         out.writeByte(INSUFFICIENT_EVIDENCE);
-        out.writeUTF(insufficient.adapterKey());
-        out.writeUTF(insufficient.candidateId());
-        out.writeUTF(insufficient.jobId());
+        writeString(out, insufficient.adapterKey());
+        writeString(out, insufficient.candidateId());
+        writeString(out, insufficient.jobId());
       } else if (event instanceof RebaseRefused refused) {
         out.writeByte(REBASE_REFUSED);
-        out.writeUTF(refused.adapterKey());
-        out.writeUTF(refused.candidateId());
-        out.writeUTF(refused.jobId());
+        writeString(out, refused.adapterKey());
+        writeString(out, refused.candidateId());
+        writeString(out, refused.jobId());
       }
     } catch (IOException e) {
       throw new SerializationException("Cannot encode " + event.getClass().getSimpleName(), e);
@@ -130,39 +134,53 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   static TrainerEvent decode(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte format = in.readByte();
-      if (format != FORMAT) {
-        throw new SerializationException("Unknown trainer event format " + format);
-      }
+      StringReader strings =
+          switch (format) {
+            case FORMAT -> TrainerEventSerde::readString;
+            case FORMAT_SHORT_STRINGS -> stream -> stream.readUTF();
+            default -> throw new SerializationException("Unknown trainer event format " + format);
+          };
       byte type = in.readByte();
       return switch (type) {
         case EXAMPLE -> {
-          SourcePosition position = new SourcePosition(in.readUTF(), in.readInt(), in.readLong());
+          SourcePosition position =
+              new SourcePosition(strings.read(in), in.readInt(), in.readLong());
           TrainingExample example = TrainingExample.fromByteBuffer(readBytes(in));
           yield new ExampleArrived(new SourcedExample(position, example));
         }
         case ERASURE -> new ErasureArrived(ErasureRequest.fromByteBuffer(readBytes(in)));
         case CANDIDATE ->
-            new CandidateArrived(in.readUTF(), in.readUTF(), in.readUTF(), readOptionalInt(in));
+            new CandidateArrived(
+                strings.read(in), strings.read(in), strings.read(in), readOptionalInt(in));
         case CANDIDATE_WITH_MOVED ->
             new CandidateArrived(
-                in.readUTF(), in.readUTF(), in.readUTF(), readOptionalInt(in), readOptionalInt(in));
-        case RELEASE -> new ReleaseArrived(in.readUTF(), in.readInt(), in.readUTF());
+                strings.read(in),
+                strings.read(in),
+                strings.read(in),
+                readOptionalInt(in),
+                readOptionalInt(in));
+        case RELEASE -> new ReleaseArrived(strings.read(in), in.readInt(), strings.read(in));
         case RELEASE_WITH_STABLES -> {
-          String adapterKey = in.readUTF();
+          String adapterKey = strings.read(in);
           int version = in.readInt();
-          String candidateId = in.readUTF();
+          String candidateId = strings.read(in);
           int count = in.readInt();
           List<StableOnBase> stables = new ArrayList<>(count);
           for (int i = 0; i < count; i++) {
             stables.add(
                 new StableOnBase(
-                    in.readUTF(), in.readUTF(), in.readInt(), in.readUTF(), in.readUTF()));
+                    strings.read(in),
+                    strings.read(in),
+                    in.readInt(),
+                    strings.read(in),
+                    strings.read(in)));
           }
           yield new ReleaseArrived(adapterKey, version, candidateId, stables);
         }
         case INSUFFICIENT_EVIDENCE ->
-            new InsufficientEvidence(in.readUTF(), in.readUTF(), in.readUTF());
-        case REBASE_REFUSED -> new RebaseRefused(in.readUTF(), in.readUTF(), in.readUTF());
+            new InsufficientEvidence(strings.read(in), strings.read(in), strings.read(in));
+        case REBASE_REFUSED ->
+            new RebaseRefused(strings.read(in), strings.read(in), strings.read(in));
         default -> throw new SerializationException("Unknown trainer event type " + type);
       };
     } catch (IOException | RuntimeException e) {
@@ -171,6 +189,23 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
       }
       throw new SerializationException("Cannot decode a trainer event: " + e, e);
     }
+  }
+
+  private static void writeString(DataOutputStream out, String value) throws IOException {
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    byte[] utf8 = new byte[in.readInt()];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  @FunctionalInterface
+  private interface StringReader {
+    String read(DataInputStream in) throws IOException;
   }
 
   private static void writeBytes(DataOutputStream out, ByteBuffer buffer) throws IOException {

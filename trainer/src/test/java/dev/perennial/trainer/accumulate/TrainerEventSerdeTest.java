@@ -13,10 +13,26 @@ import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.TestConfigs;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerEventSerdeTest {
 
@@ -57,8 +73,8 @@ class TrainerEventSerdeTest {
 
   @Test
   void aCandidateWrittenBeforeMovedVersionsWereCarriedReadsWithNone() throws Exception {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(1); // format
       out.writeByte(3); // the candidate type as written before
       out.writeUTF("acme/support");
@@ -77,5 +93,78 @@ class TrainerEventSerdeTest {
     assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {9, 1}))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("Unknown trainer event format 9");
+  }
+
+  @Test
+  void eventsWrittenWithShortStringsStillRead() throws Exception {
+    ExampleArrived pending = new ExampleArrived(at(1, 42, sft("acme/support", "p-1", "Q?", " A.")));
+    ByteArrayOutputStream example = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(example)) {
+      out.writeByte(1); // the format before strings had an int length
+      out.writeByte(1); // example
+      out.writeUTF(pending.example().position().topic());
+      out.writeInt(pending.example().position().partition());
+      out.writeLong(pending.example().position().offset());
+      byte[] avro = pending.example().example().toByteBuffer().array();
+      out.writeInt(avro.length);
+      out.write(avro);
+    }
+    ByteArrayOutputStream release = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(release)) {
+      out.writeByte(1);
+      out.writeByte(6); // release with stables
+      out.writeUTF("acme/support");
+      out.writeInt(8);
+      out.writeUTF("c-3");
+      out.writeInt(1);
+      out.writeUTF("ab");
+      out.writeUTF("perennial-tiny");
+      out.writeInt(7);
+      out.writeUTF("loc-7");
+      out.writeUTF("m7");
+    }
+
+    assertThat(serde.deserializer().deserialize("t", example.toByteArray())).isEqualTo(pending);
+    assertThat(serde.deserializer().deserialize("t", release.toByteArray()))
+        .isEqualTo(
+            new ReleaseArrived(
+                "acme/support",
+                8,
+                "c-3",
+                List.of(new StableOnBase("ab", "perennial-tiny", 7, "loc-7", "m7"))));
+  }
+
+  @Test
+  void aCandidateIdOver64KiBPassesTheRepartitionAndTheNextRecordFollows(@TempDir Path folder) {
+    // A schema-valid candidates.v1 record may carry ids far longer than 65,535 bytes (the most
+    // DataOutputStream.writeUTF writes); the production path to the repartition topic, with the
+    // accumulator's Streams properties, must pass it on instead of failing the task. A String
+    // source stands in for the registry serde.
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put("state.dir", folder.resolve("state").toString());
+    TrainerConfig config = new TrainerConfig(values);
+    StreamsBuilder builder = new StreamsBuilder();
+    List<TrainerEvent> processed = new ArrayList<>();
+    builder.stream("candidates", Consumed.with(Serdes.String(), Serdes.String()))
+        .mapValues(
+            id -> (TrainerEvent) new CandidateArrived("acme/support", id, "acme/support@1-a", 1))
+        .selectKey((key, event) -> event.tenant())
+        .repartition(
+            Repartitioned.with(Serdes.String(), new TrainerEventSerde())
+                .withName(AccumulatorTopology.EVENTS_BY_TENANT))
+        .foreach((key, event) -> processed.add(event));
+    Properties properties = new Properties();
+    properties.putAll(TrainerAccumulator.streamsProperties(config));
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), properties)) {
+      TestInputTopic<String, String> candidates =
+          driver.createInputTopic("candidates", new StringSerializer(), new StringSerializer());
+
+      candidates.pipeInput("acme/support", "c".repeat(70_000));
+      candidates.pipeInput("acme/support", "acme/support@2-b#candidate");
+
+      assertThat(processed)
+          .extracting(event -> ((CandidateArrived) event).candidateId())
+          .containsExactly("c".repeat(70_000), "acme/support@2-b#candidate");
+    }
   }
 }
