@@ -1016,10 +1016,19 @@ public final class JobTrainer {
         .build();
   }
 
+  /** The job's scratch folder, emptied: always a child of the work folder, whatever the id. */
   private Path jobFolder(String jobId) {
-    String safe = jobId.replaceAll("[^A-Za-z0-9._-]", "_");
-    Path folder = workDir.resolve(safe);
+    Path folder = workDir.resolve(folderName(jobId)).normalize();
+    if (!folder.getParent().equals(workDir.normalize())) {
+      throw new IllegalArgumentException("Job id " + jobId + " names no folder in " + workDir);
+    }
     Folders.deleteRecursively(folder);
     return folder;
+  }
+
+  /** {@code jobId} as a file name: {@code _} for other characters, no {@code .}, {@code ..}. */
+  private static String folderName(String jobId) {
+    String name = jobId.replaceAll("[^A-Za-z0-9._-]", "_");
+    return name.isEmpty() || name.equals(".") || name.equals("..") ? "_" + name : name;
   }
 }

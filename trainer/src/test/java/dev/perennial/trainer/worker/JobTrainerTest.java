@@ -5,6 +5,7 @@ import static dev.perennial.trainer.testing.Examples.sft;
 import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.perennial.core.crypto.Digest;
@@ -47,12 +48,14 @@ import dev.perennial.trainer.testing.ForeignAdapters;
 import dev.perennial.trainer.testing.RecordingArtifactStore;
 import dev.perennial.trainer.testing.TestBase;
 import dev.perennial.trainer.testing.TestConfigs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -742,5 +745,22 @@ class JobTrainerTest {
         .hasMessageContaining("acme/support has no stable release on this worker's base")
         .hasMessageContaining("but v2 on base " + "ab".repeat(32));
     assertThat(steps).isEmpty();
+  }
+
+  @Test
+  void aJobWhoseIdIsDotDotDeletesNothingOutsideTheWorkersScratchFolder() throws Exception {
+    // The job's scratch folder is emptied before training; were ".." its name, the work folder's
+    // parent would be, and with it the store beside a hidden work folder (".work" sorts first).
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.WORKER_WORK_DIR_CONFIG, folder.resolve(".work").toString());
+    JobTrainer hidden = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    Files.createDirectories(folder.resolve(".work"));
+    TrainingJob dotDot = job("..", JobTrigger.MANUAL, List.of(train), List.of(), List.of());
+
+    catchThrowable(() -> hidden.train(dotDot, Optional.empty(), StepListener.NONE));
+
+    assertThat(store.exists(Digest.parse(train.getDigest())))
+        .as("the store beside the work folder still holds the job's shard")
+        .isTrue();
   }
 }
