@@ -7,6 +7,7 @@ import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.ingest.redact.CustomPatterns;
 import dev.perennial.ingest.validate.RatingThresholds;
+import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,17 +150,18 @@ public final class IngestConfig extends PerennialConfig {
 
   private static final TenantSettings TENANT_SETTINGS =
       new TenantSettings(
-          TENANT_PREFIX,
-          List.of(
-              new TenantSettings.Setting(
-                  PII_PATTERNS_SUFFIX,
-                  Type.STRING,
-                  (name, value) -> {
-                    if (value != null) {
-                      CustomPatterns.validate(name, (String) value);
-                    }
-                  },
-                  PII_PATTERNS_DOC)));
+              TENANT_PREFIX,
+              List.of(
+                  new TenantSettings.Setting(
+                      PII_PATTERNS_SUFFIX,
+                      Type.STRING,
+                      (name, value) -> {
+                        if (value != null) {
+                          CustomPatterns.validate(name, (String) value);
+                        }
+                      },
+                      PII_PATTERNS_DOC)))
+          .requireTenants(AdapterKey::isValidName, AdapterKey.NAME_RULE);
 
   /** How apps' events reach ingest. */
   public enum InputTopics {

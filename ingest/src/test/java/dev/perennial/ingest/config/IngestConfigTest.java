@@ -242,6 +242,19 @@ class IngestConfigTest {
   }
 
   @Test
+  void aPiiPatternOverrideForWhatIsNotATenantNameIsRefusedAtStartAsTheOtherStagesRefuseIt() {
+    // Events carry lower-case tenant names (AdapterKey's rule), so "Acme"'s patterns would never
+    // redact anything: the trainer, evaluator and publisher refuse such a per-tenant key at start.
+    Map<String, String> values = valid();
+    values.put("perennial.ingest.tenant.Acme.pii.patterns", "CUSTOMER_NUMBER=ACME-[0-9]{6}");
+
+    assertThatThrownBy(() -> new IngestConfig(values))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("perennial.ingest.tenant.Acme.pii.patterns")
+        .hasMessageContaining("is not a tenant name");
+  }
+
+  @Test
   void theDefinitionHoldsTheSharedKeysAndIngestsOwn() {
     assertThat(IngestConfig.configDef().names())
         .contains("bootstrap.servers", "perennial.topic.prefix")
