@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
  *   <li>a grant or revocation of the training purpose sets the subject's state; a revocation also
  *       requests an erasure (keyed {@code tenant/pseudonym}: the erasure topic keeps its records
  *       for good, and no raw user id should live there);
- *   <li>a tombstone (the app deleted the subject's consent record) counts as a revocation: a
- *       missing record must never leave an earlier grant in place;
+ *   <li>a tombstone (the app deleted the subject's consent record) erases the subject as a
+ *       revocation does, and a missing record must never leave an earlier grant in place, but it
+ *       leaves no deletion marker: the subject's entry is deleted from the consent table, so no
+ *       ingest store or changelog keeps the raw {@code tenant/subject} the app deleted, and the
+ *       subject's later events find no consent ({@code NO_CONSENT});
  *   <li>a decision on another purpose changes nothing for training; it is counted, not forwarded;
  *   <li>a record whose ids are invalid, or whose key is not its value's tenant/subject, is rejected
  *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is one
@@ -139,7 +142,8 @@ public final class ConsentReader
       return;
     }
     metrics.consentChange(tenant.get(), IngestMetrics.ConsentDecision.DELETED);
-    ConsentState state =
+    // The tombstone's decision names the erasure request; it is not kept (no deletion marker).
+    ConsentState decision =
         new ConsentState(
             false,
             Instant.ofEpochMilli(record.timestamp()),
@@ -147,7 +151,8 @@ public final class ConsentReader
             source.getTopic(),
             source.getPartition(),
             source.getOffset());
-    revoke(record, tenant.get(), EventIds.subjectOfKey(key), state);
+    ErasureRequest erasure = erasure(tenant.get(), EventIds.subjectOfKey(key), decision);
+    context.forward(record.withValue(ConsentUpdate.delete(erasure)));
   }
 
   private void revoke(
@@ -155,17 +160,20 @@ public final class ConsentReader
       String tenant,
       String subject,
       ConsentState state) {
-    ErasureRequest erasure =
-        ErasureRequest.newBuilder()
-            .setRequestId("erasure-" + state.version())
-            .setTenant(tenant)
-            .setSubjectPseudonym(pseudonymizer.pseudonym(tenant, subject))
-            .setRevokedAt(state.changedAt())
-            .setSource(
-                Rejections.source(
-                    state.sourceTopic(), state.sourcePartition(), state.sourceOffset()))
-            .build();
-    context.forward(record.withValue(ConsentUpdate.revoke(state, erasure)));
+    context.forward(record.withValue(ConsentUpdate.revoke(state, erasure(tenant, subject, state))));
+  }
+
+  /** The erasure request of the subject whose consent {@code decision} revoked or deleted. */
+  private ErasureRequest erasure(String tenant, String subject, ConsentState decision) {
+    return ErasureRequest.newBuilder()
+        .setRequestId("erasure-" + decision.version())
+        .setTenant(tenant)
+        .setSubjectPseudonym(pseudonymizer.pseudonym(tenant, subject))
+        .setRevokedAt(decision.changedAt())
+        .setSource(
+            Rejections.source(
+                decision.sourceTopic(), decision.sourcePartition(), decision.sourceOffset()))
+        .build();
   }
 
   private void reject(

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * A subject's current decision on the training purpose, as ingest keeps it in its consent store:
  * granted or not, since when, under which policy, and which {@code consent.v1} record said so. A
- * state that is not granted is the subject's deletion marker: events of the subject are rejected as
- * {@code ERASED_SUBJECT} until a new grant replaces it.
+ * state that is not granted is the deletion marker a revocation leaves: events of the subject are
+ * rejected as {@code ERASED_SUBJECT} until a new grant replaces it. A deleted consent record (a
+ * tombstone) leaves no state at all: the subject's entry is removed.
  *
  * @param policyVersion the consent text's version, or null if the app does not track it
  */

@@ -24,8 +24,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *   <li>its ids and key ({@link EventIds}): {@code INVALID_FIELD} if the key is not the value's
  *       tenant/subject, since consent was looked up by the key; with per-tenant topics, {@code
  *       INVALID_FIELD} if it names another tenant than its topic's ({@link TenantBinding});
- *   <li>its subject's consent: {@code NO_CONSENT} without a decision, {@code ERASED_SUBJECT} after
- *       a revocation (the deletion marker), until consent is granted again;
+ *   <li>its subject's consent: {@code NO_CONSENT} without a decision (never given, or its record
+ *       deleted by the app), {@code ERASED_SUBJECT} after a revocation (the deletion marker), until
+ *       consent is granted again;
  *   <li>its content ({@link EventValidator}): {@code INVALID_FIELD}, {@code TOO_LARGE};
  *   <li>its example ({@link ExampleFactory}): redacted, pseudonymised, routed.
  * </ol>

@@ -78,7 +78,10 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class IngestTopology {
 
-  /** The subjects' training consent (a deletion marker after a revocation), by tenant/subject. */
+  /**
+   * The subjects' training consent (a deletion marker after a revocation; nothing after the app
+   * deleted the consent record), by tenant/subject.
+   */
   public static final String CONSENT_STORE = "ingest-consent-store";
 
   /** Ids of admitted events within the dedup window. */
@@ -103,7 +106,8 @@ public final class IngestTopology {
     builder.addStateStore(SubjectKeyStore.builder(catalog));
     builder.addStateStore(DataKeyCache.builder());
 
-    // Consent: training decisions become the consent table; revocations also erasure requests.
+    // Consent: training decisions become the consent table; revocations and deletions also
+    // erasure requests.
     Map<String, KStream<String, ConsentUpdate>> consent =
         sources.stream(topics.consent(), PerennialTopic.CONSENT, "ingest-consent-source")
             .processValues(
@@ -114,6 +118,8 @@ public final class IngestTopology {
             .defaultBranch(Branched.as("-decisions"));
     KStream<String, ConsentUpdate> decisions = consent.get("ingest-consent-decisions");
 
+    // A deletion's state is null, a table tombstone: the subject's entry leaves the store and its
+    // changelog (compaction drops it), so ingest keeps no raw id of a subject the app deleted.
     KTable<String, ConsentState> consentTable =
         decisions
             .mapValues(ConsentUpdate::state, Named.as("ingest-consent-state"))
@@ -125,7 +131,7 @@ public final class IngestTopology {
 
     Map<String, KStream<String, KeyedOutput>> erased =
         decisions
-            .filter((subject, update) -> update.isRevocation(), Named.as("ingest-revocations"))
+            .filter((subject, update) -> update.requestsErasure(), Named.as("ingest-revocations"))
             // Re-key from tenant/subject to tenant/pseudonym: the erasure topic keeps its records
             // for good and must not hold raw user ids. No repartition: the key store is this task's
             // and to() writes with the new key.

@@ -22,8 +22,12 @@ import dev.perennial.schemas.v1.TrainingExample;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -251,6 +255,53 @@ class IngestPrivacyTest {
               Map.of("CUSTOMER_NUMBER", 1, "TICKET", 1, "EMAIL", 1));
       assertThat(examples.get(1).getText())
           .isEqualTo("Customer ACME-123456 (TCK/0042) wrote from <EMAIL>.");
+    }
+  }
+
+  /**
+   * The app erases a subject by deleting its consent record (a tombstone on the compacted
+   * consent.v1, whose compaction then drops the raw id there). Ingest must not re-create that id:
+   * the subject's entry leaves the consent store, and the last record of its key in the store's
+   * compacted changelog is a tombstone, which compaction drops too. Here the subject id is an
+   * e-mail address, as apps often use.
+   */
+  @Test
+  void afterTheAppDeletesASubjectsConsentRecordNoIngestStoreOrChangelogKeepsTheRawSubjectId() {
+    String subject = "alice.smith@example.com";
+    try (IngestDriver ingest = IngestDriver.start(REGISTRY.url(), stateDir)) {
+      ingest.grant("acme", subject);
+      ingest.send(Events.document("acme", subject, "doc-1", MARKER).build());
+      ingest.consent.pipeInput("acme/" + subject, (ConsentChange) null);
+      ingest.send(Events.document("acme", subject, "doc-2", MARKER).build());
+
+      // The erasure still goes out, by pseudonym, and the subject's later event is refused.
+      assertThat(ingest.erasures.readKeyValuesToList())
+          .singleElement()
+          .satisfies(kv -> assertThat(kv.key).isEqualTo(recordKey("acme", subject)));
+      assertThat(ingest.examples()).hasSize(1);
+      assertThat(ingest.onlyRejection().getEventId()).isEqualTo("doc-2");
+
+      List<String> storeKeys = new ArrayList<>();
+      KeyValueStore<String, Object> consentStore =
+          ingest.driver.getKeyValueStore(IngestTopology.CONSENT_STORE);
+      consentStore.all().forEachRemaining(kv -> storeKeys.add(kv.key));
+      assertThat(storeKeys).as(IngestTopology.CONSENT_STORE + " keys").isEmpty();
+
+      String changelog = ingest.config.applicationId() + "-ingest-consent-store-changelog";
+      List<KeyValue<String, byte[]>> changelogRecords =
+          ingest
+              .driver
+              .createOutputTopic(changelog, new StringDeserializer(), new ByteArrayDeserializer())
+              .readKeyValuesToList();
+      assertThat(changelogRecords).as(changelog).isNotEmpty();
+      // the latest record of each key is what compaction keeps, and a tombstone goes too
+      Map<String, byte[]> latest = new LinkedHashMap<>();
+      changelogRecords.forEach(kv -> latest.put(kv.key, kv.value));
+      assertThat(latest.entrySet())
+          .as("records compaction keeps in " + changelog)
+          .filteredOn(entry -> entry.getValue() != null)
+          .extracting(Map.Entry::getKey)
+          .noneMatch(key -> key.contains(subject));
     }
   }
 }

@@ -212,18 +212,44 @@ class IngestTopologyTest {
     }
 
     @Test
-    void aDeletedConsentRecordCountsAsARevocation() {
+    void aDeletedConsentRecordErasesTheSubjectWhoseLaterEventsFindNoConsent() {
       ingest.grant("acme", RAW_SUBJECT);
       ingest.consent.pipeInput("acme/" + RAW_SUBJECT, (ConsentChange) null);
       ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "After deletion.").build());
 
-      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.ERASED_SUBJECT);
-      assertThat(ingest.erasures.readValuesToList())
+      // No deletion marker is kept for a deleted record (it would keep the raw subject id), so the
+      // subject is as one who never consented.
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.NO_CONSENT);
+      assertThat(rejection.getEventId()).isEqualTo("doc-1");
+      assertThat(ingest.examples()).isEmpty();
+      assertThat(ingest.erasures.readKeyValuesToList())
           .singleElement()
           .satisfies(
-              erasure ->
-                  assertThat(erasure.getSubjectPseudonym())
-                      .isEqualTo(pseudonym("acme", RAW_SUBJECT)));
+              kv -> {
+                assertThat(kv.key).isEqualTo("acme/" + pseudonym("acme", RAW_SUBJECT));
+                assertThat(kv.value.getSubjectPseudonym())
+                    .isEqualTo(pseudonym("acme", RAW_SUBJECT));
+                assertThat(kv.value.getRequestId()).isEqualTo("erasure-perennial.consent.v1-0@1");
+              });
+      assertThat(
+              ingest.metrics.count(
+                  IngestMetrics.CONSENT_CHANGES, "tenant", "acme", "decision", "deleted"))
+          .isEqualTo(1);
+    }
+
+    @Test
+    void deletingARevokedSubjectsConsentRecordRemovesItsDeletionMarkerAndARegrantAdmitsAgain() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.revoke("acme", RAW_SUBJECT);
+      ingest.consent.pipeInput("acme/" + RAW_SUBJECT, (ConsentChange) null);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "After deletion.").build());
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-2", "Granted again.").build());
+
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.NO_CONSENT);
+      assertThat(ingest.onlyExample().getEventId()).isEqualTo("doc-2");
+      assertThat(ingest.erasures.readValuesToList()).hasSize(2);
     }
 
     @Test
