@@ -198,7 +198,11 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   }
 
   private static String readString(DataInputStream in) throws IOException {
-    byte[] utf8 = new byte[in.readInt()];
+    int length = in.readInt();
+    if (length < 0 || length > in.available()) {
+      throw new IOException("a string of " + length + " bytes in what is left of the record");
+    }
+    byte[] utf8 = new byte[length];
     in.readFully(utf8);
     return new String(utf8, StandardCharsets.UTF_8);
   }

@@ -96,6 +96,15 @@ class TrainerEventSerdeTest {
   }
 
   @Test
+  void aStringLongerThanWhatIsLeftOfTheBytesIsRefusedWithoutAllocatingIt() {
+    // format 2, a candidate, then a first string that claims 2 GiB
+    byte[] bytes = {2, 8, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 'a'};
+    assertThatThrownBy(() -> serde.deserializer().deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasRootCauseMessage("a string of 2147483647 bytes in what is left of the record");
+  }
+
+  @Test
   void eventsWrittenWithShortStringsStillRead() throws Exception {
     ExampleArrived pending = new ExampleArrived(at(1, 42, sft("acme/support", "p-1", "Q?", " A.")));
     ByteArrayOutputStream example = new ByteArrayOutputStream();
