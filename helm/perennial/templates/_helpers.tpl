@@ -384,12 +384,27 @@ as in perennial.topics; empty otherwise.
 {{- define "perennial.tenantTopics" -}}
 {{- $all := include "perennial.topics" . | fromYaml -}}
 {{- if .Values.tenantTopics.enabled -}}
+{{- $objectNames := dict -}}
 {{- range $tenant := .Values.tenantTopics.tenants }}
+{{- $objectName := include "perennial.objectNamePart" $tenant -}}
+{{- if hasKey $objectNames $objectName -}}
+{{- fail (printf "tenantTopics.tenants: %s and %s would share Kubernetes object names (%s)" (get $objectNames $objectName) $tenant $objectName) -}}
+{{- end -}}
+{{- $_ := set $objectNames $objectName $tenant -}}
 {{- range $suffix := list "documents.v1" "feedback.v1" "consent.v1" }}
 {{ printf "in.%s.%s" $tenant $suffix }}: {{ get $all $suffix }}
 {{- end }}
 {{- end }}
 {{- end -}}
+{{- end -}}
+
+{{/*
+perennial.objectNamePart: a topic or tenant name as part of a Kubernetes object name (a DNS-1123
+label has no "." or "_" and no upper case), e.g. in.acme_eu.documents.v1 -> in-acme-eu-documents-v1.
+KafkaTopics and KafkaUsers both name their objects this way.
+*/}}
+{{- define "perennial.objectNamePart" -}}
+{{- . | lower | replace "_" "-" | replace "." "-" -}}
 {{- end -}}
 
 {{/*

@@ -3,6 +3,8 @@ package dev.perennial.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TenantTopics;
 import dev.perennial.core.kafka.TopicCatalog;
@@ -14,6 +16,8 @@ import io.strimzi.api.kafka.model.user.acl.AclOperation;
 import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
 import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -121,5 +125,51 @@ class TenantTopicsChartTest {
         .hasMessageContaining("tenantTopics");
     assertThatThrownBy(() -> Scenarios.defaults().with("tenantTopics.enabled", true).render())
         .hasMessageContaining("tenants");
+  }
+
+  @Test
+  void anUpperCaseTenantIsRefusedAsNoEventMayNameIt() {
+    // Events name lower-case tenants only (AdapterKey's rule), so Acme's topics would only ever
+    // hold events that ingest rejects.
+    assertThatThrownBy(
+            () ->
+                Scenarios.strimziTopics()
+                    .with("tenantTopics.enabled", true)
+                    .with("tenantTopics.tenants", List.of("Acme"))
+                    .with("tenantTopics.strimziUsers.enabled", true)
+                    .render())
+        .hasMessageContaining("tenantTopics");
+  }
+
+  @Test
+  void theSchemaTakesTheTenantNamesCoreGivesTopics() throws IOException {
+    JsonNode schema =
+        new ObjectMapper()
+            .readTree(Files.readString(Chart.DIRECTORY.resolve("values.schema.json")));
+
+    assertThat(schema.at("/properties/tenantTopics/properties/tenants/items/pattern").asText())
+        .isEqualTo("^" + TenantTopics.TENANT + "$");
+  }
+
+  @Test
+  void aTenantWithAnUnderscoreGetsKafkaTopicsAndUsersWithValidKubernetesNames() {
+    // acme_eu is a valid tenant; metadata.name is a DNS-1123 subdomain, which has no "_".
+    RenderedChart chart = perTenant().with("tenantTopics.tenants", List.of("acme_eu")).render();
+
+    assertThat(chart.all(KafkaTopic.class))
+        .extracting(topic -> topic.getMetadata().getName())
+        .anyMatch(name -> name.endsWith("-in-acme-eu-documents-v1"))
+        .allMatch(name -> name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?"), "DNS-1123 subdomains");
+    assertThat(chart.all(KafkaUser.class))
+        .extracting(user -> user.getMetadata().getName())
+        .singleElement()
+        .satisfies(name -> assertThat(name).endsWith("-tenant-acme-eu"));
+  }
+
+  @Test
+  void twoTenantsWhoseObjectsWouldShareANameAreRefused() {
+    assertThatThrownBy(
+            () -> perTenant().with("tenantTopics.tenants", List.of("acme_eu", "acme-eu")).render())
+        .hasMessageContaining("acme_eu and acme-eu would share Kubernetes object names");
   }
 }

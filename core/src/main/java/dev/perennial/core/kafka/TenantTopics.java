@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  *
  * <p>Tenant names in these topics have no dot ({@value #TENANT}): a prefixed ACL on {@code
  * perennial.in.acme.} would otherwise also cover a tenant {@code acme.corp}. A topic whose tenant
- * part has a dot matches no pattern and is never read.
+ * part has a dot matches no pattern and is never read. Otherwise they follow the one rule for
+ * tenant names (schemas' {@code AdapterKey}, which core cannot see: a test there holds the two
+ * equal): lower case only, so {@code Acme} has no topics, as no event may name it.
  */
 public final class TenantTopics {
 
@@ -21,7 +23,7 @@ public final class TenantTopics {
   public static final String INFIX = "in.";
 
   /** A tenant name as these topics carry it. */
-  public static final String TENANT = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}";
+  public static final String TENANT = "[a-z0-9][a-z0-9_-]{0,63}";
 
   /** The topics a tenant writes itself. */
   public static final List<PerennialTopic> INPUTS =

@@ -32,4 +32,13 @@ class TenantTopicsTest {
     assertThatThrownBy(() -> TenantTopics.name("perennial.", "acme", PerennialTopic.EXAMPLES))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void anUpperCaseTenantHasNoTopicsAsNoEventMayNameIt() {
+    assertThat(TenantTopics.tenantOf("perennial.", "perennial.in.Acme.documents.v1")).isEmpty();
+    assertThatThrownBy(() -> TenantTopics.name("perennial.", "Acme", PerennialTopic.DOCUMENTS))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(TenantTopics.name("perennial.", "acme_eu", PerennialTopic.DOCUMENTS))
+        .isEqualTo("perennial.in.acme_eu.documents.v1");
+  }
 }

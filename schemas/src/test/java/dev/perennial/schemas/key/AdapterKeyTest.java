@@ -3,6 +3,7 @@ package dev.perennial.schemas.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.core.kafka.TenantTopics;
 import org.junit.jupiter.api.Test;
 
 class AdapterKeyTest {
@@ -83,5 +84,34 @@ class AdapterKeyTest {
             problem -> assertThat(problem).doesNotContain(subjectId).doesNotContain("Example"));
     assertThat(AdapterKey.nameProblem("user@example.com"))
         .hasValueSatisfying(problem -> assertThat(problem).doesNotContain("example"));
+  }
+
+  @Test
+  void coresTenantTopicsTakeTheTenantNamesWithoutADot() {
+    // core cannot see AdapterKey, so TenantTopics.TENANT repeats its rule less the dot (the
+    // reserved names aside, which AdapterKey refuses by name).
+    for (String name :
+        new String[] {
+          "acme",
+          "acme_eu",
+          "acme-eu",
+          "9lives",
+          "a".repeat(AdapterKey.MAX_NAME_LENGTH),
+          "a".repeat(AdapterKey.MAX_NAME_LENGTH + 1),
+          "Acme",
+          "ACME",
+          "acmE",
+          "-acme",
+          "_acme",
+          "acme.corp",
+          "",
+          "ac me",
+          "a/b",
+          "é"
+        }) {
+      assertThat(name.matches(TenantTopics.TENANT))
+          .as(name)
+          .isEqualTo(AdapterKey.isValidName(name) && !name.contains("."));
+    }
   }
 }
