@@ -110,16 +110,21 @@ public final class BenchContinualCommand extends ConsoleCommand {
 
   @Override
   int run(PrintWriter out) {
+    OptionValues.require(spec, updates >= 1, "--updates", updates, "at least 1");
+    OptionValues.require(spec, tenants >= 1, "--tenants", tenants, "at least 1");
+    OptionValues.require(spec, newEntities >= 1, "--new-entities", newEntities, "at least 1");
+    List<Variant> chosen = OptionValues.parseEach(spec, "--variants", variants, Variant::parse);
+    FeedbackMix mix = OptionValues.parse(spec, "--feedback-mix", feedbackMix, FeedbackMix::parse);
     Map<String, String> values = configFile.offlineValues();
     ContinualBenchmark.Settings settings =
         new ContinualBenchmark.Settings(
             new UpdateStream.Shape(updates, newEntities, 1, 1, 2),
             seed,
             tenants,
-            variants.stream().map(Variant::parse).toList(),
+            chosen,
             jointEveryUpdate,
             device.orElse("auto"),
-            FeedbackMix.parse(feedbackMix));
+            mix);
     out.printf(
         "Continual-learning benchmark: %d updates x %d tenant(s), seed %d, feedback %s, variants"
             + " %s ...%n",

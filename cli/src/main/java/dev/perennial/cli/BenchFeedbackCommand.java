@@ -153,17 +153,35 @@ public final class BenchFeedbackCommand extends ConsoleCommand {
 
   @Override
   int run(PrintWriter out) {
+    OptionValues.require(spec, updates >= 1, "--updates", updates, "at least 1");
+    OptionValues.require(spec, newEntities >= 1, "--new-entities", newEntities, "at least 1");
+    for (double noise : noises) {
+      OptionValues.require(spec, noise >= 0 && noise < 0.5, "--noise", noise, "each in [0, 0.5)");
+    }
+    OptionValues.require(spec, heldOut > 0 && heldOut < 1, "--held-out", heldOut, "in (0, 1)");
+    OptionValues.require(
+        spec, recordsPerQuestion >= 1, "--records-per-question", recordsPerQuestion, "at least 1");
+    List<FeedbackVariant> chosen =
+        OptionValues.parseEach(spec, "--variants", variants, FeedbackVariant::parse);
+    FeedbackNoiseModel model =
+        OptionValues.parse(spec, "--noise-model", noiseModel, FeedbackNoiseModel::parse);
+    OptionValues.require(
+        spec,
+        model != FeedbackNoiseModel.USERS || users >= recordsPerQuestion,
+        "--users",
+        users,
+        "at least --records-per-question with --noise-model=users");
     Map<String, String> values = configFile.offlineValues();
     FeedbackBenchmark.Settings settings =
         new FeedbackBenchmark.Settings(
             new UpdateStream.Shape(updates, newEntities, 1, 0, 0),
             seed,
-            variants.stream().map(FeedbackVariant::parse).toList(),
+            chosen,
             noises,
             labelSmoothing,
             heldOut,
             recordsPerQuestion,
-            FeedbackNoiseModel.parse(noiseModel),
+            model,
             users,
             device.orElse("auto"));
     if (ceilingDraws > 0) {

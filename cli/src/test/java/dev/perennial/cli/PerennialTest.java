@@ -1,6 +1,7 @@
 package dev.perennial.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,5 +104,28 @@ class PerennialTest {
         .contains("perennial.topic.partitions: ")
         .doesNotContain("Exception");
     assertThat(console.out()).doesNotContain(" up");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "bench continual --variants=production,bogus",
+        "bench continual --feedback-mix=bogus",
+        "bench continual --updates=0",
+        "bench continual --updates=-1",
+        "bench feedback --noise=0,0.7",
+        "bench feedback --noise-model=bogus",
+        "bench feedback --variants=bogus"
+      })
+  void aBadOptionValueIsAUsageErrorNamingTheOptionNotAStackTrace(String commandLine) {
+    String[] args = commandLine.split(" ");
+    String option = args[args.length - 1].split("=")[0];
+    int[] exitCode = new int[1];
+
+    assertThatCode(() -> exitCode[0] = console.run(args)).doesNotThrowAnyException();
+    assertThat(exitCode[0]).isEqualTo(2);
+    assertThat(console.err())
+        .contains("Invalid value for option '" + option + "'")
+        .doesNotContain("Exception");
   }
 }
