@@ -19,7 +19,9 @@ import java.util.TreeMap;
  *
  * <p>The rest of the name is lower-cased and underscores are translated as in Confluent's Docker
  * images: {@code _} becomes {@code .}, {@code __} becomes {@code _}, {@code ___} becomes {@code -}.
- * Other variables are ignored.
+ * Other variables are ignored. A {@code PERENNIAL_} variable whose name cannot be translated is
+ * kept as a problem for the config class to report with every other ({@link
+ * #INVALID_VARIABLE_PREFIX}), so one start lists everything wrong in the file and the environment.
  */
 public final class EnvironmentVariables {
 
@@ -29,16 +31,22 @@ public final class EnvironmentVariables {
   /** Variables with this prefix set keys that are passed through to Kafka clients and serdes. */
   public static final String CLIENT_PREFIX = "PERENNIAL_CLIENT_";
 
+  /**
+   * The key under which {@link #toProperties} leaves a variable whose name cannot be translated:
+   * this prefix and the variable's name, its value what is wrong with the name. {@link
+   * PerennialConfig#requireValid} reports each such entry as a problem, with the file's. No
+   * variable translates to such a key (translated keys are lower case, variables' names are not).
+   */
+  public static final String INVALID_VARIABLE_PREFIX = "perennial.environment.invalid.";
+
   private EnvironmentVariables() {}
 
   /**
-   * The configuration keys and values the given environment sets.
-   *
-   * @throws InvalidConfigurationException naming every variable whose name cannot be translated
+   * The configuration keys and values the given environment sets, and under {@link
+   * #INVALID_VARIABLE_PREFIX} each variable whose name cannot be translated and what is wrong.
    */
   public static Map<String, String> toProperties(Map<String, String> environment) {
     Map<String, String> properties = new TreeMap<>();
-    List<String> problems = new ArrayList<>();
     new TreeMap<>(environment)
         .forEach(
             (variable, value) -> {
@@ -48,13 +56,26 @@ public final class EnvironmentVariables {
               try {
                 properties.put(toKey(variable), value);
               } catch (IllegalArgumentException e) {
-                problems.add(variable + ": " + e.getMessage());
+                properties.put(INVALID_VARIABLE_PREFIX + variable, e.getMessage());
               }
             });
-    if (!problems.isEmpty()) {
-      throw new InvalidConfigurationException(problems);
-    }
     return properties;
+  }
+
+  /**
+   * What is wrong with each variable of {@code values} that {@link #toProperties} could not
+   * translate, one line each starting with the variable's name.
+   */
+  public static List<String> problems(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    new TreeMap<>(values)
+        .forEach(
+            (key, problem) -> {
+              if (key.startsWith(INVALID_VARIABLE_PREFIX)) {
+                problems.add(key.substring(INVALID_VARIABLE_PREFIX.length()) + ": " + problem);
+              }
+            });
+    return problems;
   }
 
   /** The configuration key that a {@code PERENNIAL_...} variable sets. */

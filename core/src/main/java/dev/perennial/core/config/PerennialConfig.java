@@ -211,9 +211,10 @@ public class PerennialConfig extends AbstractConfig {
   }
 
   /**
-   * Checks every value against the definition and returns the values unchanged.
+   * Checks every value against the definition, and that every environment variable could be
+   * translated ({@link EnvironmentVariables#problems}), and returns the values unchanged.
    *
-   * @throws InvalidConfigurationException listing every problem, each with its key
+   * @throws InvalidConfigurationException listing every problem, each with its key or variable
    */
   public static Map<String, String> requireValid(ConfigDef definition, Map<String, String> values) {
     List<String> problems = new ArrayList<>();
@@ -223,6 +224,7 @@ public class PerennialConfig extends AbstractConfig {
         problems.add(value.name() + ": " + value.errorMessages().get(0));
       }
     }
+    problems.addAll(EnvironmentVariables.problems(values));
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }

@@ -61,4 +61,30 @@ class ConfigLoaderTest {
         .hasMessageContaining(missing.toString())
         .hasMessageContaining("not found");
   }
+
+  @Test
+  void aBadVariableNameIsReportedWithTheFilesProblemsAtOnce() throws IOException {
+    Path file = folder.resolve("perennial.properties");
+    Files.writeString(
+        file,
+        """
+        bootstrap.servers=kafka:9092
+        schema.registry.url=http://registry:8081
+        perennial.topic.partitions=0
+        perennial.http.port=high
+        """);
+
+    Map<String, String> values =
+        ConfigLoader.load(file, Map.of("PERENNIAL_TOPIC____PARTITIONS", "3"));
+
+    assertThatThrownBy(() -> new PerennialConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(3)
+                    .anySatisfy(p -> assertThat(p).startsWith("perennial.topic.partitions: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("perennial.http.port: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("PERENNIAL_TOPIC____PARTITIONS: ")));
+  }
 }

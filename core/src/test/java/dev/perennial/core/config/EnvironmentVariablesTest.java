@@ -1,7 +1,6 @@
 package dev.perennial.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,17 +53,18 @@ class EnvironmentVariablesTest {
   }
 
   @Test
-  void everyUntranslatableVariableIsNamedInOneException() {
-    assertThatThrownBy(
-            () ->
-                EnvironmentVariables.toProperties(
-                    Map.of("PERENNIAL_CLIENT_", "x", "PERENNIAL_TOPIC____PREFIX", "y")))
-        .isInstanceOfSatisfying(
-            InvalidConfigurationException.class,
-            e ->
-                assertThat(e.problems())
-                    .hasSize(2)
-                    .anySatisfy(p -> assertThat(p).startsWith("PERENNIAL_CLIENT_: "))
-                    .anySatisfy(p -> assertThat(p).startsWith("PERENNIAL_TOPIC____PREFIX: ")));
+  void everyUntranslatableVariableIsKeptAsAProblemNamingIt() {
+    Map<String, String> values =
+        EnvironmentVariables.toProperties(
+            Map.of(
+                "PERENNIAL_CLIENT_", "x",
+                "PERENNIAL_TOPIC____PREFIX", "y",
+                "PERENNIAL_TOPIC_PARTITIONS", "3"));
+
+    assertThat(values).containsEntry("perennial.topic.partitions", "3");
+    assertThat(EnvironmentVariables.problems(values))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("PERENNIAL_CLIENT_: "))
+        .anySatisfy(p -> assertThat(p).startsWith("PERENNIAL_TOPIC____PREFIX: has a run of 4"));
   }
 }
