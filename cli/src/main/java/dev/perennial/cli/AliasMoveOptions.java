@@ -2,6 +2,7 @@ package dev.perennial.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.config.EnvironmentVariables;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.api.PublisherClient;
 import dev.perennial.publisher.config.Aliases;
@@ -41,11 +42,15 @@ final class AliasMoveOptions {
 
   @Option(
       names = "--url",
-      defaultValue = "${env:PERENNIAL_PUBLISHER_URL:-http://127.0.0.1:8080}",
+      defaultValue =
+          "${env:" + EnvironmentVariables.PUBLISHER_URL_VARIABLE + ":-http://127.0.0.1:8080}",
       description =
-          "The publisher's HTTP address (default: $PERENNIAL_PUBLISHER_URL or ${DEFAULT-VALUE}).")
+          "The publisher's HTTP address (default: $"
+              + EnvironmentVariables.PUBLISHER_URL_VARIABLE
+              + " or ${DEFAULT-VALUE}).")
   URI url;
 
+  /** The publisher's own key's variable: the environment that sets its token, sets the CLI's. */
   @Option(
       names = "--token",
       defaultValue = "${env:PERENNIAL_PUBLISHER_ADMIN_TOKEN}",

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -19,9 +20,10 @@ import java.util.TreeMap;
  *
  * <p>The rest of the name is lower-cased and underscores are translated as in Confluent's Docker
  * images: {@code _} becomes {@code .}, {@code __} becomes {@code _}, {@code ___} becomes {@code -}.
- * Other variables are ignored. A {@code PERENNIAL_} variable whose name cannot be translated is
- * kept as a problem for the config class to report with every other ({@link
- * #INVALID_VARIABLE_PREFIX}), so one start lists everything wrong in the file and the environment.
+ * Other variables are ignored, and so are {@link #COMMAND_ONLY_VARIABLES}. A {@code PERENNIAL_}
+ * variable whose name cannot be translated is kept as a problem for the config class to report with
+ * every other ({@link #INVALID_VARIABLE_PREFIX}), so one start lists everything wrong in the file
+ * and the environment.
  */
 public final class EnvironmentVariables {
 
@@ -30,6 +32,16 @@ public final class EnvironmentVariables {
 
   /** Variables with this prefix set keys that are passed through to Kafka clients and serdes. */
   public static final String CLIENT_PREFIX = "PERENNIAL_CLIENT_";
+
+  /**
+   * The publisher's address for the {@code perennial} command ({@code releases promote} and {@code
+   * rollback}, option {@code --url}): no service's key, so {@link #toProperties} leaves it out
+   * rather than map it to {@code perennial.publisher.url}, which every service would warn about.
+   */
+  public static final String PUBLISHER_URL_VARIABLE = "PERENNIAL_PUBLISHER_URL";
+
+  /** Variables that set the {@code perennial} command's options, never a service's key. */
+  public static final Set<String> COMMAND_ONLY_VARIABLES = Set.of(PUBLISHER_URL_VARIABLE);
 
   /**
    * The key under which {@link #toProperties} leaves a variable whose name cannot be translated:
@@ -50,7 +62,7 @@ public final class EnvironmentVariables {
     new TreeMap<>(environment)
         .forEach(
             (variable, value) -> {
-              if (!variable.startsWith(PREFIX)) {
+              if (!variable.startsWith(PREFIX) || COMMAND_ONLY_VARIABLES.contains(variable)) {
                 return;
               }
               try {

@@ -67,4 +67,16 @@ class EnvironmentVariablesTest {
         .anySatisfy(p -> assertThat(p).startsWith("PERENNIAL_CLIENT_: "))
         .anySatisfy(p -> assertThat(p).startsWith("PERENNIAL_TOPIC____PREFIX: has a run of 4"));
   }
+
+  @Test
+  void theCommandsPublisherAddressIsNoServiceKey() {
+    assertThat(
+            EnvironmentVariables.toProperties(
+                Map.of(
+                    EnvironmentVariables.PUBLISHER_URL_VARIABLE,
+                    "http://publisher:8080",
+                    "PERENNIAL_PUBLISHER_ADMIN_TOKEN",
+                    "secret")))
+        .containsExactly(Map.entry("perennial.publisher.admin.token", "secret"));
+  }
 }
