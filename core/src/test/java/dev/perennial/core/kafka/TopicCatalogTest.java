@@ -3,6 +3,8 @@ package dev.perennial.core.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.config.PerennialConfig;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -127,5 +129,35 @@ class TopicCatalogTest {
               assertThat(spec.partitions()).isEqualTo(12);
               assertThat(spec.replicationFactor()).isEqualTo((short) 3);
             });
+  }
+
+  @Test
+  void theKeysCompactionLagsDocumentationNamesEveryTopicItSets() {
+    String lag = "1234567";
+    TopicCatalog catalog =
+        TopicCatalog.from(
+            new PerennialConfig(
+                Map.of(
+                    "bootstrap.servers",
+                    "kafka:9092",
+                    "schema.registry.url",
+                    "http://registry:8081",
+                    PerennialConfig.TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG,
+                    lag)));
+    String documentation =
+        PerennialConfig.configDef()
+            .configKeys()
+            .get(PerennialConfig.TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG)
+            .documentation;
+
+    List<PerennialTopic> set =
+        Arrays.stream(PerennialTopic.values())
+            .filter(topic -> catalog.spec(topic).configs().containsValue(lag))
+            .toList();
+
+    assertThat(set).contains(PerennialTopic.SUBJECT_KEYS);
+    for (PerennialTopic topic : set) {
+      assertThat(documentation).as(topic.suffix()).contains(topic.suffix().replace(".v1", ""));
+    }
   }
 }
