@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,6 +96,7 @@ final class CandidateLoader {
               + ", not a valid adapter key of tenant "
               + candidate.getTenant());
     }
+    requireShardDigests(candidate);
     BaseModel model = base.base();
     if (!model.digest().equals(candidate.getBaseModelDigest())) {
       throw new UnusableCandidateException(
@@ -256,6 +258,45 @@ final class CandidateLoader {
             + ", but the key's stable release on its base is "
             + stable.map(version -> "v" + version).orElse("none")
             + " now (rolled back, retracted or released since it was trained)");
+  }
+
+  /**
+   * Every shard the candidate names must be named by a digest: the store is addressed by them, and
+   * a reference that is none fails the candidate, never the batch it came in.
+   *
+   * @throws UnusableCandidateException (gate {@value GateNames#INTEGRITY}) naming the field
+   */
+  private static void requireShardDigests(AdapterCandidate candidate) {
+    Map<String, List<ShardRef>> fields = new LinkedHashMap<>();
+    fields.put("shards", candidate.getShards());
+    fields.put("replayShards", candidate.getReplayShards());
+    fields.put("heldOutShards", candidate.getHeldOutShards());
+    fields.put("heldOutPool", candidate.getHeldOutPool());
+    fields.forEach(
+        (field, shards) -> {
+          for (ShardRef shard : shards) {
+            try {
+              Digest.parse(shard.getDigest());
+            } catch (IllegalArgumentException e) {
+              throw new UnusableCandidateException(
+                  GateNames.INTEGRITY,
+                  "Candidate field "
+                      + field
+                      + " names a shard that is no SHA-256 digest: "
+                      + shown(shard.getDigest()),
+                  e);
+            }
+          }
+        });
+  }
+
+  /** A hostile value as a verdict shows it: quoted, and cut short. */
+  private static String shown(String text) {
+    int limit = 80;
+    if (text == null) {
+      return "null";
+    }
+    return text.length() <= limit ? "'" + text + "'" : "'" + text.substring(0, limit) + "...'";
   }
 
   /**

@@ -1,0 +1,95 @@
+package dev.perennial.evaluator.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.evaluator.UnusableCandidateException;
+import dev.perennial.evaluator.area.EvaluationArea;
+import dev.perennial.evaluator.gate.GateNames;
+import dev.perennial.evaluator.history.HistoryStore;
+import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.tiny.TinyModel;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.ShardRef;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A schema-valid candidate with hostile field values ends in a verdict that fails a gate ({@link
+ * UnusableCandidateException}), never in an exception that aborts the whole batch it came in.
+ */
+class CandidateLoaderTest {
+
+  @TempDir Path folder;
+
+  private BaseModel base;
+  private CandidateLoader loader;
+
+  @BeforeEach
+  void setUp() {
+    base = TinyModel.open();
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    loader =
+        new CandidateLoader(
+            new EvaluationBase(base, List.of(), "general", Map.of(), 0),
+            store,
+            store.root(),
+            new HistoryStore(new EvaluationArea(folder.resolve("evaluations"))),
+            tenant -> null);
+  }
+
+  private AdapterCandidate candidate(
+      String candidateId, List<ShardRef> shards, List<ShardRef> heldOut) {
+    return Candidates.candidate(
+        "acme/support",
+        candidateId,
+        "sha256:" + "ab".repeat(32),
+        Map.of("adapter_model.safetensors", "cd".repeat(32)),
+        base.name(),
+        base.digest(),
+        shards,
+        heldOut,
+        1e-3);
+  }
+
+  private void assertFailsIntegrityNaming(AdapterCandidate candidate, String field) {
+    assertThatThrownBy(
+            () ->
+                loader.prepare(
+                    new CandidateRequest(candidate, Optional.empty()), folder.resolve("work")))
+        .isInstanceOfSatisfying(
+            UnusableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.INTEGRITY))
+        .hasMessageContaining("field " + field)
+        .hasMessageContaining("../../not-a-digest");
+  }
+
+  @Test
+  void aCandidateNamingATrainingShardThatIsNoDigestFailsIntegrity() {
+    AdapterCandidate hostile =
+        candidate(
+            "acme/support@1-abc#candidate",
+            List.of(Candidates.shard("../../not-a-digest", 3)),
+            List.of());
+
+    assertFailsIntegrityNaming(hostile, "shards");
+  }
+
+  @Test
+  void aCandidateNamingAHeldOutShardThatIsNoDigestFailsIntegrity() {
+    AdapterCandidate hostile =
+        candidate(
+            "acme/support@1-abc#candidate",
+            List.of(),
+            List.of(Candidates.shard("../../not-a-digest", 3)));
+
+    assertFailsIntegrityNaming(hostile, "heldOutShards");
+  }
+}
