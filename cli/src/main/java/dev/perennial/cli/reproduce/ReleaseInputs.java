@@ -244,7 +244,11 @@ public record ReleaseInputs(
     return values;
   }
 
-  /** The manifest's erasure section as the job's details (only the trigger affects training). */
+  /**
+   * The manifest's erasure section as the job's details (only the trigger affects training). The
+   * subject stays unnamed: manifests no longer record it (older ones do, and are not read for it),
+   * and training needs none, since the shards the retrain lists already exclude the subject.
+   */
   private static ErasureDetails erasure(JsonNode node) {
     if (node == null || node.isNull()) {
       return null;
@@ -253,7 +257,7 @@ public record ReleaseInputs(
     node.path("replacesVersions").forEach(version -> versions.add(version.asInt()));
     return ErasureDetails.newBuilder()
         .setRequestId(node.path("requestId").asText())
-        .setSubjectPseudonym(node.path("subjectPseudonym").asText())
+        .setSubjectPseudonym("")
         .setAffectedVersions(versions)
         .build();
   }

@@ -2,6 +2,7 @@ package dev.perennial.cli.reproduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.manifest.ManifestFactory;
@@ -10,6 +11,7 @@ import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
@@ -209,5 +211,26 @@ class ReleaseInputsTest {
     candidate.setReplayShards(List.<ShardRef>of());
 
     assertThat(ReleaseInputs.of(manifest(candidate)).job().getReplayShards()).isEmpty();
+  }
+
+  @Test
+  void anErasureRetrainReadsBackAsItsErasureJobWithoutNamingTheErasedSubject() {
+    AdapterCandidate retrain = continuing();
+    retrain.setTrigger(JobTrigger.ERASURE);
+    retrain.setErasure(
+        ErasureDetails.newBuilder()
+            .setRequestId("erase-7")
+            .setSubjectPseudonym("p-0123456789abcdef")
+            .setAffectedVersions(List.of(2))
+            .build());
+    // a manifest published before manifests stopped naming the subject
+    ObjectNode published = manifest(retrain).tree();
+    ((ObjectNode) published.get("erasure")).put("subjectPseudonym", "p-0123456789abcdef");
+
+    ErasureDetails erasure = ReleaseInputs.of(ReleaseManifest.of(published)).job().getErasure();
+
+    assertThat(erasure.getRequestId()).isEqualTo("erase-7");
+    assertThat(erasure.getAffectedVersions()).containsExactly(2);
+    assertThat(erasure.getSubjectPseudonym()).isEmpty();
   }
 }

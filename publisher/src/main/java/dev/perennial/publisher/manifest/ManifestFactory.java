@@ -121,7 +121,6 @@ public final class ManifestFactory {
         lineageOfErasure -> {
           ObjectNode node = manifest.putObject("erasure");
           node.put("requestId", lineageOfErasure.requestId());
-          node.put("subjectPseudonym", lineageOfErasure.subjectPseudonym());
           JsonNode versions = Json.MAPPER.valueToTree(lineageOfErasure.replacesVersions());
           node.set("replacesVersions", versions);
         });

@@ -35,9 +35,12 @@ import java.util.TreeMap;
  *   "training": {"steps", "initialLoss", "finalLoss", "lossCurve", ...},
  *   "evaluation": {"verdictId", "incumbentVersion", "passed", "evaluatedAt", "metrics",
  *                  "gates": [{"name", "value", "threshold", "comparator", "passed"}], "report"},
- *   "erasure": {"requestId", "subjectPseudonym", "replacesVersions": [1, 2]}   // retrains only
+ *   "erasure": {"requestId", "replacesVersions": [1, 2]}   // retrains only
  * }
  * }</pre>
+ *
+ * <p>The erasure section never names the erased subject (a manifest is kept and served for good);
+ * manifests published before that still carry a {@code subjectPseudonym}, which nothing reads.
  */
 public final class ReleaseManifest {
 

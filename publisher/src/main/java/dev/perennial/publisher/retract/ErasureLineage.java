@@ -12,10 +12,10 @@ import org.apache.avro.generic.IndexedRecord;
  *
  * <p>The candidate's nullable {@code erasure} field (the same shape as {@code TrainingJob}'s {@code
  * ErasureDetails}: requestId, subjectPseudonym, affectedVersions) is read by name, so the publisher
- * reads candidates written before and after that field exists.
+ * reads candidates written before and after that field exists. The subject's pseudonym is not read:
+ * what the publisher keeps (manifests, audit records) must not say who erased their data.
  */
-public record ErasureLineage(
-    String requestId, String subjectPseudonym, List<Integer> replacesVersions) {
+public record ErasureLineage(String requestId, List<Integer> replacesVersions) {
 
   public static final String FIELD = "erasure";
 
@@ -30,10 +30,7 @@ public record ErasureLineage(
       return Optional.empty();
     }
     return Optional.of(
-        new ErasureLineage(
-            text(erasure, "requestId"),
-            text(erasure, "subjectPseudonym"),
-            versions(erasure, "affectedVersions")));
+        new ErasureLineage(text(erasure, "requestId"), versions(erasure, "affectedVersions")));
   }
 
   private static String text(IndexedRecord record, String name) {

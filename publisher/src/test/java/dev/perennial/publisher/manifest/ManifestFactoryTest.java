@@ -10,6 +10,7 @@ import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRefreshDetails;
+import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
@@ -237,5 +238,29 @@ class ManifestFactoryTest {
     assertThatThrownBy(() -> ReleaseManifest.parse(text.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(ManifestException.class)
         .hasMessage("Manifest field files is missing");
+  }
+
+  /**
+   * A manifest is signed, kept for good and served by the read API: naming the erased subject's
+   * pseudonym would tell whoever can link it that this person erased their data, and when. The
+   * request id identifies the erasure.
+   */
+  @Test
+  void anErasureRetrainsManifestDoesNotNameTheErasedSubject() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    AdapterCandidate retrain = TestVerdicts.candidate(store, "acme/support", "cand-3", 2);
+    retrain.setErasure(
+        ErasureDetails.newBuilder()
+            .setRequestId("erase-7")
+            .setSubjectPseudonym("p-0123456789abcdef")
+            .setAffectedVersions(List.of(2))
+            .build());
+
+    ReleaseManifest manifest = manifest(TestVerdicts.passed(retrain));
+
+    assertThat(manifest.tree().at("/erasure/requestId").textValue()).isEqualTo("erase-7");
+    assertThat(manifest.tree().at("/erasure/replacesVersions/0").intValue()).isEqualTo(2);
+    assertThat(new String(manifest.bytes(), StandardCharsets.UTF_8))
+        .doesNotContain("p-0123456789abcdef");
   }
 }

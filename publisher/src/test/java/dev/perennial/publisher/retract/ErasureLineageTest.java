@@ -49,7 +49,6 @@ class ErasureLineageTest {
             .setAffectedVersions(List.of(2, 3))
             .build());
 
-    assertThat(ErasureLineage.of(candidate))
-        .contains(new ErasureLineage("erase-7", "p-1", List.of(2, 3)));
+    assertThat(ErasureLineage.of(candidate)).contains(new ErasureLineage("erase-7", List.of(2, 3)));
   }
 }
