@@ -23,6 +23,7 @@ final class PublisherMetrics {
   private final Counter refusals;
   private final Counter retractions;
   private final Counter unreadable;
+  private final Counter skippedReleaseRecords;
 
   PublisherMetrics(MeterRegistry registry, Supplier<ReleaseRegistry> state) {
     this.registry = registry;
@@ -37,6 +38,11 @@ final class PublisherMetrics {
     this.unreadable =
         Counter.builder("perennial.publisher.unreadable.records")
             .description("Input records that could not be deserialized (audited, skipped)")
+            .register(registry);
+    this.skippedReleaseRecords =
+        Counter.builder("perennial.publisher.unreadable.release.records")
+            .description(
+                "releases.v1 records that could not be read at start (skipped, keys quarantined)")
             .register(registry);
     Gauge.builder("perennial.publisher.adapter.keys", () -> state.get().keys().size())
         .description("Adapter keys with releases")
@@ -63,6 +69,10 @@ final class PublisherMetrics {
       case UNREADABLE -> unreadable.increment();
       default -> {}
     }
+  }
+
+  void skippedReleaseRecords(int count) {
+    skippedReleaseRecords.increment(count);
   }
 
   private static String lower(String name) {

@@ -97,7 +97,8 @@ import org.slf4j.LoggerFactory;
  * the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after
  * bounded pauses for as long as that lasts, without counting attempts, and readiness is DOWN. A
  * record that is no verdict or job ({@link ReadFailure}: corrupt, unknown schema) is skipped with
- * an audit event.
+ * an audit event. At start, a key whose latest {@code releases.v1} record cannot be read is
+ * quarantined the same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
  */
 public final class PublisherService implements AutoCloseable {
 
@@ -192,9 +193,17 @@ public final class PublisherService implements AutoCloseable {
     // Fences an earlier instance and settles its open transaction, so the read below sees it all.
     producer.initTransactions();
 
-    SortedMap<String, AdapterRelease> latest =
+    ReleaseLogReplay.Result releases =
         ReleaseLog.readLatest(config.clientProperties(), topics.releases(), START_TIMEOUT);
-    RegistryRebuild.Result rebuilt = RegistryRebuild.rebuild(area.scan(true), latest);
+    metrics.skippedReleaseRecords(releases.skipped());
+    releases
+        .unreadable()
+        .forEach(
+            (key, reason) -> {
+              log.error("Quarantining {}: {}", key, reason);
+              quarantine.add(key, reason);
+            });
+    RegistryRebuild.Result rebuilt = RegistryRebuild.rebuild(area.scan(true), releases.latest());
     rebuilt.notes().forEach(note -> log.warn("Release area: {}", note));
     rebuilt
         .quarantined()

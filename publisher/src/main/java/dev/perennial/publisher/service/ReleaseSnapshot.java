@@ -23,7 +23,7 @@ public final class ReleaseSnapshot {
     ReleaseArea area = ReleaseArea.existing(config.releasePath());
     return RegistryRebuild.rebuild(
             area.scan(false),
-            ReleaseLog.readLatest(config.clientProperties(), topics.releases(), TIMEOUT))
+            ReleaseLog.readLatest(config.clientProperties(), topics.releases(), TIMEOUT).latest())
         .registry();
   }
 }
