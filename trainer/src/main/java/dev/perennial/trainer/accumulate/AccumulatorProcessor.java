@@ -5,7 +5,9 @@ import dev.perennial.core.crypto.UndecryptableException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterImport;
+import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.JobTrigger;
@@ -107,6 +109,8 @@ public final class AccumulatorProcessor
   private final AccumulatorSettings settings;
   private final ArtifactStore artifacts;
   private final ExampleDecryptor decryptor;
+  private final Topic<String, BaseAnnouncement> basesTopic;
+  private final Topic<String, AdapterImport> importsTopic;
   private final HeldOutSplit heldOutSplit;
   private final ShardRewriter rewriter;
   private final OrphanShardSweeper sweeper;
@@ -131,10 +135,14 @@ public final class AccumulatorProcessor
       AccumulatorSettings settings,
       ArtifactStore artifacts,
       ExampleDecryptor decryptor,
+      Topic<String, BaseAnnouncement> basesTopic,
+      Topic<String, AdapterImport> importsTopic,
       MeterRegistry meters) {
     this.settings = settings;
     this.artifacts = artifacts;
     this.decryptor = decryptor;
+    this.basesTopic = basesTopic;
+    this.importsTopic = importsTopic;
     this.heldOutSplit = new HeldOutSplit(settings.heldOutFraction());
     this.rewriter = new ShardRewriter(artifacts);
     this.sweeper = new OrphanShardSweeper(artifacts);
@@ -161,7 +169,7 @@ public final class AccumulatorProcessor
   @Override
   public void init(ProcessorContext<String, TrainingJob> context) {
     this.context = context;
-    this.state = AccumulatorStores.of(context);
+    this.state = AccumulatorStores.of(context, basesTopic, importsTopic);
     this.rollovers = new Rollovers(state);
     this.rebases =
         new Rebases(

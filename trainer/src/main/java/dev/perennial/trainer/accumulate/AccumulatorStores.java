@@ -1,5 +1,6 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.trainer.shard.ShardSplit;
@@ -63,10 +64,13 @@ public final class AccumulatorStores {
   private final KeyValueStore<String, CandidateEntry> candidates;
   private final KeyValueStore<String, ReleaseEntry> releases;
   private final KeyValueStore<String, KeyStables> stables;
-  private final KeyValueStore<String, BaseAnnouncement> bases;
-  private final KeyValueStore<String, AdapterImport> imports;
+  private final GlobalStoreReader<BaseAnnouncement> bases;
+  private final GlobalStoreReader<AdapterImport> imports;
 
-  private AccumulatorStores(ProcessorContext<?, ?> context) {
+  private AccumulatorStores(
+      ProcessorContext<?, ?> context,
+      Topic<String, BaseAnnouncement> basesTopic,
+      Topic<String, AdapterImport> importsTopic) {
     this.pending = context.getStateStore(PENDING);
     this.accumulation = context.getStateStore(ACCUMULATION);
     this.shards = context.getStateStore(SHARDS);
@@ -74,12 +78,16 @@ public final class AccumulatorStores {
     this.candidates = context.getStateStore(CANDIDATES);
     this.releases = context.getStateStore(RELEASES);
     this.stables = context.getStateStore(STABLES);
-    this.bases = context.getStateStore(BASES);
-    this.imports = context.getStateStore(IMPORTS);
+    this.bases = new GlobalStoreReader<>(context.getStateStore(BASES), basesTopic);
+    this.imports = new GlobalStoreReader<>(context.getStateStore(IMPORTS), importsTopic);
   }
 
-  public static AccumulatorStores of(ProcessorContext<?, ?> context) {
-    return new AccumulatorStores(context);
+  /** The stores of {@code context}, the global ones read as records of their topics. */
+  public static AccumulatorStores of(
+      ProcessorContext<?, ?> context,
+      Topic<String, BaseAnnouncement> basesTopic,
+      Topic<String, AdapterImport> importsTopic) {
+    return new AccumulatorStores(context, basesTopic, importsTopic);
   }
 
   /** Builders of the seven persistent stores, with changelogs. */
@@ -100,23 +108,24 @@ public final class AccumulatorStores {
   }
 
   /**
-   * The global store of {@code bases.v1}, holding the topic's own records (Streams restores a
-   * global store from its topic as is).
+   * The global store of {@code bases.v1}, holding the topic's records as their bytes: the global
+   * thread never asks the schema registry ({@link GlobalStoreReader} decodes them). A store written
+   * before through the topic's Avro serde holds the same wire format, so it reads on unchanged.
    */
-  public static StoreBuilder<KeyValueStore<String, BaseAnnouncement>> basesStore(
-      Function<String, KeyValueBytesStoreSupplier> kind, Serde<BaseAnnouncement> values) {
-    return builder(kind, BASES, values).withLoggingDisabled();
+  public static StoreBuilder<KeyValueStore<String, byte[]>> basesStore(
+      Function<String, KeyValueBytesStoreSupplier> kind) {
+    return builder(kind, BASES, Serdes.ByteArray()).withLoggingDisabled();
   }
 
   /** The global store of {@code imports.v1}, as {@link #basesStore} (keyed by adapter key). */
-  public static StoreBuilder<KeyValueStore<String, AdapterImport>> importsStore(
-      Function<String, KeyValueBytesStoreSupplier> kind, Serde<AdapterImport> values) {
-    return builder(kind, IMPORTS, values).withLoggingDisabled();
+  public static StoreBuilder<KeyValueStore<String, byte[]>> importsStore(
+      Function<String, KeyValueBytesStoreSupplier> kind) {
+    return builder(kind, IMPORTS, Serdes.ByteArray()).withLoggingDisabled();
   }
 
-  /** The key's latest import, if an operator imported an adapter for it. */
+  /** The key's latest import, if an operator imported an adapter for it (and it is readable). */
   public Optional<AdapterImport> adapterImport(String adapterKey) {
-    return Optional.ofNullable(imports.get(adapterKey));
+    return imports.get(adapterKey);
   }
 
   // stable releases per base and announced bases
@@ -139,18 +148,9 @@ public final class AccumulatorStores {
     return all;
   }
 
-  /** Every announced base. */
+  /** Every announced base (that is readable). */
   public List<BaseAnnouncement> announcedBases() {
-    List<BaseAnnouncement> all = new ArrayList<>();
-    try (KeyValueIterator<String, BaseAnnouncement> it = bases.all()) {
-      it.forEachRemaining(
-          entry -> {
-            if (entry.value != null) {
-              all.add(entry.value);
-            }
-          });
-    }
-    return all;
+    return bases.all();
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> builder(

@@ -124,23 +124,23 @@ public final class AccumulatorTopology {
                 Named.as("trainer-verdicts-insufficient"))
             .mapValues(AccumulatorTopology::verdictEvent, Named.as("trainer-insufficient-events"));
 
-    // every task reads every announced base: a new base concerns every tenant's keys
+    // Every task reads every announced base (a new base concerns every tenant's keys) and every
+    // import (planned by the task that holds the key's data). Both values are read as bytes,
+    // deliberately: the global thread cannot be replaced, so a registry outage there would stop
+    // the accumulator; the stream threads decode them (GlobalStoreReader).
     Topic<String, BaseAnnouncement> basesTopic = topics.bases();
     builder.addGlobalStore(
-        AccumulatorStores.basesStore(Stores::persistentKeyValueStore, basesTopic.valueSerde()),
+        AccumulatorStores.basesStore(Stores::persistentKeyValueStore),
         basesTopic.name(),
-        Consumed.with(basesTopic.keySerde(), basesTopic.valueSerde())
-            .withName("trainer-bases-source"),
-        () -> new GlobalStoreUpdater<>(AccumulatorStores.BASES));
-
-    // and every import: planned by the task that holds the key's data
+        Consumed.with(basesTopic.keySerde(), Serdes.ByteArray()).withName("trainer-bases-source"),
+        () -> new GlobalStoreUpdater(AccumulatorStores.BASES));
     Topic<String, AdapterImport> importsTopic = topics.imports();
     builder.addGlobalStore(
-        AccumulatorStores.importsStore(Stores::persistentKeyValueStore, importsTopic.valueSerde()),
+        AccumulatorStores.importsStore(Stores::persistentKeyValueStore),
         importsTopic.name(),
-        Consumed.with(importsTopic.keySerde(), importsTopic.valueSerde())
+        Consumed.with(importsTopic.keySerde(), Serdes.ByteArray())
             .withName("trainer-imports-source"),
-        () -> new GlobalStoreUpdater<>(AccumulatorStores.IMPORTS));
+        () -> new GlobalStoreUpdater(AccumulatorStores.IMPORTS));
 
     Topic<String, TrainingJob> jobsTopic = topics.trainingJobs();
     examples
@@ -155,7 +155,8 @@ public final class AccumulatorTopology {
         .repartition(
             Repartitioned.with(Serdes.String(), new TrainerEventSerde()).withName(EVENTS_BY_TENANT))
         .process(
-            new AccumulatorSupplier(settings, artifacts, decryptor, meters),
+            new AccumulatorSupplier(
+                settings, artifacts, decryptor, basesTopic, importsTopic, meters),
             Named.as("trainer-accumulator"))
         .to(
             jobsTopic.name(),
@@ -249,10 +250,10 @@ public final class AccumulatorTopology {
    * Keeps a global store as its compacted topic says ({@code bases.v1}, {@code imports.v1}): a
    * tombstone removes a key.
    */
-  private static final class GlobalStoreUpdater<V> implements Processor<String, V, Void, Void> {
+  private static final class GlobalStoreUpdater implements Processor<String, byte[], Void, Void> {
 
     private final String storeName;
-    private KeyValueStore<String, V> store;
+    private KeyValueStore<String, byte[]> store;
 
     GlobalStoreUpdater(String storeName) {
       this.storeName = storeName;
@@ -264,7 +265,7 @@ public final class AccumulatorTopology {
     }
 
     @Override
-    public void process(Record<String, V> record) {
+    public void process(Record<String, byte[]> record) {
       if (record.key() == null) {
         return;
       }
@@ -281,12 +282,15 @@ public final class AccumulatorTopology {
       AccumulatorSettings settings,
       ArtifactStore artifacts,
       ExampleDecryptor decryptor,
+      Topic<String, BaseAnnouncement> basesTopic,
+      Topic<String, AdapterImport> importsTopic,
       MeterRegistry meters)
       implements ProcessorSupplier<String, TrainerEvent, String, TrainingJob> {
 
     @Override
     public Processor<String, TrainerEvent, String, TrainingJob> get() {
-      return new AccumulatorProcessor(settings, artifacts, decryptor, meters);
+      return new AccumulatorProcessor(
+          settings, artifacts, decryptor, basesTopic, importsTopic, meters);
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.privacy.SubjectKeyMissingException;
 import dev.perennial.schemas.privacy.SubjectKeyRecords;
+import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
@@ -83,14 +84,25 @@ class AccumulatorProcessorTest {
   private final Map<String, SubjectKeyRecords.NewKey> dataKeys = new HashMap<>();
   private SimpleMeterRegistry meters;
   private long offset;
-  private KeyValueStore<String, BaseAnnouncement> bases;
-
-  private KeyValueStore<String, AdapterImport> imports;
+  private KeyValueStore<String, byte[]> bases;
+  private KeyValueStore<String, byte[]> imports;
 
   /**
-   * A global store's records in Avro's single-object encoding (the registry serde needs a
-   * registry).
+   * The global stores' topics, their records in Avro's single-object encoding (the registry serde
+   * needs a registry).
    */
+  private static final Topic<String, BaseAnnouncement> BASES =
+      new Topic<>(
+          "perennial.bases.v1",
+          Serdes.String(),
+          singleObject(BaseAnnouncement.getEncoder(), BaseAnnouncement.getDecoder()));
+
+  private static final Topic<String, AdapterImport> IMPORTS =
+      new Topic<>(
+          "perennial.imports.v1",
+          Serdes.String(),
+          singleObject(AdapterImport.getEncoder(), AdapterImport.getDecoder()));
+
   private static <T> Serde<T> singleObject(
       BinaryMessageEncoder<T> encoder, BinaryMessageDecoder<T> decoder) {
     return Serdes.serdeFrom(
@@ -125,18 +137,10 @@ class AccumulatorProcessorTest {
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
     }
-    bases =
-        AccumulatorStores.basesStore(
-                Stores::inMemoryKeyValueStore,
-                singleObject(BaseAnnouncement.getEncoder(), BaseAnnouncement.getDecoder()))
-            .build();
+    bases = AccumulatorStores.basesStore(Stores::inMemoryKeyValueStore).build();
     bases.init(context.getStateStoreContext(), bases);
     context.addStateStore(bases);
-    imports =
-        AccumulatorStores.importsStore(
-                Stores::inMemoryKeyValueStore,
-                singleObject(AdapterImport.getEncoder(), AdapterImport.getDecoder()))
-            .build();
+    imports = AccumulatorStores.importsStore(Stores::inMemoryKeyValueStore).build();
     imports.init(context.getStateStoreContext(), imports);
     context.addStateStore(imports);
     AccumulatorSettings settings =
@@ -149,8 +153,14 @@ class AccumulatorProcessorTest {
     keys = new SubjectKeyMap(TestConfig.masterKeys());
     meters = new SimpleMeterRegistry();
     decryptor = new ExampleDecryptor(keys);
-    processor = new AccumulatorProcessor(settings, artifacts, decryptor, meters);
+    processor = new AccumulatorProcessor(settings, artifacts, decryptor, BASES, IMPORTS, meters);
     processor.init(context);
+  }
+
+  /** Puts {@code value} into a global store as the global thread does: as the topic's bytes. */
+  private static <V> void put(
+      KeyValueStore<String, byte[]> store, Topic<String, V> topic, String key, V value) {
+    store.put(key, topic.valueSerde().serializer().serialize(topic.name(), value));
   }
 
   private SourcedExample send(TrainingExample example) {
@@ -377,7 +387,7 @@ class AccumulatorProcessorTest {
     assertThat(artifacts.exists(Digest.parse(supportFirst.getShards().get(0).getDigest())))
         .isFalse();
     // the pending example left too: the next seal holds Bob's examples only
-    AccumulatorStores stores = AccumulatorStores.of(context);
+    AccumulatorStores stores = AccumulatorStores.of(context, BASES, IMPORTS);
     assertThat(stores.pending("acme/support")).doesNotContain(pendingAlice, aliceSupport1);
     assertThat(stores.accumulation("acme/support").trainCount()).isZero();
   }
@@ -418,7 +428,7 @@ class AccumulatorProcessorTest {
     processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
     int before = jobs().size();
 
-    imports.put("acme/support", adapterImport("acme/support", "import-1"));
+    put(imports, IMPORTS, "acme/support", adapterImport("acme/support", "import-1"));
     processor.sealExpired(10_000);
     processor.sealExpired(20_000);
 
@@ -438,7 +448,7 @@ class AccumulatorProcessorTest {
                   .allMatch(e -> !e.example().getSubjectPseudonym().equals("p-alice"));
             });
     // a new import of the key (another id) is planned once more
-    imports.put("acme/support", adapterImport("acme/support", "import-2"));
+    put(imports, IMPORTS, "acme/support", adapterImport("acme/support", "import-2"));
     processor.sealExpired(30_000);
     processor.sealExpired(40_000);
     assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.IMPORT))
@@ -449,7 +459,7 @@ class AccumulatorProcessorTest {
   @Test
   void anImportForAKeyWithoutDataIsPlannedWithTheKeysFirstJob() {
     start(0.0);
-    imports.put("acme/support", adapterImport("acme/support", "import-1"));
+    put(imports, IMPORTS, "acme/support", adapterImport("acme/support", "import-1"));
     processor.sealExpired(10_000);
     assertThat(jobs()).isEmpty();
 
@@ -471,7 +481,7 @@ class AccumulatorProcessorTest {
     send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
     send(text("acme/support", "p-bob", "The Zix lamp weighs 2 kilograms."));
 
-    imports.put("acme/support", adapterImport("globex/support", "import-1"));
+    put(imports, IMPORTS, "acme/support", adapterImport("globex/support", "import-1"));
     processor.sealExpired(10_000);
     processor.sealExpired(20_000);
 
@@ -507,7 +517,7 @@ class AccumulatorProcessorTest {
     processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
     int before = jobs().size();
 
-    bases.put("perennial-tiny-2", announcement());
+    put(bases, BASES, "perennial-tiny-2", announcement());
     processor.sealExpired(10_000);
     processor.sealExpired(20_000);
     releaseWithStable("acme/support", 1, jobId, OLD);
@@ -564,7 +574,7 @@ class AccumulatorProcessorTest {
     assertThat(first.getHeldOutShards()).hasSize(1);
     candidate("acme/support", first.getJobId(), null);
     releaseWithStable("acme/support", 1, first.getJobId(), OLD);
-    bases.put("perennial-tiny-2", announcement());
+    put(bases, BASES, "perennial-tiny-2", announcement());
     processor.sealExpired(10_000);
     TrainingJob rebase = jobs().get(jobs().size() - 1);
     assertThat(rebase.getTrigger()).isEqualTo(JobTrigger.REBASE);
@@ -604,7 +614,7 @@ class AccumulatorProcessorTest {
     List<TrainingJob> ordinary = sealJobs("acme/support", 2);
     candidate("acme/support", ordinary.get(1).getJobId(), null);
     releaseWithStable("acme/support", 1, ordinary.get(1).getJobId(), OLD);
-    bases.put("perennial-tiny-2", announcement());
+    put(bases, BASES, "perennial-tiny-2", announcement());
     processor.sealExpired(10_000);
     TrainingJob rebase = jobs().get(jobs().size() - 1);
     assertThat(rebase.getTrigger()).isEqualTo(JobTrigger.REBASE);
@@ -635,7 +645,7 @@ class AccumulatorProcessorTest {
     assertThat(rebaseJobs()).as("refused both ways: the key waits").hasSize(2);
 
     // the operator announces the base again: the key starts over, carrying over first
-    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(30_000)));
+    put(bases, BASES, "perennial-tiny-2", announcement(Instant.ofEpochMilli(30_000)));
     processor.sealExpired(30_000);
     processor.sealExpired(40_000);
     assertThat(rebaseJobs()).hasSize(3);
@@ -656,7 +666,7 @@ class AccumulatorProcessorTest {
     keyReleasedOnTheOldBaseThenAnnounced();
     TrainingJob rebase = jobs().get(jobs().size() - 1);
 
-    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(15_000)));
+    put(bases, BASES, "perennial-tiny-2", announcement(Instant.ofEpochMilli(15_000)));
     processor.sealExpired(20_000);
     assertThat(rebaseJobs()).as("its try has no verdict yet").hasSize(1);
 
@@ -669,7 +679,7 @@ class AccumulatorProcessorTest {
 
     // once on the new base, a further announcement plans nothing
     releaseWithStable("acme/support", 2, jobs().get(jobs().size() - 1).getJobId(), NEW);
-    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(50_000)));
+    put(bases, BASES, "perennial-tiny-2", announcement(Instant.ofEpochMilli(50_000)));
     processor.sealExpired(50_000);
     assertThat(rebaseJobs()).hasSize(2);
   }
@@ -678,7 +688,7 @@ class AccumulatorProcessorTest {
   void aCarryOverRefusedAfterTheBaseWasAnnouncedAgainIsDistilledOnceAndThenRetried() {
     keyReleasedOnTheOldBaseThenAnnounced();
     TrainingJob carry = jobs().get(jobs().size() - 1);
-    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(15_000)));
+    put(bases, BASES, "perennial-tiny-2", announcement(Instant.ofEpochMilli(15_000)));
 
     // the carry-over's own distillation follows its refusal, once however often it is told
     refused("acme/support", carry.getJobId());
@@ -786,7 +796,7 @@ class AccumulatorProcessorTest {
     refused("acme/support", lagDistil.getJobId());
     processor.sealExpired(30_000);
     assertThat(rebaseJobs()).hasSize(4);
-    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(40_000)));
+    put(bases, BASES, "perennial-tiny-2", announcement(Instant.ofEpochMilli(40_000)));
     processor.sealExpired(40_000);
     processor.sealExpired(50_000);
     assertThat(rebaseJobs()).hasSize(5);
@@ -798,12 +808,12 @@ class AccumulatorProcessorTest {
     insufficient("acme/support", again.getJobId());
     processor.sealExpired(60_000);
     assertThat(rebaseJobs()).hasSize(5);
-    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(70_000)));
+    put(bases, BASES, "perennial-tiny-2", announcement(Instant.ofEpochMilli(70_000)));
     processor.sealExpired(70_000);
     assertThat(rebaseJobs()).hasSize(6);
     TrainingJob last = jobs().get(jobs().size() - 1);
     releaseWithStables("acme/support", 4, last.getJobId(), Map.of(OLD, 3, NEW, 4));
-    bases.put("perennial-tiny-2", announcement(Instant.ofEpochMilli(80_000)));
+    put(bases, BASES, "perennial-tiny-2", announcement(Instant.ofEpochMilli(80_000)));
     processor.sealExpired(80_000);
     assertThat(rebaseJobs()).hasSize(6);
   }
@@ -838,7 +848,7 @@ class AccumulatorProcessorTest {
     String jobId = jobs().get(0).getJobId();
     candidate("acme/support", jobId, null);
     releaseWithStable("acme/support", 1, jobId, OLD);
-    bases.put("perennial-tiny-2", announcement());
+    put(bases, BASES, "perennial-tiny-2", announcement());
     processor.sealExpired(10_000);
   }
 
@@ -1147,7 +1157,8 @@ class AccumulatorProcessorTest {
     start(0.0);
     TrainerConfig config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
     processor =
-        new AccumulatorProcessor(AccumulatorSettings.from(config), artifacts, decryptor, meters);
+        new AccumulatorProcessor(
+            AccumulatorSettings.from(config), artifacts, decryptor, BASES, IMPORTS, meters);
     processor.init(context);
     TrainingExample invalidKey = text("acme/support", "p-1", "The Zix lamp is teal.");
     invalidKey.setAdapterKey("acme/Support");
