@@ -5,9 +5,11 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.report.ReleaseTable;
+import dev.perennial.publisher.retract.WeightPurge;
 import dev.perennial.publisher.service.ReleaseSnapshot;
 import dev.perennial.schemas.key.AdapterKey;
 import java.io.PrintWriter;
@@ -82,12 +84,24 @@ public final class ReleasesShowCommand extends ConsoleCommand {
                               + " (latest is v"
                               + state.latestVersion()
                               + ")"));
-      out.printf("%s v%d%s%n", adapterKey, version, state.isRetracted(version) ? " RETRACTED" : "");
+      out.printf("%s v%d%s%n", adapterKey, version, status(state, release));
       out.printf("folder    %s%n", release.folder());
       out.printf("manifest  %s%n", release.manifest().digest());
       out.println(new String(release.manifest().bytes(), StandardCharsets.UTF_8).strip());
     }
     return 0;
+  }
+
+  /** Empty for a published release; RETRACTED, and which weights were purged when they were. */
+  private static String status(KeyState state, StoredRelease release) {
+    if (!state.isRetracted(release.version())) {
+      return "";
+    }
+    return PurgeNotice.isPurged(release.folder())
+        ? " RETRACTED, weights purged ("
+            + String.join(", ", WeightPurge.weightFiles(release.manifest()).keySet())
+            + " deleted; manifest and signature kept)"
+        : " RETRACTED";
   }
 
   private static int resolve(KeyState state, List<Digest> bases, String which) {

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}}: one key, with its published versions;
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions}: its published versions;
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions/{n}}: one release (also a retracted
- *       one, marked so);
+ *       one, marked so, and {@code purged} with {@code purgedFiles} once its weights are deleted);
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/{alias}}: the release an alias points at (for
  *       serving sidecars): version, its {@code baseModel}, {@code path} of the adapter folder,
  *       {@code relativePath} to the release area, {@code artifactLocation} in the artifact store,

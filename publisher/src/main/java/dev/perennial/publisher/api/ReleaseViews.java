@@ -6,8 +6,10 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.publisher.retract.WeightPurge;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,7 @@ final class ReleaseViews {
       node.put("manifestDigest", manifest.digest().toString());
       node.set("baseModel", base(state, manifest.baseModelDigest()));
       node.put("retracted", state.isRetracted(release.version()));
+      node.put("purged", PurgeNotice.isPurged(release.folder()));
       ArrayNode aliases = node.putArray("aliases");
       aliasesOf(state, release.version()).forEach(aliases::add);
       ObjectNode metrics = node.putObject("metrics");
@@ -91,6 +94,7 @@ final class ReleaseViews {
     node.put("version", release.version());
     node.set("baseModel", base(state, manifest.baseModelDigest()));
     node.put("retracted", state.isRetracted(release.version()));
+    purged(node, release);
     node.put("path", area.folder(release.key(), release.version()).toString());
     node.put("relativePath", ReleaseArea.relativePath(release.key(), release.version()));
     node.put("artifactLocation", manifest.artifactLocation());
@@ -103,6 +107,19 @@ final class ReleaseViews {
     manifest.files().forEach((name, digest) -> files.put(name, digest.toString()));
     node.set("manifest", manifest.tree());
     return node;
+  }
+
+  /**
+   * {@code purged}: whether the release's weights were deleted (retracted, trained on erased data),
+   * and then {@code purgedFiles}, the files its signed purge notice names.
+   */
+  private static void purged(ObjectNode node, StoredRelease release) {
+    boolean purged = PurgeNotice.isPurged(release.folder());
+    node.put("purged", purged);
+    if (purged) {
+      ArrayNode files = node.putArray("purgedFiles");
+      WeightPurge.weightFiles(release.manifest()).keySet().forEach(files::add);
+    }
   }
 
   /** The aliases pointing at a version (on its own base). */

@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  *     adapter_model.safetensors
  *     manifest.json                     lineage, evaluation, digest of every file
  *     manifest.sig                      base64 Ed25519 signature of manifest.json's bytes
+ *     purged.json, purged.sig           only once purged ({@link #purge}): what was deleted, signed
  * </pre>
  *
  * <p>A release folder is written under a staging name next to its final place, every file forced to
@@ -105,7 +106,9 @@ public final class ReleaseArea {
     return name != null
         && FILE_NAME.matcher(name).matches()
         && !name.equals(ReleaseManifest.FILE_NAME)
-        && !name.equals(ReleaseManifest.SIGNATURE_FILE_NAME);
+        && !name.equals(ReleaseManifest.SIGNATURE_FILE_NAME)
+        && !name.equals(PurgeNotice.FILE_NAME)
+        && !name.equals(PurgeNotice.SIGNATURE_FILE_NAME);
   }
 
   /**
@@ -216,6 +219,52 @@ public final class ReleaseArea {
       throw new PublisherException("Cannot write release folder " + target + ": " + e, e);
     } finally {
       deleteRecursively(staging);
+    }
+  }
+
+  /**
+   * Purges a retracted release's weights: writes the signed {@link PurgeNotice} (signature first,
+   * so a notice is never there without it), then deletes the files it names. The manifest, its
+   * signature and the folder stay. Doing it again after a crash finishes what is left.
+   *
+   * @return the files deleted now
+   */
+  public List<String> purge(StoredRelease release, PurgeNotice notice, SigningKey signer) {
+    Path folder = release.folder();
+    List<String> deleted = new ArrayList<>();
+    try {
+      if (!Files.isRegularFile(folder.resolve(PurgeNotice.FILE_NAME))) {
+        String signature = Base64.getEncoder().encodeToString(signer.sign(notice.bytes())) + "\n";
+        writeAtomically(
+            folder.resolve(PurgeNotice.SIGNATURE_FILE_NAME),
+            signature.getBytes(StandardCharsets.US_ASCII));
+        writeAtomically(folder.resolve(PurgeNotice.FILE_NAME), notice.bytes());
+      }
+      for (String name : notice.files().keySet()) {
+        if (!isValidFileName(name)) {
+          throw new PublisherException("Not a release file name: '" + name + "'");
+        }
+        if (Files.deleteIfExists(folder.resolve(name))) {
+          deleted.add(name);
+        }
+      }
+      force(folder);
+    } catch (IOException e) {
+      throw new PublisherException("Cannot purge release folder " + folder + ": " + e, e);
+    }
+    return deleted;
+  }
+
+  /** The purge notice's signature file's bytes, decoded. */
+  public static byte[] readPurgeSignature(Path folder) {
+    Path file = folder.resolve(PurgeNotice.SIGNATURE_FILE_NAME);
+    try {
+      return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+    } catch (NoSuchFileException e) {
+      throw new PublisherException(PurgeNotice.SIGNATURE_FILE_NAME + " is missing", e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new PublisherException(
+          PurgeNotice.SIGNATURE_FILE_NAME + " is not a base64 signature: " + e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
 import java.util.ArrayList;
@@ -16,10 +17,11 @@ import java.util.stream.Collectors;
 /**
  * The release table people read at the end of a local run and from {@code perennial releases list}:
  * one row per published version, newest first within a key, with its base model, its aliases (on
- * that base), whether it is retracted, the exact match on its new facts, and its gates (the
- * evaluation's key metrics). By default it lists each key's versions on the key's newest base; a
- * {@link BaseChoice} picks another base or every base. Asked for one base, a key with no release on
- * it (one not yet re-based onto a new base) has one row saying where its {@code stable} is instead.
+ * that base), whether it is retracted ({@code retracted,purged} once its weights are deleted), the
+ * exact match on its new facts, and its gates (the evaluation's key metrics). By default it lists
+ * each key's versions on the key's newest base; a {@link BaseChoice} picks another base or every
+ * base. Asked for one base, a key with no release on it (one not yet re-based onto a new base) has
+ * one row saying where its {@code stable} is instead.
  *
  * <pre>
  * KEY           VERSION  BASE            ALIASES  STATUS     PUBLISHED             NEW-FACT EM  GATES
@@ -110,7 +112,9 @@ public final class ReleaseTable {
       "v" + version,
       state.baseName(base),
       aliases.isEmpty() ? "-" : String.join(",", aliases),
-      state.isRetracted(version) ? "retracted" : "published",
+      state.isRetracted(version)
+          ? (PurgeNotice.isPurged(release.folder()) ? "retracted,purged" : "retracted")
+          : "published",
       release.manifest().publishedAt().toString(),
       newFactExactMatch(release.manifest().evaluationMetrics()),
       gates(release.manifest().tree().path("evaluation").path("gates"))

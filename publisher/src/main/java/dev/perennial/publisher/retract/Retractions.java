@@ -2,7 +2,9 @@ package dev.perennial.publisher.retract;
 
 import dev.perennial.publisher.alias.AliasPolicy;
 import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseEvents;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
@@ -17,9 +19,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Retracts releases: each one gets a RETRACTED record (with the key's state after it, aliases
- * fallen back as {@link AliasPolicy#afterRetraction} says) and an audit event. Nothing is deleted:
- * the folder stays for the record, it is just never served again.
+ * Retracts releases trained on erased data: each one gets a RETRACTED record (with the key's state
+ * after it, aliases fallen back as {@link AliasPolicy#afterRetraction} says) and an audit event
+ * that names the weight files purged with it ({@code weightsPurged}, {@code weightsKept}). Once
+ * those records are committed, {@link WeightPurge} deletes the weights; the folder keeps the signed
+ * manifest for the record, and is never served again.
  */
 public final class Retractions {
 
@@ -74,6 +78,26 @@ public final class Retractions {
       auditDetails.put("version", Integer.toString(version));
       auditDetails.put("aliasesBefore", aliasesBefore.toString());
       auditDetails.put("aliasesAfter", current.baseAliases().toString());
+      current
+          .release(version)
+          .ifPresent(
+              release -> {
+                auditDetails.put(
+                    "weightsPurged",
+                    String.join(",", WeightPurge.weightFiles(release.manifest()).keySet()));
+                auditDetails.put(
+                    "weightsKept",
+                    ReleaseManifest.FILE_NAME
+                        + ","
+                        + ReleaseManifest.SIGNATURE_FILE_NAME
+                        + ","
+                        + PurgeNotice.FILE_NAME
+                        + ","
+                        + PurgeNotice.SIGNATURE_FILE_NAME
+                        + (release.manifest().files().containsKey(WeightPurge.ADAPTER_CONFIG)
+                            ? "," + WeightPurge.ADAPTER_CONFIG
+                            : ""));
+              });
       audits.add(
           AuditEvents.event(
               AuditEvents.derivedId(
@@ -82,7 +106,7 @@ public final class Retractions {
               AuditStage.PUBLISHER,
               AuditEvents.RELEASE_RETRACTED,
               actor,
-              reason,
+              reason + "; its adapter weights are purged, its signed manifest stays",
               auditDetails,
               at));
       retracted.add(version);

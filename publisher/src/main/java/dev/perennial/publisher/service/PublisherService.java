@@ -29,6 +29,7 @@ import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.retract.ErasureJobProcessor;
+import dev.perennial.publisher.retract.WeightPurge;
 import dev.perennial.publisher.sign.IntegrityChecks;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.Verification;
@@ -116,6 +117,7 @@ public final class PublisherService implements AutoCloseable {
   private final ReleaseArea area;
   private final VerdictProcessor verdicts;
   private final ErasureJobProcessor erasureJobs;
+  private final WeightPurge purge;
   private final AliasCommandProcessor aliasCommands;
   private final PublisherMetrics metrics;
   private final String actor;
@@ -150,6 +152,7 @@ public final class PublisherService implements AutoCloseable {
     this.verdicts =
         new VerdictProcessor(area, store, config.signingKey(), config::policy, actor, clock);
     this.erasureJobs = new ErasureJobProcessor(config::policy, actor, clock);
+    this.purge = new WeightPurge(area, store, config.signingKey(), clock);
     this.aliasCommands = new AliasCommandProcessor(clock);
     this.integrity = new IntegrityChecks(ReleaseVerifier.withPinnedKeys(config.pinnedKeys()));
     this.metrics = new PublisherMetrics(meters, () -> registry);
@@ -213,6 +216,8 @@ public final class PublisherService implements AutoCloseable {
               quarantine.add(key.toString(), reason);
             });
     registry = rebuilt.registry();
+    // a crash between a retraction's commit and its purge left weights behind: purge them now
+    purge.completeRetracted(registry);
     log.info(
         "Publisher state rebuilt: {} adapter keys, {} published versions, release area {}",
         registry.keys().size(),
@@ -615,6 +620,8 @@ public final class PublisherService implements AutoCloseable {
       return false;
     }
     decision.state().ifPresent(this::apply);
+    // the retraction is durable now: delete the weights it names (a crash here: see startUp)
+    purge.purgeRetracted(registry, decision.releases());
     metrics.record(decision);
     for (Consumer<Decision> listener : listeners) {
       try {

@@ -4,6 +4,7 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.Ed25519Signatures;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
@@ -26,7 +27,9 @@ import java.util.stream.Stream;
 /**
  * Checks a release folder as a serving stack would before loading it: the signature of {@code
  * manifest.json} with the publisher's public key, the digest of every file the manifest lists, and
- * that the folder holds nothing else.
+ * that the folder holds nothing else. A release whose weights were purged (retracted because it was
+ * trained on erased data) holds a signed {@link PurgeNotice}: the files it names may be missing,
+ * and it is checked like the manifest (same keys, same key and version).
  */
 public final class ReleaseVerifier {
 
@@ -76,7 +79,8 @@ public final class ReleaseVerifier {
                     + " v"
                     + version);
           }
-          verifyFiles(folder, m, problems);
+          Set<String> purged = verifyPurgeNotice(folder, m, problems);
+          verifyFiles(folder, m, purged, problems);
         });
     return new Verification(folder, problems);
   }
@@ -106,10 +110,28 @@ public final class ReleaseVerifier {
       problems.add(e.getMessage());
       return manifest;
     }
-    String keyId = manifest.map(ReleaseManifest::signingKey).orElse(null);
+    verifySignature(
+        ReleaseManifest.FILE_NAME,
+        ReleaseManifest.SIGNATURE_FILE_NAME,
+        "the manifest",
+        bytes,
+        signature,
+        manifest.map(ReleaseManifest::signingKey).orElse(null),
+        problems);
+    return manifest;
+  }
+
+  private void verifySignature(
+      String file,
+      String signatureFile,
+      String what,
+      byte[] bytes,
+      byte[] signature,
+      String keyId,
+      List<String> problems) {
     if (pinned != null && keyId != null && !keyId.equals(SigningKey.keyIdOf(pinned))) {
       problems.add(
-          ReleaseManifest.FILE_NAME
+          file
               + ": signed by key "
               + keyId
               + ", not by the given key "
@@ -117,34 +139,97 @@ public final class ReleaseVerifier {
     }
     Optional<PublicKey> key = pinned != null ? Optional.of(pinned) : lookUp(keyId);
     if (key.isEmpty()) {
-      problems.add(
-          ReleaseManifest.FILE_NAME
-              + ": no trusted public key "
-              + keyId
-              + " to check its signature with");
+      problems.add(file + ": no trusted public key " + keyId + " to check its signature with");
     } else if (!Ed25519Signatures.verify(key.get(), bytes, signature)) {
       problems.add(
-          ReleaseManifest.FILE_NAME
+          file
               + ": the signature in "
-              + ReleaseManifest.SIGNATURE_FILE_NAME
+              + signatureFile
               + " does not verify with key "
               + SigningKey.keyIdOf(key.get())
-              + " (the manifest or its signature was changed)");
+              + " ("
+              + what
+              + " or its signature was changed)");
     }
-    return manifest;
+  }
+
+  /**
+   * The files the folder's purge notice lets be missing: none without a notice, or when the notice
+   * is unsigned, forged, about another release, or names a file the manifest does not list as it
+   * does (each a problem).
+   */
+  private Set<String> verifyPurgeNotice(
+      Path folder, ReleaseManifest manifest, List<String> problems) {
+    Optional<PurgeNotice> read;
+    try {
+      read = PurgeNotice.read(folder);
+    } catch (PublisherException e) {
+      problems.add(e.getMessage());
+      return Set.of();
+    }
+    if (read.isEmpty()) {
+      return Set.of();
+    }
+    PurgeNotice notice = read.get();
+    int before = problems.size();
+    try {
+      verifySignature(
+          PurgeNotice.FILE_NAME,
+          PurgeNotice.SIGNATURE_FILE_NAME,
+          "the purge notice",
+          notice.bytes(),
+          ReleaseArea.readPurgeSignature(folder),
+          notice.signingKey(),
+          problems);
+    } catch (PublisherException e) {
+      problems.add(e.getMessage());
+    }
+    if (!notice.adapterKey().equals(manifest.adapterKey())
+        || notice.version() != manifest.version()) {
+      problems.add(
+          PurgeNotice.FILE_NAME
+              + ": describes "
+              + notice.adapterKey()
+              + " v"
+              + notice.version()
+              + ", not "
+              + manifest.adapterKey()
+              + " v"
+              + manifest.version());
+    }
+    notice
+        .files()
+        .forEach(
+            (name, digest) -> {
+              if (!digest.equals(manifest.files().get(name))) {
+                problems.add(
+                    PurgeNotice.FILE_NAME
+                        + ": names "
+                        + name
+                        + " as "
+                        + digest
+                        + ", which "
+                        + ReleaseManifest.FILE_NAME
+                        + " does not list so");
+              }
+            });
+    return problems.size() == before ? notice.files().keySet() : Set.of();
   }
 
   private Optional<PublicKey> lookUp(String keyId) {
     return keyId == null ? Optional.empty() : keysById.apply(keyId);
   }
 
-  private static void verifyFiles(Path folder, ReleaseManifest manifest, List<String> problems) {
+  private static void verifyFiles(
+      Path folder, ReleaseManifest manifest, Set<String> purged, List<String> problems) {
     for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
       Path path = folder.resolve(file.getKey());
       if (!ReleaseArea.isValidFileName(file.getKey()) || !path.normalize().startsWith(folder)) {
         problems.add(file.getKey() + ": not a valid release file name");
       } else if (!Files.isRegularFile(path)) {
-        problems.add(file.getKey() + ": missing");
+        if (!purged.contains(file.getKey())) {
+          problems.add(file.getKey() + ": missing");
+        }
       } else {
         Digest actual = Digest.of(path);
         if (!actual.equals(file.getValue())) {
@@ -161,6 +246,10 @@ public final class ReleaseVerifier {
     Set<String> expected = new TreeSet<>(manifest.files().keySet());
     expected.add(ReleaseManifest.FILE_NAME);
     expected.add(ReleaseManifest.SIGNATURE_FILE_NAME);
+    if (Files.exists(folder.resolve(PurgeNotice.FILE_NAME))) {
+      expected.add(PurgeNotice.FILE_NAME);
+      expected.add(PurgeNotice.SIGNATURE_FILE_NAME);
+    }
     try (Stream<Path> entries = Files.list(folder)) {
       entries
           .map(entry -> entry.getFileName().toString())

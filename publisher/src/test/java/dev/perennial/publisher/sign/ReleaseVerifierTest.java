@@ -7,6 +7,7 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.manifest.ManifestFactory;
 import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseExistsException;
 import dev.perennial.publisher.release.StoredRelease;
@@ -17,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,6 +125,59 @@ class ReleaseVerifierTest {
     assertThat(verify().problems())
         .containsExactly(
             "adapter_config.json: missing", "backdoor.bin: not listed in the manifest");
+  }
+
+  private PurgeNotice purgeNotice() {
+    return PurgeNotice.of(
+        KEY,
+        1,
+        Map.of(
+            "adapter_model.safetensors",
+            release.manifest().files().get("adapter_model.safetensors")),
+        signingKey.keyId(),
+        TestVerdicts.AT);
+  }
+
+  @Test
+  void aReleaseWhoseWeightsWerePurgedUnderASignedNoticeVerifies() {
+    List<String> deleted = area.purge(release, purgeNotice(), signingKey);
+
+    assertThat(deleted).containsExactly("adapter_model.safetensors");
+    assertThat(release.folder())
+        .isDirectoryContaining("glob:**/manifest.json")
+        .isDirectoryContaining("glob:**/manifest.sig")
+        .isDirectoryContaining("glob:**/adapter_config.json")
+        .isDirectoryNotContaining("glob:**/adapter_model.safetensors");
+    assertThat(verify().problems()).isEmpty();
+    assertThat(
+            ReleaseVerifier.withKey(signingKey.publicKey()).verify(release.folder(), KEY, 1).ok())
+        .isTrue();
+  }
+
+  @Test
+  void aPurgeNoticeSignedByAnotherKeyExcusesNoMissingFile() throws Exception {
+    SigningKey intruder = SigningKey.generate();
+    area.purge(release, purgeNotice(), intruder);
+
+    assertThat(verify().problems())
+        .anyMatch(p -> p.startsWith("purged.json: the signature in purged.sig does not verify"))
+        .contains("adapter_model.safetensors: missing");
+  }
+
+  @Test
+  void aPurgeNoticeCannotExcuseAFileOtherThanTheManifestLists() {
+    PurgeNotice forged =
+        PurgeNotice.of(
+            KEY,
+            1,
+            Map.of("adapter_model.safetensors", Digest.of(new byte[] {1})),
+            signingKey.keyId(),
+            TestVerdicts.AT);
+    area.purge(release, forged, signingKey);
+
+    assertThat(verify().problems())
+        .anyMatch(p -> p.startsWith("purged.json: names adapter_model.safetensors as"))
+        .contains("adapter_model.safetensors: missing");
   }
 
   @Test

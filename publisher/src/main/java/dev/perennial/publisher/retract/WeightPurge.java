@@ -1,0 +1,203 @@
+package dev.perennial.publisher.retract;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.PurgeNotice;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.ReleaseAction;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes the adapter weights of releases retracted because they were trained on erased data (every
+ * retraction is one: operators roll back aliases, they do not retract). From the release folder go
+ * the weight files ({@link #weightFiles}); the signed manifest, its signature and the folder stay,
+ * with a signed {@link PurgeNotice} saying what went. From the artifact store go the blobs of those
+ * files and the adapter's folder index ({@code artifactLocation}), each unless a release that is
+ * not retracted holds the same blob (the store is content-addressed, so identical files share one).
+ *
+ * <p>It runs after the RETRACTED record is committed, and again at start over every retracted
+ * version that still has weights or no notice, so a crash in between is finished on restart.
+ */
+public final class WeightPurge {
+
+  private static final Logger log = LoggerFactory.getLogger(WeightPurge.class);
+
+  /** PEFT's configuration (rank, alpha, target modules): no trained values; kept. */
+  public static final String ADAPTER_CONFIG = "adapter_config.json";
+
+  private final ReleaseArea area;
+  private final ArtifactStore store;
+  private final SigningKey signer;
+  private final Clock clock;
+
+  /**
+   * What one purge deleted.
+   *
+   * @param files files deleted from the release folder now
+   * @param blobs blobs deleted from the artifact store now
+   * @param shared blobs kept because a release that is not retracted holds them too
+   */
+  public record Result(
+      AdapterKey key, int version, List<String> files, List<Digest> blobs, List<Digest> shared) {}
+
+  public WeightPurge(ReleaseArea area, ArtifactStore store, SigningKey signer, Clock clock) {
+    this.area = area;
+    this.store = store;
+    this.signer = signer;
+    this.clock = clock;
+  }
+
+  /** The files a purge deletes: every file of the manifest but {@value #ADAPTER_CONFIG}. */
+  public static SortedMap<String, Digest> weightFiles(ReleaseManifest manifest) {
+    SortedMap<String, Digest> files = new TreeMap<>(manifest.files());
+    files.remove(ADAPTER_CONFIG);
+    return files;
+  }
+
+  /** Whether a retracted release still has weights in its folder, or no purge notice yet. */
+  public static boolean needsPurge(StoredRelease release) {
+    return !PurgeNotice.isPurged(release.folder())
+        || weightFiles(release.manifest()).keySet().stream()
+            .anyMatch(name -> Files.exists(release.folder().resolve(name)));
+  }
+
+  /**
+   * Purges one retracted version (nothing when it is not retracted or has no folder).
+   *
+   * @param registry the state after the retraction: which releases still hold which blobs
+   */
+  public Optional<Result> purge(ReleaseRegistry registry, AdapterKey key, int version) {
+    KeyState state = registry.get(key);
+    Optional<StoredRelease> release = state.release(version);
+    if (!state.isRetracted(version) || release.isEmpty()) {
+      return Optional.empty();
+    }
+    ReleaseManifest manifest = release.get().manifest();
+    SortedMap<String, Digest> weights = weightFiles(manifest);
+    List<String> files =
+        area.purge(
+            release.get(),
+            PurgeNotice.of(key, version, weights, signer.keyId(), clock.instant()),
+            signer);
+    SortedSet<Digest> held = heldBlobs(registry);
+    SortedSet<Digest> candidates = new TreeSet<>(weights.values());
+    location(manifest).ifPresent(candidates::add);
+    List<Digest> blobs = new ArrayList<>();
+    List<Digest> shared = new ArrayList<>();
+    for (Digest blob : candidates) {
+      if (held.contains(blob)) {
+        shared.add(blob);
+      } else if (store.delete(blob)) {
+        blobs.add(blob);
+      }
+    }
+    Result result = new Result(key, version, files, blobs, shared);
+    log.info(
+        "Purged the weights of {} v{} (retracted, trained on erased data): files {}, blobs {}, kept"
+            + " as shared {}",
+        key,
+        version,
+        files,
+        blobs,
+        shared);
+    return Optional.of(result);
+  }
+
+  /**
+   * Purges the versions that committed records retracted (their RETRACTED records). A version that
+   * cannot be purged is logged and left for {@link #completeRetracted} at the next start: the
+   * retraction stands either way.
+   *
+   * @param registry the state with those records applied
+   */
+  public List<Result> purgeRetracted(ReleaseRegistry registry, List<AdapterRelease> committed) {
+    List<Result> results = new ArrayList<>();
+    for (AdapterRelease record : committed) {
+      if (record.getAction() != ReleaseAction.RETRACTED) {
+        continue;
+      }
+      try {
+        purge(registry, AdapterKey.parse(record.getAdapterKey()), record.getVersion())
+            .ifPresent(results::add);
+      } catch (RuntimeException e) {
+        log.error(
+            "Cannot purge the weights of retracted {} v{} (done at the next start): {}",
+            record.getAdapterKey(),
+            record.getVersion(),
+            e.toString(),
+            e);
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Finishes every purge a crash left undone: each retracted version that still has weights in its
+   * folder or no notice. A version that cannot be purged is logged and left for the next start.
+   */
+  public List<Result> completeRetracted(ReleaseRegistry registry) {
+    List<Result> results = new ArrayList<>();
+    for (KeyState state : registry.keys().values()) {
+      for (int version : state.retracted()) {
+        Optional<StoredRelease> release = state.release(version);
+        if (release.isEmpty() || !needsPurge(release.get())) {
+          continue;
+        }
+        log.warn(
+            "{} v{} is retracted but its weights are not purged yet; purging",
+            state.key(),
+            version);
+        try {
+          purge(registry, state.key(), version).ifPresent(results::add);
+        } catch (RuntimeException e) {
+          log.error("Cannot purge the weights of {} v{}: {}", state.key(), version, e.toString());
+        }
+      }
+    }
+    return results;
+  }
+
+  /** Every blob a release that is not retracted holds: its files and its folder index. */
+  private static SortedSet<Digest> heldBlobs(ReleaseRegistry registry) {
+    SortedSet<Digest> held = new TreeSet<>();
+    for (KeyState state : registry.keys().values()) {
+      for (StoredRelease release : state.releases().values()) {
+        if (!state.isRetracted(release.version())) {
+          held.addAll(release.manifest().files().values());
+          location(release.manifest()).ifPresent(held::add);
+        }
+      }
+    }
+    return held;
+  }
+
+  /** The folder index blob of the release's adapter, when its location is one. */
+  private static Optional<Digest> location(ReleaseManifest manifest) {
+    String location = manifest.artifactLocation();
+    if (location == null || !location.startsWith(Digest.PREFIX)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Digest.parse(location));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.perennial.publisher.retract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.publisher.alias.AliasCommand;
+import dev.perennial.publisher.alias.AliasCommandProcessor;
+import dev.perennial.publisher.config.RetractionPolicy;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.publish.VerdictProcessor;
+import dev.perennial.publisher.release.PurgeNotice;
+import dev.perennial.publisher.release.RegistryRebuild;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.sign.ReleaseVerifier;
+import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The weights of a release retracted for an erasure are deleted from the release area and the
+ * artifact store, as the publisher's loop does it (retraction committed, then the purge) and as its
+ * start does it (rebuild, then every purge a crash left undone).
+ */
+class WeightPurgeTest {
+
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+  private static final TenantPolicy IMMEDIATE = new TenantPolicy(true, RetractionPolicy.IMMEDIATE);
+  private static final String WEIGHTS = "adapter_model.safetensors";
+
+  @TempDir Path folder;
+
+  private final SigningKey signingKey = SigningKey.generate();
+  private final Clock clock = Clock.fixed(TestVerdicts.AT, ZoneOffset.UTC);
+  private LocalArtifactStore store;
+  private ReleaseArea area;
+  private VerdictProcessor verdicts;
+  private final ErasureJobProcessor erasures =
+      new ErasureJobProcessor(tenant -> IMMEDIATE, "test-publisher", clock);
+  private WeightPurge purge;
+  private ReleaseRegistry registry = ReleaseRegistry.empty();
+  private AdapterRelease latestRecord;
+
+  @BeforeEach
+  void setUp() {
+    store = new LocalArtifactStore(folder.resolve("artifacts"));
+    area = new ReleaseArea(folder.resolve("releases"));
+    area.publishKey(signingKey);
+    verdicts = new VerdictProcessor(area, store, signingKey, tenant -> IMMEDIATE, "pub", clock);
+    purge = new WeightPurge(area, store, signingKey, clock);
+  }
+
+  /** Commits a decision as the service does: its state, then the purge of what it retracted. */
+  private Decision commit(Decision decision) {
+    decision.state().ifPresent(state -> registry = registry.with(state));
+    if (!decision.releases().isEmpty()) {
+      latestRecord = decision.releases().get(decision.releases().size() - 1);
+    }
+    purge.purgeRetracted(registry, decision.releases());
+    return decision;
+  }
+
+  private void publish(AdapterCandidate candidate) {
+    commit(verdicts.process(registry, TestVerdicts.passed(candidate)));
+  }
+
+  private Decision retract(int... versions) {
+    List<Integer> affected = java.util.Arrays.stream(versions).boxed().toList();
+    return erasures.process(
+        registry, TestVerdicts.erasureJob(KEY.toString(), "job-erase", affected));
+  }
+
+  private Path v(int version) {
+    return area.folder(KEY, version);
+  }
+
+  private boolean verifies(int version) {
+    return ReleaseVerifier.withPinnedKeys(List.of(signingKey.publicKey()))
+        .verify(v(version), KEY, version)
+        .ok();
+  }
+
+  /** What a restarted publisher starts from, the scan of the area and the latest record. */
+  private RegistryRebuild.Result restart() {
+    return RegistryRebuild.rebuild(area.scan(true), Map.of(KEY.toString(), latestRecord));
+  }
+
+  @Test
+  void anErasureRetractionDeletesTheWeightsAndKeepsTheSignedManifestAndSignature() {
+    AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    publish(first);
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    Digest weights = Digest.parse("sha256:" + first.getFileDigests().get(WEIGHTS));
+    Digest index = Digest.parse(first.getLocation());
+    assertThat(store.exists(weights)).isTrue();
+
+    Decision decision = commit(retract(1));
+
+    assertThat(v(1))
+        .isDirectoryContaining("glob:**/manifest.json")
+        .isDirectoryContaining("glob:**/manifest.sig")
+        .isDirectoryContaining("glob:**/" + PurgeNotice.FILE_NAME)
+        .isDirectoryContaining("glob:**/" + PurgeNotice.SIGNATURE_FILE_NAME)
+        .isDirectoryNotContaining("glob:**/" + WEIGHTS);
+    assertThat(store.exists(weights)).as("the weights' blob").isFalse();
+    assertThat(store.exists(index)).as("the adapter's folder index").isFalse();
+    assertThat(v(2)).isDirectoryContaining("glob:**/" + WEIGHTS);
+    assertThat(verifies(1)).as("a purged release verifies").isTrue();
+    assertThat(verifies(2)).isTrue();
+    AuditEvent audit = decision.audits().get(0);
+    assertThat(audit.getDetails()).containsEntry("weightsPurged", WEIGHTS);
+    assertThat(audit.getReason()).contains("weights are purged");
+    assertThat(PurgeNotice.read(v(1)).orElseThrow().files()).containsOnlyKeys(WEIGHTS);
+  }
+
+  @Test
+  void aBlobThatAReleaseStillServedHoldsIsKeptInTheStore() {
+    AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    publish(first);
+    // the same files (content-addressed: the same blobs) released again as v2
+    publish(AdapterCandidate.newBuilder(first).setCandidateId("cand-2").setJobId("j2").build());
+    Digest weights = Digest.parse("sha256:" + first.getFileDigests().get(WEIGHTS));
+
+    commit(retract(1));
+
+    assertThat(v(1)).isDirectoryNotContaining("glob:**/" + WEIGHTS);
+    assertThat(store.exists(weights)).isTrue();
+    assertThat(store.exists(Digest.parse(first.getLocation()))).isTrue();
+  }
+
+  @Test
+  void aRestartOverAPurgedFolderNeitherQuarantinesTheKeyNorFailsVerification() {
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    commit(retract(1));
+
+    RegistryRebuild.Result rebuilt = restart();
+
+    assertThat(rebuilt.quarantined()).isEmpty();
+    assertThat(rebuilt.notes()).isEmpty();
+    assertThat(rebuilt.registry().get(KEY).isRetracted(1)).isTrue();
+    assertThat(purge.completeRetracted(rebuilt.registry())).as("nothing left to purge").isEmpty();
+    assertThat(verifies(1)).isTrue();
+  }
+
+  @Test
+  void aCrashBetweenTheRetractionAndThePurgeIsFinishedOnRestart() {
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    Decision decision = retract(1);
+    // committed, then the process died before the purge
+    decision.state().ifPresent(state -> registry = registry.with(state));
+    latestRecord = decision.releases().get(0);
+    assertThat(v(1)).isDirectoryContaining("glob:**/" + WEIGHTS);
+
+    RegistryRebuild.Result rebuilt = restart();
+    List<WeightPurge.Result> finished = purge.completeRetracted(rebuilt.registry());
+
+    assertThat(finished)
+        .singleElement()
+        .satisfies(
+            result -> {
+              assertThat(result.version()).isEqualTo(1);
+              assertThat(result.files()).containsExactly(WEIGHTS);
+            });
+    assertThat(v(1)).isDirectoryNotContaining("glob:**/" + WEIGHTS);
+    assertThat(rebuilt.quarantined()).isEmpty();
+    assertThat(verifies(1)).isTrue();
+  }
+
+  @Test
+  void anOperatorsRollbackDoesNotPurge() {
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+
+    commit(
+        new AliasCommandProcessor(clock)
+            .process(
+                registry,
+                new AliasCommand(
+                    KEY, "stable", 1, AliasCommand.Move.ROLLBACK, "operator", "latency")));
+    List<WeightPurge.Result> atRestart = purge.completeRetracted(restart().registry());
+
+    assertThat(registry.get(KEY).alias("stable")).contains(1);
+    assertThat(atRestart).isEmpty();
+    assertThat(v(1)).isDirectoryContaining("glob:**/" + WEIGHTS);
+    assertThat(v(2)).isDirectoryContaining("glob:**/" + WEIGHTS);
+    assertThat(Files.exists(v(2).resolve(PurgeNotice.FILE_NAME))).isFalse();
+  }
+}
