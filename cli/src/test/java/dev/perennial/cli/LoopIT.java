@@ -235,6 +235,12 @@ class LoopIT {
     Path index = stateDir.resolve("evaluations").resolve("index.html");
     assertThat(Files.readString(index)).contains("initech/default").contains("FAILED");
 
+    // v1, retracted for the erasure, lost its weights; its signed manifest and purge notice stay
+    Path retracted = stateDir.resolve("releases/acme/support/v1");
+    assertThat(retracted.resolve("adapter_model.safetensors")).doesNotExist();
+    assertThat(retracted.resolve("manifest.json")).exists();
+    assertThat(retracted.resolve("purged.json")).exists();
+
     // a tampered adapter file fails verify, naming the file
     Path weights = stateDir.resolve("releases/acme/support/v2/adapter_model.safetensors");
     byte[] bytes = Files.readAllBytes(weights);
@@ -253,6 +259,7 @@ class LoopIT {
     assertThat(verify.out())
         .contains("FAILED  acme/support v2")
         .contains("adapter_model.safetensors")
+        .contains("OK      acme/support v1")
         .contains("OK      globex/default v1");
     log.info("The loop took {} s", seconds(started));
   }
