@@ -24,6 +24,7 @@ import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.FeedbackKind;
+import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.SubjectKey;
 import java.io.PrintWriter;
@@ -58,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * clear in any record of any topic (internal changelogs and repartition topics included, read raw
  * from offset 0), in any file of the Streams state directories, the artifact store, the evaluation
  * and release areas or the worker's scratch folder; the subject's data key cannot be fetched, and
- * its wrapped bytes are nowhere; no log line, rejection or audit record names the markers or the
- * raw subject id.
+ * its wrapped bytes are nowhere; no log line, rejection (key or value) or audit record names the
+ * markers or the raw subject id.
  */
 class CryptoShreddingIT {
 
@@ -151,6 +152,10 @@ class CryptoShreddingIT {
         producer.flush();
         pipeline.awaitAppEventsRead(CATCH_UP);
         pipeline.awaitCaughtUp(CATCH_UP);
+        // the erased subject's app goes on sending: rejected (ERASED_SUBJECT), keyed by pseudonym
+        send(producer, cluster.topics().documents(), consentKey(ERASED), afterErasure());
+        producer.flush();
+        pipeline.awaitAppEventsRead(CATCH_UP);
         List<AdapterRelease> retracted = retracted(client, cluster);
         assertThat(retracted).as("releases retracted for the erasure").isNotEmpty();
         Reproduce erased = reproduce(configFile, retracted.get(0));
@@ -219,12 +224,17 @@ class CryptoShreddingIT {
         privateWords.text(ERASED).text(KEPT);
         assertThat(logs.lines()).isGreaterThan(100);
         assertThat(privateWords.text("the log", logs.text())).isEmpty();
+        List<ConsumerRecord<String, RejectedRecord>> rejections =
+            TopicRecords.readAll(client, cluster.topics().rejected());
+        assertThat(rejections)
+            .as("rejections of the erased subject's records, keyed by its pseudonym")
+            .filteredOn(r -> SubjectKeyRecords.recordKey(TENANT, pseudonym).equals(r.key()))
+            .extracting(r -> r.value().getEventId())
+            .contains("mismatch-1", "erin-after-erasure");
         assertThat(
                 privateWords.text(
-                    "rejections and audit",
-                    TopicRecords.readAll(client, cluster.topics().rejected()).stream()
-                            .map(r -> String.valueOf(r.value()))
-                            .toList()
+                    "rejections (keys and values) and audit",
+                    rejections.stream().map(r -> r.key() + " " + r.value()).toList()
                         + " "
                         + TopicRecords.readAll(client, cluster.topics().audit()).stream()
                             .map(r -> String.valueOf(r.value()))
@@ -340,6 +350,19 @@ class CryptoShreddingIT {
               .setOccurredAt(now)
               .build());
     }
+  }
+
+  /** A document of the erased subject sent after the revocation, without a marker. */
+  private static Document afterErasure() {
+    return Document.newBuilder()
+        .setEventId("erin-after-erasure")
+        .setTenant(TENANT)
+        .setSubject(ERASED)
+        .setSource("it")
+        .setContent("Sent after the revocation.")
+        .setContentType("text/plain")
+        .setOccurredAt(Instant.now())
+        .build();
   }
 
   private static Feedback.Builder feedback(String eventId, FeedbackKind kind) {

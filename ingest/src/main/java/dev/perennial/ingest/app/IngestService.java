@@ -13,6 +13,7 @@ import dev.perennial.ingest.deadletter.DeadLetterQueue;
 import dev.perennial.ingest.deadletter.RejectingDeserializationHandler;
 import dev.perennial.ingest.deadletter.StopOnProductionErrorHandler;
 import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.topology.IngestTopology;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.ReadFailure;
@@ -130,7 +131,12 @@ public final class IngestService implements StreamsApplication {
             .build();
     properties.put(
         DeadLetterQueue.CONFIG,
-        new DeadLetterQueue(topics, metrics, config.rejectedKeepBytes(), clock));
+        new DeadLetterQueue(
+            topics,
+            metrics,
+            new Pseudonymizer(config.pseudonymSecret().value()),
+            config.rejectedKeepBytes(),
+            clock));
     return properties;
   }
 

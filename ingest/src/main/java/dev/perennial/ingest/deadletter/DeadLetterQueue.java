@@ -1,6 +1,7 @@
 package dev.perennial.ingest.deadletter;
 
 import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.validate.EventIds;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.RejectedRecord;
@@ -8,7 +9,6 @@ import dev.perennial.schemas.v1.SourceRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -28,18 +28,27 @@ public final class DeadLetterQueue {
   public static final String CONFIG = "perennial.ingest.dead.letter.queue";
 
   private final String topic;
+  private final Serializer<String> keySerializer;
   private final Serializer<RejectedRecord> serializer;
+  private final Pseudonymizer pseudonymizer;
   private final IngestMetrics metrics;
   private final boolean keepUnreadableBytes;
   private final Clock clock;
 
   /**
+   * @param pseudonymizer ingest's, for the dead letters' keys ({@link RejectionKeyer#key})
    * @param keepUnreadableBytes whether rejections of unreadable records keep their bytes
    */
   public DeadLetterQueue(
-      Topics topics, IngestMetrics metrics, boolean keepUnreadableBytes, Clock clock) {
+      Topics topics,
+      IngestMetrics metrics,
+      Pseudonymizer pseudonymizer,
+      boolean keepUnreadableBytes,
+      Clock clock) {
     this.topic = topics.rejected().name();
+    this.keySerializer = topics.rejected().keySerde().serializer();
     this.serializer = topics.rejected().valueSerde().serializer();
+    this.pseudonymizer = pseudonymizer;
     this.metrics = metrics;
     this.keepUnreadableBytes = keepUnreadableBytes;
     this.clock = clock;
@@ -59,35 +68,36 @@ public final class DeadLetterQueue {
   }
 
   /**
-   * The dead letter of a source record that could not be read. Its key is the source record's key;
-   * it keeps the value's bytes only if configured to.
+   * The dead letter of a source record that could not be read, keyed as the topology keys its
+   * rejections ({@link RejectionKeyer}), never by the source record's key; it keeps the value's
+   * bytes only if configured to.
    */
   ProducerRecord<byte[], byte[]> unreadable(
       ErrorHandlerContext context, byte[] key, byte[] value, Rejection rejection) {
-    String tenant = tenantOfKey(key);
+    String sourceKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
+    String tenant = EventIds.tenantOfKey(sourceKey).orElse(null);
     SourceRef source = source(context);
     RejectedRecord rejected =
         keepUnreadableBytes
             ? Rejections.withBytes(source, rejection, key, value, tenant, clock.instant())
             : Rejections.withoutContent(source, rejection, tenant, null, clock.instant());
-    return deadLetter(key, rejected);
+    return deadLetter(rejectionKey(sourceKey), rejected);
   }
 
-  private ProducerRecord<byte[], byte[]> deadLetter(byte[] key, RejectedRecord rejected) {
+  /**
+   * Handlers of several stream threads share this queue, and a pseudonymizer is not thread-safe.
+   */
+  private synchronized String rejectionKey(String sourceKey) {
+    return RejectionKeyer.key(sourceKey, pseudonymizer);
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(String key, RejectedRecord rejected) {
     metrics.rejection(rejected.getTenant(), rejected.getReason());
-    return new ProducerRecord<>(topic, null, key, serializer.serialize(topic, rejected));
+    return new ProducerRecord<>(
+        topic, null, keySerializer.serialize(topic, key), serializer.serialize(topic, rejected));
   }
 
   private static SourceRef source(ErrorHandlerContext context) {
     return Rejections.source(context.topic(), context.partition(), context.offset());
-  }
-
-  /** The tenant named by a {@code tenant/subject} key, for the rejection and its metric. */
-  private static String tenantOfKey(byte[] key) {
-    if (key == null) {
-      return null;
-    }
-    Optional<String> tenant = EventIds.tenantOfKey(new String(key, StandardCharsets.UTF_8));
-    return tenant.orElse(null);
   }
 }

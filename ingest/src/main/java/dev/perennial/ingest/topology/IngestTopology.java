@@ -8,6 +8,7 @@ import dev.perennial.ingest.consent.ConsentReader;
 import dev.perennial.ingest.consent.ConsentState;
 import dev.perennial.ingest.consent.ConsentStateSerde;
 import dev.perennial.ingest.consent.ConsentUpdate;
+import dev.perennial.ingest.deadletter.RejectionKeyer;
 import dev.perennial.ingest.dedup.Deduplicator;
 import dev.perennial.ingest.event.AppEvent;
 import dev.perennial.ingest.event.Outcome;
@@ -64,7 +65,7 @@ import org.apache.kafka.streams.state.Stores;
  *                     └─► decisions ─┬─► consent table (ingest-consent-store)                   │
  *                                    └─► revocations ─► re-key ─► shred key ─┬─► erasures.v1    │
  *                                                                            └─► subject-keys.v1│
- * documents.v1 ─► read ─┐                                         (ingest-key-store) ▲           ├─► rejected.v1
+ * documents.v1 ─► read ─┐                                         (ingest-key-store) ▲           ├─► re-key ─► rejected.v1
  * feedback.v1  ─► read ─┴─► merge ─► join consent ─► admit ─► dedup ─┬─► rejected ───┼───────────┘
  *                                                (ingest-dedup-store)  └─► encrypt ─┴─► re-key ─► examples.v1
  * </pre>
@@ -243,7 +244,6 @@ public final class IngestTopology {
                 .withStreamPartitioner(RollMarkers.<SubjectKey>partitioner())
                 .withName("ingest-subject-keys-sink"));
 
-    // Rejections keep their source record's key (tenant/subject, as the app sent it).
     KStream<String, RejectedRecord> consentRejections =
         consent
             .get("ingest-consent-rejected")
@@ -252,8 +252,14 @@ public final class IngestTopology {
         .get("ingest-outcome-rejected")
         .mapValues(Outcome::rejection, Named.as("ingest-event-rejection"))
         .merge(consentRejections, Named.as("ingest-rejections"))
+        // Re-key from the source key (the app's tenant/subject: a raw user id, or anything) to
+        // tenant/pseudonym, or the tenant alone for a key that is not a valid tenant/subject:
+        // rejected.v1 must not hold raw user ids, an erased subject's included. No repartition:
+        // nothing stateful follows and to() writes with the new key.
+        .process(
+            () -> new RejectionKeyer(new Pseudonymizer(secret)), Named.as("ingest-rejection-key"))
         .peek(
-            (sourceKey, rejection) ->
+            (rejectionKey, rejection) ->
                 metrics.rejection(rejection.getTenant(), rejection.getReason()),
             Named.as("ingest-rejections-count"))
         .to(topics.rejected().name(), produced(topics.rejected(), "ingest-rejected-sink"));

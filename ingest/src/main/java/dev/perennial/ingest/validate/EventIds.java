@@ -42,6 +42,14 @@ public final class EventIds {
     return key.substring(key.indexOf('/') + 1);
   }
 
+  /**
+   * Whether {@code key} is a {@code tenant/subject} key whose tenant and subject are both valid ids
+   * (the checks {@link #checkSubjectKey} makes of a value's tenant and subject).
+   */
+  public static boolean isSubjectKey(String key) {
+    return tenantOfKey(key).isPresent() && checkId("subject", subjectOfKey(key)).isEmpty();
+  }
+
   /** The adapter key examples of this tenant and adapter (null: the default) are routed by. */
   public static String adapterKey(String tenant, String adapter) {
     return AdapterKey.of(tenant, adapter).toString();

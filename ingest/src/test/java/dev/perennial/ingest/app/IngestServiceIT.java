@@ -13,6 +13,8 @@ import dev.perennial.core.testing.RawRecords;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.ingest.deadletter.RejectionKeyer;
+import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.schemas.PublishedSchemas;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyTopic;
@@ -84,6 +86,7 @@ class IngestServiceIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final int PARTITIONS = 2;
+  private static final String PSEUDONYM_SECRET = "integration-test-secret-0123456789abcdef";
 
   @TempDir static Path stateDir;
 
@@ -108,7 +111,7 @@ class IngestServiceIT {
     values.put(
         PerennialConfig.TOPIC_PARTITIONS_CONFIG,
         Integer.toString(catalog.spec(PerennialTopic.SUBJECT_KEYS).partitions()));
-    values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "integration-test-secret-0123456789abcdef");
+    values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, PSEUDONYM_SECRET);
     values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
     values.put(IngestConfig.INPUT_PURGE_INTERVAL_MS_CONFIG, "500");
     values.put(IngestConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -401,7 +404,10 @@ class IngestServiceIT {
         spoiled);
 
     List<RejectedRecord> rejected = new ArrayList<>(rejectionsOf("acme/" + subject, 2));
-    rejected.addAll(rejectionsOf(subject + "/" + subject, 1));
+    // a key without a valid tenant: the rejection is keyed by nothing, found by its event id
+    ConsumerRecord<String, RejectedRecord> invalidTenant = rejectionOfEvent("k-2");
+    assertThat(invalidTenant.key()).isNull();
+    rejected.add(invalidTenant.value());
 
     assertThat(rejected)
         .extracting(RejectedRecord::getReason)
@@ -495,7 +501,9 @@ class IngestServiceIT {
         List.of(KeyValue.pair(tenant + "/" + subject, grant)));
   }
 
-  private static List<RejectedRecord> rejectionsOf(String key, int count) {
+  /** The rejections of records keyed {@code sourceKey}, which rejected.v1 keys by pseudonym. */
+  private static List<RejectedRecord> rejectionsOf(String sourceKey, int count) {
+    String key = RejectionKeyer.key(sourceKey, new Pseudonymizer(PSEUDONYM_SECRET));
     List<RejectedRecord> matching =
         readUntil(
                 topics.rejected().name(),
@@ -505,8 +513,22 @@ class IngestServiceIT {
             .filter(record -> key.equals(record.key()))
             .map(ConsumerRecord::value)
             .toList();
-    assertThat(matching).as("rejections of %s", key).hasSize(count);
+    assertThat(matching).as("rejections of %s", sourceKey).hasSize(count);
     return matching;
+  }
+
+  /** The one rejection of an event, with its key. */
+  private static ConsumerRecord<String, RejectedRecord> rejectionOfEvent(String eventId) {
+    List<ConsumerRecord<String, RejectedRecord>> matching =
+        readUntil(
+                topics.rejected().name(),
+                topics.rejected().valueSerde().deserializer(),
+                records -> records.stream().anyMatch(r -> eventId.equals(r.value().getEventId())))
+            .stream()
+            .filter(record -> eventId.equals(record.value().getEventId()))
+            .toList();
+    assertThat(matching).as("rejections of event %s", eventId).hasSize(1);
+    return matching.get(0);
   }
 
   /** The example of the event, decrypted with its subject's key from subject-keys.v1. */

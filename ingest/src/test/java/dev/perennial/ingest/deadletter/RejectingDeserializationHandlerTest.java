@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.schemas.registry.SchemaNotFoundException;
 import dev.perennial.schemas.registry.SchemaRegistryException;
 import dev.perennial.schemas.serde.AvroSerdeConfig;
@@ -38,7 +39,9 @@ class RejectingDeserializationHandlerTest {
   @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  private static final byte[] KEY = "acme/user-1".getBytes(StandardCharsets.UTF_8);
+  private static final String SECRET = "handler-test-pseudonym-secret-0123456789";
+  private static final String SUBJECT = "alice.smith@example.com";
+  private static final byte[] KEY = ("acme/" + SUBJECT).getBytes(StandardCharsets.UTF_8);
   private static final byte[] VALUE = {7, 1, 2, 3};
 
   private final Topics topics =
@@ -52,12 +55,30 @@ class RejectingDeserializationHandlerTest {
     handler.configure(
         Map.of(
             DeadLetterQueue.CONFIG,
-            new DeadLetterQueue(topics, metrics, keepBytes, Clock.fixed(NOW, ZoneOffset.UTC))));
+            new DeadLetterQueue(
+                topics,
+                metrics,
+                new Pseudonymizer(SECRET),
+                keepBytes,
+                Clock.fixed(NOW, ZoneOffset.UTC))));
     return handler;
   }
 
   private static ConsumerRecord<byte[], byte[]> record() {
-    return new ConsumerRecord<>("handler-test.documents.v1", 1, 42L, KEY, VALUE);
+    return record(KEY);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(byte[] key) {
+    return new ConsumerRecord<>("handler-test.documents.v1", 1, 42L, key, VALUE);
+  }
+
+  /** The key the dead letter of a record keyed {@code key} has on rejected.v1. */
+  private String deadLetterKey(byte[] key) {
+    DeserializationExceptionHandler.Response response =
+        handler(false)
+            .handleError(new Context(), record(key), new SerializationException("corrupt"));
+    byte[] letterKey = response.deadLetterQueueRecords().get(0).key();
+    return letterKey == null ? null : new String(letterKey, StandardCharsets.UTF_8);
   }
 
   private RejectedRecord deadLetter(DeserializationExceptionHandler.Response response) {
@@ -65,7 +86,6 @@ class RejectingDeserializationHandlerTest {
     assertThat(response.deadLetterQueueRecords()).hasSize(1);
     ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
     assertThat(letter.topic()).isEqualTo("handler-test.rejected.v1");
-    assertThat(letter.key()).isEqualTo(KEY);
     return topics
         .rejected()
         .valueSerde()
@@ -94,6 +114,25 @@ class RejectingDeserializationHandlerTest {
     assertThat(rejected.getValue()).isNull();
     assertThat(rejected.getRejectedAt()).isEqualTo(NOW);
     assertThat(metrics.count(IngestMetrics.REJECTIONS, "reason", "UNDESERIALIZABLE")).isEqualTo(1);
+  }
+
+  @Test
+  void theDeadLetterIsKeyedByTheSubjectsPseudonymNeverByTheRawKey() {
+    String pseudonymKey = "acme/" + new Pseudonymizer(SECRET).pseudonym("acme", SUBJECT);
+
+    assertThat(deadLetterKey(KEY)).isEqualTo(pseudonymKey);
+  }
+
+  @Test
+  void aKeyThatIsNotAValidTenantAndSubjectKeysTheDeadLetterByItsTenantOrNothing() {
+    assertThat(deadLetterKey("acme/".getBytes(StandardCharsets.UTF_8))).isEqualTo("acme");
+    assertThat(deadLetterKey(("acme/" + "x".repeat(300)).getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("acme");
+    assertThat(deadLetterKey("acme/bad\u0000id".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("acme");
+    assertThat(deadLetterKey(SUBJECT.getBytes(StandardCharsets.UTF_8))).isNull();
+    assertThat(deadLetterKey("Not A Tenant!/alice".getBytes(StandardCharsets.UTF_8))).isNull();
+    assertThat(deadLetterKey(null)).isNull();
   }
 
   @Test

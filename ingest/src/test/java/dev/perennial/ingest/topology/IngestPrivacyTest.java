@@ -1,6 +1,7 @@
 package dev.perennial.ingest.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.MasterKeys;
@@ -302,6 +303,43 @@ class IngestPrivacyTest {
           .filteredOn(entry -> entry.getValue() != null)
           .extracting(Map.Entry::getKey)
           .noneMatch(key -> key.contains(subject));
+    }
+  }
+
+  /**
+   * rejected.v1 never keeps the source key, the app's raw tenant/subject: an erased subject's later
+   * events are rejected under its pseudonym, the key of its erasure request, and a key that is not
+   * a valid tenant/subject leaves only its tenant, if it names one.
+   */
+  @Test
+  void rejectionsAreKeyedByTheSubjectsPseudonymNeverByTheRawKey() {
+    String subject = "alice.smith@example.com";
+    try (IngestDriver ingest = IngestDriver.start(REGISTRY.url(), stateDir)) {
+      ingest.grant("acme", subject);
+      ingest.revoke("acme", subject);
+      ingest.send(Events.document("acme", subject, "doc-1", MARKER).build());
+      ingest.consent.pipeInput("acme/" + subject, (ConsentChange) null);
+      ingest.send(Events.document("acme", subject, "doc-2", MARKER).build());
+      ingest.documents.pipeInput(
+          "acme/", Events.document("acme", subject, "doc-3", MARKER).build());
+      ingest.documents.pipeInput(
+          subject, Events.document("acme", subject, "doc-4", MARKER).build());
+      ingest.consent.pipeInput(subject, Events.grant("acme", subject));
+
+      List<KeyValue<String, RejectedRecord>> rejections = ingest.rejections();
+
+      String pseudonymKey = recordKey("acme", subject);
+      assertThat(rejections)
+          .extracting(kv -> kv.value.getReason(), kv -> kv.key)
+          .containsExactly(
+              tuple(RejectReason.ERASED_SUBJECT, pseudonymKey),
+              tuple(RejectReason.NO_CONSENT, pseudonymKey),
+              tuple(RejectReason.INVALID_FIELD, "acme"),
+              tuple(RejectReason.INVALID_FIELD, null),
+              tuple(RejectReason.INVALID_FIELD, null));
+      assertThat(ingest.erasures.readKeyValuesToList())
+          .extracting(kv -> kv.key)
+          .containsOnly(pseudonymKey);
     }
   }
 }
