@@ -91,7 +91,8 @@ public class PerennialConfig extends AbstractConfig {
       "segment.ms and max.compaction.lag.ms of the subject-keys topic and of ingest's key-store"
           + " changelog (ingest appends a roll marker every half of it): an erased subject's data"
           + " key is gone from both logs within 1.5 times this plus the broker's"
-          + " log.cleaner.backoff.ms (15 s by default) and the cleaning itself. Also segment.ms of"
+          + " log.cleaner.backoff.ms (15 s by default) and the cleaning itself. Ingest's"
+          + " consent-store changelog has the same settings (no roll markers). Also segment.ms of"
           + " the documents and feedback topics, whose consumed records ingest deletes: the broker"
           + " frees a segment's disk only once the whole segment is deleted.";
 

@@ -86,12 +86,13 @@ public record TopicCatalog(
   }
 
   /**
-   * The settings of a compacted log whose deleted keys must be gone within a bound (the key topic
-   * and ingest's key-store changelog): a segment rolls after at most the maximum compaction lag
-   * (the writer appends a marker at least every half lag, since a segment only rolls on an append),
-   * a rolled segment is compacted at once, and the cleaned-away files leave the broker's disk after
-   * a second. A deleted key's records are then gone within 1.5 lags plus the broker's {@code
-   * log.cleaner.backoff.ms} and the cleaning itself.
+   * The settings of a compacted log whose deleted keys must be gone within a bound (the key topic,
+   * ingest's key-store changelog and its consent-store changelog): a segment rolls after at most
+   * the maximum compaction lag (the key logs' writer appends a marker at least every half lag,
+   * since a segment only rolls on an append; the consent-store changelog rolls on its next record
+   * after the lag), a rolled segment is compacted at once, and the cleaned-away files leave the
+   * broker's disk after a second. A deleted key's records are then gone within 1.5 lags plus the
+   * broker's {@code log.cleaner.backoff.ms} and the cleaning itself.
    */
   public Map<String, String> shreddingConfigs() {
     Map<String, String> configs = new LinkedHashMap<>();

@@ -81,7 +81,8 @@ public final class IngestTopology {
 
   /**
    * The subjects' training consent (a deletion marker after a revocation; nothing after the app
-   * deleted the consent record), by tenant/subject.
+   * deleted the consent record), by tenant/subject. Its changelog is compacted with a bound ({@link
+   * TopicCatalog#shreddingConfigs()}).
    */
   public static final String CONSENT_STORE = "ingest-consent-store";
 
@@ -120,7 +121,10 @@ public final class IngestTopology {
     KStream<String, ConsentUpdate> decisions = consent.get("ingest-consent-decisions");
 
     // A deletion's state is null, a table tombstone: the subject's entry leaves the store and its
-    // changelog (compaction drops it), so ingest keeps no raw id of a subject the app deleted.
+    // changelog, so ingest keeps no raw id of a subject the app deleted. The changelog is compacted
+    // with the key logs' bound, so that compaction drops the subject's earlier records in time; no
+    // roll markers (another step cannot write a table's store): a segment rolls on the partition's
+    // next consent record after the lag.
     KTable<String, ConsentState> consentTable =
         decisions
             .mapValues(ConsentUpdate::state, Named.as("ingest-consent-state"))
@@ -128,7 +132,8 @@ public final class IngestTopology {
                 Named.as("ingest-consent-table"),
                 Materialized.<String, ConsentState, KeyValueStore<Bytes, byte[]>>as(CONSENT_STORE)
                     .withKeySerde(Serdes.String())
-                    .withValueSerde(new ConsentStateSerde()));
+                    .withValueSerde(new ConsentStateSerde())
+                    .withLoggingEnabled(catalog.shreddingConfigs()));
 
     Map<String, KStream<String, KeyedOutput>> erased =
         decisions

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
+import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.privacy.DataKeyCache;
 import dev.perennial.ingest.privacy.RollMarkers;
 import dev.perennial.ingest.privacy.SubjectKeyStore;
@@ -20,17 +23,23 @@ import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.processor.internals.InternalTopicConfig;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -340,6 +349,61 @@ class IngestPrivacyTest {
       assertThat(ingest.erasures.readKeyValuesToList())
           .extracting(kv -> kv.key)
           .containsOnly(pseudonymKey);
+    }
+  }
+
+  /**
+   * The consent store's changelog holds raw tenant/subject keys: a deleted subject's earlier grant
+   * must leave it within the key logs' bound, so it gets their settings. (Streams' internal topic
+   * configs are not public API; TopologyTestDriver does not show them.)
+   */
+  @Test
+  void theConsentAndKeyStoreChangelogsAreCompactedWithTheKeyLogsBound() {
+    try (IngestDriver ingest =
+        IngestDriver.start(
+            REGISTRY.url(),
+            stateDir,
+            Map.of(PerennialConfig.TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG, "60000"))) {
+      InspectableBuilder builder = new InspectableBuilder();
+      IngestTopology.build(
+          builder, ingest.topics, ingest.config, new IngestMetrics(new SimpleMeterRegistry()));
+      builder.build();
+      String applicationId = ingest.config.applicationId();
+      Map<String, InternalTopicConfig> changelogs =
+          builder.changelogs(
+              new StreamsConfig(
+                  IngestService.streamsProperties(
+                      ingest.config, ingest.topics, ingest.metrics, Clock.systemUTC())));
+      Map<String, String> bound = TopicCatalog.from(ingest.config).shreddingConfigs();
+
+      assertThat(bound)
+          .containsEntry("segment.ms", "60000")
+          .containsEntry("max.compaction.lag.ms", "60000")
+          .containsEntry("min.compaction.lag.ms", "0")
+          .containsEntry("message.timestamp.type", "LogAppendTime");
+      for (String store : List.of(IngestTopology.CONSENT_STORE, SubjectKeyStore.NAME)) {
+        String changelog = applicationId + "-" + store + "-changelog";
+        assertThat(changelogs).as("changelogs").containsKey(changelog);
+        assertThat(changelogs.get(changelog).properties(Map.of(), 0L))
+            .as(changelog)
+            .containsAllEntriesOf(bound);
+      }
+    }
+  }
+
+  /** A StreamsBuilder that shows the changelog topics of the topology it built, with configs. */
+  private static final class InspectableBuilder extends StreamsBuilder {
+
+    Map<String, InternalTopicConfig> changelogs(StreamsConfig config) {
+      // as a starting KafkaStreams does: the changelogs are named when the topology is built
+      internalTopologyBuilder.rewriteTopology(config);
+      internalTopologyBuilder.buildTopology();
+      Map<String, InternalTopicConfig> changelogs = new HashMap<>();
+      internalTopologyBuilder
+          .subtopologyToTopicsInfo()
+          .values()
+          .forEach(topics -> changelogs.putAll(topics.stateChangelogTopics));
+      return changelogs;
     }
   }
 }
