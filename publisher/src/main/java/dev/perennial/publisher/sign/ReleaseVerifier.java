@@ -33,6 +33,8 @@ import java.util.stream.Stream;
  */
 public final class ReleaseVerifier {
 
+  private static final String SYMBOLIC_LINK = "a symbolic link, which a release never holds";
+
   private final Function<String, Optional<PublicKey>> keysById;
   private final PublicKey pinned;
 
@@ -64,6 +66,15 @@ public final class ReleaseVerifier {
   /** Verifies the folder of {@code key} version {@code version}. */
   public Verification verify(Path folder, AdapterKey key, int version) {
     List<String> problems = new ArrayList<>();
+    // A link resolves where its reader stands: a serving stack's mount may find other bytes there.
+    Path path = folder;
+    for (String name :
+        List.of(ReleaseArea.relativePath(key, version), key.toString(), key.tenant())) {
+      if (path != null && Files.isSymbolicLink(path)) {
+        return new Verification(folder, List.of(name + ": " + SYMBOLIC_LINK));
+      }
+      path = path == null ? null : path.getParent();
+    }
     Optional<ReleaseManifest> manifest = verifySignedManifest(folder, problems);
     manifest.ifPresent(
         m -> {
@@ -226,6 +237,8 @@ public final class ReleaseVerifier {
       Path path = folder.resolve(file.getKey());
       if (!ReleaseArea.isValidFileName(file.getKey()) || !path.normalize().startsWith(folder)) {
         problems.add(file.getKey() + ": not a valid release file name");
+      } else if (Files.isSymbolicLink(path)) {
+        problems.add(file.getKey() + ": " + SYMBOLIC_LINK);
       } else if (!Files.isRegularFile(path)) {
         if (!purged.contains(file.getKey())) {
           problems.add(file.getKey() + ": missing");
@@ -252,10 +265,16 @@ public final class ReleaseVerifier {
     }
     try (Stream<Path> entries = Files.list(folder)) {
       entries
-          .map(entry -> entry.getFileName().toString())
-          .filter(name -> !expected.contains(name))
           .sorted()
-          .forEach(name -> problems.add(name + ": not listed in the manifest"));
+          .forEach(
+              entry -> {
+                String name = entry.getFileName().toString();
+                if (!expected.contains(name)) {
+                  problems.add(name + ": not listed in the manifest");
+                } else if (!manifest.files().containsKey(name) && Files.isSymbolicLink(entry)) {
+                  problems.add(name + ": " + SYMBOLIC_LINK);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       problems.add(folder + ": cannot be listed: " + e.getMessage());
     }

@@ -127,6 +127,27 @@ class ReleaseVerifierTest {
             "adapter_config.json: missing", "backdoor.bin: not listed in the manifest");
   }
 
+  @Test
+  void aSymbolicLinkFailsEvenToAFileWithTheRightBytes() throws Exception {
+    // A link resolves where the reader stands: in a serving stack's mount it may name other bytes.
+    Path weights = release.folder().resolve("adapter_model.safetensors");
+    Path elsewhere = Files.copy(weights, folder.resolve("elsewhere.safetensors"));
+    Files.delete(weights);
+    Files.createSymbolicLink(weights, elsewhere);
+
+    assertThat(verify().problems())
+        .containsExactly("adapter_model.safetensors: a symbolic link, which a release never holds");
+  }
+
+  @Test
+  void aReleaseFolderThatIsASymbolicLinkFails() throws Exception {
+    Path moved = Files.move(release.folder(), folder.resolve("outside-v1"));
+    Files.createSymbolicLink(release.folder(), moved);
+
+    assertThat(verify().problems())
+        .containsExactly("acme/support/v1: a symbolic link, which a release never holds");
+  }
+
   private PurgeNotice purgeNotice() {
     return PurgeNotice.of(
         KEY,
