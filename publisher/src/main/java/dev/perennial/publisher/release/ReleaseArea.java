@@ -180,6 +180,7 @@ public final class ReleaseArea {
   public StoredRelease write(ReleaseManifest manifest, ArtifactStore store, SigningKey signer) {
     AdapterKey key = manifest.adapterKey();
     Path target = folder(key, manifest.version());
+    requireNoLinks(target);
     if (Files.exists(target)) {
       throw new ReleaseExistsException(target);
     }
@@ -231,6 +232,7 @@ public final class ReleaseArea {
    */
   public List<String> purge(StoredRelease release, PurgeNotice notice, SigningKey signer) {
     Path folder = release.folder();
+    requireNoLinks(folder);
     List<String> deleted = new ArrayList<>();
     try {
       if (!Files.isRegularFile(folder.resolve(PurgeNotice.FILE_NAME))) {
@@ -425,6 +427,23 @@ public final class ReleaseArea {
               + version);
     }
     return new StoredRelease(key, version, folder, manifest);
+  }
+
+  /**
+   * Refuses a path under the root reached through a symbolic link (which the publisher never
+   * writes): it writes and deletes only inside its area.
+   */
+  private void requireNoLinks(Path path) {
+    for (Path at = path;
+        at != null && at.startsWith(root) && !at.equals(root);
+        at = at.getParent()) {
+      if (Files.isSymbolicLink(at)) {
+        throw new PublisherException(
+            root.relativize(at)
+                + " is a symbolic link; the publisher writes only inside the release area "
+                + root);
+      }
+    }
   }
 
   private Path keyFile(String keyId) {

@@ -3,8 +3,10 @@ package dev.perennial.publisher.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ManifestFactory;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.release.PurgeNotice;
@@ -199,6 +201,23 @@ class ReleaseVerifierTest {
     assertThat(verify().problems())
         .anyMatch(p -> p.startsWith("purged.json: names adapter_model.safetensors as"))
         .contains("adapter_model.safetensors: missing");
+  }
+
+  @Test
+  void thePublisherNeitherWritesNorDeletesThroughALinkOutOfTheArea() throws Exception {
+    Path outside = Files.move(release.folder().getParent(), folder.resolve("outside"));
+    Files.createSymbolicLink(release.folder().getParent(), outside);
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
+    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(release.manifest().bytes());
+    ReleaseManifest v2 = ReleaseManifest.parse(Json.bytes(tree.put("version", 2)));
+
+    assertThatThrownBy(() -> area.purge(release, purgeNotice(), signingKey))
+        .hasMessageContaining("acme/support is a symbolic link");
+    assertThatThrownBy(() -> area.write(v2, store, signingKey))
+        .hasMessageContaining("acme/support is a symbolic link");
+    assertThat(outside.resolve("v1/adapter_model.safetensors")).exists();
+    assertThat(outside.resolve("v1/purged.json")).doesNotExist();
+    assertThat(outside.resolve("v2")).doesNotExist();
   }
 
   @Test
