@@ -6,6 +6,7 @@ import dev.perennial.publisher.release.StoredRelease;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
@@ -17,8 +18,9 @@ import java.util.stream.Stream;
  * Checks a release folder against its signed manifest before the publisher serves it or moves an
  * alias onto it ({@link ReleaseVerifier} with the pinned keys only). A result is kept while the
  * folder looks the same: the digest of {@code manifest.json} and of {@code manifest.sig}, and the
- * size and modification time of every entry; any change to any of them (a flipped byte written back
- * changes the time) checks the folder again, digests of every file included.
+ * size, modification time, file key (inode) and change time of every entry; any change to any of
+ * them (a flipped byte written back moves the change time, even with the modification time set
+ * back) checks the folder again, digests of every file included.
  */
 public final class IntegrityChecks {
 
@@ -57,12 +59,17 @@ public final class IntegrityChecks {
               entry -> {
                 try {
                   BasicFileAttributes attributes =
-                      Files.readAttributes(entry, BasicFileAttributes.class);
+                      Files.readAttributes(
+                          entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                   text.append(entry.getFileName())
                       .append(':')
                       .append(attributes.size())
                       .append(':')
                       .append(attributes.lastModifiedTime().toMillis())
+                      .append(':')
+                      .append(attributes.fileKey())
+                      .append(':')
+                      .append(changeTime(entry))
                       .append(';');
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
@@ -72,5 +79,17 @@ public final class IntegrityChecks {
       return "unlistable:" + e.getMessage();
     }
     return text.toString();
+  }
+
+  /**
+   * The inode's change time where the file system keeps one: unlike the modification time, which
+   * anyone who can write the file can set back, every write or attribute change moves it.
+   */
+  private static Object changeTime(Path entry) throws IOException {
+    try {
+      return Files.getAttribute(entry, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return "-";
+    }
   }
 }

@@ -19,6 +19,7 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,24 @@ class ReleaseVerifierTest {
 
     assertThat(verify().problems())
         .containsExactly("acme/support/v1: a symbolic link, which a release never holds");
+  }
+
+  @Test
+  void aCachedCheckIsRedoneWhenAFileIsChangedAndItsTimeSetBack() throws Exception {
+    IntegrityChecks checks = new IntegrityChecks(ReleaseVerifier.withPublishedKeys(area));
+    Path weights = release.folder().resolve("adapter_model.safetensors");
+    FileTime written = Files.getLastModifiedTime(weights);
+    assertThat(checks.check(release).ok()).isTrue();
+
+    byte[] bytes = Files.readAllBytes(weights);
+    bytes[100] ^= 1;
+    Files.write(weights, bytes);
+    Files.setLastModifiedTime(weights, written);
+
+    assertThat(checks.check(release).problems())
+        .singleElement()
+        .asString()
+        .startsWith("adapter_model.safetensors: digest sha256:");
   }
 
   private PurgeNotice purgeNotice() {
