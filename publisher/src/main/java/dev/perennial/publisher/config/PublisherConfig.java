@@ -61,7 +61,7 @@ public final class PublisherConfig extends PerennialConfig {
   public static final String ADMIN_TOKEN_CONFIG = "perennial.publisher.admin.token";
   private static final String ADMIN_TOKEN_DOC =
       "The token the admin endpoints (promote, rollback) require as 'Authorization: Bearer"
-          + " <token>'. Unset, alias moves are refused (403) unless"
+          + " <token>'; a blank one is refused at start. Unset, alias moves are refused (403) unless"
           + " perennial.publisher.admin.unauthenticated is true.";
 
   public static final String TRUSTED_KEYS_CONFIG = "perennial.publisher.trusted.keys";
@@ -172,7 +172,13 @@ public final class PublisherConfig extends PerennialConfig {
             API_PORT_DOC)
         .define(SIGNING_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH, SIGNING_KEY_DOC)
         .define(SIGNING_KEY_FILE_CONFIG, Type.STRING, null, Importance.HIGH, SIGNING_KEY_FILE_DOC)
-        .define(ADMIN_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, ADMIN_TOKEN_DOC)
+        .define(
+            ADMIN_TOKEN_CONFIG,
+            Type.PASSWORD,
+            null,
+            PublisherConfig::validateAdminToken,
+            Importance.MEDIUM,
+            ADMIN_TOKEN_DOC)
         .define(
             TRUSTED_KEYS_CONFIG,
             Type.LIST,
@@ -320,6 +326,14 @@ public final class PublisherConfig extends PerennialConfig {
     }
     getList(TRUSTED_KEYS_CONFIG).forEach(key -> keys.add(Ed25519Keys.publicKey(key.strip())));
     return keys;
+  }
+
+  /** A blank token (an empty secret, say) would match no request: refused, not taken as unset. */
+  private static void validateAdminToken(String name, Object value) {
+    if (value instanceof Password token && token.value().isBlank()) {
+      throw new ConfigException(
+          name, "[hidden]", "is blank; set a token, or remove the key to refuse every move");
+    }
   }
 
   private static void validateTrustedKeys(String name, Object value) {

@@ -109,6 +109,16 @@ class PublisherConfigTest {
   }
 
   @Test
+  void aBlankAdminTokenIsRefusedAtStartRatherThanLockingEveryoneOut() {
+    Map<String, String> values = values();
+    values.put(PublisherConfig.ADMIN_TOKEN_CONFIG, "  ");
+
+    assertThatThrownBy(() -> PublisherConfig.of(values))
+        .hasMessageContaining("perennial.publisher.admin.token")
+        .hasMessageContaining("blank");
+  }
+
+  @Test
   void theReadApiNeedsAPortOfItsOwn() {
     Map<String, String> values = values();
     values.put(PublisherConfig.API_PORT_CONFIG, "8080");
