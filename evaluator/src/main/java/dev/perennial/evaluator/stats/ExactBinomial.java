@@ -39,7 +39,7 @@ public final class ExactBinomial {
     double above = 1;
     for (int i = 0; i < BISECTIONS; i++) {
       double p = (below + above) / 2;
-      if (1 - cumulative(k - 1, n, p) < tail) {
+      if (upperTail(k, n, p) < tail) {
         below = p;
       } else {
         above = p;
@@ -72,6 +72,24 @@ public final class ExactBinomial {
     for (int i = 0; i <= k; i++) {
       if (i > 0) {
         logCoefficient += Math.log((double) (n - i + 1) / i);
+      }
+      sum += Math.exp(logCoefficient + i * logP + (n - i) * logQ);
+    }
+    return Math.min(sum, 1);
+  }
+
+  /**
+   * P(X >= k) for X ~ Binomial(n, p), 0 < p < 1, summed from n down rather than as 1 - P(X <= k -
+   * 1), which keeps only the digits of a tail as small as the one a confidence near 1 asks for.
+   */
+  static double upperTail(int k, int n, double p) {
+    double logP = Math.log(p);
+    double logQ = Math.log1p(-p);
+    double logCoefficient = 0; // log C(n, n)
+    double sum = 0;
+    for (int i = n; i >= k; i--) {
+      if (i < n) {
+        logCoefficient += Math.log((double) (i + 1) / (n - i));
       }
       sum += Math.exp(logCoefficient + i * logP + (n - i) * logQ);
     }

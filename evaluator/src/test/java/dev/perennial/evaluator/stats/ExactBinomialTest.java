@@ -47,6 +47,16 @@ class ExactBinomialTest {
   }
 
   @Test
+  void aConfidenceNearOneKeepsTheLowerBoundsDigitsAtLargeN() {
+    // scipy 1.17: stats.beta.ppf(5e-8, 50000, 50001) = 0.49157332944002446 and
+    // stats.beta.isf(5e-8, 50001, 50000) = 0.5084266705599756; a tail of 5e-8 taken as
+    // 1 - P(X <= k - 1) kept only its first digits and put the lower bound at 0.4915671
+    Interval half = ExactBinomial.interval(50_000, 100_000, 0.9999999);
+    assertThat(half.lower()).isCloseTo(0.49157332944002446, within(1e-9));
+    assertThat(half.upper()).isCloseTo(0.5084266705599756, within(1e-9));
+  }
+
+  @Test
   void noTrialIsUndefinedAndImpossibleCountsAreRefused() {
     assertThat(ExactBinomial.interval(0, 0, 0.95).isUndefined()).isTrue();
     assertThatThrownBy(() -> ExactBinomial.interval(3, 2, 0.95))
