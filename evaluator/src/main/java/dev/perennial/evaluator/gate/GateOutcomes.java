@@ -9,6 +9,8 @@ import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.verdict.Outcomes;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -141,7 +143,7 @@ public final class GateOutcomes {
     boolean minimum = symbol.startsWith(">");
     return String.format(
         Locale.ROOT,
-        "%s %.3g [%.3g, %.3g] n %d %s %.3g at the %s bound of the %.0f %% interval",
+        "%s %.3g [%.3g, %.3g] n %d %s %.3g at the %s bound of the %s %% interval",
         gate.getName(),
         gate.getValue(),
         gate.getLower(),
@@ -150,7 +152,18 @@ public final class GateOutcomes {
         symbol,
         gate.getThreshold(),
         minimum ? "lower" : "upper",
-        gate.getConfidence() * 100);
+        percent(gate.getConfidence()));
+  }
+
+  /**
+   * A confidence level in percent as it was configured: {@code 95} for 0.95, {@code 99.9} for 0.999
+   * (rounded to whole percent, 0.999 would read as a 100 % interval).
+   */
+  public static String percent(double confidence) {
+    return new BigDecimal(confidence * 100)
+        .round(new MathContext(6))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   public static String symbol(GateComparator comparator) {

@@ -160,7 +160,7 @@ public final class HtmlReport {
   /** {@code lower bound, 95 %}. */
   private static String bound(Gate gate) {
     String side = GateOutcomes.symbol(gate.getComparator()).startsWith(">") ? "lower" : "upper";
-    return String.format(Locale.ROOT, "%s bound, %.0f %%", side, gate.getConfidence() * 100);
+    return side + " bound, " + GateOutcomes.percent(gate.getConfidence()) + " %";
   }
 
   private static String outcomeCell(EvaluationOutcome outcome) {

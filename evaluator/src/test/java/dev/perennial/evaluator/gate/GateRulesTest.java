@@ -294,4 +294,17 @@ class GateRulesTest {
             "retention\\.general 0\\.400 \\[0\\.\\d+, 0\\.\\d+\\] n 100 <= 0\\.100 at the upper"
                 + " bound of the 95 % interval");
   }
+
+  @Test
+  void aGateStatesTheConfiguredConfidenceRatherThanRoundingItToWholePercent() {
+    // gate.confidence may be 0.5 to 0.999: 0.999 and 0.975 are not 100 % and 98 % intervals
+    Gate retention =
+        byName(gates(measured(poolLosses(0.6, 0.05), answers(40, 90)))).get("retention.general");
+
+    assertThat(GateOutcomes.describe(Gate.newBuilder(retention).setConfidence(0.999).build()))
+        .endsWith("at the upper bound of the 99.9 % interval");
+    assertThat(GateOutcomes.describe(Gate.newBuilder(retention).setConfidence(0.975).build()))
+        .endsWith("at the upper bound of the 97.5 % interval");
+    assertThat(GateOutcomes.percent(0.5)).isEqualTo("50");
+  }
 }
