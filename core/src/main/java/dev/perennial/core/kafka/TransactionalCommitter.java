@@ -16,6 +16,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +32,16 @@ import org.slf4j.LoggerFactory;
  * again ({@link #isFatal}, the one list of such errors) is thrown as a {@link FatalKafkaException}:
  * another instance with the same transactional id took over, or access is denied; the loop must
  * stop and its service report itself dead.
+ *
+ * <p>A commit or abort that times out has an unknown outcome, and {@code KafkaProducer} allows only
+ * the same call after it (an abort after a timed-out commit is refused): it is tried again, {@value
+ * #END_ATTEMPTS} times in all, and then this instance gives up ({@link FatalKafkaException}); the
+ * next instance with the transactional id completes or aborts the transaction.
  */
 public final class TransactionalCommitter<K, V> {
 
   private static final Logger log = LoggerFactory.getLogger(TransactionalCommitter.class);
+  static final int END_ATTEMPTS = 3;
 
   private final Producer<K, V> producer;
   private final Consumer<?, ?> consumer;
@@ -66,7 +73,7 @@ public final class TransactionalCommitter<K, V> {
         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       }
       FaultHook.inTransactionWindow(outputs.size());
-      producer.commitTransaction();
+      end(producer::commitTransaction, "commit");
       return true;
     } catch (KafkaException e) {
       if (isFatal(e)) {
@@ -84,12 +91,29 @@ public final class TransactionalCommitter<K, V> {
 
   private void abort() {
     try {
-      producer.abortTransaction();
+      end(producer::abortTransaction, "abort");
     } catch (KafkaException e) {
       if (isFatal(e)) {
         throw new FatalKafkaException(e);
       }
       log.debug("No transaction to abort: {}", e.toString());
+    }
+  }
+
+  /** Ends the transaction with {@code end}, repeating it while it times out. */
+  private static void end(Runnable end, String what) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        end.run();
+        return;
+      } catch (TimeoutException e) {
+        if (attempt == END_ATTEMPTS) {
+          throw new FatalKafkaException(
+              "the transaction's " + what + " timed out " + attempt + " times", e);
+        }
+        log.warn(
+            "The transaction's {} timed out, retry {} of {}", what, attempt, END_ATTEMPTS - 1, e);
+      }
     }
   }
 

@@ -1,11 +1,15 @@
 package dev.perennial.core.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -15,6 +19,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 class TransactionalCommitterTest {
@@ -53,5 +58,73 @@ class TransactionalCommitterTest {
             Map.of(
                 new TopicPartition("jobs", 0), new OffsetAndMetadata(10),
                 new TopicPartition("jobs", 1), new OffsetAndMetadata(4)));
+  }
+
+  @Test
+  void aCommitThatTimesOutIsTriedAgainNotAborted() {
+    TimingOutProducer producer = new TimingOutProducer(1);
+    TransactionalCommitter<String, String> committer =
+        new TransactionalCommitter<>(producer, new MockConsumer<>("earliest"));
+
+    boolean committed =
+        committer.commit(
+            List.of(new ProducerRecord<>("out", "k", "v")),
+            List.of(new ConsumerRecord<>("jobs", 0, 7, "k", "v")));
+
+    assertThat(committed).isTrue();
+    assertThat(producer.transactionCommitted()).isTrue();
+    assertThat(producer.history()).hasSize(1);
+  }
+
+  @Test
+  void aCommitThatKeepsTimingOutEndsTheInstanceRatherThanGuessItsOutcome() {
+    TimingOutProducer producer = new TimingOutProducer(TransactionalCommitter.END_ATTEMPTS);
+    TransactionalCommitter<String, String> committer =
+        new TransactionalCommitter<>(producer, new MockConsumer<>("earliest"));
+
+    assertThatThrownBy(
+            () ->
+                committer.commit(
+                    List.of(new ProducerRecord<>("out", "k", "v")),
+                    List.of(new ConsumerRecord<>("jobs", 0, 7, "k", "v"))))
+        .isInstanceOf(FatalKafkaException.class)
+        .hasMessageContaining("commit timed out");
+    assertThat(producer.transactionAborted()).isFalse();
+  }
+
+  /**
+   * Times out its first commits as KafkaProducer does when the broker does not answer within
+   * max.block.ms, and, as KafkaProducer does, refuses an abort after a commit that timed out.
+   */
+  private static final class TimingOutProducer extends MockProducer<String, String> {
+    private int timeouts;
+    private boolean commitPending;
+
+    TimingOutProducer(int timeouts) {
+      super(true, null, new StringSerializer(), new StringSerializer());
+      this.timeouts = timeouts;
+      initTransactions();
+    }
+
+    @Override
+    public synchronized void commitTransaction() {
+      if (timeouts > 0) {
+        timeouts--;
+        commitPending = true;
+        throw new TimeoutException("commit not acknowledged within max.block.ms");
+      }
+      commitPending = false;
+      super.commitTransaction();
+    }
+
+    @Override
+    public synchronized void abortTransaction() {
+      if (commitPending) {
+        throw new IllegalStateException(
+            "Cannot attempt operation `abortTransaction` because the previous call to"
+                + " `commitTransaction` timed out and must be retried");
+      }
+      super.abortTransaction();
+    }
   }
 }
