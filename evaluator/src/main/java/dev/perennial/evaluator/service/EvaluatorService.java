@@ -122,6 +122,7 @@ public final class EvaluatorService implements Service {
             return thread;
           });
   private final Deque<ConsumerRecord<String, byte[]>> waiting = new ArrayDeque<>();
+  private final BatchPartitions batchPartitions = new BatchPartitions();
   private final List<Consumer<EvaluationVerdict>> verdictListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -401,6 +402,7 @@ public final class EvaluatorService implements Service {
       return;
     }
     consumer.pause(consumer.assignment());
+    batchPartitions.batchStarted();
     readiness = Readiness.ready("evaluating " + requests.size() + " candidate(s)");
     Future<Batch> outcome =
         scoring.submit(
@@ -475,9 +477,8 @@ public final class EvaluatorService implements Service {
     List<EvaluationVerdict> sent = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : batch.records()) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      if (!consumer.assignment().contains(partition)) {
-        log.info(
-            "Dropping the verdict of {}: its partition moved to another evaluator", where(record));
+      if (!batchPartitions.owns(partition, consumer.assignment())) {
+        log.info("Dropping the verdict of {}: its partition moved during the batch", where(record));
         continue;
       }
       kept.add(record);
@@ -515,20 +516,21 @@ public final class EvaluatorService implements Service {
     }
   }
 
-  /** Seeks every partition of {@code records} back to its first one and drops what waits there. */
+  /**
+   * Seeks every partition of {@code records} the batch still owns back to its first one and drops
+   * what waits there.
+   */
   private void rewind(List<ConsumerRecord<String, byte[]>> records) {
     Map<TopicPartition, Long> first = new HashMap<>();
     for (ConsumerRecord<String, byte[]> record : records) {
-      first.merge(
-          new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      // a partition that moved meanwhile is read again from its committed offset anyway
+      if (batchPartitions.owns(partition, consumer.assignment())) {
+        first.merge(partition, record.offset(), Math::min);
+      }
     }
     waiting.removeIf(r -> first.containsKey(new TopicPartition(r.topic(), r.partition())));
-    first.forEach(
-        (partition, offset) -> {
-          if (consumer.assignment().contains(partition)) {
-            consumer.seek(partition, offset);
-          }
-        });
+    first.forEach(consumer::seek);
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
@@ -551,6 +553,7 @@ public final class EvaluatorService implements Service {
     }
 
     private void drop(Collection<TopicPartition> partitions) {
+      batchPartitions.moved(partitions);
       waiting.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
     }
   }
