@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>A failed transaction is aborted and reported as not committed; the loop then reads the step's
  * records again (or retries it from memory). An error after which this instance can never commit
  * again ({@link #isFatal}, the one list of such errors) is thrown as a {@link FatalKafkaException}:
- * another instance with the same transactional id took over, or access is denied; the loop must
- * stop and its service report itself dead.
+ * another instance with the same transactional id took over, or access is denied, or the producer
+ * cannot even abort; the loop must stop and its service report itself dead.
  *
  * <p>A commit or abort that times out has an unknown outcome, and {@code KafkaProducer} allows only
  * the same call after it (an abort after a timed-out commit is refused): it is tried again, {@value
@@ -89,6 +89,11 @@ public final class TransactionalCommitter<K, V> {
     }
   }
 
+  /**
+   * Aborts the transaction. KafkaProducer refuses an abort only in its fatal error state (an
+   * abortable error is what an abort is for): it then refuses every transaction, so this instance
+   * stops rather than fail every step from now on.
+   */
   private void abort() {
     try {
       end(producer::abortTransaction, "abort");
@@ -96,7 +101,7 @@ public final class TransactionalCommitter<K, V> {
       if (isFatal(e)) {
         throw new FatalKafkaException(e);
       }
-      log.debug("No transaction to abort: {}", e.toString());
+      throw new FatalKafkaException("the transaction cannot be aborted", e);
     }
   }
 

@@ -14,6 +14,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -90,6 +91,30 @@ class TransactionalCommitterTest {
         .isInstanceOf(FatalKafkaException.class)
         .hasMessageContaining("commit timed out");
     assertThat(producer.transactionAborted()).isFalse();
+  }
+
+  @Test
+  void aProducerThatCannotAbortEndsTheInstanceInsteadOfFailingEveryStepForever() {
+    MockProducer<String, String> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+    producer.initTransactions();
+    // what KafkaProducer throws from every transactional call once it is in its fatal error state
+    KafkaException broken =
+        new KafkaException(
+            "Cannot execute transactional method because we are in an error state",
+            new InvalidTxnStateException("the broker refused the transaction's state"));
+    producer.sendOffsetsToTransactionException = broken;
+    producer.abortTransactionException = broken;
+    TransactionalCommitter<String, String> committer =
+        new TransactionalCommitter<>(producer, new MockConsumer<>("earliest"));
+
+    assertThatThrownBy(
+            () ->
+                committer.commit(
+                    List.of(new ProducerRecord<>("out", "k", "v")),
+                    List.of(new ConsumerRecord<>("jobs", 0, 7, "k", "v"))))
+        .isInstanceOf(FatalKafkaException.class)
+        .hasMessageContaining("cannot be aborted");
   }
 
   /**
