@@ -89,6 +89,10 @@ import org.slf4j.LoggerFactory;
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
  *       after a bounded pause, and readiness is DOWN.
+ *   <li>A trained job whose transaction aborts (the registry unavailable while the candidate is
+ *       written, a rebalance under way) is held ({@link PendingCommit}) and its transaction tried
+ *       again after a bounded pause, never trained again, while its partition stays with this
+ *       worker; no other job starts meanwhile.
  * </ul>
  */
 public final class TrainerWorker implements Service {
@@ -128,6 +132,8 @@ public final class TrainerWorker implements Service {
   private final MeterRegistry meters;
   private final PlasticityMeters plasticity;
   private final FairJobQueue<String, TrainingJob> queue = new FairJobQueue<>();
+  private final PendingCommit pending =
+      new PendingCommit(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE, Clock.systemUTC());
   private final Map<String, Integer> failures = new HashMap<>();
   private final Map<String, String> recentSkips = Collections.synchronizedMap(new RecentSkips());
   private final ExecutorService training =
@@ -277,6 +283,15 @@ public final class TrainerWorker implements Service {
     if (job != null) {
       return Readiness.ready("training " + job.record().value().getJobId());
     }
+    Optional<PendingCommit.Held> held = pending.held();
+    if (held.isPresent()) {
+      return Readiness.ready(
+          "committing the candidate of "
+              + held.get().jobId()
+              + " again (its transaction aborted "
+              + held.get().failures()
+              + " time(s))");
+    }
     if (decisions.catchingUp()) {
       return Readiness.ready(
           "idle; reading candidates, releases and verdicts up to date before the next job");
@@ -335,14 +350,18 @@ public final class TrainerWorker implements Service {
     }
   }
 
-  /** Reads new jobs, finishes the job in training if it is done, starts the next one. */
+  /**
+   * Reads new jobs, finishes the job in training if it is done, tries a held job's transaction
+   * again once its pause is over, starts the next job when none is in training or held.
+   */
   private void step() {
     ReadFailure.poll(consumer, POLL, "job", () -> count("unreadable")).forEach(queue::add);
     Running job = current;
     if (job != null && job.outcome().isDone()) {
       finish(job);
     }
-    if (current == null) {
+    pending.takeDue().ifPresent(held -> commitTrained(held.record(), held.trained()));
+    if (current == null && pending.isEmpty()) {
       decisions.refresh();
       startNext();
     }
@@ -376,7 +395,7 @@ public final class TrainerWorker implements Service {
           record.topic(),
           record.partition(),
           record.offset());
-      commit(record, null);
+      commit(record);
       return;
     }
     consumer.pause(consumer.assignment());
@@ -467,30 +486,7 @@ public final class TrainerWorker implements Service {
         log.info("Dropping the candidate of {}: its partition moved to another worker", jobId);
         return;
       }
-      for (Digest shard : trained.shardsRead()) {
-        if (!store.exists(shard)) {
-          skip(
-              record,
-              JobSkippedException.Reason.SHARD_GONE,
-              "shard " + shard + " was rewritten by an erasure while " + jobId + " trained");
-          return;
-        }
-      }
-      if (commit(record, trained.candidate())) {
-        failures.remove(jobId);
-        count("candidate");
-        plasticity.record(trained.candidate());
-        decisions.awaiting(
-            trained.candidate().getAdapterKey(), trained.candidate().getCandidateId());
-        log.info(
-            "Candidate {} of {}: {} examples, loss {} -> {}, {} ms",
-            trained.candidate().getCandidateId(),
-            trained.candidate().getAdapterKey(),
-            trained.candidate().getExampleCount(),
-            trained.candidate().getMetrics().getInitialLoss(),
-            trained.candidate().getMetrics().getFinalLoss(),
-            trained.candidate().getTotalMillis());
-      }
+      commitTrained(record, trained);
     } catch (ExecutionException e) {
       onFailure(job, e.getCause());
     } catch (InterruptedException e) {
@@ -499,6 +495,55 @@ public final class TrainerWorker implements Service {
     } finally {
       resume();
     }
+  }
+
+  /**
+   * Sends a trained job's candidate and commits its offset, after checking that no shard it read
+   * was rewritten meanwhile. When the transaction aborts, the trained job is held and tried again
+   * after a pause ({@link PendingCommit}): its adapter files are in the store already.
+   */
+  private void commitTrained(ConsumerRecord<String, TrainingJob> record, TrainedJob trained) {
+    String jobId = record.value().getJobId();
+    AdapterCandidate candidate = trained.candidate();
+    if (!owns(record)) {
+      log.info("Dropping the candidate of {}: its partition moved to another worker", jobId);
+      pending.clear();
+      return;
+    }
+    for (Digest shard : trained.shardsRead()) {
+      if (!store.exists(shard)) {
+        pending.clear();
+        skip(
+            record,
+            JobSkippedException.Reason.SHARD_GONE,
+            "shard " + shard + " was rewritten by an erasure while " + jobId + " trained");
+        return;
+      }
+    }
+    List<ProducerRecord<String, AdapterCandidate>> outputs =
+        List.of(new ProducerRecord<>(candidates.name(), candidate.getAdapterKey(), candidate));
+    if (!committer.commit(outputs, List.of(record))) {
+      PendingCommit.Held held = pending.hold(record, trained);
+      log.warn(
+          "The candidate of {} was not committed; retry {} in {} ms, without training it again",
+          jobId,
+          held.failures(),
+          held.pause().toMillis());
+      return;
+    }
+    pending.clear();
+    failures.remove(jobId);
+    count("candidate");
+    plasticity.record(candidate);
+    decisions.awaiting(candidate.getAdapterKey(), candidate.getCandidateId());
+    log.info(
+        "Candidate {} of {}: {} examples, loss {} -> {}, {} ms",
+        candidate.getCandidateId(),
+        candidate.getAdapterKey(),
+        candidate.getExampleCount(),
+        candidate.getMetrics().getInitialLoss(),
+        candidate.getMetrics().getFinalLoss(),
+        candidate.getTotalMillis());
   }
 
   private void onFailure(Running job, Throwable cause) {
@@ -527,7 +572,7 @@ public final class TrainerWorker implements Service {
     log.error(
         "Training {} failed {} times; skipping it without a candidate", jobId, attempt, cause);
     failures.remove(jobId);
-    if (commit(record, null)) {
+    if (commit(record)) {
       count("failed");
     }
   }
@@ -535,7 +580,7 @@ public final class TrainerWorker implements Service {
   private void skip(
       ConsumerRecord<String, TrainingJob> record, JobSkippedException.Reason reason, String why) {
     log.warn("Skipping job {} ({}): {}", record.value().getJobId(), reason, why);
-    if (commit(record, null)) {
+    if (commit(record)) {
       recentSkips.put(record.value().getJobId(), reason + ": " + why);
       count("skipped");
     }
@@ -558,12 +603,13 @@ public final class TrainerWorker implements Service {
   }
 
   /**
-   * Sends the candidate (if any) and commits the job's offset in one transaction. Returns false
-   * when the transaction was aborted; the job is then read again.
+   * Commits the offset of a job left without a candidate (skipped, failed, empty) in a transaction
+   * of its own. Returns false when the transaction was aborted; the job is then read again (it
+   * costs no training).
    */
-  private boolean commit(ConsumerRecord<String, TrainingJob> record, AdapterCandidate candidate) {
+  private boolean commit(ConsumerRecord<String, TrainingJob> record) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    if (!consumer.assignment().contains(partition)) {
+    if (!owns(record)) {
       log.info(
           "Not committing {}-{}@{}: the partition moved to another worker",
           record.topic(),
@@ -571,17 +617,17 @@ public final class TrainerWorker implements Service {
           record.offset());
       return false;
     }
-    List<ProducerRecord<String, AdapterCandidate>> outputs =
-        candidate == null
-            ? List.of()
-            : List.of(
-                new ProducerRecord<>(candidates.name(), candidate.getAdapterKey(), candidate));
-    if (committer.commit(outputs, List.of(record))) {
+    if (committer.commit(List.of(), List.of(record))) {
       return true;
     }
     queue.drop(List.of(partition));
     consumer.seek(partition, record.offset());
     return false;
+  }
+
+  /** Whether the record's partition is still assigned to this worker. */
+  private boolean owns(ConsumerRecord<String, TrainingJob> record) {
+    return consumer.assignment().contains(new TopicPartition(record.topic(), record.partition()));
   }
 
   private void count(String outcome) {
@@ -596,9 +642,12 @@ public final class TrainerWorker implements Service {
     throttle();
   }
 
-  /** Stops fetching partitions with enough jobs waiting; pauses everything while training. */
+  /**
+   * Stops fetching partitions with enough jobs waiting; pauses everything while a job trains or
+   * waits to commit.
+   */
   private void throttle() {
-    if (current != null) {
+    if (busy()) {
       consumer.pause(consumer.assignment());
       return;
     }
@@ -609,6 +658,11 @@ public final class TrainerWorker implements Service {
         consumer.resume(List.of(partition));
       }
     }
+  }
+
+  /** Whether a job is in training or a trained job waits to commit: no other job starts. */
+  private boolean busy() {
+    return current != null || !pending.isEmpty();
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
@@ -624,7 +678,7 @@ public final class TrainerWorker implements Service {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (current != null) {
+      if (busy()) {
         consumer.pause(partitions);
       }
       if (!partitions.isEmpty()) {
@@ -640,6 +694,13 @@ public final class TrainerWorker implements Service {
       if (job != null && partitions.contains(job.partition())) {
         job.cancelled().set(true);
       }
+      pending
+          .drop(partitions)
+          .ifPresent(
+              held ->
+                  log.info(
+                      "Dropping the candidate of {}: its partition moved to another worker",
+                      held.jobId()));
     }
   }
 

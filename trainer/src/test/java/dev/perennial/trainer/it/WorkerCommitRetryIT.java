@@ -1,0 +1,142 @@
+package dev.perennial.trainer.it;
+
+import static dev.perennial.trainer.testing.Examples.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.testing.KafkaClusterExtension;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.accumulate.TrainerAccumulator;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.TrainerHarness;
+import dev.perennial.trainer.worker.TrainerWorker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The schema registry goes away while a worker trains its first job, so the transaction that sends
+ * the job's candidate aborts (the worker does not know the candidate schema's id yet). The worker
+ * keeps the trained job, says it is not ready, and commits the candidate once the registry is back,
+ * without training the job a second time.
+ */
+class WorkerCommitRetryIT {
+
+  @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final String KEY = "acme/support";
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+  @TempDir Path folder;
+
+  @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aCandidateWhoseTransactionAbortsIsCommittedOnARetryWithoutTrainingTheJobAgain()
+      throws Exception {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    harness.values().put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
+    harness.values().put("perennial.trainer.tenant.acme.trigger.min.examples", "6");
+    // long enough for the registry to stop while the job trains
+    harness.values().put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "10000");
+    harness.values().put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "1000");
+    TrainerConfig config = harness.config();
+    harness.produce(
+        harness.topics().examples(),
+        IntStream.range(0, 6)
+            .mapToObj(i -> KeyValue.pair(KEY, text(KEY, "r-" + i, "Acme note " + i + ": teal.")))
+            .toList());
+    TrainingJob job;
+    try (TrainerAccumulator accumulator = TrainerAccumulator.start(config)) {
+      accumulator.awaitRunning(TIMEOUT);
+      job =
+          harness.await(harness.topics().trainingJobs(), jobs -> jobs.size() == 1, TIMEOUT).get(0);
+    }
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker = TrainerWorker.create(config, meters, null)) {
+      worker.start();
+      await("the job trains", () -> gauge(meters, "perennial.trainer.job.step") >= 1);
+
+      REGISTRY.stop();
+      double trainedTokens;
+      try {
+        // the candidate cannot be written: its transaction aborts, and the registry is reported
+        await(
+            "the outage reported",
+            () -> worker.readiness().detail().startsWith("schema registry unavailable"));
+        trainedTokens = tokens(meters);
+        // several retries (0.5 s, 1 s, 2 s): the job is neither trained again nor committed
+        TrainerHarness.sleep(4_000);
+        assertThat(tokens(meters)).as("tokens trained").isEqualTo(trainedTokens);
+        assertThat(gauge(meters, "perennial.trainer.job.step")).isZero();
+        assertThat(worker.readiness().ready()).isFalse();
+        assertThat(worker.failure()).isEmpty();
+        assertThat(committed(config.workerGroupId())).isZero();
+      } finally {
+        REGISTRY.restart();
+      }
+
+      List<AdapterCandidate> candidates =
+          harness.await(harness.topics().candidates(), found -> !found.isEmpty(), TIMEOUT);
+      await("the job's offset committed", () -> committed(config.workerGroupId()) == 1);
+      await("ready again", () -> worker.readiness().ready());
+      assertThat(harness.readAll(harness.topics().candidates()))
+          .singleElement()
+          .extracting(AdapterCandidate::getJobId)
+          .isEqualTo(job.getJobId());
+      assertThat(candidates).hasSize(1);
+      assertThat(tokens(meters)).as("tokens trained").isEqualTo(trainedTokens);
+      assertThat(
+              meters
+                  .get("perennial.trainer.worker.jobs")
+                  .tag("outcome", "candidate")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+    }
+  }
+
+  private static double tokens(SimpleMeterRegistry meters) {
+    return meters.get("perennial.trainer.training.tokens").counter().count();
+  }
+
+  private static double gauge(SimpleMeterRegistry meters, String name) {
+    return meters.get(name).gauge().value();
+  }
+
+  /** The offsets the worker group has committed, summed over its partitions. */
+  private static long committed(String groupId) {
+    try (Admin admin = KAFKA.createAdmin()) {
+      return admin
+          .listConsumerGroupOffsets(groupId)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .values()
+          .stream()
+          .mapToLong(OffsetAndMetadata::offset)
+          .sum();
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the offsets of " + groupId, e);
+    }
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting until %s", what).isLessThan(deadline);
+      TrainerHarness.sleep(50);
+    }
+  }
+}
