@@ -343,18 +343,27 @@ public record LlamaConfig(
       case "default":
         return RopeScaling.NONE;
       case "linear":
-        return new RopeScaling("linear", node.path("factor").asDouble(1), 1, 1, 0);
+        return new RopeScaling("linear", required(node, label, type, "factor"), 1, 1, 0);
       case "llama3":
         return new RopeScaling(
             "llama3",
-            node.path("factor").asDouble(8),
-            node.path("low_freq_factor").asDouble(1),
-            node.path("high_freq_factor").asDouble(4),
-            node.path("original_max_position_embeddings").asInt(8192));
+            required(node, label, type, "factor"),
+            required(node, label, type, "low_freq_factor"),
+            required(node, label, type, "high_freq_factor"),
+            (int) required(node, label, type, "original_max_position_embeddings"));
       default:
         throw new ModelException(
             label + " '" + type + "' is not supported: expected default, linear or llama3");
     }
+  }
+
+  /** A number the scaling needs; transformers has no default for it either, so none is guessed. */
+  private static double required(JsonNode node, String label, String type, String key) {
+    if (!node.path(key).isNumber()) {
+      throw new ModelException(
+          label + " '" + type + "' needs a number " + key + ", was " + node.path(key));
+    }
+    return node.get(key).asDouble();
   }
 
   private static String text(JsonNode json, String key, String fallback) {

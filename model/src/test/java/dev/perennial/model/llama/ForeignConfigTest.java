@@ -93,6 +93,20 @@ class ForeignConfigTest {
     assertRefused(disagreeing, "rope_theta (10000.0) disagrees with rope_parameters.rope_theta");
     assertRefused(noTheta, "rope_parameters has no rope_theta");
     assertRefused(yarn, "rope_parameters rope_type 'yarn' is not supported");
+    ObjectNode dynamic = TestModels.tinyLlama(true).toJson();
+    dynamic.putObject("rope_scaling").put("type", "dynamic").put("factor", 2.0);
+    assertRefused(dynamic, "rope_scaling type 'dynamic' is not supported");
+    // llama3 and linear scaling without their numbers: refused, not filled in with Llama 3.1's
+    ObjectNode llama3WithoutFactors = TestModels.tinyLlama(true).toJson();
+    llama3WithoutFactors.putObject("rope_scaling").put("rope_type", "llama3").put("factor", 8.0);
+    assertRefused(
+        llama3WithoutFactors, "rope_scaling type 'llama3' needs a number low_freq_factor");
+    ObjectNode linearWithoutFactor = TestModels.tinyLlama(true).toJson();
+    linearWithoutFactor
+        .putObject("rope_parameters")
+        .put("rope_type", "linear")
+        .put("rope_theta", 10000.0);
+    assertRefused(linearWithoutFactor, "rope_parameters rope_type 'linear' needs a number factor");
   }
 
   @Test
