@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -160,6 +161,35 @@ class PeftAdapterTest {
     assertThatThrownBy(() -> PeftAdapter.read(folder))
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("use_dora");
+    // rsLoRA's alpha / sqrt(r), trained biases, saved modules and a regex of targets: each refused
+    // by its key, never read as plain LoRA
+    Map<String, String> refused =
+        Map.of(
+            "\"use_rslora\": false", "use_rslora",
+            "\"bias\": \"none\"", "bias",
+            "\"modules_to_save\": null", "modules_to_save",
+            "\"target_modules\": [\n    \"v_proj\",\n    \"q_proj\"\n  ]", "target_modules");
+    Map<String, String> replacement =
+        Map.of(
+            "use_rslora", "\"use_rslora\": true",
+            "bias", "\"bias\": \"lora_only\"",
+            "modules_to_save", "\"modules_to_save\": [\"lm_head\"]",
+            "target_modules", "\"target_modules\": \".*(q|v)_proj\"");
+    refused.forEach(
+        (original, key) -> {
+          assertThat(text).contains(original);
+          try {
+            Files.writeString(
+                folder.resolve("adapter_config.json"),
+                text.replace(original, replacement.get(key)));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          assertThatThrownBy(() -> PeftAdapter.read(folder))
+              .as(key)
+              .isInstanceOf(ModelException.class)
+              .hasMessageContaining(key);
+        });
   }
 
   /**
