@@ -113,8 +113,9 @@ public record PeftAdapter(
   }
 
   /**
-   * Reads an adapter folder. What Perennial cannot apply (another peft_type, DoRA, rsLoRA, rank or
-   * alpha patterns, trained biases, modules to save) is an error naming the key.
+   * Reads an adapter folder. What Perennial cannot apply (another peft_type, DoRA, rsLoRA,
+   * activated LoRA, rank or alpha patterns, trained biases, modules to save) is an error naming the
+   * key.
    */
   public static PeftAdapter read(Path folder) {
     Path configFile = folder.resolve(CONFIG_FILE);
@@ -143,6 +144,10 @@ public record PeftAdapter(
     }
     if (json.path("modules_to_save").size() > 0) {
       problems.add("modules_to_save are not supported");
+    }
+    // activated LoRA: plain LoRA tensors, applied only after the invocation tokens
+    if (json.path("alora_invocation_tokens").size() > 0) {
+      problems.add("alora_invocation_tokens (activated LoRA) are not supported");
     }
     Set<TargetModule> targets = EnumSet.noneOf(TargetModule.class);
     JsonNode modules = json.get("target_modules");

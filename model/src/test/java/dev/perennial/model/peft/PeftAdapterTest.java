@@ -168,13 +168,20 @@ class PeftAdapterTest {
             "\"use_rslora\": false", "use_rslora",
             "\"bias\": \"none\"", "bias",
             "\"modules_to_save\": null", "modules_to_save",
+            "\"megatron_config\": null", "alora_invocation_tokens",
             "\"target_modules\": [\n    \"v_proj\",\n    \"q_proj\"\n  ]", "target_modules");
     Map<String, String> replacement =
         Map.of(
-            "use_rslora", "\"use_rslora\": true",
-            "bias", "\"bias\": \"lora_only\"",
-            "modules_to_save", "\"modules_to_save\": [\"lm_head\"]",
-            "target_modules", "\"target_modules\": \".*(q|v)_proj\"");
+            "use_rslora",
+            "\"use_rslora\": true",
+            "bias",
+            "\"bias\": \"lora_only\"",
+            "modules_to_save",
+            "\"modules_to_save\": [\"lm_head\"]",
+            "alora_invocation_tokens",
+            "\"megatron_config\": null, \"alora_invocation_tokens\": [128006, 78191]",
+            "target_modules",
+            "\"target_modules\": \".*(q|v)_proj\"");
     refused.forEach(
         (original, key) -> {
           assertThat(text).contains(original);
