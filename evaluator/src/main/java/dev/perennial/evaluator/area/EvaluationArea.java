@@ -1,5 +1,6 @@
 package dev.perennial.evaluator.area;
 
+import dev.perennial.core.files.Folders;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.key.InvalidAdapterKeyException;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Locale;
 
 /**
  * The evaluator's folder ({@code perennial.evaluator.evaluation.path}):
@@ -42,7 +42,7 @@ public final class EvaluationArea {
 
   /** The folder of a candidate's readable report. */
   public Path reportFolder(String adapterKey, String candidateId) {
-    return keyFolder("reports", adapterKey).resolve(safeName(candidateId));
+    return keyFolder("reports", adapterKey).resolve(Folders.safeName(candidateId));
   }
 
   /** The score history file of an adapter key. */
@@ -57,7 +57,8 @@ public final class EvaluationArea {
   private Path keyFolder(String area, String adapterKey) {
     return AdapterKey.tryParse(adapterKey)
         .map(key -> root.resolve(area).resolve(key.tenant()).resolve(key.adapter()))
-        .orElseGet(() -> root.resolve(area).resolve(INVALID_KEYS).resolve(safeName(adapterKey)));
+        .orElseGet(
+            () -> root.resolve(area).resolve(INVALID_KEYS).resolve(Folders.safeName(adapterKey)));
   }
 
   private static AdapterKey parse(String adapterKey) {
@@ -66,31 +67,6 @@ public final class EvaluationArea {
     } catch (InvalidAdapterKeyException e) {
       throw new EvaluatorException(e.getMessage(), e);
     }
-  }
-
-  /** {@code name} with every character outside {@code [A-Za-z0-9._-]} as {@code ~XX}. */
-  public static String safeName(String name) {
-    StringBuilder safe = new StringBuilder();
-    for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-      char c = (char) (b & 0xFF);
-      boolean plain =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == '-';
-      if (plain) {
-        safe.append(c);
-      } else {
-        safe.append('~').append(String.format(Locale.ROOT, "%02X", b & 0xFF));
-      }
-    }
-    String result = safe.toString();
-    if (result.isEmpty() || result.equals(".") || result.equals("..")) {
-      return result.replace(".", "~2E") + (result.isEmpty() ? "~" : "");
-    }
-    return result;
   }
 
   /** Writes {@code content} to {@code file}: whole or not at all, forced to disk. */

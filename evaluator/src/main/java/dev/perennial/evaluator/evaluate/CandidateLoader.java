@@ -1,6 +1,7 @@
 package dev.perennial.evaluator.evaluate;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.CorruptArtifactException;
@@ -8,7 +9,6 @@ import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.InvalidFolderIndexException;
 import dev.perennial.evaluator.UndecidableCandidateException;
 import dev.perennial.evaluator.UnusableCandidateException;
-import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.history.HistoryEntry;
@@ -114,7 +114,7 @@ final class CandidateLoader {
         readAdapter(
             candidate.getLocation(),
             candidate.getFileDigests(),
-            work.resolve(EvaluationArea.safeName(candidate.getCandidateId())));
+            work.resolve(Folders.safeName(candidate.getCandidateId())));
 
     Optional<Incumbent> incumbent = Optional.empty();
     PeftAdapter incumbentAdapter = null;

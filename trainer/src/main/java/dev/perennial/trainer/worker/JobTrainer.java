@@ -1018,17 +1018,11 @@ public final class JobTrainer {
 
   /** The job's scratch folder, emptied: always a child of the work folder, whatever the id. */
   private Path jobFolder(String jobId) {
-    Path folder = workDir.resolve(folderName(jobId)).normalize();
+    Path folder = workDir.resolve(Folders.safeName(jobId)).normalize();
     if (!folder.getParent().equals(workDir.normalize())) {
       throw new IllegalArgumentException("Job id " + jobId + " names no folder in " + workDir);
     }
     Folders.deleteRecursively(folder);
     return folder;
-  }
-
-  /** {@code jobId} as a file name: {@code _} for other characters, no {@code .}, {@code ..}. */
-  private static String folderName(String jobId) {
-    String name = jobId.replaceAll("[^A-Za-z0-9._-]", "_");
-    return name.isEmpty() || name.equals(".") || name.equals("..") ? "_" + name : name;
   }
 }
