@@ -198,10 +198,9 @@ public final class ReleaseArea {
         force(copy);
       }
       writeForced(staging.resolve(ReleaseManifest.FILE_NAME), manifest.bytes());
-      String signature = Base64.getEncoder().encodeToString(signer.sign(manifest.bytes())) + "\n";
       writeForced(
           staging.resolve(ReleaseManifest.SIGNATURE_FILE_NAME),
-          signature.getBytes(StandardCharsets.US_ASCII));
+          signatureFile(signer, manifest.bytes()));
       force(staging);
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -236,10 +235,8 @@ public final class ReleaseArea {
     List<String> deleted = new ArrayList<>();
     try {
       if (!Files.isRegularFile(folder.resolve(PurgeNotice.FILE_NAME))) {
-        String signature = Base64.getEncoder().encodeToString(signer.sign(notice.bytes())) + "\n";
         writeAtomically(
-            folder.resolve(PurgeNotice.SIGNATURE_FILE_NAME),
-            signature.getBytes(StandardCharsets.US_ASCII));
+            folder.resolve(PurgeNotice.SIGNATURE_FILE_NAME), signatureFile(signer, notice.bytes()));
         writeAtomically(folder.resolve(PurgeNotice.FILE_NAME), notice.bytes());
       }
       for (String name : notice.files().keySet()) {
@@ -259,15 +256,7 @@ public final class ReleaseArea {
 
   /** The purge notice's signature file's bytes, decoded. */
   public static byte[] readPurgeSignature(Path folder) {
-    Path file = folder.resolve(PurgeNotice.SIGNATURE_FILE_NAME);
-    try {
-      return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-    } catch (NoSuchFileException e) {
-      throw new PublisherException(PurgeNotice.SIGNATURE_FILE_NAME + " is missing", e);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new PublisherException(
-          PurgeNotice.SIGNATURE_FILE_NAME + " is not a base64 signature: " + e.getMessage(), e);
-    }
+    return readSignatureFile(folder, PurgeNotice.SIGNATURE_FILE_NAME);
   }
 
   /**
@@ -302,14 +291,23 @@ public final class ReleaseArea {
 
   /** The signature file's bytes, decoded. */
   public static byte[] readSignature(Path folder) {
-    Path file = folder.resolve(ReleaseManifest.SIGNATURE_FILE_NAME);
+    return readSignatureFile(folder, ReleaseManifest.SIGNATURE_FILE_NAME);
+  }
+
+  /** A signature file as the area writes them: base64 of the Ed25519 signature, a line. */
+  private static byte[] signatureFile(SigningKey signer, byte[] signed) {
+    String signature = Base64.getEncoder().encodeToString(signer.sign(signed)) + "\n";
+    return signature.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] readSignatureFile(Path folder, String name) {
     try {
-      return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+      return Base64.getDecoder()
+          .decode(Files.readString(folder.resolve(name), StandardCharsets.US_ASCII).strip());
     } catch (NoSuchFileException e) {
-      throw new PublisherException(ReleaseManifest.SIGNATURE_FILE_NAME + " is missing", e);
+      throw new PublisherException(name + " is missing", e);
     } catch (IOException | IllegalArgumentException e) {
-      throw new PublisherException(
-          ReleaseManifest.SIGNATURE_FILE_NAME + " is not a base64 signature: " + e.getMessage(), e);
+      throw new PublisherException(name + " is not a base64 signature: " + e.getMessage(), e);
     }
   }
 

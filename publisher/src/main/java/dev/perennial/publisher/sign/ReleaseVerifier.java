@@ -259,7 +259,7 @@ public final class ReleaseVerifier {
     Set<String> expected = new TreeSet<>(manifest.files().keySet());
     expected.add(ReleaseManifest.FILE_NAME);
     expected.add(ReleaseManifest.SIGNATURE_FILE_NAME);
-    if (Files.exists(folder.resolve(PurgeNotice.FILE_NAME))) {
+    if (PurgeNotice.isPurged(folder)) {
       expected.add(PurgeNotice.FILE_NAME);
       expected.add(PurgeNotice.SIGNATURE_FILE_NAME);
     }
