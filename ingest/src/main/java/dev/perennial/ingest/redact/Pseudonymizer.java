@@ -19,6 +19,16 @@ public final class Pseudonymizer {
 
   private static final String ALGORITHM = "HmacSHA256";
 
+  /**
+   * What {@link #fingerprint} hashes: no {@code /}, so never the input of a pseudonym, and not the
+   * label of any other key derived from the secret ({@code ExampleIds}').
+   */
+  private static final byte[] FINGERPRINT_LABEL =
+      "perennial.pseudonym-secret-fingerprint.v1".getBytes(StandardCharsets.UTF_8);
+
+  /** Bytes of the fingerprint kept: 128 bits tell secrets apart; the hex stays short to copy. */
+  private static final int FINGERPRINT_BYTES = 16;
+
   private final Mac mac;
 
   public Pseudonymizer(String secret) {
@@ -37,5 +47,15 @@ public final class Pseudonymizer {
   public String pseudonym(String tenant, String subject) {
     byte[] digest = mac.doFinal((tenant + "/" + subject).getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(digest);
+  }
+
+  /**
+   * The fingerprint of the secret, 32 lower-case hex digits: the HMAC of a fixed label, truncated.
+   * Equal secrets give equal fingerprints; it computes no pseudonym and no other key, and reveals
+   * nothing about the secret that a pseudonym does not, so it may be stored and shown.
+   */
+  public String fingerprint() {
+    byte[] digest = mac.doFinal(FINGERPRINT_LABEL);
+    return HexFormat.of().formatHex(digest, 0, FINGERPRINT_BYTES);
   }
 }

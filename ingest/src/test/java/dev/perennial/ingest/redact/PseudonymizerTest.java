@@ -27,6 +27,26 @@ class PseudonymizerTest {
   }
 
   @Test
+  void theFingerprintIsTheTruncatedHmacOfAFixedLabel() {
+    // Computed independently:
+    // printf 'perennial.pseudonym-secret-fingerprint.v1' | openssl dgst -sha256 -hmac '<secret>'
+    Pseudonymizer pseudonymizer = new Pseudonymizer("secret-key-for-pseudonyms-0123456789");
+
+    assertThat(pseudonymizer.fingerprint()).isEqualTo("d3e31897a5dce9ff01091ce2a5b6405d");
+  }
+
+  @Test
+  void theFingerprintTellsSecretsApartAndHoldsNoPartOfTheSecret() {
+    String secret = "secret-one-0123456789abcdef0123456789";
+    Pseudonymizer one = new Pseudonymizer(secret);
+    Pseudonymizer two = new Pseudonymizer("secret-two-0123456789abcdef0123456789");
+
+    assertThat(one.fingerprint()).matches("[0-9a-f]{32}").isEqualTo(one.fingerprint());
+    assertThat(one.fingerprint()).isNotEqualTo(two.fingerprint());
+    assertThat(secret).doesNotContain(one.fingerprint());
+  }
+
+  @Test
   void anEmptySecretIsRefused() {
     assertThatThrownBy(() -> new Pseudonymizer(""))
         .isInstanceOf(IllegalArgumentException.class)
