@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -57,13 +58,25 @@ public final class IngestConfig extends PerennialConfig {
           + "perennial.ingest.pseudonym.secret.file is required. Keep it in a secret store (a"
           + " Kubernetes Secret, set as PERENNIAL_INGEST_PSEUDONYM_SECRET): whoever holds it can"
           + " link pseudonyms to user ids. Changing it changes every pseudonym, so erasures no"
-          + " longer match earlier examples.";
+          + " longer match earlier examples: ingest records the secret's fingerprint at its first"
+          + " start and refuses to start with another secret unless"
+          + " perennial.ingest.pseudonym.secret.replaces declares the change.";
 
   public static final String PSEUDONYM_SECRET_FILE_CONFIG =
       "perennial.ingest.pseudonym.secret.file";
   private static final String PSEUDONYM_SECRET_FILE_DOC =
       "A file holding the pseudonym secret (UTF-8; a trailing line break is ignored), for example"
           + " a mounted Kubernetes Secret. Instead of perennial.ingest.pseudonym.secret.";
+
+  public static final String PSEUDONYM_SECRET_REPLACES_CONFIG =
+      "perennial.ingest.pseudonym.secret.replaces";
+  private static final String PSEUDONYM_SECRET_REPLACES_DOC =
+      "Set only to change the pseudonym secret on purpose: the fingerprint (32 hex digits) of the"
+          + " secret being replaced, as ingest recorded it and printed it when it refused to start"
+          + " with the new one. Ingest then records the new secret's fingerprint and starts. Data"
+          + " written before keeps its old pseudonyms, so later erasures no longer reach it (the"
+          + " README's 'Changing the pseudonym secret' says what to do). Once the change is"
+          + " recorded the value approves nothing else and may stay or go.";
 
   public static final String TRAINING_PURPOSE_CONFIG = "perennial.ingest.training.purpose";
   public static final String TRAINING_PURPOSE_DEFAULT = "adapter-training";
@@ -195,6 +208,8 @@ public final class IngestConfig extends PerennialConfig {
   /** Room for an example's ids, pseudonym, source, redaction counts and wire-format header. */
   static final int EXAMPLE_OVERHEAD_BYTES = 16 * 1024;
 
+  private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
+
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
   private static final ConfigDef CONFIG =
@@ -220,6 +235,13 @@ public final class IngestConfig extends PerennialConfig {
               IngestConfig::validateSecretFile,
               Importance.HIGH,
               PSEUDONYM_SECRET_FILE_DOC)
+          .define(
+              PSEUDONYM_SECRET_REPLACES_CONFIG,
+              Type.STRING,
+              null,
+              IngestConfig::validateFingerprint,
+              Importance.MEDIUM,
+              PSEUDONYM_SECRET_REPLACES_DOC)
           .define(
               TRAINING_PURPOSE_CONFIG,
               Type.STRING,
@@ -445,6 +467,18 @@ public final class IngestConfig extends PerennialConfig {
     return pseudonymSecret;
   }
 
+  /** The key that configured the pseudonym secret: the secret itself or its file. */
+  public String pseudonymSecretKey() {
+    return getString(PSEUDONYM_SECRET_FILE_CONFIG) == null
+        ? PSEUDONYM_SECRET_CONFIG
+        : PSEUDONYM_SECRET_FILE_CONFIG;
+  }
+
+  /** The fingerprint of the secret an intended change replaces, when one is declared. */
+  public Optional<String> pseudonymSecretReplaces() {
+    return Optional.ofNullable(getString(PSEUDONYM_SECRET_REPLACES_CONFIG));
+  }
+
   public String trainingPurpose() {
     return getString(TRAINING_PURPOSE_CONFIG);
   }
@@ -515,6 +549,14 @@ public final class IngestConfig extends PerennialConfig {
   private static void validateSecretFile(String name, Object value) {
     if (value != null) {
       requireLongEnough(name, readSecret(name, (String) value));
+    }
+  }
+
+  private static void validateFingerprint(String name, Object value) {
+    if (value != null && !FINGERPRINT.matcher((String) value).matches()) {
+      // Hidden: what is not a fingerprint may be the old secret itself, pasted by mistake.
+      throw new ConfigException(
+          name, "[hidden]", "must be a secret's fingerprint: 32 lower-case hex digits");
     }
   }
 

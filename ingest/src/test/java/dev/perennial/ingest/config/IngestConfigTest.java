@@ -148,8 +148,37 @@ class IngestConfigTest {
     values.remove(IngestConfig.PSEUDONYM_SECRET_CONFIG);
     values.put(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG, file.toString());
 
-    assertThat(new IngestConfig(values).pseudonymSecret().value())
+    IngestConfig config = new IngestConfig(values);
+
+    assertThat(config.pseudonymSecret().value())
         .isEqualTo("a-mounted-secret-of-thirty-two-chars!!");
+    assertThat(config.pseudonymSecretKey()).isEqualTo(IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG);
+  }
+
+  @Test
+  void aDeclaredSecretChangeNamesTheReplacedSecretByItsFingerprintOnly() {
+    Map<String, String> values = valid();
+    assertThat(new IngestConfig(values).pseudonymSecretReplaces()).isEmpty();
+    assertThat(new IngestConfig(values).pseudonymSecretKey())
+        .isEqualTo(IngestConfig.PSEUDONYM_SECRET_CONFIG);
+
+    values.put(IngestConfig.PSEUDONYM_SECRET_REPLACES_CONFIG, "0123456789abcdef0123456789abcdef");
+    assertThat(new IngestConfig(values).pseudonymSecretReplaces())
+        .contains("0123456789abcdef0123456789abcdef");
+
+    // the old secret itself, by mistake: refused, and not repeated in the error
+    values.put(
+        IngestConfig.PSEUDONYM_SECRET_REPLACES_CONFIG, "an-old-secret-of-thirty-two-chars!!");
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+    assertThat(error.problems())
+        .singleElement()
+        .satisfies(
+            problem ->
+                assertThat(problem)
+                    .startsWith(IngestConfig.PSEUDONYM_SECRET_REPLACES_CONFIG)
+                    .contains("32 lower-case hex digits")
+                    .doesNotContain("an-old-secret"));
   }
 
   @Test
