@@ -13,6 +13,8 @@ import dev.perennial.ingest.deadletter.DeadLetterQueue;
 import dev.perennial.ingest.deadletter.RejectingDeserializationHandler;
 import dev.perennial.ingest.deadletter.StopOnProductionErrorHandler;
 import dev.perennial.ingest.metrics.IngestMetrics;
+import dev.perennial.ingest.privacy.PseudonymSecretChangedException;
+import dev.perennial.ingest.privacy.PseudonymSecretGuard;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.topology.IngestTopology;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
@@ -77,11 +79,17 @@ public final class IngestService implements StreamsApplication {
   }
 
   /**
-   * Provisions the topics ingest reads and writes ({@link #topics}), builds the topology, starts
-   * Streams (its meters on {@code serviceMetrics}) and the purge of consumed app events.
+   * Provisions the topics ingest reads and writes ({@link #topics}), checks that the pseudonym
+   * secret is the one the data already written was pseudonymised with ({@link
+   * PseudonymSecretGuard}), builds the topology, starts Streams (its meters on {@code
+   * serviceMetrics}) and the purge of consumed app events.
+   *
+   * @throws PseudonymSecretChangedException when the secret is another one and no change was
+   *     declared: nothing has started
    */
   public static IngestService start(IngestConfig config, ServiceMetrics serviceMetrics) {
     TopicProvisioner.provision(config, config.applicationId() + "-admin", topics(config));
+    PseudonymSecretGuard.check(config);
     IngestMetrics metrics = new IngestMetrics(serviceMetrics.registry());
     TopicCatalog catalog = TopicCatalog.from(config);
     Topics topics = Topics.create(catalog, config.clientProperties());
