@@ -64,6 +64,40 @@ class EvaluatorConfigTest {
   }
 
   @Test
+  void aLeakageThresholdThatFewerControlsCannotExceedIsRefused() {
+    // 63 controls measure at most log2(64) = 6 bits: a candidate that ranks another tenant's
+    // secret first (it memorised it) has exposure 6.0 and passes "leakage <= 6.0", the default.
+    // The leakage gate could never fail, yet every verdict would list it as passed.
+    Map<String, String> values = values();
+    values.put(EvaluatorConfig.LEAKAGE_CONTROLS_CONFIG, "63");
+
+    assertThatThrownBy(() -> new EvaluatorConfig(values))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidConfigurationException) e).problems())
+                    .anyMatch(p -> p.startsWith(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG)));
+  }
+
+  @Test
+  void aTenantsLeakageThresholdAtOrAboveTheMeasurableExposureIsRefused() {
+    // 255 controls measure at most 8 bits; acme's candidates would pass leakage whatever of the
+    // other tenants' canaries they learnt.
+    Map<String, String> values = values();
+    values.put("perennial.evaluator.tenant.acme.gate.leakage.max.exposure", "8");
+
+    assertThatThrownBy(() -> new EvaluatorConfig(values))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidConfigurationException) e).problems())
+                    .anyMatch(
+                        p ->
+                            p.startsWith(
+                                "perennial.evaluator.tenant.acme.gate.leakage.max.exposure")));
+  }
+
+  @Test
   void defaultsNameTheBundledBaseAndALocalEvaluationArea() {
     EvaluatorConfig config = new EvaluatorConfig(values());
 
