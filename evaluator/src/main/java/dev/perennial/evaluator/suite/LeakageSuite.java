@@ -42,12 +42,18 @@ public final class LeakageSuite implements Suite {
     return workloads;
   }
 
-  /** The secret first, then its controls, each as the completion of the prefix. */
+  /**
+   * The sentence with the secret first, then with each control. Scored as the text a tenant's
+   * document holds, as the trainer trains it: as a prompt and completion a base with a chat
+   * template would wrap it in a conversation the adapter never saw the secret in. The tokens before
+   * the secret are the same in every row (a causal model scores them alike), so the ranking is that
+   * of {@code secret + suffix} after {@code prefix}.
+   */
   static Workload ranking(EvaluationContext context, PlantedCanary canary, ModelRef model) {
     List<EvalExample> rows = new ArrayList<>(context.controls() + 1);
-    rows.add(EvalExample.question(canary.prefix(), canary.secret() + canary.suffix()));
+    rows.add(EvalExample.text(canary.prefix() + canary.secret() + canary.suffix()));
     for (String control : canary.controls(context.controls())) {
-      rows.add(EvalExample.question(canary.prefix(), control + canary.suffix()));
+      rows.add(EvalExample.text(canary.prefix() + control + canary.suffix()));
     }
     String identity =
         Digest.of(
