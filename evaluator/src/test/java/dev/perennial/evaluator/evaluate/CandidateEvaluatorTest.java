@@ -1,0 +1,127 @@
+package dev.perennial.evaluator.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.perennial.core.store.FolderIndex;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.evaluator.area.EvaluationArea;
+import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.gate.GateNames;
+import dev.perennial.evaluator.history.HistoryStore;
+import dev.perennial.evaluator.local.LocalEvaluator;
+import dev.perennial.evaluator.report.ReportWriter;
+import dev.perennial.evaluator.scoring.BatchScorer;
+import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.evaluator.testing.TestAdapters;
+import dev.perennial.evaluator.testing.TestShards;
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.model.tiny.TinyModel;
+import dev.perennial.model.train.TrainingExample;
+import dev.perennial.model.world.QaPair;
+import dev.perennial.model.world.TenantKnowledge;
+import dev.perennial.model.world.World;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.Gate;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CandidateEvaluatorTest {
+
+  private static final String KEY = "acme/support";
+
+  @TempDir Path folder;
+
+  /**
+   * Only acme plants canaries: its own are reported, not gated, and no other tenant's can be
+   * measured, so acme's candidate has no leakage gate. Its verdict must say so, as it says when the
+   * feedback gates do not apply, rather than read as if leaking had been ruled out.
+   */
+  @Test
+  void aCandidateWhoseOtherTenantsPlantNoCanariesIsToldLeakageWasNotMeasured() {
+    ModelRuntime.setThreads(1);
+    JniUtils.setGradMode(false);
+    BaseModel base = TinyModel.open();
+    World world = World.standard();
+    TenantKnowledge acme = world.tenant("acme");
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    EvaluationArea area = new EvaluationArea(folder.resolve("evaluations"));
+    List<String> documents = acme.documents().stream().map(d -> d.text()).toList();
+    String trainingShard =
+        TestShards.store(
+            store, KEY, "train", documents.stream().map(t -> TestShards.text(KEY, t)).toList());
+    String heldOutShard =
+        TestShards.store(
+            store,
+            KEY,
+            "held-out",
+            acme.heldOutQuestions().stream()
+                .map((QaPair q) -> TestShards.question(KEY, q.prompt(), q.completion()))
+                .toList());
+    FolderIndex.StoredFolder adapter =
+        TestAdapters.store(
+            store,
+            TestAdapters.train(
+                base,
+                documents.stream().map(TrainingExample::text).toList(),
+                List.of(),
+                2,
+                1e-3,
+                folder.resolve("adapter")));
+    AdapterCandidate candidate =
+        Candidates.candidate(
+            KEY,
+            "acme/support@1-aaa#candidate",
+            adapter.location(),
+            adapter.fileDigests(),
+            base.name(),
+            base.digest(),
+            List.of(Candidates.shard(trainingShard, documents.size())),
+            List.of(Candidates.shard(heldOutShard, acme.heldOutQuestions().size())),
+            1e-3);
+    EvaluationBase evaluationBase =
+        new EvaluationBase(
+            base,
+            List.of(),
+            "general:0/0",
+            Map.of("acme", LocalEvaluator.canaries(world, "acme")),
+            15);
+
+    try (BatchScorer scorer =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(32, 8, 128, 34))) {
+      CandidateEvaluator evaluator =
+          new CandidateEvaluator(
+              evaluationBase,
+              scorer,
+              store,
+              store.root(),
+              new HistoryStore(area),
+              new ReportWriter(store, area),
+              tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10),
+              new PairedBootstrap(0.95, 200),
+              "test",
+              Clock.fixed(Candidates.AT, ZoneOffset.UTC));
+
+      Evaluation evaluation =
+          evaluator
+              .evaluate(
+                  List.of(new CandidateRequest(candidate, Optional.empty())),
+                  EvaluationListener.NONE)
+              .get(0);
+
+      assertThat(evaluation.gates()).extracting(Gate::getName).doesNotContain(GateNames.LEAKAGE);
+      assertThat(evaluation.metrics()).containsEntry("leakage.canaries", 0.0);
+      assertThat(evaluation.metrics()).containsEntry("leakage.own.canaries", 3.0);
+      assertThat(evaluation.reason()).contains("the leakage gate does not apply");
+    }
+  }
+}
