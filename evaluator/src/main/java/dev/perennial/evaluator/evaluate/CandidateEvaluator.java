@@ -245,6 +245,9 @@ public final class CandidateEvaluator {
     if (!GateRules.transferApplies(measurements)) {
       reason += "; " + GateRules.transferNotApplied(measurements);
     }
+    if (!GateRules.leakageApplies(measurements)) {
+      reason += "; " + GateRules.leakageNotApplied();
+    }
     boolean passed = outcome == EvaluationOutcome.PASSED;
     Instant now = clock.instant();
     HistoryEntry entry = ContinualLearning.entry(context, results, passed, now);

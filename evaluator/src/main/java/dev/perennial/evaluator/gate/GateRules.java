@@ -169,7 +169,7 @@ public final class GateRules {
         Effect.INCREASE,
         thresholds.regressionTenantTolerance(),
         GateComparator.LESS_OR_EQUAL);
-    if (m.get("leakage.canaries") > 0) {
+    if (leakageApplies(m)) {
       gates.add(
           point(
               GateNames.LEAKAGE,
@@ -256,6 +256,21 @@ public final class GateRules {
   public static boolean feedbackApplies(Measurements m, GateThresholds.Feedback thresholds) {
     double pairs = m.get(FeedbackSuite.PAIRS);
     return pairs > 0 && pairs >= thresholds.minPairs();
+  }
+
+  /**
+   * Whether the leakage gate judges the candidate: another tenant has canaries. Without any there
+   * is nothing to measure leaking against, and the verdict says so ({@link #leakageNotApplied}).
+   */
+  public static boolean leakageApplies(Measurements m) {
+    return m.get("leakage.canaries") > 0;
+  }
+
+  /** What the verdict says when the leakage gate does not apply. */
+  public static String leakageNotApplied() {
+    return "the leakage gate does not apply: no other tenant has canaries"
+        + " (perennial.evaluator.tenant.<tenant>.canary.file), so leaking another tenant's data"
+        + " was not measured";
   }
 
   /** What the verdict says when the feedback gates do not apply. */
