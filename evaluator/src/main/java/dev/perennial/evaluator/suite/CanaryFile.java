@@ -1,5 +1,6 @@
 package dev.perennial.evaluator.suite;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,8 +70,14 @@ public final class CanaryFile {
           continue;
         }
         canaries.add(canary);
-      } catch (IOException e) {
-        problems.add(where + ": not JSON (" + e.getMessage() + ")");
+      } catch (JsonProcessingException e) {
+        // not the parser's message: it quotes the token it choked on, which may be the secret
+        problems.add(
+            where
+                + ": not JSON"
+                + (e.getLocation() == null
+                    ? ""
+                    : " (column " + e.getLocation().getColumnNr() + ")"));
       } catch (IllegalArgumentException e) {
         problems.add(where + ": " + e.getMessage());
       }
