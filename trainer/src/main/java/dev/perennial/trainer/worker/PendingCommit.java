@@ -1,17 +1,15 @@
 package dev.perennial.trainer.worker;
 
 import dev.perennial.core.service.Backoff;
-import dev.perennial.schemas.v1.TrainingJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The worker's trained job whose transaction aborted (the schema registry unavailable while its
+ * The worker's job outcome whose transaction aborted (the schema registry unavailable while its
  * candidate was written, a rebalance under way): held, and its transaction tried again after a
  * bounded pause, instead of reading the job again and training it from scratch. It is dropped when
  * the job's partition moves to another worker, which then owns the job.
@@ -22,23 +20,10 @@ import org.apache.kafka.common.TopicPartition;
 final class PendingCommit {
 
   /**
-   * The held job: its record, its training's result, when to try its transaction again (after
-   * {@code pause}), and how many times its transaction aborted in a row.
+   * The held outcome, when to try its transaction again (after {@code pause}), and how many times
+   * its transaction aborted in a row.
    */
-  record Held(
-      ConsumerRecord<String, TrainingJob> record,
-      TrainedJob trained,
-      Instant due,
-      Duration pause,
-      int failures) {
-    TopicPartition partition() {
-      return new TopicPartition(record.topic(), record.partition());
-    }
-
-    String jobId() {
-      return record.value().getJobId();
-    }
-  }
+  record Held(JobOutcome outcome, Instant due, Duration pause, int failures) {}
 
   private final Backoff backoff;
   private final Clock clock;
@@ -49,10 +34,10 @@ final class PendingCommit {
     this.clock = clock;
   }
 
-  /** Holds {@code trained} after its transaction aborted, until a pause is over. */
-  Held hold(ConsumerRecord<String, TrainingJob> record, TrainedJob trained) {
+  /** Holds {@code outcome} after its transaction aborted, until a pause is over. */
+  Held hold(JobOutcome outcome) {
     Duration pause = backoff.next();
-    held = new Held(record, trained, clock.instant().plus(pause), pause, backoff.failures());
+    held = new Held(outcome, clock.instant().plus(pause), pause, backoff.failures());
     return held;
   }
 
@@ -78,7 +63,7 @@ final class PendingCommit {
   /** Drops the held job if its partition is among {@code partitions}; the job dropped. */
   Optional<Held> drop(Collection<TopicPartition> partitions) {
     Held dropped = held;
-    if (dropped == null || !partitions.contains(dropped.partition())) {
+    if (dropped == null || !partitions.contains(dropped.outcome().partition())) {
       return Optional.empty();
     }
     clear();

@@ -1,7 +1,6 @@
 package dev.perennial.trainer.worker;
 
 import dev.perennial.core.config.ConfigLoader;
-import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
@@ -60,7 +59,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -119,7 +117,6 @@ public final class TrainerWorker implements Service {
   private final Topic<String, AdapterCandidate> candidates;
   private final KafkaConsumer<String, TrainingJob> consumer;
   private final KafkaProducer<String, AdapterCandidate> producer;
-  private final TransactionalCommitter<String, AdapterCandidate> committer;
   private final SchemaRegistryClient registry;
   private final Backoff outageBackoff = new Backoff(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE);
   private final KafkaClientMeters clientMeters;
@@ -134,6 +131,7 @@ public final class TrainerWorker implements Service {
   private final FairJobQueue<String, TrainingJob> queue = new FairJobQueue<>();
   private final PendingCommit pending =
       new PendingCommit(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE, Clock.systemUTC());
+  private final JobCommits commits;
   private final Map<String, Integer> failures = new HashMap<>();
   private final Map<String, String> recentSkips = Collections.synchronizedMap(new RecentSkips());
   private final ExecutorService training =
@@ -199,7 +197,14 @@ public final class TrainerWorker implements Service {
             candidates.keySerde().serializer(),
             candidates.valueSerde().serializer());
     this.clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
-    this.committer = new TransactionalCommitter<>(producer, consumer);
+    this.commits =
+        new JobCommits(
+            new TransactionalCommitter<>(producer, consumer),
+            consumer,
+            store,
+            candidates.name(),
+            pending,
+            queue);
     this.registry = topics.registry();
 
     Map<String, Object> releaseProperties =
@@ -286,8 +291,8 @@ public final class TrainerWorker implements Service {
     Optional<PendingCommit.Held> held = pending.held();
     if (held.isPresent()) {
       return Readiness.ready(
-          "committing the candidate of "
-              + held.get().jobId()
+          "committing "
+              + held.get().outcome().describe()
               + " again (its transaction aborted "
               + held.get().failures()
               + " time(s))");
@@ -360,7 +365,7 @@ public final class TrainerWorker implements Service {
     if (job != null && job.outcome().isDone()) {
       finish(job);
     }
-    pending.takeDue().ifPresent(held -> commitTrained(held.record(), held.trained()));
+    commits.retryDue().ifPresent(this::committed);
     if (current == null && pending.isEmpty()) {
       decisions.refresh();
       startNext();
@@ -395,7 +400,7 @@ public final class TrainerWorker implements Service {
           record.topic(),
           record.partition(),
           record.offset());
-      commit(record);
+      commit(new JobOutcome.Empty(record));
       return;
     }
     consumer.pause(consumer.assignment());
@@ -486,7 +491,7 @@ public final class TrainerWorker implements Service {
         log.info("Dropping the candidate of {}: its partition moved to another worker", jobId);
         return;
       }
-      commitTrained(record, trained);
+      commit(new JobOutcome.Trained(record, trained));
     } catch (ExecutionException e) {
       onFailure(job, e.getCause());
     } catch (InterruptedException e) {
@@ -497,42 +502,25 @@ public final class TrainerWorker implements Service {
     }
   }
 
-  /**
-   * Sends a trained job's candidate and commits its offset, after checking that no shard it read
-   * was rewritten meanwhile. When the transaction aborts, the trained job is held and tried again
-   * after a pause ({@link PendingCommit}): its adapter files are in the store already.
-   */
-  private void commitTrained(ConsumerRecord<String, TrainingJob> record, TrainedJob trained) {
-    String jobId = record.value().getJobId();
-    AdapterCandidate candidate = trained.candidate();
-    if (!owns(record)) {
-      log.info("Dropping the candidate of {}: its partition moved to another worker", jobId);
-      pending.clear();
-      return;
+  /** Commits {@code outcome} with its job's offset ({@link JobCommits}). */
+  private void commit(JobOutcome outcome) {
+    commits.commit(outcome).ifPresent(this::committed);
+  }
+
+  /** Counts and logs an outcome once its transaction committed. */
+  private void committed(JobOutcome outcome) {
+    if (outcome instanceof JobOutcome.Trained trained) {
+      failures.remove(outcome.record().value().getJobId());
+      committed(trained.job().candidate());
+    } else if (outcome instanceof JobOutcome.Failed) {
+      count("failed");
+    } else if (outcome instanceof JobOutcome.Skipped skipped) {
+      recentSkips.put(outcome.record().value().getJobId(), skipped.reason() + ": " + skipped.why());
+      count("skipped");
     }
-    for (Digest shard : trained.shardsRead()) {
-      if (!store.exists(shard)) {
-        pending.clear();
-        skip(
-            record,
-            JobSkippedException.Reason.SHARD_GONE,
-            "shard " + shard + " was rewritten by an erasure while " + jobId + " trained");
-        return;
-      }
-    }
-    List<ProducerRecord<String, AdapterCandidate>> outputs =
-        List.of(new ProducerRecord<>(candidates.name(), candidate.getAdapterKey(), candidate));
-    if (!committer.commit(outputs, List.of(record))) {
-      PendingCommit.Held held = pending.hold(record, trained);
-      log.warn(
-          "The candidate of {} was not committed; retry {} in {} ms, without training it again",
-          jobId,
-          held.failures(),
-          held.pause().toMillis());
-      return;
-    }
-    pending.clear();
-    failures.remove(jobId);
+  }
+
+  private void committed(AdapterCandidate candidate) {
     count("candidate");
     plasticity.record(candidate);
     decisions.awaiting(candidate.getAdapterKey(), candidate.getCandidateId());
@@ -572,18 +560,13 @@ public final class TrainerWorker implements Service {
     log.error(
         "Training {} failed {} times; skipping it without a candidate", jobId, attempt, cause);
     failures.remove(jobId);
-    if (commit(record)) {
-      count("failed");
-    }
+    commit(new JobOutcome.Failed(record));
   }
 
   private void skip(
       ConsumerRecord<String, TrainingJob> record, JobSkippedException.Reason reason, String why) {
     log.warn("Skipping job {} ({}): {}", record.value().getJobId(), reason, why);
-    if (commit(record)) {
-      recentSkips.put(record.value().getJobId(), reason + ": " + why);
-      count("skipped");
-    }
+    commit(new JobOutcome.Skipped(record, reason, why));
   }
 
   /** Why this worker skipped the job, among its last few hundred skips. */
@@ -600,34 +583,6 @@ public final class TrainerWorker implements Service {
     protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
       return size() > KEPT;
     }
-  }
-
-  /**
-   * Commits the offset of a job left without a candidate (skipped, failed, empty) in a transaction
-   * of its own. Returns false when the transaction was aborted; the job is then read again (it
-   * costs no training).
-   */
-  private boolean commit(ConsumerRecord<String, TrainingJob> record) {
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    if (!owns(record)) {
-      log.info(
-          "Not committing {}-{}@{}: the partition moved to another worker",
-          record.topic(),
-          record.partition(),
-          record.offset());
-      return false;
-    }
-    if (committer.commit(List.of(), List.of(record))) {
-      return true;
-    }
-    queue.drop(List.of(partition));
-    consumer.seek(partition, record.offset());
-    return false;
-  }
-
-  /** Whether the record's partition is still assigned to this worker. */
-  private boolean owns(ConsumerRecord<String, TrainingJob> record) {
-    return consumer.assignment().contains(new TopicPartition(record.topic(), record.partition()));
   }
 
   private void count(String outcome) {
@@ -699,8 +654,8 @@ public final class TrainerWorker implements Service {
           .ifPresent(
               held ->
                   log.info(
-                      "Dropping the candidate of {}: its partition moved to another worker",
-                      held.jobId()));
+                      "Dropping {}: its partition moved to another worker",
+                      held.outcome().describe()));
     }
   }
 

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.TrainingJob;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,11 +20,12 @@ class PendingCommitTest {
       new PendingCommit(Duration.ofMillis(500), Duration.ofSeconds(10), clock);
   private final ConsumerRecord<String, TrainingJob> record =
       new ConsumerRecord<>(TOPIC, 1, 42, "acme/support", new TrainingJob());
-  private final TrainedJob trained = new TrainedJob(new AdapterCandidate(), List.of());
+  private final JobOutcome outcome =
+      new JobOutcome.Trained(record, new TrainedJob(new AdapterCandidate(), List.of()));
 
   @Test
   void aHeldJobIsTriedAgainOnlyOnceItsPauseIsOver() {
-    pending.hold(record, trained);
+    pending.hold(outcome);
 
     assertThat(pending.isEmpty()).isFalse();
     assertThat(pending.takeDue()).isEmpty();
@@ -36,11 +33,7 @@ class PendingCommitTest {
     assertThat(pending.takeDue()).isEmpty();
     clock.advance(Duration.ofMillis(1));
     assertThat(pending.takeDue())
-        .hasValueSatisfying(
-            held -> {
-              assertThat(held.record()).isSameAs(record);
-              assertThat(held.trained()).isSameAs(trained);
-            });
+        .hasValueSatisfying(held -> assertThat(held.outcome()).isSameAs(outcome));
     assertThat(pending.isEmpty()).isTrue();
   }
 
@@ -50,7 +43,7 @@ class PendingCommitTest {
         IntStream.range(0, 7)
             .mapToObj(
                 i -> {
-                  PendingCommit.Held held = pending.hold(record, trained);
+                  PendingCommit.Held held = pending.hold(outcome);
                   clock.advance(held.pause());
                   assertThat(pending.takeDue()).isPresent();
                   return held.pause().toMillis();
@@ -59,43 +52,19 @@ class PendingCommitTest {
 
     assertThat(pauses).containsExactly(500L, 1_000L, 2_000L, 4_000L, 8_000L, 10_000L, 10_000L);
     pending.clear();
-    assertThat(pending.hold(record, trained).pause()).isEqualTo(Duration.ofMillis(500));
+    assertThat(pending.hold(outcome).pause()).isEqualTo(Duration.ofMillis(500));
   }
 
   @Test
   void aHeldJobIsDroppedWhenItsPartitionMovesAndKeptWhenAnotherOneDoes() {
-    pending.hold(record, trained);
+    pending.hold(outcome);
 
     assertThat(pending.drop(List.of(new TopicPartition(TOPIC, 0)))).isEmpty();
     assertThat(pending.held()).isPresent();
     assertThat(pending.drop(List.of(new TopicPartition(TOPIC, 1))))
-        .hasValueSatisfying(held -> assertThat(held.record()).isSameAs(record));
+        .hasValueSatisfying(held -> assertThat(held.outcome()).isSameAs(outcome));
     assertThat(pending.isEmpty()).isTrue();
     clock.advance(Duration.ofMinutes(1));
     assertThat(pending.takeDue()).isEmpty();
-  }
-
-  /** A clock that moves only when told. */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2024-01-01T00:00:00Z");
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -1,0 +1,110 @@
+package dev.perennial.trainer.worker;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.kafka.TransactionalCommitter;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.TrainingJob;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits a job's outcome (its candidate, or nothing) together with the job's offset in one
+ * transaction, on the worker loop's thread. A trained job whose transaction aborts is held ({@link
+ * PendingCommit}) and committed again after a pause, never trained again; a trained job one of
+ * whose shards an erasure rewrote meanwhile is skipped instead. Nothing is committed for a
+ * partition that moved to another worker.
+ */
+final class JobCommits {
+
+  private static final Logger log = LoggerFactory.getLogger(JobCommits.class);
+
+  private final TransactionalCommitter<String, AdapterCandidate> committer;
+  private final Consumer<String, TrainingJob> consumer;
+  private final ArtifactStore store;
+  private final String candidatesTopic;
+  private final PendingCommit pending;
+  private final FairJobQueue<String, TrainingJob> queue;
+
+  JobCommits(
+      TransactionalCommitter<String, AdapterCandidate> committer,
+      Consumer<String, TrainingJob> consumer,
+      ArtifactStore store,
+      String candidatesTopic,
+      PendingCommit pending,
+      FairJobQueue<String, TrainingJob> queue) {
+    this.committer = committer;
+    this.consumer = consumer;
+    this.store = store;
+    this.candidatesTopic = candidatesTopic;
+    this.pending = pending;
+    this.queue = queue;
+  }
+
+  /**
+   * Commits {@code outcome}. Returns what was committed (a trained job whose shard was rewritten
+   * becomes a {@link JobOutcome.Skipped}), or empty when nothing was: the partition moved, or the
+   * transaction aborted (a trained job is then held).
+   */
+  Optional<JobOutcome> commit(JobOutcome outcome) {
+    ConsumerRecord<String, TrainingJob> record = outcome.record();
+    if (!consumer.assignment().contains(outcome.partition())) {
+      log.info("Dropping {}: its partition moved to another worker", outcome.describe());
+      pending.clear();
+      return Optional.empty();
+    }
+    if (outcome instanceof JobOutcome.Trained trained) {
+      Optional<Digest> gone = rewrittenShard(trained.job());
+      if (gone.isPresent()) {
+        pending.clear();
+        String why =
+            "shard "
+                + gone.get()
+                + " was rewritten by an erasure while "
+                + record.value().getJobId()
+                + " trained";
+        log.warn("Skipping job {} ({}): {}", record.value().getJobId(), "SHARD_GONE", why);
+        return commit(new JobOutcome.Skipped(record, JobSkippedException.Reason.SHARD_GONE, why));
+      }
+    }
+    if (committer.commit(outputs(outcome), List.of(record))) {
+      pending.clear();
+      return Optional.of(outcome);
+    }
+    if (outcome instanceof JobOutcome.Trained) {
+      PendingCommit.Held held = pending.hold(outcome);
+      log.warn(
+          "{} was not committed; retry {} in {} ms, without training the job again",
+          outcome.describe(),
+          held.failures(),
+          held.pause().toMillis());
+    } else {
+      // read again: it costs no training
+      queue.drop(List.of(outcome.partition()));
+      consumer.seek(outcome.partition(), record.offset());
+    }
+    return Optional.empty();
+  }
+
+  /** Commits the held outcome again once its pause is over; what was committed, or empty. */
+  Optional<JobOutcome> retryDue() {
+    return pending.takeDue().flatMap(held -> commit(held.outcome()));
+  }
+
+  private List<ProducerRecord<String, AdapterCandidate>> outputs(JobOutcome outcome) {
+    if (outcome instanceof JobOutcome.Trained trained) {
+      AdapterCandidate candidate = trained.job().candidate();
+      return List.of(new ProducerRecord<>(candidatesTopic, candidate.getAdapterKey(), candidate));
+    }
+    return List.of();
+  }
+
+  private Optional<Digest> rewrittenShard(TrainedJob trained) {
+    return trained.shardsRead().stream().filter(shard -> !store.exists(shard)).findFirst();
+  }
+}
