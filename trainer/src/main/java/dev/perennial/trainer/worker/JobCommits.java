@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits a job's outcome (its candidate, or nothing) together with the job's offset in one
- * transaction, on the worker loop's thread. A trained job whose transaction aborts is held ({@link
- * PendingCommit}) and committed again after a pause, never trained again; a trained job one of
- * whose shards an erasure rewrote meanwhile is skipped instead. Nothing is committed for a
- * partition that moved to another worker.
+ * transaction, on the worker loop's thread. An outcome whose transaction aborts, whatever it is, is
+ * held ({@link PendingCommit}) and committed again after a pause: the job is never read and trained
+ * again (a failed job would otherwise be trained {@code worker.job.attempts} more times). A trained
+ * job one of whose shards an erasure rewrote meanwhile is skipped instead. Nothing is committed for
+ * a partition that moved to another worker.
  */
 final class JobCommits {
 
@@ -29,27 +30,24 @@ final class JobCommits {
   private final ArtifactStore store;
   private final String candidatesTopic;
   private final PendingCommit pending;
-  private final FairJobQueue<String, TrainingJob> queue;
 
   JobCommits(
       TransactionalCommitter<String, AdapterCandidate> committer,
       Consumer<String, TrainingJob> consumer,
       ArtifactStore store,
       String candidatesTopic,
-      PendingCommit pending,
-      FairJobQueue<String, TrainingJob> queue) {
+      PendingCommit pending) {
     this.committer = committer;
     this.consumer = consumer;
     this.store = store;
     this.candidatesTopic = candidatesTopic;
     this.pending = pending;
-    this.queue = queue;
   }
 
   /**
    * Commits {@code outcome}. Returns what was committed (a trained job whose shard was rewritten
    * becomes a {@link JobOutcome.Skipped}), or empty when nothing was: the partition moved, or the
-   * transaction aborted (a trained job is then held).
+   * transaction aborted (the outcome is then held).
    */
   Optional<JobOutcome> commit(JobOutcome outcome) {
     ConsumerRecord<String, TrainingJob> record = outcome.record();
@@ -76,18 +74,12 @@ final class JobCommits {
       pending.clear();
       return Optional.of(outcome);
     }
-    if (outcome instanceof JobOutcome.Trained) {
-      PendingCommit.Held held = pending.hold(outcome);
-      log.warn(
-          "{} was not committed; retry {} in {} ms, without training the job again",
-          outcome.describe(),
-          held.failures(),
-          held.pause().toMillis());
-    } else {
-      // read again: it costs no training
-      queue.drop(List.of(outcome.partition()));
-      consumer.seek(outcome.partition(), record.offset());
-    }
+    PendingCommit.Held held = pending.hold(outcome);
+    log.warn(
+        "{} was not committed; retry {} in {} ms, without training the job again",
+        outcome.describe(),
+        held.failures(),
+        held.pause().toMillis());
     return Optional.empty();
   }
 

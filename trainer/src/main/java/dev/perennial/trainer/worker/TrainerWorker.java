@@ -87,10 +87,10 @@ import org.slf4j.LoggerFactory;
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
  *       after a bounded pause, and readiness is DOWN.
- *   <li>A trained job whose transaction aborts (the registry unavailable while the candidate is
- *       written, a rebalance under way) is held ({@link PendingCommit}) and its transaction tried
- *       again after a bounded pause, never trained again, while its partition stays with this
- *       worker; no other job starts meanwhile.
+ *   <li>A job whose transaction aborts (the registry unavailable while the candidate is written, a
+ *       rebalance under way), trained, failed or skipped, is held ({@link PendingCommit}) and its
+ *       transaction tried again after a bounded pause, never read and trained again, while its
+ *       partition stays with this worker; no other job starts meanwhile ({@link JobCommits}).
  * </ul>
  */
 public final class TrainerWorker implements Service {
@@ -203,8 +203,7 @@ public final class TrainerWorker implements Service {
             consumer,
             store,
             candidates.name(),
-            pending,
-            queue);
+            pending);
     this.registry = topics.registry();
 
     Map<String, Object> releaseProperties =

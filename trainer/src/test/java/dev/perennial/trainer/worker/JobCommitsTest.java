@@ -1,0 +1,133 @@
+package dev.perennial.trainer.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.kafka.TransactionalCommitter;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.TrainingJob;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobCommitsTest {
+
+  private static final String JOBS = "training-jobs.v1";
+  private static final TopicPartition PARTITION = new TopicPartition(JOBS, 1);
+
+  @TempDir Path folder;
+
+  private final MovableClock clock = new MovableClock();
+  private final PendingCommit pending =
+      new PendingCommit(Duration.ofMillis(500), Duration.ofSeconds(10), clock);
+  private final MockConsumer<String, TrainingJob> consumer = new MockConsumer<>("earliest");
+  private final MockProducer<String, AdapterCandidate> producer =
+      new MockProducer<>(true, null, new StringSerializer(), (topic, candidate) -> new byte[0]);
+  private final ConsumerRecord<String, TrainingJob> record = job();
+  private JobCommits commits;
+
+  @BeforeEach
+  void readTheJob() {
+    consumer.assign(List.of(PARTITION));
+    consumer.seek(PARTITION, 43);
+    producer.initTransactions();
+    commits =
+        new JobCommits(
+            new TransactionalCommitter<>(producer, consumer),
+            consumer,
+            new LocalArtifactStore(folder),
+            "candidates.v1",
+            pending);
+  }
+
+  @Test
+  void aFailedJobWhoseTransactionAbortsIsHeldAndCommittedAgainNotReadAndTrainedAgain() {
+    assertHeldAndCommittedOnARetry(new JobOutcome.Failed(record));
+  }
+
+  @Test
+  void aSkippedJobWhoseTransactionAbortsIsHeldAndCommittedAgainNotReadAgain() {
+    assertHeldAndCommittedOnARetry(
+        new JobOutcome.Skipped(record, JobSkippedException.Reason.AWAITS_REBASE, "its rebase"));
+  }
+
+  @Test
+  void aTrainedJobWhoseTransactionAbortsIsHeldAndItsCandidateCommittedAgain() {
+    AdapterCandidate candidate = new AdapterCandidate();
+    candidate.setAdapterKey("acme/support");
+    assertHeldAndCommittedOnARetry(
+        new JobOutcome.Trained(record, new TrainedJob(candidate, List.of())));
+    assertThat(producer.history())
+        .singleElement()
+        .satisfies(sent -> assertThat(sent.value()).isSameAs(candidate));
+  }
+
+  @Test
+  void aHeldOutcomeOfAPartitionThatMovedAwayIsDroppedUncommitted() {
+    producer.commitTransactionException = new KafkaException("abortable: a rebalance");
+    assertThat(commits.commit(new JobOutcome.Failed(record))).isEmpty();
+    producer.commitTransactionException = null;
+
+    consumer.assign(List.of(new TopicPartition(JOBS, 0)));
+    clock.advance(Duration.ofMillis(500));
+
+    assertThat(commits.retryDue()).isEmpty();
+    assertThat(pending.isEmpty()).isTrue();
+    assertThat(producer.consumerGroupOffsetsHistory()).isEmpty();
+  }
+
+  /**
+   * The outcome's first transaction aborts: nothing is committed, the job is not read again (the
+   * consumer stays after it), and its transaction is tried again once the pause is over.
+   */
+  private void assertHeldAndCommittedOnARetry(JobOutcome outcome) {
+    producer.commitTransactionException = new KafkaException("abortable: a rebalance");
+
+    assertThat(commits.commit(outcome)).isEmpty();
+
+    assertThat(producer.transactionAborted()).isTrue();
+    assertThat(consumer.position(PARTITION)).as("the consumer's position").isEqualTo(43);
+    assertThat(pending.held())
+        .hasValueSatisfying(held -> assertThat(held.outcome()).isSameAs(outcome));
+
+    producer.commitTransactionException = null;
+    assertThat(commits.retryDue()).as("before its pause is over").isEmpty();
+    clock.advance(Duration.ofMillis(500));
+    assertThat(commits.retryDue()).containsSame(outcome);
+    assertThat(pending.isEmpty()).isTrue();
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .singleElement()
+        .satisfies(
+            offsets ->
+                assertThat(offsets.values())
+                    .containsExactly(Map.of(PARTITION, new OffsetAndMetadata(43))));
+  }
+
+  private static ConsumerRecord<String, TrainingJob> job() {
+    TrainingJob job =
+        TrainingJob.newBuilder()
+            .setJobId("acme/support@3-abc")
+            .setTenant("acme")
+            .setAdapterKey("acme/support")
+            .setTrigger(JobTrigger.MIN_EXAMPLES)
+            .setShards(List.of())
+            .setHeldOutShards(List.of())
+            .setReplayShards(List.of())
+            .setCreatedAt(Instant.ofEpochMilli(1))
+            .build();
+    return new ConsumerRecord<>(JOBS, 1, 42, "acme/support", job);
+  }
+}
