@@ -8,7 +8,6 @@ import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
-import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.service.ServiceProcess;
@@ -86,7 +85,8 @@ import org.slf4j.LoggerFactory;
  *       unreadable}.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
- *       after a bounded pause, and readiness is DOWN.
+ *       after a bounded pause ({@link RegistryWait}), during which the loop keeps polling with
+ *       every partition paused, and readiness is DOWN.
  *   <li>A job whose transaction aborts (the registry unavailable while the candidate is written, a
  *       rebalance under way), trained, failed or skipped, is held ({@link PendingCommit}) and its
  *       transaction tried again after a bounded pause, never read and trained again, while its
@@ -118,7 +118,8 @@ public final class TrainerWorker implements Service {
   private final KafkaConsumer<String, TrainingJob> consumer;
   private final KafkaProducer<String, AdapterCandidate> producer;
   private final SchemaRegistryClient registry;
-  private final Backoff outageBackoff = new Backoff(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE);
+  private final RegistryWait registryWait =
+      new RegistryWait(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE, Clock.systemUTC());
   private final KafkaClientMeters clientMeters;
   private final ReleaseView releases;
   private final CandidateDecisions decisions;
@@ -336,7 +337,9 @@ public final class TrainerWorker implements Service {
       while (running.get()) {
         try {
           step();
-          outageBackoff.reset();
+          if (registry.outage().isEmpty()) {
+            registryWait.answered();
+          }
         } catch (RuntimeException e) {
           if (!ReadFailure.isOutage(e)) {
             throw e;
@@ -356,7 +359,8 @@ public final class TrainerWorker implements Service {
 
   /**
    * Reads new jobs, finishes the job in training if it is done, tries a held job's transaction
-   * again once its pause is over, starts the next job when none is in training or held.
+   * again once its pause is over, starts the next job when none is in training or held and the
+   * schema registry is not waited for.
    */
   private void step() {
     ReadFailure.poll(consumer, POLL, "job", () -> count("unreadable")).forEach(queue::add);
@@ -365,26 +369,23 @@ public final class TrainerWorker implements Service {
       finish(job);
     }
     commits.retryDue().ifPresent(this::committed);
-    if (current == null && pending.isEmpty()) {
+    if (!busy()) {
       decisions.refresh();
       startNext();
     }
   }
 
-  /** Pauses before the next try while the schema registry is unavailable. */
+  /**
+   * Reads and starts no job for a pause while the schema registry is unavailable ({@link
+   * RegistryWait}); the loop goes on polling meanwhile, every partition paused.
+   */
   private void waitForRegistry(Throwable outage) {
-    Duration pause = outageBackoff.next();
+    Duration pause = registryWait.begin();
     log.warn(
         "The schema registry is unavailable; retry {} in {} ms: {}",
-        outageBackoff.failures(),
+        registryWait.failures(),
         pause.toMillis(),
         outage.toString());
-    try {
-      Thread.sleep(pause.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TrainerException("Interrupted while waiting for the schema registry", e);
-    }
   }
 
   private void startNext() {
@@ -598,7 +599,7 @@ public final class TrainerWorker implements Service {
 
   /**
    * Stops fetching partitions with enough jobs waiting; pauses everything while a job trains or
-   * waits to commit.
+   * waits to commit, or the schema registry is waited for.
    */
   private void throttle() {
     if (busy()) {
@@ -614,9 +615,12 @@ public final class TrainerWorker implements Service {
     }
   }
 
-  /** Whether a job is in training or a trained job waits to commit: no other job starts. */
+  /**
+   * Whether a job is in training, a job's outcome waits to commit or the schema registry is waited
+   * for: no job is read or started.
+   */
   private boolean busy() {
-    return current != null || !pending.isEmpty();
+    return current != null || !pending.isEmpty() || registryWait.waiting();
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {

@@ -2,22 +2,28 @@ package dev.perennial.trainer.it;
 
 import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.testing.TrainerHarness;
 import dev.perennial.trainer.worker.TrainerWorker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -26,10 +32,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The schema registry goes away while a worker trains its first job, so the transaction that sends
- * the job's candidate aborts (the worker does not know the candidate schema's id yet). The worker
- * keeps the trained job, says it is not ready, and commits the candidate once the registry is back,
- * without training the job a second time.
+ * The schema registry goes away while a worker works.
+ *
+ * <ul>
+ *   <li>While it trains its first job, so the transaction that sends the job's candidate aborts
+ *       (the worker does not know the candidate schema's id yet). The worker keeps the trained job,
+ *       says it is not ready, and commits the candidate once the registry is back, without training
+ *       the job a second time.
+ *   <li>Before it reads its first job. The worker waits for the registry without leaving its
+ *       consumer group: its loop keeps polling (every partition paused) instead of sleeping out
+ *       pauses that grow to 10 s, longer than a {@code max.poll.interval.ms} an operator may set.
+ * </ul>
  */
 class WorkerCommitRetryIT {
 
@@ -106,6 +119,77 @@ class WorkerCommitRetryIT {
                   .count())
           .isEqualTo(1);
     }
+  }
+
+  @Test
+  @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aWorkerWaitingForTheRegistryKeepsPollingAndReadsTheJobOnceItIsBack() {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    // below the 4 s and 8 s pauses the outage brings
+    harness.values().put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3000");
+    TrainerConfig config = harness.config();
+    // nothing to train: the worker skips it once it can read it
+    harness.produce(
+        harness.topics().trainingJobs(), List.of(KeyValue.pair(KEY, jobWithoutShards())));
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    REGISTRY.stop();
+    try (TrainerWorker worker = TrainerWorker.create(config, meters, null)) {
+      try {
+        worker.start();
+        await(
+            "the outage reported",
+            () -> worker.readiness().detail().startsWith("schema registry unavailable"));
+        // pauses of 0.5, 1, 2, 4 and 8 s: a loop that sleeps them polls up to 8 s apart
+        TrainerHarness.sleep(12_000);
+        assertSoftly(
+            softly -> {
+              softly
+                  .assertThat(clientMetric(meters, "kafka.consumer.time.between.poll.max"))
+                  .as("the longest time between two polls, ms")
+                  .isLessThan(3_000);
+              softly
+                  .assertThat(clientMetric(meters, "kafka.consumer.coordinator.rebalance.total"))
+                  .as("the worker's rebalances: it never left its group")
+                  .isEqualTo(1);
+            });
+        assertThat(worker.readiness().ready()).isFalse();
+        assertThat(worker.failure()).isEmpty();
+        assertThat(committed(config.workerGroupId())).isZero();
+      } finally {
+        REGISTRY.restart();
+      }
+
+      await("the job skipped", () -> jobs(meters, "skipped") == 1);
+      await("the job's offset committed", () -> committed(config.workerGroupId()) == 1);
+      await("ready again", () -> worker.readiness().ready());
+    }
+  }
+
+  private static TrainingJob jobWithoutShards() {
+    return TrainingJob.newBuilder()
+        .setJobId(KEY + "@1-000000000000")
+        .setTenant("acme")
+        .setAdapterKey(KEY)
+        .setTrigger(JobTrigger.MANUAL)
+        .setShards(List.of())
+        .setHeldOutShards(List.of())
+        .setReplayShards(List.of())
+        .setCreatedAt(Instant.ofEpochMilli(1))
+        .build();
+  }
+
+  private static double jobs(SimpleMeterRegistry meters, String outcome) {
+    Counter counter =
+        meters.find("perennial.trainer.worker.jobs").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** A metric of the worker's Kafka clients, as its meter registry shows it. */
+  private static double clientMetric(SimpleMeterRegistry meters, String name) {
+    Meter meter = meters.find(name).meter();
+    assertThat(meter).as("meter %s", name).isNotNull();
+    return meter.measure().iterator().next().getValue();
   }
 
   private static double tokens(SimpleMeterRegistry meters) {
