@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberToRemove;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.streams.KeyValue;
@@ -39,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       (the worker does not know the candidate schema's id yet). The worker keeps the trained job,
  *       says it is not ready, and commits the candidate once the registry is back, without training
  *       the job a second time.
+ *   <li>While it holds that candidate and the group takes the job's partition away and gives it
+ *       back: the held candidate is dropped, never committed, and the job read again yields the one
+ *       candidate.
  *   <li>Before it reads its first job. The worker waits for the registry without leaving its
  *       consumer group: its loop keeps polling (every partition paused) instead of sleeping out
  *       pauses that grow to 10 s, longer than a {@code max.poll.interval.ms} an operator may set.
@@ -59,23 +64,8 @@ class WorkerCommitRetryIT {
   void aCandidateWhoseTransactionAbortsIsCommittedOnARetryWithoutTrainingTheJobAgain()
       throws Exception {
     TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
-    harness.values().put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
-    harness.values().put("perennial.trainer.tenant.acme.trigger.min.examples", "6");
-    // long enough for the registry to stop while the job trains
-    harness.values().put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "10000");
-    harness.values().put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "1000");
+    TrainingJob job = sealOneLongJob(harness);
     TrainerConfig config = harness.config();
-    harness.produce(
-        harness.topics().examples(),
-        IntStream.range(0, 6)
-            .mapToObj(i -> KeyValue.pair(KEY, text(KEY, "r-" + i, "Acme note " + i + ": teal.")))
-            .toList());
-    TrainingJob job;
-    try (TrainerAccumulator accumulator = TrainerAccumulator.start(config)) {
-      accumulator.awaitRunning(TIMEOUT);
-      job =
-          harness.await(harness.topics().trainingJobs(), jobs -> jobs.size() == 1, TIMEOUT).get(0);
-    }
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (TrainerWorker worker = TrainerWorker.create(config, meters, null)) {
@@ -122,6 +112,44 @@ class WorkerCommitRetryIT {
   }
 
   @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aHeldCandidateWhosePartitionIsTakenAwayIsDroppedNotCommitted() throws Exception {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    TrainingJob job = sealOneLongJob(harness);
+    TrainerConfig config = harness.config();
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker = TrainerWorker.create(config, meters, null)) {
+      worker.start();
+      await("the job trains", () -> gauge(meters, "perennial.trainer.job.step") >= 1);
+
+      REGISTRY.stop();
+      try {
+        await(
+            "the candidate held",
+            () -> worker.readiness().detail().startsWith("schema registry unavailable"));
+        double trainedTokens = tokens(meters);
+        // The group takes the partitions away and gives them back (meanwhile another worker could
+        // have committed the job): the held candidate is dropped and the job, read again, trains
+        // again. A worker that kept it went on retrying it and never trained the job again.
+        removeFromGroup(config);
+        await("the job trained again", () -> tokens(meters) > trainedTokens);
+      } finally {
+        REGISTRY.restart();
+      }
+
+      harness.await(harness.topics().candidates(), found -> !found.isEmpty(), TIMEOUT);
+      await("the job's offset committed", () -> committed(config.workerGroupId()) == 1);
+      TrainerHarness.sleep(2_000);
+      assertThat(harness.readAll(harness.topics().candidates()))
+          .singleElement()
+          .extracting(AdapterCandidate::getJobId)
+          .isEqualTo(job.getJobId());
+      assertThat(jobs(meters, "candidate")).isEqualTo(1);
+    }
+  }
+
+  @Test
   @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aWorkerWaitingForTheRegistryKeepsPollingAndReadsTheJobOnceItIsBack() {
     TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
@@ -163,6 +191,40 @@ class WorkerCommitRetryIT {
       await("the job skipped", () -> jobs(meters, "skipped") == 1);
       await("the job's offset committed", () -> committed(config.workerGroupId()) == 1);
       await("ready again", () -> worker.readiness().ready());
+    }
+  }
+
+  /** Seals one job of six examples that trains long enough for the registry to stop meanwhile. */
+  private static TrainingJob sealOneLongJob(TrainerHarness harness) throws Exception {
+    harness.values().put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
+    harness.values().put("perennial.trainer.tenant.acme.trigger.min.examples", "6");
+    harness.values().put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "10000");
+    harness.values().put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "1000");
+    harness.produce(
+        harness.topics().examples(),
+        IntStream.range(0, 6)
+            .mapToObj(i -> KeyValue.pair(KEY, text(KEY, "r-" + i, "Acme note " + i + ": teal.")))
+            .toList());
+    try (TrainerAccumulator accumulator = TrainerAccumulator.start(harness.config())) {
+      accumulator.awaitRunning(TIMEOUT);
+      return harness
+          .await(harness.topics().trainingJobs(), jobs -> jobs.size() == 1, TIMEOUT)
+          .get(0);
+    }
+  }
+
+  /** Removes the worker (a static member) from its group, as an operator can. */
+  private static void removeFromGroup(TrainerConfig config) {
+    try (Admin admin = KAFKA.createAdmin()) {
+      admin
+          .removeMembersFromConsumerGroup(
+              config.workerGroupId(),
+              new RemoveMembersFromConsumerGroupOptions(
+                  List.of(new MemberToRemove("perennial-trainer-worker-" + config.workerId()))))
+          .all()
+          .get();
+    } catch (Exception e) {
+      throw new AssertionError("cannot remove the worker from " + config.workerGroupId(), e);
     }
   }
 
