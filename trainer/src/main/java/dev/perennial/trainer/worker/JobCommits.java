@@ -66,8 +66,10 @@ final class JobCommits {
                 + " was rewritten by an erasure while "
                 + record.value().getJobId()
                 + " trained";
-        log.warn("Skipping job {} ({}): {}", record.value().getJobId(), "SHARD_GONE", why);
-        return commit(new JobOutcome.Skipped(record, JobSkippedException.Reason.SHARD_GONE, why));
+        JobOutcome.Skipped skipped =
+            new JobOutcome.Skipped(record, JobSkippedException.Reason.SHARD_GONE, why);
+        log.warn("Skipping job {} ({}): {}", record.value().getJobId(), skipped.reason(), why);
+        return commit(skipped);
       }
     }
     if (committer.commit(outputs(outcome), List.of(record))) {
@@ -76,7 +78,7 @@ final class JobCommits {
     }
     PendingCommit.Held held = pending.hold(outcome);
     log.warn(
-        "{} was not committed; retry {} in {} ms, without training the job again",
+        "The transaction of {} aborted; retry {} in {} ms, without training the job again",
         outcome.describe(),
         held.failures(),
         held.pause().toMillis());

@@ -124,7 +124,6 @@ public final class TrainerWorker implements Service {
   private final ReleaseView releases;
   private final CandidateDecisions decisions;
   private final JobTrainer trainer;
-  private final ArtifactStore store;
   private final TrainingProgress progress;
   private final int attempts;
   private final MeterRegistry meters;
@@ -170,7 +169,6 @@ public final class TrainerWorker implements Service {
       PrintWriter console) {
     this.jobs = topics.trainingJobs();
     this.candidates = topics.candidates();
-    this.store = store;
     this.trainer = trainer;
     this.meters = meters;
     this.plasticity = new PlasticityMeters(meters);
