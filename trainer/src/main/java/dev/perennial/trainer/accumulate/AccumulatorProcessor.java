@@ -22,8 +22,10 @@ import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.erasure.AffectedVersions;
+import dev.perennial.trainer.erasure.CandidatePurgeAudit;
 import dev.perennial.trainer.erasure.OrphanShardSweeper;
 import dev.perennial.trainer.erasure.ShardRewriter;
+import dev.perennial.trainer.erasure.UnreleasedWeights;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.HeldOutSplit;
@@ -36,6 +38,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -47,6 +50,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -102,7 +106,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class AccumulatorProcessor
-    implements Processor<String, TrainerEvent, String, TrainingJob> {
+    implements Processor<String, TrainerEvent, String, SpecificRecord> {
 
   private static final Logger log = LoggerFactory.getLogger(AccumulatorProcessor.class);
 
@@ -123,10 +127,11 @@ public final class AccumulatorProcessor
   private final Counter candidatesSeen;
   private final Counter releasesSeen;
   private final Counter insufficientSeen;
+  private final Counter candidatesPurged;
 
   private final Set<String> misfiledImports = new HashSet<>();
 
-  private ProcessorContext<String, TrainingJob> context;
+  private ProcessorContext<String, SpecificRecord> context;
   private AccumulatorStores state;
   private Rollovers rollovers;
   private Rebases rebases;
@@ -160,6 +165,8 @@ public final class AccumulatorProcessor
     this.releasesSeen = counter(meters, "perennial.trainer.lineage.events", "kind", "release");
     this.insufficientSeen =
         counter(meters, "perennial.trainer.lineage.events", "kind", "insufficient-evidence");
+    this.candidatesPurged =
+        counter(meters, "perennial.trainer.erasures", "outcome", "candidate-weights-purged");
   }
 
   private static Counter counter(MeterRegistry meters, String name, String tag, String value) {
@@ -167,7 +174,7 @@ public final class AccumulatorProcessor
   }
 
   @Override
-  public void init(ProcessorContext<String, TrainingJob> context) {
+  public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.state = AccumulatorStores.of(context, basesTopic, importsTopic);
     this.rollovers = new Rollovers(state);
@@ -188,13 +195,7 @@ public final class AccumulatorProcessor
     } else if (event instanceof ErasureArrived erasure) {
       onErasure(erasure.request(), record.timestamp());
     } else if (event instanceof CandidateArrived candidate) {
-      state.putCandidate(
-          candidate.adapterKey(),
-          new CandidateEntry(
-              candidate.candidateId(), candidate.jobId(), candidate.parentVersion()));
-      if (candidate.movedVersion() != null) {
-        rebases.onCandidate(candidate);
-      }
+      onCandidate(candidate, record.timestamp());
       candidatesSeen.increment();
     } else if (event instanceof ReleaseArrived release) {
       onRelease(release, record.timestamp());
@@ -208,6 +209,24 @@ public final class AccumulatorProcessor
     } else if (event instanceof RebaseRefused refused) {
       rebases.onRefused(refused, record.timestamp());
     }
+  }
+
+  private void onCandidate(CandidateArrived candidate, long timestamp) {
+    CandidateEntry known = state.candidate(candidate.adapterKey(), candidate.candidateId());
+    state.putCandidate(
+        candidate.adapterKey(),
+        new CandidateEntry(
+            candidate.candidateId(),
+            candidate.jobId(),
+            candidate.parentVersion(),
+            candidate.movedVersion(),
+            candidate.weightBlobs(),
+            known == null ? null : known.weightsPurgedBy()));
+    if (candidate.movedVersion() != null) {
+      rebases.onCandidate(candidate);
+    }
+    // a candidate of a job an erasure already superseded (or on top of an erased release)
+    purgeUnreleased(candidate.tenant(), timestamp);
   }
 
   private void onExample(SourcedExample sourced, long timestamp) {
@@ -494,6 +513,7 @@ public final class AccumulatorProcessor
       }
     }
     int orphans = sweeper.sweep(tenant, subject, indexed);
+    purgeUnreleased(tenant, timestamp);
     erasures.increment();
     log.info(
         "Erasure {} of subject {} done for tenant {} ({} adapter keys, {} orphaned shards deleted)",
@@ -576,16 +596,24 @@ public final class AccumulatorProcessor
 
   private void onRelease(ReleaseArrived release, long timestamp) {
     String adapterKey = release.adapterKey();
-    if (state.release(adapterKey, release.version()) != null) {
+    ReleaseEntry known = state.release(adapterKey, release.version());
+    if (known != null) {
+      if (known.weightBlobs() == null && release.weightBlobs() != null) {
+        // learnt before blobs were recorded: a later record of the version names them
+        state.putRelease(adapterKey, known.withWeightBlobs(release.weightBlobs()));
+      }
       return;
     }
-    ReleaseEntry entry = new ReleaseEntry(release.version(), release.candidateId(), null);
-    ErasureMark taint = taintOf(adapterKey, release.candidateId());
+    ReleaseEntry entry =
+        new ReleaseEntry(release.version(), release.candidateId(), null, release.weightBlobs());
+    ErasureMark taint = taintOf(adapterKey, state.candidate(adapterKey, release.candidateId()));
     if (taint == null) {
       state.putRelease(adapterKey, entry);
       return;
     }
     state.putRelease(adapterKey, entry.erasedBy(taint));
+    // candidates trained on top of it hold the erased data too
+    purgeUnreleased(release.tenant(), timestamp);
     log.warn(
         "Release {} of {} holds data erased by {}; emitting an ERASURE job for it",
         release.version(),
@@ -599,9 +627,11 @@ public final class AccumulatorProcessor
         timestamp);
   }
 
-  /** The erasure whose data a candidate holds (its job's or its parent release's), or null. */
-  private ErasureMark taintOf(String adapterKey, String candidateId) {
-    CandidateEntry candidate = state.candidate(adapterKey, candidateId);
+  /**
+   * The erasure whose data a candidate holds (its job's, its parent release's or, for a REBASE
+   * candidate, the release it moved), or null.
+   */
+  private ErasureMark taintOf(String adapterKey, CandidateEntry candidate) {
     if (candidate == null) {
       return null;
     }
@@ -609,13 +639,54 @@ public final class AccumulatorProcessor
     if (job != null && job.supersededBy() != null) {
       return job.supersededBy();
     }
-    if (candidate.parentVersion() != null) {
-      ReleaseEntry parent = state.release(adapterKey, candidate.parentVersion());
-      if (parent != null) {
-        return parent.erasedBy();
+    for (Integer version : Arrays.asList(candidate.parentVersion(), candidate.movedVersion())) {
+      ReleaseEntry release = version == null ? null : state.release(adapterKey, version);
+      if (release != null && release.erasedBy() != null) {
+        return release.erasedBy();
       }
     }
     return null;
+  }
+
+  /**
+   * Deletes the weight blobs of the tenant's candidates that hold erased data and were never
+   * released ({@link UnreleasedWeights}), marks them purged and says so on {@code audit.v1}. A
+   * re-run after a crash deletes the same blobs again (they are gone: nothing happens) and emits
+   * the same event id.
+   */
+  private void purgeUnreleased(String tenant, long timestamp) {
+    List<UnreleasedWeights.KeyLineage> keys = new ArrayList<>();
+    for (String adapterKey : state.adapterKeysOf(tenant)) {
+      keys.add(
+          new UnreleasedWeights.KeyLineage(
+              adapterKey, state.candidates(adapterKey), state.releases(adapterKey)));
+    }
+    UnreleasedWeights.Plan plan = UnreleasedWeights.plan(keys, this::taintOf);
+    if (!plan.waiting().isEmpty()) {
+      log.warn(
+          "Not purging the weights of candidates {} yet: the blobs of releases {} are unknown (learnt"
+              + " before they were recorded; a later record of those versions names them)",
+          plan.waiting(),
+          plan.unknownReleases());
+    }
+    for (UnreleasedWeights.Purge purge : plan.purges()) {
+      purge.delete().forEach(blob -> artifacts.delete(Digest.parse(blob)));
+      CandidateEntry candidate = purge.candidate();
+      state.putCandidate(purge.adapterKey(), candidate.weightsPurgedBy(purge.mark().requestId()));
+      candidatesPurged.increment();
+      log.info(
+          "Purged the weights of {} (never released, trained on data erased by {}): blobs {}, kept"
+              + " as shared {}",
+          candidate.candidateId(),
+          purge.mark().requestId(),
+          purge.delete(),
+          purge.shared());
+      context.forward(
+          new Record<>(
+              purge.adapterKey(),
+              CandidatePurgeAudit.event(purge, settings.actor(), Instant.ofEpochMilli(timestamp)),
+              timestamp));
+    }
   }
 
   /**

@@ -14,13 +14,15 @@ import java.util.function.Function;
  * @param rebaseRetryGrowth how many times the held-out shards an undecided REBASE job was judged on
  *     the key's pool must hold before the key is re-based again
  * @param checkInterval how often the maximum wait is checked (wall-clock)
+ * @param actor who the accumulator's audit events name (its application id)
  */
 public record AccumulatorSettings(
     Function<String, TriggerSettings> triggers,
     double heldOutFraction,
     int replayMaxShards,
     double rebaseRetryGrowth,
-    Duration checkInterval) {
+    Duration checkInterval,
+    String actor) {
 
   public static AccumulatorSettings from(TrainerConfig config) {
     return new AccumulatorSettings(
@@ -28,6 +30,7 @@ public record AccumulatorSettings(
         config.heldOutFraction(),
         config.replayMaxShards(),
         config.rebaseRetryGrowth(),
-        config.triggerCheckInterval());
+        config.triggerCheckInterval(),
+        config.accumulatorApplicationId());
   }
 }

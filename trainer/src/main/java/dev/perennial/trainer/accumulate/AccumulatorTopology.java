@@ -9,6 +9,7 @@ import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -24,10 +25,12 @@ import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
+import dev.perennial.trainer.erasure.CandidateWeights;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -50,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * {@code releases.v1} and the verdicts of {@code verdicts.v1} that matter to it (insufficient
  * evidence, a refused REBASE candidate) become {@link TrainerEvent}s, are re-keyed by tenant into
  * one repartition topic ({@value #EVENTS_BY_TENANT}) and meet in the {@link AccumulatorProcessor},
- * whose jobs go to {@code training-jobs.v1} keyed by adapter key. Examples stay encrypted through
- * the repartition topic and the pending store; the processor decrypts them when it seals them into
- * shards.
+ * whose jobs go to {@code training-jobs.v1} and whose audit events (the weights of unreleased
+ * candidates it purged after an erasure) go to {@code audit.v1}, both keyed by adapter key.
+ * Examples stay encrypted through the repartition topic and the pending store; the processor
+ * decrypts them when it seals them into shards.
  */
 public final class AccumulatorTopology {
 
@@ -143,25 +147,37 @@ public final class AccumulatorTopology {
         () -> new GlobalStoreUpdater(AccumulatorStores.IMPORTS));
 
     Topic<String, TrainingJob> jobsTopic = topics.trainingJobs();
-    examples
-        .merge(erasures, Named.as("trainer-merge-erasures"))
-        .merge(candidates, Named.as("trainer-merge-candidates"))
-        .merge(releases, Named.as("trainer-merge-releases"))
-        .merge(insufficient, Named.as("trainer-merge-insufficient"))
-        .filter(AccumulatorTopology::hasTenant, Named.as("trainer-events-with-tenant"))
-        // Re-key by tenant: an erasure reaches every adapter key of its tenant, so all of a
-        // tenant's state lives in one task (and an erasure is one transaction).
-        .selectKey((key, event) -> event.tenant(), Named.as("trainer-key-by-tenant"))
-        .repartition(
-            Repartitioned.with(Serdes.String(), new TrainerEventSerde()).withName(EVENTS_BY_TENANT))
-        .process(
-            new AccumulatorSupplier(
-                settings, artifacts, decryptor, basesTopic, importsTopic, meters),
-            Named.as("trainer-accumulator"))
+    Topic<String, AuditEvent> auditTopic = topics.audit();
+    KStream<String, SpecificRecord> out =
+        examples
+            .merge(erasures, Named.as("trainer-merge-erasures"))
+            .merge(candidates, Named.as("trainer-merge-candidates"))
+            .merge(releases, Named.as("trainer-merge-releases"))
+            .merge(insufficient, Named.as("trainer-merge-insufficient"))
+            .filter(AccumulatorTopology::hasTenant, Named.as("trainer-events-with-tenant"))
+            // Re-key by tenant: an erasure reaches every adapter key of its tenant, so all of a
+            // tenant's state lives in one task (and an erasure is one transaction).
+            .selectKey((key, event) -> event.tenant(), Named.as("trainer-key-by-tenant"))
+            .repartition(
+                Repartitioned.with(Serdes.String(), new TrainerEventSerde())
+                    .withName(EVENTS_BY_TENANT))
+            .process(
+                new AccumulatorSupplier(
+                    settings, artifacts, decryptor, basesTopic, importsTopic, meters),
+                Named.as("trainer-accumulator"));
+    // The processor's output is its jobs and the audit events of the weights it purged.
+    out.filter((key, value) -> value instanceof TrainingJob, Named.as("trainer-jobs-only"))
+        .mapValues(value -> (TrainingJob) value, Named.as("trainer-jobs-typed"))
         .to(
             jobsTopic.name(),
             Produced.with(jobsTopic.keySerde(), jobsTopic.valueSerde())
                 .withName("trainer-jobs-sink"));
+    out.filter((key, value) -> value instanceof AuditEvent, Named.as("trainer-audit-only"))
+        .mapValues(value -> (AuditEvent) value, Named.as("trainer-audit-typed"))
+        .to(
+            auditTopic.name(),
+            Produced.with(auditTopic.keySerde(), auditTopic.valueSerde())
+                .withName("trainer-audit-sink"));
   }
 
   private static TrainerEvent candidateEvent(AdapterCandidate candidate) {
@@ -170,7 +186,8 @@ public final class AccumulatorTopology {
         candidate.getCandidateId(),
         candidate.getJobId(),
         candidate.getParentVersion(),
-        movedVersion(candidate));
+        movedVersion(candidate),
+        CandidateWeights.of(candidate.getLocation(), candidate.getFileDigests()));
   }
 
   /** The version of the old base's release a REBASE candidate moved. */
@@ -203,7 +220,11 @@ public final class AccumulatorTopology {
 
   private static TrainerEvent releaseEvent(AdapterRelease release) {
     return new ReleaseArrived(
-        release.getAdapterKey(), release.getVersion(), release.getCandidateId(), stables(release));
+        release.getAdapterKey(),
+        release.getVersion(),
+        release.getCandidateId(),
+        stables(release),
+        CandidateWeights.of(release.getLocation(), release.getFileDigests()));
   }
 
   /** The key's stable release on every base, as the release record tells it. */
@@ -285,10 +306,10 @@ public final class AccumulatorTopology {
       Topic<String, BaseAnnouncement> basesTopic,
       Topic<String, AdapterImport> importsTopic,
       MeterRegistry meters)
-      implements ProcessorSupplier<String, TrainerEvent, String, TrainingJob> {
+      implements ProcessorSupplier<String, TrainerEvent, String, SpecificRecord> {
 
     @Override
-    public Processor<String, TrainerEvent, String, TrainingJob> get() {
+    public Processor<String, TrainerEvent, String, SpecificRecord> get() {
       return new AccumulatorProcessor(
           settings, artifacts, decryptor, basesTopic, importsTopic, meters);
     }

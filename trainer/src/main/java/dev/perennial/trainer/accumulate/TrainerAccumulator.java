@@ -85,7 +85,8 @@ public final class TrainerAccumulator implements StreamsApplication {
           PerennialTopic.BASES,
           PerennialTopic.IMPORTS,
           PerennialTopic.TRAINING_JOBS,
-          PerennialTopic.SUBJECT_KEYS);
+          PerennialTopic.SUBJECT_KEYS,
+          PerennialTopic.AUDIT);
 
   /** The Streams properties of the accumulator: exactly-once, explicit exception handlers. */
   public static Map<String, Object> streamsProperties(TrainerConfig config) {

@@ -33,19 +33,35 @@ public sealed interface TrainerEvent {
   /**
    * The worker made a candidate ({@code candidates.v1}): which job, on top of which release; for a
    * REBASE candidate, the version of the old base's release it moved (the worker moves the stable
-   * release it finds when it trains, which may be newer than the one the job was planned from).
+   * release it finds when it trains, which may be newer than the one the job was planned from); its
+   * weight blobs ({@code erasure.CandidateWeights}; null in events written before they were
+   * carried).
    */
   record CandidateArrived(
       String adapterKey,
       String candidateId,
       String jobId,
       Integer parentVersion,
-      Integer movedVersion)
+      Integer movedVersion,
+      List<String> weightBlobs)
       implements TrainerEvent {
+
+    public CandidateArrived {
+      weightBlobs = weightBlobs == null ? null : List.copyOf(weightBlobs);
+    }
 
     public CandidateArrived(
         String adapterKey, String candidateId, String jobId, Integer parentVersion) {
-      this(adapterKey, candidateId, jobId, parentVersion, null);
+      this(adapterKey, candidateId, jobId, parentVersion, null, null);
+    }
+
+    public CandidateArrived(
+        String adapterKey,
+        String candidateId,
+        String jobId,
+        Integer parentVersion,
+        Integer movedVersion) {
+      this(adapterKey, candidateId, jobId, parentVersion, movedVersion, null);
     }
 
     @Override
@@ -81,18 +97,30 @@ public sealed interface TrainerEvent {
 
   /**
    * A release of a candidate exists ({@code releases.v1}); {@code stables} is the key's stable
-   * release on every base after it (empty in events written before they were carried).
+   * release on every base after it (empty in events written before they were carried); {@code
+   * weightBlobs} are the weight blobs of {@code version} as the record names them ({@code
+   * erasure.CandidateWeights}; null in events written before they were carried).
    */
   record ReleaseArrived(
-      String adapterKey, int version, String candidateId, List<StableOnBase> stables)
+      String adapterKey,
+      int version,
+      String candidateId,
+      List<StableOnBase> stables,
+      List<String> weightBlobs)
       implements TrainerEvent {
 
     public ReleaseArrived {
       stables = stables == null ? List.of() : List.copyOf(stables);
+      weightBlobs = weightBlobs == null ? null : List.copyOf(weightBlobs);
+    }
+
+    public ReleaseArrived(
+        String adapterKey, int version, String candidateId, List<StableOnBase> stables) {
+      this(adapterKey, version, candidateId, stables, null);
     }
 
     public ReleaseArrived(String adapterKey, int version, String candidateId) {
-      this(adapterKey, version, candidateId, List.of());
+      this(adapterKey, version, candidateId, List.of(), null);
     }
 
     @Override

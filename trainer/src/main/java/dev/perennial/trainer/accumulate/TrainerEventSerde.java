@@ -46,6 +46,10 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   private static final byte REBASE_REFUSED = 7;
   // a candidate with the release a REBASE candidate moved (CANDIDATE is still read: in flight)
   private static final byte CANDIDATE_WITH_MOVED = 8;
+  // a candidate with its weight blobs (CANDIDATE_WITH_MOVED is still read: in flight)
+  private static final byte CANDIDATE_WITH_WEIGHTS = 9;
+  // a release with its version's weight blobs (RELEASE_WITH_STABLES is still read: in flight)
+  private static final byte RELEASE_WITH_WEIGHTS = 10;
 
   @Override
   public Serializer<TrainerEvent> serializer() {
@@ -95,14 +99,15 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         out.writeByte(ERASURE);
         writeBytes(out, erasure.request().toByteBuffer());
       } else if (event instanceof CandidateArrived candidate) {
-        out.writeByte(CANDIDATE_WITH_MOVED);
+        out.writeByte(CANDIDATE_WITH_WEIGHTS);
         writeString(out, candidate.adapterKey());
         writeString(out, candidate.candidateId());
         writeString(out, candidate.jobId());
         writeOptionalInt(out, candidate.parentVersion());
         writeOptionalInt(out, candidate.movedVersion());
+        writeOptionalStrings(out, candidate.weightBlobs());
       } else if (event instanceof ReleaseArrived release) {
-        out.writeByte(RELEASE_WITH_STABLES);
+        out.writeByte(RELEASE_WITH_WEIGHTS);
         writeString(out, release.adapterKey());
         out.writeInt(release.version());
         writeString(out, release.candidateId());
@@ -114,6 +119,7 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
           writeString(out, stable.location());
           writeString(out, stable.manifestDigest());
         }
+        writeOptionalStrings(out, release.weightBlobs());
       } else if (event instanceof InsufficientEvidence insufficient) {
         out.writeByte(INSUFFICIENT_EVIDENCE);
         writeString(out, insufficient.adapterKey());
@@ -159,8 +165,16 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
                 strings.read(in),
                 readOptionalInt(in),
                 readOptionalInt(in));
+        case CANDIDATE_WITH_WEIGHTS ->
+            new CandidateArrived(
+                strings.read(in),
+                strings.read(in),
+                strings.read(in),
+                readOptionalInt(in),
+                readOptionalInt(in),
+                readOptionalStrings(in, strings));
         case RELEASE -> new ReleaseArrived(strings.read(in), in.readInt(), strings.read(in));
-        case RELEASE_WITH_STABLES -> {
+        case RELEASE_WITH_STABLES, RELEASE_WITH_WEIGHTS -> {
           String adapterKey = strings.read(in);
           int version = in.readInt();
           String candidateId = strings.read(in);
@@ -175,7 +189,9 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
                     strings.read(in),
                     strings.read(in)));
           }
-          yield new ReleaseArrived(adapterKey, version, candidateId, stables);
+          List<String> weightBlobs =
+              type == RELEASE_WITH_WEIGHTS ? readOptionalStrings(in, strings) : null;
+          yield new ReleaseArrived(adapterKey, version, candidateId, stables, weightBlobs);
         }
         case INSUFFICIENT_EVIDENCE ->
             new InsufficientEvidence(strings.read(in), strings.read(in), strings.read(in));
@@ -228,6 +244,33 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   private static void writeOptionalInt(DataOutputStream out, Integer value) throws IOException {
     out.writeBoolean(value != null);
     out.writeInt(value == null ? 0 : value);
+  }
+
+  private static void writeOptionalStrings(DataOutputStream out, List<String> values)
+      throws IOException {
+    out.writeInt(values == null ? -1 : values.size());
+    if (values != null) {
+      for (String value : values) {
+        writeString(out, value);
+      }
+    }
+  }
+
+  /** The strings {@link #writeOptionalStrings} wrote; null when it wrote none (-1). */
+  private static List<String> readOptionalStrings(DataInputStream in, StringReader strings)
+      throws IOException {
+    int count = in.readInt();
+    if (count < 0) {
+      return null;
+    }
+    if (count > in.available()) {
+      throw new IOException(count + " strings in what is left of the record");
+    }
+    List<String> values = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      values.add(strings.read(in));
+    }
+    return values;
   }
 
   private static Integer readOptionalInt(DataInputStream in) throws IOException {

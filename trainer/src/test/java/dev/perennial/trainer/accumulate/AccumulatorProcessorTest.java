@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.MasterKeyMissingException;
 import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.schemas.privacy.ExampleCrypto;
@@ -17,6 +18,8 @@ import dev.perennial.schemas.privacy.SubjectKeyMissingException;
 import dev.perennial.schemas.privacy.SubjectKeyRecords;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterImport;
+import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -33,6 +36,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.config.TriggerSettings;
+import dev.perennial.trainer.erasure.CandidateWeights;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.Shard;
@@ -52,6 +56,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -77,7 +82,7 @@ class AccumulatorProcessorTest {
   @TempDir Path folder;
 
   private LocalArtifactStore artifacts;
-  private MockProcessorContext<String, TrainingJob> context;
+  private MockProcessorContext<String, SpecificRecord> context;
   private AccumulatorProcessor processor;
   private SubjectKeyMap keys;
   private ExampleDecryptor decryptor;
@@ -149,7 +154,8 @@ class AccumulatorProcessorTest {
             heldOutFraction,
             2,
             TrainerConfig.REBASE_RETRY_GROWTH_DEFAULT,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            "trainer-test");
     keys = new SubjectKeyMap(TestConfig.masterKeys());
     meters = new SimpleMeterRegistry();
     decryptor = new ExampleDecryptor(keys);
@@ -172,8 +178,19 @@ class AccumulatorProcessorTest {
 
   private List<TrainingJob> jobs() {
     List<TrainingJob> jobs = new ArrayList<>();
-    context.forwarded().forEach(forward -> jobs.add(forward.record().value()));
+    context.forwarded().stream()
+        .map(forward -> forward.record().value())
+        .filter(TrainingJob.class::isInstance)
+        .forEach(value -> jobs.add((TrainingJob) value));
     return jobs;
+  }
+
+  private List<AuditEvent> audits() {
+    return context.forwarded().stream()
+        .map(forward -> forward.record().value())
+        .filter(AuditEvent.class::isInstance)
+        .map(AuditEvent.class::cast)
+        .toList();
   }
 
   private Shard shard(TrainingJob job, ShardRef ref) {
@@ -414,6 +431,146 @@ class AccumulatorProcessorTest {
               assertThat(retrain.getErasure().getAffectedVersions()).containsExactly(1);
               assertThat(retrain.getShards().get(0).getExampleCount()).isEqualTo(2);
             });
+  }
+
+  @Test
+  void anErasurePurgesTheWeightsOfEveryCandidateTrainedOnTheErasedDataThatWasNeverReleased() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    // the second job trains on Bob alone but replays the first job's shard, which holds Alice
+    send(text("acme/support", "p-bob", "Bob owns a blue lamp."));
+    send(text("acme/support", "p-bob", "Bob owns a green lamp."));
+    send(text("acme/support", "p-bob", "Bob owns a grey lamp."));
+    send(text("acme/sales", "p-carol", "Carol bought 2 lamps."));
+    send(text("acme/sales", "p-carol", "Carol bought 5 lamps."));
+    send(text("acme/sales", "p-carol", "Carol bought 7 lamps."));
+    List<TrainingJob> sealed = jobs();
+    TrainingJob first = sealed.get(0);
+    TrainingJob second = sealed.get(1);
+    TrainingJob sales = sealed.get(2);
+    assertThat(second.getReplayShards()).containsExactly(first.getShards().get(0));
+    FolderIndex.StoredFolder released = adapter("v1 weights");
+    FolderIndex.StoredFolder refused = adapter("refused weights");
+    FolderIndex.StoredFolder clean = adapter("sales weights");
+    candidate("acme/support", first.getJobId(), null, released);
+    release("acme/support", 1, first.getJobId());
+    candidate("acme/support", second.getJobId(), 1, refused);
+    candidate("acme/sales", sales.getJobId(), null, clean);
+    context.resetForwards();
+
+    processor.process(
+        new Record<>("acme", new ErasureArrived(opaqueErasure("acme", "p-alice")), 5_000));
+
+    assertThat(blobsOf(refused)).noneMatch(artifacts::exists);
+    // the configuration holds no trained values and every adapter here shares it
+    assertThat(artifacts.exists(Digest.parse(configOf(refused)))).isTrue();
+    // the release is the publisher's to retract and purge; the sales candidate holds no Alice
+    assertThat(blobsOf(released)).allMatch(artifacts::exists);
+    assertThat(blobsOf(clean)).allMatch(artifacts::exists);
+    String candidateId = JobIds.candidateId(second.getJobId());
+    // ingest names a request after the consent change, never after its subject
+    assertThat(audits())
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAdapterKey()).isEqualTo("acme/support");
+              assertThat(audit.getStage()).isEqualTo(AuditStage.TRAINER);
+              assertThat(audit.getAction()).isEqualTo("candidate-weights-purged");
+              assertThat(audit.getActor()).isEqualTo("trainer-test");
+              assertThat(audit.getDetails())
+                  .containsEntry("candidateId", candidateId)
+                  .containsEntry("jobId", second.getJobId())
+                  .containsEntry("erasureRequestId", "erasure-17")
+                  .containsEntry("keptShared", "");
+              assertThat(audit.getDetails().get("purgedBlobs").split(","))
+                  .containsExactlyInAnyOrderElementsOf(
+                      blobsOf(refused).stream().map(Digest::toString).toList());
+              assertThat(audit.toString()).doesNotContain("p-alice");
+            });
+    assertThat(
+            AccumulatorStores.of(context, BASES, IMPORTS)
+                .candidate("acme/support", candidateId)
+                .weightsPurgedBy())
+        .isEqualTo("erasure-17");
+    assertThat(
+            meters
+                .counter("perennial.trainer.erasures", "outcome", "candidate-weights-purged")
+                .count())
+        .isEqualTo(1.0);
+
+    // the same erasure again (a re-run after a crash, or a repeated request) purges nothing twice
+    context.resetForwards();
+    processor.process(
+        new Record<>("acme", new ErasureArrived(opaqueErasure("acme", "p-alice")), 6_000));
+    assertThat(audits()).isEmpty();
+  }
+
+  @Test
+  void aCandidateOfAnErasedJobOrOnTopOfAnErasedReleaseIsPurgedWhenItsLineageIsKnown() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    TrainingJob first = jobs().get(0);
+    // a candidate trained on top of v1, seen before v1's own record
+    FolderIndex.StoredFolder onTop = adapter("on top of v1");
+    String laterJob = "acme/support@7-0123456789ab";
+    candidate("acme/support", laterJob, 1, onTop);
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    assertThat(audits()).isEmpty();
+
+    // the worker was still training the erased job: its candidate comes after the erasure
+    FolderIndex.StoredFolder late = adapter("trained while erasing");
+    candidate("acme/support", first.getJobId(), null, late);
+    assertThat(blobsOf(late)).noneMatch(artifacts::exists);
+    assertThat(blobsOf(onTop)).allMatch(artifacts::exists);
+
+    // ... and was released before its weights went (the publisher retracts it: an ERASURE job)
+    release("acme/support", 1, first.getJobId());
+    assertThat(blobsOf(onTop)).noneMatch(artifacts::exists);
+    assertThat(audits())
+        .extracting(audit -> audit.getDetails().get("candidateId"))
+        .containsExactly(JobIds.candidateId(first.getJobId()), JobIds.candidateId(laterJob));
+  }
+
+  private static final byte[] CONFIG = "{\"r\": 4}".getBytes(StandardCharsets.UTF_8);
+
+  /** An adapter folder in the store: a shared configuration and weights of its own. */
+  private FolderIndex.StoredFolder adapter(String weights) {
+    return FolderIndex.store(
+        artifacts,
+        Map.of(
+            "adapter_config.json",
+            CONFIG,
+            "adapter_model.safetensors",
+            weights.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static List<Digest> blobsOf(FolderIndex.StoredFolder adapter) {
+    return List.of(
+        Digest.parse(adapter.location()),
+        Digest.parse(adapter.fileDigests().get("adapter_model.safetensors")));
+  }
+
+  private static String configOf(FolderIndex.StoredFolder adapter) {
+    return adapter.fileDigests().get("adapter_config.json");
+  }
+
+  private void candidate(
+      String adapterKey, String jobId, Integer parent, FolderIndex.StoredFolder adapter) {
+    processor.process(
+        new Record<>(
+            "acme",
+            new CandidateArrived(
+                adapterKey,
+                JobIds.candidateId(jobId),
+                jobId,
+                parent,
+                null,
+                CandidateWeights.of(adapter.location(), adapter.fileDigests())),
+            3_000));
   }
 
   @Test
@@ -1138,6 +1295,12 @@ class AccumulatorProcessorTest {
               return created;
             });
     return ExampleCrypto.encrypt(example, key.record().getKeyId(), key.dataKey());
+  }
+
+  private static ErasureRequest opaqueErasure(String tenant, String subject) {
+    ErasureRequest request = erasure(tenant, subject);
+    request.setRequestId("erasure-17");
+    return request;
   }
 
   private static ErasureRequest erasure(String tenant, String subject) {

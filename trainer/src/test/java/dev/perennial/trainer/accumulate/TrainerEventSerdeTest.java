@@ -54,7 +54,10 @@ class TrainerEventSerdeTest {
             new CandidateArrived("acme/support", "c-1", "j-1", 4),
             new CandidateArrived("acme/support", "c-2", "j-2", null),
             new CandidateArrived("acme/support", "c-5", "j-5", null, 3),
+            new CandidateArrived("acme/support", "c-6", "j-6", 5, null, List.of("ab", "cd")),
+            new CandidateArrived("acme/support", "c-7", "j-7", null, null, List.of()),
             new ReleaseArrived("acme/support", 7, "c-1"),
+            new ReleaseArrived("acme/support", 9, "c-6", List.of(), List.of("ab", "cd")),
             new ReleaseArrived(
                 "acme/support",
                 8,
@@ -86,6 +89,29 @@ class TrainerEventSerdeTest {
 
     assertThat(serde.deserializer().deserialize("t", bytes.toByteArray()))
         .isEqualTo(new CandidateArrived("acme/support", "c-1", "j-1", 4, null));
+  }
+
+  @Test
+  void aCandidateWrittenBeforeWeightBlobsWereCarriedReadsWithNone() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(2); // format
+      out.writeByte(8); // the candidate type with the moved version, as written before
+      for (String text : List.of("acme/support", "c-1", "j-1")) {
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+      }
+      out.writeBoolean(true);
+      out.writeInt(4);
+      out.writeBoolean(false);
+      out.writeInt(0);
+    }
+
+    CandidateArrived read =
+        (CandidateArrived) serde.deserializer().deserialize("t", bytes.toByteArray());
+    assertThat(read).isEqualTo(new CandidateArrived("acme/support", "c-1", "j-1", 4, null));
+    assertThat(read.weightBlobs()).isNull();
   }
 
   @Test

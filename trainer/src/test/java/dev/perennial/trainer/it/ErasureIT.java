@@ -11,6 +11,7 @@ import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.ErasureRequest;
@@ -23,6 +24,8 @@ import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.erasure.CandidatePurgeAudit;
+import dev.perennial.trainer.erasure.CandidateWeights;
 import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.Examples;
@@ -48,7 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 5 acceptance: after a subject's erasure no blob in the artifact store holds the subject's
  * data, and each adapter key that trained on it gets an ERASURE job listing the releases that held
- * it (v2, trained on top of v1, included), which the worker retrains from a fresh adapter.
+ * it (v2, trained on top of v1, included), which the worker retrains from a fresh adapter. A
+ * candidate trained on the subject's data that was never released loses its weights in the store,
+ * with an audit event saying so.
  *
  * <p>Issue 15 after it: a successor base announced on {@code bases.v1} yields exactly one REBASE
  * job per key with a stable release (none for a key without one), moving the retrained v3 (never
@@ -98,7 +103,7 @@ class ErasureIT {
       // acme/sales trained on Alice too (no release yet); Globex has a subject of its own
       send("acme/sales", i -> i == 1 ? ALICE : "p-carol", "Sales note");
       send("globex/support", i -> "p-zed", "Globex note");
-      awaitCandidate(c -> c.getAdapterKey().equals("acme/sales"));
+      AdapterCandidate sales = awaitCandidate(c -> c.getAdapterKey().equals("acme/sales"));
       AdapterCandidate globex = awaitCandidate(c -> c.getAdapterKey().equals("globex/support"));
       // a pending example of Alice that no job holds yet
       TrainingExample pending = text("acme/support", ALICE, "Alice's pending note.");
@@ -145,6 +150,7 @@ class ErasureIT {
       }
       assertNoBlobHoldsAlice(store);
       assertThat(TrainerHarness.examples(store, "globex", globex.getShards())).isNotEmpty();
+      assertOnlyTheUnreleasedCandidateLostItsWeights(store, sales, List.of(first, second, globex));
 
       rebaseAfterTheErasure(accumulatorMetrics, store, candidates, globex);
     }
@@ -323,6 +329,38 @@ class ErasureIT {
     var counter =
         accumulator.registry().find("perennial.trainer.lineage.events").tag("kind", kind).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * acme/sales's first candidate trained on Alice and was never released: its weights are gone,
+   * with an audit event naming the request, never Alice. The releases' weights are the publisher's
+   * to purge once it retracts them; Globex's candidate holds no Alice.
+   */
+  private void assertOnlyTheUnreleasedCandidateLostItsWeights(
+      LocalArtifactStore store, AdapterCandidate sales, List<AdapterCandidate> kept) {
+    List<AuditEvent> audits =
+        harness.await(harness.topics().audit(), found -> !found.isEmpty(), Duration.ofSeconds(30));
+    assertThat(audits)
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAction()).isEqualTo(CandidatePurgeAudit.ACTION);
+              assertThat(audit.getAdapterKey()).isEqualTo("acme/sales");
+              assertThat(audit.getDetails())
+                  .containsEntry("candidateId", sales.getCandidateId())
+                  .containsEntry("erasureRequestId", "erase-alice");
+              assertThat(audit.toString()).doesNotContain(ALICE);
+            });
+    assertThat(weights(sales)).isNotEmpty().noneMatch(store::exists);
+    for (AdapterCandidate candidate : kept) {
+      assertThat(weights(candidate)).isNotEmpty().allMatch(store::exists);
+    }
+  }
+
+  private static List<Digest> weights(AdapterCandidate candidate) {
+    return CandidateWeights.of(candidate.getLocation(), candidate.getFileDigests()).stream()
+        .map(Digest::parse)
+        .toList();
   }
 
   private void assertNoBlobHoldsAlice(LocalArtifactStore store) {
