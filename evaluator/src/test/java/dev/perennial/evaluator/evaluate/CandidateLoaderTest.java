@@ -3,16 +3,20 @@ package dev.perennial.evaluator.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.evaluator.testing.TestShards;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.TinyModel;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ShardRef;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +34,13 @@ class CandidateLoaderTest {
   @TempDir Path folder;
 
   private BaseModel base;
+  private LocalArtifactStore store;
   private CandidateLoader loader;
 
   @BeforeEach
   void setUp() {
     base = TinyModel.open();
-    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    store = new LocalArtifactStore(folder.resolve("store"));
     loader =
         new CandidateLoader(
             new EvaluationBase(base, List.of(), "general", Map.of(), 0),
@@ -91,5 +96,46 @@ class CandidateLoaderTest {
             List.of(Candidates.shard("../../not-a-digest", 3)));
 
     assertFailsIntegrityNaming(hostile, "heldOutShards");
+  }
+
+  @Test
+  void aCandidateWhoseWeightsAnErasurePurgedFailsIntegrityBeforeAnySuiteRuns() {
+    String train =
+        TestShards.store(
+            store, "acme/support", "train", List.of(TestShards.text("acme/support", "Zix.")));
+    String heldOut =
+        TestShards.store(
+            store, "acme/support", "held-out", List.of(TestShards.text("acme/support", "Quorn.")));
+    FolderIndex.StoredFolder adapter =
+        FolderIndex.store(
+            store,
+            Map.of(
+                "adapter_config.json",
+                "{}".getBytes(StandardCharsets.UTF_8),
+                "adapter_model.safetensors",
+                "weights".getBytes(StandardCharsets.UTF_8)));
+    AdapterCandidate candidate =
+        Candidates.candidate(
+            "acme/support",
+            "acme/support@1-abc#candidate",
+            adapter.location(),
+            adapter.fileDigests(),
+            base.name(),
+            base.digest(),
+            List.of(Candidates.shard(train, 1)),
+            List.of(Candidates.shard(heldOut, 1)),
+            1e-3);
+    // what the trainer's purge deletes: the folder index and every file but the configuration
+    store.delete(Digest.parse(adapter.location()));
+    store.delete(Digest.parse(adapter.fileDigests().get("adapter_model.safetensors")));
+
+    assertThatThrownBy(
+            () ->
+                loader.prepare(
+                    new CandidateRequest(candidate, Optional.empty()), folder.resolve("work")))
+        .isInstanceOfSatisfying(
+            UnusableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.INTEGRITY))
+        .hasMessageContaining("is not intact");
   }
 }
