@@ -12,7 +12,8 @@ import java.util.TreeSet;
 /**
  * Which releases of an adapter key hold data of jobs an erasure changed: the releases made from
  * those jobs' candidates, and every release trained on top of one of them (continual learning
- * carries the data on), however many generations down.
+ * carries the data on) or moved from one onto a new base (a REBASE candidate carries its weights
+ * over or distils them), however many generations down.
  */
 public final class AffectedVersions {
 
@@ -39,7 +40,9 @@ public final class AffectedVersions {
         boolean trainedOnErasedData = affectedJobIds.contains(candidate.jobId());
         boolean parentAffected =
             candidate.parentVersion() != null && affected.contains(candidate.parentVersion());
-        if (trainedOnErasedData || parentAffected) {
+        boolean movedAffected =
+            candidate.movedVersion() != null && affected.contains(candidate.movedVersion());
+        if (trainedOnErasedData || parentAffected || movedAffected) {
           affected.add(release.version());
           grew = true;
         }
