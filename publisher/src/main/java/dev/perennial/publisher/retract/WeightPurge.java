@@ -1,6 +1,7 @@
 package dev.perennial.publisher.retract;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.AdapterFiles;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.release.KeyState;
@@ -40,7 +41,7 @@ public final class WeightPurge {
   private static final Logger log = LoggerFactory.getLogger(WeightPurge.class);
 
   /** PEFT's configuration (rank, alpha, target modules): no trained values; kept. */
-  public static final String ADAPTER_CONFIG = "adapter_config.json";
+  public static final String ADAPTER_CONFIG = AdapterFiles.CONFIG_FILE;
 
   private final ReleaseArea area;
   private final ArtifactStore store;
@@ -67,7 +68,7 @@ public final class WeightPurge {
   /** The files a purge deletes: every file of the manifest but {@value #ADAPTER_CONFIG}. */
   public static SortedMap<String, Digest> weightFiles(ReleaseManifest manifest) {
     SortedMap<String, Digest> files = new TreeMap<>(manifest.files());
-    files.remove(ADAPTER_CONFIG);
+    files.keySet().removeIf(name -> !AdapterFiles.holdsWeights(name));
     return files;
   }
 

@@ -1,7 +1,7 @@
 package dev.perennial.trainer.erasure;
 
 import dev.perennial.core.crypto.Digest;
-import dev.perennial.model.peft.PeftAdapter;
+import dev.perennial.core.store.AdapterFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -9,8 +9,8 @@ import java.util.TreeSet;
 
 /**
  * The artifact-store blobs that make an adapter readable: its folder index ({@code location}) and
- * every file but {@value PeftAdapter#CONFIG_FILE}, which holds no trained values and is the same
- * for every adapter of one configuration (the publisher's weight purge keeps it too).
+ * every file that {@linkplain AdapterFiles#holdsWeights holds weights} (the publisher's weight
+ * purge follows the same rule).
  */
 public final class CandidateWeights {
 
@@ -27,7 +27,7 @@ public final class CandidateWeights {
     }
     fileDigests.forEach(
         (name, digest) -> {
-          if (!PeftAdapter.CONFIG_FILE.equals(name)) {
+          if (AdapterFiles.holdsWeights(name)) {
             addIfDigest(blobs, digest);
           }
         });
