@@ -72,9 +72,14 @@ public record CeilingDraws(double own, List<Double> draws) {
     return draws.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
 
-  /** The {@code q}-quantile of the other draws (nearest rank). */
+  /**
+   * The {@code q}-quantile of the other draws by nearest rank: the smallest draw with at least a
+   * {@code q} share of the draws at or below it (rank {@code ceil(q * n)}, at least the first).
+   */
   double quantile(double q) {
-    return draws.get((int) Math.min(draws.size() - 1, Math.floor(q * draws.size())));
+    // less a hair: 0.07 * 100 is 7.000000000000001 in doubles, and its rank is 7, not 8
+    int rank = (int) Math.ceil(q * draws.size() - 1e-9);
+    return draws.get(Math.max(0, Math.min(draws.size(), rank) - 1));
   }
 
   /** The share of the other draws whose ceiling is at most the bench's own. */
