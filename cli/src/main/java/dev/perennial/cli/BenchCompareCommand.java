@@ -4,6 +4,7 @@ import dev.perennial.cli.bench.continual.ContinualReportFiles;
 import dev.perennial.cli.bench.continual.RunComparison;
 import dev.perennial.cli.bench.continual.StoredRun;
 import dev.perennial.core.PerennialException;
+import dev.perennial.evaluator.gate.GateOutcomes;
 import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import java.io.PrintWriter;
@@ -84,15 +85,7 @@ public final class BenchCompareCommand extends ConsoleCommand {
     List<StoredRun> baseline = baselines.stream().map(BenchCompareCommand::read).toList();
     int update = at > 0 ? at : candidate.get(0).updates();
     PairedBootstrap bootstrap = new PairedBootstrap(confidence, resamples);
-    out.printf(
-        Locale.ROOT,
-        "After update %d: candidate (%s) minus baseline (%s), %.0f %% paired bootstrap over"
-            + " tasks, %d draws%n",
-        update,
-        String.join(", ", candidates),
-        String.join(", ", baselines),
-        100 * confidence,
-        resamples);
+    out.println(heading(update, candidates, baselines, confidence, resamples));
     for (int i = 0; i < candidate.size(); i++) {
       print(
           out,
@@ -106,6 +99,27 @@ public final class BenchCompareCommand extends ConsoleCommand {
       print(out, "pooled over the seeds", candidate, baseline, update, bootstrap);
     }
     return 0;
+  }
+
+  /**
+   * What is compared, after which update, and the interval's level as it was given ({@code 99.9 %}
+   * for 0.999, not a rounded {@code 100 %}).
+   */
+  static String heading(
+      int update,
+      List<String> candidates,
+      List<String> baselines,
+      double confidence,
+      int resamples) {
+    return String.format(
+        Locale.ROOT,
+        "After update %d: candidate (%s) minus baseline (%s), %s %% paired bootstrap over tasks,"
+            + " %d draws",
+        update,
+        String.join(", ", candidates),
+        String.join(", ", baselines),
+        GateOutcomes.percent(confidence),
+        resamples);
   }
 
   private void print(
