@@ -98,6 +98,7 @@ class CryptoShreddingIT {
     // This test is about erasure, not the gates (LoopIT and the evaluator's tests hold those): they
     // are opened so the planted data is certainly released before the revocation. (Its one or two
     // held-out preference pairs are fewer than gate.feedback.min.pairs: no feedback gate applies.)
+    configured.put("perennial.evaluator.gate.bootstrap.min.items", "1");
     configured.put("perennial.evaluator.gate.learning.min.gain", "-10");
     configured.put("perennial.evaluator.gate.retention.max.drop", "1");
     configured.put("perennial.evaluator.gate.regression.tolerance", "1");

@@ -158,6 +158,16 @@ public class EvaluatorConfig extends PerennialConfig {
       "Bootstrap resamples per statistical gate (seeded by the candidate id and the gate, so a"
           + " candidate evaluated again gets the same intervals).";
 
+  public static final String GATE_BOOTSTRAP_MIN_ITEMS_CONFIG =
+      EVALUATOR + "gate.bootstrap.min.items";
+  public static final int GATE_BOOTSTRAP_MIN_ITEMS_DEFAULT = 8;
+  private static final String GATE_BOOTSTRAP_MIN_ITEMS_DOC =
+      "Fewest paired items a bootstrap gate decides on: over fewer, the gate has insufficient"
+          + " evidence whatever its estimate (never passes or fails), and the verdict names the"
+          + " count and this minimum. A percentile bootstrap over few items is too narrow (over"
+          + " one item, a single point): for a mean it is about 0.78 as wide as the t interval at"
+          + " 8 items, 0.63 at 5, 0.11 at 2. 1 lets every bootstrap gate decide on any count.";
+
   // gates: defaults, each with a per-tenant override
 
   public static final String GATE_LEARNING_MIN_EXAMPLES_CONFIG =
@@ -515,6 +525,13 @@ public class EvaluatorConfig extends PerennialConfig {
             Importance.LOW,
             GATE_BOOTSTRAP_RESAMPLES_DOC)
         .define(
+            GATE_BOOTSTRAP_MIN_ITEMS_CONFIG,
+            Type.INT,
+            GATE_BOOTSTRAP_MIN_ITEMS_DEFAULT,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            GATE_BOOTSTRAP_MIN_ITEMS_DOC)
+        .define(
             GATE_LEARNING_MIN_EXAMPLES_CONFIG,
             Type.INT,
             GATE_LEARNING_MIN_EXAMPLES_DEFAULT,
@@ -711,10 +728,15 @@ public class EvaluatorConfig extends PerennialConfig {
             getDouble(GATE_FEEDBACK_MAX_LENGTH_CHANGE_CONFIG)));
   }
 
-  /** The statistical gates' bootstrap: the configured confidence and resamples. */
+  /**
+   * The statistical gates' bootstrap: the configured confidence, resamples and fewest items a gate
+   * decides on.
+   */
   public PairedBootstrap bootstrap() {
     return new PairedBootstrap(
-        getDouble(GATE_CONFIDENCE_CONFIG), getInt(GATE_BOOTSTRAP_RESAMPLES_CONFIG));
+        getDouble(GATE_CONFIDENCE_CONFIG),
+        getInt(GATE_BOOTSTRAP_RESAMPLES_CONFIG),
+        getInt(GATE_BOOTSTRAP_MIN_ITEMS_CONFIG));
   }
 
   /** The thresholds of {@code tenant}: its overrides, the defaults for the rest. */

@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -247,6 +248,10 @@ public final class CandidateEvaluator {
     }
     if (!GateRules.leakageApplies(measurements)) {
       reason += "; " + GateRules.leakageNotApplied();
+    }
+    Optional<String> tooFewItems = GateRules.tooFewItems(gates, bootstrap);
+    if (tooFewItems.isPresent()) {
+      reason += "; " + tooFewItems.get();
     }
     boolean passed = outcome == EvaluationOutcome.PASSED;
     Instant now = clock.instant();

@@ -124,7 +124,8 @@ public final class GateOutcomes {
    * {@code learning 0.412 [0.301, 0.520] n 12 >= 0.0500 at the lower bound of the 95 % interval}
    * for a statistical gate, {@code learning.examples 3 >= 8} for a count, {@code leakage 3.200 <=
    * 6.000} for another, {@code feedback.drift 0 <= 0.1000 (nothing measured)} for a statistical
-   * gate without items.
+   * gate without items, {@code regression.tenant 0.300 n 1 <= 0.250, too few items for an interval}
+   * for one over fewer items than a bootstrap gate decides on.
    */
   public static String describe(Gate gate) {
     String symbol = symbol(gate.getComparator());
@@ -140,6 +141,16 @@ public final class GateOutcomes {
               gate.getThreshold())
           + (gate.getN() != null && gate.getN() == 0 ? " (nothing measured)" : "");
     }
+    if (hasTooFewItems(gate)) {
+      return String.format(
+          Locale.ROOT,
+          "%s %.3g n %d %s %.3g, too few items for an interval",
+          gate.getName(),
+          gate.getValue(),
+          gate.getN(),
+          symbol,
+          gate.getThreshold());
+    }
     boolean minimum = symbol.startsWith(">");
     return String.format(
         Locale.ROOT,
@@ -153,6 +164,18 @@ public final class GateOutcomes {
         gate.getThreshold(),
         minimum ? "lower" : "upper",
         percent(gate.getConfidence()));
+  }
+
+  /**
+   * Whether the gate is a bootstrap gate left undecided because it had fewer paired items than the
+   * bootstrap's minimum: no interval was drawn (NaN bounds; an interval of an undefined effect
+   * fails instead, so an undecided gate has NaN bounds for no other reason).
+   */
+  public static boolean hasTooFewItems(Gate gate) {
+    return Outcomes.of(gate) == EvaluationOutcome.INSUFFICIENT_EVIDENCE
+        && gate.getConfidence() != null
+        && gate.getLower() != null
+        && Double.isNaN(gate.getLower());
   }
 
   /**

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The gates of a measured candidate. Statistical gates measure an effect on paired items with a
@@ -54,7 +55,10 @@ import java.util.List;
  * </ul>
  *
  * Each interval's bootstrap is seeded by the candidate id and the gate name, so a candidate
- * evaluated again gets the same intervals. A gate whose value is NaN fails.
+ * evaluated again gets the same intervals. A gate whose value is NaN fails. A bootstrap gate over
+ * fewer paired items than the bootstrap's minimum ({@link PairedBootstrap#minItems}) has
+ * insufficient evidence whatever its estimate, without an interval (NaN bounds: {@link
+ * GateOutcomes#hasTooFewItems}); the verdict says so ({@link #tooFewItems}).
  */
 public final class GateRules {
 
@@ -289,6 +293,28 @@ public final class GateRules {
   }
 
   /**
+   * What the verdict says of the gates with too few paired items ({@link
+   * GateOutcomes#hasTooFewItems}), empty when none has: {@code regression.tenant measured on 1
+   * paired item(s), fewer than gate.bootstrap.min.items (8): ...}.
+   */
+  public static Optional<String> tooFewItems(List<Gate> gates, PairedBootstrap bootstrap) {
+    List<String> few =
+        gates.stream()
+            .filter(GateOutcomes::hasTooFewItems)
+            .map(gate -> gate.getName() + " measured on " + gate.getN() + " paired item(s)")
+            .toList();
+    if (few.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.join(", ", few)
+            + ", fewer than gate.bootstrap.min.items ("
+            + bootstrap.minItems()
+            + "): a bootstrap interval over so few is too narrow to decide on, so neither"
+            + " passes nor fails");
+  }
+
+  /**
    * The gates with {@value GateNames#EVIDENCE_ROLLOVER} added when they leave the candidate
    * undecided: it passes while the key's data has rolled forward fewer than the allowed times (this
    * rollover included) and fails for an ERASURE or IMPORT job, which already holds all of the key's
@@ -442,12 +468,26 @@ public final class GateRules {
       }
     }
 
+    /** The gate of a bootstrap interval; undecided over fewer items than the minimum. */
     Gate gate(
         String name,
         PairedItems items,
         Effect effect,
         double threshold,
         GateComparator comparator) {
+      if (items.size() < bootstrap.minItems()) {
+        return GateRules.gate(
+                name,
+                items.effect(effect),
+                threshold,
+                comparator,
+                EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+            .setN(items.size())
+            .setLower(Double.NaN)
+            .setUpper(Double.NaN)
+            .setConfidence(bootstrap.confidence())
+            .build();
+      }
       return decided(
           name, bootstrap.interval(items, effect, seed(candidateId, name)), threshold, comparator);
     }

@@ -14,24 +14,46 @@ public final class PairedBootstrap {
 
   private final double confidence;
   private final int resamples;
+  private final int minItems;
 
   /**
    * @param confidence the interval's level, in (0, 1)
    * @param resamples draws, at least 100
+   * @param minItems the fewest items a gate decides on with this bootstrap, at least 1 (over fewer,
+   *     the interval is too narrow to trust: over one item it is a point)
    */
-  public PairedBootstrap(double confidence, int resamples) {
+  public PairedBootstrap(double confidence, int resamples, int minItems) {
     if (!(confidence > 0 && confidence < 1)) {
       throw new IllegalArgumentException("confidence must be in (0, 1): " + confidence);
     }
     if (resamples < 100) {
       throw new IllegalArgumentException("at least 100 resamples, got " + resamples);
     }
+    if (minItems < 1) {
+      throw new IllegalArgumentException("at least 1 item, got " + minItems);
+    }
     this.confidence = confidence;
     this.resamples = resamples;
+    this.minItems = minItems;
+  }
+
+  /**
+   * A bootstrap whose intervals decide no gate (a bench's comparison, say): no fewest items.
+   *
+   * @param confidence the interval's level, in (0, 1)
+   * @param resamples draws, at least 100
+   */
+  public PairedBootstrap(double confidence, int resamples) {
+    this(confidence, resamples, 1);
   }
 
   public double confidence() {
     return confidence;
+  }
+
+  /** The fewest paired items a gate decides on; over fewer it has insufficient evidence. */
+  public int minItems() {
+    return minItems;
   }
 
   /** The effect on every item and its interval; NaN bounds when the effect is undefined. */

@@ -108,5 +108,17 @@ class EvaluatorConfigTest {
     assertThat(config.canaryFiles()).isEmpty();
     assertThat(config.batchMaxCandidates()).isEqualTo(8);
     assertThat(config.bootstrap().confidence()).isEqualTo(0.95);
+    assertThat(config.bootstrap().minItems()).isEqualTo(8);
+  }
+
+  @Test
+  void theBootstrapsFewestItemsIsConfigurableDownToOne() {
+    Map<String, String> values = values();
+    values.put(EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_CONFIG, "1");
+    assertThat(new EvaluatorConfig(values).bootstrap().minItems()).isEqualTo(1);
+
+    values.put(EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_CONFIG, "0");
+    assertThatThrownBy(() -> new EvaluatorConfig(values))
+        .hasMessageContaining("perennial.evaluator.gate.bootstrap.min.items");
   }
 }

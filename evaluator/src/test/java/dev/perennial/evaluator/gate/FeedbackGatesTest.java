@@ -2,6 +2,7 @@ package dev.perennial.evaluator.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.stats.Effect;
 import dev.perennial.evaluator.stats.PairedBootstrap;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class FeedbackGatesTest {
 
   private static final GateThresholds.Feedback THRESHOLDS = GateThresholds.Feedback.DEFAULTS;
-  private static final PairedBootstrap BOOTSTRAP = new PairedBootstrap(0.95, 2000);
+  private static final PairedBootstrap BOOTSTRAP =
+      new PairedBootstrap(0.95, 2000, EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_DEFAULT);
   private static final String CANDIDATE = "acme/support@7-fb#candidate";
   private static final int PAIRS = 20;
   private static final int GENERAL = 40;
@@ -198,6 +200,32 @@ class FeedbackGatesTest {
     assertThat(Outcomes.of(accuracy)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(accuracy.getLower()).isLessThan(0.6);
     assertThat(accuracy.getUpper()).isGreaterThan(0.6);
+  }
+
+  @Test
+  void aTenantThatLetsOnePairJudgeGetsUndecidedPairGatesNotAOnePairVerdict() {
+    // gate.feedback.min.pairs 1: one held-out pair ranked right would be an accuracy of 1 with an
+    // interval of [1, 1]; below the bootstrap's minimum of items it decides nothing
+    GateThresholds.Feedback onePair =
+        new GateThresholds.Feedback(
+            1,
+            THRESHOLDS.minAccuracy(),
+            THRESHOLDS.chosenTolerance(),
+            THRESHOLDS.maxDrift(),
+            THRESHOLDS.maxLengthChange());
+    Map<String, Gate> gates =
+        byName(GateRules.feedbackGates(measured(1, 1, 0.7, 1, 1.0), onePair, BOOTSTRAP, CANDIDATE));
+
+    for (String name : List.of("feedback.accuracy", "feedback.chosen", "feedback.length")) {
+      assertThat(Outcomes.of(gates.get(name)))
+          .as(name)
+          .isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(gates.get(name).getN()).as(name).isEqualTo(1);
+      assertThat(GateOutcomes.hasTooFewItems(gates.get(name))).as(name).isTrue();
+    }
+    assertThat(gates.get("feedback.accuracy").getValue()).isEqualTo(1.0);
+    // the drift is measured on the general set's 40 examples: it decides
+    assertThat(Outcomes.of(gates.get("feedback.drift"))).isEqualTo(EvaluationOutcome.PASSED);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.perennial.evaluator.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.stats.PairedItems;
@@ -15,6 +16,7 @@ import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.verdict.Outcomes;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,7 +31,8 @@ class GateRulesTest {
 
   private static final GateThresholds THRESHOLDS =
       new GateThresholds(8, 0.05, 0.10, 0.05, 0.25, 6.0, 3);
-  private static final PairedBootstrap BOOTSTRAP = new PairedBootstrap(0.95, 2000);
+  private static final PairedBootstrap BOOTSTRAP =
+      new PairedBootstrap(0.95, 2000, EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_DEFAULT);
   private static final String CANDIDATE = "acme/support@3-abc#candidate";
   private static final int POOL = 40;
   private static final int QUESTIONS = 100;
@@ -199,6 +202,78 @@ class GateRulesTest {
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(GateOutcomes.describe(byName(gates).get("learning.examples")))
         .isEqualTo("learning.examples 3 >= 8");
+  }
+
+  /**
+   * {@link #measured} with the pool's earlier examples' losses under the candidate and incumbent.
+   */
+  private static Measurements withEarlier(double[] candidate, double[] incumbent) {
+    Measurements m = measured(poolLosses(0.6, 0.05), baseAnswers());
+    m.putPaired(RetentionSuite.EARLIER_VS_INCUMBENT, new PairedItems(candidate, incumbent));
+    return m;
+  }
+
+  @Test
+  void aBootstrapGateOverFewerItemsThanTheMinimumIsUndecidedHoweverClearItsEstimate() {
+    // one earlier example: its loss doubled (a zero-width interval at 1.0, far above 0.25) or
+    // halved (far below); neither decides
+    List<Gate> worse = gates(withEarlier(new double[] {20}, new double[] {10}));
+    List<Gate> better = gates(withEarlier(new double[] {5}, new double[] {10}));
+
+    for (List<Gate> gates : List.of(worse, better)) {
+      Gate tenant = byName(gates).get("regression.tenant");
+      assertThat(Outcomes.of(tenant)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(tenant.getPassed()).isFalse();
+      assertThat(tenant.getN()).isEqualTo(1);
+      assertThat(tenant.getLower()).isNaN();
+      assertThat(tenant.getUpper()).isNaN();
+      assertThat(tenant.getConfidence()).isEqualTo(0.95);
+      assertThat(GateOutcomes.hasTooFewItems(tenant)).isTrue();
+      assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    }
+    assertThat(byName(worse).get("regression.tenant").getValue()).isEqualTo(1.0);
+    assertThat(GateOutcomes.reason(EvaluationOutcome.INSUFFICIENT_EVIDENCE, worse, "j"))
+        .startsWith(
+            "insufficient evidence (regression.tenant 1.00 n 1 <= 0.250, too few items for an"
+                + " interval): ");
+    assertThat(GateRules.tooFewItems(worse, BOOTSTRAP))
+        .contains(
+            "regression.tenant measured on 1 paired item(s), fewer than gate.bootstrap.min.items"
+                + " (8): a bootstrap interval over so few is too narrow to decide on, so neither"
+                + " passes nor fails");
+    // the other gates, over 40 and 100 items, decide as before
+    assertThat(outcomes(worse))
+        .containsEntry("learning", EvaluationOutcome.PASSED)
+        .containsEntry("retention.general", EvaluationOutcome.PASSED);
+    assertThat(
+            GateRules.tooFewItems(gates(measured(poolLosses(0.6, 0.05), baseAnswers())), BOOTSTRAP))
+        .isEmpty();
+  }
+
+  @Test
+  void atTheMinimumOfItemsABootstrapGateDecidesAndOneFewerLeavesItUndecided() {
+    // every earlier example's loss doubled under the candidate: an interval of [1, 1]
+    double[] incumbent = {10, 11, 9, 12, 8, 10, 11, 9};
+    double[] candidate = Arrays.stream(incumbent).map(loss -> 2 * loss).toArray();
+
+    Gate eight = byName(gates(withEarlier(candidate, incumbent))).get("regression.tenant");
+    Gate seven =
+        byName(gates(withEarlier(Arrays.copyOf(candidate, 7), Arrays.copyOf(incumbent, 7))))
+            .get("regression.tenant");
+
+    assertThat(Outcomes.of(eight)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(eight.getLower()).isEqualTo(1.0);
+    assertThat(GateOutcomes.hasTooFewItems(eight)).isFalse();
+    assertThat(Outcomes.of(seven)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(GateOutcomes.hasTooFewItems(seven)).isTrue();
+    // a minimum of 1 lets the one item decide, as before the rule
+    PairedBootstrap any = new PairedBootstrap(0.95, 2000, 1);
+    Gate one =
+        byName(
+                GateRules.gates(
+                    withEarlier(new double[] {20}, new double[] {10}), THRESHOLDS, any, CANDIDATE))
+            .get("regression.tenant");
+    assertThat(Outcomes.of(one)).isEqualTo(EvaluationOutcome.FAILED);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.perennial.evaluator.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.suite.EvalExample;
@@ -31,7 +32,8 @@ class TransferGatesTest {
 
   private static final GateThresholds THRESHOLDS =
       new GateThresholds(8, 0.05, 0.10, 0.05, 0.25, 6.0, 3);
-  private static final PairedBootstrap BOOTSTRAP = new PairedBootstrap(0.95, 2000);
+  private static final PairedBootstrap BOOTSTRAP =
+      new PairedBootstrap(0.95, 2000, EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_DEFAULT);
 
   /** Questions 0..n-1 whose answer is {@code a<i>}. */
   private static List<EvalExample> questions(int n) {
@@ -144,6 +146,24 @@ class TransferGatesTest {
             THRESHOLDS);
     assertThat(all).extracting(Gate::getName).doesNotContain(GateNames.EVIDENCE_ROLLOVER);
     assertThat(GateOutcomes.overall(all)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+  }
+
+  @Test
+  void onFewQuestionsTheRatioIsUndecidedButTheExactFlipIntervalStillDecides() {
+    // 4 questions, the old release right on all, the candidate on none: the ratio is bootstrapped
+    // over fewer items than the minimum (8); the flips' exact interval of 4 in 4 is [0.40, 1]
+    Map<String, Gate> gates =
+        transferGates(4, answers(4, 0, 0), answers(4, 0, 4), LineageMethod.CARRIED_OVER);
+
+    Gate tenant = gates.get(GateNames.TRANSFER_TENANT);
+    assertThat(tenant.getValue()).isZero();
+    assertThat(tenant.getN()).isEqualTo(4);
+    assertThat(Outcomes.of(tenant)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(GateOutcomes.hasTooFewItems(tenant)).isTrue();
+    Gate flips = gates.get(GateNames.TRANSFER_FLIPS);
+    assertThat(flips.getLower()).isCloseTo(Math.pow(0.025, 1 / 4.0), within(1e-9));
+    assertThat(Outcomes.of(flips)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(GateOutcomes.hasTooFewItems(flips)).isFalse();
   }
 
   @Test

@@ -206,6 +206,53 @@ class ReportRenderingTest {
   }
 
   @Test
+  void aGateOverTooFewItemsShowsNoIntervalInEitherReport() throws Exception {
+    // as GateRules writes a bootstrap gate over fewer items than gate.bootstrap.min.items
+    Gate tooFew =
+        Gate.newBuilder()
+            .setName("regression.tenant")
+            .setValue(1.0)
+            .setThreshold(0.25)
+            .setComparator(GateComparator.LESS_OR_EQUAL)
+            .setPassed(false)
+            .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+            .setN(1)
+            .setLower(Double.NaN)
+            .setUpper(Double.NaN)
+            .setConfidence(0.95)
+            .build();
+    EvaluationReport report = report();
+    EvaluationReport undecided =
+        new EvaluationReport(
+            report.candidate(),
+            report.baseModelName(),
+            report.baseModelDigest(),
+            report.incumbentVersion(),
+            EvaluationOutcome.INSUFFICIENT_EVIDENCE,
+            "insufficient evidence",
+            List.of(tooFew),
+            report.metrics(),
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            List.of(),
+            null,
+            List.of(),
+            report.evaluatedAt(),
+            report.evaluator(),
+            1.0);
+
+    assertThat(HtmlReport.render(undecided)).contains("[&ndash;, &ndash;]");
+    JsonNode gate = new ObjectMapper().readTree(ReportJson.render(undecided)).path("gates").get(0);
+    assertThat(gate.path("lower").isNull()).isTrue();
+    assertThat(gate.path("upper").isNull()).isTrue();
+    assertThat(gate.path("n").asInt()).isEqualTo(1);
+    assertThat(gate.path("outcome").asText()).isEqualTo("INSUFFICIENT_EVIDENCE");
+  }
+
+  @Test
   void theJsonReportCarriesGatesMetricsMatrixAndHistoryWithNullForUnmeasured() throws Exception {
     JsonNode json = new ObjectMapper().readTree(ReportJson.render(report()));
 

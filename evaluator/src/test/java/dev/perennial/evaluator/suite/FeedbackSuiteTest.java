@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.scoring.BatchScorer;
@@ -45,7 +46,8 @@ class FeedbackSuiteTest {
   @TempDir static Path folder;
 
   private static final String KEY = "acme/support";
-  private static final PairedBootstrap BOOTSTRAP = new PairedBootstrap(0.95, 2000);
+  private static final PairedBootstrap BOOTSTRAP =
+      new PairedBootstrap(0.95, 2000, EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_DEFAULT);
   private static final GateThresholds THRESHOLDS =
       new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10);
 

@@ -654,6 +654,7 @@ public final class FaultHarness {
       // The harness is about faults, not learning: gates that let the small jobs through, so
       // that keys get several versions.
       evaluator.put(EvaluatorConfig.GATE_LEARNING_MIN_EXAMPLES_CONFIG, "1");
+      evaluator.put(EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_CONFIG, "1");
       evaluator.put(EvaluatorConfig.GATE_LEARNING_MIN_GAIN_CONFIG, "-10");
       evaluator.put(EvaluatorConfig.GATE_RETENTION_MAX_DROP_CONFIG, "1");
       evaluator.put(EvaluatorConfig.GATE_REGRESSION_TOLERANCE_CONFIG, "1");
