@@ -144,6 +144,21 @@ class JobRecipeTest {
   }
 
   @Test
+  void aRecordedRecipeReadsBackWithTheLayerCheckpointingTheJobTrainedWith() {
+    // checkpointing reseeds dropout per layer, so with dropout its masks (and the weights) differ
+    // from a run without it (model README, Memory): a rebuild must train with it as the job did
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_CHECKPOINT_LAYERS_CONFIG, "true");
+    JobRecipe configured = JobRecipe.from(new TrainerConfig(values));
+    var record = configured.record(configured.modelRecipe(6), configured.freshLora(), Map.of());
+
+    JobRecipe read = JobRecipe.fromRecord(record);
+
+    assertThat(configured.model().checkpointLayers()).isTrue();
+    assertThat(read.modelRecipe(6)).isEqualTo(configured.modelRecipe(6));
+  }
+
+  @Test
   void aJobOfFeedbackAloneTrainsByTheFeedbackOnlyProfileAndAMixedJobByTheKeysAsConfigured() {
     TrainerConfig config = new TrainerConfig(TestConfigs.tinyRecipe(folder));
     JobRecipe recipe = JobRecipe.from(config);
