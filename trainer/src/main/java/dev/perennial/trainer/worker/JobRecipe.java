@@ -157,7 +157,9 @@ public record JobRecipe(
             recorded.getMaxSequenceLength(),
             recorded.getReplayRatio(),
             recorded.getSeed(),
-            extras.integer("threads")),
+            extras.integer("threads"),
+            // recorded since checkpointing shaped weights unrecorded; older records read as off
+            Boolean.parseBoolean(recorded.getExtras().getOrDefault("checkpointLayers", "false"))),
         recorded.getEpochs(),
         extras.number("replayTenantShare"),
         extras.integer("replayPoolSize"),
@@ -435,6 +437,7 @@ public record JobRecipe(
     extras.put("gradientAccumulation", Integer.toString(trained.gradientAccumulation()));
     extras.put("minLearningRateRatio", Double.toString(trained.minLearningRateRatio()));
     extras.put("threads", Integer.toString(trained.threads()));
+    extras.put("checkpointLayers", Boolean.toString(trained.checkpointLayers()));
     extras.put("adamBeta1", Double.toString(TrainingRecipe.BETA1));
     extras.put("adamBeta2", Double.toString(TrainingRecipe.BETA2));
     extras.put("adamEpsilon", Double.toString(TrainingRecipe.EPSILON));
