@@ -11,6 +11,7 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.tiny.Pretrainer;
 import dev.perennial.model.tokenizer.ByteTokenizer;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.publisher.manifest.ManifestFactory;
@@ -234,6 +235,25 @@ class ReleaseReproducerTest {
     assertThat(rebuilt.outcome())
         .as(String.join("\n", rebuilt.lines()))
         .isEqualTo(Reproduction.Outcome.REPRODUCED);
+  }
+
+  @Test
+  void aReleaseTrainedWithAnotherGeneralReplaySetOfTheSameBaseIsNotRebuiltAndSaysWhy() {
+    ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
+    releasedAsV1(SigningKey.generate(), first);
+    // the same config and weights, so the same base digest; other general replay texts, which the
+    // first job replays (it has no earlier shards of its own)
+    Path base = config.baseModelPath().orElseThrow();
+    String before = BaseModel.open(base).digest();
+    TestBase.writeGeneralReplay(base, "The general lamp is black.", "Quorn is a city.");
+
+    Reproduction rebuilt = new ReleaseReproducer(area, config, DeviceChoice.CPU).reproduce(KEY, 1);
+
+    assertThat(BaseModel.open(base).digest()).isEqualTo(before);
+    assertThat(rebuilt.outcome())
+        .as(String.join("\n", rebuilt.lines()))
+        .isEqualTo(Reproduction.Outcome.INCOMPLETE);
+    assertThat(String.join("\n", rebuilt.lines())).contains(Pretrainer.GENERAL_REPLAY);
   }
 
   /** A REBASE job moving v1 of the key from the configured base onto a test base {@code to}. */

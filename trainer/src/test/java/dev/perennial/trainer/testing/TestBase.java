@@ -46,12 +46,23 @@ public final class TestBase {
         SafetensorsWriter.Dtype.F32);
     try {
       Files.writeString(folder.resolve(Tokenizers.BYTE_DESCRIPTION), Tokenizers.byteDescription());
-      Files.writeString(
-          folder.resolve(Pretrainer.GENERAL_REPLAY),
-          "{\"text\":\"The general lamp is white.\"}\n{\"text\":\"Quorn is a town.\"}\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    writeGeneralReplay(folder, "The general lamp is white.", "Quorn is a town.");
     return folder;
+  }
+
+  /** Replaces the general replay set of the base in {@code folder} with {@code texts}. */
+  public static void writeGeneralReplay(Path folder, String... texts) {
+    StringBuilder lines = new StringBuilder();
+    for (String text : texts) {
+      lines.append("{\"text\":\"").append(text).append("\"}\n");
+    }
+    try {
+      Files.writeString(folder.resolve(Pretrainer.GENERAL_REPLAY), lines.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
