@@ -90,6 +90,18 @@ public final class ReleaseReproducer {
                   + TrainerConfig.BASE_MODEL_PATH_CONFIG
                   + " at the release's base"));
     }
+    // the base digest covers config and weights only; the tokenizer files and the general replay
+    // set shape the weights too
+    Map<String, String> recorded = recipeExtras(release);
+    List<String> otherBase = BaseModelSource.differences(recorded, base.recordedInputs());
+    if (!rebased && !otherBase.isEmpty()) {
+      List<String> reasons = new ArrayList<>(otherBase);
+      reasons.add(
+          "point "
+              + TrainerConfig.BASE_MODEL_PATH_CONFIG
+              + " at the folder the release trained on");
+      return Reproduction.incomplete(reasons);
+    }
     Optional<Lineage> continuedLineage = Optional.empty();
     AdapterRefreshDetails refresh = null;
     if (inputs.refreshed()) {
@@ -145,11 +157,26 @@ public final class ReleaseReproducer {
                   trained.candidate().getDevice(),
                   inputs.trainerVersion(),
                   TrainerVersion.get()));
+      // a re-based release's bases come from their recorded locations: say if one changed since
+      BaseModelSource.differences(recorded, trained.candidate().getRecipe().getExtras())
+          .forEach(difference -> lines.add("note: " + difference));
       lines.addAll(compared.lines());
       return new Reproduction(compared.outcome(), lines);
     } finally {
       Folders.deleteRecursively(scratch);
     }
+  }
+
+  private static Map<String, String> recipeExtras(StoredRelease release) {
+    Map<String, String> extras = new TreeMap<>();
+    release
+        .manifest()
+        .tree()
+        .path("recipe")
+        .path("extras")
+        .fields()
+        .forEachRemaining(field -> extras.put(field.getKey(), field.getValue().asText()));
+    return extras;
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.perennial.trainer.worker;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.Pretrainer;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 public record BaseModelSource(BaseModel base, List<String> generalReplay) {
 
+  /** The recipe extra that records the digest of the tokenizer files a job read text with. */
+  public static final String TOKENIZER_DIGEST = "baseTokenizerDigest";
+
+  /** The recipe extra that records the digest of the general replay set a job drew from. */
+  public static final String GENERAL_REPLAY_DIGEST = "generalReplayDigest";
+
   private static final Logger log = LoggerFactory.getLogger(BaseModelSource.class);
 
   public static BaseModelSource open(TrainerConfig config) {
@@ -29,6 +38,49 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
     return config.baseModelPath().isEmpty()
         ? new BaseModelSource(base, TinyModel.generalReplaySet())
         : withReplay(base, config.baseModelPath().get());
+  }
+
+  /**
+   * What shapes the weights beside the base's digest (which covers its config and weights only), as
+   * a candidate's recipe records it: the digest of its tokenizer files and that of its general
+   * replay set.
+   */
+  public Map<String, String> recordedInputs() {
+    return Map.of(
+        TOKENIZER_DIGEST, base.tokenizerDigest(), GENERAL_REPLAY_DIGEST, generalReplayDigest());
+  }
+
+  /**
+   * How the base inputs {@code used} differ from those a recipe's extras {@code recorded}: one line
+   * each. A recipe recorded before they were recorded differs in nothing.
+   */
+  public static List<String> differences(Map<String, String> recorded, Map<String, String> used) {
+    List<String> differences = new ArrayList<>();
+    difference(recorded, used, TOKENIZER_DIGEST, "tokenizer files", differences);
+    difference(recorded, used, GENERAL_REPLAY_DIGEST, Pretrainer.GENERAL_REPLAY, differences);
+    return differences;
+  }
+
+  private static void difference(
+      Map<String, String> recorded,
+      Map<String, String> used,
+      String key,
+      String what,
+      List<String> differences) {
+    String was = recorded.get(key);
+    String now = used.get(key);
+    if (was != null && !was.equals(now)) {
+      differences.add("trained with " + what + " " + was + ", this base has " + now);
+    }
+  }
+
+  /** {@code sha256:} over the general replay texts in order (as a JSON array). */
+  private String generalReplayDigest() {
+    try {
+      return Digest.of(new ObjectMapper().writeValueAsBytes(generalReplay)).toString();
+    } catch (JsonProcessingException e) {
+      throw new TrainerException("Cannot digest the general replay set: " + e, e);
+    }
   }
 
   /** The configured base alone, without reading its general replay set. */

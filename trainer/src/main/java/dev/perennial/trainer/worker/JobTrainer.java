@@ -491,6 +491,8 @@ public final class JobTrainer {
     extras.put("replayExamplesSuperseded", Integer.toString(superseded(earlier, earlierOwn)));
     extras.put("validationExamples", Integer.toString(validation.size()));
     extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
+    // what shaped the weights beside the base digest, so that a rebuild can check its base
+    extras.putAll(target.recordedInputs());
     TrainingReference reference = null;
     if (trainWith.feedbackAsSft()) {
       extras.putAll(trainWith.objectiveExtras());
