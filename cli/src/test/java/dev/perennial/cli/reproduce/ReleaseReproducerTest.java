@@ -238,6 +238,50 @@ class ReleaseReproducerTest {
   }
 
   @Test
+  void aReleaseWhoseSearchMovedTheReplayShareRebuildsBitIdentically() throws Exception {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.RECIPE_SEARCH_CONFIG, "true");
+    values.put(TrainerConfig.RECIPE_SEARCH_DIMENSIONS_CONFIG, "replay");
+    values.put(TrainerConfig.RECIPE_SEARCH_MIN_VALIDATION_EXAMPLES_CONFIG, "4");
+    values.put(TrainerConfig.RECIPE_SEARCH_BUDGET_CONFIG, "1.0");
+    values.put(TrainerConfig.REPLAY_FRACTION_CONFIG, "0.25");
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "8");
+    // 14 steps at most: 16 examples, 3 new a step under the configured replay share (1 row of 4)
+    // leave room to stop early after 2 epochs of 6 steps, so the job sets examples aside; under
+    // the winner's 2 rows of replay (8 steps an epoch) they would not
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "14");
+    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG, "1");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0.5");
+    JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    List<SourcedExample> examples = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      examples.add(
+          at(0, i, text(KEY.toString(), "p-" + i, "The Quux kettle " + i + " boils at " + i)));
+    }
+    Shard shard = new Shard(KEY.tenant(), KEY.toString(), ShardSplit.TRAIN, null, examples);
+    ShardRef kettles =
+        ShardEntry.of(ShardWriter.write(store, shard).hex(), shard, "job").toShardRef();
+    AdapterCandidate searched =
+        searching
+            .train(job("@1-s", kettles, List.of()), Optional.empty(), StepListener.NONE)
+            .candidate();
+    release(area, store, SigningKey.generate(), 1, searched);
+
+    Reproduction rebuilt = new ReleaseReproducer(area, config, DeviceChoice.CPU).reproduce(KEY, 1);
+
+    assertThat(searched.getSearch()).as("the job searched its recipe").isNotNull();
+    assertThat(searched.getRecipe().getReplayRatio())
+        .as("the search moved the replay share")
+        .isNotEqualTo(0.25);
+    assertThat(searched.getRecipe().getExtras().get("validationExamples"))
+        .as("the job set examples aside for early stopping")
+        .isNotEqualTo("0");
+    assertThat(rebuilt.outcome())
+        .as(String.join("\n", rebuilt.lines()))
+        .isEqualTo(Reproduction.Outcome.REPRODUCED);
+  }
+
+  @Test
   void aReleaseTrainedWithAnotherGeneralReplaySetOfTheSameBaseIsNotRebuiltAndSaysWhy() {
     ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
     releasedAsV1(SigningKey.generate(), first);
