@@ -20,9 +20,11 @@ import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingRecipe;
 import dev.perennial.trainer.rater.RaterGuardSettings;
 import dev.perennial.trainer.worker.JobRecipe;
+import dev.perennial.trainer.worker.JobTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.apache.avro.Schema;
 
@@ -39,6 +41,8 @@ import org.apache.avro.Schema;
  *     verdict, recorded in that release's lineage)
  * @param searchedSteps the steps a recipe search left the winner (whose recipe {@code recipe} is),
  *     for a job that searched
+ * @param validationFraction the share of examples the job set aside for early stopping, where the
+ *     manifest records it (the job decided it under the configured recipe, not the recorded one)
  */
 public record ReleaseInputs(
     TrainingJob job,
@@ -46,6 +50,7 @@ public record ReleaseInputs(
     Optional<StableRelease> startedFrom,
     boolean refreshed,
     OptionalInt searchedSteps,
+    OptionalDouble validationFraction,
     String baseModelName,
     String baseModelDigest,
     String device,
@@ -147,6 +152,7 @@ public record ReleaseInputs(
         startedFrom,
         lineage.map(found -> found.getRefresh() != null).orElse(false),
         searchedSteps,
+        validationFraction(tree.path("recipe").path("extras")),
         manifest.baseModelName(),
         manifest.baseModelDigest().toString(),
         candidate.path("device").asText("unknown"),
@@ -170,6 +176,13 @@ public record ReleaseInputs(
       return OptionalInt.empty();
     }
     return OptionalInt.of(search.get("finalSteps").asInt());
+  }
+
+  private static OptionalDouble validationFraction(JsonNode extras) {
+    JsonNode applied = extras.get(JobTrainer.APPLIED_VALIDATION_FRACTION);
+    return applied == null
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(Double.parseDouble(applied.asText()));
   }
 
   /**

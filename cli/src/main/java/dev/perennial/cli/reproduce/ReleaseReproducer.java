@@ -133,14 +133,13 @@ public final class ReleaseReproducer {
       TrainedJob trained;
       try {
         trained =
-            inputs.searchedSteps().isPresent()
-                ? trainer.trainAsSearched(
-                    inputs.job(),
-                    inputs.startedFrom(),
-                    continuedLineage,
-                    inputs.searchedSteps().getAsInt(),
-                    step -> {})
-                : trainer.train(inputs.job(), inputs.startedFrom(), continuedLineage, step -> {});
+            trainer.rebuild(
+                inputs.job(),
+                inputs.startedFrom(),
+                continuedLineage,
+                inputs.searchedSteps(),
+                inputs.validationFraction(),
+                step -> {});
       } catch (JobSkippedException e) {
         return Reproduction.incomplete(List.of("the trainer refused the job: " + e.getMessage()));
       }

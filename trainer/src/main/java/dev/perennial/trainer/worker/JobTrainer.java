@@ -74,6 +74,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -92,6 +93,9 @@ public final class JobTrainer {
 
   private static final Logger log = LoggerFactory.getLogger(JobTrainer.class);
   private static final int LOSS_CURVE_POINTS = 200;
+
+  /** The recipe extra recording the share of examples a job set aside for early stopping. */
+  public static final String APPLIED_VALIDATION_FRACTION = "appliedValidationFraction";
 
   private final BaseModelSource base;
   private final BaseCatalog bases;
@@ -202,23 +206,28 @@ public final class JobTrainer {
       Optional<Lineage> stableLineage,
       List<SearchedRecipe> priors,
       StepListener listener) {
-    return train(job, stable, stableLineage, priors, OptionalInt.empty(), listener);
+    return train(
+        job, stable, stableLineage, priors, OptionalInt.empty(), OptionalDouble.empty(), listener);
   }
 
   /**
-   * Trains {@code job} again as a recipe search left it (a rebuild): with this trainer's recipe
-   * (the winner's, as the candidate recorded it) for the {@code searchedSteps} the search left the
-   * winner, and no trials, which shaped no weights of the candidate.
+   * Trains {@code job} again as its candidate recorded it (a rebuild): with this trainer's recipe
+   * (the recorded one; for a job that searched, the winner's) for the {@code searchedSteps} a
+   * search left the winner, if it searched, and no trials, which shaped no weights of the
+   * candidate; with the share of examples the job set aside for early stopping, if recorded (the
+   * job decided it under the configured recipe, which may not be the recorded one).
    *
    * @throws JobSkippedException when the job can never yield a candidate
    */
-  public TrainedJob trainAsSearched(
+  public TrainedJob rebuild(
       TrainingJob job,
       Optional<StableRelease> stable,
       Optional<Lineage> stableLineage,
-      int searchedSteps,
+      OptionalInt searchedSteps,
+      OptionalDouble validationFraction,
       StepListener listener) {
-    return train(job, stable, stableLineage, List.of(), OptionalInt.of(searchedSteps), listener);
+    return train(
+        job, stable, stableLineage, List.of(), searchedSteps, validationFraction, listener);
   }
 
   private TrainedJob train(
@@ -227,6 +236,7 @@ public final class JobTrainer {
       Optional<Lineage> stableLineage,
       List<SearchedRecipe> priors,
       OptionalInt searchedSteps,
+      OptionalDouble rebuiltValidationFraction,
       StepListener listener) {
     long started = System.nanoTime();
     JobRecipe recipe = this.recipe.forTenant(job.getTenant());
@@ -306,11 +316,13 @@ public final class JobTrainer {
             : training.stream().filter(e -> !ExampleContent.isFeedback(e.example())).toList();
     // a job of feedback alone trains by the feedback-only profile, every other by the keys as set
     recipe = recipe.forJob(languageModel.size(), feedback.size());
-    ValidationSplit split =
-        ValidationSplit.of(
-            languageModel,
-            recipe.validationFraction(
-                languageModel.size() + feedback.size(), replay.examples().size()));
+    // decided under the configured recipe, before any search moves it: recorded for a rebuild
+    double validationFraction =
+        rebuiltValidationFraction.isPresent()
+            ? rebuiltValidationFraction.getAsDouble()
+            : recipe.validationFraction(
+                languageModel.size() + feedback.size(), replay.examples().size());
+    ValidationSplit split = ValidationSplit.of(languageModel, validationFraction);
     List<TrainingExample> examples = toModel(split.training());
     List<TrainingExample> validation = toModel(split.validation());
 
@@ -490,6 +502,7 @@ public final class JobTrainer {
     extras.put("refusedExamples", Integer.toString(result.refusedExamples()));
     extras.put("replayExamplesSuperseded", Integer.toString(superseded(earlier, earlierOwn)));
     extras.put("validationExamples", Integer.toString(validation.size()));
+    extras.put(APPLIED_VALIDATION_FRACTION, Double.toString(validationFraction));
     extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
     // what shaped the weights beside the base digest, so that a rebuild can check its base
     extras.putAll(target.recordedInputs());
