@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,23 @@ class ChatTemplateTest {
       checked++;
     }
     assertThat(checked).isEqualTo(32);
+  }
+
+  @Test
+  void aWholeNumberOfTypeFloatPrintsAsPythonPrintsItWhateverTheDefaultLocale() {
+    // what a template prints becomes the tokens an adapter trains on: it must not depend on the
+    // machine's locale (a German one writes 2,0)
+    ChatTemplate numbers = ChatTemplate.parse("{{ 4 / 2 }} {{ [1.0, 0.5] }}", Map.of());
+    Locale before = Locale.getDefault();
+    String rendered;
+    try {
+      Locale.setDefault(Locale.GERMANY);
+      rendered = numbers.render(List.of(ChatMessage.user("hi")), false);
+    } finally {
+      Locale.setDefault(before);
+    }
+
+    assertThat(rendered).isEqualTo("2.0 [1.0, 0.5]");
   }
 
   @Test
