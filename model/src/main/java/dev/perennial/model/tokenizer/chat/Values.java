@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,7 +77,9 @@ final class Values {
       return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
     }
     if (value instanceof Double d) {
-      return d == Math.rint(d) && !Double.isInfinite(d) ? String.format("%.1f", d) : d.toString();
+      return d == Math.rint(d) && !Double.isInfinite(d)
+          ? String.format(Locale.ROOT, "%.1f", d)
+          : d.toString();
     }
     if (value instanceof List<?> list) {
       List<String> items = new ArrayList<>();
