@@ -277,6 +277,15 @@ class ReportRenderingTest {
   }
 
   @Test
+  void theJsonReportRecordsTheBootstrapSoEachGatesIntervalCanBeComputedAgain() throws Exception {
+    // a gate's interval depends on its paired items, the confidence, the seed (candidate id and
+    // gate name) and the configured number of resamples, which nothing else records
+    JsonNode json = new ObjectMapper().readTree(ReportJson.render(report()));
+
+    assertThat(json.path("bootstrap").path("resamples").isInt()).as("%s", json).isTrue();
+  }
+
+  @Test
   void aStoredReportIsContentAddressedAndHasReadableCopies() throws Exception {
     LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
     ReportWriter writer =
