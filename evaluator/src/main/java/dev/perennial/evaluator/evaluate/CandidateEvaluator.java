@@ -282,7 +282,8 @@ public final class CandidateEvaluator {
             prepared.notes(),
             now,
             evaluator,
-            seconds);
+            seconds,
+            bootstrap.resamples());
     return recorded(report, listener);
   }
 
@@ -353,7 +354,8 @@ public final class CandidateEvaluator {
             List.of(),
             clock.instant(),
             evaluator,
-            seconds);
+            seconds,
+            bootstrap.resamples());
     return recorded(report, listener);
   }
 

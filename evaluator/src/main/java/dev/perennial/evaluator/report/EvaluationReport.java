@@ -28,6 +28,9 @@ import java.util.TreeMap;
  *     candidate's last
  * @param problem why no suite ran (a failed precondition), or null
  * @param notes what a reader should know (a missing shard, an incumbent that could not be loaded)
+ * @param bootstrapResamples the statistical gates' bootstrap resamples: with each gate's items,
+ *     confidence and seed ({@code GateRules.seed} of the candidate id and gate name), what its
+ *     interval is computed from
  */
 public record EvaluationReport(
     AdapterCandidate candidate,
@@ -48,7 +51,8 @@ public record EvaluationReport(
     List<String> notes,
     Instant evaluatedAt,
     String evaluator,
-    double seconds) {
+    double seconds,
+    int bootstrapResamples) {
 
   public EvaluationReport {
     gates = List.copyOf(gates);

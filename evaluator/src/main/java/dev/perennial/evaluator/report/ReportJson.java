@@ -53,6 +53,10 @@ public final class ReportJson {
     root.put("evaluatedAt", report.evaluatedAt().toString());
     root.put("evaluator", report.evaluator());
     number(root, "seconds", report.seconds());
+    ObjectNode bootstrap = root.putObject("bootstrap");
+    bootstrap.put("resamples", report.bootstrapResamples());
+    bootstrap.put(
+        "seed", "first 8 bytes (big-endian) of SHA-256 of the candidate id, NUL, the gate's name");
     ObjectNode base = root.putObject("baseModel");
     base.put("name", report.baseModelName());
     base.put("digest", report.baseModelDigest());

@@ -56,6 +56,10 @@ public final class PairedBootstrap {
     return minItems;
   }
 
+  public int resamples() {
+    return resamples;
+  }
+
   /** The effect on every item and its interval; NaN bounds when the effect is undefined. */
   public Interval interval(PairedItems items, Effect effect, long seed) {
     int n = items.size();

@@ -113,7 +113,8 @@ class ReportRenderingTest {
         List.of("A note with <markup> & \"quotes\"."),
         Candidates.AT,
         "evaluator-1",
-        3.5);
+        3.5,
+        2000);
   }
 
   @Test
@@ -198,7 +199,8 @@ class ReportRenderingTest {
             List.of(),
             failed.evaluatedAt(),
             failed.evaluator(),
-            1.0);
+            1.0,
+            failed.bootstrapResamples());
 
     assertThat(HtmlReport.render(undecided))
         .contains("INSUFFICIENT EVIDENCE")
