@@ -78,6 +78,9 @@ public final class ContinualReportFiles {
     recipe.put("validationFraction", report.recipe().validationFraction());
     recipe.put("earlyStoppingPatienceEpochs", report.recipe().patience());
     recipe.put("loraRank", report.recipe().freshLora().rank());
+    // the figures are deterministic for the recipe's seed and CPU thread count
+    recipe.put("seed", report.recipe().model().seed());
+    recipe.put("threads", report.recipe().model().threads());
     ArrayNode summaries = root.putArray("summaries");
     for (ContinualReport.Summary summary : report.summaries()) {
       ObjectNode node = summaries.addObject();
