@@ -283,7 +283,7 @@ public final class CandidateEvaluator {
             now,
             evaluator,
             seconds,
-            bootstrap.resamples());
+            bootstrap);
     return recorded(report, listener);
   }
 
@@ -355,7 +355,7 @@ public final class CandidateEvaluator {
             clock.instant(),
             evaluator,
             seconds,
-            bootstrap.resamples());
+            bootstrap);
     return recorded(report, listener);
   }
 

@@ -2,6 +2,7 @@ package dev.perennial.evaluator.report;
 
 import dev.perennial.evaluator.history.MeasurePoint;
 import dev.perennial.evaluator.history.ScoreMatrix;
+import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.schemas.v1.AdapterCandidate;
@@ -28,9 +29,9 @@ import java.util.TreeMap;
  *     candidate's last
  * @param problem why no suite ran (a failed precondition), or null
  * @param notes what a reader should know (a missing shard, an incumbent that could not be loaded)
- * @param bootstrapResamples the statistical gates' bootstrap resamples: with each gate's items,
- *     confidence and seed ({@code GateRules.seed} of the candidate id and gate name), what its
- *     interval is computed from
+ * @param bootstrap the statistical gates' bootstrap (confidence, resamples, fewest items a gate
+ *     decides on): with each gate's items and seed ({@code GateRules.seed} of the candidate id and
+ *     gate name), what its interval and outcome are computed from
  */
 public record EvaluationReport(
     AdapterCandidate candidate,
@@ -52,7 +53,7 @@ public record EvaluationReport(
     Instant evaluatedAt,
     String evaluator,
     double seconds,
-    int bootstrapResamples) {
+    PairedBootstrap bootstrap) {
 
   public EvaluationReport {
     gates = List.copyOf(gates);

@@ -54,7 +54,9 @@ public final class ReportJson {
     root.put("evaluator", report.evaluator());
     number(root, "seconds", report.seconds());
     ObjectNode bootstrap = root.putObject("bootstrap");
-    bootstrap.put("resamples", report.bootstrapResamples());
+    bootstrap.put("confidence", report.bootstrap().confidence());
+    bootstrap.put("resamples", report.bootstrap().resamples());
+    bootstrap.put("minItems", report.bootstrap().minItems());
     bootstrap.put(
         "seed", "first 8 bytes (big-endian) of SHA-256 of the candidate id, NUL, the gate's name");
     ObjectNode base = root.putObject("baseModel");

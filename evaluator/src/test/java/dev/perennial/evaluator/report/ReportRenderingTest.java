@@ -11,6 +11,7 @@ import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.history.ContinualMeasures;
 import dev.perennial.evaluator.history.MeasurePoint;
 import dev.perennial.evaluator.history.ScoreMatrix;
+import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.evaluator.suite.Exposure;
@@ -114,7 +115,7 @@ class ReportRenderingTest {
         Candidates.AT,
         "evaluator-1",
         3.5,
-        2000);
+        new PairedBootstrap(0.95, 2000, 8));
   }
 
   @Test
@@ -200,7 +201,7 @@ class ReportRenderingTest {
             failed.evaluatedAt(),
             failed.evaluator(),
             1.0,
-            failed.bootstrapResamples());
+            failed.bootstrap());
 
     assertThat(HtmlReport.render(undecided))
         .contains("INSUFFICIENT EVIDENCE")
@@ -244,7 +245,8 @@ class ReportRenderingTest {
             List.of(),
             report.evaluatedAt(),
             report.evaluator(),
-            1.0);
+            1.0,
+            report.bootstrap());
 
     assertThat(HtmlReport.render(undecided)).contains("[&ndash;, &ndash;]");
     JsonNode gate = new ObjectMapper().readTree(ReportJson.render(undecided)).path("gates").get(0);
@@ -281,10 +283,13 @@ class ReportRenderingTest {
   @Test
   void theJsonReportRecordsTheBootstrapSoEachGatesIntervalCanBeComputedAgain() throws Exception {
     // a gate's interval depends on its paired items, the confidence, the seed (candidate id and
-    // gate name) and the configured number of resamples, which nothing else records
+    // gate name) and the configured number of resamples, and whether it decides at all on the
+    // fewest items it may decide on: nothing else records the last two
     JsonNode json = new ObjectMapper().readTree(ReportJson.render(report()));
 
-    assertThat(json.path("bootstrap").path("resamples").isInt()).as("%s", json).isTrue();
+    assertThat(json.path("bootstrap").path("confidence").asDouble()).as("%s", json).isEqualTo(0.95);
+    assertThat(json.path("bootstrap").path("resamples").asInt()).as("%s", json).isEqualTo(2000);
+    assertThat(json.path("bootstrap").path("minItems").asInt()).as("%s", json).isEqualTo(8);
   }
 
   @Test
