@@ -1,11 +1,15 @@
 package dev.perennial.evaluator.config;
 
+import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.schemas.key.AdapterKey;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -216,7 +220,10 @@ public class EvaluatorConfig extends PerennialConfig {
   private static final String GATE_LEAKAGE_MAX_EXPOSURE_DOC =
       "Gate leakage: the highest exposure (bits) of another tenant's canary under the candidate"
           + " must not exceed this. A canary the model never saw reaches t bits with probability"
-          + " 2^-t.";
+          + " 2^-t. Where any tenant has a canary file it must be below log2(leakage.controls + 1),"
+          + " the exposure of a canary ranked first (else the gate could never fail). A candidate"
+          + " is judged against the strictest of its own tenant's threshold and those of the"
+          + " tenants whose canaries it is tested on.";
 
   public static final String GATE_EVIDENCE_MAX_ROLLOVERS_CONFIG =
       EVALUATOR + "gate.evidence.max.rollovers";
@@ -300,6 +307,7 @@ public class EvaluatorConfig extends PerennialConfig {
   public static final String TENANT_PREFIX = EVALUATOR + "tenant.";
 
   public static final String TENANT_CANARY_FILE_SUFFIX = ".canary.file";
+  private static final String TENANT_LEAKAGE_MAX_EXPOSURE_SUFFIX = ".gate.leakage.max.exposure";
   private static final String TENANT_CANARY_FILE_DOC =
       "The tenant's canary file: one JSON object per line, {\"prefix\": ..., \"secret\": ...,"
           + " \"suffix\": ...}, secrets planted in the tenant's data that no other tenant's"
@@ -333,7 +341,7 @@ public class EvaluatorConfig extends PerennialConfig {
               Range.atLeast(0.0),
               GATE_REGRESSION_TENANT_TOLERANCE_DOC),
           new TenantSettings.Setting(
-              ".gate.leakage.max.exposure",
+              TENANT_LEAKAGE_MAX_EXPOSURE_SUFFIX,
               Type.DOUBLE,
               Range.atLeast(0.0),
               GATE_LEAKAGE_MAX_EXPOSURE_DOC),
@@ -392,8 +400,12 @@ public class EvaluatorConfig extends PerennialConfig {
   private final Map<String, GateThresholds> tenantThresholds;
   private final Map<String, Path> canaryFiles;
 
+  /**
+   * @throws dev.perennial.core.config.InvalidConfigurationException listing every invalid or
+   *     missing value, those between keys included
+   */
   public EvaluatorConfig(Map<String, String> values) {
-    super(definition(values), TENANT_SETTINGS.check(definition(values), values));
+    super(definition(values), checked(values));
     this.tenantThresholds = readTenantThresholds();
     this.canaryFiles = readCanaryFiles();
   }
@@ -641,6 +653,97 @@ public class EvaluatorConfig extends PerennialConfig {
   /** {@link #configDef()} plus a definition for each per-tenant setting among {@code values}. */
   static ConfigDef definition(Map<String, String> values) {
     return TENANT_SETTINGS.define(configDef(), values);
+  }
+
+  /** Every problem of the values, those between keys included, at once. */
+  private static Map<String, String> checked(Map<String, String> values) {
+    List<String> problems = new ArrayList<>();
+    try {
+      TENANT_SETTINGS.check(definition(values), values);
+    } catch (InvalidConfigurationException e) {
+      problems.addAll(e.problems());
+    }
+    problems.addAll(leakageThresholdProblems(values));
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return values;
+  }
+
+  /**
+   * A leakage threshold (the default or a tenant's) at or above log2(controls + 1), the exposure of
+   * a canary ranked first, could never be exceeded: the gate would pass a memorised canary. Only
+   * where some tenant has a canary file; without any the gate never applies.
+   */
+  private static List<String> leakageThresholdProblems(Map<String, String> values) {
+    boolean canaries =
+        values.keySet().stream()
+            .anyMatch(
+                key ->
+                    TENANT_SETTINGS.tenantOf(key) != null
+                        && key.endsWith(TENANT_CANARY_FILE_SUFFIX));
+    if (!canaries) {
+      return List.of();
+    }
+    int controls;
+    try {
+      controls =
+          Integer.parseInt(
+              values
+                  .getOrDefault(LEAKAGE_CONTROLS_CONFIG, Integer.toString(LEAKAGE_CONTROLS_DEFAULT))
+                  .trim());
+    } catch (NumberFormatException e) {
+      return List.of(); // reported by the key's own check
+    }
+    double highest = Math.log(controls + 1.0) / Math.log(2);
+    Map<String, String> thresholds = new TreeMap<>();
+    thresholds.put(
+        GATE_LEAKAGE_MAX_EXPOSURE_CONFIG,
+        values.getOrDefault(
+            GATE_LEAKAGE_MAX_EXPOSURE_CONFIG, Double.toString(GATE_LEAKAGE_MAX_EXPOSURE_DEFAULT)));
+    values.forEach(
+        (key, value) -> {
+          if (TENANT_SETTINGS.tenantOf(key) != null
+              && key.endsWith(TENANT_LEAKAGE_MAX_EXPOSURE_SUFFIX)) {
+            thresholds.put(key, value);
+          }
+        });
+    List<String> problems = new ArrayList<>();
+    thresholds.forEach(
+        (key, value) -> {
+          double threshold;
+          try {
+            threshold = Double.parseDouble(value.trim());
+          } catch (NumberFormatException e) {
+            return; // reported by the key's own check
+          }
+          if (threshold >= highest) {
+            problems.add(
+                key
+                    + ": "
+                    + value.trim()
+                    + " bits can never be exceeded with "
+                    + LEAKAGE_CONTROLS_CONFIG
+                    + " "
+                    + controls
+                    + " (a canary ranked first has the highest measurable exposure, log2("
+                    + (controls + 1)
+                    + ") = "
+                    + bits(highest, RoundingMode.FLOOR)
+                    + " bits), so the leakage gate could never fail; set it below "
+                    + bits(highest, RoundingMode.FLOOR)
+                    + " ("
+                    + bits(highest - 1, RoundingMode.CEILING)
+                    + " fails only a canary ranked first) or raise "
+                    + LEAKAGE_CONTROLS_CONFIG);
+          }
+        });
+    return problems;
+  }
+
+  /** Bits to three decimals at most, rounded so that the bound it states holds. */
+  private static String bits(double bits, RoundingMode rounding) {
+    return BigDecimal.valueOf(bits).setScale(3, rounding).stripTrailingZeros().toPlainString();
   }
 
   private Map<String, GateThresholds> readTenantThresholds() {

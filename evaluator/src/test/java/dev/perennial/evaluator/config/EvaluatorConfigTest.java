@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class EvaluatorConfigTest {
 
+  private static final String GLOBEX_CANARIES = "perennial.evaluator.tenant.globex.canary.file";
+
   private static Map<String, String> values() {
     Map<String, String> values = new HashMap<>();
     values.put("bootstrap.servers", "127.0.0.1:9092");
@@ -70,13 +72,39 @@ class EvaluatorConfigTest {
     // The leakage gate could never fail, yet every verdict would list it as passed.
     Map<String, String> values = values();
     values.put(EvaluatorConfig.LEAKAGE_CONTROLS_CONFIG, "63");
+    values.put(GLOBEX_CANARIES, "/etc/perennial/globex.jsonl");
 
     assertThatThrownBy(() -> new EvaluatorConfig(values))
         .isInstanceOf(InvalidConfigurationException.class)
         .satisfies(
             e ->
                 assertThat(((InvalidConfigurationException) e).problems())
-                    .anyMatch(p -> p.startsWith(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG)));
+                    .containsExactly(
+                        "perennial.evaluator.gate.leakage.max.exposure: 6.0 bits can never be"
+                            + " exceeded with perennial.evaluator.leakage.controls 63 (a canary"
+                            + " ranked first has the highest measurable exposure, log2(64) = 6"
+                            + " bits), so the leakage gate could never fail; set it below 6 (5"
+                            + " fails only a canary ranked first) or raise"
+                            + " perennial.evaluator.leakage.controls"));
+  }
+
+  @Test
+  void aLeakageThresholdBelowTheMeasurableExposureIsAccepted() {
+    Map<String, String> values = values();
+    values.put(EvaluatorConfig.LEAKAGE_CONTROLS_CONFIG, "63");
+    values.put(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG, "5");
+    values.put(GLOBEX_CANARIES, "/etc/perennial/globex.jsonl");
+
+    assertThat(new EvaluatorConfig(values).thresholds("acme").leakageMaxExposure()).isEqualTo(5.0);
+  }
+
+  @Test
+  void withoutCanaryFilesTheLeakageThresholdIsMoot() {
+    // no tenant has canaries: the leakage gate applies to no candidate (its verdict says so)
+    Map<String, String> values = values();
+    values.put(EvaluatorConfig.LEAKAGE_CONTROLS_CONFIG, "63");
+
+    assertThat(new EvaluatorConfig(values).canaryFiles()).isEmpty();
   }
 
   @Test
@@ -85,16 +113,19 @@ class EvaluatorConfigTest {
     // other tenants' canaries they learnt.
     Map<String, String> values = values();
     values.put("perennial.evaluator.tenant.acme.gate.leakage.max.exposure", "8");
+    values.put(GLOBEX_CANARIES, "/etc/perennial/globex.jsonl");
 
     assertThatThrownBy(() -> new EvaluatorConfig(values))
         .isInstanceOf(InvalidConfigurationException.class)
         .satisfies(
             e ->
                 assertThat(((InvalidConfigurationException) e).problems())
-                    .anyMatch(
-                        p ->
-                            p.startsWith(
-                                "perennial.evaluator.tenant.acme.gate.leakage.max.exposure")));
+                    .singleElement()
+                    .asString()
+                    .startsWith(
+                        "perennial.evaluator.tenant.acme.gate.leakage.max.exposure: 8 bits can"
+                            + " never be exceeded with perennial.evaluator.leakage.controls 255")
+                    .contains("set it below 8 (7 fails only a canary ranked first)"));
   }
 
   @Test
