@@ -69,6 +69,22 @@ public record GateThresholds(
             EvaluatorConfig.GATE_FEEDBACK_MAX_LENGTH_CHANGE_DEFAULT);
   }
 
+  /** These thresholds with another leakage threshold. */
+  public GateThresholds withLeakageMaxExposure(double bits) {
+    return new GateThresholds(
+        learningMinExamples,
+        learningMinGain,
+        retentionMaxDrop,
+        regressionTolerance,
+        regressionTenantTolerance,
+        bits,
+        maxRollovers,
+        transferCarryMinRatio,
+        transferDistilMinRatio,
+        transferMaxFlips,
+        feedback);
+  }
+
   /** The thresholds with the feedback gates' defaults. */
   public GateThresholds(
       int learningMinExamples,

@@ -21,6 +21,7 @@ import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.HeldOutShards;
 import dev.perennial.evaluator.suite.Incumbent;
+import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
@@ -207,7 +208,7 @@ final class CandidateLoader {
             base.canariesNotOf(candidate.getTenant()),
             base.canariesOf(candidate.getTenant()),
             base.controls(),
-            thresholds.apply(candidate.getTenant()));
+            thresholds(candidate.getTenant()));
     return new PreparedCandidate(context, adapter, incumbentAdapter, notes);
   }
 
@@ -222,9 +223,21 @@ final class CandidateLoader {
     return readAdapter(location, null, folder);
   }
 
-  /** The thresholds the tenant's candidates are gated with. */
+  /**
+   * The thresholds the tenant's candidates are gated with: the tenant's own, but on leakage the
+   * strictest of its own and those of every other tenant whose canaries they are tested on. A
+   * tenant's threshold protects its own secrets: another tenant loosening its gate must not loosen
+   * that protection against its adapters.
+   */
   GateThresholds thresholds(String tenant) {
-    return thresholds.apply(tenant);
+    GateThresholds own = thresholds.apply(tenant);
+    double leakage = own.leakageMaxExposure();
+    for (Map.Entry<String, List<PlantedCanary>> owner : base.canaries().entrySet()) {
+      if (!owner.getKey().equals(tenant) && !owner.getValue().isEmpty()) {
+        leakage = Math.min(leakage, thresholds.apply(owner.getKey()).leakageMaxExposure());
+      }
+    }
+    return own.withLeakageMaxExposure(leakage);
   }
 
   /**

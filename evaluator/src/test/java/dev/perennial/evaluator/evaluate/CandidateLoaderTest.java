@@ -8,8 +8,10 @@ import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.area.EvaluationArea;
+import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.history.HistoryStore;
+import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestShards;
 import dev.perennial.model.runtime.BaseModel;
@@ -137,5 +139,37 @@ class CandidateLoaderTest {
             UnusableCandidateException.class,
             e -> assertThat(e.gate()).isEqualTo(GateNames.INTEGRITY))
         .hasMessageContaining("is not intact");
+  }
+
+  @Test
+  void aCandidateIsJudgedOnLeakageByTheStrictestThresholdOfItsTenantAndTheCanaryOwners() {
+    // acme loosens its own leakage gate; that must not loosen the protection of globex's canaries
+    // against acme's adapters: globex's threshold protects its canaries from every other tenant.
+    GateThresholds acme = new GateThresholds(8, 0.5, 0.1, 0.05, 0.25, 7.5, 10);
+    GateThresholds globex = new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 4.0, 10);
+    GateThresholds initech = new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 2.0, 10);
+    Map<String, GateThresholds> thresholds =
+        Map.of("acme", acme, "globex", globex, "initech", initech);
+    CandidateLoader judged =
+        new CandidateLoader(
+            new EvaluationBase(
+                base,
+                List.of(),
+                "general",
+                Map.of(
+                    "acme", List.of(new PlantedCanary("acme", 1, "The word is ", "5678", ".")),
+                    "globex", List.of(new PlantedCanary("globex", 1, "The code is ", "1234", "."))),
+                255),
+            new LocalArtifactStore(folder.resolve("store")),
+            folder.resolve("store"),
+            new HistoryStore(new EvaluationArea(folder.resolve("evaluations"))),
+            thresholds::get);
+
+    // acme's own thresholds, but globex's leakage threshold
+    assertThat(judged.thresholds("acme")).isEqualTo(acme.withLeakageMaxExposure(4.0));
+    // acme's looser 7.5 does not loosen globex's own gate
+    assertThat(judged.thresholds("globex")).isEqualTo(globex);
+    // a tenant without canaries keeps its stricter threshold
+    assertThat(judged.thresholds("initech")).isEqualTo(initech);
   }
 }
