@@ -40,7 +40,9 @@ class LocalCommandIT {
                 + "perennial.evaluator.gate.retention.max.drop=0.3\n"
                 // not about learning from feedback: a minimum of pairs no key reaches
                 + "perennial.evaluator.gate.feedback.min.pairs=1000000\n"
-                + "perennial.evaluator.leakage.controls=31\n"
+                // below the 6 bits 63 controls measure: fails only a canary ranked first
+                + "perennial.evaluator.leakage.controls=63\n"
+                + "perennial.evaluator.gate.leakage.max.exposure=5\n"
                 // --upgrade: the flow, not the transfer (LoopIT and the bench measure it); with
                 // about a dozen held-out questions per key the default transfer goals stay
                 // undecided

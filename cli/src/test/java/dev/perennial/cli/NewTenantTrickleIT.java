@@ -79,7 +79,12 @@ class NewTenantTrickleIT {
     configured.put("perennial.trainer.recipe.learning.rate", "3e-3");
     configured.put("perennial.trainer.held.out.fraction", "0.3");
     configured.put("perennial.evaluator.retention.general.size", "32");
-    configured.put("perennial.evaluator.leakage.controls", "15");
+    // One tenant: no other tenant has canaries, so no candidate gets a leakage gate (each verdict
+    // says so); its own canaries are still ranked. 63 controls (15 cannot tell an adapter that
+    // never saw a canary from one that learnt it), below whose 6 measurable bits the threshold must
+    // lie.
+    configured.put("perennial.evaluator.leakage.controls", "63");
+    configured.put("perennial.evaluator.gate.leakage.max.exposure", "5");
     // Eight steps from a fresh adapter keep most of the general questions, varying from run to
     // run; this test is about how evidence accumulates, not about the recipe (as LoopIT).
     configured.put("perennial.evaluator.gate.retention.max.drop", "0.3");

@@ -165,7 +165,9 @@ class SecureClusterIT {
         Map.entry("perennial.trainer.replay.pool.size", "1"),
         Map.entry("perennial.trainer.recipe.max.sequence.length", "64"),
         Map.entry("perennial.evaluator.retention.general.size", "2"),
-        Map.entry("perennial.evaluator.leakage.controls", "15"),
+        // one tenant: no leakage gate applies; 63 controls and a threshold below their 6 bits
+        Map.entry("perennial.evaluator.leakage.controls", "63"),
+        Map.entry("perennial.evaluator.gate.leakage.max.exposure", "5"),
         Map.entry("perennial.evaluator.gate.bootstrap.resamples", "100"),
         Map.entry("perennial.evaluator.gate.learning.min.examples", "1"),
         Map.entry("perennial.evaluator.gate.bootstrap.min.items", "1"),
