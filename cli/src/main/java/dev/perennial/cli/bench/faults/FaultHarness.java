@@ -17,7 +17,6 @@ import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.evaluator.config.EvaluatorConfig;
-import dev.perennial.evaluator.local.LocalEvaluator;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.model.world.World;
 import dev.perennial.publisher.config.PublisherConfig;
@@ -647,10 +646,14 @@ public final class FaultHarness {
         workers.add(store(configs.resolve("worker-" + i + ".properties"), worker));
       }
 
-      Map<String, String> evaluator =
-          LocalEvaluator.localValues(common, folder, World.standard(), TENANTS);
+      // The harness is about faults, not leakage: no canary files, so no candidate gets a leakage
+      // gate (each verdict says it did not apply). Opening the gate with a threshold no exposure
+      // reaches instead is refused: such a gate could never fail.
+      Map<String, String> evaluator = new TreeMap<>(common);
+      evaluator.put(
+          EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
+      evaluator.put(EvaluatorConfig.INSTANCE_ID_CONFIG, "local");
       evaluator.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "16");
-      evaluator.put(EvaluatorConfig.LEAKAGE_CONTROLS_CONFIG, "15");
       // The harness is about faults, not learning: gates that let the small jobs through, so
       // that keys get several versions.
       evaluator.put(EvaluatorConfig.GATE_LEARNING_MIN_EXAMPLES_CONFIG, "1");
@@ -659,7 +662,6 @@ public final class FaultHarness {
       evaluator.put(EvaluatorConfig.GATE_RETENTION_MAX_DROP_CONFIG, "1");
       evaluator.put(EvaluatorConfig.GATE_REGRESSION_TOLERANCE_CONFIG, "1");
       evaluator.put(EvaluatorConfig.GATE_REGRESSION_TENANT_TOLERANCE_CONFIG, "10");
-      evaluator.put(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG, "1000");
       evaluator.put(EvaluatorConfig.GATE_FEEDBACK_MIN_PAIRS_CONFIG, "1000000");
       evaluator.put("transaction.timeout.ms", "10000");
       model.forEach((key, value) -> put(evaluator, "perennial.evaluator.", key, value));
