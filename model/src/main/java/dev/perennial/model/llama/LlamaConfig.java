@@ -145,10 +145,15 @@ public record LlamaConfig(
   public static LlamaConfig fromJson(JsonNode json) {
     List<String> problems = new ArrayList<>();
     ModelType type = null;
-    try {
-      type = ModelType.parse(text(json, "model_type", "llama"));
-    } catch (ModelException e) {
-      problems.add(e.getMessage());
+    if (!json.hasNonNull("model_type")) {
+      // transformers' AutoConfig refuses such a config as well; it is not taken to be a Llama
+      problems.add("model_type is missing: expected llama, mistral or qwen2");
+    } else {
+      try {
+        type = ModelType.parse(json.get("model_type").asText());
+      } catch (ModelException e) {
+        problems.add(e.getMessage());
+      }
     }
     String activation = text(json, "hidden_act", "silu");
     if (!"silu".equals(activation)) {

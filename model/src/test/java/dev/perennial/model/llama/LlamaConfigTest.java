@@ -67,6 +67,19 @@ class LlamaConfigTest {
   }
 
   @Test
+  void aConfigWithoutModelTypeIsRefusedNotReadAsLlama() throws Exception {
+    // transformers' AutoConfig refuses such a config too; it is not guessed to be a Llama
+    assertThatThrownBy(
+            () ->
+                LlamaConfig.fromJson(
+                    JSON.readTree(
+                        "{\"vocab_size\":100,\"hidden_size\":64,\"intermediate_size\":128,"
+                            + "\"num_hidden_layers\":2,\"num_attention_heads\":4}")))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("model_type is missing");
+  }
+
+  @Test
   void llama3RopeScalingSlowsOnlyLowFrequencies() {
     RopeScaling scaling = new RopeScaling("llama3", 8, 1, 4, 8192);
     double[] inverse = {1.0, 1e-2, 1e-5};
