@@ -17,6 +17,9 @@ import java.util.Map;
  */
 final class TemplateRenderer {
 
+  /** The most characters or elements a repetition may make (a Java string holds about 2^31). */
+  private static final int MAX_REPEATED = 1 << 28;
+
   private final StringBuilder out = new StringBuilder();
 
   private TemplateRenderer() {}
@@ -274,12 +277,65 @@ final class TemplateRenderer {
           return joined;
         }
         return arithmetic(op, left, right);
+      case "*":
+        if (left instanceof String || left instanceof List<?>) {
+          return repeat(left, right);
+        }
+        if (right instanceof String || right instanceof List<?>) {
+          return repeat(right, left);
+        }
+        return arithmetic(op, left, right);
       default:
         return arithmetic(op, left, right);
     }
   }
 
+  /**
+   * Python's {@code str * int} and {@code list * int} (either way round): the sequence repeated,
+   * empty for a count below 1. A bool counts as 0 or 1, as in Python.
+   */
+  private static Object repeat(Object sequence, Object count) {
+    Long times = Values.integer(count);
+    if (times == null) {
+      throw new ModelException(
+          "chat template repeats "
+              + Values.typeName(sequence)
+              + " "
+              + Values.repr(count)
+              + " times, which Python refuses: the count must be an integer");
+    }
+    int size = sequence instanceof String s ? s.length() : ((List<?>) sequence).size();
+    int n = (int) Math.max(0, Math.min(times, Integer.MAX_VALUE));
+    if (size > 0 && n > MAX_REPEATED / size) {
+      throw new ModelException(
+          "chat template repeats "
+              + Values.typeName(sequence)
+              + " of length "
+              + size
+              + " "
+              + times
+              + " times, more than the renderer holds ("
+              + MAX_REPEATED
+              + ")");
+    }
+    if (sequence instanceof String s) {
+      return s.repeat(n);
+    }
+    List<Object> repeated = new ArrayList<>(size * n);
+    for (int i = 0; i < n; i++) {
+      repeated.addAll((List<?>) sequence);
+    }
+    return repeated;
+  }
+
   private static Object arithmetic(String op, Object left, Object right) {
+    // a bool is an int in Python: True + 1 == 2
+    left = left instanceof Boolean bool ? Values.integer(bool) : left;
+    right = right instanceof Boolean bool ? Values.integer(bool) : right;
+    if (op.equals("%") && left instanceof String) {
+      throw new ModelException(
+          "chat template formats a string with '%', which the renderer does not implement");
+    }
     if (!(left instanceof Number a) || !(right instanceof Number b)) {
       throw new ModelException(
           "chat template applies '"

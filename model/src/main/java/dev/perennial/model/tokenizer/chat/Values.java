@@ -94,6 +94,17 @@ final class Values {
     return value.toString();
   }
 
+  /** The value as a Python int: a {@code Long}, or a bool as 0 or 1; null for anything else. */
+  static Long integer(Object value) {
+    if (value instanceof Long l) {
+      return l;
+    }
+    if (value instanceof Boolean b) {
+      return b ? 1L : 0L;
+    }
+    return null;
+  }
+
   static boolean equal(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
       return x.doubleValue() == y.doubleValue();

@@ -95,6 +95,29 @@ class ChatTemplateTest {
     assertThatThrownBy(() -> today.render(List.of(ChatMessage.user("hi")), false))
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("strftime_now");
+    // Python formats a string with '%'; the renderer does not, and says so rather than "refuses"
+    ChatTemplate formatting = ChatTemplate.parse("{{ '%s!' % 'hi' }}", Map.of());
+    assertThatThrownBy(() -> formatting.render(List.of(ChatMessage.user("hi")), false))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("formats a string with '%', which the renderer does not implement");
+  }
+
+  @Test
+  void aStringTimesAnIntegerRepeatsItAsPythonDoes() {
+    ChatTemplate repeats =
+        ChatTemplate.parse(
+            "{{ 'ab' * 3 }}|{{ 3 * 'ab' }}|{{ 'ab' * 0 }}|{{ 'ab' * -2 }}|{{ '-' * messages|length }}"
+                + "|{{ ['x'] * 2 }}|{{ 'ab' * true }}",
+            Map.of());
+
+    assertThat(repeats.render(List.of(ChatMessage.user("a"), ChatMessage.assistant("b")), false))
+        .isEqualTo("ababab|ababab|||--|['x', 'x']|ab");
+    // Python refuses a count that is not an integer, and so does the renderer, saying why
+    ChatTemplate byAFloat = ChatTemplate.parse("{{ 'ab' * 1.5 }}", Map.of());
+    assertThatThrownBy(() -> byAFloat.render(List.of(ChatMessage.user("a")), false))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("repeats a string 1.5 times")
+        .hasMessageContaining("the count must be an integer");
   }
 
   @Test
