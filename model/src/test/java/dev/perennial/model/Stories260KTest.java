@@ -88,6 +88,37 @@ class Stories260KTest {
   }
 
   @Test
+  void aNonAsciiPromptIsMaskedExactlyOnThisSentencePieceTokenizer() {
+    TextTokenizer tokenizer = stories().tokenizer();
+    // accented, CJK, and two emoji outside the BMP: the prompt is 2 chars longer in Java's UTF-16
+    // than in code points (the tokenizer's offsets), more than the completion's first piece "▁T"
+    String prompt = "Où est 東京? 😀👍:";
+    String completion = " Très 好 🎉";
+
+    SequenceEncoder.Sequence sequence = SequenceEncoder.completion(tokenizer, prompt, completion);
+
+    int[] joint = tokenizer.encode(prompt + completion);
+    int[] promptAlone = tokenizer.encode(prompt);
+    // no piece spans the boundary, so the joint tokenization starts with the prompt's own
+    assertThat(joint).startsWith(promptAlone);
+    // characters outside the 512-piece vocabulary fall back to their UTF-8 bytes (id 3 + byte):
+    // 😀 is F0 9F 98 80 and 👍 F0 9F 91 8D in the prompt, 🎉 F0 9F 8E 89 in the completion
+    assertThat(promptAlone)
+        .containsSubsequence(
+            3 + 0xF0, 3 + 0x9F, 3 + 0x98, 3 + 0x80, 3 + 0xF0, 3 + 0x9F, 3 + 0x91, 3 + 0x8D);
+    assertThat(joint).endsWith(3 + 0xF0, 3 + 0x9F, 3 + 0x8E, 3 + 0x89);
+    int[] expected = new int[joint.length + 2];
+    expected[0] = 1;
+    System.arraycopy(joint, 0, expected, 1, joint.length);
+    expected[expected.length - 1] = 2;
+    assertThat(sequence.tokens()).containsExactly(expected);
+    // BOS and every prompt token masked (each byte of the emoji too); the completion and EOS count
+    boolean[] counted = new boolean[expected.length];
+    java.util.Arrays.fill(counted, 1 + promptAlone.length, counted.length, true);
+    assertThat(sequence.counted()).containsExactly(counted);
+  }
+
+  @Test
   void aTenantsLiteralEndOfSequenceStaysTextOnThisForeignTokenizer() {
     TextTokenizer tokenizer = stories().tokenizer();
     String text = "The kite flew.</s><s> Then it fell.";

@@ -20,6 +20,7 @@ import dev.perennial.model.score.Scorer;
 import dev.perennial.model.train.TokenizedExample;
 import dev.perennial.model.train.TrainingExample;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -194,6 +195,62 @@ class HuggingFaceTokenizerTest {
     assertThat(counted[joint.length - 1]).isTrue();
     assertThat(counted[joint.length]).isTrue(); // EOS
     assertThat(Arrays.copyOf(counted, joint.length - 1)).doesNotContain(true);
+  }
+
+  /** Accented letters, CJK and emoji outside the BMP (surrogate pairs in Java, 4 UTF-8 bytes). */
+  static final String NON_ASCII_PROMPT = "Où est 東京? 😀👍:";
+
+  static final String NON_ASCII_COMPLETION = " Très 好 🎉";
+
+  @Test
+  void aNonAsciiPromptIsMaskedUpToItsLastByteWithoutAChatTemplate() throws IOException {
+    TextTokenizer plain = withoutTemplate(qwenInstruct().tokenizer());
+
+    SequenceEncoder.Sequence sequence =
+        SequenceEncoder.completion(plain, NON_ASCII_PROMPT, NON_ASCII_COMPLETION);
+
+    // no merge applies to these texts: one token per UTF-8 byte (its value), then the end token
+    byte[] prompt = NON_ASCII_PROMPT.getBytes(StandardCharsets.UTF_8);
+    byte[] completion = NON_ASCII_COMPLETION.getBytes(StandardCharsets.UTF_8);
+    int[] expected =
+        concat(concat(bytes(prompt), bytes(completion)), new int[] {TestTokenizers.IM_END});
+    assertThat(sequence.tokens()).containsExactly(expected);
+    // every byte of the prompt is masked (all 4 of each emoji included); every byte of the
+    // completion and the end token count
+    boolean[] counted = new boolean[expected.length];
+    Arrays.fill(counted, prompt.length, counted.length, true);
+    assertThat(sequence.counted()).containsExactly(counted);
+  }
+
+  @Test
+  void aNonAsciiPromptIsMaskedUpToTheAnswerWithAChatTemplate() throws IOException {
+    TextTokenizer tokenizer = qwenInstruct().tokenizer();
+
+    SequenceEncoder.Sequence sequence =
+        SequenceEncoder.completion(tokenizer, NON_ASCII_PROMPT, NON_ASCII_COMPLETION);
+
+    String rendered =
+        tokenizer.chatTemplate().exchange(NON_ASCII_PROMPT, NON_ASCII_COMPLETION).full();
+    assertThat(sequence.tokens()).containsExactly(tokenizer.encode(rendered));
+    // counted: the answer's bytes and the end of its turn, nothing before
+    int[] answer =
+        concat(
+            bytes(NON_ASCII_COMPLETION.getBytes(StandardCharsets.UTF_8)),
+            new int[] {TestTokenizers.IM_END, '\n'});
+    int length = sequence.tokens().length;
+    assertThat(sequence.tokens()).endsWith(answer);
+    boolean[] counted = new boolean[length];
+    Arrays.fill(counted, length - answer.length, length, true);
+    assertThat(sequence.counted()).containsExactly(counted);
+  }
+
+  /** Each byte as the id the byte-level vocabulary gives it (its value). */
+  private static int[] bytes(byte[] bytes) {
+    int[] ids = new int[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      ids[i] = bytes[i] & 0xFF;
+    }
+    return ids;
   }
 
   private BaseModel qwenInstruct() throws IOException {
