@@ -161,10 +161,13 @@ public record LlamaConfig(
     }
     int hidden = integer(json, "hidden_size", 0, problems);
     int heads = integer(json, "num_attention_heads", 0, problems);
+    // a missing key takes transformers' default for the model type (null: as many as heads)
     int kvHeads =
         json.hasNonNull("num_key_value_heads")
             ? integer(json, "num_key_value_heads", 0, problems)
-            : heads;
+            : (json.has("num_key_value_heads") || type == null
+                ? heads
+                : type.defaultKeyValueHeads(heads));
     int headDim =
         json.hasNonNull("head_dim")
             ? integer(json, "head_dim", 0, problems)
@@ -183,6 +186,10 @@ public record LlamaConfig(
     }
     int vocab = integer(json, "vocab_size", 0, problems);
     int intermediate = integer(json, "intermediate_size", 0, problems);
+    int maxPositions =
+        json.hasNonNull("max_position_embeddings")
+            ? integer(json, "max_position_embeddings", 0, problems)
+            : type == null ? 0 : type.defaultMaxPositions();
     if (!problems.isEmpty()) {
       throw new ModelException("invalid model config: " + String.join("; ", problems));
     }
@@ -198,7 +205,7 @@ public record LlamaConfig(
         json.path("rms_norm_eps").asDouble(1e-6),
         rope.theta(),
         rope.scaling(),
-        json.path("max_position_embeddings").asInt(2048),
+        maxPositions,
         json.path("tie_word_embeddings").asBoolean(false),
         json.path("attention_bias").asBoolean(false),
         type == ModelType.QWEN2,
@@ -269,8 +276,9 @@ public record LlamaConfig(
   }
 
   /**
-   * The window size: Mistral's {@code sliding_window} (null means none); Qwen2's only when {@code
-   * use_sliding_window} is true (transformers sets it to None otherwise); Llama has none.
+   * The window size: Mistral's {@code sliding_window} (null means none; an absent key means
+   * transformers' default, 4096); Qwen2's only when {@code use_sliding_window} is true
+   * (transformers sets it to None otherwise); Llama has none.
    */
   private static int slidingWindow(ModelType type, JsonNode json) {
     JsonNode window = json.get("sliding_window");
@@ -278,17 +286,18 @@ public record LlamaConfig(
     if (hasWindow && (!window.canConvertToInt() || window.asInt() <= 0)) {
       throw new ModelException("sliding_window must be a positive integer, was " + window);
     }
+    int size = hasWindow ? window.asInt() : window == null ? type.defaultSlidingWindow() : 0;
     switch (type) {
       case MISTRAL:
-        return hasWindow ? window.asInt() : 0;
+        return size;
       case QWEN2:
         if (!json.path("use_sliding_window").asBoolean(false)) {
           return 0;
         }
-        if (!hasWindow) {
-          throw new ModelException("use_sliding_window is true but sliding_window is missing");
+        if (size == 0) {
+          throw new ModelException("use_sliding_window is true but sliding_window is null");
         }
-        return window.asInt();
+        return size;
       default:
         return 0;
     }
@@ -444,6 +453,9 @@ public record LlamaConfig(
     if (modelType == ModelType.LLAMA) {
       json.put("attention_bias", attentionBias);
       json.put("mlp_bias", mlpBias);
+    }
+    if (slidingWindow == 0 && modelType == ModelType.MISTRAL) {
+      json.putNull("sliding_window"); // an absent key would be MistralConfig's 4096
     }
     if (slidingWindow > 0) {
       json.put("sliding_window", slidingWindow);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.model.ModelException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LlamaConfigTest {
@@ -41,7 +42,8 @@ class LlamaConfigTest {
         LlamaConfig.fromJson(
             JSON.readTree(
                 "{\"model_type\":\"mistral\",\"vocab_size\":100,\"hidden_size\":64,\"intermediate_size\":128,"
-                    + "\"num_hidden_layers\":2,\"num_attention_heads\":4,\"sliding_window\":4096}"));
+                    + "\"num_hidden_layers\":2,\"num_attention_heads\":4,\"num_key_value_heads\":4,"
+                    + "\"sliding_window\":4096}"));
 
     assertThat(qwen.hasQkvBias()).isTrue();
     assertThat(qwen.attentionBias()).isFalse();
@@ -77,6 +79,48 @@ class LlamaConfigTest {
                             + "\"num_hidden_layers\":2,\"num_attention_heads\":4}")))
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("model_type is missing");
+  }
+
+  @Test
+  void aMissingKeyTakesTransformersDefaultForItsModelType() throws Exception {
+    String shape =
+        "\"vocab_size\":100,\"hidden_size\":256,\"intermediate_size\":128,\"num_hidden_layers\":2,"
+            + "\"num_attention_heads\":32";
+    LlamaConfig llama =
+        LlamaConfig.fromJson(JSON.readTree("{\"model_type\":\"llama\"," + shape + "}"));
+    LlamaConfig mistral =
+        LlamaConfig.fromJson(JSON.readTree("{\"model_type\":\"mistral\"," + shape + "}"));
+    LlamaConfig qwen2 =
+        LlamaConfig.fromJson(JSON.readTree("{\"model_type\":\"qwen2\"," + shape + "}"));
+
+    // LlamaConfig: key/value heads = attention heads, 2048 positions, no window
+    assertThat(llama.numKeyValueHeads()).isEqualTo(32);
+    assertThat(llama.maxPositionEmbeddings()).isEqualTo(2048);
+    // MistralConfig: 8 key/value heads, 4096 * 32 positions, a window of 4096 (null: none)
+    assertThat(mistral.numKeyValueHeads()).isEqualTo(8);
+    assertThat(mistral.maxPositionEmbeddings()).isEqualTo(131072);
+    assertThat(mistral.slidingWindow()).isEqualTo(4096);
+    assertThat(mistral.windowOf(0)).isEqualTo(4096);
+    // Qwen2Config: 32 key/value heads, 32768 positions (its window only with use_sliding_window)
+    assertThat(qwen2.numKeyValueHeads()).isEqualTo(32);
+    assertThat(qwen2.maxPositionEmbeddings()).isEqualTo(32768);
+    assertThat(qwen2.slidingWindow()).isZero();
+    // shared by all three: theta 10000, eps 1e-6, separate head
+    assertThat(List.of(llama, mistral, qwen2))
+        .allSatisfy(
+            config -> {
+              assertThat(config.ropeTheta()).isEqualTo(10000.0);
+              assertThat(config.rmsNormEps()).isEqualTo(1e-6);
+              assertThat(config.tieWordEmbeddings()).isFalse();
+              assertThat(config.headDim()).isEqualTo(8);
+            });
+    // an explicit null window is none
+    LlamaConfig noWindow =
+        LlamaConfig.fromJson(
+            JSON.readTree("{\"model_type\":\"mistral\",\"sliding_window\":null," + shape + "}"));
+    assertThat(noWindow.slidingWindow()).isZero();
+    assertThat(LlamaConfig.fromJson(noWindow.toJson())).isEqualTo(noWindow);
+    assertThat(LlamaConfig.fromJson(mistral.toJson())).isEqualTo(mistral);
   }
 
   @Test
