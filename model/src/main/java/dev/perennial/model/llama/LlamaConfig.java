@@ -190,6 +190,10 @@ public record LlamaConfig(
         json.hasNonNull("max_position_embeddings")
             ? integer(json, "max_position_embeddings", 0, problems)
             : type == null ? 0 : type.defaultMaxPositions();
+    boolean attentionBias = llamaBias(json, "attention_bias", type, problems);
+    boolean mlpBias = llamaBias(json, "mlp_bias", type, problems);
+    List<Integer> bos = ids(json, "bos_token_id", problems);
+    List<Integer> eos = ids(json, "eos_token_id", problems);
     if (!problems.isEmpty()) {
       throw new ModelException("invalid model config: " + String.join("; ", problems));
     }
@@ -207,13 +211,13 @@ public record LlamaConfig(
         rope.scaling(),
         maxPositions,
         json.path("tie_word_embeddings").asBoolean(false),
-        json.path("attention_bias").asBoolean(false),
+        attentionBias,
         type == ModelType.QWEN2,
-        json.path("mlp_bias").asBoolean(false),
+        mlpBias,
         window,
         layerTypes,
-        firstInt(json.get("bos_token_id"), -1),
-        ids(json.get("eos_token_id")));
+        bos.isEmpty() ? -1 : bos.get(0),
+        eos);
   }
 
   private record Rope(double theta, RopeScaling scaling) {}
@@ -226,7 +230,8 @@ public record LlamaConfig(
   private static Rope rope(JsonNode json, List<String> problems) {
     JsonNode parameters = json.get("rope_parameters");
     try {
-      RopeScaling legacyScaling = ropeScaling(json.get("rope_scaling"), "rope_scaling type");
+      RopeScaling legacyScaling =
+          ropeScaling(json.get("rope_scaling"), "rope_scaling", "rope_scaling type");
       if (parameters == null || parameters.isNull()) {
         return new Rope(json.path("rope_theta").asDouble(10000.0), legacyScaling);
       }
@@ -245,7 +250,7 @@ public record LlamaConfig(
         throw new ModelException("rope_parameters has no rope_theta");
       }
       double theta = parameters.get("rope_theta").asDouble();
-      RopeScaling scaling = ropeScaling(parameters, "rope_parameters rope_type");
+      RopeScaling scaling = ropeScaling(parameters, "rope_parameters", "rope_parameters rope_type");
       if (json.hasNonNull("rope_theta") && json.get("rope_theta").asDouble() != theta) {
         throw new ModelException(
             "rope_theta ("
@@ -345,14 +350,22 @@ public record LlamaConfig(
     return types;
   }
 
-  private static RopeScaling ropeScaling(JsonNode node, String label) {
+  private static RopeScaling ropeScaling(JsonNode node, String key, String label) {
     if (node == null || node.isNull()) {
       return RopeScaling.NONE;
     }
+    if (!node.has("rope_type") && !node.has("type")) {
+      // transformers v4 fails on such scaling, v5 reads it as none: neither is guessed
+      List<String> scalingKeys = fieldNames(node);
+      scalingKeys.remove("rope_theta");
+      if (!scalingKeys.isEmpty()) {
+        throw new ModelException(
+            key + " has no rope_type (nor type) for its " + String.join(", ", scalingKeys));
+      }
+      return RopeScaling.NONE;
+    }
     String type =
-        node.has("rope_type")
-            ? node.get("rope_type").asText()
-            : node.path("type").asText("default");
+        node.has("rope_type") ? node.get("rope_type").asText() : node.get("type").asText();
     switch (type) {
       case "default":
         return RopeScaling.NONE;
@@ -397,27 +410,39 @@ public record LlamaConfig(
     return node.asInt();
   }
 
-  private static List<Integer> ids(JsonNode node) {
+  /**
+   * A token id or a list of them ({@code bos_token_id}, {@code eos_token_id}); an entry that is not
+   * an integer (null in a list, a token's text) is refused, not read as id 0.
+   */
+  private static List<Integer> ids(JsonNode json, String key, List<String> problems) {
+    JsonNode node = json.get(key);
     List<Integer> ids = new ArrayList<>();
     if (node == null || node.isNull()) {
       return ids;
     }
-    if (node.isArray()) {
-      node.forEach(id -> ids.add(id.asInt()));
-    } else {
-      ids.add(node.asInt());
+    for (JsonNode id : node.isArray() ? node : List.of(node)) {
+      if (id.isIntegralNumber() && id.canConvertToInt()) {
+        ids.add(id.asInt());
+      } else {
+        problems.add(key + " holds " + id + ", which is not a token id");
+      }
     }
     return ids;
   }
 
-  private static int firstInt(JsonNode node, int fallback) {
-    if (node == null || node.isNull()) {
-      return fallback;
+  /**
+   * Llama's {@code attention_bias} or {@code mlp_bias}. transformers' Mistral and Qwen2 have no
+   * such switch (Qwen2's q, k and v always have biases), so true there is refused, not built.
+   */
+  private static boolean llamaBias(
+      JsonNode json, String key, ModelType type, List<String> problems) {
+    boolean value = json.path(key).asBoolean(false);
+    if (value && type != null && type != ModelType.LLAMA) {
+      problems.add(
+          key + " is true, which transformers does not read for model_type " + type.hfName());
+      return false;
     }
-    if (node.isArray()) {
-      return node.size() == 0 ? fallback : node.get(0).asInt();
-    }
-    return node.asInt(fallback);
+    return value;
   }
 
   /** The config as Hugging Face writes it (keys transformers reads for this model type). */

@@ -178,6 +178,61 @@ class ForeignConfigTest {
     assertThat(LlamaConfig.fromJson(config.toJson())).isEqualTo(config);
   }
 
+  @Test
+  void biasesTransformersDoesNotReadForTheModelTypeAreRefusedNotBuilt() {
+    // Qwen2 and Mistral attention has no attention_bias / mlp_bias switch in transformers
+    ObjectNode qwen2 = TestModels.tinyQwen2().toJson();
+    qwen2.put("attention_bias", true);
+    ObjectNode mistral = mistral();
+    mistral.put("mlp_bias", true);
+
+    assertRefused(
+        qwen2, "attention_bias is true, which transformers does not read for model_type qwen2");
+    assertRefused(
+        mistral, "mlp_bias is true, which transformers does not read for model_type mistral");
+    // false is what transformers builds anyway
+    ObjectNode unbiased = mistral();
+    unbiased.put("attention_bias", false).put("mlp_bias", false);
+    assertThat(LlamaConfig.fromJson(unbiased).hasQkvBias()).isFalse();
+  }
+
+  @Test
+  void tokenIdsThatAreNotIntegersAreRefusedNotReadAsZero() {
+    ObjectNode nullInList = TestModels.tinyLlama(true).toJson();
+    nullInList.putArray("eos_token_id").add(258).addNull();
+    ObjectNode text = TestModels.tinyLlama(true).toJson();
+    text.put("bos_token_id", "<s>");
+
+    assertRefused(nullInList, "eos_token_id holds null, which is not a token id");
+    assertRefused(text, "bos_token_id holds \"<s>\", which is not a token id");
+  }
+
+  @Test
+  void ropeScalingWithoutItsTypeIsRefusedNotReadAsNone() {
+    // transformers v4 fails on it; v5 would read its factor as no scaling
+    ObjectNode untyped = TestModels.tinyLlama(true).toJson();
+    untyped.putObject("rope_scaling").put("factor", 4.0);
+    ObjectNode untypedV5 = TestModels.tinyLlama(true).toJson();
+    untypedV5.remove("rope_theta");
+    untypedV5.putObject("rope_parameters").put("rope_theta", 1e6).put("factor", 4.0);
+
+    assertRefused(untyped, "rope_scaling has no rope_type (nor type) for its factor");
+    assertRefused(untypedV5, "rope_parameters has no rope_type (nor type) for its factor");
+    // theta alone is no scaling
+    ObjectNode thetaOnly = TestModels.tinyLlama(true).toJson();
+    thetaOnly.remove("rope_theta");
+    thetaOnly.putObject("rope_parameters").put("rope_theta", 1e6);
+    assertThat(LlamaConfig.fromJson(thetaOnly).ropeScaling()).isEqualTo(RopeScaling.NONE);
+  }
+
+  private static ObjectNode mistral() {
+    ObjectNode json = TestModels.tinyLlama(false).toJson();
+    json.put("model_type", "mistral");
+    json.remove("attention_bias");
+    json.remove("mlp_bias");
+    return json;
+  }
+
   private BaseModel writeBase(LlamaConfig config, Map<String, HostTensor> weights, ObjectNode json)
       throws IOException {
     CheckpointWriter.write(folder, config, weights, SafetensorsWriter.Dtype.F32);
