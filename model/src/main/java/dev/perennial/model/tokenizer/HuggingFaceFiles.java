@@ -152,17 +152,27 @@ final class HuggingFaceFiles {
     return id;
   }
 
-  /** Ids of a number-or-list key of {@code generation_config.json}. */
+  /**
+   * Ids of a number-or-list key of {@code generation_config.json}; an entry that is not an integer
+   * (null in a list, a token's text) is refused, not read as id 0.
+   */
   List<Integer> generationIds(String key) {
     List<Integer> result = new ArrayList<>();
     JsonNode node = generationConfig.get(key);
     if (node == null || node.isNull()) {
       return result;
     }
-    if (node.isArray()) {
-      node.forEach(id -> result.add(id.asInt()));
-    } else {
-      result.add(node.asInt());
+    for (JsonNode id : node.isArray() ? node : List.of(node)) {
+      if (!id.isIntegralNumber() || !id.canConvertToInt()) {
+        throw new ModelException(
+            folder.resolve(GENERATION_CONFIG)
+                + " "
+                + key
+                + " holds "
+                + id
+                + ", which is not a token id");
+      }
+      result.add(id.asInt());
     }
     return result;
   }

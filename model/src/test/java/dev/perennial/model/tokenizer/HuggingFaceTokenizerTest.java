@@ -176,6 +176,20 @@ class HuggingFaceTokenizerTest {
   }
 
   @Test
+  void aGenerationConfigIdThatIsNotAnIntegerIsRefusedNotReadAsZero() {
+    ObjectNode tokenizerConfig = JSON.createObjectNode();
+    tokenizerConfig.put("eos_token", "<|im_end|>");
+    ObjectNode generation = JSON.createObjectNode();
+    // id 0 is a byte here: read as 0, the null would have stopped generation at it
+    generation.putArray("eos_token_id").add(TestTokenizers.IM_END).addNull();
+
+    assertThatThrownBy(() -> write(null, tokenizerConfig, generation))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining(
+            "generation_config.json eos_token_id holds null, which is not a token id");
+  }
+
+  @Test
   void promptAndCompletionAreTokenizedTogetherSoMergesAcrossTheBoundaryStay() throws IOException {
     TextTokenizer tokenizer = qwenInstruct().tokenizer();
     String prompt = "Answer: ";
