@@ -230,6 +230,10 @@ public record LlamaConfig(
   private static Rope rope(JsonNode json, List<String> problems) {
     JsonNode parameters = json.get("rope_parameters");
     try {
+      partialRotaryFactor(json);
+      if (parameters != null && parameters.isObject()) {
+        partialRotaryFactor(parameters);
+      }
       RopeScaling legacyScaling =
           ropeScaling(json.get("rope_scaling"), "rope_scaling", "rope_scaling type");
       if (parameters == null || parameters.isNull()) {
@@ -271,6 +275,18 @@ public record LlamaConfig(
     } catch (ModelException e) {
       problems.add(e.getMessage());
       return new Rope(10000.0, RopeScaling.NONE);
+    }
+  }
+
+  /**
+   * transformers rotates only {@code partial_rotary_factor} of each head's dimensions (v4 reads it
+   * at the top level, v5 in {@code rope_parameters}); this decoder rotates all of them.
+   */
+  private static void partialRotaryFactor(JsonNode node) {
+    JsonNode factor = node.get("partial_rotary_factor");
+    if (factor != null && !factor.isNull() && factor.asDouble() != 1.0) {
+      throw new ModelException(
+          "partial_rotary_factor " + factor + " is not supported: every dimension is rotated");
     }
   }
 
@@ -357,7 +373,7 @@ public record LlamaConfig(
     if (!node.has("rope_type") && !node.has("type")) {
       // transformers v4 fails on such scaling, v5 reads it as none: neither is guessed
       List<String> scalingKeys = fieldNames(node);
-      scalingKeys.remove("rope_theta");
+      scalingKeys.removeAll(List.of("rope_theta", "partial_rotary_factor"));
       if (!scalingKeys.isEmpty()) {
         throw new ModelException(
             key + " has no rope_type (nor type) for its " + String.join(", ", scalingKeys));

@@ -225,6 +225,26 @@ class ForeignConfigTest {
     assertThat(LlamaConfig.fromJson(thetaOnly).ropeScaling()).isEqualTo(RopeScaling.NONE);
   }
 
+  @Test
+  void aPartialRotaryFactorIsRefusedNotRotatedInFull() {
+    // transformers reads partial_rotary_factor (v4 top level, v5 in rope_parameters); this
+    // decoder rotates every dimension of a head
+    ObjectNode v4 = TestModels.tinyLlama(true).toJson();
+    v4.put("partial_rotary_factor", 0.5);
+    ObjectNode v5 = TestModels.tinyLlama(true).toJson();
+    v5.remove("rope_theta");
+    v5.putObject("rope_parameters")
+        .put("rope_type", "default")
+        .put("rope_theta", 1e4)
+        .put("partial_rotary_factor", 0.5);
+
+    assertRefused(v4, "partial_rotary_factor 0.5 is not supported: every dimension is rotated");
+    assertRefused(v5, "partial_rotary_factor 0.5 is not supported: every dimension is rotated");
+    ObjectNode whole = TestModels.tinyLlama(true).toJson();
+    whole.put("partial_rotary_factor", 1.0);
+    assertThat(LlamaConfig.fromJson(whole)).isEqualTo(TestModels.tinyLlama(true));
+  }
+
   private static ObjectNode mistral() {
     ObjectNode json = TestModels.tinyLlama(false).toJson();
     json.put("model_type", "mistral");
