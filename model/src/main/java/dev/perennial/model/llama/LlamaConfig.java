@@ -304,7 +304,8 @@ public record LlamaConfig(
   private static int slidingWindow(ModelType type, JsonNode json) {
     JsonNode window = json.get("sliding_window");
     boolean hasWindow = window != null && !window.isNull();
-    if (hasWindow && (!window.canConvertToInt() || window.asInt() <= 0)) {
+    if (hasWindow
+        && (!window.isIntegralNumber() || !window.canConvertToInt() || window.asInt() <= 0)) {
       throw new ModelException("sliding_window must be a positive integer, was " + window);
     }
     int size = hasWindow ? window.asInt() : window == null ? type.defaultSlidingWindow() : 0;
@@ -358,7 +359,12 @@ public record LlamaConfig(
     if (type != ModelType.QWEN2) {
       return List.of();
     }
-    int firstSliding = json.path("max_window_layers").asInt(28);
+    List<String> problems = new ArrayList<>();
+    int firstSliding =
+        json.has("max_window_layers") ? integer(json, "max_window_layers", 0, problems) : 28;
+    if (!problems.isEmpty()) {
+      throw new ModelException(problems.get(0));
+    }
     for (int i = 0; i < layers; i++) {
       types.add(
           window > 0 && i >= firstSliding ? LayerType.SLIDING_ATTENTION : LayerType.FULL_ATTENTION);
@@ -415,11 +421,12 @@ public record LlamaConfig(
 
   private static int integer(JsonNode json, String key, int fallback, List<String> problems) {
     JsonNode node = json.get(key);
-    if (node == null || node.isNull()) {
+    if (node == null) {
       problems.add(key + " is missing");
       return fallback;
     }
-    if (!node.canConvertToInt()) {
+    // not canConvertToInt alone: it takes 32.5 for 32 (and null for 0)
+    if (!node.isIntegralNumber() || !node.canConvertToInt()) {
       problems.add(key + " is not an integer: " + node);
       return fallback;
     }

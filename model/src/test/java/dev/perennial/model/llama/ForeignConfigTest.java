@@ -245,6 +245,21 @@ class ForeignConfigTest {
     assertThat(LlamaConfig.fromJson(whole)).isEqualTo(TestModels.tinyLlama(true));
   }
 
+  @Test
+  void aShapeThatIsNotAnIntegerIsRefusedNotTruncated() {
+    ObjectNode fractional = TestModels.tinyLlama(true).toJson();
+    fractional.put("hidden_size", 32.5);
+    ObjectNode nullWindowLayers = TestModels.tinyQwen2().toJson();
+    nullWindowLayers.put("use_sliding_window", true).put("sliding_window", 4);
+    nullWindowLayers.putNull("max_window_layers");
+
+    assertRefused(fractional, "hidden_size is not an integer: 32.5");
+    assertRefused(nullWindowLayers, "max_window_layers is not an integer: null");
+    ObjectNode fractionalWindow = TestModels.tinyQwen2().toJson();
+    fractionalWindow.put("use_sliding_window", true).put("sliding_window", 4.5);
+    assertRefused(fractionalWindow, "sliding_window must be a positive integer, was 4.5");
+  }
+
   private static ObjectNode mistral() {
     ObjectNode json = TestModels.tinyLlama(false).toJson();
     json.put("model_type", "mistral");
