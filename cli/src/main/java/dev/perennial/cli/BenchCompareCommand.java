@@ -4,9 +4,9 @@ import dev.perennial.cli.bench.continual.ContinualReportFiles;
 import dev.perennial.cli.bench.continual.RunComparison;
 import dev.perennial.cli.bench.continual.StoredRun;
 import dev.perennial.core.PerennialException;
-import dev.perennial.evaluator.gate.GateOutcomes;
 import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.schemas.verdict.Confidence;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,7 +118,7 @@ public final class BenchCompareCommand extends ConsoleCommand {
         update,
         String.join(", ", candidates),
         String.join(", ", baselines),
-        GateOutcomes.percent(confidence),
+        Confidence.percent(confidence),
         resamples);
   }
 

@@ -8,9 +8,8 @@ import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.verdict.Confidence;
 import dev.perennial.schemas.verdict.Outcomes;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -163,7 +162,7 @@ public final class GateOutcomes {
         symbol,
         gate.getThreshold(),
         minimum ? "lower" : "upper",
-        percent(gate.getConfidence()));
+        Confidence.percent(gate.getConfidence()));
   }
 
   /**
@@ -176,17 +175,6 @@ public final class GateOutcomes {
         && gate.getConfidence() != null
         && gate.getLower() != null
         && Double.isNaN(gate.getLower());
-  }
-
-  /**
-   * A confidence level in percent as it was configured: {@code 95} for 0.95, {@code 99.9} for 0.999
-   * (rounded to whole percent, 0.999 would read as a 100 % interval).
-   */
-  public static String percent(double confidence) {
-    return new BigDecimal(confidence * 100)
-        .round(new MathContext(6))
-        .stripTrailingZeros()
-        .toPlainString();
   }
 
   public static String symbol(GateComparator comparator) {

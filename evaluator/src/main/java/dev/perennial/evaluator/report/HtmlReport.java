@@ -13,6 +13,7 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.ModulePlasticity;
 import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.verdict.Confidence;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,7 +161,7 @@ public final class HtmlReport {
   /** {@code lower bound, 95 %}. */
   private static String bound(Gate gate) {
     String side = GateOutcomes.symbol(gate.getComparator()).startsWith(">") ? "lower" : "upper";
-    return side + " bound, " + GateOutcomes.percent(gate.getConfidence()) + " %";
+    return side + " bound, " + Confidence.percent(gate.getConfidence()) + " %";
   }
 
   private static String outcomeCell(EvaluationOutcome outcome) {

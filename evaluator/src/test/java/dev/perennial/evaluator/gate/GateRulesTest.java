@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.verdict.Confidence;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.Arrays;
 import java.util.List;
@@ -380,6 +381,6 @@ class GateRulesTest {
         .endsWith("at the upper bound of the 99.9 % interval");
     assertThat(GateOutcomes.describe(Gate.newBuilder(retention).setConfidence(0.975).build()))
         .endsWith("at the upper bound of the 97.5 % interval");
-    assertThat(GateOutcomes.percent(0.5)).isEqualTo("50");
+    assertThat(Confidence.percent(0.5)).isEqualTo("50");
   }
 }

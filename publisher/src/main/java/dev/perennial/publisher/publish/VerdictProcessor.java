@@ -35,6 +35,7 @@ import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.verdict.Confidence;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.time.Clock;
 import java.time.Instant;
@@ -394,13 +395,13 @@ public final class VerdictProcessor {
             || gate.getComparator() == GateComparator.GREATER;
     return String.format(
         Locale.ROOT,
-        "%s: %.4g [%.4g, %.4g] n %d at %.0f %% (must be %s %s at the %s bound)",
+        "%s: %.4g [%.4g, %.4g] n %d at %s %% (must be %s %s at the %s bound)",
         gate.getName(),
         gate.getValue(),
         gate.getLower(),
         gate.getUpper(),
         gate.getN() == null ? 0 : gate.getN(),
-        gate.getConfidence() * 100,
+        Confidence.percent(gate.getConfidence()),
         gate.getComparator(),
         gate.getThreshold(),
         minimum ? "lower" : "upper");

@@ -21,6 +21,8 @@ import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ReleaseAction;
 import java.nio.file.Files;
@@ -305,5 +307,26 @@ class VerdictProcessorTest {
     AuditEvent audit = decision.audits().get(0);
     assertThat(audit.getAction()).isEqualTo(action);
     return audit;
+  }
+
+  @Test
+  void aGateIsDescribedAtItsConfiguredConfidenceNotRoundedToWholePercent() {
+    Gate gate =
+        Gate.newBuilder()
+            .setName("learning")
+            .setValue(0.01)
+            .setThreshold(0.05)
+            .setComparator(GateComparator.GREATER_OR_EQUAL)
+            .setPassed(false)
+            .setN(12)
+            .setLower(-0.02)
+            .setUpper(0.04)
+            .setConfidence(0.999)
+            .build();
+
+    assertThat(VerdictProcessor.describe(gate))
+        .isEqualTo(
+            "learning: 0.01000 [-0.02000, 0.04000] n 12 at 99.9 % (must be GREATER_OR_EQUAL 0.05 at"
+                + " the lower bound)");
   }
 }
