@@ -752,6 +752,10 @@ public final class JobTrainer {
           List.of());
     }
     List<TrainingExample> taught;
+    // The teacher's answers are training data: generate them at the recipe's thread count, not at
+    // whatever the process last set (PyTorch's default in a fresh worker or rebuild), so a near-tie
+    // in the logits is broken the same way in the job and in its rebuild.
+    ModelRuntime.setThreads(recipe.model().threads());
     try (LanguageModel teacher =
         LanguageModel.loadAdapter(from.base(), ModelRuntime.device(device), adapter, false)) {
       taught = Rebasing.teacherExamples(teacher, examples, Generator.Options.shortAnswers());
