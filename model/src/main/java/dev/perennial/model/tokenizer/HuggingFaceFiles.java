@@ -122,14 +122,22 @@ final class HuggingFaceFiles {
    * special_tokens_map.json}): a string or an AddedToken object; null when neither names it.
    */
   String specialToken(String name) {
-    for (JsonNode source : List.of(tokenizerConfig, specialTokensMap)) {
-      JsonNode node = source.get(name);
-      if (node == null || node.isNull()) {
-        continue;
-      }
-      return node.isObject() ? node.path("content").asText() : node.asText();
+    String text = specialToken(TOKENIZER_CONFIG, tokenizerConfig, name);
+    return text != null ? text : specialToken(SPECIAL_TOKENS_MAP, specialTokensMap, name);
+  }
+
+  private String specialToken(String file, JsonNode source, String name) {
+    JsonNode node = source.get(name);
+    if (node == null || node.isNull()) {
+      return null;
     }
-    return null;
+    JsonNode text = node.isObject() ? node.get("content") : node;
+    if (text == null || !text.isTextual()) {
+      // transformers refuses a special token that is neither a string nor an AddedToken
+      throw new ModelException(
+          folder.resolve(file) + " " + name + " is " + node + ", not a token's text");
+    }
+    return text.asText();
   }
 
   /** Whether {@code tokenizer_config.json} names the special token at all (null counts). */

@@ -3,6 +3,7 @@ package dev.perennial.model.tokenizer;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.tokenizer.chat.ChatTemplate;
@@ -179,8 +180,16 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
   /** The BOS id, or -1 when sequences start with none. */
   private static int bos(HuggingFaceFiles files, HuggingFaceTokenizer tokenizer) {
     int added = addedInFront(tokenizer, files);
-    if (!files.tokenizerConfig.path("add_bos_token").isBoolean()) {
+    JsonNode addBos = files.tokenizerConfig.get("add_bos_token");
+    if (addBos == null || addBos.isNull()) {
       return added;
+    }
+    if (!addBos.isBoolean()) {
+      throw new ModelException(
+          files.folder.resolve(HuggingFaceFiles.TOKENIZER_CONFIG)
+              + " add_bos_token is "
+              + addBos
+              + ", not true or false");
     }
     if (!files.tokenizerConfig.get("add_bos_token").asBoolean()) {
       return -1;

@@ -176,6 +176,31 @@ class HuggingFaceTokenizerTest {
   }
 
   @Test
+  void aSpecialTokenGivenAsANumberIsRefusedNotReadAsItsDigits() {
+    // transformers refuses a special token that is neither a string nor an AddedToken; "2" is a
+    // byte of this vocabulary, so read as text it would have ended every sequence with the digit
+    ObjectNode tokenizerConfig = JSON.createObjectNode();
+    tokenizerConfig.put("eos_token", 2);
+
+    assertThatThrownBy(() -> write(null, tokenizerConfig, null))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("tokenizer_config.json eos_token is 2, not a token's text");
+  }
+
+  @Test
+  void anAddBosTokenThatIsNotABooleanIsRefusedNotLeftToThePostProcessor() {
+    ObjectNode tokenizerConfig = JSON.createObjectNode();
+    tokenizerConfig.put("add_bos_token", "false");
+    tokenizerConfig.put("bos_token", "<|endoftext|>");
+    tokenizerConfig.put("eos_token", "<|im_end|>");
+
+    assertThatThrownBy(() -> write("<|endoftext|>", tokenizerConfig, null))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining(
+            "tokenizer_config.json add_bos_token is \"false\", not true or false");
+  }
+
+  @Test
   void aGenerationConfigIdThatIsNotAnIntegerIsRefusedNotReadAsZero() {
     ObjectNode tokenizerConfig = JSON.createObjectNode();
     tokenizerConfig.put("eos_token", "<|im_end|>");
