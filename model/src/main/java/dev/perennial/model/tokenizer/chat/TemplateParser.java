@@ -238,7 +238,11 @@ final class TemplateParser {
             }
             tokens.add(new Nodes.Literal(Double.parseDouble(source.substring(i, j))));
           } else {
-            tokens.add(new Nodes.Literal(Long.parseLong(source.substring(i, j))));
+            try {
+              tokens.add(new Nodes.Literal(Long.parseLong(source.substring(i, j))));
+            } catch (NumberFormatException e) {
+              throw error(segment, "the integer " + source.substring(i, j) + " is beyond a long");
+            }
           }
           i = j;
         } else if (Character.isLetter(c) || c == '_') {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongBinaryOperator;
 
 /**
  * Renders parsed statements with Jinja's semantics for the subset {@link TemplateParser} reads:
@@ -222,6 +223,9 @@ final class TemplateRenderer {
         return !Values.truthy(operand);
       }
       if (operand instanceof Long l) {
+        if (l == Long.MIN_VALUE) {
+          throw beyondALong("-(" + l + ")");
+        }
         return -l;
       }
       if (operand instanceof Double d) {
@@ -330,8 +334,8 @@ final class TemplateRenderer {
 
   private static Object arithmetic(String op, Object left, Object right) {
     // a bool is an int in Python: True + 1 == 2
-    left = left instanceof Boolean bool ? Values.integer(bool) : left;
-    right = right instanceof Boolean bool ? Values.integer(bool) : right;
+    left = Values.number(left);
+    right = Values.number(right);
     if (op.equals("%") && left instanceof String) {
       throw new ModelException(
           "chat template formats a string with '%', which the renderer does not implement");
@@ -347,33 +351,75 @@ final class TemplateRenderer {
               + ", which Python refuses");
     }
     boolean integers = left instanceof Long && right instanceof Long;
+    if ((op.equals("/") || op.equals("//") || op.equals("%")) && b.doubleValue() == 0) {
+      throw new ModelException(
+          "chat template divides by zero, which Python refuses (ZeroDivisionError)");
+    }
     switch (op) {
       case "+":
         return integers
-            ? (Object) (a.longValue() + b.longValue())
+            ? (Object) exact(op, a, b, Math::addExact)
             : a.doubleValue() + b.doubleValue();
       case "-":
         return integers
-            ? (Object) (a.longValue() - b.longValue())
+            ? (Object) exact(op, a, b, Math::subtractExact)
             : a.doubleValue() - b.doubleValue();
       case "*":
         return integers
-            ? (Object) (a.longValue() * b.longValue())
+            ? (Object) exact(op, a, b, Math::multiplyExact)
             : a.doubleValue() * b.doubleValue();
       case "/":
         return a.doubleValue() / b.doubleValue();
       case "//":
         return integers
-            ? (Object) Math.floorDiv(a.longValue(), b.longValue())
+            ? (Object) exact(op, a, b, TemplateRenderer::floorDivExact)
             : Math.floor(a.doubleValue() / b.doubleValue());
       case "%":
         return integers
             ? (Object) Math.floorMod(a.longValue(), b.longValue())
-            : a.doubleValue() % b.doubleValue();
+            : floatRemainder(a.doubleValue(), b.doubleValue());
       default:
         throw new ModelException(
             "chat template uses the operator '" + op + "', which the renderer does not support");
     }
+  }
+
+  /**
+   * Integer arithmetic as Python's unbounded integers give it, or a refusal where the result does
+   * not fit a long (wrapping would print a wrong number).
+   */
+  private static long exact(String op, Number a, Number b, LongBinaryOperator operation) {
+    try {
+      return operation.applyAsLong(a.longValue(), b.longValue());
+    } catch (ArithmeticException e) {
+      throw beyondALong(a + " " + op + " " + b);
+    }
+  }
+
+  private static ModelException beyondALong(String computation) {
+    return new ModelException(
+        "chat template computes "
+            + computation
+            + ", beyond a 64-bit integer (Python's integers do not overflow; the renderer's do)");
+  }
+
+  // Math.floorDiv(Long.MIN_VALUE, -1) wraps to Long.MIN_VALUE
+  private static long floorDivExact(long a, long b) {
+    if (a == Long.MIN_VALUE && b == -1) {
+      throw new ArithmeticException("long overflow");
+    }
+    return Math.floorDiv(a, b);
+  }
+
+  /**
+   * Python's float {@code %}: the remainder takes the divisor's sign (Java's takes the dividend's).
+   */
+  private static double floatRemainder(double a, double b) {
+    double remainder = a % b;
+    if (remainder != 0 && (remainder < 0) != (b < 0)) {
+      return remainder + b;
+    }
+    return remainder == 0 ? Math.copySign(0.0, b) : remainder;
   }
 
   private Object call(Nodes.Call call, Scope scope) {

@@ -105,9 +105,16 @@ final class Values {
     return null;
   }
 
+  /** A bool as the int it is in Python (True == 1, True < 2); any other value as it is. */
+  static Object number(Object value) {
+    return value instanceof Boolean b ? integer(b) : value;
+  }
+
   static boolean equal(Object a, Object b) {
-    if (a instanceof Number x && b instanceof Number y) {
-      return x.doubleValue() == y.doubleValue();
+    if (number(a) instanceof Number x && number(b) instanceof Number y) {
+      return x instanceof Long && y instanceof Long
+          ? x.longValue() == y.longValue()
+          : x.doubleValue() == y.doubleValue();
     }
     if (a == UNDEFINED || b == UNDEFINED) {
       return a == b;
@@ -116,8 +123,10 @@ final class Values {
   }
 
   static int compare(Object a, Object b) {
-    if (a instanceof Number x && b instanceof Number y) {
-      return Double.compare(x.doubleValue(), y.doubleValue());
+    if (number(a) instanceof Number x && number(b) instanceof Number y) {
+      return x instanceof Long && y instanceof Long
+          ? Long.compare(x.longValue(), y.longValue())
+          : Double.compare(x.doubleValue(), y.doubleValue());
     }
     if (a instanceof String x && b instanceof String y) {
       return x.compareTo(y);

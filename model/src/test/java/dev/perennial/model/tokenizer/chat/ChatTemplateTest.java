@@ -121,6 +121,63 @@ class ChatTemplateTest {
   }
 
   @Test
+  void divisionByZeroIsRefusedAsPythonsZeroDivisionError() {
+    for (String division :
+        List.of("7 // 0", "7 % 0", "7 / 0", "7.5 // 0.0", "7.5 % 0", "1 / 0.0")) {
+      ChatTemplate template = ChatTemplate.parse("{{ " + division + " }}", Map.of());
+      assertThatThrownBy(() -> template.render(List.of(ChatMessage.user("a")), false))
+          .as(division)
+          .isInstanceOf(ModelException.class)
+          .hasMessageContaining("divides by zero, which Python refuses (ZeroDivisionError)");
+    }
+  }
+
+  @Test
+  void integerArithmeticBeyondALongIsRefusedNotWrapped() {
+    // Python's integers do not overflow; a long that wrapped would print a wrong number
+    for (String overflow :
+        List.of(
+            "9223372036854775807 + 1",
+            "-9223372036854775807 - 2",
+            "4611686018427387904 * 2",
+            "-(-9223372036854775807 - 1)",
+            "(-9223372036854775807 - 1) // -1")) {
+      ChatTemplate template = ChatTemplate.parse("{{ " + overflow + " }}", Map.of());
+      assertThatThrownBy(() -> template.render(List.of(ChatMessage.user("a")), false))
+          .as(overflow)
+          .isInstanceOf(ModelException.class)
+          .hasMessageContaining("beyond a 64-bit integer");
+    }
+    assertThatThrownBy(() -> ChatTemplate.parse("{{ 9223372036854775808 }}", Map.of()))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("the integer 9223372036854775808 is beyond a long");
+    ChatTemplate edge =
+        ChatTemplate.parse("{{ 9223372036854775806 + 1 }}|{{ -7 // 2 }}|{{ -7 % 3 }}", Map.of());
+    assertThat(edge.render(List.of(ChatMessage.user("a")), false))
+        .isEqualTo("9223372036854775807|-4|2");
+  }
+
+  @Test
+  void aFloatsRemainderTakesTheDivisorsSignAsInPython() {
+    ChatTemplate remainders =
+        ChatTemplate.parse("{{ -7.0 % 3 }}|{{ 7.0 % -3 }}|{{ 7.5 % 2 }}", Map.of());
+
+    assertThat(remainders.render(List.of(ChatMessage.user("a")), false)).isEqualTo("2.0|-2.0|1.5");
+  }
+
+  @Test
+  void aBoolEqualsItsIntegerAndIntegersCompareExactlyAsInPython() {
+    ChatTemplate equalities =
+        ChatTemplate.parse(
+            "{{ true == 1 }}|{{ false == 0 }}|{{ true == 1.0 }}|{{ 1 == 1.0 }}|{{ 1 in [true] }}"
+                + "|{{ true != 1 }}|{{ 9007199254740993 == 9007199254740992 }}|{{ true < 2 }}",
+            Map.of());
+
+    assertThat(equalities.render(List.of(ChatMessage.user("a")), false))
+        .isEqualTo("True|True|True|True|True|False|False|True");
+  }
+
+  @Test
   void aTemplateThatRaisesRefusesTheConversationWithItsOwnMessage() {
     ChatTemplate alternating =
         ChatTemplate.parse(
