@@ -50,7 +50,7 @@ public final class TestModels {
         false,
         0,
         List.of(),
-        ByteTokenizer.BOS,
+        List.of(ByteTokenizer.BOS),
         List.of(ByteTokenizer.EOS));
   }
 

@@ -22,8 +22,8 @@ import java.util.List;
  * @param layerTypes how each layer attends: Mistral slides in every layer when it has a window;
  *     Qwen2 in the layers its {@code layer_types} (or {@code use_sliding_window} with {@code
  *     max_window_layers}) name
- * @param bosTokenId the config's {@code bos_token_id}, or -1 (the tokenizer decides whether a
- *     sequence starts with it)
+ * @param bosTokenIds every id of the config's {@code bos_token_id} (a number or a list; the
+ *     tokenizer decides whether a sequence starts with one)
  * @param eosTokenIds every id of the config's {@code eos_token_id} (a number or a list)
  */
 public record LlamaConfig(
@@ -45,7 +45,7 @@ public record LlamaConfig(
     boolean mlpBias,
     int slidingWindow,
     List<LayerType> layerTypes,
-    int bosTokenId,
+    List<Integer> bosTokenIds,
     List<Integer> eosTokenIds) {
 
   private static final ObjectMapper JSON =
@@ -82,6 +82,7 @@ public record LlamaConfig(
         layerTypes == null || layerTypes.isEmpty()
             ? uniformLayers(numHiddenLayers, slidingWindow)
             : List.copyOf(layerTypes);
+    bosTokenIds = bosTokenIds == null ? List.of() : List.copyOf(bosTokenIds);
     eosTokenIds = eosTokenIds == null ? List.of() : List.copyOf(eosTokenIds);
     if (layerTypes.size() != Math.max(0, numHiddenLayers)) {
       problems.add(
@@ -108,6 +109,11 @@ public record LlamaConfig(
   /** The window of one layer: {@link #slidingWindow()} in a sliding layer, 0 (none) otherwise. */
   public int windowOf(int layer) {
     return layerTypes.get(layer) == LayerType.SLIDING_ATTENTION ? slidingWindow : 0;
+  }
+
+  /** The first id of {@code bos_token_id}, or -1 when the config names none. */
+  public int bosTokenId() {
+    return bosTokenIds.isEmpty() ? -1 : bosTokenIds.get(0);
   }
 
   /** The first id of {@code eos_token_id}, or -1 when the config names none. */
@@ -216,7 +222,7 @@ public record LlamaConfig(
         mlpBias,
         window,
         layerTypes,
-        bos.isEmpty() ? -1 : bos.get(0),
+        bos,
         eos);
   }
 
@@ -512,14 +518,8 @@ public record LlamaConfig(
         layerTypes.forEach(type -> json.withArray("layer_types").add(type.hfName()));
       }
     }
-    if (bosTokenId >= 0) {
-      json.put("bos_token_id", bosTokenId);
-    }
-    if (eosTokenIds.size() == 1) {
-      json.put("eos_token_id", eosTokenIds.get(0));
-    } else if (eosTokenIds.size() > 1) {
-      eosTokenIds.forEach(id -> json.withArray("eos_token_id").add(id));
-    }
+    putIds(json, "bos_token_id", bosTokenIds);
+    putIds(json, "eos_token_id", eosTokenIds);
     json.put("torch_dtype", "float32");
     return json;
   }
@@ -565,8 +565,17 @@ public record LlamaConfig(
         false,
         0,
         List.of(),
-        -1,
+        List.of(),
         List.of());
+  }
+
+  /** One id as a number, several as the list they were read as, none as no key. */
+  private static void putIds(ObjectNode json, String key, List<Integer> ids) {
+    if (ids.size() == 1) {
+      json.put(key, ids.get(0));
+    } else if (ids.size() > 1) {
+      ids.forEach(id -> json.withArray(key).add(id));
+    }
   }
 
   /** This config with other special token ids. */
@@ -590,7 +599,7 @@ public record LlamaConfig(
         mlpBias,
         slidingWindow,
         layerTypes,
-        bos,
+        bos < 0 ? List.of() : List.of(bos),
         eos < 0 ? List.of() : List.of(eos));
   }
 }

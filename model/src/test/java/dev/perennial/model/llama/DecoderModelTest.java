@@ -127,7 +127,7 @@ class DecoderModelTest {
             false,
             2,
             List.of(),
-            257,
+            List.of(257),
             List.of(258));
     try (LanguageModel model =
         TestModels.model(mistral, TestModels.randomWeights(mistral, 9), null)) {

@@ -179,6 +179,20 @@ class ForeignConfigTest {
   }
 
   @Test
+  void everyBeginningOfSequenceIdOfAListIsKeptAndWrittenBack() throws IOException {
+    ObjectNode json =
+        (ObjectNode)
+            JSON.readTree(
+                "{\"model_type\":\"llama\",\"vocab_size\":300,\"hidden_size\":32,\"intermediate_size\":64,"
+                    + "\"num_hidden_layers\":1,\"num_attention_heads\":4,\"bos_token_id\":[256,257]}");
+    LlamaConfig config = LlamaConfig.fromJson(json);
+
+    assertThat(config.bosTokenId()).isEqualTo(256);
+    assertThat(config.toJson().get("bos_token_id")).isEqualTo(json.get("bos_token_id"));
+    assertThat(LlamaConfig.fromJson(config.toJson())).isEqualTo(config);
+  }
+
+  @Test
   void biasesTransformersDoesNotReadForTheModelTypeAreRefusedNotBuilt() {
     // Qwen2 and Mistral attention has no attention_bias / mlp_bias switch in transformers
     ObjectNode qwen2 = TestModels.tinyQwen2().toJson();
@@ -332,7 +346,7 @@ class ForeignConfigTest {
         c.mlpBias(),
         window,
         types,
-        bos,
+        bos < 0 ? List.of() : List.of(bos),
         c.eosTokenIds());
   }
 }
