@@ -12,6 +12,7 @@ import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.trainer.shard.ShardHeader;
 import dev.perennial.trainer.shard.ShardReader;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,25 +79,42 @@ public final class LostData {
     return lost;
   }
 
-  /** The erasure whose retraining replaced {@code version} of {@code key}, if one did. */
-  public static Optional<Erasure> erasureOf(ReleaseArea area, AdapterKey key, int version) {
-    for (int later = version + 1; ; later++) {
+  /**
+   * What the later releases of a key say about one of its versions.
+   *
+   * @param erasure the erasure that replaced it, when a readable later release names one
+   * @param unreadable the later versions that could not be read (each {@code v<N>: why}): one of
+   *     them may be the erasure's release
+   */
+  public record Replacement(Optional<Erasure> erasure, List<String> unreadable) {}
+
+  /**
+   * The erasure whose retraining replaced {@code version} of {@code key}, if a later release names
+   * one. Looks at every later version up to the first with no folder; a folder whose release cannot
+   * be read is reported, never skipped in silence.
+   */
+  public static Replacement erasureOf(ReleaseArea area, AdapterKey key, int version) {
+    List<String> unreadable = new ArrayList<>();
+    for (int later = version + 1; Files.isDirectory(area.folder(key, later)); later++) {
       Optional<StoredRelease> release;
       try {
         release = area.read(key, later);
       } catch (RuntimeException e) {
+        unreadable.add("v" + later + ": " + e.getMessage());
         continue;
       }
       if (release.isEmpty()) {
-        return Optional.empty();
+        break;
       }
       JsonNode erasure = release.get().manifest().tree().path("erasure");
       for (JsonNode replaced : erasure.path("replacesVersions")) {
         if (replaced.asInt() == version) {
-          return Optional.of(new Erasure(erasure.path("requestId").asText(), later));
+          return new Replacement(
+              Optional.of(new Erasure(erasure.path("requestId").asText(), later)), unreadable);
         }
       }
     }
+    return new Replacement(Optional.empty(), unreadable);
   }
 
   private static void shards(

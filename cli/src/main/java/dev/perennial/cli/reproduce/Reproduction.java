@@ -64,8 +64,9 @@ public record Reproduction(Outcome outcome, List<String> lines) {
    * Data the release was trained on is gone from the store. When an erasure replaced the release,
    * or rewrote a lost shard, the release is not reproducible by design.
    */
-  public static Reproduction lost(List<LostData.Lost> lost, Optional<LostData.Erasure> erasure) {
+  public static Reproduction lost(List<LostData.Lost> lost, LostData.Replacement replacement) {
     List<String> lines = new ArrayList<>();
+    Optional<LostData.Erasure> erasure = replacement.erasure();
     boolean erased = erasure.isPresent();
     for (LostData.Lost each : lost) {
       erased |= each.rewrittenAs().isPresent();
@@ -90,11 +91,21 @@ public record Reproduction(Outcome outcome, List<String> lines) {
                     + " replaced this release with v"
                     + found.replacedBy()
                     + " (its manifest and the audit record name the request)"));
+    replacement
+        .unreadable()
+        .forEach(
+            version ->
+                lines.add(
+                    "  cannot read the later release "
+                        + version
+                        + " (it may be an erasure's replacement of this one)"));
     lines.add(
         erased
             ? "not reproducible by design: an erasure deleted data this release was trained on"
             : "cannot rebuild: data this release was trained on is gone from the artifact store,"
-                + " and no erasure names it");
+                + (replacement.unreadable().isEmpty()
+                    ? " and no erasure names it"
+                    : " and no readable later release names an erasure"));
     return new Reproduction(erased ? Outcome.ERASED : Outcome.INCOMPLETE, lines);
   }
 

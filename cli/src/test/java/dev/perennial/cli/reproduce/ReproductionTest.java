@@ -63,7 +63,9 @@ class ReproductionTest {
         new LostData.Lost("training shard", digest("old"), Optional.of(digest("new")));
 
     Reproduction reproduction =
-        Reproduction.lost(List.of(shard), Optional.of(new LostData.Erasure("erasure-7", 4)));
+        Reproduction.lost(
+            List.of(shard),
+            new LostData.Replacement(Optional.of(new LostData.Erasure("erasure-7", 4)), List.of()));
 
     assertThat(reproduction.outcome()).isEqualTo(Reproduction.Outcome.ERASED);
     assertThat(reproduction.outcome().exitCode()).isEqualTo(3);
@@ -83,12 +85,32 @@ class ReproductionTest {
   void aShardGoneWithoutAnyErasureNamingItCannotBeRebuiltAndSaysSo() {
     LostData.Lost shard = new LostData.Lost("replay shard", digest("old"), Optional.empty());
 
-    Reproduction reproduction = Reproduction.lost(List.of(shard), Optional.empty());
+    Reproduction reproduction =
+        Reproduction.lost(List.of(shard), new LostData.Replacement(Optional.empty(), List.of()));
 
     assertThat(reproduction.outcome()).isEqualTo(Reproduction.Outcome.INCOMPLETE);
     assertThat(reproduction.outcome().exitCode()).isEqualTo(4);
     assertThat(reproduction.lines().get(reproduction.lines().size() - 1))
         .startsWith("cannot rebuild: data this release was trained on is gone");
+  }
+
+  @Test
+  void aLaterReleaseThatCannotBeReadIsNamedNotPassedOver() {
+    LostData.Lost shard = new LostData.Lost("replay shard", digest("old"), Optional.empty());
+
+    Reproduction reproduction =
+        Reproduction.lost(
+            List.of(shard),
+            new LostData.Replacement(Optional.empty(), List.of("v2: manifest.json is missing")));
+
+    assertThat(reproduction.outcome()).isEqualTo(Reproduction.Outcome.INCOMPLETE);
+    assertThat(reproduction.lines())
+        .contains(
+            "  cannot read the later release v2: manifest.json is missing (it may be an erasure's"
+                + " replacement of this one)")
+        .last()
+        .asString()
+        .endsWith("and no readable later release names an erasure");
   }
 
   @Test
