@@ -14,6 +14,7 @@ import dev.perennial.evaluator.history.ContinualMeasures;
 import dev.perennial.evaluator.history.HistoryEntry;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.report.EvaluationReport;
+import dev.perennial.evaluator.report.EvaluatorRuntime;
 import dev.perennial.evaluator.report.ReportWriter;
 import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.evaluator.scoring.ModelRef;
@@ -282,6 +283,7 @@ public final class CandidateEvaluator {
             prepared.notes(),
             now,
             evaluator,
+            EvaluatorRuntime.current(),
             seconds,
             bootstrap);
     return recorded(report, listener);
@@ -354,6 +356,7 @@ public final class CandidateEvaluator {
             List.of(),
             clock.instant(),
             evaluator,
+            EvaluatorRuntime.current(),
             seconds,
             bootstrap);
     return recorded(report, listener);

@@ -29,6 +29,7 @@ import java.util.TreeMap;
  *     candidate's last
  * @param problem why no suite ran (a failed precondition), or null
  * @param notes what a reader should know (a missing shard, an incumbent that could not be loaded)
+ * @param runtime the engine the scores were computed on (thread count, DJL and PyTorch versions)
  * @param bootstrap the statistical gates' bootstrap (confidence, resamples, fewest items a gate
  *     decides on): with each gate's items and seed ({@code GateRules.seed} of the candidate id and
  *     gate name), what its interval and outcome are computed from
@@ -52,6 +53,7 @@ public record EvaluationReport(
     List<String> notes,
     Instant evaluatedAt,
     String evaluator,
+    EvaluatorRuntime runtime,
     double seconds,
     PairedBootstrap bootstrap) {
 

@@ -52,6 +52,10 @@ public final class ReportJson {
     root.put("reason", report.reason());
     root.put("evaluatedAt", report.evaluatedAt().toString());
     root.put("evaluator", report.evaluator());
+    ObjectNode runtime = root.putObject("runtime");
+    runtime.put("threads", report.runtime().threads());
+    runtime.put("djl", report.runtime().djl());
+    runtime.put("pytorch", report.runtime().pytorch());
     number(root, "seconds", report.seconds());
     ObjectNode bootstrap = root.putObject("bootstrap");
     bootstrap.put("confidence", report.bootstrap().confidence());

@@ -114,6 +114,7 @@ class ReportRenderingTest {
         List.of("A note with <markup> & \"quotes\"."),
         Candidates.AT,
         "evaluator-1",
+        new EvaluatorRuntime(4, "0.35.1", "2.7.1"),
         3.5,
         new PairedBootstrap(0.95, 2000, 8));
   }
@@ -200,6 +201,7 @@ class ReportRenderingTest {
             List.of(),
             failed.evaluatedAt(),
             failed.evaluator(),
+            failed.runtime(),
             1.0,
             failed.bootstrap());
 
@@ -245,6 +247,7 @@ class ReportRenderingTest {
             List.of(),
             report.evaluatedAt(),
             report.evaluator(),
+            report.runtime(),
             1.0,
             report.bootstrap());
 
@@ -278,6 +281,17 @@ class ReportRenderingTest {
     assertThat(json.path("rewardMargins")).hasSize(6);
     assertThat(json.path("rewardMargins").get(2).asDouble()).isEqualTo(-0.3);
     assertThat(json.path("candidate").path("training").path("lossCurve")).hasSize(4);
+  }
+
+  @Test
+  void theJsonReportRecordsTheThreadCountAndEngineVersionsTheScoresWereComputedWith()
+      throws Exception {
+    // scores on CPU are bit-identical at one thread count and engine only
+    JsonNode runtime = new ObjectMapper().readTree(ReportJson.render(report())).path("runtime");
+
+    assertThat(runtime.path("threads").asInt()).as("%s", runtime).isEqualTo(4);
+    assertThat(runtime.path("djl").asText()).isEqualTo("0.35.1");
+    assertThat(runtime.path("pytorch").asText()).isEqualTo("2.7.1");
   }
 
   @Test
