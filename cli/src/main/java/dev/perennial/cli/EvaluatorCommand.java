@@ -24,7 +24,7 @@ public final class EvaluatorCommand extends ServiceCommand<EvaluatorConfig, Eval
   public EvaluatorCommand() {
     super(
         "evaluator",
-        EvaluatorConfig::new,
+        values -> RedactedCanaries.checked(new EvaluatorConfig(values)),
         (config, metrics, console) -> EvaluatorService.start(config, metrics.registry(), console));
   }
 

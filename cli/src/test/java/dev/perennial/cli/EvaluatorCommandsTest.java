@@ -46,4 +46,27 @@ class EvaluatorCommandsTest {
     assertThat(console.run("evaluator", "--config", config.toString())).isEqualTo(1);
     assertThat(console.err()).contains("Canary file of tenant acme").contains("line 1");
   }
+
+  @Test
+  void aCanaryWhoseSecretIngestRedactsIsRefusedBeforeAnythingStarts() throws IOException {
+    Path canaries =
+        Files.writeString(
+            folder.resolve("acme.jsonl"),
+            "{\"prefix\": \"Call the night desk on phone \", \"secret\": \"0612345678\","
+                + " \"suffix\": \".\"}\n");
+    Path config = folder.resolve("evaluator.properties");
+    Files.writeString(
+        config,
+        "bootstrap.servers=localhost:9092\n"
+            + "schema.registry.url=http://localhost:8081\n"
+            + "perennial.evaluator.tenant.acme.canary.file="
+            + canaries
+            + "\n");
+
+    assertThat(console.run("evaluator", "--config", config.toString())).isEqualTo(1);
+    assertThat(console.err())
+        .contains("canary acme #1 (perennial.evaluator.tenant.acme.canary.file)")
+        .contains("redacts its secret as PHONE")
+        .doesNotContain("0612345678");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.perennial.cli.local;
 
+import dev.perennial.cli.RedactedCanaries;
 import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.files.Folders;
@@ -48,9 +49,10 @@ public final class EvaluatorStage implements LocalStage {
    */
   public static EvaluatorConfig config(
       Map<String, String> clusterValues, Path stateDir, List<String> tenants) {
-    return new EvaluatorConfig(
-        LocalEvaluator.localValues(
-            clusterValues, stateDir.toAbsolutePath(), World.standard(), tenants));
+    return RedactedCanaries.checked(
+        new EvaluatorConfig(
+            LocalEvaluator.localValues(
+                clusterValues, stateDir.toAbsolutePath(), World.standard(), tenants)));
   }
 
   @Override
