@@ -8,7 +8,6 @@ import dev.perennial.ingest.redact.PiiRedactor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Refuses canaries whose secret ingest's redactor replaces before training (a card number, a phone
@@ -27,13 +26,9 @@ public final class RedactedCanaries {
    * @throws InvalidConfigurationException naming every canary ingest would redact
    */
   public static EvaluatorConfig checked(EvaluatorConfig config) {
-    Map<String, List<PlantedCanary>> canaries = new TreeMap<>();
-    config
-        .canaryFiles()
-        .forEach(
-            (tenant, file) ->
-                canaries.put(tenant, CanaryFile.read(tenant, file, config.leakageControls())));
-    List<String> problems = problems(canaries, new PiiRedactor());
+    List<String> problems =
+        problems(
+            CanaryFile.readAll(config.canaryFiles(), config.leakageControls()), new PiiRedactor());
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }

@@ -11,7 +11,6 @@ import dev.perennial.model.tiny.TinyModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +57,8 @@ public record EvaluationBase(
           GeneralSet.FILE);
     }
     List<EvalExample> general = GeneralSet.spread(all, config.generalSize());
-    Map<String, List<PlantedCanary>> canaries = new TreeMap<>();
-    config
-        .canaryFiles()
-        .forEach(
-            (tenant, file) ->
-                canaries.put(tenant, CanaryFile.read(tenant, file, config.leakageControls())));
+    Map<String, List<PlantedCanary>> canaries =
+        CanaryFile.readAll(config.canaryFiles(), config.leakageControls());
     if (canaries.isEmpty()) {
       log.warn(
           "No canary files configured (perennial.evaluator.tenant.<tenant>.canary.file): the"

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A tenant's canary file ({@code perennial.evaluator.tenant.<tenant>.canary.file}): one JSON object
@@ -28,6 +30,16 @@ public final class CanaryFile {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CanaryFile() {}
+
+  /**
+   * Every tenant's canaries, by tenant, from its file ({@code perennial.evaluator.tenant.<t>.
+   * canary.file}), each checked as {@link #read} checks it.
+   */
+  public static Map<String, List<PlantedCanary>> readAll(Map<String, Path> files, int controls) {
+    Map<String, List<PlantedCanary>> canaries = new TreeMap<>();
+    files.forEach((tenant, file) -> canaries.put(tenant, read(tenant, file, controls)));
+    return canaries;
+  }
 
   /**
    * Every canary of the file, each checked to allow {@code controls} controls.
