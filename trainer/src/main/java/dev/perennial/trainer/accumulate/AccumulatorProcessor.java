@@ -213,20 +213,22 @@ public final class AccumulatorProcessor
 
   private void onCandidate(CandidateArrived candidate, long timestamp) {
     CandidateEntry known = state.candidate(candidate.adapterKey(), candidate.candidateId());
-    state.putCandidate(
-        candidate.adapterKey(),
+    CandidateEntry entry =
         new CandidateEntry(
             candidate.candidateId(),
             candidate.jobId(),
             candidate.parentVersion(),
             candidate.movedVersion(),
             candidate.weightBlobs(),
-            known == null ? null : known.weightsPurgedBy()));
+            known == null ? null : known.weightsPurgedBy());
+    state.putCandidate(candidate.adapterKey(), entry);
     if (candidate.movedVersion() != null) {
       rebases.onCandidate(candidate);
     }
-    // a candidate of a job an erasure already superseded (or on top of an erased release)
-    purgeUnreleased(candidate.tenant(), timestamp);
+    if (taintOf(candidate.adapterKey(), entry) != null) {
+      // a candidate of a job an erasure already superseded (or on top of an erased release)
+      purgeUnreleased(candidate.tenant(), timestamp);
+    }
   }
 
   private void onExample(SourcedExample sourced, long timestamp) {
@@ -599,8 +601,10 @@ public final class AccumulatorProcessor
     ReleaseEntry known = state.release(adapterKey, release.version());
     if (known != null) {
       if (known.weightBlobs() == null && release.weightBlobs() != null) {
-        // learnt before blobs were recorded: a later record of the version names them
+        // learnt before blobs were recorded: a later record of the version names them, and the
+        // purges that waited for them can go ahead
         state.putRelease(adapterKey, known.withWeightBlobs(release.weightBlobs()));
+        purgeUnreleased(release.tenant(), timestamp);
       }
       return;
     }

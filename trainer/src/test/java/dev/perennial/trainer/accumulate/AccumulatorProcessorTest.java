@@ -535,6 +535,43 @@ class AccumulatorProcessorTest {
         .containsExactly(JobIds.candidateId(first.getJobId()), JobIds.candidateId(laterJob));
   }
 
+  @Test
+  void aPurgeThatWaitedForAReleasesBlobsGoesAheadOnceARecordOfThatVersionNamesThem() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    TrainingJob first = jobs().get(0);
+    FolderIndex.StoredFolder erased = adapter("trained on Alice");
+    candidate("acme/support", first.getJobId(), null, erased);
+    // v1, learnt from a record that named no blobs, of a candidate this state never saw
+    FolderIndex.StoredFolder released = adapter("released long ago");
+    String oldJob = "acme/support@0-0123456789ab";
+    release("acme/support", 1, oldJob);
+
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    // v1 might hold the same blobs: nothing is purged while they are unknown
+    assertThat(audits()).isEmpty();
+    assertThat(blobsOf(erased)).allMatch(artifacts::exists);
+
+    // a later record of v1 names its blobs: the purge that waited goes ahead at once
+    processor.process(
+        new Record<>(
+            "acme",
+            new ReleaseArrived(
+                "acme/support",
+                1,
+                JobIds.candidateId(oldJob),
+                List.of(),
+                CandidateWeights.of(released.location(), released.fileDigests())),
+            6_000));
+    assertThat(blobsOf(erased)).noneMatch(artifacts::exists);
+    assertThat(blobsOf(released)).allMatch(artifacts::exists);
+    assertThat(audits())
+        .extracting(audit -> audit.getDetails().get("candidateId"))
+        .containsExactly(JobIds.candidateId(first.getJobId()));
+  }
+
   private static final byte[] CONFIG = "{\"r\": 4}".getBytes(StandardCharsets.UTF_8);
 
   /** An adapter folder in the store: a shared configuration and weights of its own. */
