@@ -444,18 +444,9 @@ public record LlamaConfig(
    * an integer (null in a list, a token's text) is refused, not read as id 0.
    */
   private static List<Integer> ids(JsonNode json, String key, List<String> problems) {
-    JsonNode node = json.get(key);
-    List<Integer> ids = new ArrayList<>();
-    if (node == null || node.isNull()) {
-      return ids;
-    }
-    for (JsonNode id : node.isArray() ? node : List.of(node)) {
-      if (id.isIntegralNumber() && id.canConvertToInt()) {
-        ids.add(id.asInt());
-      } else {
-        problems.add(key + " holds " + id + ", which is not a token id");
-      }
-    }
+    List<JsonNode> notIds = new ArrayList<>();
+    List<Integer> ids = TokenIds.read(json.get(key), notIds);
+    notIds.forEach(id -> problems.add(key + " holds " + id + ", which is not a token id"));
     return ids;
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.model.ModelException;
+import dev.perennial.model.llama.TokenIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,24 +166,18 @@ final class HuggingFaceFiles {
    * (null in a list, a token's text) is refused, not read as id 0.
    */
   List<Integer> generationIds(String key) {
-    List<Integer> result = new ArrayList<>();
-    JsonNode node = generationConfig.get(key);
-    if (node == null || node.isNull()) {
-      return result;
+    List<JsonNode> notIds = new ArrayList<>();
+    List<Integer> ids = TokenIds.read(generationConfig.get(key), notIds);
+    if (!notIds.isEmpty()) {
+      throw new ModelException(
+          folder.resolve(GENERATION_CONFIG)
+              + " "
+              + key
+              + " holds "
+              + notIds.get(0)
+              + ", which is not a token id");
     }
-    for (JsonNode id : node.isArray() ? node : List.of(node)) {
-      if (!id.isIntegralNumber() || !id.canConvertToInt()) {
-        throw new ModelException(
-            folder.resolve(GENERATION_CONFIG)
-                + " "
-                + key
-                + " holds "
-                + id
-                + ", which is not a token id");
-      }
-      result.add(id.asInt());
-    }
-    return result;
+    return ids;
   }
 
   /**
