@@ -75,6 +75,25 @@ class ErasureJobProcessorTest {
   }
 
   @Test
+  void anErasureJobWithNoDataLeftToRetrainOnRetractsAtOnceEvenUnderTheReplacementPolicy() {
+    // The withdrawn subject's data was all the key had: the accumulator's ERASURE job lists no
+    // training shard, the worker skips it (NOTHING_TO_TRAIN) and no retrained release or verdict
+    // will ever come to retract what it replaces.
+    ReleaseRegistry registry = registryWith("acme/support", 2);
+    TrainingJob job = TestVerdicts.erasureJob("acme/support", "job-9", List.of(1, 2));
+    job.setShards(List.of());
+
+    Decision decision = processor.process(registry, job);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.RETRACTED);
+    assertThat(decision.releases())
+        .extracting(AdapterRelease::getVersion, AdapterRelease::getAction)
+        .containsExactly(tuple(1, ReleaseAction.RETRACTED), tuple(2, ReleaseAction.RETRACTED));
+    assertThat(decision.releases().get(1).getAliases()).isEmpty();
+    assertThat(decision.releases().get(1).getReason()).contains("no data left to retrain on");
+  }
+
+  @Test
   void anOrdinaryTrainingJobIsNotThePublishersBusiness() {
     TrainingJob job = TestVerdicts.erasureJob("strict/support", "job-1", List.of(1));
     job.setTrigger(JobTrigger.MIN_EXAMPLES);
