@@ -60,7 +60,8 @@ public final class ErasureJobProcessor {
     }
     KeyState state = registry.get(key);
     RetractionPolicy policy = policies.apply(key.tenant()).retraction();
-    if (policy == RetractionPolicy.REPLACEMENT) {
+    boolean nothingToRetrain = job.getShards().isEmpty();
+    if (policy == RetractionPolicy.REPLACEMENT && !nothingToRetrain) {
       return new Decision(
           Outcome.RETRACTION_SCHEDULED,
           job.getAdapterKey(),
@@ -89,7 +90,9 @@ public final class ErasureJobProcessor {
             erasure.getAffectedVersions(),
             "trained on data erased by request "
                 + erasure.getRequestId()
-                + "; retracted at once (tenant policy: immediate)",
+                + (nothingToRetrain
+                    ? "; retracted at once (no data left to retrain on)"
+                    : "; retracted at once (tenant policy: immediate)"),
             details,
             job.getJobId(),
             actor,
