@@ -410,6 +410,40 @@ class AccumulatorProcessorTest {
   }
 
   @Test
+  void anErasureJobSupersededByALaterErasureLeavesTheReleasesItWasToReplaceToTheNextOne() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-carol", "Carol likes Quorn."));
+    send(text("acme/support", "p-carol", "Carol owns a red lamp."));
+    TrainingJob first = jobs().get(0);
+    candidate("acme/support", first.getJobId(), null);
+    release("acme/support", 1, first.getJobId());
+    send(text("acme/support", "p-bob", "Bob owns a blue lamp."));
+    send(text("acme/support", "p-dave", "Dave likes Quorn."));
+    send(text("acme/support", "p-dave", "Dave owns a green lamp."));
+    context.resetForwards();
+
+    // Alice withdraws: v1 held her data, the ERASURE job retrains the key over both shards.
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    TrainingJob aliceRetrain = jobs().get(0);
+    assertThat(aliceRetrain.getErasure().getAffectedVersions()).containsExactly(1);
+    context.resetForwards();
+
+    // Bob withdraws before that retrain ran: it rewrites a shard the retrain trains on, so the
+    // worker skips the retrain (SHARD_GONE) and no release or verdict of it will retract v1.
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-bob")), 6_000));
+    assertThat(
+            aliceRetrain.getShards().stream()
+                .anyMatch(ref -> !artifacts.exists(Digest.parse(ref.getDigest()))))
+        .isTrue();
+    TrainingJob bobRetrain = jobs().get(0);
+    assertThat(bobRetrain.getTrigger()).isEqualTo(JobTrigger.ERASURE);
+    assertThat(bobRetrain.getErasure().getAffectedVersions())
+        .as("v1 holds Alice's data and only this retrain can still replace it")
+        .containsExactly(1);
+  }
+
+  @Test
   void aReleaseThatShowsUpAfterAnErasureOfItsDataGetsAnErasureJobOfItsOwn() {
     start(0.0);
     send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
