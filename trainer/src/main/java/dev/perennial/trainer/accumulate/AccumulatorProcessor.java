@@ -498,6 +498,16 @@ public final class AccumulatorProcessor
           state.putRelease(adapterKey, release.erasedBy(mark));
         }
       }
+      if (retrainsAffected(adapterKey, affectedJobs)) {
+        // An earlier ERASURE job trained on data this erasure changed: the worker skips it (its
+        // shard is gone) or its candidate is purged, so this job's release is the one left to
+        // replace every release holding erased data, those the earlier job named included.
+        for (ReleaseEntry release : state.releases(adapterKey)) {
+          if (release.erasedBy() != null) {
+            versions.add(release.version());
+          }
+        }
+      }
       state.shards(adapterKey).forEach(entry -> indexed.add(entry.value.digest()));
       log.info(
           "Erasure {} of subject {} in {}: {} pending and {} stored examples removed, {} shards"
@@ -524,6 +534,13 @@ public final class AccumulatorProcessor
         tenant,
         keys.size(),
         orphans);
+  }
+
+  /** Whether one of {@code affectedJobs} is an ERASURE job of the key. */
+  private boolean retrainsAffected(String adapterKey, Set<String> affectedJobs) {
+    return state.jobs(adapterKey).stream()
+        .map(stored -> stored.value)
+        .anyMatch(job -> job.trigger() == JobTrigger.ERASURE && affectedJobs.contains(job.jobId()));
   }
 
   /** Removes the key's pending examples that {@code drop} names; returns how many. */
