@@ -1271,6 +1271,34 @@ class AccumulatorProcessorTest {
   }
 
   @Test
+  void anErasureReachingTheAccumulatorAfterTheSubjectGrantedAgainLeavesTheNewGrantsKeyInUse() {
+    start(0.0);
+    String alice = SubjectKeyRecords.recordKey("acme", "p-alice");
+    send(encrypted(text("acme/support", "p-alice", "Alice's fact before she revoked.")));
+    // Ingest: Alice revokes (her key's tombstone, in the transaction of the erasure request),
+    // grants again, and her next example gets a new key. The key log has all of it ...
+    keys.apply(alice, null);
+    SubjectKeyRecords.NewKey regranted =
+        SubjectKeyRecords.create(TestConfig.masterKeys(), "acme", "p-alice", Instant.EPOCH);
+    keys.apply(alice, regranted.record());
+    // ... before the accumulator gets to the erasure request (a backlog after a restart, or a
+    // lagging task upstream of the repartition topic).
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    TrainingExample granted = text("acme/support", "p-alice", "Alice's fact under her new grant.");
+    send(ExampleCrypto.encrypt(granted, regranted.record().getKeyId(), regranted.dataKey()));
+    TrainingExample bob = text("acme/support", "p-bob", "Bob likes Quorn.");
+    TrainingExample bobAgain = text("acme/support", "p-bob", "Bob owns a red lamp.");
+    send(encrypted(bob));
+    send(encrypted(bobAgain));
+
+    TrainingJob job = jobs().get(0);
+    assertThat(shard(job, job.getShards().get(0)).trainingExamples())
+        .as("Alice consents again: what she shares under the new grant is trained on")
+        .containsExactly(granted, bob, bobAgain);
+    assertThat(examples("erased")).isEqualTo(1);
+  }
+
+  @Test
   void anExampleWhoseKeyIsMissingNotErasedWaitsForItAndIsSealedOnceItCame() {
     start(0.0);
     TrainingExample alice = text("acme/support", "p-1", "The Zix lamp is teal.");
