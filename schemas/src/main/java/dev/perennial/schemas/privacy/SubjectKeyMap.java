@@ -18,6 +18,9 @@ public final class SubjectKeyMap implements SubjectKeys {
   private final Map<String, SubjectKey> records = new HashMap<>();
   private final Set<String> erased = new HashSet<>();
 
+  /** Subjects whose key was applied after a tombstone of theirs: a later grant's key. */
+  private final Set<String> renewed = new HashSet<>();
+
   public SubjectKeyMap(MasterKeys masterKeys) {
     this.masterKeys = masterKeys;
   }
@@ -27,8 +30,12 @@ public final class SubjectKeyMap implements SubjectKeys {
     if (record == null) {
       records.remove(recordKey);
       erased.add(recordKey);
+      renewed.remove(recordKey);
     } else {
       records.put(recordKey, record);
+      if (erased.contains(recordKey)) {
+        renewed.add(recordKey);
+      }
     }
     return this;
   }
@@ -46,10 +53,13 @@ public final class SubjectKeyMap implements SubjectKeys {
     return new Found(SubjectKeyRecords.unwrap(masterKeys, record));
   }
 
+  /** As {@link SubjectKeyTopic#forget}: a key applied after the subject's tombstone stays. */
   @Override
   public void forget(String tenant, String subjectPseudonym) {
     String recordKey = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
-    records.remove(recordKey);
+    if (!renewed.contains(recordKey)) {
+      records.remove(recordKey);
+    }
     erased.add(recordKey);
   }
 }

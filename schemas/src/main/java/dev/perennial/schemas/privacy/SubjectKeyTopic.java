@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * that writes the first example needing it, so a key missing after that was erased when its
  * tombstone or a newer key of the subject was read, and is {@link SubjectKeys.Missing missing}
  * otherwise. {@link #refresh()} reads to the end too, so tombstones apply before content is
- * decrypted. Nothing is kept on disk. Thread-safe.
+ * decrypted. {@link #forget} (an erasure request) leaves alone a key read after a tombstone of the
+ * subject: ingest writes the tombstone in the transaction of the erasure request, so such a key was
+ * made after the erasure, for a later grant. Nothing is kept on disk. Thread-safe.
  */
 public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
 
@@ -44,6 +46,10 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
   private final List<TopicPartition> partitions;
   private final Map<String, SubjectKey> wrapped = new HashMap<>();
   private final Set<String> erased = new HashSet<>();
+
+  /** Subjects whose key was read after a tombstone of theirs: a later grant's key. */
+  private final Set<String> renewed = new HashSet<>();
+
   private final Map<String, SecretKey> unwrapped =
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -115,10 +121,18 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     return new Found(dataKey);
   }
 
+  /**
+   * Drops what is held of the subject's key and marks the subject erased, unless the key held was
+   * read after a tombstone of the subject: ingest wrote that tombstone with the erasure request, so
+   * the key came with a later grant (the accumulator met the request late) and stays in use. The
+   * earlier key is erased either way (the subject has a newer one).
+   */
   @Override
   public synchronized void forget(String tenant, String subjectPseudonym) {
     String key = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
-    wrapped.remove(key);
+    if (!renewed.contains(key)) {
+      wrapped.remove(key);
+    }
     unwrapped.remove(key);
     erased.add(key);
   }
@@ -159,8 +173,12 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     if (record == null) {
       wrapped.remove(key);
       erased.add(key);
+      renewed.remove(key);
     } else {
       wrapped.put(key, record);
+      if (erased.contains(key)) {
+        renewed.add(key);
+      }
     }
   }
 
@@ -170,5 +188,6 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     wrapped.clear();
     unwrapped.clear();
     erased.clear();
+    renewed.clear();
   }
 }
