@@ -294,6 +294,33 @@ class IngestTopologyTest {
       assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.NO_CONSENT);
       assertThat(pseudonym("acme", RAW_SUBJECT)).isNotEqualTo(pseudonym("globex", RAW_SUBJECT));
     }
+
+    @Test
+    void consentAndPseudonymTakeTheSubjectIdExactlySoNoCaseOrSpaceVariantSharesAConsent() {
+      String subject = "Alice@Example.com";
+      ingest.grant("acme", subject);
+      ingest.send(Events.document("acme", "alice@example.com", "doc-1", "Lower case.").build());
+      ingest.send(Events.document("acme", subject + " ", "doc-2", "Trailing space.").build());
+      ingest.send(Events.document("Acme", subject, "doc-3", "Upper-case tenant.").build());
+      ingest.send(Events.document("acme", subject, "doc-4", "The granting id.").build());
+      ingest.revoke("acme", subject);
+
+      assertThat(ingest.rejections())
+          .extracting(kv -> kv.value.getEventId(), kv -> kv.value.getReason())
+          .containsExactly(
+              tuple("doc-1", RejectReason.NO_CONSENT),
+              tuple("doc-2", RejectReason.NO_CONSENT),
+              tuple("doc-3", RejectReason.INVALID_FIELD));
+      TrainingExample example = ingest.onlyExample();
+      assertThat(example.getEventId()).isEqualTo("doc-4");
+      // the revocation's erasure finds the example: one pseudonym, made from the same bytes
+      assertThat(ingest.erasures.readValuesToList())
+          .singleElement()
+          .satisfies(
+              erasure ->
+                  assertThat(erasure.getSubjectPseudonym())
+                      .isEqualTo(example.getSubjectPseudonym()));
+    }
   }
 
   @Nested
