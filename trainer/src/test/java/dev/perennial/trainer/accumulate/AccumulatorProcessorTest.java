@@ -410,6 +410,30 @@ class AccumulatorProcessorTest {
   }
 
   @Test
+  void anErasureOfAllAKeysDataStillNamesItsReleasesInAnErasureJobWithoutShards() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-alice", "Alice likes Quorn."));
+    send(text("acme/support", "p-alice", "Alice owns a red lamp."));
+    TrainingJob job = jobs().get(0);
+    candidate("acme/support", job.getJobId(), null);
+    release("acme/support", 1, job.getJobId());
+    context.resetForwards();
+
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+
+    // the worker skips it (NOTHING_TO_TRAIN): the publisher retracts v1 on this record alone
+    assertThat(jobs())
+        .singleElement()
+        .satisfies(
+            retrain -> {
+              assertThat(retrain.getTrigger()).isEqualTo(JobTrigger.ERASURE);
+              assertThat(retrain.getShards()).isEmpty();
+              assertThat(retrain.getErasure().getAffectedVersions()).containsExactly(1);
+            });
+  }
+
+  @Test
   void anErasureJobSupersededByALaterErasureLeavesTheReleasesItWasToReplaceToTheNextOne() {
     start(0.0);
     send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
