@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * <p>Streams' default fails on a negative timestamp (one record from any producer stops the
  * application), and a timestamp years ahead would push stream time so far that every windowed store
  * would drop what it holds. Record timestamps decide nothing about a record's fate in Perennial (an
- * event's own time is its {@code occurredAt}, which ingest checks), so the fallback only orders
- * such a record where it was read.
+ * event's own time is its {@code occurredAt}, which ingest checks) but the order in which a task
+ * processes records it has buffered from several topics: an app event whose timestamp is older than
+ * a consent change buffered beside it is joined with the consent as it stood before that change (a
+ * revocation's erasure and shredded key still reach the example). The fallback only orders such a
+ * record where it was read.
  */
 public final class SaneTimestampExtractor implements TimestampExtractor {
 
