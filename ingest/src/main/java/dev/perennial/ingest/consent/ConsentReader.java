@@ -13,6 +13,7 @@ import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.SourceRef;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -89,6 +90,10 @@ public final class ConsentReader
       return;
     }
     if (!trainingPurpose.equals(change.getPurpose())) {
+      if (spelling(change.getPurpose()).equals(spelling(trainingPurpose))) {
+        misspeltPurpose(record, source, change);
+        return;
+      }
       metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.OTHER_PURPOSE);
       log.debug(
           "Consent record {} is for purpose {}, not {}: training consent unchanged",
@@ -112,6 +117,45 @@ public final class ConsentReader
       metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.REVOKED);
       revoke(record, change.getTenant(), change.getSubject(), state);
     }
+  }
+
+  /**
+   * A purpose that is the training purpose but for case, spaces or punctuation ({@code
+   * Adapter_Training}) is almost surely meant as it: applying it would guess, ignoring it would let
+   * a revocation go unseen, so it is dead-lettered for the app to send again exactly.
+   */
+  private void misspeltPurpose(
+      FixedKeyRecord<String, ConsentChange> record, SourceRef source, ConsentChange change) {
+    log.warn(
+        "Consent record {} is for purpose \"{}\", which is not the training purpose \"{}\" but"
+            + " differs from it only in spelling: dead-lettered, training consent unchanged",
+        source,
+        shown(change.getPurpose()),
+        trainingPurpose);
+    reject(
+        record,
+        source,
+        Rejection.of(
+            RejectReason.INVALID_FIELD,
+            "purpose \""
+                + shown(change.getPurpose())
+                + "\" differs from the training purpose \""
+                + trainingPurpose
+                + "\" only in case, spaces or punctuation; training consent unchanged: send the"
+                + " decision again with the purpose spelt exactly"),
+        change.getTenant());
+  }
+
+  /** A purpose as a detail quotes it: padding could make a misspelt one as long as a record. */
+  private static String shown(String purpose) {
+    return purpose.length() <= 64
+        ? purpose
+        : purpose.substring(0, 64) + "... (" + purpose.length() + " characters)";
+  }
+
+  /** A purpose's letters and digits, lower case: what two spellings of one purpose share. */
+  private static String spelling(String purpose) {
+    return purpose.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]", "");
   }
 
   /** A consent change older than any event: a zero, negative or garbled clock. */

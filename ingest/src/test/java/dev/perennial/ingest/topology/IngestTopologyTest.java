@@ -212,6 +212,25 @@ class IngestTopologyTest {
     }
 
     @Test
+    void aDecisionOnAMisspeltTrainingPurposeIsDeadLetteredNotIgnored() {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.consent.pipeInput(
+          "acme/" + RAW_SUBJECT, Events.consent("acme", RAW_SUBJECT, " Adapter_Training", false));
+
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
+      assertThat(rejection.getDetail())
+          .contains("\" Adapter_Training\"")
+          .contains("\"adapter-training\"")
+          .contains("unchanged");
+      assertThat(ingest.erasures.isEmpty()).isTrue();
+      assertThat(
+              ingest.metrics.count(
+                  IngestMetrics.CONSENT_CHANGES, "tenant", "acme", "decision", "other-purpose"))
+          .isZero();
+    }
+
+    @Test
     void aDeletedConsentRecordErasesTheSubjectWhoseLaterEventsFindNoConsent() {
       ingest.grant("acme", RAW_SUBJECT);
       ingest.consent.pipeInput("acme/" + RAW_SUBJECT, (ConsentChange) null);
