@@ -748,6 +748,33 @@ class JobTrainerTest {
   }
 
   @Test
+  void aStableReleaseIsNotContinuedUnderTokenizerFilesChangedInPlaceUnderTheSameWeights()
+      throws Exception {
+    AdapterCandidate first = candidate(firstJob(), Optional.empty());
+    // an operator fixes the chat template in place: same config and weights, other tokens
+    Files.writeString(folder.resolve("base").resolve("chat_template.jinja"), "{{ messages }}");
+    JobTrainer changed = JobTrainer.from(config(), store, DeviceChoice.CPU);
+    assertThat(changed.base().digest()).isEqualTo(first.getBaseModelDigest());
+    List<Integer> steps = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                changed.train(
+                    job(
+                        "acme/support@2-def",
+                        JobTrigger.MAX_WAIT,
+                        List.of(train),
+                        List.of(),
+                        List.of()),
+                    Optional.of(releasedAsV1(first)),
+                    s -> steps.add(s.step())))
+        .isInstanceOf(JobSkippedException.class)
+        .hasMessageContaining(first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST))
+        .hasMessageContaining(changed.base().tokenizerDigest());
+    assertThat(steps).isEmpty();
+  }
+
+  @Test
   void aJobWhoseIdIsDotDotDeletesNothingOutsideTheWorkersScratchFolder() throws Exception {
     // The job's scratch folder is emptied before training; were ".." its name, the work folder's
     // parent would be, and with it the store beside a hidden work folder (".work" sorts first).
