@@ -426,6 +426,7 @@ public final class SampleRecords {
         .setFileDigests(Map.of("adapter_model.safetensors", DIGEST))
         .setBaseModelName("perennial-tiny-llama")
         .setBaseModelDigest(DIGEST)
+        .setBaseTokenizerDigest("sha256:" + DIGEST)
         .setCandidateId("cand-job-acme-support-7")
         .setReason("retention gate regressed in production")
         .setLatestVersion(5)
@@ -437,6 +438,7 @@ public final class SampleRecords {
                     .setLocation("adapters/" + DIGEST)
                     .setManifestDigest(DIGEST)
                     .setBaseModelDigest(DIGEST)
+                    .setBaseTokenizerDigest("sha256:" + DIGEST)
                     .build()))
         .setBaseAliases(
             List.of(

@@ -234,12 +234,18 @@ public record ReleaseInputs(
         .build();
   }
 
+  /**
+   * The release a rebuild starts from, as the lineage names it. The lineage does not record the
+   * tokenizer that release was trained with (null); the reproducer compares the tokenizer the
+   * release itself recorded with the base's ({@code BaseModelSource.differences}).
+   */
   private static StableRelease stable(LineageRelease source) {
     return new StableRelease(
         source.getVersion(),
         source.getLocation(),
         source.getManifestDigest(),
-        source.getBaseModelDigest());
+        source.getBaseModelDigest(),
+        null);
   }
 
   private static List<ShardRef> shards(JsonNode node) {

@@ -90,7 +90,8 @@ class ReleaseInputsTest {
                 2,
                 "sha256:" + "1".repeat(64),
                 "sha256:" + "2".repeat(64),
-                TestVerdicts.BASE_DIGEST));
+                TestVerdicts.BASE_DIGEST,
+                null));
     assertThat(inputs.refreshed()).isFalse();
     assertThat(inputs.device()).isEqualTo("cpu()");
     // a candidate that recorded no rater guard trained without one

@@ -41,6 +41,7 @@ import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.ForeignAdapters;
 import dev.perennial.trainer.testing.TestBase;
 import dev.perennial.trainer.testing.TestConfigs;
+import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -335,7 +336,8 @@ class ReleaseReproducerTest {
         1,
         v1.getLocation(),
         released.manifest().digest().toString(),
-        Digest.parse(v1.getBaseModelDigest()).hex());
+        Digest.parse(v1.getBaseModelDigest()).hex(),
+        v1.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST));
   }
 
   private static StoredRelease release(

@@ -30,6 +30,7 @@ import dev.perennial.model.world.QaPair;
 import dev.perennial.model.world.SyntheticFeedback;
 import dev.perennial.model.world.TenantKnowledge;
 import dev.perennial.model.world.World;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
@@ -490,7 +491,14 @@ class EvaluatorServiceIT {
         .setReason(null)
         .setLatestVersion(version)
         .setAliases(Map.of("stable", version))
-        .setAliasTargets(List.of(new ReleaseRef(version, candidate.getLocation(), manifest, base)))
+        .setAliasTargets(
+            List.of(
+                new ReleaseRef(
+                    version,
+                    candidate.getLocation(),
+                    manifest,
+                    base,
+                    candidate.getRecipe().getExtras().get(StableRelease.RECIPE_TOKENIZER_DIGEST))))
         .setRetractedVersions(List.of())
         .setOccurredAt(Instant.now())
         .build();

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.key.InvalidAdapterKeyException;
+import dev.perennial.schemas.release.StableRelease;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -152,6 +154,16 @@ public final class ReleaseManifest {
 
   public Digest baseModelDigest() {
     return digest("baseModel.digest", textAt("baseModel", "digest"));
+  }
+
+  /**
+   * The digest of the tokenizer files the release was trained with, as its recipe recorded it
+   * ({@value StableRelease#RECIPE_TOKENIZER_DIGEST}); empty for a release trained before recipes
+   * recorded it.
+   */
+  public Optional<String> baseTokenizerDigest() {
+    JsonNode node = tree.path("recipe").path("extras").path(StableRelease.RECIPE_TOKENIZER_DIGEST);
+    return node.isTextual() ? Optional.of(node.textValue()) : Optional.empty();
   }
 
   /** The verdict's metrics, by name (empty when the manifest has none). */

@@ -18,8 +18,10 @@ import java.util.TreeMap;
  * after it, so the latest record of a key (the topic is compacted) tells a serving stack what to
  * load. Digests are lower-case hex, as in the candidates; {@code location} is where the adapter's
  * files lie in the artifact store, as its candidate gave it (the trainer's {@code sha256:} folder
- * index: the same blobs the release folder holds copies of). The release folder itself is {@code
- * <release area>/<tenant>/<adapter>/v<N>} ({@link ReleaseArea#relativePath}).
+ * index: the same blobs the release folder holds copies of); {@code baseTokenizerDigest} is the
+ * tokenizer digest the version's manifest recipe records, as the candidate gave it ({@code
+ * sha256:<hex>}), absent when it records none. The release folder itself is {@code <release
+ * area>/<tenant>/<adapter>/v<N>} ({@link ReleaseArea#relativePath}).
  */
 public final class ReleaseEvents {
 
@@ -50,6 +52,7 @@ public final class ReleaseEvents {
               .setLocation(aliased.manifest().artifactLocation())
               .setManifestDigest(aliased.manifest().digest().hex())
               .setBaseModelDigest(aliased.manifest().baseModelDigest().hex())
+              .setBaseTokenizerDigest(aliased.manifest().baseTokenizerDigest().orElse(null))
               .build());
     }
     return AdapterRelease.newBuilder()
@@ -61,6 +64,7 @@ public final class ReleaseEvents {
         .setFileDigests(files)
         .setBaseModelName(release.manifest().baseModelName())
         .setBaseModelDigest(release.manifest().baseModelDigest().hex())
+        .setBaseTokenizerDigest(release.manifest().baseTokenizerDigest().orElse(null))
         .setCandidateId(release.manifest().candidateId())
         .setReason(reason)
         .setLatestVersion(state.latestVersion())

@@ -88,6 +88,9 @@ class VerdictProcessorTest {
     assertThat(release.getLocation()).isEqualTo(candidate.getLocation()).startsWith("sha256:");
     assertThat(release.getFileDigests()).isEqualTo(candidate.getFileDigests());
     assertThat(release.getBaseModelDigest()).isEqualTo(TestVerdicts.BASE_DIGEST);
+    assertThat(release.getBaseTokenizerDigest()).isEqualTo(TestVerdicts.TOKENIZER_DIGEST);
+    assertThat(release.getAliasTargets().get(0).getBaseTokenizerDigest())
+        .isEqualTo(TestVerdicts.TOKENIZER_DIGEST);
     assertThat(release.getCandidateId()).isEqualTo("cand-1");
     Path released = area.root().resolve("acme/support/v1");
     assertThat(release.getManifestDigest())

@@ -8,6 +8,7 @@ import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.release.StableRelease;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -31,6 +32,15 @@ public final class ReleaseStates {
   /** A release on the base named {@code baseName} (its digest: the SHA-256 of the name). */
   public static StoredRelease release(
       AdapterKey key, int version, String candidateId, String baseName) {
+    return release(key, version, candidateId, baseName, null);
+  }
+
+  /**
+   * A release on the base named {@code baseName} whose recipe recorded the tokenizer digest {@code
+   * tokenizerDigest} (null: a recipe without it, as before it was recorded).
+   */
+  public static StoredRelease release(
+      AdapterKey key, int version, String candidateId, String baseName, String tokenizerDigest) {
     ObjectNode tree = Json.MAPPER.createObjectNode();
     tree.put("format", ReleaseManifest.FORMAT);
     tree.put("adapterKey", key.toString());
@@ -43,6 +53,10 @@ public final class ReleaseStates {
     tree.putObject("candidate")
         .put("candidateId", candidateId)
         .put("location", digest("index " + candidateId).toString());
+    ObjectNode extras = tree.putObject("recipe").put("seed", 7).putObject("extras");
+    if (tokenizerDigest != null) {
+      extras.put(StableRelease.RECIPE_TOKENIZER_DIGEST, tokenizerDigest);
+    }
     return new StoredRelease(
         key,
         version,

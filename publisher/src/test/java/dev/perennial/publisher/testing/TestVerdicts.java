@@ -4,6 +4,7 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.ErasureDetails;
@@ -37,6 +38,11 @@ public final class TestVerdicts {
   public static final String BASE_MODEL = "perennial-tiny-llama";
   public static final String BASE_DIGEST =
       Digest.of("base weights".getBytes(StandardCharsets.UTF_8)).hex();
+
+  /** The tokenizer digest every candidate here records in its recipe, as the trainer does. */
+  public static final String TOKENIZER_DIGEST =
+      Digest.of("tokenizer files".getBytes(StandardCharsets.UTF_8)).toString();
+
   public static final Instant AT = Instant.parse("2025-06-01T12:00:00Z");
 
   private TestVerdicts() {}
@@ -100,7 +106,7 @@ public final class TestVerdicts {
                 .setLoraDropout(0.05)
                 .setTargetModules(List.of("q_proj", "v_proj"))
                 .setReplayRatio(0.25)
-                .setExtras(Map.of())
+                .setExtras(Map.of(StableRelease.RECIPE_TOKENIZER_DIGEST, TOKENIZER_DIGEST))
                 .build())
         .setMetrics(
             TrainingMetrics.newBuilder()

@@ -12,11 +12,25 @@ import java.util.Optional;
  * The release an adapter key's {@value #ALIAS} alias points at on one base model, as the latest
  * {@code releases.v1} record tells it: its version and where its adapter folder lies. Aliases are
  * per key and base: a worker or evaluator on one base reads that base's stable release.
+ *
+ * @param baseTokenizerDigest the tokenizer files it was trained with ({@code sha256:<hex>}), which
+ *     the base digest does not cover; null for a release whose record does not say (published
+ *     before releases recorded it)
  */
 public record StableRelease(
-    int version, String location, String manifestDigest, String baseModelDigest) {
+    int version,
+    String location,
+    String manifestDigest,
+    String baseModelDigest,
+    String baseTokenizerDigest) {
 
   public static final String ALIAS = "stable";
+
+  /**
+   * The extra of a candidate's recipe ({@code TrainingRecipe.extras}, kept in the release's
+   * manifest) that records the digest of the tokenizer files it was trained with.
+   */
+  public static final String RECIPE_TOKENIZER_DIGEST = "baseTokenizerDigest";
 
   private static final String DIGEST_PREFIX = "sha256:";
 
@@ -26,6 +40,20 @@ public record StableRelease(
    */
   public boolean trainedOn(String baseDigest) {
     return baseDigest != null && normalized(baseModelDigest).equals(normalized(baseDigest));
+  }
+
+  /** The tokenizer files it was trained with, when its record says. */
+  public Optional<String> tokenizerDigest() {
+    return Optional.ofNullable(baseTokenizerDigest);
+  }
+
+  /**
+   * Whether it was trained with tokenizer files other than those with the given digest: empty when
+   * its record does not say which it was trained with.
+   */
+  public Optional<Boolean> trainedWithOtherTokenizer(String tokenizerDigest) {
+    return tokenizerDigest()
+        .map(recorded -> !normalized(recorded).equals(normalized(tokenizerDigest)));
   }
 
   /**
@@ -98,7 +126,8 @@ public record StableRelease(
                 version,
                 target.getLocation(),
                 target.getManifestDigest(),
-                target.getBaseModelDigest()));
+                target.getBaseModelDigest(),
+                target.getBaseTokenizerDigest()));
       }
     }
     if (latest.getVersion() == version) {
@@ -107,7 +136,8 @@ public record StableRelease(
               version,
               latest.getLocation(),
               latest.getManifestDigest(),
-              latest.getBaseModelDigest()));
+              latest.getBaseModelDigest(),
+              latest.getBaseTokenizerDigest()));
     }
     return Optional.empty();
   }

@@ -29,8 +29,8 @@ class StableReleaseTest {
         .setAliases(aliases)
         .setAliasTargets(
             List.of(
-                new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base"),
-                new ReleaseRef(3, "releases/acme/support/v3", "m3", "sha256:base")))
+                new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base", "sha256:tok"),
+                new ReleaseRef(3, "releases/acme/support/v3", "m3", "sha256:base", null)))
         .setRetractedVersions(retracted)
         .setOccurredAt(Instant.ofEpochMilli(1))
         .build();
@@ -41,8 +41,8 @@ class StableReleaseTest {
     return AdapterRelease.newBuilder(release(Map.of("stable", 4), List.of()))
         .setAliasTargets(
             List.of(
-                new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base"),
-                new ReleaseRef(4, "releases/acme/support/v4", "m4", "sha256:next")))
+                new ReleaseRef(2, "releases/acme/support/v2", "m2", "sha256:base", "sha256:tok"),
+                new ReleaseRef(4, "releases/acme/support/v4", "m4", "sha256:next", "sha256:tok")))
         .setBaseAliases(
             List.of(
                 new BaseAliases("next", "next", Map.of("stable", 4)),
@@ -53,7 +53,39 @@ class StableReleaseTest {
   @Test
   void theStableAliasNamesTheReleaseToContinue() {
     assertThat(StableRelease.of(release(Map.of("stable", 2, "canary", 3), List.of())))
-        .contains(new StableRelease(2, "releases/acme/support/v2", "m2", "sha256:base"));
+        .contains(
+            new StableRelease(2, "releases/acme/support/v2", "m2", "sha256:base", "sha256:tok"));
+  }
+
+  @Test
+  void theStableReleaseCarriesTheTokenizerItsRecordSaysItWasTrainedWithAndNoneWhenItDoesNot() {
+    AdapterRelease onlyTheRecord =
+        AdapterRelease.newBuilder(release(Map.of("stable", 3), List.of()))
+            .setAliasTargets(List.of())
+            .setBaseTokenizerDigest("sha256:" + "ef".repeat(32))
+            .build();
+
+    assertThat(StableRelease.of(release(Map.of("stable", 2), List.of())))
+        .flatMap(StableRelease::tokenizerDigest)
+        .contains("sha256:tok");
+    assertThat(StableRelease.of(release(Map.of("stable", 3), List.of())))
+        .flatMap(StableRelease::tokenizerDigest)
+        .isEmpty();
+    assertThat(StableRelease.of(onlyTheRecord))
+        .flatMap(StableRelease::tokenizerDigest)
+        .contains("sha256:" + "ef".repeat(32));
+  }
+
+  @Test
+  void tokenizersCompareAsDigestsAndAnUnrecordedOneCannotBeCompared() {
+    String hex = "ab".repeat(32);
+    StableRelease recorded = new StableRelease(2, "loc", "m2", "base", "sha256:" + hex);
+    StableRelease unrecorded = new StableRelease(2, "loc", "m2", "base", null);
+
+    assertThat(recorded.trainedWithOtherTokenizer(hex.toUpperCase(java.util.Locale.ROOT)))
+        .contains(false);
+    assertThat(recorded.trainedWithOtherTokenizer("sha256:" + "cd".repeat(32))).contains(true);
+    assertThat(unrecorded.trainedWithOtherTokenizer("sha256:" + hex)).isEmpty();
   }
 
   @Test
@@ -78,7 +110,7 @@ class StableReleaseTest {
   @Test
   void aReleaseIsTrainedOnABaseWhateverWayItsDigestIsWritten() {
     String hex = "ab".repeat(32);
-    StableRelease release = new StableRelease(2, "sha256:" + "cd".repeat(32), "m2", hex);
+    StableRelease release = new StableRelease(2, "sha256:" + "cd".repeat(32), "m2", hex, null);
 
     assertThat(release.trainedOn("sha256:" + hex)).isTrue();
     assertThat(release.trainedOn(hex.toUpperCase(java.util.Locale.ROOT))).isTrue();

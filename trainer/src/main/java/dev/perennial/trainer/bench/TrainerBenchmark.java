@@ -214,7 +214,11 @@ public final class TrainerBenchmark {
         stable =
             Optional.of(
                 new StableRelease(
-                    i, candidate.getLocation(), "bench", candidate.getBaseModelDigest()));
+                    i,
+                    candidate.getLocation(),
+                    "bench",
+                    candidate.getBaseModelDigest(),
+                    candidate.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST)));
       }
       return new Report(
           base.base().name(),

@@ -7,6 +7,7 @@ import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.Pretrainer;
 import dev.perennial.model.tiny.TinyModel;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public record BaseModelSource(BaseModel base, List<String> generalReplay) {
 
   /** The recipe extra that records the digest of the tokenizer files a job read text with. */
-  public static final String TOKENIZER_DIGEST = "baseTokenizerDigest";
+  public static final String TOKENIZER_DIGEST = StableRelease.RECIPE_TOKENIZER_DIGEST;
 
   /** The recipe extra that records the digest of the general replay set a job drew from. */
   public static final String GENERAL_REPLAY_DIGEST = "generalReplayDigest";

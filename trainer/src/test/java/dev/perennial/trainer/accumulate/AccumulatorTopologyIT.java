@@ -68,7 +68,8 @@ class AccumulatorTopologyIT {
         .setLatestVersion(version)
         .setAliases(Map.of("stable", version))
         .setAliasTargets(
-            List.of(new ReleaseRef(version, "sha256:" + "ef".repeat(32), "12".repeat(32), base)))
+            List.of(
+                new ReleaseRef(version, "sha256:" + "ef".repeat(32), "12".repeat(32), base, null)))
         .setBaseAliases(List.of(new BaseAliases("perennial-tiny", base, Map.of("stable", version))))
         .setOccurredAt(Instant.EPOCH)
         .build();

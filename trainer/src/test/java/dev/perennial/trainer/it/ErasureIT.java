@@ -9,6 +9,7 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
@@ -271,6 +272,8 @@ class ErasureIT {
   }
 
   private void release(AdapterCandidate candidate, int version, List<Integer> retracted) {
+    // as the publisher writes it: the tokenizer digest the candidate's recipe recorded
+    String tokenizer = candidate.getRecipe().getExtras().get(StableRelease.RECIPE_TOKENIZER_DIGEST);
     AdapterRelease release =
         AdapterRelease.newBuilder()
             .setAdapterKey(candidate.getAdapterKey())
@@ -281,6 +284,7 @@ class ErasureIT {
             .setFileDigests(candidate.getFileDigests())
             .setBaseModelName(candidate.getBaseModelName())
             .setBaseModelDigest(candidate.getBaseModelDigest())
+            .setBaseTokenizerDigest(tokenizer)
             .setCandidateId(candidate.getCandidateId())
             .setLatestVersion(version)
             .setAliases(Map.of("stable", version))
@@ -290,7 +294,8 @@ class ErasureIT {
                         version,
                         candidate.getLocation(),
                         "manifest-" + version,
-                        candidate.getBaseModelDigest())))
+                        candidate.getBaseModelDigest(),
+                        tokenizer)))
             .setRetractedVersions(retracted)
             .setOccurredAt(Instant.now())
             .build();

@@ -114,7 +114,7 @@ class RebaseWaitIT {
         .setLatestVersion(2)
         .setAliases(Map.of("stable", 2))
         .setAliasTargets(
-            List.of(new ReleaseRef(2, "releases/acme/support/v2", "0".repeat(64), OLD_BASE)))
+            List.of(new ReleaseRef(2, "releases/acme/support/v2", "0".repeat(64), OLD_BASE, null)))
         .setBaseAliases(List.of(new BaseAliases("old-base", OLD_BASE, Map.of("stable", 2))))
         .setOccurredAt(Instant.now())
         .build();

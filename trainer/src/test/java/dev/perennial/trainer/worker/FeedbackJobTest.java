@@ -231,7 +231,11 @@ class FeedbackJobTest {
     AdapterCandidate v1 = train("acme/support@1-abc", first, Optional.empty());
     StableRelease stable =
         new StableRelease(
-            1, v1.getLocation(), "manifest", Digest.parse(v1.getBaseModelDigest()).hex());
+            1,
+            v1.getLocation(),
+            "manifest",
+            Digest.parse(v1.getBaseModelDigest()).hex(),
+            v1.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST));
     List<SourcedExample> feedback = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       feedback.add(at(0, 10 + 3 * i, rating(KEY, "p-" + i, prompt(i), COLOURS[i], true)));

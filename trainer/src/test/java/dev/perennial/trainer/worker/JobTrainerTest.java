@@ -126,7 +126,11 @@ class JobTrainerTest {
    */
   private static StableRelease releasedAsV1(AdapterCandidate first) {
     return new StableRelease(
-        1, first.getLocation(), "manifest", Digest.parse(first.getBaseModelDigest()).hex());
+        1,
+        first.getLocation(),
+        "manifest",
+        Digest.parse(first.getBaseModelDigest()).hex(),
+        first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST));
   }
 
   private static TrainingJob job(
@@ -462,7 +466,8 @@ class JobTrainerTest {
             2,
             continued.getLocation(),
             "manifest",
-            Digest.parse(continued.getBaseModelDigest()).hex());
+            Digest.parse(continued.getBaseModelDigest()).hex(),
+            continued.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST));
     Lineage due =
         Lineage.newBuilder(continued.getLineage())
             .setPlasticity(
@@ -669,11 +674,11 @@ class JobTrainerTest {
 
     assertThat(
             TrainerWorker.stableLineage(
-                Optional.of(latest), Optional.of(new StableRelease(3, "l3", "m3", "d"))))
+                Optional.of(latest), Optional.of(new StableRelease(3, "l3", "m3", "d", null))))
         .contains(lineage);
     assertThat(
             TrainerWorker.stableLineage(
-                Optional.of(latest), Optional.of(new StableRelease(2, "l2", "m2", "d"))))
+                Optional.of(latest), Optional.of(new StableRelease(2, "l2", "m2", "d", null))))
         .isEmpty();
     assertThat(TrainerWorker.stableLineage(Optional.of(latest), Optional.empty())).isEmpty();
   }
@@ -725,7 +730,7 @@ class JobTrainerTest {
   @Test
   void aStableReleaseOfAnotherBaseIsNotSilentlyReplacedByAFreshAdapter() {
     StableRelease onAnotherBase =
-        new StableRelease(2, "releases/acme/support/v2", "m2", "ab".repeat(32));
+        new StableRelease(2, "releases/acme/support/v2", "m2", "ab".repeat(32), null);
     List<Integer> steps = new ArrayList<>();
 
     assertThatThrownBy(

@@ -14,9 +14,9 @@ class RebaseWaitTest {
 
   private static final String WORKER_BASE = "sha256:" + "ab".repeat(32);
   private static final StableRelease ON_THIS_BASE =
-      new StableRelease(3, "releases/acme/support/v3", "m3", "ab".repeat(32));
+      new StableRelease(3, "releases/acme/support/v3", "m3", "ab".repeat(32), null);
   private static final StableRelease ON_THE_OLD_BASE =
-      new StableRelease(2, "releases/acme/support/v2", "m2", "cd".repeat(32));
+      new StableRelease(2, "releases/acme/support/v2", "m2", "cd".repeat(32), null);
 
   private static TrainingJob job(JobTrigger trigger) {
     return TrainingJob.newBuilder()

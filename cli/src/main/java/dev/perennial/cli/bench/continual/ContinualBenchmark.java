@@ -287,7 +287,13 @@ public final class ContinualBenchmark {
       Optional<StableRelease> stable =
           variant.continues()
               ? previous.map(
-                  p -> new StableRelease(p.update(), start.get(), "bench", trainer.base().digest()))
+                  p ->
+                      new StableRelease(
+                          p.update(),
+                          start.get(),
+                          "bench",
+                          trainer.base().digest(),
+                          trainer.base().tokenizerDigest()))
               : Optional.empty();
       TrainedJob trained =
           trainer.train(

@@ -311,7 +311,11 @@ public final class FeedbackBenchmark {
           previous.map(
               p ->
                   new StableRelease(
-                      p.update(), p.location(), "bench", context.trainer().base().digest()));
+                      p.update(),
+                      p.location(),
+                      "bench",
+                      context.trainer().base().digest(),
+                      context.trainer().base().tokenizerDigest()));
       TrainedJob job =
           context
               .trainer()
