@@ -24,7 +24,13 @@ public class JobSkippedException extends TrainerException {
      * The key's stable release is on another base than the worker's, with none on the worker's: an
      * update would have to start over, so the key's data waits for its REBASE job.
      */
-    AWAITS_REBASE
+    AWAITS_REBASE,
+    /**
+     * The key's stable release was trained with other tokenizer files than the worker's base has
+     * (changed in place under the same config and weights): continuing it would train it on other
+     * tokens.
+     */
+    TOKENIZER_CHANGED
   }
 
   private final Reason reason;

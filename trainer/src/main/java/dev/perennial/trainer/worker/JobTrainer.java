@@ -106,6 +106,7 @@ public final class JobTrainer {
   private final DeviceChoice device;
   private final PlasticitySettings plasticity;
   private final SearchSettings search;
+  private final TokenizerCheck tokenizers = new TokenizerCheck();
 
   /** A trainer with the plasticity monitor's default settings. */
   public JobTrainer(
@@ -942,6 +943,8 @@ public final class JobTrainer {
           RebaseWait.message(job.getAdapterKey(), base.base().digest(), release),
           null);
     }
+    // the base digest covers config and weights, not the tokenizer files beside them
+    tokenizers.check(job, release, base.base());
     FolderIndex.materialize(store, storeRoot, release.location(), parentFolder);
     return new Start(
         PeftAdapter.read(parentFolder),

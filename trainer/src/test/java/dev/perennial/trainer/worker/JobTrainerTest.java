@@ -773,10 +773,49 @@ class JobTrainerTest {
                         List.of()),
                     Optional.of(releasedAsV1(first)),
                     s -> steps.add(s.step())))
-        .isInstanceOf(JobSkippedException.class)
-        .hasMessageContaining(first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST))
-        .hasMessageContaining(changed.base().tokenizerDigest());
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.TOKENIZER_CHANGED))
+        .hasMessageContaining(
+            "acme/support v1 was trained with tokenizer files "
+                + first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST))
+        .hasMessageContaining("now has tokenizer files " + changed.base().tokenizerDigest())
+        .hasMessageContaining("restore the tokenizer files it was trained with in ")
+        .hasMessageContaining("perennial bases announce refuses a successor with the same weights");
     assertThat(steps).isEmpty();
+  }
+
+  @Test
+  void aStableReleaseThatRecordsNoTokenizerIsContinuedAsBeforeSinceItCannotBeChecked()
+      throws Exception {
+    AdapterCandidate first = candidate(firstJob(), Optional.empty());
+    Files.writeString(folder.resolve("base").resolve("chat_template.jinja"), "{{ messages }}");
+    JobTrainer changed = JobTrainer.from(config(), store, DeviceChoice.CPU);
+    StableRelease unrecorded =
+        new StableRelease(
+            1,
+            first.getLocation(),
+            "manifest",
+            Digest.parse(first.getBaseModelDigest()).hex(),
+            null);
+
+    AdapterCandidate second =
+        changed
+            .train(
+                job(
+                    "acme/support@2-def",
+                    JobTrigger.MAX_WAIT,
+                    List.of(train),
+                    List.of(),
+                    List.of()),
+                Optional.of(unrecorded),
+                StepListener.NONE)
+            .candidate();
+
+    assertThat(second.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
+    assertThat(second.getParentVersion()).isEqualTo(1);
+    assertThat(second.getRecipe().getExtras())
+        .containsEntry(BaseModelSource.TOKENIZER_DIGEST, changed.base().tokenizerDigest());
   }
 
   @Test

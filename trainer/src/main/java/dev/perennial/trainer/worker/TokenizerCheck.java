@@ -1,0 +1,74 @@
+package dev.perennial.trainer.worker;
+
+import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.TrainingJob;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a stable release may be continued under the tokenizer files of the worker's base. The
+ * base digest covers config and weights only: an operator may change the tokenizer files in place
+ * (a chat-template fix, a new special token, another {@code tokenizer.json}) under the same
+ * weights, and continuing a release trained with the old files would train it on other tokens.
+ * Releases record the tokenizer digest their recipe recorded ({@code releases.v1}'s {@code
+ * baseTokenizerDigest}); one published before releases recorded it cannot be checked and is
+ * continued as before, with one warning per release and worker.
+ */
+final class TokenizerCheck {
+
+  private static final Logger log = LoggerFactory.getLogger(TokenizerCheck.class);
+
+  private final Set<String> unchecked = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @throws JobSkippedException ({@link JobSkippedException.Reason#TOKENIZER_CHANGED}) when {@code
+   *     release} was trained with other tokenizer files than {@code base} has
+   */
+  void check(TrainingJob job, StableRelease release, BaseModel base) {
+    String current = base.tokenizerDigest();
+    if (release.trainedWithOtherTokenizer(current).orElse(false)) {
+      throw new JobSkippedException(
+          JobSkippedException.Reason.TOKENIZER_CHANGED,
+          message(job.getAdapterKey(), release, base),
+          null);
+    }
+    if (release.tokenizerDigest().isEmpty()
+        && unchecked.add(job.getAdapterKey() + " v" + release.version())) {
+      log.warn(
+          "v{} of {} records no tokenizer digest (released before releases recorded it): whether"
+              + " {}'s tokenizer files {} are those it was trained with cannot be checked, so it is"
+              + " continued as before",
+          release.version(),
+          job.getAdapterKey(),
+          base.name(),
+          current);
+    }
+  }
+
+  /** Why a key whose stable release was trained with other tokenizer files waits. */
+  static String message(String adapterKey, StableRelease release, BaseModel base) {
+    return adapterKey
+        + " v"
+        + release.version()
+        + " was trained with tokenizer files "
+        + release.baseTokenizerDigest()
+        + ", but this worker's base "
+        + base.name()
+        + " ("
+        + base.digest()
+        + ", the same config and weights) now has tokenizer files "
+        + base.tokenizerDigest()
+        + ": continuing v"
+        + release.version()
+        + " would train it on other tokens, so the job is skipped and its data stays in the"
+        + " key's shards. To continue v"
+        + release.version()
+        + ", restore the tokenizer files it was trained with in "
+        + base.checkpoint().folder()
+        + ". A re-base cannot move it yet: bases are told apart by their config and weights"
+        + " digest alone, so perennial bases announce refuses a successor with the same weights";
+  }
+}
