@@ -215,6 +215,25 @@ class HuggingFaceTokenizerTest {
   }
 
   @Test
+  void theGenerationConfigsEndIdIsPartOfTheTokenizerDigestSinceItEndsEveryTrainingSequence()
+      throws IOException {
+    ObjectNode tokenizerConfig = JSON.createObjectNode();
+    ObjectNode generation = JSON.createObjectNode();
+    generation.putArray("eos_token_id").add(TestTokenizers.IM_END);
+    BaseModel before = write(null, tokenizerConfig, generation);
+    String digestBefore = before.tokenizerDigest();
+    // edited in place: the same config, weights and tokenizer.json, another end of sequence
+    generation.putArray("eos_token_id").add(TestTokenizers.END_OF_TEXT);
+    TestTokenizers.write(folder.resolve("generation_config.json"), generation.toPrettyString());
+    BaseModel after = BaseModel.open(folder);
+
+    assertThat(before.tokenizer().eosId()).isEqualTo(TestTokenizers.IM_END);
+    assertThat(after.tokenizer().eosId()).isEqualTo(TestTokenizers.END_OF_TEXT);
+    assertThat(after.digest()).isEqualTo(before.digest());
+    assertThat(after.tokenizerDigest()).isNotEqualTo(digestBefore);
+  }
+
+  @Test
   void promptAndCompletionAreTokenizedTogetherSoMergesAcrossTheBoundaryStay() throws IOException {
     TextTokenizer tokenizer = qwenInstruct().tokenizer();
     String prompt = "Answer: ";
