@@ -93,7 +93,7 @@ public final class ReleaseReproducer {
     // the base digest covers config and weights only; the tokenizer files and the general replay
     // set shape the weights too
     Map<String, String> recorded = recipeExtras(release);
-    List<String> otherBase = BaseModelSource.differences(recorded, base.recordedInputs());
+    List<String> otherBase = base.differencesFrom(recorded);
     if (!rebased && !otherBase.isEmpty()) {
       List<String> reasons = new ArrayList<>(otherBase);
       reasons.add(

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A base model on disk: a Hugging Face folder (config, weights, tokenizer) with a name and the
@@ -64,20 +65,38 @@ public final class BaseModel {
   /**
    * {@code sha256:...} over the tokenizer files the folder has ({@value
    * Tokenizers#BYTE_DESCRIPTION}, {@code tokenizer.json}, {@code tokenizer_config.json}, {@code
-   * special_tokens_map.json}, {@code chat_template.jinja}): two bases with equal digests read text
-   * into the same tokens.
+   * special_tokens_map.json}, {@code chat_template.jinja}, {@code generation_config.json}): two
+   * bases with equal digests read text into the same tokens.
    */
   public synchronized String tokenizerDigest() {
     if (tokenizerDigest == null) {
-      List<String> present = new ArrayList<>();
-      for (String file : Tokenizers.FILES) {
-        if (Files.isRegularFile(checkpoint.folder().resolve(file))) {
-          present.add(file);
-        }
-      }
-      tokenizerDigest = Digests.ofFiles(checkpoint.folder(), present);
+      tokenizerDigest = Digests.ofFiles(checkpoint.folder(), presentTokenizerFiles());
     }
     return tokenizerDigest;
+  }
+
+  /**
+   * The tokenizer digest as it was computed before {@value Tokenizers#GENERATION_CONFIG} was part
+   * of it, when the folder has that file (otherwise the two are the same, and this is empty). A
+   * digest recorded then that equals this one says that every other tokenizer file is the same and
+   * nothing about {@value Tokenizers#GENERATION_CONFIG}.
+   */
+  public Optional<String> tokenizerDigestWithoutGenerationConfig() {
+    List<String> present = presentTokenizerFiles();
+    if (!present.remove(Tokenizers.GENERATION_CONFIG)) {
+      return Optional.empty();
+    }
+    return Optional.of(Digests.ofFiles(checkpoint.folder(), present));
+  }
+
+  private List<String> presentTokenizerFiles() {
+    List<String> present = new ArrayList<>();
+    for (String file : Tokenizers.FILES) {
+      if (Files.isRegularFile(checkpoint.folder().resolve(file))) {
+        present.add(file);
+      }
+    }
+    return present;
   }
 
   @Override

@@ -20,14 +20,26 @@ public final class Tokenizers {
 
   public static final String HUGGING_FACE = "tokenizer.json";
 
-  /** Every file that decides how a folder's model reads text, in digest order. */
+  /**
+   * {@code generation_config.json}: its {@code eos_token_id} ends every training sequence when
+   * {@code tokenizer_config.json} names no {@code eos_token}, its {@code pad_token_id} pads, and
+   * both stop generation ({@link HuggingFaceTextTokenizer}).
+   */
+  public static final String GENERATION_CONFIG = HuggingFaceFiles.GENERATION_CONFIG;
+
+  /**
+   * Every file that decides how a folder's model reads text, in digest order. {@value
+   * #GENERATION_CONFIG} comes last: it was added after the others, and a folder without it keeps
+   * the digest it had before.
+   */
   public static final List<String> FILES =
       List.of(
           BYTE_DESCRIPTION,
           HUGGING_FACE,
           "tokenizer_config.json",
           "special_tokens_map.json",
-          "chat_template.jinja");
+          "chat_template.jinja",
+          GENERATION_CONFIG);
 
   private Tokenizers() {}
 

@@ -21,10 +21,12 @@ import dev.perennial.model.train.TokenizedExample;
 import dev.perennial.model.train.TrainingExample;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -231,6 +233,18 @@ class HuggingFaceTokenizerTest {
     assertThat(after.tokenizer().eosId()).isEqualTo(TestTokenizers.END_OF_TEXT);
     assertThat(after.digest()).isEqualTo(before.digest());
     assertThat(after.tokenizerDigest()).isNotEqualTo(digestBefore);
+    // what a digest recorded before generation_config.json was covered is compared with
+    Optional<String> earlierAfter = after.tokenizerDigestWithoutGenerationConfig();
+    generation.putArray("eos_token_id").add(TestTokenizers.IM_END);
+    TestTokenizers.write(folder.resolve("generation_config.json"), generation.toPrettyString());
+    assertThat(earlierAfter)
+        .isPresent()
+        .isEqualTo(BaseModel.open(folder).tokenizerDigestWithoutGenerationConfig())
+        .isNotEqualTo(Optional.of(digestBefore));
+    Files.delete(folder.resolve("generation_config.json"));
+    tokenizerConfig.put("eos_token", "<|im_end|>");
+    BaseModel without = write(null, tokenizerConfig, null);
+    assertThat(without.tokenizerDigestWithoutGenerationConfig()).isEmpty();
   }
 
   @Test

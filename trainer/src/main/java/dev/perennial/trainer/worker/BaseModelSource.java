@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,21 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
   public Map<String, String> recordedInputs() {
     return Map.of(
         TOKENIZER_DIGEST, base.tokenizerDigest(), GENERAL_REPLAY_DIGEST, generalReplayDigest());
+  }
+
+  /**
+   * How this base's inputs differ from those a recipe's extras {@code recorded}, as {@link
+   * #differences(Map, Map)} tells it; a tokenizer digest recorded before {@code
+   * generation_config.json} was part of it is compared as it was computed then (every other
+   * tokenizer file the same; that file cannot be checked).
+   */
+  public List<String> differencesFrom(Map<String, String> recorded) {
+    Map<String, String> used = new HashMap<>(recordedInputs());
+    String was = recorded.get(TOKENIZER_DIGEST);
+    if (was != null && base.tokenizerDigestWithoutGenerationConfig().equals(Optional.of(was))) {
+      used.put(TOKENIZER_DIGEST, was);
+    }
+    return differences(recorded, used);
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.perennial.trainer.worker;
 
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.tokenizer.Tokenizers;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.TrainingJob;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * weights, and continuing a release trained with the old files would train it on other tokens.
  * Releases record the tokenizer digest their recipe recorded ({@code releases.v1}'s {@code
  * baseTokenizerDigest}); one published before releases recorded it cannot be checked and is
- * continued as before, with one warning per release and worker.
+ * continued as before, with one warning per release and worker; so is one that recorded its digest
+ * before {@code generation_config.json} was part of it, when every other tokenizer file is the
+ * same.
  */
 final class TokenizerCheck {
 
@@ -29,6 +33,23 @@ final class TokenizerCheck {
    */
   void check(TrainingJob job, StableRelease release, BaseModel base) {
     String current = base.tokenizerDigest();
+    Optional<String> earlier = base.tokenizerDigestWithoutGenerationConfig();
+    if (earlier.isPresent()
+        && release.trainedWithOtherTokenizer(earlier.get()).equals(Optional.of(false))) {
+      // recorded before generation_config.json was part of the digest: the rest is the same
+      if (unchecked.add(job.getAdapterKey() + " v" + release.version())) {
+        log.warn(
+            "v{} of {} recorded its tokenizer digest before {} was part of it: {}'s other"
+                + " tokenizer files are those it was trained with, its {} cannot be checked, so it"
+                + " is continued",
+            release.version(),
+            job.getAdapterKey(),
+            Tokenizers.GENERATION_CONFIG,
+            base.name(),
+            Tokenizers.GENERATION_CONFIG);
+      }
+      return;
+    }
     if (release.trainedWithOtherTokenizer(current).orElse(false)) {
       throw new JobSkippedException(
           JobSkippedException.Reason.TOKENIZER_CHANGED,

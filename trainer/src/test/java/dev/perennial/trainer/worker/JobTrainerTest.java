@@ -819,6 +819,52 @@ class JobTrainerTest {
   }
 
   @Test
+  void aTokenizerDigestRecordedBeforeGenerationConfigCountedIsComparedAsItWasThen()
+      throws Exception {
+    Path generation = folder.resolve("base").resolve("generation_config.json");
+    Files.writeString(generation, "{\"eos_token_id\": 2}");
+    JobTrainer trainer = JobTrainer.from(config(), store, DeviceChoice.CPU);
+    AdapterCandidate first =
+        trainer.train(firstJob(), Optional.empty(), StepListener.NONE).candidate();
+    String earlier = trainer.base().tokenizerDigestWithoutGenerationConfig().orElseThrow();
+    StableRelease recordedEarlier =
+        new StableRelease(
+            1,
+            first.getLocation(),
+            "manifest",
+            Digest.parse(first.getBaseModelDigest()).hex(),
+            earlier);
+    TrainingJob second =
+        job("acme/support@2-def", JobTrigger.MAX_WAIT, List.of(train), List.of(), List.of());
+
+    assertThat(first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST))
+        .isEqualTo(trainer.base().tokenizerDigest())
+        .isNotEqualTo(earlier);
+    assertThat(
+            trainer
+                .train(second, Optional.of(recordedEarlier), StepListener.NONE)
+                .candidate()
+                .getParentVersion())
+        .isEqualTo(1);
+    // generation_config.json edited in place: a release that recorded it is not continued
+    Files.writeString(generation, "{\"eos_token_id\": 1}");
+    JobTrainer changed = JobTrainer.from(config(), store, DeviceChoice.CPU);
+    assertThatThrownBy(
+            () -> changed.train(second, Optional.of(releasedAsV1(first)), StepListener.NONE))
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.TOKENIZER_CHANGED));
+    assertThat(
+            BaseModelSource.open(config())
+                .differencesFrom(Map.of(BaseModelSource.TOKENIZER_DIGEST, earlier)))
+        .isEmpty();
+    assertThat(BaseModelSource.open(config()).differencesFrom(first.getRecipe().getExtras()))
+        .singleElement()
+        .asString()
+        .startsWith("trained with tokenizer files");
+  }
+
+  @Test
   void aJobWhoseIdIsDotDotDeletesNothingOutsideTheWorkersScratchFolder() throws Exception {
     // The job's scratch folder is emptied before training; were ".." its name, the work folder's
     // parent would be, and with it the store beside a hidden work folder (".work" sorts first).
