@@ -14,11 +14,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The configuration of the trainer's two deployables, the accumulator ({@code perennial trainer
@@ -155,6 +158,15 @@ public class TrainerConfig extends PerennialConfig {
   public static final String BASE_MODEL_NAME_DEFAULT = "";
   private static final String BASE_MODEL_NAME_DOC =
       "Name adapters record as base_model_name_or_path. Empty: the folder's name.";
+
+  public static final String BASE_TOKENIZER_REPLACES_CONFIG = TRAINER + "base.tokenizer.replaces";
+  private static final Pattern TOKENIZER_DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final String BASE_TOKENIZER_REPLACES_DOC =
+      "Only after changing the base's tokenizer files in place on purpose (a chat-template fix"
+          + " under the same weights): the tokenizer digests (sha256:<64 hex>, as the worker's"
+          + " TOKENIZER_CHANGED skip names them) of the files the current ones replace. A stable"
+          + " release trained with one of them is continued under the current files; empty: such"
+          + " a release is not continued.";
 
   // recipe
 
@@ -615,6 +627,13 @@ public class TrainerConfig extends PerennialConfig {
                 BASE_MODEL_NAME_DEFAULT,
                 Importance.LOW,
                 BASE_MODEL_NAME_DOC)
+            .define(
+                BASE_TOKENIZER_REPLACES_CONFIG,
+                Type.LIST,
+                "",
+                TrainerConfig::checkTokenizerDigests,
+                Importance.LOW,
+                BASE_TOKENIZER_REPLACES_DOC)
             .define(
                 RECIPE_SEED_CONFIG,
                 Type.LONG,
@@ -1225,6 +1244,26 @@ public class TrainerConfig extends PerennialConfig {
   /** The base model folder, or empty for the bundled perennial-tiny. */
   public Optional<Path> baseModelPath() {
     return optionalString(BASE_MODEL_PATH_CONFIG).map(Path::of);
+  }
+
+  /**
+   * The tokenizer digests ({@code sha256:<hex>}) that the base's current tokenizer files replace on
+   * purpose: a stable release trained with one of them is continued.
+   */
+  public Set<String> baseTokenizerReplaces() {
+    return Set.copyOf(getList(BASE_TOKENIZER_REPLACES_CONFIG));
+  }
+
+  private static void checkTokenizerDigests(String name, Object value) {
+    for (Object entry : (List<?>) value) {
+      if (!TOKENIZER_DIGEST.matcher(entry.toString()).matches()) {
+        throw new ConfigException(
+            name,
+            entry,
+            "not a tokenizer digest: sha256: and 64 lower-case hex digits, as the worker's"
+                + " TOKENIZER_CHANGED skip names it");
+      }
+    }
   }
 
   /** The base model's name, or empty for the folder's name. */

@@ -106,7 +106,7 @@ public final class JobTrainer {
   private final DeviceChoice device;
   private final PlasticitySettings plasticity;
   private final SearchSettings search;
-  private final TokenizerCheck tokenizers = new TokenizerCheck();
+  private final TokenizerCheck tokenizers;
 
   /** A trainer with the plasticity monitor's default settings. */
   public JobTrainer(
@@ -139,6 +139,23 @@ public final class JobTrainer {
       DeviceChoice device,
       PlasticitySettings plasticity,
       SearchSettings search) {
+    this(base, recipe, store, storeRoot, workDir, device, plasticity, search, Set.of());
+  }
+
+  /**
+   * As above; {@code replacedTokenizers} are the tokenizer digests the base's current files replace
+   * on purpose (a stable release trained with one is continued, see {@link TokenizerCheck}).
+   */
+  public JobTrainer(
+      BaseModelSource base,
+      JobRecipe recipe,
+      ArtifactStore store,
+      Path storeRoot,
+      Path workDir,
+      DeviceChoice device,
+      PlasticitySettings plasticity,
+      SearchSettings search,
+      Set<String> replacedTokenizers) {
     this.base = base;
     this.bases = new BaseCatalog(base);
     this.recipe = recipe;
@@ -148,6 +165,7 @@ public final class JobTrainer {
     this.device = device;
     this.plasticity = plasticity;
     this.search = search;
+    this.tokenizers = new TokenizerCheck(replacedTokenizers);
   }
 
   /**
@@ -163,7 +181,8 @@ public final class JobTrainer {
         config.workerWorkDir(),
         device,
         PlasticitySettings.from(config),
-        SearchSettings.from(config));
+        SearchSettings.from(config),
+        config.baseTokenizerReplaces());
   }
 
   public BaseModel base() {

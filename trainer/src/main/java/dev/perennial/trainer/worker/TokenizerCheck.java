@@ -4,9 +4,11 @@ import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tokenizer.Tokenizers;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.config.TrainerConfig;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,16 @@ final class TokenizerCheck {
   private static final Logger log = LoggerFactory.getLogger(TokenizerCheck.class);
 
   private final Set<String> unchecked = ConcurrentHashMap.newKeySet();
+  private final Set<String> replaced;
+
+  /**
+   * @param replaced tokenizer digests the base's current files replace on purpose ({@value
+   *     TrainerConfig#BASE_TOKENIZER_REPLACES_CONFIG}): a release trained with one is continued
+   */
+  TokenizerCheck(Set<String> replaced) {
+    this.replaced =
+        replaced.stream().map(StableRelease::normalized).collect(Collectors.toUnmodifiableSet());
+  }
 
   /**
    * @throws JobSkippedException ({@link JobSkippedException.Reason#TOKENIZER_CHANGED}) when {@code
@@ -51,6 +63,20 @@ final class TokenizerCheck {
       return;
     }
     if (release.trainedWithOtherTokenizer(current).orElse(false)) {
+      if (replaced.contains(StableRelease.normalized(release.baseTokenizerDigest()))) {
+        if (unchecked.add(job.getAdapterKey() + " v" + release.version())) {
+          log.info(
+              "v{} of {} was trained with tokenizer files {}, which {}'s files {} replace as {}"
+                  + " declares: it is continued under them",
+              release.version(),
+              job.getAdapterKey(),
+              release.baseTokenizerDigest(),
+              base.name(),
+              current,
+              TrainerConfig.BASE_TOKENIZER_REPLACES_CONFIG);
+        }
+        return;
+      }
       throw new JobSkippedException(
           JobSkippedException.Reason.TOKENIZER_CHANGED,
           message(job.getAdapterKey(), release, base),
@@ -89,7 +115,11 @@ final class TokenizerCheck {
         + release.version()
         + ", restore the tokenizer files it was trained with in "
         + base.checkpoint().folder()
-        + ". A re-base cannot move it yet: bases are told apart by their config and weights"
+        + ", or, if the change was meant, set "
+        + TrainerConfig.BASE_TOKENIZER_REPLACES_CONFIG
+        + "="
+        + release.baseTokenizerDigest()
+        + " to continue it under the new files. A re-base cannot move it yet: bases are told apart by their config and weights"
         + " digest alone, so perennial bases announce refuses a successor with the same weights";
   }
 }

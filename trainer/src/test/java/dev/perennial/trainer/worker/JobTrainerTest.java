@@ -781,8 +781,53 @@ class JobTrainerTest {
                 + first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST))
         .hasMessageContaining("now has tokenizer files " + changed.base().tokenizerDigest())
         .hasMessageContaining("restore the tokenizer files it was trained with in ")
+        .hasMessageContaining(
+            "or, if the change was meant, set "
+                + TrainerConfig.BASE_TOKENIZER_REPLACES_CONFIG
+                + "="
+                + first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST))
         .hasMessageContaining("perennial bases announce refuses a successor with the same weights");
     assertThat(steps).isEmpty();
+  }
+
+  @Test
+  void aStableReleaseIsContinuedUnderTokenizerFilesThatDeclaredlyReplaceThoseItWasTrainedWith()
+      throws Exception {
+    AdapterCandidate first = candidate(firstJob(), Optional.empty());
+    String trainedWith = first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST);
+    Files.writeString(folder.resolve("base").resolve("chat_template.jinja"), "{{ messages }}");
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.BASE_TOKENIZER_REPLACES_CONFIG, trainedWith);
+    JobTrainer changed = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+
+    AdapterCandidate second =
+        changed
+            .train(
+                job(
+                    "acme/support@2-def",
+                    JobTrigger.MAX_WAIT,
+                    List.of(train),
+                    List.of(),
+                    List.of()),
+                Optional.of(releasedAsV1(first)),
+                StepListener.NONE)
+            .candidate();
+
+    assertThat(second.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
+    assertThat(second.getParentVersion()).isEqualTo(1);
+    assertThat(second.getRecipe().getExtras())
+        .containsEntry(BaseModelSource.TOKENIZER_DIGEST, changed.base().tokenizerDigest())
+        .doesNotContainEntry(BaseModelSource.TOKENIZER_DIGEST, trainedWith);
+  }
+
+  @Test
+  void aTokenizerReplacementThatIsNoDigestIsRefusedAtConfiguration() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.BASE_TOKENIZER_REPLACES_CONFIG, "chat_template.jinja");
+
+    assertThatThrownBy(() -> new TrainerConfig(values))
+        .hasMessageContaining(TrainerConfig.BASE_TOKENIZER_REPLACES_CONFIG)
+        .hasMessageContaining("sha256:");
   }
 
   @Test
