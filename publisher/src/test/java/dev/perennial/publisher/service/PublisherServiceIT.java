@@ -30,6 +30,7 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.TrainingJob;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,11 +38,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
@@ -91,6 +94,17 @@ class PublisherServiceIT {
   }
 
   private ServiceProcess<PublisherServer> start(Map<String, String> overrides) {
+    PublisherConfig config = config(overrides);
+    ServiceProcess<PublisherServer> server =
+        ServiceProcess.start(
+            PublisherServer.SERVICE_NAME,
+            config,
+            metrics -> PublisherServer.start(config, metrics.registry()));
+    servers.add(server);
+    return server;
+  }
+
+  private PublisherConfig config(Map<String, String> overrides) {
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
     values.put(PerennialConfig.TOPIC_PARTITIONS_CONFIG, "2");
@@ -101,14 +115,7 @@ class PublisherServiceIT {
     values.put(PublisherConfig.RELEASE_PATH_CONFIG, folder.resolve("releases").toString());
     values.put(PublisherConfig.SIGNING_KEY_CONFIG, signingKey.privateKeyPem());
     values.putAll(overrides);
-    PublisherConfig config = PublisherConfig.of(values);
-    ServiceProcess<PublisherServer> server =
-        ServiceProcess.start(
-            PublisherServer.SERVICE_NAME,
-            config,
-            metrics -> PublisherServer.start(config, metrics.registry()));
-    servers.add(server);
-    return server;
+    return PublisherConfig.of(values);
   }
 
   private void send(EvaluationVerdict... verdicts) {
@@ -155,6 +162,15 @@ class PublisherServiceIT {
                 TIMEOUT));
     values.sort(Comparator.comparing(Object::toString));
     return values;
+  }
+
+  /** Waits until {@code condition} holds (or the timeout), then asserts it. */
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(condition.getAsBoolean()).as(what).isTrue();
   }
 
   private static Predicate<List<AuditEvent>> hasAudits(String action, int count) {
@@ -658,5 +674,55 @@ class PublisherServiceIT {
         Json.MAPPER.readTree(get(server, "/v1/adapters/strict/support/versions/2").body());
     assertThat(v2.get("retracted").booleanValue()).isTrue();
     assertThat(folder.resolve("releases/strict/support/v2")).isDirectory();
+  }
+
+  @Test
+  void releasesWaitingForAReplacementThatNeverComesAreRetractedOnceTheMaxWaitIsOverAfterARestart()
+      throws Exception {
+    PublisherConfig config = config(Map.of());
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      send(
+          TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)),
+          TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+      // v2 holds an erased subject's data; under the default policy (replacement) its retraction
+      // waits for the ERASURE job's retrained release, which never comes: training fails on every
+      // attempt, or no worker runs. No candidate, no verdict: nothing else reaches the publisher.
+      send(TestVerdicts.erasureJob("acme/support", "job-erase-1", List.of(2)));
+      read(topics.audit(), hasAudits(AuditEvents.RETRACTION_SCHEDULED, 1));
+      assertThat(publisher.registry().get(KEY).isRetracted(2)).isFalse();
+    }
+
+    // A day and an hour later the publisher runs again (a new pod): it kept the schedule.
+    Clock later = Clock.offset(Clock.systemUTC(), Duration.ofHours(25));
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), later)) {
+      List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.RELEASE_RETRACTED, 1));
+      assertThat(audits)
+          .filteredOn(a -> a.getAction().equals(AuditEvents.RELEASE_RETRACTED))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.getDetails()).containsEntry("version", "2");
+                assertThat(a.getDetails()).containsEntry("jobId", "job-erase-1");
+                assertThat(a.getReason())
+                    .contains("erase-job-erase-1")
+                    .contains("perennial.publisher.retraction.replacement.max.wait.ms");
+              });
+      assertThat(readAll(topics.releases()))
+          .filteredOn(r -> r.getAction() == ReleaseAction.RETRACTED)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getVersion()).isEqualTo(2);
+                assertThat(r.getAliases()).containsExactlyEntriesOf(Map.of("stable", 1));
+              });
+      Path v2 = folder.resolve("releases/acme/support/v2");
+      await(
+          "v2's weights are purged", () -> !Files.exists(v2.resolve("adapter_model.safetensors")));
+      assertThat(publisher.registry().get(KEY).isRetracted(2)).isTrue();
+      assertThat(publisher.registry().get(KEY).alias("stable")).contains(1);
+    }
   }
 }
