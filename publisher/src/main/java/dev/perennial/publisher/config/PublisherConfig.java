@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,18 @@ public final class PublisherConfig extends PerennialConfig {
       "When releases trained on erased data are retracted: 'replacement' (when the retrained"
           + " release is published) or 'immediate' (as soon as the ERASURE training job names"
           + " them). Per tenant: perennial.publisher.tenant.<tenant>.retraction.policy.";
+
+  public static final String RETRACTION_MAX_WAIT_MS_CONFIG =
+      "perennial.publisher.retraction.replacement.max.wait.ms";
+  public static final long RETRACTION_MAX_WAIT_MS_DEFAULT = Duration.ofHours(24).toMillis();
+  public static final long RETRACTION_MAX_WAIT_MS_MAX = Duration.ofDays(30).toMillis();
+  private static final String RETRACTION_MAX_WAIT_MS_DOC =
+      "Under the 'replacement' policy, how long releases trained on erased data wait for the"
+          + " ERASURE job's retrained release (or its verdict) before they are retracted and purged"
+          + " without a replacement: training that fails on every attempt, a job the worker skips,"
+          + " or a worker that does not run never sends a verdict. Counted from the retraction"
+          + " being scheduled; the schedule is kept in the release area (.retractions/), so it"
+          + " survives restarts. At most 30 days.";
 
   /** Per-tenant keys are {@code perennial.publisher.tenant.<tenant>.<setting>}. */
   public static final String TENANT_PREFIX = "perennial.publisher.tenant.";
@@ -204,7 +217,14 @@ public final class PublisherConfig extends PerennialConfig {
             RETRACTION_POLICY_DEFAULT,
             retractionPolicyValidator(),
             Importance.MEDIUM,
-            RETRACTION_POLICY_DOC);
+            RETRACTION_POLICY_DOC)
+        .define(
+            RETRACTION_MAX_WAIT_MS_CONFIG,
+            Type.LONG,
+            RETRACTION_MAX_WAIT_MS_DEFAULT,
+            ConfigDef.Range.between(1L, RETRACTION_MAX_WAIT_MS_MAX),
+            Importance.MEDIUM,
+            RETRACTION_MAX_WAIT_MS_DOC);
   }
 
   /**
@@ -383,6 +403,14 @@ public final class PublisherConfig extends PerennialConfig {
         autoPromote != null ? autoPromote : getBoolean(AUTO_PROMOTE_CONFIG),
         RetractionPolicy.parse(
             retraction != null ? retraction : getString(RETRACTION_POLICY_CONFIG)));
+  }
+
+  /**
+   * How long a retraction scheduled under {@code replacement} waits for the retrained release
+   * ({@value #RETRACTION_MAX_WAIT_MS_CONFIG}).
+   */
+  public Duration retractionMaxWait() {
+    return Duration.ofMillis(getLong(RETRACTION_MAX_WAIT_MS_CONFIG));
   }
 
   /** Consumer group and transactional id of the publisher: one per topic prefix. */

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * &lt;root&gt;/
  *   public-key.pem                      the current signing key's public key (X.509 PEM)
  *   keys/&lt;hex&gt;.pem                      every public key that ever signed here, by key id
+ *   .retractions/&lt;hex&gt;.json            retractions that wait for a retrained release
+ *                                       ({@link dev.perennial.publisher.retract.RetractionSchedule})
  *   &lt;tenant&gt;/&lt;adapter&gt;/v&lt;N&gt;/
  *     adapter_config.json               PEFT files, copied from the artifact store, digests checked
  *     adapter_model.safetensors

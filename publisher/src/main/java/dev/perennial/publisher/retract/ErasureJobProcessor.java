@@ -14,6 +14,7 @@ import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +25,33 @@ import java.util.function.Function;
 /**
  * Reacts to ERASURE training jobs ({@code training-jobs.v1}), which name the releases of a key that
  * were trained on an erased subject's data. Under the tenant's {@code immediate} retraction policy
- * those releases are retracted at once; under {@code replacement} the decision to wait for the
- * retrained release is audited, and the retraction happens when that release is published ({@link
- * dev.perennial.publisher.publish.VerdictProcessor}). Other jobs are not the publisher's business.
+ * those releases are retracted at once; under {@code replacement} the wait for the retrained
+ * release is kept in the {@link RetractionSchedule} (before its audit event is committed) and the
+ * retraction happens when that release is published or refused ({@link
+ * dev.perennial.publisher.publish.VerdictProcessor}), or when the wait is over ({@link
+ * RetractionDeadlines}). Other jobs are not the publisher's business.
  */
 public final class ErasureJobProcessor {
 
   private final Function<String, TenantPolicy> policies;
+  private final RetractionSchedule schedule;
+  private final Duration maxWait;
   private final String actor;
   private final Clock clock;
 
-  public ErasureJobProcessor(Function<String, TenantPolicy> policies, String actor, Clock clock) {
+  /**
+   * @param schedule where a retraction that waits for its replacement is kept
+   * @param maxWait how long it waits at most ({@link RetractionDeadlines})
+   */
+  public ErasureJobProcessor(
+      Function<String, TenantPolicy> policies,
+      RetractionSchedule schedule,
+      Duration maxWait,
+      String actor,
+      Clock clock) {
     this.policies = policies;
+    this.schedule = schedule;
+    this.maxWait = maxWait;
     this.actor = actor;
     this.clock = clock;
   }
@@ -62,6 +78,13 @@ public final class ErasureJobProcessor {
     RetractionPolicy policy = policies.apply(key.tenant()).retraction();
     boolean nothingToRetrain = job.getShards().isEmpty();
     if (policy == RetractionPolicy.REPLACEMENT && !nothingToRetrain) {
+      // durable before the audit event and the job's offset are committed
+      ScheduledRetraction scheduled =
+          schedule.add(
+              new ScheduledRetraction(
+                  key, job.getJobId(), erasure.getRequestId(), erasure.getAffectedVersions(), now));
+      Instant retractBy = scheduled.scheduledAt().plus(maxWait);
+      details.put("retractBy", retractBy.toString());
       return new Decision(
           Outcome.RETRACTION_SCHEDULED,
           job.getAdapterKey(),
@@ -80,7 +103,9 @@ public final class ErasureJobProcessor {
                       + erasure.getAffectedVersions()
                       + "; retracted once the retrained release of job "
                       + job.getJobId()
-                      + " is published (tenant policy: replacement)",
+                      + " is published (tenant policy: replacement), or without a replacement"
+                      + " when none is published or decided by "
+                      + retractBy,
                   details,
                   now)));
     }

@@ -29,6 +29,8 @@ import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.retract.ErasureJobProcessor;
+import dev.perennial.publisher.retract.RetractionDeadlines;
+import dev.perennial.publisher.retract.RetractionSchedule;
 import dev.perennial.publisher.retract.WeightPurge;
 import dev.perennial.publisher.sign.IntegrityChecks;
 import dev.perennial.publisher.sign.ReleaseVerifier;
@@ -86,8 +88,10 @@ import org.slf4j.LoggerFactory;
  * verdicts.v1} and {@code training-jobs.v1} and, for each record, writes the release folder first
  * (durable before anything refers to it), then the decision's release and audit records together
  * with the record's consumer offset in one Kafka transaction, and only then applies the decision to
- * its state. The same thread runs the operators' alias moves ({@link #submit}), so every change to
- * a key goes through one place in one order.
+ * its state. The same thread runs the operators' alias moves ({@link #submit}) and the retractions
+ * whose wait for a retrained release is over ({@link RetractionDeadlines}, kept across restarts in
+ * the release area's {@link RetractionSchedule}), so every change to a key goes through one place
+ * in one order.
  *
  * <p>A decision that fails (the release area cannot be written, Kafka times out) is aborted and
  * tried again, up to {@value #MAX_ATTEMPTS} times. Then, when the failure is the key's own (the
@@ -111,12 +115,16 @@ public final class PublisherService implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DEADLINE_RETRY = Duration.ofSeconds(10);
 
   private final PublisherConfig config;
   private final Topics topics;
   private final ReleaseArea area;
   private final VerdictProcessor verdicts;
   private final ErasureJobProcessor erasureJobs;
+  private final RetractionSchedule schedule;
+  private final RetractionDeadlines deadlines;
+  private long deadlinesPausedUntil = System.nanoTime();
   private final WeightPurge purge;
   private final AliasCommandProcessor aliasCommands;
   private final PublisherMetrics metrics;
@@ -151,7 +159,10 @@ public final class PublisherService implements AutoCloseable {
     ArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
     this.verdicts =
         new VerdictProcessor(area, store, config.signingKey(), config::policy, actor, clock);
-    this.erasureJobs = new ErasureJobProcessor(config::policy, actor, clock);
+    this.schedule = new RetractionSchedule(area.root());
+    this.erasureJobs =
+        new ErasureJobProcessor(config::policy, schedule, config.retractionMaxWait(), actor, clock);
+    this.deadlines = new RetractionDeadlines(schedule, config.retractionMaxWait(), actor, clock);
     this.purge = new WeightPurge(area, store, config.signingKey(), clock);
     this.aliasCommands = new AliasCommandProcessor(clock);
     this.integrity = new IntegrityChecks(ReleaseVerifier.withPinnedKeys(config.pinnedKeys()));
@@ -218,6 +229,19 @@ public final class PublisherService implements AutoCloseable {
     registry = rebuilt.registry();
     // a crash between a retraction's commit and its purge left weights behind: purge them now
     purge.completeRetracted(registry);
+    // the retractions that wait for a retrained release, as the last instance left them
+    schedule.load();
+    schedule
+        .pending()
+        .forEach(
+            scheduled ->
+                log.info(
+                    "The retraction of {} {} (erasure request {}) waits for job {} until {}",
+                    scheduled.key(),
+                    scheduled.versions(),
+                    scheduled.erasureRequestId(),
+                    scheduled.jobId(),
+                    deadlines.deadline(scheduled)));
     log.info(
         "Publisher state rebuilt: {} adapter keys, {} published versions, release area {}",
         registry.keys().size(),
@@ -356,6 +380,7 @@ public final class PublisherService implements AutoCloseable {
           handleWithRetries(record);
         }
         runCommands();
+        retractOverdue();
       }
     } catch (WakeupException e) {
       if (running) {
@@ -577,6 +602,35 @@ public final class PublisherService implements AutoCloseable {
         pending.result().completeExceptionally(e);
       }
     }
+  }
+
+  /**
+   * Retracts the releases of one retraction whose wait for a retrained release is over, if any, in
+   * a transaction of its own. A failure is logged and tried again after a pause; the schedule stays
+   * until its releases are retracted.
+   */
+  private void retractOverdue() {
+    if (System.nanoTime() - deadlinesPausedUntil < 0) {
+      return;
+    }
+    String problem;
+    try {
+      Optional<Decision> overdue =
+          deadlines.next(registry, key -> quarantine.reason(key).isPresent());
+      if (overdue.isEmpty() || commit(overdue.get(), List.of())) {
+        return;
+      }
+      problem = "the transaction was aborted";
+    } catch (FatalKafkaException e) {
+      throw e;
+    } catch (SerializationException | PerennialException e) {
+      problem = e.toString();
+    }
+    log.warn(
+        "Retracting releases whose wait for a replacement is over failed, retry in {} s: {}",
+        DEADLINE_RETRY.toSeconds(),
+        problem);
+    deadlinesPausedUntil = System.nanoTime() + DEADLINE_RETRY.toNanos();
   }
 
   /** Refuses an alias move onto a release whose files fail their signed manifest. */

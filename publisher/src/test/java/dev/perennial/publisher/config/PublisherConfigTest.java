@@ -7,6 +7,7 @@ import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.publisher.sign.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,22 @@ class PublisherConfigTest {
     assertThat(config.adminToken()).isEmpty();
     assertThat(config.apiPort()).isEqualTo(8081);
     assertThat(config.instanceId()).isEqualTo("perennial.publisher");
+  }
+
+  @Test
+  void aRetractionWaitsForItsReplacementADayAtMostAndNeverMoreThanThirtyDays() {
+    assertThat(PublisherConfig.of(values()).retractionMaxWait()).isEqualTo(Duration.ofHours(24));
+    Map<String, String> hour = values();
+    hour.put(PublisherConfig.RETRACTION_MAX_WAIT_MS_CONFIG, "3600000");
+    assertThat(PublisherConfig.of(hour).retractionMaxWait()).isEqualTo(Duration.ofHours(1));
+
+    for (String refused : new String[] {"0", "-1", Long.toString(Duration.ofDays(31).toMillis())}) {
+      Map<String, String> values = values();
+      values.put(PublisherConfig.RETRACTION_MAX_WAIT_MS_CONFIG, refused);
+      assertThatThrownBy(() -> PublisherConfig.of(values))
+          .as(refused)
+          .hasMessageContaining(PublisherConfig.RETRACTION_MAX_WAIT_MS_CONFIG);
+    }
   }
 
   @Test

@@ -16,13 +16,18 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.TrainingJob;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ErasureJobProcessorTest {
+
+  @TempDir static Path area;
 
   private static final TenantPolicy IMMEDIATE = new TenantPolicy(true, RetractionPolicy.IMMEDIATE);
   private static final TenantPolicy REPLACEMENT =
@@ -31,6 +36,8 @@ class ErasureJobProcessorTest {
   private final ErasureJobProcessor processor =
       new ErasureJobProcessor(
           tenant -> tenant.equals("strict") ? IMMEDIATE : REPLACEMENT,
+          new RetractionSchedule(area),
+          Duration.ofHours(24),
           "test-publisher",
           Clock.fixed(TestVerdicts.AT, ZoneOffset.UTC));
 

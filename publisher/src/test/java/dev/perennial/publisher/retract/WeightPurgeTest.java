@@ -24,6 +24,7 @@ import dev.perennial.schemas.v1.AuditEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +50,7 @@ class WeightPurgeTest {
   private LocalArtifactStore store;
   private ReleaseArea area;
   private VerdictProcessor verdicts;
-  private final ErasureJobProcessor erasures =
-      new ErasureJobProcessor(tenant -> IMMEDIATE, "test-publisher", clock);
+  private ErasureJobProcessor erasures;
   private WeightPurge purge;
   private ReleaseRegistry registry = ReleaseRegistry.empty();
   private AdapterRelease latestRecord;
@@ -62,6 +62,13 @@ class WeightPurgeTest {
     area.publishKey(signingKey);
     verdicts = new VerdictProcessor(area, store, signingKey, tenant -> IMMEDIATE, "pub", clock);
     purge = new WeightPurge(area, store, signingKey, clock);
+    erasures =
+        new ErasureJobProcessor(
+            tenant -> IMMEDIATE,
+            new RetractionSchedule(area.root()),
+            Duration.ofHours(24),
+            "test-publisher",
+            clock);
   }
 
   /** Commits a decision as the service does: its state, then the purge of what it retracted. */

@@ -1,0 +1,108 @@
+package dev.perennial.publisher.retract;
+
+import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * The end of a {@code replacement} wait. A retraction scheduled for an ERASURE job ({@link
+ * ErasureJobProcessor}) is resolved when its releases are retracted, by the retrained release's
+ * publication or at the retrain's verdict ({@link
+ * dev.perennial.publisher.publish.VerdictProcessor}). When neither came within {@value
+ * PublisherConfig#RETRACTION_MAX_WAIT_MS_CONFIG} (training failed on every attempt, the worker
+ * skipped the job or set every example aside, no worker runs: no verdict ever comes), the releases
+ * are retracted without a replacement, as the {@code immediate} policy would have, and their
+ * weights purged once that commits.
+ *
+ * <p>Decides only: the caller commits the decision and applies its state; the next call then finds
+ * the schedule resolved and removes it. Nothing is decided for a quarantined key, whose state is
+ * not known: its schedule waits.
+ */
+public final class RetractionDeadlines {
+
+  private final RetractionSchedule schedule;
+  private final Duration maxWait;
+  private final String actor;
+  private final Clock clock;
+
+  public RetractionDeadlines(
+      RetractionSchedule schedule, Duration maxWait, String actor, Clock clock) {
+    this.schedule = schedule;
+    this.maxWait = maxWait;
+    this.actor = actor;
+    this.clock = clock;
+  }
+
+  /**
+   * Removes the schedules that are resolved, and returns the retraction of the first one whose wait
+   * is over; empty when none is.
+   *
+   * @param quarantined whether a key (as records name it) is quarantined
+   */
+  public Optional<Decision> next(ReleaseRegistry registry, Predicate<String> quarantined) {
+    Instant now = clock.instant();
+    for (ScheduledRetraction scheduled : schedule.pending()) {
+      if (quarantined.test(scheduled.key().toString())) {
+        continue;
+      }
+      KeyState state = registry.get(scheduled.key());
+      if (scheduled.versions().stream()
+          .allMatch(version -> !state.isAnnounced(version) || state.isRetracted(version))) {
+        schedule.remove(scheduled);
+        continue;
+      }
+      if (now.isBefore(deadline(scheduled))) {
+        continue;
+      }
+      return Optional.of(retraction(state, scheduled, now));
+    }
+    return Optional.empty();
+  }
+
+  /** When the wait of {@code scheduled} is over (with the max wait configured now). */
+  public Instant deadline(ScheduledRetraction scheduled) {
+    return scheduled.scheduledAt().plus(maxWait);
+  }
+
+  private Decision retraction(KeyState state, ScheduledRetraction scheduled, Instant now) {
+    Map<String, String> details = new TreeMap<>();
+    details.put("jobId", scheduled.jobId());
+    details.put("erasureRequestId", scheduled.erasureRequestId());
+    details.put("affectedVersions", scheduled.versions().toString());
+    details.put("scheduledAt", scheduled.scheduledAt().toString());
+    details.put("maxWait", maxWait.toString());
+    details.put("replacedBy", "none");
+    Retractions.Result result =
+        Retractions.retract(
+            state,
+            scheduled.versions(),
+            "trained on data erased by request "
+                + scheduled.erasureRequestId()
+                + "; no retrained release of job "
+                + scheduled.jobId()
+                + " was published or decided within "
+                + maxWait
+                + " ("
+                + PublisherConfig.RETRACTION_MAX_WAIT_MS_CONFIG
+                + "), so it is retracted without a replacement",
+            details,
+            scheduled.jobId() + "\u0000max-wait",
+            actor,
+            now);
+    return new Decision(
+        Outcome.RETRACTED,
+        scheduled.key().toString(),
+        Optional.of(result.state()),
+        result.releases(),
+        result.audits());
+  }
+}

@@ -1,0 +1,96 @@
+package dev.perennial.publisher.retract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.publisher.manifest.Json;
+import dev.perennial.publisher.manifest.ManifestException;
+import dev.perennial.schemas.key.AdapterKey;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A retraction that waits, under the {@code replacement} policy, for an ERASURE job's retrained
+ * release: the releases of the key trained on the erased data, and when the wait began. As a file
+ * of the {@link RetractionSchedule}:
+ *
+ * <pre>{@code
+ * {
+ *   "format": "perennial.retraction.scheduled/v1",
+ *   "adapterKey": "acme/support", "jobId": "...", "erasureRequestId": "...",
+ *   "versions": [2, 3], "scheduledAt": "2025-...Z"
+ * }
+ * }</pre>
+ *
+ * <p>It names no subject: the erasure request's id, as the audit events do.
+ */
+public record ScheduledRetraction(
+    AdapterKey key,
+    String jobId,
+    String erasureRequestId,
+    List<Integer> versions,
+    Instant scheduledAt) {
+
+  public static final String FORMAT = "perennial.retraction.scheduled/v1";
+
+  public ScheduledRetraction {
+    versions = List.copyOf(new TreeSet<>(versions));
+  }
+
+  byte[] bytes() {
+    ObjectNode tree = Json.MAPPER.createObjectNode();
+    tree.put("format", FORMAT);
+    tree.put("adapterKey", key.toString());
+    tree.put("jobId", jobId);
+    tree.put("erasureRequestId", erasureRequestId);
+    ArrayNode named = tree.putArray("versions");
+    versions.forEach(named::add);
+    tree.put("scheduledAt", scheduledAt.toString());
+    return Json.bytes(tree);
+  }
+
+  /**
+   * @throws ManifestException when the bytes are not a scheduled retraction
+   */
+  static ScheduledRetraction parse(byte[] bytes) {
+    JsonNode tree;
+    try {
+      tree = Json.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new ManifestException("not JSON: " + e.getMessage(), e);
+    }
+    if (tree == null || !FORMAT.equals(tree.path("format").asText(null))) {
+      throw new ManifestException("format is not " + FORMAT);
+    }
+    try {
+      List<Integer> versions = new ArrayList<>();
+      for (JsonNode version : tree.path("versions")) {
+        if (!version.canConvertToInt()) {
+          throw new ManifestException("versions: " + version + " is not a version");
+        }
+        versions.add(version.asInt());
+      }
+      return new ScheduledRetraction(
+          AdapterKey.parse(tree.path("adapterKey").asText("")),
+          require(tree, "jobId"),
+          require(tree, "erasureRequestId"),
+          versions,
+          Instant.parse(require(tree, "scheduledAt")));
+    } catch (ManifestException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ManifestException(e.getMessage(), e);
+    }
+  }
+
+  private static String require(JsonNode tree, String field) {
+    JsonNode value = tree.path(field);
+    if (!value.isTextual()) {
+      throw new ManifestException(field + " is missing");
+    }
+    return value.asText();
+  }
+}

@@ -1,0 +1,181 @@
+package dev.perennial.publisher.retract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.config.RetractionPolicy;
+import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.ReleaseStates;
+import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.ReleaseAction;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Under the {@code replacement} policy a retraction waits for the ERASURE job's retrained release;
+ * when none is published or decided (the worker failed, skipped the job, or does not run), the wait
+ * ends after {@code perennial.publisher.retraction.replacement.max.wait.ms}.
+ */
+class RetractionDeadlinesTest {
+
+  private static final TenantPolicy REPLACEMENT =
+      new TenantPolicy(true, RetractionPolicy.REPLACEMENT);
+  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
+  private static final Duration MAX_WAIT = Duration.ofHours(24);
+
+  @TempDir Path area;
+
+  private final ReleaseRegistry registry =
+      ReleaseRegistry.empty().with(ReleaseStates.published(KEY, 2, REPLACEMENT));
+
+  private static Clock at(Instant instant) {
+    return Clock.fixed(instant, ZoneOffset.UTC);
+  }
+
+  /** A publisher's processors over the release area, as a (re)started one builds them. */
+  private RetractionSchedule loadedSchedule() {
+    RetractionSchedule schedule = new RetractionSchedule(area);
+    schedule.load();
+    return schedule;
+  }
+
+  private Decision schedule(RetractionSchedule schedule, Instant at) {
+    return new ErasureJobProcessor(
+            tenant -> REPLACEMENT, schedule, MAX_WAIT, "test-publisher", at(at))
+        .process(registry, TestVerdicts.erasureJob("acme/support", "job-9", List.of(2)));
+  }
+
+  private static Optional<Decision> next(
+      RetractionSchedule schedule, ReleaseRegistry registry, Instant at) {
+    return new RetractionDeadlines(schedule, MAX_WAIT, "test-publisher", at(at))
+        .next(registry, key -> false);
+  }
+
+  @Test
+  void releasesWaitingForAReplacementThatNeverComesAreRetractedOnceTheMaxWaitIsOver() {
+    RetractionSchedule schedule = loadedSchedule();
+    Decision scheduled = schedule(schedule, TestVerdicts.AT);
+    assertThat(scheduled.outcome()).isEqualTo(Outcome.RETRACTION_SCHEDULED);
+    assertThat(scheduled.audits().get(0).getDetails())
+        .containsEntry("retractBy", TestVerdicts.AT.plus(MAX_WAIT).toString());
+
+    assertThat(next(schedule, registry, TestVerdicts.AT.plus(MAX_WAIT).minusSeconds(1))).isEmpty();
+    Decision overdue = next(schedule, registry, TestVerdicts.AT.plus(MAX_WAIT)).orElseThrow();
+
+    assertThat(overdue.outcome()).isEqualTo(Outcome.RETRACTED);
+    assertThat(overdue.releases())
+        .extracting(AdapterRelease::getVersion, AdapterRelease::getAction)
+        .containsExactly(tuple(2, ReleaseAction.RETRACTED));
+    assertThat(overdue.releases().get(0).getAliases())
+        .containsExactlyEntriesOf(Map.of("stable", 1));
+    assertThat(overdue.state().orElseThrow().isRetracted(2)).isTrue();
+    assertThat(overdue.audits())
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAction()).isEqualTo(AuditEvents.RELEASE_RETRACTED);
+              assertThat(audit.getDetails())
+                  .containsEntry("jobId", "job-9")
+                  .containsEntry("erasureRequestId", "erase-job-9")
+                  .containsEntry("scheduledAt", TestVerdicts.AT.toString())
+                  .containsEntry("weightsPurged", "adapter_model.safetensors");
+              assertThat(audit.getReason())
+                  .contains("no retrained release of job job-9")
+                  .contains(PublisherConfig.RETRACTION_MAX_WAIT_MS_CONFIG);
+            });
+  }
+
+  @Test
+  void theScheduleOutlivesThePublisherAndTheWaitCountsFromWhenItWasScheduled() {
+    schedule(loadedSchedule(), TestVerdicts.AT);
+
+    RetractionSchedule restarted = loadedSchedule();
+
+    assertThat(restarted.problems()).isEmpty();
+    assertThat(restarted.pending())
+        .singleElement()
+        .isEqualTo(
+            new ScheduledRetraction(KEY, "job-9", "erase-job-9", List.of(2), TestVerdicts.AT));
+    assertThat(next(restarted, registry, TestVerdicts.AT.plus(MAX_WAIT)))
+        .hasValueSatisfying(decision -> assertThat(decision.releases()).hasSize(1));
+  }
+
+  @Test
+  void theSameJobDeliveredAgainKeepsTheWaitItStartedFirst() {
+    RetractionSchedule schedule = loadedSchedule();
+    schedule(schedule, TestVerdicts.AT);
+
+    Decision again = schedule(schedule, TestVerdicts.AT.plus(Duration.ofHours(5)));
+
+    assertThat(again.audits().get(0).getDetails())
+        .containsEntry("retractBy", TestVerdicts.AT.plus(MAX_WAIT).toString());
+    assertThat(loadedSchedule().pending())
+        .singleElement()
+        .extracting(ScheduledRetraction::scheduledAt)
+        .isEqualTo(TestVerdicts.AT);
+  }
+
+  @Test
+  void aRetractionTheRetrainAlreadyCarriedOutIsForgottenAndNotDoneAgain() throws IOException {
+    RetractionSchedule schedule = loadedSchedule();
+    schedule(schedule, TestVerdicts.AT);
+    // the retrained release was published (or refused): v2 is retracted in a committed state
+    ReleaseRegistry retracted = registry.with(registry.get(KEY).withRetracted(2));
+
+    assertThat(next(schedule, retracted, TestVerdicts.AT.plus(MAX_WAIT))).isEmpty();
+
+    assertThat(schedule.pending()).isEmpty();
+    assertThat(loadedSchedule().pending()).isEmpty();
+    try (Stream<Path> files = Files.list(area.resolve(RetractionSchedule.FOLDER))) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void theScheduleOfAQuarantinedKeyWaitsUntilItsStateIsKnown() {
+    RetractionSchedule schedule = loadedSchedule();
+    schedule(schedule, TestVerdicts.AT);
+
+    Optional<Decision> decision =
+        new RetractionDeadlines(
+                schedule, MAX_WAIT, "test-publisher", at(TestVerdicts.AT.plus(MAX_WAIT)))
+            .next(ReleaseRegistry.empty(), key -> key.equals("acme/support"));
+
+    assertThat(decision).isEmpty();
+    assertThat(loadedSchedule().pending()).hasSize(1);
+  }
+
+  @Test
+  void anUnreadableScheduleIsNamedAndLeftInPlace() throws IOException {
+    Path folder = Files.createDirectories(area.resolve(RetractionSchedule.FOLDER));
+    Files.writeString(folder.resolve("0123.json"), "{\"format\": \"something else\"}");
+
+    RetractionSchedule schedule = loadedSchedule();
+
+    assertThat(schedule.pending()).isEmpty();
+    assertThat(schedule.problems())
+        .singleElement()
+        .asString()
+        .contains("0123.json")
+        .contains(ScheduledRetraction.FORMAT);
+    assertThat(folder.resolve("0123.json")).exists();
+  }
+}
