@@ -11,6 +11,7 @@ import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.testing.LogCapture;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.model.world.SampleDocument;

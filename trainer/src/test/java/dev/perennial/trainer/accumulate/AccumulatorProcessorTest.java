@@ -10,6 +10,7 @@ import dev.perennial.core.crypto.MasterKeyMissingException;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.schemas.privacy.ExampleCrypto;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
@@ -41,6 +42,8 @@ import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.shard.HeldOutSplit;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardReader;
+import dev.perennial.trainer.shard.ShardSplit;
+import dev.perennial.trainer.shard.ShardWriter;
 import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -465,6 +468,80 @@ class AccumulatorProcessorTest {
     assertThat(bobRetrain.getErasure().getAffectedVersions())
         .as("v1 holds Alice's data and only this retrain can still replace it")
         .containsExactly(1);
+  }
+
+  @Test
+  void anErasureNamesItsRequestNotTheSubjectInLogsJobsAndTheAccumulatorsState() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    TrainingJob first = jobs().get(0);
+    candidate("acme/support", first.getJobId(), null);
+    release("acme/support", 1, first.getJobId());
+    // a shard a crashed seal left behind, which no index entry names: the sweeper deletes it
+    Digest orphan =
+        ShardWriter.write(
+            artifacts,
+            new Shard(
+                "acme",
+                "acme/support",
+                ShardSplit.TRAIN,
+                null,
+                List.of(at(1, 0, text("acme/support", "p-alice", "Alice is orphaned.")))));
+    context.resetForwards();
+
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      processor.process(
+          new Record<>("acme", new ErasureArrived(opaqueErasure("acme", "p-alice")), 5_000));
+      logged = logs.text();
+    }
+
+    assertThat(artifacts.exists(orphan)).isFalse();
+    assertThat(logged)
+        .as("what the accumulator logged about the erasure")
+        .contains("erasure-17", "acme")
+        .doesNotContain("p-alice");
+    TrainingJob retrain = jobs().get(0);
+    assertThat(retrain.getErasure().getRequestId()).isEqualTo("erasure-17");
+    assertThat(retrain.toString()).as("the ERASURE job").doesNotContain("p-alice");
+    // the accumulator's stores are changelogged (compacted: an entry stays for good)
+    AccumulatorStores stores = AccumulatorStores.of(context, BASES, IMPORTS);
+    assertThat(stores.releases("acme/support"))
+        .singleElement()
+        .satisfies(release -> assertThat(release.erasedBy()).isNotNull());
+    assertThat(stores.jobs("acme/support"))
+        .filteredOn(job -> job.value.supersededBy() != null)
+        .isNotEmpty();
+    assertThat(changelogText(stores, "acme/support"))
+        .as("the key's job and release entries as their changelogs hold them")
+        .contains("erasure-17")
+        .doesNotContain("p-alice");
+  }
+
+  /** The key's job and release entries in the bytes their changelog topics would hold. */
+  private static String changelogText(AccumulatorStores stores, String adapterKey) {
+    JsonSerde<JobEntry> jobSerde = new JsonSerde<>(JobEntry.class);
+    JsonSerde<ReleaseEntry> releaseSerde = new JsonSerde<>(ReleaseEntry.class);
+    StringBuilder text = new StringBuilder();
+    stores
+        .jobs(adapterKey)
+        .forEach(
+            job ->
+                text.append(
+                    new String(
+                        jobSerde.serializer().serialize("jobs", job.value),
+                        StandardCharsets.UTF_8)));
+    stores
+        .releases(adapterKey)
+        .forEach(
+            release ->
+                text.append(
+                    new String(
+                        releaseSerde.serializer().serialize("releases", release),
+                        StandardCharsets.UTF_8)));
+    return text.toString();
   }
 
   @Test

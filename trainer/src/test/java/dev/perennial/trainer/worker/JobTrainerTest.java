@@ -268,6 +268,10 @@ class JobTrainerTest {
     assertThat(continued.getRecipe().getExtras()).containsEntry("startedFrom", "v1");
     assertThat(retrained.getParentVersion()).isNull();
     assertThat(retrained.getErasure().getAffectedVersions()).containsExactly(1);
+    assertThat(retrained.getErasure().getRequestId()).isEqualTo("erase-1");
+    assertThat(retrained.getErasure().toString())
+        .as("a job written while ERASURE jobs still named the subject")
+        .doesNotContain("p-0");
     assertThat(retrained.getRecipe().getExtras()).containsEntry("startedFrom", "fresh");
     // lineage: the method, the release continued from, one digest for the shards read
     assertThat(first.getLineage().getMethod()).isEqualTo(LineageMethod.FRESH);

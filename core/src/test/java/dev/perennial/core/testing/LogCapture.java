@@ -1,4 +1,4 @@
-package dev.perennial.cli.privacy;
+package dev.perennial.core.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,15 +13,16 @@ import org.apache.logging.log4j.core.config.Property;
 
 /**
  * Every log line of this JVM while open, Perennial's own down to DEBUG, with the messages of any
- * exception logged with it.
+ * exception logged with it: for tests that show what a log line must not say (an erased subject's
+ * pseudonym or raw id, content).
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
   private final List<String> lines = new ArrayList<>();
   private final AbstractAppender appender;
   private final Level previous;
 
-  LogCapture() {
+  public LogCapture() {
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     Configuration configuration = context.getConfiguration();
     appender =
@@ -44,13 +45,13 @@ final class LogCapture implements AutoCloseable {
     context.updateLoggers();
   }
 
-  String text() {
+  public String text() {
     synchronized (lines) {
       return String.join("\n", lines);
     }
   }
 
-  int lines() {
+  public int lines() {
     synchronized (lines) {
       return lines.size();
     }
