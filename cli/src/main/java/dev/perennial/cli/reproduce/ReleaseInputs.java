@@ -276,7 +276,6 @@ public record ReleaseInputs(
     node.path("replacesVersions").forEach(version -> versions.add(version.asInt()));
     return ErasureDetails.newBuilder()
         .setRequestId(node.path("requestId").asText())
-        .setSubjectPseudonym("")
         .setAffectedVersions(versions)
         .build();
   }

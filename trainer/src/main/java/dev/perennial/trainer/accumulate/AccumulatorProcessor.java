@@ -480,7 +480,8 @@ public final class AccumulatorProcessor
     String tenant = request.getTenant();
     String subject = request.getSubjectPseudonym();
     decryptor.forget(tenant, subject);
-    ErasureMark mark = new ErasureMark(request.getRequestId(), subject);
+    // Log lines, jobs and stored entries name the request, never the subject's pseudonym.
+    ErasureMark mark = new ErasureMark(request.getRequestId());
     Set<String> indexed = new HashSet<>();
     List<String> keys = state.adapterKeysOf(tenant);
     for (String adapterKey : keys) {
@@ -488,7 +489,8 @@ public final class AccumulatorProcessor
           dropPending(
               adapterKey, example -> example.example().getSubjectPseudonym().equals(subject));
       examplesErased.increment(droppedPending);
-      ShardRewriter.Outcome outcome = rewriter.rewrite(state, tenant, adapterKey, subject);
+      ShardRewriter.Outcome outcome =
+          rewriter.rewrite(state, tenant, adapterKey, subject, mark.requestId());
       Set<String> affectedJobs = updateJobs(adapterKey, outcome, mark);
       SortedSet<Integer> versions =
           AffectedVersions.of(
@@ -510,10 +512,9 @@ public final class AccumulatorProcessor
       }
       state.shards(adapterKey).forEach(entry -> indexed.add(entry.value.digest()));
       log.info(
-          "Erasure {} of subject {} in {}: {} pending and {} stored examples removed, {} shards"
-              + " changed, jobs {} and releases {} held the data",
-          request.getRequestId(),
-          subject,
+          "Erasure {} in {}: {} pending and {} stored examples removed, {} shards changed, jobs {}"
+              + " and releases {} held the data",
+          mark.requestId(),
           adapterKey,
           droppedPending,
           outcome.removedExamples(),
@@ -524,13 +525,12 @@ public final class AccumulatorProcessor
         emitErasureJob(adapterKey, tenant, mark, List.copyOf(versions), timestamp);
       }
     }
-    int orphans = sweeper.sweep(tenant, subject, indexed);
+    int orphans = sweeper.sweep(tenant, subject, mark.requestId(), indexed);
     purgeUnreleased(tenant, timestamp);
     erasures.increment();
     log.info(
-        "Erasure {} of subject {} done for tenant {} ({} adapter keys, {} orphaned shards deleted)",
-        request.getRequestId(),
-        subject,
+        "Erasure {} done for tenant {} ({} adapter keys, {} orphaned shards deleted)",
+        mark.requestId(),
         tenant,
         keys.size(),
         orphans);
@@ -831,7 +831,6 @@ public final class AccumulatorProcessor
             .setErasure(
                 ErasureDetails.newBuilder()
                     .setRequestId(mark.requestId())
-                    .setSubjectPseudonym(mark.subjectPseudonym())
                     .setAffectedVersions(versions)
                     .build())
             .setCreatedAt(Instant.ofEpochMilli(timestamp))

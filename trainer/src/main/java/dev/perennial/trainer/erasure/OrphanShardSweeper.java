@@ -27,8 +27,15 @@ public final class OrphanShardSweeper {
     this.store = store;
   }
 
-  /** Returns how many orphaned shards were deleted. */
-  public int sweep(String tenant, String subjectPseudonym, Set<String> indexedDigests) {
+  /**
+   * Returns how many orphaned shards were deleted.
+   *
+   * @param subjectPseudonym whose examples a deleted shard holds (never logged: lines name {@code
+   *     requestId})
+   * @param requestId the erasure request the sweep is for
+   */
+  public int sweep(
+      String tenant, String subjectPseudonym, String requestId, Set<String> indexedDigests) {
     int deleted = 0;
     for (Digest digest : store.list()) {
       if (indexedDigests.contains(digest.hex())) {
@@ -48,11 +55,10 @@ public final class OrphanShardSweeper {
         store.delete(digest);
         deleted++;
         log.warn(
-            "Deleted shard {} of {}: no index entry names it and it held examples of erased"
-                + " subject {}",
+            "Deleted shard {} of {}: no index entry names it and it held examples erased by {}",
             digest,
             shard.adapterKey(),
-            subjectPseudonym);
+            requestId);
       }
     }
     return deleted;

@@ -48,8 +48,16 @@ public final class ShardRewriter {
   public record Outcome(
       Map<String, String> replaced, Set<String> trainShardsTouched, int removedExamples) {}
 
+  /**
+   * @param subjectPseudonym whose examples go (never logged: lines name {@code requestId})
+   * @param requestId the erasure request the rewrite is for
+   */
   public Outcome rewrite(
-      AccumulatorStores state, String tenant, String adapterKey, String subjectPseudonym) {
+      AccumulatorStores state,
+      String tenant,
+      String adapterKey,
+      String subjectPseudonym,
+      String requestId) {
     Map<String, String> replaced = new LinkedHashMap<>();
     Set<String> trainTouched = new HashSet<>();
     int removed = 0;
@@ -80,10 +88,10 @@ public final class ShardRewriter {
       }
       store.delete(old);
       log.info(
-          "Shard {} of {} rewritten without subject {}: {} -> {} examples",
+          "Shard {} of {} rewritten for erasure {}: {} -> {} examples",
           old,
           adapterKey,
-          subjectPseudonym,
+          requestId,
           shard.exampleCount(),
           rewritten.exampleCount());
     }

@@ -32,6 +32,7 @@ import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AdapterRefreshDetails;
+import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
@@ -564,7 +565,7 @@ public final class JobTrainer {
             .setHeldOutShards(job.getHeldOutShards())
             .setReplayShards(job.getReplayShards())
             .setTrigger(job.getTrigger())
-            .setErasure(job.getErasure())
+            .setErasure(withoutSubject(job.getErasure()))
             .setAdapterImport(job.getAdapterImport())
             .setHeldOutPool(job.getHeldOutPool())
             .setCarriedJobs(job.getCarriedJobs())
@@ -636,6 +637,21 @@ public final class JobTrainer {
   }
 
   /** The tokens of the language-model examples and of the feedback examples among {@code all}. */
+  /**
+   * The job's erasure details for its candidate, without the subject's pseudonym that jobs written
+   * before ERASURE jobs stopped naming the subject still carry (a candidate, and the verdict that
+   * copies it, names the request only); null for other jobs.
+   */
+  private static ErasureDetails withoutSubject(ErasureDetails erasure) {
+    if (erasure == null) {
+      return null;
+    }
+    return ErasureDetails.newBuilder()
+        .setRequestId(erasure.getRequestId())
+        .setAffectedVersions(erasure.getAffectedVersions())
+        .build();
+  }
+
   private static long tokenCount(List<SourcedExample> languageModel, List<SourcedExample> all) {
     return languageModel.stream().mapToLong(e -> ExampleContent.tokens(e.example())).sum()
         + all.stream()

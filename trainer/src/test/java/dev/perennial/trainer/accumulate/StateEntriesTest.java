@@ -26,15 +26,14 @@ class StateEntriesTest {
   }
 
   @Test
-  void aReleaseEntryWrittenBeforeWeightBlobsWereRecordedReadsWithNone() {
+  void aReleaseEntryWrittenBeforeWeightBlobsWereRecordedReadsWithNoneAndWithoutTheSubject() {
     ReleaseEntry entry =
         read(
             ReleaseEntry.class,
             "{\"version\":3,\"candidateId\":\"c-1\",\"erasedBy\":{\"requestId\":\"erasure-4\","
                 + "\"subjectPseudonym\":\"p-1\"}}");
 
-    assertThat(entry)
-        .isEqualTo(new ReleaseEntry(3, "c-1", new ErasureMark("erasure-4", "p-1"), null));
+    assertThat(entry).isEqualTo(new ReleaseEntry(3, "c-1", new ErasureMark("erasure-4"), null));
   }
 
   @Test

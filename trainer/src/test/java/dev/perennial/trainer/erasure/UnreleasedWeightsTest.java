@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class UnreleasedWeightsTest {
 
-  private static final ErasureMark MARK = new ErasureMark("erase-1", "p-alice");
+  private static final ErasureMark MARK = new ErasureMark("erase-1");
   private static final String KEY = "acme/support";
 
   /** The candidates whose ids are tainted hold erased data. */
