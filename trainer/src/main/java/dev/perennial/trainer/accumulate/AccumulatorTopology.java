@@ -259,7 +259,7 @@ public final class AccumulatorTopology {
         stable.manifestDigest());
   }
 
-  private static boolean hasTenant(String key, TrainerEvent event) {
+  static boolean hasTenant(String key, TrainerEvent event) {
     if (event.tenant() == null || event.tenant().isEmpty()) {
       log.warn("Skipping {} (key {}): no tenant in it", event.getClass().getSimpleName(), key);
       return false;
