@@ -261,7 +261,13 @@ public final class AccumulatorTopology {
 
   static boolean hasTenant(String key, TrainerEvent event) {
     if (event.tenant() == null || event.tenant().isEmpty()) {
-      log.warn("Skipping {} (key {}): no tenant in it", event.getClass().getSimpleName(), key);
+      // erasures.v1 is keyed tenant/pseudonym: an erasure is named by its request, not its key
+      log.warn(
+          "Skipping {} ({}): no tenant in it",
+          event.getClass().getSimpleName(),
+          event instanceof TrainerEvent.ErasureArrived erasure
+              ? "request " + erasure.request().getRequestId()
+              : "key " + key);
       return false;
     }
     return true;
