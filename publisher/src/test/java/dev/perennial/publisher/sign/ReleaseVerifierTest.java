@@ -2,6 +2,7 @@ package dev.perennial.publisher.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
@@ -23,6 +24,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +130,28 @@ class ReleaseVerifierTest {
     assertThat(verify().problems())
         .containsExactly(
             "adapter_config.json: missing", "backdoor.bin: not listed in the manifest");
+  }
+
+  @Test
+  void anUnreadableFileFailsItsCheckByNameAndTheOtherChecksStillRun() throws Exception {
+    Path weights = release.folder().resolve("adapter_model.safetensors");
+    Path signature = release.folder().resolve("manifest.sig");
+    Files.setPosixFilePermissions(weights, Set.of());
+    Files.setPosixFilePermissions(signature, Set.of());
+    Files.writeString(release.folder().resolve("backdoor.bin"), "x", StandardCharsets.UTF_8);
+    assumeFalse(
+        Files.isReadable(weights),
+        "this user reads files whatever their permissions (root with CAP_DAC_OVERRIDE): run as"
+            + " another user, or under capsh --drop=cap_dac_override,cap_dac_read_search");
+
+    Verification verification = verify();
+
+    assertThat(verification.problems())
+        .satisfiesExactly(
+            problem -> assertThat(problem).startsWith("manifest.sig: cannot be read: "),
+            problem ->
+                assertThat(problem).startsWith("adapter_model.safetensors: cannot be read: "),
+            problem -> assertThat(problem).isEqualTo("backdoor.bin: not listed in the manifest"));
   }
 
   @Test
