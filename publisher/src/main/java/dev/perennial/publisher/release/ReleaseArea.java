@@ -13,6 +13,7 @@ import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -308,8 +309,10 @@ public final class ReleaseArea {
           .decode(Files.readString(folder.resolve(name), StandardCharsets.US_ASCII).strip());
     } catch (NoSuchFileException e) {
       throw new PublisherException(name + " is missing", e);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (CharacterCodingException | IllegalArgumentException e) {
       throw new PublisherException(name + " is not a base64 signature: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new PublisherException(name + ": cannot be read: " + e.getMessage(), e);
     }
   }
 

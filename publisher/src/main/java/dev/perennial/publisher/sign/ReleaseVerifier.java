@@ -8,6 +8,7 @@ import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -231,6 +232,16 @@ public final class ReleaseVerifier {
     return keyId == null ? Optional.empty() : keysById.apply(keyId);
   }
 
+  /** The file's digest; empty, with a problem naming the file, when it cannot be read. */
+  private static Optional<Digest> digestOf(Path path, String name, List<String> problems) {
+    try (InputStream in = Files.newInputStream(path)) {
+      return Optional.of(Digest.of(in));
+    } catch (IOException e) {
+      problems.add(name + ": cannot be read: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   private static void verifyFiles(
       Path folder, ReleaseManifest manifest, Set<String> purged, List<String> problems) {
     for (Map.Entry<String, Digest> file : manifest.files().entrySet()) {
@@ -244,7 +255,11 @@ public final class ReleaseVerifier {
           problems.add(file.getKey() + ": missing");
         }
       } else {
-        Digest actual = Digest.of(path);
+        Optional<Digest> read = digestOf(path, file.getKey(), problems);
+        if (read.isEmpty()) {
+          continue;
+        }
+        Digest actual = read.get();
         if (!actual.equals(file.getValue())) {
           problems.add(
               file.getKey()
