@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * from offset 0), in any file of the Streams state directories, the artifact store, the evaluation
  * and release areas or the worker's scratch folder; the subject's data key cannot be fetched, and
  * its wrapped bytes are nowhere; no log line, rejection (key or value) or audit record names the
- * markers or the raw subject id.
+ * markers or the raw subject id, and no log line the subject's pseudonym.
  */
 class CryptoShreddingIT {
 
@@ -230,6 +230,8 @@ class CryptoShreddingIT {
         privateWords.text(ERASED).text(KEPT);
         assertThat(logs.lines()).isGreaterThan(100);
         assertThat(privateWords.text("the log", logs.text())).isEmpty();
+        // nor the subject's pseudonym: what the stages log about an erasure names its request
+        assertThat(new PlaintextScan().text(pseudonym).text("the log", logs.text())).isEmpty();
         List<ConsumerRecord<String, RejectedRecord>> rejections =
             TopicRecords.readAll(client, cluster.topics().rejected());
         assertThat(rejections)
