@@ -29,6 +29,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -400,6 +401,138 @@ class IngestTopologyTest {
 
       assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.NO_CONSENT);
       assertThat(ingest.onlyExample().getEventId()).isEqualTo("doc-1");
+    }
+
+    @Test
+    void aDocumentResentAfterARevocationAndANewGrantIsAdmittedUnderTheNewGrant() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+      ingest.revoke("acme", RAW_SUBJECT);
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+
+      // The first copy was erased with the subject's data key: the re-sent one is the only copy.
+      assertThat(ingest.rejections()).isEmpty();
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value.getEventId(), kv -> kv.value.getConsentVersion())
+          .containsExactly(
+              tuple("doc-1", "perennial.consent.v1-0@0"),
+              tuple("doc-1", "perennial.consent.v1-0@2"));
+
+      // The copy admitted under the new grant is remembered like any other.
+      ingest.send(document);
+      RejectedRecord duplicate = ingest.onlyRejection();
+      assertThat(duplicate.getReason()).isEqualTo(RejectReason.DUPLICATE);
+      assertThat(duplicate.getDetail()).contains("perennial.documents.v1-0@1");
+      assertThat(ingest.examples()).isEmpty();
+    }
+
+    @Test
+    void feedbackResentAfterARevocationAndANewGrantIsAdmittedUnderTheNewGrant() {
+      Feedback correction = Events.correction("acme", RAW_SUBJECT, "feedback-1").build();
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(correction);
+      ingest.driver.advanceWallClockTime(Duration.ofHours(1));
+      ingest.revoke("acme", RAW_SUBJECT);
+      ingest.driver.advanceWallClockTime(Duration.ofHours(1));
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(correction);
+      ingest.send(correction);
+
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value.getEventId(), kv -> kv.value.getConsentVersion())
+          .containsExactly(
+              tuple("feedback-1", "perennial.consent.v1-0@0"),
+              tuple("feedback-1", "perennial.consent.v1-0@2"));
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.DUPLICATE);
+    }
+
+    @Test
+    void anEventResentAfterItsConsentRecordWasDeletedAndGrantedAgainIsAdmitted() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+      ingest.consent.pipeInput("acme/" + RAW_SUBJECT, (ConsentChange) null);
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+
+      assertThat(ingest.rejections()).isEmpty();
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value.getConsentVersion())
+          .containsExactly("perennial.consent.v1-0@0", "perennial.consent.v1-0@2");
+    }
+
+    @Test
+    void anEventIsAdmittedOnceUnderEachGrantThatFollowsAnErasure() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      for (int grant = 0; grant < 3; grant++) {
+        ingest.grant("acme", RAW_SUBJECT);
+        ingest.send(document);
+        ingest.send(document);
+        ingest.revoke("acme", RAW_SUBJECT);
+      }
+
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value.getConsentVersion())
+          .containsExactly(
+              "perennial.consent.v1-0@0", "perennial.consent.v1-0@2", "perennial.consent.v1-0@4");
+      assertThat(ingest.rejections())
+          .extracting(r -> r.value.getReason())
+          .containsOnly(RejectReason.DUPLICATE)
+          .hasSize(3);
+    }
+
+    @Test
+    void aNewGrantWithoutAnErasureBeforeItLeavesAResentEventADuplicate() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+
+      // The first copy is still there to train on: the second is a duplicate.
+      assertThat(ingest.onlyExample().getConsentVersion()).isEqualTo("perennial.consent.v1-0@0");
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.DUPLICATE);
+    }
+
+    @Test
+    void anotherSubjectsErasureLeavesAResentEventADuplicate() {
+      Document document = Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build();
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(document);
+      ingest.grant("acme", "user-other");
+      ingest.revoke("acme", "user-other");
+      ingest.consent.pipeInput("acme/user-gone", (ConsentChange) null);
+      ingest.send(document);
+
+      assertThat(ingest.examples()).hasSize(1);
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.DUPLICATE);
+    }
+
+    @Test
+    void anEventAdmittedBeforeTheUpgradeIsADuplicateUntilItsSubjectIsErasedAndGrantedAgain() {
+      // Entries as versions that recorded no consent in the dedup store wrote them: key
+      // topic|tenant|event id, value the admitted record's topic-partition@offset.
+      WindowStore<String, String> store = ingest.driver.getWindowStore(IngestTopology.DEDUP_STORE);
+      long admittedAt = IngestDriver.START.minus(Duration.ofHours(1)).toEpochMilli();
+      store.put("perennial.documents.v1|acme|doc-old", "perennial.documents.v1-0@7", admittedAt);
+      store.put("perennial.documents.v1|acme|doc-kept", "perennial.documents.v1-0@8", admittedAt);
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.grant("acme", "user-kept");
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-old", "Text.").build());
+      ingest.send(Events.document("acme", "user-kept", "doc-kept", "Text.").build());
+      assertThat(ingest.rejections())
+          .extracting(r -> r.value.getReason())
+          .containsExactly(RejectReason.DUPLICATE, RejectReason.DUPLICATE);
+
+      ingest.revoke("acme", RAW_SUBJECT);
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-old", "Text.").build());
+      ingest.send(Events.document("acme", "user-kept", "doc-kept", "Text.").build());
+
+      assertThat(ingest.onlyExample().getEventId()).isEqualTo("doc-old");
+      assertThat(ingest.onlyRejection().getEventId()).isEqualTo("doc-kept");
     }
 
     @Test
