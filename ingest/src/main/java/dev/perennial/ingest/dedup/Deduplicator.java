@@ -4,10 +4,12 @@ import dev.perennial.ingest.deadletter.Rejection;
 import dev.perennial.ingest.deadletter.Rejections;
 import dev.perennial.ingest.event.Outcome;
 import dev.perennial.schemas.v1.RejectReason;
-import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -24,8 +26,15 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * same.
  *
  * <p>Only admitted events are remembered: an event rejected for missing consent or a bad field may
- * be sent again under the same id once that is fixed. Duplicates are recognized within a partition,
- * which holds every record of one key: a retry or a re-send of the same event has the same key.
+ * be sent again under the same id once that is fixed. Nor does an admission count once its subject
+ * was erased after it (a revocation or a deleted consent record, remembered by the {@link
+ * ErasureRecorder}): its example is erased with the subject's data key, so the event sent again
+ * under a new grant is admitted as the only copy, and remembered in turn. A new grant without an
+ * erasure before it changes nothing: the first copy is still there. Duplicates are recognized
+ * within a partition, which holds every record of one key: a retry or a re-send of the same event
+ * has the same key, and its subject's consent records are in the same partition.
+ *
+ * <p>The store's records: {@link DedupEntries}.
  */
 public final class Deduplicator implements FixedKeyProcessor<String, Outcome, Outcome> {
 
@@ -56,10 +65,9 @@ public final class Deduplicator implements FixedKeyProcessor<String, Outcome, Ou
       context.forward(record);
       return;
     }
-    String eventKey =
-        example.getSource().getTopic() + "|" + example.getTenant() + "|" + example.getEventId();
+    String eventKey = DedupEntries.admissionKey(example);
     long now = context.currentSystemTimeMs();
-    String first = firstAdmission(eventKey, now);
+    String first = liveAdmission(eventKey, example, now);
     if (first != null) {
       Rejection duplicate =
           Rejection.of(
@@ -79,19 +87,43 @@ public final class Deduplicator implements FixedKeyProcessor<String, Outcome, Ou
                       Instant.ofEpochMilli(now)))));
       return;
     }
-    admitted.put(eventKey, describe(example.getSource()), now);
+    admitted.put(eventKey, DedupEntries.admission(example), now);
     context.forward(record);
   }
 
-  /** Where the event was first admitted, if that was within the window before {@code now}. */
-  private String firstAdmission(String eventKey, long now) {
-    try (WindowStoreIterator<String> seen =
-        admitted.fetch(eventKey, Math.max(0, now - window.toMillis()), now)) {
-      return seen.hasNext() ? seen.next().value : null;
+  /**
+   * Where the event was first admitted within the window before {@code now} without its subject
+   * being erased since; null if nowhere.
+   */
+  private String liveAdmission(String eventKey, TrainingExample example, long now) {
+    long from = Math.max(0, now - window.toMillis());
+    List<DedupEntries.Erasure> erasures = null;
+    try (WindowStoreIterator<String> seen = admitted.fetch(eventKey, from, now)) {
+      while (seen.hasNext()) {
+        KeyValue<Long, String> admission = seen.next();
+        if (erasures == null) {
+          // Read only for a repeated event: a first admission costs one lookup, as before.
+          erasures = erasures(example, from, now);
+        }
+        if (!DedupEntries.erased(admission.value, admission.key, erasures)) {
+          return DedupEntries.admittedRecord(admission.value);
+        }
+      }
     }
+    return null;
   }
 
-  private static String describe(SourceRef source) {
-    return source.getTopic() + "-" + source.getPartition() + "@" + source.getOffset();
+  /** The erasures of the example's subject within the window. */
+  private List<DedupEntries.Erasure> erasures(TrainingExample example, long from, long now) {
+    List<DedupEntries.Erasure> erasures = new ArrayList<>();
+    try (WindowStoreIterator<String> erased =
+        admitted.fetch(
+            DedupEntries.erasureKey(example.getTenant(), example.getSubjectPseudonym()),
+            from,
+            now)) {
+      erased.forEachRemaining(
+          erasure -> erasures.add(new DedupEntries.Erasure(erasure.value, erasure.key)));
+    }
+    return erasures;
   }
 }

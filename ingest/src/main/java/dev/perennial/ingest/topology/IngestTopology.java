@@ -10,6 +10,7 @@ import dev.perennial.ingest.consent.ConsentStateSerde;
 import dev.perennial.ingest.consent.ConsentUpdate;
 import dev.perennial.ingest.deadletter.RejectionKeyer;
 import dev.perennial.ingest.dedup.Deduplicator;
+import dev.perennial.ingest.dedup.ErasureRecorder;
 import dev.perennial.ingest.event.AppEvent;
 import dev.perennial.ingest.event.Outcome;
 import dev.perennial.ingest.example.ExampleFactory;
@@ -70,6 +71,10 @@ import org.apache.kafka.streams.state.Stores;
  *                                                (ingest-dedup-store)  └─► encrypt ─┴─► re-key ─► examples.v1
  * </pre>
  *
+ * <p>Between re-key and shred key, each erasure is also remembered in ingest-dedup-store
+ * (ingest-dedup-erasure): the subject's earlier admissions no longer make a re-sent event a
+ * duplicate.
+ *
  * <p>With per-tenant input topics ({@link IngestConfig.InputTopics#PER_TENANT}) the three sources
  * read every tenant's topics by pattern ({@link TenantTopics}) instead, and a record naming another
  * tenant than its topic's is rejected ({@link TenantBinding}).
@@ -86,7 +91,10 @@ public final class IngestTopology {
    */
   public static final String CONSENT_STORE = "ingest-consent-store";
 
-  /** Ids of admitted events within the dedup window. */
+  /**
+   * Ids of admitted events within the dedup window, and the erasures within it (by tenant and
+   * pseudonym) after which a subject's earlier admissions no longer count.
+   */
   public static final String DEDUP_STORE = "ingest-dedup-store";
 
   private IngestTopology() {}
@@ -107,6 +115,12 @@ public final class IngestTopology {
     Duration rollInterval = Duration.ofMillis(catalog.keysMaxCompactionLagMs() / 2);
     builder.addStateStore(SubjectKeyStore.builder(catalog));
     builder.addStateStore(DataKeyCache.builder());
+    // Before the steps that use it: the erasure path writes it too.
+    builder.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(DEDUP_STORE, dedupWindow, dedupWindow, false),
+            Serdes.String(),
+            Serdes.String()));
 
     // Consent: training decisions become the consent table; revocations and deletions also
     // erasure requests.
@@ -144,6 +158,12 @@ public final class IngestTopology {
             .map(
                 (subject, update) -> KeyValue.pair(erasureKey(update.erasure()), update.erasure()),
                 Named.as("ingest-erasure-key"))
+            // The subject's earlier admissions stop counting as duplicates: their examples are
+            // erased, so an event sent again under a new grant is the only copy.
+            .processValues(
+                () -> new ErasureRecorder(DEDUP_STORE),
+                Named.as("ingest-dedup-erasure"),
+                DEDUP_STORE)
             // The subject's data key goes in the transaction that writes the erasure request.
             .process(
                 () -> new KeyShredder(metrics),
@@ -173,12 +193,6 @@ public final class IngestTopology {
             .processValues(
                 () -> new EventReader<Feedback>(AppEvent.FeedbackEvent::new),
                 Named.as("ingest-feedback-read"));
-
-    builder.addStateStore(
-        Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(DEDUP_STORE, dedupWindow, dedupWindow, false),
-            Serdes.String(),
-            Serdes.String()));
 
     Map<String, KStream<String, Outcome>> outcomes =
         documents
