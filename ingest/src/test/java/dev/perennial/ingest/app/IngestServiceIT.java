@@ -316,6 +316,39 @@ class IngestServiceIT {
   }
 
   @Test
+  void anEventResentAfterARevocationAndANewGrantIsAdmittedAgainNotADuplicate() {
+    String key = "acme/regrant";
+    Document document = document("acme", "regrant", "regrant-1", Instant.now());
+    grant("acme", "regrant");
+    produceDocument(key, document);
+    assertThat(exampleOf("regrant-1").getEventId()).isEqualTo("regrant-1");
+    consent("acme", "regrant", false);
+    String erasureKey = "acme/" + new Pseudonymizer(PSEUDONYM_SECRET).pseudonym("acme", "regrant");
+    readUntil(
+        topics.erasures().name(),
+        topics.erasures().valueSerde().deserializer(),
+        records -> records.stream().anyMatch(r -> erasureKey.equals(r.key())));
+    grant("acme", "regrant");
+    produceDocument(key, document);
+
+    // The first copy's key is shredded: the re-sent event is the only copy, under the new grant.
+    List<TrainingExample> examples =
+        readUntil(
+                topics.examples().name(),
+                topics.examples().valueSerde().deserializer(),
+                records ->
+                    records.stream().filter(r -> "regrant-1".equals(r.value().getEventId())).count()
+                        >= 2)
+            .stream()
+            .map(ConsumerRecord::value)
+            .filter(example -> "regrant-1".equals(example.getEventId()))
+            .toList();
+    assertThat(examples).hasSize(2);
+    assertThat(examples.get(1).getConsentVersion())
+        .isNotEqualTo(examples.get(0).getConsentVersion());
+  }
+
+  @Test
   void anOccurredAtBeforeTheYear2000IsAnInvalidField() {
     grant("acme", "time-traveller");
     for (Instant absurd :
@@ -485,12 +518,16 @@ class IngestServiceIT {
   }
 
   private static void grant(String tenant, String subject) {
-    ConsentChange grant =
+    consent(tenant, subject, true);
+  }
+
+  private static void consent(String tenant, String subject, boolean granted) {
+    ConsentChange decision =
         ConsentChange.newBuilder()
             .setTenant(tenant)
             .setSubject(subject)
             .setPurpose(IngestConfig.TRAINING_PURPOSE_DEFAULT)
-            .setGranted(true)
+            .setGranted(granted)
             .setChangedAt(Instant.now())
             .setSource("test")
             .build();
@@ -498,7 +535,15 @@ class IngestServiceIT {
         topics.consent().name(),
         topics.consent().keySerde().serializer(),
         topics.consent().valueSerde().serializer(),
-        List.of(KeyValue.pair(tenant + "/" + subject, grant)));
+        List.of(KeyValue.pair(tenant + "/" + subject, decision)));
+  }
+
+  private static void produceDocument(String key, Document document) {
+    KAFKA.produce(
+        topics.documents().name(),
+        topics.documents().keySerde().serializer(),
+        topics.documents().valueSerde().serializer(),
+        List.of(KeyValue.pair(key, document)));
   }
 
   /** The rejections of records keyed {@code sourceKey}, which rejected.v1 keys by pseudonym. */
