@@ -9,6 +9,12 @@ public final class GateNames {
   /** The candidate was trained on the evaluator's base model. */
   public static final String BASE_MODEL = "base.model";
 
+  /**
+   * The candidate was trained with the tokenizer files of the evaluator's base (the digest its
+   * recipe records as {@code baseTokenizerDigest}), which the base model's digest does not cover.
+   */
+  public static final String BASE_TOKENIZER = "base.tokenizer";
+
   /** Every shard the candidate was trained on is still current (no erasure rewrote it since). */
   public static final String LINEAGE = "lineage.current";
 

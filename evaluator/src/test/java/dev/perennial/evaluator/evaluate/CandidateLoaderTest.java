@@ -16,13 +16,18 @@ import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestShards;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.TinyModel;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ShardRef;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,5 +176,58 @@ class CandidateLoaderTest {
     assertThat(judged.thresholds("globex")).isEqualTo(globex);
     // a tenant without canaries keeps its stricter threshold
     assertThat(judged.thresholds("initech")).isEqualTo(initech);
+  }
+
+  @Test
+  void aCandidateTrainedWithOtherTokenizerFilesThanTheEvaluatorsBaseFailsNamingBothDigests()
+      throws IOException {
+    Path copy = copyOfTheBase();
+    String trainedWith = BaseModel.open(copy, TinyModel.NAME).tokenizerDigest();
+    // the evaluator's pod has the chat template edited in place: the same config and weights
+    Files.writeString(copy.resolve("chat_template.jinja"), "{{ messages }}");
+    BaseModel edited = BaseModel.open(copy, TinyModel.NAME);
+    AdapterCandidate candidate =
+        recording(candidate("acme/support@1-abc#candidate", List.of(), List.of()), trainedWith);
+
+    assertThat(edited.digest()).isEqualTo(base.digest());
+    assertThatThrownBy(
+            () ->
+                loaderOn(edited)
+                    .prepare(
+                        new CandidateRequest(candidate, Optional.empty()), folder.resolve("work")))
+        .isInstanceOfSatisfying(
+            UnusableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.BASE_TOKENIZER))
+        .hasMessageContaining("trained with tokenizer files " + trainedWith)
+        .hasMessageContaining("has tokenizer files " + edited.tokenizerDigest());
+  }
+
+  /** The bundled base copied into the test's folder, whose tokenizer files a test may edit. */
+  private Path copyOfTheBase() throws IOException {
+    Path copy = Files.createDirectories(folder.resolve("base"));
+    try (Stream<Path> files = Files.list(TinyModel.folder())) {
+      for (Path file : files.toList()) {
+        Files.copy(file, copy.resolve(file.getFileName().toString()));
+      }
+    }
+    return copy;
+  }
+
+  /** A loader on {@code model} with the default thresholds. */
+  private CandidateLoader loaderOn(BaseModel model) {
+    return new CandidateLoader(
+        new EvaluationBase(model, List.of(), "general", Map.of(), 0),
+        store,
+        store.root(),
+        new HistoryStore(new EvaluationArea(folder.resolve("evaluations"))),
+        tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10));
+  }
+
+  /** {@code candidate} with its recipe recording the tokenizer files it was trained with. */
+  private static AdapterCandidate recording(AdapterCandidate candidate, String tokenizerDigest) {
+    Map<String, String> extras = new HashMap<>(candidate.getRecipe().getExtras());
+    extras.put(StableRelease.RECIPE_TOKENIZER_DIGEST, tokenizerDigest);
+    candidate.getRecipe().setExtras(extras);
+    return candidate;
   }
 }
