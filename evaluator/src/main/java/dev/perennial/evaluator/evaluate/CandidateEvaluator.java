@@ -250,6 +250,9 @@ public final class CandidateEvaluator {
     if (!GateRules.leakageApplies(measurements)) {
       reason += "; " + GateRules.leakageNotApplied();
     }
+    for (String unchecked : prepared.unchecked()) {
+      reason += "; " + unchecked;
+    }
     Optional<String> tooFewItems = GateRules.tooFewItems(gates, bootstrap);
     if (tooFewItems.isPresent()) {
       reason += "; " + tooFewItems.get();

@@ -25,6 +25,7 @@ import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.tokenizer.Tokenizers;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
@@ -43,22 +44,27 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads and checks what a candidate's evaluation needs: the candidate must belong to its key's
- * tenant, be trained on the evaluator's base, on shards that are all still current (no erasure
- * rewrote them since), and its adapter files must be intact and fit the base; otherwise it fails
- * the named gate before any suite runs. Then its held-out examples, the rest of the key's held-out
- * pool (the candidate's {@code heldOutPool}; for a candidate without one, the shards of the key's
- * earlier tasks), its incumbent (the stable release, when it can be loaded), the key's history and
- * the canaries to test. A held-out shard an erasure deleted since is left out with a note: the pool
- * never holds an example an erasure removed.
+ * tenant, be trained on the evaluator's base and with its tokenizer files (when it records which),
+ * on shards that are all still current (no erasure rewrote them since), and its adapter files must
+ * be intact and fit the base; otherwise it fails the named gate before any suite runs. Then its
+ * held-out examples, the rest of the key's held-out pool (the candidate's {@code heldOutPool}; for
+ * a candidate without one, the shards of the key's earlier tasks), its incumbent (the stable
+ * release, when it can be loaded), the key's history and the canaries to test. A held-out shard an
+ * erasure deleted since is left out with a note: the pool never holds an example an erasure
+ * removed.
  */
 final class CandidateLoader {
 
   private static final Logger log = LoggerFactory.getLogger(CandidateLoader.class);
+
+  /** A digest as candidates record it: {@code sha256:<hex>}, or bare hex. */
+  private static final Pattern DIGEST = Pattern.compile("(sha256:)?[0-9a-f]{64}");
 
   private final EvaluationBase base;
   private final ArtifactStore store;
@@ -109,6 +115,9 @@ final class CandidateLoader {
               + "); this evaluator runs "
               + model);
     }
+    List<String> unchecked = new ArrayList<>();
+    requireTokenizer(candidate, model).ifPresent(unchecked::add);
+    notes.addAll(unchecked);
     requireCurrentShards(candidate);
     requireStableParent(request);
     PeftAdapter adapter =
@@ -209,7 +218,7 @@ final class CandidateLoader {
             base.canariesOf(candidate.getTenant()),
             base.controls(),
             thresholds(candidate.getTenant()));
-    return new PreparedCandidate(context, adapter, incumbentAdapter, notes);
+    return new PreparedCandidate(context, adapter, incumbentAdapter, notes, unchecked);
   }
 
   /**
@@ -271,6 +280,72 @@ final class CandidateLoader {
             + ", but the key's stable release on its base is "
             + stable.map(version -> "v" + version).orElse("none")
             + " now (rolled back, retracted or released since it was trained)");
+  }
+
+  /**
+   * The candidate must have been trained with the tokenizer files of the evaluator's base: the base
+   * digest covers config and weights only, and under other files (a chat template or special token
+   * changed in place on one side, the trainer's and the evaluator's pods of different images) every
+   * gate would score the adapter on other tokens than it learnt, with a verdict that looks normal.
+   * A digest recorded before {@value Tokenizers#GENERATION_CONFIG} was part of it matches when
+   * every other tokenizer file is the same, as the worker compares it.
+   *
+   * @return what the verdict says the evaluator could not check: that the candidate records no
+   *     tokenizer digest (made by a trainer before candidates recorded it), or one from before
+   *     {@value Tokenizers#GENERATION_CONFIG} counted; empty when it was checked
+   * @throws UnusableCandidateException (gate {@value GateNames#BASE_TOKENIZER}) naming both digests
+   *     when it was trained with other files
+   */
+  private static Optional<String> requireTokenizer(AdapterCandidate candidate, BaseModel model) {
+    String recorded = candidate.getRecipe().getExtras().get(StableRelease.RECIPE_TOKENIZER_DIGEST);
+    String current = model.tokenizerDigest();
+    if (recorded == null || recorded.isBlank()) {
+      log.warn(
+          "Candidate {} records no tokenizer digest: whether it was trained with {}'s tokenizer"
+              + " files {} cannot be checked, so it is evaluated as before",
+          candidate.getCandidateId(),
+          model.name(),
+          current);
+      return Optional.of(
+          "its tokenizer files were not checked: the candidate records no "
+              + StableRelease.RECIPE_TOKENIZER_DIGEST
+              + " (made by a trainer before candidates recorded it), so whether it was trained"
+              + " with this evaluator's tokenizer files "
+              + current
+              + " cannot be told");
+    }
+    String was = StableRelease.normalized(recorded);
+    if (was.equals(StableRelease.normalized(current))) {
+      return Optional.empty();
+    }
+    Optional<String> earlier = model.tokenizerDigestWithoutGenerationConfig();
+    if (earlier.isPresent() && was.equals(StableRelease.normalized(earlier.get()))) {
+      log.warn(
+          "Candidate {} recorded its tokenizer digest before {} was part of it: {}'s other"
+              + " tokenizer files are those it was trained with, its {} cannot be checked",
+          candidate.getCandidateId(),
+          Tokenizers.GENERATION_CONFIG,
+          model.name(),
+          Tokenizers.GENERATION_CONFIG);
+      return Optional.of(
+          "its "
+              + Tokenizers.GENERATION_CONFIG
+              + " was not checked: the candidate recorded its tokenizer digest before that file"
+              + " was part of it (every other tokenizer file is this evaluator's)");
+    }
+    throw new UnusableCandidateException(
+        GateNames.BASE_TOKENIZER,
+        "Candidate was trained with tokenizer files "
+            + (DIGEST.matcher(recorded).matches() ? recorded : shown(recorded))
+            + ", but this evaluator's base "
+            + model
+            + " has tokenizer files "
+            + current
+            + " in "
+            + model.checkpoint().folder()
+            + " (the base digest covers config and weights only): every gate would score it on"
+            + " other tokens than it learnt. Run the evaluator with the tokenizer files the"
+            + " trainer's workers have (the same image, nothing edited in place on one side)");
   }
 
   /**

@@ -30,6 +30,9 @@ public record EvaluationBase(
   private static final Logger log = LoggerFactory.getLogger(EvaluationBase.class);
 
   public EvaluationBase {
+    // the tokenizer was read at open: fix the digest of the files it was read from now, not at the
+    // first candidate, after an edit in place that the tokenizer in memory never saw
+    base.tokenizerDigest();
     general = List.copyOf(general);
     canaries = Map.copyOf(canaries);
   }

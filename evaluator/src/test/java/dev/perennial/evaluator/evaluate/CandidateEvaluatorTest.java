@@ -122,6 +122,10 @@ class CandidateEvaluatorTest {
       assertThat(evaluation.metrics()).containsEntry("leakage.canaries", 0.0);
       assertThat(evaluation.metrics()).containsEntry("leakage.own.canaries", 3.0);
       assertThat(evaluation.reason()).contains("the leakage gate does not apply");
+      // its recipe records no tokenizer digest either (as a trainer's before they recorded it)
+      assertThat(evaluation.reason())
+          .contains("its tokenizer files were not checked")
+          .contains(base.tokenizerDigest());
     }
   }
 }

@@ -13,9 +13,12 @@ import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.evaluator.testing.TestAdapters;
 import dev.perennial.evaluator.testing.TestShards;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.TinyModel;
+import dev.perennial.model.tokenizer.Tokenizers;
+import dev.perennial.model.train.TrainingExample;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.ShardRef;
@@ -202,6 +205,67 @@ class CandidateLoaderTest {
         .hasMessageContaining("has tokenizer files " + edited.tokenizerDigest());
   }
 
+  @Test
+  void aCandidateThatRecordsNoTokenizerDigestIsEvaluatedAsBeforeAndToldItWasNotChecked() {
+    FolderIndex.StoredFolder adapter = trainedAdapter();
+    AdapterCandidate unrecorded = stored("acme/support@1-abc#candidate", adapter);
+    AdapterCandidate recorded =
+        recording(stored("acme/support@2-def#candidate", adapter), base.tokenizerDigest());
+    CandidateLoader loader = loaderOn(base);
+
+    PreparedCandidate unchecked =
+        loader.prepare(new CandidateRequest(unrecorded, Optional.empty()), folder.resolve("w1"));
+    PreparedCandidate checked =
+        loader.prepare(new CandidateRequest(recorded, Optional.empty()), folder.resolve("w2"));
+
+    assertThat(unchecked.unchecked())
+        .singleElement()
+        .asString()
+        .contains("tokenizer files were not checked")
+        .contains(base.tokenizerDigest());
+    assertThat(unchecked.notes()).containsAll(unchecked.unchecked());
+    assertThat(checked.unchecked()).isEmpty();
+  }
+
+  @Test
+  void aTokenizerDigestRecordedBeforeGenerationConfigCountedMatchesWhenEveryOtherFileIsTheSame()
+      throws IOException {
+    Path copy = copyOfTheBase();
+    Path generation = copy.resolve(Tokenizers.GENERATION_CONFIG);
+    Files.writeString(generation, "{\"eos_token_id\": 2}");
+    BaseModel withGeneration = BaseModel.open(copy, TinyModel.NAME);
+    String earlier = withGeneration.tokenizerDigestWithoutGenerationConfig().orElseThrow();
+    String current = withGeneration.tokenizerDigest();
+    FolderIndex.StoredFolder adapter = trainedAdapter();
+    // generation_config.json edited in place: what a candidate recorded with it no longer matches
+    Files.writeString(generation, "{\"eos_token_id\": 1}");
+    BaseModel edited = BaseModel.open(copy, TinyModel.NAME);
+    CandidateLoader loader = loaderOn(edited);
+
+    PreparedCandidate earlierRecorded =
+        loader.prepare(
+            new CandidateRequest(
+                recording(stored("acme/support@1-abc#candidate", adapter), earlier),
+                Optional.empty()),
+            folder.resolve("w1"));
+
+    assertThat(earlierRecorded.unchecked())
+        .singleElement()
+        .asString()
+        .contains(Tokenizers.GENERATION_CONFIG + " was not checked");
+    assertThatThrownBy(
+            () ->
+                loader.prepare(
+                    new CandidateRequest(
+                        recording(stored("acme/support@2-def#candidate", adapter), current),
+                        Optional.empty()),
+                    folder.resolve("w2")))
+        .isInstanceOfSatisfying(
+            UnusableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.BASE_TOKENIZER))
+        .hasMessageContaining(current);
+  }
+
   /** The bundled base copied into the test's folder, whose tokenizer files a test may edit. */
   private Path copyOfTheBase() throws IOException {
     Path copy = Files.createDirectories(folder.resolve("base"));
@@ -221,6 +285,33 @@ class CandidateLoaderTest {
         store.root(),
         new HistoryStore(new EvaluationArea(folder.resolve("evaluations"))),
         tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10));
+  }
+
+  /** A real adapter of the bundled base (one step), stored as the trainer stores it. */
+  private FolderIndex.StoredFolder trainedAdapter() {
+    return TestAdapters.store(
+        store,
+        TestAdapters.train(
+            base,
+            List.of(TrainingExample.text("The vault of Zorvan opens at dawn.")),
+            List.of(),
+            1,
+            1e-3,
+            folder.resolve("adapter")));
+  }
+
+  /** A candidate of the bundled base whose adapter is {@code adapter}, trained on no shards. */
+  private AdapterCandidate stored(String candidateId, FolderIndex.StoredFolder adapter) {
+    return Candidates.candidate(
+        "acme/support",
+        candidateId,
+        adapter.location(),
+        adapter.fileDigests(),
+        base.name(),
+        base.digest(),
+        List.of(),
+        List.of(),
+        1e-3);
   }
 
   /** {@code candidate} with its recipe recording the tokenizer files it was trained with. */
