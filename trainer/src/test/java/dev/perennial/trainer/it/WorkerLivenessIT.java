@@ -1,17 +1,27 @@
 package dev.perennial.trainer.it;
 
+import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.ErrorOnCount;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.testing.TrainerHarness;
 import dev.perennial.trainer.worker.TrainerWorker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -20,8 +30,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 17: a worker whose loop died of an {@link Error} (not an exception) says so: {@code
- * failure()} (hence {@code /health/live} and the exit code) and readiness name it.
+ * A worker that cannot work says so: {@code failure()} (hence {@code /health/live} and the exit
+ * code) and readiness name why.
+ *
+ * <ul>
+ *   <li>Issue 17: its loop died of an {@link Error} (not an exception).
+ *   <li>Its artifact store takes no write (the folder read-only, full, gone): no job can yield a
+ *       candidate, and that is no job's fault, so no job is spent on it.
+ * </ul>
  */
 class WorkerLivenessIT {
 
@@ -61,6 +77,86 @@ class WorkerLivenessIT {
                       .contains("trainer-worker loop died of")
                       .contains("StackOverflowError"));
       assertThat(worker.readiness().ready()).isFalse();
+    }
+  }
+
+  @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aWorkerWhoseArtifactStoreTakesNoWriteFailsAndLeavesTheJobUncommitted() throws Exception {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    TrainingJob job = sealOneShortJob(harness);
+    TrainerConfig config = harness.config();
+    LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker =
+        TrainerWorker.create(config, harness.topics(), store, meters, null)) {
+      // The shards stay readable; every write fails with an IOException, as on a full or
+      // read-only volume: the store's folder for writes in progress is a plain file now.
+      Path writes = store.root().resolve("tmp");
+      Files.delete(writes);
+      Files.writeString(writes, "not a folder");
+      worker.start();
+
+      // either the worker fails, or it gives the job up (commits it without a candidate)
+      long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+      while (worker.failure().isEmpty()
+          && jobs(meters, "failed") == 0
+          && System.nanoTime() < deadline) {
+        TrainerHarness.sleep(100);
+      }
+      assertThat(jobs(meters, "failed")).as("jobs given up without a candidate").isZero();
+      assertThat(worker.failure())
+          .hasValueSatisfying(why -> assertThat(why).contains("artifact store"));
+      assertThat(worker.readiness().ready()).isFalse();
+    }
+    // the job stays to be trained by the next worker, once the store takes writes again
+    assertThat(committed(config.workerGroupId())).as("committed job offsets").isZero();
+    assertThat(harness.readAll(harness.topics().trainingJobs()))
+        .extracting(TrainingJob::getJobId)
+        .containsExactly(job.getJobId());
+  }
+
+  /** Seals one job of six examples that trains a couple of steps. */
+  private static TrainingJob sealOneShortJob(TrainerHarness harness) {
+    String key = "acme/support";
+    harness.values().put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
+    harness.values().put("perennial.trainer.tenant.acme.trigger.min.examples", "6");
+    harness.values().put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "1");
+    harness.values().put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "2");
+    harness.produce(
+        harness.topics().examples(),
+        IntStream.range(0, 6)
+            .mapToObj(i -> KeyValue.pair(key, text(key, "r-" + i, "Acme note " + i + ": teal.")))
+            .toList());
+    Duration timeout = Duration.ofSeconds(90);
+    try (TrainerAccumulator accumulator = TrainerAccumulator.start(harness.config())) {
+      accumulator.awaitRunning(timeout);
+      return harness
+          .await(harness.topics().trainingJobs(), jobs -> jobs.size() == 1, timeout)
+          .get(0);
+    }
+  }
+
+  private static double jobs(SimpleMeterRegistry meters, String outcome) {
+    Counter counter =
+        meters.find("perennial.trainer.worker.jobs").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** The offsets the worker group has committed, summed over its partitions. */
+  private static long committed(String groupId) {
+    try (Admin admin = KAFKA.createAdmin()) {
+      return admin
+          .listConsumerGroupOffsets(groupId)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .values()
+          .stream()
+          .mapToLong(OffsetAndMetadata::offset)
+          .sum();
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the offsets of " + groupId, e);
     }
   }
 }
