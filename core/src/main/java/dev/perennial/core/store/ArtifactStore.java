@@ -12,11 +12,27 @@ import java.util.List;
  */
 public interface ArtifactStore {
 
+  /**
+   * Stores {@code content}.
+   *
+   * @throws ArtifactStoreWriteException when the store takes no write (its folder missing,
+   *     read-only or full)
+   */
   Digest put(byte[] content);
 
-  /** Stores everything {@code content} yields up to its end; does not close it. */
+  /**
+   * Stores everything {@code content} yields up to its end; does not close it.
+   *
+   * @throws ArtifactStoreWriteException when the store takes no write (its folder missing,
+   *     read-only or full); a failure to read {@code content} is not one
+   */
   Digest put(InputStream content);
 
+  /**
+   * Stores the file's content.
+   *
+   * @throws ArtifactStoreWriteException when the store takes no write
+   */
   Digest putFile(Path file);
 
   /**

@@ -77,8 +77,13 @@ public final class LocalArtifactStore implements ArtifactStore {
       partial = null;
       forceDirectory(target.getParent());
       return digest;
-    } catch (IOException e) {
+    } catch (ContentUnreadable e) {
       throw new PerennialException(
+          "Cannot read the content to store in " + root + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (IOException e) {
+      // the store's own folder failed us, not the content
+      throw new ArtifactStoreWriteException(
           "Cannot write an artifact to " + root + ": " + e.getMessage(), e);
     } finally {
       deleteQuietly(partial);
@@ -216,7 +221,9 @@ public final class LocalArtifactStore implements ArtifactStore {
     MessageDigest digest = Digest.newMessageDigest();
     byte[] buffer = new byte[BUFFER_SIZE];
     try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-      for (int read = content.read(buffer); read != -1; read = content.read(buffer)) {
+      for (int read = readContent(content, buffer);
+          read != -1;
+          read = readContent(content, buffer)) {
         digest.update(buffer, 0, read);
         ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
         while (bytes.hasRemaining()) {
@@ -226,6 +233,24 @@ public final class LocalArtifactStore implements ArtifactStore {
       channel.force(true);
     }
     return Digest.fromBytes(digest.digest());
+  }
+
+  /** Reads what is to be stored; its failure is the content's, not the store's. */
+  private static int readContent(InputStream content, byte[] buffer) {
+    try {
+      return content.read(buffer);
+    } catch (IOException e) {
+      throw new ContentUnreadable(e);
+    }
+  }
+
+  /** The content to store could not be read (as opposed to the store written). */
+  private static final class ContentUnreadable extends UncheckedIOException {
+    private static final long serialVersionUID = 1L;
+
+    ContentUnreadable(IOException cause) {
+      super(cause);
+    }
   }
 
   /** Makes a rename in {@code folder} durable (POSIX: fsync the directory). */

@@ -170,8 +170,36 @@ class LocalArtifactStoreTest {
 
     assertThatThrownBy(() -> store.put(failing))
         .isInstanceOf(PerennialException.class)
+        .isNotInstanceOf(ArtifactStoreWriteException.class)
         .hasMessageContaining("disk unplugged");
     assertThat(store.list()).isEmpty();
     assertThat(store.removeAbandonedWrites(Duration.ZERO)).isZero();
+  }
+
+  @Test
+  void aStoreWhoseFolderTakesNoWriteSaysSoApartFromTheContent() throws IOException {
+    LocalArtifactStore store = store();
+    Digest kept = store.put("kept".getBytes(StandardCharsets.UTF_8));
+    // as on a full or read-only volume (and for root too): every write fails with an IOException
+    Path writes = store.root().resolve("tmp");
+    Files.delete(writes);
+    Files.writeString(writes, "not a folder");
+
+    assertThatThrownBy(() -> store.put("new".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(ArtifactStoreWriteException.class)
+        .hasMessageContaining("Cannot write an artifact to " + store.root());
+    assertThat(
+            ArtifactStoreWriteException.isCause(new RuntimeException("wrapped", catchPut(store))))
+        .isTrue();
+    assertThat(store.read(kept)).asString(StandardCharsets.UTF_8).isEqualTo("kept");
+  }
+
+  private static Throwable catchPut(LocalArtifactStore store) {
+    try {
+      store.put(new byte[] {1});
+    } catch (ArtifactStoreWriteException e) {
+      return e;
+    }
+    throw new AssertionError("the write succeeded");
   }
 }

@@ -12,6 +12,7 @@ import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.ArtifactStoreWriteException;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.train.StepListener;
@@ -80,9 +81,10 @@ import org.slf4j.LoggerFactory;
  *       former self.
  *   <li>A job whose training fails is tried {@code perennial.trainer.worker.job.attempts} times,
  *       then skipped with an error; a job that can never succeed ({@link JobSkippedException}) is
- *       skipped at once. Either way its offset is committed and it is counted. A record that is no
- *       job ({@link ReadFailure}: corrupt, unknown schema) is skipped and counted as {@code
- *       unreadable}.
+ *       skipped at once. Either way its offset is committed and it is counted. An artifact store
+ *       that takes no write ({@link ArtifactStoreWriteException}) is no job's fault: the worker
+ *       stops (it has failed) and leaves the job uncommitted. A record that is no job ({@link
+ *       ReadFailure}: corrupt, unknown schema) is skipped and counted as {@code unreadable}.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
  *       after a bounded pause ({@link RegistryWait}), during which the loop keeps polling with
@@ -548,6 +550,16 @@ public final class TrainerWorker implements Service {
       queue.putBack(record);
       waitForRegistry(cause);
       return;
+    }
+    if (ArtifactStoreWriteException.isCause(cause)) {
+      // No job's fault, and every job would meet it: the worker stops (its liveness fails, its
+      // process exits for a restart) and the job, left uncommitted, is trained again after it.
+      throw new TrainerException(
+          "the artifact store takes no write, so job "
+              + jobId
+              + " cannot store its adapter; it stays uncommitted: "
+              + cause.getMessage(),
+          cause);
     }
     int attempt = failures.merge(jobId, 1, Integer::sum);
     if (attempt < attempts) {
