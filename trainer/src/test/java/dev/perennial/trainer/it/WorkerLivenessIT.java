@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Issue 17: its loop died of an {@link Error} (not an exception).
  *   <li>Its artifact store takes no write (the folder read-only, full, gone): no job can yield a
  *       candidate, and that is no job's fault, so no job is spent on it.
+ *   <li>It cannot read {@code releases.v1} (the topic gone, no ACL, the broker not answering):
+ *       likewise no job's fault.
  * </ul>
  */
 class WorkerLivenessIT {
@@ -111,6 +114,44 @@ class WorkerLivenessIT {
       assertThat(worker.readiness().ready()).isFalse();
     }
     // the job stays to be trained by the next worker, once the store takes writes again
+    assertThat(committed(config.workerGroupId())).as("committed job offsets").isZero();
+    assertThat(harness.readAll(harness.topics().trainingJobs()))
+        .extracting(TrainingJob::getJobId)
+        .containsExactly(job.getJobId());
+  }
+
+  @Test
+  @Timeout(value = 400, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aWorkerThatCannotReadTheReleasesFailsAndLeavesTheJobUncommitted() throws Exception {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    // a consumer would otherwise create the topic again, empty, by asking for it
+    harness.values().put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    TrainingJob job = sealOneShortJob(harness);
+    TrainerConfig config = harness.config();
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker = TrainerWorker.create(config, meters, null)) {
+      // releases.v1 goes away after the worker opened it: every read of it times out
+      String releases = harness.topics().releases().name();
+      try (Admin admin = KAFKA.createAdmin()) {
+        admin.deleteTopics(List.of(releases)).all().get();
+        while (admin.listTopics().names().get().contains(releases)) {
+          TrainerHarness.sleep(100);
+        }
+      }
+      worker.start();
+
+      // either the worker fails, or it gives the job up (commits it without a candidate)
+      long deadline = System.nanoTime() + Duration.ofSeconds(360).toNanos();
+      while (worker.failure().isEmpty()
+          && jobs(meters, "failed") == 0
+          && System.nanoTime() < deadline) {
+        TrainerHarness.sleep(100);
+      }
+      assertThat(jobs(meters, "failed")).as("jobs given up without a candidate").isZero();
+      assertThat(worker.failure()).hasValueSatisfying(why -> assertThat(why).contains(releases));
+      assertThat(worker.readiness().ready()).isFalse();
+    }
     assertThat(committed(config.workerGroupId())).as("committed job offsets").isZero();
     assertThat(harness.readAll(harness.topics().trainingJobs()))
         .extracting(TrainingJob::getJobId)
