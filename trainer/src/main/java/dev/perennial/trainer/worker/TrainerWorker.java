@@ -82,9 +82,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A job whose training fails is tried {@code perennial.trainer.worker.job.attempts} times,
  *       then skipped with an error; a job that can never succeed ({@link JobSkippedException}) is
  *       skipped at once. Either way its offset is committed and it is counted. An artifact store
- *       that takes no write ({@link ArtifactStoreWriteException}) is no job's fault: the worker
- *       stops (it has failed) and leaves the job uncommitted. A record that is no job ({@link
- *       ReadFailure}: corrupt, unknown schema) is skipped and counted as {@code unreadable}.
+ *       that takes no write ({@link ArtifactStoreWriteException}), or {@code releases.v1} that
+ *       cannot be read, is no job's fault: the worker stops (it has failed) and leaves the job
+ *       uncommitted. A record that is no job ({@link ReadFailure}: corrupt, unknown schema) is
+ *       skipped and counted as {@code unreadable}.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
  *       after a bounded pause ({@link RegistryWait}), during which the loop keeps polling with
@@ -124,6 +125,7 @@ public final class TrainerWorker implements Service {
       new RegistryWait(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE, Clock.systemUTC());
   private final KafkaClientMeters clientMeters;
   private final ReleaseView releases;
+  private final String releasesTopic;
   private final CandidateDecisions decisions;
   private final JobTrainer trainer;
   private final TrainingProgress progress;
@@ -206,6 +208,7 @@ public final class TrainerWorker implements Service {
             candidates.name(),
             pending);
     this.registry = topics.registry();
+    this.releasesTopic = topics.releases().name();
 
     Map<String, Object> releaseProperties =
         KafkaClients.consumer(config, config.workerGroupId() + "-releases");
@@ -417,7 +420,7 @@ public final class TrainerWorker implements Service {
     Future<TrainedJob> outcome =
         training.submit(
             () -> {
-              releases.refresh();
+              refreshReleases();
               // a REBASE job moves the stable release on the base it re-bases from
               String onBase =
                   job.getRebase() == null
@@ -442,6 +445,30 @@ public final class TrainerWorker implements Service {
                   listener);
             });
     current = new Running(record, outcome, cancelled);
+  }
+
+  /**
+   * Reads {@code releases.v1} up to its end for a job (on the training thread). A failure other
+   * than a registry outage is the topic's or the broker's, never the job's.
+   */
+  private void refreshReleases() {
+    try {
+      releases.refresh();
+    } catch (RuntimeException e) {
+      if (ReadFailure.isOutage(e)) {
+        throw e;
+      }
+      throw new ReleasesUnreadableException(releasesTopic, e);
+    }
+  }
+
+  /** {@code releases.v1} cannot be read: the topic gone, no ACL, the broker not answering. */
+  static final class ReleasesUnreadableException extends TrainerException {
+    private static final long serialVersionUID = 1L;
+
+    ReleasesUnreadableException(String topic, Throwable cause) {
+      super("cannot read " + topic + " to its end (" + cause + ")", cause);
+    }
   }
 
   /**
@@ -551,14 +578,17 @@ public final class TrainerWorker implements Service {
       waitForRegistry(cause);
       return;
     }
-    if (ArtifactStoreWriteException.isCause(cause)) {
+    if (cause instanceof ReleasesUnreadableException
+        || ArtifactStoreWriteException.isCause(cause)) {
       // No job's fault, and every job would meet it: the worker stops (its liveness fails, its
       // process exits for a restart) and the job, left uncommitted, is trained again after it.
       throw new TrainerException(
-          "the artifact store takes no write, so job "
+          (cause instanceof ReleasesUnreadableException
+                  ? cause.getMessage()
+                  : "the artifact store takes no write (" + cause.getMessage() + ")")
+              + ": job "
               + jobId
-              + " cannot store its adapter; it stays uncommitted: "
-              + cause.getMessage(),
+              + " stays uncommitted",
           cause);
     }
     int attempt = failures.merge(jobId, 1, Integer::sum);
