@@ -6,13 +6,17 @@ import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.testing.ErrorOnCount;
 import dev.perennial.core.testing.KafkaClusterExtension;
+import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.evaluator.config.EvaluatorConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -21,8 +25,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 17: an evaluator whose loop died of an {@link Error} (not an exception, which it catches)
- * says so: {@code failure()} (hence {@code /health/live} and the exit code) and readiness name it.
+ * An evaluator that cannot work says so: {@code failure()} (hence {@code /health/live} and the exit
+ * code) and readiness name why.
+ *
+ * <ul>
+ *   <li>Issue 17: its loop died of an {@link Error} (not an exception, which it catches).
+ *   <li>It cannot read {@code releases.v1}, which every batch compares with (the topic gone, no
+ *       ACL, the broker not answering).
+ * </ul>
  */
 class EvaluatorLivenessIT {
 
@@ -35,16 +45,7 @@ class EvaluatorLivenessIT {
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void anEvaluatorWhoseLoopDiedOfAnErrorReportsTheFailure() throws Exception {
     TopicCatalog catalog = KAFKA.provisionCatalog();
-    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
-    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
-    values.put(
-        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
-        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
-    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
-    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
-    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
-    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
-    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
+    Map<String, String> values = values(catalog);
     // an unreadable candidate is counted on the loop thread: the count throws the Error
     KAFKA.produce(
         catalog.name(PerennialTopic.CANDIDATES),
@@ -69,5 +70,75 @@ class EvaluatorLivenessIT {
                       .contains("StackOverflowError"));
       assertThat(service.readiness().ready()).isFalse();
     }
+  }
+
+  @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void anEvaluatorThatCannotReadTheReleasesSaysSoAndFails() throws Exception {
+    TopicCatalog catalog = KAFKA.provisionCatalog();
+    Map<String, String> values = values(catalog);
+    // a consumer would otherwise create the topic again, empty, by asking for it
+    values.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    String releases = catalog.name(PerennialTopic.RELEASES);
+    String cannotRead = "Cannot read " + releases + " to its end";
+
+    try (LogCapture log = new LogCapture();
+        EvaluatorService service =
+            EvaluatorService.start(new EvaluatorConfig(values), new SimpleMeterRegistry(), null)) {
+      // releases.v1 goes away after the evaluator opened it: every read of it times out
+      try (Admin admin = KAFKA.createAdmin()) {
+        admin.deleteTopics(List.of(releases)).all().get();
+        while (admin.listTopics().names().get().contains(releases)) {
+          Thread.sleep(100);
+        }
+      }
+      // a candidate to evaluate: the evaluator reads releases.v1 before each batch
+      KAFKA.produce(
+          catalog.name(PerennialTopic.CANDIDATES),
+          new ByteArraySerializer(),
+          new ByteArraySerializer(),
+          List.of(KeyValue.pair("acme/x".getBytes(StandardCharsets.UTF_8), new byte[] {7, 7})));
+
+      long deadline = System.nanoTime() + 240_000_000_000L;
+      while (!log.text().contains(cannotRead)
+          && service.failure().isEmpty()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(log.text()).contains(cannotRead);
+      assertThat(service.readiness().ready())
+          .as("ready: " + service.readiness().detail())
+          .isFalse();
+
+      // after as many tries as a batch gets, it has failed
+      while (service.failure().isEmpty()
+          && occurrences(log.text(), cannotRead) <= EvaluatorService.MAX_ATTEMPTS
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(service.failure()).hasValueSatisfying(why -> assertThat(why).contains(releases));
+    }
+  }
+
+  private Map<String, String> values(TopicCatalog catalog) {
+    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
+    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(
+        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
+    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
+    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
+    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
+    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
+    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
+    return values;
+  }
+
+  private static int occurrences(String text, String part) {
+    int count = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      count++;
+    }
+    return count;
   }
 }
