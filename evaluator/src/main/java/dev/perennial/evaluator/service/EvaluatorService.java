@@ -90,7 +90,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A candidate that cannot be evaluated as it is (corrupt files, another base, shards an
  *       erasure rewrote) gets a failed verdict naming the gate. A batch that fails otherwise (the
  *       store cannot be read, ...) is tried again, {@value #MAX_ATTEMPTS} times in all; then the
- *       service stops consuming and has failed rather than skip a candidate. A record that is no
+ *       service stops consuming and has failed rather than skip a candidate. So does it when {@code
+ *       releases.v1} cannot be read to its end before a batch as many times in a row (the topic
+ *       gone, no ACL, the broker not answering), readiness DOWN meanwhile. A record that is no
  *       candidate ({@link ReadFailure}: corrupt, unknown schema) is committed past and counted.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the candidate waiting
  *       to be read waits, tried again after a bounded pause; nothing is committed past it and
@@ -136,6 +138,7 @@ public final class EvaluatorService implements Service {
   private LoopThread loop;
   private Running current;
   private int failedAttempts;
+  private int failedReleaseReads;
   private volatile int waitingCount;
   private volatile boolean running = true;
   private volatile String failure;
@@ -361,10 +364,25 @@ public final class EvaluatorService implements Service {
     try {
       releases.refresh();
     } catch (RuntimeException e) {
-      log.warn(
-          "Cannot read {} to its end; trying again: {}", topics.releases().name(), e.toString());
-      pauseForOutage(e);
+      if (ReadFailure.isOutage(e)) {
+        log.warn(
+            "Cannot read {} to its end; trying again: {}", topics.releases().name(), e.toString());
+        pauseForOutage(e);
+        return;
+      }
+      // the topic gone, no ACL, the broker not answering: no batch can be compared
+      failedReleaseReads++;
+      String why = "Cannot read " + topics.releases().name() + " to its end: " + e;
+      readiness = Readiness.notReady(why);
+      if (failedReleaseReads >= MAX_ATTEMPTS) {
+        throw new FatalException(why + " (" + failedReleaseReads + " attempts)", e);
+      }
+      log.warn("{}; retry {} of {}", why, failedReleaseReads, MAX_ATTEMPTS - 1);
       return;
+    }
+    if (failedReleaseReads > 0) {
+      failedReleaseReads = 0;
+      readiness = Readiness.ready("idle");
     }
     while (!waiting.isEmpty() && requests.size() < config.batchMaxCandidates()) {
       ConsumerRecord<String, byte[]> record = waiting.peekFirst();
