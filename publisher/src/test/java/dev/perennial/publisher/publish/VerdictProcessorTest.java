@@ -20,6 +20,7 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.ErasureDetails;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
@@ -221,6 +222,44 @@ class VerdictProcessorTest {
     assertThat(audit.getReason())
         .isEqualTo("failed gates: leakage: 3.5 (must be LESS_OR_EQUAL 1.0)");
     assertThat(audit.getDetails()).containsEntry("failedGates", "leakage");
+  }
+
+  @Test
+  void aRefusalAtTheRolloverLimitNamesOnlyTheFailedGateAsFailedAndTheUndecidedOneAsUndecided() {
+    // the evaluator refuses a candidate whose data may roll over no more: its learning gate is
+    // undecided (the interval straddles the threshold), evidence.rollover failed; the verdict's
+    // own reason names only the failing gate
+    AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    Gate learning =
+        Gate.newBuilder(
+                TestVerdicts.gate("learning", 0.12, 0.05, GateComparator.GREATER_OR_EQUAL, false))
+            .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+            .setN(9)
+            .setLower(-0.02)
+            .setUpper(0.25)
+            .setConfidence(0.95)
+            .build();
+    Gate rollover =
+        Gate.newBuilder(
+                TestVerdicts.gate("evidence.rollover", 11, 10, GateComparator.LESS_OR_EQUAL, false))
+            .setOutcome(EvaluationOutcome.FAILED)
+            .setN(11)
+            .build();
+    EvaluationVerdict verdict = TestVerdicts.verdict(candidate, List.of(learning, rollover));
+    verdict.setOutcome(EvaluationOutcome.FAILED);
+
+    AuditEvent audit = onlyAudit(process(verdict), Outcome.REFUSED, AuditEvents.RELEASE_REFUSED);
+
+    assertThat(audit.getDetails())
+        .containsEntry("failedGates", "evidence.rollover")
+        .containsEntry("undecidedGates", "learning")
+        .containsEntry("outcome", "FAILED")
+        .containsKeys("gate.learning", "gate.evidence.rollover");
+    assertThat(audit.getReason())
+        .isEqualTo(
+            "failed gates: evidence.rollover: 11.0 (must be LESS_OR_EQUAL 10.0); undecided"
+                + " gates (insufficient evidence): learning: 0.1200 [-0.02000, 0.2500] n 9 at"
+                + " 95 % (must be GREATER_OR_EQUAL 0.05 at the lower bound)");
   }
 
   @Test
