@@ -355,22 +355,42 @@ public final class VerdictProcessor {
         List.of(audit(verdict, AuditEvents.RELEASE_DEFERRED, reason, details, now)));
   }
 
+  /**
+   * A verdict that did not pass: the audit names the gates that failed as failed and those that had
+   * insufficient evidence as undecided (a candidate refused at the rollover limit has both), as the
+   * verdict itself tells them apart.
+   */
   private Decision gateRefusal(EvaluationVerdict verdict, Instant now) {
-    List<Gate> failed = gatesNotPassed(verdict);
+    List<Gate> failed = gatesWith(verdict, EvaluationOutcome.FAILED);
+    List<Gate> undecided = gatesWith(verdict, EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     Map<String, String> details = new TreeMap<>();
-    failed.forEach(gate -> details.put("gate." + gate.getName(), describe(gate)));
+    gatesNotPassed(verdict).forEach(gate -> details.put("gate." + gate.getName(), describe(gate)));
     details.put("failedGates", failed.stream().map(Gate::getName).collect(Collectors.joining(",")));
+    if (!undecided.isEmpty()) {
+      details.put(
+          "undecidedGates", undecided.stream().map(Gate::getName).collect(Collectors.joining(",")));
+    }
+    details.put("outcome", Outcomes.of(verdict).name());
+    List<String> parts = new ArrayList<>();
+    if (!failed.isEmpty()) {
+      parts.add(
+          "failed gates: "
+              + failed.stream().map(VerdictProcessor::describe).collect(Collectors.joining("; ")));
+    }
+    if (!undecided.isEmpty()) {
+      parts.add(
+          "undecided gates (insufficient evidence): "
+              + undecided.stream()
+                  .map(VerdictProcessor::describe)
+                  .collect(Collectors.joining("; ")));
+    }
     String reason;
-    if (failed.isEmpty()) {
+    if (parts.isEmpty()) {
       reason = "verdict did not pass, but names no failing gate";
     } else if (verdict.getPassed()) {
-      reason =
-          "verdict says passed, but gates failed: "
-              + failed.stream().map(VerdictProcessor::describe).collect(Collectors.joining("; "));
+      reason = "verdict says passed, but " + String.join("; ", parts);
     } else {
-      reason =
-          "failed gates: "
-              + failed.stream().map(VerdictProcessor::describe).collect(Collectors.joining("; "));
+      reason = String.join("; ", parts);
     }
     return refusal(verdict, reason, details, now);
   }
