@@ -108,6 +108,35 @@ class VerdictProcessorTest {
   }
 
   @Test
+  void anAutomaticPromotionsAuditEventNamesTheVersionTheAliasLeftAndTheAliasesBeforeAndAfter() {
+    process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    Decision second =
+        process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+
+    AuditEvent audit = second.audits().get(0);
+    assertThat(audit.getAction()).isEqualTo(AuditEvents.RELEASE_PUBLISHED);
+    String base = Digest.parse(TestVerdicts.BASE_DIGEST).toString();
+    assertThat(audit.getDetails())
+        .containsEntry("alias", "stable")
+        .containsEntry("version", "2")
+        .containsEntry("previousVersion", "1")
+        .containsEntry("aliasesBefore", "{" + base + "={stable=1}}")
+        .containsEntry("aliasesAfter", "{" + base + "={stable=2}}");
+  }
+
+  @Test
+  void aFirstReleasesAuditEventSaysItsAliasPointedAtNoVersionBefore() {
+    Decision first =
+        process(
+            TestVerdicts.passed(TestVerdicts.candidate(store, "manual/support", "cand-1", null)));
+
+    assertThat(first.audits().get(0).getDetails())
+        .containsEntry("alias", "canary")
+        .containsEntry("previousVersion", "none")
+        .containsEntry("aliasesBefore", "{}");
+  }
+
+  @Test
   void aTenantThatDoesNotPromoteAutomaticallyGetsCanary() {
     Decision decision =
         process(
