@@ -173,6 +173,15 @@ public final class VerdictProcessor {
     Map<String, String> details = verdictDetails(verdict);
     details.put("version", Integer.toString(release.version()));
     details.put("alias", alias.alias());
+    // the alias move, told in this one event as promote, rollback and retraction events tell theirs
+    details.put(
+        "previousVersion",
+        before
+            .alias(release.manifest().baseModelDigest(), alias.alias())
+            .map(String::valueOf)
+            .orElse("none"));
+    details.put("aliasesBefore", before.baseAliases().toString());
+    details.put("aliasesAfter", state.baseAliases().toString());
     details.put("folder", ReleaseArea.relativePath(release.key(), release.version()));
     details.put("location", release.manifest().artifactLocation());
     details.put("manifestDigest", release.manifest().digest().toString());
