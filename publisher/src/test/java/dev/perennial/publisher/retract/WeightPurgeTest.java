@@ -2,12 +2,14 @@ package dev.perennial.publisher.retract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.alias.AliasCommandProcessor;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.publish.VerdictProcessor;
 import dev.perennial.publisher.release.PurgeNotice;
@@ -162,6 +164,23 @@ class WeightPurgeTest {
     assertThat(rebuilt.registry().get(KEY).isRetracted(1)).isTrue();
     assertThat(purge.completeRetracted(rebuilt.registry())).as("nothing left to purge").isEmpty();
     assertThat(verifies(1)).isTrue();
+  }
+
+  @Test
+  void theSignedPurgeNoticeSaysWhichErasureRequestRetractedTheReleaseAndWhy() throws Exception {
+    // retracted without a replacement: no later manifest names the request, and releases.v1
+    // (compacted)
+    // keeps the RETRACTED record's reason only until the key's next record
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+
+    Decision decision = commit(retract(1));
+
+    String reason = decision.releases().get(0).getReason();
+    assertThat(reason).contains("erase-job-erase");
+    JsonNode notice = Json.MAPPER.readTree(PurgeNotice.read(v(1)).orElseThrow().bytes());
+    assertThat(notice.path("retraction").asText(null)).isEqualTo(reason);
+    assertThat(verifies(1)).as("the notice, signed, verifies").isTrue();
   }
 
   @Test
