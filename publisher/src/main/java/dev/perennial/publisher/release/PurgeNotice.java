@@ -30,9 +30,16 @@ import java.util.TreeMap;
  *   "adapterKey": "acme/support", "version": 1, "purgedAt": "2025-...Z",
  *   "signingKey": "sha256:<hex>",
  *   "reason": "retracted: trained on erased data",
+ *   "retraction": "trained on data erased by request <id>; replaced by v2",
  *   "files": {"adapter_model.safetensors": "sha256:..."}
  * }
  * }</pre>
+ *
+ * <p>{@code retraction} is the reason of the release's RETRACTED record on {@code releases.v1}: the
+ * erasure request and what became of the retrain (replaced by a version, retracted at once, or
+ * after the max wait). It keeps in the release area what the compacted topic keeps only until the
+ * key's next record. It is absent when the purge was finished at a start after a crash (the record
+ * is not at hand then), and in notices written before it was recorded.
  */
 public final class PurgeNotice {
 
@@ -46,23 +53,40 @@ public final class PurgeNotice {
   private final int version;
   private final String signingKey;
   private final SortedMap<String, Digest> files;
+  private final String retraction;
 
   private PurgeNotice(
       byte[] bytes,
       AdapterKey adapterKey,
       int version,
       String signingKey,
-      SortedMap<String, Digest> files) {
+      SortedMap<String, Digest> files,
+      String retraction) {
     this.bytes = bytes;
     this.adapterKey = adapterKey;
     this.version = version;
     this.signingKey = signingKey;
     this.files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+    this.retraction = retraction;
   }
 
   /** The notice for deleting {@code files} (name to digest, as the manifest lists them). */
   public static PurgeNotice of(
       AdapterKey key, int version, Map<String, Digest> files, String signingKey, Instant at) {
+    return of(key, version, files, signingKey, at, null);
+  }
+
+  /**
+   * The notice for deleting {@code files}, with the reason of the release's RETRACTED record
+   * ({@code retraction}; null when it is not at hand).
+   */
+  public static PurgeNotice of(
+      AdapterKey key,
+      int version,
+      Map<String, Digest> files,
+      String signingKey,
+      Instant at,
+      String retraction) {
     ObjectNode tree = Json.MAPPER.createObjectNode();
     tree.put("format", FORMAT);
     tree.put("adapterKey", key.toString());
@@ -70,9 +94,13 @@ public final class PurgeNotice {
     tree.put("purgedAt", at.toString());
     tree.put("signingKey", signingKey);
     tree.put("reason", REASON);
+    if (retraction != null) {
+      tree.put("retraction", retraction);
+    }
     ObjectNode named = tree.putObject("files");
     new TreeMap<>(files).forEach((name, digest) -> named.put(name, digest.toString()));
-    return new PurgeNotice(Json.bytes(tree), key, version, signingKey, new TreeMap<>(files));
+    return new PurgeNotice(
+        Json.bytes(tree), key, version, signingKey, new TreeMap<>(files), retraction);
   }
 
   /**
@@ -126,7 +154,12 @@ public final class PurgeNotice {
       }
     }
     return new PurgeNotice(
-        bytes, key, tree.path("version").asInt(), tree.path("signingKey").asText(null), files);
+        bytes,
+        key,
+        tree.path("version").asInt(),
+        tree.path("signingKey").asText(null),
+        files,
+        tree.path("retraction").isTextual() ? tree.path("retraction").textValue() : null);
   }
 
   /** The exact bytes {@code purged.sig} signs. */
@@ -145,6 +178,14 @@ public final class PurgeNotice {
   /** The id of the key that signed it, as the notice names it (may be null when unreadable). */
   public String signingKey() {
     return signingKey;
+  }
+
+  /**
+   * Why the release was retracted, as its RETRACTED record said (the erasure request, what became
+   * of the retrain); empty when the notice does not record it.
+   */
+  public Optional<String> retraction() {
+    return Optional.ofNullable(retraction);
   }
 
   /** The files deleted from the folder, name to the digest the manifest lists. */

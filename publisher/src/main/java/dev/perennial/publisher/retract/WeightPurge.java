@@ -85,6 +85,15 @@ public final class WeightPurge {
    * @param registry the state after the retraction: which releases still hold which blobs
    */
   public Optional<Result> purge(ReleaseRegistry registry, AdapterKey key, int version) {
+    return purge(registry, key, version, null);
+  }
+
+  /**
+   * Purges one retracted version, its notice naming why it was retracted ({@code retraction}, the
+   * RETRACTED record's reason; null when it is not at hand).
+   */
+  private Optional<Result> purge(
+      ReleaseRegistry registry, AdapterKey key, int version, String retraction) {
     KeyState state = registry.get(key);
     Optional<StoredRelease> release = state.release(version);
     if (!state.isRetracted(version) || release.isEmpty()) {
@@ -95,7 +104,7 @@ public final class WeightPurge {
     List<String> files =
         area.purge(
             release.get(),
-            PurgeNotice.of(key, version, weights, signer.keyId(), clock.instant()),
+            PurgeNotice.of(key, version, weights, signer.keyId(), clock.instant(), retraction),
             signer);
     SortedSet<Digest> held = heldBlobs(registry);
     SortedSet<Digest> candidates = new TreeSet<>(weights.values());
@@ -135,7 +144,11 @@ public final class WeightPurge {
         continue;
       }
       try {
-        purge(registry, AdapterKey.parse(record.getAdapterKey()), record.getVersion())
+        purge(
+                registry,
+                AdapterKey.parse(record.getAdapterKey()),
+                record.getVersion(),
+                record.getReason())
             .ifPresent(results::add);
       } catch (RuntimeException e) {
         log.error(
