@@ -6,8 +6,8 @@ import dev.perennial.trainer.shard.SourcedExample;
 import java.util.List;
 
 /**
- * What the accumulator learns from its five input topics, merged into one stream and re-keyed by
- * tenant so that every event of a tenant reaches the one task holding the tenant's state.
+ * What the accumulator learns from its input topics, merged into one stream and re-keyed by tenant
+ * so that every event of a tenant reaches the one task holding the tenant's state.
  */
 public sealed interface TrainerEvent {
 
@@ -89,6 +89,18 @@ public sealed interface TrainerEvent {
    */
   record RebaseRefused(String adapterKey, String candidateId, String jobId)
       implements TrainerEvent {
+    @Override
+    public String tenant() {
+      return AdapterKey.tenantOf(adapterKey).orElse(null);
+    }
+  }
+
+  /**
+   * The worker gave a job up ({@code job-outcomes.v1}): training failed on every attempt, or it was
+   * skipped ({@code outcome} says which, with the skip reason). No candidate will come of it, so no
+   * verdict either: a REBASE job is settled by it.
+   */
+  record JobGivenUp(String adapterKey, String jobId, String outcome) implements TrainerEvent {
     @Override
     public String tenant() {
       return AdapterKey.tenantOf(adapterKey).orElse(null);

@@ -33,6 +33,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.JobGivenUp;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -1014,6 +1015,46 @@ class AccumulatorProcessorTest {
   }
 
   @Test
+  void aRebaseTheWorkerGaveUpOnIsReBasedWhenTheBaseIsAnnouncedAgainNotAtOnce() {
+    keyReleasedOnTheOldBaseThenAnnounced();
+    TrainingJob rebase = jobs().get(jobs().size() - 1);
+
+    // skipped by the worker (its candidate never comes): settled, but nothing is planned at once,
+    // nor a distillation as after a refused carry-over
+    givenUp("acme/support", rebase.getJobId(), "SKIPPED TOKENIZER_CHANGED");
+    processor.sealExpired(20_000);
+    processor.sealExpired(30_000);
+    assertThat(rebaseJobs()).as("no plan-skip-plan loop").hasSize(1);
+
+    // the operator announces the base again: the key is re-based, once
+    put(bases, BASES, "perennial-tiny-2", announcement(Instant.ofEpochMilli(35_000)));
+    processor.sealExpired(40_000);
+    processor.sealExpired(50_000);
+    assertThat(rebaseJobs()).hasSize(2);
+    assertThat(jobs().get(jobs().size() - 1).getRebase().getDistil()).isFalse();
+  }
+
+  @Test
+  void aNewerReleaseOnTheOldBaseIsReBasedOnceTheWorkerGaveTheKeysLastRebaseUp() {
+    keyReleasedOnTheOldBaseThenAnnounced();
+    TrainingJob first = jobs().get(jobs().size() - 1);
+
+    // the old base releases v2 while the rebase of v1 trains, which then fails on every attempt
+    releaseWithStables("acme/support", 2, "acme/support@9-x", Map.of(OLD, 2));
+    processor.sealExpired(20_000);
+    assertThat(rebaseJobs()).as("the rebase of v1 is in flight").hasSize(1);
+    givenUp("acme/support", first.getJobId(), "FAILED");
+    givenUp("acme/support", first.getJobId(), "FAILED");
+    processor.sealExpired(30_000);
+    processor.sealExpired(40_000);
+
+    assertThat(rebaseJobs()).hasSize(2);
+    TrainingJob second = jobs().get(jobs().size() - 1);
+    assertThat(second.getRebase().getSourceRelease().getVersion()).isEqualTo(2);
+    assertThat(second.getRebase().getDistil()).isFalse();
+  }
+
+  @Test
   void aCarryOverRefusedAfterTheBaseWasAnnouncedAgainIsDistilledOnceAndThenRetried() {
     keyReleasedOnTheOldBaseThenAnnounced();
     TrainingJob carry = jobs().get(jobs().size() - 1);
@@ -1183,6 +1224,10 @@ class AccumulatorProcessorTest {
 
   private List<TrainingJob> rebaseJobs() {
     return jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE).toList();
+  }
+
+  private void givenUp(String adapterKey, String jobId, String outcome) {
+    processor.process(new Record<>("acme", new JobGivenUp(adapterKey, jobId, outcome), 6_000));
   }
 
   private void refused(String adapterKey, String jobId) {
