@@ -18,6 +18,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.JobGivenUp;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TriggerSettings;
@@ -208,6 +209,8 @@ public final class AccumulatorProcessor
       insufficientSeen.increment();
     } else if (event instanceof RebaseRefused refused) {
       rebases.onRefused(refused, record.timestamp());
+    } else if (event instanceof JobGivenUp givenUp) {
+      rebases.onGivenUp(givenUp);
     }
   }
 

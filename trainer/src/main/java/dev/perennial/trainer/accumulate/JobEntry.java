@@ -26,6 +26,9 @@ import java.util.List;
  * @param sourceVersion the version of the key's release on the old base a REBASE job moves: the one
  *     it was planned from, then the one its candidate moved; null for other jobs and in entries
  *     written before
+ * @param givenUp whether the worker gave the job up ({@code job-outcomes.v1}: training failed on
+ *     every attempt, or it was skipped), so no candidate will come of it; false in entries written
+ *     before. A given-up REBASE job is settled as a refused or undecided one is
  */
 public record JobEntry(
     String jobId,
@@ -42,7 +45,8 @@ public record JobEntry(
     String importId,
     boolean refused,
     Long announcedAt,
-    Integer sourceVersion) {
+    Integer sourceVersion,
+    boolean givenUp) {
 
   /**
    * The data of a job whose candidate had insufficient evidence.
@@ -83,7 +87,8 @@ public record JobEntry(
         null,
         false,
         null,
-        null);
+        null,
+        false);
   }
 
   /**
@@ -114,7 +119,8 @@ public record JobEntry(
         null,
         false,
         announcedAt,
-        sourceVersion);
+        sourceVersion,
+        false);
   }
 
   /** An IMPORT job as sealed, starting from the import {@code importId}. */
@@ -135,7 +141,8 @@ public record JobEntry(
         importId,
         false,
         null,
-        null);
+        null,
+        false);
   }
 
   /** This REBASE job with its candidate found undecided. */
@@ -155,7 +162,8 @@ public record JobEntry(
         importId,
         refused,
         announcedAt,
-        sourceVersion);
+        sourceVersion,
+        givenUp);
   }
 
   /** This REBASE job as moving the key's release {@code version} (what its candidate moved). */
@@ -175,7 +183,8 @@ public record JobEntry(
         importId,
         refused,
         announcedAt,
-        version);
+        version,
+        givenUp);
   }
 
   /** This REBASE job with its candidate refused. */
@@ -195,7 +204,29 @@ public record JobEntry(
         importId,
         true,
         announcedAt,
-        sourceVersion);
+        sourceVersion,
+        givenUp);
+  }
+
+  /** This job as given up by the worker: no candidate will come of it. */
+  public JobEntry foundGivenUp() {
+    return new JobEntry(
+        jobId,
+        trigger,
+        trainShards,
+        heldOutShards,
+        replayShards,
+        supersededBy,
+        carriedJobs,
+        rollover,
+        rebaseTo,
+        distil,
+        undecided,
+        importId,
+        refused,
+        announcedAt,
+        sourceVersion,
+        true);
   }
 
   /**
@@ -231,7 +262,8 @@ public record JobEntry(
         importId,
         refused,
         announcedAt,
-        sourceVersion);
+        sourceVersion,
+        givenUp);
   }
 
   public JobEntry supersededBy(ErasureMark mark) {
@@ -250,7 +282,8 @@ public record JobEntry(
         importId,
         refused,
         announcedAt,
-        sourceVersion);
+        sourceVersion,
+        givenUp);
   }
 
   public JobEntry rolledOver(Rollover newRollover) {
@@ -269,6 +302,7 @@ public record JobEntry(
         importId,
         refused,
         announcedAt,
-        sourceVersion);
+        sourceVersion,
+        givenUp);
   }
 }

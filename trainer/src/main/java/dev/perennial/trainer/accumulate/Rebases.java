@@ -9,6 +9,7 @@ import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.JobGivenUp;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.shard.ShardSplit;
@@ -60,10 +61,15 @@ final class Rebases {
    * One REBASE job per announced successor of a base the key has a stable release on; one more when
    * the key's last REBASE job onto that base was undecided and the key's held-out pool has grown
    * enough since (the same method, from the key's stable release as it is then); one more, carrying
-   * over first again, when the base was announced again after the key's last try was refused or
-   * undecided; and one more whenever the old base's stable release is newer than the release the
-   * last REBASE job moved (the key kept learning on the old base, or an erasure's retraining
-   * replaced its release there), once that job is decided.
+   * over first again, when the base was announced again after the key's last try was refused,
+   * undecided or given up by the worker; and one more whenever the old base's stable release is
+   * newer than the release the last REBASE job moved (the key kept learning on the old base, or an
+   * erasure's retraining replaced its release there), once that job is decided or given up.
+   *
+   * <p>A job the worker gave up on is never planned again by itself (nor distilled, as a refused
+   * carry-over is): what made the worker give up (its shards, the old base's tokenizer files, the
+   * training failing on every attempt) would most likely make the next try give up too, so only an
+   * announcement or a newer release, which change what the job is planned from, re-base the key.
    */
   void plan(KeyStables stables, long timestamp) {
     String adapterKey = stables.adapterKey();
@@ -100,13 +106,15 @@ final class Rebases {
         // a move that lags the old base (refused or undecided) falls through to be tried again
         continue;
       } else if (last.get().plannedBefore(base.getAnnouncedAt().toEpochMilli())
-          && (last.get().refused() || last.get().undecided())) {
+          && (last.get().refused() || last.get().undecided() || last.get().givenUp())) {
         log.info(
             "{} was announced again after REBASE job {} of {} was {}: re-basing the key again",
             base.getName(),
             last.get().jobId(),
             adapterKey,
-            last.get().refused() ? "refused" : "undecided");
+            last.get().refused()
+                ? "refused"
+                : last.get().undecided() ? "undecided" : "given up by the worker");
         emitRebaseJob(adapterKey, base, source.get(), false, timestamp);
       } else if (last.get().undecided() && heldOutGrew(adapterKey, last.get())) {
         log.info(
@@ -133,12 +141,46 @@ final class Rebases {
   }
 
   /**
-   * Whether a REBASE job's candidate is decided: released, refused or undecided (not in flight).
+   * The worker gave a job up: the job is marked (a REBASE job is settled by it, so an announcement
+   * or a newer release on the old base re-bases the key); nothing is planned at once.
+   */
+  void onGivenUp(JobGivenUp givenUp) {
+    String adapterKey = givenUp.adapterKey();
+    KeyValue<String, JobEntry> entry = state.storedJob(adapterKey, givenUp.jobId()).orElse(null);
+    if (entry == null) {
+      log.warn(
+          "The worker gave up job {} of {} ({}), which is no job of the key",
+          givenUp.jobId(),
+          adapterKey,
+          givenUp.outcome());
+      return;
+    }
+    if (entry.value.givenUp()) {
+      return; // told again (a record read twice)
+    }
+    state.putJob(entry.key, entry.value.foundGivenUp());
+    if (entry.value.trigger() == JobTrigger.REBASE) {
+      log.warn(
+          "The worker gave up REBASE job {} of {} ({}): the key stays on its old base until the"
+              + " base is announced again or the old base has a newer release",
+          givenUp.jobId(),
+          adapterKey,
+          givenUp.outcome());
+    } else {
+      log.info(
+          "The worker gave up job {} of {} ({})", givenUp.jobId(), adapterKey, givenUp.outcome());
+    }
+  }
+
+  /**
+   * Whether a REBASE job is done with: its candidate released, refused or undecided, or the job
+   * given up by the worker (no candidate will come); not while it trains or is evaluated.
    */
   private boolean isSettled(String adapterKey, JobEntry job) {
     String candidateId = JobIds.candidateId(job.jobId());
     return job.refused()
         || job.undecided()
+        || job.givenUp()
         || state.releases(adapterKey).stream().anyMatch(r -> r.candidateId().equals(candidateId));
   }
 

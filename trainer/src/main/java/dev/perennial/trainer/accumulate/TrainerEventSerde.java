@@ -6,6 +6,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.JobGivenUp;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.shard.SourcePosition;
@@ -50,6 +51,8 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   private static final byte CANDIDATE_WITH_WEIGHTS = 9;
   // a release with its version's weight blobs (RELEASE_WITH_STABLES is still read: in flight)
   private static final byte RELEASE_WITH_WEIGHTS = 10;
+  // a job the worker gave up on (job-outcomes.v1)
+  private static final byte JOB_GIVEN_UP = 11;
 
   @Override
   public Serializer<TrainerEvent> serializer() {
@@ -130,6 +133,11 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         writeString(out, refused.adapterKey());
         writeString(out, refused.candidateId());
         writeString(out, refused.jobId());
+      } else if (event instanceof JobGivenUp givenUp) {
+        out.writeByte(JOB_GIVEN_UP);
+        writeString(out, givenUp.adapterKey());
+        writeString(out, givenUp.jobId());
+        writeString(out, givenUp.outcome());
       }
     } catch (IOException e) {
       throw new SerializationException("Cannot encode " + event.getClass().getSimpleName(), e);
@@ -197,6 +205,7 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
             new InsufficientEvidence(strings.read(in), strings.read(in), strings.read(in));
         case REBASE_REFUSED ->
             new RebaseRefused(strings.read(in), strings.read(in), strings.read(in));
+        case JOB_GIVEN_UP -> new JobGivenUp(strings.read(in), strings.read(in), strings.read(in));
         default -> throw new SerializationException("Unknown trainer event type " + type);
       };
     } catch (IOException | RuntimeException e) {

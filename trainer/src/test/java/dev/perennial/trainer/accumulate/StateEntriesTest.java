@@ -46,4 +46,19 @@ class StateEntriesTest {
     assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", entry)))
         .isEqualTo(entry);
   }
+
+  @Test
+  void aJobEntryWrittenBeforeGivenUpJobsWereRecordedReadsAsNotGivenUp() {
+    JobEntry entry =
+        read(
+            JobEntry.class,
+            "{\"jobId\":\"j-1\",\"trigger\":\"REBASE\",\"trainShards\":[\"ab\"],"
+                + "\"heldOutShards\":[],\"replayShards\":[],\"rebaseTo\":\"cd\","
+                + "\"distil\":false,\"undecided\":false,\"refused\":false,"
+                + "\"announcedAt\":5,\"sourceVersion\":1}");
+
+    assertThat(entry)
+        .isEqualTo(JobEntry.rebase("j-1", List.of("ab"), List.of(), "cd", false, 5, 1));
+    assertThat(entry.foundGivenUp().givenUp()).isTrue();
+  }
 }

@@ -11,6 +11,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
+import dev.perennial.trainer.accumulate.TrainerEvent.JobGivenUp;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -66,7 +67,8 @@ class TrainerEventSerdeTest {
                     new StableOnBase("ab", "perennial-tiny", 7, "loc-7", "m7"),
                     new StableOnBase("cd", "perennial-tiny-2", 8, "loc-8", "m8"))),
             new InsufficientEvidence("acme/support", "c-3", "j-3"),
-            new RebaseRefused("acme/support", "c-4", "j-4"));
+            new RebaseRefused("acme/support", "c-4", "j-4"),
+            new JobGivenUp("acme/support", "j-5", "SKIPPED TOKENIZER_CHANGED"));
 
     for (TrainerEvent event : events) {
       byte[] bytes = serde.serializer().serialize("t", event);
