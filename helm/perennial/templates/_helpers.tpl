@@ -374,6 +374,7 @@ audit.v1: long
 subject-keys.v1: shredding
 bases.v1: compacted
 imports.v1: compacted
+job-outcomes.v1: long
 {{- end -}}
 
 {{/*

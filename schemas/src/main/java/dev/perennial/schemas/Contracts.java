@@ -11,6 +11,7 @@ import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Feedback;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
@@ -49,6 +50,7 @@ public final class Contracts {
       case SUBJECT_KEYS -> SubjectKey.class;
       case BASES -> BaseAnnouncement.class;
       case IMPORTS -> AdapterImport.class;
+      case JOB_OUTCOMES -> JobGivenUp.class;
     };
   }
 

@@ -20,6 +20,8 @@ import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.FeedbackKind;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.GiveUpOutcome;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
@@ -35,6 +37,7 @@ import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
@@ -82,7 +85,8 @@ public final class SampleRecords {
         auditEvent(),
         subjectKey(),
         baseAnnouncement(),
-        adapterImport());
+        adapterImport(),
+        jobGivenUp());
   }
 
   public static AdapterImport adapterImport() {
@@ -98,6 +102,20 @@ public final class SampleRecords {
         .setImportedBy("operator:alice")
         .setReason("trained on the old platform")
         .setImportedAt(AT)
+        .build();
+  }
+
+  public static JobGivenUp jobGivenUp() {
+    return JobGivenUp.newBuilder()
+        .setJobId("acme/support@7-0123456789ab")
+        .setTenant("acme")
+        .setAdapterKey("acme/support")
+        .setTrigger(JobTrigger.REBASE)
+        .setOutcome(GiveUpOutcome.SKIPPED)
+        .setSkipReason(SkipReason.TOKENIZER_CHANGED)
+        .setDetail("the stable release was trained with other tokenizer files")
+        .setWorkerId("worker-0")
+        .setGivenUpAt(AT)
         .build();
   }
 

@@ -18,7 +18,8 @@ public enum PerennialTopic {
   AUDIT("audit.v1", Retention.LONG),
   SUBJECT_KEYS("subject-keys.v1", Retention.SHREDDING),
   BASES("bases.v1", Retention.COMPACTED),
-  IMPORTS("imports.v1", Retention.COMPACTED);
+  IMPORTS("imports.v1", Retention.COMPACTED),
+  JOB_OUTCOMES("job-outcomes.v1", Retention.LONG);
 
   /** How long a topic keeps its records. */
   public enum Retention {

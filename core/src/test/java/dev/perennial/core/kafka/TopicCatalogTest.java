@@ -40,7 +40,8 @@ class TopicCatalogTest {
             "acme.audit.v1",
             "acme.subject-keys.v1",
             "acme.bases.v1",
-            "acme.imports.v1");
+            "acme.imports.v1",
+            "acme.job-outcomes.v1");
     assertThat(catalog.name(PerennialTopic.DOCUMENTS)).isEqualTo("acme.documents.v1");
   }
 
@@ -87,10 +88,13 @@ class TopicCatalogTest {
   }
 
   @Test
-  void examplesErasuresAndAuditKeepTheLongRetention() {
+  void examplesErasuresAuditAndJobOutcomesKeepTheLongRetention() {
     for (PerennialTopic topic :
         new PerennialTopic[] {
-          PerennialTopic.EXAMPLES, PerennialTopic.ERASURES, PerennialTopic.AUDIT
+          PerennialTopic.EXAMPLES,
+          PerennialTopic.ERASURES,
+          PerennialTopic.AUDIT,
+          PerennialTopic.JOB_OUTCOMES
         }) {
       assertThat(catalog.spec(topic).configs())
           .containsExactlyInAnyOrderEntriesOf(

@@ -16,6 +16,7 @@ import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Feedback;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.RejectedRecord;
 import dev.perennial.schemas.v1.SubjectKey;
 import dev.perennial.schemas.v1.TrainingExample;
@@ -46,6 +47,7 @@ public final class Topics {
   private final Topic<String, SubjectKey> subjectKeys;
   private final Topic<String, BaseAnnouncement> bases;
   private final Topic<String, AdapterImport> imports;
+  private final Topic<String, JobGivenUp> jobOutcomes;
 
   private Topics(TopicCatalog catalog, SchemaRegistryClient registry, Map<String, ?> serdeConfigs) {
     this.registry = registry;
@@ -64,6 +66,7 @@ public final class Topics {
     subjectKeys = bind.topic(PerennialTopic.SUBJECT_KEYS, SubjectKey.class);
     bases = bind.topic(PerennialTopic.BASES, BaseAnnouncement.class);
     imports = bind.topic(PerennialTopic.IMPORTS, AdapterImport.class);
+    jobOutcomes = bind.topic(PerennialTopic.JOB_OUTCOMES, JobGivenUp.class);
   }
 
   /**
@@ -153,7 +156,8 @@ public final class Topics {
         audit,
         subjectKeys,
         bases,
-        imports);
+        imports,
+        jobOutcomes);
   }
 
   private record Binder(
@@ -182,5 +186,13 @@ public final class Topics {
   /** {@code imports.v1}: adapters imported as keys' starting points, keyed by adapter key. */
   public Topic<String, AdapterImport> imports() {
     return imports;
+  }
+
+  /**
+   * {@code job-outcomes.v1}: jobs the trainer worker gave up on (failed on every attempt, or
+   * skipped), keyed by adapter key.
+   */
+  public Topic<String, JobGivenUp> jobOutcomes() {
+    return jobOutcomes;
   }
 }
