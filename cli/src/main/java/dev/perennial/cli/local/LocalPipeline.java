@@ -141,7 +141,8 @@ public final class LocalPipeline implements AutoCloseable {
                     PerennialTopic.TRAINING_JOBS,
                     PerennialTopic.CANDIDATES,
                     PerennialTopic.VERDICTS,
-                    PerennialTopic.RELEASES)
+                    PerennialTopic.RELEASES,
+                    PerennialTopic.JOB_OUTCOMES)
                 .stream()
                 .map(cluster.catalog()::name)
                 .toList());

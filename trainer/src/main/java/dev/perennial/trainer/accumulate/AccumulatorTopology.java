@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.TrainingExample;
@@ -50,13 +51,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The accumulator's topology: {@code examples.v1}, {@code erasures.v1}, {@code candidates.v1},
- * {@code releases.v1} and the verdicts of {@code verdicts.v1} that matter to it (insufficient
- * evidence, a refused REBASE candidate) become {@link TrainerEvent}s, are re-keyed by tenant into
- * one repartition topic ({@value #EVENTS_BY_TENANT}) and meet in the {@link AccumulatorProcessor},
- * whose jobs go to {@code training-jobs.v1} and whose audit events (the weights of unreleased
- * candidates it purged after an erasure) go to {@code audit.v1}, both keyed by adapter key.
- * Examples stay encrypted through the repartition topic and the pending store; the processor
- * decrypts them when it seals them into shards.
+ * {@code releases.v1}, the verdicts of {@code verdicts.v1} that matter to it (insufficient
+ * evidence, a refused REBASE candidate) and the jobs the worker gave up on ({@code
+ * job-outcomes.v1}) become {@link TrainerEvent}s, are re-keyed by tenant into one repartition topic
+ * ({@value #EVENTS_BY_TENANT}) and meet in the {@link AccumulatorProcessor}, whose jobs go to
+ * {@code training-jobs.v1} and whose audit events (the weights of unreleased candidates it purged
+ * after an erasure) go to {@code audit.v1}, both keyed by adapter key. Examples stay encrypted
+ * through the repartition topic and the pending store; the processor decrypts them when it seals
+ * them into shards.
  */
 public final class AccumulatorTopology {
 
@@ -128,6 +130,15 @@ public final class AccumulatorTopology {
                 Named.as("trainer-verdicts-insufficient"))
             .mapValues(AccumulatorTopology::verdictEvent, Named.as("trainer-insufficient-events"));
 
+    Topic<String, JobGivenUp> outcomesTopic = topics.jobOutcomes();
+    KStream<String, TrainerEvent> givenUp =
+        builder.stream(
+                outcomesTopic.name(),
+                Consumed.with(outcomesTopic.keySerde(), outcomesTopic.valueSerde())
+                    .withName("trainer-job-outcomes-source"))
+            .filter((key, outcome) -> outcome != null, Named.as("trainer-job-outcomes-present"))
+            .mapValues(AccumulatorTopology::givenUpEvent, Named.as("trainer-given-up-events"));
+
     // Every task reads every announced base (a new base concerns every tenant's keys) and every
     // import (planned by the task that holds the key's data). Both values are read as bytes,
     // deliberately: the global thread cannot be replaced, so a registry outage there would stop
@@ -154,6 +165,7 @@ public final class AccumulatorTopology {
             .merge(candidates, Named.as("trainer-merge-candidates"))
             .merge(releases, Named.as("trainer-merge-releases"))
             .merge(insufficient, Named.as("trainer-merge-insufficient"))
+            .merge(givenUp, Named.as("trainer-merge-given-up"))
             .filter(AccumulatorTopology::hasTenant, Named.as("trainer-events-with-tenant"))
             // Re-key by tenant: an erasure reaches every adapter key of its tenant, so all of a
             // tenant's state lives in one task (and an erasure is one transaction).
@@ -210,6 +222,14 @@ public final class AccumulatorTopology {
         verdict.getAdapterKey(),
         verdict.getCandidate().getCandidateId(),
         verdict.getCandidate().getJobId());
+  }
+
+  private static TrainerEvent givenUpEvent(JobGivenUp outcome) {
+    String how =
+        outcome.getSkipReason() == null
+            ? outcome.getOutcome().name()
+            : outcome.getOutcome() + " " + outcome.getSkipReason();
+    return new TrainerEvent.JobGivenUp(outcome.getAdapterKey(), outcome.getJobId(), how);
   }
 
   /** A FAILED verdict on a REBASE candidate (carried over or distilled). */

@@ -84,6 +84,7 @@ public final class TrainerAccumulator implements StreamsApplication {
           PerennialTopic.RELEASES,
           PerennialTopic.BASES,
           PerennialTopic.IMPORTS,
+          PerennialTopic.JOB_OUTCOMES,
           PerennialTopic.TRAINING_JOBS,
           PerennialTopic.SUBJECT_KEYS,
           PerennialTopic.AUDIT);

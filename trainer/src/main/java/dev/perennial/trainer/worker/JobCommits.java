@@ -4,9 +4,14 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.GiveUpOutcome;
+import dev.perennial.schemas.v1.JobGivenUp;
+import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,33 +19,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits a job's outcome (its candidate, or nothing) together with the job's offset in one
- * transaction, on the worker loop's thread. An outcome whose transaction aborts, whatever it is, is
- * held ({@link PendingCommit}) and committed again after a pause: the job is never read and trained
- * again (a failed job would otherwise be trained {@code worker.job.attempts} more times). A trained
- * job one of whose shards an erasure rewrote meanwhile is skipped instead. Nothing is committed for
- * a partition that moved to another worker.
+ * Commits a job's outcome together with the job's offset in one transaction, on the worker loop's
+ * thread: a trained job's candidate on {@code candidates.v1}; for a job given up (failed on every
+ * attempt, or skipped) a {@link JobGivenUp} on {@code job-outcomes.v1}, so the accumulator knows
+ * that no candidate will come (a given-up REBASE job is settled by it); nothing for an empty
+ * record. An outcome whose transaction aborts, whatever it is, is held ({@link PendingCommit}) and
+ * committed again after a pause: the job is never read and trained again (a failed job would
+ * otherwise be trained {@code worker.job.attempts} more times). A trained job one of whose shards
+ * an erasure rewrote meanwhile is skipped instead. Nothing is committed for a partition that moved
+ * to another worker.
  */
 final class JobCommits {
 
   private static final Logger log = LoggerFactory.getLogger(JobCommits.class);
 
-  private final TransactionalCommitter<String, AdapterCandidate> committer;
+  /** The longest detail a {@link JobGivenUp} carries. */
+  static final int MAX_DETAIL = 500;
+
+  private final TransactionalCommitter<String, SpecificRecord> committer;
   private final Consumer<String, TrainingJob> consumer;
   private final ArtifactStore store;
   private final String candidatesTopic;
+  private final String outcomesTopic;
+  private final String workerId;
+  private final Clock clock;
   private final PendingCommit pending;
 
+  /**
+   * @param candidatesTopic where candidates go ({@code candidates.v1})
+   * @param outcomesTopic where given-up jobs go ({@code job-outcomes.v1})
+   * @param workerId this worker, named in each given-up job
+   * @param clock the time a job is given up at
+   */
   JobCommits(
-      TransactionalCommitter<String, AdapterCandidate> committer,
+      TransactionalCommitter<String, SpecificRecord> committer,
       Consumer<String, TrainingJob> consumer,
       ArtifactStore store,
       String candidatesTopic,
+      String outcomesTopic,
+      String workerId,
+      Clock clock,
       PendingCommit pending) {
     this.committer = committer;
     this.consumer = consumer;
     this.store = store;
     this.candidatesTopic = candidatesTopic;
+    this.outcomesTopic = outcomesTopic;
+    this.workerId = workerId;
+    this.clock = clock;
     this.pending = pending;
   }
 
@@ -90,12 +116,51 @@ final class JobCommits {
     return pending.takeDue().flatMap(held -> commit(held.outcome()));
   }
 
-  private List<ProducerRecord<String, AdapterCandidate>> outputs(JobOutcome outcome) {
+  private List<ProducerRecord<String, SpecificRecord>> outputs(JobOutcome outcome) {
     if (outcome instanceof JobOutcome.Trained trained) {
       AdapterCandidate candidate = trained.job().candidate();
       return List.of(new ProducerRecord<>(candidatesTopic, candidate.getAdapterKey(), candidate));
     }
+    if (outcome instanceof JobOutcome.Failed failed) {
+      return givenUp(failed.record().value(), GiveUpOutcome.FAILED, null, failed.why());
+    }
+    if (outcome instanceof JobOutcome.Skipped skipped) {
+      return givenUp(
+          skipped.record().value(),
+          GiveUpOutcome.SKIPPED,
+          skipReason(skipped.reason()),
+          skipped.why());
+    }
     return List.of();
+  }
+
+  /** The record's symbol of {@code reason}: the same name (UNKNOWN for one the schema lacks). */
+  static SkipReason skipReason(JobSkippedException.Reason reason) {
+    for (SkipReason symbol : SkipReason.values()) {
+      if (symbol.name().equals(reason.name())) {
+        return symbol;
+      }
+    }
+    return SkipReason.UNKNOWN;
+  }
+
+  /** The record of a job given up, keyed by its adapter key like its candidate would be. */
+  private List<ProducerRecord<String, SpecificRecord>> givenUp(
+      TrainingJob job, GiveUpOutcome outcome, SkipReason reason, String why) {
+    String detail = why == null ? "" : why;
+    JobGivenUp record =
+        JobGivenUp.newBuilder()
+            .setJobId(job.getJobId())
+            .setTenant(job.getTenant())
+            .setAdapterKey(job.getAdapterKey())
+            .setTrigger(job.getTrigger())
+            .setOutcome(outcome)
+            .setSkipReason(reason)
+            .setDetail(detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail)
+            .setWorkerId(workerId)
+            .setGivenUpAt(clock.instant())
+            .build();
+    return List.of(new ProducerRecord<>(outcomesTopic, job.getAdapterKey(), record));
   }
 
   private Optional<Digest> rewrittenShard(TrainedJob trained) {

@@ -6,8 +6,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How the worker is done with a record of {@code training-jobs.v1}: what it commits together with
- * the record's offset, in one transaction. Only a trained job sends something (its candidate); the
- * others commit the offset alone.
+ * the record's offset, in one transaction. A trained job sends its candidate ({@code
+ * candidates.v1}); a failed or skipped one, the job given up ({@code job-outcomes.v1}); an empty
+ * record commits the offset alone.
  */
 sealed interface JobOutcome {
 
@@ -30,8 +31,16 @@ sealed interface JobOutcome {
     }
   }
 
-  /** Training failed on every attempt: skipped without a candidate. */
-  record Failed(ConsumerRecord<String, TrainingJob> record) implements JobOutcome {
+  /**
+   * Training failed on every attempt: given up without a candidate; {@code why} names the last
+   * error's type and the attempts (never its message, which may quote examples).
+   */
+  record Failed(ConsumerRecord<String, TrainingJob> record, String why) implements JobOutcome {
+
+    Failed(ConsumerRecord<String, TrainingJob> record) {
+      this(record, "training failed on every attempt");
+    }
+
     @Override
     public String describe() {
       return "the failure of " + record.value().getJobId();

@@ -24,6 +24,7 @@ import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.TrainingJob;
@@ -52,6 +53,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -61,6 +63,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,11 +84,13 @@ import org.slf4j.LoggerFactory;
  *       former self.
  *   <li>A job whose training fails is tried {@code perennial.trainer.worker.job.attempts} times,
  *       then skipped with an error; a job that can never succeed ({@link JobSkippedException}) is
- *       skipped at once. Either way its offset is committed and it is counted. An artifact store
- *       that takes no write ({@link ArtifactStoreWriteException}), or {@code releases.v1} that
- *       cannot be read, is no job's fault: the worker stops (it has failed) and leaves the job
- *       uncommitted. A record that is no job ({@link ReadFailure}: corrupt, unknown schema) is
- *       skipped and counted as {@code unreadable}.
+ *       skipped at once. Either way it is counted, and its offset is committed in one transaction
+ *       with a {@link JobGivenUp} on {@code job-outcomes.v1}, from which the accumulator learns
+ *       that no candidate will come (a given-up REBASE job settles). An artifact store that takes
+ *       no write ({@link ArtifactStoreWriteException}), or {@code releases.v1} that cannot be read,
+ *       is no job's fault: the worker stops (it has failed) and leaves the job uncommitted. A record
+ *       that is no job ({@link ReadFailure}: corrupt, unknown schema) is skipped and counted as
+ *       {@code unreadable}.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
  *       after a bounded pause ({@link RegistryWait}), during which the loop keeps polling with
@@ -114,12 +119,13 @@ public final class TrainerWorker implements Service {
           PerennialTopic.TRAINING_JOBS,
           PerennialTopic.CANDIDATES,
           PerennialTopic.RELEASES,
-          PerennialTopic.VERDICTS);
+          PerennialTopic.VERDICTS,
+          PerennialTopic.JOB_OUTCOMES);
 
   private final Topic<String, TrainingJob> jobs;
   private final Topic<String, AdapterCandidate> candidates;
   private final KafkaConsumer<String, TrainingJob> consumer;
-  private final KafkaProducer<String, AdapterCandidate> producer;
+  private final KafkaProducer<String, SpecificRecord> producer;
   private final SchemaRegistryClient registry;
   private final RegistryWait registryWait =
       new RegistryWait(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE, Clock.systemUTC());
@@ -194,11 +200,12 @@ public final class TrainerWorker implements Service {
         new KafkaConsumer<>(
             consumerProperties, jobs.keySerde().deserializer(), jobs.valueSerde().deserializer());
 
+    Topic<String, JobGivenUp> outcomes = topics.jobOutcomes();
     this.producer =
         new KafkaProducer<>(
             KafkaClients.transactionalProducer(config, "perennial-trainer-worker-" + workerId),
             candidates.keySerde().serializer(),
-            candidates.valueSerde().serializer());
+            outputValues(candidates, outcomes));
     this.clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
     this.commits =
         new JobCommits(
@@ -206,6 +213,9 @@ public final class TrainerWorker implements Service {
             consumer,
             store,
             candidates.name(),
+            outcomes.name(),
+            workerId,
+            Clock.systemUTC(),
             pending);
     this.registry = topics.registry();
     this.releasesTopic = topics.releases().name();
@@ -230,6 +240,21 @@ public final class TrainerWorker implements Service {
       consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw e;
     }
+  }
+
+  /**
+   * The values the worker writes, each with its topic's serializer: candidates ({@code
+   * candidates.v1}) and given-up jobs ({@code job-outcomes.v1}), in one transactional producer so
+   * either goes out with its job's offset.
+   */
+  private static Serializer<SpecificRecord> outputValues(
+      Topic<String, AdapterCandidate> candidates, Topic<String, JobGivenUp> outcomes) {
+    Serializer<AdapterCandidate> candidateValues = candidates.valueSerde().serializer();
+    Serializer<JobGivenUp> outcomeValues = outcomes.valueSerde().serializer();
+    return (topic, value) ->
+        value instanceof JobGivenUp givenUp
+            ? outcomeValues.serialize(topic, givenUp)
+            : candidateValues.serialize(topic, (AdapterCandidate) value);
   }
 
   /**
@@ -600,7 +625,10 @@ public final class TrainerWorker implements Service {
     log.error(
         "Training {} failed {} times; skipping it without a candidate", jobId, attempt, cause);
     failures.remove(jobId);
-    commit(new JobOutcome.Failed(record));
+    commit(
+        new JobOutcome.Failed(
+            record,
+            "training failed " + attempt + " times, last with " + cause.getClass().getName()));
   }
 
   private void skip(

@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.GiveUpOutcome;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,7 +39,7 @@ class JobCommitsTest {
   private final PendingCommit pending =
       new PendingCommit(Duration.ofMillis(500), Duration.ofSeconds(10), clock);
   private final MockConsumer<String, TrainingJob> consumer = new MockConsumer<>("earliest");
-  private final MockProducer<String, AdapterCandidate> producer =
+  private final MockProducer<String, SpecificRecord> producer =
       new MockProducer<>(true, null, new StringSerializer(), (topic, candidate) -> new byte[0]);
   private final ConsumerRecord<String, TrainingJob> record = job();
   private JobCommits commits;
@@ -50,6 +55,9 @@ class JobCommitsTest {
             consumer,
             new LocalArtifactStore(folder),
             "candidates.v1",
+            "job-outcomes.v1",
+            "worker-0",
+            clock,
             pending);
   }
 
@@ -62,6 +70,90 @@ class JobCommitsTest {
   void aSkippedJobWhoseTransactionAbortsIsHeldAndCommittedAgainNotReadAgain() {
     assertHeldAndCommittedOnARetry(
         new JobOutcome.Skipped(record, JobSkippedException.Reason.AWAITS_REBASE, "its rebase"));
+  }
+
+  @Test
+  void aFailedJobIsGivenUpOnJobOutcomesInTheTransactionOfItsOffset() {
+    assertThat(
+            commits.commit(
+                new JobOutcome.Failed(
+                    record, "training failed 3 times, last with java.lang.IllegalStateException")))
+        .isPresent();
+
+    JobGivenUp givenUp = theOneGivenUpCommittedWithTheOffset();
+    assertThat(givenUp.getOutcome()).isEqualTo(GiveUpOutcome.FAILED);
+    assertThat(givenUp.getSkipReason()).isNull();
+    assertThat(givenUp.getDetail())
+        .isEqualTo("training failed 3 times, last with java.lang.IllegalStateException");
+  }
+
+  @Test
+  void aSkippedJobIsGivenUpOnJobOutcomesWithItsReasonInTheTransactionOfItsOffset() {
+    String why = "x".repeat(JobCommits.MAX_DETAIL + 10);
+    assertThat(
+            commits.commit(
+                new JobOutcome.Skipped(record, JobSkippedException.Reason.TOKENIZER_CHANGED, why)))
+        .isPresent();
+
+    JobGivenUp givenUp = theOneGivenUpCommittedWithTheOffset();
+    assertThat(givenUp.getOutcome()).isEqualTo(GiveUpOutcome.SKIPPED);
+    assertThat(givenUp.getSkipReason()).isEqualTo(SkipReason.TOKENIZER_CHANGED);
+    assertThat(givenUp.getDetail()).hasSize(JobCommits.MAX_DETAIL);
+  }
+
+  @Test
+  void aTrainedJobSendsItsCandidateAndNoGivenUpJob() {
+    AdapterCandidate candidate = new AdapterCandidate();
+    candidate.setAdapterKey("acme/support");
+    assertThat(commits.commit(new JobOutcome.Trained(record, new TrainedJob(candidate, List.of()))))
+        .isPresent();
+
+    assertThat(producer.history())
+        .singleElement()
+        .satisfies(sent -> assertThat(sent.topic()).isEqualTo("candidates.v1"));
+    assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1);
+  }
+
+  @Test
+  void anEmptyRecordCommitsItsOffsetAlone() {
+    ConsumerRecord<String, TrainingJob> empty = new ConsumerRecord<>(JOBS, 1, 42, "x", null);
+    assertThat(commits.commit(new JobOutcome.Empty(empty))).isPresent();
+
+    assertThat(producer.history()).isEmpty();
+    assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1);
+  }
+
+  @Test
+  void everySkipReasonHasItsOwnSymbolInTheRecord() {
+    for (JobSkippedException.Reason reason : JobSkippedException.Reason.values()) {
+      assertThat(JobCommits.skipReason(reason).name()).isEqualTo(reason.name());
+    }
+  }
+
+  /**
+   * The one record sent, a given-up job on job-outcomes.v1 keyed by adapter key, committed in the
+   * transaction that committed the job's offset.
+   */
+  private JobGivenUp theOneGivenUpCommittedWithTheOffset() {
+    assertThat(producer.transactionCommitted()).isTrue();
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .singleElement()
+        .satisfies(
+            offsets ->
+                assertThat(offsets.values())
+                    .containsExactly(Map.of(PARTITION, new OffsetAndMetadata(43))));
+    assertThat(producer.history()).hasSize(1);
+    ProducerRecord<String, SpecificRecord> sent = producer.history().get(0);
+    assertThat(sent.topic()).isEqualTo("job-outcomes.v1");
+    assertThat(sent.key()).isEqualTo("acme/support");
+    JobGivenUp givenUp = (JobGivenUp) sent.value();
+    assertThat(givenUp.getJobId()).isEqualTo("acme/support@3-abc");
+    assertThat(givenUp.getTenant()).isEqualTo("acme");
+    assertThat(givenUp.getAdapterKey()).isEqualTo("acme/support");
+    assertThat(givenUp.getTrigger()).isEqualTo(JobTrigger.MIN_EXAMPLES);
+    assertThat(givenUp.getWorkerId()).isEqualTo("worker-0");
+    assertThat(givenUp.getGivenUpAt()).isEqualTo(clock.instant());
+    return givenUp;
   }
 
   @Test
@@ -108,6 +200,12 @@ class JobCommitsTest {
     clock.advance(Duration.ofMillis(500));
     assertThat(commits.retryDue()).containsSame(outcome);
     assertThat(pending.isEmpty()).isTrue();
+    if (!(outcome instanceof JobOutcome.Trained)) {
+      assertThat(producer.history())
+          .as("the job given up, once, with the offset")
+          .singleElement()
+          .satisfies(sent -> assertThat(sent.value()).isInstanceOf(JobGivenUp.class));
+    }
     assertThat(producer.consumerGroupOffsetsHistory())
         .singleElement()
         .satisfies(
