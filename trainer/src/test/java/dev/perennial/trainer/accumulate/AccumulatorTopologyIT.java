@@ -19,12 +19,15 @@ import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.BaseRef;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.GiveUpOutcome;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
+import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
@@ -83,6 +86,21 @@ class AccumulatorTopologyIT {
         .setSucceeds(new BaseRef("perennial-tiny", "sha256:" + old, "bundled:perennial-tiny"))
         .setAnnouncedBy("test")
         .setAnnouncedAt(announcedAt)
+        .build();
+  }
+
+  /** The worker's record of giving {@code job} up: skipped, its old base's tokenizer changed. */
+  private static JobGivenUp givenUp(TrainingJob job) {
+    return JobGivenUp.newBuilder()
+        .setJobId(job.getJobId())
+        .setTenant(job.getTenant())
+        .setAdapterKey(job.getAdapterKey())
+        .setTrigger(job.getTrigger())
+        .setOutcome(GiveUpOutcome.SKIPPED)
+        .setSkipReason(SkipReason.TOKENIZER_CHANGED)
+        .setDetail("the release was trained with other tokenizer files")
+        .setWorkerId("worker-0")
+        .setGivenUpAt(Instant.EPOCH)
         .build();
   }
 
@@ -259,13 +277,33 @@ class AccumulatorTopologyIT {
         bases.pipeInput("perennial-tiny-2", successor(old, Instant.ofEpochSecond(60)));
         driver.advanceWallClockTime(Duration.ofSeconds(2));
         driver.advanceWallClockTime(Duration.ofSeconds(2));
-        assertThat(jobs.readValuesToList())
+        List<TrainingJob> retried = jobs.readValuesToList();
+        assertThat(retried)
             .singleElement()
             .satisfies(
                 job -> {
                   assertThat(job.getTrigger()).isEqualTo(JobTrigger.REBASE);
                   assertThat(job.getRebase().getDistil()).isFalse();
                   assertThat(job.getJobId()).isNotIn(carry.getJobId(), distil.getJobId());
+                });
+
+        // the worker gives the retry up (job-outcomes.v1): settled, but nothing planned at once
+        // nor distilled; announcing the base again re-bases the key
+        TestInputTopic<String, JobGivenUp> outcomes = input(driver, topics.jobOutcomes());
+        outcomes.pipeInput("acme/support", givenUp(retried.get(0)));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(jobs.isEmpty()).isTrue();
+        bases.pipeInput("perennial-tiny-2", successor(old, Instant.ofEpochSecond(120)));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertThat(jobs.readValuesToList())
+            .singleElement()
+            .satisfies(
+                job -> {
+                  assertThat(job.getTrigger()).isEqualTo(JobTrigger.REBASE);
+                  assertThat(job.getRebase().getDistil()).isFalse();
+                  assertThat(job.getJobId()).isNotEqualTo(retried.get(0).getJobId());
                 });
 
         // an adapter imported for acme's key on imports.v1 reaches its task the same way: one
