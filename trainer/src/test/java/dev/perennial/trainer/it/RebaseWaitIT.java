@@ -8,8 +8,11 @@ import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.BaseAliases;
+import dev.perennial.schemas.v1.GiveUpOutcome;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
+import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
@@ -82,6 +85,22 @@ class RebaseWaitIT {
                               + " worker's base")
                       .contains("but v2 on base " + OLD_BASE));
       assertThat(harness.readAll(harness.topics().candidates())).isEmpty();
+      // each skip went out with its job's offset, once, for the accumulator (job-outcomes.v1)
+      List<JobGivenUp> givenUps = harness.readAll(harness.topics().jobOutcomes());
+      assertThat(givenUps)
+          .extracting(JobGivenUp::getJobId)
+          .contains(job.getJobId())
+          .doesNotHaveDuplicates();
+      assertThat(givenUps)
+          .allSatisfy(
+              givenUp -> {
+                assertThat(givenUp.getAdapterKey()).isEqualTo(KEY);
+                assertThat(givenUp.getTrigger()).isEqualTo(job.getTrigger());
+                assertThat(givenUp.getOutcome()).isEqualTo(GiveUpOutcome.SKIPPED);
+                assertThat(givenUp.getSkipReason()).isEqualTo(SkipReason.AWAITS_REBASE);
+                assertThat(givenUp.getDetail())
+                    .startsWith("acme/support has no stable release on this worker's base");
+              });
     }
   }
 
