@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
     description =
         "Lists the announced bases (bases.v1): name, digest, location, what it succeeds, and when"
             + " and by whom it was last announced (announcing it again retries the keys not yet on"
-            + " it whose last try was refused or undecided).")
+            + " it whose last try was refused, undecided or given up by a worker).")
 public final class BasesListCommand extends ConsoleCommand {
 
   @Mixin ConfigFileOption configFile;

@@ -93,11 +93,12 @@ import org.slf4j.LoggerFactory;
  *       whole held-out pool), the key stays on the old base and gets another REBASE job of the same
  *       method once seals have grown its held-out pool to {@code rebase.retry.growth} times the
  *       shards that job was judged on. Announcing the base again (a newer {@code announcedAt})
- *       starts over every key whose last try was refused or undecided, carrying over first; a try
- *       still in flight is left to finish first. A key whose old base gets a newer stable release
- *       than the one its last REBASE job moved (workers still on the old base kept training it, or
- *       an erasure's retraining replaced it) is re-based again, moving the newer one, once that job
- *       is decided: the new base never silently lags the old.
+ *       starts over every key whose last try was refused, undecided or given up by the worker
+ *       ({@code job-outcomes.v1}), carrying over first; a try still in flight is left to finish
+ *       first. A key whose old base gets a newer stable release than the one its last REBASE job
+ *       moved (workers still on the old base kept training it, or an erasure's retraining replaced
+ *       it) is re-based again, moving the newer one, once that job is decided: the new base never
+ *       silently lags the old.
  *   <li>An adapter an operator imported for a key ({@code imports.v1}, a global store) gets exactly
  *       one IMPORT job per import id, over all the key's current shards (as a REBASE job): the
  *       worker continues the imported adapter on them and the evaluator gates the candidate as any

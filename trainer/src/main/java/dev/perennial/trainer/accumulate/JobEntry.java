@@ -22,7 +22,7 @@ import java.util.List;
  *     written before
  * @param announcedAt when the base a REBASE job moves the key to was announced (epoch millis) as
  *     the job was planned: announcing the base again afterwards re-bases a key whose last try was
- *     refused or undecided; null for other jobs and in entries written before
+ *     refused, undecided or given up; null for other jobs and in entries written before
  * @param sourceVersion the version of the key's release on the old base a REBASE job moves: the one
  *     it was planned from, then the one its candidate moved; null for other jobs and in entries
  *     written before

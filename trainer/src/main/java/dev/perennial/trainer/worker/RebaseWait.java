@@ -49,6 +49,6 @@ final class RebaseWait {
         + release.version()
         + " learnt, so the job's data waits in its shards for the key's REBASE job onto this"
         + " base (perennial bases announce; announcing it again retries a key whose last REBASE"
-        + " job was refused or undecided), which trains on all of them";
+        + " job was refused, undecided or given up), which trains on all of them";
   }
 }
