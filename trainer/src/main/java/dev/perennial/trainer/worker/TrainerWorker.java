@@ -88,9 +88,9 @@ import org.slf4j.LoggerFactory;
  *       with a {@link JobGivenUp} on {@code job-outcomes.v1}, from which the accumulator learns
  *       that no candidate will come (a given-up REBASE job settles). An artifact store that takes
  *       no write ({@link ArtifactStoreWriteException}), or {@code releases.v1} that cannot be read,
- *       is no job's fault: the worker stops (it has failed) and leaves the job uncommitted. A record
- *       that is no job ({@link ReadFailure}: corrupt, unknown schema) is skipped and counted as
- *       {@code unreadable}.
+ *       is no job's fault: the worker stops (it has failed) and leaves the job uncommitted. A
+ *       record that is no job ({@link ReadFailure}: corrupt, unknown schema) is skipped and counted
+ *       as {@code unreadable}.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
  *       after a bounded pause ({@link RegistryWait}), during which the loop keeps polling with
