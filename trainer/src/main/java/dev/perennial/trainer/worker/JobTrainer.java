@@ -765,6 +765,8 @@ public final class JobTrainer {
           details.getFromBase().getName(),
           release.version());
     }
+    // the old base's digest covers config and weights, not the tokenizer files the source reads
+    tokenizers.checkRebaseSource(job, release, from.base());
     FolderIndex.materialize(store, storeRoot, release.location(), parentFolder);
     PeftAdapter adapter = PeftAdapter.read(parentFolder);
     LineageRelease source =

@@ -44,6 +44,20 @@ final class TokenizerCheck {
    *     release} was trained with other tokenizer files than {@code base} has
    */
   void check(TrainingJob job, StableRelease release, BaseModel base) {
+    check(job, release, base, message(job.getAdapterKey(), release, base));
+  }
+
+  /**
+   * As {@link #check(TrainingJob, StableRelease, BaseModel)} for a REBASE job's source: {@code
+   * release} on its old base {@code from}, which teaches or is carried over under that base's
+   * tokenizer files. A skip gives the job up, which settles it (the accumulator re-bases the key
+   * again when the new base is announced again).
+   */
+  void checkRebaseSource(TrainingJob job, StableRelease release, BaseModel from) {
+    check(job, release, from, rebaseMessage(job.getAdapterKey(), release, from));
+  }
+
+  private void check(TrainingJob job, StableRelease release, BaseModel base, String refusal) {
     String current = base.tokenizerDigest();
     Optional<String> earlier = base.tokenizerDigestWithoutGenerationConfig();
     if (earlier.isPresent()
@@ -77,10 +91,7 @@ final class TokenizerCheck {
         }
         return;
       }
-      throw new JobSkippedException(
-          JobSkippedException.Reason.TOKENIZER_CHANGED,
-          message(job.getAdapterKey(), release, base),
-          null);
+      throw new JobSkippedException(JobSkippedException.Reason.TOKENIZER_CHANGED, refusal, null);
     }
     if (release.tokenizerDigest().isEmpty()
         && unchecked.add(job.getAdapterKey() + " v" + release.version())) {
@@ -93,6 +104,31 @@ final class TokenizerCheck {
           base.name(),
           current);
     }
+  }
+
+  /** Why a REBASE job whose source release was trained with other tokenizer files is given up. */
+  static String rebaseMessage(String adapterKey, StableRelease release, BaseModel from) {
+    return adapterKey
+        + " v"
+        + release.version()
+        + " was trained with tokenizer files "
+        + release.baseTokenizerDigest()
+        + ", but its base "
+        + from.name()
+        + " ("
+        + from.digest()
+        + ") now has tokenizer files "
+        + from.tokenizerDigest()
+        + ": as teacher or carried over it would read other tokens than it learnt, so the REBASE"
+        + " job is given up. Restore the tokenizer files v"
+        + release.version()
+        + " was trained with in "
+        + from.checkpoint().folder()
+        + " (or, if the change was meant, set "
+        + TrainerConfig.BASE_TOKENIZER_REPLACES_CONFIG
+        + "="
+        + release.baseTokenizerDigest()
+        + "), then announce the new base again to re-base the key";
   }
 
   /** Why a key whose stable release was trained with other tokenizer files waits. */

@@ -432,6 +432,39 @@ class JobTrainerTest {
   }
 
   @Test
+  void aRebaseJobDoesNotTeachWithAReleaseWhoseOldBaseTokenizerFilesChangedSinceItWasTrained()
+      throws Exception {
+    AdapterCandidate first = candidate(firstJob(), Optional.empty());
+    StableRelease v1 = releasedAsV1(first);
+    BaseRef old =
+        new BaseRef(
+            first.getBaseModelName(),
+            first.getBaseModelDigest(),
+            folder.resolve("base").toString());
+    BaseRef successor = base("successor", TestBase.config(), 8);
+    // the old base's chat template edited in place after v1 was trained: same config and weights
+    Files.writeString(folder.resolve("base").resolve("chat_template.jinja"), "{{ messages }}");
+    JobTrainer changed = JobTrainer.from(config(), store, DeviceChoice.CPU);
+    List<Integer> steps = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                changed.train(
+                    rebase("acme/support@2-r1", old, successor),
+                    Optional.of(v1),
+                    s -> steps.add(s.step())))
+        .isInstanceOfSatisfying(
+            JobSkippedException.class,
+            e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.TOKENIZER_CHANGED))
+        .hasMessageContaining(
+            "acme/support v1 was trained with tokenizer files "
+                + first.getRecipe().getExtras().get(BaseModelSource.TOKENIZER_DIGEST))
+        .hasMessageContaining("as teacher or carried over it would read other tokens")
+        .hasMessageContaining("the REBASE job is given up");
+    assertThat(steps).isEmpty();
+  }
+
+  @Test
   void everyUpdateRecordsItsGainAControlComesEveryNthAndADueRefreshComesBeforeTheNextUpdate() {
     java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
     values.put(TrainerConfig.PLASTICITY_CONTROL_EVERY_CONFIG, "2");
