@@ -93,7 +93,7 @@ public final class ReleasesShowCommand extends ConsoleCommand {
   }
 
   /** Empty for a published release; RETRACTED, and which weights were purged when they were. */
-  private static String status(KeyState state, StoredRelease release) {
+  static String status(KeyState state, StoredRelease release) {
     if (!state.isRetracted(release.version())) {
       return "";
     }
