@@ -3,6 +3,7 @@ package dev.perennial.cli;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.manifest.ManifestException;
 import dev.perennial.publisher.release.BaseChoice;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.PurgeNotice;
@@ -92,16 +93,32 @@ public final class ReleasesShowCommand extends ConsoleCommand {
     return 0;
   }
 
-  /** Empty for a published release; RETRACTED, and which weights were purged when they were. */
+  /**
+   * Empty for a published release; RETRACTED, and which weights were purged when they were, then on
+   * a line of its own why it was retracted when the signed purge notice records it (the erasure
+   * request, what became of the retrain; "unknown" and why when the notice does not read).
+   */
   static String status(KeyState state, StoredRelease release) {
     if (!state.isRetracted(release.version())) {
       return "";
     }
-    return PurgeNotice.isPurged(release.folder())
-        ? " RETRACTED, weights purged ("
+    if (!PurgeNotice.isPurged(release.folder())) {
+      return " RETRACTED";
+    }
+    String status =
+        " RETRACTED, weights purged ("
             + String.join(", ", WeightPurge.weightFiles(release.manifest()).keySet())
-            + " deleted; manifest and signature kept)"
-        : " RETRACTED";
+            + " deleted; manifest and signature kept)";
+    Optional<String> retraction;
+    try {
+      retraction = PurgeNotice.read(release.folder()).flatMap(PurgeNotice::retraction);
+    } catch (ManifestException e) {
+      // show reads without verifying; say so rather than fail the whole listing
+      retraction = Optional.of("unknown: " + e.getMessage() + " (see releases verify)");
+    }
+    return retraction
+        .map(reason -> status + System.lineSeparator() + "retraction " + reason)
+        .orElse(status);
   }
 
   private static int resolve(KeyState state, List<Digest> bases, String which) {

@@ -111,7 +111,10 @@ final class ReleaseViews {
 
   /**
    * {@code purged}: whether the release's weights were deleted (retracted, trained on erased data),
-   * and then {@code purgedFiles}, the files its signed purge notice names.
+   * and then {@code purgedFiles}, the files its signed purge notice names, and {@code retraction},
+   * why it was retracted as the notice records it (the erasure request, what became of the retrain;
+   * absent when the notice does not record it). The folder passed verification before this is
+   * written, so its notice reads.
    */
   private static void purged(ObjectNode node, StoredRelease release) {
     boolean purged = PurgeNotice.isPurged(release.folder());
@@ -119,6 +122,9 @@ final class ReleaseViews {
     if (purged) {
       ArrayNode files = node.putArray("purgedFiles");
       WeightPurge.weightFiles(release.manifest()).keySet().forEach(files::add);
+      PurgeNotice.read(release.folder())
+          .flatMap(PurgeNotice::retraction)
+          .ifPresent(retraction -> node.put("retraction", retraction));
     }
   }
 
