@@ -67,4 +67,13 @@ class ReleasesShowCommandTest {
         .isEqualTo(
             " RETRACTED, weights purged (" + WEIGHTS + " deleted; manifest and signature kept)");
   }
+
+  @Test
+  void aNoticeThatDoesNotReadIsNamedInsteadOfFailingTheShow() throws Exception {
+    Files.writeString(release.folder().resolve(PurgeNotice.FILE_NAME), "not json");
+
+    assertThat(ReleasesShowCommand.status(state, release))
+        .contains("RETRACTED, weights purged")
+        .contains("retraction unknown: purged.json: not JSON");
+  }
 }
