@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.area.EvaluationArea;
@@ -208,6 +209,69 @@ class ReportRenderingTest {
     assertThat(HtmlReport.render(undecided))
         .contains("INSUFFICIENT EVIDENCE")
         .contains("rolls into the key&#39;s next job");
+  }
+
+  /** The report of {@link #report()} with another outcome and other gates. */
+  private static EvaluationReport report(EvaluationOutcome outcome, List<Gate> gates) {
+    EvaluationReport base = report();
+    return new EvaluationReport(
+        base.candidate(),
+        base.baseModelName(),
+        base.baseModelDigest(),
+        base.incumbentVersion(),
+        outcome,
+        "see the gates",
+        gates,
+        base.metrics(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null,
+        null,
+        List.of(),
+        null,
+        List.of(),
+        base.evaluatedAt(),
+        base.evaluator(),
+        base.runtime(),
+        1.0,
+        base.bootstrap());
+  }
+
+  private static String indexed(EvaluationReport report) {
+    return new ReportIndex.Entry(Path.of(ReportWriter.HTML_FILE), ReportJson.tree(report))
+        .describe();
+  }
+
+  @Test
+  void theIndexTellsFailedGatesFromUndecidedOnesAsVerdictsDo() {
+    Gate learning = GateRules.point("learning", 0.01, 0.05, GateComparator.GREATER_OR_EQUAL);
+    Gate rollover = GateRules.undecidedPrecondition("evidence.rollover");
+    Gate retention = GateRules.point("retention", 0.9, 0.8, GateComparator.GREATER_OR_EQUAL);
+
+    assertThat(indexed(report(EvaluationOutcome.FAILED, List.of(learning, rollover, retention))))
+        .isEqualTo(
+            "FAILED: failed gates: learning; undecided gates (insufficient evidence):"
+                + " evidence.rollover");
+    assertThat(indexed(report(EvaluationOutcome.INSUFFICIENT_EVIDENCE, List.of(rollover))))
+        .isEqualTo(
+            "INSUFFICIENT EVIDENCE: undecided gates (insufficient evidence): evidence.rollover");
+    assertThat(indexed(report(EvaluationOutcome.FAILED, List.of(learning, retention))))
+        .isEqualTo("FAILED: failed gates: learning");
+    assertThat(indexed(report(EvaluationOutcome.PASSED, List.of(retention)))).isEqualTo("PASSED");
+  }
+
+  @Test
+  void aReportWrittenBeforeGatesHadAnOutcomeListsItsGatesThatDidNotPassAsFailed() {
+    ObjectNode old =
+        ReportJson.tree(
+            report(
+                EvaluationOutcome.FAILED,
+                List.of(GateRules.point("learning", 0.01, 0.05, GateComparator.GREATER_OR_EQUAL))));
+    old.withArray("gates").forEach(gate -> ((ObjectNode) gate).remove("outcome"));
+
+    assertThat(new ReportIndex.Entry(Path.of(ReportWriter.HTML_FILE), old).describe())
+        .isEqualTo("FAILED: failed gates: learning");
   }
 
   @Test
