@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * {@value #FILE} in the evaluation area: one self-contained page listing every report there, newest
- * first, with its verdict, failing gates and key metrics, each linking to its report.
+ * first, with its verdict, its failed gates and, apart, its undecided ones (insufficient evidence),
+ * and key metrics, each linking to its report.
  */
 public final class ReportIndex {
 
@@ -59,27 +60,60 @@ public final class ReportIndex {
       return report.path("evaluatedAt").asText();
     }
 
-    /** Names of the gates that did not pass (failed, or without enough evidence). */
+    /** Names of the gates that failed. */
     public List<String> failedGates() {
-      List<String> failed = new ArrayList<>();
-      report
-          .path("gates")
-          .forEach(
-              gate -> {
-                if (!gate.path("passed").asBoolean()) {
-                  failed.add(gate.path("name").asText());
-                }
-              });
-      return failed;
+      return gatesWith("FAILED");
     }
 
-    /** {@code PASSED}, or the outcome with the gates that did not pass. */
+    /** Names of the gates left undecided (insufficient evidence): neither passed nor failed. */
+    public List<String> undecidedGates() {
+      return gatesWith("INSUFFICIENT_EVIDENCE");
+    }
+
+    /** Names of the gates with this outcome. */
+    private List<String> gatesWith(String outcome) {
+      List<String> names = new ArrayList<>();
+      for (JsonNode gate : report.path("gates")) {
+        if (outcomeOf(gate).equals(outcome)) {
+          names.add(gate.path("name").asText());
+        }
+      }
+      return names;
+    }
+
+    /**
+     * A gate's outcome as {@code Outcomes.of(Gate)} reads it: a report written before gates had an
+     * {@code outcome} (or with UNKNOWN) has it from {@code passed}, and a gate that says PASSED
+     * without {@code passed} failed.
+     */
+    private static String outcomeOf(JsonNode gate) {
+      boolean passed = gate.path("passed").asBoolean();
+      String outcome = gate.path("outcome").asText("");
+      if (outcome.isEmpty() || outcome.equals("UNKNOWN")) {
+        return passed ? "PASSED" : "FAILED";
+      }
+      return outcome.equals("PASSED") && !passed ? "FAILED" : outcome;
+    }
+
+    /**
+     * {@code PASSED}, or the outcome with its failed gates and, apart, its undecided ones, as
+     * verdicts and the publisher's audit events tell them apart: {@code FAILED: failed gates:
+     * learning; undecided gates (insufficient evidence): evidence.rollover}.
+     */
     String describe() {
       if (passed()) {
         return "PASSED";
       }
+      List<String> parts = new ArrayList<>();
+      if (!failedGates().isEmpty()) {
+        parts.add("failed gates: " + String.join(", ", failedGates()));
+      }
+      if (!undecidedGates().isEmpty()) {
+        parts.add(
+            "undecided gates (insufficient evidence): " + String.join(", ", undecidedGates()));
+      }
       String outcome = undecided() ? "INSUFFICIENT EVIDENCE" : "FAILED";
-      return outcome + ": " + String.join(", ", failedGates());
+      return parts.isEmpty() ? outcome : outcome + ": " + String.join("; ", parts);
     }
   }
 
