@@ -116,7 +116,8 @@ public final class IngestService implements StreamsApplication {
                   config.applicationId(),
                   catalog,
                   config.inputTopics() == IngestConfig.InputTopics.PER_TENANT,
-                  config.inputPurgeInterval());
+                  config.inputPurgeInterval(),
+                  metrics);
     } catch (RuntimeException e) {
       streams.close();
       throw e;

@@ -3,6 +3,7 @@ package dev.perennial.ingest.app;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TenantTopics;
 import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.ingest.metrics.IngestMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +35,15 @@ final class InputPurger implements AutoCloseable {
   private final Admin admin;
   private final String groupId;
   private final Predicate<String> isContentTopic;
+  private final IngestMetrics metrics;
   private final ScheduledExecutorService scheduler;
 
-  private InputPurger(Admin admin, String groupId, Predicate<String> isContentTopic) {
+  InputPurger(
+      Admin admin, String groupId, Predicate<String> isContentTopic, IngestMetrics metrics) {
     this.admin = admin;
     this.groupId = groupId;
     this.isContentTopic = isContentTopic;
+    this.metrics = metrics;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -55,9 +59,11 @@ final class InputPurger implements AutoCloseable {
       String groupId,
       TopicCatalog catalog,
       boolean perTenant,
-      Duration interval) {
+      Duration interval,
+      IngestMetrics metrics) {
     InputPurger purger =
-        new InputPurger(Admin.create(adminProperties), groupId, contentTopics(catalog, perTenant));
+        new InputPurger(
+            Admin.create(adminProperties), groupId, contentTopics(catalog, perTenant), metrics);
     purger.scheduler.scheduleWithFixedDelay(
         purger::purgeQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return purger;
@@ -98,7 +104,7 @@ final class InputPurger implements AutoCloseable {
     return deletions.size();
   }
 
-  private void purgeQuietly() {
+  void purgeQuietly() {
     try {
       purge();
     } catch (InterruptedException e) {
