@@ -4,6 +4,7 @@ import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TenantTopics;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.ingest.metrics.IngestMetrics;
+import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * committed past, at a fixed interval (Kafka's DeleteRecords up to the group's committed offsets),
  * so an app's raw content does not outlive its processing; under exactly-once a committed offset
  * means the record's outcome is written. Consent records hold no content and stay (a compacted
- * topic refuses DeleteRecords anyway). A failed purge is logged and tried again next time.
+ * topic refuses DeleteRecords anyway). A failed purge is logged, counted ({@code
+ * perennial_ingest_input_purge_failures_total}) and tried again next time.
  */
 final class InputPurger implements AutoCloseable {
 
@@ -35,7 +37,7 @@ final class InputPurger implements AutoCloseable {
   private final Admin admin;
   private final String groupId;
   private final Predicate<String> isContentTopic;
-  private final IngestMetrics metrics;
+  private final Counter failures;
   private final ScheduledExecutorService scheduler;
 
   InputPurger(
@@ -43,7 +45,7 @@ final class InputPurger implements AutoCloseable {
     this.admin = admin;
     this.groupId = groupId;
     this.isContentTopic = isContentTopic;
-    this.metrics = metrics;
+    this.failures = metrics.inputPurgeFailures();
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -110,6 +112,7 @@ final class InputPurger implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
+      failures.increment();
       log.warn("Could not delete consumed app events (will try again): {}", e.toString());
     }
   }

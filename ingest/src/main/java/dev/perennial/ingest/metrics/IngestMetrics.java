@@ -25,7 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code perennial_ingest_subject_keys_total{tenant, event}}: subjects' data keys {@code
  *       created} and {@code erased};
  *   <li>{@code perennial_ingest_key_rewraps_total}: data keys re-wrapped under the current master
- *       key (rotation).
+ *       key (rotation);
+ *   <li>{@code perennial_ingest_input_purge_failures_total}: runs of the input purge that could not
+ *       delete consumed documents and feedback (tried again next interval): while it grows, an
+ *       app's raw content stays readable in its topics past the purge interval. Exported at 0 from
+ *       the start.
  * </ul>
  *
  * Tenant names come from records, so a bounded number of them ({@value #MAX_TENANTS}) become tag
@@ -41,6 +45,7 @@ public final class IngestMetrics {
   public static final String ERASURES = "perennial.ingest.erasures";
   public static final String SUBJECT_KEYS = "perennial.ingest.subject.keys";
   public static final String KEY_REWRAPS = "perennial.ingest.key.rewraps";
+  public static final String INPUT_PURGE_FAILURES = "perennial.ingest.input.purge.failures";
 
   public static final String UNKNOWN_TENANT = "(unknown)";
   public static final String OTHER_TENANT = "(other)";
@@ -124,6 +129,17 @@ public final class IngestMetrics {
         .description("Data keys re-wrapped under the current master key")
         .register(registry)
         .increment(count);
+  }
+
+  /**
+   * The counter of failed input purges, registered (at 0) on the first call: the purger calls it
+   * when it starts, so the series exists before anything fails.
+   */
+  public Counter inputPurgeFailures() {
+    return Counter.builder(INPUT_PURGE_FAILURES)
+        .description(
+            "Input purges that could not delete consumed documents and feedback (tried again)")
+        .register(registry);
   }
 
   /**

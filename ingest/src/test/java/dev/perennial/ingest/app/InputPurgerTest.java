@@ -45,6 +45,6 @@ class InputPurgerTest {
       purger.purgeQuietly();
     }
 
-    assertThat(metrics.count(FAILURES)).isEqualTo(1);
+    assertThat(metrics.count(IngestMetrics.INPUT_PURGE_FAILURES)).isEqualTo(1);
   }
 }
