@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.release.KeyState;
-import dev.perennial.publisher.release.ReleaseStates;
+import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.schemas.key.AdapterKey;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import dev.perennial.publisher.alias.AliasPolicy;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.report.ReleaseTable;
+import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterRelease;

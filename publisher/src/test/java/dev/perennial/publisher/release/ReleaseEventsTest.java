@@ -3,6 +3,7 @@ package dev.perennial.publisher.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.publisher.alias.AliasPolicy;
+import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterRelease;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.release.VersionAssignment.Kind;
+import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.schemas.key.AdapterKey;
 import java.util.TreeMap;
 import java.util.TreeSet;

@@ -10,7 +10,7 @@ import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.publish.Decision.Outcome;
 import dev.perennial.publisher.release.ReleaseRegistry;
-import dev.perennial.publisher.release.ReleaseStates;
+import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterRelease;

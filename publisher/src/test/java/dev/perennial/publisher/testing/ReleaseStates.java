@@ -1,4 +1,4 @@
-package dev.perennial.publisher.release;
+package dev.perennial.publisher.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
@@ -7,6 +7,9 @@ import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import java.nio.charset.StandardCharsets;
