@@ -64,7 +64,7 @@ class LocalCommandIT {
         .containsPattern("Kafka broker +(localhost|127\\.0\\.0\\.1):\\d+")
         .containsPattern("Schema registry +http://127\\.0\\.0\\.1:\\d+/apis/ccompat/v7")
         .contains("Artifact store    " + stateDir.resolve("artifacts").toAbsolutePath())
-        .contains("Topics            14 created, 0 already there")
+        .contains("Topics            15 created, 0 already there")
         .contains("perennial.consent.v1")
         .contains("Broker and registry are up.")
         .containsPattern("Ingest +running \\(Kafka Streams application perennial-ingest")

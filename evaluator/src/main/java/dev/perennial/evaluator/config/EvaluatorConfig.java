@@ -9,6 +9,7 @@ import dev.perennial.schemas.key.AdapterKey;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,6 +53,13 @@ public class EvaluatorConfig extends PerennialConfig {
   public static final String DEVICE_DEFAULT = "auto";
   private static final String DEVICE_DOC =
       "Where to score: auto (a GPU when the engine sees one), cpu or gpu.";
+
+  public static final String RELEASES_TIMEOUT_MS_CONFIG = EVALUATOR + "releases.timeout.ms";
+  public static final long RELEASES_TIMEOUT_MS_DEFAULT = 30_000;
+  private static final String RELEASES_TIMEOUT_MS_DOC =
+      "How long one read of releases.v1 to its end (before each batch) may take. A read that fails"
+          + " (the topic gone, no ACL, the broker not answering) sets readiness DOWN; after 3 in a"
+          + " row the evaluator stops with exit status 1.";
 
   public static final String THREADS_CONFIG = EVALUATOR + "threads";
   public static final int THREADS_DEFAULT = 0;
@@ -440,6 +448,13 @@ public class EvaluatorConfig extends PerennialConfig {
             Range.atLeast(0),
             Importance.LOW,
             THREADS_DOC)
+        .define(
+            RELEASES_TIMEOUT_MS_CONFIG,
+            Type.LONG,
+            RELEASES_TIMEOUT_MS_DEFAULT,
+            Range.atLeast(1),
+            Importance.LOW,
+            RELEASES_TIMEOUT_MS_DOC)
         .define(
             BASE_MODEL_PATH_CONFIG,
             Type.STRING,
@@ -869,6 +884,13 @@ public class EvaluatorConfig extends PerennialConfig {
   /** auto, cpu or gpu, lower-case. */
   public String device() {
     return getString(DEVICE_CONFIG).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * How long one read of releases.v1 to its end may take ({@value #RELEASES_TIMEOUT_MS_CONFIG}).
+   */
+  public Duration releasesTimeout() {
+    return Duration.ofMillis(getLong(RELEASES_TIMEOUT_MS_CONFIG));
   }
 
   /** The intra-op thread count to set, or empty to leave the engine's. */

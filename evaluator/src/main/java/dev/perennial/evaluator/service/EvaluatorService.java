@@ -105,7 +105,6 @@ public final class EvaluatorService implements Service {
 
   static final int MAX_ATTEMPTS = 3;
   private static final Duration POLL = Duration.ofMillis(200);
-  private static final Duration RELEASES_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
   private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
@@ -267,7 +266,7 @@ public final class EvaluatorService implements Service {
     Map<String, Object> releaseProperties =
         KafkaClients.consumer(config, config.groupId() + "-releases");
     releaseProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    releases = new ReleaseView(releaseProperties, topics.releases(), RELEASES_TIMEOUT);
+    releases = new ReleaseView(releaseProperties, topics.releases(), config.releasesTimeout());
 
     consumer.subscribe(List.of(topics.candidates().name()), new Rebalance());
     loop = LoopThread.start("perennial-evaluator", this::run);

@@ -79,6 +79,8 @@ class EvaluatorLivenessIT {
     Map<String, String> values = values(catalog);
     // a consumer would otherwise create the topic again, empty, by asking for it
     values.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    // each read of the deleted topic times out: a short one keeps three tries short
+    values.put(EvaluatorConfig.RELEASES_TIMEOUT_MS_CONFIG, "3000");
     String releases = catalog.name(PerennialTopic.RELEASES);
     String cannotRead = "Cannot read " + releases + " to its end";
 

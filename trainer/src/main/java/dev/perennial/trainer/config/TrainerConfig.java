@@ -142,6 +142,14 @@ public class TrainerConfig extends PerennialConfig {
           + " trains from the stable release of its time, with a warning. 0: never wait (a key's"
           + " jobs train side by side from the same parent).";
 
+  public static final String WORKER_RELEASES_TIMEOUT_MS_CONFIG =
+      TRAINER + "worker.releases.timeout.ms";
+  public static final long WORKER_RELEASES_TIMEOUT_MS_DEFAULT = 30_000;
+  private static final String WORKER_RELEASES_TIMEOUT_MS_DOC =
+      "How long one read of releases.v1 to its end (before each job) may take. A read that fails"
+          + " (the topic gone, no ACL, the broker not answering) stops the worker with exit status"
+          + " 1 and leaves the job uncommitted.";
+
   public static final String WORKER_PROGRESS_EVERY_STEPS_CONFIG =
       TRAINER + "worker.progress.every.steps";
   public static final int WORKER_PROGRESS_EVERY_STEPS_DEFAULT = 10;
@@ -615,6 +623,13 @@ public class TrainerConfig extends PerennialConfig {
                 Range.atLeast(1),
                 Importance.LOW,
                 WORKER_PROGRESS_EVERY_STEPS_DOC)
+            .define(
+                WORKER_RELEASES_TIMEOUT_MS_CONFIG,
+                Type.LONG,
+                WORKER_RELEASES_TIMEOUT_MS_DEFAULT,
+                Range.atLeast(1),
+                Importance.LOW,
+                WORKER_RELEASES_TIMEOUT_MS_DOC)
             .define(
                 BASE_MODEL_PATH_CONFIG,
                 Type.STRING,
@@ -1264,6 +1279,14 @@ public class TrainerConfig extends PerennialConfig {
                 + " TOKENIZER_CHANGED skip names it");
       }
     }
+  }
+
+  /**
+   * How long one read of releases.v1 to its end may take ({@value
+   * #WORKER_RELEASES_TIMEOUT_MS_CONFIG}).
+   */
+  public Duration workerReleasesTimeout() {
+    return Duration.ofMillis(getLong(WORKER_RELEASES_TIMEOUT_MS_CONFIG));
   }
 
   /** The base model's name, or empty for the folder's name. */

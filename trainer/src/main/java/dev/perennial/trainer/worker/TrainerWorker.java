@@ -105,7 +105,6 @@ public final class TrainerWorker implements Service {
 
   private static final Logger log = LoggerFactory.getLogger(TrainerWorker.class);
   private static final Duration POLL = Duration.ofMillis(200);
-  private static final Duration RELEASES_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_WAITING_PER_PARTITION = 16;
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
   private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
@@ -223,7 +222,8 @@ public final class TrainerWorker implements Service {
     Map<String, Object> releaseProperties =
         KafkaClients.consumer(config, config.workerGroupId() + "-releases");
     releaseProperties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    this.releases = new ReleaseView(releaseProperties, topics.releases(), RELEASES_TIMEOUT);
+    this.releases =
+        new ReleaseView(releaseProperties, topics.releases(), config.workerReleasesTimeout());
     try {
       this.decisions =
           CandidateDecisions.open(

@@ -126,6 +126,8 @@ class WorkerLivenessIT {
     TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
     // a consumer would otherwise create the topic again, empty, by asking for it
     harness.values().put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    // the read of the deleted topic times out: a short timeout keeps the test short
+    harness.values().put(TrainerConfig.WORKER_RELEASES_TIMEOUT_MS_CONFIG, "3000");
     TrainingJob job = sealOneShortJob(harness);
     TrainerConfig config = harness.config();
 
