@@ -21,6 +21,7 @@ public final class BaseModel {
   private final HfCheckpoint checkpoint;
   private final TextTokenizer tokenizer;
   private String tokenizerDigest;
+  private Optional<String> tokenizerDigestWithoutGenerationConfig;
 
   private BaseModel(String name, HfCheckpoint checkpoint, TextTokenizer tokenizer) {
     this.name = name;
@@ -69,9 +70,7 @@ public final class BaseModel {
    * bases with equal digests read text into the same tokens.
    */
   public synchronized String tokenizerDigest() {
-    if (tokenizerDigest == null) {
-      tokenizerDigest = Digests.ofFiles(checkpoint.folder(), presentTokenizerFiles());
-    }
+    digestTokenizerFiles();
     return tokenizerDigest;
   }
 
@@ -81,12 +80,25 @@ public final class BaseModel {
    * digest recorded then that equals this one says that every other tokenizer file is the same and
    * nothing about {@value Tokenizers#GENERATION_CONFIG}.
    */
-  public Optional<String> tokenizerDigestWithoutGenerationConfig() {
-    List<String> present = presentTokenizerFiles();
-    if (!present.remove(Tokenizers.GENERATION_CONFIG)) {
-      return Optional.empty();
+  public synchronized Optional<String> tokenizerDigestWithoutGenerationConfig() {
+    digestTokenizerFiles();
+    return tokenizerDigestWithoutGenerationConfig;
+  }
+
+  /**
+   * Both tokenizer digests, once and from the same reading of the folder: the worker compares a
+   * release with them before every job, and the files can be megabytes.
+   */
+  private void digestTokenizerFiles() {
+    if (tokenizerDigest != null) {
+      return;
     }
-    return Optional.of(Digests.ofFiles(checkpoint.folder(), present));
+    List<String> present = presentTokenizerFiles();
+    tokenizerDigest = Digests.ofFiles(checkpoint.folder(), present);
+    tokenizerDigestWithoutGenerationConfig =
+        present.remove(Tokenizers.GENERATION_CONFIG)
+            ? Optional.of(Digests.ofFiles(checkpoint.folder(), present))
+            : Optional.empty();
   }
 
   private List<String> presentTokenizerFiles() {
