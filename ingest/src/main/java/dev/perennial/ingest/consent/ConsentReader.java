@@ -51,6 +51,7 @@ public final class ConsentReader
   private static final Logger log = LoggerFactory.getLogger(ConsentReader.class);
 
   private final String trainingPurpose;
+  private final String trainingPurposeSpelling;
   private final Pseudonymizer pseudonymizer;
   private final IngestMetrics metrics;
   private final TenantBinding binding;
@@ -62,6 +63,7 @@ public final class ConsentReader
       IngestMetrics metrics,
       TenantBinding binding) {
     this.trainingPurpose = trainingPurpose;
+    this.trainingPurposeSpelling = spelling(trainingPurpose);
     this.pseudonymizer = pseudonymizer;
     this.metrics = metrics;
     this.binding = binding;
@@ -90,7 +92,7 @@ public final class ConsentReader
       return;
     }
     if (!trainingPurpose.equals(change.getPurpose())) {
-      if (spelling(change.getPurpose()).equals(spelling(trainingPurpose))) {
+      if (spelling(change.getPurpose()).equals(trainingPurposeSpelling)) {
         misspeltPurpose(record, source, change);
         return;
       }
