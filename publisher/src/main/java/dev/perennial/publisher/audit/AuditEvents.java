@@ -24,6 +24,13 @@ public final class AuditEvents {
   public static final String RELEASE_RETRACTED = "release-retracted";
   public static final String RETRACTION_SCHEDULED = "retraction-scheduled";
   public static final String ERASURE_NOTED = "erasure-noted";
+
+  /**
+   * The worker gave up an ERASURE job ({@code job-outcomes.v1}) whose retraction the publisher does
+   * not wait for (yet): noted, so that the retraction does not wait when the job is read.
+   */
+  public static final String ERASURE_JOB_GIVEN_UP = "erasure-job-given-up";
+
   public static final String RECORD_UNREADABLE = "record-unreadable";
   public static final String KEY_QUARANTINED = "key-quarantined";
   public static final String RECORD_QUARANTINED = "record-quarantined";

@@ -27,8 +27,10 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -136,6 +138,15 @@ class PublisherServiceIT {
         topics.trainingJobs().keySerde().serializer(),
         topics.trainingJobs().valueSerde().serializer(),
         List.of(KeyValue.pair(job.getAdapterKey(), job)));
+  }
+
+  /** What the worker writes when it gives a job up. */
+  private void send(JobGivenUp givenUp) {
+    KAFKA.produce(
+        topics.jobOutcomes().name(),
+        topics.jobOutcomes().keySerde().serializer(),
+        topics.jobOutcomes().valueSerde().serializer(),
+        List.of(KeyValue.pair(givenUp.getAdapterKey(), givenUp)));
   }
 
   /** Every committed record of the topic, once {@code until} holds for them (or the timeout). */
@@ -723,6 +734,90 @@ class PublisherServiceIT {
           "v2's weights are purged", () -> !Files.exists(v2.resolve("adapter_model.safetensors")));
       assertThat(publisher.registry().get(KEY).isRetracted(2)).isTrue();
       assertThat(publisher.registry().get(KEY).alias("stable")).contains(1);
+    }
+  }
+
+  @Test
+  void anErasureJobTheWorkerGaveUpOnRetractsItsReleasesAtOnceWhicheverIsReadFirst()
+      throws Exception {
+    // the default policy (replacement) and max wait (24 h): nothing is retracted by the deadline
+    PublisherConfig config = config(Map.of());
+    TrainingJob acmeJob = TestVerdicts.erasureJob("acme/support", "job-erase-1", List.of(2));
+    TrainingJob globexJob = TestVerdicts.erasureJob("globex/support", "job-erase-2", List.of(2));
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      send(
+          TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)),
+          TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)),
+          TestVerdicts.passed(TestVerdicts.candidate(store, "globex/support", "cand-3", null)),
+          TestVerdicts.passed(TestVerdicts.candidate(store, "globex/support", "cand-4", 1)));
+      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 4));
+      // acme's v2 waits for the retrain of job-erase-1, which the worker then gives up
+      send(acmeJob);
+      read(topics.audit(), hasAudits(AuditEvents.RETRACTION_SCHEDULED, 1));
+      send(TestVerdicts.givenUp(acmeJob, null, "3 attempts failed: IllegalStateException"));
+      // globex's give-up comes before its job has been read at all
+      send(TestVerdicts.givenUp(globexJob, SkipReason.SHARD_GONE, "shard rewritten"));
+
+      List<AuditEvent> audits =
+          read(
+              topics.audit(),
+              hasAudits(AuditEvents.RELEASE_RETRACTED, 1)
+                  .and(hasAudits(AuditEvents.ERASURE_JOB_GIVEN_UP, 1)));
+      assertThat(audits)
+          .filteredOn(a -> a.getAction().equals(AuditEvents.RELEASE_RETRACTED))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.getAdapterKey()).isEqualTo("acme/support");
+                assertThat(a.getDetails())
+                    .containsEntry("version", "2")
+                    .containsEntry("jobId", "job-erase-1")
+                    .containsEntry("givenUp", "FAILED");
+                assertThat(a.getReason()).contains("erase-job-erase-1").contains("given up");
+              });
+      Path v2 = folder.resolve("releases/acme/support/v2");
+      await(
+          "acme's v2 weights are purged",
+          () -> !Files.exists(v2.resolve("adapter_model.safetensors")));
+      assertThat(publisher.registry().get(KEY).alias("stable")).contains(1);
+    }
+
+    // the publisher restarts before it reads globex's job: the give-up it committed still counts
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      send(globexJob);
+      List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.RELEASE_RETRACTED, 2));
+      assertThat(audits)
+          .filteredOn(
+              a ->
+                  a.getAction().equals(AuditEvents.RELEASE_RETRACTED)
+                      && a.getAdapterKey().equals("globex/support"))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.getDetails())
+                    .containsEntry("jobId", "job-erase-2")
+                    .containsEntry("skipReason", "SHARD_GONE");
+                assertThat(a.getReason()).contains("given up").doesNotContain("p-0123456789");
+              });
+      assertThat(audits)
+          .filteredOn(a -> a.getAdapterKey().equals("globex/support"))
+          .extracting(AuditEvent::getAction)
+          .doesNotContain(AuditEvents.RETRACTION_SCHEDULED);
+      Path v2 = folder.resolve("releases/globex/support/v2");
+      await(
+          "globex's v2 weights are purged",
+          () -> !Files.exists(v2.resolve("adapter_model.safetensors")));
+      await(
+          "nothing waits any more",
+          () -> {
+            try (Stream<Path> files = Files.list(folder.resolve("releases/.retractions"))) {
+              return files.noneMatch(file -> file.toString().endsWith(".json"));
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
     }
   }
 }

@@ -12,11 +12,14 @@ import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.GiveUpOutcome;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.v1.TrainingMetrics;
 import dev.perennial.schemas.v1.TrainingRecipe;
@@ -244,6 +247,24 @@ public final class TestVerdicts {
                 .setAffectedVersions(versions)
                 .build())
         .setCreatedAt(AT)
+        .build();
+  }
+
+  /**
+   * What the worker writes to {@code job-outcomes.v1} when it gives {@code job} up: {@code
+   * skipReason} null for a job that failed on every attempt.
+   */
+  public static JobGivenUp givenUp(TrainingJob job, SkipReason skipReason, String detail) {
+    return JobGivenUp.newBuilder()
+        .setJobId(job.getJobId())
+        .setTenant(job.getTenant())
+        .setAdapterKey(job.getAdapterKey())
+        .setTrigger(job.getTrigger())
+        .setOutcome(skipReason == null ? GiveUpOutcome.FAILED : GiveUpOutcome.SKIPPED)
+        .setSkipReason(skipReason)
+        .setDetail(detail)
+        .setWorkerId("worker-1")
+        .setGivenUpAt(AT.plusSeconds(60))
         .build();
   }
 
