@@ -102,7 +102,7 @@ public final class PublisherStage implements LocalStage {
     out.flush();
   }
 
-  /** Waits until the publisher has decided on every verdict and training job. */
+  /** Waits until the publisher has decided on every verdict, training job and given-up job. */
   @Override
   public void awaitCaughtUp(Duration timeout) throws InterruptedException {
     if (!server.service().readiness().ready()) {
@@ -115,7 +115,8 @@ public final class PublisherStage implements LocalStage {
             config.instanceId(),
             List.of(
                 cluster.catalog().name(PerennialTopic.VERDICTS),
-                cluster.catalog().name(PerennialTopic.TRAINING_JOBS)))
+                cluster.catalog().name(PerennialTopic.TRAINING_JOBS),
+                cluster.catalog().name(PerennialTopic.JOB_OUTCOMES)))
         .awaitCaughtUp(timeout);
   }
 

@@ -102,10 +102,10 @@ public final class PublisherConfig extends PerennialConfig {
   private static final String RETRACTION_MAX_WAIT_MS_DOC =
       "Under the 'replacement' policy, how long releases trained on erased data wait for the"
           + " ERASURE job's retrained release (or its verdict) before they are retracted and purged"
-          + " without a replacement: training that fails on every attempt, a job the worker skips,"
-          + " or a worker that does not run never sends a verdict. Counted from the retraction"
-          + " being scheduled; the schedule is kept in the release area (.retractions/), so it"
-          + " survives restarts. At most 30 days.";
+          + " without a replacement, when no worker runs (a job the worker gives up, failed on"
+          + " every attempt or skipped, ends the wait at once: job-outcomes.v1). Counted from the"
+          + " retraction being scheduled; the schedule is kept in the release area"
+          + " (.retractions/), so it survives restarts. At most 30 days.";
 
   /** Per-tenant keys are {@code perennial.publisher.tenant.<tenant>.<setting>}. */
   public static final String TENANT_PREFIX = "perennial.publisher.tenant.";

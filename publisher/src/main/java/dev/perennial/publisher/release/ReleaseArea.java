@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
  *   keys/&lt;hex&gt;.pem                      every public key that ever signed here, by key id
  *   .retractions/&lt;hex&gt;.json            retractions that wait for a retrained release
  *                                       ({@link dev.perennial.publisher.retract.RetractionSchedule})
+ *   .retractions/given-up/&lt;hex&gt;.json   ERASURE jobs the worker gave up before they were read
  *   &lt;tenant&gt;/&lt;adapter&gt;/v&lt;N&gt;/
  *     adapter_config.json               PEFT files, copied from the artifact store, digests checked
  *     adapter_model.safetensors

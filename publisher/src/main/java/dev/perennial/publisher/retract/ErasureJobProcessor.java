@@ -29,7 +29,9 @@ import java.util.function.Function;
  * release is kept in the {@link RetractionSchedule} (before its audit event is committed) and the
  * retraction happens when that release is published or refused ({@link
  * dev.perennial.publisher.publish.VerdictProcessor}), or when the wait is over ({@link
- * RetractionDeadlines}). Other jobs are not the publisher's business.
+ * RetractionDeadlines}), or at once when the worker gives the job up ({@link GivenUpJobProcessor}):
+ * if that give-up was read before the job, the job is retracted for at once here. Other jobs are
+ * not the publisher's business.
  */
 public final class ErasureJobProcessor {
 
@@ -83,31 +85,42 @@ public final class ErasureJobProcessor {
           schedule.add(
               new ScheduledRetraction(
                   key, job.getJobId(), erasure.getRequestId(), erasure.getAffectedVersions(), now));
-      Instant retractBy = scheduled.scheduledAt().plus(maxWait);
-      details.put("retractBy", retractBy.toString());
-      return new Decision(
-          Outcome.RETRACTION_SCHEDULED,
-          job.getAdapterKey(),
-          Optional.empty(),
-          List.of(),
-          List.of(
-              AuditEvents.event(
-                  AuditEvents.derivedId(job.getJobId(), AuditEvents.RETRACTION_SCHEDULED),
-                  job.getAdapterKey(),
-                  AuditStage.PUBLISHER,
-                  AuditEvents.RETRACTION_SCHEDULED,
-                  actor,
-                  "erasure request "
-                      + erasure.getRequestId()
-                      + " affects "
-                      + erasure.getAffectedVersions()
-                      + "; retracted once the retrained release of job "
-                      + job.getJobId()
-                      + " is published (tenant policy: replacement), or without a replacement"
-                      + " when none is published or decided by "
-                      + retractBy,
-                  details,
-                  now)));
+      Optional<GivenUpErasure> givenUp = schedule.givenUp(key, job.getJobId());
+      if (givenUp.isPresent()) {
+        // the worker gave the job up before it was read here: no replacement will come
+        Decision retraction =
+            GivenUpJobProcessor.retraction(state, scheduled, givenUp.get(), actor, now);
+        if (!retraction.releases().isEmpty()) {
+          return retraction;
+        }
+        // nothing left to retract: noted below (the schedule is resolved, the sweep removes it)
+      } else {
+        Instant retractBy = scheduled.scheduledAt().plus(maxWait);
+        details.put("retractBy", retractBy.toString());
+        return new Decision(
+            Outcome.RETRACTION_SCHEDULED,
+            job.getAdapterKey(),
+            Optional.empty(),
+            List.of(),
+            List.of(
+                AuditEvents.event(
+                    AuditEvents.derivedId(job.getJobId(), AuditEvents.RETRACTION_SCHEDULED),
+                    job.getAdapterKey(),
+                    AuditStage.PUBLISHER,
+                    AuditEvents.RETRACTION_SCHEDULED,
+                    actor,
+                    "erasure request "
+                        + erasure.getRequestId()
+                        + " affects "
+                        + erasure.getAffectedVersions()
+                        + "; retracted once the retrained release of job "
+                        + job.getJobId()
+                        + " is published (tenant policy: replacement), or without a replacement"
+                        + " when none is published or decided by "
+                        + retractBy,
+                    details,
+                    now)));
+      }
     }
     Retractions.Result result =
         Retractions.retract(

@@ -18,10 +18,18 @@ import java.util.function.Predicate;
  * ErasureJobProcessor}) is resolved when its releases are retracted, by the retrained release's
  * publication or at the retrain's verdict ({@link
  * dev.perennial.publisher.publish.VerdictProcessor}). When neither came within {@value
- * PublisherConfig#RETRACTION_MAX_WAIT_MS_CONFIG} (training failed on every attempt, the worker
- * skipped the job or set every example aside, no worker runs: no verdict ever comes), the releases
- * are retracted without a replacement, as the {@code immediate} policy would have, and their
- * weights purged once that commits.
+ * PublisherConfig#RETRACTION_MAX_WAIT_MS_CONFIG} (no worker runs, or one gave the job up without a
+ * {@code job-outcomes.v1} record: no verdict ever comes), the releases are retracted without a
+ * replacement, as the {@code immediate} policy would have, and their weights purged once that
+ * commits.
+ *
+ * <p>When the worker gives the job up, the wait ends at once ({@link GivenUpJobProcessor}); the
+ * schedule is then resolved and removed here like any other. A give-up kept because its job had not
+ * been read yet is removed with the job's schedule, or, when no schedule came of it (the job was
+ * decided without a wait, or its wait ended, before the give-up was read), once it has been kept
+ * for the max wait: the publisher reads both topics in one consumer, so its job has long been read
+ * by then, and should it come later still, it waits no longer than it would have without the
+ * give-up.
  *
  * <p>Decides only: the caller commits the decision and applies its state; the next call then finds
  * the schedule resolved and removes it. Nothing is decided for a quarantined key, whose state is
@@ -50,6 +58,12 @@ public final class RetractionDeadlines {
    */
   public Optional<Decision> next(ReleaseRegistry registry, Predicate<String> quarantined) {
     Instant now = clock.instant();
+    for (GivenUpErasure givenUp : schedule.givenUp()) {
+      if (schedule.pending(givenUp.key(), givenUp.jobId()).isEmpty()
+          && !now.isBefore(givenUp.notedAt().plus(maxWait))) {
+        schedule.forget(givenUp);
+      }
+    }
     for (ScheduledRetraction scheduled : schedule.pending()) {
       if (quarantined.test(scheduled.key().toString())) {
         continue;

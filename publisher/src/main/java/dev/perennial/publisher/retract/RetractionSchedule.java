@@ -2,6 +2,7 @@ package dev.perennial.publisher.retract;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -14,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -33,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * the same file (the first {@code scheduledAt} stays). It is removed once its releases are
  * retracted in a committed state ({@link RetractionDeadlines}); a crash in between leaves a
  * schedule that the next start finds resolved and removes.
+ *
+ * <p>Beside them, in {@code <root>/.retractions/given-up/}, the ERASURE jobs the worker gave up
+ * ({@link GivenUpErasure}) before the publisher read them, written the same way before the
+ * give-up's offset is committed, so the job's retraction does not wait when it is read, whatever
+ * happened in between. One is removed with its job's schedule, or once it has been kept for the max
+ * wait ({@link RetractionDeadlines}) when no schedule came of it (the job was decided before the
+ * give-up was read).
  */
 public final class RetractionSchedule {
 
@@ -41,15 +50,21 @@ public final class RetractionSchedule {
   /** The folder under the release area's root (a dot name: the area's scan passes it by). */
   public static final String FOLDER = ".retractions";
 
+  /** The folder under {@link #FOLDER} of the given-up jobs. */
+  public static final String GIVEN_UP_FOLDER = "given-up";
+
   private static final String SUFFIX = ".json";
 
   private final Path folder;
+  private final Path givenUpFolder;
   private final SortedMap<String, ScheduledRetraction> pending = new TreeMap<>();
+  private final SortedMap<String, GivenUpErasure> givenUp = new TreeMap<>();
   private final List<String> problems = new ArrayList<>();
 
   /** The schedule of the release area at {@code areaRoot}; nothing is read before {@link #load}. */
   public RetractionSchedule(Path areaRoot) {
     this.folder = areaRoot.resolve(FOLDER);
+    this.givenUpFolder = folder.resolve(GIVEN_UP_FOLDER);
   }
 
   /**
@@ -58,29 +73,52 @@ public final class RetractionSchedule {
    */
   public void load() {
     pending.clear();
+    givenUp.clear();
     problems.clear();
-    if (!Files.isDirectory(folder)) {
-      return;
-    }
-    List<Path> files;
-    try (Stream<Path> entries = Files.list(folder)) {
-      files = entries.filter(file -> file.getFileName().toString().endsWith(SUFFIX)).toList();
-    } catch (IOException | UncheckedIOException e) {
-      throw new PublisherException("Cannot list " + folder + ": " + e.getMessage(), e);
-    }
-    for (Path file : files) {
+    for (Path file : files(folder)) {
       try {
         ScheduledRetraction scheduled = ScheduledRetraction.parse(Files.readAllBytes(file));
-        if (!file.getFileName().toString().equals(fileName(scheduled))) {
+        if (!file.getFileName().toString().equals(fileName(scheduled.key(), scheduled.jobId()))) {
           throw new PublisherException(
               "it names " + scheduled.key() + " job " + scheduled.jobId() + ", not its file name");
         }
-        pending.put(fileName(scheduled), scheduled);
+        pending.put(fileName(scheduled.key(), scheduled.jobId()), scheduled);
       } catch (IOException | PublisherException e) {
         String problem = file + ": " + e.getMessage();
         log.error("A scheduled retraction cannot be read, nothing is decided on it: {}", problem);
         problems.add(problem);
       }
+    }
+    for (Path file : files(givenUpFolder)) {
+      try {
+        GivenUpErasure job = GivenUpErasure.parse(Files.readAllBytes(file));
+        if (!file.getFileName().toString().equals(fileName(job.key(), job.jobId()))) {
+          throw new PublisherException(
+              "it names " + job.key() + " job " + job.jobId() + ", not its file name");
+        }
+        givenUp.put(fileName(job.key(), job.jobId()), job);
+      } catch (IOException | PublisherException e) {
+        String problem = file + ": " + e.getMessage();
+        log.error(
+            "A given-up ERASURE job cannot be read: its retraction waits when the job is read: {}",
+            problem);
+        problems.add(problem);
+      }
+    }
+  }
+
+  /** The schedule files in {@code directory} (none when it does not exist). */
+  private static List<Path> files(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries
+          .filter(Files::isRegularFile)
+          .filter(file -> file.getFileName().toString().endsWith(SUFFIX))
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw new PublisherException("Cannot list " + directory + ": " + e.getMessage(), e);
     }
   }
 
@@ -92,31 +130,75 @@ public final class RetractionSchedule {
    * @throws PublisherException when the file cannot be written
    */
   public ScheduledRetraction add(ScheduledRetraction scheduled) {
-    String name = fileName(scheduled);
+    String name = fileName(scheduled.key(), scheduled.jobId());
     ScheduledRetraction known = pending.get(name);
     if (known != null) {
       return known;
     }
-    Path file = folder.resolve(name);
-    Path partial = folder.resolve("." + name + "." + UUID.randomUUID());
+    write(
+        folder,
+        name,
+        scheduled.bytes(),
+        "Cannot schedule the retraction of " + scheduled.key() + " " + scheduled.versions());
+    pending.put(name, scheduled);
+    return scheduled;
+  }
+
+  /**
+   * Keeps a job the worker gave up unless it is kept already (then the first one stays).
+   *
+   * @throws PublisherException when the file cannot be written
+   */
+  public GivenUpErasure noteGivenUp(GivenUpErasure job) {
+    String name = fileName(job.key(), job.jobId());
+    GivenUpErasure known = givenUp.get(name);
+    if (known != null) {
+      return known;
+    }
+    write(
+        givenUpFolder,
+        name,
+        job.bytes(),
+        "Cannot keep that " + job.key() + " job " + job.jobId() + " was given up");
+    givenUp.put(name, job);
+    return job;
+  }
+
+  /** Whether (and how) the worker gave up the job, as far as it was kept. */
+  public Optional<GivenUpErasure> givenUp(AdapterKey key, String jobId) {
+    return Optional.ofNullable(givenUp.get(fileName(key, jobId)));
+  }
+
+  /** The retraction that waits for the job, if any. */
+  public Optional<ScheduledRetraction> pending(AdapterKey key, String jobId) {
+    return Optional.ofNullable(pending.get(fileName(key, jobId)));
+  }
+
+  /** Every given-up job kept, in a stable order. */
+  public Collection<GivenUpErasure> givenUp() {
+    return List.copyOf(givenUp.values());
+  }
+
+  /** Forgets a given-up job (its file is deleted). */
+  public void forget(GivenUpErasure job) {
+    String name = fileName(job.key(), job.jobId());
+    delete(givenUpFolder, name);
+    givenUp.remove(name);
+  }
+
+  /** Writes a file atomically, forced to disk with its folder. */
+  private static void write(Path directory, String name, byte[] bytes, String failure) {
+    Path file = directory.resolve(name);
+    Path partial = directory.resolve("." + name + "." + UUID.randomUUID());
     try {
-      Files.createDirectories(folder);
-      Files.write(partial, scheduled.bytes(), StandardOpenOption.CREATE_NEW);
+      Files.createDirectories(directory);
+      Files.write(partial, bytes, StandardOpenOption.CREATE_NEW);
       force(partial);
       Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-      force(folder);
-      force(folder.getParent());
+      force(directory);
+      force(directory.getParent());
     } catch (IOException e) {
-      throw new PublisherException(
-          "Cannot schedule the retraction of "
-              + scheduled.key()
-              + " "
-              + scheduled.versions()
-              + " in "
-              + folder
-              + ": "
-              + e,
-          e);
+      throw new PublisherException(failure + " in " + directory + ": " + e, e);
     } finally {
       try {
         Files.deleteIfExists(partial);
@@ -124,22 +206,30 @@ public final class RetractionSchedule {
         log.warn("Cannot remove {}: {}", partial, e.toString());
       }
     }
-    pending.put(name, scheduled);
-    return scheduled;
   }
 
-  /** Forgets a schedule whose releases are retracted (its file is deleted). */
-  public void remove(ScheduledRetraction scheduled) {
-    String name = fileName(scheduled);
+  private static void delete(Path directory, String name) {
     try {
-      Files.deleteIfExists(folder.resolve(name));
-      force(folder);
+      Files.deleteIfExists(directory.resolve(name));
+      force(directory);
     } catch (NoSuchFileException e) {
       // the folder is gone: nothing to remove
     } catch (IOException e) {
-      throw new PublisherException(
-          "Cannot remove the scheduled retraction " + folder.resolve(name) + ": " + e, e);
+      throw new PublisherException("Cannot remove " + directory.resolve(name) + ": " + e, e);
     }
+  }
+
+  /**
+   * Forgets a schedule whose releases are retracted (its file is deleted), and the give-up of its
+   * job if one was kept.
+   */
+  public void remove(ScheduledRetraction scheduled) {
+    String name = fileName(scheduled.key(), scheduled.jobId());
+    GivenUpErasure job = givenUp.get(name);
+    if (job != null) {
+      forget(job);
+    }
+    delete(folder, name);
     pending.remove(name);
   }
 
@@ -154,11 +244,8 @@ public final class RetractionSchedule {
   }
 
   /** One file per key and job: a name of fixed shape, whatever the job id holds. */
-  private static String fileName(ScheduledRetraction scheduled) {
-    return Digest.of(
-                (scheduled.key() + "\u0000" + scheduled.jobId()).getBytes(StandardCharsets.UTF_8))
-            .hex()
-        + SUFFIX;
+  private static String fileName(AdapterKey key, String jobId) {
+    return Digest.of((key + "\u0000" + jobId).getBytes(StandardCharsets.UTF_8)).hex() + SUFFIX;
   }
 
   private static void force(Path path) throws IOException {

@@ -29,6 +29,7 @@ import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.retract.ErasureJobProcessor;
+import dev.perennial.publisher.retract.GivenUpJobProcessor;
 import dev.perennial.publisher.retract.RetractionDeadlines;
 import dev.perennial.publisher.retract.RetractionSchedule;
 import dev.perennial.publisher.retract.WeightPurge;
@@ -42,6 +43,7 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.TrainingJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -85,13 +87,14 @@ import org.slf4j.LoggerFactory;
  * <p>At start it publishes its public key, provisions its topics, fences any earlier instance
  * ({@code initTransactions} with the transactional id {@code <topic prefix>publisher}) and rebuilds
  * its state from the release area and {@code releases.v1}. Then one thread consumes {@code
- * verdicts.v1} and {@code training-jobs.v1} and, for each record, writes the release folder first
- * (durable before anything refers to it), then the decision's release and audit records together
- * with the record's consumer offset in one Kafka transaction, and only then applies the decision to
- * its state. The same thread runs the operators' alias moves ({@link #submit}) and the retractions
- * whose wait for a retrained release is over ({@link RetractionDeadlines}, kept across restarts in
- * the release area's {@link RetractionSchedule}), so every change to a key goes through one place
- * in one order.
+ * verdicts.v1}, {@code training-jobs.v1} and {@code job-outcomes.v1} (the jobs the worker gave up:
+ * an ERASURE job's retraction then waits no longer, {@link GivenUpJobProcessor}) and, for each
+ * record, writes the release folder first (durable before anything refers to it), then the
+ * decision's release and audit records together with the record's consumer offset in one Kafka
+ * transaction, and only then applies the decision to its state. The same thread runs the operators'
+ * alias moves ({@link #submit}) and the retractions whose wait for a retrained release is over
+ * ({@link RetractionDeadlines}, kept across restarts in the release area's {@link
+ * RetractionSchedule}), so every change to a key goes through one place in one order.
  *
  * <p>A decision that fails (the release area cannot be written, Kafka times out) is aborted and
  * tried again, up to {@value #MAX_ATTEMPTS} times. Then, when the failure is the key's own (the
@@ -101,9 +104,9 @@ import org.slf4j.LoggerFactory;
  * and has failed rather than skip a release: its records are delivered again after a restart. While
  * the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after
  * bounded pauses for as long as that lasts, without counting attempts, and readiness is DOWN. A
- * record that is no verdict or job ({@link ReadFailure}: corrupt, unknown schema) is skipped with
- * an audit event. At start, a key whose latest {@code releases.v1} record cannot be read is
- * quarantined the same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
+ * record that is no verdict, job or given-up job ({@link ReadFailure}: corrupt, unknown schema) is
+ * skipped with an audit event. At start, a key whose latest {@code releases.v1} record cannot be
+ * read is quarantined the same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
  */
 public final class PublisherService implements AutoCloseable {
 
@@ -122,6 +125,7 @@ public final class PublisherService implements AutoCloseable {
   private final ReleaseArea area;
   private final VerdictProcessor verdicts;
   private final ErasureJobProcessor erasureJobs;
+  private final GivenUpJobProcessor givenUpJobs;
   private final RetractionSchedule schedule;
   private final RetractionDeadlines deadlines;
   private long deadlinesPausedUntil = System.nanoTime();
@@ -162,6 +166,7 @@ public final class PublisherService implements AutoCloseable {
     this.schedule = new RetractionSchedule(area.root());
     this.erasureJobs =
         new ErasureJobProcessor(config::policy, schedule, config.retractionMaxWait(), actor, clock);
+    this.givenUpJobs = new GivenUpJobProcessor(schedule, actor, clock);
     this.deadlines = new RetractionDeadlines(schedule, config.retractionMaxWait(), actor, clock);
     this.purge = new WeightPurge(area, store, config.signingKey(), clock);
     this.aliasCommands = new AliasCommandProcessor(clock);
@@ -196,6 +201,7 @@ public final class PublisherService implements AutoCloseable {
         actor + "-admin",
         PerennialTopic.VERDICTS,
         PerennialTopic.TRAINING_JOBS,
+        PerennialTopic.JOB_OUTCOMES,
         PerennialTopic.RELEASES,
         PerennialTopic.AUDIT);
 
@@ -242,6 +248,15 @@ public final class PublisherService implements AutoCloseable {
                     scheduled.erasureRequestId(),
                     scheduled.jobId(),
                     deadlines.deadline(scheduled)));
+    schedule
+        .givenUp()
+        .forEach(
+            givenUp ->
+                log.info(
+                    "ERASURE job {} of {} was given up before it was read: what it names is"
+                        + " retracted at once when it is read",
+                    givenUp.jobId(),
+                    givenUp.key()));
     log.info(
         "Publisher state rebuilt: {} adapter keys, {} published versions, release area {}",
         registry.keys().size(),
@@ -256,7 +271,9 @@ public final class PublisherService implements AutoCloseable {
             consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
     clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
     committer = new TransactionalCommitter<>(producer, consumer);
-    consumer.subscribe(List.of(topics.verdicts().name(), topics.trainingJobs().name()));
+    consumer.subscribe(
+        List.of(
+            topics.verdicts().name(), topics.trainingJobs().name(), topics.jobOutcomes().name()));
 
     loop = LoopThread.start("perennial-publisher", this::run);
     readiness = Readiness.ready(describeState());
@@ -479,6 +496,22 @@ public final class PublisherService implements AutoCloseable {
         return unreadable(record, new SerializationException("a tombstone, not a verdict"));
       }
       return verdicts.process(registry, verdict);
+    }
+    if (record.topic().equals(topics.jobOutcomes().name())) {
+      JobGivenUp givenUp;
+      try {
+        givenUp =
+            topics
+                .jobOutcomes()
+                .valueSerde()
+                .deserializer()
+                .deserialize(record.topic(), record.value());
+      } catch (SerializationException e) {
+        return unreadable(record, requireBadRecord(e));
+      }
+      return givenUp == null
+          ? Decision.ignored(record.key())
+          : givenUpJobs.process(registry, givenUp);
     }
     TrainingJob job;
     try {

@@ -812,7 +812,7 @@ class PublisherServiceIT {
       await(
           "nothing waits any more",
           () -> {
-            try (Stream<Path> files = Files.list(folder.resolve("releases/.retractions"))) {
+            try (Stream<Path> files = Files.walk(folder.resolve("releases/.retractions"))) {
               return files.noneMatch(file -> file.toString().endsWith(".json"));
             } catch (java.io.IOException e) {
               return false;
