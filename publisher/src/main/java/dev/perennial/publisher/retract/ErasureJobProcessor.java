@@ -30,8 +30,8 @@ import java.util.function.Function;
  * retraction happens when that release is published or refused ({@link
  * dev.perennial.publisher.publish.VerdictProcessor}), or when the wait is over ({@link
  * RetractionDeadlines}), or at once when the worker gives the job up ({@link GivenUpJobProcessor}):
- * if that give-up was read before the job, the job is retracted for at once here. Other jobs are
- * not the publisher's business.
+ * when that give-up was read before the job, what the job names is retracted here at once. Other
+ * jobs are not the publisher's business.
  */
 public final class ErasureJobProcessor {
 

@@ -68,8 +68,9 @@ public final class RetractionSchedule {
   }
 
   /**
-   * Reads every schedule of the area. A file that cannot be read is left in place, logged and named
-   * in {@link #problems()}: what it would retract is not known, so nothing decides on it.
+   * Reads every schedule and given-up job of the area. A file that cannot be read is left in place,
+   * logged and named in {@link #problems()}: what it would retract is not known, so nothing decides
+   * on it (a given-up job's retraction then waits when its job is read, as without the give-up).
    */
   public void load() {
     pending.clear();
