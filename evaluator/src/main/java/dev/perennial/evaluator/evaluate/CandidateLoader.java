@@ -25,6 +25,7 @@ import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
+import dev.perennial.model.runtime.BaseModel.TokenizerMatch;
 import dev.perennial.model.tokenizer.Tokenizers;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
@@ -314,12 +315,11 @@ final class CandidateLoader {
               + current
               + " cannot be told");
     }
-    String was = StableRelease.normalized(recorded);
-    if (was.equals(StableRelease.normalized(current))) {
+    TokenizerMatch match = model.tokenizerMatch(recorded);
+    if (match == TokenizerMatch.SAME) {
       return Optional.empty();
     }
-    Optional<String> earlier = model.tokenizerDigestWithoutGenerationConfig();
-    if (earlier.isPresent() && was.equals(StableRelease.normalized(earlier.get()))) {
+    if (match == TokenizerMatch.SAME_BEFORE_GENERATION_CONFIG) {
       log.warn(
           "Candidate {} recorded its tokenizer digest before {} was part of it: {}'s other"
               + " tokenizer files are those it was trained with, its {} cannot be checked",

@@ -11,9 +11,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /** SHA-256 digests of files and of file sets, written {@code sha256:<hex>}. */
 public final class Digests {
+
+  private static final String PREFIX = "sha256:";
 
   private Digests() {}
 
@@ -47,7 +50,18 @@ public final class Digests {
     for (String name : names) {
       listing.append(sha256Hex(folder.resolve(name))).append("  ").append(name).append('\n');
     }
-    return "sha256:" + sha256Hex(listing.toString().getBytes(StandardCharsets.UTF_8));
+    return PREFIX + sha256Hex(listing.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A digest as bare lower-case hex, whether written {@code sha256:<hex>} or as hex (either case):
+   * so digests recorded either way compare as SHA-256 values. Schemas' {@code
+   * StableRelease.normalized} applies the same rule to records; model, which depends on neither
+   * schemas nor core, keeps its own.
+   */
+  public static String normalized(String digest) {
+    String lower = digest == null ? "" : digest.trim().toLowerCase(Locale.ROOT);
+    return lower.startsWith(PREFIX) ? lower.substring(PREFIX.length()) : lower;
   }
 
   /**

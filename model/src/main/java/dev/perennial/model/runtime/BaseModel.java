@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,22 @@ import java.util.Optional;
  * digest adapters record. Opening reads headers only; {@link LanguageModel} loads the weights.
  */
 public final class BaseModel {
+
+  /**
+   * How the tokenizer files a digest records compare with those a base has now ({@link
+   * #tokenizerMatch(String)}).
+   */
+  public enum TokenizerMatch {
+    /** The same tokenizer files. */
+    SAME,
+    /**
+     * A digest recorded before {@value Tokenizers#GENERATION_CONFIG} was part of it: every other
+     * tokenizer file is the same; that file cannot be checked.
+     */
+    SAME_BEFORE_GENERATION_CONFIG,
+    /** Other tokenizer files. */
+    OTHER
+  }
 
   private final String name;
   private final HfCheckpoint checkpoint;
@@ -83,6 +100,28 @@ public final class BaseModel {
   public synchronized Optional<String> tokenizerDigestWithoutGenerationConfig() {
     digestTokenizerFiles();
     return tokenizerDigestWithoutGenerationConfig;
+  }
+
+  /**
+   * How the tokenizer files a recorded digest ({@code sha256:<hex>} or bare hex, either case) was
+   * made from compare with this base's: the same, the same but for {@value
+   * Tokenizers#GENERATION_CONFIG} when it was recorded before that file was part of the digest
+   * ({@link #tokenizerDigestWithoutGenerationConfig()}), or other files.
+   *
+   * @param recordedDigest a digest a recipe or release recorded; a caller decides what a digest
+   *     that was never recorded means
+   */
+  public TokenizerMatch tokenizerMatch(String recordedDigest) {
+    Objects.requireNonNull(recordedDigest, "recordedDigest");
+    String recorded = Digests.normalized(recordedDigest);
+    if (recorded.equals(Digests.normalized(tokenizerDigest()))) {
+      return TokenizerMatch.SAME;
+    }
+    Optional<String> earlier = tokenizerDigestWithoutGenerationConfig();
+    if (earlier.isPresent() && recorded.equals(Digests.normalized(earlier.get()))) {
+      return TokenizerMatch.SAME_BEFORE_GENERATION_CONFIG;
+    }
+    return TokenizerMatch.OTHER;
   }
 
   /**

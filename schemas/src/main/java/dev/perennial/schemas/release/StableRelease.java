@@ -68,7 +68,11 @@ public record StableRelease(
     };
   }
 
-  /** Digests as bare lower-case hex, whether written {@code sha256:<hex>} or as hex. */
+  /**
+   * Digests as bare lower-case hex, whether written {@code sha256:<hex>} or as hex. Model's {@code
+   * Digests.normalized}, behind {@code BaseModel.tokenizerMatch}, applies the same rule (model
+   * depends on neither schemas nor core).
+   */
   public static String normalized(String digest) {
     String lower = digest == null ? "" : digest.trim().toLowerCase(java.util.Locale.ROOT);
     return lower.startsWith(DIGEST_PREFIX) ? lower.substring(DIGEST_PREFIX.length()) : lower;

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,14 +54,15 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
 
   /**
    * How this base's inputs differ from those a recipe's extras {@code recorded}, as {@link
-   * #differences(Map, Map)} tells it; a tokenizer digest recorded before {@code
-   * generation_config.json} was part of it is compared as it was computed then (every other
-   * tokenizer file the same; that file cannot be checked).
+   * #differences(Map, Map)} tells it; the tokenizer digest compares as {@link
+   * BaseModel#tokenizerMatch(String)} tells it: as a SHA-256 value, and one recorded before {@code
+   * generation_config.json} was part of it as it was computed then (every other tokenizer file the
+   * same; that file cannot be checked).
    */
   public List<String> differencesFrom(Map<String, String> recorded) {
     Map<String, String> used = new HashMap<>(recordedInputs());
     String was = recorded.get(TOKENIZER_DIGEST);
-    if (was != null && base.tokenizerDigestWithoutGenerationConfig().equals(Optional.of(was))) {
+    if (was != null && base.tokenizerMatch(was) != BaseModel.TokenizerMatch.OTHER) {
       used.put(TOKENIZER_DIGEST, was);
     }
     return differences(recorded, used);

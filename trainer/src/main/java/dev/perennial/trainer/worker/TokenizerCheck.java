@@ -5,7 +5,6 @@ import dev.perennial.model.tokenizer.Tokenizers;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -59,25 +58,39 @@ final class TokenizerCheck {
 
   private void check(TrainingJob job, StableRelease release, BaseModel base, String refusal) {
     String current = base.tokenizerDigest();
-    Optional<String> earlier = base.tokenizerDigestWithoutGenerationConfig();
-    if (earlier.isPresent()
-        && release.trainedWithOtherTokenizer(earlier.get()).equals(Optional.of(false))) {
-      // recorded before generation_config.json was part of the digest: the rest is the same
+    if (release.tokenizerDigest().isEmpty()) {
       if (unchecked.add(job.getAdapterKey() + " v" + release.version())) {
         log.warn(
-            "v{} of {} recorded its tokenizer digest before {} was part of it: {}'s other"
-                + " tokenizer files are those it was trained with, its {} cannot be checked, so it"
-                + " is continued",
+            "v{} of {} records no tokenizer digest (released before releases recorded it): whether"
+                + " {}'s tokenizer files {} are those it was trained with cannot be checked, so it"
+                + " is continued as before",
             release.version(),
             job.getAdapterKey(),
-            Tokenizers.GENERATION_CONFIG,
             base.name(),
-            Tokenizers.GENERATION_CONFIG);
+            current);
       }
       return;
     }
-    if (release.trainedWithOtherTokenizer(current).orElse(false)) {
-      if (replaced.contains(StableRelease.normalized(release.baseTokenizerDigest()))) {
+    switch (base.tokenizerMatch(release.baseTokenizerDigest())) {
+      case SAME -> {}
+      case SAME_BEFORE_GENERATION_CONFIG -> {
+        if (unchecked.add(job.getAdapterKey() + " v" + release.version())) {
+          log.warn(
+              "v{} of {} recorded its tokenizer digest before {} was part of it: {}'s other"
+                  + " tokenizer files are those it was trained with, its {} cannot be checked, so"
+                  + " it is continued",
+              release.version(),
+              job.getAdapterKey(),
+              Tokenizers.GENERATION_CONFIG,
+              base.name(),
+              Tokenizers.GENERATION_CONFIG);
+        }
+      }
+      case OTHER -> {
+        if (!replaced.contains(StableRelease.normalized(release.baseTokenizerDigest()))) {
+          throw new JobSkippedException(
+              JobSkippedException.Reason.TOKENIZER_CHANGED, refusal, null);
+        }
         if (unchecked.add(job.getAdapterKey() + " v" + release.version())) {
           log.info(
               "v{} of {} was trained with tokenizer files {}, which {}'s files {} replace as {}"
@@ -89,20 +102,7 @@ final class TokenizerCheck {
               current,
               TrainerConfig.BASE_TOKENIZER_REPLACES_CONFIG);
         }
-        return;
       }
-      throw new JobSkippedException(JobSkippedException.Reason.TOKENIZER_CHANGED, refusal, null);
-    }
-    if (release.tokenizerDigest().isEmpty()
-        && unchecked.add(job.getAdapterKey() + " v" + release.version())) {
-      log.warn(
-          "v{} of {} records no tokenizer digest (released before releases recorded it): whether"
-              + " {}'s tokenizer files {} are those it was trained with cannot be checked, so it is"
-              + " continued as before",
-          release.version(),
-          job.getAdapterKey(),
-          base.name(),
-          current);
     }
   }
 
