@@ -410,7 +410,9 @@ public final class EvaluatorService implements Service {
         CandidateRequest request =
             new CandidateRequest(
                 candidate,
-                releases.stable(candidate.getAdapterKey(), candidate.getBaseModelDigest()));
+                releases.stable(candidate.getAdapterKey(), candidate.getBaseModelDigest()),
+                releases.stableOnOtherBases(
+                    candidate.getAdapterKey(), candidate.getBaseModelDigest()));
         requests.add(request);
         recordOf.put(request, record);
       }
