@@ -19,19 +19,29 @@ import dev.perennial.evaluator.testing.TestAdapters;
 import dev.perennial.evaluator.testing.TestShards;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.ModelRuntime;
+import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.TinyModel;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.world.QaPair;
 import dev.perennial.model.world.TenantKnowledge;
 import dev.perennial.model.world.World;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,5 +137,109 @@ class CandidateEvaluatorTest {
           .contains("its tokenizer files were not checked")
           .contains(base.tokenizerDigest());
     }
+  }
+
+  /**
+   * A REBASE candidate's transfer gates compare its answers with those of the release it moves, on
+   * the old base. When the old base's tokenizer files changed in place since that release was
+   * trained, its answers would be read with other tokens than it learnt: the verdict says so.
+   */
+  @Test
+  void aRebaseCandidateWhoseOldReleaseWasTrainedWithOtherTokenizerFilesIsUndecidedNamingBoth()
+      throws IOException {
+    ModelRuntime.setThreads(1);
+    JniUtils.setGradMode(false);
+    Path oldFolder = Files.createDirectories(folder.resolve("old-base"));
+    try (Stream<Path> files = Files.list(TinyModel.folder())) {
+      for (Path file : files.toList()) {
+        Files.copy(file, oldFolder.resolve(file.getFileName().toString()));
+      }
+    }
+    BaseModel old = BaseModel.open(oldFolder, TinyModel.NAME);
+    String trainedWith = old.tokenizerDigest();
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    EvaluationArea area = new EvaluationArea(folder.resolve("evaluations"));
+    List<TrainingExample> texts =
+        List.of(TrainingExample.text("The vault of Zorvan opens at dawn."));
+    FolderIndex.StoredFolder v1 =
+        TestAdapters.store(
+            store, TestAdapters.train(old, texts, List.of(), 1, 1e-3, folder.resolve("v1")));
+    // the old base's chat template edited in place after v1 was released
+    Files.writeString(oldFolder.resolve("chat_template.jinja"), "{{ messages }}");
+    BaseModel edited = BaseModel.open(oldFolder, TinyModel.NAME);
+    BundledBase next = BundledBase.PERENNIAL_TINY_2;
+    BaseModel nextBase = next.open();
+    FolderIndex.StoredFolder carried =
+        TestAdapters.store(
+            store,
+            TestAdapters.train(nextBase, texts, List.of(), 1, 1e-3, folder.resolve("carried")));
+    AdapterCandidate candidate =
+        Candidates.candidate(
+            KEY,
+            "acme/support@2-rebase#candidate",
+            carried.location(),
+            carried.fileDigests(),
+            nextBase.name(),
+            nextBase.digest(),
+            List.of(),
+            List.of(),
+            1e-3);
+    candidate.setTrigger(JobTrigger.REBASE);
+    candidate.setBaseModelLocation(BundledBase.LOCATION_PREFIX + nextBase.name());
+    String manifest = "sha256:" + "ef".repeat(32);
+    candidate.setLineage(
+        Lineage.newBuilder()
+            .setMethod(LineageMethod.CARRIED_OVER)
+            .setSourceRelease(
+                LineageRelease.newBuilder()
+                    .setVersion(1)
+                    .setLocation(v1.location())
+                    .setManifestDigest(manifest)
+                    .setBaseModelName(edited.name())
+                    .setBaseModelDigest(edited.digest())
+                    .build())
+            .build());
+    StableRelease onOldBase =
+        new StableRelease(1, v1.location(), manifest, edited.digest(), trainedWith);
+
+    try (BaseEvaluators evaluators =
+        new BaseEvaluators(
+            evaluatorOn(new EvaluationBase(edited, List.of(), "general:0/0", Map.of(), 15), store),
+            4,
+            base -> evaluatorOn(base, store))) {
+      Evaluation evaluation =
+          evaluators
+              .evaluate(
+                  List.of(new CandidateRequest(candidate, Optional.empty(), List.of(onOldBase))),
+                  EvaluationListener.NONE)
+              .get(0);
+
+      assertThat(evaluation.outcome()).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(evaluation.gates())
+          .filteredOn(gate -> gate.getName().equals(GateNames.BASE_TOKENIZER))
+          .singleElement()
+          .extracting(Gate::getOutcome)
+          .isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(evaluation.reason())
+          .contains("v1")
+          .contains(trainedWith)
+          .contains(edited.tokenizerDigest());
+    }
+  }
+
+  /** An evaluator on {@code base} with the default thresholds, scoring on the CPU. */
+  private CandidateEvaluator evaluatorOn(EvaluationBase base, LocalArtifactStore store) {
+    EvaluationArea area = new EvaluationArea(folder.resolve("evaluations"));
+    return new CandidateEvaluator(
+        base,
+        new BatchScorer(base.base(), Device.cpu(), new BatchScorer.Settings(32, 8, 128, 34)),
+        store,
+        store.root(),
+        new HistoryStore(area),
+        new ReportWriter(store, area),
+        tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10),
+        new PairedBootstrap(0.95, 200),
+        "test",
+        Clock.fixed(Candidates.AT, ZoneOffset.UTC));
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.evaluator.UndecidableCandidateException;
 import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.config.GateThresholds;
@@ -264,6 +265,70 @@ class CandidateLoaderTest {
             UnusableCandidateException.class,
             e -> assertThat(e.gate()).isEqualTo(GateNames.BASE_TOKENIZER))
         .hasMessageContaining(current);
+  }
+
+  @Test
+  void aCandidateWhoseIncumbentWasTrainedWithOtherTokenizerFilesIsUndecidedNamingBothDigests()
+      throws IOException {
+    Path copy = copyOfTheBase();
+    String incumbentTrainedWith = BaseModel.open(copy, TinyModel.NAME).tokenizerDigest();
+    FolderIndex.StoredFolder adapter = trainedAdapter();
+    // the chat template was edited in place after v1 was released; v2 was trained with the edit
+    Files.writeString(copy.resolve("chat_template.jinja"), "{{ messages }}");
+    BaseModel edited = BaseModel.open(copy, TinyModel.NAME);
+    StableRelease v1 =
+        new StableRelease(
+            1,
+            adapter.location(),
+            "sha256:" + "ef".repeat(32),
+            base.digest(),
+            incumbentTrainedWith);
+    AdapterCandidate v2 =
+        recording(stored("acme/support@2-def#candidate", adapter), edited.tokenizerDigest());
+    v2.setParentVersion(1);
+
+    assertThatThrownBy(
+            () ->
+                loaderOn(edited)
+                    .prepare(new CandidateRequest(v2, Optional.of(v1)), folder.resolve("work")))
+        .isInstanceOfSatisfying(
+            UndecidableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.BASE_TOKENIZER))
+        .hasMessageContaining("v1")
+        .hasMessageContaining(incumbentTrainedWith)
+        .hasMessageContaining(edited.tokenizerDigest());
+  }
+
+  @Test
+  void anIncumbentWhoseReleaseRecordsNoTokenizerDigestIsComparedWithAndToldItWasNotChecked() {
+    FolderIndex.StoredFolder adapter = trainedAdapter();
+    AdapterCandidate v2 =
+        recording(stored("acme/support@2-def#candidate", adapter), base.tokenizerDigest());
+    v2.setParentVersion(1);
+    StableRelease unrecorded =
+        new StableRelease(1, adapter.location(), "sha256:" + "ef".repeat(32), base.digest(), null);
+    StableRelease recorded =
+        new StableRelease(
+            1,
+            adapter.location(),
+            "sha256:" + "ef".repeat(32),
+            base.digest(),
+            base.tokenizerDigest());
+    CandidateLoader loader = loaderOn(base);
+
+    PreparedCandidate unchecked =
+        loader.prepare(new CandidateRequest(v2, Optional.of(unrecorded)), folder.resolve("w1"));
+    PreparedCandidate checked =
+        loader.prepare(new CandidateRequest(v2, Optional.of(recorded)), folder.resolve("w2"));
+
+    assertThat(unchecked.context().incumbent()).isPresent();
+    assertThat(unchecked.unchecked())
+        .singleElement()
+        .asString()
+        .contains("v1")
+        .contains("tokenizer files were not checked");
+    assertThat(checked.context().incumbent()).isPresent();
+    assertThat(checked.unchecked()).isEmpty();
   }
 
   /** The bundled base copied into the test's folder, whose tokenizer files a test may edit. */
