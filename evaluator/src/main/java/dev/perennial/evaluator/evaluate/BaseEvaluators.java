@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -95,7 +96,11 @@ public final class BaseEvaluators implements AutoCloseable {
   }
 
   /** The old release's answers, by the evaluator of the base it was trained on. */
-  List<String> answers(LineageRelease release, List<EvalExample> questions, Path work) {
+  ReleaseAnswers.Answered answers(
+      LineageRelease release,
+      Optional<String> tokenizerDigest,
+      List<EvalExample> questions,
+      Path work) {
     String digest = StableRelease.normalized(release.getBaseModelDigest());
     CandidateEvaluator evaluator;
     if (isConfigured(digest)) {
@@ -118,7 +123,7 @@ public final class BaseEvaluators implements AutoCloseable {
             e);
       }
     }
-    return evaluator.answer(release.getLocation(), questions, work);
+    return evaluator.answer(release, tokenizerDigest, questions, work);
   }
 
   private boolean isConfigured(String digest) {

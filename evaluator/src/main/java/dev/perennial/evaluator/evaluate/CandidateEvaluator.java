@@ -33,6 +33,7 @@ import dev.perennial.evaluator.suite.Suite;
 import dev.perennial.evaluator.suite.TransferSuite;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.schemas.release.MovedRelease;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
@@ -64,7 +65,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A REBASE candidate is also judged against the release it moves, on the old base ({@link
  * ReleaseAnswers}, {@link TransferSuite}): the transfer gates. One that names no such release, or
- * whose release cannot be answered with, fails {@value GateNames#TRANSFER_TENANT} before any suite.
+ * whose release cannot be answered with, fails {@value GateNames#TRANSFER_TENANT} before any suite;
+ * one whose release was trained with other tokenizer files than the old base has now ({@code
+ * releases.v1} records them) is undecided on {@value GateNames#BASE_TOKENIZER}.
  *
  * <p>A candidate that fails a precondition (its integrity, its base, its shards' currency) gets a
  * verdict with that gate alone and a report saying why. Must run on one thread, with PyTorch's
@@ -90,7 +93,7 @@ public final class CandidateEvaluator {
   private final Clock clock;
   private int releaseFolders;
   private ReleaseAnswers oldReleases =
-      (release, questions, work) -> {
+      (release, tokenizerDigest, questions, work) -> {
         throw new UnusableCandidateException(
             GateNames.TRANSFER_TENANT, "this evaluator cannot answer with another base's releases");
       };
@@ -126,17 +129,28 @@ public final class CandidateEvaluator {
   }
 
   /**
-   * The greedy answers of the release at {@code location} (an adapter of this evaluator's base) to
-   * the questions.
+   * The greedy answers of {@code release} (an adapter of this evaluator's base) to the questions,
+   * once it is known to have been trained with this base's tokenizer files.
    *
+   * @param tokenizerDigest the tokenizer files it was trained with, as {@code releases.v1} records
+   *     them; empty when it records none
    * @throws UnusableCandidateException when the release cannot be read or does not fit the base
+   * @throws UndecidableCandidateException when it was trained with other tokenizer files
    */
-  public List<String> answer(String location, List<EvalExample> questions, Path work) {
-    ModelRef release = ModelRef.adapter(location);
+  public ReleaseAnswers.Answered answer(
+      LineageRelease release,
+      Optional<String> tokenizerDigest,
+      List<EvalExample> questions,
+      Path work) {
+    Optional<String> unchecked = loader.requireOldReleaseTokenizer(release, tokenizerDigest);
+    String location = release.getLocation();
+    ModelRef model = ModelRef.adapter(location);
     PeftAdapter adapter = loader.readRelease(location, work.resolve("release-" + ++releaseFolders));
     Workload answering =
-        Workload.answer(release, "transfer:" + location + ":" + questions.hashCode(), questions);
-    return scorer.run(List.of(answering), Map.of(release, adapter)).answers(answering);
+        Workload.answer(model, "transfer:" + location + ":" + questions.hashCode(), questions);
+    List<String> answers =
+        scorer.run(List.of(answering), Map.of(model, adapter)).answers(answering);
+    return new ReleaseAnswers.Answered(answers, unchecked);
   }
 
   public BatchScorer scorer() {
@@ -152,7 +166,10 @@ public final class CandidateEvaluator {
       Map<Integer, PreparedCandidate> prepared = new LinkedHashMap<>();
       for (int i = 0; i < requests.size(); i++) {
         try {
-          prepared.put(i, withTransferReference(loader.prepare(requests.get(i), work), work));
+          prepared.put(
+              i,
+              withTransferReference(
+                  loader.prepare(requests.get(i), work), requests.get(i).otherBases(), work));
         } catch (UnusableCandidateException e) {
           log.warn(
               "Candidate {} fails {}: {}",
@@ -199,8 +216,13 @@ public final class CandidateEvaluator {
     }
   }
 
-  /** A REBASE candidate with its old release's answers to the key's held-out questions. */
-  private PreparedCandidate withTransferReference(PreparedCandidate prepared, Path work) {
+  /**
+   * A REBASE candidate with its old release's answers to the key's held-out questions, the release
+   * looked up among the key's stable releases on other bases for the tokenizer files it was trained
+   * with.
+   */
+  private PreparedCandidate withTransferReference(
+      PreparedCandidate prepared, List<StableRelease> otherBases, Path work) {
     AdapterCandidate candidate = prepared.context().candidate();
     if (candidate.getTrigger() != JobTrigger.REBASE) {
       return prepared;
@@ -212,8 +234,16 @@ public final class CandidateEvaluator {
           "REBASE candidate names no release it carries over or was taught by: no transfer to"
               + " judge");
     }
-    List<String> answers = oldReleases.answers(old, prepared.context().newQuestions(), work);
-    return prepared.withOldReleaseAnswers(answers);
+    Optional<String> trainedWith =
+        otherBases.stream()
+            .filter(
+                stable ->
+                    stable.version() == old.getVersion()
+                        && stable.location().equals(old.getLocation()))
+            .findFirst()
+            .flatMap(StableRelease::tokenizerDigest);
+    return prepared.withOldRelease(
+        oldReleases.answers(old, trainedWith, prepared.context().newQuestions(), work));
   }
 
   private Evaluation complete(

@@ -30,6 +30,7 @@ import dev.perennial.model.tokenizer.Tokenizers;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.ShardRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -53,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * Loads and checks what a candidate's evaluation needs: the candidate must belong to its key's
  * tenant, be trained on the evaluator's base and with its tokenizer files (when it records which),
  * on shards that are all still current (no erasure rewrote them since), and its adapter files must
- * be intact and fit the base; otherwise it fails the named gate before any suite runs. Then its
+ * be intact and fit the base; otherwise it fails the named gate before any suite runs. Its
+ * incumbent must have been trained with the base's tokenizer files too (when its release records
+ * which), else the candidate is left undecided ({@link #requireReleaseTokenizer}). Then its
  * held-out examples, the rest of the key's held-out pool (the candidate's {@code heldOutPool}; for
  * a candidate without one, the shards of the key's earlier tasks), its incumbent (the stable
  * release, when it can be loaded), the key's history and the canaries to test. A held-out shard an
@@ -159,6 +162,14 @@ final class CandidateLoader {
                   + " stable alias rolled back",
               e);
         }
+        Optional<String> incumbentUnchecked =
+            requireReleaseTokenizer(
+                "the key's stable release v" + stable.version(),
+                "the candidate's regression and feedback gates compare it with",
+                stable.tokenizerDigest(),
+                model);
+        incumbentUnchecked.ifPresent(unchecked::add);
+        incumbentUnchecked.ifPresent(notes::add);
       }
     }
 
@@ -231,6 +242,20 @@ final class CandidateLoader {
    */
   PeftAdapter readRelease(String location, Path folder) {
     return readAdapter(location, null, folder);
+  }
+
+  /**
+   * Whether a REBASE candidate's old release, answering on this loader's base, was trained with its
+   * tokenizer files, as {@link #requireReleaseTokenizer} tells it.
+   *
+   * @param recorded the tokenizer digest {@code releases.v1} records for the release
+   */
+  Optional<String> requireOldReleaseTokenizer(LineageRelease release, Optional<String> recorded) {
+    return requireReleaseTokenizer(
+        "v" + release.getVersion() + " on " + release.getBaseModelName(),
+        "the REBASE candidate moves and is judged against by the transfer gates",
+        recorded,
+        base.base());
   }
 
   /**
@@ -346,6 +371,72 @@ final class CandidateLoader {
             + " (the base digest covers config and weights only): every gate would score it on"
             + " other tokens than it learnt. Run the evaluator with the tokenizer files the"
             + " trainer's workers have (the same image, nothing edited in place on one side)");
+  }
+
+  /**
+   * A release the candidate is compared with (its incumbent; for a REBASE candidate the release it
+   * moves, answering on the old base) must have been trained with the tokenizer files of the base
+   * it is scored on, as the candidate must ({@link #requireTokenizer}): scored under others its
+   * numbers would be those of other tokens than it learnt, and the comparison would read as normal.
+   * It is no fault of the candidate's data, so the candidate is left undecided rather than refused:
+   * its job's data rolls into the key's next job (within {@value GateNames#EVIDENCE_ROLLOVER}),
+   * which is judged once the files agree again. A digest recorded before {@value
+   * Tokenizers#GENERATION_CONFIG} was part of it matches when every other tokenizer file is the
+   * same.
+   *
+   * @param release how the verdict names the release ({@code the key's stable release v3})
+   * @param comparison what compares the candidate with it
+   * @param recorded the tokenizer digest {@code releases.v1} records for it
+   * @return what the verdict says the evaluator could not check: that its record holds no tokenizer
+   *     digest, or one from before {@value Tokenizers#GENERATION_CONFIG} counted; empty when it was
+   *     checked
+   * @throws UndecidableCandidateException (gate {@value GateNames#BASE_TOKENIZER}) naming both
+   *     digests when it was trained with other files
+   */
+  static Optional<String> requireReleaseTokenizer(
+      String release, String comparison, Optional<String> recorded, BaseModel model) {
+    String current = model.tokenizerDigest();
+    if (recorded.isEmpty() || recorded.get().isBlank()) {
+      return Optional.of(
+          release
+              + " was compared with, but its tokenizer files were not checked: releases.v1 records"
+              + " no "
+              + StableRelease.RECIPE_TOKENIZER_DIGEST
+              + " of it (released before releases recorded it, or no longer its base's stable"
+              + " release), so whether it was trained with"
+              + " the tokenizer files "
+              + current
+              + " it is scored under cannot be told");
+    }
+    TokenizerMatch match = model.tokenizerMatch(recorded.get());
+    if (match == TokenizerMatch.SAME) {
+      return Optional.empty();
+    }
+    if (match == TokenizerMatch.SAME_BEFORE_GENERATION_CONFIG) {
+      return Optional.of(
+          release
+              + " was compared with, but its "
+              + Tokenizers.GENERATION_CONFIG
+              + " was not checked: its release recorded its tokenizer digest before that file was"
+              + " part of it (every other tokenizer file is the same as those it is scored under)");
+    }
+    throw new UndecidableCandidateException(
+        GateNames.BASE_TOKENIZER,
+        release
+            + ", which "
+            + comparison
+            + ", was trained with tokenizer files "
+            + (DIGEST.matcher(recorded.get()).matches() ? recorded.get() : shown(recorded.get()))
+            + ", but it would be scored on "
+            + model
+            + ", which has tokenizer files "
+            + current
+            + " in "
+            + model.checkpoint().folder()
+            + " (the base digest covers config and weights only): its scores would be of other"
+            + " tokens than it learnt, so the candidate cannot be compared with it. Restore the"
+            + " tokenizer files it was trained with there (the trainer's and the evaluator's"
+            + " images the same, nothing edited in place)");
   }
 
   /**

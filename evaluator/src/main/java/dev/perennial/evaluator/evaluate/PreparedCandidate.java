@@ -2,6 +2,7 @@ package dev.perennial.evaluator.evaluate;
 
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.model.peft.PeftAdapter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,8 +29,13 @@ record PreparedCandidate(
     this(context, adapter, incumbentAdapter, notes, unchecked, Optional.empty());
   }
 
-  PreparedCandidate withOldReleaseAnswers(List<String> answers) {
+  /** With a REBASE candidate's old release's answers, and what could not be checked of them. */
+  PreparedCandidate withOldRelease(ReleaseAnswers.Answered old) {
+    List<String> allNotes = new ArrayList<>(notes);
+    List<String> allUnchecked = new ArrayList<>(unchecked);
+    old.unchecked().ifPresent(allNotes::add);
+    old.unchecked().ifPresent(allUnchecked::add);
     return new PreparedCandidate(
-        context, adapter, incumbentAdapter, notes, unchecked, Optional.of(List.copyOf(answers)));
+        context, adapter, incumbentAdapter, allNotes, allUnchecked, Optional.of(old.answers()));
   }
 }

@@ -11,7 +11,10 @@ public final class GateNames {
 
   /**
    * The candidate was trained with the tokenizer files of the evaluator's base (the digest its
-   * recipe records as {@code baseTokenizerDigest}), which the base model's digest does not cover.
+   * recipe records as {@code baseTokenizerDigest}), which the base model's digest does not cover:
+   * failed otherwise. Undecided when a release it is compared with (its incumbent; a REBASE
+   * candidate's old release on the old base) was trained with other files than its base has now
+   * ({@code releases.v1}'s {@code baseTokenizerDigest}).
    */
   public static final String BASE_TOKENIZER = "base.tokenizer";
 
