@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -99,6 +100,7 @@ public final class BaseEvaluators implements AutoCloseable {
   ReleaseAnswers.Answered answers(
       LineageRelease release,
       Optional<String> tokenizerDigest,
+      Set<String> declaredReplaced,
       List<EvalExample> questions,
       Path work) {
     String digest = StableRelease.normalized(release.getBaseModelDigest());
@@ -123,7 +125,7 @@ public final class BaseEvaluators implements AutoCloseable {
             e);
       }
     }
-    return evaluator.answer(release, tokenizerDigest, questions, work);
+    return evaluator.answer(release, tokenizerDigest, declaredReplaced, questions, work);
   }
 
   private boolean isConfigured(String digest) {

@@ -49,6 +49,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -93,7 +94,7 @@ public final class CandidateEvaluator {
   private final Clock clock;
   private int releaseFolders;
   private ReleaseAnswers oldReleases =
-      (release, tokenizerDigest, questions, work) -> {
+      (release, tokenizerDigest, declaredReplaced, questions, work) -> {
         throw new UnusableCandidateException(
             GateNames.TRANSFER_TENANT, "this evaluator cannot answer with another base's releases");
       };
@@ -134,15 +135,19 @@ public final class CandidateEvaluator {
    *
    * @param tokenizerDigest the tokenizer files it was trained with, as {@code releases.v1} records
    *     them; empty when it records none
+   * @param declaredReplaced the tokenizer digests the candidate's trainer was told are replaced on
+   *     purpose
    * @throws UnusableCandidateException when the release cannot be read or does not fit the base
    * @throws UndecidableCandidateException when it was trained with other tokenizer files
    */
   public ReleaseAnswers.Answered answer(
       LineageRelease release,
       Optional<String> tokenizerDigest,
+      Set<String> declaredReplaced,
       List<EvalExample> questions,
       Path work) {
-    Optional<String> unchecked = loader.requireOldReleaseTokenizer(release, tokenizerDigest);
+    Optional<String> unchecked =
+        loader.requireOldReleaseTokenizer(release, tokenizerDigest, declaredReplaced);
     String location = release.getLocation();
     ModelRef model = ModelRef.adapter(location);
     PeftAdapter adapter = loader.readRelease(location, work.resolve("release-" + ++releaseFolders));
@@ -243,7 +248,12 @@ public final class CandidateEvaluator {
             .findFirst()
             .flatMap(StableRelease::tokenizerDigest);
     return prepared.withOldRelease(
-        oldReleases.answers(old, trainedWith, prepared.context().newQuestions(), work));
+        oldReleases.answers(
+            old,
+            trainedWith,
+            StableRelease.declaredReplaced(candidate.getRecipe().getExtras()),
+            prepared.context().newQuestions(),
+            work));
   }
 
   private Evaluation complete(

@@ -167,6 +167,7 @@ final class CandidateLoader {
                 "the key's stable release v" + stable.version(),
                 "the candidate's regression and feedback gates compare it with",
                 stable.tokenizerDigest(),
+                StableRelease.declaredReplaced(candidate.getRecipe().getExtras()),
                 model);
         incumbentUnchecked.ifPresent(unchecked::add);
         incumbentUnchecked.ifPresent(notes::add);
@@ -250,11 +251,13 @@ final class CandidateLoader {
    *
    * @param recorded the tokenizer digest {@code releases.v1} records for the release
    */
-  Optional<String> requireOldReleaseTokenizer(LineageRelease release, Optional<String> recorded) {
+  Optional<String> requireOldReleaseTokenizer(
+      LineageRelease release, Optional<String> recorded, Set<String> declaredReplaced) {
     return requireReleaseTokenizer(
         "v" + release.getVersion() + " on " + release.getBaseModelName(),
         "the REBASE candidate moves and is judged against by the transfer gates",
         recorded,
+        declaredReplaced,
         base.base());
   }
 
@@ -387,14 +390,21 @@ final class CandidateLoader {
    * @param release how the verdict names the release ({@code the key's stable release v3})
    * @param comparison what compares the candidate with it
    * @param recorded the tokenizer digest {@code releases.v1} records for it
+   * @param declaredReplaced the tokenizer digests the candidate's trainer was told the base's files
+   *     replace on purpose ({@value StableRelease#RECIPE_TOKENIZER_REPLACES}): a release trained
+   *     with one was continued under the new files, and is compared under them, with a note
    * @return what the verdict says the evaluator could not check: that its record holds no tokenizer
-   *     digest, or one from before {@value Tokenizers#GENERATION_CONFIG} counted; empty when it was
-   *     checked
+   *     digest, or one from before {@value Tokenizers#GENERATION_CONFIG} counted, or one the
+   *     trainer was told is replaced; empty when it was checked
    * @throws UndecidableCandidateException (gate {@value GateNames#BASE_TOKENIZER}) naming both
    *     digests when it was trained with other files
    */
   static Optional<String> requireReleaseTokenizer(
-      String release, String comparison, Optional<String> recorded, BaseModel model) {
+      String release,
+      String comparison,
+      Optional<String> recorded,
+      Set<String> declaredReplaced,
+      BaseModel model) {
     String current = model.tokenizerDigest();
     if (recorded.isEmpty() || recorded.get().isBlank()) {
       return Optional.of(
@@ -419,6 +429,18 @@ final class CandidateLoader {
               + Tokenizers.GENERATION_CONFIG
               + " was not checked: its release recorded its tokenizer digest before that file was"
               + " part of it (every other tokenizer file is the same as those it is scored under)");
+    }
+    if (declaredReplaced.contains(StableRelease.normalized(recorded.get()))) {
+      return Optional.of(
+          release
+              + " was trained with tokenizer files "
+              + StableRelease.normalized(recorded.get())
+              + ", which the base's files "
+              + current
+              + " replace as the candidate's trainer was told ("
+              + StableRelease.RECIPE_TOKENIZER_REPLACES
+              + " in its recipe): it is compared under the new files, on other tokens than it"
+              + " learnt");
     }
     throw new UndecidableCandidateException(
         GateNames.BASE_TOKENIZER,

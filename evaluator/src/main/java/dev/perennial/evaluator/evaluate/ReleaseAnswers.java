@@ -5,6 +5,7 @@ import dev.perennial.schemas.v1.LineageRelease;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Answers questions greedily with a release on the base it was trained on: what a REBASE candidate
@@ -16,6 +17,8 @@ public interface ReleaseAnswers {
   /**
    * @param tokenizerDigest the tokenizer files the release was trained with, as {@code releases.v1}
    *     records them; empty when it records none
+   * @param declaredReplaced the tokenizer digests the candidate's trainer was told are replaced on
+   *     purpose: a release trained with one is answered under its base's files, with a note
    * @param work a scratch folder for the release's files
    * @throws dev.perennial.evaluator.UnusableCandidateException when the release or its base cannot
    *     be loaded
@@ -25,6 +28,7 @@ public interface ReleaseAnswers {
   Answered answers(
       LineageRelease release,
       Optional<String> tokenizerDigest,
+      Set<String> declaredReplaced,
       List<EvalExample> questions,
       Path work);
 

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -297,6 +298,43 @@ class CandidateLoaderTest {
         .hasMessageContaining("v1")
         .hasMessageContaining(incumbentTrainedWith)
         .hasMessageContaining(edited.tokenizerDigest());
+  }
+
+  @Test
+  void anIncumbentTrainedWithTokenizerFilesTheTrainerWasToldAreReplacedIsComparedWithANote()
+      throws IOException {
+    Path copy = copyOfTheBase();
+    String incumbentTrainedWith = BaseModel.open(copy, TinyModel.NAME).tokenizerDigest();
+    FolderIndex.StoredFolder adapter = trainedAdapter();
+    Files.writeString(copy.resolve("chat_template.jinja"), "{{ messages }}");
+    BaseModel edited = BaseModel.open(copy, TinyModel.NAME);
+    StableRelease v1 =
+        new StableRelease(
+            1,
+            adapter.location(),
+            "sha256:" + "ef".repeat(32),
+            base.digest(),
+            incumbentTrainedWith);
+    AdapterCandidate v2 =
+        recording(stored("acme/support@2-def#candidate", adapter), edited.tokenizerDigest());
+    v2.setParentVersion(1);
+    // the worker continued v1 under perennial.trainer.base.tokenizer.replaces=<v1's digest>
+    Map<String, String> extras = new HashMap<>(v2.getRecipe().getExtras());
+    extras.put(
+        StableRelease.RECIPE_TOKENIZER_REPLACES,
+        "sha256:" + "0".repeat(64) + "," + incumbentTrainedWith.toUpperCase(Locale.ROOT));
+    v2.getRecipe().setExtras(extras);
+
+    PreparedCandidate prepared =
+        loaderOn(edited).prepare(new CandidateRequest(v2, Optional.of(v1)), folder.resolve("w"));
+
+    assertThat(prepared.context().incumbent()).isPresent();
+    assertThat(prepared.unchecked())
+        .singleElement()
+        .asString()
+        .contains("v1")
+        .contains(StableRelease.normalized(incumbentTrainedWith))
+        .contains(StableRelease.RECIPE_TOKENIZER_REPLACES);
   }
 
   @Test

@@ -5,8 +5,12 @@ import dev.perennial.schemas.v1.BaseAliases;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ReleaseRef;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The release an adapter key's {@value #ALIAS} alias points at on one base model, as the latest
@@ -31,6 +35,26 @@ public record StableRelease(
    * manifest) that records the digest of the tokenizer files it was trained with.
    */
   public static final String RECIPE_TOKENIZER_DIGEST = "baseTokenizerDigest";
+
+  /**
+   * The extra of a candidate's recipe that records the tokenizer digests the trainer was told its
+   * base's files replace on purpose ({@code perennial.trainer.base.tokenizer.replaces}; comma
+   * separated, absent when none): a release trained with one of them is continued, and compared
+   * with, under the base's files.
+   */
+  public static final String RECIPE_TOKENIZER_REPLACES = "baseTokenizerReplaces";
+
+  /** The digests a recipe's {@value #RECIPE_TOKENIZER_REPLACES} extra names, normalized. */
+  public static Set<String> declaredReplaced(Map<String, String> extras) {
+    String declared = extras.get(RECIPE_TOKENIZER_REPLACES);
+    if (declared == null || declared.isBlank()) {
+      return Set.of();
+    }
+    return Arrays.stream(declared.split(","))
+        .map(StableRelease::normalized)
+        .filter(digest -> !digest.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
+  }
 
   private static final String DIGEST_PREFIX = "sha256:";
 

@@ -513,6 +513,9 @@ public final class JobTrainer {
 
     Map<String, String> extras = new TreeMap<>();
     extras.put("startedFrom", start.startedFrom());
+    if (!tokenizers.declared().isEmpty()) {
+      extras.put(StableRelease.RECIPE_TOKENIZER_REPLACES, tokenizers.declared());
+    }
     extras.put("method", start.method().name());
     if (!start.taught().isEmpty()) {
       extras.put("teacherExamples", Integer.toString(start.taught().size()));

@@ -39,6 +39,15 @@ final class TokenizerCheck {
   }
 
   /**
+   * The replaced digests as a candidate's recipe records them ({@value
+   * StableRelease#RECIPE_TOKENIZER_REPLACES}: sorted, comma separated), so that the evaluator
+   * compares a release trained with one of them as the worker continued it; empty when none.
+   */
+  String declared() {
+    return replaced.stream().sorted().collect(Collectors.joining(","));
+  }
+
+  /**
    * @throws JobSkippedException ({@link JobSkippedException.Reason#TOKENIZER_CHANGED}) when {@code
    *     release} was trained with other tokenizer files than {@code base} has
    */

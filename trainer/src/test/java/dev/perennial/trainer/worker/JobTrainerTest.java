@@ -854,7 +854,12 @@ class JobTrainerTest {
     assertThat(second.getParentVersion()).isEqualTo(1);
     assertThat(second.getRecipe().getExtras())
         .containsEntry(BaseModelSource.TOKENIZER_DIGEST, changed.base().tokenizerDigest())
-        .doesNotContainEntry(BaseModelSource.TOKENIZER_DIGEST, trainedWith);
+        .doesNotContainEntry(BaseModelSource.TOKENIZER_DIGEST, trainedWith)
+        // so that the evaluator compares it with v1 as it was continued
+        .containsEntry(
+            StableRelease.RECIPE_TOKENIZER_REPLACES, StableRelease.normalized(trainedWith));
+    assertThat(first.getRecipe().getExtras())
+        .doesNotContainKey(StableRelease.RECIPE_TOKENIZER_REPLACES);
   }
 
   @Test
