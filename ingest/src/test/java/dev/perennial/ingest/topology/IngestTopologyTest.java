@@ -8,6 +8,7 @@ import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.redact.Pseudonymizer;
+import dev.perennial.ingest.validate.EventIds;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
@@ -707,6 +708,36 @@ class IngestTopologyTest {
       assertThat(rejection.getReason()).isEqualTo(RejectReason.TOO_LARGE);
       assertThat(rejection.getDetail())
           .isEqualTo("content has 65538 bytes of UTF-8, more than 65536");
+    }
+
+    @Test
+    void anEventIdLargerThanAnyRecordIngestMayWriteIsRejectedWithoutCopyingItIntoTheDeadLetter() {
+      // A compressed batch (or a topic that allows larger messages) takes an event id of 2 MiB; a
+      // dead letter holding it is larger than the producer's max.request.size (1 MiB), and ingest
+      // stops on a record it cannot write (StopOnProductionErrorHandler): on this same record
+      // again after every restart.
+      ingest.grant("acme", RAW_SUBJECT);
+      String eventId = "e".repeat(2 * 1024 * 1024);
+      ingest.send(Events.document("acme", RAW_SUBJECT, eventId, "Text.").build());
+      ingest.documents.pipeInput(
+          "../acme/" + RAW_SUBJECT,
+          Events.document("../acme", RAW_SUBJECT, eventId, "Text.").build());
+
+      assertThat(ingest.rejections())
+          .extracting(
+              r -> r.value.getReason(),
+              r -> r.value.getDetail(),
+              r -> r.value.getEventId() == null ? null : r.value.getEventId().length())
+          .containsExactly(
+              tuple(
+                  RejectReason.INVALID_FIELD,
+                  "eventId has 2097152 characters, more than " + EventIds.MAX_ID_LENGTH,
+                  null),
+              tuple(
+                  RejectReason.INVALID_FIELD,
+                  "tenant is not a valid name (" + AdapterKey.NAME_RULE + ")",
+                  null));
+      assertThat(ingest.examples()).isEmpty();
     }
 
     @Test
