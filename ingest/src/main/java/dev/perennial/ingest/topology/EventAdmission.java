@@ -31,8 +31,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *   <li>its example ({@link ExampleFactory}): redacted, pseudonymised, routed.
  * </ol>
  *
- * Rejections keep ids and offsets, never content: content of a subject without consent must not be
- * stored anywhere, and content that failed validation has not been redacted.
+ * Rejections keep ids (those that are valid) and offsets, never content: content of a subject
+ * without consent must not be stored anywhere, and content that failed validation has not been
+ * redacted.
  */
 final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent, Outcome> {
 
@@ -70,7 +71,7 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
                     event.source(),
                     rejection.get(),
                     binding.topicTenant(event.source()).orElse(validOrNull(event.tenant())),
-                    event.eventId(),
+                    validEventIdOrNull(event.eventId()),
                     now))
             : Outcome.admitted(examples.example(event, record.value().consent(), now));
     context.forward(record.withValue(outcome));
@@ -107,6 +108,15 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
                   + "); content not kept"));
     }
     return validator.check(event, now);
+  }
+
+  /**
+   * The event id, if it is a valid one: a rejection may be of an event id too long to write (the
+   * dead letter would outgrow the producer's request size, and ingest stops on a record it cannot
+   * write) or holding control characters.
+   */
+  private static String validEventIdOrNull(String eventId) {
+    return EventIds.isValidId(eventId) ? eventId : null;
   }
 
   private static String validOrNull(String tenant) {

@@ -75,6 +75,14 @@ public final class EventIds {
     return Optional.empty();
   }
 
+  /**
+   * Whether {@code value} passes the check of an id (subject, event id): a rejection carries an
+   * event id only then, since nothing else bounds what an app sent in it.
+   */
+  public static boolean isValidId(String value) {
+    return checkId("id", value).isEmpty();
+  }
+
   /** Checks an app event's event id and adapter name (null adapter: the default). */
   public static Optional<Rejection> checkEventIdAndAdapter(String eventId, String adapter) {
     Optional<Rejection> badEventId = checkId("eventId", eventId);
