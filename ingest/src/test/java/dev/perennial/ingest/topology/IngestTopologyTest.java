@@ -971,6 +971,33 @@ class IngestTopologyTest {
       assertThat(ingest.examples.readRecord().headers().toArray()).isEmpty();
       assertThat(ingest.rejected.readRecord().headers().toArray()).isEmpty();
     }
+
+    @Test
+    void theAppsRecordHeadersOnConsentAreNotCarriedIntoErasuresKeysOrRejections() {
+      // Headers could hold data no one redacted, and nothing bounds their size: a consent record
+      // whose headers are larger than the producer's max.request.size would stop ingest (it stops
+      // on a record it cannot write) if they travelled on to erasures.v1 or rejected.v1.
+      RecordHeaders headers = new RecordHeaders();
+      headers.add("x-user-email", "jane@example.com".getBytes(StandardCharsets.UTF_8));
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build());
+      ingest.consent.pipeInput(
+          new TestRecord<>(
+              "acme/" + RAW_SUBJECT,
+              Events.revoke("acme", RAW_SUBJECT),
+              headers,
+              IngestDriver.START));
+      ingest.consent.pipeInput(
+          new TestRecord<>(
+              "acme/someone-else", Events.grant("acme", RAW_SUBJECT), headers, IngestDriver.START));
+
+      assertThat(ingest.erasures.readRecord().headers().toArray()).isEmpty();
+      // the subject's key, made with its example, then its tombstone, written with the erasure
+      assertThat(ingest.subjectKeys.readRecordsToList())
+          .hasSize(2)
+          .allSatisfy(key -> assertThat(key.headers().toArray()).isEmpty());
+      assertThat(ingest.rejected.readRecord().headers().toArray()).isEmpty();
+    }
   }
 
   @Test
