@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.SourceRef;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Records apply in offset order, as compaction keeps them: the latest record of a subject wins,
- * whatever its {@code changedAt}.
+ * whatever its {@code changedAt}. The app's record headers are dropped.
  */
 public final class ConsentReader
     implements FixedKeyProcessor<String, ConsentChange, ConsentUpdate> {
@@ -75,8 +76,12 @@ public final class ConsentReader
   }
 
   @Override
-  public void process(FixedKeyRecord<String, ConsentChange> record) {
+  public void process(FixedKeyRecord<String, ConsentChange> received) {
     SourceRef source = source(context.recordMetadata().orElseThrow());
+    // The app's headers go no further (as EventReader's for events): they could hold data no one
+    // redacted, and nothing bounds their size, so an erasure or a dead letter carrying them could
+    // outgrow what the producer may write.
+    FixedKeyRecord<String, ConsentChange> record = received.withHeaders(new RecordHeaders());
     ConsentChange change = record.value();
     String key = record.key();
     if (change == null) {
