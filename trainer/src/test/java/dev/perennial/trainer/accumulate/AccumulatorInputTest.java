@@ -1,0 +1,143 @@
+package dev.perennial.trainer.accumulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyMap;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.GiveUpOutcome;
+import dev.perennial.schemas.v1.JobGivenUp;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.SourceRef;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.Examples;
+import dev.perennial.trainer.testing.TestConfigs;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production accumulator topology and Streams configuration in a {@link TopologyTestDriver},
+ * its serdes on a real schema registry, fed records that a buggy writer or anyone with write access
+ * to its input topics could produce.
+ */
+class AccumulatorInputTest {
+
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
+
+  @TempDir Path folder;
+
+  @Test
+  void recordHeadersOfTheInputTopicsDoNotTravelIntoTheRepartitionTopic() {
+    // Nothing bounds a record's headers: one whose headers are larger than the producer's
+    // max.request.size, carried into the repartition topic, would fail the accumulator's
+    // transaction on every restart (the production handler fails the task).
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("x-anything", new byte[] {1, 2, 3});
+
+    List<TestRecord<byte[], byte[]>> repartitioned =
+        repartitioned(
+            Map.of(),
+            (driver, topics) -> {
+              TrainingExample example = Examples.text("acme/support", "p-1", "Hello.");
+              input(driver, topics.examples())
+                  .pipeInput(new TestRecord<>("acme/support", example, headers, AT));
+              input(driver, topics.erasures())
+                  .pipeInput(new TestRecord<>("acme/p-2", erasure("acme", "p-2"), headers, AT));
+              input(driver, topics.jobOutcomes())
+                  .pipeInput(
+                      new TestRecord<>("acme/support", givenUp("acme/support"), headers, AT));
+            });
+
+    assertThat(repartitioned)
+        .hasSize(3)
+        .allSatisfy(record -> assertThat(record.headers().toArray()).isEmpty());
+  }
+
+  /** What the production topology writes to its repartition topic for the records sent. */
+  private List<TestRecord<byte[], byte[]>> repartitioned(
+      Map<String, String> overrides, BiConsumer<TopologyTestDriver, Topics> send) {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
+    values.put(StreamsConfig.STATE_DIR_CONFIG, folder.resolve("state").toString());
+    values.putAll(overrides);
+    TrainerConfig config = new TrainerConfig(values);
+    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
+    Properties properties = new Properties();
+    properties.putAll(TrainerAccumulator.streamsProperties(config));
+
+    try (ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator");
+        TopologyTestDriver driver =
+            new TopologyTestDriver(
+                TrainerAccumulator.topology(
+                    config,
+                    topics,
+                    new LocalArtifactStore(config.artifactStorePath()),
+                    new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
+                    metrics),
+                properties,
+                AT)) {
+      send.accept(driver, topics);
+      return driver
+          .createOutputTopic(
+              config.accumulatorApplicationId()
+                  + "-"
+                  + AccumulatorTopology.EVENTS_BY_TENANT
+                  + "-repartition",
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer())
+          .readRecordsToList();
+    }
+  }
+
+  private static <V> TestInputTopic<String, V> input(
+      TopologyTestDriver driver, Topic<String, V> topic) {
+    return driver.createInputTopic(
+        topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  private static ErasureRequest erasure(String tenant, String subject) {
+    return ErasureRequest.newBuilder()
+        .setRequestId("erasure-1")
+        .setTenant(tenant)
+        .setSubjectPseudonym(subject)
+        .setRevokedAt(AT)
+        .setSource(new SourceRef("perennial.consent.v1", 0, 1L))
+        .build();
+  }
+
+  private static JobGivenUp givenUp(String adapterKey) {
+    return JobGivenUp.newBuilder()
+        .setJobId("job-1")
+        .setTenant("acme")
+        .setAdapterKey(adapterKey)
+        .setTrigger(JobTrigger.MIN_EXAMPLES)
+        .setOutcome(GiveUpOutcome.FAILED)
+        .setDetail("training failed")
+        .setWorkerId("worker-0")
+        .setGivenUpAt(AT)
+        .build();
+  }
+}
