@@ -36,6 +36,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A schema-valid candidate with hostile field values ends in a verdict that fails a gate ({@link
@@ -108,6 +110,35 @@ class CandidateLoaderTest {
             List.of(Candidates.shard("../../not-a-digest", 3)));
 
     assertFailsIntegrityNaming(hostile, "heldOutShards");
+  }
+
+  @ParameterizedTest(name = "location {0}")
+  @ValueSource(strings = {"adapters/\u0000", "../../elsewhere", "/"})
+  void aCandidateWhoseLocationIsNoFolderIndexFailsIntegrity(String location) {
+    // The worker always writes a folder index (sha256:<hex>). Read as a folder path, a location
+    // reaches anywhere the evaluator may read: one the JVM cannot even make a path of (a NUL)
+    // aborted the whole batch, three times, and stopped the evaluator; a real folder was
+    // evaluated while the publisher releases the files the candidate's fileDigests name.
+    AdapterCandidate hostile =
+        Candidates.candidate(
+            "acme/support",
+            "acme/support@1-abc#candidate",
+            location,
+            Map.of("adapter_model.safetensors", "cd".repeat(32)),
+            base.name(),
+            base.digest(),
+            List.of(),
+            List.of(),
+            1e-3);
+
+    assertThatThrownBy(
+            () ->
+                loader.prepare(
+                    new CandidateRequest(hostile, Optional.empty()), folder.resolve("work")))
+        .isInstanceOfSatisfying(
+            UnusableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.INTEGRITY))
+        .hasMessageContaining("location is no folder index of the artifact store");
   }
 
   @Test
