@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -39,6 +40,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -167,6 +171,10 @@ public final class AccumulatorTopology {
             .merge(insufficient, Named.as("trainer-merge-insufficient"))
             .merge(givenUp, Named.as("trainer-merge-given-up"))
             .filter(AccumulatorTopology::hasTenant, Named.as("trainer-events-with-tenant"))
+            // Nothing the accumulator reads is in its input records' headers, and nothing bounds
+            // their size: carried into the repartition topic, headers larger than the producer's
+            // request size would fail the task's transaction on every restart.
+            .processValues(WithoutHeaders::new, Named.as("trainer-events-without-headers"))
             // Re-key by tenant: an erasure reaches every adapter key of its tenant, so all of a
             // tenant's state lives in one task (and an erasure is one transaction).
             .selectKey((key, event) -> event.tenant(), Named.as("trainer-key-by-tenant"))
@@ -321,6 +329,23 @@ public final class AccumulatorTopology {
       } else {
         store.put(record.key(), record.value());
       }
+    }
+  }
+
+  /** Forwards each event without the headers of the record it was read from. */
+  private static final class WithoutHeaders
+      implements FixedKeyProcessor<String, TrainerEvent, TrainerEvent> {
+
+    private FixedKeyProcessorContext<String, TrainerEvent> context;
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, TrainerEvent> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, TrainerEvent> record) {
+      context.forward(record.withHeaders(new RecordHeaders()));
     }
   }
 
