@@ -76,6 +76,25 @@ class AccumulatorInputTest {
         .allSatisfy(record -> assertThat(record.headers().toArray()).isEmpty());
   }
 
+  @Test
+  void anEventLargerThanTheProducerMayWriteIsSkippedBeforeTheRepartitionTopic() {
+    // A compressed batch takes an example of megabytes. Re-encoded for the repartition topic it is
+    // larger than the producer's max.request.size, and the failed send would fail the task's
+    // transaction on every restart: one record would stop every tenant of the task.
+    List<TestRecord<byte[], byte[]>> repartitioned =
+        repartitioned(
+            Map.of("producer.max.request.size", "65536"),
+            (driver, topics) -> {
+              TestInputTopic<String, TrainingExample> examples = input(driver, topics.examples());
+              examples.pipeInput(
+                  "acme/support", Examples.text("acme/support", "p-1", "x".repeat(100_000)));
+              examples.pipeInput("acme/support", Examples.text("acme/support", "p-1", "Hello."));
+            });
+
+    assertThat(repartitioned).hasSize(1);
+    assertThat(repartitioned.get(0).value().length).isLessThan(1_000);
+  }
+
   /** What the production topology writes to its repartition topic for the records sent. */
   private List<TestRecord<byte[], byte[]>> repartitioned(
       Map<String, String> overrides, BiConsumer<TopologyTestDriver, Topics> send) {
