@@ -27,7 +27,9 @@ import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.erasure.CandidateWeights;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -175,6 +177,9 @@ public final class AccumulatorTopology {
             // their size: carried into the repartition topic, headers larger than the producer's
             // request size would fail the task's transaction on every restart.
             .processValues(WithoutHeaders::new, Named.as("trainer-events-without-headers"))
+            .filter(
+                (key, event) -> fitsRepartition(event, settings.maxEventBytes(), meters),
+                Named.as("trainer-events-that-fit"))
             // Re-key by tenant: an erasure reaches every adapter key of its tenant, so all of a
             // tenant's state lives in one task (and an erasure is one transaction).
             .selectKey((key, event) -> event.tenant(), Named.as("trainer-key-by-tenant"))
@@ -330,6 +335,42 @@ public final class AccumulatorTopology {
         store.put(record.key(), record.value());
       }
     }
+  }
+
+  /**
+   * Whether the event, encoded for the repartition topic, is small enough for the producer to
+   * write. A larger one (a compressed batch takes records of megabytes) is skipped with a warning,
+   * an example counted as skipped ({@code perennial.trainer.examples{outcome=skipped}}): a send the
+   * producer refuses would fail the task's transaction, on the same record after every restart.
+   */
+  static boolean fitsRepartition(TrainerEvent event, long maxEventBytes, MeterRegistry meters) {
+    // the record's key is the tenant: an erasure request names any it likes
+    int size =
+        TrainerEventSerde.encode(event).length
+            + event.tenant().getBytes(StandardCharsets.UTF_8).length;
+    if (size <= maxEventBytes) {
+      return true;
+    }
+    if (event instanceof TrainerEvent.ExampleArrived arrived) {
+      Counter.builder("perennial.trainer.examples")
+          .tag("outcome", "skipped")
+          .register(meters)
+          .increment();
+      log.warn(
+          "Skipping example {} at {}: {} bytes, more than the {} the repartition topic takes",
+          arrived.example().example().getExampleId(),
+          arrived.example().position(),
+          size,
+          maxEventBytes);
+    } else {
+      log.warn(
+          "Skipping {} of tenant {}: {} bytes, more than the {} the repartition topic takes",
+          event.getClass().getSimpleName(),
+          event.tenant(),
+          size,
+          maxEventBytes);
+    }
+    return false;
   }
 
   /** Forwards each event without the headers of the record it was read from. */

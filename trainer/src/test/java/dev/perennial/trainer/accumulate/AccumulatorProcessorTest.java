@@ -159,7 +159,8 @@ class AccumulatorProcessorTest {
             2,
             TrainerConfig.REBASE_RETRY_GROWTH_DEFAULT,
             Duration.ofSeconds(1),
-            "trainer-test");
+            "trainer-test",
+            1024 * 1024);
     keys = new SubjectKeyMap(TestConfig.masterKeys());
     meters = new SimpleMeterRegistry();
     decryptor = new ExampleDecryptor(keys);
