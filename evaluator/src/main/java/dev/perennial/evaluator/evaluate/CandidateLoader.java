@@ -107,6 +107,7 @@ final class CandidateLoader {
               + ", not a valid adapter key of tenant "
               + candidate.getTenant());
     }
+    requireFolderIndex(candidate);
     requireShardDigests(candidate);
     BaseModel model = base.base();
     if (!model.digest().equals(candidate.getBaseModelDigest())) {
@@ -520,6 +521,37 @@ final class CandidateLoader {
           "Trained on shards an erasure has since rewritten (" + String.join(", ", gone) + ")",
           null);
     }
+  }
+
+  /**
+   * Refuses a candidate whose location is not what the worker writes, a folder index in the
+   * artifact store ({@code sha256:<hex>}, its files checked against the candidate's {@code
+   * fileDigests} when read). Read as a folder path, it would reach anywhere this process may read
+   * (a path the JVM cannot even make, with a NUL, aborted the whole batch), and the folder
+   * evaluated would not be the files the publisher releases, which {@code fileDigests} name.
+   *
+   * @throws UnusableCandidateException (gate {@value GateNames#INTEGRITY}) naming the location
+   */
+  private static void requireFolderIndex(AdapterCandidate candidate) {
+    String location = candidate.getLocation();
+    if (location.startsWith(Digest.PREFIX)) {
+      try {
+        Digest.parse(location);
+        return;
+      } catch (IllegalArgumentException e) {
+        // refused below
+      }
+    }
+    String shown = location.length() <= 100 ? location : location.substring(0, 100) + "...";
+    throw new UnusableCandidateException(
+        GateNames.INTEGRITY,
+        "Candidate "
+            + candidate.getCandidateId()
+            + ": its location is no folder index of the artifact store ("
+            + Digest.PREFIX
+            + "<hex>): '"
+            + shown.replaceAll("\\p{Cntrl}", "?")
+            + "'");
   }
 
   /**
