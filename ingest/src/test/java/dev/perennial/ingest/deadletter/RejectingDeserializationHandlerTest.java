@@ -147,6 +147,29 @@ class RejectingDeserializationHandlerTest {
   }
 
   @Test
+  void withTheSwitchOnBytesTooLargeToWriteAreNotKeptAndTheDetailSaysSo() {
+    // A compressed batch takes a value of megabytes; a dead letter keeping it is larger than the
+    // producer's max.request.size, and ingest stops on a record it cannot write
+    // (StopOnProductionErrorHandler), on this same record again after every restart.
+    byte[] large = new byte[2 * 1024 * 1024];
+    ProducerRecord<byte[], byte[]> letter =
+        handler(true)
+            .handleError(
+                new Context(),
+                new ConsumerRecord<>("handler-test.documents.v1", 1, 42L, KEY, large),
+                new SerializationException("corrupt"))
+            .deadLetterQueueRecords()
+            .get(0);
+    RejectedRecord rejected =
+        topics.rejected().valueSerde().deserializer().deserialize(letter.topic(), letter.value());
+
+    assertThat(letter.value().length).isLessThan(64 * 1024);
+    assertThat(rejected.getKey()).isNull();
+    assertThat(rejected.getValue()).isNull();
+    assertThat(rejected.getDetail()).contains("2097152 bytes").contains("not kept");
+  }
+
+  @Test
   void aSchemaIdTheRegistryDoesNotKnowIsAnUnknownSchema() {
     SerializationException error =
         new SerializationException(
