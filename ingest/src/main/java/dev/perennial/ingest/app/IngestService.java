@@ -145,6 +145,8 @@ public final class IngestService implements StreamsApplication {
             metrics,
             new Pseudonymizer(config.pseudonymSecret().value()),
             config.rejectedKeepBytes(),
+            // the config's size check keeps three such texts and more within the request size
+            2L * config.maxTextBytes(),
             clock));
     return properties;
   }

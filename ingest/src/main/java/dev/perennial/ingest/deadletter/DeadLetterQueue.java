@@ -33,17 +33,21 @@ public final class DeadLetterQueue {
   private final Pseudonymizer pseudonymizer;
   private final IngestMetrics metrics;
   private final boolean keepUnreadableBytes;
+  private final long maxKeptBytes;
   private final Clock clock;
 
   /**
    * @param pseudonymizer ingest's, for the dead letters' keys ({@link RejectionKeyer#key})
    * @param keepUnreadableBytes whether rejections of unreadable records keep their bytes
+   * @param maxKeptBytes the most key and value bytes a rejection keeps: a larger record's are not
+   *     kept, whatever the switch says, so that no dead letter outgrows what the producer may write
    */
   public DeadLetterQueue(
       Topics topics,
       IngestMetrics metrics,
       Pseudonymizer pseudonymizer,
       boolean keepUnreadableBytes,
+      long maxKeptBytes,
       Clock clock) {
     this.topic = topics.rejected().name();
     this.keySerializer = topics.rejected().keySerde().serializer();
@@ -51,6 +55,7 @@ public final class DeadLetterQueue {
     this.pseudonymizer = pseudonymizer;
     this.metrics = metrics;
     this.keepUnreadableBytes = keepUnreadableBytes;
+    this.maxKeptBytes = maxKeptBytes;
     this.clock = clock;
   }
 
@@ -69,18 +74,33 @@ public final class DeadLetterQueue {
 
   /**
    * The dead letter of a source record that could not be read, keyed as the topology keys its
-   * rejections ({@link RejectionKeyer}), never by the source record's key; it keeps the value's
-   * bytes only if configured to.
+   * rejections ({@link RejectionKeyer}), never by the source record's key; it keeps the key's and
+   * value's bytes only if configured to, and only up to {@code maxKeptBytes}.
    */
   ProducerRecord<byte[], byte[]> unreadable(
       ErrorHandlerContext context, byte[] key, byte[] value, Rejection rejection) {
     String sourceKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
     String tenant = EventIds.tenantOfKey(sourceKey).orElse(null);
     SourceRef source = source(context);
-    RejectedRecord rejected =
-        keepUnreadableBytes
-            ? Rejections.withBytes(source, rejection, key, value, tenant, clock.instant())
-            : Rejections.withoutContent(source, rejection, tenant, null, clock.instant());
+    long size = (key == null ? 0L : key.length) + (value == null ? 0L : value.length);
+    RejectedRecord rejected;
+    if (!keepUnreadableBytes) {
+      rejected = Rejections.withoutContent(source, rejection, tenant, null, clock.instant());
+    } else if (size <= maxKeptBytes) {
+      rejected = Rejections.withBytes(source, rejection, key, value, tenant, clock.instant());
+    } else {
+      // first, so that the detail's truncation never cuts it off
+      Rejection tooLarge =
+          Rejection.of(
+              rejection.reason(),
+              "key and value ("
+                  + size
+                  + " bytes) not kept: more than "
+                  + maxKeptBytes
+                  + "; "
+                  + rejection.detail());
+      rejected = Rejections.withoutContent(source, tooLarge, tenant, null, clock.instant());
+    }
     return deadLetter(rejectionKey(sourceKey), rejected);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.schemas.registry.SchemaNotFoundException;
@@ -60,6 +61,7 @@ class RejectingDeserializationHandlerTest {
                 metrics,
                 new Pseudonymizer(SECRET),
                 keepBytes,
+                2L * IngestConfig.MAX_TEXT_BYTES_DEFAULT,
                 Clock.fixed(NOW, ZoneOffset.UTC))));
     return handler;
   }
@@ -166,7 +168,8 @@ class RejectingDeserializationHandlerTest {
     assertThat(letter.value().length).isLessThan(64 * 1024);
     assertThat(rejected.getKey()).isNull();
     assertThat(rejected.getValue()).isNull();
-    assertThat(rejected.getDetail()).contains("2097152 bytes").contains("not kept");
+    assertThat(rejected.getDetail())
+        .startsWith("key and value (" + (KEY.length + large.length) + " bytes) not kept");
   }
 
   @Test
