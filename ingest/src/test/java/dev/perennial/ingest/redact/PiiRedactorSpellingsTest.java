@@ -1,0 +1,42 @@
+package dev.perennial.ingest.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Spellings of personal data that real text carries and a reader reads at once: an at sign escaped
+ * in a link or a web page, an address whose dots alone are spelled out or broken across lines, a
+ * local part with an apostrophe, an extension written right after a phone number, a combining mark
+ * on a digit, IBANs of every country in the registry. And the version numbers the README promises
+ * to leave alone. Each case names what must not survive redaction, or what must survive it.
+ */
+class PiiRedactorSpellingsTest {
+
+  private final PiiRedactor redactor = new PiiRedactor();
+
+  private String redacted(String text) {
+    return redactor.redact(text).text();
+  }
+
+  /**
+   * A link or a web page writes the at sign escaped: {@code %40} in a URL ({@code mailto:},
+   * unsubscribe links), {@code &#64;}, {@code &#x40;} or {@code &commat;} in HTML. A reader of the
+   * page sees the address all the same.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Unsubscribe: https://news.example.com/u?email=jane.doe%40example.com&list=7 today.",
+        "Unsubscribe: https://news.example.com/u?e=jane.doe%2Bnews%40example.com today.",
+        "Write <a href=\"mailto:jane.doe%40example.com\">to us</a> today.",
+        "Write to JANE.DOE%40EXAMPLE.COM today.",
+        "Write to jane.doe&#64;example.com today.",
+        "Write to jane.doe&#x40;example.com today.",
+        "Write to jane.doe&commat;example.com today."
+      })
+  void anAtSignEscapedInALinkOrAWebPageIsAnAtSign(String text) {
+    assertThat(redacted(text)).contains("<EMAIL>").doesNotContainIgnoringCase("jane.doe");
+  }
+}
