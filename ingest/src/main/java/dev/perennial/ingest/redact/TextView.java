@@ -7,10 +7,14 @@ package dev.perennial.ingest.redact;
  * of space (no-break, thin, ideographic) as a plain space, every kind of dash as {@code -}, and
  * invisible format characters (zero-width spaces and joiners, the word joiner, soft hyphens,
  * direction marks, tag characters) left out, since they hide a value from a reader no more than
- * from a detector. A span found in the view maps back to the span of the original that holds it
- * ({@link #original}).
+ * from a detector. An at sign escaped for a URL or HTML ({@code jane%40example.com}, {@code &#64;},
+ * {@code &#x40;}, {@code &commat;}) reads as {@code @}: a link or a page shows the address all the
+ * same. A span found in the view maps back to the span of the original that holds it ({@link
+ * #original}).
  */
 final class TextView {
+
+  private static final String[] ESCAPED_AT = {"%40", "&#64;", "&#064;", "&#x40;", "&commat;"};
 
   private final String text;
   // where each character of the view came from: [from[i], to[i]) of the original; null when the
@@ -27,26 +31,35 @@ final class TextView {
   /** The view of {@code text}. */
   static TextView of(String text) {
     int length = text.length();
-    int ascii = 0;
-    while (ascii < length && text.charAt(ascii) < 0x80) {
-      ascii++;
+    int plain = 0;
+    while (plain < length && text.charAt(plain) < 0x80 && escapedAt(text, plain) == 0) {
+      plain++;
     }
-    if (ascii == length) {
+    if (plain == length) {
       return new TextView(text, null, null);
     }
-    StringBuilder view = new StringBuilder(length).append(text, 0, ascii);
+    StringBuilder view = new StringBuilder(length).append(text, 0, plain);
     int[] from = new int[length];
     int[] to = new int[length];
-    for (int i = 0; i < ascii; i++) {
+    for (int i = 0; i < plain; i++) {
       from[i] = i;
       to[i] = i + 1;
     }
-    for (int i = ascii; i < length; ) {
+    for (int i = plain; i < length; ) {
+      int escaped = escapedAt(text, i);
+      if (escaped > 0) {
+        from[view.length()] = i;
+        to[view.length()] = i + escaped;
+        view.append('@');
+        i += escaped;
+        continue;
+      }
       int codePoint = text.codePointAt(i);
       int width = Character.charCount(codePoint);
-      if (Character.getType(codePoint) != Character.FORMAT) {
+      int type = Character.getType(codePoint);
+      if (type != Character.FORMAT) {
         char[] folded =
-            width == 2 && Character.getType(codePoint) == Character.DECIMAL_DIGIT_NUMBER
+            width == 2 && type == Character.DECIMAL_DIGIT_NUMBER
                 ? new char[] {(char) ('0' + Character.digit(codePoint, 10))}
                 : width == 2 ? Character.toChars(codePoint) : new char[] {fold(text.charAt(i))};
         for (char c : folded) {
@@ -58,6 +71,23 @@ final class TextView {
       i += width;
     }
     return new TextView(view.toString(), from, to);
+  }
+
+  /**
+   * The length of the at sign escaped for a URL ({@code %40}) or for HTML ({@code &#64;}, {@code
+   * &#064;}, {@code &#x40;}, {@code &commat;}) at {@code i}, or 0 when there is none.
+   */
+  private static int escapedAt(String text, int i) {
+    char c = text.charAt(i);
+    if (c != '%' && c != '&') {
+      return 0;
+    }
+    for (String escape : ESCAPED_AT) {
+      if (text.regionMatches(true, i, escape, 0, escape.length())) {
+        return escape.length();
+      }
+    }
+    return 0;
   }
 
   /** The text the detectors read. */
