@@ -39,4 +39,21 @@ class PiiRedactorSpellingsTest {
   void anAtSignEscapedInALinkOrAWebPageIsAnAtSign(String text) {
     assertThat(redacted(text)).contains("<EMAIL>").doesNotContainIgnoringCase("jane.doe");
   }
+
+  /**
+   * A combining mark (U+0300..U+036F and the like) puts an accent on the digit before it: the digit
+   * still reads as itself, the value as a whole.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Card 4111\u03011111 1111 1111 today.",
+        "Call +44 20\u0300 7946 0958 today.",
+        "Call 020 7946\u0308 0958 today.",
+        "IBAN DE89 3704\u0332 0044 0532 0130 00 today.",
+        "From 192.168\u0301.1.23 today."
+      })
+  void aCombiningMarkOnADigitDoesNotHideTheValue(String text) {
+    assertThat(redacted(text)).doesNotContainPattern("[0-9]");
+  }
 }
