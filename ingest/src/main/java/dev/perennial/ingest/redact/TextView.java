@@ -7,10 +7,11 @@ package dev.perennial.ingest.redact;
  * of space (no-break, thin, ideographic) as a plain space, every kind of dash as {@code -}, and
  * invisible format characters (zero-width spaces and joiners, the word joiner, soft hyphens,
  * direction marks, tag characters) left out, since they hide a value from a reader no more than
- * from a detector. An at sign escaped for a URL or HTML ({@code jane%40example.com}, {@code &#64;},
- * {@code &#x40;}, {@code &commat;}) reads as {@code @}: a link or a page shows the address all the
- * same. A span found in the view maps back to the span of the original that holds it ({@link
- * #original}).
+ * from a detector. So is a combining mark on anything but a letter (U+0301 after {@code 4111}: an
+ * accent or a keycap on a digit is still that digit); a letter keeps its marks. An at sign escaped
+ * for a URL or HTML ({@code jane%40example.com}, {@code &#64;}, {@code &#x40;}, {@code &commat;})
+ * reads as {@code @}: a link or a page shows the address all the same. A span found in the view
+ * maps back to the span of the original that holds it ({@link #original}).
  */
 final class TextView {
 
@@ -57,7 +58,7 @@ final class TextView {
       int codePoint = text.codePointAt(i);
       int width = Character.charCount(codePoint);
       int type = Character.getType(codePoint);
-      if (type != Character.FORMAT) {
+      if (type != Character.FORMAT && !(isMark(type) && !afterLetter(view))) {
         char[] folded =
             width == 2 && type == Character.DECIMAL_DIGIT_NUMBER
                 ? new char[] {(char) ('0' + Character.digit(codePoint, 10))}
@@ -88,6 +89,18 @@ final class TextView {
       }
     }
     return 0;
+  }
+
+  /** A combining mark (an accent, an enclosing keycap, a variation selector). */
+  private static boolean isMark(int type) {
+    return type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK
+        || type == Character.COMBINING_SPACING_MARK;
+  }
+
+  /** Whether the view so far ends in a letter, which a combining mark belongs to. */
+  private static boolean afterLetter(StringBuilder view) {
+    return view.length() > 0 && Character.isLetter(view.codePointBefore(view.length()));
   }
 
   /** The text the detectors read. */
