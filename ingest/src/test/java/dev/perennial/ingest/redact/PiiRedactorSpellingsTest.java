@@ -41,6 +41,26 @@ class PiiRedactorSpellingsTest {
   }
 
   /**
+   * Only the dots obfuscated, the at sign plain ({@code jane.doe@example[.]com}, the "defanged"
+   * form of security reports), or the at sign spelled and the dots bracketed; and a plain address
+   * whose line breaks after a dot of its domain, as a wrapped paragraph breaks it.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Write to jane.doe@example[.]com today.",
+        "Write to jane.doe@example(.)com today.",
+        "Write to jane.doe@example dot com today.",
+        "Write to jane.doe@mail.example[.]co[.]uk today.",
+        "Write to jane at example [dot] com today.",
+        "Write to jane.doe@example.\ncom today.",
+        "Write to jane.doe@example.\n    com today."
+      })
+  void anAddressWithOnlyItsDotsObfuscatedOrBrokenAfterADotIsRedactedWhole(String text) {
+    assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
+  }
+
+  /**
    * A combining mark (U+0300..U+036F and the like) puts an accent on the digit before it: the digit
    * still reads as itself, the value as a whole.
    */
