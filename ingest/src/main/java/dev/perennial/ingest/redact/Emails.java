@@ -1,6 +1,5 @@
 package dev.perennial.ingest.redact;
 
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,43 +31,79 @@ final class Emails {
   // dot: that would take the word ending the sentence before a spaced address
   private static final String SPELLED_LOCAL =
       LOCAL + "(?:(?:\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*|\\s+dot\\s+)" + LOCAL + ")*";
-  private static final String OBFUSCATED_DOT =
-      "(?:\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*|\\s+dot\\s+|\\s*\\.\\s*)";
+  private static final String BRACKETED_DOT = "\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*";
+  private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
+  // after a plain at sign: a plain dot, an obfuscated one, or a dot that ends a line (a wrapped
+  // paragraph breaks an address there); not a dot and a space, which ends a sentence
+  private static final String DEFANGED_DOT =
+      "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\.[ \\t]*\\R\\s*|\\.)";
+  private static final String SPELLED_DOT = "(?:\\s+dot\\s+|" + BRACKETED_DOT + ")";
 
-  private static final List<Pattern> PATTERNS =
-      List.of(
-          Pattern.compile(BEFORE + LOCAL + "@(?:" + LABEL + "\\.)+" + ANY_TLD + AFTER),
-          Pattern.compile(
-              BEFORE
-                  + SPELLED_LOCAL
-                  + OBFUSCATED_AT
-                  + LABEL
-                  + "(?:"
-                  + OBFUSCATED_DOT
-                  + LABEL
-                  + ")*"
-                  + OBFUSCATED_DOT
-                  + KNOWN_TLD
-                  + AFTER,
-              Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE),
-          Pattern.compile(
-              BEFORE
-                  + LOCAL
-                  + "(?:\\s+dot\\s+"
-                  + LOCAL
-                  + ")*\\s+at\\s+"
-                  + LABEL
-                  + "(?:\\s+dot\\s+"
-                  + LABEL
-                  + ")*\\s+dot\\s+"
-                  + KNOWN_TLD
-                  + AFTER,
-              Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+  /** {@code jane@example.com}, letters of any script. */
+  private static final Pattern PLAIN =
+      Pattern.compile(BEFORE + LOCAL + "@(?:" + LABEL + "\\.)+" + ANY_TLD + AFTER);
+
+  /**
+   * A plain at sign and the dots obfuscated ({@code jane@example[.]com}, {@code jane@example dot
+   * com}) or broken at a line end.
+   */
+  private static final Pattern DEFANGED =
+      Pattern.compile(
+          BEFORE
+              + LOCAL
+              + "@"
+              + LABEL
+              + "(?:"
+              + DEFANGED_DOT
+              + LABEL
+              + ")*"
+              + DEFANGED_DOT
+              + KNOWN_TLD
+              + AFTER,
+          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+
+  /** The at sign bracketed or spaced, the dots any way ({@code jane [at] example [dot] com}). */
+  private static final Pattern OBFUSCATED =
+      Pattern.compile(
+          BEFORE
+              + SPELLED_LOCAL
+              + OBFUSCATED_AT
+              + LABEL
+              + "(?:"
+              + OBFUSCATED_DOT
+              + LABEL
+              + ")*"
+              + OBFUSCATED_DOT
+              + KNOWN_TLD
+              + AFTER,
+          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+
+  /** The at sign a word, the dots words or bracketed ({@code jane at example dot com}). */
+  private static final Pattern SPELLED =
+      Pattern.compile(
+          BEFORE
+              + LOCAL
+              + "(?:"
+              + SPELLED_DOT
+              + LOCAL
+              + ")*\\s+at\\s+"
+              + LABEL
+              + "(?:"
+              + SPELLED_DOT
+              + LABEL
+              + ")*"
+              + SPELLED_DOT
+              + KNOWN_TLD
+              + AFTER,
+          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
   private Emails() {}
 
-  /** Whether {@code [at]}, {@code (at)}, {@code {at}} or {@code <at>} (any case, spaces) occurs. */
-  private static boolean hasBracketedAt(String text) {
+  /**
+   * Whether {@code word} in brackets ({@code [at]}, {@code (dot)}, {@code {at}}, {@code <dot>}; any
+   * case, spaces) or, for {@code dot}, a bracketed dot ({@code [.]}) occurs.
+   */
+  private static boolean hasBracketed(String text, String word) {
     int length = text.length();
     for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
@@ -76,13 +111,14 @@ final class Emails {
         continue;
       }
       int j = skipSpaces(text, i + 1);
-      if (j + 1 < length
-          && (text.charAt(j) == 'a' || text.charAt(j) == 'A')
-          && (text.charAt(j + 1) == 't' || text.charAt(j + 1) == 'T')) {
-        int k = skipSpaces(text, j + 2);
-        if (k < length && "])}>".indexOf(text.charAt(k)) >= 0) {
-          return true;
-        }
+      int k = -1;
+      if (text.regionMatches(true, j, word, 0, word.length())) {
+        k = skipSpaces(text, j + word.length());
+      } else if (word.equals("dot") && j < length && text.charAt(j) == '.') {
+        k = skipSpaces(text, j + 1);
+      }
+      if (k >= 0 && k < length && "])}>".indexOf(text.charAt(k)) >= 0) {
+        return true;
       }
     }
     return false;
@@ -116,19 +152,29 @@ final class Emails {
     return false;
   }
 
-  /** Runs each pattern only on a text that has what it needs: an @, a bracketed at, a dot. */
+  /**
+   * Runs each pattern only on a text that has what it needs: an @, a bracketed at, a spelled or
+   * bracketed dot.
+   */
   static void find(String text, Spans spans) {
     boolean at = text.indexOf('@') >= 0;
-    boolean obfuscated = at || hasBracketedAt(text);
-    boolean words = hasSpelledDot(text);
-    for (int i = 0; i < PATTERNS.size(); i++) {
-      boolean worth = i == 0 ? at : i == 1 ? obfuscated : words;
-      if (worth) {
-        Matcher matcher = PATTERNS.get(i).matcher(text);
-        while (matcher.find()) {
-          spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
-        }
-      }
+    if (at) {
+      // the defanged form first: its start alone (jane.doe@mail.example[.]co[.]uk) is plain
+      claim(DEFANGED, text, spans);
+      claim(PLAIN, text, spans);
+    }
+    if (at || hasBracketed(text, "at")) {
+      claim(OBFUSCATED, text, spans);
+    }
+    if (hasSpelledDot(text) || hasBracketed(text, "dot")) {
+      claim(SPELLED, text, spans);
+    }
+  }
+
+  private static void claim(Pattern pattern, String text, Spans spans) {
+    Matcher matcher = pattern.matcher(text);
+    while (matcher.find()) {
+      spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
     }
   }
 }
