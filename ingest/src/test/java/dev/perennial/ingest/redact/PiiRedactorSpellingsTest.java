@@ -61,6 +61,21 @@ class PiiRedactorSpellingsTest {
   }
 
   /**
+   * An apostrophe inside a local part is allowed (RFC 5322) and common in Irish and other names;
+   * typed or typographic, the part before it is part of the address, not text to keep.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Write to conor.o'brien@example.ie today.",
+        "Write to conor.o\u2019brien@example.ie today.",
+        "Write to d'angelo@example.it today."
+      })
+  void anApostropheInsideTheLocalPartIsPartOfTheAddress(String text) {
+    assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
+  }
+
+  /**
    * A combining mark (U+0300..U+036F and the like) puts an accent on the digit before it: the digit
    * still reads as itself, the value as a whole.
    */
