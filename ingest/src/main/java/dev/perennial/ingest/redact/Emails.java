@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  */
 final class Emails {
 
+  // an apostrophe only inside (conor.o'brien): around the address it is a quote
   private static final String LOCAL =
-      "[\\p{L}\\p{N}_%+-](?:[\\p{L}\\p{M}\\p{N}._%+-]*[\\p{L}\\p{M}\\p{N}_%+-])?";
+      "[\\p{L}\\p{N}_%+-](?:[\\p{L}\\p{M}\\p{N}._%+'\u2019-]*[\\p{L}\\p{M}\\p{N}_%+-])?";
   private static final String LABEL =
       "[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,62}[\\p{L}\\p{M}\\p{N}])?";
   private static final String ANY_TLD = "(?:\\p{L}[\\p{L}\\p{M}]{1,23}|xn--[a-z0-9-]{2,59})";
