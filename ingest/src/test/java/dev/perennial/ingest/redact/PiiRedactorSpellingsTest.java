@@ -76,6 +76,23 @@ class PiiRedactorSpellingsTest {
   }
 
   /**
+   * An extension written right after the number ({@code 555-2671x23}, {@code 0958ext.4}), as
+   * contact lists and address books export it, leaves the number a phone number.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Call (415) 555-2671x23 today.",
+        "Call 415-555-2671x1234 today.",
+        "Call +1-415-555-2671X23 today.",
+        "Call +44 20 7946 2671ext.23 today.",
+        "Call 020 7946 2671ext23 today."
+      })
+  void aPhoneNumberWithAnExtensionWrittenRightAfterItIsAPhoneNumber(String text) {
+    assertThat(redacted(text)).contains("<PHONE>").doesNotContain("2671");
+  }
+
+  /**
    * A combining mark (U+0300..U+036F and the like) puts an accent on the digit before it: the digit
    * still reads as itself, the value as a whole.
    */
