@@ -129,7 +129,7 @@ final class NumberRuns {
   }
 
   private static boolean endsRun(String text, int end) {
-    if (end >= text.length()) {
+    if (end >= text.length() || isExtension(text, end)) {
       return true;
     }
     char after = text.charAt(end);
@@ -139,6 +139,22 @@ final class NumberRuns {
     return !((after == '.' || after == ',' || after == ':')
         && end + 1 < text.length()
         && isDigit(text.charAt(end + 1)));
+  }
+
+  /**
+   * Whether an extension is written right after the number: {@code x}, {@code ext} or {@code ext.}
+   * and a digit ({@code 555-2671x23}, {@code 7946 0958ext.4}), as address books export it.
+   */
+  private static boolean isExtension(String text, int end) {
+    int i = end;
+    if (text.regionMatches(true, i, "ext", 0, 3)) {
+      i += text.startsWith(".", i + 3) ? 4 : 3;
+    } else if (text.regionMatches(true, i, "x", 0, 1)) {
+      i++;
+    } else {
+      return false;
+    }
+    return i < text.length() && isDigit(text.charAt(i));
   }
 
   /** The run's groups, split where the text between two groups is more than a separator. */
