@@ -108,4 +108,29 @@ class PiiRedactorSpellingsTest {
   void aCombiningMarkOnADigitDoesNotHideTheValue(String text) {
     assertThat(redacted(text)).doesNotContainPattern("[0-9]");
   }
+
+  /**
+   * The countries that joined the SWIFT IBAN registry since 2020 (Libya, Sudan, Burundi, Djibouti,
+   * Russia, the Falkland Islands, Mongolia, Nicaragua, Somalia, Oman, Honduras, Yemen), with their
+   * registry lengths and valid check digits.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "LY83 0020 4800 0020 1001 2036 1",
+        "SD21 2901 0501 2340 01",
+        "BI42 1000 0100 0100 0033 2045 181",
+        "DJ21 0001 0000 0001 5400 0100 186",
+        "RU02 0445 2560 0407 0281 0412 3456 7890 1",
+        "FK88 SC12 3456 7890 12",
+        "MN12 1234 1234 5678 9123",
+        "NI45 BAPR 0000 0013 0000 0355 8124",
+        "SO21 1000 0010 0100 0100 141",
+        "OM81 0180 0000 0129 9123 456",
+        "HN88 CABF 0000 0000 0002 5000 5469",
+        "YE54 CBYE 0001 0180 0000 0123 4567 89"
+      })
+  void ibansOfEveryCountryInTheRegistryAreIbans(String iban) {
+    assertThat(redacted("Pay to " + iban + " today.")).isEqualTo("Pay to <IBAN> today.");
+  }
 }
