@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class Ibans {
 
-  /** Length of each country's IBAN (the SWIFT registry). */
+  /** Length of each country's IBAN (the SWIFT IBAN registry: 89 countries). */
   private static final Map<String, Integer> LENGTHS =
       Map.ofEntries(
           Map.entry("AD", 24),
@@ -23,6 +23,7 @@ final class Ibans {
           Map.entry("BE", 16),
           Map.entry("BG", 22),
           Map.entry("BH", 22),
+          Map.entry("BI", 27),
           Map.entry("BR", 29),
           Map.entry("BY", 28),
           Map.entry("CH", 21),
@@ -30,12 +31,14 @@ final class Ibans {
           Map.entry("CY", 28),
           Map.entry("CZ", 24),
           Map.entry("DE", 22),
+          Map.entry("DJ", 27),
           Map.entry("DK", 18),
           Map.entry("DO", 28),
           Map.entry("EE", 20),
           Map.entry("EG", 29),
           Map.entry("ES", 24),
           Map.entry("FI", 18),
+          Map.entry("FK", 18),
           Map.entry("FO", 18),
           Map.entry("FR", 27),
           Map.entry("GB", 22),
@@ -44,6 +47,7 @@ final class Ibans {
           Map.entry("GL", 18),
           Map.entry("GR", 27),
           Map.entry("GT", 28),
+          Map.entry("HN", 28),
           Map.entry("HR", 21),
           Map.entry("HU", 28),
           Map.entry("IE", 22),
@@ -60,15 +64,19 @@ final class Ibans {
           Map.entry("LT", 20),
           Map.entry("LU", 20),
           Map.entry("LV", 21),
+          Map.entry("LY", 25),
           Map.entry("MC", 27),
           Map.entry("MD", 24),
           Map.entry("ME", 22),
           Map.entry("MK", 19),
+          Map.entry("MN", 20),
           Map.entry("MR", 27),
           Map.entry("MT", 31),
           Map.entry("MU", 30),
+          Map.entry("NI", 28),
           Map.entry("NL", 18),
           Map.entry("NO", 15),
+          Map.entry("OM", 23),
           Map.entry("PK", 24),
           Map.entry("PL", 28),
           Map.entry("PS", 29),
@@ -76,12 +84,15 @@ final class Ibans {
           Map.entry("QA", 29),
           Map.entry("RO", 24),
           Map.entry("RS", 22),
+          Map.entry("RU", 33),
           Map.entry("SA", 24),
           Map.entry("SC", 31),
+          Map.entry("SD", 18),
           Map.entry("SE", 24),
           Map.entry("SI", 19),
           Map.entry("SK", 24),
           Map.entry("SM", 27),
+          Map.entry("SO", 23),
           Map.entry("ST", 25),
           Map.entry("SV", 28),
           Map.entry("TL", 23),
@@ -90,7 +101,8 @@ final class Ibans {
           Map.entry("UA", 29),
           Map.entry("VA", 22),
           Map.entry("VG", 24),
-          Map.entry("XK", 20));
+          Map.entry("XK", 20),
+          Map.entry("YE", 30));
 
   private Ibans() {}
 
