@@ -133,4 +133,22 @@ class PiiRedactorSpellingsTest {
   void ibansOfEveryCountryInTheRegistryAreIbans(String iban) {
     assertThat(redacted("Pay to " + iban + " today.")).isEqualTo("Pay to <IBAN> today.");
   }
+
+  /**
+   * The README promises that a dotted quad after {@code version}, {@code release}, {@code build},
+   * {@code section} (and the other words {@link IpAddresses} lists) stays: so it does when a colon
+   * or an equals sign stands between, as changelogs and build logs write it.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Version: 1.2.3.4 fixes the crash.",
+        "version=1.2.3.4 in the manifest.",
+        "Release: 2.0.0.1 is out.",
+        "Firmware: 4.1.2.3 is installed.",
+        "See Section: 1.2.3.4 of the contract."
+      })
+  void aVersionNumberAfterAVersionWordAndAColonStays(String text) {
+    assertThat(redacted(text)).isEqualTo(text);
+  }
 }
