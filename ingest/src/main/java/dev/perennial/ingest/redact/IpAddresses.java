@@ -7,9 +7,11 @@ import java.util.regex.Pattern;
  * IPv6 addresses in any text form RFC 4291 allows (compressed, upper case, with a dotted IPv4
  * tail), and IPv4 dotted quads whose parts are 0 to 255. A dotted quad that follows a word that
  * makes it a version or a section number ({@code v}, {@code version}, {@code release}, {@code
- * build}, {@code §}, {@code section}) stays; any other four-part version number is taken for an
- * address. An IPv6 address in brackets ({@code http://[fe80::1]/}) is one; times ({@code
- * 10:30:00}), MAC addresses, slices ({@code a[::2]}) and scoped names ({@code std::vector}) stay.
+ * build}, {@code §}, {@code section}), with or without a colon, an equals sign, a quote or a
+ * parenthesis between ({@code Version: 1.2.3.4}, {@code version="1.2.3.4"}), stays; any other
+ * four-part version number is taken for an address. An IPv6 address in brackets ({@code
+ * http://[fe80::1]/}) is one; times ({@code 10:30:00}), MAC addresses, slices ({@code a[::2]}) and
+ * scoped names ({@code std::vector}) stay.
  */
 final class IpAddresses {
 
@@ -25,7 +27,7 @@ final class IpAddresses {
   private static final Pattern VERSION_WORD =
       Pattern.compile(
           "(?i)(?:\\bv|\\bver\\.?|\\bversion|\\brelease|\\bbuild|\\bfirmware|§|\\bsection|"
-              + "\\bchapter|\\bclause)\\s*$");
+              + "\\bchapter|\\bclause)[\\s:=#(\"'-]*$");
   private static final int CONTEXT = 16;
 
   private IpAddresses() {}
