@@ -151,4 +151,20 @@ class PiiRedactorSpellingsTest {
   void aVersionNumberAfterAVersionWordAndAColonStays(String text) {
     assertThat(redacted(text)).isEqualTo(text);
   }
+
+  /**
+   * An IPv4 address with its dots bracketed ({@code 192[.]168[.]1[.]23}, {@code (.)}), the
+   * "defanged" form that incident reports and security tickets write, as the e-mail detector reads
+   * {@code [.]} in an address.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Blocked 192[.]168[.]1[.]23 today.",
+        "Blocked 203(.)0(.)113(.)77 today.",
+        "Blocked 10[.]0.0[.]5 today."
+      })
+  void anIpv4AddressWithBracketedDotsIsAnAddress(String text) {
+    assertThat(redacted(text)).isEqualTo("Blocked <IP> today.");
+  }
 }
