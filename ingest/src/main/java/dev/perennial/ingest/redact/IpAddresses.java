@@ -5,13 +5,13 @@ import java.util.regex.Pattern;
 
 /**
  * IPv6 addresses in any text form RFC 4291 allows (compressed, upper case, with a dotted IPv4
- * tail), and IPv4 dotted quads whose parts are 0 to 255. A dotted quad that follows a word that
- * makes it a version or a section number ({@code v}, {@code version}, {@code release}, {@code
- * build}, {@code §}, {@code section}), with or without a colon, an equals sign, a quote or a
- * parenthesis between ({@code Version: 1.2.3.4}, {@code version="1.2.3.4"}), stays; any other
- * four-part version number is taken for an address. An IPv6 address in brackets ({@code
- * http://[fe80::1]/}) is one; times ({@code 10:30:00}), MAC addresses, slices ({@code a[::2]}) and
- * scoped names ({@code std::vector}) stay.
+ * tail), and IPv4 dotted quads whose parts are 0 to 255, their dots plain or bracketed ({@code
+ * 192[.]168[.]1[.]23}, {@code (.)}). A dotted quad that follows a word that makes it a version or a
+ * section number ({@code v}, {@code version}, {@code release}, {@code build}, {@code §}, {@code
+ * section}), with or without a colon, an equals sign, a quote or a parenthesis between ({@code
+ * Version: 1.2.3.4}, {@code version="1.2.3.4"}), stays; any other four-part version number is taken
+ * for an address. An IPv6 address in brackets ({@code http://[fe80::1]/}) is one; times ({@code
+ * 10:30:00}), MAC addresses, slices ({@code a[::2]}) and scoped names ({@code std::vector}) stay.
  */
 final class IpAddresses {
 
@@ -22,8 +22,10 @@ final class IpAddresses {
           "(?:[0-9A-Fa-f]{0,4}:){2,7}"
               + "(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4})"
               + "(?![\\w:]|\\.\\w)");
+  // a dot plain or bracketed ("defanged": 192[.]168[.]1[.]23, as incident reports write it)
+  private static final String DOT = "(?:\\.|\\[\\.\\]|\\(\\.\\))";
   private static final Pattern IPV4 =
-      Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}(?![\\w]|\\.[0-9])");
+      Pattern.compile("[0-9]{1,3}(?:" + DOT + "[0-9]{1,3}){3}(?![\\w]|" + DOT + "[0-9])");
   private static final Pattern VERSION_WORD =
       Pattern.compile(
           "(?i)(?:\\bv|\\bver\\.?|\\bversion|\\brelease|\\bbuild|\\bfirmware|§|\\bsection|"
@@ -57,7 +59,7 @@ final class IpAddresses {
           from = v4.start() + 1;
           continue;
         }
-        if (Checksums.ipv4(v4.group()) && !afterVersionWord(text, v4.start())) {
+        if (Checksums.ipv4(plainDots(v4.group())) && !afterVersionWord(text, v4.start())) {
           spans.claim(v4.start(), v4.end(), PiiType.IP.name());
         }
       }
@@ -99,12 +101,16 @@ final class IpAddresses {
     return false;
   }
 
-  /** Whether four runs of digits follow each other with a single dot between each: d.d.d.d. */
+  /**
+   * Whether four runs of digits follow each other with a single dot, plain or bracketed, between
+   * each: d.d.d.d, d[.]d[.]d[.]d.
+   */
   private static boolean hasDottedDigits(String text, DigitRuns digits) {
     int chained = 1;
     for (int run = 1; run < digits.count(); run++) {
       int dot = digits.end(run - 1);
-      if (digits.start(run) == dot + 1 && text.charAt(dot) == '.') {
+      int gap = digits.start(run) - dot;
+      if (gap == 1 && text.charAt(dot) == '.' || gap == 3 && isBracketedDot(text, dot)) {
         if (++chained == 4) {
           return true;
         }
@@ -113,6 +119,15 @@ final class IpAddresses {
       }
     }
     return false;
+  }
+
+  private static boolean isBracketedDot(String text, int at) {
+    return text.startsWith("[.]", at) || text.startsWith("(.)", at);
+  }
+
+  /** A dotted quad with its bracketed dots written plain. */
+  private static String plainDots(String address) {
+    return address.replace("[.]", ".").replace("(.)", ".");
   }
 
   private static boolean isDigit(char c) {
