@@ -10,7 +10,7 @@ import java.util.function.Function;
  * A labelled corpus of personal data in the spellings people use, and of look-alikes that are not
  * personal data, generated from a seed: every {@link #spellings() spelling} (e-mail addresses
  * plain, obfuscated and internationalised; phone numbers of sixteen countries in E.164, {@code 00}
- * and national forms; cards of seven networks in any grouping, width and separator; IBANs of 29
+ * and national forms; cards of seven networks in any grouping, width and separator; IBANs of 41
  * countries in any case and grouping; IPv4 and IPv6) and every {@link #lookalikes() look-alike}
  * (dates, times, prices, order and tracking numbers, versions, ISBNs, code, hashes, MAC addresses,
  * coordinates, quantities) placed in sentences. Each sample names the span of its value.
@@ -156,6 +156,8 @@ public final class PiiCorpus {
     all.addAll(cards());
     all.addAll(ibans());
     all.addAll(ips());
+    // last, so that the samples of the spellings above stay as they were
+    all.addAll(escapedAndBrokenSpellings());
     return all;
   }
 
@@ -513,6 +515,89 @@ public final class PiiCorpus {
             r -> "fe80::" + hex4(r) + ":" + hex4(r) + ":" + hex4(r) + TO + "%eth" + r.nextInt(4)));
   }
 
+  /**
+   * Spellings added by the session-27 audit: an at sign escaped in a URL or HTML, defanged dots, an
+   * address broken after a dot at a line end, an apostrophe in the local part, an extension right
+   * after a phone number, combining marks on digits, IBANs of the registry's newer countries, IPv4
+   * with bracketed dots.
+   */
+  private static List<Spelling> escapedAndBrokenSpellings() {
+    return List.of(
+        new Spelling(
+            EMAIL,
+            "email %40 in a URL",
+            r ->
+                "https://news.example.com/u?email="
+                    + FROM
+                    + local(r)
+                    + "%40"
+                    + pick(r, DOMAINS)
+                    + TO
+                    + "&list="
+                    + r.nextInt(100)),
+        new Spelling(
+            EMAIL,
+            "email HTML-escaped at",
+            r -> local(r) + pick(r, List.of("&#64;", "&#x40;", "&commat;")) + pick(r, DOMAINS)),
+        new Spelling(EMAIL, "email defanged dots", r -> local(r) + "@" + dotted(r, "[.]")),
+        new Spelling(EMAIL, "email at word [dot]", r -> local(r) + " at " + dotted(r, " [dot] ")),
+        new Spelling(
+            EMAIL,
+            "email broken after a dot",
+            r -> local(r) + "@" + pick(r, List.of("example.\n", "mail.example.\n  ")) + "com"),
+        new Spelling(
+            EMAIL,
+            "email apostrophe",
+            r ->
+                pick(r, FIRST)
+                    + ".o"
+                    + pick(r, List.of("'", "\u2019"))
+                    + pick(r, LAST)
+                    + "@"
+                    + pick(r, DOMAINS)),
+        new Spelling(
+            PHONE,
+            "phone extension right after",
+            r -> fill(r, "(NXX) NXX-XXXX") + TO + pick(r, List.of("x", "X", "ext.", "ext")) + 23),
+        new Spelling(
+            PHONE, "phone combining mark on a digit", r -> fill(r, "+44 20 79\u030146 XXXX")),
+        new Spelling(
+            CARD,
+            "card combining marks on digits",
+            r -> grouped(luhn(r, "4", 16), "4444", " ").replace(" ", "\u0332 ")),
+        new Spelling(IBAN, "IBAN newer registry countries", r -> grouped(newerIban(r), "", " ")),
+        new Spelling(
+            IP,
+            "IPv4 defanged",
+            r ->
+                String.join(
+                    pick(r, List.of("[.]", "(.)")),
+                    String.valueOf(11 + r.nextInt(180)),
+                    String.valueOf(r.nextInt(256)),
+                    String.valueOf(r.nextInt(256)),
+                    String.valueOf(1 + r.nextInt(254)))));
+  }
+
+  /** BBAN formats of countries that joined the IBAN registry since 2020. */
+  private static final List<String> NEWER_BBANS =
+      List.of(
+          "LY:999999999999999999999",
+          "SD:99999999999999",
+          "BI:99999999999999999999999",
+          "DJ:99999999999999999999999",
+          "RU:99999999999999999999999999999",
+          "FK:AA999999999999",
+          "MN:9999999999999999",
+          "NI:AAAA99999999999999999999",
+          "SO:9999999999999999999",
+          "OM:999AAAAAAAAAAAAAAAA",
+          "HN:AAAA99999999999999999999",
+          "YE:AAAA99999999AAAAAAAAAAAAAA");
+
+  private static String newerIban(Random r) {
+    return ibanOf(r, NEWER_BBANS.get(r.nextInt(NEWER_BBANS.size())));
+  }
+
   private static String hex4(Random r) {
     return Integer.toHexString(r.nextInt(65536));
   }
@@ -708,7 +793,18 @@ public final class PiiCorpus {
             r -> "account " + digits(r, 4) + " " + digits(r, 4) + " " + digits(r, 4)),
         new Lookalike(
             "sentence with at and dot", r -> "we met at noon, dot on time at the station"),
-        new Lookalike("website", r -> "visit us at " + pick(r, DOMAINS)));
+        new Lookalike("website", r -> "visit us at " + pick(r, DOMAINS)),
+        new Lookalike(
+            "four-part version after a colon",
+            r ->
+                pick(r, List.of("Version: ", "version=", "Release: ", "Firmware: "))
+                    + r.nextInt(10)
+                    + "."
+                    + r.nextInt(20)
+                    + "."
+                    + r.nextInt(20)
+                    + "."
+                    + r.nextInt(100)));
   }
 
   // ---- helpers
@@ -796,7 +892,11 @@ public final class PiiCorpus {
   }
 
   private static String iban(Random r) {
-    String format = BBANS.get(r.nextInt(BBANS.size()));
+    return ibanOf(r, BBANS.get(r.nextInt(BBANS.size())));
+  }
+
+  /** An IBAN of a BBAN format ({@code DE:999...}) with random characters and valid check digits. */
+  private static String ibanOf(Random r, String format) {
     String country = format.substring(0, 2);
     StringBuilder bban = new StringBuilder();
     for (char c : format.substring(3).toCharArray()) {
