@@ -155,21 +155,43 @@ final class Emails {
 
   /**
    * Runs each pattern only on a text that has what it needs: an @, a bracketed at, a spelled or
-   * bracketed dot.
+   * bracketed dot, a line break.
    */
   static void find(String text, Spans spans) {
     boolean at = text.indexOf('@') >= 0;
-    if (at) {
+    boolean spelledDot = hasSpelledDot(text);
+    if (at
+        && (spelledDot
+            || text.indexOf('\n') >= 0
+            || text.indexOf('\r') >= 0
+            || hasBracketed(text, "dot"))) {
       // the defanged form first: its start alone (jane.doe@mail.example[.]co[.]uk) is plain
       claim(DEFANGED, text, spans);
+    }
+    if (at) {
       claim(PLAIN, text, spans);
     }
     if (at || hasBracketed(text, "at")) {
       claim(OBFUSCATED, text, spans);
     }
-    if (hasSpelledDot(text) || hasBracketed(text, "dot")) {
+    // the at a word between spaces, a dot spelled or bracketed
+    if (spelledDot || hasSpacedAt(text) && hasBracketed(text, "dot")) {
       claim(SPELLED, text, spans);
     }
+  }
+
+  /** Whether {@code at} (any case) stands between two whitespace characters. */
+  private static boolean hasSpacedAt(String text) {
+    for (int i = text.indexOf(' '); i >= 0 && i + 3 < text.length(); i = text.indexOf(' ', i + 1)) {
+      char a = text.charAt(i + 1);
+      char t = text.charAt(i + 2);
+      if ((a == 'a' || a == 'A')
+          && (t == 't' || t == 'T')
+          && Character.isWhitespace(text.charAt(i + 3))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void claim(Pattern pattern, String text, Spans spans) {
