@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalArtifactStore implements ArtifactStore {
 
+  /**
+   * The file at the store's root that says the store was written to (its first {@link #put} writes
+   * it): a store without it, and without any blob, holds nothing, and a blob asked of it is not
+   * known to be gone ({@link ArtifactStoreUnavailableException}).
+   */
+  public static final String MARKER = "perennial-store.json";
+
   private static final Logger log = LoggerFactory.getLogger(LocalArtifactStore.class);
   private static final Pattern HEX = Pattern.compile("^[0-9a-f]{64}$");
   private static final int BUFFER_SIZE = 256 * 1024;

@@ -2,6 +2,7 @@ package dev.perennial.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.crypto.Digest;
@@ -13,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +111,7 @@ class LocalArtifactStoreTest {
   @Test
   void aMissingBlobIsNamed() {
     LocalArtifactStore store = store();
+    store.put(new byte[] {7});
     Digest missing = Digest.of(new byte[] {42});
 
     assertThat(store.exists(missing)).isFalse();
@@ -116,6 +120,66 @@ class LocalArtifactStoreTest {
         .hasMessageContaining(missing.toString());
     assertThatThrownBy(() -> store.size(missing)).isInstanceOf(ArtifactNotFoundException.class);
     assertThat(store.delete(missing)).isFalse();
+  }
+
+  @Test
+  void aBlobAskedOfAStoreThatHoldsNothingIsAnOutageNotAMissingBlob() {
+    // an unmounted volume: the image's empty mount point, which the store opens as a fresh folder
+    LocalArtifactStore store = store();
+    Digest digest = Digest.of(new byte[] {42});
+
+    for (ThrowingCallable miss :
+        List.<ThrowingCallable>of(
+            () -> store.open(digest),
+            () -> store.read(digest),
+            () -> store.size(digest),
+            () -> store.copyTo(digest, folder.resolve("copy")),
+            () -> store.delete(digest))) {
+      assertThatThrownBy(miss)
+          .isInstanceOf(ArtifactStoreUnavailableException.class)
+          .isInstanceOf(ArtifactStoreOutageException.class)
+          .isNotInstanceOf(ArtifactNotFoundException.class)
+          .hasMessageContaining("The artifact store at " + store.root() + " holds nothing")
+          .hasMessageContaining("is its volume mounted?");
+    }
+    assertThat(
+            ArtifactStoreOutageException.isCause(
+                new RuntimeException("wrapped", catchThrowable(() -> store.read(digest)))))
+        .isTrue();
+    assertThat(store.exists(digest)).isFalse();
+    assertThat(store.list()).isEmpty();
+    assertThat(folder.resolve("copy")).doesNotExist();
+  }
+
+  @Test
+  void aStoreOnceWrittenToStaysFoundedWhenEveryBlobIsDeleted() {
+    LocalArtifactStore store = store();
+    Digest erased = store.put("erased".getBytes(StandardCharsets.UTF_8));
+    assertThat(store.delete(erased)).isTrue();
+
+    // an erasure deleted it: that blob is gone, and the store says so
+    assertThat(store.list()).isEmpty();
+    assertThat(store.root().resolve(LocalArtifactStore.MARKER)).isRegularFile();
+    assertThatThrownBy(() -> store.read(erased)).isInstanceOf(ArtifactNotFoundException.class);
+    assertThatThrownBy(() -> store.size(erased)).isInstanceOf(ArtifactNotFoundException.class);
+    assertThat(store.delete(erased)).isFalse();
+    // the marker is no blob, and another process opening the store sees it founded too
+    LocalArtifactStore again = new LocalArtifactStore(store.root());
+    assertThatThrownBy(() -> again.open(erased)).isInstanceOf(ArtifactNotFoundException.class);
+    assertThat(again.list()).isEmpty();
+  }
+
+  @Test
+  void aStoreWrittenBeforeTheMarkerIsFoundedByItsBlobs() throws IOException {
+    LocalArtifactStore store = store();
+    Digest kept = store.put("written by an older version".getBytes(StandardCharsets.UTF_8));
+    // an older version wrote blobs and no marker
+    Files.deleteIfExists(store.root().resolve(LocalArtifactStore.MARKER));
+    Digest missing = Digest.of(new byte[] {42});
+
+    LocalArtifactStore reopened = new LocalArtifactStore(store.root());
+    assertThatThrownBy(() -> reopened.read(missing)).isInstanceOf(ArtifactNotFoundException.class);
+    assertThat(reopened.list()).containsExactly(kept);
   }
 
   @Test
@@ -189,7 +253,7 @@ class LocalArtifactStoreTest {
         .isInstanceOf(ArtifactStoreWriteException.class)
         .hasMessageContaining("Cannot write an artifact to " + store.root());
     assertThat(
-            ArtifactStoreWriteException.isCause(new RuntimeException("wrapped", catchPut(store))))
+            ArtifactStoreOutageException.isCause(new RuntimeException("wrapped", catchPut(store))))
         .isTrue();
     assertThat(store.read(kept)).asString(StandardCharsets.UTF_8).isEqualTo("kept");
   }
