@@ -50,6 +50,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -481,6 +483,61 @@ class PublisherServiceIT {
             "the perennial-publisher loop died of java.lang.AssertionError: a listener's bug");
     assertThat(getAdmin(server, "/health/ready").statusCode()).isEqualTo(503);
     assertThat(server.service().failure()).isPresent();
+  }
+
+  @Test
+  void aPublisherWhoseArtifactStoreHoldsNothingStopsRatherThanRefuseOrQuarantineAPassedVerdict()
+      throws Exception {
+    // the publisher's volume is not mounted: its store is the image's empty mount point, while the
+    // candidate's files are in the real one
+    Map<String, String> unmounted =
+        Map.of(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("unmounted").toString());
+    ServiceProcess<PublisherServer> server = start(unmounted);
+
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    HttpResponse<String> live = getAdmin(server, "/health/live");
+    while (live.statusCode() == 200
+        && decisionsOn(readAll(topics.audit())).isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      live = getAdmin(server, "/health/live");
+    }
+
+    assertThat(decisionsOn(readAll(topics.audit())))
+        .as("refusals, quarantines, releases")
+        .isEmpty();
+    assertThat(readAll(topics.releases())).isEmpty();
+    assertThat(live.statusCode()).isEqualTo(503);
+    assertThat(live.body()).contains("holds nothing").contains("is its volume mounted?");
+    assertThat(server.service().failure()).isPresent();
+    // the verdict stays to be published once the volume is mounted
+    assertThat(committedOffsets(config(unmounted).instanceId())).isZero();
+  }
+
+  /** The audit events that decide a record: a release, a refusal, a quarantine. */
+  private static List<AuditEvent> decisionsOn(List<AuditEvent> audits) {
+    List<String> deciding =
+        List.of(
+            AuditEvents.RELEASE_PUBLISHED,
+            AuditEvents.RELEASE_REFUSED,
+            AuditEvents.KEY_QUARANTINED,
+            AuditEvents.RECORD_QUARANTINED);
+    return audits.stream().filter(a -> deciding.contains(a.getAction())).toList();
+  }
+
+  /** The offsets the group has committed, summed over its partitions. */
+  private static long committedOffsets(String groupId) throws Exception {
+    try (Admin admin = KAFKA.createAdmin()) {
+      return admin
+          .listConsumerGroupOffsets(groupId)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .values()
+          .stream()
+          .mapToLong(OffsetAndMetadata::offset)
+          .sum();
+    }
   }
 
   @Test

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Issue 17: its loop died of an {@link Error} (not an exception).
  *   <li>Its artifact store takes no write (the folder read-only, full, gone): no job can yield a
  *       candidate, and that is no job's fault, so no job is spent on it.
+ *   <li>Its artifact store holds nothing at all (its volume not mounted): the job's shards are not
+ *       known to be gone, so the job is neither skipped as SHARD_GONE nor spent.
  *   <li>It cannot read {@code releases.v1} (the topic gone, no ACL, the broker not answering):
  *       likewise no job's fault.
  * </ul>
@@ -118,6 +120,41 @@ class WorkerLivenessIT {
     assertThat(harness.readAll(harness.topics().trainingJobs()))
         .extracting(TrainingJob::getJobId)
         .containsExactly(job.getJobId());
+  }
+
+  @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aWorkerWhoseArtifactStoreHoldsNothingFailsAndLeavesTheJobUncommitted() throws Exception {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    TrainingJob job = sealOneShortJob(harness);
+    TrainerConfig config = harness.config();
+    // the worker's volume is not mounted: its store is the image's empty mount point, while the
+    // accumulator sealed the job's shards into the real one
+    LocalArtifactStore unmounted = new LocalArtifactStore(folder.resolve("unmounted"));
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker =
+        TrainerWorker.create(config, harness.topics(), unmounted, meters, null)) {
+      worker.start();
+
+      // either the worker fails, or it gives the job up (skips it as SHARD_GONE, or fails it)
+      long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+      while (worker.failure().isEmpty()
+          && jobs(meters, "skipped") == 0
+          && jobs(meters, "failed") == 0
+          && System.nanoTime() < deadline) {
+        TrainerHarness.sleep(100);
+      }
+      assertThat(worker.skipReason(job.getJobId())).as("the job's skip").isEmpty();
+      assertThat(jobs(meters, "skipped")).as("jobs skipped").isZero();
+      assertThat(jobs(meters, "failed")).as("jobs given up without a candidate").isZero();
+      assertThat(worker.failure())
+          .hasValueSatisfying(
+              why -> assertThat(why).contains("holds nothing").contains(job.getJobId()));
+      assertThat(worker.readiness().ready()).isFalse();
+    }
+    // the job stays to be trained once the volume is mounted
+    assertThat(committed(config.workerGroupId())).as("committed job offsets").isZero();
   }
 
   @Test
