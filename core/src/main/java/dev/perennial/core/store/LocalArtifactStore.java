@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * renamed atomically into place and the folder forced too: a crash at any moment leaves either the
  * whole blob or nothing visible (at most an abandoned temporary file, see {@link
  * #removeAbandonedWrites(Duration)}).
+ *
+ * <p>The first write also leaves {@value #MARKER} at the root: the store is <em>founded</em>. A
+ * blob missing from a founded store (or from one an earlier version wrote blobs to) is gone ({@link
+ * ArtifactNotFoundException}); missing from a store that holds nothing at all, it is not known to
+ * be gone: the folder is most likely the empty mount point of a volume that is not mounted ({@link
+ * ArtifactStoreUnavailableException}).
  */
 public final class LocalArtifactStore implements ArtifactStore {
 
@@ -47,6 +54,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   private final Path root;
   private final Path blobs;
   private final Path temporary;
+  private volatile boolean markerWritten;
 
   /** Opens the store at {@code root}, creating the folder if needed. */
   public LocalArtifactStore(Path root) {
@@ -83,6 +91,7 @@ public final class LocalArtifactStore implements ArtifactStore {
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
       partial = null;
       forceDirectory(target.getParent());
+      found();
       return digest;
     } catch (ContentUnreadable e) {
       throw new PerennialException(
@@ -114,7 +123,7 @@ public final class LocalArtifactStore implements ArtifactStore {
     try {
       return new VerifyingInputStream(Files.newInputStream(path), digest, path.toString());
     } catch (NoSuchFileException e) {
-      throw new ArtifactNotFoundException(digest, root.toString());
+      throw missing(digest, e);
     } catch (IOException e) {
       throw new PerennialException("Cannot open artifact " + path + ": " + e.getMessage(), e);
     }
@@ -157,16 +166,28 @@ public final class LocalArtifactStore implements ArtifactStore {
     try {
       return Files.size(blobPath(digest));
     } catch (NoSuchFileException e) {
-      throw new ArtifactNotFoundException(digest, root.toString());
+      throw missing(digest, e);
     } catch (IOException e) {
       throw new PerennialException("Cannot read the size of " + digest + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws ArtifactStoreUnavailableException when there was none because the store holds nothing
+   *     at all: the blob to delete may be in the store this folder should be
+   */
   @Override
   public boolean delete(Digest digest) {
     try {
-      return Files.deleteIfExists(blobPath(digest));
+      if (Files.deleteIfExists(blobPath(digest))) {
+        return true;
+      }
+      if (!isFounded()) {
+        throw new ArtifactStoreUnavailableException(root.toString(), null);
+      }
+      return false;
     } catch (IOException e) {
       throw new PerennialException("Cannot delete artifact " + digest + ": " + e.getMessage(), e);
     }
@@ -217,6 +238,68 @@ public final class LocalArtifactStore implements ArtifactStore {
           "Cannot clean up abandoned writes in " + temporary + ": " + e.getMessage(), e);
     }
     return removed;
+  }
+
+  /**
+   * Whether anything was ever written to this store: it holds {@value #MARKER}, or (written by a
+   * version before the marker) a blob.
+   */
+  public boolean isFounded() {
+    if (Files.isRegularFile(root.resolve(MARKER))) {
+      return true;
+    }
+    try (DirectoryStream<Path> shards = Files.newDirectoryStream(blobs, Files::isDirectory)) {
+      for (Path shard : shards) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+          for (Path file : files) {
+            if (HEX.matcher(file.getFileName().toString()).matches()) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      log.warn("Cannot look for blobs in {}: {}", blobs, e.toString());
+      return false;
+    }
+  }
+
+  /** The blob is not there: gone from a founded store, else the store is unavailable. */
+  private RuntimeException missing(Digest digest, NoSuchFileException cause) {
+    if (isFounded()) {
+      return new ArtifactNotFoundException(digest, root.toString());
+    }
+    return new ArtifactStoreUnavailableException(root.toString(), cause);
+  }
+
+  /** Writes {@value #MARKER} once, atomically, if it is missing. */
+  private void found() throws IOException {
+    if (markerWritten) {
+      return;
+    }
+    Path marker = root.resolve(MARKER);
+    if (!Files.isRegularFile(marker)) {
+      Path partial = Files.createTempFile(temporary, "marker-", ".partial");
+      try {
+        String content =
+            "{\"store\": \"perennial artifact store\", \"layout\": \"sha256/<first two hex"
+                + " digits>/<hex>\", \"foundedAt\": \""
+                + Instant.now()
+                + "\"}\n";
+        Files.writeString(partial, content, StandardCharsets.UTF_8);
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+        // another writer founding the store at the same moment writes the same kind of file
+        Files.move(partial, marker, StandardCopyOption.ATOMIC_MOVE);
+        partial = null;
+        forceDirectory(root);
+      } finally {
+        deleteQuietly(partial);
+      }
+    }
+    markerWritten = true;
   }
 
   /** Where the blob with this digest lives (whether or not it exists). */

@@ -142,6 +142,8 @@ class LocalArtifactStoreTest {
           .hasMessageContaining("The artifact store at " + store.root() + " holds nothing")
           .hasMessageContaining("is its volume mounted?");
     }
+    assertThatThrownBy(() -> store.isGone(digest))
+        .isInstanceOf(ArtifactStoreUnavailableException.class);
     assertThat(
             ArtifactStoreOutageException.isCause(
                 new RuntimeException("wrapped", catchThrowable(() -> store.read(digest)))))
@@ -162,6 +164,7 @@ class LocalArtifactStoreTest {
     assertThat(store.root().resolve(LocalArtifactStore.MARKER)).isRegularFile();
     assertThatThrownBy(() -> store.read(erased)).isInstanceOf(ArtifactNotFoundException.class);
     assertThatThrownBy(() -> store.size(erased)).isInstanceOf(ArtifactNotFoundException.class);
+    assertThat(store.isGone(erased)).isTrue();
     assertThat(store.delete(erased)).isFalse();
     // the marker is no blob, and another process opening the store sees it founded too
     LocalArtifactStore again = new LocalArtifactStore(store.root());
@@ -179,6 +182,8 @@ class LocalArtifactStoreTest {
 
     LocalArtifactStore reopened = new LocalArtifactStore(store.root());
     assertThatThrownBy(() -> reopened.read(missing)).isInstanceOf(ArtifactNotFoundException.class);
+    assertThat(reopened.isGone(missing)).isTrue();
+    assertThat(reopened.isGone(kept)).isFalse();
     assertThat(reopened.list()).containsExactly(kept);
   }
 
