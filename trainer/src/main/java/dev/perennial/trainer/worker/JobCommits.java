@@ -164,6 +164,7 @@ final class JobCommits {
   }
 
   private Optional<Digest> rewrittenShard(TrainedJob trained) {
-    return trained.shardsRead().stream().filter(shard -> !store.exists(shard)).findFirst();
+    // isGone, not !exists: a store that holds nothing (not mounted) throws, and the loop stops
+    return trained.shardsRead().stream().filter(store::isGone).findFirst();
   }
 }

@@ -12,6 +12,8 @@ import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.ArtifactStoreOutageException;
+import dev.perennial.core.store.ArtifactStoreUnavailableException;
 import dev.perennial.core.store.ArtifactStoreWriteException;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.runtime.DeviceChoice;
@@ -86,11 +88,13 @@ import org.slf4j.LoggerFactory;
  *       then skipped with an error; a job that can never succeed ({@link JobSkippedException}) is
  *       skipped at once. Either way it is counted, and its offset is committed in one transaction
  *       with a {@link JobGivenUp} on {@code job-outcomes.v1}, from which the accumulator learns
- *       that no candidate will come (a given-up REBASE job settles). An artifact store that takes
- *       no write ({@link ArtifactStoreWriteException}), or {@code releases.v1} that cannot be read,
- *       is no job's fault: the worker stops (it has failed) and leaves the job uncommitted. A
- *       record that is no job ({@link ReadFailure}: corrupt, unknown schema) is skipped and counted
- *       as {@code unreadable}.
+ *       that no candidate will come (a given-up REBASE job settles). An outage of the artifact
+ *       store ({@link ArtifactStoreOutageException}: it takes no write, {@link
+ *       ArtifactStoreWriteException}, or holds nothing at all, its volume not mounted, {@link
+ *       ArtifactStoreUnavailableException}, never read as SHARD_GONE), or {@code releases.v1} that
+ *       cannot be read, is no job's fault: the worker stops (it has failed) and leaves the job
+ *       uncommitted. A record that is no job ({@link ReadFailure}: corrupt, unknown schema) is
+ *       skipped and counted as {@code unreadable}.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
  *       after a bounded pause ({@link RegistryWait}), during which the loop keeps polling with
@@ -604,13 +608,13 @@ public final class TrainerWorker implements Service {
       return;
     }
     if (cause instanceof ReleasesUnreadableException
-        || ArtifactStoreWriteException.isCause(cause)) {
+        || ArtifactStoreOutageException.isCause(cause)) {
       // No job's fault, and every job would meet it: the worker stops (its liveness fails, its
       // process exits for a restart) and the job, left uncommitted, is trained again after it.
       throw new TrainerException(
           (cause instanceof ReleasesUnreadableException
                   ? cause.getMessage()
-                  : "the artifact store takes no write (" + cause.getMessage() + ")")
+                  : "the artifact store fails (" + cause.getMessage() + ")")
               + ": job "
               + jobId
               + " stays uncommitted",
