@@ -503,13 +503,15 @@ final class CandidateLoader {
 
   /**
    * Every training and replay shard must still be in the store: an erasure deletes rewritten ones.
+   * A store that holds nothing at all (its volume not mounted) throws {@link
+   * dev.perennial.core.store.ArtifactStoreUnavailableException}: no verdict, the batch fails.
    */
   private void requireCurrentShards(AdapterCandidate candidate) {
     List<ShardRef> shards = new ArrayList<>(candidate.getShards());
     shards.addAll(candidate.getReplayShards());
     List<String> gone = new ArrayList<>();
     for (ShardRef shard : shards) {
-      if (!store.exists(Digest.parse(shard.getDigest()))) {
+      if (store.isGone(Digest.parse(shard.getDigest()))) {
         gone.add(shard.getDigest());
       }
     }

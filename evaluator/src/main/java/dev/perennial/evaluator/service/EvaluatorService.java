@@ -89,11 +89,13 @@ import org.slf4j.LoggerFactory;
  *       with the same id (its candidate id with {@code #verdict}).
  *   <li>A candidate that cannot be evaluated as it is (corrupt files, another base, shards an
  *       erasure rewrote) gets a failed verdict naming the gate. A batch that fails otherwise (the
- *       store cannot be read, ...) is tried again, {@value #MAX_ATTEMPTS} times in all; then the
- *       service stops consuming and has failed rather than skip a candidate. So does it when {@code
- *       releases.v1} cannot be read to its end before a batch as many times in a row (the topic
- *       gone, no ACL, the broker not answering), readiness DOWN meanwhile. A record that is no
- *       candidate ({@link ReadFailure}: corrupt, unknown schema) is committed past and counted.
+ *       store cannot be read, an outage of the artifact store: it takes no write or holds nothing
+ *       at all, its volume not mounted, which no candidate's files are gone from) is tried again,
+ *       {@value #MAX_ATTEMPTS} times in all; then the service stops consuming and has failed rather
+ *       than skip a candidate. So does it when {@code releases.v1} cannot be read to its end before
+ *       a batch as many times in a row (the topic gone, no ACL, the broker not answering),
+ *       readiness DOWN meanwhile. A record that is no candidate ({@link ReadFailure}: corrupt,
+ *       unknown schema) is committed past and counted.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the candidate waiting
  *       to be read waits, tried again after a bounded pause; nothing is committed past it and
  *       readiness is DOWN.
