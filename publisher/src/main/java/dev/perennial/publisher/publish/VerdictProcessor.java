@@ -242,6 +242,7 @@ public final class VerdictProcessor {
     try {
       return area.write(manifest, store, signingKey);
     } catch (ArtifactNotFoundException | CorruptArtifactException e) {
+      // a store that holds nothing (its volume not mounted) throws an outage instead: no refusal
       throw new RefusalException(
           "adapter file " + fileNamed(files, e) + " cannot be copied: " + e.getMessage(), e);
     }

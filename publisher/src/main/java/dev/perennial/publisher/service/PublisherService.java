@@ -13,6 +13,7 @@ import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.ArtifactStoreOutageException;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.alias.AliasChangeRefusedException;
@@ -100,13 +101,15 @@ import org.slf4j.LoggerFactory;
  * tried again, up to {@value #MAX_ATTEMPTS} times. Then, when the failure is the key's own (the
  * decision failed while a probe write to the release area succeeds), the key is quarantined ({@link
  * KeyQuarantine}): that record and the key's later ones are skipped with an audit event, and the
- * other keys go on. Otherwise (the area or Kafka fails for everyone) the service stops consuming
- * and has failed rather than skip a release: its records are delivered again after a restart. While
- * the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after
- * bounded pauses for as long as that lasts, without counting attempts, and readiness is DOWN. A
- * record that is no verdict, job or given-up job ({@link ReadFailure}: corrupt, unknown schema) is
- * skipped with an audit event. At start, a key whose latest {@code releases.v1} record cannot be
- * read is quarantined the same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
+ * other keys go on. Otherwise (the area or Kafka fails for everyone, or the artifact store has an
+ * outage: it takes no write, or holds nothing at all because its volume is not mounted, which is
+ * never a key's fault nor a reason to refuse) the service stops consuming and has failed rather
+ * than skip a release: its records are delivered again after a restart. While the schema registry
+ * is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after bounded pauses for as
+ * long as that lasts, without counting attempts, and readiness is DOWN. A record that is no verdict
+ * job or given-up job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit
+ * event. At start, a key whose latest {@code releases.v1} record cannot be read is quarantined the
+ * same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
  */
 public final class PublisherService implements AutoCloseable {
 
@@ -451,7 +454,10 @@ public final class PublisherService implements AutoCloseable {
         continue;
       }
       attempt++;
-      if (attempt >= MAX_ATTEMPTS && !aborted && areaWorks()) {
+      if (attempt >= MAX_ATTEMPTS
+          && !aborted
+          && !ArtifactStoreOutageException.isCause(failure)
+          && areaWorks()) {
         quarantine(record, where, attempt, failure);
         return;
       }
