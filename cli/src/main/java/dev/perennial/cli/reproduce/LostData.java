@@ -46,6 +46,9 @@ public final class LostData {
   /**
    * The job's shards, and the adapter files of the release training started from, that the store
    * has lost.
+   *
+   * @throws dev.perennial.core.store.ArtifactStoreUnavailableException when the store holds nothing
+   *     at all (its volume not mounted, the path wrong): nothing is known to be lost
    */
   public static List<Lost> of(ArtifactStore store, ReleaseInputs inputs) {
     List<Lost> lost = new ArrayList<>();
@@ -60,7 +63,7 @@ public final class LostData {
               try {
                 FolderIndex.files(store, parent.location()).values().stream()
                     .map(Digest::parse)
-                    .filter(digest -> !store.exists(digest))
+                    .filter(store::isGone)
                     .forEach(digest -> lost.add(new Lost(what, digest, Optional.empty())));
               } catch (ArtifactNotFoundException | InvalidFolderIndexException e) {
                 lost.add(new Lost(what, Digest.parse(parent.location()), Optional.empty()));
@@ -121,7 +124,7 @@ public final class LostData {
       ArtifactStore store, List<ShardRef> refs, String what, List<Lost> lost, List<Digest> gone) {
     for (ShardRef ref : refs) {
       Digest digest = Digest.parse(ref.getDigest());
-      if (!store.exists(digest)) {
+      if (store.isGone(digest)) {
         lost.add(new Lost(what, digest, Optional.empty()));
         gone.add(digest);
       }
