@@ -4,11 +4,13 @@ import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.trainer.accumulate.AccumulatorTopology;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.local.LocalTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
@@ -27,6 +29,12 @@ public final class TrainerStage implements LocalStage {
   private final Path stateDir;
   private LocalCluster cluster;
   private LocalTrainer trainer;
+
+  /**
+   * The sum of the examples topic's end offsets the last time the accumulator had read up to it and
+   * the whole maximum wait ran out after; -1 before.
+   */
+  private long examplesWaitedOut = -1;
 
   public TrainerStage(Path stateDir) {
     this.stateDir = stateDir;
@@ -51,6 +59,7 @@ public final class TrainerStage implements LocalStage {
   @Override
   public void start(LocalCluster cluster, PrintWriter out) {
     this.cluster = cluster;
+    this.examplesWaitedOut = -1;
     TrainerConfig config = config(cluster.values(), stateDir);
     Folders.deleteRecursively(
         Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
@@ -66,24 +75,42 @@ public final class TrainerStage implements LocalStage {
    * wait, the worker has read every job and is idle. (The worker commits "job + 1", which stays
    * behind the transaction marker at the end of the jobs topic; {@link ConsumerGroupProgress}
    * allows for that.)
+   *
+   * <p>Only an example starts a maximum wait, so when no example arrived since the accumulator read
+   * them all and that whole wait ran out (a later pass of {@link LocalPipeline#awaitCaughtUp}), no
+   * maximum wait is left to run out: the accumulator then need only have read every input and
+   * planned on its check once more (REBASE jobs are planned on the check, from releases it read).
    */
   @Override
   public void awaitCaughtUp(Duration timeout) throws InterruptedException {
     TrainerConfig config = trainer.config();
     Map<String, Object> client = cluster.config().clientProperties();
-    new ConsumerGroupProgress(
+    ConsumerGroupProgress examples =
+        new ConsumerGroupProgress(
             cluster.admin(),
             client,
             config.accumulatorApplicationId(),
-            List.of(cluster.catalog().name(PerennialTopic.EXAMPLES)))
-        .awaitCaughtUp(timeout);
-    Thread.sleep(
-        config
-            .defaultTriggers()
-            .maxWait()
-            .plus(config.triggerCheckInterval())
-            .multipliedBy(2)
-            .toMillis());
+            List.of(cluster.catalog().name(PerennialTopic.EXAMPLES)));
+    long examplesEnd = examples.endOffsetSum();
+    examples.awaitCaughtUp(timeout);
+    if (examplesEnd != examplesWaitedOut) {
+      Thread.sleep(
+          config
+              .defaultTriggers()
+              .maxWait()
+              .plus(config.triggerCheckInterval())
+              .multipliedBy(2)
+              .toMillis());
+      examplesWaitedOut = examplesEnd;
+    } else {
+      new ConsumerGroupProgress(
+              cluster.admin(),
+              client,
+              config.accumulatorApplicationId(),
+              accumulatorInputs(config.accumulatorApplicationId()))
+          .awaitCaughtUp(timeout);
+      Thread.sleep(config.triggerCheckInterval().multipliedBy(2).toMillis());
+    }
     new ConsumerGroupProgress(
             cluster.admin(),
             client,
@@ -97,6 +124,23 @@ public final class TrainerStage implements LocalStage {
       }
       Thread.sleep(POLL.toMillis());
     }
+  }
+
+  /** Every topic the accumulator reads, its repartition topic included (AccumulatorTopology). */
+  private List<String> accumulatorInputs(String applicationId) {
+    List<String> topics = new ArrayList<>();
+    for (PerennialTopic topic :
+        List.of(
+            PerennialTopic.EXAMPLES,
+            PerennialTopic.ERASURES,
+            PerennialTopic.CANDIDATES,
+            PerennialTopic.RELEASES,
+            PerennialTopic.VERDICTS,
+            PerennialTopic.JOB_OUTCOMES)) {
+      topics.add(cluster.catalog().name(topic));
+    }
+    topics.add(applicationId + "-" + AccumulatorTopology.EVENTS_BY_TENANT + "-repartition");
+    return topics;
   }
 
   /**
