@@ -6,7 +6,6 @@ import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ManifestException;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.JobGivenUp;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -96,38 +95,22 @@ public record GivenUpErasure(
    * @throws ManifestException when the bytes are not a given-up job
    */
   static GivenUpErasure parse(byte[] bytes) {
-    JsonNode tree;
-    try {
-      tree = Json.MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      throw new ManifestException("not JSON: " + e.getMessage(), e);
-    }
-    if (tree == null || !FORMAT.equals(tree.path("format").asText(null))) {
-      throw new ManifestException("format is not " + FORMAT);
-    }
+    JsonNode tree = RetractionFile.tree(bytes, FORMAT);
     try {
       JsonNode skipReason = tree.path("skipReason");
       return new GivenUpErasure(
           AdapterKey.parse(tree.path("adapterKey").asText("")),
-          require(tree, "jobId"),
-          require(tree, "outcome"),
+          RetractionFile.require(tree, "jobId"),
+          RetractionFile.require(tree, "outcome"),
           skipReason.isTextual() ? Optional.of(skipReason.asText()) : Optional.empty(),
-          require(tree, "detail"),
-          require(tree, "workerId"),
-          Instant.parse(require(tree, "givenUpAt")),
-          Instant.parse(require(tree, "notedAt")));
+          RetractionFile.require(tree, "detail"),
+          RetractionFile.require(tree, "workerId"),
+          Instant.parse(RetractionFile.require(tree, "givenUpAt")),
+          Instant.parse(RetractionFile.require(tree, "notedAt")));
     } catch (ManifestException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new ManifestException(e.getMessage(), e);
     }
-  }
-
-  private static String require(JsonNode tree, String field) {
-    JsonNode value = tree.path(field);
-    if (!value.isTextual()) {
-      throw new ManifestException(field + " is missing");
-    }
-    return value.asText();
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ManifestException;
 import dev.perennial.schemas.key.AdapterKey;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,15 +55,7 @@ public record ScheduledRetraction(
    * @throws ManifestException when the bytes are not a scheduled retraction
    */
   static ScheduledRetraction parse(byte[] bytes) {
-    JsonNode tree;
-    try {
-      tree = Json.MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      throw new ManifestException("not JSON: " + e.getMessage(), e);
-    }
-    if (tree == null || !FORMAT.equals(tree.path("format").asText(null))) {
-      throw new ManifestException("format is not " + FORMAT);
-    }
+    JsonNode tree = RetractionFile.tree(bytes, FORMAT);
     try {
       List<Integer> versions = new ArrayList<>();
       for (JsonNode version : tree.path("versions")) {
@@ -75,22 +66,14 @@ public record ScheduledRetraction(
       }
       return new ScheduledRetraction(
           AdapterKey.parse(tree.path("adapterKey").asText("")),
-          require(tree, "jobId"),
-          require(tree, "erasureRequestId"),
+          RetractionFile.require(tree, "jobId"),
+          RetractionFile.require(tree, "erasureRequestId"),
           versions,
-          Instant.parse(require(tree, "scheduledAt")));
+          Instant.parse(RetractionFile.require(tree, "scheduledAt")));
     } catch (ManifestException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new ManifestException(e.getMessage(), e);
     }
-  }
-
-  private static String require(JsonNode tree, String field) {
-    JsonNode value = tree.path(field);
-    if (!value.isTextual()) {
-      throw new ManifestException(field + " is missing");
-    }
-    return value.asText();
   }
 }

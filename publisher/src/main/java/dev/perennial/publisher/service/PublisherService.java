@@ -106,10 +106,10 @@ import org.slf4j.LoggerFactory;
  * never a key's fault nor a reason to refuse) the service stops consuming and has failed rather
  * than skip a release: its records are delivered again after a restart. While the schema registry
  * is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after bounded pauses for as
- * long as that lasts, without counting attempts, and readiness is DOWN. A record that is no verdict,
- * job or given-up job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit
- * event. At start, a key whose latest {@code releases.v1} record cannot be read is quarantined the
- * same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
+ * long as that lasts, without counting attempts, and readiness is DOWN. A record that is no
+ * verdict, job or given-up job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an
+ * audit event. At start, a key whose latest {@code releases.v1} record cannot be read is
+ * quarantined the same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
  */
 public final class PublisherService implements AutoCloseable {
 

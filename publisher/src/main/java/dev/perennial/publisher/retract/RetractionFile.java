@@ -1,0 +1,43 @@
+package dev.perennial.publisher.retract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.publisher.manifest.Json;
+import dev.perennial.publisher.manifest.ManifestException;
+import java.io.IOException;
+
+/** Reading the JSON files the publisher keeps under {@code .retractions/} in the release area. */
+final class RetractionFile {
+
+  private RetractionFile() {}
+
+  /**
+   * The file's tree, when it is JSON of the given format.
+   *
+   * @throws ManifestException when it is not
+   */
+  static JsonNode tree(byte[] bytes, String format) {
+    JsonNode tree;
+    try {
+      tree = Json.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new ManifestException("not JSON: " + e.getMessage(), e);
+    }
+    if (tree == null || !format.equals(tree.path("format").asText(null))) {
+      throw new ManifestException("format is not " + format);
+    }
+    return tree;
+  }
+
+  /**
+   * The text of a field the file must have.
+   *
+   * @throws ManifestException when it is missing or not text
+   */
+  static String require(JsonNode tree, String field) {
+    JsonNode value = tree.path(field);
+    if (!value.isTextual()) {
+      throw new ManifestException(field + " is missing");
+    }
+    return value.asText();
+  }
+}
