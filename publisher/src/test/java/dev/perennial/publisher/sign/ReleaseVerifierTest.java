@@ -247,6 +247,20 @@ class ReleaseVerifierTest {
   }
 
   @Test
+  void weightsPutBackIntoAPurgedFolderFailAsTheNoticeSaysTheyWereDeleted() throws Exception {
+    // An erasure purged them: a copy restored from a backup serves the erased data again.
+    Path weights = release.folder().resolve("adapter_model.safetensors");
+    byte[] erased = Files.readAllBytes(weights);
+    area.purge(release, purgeNotice(), signingKey);
+    Files.write(weights, erased);
+
+    assertThat(verify().problems())
+        .containsExactly(
+            "adapter_model.safetensors: present, but purged.json says it was deleted (the"
+                + " release was retracted and its weights purged)");
+  }
+
+  @Test
   void thePublisherNeitherWritesNorDeletesThroughALinkOutOfTheArea() throws Exception {
     Path outside = Files.move(release.folder().getParent(), folder.resolve("outside"));
     Files.createSymbolicLink(release.folder().getParent(), outside);
