@@ -261,6 +261,20 @@ class ReleaseVerifierTest {
   }
 
   @Test
+  void aCachedCheckIsRedoneWhenTheTenantsFolderBecomesASymbolicLink() throws Exception {
+    IntegrityChecks checks = new IntegrityChecks(ReleaseVerifier.withPublishedKeys(area));
+    assertThat(checks.check(release).ok()).isTrue();
+
+    // The same files, by inode and change time, now reached through a link.
+    Path tenant = area.root().resolve("acme");
+    Path moved = Files.move(tenant, folder.resolve("outside-acme"));
+    Files.createSymbolicLink(tenant, moved);
+
+    assertThat(checks.check(release).problems())
+        .containsExactly("acme: a symbolic link, which a release never holds");
+  }
+
+  @Test
   void thePublisherNeitherWritesNorDeletesThroughALinkOutOfTheArea() throws Exception {
     Path outside = Files.move(release.folder().getParent(), folder.resolve("outside"));
     Files.createSymbolicLink(release.folder().getParent(), outside);
