@@ -275,6 +275,25 @@ class ReleaseVerifierTest {
   }
 
   @Test
+  void aManifestReadWhileTamperedIsNotServedOnceTheSignedOneIsPutBack() throws Exception {
+    // A restart reads the area's manifests into the registry, which the read API serves from.
+    Path file = release.folder().resolve("manifest.json");
+    byte[] signed = Files.readAllBytes(file);
+    String location = release.manifest().artifactLocation();
+    String elsewhere = Digest.of(new byte[] {7}).toString();
+    Files.writeString(
+        file, new String(signed, StandardCharsets.UTF_8).replace(location, elsewhere));
+    StoredRelease read = area.scan(false).releases().get(KEY).get(1);
+    Files.write(file, signed);
+
+    assertThat(read.manifest().artifactLocation()).isEqualTo(elsewhere);
+    assertThat(new IntegrityChecks(ReleaseVerifier.withPublishedKeys(area)).check(read).problems())
+        .singleElement()
+        .asString()
+        .startsWith("manifest.json: the publisher holds another manifest for this release");
+  }
+
+  @Test
   void thePublisherNeitherWritesNorDeletesThroughALinkOutOfTheArea() throws Exception {
     Path outside = Files.move(release.folder().getParent(), folder.resolve("outside"));
     Files.createSymbolicLink(release.folder().getParent(), outside);
