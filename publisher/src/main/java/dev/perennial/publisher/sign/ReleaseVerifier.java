@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -29,8 +30,8 @@ import java.util.stream.Stream;
  * Checks a release folder as a serving stack would before loading it: the signature of {@code
  * manifest.json} with the publisher's public key, the digest of every file the manifest lists, and
  * that the folder holds nothing else. A release whose weights were purged (retracted because it was
- * trained on erased data) holds a signed {@link PurgeNotice}: the files it names may be missing,
- * and it is checked like the manifest (same keys, same key and version).
+ * trained on erased data) holds a signed {@link PurgeNotice}, checked like the manifest (same keys,
+ * same key and version): the files it names must be gone, and one that is back fails.
  */
 public final class ReleaseVerifier {
 
@@ -166,9 +167,9 @@ public final class ReleaseVerifier {
   }
 
   /**
-   * The files the folder's purge notice lets be missing: none without a notice, or when the notice
-   * is unsigned, forged, about another release, or names a file the manifest does not list as it
-   * does (each a problem).
+   * The files the folder's purge notice says were deleted: none without a notice, or when the
+   * notice is unsigned, forged, about another release, or names a file the manifest does not list
+   * as it does (each a problem).
    */
   private Set<String> verifyPurgeNotice(
       Path folder, ReleaseManifest manifest, List<String> problems) {
@@ -250,10 +251,17 @@ public final class ReleaseVerifier {
         problems.add(file.getKey() + ": not a valid release file name");
       } else if (Files.isSymbolicLink(path)) {
         problems.add(file.getKey() + ": " + SYMBOLIC_LINK);
-      } else if (!Files.isRegularFile(path)) {
-        if (!purged.contains(file.getKey())) {
-          problems.add(file.getKey() + ": missing");
+      } else if (purged.contains(file.getKey())) {
+        // Erased data's weights put back (a backup restored) are no part of the signed release.
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+          problems.add(
+              file.getKey()
+                  + ": present, but "
+                  + PurgeNotice.FILE_NAME
+                  + " says it was deleted (the release was retracted and its weights purged)");
         }
+      } else if (!Files.isRegularFile(path)) {
+        problems.add(file.getKey() + ": missing");
       } else {
         Optional<Digest> read = digestOf(path, file.getKey(), problems);
         if (read.isEmpty()) {
