@@ -17,10 +17,11 @@ import java.util.stream.Stream;
 /**
  * Checks a release folder against its signed manifest before the publisher serves it or moves an
  * alias onto it ({@link ReleaseVerifier} with the pinned keys only). A result is kept while the
- * folder looks the same: the digest of {@code manifest.json} and of {@code manifest.sig}, and the
- * size, modification time, file key (inode) and change time of every entry; any change to any of
- * them (a flipped byte written back moves the change time, even with the modification time set
- * back) checks the folder again, digests of every file included.
+ * folder looks the same: where its path leads (a tenant's, adapter's or version's folder replaced
+ * by a symbolic link leads elsewhere), the digest of {@code manifest.json} and of {@code
+ * manifest.sig}, and the size, modification time, file key (inode) and change time of every entry;
+ * any change to any of them (a flipped byte written back moves the change time, even with the
+ * modification time set back) checks the folder again, digests of every file included.
  */
 public final class IntegrityChecks {
 
@@ -48,6 +49,8 @@ public final class IntegrityChecks {
 
   private static String fingerprint(Path folder) {
     StringBuilder text = new StringBuilder();
+    // A link put on the folder's path (the same files reached through it) changes nothing below.
+    text.append(realPath(folder)).append(';');
     for (String signed : List.of(ReleaseManifest.FILE_NAME, ReleaseManifest.SIGNATURE_FILE_NAME)) {
       Path file = folder.resolve(signed);
       text.append(Files.isRegularFile(file) ? Digest.of(file).toString() : "missing").append(';');
@@ -79,6 +82,14 @@ public final class IntegrityChecks {
       return "unlistable:" + e.getMessage();
     }
     return text.toString();
+  }
+
+  private static String realPath(Path folder) {
+    try {
+      return folder.toRealPath().toString();
+    } catch (IOException e) {
+      return "unresolvable:" + e.getMessage();
+    }
   }
 
   /**
