@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,17 +35,43 @@ public final class IntegrityChecks {
     this.verifier = verifier;
   }
 
-  /** The folder's verification, from the cache while the folder is unchanged. */
+  /**
+   * The folder's verification, from the cache while the folder is unchanged. It fails too when the
+   * manifest the publisher holds for the release (what the read API serves) is not the folder's.
+   */
   public Verification check(StoredRelease release) {
     Path folder = release.folder();
-    String fingerprint = fingerprint(folder);
+    String fingerprint = release.manifest().digest() + ";" + fingerprint(folder);
     Checked cached = cache.get(folder);
     if (cached != null && cached.fingerprint().equals(fingerprint)) {
       return cached.verification();
     }
-    Verification verification = verifier.verify(folder, release.key(), release.version());
+    Verification verification =
+        heldManifest(release, verifier.verify(folder, release.key(), release.version()));
     cache.put(folder, new Checked(fingerprint, verification));
     return verification;
+  }
+
+  /**
+   * The verification with a first problem when the folder's manifest is not the one the publisher
+   * holds: it reads manifests from the area at start (and after a failed transaction) before any
+   * check, so one tampered then and put back since would be served beside the genuine signature.
+   */
+  private static Verification heldManifest(StoredRelease release, Verification verification) {
+    Path file = release.folder().resolve(ReleaseManifest.FILE_NAME);
+    Digest held = release.manifest().digest();
+    if (!Files.isRegularFile(file) || Digest.of(file).equals(held)) {
+      return verification; // a missing manifest is the verifier's problem already
+    }
+    List<String> problems = new ArrayList<>();
+    problems.add(
+        ReleaseManifest.FILE_NAME
+            + ": the publisher holds another manifest for this release ("
+            + held
+            + ", read from the release area before it was checked) than the folder's; restart the"
+            + " publisher to read the folder again");
+    problems.addAll(verification.problems());
+    return new Verification(verification.folder(), problems);
   }
 
   private static String fingerprint(Path folder) {
