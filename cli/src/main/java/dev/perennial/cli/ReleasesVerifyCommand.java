@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Verifies releases in the release area: the Ed25519 signature of each manifest.json and the"
           + " SHA-256 of every file it lists; files the manifest does not list fail too.",
-      "Without KEY every release is verified; without VERSION every version of KEY. Needs no"
+      "Without KEY every release is verified; without VERSION every version of KEY, up to its"
+          + " highest folder (a folder missing below it fails: none is ever removed). Needs no"
           + " Kafka. Exit status 1 if any release fails, or (without KEY) when the area holds"
           + " folders that are no release of a valid key (STRAY): those are never served or"
           + " verified."
@@ -74,10 +75,21 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
     int failed = 0;
     int count = 0;
     for (Map.Entry<AdapterKey, List<Integer>> entry : targets.entrySet()) {
+      int highest =
+          entry.getValue().isEmpty() ? 0 : entry.getValue().get(entry.getValue().size() - 1);
       for (int number : entry.getValue()) {
         count++;
+        Path folder = area.folder(entry.getKey(), number);
         Verification verification =
-            verifier.verify(area.folder(entry.getKey(), number), entry.getKey(), number);
+            Files.isDirectory(folder)
+                ? verifier.verify(folder, entry.getKey(), number)
+                : new Verification(
+                    folder,
+                    List.of(
+                        "the release folder is missing, though the key has v"
+                            + highest
+                            + " (versions are given out in order and a release folder is never"
+                            + " removed)"));
         if (verification.ok()) {
           out.printf("OK      %s v%d%n", entry.getKey(), number);
         } else {
@@ -127,7 +139,10 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
             PublisherConfig.RELEASE_PATH_CONFIG, PublisherConfig.RELEASE_PATH_DEFAULT));
   }
 
-  /** The version folders to verify, readable manifest or not. */
+  /**
+   * The version folders to verify, readable manifest or not: every version of a key up to its
+   * highest folder.
+   */
   private SortedMap<AdapterKey, List<Integer>> targets(ReleaseArea area, ReleaseArea.Scan scan) {
     SortedMap<AdapterKey, List<Integer>> targets = new TreeMap<>();
     if (key != null) {
@@ -148,9 +163,7 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
               if (key == null || found.toString().equals(key)) {
                 List<Integer> versions = new ArrayList<>();
                 for (int number = 1; number <= highest; number++) {
-                  if (Files.isDirectory(area.folder(found, number))) {
-                    versions.add(number);
-                  }
+                  versions.add(number); // a missing one fails: no release folder is removed
                 }
                 targets.put(found, versions);
               }
