@@ -84,4 +84,25 @@ class ReleasesVerifyCommandTest {
     assertThat(key.exitCode()).as(key.out()).isEqualTo(1);
     assertThat(key.out()).contains("FAILED  acme/support v2");
   }
+
+  @Test
+  void anEntryBesideTheVersionFoldersIsAStray() throws Exception {
+    // A signed release copied under a name no version has: nothing verifies or serves it.
+    Path copy = Files.createDirectories(area.root().resolve("acme/support/v01"));
+    try (var files = Files.list(area.folder(KEY, 1))) {
+      for (Path file : files.toList()) {
+        Files.copy(file, copy.resolve(file.getFileName()));
+      }
+    }
+    Files.writeString(area.root().resolve("acme/support/adapter_model.safetensors"), "x");
+
+    Run run = verify();
+
+    assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("OK      acme/support v3")
+        .contains("STRAY   acme/support/adapter_model.safetensors: not a version folder")
+        .contains("STRAY   acme/support/v01: not a version folder")
+        .endsWith("3 releases verified, 0 failed, 2 stray (no release of a valid key)\n");
+  }
 }
