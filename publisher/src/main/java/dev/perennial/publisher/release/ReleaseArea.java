@@ -321,8 +321,9 @@ public final class ReleaseArea {
    * What {@link #scan} found.
    *
    * @param strays entries that hold no release of a valid key although they lie where releases do
-   *     (a folder under a name that is no valid tenant or adapter, a folder among the area's keys):
-   *     nothing in them is served or verified, so a check of the area reports them
+   *     (a folder under a name that is no valid tenant or adapter, a folder among the area's keys,
+   *     an entry beside a key's version folders that is none): nothing in them is served or
+   *     verified, so a check of the area reports them
    */
   public record Scan(
       SortedMap<AdapterKey, SortedMap<Integer, StoredRelease>> releases,
@@ -390,8 +391,16 @@ public final class ReleaseArea {
             }
             continue;
           }
+          if (name.startsWith(".")) {
+            continue; // the area's own (no name starts with '.')
+          }
           Matcher version = VERSION_FOLDER.matcher(name);
           if (!Files.isDirectory(entry) || !version.matches()) {
+            strays.add(
+                root.relativize(entry)
+                    + ": not a version folder (v<N>, N from 1 without leading zeros) beside "
+                    + key
+                    + "'s releases");
             continue;
           }
           int number = Integer.parseInt(version.group(1));
