@@ -16,6 +16,7 @@ import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.RegistryRebuild;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
@@ -205,6 +206,35 @@ class WeightPurgeTest {
             });
     assertThat(v(1)).isDirectoryNotContaining("glob:**/" + WEIGHTS);
     assertThat(rebuilt.quarantined()).isEmpty();
+    assertThat(verifies(1)).isTrue();
+  }
+
+  @Test
+  void aCrashBetweenTheFolderPurgeAndTheStoresIsFinishedOnRestart() {
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    Decision decision = retract(1);
+    decision.state().ifPresent(state -> registry = registry.with(state));
+    latestRecord = decision.releases().get(0);
+    StoredRelease retracted = registry.get(KEY).release(1).orElseThrow();
+    Digest weights = retracted.manifest().files().get(WEIGHTS);
+    // the folder purged (weights gone, notice written), then the process died before the store's
+    area.purge(
+        retracted,
+        PurgeNotice.of(
+            KEY,
+            1,
+            WeightPurge.weightFiles(retracted.manifest()),
+            signingKey.keyId(),
+            clock.instant(),
+            null),
+        signingKey);
+    assertThat(store.exists(weights)).isTrue();
+
+    List<WeightPurge.Result> finished = purge.completeRetracted(restart().registry());
+
+    assertThat(store.exists(weights)).as("the erased data's weights left in the store").isFalse();
+    assertThat(finished).singleElement().satisfies(r -> assertThat(r.blobs()).contains(weights));
     assertThat(verifies(1)).isTrue();
   }
 
