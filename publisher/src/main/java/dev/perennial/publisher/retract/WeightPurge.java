@@ -164,14 +164,16 @@ public final class WeightPurge {
 
   /**
    * Finishes every purge a crash left undone: each retracted version that still has weights in its
-   * folder or no notice. A version that cannot be purged is logged and left for the next start.
+   * folder or no notice, or whose weights' blobs the store still holds. A version that cannot be
+   * purged is logged and left for the next start.
    */
   public List<Result> completeRetracted(ReleaseRegistry registry) {
     List<Result> results = new ArrayList<>();
+    SortedSet<Digest> held = heldBlobs(registry);
     for (KeyState state : registry.keys().values()) {
       for (int version : state.retracted()) {
         Optional<StoredRelease> release = state.release(version);
-        if (release.isEmpty() || !needsPurge(release.get())) {
+        if (release.isEmpty() || !(needsPurge(release.get()) || leftInStore(release.get(), held))) {
           continue;
         }
         log.warn(
@@ -186,6 +188,16 @@ public final class WeightPurge {
       }
     }
     return results;
+  }
+
+  /**
+   * Whether the store still holds a blob the purge of a retracted release deletes (a crash after
+   * its folder was purged, before the store's blobs were).
+   */
+  private boolean leftInStore(StoredRelease release, SortedSet<Digest> held) {
+    SortedSet<Digest> blobs = new TreeSet<>(weightFiles(release.manifest()).values());
+    location(release.manifest()).ifPresent(blobs::add);
+    return blobs.stream().anyMatch(blob -> !held.contains(blob) && store.exists(blob));
   }
 
   /** Every blob a release that is not retracted holds: its files and its folder index. */
