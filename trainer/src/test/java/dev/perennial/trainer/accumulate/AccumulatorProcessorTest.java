@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.MasterKeyMissingException;
 import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.LogCapture;
@@ -48,6 +49,7 @@ import dev.perennial.trainer.shard.ShardWriter;
 import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -92,6 +94,7 @@ class AccumulatorProcessorTest {
   private ExampleDecryptor decryptor;
   private final Map<String, SubjectKeyRecords.NewKey> dataKeys = new HashMap<>();
   private SimpleMeterRegistry meters;
+  private AccumulatorSettings settings;
   private long offset;
   private KeyValueStore<String, byte[]> bases;
   private KeyValueStore<String, byte[]> imports;
@@ -152,7 +155,7 @@ class AccumulatorProcessorTest {
     imports = AccumulatorStores.importsStore(Stores::inMemoryKeyValueStore).build();
     imports.init(context.getStateStoreContext(), imports);
     context.addStateStore(imports);
-    AccumulatorSettings settings =
+    settings =
         new AccumulatorSettings(
             tenant -> TENANTS.getOrDefault(tenant, DEFAULTS),
             heldOutFraction,
@@ -470,6 +473,128 @@ class AccumulatorProcessorTest {
     assertThat(bobRetrain.getErasure().getAffectedVersions())
         .as("v1 holds Alice's data and only this retrain can still replace it")
         .containsExactly(1);
+  }
+
+  @Test
+  void aBurstOfErasureRequestsReadsEachBlobsHeaderOnceNotOncePerRequest() {
+    // Every erasure sweeps the store for orphaned shards. A burst of requests (an app revoking
+    // thousands of subjects, or anyone writing to erasures.v1, for subjects that need not exist)
+    // must not make the task read the whole store once per request.
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-carol", "Carol owns a red lamp."));
+    assertThat(jobs()).hasSize(1);
+    // blobs no index entry names: orphaned shards of acme, another tenant's shard, adapter weights
+    Digest aliceOrphan = orphan("acme", "p-alice", "Alice is orphaned.");
+    Digest daveOrphan = orphan("acme", "p-dave", "Dave is orphaned.");
+    Digest erinOrphan = orphan("acme", "p-erin", "Erin is orphaned.");
+    Digest globexShard = orphan("globex", "p-alice", "Another tenant's Alice.");
+    Digest weights = artifacts.put("adapter weights, no shard".getBytes(StandardCharsets.UTF_8));
+    HeaderCountingStore counting = new HeaderCountingStore(artifacts);
+    processor = new AccumulatorProcessor(settings, counting, decryptor, BASES, IMPORTS, meters);
+    processor.init(context);
+
+    int requests = 50;
+    for (int i = 0; i < requests; i++) {
+      processor.process(
+          new Record<>("acme", new ErasureArrived(erasure("acme", "p-nobody-" + i)), 5_000 + i));
+    }
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 6_000));
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-dave")), 6_001));
+
+    // the privacy promise holds: no blob of acme holds an erased subject's examples
+    assertThat(artifacts.exists(aliceOrphan)).isFalse();
+    assertThat(artifacts.exists(daveOrphan)).isFalse();
+    assertThat(artifacts.exists(erinOrphan)).isTrue();
+    assertThat(artifacts.exists(globexShard)).as("another tenant's shard").isTrue();
+    assertThat(artifacts.exists(weights)).isTrue();
+    // and the store's headers were read in one pass, not once per request
+    assertThat(counting.opened)
+        .as("header reads per blob over %d erasure requests", requests + 2)
+        .containsEntry(globexShard, 1)
+        .containsEntry(weights, 1)
+        .containsEntry(erinOrphan, 1)
+        .allSatisfy((digest, reads) -> assertThat(reads).isEqualTo(1));
+  }
+
+  /** A shard of one example that no index entry names (a crashed seal leaves one). */
+  private Digest orphan(String tenant, String subject, String content) {
+    return ShardWriter.write(
+        artifacts,
+        new Shard(
+            tenant,
+            tenant + "/support",
+            ShardSplit.TRAIN,
+            null,
+            List.of(at(1, offset++, text(tenant + "/support", subject, content)))));
+  }
+
+  /** The real store, counting how often each blob is opened (how shard headers are read). */
+  private static final class HeaderCountingStore implements ArtifactStore {
+
+    private final ArtifactStore store;
+    final Map<Digest, Integer> opened = new HashMap<>();
+
+    HeaderCountingStore(ArtifactStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public InputStream open(Digest digest) {
+      opened.merge(digest, 1, Integer::sum);
+      return store.open(digest);
+    }
+
+    @Override
+    public Digest put(byte[] content) {
+      return store.put(content);
+    }
+
+    @Override
+    public Digest put(InputStream content) {
+      return store.put(content);
+    }
+
+    @Override
+    public Digest putFile(Path file) {
+      return store.putFile(file);
+    }
+
+    @Override
+    public byte[] read(Digest digest) {
+      return store.read(digest);
+    }
+
+    @Override
+    public void copyTo(Digest digest, Path target) {
+      store.copyTo(digest, target);
+    }
+
+    @Override
+    public boolean exists(Digest digest) {
+      return store.exists(digest);
+    }
+
+    @Override
+    public boolean isGone(Digest digest) {
+      return store.isGone(digest);
+    }
+
+    @Override
+    public long size(Digest digest) {
+      return store.size(digest);
+    }
+
+    @Override
+    public boolean delete(Digest digest) {
+      return store.delete(digest);
+    }
+
+    @Override
+    public List<Digest> list() {
+      return store.list();
+    }
   }
 
   @Test
