@@ -7,6 +7,7 @@ import dev.perennial.trainer.TrainerException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,6 +76,21 @@ public final class ShardReader {
    * adapter file, a report, ...). The content is not checked against the digest.
    */
   public static Optional<ShardHeader> header(ArtifactStore store, Digest digest) {
+    try {
+      return readableHeader(store, digest);
+    } catch (UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * As {@link #header}, but a blob that could not be read to its header (an I/O error, or content
+   * Avro cannot open) throws instead of reading as no shard: empty here means the content is no
+   * shard, which holds as long as the blob is there (blobs never change).
+   *
+   * @throws UncheckedIOException when the blob could not be read to its header
+   */
+  public static Optional<ShardHeader> readableHeader(ArtifactStore store, Digest digest) {
     try (InputStream in = store.open(digest)) {
       byte[] magic = in.readNBytes(ShardFormat.AVRO_MAGIC.length);
       if (!Arrays.equals(magic, ShardFormat.AVRO_MAGIC)) {
@@ -88,8 +104,10 @@ public final class ShardReader {
         }
         return Optional.of(header(stream, digest));
       }
-    } catch (IOException | AvroRuntimeException e) {
+    } catch (AvroRuntimeException e) {
       return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the header of blob " + digest, e);
     }
   }
 
