@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
@@ -20,6 +21,8 @@ import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.testing.Examples;
 import dev.perennial.trainer.testing.TestConfigs;
+import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -48,6 +51,9 @@ class AccumulatorInputTest {
   private static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
 
   @TempDir Path folder;
+
+  /** {@code perennial.trainer.erasures{outcome=skipped}} after {@link #repartitioned}. */
+  private double erasuresSkipped;
 
   @Test
   void recordHeadersOfTheInputTopicsDoNotTravelIntoTheRepartitionTopic() {
@@ -95,6 +101,37 @@ class AccumulatorInputTest {
     assertThat(repartitioned.get(0).value().length).isLessThan(1_000);
   }
 
+  @Test
+  void anErasureWhoseTenantIsNoValidTenantNameIsSkippedAndCountedBeforeTheRepartitionTopic() {
+    // The tenant keys the repartition topic, the accumulator's state and every shard it reads:
+    // an erasure request naming "../x", a huge name or control characters must touch none.
+    List<String> hostile =
+        List.of("../x", "a".repeat(100_000), "acme\u0000", "acme\n", "Acme", "keys");
+    List<TestRecord<byte[], byte[]>> repartitioned;
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      repartitioned =
+          repartitioned(
+              Map.of(),
+              (driver, topics) -> {
+                TestInputTopic<String, ErasureRequest> erasures = input(driver, topics.erasures());
+                hostile.forEach(tenant -> erasures.pipeInput("k", erasure(tenant, "p-1")));
+                erasures.pipeInput("acme/p-2", erasure("acme", "p-2"));
+              });
+      logged = logs.text();
+    }
+
+    assertThat(repartitioned)
+        .singleElement()
+        .satisfies(
+            record ->
+                assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("acme"));
+    assertThat(erasuresSkipped).isEqualTo(hostile.size());
+    assertThat(logged)
+        .contains("erasure-1", "tenant")
+        .doesNotContain("../x", "a".repeat(1_000), "p-1");
+  }
+
   /** What the production topology writes to its repartition topic for the records sent. */
   private List<TestRecord<byte[], byte[]>> repartitioned(
       Map<String, String> overrides, BiConsumer<TopologyTestDriver, Topics> send) {
@@ -119,6 +156,9 @@ class AccumulatorInputTest {
                 properties,
                 AT)) {
       send.accept(driver, topics);
+      Counter skipped =
+          metrics.registry().find("perennial.trainer.erasures").tag("outcome", "skipped").counter();
+      erasuresSkipped = skipped == null ? 0 : skipped.count();
       return driver
           .createOutputTopic(
               config.accumulatorApplicationId()
