@@ -1,6 +1,7 @@
 package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.release.MovedRelease;
 import dev.perennial.schemas.release.StableRelease;
@@ -32,6 +33,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -172,7 +174,9 @@ public final class AccumulatorTopology {
             .merge(releases, Named.as("trainer-merge-releases"))
             .merge(insufficient, Named.as("trainer-merge-insufficient"))
             .merge(givenUp, Named.as("trainer-merge-given-up"))
-            .filter(AccumulatorTopology::hasTenant, Named.as("trainer-events-with-tenant"))
+            .filter(
+                (key, event) -> hasValidTenant(key, event, meters),
+                Named.as("trainer-events-with-tenant"))
             // Nothing the accumulator reads is in its input records' headers, and nothing bounds
             // their size: carried into the repartition topic, headers larger than the producer's
             // request size would fail the task's transaction on every restart.
@@ -292,18 +296,48 @@ public final class AccumulatorTopology {
         stable.manifestDigest());
   }
 
-  static boolean hasTenant(String key, TrainerEvent event) {
-    if (event.tenant() == null || event.tenant().isEmpty()) {
+  /**
+   * Whether the event's tenant is a valid tenant name ({@link AdapterKey#isValidName}): it keys the
+   * repartition topic, the accumulator's state and the shards an erasure rewrites. Any other (none,
+   * {@code ../x}, a huge name, control characters) is skipped with a warning that does not repeat
+   * it, an erasure counted as {@code perennial.trainer.erasures{outcome=skipped}}, an example as
+   * {@code perennial.trainer.examples{outcome=skipped}}.
+   */
+  static boolean hasValidTenant(String key, TrainerEvent event, MeterRegistry meters) {
+    Optional<String> problem = AdapterKey.nameProblem(event.tenant());
+    if (problem.isEmpty()) {
+      return true;
+    }
+    if (event instanceof TrainerEvent.ErasureArrived erasure) {
+      Counter.builder("perennial.trainer.erasures")
+          .tag("outcome", "skipped")
+          .register(meters)
+          .increment();
       // erasures.v1 is keyed tenant/pseudonym: an erasure is named by its request, not its key
       log.warn(
-          "Skipping {} ({}): no tenant in it",
-          event.getClass().getSimpleName(),
-          event instanceof TrainerEvent.ErasureArrived erasure
-              ? "request " + erasure.request().getRequestId()
-              : "key " + key);
+          "Skipping ErasureArrived (request {}): its tenant {}",
+          erasure.request().getRequestId(),
+          problem.get());
       return false;
     }
-    return true;
+    if (event instanceof TrainerEvent.ExampleArrived arrived) {
+      Counter.builder("perennial.trainer.examples")
+          .tag("outcome", "skipped")
+          .register(meters)
+          .increment();
+      log.warn(
+          "Skipping example {} at {}: its tenant {}",
+          arrived.example().example().getExampleId(),
+          arrived.example().position(),
+          problem.get());
+      return false;
+    }
+    log.warn(
+        "Skipping {} (key {}): its tenant {}",
+        event.getClass().getSimpleName(),
+        key,
+        problem.get());
+    return false;
   }
 
   /**
