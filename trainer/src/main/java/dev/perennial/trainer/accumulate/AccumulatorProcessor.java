@@ -3,6 +3,8 @@ package dev.perennial.trainer.accumulate;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.UndecryptableException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.ArtifactStoreOutageException;
+import dev.perennial.core.store.ArtifactStoreUnavailableException;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.topic.Topic;
@@ -299,6 +301,7 @@ public final class AccumulatorProcessor
     KeyAccumulation accumulation = state.accumulation(adapterKey);
     List<KeyValue<String, JobEntry>> carried = rollovers.pending(adapterKey);
 
+    requireStoreOfIndex(adapterKey);
     Shard trainShard = new Shard(tenant, adapterKey, ShardSplit.TRAIN, null, train);
     Digest trainDigest = ShardWriter.write(artifacts, trainShard);
     Shard heldOutShard =
@@ -383,6 +386,39 @@ public final class AccumulatorProcessor
     }
     // an import that waited for the key's first data
     planImport(adapterKey, timestamp);
+  }
+
+  /**
+   * Checks, before a seal writes, that the store holds what this task's index names: a seal is the
+   * one write that can found a store (a rewrite writes only after reading the old shard, which a
+   * store holding nothing refuses). A shard of the index missing from a store that holds nothing at
+   * all means the store is not the one the shards went to (its volume not mounted): sealing into it
+   * would found an empty folder that no other stage reads, so this stops the seal with an {@link
+   * ArtifactStoreOutageException}, which fails the accumulator and leaves the examples pending. A
+   * task that never sealed (a fresh install) founds the store with its first seal.
+   */
+  private void requireStoreOfIndex(String adapterKey) {
+    Optional<ShardEntry> sealed = state.anyShard();
+    if (sealed.isEmpty()) {
+      return;
+    }
+    try {
+      // a miss in a store that holds nothing throws; a shard an erasure deleted is just gone
+      artifacts.isGone(Digest.parse(sealed.get().digest()));
+    } catch (ArtifactStoreUnavailableException e) {
+      throw new ArtifactStoreOutageException(
+          "Not sealing the pending examples of "
+              + adapterKey
+              + ": the accumulator's state names shards sealed before (shard "
+              + sealed.get().digest()
+              + " of job "
+              + sealed.get().jobId()
+              + "), but "
+              + e.getMessage()
+              + " Sealing would found that empty folder, and no other stage would find the shards."
+              + " Mount the store's volume and restart the accumulator; the examples stay pending",
+          e);
+    }
   }
 
   /**

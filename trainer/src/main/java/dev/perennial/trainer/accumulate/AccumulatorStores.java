@@ -216,6 +216,13 @@ public final class AccumulatorStores {
     return entries;
   }
 
+  /** One shard of this task's index (of any key), or empty when the task has sealed none. */
+  public Optional<ShardEntry> anyShard() {
+    try (KeyValueIterator<String, ShardEntry> iterator = shards.all()) {
+      return iterator.hasNext() ? Optional.of(iterator.next().value) : Optional.empty();
+    }
+  }
+
   public void putShard(String adapterKey, long sequence, ShardEntry entry) {
     shards.put(sequenceKey(adapterKey, sequence), entry);
   }
