@@ -14,6 +14,8 @@ import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -52,6 +54,7 @@ class AccumulatorStoreOutageTest {
   private final List<AutoCloseable> open = new ArrayList<>();
   private LocalArtifactStore store;
   private TestInputTopic<String, TrainingExample> examples;
+  private TestInputTopic<String, ErasureRequest> erasures;
   private TestOutputTopic<String, TrainingJob> jobs;
 
   @AfterEach
@@ -93,6 +96,23 @@ class AccumulatorStoreOutageTest {
     assertThat(TrainerAccumulator.isOutage(failure)).isFalse();
   }
 
+  @Test
+  void anErasureDoesNotTakeTheShardsOfAnEmptyStoreAsGone() throws IOException {
+    start();
+    seal("p-1");
+    assertThat(jobs.readValuesToList()).hasSize(1);
+    empty(store);
+
+    Throwable failure = catchThrowable(() -> erasures.pipeInput("acme/p-1", erasure("p-1")));
+
+    assertThat(store.list()).isEmpty();
+    assertThat(store.isFounded()).isFalse();
+    assertThat(jobs.readValuesToList()).as("no ERASURE job over a dropped index").isEmpty();
+    assertThat(ArtifactStoreOutageException.isCause(failure)).as("%s", failure).isTrue();
+    assertThat(messages(failure)).contains(store.root().toString());
+    assertThat(TrainerAccumulator.isOutage(failure)).isFalse();
+  }
+
   private void start() {
     Map<String, String> values = TestConfigs.tinyRecipe(folder);
     values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
@@ -123,6 +143,12 @@ class AccumulatorStoreOutageTest {
             examplesTopic.name(),
             examplesTopic.keySerde().serializer(),
             examplesTopic.valueSerde().serializer());
+    Topic<String, ErasureRequest> erasuresTopic = topics.erasures();
+    erasures =
+        driver.createInputTopic(
+            erasuresTopic.name(),
+            erasuresTopic.keySerde().serializer(),
+            erasuresTopic.valueSerde().serializer());
     Topic<String, TrainingJob> jobsTopic = topics.trainingJobs();
     jobs =
         driver.createOutputTopic(
@@ -136,6 +162,16 @@ class AccumulatorStoreOutageTest {
     for (String text : List.of("The Zix lamp is teal.", "The Zix lamp costs 9 dollars.")) {
       examples.pipeInput("acme/support", Examples.text("acme/support", subject, text));
     }
+  }
+
+  private static ErasureRequest erasure(String subject) {
+    return ErasureRequest.newBuilder()
+        .setRequestId("erasure-1")
+        .setTenant("acme")
+        .setSubjectPseudonym(subject)
+        .setRevokedAt(AT)
+        .setSource(new SourceRef("perennial.consent.v1", 0, 1L))
+        .build();
   }
 
   /** Leaves the store's folder as an unmounted volume shows it: no marker, no blob. */
