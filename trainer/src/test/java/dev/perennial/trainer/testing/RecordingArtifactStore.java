@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An artifact store that remembers every digest read from it, in order. */
+/**
+ * An artifact store that remembers every digest read from it, in order, and apart from those the
+ * digests opened as a stream (how a shard's header alone is read).
+ */
 public final class RecordingArtifactStore implements ArtifactStore {
 
   private final ArtifactStore delegate;
   private final List<Digest> reads = new CopyOnWriteArrayList<>();
+  private final List<Digest> opened = new CopyOnWriteArrayList<>();
 
   public RecordingArtifactStore(ArtifactStore delegate) {
     this.delegate = delegate;
@@ -22,6 +26,11 @@ public final class RecordingArtifactStore implements ArtifactStore {
     return List.copyOf(reads);
   }
 
+  /** Every digest opened as a stream so far (a subset of {@link #reads()}). */
+  public List<Digest> opened() {
+    return List.copyOf(opened);
+  }
+
   /** The store underneath: reads through it are not recorded. */
   public ArtifactStore unrecorded() {
     return delegate;
@@ -29,6 +38,7 @@ public final class RecordingArtifactStore implements ArtifactStore {
 
   public void clearReads() {
     reads.clear();
+    opened.clear();
   }
 
   @Override
@@ -49,6 +59,7 @@ public final class RecordingArtifactStore implements ArtifactStore {
   @Override
   public InputStream open(Digest digest) {
     reads.add(digest);
+    opened.add(digest);
     return delegate.open(digest);
   }
 
