@@ -100,32 +100,18 @@ public final class GivenUpJobProcessor {
       String actor,
       Instant now) {
     Map<String, String> details = new TreeMap<>();
-    details.put("jobId", scheduled.jobId());
-    details.put("erasureRequestId", scheduled.erasureRequestId());
-    details.put("affectedVersions", scheduled.versions().toString());
-    details.put("scheduledAt", scheduled.scheduledAt().toString());
-    details.put("replacedBy", "none");
     givenUp.describe(details);
-    Retractions.Result result =
-        Retractions.retract(
-            state,
-            scheduled.versions(),
-            "trained on data erased by request "
-                + scheduled.erasureRequestId()
-                + "; the retrain (job "
-                + scheduled.jobId()
-                + ") was "
-                + givenUp.why()
-                + ", so it is retracted at once without a replacement",
-            details,
-            scheduled.jobId() + "\u0000given-up",
-            actor,
-            now);
-    return new Decision(
-        Outcome.RETRACTED,
-        scheduled.key().toString(),
-        Optional.of(result.state()),
-        result.releases(),
-        result.audits());
+    return Retractions.withoutReplacement(
+        state,
+        scheduled,
+        "the retrain (job "
+            + scheduled.jobId()
+            + ") was "
+            + givenUp.why()
+            + ", so it is retracted at once without a replacement",
+        details,
+        "given-up",
+        actor,
+        now);
   }
 }

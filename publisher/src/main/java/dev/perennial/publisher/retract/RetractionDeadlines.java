@@ -2,7 +2,6 @@ package dev.perennial.publisher.retract;
 
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.publish.Decision;
-import dev.perennial.publisher.publish.Decision.Outcome;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import java.time.Clock;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -88,35 +86,19 @@ public final class RetractionDeadlines {
   }
 
   private Decision retraction(KeyState state, ScheduledRetraction scheduled, Instant now) {
-    Map<String, String> details = new TreeMap<>();
-    details.put("jobId", scheduled.jobId());
-    details.put("erasureRequestId", scheduled.erasureRequestId());
-    details.put("affectedVersions", scheduled.versions().toString());
-    details.put("scheduledAt", scheduled.scheduledAt().toString());
-    details.put("maxWait", maxWait.toString());
-    details.put("replacedBy", "none");
-    Retractions.Result result =
-        Retractions.retract(
-            state,
-            scheduled.versions(),
-            "trained on data erased by request "
-                + scheduled.erasureRequestId()
-                + "; no retrained release of job "
-                + scheduled.jobId()
-                + " was published or decided within "
-                + maxWait
-                + " ("
-                + PublisherConfig.RETRACTION_MAX_WAIT_MS_CONFIG
-                + "), so it is retracted without a replacement",
-            details,
-            scheduled.jobId() + "\u0000max-wait",
-            actor,
-            now);
-    return new Decision(
-        Outcome.RETRACTED,
-        scheduled.key().toString(),
-        Optional.of(result.state()),
-        result.releases(),
-        result.audits());
+    return Retractions.withoutReplacement(
+        state,
+        scheduled,
+        "no retrained release of job "
+            + scheduled.jobId()
+            + " was published or decided within "
+            + maxWait
+            + " ("
+            + PublisherConfig.RETRACTION_MAX_WAIT_MS_CONFIG
+            + "), so it is retracted without a replacement",
+        Map.of("maxWait", maxWait.toString()),
+        "max-wait",
+        actor,
+        now);
   }
 }

@@ -3,6 +3,8 @@ package dev.perennial.publisher.retract;
 import dev.perennial.publisher.alias.AliasPolicy;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.manifest.ReleaseManifest;
+import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.publish.Decision.Outcome;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseEvents;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -43,6 +46,45 @@ public final class Retractions {
       List<Integer> retracted,
       List<Integer> alreadyRetracted,
       List<Integer> unknown) {}
+
+  /**
+   * Retracts the versions a {@code replacement} wait names without the replacement it waited for,
+   * as the {@code immediate} policy would have: the reason names the erasure request, then {@code
+   * why}; the audit's details name the schedule, {@code replacedBy: none} and {@code more}.
+   *
+   * @param cause what ended the wait, which makes the audit event's source unique per schedule
+   * @return a RETRACTED decision, without releases when none is left to retract
+   */
+  static Decision withoutReplacement(
+      KeyState state,
+      ScheduledRetraction scheduled,
+      String why,
+      Map<String, String> more,
+      String cause,
+      String actor,
+      Instant now) {
+    Map<String, String> details = new TreeMap<>(more);
+    details.put("jobId", scheduled.jobId());
+    details.put("erasureRequestId", scheduled.erasureRequestId());
+    details.put("affectedVersions", scheduled.versions().toString());
+    details.put("scheduledAt", scheduled.scheduledAt().toString());
+    details.put("replacedBy", "none");
+    Result result =
+        retract(
+            state,
+            scheduled.versions(),
+            "trained on data erased by request " + scheduled.erasureRequestId() + "; " + why,
+            details,
+            scheduled.jobId() + "\u0000" + cause,
+            actor,
+            now);
+    return new Decision(
+        Outcome.RETRACTED,
+        scheduled.key().toString(),
+        Optional.of(result.state()),
+        result.releases(),
+        result.audits());
+  }
 
   /**
    * @param source what the decision is about (the verdict or job id), for stable audit event ids
