@@ -302,53 +302,29 @@ class CandidateLoaderTest {
   @Test
   void aCandidateWhoseIncumbentWasTrainedWithOtherTokenizerFilesIsUndecidedNamingBothDigests()
       throws IOException {
-    Path copy = copyOfTheBase();
-    String incumbentTrainedWith = BaseModel.open(copy, TinyModel.NAME).tokenizerDigest();
-    FolderIndex.StoredFolder adapter = trainedAdapter();
-    // the chat template was edited in place after v1 was released; v2 was trained with the edit
-    Files.writeString(copy.resolve("chat_template.jinja"), "{{ messages }}");
-    BaseModel edited = BaseModel.open(copy, TinyModel.NAME);
-    StableRelease v1 =
-        new StableRelease(
-            1,
-            adapter.location(),
-            "sha256:" + "ef".repeat(32),
-            base.digest(),
-            incumbentTrainedWith);
-    AdapterCandidate v2 =
-        recording(stored("acme/support@2-def#candidate", adapter), edited.tokenizerDigest());
-    v2.setParentVersion(1);
+    EditedAfterV1 edit = chatTemplateEditedAfterV1();
+    String incumbentTrainedWith = edit.v1().baseTokenizerDigest();
 
     assertThatThrownBy(
             () ->
-                loaderOn(edited)
-                    .prepare(new CandidateRequest(v2, Optional.of(v1)), folder.resolve("work")))
+                loaderOn(edit.base())
+                    .prepare(
+                        new CandidateRequest(edit.v2(), Optional.of(edit.v1())),
+                        folder.resolve("work")))
         .isInstanceOfSatisfying(
             UndecidableCandidateException.class,
             e -> assertThat(e.gate()).isEqualTo(GateNames.BASE_TOKENIZER))
         .hasMessageContaining("v1")
         .hasMessageContaining(incumbentTrainedWith)
-        .hasMessageContaining(edited.tokenizerDigest());
+        .hasMessageContaining(edit.base().tokenizerDigest());
   }
 
   @Test
   void anIncumbentTrainedWithTokenizerFilesTheTrainerWasToldAreReplacedIsComparedWithANote()
       throws IOException {
-    Path copy = copyOfTheBase();
-    String incumbentTrainedWith = BaseModel.open(copy, TinyModel.NAME).tokenizerDigest();
-    FolderIndex.StoredFolder adapter = trainedAdapter();
-    Files.writeString(copy.resolve("chat_template.jinja"), "{{ messages }}");
-    BaseModel edited = BaseModel.open(copy, TinyModel.NAME);
-    StableRelease v1 =
-        new StableRelease(
-            1,
-            adapter.location(),
-            "sha256:" + "ef".repeat(32),
-            base.digest(),
-            incumbentTrainedWith);
-    AdapterCandidate v2 =
-        recording(stored("acme/support@2-def#candidate", adapter), edited.tokenizerDigest());
-    v2.setParentVersion(1);
+    EditedAfterV1 edit = chatTemplateEditedAfterV1();
+    String incumbentTrainedWith = edit.v1().baseTokenizerDigest();
+    AdapterCandidate v2 = edit.v2();
     // the worker continued v1 under perennial.trainer.base.tokenizer.replaces=<v1's digest>
     Map<String, String> extras = new HashMap<>(v2.getRecipe().getExtras());
     extras.put(
@@ -357,7 +333,8 @@ class CandidateLoaderTest {
     v2.getRecipe().setExtras(extras);
 
     PreparedCandidate prepared =
-        loaderOn(edited).prepare(new CandidateRequest(v2, Optional.of(v1)), folder.resolve("w"));
+        loaderOn(edit.base())
+            .prepare(new CandidateRequest(v2, Optional.of(edit.v1())), folder.resolve("w"));
 
     assertThat(prepared.context().incumbent()).isPresent();
     assertThat(prepared.unchecked())
@@ -398,6 +375,29 @@ class CandidateLoaderTest {
         .contains("tokenizer files were not checked");
     assertThat(checked.context().incumbent()).isPresent();
     assertThat(checked.unchecked()).isEmpty();
+  }
+
+  /** v1 released, then the base's tokenizer files edited in place, then v2 trained on the edit. */
+  private record EditedAfterV1(BaseModel base, StableRelease v1, AdapterCandidate v2) {}
+
+  /** The chat template edited in place after v1 was released; v2 was trained with the edit. */
+  private EditedAfterV1 chatTemplateEditedAfterV1() throws IOException {
+    Path copy = copyOfTheBase();
+    String incumbentTrainedWith = BaseModel.open(copy, TinyModel.NAME).tokenizerDigest();
+    FolderIndex.StoredFolder adapter = trainedAdapter();
+    Files.writeString(copy.resolve("chat_template.jinja"), "{{ messages }}");
+    BaseModel edited = BaseModel.open(copy, TinyModel.NAME);
+    StableRelease v1 =
+        new StableRelease(
+            1,
+            adapter.location(),
+            "sha256:" + "ef".repeat(32),
+            base.digest(),
+            incumbentTrainedWith);
+    AdapterCandidate v2 =
+        recording(stored("acme/support@2-def#candidate", adapter), edited.tokenizerDigest());
+    v2.setParentVersion(1);
+    return new EditedAfterV1(edited, v1, v2);
   }
 
   /** The bundled base copied into the test's folder, whose tokenizer files a test may edit. */
