@@ -1,5 +1,6 @@
 package dev.perennial.publisher.retract;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -236,6 +237,59 @@ class WeightPurgeTest {
     assertThat(store.exists(weights)).as("the erased data's weights left in the store").isFalse();
     assertThat(finished).singleElement().satisfies(r -> assertThat(r.blobs()).contains(weights));
     assertThat(verifies(1)).isTrue();
+  }
+
+  /**
+   * Rewrites a release's manifest.json on disk (its signature no longer verifies) so that it names
+   * {@code forged} as the digest of its weights.
+   */
+  private void forgeWeightsDigest(int version, Digest forged) throws Exception {
+    Path manifest = v(version).resolve("manifest.json");
+    Digest genuine =
+        registry.get(KEY).release(version).orElseThrow().manifest().files().get(WEIGHTS);
+    Files.writeString(
+        manifest, Files.readString(manifest).replace(genuine.toString(), forged.toString()));
+  }
+
+  /** The retraction of v1 committed, then the process died before the purge (done at restart). */
+  private void retractAndCrashBeforeThePurge() {
+    Decision decision = retract(1);
+    decision.state().ifPresent(state -> registry = registry.with(state));
+    latestRecord = decision.releases().get(0);
+  }
+
+  @Test
+  void aRetractedReleasesTamperedManifestDoesNotSteerThePurgeAtStart() throws Exception {
+    AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    publish(first);
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    // a blob no release names (a training shard, say) that the forged manifest claims as weights
+    Digest other = store.put("not this release's weights".getBytes(UTF_8));
+    retractAndCrashBeforeThePurge();
+    forgeWeightsDigest(1, other);
+
+    purge.completeRetracted(restart().registry());
+
+    assertThat(store.exists(other)).as("a blob the forged manifest names").isTrue();
+    assertThat(PurgeNotice.isPurged(v(1)))
+        .as("a purge notice signed over what the forged manifest says")
+        .isFalse();
+  }
+
+  @Test
+  void aServedReleasesTamperedManifestDoesNotLetThePurgeDeleteItsBlob() throws Exception {
+    AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    publish(first);
+    // the same files (the same blobs) released again as v2, which stays served
+    publish(AdapterCandidate.newBuilder(first).setCandidateId("cand-2").setJobId("j2").build());
+    Digest weights = Digest.parse("sha256:" + first.getFileDigests().get(WEIGHTS));
+    retractAndCrashBeforeThePurge();
+    forgeWeightsDigest(2, Digest.of("something else".getBytes(UTF_8)));
+
+    purge.completeRetracted(restart().registry());
+
+    assertThat(v(2)).isDirectoryContaining("glob:**/" + WEIGHTS);
+    assertThat(store.exists(weights)).as("the blob served v2's folder holds").isTrue();
   }
 
   @Test
