@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -290,6 +291,40 @@ class WeightPurgeTest {
 
     assertThat(v(2)).isDirectoryContaining("glob:**/" + WEIGHTS);
     assertThat(store.exists(weights)).as("the blob served v2's folder holds").isTrue();
+  }
+
+  @Test
+  void aTempFileACrashLeftInAPurgedFolderIsGoneAfterARestartAndTheFolderVerifies()
+      throws Exception {
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    commit(retract(1));
+    // what the purge's atomic write leaves when the process dies between writing and renaming
+    Path leftover = v(1).resolve("." + PurgeNotice.FILE_NAME + "." + UUID.randomUUID());
+    Files.write(leftover, PurgeNotice.read(v(1)).orElseThrow().bytes());
+
+    restart();
+
+    assertThat(leftover).doesNotExist();
+    assertThat(verifies(1)).isTrue();
+  }
+
+  @Test
+  void aFileThePublisherNeverWritesStaysInAPurgedFolderAndFailsVerification() throws Exception {
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    commit(retract(1));
+    Path planted = v(1).resolve("." + PurgeNotice.FILE_NAME + ".backup");
+    Files.writeString(planted, "{}");
+
+    restart();
+
+    assertThat(planted).exists();
+    assertThat(
+            ReleaseVerifier.withPinnedKeys(List.of(signingKey.publicKey()))
+                .verify(v(1), KEY, 1)
+                .problems())
+        .contains("." + PurgeNotice.FILE_NAME + ".backup: not listed in the manifest");
   }
 
   @Test
