@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/adapters}: every key with its latest version, aliases per base and
  *       retractions;
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}}: one key, with its published versions;
- *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions}: its published versions;
+ *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions}: its published versions (a quarantined
+ *       one, whose manifest did not verify when the publisher read it, as {@code quarantined} with
+ *       the {@code reason}, none of its manifest's fields);
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/versions/{n}}: one release (also a retracted
  *       one, marked so, and {@code purged} with {@code purgedFiles} once its weights are deleted);
  *   <li>{@code GET /v1/adapters/{tenant}/{adapter}/{alias}}: the release an alias points at (for
@@ -185,7 +187,8 @@ public final class PublisherApi implements HttpHandler {
     if (!read) {
       return methodNotAllowed(exchange, "GET, HEAD");
     }
-    Optional<KeyState> state = registry.get().find(key).filter(found -> found.latestVersion() > 0);
+    ReleaseRegistry current = registry.get();
+    Optional<KeyState> state = current.find(key).filter(found -> found.latestVersion() > 0);
     if (state.isEmpty()) {
       return ApiResponse.error(404, "No releases of " + key);
     }
@@ -198,11 +201,13 @@ public final class PublisherApi implements HttpHandler {
     }
     if (rest.isEmpty()) {
       ObjectNode node = ReleaseViews.summary(state.get(), bases);
-      node.set("versions", ReleaseViews.versions(state.get(), bases, area));
+      node.set(
+          "versions", ReleaseViews.versions(state.get(), bases, current.quarantined(key), area));
       return ApiResponse.ok(node);
     }
     if (rest.equals(List.of("versions"))) {
-      return ApiResponse.ok(ReleaseViews.versions(state.get(), bases, area));
+      return ApiResponse.ok(
+          ReleaseViews.versions(state.get(), bases, current.quarantined(key), area));
     }
     if (rest.size() == 2 && rest.get(0).equals("versions")) {
       return version(state.get(), rest.get(1));

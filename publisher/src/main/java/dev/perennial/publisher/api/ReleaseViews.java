@@ -13,6 +13,7 @@ import dev.perennial.publisher.retract.WeightPurge;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /** The JSON documents of the release API. */
 final class ReleaseViews {
@@ -51,17 +52,39 @@ final class ReleaseViews {
     return node;
   }
 
-  /** The published versions of a key on the chosen bases, oldest first. */
-  static ArrayNode versions(KeyState state, List<Digest> chosen, ReleaseArea area) {
+  /**
+   * The published versions of a key on the chosen bases, oldest first. A quarantined version (its
+   * manifest did not verify when the publisher read it) is listed whatever the base, as {@code
+   * quarantined} with why and where its folder is, none of its manifest's fields.
+   */
+  static ArrayNode versions(
+      KeyState state,
+      List<Digest> chosen,
+      SortedMap<Integer, String> quarantined,
+      ReleaseArea area) {
     ArrayNode versions = Json.MAPPER.createArrayNode();
     for (StoredRelease release : state.releases().values()) {
-      if (!state.isAnnounced(release.version())
-          || !chosen.contains(release.manifest().baseModelDigest())) {
+      if (!state.isAnnounced(release.version())) {
+        continue;
+      }
+      String quarantine = quarantined.get(release.version());
+      if (quarantine != null) {
+        ObjectNode node = versions.addObject();
+        node.put("version", release.version());
+        node.put("quarantined", true);
+        node.put("reason", quarantine);
+        node.put("path", area.folder(release.key(), release.version()).toString());
+        node.put("relativePath", ReleaseArea.relativePath(release.key(), release.version()));
+        node.put("retracted", state.isRetracted(release.version()));
+        continue;
+      }
+      if (!chosen.contains(release.manifest().baseModelDigest())) {
         continue;
       }
       ReleaseManifest manifest = release.manifest();
       ObjectNode node = versions.addObject();
       node.put("version", release.version());
+      node.put("quarantined", false);
       node.put("candidateId", manifest.candidateId());
       node.put("publishedAt", manifest.publishedAt().toString());
       node.put("path", area.folder(release.key(), release.version()).toString());

@@ -3,6 +3,7 @@ package dev.perennial.publisher.retract;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.AdapterFiles;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.PurgeNotice;
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It runs after the RETRACTED record is committed, and again at start over every retracted
  * version that still has weights or no notice, so a crash in between is finished on restart.
+ *
+ * <p>It never acts on a manifest that did not verify when the publisher read it ({@link
+ * ReleaseRegistry#quarantine}): a quarantined retracted release is not purged (logged, and purged
+ * at a start where its manifest verifies again), and a quarantined release that is not retracted
+ * holds the blobs of the files its folder holds, whatever its manifest claims.
  */
 public final class WeightPurge {
 
@@ -98,6 +104,16 @@ public final class WeightPurge {
     Optional<StoredRelease> release = state.release(version);
     if (!state.isRetracted(version) || release.isEmpty()) {
       return Optional.empty();
+    }
+    Optional<String> quarantined = registry.quarantine(key, version);
+    if (quarantined.isPresent()) {
+      throw new PublisherException(
+          key
+              + " v"
+              + version
+              + " is quarantined, so its weights are not purged until its manifest verifies ("
+              + quarantined.get()
+              + ")");
     }
     ReleaseManifest manifest = release.get().manifest();
     SortedMap<String, Digest> weights = weightFiles(manifest);
@@ -173,6 +189,16 @@ public final class WeightPurge {
     for (KeyState state : registry.keys().values()) {
       for (int version : state.retracted()) {
         Optional<StoredRelease> release = state.release(version);
+        Optional<String> quarantined = registry.quarantine(state.key(), version);
+        if (release.isPresent() && quarantined.isPresent()) {
+          log.error(
+              "{} v{} is retracted, but its weights are not purged: it is quarantined ({}); restore"
+                  + " its manifest.json and manifest.sig and restart the publisher",
+              state.key(),
+              version,
+              quarantined.get());
+          continue;
+        }
         if (release.isEmpty() || !(needsPurge(release.get()) || leftInStore(release.get(), held))) {
           continue;
         }
@@ -200,12 +226,20 @@ public final class WeightPurge {
     return blobs.stream().anyMatch(blob -> !held.contains(blob) && store.exists(blob));
   }
 
-  /** Every blob a release that is not retracted holds: its files and its folder index. */
+  /**
+   * Every blob a release that is not retracted holds: its files and its folder index; for a
+   * quarantined one, whose manifest is not to be believed, the files its folder holds.
+   */
   private static SortedSet<Digest> heldBlobs(ReleaseRegistry registry) {
     SortedSet<Digest> held = new TreeSet<>();
     for (KeyState state : registry.keys().values()) {
       for (StoredRelease release : state.releases().values()) {
-        if (!state.isRetracted(release.version())) {
+        if (state.isRetracted(release.version())) {
+          continue;
+        }
+        if (registry.quarantine(state.key(), release.version()).isPresent()) {
+          held.addAll(FolderDigests.of(release.folder()));
+        } else {
           held.addAll(release.manifest().files().values());
           location(release.manifest()).ifPresent(held::add);
         }

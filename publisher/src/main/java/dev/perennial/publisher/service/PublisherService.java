@@ -35,6 +35,7 @@ import dev.perennial.publisher.retract.RetractionDeadlines;
 import dev.perennial.publisher.retract.RetractionSchedule;
 import dev.perennial.publisher.retract.WeightPurge;
 import dev.perennial.publisher.sign.IntegrityChecks;
+import dev.perennial.publisher.sign.ManifestScreen;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.Verification;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
@@ -110,6 +111,11 @@ import org.slf4j.LoggerFactory;
  * verdict, job or given-up job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an
  * audit event. At start, a key whose latest {@code releases.v1} record cannot be read is
  * quarantined the same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
+ *
+ * <p>Each time it reads manifests from the release area (at start, and after a failed transaction)
+ * it checks them against their signatures with the pinned keys ({@link ManifestScreen}): a release
+ * whose manifest does not verify is quarantined, named in readiness; the weight purge leaves it
+ * alone and the read API lists it as quarantined, so nothing acts on what that manifest claims.
  */
 public final class PublisherService implements AutoCloseable {
 
@@ -141,6 +147,7 @@ public final class PublisherService implements AutoCloseable {
   private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
   private final KeyQuarantine quarantine = new KeyQuarantine();
   private final IntegrityChecks integrity;
+  private final ManifestScreen screen;
   private volatile List<String> integrityFailures = List.of();
 
   private volatile ReleaseRegistry registry = ReleaseRegistry.empty();
@@ -173,7 +180,9 @@ public final class PublisherService implements AutoCloseable {
     this.deadlines = new RetractionDeadlines(schedule, config.retractionMaxWait(), actor, clock);
     this.purge = new WeightPurge(area, store, config.signingKey(), clock);
     this.aliasCommands = new AliasCommandProcessor(clock);
-    this.integrity = new IntegrityChecks(ReleaseVerifier.withPinnedKeys(config.pinnedKeys()));
+    ReleaseVerifier pinned = ReleaseVerifier.withPinnedKeys(config.pinnedKeys());
+    this.integrity = new IntegrityChecks(pinned);
+    this.screen = new ManifestScreen(pinned);
     this.metrics = new PublisherMetrics(meters, () -> registry);
   }
 
@@ -235,7 +244,7 @@ public final class PublisherService implements AutoCloseable {
               log.error("Quarantining {}: {}", key, reason);
               quarantine.add(key.toString(), reason);
             });
-    registry = rebuilt.registry();
+    registry = screen.screen(rebuilt.registry());
     // a crash between a retraction's commit and its purge left weights behind: purge them now
     purge.completeRetracted(registry);
     // the retractions that wait for a retrained release, as the last instance left them
@@ -440,7 +449,7 @@ public final class PublisherService implements AutoCloseable {
         failure = e;
       }
       // A folder written before the failure is durable: let the next attempt see it.
-      registry = RegistryRebuild.withFolders(registry, area.scan(false));
+      registry = screen.screen(RegistryRebuild.withFolders(registry, area.scan(false)));
       String where = record.topic() + "-" + record.partition() + "@" + record.offset();
       if (ReadFailure.isOutage(failure)) {
         Duration pause = outageBackoff.next();
@@ -745,9 +754,20 @@ public final class PublisherService implements AutoCloseable {
         + current.releaseCount()
         + " releases"
         + (quarantine.size() == 0 ? "" : ", quarantined: " + quarantine.snapshot().keySet())
+        + (current.quarantined().isEmpty()
+            ? ""
+            : ", quarantined releases (manifest does not verify): " + quarantinedReleases(current))
         + (integrityFailures.isEmpty()
             ? ""
             : ", failing verification: " + integrityFailures.size() + " served releases");
+  }
+
+  private static List<String> quarantinedReleases(ReleaseRegistry registry) {
+    List<String> releases = new ArrayList<>();
+    registry
+        .quarantined()
+        .forEach((key, versions) -> versions.keySet().forEach(v -> releases.add(key + " v" + v)));
+    return releases;
   }
 
   private void fail(String message, Throwable cause) {

@@ -6,6 +6,7 @@ import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseArea;
+import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,6 +97,41 @@ public final class ReleaseVerifier {
           verifyFiles(folder, m, purged, problems);
         });
     return new Verification(folder, problems);
+  }
+
+  /**
+   * Verifies the manifest the publisher holds for a release (read from its folder earlier, not
+   * again): its signature in the folder's {@code manifest.sig}, and that it describes the release.
+   * The release's files are not read ({@link #verify} does that).
+   */
+  public Verification verifyManifest(StoredRelease release) {
+    List<String> problems = new ArrayList<>();
+    ReleaseManifest manifest = release.manifest();
+    if (!manifest.adapterKey().equals(release.key()) || manifest.version() != release.version()) {
+      problems.add(
+          ReleaseManifest.FILE_NAME
+              + ": describes "
+              + manifest.adapterKey()
+              + " v"
+              + manifest.version()
+              + ", not "
+              + release.key()
+              + " v"
+              + release.version());
+    }
+    try {
+      verifySignature(
+          ReleaseManifest.FILE_NAME,
+          ReleaseManifest.SIGNATURE_FILE_NAME,
+          "the manifest",
+          manifest.bytes(),
+          ReleaseArea.readSignature(release.folder()),
+          manifest.signingKey(),
+          problems);
+    } catch (PublisherException e) {
+      problems.add(e.getMessage());
+    }
+    return new Verification(release.folder(), problems);
   }
 
   private Optional<ReleaseManifest> verifySignedManifest(Path folder, List<String> problems) {

@@ -17,6 +17,7 @@ import dev.perennial.publisher.release.RegistryRebuild;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.sign.IntegrityChecks;
+import dev.perennial.publisher.sign.ManifestScreen;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
@@ -109,18 +110,17 @@ class TamperedManifestListingTest {
     }
   }
 
+  /** Serves the API over a rebuilt registry screened as PublisherService's start screens it. */
   private void serve(RegistryRebuild.Result rebuilt, ReleaseArea area) {
+    ReleaseVerifier pinned = ReleaseVerifier.withPinnedKeys(List.of(signingKey.publicKey()));
+    ReleaseRegistry registry = new ManifestScreen(pinned).screen(rebuilt.registry());
     metrics = ServiceMetrics.create("publisher");
     server =
         HealthServer.start(
             "127.0.0.1", 0, metrics.registry(), () -> Readiness.ready(""), Optional::empty);
     server.route(
         PublisherApi.PREFIX,
-        PublisherApi.readOnly(
-            rebuilt::registry,
-            area,
-            new IntegrityChecks(ReleaseVerifier.withPinnedKeys(List.of(signingKey.publicKey()))),
-            () -> "PEM"));
+        PublisherApi.readOnly(() -> registry, area, new IntegrityChecks(pinned), () -> "PEM"));
   }
 
   private JsonNode get(String path) throws Exception {

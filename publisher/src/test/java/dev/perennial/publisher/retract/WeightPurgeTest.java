@@ -18,6 +18,7 @@ import dev.perennial.publisher.release.RegistryRebuild;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.publisher.sign.ManifestScreen;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
@@ -106,9 +107,18 @@ class WeightPurgeTest {
         .ok();
   }
 
-  /** What a restarted publisher starts from, the scan of the area and the latest record. */
+  /**
+   * What a restarted publisher starts from: the scan of the area and the latest record, with the
+   * releases whose manifest does not verify quarantined (as PublisherService's start does it).
+   */
   private RegistryRebuild.Result restart() {
-    return RegistryRebuild.rebuild(area.scan(true), Map.of(KEY.toString(), latestRecord));
+    RegistryRebuild.Result rebuilt =
+        RegistryRebuild.rebuild(area.scan(true), Map.of(KEY.toString(), latestRecord));
+    return new RegistryRebuild.Result(
+        new ManifestScreen(ReleaseVerifier.withPinnedKeys(List.of(signingKey.publicKey())))
+            .screen(rebuilt.registry()),
+        rebuilt.notes(),
+        rebuilt.quarantined());
   }
 
   @Test
@@ -275,6 +285,31 @@ class WeightPurgeTest {
     assertThat(PurgeNotice.isPurged(v(1)))
         .as("a purge notice signed over what the forged manifest says")
         .isFalse();
+  }
+
+  @Test
+  void aQuarantinedRetractedReleaseIsPurgedAtTheFirstStartWhereItsManifestVerifiesAgain()
+      throws Exception {
+    AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    publish(first);
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    Digest weights = Digest.parse("sha256:" + first.getFileDigests().get(WEIGHTS));
+    retractAndCrashBeforeThePurge();
+    byte[] genuine = Files.readAllBytes(v(1).resolve("manifest.json"));
+    forgeWeightsDigest(1, Digest.of("forged".getBytes(UTF_8)));
+
+    RegistryRebuild.Result forged = restart();
+    List<WeightPurge.Result> whileForged = purge.completeRetracted(forged.registry());
+    Files.write(v(1).resolve("manifest.json"), genuine);
+    List<WeightPurge.Result> restored = purge.completeRetracted(restart().registry());
+
+    assertThat(forged.registry().quarantine(KEY, 1))
+        .hasValueSatisfying(reason -> assertThat(reason).contains("does not verify"));
+    assertThat(forged.registry().quarantine(KEY, 2)).isEmpty();
+    assertThat(whileForged).isEmpty();
+    assertThat(restored).singleElement().satisfies(r -> assertThat(r.blobs()).contains(weights));
+    assertThat(store.exists(weights)).isFalse();
+    assertThat(verifies(1)).isTrue();
   }
 
   @Test
