@@ -19,6 +19,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * <p>A release folder is written under a staging name next to its final place, every file forced to
  * disk, then renamed atomically: a crash leaves the whole folder or none (a staging leftover is
  * removed by the next {@link #scan(boolean)} that may clean up). A folder that exists is never
- * replaced.
+ * replaced. A file written into a release folder later (the purge notice) is staged the same way
+ * beside the folder, never inside it: a crash leaves nothing in a signed folder that {@code
+ * releases verify} would rightly call tampering.
  */
 public final class ReleaseArea {
 
@@ -69,6 +72,19 @@ public final class ReleaseArea {
   public static final String PUBLIC_KEY_FILE = "public-key.pem";
   public static final String KEYS_FOLDER = "keys";
   private static final String STAGING_PREFIX = ".staging-";
+
+  /**
+   * A temp file that purges before this one staged inside the release folder itself ({@code
+   * .purged.json.<uuid>}, {@code .purged.sig.<uuid>}) and that a crash left there.
+   */
+  private static final Pattern PURGE_LEFTOVER =
+      Pattern.compile(
+          "^\\.("
+              + Pattern.quote(PurgeNotice.FILE_NAME)
+              + "|"
+              + Pattern.quote(PurgeNotice.SIGNATURE_FILE_NAME)
+              + ")\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+
   private static final Pattern VERSION_FOLDER = Pattern.compile("^v([1-9][0-9]{0,8})$");
   private static final Pattern FILE_NAME = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$");
 
@@ -239,9 +255,9 @@ public final class ReleaseArea {
     List<String> deleted = new ArrayList<>();
     try {
       if (!Files.isRegularFile(folder.resolve(PurgeNotice.FILE_NAME))) {
-        writeAtomically(
-            folder.resolve(PurgeNotice.SIGNATURE_FILE_NAME), signatureFile(signer, notice.bytes()));
-        writeAtomically(folder.resolve(PurgeNotice.FILE_NAME), notice.bytes());
+        writeIntoRelease(
+            folder, PurgeNotice.SIGNATURE_FILE_NAME, signatureFile(signer, notice.bytes()));
+        writeIntoRelease(folder, PurgeNotice.FILE_NAME, notice.bytes());
       }
       for (String name : notice.files().keySet()) {
         if (!isValidFileName(name)) {
@@ -336,7 +352,8 @@ public final class ReleaseArea {
    * read is listed under {@code problems} and still counts for {@code highestFolder}, so its number
    * is never given out again.
    *
-   * @param cleanUp remove staging folders that a crashed write left behind (the writer only)
+   * @param cleanUp remove what a crashed write left behind (the writer only): staging folders and
+   *     files beside the version folders, and the temp files earlier purges staged inside them
    */
   public Scan scan(boolean cleanUp) {
     SortedMap<AdapterKey, SortedMap<Integer, StoredRelease>> releases = new TreeMap<>();
@@ -405,6 +422,9 @@ public final class ReleaseArea {
           }
           int number = Integer.parseInt(version.group(1));
           highest.merge(key, number, Math::max);
+          if (cleanUp && linkOnPath(entry).isEmpty()) {
+            removePurgeLeftovers(entry);
+          }
           try {
             releases
                 .computeIfAbsent(key, k -> new TreeMap<>())
@@ -447,16 +467,26 @@ public final class ReleaseArea {
    * writes): it writes and deletes only inside its area.
    */
   private void requireNoLinks(Path path) {
+    linkOnPath(path)
+        .ifPresent(
+            link -> {
+              throw new PublisherException(
+                  root.relativize(link)
+                      + " is a symbolic link; the publisher writes only inside the release area "
+                      + root);
+            });
+  }
+
+  /** The first symbolic link on the path from {@code path} up to the root, if any. */
+  private Optional<Path> linkOnPath(Path path) {
     for (Path at = path;
         at != null && at.startsWith(root) && !at.equals(root);
         at = at.getParent()) {
       if (Files.isSymbolicLink(at)) {
-        throw new PublisherException(
-            root.relativize(at)
-                + " is a symbolic link; the publisher writes only inside the release area "
-                + root);
+        return Optional.of(at);
       }
     }
+    return Optional.empty();
   }
 
   private Path keyFile(String keyId) {
@@ -474,6 +504,49 @@ public final class ReleaseArea {
   private static void writeForced(Path file, byte[] content) throws IOException {
     Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     force(file);
+  }
+
+  /**
+   * Writes {@code name} into a release folder atomically, staged beside the folder (in its
+   * adapter's folder, the same file system) under the staging prefix: a crash before the rename
+   * leaves the staged file there, where {@link #scan(boolean)} removes it, and nothing in the
+   * signed folder.
+   */
+  private static void writeIntoRelease(Path folder, String name, byte[] content)
+      throws IOException {
+    Path staged =
+        folder.resolveSibling(
+            STAGING_PREFIX + folder.getFileName() + "-" + name + "-" + UUID.randomUUID());
+    try {
+      writeForced(staged, content);
+      Files.move(
+          staged,
+          folder.resolve(name),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      force(folder);
+      force(staged.getParent());
+    } finally {
+      Files.deleteIfExists(staged);
+    }
+  }
+
+  /**
+   * Removes the temp files a purge by an earlier publisher left inside a release folder (one
+   * reached through no symbolic link: the publisher deletes only inside its area).
+   */
+  private static void removePurgeLeftovers(Path folder) {
+    for (Path entry : children(folder)) {
+      if (PURGE_LEFTOVER.matcher(entry.getFileName().toString()).matches()
+          && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+        log.info("Removing {}, left behind by an interrupted purge", entry);
+        try {
+          Files.deleteIfExists(entry);
+        } catch (IOException e) {
+          log.warn("Cannot remove {}: {}", entry, e.toString());
+        }
+      }
+    }
   }
 
   private static void writeAtomically(Path file, byte[] content) throws IOException {

@@ -345,6 +345,24 @@ class WeightPurgeTest {
   }
 
   @Test
+  void aPurgeNoticeStagedBesideTheFolderByACrashedPurgeIsGoneAfterARestart() throws Exception {
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    commit(retract(1));
+    // where the purge stages its notice now: beside the version folder, in the adapter's
+    Path staged =
+        v(1).resolveSibling(".staging-v1-" + PurgeNotice.FILE_NAME + "-" + UUID.randomUUID());
+    Files.write(staged, PurgeNotice.read(v(1)).orElseThrow().bytes());
+
+    ReleaseArea.Scan scan = area.scan(true);
+
+    assertThat(staged).doesNotExist();
+    assertThat(scan.strays()).isEmpty();
+    assertThat(scan.problems()).isEmpty();
+    assertThat(verifies(1)).isTrue();
+  }
+
+  @Test
   void aFileThePublisherNeverWritesStaysInAPurgedFolderAndFailsVerification() throws Exception {
     publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
     publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
