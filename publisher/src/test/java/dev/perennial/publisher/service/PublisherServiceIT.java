@@ -638,6 +638,16 @@ class PublisherServiceIT {
         .satisfies(f -> assertThat(f).startsWith("acme/support v2: [adapter_model.safetensors"));
     assertThat(second.service().readiness().detail()).contains("failing verification: 1");
     assertThat(get(second, "/v1/adapters/acme/support/stable").statusCode()).isEqualTo(500);
+    // v1's manifest, re-signed by the attacker, was read at the restart: quarantined, not listed
+    assertThat(second.service().readiness().detail())
+        .contains("quarantined releases (manifest does not verify): [acme/support v1]");
+    JsonNode versions =
+        Json.MAPPER.readTree(get(second, "/v1/adapters/acme/support/versions").body());
+    assertThat(versions.at("/0/version").intValue()).isEqualTo(1);
+    assertThat(versions.at("/0/quarantined").booleanValue()).isTrue();
+    assertThat(versions.at("/0/reason").textValue())
+        .contains("no trusted public key " + attacker.keyId());
+    assertThat(versions.get(0).has("metrics")).isFalse();
   }
 
   @Test
