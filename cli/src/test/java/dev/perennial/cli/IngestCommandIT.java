@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.testing.KafkaClusterExtension;
@@ -103,6 +104,8 @@ class IngestCommandIT {
     values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.put(StreamsConfig.STATE_DIR_CONFIG, folder.resolve("streams").toString());
+    // the Streams client is killed on purpose: its close need not be waited out
+    values.put(StreamsSettings.FAILED_CLOSE_TIMEOUT_MS_CONFIG, "500");
     return values;
   }
 

@@ -1,6 +1,7 @@
 package dev.perennial.core.kafka;
 
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.Backoff;
@@ -44,7 +45,6 @@ public final class StreamsService implements Service {
   static final int MAX_FAILURE_LENGTH = 500;
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration FAILED_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
 
@@ -55,6 +55,7 @@ public final class StreamsService implements Service {
   private final KafkaStreams streams;
   private final Predicate<Throwable> outage;
   private final Supplier<Optional<Readiness>> outageReadiness;
+  private final Duration failedCloseTimeout;
   private final Backoff backoff = new Backoff(FIRST_PAUSE, MAX_PAUSE);
   private final AtomicReference<String> failure = new AtomicReference<>();
   private long lastOutageNanos;
@@ -64,11 +65,13 @@ public final class StreamsService implements Service {
       String name,
       KafkaStreams streams,
       Predicate<Throwable> outage,
-      Supplier<Optional<Readiness>> outageReadiness) {
+      Supplier<Optional<Readiness>> outageReadiness,
+      Duration failedCloseTimeout) {
     this.name = name;
     this.streams = streams;
     this.outage = outage;
     this.outageReadiness = outageReadiness;
+    this.failedCloseTimeout = failedCloseTimeout;
   }
 
   /**
@@ -77,6 +80,8 @@ public final class StreamsService implements Service {
    * @param name the service's name in messages ({@code ingest}, {@code accumulator})
    * @param outage which failures of a stream thread are outages to wait out
    * @param outageReadiness what readiness says while an outage lasts, or empty when there is none
+   * @param failedCloseTimeout how long a client that failed on its own is given to close ({@link
+   *     StreamsSettings#FAILED_CLOSE_TIMEOUT_MS_CONFIG})
    */
   public static StreamsService start(
       String name,
@@ -84,12 +89,14 @@ public final class StreamsService implements Service {
       Map<String, Object> properties,
       ServiceMetrics metrics,
       Predicate<Throwable> outage,
-      Supplier<Optional<Readiness>> outageReadiness) {
+      Supplier<Optional<Readiness>> outageReadiness,
+      Duration failedCloseTimeout) {
     Properties streamsProperties = new Properties();
     streamsProperties.putAll(properties);
     KafkaStreams streams = new KafkaStreams(topology, streamsProperties);
     metrics.bind(streams);
-    StreamsService service = new StreamsService(name, streams, outage, outageReadiness);
+    StreamsService service =
+        new StreamsService(name, streams, outage, outageReadiness, failedCloseTimeout);
     streams.setStateListener(service::onStateChange);
     streams.setUncaughtExceptionHandler(service::onThreadFailure);
     streams.start();
@@ -231,8 +238,9 @@ public final class StreamsService implements Service {
     closing = true;
     // A client that failed shuts itself down and may wait out a transaction abort (max.block.ms)
     // meanwhile; its process is about to exit for a restart, and the next instance fences the open
-    // transaction, so it gets a short while only.
-    Duration timeout = failure.get() == null ? CLOSE_TIMEOUT : FAILED_CLOSE_TIMEOUT;
+    // transaction, so it gets a short while only (a setting: tests that kill a client on purpose
+    // need not wait it out).
+    Duration timeout = failure.get() == null ? CLOSE_TIMEOUT : failedCloseTimeout;
     if (!streams.close(timeout)) {
       log.warn("{}: Kafka Streams did not stop within {}", name, timeout);
     }

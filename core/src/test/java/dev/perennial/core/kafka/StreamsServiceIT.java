@@ -96,7 +96,14 @@ class StreamsServiceIT {
     try (ServiceMetrics metrics = ServiceMetrics.create(name);
         StreamsService service =
             StreamsService.start(
-                name, topology, properties, metrics, failure -> false, Optional::empty)) {
+                name,
+                topology,
+                properties,
+                metrics,
+                failure -> false,
+                Optional::empty,
+                // a client killed on purpose: its close need not be waited out
+                Duration.ofMillis(500))) {
       KAFKA.produce(
           input,
           new StringSerializer(),

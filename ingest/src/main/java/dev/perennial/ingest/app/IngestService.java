@@ -1,5 +1,6 @@
 package dev.perennial.ingest.app;
 
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.StreamsApplication;
@@ -105,7 +106,8 @@ public final class IngestService implements StreamsApplication {
             streamsProperties(config, topics, metrics, Clock.systemUTC()),
             serviceMetrics,
             ReadFailure::isOutage,
-            () -> registry.outage().map(SchemaRegistryClient.Outage::readiness));
+            () -> registry.outage().map(SchemaRegistryClient.Outage::readiness),
+            StreamsSettings.failedCloseTimeout(config));
     InputPurger purger;
     try {
       purger =

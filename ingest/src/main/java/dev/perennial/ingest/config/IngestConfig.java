@@ -3,6 +3,7 @@ package dev.perennial.ingest.config;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.ingest.redact.CustomPatterns;
@@ -213,7 +214,7 @@ public final class IngestConfig extends PerennialConfig {
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
   private static final ConfigDef CONFIG =
-      MasterKeySettings.define(PerennialConfig.configDef())
+      StreamsSettings.define(MasterKeySettings.define(PerennialConfig.configDef()))
           .define(
               APPLICATION_ID_CONFIG,
               Type.STRING,

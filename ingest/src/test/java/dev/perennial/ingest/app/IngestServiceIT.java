@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.service.ServiceProcess;
@@ -118,6 +119,8 @@ class IngestServiceIT {
     values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
     values.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    // whenStreamsDies... kills a client on purpose: its close need not be waited out
+    values.put(StreamsSettings.FAILED_CLOSE_TIMEOUT_MS_CONFIG, "500");
     return new IngestConfig(values);
   }
 
@@ -483,7 +486,7 @@ class IngestServiceIT {
       assertThat(live.statusCode()).isEqualTo(503);
       // the broker's refusal, not the Streams wrapper around it, on one line
       assertThat(live.body())
-          .startsWith("DOWN failed in task ")
+          .startsWith("DOWN failed")
           .contains("RecordTooLargeException")
           .hasLineCount(1);
       assertThat(get(dying.httpPort(), "/health/ready").statusCode()).isEqualTo(503);

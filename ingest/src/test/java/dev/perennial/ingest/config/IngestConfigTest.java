@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.MasterKeySettings;
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.redact.CustomPatterns;
 import dev.perennial.ingest.validate.RatingThresholds;
@@ -291,5 +292,26 @@ class IngestConfigTest {
             IngestConfig.PSEUDONYM_SECRET_CONFIG,
             IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG,
             IngestConfig.DEDUP_WINDOW_MS_CONFIG);
+  }
+
+  @Test
+  void aFailedStreamsClientIsGivenFiveSecondsToCloseUnlessConfiguredAndNeverANegativeTime() {
+    assertThat(StreamsSettings.failedCloseTimeout(new IngestConfig(valid())))
+        .isEqualTo(Duration.ofSeconds(5));
+    Map<String, String> brief = valid();
+    brief.put("perennial.streams.failed.close.timeout.ms", "200");
+    assertThat(StreamsSettings.failedCloseTimeout(new IngestConfig(brief)))
+        .isEqualTo(Duration.ofMillis(200));
+    Map<String, String> negative = valid();
+    negative.put("perennial.streams.failed.close.timeout.ms", "-1");
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(negative));
+
+    assertThat(error).isNotNull();
+    assertThat(error.problems())
+        .singleElement()
+        .asString()
+        .startsWith("perennial.streams.failed.close.timeout.ms: ");
   }
 }

@@ -2,6 +2,7 @@ package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.MasterKeySettings;
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.PerennialTopic;
@@ -151,7 +152,8 @@ public final class TrainerAccumulator implements StreamsApplication {
                   registry
                       .outage()
                       .map(SchemaRegistryClient.Outage::readiness)
-                      .or(() -> keysReadiness(decryptor)));
+                      .or(() -> keysReadiness(decryptor)),
+              StreamsSettings.failedCloseTimeout(config));
     } catch (RuntimeException e) {
       keys.close();
       throw e;

@@ -3,6 +3,7 @@ package dev.perennial.trainer.config;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.schemas.key.AdapterKey;
@@ -522,7 +523,7 @@ public class TrainerConfig extends PerennialConfig {
   /** The trainer's keys on top of the shared ones (without per-tenant overrides). */
   public static ConfigDef configDef() {
     return defineFeedbackObjectives(
-        MasterKeySettings.define(PerennialConfig.configDef())
+        StreamsSettings.define(MasterKeySettings.define(PerennialConfig.configDef()))
             .define(
                 TRIGGER_MIN_EXAMPLES_CONFIG,
                 Type.INT,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.StreamsSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,5 +72,22 @@ class TrainerConfigTest {
                             assertThat(p)
                                 .startsWith("perennial.trainer.tenant.acme.trigger.min.exampels")
                                 .contains("not a per-tenant setting")));
+  }
+
+  @Test
+  void theAccumulatorsFailedStreamsClientIsGivenFiveSecondsToCloseUnlessConfigured() {
+    assertThat(StreamsSettings.failedCloseTimeout(new TrainerConfig(values())))
+        .isEqualTo(Duration.ofSeconds(5));
+    Map<String, String> values = values();
+    values.put("perennial.streams.failed.close.timeout.ms", "-1");
+
+    assertThatThrownBy(() -> new TrainerConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("perennial.streams.failed.close.timeout.ms: "));
   }
 }
