@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.cli.local.LocalCluster;
 import dev.perennial.cli.local.LocalPipeline;
+import dev.perennial.cli.local.LocalUpgrade;
 import dev.perennial.cli.local.PublisherStage;
 import dev.perennial.cli.local.TopicRecords;
 import dev.perennial.cli.sample.SampleEventProducer;
@@ -67,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * released for it; a consent revocation makes the trainer retrain the first tenant's key without
  * the subject, and the release that held the subject's data is retracted once the retrained one is
  * out; a tampered adapter file fails {@code perennial releases verify}. Issue 15 after the erasure:
- * announcing perennial-tiny-2 re-bases the released keys onto it (see {@link #upgrade}).
+ * announcing perennial-tiny-2 re-bases the released keys onto it, the upgrade scene of {@code
+ * perennial local --upgrade} (see {@link #upgrade}; {@code LocalCommandIT} runs {@code perennial
+ * local} without it).
  */
 class LoopIT {
 
@@ -270,7 +273,9 @@ class LoopIT {
   }
 
   /**
-   * Issue 15: {@code perennial bases announce} makes perennial-tiny-2 succeed perennial-tiny. Each
+   * Issue 15: {@code perennial local --upgrade}'s scene ({@link LocalUpgrade}) announces
+   * perennial-tiny-2 as the successor of perennial-tiny, as {@code perennial bases announce} does
+   * ({@code BasesCommandIT}), and prints each REBASE verdict and the releases of both bases. Each
    * key with a stable release (acme/support at v2, its v1 retracted; globex/default at v1; initech
    * has none) gets exactly one REBASE job, over data without the erased subject's, moving its
    * stable release (never a retracted one); each is gated with the transfer gates and released on
@@ -287,19 +292,9 @@ class LoopIT {
         configFile,
         values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(),
         StandardCharsets.ISO_8859_1);
-    PerennialConsole console = new PerennialConsole();
-    int announced =
-        console.run(
-            "bases",
-            "announce",
-            "perennial-tiny-2",
-            "--location",
-            "bundled:perennial-tiny-2",
-            "--succeeds",
-            "perennial-tiny",
-            "--config",
-            configFile.toString());
-    assertThat(announced).as("bases announce said: %s", console.err()).isZero();
+    StringWriter printed = new StringWriter();
+    LocalUpgrade.run(cluster, pipeline, new PrintWriter(printed, true), CATCH_UP);
+    assertUpgradePrinted(printed.toString());
     PerennialConsole bases = new PerennialConsole();
     assertThat(bases.run("bases", "list", "--config", configFile.toString())).isZero();
     assertThat(bases.out())
@@ -403,6 +398,29 @@ class LoopIT {
             "releases", "reproduce", "globex/default", "2", "--config", configFile.toString());
     assertThat(reproduced).as("releases reproduce said: %s", reproduce.err()).isZero();
     assertThat(reproduce.out()).contains("reproduced: every file is bit-identical");
+  }
+
+  /**
+   * What {@link LocalUpgrade} printed: both keys with a stable release on perennial-tiny re-based,
+   * each with its carried-over verdict, passed; the release table of both bases lists each key's
+   * stable release on the old base and on the new one.
+   */
+  private static void assertUpgradePrinted(String printed) {
+    assertThat(printed)
+        .containsPattern(
+            "^Upgrade +perennial-tiny-2 \\(sha256:[0-9a-f]{64}\\) succeeds perennial-tiny; keys"
+                + " with a stable release on perennial-tiny: acme/support, globex/default\\R")
+        .containsPattern("\\RREBASE verdicts +2\\R")
+        .containsPattern("\\R  acme/support +PASSED +CARRIED_OVER +")
+        .containsPattern("\\R  globex/default +PASSED +CARRIED_OVER +")
+        .doesNotContain("Not moved")
+        .contains("Releases on both bases");
+    assertThat(printed)
+        .as("the old base still serves each key, the new one serves it too")
+        .containsPattern("acme/support +v2 +perennial-tiny +stable +published")
+        .containsPattern("acme/support +v3 +perennial-tiny-2 +stable +published")
+        .containsPattern("globex/default +v1 +perennial-tiny +stable +published")
+        .containsPattern("globex/default +v2 +perennial-tiny-2 +stable +published");
   }
 
   /** Each verdict's key, lineage method, outcome and the gates that did not pass. */
