@@ -3,6 +3,7 @@ package dev.perennial.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
@@ -34,6 +35,9 @@ class BasesCommandIT {
     TopicCatalog catalog = KAFKA.provisionCatalog();
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(
+        PerennialConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.BASES).partitions()));
     Path config = folder.resolve("perennial.properties");
     Properties properties = new Properties();
     properties.putAll(values);
