@@ -165,6 +165,17 @@ class ValuesSchemaTest {
             Chart.withRequiredValues().with("artifacts.persistence.size", "lots"),
             "artifacts.persistence.size"),
         refused(
+            // Several pods mount the claim at once, and four stages write it.
+            "a claim only one pod may mount",
+            Chart.withRequiredValues()
+                .with("artifacts.persistence.accessModes", List.of("ReadWriteOncePod")),
+            "artifacts.persistence.accessModes"),
+        refused(
+            "a claim no stage may write",
+            Chart.withRequiredValues()
+                .with("artifacts.persistence.accessModes", List.of("ReadOnlyMany")),
+            "artifacts.persistence.accessModes"),
+        refused(
             "a boolean as text",
             Chart.withRequiredValues().with("networkPolicy.enabled", "yes"),
             "networkPolicy.enabled"),
