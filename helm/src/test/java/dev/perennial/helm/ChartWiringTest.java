@@ -502,6 +502,27 @@ class ChartWiringTest {
     }
   }
 
+  /**
+   * Ingest works on Kafka alone: it never opens the artifact store, the release area or the
+   * reports. Its pods do not mount the shared claim, so they neither see every tenant's sealed
+   * shards and candidate weights nor wait for the shared storage to attach, and no artifact store
+   * folder is configured that no volume holds.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.perennial.helm.Scenarios#all")
+  void ingestDoesNotMountTheSharedClaimItNeverUses(String scenario, RenderedChart chart) {
+    if (!present(chart).contains(Component.INGEST)) {
+      return;
+    }
+    Workload ingest = chart.workload(Component.INGEST);
+
+    assertThat(ingest.pod().getVolumes())
+        .as("volumes of ingest")
+        .noneMatch(volume -> volume.getPersistentVolumeClaim() != null);
+    assertThat(chart.properties(Component.INGEST))
+        .doesNotContainKey(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG);
+  }
+
   @Test
   void anExistingClaimIsUsedAndNoneIsCreated() {
     RenderedChart chart = Scenarios.existingClaim().render();
