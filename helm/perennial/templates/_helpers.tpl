@@ -90,6 +90,8 @@ one entry per enabled component, keyed by its name:
   tenantFiles  Secret of the `secrets` values holding one item <tenant>.jsonl per tenant of its
                `tenants` -> the prefix and suffix of the per-tenant key naming that file;
   settings     configuration the chart sets for this component only (folders in the pod);
+  sharedClaim  whether it mounts the shared claim (the artifact store, release area and reports):
+               every component but ingest, which works on Kafka alone;
   readApi      whether it serves the publisher's read API.
 Templates range over the result (in name order):
   {{- $components := dict }}{{- include "perennial.components" (dict "root" $ "out" $components) }}
@@ -101,22 +103,22 @@ Templates range over the result (in name order):
   "ingest" (dict "values" $v.ingest "command" (list "ingest") "kind" "Deployment" "podNameKey" ""
     "secretFiles" (dict "pseudonymisationKey" "perennial.ingest.pseudonym.secret.file" "masterKeys" "perennial.privacy.master.keys.file")
     "secretEnv" (dict) "tenantFiles" (dict)
-    "settings" (ternary (dict "perennial.ingest.input.topics" "per-tenant") (dict) $v.tenantTopics.enabled) "readApi" false)
+    "settings" (ternary (dict "perennial.ingest.input.topics" "per-tenant") (dict) $v.tenantTopics.enabled) "sharedClaim" false "readApi" false)
   "trainer-accumulator" (dict "values" $v.trainer.accumulator "command" (list "trainer" "accumulator") "kind" "Deployment" "podNameKey" ""
     "secretFiles" (dict "masterKeys" "perennial.privacy.master.keys.file") "secretEnv" (dict) "tenantFiles" (dict)
-    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "readApi" false)
+    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "sharedClaim" true "readApi" false)
   "trainer-worker" (dict "values" $v.trainer.worker "command" (list "trainer" "worker") "kind" "StatefulSet" "podNameKey" "perennial.trainer.worker.id"
     "secretFiles" (dict) "secretEnv" (dict) "tenantFiles" (dict)
-    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "readApi" false)
+    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "sharedClaim" true "readApi" false)
   "evaluator" (dict "values" $v.evaluator "command" (list "evaluator") "kind" "StatefulSet" "podNameKey" "perennial.evaluator.instance.id"
     "secretFiles" (dict) "secretEnv" (dict)
     "tenantFiles" (dict "canaries" (dict "prefix" "perennial.evaluator.tenant." "suffix" ".canary.file"))
-    "settings" (dict "perennial.evaluator.evaluation.path" $paths.evaluations) "readApi" false)
+    "settings" (dict "perennial.evaluator.evaluation.path" $paths.evaluations) "sharedClaim" true "readApi" false)
   "publisher" (dict "values" $v.publisher "command" (list "publisher") "kind" "Deployment" "podNameKey" ""
     "secretFiles" (dict "signingKey" "perennial.publisher.signing.key.file")
     "secretEnv" (dict "adminToken" "perennial.publisher.admin.token") "tenantFiles" (dict)
     "settings" (dict "perennial.publisher.release.path" $paths.releases "perennial.publisher.api.port" (int $v.readApi.containerPort))
-    "readApi" true)
+    "sharedClaim" true "readApi" true)
 -}}
 {{- range $name, $component := $all -}}
 {{- if $component.values.enabled -}}
@@ -302,7 +304,9 @@ perennial.topic.replication.factor={{ include "perennial.propertyValue" $v.topic
 perennial.topic.retention.ms={{ include "perennial.propertyValue" $v.topics.retentionMs }}
 perennial.topic.long.retention.ms={{ include "perennial.propertyValue" $v.topics.longRetentionMs }}
 perennial.topic.keys.max.compaction.lag.ms={{ include "perennial.propertyValue" $v.topics.keysMaxCompactionLagMs }}
+{{- if .component.sharedClaim }}
 perennial.artifact.store.path={{ $paths.artifacts }}
+{{- end }}
 perennial.http.port={{ include "perennial.propertyValue" $v.http.port }}
 security.protocol={{ $v.kafka.securityProtocol }}
 {{- if include "perennial.saslEnabled" .root }}

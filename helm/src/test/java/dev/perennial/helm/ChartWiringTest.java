@@ -180,8 +180,9 @@ class ChartWiringTest {
           chart.container(component).getVolumeMounts().stream()
               .filter(m -> m.getMountPath().equals(releases))
               .toList();
-      if (component == Component.PUBLISHER) {
-        assertThat(onReleases).as("publisher").isEmpty();
+      if (component == Component.PUBLISHER || component == Component.INGEST) {
+        // the publisher's is the shared mount itself; ingest mounts none of the claim
+        assertThat(onReleases).as(component.name()).isEmpty();
       } else {
         assertThat(onReleases)
             .as(component.name())
@@ -263,20 +264,28 @@ class ChartWiringTest {
     assertThat(paths).hasSize(3);
   }
 
-  /** The keys the chart sets for one component only, by component (folders and Secret files). */
+  /**
+   * The keys the chart sets for some components only, by component (folders and Secret files): the
+   * artifact store's folder for every component but ingest, which never opens the store.
+   */
   private static final Map<Component, Set<String>> OWN_KEYS =
       Map.of(
           Component.INGEST,
           Set.of(
               IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG, MasterKeySettings.MASTER_KEYS_FILE_CONFIG),
           Component.TRAINER_ACCUMULATOR,
-          Set.of(TrainerConfig.WORKER_WORK_DIR_CONFIG, MasterKeySettings.MASTER_KEYS_FILE_CONFIG),
+          Set.of(
+              PerennialConfig.ARTIFACT_STORE_PATH_CONFIG,
+              TrainerConfig.WORKER_WORK_DIR_CONFIG,
+              MasterKeySettings.MASTER_KEYS_FILE_CONFIG),
           Component.TRAINER_WORKER,
-          Set.of(TrainerConfig.WORKER_WORK_DIR_CONFIG),
+          Set.of(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, TrainerConfig.WORKER_WORK_DIR_CONFIG),
           Component.EVALUATOR,
-          Set.of(EvaluatorConfig.EVALUATION_PATH_CONFIG),
+          Set.of(
+              PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, EvaluatorConfig.EVALUATION_PATH_CONFIG),
           Component.PUBLISHER,
           Set.of(
+              PerennialConfig.ARTIFACT_STORE_PATH_CONFIG,
               PublisherConfig.RELEASE_PATH_CONFIG,
               PublisherConfig.API_PORT_CONFIG,
               PublisherConfig.SIGNING_KEY_FILE_CONFIG));
@@ -296,7 +305,6 @@ class ChartWiringTest {
                   PerennialConfig.TOPIC_RETENTION_MS_CONFIG,
                   PerennialConfig.TOPIC_LONG_RETENTION_MS_CONFIG,
                   PerennialConfig.TOPIC_KEYS_MAX_COMPACTION_LAG_MS_CONFIG,
-                  PerennialConfig.ARTIFACT_STORE_PATH_CONFIG,
                   PerennialConfig.HTTP_PORT_CONFIG,
                   CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));
       expected.addAll(OWN_KEYS.get(component));
@@ -415,10 +423,13 @@ class ChartWiringTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.perennial.helm.Scenarios#all")
-  void theArtifactStoreReleaseAreaAndReportsLieOnTheSharedClaimOfEveryComponent(
+  void theArtifactStoreReleaseAreaAndReportsLieOnTheSharedClaimOfEveryStageThatOpensThem(
       String scenario, RenderedChart chart) {
     List<PersistentVolumeClaim> claims = chart.all(PersistentVolumeClaim.class);
     for (Component component : present(chart)) {
+      if (component == Component.INGEST) {
+        continue; // opens none of them: ingestDoesNotMountTheSharedClaimItNeverUses
+      }
       PerennialConfig config = config(chart, component);
       List<Path> shared = new ArrayList<>(List.of(config.artifactStorePath()));
       if (config instanceof PublisherConfig publisher) {
@@ -462,7 +473,8 @@ class ChartWiringTest {
    * The root filesystem is read-only: every folder a service writes (a key named {@code *.path} or
    * {@code *.dir} with a default folder, and Kafka Streams' state.dir) must be absolute and on a
    * writable volume. A default such as {@code .perennial/...} would land under the image's working
-   * directory and fail at start.
+   * directory and fail at start. Ingest never opens the artifact store, whose key its config class
+   * still defines.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.perennial.helm.Scenarios#all")
@@ -473,7 +485,10 @@ class ChartWiringTest {
       Map<String, String> folders = new TreeMap<>();
       for (ConfigDef.ConfigKey key : component.definition().configKeys().values()) {
         boolean folderKey = key.name.endsWith(".path") || key.name.endsWith(".dir");
-        if (folderKey && key.defaultValue instanceof String value && !value.isBlank()) {
+        boolean unused =
+            component == Component.INGEST
+                && key.name.equals(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG);
+        if (folderKey && !unused && key.defaultValue instanceof String value && !value.isBlank()) {
           folders.put(key.name, (String) config.values().get(key.name));
         }
       }
@@ -487,7 +502,9 @@ class ChartWiringTest {
                       StreamsConfig.configDef()
                           .defaultValues()
                           .get(StreamsConfig.STATE_DIR_CONFIG)));
-      assertThat(folders).containsKey(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG);
+      if (component != Component.INGEST) {
+        assertThat(folders).containsKey(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG);
+      }
 
       folders.forEach(
           (key, folder) -> {
