@@ -348,6 +348,43 @@ class ChartWiringTest {
     }
   }
 
+  /**
+   * {@code config} and {@code <component>.config} are rendered into the ConfigMap in clear, so no
+   * key that Kafka's clients, the serdes or a component define as a password (Kafka's {@code
+   * Type.PASSWORD}: {@code ssl.key.password}, {@code ssl.truststore.password}, a PEM private key,
+   * ...) may be one of them; {@code secretConfig} reads it from a Secret instead.
+   */
+  @Test
+  void noPasswordMayBeAPlainSetting() {
+    Set<String> passwords = new TreeSet<>();
+    Stream.concat(
+            Stream.of(
+                ProducerConfig.configDef(),
+                ConsumerConfig.configDef(),
+                AdminClientConfig.configDef(),
+                StreamsConfig.configDef(),
+                AvroSerdeConfig.configDef()),
+            Arrays.stream(Component.values()).map(Component::definition))
+        .flatMap(definition -> definition.configKeys().values().stream())
+        .filter(key -> key.type == ConfigDef.Type.PASSWORD)
+        .forEach(key -> passwords.add(key.name));
+    assertThat(passwords)
+        .contains(SslConfigs.SSL_KEY_PASSWORD_CONFIG, SaslConfigs.SASL_JAAS_CONFIG);
+
+    List<String> accepted = new ArrayList<>();
+    for (String key : passwords) {
+      for (String where : List.of("config", "ingest.config")) {
+        try {
+          Chart.withRequiredValues().with(where, Map.of(key, "x")).renderText();
+          accepted.add(where + ": " + key);
+        } catch (IllegalStateException refused) {
+          assertThat(refused).hasMessageContaining(where + " sets " + key);
+        }
+      }
+    }
+    assertThat(accepted).as("passwords rendered into the ConfigMap").isEmpty();
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.perennial.helm.Scenarios#all")
   void everyRenderedKeyIsOneTheComponentOrItsKafkaClientsRead(
