@@ -264,14 +264,33 @@ perennial.managedKeys: the configuration keys the chart sets from its own values
 {{- end -}}
 
 {{/*
-perennial.checkKeys: fails when a `config` or `secretConfig` map sets a key the chart manages.
-Call with (dict "root" $ "keys" (keys $map) "where" "ingest.config").
+perennial.passwordKeys: the passwords of Kafka's clients (their Type.PASSWORD keys) that the chart does
+not set itself; `config` may not set them, as it is rendered into the ConfigMap in clear. (The
+passwords the chart sets are among perennial.managedKeys.)
+*/}}
+{{- define "perennial.passwordKeys" -}}
+- ssl.key.password
+- ssl.keystore.key
+- ssl.keystore.certificate.chain
+- ssl.truststore.password
+- ssl.truststore.certificates
+- sasl.oauthbearer.client.credentials.client.secret
+- sasl.oauthbearer.assertion.private.key.passphrase
+{{- end -}}
+
+{{/*
+perennial.checkKeys: fails when a `config` or `secretConfig` map sets a key the chart manages, or
+when a `config` map (plain: rendered into the ConfigMap) sets a password.
+Call with (dict "root" $ "keys" (keys $map) "where" "ingest.config" "plain" true).
 */}}
 {{- define "perennial.checkKeys" -}}
 {{- $managed := include "perennial.managedKeys" .root | fromYamlArray -}}
+{{- $passwords := include "perennial.passwordKeys" .root | fromYamlArray -}}
 {{- range $key := .keys -}}
 {{- if has $key $managed -}}
 {{- fail (printf "%s sets %s, which the chart sets from its own values (see values.yaml)" $.where $key) -}}
+{{- else if and $.plain (has $key $passwords) -}}
+{{- fail (printf "%s sets %s, a password, which would be rendered into the ConfigMap in clear; read it from a Secret with secretConfig" $.where $key) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -292,9 +311,9 @@ Call with (dict "root" $ "name" "ingest" "component" $component), $component fro
 {{- define "perennial.properties" -}}
 {{- $v := .root.Values -}}
 {{- $paths := include "perennial.paths" .root | fromYaml -}}
-{{- include "perennial.checkKeys" (dict "root" .root "keys" (keys $v.config) "where" "config") -}}
+{{- include "perennial.checkKeys" (dict "root" .root "keys" (keys $v.config) "where" "config" "plain" true) -}}
 {{- $values := .component.values -}}
-{{- include "perennial.checkKeys" (dict "root" .root "keys" (keys $values.config) "where" (printf "%s.config" .name)) -}}
+{{- include "perennial.checkKeys" (dict "root" .root "keys" (keys $values.config) "where" (printf "%s.config" .name) "plain" true) -}}
 # {{ .name }}: rendered by the perennial chart; PERENNIAL_* environment variables override these.
 bootstrap.servers={{ include "perennial.propertyValue" (required "kafka.bootstrapServers is required" $v.kafka.bootstrapServers) }}
 schema.registry.url={{ include "perennial.propertyValue" (required "schemaRegistry.url is required" $v.schemaRegistry.url) }}
