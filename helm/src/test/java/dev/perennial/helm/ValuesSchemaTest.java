@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.schemas.serde.AvroSerdeConfig;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -243,6 +244,20 @@ class ValuesSchemaTest {
         .isInstanceOf(IllegalStateException.class)
         .message()
         .contains(named);
+  }
+
+  @Test
+  void aClaimWritableOnOneNodeOrReadableBesideWritableIsAccepted() {
+    for (List<String> modes :
+        List.of(List.of("ReadWriteOnce"), List.of("ReadWriteMany", "ReadOnlyMany"))) {
+      assertThat(
+              Chart.withRequiredValues()
+                  .with("artifacts.persistence.accessModes", modes)
+                  .render()
+                  .all(PersistentVolumeClaim.class))
+          .singleElement()
+          .satisfies(claim -> assertThat(claim.getSpec().getAccessModes()).isEqualTo(modes));
+    }
   }
 
   @Test
