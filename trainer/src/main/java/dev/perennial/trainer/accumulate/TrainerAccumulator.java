@@ -133,7 +133,13 @@ public final class TrainerAccumulator implements StreamsApplication {
                             + ") to ingest's master keys"));
     TopicProvisioner.provision(config, config.accumulatorApplicationId() + "-admin", TOPICS);
     Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
-    ArtifactStore artifacts = new LocalArtifactStore(config.artifactStorePath());
+    // founded by a seal only in a new deployment: once training-jobs.v1 held a job, an empty
+    // folder is a volume not mounted, for every task and instance alike
+    ArtifactStore artifacts =
+        StoreFoundingGuard.of(
+            new LocalArtifactStore(config.artifactStorePath()),
+            config,
+            topics.trainingJobs().name());
     SchemaRegistryClient registry = topics.registry();
     SubjectKeyTopic keys =
         new SubjectKeyTopic(

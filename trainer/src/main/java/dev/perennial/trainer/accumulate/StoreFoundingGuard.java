@@ -1,0 +1,194 @@
+package dev.perennial.trainer.accumulate;
+
+import dev.perennial.core.PerennialException;
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.ArtifactStoreOutageException;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.trainer.config.TrainerConfig;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The accumulator's artifact store: a {@link LocalArtifactStore} whose first write founds it only
+ * in a new deployment. Whether the deployment sealed shards before is no task's knowledge (a task
+ * that never sealed, a new instance, a state reset hold no index), so it is read where every task
+ * and instance sees it: {@code training-jobs.v1}, which only the accumulator writes, each job
+ * naming blobs written to the store before it (its shards, a release's or an import's weights).
+ * Once it has held a record, its end offsets are above 0 for good (retention moves a partition's
+ * start, never its end), and the store was founded: a write to a store that holds nothing at all
+ * (no {@value LocalArtifactStore#MARKER}, no blob) is then refused with an {@link
+ * ArtifactStoreOutageException}, as the folder is most likely the empty mount point of a volume not
+ * mounted, and shards written there would be found by no other stage. A new deployment (no job yet)
+ * founds its store with its first seal, as before.
+ *
+ * <p>Kafka is asked only while the store holds nothing: once founded, a write costs one look for
+ * the marker.
+ */
+final class StoreFoundingGuard implements ArtifactStore {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final LocalArtifactStore store;
+  private final Map<String, Object> adminProperties;
+  private final String jobsTopic;
+
+  private StoreFoundingGuard(
+      LocalArtifactStore store, Map<String, Object> adminProperties, String jobsTopic) {
+    this.store = store;
+    this.adminProperties = adminProperties;
+    this.jobsTopic = jobsTopic;
+  }
+
+  /** {@code store}, founded by a write only while {@code jobsTopic} never held a job. */
+  static ArtifactStore of(LocalArtifactStore store, TrainerConfig config, String jobsTopic) {
+    return new StoreFoundingGuard(
+        store,
+        new HashMap<>(
+            KafkaClients.admin(config, config.accumulatorApplicationId() + "-store-founding")),
+        jobsTopic);
+  }
+
+  @Override
+  public Digest put(byte[] content) {
+    requireFoundedOrNewDeployment();
+    return store.put(content);
+  }
+
+  @Override
+  public Digest put(InputStream content) {
+    requireFoundedOrNewDeployment();
+    return store.put(content);
+  }
+
+  @Override
+  public Digest putFile(Path file) {
+    requireFoundedOrNewDeployment();
+    return store.putFile(file);
+  }
+
+  @Override
+  public InputStream open(Digest digest) {
+    return store.open(digest);
+  }
+
+  @Override
+  public byte[] read(Digest digest) {
+    return store.read(digest);
+  }
+
+  @Override
+  public void copyTo(Digest digest, Path target) {
+    store.copyTo(digest, target);
+  }
+
+  @Override
+  public boolean exists(Digest digest) {
+    return store.exists(digest);
+  }
+
+  @Override
+  public boolean isGone(Digest digest) {
+    return store.isGone(digest);
+  }
+
+  @Override
+  public long size(Digest digest) {
+    return store.size(digest);
+  }
+
+  @Override
+  public boolean delete(Digest digest) {
+    return store.delete(digest);
+  }
+
+  @Override
+  public List<Digest> list() {
+    return store.list();
+  }
+
+  /**
+   * Lets a write found the store only in a deployment whose accumulator never wrote a job.
+   *
+   * @throws ArtifactStoreOutageException when the store holds nothing but jobs were written
+   */
+  private void requireFoundedOrNewDeployment() {
+    if (store.isFounded()) {
+      return;
+    }
+    long jobs = jobsEverWritten();
+    if (jobs > 0) {
+      throw new ArtifactStoreOutageException(
+          "Not founding the artifact store at "
+              + store.root()
+              + ": it holds nothing (no "
+              + LocalArtifactStore.MARKER
+              + ", no blob), but the accumulator wrote jobs to "
+              + jobsTopic
+              + " (its end offsets add up to "
+              + jobs
+              + "), so this deployment sealed shards before, into the store this folder should"
+              + " be: is its volume mounted? Shards written here would be found by no other"
+              + " stage. Mount the store's volume and restart the accumulator; the examples stay"
+              + " pending",
+          null);
+    }
+  }
+
+  /**
+   * The sum of the end offsets of {@link #jobsTopic}'s partitions: above 0 once any job was written
+   * (aborted ones and transaction markers count too; each followed a store write).
+   */
+  private long jobsEverWritten() {
+    try (Admin admin = Admin.create(adminProperties)) {
+      TopicDescription topic =
+          admin
+              .describeTopics(List.of(jobsTopic))
+              .allTopicNames()
+              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .get(jobsTopic);
+      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+      topic
+          .partitions()
+          .forEach(
+              p -> ends.put(new TopicPartition(jobsTopic, p.partition()), OffsetSpec.latest()));
+      long sum = 0;
+      for (ListOffsetsResultInfo end :
+          admin.listOffsets(ends).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
+        sum += end.offset();
+      }
+      return sum;
+    } catch (ExecutionException e) {
+      throw notKnown(e.getCause());
+    } catch (TimeoutException e) {
+      throw notKnown(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw notKnown(e);
+    }
+  }
+
+  private PerennialException notKnown(Throwable cause) {
+    return new PerennialException(
+        "Not founding the artifact store at "
+            + store.root()
+            + ", which holds nothing: cannot tell whether this deployment wrote jobs before ("
+            + jobsTopic
+            + "'s end offsets): "
+            + cause,
+        cause);
+  }
+}
