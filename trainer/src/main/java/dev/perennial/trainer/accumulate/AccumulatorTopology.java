@@ -309,10 +309,7 @@ public final class AccumulatorTopology {
       return true;
     }
     if (event instanceof TrainerEvent.ErasureArrived erasure) {
-      Counter.builder("perennial.trainer.erasures")
-          .tag("outcome", "skipped")
-          .register(meters)
-          .increment();
+      countSkipped("perennial.trainer.erasures", meters);
       // erasures.v1 is keyed tenant/pseudonym: an erasure is named by its request, not its key
       log.warn(
           "Skipping ErasureArrived (request {}): its tenant {}",
@@ -321,10 +318,7 @@ public final class AccumulatorTopology {
       return false;
     }
     if (event instanceof TrainerEvent.ExampleArrived arrived) {
-      Counter.builder("perennial.trainer.examples")
-          .tag("outcome", "skipped")
-          .register(meters)
-          .increment();
+      countSkipped("perennial.trainer.examples", meters);
       log.warn(
           "Skipping example {} at {}: its tenant {}",
           arrived.example().example().getExampleId(),
@@ -386,10 +380,7 @@ public final class AccumulatorTopology {
       return true;
     }
     if (event instanceof TrainerEvent.ExampleArrived arrived) {
-      Counter.builder("perennial.trainer.examples")
-          .tag("outcome", "skipped")
-          .register(meters)
-          .increment();
+      countSkipped("perennial.trainer.examples", meters);
       log.warn(
           "Skipping example {} at {}: {} bytes, more than the {} the repartition topic takes",
           arrived.example().example().getExampleId(),
@@ -405,6 +396,11 @@ public final class AccumulatorTopology {
           maxEventBytes);
     }
     return false;
+  }
+
+  /** Counts an event skipped before the repartition topic: {@code meter{outcome=skipped}}. */
+  private static void countSkipped(String meter, MeterRegistry meters) {
+    Counter.builder(meter).tag("outcome", "skipped").register(meters).increment();
   }
 
   /** Forwards each event without the headers of the record it was read from. */
