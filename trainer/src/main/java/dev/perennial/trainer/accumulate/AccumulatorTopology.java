@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -181,15 +182,20 @@ public final class AccumulatorTopology {
             // their size: carried into the repartition topic, headers larger than the producer's
             // request size would fail the task's transaction on every restart.
             .processValues(WithoutHeaders::new, Named.as("trainer-events-without-headers"))
+            // Encoded once for the repartition topic: measured here, sent as it is.
+            .mapValues(EncodedEvent::of, Named.as("trainer-events-encoded"))
             .filter(
-                (key, event) -> fitsRepartition(event, settings.maxEventBytes(), meters),
+                (key, encoded) -> fitsRepartition(encoded, settings.maxEventBytes(), meters),
                 Named.as("trainer-events-that-fit"))
             // Re-key by tenant: an erasure reaches every adapter key of its tenant, so all of a
             // tenant's state lives in one task (and an erasure is one transaction).
-            .selectKey((key, event) -> event.tenant(), Named.as("trainer-key-by-tenant"))
+            .selectKey(
+                (key, encoded) -> encoded.event().tenant(), Named.as("trainer-key-by-tenant"))
             .repartition(
-                Repartitioned.with(Serdes.String(), new TrainerEventSerde())
-                    .withName(EVENTS_BY_TENANT))
+                Repartitioned.with(Serdes.String(), EncodedEvent.SERDE).withName(EVENTS_BY_TENANT))
+            .mapValues(
+                encoded -> encoded == null ? null : encoded.event(),
+                Named.as("trainer-events-decoded"))
             .process(
                 new AccumulatorSupplier(
                     settings, artifacts, decryptor, basesTopic, importsTopic, meters),
@@ -371,11 +377,10 @@ public final class AccumulatorTopology {
    * an example counted as skipped ({@code perennial.trainer.examples{outcome=skipped}}): a send the
    * producer refuses would fail the task's transaction, on the same record after every restart.
    */
-  static boolean fitsRepartition(TrainerEvent event, long maxEventBytes, MeterRegistry meters) {
+  static boolean fitsRepartition(EncodedEvent encoded, long maxEventBytes, MeterRegistry meters) {
+    TrainerEvent event = encoded.event();
     // the record's key is the tenant: an erasure request names any it likes
-    int size =
-        TrainerEventSerde.encode(event).length
-            + event.tenant().getBytes(StandardCharsets.UTF_8).length;
+    int size = encoded.bytes().length + event.tenant().getBytes(StandardCharsets.UTF_8).length;
     if (size <= maxEventBytes) {
       return true;
     }
@@ -401,6 +406,24 @@ public final class AccumulatorTopology {
   /** Counts an event skipped before the repartition topic: {@code meter{outcome=skipped}}. */
   private static void countSkipped(String meter, MeterRegistry meters) {
     Counter.builder(meter).tag("outcome", "skipped").register(meters).increment();
+  }
+
+  /**
+   * An event with its encoding for the repartition topic ({@link TrainerEventSerde}), made once:
+   * {@link #fitsRepartition} measures it and the repartition sends it as it is. The topic's bytes
+   * are {@link TrainerEventSerde}'s; reading them decodes the event as before.
+   */
+  record EncodedEvent(TrainerEvent event, byte[] bytes) {
+
+    static final Serde<EncodedEvent> SERDE =
+        Serdes.serdeFrom(
+            (topic, encoded) -> encoded == null ? null : encoded.bytes(),
+            (topic, bytes) ->
+                bytes == null ? null : new EncodedEvent(TrainerEventSerde.decode(bytes), bytes));
+
+    static EncodedEvent of(TrainerEvent event) {
+      return new EncodedEvent(event, TrainerEventSerde.encode(event));
+    }
   }
 
   /** Forwards each event without the headers of the record it was read from. */
