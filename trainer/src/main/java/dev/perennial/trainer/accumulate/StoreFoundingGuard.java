@@ -150,7 +150,7 @@ final class StoreFoundingGuard implements ArtifactStore {
 
   /**
    * The sum of the end offsets of {@link #jobsTopic}'s partitions: above 0 once any job was written
-   * (aborted ones and transaction markers count too; each followed a store write).
+   * (aborted jobs and transaction markers count too, and an aborted seal wrote its shards first).
    */
   private long jobsEverWritten() {
     try (Admin admin = Admin.create(adminProperties)) {
