@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       BasesCommand.class,
       AdaptersCommand.class,
       SchemasCommand.class,
+      AclsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -50,6 +50,13 @@ public record TopicCatalog(
 
   /** The topic's full name, for example {@code perennial.documents.v1}. */
   public String name(PerennialTopic topic) {
+    return name(topicPrefix, topic);
+  }
+
+  /**
+   * The topic's full name under {@code topicPrefix}, for example {@code perennial.documents.v1}.
+   */
+  public static String name(String topicPrefix, PerennialTopic topic) {
     return topicPrefix + topic.suffix();
   }
 

@@ -107,6 +107,13 @@ public final class EvaluatorService implements Service {
 
   static final int MAX_ATTEMPTS = 3;
   private static final Duration POLL = Duration.ofMillis(200);
+
+  /**
+   * What an evaluator's transactional id starts with; its instance id follows. Kafka ACLs allow the
+   * prefix ({@code StageAcls.evaluator}).
+   */
+  public static final String TRANSACTIONAL_ID_PREFIX = "perennial-evaluator-";
+
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
   private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
@@ -158,7 +165,7 @@ public final class EvaluatorService implements Service {
     this.config = config;
     this.meters = meters;
     this.topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
-    this.transactionalId = "perennial-evaluator-" + config.instanceId();
+    this.transactionalId = TRANSACTIONAL_ID_PREFIX + config.instanceId();
     LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
     EvaluationArea area = new EvaluationArea(config.evaluationPath());
     EvaluationBase base = EvaluationBase.open(config);

@@ -415,7 +415,12 @@ public final class PublisherConfig extends PerennialConfig {
 
   /** Consumer group and transactional id of the publisher: one per topic prefix. */
   public String instanceId() {
-    return topicPrefix() + "publisher";
+    return instanceId(topicPrefix());
+  }
+
+  /** The publisher's consumer group and transactional id under {@code topicPrefix}. */
+  public static String instanceId(String topicPrefix) {
+    return topicPrefix + "publisher";
   }
 
   private <T> T tenantValue(String tenant, String setting, Class<T> type) {

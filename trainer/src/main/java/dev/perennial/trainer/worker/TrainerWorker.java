@@ -117,6 +117,12 @@ public final class TrainerWorker implements Service {
    * The topics a worker reads and writes, which it creates when missing (a fresh cluster comes up
    * whichever stage starts first).
    */
+  /**
+   * What a worker's transactional id (and static group member id) starts with; its worker id
+   * follows. Kafka ACLs allow the prefix ({@code StageAcls.trainerWorker}).
+   */
+  public static final String TRANSACTIONAL_ID_PREFIX = "perennial-trainer-worker-";
+
   public static final List<PerennialTopic> TOPICS =
       List.of(
           PerennialTopic.TRAINING_JOBS,
@@ -189,7 +195,7 @@ public final class TrainerWorker implements Service {
     this.progress = new TrainingProgress(meters, console, config.workerProgressEverySteps());
 
     String workerId = config.workerId();
-    TopicProvisioner.provision(config, "perennial-trainer-worker-" + workerId + "-admin", TOPICS);
+    TopicProvisioner.provision(config, TRANSACTIONAL_ID_PREFIX + workerId + "-admin", TOPICS);
     Map<String, Object> consumerProperties = KafkaClients.consumer(config, config.workerGroupId());
     consumerProperties.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
@@ -198,7 +204,7 @@ public final class TrainerWorker implements Service {
     // Static membership: a restarted worker takes its partitions back at once instead of waiting
     // for the group to time its former self out.
     consumerProperties.put(
-        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "perennial-trainer-worker-" + workerId);
+        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + workerId);
     this.consumer =
         new KafkaConsumer<>(
             consumerProperties, jobs.keySerde().deserializer(), jobs.valueSerde().deserializer());
@@ -206,7 +212,7 @@ public final class TrainerWorker implements Service {
     Topic<String, JobGivenUp> outcomes = topics.jobOutcomes();
     this.producer =
         new KafkaProducer<>(
-            KafkaClients.transactionalProducer(config, "perennial-trainer-worker-" + workerId),
+            KafkaClients.transactionalProducer(config, TRANSACTIONAL_ID_PREFIX + workerId),
             candidates.keySerde().serializer(),
             outputValues(candidates, outcomes));
     this.clientMeters = KafkaClientMeters.bind(meters, consumer, producer);

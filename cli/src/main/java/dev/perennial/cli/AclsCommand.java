@@ -1,0 +1,124 @@
+package dev.perennial.cli;
+
+import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.StageAcls;
+import dev.perennial.core.kafka.StageAcls.Stage;
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.service.EvaluatorService;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.worker.TrainerWorker;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code perennial acls}: the Kafka ACLs of each stage's principal ({@link StageAcls}) under the
+ * configuration's topic prefix, input topic mode, application and group ids, as {@code
+ * kafka-acls.sh} commands.
+ */
+@Command(
+    name = "acls",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints the kafka-acls.sh commands that allow each stage's principal what it needs: the"
+          + " topics it reads and writes, its consumer group, its transactional ids and, for"
+          + " ingest and the trainer's accumulator, their Kafka Streams internal topics.",
+      "Topic prefix, ingest's input topics (shared or per-tenant), application and group ids"
+          + " come from the configuration (--config, PERENNIAL_* variables), as the stages read"
+          + " them. No topic gets Create: create the topics beforehand."
+    })
+public final class AclsCommand extends ConsoleCommand {
+
+  @Mixin ConfigFileOption configFile;
+
+  @Option(
+      names = "--principal-prefix",
+      paramLabel = "PREFIX",
+      description =
+          "Each stage's principal is this prefix and the stage's name (default:"
+              + " ${DEFAULT-VALUE}, e.g. User:perennial-trainer-worker).",
+      defaultValue = "User:perennial-")
+  String principalPrefix;
+
+  @Option(
+      names = "--principal",
+      paramLabel = "PRINCIPAL",
+      description =
+          "One principal for every stage (e.g. User:perennial, when every stage logs in alike, as"
+              + " the Helm chart's components do); overrides --principal-prefix.")
+  String principal;
+
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "STAGE",
+      description =
+          "ingest, trainer-accumulator, trainer-worker, evaluator or publisher (default: all).")
+  List<String> stages = List.of();
+
+  @Override
+  int run(PrintWriter out) {
+    List<String> known = Arrays.stream(Stage.values()).map(Stage::id).toList();
+    for (String stage : stages) {
+      if (!known.contains(stage)) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "No stage " + stage + "; the stages are " + known);
+      }
+    }
+    out.println(
+        "acls=\"kafka-acls.sh --bootstrap-server $BROKERS --command-config admin.properties"
+            + " --add\"");
+    for (StageAcls acls : of(configFile.values())) {
+      if (!stages.isEmpty() && !stages.contains(acls.stage().id())) {
+        continue;
+      }
+      out.printf("# %s%n", acls.stage().id());
+      for (StageAcls.Rule rule : acls.rules()) {
+        out.println(
+            "$acls "
+                + rule.kafkaAclsArguments(
+                    principal != null ? principal : principalPrefix + acls.stage().id()));
+      }
+    }
+    return 0;
+  }
+
+  /** Every stage's ACLs under the configuration {@code values}, each default as the stage's. */
+  public static List<StageAcls> of(Map<String, String> values) {
+    String prefix =
+        values.getOrDefault(
+            PerennialConfig.TOPIC_PREFIX_CONFIG, PerennialConfig.TOPIC_PREFIX_DEFAULT);
+    boolean tenantInputs =
+        IngestConfig.InputTopics.parse(
+                values.getOrDefault(
+                    IngestConfig.INPUT_TOPICS_CONFIG, IngestConfig.INPUT_TOPICS_DEFAULT))
+            == IngestConfig.InputTopics.PER_TENANT;
+    return List.of(
+        StageAcls.ingest(
+            prefix,
+            tenantInputs,
+            values.getOrDefault(
+                IngestConfig.APPLICATION_ID_CONFIG, IngestConfig.APPLICATION_ID_DEFAULT)),
+        StageAcls.trainerAccumulator(
+            prefix,
+            values.getOrDefault(
+                TrainerConfig.ACCUMULATOR_APPLICATION_ID_CONFIG,
+                TrainerConfig.ACCUMULATOR_APPLICATION_ID_DEFAULT)),
+        StageAcls.trainerWorker(
+            prefix,
+            values.getOrDefault(
+                TrainerConfig.WORKER_GROUP_ID_CONFIG, TrainerConfig.WORKER_GROUP_ID_DEFAULT),
+            TrainerWorker.TRANSACTIONAL_ID_PREFIX),
+        StageAcls.evaluator(
+            prefix,
+            values.getOrDefault(EvaluatorConfig.GROUP_ID_CONFIG, EvaluatorConfig.GROUP_ID_DEFAULT),
+            EvaluatorService.TRANSACTIONAL_ID_PREFIX),
+        StageAcls.publisher(prefix, PublisherConfig.instanceId(prefix)));
+  }
+}
