@@ -13,6 +13,8 @@ import dev.perennial.cli.sample.SamplePlan;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
 import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.StageAcls;
+import dev.perennial.core.kafka.StageAcls.Stage;
 import dev.perennial.core.testing.SaslSslKafkaBroker;
 import dev.perennial.core.testing.TestCertificates;
 import dev.perennial.model.world.World;
@@ -28,6 +30,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +42,13 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +62,12 @@ import org.slf4j.LoggerFactory;
  * are given nothing but the SASL_SSL address, the test CA's trust store and the logins, through the
  * configuration keys an operator sets; one tenant's app events become a release. A plaintext
  * client, a wrong password and an anonymous registry request are refused.
+ *
+ * <p>The broker authorizes (KRaft's {@code StandardAuthorizer}, nothing allowed without an ACL):
+ * each stage logs in as its own principal ({@code perennial-<stage>}) holding exactly the ACLs
+ * {@code perennial acls} prints ({@link StageAcls}); only the test's admin, which creates the
+ * topics and ACLs and sends the apps' events, is a super user. A stage's principal gets nothing
+ * beyond its ACLs: the evaluator's cannot write releases.
  */
 class SecureClusterIT {
 
@@ -78,8 +93,12 @@ class SecureClusterIT {
                     stateDir.resolve("logs").resolve("schema-registry.log"),
                     USER,
                     registryPassword));
+    Map<String, String> passwords = new HashMap<>(Map.of(USER, kafkaPassword));
+    for (Stage stage : Stage.values()) {
+      passwords.put(principal(stage), TestCertificates.randomPassword());
+    }
     try (SaslSslKafkaBroker broker =
-            SaslSslKafkaBroker.start(stateDir.resolve("kafka"), Map.of(USER, kafkaPassword));
+            SaslSslKafkaBroker.startAuthorizing(stateDir.resolve("kafka"), passwords, USER);
         EmbeddedSchemaRegistry registry = starting.get(120, TimeUnit.SECONDS)) {
       log.info("Broker and registry up after {} s", seconds(started));
       assertPlaintextAndWrongPasswordsAreRefused(broker);
@@ -104,8 +123,23 @@ class SecureClusterIT {
                   SamplePlan.DEFAULT_MAX_TEXT_BYTES,
                   SamplePlan.DEFAULT_SEED));
 
-      try (LocalCluster cluster = LocalCluster.on(values, stateDir);
+      Map<Stage, Map<String, String>> stageValues = new EnumMap<>(Stage.class);
+      for (Stage stage : Stage.values()) {
+        stageValues.put(stage, broker.clientProperties(principal(stage)));
+      }
+      try (LocalCluster cluster = LocalCluster.on(values, stageValues, stateDir);
           LocalPipeline pipeline = LocalPipeline.standard(stateDir, List.of("acme"))) {
+        long aclsStarted = System.nanoTime();
+        List<AclBinding> acls = new ArrayList<>();
+        for (StageAcls stage : AclsCommand.of(cluster.values())) {
+          acls.addAll(stage.bindings("User:" + principal(stage.stage())));
+        }
+        cluster.admin().createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        assertTheEvaluatorCannotWriteReleases(broker, cluster);
+        log.info(
+            "{} ACLs created and checked in {} ms",
+            acls.size(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - aclsStarted));
         pipeline.start(cluster, new PrintWriter(console, true));
         try (SampleEventProducer producer =
             new SampleEventProducer(
@@ -146,6 +180,28 @@ class SecureClusterIT {
               .toList();
     }
     return releases;
+  }
+
+  /** Each stage's own principal, as {@code perennial acls} names them by default. */
+  private static String principal(Stage stage) {
+    return "perennial-" + stage.id();
+  }
+
+  /**
+   * The evaluator's principal reads releases but may not write them (the publisher is their one
+   * writer): the broker authorizes, and a stage's principal has no more than its ACLs.
+   */
+  private static void assertTheEvaluatorCannotWriteReleases(
+      SaslSslKafkaBroker broker, LocalCluster cluster) {
+    Map<String, Object> properties =
+        new HashMap<>(broker.clientProperties(principal(Stage.EVALUATOR)));
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
+      String releases = cluster.topics().releases().name();
+      assertThatThrownBy(() -> producer.send(new ProducerRecord<>(releases, "k", "v")).get())
+          .as("the evaluator writing %s", releases)
+          .hasCauseInstanceOf(TopicAuthorizationException.class);
+    }
   }
 
   private static long seconds(long since) {

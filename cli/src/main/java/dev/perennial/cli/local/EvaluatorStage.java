@@ -5,6 +5,7 @@ import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls.Stage;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.local.LocalEvaluator;
 import dev.perennial.model.world.World;
@@ -63,7 +64,7 @@ public final class EvaluatorStage implements LocalStage {
   @Override
   public void start(LocalCluster cluster, PrintWriter out) {
     this.cluster = cluster;
-    EvaluatorConfig config = config(cluster.values(), stateDir, tenants);
+    EvaluatorConfig config = config(cluster.values(Stage.EVALUATOR), stateDir, tenants);
     if (!cluster.values().containsKey(EvaluatorConfig.EVALUATION_PATH_CONFIG)) {
       Folders.deleteRecursively(config.evaluationPath());
     }

@@ -6,6 +6,7 @@ import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls.Stage;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.ingest.app.IngestService;
 import dev.perennial.ingest.config.IngestConfig;
@@ -90,7 +91,7 @@ public final class IngestStage implements LocalStage {
   @Override
   public void start(LocalCluster cluster, PrintWriter out) throws InterruptedException {
     this.cluster = cluster;
-    config = config(cluster.values(), stateDir);
+    config = config(cluster.values(Stage.INGEST), stateDir);
     Folders.deleteRecursively(
         Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
     service =

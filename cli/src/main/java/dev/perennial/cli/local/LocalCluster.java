@@ -5,6 +5,7 @@ import dev.perennial.core.embedded.EmbeddedKafka;
 import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
 import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.KafkaClients;
+import dev.perennial.core.kafka.StageAcls.Stage;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TopicSpec;
@@ -33,6 +34,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private final Optional<EmbeddedSchemaRegistry> registry;
   private final Map<String, String> values;
+  private final Map<Stage, Map<String, String>> stageValues;
   private final PerennialConfig config;
   private final TopicCatalog catalog;
   private final TopicProvisioner.Result provisioned;
@@ -44,11 +46,13 @@ public final class LocalCluster implements AutoCloseable {
       Optional<EmbeddedKafka> kafka,
       Optional<EmbeddedSchemaRegistry> registry,
       Map<String, String> values,
+      Map<Stage, Map<String, String>> stageValues,
       TopicProvisioner.Result provisioned,
       Admin admin) {
     this.kafka = kafka;
     this.registry = registry;
     this.values = Map.copyOf(values);
+    this.stageValues = Map.copyOf(stageValues);
     this.config = new PerennialConfig(values);
     this.catalog = TopicCatalog.from(config);
     this.provisioned = provisioned;
@@ -100,7 +104,7 @@ public final class LocalCluster implements AutoCloseable {
               ? new TopicProvisioner(admin).provision(TopicCatalog.from(config).specs())
               : new TopicProvisioner.Result(List.of(), List.of());
       return new LocalCluster(
-          Optional.of(kafka), Optional.of(registry), values, provisioned, admin);
+          Optional.of(kafka), Optional.of(registry), values, Map.of(), provisioned, admin);
     } catch (RuntimeException e) {
       if (admin != null) {
         admin.close();
@@ -120,6 +124,15 @@ public final class LocalCluster implements AutoCloseable {
    * topic is provisioned through them; closing closes only the admin client.
    */
   public static LocalCluster on(Map<String, String> values, Path stateDir) {
+    return on(values, Map.of(), stateDir);
+  }
+
+  /**
+   * {@link #on(Map, Path)} with each stage's own values on top of {@code values} (a test gives each
+   * stage the login of its own principal); {@code values} stay the admin's and the test's.
+   */
+  public static LocalCluster on(
+      Map<String, String> values, Map<Stage, Map<String, String>> stageValues, Path stateDir) {
     Map<String, String> local = new HashMap<>(values);
     local.putIfAbsent(
         PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, stateDir.resolve("artifacts").toString());
@@ -128,7 +141,8 @@ public final class LocalCluster implements AutoCloseable {
     try {
       TopicProvisioner.Result provisioned =
           new TopicProvisioner(admin).provision(TopicCatalog.from(config).specs());
-      return new LocalCluster(Optional.empty(), Optional.empty(), local, provisioned, admin);
+      return new LocalCluster(
+          Optional.empty(), Optional.empty(), local, stageValues, provisioned, admin);
     } catch (RuntimeException e) {
       admin.close();
       throw e;
@@ -149,6 +163,13 @@ public final class LocalCluster implements AutoCloseable {
   /** The configuration a stage starts from: add its own keys to a copy. */
   public Map<String, String> values() {
     return new HashMap<>(values);
+  }
+
+  /** The configuration {@code stage} starts from: {@link #values()} with the stage's own. */
+  public Map<String, String> values(Stage stage) {
+    Map<String, String> values = values();
+    values.putAll(stageValues.getOrDefault(stage, Map.of()));
+    return values;
   }
 
   public PerennialConfig config() {

@@ -5,6 +5,7 @@ import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls.Stage;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.publisher.api.PublisherApi;
 import dev.perennial.publisher.config.PublisherConfig;
@@ -67,7 +68,7 @@ public final class PublisherStage implements LocalStage {
   @Override
   public void start(LocalCluster cluster, PrintWriter out) {
     this.cluster = cluster;
-    config = config(cluster.values(), stateDir);
+    config = config(cluster.values(Stage.PUBLISHER), stateDir);
     if (!cluster.values().containsKey(PublisherConfig.RELEASE_PATH_CONFIG)) {
       Folders.deleteRecursively(config.releasePath());
     }

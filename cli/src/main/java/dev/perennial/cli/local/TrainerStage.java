@@ -4,6 +4,7 @@ import dev.perennial.cli.sample.SampleEvents;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls.Stage;
 import dev.perennial.trainer.accumulate.AccumulatorTopology;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.local.LocalTrainer;
@@ -60,10 +61,11 @@ public final class TrainerStage implements LocalStage {
   public void start(LocalCluster cluster, PrintWriter out) {
     this.cluster = cluster;
     this.examplesWaitedOut = -1;
-    TrainerConfig config = config(cluster.values(), stateDir);
+    TrainerConfig config = config(cluster.values(Stage.TRAINER_ACCUMULATOR), stateDir);
     Folders.deleteRecursively(
         Path.of(config.originalsStrings().get(StreamsConfig.STATE_DIR_CONFIG)));
-    trainer = LocalTrainer.start(config, out);
+    trainer =
+        LocalTrainer.start(config, config(cluster.values(Stage.TRAINER_WORKER), stateDir), out);
     out.printf(
         "Trainer           accumulator %s and worker %s running%n",
         trainer.config().accumulatorApplicationId(), trainer.config().workerId());

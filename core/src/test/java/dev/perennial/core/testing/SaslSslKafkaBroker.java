@@ -52,6 +52,35 @@ public final class SaslSslKafkaBroker implements AutoCloseable {
    */
   public static SaslSslKafkaBroker start(Path folder, Map<String, String> passwords)
       throws Exception {
+    return start(folder, passwords, Map.of());
+  }
+
+  /**
+   * The same broker with KRaft's {@code StandardAuthorizer}: nothing is allowed without an ACL,
+   * except to {@code superUser} (who may create them) and the broker itself.
+   */
+  public static SaslSslKafkaBroker startAuthorizing(
+      Path folder, Map<String, String> passwords, String superUser) throws Exception {
+    if (!passwords.containsKey(superUser)) {
+      throw new IllegalArgumentException("No such user: " + superUser);
+    }
+    return start(
+        folder,
+        passwords,
+        Map.of(
+            "authorizer.class.name",
+            "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "allow.everyone.if.no.acl.found",
+            "false",
+            // the broker talks to its controller over the plaintext controller listener, where it
+            // is ANONYMOUS; no client reaches that listener (it serves no client API)
+            "super.users",
+            "User:" + BROKER_USER + ";User:ANONYMOUS;User:" + superUser));
+  }
+
+  private static SaslSslKafkaBroker start(
+      Path folder, Map<String, String> passwords, Map<String, String> brokerConfigs)
+      throws Exception {
     TestCertificates certificates = TestCertificates.create(folder.resolve("tls"));
     Map<String, String> users = new LinkedHashMap<>(passwords);
     users.put(BROKER_USER, TestCertificates.randomPassword());
@@ -64,8 +93,10 @@ public final class SaslSslKafkaBroker implements AutoCloseable {
             .setNumControllerNodes(1)
             .setBaseDirectory(directory)
             .build();
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+    brokerConfigs.forEach(builder::setConfigProp);
     KafkaClusterTestKit cluster =
-        new KafkaClusterTestKit.Builder(nodes)
+        builder
             .setConfigProp("offsets.topic.replication.factor", "1")
             .setConfigProp("transaction.state.log.replication.factor", "1")
             .setConfigProp("transaction.state.log.min.isr", "1")

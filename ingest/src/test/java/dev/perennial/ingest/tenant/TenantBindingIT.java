@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TenantTopics;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
@@ -62,9 +63,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Tenants bound to their own input topics on a broker that authenticates (SASL/PLAIN) and
  * authorizes (KRaft's StandardAuthorizer, nothing allowed without an ACL): each tenant's principal
- * may write only under {@code perennial.in.<tenant>.}, ingest runs with exactly the ACLs README
- * lists, a tenant's producer cannot write another tenant's topic at all, and what it writes into
- * its own topic naming another tenant is rejected as a tenant mismatch.
+ * may write only under {@code perennial.in.<tenant>.}, ingest runs with exactly the ACLs {@code
+ * perennial acls} lists, a tenant's producer cannot write another tenant's topic at all, and what
+ * it writes into its own topic naming another tenant is rejected as a tenant mismatch.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TenantBindingIT {
@@ -140,7 +141,10 @@ class TenantBindingIT {
     }
   }
 
-  /** README's ACLs: each tenant writes its own prefix; ingest reads them and writes its outputs. */
+  /**
+   * Each tenant writes its own prefix; ingest has {@link StageAcls#ingest} with per-tenant inputs:
+   * it reads them and writes its outputs.
+   */
   private static List<AclBinding> acls() {
     List<AclBinding> acls = new ArrayList<>();
     for (String tenant : List.of("acme", "globex")) {
@@ -153,55 +157,8 @@ class TenantBindingIT {
           AclOperation.WRITE,
           AclOperation.DESCRIBE);
     }
-    String ingest = "perennial-ingest";
-    allow(
-        acls,
-        ingest,
-        ResourceType.TOPIC,
-        PREFIX + TenantTopics.INFIX,
-        PatternType.PREFIXED,
-        AclOperation.READ,
-        AclOperation.DESCRIBE,
-        AclOperation.DELETE);
-    for (PerennialTopic output :
-        List.of(
-            PerennialTopic.EXAMPLES,
-            PerennialTopic.REJECTED,
-            PerennialTopic.ERASURES,
-            PerennialTopic.SUBJECT_KEYS)) {
-      allow(
-          acls,
-          ingest,
-          ResourceType.TOPIC,
-          catalog.name(output),
-          PatternType.LITERAL,
-          AclOperation.WRITE,
-          AclOperation.DESCRIBE,
-          AclOperation.DESCRIBE_CONFIGS);
-    }
-    allow(
-        acls,
-        ingest,
-        ResourceType.TOPIC,
-        APPLICATION_ID + "-",
-        PatternType.PREFIXED,
-        AclOperation.ALL);
-    allow(
-        acls,
-        ingest,
-        ResourceType.GROUP,
-        APPLICATION_ID,
-        PatternType.LITERAL,
-        AclOperation.READ,
-        AclOperation.DESCRIBE);
-    allow(
-        acls,
-        ingest,
-        ResourceType.TRANSACTIONAL_ID,
-        APPLICATION_ID + "-",
-        PatternType.PREFIXED,
-        AclOperation.WRITE,
-        AclOperation.DESCRIBE);
+    // ingest's own, from the one list of every stage's ACLs (what perennial acls prints)
+    acls.addAll(StageAcls.ingest(PREFIX, true, APPLICATION_ID).bindings("User:perennial-ingest"));
     return acls;
   }
 

@@ -82,12 +82,21 @@ public final class LocalTrainer implements AutoCloseable {
    * the accumulator runs.
    */
   public static LocalTrainer start(TrainerConfig config, PrintWriter console) {
+    return start(config, config, console);
+  }
+
+  /**
+   * {@link #start(TrainerConfig, PrintWriter)} with the worker on a configuration of its own (its
+   * own Kafka login, say); the accumulator's is the trainer's {@link #config()}.
+   */
+  public static LocalTrainer start(
+      TrainerConfig config, TrainerConfig workerConfig, PrintWriter console) {
     Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
     TrainerAccumulator accumulator = TrainerAccumulator.start(config);
     ServiceMetrics workerMetrics = ServiceMetrics.create("trainer-worker");
     try {
       accumulator.awaitRunning(START_TIMEOUT);
-      TrainerWorker worker = TrainerWorker.create(config, workerMetrics.registry(), console);
+      TrainerWorker worker = TrainerWorker.create(workerConfig, workerMetrics.registry(), console);
       worker.start();
       return new LocalTrainer(config, accumulator, workerMetrics, worker, topics);
     } catch (RuntimeException e) {
