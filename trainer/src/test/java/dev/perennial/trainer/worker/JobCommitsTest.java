@@ -1,13 +1,19 @@
 package dev.perennial.trainer.worker;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.TransactionalCommitter;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.GiveUpOutcome;
 import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import java.nio.file.Path;
@@ -112,6 +118,106 @@ class JobCommitsTest {
         .singleElement()
         .satisfies(sent -> assertThat(sent.topic()).isEqualTo("candidates.v1"));
     assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1);
+  }
+
+  @Test
+  void aTrainedJobWhoseShardAnErasureRewroteIsSkippedAndItsWeightsLeaveTheStore() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    Digest shard = store.put("a shard that held the erased subject's examples".getBytes(UTF_8));
+    FolderIndex.StoredFolder adapter =
+        FolderIndex.store(
+            store,
+            Map.of(
+                "adapter_config.json", "{\"r\": 8}".getBytes(UTF_8),
+                "adapter_model.safetensors", "weights trained on it".getBytes(UTF_8)));
+    store.delete(shard); // the erasure rewrote it while the job trained
+
+    JobOutcome committed =
+        commits
+            .commit(
+                new JobOutcome.Trained(
+                    record, new TrainedJob(candidateIn(adapter, null), List.of(shard))))
+            .orElseThrow();
+
+    assertThat(committed).isInstanceOf(JobOutcome.Skipped.class);
+    assertThat(producer.history())
+        .singleElement()
+        .satisfies(sent -> assertThat(sent.value()).isInstanceOf(JobGivenUp.class));
+    // no candidate names them, so no erasure's purge ever finds them: they go with the skip
+    assertThat(store.exists(Digest.parse(adapter.location())))
+        .as("the adapter's folder index")
+        .isFalse();
+    assertThat(store.exists(blob(adapter, "adapter_model.safetensors")))
+        .as("the weights trained on the erased data")
+        .isFalse();
+    assertThat(store.exists(blob(adapter, "adapter_config.json")))
+        .as("adapter_config.json, no trained values, shared by every adapter of its shape")
+        .isTrue();
+  }
+
+  @Test
+  void aSkippedTrainedJobKeepsTheWeightsItSharesWithTheReleaseItStartedFrom() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    Digest shard = store.put("a shard that held the erased subject's examples".getBytes(UTF_8));
+    byte[] config = "{\"r\": 8}".getBytes(UTF_8);
+    FolderIndex.StoredFolder release =
+        FolderIndex.store(
+            store,
+            Map.of(
+                "adapter_config.json", config, "adapter_model.safetensors", "v2".getBytes(UTF_8)));
+    // carried over as it was (or trained no step): the same weights blob as the release's
+    FolderIndex.StoredFolder adapter =
+        FolderIndex.store(
+            store,
+            Map.of(
+                "adapter_config.json",
+                config,
+                "adapter_model.safetensors",
+                "v2".getBytes(UTF_8),
+                "README.md",
+                "carried over".getBytes(UTF_8)));
+    store.delete(shard);
+
+    commits.commit(
+        new JobOutcome.Trained(
+            record, new TrainedJob(candidateIn(adapter, release.location()), List.of(shard))));
+
+    assertThat(store.exists(Digest.parse(release.location()))).isTrue();
+    assertThat(store.exists(blob(release, "adapter_model.safetensors")))
+        .as("the release's weights")
+        .isTrue();
+    assertThat(store.exists(Digest.parse(adapter.location()))).isFalse();
+    assertThat(store.exists(blob(adapter, "README.md"))).isFalse();
+  }
+
+  /** A candidate of {@link #record} stored as {@code adapter}, started from the release there. */
+  private static AdapterCandidate candidateIn(
+      FolderIndex.StoredFolder adapter, String sourceLocation) {
+    AdapterCandidate candidate = new AdapterCandidate();
+    candidate.setCandidateId("acme/support@3-abc#candidate");
+    candidate.setJobId("acme/support@3-abc");
+    candidate.setAdapterKey("acme/support");
+    candidate.setLocation(adapter.location());
+    candidate.setFileDigests(Map.copyOf(adapter.fileDigests()));
+    if (sourceLocation != null) {
+      candidate.setLineage(
+          Lineage.newBuilder()
+              .setMethod(LineageMethod.CARRIED_OVER)
+              .setSourceRelease(
+                  LineageRelease.newBuilder()
+                      .setVersion(2)
+                      .setLocation(sourceLocation)
+                      .setManifestDigest("sha256:" + "0".repeat(64))
+                      .setBaseModelName("tiny")
+                      .setBaseModelDigest("sha256:" + "1".repeat(64))
+                      .build())
+              .build());
+    }
+    return candidate;
+  }
+
+  private static Digest blob(FolderIndex.StoredFolder adapter, String file) {
+    return Digest.parse(adapter.fileDigests().get(file));
   }
 
   @Test
