@@ -2,15 +2,24 @@ package dev.perennial.trainer.worker;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.TransactionalCommitter;
+import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.CorruptArtifactException;
+import dev.perennial.core.store.FolderIndex;
+import dev.perennial.core.store.InvalidFolderIndexException;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.GiveUpOutcome;
 import dev.perennial.schemas.v1.JobGivenUp;
+import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.erasure.CandidateWeights;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * record. An outcome whose transaction aborts, whatever it is, is held ({@link PendingCommit}) and
  * committed again after a pause: the job is never read and trained again (a failed job would
  * otherwise be trained {@code worker.job.attempts} more times). A trained job one of whose shards
- * an erasure rewrote meanwhile is skipped instead. Nothing is committed for a partition that moved
- * to another worker.
+ * an erasure rewrote meanwhile is skipped instead, and its adapter's weights, trained on the erased
+ * data and named by no candidate, are deleted from the artifact store first. Nothing is committed
+ * for a partition that moved to another worker.
  */
 final class JobCommits {
 
@@ -95,6 +105,7 @@ final class JobCommits {
         JobOutcome.Skipped skipped =
             new JobOutcome.Skipped(record, JobSkippedException.Reason.SHARD_GONE, why);
         log.warn("Skipping job {} ({}): {}", record.value().getJobId(), skipped.reason(), why);
+        deleteWeights(trained.job().candidate());
         return commit(skipped);
       }
     }
@@ -161,6 +172,72 @@ final class JobCommits {
             .setGivenUpAt(clock.instant())
             .build();
     return List.of(new ProducerRecord<>(outcomesTopic, job.getAdapterKey(), record));
+  }
+
+  /**
+   * Deletes the weights of a trained job skipped because an erasure rewrote a shard it read: no
+   * candidate names them, so no erasure's purge would ever find them (the accumulator purges the
+   * candidates it reads on {@code candidates.v1}). The blobs are {@link CandidateWeights}' (the
+   * folder index and every file but {@code adapter_config.json}), less those the adapter training
+   * started from holds (a carry-over copies its release's files); when that adapter's index cannot
+   * be read, nothing is deleted. Done before the skip commits: a worker that dies in between reads
+   * the job again, whose shard is gone.
+   */
+  private void deleteWeights(AdapterCandidate candidate) {
+    Optional<Set<String>> kept = startBlobs(candidate);
+    if (kept.isEmpty()) {
+      return;
+    }
+    List<String> deleted = new ArrayList<>();
+    for (String blob : CandidateWeights.of(candidate.getLocation(), candidate.getFileDigests())) {
+      if (!kept.get().contains(blob) && store.delete(Digest.parse(blob))) {
+        deleted.add(blob);
+      }
+    }
+    log.info(
+        "Deleted the weights of {}'s adapter, never a candidate: blobs {}",
+        candidate.getJobId(),
+        deleted);
+  }
+
+  /**
+   * The blobs of the adapters training started from (a continued or carried-over release, a
+   * distillation's teacher, an import), or empty when one's folder index cannot be read.
+   */
+  private Optional<Set<String>> startBlobs(AdapterCandidate candidate) {
+    List<String> locations = new ArrayList<>();
+    Lineage lineage = candidate.getLineage();
+    if (lineage != null && lineage.getSourceRelease() != null) {
+      locations.add(lineage.getSourceRelease().getLocation());
+    }
+    if (lineage != null && lineage.getTeacher() != null) {
+      locations.add(lineage.getTeacher().getLocation());
+    }
+    if (candidate.getAdapterImport() != null) {
+      locations.add(candidate.getAdapterImport().getLocation());
+    }
+    Set<String> blobs = new HashSet<>();
+    for (String location : locations) {
+      if (!location.startsWith(Digest.PREFIX)) {
+        continue; // a folder of files, no blob
+      }
+      try {
+        blobs.add(Digest.parse(location).hex());
+        blobs.addAll(FolderIndex.files(store, location).values());
+      } catch (ArtifactNotFoundException
+          | CorruptArtifactException
+          | InvalidFolderIndexException
+          | IllegalArgumentException e) {
+        log.warn(
+            "Keeping the weights of {}'s adapter: the blobs of {}, which training started from,"
+                + " cannot be told ({})",
+            candidate.getJobId(),
+            location,
+            e.toString());
+        return Optional.empty();
+      }
+    }
+    return Optional.of(blobs);
   }
 
   private Optional<Digest> rewrittenShard(TrainedJob trained) {
