@@ -1,0 +1,198 @@
+package dev.perennial.trainer.accumulate;
+
+import static dev.perennial.trainer.testing.Examples.at;
+import static dev.perennial.trainer.testing.Examples.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyMap;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.v1.AdapterImport;
+import dev.perennial.schemas.v1.BaseAnnouncement;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.SourceRef;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
+import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.config.TriggerSettings;
+import dev.perennial.trainer.shard.Shard;
+import dev.perennial.trainer.shard.ShardReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The accumulator killed inside an exactly-once transaction that processed erasures: its state
+ * stores roll back to the last commit (their changelogs are read in committed), its input is read
+ * again, but what it did to the artifact store stays. The re-run must end where one run would.
+ */
+class ErasureRewriteCrashTest {
+
+  private static final Topic<String, BaseAnnouncement> BASES =
+      new Topic<>("perennial.bases.v1", Serdes.String(), null);
+  private static final Topic<String, AdapterImport> IMPORTS =
+      new Topic<>("perennial.imports.v1", Serdes.String(), null);
+
+  @TempDir Path folder;
+
+  private final MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
+  private LocalArtifactStore artifacts;
+  private long offset;
+
+  @Test
+  void twoErasuresRewritingOneShardInATransactionThatDiesLeaveTheOtherSubjectsExamplesIndexed() {
+    AccumulatorProcessor processor = start();
+    send(processor, text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(processor, text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(processor, text("acme/support", "p-carol", "Carol owns a red lamp."));
+    assertThat(shards()).singleElement().satisfies(s -> assertThat(s.subjects()).hasSize(3));
+    Map<String, Map<String, Object>> committed = snapshot();
+
+    // one transaction: both requests rewrite the shard (X -> X1 -> X2), deleting X and X1; killed
+    erase(processor, "p-alice");
+    erase(processor, "p-bob");
+    assertThat(shards())
+        .singleElement()
+        .satisfies(s -> assertThat(s.subjects()).containsExactly("p-carol"));
+
+    // restarted: the state as last committed, the two requests read again
+    restore(committed);
+    AccumulatorProcessor restarted = start();
+    erase(restarted, "p-alice");
+    erase(restarted, "p-bob");
+
+    assertThat(shards())
+        .as("the key's indexed shards after the re-run")
+        .singleElement()
+        .satisfies(
+            entry -> {
+              assertThat(entry.subjects()).containsExactly("p-carol");
+              Shard shard =
+                  ShardReader.read(artifacts, Digest.parse(entry.digest()), "acme", "acme/support");
+              assertThat(shard.trainingExamples())
+                  .extracting(TrainingExample::getSubjectPseudonym)
+                  .containsExactly("p-carol");
+            });
+  }
+
+  private AccumulatorProcessor start() {
+    artifacts = new LocalArtifactStore(folder.resolve("artifacts"));
+    context.setCurrentSystemTimeMs(1_000);
+    if (context.getStateStore(AccumulatorStores.SHARDS) == null) {
+      for (StoreBuilder<?> builder : AccumulatorStores.builders(Stores::inMemoryKeyValueStore)) {
+        StateStore store = builder.withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+      }
+      for (StoreBuilder<KeyValueStore<String, byte[]>> builder :
+          List.of(
+              AccumulatorStores.basesStore(Stores::inMemoryKeyValueStore),
+              AccumulatorStores.importsStore(Stores::inMemoryKeyValueStore))) {
+        KeyValueStore<String, byte[]> store = builder.build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+      }
+    }
+    AccumulatorSettings settings =
+        new AccumulatorSettings(
+            tenant -> new TriggerSettings(3, 100_000, Duration.ofMinutes(10)),
+            0.0,
+            2,
+            TrainerConfig.REBASE_RETRY_GROWTH_DEFAULT,
+            Duration.ofSeconds(1),
+            "trainer-test",
+            1024 * 1024);
+    AccumulatorProcessor processor =
+        new AccumulatorProcessor(
+            settings,
+            artifacts,
+            new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
+            BASES,
+            IMPORTS,
+            new SimpleMeterRegistry());
+    processor.init(context);
+    return processor;
+  }
+
+  private void send(AccumulatorProcessor processor, TrainingExample example) {
+    processor.process(
+        new Record<>(
+            example.getTenant(), new ExampleArrived(at(0, offset++, example)), 1_000 + offset));
+  }
+
+  private static void erase(AccumulatorProcessor processor, String subject) {
+    ErasureRequest request =
+        ErasureRequest.newBuilder()
+            .setRequestId("erase-" + subject)
+            .setTenant("acme")
+            .setSubjectPseudonym(subject)
+            .setRevokedAt(Instant.ofEpochMilli(4_500))
+            .setSource(new SourceRef("perennial.consent.v1", 0, 1L))
+            .build();
+    processor.process(new Record<>("acme", new ErasureArrived(request), 5_000));
+  }
+
+  private List<ShardEntry> shards() {
+    return AccumulatorStores.of(context, BASES, IMPORTS).shards("acme/support").stream()
+        .map(entry -> entry.value)
+        .toList();
+  }
+
+  private static final List<String> STORES =
+      List.of(
+          AccumulatorStores.PENDING,
+          AccumulatorStores.ACCUMULATION,
+          AccumulatorStores.SHARDS,
+          AccumulatorStores.JOBS,
+          AccumulatorStores.CANDIDATES,
+          AccumulatorStores.RELEASES,
+          AccumulatorStores.STABLES);
+
+  /** Every task store's entries, as a commit leaves them in the changelogs. */
+  private Map<String, Map<String, Object>> snapshot() {
+    Map<String, Map<String, Object>> stores = new HashMap<>();
+    for (String name : STORES) {
+      KeyValueStore<String, Object> store = context.getStateStore(name);
+      Map<String, Object> entries = new HashMap<>();
+      try (KeyValueIterator<String, Object> all = store.all()) {
+        all.forEachRemaining(entry -> entries.put(entry.key, entry.value));
+      }
+      stores.put(name, entries);
+    }
+    return stores;
+  }
+
+  /** The task stores as restored from their changelogs after the transaction aborted. */
+  private void restore(Map<String, Map<String, Object>> snapshot) {
+    for (String name : STORES) {
+      KeyValueStore<String, Object> store = context.getStateStore(name);
+      List<String> keys = new ArrayList<>();
+      try (KeyValueIterator<String, Object> all = store.all()) {
+        all.forEachRemaining(entry -> keys.add(entry.key));
+      }
+      keys.forEach(store::delete);
+      snapshot.get(name).forEach((key, value) -> store.put(key, value));
+    }
+    context.resetForwards();
+  }
+}
