@@ -10,8 +10,10 @@ import dev.perennial.trainer.shard.ShardHeader;
 import dev.perennial.trainer.shard.ShardReader;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * index entry points at the new blob and the old blob is deleted. A shard left empty is deleted and
  * leaves the index.
  *
- * <p>A re-run after a crash finds the old blob already deleted; the rewrite it made is found by its
- * predecessor, so the index still ends up consistent.
+ * <p>A re-run after a crash finds the old blob already deleted; the rewrite it made is found by the
+ * shards it replaces (its predecessor and, for a rewrite of a rewrite, that one's {@linkplain
+ * ShardHeader#ancestors ancestors}), so the index still ends up consistent: also when later
+ * erasures of the same uncommitted transaction rewrote that rewrite again and deleted it, the
+ * newest rewrite, which lacks their subjects too, takes the entry as it is.
  */
 public final class ShardRewriter {
 
@@ -67,14 +72,14 @@ public final class ShardRewriter {
         continue;
       }
       Digest old = Digest.parse(entry.digest());
-      Optional<Shard> current = readOrFindRewrite(old, tenant, adapterKey);
+      Optional<Current> current = readOrFindRewrite(old, tenant, adapterKey);
       if (current.isEmpty()) {
         state.deleteShard(indexed.key);
         replaced.put(entry.digest(), null);
         touched(entry, trainTouched);
         continue;
       }
-      Shard shard = current.get();
+      Shard shard = current.get().shard();
       Shard rewritten = shard.without(subjectPseudonym, old.hex());
       removed += shard.exampleCount() - rewritten.exampleCount();
       touched(entry, trainTouched);
@@ -82,9 +87,29 @@ public final class ShardRewriter {
         state.deleteShard(indexed.key);
         replaced.put(entry.digest(), null);
       } else {
-        Digest digest = ShardWriter.write(store, rewritten);
-        state.putShard(indexed.key, ShardEntry.of(digest.hex(), rewritten, entry.jobId()));
-        replaced.put(entry.digest(), digest.hex());
+        Optional<Digest> earlier = current.get().rewrite();
+        ShardEntry next;
+        if (earlier.isPresent() && rewritten.exampleCount() == shard.exampleCount()) {
+          // An earlier run's rewrite lacks the subject already: it is the entry as it is. It may
+          // lack the subjects of later erasures of that run too, which the entry still lists, so
+          // that their re-runs rewrite it again and name their jobs, as their first runs did.
+          next = ShardEntry.of(earlier.get().hex(), rewritten, entry.jobId());
+          List<String> subjects = new ArrayList<>(entry.subjects());
+          subjects.remove(subjectPseudonym);
+          next =
+              new ShardEntry(
+                  next.digest(),
+                  next.split(),
+                  next.exampleCount(),
+                  next.tokenCount(),
+                  next.offsetRanges(),
+                  List.copyOf(subjects),
+                  next.jobId());
+        } else {
+          next = ShardEntry.of(ShardWriter.write(store, rewritten).hex(), rewritten, entry.jobId());
+        }
+        state.putShard(indexed.key, next);
+        replaced.put(entry.digest(), next.digest());
       }
       store.delete(old);
       log.info(
@@ -104,30 +129,50 @@ public final class ShardRewriter {
     }
   }
 
+  /** A shard's content, and the digest of the earlier run's rewrite it was read from, if so. */
+  private record Current(Shard shard, Optional<Digest> rewrite) {}
+
   /**
-   * The shard, or, when its blob is gone, the rewrite an earlier run of this erasure made of it
-   * (which already lacks the subject); empty when neither exists.
+   * The shard, or, when its blob is gone, the newest rewrite an earlier run made of it (which
+   * already lacks this erasure's subject, and those of the erasures after it that rewrote it
+   * again), its content as a rewrite of what the gone shard replaced; empty when neither exists.
    */
-  private Optional<Shard> readOrFindRewrite(Digest old, String tenant, String adapterKey) {
+  private Optional<Current> readOrFindRewrite(Digest old, String tenant, String adapterKey) {
     try {
-      return Optional.of(ShardReader.read(store, old, tenant, adapterKey));
+      return Optional.of(
+          new Current(ShardReader.read(store, old, tenant, adapterKey), Optional.empty()));
     } catch (ArtifactNotFoundException e) {
+      Digest newest = null;
+      int depth = -1;
+      int fewest = Integer.MAX_VALUE;
       for (Digest candidate : store.list()) {
         Optional<ShardHeader> header = ShardReader.header(store, candidate);
-        if (header.isPresent()
-            && old.hex().equals(header.get().predecessor())
-            && tenant.equals(header.get().tenant())) {
-          log.info("Shard {} was already rewritten as {} by an earlier run", old, candidate);
-          Shard rewrite = ShardReader.read(store, candidate, tenant, adapterKey);
-          // Rewriting it again keeps its content and names the original shard as predecessor.
-          return Optional.of(
-              new Shard(
-                  rewrite.tenant(),
-                  rewrite.adapterKey(),
-                  rewrite.split(),
-                  null,
-                  rewrite.examples()));
+        if (header.isEmpty() || !tenant.equals(header.get().tenant())) {
+          continue;
         }
+        // how many rewrites lie between the gone shard and this one, less one
+        int at = header.get().replaces().indexOf(old.hex());
+        if (at > depth || (at >= 0 && at == depth && header.get().exampleCount() < fewest)) {
+          newest = candidate;
+          depth = at;
+          fewest = header.get().exampleCount();
+        }
+      }
+      if (newest != null) {
+        log.info("Shard {} was already rewritten as {} by an earlier run", old, newest);
+        Shard rewrite = ShardReader.read(store, newest, tenant, adapterKey);
+        List<String> replaces = List.of(rewrite.predecessor().split("\n", -1));
+        // what the gone shard replaced itself, so a rewrite of it names that ancestry again
+        List<String> older = replaces.subList(depth + 1, replaces.size());
+        return Optional.of(
+            new Current(
+                new Shard(
+                    rewrite.tenant(),
+                    rewrite.adapterKey(),
+                    rewrite.split(),
+                    older.isEmpty() ? null : String.join("\n", older),
+                    rewrite.examples()),
+                Optional.of(newest)));
       }
       log.warn(
           "Shard {} of {} is no longer in the store and has no rewrite; its index entry is dropped"

@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * The content of a data shard: training examples of one adapter key on one side of the held-out
  * split, in source order. {@code predecessor} is the digest (hex) of the shard a rewrite made this
- * one from (an erasure), null for a shard sealed from pending examples.
+ * one from (an erasure), followed, one per line, by the shards that one replaced when it was a
+ * rewrite too (newest first); null for a shard sealed from pending examples.
  */
 public record Shard(
     String tenant,
@@ -48,14 +49,20 @@ public record Shard(
   }
 
   /**
-   * This shard without the examples of {@code subjectPseudonym}, as a rewrite of {@code digest}.
+   * This shard without the examples of {@code subjectPseudonym}, as a rewrite of {@code digest}
+   * (this shard's digest): its predecessor, followed by the shards this one replaced.
    */
   public Shard without(String subjectPseudonym, String digest) {
     List<SourcedExample> kept =
         examples.stream()
             .filter(e -> !e.example().getSubjectPseudonym().equals(subjectPseudonym))
             .toList();
-    return new Shard(tenant, adapterKey, split, digest, kept);
+    return new Shard(
+        tenant,
+        adapterKey,
+        split,
+        predecessor == null ? digest : digest + "\n" + predecessor,
+        kept);
   }
 
   /** The examples alone. */

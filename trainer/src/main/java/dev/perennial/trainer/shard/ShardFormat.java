@@ -29,6 +29,12 @@ public final class ShardFormat {
   public static final String SOURCES_KEY = "perennial.sources";
   public static final String PREDECESSOR_KEY = "perennial.predecessor";
 
+  /**
+   * Only in a rewrite of a rewrite: the shards its predecessor replaced, newest first, one per line
+   * (an erasure's re-run after a crash finds its rewrite by any of them).
+   */
+  public static final String ANCESTORS_KEY = "perennial.ancestors";
+
   /** The four bytes every Avro object container file starts with. */
   static final byte[] AVRO_MAGIC = {'O', 'b', 'j', 1};
 

@@ -64,8 +64,13 @@ public final class ShardReader {
       if (stream.hasNext()) {
         throw new TrainerException("Shard " + digest + " holds more examples than sources");
       }
+      List<String> replaces = header.replaces();
       return new Shard(
-          header.tenant(), header.adapterKey(), header.split(), header.predecessor(), examples);
+          header.tenant(),
+          header.adapterKey(),
+          header.split(),
+          replaces.isEmpty() ? null : String.join("\n", replaces),
+          examples);
     } catch (IOException | AvroRuntimeException e) {
       throw new TrainerException("Blob " + digest + " is not a readable shard: " + e, e);
     }
@@ -130,11 +135,13 @@ public final class ShardReader {
     }
     String sources = stream.getMetaString(ShardFormat.SOURCES_KEY);
     int count = sources == null || sources.isEmpty() ? 0 : sources.split("\n", -1).length;
+    String ancestors = stream.getMetaString(ShardFormat.ANCESTORS_KEY);
     return new ShardHeader(
         tenant,
         adapterKey,
         ShardSplit.parse(split),
         stream.getMetaString(ShardFormat.PREDECESSOR_KEY),
+        ancestors == null || ancestors.isEmpty() ? List.of() : List.of(ancestors.split("\n", -1)),
         count);
   }
 

@@ -44,7 +44,12 @@ public final class ShardWriter {
       writer.setMeta(ShardFormat.SPLIT_KEY, shard.split().label());
       writer.setMeta(ShardFormat.SOURCES_KEY, sources(shard));
       if (shard.predecessor() != null) {
-        writer.setMeta(ShardFormat.PREDECESSOR_KEY, shard.predecessor());
+        // the predecessor, then (a rewrite of a rewrite) the shards that one replaced
+        String[] replaces = shard.predecessor().split("\n", 2);
+        writer.setMeta(ShardFormat.PREDECESSOR_KEY, replaces[0]);
+        if (replaces.length > 1) {
+          writer.setMeta(ShardFormat.ANCESTORS_KEY, replaces[1]);
+        }
       }
       writer.create(TrainingExample.getClassSchema(), out, syncMarker(shard));
       for (SourcedExample example : shard.examples()) {

@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -92,7 +93,15 @@ class ErasureRewriteCrashTest {
               assertThat(shard.trainingExamples())
                   .extracting(TrainingExample::getSubjectPseudonym)
                   .containsExactly("p-carol");
+              // no leftover of the transaction that died: the store holds the indexed shard only
+              assertThat(artifacts.list()).containsExactly(Digest.parse(entry.digest()));
             });
+    assertThat(context.forwarded())
+        .as("each request's ERASURE job, as the run that died sent them")
+        .extracting(forward -> forward.record().value())
+        .filteredOn(TrainingJob.class::isInstance)
+        .map(job -> ((TrainingJob) job).getErasure().getRequestId())
+        .containsExactly("erase-p-alice", "erase-p-bob");
   }
 
   private AccumulatorProcessor start() {
