@@ -5,16 +5,22 @@ import dev.perennial.schemas.v1.TrainingExample;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Decrypts examples for a stage that needs their content, for one tenant at a time: an example of
  * another tenant is refused before any key is looked up, and a sealed field opens only in the
  * example (tenant, subject, example id, field) it was sealed for. An example whose subject's key is
- * gone (erased) has no content any more; one whose key is {@link SubjectKeys.Missing missing} is
- * refused loudly, and the keys still missing are remembered (for readiness) until a lookup finds
- * them or their erasure. Thread-safe when its keys are.
+ * gone (erased) has no content any more; one whose key is {@link SubjectKeys.Absent absent} (never
+ * will be in the key log) is refused as a bad record; one whose key is {@link SubjectKeys.Missing
+ * missing} (may still come) is refused loudly, and the keys still missing are remembered (for
+ * readiness) until a lookup finds them, their erasure or their absence. Messages name the example
+ * and key ids only when they look like ids (the record is not trusted). Thread-safe when its keys
+ * are.
  */
 public final class ExampleDecryptor {
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
   private final SubjectKeys keys;
   private final Set<String> missing = ConcurrentHashMap.newKeySet();
@@ -30,14 +36,16 @@ public final class ExampleDecryptor {
    * @throws IllegalArgumentException when the example is not {@code tenant}'s
    * @throws dev.perennial.core.crypto.UndecryptableException when its content does not open with
    *     its subject's key (changed or moved bytes)
-   * @throws SubjectKeyMissingException when its subject's key is neither found nor erased
+   * @throws SubjectKeyAbsentException when its subject's key is neither found nor erased, and never
+   *     will be
+   * @throws SubjectKeyMissingException when its subject's key is neither found nor erased yet
    * @throws dev.perennial.core.crypto.MasterKeyMissingException when the key is wrapped by a master
    *     key this process lacks
    */
   public Optional<TrainingExample> decrypt(TrainingExample example, String tenant) {
     if (!example.getTenant().equals(tenant)) {
       throw new IllegalArgumentException(
-          "Example " + example.getExampleId() + " belongs to another tenant than " + tenant);
+          "Example " + shown(example.getExampleId()) + " belongs to another tenant than " + tenant);
     }
     EncryptedContent content = example.getEncrypted();
     if (content == null) {
@@ -51,18 +59,41 @@ public final class ExampleDecryptor {
       missing.add(subject);
       throw new SubjectKeyMissingException(
           "Example "
-              + example.getExampleId()
+              + shown(example.getExampleId())
               + " of tenant "
               + tenant
               + " names data key "
-              + keyId
-              + ", which the subjects' key log neither holds nor erased (is it the log ingest"
-              + " writes, read to its end?); the example waits for it");
+              + shown(keyId)
+              + ", which the subjects' key log neither holds nor erased yet (a transaction of"
+              + " its writer is still open); the example waits for it");
     }
     missing.remove(subject);
+    if (lookup instanceof SubjectKeys.Absent) {
+      throw new SubjectKeyAbsentException(
+          "Example "
+              + shown(example.getExampleId())
+              + " of tenant "
+              + tenant
+              + " names data key "
+              + shown(keyId)
+              + ", which the subjects' key log, read to its end, neither holds nor erased: ingest"
+              + " writes a key with the first example under it, so this example is not ingest's"
+              + " (forged), or its subject's erasure has left the log");
+    }
     return lookup instanceof SubjectKeys.Found found
         ? Optional.of(ExampleCrypto.decrypt(example, found.dataKey()))
         : Optional.empty();
+  }
+
+  /**
+   * {@code id} as a message may show it: an id of up to 100 letters, digits, dots, colons, dashes
+   * and underscores (what ingest makes), else only its length: a forged record must not write log
+   * lines or unbounded strings.
+   */
+  static String shown(String id) {
+    return id != null && ID.matcher(id).matches()
+        ? id
+        : "(not an id: " + (id == null ? "none" : id.length() + " characters") + ")";
   }
 
   /** How many subjects' examples wait for a data key that is still neither found nor erased. */

@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * Subjects' data keys from records at hand (a topic read in a test or a report, a topology test's
  * output): {@link #apply} each {@code subject-keys.v1} record in order, tombstones included (a
- * subject tombstoned or forgotten is erased, one never seen is missing). Not thread-safe.
+ * subject tombstoned or forgotten is erased). The records at hand are the whole log: a subject
+ * never seen is absent, unless {@link #inFlight} says its key is still to come (then it is
+ * missing). Not thread-safe.
  */
 public final class SubjectKeyMap implements SubjectKeys {
 
@@ -21,12 +23,16 @@ public final class SubjectKeyMap implements SubjectKeys {
   /** Subjects whose key was applied after a tombstone of theirs: a later grant's key. */
   private final Set<String> renewed = new HashSet<>();
 
+  /** Subjects whose key was written in a transaction not decided yet. */
+  private final Set<String> inFlight = new HashSet<>();
+
   public SubjectKeyMap(MasterKeys masterKeys) {
     this.masterKeys = masterKeys;
   }
 
   /** Applies one record of the key topic: a key, or a tombstone (null) that erases it. */
   public SubjectKeyMap apply(String recordKey, SubjectKey record) {
+    inFlight.remove(recordKey);
     if (record == null) {
       records.remove(recordKey);
       erased.add(recordKey);
@@ -40,12 +46,24 @@ public final class SubjectKeyMap implements SubjectKeys {
     return this;
   }
 
+  /**
+   * Says that a record of the subject was written in a transaction not decided yet (or not read
+   * yet): until a record of the subject is applied, its keys are missing, not absent.
+   */
+  public SubjectKeyMap inFlight(String recordKey) {
+    inFlight.add(recordKey);
+    return this;
+  }
+
   @Override
   public Lookup lookup(String tenant, String subjectPseudonym, String keyId) {
     String recordKey = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
     SubjectKey record = records.get(recordKey);
     if (record == null) {
-      return erased.contains(recordKey) ? new Erased() : new Missing();
+      if (erased.contains(recordKey)) {
+        return new Erased();
+      }
+      return inFlight.contains(recordKey) ? new Missing() : new Absent();
     }
     if (!record.getKeyId().equals(keyId)) {
       return new Erased();

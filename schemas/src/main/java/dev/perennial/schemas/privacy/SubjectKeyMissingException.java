@@ -4,7 +4,8 @@ import dev.perennial.core.PerennialException;
 
 /**
  * An encrypted example whose subject's data key is neither in {@code subject-keys.v1} nor known to
- * be erased ({@link SubjectKeys.Missing}): the example must wait for its key, never be dropped.
+ * be erased, and may still come ({@link SubjectKeys.Missing}: a transaction of the key's writer not
+ * yet decided): the example must wait for its key, never be dropped.
  */
 public final class SubjectKeyMissingException extends PerennialException {
 

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,19 @@ import org.slf4j.LoggerFactory;
  * for the topic's {@code delete.retention.ms}, 24 h by default, after compaction). A lookup that
  * finds no key first reads the topic to its current end: ingest writes a key in the transaction
  * that writes the first example needing it, so a key missing after that was erased when its
- * tombstone or a newer key of the subject was read, and is {@link SubjectKeys.Missing missing}
- * otherwise. {@link #refresh()} reads to the end too, so tombstones apply before content is
- * decrypted. {@link #forget} (an erasure request) leaves alone a key read after a tombstone of the
- * subject: ingest writes the tombstone in the transaction of the erasure request, so such a key was
- * made after the erasure, for a later grant. Nothing is kept on disk. Thread-safe.
+ * tombstone or a newer key of the subject was read. Otherwise the lookup settles the log (once per
+ * {@link #refresh()}): it notes where the log's written records end (uncommitted ones included) and
+ * reads on until every transaction open there is decided. The caller read the example's transaction
+ * committed before, so its key, written in that transaction and acknowledged before the commit,
+ * lies below that end, and is read by then: a key still neither held nor erased is {@link
+ * SubjectKeys.Absent absent}, for good. It is {@link SubjectKeys.Missing missing} instead when the
+ * log does not settle within the timeout (a writer holding a transaction open), or when no record
+ * at all was read from it (not the log a running ingest writes, which holds at least its roll
+ * markers, or a lost one). {@link #refresh()} reads to the end too, so tombstones apply before
+ * content is decrypted. {@link #forget} (an erasure request) leaves alone a key read after a
+ * tombstone of the subject: ingest writes the tombstone in the transaction of the erasure request,
+ * so such a key was made after the erasure, for a later grant. Nothing is kept on disk.
+ * Thread-safe.
  */
 public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
 
@@ -40,6 +49,10 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
   private static final int UNWRAPPED_CACHE_SIZE = 10_000;
 
   private final KafkaConsumer<String, SubjectKey> consumer;
+
+  /** Asked only where the log's written records end, uncommitted ones included. */
+  private final KafkaConsumer<byte[], byte[]> written;
+
   private final String topic;
   private final MasterKeys masterKeys;
   private final Duration timeout;
@@ -49,6 +62,12 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
 
   /** Subjects whose key was read after a tombstone of theirs: a later grant's key. */
   private final Set<String> renewed = new HashSet<>();
+
+  /** Whether any record (key, tombstone or roll marker) was read from the log. */
+  private boolean read;
+
+  /** Whether the log was settled since the last {@link #refresh()}. */
+  private boolean settled;
 
   private final Map<String, SecretKey> unwrapped =
       new LinkedHashMap<>(256, 0.75f, true) {
@@ -75,9 +94,21 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "perennial-subject-keys");
-    this.consumer =
+    Map<String, Object> endProperties = new HashMap<>(properties);
+    endProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    endProperties.put(
+        ConsumerConfig.CLIENT_ID_CONFIG, properties.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-ends");
+    this.written =
         new KafkaConsumer<>(
-            properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+            endProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try {
+      this.consumer =
+          new KafkaConsumer<>(
+              properties, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    } catch (RuntimeException e) {
+      written.close();
+      throw e;
+    }
     this.topic = topic.name();
     this.masterKeys = masterKeys;
     this.timeout = timeout;
@@ -94,6 +125,7 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
       refresh();
     } catch (RuntimeException e) {
       consumer.close();
+      written.close();
       throw e;
     }
     log.info("Read {} subjects' data keys from {}", wrapped.size(), this.topic);
@@ -104,10 +136,21 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     String key = SubjectKeyRecords.recordKey(tenant, subjectPseudonym);
     SubjectKey record = wrapped.get(key);
     if (record == null || !record.getKeyId().equals(keyId)) {
-      refresh();
+      readToEnd();
       record = wrapped.get(key);
+      if (record == null && !erased.contains(key)) {
+        if (!settle()) {
+          return new Missing();
+        }
+        record = wrapped.get(key);
+      }
       if (record == null) {
-        return erased.contains(key) ? new Erased() : new Missing();
+        if (erased.contains(key)) {
+          return new Erased();
+        }
+        // a log that never held a record (no key, tombstone or roll marker) is not the one a
+        // running ingest writes, or was lost: nothing can be told absent from it
+        return read ? new Absent() : new Missing();
       }
       if (!record.getKeyId().equals(keyId)) {
         return new Erased();
@@ -138,12 +181,47 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
   }
 
   /**
-   * Reads the topic up to its end as of now.
+   * Reads the topic up to its end as of now. A lookup after it settles the log again before it
+   * finds a key absent, so only examples read before the last refresh are to be looked up.
    *
    * @throws PerennialException when that takes longer than the timeout
    */
   @Override
   public synchronized void refresh() {
+    settled = false;
+    readToEnd();
+  }
+
+  /**
+   * Reads on until every transaction open on the log now is decided: past where its written
+   * records, uncommitted ones included, end now. Once per {@link #refresh()}.
+   *
+   * @return false when the log did not settle within the timeout (a transaction is still open)
+   */
+  private boolean settle() {
+    if (settled) {
+      return true;
+    }
+    Map<TopicPartition, Long> ends = written.endOffsets(partitions, timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < ends.get(p))) {
+      if (System.nanoTime() > deadline) {
+        log.warn(
+            "{} (the subjects' data keys) did not settle within {}: a transaction on it is still"
+                + " open; its keys may still come",
+            topic,
+            timeout);
+        return false;
+      }
+      for (ConsumerRecord<String, SubjectKey> record : consumer.poll(POLL)) {
+        apply(record.key(), record.value());
+      }
+    }
+    settled = true;
+    return true;
+  }
+
+  private void readToEnd() {
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < ends.get(p))) {
@@ -166,6 +244,7 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
   }
 
   private void apply(String key, SubjectKey record) {
+    read = true;
     if (key == null) {
       return;
     }
@@ -185,6 +264,7 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
   @Override
   public synchronized void close() {
     consumer.close();
+    written.close();
     wrapped.clear();
     unwrapped.clear();
     erased.clear();

@@ -19,10 +19,20 @@ public interface SubjectKeys {
   record Erased() implements Lookup {}
 
   /**
-   * Neither the key nor its erasure is known: the key log is not the one ingest writes, not read
-   * far enough, or lost. Never to be taken for an erasure.
+   * Neither the key nor its erasure is known yet, and the key may still come: a writer's
+   * transaction that holds it is not decided yet, or the key log was not read far enough. Never to
+   * be taken for an erasure; the example waits.
    */
   record Missing() implements Lookup {}
+
+  /**
+   * Neither the key nor its erasure is in the key log, read to its end past every transaction open
+   * on it after the example was read: since ingest writes a subject's key in the transaction of the
+   * first example encrypted under it (or before), the key never will be. The example was not
+   * written by ingest (forged), or its subject's erasure is no longer in the log (compaction
+   * removed the tombstone before the log was read again). Its content cannot be opened.
+   */
+  record Absent() implements Lookup {}
 
   /** The subject's data key with this id, or why there is none. */
   Lookup lookup(String tenant, String subjectPseudonym, String keyId);

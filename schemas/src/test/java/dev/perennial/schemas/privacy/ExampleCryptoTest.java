@@ -53,7 +53,13 @@ class ExampleCryptoTest {
             () ->
                 new ExampleDecryptor(new SubjectKeyMap(MASTER).apply("acme/x", key.record()))
                     .decrypt(sealed, "acme"))
-        .as("neither held nor erased")
+        .as("neither held nor erased, and nothing more to come")
+        .isInstanceOf(SubjectKeyAbsentException.class);
+    assertThatThrownBy(
+            () ->
+                new ExampleDecryptor(new SubjectKeyMap(MASTER).inFlight(recordKey))
+                    .decrypt(sealed, "acme"))
+        .as("neither held nor erased yet, its transaction still open")
         .isInstanceOf(SubjectKeyMissingException.class);
   }
 

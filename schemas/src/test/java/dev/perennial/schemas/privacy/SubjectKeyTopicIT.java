@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,6 +66,50 @@ class SubjectKeyTopicIT {
       assertThat(keys.lookup("acme", "p-bob", keyId(bobsKey)))
           .as("no tombstone of Bob's was read: the erasure request alone erases his key")
           .isInstanceOf(SubjectKeys.Erased.class);
+    }
+  }
+
+  @Test
+  void aKeyInATransactionStillOpenIsMissingAndOneTheSettledLogNeverHeldIsAbsent() throws Exception {
+    TopicCatalog catalog = KAFKA.provisionCatalog();
+    Topics topics =
+        Topics.create(catalog, Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()));
+    Topic<String, SubjectKey> topic = topics.subjectKeys();
+    SubjectKeyRecords.NewKey carolsKey = newKey("p-carol");
+    SubjectKeyRecords.NewKey neverWritten = newKey("p-dave");
+    Map<String, Object> producing = KAFKA.clientProperties();
+    producing.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, KAFKA.uniqueName("ingest"));
+    try (KafkaProducer<String, SubjectKey> ingest =
+            new KafkaProducer<>(
+                producing, topic.keySerde().serializer(), topic.valueSerde().serializer());
+        // a short timeout: how long a lookup waits for the open transaction before it gives up
+        SubjectKeyTopic keys =
+            new SubjectKeyTopic(
+                KAFKA.clientProperties(), topic, TestConfig.masterKeys(), Duration.ofSeconds(2))) {
+      ingest.initTransactions();
+      ingest.beginTransaction();
+      // as ingest writes Carol's key with her first example: acknowledged, not committed yet
+      ingest
+          .send(
+              new ProducerRecord<>(
+                  topic.name(), SubjectKeyRecords.recordKey("acme", "p-carol"), carolsKey.record()))
+          .get();
+
+      keys.refresh();
+      assertThat(keys.lookup("acme", "p-carol", keyId(carolsKey)))
+          .as("in a transaction still open: it may still come")
+          .isInstanceOf(SubjectKeys.Missing.class);
+      assertThat(keys.lookup("acme", "p-dave", keyId(neverWritten)))
+          .as("the log has not settled: nothing is absent yet")
+          .isInstanceOf(SubjectKeys.Missing.class);
+
+      ingest.commitTransaction();
+      keys.refresh();
+      assertThat(keys.lookup("acme", "p-carol", keyId(carolsKey)))
+          .isInstanceOf(SubjectKeys.Found.class);
+      assertThat(keys.lookup("acme", "p-dave", keyId(neverWritten)))
+          .as("neither written nor erased, every transaction on the log decided")
+          .isInstanceOf(SubjectKeys.Absent.class);
     }
   }
 

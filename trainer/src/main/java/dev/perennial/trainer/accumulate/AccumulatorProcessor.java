@@ -7,6 +7,7 @@ import dev.perennial.core.store.ArtifactStoreOutageException;
 import dev.perennial.core.store.ArtifactStoreUnavailableException;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyAbsentException;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.BaseAnnouncement;
@@ -126,6 +127,7 @@ public final class AccumulatorProcessor
   private final Counter examplesSkipped;
   private final Counter examplesErased;
   private final Counter examplesUndecryptable;
+  private final Counter examplesUnknownKey;
   private final Map<JobTrigger, Counter> jobsSealed;
   private final Counter erasures;
   private final Counter candidatesSeen;
@@ -160,6 +162,8 @@ public final class AccumulatorProcessor
     this.examplesErased = counter(meters, "perennial.trainer.examples", "outcome", "erased");
     this.examplesUndecryptable =
         counter(meters, "perennial.trainer.examples", "outcome", "undecryptable");
+    this.examplesUnknownKey =
+        counter(meters, "perennial.trainer.examples", "outcome", "unknown-key");
     this.jobsSealed = new EnumMap<>(JobTrigger.class);
     for (JobTrigger trigger : JobTrigger.values()) {
       jobsSealed.put(trigger, counter(meters, "perennial.trainer.jobs", "trigger", trigger.name()));
@@ -425,7 +429,11 @@ public final class AccumulatorProcessor
    * The key's pending examples in the clear. Those whose subject's key was erased since they
    * arrived leave the pending store, counted ({@code outcome="erased"}); those whose content does
    * not open (changed or moved bytes, another tenant's) leave it too, counted ({@code
-   * outcome="undecryptable"}) and logged. An example whose key is missing, not erased ({@link
+   * outcome="undecryptable"}) and logged; so do those whose key the key log, read to its settled
+   * end, neither holds nor erased ({@link SubjectKeyAbsentException}: forged, or an erased
+   * subject's whose tombstone compaction removed), counted ({@code outcome="unknown-key"}) and
+   * logged: the key never comes, and waiting would stop the task for good. An example whose key is
+   * missing, not erased, while a transaction on the key log is still open ({@link
    * dev.perennial.schemas.privacy.SubjectKeyMissingException}), or wrapped by a master key this
    * process lacks ({@link dev.perennial.core.crypto.MasterKeyMissingException}) is never dropped:
    * the exception stops the seal, and with it the task's transaction, so the examples stay pending
@@ -437,6 +445,7 @@ public final class AccumulatorProcessor
     List<SourcedExample> plain = new ArrayList<>();
     Set<SourcePosition> erased = new HashSet<>();
     Set<SourcePosition> undecryptable = new HashSet<>();
+    Set<SourcePosition> unknownKey = new HashSet<>();
     for (SourcedExample example : state.pending(adapterKey)) {
       try {
         Optional<TrainingExample> decrypted = decryptor.decrypt(example.example(), tenant);
@@ -448,6 +457,9 @@ public final class AccumulatorProcessor
       } catch (UndecryptableException | IllegalArgumentException e) {
         log.warn("Dropping the pending example at {}: {}", example.position(), e.getMessage());
         undecryptable.add(example.position());
+      } catch (SubjectKeyAbsentException e) {
+        log.warn("Dropping the pending example at {}: {}", example.position(), e.getMessage());
+        unknownKey.add(example.position());
       }
     }
     if (!erased.isEmpty()) {
@@ -459,6 +471,10 @@ public final class AccumulatorProcessor
     if (!undecryptable.isEmpty()) {
       examplesUndecryptable.increment(
           dropPending(adapterKey, example -> undecryptable.contains(example.position())));
+    }
+    if (!unknownKey.isEmpty()) {
+      examplesUnknownKey.increment(
+          dropPending(adapterKey, example -> unknownKey.contains(example.position())));
     }
     return plain;
   }

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The accumulator as a running service: the {@link AccumulatorTopology} on exactly-once Kafka
  * Streams ({@link StreamsService}), with its metrics. A schema registry outage, and examples
- * waiting for a data key not yet in the key log, are waited out ({@link #isOutage}); any other
- * error Streams cannot handle stops it, and the service has failed.
+ * waiting for a data key that a transaction still open on the key log may hold, are waited out
+ * ({@link #isOutage}); any other error Streams cannot handle stops it, and the service has failed.
+ * (An example whose key the settled key log does not hold is dropped, counted, by the seal.)
  */
 public final class TrainerAccumulator implements StreamsApplication {
 
@@ -173,8 +174,9 @@ public final class TrainerAccumulator implements StreamsApplication {
 
   /**
    * What the stream thread waits out: a registry outage, or an example whose subject's data key is
-   * neither in the key log nor erased (the seal is retried, the examples stay pending). Anything
-   * else (a master key this process lacks above all) fails the accumulator.
+   * neither in the key log nor erased while a transaction on the log is still open (the seal is
+   * retried, the examples stay pending). Anything else (a master key this process lacks above all)
+   * fails the accumulator.
    */
   static boolean isOutage(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -195,7 +197,7 @@ public final class TrainerAccumulator implements StreamsApplication {
             "pending examples of "
                 + missing
                 + " subjects wait for data keys that the subjects' key log neither holds nor"
-                + " erased; sealing is retried"));
+                + " erased yet (a transaction on it is still open); sealing is retried"));
   }
 
   @Override

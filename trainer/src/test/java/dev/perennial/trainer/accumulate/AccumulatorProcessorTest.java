@@ -1507,7 +1507,7 @@ class AccumulatorProcessorTest {
   }
 
   @Test
-  void anExampleWhoseKeyIsMissingNotErasedWaitsForItAndIsSealedOnceItCame() {
+  void anExampleWhoseKeyIsStillInFlightWaitsForItAndIsSealedOnceItCame() {
     start(0.0);
     TrainingExample alice = text("acme/support", "p-1", "The Zix lamp is teal.");
     TrainingExample bob = text("acme/support", "p-2", "The Zix lamp costs 9 dollars.");
@@ -1515,8 +1515,9 @@ class AccumulatorProcessorTest {
     send(encrypted(alice));
     SubjectKeyRecords.NewKey bobsKey = newKey(bob, TestConfig.masterKeys());
     send(ExampleCrypto.encrypt(bob, bobsKey.record().getKeyId(), bobsKey.dataKey()));
+    keys.inFlight(SubjectKeyRecords.recordKey("acme", "p-2"));
 
-    // bob's key is not in the key log (not read yet, or the wrong log): the seal stops, loudly
+    // bob's key is in a transaction on the key log not decided yet: the seal stops, loudly
     Throwable failure = catchThrowable(() -> send(encrypted(third)));
     assertThat(failure)
         .isInstanceOf(SubjectKeyMissingException.class)
