@@ -1,0 +1,128 @@
+package dev.perennial.trainer.accumulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.core.kafka.TopicCatalog;
+import dev.perennial.core.metrics.ServiceMetrics;
+import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.LogCapture;
+import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.core.testing.TestConfig;
+import dev.perennial.schemas.privacy.ExampleDecryptor;
+import dev.perennial.schemas.privacy.SubjectKeyMap;
+import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.SourceRef;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.TestConfigs;
+import io.micrometer.core.instrument.Counter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production accumulator topology and Streams configuration in a {@link TopologyTestDriver},
+ * its serdes on a real schema registry, fed erasure requests that a buggy writer or anyone with
+ * write access to {@code erasures.v1} could produce: their request id names the erasure in log
+ * lines, stored state, ERASURE jobs (and so the publisher's retractions and manifests) and audit
+ * events; their subject pseudonym is matched against examples and shards.
+ */
+class AccumulatorErasureInputTest {
+
+  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
+
+  private static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
+
+  @TempDir Path folder;
+
+  @Test
+  void anErasureWhoseRequestIdOrPseudonymIsNoValidIdIsSkippedAndCountedBeforeTheRepartitionTopic() {
+    List<ErasureRequest> hostile =
+        List.of(
+            erasure("erasure-1\nERROR forged line", "p-1"),
+            erasure("r".repeat(100_000), "p-1"),
+            erasure("", "p-1"),
+            erasure("erasure-2", "p-1\nERROR forged line"),
+            erasure("erasure-3", "q".repeat(100_000)),
+            erasure("erasure-4", ""));
+    long repartitioned;
+    double skipped;
+    String logged;
+    try (LogCapture logs = new LogCapture();
+        ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator");
+        TopologyTestDriver driver = driver(metrics)) {
+      Topic<String, ErasureRequest> topic = topics().erasures();
+      TestInputTopic<String, ErasureRequest> erasures =
+          driver.createInputTopic(
+              topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+      hostile.forEach(request -> erasures.pipeInput("acme/p-1", request));
+      // as ingest writes one: "erasure-" and the consent record's position
+      erasures.pipeInput("acme/p-2", erasure("erasure-perennial.consent.v1-0@17", "p-2"));
+      repartitioned =
+          driver
+              .createOutputTopic(
+                  config().accumulatorApplicationId()
+                      + "-"
+                      + AccumulatorTopology.EVENTS_BY_TENANT
+                      + "-repartition",
+                  new ByteArrayDeserializer(),
+                  new ByteArrayDeserializer())
+              .getQueueSize();
+      Counter counter =
+          metrics.registry().find("perennial.trainer.erasures").tag("outcome", "skipped").counter();
+      skipped = counter == null ? 0 : counter.count();
+      logged = logs.text();
+    }
+
+    assertThat(repartitioned).as("only the valid request reaches the accumulator").isEqualTo(1);
+    assertThat(skipped).isEqualTo(hostile.size());
+    assertThat(logged).doesNotContain("forged line", "r".repeat(100), "q".repeat(100));
+  }
+
+  private TrainerConfig config() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
+    values.put(StreamsConfig.STATE_DIR_CONFIG, folder.resolve("state").toString());
+    return new TrainerConfig(values);
+  }
+
+  private Topics topics() {
+    TrainerConfig config = config();
+    return Topics.create(TopicCatalog.from(config), config.clientProperties());
+  }
+
+  private TopologyTestDriver driver(ServiceMetrics metrics) {
+    TrainerConfig config = config();
+    Properties properties = new Properties();
+    properties.putAll(TrainerAccumulator.streamsProperties(config));
+    return new TopologyTestDriver(
+        TrainerAccumulator.topology(
+            config,
+            topics(),
+            new LocalArtifactStore(config.artifactStorePath()),
+            new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
+            metrics),
+        properties,
+        AT);
+  }
+
+  private static ErasureRequest erasure(String requestId, String subject) {
+    return ErasureRequest.newBuilder()
+        .setRequestId(requestId)
+        .setTenant("acme")
+        .setSubjectPseudonym(subject)
+        .setRevokedAt(AT)
+        .setSource(new SourceRef("perennial.consent.v1", 0, 1L))
+        .build();
+  }
+}
