@@ -28,6 +28,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.erasure.CandidateWeights;
+import dev.perennial.trainer.erasure.ErasureRequestIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +102,10 @@ public final class AccumulatorTopology {
                 Consumed.with(erasuresTopic.keySerde(), erasuresTopic.valueSerde())
                     .withName("trainer-erasures-source"))
             .filter((key, request) -> request != null, Named.as("trainer-erasures-present"))
+            // its ids name the erasure in logs, state, jobs and audit events: ids, or skipped
+            .filter(
+                (key, request) -> ErasureRequestIds.accept(request, meters),
+                Named.as("trainer-erasures-with-ids"))
             .mapValues(
                 request -> (TrainerEvent) new ErasureArrived(request),
                 Named.as("trainer-erasure-events"));
