@@ -64,8 +64,9 @@ public final class ExampleDecryptor {
               + tenant
               + " names data key "
               + shown(keyId)
-              + ", which the subjects' key log neither holds nor erased yet (a transaction of"
-              + " its writer is still open); the example waits for it");
+              + ", which the subjects' key log neither holds nor erased yet (a transaction on it"
+              + " is still open, or it holds no record at all: is it the log ingest writes?); the"
+              + " example waits for it");
     }
     missing.remove(subject);
     if (lookup instanceof SubjectKeys.Absent) {

@@ -197,7 +197,8 @@ public final class TrainerAccumulator implements StreamsApplication {
             "pending examples of "
                 + missing
                 + " subjects wait for data keys that the subjects' key log neither holds nor"
-                + " erased yet (a transaction on it is still open); sealing is retried"));
+                + " erased yet (a transaction on it is still open, or it holds no record at"
+                + " all); sealing is retried"));
   }
 
   @Override
