@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,37 @@ class PerennialConfigTest {
                   .anySatisfy(p -> assertThat(p).startsWith("perennial.topic.retention.ms: "));
               assertThat(e.getMessage()).contains("6 problems").contains("no-port-here");
             });
+  }
+
+  private static final Set<ConfigDef.Type> NUMERIC_TYPES =
+      Set.of(ConfigDef.Type.SHORT, ConfigDef.Type.INT, ConfigDef.Type.LONG, ConfigDef.Type.DOUBLE);
+
+  /**
+   * A value that is no number ("7d", "three") is a problem naming its key, like any other, for
+   * every numeric shared key: Kafka runs a key's validator on the null it parsed from such a value.
+   */
+  @Test
+  void aValueThatIsNoNumberIsAProblemNamingItsKeyForEveryNumericSharedKey() {
+    Map<String, String> values = required();
+    List<String> numericKeys =
+        PerennialConfig.configDef().configKeys().values().stream()
+            .filter(key -> NUMERIC_TYPES.contains(key.type))
+            .map(key -> key.name)
+            .toList();
+    numericKeys.forEach(key -> values.put(key, "7d"));
+
+    assertThat(numericKeys)
+        .contains(
+            "perennial.topic.retention.ms",
+            "perennial.topic.long.retention.ms",
+            "perennial.topic.replication.factor");
+    assertThatThrownBy(() -> new PerennialConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(p -> p.substring(0, p.indexOf(": ")))
+                    .containsExactlyInAnyOrderElementsOf(numericKeys));
   }
 
   @Test
