@@ -58,10 +58,17 @@ public final class Validators {
         () -> "[a-zA-Z0-9._-]{0," + MAX_TOPIC_PREFIX_LENGTH + "}");
   }
 
-  /** A number of at least 1, or -1 with the given meaning (for example "the broker's default"). */
+  /**
+   * A number of at least 1, or -1 with the given meaning (for example "the broker's default"). Like
+   * Kafka's {@link ConfigDef.Range}, it refuses the null that Kafka passes it after a value that is
+   * no number failed to parse (the parse error is the problem reported).
+   */
   public static ConfigDef.Validator positiveOrMinusOne(String meaningOfMinusOne) {
     return ConfigDef.LambdaValidator.with(
         (name, value) -> {
+          if (value == null) {
+            throw new ConfigException(name, null, "must be a number");
+          }
           long number = ((Number) value).longValue();
           if (number != -1 && number < 1) {
             throw new ConfigException(
