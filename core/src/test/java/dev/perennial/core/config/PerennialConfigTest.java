@@ -92,6 +92,36 @@ class PerennialConfigTest {
                     .containsExactlyInAnyOrderElementsOf(numericKeys));
   }
 
+  /**
+   * "NaN" parses as a DOUBLE and passes every {@link ConfigDef.Range} (no comparison with NaN is
+   * true), yet no setting means anything by it: a gate threshold or a learning rate of NaN would
+   * fail every candidate hours later instead of the service at start.
+   */
+  @Test
+  void notANumberIsAProblemNamingItsKeyThoughItPassesTheKeysRange() {
+    ConfigDef definition =
+        PerennialConfig.configDef()
+            .define(
+                "perennial.example.fraction",
+                ConfigDef.Type.DOUBLE,
+                0.1,
+                ConfigDef.Range.between(0.0, 1.0),
+                ConfigDef.Importance.LOW,
+                "A share of the examples.");
+    Map<String, String> values = required();
+    values.put("perennial.example.fraction", "NaN");
+
+    assertThatThrownBy(() -> PerennialConfig.requireValid(definition, values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("perennial.example.fraction: ")
+                    .contains("NaN"));
+  }
+
   @Test
   void aSchemaRegistryUrlMustBeAnHttpUrl() {
     Map<String, String> values = required();

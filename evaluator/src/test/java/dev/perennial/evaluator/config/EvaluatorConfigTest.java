@@ -66,6 +66,26 @@ class EvaluatorConfigTest {
   }
 
   @Test
+  void aThresholdOfNotANumberIsRefusedAtStartRatherThanFailingEveryCandidate() {
+    // A gate against a NaN bound fails (GateRules), so every candidate of the tenant would be
+    // refused, hours later, by a gate the operator meant to configure.
+    Map<String, String> values = values();
+    values.put(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG, "NaN");
+    values.put("perennial.evaluator.tenant.acme.gate.retention.max.drop", "NaN");
+    values.put(GLOBEX_CANARIES, "/etc/perennial/globex.jsonl");
+
+    assertThatThrownBy(() -> new EvaluatorConfig(values))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .satisfies(
+            e ->
+                assertThat(((InvalidConfigurationException) e).problems())
+                    .extracting(p -> p.substring(0, p.indexOf(": ")))
+                    .containsExactlyInAnyOrder(
+                        EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG,
+                        "perennial.evaluator.tenant.acme.gate.retention.max.drop"));
+  }
+
+  @Test
   void aLeakageThresholdThatFewerControlsCannotExceedIsRefused() {
     // 63 controls measure at most log2(64) = 6 bits: a candidate that ranks another tenant's
     // secret first (it memorised it) has exposure 6.0 and passes "leakage <= 6.0", the default.
