@@ -114,6 +114,8 @@ public class PerennialConfig extends AbstractConfig {
 
   private static final ConfigDef CONFIG = configDef();
 
+  private static final String NOT_A_NUMBER = "NaN is not a number; give a decimal such as 0.5";
+
   public PerennialConfig(Map<String, String> values) {
     this(CONFIG, values);
   }
@@ -214,8 +216,9 @@ public class PerennialConfig extends AbstractConfig {
   }
 
   /**
-   * Checks every value against the definition, and that every environment variable could be
-   * translated ({@link EnvironmentVariables#problems}), and returns the values unchanged.
+   * Checks every value against the definition (a decimal key refuses NaN, which its range cannot),
+   * and that every environment variable could be translated ({@link
+   * EnvironmentVariables#problems}), and returns the values unchanged.
    *
    * @throws InvalidConfigurationException listing every problem, each with its key or variable
    */
@@ -225,6 +228,9 @@ public class PerennialConfig extends AbstractConfig {
       // The first message is the cause; Kafka then also runs the validator on the null it parsed.
       if (!value.errorMessages().isEmpty()) {
         problems.add(value.name() + ": " + value.errorMessages().get(0));
+      } else if (value.value() instanceof Double number && number.isNaN()) {
+        // NaN passes every Range (no comparison with it is true) and means nothing in any key.
+        problems.add(value.name() + ": " + NOT_A_NUMBER);
       }
     }
     problems.addAll(EnvironmentVariables.problems(values));
