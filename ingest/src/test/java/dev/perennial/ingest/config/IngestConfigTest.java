@@ -232,6 +232,23 @@ class IngestConfigTest {
   }
 
   @Test
+  void aProducerRequestSizeThatIsNoNumberIsAProblemNamingItsKey() {
+    // The text limit is checked against it; Kafka would refuse it only once Streams is built.
+    Map<String, String> values = valid();
+    values.put("producer.max.request.size", "2MiB");
+
+    InvalidConfigurationException error =
+        catchThrowableOfType(InvalidConfigurationException.class, () -> new IngestConfig(values));
+
+    assertThat(error).isNotNull();
+    assertThat(error.problems())
+        .singleElement()
+        .asString()
+        .startsWith("producer.max.request.size: ")
+        .contains("2MiB");
+  }
+
+  @Test
   void masterKeysAreRequiredAndTheirProblemsNeverShowTheKeys() {
     Map<String, String> missing = valid();
     missing.remove(MasterKeySettings.MASTER_KEYS_CONFIG);

@@ -46,6 +46,23 @@ class TrainerConfigTest {
   }
 
   @Test
+  void aProducerRequestSizeThatIsNoNumberIsAProblemNamingItsKey() {
+    // The accumulator sizes its events from the producer's max.request.size (AccumulatorSettings),
+    // which Streams reads producer-prefixed first.
+    Map<String, String> values = values();
+    values.put("max.request.size", "1mb");
+    values.put("producer.max.request.size", "2MiB");
+
+    assertThatThrownBy(() -> new TrainerConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(p -> p.substring(0, p.indexOf(": ")))
+                    .containsExactlyInAnyOrder("max.request.size", "producer.max.request.size"));
+  }
+
+  @Test
   void everyBadValueAndUnknownTenantKeyIsReportedAtOnce() {
     Map<String, String> values = values();
     values.put("perennial.trainer.trigger.min.examples", "0");
