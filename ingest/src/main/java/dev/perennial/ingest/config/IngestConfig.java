@@ -3,6 +3,7 @@ package dev.perennial.ingest.config;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.ProducerRequestSize;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
@@ -20,14 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The configuration of the ingest service: the keys every service shares ({@link PerennialConfig})
@@ -211,8 +210,6 @@ public final class IngestConfig extends PerennialConfig {
 
   private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{32}");
 
-  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
-
   private static final ConfigDef CONFIG =
       StreamsSettings.define(MasterKeySettings.define(PerennialConfig.configDef()))
           .define(
@@ -373,6 +370,7 @@ public final class IngestConfig extends PerennialConfig {
     if (!localRun && secret != secretFile) {
       secretWeakness(values).ifPresent(problems::add);
     }
+    problems.addAll(ProducerRequestSize.problems(values));
     exampleSizeProblem(values).ifPresent(problems::add);
     ratingThresholdsProblem(values).ifPresent(problems::add);
     if (!problems.isEmpty()) {
@@ -420,19 +418,17 @@ public final class IngestConfig extends PerennialConfig {
    * ingest.
    */
   private static Optional<String> exampleSizeProblem(Map<String, String> values) {
-    String producerKey = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-    String configured =
-        values.getOrDefault(producerKey, values.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    if (!ProducerRequestSize.problems(values).isEmpty()) {
+      return Optional.empty(); // reported on its own
+    }
+    long maxRequestSize = ProducerRequestSize.of(values);
     long maxTextBytes;
-    long maxRequestSize;
     try {
       maxTextBytes =
           Long.parseLong(
               values
                   .getOrDefault(MAX_TEXT_BYTES_CONFIG, Integer.toString(MAX_TEXT_BYTES_DEFAULT))
                   .trim());
-      maxRequestSize =
-          configured == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(configured.trim());
     } catch (NumberFormatException e) {
       return Optional.empty(); // reported by the key's own check
     }

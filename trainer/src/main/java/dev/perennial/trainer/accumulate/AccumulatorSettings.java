@@ -1,12 +1,10 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.core.config.ProducerRequestSize;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.config.TriggerSettings;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Function;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * What the accumulator's processor needs from the configuration.
@@ -42,18 +40,6 @@ public record AccumulatorSettings(
         config.rebaseRetryGrowth(),
         config.triggerCheckInterval(),
         config.accumulatorApplicationId(),
-        maxRequestSize(config) - RECORD_ROOM_BYTES);
+        ProducerRequestSize.of(config.clientProperties()) - RECORD_ROOM_BYTES);
   }
-
-  /** The producer's {@code max.request.size}, as Streams reads it (producer-prefixed first). */
-  private static long maxRequestSize(TrainerConfig config) {
-    Map<String, Object> client = config.clientProperties();
-    Object size =
-        client.getOrDefault(
-            StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-            client.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
-    return size == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(String.valueOf(size).trim());
-  }
-
-  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 }

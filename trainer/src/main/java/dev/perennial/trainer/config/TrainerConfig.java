@@ -3,6 +3,7 @@ package dev.perennial.trainer.config;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.MasterKeySettings;
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.ProducerRequestSize;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
@@ -1132,6 +1133,8 @@ public class TrainerConfig extends PerennialConfig {
       problems.addAll(e.problems());
     }
     MasterKeySettings.problem(values, false).ifPresent(problems::add);
+    // the accumulator sizes its events from it (AccumulatorSettings)
+    problems.addAll(ProducerRequestSize.problems(values));
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
