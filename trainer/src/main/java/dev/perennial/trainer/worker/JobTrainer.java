@@ -172,8 +172,12 @@ public final class JobTrainer {
   /**
    * A trainer as {@code config} describes it (base model, recipe, store root, work folder) that
    * stores through {@code store} and trains on {@code device}.
+   *
+   * @throws dev.perennial.model.ModelException when the engine cannot give {@code device} (a GPU it
+   *     does not see): a worker fails at start rather than fail every job it takes
    */
   public static JobTrainer from(TrainerConfig config, ArtifactStore store, DeviceChoice device) {
+    ModelRuntime.device(device);
     return new JobTrainer(
         BaseModelSource.open(config),
         JobRecipe.from(config),
