@@ -1,6 +1,7 @@
 package dev.perennial.core.kafka;
 
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.StreamsSettings;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
@@ -11,8 +12,10 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 /**
  * The base properties of a Kafka Streams application: exactly-once processing, the replication
  * factor of internal topics, record time that no record's timestamp can break ({@link
- * SaneTimestampExtractor}), and exception handlers that each application must choose explicitly
- * ({@link #build()} refuses to guess).
+ * SaneTimestampExtractor}), RocksDB stores within one bounded memory budget ({@link
+ * BoundedRocksDbConfigSetter}, {@link StreamsSettings}' keys when the config defines them, else
+ * their defaults), and exception handlers that each application must choose explicitly ({@link
+ * #build()} refuses to guess).
  *
  * <pre>{@code
  * Map<String, Object> props = StreamsProperties.builder(config, "perennial-ingest")
@@ -84,6 +87,11 @@ public final class StreamsProperties {
         properties,
         StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
         SaneTimestampExtractor.class.getName());
+    KafkaClients.enforce(
+        properties,
+        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+        BoundedRocksDbConfigSetter.class.getName());
+    properties.putAll(StreamsSettings.rocksDbValues(config));
     // Kafka 5.0's default, taken now: global stores' processing errors go through the same handler
     // (by default it fails, as the global thread does without it).
     properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

@@ -4,6 +4,7 @@ import static dev.perennial.ingest.topology.Events.OCCURRED_AT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.testing.RocksDbCacheMetrics;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.ingest.config.IngestConfig;
@@ -80,10 +81,11 @@ class IngestTopologyTest {
     // the dedup store's first segment opens with the first event
     ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "The Velmora lamp is blue.").build());
 
-    // 64 MiB: the documented default of perennial.streams.rocksdb.memory.bytes
     assertThat(RocksDbCacheMetrics.blockCacheCapacities(ingest.driver.metrics()))
         .containsOnlyKeys(IngestTopology.CONSENT_STORE, IngestTopology.DEDUP_STORE)
-        .allSatisfy((store, capacity) -> assertThat(capacity).isEqualTo(64L * 1024 * 1024));
+        .allSatisfy(
+            (store, capacity) ->
+                assertThat(capacity).isEqualTo(StreamsSettings.ROCKSDB_MEMORY_BYTES_DEFAULT));
   }
 
   @Nested

@@ -2,6 +2,7 @@ package dev.perennial.trainer.accumulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.LocalArtifactStore;
@@ -48,7 +49,6 @@ class AccumulatorStoresMemoryTest {
                     metrics),
                 properties,
                 Instant.EPOCH)) {
-      // 64 MiB: the documented default of perennial.streams.rocksdb.memory.bytes
       assertThat(RocksDbCacheMetrics.blockCacheCapacities(driver.metrics()))
           .containsKeys(
               AccumulatorStores.PENDING,
@@ -58,7 +58,9 @@ class AccumulatorStoresMemoryTest {
               AccumulatorStores.CANDIDATES,
               AccumulatorStores.RELEASES,
               AccumulatorStores.STABLES)
-          .allSatisfy((store, capacity) -> assertThat(capacity).isEqualTo(64L * 1024 * 1024));
+          .allSatisfy(
+              (store, capacity) ->
+                  assertThat(capacity).isEqualTo(StreamsSettings.ROCKSDB_MEMORY_BYTES_DEFAULT));
     }
   }
 }
