@@ -41,7 +41,9 @@ final class UnknownFields {
       }
       return;
     }
-    if (!isModel(value.getClass())) {
+    // An enum constant has no fields of its own; walking Strimzi's (AclRuleType) would recurse
+    // through its constants for ever.
+    if (value instanceof Enum<?> || !isModel(value.getClass())) {
       return;
     }
     BeanDescription bean =
