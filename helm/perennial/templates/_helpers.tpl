@@ -303,6 +303,122 @@ perennial.saslEnabled: "true" when the Kafka security protocol uses SASL.
 {{- end -}}
 
 {{/*
+perennial.jaasConfigSecret: the Secret key a component's sasl.jaas.config comes from, as "name" and
+"key": its own KafkaUser's Secret with kafka.strimziUsers (Strimzi's User Operator writes it, named
+after the user), else its entry of kafka.sasl.componentJaasConfigSecrets, else the shared
+kafka.sasl.jaasConfigSecret.
+Call with (dict "root" $ "name" "ingest"); use with fromYaml.
+*/}}
+{{- define "perennial.jaasConfigSecret" -}}
+{{- $kafka := .root.Values.kafka -}}
+{{- $own := get $kafka.sasl.componentJaasConfigSecrets .name -}}
+{{- if $kafka.strimziUsers.enabled -}}
+name: {{ include "perennial.suffixedName" (dict "root" .root "suffix" .name) }}
+key: sasl.jaas.config
+{{- else if $own -}}
+name: {{ $own.name }}
+key: {{ default "sasl.jaas.config" $own.key }}
+{{- else -}}
+name: {{ required (printf "kafka.sasl.jaasConfigSecret.name is required with a SASL securityProtocol: %s has no login of its own in kafka.sasl.componentJaasConfigSecrets" .name) $kafka.sasl.jaasConfigSecret.name }}
+key: {{ $kafka.sasl.jaasConfigSecret.key }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+perennial.stageTopics: the topics (after the prefix) each stage reads, reads and purges, reads and
+writes, or writes, as core's StageAcls lists them (StageUsersChartTest holds the two equal).
+*/}}
+{{- define "perennial.stageTopics" -}}
+ingest:
+  readPurge: [documents.v1, feedback.v1, consent.v1]
+  write: [examples.v1, rejected.v1, erasures.v1, subject-keys.v1]
+trainer-accumulator:
+  read: [examples.v1, erasures.v1, candidates.v1, verdicts.v1, releases.v1, bases.v1, imports.v1, job-outcomes.v1, subject-keys.v1]
+  write: [training-jobs.v1, audit.v1]
+trainer-worker:
+  read: [training-jobs.v1, releases.v1, verdicts.v1]
+  readWrite: [candidates.v1]
+  write: [job-outcomes.v1]
+evaluator:
+  read: [candidates.v1, releases.v1]
+  write: [verdicts.v1]
+publisher:
+  read: [verdicts.v1, training-jobs.v1, job-outcomes.v1]
+  readWrite: [releases.v1]
+  write: [audit.v1]
+{{- end -}}
+
+{{/*
+perennial.stageAcls: a component's Kafka ACLs as a Strimzi KafkaUser's spec.authorization.acls,
+exactly core's StageAcls for the component's configuration (what `perennial acls` prints for it):
+its topics under topics.prefix (with tenantTopics, ingest reads and purges the prefix <prefix>in.
+instead of the shared input topics), and its consumer group and transactional ids; ingest and the
+accumulator, Kafka Streams applications, get All on their internal topics (<application.id>-...),
+their group <application.id> and their transactional ids <application.id>-... . Every topic a
+stage uses has Describe and DescribeConfigs (checked at start); none has Create.
+Call with (dict "root" $ "name" "ingest" "component" $component), $component from
+perennial.components.
+*/}}
+{{- define "perennial.stageAcls" -}}
+{{- $v := .root.Values -}}
+{{- $prefix := $v.topics.prefix -}}
+{{- $settings := merge (deepCopy .component.values.config) $v.config -}}
+{{- $operations := dict
+  "read" (list "Read" "Describe" "DescribeConfigs")
+  "readPurge" (list "Read" "Delete" "Describe" "DescribeConfigs")
+  "readWrite" (list "Read" "Write" "Describe" "DescribeConfigs")
+  "write" (list "Write" "Describe" "DescribeConfigs") -}}
+{{- $topics := get (include "perennial.stageTopics" .root | fromYaml) .name -}}
+{{- $rules := list -}}
+{{- if and (eq .name "ingest") $v.tenantTopics.enabled -}}
+{{- $topics = omit $topics "readPurge" -}}
+{{- $rules = append $rules (dict "type" "topic" "name" (printf "%sin." $prefix) "patternType" "prefix" "operations" (list "Read" "Delete" "Describe")) -}}
+{{- end -}}
+{{- range $access := list "read" "readPurge" "readWrite" "write" -}}
+{{- range $suffix := get $topics $access | default (list) -}}
+{{- $rules = append $rules (dict "type" "topic" "name" (printf "%s%s" $prefix $suffix) "patternType" "literal" "operations" (get $operations $access)) -}}
+{{- end -}}
+{{- end -}}
+{{- /* The keys and defaults of the ids, as the stages' config classes define them. */ -}}
+{{- $applicationIds := dict "ingest" (list "perennial.ingest.application.id" "perennial-ingest")
+  "trainer-accumulator" (list "perennial.trainer.accumulator.application.id" "perennial-trainer-accumulator") -}}
+{{- $groupIds := dict "trainer-worker" (list "perennial.trainer.worker.group.id" "perennial-trainer-worker")
+  "evaluator" (list "perennial.evaluator.group.id" "perennial-evaluator") -}}
+{{- /* The transactional-id prefixes, constants of TrainerWorker and EvaluatorService. */ -}}
+{{- $transactionalIdPrefixes := dict "trainer-worker" "perennial-trainer-worker-" "evaluator" "perennial-evaluator-" -}}
+{{- $group := "" -}}
+{{- $transactionalId := dict -}}
+{{- if hasKey $applicationIds .name -}}
+{{- $id := get $applicationIds .name -}}
+{{- $applicationId := toString (default (last $id) (get $settings (first $id))) -}}
+{{- $rules = append $rules (dict "type" "topic" "name" (printf "%s-" $applicationId) "patternType" "prefix" "operations" (list "All")) -}}
+{{- $group = $applicationId -}}
+{{- $transactionalId = dict "name" (printf "%s-" $applicationId) "patternType" "prefix" -}}
+{{- else if hasKey $groupIds .name -}}
+{{- $id := get $groupIds .name -}}
+{{- $group = toString (default (last $id) (get $settings (first $id))) -}}
+{{- $transactionalId = dict "name" (get $transactionalIdPrefixes .name) "patternType" "prefix" -}}
+{{- else if eq .name "publisher" -}}
+{{- /* PublisherConfig.instanceId: one group and transactional id per topic prefix. */ -}}
+{{- $group = printf "%spublisher" $prefix -}}
+{{- $transactionalId = dict "name" $group "patternType" "literal" -}}
+{{- end -}}
+{{- $rules = append $rules (dict "type" "group" "name" $group "patternType" "literal" "operations" (list "Read" "Describe")) -}}
+{{- $rules = append $rules (merge (dict "type" "transactionalId" "operations" (list "Write" "Describe")) $transactionalId) -}}
+{{- range $rule := $rules }}
+- resource:
+    type: {{ $rule.type }}
+    name: {{ $rule.name | quote }}
+    patternType: {{ $rule.patternType }}
+  operations:
+    {{- range $rule.operations }}
+    - {{ . }}
+    {{- end }}
+  host: "*"
+{{- end }}
+{{- end -}}
+
+{{/*
 perennial.properties: the properties file a component reads with --config: the shared settings the
 chart manages, the component's own (its folders, the files of its Secrets), then `config` merged
 with the component's own `config` (the component's win), which may set none of the former.

@@ -58,6 +58,17 @@ final class Scenarios {
         .with("topics.strimzi.clusterName", STRIMZI_CLUSTER);
   }
 
+  /**
+   * One principal per stage: Strimzi topics as {@link #strimziTopics()}, SASL with SCRAM-SHA-512
+   * over TLS, and a KafkaUser per component whose Secret the component logs in with.
+   */
+  static Chart stageUsers() {
+    return strimziTopics()
+        .with("kafka.securityProtocol", "SASL_SSL")
+        .with("kafka.tls.caSecret.name", CA_SECRET)
+        .with("kafka.strimziUsers.enabled", true);
+  }
+
   static Chart existingClaim() {
     return Chart.withRequiredValues().with("artifacts.persistence.existingClaim", EXISTING_CLAIM);
   }
@@ -151,6 +162,13 @@ final class Scenarios {
     scenarios.put("defaults", Scenarios::defaults);
     scenarios.put("GPU", Scenarios::gpu);
     scenarios.put("Strimzi topics", Scenarios::strimziTopics);
+    scenarios.put(
+        "stage and tenant users",
+        () ->
+            stageUsers()
+                .with("tenantTopics.enabled", true)
+                .with("tenantTopics.tenants", List.of("acme", "ingest"))
+                .with("tenantTopics.strimziUsers.enabled", true));
     scenarios.put("existing claim", Scenarios::existingClaim);
     scenarios.put("secured Kafka", Scenarios::securedKafka);
     scenarios.put("component settings", Scenarios::componentSettings);

@@ -36,17 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class StageUsersChartTest {
 
-  /** SASL with SCRAM-SHA-512 (Strimzi's), Strimzi topics under the prefix acme., stage users. */
-  private static Chart stageUsers() {
-    return Scenarios.strimziTopics()
-        .with("kafka.securityProtocol", "SASL_SSL")
-        .with("kafka.tls.caSecret.name", Scenarios.CA_SECRET)
-        .with("kafka.strimziUsers.enabled", true);
-  }
-
   /** Stage users with every id the ACLs name changed, and tenants on their own topics. */
   private static Chart stageUsersWithOwnIds() {
-    return stageUsers()
+    return Scenarios.stageUsers()
         .with("ingest.config", Map.of(IngestConfig.APPLICATION_ID_CONFIG, "acme-ingest"))
         .with(
             "trainer.accumulator.config",
@@ -59,7 +51,7 @@ class StageUsersChartTest {
 
   static Stream<Arguments> scenarios() {
     return Stream.of(
-        Arguments.of("default ids", stageUsers().render()),
+        Arguments.of("default ids", Scenarios.stageUsers().render()),
         Arguments.of("own ids, tenant topics", stageUsersWithOwnIds().render()));
   }
 
@@ -84,7 +76,7 @@ class StageUsersChartTest {
 
   @Test
   void eachComponentLogsInWithItsOwnUsersSecret() {
-    RenderedChart chart = stageUsers().render();
+    RenderedChart chart = Scenarios.stageUsers().render();
 
     for (Component component : Component.values()) {
       String user = userOf(chart, component).getMetadata().getName();
@@ -96,7 +88,10 @@ class StageUsersChartTest {
   @Test
   void aDisabledComponentGetsNoUser() {
     RenderedChart chart =
-        stageUsers().with("ingest.enabled", false).with("evaluator.enabled", false).render();
+        Scenarios.stageUsers()
+            .with("ingest.enabled", false)
+            .with("evaluator.enabled", false)
+            .render();
 
     assertThat(chart.all(KafkaUser.class))
         .extracting(user -> user.getMetadata().getLabels().get(RenderedChart.COMPONENT_LABEL))
@@ -155,9 +150,14 @@ class StageUsersChartTest {
     assertThatThrownBy(
             () -> Chart.withRequiredValues().with("kafka.strimziUsers.enabled", true).render())
         .hasMessageContaining("kafka.strimziUsers");
-    assertThatThrownBy(() -> stageUsers().with("kafka.sasl.mechanism", "PLAIN").render())
+    assertThatThrownBy(() -> Scenarios.stageUsers().with("kafka.sasl.mechanism", "PLAIN").render())
         .hasMessageContaining("SCRAM-SHA-512");
-    assertThatThrownBy(() -> stageUsers().with("topics.strimzi.clusterName", "").render())
+    assertThatThrownBy(
+            () ->
+                Scenarios.stageUsers()
+                    .with("topics.strimzi.enabled", false)
+                    .with("topics.strimzi.clusterName", "")
+                    .render())
         .hasMessageContaining("topics.strimzi.clusterName");
   }
 

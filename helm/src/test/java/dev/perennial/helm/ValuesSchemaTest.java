@@ -114,6 +114,14 @@ class ValuesSchemaTest {
             Chart.withRequiredValues().with("kafka.securityProtocol", "SASL_SSL"),
             "kafka.sasl.jaasConfigSecret.name"),
         refused(
+            "a Kafka login for a component the chart does not have",
+            Chart.withRequiredValues()
+                .with(
+                    "kafka.sasl.componentJaasConfigSecrets",
+                    Map.of("trainer", Map.of("name", "trainer-kafka"))),
+            "kafka.sasl.componentJaasConfigSecrets",
+            "'trainer' not allowed"),
+        refused(
             "a TLS Secret with a plaintext protocol",
             Chart.withRequiredValues().with("kafka.tls.caSecret.name", "kafka-ca"),
             "kafka.tls.caSecret.name"),
