@@ -146,7 +146,7 @@ class StageUsersChartTest {
   }
 
   @Test
-  void stageUsersNeedStrimzisScramLoginAndACluster() {
+  void stageUsersNeedStrimzisScramLoginAClusterAndTheReleasesNamespace() {
     assertThatThrownBy(
             () -> Chart.withRequiredValues().with("kafka.strimziUsers.enabled", true).render())
         .hasMessageContaining("kafka.strimziUsers");
@@ -159,6 +159,15 @@ class StageUsersChartTest {
                     .with("topics.strimzi.clusterName", "")
                     .render())
         .hasMessageContaining("topics.strimzi.clusterName");
+    assertThatThrownBy(
+            () -> Scenarios.stageUsers().with("topics.strimzi.namespace", "kafka").render())
+        .hasMessageContaining("pods read Secrets of their own namespace only");
+    assertThat(
+            Scenarios.stageUsers()
+                .with("topics.strimzi.namespace", Chart.NAMESPACE)
+                .render()
+                .all(KafkaUser.class))
+        .hasSize(Component.values().length);
   }
 
   /** The stage's ACLs as {@code perennial acls --config <the component's file>} prints them. */
