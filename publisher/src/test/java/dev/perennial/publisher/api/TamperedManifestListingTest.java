@@ -67,8 +67,31 @@ class TamperedManifestListingTest {
 
   @Test
   void aVersionWhoseManifestWasRewrittenIsListedAsQuarantinedWithoutItsMetrics() throws Exception {
-    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
     ReleaseArea area = new ReleaseArea(folder.resolve("releases"));
+    AdapterRelease latest = publishTwo(area);
+    // v1's evaluation rewritten on disk while the publisher was down
+    Path manifest = area.folder(KEY, 1).resolve("manifest.json");
+    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(manifest));
+    ((ObjectNode) tree.path("evaluation").path("metrics")).put("learning", 0.999);
+    Files.write(manifest, Json.MAPPER.writeValueAsBytes(tree));
+    serve(RegistryRebuild.rebuild(area.scan(true), Map.of(KEY.toString(), latest)), area);
+
+    JsonNode versions = get("/v1/adapters/acme/support/versions");
+    JsonNode key = get("/v1/adapters/acme/support");
+
+    for (JsonNode list : List.of(versions, key.get("versions"))) {
+      JsonNode first = list.get(0);
+      assertThat(first.path("version").intValue()).isEqualTo(1);
+      assertThat(first.path("quarantined").asBoolean()).as("v1 marked quarantined").isTrue();
+      assertThat(first.has("metrics")).as("the rewritten manifest's metrics").isFalse();
+      assertThat(list.get(1).path("quarantined").asBoolean()).isFalse();
+      assertThat(list.get(1).at("/metrics/learning").doubleValue()).isEqualTo(0.82);
+    }
+  }
+
+  /** v1 and v2 of KEY published in {@code area} (v2 evaluated against v1); v2's last record. */
+  private AdapterRelease publishTwo(ReleaseArea area) {
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
     area.publishKey(signingKey);
     VerdictProcessor verdicts =
         new VerdictProcessor(
@@ -90,23 +113,30 @@ class TamperedManifestListingTest {
       published = published.with(decision.state().orElseThrow());
       latest = decision.releases().get(decision.releases().size() - 1);
     }
-    // v1's evaluation rewritten on disk while the publisher was down
-    Path manifest = area.folder(KEY, 1).resolve("manifest.json");
+    return latest;
+  }
+
+  @Test
+  void theSummariesNameNoBaseThatOnlyARewrittenManifestClaims() throws Exception {
+    ReleaseArea area = new ReleaseArea(folder.resolve("releases"));
+    AdapterRelease latest = publishTwo(area);
+    // v2's base rewritten on disk while the publisher was down
+    Path manifest = area.folder(KEY, 2).resolve("manifest.json");
     ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(manifest));
-    ((ObjectNode) tree.path("evaluation").path("metrics")).put("learning", 0.999);
+    ((ObjectNode) tree.path("baseModel"))
+        .put("name", "forged-base")
+        .put("digest", "sha256:" + "e".repeat(64));
     Files.write(manifest, Json.MAPPER.writeValueAsBytes(tree));
     serve(RegistryRebuild.rebuild(area.scan(true), Map.of(KEY.toString(), latest)), area);
 
-    JsonNode versions = get("/v1/adapters/acme/support/versions");
+    JsonNode all = get("/v1/adapters").path("adapters").get(0);
     JsonNode key = get("/v1/adapters/acme/support");
 
-    for (JsonNode list : List.of(versions, key.get("versions"))) {
-      JsonNode first = list.get(0);
-      assertThat(first.path("version").intValue()).isEqualTo(1);
-      assertThat(first.path("quarantined").asBoolean()).as("v1 marked quarantined").isTrue();
-      assertThat(first.has("metrics")).as("the rewritten manifest's metrics").isFalse();
-      assertThat(list.get(1).path("quarantined").asBoolean()).isFalse();
-      assertThat(list.get(1).at("/metrics/learning").doubleValue()).isEqualTo(0.82);
+    for (JsonNode summary : List.of(all, key)) {
+      assertThat(summary.at("/baseModel/name").asText()).isEqualTo(TestVerdicts.BASE_MODEL);
+      assertThat(summary.at("/baseModel/digest").asText()).isEqualTo(TestVerdicts.BASE_DIGEST);
+      assertThat(summary.path("bases").findValuesAsText("name"))
+          .containsExactly(TestVerdicts.BASE_MODEL);
     }
   }
 
