@@ -74,8 +74,8 @@ public final class AliasPolicy {
   }
 
   /**
-   * @throws AliasChangeRefusedException when the version is unknown or retracted, or the alias
-   *     already points at it
+   * @throws AliasChangeRefusedException when the version is unknown, retracted or quarantined, or
+   *     the alias already points at it
    */
   public static KeyState promote(KeyState state, String alias, int version) {
     requireServable(state, version);
@@ -88,7 +88,7 @@ public final class AliasPolicy {
 
   /**
    * @throws AliasChangeRefusedException when the alias does not exist, or the version is unknown,
-   *     retracted or not older than the alias's current version
+   *     retracted, quarantined or not older than the alias's current version
    */
   public static KeyState rollback(KeyState state, String alias, int version) {
     requireServable(state, version);
@@ -121,7 +121,10 @@ public final class AliasPolicy {
     return state.withAlias(alias, version);
   }
 
-  /** The state after {@code version} is retracted: aliases on it fall back or are removed. */
+  /**
+   * The state after {@code version} is retracted: aliases on it fall back (to the newest servable
+   * release below it on its base, never a quarantined one) or are removed.
+   */
   public static KeyState afterRetraction(KeyState state, int version) {
     KeyState next = state.withRetracted(version);
     Optional<Digest> base = state.baseOf(version);
@@ -142,7 +145,7 @@ public final class AliasPolicy {
 
   private static Optional<Integer> newestServableBelow(KeyState state, Digest base, int version) {
     return state.releases().headMap(version).keySet().stream()
-        .filter(v -> state.isAnnounced(v) && !state.isRetracted(v))
+        .filter(v -> state.isAnnounced(v) && !state.isRetracted(v) && !state.isQuarantined(v))
         .filter(v -> state.baseOf(v).map(base::equals).orElse(false))
         .reduce((first, second) -> second);
   }
@@ -161,6 +164,15 @@ public final class AliasPolicy {
     if (state.isRetracted(version)) {
       throw new AliasChangeRefusedException(
           Reason.RETRACTED, state.key() + " v" + version + " is retracted and is never served");
+    }
+    if (state.isQuarantined(version)) {
+      throw new AliasChangeRefusedException(
+          Reason.FAILS_VERIFICATION,
+          state.key()
+              + " v"
+              + version
+              + " is quarantined, no alias moves onto it: "
+              + state.quarantine(version).orElseThrow());
     }
   }
 }

@@ -27,12 +27,20 @@ import java.util.TreeSet;
  * manifest names. The key's <em>newest base</em> ({@link #newestBase()}) is what the read API and
  * {@code releases list} answer for when asked for no base.
  *
+ * <p>A <em>quarantined</em> release is one whose manifest, as read from the release area, did not
+ * verify with the pinned keys ({@code ManifestScreen}): nothing its manifest claims is believed.
+ * Its base name, base and lineage are never taken from it (names, newest base and bases come from
+ * the key's other releases), it is never an alias's fallback, and {@link ReleaseEvents} names
+ * neither its location nor its digests. It keeps its version number, announcement, retraction and
+ * the aliases on it: those come from {@code releases.v1}, not from the manifest.
+ *
  * @param latestVersion highest version announced on {@code releases.v1} (0: none yet)
  * @param releases every readable release folder, by version; may hold a folder whose announcement
  *     was lost in a crash (a version above {@code latestVersion}): its verdict, delivered again,
  *     announces it
  * @param highestFolder highest version folder in the area, readable or not; never handed out again
  * @param baseAliases alias to version, by base digest
+ * @param quarantined the quarantined releases, version to why
  */
 public record KeyState(
     AdapterKey key,
@@ -40,7 +48,8 @@ public record KeyState(
     SortedMap<Integer, StoredRelease> releases,
     int highestFolder,
     SortedMap<Digest, SortedMap<String, Integer>> baseAliases,
-    SortedSet<Integer> retracted) {
+    SortedSet<Integer> retracted,
+    SortedMap<Integer, String> quarantined) {
 
   public KeyState {
     releases = Collections.unmodifiableSortedMap(new TreeMap<>(releases));
@@ -53,6 +62,18 @@ public record KeyState(
         });
     baseAliases = Collections.unmodifiableSortedMap(copy);
     retracted = Collections.unmodifiableSortedSet(new TreeSet<>(retracted));
+    quarantined = Collections.unmodifiableSortedMap(new TreeMap<>(quarantined));
+  }
+
+  /** A state without quarantined releases. */
+  public KeyState(
+      AdapterKey key,
+      int latestVersion,
+      SortedMap<Integer, StoredRelease> releases,
+      int highestFolder,
+      SortedMap<Digest, SortedMap<String, Integer>> baseAliases,
+      SortedSet<Integer> retracted) {
+    this(key, latestVersion, releases, highestFolder, baseAliases, retracted, new TreeMap<>());
   }
 
   public static KeyState empty(AdapterKey key) {
@@ -72,14 +93,33 @@ public record KeyState(
     return retracted.contains(version);
   }
 
+  /** Why the version's manifest is quarantined, or empty when it verified. */
+  public Optional<String> quarantine(int version) {
+    return Optional.ofNullable(quarantined.get(version));
+  }
+
+  public boolean isQuarantined(int version) {
+    return quarantined.containsKey(version);
+  }
+
+  /** The releases whose manifest is believed (not quarantined), by version. */
+  private SortedMap<Integer, StoredRelease> believed() {
+    SortedMap<Integer, StoredRelease> believed = new TreeMap<>(releases);
+    believed.keySet().removeAll(quarantined.keySet());
+    return believed;
+  }
+
   /** The base a version was trained on, as its manifest names it. */
   public Optional<Digest> baseOf(int version) {
     return release(version).map(release -> release.manifest().baseModelDigest());
   }
 
-  /** The name the newest manifest on a base gives it, or its digest when none does. */
+  /**
+   * The name the newest manifest on a base gives it, or its digest when none does (a quarantined
+   * manifest names nothing).
+   */
   public String baseName(Digest base) {
-    List<StoredRelease> newestFirst = new ArrayList<>(releases.values());
+    List<StoredRelease> newestFirst = new ArrayList<>(believed().values());
     Collections.reverse(newestFirst);
     return newestFirst.stream()
         .filter(release -> release.manifest().baseModelDigest().equals(base))
@@ -92,19 +132,20 @@ public record KeyState(
    * The base the key moved to last: of the bases with a servable (announced, unretracted) release,
    * the one whose first announced release is newest; when no release is servable, the base of the
    * newest announced one. A release published later on an older base (a worker still on it) does
-   * not make that base newest again.
+   * not make that base newest again. A quarantined release counts on no base.
    */
   public Optional<Digest> newestBase() {
     Map<Digest, Integer> firstVersion = new LinkedHashMap<>();
     Map<Digest, Boolean> servable = new LinkedHashMap<>();
-    releases.forEach(
-        (version, release) -> {
-          if (isAnnounced(version)) {
-            Digest base = release.manifest().baseModelDigest();
-            firstVersion.merge(base, version, Math::min);
-            servable.merge(base, !isRetracted(version), Boolean::logicalOr);
-          }
-        });
+    believed()
+        .forEach(
+            (version, release) -> {
+              if (isAnnounced(version)) {
+                Digest base = release.manifest().baseModelDigest();
+                firstVersion.merge(base, version, Math::min);
+                servable.merge(base, !isRetracted(version), Boolean::logicalOr);
+              }
+            });
     Optional<Digest> newestServable =
         firstVersion.keySet().stream()
             .filter(servable::get)
@@ -114,15 +155,19 @@ public record KeyState(
         : firstVersion.keySet().stream().max(Comparator.comparing(firstVersion::get));
   }
 
-  /** Every base with an announced release, newest first (by its first announced release). */
+  /**
+   * Every base with an announced release, newest first (by its first announced release); a
+   * quarantined release counts on no base.
+   */
   public List<Digest> bases() {
     Map<Digest, Integer> firstVersion = new LinkedHashMap<>();
-    releases.forEach(
-        (version, release) -> {
-          if (isAnnounced(version)) {
-            firstVersion.merge(release.manifest().baseModelDigest(), version, Math::min);
-          }
-        });
+    believed()
+        .forEach(
+            (version, release) -> {
+              if (isAnnounced(version)) {
+                firstVersion.merge(release.manifest().baseModelDigest(), version, Math::min);
+              }
+            });
     List<Digest> bases = new ArrayList<>(firstVersion.keySet());
     bases.sort(Comparator.comparing((Digest base) -> firstVersion.get(base)).reversed());
     return bases;
@@ -177,12 +222,19 @@ public record KeyState(
         next,
         Math.max(highestFolder, release.version()),
         baseAliases,
-        retracted);
+        retracted,
+        quarantined);
   }
 
   public KeyState withAnnounced(int version) {
     return new KeyState(
-        key, Math.max(latestVersion, version), releases, highestFolder, baseAliases, retracted);
+        key,
+        Math.max(latestVersion, version),
+        releases,
+        highestFolder,
+        baseAliases,
+        retracted,
+        quarantined);
   }
 
   /** The alias on the version's own base pointed at the version. */
@@ -195,7 +247,7 @@ public record KeyState(
                         key + " " + alias + " cannot point at v" + version + ": no such folder"));
     SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
     next.computeIfAbsent(base, b -> new TreeMap<>()).put(alias, version);
-    return new KeyState(key, latestVersion, releases, highestFolder, next, retracted);
+    return new KeyState(key, latestVersion, releases, highestFolder, next, retracted, quarantined);
   }
 
   public KeyState withoutAlias(Digest base, String alias) {
@@ -203,13 +255,20 @@ public record KeyState(
     if (next.containsKey(base)) {
       next.get(base).remove(alias);
     }
-    return new KeyState(key, latestVersion, releases, highestFolder, next, retracted);
+    return new KeyState(key, latestVersion, releases, highestFolder, next, retracted, quarantined);
   }
 
   public KeyState withRetracted(int version) {
     SortedSet<Integer> next = new TreeSet<>(retracted);
     next.add(version);
-    return new KeyState(key, latestVersion, releases, highestFolder, baseAliases, next);
+    return new KeyState(
+        key, latestVersion, releases, highestFolder, baseAliases, next, quarantined);
+  }
+
+  /** This state with {@code quarantined} (version to why) as its quarantined releases. */
+  public KeyState withQuarantined(SortedMap<Integer, String> quarantined) {
+    return new KeyState(
+        key, latestVersion, releases, highestFolder, baseAliases, retracted, quarantined);
   }
 
   private SortedMap<Digest, SortedMap<String, Integer>> copyAliases() {

@@ -154,7 +154,8 @@ public final class RegistryRebuild {
                   scan.releases().getOrDefault(folder.getKey(), new TreeMap<>()),
                   Math.max(state.highestFolder(), folder.getValue()),
                   state.baseAliases(),
-                  state.retracted()));
+                  state.retracted(),
+                  state.quarantined()));
     }
     return next;
   }

@@ -9,8 +9,10 @@ import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.ReleaseRef;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,6 +24,13 @@ import java.util.TreeMap;
  * tokenizer digest the version's manifest recipe records, as the candidate gave it ({@code
  * sha256:<hex>}), absent when it records none. The release folder itself is {@code <release
  * area>/<tenant>/<adapter>/v<N>} ({@link ReleaseArea#relativePath}).
+ *
+ * <p>A quarantined release ({@link KeyState#quarantine}: its manifest did not verify when the
+ * publisher read it) is never named from its manifest: it is left out of {@code aliasTargets} (an
+ * alias on it stays in {@code aliases} and {@code baseAliases}, which the publisher rebuilds its
+ * state from, so {@code StableRelease} finds no release to continue there), and its own record,
+ * which only a retraction writes, carries empty strings for location, digests, base and candidate,
+ * no file digests and no lineage, with the quarantine in its reason.
  */
 public final class ReleaseEvents {
 
@@ -37,10 +46,56 @@ public final class ReleaseEvents {
             .release(version)
             .orElseThrow(
                 () -> new PublisherException(state.key() + " has no release folder v" + version));
+    if (state.isQuarantined(version)) {
+      return quarantined(state, version, action, reason, occurredAt);
+    }
     Map<String, String> files = new TreeMap<>();
     release.manifest().files().forEach((name, digest) -> files.put(name, digest.hex()));
+    return common(state, version, action, reason, occurredAt)
+        .setLocation(release.manifest().artifactLocation())
+        .setManifestDigest(release.manifest().digest().hex())
+        .setFileDigests(files)
+        .setBaseModelName(release.manifest().baseModelName())
+        .setBaseModelDigest(release.manifest().baseModelDigest().hex())
+        .setBaseTokenizerDigest(release.manifest().baseTokenizerDigest().orElse(null))
+        .setCandidateId(release.manifest().candidateId())
+        .setLineage(LineageJson.of(release.manifest().tree()).orElse(null))
+        .build();
+  }
+
+  /** The record of a retraction of a quarantined release: none of its manifest's fields. */
+  private static AdapterRelease quarantined(
+      KeyState state, int version, ReleaseAction action, String reason, Instant occurredAt) {
+    if (action != ReleaseAction.RETRACTED) {
+      throw new PublisherException(
+          state.key() + " v" + version + " is quarantined: no " + action + " record names it");
+    }
+    String why =
+        "v"
+            + version
+            + " is quarantined ("
+            + state.quarantine(version).orElseThrow()
+            + "), so this record names none of its manifest's fields";
+    return common(state, version, action, reason == null ? why : reason + "; " + why, occurredAt)
+        .setLocation("")
+        .setManifestDigest("")
+        .setFileDigests(new TreeMap<>())
+        .setBaseModelName("")
+        .setBaseModelDigest("")
+        .setBaseTokenizerDigest(null)
+        .setCandidateId("")
+        .setLineage(null)
+        .build();
+  }
+
+  /** The fields that do not come from the version's manifest: the key's state after the action. */
+  private static AdapterRelease.Builder common(
+      KeyState state, int version, ReleaseAction action, String reason, Instant occurredAt) {
     List<ReleaseRef> targets = new ArrayList<>();
     for (int target : state.aliasedVersions()) {
+      if (state.isQuarantined(target)) {
+        continue; // never sends anyone to what a manifest that does not verify names
+      }
       StoredRelease aliased =
           state
               .release(target)
@@ -59,28 +114,24 @@ public final class ReleaseEvents {
         .setAdapterKey(state.key().toString())
         .setVersion(version)
         .setAction(action)
-        .setLocation(release.manifest().artifactLocation())
-        .setManifestDigest(release.manifest().digest().hex())
-        .setFileDigests(files)
-        .setBaseModelName(release.manifest().baseModelName())
-        .setBaseModelDigest(release.manifest().baseModelDigest().hex())
-        .setBaseTokenizerDigest(release.manifest().baseTokenizerDigest().orElse(null))
-        .setCandidateId(release.manifest().candidateId())
         .setReason(reason)
         .setLatestVersion(state.latestVersion())
         .setAliases(new TreeMap<>(state.aliases()))
         .setAliasTargets(targets)
         .setBaseAliases(baseAliases(state))
-        .setLineage(LineageJson.of(release.manifest().tree()).orElse(null))
         .setRetractedVersions(new ArrayList<>(state.retracted()))
-        .setOccurredAt(occurredAt)
-        .build();
+        .setOccurredAt(occurredAt);
   }
 
-  /** Every base's aliases, newest base first. */
+  /**
+   * Every base's aliases, newest base first, then those on a base only quarantined releases are on
+   * (kept, so that the publisher's next start rebuilds them).
+   */
   private static List<BaseAliases> baseAliases(KeyState state) {
     List<BaseAliases> bases = new ArrayList<>();
-    for (Digest base : state.bases()) {
+    Set<Digest> order = new LinkedHashSet<>(state.bases());
+    order.addAll(state.baseAliases().keySet());
+    for (Digest base : order) {
       if (!state.aliases(base).isEmpty()) {
         bases.add(
             BaseAliases.newBuilder()

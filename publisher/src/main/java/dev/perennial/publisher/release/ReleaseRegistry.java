@@ -11,31 +11,20 @@ import java.util.TreeMap;
  * The state of every adapter key, immutable: the publisher's single writer replaces it after each
  * committed transaction, readers (the HTTP API) take whichever snapshot is current.
  *
- * <p>It also holds the quarantined releases: those whose manifest, as read from the release area,
- * did not verify when it was read (at start, or when the area was read again after a failed
- * transaction). Nothing acts on such a manifest: the weight purge leaves the release alone, the
- * read API lists the version as quarantined instead of its fields.
+ * <p>Each key's state also holds its quarantined releases ({@link KeyState#quarantined}): those
+ * whose manifest, as read from the release area, did not verify when it was read (at start, or when
+ * the area was read again after a failed transaction). Nothing acts on such a manifest: the weight
+ * purge leaves the release alone, the read API lists the version as quarantined instead of its
+ * fields, and {@code releases.v1} records name neither its location nor its digests.
  */
 public final class ReleaseRegistry {
 
-  private static final ReleaseRegistry EMPTY =
-      new ReleaseRegistry(new TreeMap<>(), new TreeMap<>());
+  private static final ReleaseRegistry EMPTY = new ReleaseRegistry(new TreeMap<>());
 
   private final SortedMap<AdapterKey, KeyState> keys;
-  private final SortedMap<AdapterKey, SortedMap<Integer, String>> quarantined;
 
-  private ReleaseRegistry(
-      SortedMap<AdapterKey, KeyState> keys,
-      SortedMap<AdapterKey, SortedMap<Integer, String>> quarantined) {
+  private ReleaseRegistry(SortedMap<AdapterKey, KeyState> keys) {
     this.keys = Collections.unmodifiableSortedMap(keys);
-    SortedMap<AdapterKey, SortedMap<Integer, String>> copy = new TreeMap<>();
-    quarantined.forEach(
-        (key, versions) -> {
-          if (!versions.isEmpty()) {
-            copy.put(key, Collections.unmodifiableSortedMap(new TreeMap<>(versions)));
-          }
-        });
-    this.quarantined = Collections.unmodifiableSortedMap(copy);
   }
 
   public static ReleaseRegistry empty() {
@@ -43,7 +32,7 @@ public final class ReleaseRegistry {
   }
 
   public static ReleaseRegistry of(SortedMap<AdapterKey, KeyState> keys) {
-    return new ReleaseRegistry(new TreeMap<>(keys), new TreeMap<>());
+    return new ReleaseRegistry(new TreeMap<>(keys));
   }
 
   public Optional<KeyState> find(AdapterKey key) {
@@ -59,35 +48,57 @@ public final class ReleaseRegistry {
     return keys;
   }
 
+  /** This registry with {@code state} as its key's state (its quarantined releases included). */
   public ReleaseRegistry with(KeyState state) {
     SortedMap<AdapterKey, KeyState> next = new TreeMap<>(keys);
     next.put(state.key(), state);
-    return new ReleaseRegistry(next, quarantined);
+    return new ReleaseRegistry(next);
   }
 
   /**
-   * This registry with {@code quarantined} (version to why, by key) as its quarantined releases.
+   * This registry with {@code quarantined} (version to why, by key) as its quarantined releases;
+   * every other release is not quarantined.
    */
   public ReleaseRegistry withQuarantined(
       Map<AdapterKey, ? extends Map<Integer, String>> quarantined) {
-    SortedMap<AdapterKey, SortedMap<Integer, String>> copy = new TreeMap<>();
-    quarantined.forEach((key, versions) -> copy.put(key, new TreeMap<>(versions)));
-    return new ReleaseRegistry(new TreeMap<>(keys), copy);
+    SortedMap<AdapterKey, KeyState> next = new TreeMap<>();
+    keys.forEach(
+        (key, state) ->
+            next.put(
+                key,
+                state.withQuarantined(
+                    quarantined.containsKey(key)
+                        ? new TreeMap<>(quarantined.get(key))
+                        : new TreeMap<>())));
+    quarantined.forEach(
+        (key, versions) -> {
+          if (!next.containsKey(key) && !versions.isEmpty()) {
+            next.put(key, KeyState.empty(key).withQuarantined(new TreeMap<>(versions)));
+          }
+        });
+    return new ReleaseRegistry(next);
   }
 
   /** Why the release's manifest is quarantined, or empty when it verified. */
   public Optional<String> quarantine(AdapterKey key, int version) {
-    return Optional.ofNullable(quarantined(key).get(version));
+    return find(key).flatMap(state -> state.quarantine(version));
   }
 
   /** The key's quarantined releases, version to why. */
   public SortedMap<Integer, String> quarantined(AdapterKey key) {
-    return quarantined.getOrDefault(key, Collections.emptySortedMap());
+    return get(key).quarantined();
   }
 
   /** Every quarantined release, version to why, by key. */
   public SortedMap<AdapterKey, SortedMap<Integer, String>> quarantined() {
-    return quarantined;
+    SortedMap<AdapterKey, SortedMap<Integer, String>> all = new TreeMap<>();
+    keys.forEach(
+        (key, state) -> {
+          if (!state.quarantined().isEmpty()) {
+            all.put(key, state.quarantined());
+          }
+        });
+    return Collections.unmodifiableSortedMap(all);
   }
 
   /** How many versions are announced across all keys. */

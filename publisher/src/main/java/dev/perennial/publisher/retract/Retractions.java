@@ -8,6 +8,7 @@ import dev.perennial.publisher.publish.Decision.Outcome;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseEvents;
+import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
@@ -24,9 +25,10 @@ import java.util.TreeSet;
 /**
  * Retracts releases trained on erased data: each one gets a RETRACTED record (with the key's state
  * after it, aliases fallen back as {@link AliasPolicy#afterRetraction} says) and an audit event
- * that names the weight files purged with it ({@code weightsPurged}, {@code weightsKept}). Once
- * those records are committed, {@link WeightPurge} deletes the weights; the folder keeps the signed
- * manifest for the record, and is never served again.
+ * that names the weight files purged with it ({@code weightsPurged}, {@code weightsKept}; for a
+ * quarantined release, none, with {@code quarantined} saying why: its manifest is not believed).
+ * Once those records are committed, {@link WeightPurge} deletes the weights; the folder keeps the
+ * signed manifest for the record, and is never served again.
  */
 public final class Retractions {
 
@@ -120,26 +122,15 @@ public final class Retractions {
       auditDetails.put("version", Integer.toString(version));
       auditDetails.put("aliasesBefore", aliasesBefore.toString());
       auditDetails.put("aliasesAfter", current.baseAliases().toString());
-      current
-          .release(version)
-          .ifPresent(
-              release -> {
-                auditDetails.put(
-                    "weightsPurged",
-                    String.join(",", WeightPurge.weightFiles(release.manifest()).keySet()));
-                auditDetails.put(
-                    "weightsKept",
-                    ReleaseManifest.FILE_NAME
-                        + ","
-                        + ReleaseManifest.SIGNATURE_FILE_NAME
-                        + ","
-                        + PurgeNotice.FILE_NAME
-                        + ","
-                        + PurgeNotice.SIGNATURE_FILE_NAME
-                        + (release.manifest().files().containsKey(WeightPurge.ADAPTER_CONFIG)
-                            ? "," + WeightPurge.ADAPTER_CONFIG
-                            : ""));
-              });
+      Optional<String> quarantine = current.quarantine(version);
+      if (quarantine.isPresent()) {
+        // its manifest's file list is not believed; WeightPurge purges it once it verifies again
+        auditDetails.put("quarantined", quarantine.get());
+        auditDetails.put("weightsPurged", "");
+        auditDetails.put("weightsKept", "every file, until its manifest verifies again");
+      } else {
+        current.release(version).ifPresent(release -> putWeights(auditDetails, release));
+      }
       audits.add(
           AuditEvents.event(
               AuditEvents.derivedId(
@@ -148,11 +139,33 @@ public final class Retractions {
               AuditStage.PUBLISHER,
               AuditEvents.RELEASE_RETRACTED,
               actor,
-              reason + "; its adapter weights are purged, its signed manifest stays",
+              reason
+                  + (quarantine.isPresent()
+                      ? "; its manifest is quarantined, so its weights are purged only once it"
+                          + " verifies again"
+                      : "; its adapter weights are purged, its signed manifest stays"),
               auditDetails,
               at));
       retracted.add(version);
     }
     return new Result(current, releases, audits, retracted, alreadyRetracted, unknown);
+  }
+
+  /** {@code weightsPurged} and {@code weightsKept}, as the release's manifest lists its files. */
+  private static void putWeights(Map<String, String> details, StoredRelease release) {
+    details.put(
+        "weightsPurged", String.join(",", WeightPurge.weightFiles(release.manifest()).keySet()));
+    details.put(
+        "weightsKept",
+        ReleaseManifest.FILE_NAME
+            + ","
+            + ReleaseManifest.SIGNATURE_FILE_NAME
+            + ","
+            + PurgeNotice.FILE_NAME
+            + ","
+            + PurgeNotice.SIGNATURE_FILE_NAME
+            + (release.manifest().files().containsKey(WeightPurge.ADAPTER_CONFIG)
+                ? "," + WeightPurge.ADAPTER_CONFIG
+                : ""));
   }
 }

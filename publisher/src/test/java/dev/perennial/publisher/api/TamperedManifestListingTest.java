@@ -134,7 +134,8 @@ class TamperedManifestListingTest {
 
     for (JsonNode summary : List.of(all, key)) {
       assertThat(summary.at("/baseModel/name").asText()).isEqualTo(TestVerdicts.BASE_MODEL);
-      assertThat(summary.at("/baseModel/digest").asText()).isEqualTo(TestVerdicts.BASE_DIGEST);
+      assertThat(summary.at("/baseModel/digest").asText())
+          .isEqualTo("sha256:" + TestVerdicts.BASE_DIGEST);
       assertThat(summary.path("bases").findValuesAsText("name"))
           .containsExactly(TestVerdicts.BASE_MODEL);
     }
