@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,5 +76,17 @@ class ReleasesShowCommandTest {
     assertThat(ReleasesShowCommand.status(state, release))
         .contains("RETRACTED, weights purged")
         .contains("retraction unknown: purged.json: not JSON");
+  }
+
+  @Test
+  void aQuarantinedReleaseIsMarkedAndItsManifestsWeightListIsNotRepeated() throws Exception {
+    purge(null);
+    KeyState quarantined =
+        state.withQuarantined(new TreeMap<>(Map.of(1, "its manifest does not verify: bad")));
+
+    assertThat(ReleasesShowCommand.status(quarantined, release))
+        .contains("QUARANTINED")
+        .contains("its manifest does not verify: bad")
+        .doesNotContain(WEIGHTS);
   }
 }
