@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     description =
         "Lists published versions: key, version, base model, aliases on that base, retracted or"
             + " not, gates; each key's newest base unless --base says otherwise. Reads releases.v1"
-            + " and the release area; changes nothing.")
+            + " and the release area; changes nothing. A version whose manifest does not verify with"
+            + " the pinned keys (as releases verify checks it) is marked quarantined.")
 public final class ReleasesListCommand extends ConsoleCommand {
 
   @Mixin ConfigFileOption configFile;
@@ -35,7 +36,10 @@ public final class ReleasesListCommand extends ConsoleCommand {
     PublisherConfig config = PublisherConfig.readOnly(configFile.values());
     String table;
     try {
-      table = ReleaseTable.render(ReleaseSnapshot.read(config), BaseChoice.parse(base));
+      table =
+          ReleaseTable.render(
+              PinnedKeys.screen(ReleaseSnapshot.read(config), configFile.values(), out),
+              BaseChoice.parse(base));
     } catch (IllegalArgumentException e) {
       throw new PerennialException(e.getMessage());
     }

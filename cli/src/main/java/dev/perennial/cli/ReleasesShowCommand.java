@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description =
         "Shows a key's versions, or one release (by version number or alias) with its folder and"
-            + " manifest. Reads releases.v1 and the release area; changes nothing.")
+            + " manifest. Reads releases.v1 and the release area; changes nothing. A release whose"
+            + " manifest does not verify with the pinned keys is marked QUARANTINED.")
 public final class ReleasesShowCommand extends ConsoleCommand {
 
   @Parameters(index = "0", paramLabel = "KEY", description = "Adapter key, tenant/adapter.")
@@ -55,7 +56,8 @@ public final class ReleasesShowCommand extends ConsoleCommand {
   int run(PrintWriter out) {
     AdapterKey adapterKey = Arguments.adapterKey(spec, key);
     PublisherConfig config = PublisherConfig.readOnly(configFile.values());
-    ReleaseRegistry registry = ReleaseSnapshot.read(config);
+    ReleaseRegistry registry =
+        PinnedKeys.screen(ReleaseSnapshot.read(config), configFile.values(), out);
     KeyState state =
         registry
             .find(adapterKey)
@@ -97,8 +99,16 @@ public final class ReleasesShowCommand extends ConsoleCommand {
    * Empty for a published release; RETRACTED, and which weights were purged when they were, then on
    * a line of its own why it was retracted when the signed purge notice records it (the erasure
    * request, what became of the retrain; "unknown" and why when the notice does not read).
+   * QUARANTINED and why for a release whose manifest does not verify: nothing it lists is repeated.
    */
   static String status(KeyState state, StoredRelease release) {
+    Optional<String> quarantine = state.quarantine(release.version());
+    if (quarantine.isPresent()) {
+      return (state.isRetracted(release.version()) ? " RETRACTED," : "")
+          + " QUARANTINED: "
+          + quarantine.get()
+          + "; the manifest below is not to be believed (see releases verify)";
+    }
     if (!state.isRetracted(release.version())) {
       return "";
     }

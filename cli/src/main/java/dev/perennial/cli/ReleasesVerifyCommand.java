@@ -114,19 +114,11 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
 
   /** The keys the configuration pins; refuses to guess when it pins none. */
   private List<PublicKey> pinnedKeys() {
-    Map<String, String> values = configFile.values();
-    boolean signing =
-        values.containsKey(PublisherConfig.SIGNING_KEY_CONFIG)
-            || values.containsKey(PublisherConfig.SIGNING_KEY_FILE_CONFIG);
-    if (!signing && !values.containsKey(PublisherConfig.TRUSTED_KEYS_CONFIG)) {
-      throw new PerennialException(
-          "No key to trust: pass --public-key FILE (e.g. from GET /v1/public-key) or --config with "
-              + PublisherConfig.SIGNING_KEY_FILE_CONFIG
-              + " or "
-              + PublisherConfig.TRUSTED_KEYS_CONFIG
-              + "; keys found in the release area are never trusted");
+    List<PublicKey> keys = PinnedKeys.of(configFile.values());
+    if (keys.isEmpty()) {
+      throw new PerennialException(PinnedKeys.NONE);
     }
-    return (signing ? PublisherConfig.of(values) : PublisherConfig.readOnly(values)).pinnedKeys();
+    return keys;
   }
 
   private Path releasePath() {

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  * exact match on its new facts, and its gates (the evaluation's key metrics). By default it lists
  * each key's versions on the key's newest base; a {@link BaseChoice} picks another base or every
  * base. Asked for one base, a key with no release on it (one not yet re-based onto a new base) has
- * one row saying where its {@code stable} is instead.
+ * one row saying where its {@code stable} is instead. A quarantined version (its manifest did not
+ * verify with the pinned keys) is listed on every base as {@code quarantined}, with its aliases and
+ * none of what its manifest claims (base, published time, gates: {@code -}).
  *
  * <pre>
  * KEY           VERSION  BASE            ALIASES  STATUS     PUBLISHED             NEW-FACT EM  GATES
@@ -64,8 +66,12 @@ public final class ReleaseTable {
       List<StoredRelease> releases = new ArrayList<>(state.releases().values());
       Collections.reverse(releases);
       for (StoredRelease release : releases) {
-        if (state.isAnnounced(release.version())
-            && bases.contains(release.manifest().baseModelDigest())) {
+        if (!state.isAnnounced(release.version())) {
+          continue;
+        }
+        if (state.isQuarantined(release.version())) {
+          rows.add(quarantined(state, release.version()));
+        } else if (bases.contains(release.manifest().baseModelDigest())) {
           rows.add(row(state, release));
         }
       }
@@ -118,6 +124,27 @@ public final class ReleaseTable {
       release.manifest().publishedAt().toString(),
       newFactExactMatch(release.manifest().evaluationMetrics()),
       gates(release.manifest().tree().path("evaluation").path("gates"))
+    };
+  }
+
+  /** A quarantined version's row: its aliases on any base, nothing its manifest claims. */
+  private static String[] quarantined(KeyState state, int version) {
+    List<String> aliases =
+        state.baseAliases().values().stream()
+            .flatMap(onBase -> onBase.entrySet().stream())
+            .filter(alias -> alias.getValue() == version)
+            .map(Map.Entry::getKey)
+            .distinct()
+            .toList();
+    return new String[] {
+      state.key().toString(),
+      "v" + version,
+      "-",
+      aliases.isEmpty() ? "-" : String.join(",", aliases),
+      state.isRetracted(version) ? "retracted,quarantined" : "quarantined",
+      "-",
+      "-",
+      "-"
     };
   }
 
