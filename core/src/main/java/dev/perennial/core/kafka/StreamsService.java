@@ -1,18 +1,15 @@
 package dev.perennial.core.kafka;
 
-import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.Service;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -40,9 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class StreamsService implements Service {
 
   private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
-
-  /** The longest failure {@link #failure()} reports; the log has the whole of it. */
-  static final int MAX_FAILURE_LENGTH = 500;
 
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
@@ -125,54 +119,17 @@ public final class StreamsService implements Service {
 
   /**
    * What killed the client, as {@code /health/live} and the exit message report it: not the Streams
-   * wrapper ("Exception caught in process. taskId=..., stacktrace=..."), but the innermost of
-   * Perennial's own exceptions in the chain (the store unavailable, a shard missing), else the
-   * innermost cause, with the task it failed in; on one line of at most {@value
-   * #MAX_FAILURE_LENGTH} characters. The log keeps the whole chain.
-   *
-   * <p>Perennial's messages, Kafka's and those of file access name positions, ids, pseudonyms,
-   * sizes and paths, never a record's content; another library's (the JDK's parsers, Avro, Jackson)
-   * may quote the data it failed on ({@code For input string: "..."}), so of such an exception only
-   * the class is named.
+   * wrapper ("Exception caught in process. taskId=..., stacktrace=..."), but its cause as {@link
+   * FailureText} words it, with the task it failed in.
    */
   static String describe(Throwable failure) {
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Throwable innermost = failure;
-    Throwable own = null;
     TaskId task = null;
-    for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-      innermost = cause;
-      if (cause instanceof PerennialException) {
-        own = cause;
-      }
+    for (Throwable cause : FailureText.chain(failure)) {
       if (task == null && cause instanceof StreamsException streams) {
         task = streams.taskId().orElse(null);
       }
     }
-    Throwable root = own != null ? own : innermost;
-    String message = root.getMessage();
-    String what =
-        root.getClass().getName()
-            + (message == null || message.isBlank()
-                ? ""
-                : quotesNoData(root)
-                    ? ": " + message
-                    : " (its message is only in the log: it may quote the data it failed on)");
-    String line =
-        ("failed" + (task == null ? "" : " in task " + task) + ": " + what)
-            .replaceAll("\\s*\\R\\s*", " ");
-    return line.length() <= MAX_FAILURE_LENGTH
-        ? line
-        : line.substring(0, MAX_FAILURE_LENGTH - 4) + " ...";
-  }
-
-  /** Whether the exception's message is one that never quotes a record (see {@link #describe}). */
-  private static boolean quotesNoData(Throwable exception) {
-    String name = exception.getClass().getName();
-    return name.startsWith("dev.perennial.")
-        || name.startsWith("org.apache.kafka.")
-        || name.startsWith("java.io.")
-        || name.startsWith("java.nio.file.");
+    return FailureText.describe("failed" + (task == null ? "" : " in task " + task) + ":", failure);
   }
 
   private synchronized Duration pauseAfterOutage() {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * ended without a stop being asked for ({@link #stopRequested}), for whatever reason (it returned,
  * or anything escaped it, an {@link Error} included), {@link #failure} says so. A service answers
  * {@link Service#failure} with it, so {@code /health/live} fails and the process exits non-zero
- * whichever way its loop died.
+ * whichever way its loop died, naming what killed it as {@link FailureText} words it.
  */
 public final class LoopThread {
 
@@ -42,7 +42,7 @@ public final class LoopThread {
       }
     } catch (Throwable e) {
       // Recorded, then rethrown: the thread dies as it would have, but not silently.
-      died.compareAndSet(null, "the " + name + " loop died of " + e);
+      died.compareAndSet(null, FailureText.describe("the " + name + " loop died of", e));
       log.error("The {} loop died", name, e);
       throw e;
     }

@@ -3,6 +3,7 @@ package dev.perennial.core.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.service.FailureText;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -44,7 +45,7 @@ class StreamsServiceTest {
   void aLongMessageIsCutToTheBound() {
     String why = StreamsService.describe(new PerennialException("x".repeat(2000)));
 
-    assertThat(why).hasSize(StreamsService.MAX_FAILURE_LENGTH).endsWith("x ...");
+    assertThat(why).hasSize(FailureText.MAX_LENGTH).endsWith("x ...");
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.service.Service;
@@ -358,7 +359,7 @@ public final class EvaluatorService implements Service {
     } catch (FatalKafkaException e) {
       fail(e.getMessage(), e);
     } catch (RuntimeException e) {
-      fail("unexpected error: " + e, e);
+      fail(FailureText.describe("unexpected error:", e), e);
     } finally {
       running = false;
       stopped.countDown();
@@ -383,7 +384,15 @@ public final class EvaluatorService implements Service {
       String why = "Cannot read " + topics.releases().name() + " to its end: " + e;
       readiness = Readiness.notReady(why);
       if (failedReleaseReads >= MAX_ATTEMPTS) {
-        throw new FatalException(why + " (" + failedReleaseReads + " attempts)", e);
+        throw new FatalException(
+            FailureText.describe(
+                "Cannot read "
+                    + topics.releases().name()
+                    + " to its end ("
+                    + failedReleaseReads
+                    + " attempts):",
+                e),
+            e);
       }
       log.warn("{}; retry {} of {}", why, failedReleaseReads, MAX_ATTEMPTS - 1);
       return;
@@ -483,12 +492,13 @@ public final class EvaluatorService implements Service {
     failedAttempts++;
     if (failedAttempts >= MAX_ATTEMPTS) {
       throw new FatalException(
-          "evaluating "
-              + batch.records().size()
-              + " candidate(s) failed "
-              + failedAttempts
-              + " times: "
-              + cause,
+          FailureText.describe(
+              "evaluating "
+                  + batch.records().size()
+                  + " candidate(s) failed "
+                  + failedAttempts
+                  + " times:",
+              cause),
           cause);
     }
     log.warn("Evaluating a batch failed, retry {} of {}", failedAttempts, MAX_ATTEMPTS - 1, cause);

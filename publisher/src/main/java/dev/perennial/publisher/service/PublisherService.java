@@ -10,6 +10,7 @@ import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.Backoff;
+import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.store.ArtifactStore;
@@ -420,7 +421,7 @@ public final class PublisherService implements AutoCloseable {
     } catch (FatalKafkaException e) {
       fail(e.getMessage(), e);
     } catch (RuntimeException e) {
-      fail("unexpected error: " + e, e);
+      fail(FailureText.describe("unexpected error:", e), e);
     } finally {
       running = false;
       PendingCommand pending;
@@ -472,7 +473,8 @@ public final class PublisherService implements AutoCloseable {
       }
       if (attempt >= MAX_ATTEMPTS) {
         throw new FatalException(
-            "cannot handle " + where + " after " + attempt + " attempts: " + failure.getMessage(),
+            FailureText.describe(
+                "cannot handle " + where + " after " + attempt + " attempts:", failure),
             failure);
       }
       Duration backoff = backoff(attempt);

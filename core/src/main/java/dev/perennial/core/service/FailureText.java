@@ -1,0 +1,70 @@
+package dev.perennial.core.service;
+
+import dev.perennial.core.PerennialException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What killed a service, as its {@code /health/live} body and its exit message say it (a Streams
+ * client's, a loop's): not the outermost wrapper, but the innermost of Perennial's own exceptions
+ * in the cause chain (the store unavailable, a shard missing), else the innermost cause; on one
+ * line of at most {@value #MAX_LENGTH} characters. The log keeps the whole chain.
+ *
+ * <p>Perennial's messages, Kafka's and those of file access name positions, ids, pseudonyms, sizes
+ * and paths, never a record's content; another library's (the JDK's parsers, Avro, Jackson) may
+ * quote the data it failed on ({@code For input string: "..."}), so of such an exception only the
+ * class is named.
+ */
+public final class FailureText {
+
+  /** The longest text {@link #describe} returns; the log has the whole of it. */
+  public static final int MAX_LENGTH = 500;
+
+  private FailureText() {}
+
+  /**
+   * {@code lead}, a space and the failure's cause as the class says, on one line of at most {@value
+   * #MAX_LENGTH} characters ({@code "the trainer-worker loop died of", e}).
+   */
+  public static String describe(String lead, Throwable failure) {
+    List<Throwable> chain = chain(failure);
+    Throwable root = chain.get(chain.size() - 1);
+    for (Throwable cause : chain) {
+      if (cause instanceof PerennialException) {
+        root = cause;
+      }
+    }
+    String message = root.getMessage();
+    String what =
+        root.getClass().getName()
+            + (message == null || message.isBlank()
+                ? ""
+                : quotesNoData(root)
+                    ? ": " + message
+                    : " (its message is only in the log: it may quote the data it failed on)");
+    String line = (lead + " " + what).replaceAll("\\s*\\R\\s*", " ");
+    return line.length() <= MAX_LENGTH ? line : line.substring(0, MAX_LENGTH - 4) + " ...";
+  }
+
+  /** {@code failure} and its causes, outermost first, each once (a chain may loop). */
+  public static List<Throwable> chain(Throwable failure) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
+      chain.add(cause);
+    }
+    return chain;
+  }
+
+  /** Whether the exception's message is one that never quotes a record (see the class). */
+  private static boolean quotesNoData(Throwable exception) {
+    String name = exception.getClass().getName();
+    return name.startsWith("dev.perennial.")
+        || name.startsWith("org.apache.kafka.")
+        || name.startsWith("java.io.")
+        || name.startsWith("java.nio.file.");
+  }
+}
