@@ -1,6 +1,5 @@
 package dev.perennial.cli;
 
-import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.schemas.v1.AdapterImport;
@@ -32,7 +31,9 @@ import picocli.CommandLine.Parameters;
           + " adapter on all of the key's current data, and the evaluator gates the candidate as"
           + " any other (an undecided one is refused). A key with no data yet gets the job with"
           + " its first. The release's lineage says IMPORTED, with the source named here.",
-      "Exit codes: 0 imported; 1 refused (the adapter does not fit the base, or cannot be read)."
+      "Exit codes: 0 imported; 1 refused (the adapter does not fit the base, or cannot be read;"
+          + " or the artifact store holds nothing though the deployment wrote jobs: is its volume"
+          + " mounted?)."
     })
 public final class AdaptersImportCommand extends ConsoleCommand {
 
@@ -61,7 +62,8 @@ public final class AdaptersImportCommand extends ConsoleCommand {
         AdapterImports.check(base, adapterKey, folder, source == null ? folder.toString() : source);
     AdapterImport imported =
         AdapterImports.store(
-            new LocalArtifactStore(config.artifactStorePath()),
+            // founds a store holding nothing only in a new deployment (the accumulator's rule)
+            AdapterImports.artifactStore(config),
             base,
             adapterKey,
             checked,

@@ -23,22 +23,23 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The accumulator's artifact store: a {@link LocalArtifactStore} whose first write founds it only
- * in a new deployment. Whether the deployment sealed shards before is no task's knowledge (a task
- * that never sealed, a new instance, a state reset hold no index), so it is read where every task
- * and instance sees it: {@code training-jobs.v1}, which only the accumulator writes, each job
- * naming blobs written to the store before it (its shards, a release's or an import's weights).
- * Once it has held a record, its end offsets are above 0 for good (retention moves a partition's
- * start, never its end), and the store was founded: a write to a store that holds nothing at all
- * (no {@value LocalArtifactStore#MARKER}, no blob) is then refused with an {@link
+ * The artifact store of a writer that may found it (the accumulator's seals, {@code perennial
+ * adapters import}): a {@link LocalArtifactStore} whose first write founds it only in a new
+ * deployment. Whether the deployment sealed shards before is no task's knowledge (a task that never
+ * sealed, a new instance, a state reset hold no index), so it is read where every task and instance
+ * sees it: {@code training-jobs.v1}, which only the accumulator writes, each job naming blobs
+ * written to the store before it (its shards, a release's or an import's weights). Once it has held
+ * a record, its end offsets are above 0 for good (retention moves a partition's start, never its
+ * end), and the store was founded: a write to a store that holds nothing at all (no {@value
+ * LocalArtifactStore#MARKER}, no blob) is then refused with an {@link
  * ArtifactStoreOutageException}, as the folder is most likely the empty mount point of a volume not
  * mounted, and shards written there would be found by no other stage. A new deployment (no job yet)
- * founds its store with its first seal, as before.
+ * founds its store with its first seal (or an import before it), as before.
  *
  * <p>Kafka is asked only while the store holds nothing: once founded, a write costs one look for
  * the marker.
  */
-final class StoreFoundingGuard implements ArtifactStore {
+public final class StoreFoundingGuard implements ArtifactStore {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -53,13 +54,15 @@ final class StoreFoundingGuard implements ArtifactStore {
     this.jobsTopic = jobsTopic;
   }
 
-  /** {@code store}, founded by a write only while {@code jobsTopic} never held a job. */
-  static ArtifactStore of(LocalArtifactStore store, TrainerConfig config, String jobsTopic) {
+  /**
+   * {@code store}, founded by a write only while {@code jobsTopic} never held a job.
+   *
+   * @param clientId the id of the admin client that asks Kafka, naming the writer
+   */
+  public static ArtifactStore of(
+      LocalArtifactStore store, TrainerConfig config, String jobsTopic, String clientId) {
     return new StoreFoundingGuard(
-        store,
-        new HashMap<>(
-            KafkaClients.admin(config, config.accumulatorApplicationId() + "-store-founding")),
-        jobsTopic);
+        store, new HashMap<>(KafkaClients.admin(config, clientId)), jobsTopic);
   }
 
   @Override
@@ -141,9 +144,9 @@ final class StoreFoundingGuard implements ArtifactStore {
               + " (its end offsets add up to "
               + jobs
               + "), so this deployment sealed shards before, into the store this folder should"
-              + " be: is its volume mounted? Shards written here would be found by no other"
-              + " stage. Mount the store's volume and restart the accumulator; the examples stay"
-              + " pending",
+              + " be: is its volume mounted? What is written here would be found by no other"
+              + " stage. Mount the store's volume and try again (the accumulator: restart it;"
+              + " its examples stay pending)",
           null);
     }
   }

@@ -140,7 +140,8 @@ public final class TrainerAccumulator implements StreamsApplication {
         StoreFoundingGuard.of(
             new LocalArtifactStore(config.artifactStorePath()),
             config,
-            topics.trainingJobs().name());
+            topics.trainingJobs().name(),
+            config.accumulatorApplicationId() + "-store-founding");
     SchemaRegistryClient registry = topics.registry();
     SubjectKeyTopic keys =
         new SubjectKeyTopic(

@@ -4,8 +4,10 @@ import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.files.Folders;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.FolderIndex;
+import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.peft.AdapterOrigin;
 import dev.perennial.model.peft.PeftAdapter;
@@ -16,6 +18,8 @@ import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.trainer.OperatorRecords;
 import dev.perennial.trainer.TrainerException;
+import dev.perennial.trainer.accumulate.StoreFoundingGuard;
+import dev.perennial.trainer.config.TrainerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +69,20 @@ public final class AdapterImports {
       throw new TrainerException(
           "Cannot import " + folder + " for " + adapterKey + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The artifact store an import writes to, {@code config}'s: as the accumulator's, it founds a
+   * store that holds nothing only in a new deployment ({@link StoreFoundingGuard}), so an import
+   * into the empty folder of a volume not mounted is refused rather than store weights that no
+   * other stage finds.
+   */
+  public static ArtifactStore artifactStore(TrainerConfig config) {
+    return StoreFoundingGuard.of(
+        new LocalArtifactStore(config.artifactStorePath()),
+        config,
+        TopicCatalog.from(config).name(PerennialTopic.TRAINING_JOBS),
+        "adapters-import-store-founding");
   }
 
   /** Stores a checked adapter and returns its import. */
