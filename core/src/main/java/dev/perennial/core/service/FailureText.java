@@ -16,7 +16,8 @@ import java.util.Set;
  * <p>Perennial's messages, Kafka's and those of file access name positions, ids, pseudonyms, sizes
  * and paths, never a record's content; another library's (the JDK's parsers, Avro, Jackson) may
  * quote the data it failed on ({@code For input string: "..."}), so of such an exception only the
- * class is named.
+ * class is named. The JVM's own errors ({@link VirtualMachineError}: out of memory, stack overflow)
+ * keep their message, which names the memory that ran out, never data.
  */
 public final class FailureText {
 
@@ -61,6 +62,9 @@ public final class FailureText {
 
   /** Whether the exception's message is one that never quotes a record (see the class). */
   private static boolean quotesNoData(Throwable exception) {
+    if (exception instanceof VirtualMachineError) {
+      return true;
+    }
     String name = exception.getClass().getName();
     return name.startsWith("dev.perennial.")
         || name.startsWith("org.apache.kafka.")

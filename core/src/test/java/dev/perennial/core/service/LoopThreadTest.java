@@ -28,10 +28,21 @@ class LoopThreadTest {
             });
     awaitEnd(loop);
 
+    assertThat(loop.failure()).hasValue("the test loop died of java.lang.StackOverflowError: deep");
+  }
+
+  @Test
+  void aLoopThatRanOutOfMemoryKeepsTheJvmsOwnMessage() throws Exception {
+    LoopThread loop =
+        LoopThread.start(
+            "test",
+            () -> {
+              throw new OutOfMemoryError("Java heap space");
+            });
+    awaitEnd(loop);
+
     assertThat(loop.failure())
-        .hasValue(
-            "the test loop died of java.lang.StackOverflowError (its message is only in the log:"
-                + " it may quote the data it failed on)");
+        .hasValue("the test loop died of java.lang.OutOfMemoryError: Java heap space");
   }
 
   @Test
