@@ -4,32 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.perennial.core.crypto.Digest;
-import dev.perennial.core.kafka.TopicCatalog;
-import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.store.ArtifactStoreOutageException;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.SchemaRegistryExtension;
-import dev.perennial.core.testing.TestConfig;
-import dev.perennial.schemas.privacy.ExampleDecryptor;
-import dev.perennial.schemas.privacy.SubjectKeyMap;
-import dev.perennial.schemas.topic.Topic;
-import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.AccumulatorDriver;
 import dev.perennial.trainer.testing.Examples;
-import dev.perennial.trainer.testing.TestConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -51,16 +41,16 @@ class AccumulatorStoreOutageTest {
 
   @TempDir Path folder;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private AccumulatorDriver accumulator;
   private LocalArtifactStore store;
   private TestInputTopic<String, TrainingExample> examples;
   private TestInputTopic<String, ErasureRequest> erasures;
   private TestOutputTopic<String, TrainingJob> jobs;
 
   @AfterEach
-  void close() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
+  void close() {
+    if (accumulator != null) {
+      accumulator.close();
     }
   }
 
@@ -114,47 +104,15 @@ class AccumulatorStoreOutageTest {
   }
 
   private void start() {
-    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    Map<String, String> values = AccumulatorDriver.values(folder);
     values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
-    values.put(StreamsConfig.STATE_DIR_CONFIG, folder.resolve("state").toString());
     values.put(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "2");
     values.put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
-    TrainerConfig config = new TrainerConfig(values);
-    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
-    Properties properties = new Properties();
-    properties.putAll(TrainerAccumulator.streamsProperties(config));
-    store = new LocalArtifactStore(config.artifactStorePath());
-    ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator");
-    open.add(metrics);
-    TopologyTestDriver driver =
-        new TopologyTestDriver(
-            TrainerAccumulator.topology(
-                config,
-                topics,
-                store,
-                new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
-                metrics),
-            properties,
-            AT);
-    open.add(driver);
-    Topic<String, TrainingExample> examplesTopic = topics.examples();
-    examples =
-        driver.createInputTopic(
-            examplesTopic.name(),
-            examplesTopic.keySerde().serializer(),
-            examplesTopic.valueSerde().serializer());
-    Topic<String, ErasureRequest> erasuresTopic = topics.erasures();
-    erasures =
-        driver.createInputTopic(
-            erasuresTopic.name(),
-            erasuresTopic.keySerde().serializer(),
-            erasuresTopic.valueSerde().serializer());
-    Topic<String, TrainingJob> jobsTopic = topics.trainingJobs();
-    jobs =
-        driver.createOutputTopic(
-            jobsTopic.name(),
-            jobsTopic.keySerde().deserializer(),
-            jobsTopic.valueSerde().deserializer());
+    accumulator = AccumulatorDriver.start(values, AT);
+    store = accumulator.store();
+    examples = accumulator.input(accumulator.topics().examples());
+    erasures = accumulator.input(accumulator.topics().erasures());
+    jobs = accumulator.output(accumulator.topics().trainingJobs());
   }
 
   /** Two examples of {@code subject}: the tenant's minimum, so the second seals a job. */

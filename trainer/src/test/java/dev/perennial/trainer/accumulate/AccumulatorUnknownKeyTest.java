@@ -2,32 +2,22 @@ package dev.perennial.trainer.accumulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.perennial.core.kafka.TopicCatalog;
-import dev.perennial.core.metrics.ServiceMetrics;
-import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.schemas.privacy.ExampleCrypto;
-import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.privacy.SubjectKeyRecords;
-import dev.perennial.schemas.topic.Topic;
-import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.AccumulatorDriver;
 import dev.perennial.trainer.testing.Examples;
-import dev.perennial.trainer.testing.TestConfigs;
-import io.micrometer.core.instrument.Counter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -51,17 +41,16 @@ class AccumulatorUnknownKeyTest {
 
   @TempDir Path folder;
 
-  private final List<AutoCloseable> open = new ArrayList<>();
   private final SubjectKeyMap keys = new SubjectKeyMap(TestConfig.masterKeys());
   private final Map<String, SubjectKeyRecords.NewKey> dataKeys = new HashMap<>();
-  private ServiceMetrics metrics;
+  private AccumulatorDriver accumulator;
   private TestInputTopic<String, TrainingExample> examples;
   private TestOutputTopic<String, TrainingJob> jobs;
 
   @AfterEach
-  void close() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
+  void close() {
+    if (accumulator != null) {
+      accumulator.close();
     }
   }
 
@@ -115,40 +104,13 @@ class AccumulatorUnknownKeyTest {
   }
 
   private void start() {
-    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    Map<String, String> values = AccumulatorDriver.values(folder);
     values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
-    values.put(StreamsConfig.STATE_DIR_CONFIG, folder.resolve("state").toString());
     values.put(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "2");
     values.put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
-    TrainerConfig config = new TrainerConfig(values);
-    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
-    Properties properties = new Properties();
-    properties.putAll(TrainerAccumulator.streamsProperties(config));
-    metrics = ServiceMetrics.create("trainer-accumulator");
-    open.add(metrics);
-    TopologyTestDriver driver =
-        new TopologyTestDriver(
-            TrainerAccumulator.topology(
-                config,
-                topics,
-                new LocalArtifactStore(config.artifactStorePath()),
-                new ExampleDecryptor(keys),
-                metrics),
-            properties,
-            AT);
-    open.add(driver);
-    Topic<String, TrainingExample> examplesTopic = topics.examples();
-    examples =
-        driver.createInputTopic(
-            examplesTopic.name(),
-            examplesTopic.keySerde().serializer(),
-            examplesTopic.valueSerde().serializer());
-    Topic<String, TrainingJob> jobsTopic = topics.trainingJobs();
-    jobs =
-        driver.createOutputTopic(
-            jobsTopic.name(),
-            jobsTopic.keySerde().deserializer(),
-            jobsTopic.valueSerde().deserializer());
+    accumulator = AccumulatorDriver.start(values, keys, AT);
+    examples = accumulator.input(accumulator.topics().examples());
+    jobs = accumulator.output(accumulator.topics().trainingJobs());
   }
 
   /**
@@ -173,8 +135,6 @@ class AccumulatorUnknownKeyTest {
   }
 
   private double examples(String outcome) {
-    Counter counter =
-        metrics.registry().find("perennial.trainer.examples").tag("outcome", outcome).counter();
-    return counter == null ? 0 : counter.count();
+    return accumulator.counted("perennial.trainer.examples", outcome);
   }
 }
