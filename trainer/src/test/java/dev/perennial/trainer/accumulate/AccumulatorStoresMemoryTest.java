@@ -3,21 +3,10 @@ package dev.perennial.trainer.accumulate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.config.StreamsSettings;
-import dev.perennial.core.kafka.TopicCatalog;
-import dev.perennial.core.metrics.ServiceMetrics;
-import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.RocksDbCacheMetrics;
-import dev.perennial.core.testing.TestConfig;
-import dev.perennial.schemas.privacy.ExampleDecryptor;
-import dev.perennial.schemas.privacy.SubjectKeyMap;
-import dev.perennial.schemas.topic.Topics;
-import dev.perennial.trainer.config.TrainerConfig;
-import dev.perennial.trainer.testing.TestConfigs;
+import dev.perennial.trainer.testing.AccumulatorDriver;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,25 +20,9 @@ class AccumulatorStoresMemoryTest {
 
   @Test
   void everyPersistentStoreCachesItsBlocksInTheSharedCacheOfTheRocksDbBudget() {
-    Map<String, String> values = TestConfigs.tinyRecipe(folder);
-    values.put("state.dir", folder.resolve("state").toString());
-    TrainerConfig config = new TrainerConfig(values);
-    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
-    Properties properties = new Properties();
-    properties.putAll(TrainerAccumulator.streamsProperties(config));
-
-    try (ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator");
-        TopologyTestDriver driver =
-            new TopologyTestDriver(
-                TrainerAccumulator.topology(
-                    config,
-                    topics,
-                    new LocalArtifactStore(config.artifactStorePath()),
-                    new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
-                    metrics),
-                properties,
-                Instant.EPOCH)) {
-      assertThat(RocksDbCacheMetrics.blockCacheCapacities(driver.metrics()))
+    try (AccumulatorDriver accumulator =
+        AccumulatorDriver.start(AccumulatorDriver.values(folder), Instant.EPOCH)) {
+      assertThat(RocksDbCacheMetrics.blockCacheCapacities(accumulator.driver().metrics()))
           .containsKeys(
               AccumulatorStores.PENDING,
               AccumulatorStores.ACCUMULATION,
