@@ -2,16 +2,8 @@ package dev.perennial.trainer.accumulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.perennial.core.kafka.TopicCatalog;
-import dev.perennial.core.metrics.ServiceMetrics;
-import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.SchemaRegistryExtension;
-import dev.perennial.core.testing.TestConfig;
-import dev.perennial.schemas.privacy.ExampleDecryptor;
-import dev.perennial.schemas.privacy.SubjectKeyMap;
-import dev.perennial.schemas.topic.Topic;
-import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.GiveUpOutcome;
 import dev.perennial.schemas.v1.JobGivenUp;
@@ -19,19 +11,16 @@ import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.AccumulatorDriver;
 import dev.perennial.trainer.testing.Examples;
-import dev.perennial.trainer.testing.TestConfigs;
-import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -66,13 +55,16 @@ class AccumulatorInputTest {
     List<TestRecord<byte[], byte[]>> repartitioned =
         repartitioned(
             Map.of(),
-            (driver, topics) -> {
+            accumulator -> {
               TrainingExample example = Examples.text("acme/support", "p-1", "Hello.");
-              input(driver, topics.examples())
+              accumulator
+                  .input(accumulator.topics().examples())
                   .pipeInput(new TestRecord<>("acme/support", example, headers, AT));
-              input(driver, topics.erasures())
+              accumulator
+                  .input(accumulator.topics().erasures())
                   .pipeInput(new TestRecord<>("acme/p-2", erasure("acme", "p-2"), headers, AT));
-              input(driver, topics.jobOutcomes())
+              accumulator
+                  .input(accumulator.topics().jobOutcomes())
                   .pipeInput(
                       new TestRecord<>("acme/support", givenUp("acme/support"), headers, AT));
             });
@@ -90,8 +82,9 @@ class AccumulatorInputTest {
     List<TestRecord<byte[], byte[]>> repartitioned =
         repartitioned(
             Map.of("producer.max.request.size", "65536"),
-            (driver, topics) -> {
-              TestInputTopic<String, TrainingExample> examples = input(driver, topics.examples());
+            accumulator -> {
+              TestInputTopic<String, TrainingExample> examples =
+                  accumulator.input(accumulator.topics().examples());
               examples.pipeInput(
                   "acme/support", Examples.text("acme/support", "p-1", "x".repeat(100_000)));
               examples.pipeInput("acme/support", Examples.text("acme/support", "p-1", "Hello."));
@@ -113,8 +106,9 @@ class AccumulatorInputTest {
       repartitioned =
           repartitioned(
               Map.of(),
-              (driver, topics) -> {
-                TestInputTopic<String, ErasureRequest> erasures = input(driver, topics.erasures());
+              accumulator -> {
+                TestInputTopic<String, ErasureRequest> erasures =
+                    accumulator.input(accumulator.topics().erasures());
                 hostile.forEach(tenant -> erasures.pipeInput("k", erasure(tenant, "p-1")));
                 erasures.pipeInput("acme/p-2", erasure("acme", "p-2"));
               });
@@ -134,34 +128,18 @@ class AccumulatorInputTest {
 
   /** What the production topology writes to its repartition topic for the records sent. */
   private List<TestRecord<byte[], byte[]>> repartitioned(
-      Map<String, String> overrides, BiConsumer<TopologyTestDriver, Topics> send) {
-    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+      Map<String, String> overrides, Consumer<AccumulatorDriver> send) {
+    Map<String, String> values = AccumulatorDriver.values(folder);
     values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
-    values.put(StreamsConfig.STATE_DIR_CONFIG, folder.resolve("state").toString());
     values.putAll(overrides);
-    TrainerConfig config = new TrainerConfig(values);
-    Topics topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
-    Properties properties = new Properties();
-    properties.putAll(TrainerAccumulator.streamsProperties(config));
 
-    try (ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator");
-        TopologyTestDriver driver =
-            new TopologyTestDriver(
-                TrainerAccumulator.topology(
-                    config,
-                    topics,
-                    new LocalArtifactStore(config.artifactStorePath()),
-                    new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
-                    metrics),
-                properties,
-                AT)) {
-      send.accept(driver, topics);
-      Counter skipped =
-          metrics.registry().find("perennial.trainer.erasures").tag("outcome", "skipped").counter();
-      erasuresSkipped = skipped == null ? 0 : skipped.count();
-      return driver
+    try (AccumulatorDriver accumulator = AccumulatorDriver.start(values, AT)) {
+      send.accept(accumulator);
+      erasuresSkipped = accumulator.counted("perennial.trainer.erasures", "skipped");
+      return accumulator
+          .driver()
           .createOutputTopic(
-              config.accumulatorApplicationId()
+              accumulator.config().accumulatorApplicationId()
                   + "-"
                   + AccumulatorTopology.EVENTS_BY_TENANT
                   + "-repartition",
@@ -169,12 +147,6 @@ class AccumulatorInputTest {
               new ByteArrayDeserializer())
           .readRecordsToList();
     }
-  }
-
-  private static <V> TestInputTopic<String, V> input(
-      TopologyTestDriver driver, Topic<String, V> topic) {
-    return driver.createInputTopic(
-        topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
   }
 
   private static ErasureRequest erasure(String tenant, String subject) {
