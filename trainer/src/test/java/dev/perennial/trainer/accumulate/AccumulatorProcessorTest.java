@@ -46,6 +46,7 @@ import dev.perennial.trainer.shard.ShardReader;
 import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.ShardWriter;
 import dev.perennial.trainer.shard.SourcedExample;
+import dev.perennial.trainer.testing.IngestKeys;
 import dev.perennial.trainer.testing.RecordingArtifactStore;
 import dev.perennial.trainer.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,7 +57,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -92,7 +92,7 @@ class AccumulatorProcessorTest {
   private AccumulatorProcessor processor;
   private SubjectKeyMap keys;
   private ExampleDecryptor decryptor;
-  private final Map<String, SubjectKeyRecords.NewKey> dataKeys = new HashMap<>();
+  private IngestKeys ingest;
   private SimpleMeterRegistry meters;
   private AccumulatorSettings settings;
   private long offset;
@@ -165,6 +165,7 @@ class AccumulatorProcessorTest {
             "trainer-test",
             1024 * 1024);
     keys = new SubjectKeyMap(TestConfig.masterKeys());
+    ingest = new IngestKeys(keys, Instant.EPOCH);
     meters = new SimpleMeterRegistry();
     decryptor = new ExampleDecryptor(keys);
     processor = new AccumulatorProcessor(settings, artifacts, decryptor, BASES, IMPORTS, meters);
@@ -1469,7 +1470,7 @@ class AccumulatorProcessorTest {
   void anErasureForgetsTheSubjectsKey() {
     start(0.0);
     send(encrypted(text("acme/support", "p-alice", "Alice's Zix fact.")));
-    String keyId = dataKeys.get(SubjectKeyRecords.recordKey("acme", "p-alice")).record().getKeyId();
+    String keyId = ingest.made(SubjectKeyRecords.recordKey("acme", "p-alice")).record().getKeyId();
     assertThat(keys.dataKey("acme", "p-alice", keyId)).isPresent();
 
     processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
@@ -1587,22 +1588,8 @@ class AccumulatorProcessorTest {
         masterKeys, example.getTenant(), example.getSubjectPseudonym(), Instant.EPOCH);
   }
 
-  /** {@code example} encrypted as ingest does, with its subject's key (made on first use). */
   private TrainingExample encrypted(TrainingExample example) {
-    SubjectKeyRecords.NewKey key =
-        dataKeys.computeIfAbsent(
-            SubjectKeyRecords.recordKey(example.getTenant(), example.getSubjectPseudonym()),
-            recordKey -> {
-              SubjectKeyRecords.NewKey created =
-                  SubjectKeyRecords.create(
-                      TestConfig.masterKeys(),
-                      example.getTenant(),
-                      example.getSubjectPseudonym(),
-                      Instant.EPOCH);
-              keys.apply(recordKey, created.record());
-              return created;
-            });
-    return ExampleCrypto.encrypt(example, key.record().getKeyId(), key.dataKey());
+    return ingest.encrypted(example);
   }
 
   private static ErasureRequest opaqueErasure(String tenant, String subject) {

@@ -13,9 +13,9 @@ import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.testing.AccumulatorDriver;
 import dev.perennial.trainer.testing.Examples;
+import dev.perennial.trainer.testing.IngestKeys;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
@@ -42,7 +42,7 @@ class AccumulatorUnknownKeyTest {
   @TempDir Path folder;
 
   private final SubjectKeyMap keys = new SubjectKeyMap(TestConfig.masterKeys());
-  private final Map<String, SubjectKeyRecords.NewKey> dataKeys = new HashMap<>();
+  private final IngestKeys ingest = new IngestKeys(keys, AT);
   private AccumulatorDriver accumulator;
   private TestInputTopic<String, TrainingExample> examples;
   private TestOutputTopic<String, TrainingJob> jobs;
@@ -113,25 +113,8 @@ class AccumulatorUnknownKeyTest {
     jobs = accumulator.output(accumulator.topics().trainingJobs());
   }
 
-  /**
-   * {@code example} encrypted as ingest does, with its subject's key, made and written to the key
-   * log with the subject's first example.
-   */
   private TrainingExample encrypted(TrainingExample example) {
-    SubjectKeyRecords.NewKey key =
-        dataKeys.computeIfAbsent(
-            SubjectKeyRecords.recordKey(example.getTenant(), example.getSubjectPseudonym()),
-            recordKey -> {
-              SubjectKeyRecords.NewKey created =
-                  SubjectKeyRecords.create(
-                      TestConfig.masterKeys(),
-                      example.getTenant(),
-                      example.getSubjectPseudonym(),
-                      AT);
-              keys.apply(recordKey, created.record());
-              return created;
-            });
-    return ExampleCrypto.encrypt(example, key.record().getKeyId(), key.dataKey());
+    return ingest.encrypted(example);
   }
 
   private double examples(String outcome) {
