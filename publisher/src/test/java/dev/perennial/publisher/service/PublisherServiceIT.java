@@ -23,6 +23,7 @@ import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
@@ -754,6 +755,52 @@ class PublisherServiceIT {
         Json.MAPPER.readTree(get(server, "/v1/adapters/strict/support/versions/2").body());
     assertThat(v2.get("retracted").booleanValue()).isTrue();
     assertThat(folder.resolve("releases/strict/support/v2")).isDirectory();
+  }
+
+  @Test
+  void aPurgeThatFailsWhileThePublisherRunsIsRetriedUntilTheErasedWeightsAreGone()
+      throws Exception {
+    ServiceProcess<PublisherServer> server =
+        start(Map.of("perennial.publisher.tenant.strict.retraction.policy", "immediate"));
+    AdapterCandidate erased = TestVerdicts.candidate(store, "strict/support", "cand-2", 1);
+    send(
+        TestVerdicts.passed(TestVerdicts.candidate(store, "strict/support", "cand-1", null)),
+        TestVerdicts.passed(erased));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 2));
+    Digest weights =
+        Digest.parse("sha256:" + erased.getFileDigests().get("adapter_model.safetensors"));
+    assertThat(store.exists(weights)).isTrue();
+
+    // the artifact store's volume is gone while the retraction is purged
+    Path unmounted = folder.resolve("artifacts-unmounted");
+    Files.move(store.root(), unmounted);
+    send(TestVerdicts.erasureJob("strict/support", "job-erase-1", List.of(2)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_RETRACTED, 1));
+    await(
+        "readiness names the erased weights the publisher could not purge",
+        () -> ready(server).contains("strict/support v2"));
+    // ... and comes back: the erased data's weights are readable again, the publisher runs on
+    Files.move(unmounted, store.root());
+    assertThat(store.exists(weights)).isTrue();
+
+    await("the erased weights are gone from the store", () -> !store.exists(weights));
+    await("readiness names them no more", () -> !ready(server).contains("strict/support v2"));
+    assertThat(getAdmin(server, "/metrics").body())
+        .containsPattern("perennial_publisher_purge_failures_total\\{[^}]*\\} [1-9]")
+        .containsPattern("perennial_publisher_purges_pending\\{[^}]*\\} 0.0");
+    assertThat(server.service().failure()).isEmpty();
+  }
+
+  /** What {@code /health/ready} answers now (the readiness line). */
+  private String ready(ServiceProcess<PublisherServer> server) {
+    try {
+      return getAdmin(server, "/health/ready").body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e.toString();
+    } catch (Exception e) {
+      return e.toString();
+    }
   }
 
   @Test
