@@ -16,13 +16,17 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ReleaseAction;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * not retracted holds the same blob (the store is content-addressed, so identical files share one).
  *
  * <p>It runs after the RETRACTED record is committed, and again at start over every retracted
- * version that still has weights or no notice, so a crash in between is finished on restart.
+ * version that still has weights or no notice, so a crash in between is finished on restart. A
+ * purge that fails (the store or the folder cannot be written, the store's volume is gone) is kept
+ * {@link #pending} and tried again while the publisher runs ({@link #retryDue}), after pauses from
+ * {@value #FIRST_RETRY_SECONDS} s doubling up to {@value #MAX_RETRY_SECONDS} s, never given up: the
+ * erased data's weights must go.
  *
  * <p>It never acts on a manifest that did not verify when the publisher read it ({@link
  * ReleaseRegistry#quarantine}): a quarantined retracted release is not purged (logged, and purged
@@ -49,10 +57,34 @@ public final class WeightPurge {
   /** PEFT's configuration (rank, alpha, target modules): no trained values; kept. */
   public static final String ADAPTER_CONFIG = AdapterFiles.CONFIG_FILE;
 
+  static final long FIRST_RETRY_SECONDS = 2;
+  static final long MAX_RETRY_SECONDS = 300;
+
   private final ReleaseArea area;
   private final ArtifactStore store;
   private final SigningKey signer;
   private final Clock clock;
+
+  /** The purges that failed, by release ({@code key vN}), until one of their retries succeeds. */
+  private final Map<String, Pending> pending = new ConcurrentSkipListMap<>();
+
+  private final AtomicLong failures = new AtomicLong();
+
+  /**
+   * A purge that failed and is tried again from {@code due} on.
+   *
+   * @param retraction the RETRACTED record's reason, for the notice (null when not at hand)
+   * @param failures how many attempts failed so far
+   * @param problem why the last attempt failed
+   */
+  public record Pending(
+      AdapterKey key, int version, String retraction, int failures, Instant due, String problem) {
+
+    /** The release, as readiness names it: {@code acme/support v2}. */
+    public String release() {
+      return key + " v" + version;
+    }
+  }
 
   /**
    * What one purge deleted.
@@ -148,8 +180,8 @@ public final class WeightPurge {
 
   /**
    * Purges the versions that committed records retracted (their RETRACTED records). A version that
-   * cannot be purged is logged and left for {@link #completeRetracted} at the next start: the
-   * retraction stands either way.
+   * cannot be purged is logged and kept {@link #pending} for {@link #retryDue} (and {@link
+   * #completeRetracted} at the next start): the retraction stands either way.
    *
    * @param registry the state with those records applied
    */
@@ -167,12 +199,8 @@ public final class WeightPurge {
                 record.getReason())
             .ifPresent(results::add);
       } catch (RuntimeException e) {
-        log.error(
-            "Cannot purge the weights of retracted {} v{} (done at the next start): {}",
-            record.getAdapterKey(),
-            record.getVersion(),
-            e.toString(),
-            e);
+        failed(
+            AdapterKey.parse(record.getAdapterKey()), record.getVersion(), record.getReason(), e);
       }
     }
     return results;
@@ -181,7 +209,7 @@ public final class WeightPurge {
   /**
    * Finishes every purge a crash left undone: each retracted version that still has weights in its
    * folder or no notice, or whose weights' blobs the store still holds. A version that cannot be
-   * purged is logged and left for the next start.
+   * purged is logged and kept {@link #pending} for {@link #retryDue}.
    */
   public List<Result> completeRetracted(ReleaseRegistry registry) {
     List<Result> results = new ArrayList<>();
@@ -209,11 +237,76 @@ public final class WeightPurge {
         try {
           purge(registry, state.key(), version).ifPresent(results::add);
         } catch (RuntimeException e) {
-          log.error("Cannot purge the weights of {} v{}: {}", state.key(), version, e.toString());
+          failed(state.key(), version, null, e);
         }
       }
     }
     return results;
+  }
+
+  /**
+   * Tries again each failed purge whose pause is over (on the publisher's thread, between records):
+   * one that succeeds, or whose release is no longer retracted or gone, is pending no more; one
+   * that fails again waits a longer pause.
+   *
+   * @param registry the current state: which releases still hold which blobs
+   * @return the purges done now
+   */
+  public List<Result> retryDue(ReleaseRegistry registry) {
+    List<Result> results = new ArrayList<>();
+    Instant now = clock.instant();
+    for (Pending due : List.copyOf(pending.values())) {
+      if (due.due().isAfter(now)) {
+        continue;
+      }
+      log.warn(
+          "Purging the weights of retracted {}, retry {} (the last attempt failed: {})",
+          due.release(),
+          due.failures(),
+          due.problem());
+      try {
+        Optional<Result> result = purge(registry, due.key(), due.version(), due.retraction());
+        pending.remove(due.release());
+        result.ifPresent(results::add);
+      } catch (RuntimeException e) {
+        failed(due.key(), due.version(), due.retraction(), e);
+      }
+    }
+    return results;
+  }
+
+  /**
+   * The purges that failed and wait for a retry, by release ({@code acme/support v2}): the erased
+   * data's weights that may still be readable.
+   */
+  public SortedMap<String, Pending> pending() {
+    return new TreeMap<>(pending);
+  }
+
+  /** How many purge attempts failed since the publisher started. */
+  public long failedAttempts() {
+    return failures.get();
+  }
+
+  /** Counts and logs a failed attempt and schedules the next one. */
+  private void failed(AdapterKey key, int version, String retraction, RuntimeException e) {
+    failures.incrementAndGet();
+    String release = key + " v" + version;
+    Pending previous = pending.get(release);
+    int failed = previous == null ? 1 : previous.failures() + 1;
+    long pause = Math.min(FIRST_RETRY_SECONDS << Math.min(failed - 1, 20), MAX_RETRY_SECONDS);
+    String why = e.getMessage() == null ? e.toString() : e.getMessage();
+    pending.put(
+        release,
+        new Pending(key, version, retraction, failed, clock.instant().plusSeconds(pause), why));
+    log.error(
+        "Cannot purge the weights of retracted {} (attempt {}), they stay readable; retry in {} s:"
+            + " {}",
+        release,
+        failed,
+        pause,
+        why,
+        e);
   }
 
   /**

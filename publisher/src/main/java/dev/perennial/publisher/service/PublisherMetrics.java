@@ -2,9 +2,11 @@ package dev.perennial.publisher.service;
 
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.retract.WeightPurge;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ReleaseAction;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
@@ -14,8 +16,11 @@ import java.util.function.Supplier;
  * The publisher's meters: {@code perennial_publisher_releases_total} by action (published,
  * promoted, rolled_back, retracted), {@code perennial_publisher_refusals_total}, {@code
  * perennial_publisher_retractions_total}, {@code perennial_publisher_unreadable_records_total},
- * {@code perennial_publisher_decisions_total} by outcome, and the gauges {@code
- * perennial_publisher_adapter_keys} and {@code perennial_publisher_published_versions}.
+ * {@code perennial_publisher_decisions_total} by outcome, {@code
+ * perennial_publisher_purge_failures_total} (failed attempts to purge a retracted release's
+ * weights), and the gauges {@code perennial_publisher_adapter_keys}, {@code
+ * perennial_publisher_published_versions} and {@code perennial_publisher_purges_pending} (retracted
+ * releases whose weights a failed purge left on disk, retried until gone).
  */
 final class PublisherMetrics {
 
@@ -69,6 +74,18 @@ final class PublisherMetrics {
       case UNREADABLE -> unreadable.increment();
       default -> {}
     }
+  }
+
+  /** The meters of the weight purge: its failed attempts and the purges waiting for a retry. */
+  void purges(WeightPurge purge) {
+    FunctionCounter.builder(
+            "perennial.publisher.purge.failures", purge, WeightPurge::failedAttempts)
+        .description("Failed attempts to purge the weights of a retracted release (retried)")
+        .register(registry);
+    Gauge.builder("perennial.publisher.purges.pending", purge, p -> p.pending().size())
+        .description(
+            "Retracted releases whose weights a failed purge left on disk (retried until gone)")
+        .register(registry);
   }
 
   void skippedReleaseRecords(int count) {

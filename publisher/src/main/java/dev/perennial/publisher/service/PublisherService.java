@@ -97,7 +97,9 @@ import org.slf4j.LoggerFactory;
  * transaction, and only then applies the decision to its state. The same thread runs the operators'
  * alias moves ({@link #submit}) and the retractions whose wait for a retrained release is over
  * ({@link RetractionDeadlines}, kept across restarts in the release area's {@link
- * RetractionSchedule}), so every change to a key goes through one place in one order.
+ * RetractionSchedule}), so every change to a key goes through one place in one order. It also
+ * retries the weight purges that failed ({@link WeightPurge#retryDue}): until they succeed,
+ * readiness names the releases whose erased data's weights are still on disk.
  *
  * <p>A decision that fails (the release area cannot be written, Kafka times out) is aborted and
  * tried again, up to {@value #MAX_ATTEMPTS} times. Then, when the failure is the key's own (the
@@ -185,6 +187,7 @@ public final class PublisherService implements AutoCloseable {
     this.integrity = new IntegrityChecks(pinned);
     this.screen = new ManifestScreen(pinned);
     this.metrics = new PublisherMetrics(meters, () -> registry);
+    metrics.purges(purge);
   }
 
   /**
@@ -318,6 +321,15 @@ public final class PublisherService implements AutoCloseable {
     if (!own.ready()) {
       return own;
     }
+    // still ready (it serves and publishes), but an operator sees erased data's weights on disk
+    SortedMap<String, WeightPurge.Pending> unpurged = purge.pending();
+    if (!unpurged.isEmpty()) {
+      own =
+          Readiness.ready(
+              own.detail()
+                  + ", weights of retracted releases not purged yet (retried): "
+                  + unpurged.keySet());
+    }
     return topics.registry().outage().map(SchemaRegistryClient.Outage::readiness).orElse(own);
   }
 
@@ -411,6 +423,7 @@ public final class PublisherService implements AutoCloseable {
         }
         runCommands();
         retractOverdue();
+        purge.retryDue(registry);
       }
     } catch (WakeupException e) {
       if (running) {
