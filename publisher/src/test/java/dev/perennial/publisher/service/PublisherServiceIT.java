@@ -1,6 +1,7 @@
 package dev.perennial.publisher.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import dev.perennial.core.testing.HalfOpenConnections;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
+import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.manifest.Json;
@@ -34,6 +36,7 @@ import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,6 +50,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -789,6 +795,98 @@ class PublisherServiceIT {
         .containsPattern("perennial_publisher_purge_failures_total\\{[^}]*\\} [1-9]")
         .containsPattern("perennial_publisher_purges_pending\\{[^}]*\\} 0.0");
     assertThat(server.service().failure()).isEmpty();
+  }
+
+  @Test
+  void whileItsStartUpIsStillLoadingThePublisherIsLiveButNotReady() throws Exception {
+    int port = freePort();
+    PublisherConfig config =
+        config(Map.of(PerennialConfig.HTTP_PORT_CONFIG, Integer.toString(port)));
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch loaded = new CountDownLatch(1);
+    // the start-up as slow as a large release area makes it: held until the test lets it go on
+    CompletableFuture<ServiceProcess<PublisherServer>> starting =
+        CompletableFuture.supplyAsync(
+            () ->
+                ServiceProcess.start(
+                    PublisherServer.SERVICE_NAME,
+                    config,
+                    metrics -> {
+                      loading.countDown();
+                      awaitQuietly(loaded);
+                      return PublisherServer.start(config, metrics.registry());
+                    }));
+    HttpResponse<String> live;
+    HttpResponse<String> ready;
+    try {
+      assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+      live = get(port, "/health/live");
+      ready = get(port, "/health/ready");
+    } finally {
+      loaded.countDown();
+    }
+    ServiceProcess<PublisherServer> server = starting.get(60, TimeUnit.SECONDS);
+    servers.add(server);
+    assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).startsWith("DOWN starting");
+    assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
+    assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aStartUpThatFailsAfterTheHealthServerAnsweredFailsTheStartAndServesNoMore()
+      throws Exception {
+    int port = freePort();
+    PublisherConfig config =
+        config(Map.of(PerennialConfig.HTTP_PORT_CONFIG, Integer.toString(port)));
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch failing = new CountDownLatch(1);
+    CompletableFuture<ServiceProcess<PublisherServer>> starting =
+        CompletableFuture.supplyAsync(
+            () ->
+                ServiceProcess.start(
+                    PublisherServer.SERVICE_NAME,
+                    config,
+                    metrics -> {
+                      loading.countDown();
+                      awaitQuietly(failing);
+                      throw new PublisherException("the release area cannot be read");
+                    }));
+    HttpResponse<String> live;
+    try {
+      assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+      live = get(port, "/health/live");
+    } finally {
+      failing.countDown();
+    }
+
+    assertThatThrownBy(() -> starting.get(60, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(PublisherException.class)
+        .hasRootCauseMessage("the release area cannot be read");
+    assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+    assertThatThrownBy(() -> get(port, "/health/live")).isInstanceOf(java.io.IOException.class);
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** What {@code /health/ready} answers now (the readiness line). */
