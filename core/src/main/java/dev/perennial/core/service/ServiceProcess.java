@@ -2,9 +2,12 @@ package dev.perennial.core.service;
 
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.health.HealthServer;
+import dev.perennial.core.health.Readiness;
 import dev.perennial.core.metrics.ServiceMetrics;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * service fails on its own, then everything is closed in reverse order and the exit code says
  * which: {@value #EXIT_STOPPED} after a requested stop, {@value #EXIT_FAILED} after a failure, so
  * an orchestrator restarts it.
+ *
+ * <p>{@code /health/*} and {@code /metrics} are served from before the service starts: while it
+ * loads its state (the publisher hashes every served release, which takes long on a large release
+ * area) {@code /health/live} is 200 and {@code /health/ready} 503 {@code starting}, so an
+ * orchestrator's startup probe on liveness waits for it instead of restarting it forever. A start
+ * that fails stops serving and throws, and the command exits with {@value #EXIT_FAILED}.
  *
  * <p>Tests and {@code perennial local} start services the same way ({@link #start}) and stop them
  * by closing.
@@ -82,27 +91,55 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
   }
 
   /**
-   * Starts the service (meters tagged {@code service=<name>}) and its HTTP endpoints.
+   * Starts the HTTP endpoints (meters tagged {@code service=<name>}), then the service: until it
+   * has started, live and not ready ({@code starting}); then as the service says.
    *
    * @param starter starts the service on the meters; it returns once the service works
    */
   public static <S extends Service> ServiceProcess<S> start(
       String name, PerennialConfig config, Function<ServiceMetrics, S> starter) {
     ServiceMetrics metrics = ServiceMetrics.create(name);
+    AtomicReference<S> started = new AtomicReference<>();
+    long since = System.nanoTime();
+    HealthServer http = null;
     S service = null;
     try {
+      http =
+          HealthServer.start(
+              config,
+              metrics.registry(),
+              () -> {
+                S running = started.get();
+                return running != null ? running.readiness() : starting(name, since);
+              },
+              () -> {
+                S running = started.get();
+                return running != null ? running.failure() : Optional.empty();
+              });
       service = starter.apply(metrics);
-      HealthServer http =
-          HealthServer.start(config, metrics.registry(), service::readiness, service::failure);
+      started.set(service);
       service.route(http);
       return new ServiceProcess<>(metrics, service, http);
     } catch (RuntimeException e) {
-      if (service != null) {
-        service.close();
+      try {
+        if (http != null) {
+          http.close();
+        }
+        if (service != null) {
+          service.close();
+        }
+      } finally {
+        metrics.close();
       }
-      metrics.close();
       throw e;
     }
+  }
+
+  /** Readiness while the service starts: not yet, naming for how long it has been loading. */
+  private static Readiness starting(String name, long since) {
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
+    return Readiness.notReady(
+        "starting: " + name + " is loading its state (for " + seconds + " s); not ready yet");
   }
 
   /**
