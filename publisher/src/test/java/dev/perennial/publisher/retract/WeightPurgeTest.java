@@ -30,6 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -248,6 +250,66 @@ class WeightPurgeTest {
     assertThat(store.exists(weights)).as("the erased data's weights left in the store").isFalse();
     assertThat(finished).singleElement().satisfies(r -> assertThat(r.blobs()).contains(weights));
     assertThat(verifies(1)).isTrue();
+  }
+
+  @Test
+  void aPurgeThatFailsIsTriedAgainAfterPausesThatDoubleUntilTheWeightsAreGone() throws Exception {
+    MovableClock now = new MovableClock();
+    purge = new WeightPurge(area, store, signingKey, now);
+    AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    publish(first);
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    Digest weights = Digest.parse("sha256:" + first.getFileDigests().get(WEIGHTS));
+    // the artifact store's volume is gone while the retraction is purged
+    Path unmounted = folder.resolve("artifacts-unmounted");
+    Files.move(store.root(), unmounted);
+
+    commit(retract(1));
+
+    assertThat(purge.pending()).containsOnlyKeys("acme/support v1");
+    assertThat(purge.failedAttempts()).isEqualTo(1);
+    assertThat(purge.retryDue(registry)).as("retried before its pause is over").isEmpty();
+    assertThat(purge.failedAttempts()).isEqualTo(1);
+
+    now.advance(Duration.ofSeconds(WeightPurge.FIRST_RETRY_SECONDS));
+    assertThat(purge.retryDue(registry)).as("the store is still gone").isEmpty();
+    assertThat(purge.failedAttempts()).isEqualTo(2);
+    assertThat(purge.pending().get("acme/support v1").due())
+        .isEqualTo(now.instant().plusSeconds(2 * WeightPurge.FIRST_RETRY_SECONDS));
+
+    Files.move(unmounted, store.root());
+    assertThat(store.exists(weights)).isTrue();
+    now.advance(Duration.ofSeconds(2 * WeightPurge.FIRST_RETRY_SECONDS));
+    List<WeightPurge.Result> retried = purge.retryDue(registry);
+
+    assertThat(retried).singleElement().satisfies(r -> assertThat(r.blobs()).contains(weights));
+    assertThat(store.exists(weights)).as("the erased data's weights left in the store").isFalse();
+    assertThat(purge.pending()).isEmpty();
+    assertThat(verifies(1)).isTrue();
+  }
+
+  /** A clock that stands still until the test moves it on. */
+  private static final class MovableClock extends Clock {
+    private Instant now = TestVerdicts.AT;
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   /**
