@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.evaluator.evaluate.EvaluationBase;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EvaluatorConfigTest {
 
@@ -171,5 +173,49 @@ class EvaluatorConfigTest {
     values.put(EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_CONFIG, "0");
     assertThatThrownBy(() -> new EvaluatorConfig(values))
         .hasMessageContaining("perennial.evaluator.gate.bootstrap.min.items");
+  }
+
+  @Test
+  void aBaseModelPathOrCanaryFileWithNothingThereStopsTheEvaluatorNamingKeysAndPaths(
+      @TempDir Path dir) {
+    Path base = dir.resolve("llama-base");
+    Path canaries = dir.resolve("globex.jsonl");
+    Map<String, String> values = values();
+    values.put(EvaluatorConfig.BASE_MODEL_PATH_CONFIG, base.toString());
+    values.put(GLOBEX_CANARIES, canaries.toString());
+    EvaluatorConfig config = new EvaluatorConfig(values);
+
+    assertThatThrownBy(() -> EvaluationBase.open(config))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .satisfiesExactlyInAnyOrder(
+                        p ->
+                            assertThat(p)
+                                .startsWith(EvaluatorConfig.BASE_MODEL_PATH_CONFIG + ": ")
+                                .contains(base.toString()),
+                        p ->
+                            assertThat(p)
+                                .startsWith(GLOBEX_CANARIES + ": ")
+                                .contains(canaries.toString())));
+  }
+
+  @Test
+  void aCanaryFileWithNothingThereStopsTheEvaluatorNamingTheKeyAndThePath(@TempDir Path dir) {
+    Path canaries = dir.resolve("globex.jsonl");
+    Map<String, String> values = values();
+    values.put(GLOBEX_CANARIES, canaries.toString());
+    EvaluatorConfig config = new EvaluatorConfig(values);
+
+    assertThatThrownBy(() -> EvaluationBase.open(config))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith(GLOBEX_CANARIES + ": ")
+                    .contains(canaries.toString()));
   }
 }

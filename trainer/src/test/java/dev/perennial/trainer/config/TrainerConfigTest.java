@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.StreamsSettings;
+import dev.perennial.trainer.worker.BaseModelSource;
+import dev.perennial.trainer.worker.JobRecipe;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerConfigTest {
 
@@ -106,5 +110,39 @@ class TrainerConfigTest {
                     .singleElement()
                     .asString()
                     .startsWith("perennial.streams.failed.close.timeout.ms: "));
+  }
+
+  @Test
+  void aBaseModelPathWithNoFolderThereStopsTheWorkerNamingTheKeyAndThePath(@TempDir Path dir) {
+    Path missing = dir.resolve("llama-base");
+    Map<String, String> values = values();
+    values.put(TrainerConfig.BASE_MODEL_PATH_CONFIG, missing.toString());
+    TrainerConfig config = new TrainerConfig(values);
+
+    assertThatThrownBy(() -> BaseModelSource.openBase(config))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith(TrainerConfig.BASE_MODEL_PATH_CONFIG + ": ")
+                    .contains(missing.toString()));
+  }
+
+  @Test
+  void noLoraTargetModuleIsAProblemNamingItsKey() {
+    Map<String, String> values = values();
+    values.put(TrainerConfig.LORA_TARGET_MODULES_CONFIG, "");
+
+    // before the fix the worker stopped building its recipe with "invalid LoRA config"
+    assertThatThrownBy(() -> JobRecipe.from(new TrainerConfig(values)))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith(TrainerConfig.LORA_TARGET_MODULES_CONFIG + ": "));
   }
 }
