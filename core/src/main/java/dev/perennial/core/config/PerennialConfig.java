@@ -2,6 +2,7 @@ package dev.perennial.core.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -289,6 +290,40 @@ public class PerennialConfig extends AbstractConfig {
   protected Optional<String> optionalString(String key) {
     String value = getString(key);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+  }
+
+  /**
+   * The problem, naming {@code key} and the path, when {@code folder} (the value of {@code key}) is
+   * no folder: for a deployable's check of the folders and files it opens at start.
+   */
+  protected static Optional<String> folderProblem(String key, Path folder) {
+    if (Files.isDirectory(folder)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        key
+            + ": "
+            + folder.toAbsolutePath()
+            + (Files.exists(folder) ? " is not a folder" : " does not exist"));
+  }
+
+  /**
+   * The problem, naming {@code key} and the path, when {@code file} (the value of {@code key}) is
+   * no readable file.
+   */
+  protected static Optional<String> fileProblem(String key, Path file) {
+    if (Files.isRegularFile(file) && Files.isReadable(file)) {
+      return Optional.empty();
+    }
+    String what;
+    if (!Files.exists(file)) {
+      what = " does not exist";
+    } else if (Files.isRegularFile(file)) {
+      what = " cannot be read";
+    } else {
+      what = " is not a file";
+    }
+    return Optional.of(key + ": " + file.toAbsolutePath() + what);
   }
 
   /**

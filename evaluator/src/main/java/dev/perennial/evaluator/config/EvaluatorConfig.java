@@ -904,6 +904,26 @@ public class EvaluatorConfig extends PerennialConfig {
     return optionalString(BASE_MODEL_PATH_CONFIG).map(Path::of);
   }
 
+  /**
+   * Checks that the configured base model folder and every tenant's canary file are there, for the
+   * evaluator (and the commands that open its base) to call before reading them.
+   *
+   * @throws InvalidConfigurationException naming the key and the path of each one that is not
+   */
+  public void requireFilesExist() {
+    List<String> problems = new ArrayList<>();
+    baseModelPath()
+        .flatMap(folder -> folderProblem(BASE_MODEL_PATH_CONFIG, folder))
+        .ifPresent(problems::add);
+    canaryFiles.forEach(
+        (tenant, file) ->
+            fileProblem(TENANT_PREFIX + tenant + TENANT_CANARY_FILE_SUFFIX, file)
+                .ifPresent(problems::add));
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+  }
+
   /** The base model's name, or empty for the folder's name. */
   public Optional<String> baseModelName() {
     return optionalString(BASE_MODEL_NAME_CONFIG);

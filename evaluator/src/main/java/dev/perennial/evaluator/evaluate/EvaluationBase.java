@@ -41,9 +41,12 @@ public record EvaluationBase(
    * The configured base (the bundled perennial-tiny unless set), its general set and the tenants'
    * canary files.
    *
+   * @throws dev.perennial.core.config.InvalidConfigurationException naming the key and the path of
+   *     a base model folder or canary file that is not there
    * @throws dev.perennial.evaluator.EvaluatorException naming every unreadable canary file
    */
   public static EvaluationBase open(EvaluatorConfig config) {
+    config.requireFilesExist();
     Path folder = config.baseModelPath().orElseGet(TinyModel::folder);
     BaseModel base =
         config.baseModelPath().isEmpty()

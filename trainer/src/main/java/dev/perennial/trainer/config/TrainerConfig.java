@@ -786,7 +786,9 @@ public class TrainerConfig extends PerennialConfig {
                 LORA_TARGET_MODULES_CONFIG,
                 Type.LIST,
                 LORA_TARGET_MODULES_DEFAULT,
+                // not empty: an adapter must adapt some projection (LoraConfig)
                 ConfigDef.ValidList.in(
+                    false,
                     "q",
                     "k",
                     "v",
@@ -1263,6 +1265,23 @@ public class TrainerConfig extends PerennialConfig {
   /** The base model folder, or empty for the bundled perennial-tiny. */
   public Optional<Path> baseModelPath() {
     return optionalString(BASE_MODEL_PATH_CONFIG).map(Path::of);
+  }
+
+  /**
+   * Checks that the configured base model folder is there, for the worker (and the commands that
+   * open the base) to call before opening it.
+   *
+   * @throws InvalidConfigurationException naming {@value #BASE_MODEL_PATH_CONFIG} and the path when
+   *     it is set to no folder
+   */
+  public void requireFilesExist() {
+    List<String> problems = new ArrayList<>();
+    baseModelPath()
+        .flatMap(folder -> folderProblem(BASE_MODEL_PATH_CONFIG, folder))
+        .ifPresent(problems::add);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
   }
 
   /**

@@ -101,8 +101,14 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
     }
   }
 
-  /** The configured base alone, without reading its general replay set. */
+  /**
+   * The configured base alone, without reading its general replay set.
+   *
+   * @throws dev.perennial.core.config.InvalidConfigurationException naming the key when the
+   *     configured folder is not there
+   */
   public static BaseModel openBase(TrainerConfig config) {
+    config.requireFilesExist();
     if (config.baseModelPath().isEmpty()) {
       return TinyModel.open();
     }
