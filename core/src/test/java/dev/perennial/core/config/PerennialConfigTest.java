@@ -3,6 +3,7 @@ package dev.perennial.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.core.testing.LogCapture;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -159,6 +160,24 @@ class PerennialConfigTest {
     values.put("perennial.trainer.batch.size", "8");
 
     assertThat(new PerennialConfig(values).topicPrefix()).isEqualTo("perennial.");
+  }
+
+  /** A guard: the warning is what shows a mistyped key, since it is not an error. */
+  @Test
+  void anUnknownPerennialKeyIsLoggedAsAWarningNamingItAndNotAKafkaKey() {
+    Map<String, String> values = required();
+    values.put("perennial.topic.retention.msec", "1000");
+    values.put("security.protocol", "SASL_SSL");
+
+    try (LogCapture logs = new LogCapture()) {
+      new PerennialConfig(values);
+
+      assertThat(logs.warnings())
+          .singleElement()
+          .asString()
+          .contains("perennial.topic.retention.msec")
+          .contains("PerennialConfig");
+    }
   }
 
   /** How a deployable's config class builds on the shared one. */

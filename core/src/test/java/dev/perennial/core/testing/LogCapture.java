@@ -19,6 +19,7 @@ import org.apache.logging.log4j.core.config.Property;
 public final class LogCapture implements AutoCloseable {
 
   private final List<String> lines = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
   private final AbstractAppender appender;
   private final Level previous;
 
@@ -35,6 +36,9 @@ public final class LogCapture implements AutoCloseable {
             }
             synchronized (lines) {
               lines.add(line.toString());
+              if (event.getLevel().isMoreSpecificThan(Level.WARN)) {
+                warnings.add(line.toString());
+              }
             }
           }
         };
@@ -48,6 +52,13 @@ public final class LogCapture implements AutoCloseable {
   public String text() {
     synchronized (lines) {
       return String.join("\n", lines);
+    }
+  }
+
+  /** The lines logged at WARN or above. */
+  public List<String> warnings() {
+    synchronized (lines) {
+      return List.copyOf(warnings);
     }
   }
 
