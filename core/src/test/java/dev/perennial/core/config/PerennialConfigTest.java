@@ -123,6 +123,64 @@ class PerennialConfigTest {
                     .contains("NaN"));
   }
 
+  /**
+   * Kafka reads a DOUBLE with Java's parser, which takes a type suffix: "7d" is 7.0 and "0.5f" is
+   * 0.5, though "7d" in a settings file is almost surely a duration meant for another key.
+   */
+  @Test
+  void aDecimalWithAJavaTypeSuffixIsAProblemNamingItsKey() {
+    ConfigDef definition =
+        PerennialConfig.configDef()
+            .define(
+                "perennial.example.weight",
+                ConfigDef.Type.DOUBLE,
+                1.0,
+                ConfigDef.Range.atLeast(0.0),
+                ConfigDef.Importance.LOW,
+                "A weight.")
+            .define(
+                "perennial.example.fraction",
+                ConfigDef.Type.DOUBLE,
+                0.1,
+                ConfigDef.Range.between(0.0, 1.0),
+                ConfigDef.Importance.LOW,
+                "A share of the examples.");
+    Map<String, String> values = required();
+    values.put("perennial.example.weight", "7d");
+    values.put("perennial.example.fraction", " 0.5F ");
+
+    assertThatThrownBy(() -> PerennialConfig.requireValid(definition, values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .satisfiesExactlyInAnyOrder(
+                        p -> assertThat(p).startsWith("perennial.example.weight: ").contains("7d"),
+                        p ->
+                            assertThat(p)
+                                .startsWith("perennial.example.fraction: ")
+                                .contains("0.5F")));
+  }
+
+  @Test
+  void plainDecimalsAndInfinityAreStillDecimals() {
+    ConfigDef definition =
+        PerennialConfig.configDef()
+            .define(
+                "perennial.example.weight",
+                ConfigDef.Type.DOUBLE,
+                1.0,
+                ConfigDef.Range.atLeast(0.0),
+                ConfigDef.Importance.LOW,
+                "A weight.");
+    for (String decimal : List.of("7", "0.5", ".5", "5.", "+2.5", "1e-3", "2.5E+3", "Infinity")) {
+      Map<String, String> values = required();
+      values.put("perennial.example.weight", decimal);
+
+      assertThat(PerennialConfig.requireValid(definition, values)).isSameAs(values);
+    }
+  }
+
   @Test
   void aSchemaRegistryUrlMustBeAnHttpUrl() {
     Map<String, String> values = required();
