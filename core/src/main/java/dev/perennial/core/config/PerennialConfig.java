@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -117,6 +118,13 @@ public class PerennialConfig extends AbstractConfig {
 
   private static final String NOT_A_NUMBER = "NaN is not a number; give a decimal such as 0.5";
 
+  /**
+   * A decimal as a settings file writes one; Java's parser (Kafka's for a DOUBLE) also takes type
+   * suffixes ({@code 7d}, {@code 0.5f}) and hexadecimal ({@code 0x1p3}). Infinity stays a decimal.
+   */
+  private static final Pattern PLAIN_DECIMAL =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?Infinity");
+
   public PerennialConfig(Map<String, String> values) {
     this(CONFIG, values);
   }
@@ -217,7 +225,8 @@ public class PerennialConfig extends AbstractConfig {
   }
 
   /**
-   * Checks every value against the definition (a decimal key refuses NaN, which its range cannot),
+   * Checks every value against the definition (a decimal key refuses NaN, which its range cannot,
+   * and what Java's parser takes beyond a plain decimal: {@code 7d}, {@code 0.5f}, hexadecimal),
    * and that every environment variable could be translated ({@link
    * EnvironmentVariables#problems}), and returns the values unchanged.
    *
@@ -232,6 +241,15 @@ public class PerennialConfig extends AbstractConfig {
       } else if (value.value() instanceof Double number && number.isNaN()) {
         // NaN passes every Range (no comparison with it is true) and means nothing in any key.
         problems.add(value.name() + ": " + NOT_A_NUMBER);
+      } else if (value.value() instanceof Double
+          && values.get(value.name()) != null
+          && !PLAIN_DECIMAL.matcher(values.get(value.name()).trim()).matches()) {
+        // "7d" would read as 7.0: most likely a duration meant for another key, or a typo
+        problems.add(
+            value.name()
+                + ": "
+                + values.get(value.name()).trim()
+                + " is not a plain decimal; give one such as 0.5 or 1e-4, without a type suffix");
       }
     }
     problems.addAll(EnvironmentVariables.problems(values));
