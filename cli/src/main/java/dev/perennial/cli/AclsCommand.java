@@ -91,9 +91,7 @@ public final class AclsCommand extends ConsoleCommand {
 
   /** Every stage's ACLs under the configuration {@code values}, each default as the stage's. */
   public static List<StageAcls> of(Map<String, String> values) {
-    String prefix =
-        values.getOrDefault(
-            PerennialConfig.TOPIC_PREFIX_CONFIG, PerennialConfig.TOPIC_PREFIX_DEFAULT);
+    String prefix = PerennialConfig.topicPrefixOf(values);
     boolean tenantInputs =
         IngestConfig.InputTopics.parse(
                 values.getOrDefault(

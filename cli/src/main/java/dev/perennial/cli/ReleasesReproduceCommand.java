@@ -8,6 +8,7 @@ import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,7 +65,10 @@ public final class ReleasesReproduceCommand extends ConsoleCommand {
             : Path.of(
                 values.getOrDefault(
                     PublisherConfig.RELEASE_PATH_CONFIG, PublisherConfig.RELEASE_PATH_DEFAULT));
-    TrainerConfig config = new TrainerConfig(values);
+    // the release path is the command's own key, read above, not one of the trainer's
+    Map<String, String> trainerValues = new HashMap<>(values);
+    trainerValues.remove(PublisherConfig.RELEASE_PATH_CONFIG);
+    TrainerConfig config = new TrainerConfig(trainerValues);
     out.printf("Rebuilding %s v%d%n", adapterKey, number);
     out.flush();
     Reproduction reproduction =

@@ -45,9 +45,7 @@ public final class SchemasRegisterCommand extends ConsoleCommand {
     if (registryUrl != null) {
       values.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
     }
-    String prefix =
-        values.getOrDefault(
-            PerennialConfig.TOPIC_PREFIX_CONFIG, PerennialConfig.TOPIC_PREFIX_DEFAULT);
+    String prefix = PerennialConfig.topicPrefixOf(values);
     SchemaRegistryClient registry;
     try {
       registry = new AvroSerdeConfig(values).newRegistryClient();

@@ -259,6 +259,30 @@ public class PerennialConfig extends AbstractConfig {
     return values;
   }
 
+  /**
+   * {@value #TOPIC_PREFIX_CONFIG} among {@code values} (its default when not set), checked as the
+   * services check it: for the commands that name topics or subjects from a configuration file
+   * without building a service's config.
+   *
+   * @throws InvalidConfigurationException naming the key when the prefix is not a valid one
+   */
+  public static String topicPrefixOf(Map<String, String> values) {
+    ConfigDef definition =
+        new ConfigDef()
+            .define(
+                TOPIC_PREFIX_CONFIG,
+                Type.STRING,
+                TOPIC_PREFIX_DEFAULT,
+                Validators.topicPrefix(),
+                Importance.MEDIUM,
+                TOPIC_PREFIX_DOC);
+    Map<String, String> prefix = new TreeMap<>();
+    if (values.containsKey(TOPIC_PREFIX_CONFIG)) {
+      prefix.put(TOPIC_PREFIX_CONFIG, values.get(TOPIC_PREFIX_CONFIG));
+    }
+    return (String) definition.parse(requireValid(definition, prefix)).get(TOPIC_PREFIX_CONFIG);
+  }
+
   public List<String> bootstrapServers() {
     return getList(BOOTSTRAP_SERVERS_CONFIG);
   }
