@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every service refuses a malformed number in any of its numeric keys as it starts, with the key
  * among the problems, never with another exception or by starting: the keys its config class
- * defines, each given a value that is no number, and each decimal key NaN (which passes a range).
+ * defines, each given a value that is no number, and each decimal key NaN (which passes a range)
+ * and a value with a Java type suffix (7d, 0.5f, which Java's parser takes).
  */
 class MalformedSettingsTest {
 
@@ -71,8 +72,9 @@ class MalformedSettingsTest {
       if (!NUMERIC.contains(key.type)) {
         continue;
       }
-      // "7d" would do for a whole number only: Java reads it as the double 7.0
-      List<String> malformed = key.type == Type.DOUBLE ? List.of("seven", "NaN") : List.of("7d");
+      // Java reads "7d" and "0.5f" as doubles; PerennialConfig refuses the type suffix
+      List<String> malformed =
+          key.type == Type.DOUBLE ? List.of("seven", "NaN", "7d", "0.5f") : List.of("7d");
       for (String value : malformed) {
         Map<String, String> values = new HashMap<>(required);
         values.put("bootstrap.servers", "localhost:9092");
