@@ -33,10 +33,12 @@ class ErasureJobProcessorTest {
   private static final TenantPolicy REPLACEMENT =
       new TenantPolicy(true, RetractionPolicy.REPLACEMENT);
 
+  private final RetractionSchedule schedule = new RetractionSchedule(area);
+
   private final ErasureJobProcessor processor =
       new ErasureJobProcessor(
           tenant -> tenant.equals("strict") ? IMMEDIATE : REPLACEMENT,
-          new RetractionSchedule(area),
+          schedule,
           Duration.ofHours(24),
           "test-publisher",
           Clock.fixed(TestVerdicts.AT, ZoneOffset.UTC));
@@ -125,5 +127,36 @@ class ErasureJobProcessorTest {
               assertThat(audit.getAction()).isEqualTo(AuditEvents.ERASURE_NOTED);
               assertThat(audit.getDetails()).containsEntry("neverPublished", "[5]");
             });
+  }
+
+  @Test
+  void anErasureJobWhoseRequestIdIsNoIdIsAuditedAsUnreadableWithoutRepeatingIt() {
+    // The request id goes into retraction files, release reasons, audit events and log lines: one
+    // a forged job carries (a line break, a megabyte) is recorded nowhere, and nothing is retracted
+    // or scheduled on the word of such a job.
+    String forged = "erase-1\n2026-01-02 03:04:05 INFO forged line";
+    String huge = "e".repeat(100_000);
+    for (String key : List.of("strict/support", "acme/support")) {
+      for (String requestId : List.of(forged, huge, "")) {
+        TrainingJob job = TestVerdicts.erasureJob(key, "job-bad-id", List.of(1, 2));
+        job.getErasure().setRequestId(requestId);
+
+        Decision decision = processor.process(registryWith(key, 2), job);
+
+        assertThat(decision.outcome()).isEqualTo(Outcome.UNREADABLE);
+        assertThat(decision.releases()).isEmpty();
+        assertThat(decision.state()).isEmpty();
+        assertThat(decision.audits())
+            .singleElement()
+            .satisfies(
+                audit -> {
+                  assertThat(audit.getAction()).isEqualTo(AuditEvents.RECORD_UNREADABLE);
+                  assertThat(audit.getReason() + audit.getDetails())
+                      .contains("request id", "not shown")
+                      .doesNotContain("forged line", "e".repeat(1_000));
+                });
+        assertThat(schedule.pending(AdapterKey.parse(key), "job-bad-id")).isEmpty();
+      }
+    }
   }
 }

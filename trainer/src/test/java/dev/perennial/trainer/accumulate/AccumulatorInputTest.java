@@ -126,6 +126,54 @@ class AccumulatorInputTest {
         .doesNotContain("../x", "a".repeat(1_000), "p-1");
   }
 
+  @Test
+  void anIdOrKeyThatIsNoIdIsNotRepeatedInTheLinesThatSkipItsRecord() {
+    // An example id or a record key is whatever the record's writer put there: a line break
+    // forges a log line of its own, a megabyte floods the log. The lines that skip such a record
+    // (no valid tenant, too large for the repartition topic, content the trainer cannot use) say
+    // that its id is not shown instead.
+    String forged = "e-1\n2026-01-02 03:04:05 INFO forged line";
+    String huge = "h".repeat(100_000);
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      repartitioned(
+          Map.of("producer.max.request.size", "65536"),
+          (driver, topics) -> {
+            TestInputTopic<String, TrainingExample> examples = input(driver, topics.examples());
+            // no valid tenant
+            examples.pipeInput(
+                "acme/support",
+                TrainingExample.newBuilder(Examples.text("acme/support", "p-1", "Hello."))
+                    .setTenant("../x")
+                    .setExampleId(forged)
+                    .build());
+            // too large for the repartition topic
+            examples.pipeInput(
+                "acme/support",
+                TrainingExample.newBuilder(
+                        Examples.text("acme/support", "p-1", "x".repeat(100_000)))
+                    .setExampleId(forged)
+                    .build());
+            // content the trainer cannot use (no text), reaching the processor
+            examples.pipeInput(
+                "acme/support",
+                TrainingExample.newBuilder(Examples.text("acme/support", "p-1", "Hello."))
+                    .setText(null)
+                    .setExampleId(forged)
+                    .build());
+            // another event of no valid tenant, keyed by anything
+            TestInputTopic<String, JobGivenUp> outcomes = input(driver, topics.jobOutcomes());
+            outcomes.pipeInput(forged, givenUp("no-adapter-key"));
+            outcomes.pipeInput(huge, givenUp("no-adapter-key"));
+          });
+      logged = logs.text();
+    }
+
+    assertThat(logged)
+        .doesNotContain("forged line", "h".repeat(1_000))
+        .contains("Skipping example", "Skipping JobGivenUp", "not shown");
+  }
+
   /** What the production topology writes to its repartition topic for the records sent. */
   private List<TestRecord<byte[], byte[]>> repartitioned(
       Map<String, String> overrides, Consumer<AccumulatorDriver> send) {
