@@ -1,5 +1,6 @@
 package dev.perennial.publisher.retract;
 
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
@@ -32,6 +33,11 @@ import java.util.function.Function;
  * RetractionDeadlines}), or at once when the worker gives the job up ({@link GivenUpJobProcessor}):
  * when that give-up was read before the job, what the job names is retracted here at once. Other
  * jobs are not the publisher's business.
+ *
+ * <p>A job whose erasure request id is no id ({@link RecordIds}: a line break, an unbounded string)
+ * was not written by the accumulator: it is audited as unreadable (counted and logged as such)
+ * without that id, and nothing is retracted or scheduled on its word, since the id would go into
+ * release reasons, retraction files, audit events and log lines.
  */
 public final class ErasureJobProcessor {
 
@@ -68,8 +74,12 @@ public final class ErasureJobProcessor {
     Instant now = clock.instant();
     Map<String, String> details = new TreeMap<>();
     details.put("jobId", job.getJobId());
-    details.put("erasureRequestId", erasure.getRequestId());
+    details.put("erasureRequestId", RecordIds.shown(erasure.getRequestId()));
     details.put("affectedVersions", erasure.getAffectedVersions().toString());
+    Optional<String> badRequestId = RecordIds.problem("erasure request id", erasure.getRequestId());
+    if (badRequestId.isPresent()) {
+      return unreadable(job, badRequestId.get() + " (not shown)", details, now);
+    }
     AdapterKey key;
     try {
       key = AdapterKey.parse(job.getAdapterKey());

@@ -2,6 +2,7 @@ package dev.perennial.publisher.service;
 
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.kafka.FatalKafkaException;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
@@ -751,7 +752,7 @@ public final class PublisherService implements AutoCloseable {
       log.info(
           "{} {}: {}",
           decision.outcome(),
-          decision.adapterKey(),
+          RecordIds.shown(decision.adapterKey()),
           decision.audits().isEmpty() ? "" : decision.audits().get(0).getReason());
     }
     return true;

@@ -1,5 +1,6 @@
 package dev.perennial.schemas.key;
 
+import dev.perennial.core.ids.RecordIds;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -147,8 +148,13 @@ public record AdapterKey(String tenant, String adapter) implements Comparable<Ad
     }
   }
 
-  /** For operators' messages (configuration, the release API), abbreviated. */
+  /**
+   * For operators' messages (configuration, the release API, log lines), abbreviated; a text that
+   * is no id ({@link RecordIds}: a line break would forge a log line of its own) is not shown.
+   */
   private static String quote(String text) {
-    return "'" + (text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED) + "...") + "'";
+    String shown =
+        RecordIds.shown(text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED));
+    return "'" + shown + "'" + (text.length() <= MAX_QUOTED ? "" : "...");
   }
 }

@@ -2,6 +2,7 @@ package dev.perennial.trainer.accumulate;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.crypto.UndecryptableException;
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.ArtifactStoreOutageException;
 import dev.perennial.core.store.ArtifactStoreUnavailableException;
@@ -247,7 +248,10 @@ public final class AccumulatorProcessor
     if (!problems.isEmpty()) {
       examplesSkipped.increment();
       log.warn(
-          "Skipping example {} at {}: {}", example.getExampleId(), sourced.position(), problems);
+          "Skipping example {} at {}: {}",
+          RecordIds.shown(example.getExampleId()),
+          sourced.position(),
+          problems);
       return;
     }
     if (state.isPending(sourced)) {

@@ -1,5 +1,6 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
@@ -311,8 +312,9 @@ public final class AccumulatorTopology {
    * Whether the event's tenant is a valid tenant name ({@link AdapterKey#isValidName}): it keys the
    * repartition topic, the accumulator's state and the shards an erasure rewrites. Any other (none,
    * {@code ../x}, a huge name, control characters) is skipped with a warning that does not repeat
-   * it, an erasure counted as {@code perennial.trainer.erasures{outcome=skipped}}, an example as
-   * {@code perennial.trainer.examples{outcome=skipped}}.
+   * it (nor an id or key that is no id, {@link RecordIds}), an erasure counted as {@code
+   * perennial.trainer.erasures{outcome=skipped}}, an example as {@code
+   * perennial.trainer.examples{outcome=skipped}}.
    */
   static boolean hasValidTenant(String key, TrainerEvent event, MeterRegistry meters) {
     Optional<String> problem = AdapterKey.nameProblem(event.tenant());
@@ -324,7 +326,7 @@ public final class AccumulatorTopology {
       // erasures.v1 is keyed tenant/pseudonym: an erasure is named by its request, not its key
       log.warn(
           "Skipping ErasureArrived (request {}): its tenant {}",
-          erasure.request().getRequestId(),
+          RecordIds.shown(erasure.request().getRequestId()),
           problem.get());
       return false;
     }
@@ -332,7 +334,7 @@ public final class AccumulatorTopology {
       countSkipped("perennial.trainer.examples", meters);
       log.warn(
           "Skipping example {} at {}: its tenant {}",
-          arrived.example().example().getExampleId(),
+          RecordIds.shown(arrived.example().example().getExampleId()),
           arrived.example().position(),
           problem.get());
       return false;
@@ -340,7 +342,7 @@ public final class AccumulatorTopology {
     log.warn(
         "Skipping {} (key {}): its tenant {}",
         event.getClass().getSimpleName(),
-        key,
+        RecordIds.shown(key),
         problem.get());
     return false;
   }
@@ -393,7 +395,7 @@ public final class AccumulatorTopology {
       countSkipped("perennial.trainer.examples", meters);
       log.warn(
           "Skipping example {} at {}: {} bytes, more than the {} the repartition topic takes",
-          arrived.example().example().getExampleId(),
+          RecordIds.shown(arrived.example().example().getExampleId()),
           arrived.example().position(),
           size,
           maxEventBytes);

@@ -1,5 +1,6 @@
 package dev.perennial.trainer.erasure;
 
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.schemas.v1.ErasureRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,12 +23,8 @@ public final class ErasureRequestIds {
 
   private static final Logger log = LoggerFactory.getLogger(ErasureRequestIds.class);
 
-  /** Longer than any {@code erasure-<topic>-<partition>@<offset>} (a topic name: 249 at most). */
-  public static final int MAX_REQUEST_ID_LENGTH = 300;
-
   public static final int MAX_PSEUDONYM_LENGTH = 128;
 
-  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._@:/-]+");
   private static final Pattern PSEUDONYM = Pattern.compile("[A-Za-z0-9._-]+");
 
   private ErasureRequestIds() {}
@@ -35,8 +32,7 @@ public final class ErasureRequestIds {
   /** What is wrong with the request's ids, in words that do not repeat them; empty when valid. */
   public static List<String> problems(ErasureRequest request) {
     List<String> problems = new ArrayList<>();
-    problem("request id", request.getRequestId(), REQUEST_ID, "._@:/-", MAX_REQUEST_ID_LENGTH)
-        .ifPresent(problems::add);
+    RecordIds.problem("request id", request.getRequestId()).ifPresent(problems::add);
     problem(
             "subject pseudonym",
             request.getSubjectPseudonym(),
@@ -61,11 +57,9 @@ public final class ErasureRequestIds {
         .tag("outcome", "skipped")
         .register(meters)
         .increment();
-    boolean idValid =
-        problem("", request.getRequestId(), REQUEST_ID, "", MAX_REQUEST_ID_LENGTH).isEmpty();
     log.warn(
-        "Skipping an erasure request{}: {}",
-        idValid ? " (request " + request.getRequestId() + ")" : "",
+        "Skipping erasure request {}: {}",
+        RecordIds.shown(request.getRequestId()),
         String.join("; ", problems));
     return false;
   }
