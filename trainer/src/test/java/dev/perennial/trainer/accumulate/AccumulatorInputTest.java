@@ -174,6 +174,34 @@ class AccumulatorInputTest {
         .contains("Skipping example", "Skipping JobGivenUp", "not shown");
   }
 
+  @Test
+  void aRecordKeyOfExamplesThatIsNoIdIsNotRepeatedInTheLinesThatSkipTheRecord() {
+    // examples.v1 is keyed by adapter key: a record keyed otherwise, or holding no example, is
+    // skipped as it is read, and its key (or its example's id) is whatever its writer put there.
+    String forged = "acme/support\n2026-01-02 03:04:05 INFO forged line";
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      repartitioned(
+          Map.of(),
+          (driver, topics) -> {
+            TestInputTopic<String, TrainingExample> examples = input(driver, topics.examples());
+            examples.pipeInput(forged, (TrainingExample) null);
+            examples.pipeInput(forged, Examples.text("acme/support", "p-1", "Hello."));
+            examples.pipeInput(
+                "acme/support",
+                TrainingExample.newBuilder(Examples.text("acme/support", "p-1", "Hello."))
+                    .setAdapterKey("acme/other")
+                    .setExampleId(forged)
+                    .build());
+          });
+      logged = logs.text();
+    }
+
+    assertThat(logged)
+        .doesNotContain("forged line")
+        .contains("Skipping the empty record", "Skipping example", "not shown");
+  }
+
   /** What the production topology writes to its repartition topic for the records sent. */
   private List<TestRecord<byte[], byte[]>> repartitioned(
       Map<String, String> overrides, Consumer<AccumulatorDriver> send) {
