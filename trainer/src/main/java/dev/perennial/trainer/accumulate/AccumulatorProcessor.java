@@ -784,9 +784,9 @@ public final class AccumulatorProcessor
       if (misfiledImports.add(imported.get().getImportId())) {
         log.warn(
             "Ignoring import {} keyed {} on imports.v1: it names adapter key {}",
-            imported.get().getImportId(),
-            adapterKey,
-            imported.get().getAdapterKey());
+            RecordIds.shown(imported.get().getImportId()),
+            RecordIds.shown(adapterKey),
+            RecordIds.shown(imported.get().getAdapterKey()));
       }
       return;
     }

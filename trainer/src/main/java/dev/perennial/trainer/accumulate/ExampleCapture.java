@@ -1,5 +1,6 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
 import dev.perennial.trainer.shard.SourcePosition;
@@ -49,17 +50,17 @@ final class ExampleCapture implements FixedKeyProcessor<String, TrainingExample,
     TrainingExample example = record.value();
     if (example == null) {
       skipped.increment();
-      log.warn("Skipping the empty record at {} (key {})", position, record.key());
+      log.warn("Skipping the empty record at {} (key {})", position, RecordIds.shown(record.key()));
       return;
     }
     if (!example.getAdapterKey().equals(record.key())) {
       skipped.increment();
       log.warn(
           "Skipping example {} at {}: keyed {} but for adapter key {}",
-          example.getExampleId(),
+          RecordIds.shown(example.getExampleId()),
           position,
-          record.key(),
-          example.getAdapterKey());
+          RecordIds.shown(record.key()),
+          RecordIds.shown(example.getAdapterKey()));
       return;
     }
     context.forward(record.withValue(new ExampleArrived(new SourcedExample(position, example))));
