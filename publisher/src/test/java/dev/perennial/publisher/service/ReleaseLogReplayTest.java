@@ -2,6 +2,7 @@ package dev.perennial.publisher.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.core.testing.LogCapture;
 import dev.perennial.schemas.registry.SchemaNotFoundException;
 import dev.perennial.schemas.registry.SchemaRegistryException;
 import dev.perennial.schemas.v1.AdapterRelease;
@@ -77,6 +78,22 @@ class ReleaseLogReplayTest {
             offset++,
             key,
             value == null ? null : value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aSkippedRecordsKeyThatIsNoIdIsNotRepeatedInTheLogLine() {
+    // releases.v1's key is whatever its writer put there: a line break forges a log line.
+    String forged = "acme/support\n2026-01-02 03:04:05 INFO forged line";
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      apply(forged, "corrupt");
+      logged = logs.text();
+    }
+
+    assertThat(logged)
+        .doesNotContain("forged line")
+        .contains("Skipping release record " + TOPIC + "-0@0", "not shown");
+    assertThat(replay.result().skipped()).isEqualTo(1);
   }
 
   @Test
