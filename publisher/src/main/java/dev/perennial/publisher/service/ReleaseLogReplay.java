@@ -1,5 +1,6 @@
 package dev.perennial.publisher.service;
 
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.service.Backoff;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.schemas.serde.ReadFailure;
@@ -89,7 +90,8 @@ final class ReleaseLogReplay {
 
   private void skip(ConsumerRecord<String, byte[]> record, String where, String why) {
     skipped++;
-    log.error("Skipping release record {} of key {}: {}", where, record.key(), why);
+    log.error(
+        "Skipping release record {} of key {}: {}", where, RecordIds.shown(record.key()), why);
     if (record.key() != null) {
       latest.remove(record.key());
       unreadable.put(
