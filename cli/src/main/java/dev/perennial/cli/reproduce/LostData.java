@@ -20,9 +20,10 @@ import java.util.Optional;
 /**
  * What a release was trained from that the artifact store no longer holds, and why: an erasure
  * rewrites every shard holding the erased subject's examples without them (the new shard names the
- * old one as its predecessor) and deletes the old one, so a release trained on that subject's data
- * can never be trained again. The erasure is named by the release that replaced this one (its
- * manifest's {@code erasure} section: the request id, the audit's reference).
+ * old one as its predecessor, and a rewrite of a rewrite the older ones too) and deletes the old
+ * one, so a release trained on that subject's data can never be trained again. The erasure is named
+ * by the release that replaced this one (its manifest's {@code erasure} section: the request id,
+ * the audit's reference).
  */
 public final class LostData {
 
@@ -131,14 +132,24 @@ public final class LostData {
     }
   }
 
-  /** The shard that names {@code old} as its predecessor: an erasure's rewrite of it. */
+  /**
+   * An erasure's rewrite of {@code old}: a shard that replaces it, as its predecessor or (a rewrite
+   * of a rewrite) among its ancestors; the newest such, one no other of them replaces, when several
+   * are still held.
+   */
   private static Optional<Digest> rewrite(ArtifactStore store, Digest old) {
+    List<Digest> rewrites = new ArrayList<>();
+    List<String> replacedByRewrites = new ArrayList<>();
     for (Digest candidate : store.list()) {
       Optional<ShardHeader> header = ShardReader.header(store, candidate);
-      if (header.isPresent() && old.hex().equals(header.get().predecessor())) {
-        return Optional.of(candidate);
+      if (header.isPresent() && header.get().replaces().contains(old.hex())) {
+        rewrites.add(candidate);
+        replacedByRewrites.addAll(header.get().replaces());
       }
     }
-    return Optional.empty();
+    return rewrites.stream()
+        .filter(rewrite -> !replacedByRewrites.contains(rewrite.hex()))
+        .findFirst()
+        .or(() -> rewrites.stream().findFirst());
   }
 }
