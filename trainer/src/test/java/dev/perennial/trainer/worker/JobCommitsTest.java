@@ -7,6 +7,7 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
+import dev.perennial.core.testing.LogCapture;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.GiveUpOutcome;
 import dev.perennial.schemas.v1.JobGivenUp;
@@ -153,6 +154,32 @@ class JobCommitsTest {
     assertThat(store.exists(blob(adapter, "adapter_config.json")))
         .as("adapter_config.json, no trained values, shared by every adapter of its shape")
         .isTrue();
+  }
+
+  @Test
+  void aSkippedJobsIdThatIsNoIdIsNotRepeatedInItsLogLineNorItsGivenUpRecord() {
+    // training-jobs.v1's job id is whatever its writer put there: a line break forges a log line.
+    record.value().setJobId("acme/support@3-abc\n2026-01-02 03:04:05 INFO forged line");
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    Digest shard = store.put("a shard that held the erased subject's examples".getBytes(UTF_8));
+    FolderIndex.StoredFolder adapter =
+        FolderIndex.store(store, Map.of("adapter_config.json", "{\"r\": 8}".getBytes(UTF_8)));
+    store.delete(shard);
+
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      commits.commit(
+          new JobOutcome.Trained(
+              record, new TrainedJob(candidateIn(adapter, null), List.of(shard))));
+      logged = logs.text();
+    }
+
+    assertThat(logged).doesNotContain("forged line").contains("Skipping job", "not shown");
+    assertThat(producer.history())
+        .singleElement()
+        .satisfies(
+            sent ->
+                assertThat(((JobGivenUp) sent.value()).getDetail()).doesNotContain("forged line"));
   }
 
   @Test
