@@ -1,6 +1,7 @@
 package dev.perennial.trainer.worker;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
@@ -100,11 +101,15 @@ final class JobCommits {
             "shard "
                 + gone.get()
                 + " was rewritten by an erasure while "
-                + record.value().getJobId()
+                + RecordIds.shown(record.value().getJobId())
                 + " trained";
         JobOutcome.Skipped skipped =
             new JobOutcome.Skipped(record, JobSkippedException.Reason.SHARD_GONE, why);
-        log.warn("Skipping job {} ({}): {}", record.value().getJobId(), skipped.reason(), why);
+        log.warn(
+            "Skipping job {} ({}): {}",
+            RecordIds.shown(record.value().getJobId()),
+            skipped.reason(),
+            why);
         deleteWeights(trained.job().candidate());
         return commit(skipped);
       }

@@ -2,6 +2,7 @@ package dev.perennial.trainer.worker;
 
 import dev.perennial.core.config.ConfigLoader;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
@@ -643,7 +644,7 @@ public final class TrainerWorker implements Service {
 
   private void skip(
       ConsumerRecord<String, TrainingJob> record, JobSkippedException.Reason reason, String why) {
-    log.warn("Skipping job {} ({}): {}", record.value().getJobId(), reason, why);
+    log.warn("Skipping job {} ({}): {}", RecordIds.shown(record.value().getJobId()), reason, why);
     commit(new JobOutcome.Skipped(record, reason, why));
   }
 
