@@ -138,8 +138,9 @@ class AccumulatorInputTest {
     try (LogCapture logs = new LogCapture()) {
       repartitioned(
           Map.of("producer.max.request.size", "65536"),
-          (driver, topics) -> {
-            TestInputTopic<String, TrainingExample> examples = input(driver, topics.examples());
+          accumulator -> {
+            TestInputTopic<String, TrainingExample> examples =
+                accumulator.input(accumulator.topics().examples());
             // no valid tenant
             examples.pipeInput(
                 "acme/support",
@@ -162,7 +163,8 @@ class AccumulatorInputTest {
                     .setExampleId(forged)
                     .build());
             // another event of no valid tenant, keyed by anything
-            TestInputTopic<String, JobGivenUp> outcomes = input(driver, topics.jobOutcomes());
+            TestInputTopic<String, JobGivenUp> outcomes =
+                accumulator.input(accumulator.topics().jobOutcomes());
             outcomes.pipeInput(forged, givenUp("no-adapter-key"));
             outcomes.pipeInput(huge, givenUp("no-adapter-key"));
           });
@@ -183,8 +185,9 @@ class AccumulatorInputTest {
     try (LogCapture logs = new LogCapture()) {
       repartitioned(
           Map.of(),
-          (driver, topics) -> {
-            TestInputTopic<String, TrainingExample> examples = input(driver, topics.examples());
+          accumulator -> {
+            TestInputTopic<String, TrainingExample> examples =
+                accumulator.input(accumulator.topics().examples());
             examples.pipeInput(forged, (TrainingExample) null);
             examples.pipeInput(forged, Examples.text("acme/support", "p-1", "Hello."));
             examples.pipeInput(
