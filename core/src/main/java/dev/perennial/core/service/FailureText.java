@@ -9,9 +9,11 @@ import java.util.Set;
 
 /**
  * What killed a service, as its {@code /health/live} body and its exit message say it (a Streams
- * client's, a loop's): not the outermost wrapper, but the innermost of Perennial's own exceptions
- * in the cause chain (the store unavailable, a shard missing), else the innermost cause; on one
- * line of at most {@value #MAX_LENGTH} characters. The log keeps the whole chain.
+ * client's, a loop's): not a library's wrapper, but the outermost of Perennial's own exceptions in
+ * the cause chain (it says what was being done: which job stays uncommitted), followed by the
+ * innermost of them (the store unavailable, a shard missing) unless its message already says it;
+ * without one of Perennial's, the innermost cause. On one line of at most {@value #MAX_LENGTH}
+ * characters. The log keeps the whole chain.
  *
  * <p>Perennial's messages, Kafka's and those of file access name positions, ids, pseudonyms, sizes
  * and paths, never a record's content; another library's (the JDK's parsers, Avro, Jackson) may
@@ -32,22 +34,33 @@ public final class FailureText {
    */
   public static String describe(String lead, Throwable failure) {
     List<Throwable> chain = chain(failure);
-    Throwable root = chain.get(chain.size() - 1);
-    for (Throwable cause : chain) {
-      if (cause instanceof PerennialException) {
-        root = cause;
+    List<Throwable> perennial =
+        chain.stream().filter(cause -> cause instanceof PerennialException).toList();
+    String what;
+    if (perennial.isEmpty()) {
+      what = named(chain.get(chain.size() - 1));
+    } else {
+      Throwable outermost = perennial.get(0);
+      Throwable innermost = perennial.get(perennial.size() - 1);
+      what = named(outermost);
+      String cause = innermost.getMessage();
+      if (innermost != outermost && (cause == null || !what.contains(cause))) {
+        what += "; cause: " + named(innermost);
       }
     }
-    String message = root.getMessage();
-    String what =
-        root.getClass().getName()
-            + (message == null || message.isBlank()
-                ? ""
-                : quotesNoData(root)
-                    ? ": " + message
-                    : " (its message is only in the log: it may quote the data it failed on)");
     String line = (lead + " " + what).replaceAll("\\s*\\R\\s*", " ");
     return line.length() <= MAX_LENGTH ? line : line.substring(0, MAX_LENGTH - 4) + " ...";
+  }
+
+  /** The exception's class and, where it quotes no data, its message. */
+  private static String named(Throwable exception) {
+    String message = exception.getMessage();
+    return exception.getClass().getName()
+        + (message == null || message.isBlank()
+            ? ""
+            : quotesNoData(exception)
+                ? ": " + message
+                : " (its message is only in the log: it may quote the data it failed on)");
   }
 
   /** {@code failure} and its causes, outermost first, each once (a chain may loop). */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class StreamsServiceTest {
 
   @Test
-  void theInnermostOfPerennialsOwnExceptionsIsNamedWithTheTaskNotWhatItWraps() {
+  void theOutermostOfPerennialsOwnExceptionsIsNamedWithItsInnermostCauseAndTheTask() {
     StreamsException wrapper =
         new StreamsException(
             "Exception caught in process. taskId=1_2, processor=seal",
@@ -26,8 +26,24 @@ class StreamsServiceTest {
 
     assertThat(StreamsService.describe(wrapper))
         .isEqualTo(
-            "failed in task 1_2: dev.perennial.core.PerennialException: The shard sha256:ab is"
-                + " missing");
+            "failed in task 1_2: dev.perennial.core.PerennialException: Cannot seal acme/support;"
+                + " cause: dev.perennial.core.PerennialException: The shard sha256:ab is missing");
+  }
+
+  @Test
+  void anInnermostCauseTheOuterMessageAlreadyQuotesIsNotRepeated() {
+    // the worker's own wording: what stopped it, which job stays uncommitted, and the store's
+    // message within
+    PerennialException store = new PerennialException("The artifact store at /s holds nothing");
+    PerennialException stopped =
+        new PerennialException(
+            "the artifact store fails (" + store.getMessage() + "): job j-1 stays uncommitted",
+            store);
+
+    assertThat(FailureText.describe("the loop died of", new IllegalStateException(stopped)))
+        .isEqualTo(
+            "the loop died of dev.perennial.core.PerennialException: the artifact store fails (The"
+                + " artifact store at /s holds nothing): job j-1 stays uncommitted");
   }
 
   @Test
