@@ -39,13 +39,13 @@ final class PinnedKeys {
   /**
    * {@code registry} with every release whose manifest does not verify with the pinned keys
    * quarantined, as the publisher's start screens it ({@link ManifestScreen}); unchanged, with a
-   * line on {@code out} saying so, when the configuration pins no key.
+   * line on {@code warnings} saying so, when the configuration pins no key.
    */
   static ReleaseRegistry screen(
-      ReleaseRegistry registry, Map<String, String> values, PrintWriter out) {
+      ReleaseRegistry registry, Map<String, String> values, PrintWriter warnings) {
     List<PublicKey> keys = of(values);
     if (keys.isEmpty()) {
-      out.printf(
+      warnings.printf(
           "Manifests not checked (none marked quarantined): the configuration pins no key (%s or"
               + " %s)%n",
           PublisherConfig.SIGNING_KEY_FILE_CONFIG, PublisherConfig.TRUSTED_KEYS_CONFIG);

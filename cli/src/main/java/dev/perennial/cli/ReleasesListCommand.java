@@ -38,7 +38,7 @@ public final class ReleasesListCommand extends ConsoleCommand {
     try {
       table =
           ReleaseTable.render(
-              PinnedKeys.screen(ReleaseSnapshot.read(config), configFile.values(), out),
+              PinnedKeys.screen(ReleaseSnapshot.read(config), configFile.values(), err()),
               BaseChoice.parse(base));
     } catch (IllegalArgumentException e) {
       throw new PerennialException(e.getMessage());

@@ -57,7 +57,7 @@ public final class ReleasesShowCommand extends ConsoleCommand {
     AdapterKey adapterKey = Arguments.adapterKey(spec, key);
     PublisherConfig config = PublisherConfig.readOnly(configFile.values());
     ReleaseRegistry registry =
-        PinnedKeys.screen(ReleaseSnapshot.read(config), configFile.values(), out);
+        PinnedKeys.screen(ReleaseSnapshot.read(config), configFile.values(), err());
     KeyState state =
         registry
             .find(adapterKey)
