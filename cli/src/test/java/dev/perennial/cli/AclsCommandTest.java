@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +57,33 @@ class AclsCommandTest {
   }
 
   @Test
+  void twoInstallsUnderTwoTopicPrefixesHoldTransactionalIdsOfTheirOwn() throws IOException {
+    // a worker and an evaluator of each install may well have the same id (the same pod names)
+    List<String> prod = transactionalIdLines("prod.", "trainer-worker", "evaluator");
+    List<String> staging = transactionalIdLines("staging.", "trainer-worker", "evaluator");
+
+    assertThat(prod).hasSize(2);
+    assertThat(prod)
+        .allSatisfy(line -> assertThat(line).contains("--transactional-id prod."))
+        .doesNotContainAnyElementsOf(staging);
+    assertThat(staging)
+        .allSatisfy(line -> assertThat(line).contains("--transactional-id staging."));
+  }
+
+  @Test
+  void underTheDefaultTopicPrefixTheTransactionalIdsAreThoseOfEarlierReleases() throws IOException {
+    // an upgrade must find what its former self left open under the same ids
+    assertThat(transactionalIdLines("perennial.", "trainer-worker", "evaluator"))
+        .containsExactly(
+            "$acls --allow-principal User:perennial-trainer-worker --operation Write --operation"
+                + " Describe --transactional-id perennial-trainer-worker-"
+                + " --resource-pattern-type prefixed",
+            "$acls --allow-principal User:perennial-evaluator --operation Write --operation"
+                + " Describe --transactional-id perennial-evaluator-"
+                + " --resource-pattern-type prefixed");
+  }
+
+  @Test
   void oneGivenPrincipalGetsEveryStagesAcls() {
     PerennialConsole console = new PerennialConsole();
 
@@ -65,6 +94,19 @@ class AclsCommandTest {
         .allSatisfy(line -> assertThat(line).startsWith("$acls --allow-principal User:perennial "));
     assertThat(console.out())
         .contains("# ingest\n", "# trainer-accumulator\n", "# evaluator\n", "# publisher\n");
+  }
+
+  /** The transactional-id lines {@code perennial acls STAGE...} prints under {@code prefix}. */
+  private List<String> transactionalIdLines(String prefix, String... stages) throws IOException {
+    Path config = folder.resolve(prefix + "properties");
+    Files.writeString(config, "perennial.topic.prefix=" + prefix + "\n");
+    PerennialConsole console = new PerennialConsole();
+    List<String> arguments = new ArrayList<>(List.of("acls", "--config", config.toString()));
+    arguments.addAll(List.of(stages));
+
+    assertThat(console.run(arguments.toArray(String[]::new))).as(console.err()).isZero();
+
+    return console.out().lines().filter(line -> line.contains("--transactional-id ")).toList();
   }
 
   @Test
