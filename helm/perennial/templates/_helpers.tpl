@@ -354,7 +354,8 @@ exactly core's StageAcls for the component's configuration (what `perennial acls
 its topics under topics.prefix (with tenantTopics, ingest reads and purges the prefix <prefix>in.
 instead of the shared input topics), and its consumer group and transactional ids; ingest and the
 accumulator, Kafka Streams applications, get All on their internal topics (<application.id>-...),
-their group <application.id> and their transactional ids <application.id>-... . Every topic a
+their group <application.id> and their transactional ids <application.id>-...; the worker's and the
+evaluator's transactional ids are under the topic prefix (core's TransactionalIds). Every topic a
 stage uses has Describe and DescribeConfigs (checked at start); none has Create.
 Call with (dict "root" $ "name" "ingest" "component" $component), $component from
 perennial.components.
@@ -384,8 +385,6 @@ perennial.components.
   "trainer-accumulator" (list "perennial.trainer.accumulator.application.id" "perennial-trainer-accumulator") -}}
 {{- $groupIds := dict "trainer-worker" (list "perennial.trainer.worker.group.id" "perennial-trainer-worker")
   "evaluator" (list "perennial.evaluator.group.id" "perennial-evaluator") -}}
-{{- /* The transactional-id prefixes, constants of TrainerWorker and EvaluatorService. */ -}}
-{{- $transactionalIdPrefixes := dict "trainer-worker" "perennial-trainer-worker-" "evaluator" "perennial-evaluator-" -}}
 {{- $group := "" -}}
 {{- $transactionalId := dict -}}
 {{- if hasKey $applicationIds .name -}}
@@ -397,7 +396,13 @@ perennial.components.
 {{- else if hasKey $groupIds .name -}}
 {{- $id := get $groupIds .name -}}
 {{- $group = toString (default (last $id) (get $settings (first $id))) -}}
-{{- $transactionalId = dict "name" (get $transactionalIdPrefixes .name) "patternType" "prefix" -}}
+{{- /* Core's TransactionalIds: <prefix><stage>.<id>, under the default prefix perennial. the ids
+of earlier releases, perennial-<stage>-<id>, so that an upgrade finds what it left open. */ -}}
+{{- $transactionalIdPrefix := printf "%s%s." $prefix .name -}}
+{{- if eq $prefix "perennial." -}}
+{{- $transactionalIdPrefix = printf "perennial-%s-" .name -}}
+{{- end -}}
+{{- $transactionalId = dict "name" $transactionalIdPrefix "patternType" "prefix" -}}
 {{- else if eq .name "publisher" -}}
 {{- /* PublisherConfig.instanceId: one group and transactional id per topic prefix. */ -}}
 {{- $group = printf "%spublisher" $prefix -}}

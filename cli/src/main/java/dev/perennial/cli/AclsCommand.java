@@ -4,11 +4,9 @@ import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.StageAcls.Stage;
 import dev.perennial.evaluator.config.EvaluatorConfig;
-import dev.perennial.evaluator.service.EvaluatorService;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.trainer.config.TrainerConfig;
-import dev.perennial.trainer.worker.TrainerWorker;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -111,12 +109,10 @@ public final class AclsCommand extends ConsoleCommand {
         StageAcls.trainerWorker(
             prefix,
             values.getOrDefault(
-                TrainerConfig.WORKER_GROUP_ID_CONFIG, TrainerConfig.WORKER_GROUP_ID_DEFAULT),
-            TrainerWorker.TRANSACTIONAL_ID_PREFIX),
+                TrainerConfig.WORKER_GROUP_ID_CONFIG, TrainerConfig.WORKER_GROUP_ID_DEFAULT)),
         StageAcls.evaluator(
             prefix,
-            values.getOrDefault(EvaluatorConfig.GROUP_ID_CONFIG, EvaluatorConfig.GROUP_ID_DEFAULT),
-            EvaluatorService.TRANSACTIONAL_ID_PREFIX),
+            values.getOrDefault(EvaluatorConfig.GROUP_ID_CONFIG, EvaluatorConfig.GROUP_ID_DEFAULT)),
         StageAcls.publisher(prefix, PublisherConfig.instanceId(prefix)));
   }
 }

@@ -65,9 +65,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The broker authorizes (KRaft's {@code StandardAuthorizer}, nothing allowed without an ACL):
  * each stage logs in as its own principal ({@code perennial-<stage>}) holding exactly the ACLs
- * {@code perennial acls} prints ({@link StageAcls}); only the test's admin, which creates the
- * topics and ACLs and sends the apps' events, is a super user. A stage's principal gets nothing
- * beyond its ACLs: the evaluator's cannot write releases.
+ * {@code perennial acls} prints ({@link StageAcls}) under the topic prefix {@code secure.}, which
+ * the worker's and the evaluator's transactional ids carry too; only the test's admin, which
+ * creates the topics and ACLs and sends the apps' events, is a super user. A stage's principal gets
+ * nothing beyond its ACLs: the evaluator's cannot write releases.
  */
 class SecureClusterIT {
 
@@ -111,6 +112,8 @@ class SecureClusterIT {
           AvroSerdeConfig.CREDENTIALS_FROM_USER_INFO);
       values.put(AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG, USER + ":" + registryPassword);
       values.putAll(smallJobAndOpenGates());
+      // not the default prefix: the worker and the evaluator name their transactional ids under it
+      values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "secure.");
       StringWriter console = new StringWriter();
       SampleEvents events =
           SampleEvents.generate(

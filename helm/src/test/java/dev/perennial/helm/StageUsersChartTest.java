@@ -52,6 +52,9 @@ class StageUsersChartTest {
   static Stream<Arguments> scenarios() {
     return Stream.of(
         Arguments.of("default ids", Scenarios.stageUsers().render()),
+        Arguments.of(
+            "default topic prefix (earlier releases' transactional ids)",
+            Scenarios.stageUsers().with("topics.prefix", "perennial.").render()),
         Arguments.of("own ids, tenant topics", stageUsersWithOwnIds().render()));
   }
 

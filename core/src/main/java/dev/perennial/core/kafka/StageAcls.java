@@ -161,31 +161,32 @@ public final class StageAcls {
    * A trainer worker: consumes the jobs in {@code groupId}; reads the releases (a job starts from
    * its key's stable release), the verdicts and the candidates (a key's next job waits until its
    * last candidate is decided), and writes candidates and the jobs it gave up, transactionally as
-   * {@code <transactionalIdPrefix><worker id>}.
+   * {@link TransactionalIds#of its transactional id} under the topic prefix.
    */
-  public static StageAcls trainerWorker(
-      String topicPrefix, String groupId, String transactionalIdPrefix) {
+  public static StageAcls trainerWorker(String topicPrefix, String groupId) {
     Builder acls = new Builder(topicPrefix);
     acls.topics(
         READ, PerennialTopic.TRAINING_JOBS, PerennialTopic.RELEASES, PerennialTopic.VERDICTS);
     acls.topics(READ_WRITE, PerennialTopic.CANDIDATES);
     acls.topics(WRITE, PerennialTopic.JOB_OUTCOMES);
     acls.group(groupId);
-    acls.transactionalIds(transactionalIdPrefix, PatternType.PREFIXED);
+    acls.transactionalIds(
+        TransactionalIds.prefix(topicPrefix, Stage.TRAINER_WORKER), PatternType.PREFIXED);
     return new StageAcls(Stage.TRAINER_WORKER, acls.rules);
   }
 
   /**
    * An evaluator: consumes the candidates in {@code groupId}, reads the releases (the incumbent to
-   * compare with), writes verdicts transactionally as {@code <transactionalIdPrefix><instance id>}.
+   * compare with), writes verdicts transactionally as {@link TransactionalIds#of its transactional
+   * id} under the topic prefix.
    */
-  public static StageAcls evaluator(
-      String topicPrefix, String groupId, String transactionalIdPrefix) {
+  public static StageAcls evaluator(String topicPrefix, String groupId) {
     Builder acls = new Builder(topicPrefix);
     acls.topics(READ, PerennialTopic.CANDIDATES, PerennialTopic.RELEASES);
     acls.topics(WRITE, PerennialTopic.VERDICTS);
     acls.group(groupId);
-    acls.transactionalIds(transactionalIdPrefix, PatternType.PREFIXED);
+    acls.transactionalIds(
+        TransactionalIds.prefix(topicPrefix, Stage.EVALUATOR), PatternType.PREFIXED);
     return new StageAcls(Stage.EVALUATOR, acls.rules);
   }
 

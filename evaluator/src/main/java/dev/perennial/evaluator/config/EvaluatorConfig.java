@@ -3,6 +3,8 @@ package dev.perennial.evaluator.config;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
+import dev.perennial.core.kafka.StageAcls;
+import dev.perennial.core.kafka.TransactionalIds;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.schemas.key.AdapterKey;
@@ -44,10 +46,11 @@ public class EvaluatorConfig extends PerennialConfig {
   public static final String INSTANCE_ID_CONFIG = EVALUATOR + "instance.id";
   public static final String INSTANCE_ID_DEFAULT = "";
   private static final String INSTANCE_ID_DOC =
-      "Stable, unique name of this evaluator (a pod name, say). Its transactional.id is"
+      "Stable, unique name of this evaluator (a pod name, say). Its transactional.id is <topic"
+          + " prefix>evaluator.<id>, under the default prefix perennial. as in earlier releases"
           + " perennial-evaluator-<id>: a restarted evaluator fences its former self and aborts"
-          + " what that left open. Two running evaluators must not share an id. Empty: the host"
-          + " name.";
+          + " what that left open. Two running evaluators of one topic prefix must not share an"
+          + " id. Empty: the host name.";
 
   public static final String DEVICE_CONFIG = EVALUATOR + "device";
   public static final String DEVICE_DEFAULT = "auto";
@@ -879,6 +882,11 @@ public class EvaluatorConfig extends PerennialConfig {
   /** This evaluator's stable name: the configured id, else the host name. */
   public String instanceId() {
     return nameOrHostName(INSTANCE_ID_CONFIG);
+  }
+
+  /** This evaluator's transactional id: its {@link #instanceId()} under the topic prefix. */
+  public String transactionalId() {
+    return TransactionalIds.of(topicPrefix(), StageAcls.Stage.EVALUATOR, instanceId());
   }
 
   /** auto, cpu or gpu, lower-case. */

@@ -85,9 +85,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Each candidate is compared with its key's stable release as {@code releases.v1} tells it
  *       right before the batch ({@link ReleaseView}).
  *   <li>The verdicts are sent and the candidates' offsets committed in one transaction ({@code
- *       transactional.id = perennial-evaluator-<instance id>}), after the reports and the keys'
- *       histories are written: exactly once. A candidate read again after a crash yields a verdict
- *       with the same id (its candidate id with {@code #verdict}).
+ *       transactional.id = <topic prefix>evaluator.<instance id>}, {@code
+ *       perennial-evaluator-<instance id>} under the default prefix), after the reports and the
+ *       keys' histories are written: exactly once. A candidate read again after a crash yields a
+ *       verdict with the same id (its candidate id with {@code #verdict}).
  *   <li>A candidate that cannot be evaluated as it is (corrupt files, another base, shards an
  *       erasure rewrote) gets a failed verdict naming the gate. A batch that fails otherwise (the
  *       store cannot be read, an outage of the artifact store: it takes no write or holds nothing
@@ -108,12 +109,6 @@ public final class EvaluatorService implements Service {
 
   static final int MAX_ATTEMPTS = 3;
   private static final Duration POLL = Duration.ofMillis(200);
-
-  /**
-   * What an evaluator's transactional id starts with; its instance id follows. Kafka ACLs allow the
-   * prefix ({@code StageAcls.evaluator}).
-   */
-  public static final String TRANSACTIONAL_ID_PREFIX = "perennial-evaluator-";
 
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
@@ -166,7 +161,7 @@ public final class EvaluatorService implements Service {
     this.config = config;
     this.meters = meters;
     this.topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
-    this.transactionalId = TRANSACTIONAL_ID_PREFIX + config.instanceId();
+    this.transactionalId = config.transactionalId();
     LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
     EvaluationArea area = new EvaluationArea(config.evaluationPath());
     EvaluationBase base = EvaluationBase.open(config);

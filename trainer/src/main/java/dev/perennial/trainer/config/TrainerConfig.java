@@ -7,6 +7,8 @@ import dev.perennial.core.config.ProducerRequestSize;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.core.kafka.StageAcls;
+import dev.perennial.core.kafka.TransactionalIds;
 import dev.perennial.schemas.key.AdapterKey;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,9 +116,11 @@ public class TrainerConfig extends PerennialConfig {
   public static final String WORKER_ID_DEFAULT = "";
   private static final String WORKER_ID_DOC =
       "Stable, unique name of this worker (a StatefulSet pod name, say). Its transactional.id"
-          + " and group.instance.id are perennial-trainer-worker-<id>: a restarted worker fences"
-          + " its former self, aborts what that left open and takes its partitions back at once."
-          + " Two running workers must not share an id. Empty: the host name.";
+          + " and group.instance.id are <topic prefix>trainer-worker.<id>, under the default"
+          + " prefix perennial. as in earlier releases perennial-trainer-worker-<id>: a restarted"
+          + " worker fences its former self, aborts what that left open and takes its partitions"
+          + " back at once. Two running workers of one topic prefix must not share an id. Empty:"
+          + " the host name.";
 
   public static final String WORKER_WORK_DIR_CONFIG = TRAINER + "worker.work.dir";
   public static final String WORKER_WORK_DIR_DEFAULT = ".perennial/trainer-work";
@@ -189,8 +193,8 @@ public class TrainerConfig extends PerennialConfig {
   public static final String RECIPE_EPOCHS_CONFIG = TRAINER + "recipe.epochs";
   public static final int RECIPE_EPOCHS_DEFAULT = 8;
   private static final String RECIPE_EPOCHS_DOC =
-      "Passes over a job's training examples; steps = epochs x ceil(examples / new examples per step),"
-          + " capped by max.steps. Early stopping usually ends a job before.";
+      "Passes over a job's training examples; steps = epochs x ceil(examples / new examples per"
+          + " step), capped by max.steps. Early stopping usually ends a job before.";
 
   public static final String RECIPE_MAX_STEPS_CONFIG = TRAINER + "recipe.max.steps";
   public static final int RECIPE_MAX_STEPS_DEFAULT = 1000;
@@ -951,8 +955,9 @@ public class TrainerConfig extends PerennialConfig {
       RECIPE_RATER_GUARD_PREFIX + "enabled";
   public static final boolean RECIPE_RATER_GUARD_ENABLED_DEFAULT = true;
   private static final String RECIPE_RATER_GUARD_ENABLED_DOC =
-      "Set aside the feedback of subjects (pseudonyms) who consistently disagree with other subjects"
-          + " on the same items. It does nothing where no item has more than one subject's vote.";
+      "Set aside the feedback of subjects (pseudonyms) who consistently disagree with other"
+          + " subjects on the same items. It does nothing where no item has more than one subject's"
+          + " vote.";
 
   public static final String RECIPE_RATER_GUARD_ALPHA_CONFIG = RECIPE_RATER_GUARD_PREFIX + "alpha";
   public static final double RECIPE_RATER_GUARD_ALPHA_DEFAULT = 0.01;
@@ -1239,6 +1244,14 @@ public class TrainerConfig extends PerennialConfig {
   /** This worker's stable name: the configured id, else the host name. */
   public String workerId() {
     return nameOrHostName(WORKER_ID_CONFIG);
+  }
+
+  /**
+   * This worker's transactional id and static group member id: its {@link #workerId()} under the
+   * topic prefix ({@link TransactionalIds}).
+   */
+  public String workerTransactionalId() {
+    return TransactionalIds.of(topicPrefix(), StageAcls.Stage.TRAINER_WORKER, workerId());
   }
 
   public Path workerWorkDir() {

@@ -118,12 +118,6 @@ public final class TrainerWorker implements Service {
    * The topics a worker reads and writes, which it creates when missing (a fresh cluster comes up
    * whichever stage starts first).
    */
-  /**
-   * What a worker's transactional id (and static group member id) starts with; its worker id
-   * follows. Kafka ACLs allow the prefix ({@code StageAcls.trainerWorker}).
-   */
-  public static final String TRANSACTIONAL_ID_PREFIX = "perennial-trainer-worker-";
-
   public static final List<PerennialTopic> TOPICS =
       List.of(
           PerennialTopic.TRAINING_JOBS,
@@ -195,8 +189,11 @@ public final class TrainerWorker implements Service {
     this.attempts = config.workerJobAttempts();
     this.progress = new TrainingProgress(meters, console, config.workerProgressEverySteps());
 
+    // transactional id and static group member id: under the topic prefix, so that installs
+    // sharing a cluster keep apart (TransactionalIds)
     String workerId = config.workerId();
-    TopicProvisioner.provision(config, TRANSACTIONAL_ID_PREFIX + workerId + "-admin", TOPICS);
+    String transactionalId = config.workerTransactionalId();
+    TopicProvisioner.provision(config, transactionalId + "-admin", TOPICS);
     Map<String, Object> consumerProperties = KafkaClients.consumer(config, config.workerGroupId());
     consumerProperties.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
@@ -204,8 +201,7 @@ public final class TrainerWorker implements Service {
     consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
     // Static membership: a restarted worker takes its partitions back at once instead of waiting
     // for the group to time its former self out.
-    consumerProperties.put(
-        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + workerId);
+    consumerProperties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, transactionalId);
     this.consumer =
         new KafkaConsumer<>(
             consumerProperties, jobs.keySerde().deserializer(), jobs.valueSerde().deserializer());
@@ -213,7 +209,7 @@ public final class TrainerWorker implements Service {
     Topic<String, JobGivenUp> outcomes = topics.jobOutcomes();
     this.producer =
         new KafkaProducer<>(
-            KafkaClients.transactionalProducer(config, TRANSACTIONAL_ID_PREFIX + workerId),
+            KafkaClients.transactionalProducer(config, transactionalId),
             candidates.keySerde().serializer(),
             outputValues(candidates, outcomes));
     this.clientMeters = KafkaClientMeters.bind(meters, consumer, producer);

@@ -220,7 +220,7 @@ class WorkerCommitRetryIT {
           .removeMembersFromConsumerGroup(
               config.workerGroupId(),
               new RemoveMembersFromConsumerGroupOptions(
-                  List.of(new MemberToRemove("perennial-trainer-worker-" + config.workerId()))))
+                  List.of(new MemberToRemove(config.workerTransactionalId()))))
           .all()
           .get();
     } catch (Exception e) {
