@@ -2,11 +2,16 @@ package dev.perennial.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.core.kafka.StageAcls;
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.ingest.config.IngestConfig;
+import dev.perennial.trainer.config.TrainerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +86,37 @@ class AclsCommandTest {
             "$acls --allow-principal User:perennial-evaluator --operation Write --operation"
                 + " Describe --transactional-id perennial-evaluator-"
                 + " --resource-pattern-type prefixed");
+  }
+
+  @Test
+  void theInputTopicsAndIdsAreReadAsTheStagesReadThem() {
+    // a properties file keeps the spaces after a value; the stages' configs trim them
+    Map<String, String> spaced =
+        Map.of(
+            IngestConfig.INPUT_TOPICS_CONFIG, "per-tenant ",
+            IngestConfig.APPLICATION_ID_CONFIG, "acme-ingest ",
+            TrainerConfig.WORKER_GROUP_ID_CONFIG, " acme-workers",
+            EvaluatorConfig.GROUP_ID_CONFIG, "acme-evaluators\t");
+    Map<String, String> trimmed =
+        Map.of(
+            IngestConfig.INPUT_TOPICS_CONFIG, "per-tenant",
+            IngestConfig.APPLICATION_ID_CONFIG, "acme-ingest",
+            TrainerConfig.WORKER_GROUP_ID_CONFIG, "acme-workers",
+            EvaluatorConfig.GROUP_ID_CONFIG, "acme-evaluators");
+
+    assertThat(AclsCommand.of(spaced).stream().map(StageAcls::rules))
+        .isEqualTo(AclsCommand.of(trimmed).stream().map(StageAcls::rules).toList());
+  }
+
+  @Test
+  void anInputTopicsValueTheStagesRefuseIsRefusedNamingItsKey() throws IOException {
+    Path config = folder.resolve("perennial.properties");
+    Files.writeString(config, IngestConfig.INPUT_TOPICS_CONFIG + "=\n");
+    PerennialConsole console = new PerennialConsole();
+
+    assertThat(console.run("acls", "--config", config.toString())).isNotZero();
+
+    assertThat(console.err()).contains(IngestConfig.INPUT_TOPICS_CONFIG);
   }
 
   @Test
