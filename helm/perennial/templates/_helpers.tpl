@@ -380,7 +380,7 @@ perennial.components.
 {{- $rules = append $rules (dict "type" "topic" "name" (printf "%s%s" $prefix $suffix) "patternType" "literal" "operations" (get $operations $access)) -}}
 {{- end -}}
 {{- end -}}
-{{- /* The keys and defaults of the ids, as the stages' config classes define them. */ -}}
+{{- /* The keys and defaults of the ids, as the stages' config classes define them (and trim them). */ -}}
 {{- $applicationIds := dict "ingest" (list "perennial.ingest.application.id" "perennial-ingest")
   "trainer-accumulator" (list "perennial.trainer.accumulator.application.id" "perennial-trainer-accumulator") -}}
 {{- $groupIds := dict "trainer-worker" (list "perennial.trainer.worker.group.id" "perennial-trainer-worker")
@@ -389,13 +389,13 @@ perennial.components.
 {{- $transactionalId := dict -}}
 {{- if hasKey $applicationIds .name -}}
 {{- $id := get $applicationIds .name -}}
-{{- $applicationId := toString (default (last $id) (get $settings (first $id))) -}}
+{{- $applicationId := toString (default (last $id) (get $settings (first $id))) | trim -}}
 {{- $rules = append $rules (dict "type" "topic" "name" (printf "%s-" $applicationId) "patternType" "prefix" "operations" (list "All")) -}}
 {{- $group = $applicationId -}}
 {{- $transactionalId = dict "name" (printf "%s-" $applicationId) "patternType" "prefix" -}}
 {{- else if hasKey $groupIds .name -}}
 {{- $id := get $groupIds .name -}}
-{{- $group = toString (default (last $id) (get $settings (first $id))) -}}
+{{- $group = toString (default (last $id) (get $settings (first $id))) | trim -}}
 {{- /* Core's TransactionalIds: <prefix><stage>.<id>, under the default prefix perennial. the ids
 of earlier releases, perennial-<stage>-<id>, so that an upgrade finds what it left open. */ -}}
 {{- $transactionalIdPrefix := printf "%s%s." $prefix .name -}}

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,8 +50,8 @@ public final class AclsCommand extends ConsoleCommand {
       names = "--principal",
       paramLabel = "PRINCIPAL",
       description =
-          "One principal for every stage (e.g. User:perennial, when every stage logs in alike, as"
-              + " the Helm chart's components do); overrides --principal-prefix.")
+          "One principal for every stage (e.g. User:perennial, when the stages share one login);"
+              + " overrides --principal-prefix.")
   String principal;
 
   @Parameters(
@@ -87,32 +88,30 @@ public final class AclsCommand extends ConsoleCommand {
     return 0;
   }
 
-  /** Every stage's ACLs under the configuration {@code values}, each default as the stage's. */
+  /**
+   * Every stage's ACLs under the configuration {@code values}, each setting read as the stage's
+   * config reads it (trimmed, its default when not set, refused naming its key when invalid).
+   */
   public static List<StageAcls> of(Map<String, String> values) {
     String prefix = PerennialConfig.topicPrefixOf(values);
+    ConfigDef ingest = IngestConfig.configDef();
+    ConfigDef trainer = TrainerConfig.configDef();
+    ConfigDef evaluator = EvaluatorConfig.configDef();
     boolean tenantInputs =
-        IngestConfig.InputTopics.parse(
-                values.getOrDefault(
-                    IngestConfig.INPUT_TOPICS_CONFIG, IngestConfig.INPUT_TOPICS_DEFAULT))
+        IngestConfig.InputTopics.parse(string(ingest, IngestConfig.INPUT_TOPICS_CONFIG, values))
             == IngestConfig.InputTopics.PER_TENANT;
     return List.of(
         StageAcls.ingest(
-            prefix,
-            tenantInputs,
-            values.getOrDefault(
-                IngestConfig.APPLICATION_ID_CONFIG, IngestConfig.APPLICATION_ID_DEFAULT)),
+            prefix, tenantInputs, string(ingest, IngestConfig.APPLICATION_ID_CONFIG, values)),
         StageAcls.trainerAccumulator(
-            prefix,
-            values.getOrDefault(
-                TrainerConfig.ACCUMULATOR_APPLICATION_ID_CONFIG,
-                TrainerConfig.ACCUMULATOR_APPLICATION_ID_DEFAULT)),
+            prefix, string(trainer, TrainerConfig.ACCUMULATOR_APPLICATION_ID_CONFIG, values)),
         StageAcls.trainerWorker(
-            prefix,
-            values.getOrDefault(
-                TrainerConfig.WORKER_GROUP_ID_CONFIG, TrainerConfig.WORKER_GROUP_ID_DEFAULT)),
-        StageAcls.evaluator(
-            prefix,
-            values.getOrDefault(EvaluatorConfig.GROUP_ID_CONFIG, EvaluatorConfig.GROUP_ID_DEFAULT)),
+            prefix, string(trainer, TrainerConfig.WORKER_GROUP_ID_CONFIG, values)),
+        StageAcls.evaluator(prefix, string(evaluator, EvaluatorConfig.GROUP_ID_CONFIG, values)),
         StageAcls.publisher(prefix, PublisherConfig.instanceId(prefix)));
+  }
+
+  private static String string(ConfigDef definition, String key, Map<String, String> values) {
+    return (String) PerennialConfig.valueOf(definition, key, values);
   }
 }

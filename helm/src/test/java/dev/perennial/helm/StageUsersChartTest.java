@@ -43,7 +43,9 @@ class StageUsersChartTest {
         .with(
             "trainer.accumulator.config",
             Map.of(TrainerConfig.ACCUMULATOR_APPLICATION_ID_CONFIG, "acme-accumulator"))
-        .with("trainer.worker.config", Map.of(TrainerConfig.WORKER_GROUP_ID_CONFIG, "acme-workers"))
+        // a space after a value: the worker's config trims it, so must its ACLs
+        .with(
+            "trainer.worker.config", Map.of(TrainerConfig.WORKER_GROUP_ID_CONFIG, "acme-workers "))
         .with("evaluator.config", Map.of(EvaluatorConfig.GROUP_ID_CONFIG, "acme-evaluators"))
         .with("tenantTopics.enabled", true)
         .with("tenantTopics.tenants", List.of("acme", "globex"));

@@ -267,20 +267,28 @@ public class PerennialConfig extends AbstractConfig {
    * @throws InvalidConfigurationException naming the key when the prefix is not a valid one
    */
   public static String topicPrefixOf(Map<String, String> values) {
-    ConfigDef definition =
-        new ConfigDef()
-            .define(
-                TOPIC_PREFIX_CONFIG,
-                Type.STRING,
-                TOPIC_PREFIX_DEFAULT,
-                Validators.topicPrefix(),
-                Importance.MEDIUM,
-                TOPIC_PREFIX_DOC);
-    Map<String, String> prefix = new TreeMap<>();
-    if (values.containsKey(TOPIC_PREFIX_CONFIG)) {
-      prefix.put(TOPIC_PREFIX_CONFIG, values.get(TOPIC_PREFIX_CONFIG));
+    return (String) valueOf(configDef(), TOPIC_PREFIX_CONFIG, values);
+  }
+
+  /**
+   * {@code key} among {@code values} (its default when not set) as {@code definition}, a stage's
+   * {@code configDef()}, reads it: trimmed, converted to the key's type and checked by its
+   * validator. For the commands that need one of a stage's settings without building its config.
+   *
+   * @throws InvalidConfigurationException naming the key when the value is not a valid one
+   * @throws IllegalArgumentException when {@code definition} has no {@code key}
+   */
+  public static Object valueOf(ConfigDef definition, String key, Map<String, String> values) {
+    ConfigDef.ConfigKey defined = definition.configKeys().get(key);
+    if (defined == null) {
+      throw new IllegalArgumentException("No key " + key + " in the definition");
     }
-    return (String) definition.parse(requireValid(definition, prefix)).get(TOPIC_PREFIX_CONFIG);
+    ConfigDef one = new ConfigDef().define(defined);
+    Map<String, String> given = new TreeMap<>();
+    if (values.containsKey(key)) {
+      given.put(key, values.get(key));
+    }
+    return one.parse(requireValid(one, given)).get(key);
   }
 
   public List<String> bootstrapServers() {
