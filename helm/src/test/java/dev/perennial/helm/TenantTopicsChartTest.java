@@ -16,6 +16,7 @@ import io.strimzi.api.kafka.model.user.acl.AclOperation;
 import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
 import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,36 @@ class TenantTopicsChartTest {
                     .containsExactlyInAnyOrder(AclOperation.WRITE, AclOperation.DESCRIBE);
               });
     }
+  }
+
+  @Test
+  void eachTenantsUserMayProduceTransactionallyUnderItsOwnPrefix() {
+    RenderedChart chart = perTenant().render();
+
+    for (String tenant : TENANTS) {
+      List<AclRule> acls =
+          ((KafkaUserAuthorizationSimple) tenantUser(chart, tenant).getSpec().getAuthorization())
+              .getAcls();
+      assertThat(acls)
+          .filteredOn(acl -> acl.getResource() instanceof AclRuleTransactionalIdResource)
+          .singleElement()
+          .satisfies(
+              acl -> {
+                AclRuleTransactionalIdResource id =
+                    (AclRuleTransactionalIdResource) acl.getResource();
+                assertThat(id.getName()).isEqualTo(TenantTopics.aclPrefix("acme.", tenant));
+                assertThat(id.getPatternType()).isEqualTo(AclResourcePatternType.PREFIX);
+                assertThat(acl.getOperations())
+                    .containsExactlyInAnyOrder(AclOperation.WRITE, AclOperation.DESCRIBE);
+              });
+    }
+  }
+
+  private static KafkaUser tenantUser(RenderedChart chart, String tenant) {
+    return chart.all(KafkaUser.class).stream()
+        .filter(u -> tenant.equals(u.getMetadata().getLabels().get("perennial.dev/tenant")))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
