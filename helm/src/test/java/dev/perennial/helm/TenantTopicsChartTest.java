@@ -94,7 +94,14 @@ class TenantTopicsChartTest {
       assertThat(user.getSpec().getAuthentication().getType()).isEqualTo("scram-sha-512");
       List<AclRule> acls =
           ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls();
+      // its topics, and its transactional ids (below)
       assertThat(acls)
+          .extracting(acl -> acl.getResource().getClass().getSimpleName())
+          .containsExactlyInAnyOrder(
+              AclRuleTopicResource.class.getSimpleName(),
+              AclRuleTransactionalIdResource.class.getSimpleName());
+      assertThat(acls)
+          .filteredOn(acl -> acl.getResource() instanceof AclRuleTopicResource)
           .singleElement()
           .satisfies(
               acl -> {
