@@ -2,6 +2,7 @@ package dev.perennial.cli.reproduce;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.ForwardingArtifactStore;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,35 +10,23 @@ import java.util.TreeSet;
 
 /**
  * The artifact store as a rebuild sees it: it reads what the store holds and writes into a scratch
- * store, so rebuilding a release changes nothing in the store it was trained from.
+ * store, so rebuilding a release changes nothing in the store it was trained from. What it does not
+ * override goes to the scratch store: every write, a delete (a blob the rebuild wrote; the store's
+ * own are never removed) and whatever {@link ArtifactStore} gains, so nothing reaches the store.
  */
-final class ScratchOverlayStore implements ArtifactStore {
+final class ScratchOverlayStore extends ForwardingArtifactStore {
 
   private final ArtifactStore store;
   private final ArtifactStore scratch;
 
   ScratchOverlayStore(ArtifactStore store, ArtifactStore scratch) {
+    super(scratch);
     this.store = store;
     this.scratch = scratch;
   }
 
   private ArtifactStore holding(Digest digest) {
     return scratch.exists(digest) ? scratch : store;
-  }
-
-  @Override
-  public Digest put(byte[] content) {
-    return scratch.put(content);
-  }
-
-  @Override
-  public Digest put(InputStream content) {
-    return scratch.put(content);
-  }
-
-  @Override
-  public Digest putFile(Path file) {
-    return scratch.putFile(file);
   }
 
   @Override
@@ -61,14 +50,13 @@ final class ScratchOverlayStore implements ArtifactStore {
   }
 
   @Override
-  public long size(Digest digest) {
-    return holding(digest).size(digest);
+  public boolean isGone(Digest digest) {
+    return holding(digest).isGone(digest);
   }
 
-  /** Removes a blob the rebuild wrote; the store's own are never removed. */
   @Override
-  public boolean delete(Digest digest) {
-    return scratch.delete(digest);
+  public long size(Digest digest) {
+    return holding(digest).size(digest);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.ArtifactStoreOutageException;
+import dev.perennial.core.store.ForwardingArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Kafka is asked only while the store holds nothing: once founded, a write costs one look for
  * the marker.
  */
-public final class StoreFoundingGuard implements ArtifactStore {
+public final class StoreFoundingGuard extends ForwardingArtifactStore {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -49,6 +50,7 @@ public final class StoreFoundingGuard implements ArtifactStore {
 
   private StoreFoundingGuard(
       LocalArtifactStore store, Map<String, Object> adminProperties, String jobsTopic) {
+    super(store);
     this.store = store;
     this.adminProperties = adminProperties;
     this.jobsTopic = jobsTopic;
@@ -68,59 +70,19 @@ public final class StoreFoundingGuard implements ArtifactStore {
   @Override
   public Digest put(byte[] content) {
     requireFoundedOrNewDeployment();
-    return store.put(content);
+    return super.put(content);
   }
 
   @Override
   public Digest put(InputStream content) {
     requireFoundedOrNewDeployment();
-    return store.put(content);
+    return super.put(content);
   }
 
   @Override
   public Digest putFile(Path file) {
     requireFoundedOrNewDeployment();
-    return store.putFile(file);
-  }
-
-  @Override
-  public InputStream open(Digest digest) {
-    return store.open(digest);
-  }
-
-  @Override
-  public byte[] read(Digest digest) {
-    return store.read(digest);
-  }
-
-  @Override
-  public void copyTo(Digest digest, Path target) {
-    store.copyTo(digest, target);
-  }
-
-  @Override
-  public boolean exists(Digest digest) {
-    return store.exists(digest);
-  }
-
-  @Override
-  public boolean isGone(Digest digest) {
-    return store.isGone(digest);
-  }
-
-  @Override
-  public long size(Digest digest) {
-    return store.size(digest);
-  }
-
-  @Override
-  public boolean delete(Digest digest) {
-    return store.delete(digest);
-  }
-
-  @Override
-  public List<Digest> list() {
-    return store.list();
+    return super.putFile(file);
   }
 
   /**
