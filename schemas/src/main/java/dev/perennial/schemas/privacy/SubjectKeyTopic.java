@@ -202,40 +202,41 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     if (settled) {
       return true;
     }
-    Map<TopicPartition, Long> ends = written.endOffsets(partitions, timeout);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < ends.get(p))) {
-      if (System.nanoTime() > deadline) {
-        log.warn(
-            "{} (the subjects' data keys) did not settle within {}: a transaction on it is still"
-                + " open; its keys may still come",
-            topic,
-            timeout);
-        return false;
-      }
-      for (ConsumerRecord<String, SubjectKey> record : consumer.poll(POLL)) {
-        apply(record.key(), record.value());
-      }
+    if (!readTo(written.endOffsets(partitions, timeout))) {
+      log.warn(
+          "{} (the subjects' data keys) did not settle within {}: a transaction on it is still"
+              + " open; its keys may still come",
+          topic,
+          timeout);
+      return false;
     }
     settled = true;
     return true;
   }
 
   private void readToEnd() {
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+    if (!readTo(consumer.endOffsets(partitions, timeout))) {
+      throw new PerennialException(
+          "Timed out reading " + topic + " (the subjects' data keys) to its end within " + timeout);
+    }
+  }
+
+  /**
+   * Reads and applies records until the position on every partition reaches {@code ends}.
+   *
+   * @return false when it did not within the timeout
+   */
+  private boolean readTo(Map<TopicPartition, Long> ends) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < ends.get(p))) {
       if (System.nanoTime() > deadline) {
-        throw new PerennialException(
-            "Timed out reading "
-                + topic
-                + " (the subjects' data keys) to its end within "
-                + timeout);
+        return false;
       }
       for (ConsumerRecord<String, SubjectKey> record : consumer.poll(POLL)) {
         apply(record.key(), record.value());
       }
     }
+    return true;
   }
 
   /** How many subjects have a key now. */
