@@ -105,7 +105,9 @@ public final class AccumulatorTopology {
             .filter((key, request) -> request != null, Named.as("trainer-erasures-present"))
             // its ids name the erasure in logs, state, jobs and audit events: ids, or skipped
             .filter(
-                (key, request) -> ErasureRequestIds.accept(request, meters),
+                (key, request) ->
+                    ErasureRequestIds.accept(
+                        request, () -> countSkipped("perennial.trainer.erasures", meters)),
                 Named.as("trainer-erasures-with-ids"))
             .mapValues(
                 request -> (TrainerEvent) new ErasureArrived(request),

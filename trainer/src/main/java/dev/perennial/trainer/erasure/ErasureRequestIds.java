@@ -2,8 +2,6 @@ package dev.perennial.trainer.erasure;
 
 import dev.perennial.core.ids.RecordIds;
 import dev.perennial.schemas.v1.ErasureRequest;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,19 +42,16 @@ public final class ErasureRequestIds {
   }
 
   /**
-   * Whether the request's ids are valid; when not, the request is counted ({@code
-   * perennial.trainer.erasures{outcome=skipped}}) and logged without its ids (the request id only
-   * when it is valid).
+   * Whether the request's ids are valid; when not, the request is counted by {@code countSkipped}
+   * (the accumulator's {@code perennial.trainer.erasures{outcome=skipped}}) and logged without its
+   * ids (the request id only when it is valid).
    */
-  public static boolean accept(ErasureRequest request, MeterRegistry meters) {
+  public static boolean accept(ErasureRequest request, Runnable countSkipped) {
     List<String> problems = problems(request);
     if (problems.isEmpty()) {
       return true;
     }
-    Counter.builder("perennial.trainer.erasures")
-        .tag("outcome", "skipped")
-        .register(meters)
-        .increment();
+    countSkipped.run();
     log.warn(
         "Skipping erasure request {}: {}",
         RecordIds.shown(request.getRequestId()),
