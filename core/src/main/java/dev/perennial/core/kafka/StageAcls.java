@@ -99,6 +99,26 @@ public final class StageAcls {
   private static final Set<AclOperation> TRANSACTIONAL_ID =
       EnumSet.of(AclOperation.WRITE, AclOperation.DESCRIBE);
 
+  /**
+   * The topics the trainer's accumulator reads ({@link #trainerAccumulator}); with {@link
+   * #TRAINER_ACCUMULATOR_WRITES}, the topics it checks (and creates when missing) at start.
+   */
+  public static final List<PerennialTopic> TRAINER_ACCUMULATOR_READS =
+      List.of(
+          PerennialTopic.EXAMPLES,
+          PerennialTopic.ERASURES,
+          PerennialTopic.CANDIDATES,
+          PerennialTopic.VERDICTS,
+          PerennialTopic.RELEASES,
+          PerennialTopic.BASES,
+          PerennialTopic.IMPORTS,
+          PerennialTopic.JOB_OUTCOMES,
+          PerennialTopic.SUBJECT_KEYS);
+
+  /** The topics the trainer's accumulator writes ({@link #trainerAccumulator}). */
+  public static final List<PerennialTopic> TRAINER_ACCUMULATOR_WRITES =
+      List.of(PerennialTopic.TRAINING_JOBS, PerennialTopic.AUDIT);
+
   private final Stage stage;
   private final List<Rule> rules;
 
@@ -141,18 +161,8 @@ public final class StageAcls {
    */
   public static StageAcls trainerAccumulator(String topicPrefix, String applicationId) {
     Builder acls = new Builder(topicPrefix);
-    acls.topics(
-        READ,
-        PerennialTopic.EXAMPLES,
-        PerennialTopic.ERASURES,
-        PerennialTopic.CANDIDATES,
-        PerennialTopic.VERDICTS,
-        PerennialTopic.RELEASES,
-        PerennialTopic.BASES,
-        PerennialTopic.IMPORTS,
-        PerennialTopic.JOB_OUTCOMES,
-        PerennialTopic.SUBJECT_KEYS);
-    acls.topics(WRITE, PerennialTopic.TRAINING_JOBS, PerennialTopic.AUDIT);
+    acls.topics(READ, TRAINER_ACCUMULATOR_READS);
+    acls.topics(WRITE, TRAINER_ACCUMULATOR_WRITES);
     acls.streamsApplication(applicationId);
     return new StageAcls(Stage.TRAINER_ACCUMULATOR, acls.rules);
   }
@@ -237,6 +247,10 @@ public final class StageAcls {
     }
 
     void topics(Set<AclOperation> operations, PerennialTopic... topics) {
+      topics(operations, List.of(topics));
+    }
+
+    void topics(Set<AclOperation> operations, List<PerennialTopic> topics) {
       for (PerennialTopic topic : topics) {
         rules.add(
             rule(

@@ -6,6 +6,7 @@ import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.StreamsApplication;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.StreamsService;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -75,21 +77,14 @@ public final class TrainerAccumulator implements StreamsApplication {
 
   /**
    * The topics the accumulator reads and writes, which it creates when missing (a fresh cluster
-   * comes up whichever stage starts first).
+   * comes up whichever stage starts first): those its ACLs name ({@link
+   * StageAcls#trainerAccumulator}).
    */
   public static final List<PerennialTopic> TOPICS =
-      List.of(
-          PerennialTopic.EXAMPLES,
-          PerennialTopic.ERASURES,
-          PerennialTopic.CANDIDATES,
-          PerennialTopic.VERDICTS,
-          PerennialTopic.RELEASES,
-          PerennialTopic.BASES,
-          PerennialTopic.IMPORTS,
-          PerennialTopic.JOB_OUTCOMES,
-          PerennialTopic.TRAINING_JOBS,
-          PerennialTopic.SUBJECT_KEYS,
-          PerennialTopic.AUDIT);
+      Stream.concat(
+              StageAcls.TRAINER_ACCUMULATOR_READS.stream(),
+              StageAcls.TRAINER_ACCUMULATOR_WRITES.stream())
+          .toList();
 
   /** The Streams properties of the accumulator: exactly-once, explicit exception handlers. */
   public static Map<String, Object> streamsProperties(TrainerConfig config) {
