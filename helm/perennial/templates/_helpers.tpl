@@ -144,6 +144,7 @@ djlCache: /var/cache/perennial/djl
 tmp: /tmp
 kafkaCa: /etc/perennial/kafka/ca
 kafkaClient: /etc/perennial/kafka/client
+registryCa: /etc/perennial/schema-registry/ca
 secrets: /etc/perennial/secrets
 {{- end -}}
 
@@ -246,6 +247,8 @@ perennial.managedKeys: the configuration keys the chart sets from its own values
 - ssl.keystore.password
 - basic.auth.credentials.source
 - basic.auth.user.info
+- schema.registry.ssl.truststore.type
+- schema.registry.ssl.truststore.location
 # the components' own (see perennial.components)
 - perennial.ingest.pseudonym.secret
 - perennial.ingest.pseudonym.secret.file
@@ -274,6 +277,7 @@ passwords the chart sets are among perennial.managedKeys.)
 - ssl.keystore.certificate.chain
 - ssl.truststore.password
 - ssl.truststore.certificates
+- schema.registry.ssl.truststore.password
 - sasl.oauthbearer.client.credentials.client.secret
 - sasl.oauthbearer.assertion.private.key.passphrase
 {{- end -}}
@@ -292,6 +296,30 @@ Call with (dict "root" $ "keys" (keys $map) "where" "ingest.config" "plain" true
 {{- else if and $.plain (has $key $passwords) -}}
 {{- fail (printf "%s sets %s, a password, which would be rendered into the ConfigMap in clear; read it from a Secret with secretConfig" $.where $key) -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+perennial.registryCa: the volume source (secret or configMap) of the schema registry's CA
+certificates, the one of schemaRegistry.tls.caSecret and .caConfigMap that is named; empty when
+neither is. Fails when both are.
+*/}}
+{{- define "perennial.registryCa" -}}
+{{- $tls := .Values.schemaRegistry.tls -}}
+{{- if and $tls.caSecret.name $tls.caConfigMap.name -}}
+{{- fail "schemaRegistry.tls: name the registry's CA in caSecret or in caConfigMap, not both" -}}
+{{- else if $tls.caSecret.name -}}
+secret:
+  secretName: {{ $tls.caSecret.name }}
+  items:
+    - key: {{ $tls.caSecret.key }}
+      path: ca.crt
+{{- else if $tls.caConfigMap.name -}}
+configMap:
+  name: {{ $tls.caConfigMap.name }}
+  items:
+    - key: {{ $tls.caConfigMap.key }}
+      path: ca.crt
 {{- end -}}
 {{- end -}}
 
@@ -462,6 +490,10 @@ ssl.keystore.location={{ $paths.kafkaClient }}/keystore.p12
 {{- end }}
 {{- if $v.schemaRegistry.basicAuthSecret.name }}
 basic.auth.credentials.source=USER_INFO
+{{- end }}
+{{- if include "perennial.registryCa" .root }}
+schema.registry.ssl.truststore.type=PEM
+schema.registry.ssl.truststore.location={{ $paths.registryCa }}/ca.crt
 {{- end }}
 {{- $own := deepCopy .component.settings }}
 {{- $secretMounts := include "perennial.secretMountNames" .root | fromYaml }}

@@ -429,7 +429,8 @@ class ChartWiringTest {
       producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       new ProducerConfig(producer);
-      new AvroSerdeConfig(config.clientProperties());
+      // The registry client opens the registry's CA where the chart mounts one.
+      new AvroSerdeConfig(config.clientProperties()).newRegistryClient();
     }
   }
 

@@ -18,6 +18,7 @@ final class Scenarios {
   static final String CA_SECRET = "kafka-cluster-ca-cert";
   static final String CLIENT_SECRET = "perennial-kafka-user-tls";
   static final String REGISTRY_SECRET = "schema-registry-credentials";
+  static final String REGISTRY_CA_SECRET = "schema-registry-ca";
   static final String EXISTING_CLAIM = "shared-artifacts";
   static final String STRIMZI_CLUSTER = "events";
   static final String GPU_NODE_LABEL = "nvidia.com/gpu.present";
@@ -153,7 +154,8 @@ final class Scenarios {
         .with("secrets.adminToken.name", "publisher-admin")
         .with("secrets.canaries", Map.of("name", CANARY_SECRET, "tenants", CANARY_TENANTS))
         .with("trainer.worker.config", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1))
-        .with("scratch.tmpSizeLimit", "8Gi");
+        .with("scratch.tmpSizeLimit", "8Gi")
+        .with("schemaRegistry.tls.caSecret.name", REGISTRY_CA_SECRET);
   }
 
   /** Every scenario, rendered once per test run: (name, RenderedChart). */

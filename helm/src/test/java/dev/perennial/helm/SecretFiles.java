@@ -5,6 +5,7 @@ import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.schemas.serde.AvroSerdeConfig;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,23 @@ final class SecretFiles {
           + Base64.getEncoder().encodeToString(new byte[32])
           + "\n";
 
+  /**
+   * A CA certificate as PEM, as a registry's CA Secret holds it (keytool, EC P-256, self-signed).
+   */
+  static final String REGISTRY_CA =
+      """
+      -----BEGIN CERTIFICATE-----
+      MIIBbjCCARSgAwIBAgIIaN+d/XovMGgwCgYIKoZIzj0EAwIwIjEgMB4GA1UEAxMX
+      UGVyZW5uaWFsIGNoYXJ0IHRlc3QgQ0EwIBcNMjYxMjA2MTIzNTA4WhgPMjEyNjEx
+      MTIxMjM1MDhaMCIxIDAeBgNVBAMTF1BlcmVubmlhbCBjaGFydCB0ZXN0IENBMFkw
+      EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEozLJKDEMRtotxyQVMdQkG9WMIRTUqMU1
+      ec0FqNd3/WL0gzRSJRITSPI4CWl6npkGJDNUWR2opW5eTXCYigyrYKMyMDAwHQYD
+      VR0OBBYEFIbeXzRQ9hTu4Ji9DWKz7uJ5mz4IMA8GA1UdEwEB/wQFMAMBAf8wCgYI
+      KoZIzj0EAwIDSAAwRQIgWoF7sGX9PKYADDd5De4YOs6JV/JNZGoJUgw6908u2m0C
+      IQDsKCwNDRciT+283YJ7LPeaS9tM+8+HwvJOHRSYUFkRLQ==
+      -----END CERTIFICATE-----
+      """;
+
   private static final Map<String, String> BY_KEY =
       Map.of(
           IngestConfig.PSEUDONYM_SECRET_FILE_CONFIG,
@@ -44,7 +62,9 @@ final class SecretFiles {
           MasterKeySettings.MASTER_KEYS_FILE_CONFIG,
           MASTER_KEYS,
           PublisherConfig.SIGNING_KEY_FILE_CONFIG,
-          SIGNING_KEY.privateKeyPem());
+          SIGNING_KEY.privateKeyPem(),
+          AvroSerdeConfig.SSL_TRUSTSTORE_LOCATION_CONFIG,
+          REGISTRY_CA);
 
   private SecretFiles() {}
 

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -77,11 +78,32 @@ public final class SchemaRegistryClient {
    *     wants it
    */
   public SchemaRegistryClient(URI baseUrl, Optional<String> basicAuthUserInfo) {
-    this(baseUrl, basicAuthUserInfo, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF);
+    this(baseUrl, basicAuthUserInfo, Optional.empty());
+  }
+
+  /**
+   * @param baseUrl the registry's base URL
+   * @param basicAuthUserInfo {@code user:password} for HTTP basic authentication, if the registry
+   *     wants it
+   * @param tls the TLS settings of an {@code https} registry (the CAs it trusts), if not the JVM's
+   *     default
+   */
+  public SchemaRegistryClient(
+      URI baseUrl, Optional<String> basicAuthUserInfo, Optional<SSLContext> tls) {
+    this(baseUrl, basicAuthUserInfo, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BACKOFF, tls);
   }
 
   SchemaRegistryClient(
       URI baseUrl, Optional<String> basicAuthUserInfo, int maxAttempts, Duration retryBackoff) {
+    this(baseUrl, basicAuthUserInfo, maxAttempts, retryBackoff, Optional.empty());
+  }
+
+  private SchemaRegistryClient(
+      URI baseUrl,
+      Optional<String> basicAuthUserInfo,
+      int maxAttempts,
+      Duration retryBackoff,
+      Optional<SSLContext> tls) {
     this.baseUrl = baseUrl.toString().replaceAll("/+$", "");
     this.authorization =
         basicAuthUserInfo.map(
@@ -91,7 +113,9 @@ public final class SchemaRegistryClient {
                         .encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
     this.maxAttempts = maxAttempts;
     this.retryBackoff = retryBackoff;
-    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+    tls.ifPresent(http::sslContext);
+    this.http = http.build();
   }
 
   /** The base URL requests go to. */

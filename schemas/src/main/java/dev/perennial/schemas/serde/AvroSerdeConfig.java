@@ -1,10 +1,21 @@
 package dev.perennial.schemas.serde;
 
 import dev.perennial.schemas.registry.SchemaRegistryClient;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -47,6 +58,25 @@ public final class AvroSerdeConfig extends AbstractConfig {
   private static final String BASIC_AUTH_USER_INFO_DOC =
       "user:password for HTTP basic authentication when basic.auth.credentials.source=USER_INFO.";
 
+  public static final String SSL_TRUSTSTORE_LOCATION_CONFIG =
+      "schema.registry.ssl.truststore.location";
+  private static final String SSL_TRUSTSTORE_LOCATION_DOC =
+      "A file with the CA certificates an https registry's certificate is checked against (a"
+          + " registry signed by an in-house CA); they replace the JVM's default CAs for the"
+          + " registry. Empty: the JVM's default CAs. Confluent's key.";
+
+  public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+  public static final String TRUSTSTORE_PEM = "PEM";
+  private static final String SSL_TRUSTSTORE_TYPE_DOC =
+      "Format of schema.registry.ssl.truststore.location: PEM (one or more X.509 certificates,"
+          + " a CA bundle), PKCS12 or JKS (a keystore of trusted certificates, opened with"
+          + " schema.registry.ssl.truststore.password). Confluent's key and default.";
+
+  public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG =
+      "schema.registry.ssl.truststore.password";
+  private static final String SSL_TRUSTSTORE_PASSWORD_DOC =
+      "Password of a PKCS12 or JKS schema.registry.ssl.truststore.location; unused for PEM.";
+
   private static final ConfigDef CONFIG =
       new ConfigDef()
           .define(
@@ -80,7 +110,26 @@ public final class AvroSerdeConfig extends AbstractConfig {
               Type.PASSWORD,
               null,
               Importance.MEDIUM,
-              BASIC_AUTH_USER_INFO_DOC);
+              BASIC_AUTH_USER_INFO_DOC)
+          .define(
+              SSL_TRUSTSTORE_LOCATION_CONFIG,
+              Type.STRING,
+              null,
+              Importance.MEDIUM,
+              SSL_TRUSTSTORE_LOCATION_DOC)
+          .define(
+              SSL_TRUSTSTORE_TYPE_CONFIG,
+              Type.STRING,
+              "JKS",
+              ConfigDef.ValidString.in("JKS", "PKCS12", TRUSTSTORE_PEM),
+              Importance.LOW,
+              SSL_TRUSTSTORE_TYPE_DOC)
+          .define(
+              SSL_TRUSTSTORE_PASSWORD_CONFIG,
+              Type.PASSWORD,
+              null,
+              Importance.LOW,
+              SSL_TRUSTSTORE_PASSWORD_DOC);
 
   public AvroSerdeConfig(Map<String, ?> configs) {
     super(CONFIG, configs, false);
@@ -111,9 +160,11 @@ public final class AvroSerdeConfig extends AbstractConfig {
   }
 
   /**
-   * A registry client for {@code schema.registry.url} with the configured credentials.
+   * A registry client for {@code schema.registry.url} with the configured credentials and, for an
+   * https registry, the configured truststore.
    *
-   * @throws ConfigException if {@code schema.registry.url} is not set
+   * @throws ConfigException if {@code schema.registry.url} is not set, or the truststore cannot be
+   *     read
    */
   public SchemaRegistryClient newRegistryClient() {
     String url = getString(SCHEMA_REGISTRY_URL_CONFIG);
@@ -126,7 +177,55 @@ public final class AvroSerdeConfig extends AbstractConfig {
         CREDENTIALS_FROM_USER_INFO.equals(getString(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG))
             ? Optional.of(getPassword(BASIC_AUTH_USER_INFO_CONFIG).value())
             : Optional.ofNullable(uri.getUserInfo());
-    return new SchemaRegistryClient(withoutUserInfo(uri), userInfo);
+    return new SchemaRegistryClient(withoutUserInfo(uri), userInfo, trustedCas());
+  }
+
+  /**
+   * TLS that trusts the CAs of {@code schema.registry.ssl.truststore.location}, or empty (the JVM's
+   * default CAs) when it is not set.
+   */
+  private Optional<SSLContext> trustedCas() {
+    String location = getString(SSL_TRUSTSTORE_LOCATION_CONFIG);
+    if (location == null || location.isBlank()) {
+      return Optional.empty();
+    }
+    String type = getString(SSL_TRUSTSTORE_TYPE_CONFIG);
+    try {
+      KeyStore trusted;
+      if (TRUSTSTORE_PEM.equals(type)) {
+        trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        Collection<? extends Certificate> certificates;
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+          certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+        if (certificates.isEmpty()) {
+          throw new ConfigException(
+              SSL_TRUSTSTORE_LOCATION_CONFIG, location, "holds no PEM certificate");
+        }
+        int index = 0;
+        for (Certificate certificate : certificates) {
+          trusted.setCertificateEntry("ca-" + index++, certificate);
+        }
+      } else {
+        trusted = KeyStore.getInstance(type);
+        Password password = getPassword(SSL_TRUSTSTORE_PASSWORD_CONFIG);
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+          trusted.load(in, password == null ? null : password.value().toCharArray());
+        }
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      return Optional.of(tls);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new ConfigException(
+          SSL_TRUSTSTORE_LOCATION_CONFIG,
+          location,
+          "cannot be read as a " + type + " truststore: " + e);
+    }
   }
 
   private static URI withoutUserInfo(URI uri) {
