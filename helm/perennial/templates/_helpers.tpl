@@ -190,6 +190,23 @@ perennial.serviceAccountName: the ServiceAccount the pods run as.
 {{- end -}}
 
 {{/*
+perennial.scraped: "true" when a component's pods carry the prometheus.io scrape annotations:
+with metrics.scrapeAnnotations, unless its NetworkPolicy closes the port to the scrapers. The
+publisher's http.port also carries the alias moves, so with networkPolicy.enabled it admits only
+networkPolicy.adminFrom and .metricsFrom: its pods ask to be scraped only when metricsFrom names
+the scrapers (NOTES.txt says so otherwise).
+Call with (dict "root" $ "name" "publisher").
+*/}}
+{{- define "perennial.scraped" -}}
+{{- $v := .root.Values -}}
+{{- if $v.metrics.scrapeAnnotations -}}
+{{- if or (ne .name "publisher") (not $v.networkPolicy.enabled) $v.networkPolicy.metricsFrom -}}
+true
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 perennial.artifactsClaim: the PersistentVolumeClaim of the artifact store.
 */}}
 {{- define "perennial.artifactsClaim" -}}

@@ -201,8 +201,8 @@ class ChartWiringTest {
   void probesServicesAndScrapeAnnotationsUseThePortTheServiceListensOn() {
     for (RenderedChart chart :
         List.of(
-            Scenarios.defaults().render(),
-            Chart.withRequiredValues().with("http.port", 9090).render())) {
+            scrapedByPrometheus().render(),
+            scrapedByPrometheus().with("http.port", 9090).render())) {
       for (Component component : Component.values()) {
         int listensOn = config(chart, component).httpPort();
         Container container = chart.container(component);
@@ -229,7 +229,7 @@ class ChartWiringTest {
 
   @Test
   void probeAndScrapePathsAnswerOnTheServicesHealthServer() throws Exception {
-    RenderedChart chart = Scenarios.defaults().render();
+    RenderedChart chart = scrapedByPrometheus().render();
     Set<String> paths = new TreeSet<>();
     for (Component component : Component.values()) {
       Container container = chart.container(component);
@@ -980,6 +980,17 @@ class ChartWiringTest {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /**
+   * The required values with the scrapers named in networkPolicy.metricsFrom: every pod is scraped,
+   * the publisher's too (MetricsScrapeChartTest).
+   */
+  private static Chart scrapedByPrometheus() {
+    return Chart.withRequiredValues()
+        .with(
+            "networkPolicy.metricsFrom",
+            List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("app", "prometheus")))));
+  }
 
   private PerennialConfig config(RenderedChart chart, Component component) {
     return chart.config(component, folder);
