@@ -327,6 +327,8 @@ neither is. Fails when both are.
 {{- fail "schemaRegistry.tls: name the registry's CA in caSecret or in caConfigMap, not both" -}}
 {{- else if $tls.caSecret.name -}}
 secret:
+  # 0440: the owner (root) and the pod's fsGroup read it, nobody else.
+  defaultMode: 288
   secretName: {{ $tls.caSecret.name }}
   items:
     - key: {{ $tls.caSecret.key }}
