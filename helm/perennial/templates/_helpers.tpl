@@ -92,7 +92,8 @@ one entry per enabled component, keyed by its name:
   settings     configuration the chart sets for this component only (folders in the pod);
   sharedClaim  whether it mounts the shared claim (the artifact store, release area and reports):
                every component but ingest, which works on Kafka alone;
-  readApi      whether it serves the publisher's read API.
+  readApi      whether it serves the publisher's read API;
+  djl          whether it loads DJL and PyTorch (trains or scores): only these may run on a GPU.
 Templates range over the result (in name order):
   {{- $components := dict }}{{- include "perennial.components" (dict "root" $ "out" $components) }}
 */}}
@@ -103,28 +104,35 @@ Templates range over the result (in name order):
   "ingest" (dict "values" $v.ingest "command" (list "ingest") "kind" "Deployment" "podNameKey" ""
     "secretFiles" (dict "pseudonymisationKey" "perennial.ingest.pseudonym.secret.file" "masterKeys" "perennial.privacy.master.keys.file")
     "secretEnv" (dict) "tenantFiles" (dict)
-    "settings" (ternary (dict "perennial.ingest.input.topics" "per-tenant") (dict) $v.tenantTopics.enabled) "sharedClaim" false "readApi" false)
+    "settings" (ternary (dict "perennial.ingest.input.topics" "per-tenant") (dict) $v.tenantTopics.enabled) "sharedClaim" false "readApi" false "djl" false)
   "trainer-accumulator" (dict "values" $v.trainer.accumulator "command" (list "trainer" "accumulator") "kind" "Deployment" "podNameKey" ""
     "secretFiles" (dict "masterKeys" "perennial.privacy.master.keys.file") "secretEnv" (dict) "tenantFiles" (dict)
-    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "sharedClaim" true "readApi" false)
+    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "sharedClaim" true "readApi" false "djl" false)
   "trainer-worker" (dict "values" $v.trainer.worker "command" (list "trainer" "worker") "kind" "StatefulSet" "podNameKey" "perennial.trainer.worker.id"
     "secretFiles" (dict) "secretEnv" (dict) "tenantFiles" (dict)
-    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "sharedClaim" true "readApi" false)
+    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "sharedClaim" true "readApi" false "djl" true)
   "evaluator" (dict "values" $v.evaluator "command" (list "evaluator") "kind" "StatefulSet" "podNameKey" "perennial.evaluator.instance.id"
     "secretFiles" (dict) "secretEnv" (dict)
     "tenantFiles" (dict "canaries" (dict "prefix" "perennial.evaluator.tenant." "suffix" ".canary.file"))
-    "settings" (dict "perennial.evaluator.evaluation.path" $paths.evaluations) "sharedClaim" true "readApi" false)
+    "settings" (dict "perennial.evaluator.evaluation.path" $paths.evaluations) "sharedClaim" true "readApi" false "djl" true)
   "publisher" (dict "values" $v.publisher "command" (list "publisher") "kind" "Deployment" "podNameKey" ""
     "secretFiles" (dict "signingKey" "perennial.publisher.signing.key.file")
     "secretEnv" (dict "adminToken" "perennial.publisher.admin.token") "tenantFiles" (dict)
     "settings" (dict "perennial.publisher.release.path" $paths.releases "perennial.publisher.api.port" (int $v.readApi.containerPort))
-    "sharedClaim" true "readApi" true)
+    "sharedClaim" true "readApi" true "djl" false)
 -}}
 {{- range $name, $component := $all -}}
 {{- if $component.values.enabled -}}
 {{- $_ := set $.out $name $component -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+perennial.valuesPath: where a component's values live, e.g. trainer-accumulator -> trainer.accumulator.
+*/}}
+{{- define "perennial.valuesPath" -}}
+{{- get (dict "trainer-accumulator" "trainer.accumulator" "trainer-worker" "trainer.worker") . | default . -}}
 {{- end -}}
 
 {{/*
