@@ -93,7 +93,8 @@ one entry per enabled component, keyed by its name:
   sharedClaim  whether it mounts the shared claim (the artifact store, release area and reports):
                every component but ingest, which works on Kafka alone;
   readApi      whether it serves the publisher's read API;
-  djl          whether it loads DJL and PyTorch (trains or scores): only these may run on a GPU.
+  djl          whether it loads DJL and PyTorch (trains or scores): only these may run on a GPU,
+               and only these mount baseModels.volume.
 Templates range over the result (in name order):
   {{- $components := dict }}{{- include "perennial.components" (dict "root" $ "out" $components) }}
 */}}
@@ -110,11 +111,13 @@ Templates range over the result (in name order):
     "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "sharedClaim" true "readApi" false "djl" false)
   "trainer-worker" (dict "values" $v.trainer.worker "command" (list "trainer" "worker") "kind" "StatefulSet" "podNameKey" "perennial.trainer.worker.id"
     "secretFiles" (dict) "secretEnv" (dict) "tenantFiles" (dict)
-    "settings" (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) "sharedClaim" true "readApi" false "djl" true)
+    "settings" (merge (dict "perennial.trainer.worker.work.dir" $paths.trainerWork) (include "perennial.baseModelSetting" (dict "root" .root "key" "perennial.trainer.base.model.path") | fromYaml))
+    "sharedClaim" true "readApi" false "djl" true)
   "evaluator" (dict "values" $v.evaluator "command" (list "evaluator") "kind" "StatefulSet" "podNameKey" "perennial.evaluator.instance.id"
     "secretFiles" (dict) "secretEnv" (dict)
     "tenantFiles" (dict "canaries" (dict "prefix" "perennial.evaluator.tenant." "suffix" ".canary.file"))
-    "settings" (dict "perennial.evaluator.evaluation.path" $paths.evaluations) "sharedClaim" true "readApi" false "djl" true)
+    "settings" (merge (dict "perennial.evaluator.evaluation.path" $paths.evaluations) (include "perennial.baseModelSetting" (dict "root" .root "key" "perennial.evaluator.base.model.path") | fromYaml))
+    "sharedClaim" true "readApi" false "djl" true)
   "publisher" (dict "values" $v.publisher "command" (list "publisher") "kind" "Deployment" "podNameKey" ""
     "secretFiles" (dict "signingKey" "perennial.publisher.signing.key.file")
     "secretEnv" (dict "adminToken" "perennial.publisher.admin.token") "tenantFiles" (dict)
@@ -154,6 +157,22 @@ kafkaCa: /etc/perennial/kafka/ca
 kafkaClient: /etc/perennial/kafka/client
 registryCa: /etc/perennial/schema-registry/ca
 secrets: /etc/perennial/secrets
+baseModels: /var/lib/perennial/base-models
+{{- end -}}
+
+{{/*
+perennial.baseModelSetting: the base model folder setting of the trainer's workers or the evaluator
+("key": its path under baseModels.volume's mount) when baseModels.folder names one; nothing
+otherwise. Use with fromYaml. Call with (dict "root" $ "key" "perennial.evaluator.base.model.path").
+*/}}
+{{- define "perennial.baseModelSetting" -}}
+{{- $models := .root.Values.baseModels -}}
+{{- if $models.folder -}}
+{{- if not $models.volume -}}
+{{- fail "baseModels.folder names a folder of baseModels.volume, which is empty: give the volume holding the base models" -}}
+{{- end -}}
+{{ .key }}: {{ printf "%s/%s" (include "perennial.paths" .root | fromYaml).baseModels $models.folder | quote }}
+{{- end -}}
 {{- end -}}
 
 {{/*

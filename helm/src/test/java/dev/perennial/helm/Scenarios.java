@@ -155,7 +155,9 @@ final class Scenarios {
         .with("secrets.canaries", Map.of("name", CANARY_SECRET, "tenants", CANARY_TENANTS))
         .with("trainer.worker.config", Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1))
         .with("scratch.tmpSizeLimit", "8Gi")
-        .with("schemaRegistry.tls.caSecret.name", REGISTRY_CA_SECRET);
+        .with("schemaRegistry.tls.caSecret.name", REGISTRY_CA_SECRET)
+        .with("baseModels.volume", Map.of("persistentVolumeClaim", Map.of("claimName", "models")))
+        .with("baseModels.folder", "llama-3.2-1b");
   }
 
   /** Every scenario, rendered once per test run: (name, RenderedChart). */
