@@ -234,6 +234,18 @@ true
 {{- end -}}
 
 {{/*
+perennial.sharedClaimUsed: "true" when an enabled component mounts the shared claim (every one but
+ingest), empty otherwise.
+*/}}
+{{- define "perennial.sharedClaimUsed" -}}
+{{- $components := dict -}}
+{{- include "perennial.components" (dict "root" . "out" $components) -}}
+{{- range $component := $components -}}
+{{- if $component.sharedClaim -}}true{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 perennial.artifactsClaim: the PersistentVolumeClaim of the artifact store.
 */}}
 {{- define "perennial.artifactsClaim" -}}
