@@ -61,6 +61,33 @@ class KafkaClientsTest {
   }
 
   @Test
+  void streamsInternalTopicsReplicatedThreeTimesTakeAWriteOnlyOnceTwoReplicasHoldIt() {
+    Map<String, Object> streams =
+        StreamsProperties.builder(config, "perennial-ingest")
+            .deserializationExceptionHandler(LogAndFailExceptionHandler.class)
+            .productionExceptionHandler(DefaultProductionExceptionHandler.class)
+            .build();
+
+    assertThat(streams).containsEntry("topic.min.insync.replicas", "2");
+  }
+
+  @Test
+  void streamsInternalTopicsOfTheBrokersReplicationFactorKeepItsMinimumInSyncReplicas() {
+    Map<String, Object> streams =
+        StreamsProperties.builder(
+                new PerennialConfig(
+                    Map.of(
+                        "bootstrap.servers", "kafka:9092",
+                        "schema.registry.url", "http://registry:8081")),
+                "perennial-ingest")
+            .deserializationExceptionHandler(LogAndFailExceptionHandler.class)
+            .productionExceptionHandler(DefaultProductionExceptionHandler.class)
+            .build();
+
+    assertThat(streams).doesNotContainKey("topic.min.insync.replicas");
+  }
+
+  @Test
   void streamsRunExactlyOnceWithTheHandlersTheApplicationChose() {
     Map<String, Object> streams =
         StreamsProperties.builder(config, "perennial-ingest")

@@ -126,6 +126,34 @@ class TopicCatalogTest {
   }
 
   @Test
+  void aTopicReplicatedThreeTimesTakesAWriteOnlyOnceTwoReplicasHoldIt() {
+    // acks=all waits for the in-sync replicas only: with the brokers' default of 1, a write one
+    // replica holds is acknowledged, and lost with that broker
+    assertThat(catalog.specs())
+        .allSatisfy(
+            spec ->
+                assertThat(spec.configs())
+                    .as(spec.name())
+                    .containsEntry("min.insync.replicas", "2"));
+  }
+
+  @Test
+  void belowThreeReplicasTheBrokersMinimumInSyncReplicasStands() {
+    for (String replicationFactor : List.of("-1", "1", "2")) {
+      TopicCatalog fewer =
+          TopicCatalog.from(
+              new PerennialConfig(
+                  Map.of(
+                      "bootstrap.servers", "kafka:9092",
+                      "schema.registry.url", "http://registry:8081",
+                      "perennial.topic.replication.factor", replicationFactor)));
+      assertThat(fewer.specs())
+          .as("replication factor %s", replicationFactor)
+          .allSatisfy(spec -> assertThat(spec.configs()).doesNotContainKey("min.insync.replicas"));
+    }
+  }
+
+  @Test
   void everyTopicGetsTheConfiguredPartitionsAndReplicationFactor() {
     assertThat(catalog.specs())
         .allSatisfy(
