@@ -644,7 +644,7 @@ KafkaTopics and KafkaUsers both name their objects this way.
 
 {{/*
 perennial.topicConfig: the settings of a topic of one kind (see perennial.topics), as core's
-TopicCatalog gives them. Call with (dict "topics" .Values.topics "kind" "content").
+TopicCatalog gives them (min.insync.replicas 2 from a replication factor of 3 on). Call with (dict "topics" .Values.topics "kind" "content").
 */}}
 {{- define "perennial.topicConfig" -}}
 {{- $topics := .topics -}}
@@ -663,5 +663,8 @@ max.compaction.lag.ms: {{ $topics.keysMaxCompactionLagMs | int64 | quote }}
 min.compaction.lag.ms: "0"
 file.delete.delay.ms: "1000"
 message.timestamp.type: LogAppendTime
+{{- end }}
+{{- if ge (int $topics.replicationFactor) 3 }}
+min.insync.replicas: "2"
 {{- end }}
 {{- end -}}

@@ -70,7 +70,8 @@ public class PerennialConfig extends AbstractConfig {
   private static final String TOPIC_REPLICATION_FACTOR_DOC =
       "Replication factor of each Perennial topic when it is created; -1 takes the broker's"
           + " default.replication.factor. Also the replication factor of Kafka Streams' internal"
-          + " topics.";
+          + " topics. From 3 on, these topics all get min.insync.replicas=2 (acks=all waits only"
+          + " for the in-sync replicas); below 3 the brokers' setting stands.";
 
   public static final String TOPIC_RETENTION_MS_CONFIG = "perennial.topic.retention.ms";
   public static final long TOPIC_RETENTION_MS_DEFAULT = Duration.ofDays(7).toMillis();

@@ -29,7 +29,11 @@ public final class KafkaClients {
     return properties;
   }
 
-  /** An idempotent producer that waits for every in-sync replica: no duplicates, no loss. */
+  /**
+   * An idempotent producer that waits for every in-sync replica: no duplicates, and no loss of an
+   * acknowledged write while {@code min.insync.replicas} is at least 2 (what {@link TopicCatalog}
+   * sets on topics of 3 replicas or more).
+   */
   public static Map<String, Object> producer(PerennialConfig config, String clientId) {
     Map<String, Object> properties = new HashMap<>(config.clientProperties());
     enforce(properties, ProducerConfig.CLIENT_ID_CONFIG, requireText(clientId, "clientId"));

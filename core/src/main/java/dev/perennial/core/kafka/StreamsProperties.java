@@ -4,6 +4,7 @@ import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.StreamsSettings;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -11,11 +12,11 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 
 /**
  * The base properties of a Kafka Streams application: exactly-once processing, the replication
- * factor of internal topics, record time that no record's timestamp can break ({@link
- * SaneTimestampExtractor}), RocksDB stores within one bounded memory budget ({@link
- * BoundedRocksDbConfigSetter}, {@link StreamsSettings}' keys when the config defines them, else
- * their defaults), and exception handlers that each application must choose explicitly ({@link
- * #build()} refuses to guess).
+ * factor and {@code min.insync.replicas} of internal topics (as {@link TopicCatalog}'s), record
+ * time that no record's timestamp can break ({@link SaneTimestampExtractor}), RocksDB stores within
+ * one bounded memory budget ({@link BoundedRocksDbConfigSetter}, {@link StreamsSettings}' keys when
+ * the config defines them, else their defaults), and exception handlers that each application must
+ * choose explicitly ({@link #build()} refuses to guess).
  *
  * <pre>{@code
  * Map<String, Object> props = StreamsProperties.builder(config, "perennial-ingest")
@@ -78,6 +79,12 @@ public final class StreamsProperties {
         properties, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     properties.putIfAbsent(
         StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+    // the internal topics take an acknowledged write only as the catalog's topics do
+    TopicCatalog.minInsyncReplicas(config.topicReplicationFactor())
+        .ifPresent(
+            value ->
+                properties.putIfAbsent(
+                    StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), value));
     properties.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         deserializationExceptionHandler);

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
@@ -64,6 +65,17 @@ public record TopicCatalog(
     return new TopicSpec(name(topic), partitions, replicationFactor, configs(topic));
   }
 
+  /**
+   * The {@code min.insync.replicas} of a topic replicated {@code replicationFactor} times: 2 from 3
+   * replicas on, so that a write acknowledged to an {@code acks=all} producer is held by two
+   * brokers (the brokers' default of 1 acknowledges a write one replica holds, lost with that
+   * broker) while one broker may be down; empty below 3 replicas (or the broker's default factor),
+   * where the brokers' own setting stands.
+   */
+  public static Optional<String> minInsyncReplicas(short replicationFactor) {
+    return replicationFactor >= 3 ? Optional.of("2") : Optional.empty();
+  }
+
   /** Every topic of the catalog, in {@link PerennialTopic}'s order. */
   public List<TopicSpec> specs() {
     return Arrays.stream(PerennialTopic.values()).map(this::spec).toList();
@@ -89,6 +101,8 @@ public record TopicCatalog(
           configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
       case SHREDDING -> configs.putAll(shreddingConfigs());
     }
+    minInsyncReplicas(replicationFactor)
+        .ifPresent(value -> configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, value));
     return configs;
   }
 

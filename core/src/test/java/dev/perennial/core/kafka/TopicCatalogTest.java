@@ -50,7 +50,8 @@ class TopicCatalogTest {
     for (PerennialTopic topic :
         new PerennialTopic[] {PerennialTopic.CONSENT, PerennialTopic.RELEASES}) {
       assertThat(catalog.spec(topic).configs())
-          .containsExactly(Map.entry("cleanup.policy", "compact"));
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("cleanup.policy", "compact", "min.insync.replicas", "2"));
     }
   }
 
@@ -98,7 +99,13 @@ class TopicCatalogTest {
         }) {
       assertThat(catalog.spec(topic).configs())
           .containsExactlyInAnyOrderEntriesOf(
-              Map.of("cleanup.policy", "delete", "retention.ms", "31536000000"));
+              Map.of(
+                  "cleanup.policy",
+                  "delete",
+                  "retention.ms",
+                  "31536000000",
+                  "min.insync.replicas",
+                  "2"));
     }
   }
 

@@ -9,6 +9,7 @@ import dev.perennial.core.kafka.TopicSpec;
 import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,13 +119,17 @@ public final class PseudonymSecretGuard {
     log.info("Pseudonym secret: fingerprint {} recorded in {}", configured, topic);
   }
 
-  /** Compacted (the latest fingerprint stays for good), one partition (one order). */
+  /**
+   * Compacted (the latest fingerprint stays for good), one partition (one order), the catalog's
+   * replication and {@code min.insync.replicas}.
+   */
   static TopicSpec spec(String topic, IngestConfig config) {
-    return new TopicSpec(
-        topic,
-        1,
-        TopicCatalog.from(config).replicationFactor(),
-        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    short replicationFactor = TopicCatalog.from(config).replicationFactor();
+    Map<String, String> configs = new HashMap<>();
+    configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    TopicCatalog.minInsyncReplicas(replicationFactor)
+        .ifPresent(value -> configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, value));
+    return new TopicSpec(topic, 1, replicationFactor, configs);
   }
 
   /** The records of the secret's key, in order; other keys (none today) are not its. */
