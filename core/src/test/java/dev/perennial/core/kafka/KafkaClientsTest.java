@@ -60,6 +60,33 @@ class KafkaClientsTest {
         .containsEntry("security.protocol", "SASL_SSL");
   }
 
+  /** A client configuration an operator carried over, as README invites, resetting to the end. */
+  private final PerennialConfig resettingToTheEnd =
+      new PerennialConfig(
+          Map.of(
+              "bootstrap.servers", "kafka:9092",
+              "schema.registry.url", "http://registry:8081",
+              "auto.offset.reset", "latest"));
+
+  @Test
+  void aConsumerWithoutAnOffsetStartsAtTheBeginningWhateverTheConfigurationSays() {
+    // "latest" would skip every job, candidate or verdict written before the group first joined
+    assertThat(KafkaClients.consumer(resettingToTheEnd, "perennial-evaluator"))
+        .containsEntry("auto.offset.reset", "earliest");
+  }
+
+  @Test
+  void aStreamsApplicationWithoutAnOffsetStartsAtTheBeginningWhateverTheConfigurationSays() {
+    // "latest" would skip the documents or examples written before the application first ran
+    Map<String, Object> streams =
+        StreamsProperties.builder(resettingToTheEnd, "perennial-ingest")
+            .deserializationExceptionHandler(LogAndFailExceptionHandler.class)
+            .productionExceptionHandler(DefaultProductionExceptionHandler.class)
+            .build();
+
+    assertThat(streams).containsEntry("auto.offset.reset", "earliest");
+  }
+
   @Test
   void streamsInternalTopicsReplicatedThreeTimesTakeAWriteOnlyOnceTwoReplicasHoldIt() {
     Map<String, Object> streams =
