@@ -21,6 +21,13 @@ public final class KafkaClients {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaClients.class);
 
+  /**
+   * Where a group without a committed offset starts: the beginning, whatever a carried-over client
+   * configuration says ({@code latest} would skip everything written before the group first joined:
+   * jobs, candidates, verdicts, documents, examples).
+   */
+  static final String EARLIEST = "earliest";
+
   private KafkaClients() {}
 
   public static Map<String, Object> admin(PerennialConfig config, String clientId) {
@@ -55,7 +62,7 @@ public final class KafkaClients {
 
   /**
    * A consumer that sees only committed transactional records, commits offsets itself and starts at
-   * the beginning of a partition it has no offset for.
+   * the beginning of a partition it has no offset for (each whatever the configuration says).
    */
   public static Map<String, Object> consumer(PerennialConfig config, String groupId) {
     Map<String, Object> properties = new HashMap<>(config.clientProperties());
@@ -65,7 +72,7 @@ public final class KafkaClients {
         ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
     enforce(properties, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    properties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    enforce(properties, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, EARLIEST);
     return properties;
   }
 

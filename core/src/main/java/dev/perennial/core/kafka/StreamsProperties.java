@@ -4,6 +4,7 @@ import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.StreamsSettings;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -77,6 +78,10 @@ public final class StreamsProperties {
     KafkaClients.enforce(properties, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     KafkaClients.enforce(
         properties, StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // Streams' own default, kept against a carried-over client configuration: a new application
+    // reads its input from the beginning
+    KafkaClients.enforce(
+        properties, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, KafkaClients.EARLIEST);
     properties.putIfAbsent(
         StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
     // the internal topics take an acknowledged write only as the catalog's topics do
