@@ -1,11 +1,13 @@
 package dev.perennial.evaluator.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.testing.TestAdapters;
+import dev.perennial.model.ModelException;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.ModelRuntime;
@@ -126,6 +128,33 @@ class BatchScorerTest {
       assertThat(scorer.stats().cachedRows()).isEqualTo(computed);
       Workload texts = workloads().get(2);
       assertThat(twice.scores(texts)).isEqualTo(once.scores(texts));
+    }
+  }
+
+  /**
+   * The evaluator stops a batch in progress by interrupting its scoring thread (SIGTERM mid-batch:
+   * its verdicts would be thrown away, and the pod's grace period is shorter than a large batch).
+   */
+  @Test
+  void aScorerWhoseThreadIsInterruptedStopsInsteadOfScoringEveryRow() {
+    try (BatchScorer scorer =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(8, 6, 128, 34))) {
+      // the base is loaded before the interrupt: only the passes are left to stop
+      scorer.run(
+          List.of(Workload.score(ModelRef.BASE, "warm-up", questions.subList(0, 1))), adapters);
+      long warmUp = scorer.stats().baseRows();
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> scorer.run(workloads(), adapters))
+            .isInstanceOf(ModelException.class)
+            .hasMessageContaining("interrupted");
+        assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(scorer.stats().baseRows()).isEqualTo(warmUp);
+      assertThat(scorer.stats().sharedRows()).isZero();
+      assertThat(scorer.stats().singleRows()).isZero();
     }
   }
 }
