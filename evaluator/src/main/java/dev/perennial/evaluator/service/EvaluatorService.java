@@ -140,7 +140,7 @@ public final class EvaluatorService implements Service {
   private final MeterRegistry meters;
   private ReleaseView releases;
   private LoopThread loop;
-  private Running current;
+  private volatile Running current;
   private int failedAttempts;
   private int failedReleaseReads;
   private volatile int waitingCount;
@@ -622,7 +622,7 @@ public final class EvaluatorService implements Service {
     log.error("Evaluator stopped consuming: {}", message, cause);
   }
 
-  /** Stops consuming, waits for the batch in progress, closes the clients and the models. */
+  /** Stops consuming, stops the batch in progress, closes the clients and the models. */
   @Override
   public void close() {
     if (loop != null) {
@@ -633,6 +633,13 @@ public final class EvaluatorService implements Service {
       LoopStop.await(stopped, Duration.ofSeconds(120), consumer::wakeup, "evaluator");
     }
     readiness = Readiness.notReady("stopped");
+    // A batch still scoring is stopped at its next pass, not waited for: the loop has ended, so its
+    // verdicts would never be committed (the next instance reads its candidates again), and a large
+    // batch outlasts the pod's grace period.
+    Running batch = current;
+    if (batch != null && batch.outcome().cancel(true)) {
+      log.info("Stopped evaluating {} candidate(s); they are read again", batch.records().size());
+    }
     scoring.submit(evaluators::close);
     scoring.shutdown();
     try {

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An evaluator stopped in the middle of a batch (SIGTERM: {@code ServiceProcess} closes the
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * instance evaluates the candidate once.
  */
 class EvaluatorStopIT {
+
+  private static final Logger log = LoggerFactory.getLogger(EvaluatorStopIT.class);
 
   @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
   @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
@@ -125,7 +129,11 @@ class EvaluatorStopIT {
       }
       assertThat(progress.toString()).contains("Evaluating 1 candidate(s)");
     } finally {
+      long closing = System.nanoTime();
       first.close(); // what ServiceProcess does on SIGTERM
+      log.info(
+          "The evaluator stopped {} ms after close, mid-batch",
+          (System.nanoTime() - closing) / 1_000_000);
     }
 
     assertThat(progress.toString())

@@ -75,6 +75,7 @@ public final class Generator {
       Options options) {
     List<String> outputs = new ArrayList<>(prompts.size());
     for (int from = 0; from < prompts.size(); from += options.batchSize()) {
+      Interruption.check("generation");
       int to = Math.min(prompts.size(), from + options.batchSize());
       long[] rowAdapters = null;
       if (adapters != null) {
@@ -159,6 +160,7 @@ public final class Generator {
       int stepWidth = width;
       int keys = width;
       for (int step = 0; step < options.maxNewTokens(); step++) {
+        Interruption.check("generation");
         long[] next;
         try (NDManager pass = generation.newSubManager()) {
           AdapterDelta delta = adapterRows == null ? null : adapters.forRows(adapterRows);

@@ -162,6 +162,7 @@ public final class Scorer {
       PerBatch<T> perBatch) {
     List<T> values = new ArrayList<>(examples.size());
     for (int from = 0; from < examples.size(); from += batchSize) {
+      Interruption.check("scoring");
       int to = Math.min(examples.size(), from + batchSize);
       List<TokenizedExample> rows = new ArrayList<>(to - from);
       for (int i = from; i < to; i++) {
