@@ -4,29 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.alias.AliasCommandProcessor;
 import dev.perennial.publisher.config.Aliases;
-import dev.perennial.publisher.config.RetractionPolicy;
-import dev.perennial.publisher.config.TenantPolicy;
-import dev.perennial.publisher.manifest.Json;
-import dev.perennial.publisher.publish.Decision;
-import dev.perennial.publisher.publish.VerdictProcessor;
 import dev.perennial.publisher.retract.Retractions;
-import dev.perennial.publisher.sign.ManifestScreen;
-import dev.perennial.publisher.sign.ReleaseVerifier;
-import dev.perennial.publisher.sign.SigningKey;
+import dev.perennial.publisher.testing.RewrittenManifests;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ReleaseRef;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,52 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QuarantinedReleaseRecordTest {
 
-  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
-  private static final TenantPolicy POLICY = new TenantPolicy(true, RetractionPolicy.REPLACEMENT);
+  private static final AdapterKey KEY = RewrittenManifests.KEY;
   private static final String FORGED = "sha256:" + "f".repeat(64);
 
   @TempDir Path folder;
 
-  private final SigningKey signingKey = SigningKey.generate();
   private ReleaseRegistry registry;
 
   /** v1 then v2 published (v2 stable), v2's manifest rewritten, the publisher restarted. */
   @BeforeEach
-  void restartOverAForgedStableManifest() throws Exception {
-    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
-    ReleaseArea area = new ReleaseArea(folder.resolve("releases"));
-    area.publishKey(signingKey);
-    VerdictProcessor verdicts =
-        new VerdictProcessor(
-            area,
-            store,
-            signingKey,
-            tenant -> POLICY,
-            "pub",
-            Clock.fixed(TestVerdicts.AT, ZoneOffset.UTC));
-    ReleaseRegistry published = ReleaseRegistry.empty();
-    AdapterRelease latest = null;
-    for (int version = 1; version <= 2; version++) {
-      Decision decision =
-          verdicts.process(
-              published,
-              TestVerdicts.passed(
-                  TestVerdicts.candidate(
-                      store, KEY.toString(), "cand-" + version, version == 1 ? null : 1)));
-      published = published.with(decision.state().orElseThrow());
-      latest = decision.releases().get(decision.releases().size() - 1);
-    }
-    assertThat(published.get(KEY).alias(Aliases.STABLE)).contains(2);
-    Path manifest = area.folder(KEY, 2).resolve("manifest.json");
-    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(manifest));
-    ((ObjectNode) tree.path("candidate")).put("location", FORGED);
-    Files.write(manifest, Json.MAPPER.writeValueAsBytes(tree));
-    ReleaseVerifier pinned = ReleaseVerifier.withPinnedKeys(List.of(signingKey.publicKey()));
-    registry =
-        new ManifestScreen(pinned)
-            .screen(
-                RegistryRebuild.rebuild(area.scan(true), Map.of(KEY.toString(), latest))
-                    .registry());
+  void restartOverAForgedStableManifest() {
+    RewrittenManifests area = new RewrittenManifests(folder, 2);
+    assertThat(area.published().get(KEY).alias(Aliases.STABLE)).contains(2);
+    area.rewrite(2, tree -> ((ObjectNode) tree.path("candidate")).put("location", FORGED));
+    registry = area.restart();
     assertThat(registry.quarantine(KEY, 2)).isPresent();
   }
 
