@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.crypto.Ed25519Signatures;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.alias.AliasCommandProcessor;
@@ -336,21 +337,30 @@ class WeightPurgeTest {
     AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
     publish(first);
     publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
+    Digest weights = Digest.parse("sha256:" + first.getFileDigests().get(WEIGHTS));
     // a blob no release names (a training shard, say) that the forged manifest claims as weights
     Digest other = store.put("not this release's weights".getBytes(UTF_8));
     retractAndCrashBeforeThePurge();
     forgeWeightsDigest(1, other);
 
-    purge.completeRetracted(restart().registry());
+    List<WeightPurge.Result> purged = purge.completeRetracted(restart().registry());
 
     assertThat(store.exists(other)).as("a blob the forged manifest names").isTrue();
-    assertThat(PurgeNotice.isPurged(v(1)))
-        .as("a purge notice signed over what the forged manifest says")
-        .isFalse();
+    assertThat(purged).singleElement().satisfies(r -> assertThat(r.blobs()).contains(weights));
+    assertThat(store.exists(weights)).as("the erased data's weights, by what v1 holds").isFalse();
+    assertThat(v(1)).isDirectoryNotContaining("glob:**/" + WEIGHTS);
+    PurgeNotice notice = PurgeNotice.read(v(1)).orElseThrow();
+    assertThat(notice.files())
+        .as("the notice names what the folder held, not what the forged manifest says")
+        .containsExactly(Map.entry(WEIGHTS, weights));
+    assertThat(
+            Ed25519Signatures.verify(
+                signingKey.publicKey(), notice.bytes(), ReleaseArea.readPurgeSignature(v(1))))
+        .isTrue();
   }
 
   @Test
-  void aQuarantinedRetractedReleaseIsPurgedAtTheFirstStartWhereItsManifestVerifiesAgain()
+  void aQuarantinedRetractedReleaseIsPurgedAtStartAndVerifiesOnceItsManifestIsRestored()
       throws Exception {
     AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
     publish(first);
@@ -368,10 +378,35 @@ class WeightPurgeTest {
     assertThat(forged.registry().quarantine(KEY, 1))
         .hasValueSatisfying(reason -> assertThat(reason).contains("does not verify"));
     assertThat(forged.registry().quarantine(KEY, 2)).isEmpty();
-    assertThat(whileForged).isEmpty();
-    assertThat(restored).singleElement().satisfies(r -> assertThat(r.blobs()).contains(weights));
+    assertThat(whileForged)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.files()).containsExactly(WEIGHTS);
+              assertThat(r.blobs()).contains(weights);
+            });
     assertThat(store.exists(weights)).isFalse();
-    assertThat(verifies(1)).isTrue();
+    assertThat(restored).as("nothing left to purge").isEmpty();
+    assertThat(verifies(1)).as("the notice names the files the restored manifest lists").isTrue();
+  }
+
+  @Test
+  void aQuarantinedRetractedReleasesPurgeKeepsTheBlobsAVerifiedServedReleaseHolds()
+      throws Exception {
+    AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    publish(first);
+    // the same files (the same blobs) released again as v2, which stays served and verifies
+    publish(AdapterCandidate.newBuilder(first).setCandidateId("cand-2").setJobId("j2").build());
+    Digest weights = Digest.parse("sha256:" + first.getFileDigests().get(WEIGHTS));
+    retractAndCrashBeforeThePurge();
+    forgeWeightsDigest(1, Digest.of("forged".getBytes(UTF_8)));
+
+    List<WeightPurge.Result> purged = purge.completeRetracted(restart().registry());
+
+    assertThat(v(1)).isDirectoryNotContaining("glob:**/" + WEIGHTS);
+    assertThat(purged).singleElement().satisfies(r -> assertThat(r.shared()).contains(weights));
+    assertThat(store.exists(weights)).as("the blob served v2 names").isTrue();
+    assertThat(verifies(2)).isTrue();
   }
 
   @Test
