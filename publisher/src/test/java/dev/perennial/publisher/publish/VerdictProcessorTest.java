@@ -400,4 +400,63 @@ class VerdictProcessorTest {
             "learning: 0.01000 [-0.02000, 0.04000] n 12 at 99.9 % (must be GREATER_OR_EQUAL 0.05 at"
                 + " the lower bound)");
   }
+
+  @Test
+  void aVerdictWhoseErasureRequestIdIsNoIdIsAuditedAsUnreadableAndActsOnNothing() {
+    // The request id would go into the manifest, the RETRACTED records' reasons, audit events
+    process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    String forged = "erase-7\n2026-01-02 03:04:05 INFO forged line";
+    for (EvaluationVerdict verdict :
+        List.of(
+            TestVerdicts.passed(retrainFor(forged, "cand-2")),
+            TestVerdicts.failedLeakage(retrainFor(forged, "cand-3")),
+            TestVerdicts.passed(retrainFor("e".repeat(100_000), "cand-4")))) {
+
+      Decision decision = process(verdict);
+
+      assertThat(decision.outcome()).isEqualTo(Outcome.UNREADABLE);
+      assertThat(decision.releases()).isEmpty();
+      assertThat(decision.state()).isEmpty();
+      assertThat(decision.audits())
+          .singleElement()
+          .satisfies(
+              audit -> {
+                assertThat(audit.getAction()).isEqualTo(AuditEvents.RECORD_UNREADABLE);
+                assertThat(audit.getReason() + audit.getDetails())
+                    .contains("erasure request id", "not shown")
+                    .doesNotContain("forged line", "e".repeat(1_000));
+              });
+    }
+    assertThat(area.folder(KEY, 2)).doesNotExist();
+    assertThat(registry.get(KEY).isRetracted(1)).isFalse();
+  }
+
+  @Test
+  void aVerdictWhoseCandidatesJobIdIsNoIdIsAuditedAsUnreadable() {
+    AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+    candidate.setJobId("job-1\n2026-01-02 03:04:05 INFO forged line");
+
+    Decision decision = process(TestVerdicts.insufficientEvidence(candidate));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.UNREADABLE);
+    assertThat(decision.audits())
+        .singleElement()
+        .satisfies(
+            audit ->
+                assertThat(audit.getReason() + audit.getDetails())
+                    .contains("job id", "not shown")
+                    .doesNotContain("forged line"));
+  }
+
+  /** An ERASURE retrain of v1 whose erasure request id is {@code requestId}. */
+  private AdapterCandidate retrainFor(String requestId, String candidateId) {
+    AdapterCandidate retrain = TestVerdicts.candidate(store, "acme/support", candidateId, 1);
+    retrain.setErasure(
+        ErasureDetails.newBuilder()
+            .setRequestId(requestId)
+            .setSubjectPseudonym("p-0123456789abcdef")
+            .setAffectedVersions(List.of(1))
+            .build());
+    return retrain;
+  }
 }

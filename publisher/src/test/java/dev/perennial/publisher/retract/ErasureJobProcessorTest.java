@@ -159,4 +159,32 @@ class ErasureJobProcessorTest {
       }
     }
   }
+
+  @Test
+  void anErasureJobWhoseJobIdIsNoIdIsAuditedAsUnreadableWithoutRepeatingIt() {
+    // The job id goes into retraction files, audit events' reasons and details, and log lines
+    String forged = "job-1\n2026-01-02 03:04:05 INFO forged line";
+    for (String key : List.of("strict/support", "acme/support")) {
+      for (String jobId : List.of(forged, "j".repeat(100_000))) {
+        TrainingJob job = TestVerdicts.erasureJob(key, "job-ok", List.of(1, 2));
+        job.setJobId(jobId);
+
+        Decision decision = processor.process(registryWith(key, 2), job);
+
+        assertThat(decision.outcome()).isEqualTo(Outcome.UNREADABLE);
+        assertThat(decision.releases()).isEmpty();
+        assertThat(decision.state()).isEmpty();
+        assertThat(decision.audits())
+            .singleElement()
+            .satisfies(
+                audit -> {
+                  assertThat(audit.getAction()).isEqualTo(AuditEvents.RECORD_UNREADABLE);
+                  assertThat(audit.getReason() + audit.getDetails())
+                      .contains("job id", "not shown")
+                      .doesNotContain("forged line", "j".repeat(1_000));
+                });
+        assertThat(schedule.pending(AdapterKey.parse(key), jobId)).isEmpty();
+      }
+    }
+  }
 }

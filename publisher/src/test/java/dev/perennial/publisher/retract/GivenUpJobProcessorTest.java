@@ -13,6 +13,7 @@ import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.SkipReason;
@@ -238,5 +239,31 @@ class GivenUpJobProcessorTest {
 
     assertThat(schedule.givenUp()).isEmpty();
     assertThat(loadedSchedule().givenUp()).isEmpty();
+  }
+
+  @Test
+  void aGiveUpWhoseJobIdIsNoIdIsAuditedAsUnreadableAndNoted() {
+    RetractionSchedule schedule = loadedSchedule();
+    String forged = "job-9\n2026-01-02 03:04:05 INFO forged line";
+    JobGivenUp givenUp = TestVerdicts.givenUp(job, null, "3 attempts failed: OOM");
+    givenUp.setJobId(forged);
+
+    Decision decision =
+        new GivenUpJobProcessor(schedule, "test-publisher", at(GIVEN_UP_READ))
+            .process(registry, givenUp);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.UNREADABLE);
+    assertThat(decision.releases()).isEmpty();
+    assertThat(decision.audits())
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getAction()).isEqualTo(AuditEvents.RECORD_UNREADABLE);
+              assertThat(audit.getReason() + audit.getDetails())
+                  .contains("job id", "not shown")
+                  .doesNotContain("forged line");
+            });
+    assertThat(schedule.givenUp(KEY, forged)).isEmpty();
+    assertThat(loadedSchedule().givenUp(KEY, forged)).as("nothing written").isEmpty();
   }
 }
