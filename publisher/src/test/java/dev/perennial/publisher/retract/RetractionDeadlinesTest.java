@@ -178,4 +178,37 @@ class RetractionDeadlinesTest {
         .contains(ScheduledRetraction.FORMAT);
     assertThat(folder.resolve("0123.json")).exists();
   }
+
+  @Test
+  void aRetractionFileWhoseIdsAreNoIdsIsNamedAsUnreadableWithoutRepeatingThem() throws IOException {
+    // what the publisher wrote names ids only; one that names a line break was written by another
+    String forged = "job-9\n2026-01-02 03:04:05 INFO forged line";
+    RetractionSchedule writer = new RetractionSchedule(area);
+    writer.add(new ScheduledRetraction(KEY, forged, "erase-1", List.of(2), TestVerdicts.AT));
+    writer.add(new ScheduledRetraction(KEY, "job-10", forged, List.of(2), TestVerdicts.AT));
+    writer.noteGivenUp(
+        new GivenUpErasure(
+            KEY,
+            forged,
+            "FAILED",
+            Optional.empty(),
+            "3 attempts failed",
+            "worker-1",
+            TestVerdicts.AT,
+            TestVerdicts.AT));
+    // and one whose name is not the one the publisher gives it
+    Path folder = area.resolve(RetractionSchedule.FOLDER);
+    Files.write(
+        folder.resolve("0123.json"),
+        new ScheduledRetraction(KEY, forged, "erase-1", List.of(2), TestVerdicts.AT).bytes());
+
+    RetractionSchedule schedule = loadedSchedule();
+
+    assertThat(schedule.pending()).isEmpty();
+    assertThat(schedule.givenUp(KEY, forged)).isEmpty();
+    assertThat(schedule.problems())
+        .hasSize(4)
+        .allSatisfy(
+            problem -> assertThat(problem).contains("not shown").doesNotContain("forged line"));
+  }
 }
