@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * <p>Each key's state also holds its quarantined releases ({@link KeyState#quarantined}): those
  * whose manifest, as read from the release area, did not verify when it was read (at start, or when
  * the area was read again after a failed transaction). Nothing acts on such a manifest: the weight
- * purge leaves the release alone, the read API lists the version as quarantined instead of its
- * fields, and {@code releases.v1} records name neither its location nor its digests.
+ * purge goes by what the release's folder holds, the read API lists the version as quarantined
+ * instead of its fields, and {@code releases.v1} records name neither its location nor its digests.
  */
 public final class ReleaseRegistry {
 

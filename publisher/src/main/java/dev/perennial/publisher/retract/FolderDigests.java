@@ -2,13 +2,17 @@ package dev.perennial.publisher.retract;
 
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.AdapterFiles;
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.release.ReleaseArea;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -26,16 +30,37 @@ final class FolderDigests {
    *     cannot tell what a release holds deletes nothing from the store)
    */
   static SortedSet<Digest> of(Path folder) {
-    SortedSet<Digest> digests = new TreeSet<>();
+    return new TreeSet<>(files(folder).values());
+  }
+
+  /**
+   * The weight files the folder holds, name to the digest of its bytes: every regular file (no
+   * link) with a release file name ({@link ReleaseArea#isValidFileName}: not the manifest, the
+   * purge notice or their signatures) but {@value AdapterFiles#CONFIG_FILE}. What the purge of a
+   * release whose manifest is not to be believed deletes, whatever that manifest lists.
+   *
+   * @throws PublisherException when the folder or one of its files cannot be read
+   */
+  static SortedMap<String, Digest> weightFiles(Path folder) {
+    SortedMap<String, Digest> weights = new TreeMap<>(files(folder));
+    weights
+        .keySet()
+        .removeIf(name -> !ReleaseArea.isValidFileName(name) || !AdapterFiles.holdsWeights(name));
+    return weights;
+  }
+
+  /** Every regular file (no link) of the folder, name to digest. */
+  private static SortedMap<String, Digest> files(Path folder) {
+    SortedMap<String, Digest> files = new TreeMap<>();
     try (Stream<Path> entries = Files.list(folder)) {
       for (Path entry : entries.toList()) {
         if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
-          digests.add(Digest.of(entry));
+          files.put(entry.getFileName().toString(), Digest.of(entry));
         }
       }
     } catch (IOException | UncheckedIOException | PerennialException e) {
       throw new PublisherException("Cannot read the files of " + folder + ": " + e, e);
     }
-    return digests;
+    return files;
   }
 }

@@ -1,9 +1,9 @@
 package dev.perennial.publisher.retract;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.crypto.Ed25519Signatures;
 import dev.perennial.core.store.AdapterFiles;
 import dev.perennial.core.store.ArtifactStore;
-import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.PurgeNotice;
@@ -46,9 +46,12 @@ import org.slf4j.LoggerFactory;
  * erased data's weights must go.
  *
  * <p>It never acts on a manifest that did not verify when the publisher read it ({@link
- * ReleaseRegistry#quarantine}): a quarantined retracted release is not purged (logged, and purged
- * at a start where its manifest verifies again), and a quarantined release that is not retracted
- * holds the blobs of the files its folder holds, whatever its manifest claims.
+ * ReleaseRegistry#quarantine}). A quarantined retracted release is purged by what its folder holds
+ * ({@link FolderDigests#weightFiles}): those files go, with the blobs of their actual bytes, and
+ * its notice names them with those digests; its folder index ({@code artifactLocation}) is known
+ * only from the manifest, so it stays until a start where that verifies. A quarantined release
+ * that is not retracted holds the blobs of the files its folder holds, whatever its manifest
+ * claims. No blob a release that is not retracted holds is deleted.
  */
 public final class WeightPurge {
 
@@ -118,6 +121,15 @@ public final class WeightPurge {
   }
 
   /**
+   * Whether a retracted release whose manifest is quarantined still has weight files in its folder
+   * (by what it holds), or no purge notice yet.
+   */
+  private static boolean needsPurgeByFolder(StoredRelease release) {
+    return !PurgeNotice.isPurged(release.folder())
+        || !FolderDigests.weightFiles(release.folder()).isEmpty();
+  }
+
+  /**
    * Purges one retracted version (nothing when it is not retracted or has no folder).
    *
    * @param registry the state after the retraction: which releases still hold which blobs
@@ -137,26 +149,24 @@ public final class WeightPurge {
     if (!state.isRetracted(version) || release.isEmpty()) {
       return Optional.empty();
     }
-    Optional<String> quarantined = registry.quarantine(key, version);
-    if (quarantined.isPresent()) {
-      throw new PublisherException(
-          key
-              + " v"
-              + version
-              + " is quarantined, so its weights are not purged until its manifest verifies ("
-              + quarantined.get()
-              + ")");
-    }
+    boolean quarantined = registry.quarantine(key, version).isPresent();
     ReleaseManifest manifest = release.get().manifest();
-    SortedMap<String, Digest> weights = weightFiles(manifest);
+    // a quarantined manifest is not believed: what the folder holds goes, named as it is
+    SortedMap<String, Digest> weights =
+        quarantined ? FolderDigests.weightFiles(release.get().folder()) : weightFiles(manifest);
+    SortedSet<Digest> held = heldBlobs(registry);
+    SortedSet<Digest> candidates = new TreeSet<>(weights.values());
+    if (quarantined) {
+      // weight files a crashed purge deleted already: their blobs, as its own notice names them
+      candidates.addAll(noticedBlobs(release.get()));
+    } else {
+      location(manifest).ifPresent(candidates::add);
+    }
     List<String> files =
         area.purge(
             release.get(),
             PurgeNotice.of(key, version, weights, signer.keyId(), clock.instant(), retraction),
             signer);
-    SortedSet<Digest> held = heldBlobs(registry);
-    SortedSet<Digest> candidates = new TreeSet<>(weights.values());
-    location(manifest).ifPresent(candidates::add);
     List<Digest> blobs = new ArrayList<>();
     List<Digest> shared = new ArrayList<>();
     for (Digest blob : candidates) {
@@ -217,24 +227,32 @@ public final class WeightPurge {
     for (KeyState state : registry.keys().values()) {
       for (int version : state.retracted()) {
         Optional<StoredRelease> release = state.release(version);
+        if (release.isEmpty()) {
+          continue;
+        }
         Optional<String> quarantined = registry.quarantine(state.key(), version);
-        if (release.isPresent() && quarantined.isPresent()) {
-          log.error(
-              "{} v{} is retracted, but its weights are not purged: it is quarantined ({}); restore"
-                  + " its manifest.json and manifest.sig and restart the publisher",
-              state.key(),
-              version,
-              quarantined.get());
-          continue;
-        }
-        if (release.isEmpty() || !(needsPurge(release.get()) || leftInStore(release.get(), held))) {
-          continue;
-        }
-        log.warn(
-            "{} v{} is retracted but its weights are not purged yet; purging",
-            state.key(),
-            version);
         try {
+          boolean left =
+              quarantined.isPresent()
+                  ? needsPurgeByFolder(release.get())
+                      || leftInStore(noticedBlobs(release.get()), held)
+                  : needsPurge(release.get()) || leftInStore(blobsOf(release.get()), held);
+          if (!left) {
+            continue;
+          }
+          if (quarantined.isPresent()) {
+            log.warn(
+                "{} v{} is retracted but its weights are not purged yet; its manifest is"
+                    + " quarantined ({}), so the files its folder holds are purged",
+                state.key(),
+                version,
+                quarantined.get());
+          } else {
+            log.warn(
+                "{} v{} is retracted but its weights are not purged yet; purging",
+                state.key(),
+                version);
+          }
           purge(registry, state.key(), version).ifPresent(results::add);
         } catch (RuntimeException e) {
           failed(state.key(), version, null, e);
@@ -310,13 +328,46 @@ public final class WeightPurge {
   }
 
   /**
-   * Whether the store still holds a blob the purge of a retracted release deletes (a crash after
-   * its folder was purged, before the store's blobs were).
+   * Whether the store still holds one of {@code blobs} that the purge of a retracted release
+   * deletes (a crash after its folder was purged, before the store's blobs were).
    */
-  private boolean leftInStore(StoredRelease release, SortedSet<Digest> held) {
+  private boolean leftInStore(SortedSet<Digest> blobs, SortedSet<Digest> held) {
+    return blobs.stream().anyMatch(blob -> !held.contains(blob) && store.exists(blob));
+  }
+
+  /** The blobs the purge of a release whose manifest is believed deletes: weights, folder index. */
+  private static SortedSet<Digest> blobsOf(StoredRelease release) {
     SortedSet<Digest> blobs = new TreeSet<>(weightFiles(release.manifest()).values());
     location(release.manifest()).ifPresent(blobs::add);
-    return blobs.stream().anyMatch(blob -> !held.contains(blob) && store.exists(blob));
+    return blobs;
+  }
+
+  /**
+   * The blobs of the files the folder's purge notice says were deleted, when the notice is this
+   * publisher's (its signature verifies with the signing key); none otherwise. For a release whose
+   * manifest is quarantined, the notice is what says which blobs its folder held before a crash.
+   */
+  private SortedSet<Digest> noticedBlobs(StoredRelease release) {
+    SortedSet<Digest> blobs = new TreeSet<>();
+    try {
+      Optional<PurgeNotice> notice = PurgeNotice.read(release.folder());
+      if (notice.isPresent()
+          && notice.get().adapterKey().equals(release.key())
+          && notice.get().version() == release.version()
+          && Ed25519Signatures.verify(
+              signer.publicKey(),
+              notice.get().bytes(),
+              ReleaseArea.readPurgeSignature(release.folder()))) {
+        blobs.addAll(notice.get().files().values());
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "{} v{}: its purge notice cannot be read, so no blob is taken from it: {}",
+          release.key(),
+          release.version(),
+          e.getMessage());
+    }
+    return blobs;
   }
 
   /**

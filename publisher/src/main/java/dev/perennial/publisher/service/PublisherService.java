@@ -118,8 +118,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each time it reads manifests from the release area (at start, and after a failed transaction)
  * it checks them against their signatures with the pinned keys ({@link ManifestScreen}): a release
- * whose manifest does not verify is quarantined, named in readiness; the weight purge leaves it
- * alone and the read API lists it as quarantined, so nothing acts on what that manifest claims.
+ * whose manifest does not verify is quarantined, named in readiness; the weight purge goes by what
+ * its folder holds and the read API lists it as quarantined, so nothing acts on what that manifest
+ * claims.
  */
 public final class PublisherService implements AutoCloseable {
 

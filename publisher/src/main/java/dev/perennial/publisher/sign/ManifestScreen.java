@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * Quarantines the releases whose manifest, as the publisher read it from the release area, does not
  * verify with the pinned keys ({@link ReleaseVerifier#verifyManifest}). The publisher runs it each
  * time it reads manifests from the area (at start, and again after a failed transaction), so that
- * nothing it does acts on a manifest changed on disk: the weight purge leaves a quarantined release
- * alone, and the read API lists the version as quarantined instead of what its manifest claims.
+ * nothing it does acts on a manifest changed on disk: the weight purge goes by what a quarantined
+ * release's folder holds, and the read API lists the version as quarantined instead of what its
+ * manifest claims.
  */
 public final class ManifestScreen {
 
