@@ -19,7 +19,8 @@ import java.util.Optional;
  *       automatically, else {@code canary}; it takes {@code canary} too when the {@code stable} it
  *       was compared with has moved since (on its own base, or, for a release rebased onto a base
  *       with no {@code stable} yet, on the incumbent's base): it was never compared with the
- *       release it would replace;
+ *       release it would replace; so does one rebased after an incumbent that is quarantined and on
+ *       no alias (its base is not known);
  *   <li>promote points an alias at any published, unretracted version other than its current one;
  *   <li>rollback points an existing alias back at an older published, unretracted version of the
  *       same base; nothing is deleted;
@@ -49,6 +50,15 @@ public final class AliasPolicy {
     if (stable.isEmpty() && evaluatedAgainst != null) {
       // rebased onto a base without a stable: compared with the incumbent on its own base
       Optional<Digest> incumbentBase = state.baseOf(evaluatedAgainst);
+      if (incumbentBase.isEmpty() && state.isQuarantined(evaluatedAgainst)) {
+        // its manifest is not believed and no alias says its base: whether the stable it was
+        // compared with has moved since cannot be told
+        return new NewReleaseAlias(
+            Aliases.CANARY,
+            "evaluated against v"
+                + evaluatedAgainst
+                + ", which is quarantined (its base is not known); awaits promotion");
+      }
       if (incumbentBase.isPresent() && !incumbentBase.get().equals(base)) {
         stable = state.alias(incumbentBase.get(), Aliases.STABLE);
       }

@@ -30,9 +30,11 @@ import java.util.TreeSet;
  * <p>A <em>quarantined</em> release is one whose manifest, as read from the release area, did not
  * verify with the pinned keys ({@code ManifestScreen}): nothing its manifest claims is believed.
  * Its base name, base and lineage are never taken from it (names, newest base and bases come from
- * the key's other releases), it is never an alias's fallback, and {@link ReleaseEvents} names
- * neither its location nor its digests. It keeps its version number, announcement, retraction and
- * the aliases on it: those come from {@code releases.v1}, not from the manifest.
+ * the key's other releases; {@link #baseOf} gives the base an alias on it lies on, if any), its
+ * candidate id is never matched ({@link #versionOf}), it is never an alias's fallback, and {@link
+ * ReleaseEvents} names neither its location nor its digests. It keeps its version number,
+ * announcement, retraction and the aliases on it, each on the base its record names: those come
+ * from {@code releases.v1}, not from the manifest.
  *
  * @param latestVersion highest version announced on {@code releases.v1} (0: none yet)
  * @param releases every readable release folder, by version; may hold a folder whose announcement
@@ -109,8 +111,18 @@ public record KeyState(
     return believed;
   }
 
-  /** The base a version was trained on, as its manifest names it. */
+  /**
+   * The base a version was trained on, as its manifest names it. For a quarantined version, whose
+   * manifest is not believed: the base an alias on it lies on ({@code releases.v1} put it there),
+   * empty when no alias points at it.
+   */
   public Optional<Digest> baseOf(int version) {
+    if (isQuarantined(version)) {
+      return baseAliases.entrySet().stream()
+          .filter(onBase -> onBase.getValue().containsValue(version))
+          .map(Map.Entry::getKey)
+          .findFirst();
+    }
     return release(version).map(release -> release.manifest().baseModelDigest());
   }
 
@@ -200,9 +212,13 @@ public record KeyState(
     return versions;
   }
 
-  /** The version a candidate was released as, if any. */
+  /**
+   * The version a candidate was released as, if any. A quarantined release's manifest does not say
+   * (a forged candidate id would otherwise keep that candidate's verdict from being released, or
+   * announce the forged folder as its release).
+   */
   public OptionalInt versionOf(String candidateId) {
-    return releases.values().stream()
+    return believed().values().stream()
         .filter(release -> candidateId.equals(release.manifest().candidateId()))
         .mapToInt(StoredRelease::version)
         .findFirst();
@@ -245,6 +261,20 @@ public record KeyState(
                 () ->
                     new PublisherException(
                         key + " " + alias + " cannot point at v" + version + ": no such folder"));
+    SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
+    next.computeIfAbsent(base, b -> new TreeMap<>()).put(alias, version);
+    return new KeyState(key, latestVersion, releases, highestFolder, next, retracted, quarantined);
+  }
+
+  /**
+   * The alias on {@code base} pointed at the version, as a {@code releases.v1} record names it
+   * (whatever the version's manifest claims).
+   */
+  public KeyState withAlias(Digest base, String alias, int version) {
+    if (!releases.containsKey(version)) {
+      throw new PublisherException(
+          key + " " + alias + " cannot point at v" + version + ": no such folder");
+    }
     SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
     next.computeIfAbsent(base, b -> new TreeMap<>()).put(alias, version);
     return new KeyState(key, latestVersion, releases, highestFolder, next, retracted, quarantined);

@@ -1,12 +1,16 @@
 package dev.perennial.publisher.release;
 
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.v1.AdapterRelease;
+import dev.perennial.schemas.v1.BaseAliases;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -82,17 +86,31 @@ public final class RegistryRebuild {
               base.highestFolder(),
               new TreeMap<>(),
               new TreeSet<>(record.getRetractedVersions()));
-      // records written before aliases were per base hold one base's aliases in "aliases"
-      List<Map<String, Integer>> aliasMaps = new ArrayList<>();
+      // each alias on the base the record names, never the one a (perhaps forged) manifest
+      // names; records written before aliases were per base hold one base's aliases in
+      // "aliases", on the base of the manifest of the version each points at
+      Map<Optional<Digest>, Map<String, Integer>> aliasMaps = new LinkedHashMap<>();
       if (record.getBaseAliases().isEmpty()) {
-        aliasMaps.add(record.getAliases());
+        aliasMaps.put(Optional.empty(), record.getAliases());
       } else {
-        record.getBaseAliases().forEach(onBase -> aliasMaps.add(onBase.getAliases()));
+        for (BaseAliases onBase : record.getBaseAliases()) {
+          Optional<Digest> named = digest(onBase.getBaseModelDigest());
+          if (named.isEmpty()) {
+            notes.add(
+                "releases.v1's record of "
+                    + key
+                    + " names a base that is no digest; its aliases there are not rebuilt");
+            continue;
+          }
+          aliasMaps.put(named, onBase.getAliases());
+        }
       }
-      for (Map<String, Integer> aliases : aliasMaps) {
-        for (Map.Entry<String, Integer> alias : new TreeMap<>(aliases).entrySet()) {
+      for (Map.Entry<Optional<Digest>, Map<String, Integer>> onBase : aliasMaps.entrySet()) {
+        for (Map.Entry<String, Integer> alias : new TreeMap<>(onBase.getValue()).entrySet()) {
           if (state.release(alias.getValue()).isEmpty()) {
             missing.add(key + " v" + alias.getValue() + " (an alias points at it)");
+          } else if (onBase.getKey().isPresent()) {
+            state = state.withAlias(onBase.getKey().get(), alias.getKey(), alias.getValue());
           } else {
             state = state.withAlias(alias.getKey(), alias.getValue());
           }
@@ -136,6 +154,14 @@ public final class RegistryRebuild {
                                     + " has a folder but was never announced; its verdict,"
                                     + " delivered again, announces it")));
     return new Result(ReleaseRegistry.of(states), notes, quarantined);
+  }
+
+  private static Optional<Digest> digest(String value) {
+    try {
+      return Optional.of(Digest.parse(value));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**
