@@ -1,6 +1,7 @@
 package dev.perennial.publisher.publish;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.CorruptArtifactException;
@@ -94,6 +95,10 @@ public final class VerdictProcessor {
       key = checkKey(verdict);
     } catch (RefusalException e) {
       return refusal(verdict, e.getMessage(), Map.of(), now);
+    }
+    Optional<String> badId = badId(verdict);
+    if (badId.isPresent()) {
+      return unreadable(verdict, badId.get(), now);
     }
     EvaluationOutcome outcome = Outcomes.of(verdict);
     KeyState state = registry.get(key);
@@ -449,6 +454,40 @@ public final class VerdictProcessor {
         List.of(audit(verdict, AuditEvents.RELEASE_REFUSED, reason, details, now)));
   }
 
+  /**
+   * What is wrong with the ids of the verdict's candidate that the publisher records (its job id,
+   * and an ERASURE retrain's erasure request id, which goes into the manifest, the RETRACTED
+   * records' reasons and audit events); empty when each is an id ({@link RecordIds}).
+   */
+  private static Optional<String> badId(EvaluationVerdict verdict) {
+    return RecordIds.problem("candidate's job id", verdict.getCandidate().getJobId())
+        .or(
+            () ->
+                ErasureLineage.of(verdict.getCandidate())
+                    .flatMap(
+                        erasure -> RecordIds.problem("erasure request id", erasure.requestId())));
+  }
+
+  /**
+   * A verdict whose candidate carries an id that is no id was not written by the evaluator from the
+   * trainer's candidate: audited as unreadable without that id; nothing is released or retracted on
+   * its word.
+   */
+  private Decision unreadable(EvaluationVerdict verdict, String problem, Instant now) {
+    return new Decision(
+        Outcome.UNREADABLE,
+        verdict.getAdapterKey(),
+        Optional.empty(),
+        List.of(),
+        List.of(
+            audit(
+                verdict,
+                AuditEvents.RECORD_UNREADABLE,
+                "verdict cannot be acted on: " + problem + " (not shown)",
+                verdictDetails(verdict),
+                now)));
+  }
+
   private Decision alreadyPublished(
       EvaluationVerdict verdict, KeyState state, int version, Instant now) {
     Map<String, String> details = verdictDetails(verdict);
@@ -492,7 +531,7 @@ public final class VerdictProcessor {
     Map<String, String> details = new TreeMap<>();
     details.put("verdictId", verdict.getVerdictId());
     details.put("candidateId", verdict.getCandidate().getCandidateId());
-    details.put("jobId", verdict.getCandidate().getJobId());
+    details.put("jobId", RecordIds.shown(verdict.getCandidate().getJobId()));
     details.put("report", verdict.getReportLocation());
     RecipeSearch search = verdict.getCandidate().getSearch();
     if (search != null) {

@@ -34,10 +34,10 @@ import java.util.function.Function;
  * when that give-up was read before the job, what the job names is retracted here at once. Other
  * jobs are not the publisher's business.
  *
- * <p>A job whose erasure request id is no id ({@link RecordIds}: a line break, an unbounded string)
- * was not written by the accumulator: it is audited as unreadable (counted and logged as such)
- * without that id, and nothing is retracted or scheduled on its word, since the id would go into
- * release reasons, retraction files, audit events and log lines.
+ * <p>A job whose job id or erasure request id is no id ({@link RecordIds}: a line break, an
+ * unbounded string) was not written by the accumulator: it is audited as unreadable (counted and
+ * logged as such) without that id, and nothing is retracted or scheduled on its word, since the ids
+ * would go into release reasons, retraction files, audit events and log lines.
  */
 public final class ErasureJobProcessor {
 
@@ -73,12 +73,14 @@ public final class ErasureJobProcessor {
     }
     Instant now = clock.instant();
     Map<String, String> details = new TreeMap<>();
-    details.put("jobId", job.getJobId());
+    details.put("jobId", RecordIds.shown(job.getJobId()));
     details.put("erasureRequestId", RecordIds.shown(erasure.getRequestId()));
     details.put("affectedVersions", erasure.getAffectedVersions().toString());
-    Optional<String> badRequestId = RecordIds.problem("erasure request id", erasure.getRequestId());
-    if (badRequestId.isPresent()) {
-      return unreadable(job, badRequestId.get() + " (not shown)", details, now);
+    Optional<String> badId =
+        RecordIds.problem("job id", job.getJobId())
+            .or(() -> RecordIds.problem("erasure request id", erasure.getRequestId()));
+    if (badId.isPresent()) {
+      return unreadable(job, badId.get() + " (not shown)", details, now);
     }
     AdapterKey key;
     try {

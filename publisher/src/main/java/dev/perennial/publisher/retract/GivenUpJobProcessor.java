@@ -1,5 +1,6 @@
 package dev.perennial.publisher.retract;
 
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.publish.Decision.Outcome;
@@ -54,6 +55,25 @@ public final class GivenUpJobProcessor {
       return Decision.ignored(givenUp.getAdapterKey());
     }
     Instant now = clock.instant();
+    Optional<String> badJobId = RecordIds.problem("job id", givenUp.getJobId());
+    if (badJobId.isPresent()) {
+      // not the worker's: nothing is noted or retracted on its word, the id is recorded nowhere
+      return new Decision(
+          Outcome.UNREADABLE,
+          key.toString(),
+          Optional.empty(),
+          List.of(),
+          List.of(
+              AuditEvents.event(
+                  AuditEvents.derivedId(givenUp.getJobId(), AuditEvents.RECORD_UNREADABLE),
+                  key.toString(),
+                  AuditStage.PUBLISHER,
+                  AuditEvents.RECORD_UNREADABLE,
+                  actor,
+                  "ERASURE job give-up cannot be acted on: " + badJobId.get() + " (not shown)",
+                  Map.of("jobId", RecordIds.NOT_SHOWN),
+                  now)));
+    }
     GivenUpErasure job = GivenUpErasure.of(key, givenUp, now);
     Optional<ScheduledRetraction> waiting = schedule.pending(key, givenUp.getJobId());
     if (waiting.isPresent()) {
