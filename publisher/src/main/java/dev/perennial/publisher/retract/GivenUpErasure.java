@@ -100,7 +100,7 @@ public record GivenUpErasure(
       JsonNode skipReason = tree.path("skipReason");
       return new GivenUpErasure(
           AdapterKey.parse(tree.path("adapterKey").asText("")),
-          RetractionFile.require(tree, "jobId"),
+          RetractionFile.requireId(tree, "jobId"),
           RetractionFile.require(tree, "outcome"),
           skipReason.isTextual() ? Optional.of(skipReason.asText()) : Optional.empty(),
           RetractionFile.require(tree, "detail"),

@@ -1,9 +1,11 @@
 package dev.perennial.publisher.retract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ManifestException;
 import java.io.IOException;
+import java.util.Optional;
 
 /** Reading the JSON files the publisher keeps under {@code .retractions/} in the release area. */
 final class RetractionFile {
@@ -39,5 +41,20 @@ final class RetractionFile {
       throw new ManifestException(field + " is missing");
     }
     return value.asText();
+  }
+
+  /**
+   * The text of an id field the file must have: an id fit to be logged and recorded ({@link
+   * RecordIds}), as every id the publisher writes there is.
+   *
+   * @throws ManifestException when it is missing, not text or no id (the value not repeated)
+   */
+  static String requireId(JsonNode tree, String field) {
+    String value = require(tree, field);
+    Optional<String> problem = RecordIds.problem(field, value);
+    if (problem.isPresent()) {
+      throw new ManifestException(problem.get() + " (not shown)");
+    }
+    return value;
   }
 }

@@ -66,8 +66,8 @@ public record ScheduledRetraction(
       }
       return new ScheduledRetraction(
           AdapterKey.parse(tree.path("adapterKey").asText("")),
-          RetractionFile.require(tree, "jobId"),
-          RetractionFile.require(tree, "erasureRequestId"),
+          RetractionFile.requireId(tree, "jobId"),
+          RetractionFile.requireId(tree, "erasureRequestId"),
           versions,
           Instant.parse(RetractionFile.require(tree, "scheduledAt")));
     } catch (ManifestException e) {
