@@ -141,8 +141,8 @@ public final class Retractions {
               actor,
               reason
                   + (quarantine.isPresent()
-                      ? "; its manifest is quarantined, so its weights are purged only once it"
-                          + " verifies again"
+                      ? "; its manifest is quarantined, so the weight files its folder holds are"
+                          + " purged, not those the manifest names"
                       : "; its adapter weights are purged, its signed manifest stays"),
               auditDetails,
               at));

@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * ReleaseRegistry#quarantine}). A quarantined retracted release is purged by what its folder holds
  * ({@link FolderDigests#weightFiles}): those files go, with the blobs of their actual bytes, and
  * its notice names them with those digests; its folder index ({@code artifactLocation}) is known
- * only from the manifest, so it stays until a start where that verifies. A quarantined release
- * that is not retracted holds the blobs of the files its folder holds, whatever its manifest
- * claims. No blob a release that is not retracted holds is deleted.
+ * only from the manifest, so it stays until a start where that verifies. A quarantined release that
+ * is not retracted holds the blobs of the files its folder holds, whatever its manifest claims. No
+ * blob a release that is not retracted holds is deleted.
  */
 public final class WeightPurge {
 

@@ -78,6 +78,8 @@ class QuarantinedReleaseRecordTest {
     assertThat(result.audits().get(0).getDetails())
         .containsEntry("weightsPurged", "")
         .containsKey("quarantined");
+    assertThat(result.audits().get(0).getReason())
+        .contains("the weight files its folder holds are purged");
   }
 
   @Test
