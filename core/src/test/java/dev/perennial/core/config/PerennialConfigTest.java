@@ -162,8 +162,13 @@ class PerennialConfigTest {
                                 .contains("0.5F")));
   }
 
+  /**
+   * "1e400" and "Infinity" parse as a DOUBLE to Infinity, which passes an open-ended range: no key
+   * means anything by it (a tolerance that no loss can exceed is a large finite one), so it is
+   * refused at start like NaN, naming the key and the value as given.
+   */
   @Test
-  void plainDecimalsAndInfinityAreStillDecimals() {
+  void anInfiniteDecimalIsAProblemNamingItsKeyThoughItPassesTheKeysRange() {
     ConfigDef definition =
         PerennialConfig.configDef()
             .define(
@@ -173,7 +178,36 @@ class PerennialConfigTest {
                 ConfigDef.Range.atLeast(0.0),
                 ConfigDef.Importance.LOW,
                 "A weight.");
-    for (String decimal : List.of("7", "0.5", ".5", "5.", "+2.5", "1e-3", "2.5E+3", "Infinity")) {
+    for (String infinite : List.of("1e400", "Infinity", "+Infinity")) {
+      Map<String, String> values = required();
+      values.put("perennial.example.weight", infinite);
+
+      assertThatThrownBy(() -> PerennialConfig.requireValid(definition, values))
+          .as(infinite)
+          .isInstanceOfSatisfying(
+              InvalidConfigurationException.class,
+              e ->
+                  assertThat(e.problems())
+                      .singleElement()
+                      .asString()
+                      .startsWith("perennial.example.weight: ")
+                      .contains(infinite)
+                      .contains("not finite"));
+    }
+  }
+
+  @Test
+  void plainDecimalsAreStillDecimals() {
+    ConfigDef definition =
+        PerennialConfig.configDef()
+            .define(
+                "perennial.example.weight",
+                ConfigDef.Type.DOUBLE,
+                1.0,
+                ConfigDef.Range.atLeast(0.0),
+                ConfigDef.Importance.LOW,
+                "A weight.");
+    for (String decimal : List.of("7", "0.5", ".5", "5.", "+2.5", "1e-3", "2.5E+3", "1e300")) {
       Map<String, String> values = required();
       values.put("perennial.example.weight", decimal);
 

@@ -112,6 +112,39 @@ class TrainerConfigTest {
                     .startsWith("perennial.streams.failed.close.timeout.ms: "));
   }
 
+  /**
+   * "1e400" parses as a DOUBLE to Infinity, which passes an open-ended range ({@code atLeast}): an
+   * infinite LoRA scale or weight decay would turn the first job's weights to NaN hours later, an
+   * infinite retry growth would never re-plan a REBASE job, instead of the worker failing at start.
+   */
+  @Test
+  void anInfiniteDecimalIsAProblemNamingItsKeyThoughItPassesTheKeysRange() {
+    Map<String, String> values = values();
+    values.put(TrainerConfig.LORA_ALPHA_CONFIG, "1e400");
+    values.put(TrainerConfig.RECIPE_WEIGHT_DECAY_CONFIG, "Infinity");
+    values.put(TrainerConfig.REBASE_RETRY_GROWTH_CONFIG, "+1E400");
+
+    assertThatThrownBy(() -> new TrainerConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .satisfiesExactlyInAnyOrder(
+                        p ->
+                            assertThat(p)
+                                .startsWith(TrainerConfig.LORA_ALPHA_CONFIG + ": ")
+                                .contains("1e400")
+                                .contains("finite"),
+                        p ->
+                            assertThat(p)
+                                .startsWith(TrainerConfig.RECIPE_WEIGHT_DECAY_CONFIG + ": ")
+                                .contains("Infinity"),
+                        p ->
+                            assertThat(p)
+                                .startsWith(TrainerConfig.REBASE_RETRY_GROWTH_CONFIG + ": ")
+                                .contains("+1E400")));
+  }
+
   @Test
   void aBaseModelPathWithNoFolderThereStopsTheWorkerNamingTheKeyAndThePath(@TempDir Path dir) {
     Path missing = dir.resolve("llama-base");
