@@ -352,7 +352,7 @@ public final class EvaluatorService implements Service {
     } catch (FatalException e) {
       fail(e.getMessage(), e.getCause());
     } catch (FatalKafkaException e) {
-      fail(e.getMessage(), e);
+      fail(stoppedByKafka(e), e);
     } catch (RuntimeException e) {
       fail(FailureText.describe("unexpected error:", e), e);
     } finally {
@@ -376,7 +376,7 @@ public final class EvaluatorService implements Service {
       }
       // the topic gone, no ACL, the broker not answering: no batch can be compared
       failedReleaseReads++;
-      String why = "Cannot read " + topics.releases().name() + " to its end: " + e;
+      String why = releasesUnreadable(topics.releases().name(), e);
       readiness = Readiness.notReady(why);
       if (failedReleaseReads >= MAX_ATTEMPTS) {
         throw new FatalException(
@@ -614,6 +614,16 @@ public final class EvaluatorService implements Service {
       Thread.currentThread().interrupt();
       throw new FatalException("interrupted", e);
     }
+  }
+
+  /** Why the evaluator is not ready while {@code topic} cannot be read to its end. */
+  static String releasesUnreadable(String topic, RuntimeException e) {
+    return "Cannot read " + topic + " to its end: " + e;
+  }
+
+  /** Why the evaluator stopped when Kafka refuses this instance for good. */
+  static String stoppedByKafka(FatalKafkaException e) {
+    return e.getMessage();
   }
 
   private void fail(String message, Throwable cause) {

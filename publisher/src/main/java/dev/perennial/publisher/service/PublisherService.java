@@ -434,7 +434,7 @@ public final class PublisherService implements AutoCloseable {
     } catch (FatalException e) {
       fail(e.getMessage(), e.getCause());
     } catch (FatalKafkaException e) {
-      fail(e.getMessage(), e);
+      fail(stoppedByKafka(e), e);
     } catch (RuntimeException e) {
       fail(FailureText.describe("unexpected error:", e), e);
     } finally {
@@ -785,6 +785,11 @@ public final class PublisherService implements AutoCloseable {
         .quarantined()
         .forEach((key, versions) -> versions.keySet().forEach(v -> releases.add(key + " v" + v)));
     return releases;
+  }
+
+  /** Why the publisher stopped when Kafka refuses this instance for good. */
+  static String stoppedByKafka(FatalKafkaException e) {
+    return e.getMessage();
   }
 
   private void fail(String message, Throwable cause) {
