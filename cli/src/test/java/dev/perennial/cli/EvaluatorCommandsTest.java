@@ -32,6 +32,27 @@ class EvaluatorCommandsTest {
   }
 
   @Test
+  void anEvaluatorWhoseBaseModelHoldsNoModelNamesItWithTheOtherProblemsAndStartsNothing()
+      throws IOException {
+    Path base = Files.createDirectories(folder.resolve("llama-base"));
+    Path config = folder.resolve("evaluator.properties");
+    Files.writeString(
+        config,
+        "bootstrap.servers=localhost:9092\n"
+            + "schema.registry.url=http://localhost:8081\n"
+            + "perennial.evaluator.gate.leakage.max.exposure=-1\n"
+            + "perennial.evaluator.base.model.path="
+            + base
+            + "\n");
+
+    assertThat(console.run("evaluator", "--config", config.toString())).isEqualTo(1);
+    assertThat(console.err())
+        .contains("perennial evaluator: Invalid configuration (2 problems)")
+        .contains("perennial.evaluator.gate.leakage.max.exposure")
+        .contains("perennial.evaluator.base.model.path: " + base.toAbsolutePath());
+  }
+
+  @Test
   void anUnreadableCanaryFileIsNamedBeforeAnythingStarts() throws IOException {
     Path canaries = Files.writeString(folder.resolve("acme.jsonl"), "{\"prefix\": \"x\"\n");
     Path config = folder.resolve("evaluator.properties");

@@ -47,6 +47,27 @@ class TrainerCommandsTest {
   }
 
   @Test
+  void aWorkerWhoseBaseModelIsNotThereNamesItWithTheOtherProblemsAndStartsNothing()
+      throws IOException {
+    Path base = folder.resolve("llama-base");
+    Path config = folder.resolve("worker.properties");
+    Files.writeString(
+        config,
+        "bootstrap.servers=localhost:9092\n"
+            + "schema.registry.url=http://localhost:8081\n"
+            + "perennial.trainer.recipe.batch.size=0\n"
+            + "perennial.trainer.base.model.path="
+            + base
+            + "\n");
+
+    assertThat(console.run("trainer", "worker", "--config", config.toString())).isEqualTo(1);
+    assertThat(console.err())
+        .contains("perennial trainer worker: Invalid configuration (2 problems)")
+        .contains("perennial.trainer.recipe.batch.size")
+        .contains("perennial.trainer.base.model.path: " + base.toAbsolutePath());
+  }
+
+  @Test
   void anAdapterThatDoesNotFitTheBaseIsRefusedBeforeAnythingIsStoredOrWritten() throws IOException {
     Path config = folder.resolve("operator.properties");
     Path store = folder.resolve("store");

@@ -202,6 +202,19 @@ class EvaluatorConfigTest {
   }
 
   @Test
+  void aBaseModelPathToAFolderThatHoldsNoModelStopsTheEvaluatorNamingTheKeyAndThePath(
+      @TempDir Path dir) {
+    Map<String, String> values = values();
+    values.put(EvaluatorConfig.BASE_MODEL_PATH_CONFIG, dir.toString());
+    EvaluatorConfig config = new EvaluatorConfig(values);
+
+    assertThatThrownBy(() -> EvaluationBase.open(config))
+        .hasMessageContaining(EvaluatorConfig.BASE_MODEL_PATH_CONFIG + ": ")
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("config.json");
+  }
+
+  @Test
   void aCanaryFileWithNothingThereStopsTheEvaluatorNamingTheKeyAndThePath(@TempDir Path dir) {
     Path canaries = dir.resolve("globex.jsonl");
     Map<String, String> values = values();

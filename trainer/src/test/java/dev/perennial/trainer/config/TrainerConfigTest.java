@@ -164,6 +164,19 @@ class TrainerConfigTest {
   }
 
   @Test
+  void aBaseModelPathToAFolderThatHoldsNoModelStopsTheWorkerNamingTheKeyAndThePath(
+      @TempDir Path dir) {
+    Map<String, String> values = values();
+    values.put(TrainerConfig.BASE_MODEL_PATH_CONFIG, dir.toString());
+    TrainerConfig config = new TrainerConfig(values);
+
+    assertThatThrownBy(() -> BaseModelSource.openBase(config))
+        .hasMessageContaining(TrainerConfig.BASE_MODEL_PATH_CONFIG + ": ")
+        .hasMessageContaining(dir.toString())
+        .hasMessageContaining("config.json");
+  }
+
+  @Test
   void noLoraTargetModuleIsAProblemNamingItsKey() {
     Map<String, String> values = values();
     values.put(TrainerConfig.LORA_TARGET_MODULES_CONFIG, "");
