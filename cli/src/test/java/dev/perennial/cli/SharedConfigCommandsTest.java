@@ -59,4 +59,39 @@ class SharedConfigCommandsTest {
     }
     assertThat(console.err()).contains(area.toString());
   }
+
+  /**
+   * A blank release path is no release area: {@code Path.of("")} would be the current folder, where
+   * the commands would look for releases (and report what they find there, or that none is).
+   */
+  @Test
+  void releasesReproduceAndVerifyRefuseABlankReleasePathNamingTheKey() throws IOException {
+    Path config = folder.resolve("perennial.properties");
+    Files.writeString(
+        config,
+        "bootstrap.servers=localhost:9092\n"
+            + "schema.registry.url=http://localhost:8081\n"
+            + "perennial.publisher.release.path= \n");
+
+    assertThat(
+            console.run(
+                "releases", "reproduce", "acme/support", "1", "--config", config.toString()))
+        .isEqualTo(1);
+    assertThat(console.run("releases", "verify", "--config", config.toString())).isEqualTo(1);
+
+    assertThat(console.err().lines())
+        .filteredOn(line -> line.contains("perennial.publisher.release.path: "))
+        .hasSize(2);
+  }
+
+  @Test
+  void releasesReproduceAndVerifyRefuseABlankReleasePathOption() {
+    assertThat(console.run("releases", "reproduce", "acme/support", "1", "--release-path", " "))
+        .isEqualTo(2);
+    assertThat(console.run("releases", "verify", "--release-path", "")).isEqualTo(2);
+
+    assertThat(console.err().lines())
+        .filteredOn(line -> line.contains("--release-path"))
+        .hasSizeGreaterThanOrEqualTo(2);
+  }
 }
