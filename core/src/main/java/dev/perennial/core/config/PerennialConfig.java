@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -121,7 +122,8 @@ public class PerennialConfig extends AbstractConfig {
 
   /**
    * A decimal as a settings file writes one; Java's parser (Kafka's for a DOUBLE) also takes type
-   * suffixes ({@code 7d}, {@code 0.5f}) and hexadecimal ({@code 0x1p3}). Infinity stays a decimal.
+   * suffixes ({@code 7d}, {@code 0.5f}) and hexadecimal ({@code 0x1p3}). {@code Infinity} matches
+   * so that it is reported as what it is: not finite.
    */
   private static final Pattern PLAIN_DECIMAL =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?Infinity");
@@ -226,8 +228,9 @@ public class PerennialConfig extends AbstractConfig {
   }
 
   /**
-   * Checks every value against the definition (a decimal key refuses NaN, which its range cannot,
-   * and what Java's parser takes beyond a plain decimal: {@code 7d}, {@code 0.5f}, hexadecimal),
+   * Checks every value against the definition (a decimal key refuses NaN and infinity ({@code
+   * 1e400}), which an open-ended range cannot, and what Java's parser takes beyond a plain decimal:
+   * {@code 7d}, {@code 0.5f}, hexadecimal),
    * and that every environment variable could be translated ({@link
    * EnvironmentVariables#problems}), and returns the values unchanged.
    *
@@ -242,6 +245,16 @@ public class PerennialConfig extends AbstractConfig {
       } else if (value.value() instanceof Double number && number.isNaN()) {
         // NaN passes every Range (no comparison with it is true) and means nothing in any key.
         problems.add(value.name() + ": " + NOT_A_NUMBER);
+      } else if (value.value() instanceof Double number && number.isInfinite()) {
+        // Infinity ("Infinity", or "1e400" beyond a double's range) passes an open-ended Range
+        // (atLeast): an infinite LoRA scale or weight decay turns weights to NaN at the first step,
+        // an infinite growth never re-plans. No key needs it: a large finite value says "never".
+        problems.add(
+            value.name()
+                + ": "
+                + Objects.toString(values.get(value.name()), number.toString()).trim()
+                + " is not finite (it is beyond a double's range); give a decimal such as 0.5"
+                + " or 1e6");
       } else if (value.value() instanceof Double
           && values.get(value.name()) != null
           && !PLAIN_DECIMAL.matcher(values.get(value.name()).trim()).matches()) {
