@@ -616,14 +616,20 @@ public final class EvaluatorService implements Service {
     }
   }
 
-  /** Why the evaluator is not ready while {@code topic} cannot be read to its end. */
+  /**
+   * Why the evaluator is not ready while {@code topic} cannot be read to its end: one line of at
+   * most {@value FailureText#MAX_LENGTH} characters ({@link FailureText}); the log has the rest.
+   */
   static String releasesUnreadable(String topic, RuntimeException e) {
-    return "Cannot read " + topic + " to its end: " + e;
+    return FailureText.describe("Cannot read " + topic + " to its end:", e);
   }
 
-  /** Why the evaluator stopped when Kafka refuses this instance for good. */
+  /**
+   * Why the evaluator stopped when Kafka refuses this instance for good, as {@link FailureText}
+   * words it.
+   */
   static String stoppedByKafka(FatalKafkaException e) {
-    return e.getMessage();
+    return FailureText.describe("the evaluator loop stopped:", e);
   }
 
   private void fail(String message, Throwable cause) {

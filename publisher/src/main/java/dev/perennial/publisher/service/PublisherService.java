@@ -659,7 +659,10 @@ public final class PublisherService implements AutoCloseable {
                   new PublisherException("Cannot write: the transaction failed"));
         }
       } catch (FatalKafkaException e) {
-        pending.result().completeExceptionally(new PublisherException("Cannot write: " + e, e));
+        pending
+            .result()
+            .completeExceptionally(
+                new PublisherException(FailureText.describe("Cannot write:", e), e));
         throw e;
       } catch (SerializationException e) {
         pending.result().completeExceptionally(new PublisherException("Cannot write: " + e, e));
@@ -787,9 +790,12 @@ public final class PublisherService implements AutoCloseable {
     return releases;
   }
 
-  /** Why the publisher stopped when Kafka refuses this instance for good. */
+  /**
+   * Why the publisher stopped when Kafka refuses this instance for good, as {@link FailureText}
+   * words it.
+   */
   static String stoppedByKafka(FatalKafkaException e) {
-    return e.getMessage();
+    return FailureText.describe("the publisher loop stopped:", e);
   }
 
   private void fail(String message, Throwable cause) {
