@@ -59,12 +59,7 @@ public final class ReleasesReproduceCommand extends ConsoleCommand {
     AdapterKey adapterKey = Arguments.adapterKey(spec, key);
     int number = Arguments.requireVersion(spec, version);
     Map<String, String> values = configFile.values();
-    Path area =
-        releasePath != null
-            ? releasePath
-            : Path.of(
-                values.getOrDefault(
-                    PublisherConfig.RELEASE_PATH_CONFIG, PublisherConfig.RELEASE_PATH_DEFAULT));
+    Path area = Arguments.releasePath(spec, releasePath, values);
     // the release path is the command's own key, read above, not one of the trainer's
     Map<String, String> trainerValues = new HashMap<>(values);
     trainerValues.remove(PublisherConfig.RELEASE_PATH_CONFIG);

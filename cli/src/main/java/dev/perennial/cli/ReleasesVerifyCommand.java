@@ -1,7 +1,6 @@
 package dev.perennial.cli;
 
 import dev.perennial.core.PerennialException;
-import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.Verification;
@@ -122,13 +121,8 @@ public final class ReleasesVerifyCommand extends ConsoleCommand {
   }
 
   private Path releasePath() {
-    if (releasePath != null) {
-      return releasePath;
-    }
-    Map<String, String> values = configFile.values();
-    return Path.of(
-        values.getOrDefault(
-            PublisherConfig.RELEASE_PATH_CONFIG, PublisherConfig.RELEASE_PATH_DEFAULT));
+    return Arguments.releasePath(
+        spec, releasePath, releasePath == null ? configFile.values() : Map.of());
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -164,6 +165,32 @@ public final class PublisherConfig extends PerennialConfig {
       throw new InvalidConfigurationException(problems);
     }
     return new PublisherConfig(definition, values, key);
+  }
+
+  /**
+   * {@value #RELEASE_PATH_CONFIG} among {@code values} (its default when not set), checked as the
+   * publisher checks it: for the commands that read the release area from a configuration file
+   * without building the publisher's config ({@code perennial releases verify}, {@code reproduce}).
+   *
+   * @throws InvalidConfigurationException naming the key when it is blank: {@code Path.of("")}
+   *     would be the current folder
+   */
+  public static Path releasePathOf(Map<String, String> values) {
+    ConfigDef definition =
+        new ConfigDef()
+            .define(
+                RELEASE_PATH_CONFIG,
+                Type.STRING,
+                RELEASE_PATH_DEFAULT,
+                new ConfigDef.NonEmptyString(),
+                Importance.HIGH,
+                RELEASE_PATH_DOC);
+    Map<String, String> path = new TreeMap<>();
+    if (values.containsKey(RELEASE_PATH_CONFIG)) {
+      path.put(RELEASE_PATH_CONFIG, values.get(RELEASE_PATH_CONFIG));
+    }
+    return Path.of(
+        (String) definition.parse(requireValid(definition, path)).get(RELEASE_PATH_CONFIG));
   }
 
   /** The shared keys and the publisher's own, without per-tenant keys (for docs and Helm). */
