@@ -116,6 +116,15 @@ public class PerennialConfig extends AbstractConfig {
       "Port of the health (/health/live, /health/ready) and metrics (/metrics) endpoints;"
           + " 0 picks a free port.";
 
+  public static final String START_TIMEOUT_MS_CONFIG = "perennial.start.timeout.ms";
+  public static final long START_TIMEOUT_MS_DEFAULT = Duration.ofMinutes(30).toMillis();
+  private static final String START_TIMEOUT_MS_DOC =
+      "How long a service may take to start (its health endpoints answer meanwhile: live, not"
+          + " ready). A start that takes longer is stuck: /health/live turns 503 naming it and the"
+          + " process exits with status 1, to be restarted. The default allows for the slowest"
+          + " start there is, the publisher re-verifying every served release (some hundred GB"
+          + " read at tens of MB/s from a network volume), or a large base read by a worker.";
+
   private static final ConfigDef CONFIG = configDef();
 
   private static final String NOT_A_NUMBER = "NaN is not a number; give a decimal such as 0.5";
@@ -224,15 +233,21 @@ public class PerennialConfig extends AbstractConfig {
             HTTP_PORT_DEFAULT,
             Range.between(0, 65535),
             Importance.LOW,
-            HTTP_PORT_DOC);
+            HTTP_PORT_DOC)
+        .define(
+            START_TIMEOUT_MS_CONFIG,
+            Type.LONG,
+            START_TIMEOUT_MS_DEFAULT,
+            Range.atLeast(Duration.ofSeconds(1).toMillis()),
+            Importance.LOW,
+            START_TIMEOUT_MS_DOC);
   }
 
   /**
    * Checks every value against the definition (a decimal key refuses NaN and infinity ({@code
    * 1e400}), which an open-ended range cannot, and what Java's parser takes beyond a plain decimal:
-   * {@code 7d}, {@code 0.5f}, hexadecimal),
-   * and that every environment variable could be translated ({@link
-   * EnvironmentVariables#problems}), and returns the values unchanged.
+   * {@code 7d}, {@code 0.5f}, hexadecimal), and that every environment variable could be translated
+   * ({@link EnvironmentVariables#problems}), and returns the values unchanged.
    *
    * @throws InvalidConfigurationException listing every problem, each with its key or variable
    */
@@ -348,6 +363,11 @@ public class PerennialConfig extends AbstractConfig {
 
   public int httpPort() {
     return getInt(HTTP_PORT_CONFIG);
+  }
+
+  /** How long a service may take to start before it counts as stuck. */
+  public Duration startTimeout() {
+    return Duration.ofMillis(getLong(START_TIMEOUT_MS_CONFIG));
   }
 
   /** The string value of {@code key}, or empty when it is not set or blank. */

@@ -1,14 +1,19 @@
 package dev.perennial.core.service;
 
+import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.metrics.ServiceMetrics;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +31,13 @@ import org.slf4j.LoggerFactory;
  * loads its state (the publisher hashes every served release, which takes long on a large release
  * area) {@code /health/live} is 200 and {@code /health/ready} 503 {@code starting}, so an
  * orchestrator's startup probe on liveness waits for it instead of restarting it forever. A start
- * that fails stops serving and throws, and the command exits with {@value #EXIT_FAILED}.
+ * that fails stops serving and throws, and the command exits with {@value #EXIT_FAILED}. A start
+ * that hangs is bounded by {@value PerennialConfig#START_TIMEOUT_MS_CONFIG}: past it {@code
+ * /health/live} is 503 naming the stuck start, the start is interrupted and given {@link
+ * #STUCK_START_GRACE} to give up, and the start fails ({@link StartTimeoutException}); the command
+ * exits with {@value #EXIT_FAILED}. The start runs on a thread of its own ({@code
+ * perennial-start-<name>}, a daemon: one stuck where an interrupt does not reach keeps no JVM
+ * alive), and a service it returns after all is closed.
  *
  * <p>Tests and {@code perennial local} start services the same way ({@link #start}) and stop them
  * by closing.
@@ -36,8 +47,24 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
   public static final int EXIT_STOPPED = 0;
   public static final int EXIT_FAILED = 1;
 
+  /**
+   * How long a start past its deadline is given, once interrupted, to give up and release what it
+   * holds before the start fails regardless; {@code /health/live} is 503 meanwhile.
+   */
+  public static final Duration STUCK_START_GRACE = Duration.ofSeconds(60);
+
   private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
   private static final Duration CHECK_EVERY = Duration.ofMillis(250);
+
+  /** The start did not return within {@value PerennialConfig#START_TIMEOUT_MS_CONFIG}. */
+  public static final class StartTimeoutException extends PerennialException {
+
+    private static final long serialVersionUID = 1L;
+
+    StartTimeoutException(String message) {
+      super(message);
+    }
+  }
 
   /** What a command says at each step of the lifecycle. */
   public interface Events<S extends Service> {
@@ -92,14 +119,18 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
 
   /**
    * Starts the HTTP endpoints (meters tagged {@code service=<name>}), then the service: until it
-   * has started, live and not ready ({@code starting}); then as the service says.
+   * has started, live and not ready ({@code starting}); then as the service says. A start that
+   * takes longer than {@link PerennialConfig#startTimeout()} is stuck: live turns 503 naming it,
+   * and the start fails.
    *
    * @param starter starts the service on the meters; it returns once the service works
+   * @throws StartTimeoutException when the start is stuck
    */
   public static <S extends Service> ServiceProcess<S> start(
       String name, PerennialConfig config, Function<ServiceMetrics, S> starter) {
     ServiceMetrics metrics = ServiceMetrics.create(name);
     AtomicReference<S> started = new AtomicReference<>();
+    AtomicReference<String> stuck = new AtomicReference<>();
     long since = System.nanoTime();
     HealthServer http = null;
     S service = null;
@@ -110,13 +141,16 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
               metrics.registry(),
               () -> {
                 S running = started.get();
-                return running != null ? running.readiness() : starting(name, since);
+                String why = stuck.get();
+                return running != null
+                    ? running.readiness()
+                    : why != null ? Readiness.notReady(why) : starting(name, since);
               },
               () -> {
                 S running = started.get();
-                return running != null ? running.failure() : Optional.empty();
+                return running != null ? running.failure() : Optional.ofNullable(stuck.get());
               });
-      service = starter.apply(metrics);
+      service = startWithin(name, config.startTimeout(), () -> starter.apply(metrics), stuck);
       started.set(service);
       service.route(http);
       return new ServiceProcess<>(metrics, service, http);
@@ -133,6 +167,90 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Runs {@code starter} on a thread of its own and returns what it returns, or rethrows what it
+   * throws; past {@code limit}, sets {@code stuck} (live turns 503), interrupts it, waits up to
+   * {@link #STUCK_START_GRACE} for it to give up and throws. What it returns too late is closed.
+   */
+  private static <S extends Service> S startWithin(
+      String name, Duration limit, Supplier<S> starter, AtomicReference<String> stuck) {
+    CompletableFuture<S> result = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(starter.get());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "perennial-start-" + name);
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw new PerennialException(name + " failed to start: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      String why =
+          "start stuck: "
+              + name
+              + " has not started within "
+              + limit.toSeconds()
+              + " s ("
+              + PerennialConfig.START_TIMEOUT_MS_CONFIG
+              + "); it stops, to be restarted";
+      stuck.set(why);
+      log.error("{}; where its start is:{}", why, stackOf(thread));
+      abandon(result, thread);
+      throw new StartTimeoutException(why);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abandon(result, thread);
+      throw new PerennialException(name + " was interrupted while it started", e);
+    }
+  }
+
+  /**
+   * Interrupts a start that is no longer waited for and gives it {@link #STUCK_START_GRACE} to end;
+   * a service it returns, then or later, is closed.
+   */
+  private static <S extends Service> void abandon(CompletableFuture<S> result, Thread thread) {
+    CompletableFuture<Void> ended =
+        result.handle(
+            (late, failure) -> {
+              if (late != null) {
+                late.close();
+              }
+              return null;
+            });
+    thread.interrupt();
+    try {
+      ended.get(STUCK_START_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn(
+          "The start on {} did not end within {} s of its interrupt; left behind",
+          thread.getName(),
+          STUCK_START_GRACE.toSeconds());
+    }
+  }
+
+  private static String stackOf(Thread thread) {
+    StringBuilder stack = new StringBuilder();
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      stack.append(System.lineSeparator()).append("\tat ").append(frame);
+    }
+    return stack.toString();
   }
 
   /** Readiness while the service starts: not yet, naming for how long it has been loading. */
@@ -152,7 +270,14 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
     ShutdownSignal shutdown = ShutdownSignal.install();
     try {
       Optional<String> failure;
-      try (ServiceProcess<S> process = start(name, config, starter)) {
+      ServiceProcess<S> started;
+      try {
+        started = start(name, config, starter);
+      } catch (StartTimeoutException e) {
+        events.failed(e.getMessage());
+        return EXIT_FAILED;
+      }
+      try (ServiceProcess<S> process = started) {
         events.started(process);
         failure = process.awaitStopOrFailure(shutdown);
         if (failure.isPresent()) {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class ServiceProcessTest {
 
-  private static final String START_TIMEOUT = "perennial.start.timeout.ms";
+  private static final String START_TIMEOUT = PerennialConfig.START_TIMEOUT_MS_CONFIG;
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -163,6 +164,18 @@ class ServiceProcessTest {
         .startsWith("failed: ")
         .contains("stuck-service")
         .contains(START_TIMEOUT);
+  }
+
+  /**
+   * The publisher re-verifies every served release at start, reading each file whole: the default
+   * must outlast that on a large release area, and a worker's reading a large base.
+   */
+  @Test
+  void theStartTimeoutIsAKeyOfEveryServiceWithAGenerousDefault() {
+    PerennialConfig config = new PerennialConfig(values(0));
+
+    assertThat(PerennialConfig.configDef().names()).contains(START_TIMEOUT);
+    assertThat(config.startTimeout()).isGreaterThanOrEqualTo(Duration.ofMinutes(30));
   }
 
   private static Map<String, String> values(int port) {
