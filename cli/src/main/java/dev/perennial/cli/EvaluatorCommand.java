@@ -24,7 +24,7 @@ public final class EvaluatorCommand extends ServiceCommand<EvaluatorConfig, Eval
   public EvaluatorCommand() {
     super(
         "evaluator",
-        values -> RedactedCanaries.checked(new EvaluatorConfig(values)),
+        values -> RedactedCanaries.checked(EvaluatorConfig.forEvaluator(values)),
         (config, metrics, console) -> EvaluatorService.start(config, metrics.registry(), console));
   }
 

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 public final class TrainerWorkerCommand extends ServiceCommand<TrainerConfig, TrainerWorker> {
 
   public TrainerWorkerCommand() {
-    super("trainer-worker", TrainerConfig::new, TrainerWorkerCommand::startWorker);
+    super("trainer-worker", TrainerConfig::forWorker, TrainerWorkerCommand::startWorker);
   }
 
   private static TrainerWorker startWorker(

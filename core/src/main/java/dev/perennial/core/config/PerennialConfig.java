@@ -392,6 +392,18 @@ public class PerennialConfig extends AbstractConfig {
   }
 
   /**
+   * The path {@code values} set {@code key} to, read as a {@code STRING} key is (trimmed), or empty
+   * when not set or blank: for a check of the folder a key names while other values are invalid, so
+   * that it is reported with them.
+   */
+  protected static Optional<Path> configuredPath(Map<String, String> values, String key) {
+    return Optional.ofNullable(values.get(key))
+        .map(String::trim)
+        .filter(value -> !value.isEmpty())
+        .map(Path::of);
+  }
+
+  /**
    * The problem, naming {@code key} and the path, when {@code file} (the value of {@code key}) is
    * no readable file.
    */

@@ -6,10 +6,12 @@ import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TransactionalIds;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.model.checkpoint.HfCheckpoint;
 import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.schemas.key.AdapterKey;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -913,16 +915,38 @@ public class EvaluatorConfig extends PerennialConfig {
   }
 
   /**
-   * Checks that the configured base model folder and every tenant's canary file are there, for the
-   * evaluator (and the commands that open its base) to call before reading them.
+   * The evaluator's configuration: every value checked, and the base model folder and canary files
+   * with them ({@link #requireFilesExist}), so that a base that is not there is reported at start
+   * with every other problem, before anything starts. (While other values are invalid, the canary
+   * files are checked once they are fixed: their keys are per-tenant ones.)
+   *
+   * @throws InvalidConfigurationException listing every problem, each with its key
+   */
+  public static EvaluatorConfig forEvaluator(Map<String, String> values) {
+    EvaluatorConfig config;
+    try {
+      config = new EvaluatorConfig(values);
+    } catch (InvalidConfigurationException e) {
+      List<String> problems = new ArrayList<>(e.problems());
+      configuredPath(values, BASE_MODEL_PATH_CONFIG)
+          .flatMap(EvaluatorConfig::baseModelProblem)
+          .ifPresent(problems::add);
+      throw new InvalidConfigurationException(problems);
+    }
+    config.requireFilesExist();
+    return config;
+  }
+
+  /**
+   * Checks that the configured base model folder is there and holds a model (its {@value
+   * HfCheckpoint#CONFIG}) and that every tenant's canary file is there, for the evaluator (and the
+   * commands that open its base) to call before reading them.
    *
    * @throws InvalidConfigurationException naming the key and the path of each one that is not
    */
   public void requireFilesExist() {
     List<String> problems = new ArrayList<>();
-    baseModelPath()
-        .flatMap(folder -> folderProblem(BASE_MODEL_PATH_CONFIG, folder))
-        .ifPresent(problems::add);
+    baseModelPath().flatMap(EvaluatorConfig::baseModelProblem).ifPresent(problems::add);
     canaryFiles.forEach(
         (tenant, file) ->
             fileProblem(TENANT_PREFIX + tenant + TENANT_CANARY_FILE_SUFFIX, file)
@@ -930,6 +954,22 @@ public class EvaluatorConfig extends PerennialConfig {
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
+  }
+
+  private static Optional<String> baseModelProblem(Path folder) {
+    return folderProblem(BASE_MODEL_PATH_CONFIG, folder)
+        .or(
+            () ->
+                Files.isRegularFile(folder.resolve(HfCheckpoint.CONFIG))
+                    ? Optional.empty()
+                    : Optional.of(
+                        BASE_MODEL_PATH_CONFIG
+                            + ": "
+                            + folder.toAbsolutePath()
+                            + " holds no model (no "
+                            + HfCheckpoint.CONFIG
+                            + "); give a Hugging Face model folder, or leave it empty for the"
+                            + " bundled base"));
   }
 
   /** The base model's name, or empty for the folder's name. */

@@ -5,6 +5,7 @@ import dev.perennial.evaluator.suite.CanaryFile;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.GeneralSet;
 import dev.perennial.evaluator.suite.PlantedCanary;
+import dev.perennial.model.ModelException;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.TinyModel;
@@ -48,13 +49,19 @@ public record EvaluationBase(
   public static EvaluationBase open(EvaluatorConfig config) {
     config.requireFilesExist();
     Path folder = config.baseModelPath().orElseGet(TinyModel::folder);
-    BaseModel base =
-        config.baseModelPath().isEmpty()
-            ? TinyModel.open()
-            : config
-                .baseModelName()
-                .map(name -> BaseModel.open(folder, name))
-                .orElse(BaseModel.open(folder));
+    BaseModel base;
+    try {
+      base =
+          config.baseModelPath().isEmpty()
+              ? TinyModel.open()
+              : config
+                  .baseModelName()
+                  .map(name -> BaseModel.open(folder, name))
+                  .orElseGet(() -> BaseModel.open(folder));
+    } catch (ModelException e) {
+      // the folder holds config.json (checked above), yet is no model this code opens
+      throw new ModelException(EvaluatorConfig.BASE_MODEL_PATH_CONFIG + ": " + e.getMessage(), e);
+    }
     List<EvalExample> all = GeneralSet.read(folder);
     if (all.isEmpty()) {
       log.warn(

@@ -9,7 +9,9 @@ import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TransactionalIds;
+import dev.perennial.model.checkpoint.HfCheckpoint;
 import dev.perennial.schemas.key.AdapterKey;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -1281,20 +1283,63 @@ public class TrainerConfig extends PerennialConfig {
   }
 
   /**
-   * Checks that the configured base model folder is there, for the worker (and the commands that
-   * open the base) to call before opening it.
+   * A worker's configuration: every value checked, and the base model folder with them ({@link
+   * #requireFilesExist}), so that a base that is not there is reported at start with every other
+   * problem, before anything starts.
+   *
+   * @throws InvalidConfigurationException listing every problem, each with its key
+   */
+  public static TrainerConfig forWorker(Map<String, String> values) {
+    TrainerConfig config;
+    try {
+      config = new TrainerConfig(values);
+    } catch (InvalidConfigurationException e) {
+      List<String> problems = new ArrayList<>(e.problems());
+      configuredPath(values, BASE_MODEL_PATH_CONFIG)
+          .flatMap(TrainerConfig::baseModelProblem)
+          .ifPresent(problems::add);
+      throw new InvalidConfigurationException(problems);
+    }
+    config.requireFilesExist();
+    return config;
+  }
+
+  /**
+   * Checks that the configured base model folder is there and holds a model (its {@value
+   * HfCheckpoint#CONFIG}), for the worker (and the commands that open the base) to call before
+   * opening it.
    *
    * @throws InvalidConfigurationException naming {@value #BASE_MODEL_PATH_CONFIG} and the path when
-   *     it is set to no folder
+   *     it is set to no folder, or to one that holds no model
    */
   public void requireFilesExist() {
     List<String> problems = new ArrayList<>();
-    baseModelPath()
-        .flatMap(folder -> folderProblem(BASE_MODEL_PATH_CONFIG, folder))
-        .ifPresent(problems::add);
+    baseModelPath().flatMap(TrainerConfig::baseModelProblem).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
+  }
+
+  private static Optional<String> baseModelProblem(Path folder) {
+    return folderProblem(BASE_MODEL_PATH_CONFIG, folder)
+        .or(() -> modelProblem(BASE_MODEL_PATH_CONFIG, folder));
+  }
+
+  /**
+   * The problem, naming {@code key} and the path, when {@code folder} holds no Hugging Face model
+   * (no {@value HfCheckpoint#CONFIG}).
+   */
+  private static Optional<String> modelProblem(String key, Path folder) {
+    if (Files.isRegularFile(folder.resolve(HfCheckpoint.CONFIG))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        key
+            + ": "
+            + folder.toAbsolutePath()
+            + " holds no model (no "
+            + HfCheckpoint.CONFIG
+            + "); give a Hugging Face model folder, or leave it empty for the bundled base");
   }
 
   /**

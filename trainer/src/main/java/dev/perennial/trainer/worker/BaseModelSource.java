@@ -3,6 +3,7 @@ package dev.perennial.trainer.worker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.model.ModelException;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.Pretrainer;
@@ -113,10 +114,15 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
       return TinyModel.open();
     }
     Path folder = config.baseModelPath().get();
-    return config
-        .baseModelName()
-        .map(name -> BaseModel.open(folder, name))
-        .orElse(BaseModel.open(folder));
+    try {
+      return config
+          .baseModelName()
+          .map(name -> BaseModel.open(folder, name))
+          .orElseGet(() -> BaseModel.open(folder));
+    } catch (ModelException e) {
+      // the folder holds config.json (checked above), yet is no model this code opens
+      throw new ModelException(TrainerConfig.BASE_MODEL_PATH_CONFIG + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -293,7 +293,7 @@ public final class TrainerWorker implements Service {
    */
   public static void main(String[] args) throws InterruptedException {
     TrainerConfig config =
-        new TrainerConfig(ConfigLoader.load(args.length > 0 ? Path.of(args[0]) : null));
+        TrainerConfig.forWorker(ConfigLoader.load(args.length > 0 ? Path.of(args[0]) : null));
     System.exit(
         ServiceProcess.run(
             "trainer-worker",
