@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one broker of a test JVM: Testcontainers' Kafka where a Docker daemon answers, the in-process
- * KRaft broker otherwise. Closed by JUnit at the end of the run (root store).
+ * KRaft broker otherwise. Closed when the JVM exits (SharedResourceExtension).
  *
  * @param inContainer whether the broker runs in a Docker container (else in this JVM)
  * @param stop stops the broker
