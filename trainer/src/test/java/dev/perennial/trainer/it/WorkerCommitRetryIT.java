@@ -75,6 +75,7 @@ class WorkerCommitRetryIT {
       REGISTRY.stop();
       double trainedTokens;
       try {
+        assertStillTraining(meters);
         // the candidate cannot be written: its transaction aborts, and the registry is reported
         await(
             "the outage reported",
@@ -125,6 +126,7 @@ class WorkerCommitRetryIT {
 
       REGISTRY.stop();
       try {
+        assertStillTraining(meters);
         await(
             "the candidate held",
             () -> worker.readiness().detail().startsWith("schema registry unavailable"));
@@ -194,12 +196,16 @@ class WorkerCommitRetryIT {
     }
   }
 
-  /** Seals one job of six examples that trains long enough for the registry to stop meanwhile. */
+  /**
+   * Seals one job of six examples that trains long enough for the registry to stop meanwhile: 300
+   * steps of the test base (about 1.3 s here, 2 s on CI, where stopping the registry takes about
+   * 0.5 s), checked by {@link #assertStillTraining}. Every step more is time the test only waits.
+   */
   private static TrainingJob sealOneLongJob(TrainerHarness harness) throws Exception {
     harness.values().put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
     harness.values().put("perennial.trainer.tenant.acme.trigger.min.examples", "6");
     harness.values().put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "10000");
-    harness.values().put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "1000");
+    harness.values().put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "300");
     harness.produce(
         harness.topics().examples(),
         IntStream.range(0, 6)
@@ -211,6 +217,13 @@ class WorkerCommitRetryIT {
           .await(harness.topics().trainingJobs(), jobs -> jobs.size() == 1, TIMEOUT)
           .get(0);
     }
+  }
+
+  /** The registry went down while the job still trained, before its candidate could be sent. */
+  private static void assertStillTraining(SimpleMeterRegistry meters) {
+    assertThat(gauge(meters, "perennial.trainer.job.step"))
+        .as("the job's step once the registry stopped (0: training had ended)")
+        .isPositive();
   }
 
   /** Removes the worker (a static member) from its group, as an operator can. */
