@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -100,6 +101,18 @@ public final class StageAcls {
       EnumSet.of(AclOperation.WRITE, AclOperation.DESCRIBE);
 
   /**
+   * The topics ingest writes ({@link #ingest}); with the apps' shared input topics ({@link
+   * TenantTopics#INPUTS}, which it reads unless every tenant has input topics of its own), the
+   * topics it checks (and creates when missing) at start.
+   */
+  public static final List<PerennialTopic> INGEST_WRITES =
+      List.of(
+          PerennialTopic.EXAMPLES,
+          PerennialTopic.REJECTED,
+          PerennialTopic.ERASURES,
+          PerennialTopic.SUBJECT_KEYS);
+
+  /**
    * The topics the trainer's accumulator reads ({@link #trainerAccumulator}); with {@link
    * #TRAINER_ACCUMULATOR_WRITES}, the topics it checks (and creates when missing) at start.
    */
@@ -118,6 +131,47 @@ public final class StageAcls {
   /** The topics the trainer's accumulator writes ({@link #trainerAccumulator}). */
   public static final List<PerennialTopic> TRAINER_ACCUMULATOR_WRITES =
       List.of(PerennialTopic.TRAINING_JOBS, PerennialTopic.AUDIT);
+
+  /**
+   * The topics a trainer worker reads ({@link #trainerWorker}); with {@link
+   * #TRAINER_WORKER_WRITES}, the topics it checks (and creates when missing) at start. A topic in
+   * both lists is read and written.
+   */
+  public static final List<PerennialTopic> TRAINER_WORKER_READS =
+      List.of(
+          PerennialTopic.TRAINING_JOBS,
+          PerennialTopic.RELEASES,
+          PerennialTopic.VERDICTS,
+          PerennialTopic.CANDIDATES);
+
+  /** The topics a trainer worker writes ({@link #trainerWorker}). */
+  public static final List<PerennialTopic> TRAINER_WORKER_WRITES =
+      List.of(PerennialTopic.CANDIDATES, PerennialTopic.JOB_OUTCOMES);
+
+  /**
+   * The topics an evaluator reads ({@link #evaluator}); with {@link #EVALUATOR_WRITES}, the topics
+   * it checks (and creates when missing) at start.
+   */
+  public static final List<PerennialTopic> EVALUATOR_READS =
+      List.of(PerennialTopic.CANDIDATES, PerennialTopic.RELEASES);
+
+  /** The topics an evaluator writes ({@link #evaluator}). */
+  public static final List<PerennialTopic> EVALUATOR_WRITES = List.of(PerennialTopic.VERDICTS);
+
+  /**
+   * The topics the publisher reads ({@link #publisher}); with {@link #PUBLISHER_WRITES}, the topics
+   * it checks (and creates when missing) at start. A topic in both lists is read and written.
+   */
+  public static final List<PerennialTopic> PUBLISHER_READS =
+      List.of(
+          PerennialTopic.VERDICTS,
+          PerennialTopic.TRAINING_JOBS,
+          PerennialTopic.JOB_OUTCOMES,
+          PerennialTopic.RELEASES);
+
+  /** The topics the publisher writes ({@link #publisher}). */
+  public static final List<PerennialTopic> PUBLISHER_WRITES =
+      List.of(PerennialTopic.RELEASES, PerennialTopic.AUDIT);
 
   private final Stage stage;
   private final List<Rule> rules;
@@ -141,14 +195,9 @@ public final class StageAcls {
     } else {
       Set<AclOperation> readAndPurge = EnumSet.copyOf(READ);
       readAndPurge.add(AclOperation.DELETE);
-      acls.topics(readAndPurge, TenantTopics.INPUTS.toArray(PerennialTopic[]::new));
+      acls.topics(readAndPurge, TenantTopics.INPUTS);
     }
-    acls.topics(
-        WRITE,
-        PerennialTopic.EXAMPLES,
-        PerennialTopic.REJECTED,
-        PerennialTopic.ERASURES,
-        PerennialTopic.SUBJECT_KEYS);
+    acls.topics(WRITE, INGEST_WRITES);
     acls.streamsApplication(applicationId);
     return new StageAcls(Stage.INGEST, acls.rules);
   }
@@ -161,8 +210,7 @@ public final class StageAcls {
    */
   public static StageAcls trainerAccumulator(String topicPrefix, String applicationId) {
     Builder acls = new Builder(topicPrefix);
-    acls.topics(READ, TRAINER_ACCUMULATOR_READS);
-    acls.topics(WRITE, TRAINER_ACCUMULATOR_WRITES);
+    acls.topics(TRAINER_ACCUMULATOR_READS, TRAINER_ACCUMULATOR_WRITES);
     acls.streamsApplication(applicationId);
     return new StageAcls(Stage.TRAINER_ACCUMULATOR, acls.rules);
   }
@@ -175,10 +223,7 @@ public final class StageAcls {
    */
   public static StageAcls trainerWorker(String topicPrefix, String groupId) {
     Builder acls = new Builder(topicPrefix);
-    acls.topics(
-        READ, PerennialTopic.TRAINING_JOBS, PerennialTopic.RELEASES, PerennialTopic.VERDICTS);
-    acls.topics(READ_WRITE, PerennialTopic.CANDIDATES);
-    acls.topics(WRITE, PerennialTopic.JOB_OUTCOMES);
+    acls.topics(TRAINER_WORKER_READS, TRAINER_WORKER_WRITES);
     acls.group(groupId);
     acls.transactionalIds(
         TransactionalIds.prefix(topicPrefix, Stage.TRAINER_WORKER), PatternType.PREFIXED);
@@ -192,8 +237,7 @@ public final class StageAcls {
    */
   public static StageAcls evaluator(String topicPrefix, String groupId) {
     Builder acls = new Builder(topicPrefix);
-    acls.topics(READ, PerennialTopic.CANDIDATES, PerennialTopic.RELEASES);
-    acls.topics(WRITE, PerennialTopic.VERDICTS);
+    acls.topics(EVALUATOR_READS, EVALUATOR_WRITES);
     acls.group(groupId);
     acls.transactionalIds(
         TransactionalIds.prefix(topicPrefix, Stage.EVALUATOR), PatternType.PREFIXED);
@@ -207,13 +251,19 @@ public final class StageAcls {
    */
   public static StageAcls publisher(String topicPrefix, String id) {
     Builder acls = new Builder(topicPrefix);
-    acls.topics(
-        READ, PerennialTopic.VERDICTS, PerennialTopic.TRAINING_JOBS, PerennialTopic.JOB_OUTCOMES);
-    acls.topics(READ_WRITE, PerennialTopic.RELEASES);
-    acls.topics(WRITE, PerennialTopic.AUDIT);
+    acls.topics(PUBLISHER_READS, PUBLISHER_WRITES);
     acls.group(id);
     acls.transactionalIds(id, PatternType.LITERAL);
     return new StageAcls(Stage.PUBLISHER, acls.rules);
+  }
+
+  /**
+   * The topics of {@code reads} and then those of {@code writes} not already read: what a stage
+   * checks (and creates when missing) at start.
+   */
+  public static List<PerennialTopic> readsAndWrites(
+      List<PerennialTopic> reads, List<PerennialTopic> writes) {
+    return Stream.concat(reads.stream(), writes.stream()).distinct().toList();
   }
 
   public Stage stage() {
@@ -246,19 +296,31 @@ public final class StageAcls {
       this.topicPrefix = topicPrefix;
     }
 
-    void topics(Set<AclOperation> operations, PerennialTopic... topics) {
-      topics(operations, List.of(topics));
-    }
-
     void topics(Set<AclOperation> operations, List<PerennialTopic> topics) {
       for (PerennialTopic topic : topics) {
-        rules.add(
-            rule(
-                ResourceType.TOPIC,
-                TopicCatalog.name(topicPrefix, topic),
-                PatternType.LITERAL,
-                operations));
+        topic(topic, operations);
       }
+    }
+
+    /**
+     * One rule per topic of {@code reads} and {@code writes}, in that order: {@code READ}, {@code
+     * WRITE}, or {@code READ_WRITE} for a topic in both.
+     */
+    void topics(List<PerennialTopic> reads, List<PerennialTopic> writes) {
+      for (PerennialTopic topic : readsAndWrites(reads, writes)) {
+        boolean read = reads.contains(topic);
+        boolean write = writes.contains(topic);
+        topic(topic, read && write ? READ_WRITE : read ? READ : WRITE);
+      }
+    }
+
+    private void topic(PerennialTopic topic, Set<AclOperation> operations) {
+      rules.add(
+          rule(
+              ResourceType.TOPIC,
+              TopicCatalog.name(topicPrefix, topic),
+              PatternType.LITERAL,
+              operations));
     }
 
     void prefixedTopic(String prefix, Set<AclOperation> operations) {

@@ -5,6 +5,7 @@ import dev.perennial.core.health.Readiness;
 import dev.perennial.core.kafka.FatalKafkaException;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
@@ -113,6 +114,13 @@ public final class EvaluatorService implements Service {
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
   private static final Duration MAX_OUTAGE_PAUSE = Duration.ofSeconds(10);
+
+  /**
+   * The topics an evaluator reads and writes, which it creates when missing (a fresh cluster comes
+   * up whichever stage starts first): those its ACLs name ({@link StageAcls#evaluator}).
+   */
+  public static final List<PerennialTopic> TOPICS =
+      StageAcls.readsAndWrites(StageAcls.EVALUATOR_READS, StageAcls.EVALUATOR_WRITES);
 
   private final EvaluatorConfig config;
   private final Topics topics;
@@ -244,12 +252,7 @@ public final class EvaluatorService implements Service {
           }
           return null;
         });
-    TopicProvisioner.provision(
-        config,
-        transactionalId + "-admin",
-        PerennialTopic.CANDIDATES,
-        PerennialTopic.VERDICTS,
-        PerennialTopic.RELEASES);
+    TopicProvisioner.provision(config, transactionalId + "-admin", TOPICS);
     producer =
         new KafkaProducer<>(
             KafkaClients.transactionalProducer(config, transactionalId),

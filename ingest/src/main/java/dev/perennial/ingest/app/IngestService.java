@@ -3,9 +3,11 @@ package dev.perennial.ingest.app;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.StreamsApplication;
 import dev.perennial.core.kafka.StreamsProperties;
 import dev.perennial.core.kafka.StreamsService;
+import dev.perennial.core.kafka.TenantTopics;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.metrics.ServiceMetrics;
@@ -56,20 +58,15 @@ public final class IngestService implements StreamsApplication {
    * The topics ingest reads and writes, which it creates when missing (a fresh cluster comes up in
    * any order): the apps' shared input topics (not with per-tenant input topics: ingest reads those
    * by pattern, and whoever binds a tenant creates its topics with their ACLs), its outputs, and
-   * the subjects' key topic (ingest is its one writer, with the compaction bound it relies on).
+   * the subjects' key topic (ingest is its one writer, with the compaction bound it relies on):
+   * those its ACLs name ({@link StageAcls#ingest}).
    */
   public static List<PerennialTopic> topics(IngestConfig config) {
     List<PerennialTopic> topics = new ArrayList<>();
     if (config.inputTopics() == IngestConfig.InputTopics.SHARED) {
-      topics.addAll(
-          List.of(PerennialTopic.DOCUMENTS, PerennialTopic.FEEDBACK, PerennialTopic.CONSENT));
+      topics.addAll(TenantTopics.INPUTS);
     }
-    topics.addAll(
-        List.of(
-            PerennialTopic.EXAMPLES,
-            PerennialTopic.REJECTED,
-            PerennialTopic.ERASURES,
-            PerennialTopic.SUBJECT_KEYS));
+    topics.addAll(StageAcls.INGEST_WRITES);
     return List.copyOf(topics);
   }
 

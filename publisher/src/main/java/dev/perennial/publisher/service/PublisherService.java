@@ -6,6 +6,7 @@ import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.kafka.FatalKafkaException;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
@@ -134,6 +135,13 @@ public final class PublisherService implements AutoCloseable {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DEADLINE_RETRY = Duration.ofSeconds(10);
 
+  /**
+   * The topics the publisher reads and writes, which it creates when missing (a fresh cluster comes
+   * up whichever stage starts first): those its ACLs name ({@link StageAcls#publisher}).
+   */
+  public static final List<PerennialTopic> TOPICS =
+      StageAcls.readsAndWrites(StageAcls.PUBLISHER_READS, StageAcls.PUBLISHER_WRITES);
+
   private final PublisherConfig config;
   private final Topics topics;
   private final ReleaseArea area;
@@ -214,14 +222,7 @@ public final class PublisherService implements AutoCloseable {
 
   private void startUp() {
     area.publishKey(config.signingKey());
-    TopicProvisioner.provision(
-        config,
-        actor + "-admin",
-        PerennialTopic.VERDICTS,
-        PerennialTopic.TRAINING_JOBS,
-        PerennialTopic.JOB_OUTCOMES,
-        PerennialTopic.RELEASES,
-        PerennialTopic.AUDIT);
+    TopicProvisioner.provision(config, actor + "-admin", TOPICS);
 
     producer =
         new KafkaProducer<>(

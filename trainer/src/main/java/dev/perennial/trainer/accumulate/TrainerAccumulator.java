@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
@@ -81,10 +80,8 @@ public final class TrainerAccumulator implements StreamsApplication {
    * StageAcls#trainerAccumulator}).
    */
   public static final List<PerennialTopic> TOPICS =
-      Stream.concat(
-              StageAcls.TRAINER_ACCUMULATOR_READS.stream(),
-              StageAcls.TRAINER_ACCUMULATOR_WRITES.stream())
-          .toList();
+      StageAcls.readsAndWrites(
+          StageAcls.TRAINER_ACCUMULATOR_READS, StageAcls.TRAINER_ACCUMULATOR_WRITES);
 
   /** The Streams properties of the accumulator: exactly-once, explicit exception handlers. */
   public static Map<String, Object> streamsProperties(TrainerConfig config) {

@@ -5,6 +5,7 @@ import dev.perennial.core.health.Readiness;
 import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
+import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
@@ -116,15 +117,10 @@ public final class TrainerWorker implements Service {
 
   /**
    * The topics a worker reads and writes, which it creates when missing (a fresh cluster comes up
-   * whichever stage starts first).
+   * whichever stage starts first): those its ACLs name ({@link StageAcls#trainerWorker}).
    */
   public static final List<PerennialTopic> TOPICS =
-      List.of(
-          PerennialTopic.TRAINING_JOBS,
-          PerennialTopic.CANDIDATES,
-          PerennialTopic.RELEASES,
-          PerennialTopic.VERDICTS,
-          PerennialTopic.JOB_OUTCOMES);
+      StageAcls.readsAndWrites(StageAcls.TRAINER_WORKER_READS, StageAcls.TRAINER_WORKER_WRITES);
 
   private final Topic<String, TrainingJob> jobs;
   private final Topic<String, AdapterCandidate> candidates;
