@@ -7,6 +7,8 @@ import dev.perennial.core.http.BoundedHttpServer;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.testing.HalfOpenConnections;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -165,5 +167,29 @@ class HealthServerTest {
     assertThat(live.body()).isEqualTo("UP\n");
     assertThatThrownBy(() -> server.route("/health/", exchange -> {}))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aRequestWithAMalformedEscapeInItsQueryIsABadRequestNotAnEmptySuccess() throws Exception {
+    // Jetty accepts these targets; java.net.URI, which the handlers read, refuses them
+    for (String target :
+        new String[] {"/health/live?x=%zz", "/health/ready?%", "/metrics?name=%e", "/v1/x?a=%g1"}) {
+      String response = rawGet(target);
+
+      assertThat(response).as(target).startsWith("HTTP/1.1 400 ");
+      assertThat(response).as(target).doesNotContain("Exception").doesNotContain("at java.");
+    }
+  }
+
+  /** The whole response to one GET of {@code target}, sent as is (no client checks it). */
+  private String rawGet(String target) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 }
