@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.perennial.core.PerennialException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * #IDLE_TIMEOUT} (half a header sent, then nothing) is closed, at most {@link #MAX_CONNECTIONS}
  * connections are open at once and at most {@link #MAX_THREADS} threads serve them. Handlers are
  * JDK {@link HttpHandler}s (through Jetty's {@code com.sun.net.httpserver} bridge), routed by the
- * longest matching path prefix.
+ * longest matching path prefix. A request whose URI Jetty accepts but {@link java.net.URI} refuses
+ * (a malformed escape in the query) is answered 400 here, before any handler.
  */
 public final class BoundedHttpServer implements AutoCloseable {
 
@@ -38,6 +40,9 @@ public final class BoundedHttpServer implements AutoCloseable {
   public static final int MAX_THREADS = 16;
 
   private static final int MAX_HEADER_BYTES = 8 * 1024;
+
+  private static final String BAD_REQUEST =
+      "{\"status\": 400, \"error\": \"Bad request: the URI is malformed\"}\n";
 
   private final Server server;
   private final ServerConnector connector;
@@ -101,7 +106,15 @@ public final class BoundedHttpServer implements AutoCloseable {
   }
 
   private void dispatch(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getRawPath();
+    String path;
+    try {
+      path = exchange.getRequestURI().getRawPath();
+    } catch (IllegalArgumentException e) {
+      // Jetty lets some targets through (a malformed escape in the query, ?x=%zz) that
+      // java.net.URI, which every handler reads, refuses: answered here, never as an empty 200
+      badRequest(exchange);
+      return;
+    }
     HttpHandler chosen = fallback;
     int longest = -1;
     for (Map.Entry<String, HttpHandler> route : routes.entrySet()) {
@@ -111,6 +124,16 @@ public final class BoundedHttpServer implements AutoCloseable {
       }
     }
     chosen.handle(exchange);
+  }
+
+  private static void badRequest(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body = BAD_REQUEST.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.sendResponseHeaders(400, body.length);
+      exchange.getResponseBody().write(body);
+    }
   }
 
   @Override
