@@ -178,4 +178,16 @@ class PublisherApiTest {
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
     assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET, HEAD");
   }
+
+  @Test
+  void aVersionIsOnlyItsDecimalNumber() throws Exception {
+    // a fullwidth digit, a plus sign, a leading zero: Integer.parseInt reads each as v2
+    for (String version : new String[] {"%EF%BC%92", "%2B2", "02", "2%20"}) {
+      HttpResponse<String> response =
+          send(request("/v1/adapters/acme/support/versions/" + version));
+
+      assertThat(response.statusCode()).as(version).isEqualTo(404);
+      assertThat(error(response)).as(version).startsWith("No version '");
+    }
+  }
 }
