@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,7 @@ public final class PublisherApi implements HttpHandler {
 
   public static final String PREFIX = "/v1/";
   private static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]*");
 
   private final Supplier<ReleaseRegistry> registry;
   private final ReleaseArea area;
@@ -236,9 +238,11 @@ public final class PublisherApi implements HttpHandler {
   }
 
   private ApiResponse version(KeyState state, String text) {
+    // only the number as releases are named (v3 is "3"): Integer.parseInt alone would also read
+    // "+3", "03" and non-ASCII digits as v3
     int version;
     try {
-      version = Integer.parseInt(text);
+      version = Integer.parseInt(VERSION.matcher(text).matches() ? text : "not a version");
     } catch (NumberFormatException e) {
       return ApiResponse.error(404, "No version '" + text + "' of " + state.key());
     }
