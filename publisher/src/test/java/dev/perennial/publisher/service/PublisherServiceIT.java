@@ -58,6 +58,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -522,6 +523,82 @@ class PublisherServiceIT {
     assertThat(server.service().failure()).isPresent();
     // the verdict stays to be published once the volume is mounted
     assertThat(committedOffsets(config(unmounted).instanceId())).isZero();
+  }
+
+  @Test
+  void aPublisherWaitingForTheRegistryLongerThanItsPollIntervalStaysInItsGroupAndPublishesOnce()
+      throws Exception {
+    // below the 3.2 s and 6.4 s pauses the outage brings
+    Map<String, String> shortPolls = Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3000");
+    ServiceProcess<PublisherServer> server = start(shortPolls);
+    String group = config(shortPolls).instanceId();
+    await("in its group", () -> groupMembers(group) == 1);
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    // serialized while the registry answers; the publisher has read no verdict schema yet
+    byte[] bytes =
+        topics.verdicts().valueSerde().serializer().serialize(topics.verdicts().name(), verdict);
+
+    REGISTRY.stop();
+    try {
+      KAFKA.produce(
+          topics.verdicts().name(),
+          new StringSerializer(),
+          new ByteArraySerializer(),
+          List.of(KeyValue.pair(verdict.getAdapterKey(), bytes)));
+      await(
+          "the outage reported",
+          () ->
+              server
+                  .service()
+                  .service()
+                  .readiness()
+                  .detail()
+                  .startsWith("schema registry unavailable"));
+      // pauses of 0.2, 0.4, 0.8, 1.6, 3.2 and 6.4 s: a loop that sleeps them polls up to 6.4 s
+      // apart, and its consumer leaves the group once 3 s pass without a poll
+      Thread.sleep(12_000);
+
+      assertThat(groupMembers(group)).as("the publisher's consumers in its group").isEqualTo(1);
+      assertThat(server.service().failure()).isEmpty();
+      assertThat(committedOffsets(group)).isZero();
+    } finally {
+      REGISTRY.restart();
+    }
+
+    assertThat(read(topics.releases(), r -> !r.isEmpty()))
+        .singleElement()
+        .satisfies(release -> assertThat(release.getVersion()).isEqualTo(1));
+    await("the verdict's offset committed", () -> committedOffsetsQuietly(group) == 1);
+    await("ready again", () -> server.service().service().readiness().ready());
+    assertThat(server.service().failure()).isEmpty();
+    assertThat(decisionsOn(readAll(topics.audit())))
+        .extracting(AuditEvent::getAction)
+        .containsExactly(AuditEvents.RELEASE_PUBLISHED);
+    assertThat(readAll(topics.releases())).hasSize(1);
+  }
+
+  /** The members of a consumer group, as its coordinator sees them. */
+  private static int groupMembers(String groupId) {
+    try (Admin admin = KAFKA.createAdmin()) {
+      return admin
+          .describeConsumerGroups(List.of(groupId))
+          .describedGroups()
+          .get(groupId)
+          .get()
+          .members()
+          .size();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot describe the group " + groupId, e);
+    }
+  }
+
+  private static long committedOffsetsQuietly(String groupId) {
+    try {
+      return committedOffsets(groupId);
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot read the offsets of " + groupId, e);
+    }
   }
 
   /** The audit events that decide a record: a release, a refusal, a quarantine. */
