@@ -11,10 +11,10 @@ import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
-import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.service.LoopThread;
+import dev.perennial.core.service.RegistryWait;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.ArtifactStoreOutageException;
 import dev.perennial.core.store.LocalArtifactStore;
@@ -55,6 +55,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,11 +73,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -111,11 +115,15 @@ import org.slf4j.LoggerFactory;
  * outage: it takes no write, or holds nothing at all because its volume is not mounted, which is
  * never a key's fault nor a reason to refuse) the service stops consuming and has failed rather
  * than skip a release: its records are delivered again after a restart. While the schema registry
- * is unavailable ({@link ReadFailure#OUTAGE}) the record is tried again after bounded pauses for as
- * long as that lasts, without counting attempts, and readiness is DOWN. A record that is no
- * verdict, job or given-up job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an
- * audit event. At start, a key whose latest {@code releases.v1} record cannot be read is
- * quarantined the same way ({@link ReleaseLogReplay}), and a registry outage is waited out.
+ * is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or committed past the record: it
+ * and the records after it are read again after a pause ({@link RegistryWait}, doubling up to
+ * {@code MAX_BACKOFF}) for as long as that lasts, without counting attempts, and readiness is DOWN.
+ * During the pause the loop keeps polling with every partition paused (and runs the alias moves and
+ * retractions, which fail while they cannot write), so the publisher stays in its consumer group
+ * whatever {@code max.poll.interval.ms} is. A record that is no verdict, job or given-up job
+ * ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit event. At start, a key
+ * whose latest {@code releases.v1} record cannot be read is quarantined the same way ({@link
+ * ReleaseLogReplay}), and a registry outage is waited out.
  *
  * <p>Each time it reads manifests from the release area (at start, and after a failed transaction)
  * it checks them against their signatures with the pinned keys ({@link ManifestScreen}): a release
@@ -159,6 +167,8 @@ public final class PublisherService implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
   private final KeyQuarantine quarantine = new KeyQuarantine();
+  private final RegistryWait registryWait =
+      new RegistryWait(FIRST_BACKOFF, MAX_BACKOFF, Clock.systemUTC());
   private final IntegrityChecks integrity;
   private final ManifestScreen screen;
   private volatile List<String> integrityFailures = List.of();
@@ -292,7 +302,8 @@ public final class PublisherService implements AutoCloseable {
     committer = new TransactionalCommitter<>(producer, consumer);
     consumer.subscribe(
         List.of(
-            topics.verdicts().name(), topics.trainingJobs().name(), topics.jobOutcomes().name()));
+            topics.verdicts().name(), topics.trainingJobs().name(), topics.jobOutcomes().name()),
+        new PauseWhileWaiting());
 
     loop = LoopThread.start("perennial-publisher", this::run);
     readiness = Readiness.ready(describeState());
@@ -417,13 +428,12 @@ public final class PublisherService implements AutoCloseable {
   private void run() {
     try {
       while (running) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-        for (ConsumerRecord<String, byte[]> record : records) {
-          if (!running) {
-            break;
-          }
-          handleWithRetries(record);
+        if (registryWait.waiting()) {
+          consumer.pause(consumer.assignment());
+        } else {
+          consumer.resume(consumer.paused());
         }
+        handle(consumer.poll(POLL));
         runCommands();
         retractOverdue();
         purge.retryDue(registry);
@@ -448,15 +458,46 @@ public final class PublisherService implements AutoCloseable {
     }
   }
 
-  private void handleWithRetries(ConsumerRecord<String, byte[]> record) {
+  /**
+   * Handles the polled records in order. When one waits for the schema registry, it and the records
+   * after it are read again once the pause is over: each of their partitions goes back to its first
+   * unhandled offset (the handled ones are committed).
+   */
+  private void handle(ConsumerRecords<String, byte[]> records) {
+    List<ConsumerRecord<String, byte[]>> polled = new ArrayList<>();
+    records.forEach(polled::add);
+    for (int i = 0; i < polled.size() && running; i++) {
+      // a partition assigned while waiting is paused before it is fetched: nothing arrives here
+      if (registryWait.waiting() || !handleWithRetries(polled.get(i))) {
+        readAgain(polled.subList(i, polled.size()));
+        return;
+      }
+    }
+  }
+
+  /** Seeks each partition of {@code records} back to the first of them. */
+  private void readAgain(List<ConsumerRecord<String, byte[]>> records) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      first.merge(
+          new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+    }
+    first.forEach(consumer::seek);
+  }
+
+  /**
+   * Handles one record: decides, commits, and retries a failure; false when the schema registry is
+   * unavailable, after starting a pause ({@link RegistryWait}) for the loop to poll through.
+   */
+  private boolean handleWithRetries(ConsumerRecord<String, byte[]> record) {
     int attempt = 0;
-    Backoff outageBackoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
     while (running) {
       RuntimeException failure;
       boolean aborted = false;
       try {
         if (commit(decide(record), List.of(record))) {
-          return;
+          registryWait.answered();
+          return true;
         }
         failure = new PublisherException("the transaction was aborted");
         aborted = true;
@@ -469,15 +510,14 @@ public final class PublisherService implements AutoCloseable {
       registry = screen.screen(RegistryRebuild.withFolders(registry, area.scan(false)));
       String where = record.topic() + "-" + record.partition() + "@" + record.offset();
       if (ReadFailure.isOutage(failure)) {
-        Duration pause = outageBackoff.next();
+        Duration pause = registryWait.begin();
         log.warn(
-            "The schema registry is unavailable; {} waits, retry {} in {} ms: {}",
+            "The schema registry is unavailable; {} waits, retry {} in {} ms (still polling): {}",
             where,
-            outageBackoff.failures(),
+            registryWait.failures(),
             pause.toMillis(),
             failure.toString());
-        sleep(pause);
-        continue;
+        return false;
       }
       attempt++;
       if (attempt >= MAX_ATTEMPTS
@@ -485,7 +525,7 @@ public final class PublisherService implements AutoCloseable {
           && !ArtifactStoreOutageException.isCause(failure)
           && areaWorks()) {
         quarantine(record, where, attempt, failure);
-        return;
+        return true;
       }
       if (attempt >= MAX_ATTEMPTS) {
         throw new FatalException(
@@ -503,6 +543,7 @@ public final class PublisherService implements AutoCloseable {
           failure.toString());
       sleep(backoff);
     }
+    return true; // stopping: nothing more is handled, the record is read again after a restart
   }
 
   private Decision decide(ConsumerRecord<String, byte[]> record) {
@@ -838,6 +879,22 @@ public final class PublisherService implements AutoCloseable {
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(10));
+    }
+  }
+
+  /**
+   * Pauses the partitions the group assigns while the schema registry is waited for, before they
+   * are fetched; the loop resumes them with the others once the pause is over.
+   */
+  private final class PauseWhileWaiting implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (registryWait.waiting()) {
+        consumer.pause(partitions);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
 import dev.perennial.core.service.LoopThread;
+import dev.perennial.core.service.RegistryWait;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.ArtifactStore;

@@ -1,8 +1,12 @@
-package dev.perennial.trainer.worker;
+package dev.perennial.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,5 +46,29 @@ class RegistryWaitTest {
     assertThat(wait.failures()).isEqualTo(7);
     wait.answered();
     assertThat(wait.begin()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  /** A clock that moves only when told. */
+  private static final class MovableClock extends Clock {
+    private Instant now = Instant.parse("2024-01-01T00:00:00Z");
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }
