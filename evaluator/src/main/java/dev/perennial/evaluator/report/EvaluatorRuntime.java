@@ -1,6 +1,5 @@
 package dev.perennial.evaluator.report;
 
-import ai.djl.engine.Engine;
 import dev.perennial.model.runtime.ModelRuntime;
 
 /**
@@ -13,6 +12,6 @@ public record EvaluatorRuntime(int threads, String djl, String pytorch) {
   /** The engine as it runs on the calling thread (the thread count is per scoring thread). */
   public static EvaluatorRuntime current() {
     return new EvaluatorRuntime(
-        ModelRuntime.threads(), Engine.getDjlVersion(), ModelRuntime.engine().getVersion());
+        ModelRuntime.threads(), ModelRuntime.djlVersion(), ModelRuntime.engine().getVersion());
   }
 }

@@ -9,6 +9,7 @@ import dev.perennial.evaluator.scoring.Workload;
 import dev.perennial.evaluator.stats.Effect;
 import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.model.runtime.EngineArrays;
+import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.score.ExampleScore;
 import dev.perennial.model.train.PairLoss;
 import dev.perennial.model.train.PreferenceLosses;
@@ -238,7 +239,7 @@ public final class FeedbackSuite implements Suite {
       double[] referenceChosen,
       double[] referenceRejected,
       double beta) {
-    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+    try (NDManager manager = ModelRuntime.engine().newBaseManager(Device.cpu())) {
       NDArray margins =
           PreferenceLosses.margins(
               array(manager, policyChosen),

@@ -105,7 +105,7 @@ public final class ModelBenchmark {
    */
   static Spread matmulGflops(Device device, BenchmarkSettings settings) {
     int n = settings.matmulSize();
-    try (NDManager manager = NDManager.newBaseManager(device)) {
+    try (NDManager manager = ModelRuntime.engine().newBaseManager(device)) {
       NDArray a = manager.randomNormal(new Shape(n, n));
       NDArray b = manager.randomNormal(new Shape(n, n));
       Runnable multiply =

@@ -72,7 +72,7 @@ public final class LanguageModel implements AutoCloseable {
    */
   public static LanguageModel load(
       BaseModel base, Device device, LoraWeights lora, boolean trainable, BasePrecision precision) {
-    NDManager manager = NDManager.newBaseManager(device);
+    NDManager manager = ModelRuntime.engine().newBaseManager(device);
     try {
       LlamaConfig config = base.config();
       DecoderModel decoder =
@@ -133,7 +133,7 @@ public final class LanguageModel implements AutoCloseable {
       LoraWeights lora,
       String name,
       BasePrecision precision) {
-    NDManager manager = NDManager.newBaseManager(device);
+    NDManager manager = ModelRuntime.engine().newBaseManager(device);
     try {
       DecoderModel decoder =
           lora == null

@@ -20,16 +20,41 @@ public final class ModelRuntime {
 
   private ModelRuntime() {}
 
-  /** The engine, loaded on first use from the bundled natives (never downloaded). */
+  /**
+   * The engine, loaded on first use with DJL offline ({@link DjlOffline}): from the bundled
+   * natives, DJL's engine cache or {@code PYTORCH_LIBRARY_PATH}, never downloaded.
+   */
   public static Engine engine() {
+    DjlOffline.enforce();
     try {
       return Engine.getEngine("PyTorch");
     } catch (RuntimeException e) {
       throw new ModelException(
-          "the PyTorch engine failed to load (is ai.djl.offline=true with the bundled"
-              + " pytorch-native-cpu jar on the class path?)",
+          "the PyTorch engine failed to load, and Perennial never downloads its native libraries"
+              + " (DJL runs offline). Provide them one of three ways: the jar"
+              + " ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64, the version in"
+              + " the project's pom) on the class path, as the perennial command and the CPU image"
+              + " have it; DJL's engine cache (ENGINE_CACHE_DIR, else DJL_CACHE_DIR, else"
+              + " ~/.djl.ai) unpacked beforehand, as the images do at build time; or"
+              + " PYTORCH_LIBRARY_PATH naming an unpacked libtorch of that version, as the CUDA"
+              + " image does. Cause: "
+              + causes(e),
           e);
     }
+  }
+
+  /** The DJL version, read with DJL offline (its first use would otherwise send telemetry). */
+  public static String djlVersion() {
+    DjlOffline.enforce();
+    return Engine.getDjlVersion();
+  }
+
+  private static String causes(Throwable e) {
+    StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      text.append(": ").append(cause.getMessage());
+    }
+    return text.toString();
   }
 
   /** The device for a choice: AUTO is the engine's default (a GPU when one is visible). */

@@ -6,6 +6,7 @@ import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.runtime.DjlOffline;
 import dev.perennial.model.tokenizer.chat.ChatTemplate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -84,6 +85,7 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
 
   /** Loads the tokenizer of a model folder ({@code tokenizer.json} and its companions). */
   public static HuggingFaceTextTokenizer load(Path folder, LlamaConfig config) {
+    DjlOffline.enforce();
     HuggingFaceFiles files = new HuggingFaceFiles(folder);
     HuggingFaceTokenizer tokenizer = open(folder.resolve(HuggingFaceFiles.TOKENIZER));
     HuggingFaceTokenizer plain = null;

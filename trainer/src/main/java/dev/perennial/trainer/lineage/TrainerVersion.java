@@ -1,6 +1,5 @@
 package dev.perennial.trainer.lineage;
 
-import ai.djl.engine.Engine;
 import dev.perennial.model.runtime.ModelRuntime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +30,7 @@ public final class TrainerVersion {
       version =
           BUILD
               + ", DJL "
-              + Engine.getDjlVersion()
+              + ModelRuntime.djlVersion()
               + ", PyTorch "
               + ModelRuntime.engine().getVersion()
               + ")";
