@@ -43,7 +43,7 @@ public final class ManifestScreen {
             "its manifest does not verify: " + String.join("; ", verification.problems());
         if (registry.quarantine(state.key(), release.version()).isEmpty()) {
           log.error(
-              "Quarantining {} v{} (not purged, not listed with its fields): {}",
+              "Quarantining {} v{} (its manifest steers nothing: purged by what its folder holds if retracted, listed without its fields): {}",
               state.key(),
               release.version(),
               reason);
