@@ -21,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import sun.misc.Signal;
 
 /**
  * A start that hangs (not fails) is bounded by {@code perennial.start.timeout.ms}: {@code
@@ -37,7 +39,7 @@ class ServiceProcessTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   /** A service that works: what a start that is no longer stuck returns. */
-  private static final class Idle implements Service {
+  private static class Idle implements Service {
 
     final CountDownLatch closed = new CountDownLatch(1);
 
@@ -164,6 +166,99 @@ class ServiceProcessTest {
         .startsWith("failed: ")
         .contains("stuck-service")
         .contains(START_TIMEOUT);
+  }
+
+  /**
+   * A stop makes the service unready first, so that no traffic is routed to it while it stops, and
+   * keeps its health endpoints (and the routes it serves beside them) answering until the service
+   * has stopped: probes read 503 {@code stopping}, not a refused connection, and liveness stays up.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void whileTheServiceStopsReadinessIsDownSayingStoppingAndLivenessStaysUp() throws Exception {
+    CountDownLatch closing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Idle slowToStop =
+        new Idle() {
+          @Override
+          public void close() {
+            closing.countDown();
+            awaitUninterruptibly(release);
+            super.close();
+          }
+        };
+    ServiceProcess<Idle> process =
+        ServiceProcess.start("slow-to-stop", new PerennialConfig(values(0)), metrics -> slowToStop);
+    int port = process.httpPort();
+    assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
+
+    CompletableFuture<Void> stopping = CompletableFuture.runAsync(process::close);
+    HttpResponse<String> ready;
+    HttpResponse<String> live;
+    try {
+      assertThat(closing.await(30, TimeUnit.SECONDS)).isTrue();
+      ready = get(port, "/health/ready");
+      live = get(port, "/health/live");
+    } finally {
+      release.countDown();
+    }
+    stopping.get(30, TimeUnit.SECONDS);
+
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+    assertThat(ready.body()).startsWith("DOWN stopping: ").contains("slow-to-stop");
+    assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+    assertThat(slowToStop.closed.getCount()).isZero();
+  }
+
+  /**
+   * A stop requested while the service starts (a worker reading its base, the publisher hashing its
+   * releases) interrupts the start instead of waiting for it, and the command exits as after any
+   * requested stop: the pod's grace period does not end in SIGKILL.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aStopRequestedWhileTheServiceStartsInterruptsTheStartAndExitsAsAStop() throws Exception {
+    PerennialConfig config = new PerennialConfig(values(0));
+    CountDownLatch starting = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    Said said = new Said();
+    try {
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return ServiceProcess.run(
+                      "slow-start",
+                      config,
+                      metrics -> {
+                        starting.countDown();
+                        try {
+                          never.await();
+                        } catch (InterruptedException e) {
+                          interrupted.set(true);
+                          Thread.currentThread().interrupt();
+                          throw new IllegalStateException("start interrupted", e);
+                        }
+                        return new Idle();
+                      },
+                      said);
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThat(starting.await(30, TimeUnit.SECONDS)).isTrue();
+
+      // what Kubernetes sends to stop a pod, taken by the command's ShutdownSignal
+      Signal.raise(new Signal("TERM"));
+
+      // without the fix the command waits for the start, which never ends (30 min by default)
+      assertThat(exit.get(40, TimeUnit.SECONDS)).isEqualTo(ServiceProcess.EXIT_STOPPED);
+    } finally {
+      never.countDown();
+    }
+    assertThat(interrupted).isTrue();
+    assertThat(said.lines).containsExactly("stopping", "stopped");
   }
 
   /**
