@@ -39,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * perennial-start-<name>}, a daemon: one stuck where an interrupt does not reach keeps no JVM
  * alive), and a service it returns after all is closed.
  *
+ * <p>A stop makes the service unready first: {@code /health/ready} turns 503 {@code stopping} while
+ * {@code /health/live} stays 200, the service stops, and only then does the HTTP server (health,
+ * metrics and the service's own routes) close, so probes never meet a refused connection while the
+ * service stops. A stop asked for while the service starts (SIGTERM during a long start) interrupts
+ * the start instead of waiting for it: readiness is 503 {@code stopping}, the start is given {@link
+ * #STOPPED_START_GRACE} to give up, and the command exits with {@value #EXIT_STOPPED} as after any
+ * requested stop.
+ *
  * <p>Tests and {@code perennial local} start services the same way ({@link #start}) and stop them
  * by closing.
  */
@@ -53,6 +61,12 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
    */
   public static final Duration STUCK_START_GRACE = Duration.ofSeconds(60);
 
+  /**
+   * How long a start interrupted by a requested stop is given to give up before the command exits
+   * regardless (its thread is a daemon): well inside the chart's 60 s grace period.
+   */
+  public static final Duration STOPPED_START_GRACE = Duration.ofSeconds(20);
+
   private static final Logger log = LoggerFactory.getLogger(ServiceProcess.class);
   private static final Duration CHECK_EVERY = Duration.ofMillis(250);
 
@@ -62,6 +76,16 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     StartTimeoutException(String message) {
+      super(message);
+    }
+  }
+
+  /** A stop was asked for while the service started; the start was interrupted. */
+  static final class StartStoppedException extends PerennialException {
+
+    private static final long serialVersionUID = 1L;
+
+    StartStoppedException(String message) {
       super(message);
     }
   }
@@ -107,14 +131,23 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
     }
   }
 
+  private final String name;
   private final ServiceMetrics metrics;
   private final S service;
   private final HealthServer http;
+  private final AtomicReference<String> stopping;
 
-  private ServiceProcess(ServiceMetrics metrics, S service, HealthServer http) {
+  private ServiceProcess(
+      String name,
+      ServiceMetrics metrics,
+      S service,
+      HealthServer http,
+      AtomicReference<String> stopping) {
+    this.name = name;
     this.metrics = metrics;
     this.service = service;
     this.http = http;
+    this.stopping = stopping;
   }
 
   /**
@@ -128,9 +161,23 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
    */
   public static <S extends Service> ServiceProcess<S> start(
       String name, PerennialConfig config, Function<ServiceMetrics, S> starter) {
+    return start(name, config, starter, new CompletableFuture<>());
+  }
+
+  /**
+   * {@link #start(String, PerennialConfig, Function)}, interrupted once {@code stop} completes.
+   *
+   * @throws StartStoppedException when {@code stop} completed before the service started
+   */
+  private static <S extends Service> ServiceProcess<S> start(
+      String name,
+      PerennialConfig config,
+      Function<ServiceMetrics, S> starter,
+      CompletableFuture<Void> stop) {
     ServiceMetrics metrics = ServiceMetrics.create(name);
     AtomicReference<S> started = new AtomicReference<>();
     AtomicReference<String> stuck = new AtomicReference<>();
+    AtomicReference<String> stopping = new AtomicReference<>();
     long since = System.nanoTime();
     HealthServer http = null;
     S service = null;
@@ -141,19 +188,21 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
               metrics.registry(),
               () -> {
                 S running = started.get();
-                String why = stuck.get();
-                return running != null
-                    ? running.readiness()
-                    : why != null ? Readiness.notReady(why) : starting(name, since);
+                String why = stopping.get() != null ? stopping.get() : stuck.get();
+                return why != null
+                    ? Readiness.notReady(why)
+                    : running != null ? running.readiness() : starting(name, since);
               },
               () -> {
                 S running = started.get();
                 return running != null ? running.failure() : Optional.ofNullable(stuck.get());
               });
-      service = startWithin(name, config.startTimeout(), () -> starter.apply(metrics), stuck);
+      service =
+          startWithin(
+              name, config.startTimeout(), () -> starter.apply(metrics), stuck, stop, stopping);
       started.set(service);
       service.route(http);
-      return new ServiceProcess<>(metrics, service, http);
+      return new ServiceProcess<>(name, metrics, service, http, stopping);
     } catch (RuntimeException e) {
       try {
         if (http != null) {
@@ -172,10 +221,18 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
   /**
    * Runs {@code starter} on a thread of its own and returns what it returns, or rethrows what it
    * throws; past {@code limit}, sets {@code stuck} (live turns 503), interrupts it, waits up to
-   * {@link #STUCK_START_GRACE} for it to give up and throws. What it returns too late is closed.
+   * {@link #STUCK_START_GRACE} for it to give up and throws. Once {@code stop} completes first,
+   * sets {@code stopping} (ready turns 503), interrupts it, waits up to {@link
+   * #STOPPED_START_GRACE} and throws {@link StartStoppedException}. What it returns too late is
+   * closed.
    */
   private static <S extends Service> S startWithin(
-      String name, Duration limit, Supplier<S> starter, AtomicReference<String> stuck) {
+      String name,
+      Duration limit,
+      Supplier<S> starter,
+      AtomicReference<String> stuck,
+      CompletableFuture<Void> stop,
+      AtomicReference<String> stopping) {
     CompletableFuture<S> result = new CompletableFuture<>();
     Thread thread =
         new Thread(
@@ -190,15 +247,9 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
     thread.setDaemon(true);
     thread.start();
     try {
-      return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(result, stop).get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      if (e.getCause() instanceof Error cause) {
-        throw cause;
-      }
-      throw new PerennialException(name + " failed to start: " + e.getCause(), e.getCause());
+      // the start failed: reported below
     } catch (TimeoutException e) {
       String why =
           "start stuck: "
@@ -210,20 +261,43 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
               + "); it stops, to be restarted";
       stuck.set(why);
       log.error("{}; where its start is:{}", why, stackOf(thread));
-      abandon(result, thread);
+      abandon(result, thread, STUCK_START_GRACE);
       throw new StartTimeoutException(why);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      abandon(result, thread);
+      abandon(result, thread, STUCK_START_GRACE);
+      throw new PerennialException(name + " was interrupted while it started", e);
+    }
+    if (!result.isDone()) {
+      String why = "stopping: " + name + " was asked to stop while it started";
+      stopping.set(why);
+      log.info("{}; interrupting its start", why);
+      abandon(result, thread, STOPPED_START_GRACE);
+      throw new StartStoppedException(why);
+    }
+    try {
+      return result.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw new PerennialException(name + " failed to start: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      // done: get does not wait
+      Thread.currentThread().interrupt();
       throw new PerennialException(name + " was interrupted while it started", e);
     }
   }
 
   /**
-   * Interrupts a start that is no longer waited for and gives it {@link #STUCK_START_GRACE} to end;
-   * a service it returns, then or later, is closed.
+   * Interrupts a start that is no longer waited for and gives it {@code grace} to end; a service it
+   * returns, then or later, is closed.
    */
-  private static <S extends Service> void abandon(CompletableFuture<S> result, Thread thread) {
+  private static <S extends Service> void abandon(
+      CompletableFuture<S> result, Thread thread, Duration grace) {
     CompletableFuture<Void> ended =
         result.handle(
             (late, failure) -> {
@@ -234,14 +308,14 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
             });
     thread.interrupt();
     try {
-      ended.get(STUCK_START_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      ended.get(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       log.warn(
           "The start on {} did not end within {} s of its interrupt; left behind",
           thread.getName(),
-          STUCK_START_GRACE.toSeconds());
+          grace.toSeconds());
     }
   }
 
@@ -262,7 +336,8 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
 
   /**
    * Runs a service as its command does: installs the {@link ShutdownSignal}, starts the service,
-   * waits until a stop is requested or the service fails, closes everything; the exit code.
+   * waits until a stop is requested or the service fails, closes everything; the exit code. A stop
+   * requested during the start interrupts it and exits with {@value #EXIT_STOPPED}.
    */
   public static <S extends Service> int run(
       String name, PerennialConfig config, Function<ServiceMetrics, S> starter, Events<S> events)
@@ -272,10 +347,14 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
       Optional<String> failure;
       ServiceProcess<S> started;
       try {
-        started = start(name, config, starter);
+        started = start(name, config, starter, shutdown.whenRequested());
       } catch (StartTimeoutException e) {
         events.failed(e.getMessage());
         return EXIT_FAILED;
+      } catch (StartStoppedException e) {
+        events.stopping();
+        events.stopped();
+        return EXIT_STOPPED;
       }
       try (ServiceProcess<S> process = started) {
         events.started(process);
@@ -317,14 +396,18 @@ public final class ServiceProcess<S extends Service> implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops serving, stops the service, closes its meters. */
+  /**
+   * Turns {@code /health/ready} 503 {@code stopping} ({@code /health/live} stays as the service
+   * says), stops the service, then stops serving and closes its meters.
+   */
   @Override
   public void close() {
+    stopping.compareAndSet(null, "stopping: " + name + " is stopping; it takes no more work");
     try {
-      http.close();
+      service.close();
     } finally {
       try {
-        service.close();
+        http.close();
       } finally {
         metrics.close();
       }

@@ -3,8 +3,11 @@ package dev.perennial.core.service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -29,7 +32,7 @@ public final class ShutdownSignal {
   private static final Duration MAX_SHUTDOWN = Duration.ofSeconds(90);
   private static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
 
-  private final CountDownLatch requested = new CountDownLatch(1);
+  private final CompletableFuture<Void> requested = new CompletableFuture<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private final List<Taken> taken = new ArrayList<>();
 
@@ -61,7 +64,7 @@ public final class ShutdownSignal {
   private void onSignal(Signal signal) {
     log.info("SIG{} received; stopping", signal.getName());
     giveBack();
-    requested.countDown();
+    requested.complete(null);
   }
 
   /** Gives the signals back to the JVM's handlers: the next one shuts the JVM down as usual. */
@@ -74,12 +77,28 @@ public final class ShutdownSignal {
 
   /** Blocks until the command is asked to stop. */
   public void await() throws InterruptedException {
-    requested.await();
+    try {
+      requested.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e); // never completed exceptionally
+    }
   }
 
   /** Waits up to {@code timeout} for the command to be asked to stop; whether it was. */
   public boolean await(Duration timeout) throws InterruptedException {
-    return requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      requested.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e); // never completed exceptionally
+    }
+  }
+
+  /** Completes once the command is asked to stop (a start waits on it beside its own end). */
+  CompletableFuture<Void> whenRequested() {
+    return requested.copy();
   }
 
   /** The command has stopped everything; the JVM may exit. */
@@ -89,7 +108,7 @@ public final class ShutdownSignal {
   }
 
   private void requestAndWait() {
-    requested.countDown();
+    requested.complete(null);
     try {
       finished.await(MAX_SHUTDOWN.toSeconds(), TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -778,8 +778,9 @@ public final class TrainerWorker implements Service {
       consumer.close(
           CloseOptions.timeout(Duration.ofSeconds(5))
               .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-      stopped.countDown();
+      // logged before close() is released: once it returns the process may exit at once
       log.info("Trainer worker stopped");
+      stopped.countDown();
     }
   }
 
