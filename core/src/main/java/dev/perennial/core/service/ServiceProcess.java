@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * publisher}): the service starts with its meters, {@code /metrics} and {@code /health/*} are
  * served on {@code perennial.http.host}:{@code perennial.http.port} ({@code /health/live} fails
  * once the service has failed), the process runs until it is asked to stop (SIGTERM, Ctrl-C) or the
- * service fails on its own, then everything is closed in reverse order and the exit code says
- * which: {@value #EXIT_STOPPED} after a requested stop, {@value #EXIT_FAILED} after a failure, so
- * an orchestrator restarts it.
+ * service fails on its own, then it is stopped (see below) and the exit code says which: {@value
+ * #EXIT_STOPPED} after a requested stop, {@value #EXIT_FAILED} after a failure, so an orchestrator
+ * restarts it.
  *
  * <p>{@code /health/*} and {@code /metrics} are served from before the service starts: while it
  * loads its state (the publisher hashes every served release, which takes long on a large release
