@@ -448,6 +448,59 @@ class VerdictProcessorTest {
                     .doesNotContain("forged line"));
   }
 
+  @Test
+  void aVerdictWhoseVerdictIdCandidateIdOrReportLocationIsNoIdIsAuditedAsUnreadable() {
+    // each would go into audit details, release reasons, the manifest and the decision's log line
+    String forged = "x\n2026-01-02 03:04:05 INFO forged line";
+    String huge = "e".repeat(100_000);
+    for (String bad : List.of(forged, huge)) {
+      EvaluationVerdict badVerdictId =
+          TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+      badVerdictId.setVerdictId(bad);
+      AdapterCandidate badCandidate = TestVerdicts.candidate(store, "acme/support", "cand-2", null);
+      badCandidate.setCandidateId(bad);
+      EvaluationVerdict badReport =
+          TestVerdicts.insufficientEvidence(
+              TestVerdicts.candidate(store, "acme/support", "cand-3", null));
+      badReport.setReportLocation(bad);
+      for (EvaluationVerdict verdict :
+          List.of(badVerdictId, TestVerdicts.failedLeakage(badCandidate), badReport)) {
+
+        Decision decision = process(verdict);
+
+        assertThat(decision.outcome()).isEqualTo(Outcome.UNREADABLE);
+        assertThat(decision.releases()).isEmpty();
+        assertThat(decision.state()).isEmpty();
+        assertThat(decision.audits())
+            .singleElement()
+            .satisfies(
+                audit -> {
+                  assertThat(audit.getAction()).isEqualTo(AuditEvents.RECORD_UNREADABLE);
+                  assertThat(audit.getReason() + audit.getDetails())
+                      .contains("not shown")
+                      .doesNotContain("forged line", "e".repeat(1_000));
+                });
+      }
+    }
+    assertThat(area.folder(KEY, 1)).doesNotExist();
+  }
+
+  @Test
+  void aVerdictsFreeTextReasonIsShownOnOneBoundedLine() {
+    EvaluationVerdict verdict =
+        TestVerdicts.insufficientEvidence(
+            TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    verdict.setReason("too few rows\n2026-01-02 03:04:05 INFO forged line " + "e".repeat(100_000));
+
+    Decision decision = process(verdict);
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.DEFERRED);
+    assertThat(decision.audits().get(0).getReason())
+        .startsWith("too few rows 2026-01-02")
+        .doesNotContain("\n")
+        .hasSizeLessThanOrEqualTo(500);
+  }
+
   /** An ERASURE retrain of v1 whose erasure request id is {@code requestId}. */
   private AdapterCandidate retrainFor(String requestId, String candidateId) {
     AdapterCandidate retrain = TestVerdicts.candidate(store, "acme/support", candidateId, 1);

@@ -266,4 +266,69 @@ class GivenUpJobProcessorTest {
     assertThat(schedule.givenUp(KEY, forged)).isEmpty();
     assertThat(loadedSchedule().givenUp(KEY, forged)).as("nothing written").isEmpty();
   }
+
+  @Test
+  void aGiveUpWhoseWorkerIdIsNoIdIsAuditedAsUnreadableAndNoted() {
+    RetractionSchedule schedule = loadedSchedule();
+    for (String forged :
+        List.of("worker-1\n2026-01-02 03:04:05 INFO forged line", "w".repeat(100_000))) {
+      JobGivenUp givenUp = TestVerdicts.givenUp(job, null, "3 attempts failed: OOM");
+      givenUp.setWorkerId(forged);
+
+      Decision decision =
+          new GivenUpJobProcessor(schedule, "test-publisher", at(GIVEN_UP_READ))
+              .process(registry, givenUp);
+
+      assertThat(decision.outcome()).isEqualTo(Outcome.UNREADABLE);
+      assertThat(decision.releases()).isEmpty();
+      assertThat(decision.audits())
+          .singleElement()
+          .satisfies(
+              audit -> {
+                assertThat(audit.getAction()).isEqualTo(AuditEvents.RECORD_UNREADABLE);
+                assertThat(audit.getReason() + audit.getDetails())
+                    .contains("worker id", "not shown")
+                    .doesNotContain("forged line", "w".repeat(1_000));
+              });
+    }
+    assertThat(loadedSchedule().givenUp()).as("nothing written").isEmpty();
+  }
+
+  @Test
+  void aGiveUpsDetailReachesReasonsAndAuditDetailsOnOneBoundedLine() {
+    String detail =
+        "3 attempts failed:\n2026-01-02 03:04:05 INFO forged line " + "e".repeat(100_000);
+    // read before its job: noted in a file, then retracted once the job is read after a restart
+    Decision noted =
+        new GivenUpJobProcessor(loadedSchedule(), "test-publisher", at(TestVerdicts.AT))
+            .process(registry, TestVerdicts.givenUp(job, null, detail));
+    Decision retracted = readJob(loadedSchedule(), GIVEN_UP_READ);
+    // read while the retraction waits
+    RetractionSchedule waiting = new RetractionSchedule(area.resolve("other"));
+    waiting.load();
+    new ErasureJobProcessor(
+            tenant -> REPLACEMENT, waiting, MAX_WAIT, "test-publisher", at(TestVerdicts.AT))
+        .process(registry, job);
+    Decision atOnce =
+        new GivenUpJobProcessor(waiting, "test-publisher", at(GIVEN_UP_READ))
+            .process(registry, TestVerdicts.givenUp(job, null, detail));
+
+    assertThat(noted.outcome()).isEqualTo(Outcome.NOTED);
+    assertThat(retracted.outcome()).isEqualTo(Outcome.RETRACTED);
+    assertThat(atOnce.outcome()).isEqualTo(Outcome.RETRACTED);
+    for (Decision decision : List.of(noted, retracted, atOnce)) {
+      List<String> texts = new java.util.ArrayList<>();
+      decision.audits().forEach(audit -> texts.add(audit.getReason()));
+      decision.audits().forEach(audit -> texts.addAll(audit.getDetails().values()));
+      decision.releases().forEach(release -> texts.add(release.getReason()));
+      assertThat(texts)
+          .anySatisfy(text -> assertThat(text).contains("3 attempts failed: 2026-01-02"))
+          .allSatisfy(
+              text ->
+                  assertThat(text)
+                      .doesNotContain("\n")
+                      .doesNotContain("e".repeat(1_000))
+                      .hasSizeLessThan(1_000));
+    }
+  }
 }
