@@ -48,8 +48,25 @@ public final class FailureText {
         what += "; cause: " + named(innermost);
       }
     }
-    String line = (lead + " " + what).replaceAll("\\s*\\R\\s*", " ");
-    return line.length() <= MAX_LENGTH ? line : line.substring(0, MAX_LENGTH - 4) + " ...";
+    return oneLine(lead + " " + what);
+  }
+
+  /**
+   * {@code text} on one line of at most {@value #MAX_LENGTH} characters: line breaks (and the
+   * blanks around them) become one space, other control characters {@code ?}, the rest is cut with
+   * {@code " ..."}. For free text a record carries (a worker's reason for giving a job up) that
+   * goes into log lines and audit events; null stays null.
+   */
+  public static String oneLine(String text) {
+    if (text == null) {
+      return null;
+    }
+    String head = text.length() <= 2 * MAX_LENGTH ? text : text.substring(0, 2 * MAX_LENGTH);
+    String line =
+        head.replaceAll("\\s*\\R\\s*", " ").replace('\t', ' ').replaceAll("\\p{Cntrl}", "?");
+    return line.length() <= MAX_LENGTH && head.length() == text.length()
+        ? line
+        : line.substring(0, Math.min(line.length(), MAX_LENGTH - 4)) + " ...";
   }
 
   /** The exception's class and, where it quotes no data, its message. */

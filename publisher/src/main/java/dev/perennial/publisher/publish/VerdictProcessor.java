@@ -2,6 +2,7 @@ package dev.perennial.publisher.publish;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.ids.RecordIds;
+import dev.perennial.core.service.FailureText;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.CorruptArtifactException;
@@ -274,9 +275,9 @@ public final class VerdictProcessor {
     if (!verdict.getAdapterKey().equals(candidate.getAdapterKey())) {
       throw new RefusalException(
           "verdict is for "
-              + verdict.getAdapterKey()
+              + RecordIds.shown(verdict.getAdapterKey())
               + " but its candidate for "
-              + candidate.getAdapterKey());
+              + RecordIds.shown(candidate.getAdapterKey()));
     }
     AdapterKey key;
     try {
@@ -287,7 +288,7 @@ public final class VerdictProcessor {
     if (!key.tenant().equals(candidate.getTenant())) {
       throw new RefusalException(
           "candidate's tenant "
-              + candidate.getTenant()
+              + RecordIds.shown(candidate.getTenant())
               + " is not the key's tenant "
               + key.tenant());
     }
@@ -354,7 +355,7 @@ public final class VerdictProcessor {
     }
     String reason =
         verdict.getReason() != null
-            ? verdict.getReason()
+            ? FailureText.oneLine(verdict.getReason())
             : "insufficient evidence ("
                 + undecided.stream()
                     .map(VerdictProcessor::describe)
@@ -455,12 +456,16 @@ public final class VerdictProcessor {
   }
 
   /**
-   * What is wrong with the ids of the verdict's candidate that the publisher records (its job id,
-   * and an ERASURE retrain's erasure request id, which goes into the manifest, the RETRACTED
-   * records' reasons and audit events); empty when each is an id ({@link RecordIds}).
+   * What is wrong with the ids of the verdict that the publisher records (its verdict id and report
+   * location, its candidate's id and job id, and an ERASURE retrain's erasure request id: they go
+   * into the manifest, the RETRACTED records' reasons, audit events and log lines); empty when each
+   * is an id ({@link RecordIds}).
    */
   private static Optional<String> badId(EvaluationVerdict verdict) {
-    return RecordIds.problem("candidate's job id", verdict.getCandidate().getJobId())
+    return RecordIds.problem("verdict id", verdict.getVerdictId())
+        .or(() -> RecordIds.problem("candidate id", verdict.getCandidate().getCandidateId()))
+        .or(() -> RecordIds.problem("report location", verdict.getReportLocation()))
+        .or(() -> RecordIds.problem("candidate's job id", verdict.getCandidate().getJobId()))
         .or(
             () ->
                 ErasureLineage.of(verdict.getCandidate())
@@ -529,10 +534,10 @@ public final class VerdictProcessor {
 
   private static Map<String, String> verdictDetails(EvaluationVerdict verdict) {
     Map<String, String> details = new TreeMap<>();
-    details.put("verdictId", verdict.getVerdictId());
-    details.put("candidateId", verdict.getCandidate().getCandidateId());
+    details.put("verdictId", RecordIds.shown(verdict.getVerdictId()));
+    details.put("candidateId", RecordIds.shown(verdict.getCandidate().getCandidateId()));
     details.put("jobId", RecordIds.shown(verdict.getCandidate().getJobId()));
-    details.put("report", verdict.getReportLocation());
+    details.put("report", RecordIds.shown(verdict.getReportLocation()));
     RecipeSearch search = verdict.getCandidate().getSearch();
     if (search != null) {
       details.put("search.winner", search.getWinner());

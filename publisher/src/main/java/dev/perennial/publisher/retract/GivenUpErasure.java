@@ -2,6 +2,7 @@ package dev.perennial.publisher.retract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.perennial.core.service.FailureText;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.manifest.ManifestException;
 import dev.perennial.schemas.key.AdapterKey;
@@ -24,7 +25,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>It names no subject: the worker's record carries none, and its {@code detail} names ids,
- * digests and error types only.
+ * digests and error types only. Its job id and worker id are ids ({@link
+ * dev.perennial.core.ids.RecordIds}: a file holding another cannot be read); its detail is kept on
+ * one bounded line.
  *
  * @param skipReason why the job was skipped; empty for one that failed on every attempt
  * @param notedAt when the publisher read the give-up
@@ -40,6 +43,15 @@ public record GivenUpErasure(
     Instant notedAt) {
 
   public static final String FORMAT = "perennial.retraction.given-up/v1";
+
+  /**
+   * The worker's {@code detail} is free text that goes into release reasons, audit events and log
+   * lines: kept on one line of at most {@value FailureText#MAX_LENGTH} characters ({@link
+   * FailureText#oneLine}), whether read from the record or from a file.
+   */
+  public GivenUpErasure {
+    detail = FailureText.oneLine(detail);
+  }
 
   /** What the worker's record says, read by the publisher at {@code notedAt}. */
   public static GivenUpErasure of(AdapterKey key, JobGivenUp givenUp, Instant notedAt) {
@@ -104,7 +116,7 @@ public record GivenUpErasure(
           RetractionFile.require(tree, "outcome"),
           skipReason.isTextual() ? Optional.of(skipReason.asText()) : Optional.empty(),
           RetractionFile.require(tree, "detail"),
-          RetractionFile.require(tree, "workerId"),
+          RetractionFile.requireId(tree, "workerId"),
           Instant.parse(RetractionFile.require(tree, "givenUpAt")),
           Instant.parse(RetractionFile.require(tree, "notedAt")));
     } catch (ManifestException e) {

@@ -31,6 +31,11 @@ import java.util.TreeMap;
  * offset is committed, with an {@value AuditEvents#ERASURE_JOB_GIVEN_UP} audit event), and {@link
  * ErasureJobProcessor} retracts at once when it reads the job. Any other given-up job changes
  * nothing.
+ *
+ * <p>A give-up whose job id or worker id is no id ({@link RecordIds}) was not written by the
+ * worker: audited as unreadable without that id, nothing is noted or retracted on its word (a
+ * scheduled retraction is carried out at its deadline). Its free-text detail goes into reasons on
+ * one bounded line ({@link GivenUpErasure}).
  */
 public final class GivenUpJobProcessor {
 
@@ -55,8 +60,10 @@ public final class GivenUpJobProcessor {
       return Decision.ignored(givenUp.getAdapterKey());
     }
     Instant now = clock.instant();
-    Optional<String> badJobId = RecordIds.problem("job id", givenUp.getJobId());
-    if (badJobId.isPresent()) {
+    Optional<String> badId =
+        RecordIds.problem("job id", givenUp.getJobId())
+            .or(() -> RecordIds.problem("worker id", givenUp.getWorkerId()));
+    if (badId.isPresent()) {
       // not the worker's: nothing is noted or retracted on its word, the id is recorded nowhere
       return new Decision(
           Outcome.UNREADABLE,
@@ -70,8 +77,8 @@ public final class GivenUpJobProcessor {
                   AuditStage.PUBLISHER,
                   AuditEvents.RECORD_UNREADABLE,
                   actor,
-                  "ERASURE job give-up cannot be acted on: " + badJobId.get() + " (not shown)",
-                  Map.of("jobId", RecordIds.NOT_SHOWN),
+                  "ERASURE job give-up cannot be acted on: " + badId.get() + " (not shown)",
+                  Map.of("jobId", RecordIds.shown(givenUp.getJobId())),
                   now)));
     }
     GivenUpErasure job = GivenUpErasure.of(key, givenUp, now);
