@@ -15,6 +15,8 @@ import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ReleaseRef;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -64,7 +66,9 @@ class QuarantinedReleaseRecordTest {
   }
 
   @Test
-  void retractingTheQuarantinedVersionNamesNoneOfWhatItsManifestClaims() {
+  void retractingTheQuarantinedVersionNamesNoneOfWhatItsManifestClaims() throws IOException {
+    Path extra = registry.get(KEY).release(2).orElseThrow().folder().resolve("extra.bin");
+    Files.write(extra, new byte[] {1, 2, 3});
     Retractions.Result result =
         Retractions.retract(
             registry.get(KEY), List.of(2), "erased", Map.of(), "job-2", "pub", TestVerdicts.AT);
@@ -75,9 +79,14 @@ class QuarantinedReleaseRecordTest {
     assertThat(record.getFileDigests()).isEmpty();
     assertThat(record.getLineage()).isNull();
     assertThat(record.getReason()).contains("quarantined");
+    // the purge deletes the weight files its folder holds, whatever its manifest names: so does
+    // the event say (an extra file put there is named too; the manifest never listed it)
     assertThat(result.audits().get(0).getDetails())
-        .containsEntry("weightsPurged", "")
+        .containsEntry("weightsPurged", "adapter_model.safetensors,extra.bin")
         .containsKey("quarantined");
+    assertThat(result.audits().get(0).getDetails().get("weightsKept"))
+        .doesNotContain("every file")
+        .contains("manifest.json");
     assertThat(result.audits().get(0).getReason())
         .contains("the weight files its folder holds are purged");
   }
