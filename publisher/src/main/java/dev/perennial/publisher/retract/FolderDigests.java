@@ -43,10 +43,33 @@ final class FolderDigests {
    */
   static SortedMap<String, Digest> weightFiles(Path folder) {
     SortedMap<String, Digest> weights = new TreeMap<>(files(folder));
-    weights
-        .keySet()
-        .removeIf(name -> !ReleaseArea.isValidFileName(name) || !AdapterFiles.holdsWeights(name));
+    weights.keySet().removeIf(name -> !isWeightFile(name));
     return weights;
+  }
+
+  /**
+   * The names of the weight files the folder holds, as {@link #weightFiles} picks them, without
+   * reading their bytes.
+   *
+   * @throws PublisherException when the folder cannot be listed
+   */
+  static SortedSet<String> weightFileNames(Path folder) {
+    SortedSet<String> names = new TreeSet<>();
+    try (Stream<Path> entries = Files.list(folder)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) && isWeightFile(name)) {
+          names.add(name);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new PublisherException("Cannot list the files of " + folder + ": " + e, e);
+    }
+    return names;
+  }
+
+  private static boolean isWeightFile(String name) {
+    return ReleaseArea.isValidFileName(name) && AdapterFiles.holdsWeights(name);
   }
 
   /** Every regular file (no link) of the folder, name to digest. */

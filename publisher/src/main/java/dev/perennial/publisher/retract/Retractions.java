@@ -1,5 +1,6 @@
 package dev.perennial.publisher.retract;
 
+import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.alias.AliasPolicy;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.manifest.ReleaseManifest;
@@ -13,6 +14,8 @@ import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.ReleaseAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,9 +29,10 @@ import java.util.TreeSet;
  * Retracts releases trained on erased data: each one gets a RETRACTED record (with the key's state
  * after it, aliases fallen back as {@link AliasPolicy#afterRetraction} says) and an audit event
  * that names the weight files purged with it ({@code weightsPurged}, {@code weightsKept}; for a
- * quarantined release, none, with {@code quarantined} saying why: its manifest is not believed).
- * Once those records are committed, {@link WeightPurge} deletes the weights; the folder keeps the
- * signed manifest for the record, and is never served again.
+ * quarantined release, with {@code quarantined} saying why its manifest is not believed, the weight
+ * files its folder holds, which are what the purge deletes). Once those records are committed,
+ * {@link WeightPurge} deletes the weights; the folder keeps the signed manifest for the record, and
+ * is never served again.
  */
 public final class Retractions {
 
@@ -124,10 +128,11 @@ public final class Retractions {
       auditDetails.put("aliasesAfter", current.baseAliases().toString());
       Optional<String> quarantine = current.quarantine(version);
       if (quarantine.isPresent()) {
-        // its manifest's file list is not believed; WeightPurge purges it once it verifies again
+        // its manifest's file list is not believed: WeightPurge purges what its folder holds
         auditDetails.put("quarantined", quarantine.get());
-        auditDetails.put("weightsPurged", "");
-        auditDetails.put("weightsKept", "every file, until its manifest verifies again");
+        current
+            .release(version)
+            .ifPresent(release -> putFolderWeights(auditDetails, release.folder()));
       } else {
         current.release(version).ifPresent(release -> putWeights(auditDetails, release));
       }
@@ -156,16 +161,34 @@ public final class Retractions {
     details.put(
         "weightsPurged", String.join(",", WeightPurge.weightFiles(release.manifest()).keySet()));
     details.put(
-        "weightsKept",
-        ReleaseManifest.FILE_NAME
-            + ","
-            + ReleaseManifest.SIGNATURE_FILE_NAME
-            + ","
-            + PurgeNotice.FILE_NAME
-            + ","
-            + PurgeNotice.SIGNATURE_FILE_NAME
-            + (release.manifest().files().containsKey(WeightPurge.ADAPTER_CONFIG)
-                ? "," + WeightPurge.ADAPTER_CONFIG
-                : ""));
+        "weightsKept", kept(release.manifest().files().containsKey(WeightPurge.ADAPTER_CONFIG)));
+  }
+
+  /**
+   * {@code weightsPurged} and {@code weightsKept} of a quarantined release: the weight files its
+   * folder holds now ({@link FolderDigests#weightFileNames}), which {@link WeightPurge} deletes
+   * once the retraction is committed, whatever its manifest lists. A folder that cannot be listed
+   * is said so: the retraction is not held up by it.
+   */
+  private static void putFolderWeights(Map<String, String> details, Path folder) {
+    try {
+      details.put("weightsPurged", String.join(",", FolderDigests.weightFileNames(folder)));
+    } catch (PublisherException e) {
+      details.put("weightsPurged", "(the weight files its folder holds: it cannot be listed now)");
+    }
+    details.put(
+        "weightsKept", kept(Files.isRegularFile(folder.resolve(WeightPurge.ADAPTER_CONFIG))));
+  }
+
+  /** The files a purged release folder keeps. */
+  private static String kept(boolean adapterConfig) {
+    return ReleaseManifest.FILE_NAME
+        + ","
+        + ReleaseManifest.SIGNATURE_FILE_NAME
+        + ","
+        + PurgeNotice.FILE_NAME
+        + ","
+        + PurgeNotice.SIGNATURE_FILE_NAME
+        + (adapterConfig ? "," + WeightPurge.ADAPTER_CONFIG : "");
   }
 }
