@@ -5,6 +5,7 @@ import static dev.perennial.trainer.testing.Examples.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
@@ -22,6 +23,7 @@ import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardReader;
+import dev.perennial.trainer.testing.RecordingArtifactStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StateStore;
@@ -104,8 +107,46 @@ class ErasureRewriteCrashTest {
         .containsExactly("erase-p-alice", "erase-p-bob");
   }
 
+  @Test
+  void aReRunOpensEachStoredBlobAFixedNumberOfTimesNotOncePerShardItFindsRewritten() {
+    AccumulatorProcessor processor = start();
+    int shardCount = 6;
+    for (int shard = 0; shard < shardCount; shard++) {
+      send(processor, text("acme/support", "p-alice", "Alice owns lamp " + shard + "."));
+      send(processor, text("acme/support", "p-bob", "Bob likes Quorn " + shard + "."));
+      send(processor, text("acme/support", "p-carol", "Carol owns a red lamp " + shard + "."));
+    }
+    assertThat(shards()).hasSize(shardCount);
+    Map<String, Map<String, Object>> committed = snapshot();
+    // the transaction that rewrote every shard dies (a crash, or the coordinator aborting it past
+    // transaction.timeout.ms): the index names the old blobs, the store holds only the rewrites
+    erase(processor, "p-alice");
+    restore(committed);
+
+    RecordingArtifactStore recording = new RecordingArtifactStore(artifacts);
+    AccumulatorProcessor restarted = start(recording);
+    erase(restarted, "p-alice");
+
+    assertThat(shards())
+        .hasSize(shardCount)
+        .allSatisfy(entry -> assertThat(entry.subjects()).containsExactly("p-bob", "p-carol"));
+    // The re-run's cost must not grow with (shards found rewritten) x (blobs in the store): at a
+    // few hundred shards that took longer than Streams' 10 s transaction timeout, so the re-run
+    // was aborted and re-run again, forever. Each blob: its header once to find the rewrites, its
+    // content once to take it over, its header once more by the orphan sweep.
+    Map<Digest, Long> opens =
+        recording.reads().stream()
+            .collect(Collectors.groupingBy(digest -> digest, Collectors.counting()));
+    assertThat(opens.values()).as("reads of each blob in the re-run").allMatch(count -> count <= 3);
+  }
+
   private AccumulatorProcessor start() {
     artifacts = new LocalArtifactStore(folder.resolve("artifacts"));
+    return start(artifacts);
+  }
+
+  /** The processor on {@code blobs} (over {@link #artifacts}). */
+  private AccumulatorProcessor start(ArtifactStore blobs) {
     context.setCurrentSystemTimeMs(1_000);
     if (context.getStateStore(AccumulatorStores.SHARDS) == null) {
       for (StoreBuilder<?> builder : AccumulatorStores.builders(Stores::inMemoryKeyValueStore)) {
@@ -134,7 +175,7 @@ class ErasureRewriteCrashTest {
     AccumulatorProcessor processor =
         new AccumulatorProcessor(
             settings,
-            artifacts,
+            blobs,
             new ExampleDecryptor(new SubjectKeyMap(TestConfig.masterKeys())),
             BASES,
             IMPORTS,
