@@ -3,6 +3,8 @@ package dev.perennial.publisher.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.ids.RecordIds;
+import dev.perennial.core.service.FailureText;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.RetractionPolicy;
@@ -25,11 +27,14 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.RecipeSearch;
+import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -499,6 +504,91 @@ class VerdictProcessorTest {
         .startsWith("too few rows 2026-01-02")
         .doesNotContain("\n")
         .hasSizeLessThanOrEqualTo(500);
+  }
+
+  @Test
+  void aVerdictsGateNamesMetricNamesAndRecipeSearchReachAuditEventsOnOneBoundedLine() {
+    // each goes into audit details (keys too), the refusal's reason and the decision's log line
+    String forged = "x\n2026-01-02 03:04:05 INFO forged line";
+    String huge = "e".repeat(100_000);
+    for (String bad : List.of(forged, huge)) {
+      String id = bad == forged ? "forged" : "huge";
+      Gate failedGate = TestVerdicts.gate(bad, 3.5, 1.0, GateComparator.LESS_OR_EQUAL, false);
+      EvaluationVerdict refused =
+          TestVerdicts.verdict(
+              TestVerdicts.candidate(store, "acme/support", id + "-1", null), List.of(failedGate));
+      EvaluationVerdict deferred =
+          TestVerdicts.insufficientEvidence(
+              TestVerdicts.candidate(store, "acme/support", id + "-2", null));
+      deferred.getGates().set(0, Gate.newBuilder(deferred.getGates().get(0)).setName(bad).build());
+      AdapterCandidate searched =
+          AdapterCandidate.newBuilder(
+                  TestVerdicts.candidate(store, "acme/support", id + "-3", null))
+              .setSearch(
+                  RecipeSearch.newBuilder()
+                      .setWinner(bad)
+                      .setFullSteps(12)
+                      .setCentre(bad)
+                      .setTrialSteps(6)
+                      .setRankedBy("gates, then gain")
+                      .setTrials(
+                          List.of(
+                              new RecipeTrial(
+                                  bad, Map.of(bad, bad), 42L, 0, 3, true, 0.2, 0.0, null, null)))
+                      .build())
+              .build();
+      EvaluationVerdict published = TestVerdicts.passed(searched);
+      published.getMetrics().put(bad, 0.5);
+
+      Map<EvaluationVerdict, Outcome> outcomes =
+          Map.of(
+              refused, Outcome.REFUSED, deferred, Outcome.DEFERRED, published, Outcome.PUBLISHED);
+      for (EvaluationVerdict verdict : List.of(refused, deferred, published)) {
+        Decision decision = process(verdict);
+
+        assertThat(decision.outcome()).isEqualTo(outcomes.get(verdict));
+        assertThat(decision.audits()).isNotEmpty();
+        for (AuditEvent audit : decision.audits()) {
+          List<String> texts = new ArrayList<>(audit.getDetails().keySet());
+          texts.addAll(audit.getDetails().values());
+          texts.add(audit.getReason());
+          assertThat(texts)
+              .allSatisfy(
+                  text ->
+                      assertThat(text)
+                          .doesNotContain("\n", "\r", "e".repeat(1_000))
+                          .hasSizeLessThanOrEqualTo(FailureText.MAX_LENGTH));
+        }
+      }
+      assertThat(process(refused).audits().get(0).getDetails())
+          .as("a gate name is a name: shown only when it is an id")
+          .containsKey("gate." + RecordIds.NOT_SHOWN)
+          .containsEntry("failedGates", RecordIds.NOT_SHOWN);
+    }
+  }
+
+  @Test
+  void aVerdictRefusedForAnAdapterKeyThatIsNoIdIsAuditedWithoutIt() {
+    for (String bad :
+        List.of("acme/support\n2026-01-02 03:04:05 INFO forged line", "e".repeat(100_000))) {
+      AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
+      candidate.setAdapterKey(bad);
+      EvaluationVerdict verdict = TestVerdicts.passed(candidate);
+      verdict.setAdapterKey(bad);
+
+      Decision decision = process(verdict);
+
+      assertThat(decision.outcome()).isEqualTo(Outcome.REFUSED);
+      assertThat(decision.adapterKey()).isEqualTo(RecordIds.NOT_SHOWN);
+      assertThat(decision.audits())
+          .singleElement()
+          .satisfies(
+              audit -> {
+                assertThat(audit.getAdapterKey()).isEqualTo(RecordIds.NOT_SHOWN);
+                assertThat(audit.getReason() + audit.getDetails())
+                    .doesNotContain("forged line", "e".repeat(1_000));
+              });
+    }
   }
 
   /** An ERASURE retrain of v1 whose erasure request id is {@code requestId}. */
