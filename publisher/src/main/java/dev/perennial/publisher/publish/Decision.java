@@ -10,7 +10,8 @@ import java.util.Optional;
  * What the publisher decided on one input (a verdict, a training job, an operator's command): the
  * records to write in one transaction, and the key's state once they are committed.
  *
- * @param adapterKey the key the records are written under (as the input named it)
+ * @param adapterKey the key the records are written under (as the input named it; a verdict's key
+ *     that is no id as {@link dev.perennial.core.ids.RecordIds#NOT_SHOWN})
  * @param state the key's state after the decision; empty when it does not change
  */
 public record Decision(

@@ -192,7 +192,9 @@ public final class VerdictProcessor {
     details.put("location", release.manifest().artifactLocation());
     details.put("manifestDigest", release.manifest().digest().toString());
     details.put("signingKey", signingKey.keyId());
-    verdict.getMetrics().forEach((name, value) -> details.put("metric." + name, value.toString()));
+    verdict
+        .getMetrics()
+        .forEach((name, value) -> details.put("metric." + RecordIds.shown(name), value.toString()));
     audits.add(
         audit(
             verdict,
@@ -341,9 +343,10 @@ public final class VerdictProcessor {
   private Decision deferral(EvaluationVerdict verdict, Instant now) {
     List<Gate> undecided = gatesWith(verdict, EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     Map<String, String> details = verdictDetails(verdict);
-    undecided.forEach(gate -> details.put("gate." + gate.getName(), describe(gate)));
+    undecided.forEach(gate -> details.put("gate." + name(gate), describe(gate)));
     details.put(
-        "undecidedGates", undecided.stream().map(Gate::getName).collect(Collectors.joining(",")));
+        "undecidedGates",
+        undecided.stream().map(VerdictProcessor::name).collect(Collectors.joining(",")));
     details.put("outcome", EvaluationOutcome.INSUFFICIENT_EVIDENCE.name());
     if (verdict.getCandidate().getTrigger() == JobTrigger.REBASE) {
       // a REBASE job held the key's whole pool: nothing rolls, the key stays on its old base
@@ -380,11 +383,14 @@ public final class VerdictProcessor {
     List<Gate> failed = gatesWith(verdict, EvaluationOutcome.FAILED);
     List<Gate> undecided = gatesWith(verdict, EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     Map<String, String> details = new TreeMap<>();
-    gatesNotPassed(verdict).forEach(gate -> details.put("gate." + gate.getName(), describe(gate)));
-    details.put("failedGates", failed.stream().map(Gate::getName).collect(Collectors.joining(",")));
+    gatesNotPassed(verdict).forEach(gate -> details.put("gate." + name(gate), describe(gate)));
+    details.put(
+        "failedGates",
+        failed.stream().map(VerdictProcessor::name).collect(Collectors.joining(",")));
     if (!undecided.isEmpty()) {
       details.put(
-          "undecidedGates", undecided.stream().map(Gate::getName).collect(Collectors.joining(",")));
+          "undecidedGates",
+          undecided.stream().map(VerdictProcessor::name).collect(Collectors.joining(",")));
     }
     details.put("outcome", Outcomes.of(verdict).name());
     List<String> parts = new ArrayList<>();
@@ -417,7 +423,7 @@ public final class VerdictProcessor {
    */
   static String describe(Gate gate) {
     if (gate.getLower() == null || gate.getUpper() == null || gate.getConfidence() == null) {
-      return gate.getName()
+      return name(gate)
           + ": "
           + gate.getValue()
           + " (must be "
@@ -432,7 +438,7 @@ public final class VerdictProcessor {
     return String.format(
         Locale.ROOT,
         "%s: %.4g [%.4g, %.4g] n %d at %s %% (must be %s %s at the %s bound)",
-        gate.getName(),
+        name(gate),
         gate.getValue(),
         gate.getLower(),
         gate.getUpper(),
@@ -443,13 +449,23 @@ public final class VerdictProcessor {
         minimum ? "lower" : "upper");
   }
 
+  /**
+   * A gate's name as audit events and reasons show it: the evaluator's gate names are ids ({@code
+   * feedback.accuracy}), so one that is not ({@link RecordIds}) was not written by it and is not
+   * repeated.
+   */
+  private static String name(Gate gate) {
+    return RecordIds.shown(gate.getName());
+  }
+
   private Decision refusal(
       EvaluationVerdict verdict, String reason, Map<String, String> extra, Instant now) {
     Map<String, String> details = verdictDetails(verdict);
     details.putAll(extra);
     return new Decision(
         Outcome.REFUSED,
-        verdict.getAdapterKey(),
+        // refused before its key was parsed: a key that is no id is not repeated (RecordIds)
+        RecordIds.shown(verdict.getAdapterKey()),
         Optional.empty(),
         List.of(),
         List.of(audit(verdict, AuditEvents.RELEASE_REFUSED, reason, details, now)));
@@ -523,7 +539,7 @@ public final class VerdictProcessor {
       Instant now) {
     return AuditEvents.event(
         AuditEvents.derivedId(verdict.getVerdictId(), action),
-        verdict.getAdapterKey(),
+        RecordIds.shown(verdict.getAdapterKey()),
         AuditStage.PUBLISHER,
         action,
         actor,
@@ -540,10 +556,11 @@ public final class VerdictProcessor {
     details.put("report", RecordIds.shown(verdict.getReportLocation()));
     RecipeSearch search = verdict.getCandidate().getSearch();
     if (search != null) {
-      details.put("search.winner", search.getWinner());
+      // the trainer's variant names are free text ("replay 12/16"): on one bounded line
+      details.put("search.winner", FailureText.oneLine(search.getWinner()));
       details.put("search.trialSteps", Integer.toString(search.getTrialSteps()));
       if (search.getCentre() != null) {
-        details.put("search.centre", search.getCentre());
+        details.put("search.centre", FailureText.oneLine(search.getCentre()));
       }
       if (search.getFinalSteps() != null) {
         details.put("search.finalSteps", Integer.toString(search.getFinalSteps()));
@@ -556,23 +573,27 @@ public final class VerdictProcessor {
     return details;
   }
 
-  /** One trial of a recipe search, as audit.v1 records it. */
+  /**
+   * One trial of a recipe search, as audit.v1 records it: its variant and recipe as the trainer
+   * wrote them, on one line of at most {@value FailureText#MAX_LENGTH} characters.
+   */
   private static String describe(RecipeTrial trial) {
-    return String.format(
-        Locale.ROOT,
-        "%s %s seed %d: round %d, %d steps, gates %s, learning gain %.4f%s, %s",
-        trial.getVariant(),
-        new TreeMap<>(trial.getRecipe()),
-        trial.getSeed(),
-        trial.getRound(),
-        trial.getSteps(),
-        trial.getGatesPassed() ? "passed" : "failed",
-        trial.getLearningGain(),
-        trial.getReplayLossChange() == null
-            ? ""
-            : String.format(Locale.ROOT, ", replay loss %+.4f", trial.getReplayLossChange()),
-        trial.getDroppedInRound() == null
-            ? "went on"
-            : "dropped in round " + trial.getDroppedInRound());
+    return FailureText.oneLine(
+        String.format(
+            Locale.ROOT,
+            "%s %s seed %d: round %d, %d steps, gates %s, learning gain %.4f%s, %s",
+            trial.getVariant(),
+            new TreeMap<>(trial.getRecipe()),
+            trial.getSeed(),
+            trial.getRound(),
+            trial.getSteps(),
+            trial.getGatesPassed() ? "passed" : "failed",
+            trial.getLearningGain(),
+            trial.getReplayLossChange() == null
+                ? ""
+                : String.format(Locale.ROOT, ", replay loss %+.4f", trial.getReplayLossChange()),
+            trial.getDroppedInRound() == null
+                ? "went on"
+                : "dropped in round " + trial.getDroppedInRound()));
   }
 }
