@@ -5,13 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A consume loop's pause while the schema registry is unavailable, shared by the trainer worker and
- * the publisher. Until it is over no record is read or handled, but the loop goes on polling with
- * every partition paused instead of sleeping: its consumer stays in the group (a pause longer than
- * {@code max.poll.interval.ms} would cost it its partitions, and its transactions their commits), a
- * rebalance or a stop is not held up, and the loop's other work (a held commit, an operator's
- * command) is done on time. The pauses double from the first to the maximum until the registry
- * answers again.
+ * A consume loop's pause while the schema registry is unavailable, shared by the trainer worker,
+ * the evaluator and the publisher. Until it is over no record is read or handled, but the loop goes
+ * on polling with every partition paused instead of sleeping: its consumer stays in the group (a
+ * pause longer than {@code max.poll.interval.ms} would cost it its partitions, and its transactions
+ * their commits), a rebalance or a stop is not held up, and the loop's other work (a held commit,
+ * an operator's command) is done on time. The pauses double from the first to the maximum until the
+ * registry answers again.
  *
  * <p>Used by the loop's thread only.
  */

@@ -10,10 +10,10 @@ import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicProvisioner;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.metrics.KafkaClientMeters;
-import dev.perennial.core.service.Backoff;
 import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.service.LoopThread;
+import dev.perennial.core.service.RegistryWait;
 import dev.perennial.core.service.Service;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.EvaluatorException;
@@ -100,8 +100,11 @@ import org.slf4j.LoggerFactory;
  *       readiness DOWN meanwhile. A record that is no candidate ({@link ReadFailure}: corrupt,
  *       unknown schema) is committed past and counted.
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) the candidate waiting
- *       to be read waits, tried again after a bounded pause; nothing is committed past it and
- *       readiness is DOWN.
+ *       to be read waits, tried again after a pause ({@link RegistryWait}: 0.5 s doubling to 10 s);
+ *       nothing is committed past it and readiness is DOWN. Until a read succeeds again the loop
+ *       keeps polling with every partition paused: it stays in its consumer group whatever {@code
+ *       max.poll.interval.ms} is, and reads no more candidates into memory than it held when the
+ *       outage began.
  * </ul>
  */
 public final class EvaluatorService implements Service {
@@ -143,7 +146,8 @@ public final class EvaluatorService implements Service {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, EvaluationVerdict> producer;
   private TransactionalCommitter<String, EvaluationVerdict> committer;
-  private final Backoff outageBackoff = new Backoff(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE);
+  private final RegistryWait registryWait =
+      new RegistryWait(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE, Clock.systemUTC());
   private KafkaClientMeters clientMeters;
   private final MeterRegistry meters;
   private ReleaseView releases;
@@ -339,10 +343,14 @@ public final class EvaluatorService implements Service {
         if (batch != null && batch.outcome().isDone()) {
           finish(batch);
         }
-        if (current == null && !waiting.isEmpty() && running) {
+        if (waiting.isEmpty()) {
+          // what waited for the registry moved to another evaluator: nothing is held back
+          registryWait.answered();
+        }
+        if (current == null && !waiting.isEmpty() && running && !registryWait.waiting()) {
           startNext();
         }
-        if (current == null) {
+        if (current == null && !holdingForRegistry()) {
           consumer.resume(consumer.paused());
         } else {
           consumer.pause(consumer.assignment());
@@ -372,9 +380,13 @@ public final class EvaluatorService implements Service {
       releases.refresh();
     } catch (RuntimeException e) {
       if (ReadFailure.isOutage(e)) {
+        Duration pause = registryWait.begin();
         log.warn(
-            "Cannot read {} to its end; trying again: {}", topics.releases().name(), e.toString());
-        pauseForOutage(e);
+            "Cannot read {} to its end; retry {} in {} ms (still polling, partitions paused): {}",
+            topics.releases().name(),
+            registryWait.failures(),
+            pause.toMillis(),
+            e.toString());
         return;
       }
       // the topic gone, no ACL, the broker not answering: no batch can be compared
@@ -407,8 +419,14 @@ public final class EvaluatorService implements Service {
       } catch (SerializationException e) {
         ReadFailure failure = ReadFailure.of(e);
         if (!failure.badRecord()) {
-          log.warn("The schema registry is unavailable; {} waits: {}", where(record), e.toString());
-          pauseForOutage(e);
+          Duration pause = registryWait.begin();
+          log.warn(
+              "The schema registry is unavailable; {} waits, retry {} in {} ms (still polling,"
+                  + " partitions paused): {}",
+              where(record),
+              registryWait.failures(),
+              pause.toMillis(),
+              e.toString());
           break;
         }
         log.error(
@@ -419,7 +437,7 @@ public final class EvaluatorService implements Service {
         metrics.unreadable();
         candidate = null;
       }
-      outageBackoff.reset();
+      registryWait.answered();
       waiting.removeFirst();
       records.add(record);
       if (candidate != null) {
@@ -545,11 +563,13 @@ public final class EvaluatorService implements Service {
     }
   }
 
-  /** Pauses the loop while the schema registry is unavailable; other failures pass at once. */
-  private void pauseForOutage(Throwable failure) {
-    if (ReadFailure.isOutage(failure)) {
-      sleep(outageBackoff.next());
-    }
+  /**
+   * Whether a candidate waits for the schema registry: from the first read that found it
+   * unavailable until one succeeds, every partition stays paused, so no more candidates are read
+   * into memory meanwhile.
+   */
+  private boolean holdingForRegistry() {
+    return registryWait.failures() > 0;
   }
 
   /**
@@ -582,7 +602,7 @@ public final class EvaluatorService implements Service {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (current != null) {
+      if (current != null || holdingForRegistry()) {
         consumer.pause(partitions);
       }
       log.info("Evaluator assigned {}", partitions);
