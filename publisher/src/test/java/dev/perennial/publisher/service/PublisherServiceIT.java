@@ -16,9 +16,11 @@ import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.manifest.Json;
+import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
@@ -1110,5 +1112,93 @@ class PublisherServiceIT {
             }
           });
     }
+  }
+
+  @Test
+  void aStopRefusesAliasMovesAtOnceBothTheQueuedOnesAndThoseAskedForDuringIt() throws Exception {
+    ServiceProcess<PublisherServer> server =
+        start(
+            Map.of(
+                "perennial.publisher.tenant.acme.auto.promote",
+                "false",
+                PublisherConfig.ADMIN_UNAUTHENTICATED_CONFIG,
+                "true"));
+    PublisherService service = server.service().service();
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+    // the loop held in the middle of a step that does not end (as a commit to a hung broker)
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    service.onDecision(
+        decision -> {
+          if (decision.outcome() == Decision.Outcome.ALIAS_MOVED) {
+            held.countDown();
+            awaitQuietly(letGo);
+          }
+        });
+    String promote = "{\"action\":\"promote\",\"version\":1,\"actor\":\"alice\",\"reason\":\"ok\"}";
+    CompletableFuture<HttpResponse<String>> inProgress =
+        http.sendAsync(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + server.httpPort()
+                            + "/v1/adapters/acme/support/aliases/stable"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(promote))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> stopped;
+    CompletableFuture<Void> closing;
+    CompletableFuture<String> queuedAnswer = new CompletableFuture<>();
+    try {
+      assertThat(held.await(60, TimeUnit.SECONDS)).as("the loop runs the first move").isTrue();
+      // a second move queued behind it before the stop begins: its caller waits on the loop
+      Thread queued =
+          new Thread(
+              () -> {
+                try {
+                  service.submit(
+                      new AliasCommand(
+                          KEY, "stable", 1, AliasCommand.Move.PROMOTE, "bob", "queued"));
+                  queuedAnswer.complete("carried out");
+                } catch (RuntimeException e) {
+                  queuedAnswer.complete(e.getMessage());
+                }
+              });
+      queued.start();
+      await(
+          "the second move waits in the queue",
+          () -> queued.getState() == Thread.State.TIMED_WAITING);
+
+      closing = CompletableFuture.runAsync(server::close);
+      // answered as soon as the stop begins, not after the loop or the command timeout
+      assertThat(queuedAnswer.get(60, TimeUnit.SECONDS)).contains("is stopping");
+      stopped =
+          http.sendAsync(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + server.httpPort()
+                              + "/v1/adapters/acme/support/aliases/stable"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(promote))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> during = stopped.get(60, TimeUnit.SECONDS);
+      assertThat(during.statusCode()).as(during.body()).isEqualTo(503);
+      assertThat(during.body()).contains("is stopping");
+    } finally {
+      letGo.countDown();
+    }
+    closing.get(120, TimeUnit.SECONDS);
+    servers.remove(server);
+    // the move in progress when the stop began was carried out and answered
+    assertThat(inProgress.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(read(topics.audit(), hasAudits(AuditEvents.RELEASE_PROMOTED, 1)))
+        .filteredOn(a -> a.getAction().equals(AuditEvents.RELEASE_PROMOTED))
+        .extracting(AuditEvent::getActor)
+        .as("only the move in progress was carried out")
+        .containsExactly("alice");
   }
 }
