@@ -143,6 +143,11 @@ public final class PublisherService implements AutoCloseable {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DEADLINE_RETRY = Duration.ofSeconds(10);
 
+  /** How long a stop waits for the loop to finish its record or alias move ({@link #close}). */
+  private static final Duration STOP_PATIENCE = Duration.ofSeconds(20);
+
+  private static final Duration CLIENT_CLOSE = Duration.ofSeconds(5);
+
   /**
    * The topics the publisher reads and writes, which it creates when missing (a fresh cluster comes
    * up whichever stage starts first): those its ACLs name ({@link StageAcls#publisher}).
@@ -164,6 +169,11 @@ public final class PublisherService implements AutoCloseable {
   private final PublisherMetrics metrics;
   private final String actor;
   private final BlockingQueue<PendingCommand> commands = new LinkedBlockingQueue<>();
+
+  /** Why alias moves are refused (set once a stop begins or the loop ends); guarded by commands. */
+  private String refusing;
+
+  private final CountDownLatch stopAsked = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final List<Consumer<Decision>> listeners = new CopyOnWriteArrayList<>();
   private final KeyQuarantine quarantine = new KeyQuarantine();
@@ -404,11 +414,13 @@ public final class PublisherService implements AutoCloseable {
    * @throws PublisherException when the publisher is stopped, busy or cannot write
    */
   public Decision submit(AliasCommand command) {
-    if (!running) {
-      throw new PublisherException("The publisher is stopped: " + readiness.detail());
-    }
     PendingCommand pending = new PendingCommand(command, new CompletableFuture<>());
-    commands.add(pending);
+    synchronized (commands) {
+      if (refusing != null) {
+        throw new PublisherException(refusing);
+      }
+      commands.add(pending);
+    }
     try {
       return pending.result().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -450,11 +462,25 @@ public final class PublisherService implements AutoCloseable {
       fail(FailureText.describe("unexpected error:", e), e);
     } finally {
       running = false;
+      refuseCommands(
+          failure == null ? "The publisher stopped" : "The publisher stopped: " + failure);
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Refuses the alias moves asked for from now on and those still queued, with {@code why} (the
+   * first reason given stays); one the loop has taken is carried out.
+   */
+  private void refuseCommands(String why) {
+    synchronized (commands) {
+      if (refusing == null) {
+        refusing = why;
+      }
       PendingCommand pending;
       while ((pending = commands.poll()) != null) {
-        pending.result().completeExceptionally(new PublisherException("The publisher stopped"));
+        pending.result().completeExceptionally(new PublisherException(refusing));
       }
-      stopped.countDown();
     }
   }
 
@@ -851,34 +877,46 @@ public final class PublisherService implements AutoCloseable {
     return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
   }
 
+  /** Pauses before a retry; a stop ends the pause at once (the loop then ends). */
   private void sleep(Duration duration) {
     try {
-      Thread.sleep(duration.toMillis());
+      stopAsked.await(duration.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FatalException("interrupted", e);
     }
   }
 
-  /** Stops consuming, waits for the loop to finish its record, closes the clients. */
+  /**
+   * Refuses alias moves at once (queued ones too), stops consuming, waits for the loop to finish
+   * its record, closes the clients. 40 s at most: {@link #STOP_PATIENCE} for the record or move in
+   * progress (a retry pause ends at once), 10 s after waking the loop ({@link LoopStop}), {@link
+   * #CLIENT_CLOSE} for each client; so a stop fits the chart's {@code
+   * publisher.terminationGracePeriodSeconds} (60 s) with 20 s left for the HTTP servers to stop and
+   * the process to exit. A transaction left open is aborted by the next instance, which fences this
+   * one at its start.
+   */
   @Override
   public void close() {
+    refuseCommands(
+        "The publisher is stopping: it takes no alias move; ask again once it has restarted");
     if (loop != null) {
       loop.stopRequested();
     }
     running = false;
+    stopAsked.countDown();
     if (loop != null) {
-      LoopStop.await(stopped, Duration.ofSeconds(60), consumer::wakeup, "publisher");
+      LoopStop.await(stopped, STOP_PATIENCE, consumer::wakeup, "publisher");
     }
     readiness = Readiness.notReady("stopped");
     if (clientMeters != null) {
       clientMeters.close();
     }
     if (consumer != null) {
-      consumer.close(Duration.ofSeconds(10));
+      consumer.close(CLIENT_CLOSE);
     }
     if (producer != null) {
-      producer.close(Duration.ofSeconds(10));
+      producer.close(CLIENT_CLOSE);
     }
   }
 
