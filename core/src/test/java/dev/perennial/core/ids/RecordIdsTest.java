@@ -14,6 +14,9 @@ class RecordIdsTest {
           "erasure-perennial.consent.v1-3@1234",
           "acme/support",
           "job-9",
+          // a trainer's candidate id and the evaluator's verdict id of it
+          "acme/support@1-e894ca7885e2#candidate",
+          "acme/support@1-e894ca7885e2#candidate#verdict",
           "x".repeat(RecordIds.MAX_LENGTH)
         }) {
       assertThat(RecordIds.isValid(id)).as(id).isTrue();

@@ -109,7 +109,7 @@ class VerdictProcessorTest {
     assertThat(audit.getDetails())
         .containsEntry("version", "1")
         .containsEntry("alias", "stable")
-        .containsEntry("verdictId", "verdict-cand-1");
+        .containsEntry("verdictId", "cand-1#verdict");
   }
 
   @Test

@@ -220,7 +220,8 @@ public final class TestVerdicts {
     Map<String, Double> metrics = new TreeMap<>();
     gates.forEach(gate -> metrics.put(gate.getName(), gate.getValue()));
     return EvaluationVerdict.newBuilder()
-        .setVerdictId("verdict-" + candidate.getCandidateId())
+        // as the evaluator makes it (Verdicts.verdictId): the candidate id with #verdict
+        .setVerdictId(candidate.getCandidateId() + "#verdict")
         .setAdapterKey(candidate.getAdapterKey())
         .setCandidate(candidate)
         .setIncumbentVersion(candidate.getParentVersion())
