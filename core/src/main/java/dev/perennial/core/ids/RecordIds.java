@@ -5,11 +5,12 @@ import java.util.regex.Pattern;
 
 /**
  * Whether an id a record carries (an example id, an erasure request id, a job id, a record key) is
- * fit to be logged and recorded: one line of letters, digits and {@code ._@:/-}, at most {@value
+ * fit to be logged and recorded: one line of letters, digits and {@code ._@:/#-}, at most {@value
  * #MAX_LENGTH} characters. Every id Perennial makes is one (hex digests, {@code
- * erasure-<topic>-<partition>@<offset>}, {@code tenant/adapter}); anything else on a topic (a line
- * break forging a log line of its own, a megabyte flooding the log) was written by someone else,
- * and is shown as {@value #NOT_SHOWN}, never repeated.
+ * erasure-<topic>-<partition>@<offset>}, {@code tenant/adapter}, a candidate id {@code <job
+ * id>#candidate} and its verdict id {@code <candidate id>#verdict}); anything else on a topic (a
+ * line break forging a log line of its own, a megabyte flooding the log) was written by someone
+ * else, and is shown as {@value #NOT_SHOWN}, never repeated.
  */
 public final class RecordIds {
 
@@ -19,9 +20,9 @@ public final class RecordIds {
   /** What a log line or record says in place of an id that is not fit to be shown. */
   public static final String NOT_SHOWN = "(not shown: not an id)";
 
-  public static final String PUNCTUATION = "._@:/-";
+  public static final String PUNCTUATION = "._@:/#-";
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._@:/-]+");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._@:/#-]+");
 
   private RecordIds() {}
 
