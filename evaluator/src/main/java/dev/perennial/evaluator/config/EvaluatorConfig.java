@@ -11,7 +11,6 @@ import dev.perennial.model.score.MultiAdapterPolicy;
 import dev.perennial.schemas.key.AdapterKey;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -958,18 +957,7 @@ public class EvaluatorConfig extends PerennialConfig {
 
   private static Optional<String> baseModelProblem(Path folder) {
     return folderProblem(BASE_MODEL_PATH_CONFIG, folder)
-        .or(
-            () ->
-                Files.isRegularFile(folder.resolve(HfCheckpoint.CONFIG))
-                    ? Optional.empty()
-                    : Optional.of(
-                        BASE_MODEL_PATH_CONFIG
-                            + ": "
-                            + folder.toAbsolutePath()
-                            + " holds no model (no "
-                            + HfCheckpoint.CONFIG
-                            + "); give a Hugging Face model folder, or leave it empty for the"
-                            + " bundled base"));
+        .or(() -> HfCheckpoint.modelFolderProblem(BASE_MODEL_PATH_CONFIG, folder));
   }
 
   /** The base model's name, or empty for the folder's name. */

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,6 +30,25 @@ import java.util.TreeSet;
 public final class HfCheckpoint {
 
   public static final String CONFIG = "config.json";
+
+  /**
+   * The configuration problem, naming {@code key} and the path, when {@code folder} holds no
+   * Hugging Face model (no {@value #CONFIG}); empty when it does. For the settings that name a base
+   * model folder (the trainer's and the evaluator's).
+   */
+  public static Optional<String> modelFolderProblem(String key, Path folder) {
+    if (Files.isRegularFile(folder.resolve(CONFIG))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        key
+            + ": "
+            + folder.toAbsolutePath()
+            + " holds no model (no "
+            + CONFIG
+            + "); give a Hugging Face model folder, or leave it empty for the bundled base");
+  }
+
   public static final String WEIGHTS = "model.safetensors";
   public static final String INDEX = "model.safetensors.index.json";
 

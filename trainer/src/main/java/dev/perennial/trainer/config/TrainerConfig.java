@@ -11,7 +11,6 @@ import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TransactionalIds;
 import dev.perennial.model.checkpoint.HfCheckpoint;
 import dev.perennial.schemas.key.AdapterKey;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -1322,24 +1321,7 @@ public class TrainerConfig extends PerennialConfig {
 
   private static Optional<String> baseModelProblem(Path folder) {
     return folderProblem(BASE_MODEL_PATH_CONFIG, folder)
-        .or(() -> modelProblem(BASE_MODEL_PATH_CONFIG, folder));
-  }
-
-  /**
-   * The problem, naming {@code key} and the path, when {@code folder} holds no Hugging Face model
-   * (no {@value HfCheckpoint#CONFIG}).
-   */
-  private static Optional<String> modelProblem(String key, Path folder) {
-    if (Files.isRegularFile(folder.resolve(HfCheckpoint.CONFIG))) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        key
-            + ": "
-            + folder.toAbsolutePath()
-            + " holds no model (no "
-            + HfCheckpoint.CONFIG
-            + "); give a Hugging Face model folder, or leave it empty for the bundled base");
+        .or(() -> HfCheckpoint.modelFolderProblem(BASE_MODEL_PATH_CONFIG, folder));
   }
 
   /**
