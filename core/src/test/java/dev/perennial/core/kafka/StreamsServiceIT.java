@@ -12,7 +12,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -28,13 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a {@link StreamsService} whose client died reports ({@code /health/live}, the command's exit
  * message): the failure that killed it, not the Streams wrapper around it, on one line of bounded
- * length, and no record content quoted by a library's message.
+ * length, and no record content quoted by a library's message. And that a service which is closed
+ * leaves its group, so another instance of the application takes its partitions at once rather than
+ * when the closed one's session runs out (a rolling update).
  */
 class StreamsServiceIT {
 
   @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * The session of the instances in the rolling-update test: far longer than that test waits for
+   * the handover ({@link #TIMEOUT}), so only a closed instance that leaves its group hands its
+   * partition over within the wait.
+   */
+  private static final Duration LONG_SESSION = Duration.ofMinutes(5);
 
   @TempDir Path folder;
 
@@ -78,6 +98,105 @@ class StreamsServiceIT {
                     .doesNotContain("example.com")
                     .doesNotContain("Exception caught in process")
                     .doesNotContain("\n"));
+  }
+
+  @Test
+  @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aClosedServiceLeavesItsGroupSoAnotherInstanceTakesItsPartitionsWithoutWaitingOutItsSession()
+      throws Exception {
+    String input = KAFKA.createTopic(KAFKA.uniqueName("rolled"), 2);
+    String applicationId = KAFKA.uniqueName("rolled-app");
+    Queue<String> seenByStaying = new ConcurrentLinkedQueue<>();
+    try (Admin admin = KAFKA.createAdmin();
+        ServiceMetrics stayingMetrics = ServiceMetrics.create("staying");
+        ServiceMetrics leavingMetrics = ServiceMetrics.create("leaving");
+        StreamsService staying =
+            instance("staying", input, applicationId, seenByStaying::add, stayingMetrics)) {
+      try (StreamsService leaving =
+          instance("leaving", input, applicationId, value -> {}, leavingMetrics)) {
+        assertThat(staying.awaitRunning(TIMEOUT)).isTrue();
+        assertThat(leaving.awaitRunning(TIMEOUT)).isTrue();
+        // each instance owns one of the two partitions
+        awaitGroup(
+            admin,
+            applicationId,
+            members ->
+                members.size() == 2
+                    && members.stream()
+                        .allMatch(m -> m.assignment().topicPartitions().size() == 1));
+      } // closed as ServiceProcess closes a stage: StreamsService.close()
+
+      // its session runs for minutes more: only its leaving hands its partition over in time
+      awaitGroup(
+          admin,
+          applicationId,
+          members ->
+              members.size() == 1 && members.get(0).assignment().topicPartitions().size() == 2);
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              KAFKA.clientProperties(), new StringSerializer(), new StringSerializer())) {
+        for (int partition = 0; partition < 2; partition++) {
+          producer.send(new ProducerRecord<>(input, partition, "k", "p" + partition)).get();
+        }
+      }
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (seenByStaying.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(seenByStaying).containsExactlyInAnyOrder("p0", "p1");
+    }
+  }
+
+  /** One instance of {@code applicationId}, handing each value of {@code input} to {@code work}. */
+  private StreamsService instance(
+      String name,
+      String input,
+      String applicationId,
+      Consumer<String> work,
+      ServiceMetrics metrics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(input, Consumed.with(Serdes.String(), Serdes.String()))
+        .foreach((key, value) -> work.accept(value));
+    Map<String, Object> properties = KAFKA.clientProperties();
+    properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    properties.put(StreamsConfig.STATE_DIR_CONFIG, folder.resolve(name).toString());
+    properties.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) LONG_SESSION.toMillis());
+    return StreamsService.start(
+        name,
+        builder.build(),
+        properties,
+        metrics,
+        failure -> false,
+        Optional::empty,
+        Duration.ofSeconds(5));
+  }
+
+  /**
+   * Waits up to {@link #TIMEOUT} until the members of group {@code groupId} match {@code expected}.
+   *
+   * @throws AssertionError naming the members last described when they do not
+   */
+  private static void awaitGroup(
+      Admin admin, String groupId, Predicate<List<MemberDescription>> expected) throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    List<MemberDescription> members = List.of();
+    while (System.nanoTime() < deadline) {
+      ConsumerGroupDescription group =
+          admin
+              .describeConsumerGroups(List.of(groupId))
+              .describedGroups()
+              .get(groupId)
+              .get(10, TimeUnit.SECONDS);
+      members = List.copyOf(group.members());
+      if (group.groupState() == GroupState.STABLE && expected.test(members)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "Group " + groupId + " not as expected within " + TIMEOUT + "; its members: " + members);
   }
 
   /**
