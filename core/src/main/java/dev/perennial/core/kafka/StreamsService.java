@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *       last commit, so nothing is skipped and nothing is committed past;
  *   <li>any other failure stops the client (Streams ERROR): the service has failed, its {@code
  *       /health/live} fails and its process exits non-zero, to be restarted, both naming the
- *       failure's cause rather than the Streams wrapper around it ({@link #describe}).
+ *       failure's cause rather than the Streams wrapper around it ({@link #describe});
+ *   <li>closed, it leaves its consumer group, so the other instances of the application take its
+ *       partitions at once (a rolling update) rather than once its session has timed out.
  * </ul>
  */
 public final class StreamsService implements Service {
@@ -198,7 +201,15 @@ public final class StreamsService implements Service {
     // transaction, so it gets a short while only (a setting: tests that kill a client on purpose
     // need not wait it out).
     Duration timeout = failure.get() == null ? CLOSE_TIMEOUT : failedCloseTimeout;
-    if (!streams.close(timeout)) {
+    // Leaves the consumer group: Streams' own default is to stay, and then the partitions this
+    // instance owned wait, unprocessed, until its session times out (session.timeout.ms, 45 s)
+    // before another instance gets them; in a rolling update, for every pod replaced. Its members
+    // are dynamic (no group.instance.id): a restarted instance joins as a new member anyway, so
+    // staying saves no rebalance.
+    CloseOptions options =
+        CloseOptions.timeout(timeout)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    if (!streams.close(options)) {
       log.warn("{}: Kafka Streams did not stop within {}", name, timeout);
     }
     log.info("{} stopped", name);
