@@ -23,13 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,33 +127,19 @@ class PseudonymSecretGuardIT {
   }
 
   /**
-   * Starts ingest, waits until Streams runs, stops it, and removes the stopped instance from its
-   * consumer group: Streams leaves none on close, and the next start of the application id would
-   * otherwise wait in its first rebalance until the departed member's session timed out (6 s).
+   * Starts ingest, waits until Streams runs and stops it as its command does; the stopped instance
+   * has left its consumer group, so the next start of the application id does not wait in its first
+   * rebalance for the departed member's session to time out.
    */
   private static void runOnce(IngestConfig config) throws Exception {
     try (ServiceProcess<IngestService> ingest =
         ServiceProcess.start("ingest", config, metrics -> IngestService.start(config, metrics))) {
       assertThat(ingest.service().awaitRunning(TIMEOUT)).as("ingest reached RUNNING").isTrue();
     }
-    removeMembers(config.applicationId());
-  }
-
-  /** Removes every member the group still has (none once their sessions timed out). */
-  private static void removeMembers(String groupId) throws Exception {
     try (Admin admin = KAFKA.createAdmin()) {
-      if (members(admin, groupId) == 0) {
-        return;
-      }
-      try {
-        admin
-            .removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions())
-            .all()
-            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        // its session timed out meanwhile: nothing left to remove
-        assertThat(members(admin, groupId)).as("members of %s left after %s", groupId, e).isZero();
-      }
+      assertThat(members(admin, config.applicationId()))
+          .as("members of %s after the stop", config.applicationId())
+          .isZero();
     }
   }
 
@@ -213,8 +196,6 @@ class PseudonymSecretGuardIT {
     }
     values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
     values.put(IngestConfig.INPUT_PURGE_INTERVAL_MS_CONFIG, "0");
-    // a restart joins the group its predecessor left without a LeaveGroup (Streams sends none)
-    values.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
     values.put(IngestConfig.APPLICATION_ID_CONFIG, applicationId);
     values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
     values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
