@@ -12,12 +12,15 @@ import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.TestConfig;
+import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.train.StepListener;
 import dev.perennial.schemas.privacy.ExampleCrypto;
 import dev.perennial.schemas.privacy.ExampleDecryptor;
 import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.privacy.SubjectKeyMissingException;
 import dev.perennial.schemas.privacy.SubjectKeyRecords;
 import dev.perennial.schemas.topic.Topic;
+import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
@@ -49,6 +52,7 @@ import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.IngestKeys;
 import dev.perennial.trainer.testing.RecordingArtifactStore;
 import dev.perennial.trainer.testing.TestConfigs;
+import dev.perennial.trainer.worker.JobTrainer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +63,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -769,6 +774,89 @@ class AccumulatorProcessorTest {
     assertThat(audits())
         .extracting(audit -> audit.getDetails().get("candidateId"))
         .containsExactly(JobIds.candidateId(first.getJobId()));
+  }
+
+  @Test
+  void weightsAWorkerStoredButNeverCommittedAreDeletedByTheErasureOfASubjectWhoseDataTrainedThem() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    send(text("acme/sales", "p-carol", "Carol bought 2 lamps."));
+    send(text("acme/sales", "p-carol", "Carol bought 5 lamps."));
+    send(text("acme/sales", "p-carol", "Carol bought 7 lamps."));
+    TrainingJob support = jobs().get(0);
+    TrainingJob sales = jobs().get(1);
+    // the worker stores the adapter, then is killed before its transaction commits the candidate
+    AdapterCandidate killed = train(support, 7);
+    // the job is read again and trained into other bytes (a GPU's kernels are not deterministic;
+    // here another seed), which the candidate names
+    AdapterCandidate retrained = train(support, 8);
+    assertThat(weightBlobs(retrained)).doesNotContainAnyElementsOf(weightBlobs(killed));
+    committed(retrained);
+    AdapterCandidate clean = train(sales, 7);
+    committed(clean);
+    assertThat(weightBlobs(killed)).allMatch(artifacts::exists);
+
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+
+    // no record names the killed attempt's weights, but Alice's data trained them
+    assertThat(weightBlobs(killed)).noneMatch(artifacts::exists);
+    assertThat(weightBlobs(retrained)).noneMatch(artifacts::exists);
+    assertThat(clean.getFileDigests().values()).map(Digest::parse).allMatch(artifacts::exists);
+    assertThat(artifacts.exists(Digest.parse(clean.getLocation()))).isTrue();
+  }
+
+  @Test
+  void weightsOfAJobStillInFlightAreKeptByAnErasureAndDeletedOnceTheWorkerSettlesTheJob() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(text("acme/support", "p-bob", "Bob likes Quorn."));
+    send(text("acme/support", "p-bob", "Bob owns a red lamp."));
+    TrainingJob support = jobs().get(0);
+    // stored by a worker that has not committed yet (or was killed and the job not yet retried)
+    AdapterCandidate stored = train(support, 7);
+
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    // whether a worker is about to commit them cannot be told yet
+    assertThat(weightBlobs(stored)).allMatch(artifacts::exists);
+
+    // the worker (the one that stored them, or the one that read the job again) finds the job's
+    // shard rewritten and gives it up: no candidate will ever name them
+    givenUp("acme/support", support.getJobId(), "SKIPPED");
+    assertThat(weightBlobs(stored)).noneMatch(artifacts::exists);
+  }
+
+  /**
+   * The worker's training of {@code job} with {@code seed}, stored into the accumulator's store.
+   */
+  private AdapterCandidate train(TrainingJob job, long seed) {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder.resolve("worker-" + seed));
+    values.put(TrainerConfig.RECIPE_SEED_CONFIG, Long.toString(seed));
+    JobTrainer worker = JobTrainer.from(new TrainerConfig(values), artifacts, DeviceChoice.CPU);
+    return worker.train(job, Optional.empty(), StepListener.NONE).candidate();
+  }
+
+  /** The candidate on candidates.v1, as the accumulator's topology reads it. */
+  private void committed(AdapterCandidate candidate) {
+    processor.process(
+        new Record<>(
+            candidate.getTenant(),
+            new CandidateArrived(
+                candidate.getAdapterKey(),
+                candidate.getCandidateId(),
+                candidate.getJobId(),
+                candidate.getParentVersion(),
+                null,
+                CandidateWeights.of(candidate.getLocation(), candidate.getFileDigests())),
+            3_000));
+  }
+
+  /** The blobs that make a candidate's adapter readable: its folder index and trained weights. */
+  private static List<Digest> weightBlobs(AdapterCandidate candidate) {
+    return CandidateWeights.of(candidate.getLocation(), candidate.getFileDigests()).stream()
+        .map(Digest::parse)
+        .toList();
   }
 
   private static final byte[] CONFIG = "{\"r\": 4}".getBytes(StandardCharsets.UTF_8);
