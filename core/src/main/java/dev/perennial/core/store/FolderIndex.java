@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -25,16 +26,28 @@ import java.util.stream.Stream;
  * {@code {"files":{"adapter_config.json":"sha256:<hex>","adapter_model.safetensors":"sha256:<hex>"}}}
  * </pre>
  *
- * (UTF-8 JSON, names sorted, a newline at the end). The folder's <em>location</em> is {@code
- * sha256:<hex>} of its index: a candidate's {@code location} and a verdict's {@code reportLocation}
- * are such, and a candidate's {@code fileDigests} list the same files (hex, no prefix), so a reader
- * may use either. A location that is not {@code sha256:...} is read as a folder path (absolute, or
- * relative to the artifact store's root) holding the files themselves. The trainer writes adapters
- * and reads its parent release this way, the evaluator reads candidates and writes reports.
+ * (UTF-8 JSON, names sorted, a newline at the end). An index may also say where the folder came
+ * from ({@value #ORIGIN}: names to texts, such as the tenant, adapter key and job an adapter was
+ * trained for), so that one stored but never named by any record can still be told apart and
+ * deleted; readers of the files ignore it. The folder's <em>location</em> is {@code sha256:<hex>}
+ * of its index: a candidate's {@code location} and a verdict's {@code reportLocation} are such, and
+ * a candidate's {@code fileDigests} list the same files (hex, no prefix), so a reader may use
+ * either. A location that is not {@code sha256:...} is read as a folder path (absolute, or relative
+ * to the artifact store's root) holding the files themselves. The trainer writes adapters and reads
+ * its parent release this way, the evaluator reads candidates and writes reports.
  */
 public final class FolderIndex {
 
   public static final String FILES = "files";
+
+  /** The index's field that says where the folder came from (absent: nothing said). */
+  public static final String ORIGIN = "origin";
+
+  /**
+   * The largest blob {@link #readIndex} takes for a folder index: an index lists a few files, and a
+   * larger blob (a shard, a weights file) is not read to find out.
+   */
+  public static final long MAX_INDEX_BYTES = 64 * 1024;
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -69,6 +82,45 @@ public final class FolderIndex {
     return storeIndex(store, digests);
   }
 
+  /**
+   * Stores every regular file of {@code folder} with an index that names {@code origin} (see {@link
+   * #ORIGIN}), the index <em>first</em>: a writer that dies part way leaves no file that its index
+   * does not name, so whoever knows the folder was never used can find and delete all of it.
+   *
+   * @throws InvalidFolderIndexException when the folder holds no file
+   */
+  public static StoredFolder store(
+      ArtifactStore store, Path folder, SortedMap<String, String> origin) {
+    SortedMap<String, Path> files = new TreeMap<>();
+    try (Stream<Path> listed = Files.list(folder)) {
+      listed
+          .filter(Files::isRegularFile)
+          .forEach(f -> files.put(plainName(f.getFileName().toString()), f));
+    } catch (IOException e) {
+      throw new PerennialException("Cannot list folder " + folder + ": " + e, e);
+    }
+    if (files.isEmpty()) {
+      throw new InvalidFolderIndexException("Folder " + folder + " holds no files");
+    }
+    SortedMap<String, String> digests = new TreeMap<>();
+    files.forEach((name, file) -> digests.put(name, Digest.of(file).hex()));
+    Digest index = store.put(indexJson(digests, origin).getBytes(StandardCharsets.UTF_8));
+    files.forEach(
+        (name, file) -> {
+          Digest stored = store.putFile(file);
+          if (!stored.hex().equals(digests.get(name))) {
+            throw new PerennialException(
+                "File "
+                    + file
+                    + " changed while it was stored: "
+                    + stored
+                    + ", indexed as sha256:"
+                    + digests.get(name));
+          }
+        });
+    return new StoredFolder(index.toString(), digests);
+  }
+
   /** Stores each file's content (by name) and their index. */
   public static StoredFolder store(ArtifactStore store, Map<String, byte[]> files) {
     SortedMap<String, String> digests = new TreeMap<>();
@@ -83,10 +135,19 @@ public final class FolderIndex {
 
   /** The index text of the given files (name to digest, hex with or without the prefix). */
   public static String indexJson(Map<String, String> fileDigests) {
+    return indexJson(fileDigests, Map.of());
+  }
+
+  /** The index text of the given files and, when not empty, their {@link #ORIGIN}. */
+  public static String indexJson(Map<String, String> fileDigests, Map<String, String> origin) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode files = root.putObject(FILES);
     new TreeMap<>(fileDigests)
         .forEach((name, hex) -> files.put(plainName(name), Digest.parse(hex).toString()));
+    if (!origin.isEmpty()) {
+      ObjectNode said = root.putObject(ORIGIN);
+      new TreeMap<>(origin).forEach(said::put);
+    }
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (IOException e) {
@@ -122,6 +183,51 @@ public final class FolderIndex {
       }
     }
     return digests;
+  }
+
+  /**
+   * A folder index read back: its files (name to digest, hex) and its {@link #ORIGIN} (empty when
+   * it says none).
+   */
+  public record Index(SortedMap<String, String> files, SortedMap<String, String> origin) {}
+
+  /**
+   * The blob as a folder index, or empty when it is none (larger than {@link #MAX_INDEX_BYTES}, not
+   * such JSON) or is gone. Reads the blob only when it is small enough to be one.
+   *
+   * @throws CorruptArtifactException when the blob does not match its digest
+   */
+  public static Optional<Index> readIndex(ArtifactStore store, Digest digest) {
+    JsonNode root;
+    try {
+      if (store.size(digest) > MAX_INDEX_BYTES) {
+        return Optional.empty();
+      }
+      root = JSON.readTree(store.read(digest));
+    } catch (ArtifactNotFoundException | IOException e) {
+      return Optional.empty();
+    }
+    if (root == null || !root.isObject()) {
+      return Optional.empty();
+    }
+    JsonNode files = root.get(FILES);
+    if (files == null || !files.isObject() || files.isEmpty()) {
+      return Optional.empty();
+    }
+    SortedMap<String, String> digests = new TreeMap<>();
+    SortedMap<String, String> origin = new TreeMap<>();
+    try {
+      for (Map.Entry<String, JsonNode> field : files.properties()) {
+        digests.put(plainName(field.getKey()), Digest.parse(field.getValue().asText()).hex());
+      }
+    } catch (IllegalArgumentException | InvalidFolderIndexException e) {
+      return Optional.empty(); // names no digest, or a file that is no plain file name
+    }
+    JsonNode said = root.get(ORIGIN);
+    if (said != null && said.isObject()) {
+      said.properties().forEach(field -> origin.put(field.getKey(), field.getValue().asText()));
+    }
+    return Optional.of(new Index(digests, origin));
   }
 
   /**

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,49 @@ class FolderIndexTest {
         .isEqualTo(
             FolderIndex.store(store, Map.of("report.json", "{}".getBytes(StandardCharsets.UTF_8)))
                 .location());
+  }
+
+  @Test
+  void aFolderStoredWithItsOriginHasItsIndexWrittenFirstAndReadBackWithIt() throws Exception {
+    LocalArtifactStore local = new LocalArtifactStore(folder.resolve("store"));
+    Path adapter = Files.createDirectories(folder.resolve("adapter"));
+    Files.writeString(adapter.resolve("adapter_config.json"), "{\"r\": 8}");
+    Files.write(adapter.resolve("adapter_model.safetensors"), new byte[] {1, 2, 3});
+    SortedMap<String, String> origin = new TreeMap<>(Map.of("tenant", "acme", "jobId", "j@1"));
+
+    FolderIndex.StoredFolder stored = FolderIndex.store(local, adapter, origin);
+
+    assertThat(FolderIndex.files(local, stored.location())).isEqualTo(stored.fileDigests());
+    assertThat(FolderIndex.readIndex(local, Digest.parse(stored.location())))
+        .contains(new FolderIndex.Index(stored.fileDigests(), origin));
+    Path copy =
+        FolderIndex.materialize(local, local.root(), stored.location(), folder.resolve("c"));
+    assertThat(copy.resolve("adapter_model.safetensors")).hasBinaryContent(new byte[] {1, 2, 3});
+    // no origin, no index: a weights file, a plain blob
+    Digest weights = Digest.parse(stored.fileDigests().get("adapter_model.safetensors"));
+    assertThat(FolderIndex.readIndex(local, weights)).isEmpty();
+    assertThat(
+            FolderIndex.readIndex(
+                local, Digest.parse(FolderIndex.store(local, adapter).location())))
+        .hasValueSatisfying(index -> assertThat(index.origin()).isEmpty());
+
+    // a writer that dies after the first file leaves an index that names every file
+    LocalArtifactStore second = new LocalArtifactStore(folder.resolve("second"));
+    ArtifactStore failing =
+        new ForwardingArtifactStore(second) {
+          @Override
+          public Digest putFile(Path file) {
+            throw new ArtifactStoreWriteException("full", null);
+          }
+        };
+    assertThatThrownBy(() -> FolderIndex.store(failing, adapter, origin))
+        .isInstanceOf(ArtifactStoreWriteException.class);
+    assertThat(second.list())
+        .singleElement()
+        .satisfies(
+            index ->
+                assertThat(FolderIndex.readIndex(second, index))
+                    .contains(new FolderIndex.Index(stored.fileDigests(), origin)));
   }
 
   @Test

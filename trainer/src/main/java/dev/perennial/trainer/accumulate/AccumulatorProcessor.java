@@ -28,6 +28,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.erasure.AffectedVersions;
 import dev.perennial.trainer.erasure.CandidatePurgeAudit;
+import dev.perennial.trainer.erasure.OrphanAdapterSweeper;
 import dev.perennial.trainer.erasure.OrphanShardSweeper;
 import dev.perennial.trainer.erasure.ShardRewriter;
 import dev.perennial.trainer.erasure.UnreleasedWeights;
@@ -124,6 +125,7 @@ public final class AccumulatorProcessor
   private final HeldOutSplit heldOutSplit;
   private final ShardRewriter rewriter;
   private final OrphanShardSweeper sweeper;
+  private final OrphanAdapterSweeper adapterSweeper;
   private final Counter examplesAccepted;
   private final Counter examplesSkipped;
   private final Counter examplesErased;
@@ -135,6 +137,7 @@ public final class AccumulatorProcessor
   private final Counter releasesSeen;
   private final Counter insufficientSeen;
   private final Counter candidatesPurged;
+  private final Counter orphanAdaptersDeleted;
 
   private final Set<String> misfiledImports = new HashSet<>();
 
@@ -158,6 +161,7 @@ public final class AccumulatorProcessor
     this.heldOutSplit = new HeldOutSplit(settings.heldOutFraction());
     this.rewriter = new ShardRewriter(artifacts);
     this.sweeper = new OrphanShardSweeper(artifacts);
+    this.adapterSweeper = new OrphanAdapterSweeper(artifacts);
     this.examplesAccepted = counter(meters, "perennial.trainer.examples", "outcome", "accepted");
     this.examplesSkipped = counter(meters, "perennial.trainer.examples", "outcome", "skipped");
     this.examplesErased = counter(meters, "perennial.trainer.examples", "outcome", "erased");
@@ -176,6 +180,8 @@ public final class AccumulatorProcessor
         counter(meters, "perennial.trainer.lineage.events", "kind", "insufficient-evidence");
     this.candidatesPurged =
         counter(meters, "perennial.trainer.erasures", "outcome", "candidate-weights-purged");
+    this.orphanAdaptersDeleted =
+        counter(meters, "perennial.trainer.orphan.adapters", "outcome", "deleted");
   }
 
   private static Counter counter(MeterRegistry meters, String name, String tag, String value) {
@@ -219,6 +225,10 @@ public final class AccumulatorProcessor
       rebases.onRefused(refused, record.timestamp());
     } else if (event instanceof JobGivenUp givenUp) {
       rebases.onGivenUp(givenUp);
+      if (givenUp.tenant() != null) {
+        // no candidate will come of the job: what a worker stored for it is named by nothing
+        sweepOrphanAdapters(givenUp.tenant());
+      }
     }
   }
 
@@ -240,6 +250,8 @@ public final class AccumulatorProcessor
       // a candidate of a job an erasure already superseded (or on top of an erased release)
       purgeUnreleased(candidate.tenant(), timestamp);
     }
+    // the job is settled: another adapter a worker stored for it is named by nothing
+    sweepOrphanAdapters(candidate.tenant());
   }
 
   private void onExample(SourcedExample sourced, long timestamp) {
@@ -587,6 +599,7 @@ public final class AccumulatorProcessor
     }
     int orphans = sweeper.sweep(tenant, subject, mark.requestId(), indexed);
     purgeUnreleased(tenant, timestamp);
+    sweepOrphanAdapters(tenant);
     erasures.increment();
     log.info(
         "Erasure {} done for tenant {} ({} adapter keys, {} orphaned shards deleted)",
@@ -768,6 +781,39 @@ public final class AccumulatorProcessor
               CandidatePurgeAudit.event(purge, settings.actor(), Instant.ofEpochMilli(timestamp)),
               timestamp));
     }
+  }
+
+  /**
+   * Deletes the adapters a worker stored for settled jobs of the tenant that no candidate names
+   * ({@link OrphanAdapterSweeper}), keeping every blob a candidate or release of the tenant holds;
+   * nothing while a release's blobs are unknown.
+   */
+  private void sweepOrphanAdapters(String tenant) {
+    List<UnreleasedWeights.KeyLineage> keys = new ArrayList<>();
+    for (String adapterKey : state.adapterKeysOf(tenant)) {
+      keys.add(
+          new UnreleasedWeights.KeyLineage(
+              adapterKey, state.candidates(adapterKey), state.releases(adapterKey)));
+    }
+    Optional<Set<String>> held = UnreleasedWeights.heldBlobs(keys);
+    if (held.isEmpty()) {
+      // on every candidate: UnreleasedWeights' purge warns when it waits for the same blobs
+      log.debug(
+          "Not deleting adapters of {} that no candidate names yet: the blobs of a release are"
+              + " unknown (learnt before they were recorded; a later record of it names them)",
+          tenant);
+      return;
+    }
+    orphanAdaptersDeleted.increment(adapterSweeper.sweep(tenant, this::settled, held.get()).size());
+  }
+
+  /** Whether the job's outcome is known: its candidate seen, or the worker gave it up. */
+  private boolean settled(String adapterKey, String jobId) {
+    if (state.candidate(adapterKey, JobIds.candidateId(jobId)) != null) {
+      return true;
+    }
+    JobEntry job = state.job(adapterKey, jobId);
+    return job != null && job.givenUp();
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,6 +58,36 @@ public final class UnreleasedWeights {
    * @param unknownReleases releases ({@code key vN}) whose blobs are unknown
    */
   public record Plan(List<Purge> purges, List<String> waiting, List<String> unknownReleases) {}
+
+  /**
+   * Every blob (hex) that a candidate not purged or a release of these keys holds, or empty while a
+   * release's blobs are unknown (it could hold any). What a sweep of adapters that no record names
+   * ({@link OrphanAdapterSweeper}) must keep.
+   */
+  public static Optional<Set<String>> heldBlobs(Collection<KeyLineage> keys) {
+    Set<String> held = new HashSet<>();
+    for (KeyLineage key : keys) {
+      Map<String, CandidateEntry> byId = new HashMap<>();
+      for (CandidateEntry candidate : key.candidates()) {
+        byId.put(candidate.candidateId(), candidate);
+        if (candidate.weightsPurgedBy() == null && candidate.weightBlobs() != null) {
+          held.addAll(candidate.weightBlobs());
+        }
+      }
+      for (ReleaseEntry release : key.releases()) {
+        List<String> blobs = release.weightBlobs();
+        CandidateEntry candidate = byId.get(release.candidateId());
+        if (blobs == null && candidate != null) {
+          blobs = candidate.weightBlobs();
+        }
+        if (blobs == null) {
+          return Optional.empty();
+        }
+        held.addAll(blobs);
+      }
+    }
+    return Optional.of(held);
+  }
 
   public static Plan plan(Collection<KeyLineage> keys, Taint taint) {
     List<Purge> toPurge = new ArrayList<>();

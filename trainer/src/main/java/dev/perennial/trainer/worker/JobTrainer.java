@@ -48,6 +48,7 @@ import dev.perennial.schemas.v1.TrainingMetrics;
 import dev.perennial.schemas.v1.TrainingReference;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.erasure.AdapterOrigin;
 import dev.perennial.trainer.lineage.DataDigest;
 import dev.perennial.trainer.lineage.JobIds;
 import dev.perennial.trainer.lineage.TrainerVersion;
@@ -492,7 +493,9 @@ public final class JobTrainer {
             modelRecipe.maxSequenceLength());
     Double lossBefore = probe.isEmpty() ? null : probe.loss(start.adapter());
     TrainingResult result = LoraTrainer.run(request, listener);
-    FolderIndex.StoredFolder stored = FolderIndex.store(store, output);
+    // the index first, naming the job: weights stored here that no candidate comes to name (the
+    // worker killed before its commit, the job given up) are found and deleted by the accumulator
+    FolderIndex.StoredFolder stored = FolderIndex.store(store, output, AdapterOrigin.of(job));
     LoraConfig lora =
         start.adapter() == null ? trainWith.freshLora() : start.adapter().weights().config();
     PeftAdapter trainedAdapter = PeftAdapter.read(output);

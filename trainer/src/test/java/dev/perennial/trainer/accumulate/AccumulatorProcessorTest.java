@@ -789,6 +789,7 @@ class AccumulatorProcessorTest {
     TrainingJob sales = jobs().get(1);
     // the worker stores the adapter, then is killed before its transaction commits the candidate
     AdapterCandidate killed = train(support, 7);
+    assertThat(weightBlobs(killed)).allMatch(artifacts::exists);
     // the job is read again and trained into other bytes (a GPU's kernels are not deterministic;
     // here another seed), which the candidate names
     AdapterCandidate retrained = train(support, 8);
@@ -796,7 +797,6 @@ class AccumulatorProcessorTest {
     committed(retrained);
     AdapterCandidate clean = train(sales, 7);
     committed(clean);
-    assertThat(weightBlobs(killed)).allMatch(artifacts::exists);
 
     processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
 
