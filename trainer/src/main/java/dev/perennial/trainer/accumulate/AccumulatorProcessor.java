@@ -86,6 +86,9 @@ import org.slf4j.LoggerFactory;
  *       whose training data changed gets an ERASURE job over all its current shards, listing the
  *       releases that held the data. A release of a job whose data was erased, or trained on top of
  *       such a release, that shows up later gets an ERASURE job of its own.
+ *   <li>Adapters a worker stored that no candidate names (killed before its commit, the job given
+ *       up) are deleted once their job is settled ({@link OrphanAdapterSweeper}), on every erasure,
+ *       candidate and given-up job of the tenant.
  *   <li>A base announced on {@code bases.v1} (a global store, so every task sees it) that succeeds
  *       another ({@link Rebases}): each key with a stable release on the old base gets exactly one
  *       REBASE job over all its current shards (erasures have already rewritten them), naming that
