@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,45 @@ class AclsCommandTest {
   }
 
   @Test
+  void twoInstallsUnderTwoTopicPrefixesKeepingTheDefaultIdsHoldGroupsAndStreamsTopicsOfTheirOwn()
+      throws IOException {
+    // the groups of every stage, and the Streams stages' internal topics and transactional ids
+    String[] stages = {"ingest", "trainer-accumulator", "trainer-worker", "evaluator", "publisher"};
+    List<String> prod = idLines("prod.", stages);
+    List<String> staging = idLines("staging.", stages);
+
+    assertThat(prod)
+        .contains(
+            "$acls --allow-principal User:perennial-ingest --operation Read --operation Describe"
+                + " --group prod.ingest",
+            "$acls --allow-principal User:perennial-ingest --operation All --topic prod.ingest-"
+                + " --resource-pattern-type prefixed",
+            "$acls --allow-principal User:perennial-trainer-accumulator --operation Read"
+                + " --operation Describe --group prod.trainer-accumulator",
+            "$acls --allow-principal User:perennial-trainer-worker --operation Read --operation"
+                + " Describe --group prod.trainer-worker",
+            "$acls --allow-principal User:perennial-evaluator --operation Read --operation"
+                + " Describe --group prod.evaluator")
+        .doesNotContainAnyElementsOf(staging);
+    assertThat(prod.stream().filter(line -> line.contains("--group "))).hasSize(5);
+  }
+
+  @Test
+  void underTheDefaultTopicPrefixTheGroupsAndApplicationIdsAreThoseOfEarlierReleases()
+      throws IOException {
+    // an upgrade must find its groups' offsets and the Streams stages' internal topics
+    assertThat(
+            idLines("perennial.", "ingest", "trainer-accumulator", "trainer-worker", "evaluator"))
+        .filteredOn(line -> line.contains("--group "))
+        .extracting(line -> line.substring(line.indexOf("--group ")))
+        .containsExactly(
+            "--group perennial-ingest",
+            "--group perennial-trainer-accumulator",
+            "--group perennial-trainer-worker",
+            "--group perennial-evaluator");
+  }
+
+  @Test
   void theInputTopicsAndIdsAreReadAsTheStagesReadThem() {
     // a properties file keeps the spaces after a value; the stages' configs trim them
     Map<String, String> spaced =
@@ -132,8 +172,22 @@ class AclsCommandTest {
         .contains("# ingest\n", "# trainer-accumulator\n", "# evaluator\n", "# publisher\n");
   }
 
-  /** The transactional-id lines {@code perennial acls STAGE...} prints under {@code prefix}. */
-  private List<String> transactionalIdLines(String prefix, String... stages) throws IOException {
+  /**
+   * The lines naming a group, a Streams application's internal topics or a transactional id that
+   * {@code perennial acls STAGE...} prints under {@code prefix}.
+   */
+  private List<String> idLines(String prefix, String... stages) throws IOException {
+    return acls(prefix, stages)
+        .filter(
+            line ->
+                line.contains("--group ")
+                    || line.contains("--transactional-id ")
+                    || (line.contains("--topic ") && line.contains("--resource-pattern-type")))
+        .toList();
+  }
+
+  /** Every line {@code perennial acls STAGE...} prints under {@code prefix}. */
+  private Stream<String> acls(String prefix, String... stages) throws IOException {
     Path config = folder.resolve(prefix + "properties");
     Files.writeString(config, "perennial.topic.prefix=" + prefix + "\n");
     PerennialConsole console = new PerennialConsole();
@@ -142,7 +196,12 @@ class AclsCommandTest {
 
     assertThat(console.run(arguments.toArray(String[]::new))).as(console.err()).isZero();
 
-    return console.out().lines().filter(line -> line.contains("--transactional-id ")).toList();
+    return console.out().lines();
+  }
+
+  /** The transactional-id lines {@code perennial acls STAGE...} prints under {@code prefix}. */
+  private List<String> transactionalIdLines(String prefix, String... stages) throws IOException {
+    return acls(prefix, stages).filter(line -> line.contains("--transactional-id ")).toList();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.evaluator.evaluate.EvaluationBase;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,6 +21,36 @@ class EvaluatorConfigTest {
     values.put("bootstrap.servers", "127.0.0.1:9092");
     values.put("schema.registry.url", "http://127.0.0.1:8081");
     return values;
+  }
+
+  @Test
+  void twoInstallsUnderTwoTopicPrefixesKeepingTheDefaultGroupIdGetGroupsOfTheirOwn() {
+    Map<String, String> prod = values();
+    prod.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "prod.");
+    Map<String, String> staging = values();
+    staging.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "staging.");
+
+    assertThat(new EvaluatorConfig(prod).groupId()).isEqualTo("prod.evaluator");
+    assertThat(new EvaluatorConfig(staging).groupId()).isEqualTo("staging.evaluator");
+  }
+
+  @Test
+  void underTheDefaultTopicPrefixTheGroupIdIsThatOfEarlierReleases() {
+    // an upgrade must find its group's offsets
+    Map<String, String> values = values();
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "perennial.");
+
+    assertThat(new EvaluatorConfig(values).groupId()).isEqualTo("perennial-evaluator");
+    assertThat(new EvaluatorConfig(values()).groupId()).isEqualTo("perennial-evaluator");
+  }
+
+  @Test
+  void aGroupIdSetStaysAsSetUnderAnyTopicPrefix() {
+    Map<String, String> values = values();
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "prod.");
+    values.put(EvaluatorConfig.GROUP_ID_CONFIG, "perennial-evaluator");
+
+    assertThat(new EvaluatorConfig(values).groupId()).isEqualTo("perennial-evaluator");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.MasterKeySettings;
+import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.ingest.redact.CustomPatterns;
@@ -27,6 +28,37 @@ class IngestConfigTest {
     values.put(IngestConfig.PSEUDONYM_SECRET_CONFIG, "a-secret-of-at-least-thirty-two-chars!");
     values.put(MasterKeySettings.MASTER_KEYS_CONFIG, TestConfig.MASTER_KEYS);
     return values;
+  }
+
+  @Test
+  void twoInstallsUnderTwoTopicPrefixesKeepingTheDefaultIdGetApplicationIdsOfTheirOwn() {
+    // the application id names ingest's group, internal topics and transactional ids
+    Map<String, String> prod = valid();
+    prod.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "prod.");
+    Map<String, String> staging = valid();
+    staging.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "staging.");
+
+    assertThat(new IngestConfig(prod).applicationId()).isEqualTo("prod.ingest");
+    assertThat(new IngestConfig(staging).applicationId()).isEqualTo("staging.ingest");
+  }
+
+  @Test
+  void underTheDefaultTopicPrefixTheApplicationIdIsThatOfEarlierReleases() {
+    // an upgrade must find its group's offsets, its state stores and its pseudonym secret topic
+    Map<String, String> values = valid();
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "perennial.");
+
+    assertThat(new IngestConfig(values).applicationId()).isEqualTo("perennial-ingest");
+    assertThat(new IngestConfig(valid()).applicationId()).isEqualTo("perennial-ingest");
+  }
+
+  @Test
+  void anApplicationIdSetStaysAsSetUnderAnyTopicPrefix() {
+    Map<String, String> values = valid();
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "prod.");
+    values.put(IngestConfig.APPLICATION_ID_CONFIG, "perennial-ingest");
+
+    assertThat(new IngestConfig(values).applicationId()).isEqualTo("perennial-ingest");
   }
 
   @Test

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.config.InvalidConfigurationException;
+import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.trainer.worker.BaseModelSource;
 import dev.perennial.trainer.worker.JobRecipe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +23,46 @@ class TrainerConfigTest {
     values.put("bootstrap.servers", "localhost:9092");
     values.put("schema.registry.url", "http://localhost:8081");
     return values;
+  }
+
+  @Test
+  void twoInstallsUnderTwoTopicPrefixesKeepingTheDefaultIdsGetIdsOfTheirOwn() {
+    Map<String, String> prod = values();
+    prod.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "prod.");
+    Map<String, String> staging = values();
+    staging.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "staging.");
+
+    assertThat(new TrainerConfig(prod).accumulatorApplicationId())
+        .isEqualTo("prod.trainer-accumulator");
+    assertThat(new TrainerConfig(prod).workerGroupId()).isEqualTo("prod.trainer-worker");
+    assertThat(new TrainerConfig(staging).accumulatorApplicationId())
+        .isEqualTo("staging.trainer-accumulator");
+    assertThat(new TrainerConfig(staging).workerGroupId()).isEqualTo("staging.trainer-worker");
+  }
+
+  @Test
+  void underTheDefaultTopicPrefixTheIdsAreThoseOfEarlierReleases() {
+    // an upgrade must find its groups' offsets and the accumulator's state stores
+    Map<String, String> values = values();
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "perennial.");
+
+    for (TrainerConfig config : List.of(new TrainerConfig(values), new TrainerConfig(values()))) {
+      assertThat(config.accumulatorApplicationId()).isEqualTo("perennial-trainer-accumulator");
+      assertThat(config.workerGroupId()).isEqualTo("perennial-trainer-worker");
+    }
+  }
+
+  @Test
+  void idsSetStayAsSetUnderAnyTopicPrefix() {
+    Map<String, String> values = values();
+    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "prod.");
+    values.put(TrainerConfig.ACCUMULATOR_APPLICATION_ID_CONFIG, "perennial-trainer-accumulator");
+    values.put(TrainerConfig.WORKER_GROUP_ID_CONFIG, "acme-workers");
+
+    TrainerConfig config = new TrainerConfig(values);
+
+    assertThat(config.accumulatorApplicationId()).isEqualTo("perennial-trainer-accumulator");
+    assertThat(config.workerGroupId()).isEqualTo("acme-workers");
   }
 
   @Test
