@@ -440,9 +440,10 @@ exactly core's StageAcls for the component's configuration (what `perennial acls
 its topics under topics.prefix (with tenantTopics, ingest reads and purges the prefix <prefix>in.
 instead of the shared input topics), and its consumer group and transactional ids; ingest and the
 accumulator, Kafka Streams applications, get All on their internal topics (<application.id>-...),
-their group <application.id> and their transactional ids <application.id>-...; the worker's and the
-evaluator's transactional ids are under the topic prefix (core's TransactionalIds). Every topic a
-stage uses has Describe and DescribeConfigs (checked at start); none has Create.
+their group <application.id> and their transactional ids <application.id>-...; the ids not set
+are under the topic prefix (core's GroupIds), and so are the worker's and the evaluator's
+transactional ids (core's TransactionalIds). Every topic a stage uses has Describe and
+DescribeConfigs (checked at start); none has Create.
 Call with (dict "root" $ "name" "ingest" "component" $component), $component from
 perennial.components.
 */}}
@@ -466,22 +467,31 @@ perennial.components.
 {{- $rules = append $rules (dict "type" "topic" "name" (printf "%s%s" $prefix $suffix) "patternType" "literal" "operations" (get $operations $access)) -}}
 {{- end -}}
 {{- end -}}
-{{- /* The keys and defaults of the ids, as the stages' config classes define them (and trim them). */ -}}
-{{- $applicationIds := dict "ingest" (list "perennial.ingest.application.id" "perennial-ingest")
-  "trainer-accumulator" (list "perennial.trainer.accumulator.application.id" "perennial-trainer-accumulator") -}}
-{{- $groupIds := dict "trainer-worker" (list "perennial.trainer.worker.group.id" "perennial-trainer-worker")
-  "evaluator" (list "perennial.evaluator.group.id" "perennial-evaluator") -}}
+{{- /* The keys of the ids, which the stages' config classes trim; an id not set (or empty) is
+core's GroupIds: <prefix><stage>, under the default prefix perennial. the ids of earlier releases,
+perennial-<stage>, so that an upgrade finds its groups' offsets and its Streams state. */ -}}
+{{- $idKeys := dict "ingest" "perennial.ingest.application.id"
+  "trainer-accumulator" "perennial.trainer.accumulator.application.id"
+  "trainer-worker" "perennial.trainer.worker.group.id"
+  "evaluator" "perennial.evaluator.group.id" -}}
+{{- $id := "" -}}
+{{- if hasKey $idKeys .name -}}
+{{- $id = toString (get $settings (get $idKeys .name) | default "") | trim -}}
+{{- if not $id -}}
+{{- $id = printf "%s%s" $prefix .name -}}
+{{- if eq $prefix "perennial." -}}
+{{- $id = printf "perennial-%s" .name -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- $group := "" -}}
 {{- $transactionalId := dict -}}
-{{- if hasKey $applicationIds .name -}}
-{{- $id := get $applicationIds .name -}}
-{{- $applicationId := toString (default (last $id) (get $settings (first $id))) | trim -}}
-{{- $rules = append $rules (dict "type" "topic" "name" (printf "%s-" $applicationId) "patternType" "prefix" "operations" (list "All")) -}}
-{{- $group = $applicationId -}}
-{{- $transactionalId = dict "name" (printf "%s-" $applicationId) "patternType" "prefix" -}}
-{{- else if hasKey $groupIds .name -}}
-{{- $id := get $groupIds .name -}}
-{{- $group = toString (default (last $id) (get $settings (first $id))) | trim -}}
+{{- if has .name (list "ingest" "trainer-accumulator") -}}
+{{- $rules = append $rules (dict "type" "topic" "name" (printf "%s-" $id) "patternType" "prefix" "operations" (list "All")) -}}
+{{- $group = $id -}}
+{{- $transactionalId = dict "name" (printf "%s-" $id) "patternType" "prefix" -}}
+{{- else if has .name (list "trainer-worker" "evaluator") -}}
+{{- $group = $id -}}
 {{- /* Core's TransactionalIds: <prefix><stage>.<id>, under the default prefix perennial. the ids
 of earlier releases, perennial-<stage>-<id>, so that an upgrade finds what it left open. */ -}}
 {{- $transactionalIdPrefix := printf "%s%s." $prefix .name -}}
@@ -490,7 +500,8 @@ of earlier releases, perennial-<stage>-<id>, so that an upgrade finds what it le
 {{- end -}}
 {{- $transactionalId = dict "name" $transactionalIdPrefix "patternType" "prefix" -}}
 {{- else if eq .name "publisher" -}}
-{{- /* PublisherConfig.instanceId: one group and transactional id per topic prefix. */ -}}
+{{- /* Core's GroupIds (PublisherConfig.instanceId): one group and transactional id per topic
+prefix, <prefix>publisher under every prefix. */ -}}
 {{- $group = printf "%spublisher" $prefix -}}
 {{- $transactionalId = dict "name" $group "patternType" "literal" -}}
 {{- end -}}

@@ -1,6 +1,7 @@
 package dev.perennial.cli;
 
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.kafka.GroupIds;
 import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.StageAcls.Stage;
 import dev.perennial.evaluator.config.EvaluatorConfig;
@@ -90,7 +91,8 @@ public final class AclsCommand extends ConsoleCommand {
 
   /**
    * Every stage's ACLs under the configuration {@code values}, each setting read as the stage's
-   * config reads it (trimmed, its default when not set, refused naming its key when invalid).
+   * config reads it (trimmed, its default when not set, refused naming its key when invalid; an
+   * application or group id not set is the topic prefix's, {@link GroupIds}).
    */
   public static List<StageAcls> of(Map<String, String> values) {
     String prefix = PerennialConfig.topicPrefixOf(values);
@@ -102,13 +104,35 @@ public final class AclsCommand extends ConsoleCommand {
             == IngestConfig.InputTopics.PER_TENANT;
     return List.of(
         StageAcls.ingest(
-            prefix, tenantInputs, string(ingest, IngestConfig.APPLICATION_ID_CONFIG, values)),
+            prefix,
+            tenantInputs,
+            id(prefix, Stage.INGEST, ingest, IngestConfig.APPLICATION_ID_CONFIG, values)),
         StageAcls.trainerAccumulator(
-            prefix, string(trainer, TrainerConfig.ACCUMULATOR_APPLICATION_ID_CONFIG, values)),
+            prefix,
+            id(
+                prefix,
+                Stage.TRAINER_ACCUMULATOR,
+                trainer,
+                TrainerConfig.ACCUMULATOR_APPLICATION_ID_CONFIG,
+                values)),
         StageAcls.trainerWorker(
-            prefix, string(trainer, TrainerConfig.WORKER_GROUP_ID_CONFIG, values)),
-        StageAcls.evaluator(prefix, string(evaluator, EvaluatorConfig.GROUP_ID_CONFIG, values)),
+            prefix,
+            id(
+                prefix,
+                Stage.TRAINER_WORKER,
+                trainer,
+                TrainerConfig.WORKER_GROUP_ID_CONFIG,
+                values)),
+        StageAcls.evaluator(
+            prefix,
+            id(prefix, Stage.EVALUATOR, evaluator, EvaluatorConfig.GROUP_ID_CONFIG, values)),
         StageAcls.publisher(prefix, PublisherConfig.instanceId(prefix)));
+  }
+
+  /** The group or application id {@code key} sets, else the topic prefix's ({@link GroupIds}). */
+  private static String id(
+      String prefix, Stage stage, ConfigDef definition, String key, Map<String, String> values) {
+    return GroupIds.of(prefix, stage, string(definition, key, values));
   }
 
   private static String string(ConfigDef definition, String key, Map<String, String> values) {

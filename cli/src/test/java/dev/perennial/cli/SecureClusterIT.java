@@ -48,6 +48,7 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,9 +67,10 @@ import org.slf4j.LoggerFactory;
  * <p>The broker authorizes (KRaft's {@code StandardAuthorizer}, nothing allowed without an ACL):
  * each stage logs in as its own principal ({@code perennial-<stage>}) holding exactly the ACLs
  * {@code perennial acls} prints ({@link StageAcls}) under the topic prefix {@code secure.}, which
- * the worker's and the evaluator's transactional ids carry too; only the test's admin, which
- * creates the topics and ACLs and sends the apps' events, is a super user. A stage's principal gets
- * nothing beyond its ACLs: the evaluator's cannot write releases.
+ * every stage's default group and application id and the worker's and the evaluator's transactional
+ * ids carry too; only the test's admin, which creates the topics and ACLs and sends the apps'
+ * events, is a super user. A stage's principal gets nothing beyond its ACLs: the evaluator's cannot
+ * write releases.
  */
 class SecureClusterIT {
 
@@ -112,7 +114,8 @@ class SecureClusterIT {
           AvroSerdeConfig.CREDENTIALS_FROM_USER_INFO);
       values.put(AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG, USER + ":" + registryPassword);
       values.putAll(smallJobAndOpenGates());
-      // not the default prefix: the worker and the evaluator name their transactional ids under it
+      // not the default prefix: the stages name their groups, application ids and the worker's and
+      // the evaluator's transactional ids under it
       values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, "secure.");
       StringWriter console = new StringWriter();
       SampleEvents events =
@@ -137,6 +140,17 @@ class SecureClusterIT {
         for (StageAcls stage : AclsCommand.of(cluster.values())) {
           acls.addAll(stage.bindings("User:" + principal(stage.stage())));
         }
+        // every stage's group (a Streams stage's application id) is under the prefix too, so the
+        // stages below, keeping the default ids, run under them or the broker refuses them
+        assertThat(acls)
+            .filteredOn(acl -> acl.pattern().resourceType() == ResourceType.GROUP)
+            .extracting(acl -> acl.pattern().name())
+            .containsOnly(
+                "secure.ingest",
+                "secure.trainer-accumulator",
+                "secure.trainer-worker",
+                "secure.evaluator",
+                "secure.publisher");
         cluster.admin().createAcls(acls).all().get(30, TimeUnit.SECONDS);
         assertTheEvaluatorCannotWriteReleases(broker, cluster);
         log.info(

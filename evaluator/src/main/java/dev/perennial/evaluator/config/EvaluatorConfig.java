@@ -3,6 +3,7 @@ package dev.perennial.evaluator.config;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.config.TenantSettings;
+import dev.perennial.core.kafka.GroupIds;
 import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TransactionalIds;
 import dev.perennial.evaluator.stats.PairedBootstrap;
@@ -40,9 +41,11 @@ public class EvaluatorConfig extends PerennialConfig {
   private static final String EVALUATOR = PREFIX + "evaluator.";
 
   public static final String GROUP_ID_CONFIG = EVALUATOR + "group.id";
-  public static final String GROUP_ID_DEFAULT = "perennial-evaluator";
+  public static final String GROUP_ID_DEFAULT = "";
   private static final String GROUP_ID_DOC =
-      "Consumer group of the evaluators: the candidates.v1 partitions are shared among them.";
+      "Consumer group of the evaluators: the candidates.v1 partitions are shared among them."
+          + " Empty: <topic prefix>evaluator, under the default prefix perennial."
+          + " perennial-evaluator as in earlier releases.";
 
   public static final String INSTANCE_ID_CONFIG = EVALUATOR + "instance.id";
   public static final String INSTANCE_ID_DEFAULT = "";
@@ -425,13 +428,7 @@ public class EvaluatorConfig extends PerennialConfig {
   /** The evaluator's keys on top of the shared ones (without per-tenant settings). */
   public static ConfigDef configDef() {
     return PerennialConfig.configDef()
-        .define(
-            GROUP_ID_CONFIG,
-            Type.STRING,
-            GROUP_ID_DEFAULT,
-            new ConfigDef.NonEmptyString(),
-            Importance.MEDIUM,
-            GROUP_ID_DOC)
+        .define(GROUP_ID_CONFIG, Type.STRING, GROUP_ID_DEFAULT, Importance.MEDIUM, GROUP_ID_DOC)
         .define(
             INSTANCE_ID_CONFIG,
             Type.STRING,
@@ -876,8 +873,9 @@ public class EvaluatorConfig extends PerennialConfig {
     return canaryFiles;
   }
 
+  /** The configured group id, else the topic prefix's ({@link GroupIds}). */
   public String groupId() {
-    return getString(GROUP_ID_CONFIG);
+    return GroupIds.of(topicPrefix(), StageAcls.Stage.EVALUATOR, getString(GROUP_ID_CONFIG));
   }
 
   /** This evaluator's stable name: the configured id, else the host name. */

@@ -7,6 +7,8 @@ import dev.perennial.core.config.ProducerRequestSize;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.core.kafka.GroupIds;
+import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.ingest.redact.CustomPatterns;
 import dev.perennial.ingest.validate.RatingThresholds;
 import dev.perennial.schemas.key.AdapterKey;
@@ -36,10 +38,12 @@ import org.apache.kafka.common.config.types.Password;
 public final class IngestConfig extends PerennialConfig {
 
   public static final String APPLICATION_ID_CONFIG = "perennial.ingest.application.id";
-  public static final String APPLICATION_ID_DEFAULT = "perennial-ingest";
+  public static final String APPLICATION_ID_DEFAULT = "";
   private static final String APPLICATION_ID_DOC =
       "Kafka Streams application.id of ingest: its consumer group, and the prefix of its internal"
-          + " topics (state store changelogs). Every instance of one deployment shares it.";
+          + " topics (state store changelogs) and transactional ids. Every instance of one"
+          + " deployment shares it. Empty: <topic prefix>ingest, under the default prefix"
+          + " perennial. perennial-ingest as in earlier releases.";
 
   public static final String PSEUDONYM_SECRET_CONFIG = "perennial.ingest.pseudonym.secret";
   public static final int PSEUDONYM_SECRET_MIN_LENGTH = 32;
@@ -216,7 +220,6 @@ public final class IngestConfig extends PerennialConfig {
               APPLICATION_ID_CONFIG,
               Type.STRING,
               APPLICATION_ID_DEFAULT,
-              new ConfigDef.NonEmptyString(),
               Importance.MEDIUM,
               APPLICATION_ID_DOC)
           .define(
@@ -455,8 +458,9 @@ public final class IngestConfig extends PerennialConfig {
     return new ConfigDef(CONFIG);
   }
 
+  /** The configured application.id, else the topic prefix's ({@link GroupIds}). */
   public String applicationId() {
-    return getString(APPLICATION_ID_CONFIG);
+    return GroupIds.of(topicPrefix(), StageAcls.Stage.INGEST, getString(APPLICATION_ID_CONFIG));
   }
 
   /** The pseudonym secret, given directly or read from its file. */

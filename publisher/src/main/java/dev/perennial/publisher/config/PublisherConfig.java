@@ -4,6 +4,8 @@ import dev.perennial.core.PerennialException;
 import dev.perennial.core.config.InvalidConfigurationException;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.Ed25519Keys;
+import dev.perennial.core.kafka.GroupIds;
+import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
@@ -445,9 +447,12 @@ public final class PublisherConfig extends PerennialConfig {
     return instanceId(topicPrefix());
   }
 
-  /** The publisher's consumer group and transactional id under {@code topicPrefix}. */
+  /**
+   * The publisher's consumer group and transactional id under {@code topicPrefix}: {@code <topic
+   * prefix>publisher} ({@link GroupIds}).
+   */
   public static String instanceId(String topicPrefix) {
-    return topicPrefix + "publisher";
+    return GroupIds.defaultOf(topicPrefix, StageAcls.Stage.PUBLISHER);
   }
 
   private <T> T tenantValue(String tenant, String setting, Class<T> type) {

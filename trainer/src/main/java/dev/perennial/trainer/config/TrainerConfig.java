@@ -7,6 +7,7 @@ import dev.perennial.core.config.ProducerRequestSize;
 import dev.perennial.core.config.StreamsSettings;
 import dev.perennial.core.config.TenantSettings;
 import dev.perennial.core.crypto.MasterKeys;
+import dev.perennial.core.kafka.GroupIds;
 import dev.perennial.core.kafka.StageAcls;
 import dev.perennial.core.kafka.TransactionalIds;
 import dev.perennial.model.checkpoint.HfCheckpoint;
@@ -101,17 +102,21 @@ public class TrainerConfig extends PerennialConfig {
 
   public static final String ACCUMULATOR_APPLICATION_ID_CONFIG =
       TRAINER + "accumulator.application.id";
-  public static final String ACCUMULATOR_APPLICATION_ID_DEFAULT = "perennial-trainer-accumulator";
+  public static final String ACCUMULATOR_APPLICATION_ID_DEFAULT = "";
   private static final String ACCUMULATOR_APPLICATION_ID_DOC =
       "Kafka Streams application.id of the accumulator: its consumer group and the prefix of its"
-          + " internal topics.";
+          + " internal topics and transactional ids. Empty: <topic prefix>trainer-accumulator,"
+          + " under the default prefix perennial. perennial-trainer-accumulator as in earlier"
+          + " releases.";
 
   // worker
 
   public static final String WORKER_GROUP_ID_CONFIG = TRAINER + "worker.group.id";
-  public static final String WORKER_GROUP_ID_DEFAULT = "perennial-trainer-worker";
+  public static final String WORKER_GROUP_ID_DEFAULT = "";
   private static final String WORKER_GROUP_ID_DOC =
-      "Consumer group of the workers: the training-jobs.v1 partitions are shared among them.";
+      "Consumer group of the workers: the training-jobs.v1 partitions are shared among them."
+          + " Empty: <topic prefix>trainer-worker, under the default prefix perennial."
+          + " perennial-trainer-worker as in earlier releases.";
 
   public static final String WORKER_ID_CONFIG = TRAINER + "worker.id";
   public static final String WORKER_ID_DEFAULT = "";
@@ -583,14 +588,12 @@ public class TrainerConfig extends PerennialConfig {
                 ACCUMULATOR_APPLICATION_ID_CONFIG,
                 Type.STRING,
                 ACCUMULATOR_APPLICATION_ID_DEFAULT,
-                new ConfigDef.NonEmptyString(),
                 Importance.MEDIUM,
                 ACCUMULATOR_APPLICATION_ID_DOC)
             .define(
                 WORKER_GROUP_ID_CONFIG,
                 Type.STRING,
                 WORKER_GROUP_ID_DEFAULT,
-                new ConfigDef.NonEmptyString(),
                 Importance.MEDIUM,
                 WORKER_GROUP_ID_DOC)
             .define(
@@ -1234,12 +1237,18 @@ public class TrainerConfig extends PerennialConfig {
     return MasterKeySettings.masterKeys(this);
   }
 
+  /** The accumulator's configured application.id, else the topic prefix's ({@link GroupIds}). */
   public String accumulatorApplicationId() {
-    return getString(ACCUMULATOR_APPLICATION_ID_CONFIG);
+    return GroupIds.of(
+        topicPrefix(),
+        StageAcls.Stage.TRAINER_ACCUMULATOR,
+        getString(ACCUMULATOR_APPLICATION_ID_CONFIG));
   }
 
+  /** The workers' configured group id, else the topic prefix's ({@link GroupIds}). */
   public String workerGroupId() {
-    return getString(WORKER_GROUP_ID_CONFIG);
+    return GroupIds.of(
+        topicPrefix(), StageAcls.Stage.TRAINER_WORKER, getString(WORKER_GROUP_ID_CONFIG));
   }
 
   /** This worker's stable name: the configured id, else the host name. */
