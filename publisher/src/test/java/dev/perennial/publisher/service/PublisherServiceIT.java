@@ -13,6 +13,7 @@ import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.HalfOpenConnections;
 import dev.perennial.core.testing.KafkaClusterExtension;
+import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
 import dev.perennial.publisher.PublisherException;
@@ -54,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -62,6 +64,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -580,7 +583,45 @@ class PublisherServiceIT {
     assertThat(readAll(topics.releases())).hasSize(1);
   }
 
-  /** The members of a consumer group, as its coordinator sees them. */
+  @Test
+  void keysFailingOneAfterAnotherInOnePollKeepThePublisherInItsGroup() throws Exception {
+    // each blocked key's record is tried 5 times, 0.2 + 0.4 + 0.8 + 1.6 = 3 s of pauses, then
+    // quarantined; with 2 partitions at least two of the four are in one fetch: 6 s or more
+    Map<String, String> shortPolls = Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "5000");
+    try (LogCapture log = new LogCapture()) {
+      ServiceProcess<PublisherServer> server = start(shortPolls);
+      String group = config(shortPolls).instanceId();
+      await("in its group", () -> groupMembers(group) == 1);
+      // a file where the tenant's folder belongs: every write of blocked/* fails, others work
+      Files.writeString(folder.resolve("releases/blocked"), "not a folder");
+
+      send(
+          TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/a", "cand-a", null)),
+          TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/b", "cand-b", null)),
+          TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/c", "cand-c", null)),
+          TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/d", "cand-d", null)),
+          TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+      read(
+          topics.audit(),
+          hasAudits(AuditEvents.KEY_QUARANTINED, 4)
+              .and(hasAudits(AuditEvents.RELEASE_PUBLISHED, 1)));
+      await("every offset committed", () -> committedOffsetsQuietly(group) == 5);
+
+      assertThat(log.text())
+          .as("the publisher's log")
+          .doesNotContain("poll timeout has expired")
+          .doesNotContain("Revoke previously assigned partitions");
+      assertThat(groupMembers(group)).isEqualTo(1);
+      assertThat(server.service().failure()).isEmpty();
+      assertThat(server.service().service().quarantined())
+          .containsOnlyKeys("blocked/a", "blocked/b", "blocked/c", "blocked/d");
+      assertThat(readAll(topics.releases()))
+          .extracting(AdapterRelease::getAdapterKey)
+          .containsExactly("acme/support");
+    }
+  }
+
+  /** The members of a consumer group, as its coordinator sees them (none before it exists). */
   private static int groupMembers(String groupId) {
     try (Admin admin = KAFKA.createAdmin()) {
       return admin
@@ -590,6 +631,11 @@ class PublisherServiceIT {
           .get()
           .members()
           .size();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return 0;
+      }
+      throw new IllegalStateException("Cannot describe the group " + groupId, e);
     } catch (Exception e) {
       throw new IllegalStateException("Cannot describe the group " + groupId, e);
     }
