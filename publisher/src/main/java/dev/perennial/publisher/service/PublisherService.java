@@ -80,6 +80,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -114,16 +115,18 @@ import org.slf4j.LoggerFactory;
  * other keys go on. Otherwise (the area or Kafka fails for everyone, or the artifact store has an
  * outage: it takes no write, or holds nothing at all because its volume is not mounted, which is
  * never a key's fault nor a reason to refuse) the service stops consuming and has failed rather
- * than skip a release: its records are delivered again after a restart. While the schema registry
- * is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or committed past the record: it
- * and the records after it are read again after a pause ({@link RegistryWait}, doubling up to
- * {@code MAX_BACKOFF}) for as long as that lasts, without counting attempts, and readiness is DOWN.
- * During the pause the loop keeps polling with every partition paused (and runs the alias moves and
- * retractions, which fail while they cannot write), so the publisher stays in its consumer group
- * whatever {@code max.poll.interval.ms} is. A record that is no verdict, job or given-up job
- * ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit event. At start, a key
- * whose latest {@code releases.v1} record cannot be read is quarantined the same way ({@link
- * ReleaseLogReplay}), and a registry outage is waited out.
+ * than skip a release: its records are delivered again after a restart. One poll's records are
+ * handled for at most half of {@code max.poll.interval.ms} ({@link #pollBudget}); the rest are read
+ * again after the next poll, so retried failures never keep the loop from polling in time. While
+ * the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or committed
+ * past the record: it and the records after it are read again after a pause ({@link RegistryWait},
+ * doubling up to {@code MAX_BACKOFF}) for as long as that lasts, without counting attempts, and
+ * readiness is DOWN. During the pause the loop keeps polling with every partition paused (and runs
+ * the alias moves and retractions, which fail while they cannot write), so the publisher stays in
+ * its consumer group whatever {@code max.poll.interval.ms} is. A record that is no verdict, job or
+ * given-up job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit event. At
+ * start, a key whose latest {@code releases.v1} record cannot be read is quarantined the same way
+ * ({@link ReleaseLogReplay}), and a registry outage is waited out.
  *
  * <p>Each time it reads manifests from the release area (at start, and after a failed transaction)
  * it checks them against their signatures with the pinned keys ({@link ManifestScreen}): a release
@@ -194,6 +197,9 @@ public final class PublisherService implements AutoCloseable {
   private KafkaClientMeters clientMeters;
   private final MeterRegistry meters;
   private LoopThread loop;
+
+  /** How long the loop handles one poll's records before it polls again ({@link #pollBudget}). */
+  private Duration pollBudget;
 
   private record PendingCommand(AliasCommand command, CompletableFuture<Decision> result) {}
 
@@ -305,6 +311,7 @@ public final class PublisherService implements AutoCloseable {
 
     Map<String, Object> consumerProperties = KafkaClients.consumer(config, actor);
     consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    pollBudget = pollBudget(consumerProperties);
     consumer =
         new KafkaConsumer<>(
             consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
@@ -492,13 +499,40 @@ public final class PublisherService implements AutoCloseable {
   private void handle(ConsumerRecords<String, byte[]> records) {
     List<ConsumerRecord<String, byte[]>> polled = new ArrayList<>();
     records.forEach(polled::add);
+    long started = System.nanoTime();
     for (int i = 0; i < polled.size() && running; i++) {
+      if (i > 0 && System.nanoTime() - started > pollBudget.toNanos()) {
+        // the records before took long (retried failures): poll before the group misses us
+        readAgain(polled.subList(i, polled.size()));
+        return;
+      }
       // a partition assigned while waiting is paused before it is fetched: nothing arrives here
       if (registryWait.waiting() || !handleWithRetries(polled.get(i))) {
         readAgain(polled.subList(i, polled.size()));
         return;
       }
     }
+  }
+
+  /**
+   * Half the consumer's {@code max.poll.interval.ms}: once one poll's records have taken that long
+   * (each failure is tried {@value #MAX_ATTEMPTS} times, about 3 s of pauses, so 50 failing records
+   * of distinct keys take 150 s and more), the rest are read again after the next poll. The loop
+   * thus polls in time and stays in its group unless one record's own tries (3 s of pauses and
+   * their work) outlast the other half.
+   */
+  static Duration pollBudget(Map<String, Object> consumerProperties) {
+    Object interval =
+        consumerProperties.getOrDefault(
+            ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+            ConsumerConfig.configDef()
+                .defaultValues()
+                .get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG));
+    int millis =
+        (Integer)
+            ConfigDef.parseType(
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, interval, ConfigDef.Type.INT);
+    return Duration.ofMillis(millis / 2);
   }
 
   /** Seeks each partition of {@code records} back to the first of them. */
