@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.perennial.core.http.BoundedHttpServer;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.testing.HalfOpenConnections;
+import dev.perennial.core.testing.TricklingConnections;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -89,6 +90,29 @@ class HealthServerTest {
 
       assertThat(live.statusCode()).isEqualTo(200);
       assertThat(live.body()).isEqualTo("UP\n");
+    }
+  }
+
+  @Test
+  void clientsThatTrickleAHeaderIntoEverySlotHoldItOnlyUntilTheHeaderTimeoutFreesIt()
+      throws Exception {
+    // a byte a second restarts the idle timeout: every connection slot stays taken unless the
+    // server limits the time a request's header may take as a whole
+    try (TricklingConnections slow =
+        TricklingConnections.open(
+            "/health/ready",
+            BoundedHttpServer.MAX_CONNECTIONS,
+            server.port(),
+            Duration.ofSeconds(1))) {
+      // a generous bound (three idle timeouts) that the trickle outlasts unless slots are freed
+      HttpResponse<String> ready =
+          send(
+              HttpRequest.newBuilder(uri("/health/ready"))
+                  .timeout(BoundedHttpServer.IDLE_TIMEOUT.multipliedBy(3))
+                  .build());
+
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).isEqualTo("DOWN streams REBALANCING\n");
     }
   }
 
