@@ -7,6 +7,7 @@ import dev.perennial.core.http.BoundedHttpServer;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.testing.HalfOpenConnections;
 import dev.perennial.core.testing.TricklingConnections;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -203,6 +204,25 @@ class HealthServerTest {
       assertThat(response).as(target).startsWith("HTTP/1.1 400 ");
       assertThat(response).as(target).doesNotContain("Exception").doesNotContain("at java.");
     }
+  }
+
+  @Test
+  void anEndpointThatThrowsIsAServerErrorWithAShortJsonBodyNotAnEmptySuccess() throws Exception {
+    // a meter whose function fails (its store closed) makes the scrape itself throw
+    FunctionCounter.builder(
+            "perennial.store.reads",
+            this,
+            self -> {
+              throw new IllegalStateException("store closed: /var/lib/perennial/secret");
+            })
+        .register(metrics.registry());
+
+    String response = rawGet("/metrics");
+
+    assertThat(response).startsWith("HTTP/1.1 500 ");
+    assertThat(response).containsIgnoringCase("Content-Type: application/json; charset=utf-8");
+    assertThat(response)
+        .endsWith("\r\n\r\n{\"status\": 500, \"error\": \"Internal server error\"}\n");
   }
 
   /** The whole response to one GET of {@code target}, sent as is (no client checks it). */
