@@ -22,16 +22,25 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The one kind of HTTP server Perennial runs ({@code /metrics} and {@code /health/*} of every
  * service, the publisher's release API), which a slow or hostile client cannot block: Jetty reads
  * requests without holding a thread while bytes trickle in, a connection idle for {@link
- * #IDLE_TIMEOUT} (half a header sent, then nothing) is closed, at most {@link #MAX_CONNECTIONS}
- * connections are open at once and at most {@link #MAX_THREADS} threads serve them. Handlers are
- * JDK {@link HttpHandler}s (through Jetty's {@code com.sun.net.httpserver} bridge), routed by the
- * longest matching path prefix. A request whose URI Jetty accepts but {@link java.net.URI} refuses
- * (a malformed escape in the query) is answered 400 here, before any handler.
+ * #IDLE_TIMEOUT} (half a header sent, then nothing) is closed, and so is one whose request header
+ * has not arrived whole {@link #REQUEST_HEADER_TIMEOUT} after it began (a byte every few seconds,
+ * which the idle timeout does not end); at most {@link #MAX_CONNECTIONS} connections are open at
+ * once and at most {@link #MAX_THREADS} threads serve them. Handlers are JDK {@link HttpHandler}s
+ * (through Jetty's {@code com.sun.net.httpserver} bridge), routed by the longest matching path
+ * prefix. A request whose URI Jetty accepts but {@link java.net.URI} refuses (a malformed escape in
+ * the query) is answered 400 here, before any handler.
  */
 public final class BoundedHttpServer implements AutoCloseable {
 
   /** A connection that sends nothing for this long, mid-request or between requests, is closed. */
   public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * A connection whose request header has not arrived whole this long after its first byte is
+   * closed (checked once a second), so that clients trickling bytes cannot hold every connection
+   * slot. Honest clients send a header in one go; a request being answered is not timed.
+   */
+  public static final Duration REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(5);
 
   /** Connections open at once; more wait in the accept queue. */
   public static final int MAX_CONNECTIONS = 64;
@@ -78,6 +87,8 @@ public final class BoundedHttpServer implements AutoCloseable {
     connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+    server.addBean(
+        new RequestHeaderDeadline(connector, server.getScheduler(), REQUEST_HEADER_TIMEOUT));
     server.setHandler(new ContextHandlerCollection());
     BoundedHttpServer bounded = new BoundedHttpServer(server, connector, fallback);
     // Shared: the bridge only adds the context; the server and its connector are ours.

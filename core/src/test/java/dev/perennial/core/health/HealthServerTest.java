@@ -118,6 +118,34 @@ class HealthServerTest {
   }
 
   @Test
+  void aRequestBeingAnsweredIsNotCutOffHoweverLongPastTheHeaderTimeoutItsHandlerTakes()
+      throws Exception {
+    // as the publisher's alias moves wait for its loop: the body arrives after the header, then
+    // nothing more for longer than a header may take
+    server.route(
+        "/v1/",
+        exchange -> {
+          try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Thread.sleep(BoundedHttpServer.REQUEST_HEADER_TIMEOUT.plusSeconds(2).toMillis());
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+
+    HttpResponse<String> moved =
+        send(
+            HttpRequest.newBuilder(uri("/v1/aliases/prod"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"release\": 7}"))
+                .build());
+
+    assertThat(moved.statusCode()).isEqualTo(200);
+    assertThat(moved.body()).isEqualTo("{\"release\": 7}");
+  }
+
+  @Test
   void livenessIsUpWhileTheServiceWorksAndDownOnceItHasFailed() throws Exception {
     HttpResponse<String> working = get("/health/live");
     serviceFailure.set(Optional.of("Kafka Streams ERROR"));
