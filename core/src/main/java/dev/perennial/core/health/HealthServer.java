@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *       when the readiness check itself fails).
  * </ul>
  *
+ * <p>An endpoint that throws (a meter whose function fails the scrape) answers 500 with a short
+ * JSON error, the exception only in the log.
+ *
  * <p>A service may serve its own endpoints on the same port ({@link #route}), as the publisher does
  * with its release API.
  */
@@ -34,6 +37,9 @@ public final class HealthServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String INTERNAL_ERROR =
+      "{\"status\": 500, \"error\": \"Internal server error\"}\n";
 
   private static final String METRICS = "/metrics";
   private static final String LIVE = "/health/live";
@@ -133,7 +139,7 @@ public final class HealthServer implements AutoCloseable {
         exchange.getResponseHeaders().add("Allow", "GET, HEAD");
         response = new Response(405, PLAIN_TEXT, "Method " + method + " not allowed\n");
       } else if (path == null || exchange.getRequestURI().getPath().equals(path)) {
-        response = handler.respond();
+        response = respond(exchange, handler);
       } else {
         response = notFound();
       }
@@ -151,6 +157,20 @@ public final class HealthServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("Health endpoint {} failed", exchange.getRequestURI(), e);
       throw e;
+    }
+  }
+
+  /**
+   * What {@code handler} answers, or 500 when it throws: decided before anything is sent, since
+   * closing the exchange unanswered would send an empty 200. The body says no more than that (the
+   * log has the rest).
+   */
+  private static Response respond(HttpExchange exchange, Handler handler) {
+    try {
+      return handler.respond();
+    } catch (RuntimeException e) {
+      log.error("Health endpoint {} failed", exchange.getRequestURI().getPath(), e);
+      return new Response(500, JSON, INTERNAL_ERROR);
     }
   }
 
