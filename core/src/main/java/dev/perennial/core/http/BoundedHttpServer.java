@@ -10,12 +10,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -28,7 +33,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * once and at most {@link #MAX_THREADS} threads serve them. Handlers are JDK {@link HttpHandler}s
  * (through Jetty's {@code com.sun.net.httpserver} bridge), routed by the longest matching path
  * prefix. A request whose URI Jetty accepts but {@link java.net.URI} refuses (a malformed escape in
- * the query) is answered 400 here, before any handler.
+ * the query) is answered 400 here, before any handler. Every response, Jetty's own errors included,
+ * carries {@code X-Content-Type-Options: nosniff}.
  */
 public final class BoundedHttpServer implements AutoCloseable {
 
@@ -49,6 +55,8 @@ public final class BoundedHttpServer implements AutoCloseable {
   public static final int MAX_THREADS = 16;
 
   private static final int MAX_HEADER_BYTES = 8 * 1024;
+
+  private static final String NO_SNIFF = "X-Content-Type-Options";
 
   private static final String BAD_REQUEST =
       "{\"status\": 400, \"error\": \"Bad request: the URI is malformed\"}\n";
@@ -89,7 +97,8 @@ public final class BoundedHttpServer implements AutoCloseable {
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
     server.addBean(
         new RequestHeaderDeadline(connector, server.getScheduler(), REQUEST_HEADER_TIMEOUT));
-    server.setHandler(new ContextHandlerCollection());
+    server.setHandler(new NoSniff(new ContextHandlerCollection()));
+    server.setErrorHandler(new NoSniffErrors());
     BoundedHttpServer bounded = new BoundedHttpServer(server, connector, fallback);
     // Shared: the bridge only adds the context; the server and its connector are ours.
     new JettyHttpServer(server, true).createContext("/", bounded::dispatch);
@@ -144,6 +153,35 @@ public final class BoundedHttpServer implements AutoCloseable {
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       exchange.sendResponseHeaders(400, body.length);
       exchange.getResponseBody().write(body);
+    }
+  }
+
+  /**
+   * Adds {@code X-Content-Type-Options: nosniff} to every response before any handler writes it: a
+   * browser pointed at an endpoint takes the body as the type it is sent as, never as HTML.
+   */
+  private static final class NoSniff extends Handler.Wrapper {
+
+    NoSniff(Handler handler) {
+      super(handler);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      response.getHeaders().put(NO_SNIFF, "nosniff");
+      return super.handle(request, response, callback);
+    }
+  }
+
+  /**
+   * The same header on the errors Jetty answers itself (a header too large, a malformed request).
+   */
+  private static final class NoSniffErrors extends ErrorHandler {
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      response.getHeaders().put(NO_SNIFF, "nosniff");
+      return super.handle(request, response, callback);
     }
   }
 

@@ -253,12 +253,65 @@ class HealthServerTest {
         .endsWith("\r\n\r\n{\"status\": 500, \"error\": \"Internal server error\"}\n");
   }
 
+  @Test
+  void everyResponseTellsBrowsersNotToSniffItsContentType() throws Exception {
+    server.route(
+        "/v1/",
+        exchange -> {
+          try (exchange) {
+            exchange.sendResponseHeaders(204, -1);
+          }
+        });
+    FunctionCounter.builder(
+            "perennial.store.reads",
+            this,
+            self -> {
+              throw new IllegalStateException("store closed");
+            })
+        .register(metrics.registry()); // so /metrics answers 500
+
+    for (String target :
+        new String[] {
+          "/health/live",
+          "/health/ready",
+          "/metrics",
+          "/nothing",
+          "/v1/things",
+          "/health/live?x=%zz"
+        }) {
+      assertThat(rawGet(target)).as(target).containsIgnoringCase("X-Content-Type-Options: nosniff");
+    }
+    assertThat(
+            send(HttpRequest.newBuilder(uri("/metrics")).DELETE().build())
+                .headers()
+                .firstValue("X-Content-Type-Options"))
+        .hasValue("nosniff");
+    // a header larger than the server takes, a header line that is none: Jetty answers on its own
+    String tooLarge = rawGet("/health/live", "X-Big: " + "b".repeat(16 * 1024) + "\r\n");
+    String malformed = rawGet("/health/live", "no colon in this line\r\n");
+    assertThat(tooLarge)
+        .startsWith("HTTP/1.1 431 ")
+        .containsIgnoringCase("X-Content-Type-Options: nosniff");
+    assertThat(malformed)
+        .startsWith("HTTP/1.1 400 ")
+        .containsIgnoringCase("X-Content-Type-Options: nosniff");
+  }
+
   /** The whole response to one GET of {@code target}, sent as is (no client checks it). */
   private String rawGet(String target) throws IOException {
+    return rawGet(target, "");
+  }
+
+  /** The same, with {@code headers} (each ending in CRLF) added. */
+  private String rawGet(String target, String headers) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+          ("GET "
+                  + target
+                  + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                  + headers
+                  + "\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
