@@ -25,14 +25,19 @@ import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardReader;
 import dev.perennial.trainer.testing.RecordingArtifactStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StateStore;
@@ -138,6 +143,61 @@ class ErasureRewriteCrashTest {
         recording.reads().stream()
             .collect(Collectors.groupingBy(digest -> digest, Collectors.counting()));
     assertThat(opens.values()).as("reads of each blob in the re-run").allMatch(count -> count <= 3);
+  }
+
+  @Test
+  void aSealKilledWhileWritingItsShardLeavesNoReadableTextOfASubjectItsErasureRemoves()
+      throws IOException {
+    AccumulatorProcessor processor = start();
+    send(processor, text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    send(processor, text("acme/support", "p-bob", "Bob likes Quorn."));
+    Map<String, Map<String, Object>> committed = snapshot();
+    // the third example seals the shard: killed while its blob was written, before the rename
+    send(processor, text("acme/support", "p-carol", "Carol owns a red lamp."));
+    Digest sealed = Digest.parse(shards().get(0).digest());
+    byte[] content = artifacts.read(sealed);
+    artifacts.delete(sealed);
+    Path unfinished = Files.createTempFile(artifacts.root().resolve("tmp"), "write-", ".partial");
+    Files.write(unfinished, Arrays.copyOf(content, content.length - 16));
+    assertThat(filesHolding("Alice owns a teal lamp.")).containsExactly(unfinished);
+
+    // restarted: the state as last committed, the third example read again and sealed again
+    restore(committed);
+    offset--;
+    AccumulatorProcessor restarted = start();
+    send(restarted, text("acme/support", "p-carol", "Carol owns a red lamp."));
+    assertThat(shards()).singleElement().satisfies(s -> assertThat(s.subjects()).hasSize(3));
+    erase(restarted, "p-alice");
+
+    assertThat(shards())
+        .singleElement()
+        .satisfies(s -> assertThat(s.subjects()).containsExactly("p-bob", "p-carol"));
+    assertThat(filesHolding("Alice owns a teal lamp."))
+        .as("files under the artifact store holding the erased subject's text")
+        .isEmpty();
+  }
+
+  /** Every file under the artifact store's folder whose bytes hold {@code text}. */
+  private List<Path> filesHolding(String text) throws IOException {
+    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
+    try (Stream<Path> files = Files.walk(artifacts.root())) {
+      List<Path> holding = new ArrayList<>();
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        if (indexOf(Files.readAllBytes(file), needle) >= 0) {
+          holding.add(file);
+        }
+      }
+      return holding;
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private AccumulatorProcessor start() {
