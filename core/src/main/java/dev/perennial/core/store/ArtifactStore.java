@@ -101,4 +101,15 @@ public interface ArtifactStore {
 
   /** Every blob's digest, sorted. */
   List<Digest> list();
+
+  /**
+   * The files of writes that never finished: a process killed while it wrote a blob leaves the
+   * content written so far, which is no blob ({@link #list} does not name it) but can be read in
+   * the store's folder. A caller that knows no other process is writing such content (the one
+   * writer of a tenant's shards) may read and delete them. None for a store that leaves no such
+   * files.
+   */
+  default List<Path> unfinishedWrites() {
+    return List.of();
+  }
 }

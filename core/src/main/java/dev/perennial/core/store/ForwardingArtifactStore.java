@@ -78,4 +78,9 @@ public abstract class ForwardingArtifactStore implements ArtifactStore {
   public List<Digest> list() {
     return delegate.list();
   }
+
+  @Override
+  public List<Path> unfinishedWrites() {
+    return delegate.unfinishedWrites();
+  }
 }

@@ -51,6 +51,9 @@ public final class LocalArtifactStore implements ArtifactStore {
   private static final Pattern HEX = Pattern.compile("^[0-9a-f]{64}$");
   private static final int BUFFER_SIZE = 256 * 1024;
 
+  /** How the temporary file of a blob's write is named in {@code tmp/} (the marker's is not). */
+  private static final String WRITE_PREFIX = "write-";
+
   private final Path root;
   private final Path blobs;
   private final Path temporary;
@@ -83,7 +86,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   public Digest put(InputStream content) {
     Path partial = null;
     try {
-      partial = Files.createTempFile(temporary, "write-", ".partial");
+      partial = Files.createTempFile(temporary, WRITE_PREFIX, ".partial");
       Digest digest = writeFully(content, partial);
       Path target = blobPath(digest);
       Files.createDirectories(target.getParent());
@@ -215,6 +218,20 @@ public final class LocalArtifactStore implements ArtifactStore {
     }
     digests.sort(null);
     return digests;
+  }
+
+  /** The temporary files of writes under {@code tmp/}: each is a blob's content written so far. */
+  @Override
+  public List<Path> unfinishedWrites() {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(temporary, WRITE_PREFIX + "*")) {
+      List<Path> unfinished = new ArrayList<>();
+      files.forEach(unfinished::add);
+      unfinished.sort(null);
+      return unfinished;
+    } catch (IOException e) {
+      throw new PerennialException(
+          "Cannot list the unfinished writes in " + temporary + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -243,6 +244,44 @@ class LocalArtifactStoreTest {
         .hasMessageContaining("disk unplugged");
     assertThat(store.list()).isEmpty();
     assertThat(store.removeAbandonedWrites(Duration.ZERO)).isZero();
+  }
+
+  @Test
+  void aWriteInProgressIsAnUnfinishedWriteUntilItsBlobIsInPlace() {
+    LocalArtifactStore store = store();
+    store.put("founded".getBytes(StandardCharsets.UTF_8));
+    List<List<Path>> seen = new ArrayList<>();
+    InputStream content =
+        new InputStream() {
+          private int served;
+
+          @Override
+          public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0];
+          }
+
+          @Override
+          public int read(byte[] buffer, int offset, int length) {
+            seen.add(store.unfinishedWrites());
+            if (served >= 2) {
+              return -1;
+            }
+            buffer[offset] = (byte) 'a';
+            served++;
+            return 1;
+          }
+        };
+
+    Digest digest = store.put(content);
+
+    // the write's own file, under tmp/, while the content is read
+    assertThat(seen.get(0))
+        .singleElement()
+        .satisfies(file -> assertThat(file.getParent()).isEqualTo(store.root().resolve("tmp")));
+    assertThat(seen).allMatch(files -> files.equals(seen.get(0)));
+    assertThat(store.unfinishedWrites()).isEmpty();
+    assertThat(store.read(digest)).asString(StandardCharsets.UTF_8).isEqualTo("aa");
   }
 
   @Test

@@ -3,14 +3,19 @@ package dev.perennial.trainer.erasure;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardHeader;
 import dev.perennial.trainer.shard.ShardReader;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * one, and reads in full only the unindexed shards of the request's tenant (there the subject is
  * looked for, every time). A blob whose header could not be read is not remembered: the next sweep
  * tries it again.
+ *
+ * <p>A sweep also deletes the store's unfinished writes of the tenant's shards (a seal or rewrite
+ * killed while it wrote its blob leaves the content written so far, which is no blob).
  */
 public final class OrphanShardSweeper {
 
@@ -45,7 +53,8 @@ public final class OrphanShardSweeper {
   }
 
   /**
-   * Returns how many orphaned shards were deleted.
+   * Returns how many orphaned shards were deleted, unfinished writes of the tenant's shards
+   * included.
    *
    * @param subjectPseudonym whose examples a deleted shard holds (never logged: lines name {@code
    *     requestId})
@@ -77,6 +86,40 @@ public final class OrphanShardSweeper {
             shard.adapterKey(),
             requestId);
       }
+    }
+    return deleted + sweepUnfinishedWrites(tenant, requestId);
+  }
+
+  /**
+   * Deletes the store's unfinished writes of the tenant's shards: a seal or a rewrite killed while
+   * it wrote its blob leaves the content written so far, in clear, which no listing of blobs finds.
+   * This task is the tenant's one writer of shards, so none of them is still being written (a
+   * re-run writes its blob again). Each goes whichever subjects it holds: its last examples may be
+   * cut short, and it is no one's shard.
+   */
+  private int sweepUnfinishedWrites(String tenant, String requestId) {
+    int deleted = 0;
+    for (Path file : store.unfinishedWrites()) {
+      Optional<ShardHeader> header = ShardReader.unfinishedHeader(file);
+      if (header.isEmpty() || !tenant.equals(header.get().tenant())) {
+        continue;
+      }
+      try {
+        if (!Files.deleteIfExists(file)) {
+          continue;
+        }
+      } catch (IOException e) {
+        throw new TrainerException(
+            "Cannot delete the unfinished write " + file + " of a shard of " + tenant + ": " + e,
+            e);
+      }
+      deleted++;
+      log.warn(
+          "Deleted the unfinished write {} of a shard of {}: a seal or rewrite that died left it;"
+              + " erasure {}",
+          file.getFileName(),
+          header.get().adapterKey(),
+          requestId);
     }
     return deleted;
   }

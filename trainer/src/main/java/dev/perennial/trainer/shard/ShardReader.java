@@ -8,6 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,7 +40,7 @@ public final class ShardReader {
     try (DataFileStream<TrainingExample> stream =
         new DataFileStream<>(
             new ByteArrayInputStream(content), new SpecificDatumReader<>(TrainingExample.class))) {
-      ShardHeader header = header(stream, digest);
+      ShardHeader header = header(stream, digest.toString());
       requireOwner(header, digest, tenant, adapterKey);
       List<SourcePosition> positions = positions(stream, digest);
       List<SourcedExample> examples = new ArrayList<>(positions.size());
@@ -97,18 +99,7 @@ public final class ShardReader {
    */
   public static Optional<ShardHeader> readableHeader(ArtifactStore store, Digest digest) {
     try (InputStream in = store.open(digest)) {
-      byte[] magic = in.readNBytes(ShardFormat.AVRO_MAGIC.length);
-      if (!Arrays.equals(magic, ShardFormat.AVRO_MAGIC)) {
-        return Optional.empty();
-      }
-      InputStream whole = new java.io.SequenceInputStream(new ByteArrayInputStream(magic), in);
-      try (DataFileStream<TrainingExample> stream =
-          new DataFileStream<>(whole, new SpecificDatumReader<>(TrainingExample.class))) {
-        if (stream.getMetaString(ShardFormat.FORMAT_KEY) == null) {
-          return Optional.empty();
-        }
-        return Optional.of(header(stream, digest));
-      }
+      return header(in, digest.toString());
     } catch (AvroRuntimeException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -116,12 +107,42 @@ public final class ShardReader {
     }
   }
 
-  private static ShardHeader header(DataFileStream<TrainingExample> stream, Digest digest) {
+  /**
+   * The header of the shard an unfinished write of the store ({@link
+   * ArtifactStore#unfinishedWrites}) began, or empty when its content is no shard, or was cut
+   * before its header ended (the header comes before any example), or the file is gone.
+   */
+  public static Optional<ShardHeader> unfinishedHeader(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return header(in, "unfinished write " + file.getFileName());
+    } catch (AvroRuntimeException | IOException | TrainerException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The header of the shard {@code in} holds, or empty when it holds none. */
+  private static Optional<ShardHeader> header(InputStream in, String name) throws IOException {
+    byte[] magic = in.readNBytes(ShardFormat.AVRO_MAGIC.length);
+    if (!Arrays.equals(magic, ShardFormat.AVRO_MAGIC)) {
+      return Optional.empty();
+    }
+    InputStream whole = new java.io.SequenceInputStream(new ByteArrayInputStream(magic), in);
+    try (DataFileStream<TrainingExample> stream =
+        new DataFileStream<>(whole, new SpecificDatumReader<>(TrainingExample.class))) {
+      if (stream.getMetaString(ShardFormat.FORMAT_KEY) == null) {
+        return Optional.empty();
+      }
+      return Optional.of(header(stream, name));
+    }
+  }
+
+  /** The header of the shard {@code name} names (its digest, for a blob) in messages. */
+  private static ShardHeader header(DataFileStream<TrainingExample> stream, String name) {
     String format = stream.getMetaString(ShardFormat.FORMAT_KEY);
     if (!ShardFormat.FORMAT_VERSION.equals(format)) {
       throw new TrainerException(
           "Blob "
-              + digest
+              + name
               + " is not a shard of format "
               + ShardFormat.FORMAT_VERSION
               + ": "
@@ -131,7 +152,7 @@ public final class ShardReader {
     String adapterKey = stream.getMetaString(ShardFormat.ADAPTER_KEY_KEY);
     String split = stream.getMetaString(ShardFormat.SPLIT_KEY);
     if (tenant == null || adapterKey == null || split == null) {
-      throw new TrainerException("Shard " + digest + " lacks its tenant, adapter key or split");
+      throw new TrainerException("Shard " + name + " lacks its tenant, adapter key or split");
     }
     String sources = stream.getMetaString(ShardFormat.SOURCES_KEY);
     int count = sources == null || sources.isEmpty() ? 0 : sources.split("\n", -1).length;

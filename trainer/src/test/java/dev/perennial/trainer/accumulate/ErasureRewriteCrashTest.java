@@ -23,6 +23,8 @@ import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.config.TriggerSettings;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardReader;
+import dev.perennial.trainer.shard.ShardSplit;
+import dev.perennial.trainer.shard.ShardWriter;
 import dev.perennial.trainer.testing.RecordingArtifactStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -175,6 +177,48 @@ class ErasureRewriteCrashTest {
     assertThat(filesHolding("Alice owns a teal lamp."))
         .as("files under the artifact store holding the erased subject's text")
         .isEmpty();
+  }
+
+  @Test
+  void anErasureKeepsTheUnfinishedWritesOfAnotherTenantsShardsAndOfBlobsThatAreNoShard()
+      throws IOException {
+    AccumulatorProcessor processor = start();
+    send(processor, text("acme/support", "p-alice", "Alice owns a teal lamp."));
+    // writes another process may still be making: a shard of globex, adapter weights, and a
+    // shard of acme cut before its header ended (which holds no example)
+    byte[] globex =
+        ShardWriter.encode(
+            new Shard(
+                "globex",
+                "globex/support",
+                ShardSplit.TRAIN,
+                null,
+                List.of(at(0, 7, text("globex/support", "p-alice", "Globex's Alice.")))));
+    byte[] acme =
+        ShardWriter.encode(
+            new Shard(
+                "acme",
+                "acme/support",
+                ShardSplit.TRAIN,
+                null,
+                List.of(at(0, 8, text("acme/support", "p-alice", "Alice again.")))));
+    List<Path> kept =
+        List.of(
+            unfinished(globex),
+            unfinished("adapter weights, no shard".getBytes(StandardCharsets.UTF_8)),
+            unfinished(Arrays.copyOf(acme, 24)));
+
+    erase(processor, "p-alice");
+
+    assertThat(kept).allMatch(Files::isRegularFile);
+    assertThat(artifacts.unfinishedWrites()).containsExactlyInAnyOrderElementsOf(kept);
+  }
+
+  /** A write of {@code content} that never finished, as a process killed in it leaves it. */
+  private Path unfinished(byte[] content) throws IOException {
+    Path file = Files.createTempFile(artifacts.root().resolve("tmp"), "write-", ".partial");
+    Files.write(file, content);
+    return file;
   }
 
   /** Every file under the artifact store's folder whose bytes hold {@code text}. */
