@@ -131,7 +131,9 @@ public final class IngestConfig extends PerennialConfig {
   private static final String REJECTED_KEEP_BYTES_DOC =
       "Whether rejections of records that cannot be read (UNDESERIALIZABLE, UNKNOWN_SCHEMA) keep"
           + " the original value bytes. Off by default: unreadable bytes may hold content of"
-          + " subjects who never consented. Turn on briefly to debug a producer. Every other"
+          + " subjects who never consented, and no erasure reaches them: they stay in rejected.v1,"
+          + " raw key (tenant/subject) and value, until its retention. Turn on briefly to debug a"
+          + " producer. Every other"
           + " rejection keeps ids and offsets only, never content.";
 
   public static final String INPUT_TOPICS_CONFIG = "perennial.ingest.input.topics";
