@@ -116,13 +116,22 @@ public class EvaluatorConfig extends PerennialConfig {
 
   public static final String BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_CONFIG =
       EVALUATOR + "batch.gathered.max.rows.per.adapter";
-  public static final int BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT =
-      MultiAdapterPolicy.GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT;
+
+  /**
+   * 0, not the model layer's crossover (1): whether a pass gathers depends on the batch's other
+   * candidates, and the gathered path rounds differently from the others, so a candidate's figures
+   * would depend on which candidates happened to wait with it.
+   */
+  public static final int BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_DEFAULT = 0;
+
   private static final String BATCH_GATHERED_MAX_ROWS_PER_ADAPTER_DOC =
       "Shared passes score rows of many adapters in one pass, each row gathering its own"
-          + " adapter, while the rows per adapter are at most this (the crossover `perennial"
-          + " bench model --scoring-table` measured); beyond, adapter after adapter. 0 never"
-          + " gathers.";
+          + " adapter, while the rows per adapter (the mean over the batch's adapters) are at"
+          + " most this; beyond, adapter after adapter. 0 (the default) never gathers. Gathering"
+          + " is faster for one row per adapter (the crossover `perennial bench model"
+          + " --scoring-table` measured is 1) but rounds differently, and whether a pass gathers"
+          + " depends on the other candidates of the batch: above 0, a candidate's scores (in the"
+          + " 7th digit) depend on which candidates were evaluated with it.";
 
   public static final String BATCH_ONE_BY_ONE_MIN_ROWS_PER_ADAPTER_CONFIG =
       EVALUATOR + "batch.one.by.one.min.rows.per.adapter";

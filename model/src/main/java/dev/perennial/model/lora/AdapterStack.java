@@ -127,6 +127,11 @@ public final class AdapterStack implements AutoCloseable {
     return Arrays.stream(touchedBytes).max().orElse(0);
   }
 
+  /** The memory adapter {@code adapter} (an index into the stacked list) merged would hold. */
+  public long mergedBytes(int adapter) {
+    return touchedBytes[adapter];
+  }
+
   /**
    * The delta for a batch whose row i uses adapter {@code rowAdapters[i]} (an index into the
    * stacked list): each row's A^T and B^T are gathered into the pass, [B, in, r] and [B, r, out].

@@ -4,8 +4,10 @@ import dev.perennial.model.ModelException;
 import java.util.Locale;
 
 /**
- * How rows that each name their own adapter are scored: the path per call, from the rows per
- * adapter and the batch size, and the cap on rows per pass.
+ * How rows that each name their own adapter are scored: whether a call gathers, from the rows per
+ * adapter (mean) and the batch size; if not, merged or grouped for each adapter from its own rows
+ * and weights (the paths round differently, so an adapter's scores then never depend on the other
+ * adapters of the call, as they do once the call gathers); and the cap on rows per pass.
  *
  * <ul>
  *   <li>{@link Path#GATHERED} while rows per adapter are at most {@code gatheredMaxRowsPerAdapter}:

@@ -137,8 +137,12 @@ public final class Scorer {
     List<T> values = new ArrayList<>(Collections.nCopies(examples.size(), null));
     for (Map.Entry<Integer, List<Integer>> entry : rowsOf.entrySet()) {
       List<TrainingExample> mine = entry.getValue().stream().map(examples::get).toList();
+      // adapter by adapter, each merged or not by its own rows and weights: the paths round
+      // differently, and an adapter's scores must not depend on the other adapters of the call
+      MultiAdapterPolicy.Path own =
+          policy.choose(1, mine.size(), batchSize, adapters.mergedBytes(entry.getKey()));
       List<T> part;
-      if (path == MultiAdapterPolicy.Path.GROUPED) {
+      if (own == MultiAdapterPolicy.Path.GROUPED) {
         AdapterDelta delta = adapters.forAdapter(entry.getKey());
         part = inBatches(model, mine, batch, maxLength, (from, to, pass) -> delta, perBatch);
       } else {
