@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.evaluator.history.ScoreMatrix;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.world.UpdateStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,5 +91,58 @@ class ContinualBenchmarkTest {
     assertThat(stored.stream()).isEqualTo(new StoredRun.Stream(3, 1, "bench"));
     assertThat(stored.exactMatch()).isEqualTo(r);
     assertThat(stored.exactMatchHeldOut()).isEqualTo(production.exactMatchHeldOut());
+  }
+
+  /**
+   * The figures must not depend on the machine's core count: PyTorch's default intra-op thread
+   * count is the machine's, and CPU results are bit-identical at one thread count only. Without
+   * {@code perennial.evaluator.threads} (the README's commands set none) the base row was scored at
+   * whatever count the process started with, and every later row at the recipe's (training sets it
+   * for the process).
+   */
+  @Test
+  void theFiguresAreTheSameWhateverThreadCountTheProcessStartedWith() throws Exception {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", "127.0.0.1:9");
+    values.put("schema.registry.url", "http://127.0.0.1:9");
+    values.put("perennial.evaluator.retention.general.size", "32");
+    ContinualBenchmark.Settings settings =
+        new ContinualBenchmark.Settings(
+            new UpdateStream.Shape(1, 1, 1, 1, 2),
+            3,
+            1,
+            List.of(Variant.PRODUCTION),
+            false,
+            DeviceChoice.CPU,
+            FeedbackMix.BENCH);
+    StringWriter progress = new StringWriter();
+
+    ModelRuntime.setThreads(1);
+    ContinualReport oneThread =
+        ContinualBenchmark.run(settings, values, new PrintWriter(progress, true));
+    ModelRuntime.setThreads(3);
+    ContinualReport threeThreads =
+        ContinualBenchmark.run(settings, values, new PrintWriter(progress, true));
+
+    assertThat(figures(threeThreads)).isEqualTo(figures(oneThread));
+  }
+
+  /** The report's JSON without its timings. */
+  private static JsonNode figures(ContinualReport report) throws Exception {
+    JsonNode json = new ObjectMapper().readTree(ContinualReportFiles.json(report));
+    withoutSeconds(json);
+    return json;
+  }
+
+  private static void withoutSeconds(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      Iterator<String> names = object.fieldNames();
+      while (names.hasNext()) {
+        if (names.next().toLowerCase(Locale.ROOT).contains("seconds")) {
+          names.remove();
+        }
+      }
+    }
+    node.forEach(ContinualBenchmarkTest::withoutSeconds);
   }
 }
