@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.world.UpdateStream;
+import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.worker.JobRecipe;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -74,5 +76,47 @@ class FeedbackBenchmarkTest {
     assertThat(root.path("runs").get(0).path("lastUpdateMetrics").path("feedback.pairs").asInt())
         .isEqualTo(8);
     assertThat(report.lines()).anyMatch(line -> line.startsWith("dpo "));
+  }
+
+  /**
+   * The JSON holds every setting its figures depend on, so that a report read later can be run
+   * again: the noise model and its user pool (the users model draws other flips than the records
+   * model at the same seed and noise share), and the recipe's seed and thread count (CPU training
+   * is bit-identical at one thread count only), as bench continual's JSON records them.
+   */
+  @Test
+  void theJsonRecordsTheNoiseModelItsUsersAndTheRecipesSeedAndThreadCount() throws Exception {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", "127.0.0.1:9");
+    values.put("schema.registry.url", "http://127.0.0.1:9");
+    values.put("perennial.trainer.recipe.seed", "7");
+    values.put("perennial.trainer.recipe.threads", "1");
+    FeedbackBenchmark.Settings settings =
+        new FeedbackBenchmark.Settings(
+            new UpdateStream.Shape(1, 1, 1, 0, 0),
+            3,
+            List.of(FeedbackVariant.DPO),
+            List.of(0.3),
+            0.1,
+            0.25,
+            5,
+            FeedbackNoiseModel.USERS,
+            40,
+            DeviceChoice.CPU);
+    FeedbackReport report =
+        new FeedbackReport(
+            settings,
+            "perennial-tiny",
+            JobRecipe.from(new TrainerConfig(values)),
+            32,
+            List.of(),
+            1.0);
+
+    JsonNode root = new ObjectMapper().readTree(report.json());
+
+    assertThat(root.path("settings").path("noiseModel").asText()).isEqualTo("users");
+    assertThat(root.path("settings").path("users").asInt()).isEqualTo(40);
+    assertThat(root.path("recipe").path("seed").asLong()).isEqualTo(7);
+    assertThat(root.path("recipe").path("threads").asInt()).isEqualTo(1);
   }
 }
