@@ -317,6 +317,8 @@ public record FeedbackReport(
     s.put("labelSmoothing", settings.labelSmoothing());
     s.put("heldOutFraction", settings.heldOutFraction());
     s.put("recordsPerQuestion", settings.recordsPerQuestion());
+    s.put("noiseModel", settings.noiseModel().label());
+    s.put("users", settings.users());
     ArrayNode variants = s.putArray("variants");
     settings.variants().forEach(v -> variants.add(v.label()));
     ArrayNode noises = s.putArray("noises");
@@ -329,6 +331,9 @@ public record FeedbackReport(
     r.put("learningRate", recipe.model().learningRate());
     r.put("replayFraction", recipe.model().replayFraction());
     r.put("loraRank", recipe.freshLora().rank());
+    // the figures are deterministic for the recipe's seed and CPU thread count
+    r.put("seed", recipe.model().seed());
+    r.put("threads", recipe.model().threads());
     ArrayNode all = root.putArray("runs");
     for (FeedbackRun run : runs) {
       ObjectNode node = all.addObject();
