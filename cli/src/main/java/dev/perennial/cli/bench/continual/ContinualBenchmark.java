@@ -136,8 +136,8 @@ public final class ContinualBenchmark {
                 trainerConfig.replayMaxShards(),
                 settings.feedbackMix()));
       }
-      evaluatorConfig.threads().ifPresent(ModelRuntime::setThreads);
       List<Run> runs = new ArrayList<>();
+      int threads = scoringThreads(evaluatorConfig, JobRecipe.from(trainerConfig));
       int generalQuestions;
       try (BatchScorer scorer = scorer(evaluation, evaluatorConfig, settings.device())) {
         RowMeasurer measurer =
@@ -148,7 +148,8 @@ public final class ContinualBenchmark {
                 evaluation,
                 evaluatorConfig,
                 streams,
-                settings.updates());
+                settings.updates(),
+                threads);
         generalQuestions = measurer.generalQuestions();
         Map<String, Row> baseRows = new HashMap<>();
         for (Variant variant : settings.variants()) {
@@ -191,7 +192,8 @@ public final class ContinualBenchmark {
           JobRecipe.from(trainerConfig),
           generalQuestions,
           runs,
-          (System.nanoTime() - started) / 1e9);
+          (System.nanoTime() - started) / 1e9,
+          threads);
     } finally {
       deleteRecursively(folder);
     }
@@ -215,7 +217,8 @@ public final class ContinualBenchmark {
       EvaluationBase evaluation,
       EvaluatorConfig evaluatorConfig,
       List<UpdateStream> streams,
-      int updates) {
+      int updates,
+      int threads) {
     List<EvalExample> general = unchangedGeneral(world, evaluation.general(), streams);
     List<EvalExample> generalHeldOut =
         unchangedGeneral(
@@ -235,7 +238,17 @@ public final class ContinualBenchmark {
         evaluatorConfig.thresholds("bench"),
         evaluatorConfig.bootstrap(),
         evaluatorConfig.leakageControls(),
-        updates);
+        updates,
+        threads);
+  }
+
+  /**
+   * The intra-op thread count the benches score at: {@code perennial.evaluator.threads}, else the
+   * recipe's, never PyTorch's default (the machine's core count): CPU scores are bit-identical at
+   * one thread count only.
+   */
+  static int scoringThreads(EvaluatorConfig evaluatorConfig, JobRecipe recipe) {
+    return evaluatorConfig.threads().orElse(recipe.model().threads());
   }
 
   private static Run runOne(

@@ -15,6 +15,7 @@ import java.util.function.ToDoubleFunction;
  * learns.
  *
  * @param generalQuestions questions of the general set asked (those about facts no stream changes)
+ * @param scoringThreads the intra-op thread count every row was scored at
  */
 public record ContinualReport(
     ContinualBenchmark.Settings settings,
@@ -22,7 +23,8 @@ public record ContinualReport(
     JobRecipe recipe,
     int generalQuestions,
     List<Run> runs,
-    double seconds) {
+    double seconds,
+    int scoringThreads) {
 
   /** Goals of the production recipe on the default stream (issue 11, section 2). */
   static final double GOAL_ACC = 0.9;

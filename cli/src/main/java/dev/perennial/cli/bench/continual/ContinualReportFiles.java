@@ -81,6 +81,8 @@ public final class ContinualReportFiles {
     // the figures are deterministic for the recipe's seed and CPU thread count
     recipe.put("seed", report.recipe().model().seed());
     recipe.put("threads", report.recipe().model().threads());
+    // and for the thread count the rows are scored at (ContinualBenchmark.scoringThreads)
+    root.put("scoringThreads", report.scoringThreads());
     ArrayNode summaries = root.putArray("summaries");
     for (ContinualReport.Summary summary : report.summaries()) {
       ObjectNode node = summaries.addObject();

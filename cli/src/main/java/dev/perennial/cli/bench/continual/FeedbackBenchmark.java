@@ -198,8 +198,9 @@ public final class FeedbackBenchmark {
       World world = World.standard();
       UpdateStream stream = settings.stream(world);
       FeedbackShards shards = settings.shards(store, world, stream, settings.seed());
-      evaluatorConfig.threads().ifPresent(ModelRuntime::setThreads);
       List<FeedbackRun> runs = new ArrayList<>();
+      int threads =
+          ContinualBenchmark.scoringThreads(evaluatorConfig, JobRecipe.from(trainerConfig));
       int generalQuestions;
       try (BatchScorer scorer =
           ContinualBenchmark.scorer(evaluation, evaluatorConfig, settings.device())) {
@@ -211,7 +212,8 @@ public final class FeedbackBenchmark {
                 evaluation,
                 evaluatorConfig,
                 List.of(stream),
-                settings.updates());
+                settings.updates(),
+                threads);
         generalQuestions = measurer.generalQuestions();
         Probes probes = new Probes(stream);
         Row baseRow = measurer.base(probes);
@@ -255,7 +257,8 @@ public final class FeedbackBenchmark {
                     JobRecipe.from(trainerConfig),
                     measurer.generalQuestions(),
                     runs,
-                    (System.nanoTime() - started) / 1e9));
+                    (System.nanoTime() - started) / 1e9,
+                    threads));
           }
         }
       }
@@ -265,7 +268,8 @@ public final class FeedbackBenchmark {
           JobRecipe.from(trainerConfig),
           generalQuestions,
           runs,
-          (System.nanoTime() - started) / 1e9);
+          (System.nanoTime() - started) / 1e9,
+          threads);
     } finally {
       ContinualBenchmark.deleteRecursively(folder);
     }
@@ -365,6 +369,7 @@ public final class FeedbackBenchmark {
       phrasingAccuracy[i] =
           pairAccuracy(
               context.scorer(),
+              context.measurer().threads(),
               phrasingPairs,
               "feedback-held-out-phrasing:" + context.settings().seed() + ":u1-" + i,
               candidate.getLocation(),
@@ -425,6 +430,7 @@ public final class FeedbackBenchmark {
    */
   private static double pairAccuracy(
       BatchScorer scorer,
+      int threads,
       List<EvalExample> pairs,
       String dataset,
       String location,
@@ -443,6 +449,7 @@ public final class FeedbackBenchmark {
       workloads.add(Workload.score(ref, dataset + ":rejected", rejected));
     }
     Results results;
+    ModelRuntime.setThreads(threads);
     try (ModelRuntime.GradMode off = ModelRuntime.gradModeOff()) {
       results = scorer.run(workloads, adapters);
     }

@@ -23,6 +23,7 @@ import java.util.Optional;
  * side by side, checked against the goals of issue 14 (learning from feedback that can be trusted).
  *
  * @param generalQuestions questions of the general set asked (those about facts no update changes)
+ * @param scoringThreads the intra-op thread count every row was scored at
  */
 public record FeedbackReport(
     FeedbackBenchmark.Settings settings,
@@ -30,7 +31,8 @@ public record FeedbackReport(
     JobRecipe recipe,
     int generalQuestions,
     List<FeedbackRun> runs,
-    double seconds) {
+    double seconds,
+    int scoringThreads) {
 
   public static final String JSON = "feedback.json";
 
@@ -334,6 +336,7 @@ public record FeedbackReport(
     // the figures are deterministic for the recipe's seed and CPU thread count
     r.put("seed", recipe.model().seed());
     r.put("threads", recipe.model().threads());
+    root.put("scoringThreads", scoringThreads);
     ArrayNode all = root.putArray("runs");
     for (FeedbackRun run : runs) {
       ObjectNode node = all.addObject();

@@ -63,6 +63,7 @@ final class RowMeasurer {
   private final PairedBootstrap bootstrap;
   private final int controls;
   private final int updates;
+  private final int threads;
 
   RowMeasurer(
       BatchScorer scorer,
@@ -73,7 +74,8 @@ final class RowMeasurer {
       GateThresholds thresholds,
       PairedBootstrap bootstrap,
       int controls,
-      int updates) {
+      int updates,
+      int threads) {
     this.scorer = scorer;
     this.suites = List.copyOf(suites);
     this.general = List.copyOf(general);
@@ -83,6 +85,15 @@ final class RowMeasurer {
     this.bootstrap = bootstrap;
     this.controls = controls;
     this.updates = updates;
+    this.threads = threads;
+  }
+
+  /**
+   * The intra-op thread count every measurement scores at, set before each: training sets the
+   * recipe's for the process, and PyTorch's default is the machine's core count.
+   */
+  int threads() {
+    return threads;
   }
 
   /** Questions of the general set asked. */
@@ -206,6 +217,7 @@ final class RowMeasurer {
   }
 
   private Results run(List<Workload> workloads, Map<ModelRef, PeftAdapter> adapters) {
+    ModelRuntime.setThreads(threads);
     try (ModelRuntime.GradMode off = ModelRuntime.gradModeOff()) {
       return scorer.run(workloads, adapters);
     }

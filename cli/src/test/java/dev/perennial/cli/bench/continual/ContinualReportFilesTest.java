@@ -38,12 +38,16 @@ class ContinualReportFilesTest {
             JobRecipe.from(new TrainerConfig(values)),
             32,
             List.of(),
-            1.0);
+            1.0,
+            2);
 
-    JsonNode recipe = new ObjectMapper().readTree(ContinualReportFiles.json(report)).path("recipe");
+    JsonNode root = new ObjectMapper().readTree(ContinualReportFiles.json(report));
+    JsonNode recipe = root.path("recipe");
 
     // figures are deterministic for a seed and thread count (README): both must be on record
     assertThat(recipe.path("seed").asLong(-1)).as("%s", recipe).isEqualTo(11);
     assertThat(recipe.path("threads").asInt(-1)).as("%s", recipe).isEqualTo(3);
+    // and for the thread count the rows were scored at
+    assertThat(root.path("scoringThreads").asInt(-1)).isEqualTo(2);
   }
 }

@@ -110,7 +110,8 @@ class FeedbackBenchmarkTest {
             JobRecipe.from(new TrainerConfig(values)),
             32,
             List.of(),
-            1.0);
+            1.0,
+            1);
 
     JsonNode root = new ObjectMapper().readTree(report.json());
 
@@ -118,5 +119,6 @@ class FeedbackBenchmarkTest {
     assertThat(root.path("settings").path("users").asInt()).isEqualTo(40);
     assertThat(root.path("recipe").path("seed").asLong()).isEqualTo(7);
     assertThat(root.path("recipe").path("threads").asInt()).isEqualTo(1);
+    assertThat(root.path("scoringThreads").asInt()).isEqualTo(1);
   }
 }
