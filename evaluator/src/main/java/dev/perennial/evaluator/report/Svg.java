@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public final class Svg {
 
-  /** One line of a line chart: a name, a colour and its points (NaN y values are skipped). */
+  /** One line of a line chart: a name, a colour and its points (non-finite ones are skipped). */
   public record Series(String name, String color, double[] x, double[] y) {}
 
   /** One bar of a bar chart: a label and a signed value. */
@@ -24,6 +24,7 @@ public final class Svg {
   private static final int RIGHT = 16;
   private static final int TOP = 28;
   private static final int BOTTOM = 44;
+  private static final int MAX_TICKS = 12;
 
   private Svg() {}
 
@@ -65,7 +66,7 @@ public final class Svg {
       StringBuilder path = new StringBuilder();
       boolean pen = false;
       for (int i = 0; i < s.x().length; i++) {
-        if (!Double.isFinite(s.y()[i])) {
+        if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) {
           pen = false;
           continue;
         }
@@ -266,21 +267,31 @@ public final class Svg {
     return new double[] {min, max};
   }
 
-  /** A range from a "nice" number below {@code min} to one above {@code max}. */
+  /**
+   * A range from a "nice" number below {@code min} to one above {@code max}; values equal but for
+   * rounding (0.1 + 0.2 and 0.3) are one level, padded by a tenth of it, as equal values are.
+   */
   static double[] niceRange(double min, double max) {
-    if (min == max) {
-      double pad = min == 0 ? 1 : Math.abs(min) * 0.1;
-      min -= pad;
-      max += pad;
+    if (max - min <= Math.max(Math.abs(min), Math.abs(max)) * 1e-9) {
+      double level = min / 2 + max / 2;
+      double pad = level == 0 ? 1 : Math.abs(level) * 0.1;
+      min = level - pad;
+      max = level + pad;
     }
     double step = niceStep((max - min) / 4);
     return new double[] {Math.floor(min / step) * step, Math.ceil(max / step) * step};
   }
 
+  /**
+   * The nice numbers in [min, max], at most {@value #MAX_TICKS}: counted by index rather than by
+   * adding the step, which never advances once the step is below the values' precision.
+   */
   private static List<Double> ticks(double min, double max) {
     double step = niceStep((max - min) / 4);
     List<Double> ticks = new ArrayList<>();
-    for (double t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) {
+    double first = Math.ceil(min / step);
+    for (int k = 0; k < MAX_TICKS && (first + k) * step <= max + step * 1e-9; k++) {
+      double t = (first + k) * step;
       ticks.add(Math.abs(t) < step * 1e-9 ? 0 : t);
     }
     return ticks;
@@ -291,7 +302,8 @@ public final class Svg {
       return 1;
     }
     double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
-    double fraction = rough / magnitude;
+    // 1e-9 of slack: 0.8 / 4 computed as 0.2000000000000001 is a step of 0.2, not 0.5
+    double fraction = rough / magnitude * (1 - 1e-9);
     double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
     return nice * magnitude;
   }
