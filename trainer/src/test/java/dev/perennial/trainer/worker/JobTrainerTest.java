@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.llama.LlamaConfig;
@@ -48,6 +49,8 @@ import dev.perennial.trainer.testing.ForeignAdapters;
 import dev.perennial.trainer.testing.RecordingArtifactStore;
 import dev.perennial.trainer.testing.TestBase;
 import dev.perennial.trainer.testing.TestConfigs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -949,6 +952,83 @@ class JobTrainerTest {
         .singleElement()
         .asString()
         .startsWith("trained with tokenizer files");
+  }
+
+  @Test
+  void aJobStoppedAfterItTrainedLeavesNothingOfItInTheWorkFolder() throws Exception {
+    // The job continues v1 (materialized into parent/) and trains a control (every update), so
+    // its folder holds weights trained on the key's data while the control trains: the listener
+    // stops it then, as the worker's does on a stop or when a step fails.
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.PLASTICITY_CONTROL_EVERY_CONFIG, "1");
+    JobTrainer monitored = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    AdapterCandidate first =
+        monitored.train(firstJob(), Optional.empty(), StepListener.NONE).candidate();
+    Path work = folder.resolve("work");
+    TrainingJob second =
+        job("acme/support@2-def", JobTrigger.MAX_WAIT, List.of(replay), List.of(), List.of(train));
+    List<String> seen = new ArrayList<>();
+    StepListener stopsOnceTrained =
+        step -> {
+          List<Path> files = files(work);
+          if (files.stream().anyMatch(f -> f.toString().contains("/adapter/"))) {
+            files.forEach(f -> seen.add(work.relativize(f).toString()));
+            throw new IllegalStateException("stopped after training");
+          }
+        };
+
+    Throwable stopped =
+        catchThrowable(
+            () ->
+                monitored.train(
+                    second,
+                    Optional.of(releasedAsV1(first)),
+                    Optional.of(first.getLineage()),
+                    stopsOnceTrained));
+
+    assertThat(stopped).hasMessageContaining("stopped after training");
+    assertThat(seen)
+        .as("the job's folder held the weights of v1 and of the trained adapter")
+        .anyMatch(f -> f.contains(Folders.safeName(second.getJobId())))
+        .anyMatch(f -> f.contains("/parent/"))
+        .anyMatch(f -> f.contains("/adapter/"));
+    try (var left = Files.walk(work)) {
+      assertThat(left.map(p -> work.relativize(p).toString()))
+          .as("nothing of the job is left in the work folder")
+          .noneMatch(p -> p.contains(Folders.safeName(second.getJobId())));
+    }
+    assertThat(files(work)).isEmpty();
+  }
+
+  /** The files under {@code folder}, however deep. */
+  private static List<Path> files(Path folder) {
+    try (var paths = Files.walk(folder)) {
+      return paths.filter(Files::isRegularFile).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aStartingWorkerDeletesTheJobFoldersItsKilledSelfLeftAndNoOtherWorkers() throws Exception {
+    // A worker killed mid-job runs no cleanup: its job folder holds the weights it was training.
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.WORKER_ID_CONFIG, "worker-1");
+    Path work = folder.resolve("work");
+    Path killed = work.resolve("worker-1").resolve("acme~2Fsupport~401-abc").resolve("adapter");
+    Path other = work.resolve("worker-2").resolve("acme~2Fsupport~402-def").resolve("adapter");
+    for (Path adapter : List.of(killed, other)) {
+      Files.createDirectories(adapter);
+      Files.write(adapter.resolve(PeftAdapter.WEIGHTS_FILE), new byte[] {1, 2, 3});
+    }
+
+    JobTrainer restarted = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    restarted.train(firstJob(), Optional.empty(), StepListener.NONE);
+
+    assertThat(killed.getParent()).as("the killed worker's job folder").doesNotExist();
+    assertThat(other.resolve(PeftAdapter.WEIGHTS_FILE))
+        .as("another worker sharing the work folder may be training that job now")
+        .exists();
   }
 
   @Test
