@@ -131,7 +131,9 @@ public class TrainerConfig extends PerennialConfig {
   public static final String WORKER_WORK_DIR_CONFIG = TRAINER + "worker.work.dir";
   public static final String WORKER_WORK_DIR_DEFAULT = ".perennial/trainer-work";
   private static final String WORKER_WORK_DIR_DOC =
-      "Scratch folder of the worker (adapter folders while a job trains); nothing in it is needed"
+      "Scratch folder of the workers: a folder per worker id, in it a folder per job while the job"
+          + " trains (weights trained on the key's data), deleted however the job ends; a starting"
+          + " worker deletes its id's folder (what it left when killed). Nothing in it is needed"
           + " after a job.";
 
   public static final String WORKER_DEVICE_CONFIG = TRAINER + "worker.device";

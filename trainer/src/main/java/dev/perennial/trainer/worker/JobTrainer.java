@@ -172,7 +172,10 @@ public final class JobTrainer {
 
   /**
    * A trainer as {@code config} describes it (base model, recipe, store root, work folder) that
-   * stores through {@code store} and trains on {@code device}.
+   * stores through {@code store} and trains on {@code device}. Its jobs' folders are in a folder of
+   * the worker's id in the work folder, which this deletes first: a worker killed mid-job left its
+   * job's folder there (weights trained on the key's data). Another worker sharing the work folder
+   * has a folder of its own; a running worker of the same id is fenced by this one.
    *
    * @throws dev.perennial.model.ModelException when the engine cannot give {@code device} (a GPU it
    *     does not see): a worker fails at start rather than fail every job it takes
@@ -184,11 +187,18 @@ public final class JobTrainer {
         JobRecipe.from(config),
         store,
         config.artifactStorePath(),
-        config.workerWorkDir(),
+        workerFolder(config),
         device,
         PlasticitySettings.from(config),
         SearchSettings.from(config),
         config.baseTokenizerReplaces());
+  }
+
+  /** The work folder's folder of this worker's id, emptied. */
+  private static Path workerFolder(TrainerConfig config) {
+    Path folder = config.workerWorkDir().resolve(Folders.safeName(config.workerId()));
+    Folders.deleteRecursively(folder);
+    return folder;
   }
 
   public BaseModel base() {
@@ -256,7 +266,46 @@ public final class JobTrainer {
         job, stable, stableLineage, List.of(), searchedSteps, validationFraction, listener);
   }
 
+  /**
+   * Trains {@code job} in its folder of the work folder, and deletes the folder however the job
+   * ends (a candidate, a failure, a skip, a stop): it holds weights trained on the key's data (the
+   * release continued or re-based from, the adapter, the control, the search's trials).
+   */
   private TrainedJob train(
+      TrainingJob job,
+      Optional<StableRelease> stable,
+      Optional<Lineage> stableLineage,
+      List<SearchedRecipe> priors,
+      OptionalInt searchedSteps,
+      OptionalDouble rebuiltValidationFraction,
+      StepListener listener) {
+    Path folder = jobFolder(job.getJobId());
+    TrainedJob trained;
+    try {
+      trained =
+          trainIn(
+              folder,
+              job,
+              stable,
+              stableLineage,
+              priors,
+              searchedSteps,
+              rebuiltValidationFraction,
+              listener);
+    } catch (RuntimeException | Error e) {
+      try {
+        Folders.deleteRecursively(folder);
+      } catch (RuntimeException notDeleted) {
+        e.addSuppressed(notDeleted);
+      }
+      throw e;
+    }
+    Folders.deleteRecursively(folder);
+    return trained;
+  }
+
+  private TrainedJob trainIn(
+      Path folder,
       TrainingJob job,
       Optional<StableRelease> stable,
       Optional<Lineage> stableLineage,
@@ -352,7 +401,6 @@ public final class JobTrainer {
     List<TrainingExample> examples = toModel(split.training());
     List<TrainingExample> validation = toModel(split.validation());
 
-    Path folder = jobFolder(job.getJobId());
     Start start =
         switch (job.getTrigger()) {
           case REBASE -> rebaseStart(job, stable, target, examples, folder.resolve("parent"));
@@ -595,7 +643,6 @@ public final class JobTrainer {
             .setTotalMillis((System.nanoTime() - started) / 1_000_000)
             .setCreatedAt(Instant.now())
             .build();
-    Folders.deleteRecursively(folder);
     return new TrainedJob(candidate, List.copyOf(read));
   }
 
