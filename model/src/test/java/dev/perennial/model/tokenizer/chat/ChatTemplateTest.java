@@ -194,6 +194,27 @@ class ChatTemplateTest {
         .hasMessageContaining("Conversation roles must alternate user/assistant");
   }
 
+  @Test
+  void aTemplatesErrorNeverQuotesTheConversationsText() {
+    // A message's text is a subject's example when the trainer renders it; errors are logged.
+    String secret = "Zix 1234-5678";
+    List<ChatMessage> conversation = List.of(ChatMessage.user(secret));
+    for (String failing :
+        List.of(
+            "{% for role, content in messages %}{% endfor %}",
+            "{{ 'ab' * messages[0].content }}",
+            "{{ nothing[messages[0].content] }}",
+            "{{ raise_exception('refused: ' + messages[0].content) }}")) {
+      ChatTemplate template = ChatTemplate.parse(failing, Map.of());
+
+      assertThatThrownBy(() -> template.render(conversation, false))
+          .as(failing)
+          .isInstanceOf(ModelException.class)
+          .hasMessageStartingWith(failing.contains("raise_exception") ? "the" : "chat template")
+          .hasMessageNotContaining("1234");
+    }
+  }
+
   private static JsonNode resource(String name) throws IOException {
     return new ObjectMapper().readTree(text(name));
   }
