@@ -267,12 +267,26 @@ final class TemplateFunctions {
     }
   }
 
+  /**
+   * The error of {@code raise_exception(message)}: with the message when the template spells it out
+   * (a string literal), without it when the template computes it, since a computed message may
+   * quote the conversation's text (a subject's example when the trainer renders it).
+   */
+  static ModelException refusal(List<Nodes.Expression> messages, List<Object> values) {
+    if (messages.isEmpty()) {
+      return new ModelException("the chat template refuses the conversation");
+    }
+    if (messages.get(0) instanceof Nodes.Literal) {
+      return new ModelException(
+          "the chat template refuses the conversation: " + Values.text(values.get(0)));
+    }
+    return new ModelException(
+        "the chat template refuses the conversation with a message it computes, left out since it"
+            + " may quote the conversation");
+  }
+
   static Object function(String name, List<Object> arguments, Map<String, Object> keywords) {
     switch (name) {
-      case "raise_exception":
-        throw new ModelException(
-            "the chat template refuses the conversation: "
-                + (arguments.isEmpty() ? "" : Values.text(arguments.get(0))));
       case "namespace":
         {
           Map<String, Object> initial = new LinkedHashMap<>(keywords);

@@ -158,7 +158,7 @@ final class TemplateRenderer {
     }
     if (!(item instanceof List<?> tuple) || tuple.size() != targets.size()) {
       throw new ModelException(
-          "chat template unpacks " + Values.repr(item) + " into " + targets.size() + " names");
+          "chat template unpacks " + Values.shown(item) + " into " + targets.size() + " names");
     }
     for (int i = 0; i < targets.size(); i++) {
       scope.variables.put(targets.get(i), tuple.get(i));
@@ -305,7 +305,7 @@ final class TemplateRenderer {
           "chat template repeats "
               + Values.typeName(sequence)
               + " "
-              + Values.repr(count)
+              + Values.shown(count)
               + " times, which Python refuses: the count must be an integer");
     }
     int size = sequence instanceof String s ? s.length() : ((List<?>) sequence).size();
@@ -438,6 +438,9 @@ final class TemplateRenderer {
         throw new ModelException(
             "chat template calls " + function.name() + ", which is not a function");
       }
+      if (function.name().equals("raise_exception")) {
+        throw TemplateFunctions.refusal(call.arguments(), arguments);
+      }
       return TemplateFunctions.function(function.name(), arguments, keywords);
     }
     throw new ModelException("chat template calls something that is not a function");
@@ -456,7 +459,7 @@ final class TemplateRenderer {
   static Object item(Object target, Object key) {
     if (target == Values.UNDEFINED) {
       throw new ModelException(
-          "chat template reads [" + Values.repr(key) + "] of an undefined value");
+          "chat template reads [" + Values.shown(key) + "] of an undefined value");
     }
     if (target instanceof Map<?, ?> map) {
       return map.containsKey(key) ? map.get(key) : Values.UNDEFINED;

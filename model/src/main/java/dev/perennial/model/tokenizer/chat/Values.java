@@ -62,6 +62,18 @@ final class Values {
     return repr(value);
   }
 
+  /**
+   * The value as an error of the template may show it: a number, a boolean or None as Python prints
+   * it, anything else (a string, a list, a mapping) by its type only. The conversation's text is a
+   * subject's example when the trainer or evaluator renders it, and errors are logged.
+   */
+  static String shown(Object value) {
+    if (value == null || value instanceof Boolean || value instanceof Number) {
+      return repr(value);
+    }
+    return typeName(value);
+  }
+
   /** Python's {@code repr()} for the value types templates meet. */
   static String repr(Object value) {
     if (value == null) {
