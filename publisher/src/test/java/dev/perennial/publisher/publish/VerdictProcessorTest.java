@@ -37,6 +37,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -589,6 +590,96 @@ class VerdictProcessorTest {
                     .doesNotContain("forged line", "e".repeat(1_000));
               });
     }
+  }
+
+  /** Values no stage writes: a forged log line, terminal control characters, 100 000 characters. */
+  private static final List<String> HOSTILE =
+      List.of(
+          "adapter.bin\n2026-01-02 03:04:05 INFO forged line",
+          "adapter\u001b[31m.bin\u0007",
+          "e".repeat(100_000));
+
+  /** A candidate of job {@code jobId} as the trainer names it: {@code <job id>#candidate}. */
+  private AdapterCandidate candidateOfJob(String jobId) {
+    AdapterCandidate candidate =
+        TestVerdicts.candidate(store, "acme/support", jobId + "#candidate", null);
+    candidate.setJobId(jobId);
+    return candidate;
+  }
+
+  @Test
+  void aCandidatesFileNamesAndDigestsThatAreNoIdsAreRefusedWithoutBeingRepeated() {
+    int job = 0;
+    for (String bad : HOSTILE) {
+      AdapterCandidate badName = candidateOfJob("job-" + ++job);
+      Map<String, String> files = new TreeMap<>(badName.getFileDigests());
+      files.put(bad, "ab".repeat(32));
+      badName.setFileDigests(files);
+      AdapterCandidate badDigest = candidateOfJob("job-" + ++job);
+      files = new TreeMap<>(badDigest.getFileDigests());
+      files.put("adapter_model.safetensors", bad);
+      badDigest.setFileDigests(files);
+      AdapterCandidate badBase = candidateOfJob("job-" + ++job);
+      badBase.setBaseModelDigest(bad);
+
+      for (AdapterCandidate candidate : List.of(badName, badDigest, badBase)) {
+        Decision decision = process(TestVerdicts.passed(candidate));
+
+        assertThat(decision.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(decision.audits())
+            .singleElement()
+            .satisfies(
+                audit -> {
+                  assertThat(audit.getDetails())
+                      .containsEntry("candidateId", candidate.getCandidateId());
+                  assertThat(audit.getReason())
+                      .contains(RecordIds.NOT_SHOWN)
+                      .doesNotContain("forged line", "\n", "\u001b", "\u0007", "e".repeat(1_000))
+                      .hasSizeLessThanOrEqualTo(FailureText.MAX_LENGTH);
+                });
+      }
+    }
+    assertThat(area.folder(KEY, 1)).doesNotExist();
+  }
+
+  @Test
+  void aVerdictWhoseGateOrMetricNameIsNoIdIsAuditedAsUnreadableAndWritesNoManifest() {
+    // the evaluator's gate and metric names are ids (feedback.accuracy); the manifest would carry
+    // one that is not as received, and two such gates of a refusal would share one detail key
+    int job = 0;
+    for (String bad : HOSTILE) {
+      EvaluationVerdict badGate = TestVerdicts.passed(candidateOfJob("job-" + ++job));
+      badGate.getGates().set(0, Gate.newBuilder(badGate.getGates().get(0)).setName(bad).build());
+      EvaluationVerdict badMetric = TestVerdicts.passed(candidateOfJob("job-" + ++job));
+      badMetric.getMetrics().put(bad, 0.5);
+      EvaluationVerdict twoBadGates =
+          TestVerdicts.verdict(
+              candidateOfJob("job-" + ++job),
+              List.of(
+                  TestVerdicts.gate(bad + "1", 3.5, 1.0, GateComparator.LESS_OR_EQUAL, false),
+                  TestVerdicts.gate(bad + "2", 0.1, 0.6, GateComparator.GREATER_OR_EQUAL, false)));
+
+      for (EvaluationVerdict verdict : List.of(badGate, badMetric, twoBadGates)) {
+        Decision decision = process(verdict);
+
+        assertThat(decision.outcome()).isEqualTo(Outcome.UNREADABLE);
+        assertThat(decision.releases()).isEmpty();
+        assertThat(decision.state()).isEmpty();
+        assertThat(decision.audits())
+            .singleElement()
+            .satisfies(
+                audit -> {
+                  assertThat(audit.getAction()).isEqualTo(AuditEvents.RECORD_UNREADABLE);
+                  assertThat(audit.getDetails()).containsEntry("verdictId", verdict.getVerdictId());
+                  assertThat(audit.getReason())
+                      .contains("name", "not shown")
+                      .doesNotContain("forged line", "\n", "\u001b", "e".repeat(1_000));
+                  assertThat(audit.getDetails().toString())
+                      .doesNotContain("forged line", "\n", "\u001b", "e".repeat(1_000));
+                });
+      }
+    }
+    assertThat(area.folder(KEY, 1)).doesNotExist();
   }
 
   /** An ERASURE retrain of v1 whose erasure request id is {@code requestId}. */
