@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
+import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.HalfOpenConnections;
@@ -63,9 +65,12 @@ import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
@@ -467,6 +472,84 @@ class PublisherServiceIT {
             "keys/default: a folder among the area's public keys ('keys' is a reserved name, no"
                 + " tenant)");
     assertThat(get(second, "/v1/adapters/acme/support/stable").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void recordsUnderAKeyThatIsNoIdAreAuditedSkippedAndQuarantinedWithoutRepeatingIt()
+      throws Exception {
+    ServiceProcess<PublisherServer> server = start(Map.of());
+    // a file where the tenant's folder belongs: every write of blocked/default fails
+    Files.writeString(folder.resolve("releases/blocked"), "not a folder");
+    String forged = "acme/support\n2026-01-02 03:04:05 INFO forged line";
+    String control = "acme/support\u001b[31m\u0007";
+    String huge = "e".repeat(100_000);
+
+    KAFKA.produce(
+        topics.verdicts().name(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        List.of(
+            KeyValue.pair(forged, "not avro".getBytes(StandardCharsets.UTF_8)),
+            KeyValue.pair(control, "not avro".getBytes(StandardCharsets.UTF_8)),
+            KeyValue.pair(huge, "not avro".getBytes(StandardCharsets.UTF_8))));
+    // verdicts whose folder cannot be written, sent under a key that is no id: the first fails
+    // every attempt and quarantines that key, the second is skipped as quarantined
+    KAFKA.produce(
+        topics.verdicts().name(),
+        topics.verdicts().keySerde().serializer(),
+        topics.verdicts().valueSerde().serializer(),
+        List.of(
+            KeyValue.pair(
+                forged,
+                TestVerdicts.passed(
+                    TestVerdicts.candidate(store, "blocked/default", "job-b1#candidate", null))),
+            KeyValue.pair(
+                forged,
+                TestVerdicts.passed(
+                    TestVerdicts.candidate(store, "blocked/default", "job-b2#candidate", null)))));
+    send(
+        TestVerdicts.passed(
+            TestVerdicts.candidate(store, "acme/support", "job-1#candidate", null)));
+
+    List<AuditEvent> audits =
+        read(
+            topics.audit(),
+            hasAudits(AuditEvents.RELEASE_PUBLISHED, 1)
+                .and(hasAudits(AuditEvents.RECORD_UNREADABLE, 3))
+                .and(hasAudits(AuditEvents.KEY_QUARANTINED, 1))
+                .and(hasAudits(AuditEvents.RECORD_QUARANTINED, 1)));
+    List<String> actions =
+        List.of(
+            AuditEvents.RECORD_UNREADABLE,
+            AuditEvents.KEY_QUARANTINED,
+            AuditEvents.RECORD_QUARANTINED);
+    assertThat(audits)
+        .filteredOn(a -> actions.contains(a.getAction()))
+        .hasSize(5)
+        .allSatisfy(
+            a -> {
+              assertThat(a.getAdapterKey()).isEqualTo(RecordIds.NOT_SHOWN);
+              assertThat(a.getReason() + a.getDetails())
+                  .doesNotContain("forged line", "\n", "\u001b", "\u0007", "e".repeat(1_000));
+              assertThat(a.getReason()).hasSizeLessThanOrEqualTo(FailureText.MAX_LENGTH);
+            });
+    assertThat(
+            TopicReader.readRecords(
+                KAFKA.clientProperties(),
+                topics.audit().name(),
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                TIMEOUT))
+        .as("the audit records' keys")
+        .extracting(ConsumerRecord::key)
+        .containsOnly("acme/support", RecordIds.NOT_SHOWN);
+    assertThat(server.service().service().quarantined()).containsOnlyKeys(RecordIds.NOT_SHOWN);
+    assertThat(getAdmin(server, "/health/ready").body())
+        .contains(RecordIds.NOT_SHOWN)
+        .doesNotContain("forged line");
+    assertThat(readAll(topics.releases()))
+        .extracting(AdapterRelease::getAdapterKey, AdapterRelease::getVersion)
+        .containsExactly(tuple("acme/support", 1));
   }
 
   @Test
