@@ -1,6 +1,7 @@
 package dev.perennial.core.crypto;
 
 import dev.perennial.core.PerennialException;
+import dev.perennial.core.ids.RecordIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,11 +26,16 @@ public record Digest(String hex) implements Comparable<Digest> {
 
   public Digest {
     if (hex == null || !HEX.matcher(hex).matches()) {
-      throw new IllegalArgumentException("Not a SHA-256 digest (64 lower-case hex digits): " + hex);
+      // the text may come from a record (a candidate's file digests): repeated only if it is an id
+      throw new IllegalArgumentException(
+          "Not a SHA-256 digest (64 lower-case hex digits): " + RecordIds.shown(hex));
     }
   }
 
-  /** Reads {@code sha256:<hex>} or a bare 64-digit hex string (either case). */
+  /**
+   * Reads {@code sha256:<hex>} or a bare 64-digit hex string (either case); a text that is neither
+   * is refused, its message repeating it only when it is an id ({@link RecordIds#shown}).
+   */
   public static Digest parse(String text) {
     if (text == null) {
       throw new IllegalArgumentException("Not a SHA-256 digest: null");

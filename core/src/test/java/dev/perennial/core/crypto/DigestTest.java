@@ -45,6 +45,17 @@ class DigestTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1234");
     assertThatThrownBy(() -> Digest.parse(null)).isInstanceOf(IllegalArgumentException.class);
+    for (String bad :
+        new String[] {
+          "12\n2026-01-02 03:04:05 INFO forged line", "12\u001b[31m", "e".repeat(100_000)
+        }) {
+      assertThatThrownBy(() -> Digest.parse(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageEndingWith("(not shown: not an id)")
+          .hasMessageNotContaining("forged line")
+          .hasMessageNotContaining("\u001b")
+          .hasMessageNotContaining("e".repeat(1_000));
+    }
     assertThatThrownBy(() -> Digest.fromBytes(new byte[31]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("31");

@@ -42,6 +42,7 @@ import dev.perennial.schemas.verdict.Outcomes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -304,7 +305,9 @@ public final class VerdictProcessor {
     SortedMap<String, Digest> files = new TreeMap<>();
     for (Map.Entry<String, String> file : candidate.getFileDigests().entrySet()) {
       if (!ReleaseArea.isValidFileName(file.getKey())) {
-        throw new RefusalException("candidate file name '" + file.getKey() + "' is not allowed");
+        // one that is no id (a line break, control characters, a megabyte) is not repeated
+        throw new RefusalException(
+            "candidate file name '" + RecordIds.shown(file.getKey()) + "' is not allowed");
       }
       files.put(file.getKey(), checkDigest("fileDigests." + file.getKey(), file.getValue()));
     }
@@ -315,6 +318,7 @@ public final class VerdictProcessor {
     try {
       return Digest.parse(text);
     } catch (IllegalArgumentException e) {
+      // Digest's message repeats the text only when it is an id (RecordIds)
       throw new RefusalException("candidate's " + field + ": " + e.getMessage(), e);
     }
   }
@@ -450,9 +454,9 @@ public final class VerdictProcessor {
   }
 
   /**
-   * A gate's name as audit events and reasons show it: the evaluator's gate names are ids ({@code
-   * feedback.accuracy}), so one that is not ({@link RecordIds}) was not written by it and is not
-   * repeated.
+   * A gate's name as audit events and reasons show it: an id, as the evaluator writes them ({@code
+   * feedback.accuracy}; {@link #badId} takes a verdict with one that is not as unreadable before it
+   * gets here), shown through {@link RecordIds} all the same.
    */
   private static String name(Gate gate) {
     return RecordIds.shown(gate.getName());
@@ -473,20 +477,31 @@ public final class VerdictProcessor {
 
   /**
    * What is wrong with the ids of the verdict that the publisher records (its verdict id and report
-   * location, its candidate's id and job id, and an ERASURE retrain's erasure request id: they go
-   * into the manifest, the RETRACTED records' reasons, audit events and log lines); empty when each
-   * is an id ({@link RecordIds}).
+   * location, its candidate's id and job id, its gate and metric names, and an ERASURE retrain's
+   * erasure request id: they go into the manifest, the RETRACTED records' reasons, audit events and
+   * log lines); empty when each is an id ({@link RecordIds}). The evaluator's gate and metric names
+   * are ids ({@code feedback.accuracy}), so a verdict with one that is not was not written by it.
    */
   private static Optional<String> badId(EvaluationVerdict verdict) {
     return RecordIds.problem("verdict id", verdict.getVerdictId())
         .or(() -> RecordIds.problem("candidate id", verdict.getCandidate().getCandidateId()))
         .or(() -> RecordIds.problem("report location", verdict.getReportLocation()))
         .or(() -> RecordIds.problem("candidate's job id", verdict.getCandidate().getJobId()))
+        .or(() -> badName("gate name", verdict.getGates().stream().map(Gate::getName).toList()))
+        .or(() -> badName("metric name", verdict.getMetrics().keySet()))
         .or(
             () ->
                 ErasureLineage.of(verdict.getCandidate())
                     .flatMap(
                         erasure -> RecordIds.problem("erasure request id", erasure.requestId())));
+  }
+
+  /** What is wrong with the first of {@code names} that is no id; empty when each is one. */
+  private static Optional<String> badName(String what, Collection<String> names) {
+    return names.stream()
+        .map(name -> RecordIds.problem(what, name))
+        .flatMap(Optional::stream)
+        .findFirst();
   }
 
   /**

@@ -508,38 +508,16 @@ class VerdictProcessorTest {
   }
 
   @Test
-  void aVerdictsGateNamesMetricNamesAndRecipeSearchReachAuditEventsOnOneBoundedLine() {
-    // each goes into audit details (keys too), the refusal's reason and the decision's log line
+  void aCandidatesRecipeSearchReachesAuditEventsOnOneBoundedLine() {
+    // the trainer's free text goes into audit details of every outcome and the decision's log line
+    // (gate and metric names that are no ids: see the unreadable case below)
     String forged = "x\n2026-01-02 03:04:05 INFO forged line";
     String huge = "e".repeat(100_000);
     for (String bad : List.of(forged, huge)) {
-      String id = bad == forged ? "forged" : "huge";
-      Gate failedGate = TestVerdicts.gate(bad, 3.5, 1.0, GateComparator.LESS_OR_EQUAL, false);
-      EvaluationVerdict refused =
-          TestVerdicts.verdict(
-              TestVerdicts.candidate(store, "acme/support", id + "-1", null), List.of(failedGate));
-      EvaluationVerdict deferred =
-          TestVerdicts.insufficientEvidence(
-              TestVerdicts.candidate(store, "acme/support", id + "-2", null));
-      deferred.getGates().set(0, Gate.newBuilder(deferred.getGates().get(0)).setName(bad).build());
-      AdapterCandidate searched =
-          AdapterCandidate.newBuilder(
-                  TestVerdicts.candidate(store, "acme/support", id + "-3", null))
-              .setSearch(
-                  RecipeSearch.newBuilder()
-                      .setWinner(bad)
-                      .setFullSteps(12)
-                      .setCentre(bad)
-                      .setTrialSteps(6)
-                      .setRankedBy("gates, then gain")
-                      .setTrials(
-                          List.of(
-                              new RecipeTrial(
-                                  bad, Map.of(bad, bad), 42L, 0, 3, true, 0.2, 0.0, null, null)))
-                      .build())
-              .build();
-      EvaluationVerdict published = TestVerdicts.passed(searched);
-      published.getMetrics().put(bad, 0.5);
+      String job = bad == forged ? "forged" : "huge";
+      EvaluationVerdict refused = TestVerdicts.failedLeakage(searched(job + "-1", bad));
+      EvaluationVerdict deferred = TestVerdicts.insufficientEvidence(searched(job + "-2", bad));
+      EvaluationVerdict published = TestVerdicts.passed(searched(job + "-3", bad));
 
       Map<EvaluationVerdict, Outcome> outcomes =
           Map.of(
@@ -550,6 +528,7 @@ class VerdictProcessorTest {
         assertThat(decision.outcome()).isEqualTo(outcomes.get(verdict));
         assertThat(decision.audits()).isNotEmpty();
         for (AuditEvent audit : decision.audits()) {
+          assertThat(audit.getDetails()).containsKeys("search.winner", "search.trial.00");
           List<String> texts = new ArrayList<>(audit.getDetails().keySet());
           texts.addAll(audit.getDetails().values());
           texts.add(audit.getReason());
@@ -561,11 +540,28 @@ class VerdictProcessorTest {
                           .hasSizeLessThanOrEqualTo(FailureText.MAX_LENGTH));
         }
       }
-      assertThat(process(refused).audits().get(0).getDetails())
-          .as("a gate name is a name: shown only when it is an id")
-          .containsKey("gate." + RecordIds.NOT_SHOWN)
-          .containsEntry("failedGates", RecordIds.NOT_SHOWN);
     }
+  }
+
+  /**
+   * A candidate of job {@code jobId} whose recipe search's variant names and recipe are {@code
+   * text}.
+   */
+  private AdapterCandidate searched(String jobId, String text) {
+    return AdapterCandidate.newBuilder(candidateOfJob(jobId))
+        .setSearch(
+            RecipeSearch.newBuilder()
+                .setWinner(text)
+                .setFullSteps(12)
+                .setCentre(text)
+                .setTrialSteps(6)
+                .setRankedBy("gates, then gain")
+                .setTrials(
+                    List.of(
+                        new RecipeTrial(
+                            text, Map.of(text, text), 42L, 0, 3, true, 0.2, 0.0, null, null)))
+                .build())
+        .build();
   }
 
   @Test
