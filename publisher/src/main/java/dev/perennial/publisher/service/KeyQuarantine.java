@@ -1,5 +1,6 @@
 package dev.perennial.publisher.service;
 
+import dev.perennial.core.ids.RecordIds;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -11,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * attempt while the release area and Kafka worked for the rest, or whose announced releases the
  * area lacks at start. Its records are skipped with an audit event (topic, partition, offset), so
  * one bad key never stops the others; a restart tries the key again. Keyed by the record key as
- * sent, which need not be a valid adapter key.
+ * sent, which need not be a valid adapter key; shown ({@link #snapshot}: readiness, the admin view)
+ * through {@link RecordIds}, so a key that is no id is not repeated.
  */
 final class KeyQuarantine {
 
@@ -26,8 +28,11 @@ final class KeyQuarantine {
     return Optional.ofNullable(reasons.get(key));
   }
 
+  /** The keys as {@link RecordIds#shown} shows them (those that are no ids under one), with why. */
   SortedMap<String, String> snapshot() {
-    return new TreeMap<>(reasons);
+    SortedMap<String, String> shown = new TreeMap<>();
+    reasons.forEach((key, reason) -> shown.putIfAbsent(RecordIds.shown(key), reason));
+    return shown;
   }
 
   int size() {

@@ -265,7 +265,7 @@ public final class PublisherService implements AutoCloseable {
         .unreadable()
         .forEach(
             (key, reason) -> {
-              log.error("Quarantining {}: {}", key, reason);
+              log.error("Quarantining {}: {}", RecordIds.shown(key), reason);
               quarantine.add(key, reason);
             });
     RegistryRebuild.Result rebuilt = RegistryRebuild.rebuild(area.scan(true), releases.latest());
@@ -404,7 +404,7 @@ public final class PublisherService implements AutoCloseable {
     return integrityFailures;
   }
 
-  /** The quarantined keys (as their records name them), each with why. */
+  /** The quarantined keys (their records' keys as {@link RecordIds#shown} shows them), with why. */
   public SortedMap<String, String> quarantined() {
     return quarantine.snapshot();
   }
@@ -612,7 +612,8 @@ public final class PublisherService implements AutoCloseable {
       return quarantined(
           record,
           AuditEvents.RECORD_QUARANTINED,
-          "skipped: " + keyOf(record) + " is quarantined (" + quarantined.get() + ")");
+          FailureText.oneLine(
+              "skipped: " + shownKey(record) + " is quarantined (" + quarantined.get() + ")"));
     }
     if (record.topic().equals(topics.verdicts().name())) {
       EvaluationVerdict verdict;
@@ -691,11 +692,15 @@ public final class PublisherService implements AutoCloseable {
   private void quarantine(
       ConsumerRecord<String, byte[]> record, String where, int attempts, RuntimeException failure) {
     String reason =
-        "cannot handle " + where + " after " + attempts + " attempts: " + failure.getMessage();
+        FailureText.describe(
+            "cannot handle " + where + " after " + attempts + " attempts:", failure);
     log.error(
-        "Quarantining {} (its later records are skipped, audited): {}", keyOf(record), reason);
+        "Quarantining {} (its later records are skipped, audited): {}",
+        shownKey(record),
+        reason,
+        failure);
     if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason), List.of(record))) {
-      throw new FatalException("cannot commit the quarantine of " + keyOf(record), failure);
+      throw new FatalException("cannot commit the quarantine of " + shownKey(record), failure);
     }
     quarantine.add(keyOf(record), reason);
     readiness = Readiness.ready(describeState());
@@ -710,7 +715,7 @@ public final class PublisherService implements AutoCloseable {
     AuditEvent audit =
         AuditEvents.event(
             AuditEvents.derivedId(where, action),
-            keyOf(record),
+            shownKey(record),
             AuditStage.PUBLISHER,
             action,
             actor,
@@ -718,11 +723,21 @@ public final class PublisherService implements AutoCloseable {
             details,
             Instant.now());
     return new Decision(
-        Outcome.QUARANTINED, keyOf(record), Optional.empty(), List.of(), List.of(audit));
+        Outcome.QUARANTINED, shownKey(record), Optional.empty(), List.of(), List.of(audit));
   }
 
+  /** The record's key as sent: what the quarantine is looked up by, never shown. */
   private static String keyOf(ConsumerRecord<String, byte[]> record) {
     return record.key() == null ? "" : record.key();
+  }
+
+  /**
+   * The record's key as audit events (their {@code adapterKey} and record key), reasons and log
+   * lines show it: a key that is no id ({@link RecordIds}: a line break, a megabyte) was written by
+   * no stage and is not repeated.
+   */
+  private static String shownKey(ConsumerRecord<String, byte[]> record) {
+    return record.key() == null ? "" : RecordIds.shown(record.key());
   }
 
   private Decision unreadable(ConsumerRecord<String, byte[]> record, SerializationException e) {
@@ -732,7 +747,7 @@ public final class PublisherService implements AutoCloseable {
     details.put("topic", record.topic());
     details.put("partition", Integer.toString(record.partition()));
     details.put("offset", Long.toString(record.offset()));
-    String key = record.key() == null ? "" : record.key();
+    String key = shownKey(record);
     AuditEvent audit =
         AuditEvents.event(
             AuditEvents.derivedId(where, AuditEvents.RECORD_UNREADABLE),
