@@ -485,6 +485,34 @@ class WeightPurgeTest {
   }
 
   @Test
+  void aBlobCopiedIntoAPurgedRetractedFolderGoesFromTheFolderButNotFromTheStore() throws Exception {
+    publish(TestVerdicts.candidate(store, "acme/support", "job-1#candidate", null));
+    publish(TestVerdicts.candidate(store, "acme/support", "job-2#candidate", 1));
+    commit(retract(1));
+    Map<String, Digest> purgedBefore = PurgeNotice.read(v(1)).orElseThrow().files();
+    // a blob no release holds (a training shard, an unreleased candidate's weights) that someone
+    // who can write the release area copies into the purged folder as weights, its manifest
+    // tampered with so that the folder is purged by what it holds
+    byte[] shard = "a training shard".getBytes(UTF_8);
+    Digest other = store.put(shard);
+    Files.write(v(1).resolve(WEIGHTS), shard);
+    forgeWeightsDigest(1, Digest.of("forged".getBytes(UTF_8)));
+
+    RegistryRebuild.Result rebuilt = restart();
+    List<WeightPurge.Result> purged = purge.completeRetracted(rebuilt.registry());
+
+    assertThat(rebuilt.registry().quarantine(KEY, 1)).isPresent();
+    assertThat(purged)
+        .singleElement()
+        .satisfies(r -> assertThat(r.files()).containsExactly(WEIGHTS));
+    assertThat(v(1)).isDirectoryNotContaining("glob:**/" + WEIGHTS);
+    assertThat(store.exists(other))
+        .as("a blob the signed purge notice does not name (what v1 held when it was purged)")
+        .isTrue();
+    assertThat(PurgeNotice.read(v(1)).orElseThrow().files()).isEqualTo(purgedBefore);
+  }
+
+  @Test
   void anOperatorsRollbackDoesNotPurge() {
     publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
     publish(TestVerdicts.candidate(store, "acme/support", "cand-2", 1));
