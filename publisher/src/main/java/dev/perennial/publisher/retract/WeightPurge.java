@@ -48,10 +48,12 @@ import org.slf4j.LoggerFactory;
  * <p>It never acts on a manifest that did not verify when the publisher read it ({@link
  * ReleaseRegistry#quarantine}). A quarantined retracted release is purged by what its folder holds
  * ({@link FolderDigests#weightFiles}): those files go, with the blobs of their actual bytes, and
- * its notice names them with those digests; its folder index ({@code artifactLocation}) is known
- * only from the manifest, so it stays until a start where that verifies. A quarantined release that
- * is not retracted holds the blobs of the files its folder holds, whatever its manifest claims. No
- * blob a release that is not retracted holds is deleted.
+ * its notice names them with those digests; once it has this publisher's signed notice, only the
+ * blobs the notice names go from the store (weight files found in the folder later go from the
+ * folder only, so a blob copied into it is not deleted from the store); its folder index ({@code
+ * artifactLocation}) is known only from the manifest, so it stays until a start where that
+ * verifies. A quarantined release that is not retracted holds the blobs of the files its folder
+ * holds, whatever its manifest claims. No blob a release that is not retracted holds is deleted.
  */
 public final class WeightPurge {
 
@@ -157,8 +159,13 @@ public final class WeightPurge {
     SortedSet<Digest> held = heldBlobs(registry);
     SortedSet<Digest> candidates = new TreeSet<>(weights.values());
     if (quarantined) {
-      // weight files a crashed purge deleted already: their blobs, as its own notice names them
-      candidates.addAll(noticedBlobs(release.get()));
+      Optional<PurgeNotice> notice = ownNotice(release.get());
+      if (notice.isPresent()) {
+        // purged before: only the blobs this publisher's signed notice names go from the store
+        // (what the folder held then, a crashed purge's included); files found in the folder now
+        // were put there since (a blob copied in from the store, say) and go from the folder only
+        candidates = new TreeSet<>(notice.get().files().values());
+      }
     } else {
       location(manifest).ifPresent(candidates::add);
     }
@@ -349,6 +356,15 @@ public final class WeightPurge {
    */
   private SortedSet<Digest> noticedBlobs(StoredRelease release) {
     SortedSet<Digest> blobs = new TreeSet<>();
+    ownNotice(release).ifPresent(notice -> blobs.addAll(notice.files().values()));
+    return blobs;
+  }
+
+  /**
+   * The folder's purge notice when it is this publisher's (its signature verifies with the signing
+   * key, it names this release); empty otherwise.
+   */
+  private Optional<PurgeNotice> ownNotice(StoredRelease release) {
     try {
       Optional<PurgeNotice> notice = PurgeNotice.read(release.folder());
       if (notice.isPresent()
@@ -358,7 +374,7 @@ public final class WeightPurge {
               signer.publicKey(),
               notice.get().bytes(),
               ReleaseArea.readPurgeSignature(release.folder()))) {
-        blobs.addAll(notice.get().files().values());
+        return notice;
       }
     } catch (RuntimeException e) {
       log.warn(
@@ -367,7 +383,7 @@ public final class WeightPurge {
           release.version(),
           e.getMessage());
     }
-    return blobs;
+    return Optional.empty();
   }
 
   /**
