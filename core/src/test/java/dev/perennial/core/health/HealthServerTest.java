@@ -3,6 +3,7 @@ package dev.perennial.core.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
 import dev.perennial.core.http.BoundedHttpServer;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.core.testing.HalfOpenConnections;
@@ -114,6 +115,63 @@ class HealthServerTest {
 
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).isEqualTo("DOWN streams REBALANCING\n");
+    }
+  }
+
+  @Test
+  void clientsThatTrickleABodyIntoAHandlerReadingItHoldItsThreadOnlyUntilTheBodyTimeoutFreesIt()
+      throws Exception {
+    // as the publisher's alias moves read theirs: a handler reading a body blocks its thread while
+    // the body arrives, and a byte a second restarts the idle timeout
+    server.route("/v1/", HealthServerTest::echoBody);
+
+    try (TricklingConnections slow =
+        TricklingConnections.openBodies(
+            "/v1/aliases/prod",
+            64 * 1024,
+            BoundedHttpServer.MAX_THREADS + 4,
+            server.port(),
+            Duration.ofSeconds(1))) {
+      // a generous bound (three idle timeouts) that the trickle outlasts unless threads are freed
+      HttpResponse<String> live =
+          send(
+              HttpRequest.newBuilder(uri("/health/live"))
+                  .timeout(BoundedHttpServer.IDLE_TIMEOUT.multipliedBy(3))
+                  .build());
+
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(live.body()).isEqualTo("UP\n");
+    }
+  }
+
+  @Test
+  void aBodyThatArrivesInPartsWithinTheBodyTimeoutIsReadWhole() throws Exception {
+    server.route("/v1/", HealthServerTest::echoBody);
+
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/aliases/prod HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                  + "Content-Length: 14\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      for (String part : new String[] {"{\"rele", "ase\": ", "7}"}) {
+        out.flush();
+        Thread.sleep(1000);
+        out.write(part.getBytes(StandardCharsets.US_ASCII));
+      }
+      out.flush();
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(response).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\n{\"release\": 7}");
+    }
+  }
+
+  /** Reads the request's body (as the publisher's alias moves do) and answers it back. */
+  private static void echoBody(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body = exchange.getRequestBody().readNBytes(64 * 1024 + 1);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
     }
   }
 

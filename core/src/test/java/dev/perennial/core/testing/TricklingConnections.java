@@ -11,10 +11,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Connections that start a request and then send one more header byte every so often, never
- * finishing the header, as a slow-trickle ("slowloris") client does: each byte restarts the
- * server's idle timeout. A connection the server closes is dropped; the rest trickle on until
- * closed.
+ * Connections that start a request and then send one more byte every so often, never finishing it,
+ * as a slow-trickle ("slowloris") client does: each byte restarts the server's idle timeout. Either
+ * the header trickles ({@link #open}) or, the header sent whole, the body does ({@link
+ * #openBodies}). A connection the server closes is dropped; the rest trickle on until closed.
  */
 public final class TricklingConnections implements AutoCloseable {
 
@@ -37,16 +37,35 @@ public final class TricklingConnections implements AutoCloseable {
    */
   public static TricklingConnections open(String path, int count, int port, Duration every)
       throws IOException {
+    return start("GET " + path + " HTTP/1.1\r\nHost: x\r\nX-Slow: ", count, port, every);
+  }
+
+  /**
+   * Opens {@code count} connections to {@code port}, each sending at once the whole header of a
+   * POST to {@code path} that announces a body of {@code bodyBytes}, then one body byte every
+   * {@code every}.
+   */
+  public static TricklingConnections openBodies(
+      String path, int bodyBytes, int count, int port, Duration every) throws IOException {
+    return start(
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+            + bodyBytes
+            + "\r\n\r\n",
+        count,
+        port,
+        every);
+  }
+
+  private static TricklingConnections start(String first, int count, int port, Duration every)
+      throws IOException {
     TricklingConnections connections = new TricklingConnections();
     try {
       for (int i = 0; i < count; i++) {
         Socket socket = new Socket("127.0.0.1", port);
         connections.sockets.add(socket);
-        socket
-            .getOutputStream()
-            .write(
-                ("GET " + path + " HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-                    .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(first.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
       }
     } catch (IOException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.health.HealthServer;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.http.BoundedHttpServer;
 import dev.perennial.core.metrics.ServiceMetrics;
 import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
@@ -20,14 +21,21 @@ import dev.perennial.publisher.sign.IntegrityChecks;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.schemas.key.AdapterKey;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,7 +129,11 @@ class PublisherApiTest {
   }
 
   private static String error(HttpResponse<String> response) throws Exception {
-    return Json.MAPPER.readTree(response.body()).get("error").textValue();
+    return error(response.body());
+  }
+
+  private static String error(String body) throws Exception {
+    return Json.MAPPER.readTree(body).get("error").textValue();
   }
 
   @Test
@@ -177,6 +189,44 @@ class PublisherApiTest {
     assertThat(received).singleElement().satisfies(c -> assertThat(c.actor()).isEqualTo("alice"));
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
     assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void anAliasMoveWhoseBodyTricklesInPastTheBodyTimeoutIsARequestTimeoutAndMovesNothing()
+      throws Exception {
+    ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      // a generous bound (three idle timeouts) that the trickle outlasts unless the read is ended
+      socket.setSoTimeout((int) BoundedHttpServer.IDLE_TIMEOUT.multipliedBy(3).toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/adapters/acme/support/aliases/stable HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Authorization: Bearer s3cret\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n{")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      trickle.scheduleWithFixedDelay(
+          () -> {
+            try {
+              out.write(' ');
+              out.flush();
+            } catch (IOException e) {
+              // the server closed the connection
+            }
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
+
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(response).startsWith("HTTP/1.1 408 ");
+      assertThat(error(response.substring(response.indexOf("\r\n\r\n") + 4)))
+          .isEqualTo("The request body did not arrive whole in time");
+      assertThat(received).isEmpty();
+    } finally {
+      trickle.shutdownNow();
+    }
   }
 
   @Test
