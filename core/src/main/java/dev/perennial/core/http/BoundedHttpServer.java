@@ -29,12 +29,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * requests without holding a thread while bytes trickle in, a connection idle for {@link
  * #IDLE_TIMEOUT} (half a header sent, then nothing) is closed, and so is one whose request header
  * has not arrived whole {@link #REQUEST_HEADER_TIMEOUT} after it began (a byte every few seconds,
- * which the idle timeout does not end); at most {@link #MAX_CONNECTIONS} connections are open at
- * once and at most {@link #MAX_THREADS} threads serve them. Handlers are JDK {@link HttpHandler}s
- * (through Jetty's {@code com.sun.net.httpserver} bridge), routed by the longest matching path
- * prefix. A request whose URI Jetty accepts but {@link java.net.URI} refuses (a malformed escape in
- * the query) is answered 400 here, before any handler. Every response, Jetty's own errors included,
- * carries {@code X-Content-Type-Options: nosniff}.
+ * which the idle timeout does not end); a handler reading a request body that has not arrived whole
+ * {@link #REQUEST_BODY_TIMEOUT} after its header fails to read it (an {@code IOException}), so a
+ * body trickled in does not hold a server thread for longer; at most {@link #MAX_CONNECTIONS}
+ * connections are open at once and at most {@link #MAX_THREADS} threads serve them. Handlers are
+ * JDK {@link HttpHandler}s (through Jetty's {@code com.sun.net.httpserver} bridge), routed by the
+ * longest matching path prefix. A request whose URI Jetty accepts but {@link java.net.URI} refuses
+ * (a malformed escape in the query) is answered 400 here, before any handler. Every response,
+ * Jetty's own errors included, carries {@code X-Content-Type-Options: nosniff}.
  */
 public final class BoundedHttpServer implements AutoCloseable {
 
@@ -47,6 +49,14 @@ public final class BoundedHttpServer implements AutoCloseable {
    * slot. Honest clients send a header in one go; a request being answered is not timed.
    */
   public static final Duration REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * A request body not arrived whole this long after its header fails to be read, once the handler
+   * reading it would wait for more (checked then), so that clients trickling a body into a handler
+   * that reads it cannot hold the server's threads; the connection is then closed. A body already
+   * received is read whole however late, and a handler is not timed once it has read it.
+   */
+  public static final Duration REQUEST_BODY_TIMEOUT = Duration.ofSeconds(10);
 
   /** Connections open at once; more wait in the accept queue. */
   public static final int MAX_CONNECTIONS = 64;
@@ -97,7 +107,8 @@ public final class BoundedHttpServer implements AutoCloseable {
     server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
     server.addBean(
         new RequestHeaderDeadline(connector, server.getScheduler(), REQUEST_HEADER_TIMEOUT));
-    server.setHandler(new NoSniff(new ContextHandlerCollection()));
+    server.setHandler(
+        new NoSniff(new RequestBodyDeadline(new ContextHandlerCollection(), REQUEST_BODY_TIMEOUT)));
     server.setErrorHandler(new NoSniffErrors());
     BoundedHttpServer bounded = new BoundedHttpServer(server, connector, fallback);
     // Shared: the bridge only adds the context; the server and its connector are ours.

@@ -68,10 +68,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /v1/adapters/{tenant}/{adapter}/aliases/{alias}} with {@code {"action":
  *       "promote"|"rollback", "version": 3, "actor": "...", "reason": "..."}}: moves the alias
- *       through the single writer, answers the key's state after it; 400 for a bad body, 401
- *       without the admin token, 403 when no token is configured and moves were not opened to
- *       anyone ({@link AdminAccess}), 404 for an unknown key, version or alias, 409 when the move
- *       conflicts (retracted version, unchanged, rollback to a newer version).
+ *       through the single writer, answers the key's state after it; 400 for a bad body, 408 for
+ *       one not read whole within {@link
+ *       dev.perennial.core.http.BoundedHttpServer#REQUEST_BODY_TIMEOUT}, 401 without the admin
+ *       token, 403 when no token is configured and moves were not opened to anyone ({@link
+ *       AdminAccess}), 404 for an unknown key, version or alias, 409 when the move conflicts
+ *       (retracted version, unchanged, rollback to a newer version).
  * </ul>
  */
 public final class PublisherApi implements HttpHandler {
@@ -322,6 +324,10 @@ public final class PublisherApi implements HttpHandler {
       command = parseCommand(key, alias, readBody(exchange));
     } catch (IllegalArgumentException e) {
       return ApiResponse.error(400, e.getMessage());
+    } catch (IOException e) {
+      // the body read failed: past BoundedHttpServer.REQUEST_BODY_TIMEOUT, or the client left
+      log.warn("Alias move of {}: reading its body failed: {}", key, e.toString());
+      return ApiResponse.error(408, "The request body did not arrive whole in time");
     }
     Decision decision;
     try {
