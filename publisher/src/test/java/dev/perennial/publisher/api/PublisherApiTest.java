@@ -230,6 +230,28 @@ class PublisherApiTest {
   }
 
   @Test
+  void aFailureInsideTheApiIsAShortFixedServerErrorThatNamesNoServerDetail() throws Exception {
+    server.route(
+        "/v1/adapters/acme/broken",
+        PublisherApi.readOnly(
+            () -> {
+              throw new IllegalStateException(
+                  "Cannot read /var/lib/perennial/releases/acme/broken/state.json");
+            },
+            new ReleaseArea(folder),
+            new IntegrityChecks(ReleaseVerifier.withPinnedKeys(List.of())),
+            () -> "PEM"));
+
+    HttpResponse<String> broken = send(request("/v1/adapters/acme/broken"));
+
+    assertThat(broken.statusCode()).isEqualTo(500);
+    assertThat(broken.headers().firstValue("Content-Type"))
+        .hasValue("application/json; charset=utf-8");
+    assertThat(Json.MAPPER.readTree(broken.body()))
+        .isEqualTo(Json.MAPPER.readTree("{\"status\": 500, \"error\": \"Internal server error\"}"));
+  }
+
+  @Test
   void aVersionIsOnlyItsDecimalNumber() throws Exception {
     // a fullwidth digit, a plus sign, a leading zero: Integer.parseInt reads each as v2
     for (String version : new String[] {"%EF%BC%92", "%2B2", "02", "2%20"}) {
