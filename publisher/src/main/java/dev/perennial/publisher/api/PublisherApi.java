@@ -133,8 +133,9 @@ public final class PublisherApi implements HttpHandler {
       try {
         response = route(exchange);
       } catch (RuntimeException e) {
+        // the message may name the server's files: it goes to the log, the client gets no detail
         log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-        response = ApiResponse.error(500, "Internal error: " + e.getMessage());
+        response = ApiResponse.error(500, "Internal server error");
       }
       exchange.getResponseHeaders().set("Content-Type", response.contentType());
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
