@@ -40,7 +40,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -51,7 +50,6 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -86,8 +84,8 @@ public final class IngestTopology {
 
   /**
    * The subjects' training consent (a deletion marker after a revocation; nothing after the app
-   * deleted the consent record), by tenant/subject. Its changelog is compacted with a bound ({@link
-   * TopicCatalog#shreddingConfigs()}).
+   * deleted the consent record), by tenant/subject: in memory, never on disk. Its changelog is
+   * compacted with a bound ({@link TopicCatalog#shreddingConfigs()}).
    */
   public static final String CONSENT_STORE = "ingest-consent-store";
 
@@ -138,13 +136,15 @@ public final class IngestTopology {
     // changelog, so ingest keeps no raw id of a subject the app deleted. The changelog is compacted
     // with the key logs' bound, so that compaction drops the subject's earlier records in time; no
     // roll markers (another step cannot write a table's store): a segment rolls on the partition's
-    // next consent record after the lag.
+    // next consent record after the lag. In memory, as the key store: a RocksDB store would keep a
+    // deleted subject's raw id on disk (the older data file, the tombstone's own key, the manifest)
+    // until it happened to compact. The cost is heap and a restore from the changelog on start.
     KTable<String, ConsentState> consentTable =
         decisions
             .mapValues(ConsentUpdate::state, Named.as("ingest-consent-state"))
             .toTable(
                 Named.as("ingest-consent-table"),
-                Materialized.<String, ConsentState, KeyValueStore<Bytes, byte[]>>as(CONSENT_STORE)
+                Materialized.<String, ConsentState>as(Stores.inMemoryKeyValueStore(CONSENT_STORE))
                     .withKeySerde(Serdes.String())
                     .withValueSerde(new ConsentStateSerde())
                     .withLoggingEnabled(catalog.shreddingConfigs()));
