@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.area.EvaluationArea;
@@ -17,6 +18,7 @@ import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestAdapters;
 import dev.perennial.evaluator.testing.TestShards;
+import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.tiny.BundledBase;
@@ -41,6 +43,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,6 +227,53 @@ class CandidateEvaluatorTest {
           .contains("v1")
           .contains(trainedWith)
           .contains(edited.tokenizerDigest());
+    }
+  }
+
+  /**
+   * An evaluator killed mid-batch runs no cleanup: its scratch folder keeps the candidates' adapter
+   * files (weights trained on the key's data), and /tmp, an emptyDir, outlives the container's
+   * restart. The restarted evaluator of the same instance id deletes it before its first batch.
+   */
+  @Test
+  void aRestartedEvaluatorDeletesTheScratchFolderItsKilledSelfLeft() throws IOException {
+    String instance = "restarted-" + UUID.randomUUID();
+    Path scratch =
+        Path.of(System.getProperty("java.io.tmpdir"), "perennial-evaluator")
+            .resolve(Folders.safeName(instance));
+    // what the killed instance left: a batch folder with a candidate's adapter copied into it
+    Path adapter = scratch.resolve("batch-1").resolve(Folders.safeName("acme/support@1-a#c"));
+    Files.createDirectories(adapter);
+    Files.write(adapter.resolve(PeftAdapter.WEIGHTS_FILE), new byte[] {1, 2, 3});
+    try {
+      BaseModel base = TinyModel.open();
+      LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+      EvaluationArea area = new EvaluationArea(folder.resolve("evaluations"));
+      EvaluationBase evaluationBase =
+          new EvaluationBase(base, List.of(), "general:0/0", Map.of(), 15);
+      try (BatchScorer scorer =
+          new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(32, 8, 128, 34))) {
+        CandidateEvaluator restarted =
+            new CandidateEvaluator(
+                evaluationBase,
+                scorer,
+                store,
+                store.root(),
+                new HistoryStore(area),
+                new ReportWriter(store, area),
+                tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10),
+                new PairedBootstrap(0.95, 200),
+                instance,
+                Clock.fixed(Candidates.AT, ZoneOffset.UTC));
+
+        restarted.evaluate(List.of(), EvaluationListener.NONE);
+
+        assertThat(adapter.resolve(PeftAdapter.WEIGHTS_FILE))
+            .as("the adapter the killed evaluator was scoring")
+            .doesNotExist();
+      }
+    } finally {
+      Folders.deleteRecursively(scratch);
     }
   }
 
