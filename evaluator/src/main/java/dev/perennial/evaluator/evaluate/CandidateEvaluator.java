@@ -45,6 +45,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +75,24 @@ import org.slf4j.LoggerFactory;
  * <p>A candidate that fails a precondition (its integrity, its base, its shards' currency) gets a
  * verdict with that gate alone and a report saying why. Must run on one thread, with PyTorch's
  * gradients off on it.
+ *
+ * <p>A batch's adapters are copied into a folder of its own under {@code
+ * <java.io.tmpdir>/perennial-evaluator/<instance id>}, deleted however the batch ends; an evaluator
+ * deletes the folders there that an evaluator of its instance id killed mid-batch left.
  */
 public final class CandidateEvaluator {
 
   private static final Logger log = LoggerFactory.getLogger(CandidateEvaluator.class);
+
+  /**
+   * Where evaluators scratch: each batch's adapters are copied into a folder of its own in the
+   * folder of the evaluator's instance id here.
+   */
+  private static final Path SCRATCH_ROOT =
+      Path.of(System.getProperty("java.io.tmpdir"), "perennial-evaluator");
+
+  /** The batch folders this process is evaluating in now, which no evaluator deletes. */
+  private static final Set<Path> LIVE = new HashSet<>();
 
   /** The suites, in report order. */
   public static final List<Suite> SUITES =
@@ -92,6 +108,7 @@ public final class CandidateEvaluator {
   private final PairedBootstrap bootstrap;
   private final String evaluator;
   private final Clock clock;
+  private final Path scratch;
   private int releaseFolders;
   private ReleaseAnswers oldReleases =
       (release, tokenizerDigest, declaredReplaced, questions, work) -> {
@@ -118,6 +135,8 @@ public final class CandidateEvaluator {
     this.reports = reports;
     this.evaluator = evaluator;
     this.clock = clock;
+    this.scratch = SCRATCH_ROOT.resolve(Folders.safeName(evaluator));
+    deleteLeftovers(scratch);
   }
 
   public EvaluationBase base() {
@@ -165,7 +184,7 @@ public final class CandidateEvaluator {
   /** Evaluates every request; the evaluations come back in the requests' order. */
   public List<Evaluation> evaluate(List<CandidateRequest> requests, EvaluationListener listener) {
     long started = System.nanoTime();
-    Path work = scratchFolder();
+    Path work = batchFolder();
     try {
       Map<Integer, Evaluation> done = new TreeMap<>();
       Map<Integer, PreparedCandidate> prepared = new LinkedHashMap<>();
@@ -218,6 +237,9 @@ public final class CandidateEvaluator {
       return new ArrayList<>(done.values());
     } finally {
       deleteQuietly(work);
+      synchronized (LIVE) {
+        LIVE.remove(work);
+      }
     }
   }
 
@@ -443,11 +465,44 @@ public final class CandidateEvaluator {
     return (System.nanoTime() - since) / 1e9;
   }
 
-  private static Path scratchFolder() {
-    try {
-      return Files.createTempDirectory("perennial-evaluator-");
-    } catch (IOException e) {
-      throw new EvaluatorException("Cannot create a scratch folder for adapters: " + e, e);
+  /**
+   * A new folder for a batch's files (the adapters it scores: weights trained on the keys' data),
+   * which {@link #evaluate} deletes however the batch ends.
+   */
+  private Path batchFolder() {
+    synchronized (LIVE) {
+      try {
+        Files.createDirectories(scratch);
+        Path folder = Files.createTempDirectory(scratch, "batch-");
+        LIVE.add(folder);
+        return folder;
+      } catch (IOException e) {
+        throw new EvaluatorException("Cannot create a scratch folder for adapters: " + e, e);
+      }
+    }
+  }
+
+  /**
+   * Deletes the batch folders an evaluator of this instance id left in {@code scratch}: one killed
+   * mid-batch runs no cleanup. Those of this process's evaluators (another base's, of the same id)
+   * evaluating now are kept. An evaluator of the same id in another process would lose its batch:
+   * instance ids are one per running evaluator (the transactional id fences the other anyway).
+   */
+  private static void deleteLeftovers(Path scratch) {
+    synchronized (LIVE) {
+      if (!Files.isDirectory(scratch)) {
+        return;
+      }
+      try (Stream<Path> children = Files.list(scratch)) {
+        for (Path child : children.toList()) {
+          if (!LIVE.contains(child)) {
+            log.info("Deleting scratch folder {} a stopped evaluator left", child);
+            Folders.deleteRecursively(child);
+          }
+        }
+      } catch (IOException e) {
+        throw new EvaluatorException("Cannot list scratch folder " + scratch + ": " + e, e);
+      }
     }
   }
 
