@@ -50,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -77,8 +78,9 @@ import org.slf4j.LoggerFactory;
  * gradients off on it.
  *
  * <p>A batch's adapters are copied into a folder of its own under {@code
- * <java.io.tmpdir>/perennial-evaluator/<instance id>}, deleted however the batch ends; an evaluator
- * deletes the folders there that an evaluator of its instance id killed mid-batch left.
+ * <java.io.tmpdir>/perennial-evaluator/<instance id>/<process id>}, deleted however the batch ends;
+ * an evaluator deletes the folders there that an evaluator of its instance id killed mid-batch
+ * left.
  */
 public final class CandidateEvaluator {
 
@@ -93,6 +95,8 @@ public final class CandidateEvaluator {
 
   /** The batch folders this process is evaluating in now, which no evaluator deletes. */
   private static final Set<Path> LIVE = new HashSet<>();
+
+  private static final long PROCESS = ProcessHandle.current().pid();
 
   /** The suites, in report order. */
   public static final List<Suite> SUITES =
@@ -472,8 +476,8 @@ public final class CandidateEvaluator {
   private Path batchFolder() {
     synchronized (LIVE) {
       try {
-        Files.createDirectories(scratch);
-        Path folder = Files.createTempDirectory(scratch, "batch-");
+        Path ours = Files.createDirectories(scratch.resolve(Long.toString(PROCESS)));
+        Path folder = Files.createTempDirectory(ours, "batch-");
         LIVE.add(folder);
         return folder;
       } catch (IOException e) {
@@ -483,26 +487,52 @@ public final class CandidateEvaluator {
   }
 
   /**
-   * Deletes the batch folders an evaluator of this instance id left in {@code scratch}: one killed
-   * mid-batch runs no cleanup. Those of this process's evaluators (another base's, of the same id)
-   * evaluating now are kept. An evaluator of the same id in another process would lose its batch:
-   * instance ids are one per running evaluator (the transactional id fences the other anyway).
+   * Deletes the batch folders that an evaluator of this instance id killed mid-batch left in {@code
+   * scratch}, a folder per process id: a dead process's folder whole, and in this process's (a
+   * restarted container's JVM often has the same process id) every batch folder that no evaluator
+   * of this process is evaluating in now (another base's, of the same id, keeps its batch). A live
+   * process's folder is kept: two processes of one instance id on one host (test JVMs side by side)
+   * never delete each other's batches.
    */
   private static void deleteLeftovers(Path scratch) {
     synchronized (LIVE) {
-      if (!Files.isDirectory(scratch)) {
-        return;
-      }
-      try (Stream<Path> children = Files.list(scratch)) {
-        for (Path child : children.toList()) {
-          if (!LIVE.contains(child)) {
-            log.info("Deleting scratch folder {} a stopped evaluator left", child);
-            Folders.deleteRecursively(child);
+      for (Path processFolder : children(scratch)) {
+        OptionalLong process = processOf(processFolder);
+        if (process.isPresent() && process.getAsLong() == PROCESS) {
+          for (Path batch : children(processFolder)) {
+            if (!LIVE.contains(batch)) {
+              deleteLeftover(batch);
+            }
           }
+        } else if (process.isEmpty()
+            || ProcessHandle.of(process.getAsLong()).filter(ProcessHandle::isAlive).isEmpty()) {
+          deleteLeftover(processFolder);
         }
-      } catch (IOException e) {
-        throw new EvaluatorException("Cannot list scratch folder " + scratch + ": " + e, e);
       }
+    }
+  }
+
+  /** The process id a folder in the instance's scratch folder is named by, or empty. */
+  private static OptionalLong processOf(Path folder) {
+    String name = folder.getFileName().toString();
+    return name.matches("[0-9]{1,18}")
+        ? OptionalLong.of(Long.parseLong(name))
+        : OptionalLong.empty();
+  }
+
+  private static void deleteLeftover(Path folder) {
+    log.info("Deleting scratch folder {} a stopped evaluator left", folder);
+    Folders.deleteRecursively(folder);
+  }
+
+  private static List<Path> children(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(folder)) {
+      return children.toList();
+    } catch (IOException e) {
+      throw new EvaluatorException("Cannot list scratch folder " + folder + ": " + e, e);
     }
   }
 

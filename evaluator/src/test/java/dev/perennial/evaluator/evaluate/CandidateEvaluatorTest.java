@@ -233,47 +233,82 @@ class CandidateEvaluatorTest {
   /**
    * An evaluator killed mid-batch runs no cleanup: its scratch folder keeps the candidates' adapter
    * files (weights trained on the key's data), and /tmp, an emptyDir, outlives the container's
-   * restart. The restarted evaluator of the same instance id deletes it before its first batch.
+   * restart. The restarted evaluator of the same instance id deletes it before its first batch,
+   * whether the restarted JVM has another process id or the same one (pid 1 in a container).
    */
   @Test
   void aRestartedEvaluatorDeletesTheScratchFolderItsKilledSelfLeft() throws IOException {
     String instance = "restarted-" + UUID.randomUUID();
-    Path scratch =
-        Path.of(System.getProperty("java.io.tmpdir"), "perennial-evaluator")
-            .resolve(Folders.safeName(instance));
-    // what the killed instance left: a batch folder with a candidate's adapter copied into it
-    Path adapter = scratch.resolve("batch-1").resolve(Folders.safeName("acme/support@1-a#c"));
-    Files.createDirectories(adapter);
-    Files.write(adapter.resolve(PeftAdapter.WEIGHTS_FILE), new byte[] {1, 2, 3});
+    Path scratch = scratchOf(instance);
+    // what the killed instance left: a batch folder with a candidate's adapter copied into it, by
+    // a process that is gone (no process id is this large) and by one of this process's id
+    Path ofADeadProcess = plantAdapter(scratch.resolve("999999999").resolve("batch-1"));
+    Path ofThisProcessId =
+        plantAdapter(
+            scratch.resolve(Long.toString(ProcessHandle.current().pid())).resolve("batch-2"));
     try {
-      BaseModel base = TinyModel.open();
-      LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
-      EvaluationArea area = new EvaluationArea(folder.resolve("evaluations"));
-      EvaluationBase evaluationBase =
-          new EvaluationBase(base, List.of(), "general:0/0", Map.of(), 15);
-      try (BatchScorer scorer =
-          new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(32, 8, 128, 34))) {
-        CandidateEvaluator restarted =
-            new CandidateEvaluator(
-                evaluationBase,
-                scorer,
-                store,
-                store.root(),
-                new HistoryStore(area),
-                new ReportWriter(store, area),
-                tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10),
-                new PairedBootstrap(0.95, 200),
-                instance,
-                Clock.fixed(Candidates.AT, ZoneOffset.UTC));
+      evaluateNothingAs(instance);
 
-        restarted.evaluate(List.of(), EvaluationListener.NONE);
-
-        assertThat(adapter.resolve(PeftAdapter.WEIGHTS_FILE))
-            .as("the adapter the killed evaluator was scoring")
-            .doesNotExist();
-      }
+      assertThat(ofADeadProcess).as("the adapter a killed evaluator was scoring").doesNotExist();
+      assertThat(ofThisProcessId)
+          .as("the adapter a killed evaluator of this process id was scoring")
+          .doesNotExist();
     } finally {
       Folders.deleteRecursively(scratch);
+    }
+  }
+
+  /**
+   * Two processes of one instance id on one host (test JVMs side by side) never delete each other's
+   * batches: a live process's scratch folder is kept.
+   */
+  @Test
+  void anEvaluatorKeepsTheScratchFolderOfALiveProcessOfItsInstanceId() throws IOException {
+    String instance = "side-by-side-" + UUID.randomUUID();
+    Path scratch = scratchOf(instance);
+    long live = ProcessHandle.current().parent().orElseThrow().pid();
+    Path ofALiveProcess = plantAdapter(scratch.resolve(Long.toString(live)).resolve("batch-1"));
+    try {
+      evaluateNothingAs(instance);
+
+      assertThat(ofALiveProcess).as("the adapter a live evaluator is scoring").exists();
+    } finally {
+      Folders.deleteRecursively(scratch);
+    }
+  }
+
+  private static Path scratchOf(String instance) {
+    return Path.of(System.getProperty("java.io.tmpdir"), "perennial-evaluator")
+        .resolve(Folders.safeName(instance));
+  }
+
+  private static Path plantAdapter(Path batch) throws IOException {
+    Path adapter = batch.resolve(Folders.safeName("acme/support@1-a#candidate"));
+    Files.createDirectories(adapter);
+    return Files.write(adapter.resolve(PeftAdapter.WEIGHTS_FILE), new byte[] {1, 2, 3});
+  }
+
+  /** Builds an evaluator of {@code instance}, as a (re)started service does, and runs a batch. */
+  private void evaluateNothingAs(String instance) {
+    BaseModel base = TinyModel.open();
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    EvaluationArea area = new EvaluationArea(folder.resolve("evaluations"));
+    EvaluationBase evaluationBase =
+        new EvaluationBase(base, List.of(), "general:0/0", Map.of(), 15);
+    try (BatchScorer scorer =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(32, 8, 128, 34))) {
+      new CandidateEvaluator(
+              evaluationBase,
+              scorer,
+              store,
+              store.root(),
+              new HistoryStore(area),
+              new ReportWriter(store, area),
+              tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10),
+              new PairedBootstrap(0.95, 200),
+              instance,
+              Clock.fixed(Candidates.AT, ZoneOffset.UTC))
+          .evaluate(List.of(), EvaluationListener.NONE);
     }
   }
 
