@@ -32,10 +32,10 @@ public final class TransactionalIds {
     if (stage != Stage.TRAINER_WORKER && stage != Stage.EVALUATOR) {
       throw new IllegalArgumentException(stage.id() + " does not name its transactional ids");
     }
-    if (topicPrefix.equals(PerennialConfig.TOPIC_PREFIX_DEFAULT)) {
-      return "perennial-" + stage.id() + "-";
-    }
-    return topicPrefix + stage.id() + ".";
+    // the stage's default group id (perennial-<stage> under the default prefix, as earlier
+    // releases named them), then the separator of that form
+    String separator = topicPrefix.equals(PerennialConfig.TOPIC_PREFIX_DEFAULT) ? "-" : ".";
+    return GroupIds.defaultOf(topicPrefix, stage) + separator;
   }
 
   /** The transactional id of the {@code stage} instance {@code id} under {@code topicPrefix}. */
