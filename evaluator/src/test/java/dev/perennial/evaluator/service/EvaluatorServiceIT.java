@@ -58,9 +58,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -528,7 +530,7 @@ class EvaluatorServiceIT {
     assertThat(condition.getAsBoolean()).as(what).isTrue();
   }
 
-  /** The members of a consumer group, as its coordinator sees them. */
+  /** The members of a consumer group, as its coordinator sees them (none before it exists). */
   private static int groupMembers(String groupId) {
     try (Admin admin = KAFKA.createAdmin()) {
       return admin
@@ -538,6 +540,11 @@ class EvaluatorServiceIT {
           .get()
           .members()
           .size();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return 0;
+      }
+      throw new IllegalStateException("Cannot describe the group " + groupId, e);
     } catch (Exception e) {
       throw new IllegalStateException("Cannot describe the group " + groupId, e);
     }
