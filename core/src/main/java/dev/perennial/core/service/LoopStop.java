@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How a service waits for its consuming loop after asking it to stop: the loop may finish the work
  * in progress for {@code patience}; then it is woken ({@code KafkaConsumer.wakeup()}) and given a
- * little more. An interrupt is restored.
+ * little more; the log line says where the loop was, since a loop that outlasts its patience is a
+ * defect to find. An interrupt is restored.
  */
 public final class LoopStop {
 
@@ -21,13 +22,16 @@ public final class LoopStop {
   /**
    * Waits until {@code ended} counts down, waking the loop with {@code wakeup} once {@code
    * patience} has passed.
-   *
-   * @param name the loop's name in the log line
    */
-  public static void await(CountDownLatch ended, Duration patience, Runnable wakeup, String name) {
+  public static void await(
+      LoopThread loop, CountDownLatch ended, Duration patience, Runnable wakeup) {
     try {
       if (!ended.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
-        log.warn("The {} loop did not stop within {}; waking it", name, patience);
+        log.warn(
+            "The {} loop did not stop within {}; waking it. It was at:{}",
+            loop.name(),
+            patience,
+            loop.where());
         wakeup.run();
         ended.await(AFTER_WAKEUP.toMillis(), TimeUnit.MILLISECONDS);
       }

@@ -61,4 +61,20 @@ public final class LoopThread {
   public boolean isAlive() {
     return thread.isAlive();
   }
+
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Where the loop's thread is now, one frame per line: for the log line of a loop that does not
+   * stop when asked, so what it was blocked in is known after the fact. Frames name code only.
+   */
+  public String where() {
+    StringBuilder frames = new StringBuilder();
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      frames.append("\n\tat ").append(frame);
+    }
+    return frames.length() == 0 ? " (not running)" : frames.toString();
+  }
 }

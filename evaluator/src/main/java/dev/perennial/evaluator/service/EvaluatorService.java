@@ -669,7 +669,7 @@ public final class EvaluatorService implements Service {
     }
     running = false;
     if (loop != null) {
-      LoopStop.await(stopped, Duration.ofSeconds(120), consumer::wakeup, "evaluator");
+      LoopStop.await(loop, stopped, Duration.ofSeconds(120), consumer::wakeup);
     }
     readiness = Readiness.notReady("stopped");
     // A batch still scoring is stopped at its next pass, not waited for: the loop has ended, so its

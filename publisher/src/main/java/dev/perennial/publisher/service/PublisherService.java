@@ -955,7 +955,7 @@ public final class PublisherService implements AutoCloseable {
     running = false;
     stopAsked.countDown();
     if (loop != null) {
-      LoopStop.await(stopped, STOP_PATIENCE, consumer::wakeup, "publisher");
+      LoopStop.await(loop, stopped, STOP_PATIENCE, consumer::wakeup);
     }
     readiness = Readiness.notReady("stopped");
     if (clientMeters != null) {
