@@ -23,12 +23,14 @@ import dev.perennial.ingest.topology.IngestTopology;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topics;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,11 +98,13 @@ public final class IngestService implements StreamsApplication {
     Topology topology = builder.build();
     log.debug("Ingest topology:\n{}", topology.describe());
     SchemaRegistryClient registry = topics.registry();
+    Map<String, Object> properties = streamsProperties(config, topics, metrics, Clock.systemUTC());
+    RetiredConsentStore.delete(stateDir(properties), config.applicationId());
     StreamsService streams =
         StreamsService.start(
             "ingest",
             topology,
-            streamsProperties(config, topics, metrics, Clock.systemUTC()),
+            properties,
             serviceMetrics,
             ReadFailure::isOutage,
             () -> registry.outage().map(SchemaRegistryClient.Outage::readiness),
@@ -123,6 +127,17 @@ public final class IngestService implements StreamsApplication {
     }
     log.info("Ingest started: application {}", config.applicationId());
     return new IngestService(streams, metrics, purger);
+  }
+
+  /**
+   * Where Streams keeps ingest's state: {@code state.dir} as configured or as Streams defaults it.
+   */
+  private static Path stateDir(Map<String, Object> streamsProperties) {
+    Object stateDir =
+        streamsProperties.getOrDefault(
+            StreamsConfig.STATE_DIR_CONFIG,
+            StreamsConfig.configDef().defaultValues().get(StreamsConfig.STATE_DIR_CONFIG));
+    return Path.of(String.valueOf(stateDir));
   }
 
   /**
