@@ -82,7 +82,7 @@ public final class PublisherApi implements HttpHandler {
 
   public static final String PREFIX = "/v1/";
   private static final int MAX_BODY_BYTES = 64 * 1024;
-  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]*");
+  private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
 
   private final Supplier<ReleaseRegistry> registry;
   private final ReleaseArea area;
@@ -242,13 +242,11 @@ public final class PublisherApi implements HttpHandler {
 
   private ApiResponse version(KeyState state, String text) {
     // only the number as releases are named (v3 is "3"): Integer.parseInt alone would also read
-    // "+3", "03" and non-ASCII digits as v3
-    int version;
-    try {
-      version = Integer.parseInt(VERSION.matcher(text).matches() ? text : "not a version");
-    } catch (NumberFormatException e) {
+    // "+3", "03" and non-ASCII digits as v3; nine digits at most, so it always fits an int
+    if (!VERSION.matcher(text).matches()) {
       return ApiResponse.error(404, "No version '" + text + "' of " + state.key());
     }
+    int version = Integer.parseInt(text);
     Optional<StoredRelease> release =
         state.release(version).filter(r -> state.isAnnounced(version));
     if (release.isEmpty()) {

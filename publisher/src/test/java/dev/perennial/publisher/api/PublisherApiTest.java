@@ -253,8 +253,10 @@ class PublisherApiTest {
 
   @Test
   void aVersionIsOnlyItsDecimalNumber() throws Exception {
-    // a fullwidth digit, a plus sign, a leading zero: Integer.parseInt reads each as v2
-    for (String version : new String[] {"%EF%BC%92", "%2B2", "02", "2%20"}) {
+    // a fullwidth digit, a plus sign, a leading zero: Integer.parseInt reads each as v2; a number
+    // past an int's range is no release either
+    for (String version :
+        new String[] {"%EF%BC%92", "%2B2", "02", "2%20", "2147483648", "99999999999999999999"}) {
       HttpResponse<String> response =
           send(request("/v1/adapters/acme/support/versions/" + version));
 
