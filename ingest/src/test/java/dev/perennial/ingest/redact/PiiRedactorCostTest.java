@@ -2,14 +2,20 @@ package dev.perennial.ingest.redact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.perennial.ingest.config.IngestConfig;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
  * What one text within ingest's size limit may cost the stream thread that redacts it: a text that
  * costs far more than its length would stall its partition's stage for every record behind it.
  * Work is counted, not timed: as the bytes the redacting thread allocates, where the work copies
- * what it reads.
+ * what it reads. A text may not overflow the stream thread's stack either: a {@link
+ * StackOverflowError} is no exception the dead-letter handling sees, it stops the stream thread,
+ * and the restarted one reads the same record. Such texts are redacted on a thread with a quarter
+ * of the stack a stream thread gets by default (the JVM's 1 MiB), the rest left to Kafka Streams'
+ * own frames and to a redactor the JIT has not compiled yet.
  */
 class PiiRedactorCostTest {
 
@@ -28,6 +34,51 @@ class PiiRedactorCostTest {
     long twice = allocatedRedacting(digitGroups(800));
 
     assertThat(twice).isLessThan(3 * single);
+  }
+
+  /**
+   * A list of dates ({@code 2024-01-01 2024-01-02 ...}, space between) is one run of digit groups:
+   * the redactor leaves each date and reads on after it, with no call per date on the stack.
+   */
+  @Test
+  void aListOfDatesAsLongAsIngestAllowsIsRedactedWithoutOverflowingTheStack() {
+    String dates = filled("Dates:", " 2024-01-01");
+
+    assertThat(redactedOnASmallStack(dates)).isEqualTo(dates);
+  }
+
+  /** {@code start} and as many {@code unit}s as fit in the most bytes a text field may have. */
+  private static String filled(String start, String unit) {
+    StringBuilder text = new StringBuilder(start);
+    while (text.length() + unit.length() <= IngestConfig.MAX_TEXT_BYTES_DEFAULT) {
+      text.append(unit);
+    }
+    return text.toString();
+  }
+
+  private String redactedOnASmallStack(String text) {
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread thread =
+        new Thread(
+            null,
+            () -> {
+              try {
+                outcome.set(redactor.redact(text).text());
+              } catch (StackOverflowError e) {
+                outcome.set(e);
+              }
+            },
+            "redact-on-a-small-stack",
+            256 * 1024);
+    thread.start();
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    assertThat(outcome.get()).isNotInstanceOf(StackOverflowError.class);
+    return (String) outcome.get();
   }
 
   private static String digitGroups(int count) {
