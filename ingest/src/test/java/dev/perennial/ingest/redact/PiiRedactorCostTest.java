@@ -6,6 +6,8 @@ import dev.perennial.ingest.config.IngestConfig;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What one text within ingest's size limit may cost the stream thread that redacts it: a text that
@@ -45,6 +47,26 @@ class PiiRedactorCostTest {
     String dates = filled("Dates:", " 2024-01-01");
 
     assertThat(redactedOnASmallStack(dates)).isEqualTo(dates);
+  }
+
+  /**
+   * Dotted words after an at sign ({@code x@a.a.a...}) are read as the labels of one domain, dotted
+   * words before a spelled at ({@code a dot a dot ...}) as the words of one local part: the
+   * patterns take a bounded number of them, not stack frames for each.
+   */
+  @ParameterizedTest(name = "{0} and then {1} repeated")
+  @CsvSource({
+    "'x@', 'a.'",
+    "'x@', 'a[.]'",
+    "'x [at] ', 'a [.] '",
+    "'x@y ', 'a[dot]'",
+    "'Write ', 'a dot '"
+  })
+  void dottedWordsAsLongAsIngestAllowsAreRedactedWithoutOverflowingTheStack(
+      String start, String unit) {
+    String text = filled(start, unit);
+
+    assertThat(redactedOnASmallStack(text)).isEqualTo(text);
   }
 
   /** {@code start} and as many {@code unit}s as fit in the most bytes a text field may have. */
