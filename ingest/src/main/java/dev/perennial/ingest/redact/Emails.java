@@ -1,5 +1,6 @@
 package dev.perennial.ingest.redact;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,6 +100,11 @@ final class Emails {
           Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
   private Emails() {}
+
+  /** The patterns, in the order {@link #find} runs them (for tests). */
+  static List<Pattern> patterns() {
+    return List.of(DEFANGED, PLAIN, OBFUSCATED, SPELLED);
+  }
 
   /**
    * Whether {@code word} in brackets ({@code [at]}, {@code (dot)}, {@code {at}}, {@code <dot>}; any
