@@ -13,13 +13,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What one text within ingest's size limit may cost the stream thread that redacts it: a text that
- * costs far more than its length would stall its partition's stage for every record behind it.
- * Work is counted, not timed: as the bytes the redacting thread allocates, where the work copies
- * what it reads, or as the characters a pattern reads. A text may not overflow the stream thread's
- * stack either: a {@link StackOverflowError} is no exception the dead-letter handling sees, it
- * stops the stream thread, and the restarted one reads the same record. Such texts are redacted on
- * a thread with a quarter of the stack a stream thread gets by default (the JVM's 1 MiB), the rest
- * left to Kafka Streams' own frames and to a redactor the JIT has not compiled yet.
+ * costs far more than its length would stall its partition's stage for every record behind it. Work
+ * is counted, not timed: as the bytes the redacting thread allocates, where the work copies what it
+ * reads, or as the characters a pattern reads. A text may not overflow the stream thread's stack
+ * either: a {@link StackOverflowError} is no exception the dead-letter handling sees, it stops the
+ * stream thread, and the restarted one reads the same record. Such texts are redacted on a thread
+ * with a quarter of the stack a stream thread gets by default (the JVM's 1 MiB), the rest left to
+ * Kafka Streams' own frames and to a redactor the JIT has not compiled yet.
  */
 class PiiRedactorCostTest {
 
@@ -27,8 +27,8 @@ class PiiRedactorCostTest {
 
   /**
    * "1 1 1 1 ..." is one run of one-digit groups. A card has 13 to 19 digits, so the card rule has
-   * no window of more than 19 groups to read; reading every window of the run, each copied, is cubic
-   * in the number of groups (4 KiB of such text took 20 seconds, 64 KiB would take hours).
+   * no window of more than 19 groups to read; reading every window of the run, each copied, is
+   * cubic in the number of groups (4 KiB of such text took 20 seconds, 64 KiB would take hours).
    */
   @Test
   void theWorkOfRedactingARunOfManyDigitGroupsGrowsLinearlyWithItsLength() {
@@ -75,16 +75,11 @@ class PiiRedactorCostTest {
    * Every e-mail pattern reads each character of a text a bounded number of times. An address may
    * not start inside a word: a start after a letter and an apostrophe ({@code a'a'a'...}, the
    * spelling of o'brien) or after a letter's mark read the rest of the run looking for an at sign,
-   * and so did the start after the next apostrophe (19 000 reads a character at 4 KiB of such
-   * text; 64 KiB took minutes).
+   * and so did the start after the next apostrophe (19 000 reads a character at 4 KiB of such text;
+   * 64 KiB would take minutes).
    */
   @ParameterizedTest(name = "{0} and then {1} repeated")
-  @CsvSource({
-    "'x@y ', 'a'''",
-    "'x@y ', 'a\u2019'",
-    "'x@y ', 'a\u0301'",
-    "'x@y ', 'o''brien '"
-  })
+  @CsvSource({"'x@y ', 'a'''", "'x@y ', 'a\u2019'", "'x@y ', 'a\u0301'", "'x@y ', 'o''brien '"})
   void everyEmailPatternReadsACharacterOfTheTextABoundedNumberOfTimes(String start, String unit) {
     ReadCountingText text = new ReadCountingText(filled(start, unit, 4 * 1024));
 
