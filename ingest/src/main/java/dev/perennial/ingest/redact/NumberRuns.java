@@ -47,6 +47,9 @@ final class NumberRuns {
           "(?iu)^\\s?(?:[€$£¥₹₽¢%]|(?:eur|usd|gbp|chf|jpy|inr|cny|sek|nok|dkk|km|kg|mi|lbs?|m²"
               + "|units?|copies|people|inhabitants|visitors|users|tons?|bytes?|kb|mb|gb)\\b)");
 
+  private static final int MIN_CARD_DIGITS = 13;
+  private static final int MAX_CARD_DIGITS = 19;
+
   /** Groupings of national numbers written without a trunk prefix, and their first digits. */
   private record Shape(List<Integer> sizes, String firstDigits, boolean spacesOnly) {}
 
@@ -287,14 +290,27 @@ final class NumberRuns {
     return i;
   }
 
+  /**
+   * Claims the first card among the windows of whole groups, the widest first. A card has at most
+   * {@value #MAX_CARD_DIGITS} digits, so no window of more groups is one, and only a window of
+   * {@value #MIN_CARD_DIGITS} to {@value #MAX_CARD_DIGITS} digits is read: a run of thousands of
+   * one-digit groups costs {@value #MAX_CARD_DIGITS} steps a group, not a copy of every window.
+   */
   private static boolean claimCard(String text, List<Group> groups, Spans spans) {
-    for (int size = groups.size(); size >= 1; size--) {
+    // digitsBefore[i]: the digits of the groups before group i
+    int[] digitsBefore = new int[groups.size() + 1];
+    for (int i = 0; i < groups.size(); i++) {
+      digitsBefore[i + 1] = digitsBefore[i] + groups.get(i).size();
+    }
+    for (int size = Math.min(groups.size(), MAX_CARD_DIGITS); size >= 1; size--) {
       for (int from = 0; from + size <= groups.size(); from++) {
+        int count = digitsBefore[from + size] - digitsBefore[from];
+        if (count < MIN_CARD_DIGITS || count > MAX_CARD_DIGITS) {
+          continue;
+        }
         List<Group> window = groups.subList(from, from + size);
         String digits = digits(text, window);
-        if (digits.length() >= 13
-            && digits.length() <= 19
-            && isCardPrefix(digits)
+        if (isCardPrefix(digits)
             && Checksums.luhn(digits)
             && window.stream().skip(1).allMatch(g -> g.separator().length() == 1)) {
           return spans.claim(
