@@ -204,16 +204,33 @@ final class NumberRuns {
         && !separator.equals(")(");
   }
 
+  /**
+   * Classifies one part. A date at its front stays, and what follows the date is classified on its
+   * own, in a loop: a list of dates ({@code 2024-01-01 2024-01-02 ...}) is one part of thousands of
+   * groups, too many for a call per date on a stream thread's stack.
+   */
   private static void classify(String text, List<Group> groups, Spans spans) {
+    int from = 0;
+    while (!plusBefore(text, groups.get(from))
+        && startsWithDate(text, groups.subList(from, groups.size()))) {
+      from += 3;
+      if (from == groups.size()) {
+        return;
+      }
+    }
+    classifyNumber(text, groups.subList(from, groups.size()), spans);
+  }
+
+  /** Whether a {@code +} is written in front of the number whose first group is {@code first}. */
+  private static boolean plusBefore(String text, Group first) {
+    return text.substring(numberStart(text, first.start()), first.start()).contains("+");
+  }
+
+  /** Classifies a part that does not start with a date. */
+  private static void classifyNumber(String text, List<Group> groups, Spans spans) {
     int firstDigit = groups.get(0).start();
     int prefixStart = numberStart(text, firstDigit);
-    boolean plus = text.substring(prefixStart, firstDigit).contains("+");
-    if (!plus && startsWithDate(text, groups)) {
-      if (groups.size() > 3) {
-        classify(text, groups.subList(3, groups.size()), spans);
-      }
-      return;
-    }
+    boolean plus = plusBefore(text, groups.get(0));
     String digits = digits(text, groups);
     if (digits.length() < 8) {
       return; // no rule takes fewer digits: most numbers in text end here
