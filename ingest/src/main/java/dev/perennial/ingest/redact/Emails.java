@@ -15,6 +15,13 @@ import java.util.regex.Pattern;
  */
 final class Emails {
 
+  // java.util.regex takes stack frames each time a group repeats, so a long text of dotted words
+  // (x@a.a.a..., a dot a dot ...) overflowed a stream thread's stack. The patterns take at most 32
+  // labels before the top-level domain and 32 words of a spelled local part: DNS allows 127 labels,
+  // but no mail domain in use has more than a handful.
+  private static final int MAX_LABELS = 32; // before the top-level domain
+  private static final int MAX_LOCAL_WORDS = 32; // jane dot doe: two
+
   // an apostrophe only inside (conor.o'brien): around the address it is a quote
   private static final String LOCAL =
       "[\\p{L}\\p{N}_%+-](?:[\\p{L}\\p{M}\\p{N}._%+'\u2019-]*[\\p{L}\\p{M}\\p{N}_%+-])?";
@@ -32,7 +39,12 @@ final class Emails {
   // a local part spelled with dots too (john [dot] doe [at] ...), but not with a spaced plain
   // dot: that would take the word ending the sentence before a spaced address
   private static final String SPELLED_LOCAL =
-      LOCAL + "(?:(?:\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*|\\s+dot\\s+)" + LOCAL + ")*";
+      LOCAL
+          + "(?:(?:\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*|\\s+dot\\s+)"
+          + LOCAL
+          + "){0,"
+          + (MAX_LOCAL_WORDS - 1)
+          + "}";
   private static final String BRACKETED_DOT = "\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*";
   private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
   // after a plain at sign: a plain dot, an obfuscated one, or a dot that ends a line (a wrapped
@@ -43,7 +55,8 @@ final class Emails {
 
   /** {@code jane@example.com}, letters of any script. */
   private static final Pattern PLAIN =
-      Pattern.compile(BEFORE + LOCAL + "@(?:" + LABEL + "\\.)+" + ANY_TLD + AFTER);
+      Pattern.compile(
+          BEFORE + LOCAL + "@(?:" + LABEL + "\\.){1," + MAX_LABELS + "}" + ANY_TLD + AFTER);
 
   /**
    * A plain at sign and the dots obfuscated ({@code jane@example[.]com}, {@code jane@example dot
@@ -58,7 +71,9 @@ final class Emails {
               + "(?:"
               + DEFANGED_DOT
               + LABEL
-              + ")*"
+              + "){0,"
+              + (MAX_LABELS - 1)
+              + "}"
               + DEFANGED_DOT
               + KNOWN_TLD
               + AFTER,
@@ -74,7 +89,9 @@ final class Emails {
               + "(?:"
               + OBFUSCATED_DOT
               + LABEL
-              + ")*"
+              + "){0,"
+              + (MAX_LABELS - 1)
+              + "}"
               + OBFUSCATED_DOT
               + KNOWN_TLD
               + AFTER,
@@ -88,12 +105,16 @@ final class Emails {
               + "(?:"
               + SPELLED_DOT
               + LOCAL
-              + ")*\\s+at\\s+"
+              + "){0,"
+              + (MAX_LOCAL_WORDS - 1)
+              + "}\\s+at\\s+"
               + LABEL
               + "(?:"
               + SPELLED_DOT
               + LABEL
-              + ")*"
+              + "){0,"
+              + (MAX_LABELS - 1)
+              + "}"
               + SPELLED_DOT
               + KNOWN_TLD
               + AFTER,
