@@ -31,7 +31,10 @@ final class Emails {
   private static final String KNOWN_TLD =
       "(?:[a-z]{2}|com|net|org|info|biz|edu|gov|mil|int|io|app|dev|ai|co|me|tv|xyz|online|site"
           + "|tech|shop|store|cloud|email|mail|name|pro|mobi)";
-  private static final String BEFORE = "(?<![\\p{L}\\p{N}._%+@-])";
+  // not inside a word either: after a letter and an apostrophe (o'brien) or a letter's mark, a
+  // start read the rest of a long run of them looking for an at sign, and so did the next start
+  private static final String BEFORE =
+      "(?<![\\p{L}\\p{M}\\p{N}._%+@-])(?<![\\p{L}\\p{M}\\p{N}]['\u2019])";
   private static final String AFTER = "(?![\\p{L}\\p{M}\\p{N}_-]|\\.[\\p{L}\\p{N}]|\\()";
 
   private static final String OBFUSCATED_AT =
