@@ -218,6 +218,29 @@ class TrainerConfigTest {
         .hasMessageContaining("config.json");
   }
 
+  /**
+   * vLLM refuses an adapter whose r exceeds its --max-lora-rank ({@code PEFTHelper.validate_legal},
+   * vllm-project/vllm {@code vllm/lora/peft_helper.py}), and the largest --max-lora-rank it takes
+   * is 512 ({@code MaxLoRARanks = Literal[1, 8, 16, 32, 64, 128, 256, 320, 512]}, {@code
+   * vllm/config/lora.py}): a fresh adapter of a larger rank would be released and never load there.
+   */
+  @Test
+  void aLoraRankAboveVllmsLargestMaxLoraRankIsAProblemNamingItsKey() {
+    Map<String, String> values = values();
+    values.put(TrainerConfig.LORA_RANK_CONFIG, "512");
+    assertThat(new TrainerConfig(values).getInt(TrainerConfig.LORA_RANK_CONFIG)).isEqualTo(512);
+    values.put(TrainerConfig.LORA_RANK_CONFIG, "513");
+
+    assertThatThrownBy(() -> new TrainerConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith(TrainerConfig.LORA_RANK_CONFIG + ": "));
+  }
+
   @Test
   void noLoraTargetModuleIsAProblemNamingItsKey() {
     Map<String, String> values = values();
