@@ -376,7 +376,13 @@ public class TrainerConfig extends PerennialConfig {
 
   public static final String LORA_RANK_CONFIG = TRAINER + "lora.rank";
   public static final int LORA_RANK_DEFAULT = 8;
-  private static final String LORA_RANK_DOC = "Rank r of a fresh adapter.";
+
+  /** The largest rank vLLM loads: its largest --max-lora-rank (vllm/config/lora.py). */
+  public static final int LORA_RANK_MAX = 512;
+
+  private static final String LORA_RANK_DOC =
+      "Rank r of a fresh adapter, at most 512: vLLM loads an adapter only up to its"
+          + " --max-lora-rank (default 16), which can be 1, 8, 16, 32, 64, 128, 256, 320 or 512.";
 
   public static final String LORA_ALPHA_CONFIG = TRAINER + "lora.alpha";
   public static final double LORA_ALPHA_DEFAULT = 16;
@@ -775,7 +781,7 @@ public class TrainerConfig extends PerennialConfig {
                 LORA_RANK_CONFIG,
                 Type.INT,
                 LORA_RANK_DEFAULT,
-                Range.atLeast(1),
+                Range.between(1, LORA_RANK_MAX),
                 Importance.MEDIUM,
                 LORA_RANK_DOC)
             .define(
