@@ -28,7 +28,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *       deleted by the app), {@code ERASED_SUBJECT} after a revocation (the deletion marker), until
  *       consent is granted again;
  *   <li>its content ({@link EventValidator}): {@code INVALID_FIELD}, {@code TOO_LARGE};
- *   <li>its example ({@link ExampleFactory}): redacted, pseudonymised, routed.
+ *   <li>its example ({@link ExampleFactory}): redacted, pseudonymised, routed; {@code TOO_LARGE}
+ *       when redaction exhausts the stack.
  * </ol>
  *
  * Rejections keep ids (those that are valid) and offsets, never content: content of a subject
@@ -66,15 +67,36 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
     Optional<Rejection> rejection = rejection(record.key(), event, record.value().consent(), now);
     Outcome outcome =
         rejection.isPresent()
-            ? Outcome.rejected(
-                Rejections.withoutContent(
-                    event.source(),
-                    rejection.get(),
-                    binding.topicTenant(event.source()).orElse(validOrNull(event.tenant())),
-                    validEventIdOrNull(event.eventId()),
-                    now))
-            : Outcome.admitted(examples.example(event, record.value().consent(), now));
+            ? rejected(event, rejection.get(), now)
+            : admitted(event, record.value().consent(), now);
     context.forward(record.withValue(outcome));
+  }
+
+  private Outcome admitted(AppEvent event, ConsentState consent, Instant now) {
+    try {
+      return Outcome.admitted(examples.example(event, consent, now));
+    } catch (StackOverflowError e) {
+      // java.util.regex takes stack frames as a group repeats (a tenant's own pattern can, on a
+      // long enough text); uncaught, the error would kill the stream thread, and every restart
+      // would read the same record again
+      return rejected(
+          event,
+          Rejection.of(
+              RejectReason.TOO_LARGE,
+              "the content is too intricate to redact (redaction exhausted the thread's stack);"
+                  + " content not kept"),
+          now);
+    }
+  }
+
+  private Outcome rejected(AppEvent event, Rejection rejection, Instant now) {
+    return Outcome.rejected(
+        Rejections.withoutContent(
+            event.source(),
+            rejection,
+            binding.topicTenant(event.source()).orElse(validOrNull(event.tenant())),
+            validEventIdOrNull(event.eventId()),
+            now));
   }
 
   private Optional<Rejection> rejection(

@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -265,6 +266,48 @@ class IngestPrivacyTest {
               Map.of("CUSTOMER_NUMBER", 1, "TICKET", 1, "EMAIL", 1));
       assertThat(examples.get(1).getText())
           .isEqualTo("Customer ACME-123456 (TCK/0042) wrote from <EMAIL>.");
+    }
+  }
+
+  /**
+   * Redaction may still exhaust a stream thread's stack (a tenant's own pattern with a repeated
+   * alternation, {@code (a|a)+b}, does on 2 KiB of {@code a}): the record is rejected with a reason
+   * and ingest goes on, instead of the error killing the stream thread, which would read the same
+   * record again after every restart. Run on a 256 KiB stack, so the overflow does not depend on
+   * the test thread's.
+   */
+  @Test
+  void anEventWhoseRedactionExhaustsTheStackIsRejectedAndTheNextOneAdmitted() throws Exception {
+    try (IngestDriver ingest =
+        IngestDriver.start(
+            REGISTRY.url(),
+            stateDir,
+            Map.of("perennial.ingest.tenant.acme.pii.patterns", "REPEATED=(a|a)+b"))) {
+      ingest.grant("acme", "alice");
+      AtomicReference<Throwable> escaped = new AtomicReference<>();
+      Thread smallStack =
+          new Thread(
+              null,
+              () -> {
+                try {
+                  ingest.send(
+                      Events.document("acme", "alice", "doc-1", "a".repeat(16_384)).build());
+                  ingest.send(Events.document("acme", "alice", "doc-2", "A plain text.").build());
+                } catch (Throwable e) {
+                  escaped.set(e);
+                }
+              },
+              "small-stack",
+              256 * 1024);
+      smallStack.start();
+      smallStack.join();
+
+      assertThat(escaped.get()).as("what escaped the topology").isNull();
+      RejectedRecord rejected = ingest.onlyRejection();
+      assertThat(rejected.getEventId()).isEqualTo("doc-1");
+      assertThat(rejected.getReason()).isEqualTo(RejectReason.TOO_LARGE);
+      assertThat(rejected.getDetail()).contains("redact").doesNotContain("aaaa");
+      assertThat(ingest.onlyExample().getText()).isEqualTo("A plain text.");
     }
   }
 
