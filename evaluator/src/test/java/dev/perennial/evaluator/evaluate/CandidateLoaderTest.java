@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,6 +181,67 @@ class CandidateLoaderTest {
             UnusableCandidateException.class,
             e -> assertThat(e.gate()).isEqualTo(GateNames.INTEGRITY))
         .hasMessageContaining("is not intact");
+  }
+
+  @Test
+  void aCandidateWhoseAdapterWasStoredForAnotherTenantsJobFailsIntegrity() {
+    // acme's adapter, trained on acme's data and stored as the worker stores it: its folder index
+    // names the job it was trained for. A globex candidate naming it (location and file digests
+    // match) would be scored, gated and released as globex's: acme's weights served to globex.
+    FolderIndex.StoredFolder acmes =
+        FolderIndex.store(
+            store,
+            TestAdapters.train(
+                base,
+                List.of(TrainingExample.text("The vault of Zorvan opens at dawn.")),
+                List.of(),
+                1,
+                1e-3,
+                folder.resolve("adapter")),
+            new TreeMap<>(
+                Map.of(
+                    "tenant", "acme",
+                    "adapterKey", "acme/support",
+                    "jobId", "acme/support@1-abc")));
+    AdapterCandidate own =
+        Candidates.candidate(
+            "acme/support",
+            "acme/support@1-abc#candidate",
+            acmes.location(),
+            acmes.fileDigests(),
+            base.name(),
+            base.digest(),
+            List.of(),
+            List.of(),
+            1e-3);
+    AdapterCandidate globexs =
+        Candidates.candidate(
+            "globex/support",
+            "globex/support@1-def#candidate",
+            acmes.location(),
+            acmes.fileDigests(),
+            base.name(),
+            base.digest(),
+            List.of(),
+            List.of(),
+            1e-3);
+
+    CandidateLoader loader = loaderOn(base);
+
+    assertThat(
+            loader
+                .prepare(new CandidateRequest(own, Optional.empty()), folder.resolve("w1"))
+                .adapter())
+        .isNotNull();
+    assertThatThrownBy(
+            () ->
+                loader.prepare(
+                    new CandidateRequest(globexs, Optional.empty()), folder.resolve("w2")))
+        .isInstanceOfSatisfying(
+            UnusableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.INTEGRITY))
+        .hasMessageContaining("stored for acme/support")
+        .hasMessageContaining("not for globex/support");
   }
 
   @Test
