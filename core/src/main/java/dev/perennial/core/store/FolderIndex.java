@@ -44,6 +44,16 @@ public final class FolderIndex {
   public static final String ORIGIN = "origin";
 
   /**
+   * What a worker's adapter says under {@value #ORIGIN}: the tenant, adapter key and job it was
+   * trained for. The trainer writes and sweeps by them; the evaluator refuses a candidate whose
+   * adapter was stored for another key.
+   */
+  public static final String ORIGIN_TENANT = "tenant";
+
+  public static final String ORIGIN_ADAPTER_KEY = "adapterKey";
+  public static final String ORIGIN_JOB_ID = "jobId";
+
+  /**
    * The largest blob {@link #readIndex} takes for a folder index: an index lists a few files, and a
    * larger blob (a shard, a weights file) is not read to find out.
    */

@@ -2,6 +2,7 @@ package dev.perennial.evaluator.evaluate;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.files.Folders;
+import dev.perennial.core.ids.RecordIds;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.CorruptArtifactException;
@@ -130,6 +131,7 @@ final class CandidateLoader {
             candidate.getLocation(),
             candidate.getFileDigests(),
             work.resolve(Folders.safeName(candidate.getCandidateId())));
+    requireStoredForItsKey(candidate);
 
     Optional<Incumbent> incumbent = Optional.empty();
     PeftAdapter incumbentAdapter = null;
@@ -554,6 +556,40 @@ final class CandidateLoader {
             + "<hex>): '"
             + shown.replaceAll("\\p{Cntrl}", "?")
             + "'");
+  }
+
+  /**
+   * Refuses a candidate whose adapter the worker stored for another adapter key: its folder index
+   * names the tenant and key of the job it was trained for ({@link FolderIndex#ORIGIN}), and
+   * weights trained on one tenant's data are never gated, so never released, as another key's. An
+   * index that names no key (an adapter stored before indexes named one) is taken as it is. Called
+   * once {@link #readAdapter} has found the index intact.
+   *
+   * @throws UnusableCandidateException (gate {@value GateNames#INTEGRITY}) naming both keys
+   */
+  private void requireStoredForItsKey(AdapterCandidate candidate) {
+    SortedMap<String, String> origin =
+        FolderIndex.readIndex(store, Digest.parse(candidate.getLocation()))
+            .map(FolderIndex.Index::origin)
+            .orElseGet(TreeMap::new);
+    String tenant = origin.get(FolderIndex.ORIGIN_TENANT);
+    String adapterKey = origin.get(FolderIndex.ORIGIN_ADAPTER_KEY);
+    if (tenant == null && adapterKey == null) {
+      return;
+    }
+    if (!candidate.getTenant().equals(tenant) || !candidate.getAdapterKey().equals(adapterKey)) {
+      throw new UnusableCandidateException(
+          GateNames.INTEGRITY,
+          "Adapter "
+              + candidate.getLocation()
+              + " was stored for "
+              + RecordIds.shown(adapterKey)
+              + " (tenant "
+              + RecordIds.shown(tenant)
+              + "), not for "
+              + candidate.getAdapterKey()
+              + ": another key's weights are never evaluated as this key's");
+    }
   }
 
   /**

@@ -17,9 +17,9 @@ import java.util.TreeMap;
  */
 public record AdapterOrigin(String tenant, String adapterKey, String jobId) {
 
-  public static final String TENANT = "tenant";
-  public static final String ADAPTER_KEY = "adapterKey";
-  public static final String JOB_ID = "jobId";
+  public static final String TENANT = FolderIndex.ORIGIN_TENANT;
+  public static final String ADAPTER_KEY = FolderIndex.ORIGIN_ADAPTER_KEY;
+  public static final String JOB_ID = FolderIndex.ORIGIN_JOB_ID;
 
   /** What the worker writes into the index of {@code job}'s adapter. */
   public static SortedMap<String, String> of(TrainingJob job) {
