@@ -388,6 +388,38 @@ class JobTrainerTest {
   }
 
   @Test
+  void anotherTenantsReleaseFolderIsNotImportedForATenant() throws IOException {
+    // acme's v1 as the publisher's release area holds it: the adapter's files beside the signed
+    // manifest.json that names its key. Its weights were trained on acme's data; imported for
+    // globex they would be continued, released and served as globex's, and no erasure of an acme
+    // subject would ever reach them (globex's lineage names a folder, not acme's release).
+    AdapterCandidate first = candidate(firstJob(), Optional.empty());
+    Path release =
+        FolderIndex.materialize(
+            store,
+            config().artifactStorePath(),
+            first.getLocation(),
+            folder.resolve("releases/acme/support/v1"));
+    Files.writeString(
+        release.resolve("manifest.json"), "{\"adapterKey\": \"acme/support\", \"version\": 1}\n");
+
+    assertThatThrownBy(
+            () ->
+                AdapterImports.prepare(
+                    store,
+                    trainer.base(),
+                    "globex/support",
+                    release,
+                    release.toString(),
+                    "operator",
+                    null,
+                    Clock.systemUTC()))
+        .isInstanceOf(TrainerException.class)
+        .hasMessageContaining("Cannot import")
+        .hasMessageContaining("acme/support");
+  }
+
+  @Test
   void anAdapterThatCannotBeImportedIsRefusedWithTheReason() {
     Path empty = folder.resolve("not-an-adapter");
     assertThatThrownBy(
