@@ -1,5 +1,6 @@
 package dev.perennial.trainer.imports;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.files.Folders;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The operator's side of {@code imports.v1}: importing a LoRA adapter trained elsewhere as an
@@ -36,6 +38,15 @@ import java.util.List;
  * topic; an adapter that fails a check is refused with the reason and nothing is stored.
  */
 public final class AdapterImports {
+
+  /**
+   * The manifest of a folder of the publisher's release area (its {@code
+   * ReleaseManifest.FILE_NAME}; the trainer does not see the publisher), whose {@code adapterKey}
+   * names the release's key.
+   */
+  static final String RELEASE_MANIFEST = "manifest.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private AdapterImports() {}
 
@@ -62,7 +73,28 @@ public final class AdapterImports {
    * reason when it does not fit.
    */
   public static PeftAdapter check(BaseModel base, String adapterKey, Path folder, String source) {
-    AdapterKey.parse(adapterKey);
+    AdapterKey key = AdapterKey.parse(adapterKey);
+    releasedFor(folder)
+        .filter(released -> !released.tenant().equals(key.tenant()))
+        .ifPresent(
+            released -> {
+              throw new TrainerException(
+                  "Cannot import "
+                      + folder
+                      + " for "
+                      + adapterKey
+                      + ": it is a release of "
+                      + released
+                      + " ("
+                      + RELEASE_MANIFEST
+                      + " says so), trained on tenant "
+                      + released.tenant()
+                      + "'s data; imported for tenant "
+                      + key.tenant()
+                      + " it would be served as that tenant's, and no erasure in "
+                      + released.tenant()
+                      + " would reach it");
+            });
     try {
       return PeftImport.of(folder, source, base.name(), base.digest(), base.config());
     } catch (ModelException e) {
@@ -83,6 +115,23 @@ public final class AdapterImports {
         config,
         TopicCatalog.from(config).name(PerennialTopic.TRAINING_JOBS),
         "adapters-import-store-founding");
+  }
+
+  /**
+   * The key whose release {@code folder} is, when it holds a release manifest naming one (the
+   * publisher's release folder: the adapter's files beside {@value #RELEASE_MANIFEST}); empty for
+   * any other folder.
+   */
+  static Optional<AdapterKey> releasedFor(Path folder) {
+    Path manifest = folder.resolve(RELEASE_MANIFEST);
+    if (!Files.isRegularFile(manifest)) {
+      return Optional.empty();
+    }
+    try {
+      return AdapterKey.tryParse(JSON.readTree(manifest.toFile()).path("adapterKey").asText(null));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** Stores a checked adapter and returns its import. */
