@@ -74,27 +74,25 @@ public final class AdapterImports {
    */
   public static PeftAdapter check(BaseModel base, String adapterKey, Path folder, String source) {
     AdapterKey key = AdapterKey.parse(adapterKey);
-    releasedFor(folder)
-        .filter(released -> !released.tenant().equals(key.tenant()))
-        .ifPresent(
-            released -> {
-              throw new TrainerException(
-                  "Cannot import "
-                      + folder
-                      + " for "
-                      + adapterKey
-                      + ": it is a release of "
-                      + released
-                      + " ("
-                      + RELEASE_MANIFEST
-                      + " says so), trained on tenant "
-                      + released.tenant()
-                      + "'s data; imported for tenant "
-                      + key.tenant()
-                      + " it would be served as that tenant's, and no erasure in "
-                      + released.tenant()
-                      + " would reach it");
-            });
+    Optional<AdapterKey> released = releasedFor(folder);
+    if (released.isPresent() && !released.get().tenant().equals(key.tenant())) {
+      throw new TrainerException(
+          "Cannot import "
+              + folder
+              + " for "
+              + adapterKey
+              + ": it is a release of "
+              + released.get()
+              + " ("
+              + RELEASE_MANIFEST
+              + " says so), trained on tenant "
+              + released.get().tenant()
+              + "'s data; imported for tenant "
+              + key.tenant()
+              + " it would be served as that tenant's, and no erasure in "
+              + released.get().tenant()
+              + " would reach it");
+    }
     try {
       return PeftImport.of(folder, source, base.name(), base.digest(), base.config());
     } catch (ModelException e) {
