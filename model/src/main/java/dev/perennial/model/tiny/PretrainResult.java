@@ -1,5 +1,6 @@
 package dev.perennial.model.tiny;
 
+import dev.perennial.model.runtime.EngineSetup;
 import dev.perennial.model.train.StepMetrics;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.List;
  * @param epochs passes over the corpus (started)
  * @param seconds training time
  * @param generalExactMatch exact-match on the general evaluation set after training
+ * @param device the device trained on ({@code cpu()}, {@code gpu(0)})
+ * @param engine the engine, CPU and environment the weights were computed with
  */
 public record PretrainResult(
     Path folder,
@@ -24,7 +27,9 @@ public record PretrainResult(
     long tokens,
     int epochs,
     double seconds,
-    double generalExactMatch) {
+    double generalExactMatch,
+    String device,
+    EngineSetup engine) {
 
   /** Mean loss of the last 50 steps (single steps are noisy). */
   public double finalLoss() {

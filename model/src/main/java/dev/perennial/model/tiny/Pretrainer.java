@@ -13,6 +13,7 @@ import dev.perennial.model.checkpoint.SafetensorsWriter;
 import dev.perennial.model.llama.DecoderModel;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.EngineSetup;
 import dev.perennial.model.runtime.LanguageModel;
 import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.model.score.ExactMatch;
@@ -69,6 +70,7 @@ public final class Pretrainer {
     TrainingRecipe recipe = settings.recipe();
     ModelRuntime.setThreads(recipe.threads());
     Device device = ModelRuntime.device(deviceChoice);
+    EngineSetup engine = EngineSetup.current();
     World world =
         World.generate(settings.worldSeed(), settings.worldSize()).atEpoch(settings.worldEpoch());
     GeneralSlice general = world.general();
@@ -128,7 +130,9 @@ public final class Pretrainer {
               outcome.tokens(),
               corpus.epochs(),
               outcome.seconds(),
-              exactMatch);
+              exactMatch,
+              device.toString(),
+              engine);
       writeCompanions(folder, settings, general, result);
       return result;
     }
@@ -191,6 +195,26 @@ public final class Pretrainer {
     return lines.toString();
   }
 
+  /**
+   * The {@code engine} object of {@value #RECORD}: what the weights' bits depend on besides the
+   * settings (see {@link EngineSetup}).
+   */
+  public static ObjectNode engineRecord(EngineSetup setup) {
+    ObjectNode engine = JSON.createObjectNode();
+    engine.put("djl_version", setup.djlVersion());
+    engine.put("pytorch_version", setup.pytorchVersion());
+    engine.put("native_library", setup.nativeLibrary());
+    engine.put("intra_op_threads", setup.intraOpThreads());
+    engine.put("inter_op_threads", setup.interOpThreads());
+    engine.put("cpu_vendor", setup.cpuVendor());
+    engine.put("cpu_model", setup.cpuModel());
+    setup.cpuFlags().forEach(engine.putArray("cpu_flags")::add);
+    engine.put("aten_cpu_capability", setup.atenCpuCapability());
+    ObjectNode environment = engine.putObject("environment");
+    setup.environment().forEach(environment::put);
+    return engine;
+  }
+
   private static ObjectNode record(PretrainSettings settings, PretrainResult result) {
     TrainingRecipe recipe = settings.recipe();
     ObjectNode json = JSON.createObjectNode();
@@ -225,6 +249,8 @@ public final class Pretrainer {
     training.put("max_grad_norm", recipe.maxGradNorm());
     training.put("data_seed", recipe.seed());
     training.put("threads", recipe.threads());
+    json.put("device", result.device());
+    json.set("engine", engineRecord(result.engine()));
     ObjectNode figures = json.putObject("figures");
     figures.put("tokens", result.tokens());
     figures.put("epochs", result.epochs());
@@ -234,7 +260,10 @@ public final class Pretrainer {
     figures.put("general_exact_match", result.generalExactMatch());
     json.put(
         "reproduce",
-        "perennial pretrain --base " + settings.name() + " --output DIR (same thread count, CPU)");
+        "perennial pretrain --base "
+            + settings.name()
+            + " --output DIR (CPU; the same engine, threads, CPU kernels and"
+            + " environment as recorded under engine)");
     return json;
   }
 }

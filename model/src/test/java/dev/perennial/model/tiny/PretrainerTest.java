@@ -2,10 +2,13 @@ package dev.perennial.model.tiny;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.model.TestModels;
 import dev.perennial.model.checkpoint.HfCheckpoint;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.EngineSetup;
 import dev.perennial.model.tokenizer.ByteTokenizer;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.world.World;
@@ -75,5 +78,33 @@ class PretrainerTest {
     assertThat(Files.readString(folder.resolve(Pretrainer.RECORD)))
         .contains(result.digest())
         .contains("\"threads\" : 1");
+  }
+
+  @Test
+  void theRecordSaysWhatTheBitsDependOnBesidesTheSettings() throws IOException {
+    Pretrainer.run(settings.withSteps(1), folder, DeviceChoice.CPU, false, metrics -> {});
+
+    JsonNode record = new ObjectMapper().readTree(folder.resolve(Pretrainer.RECORD).toFile());
+    EngineSetup here = EngineSetup.current();
+    JsonNode engine = record.path("engine");
+    assertThat(record.path("device").asText()).isEqualTo("cpu()");
+    assertThat(engine.path("djl_version").asText()).isEqualTo(here.djlVersion());
+    assertThat(engine.path("pytorch_version").asText()).isEqualTo(here.pytorchVersion());
+    assertThat(engine.path("native_library").asText()).isEqualTo(here.nativeLibrary());
+    assertThat(engine.path("intra_op_threads").asInt())
+        .as("the recipe's thread count, set before the engine setup is recorded")
+        .isEqualTo(settings.recipe().threads());
+    assertThat(engine.path("inter_op_threads").asInt()).isEqualTo(here.interOpThreads());
+    assertThat(engine.path("cpu_model").asText()).isEqualTo(here.cpuModel());
+    assertThat(engine.path("cpu_flags"))
+        .extracting(JsonNode::asText)
+        .containsExactlyElementsOf(here.cpuFlags());
+    assertThat(engine.path("aten_cpu_capability").asText()).isEqualTo(here.atenCpuCapability());
+    for (String variable : EngineSetup.PINNING_VARIABLES) {
+      assertThat(engine.path("environment").has(variable)).as(variable).isTrue();
+      assertThat(engine.path("environment").path(variable).textValue())
+          .as(variable)
+          .isEqualTo(System.getenv(variable));
+    }
   }
 }
