@@ -1,6 +1,8 @@
 package dev.perennial.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.model.runtime.DeviceChoice;
+import dev.perennial.model.runtime.EngineSetup;
 import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.tiny.PretrainResult;
 import dev.perennial.model.tiny.PretrainSettings;
@@ -8,6 +10,8 @@ import dev.perennial.model.tiny.Pretrainer;
 import dev.perennial.model.train.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,6 +84,18 @@ public final class PretrainCommand extends ConsoleCommand {
         settings.recipe().maxSequenceLength(),
         settings.recipe().threads(),
         folder.toAbsolutePath());
+    String kernels = EngineSetup.current().atenCpuCapability();
+    if (steps == null && !kernels.equals(BundledBase.ATEN_CPU_CAPABILITY)) {
+      out.printf(
+          Locale.ROOT,
+          "note: this process runs ATen's %s kernels; perennial-tiny-2's bundled weights were"
+              + " computed with its %s ones, and other kernels give other bits (the perennial"
+              + " script sets ATEN_CPU_CAPABILITY=%s for pretrain unless it is set; model/README.md,"
+              + " perennial-tiny)%n",
+          kernels,
+          BundledBase.ATEN_CPU_CAPABILITY,
+          BundledBase.ATEN_CPU_CAPABILITY);
+    }
     out.flush();
     PretrainResult result =
         Pretrainer.run(
@@ -93,15 +109,67 @@ public final class PretrainCommand extends ConsoleCommand {
     if (!skipEvaluation) {
       out.printf(Locale.ROOT, "general exact match %.1f%%%n", 100 * result.generalExactMatch());
     }
+    EngineSetup engine = result.engine();
+    out.printf(
+        Locale.ROOT,
+        "engine             PyTorch %s (%s), DJL %s, %d intra-op / %d inter-op threads, ATen %s"
+            + " kernels%n",
+        engine.pytorchVersion(),
+        engine.nativeLibrary(),
+        engine.djlVersion(),
+        engine.intraOpThreads(),
+        engine.interOpThreads(),
+        engine.atenCpuCapability());
+    out.printf(
+        Locale.ROOT,
+        "cpu                %s, %s (%s)%n",
+        engine.cpuVendor(),
+        engine.cpuModel(),
+        String.join(" ", engine.cpuFlags()));
+    engine.environment().entrySet().stream()
+        .filter(variable -> variable.getValue() != null)
+        .forEach(
+            variable ->
+                out.printf(
+                    Locale.ROOT,
+                    "environment        %s=%s%n",
+                    variable.getKey(),
+                    variable.getValue()));
     out.printf("digest             %s%n", result.digest());
     String recorded = bundledDigest(bundled);
     if (steps == null && recorded != null) {
-      out.println(
-          result.digest().equals(recorded)
-              ? "matches the bundled " + bundled.modelName()
-              : "differs from the bundled " + bundled.modelName() + " (" + recorded + ")");
+      if (result.digest().equals(recorded)) {
+        out.println("matches the bundled " + bundled.modelName());
+      } else {
+        out.println("differs from the bundled " + bundled.modelName() + " (" + recorded + ")");
+        out.println(bundledEngine(bundled, result));
+      }
     }
     return 0;
+  }
+
+  /** What the bundled record says of the engine and CPU it was made with, against this run's. */
+  private static String bundledEngine(BundledBase bundled, PretrainResult result) {
+    JsonNode engine = bundled.record().path("engine");
+    if (!engine.isObject()) {
+      return "the bundled record does not say on which engine and CPU it was made (see"
+          + " model/README.md, perennial-tiny, for the settings measured)";
+    }
+    JsonNode here = Pretrainer.engineRecord(result.engine());
+    List<String> differences = new ArrayList<>();
+    engine
+        .fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!engine.get(field).equals(here.path(field))) {
+                differences.add(
+                    field + " " + engine.get(field) + " there, " + here.path(field) + " here");
+              }
+            });
+    return differences.isEmpty()
+        ? "the bundled record's engine and CPU are this run's: the difference is not explained by"
+            + " what is recorded"
+        : "the bundled record's engine and CPU differ: " + String.join("; ", differences);
   }
 
   private static String bundledDigest(BundledBase bundled) {

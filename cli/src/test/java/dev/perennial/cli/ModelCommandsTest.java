@@ -28,6 +28,9 @@ class ModelCommandsTest {
         .contains("pretrain [")
         .contains("2/2 loss")
         .contains("parameters")
+        .contains("engine             PyTorch ")
+        .contains(" intra-op / ")
+        .contains("cpu                ")
         .contains("digest             sha256:");
   }
 

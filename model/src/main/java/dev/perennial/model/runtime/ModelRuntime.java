@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * engine's random seed.
  *
  * <p>CPU results are bit-reproducible only for the same thread count, so training and pretraining
- * set it explicitly through {@link #setThreads(int)} before their first operation.
+ * set it explicitly through {@link #setThreads(int)} before their first operation; and only for the
+ * same ATen kernels, which PyTorch picks by the CPU unless {@code ATEN_CPU_CAPABILITY} pins them
+ * ({@link EngineSetup}).
  */
 public final class ModelRuntime {
 

@@ -36,6 +36,16 @@ public enum BundledBase {
   PERENNIAL_TINY_2("perennial-tiny-2", "tiny-2"),
   PERENNIAL_TINY_DEEP("perennial-tiny-deep", "tiny-deep");
 
+  /**
+   * The ATen CPU kernels ({@code ATEN_CPU_CAPABILITY}, see {@link
+   * dev.perennial.model.runtime.EngineSetup}) {@code perennial-tiny-2} was computed with: on a CPU
+   * with AVX-512 PyTorch picks its AVX-512 kernels, whose bits differ, and {@code
+   * ATEN_CPU_CAPABILITY=avx2} reproduces its bundled digest there. {@code perennial-tiny}
+   * reproduces with neither (model/README.md, perennial-tiny); {@code perennial-tiny-deep} was not
+   * rerun. The perennial script sets it for {@code pretrain}.
+   */
+  public static final String ATEN_CPU_CAPABILITY = "avx2";
+
   /** How a model folder names a bundled base: {@code bundled:perennial-tiny-2}. */
   public static final String LOCATION_PREFIX = "bundled:";
 

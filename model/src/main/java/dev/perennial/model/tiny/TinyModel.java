@@ -15,8 +15,9 @@ import java.util.List;
  * general corpus, shipped inside this jar so everything runs offline on a laptop CPU.
  *
  * <p>Reproduce the weights with {@code perennial pretrain} (the same {@link #settings()}, on CPU
- * with the same thread count) and compare the digest with {@link #digest()}: any process gives the
- * same bytes.
+ * with the same thread count) and compare the digest with {@link #digest()}: any process on the
+ * same engine, CPU kernels and thread count gives the same bytes, but no setting measured on an
+ * AVX-512 AMD EPYC reproduces the bundled ones (model/README.md, perennial-tiny).
  */
 public final class TinyModel {
 
