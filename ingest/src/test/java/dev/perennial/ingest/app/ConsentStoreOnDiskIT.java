@@ -39,9 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What ingest leaves in its Streams state directory, on the real broker and registry: once the app
- * deletes a subject's consent record, no file there holds the raw subject id. Each run of ingest is
- * stopped cleanly: RocksDB writes a persistent store's memtable to a data file (SST) on close,
- * since Streams runs it without a write-ahead log, as it does whenever the memtable fills on a busy
+ * deletes a subject's consent record, no file there holds the raw subject id, not even the RocksDB
+ * consent table an earlier version left (ingest deletes it at start). Each run of ingest is stopped
+ * cleanly: RocksDB writes a persistent store's memtable to a data file (SST) on close, since
+ * Streams runs it without a write-ahead log, as it does whenever the memtable fills on a busy
  * ingest (Streams 4.3 no longer flushes on commit).
  */
 @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -87,6 +88,17 @@ class ConsentStoreOnDiskIT {
     assertThat(filesHolding(eventId))
         .as("state files holding the admitted event's id")
         .isNotEmpty();
+
+    // As an upgrade from a version that kept the table in RocksDB finds it: each task folder holds
+    // its data files, with the raw id. (A task whose partition never had an admission is wiped by
+    // Streams at start anyway; the other's folder is kept, README "Ingest topology".)
+    try (Stream<Path> tasks = Files.list(stateDir.resolve(config.applicationId()))) {
+      for (Path task : tasks.filter(Files::isDirectory).toList()) {
+        Path retired = Files.createDirectories(task.resolve("rocksdb/ingest-consent-store"));
+        Files.writeString(retired.resolve("000008.sst"), key);
+      }
+    }
+    assertThat(filesHolding(subject)).as("the earlier version's consent files").isNotEmpty();
 
     // Second run: the app deletes the consent record; ingest forgets the subject and requests its
     // erasure, then stops.
