@@ -93,12 +93,28 @@ public final class AdapterImports {
               + released.get().tenant()
               + " would reach it");
     }
+    PeftAdapter adapter;
     try {
-      return PeftImport.of(folder, source, base.name(), base.digest(), base.config());
+      adapter = PeftImport.of(folder, source, base.name(), base.digest(), base.config());
     } catch (ModelException e) {
       throw new TrainerException(
           "Cannot import " + folder + " for " + adapterKey + ": " + e.getMessage(), e);
     }
+    int rank = adapter.weights().config().rank();
+    if (rank > TrainerConfig.LORA_RANK_MAX) {
+      throw new TrainerException(
+          "Cannot import "
+              + folder
+              + " for "
+              + adapterKey
+              + ": it is of rank "
+              + rank
+              + ", above "
+              + TrainerConfig.LORA_RANK_MAX
+              + ", the largest vLLM loads (its --max-lora-rank); every release continued from it"
+              + " would keep that rank");
+    }
+    return adapter;
   }
 
   /**

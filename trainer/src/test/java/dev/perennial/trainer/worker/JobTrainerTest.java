@@ -13,6 +13,9 @@ import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.llama.TargetModule;
+import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.lora.LoraWeights;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
@@ -57,6 +60,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -417,6 +421,36 @@ class JobTrainerTest {
         .isInstanceOf(TrainerException.class)
         .hasMessageContaining("Cannot import")
         .hasMessageContaining("acme/support");
+  }
+
+  @Test
+  void anAdapterOfARankVllmCannotLoadIsNotImported() {
+    // continued from, it would keep its rank, and every release of the key would be one vLLM
+    // refuses (README, Loading a release)
+    LoraConfig wide =
+        new LoraConfig(TrainerConfig.LORA_RANK_MAX + 1, 16, 0, EnumSet.of(TargetModule.Q));
+    Path source = folder.resolve("rank-513");
+    new PeftAdapter(
+            LoraWeights.initialize(trainer.base().config(), wide, 7),
+            trainer.base().name(),
+            trainer.base().digest())
+        .write(source);
+
+    assertThatThrownBy(
+            () ->
+                AdapterImports.prepare(
+                    store,
+                    trainer.base(),
+                    "acme/support",
+                    source,
+                    "somewhere",
+                    "operator",
+                    null,
+                    Clock.systemUTC()))
+        .isInstanceOf(TrainerException.class)
+        .hasMessageContaining("Cannot import")
+        .hasMessageContaining("of rank 513")
+        .hasMessageContaining("512");
   }
 
   @Test
