@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.retract.ErasureLineage;
 import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.release.ReleaseManifestFile;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationVerdict;
 import java.time.Instant;
@@ -68,7 +69,7 @@ public final class ManifestFactory {
     ObjectNode candidateJson = AvroJson.toJson(candidate);
     ObjectNode manifest = Json.MAPPER.createObjectNode();
     manifest.put("format", ReleaseManifest.FORMAT);
-    manifest.put("adapterKey", key.toString());
+    manifest.put(ReleaseManifestFile.ADAPTER_KEY_FIELD, key.toString());
     manifest.put("version", version);
     manifest.put("publishedAt", publishedAt.toString());
     manifest.put("signingKey", signingKeyId);

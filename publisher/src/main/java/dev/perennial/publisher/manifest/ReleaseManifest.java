@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.key.InvalidAdapterKeyException;
+import dev.perennial.schemas.release.ReleaseManifestFile;
 import dev.perennial.schemas.release.StableRelease;
 import java.io.IOException;
 import java.time.Instant;
@@ -46,7 +47,7 @@ import java.util.TreeMap;
  */
 public final class ReleaseManifest {
 
-  public static final String FILE_NAME = "manifest.json";
+  public static final String FILE_NAME = ReleaseManifestFile.NAME;
   public static final String SIGNATURE_FILE_NAME = "manifest.sig";
   public static final String FORMAT = "perennial.release.manifest/v1";
 
@@ -64,7 +65,7 @@ public final class ReleaseManifest {
       throw new ManifestException("Manifest format is '" + format + "', expected " + FORMAT);
     }
     try {
-      this.adapterKey = AdapterKey.parse(text("adapterKey"));
+      this.adapterKey = AdapterKey.parse(text(ReleaseManifestFile.ADAPTER_KEY_FIELD));
     } catch (InvalidAdapterKeyException e) {
       throw new ManifestException("Manifest field adapterKey: " + e.getMessage(), e);
     }

@@ -15,6 +15,7 @@ import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.peft.PeftImport;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.release.ReleaseManifestFile;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.trainer.OperatorRecords;
@@ -38,13 +39,6 @@ import java.util.Optional;
  * topic; an adapter that fails a check is refused with the reason and nothing is stored.
  */
 public final class AdapterImports {
-
-  /**
-   * The manifest of a folder of the publisher's release area (its {@code
-   * ReleaseManifest.FILE_NAME}; the trainer does not see the publisher), whose {@code adapterKey}
-   * names the release's key.
-   */
-  static final String RELEASE_MANIFEST = "manifest.json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,7 +78,7 @@ public final class AdapterImports {
               + ": it is a release of "
               + released.get()
               + " ("
-              + RELEASE_MANIFEST
+              + ReleaseManifestFile.NAME
               + " says so), trained on tenant "
               + released.get().tenant()
               + "'s data; imported for tenant "
@@ -133,16 +127,19 @@ public final class AdapterImports {
 
   /**
    * The key whose release {@code folder} is, when it holds a release manifest naming one (the
-   * publisher's release folder: the adapter's files beside {@value #RELEASE_MANIFEST}); empty for
-   * any other folder.
+   * publisher's release folder: the adapter's files beside its {@link ReleaseManifestFile}); empty
+   * for any other folder.
    */
   static Optional<AdapterKey> releasedFor(Path folder) {
-    Path manifest = folder.resolve(RELEASE_MANIFEST);
+    Path manifest = folder.resolve(ReleaseManifestFile.NAME);
     if (!Files.isRegularFile(manifest)) {
       return Optional.empty();
     }
     try {
-      return AdapterKey.tryParse(JSON.readTree(manifest.toFile()).path("adapterKey").asText(null));
+      return AdapterKey.tryParse(
+          JSON.readTree(manifest.toFile())
+              .path(ReleaseManifestFile.ADAPTER_KEY_FIELD)
+              .asText(null));
     } catch (IOException e) {
       return Optional.empty();
     }
