@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.perennial.trainer.TrainerException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -219,6 +220,54 @@ class SuccessiveHalvingTest {
                   replayChange,
                   0);
             });
+  }
+
+  @Test
+  void aTrialWhoseLossIsNotFiniteNeverGoesOnAndNeverWins() {
+    // x2's weights left the finite range in its last steps (fewer than the training loop's skips
+    // allowed in a row, so the trial ran to its end): the loss JobSearch probes after it is NaN
+    List<String> calls = new ArrayList<>();
+    SuccessiveHalving.Result<String> result =
+        new SuccessiveHalving<String>(1.0 / 7)
+            .search(
+                List.of("centre", "learning-rate x0.5", "learning-rate x2"),
+                175,
+                (variant, steps) -> {
+                  calls.add(variant + "@" + steps);
+                  double gain = variant.equals("learning-rate x0.5") ? 0.001 : 0.002;
+                  return TrialScore.measured(
+                      variant.equals("learning-rate x2") ? Double.NaN : gain * steps, 0.01);
+                });
+
+    assertThat(result.winner()).isEqualTo("centre");
+    assertThat(result.trials())
+        .filteredOn(t -> t.variant().equals("learning-rate x2"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.score().gatesPassed()).isFalse())
+        .satisfies(t -> assertThat(t.droppedInRound()).isZero());
+    assertThat(calls)
+        .as("the diverged variant is not trained again")
+        .containsExactly(
+            "centre@25",
+            "learning-rate x0.5@25",
+            "learning-rate x2@25",
+            "centre@50",
+            "learning-rate x0.5@50");
+  }
+
+  @Test
+  void aSearchWhoseEveryVariantDivergedFailsRatherThanPickOne() {
+    SuccessiveHalving<String> search = new SuccessiveHalving<>(0.25);
+
+    assertThatThrownBy(
+            () ->
+                search.search(
+                    List.of("centre", "learning-rate x0.5", "learning-rate x2"),
+                    100,
+                    (variant, steps) -> TrialScore.measured(Double.NaN, Double.NaN)))
+        .isInstanceOf(TrainerException.class)
+        .hasMessageContaining("every variant diverged in round 0")
+        .hasMessageContaining("learning-rate x2");
   }
 
   @Test
