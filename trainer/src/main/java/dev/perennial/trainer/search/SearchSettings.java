@@ -68,7 +68,10 @@ public record SearchSettings(
               : "gates: none (no replay sample); then learning gain (loss on "
                   + description
                   + ", before minus after)";
-      return gates + "; no margin over the incumbent (0: the trainer has no incumbent interval)";
+      return gates
+          + "; no margin over the incumbent (0: the trainer has no incumbent interval); a trial"
+          + " after which a loss was not finite diverged: it ranks last and never goes on, and a"
+          + " round where every trial diverged fails the job";
     }
   }
 

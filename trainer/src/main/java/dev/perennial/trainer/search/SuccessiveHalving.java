@@ -1,5 +1,6 @@
 package dev.perennial.trainer.search;
 
+import dev.perennial.trainer.TrainerException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -8,9 +9,11 @@ import java.util.stream.IntStream;
 /**
  * Successive halving (Jamieson and Talwalkar 2016): every variant trains on a small share of the
  * job's step budget, the better half (by {@link TrialScore#BEST_FIRST}) goes on with twice the
- * steps, until one remains; the caller then trains that one with the full budget. With k variants
- * starting at a share s of the budget, the search costs about {@code s * k * log2(k)} budgets
- * before the final one.
+ * steps, until one remains; the caller then trains that one with the full budget. A trial that
+ * diverged ({@link TrialScore#diverged}) is dropped in its round whatever the others did, and a
+ * round whose every trial diverged ends the search with an error: no variant is picked by default.
+ * With k variants starting at a share s of the budget, the search costs about {@code s * k *
+ * log2(k)} budgets before the final one.
  *
  * @param <R> what a variant is (a recipe)
  */
@@ -84,7 +87,16 @@ public final class SuccessiveHalving<R> {
                   Comparator.comparing(
                       (Integer i) -> roundTrials.get(i).score(), TrialScore.BEST_FIRST))
               .toList();
-      int keep = (alive.size() + 1) / 2;
+      // a trial that diverged never goes on; a round where all did leaves nothing to choose from
+      long finite = roundTrials.stream().filter(t -> !t.score().diverged()).count();
+      if (finite == 0) {
+        throw new TrainerException(
+            "every variant diverged in round "
+                + round
+                + " (a loss after the trial was not finite): "
+                + roundTrials.stream().map(t -> String.valueOf(t.variant())).toList());
+      }
+      int keep = (int) Math.min((alive.size() + 1) / 2, finite);
       List<Integer> survivors = new ArrayList<>();
       for (int rank = 0; rank < ranked.size(); rank++) {
         int position = ranked.get(rank);

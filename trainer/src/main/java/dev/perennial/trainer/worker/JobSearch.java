@@ -94,7 +94,11 @@ final class JobSearch {
                   double learnt = before - gain.loss(trial);
                   double replayChange =
                       replay.isEmpty() ? Double.NaN : replay.loss(trial) - replayBefore;
-                  TrialScore score = TrialScore.measured(learnt, replayChange);
+                  // a replay sample measured NaN is a trial that diverged, not one without replay
+                  TrialScore score =
+                      !replay.isEmpty() && Double.isNaN(replayChange)
+                          ? TrialScore.diverged(learnt, replayChange)
+                          : TrialScore.measured(learnt, replayChange);
                   Folders.deleteRecursively(output);
                   log.info(
                       "Search of {}: {} for {} steps gained {} on {}, held-out replay loss change {}"
@@ -105,7 +109,7 @@ final class JobSearch {
                       learnt,
                       rankedOn,
                       replayChange,
-                      score.gatesPassed() ? "kept" : "lost");
+                      score.diverged() ? "diverged" : score.gatesPassed() ? "kept" : "lost");
                   return score;
                 });
     JobRecipe winner = recipe.at(result.winner().point());
@@ -124,10 +128,8 @@ final class JobSearch {
                         .setSteps(t.steps())
                         .setGatesPassed(t.score().gatesPassed())
                         .setLearningGain(t.score().learningGain())
-                        .setReplayLossChange(
-                            Double.isNaN(t.score().replayLossChange())
-                                ? null
-                                : t.score().replayLossChange())
+                        // null without replay; NaN where the sample was measured and diverged
+                        .setReplayLossChange(replay.isEmpty() ? null : t.score().replayLossChange())
                         .setMarginBeyondInterval(t.score().marginBeyondInterval())
                         .setDroppedInRound(t.droppedInRound() < 0 ? null : t.droppedInRound())
                         .build())
