@@ -215,7 +215,7 @@ public final class TrainingLoop {
         MAX_SKIPPED_IN_A_ROW);
     optimizer.zeroGradients();
     if (inARow >= MAX_SKIPPED_IN_A_ROW) {
-      throw new ModelException(
+      throw new TrainingDivergedException(
           "training diverged: "
               + inARow
               + " steps in a row had a non-finite loss or gradients (last at step "

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
-import dev.perennial.model.ModelException;
 import dev.perennial.model.TestModels;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.checkpoint.ModelWeights;
@@ -64,7 +63,7 @@ class TrainingLoopTest {
                       new ExampleSampler(examples, List.of(), recipe, tokenizer.padId()),
                       recipe,
                       StepListener.NONE))
-          .isInstanceOf(ModelException.class)
+          .isInstanceOf(TrainingDivergedException.class)
           .hasMessageContaining("training diverged: 5 steps in a row")
           .hasMessageContaining("step 5");
       assertThat(ModelWeights.read(model.decoder())).isEqualTo(before);

@@ -70,7 +70,7 @@ public record SearchSettings(
                   + ", before minus after)";
       return gates
           + "; no margin over the incumbent (0: the trainer has no incumbent interval); a trial"
-          + " after which a loss was not finite diverged: it ranks last and never goes on, and a"
+          + " that stopped as diverged or after which a loss was not finite: it ranks last and never goes on, and a"
           + " round where every trial diverged fails the job";
     }
   }

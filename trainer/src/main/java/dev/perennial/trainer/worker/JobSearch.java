@@ -5,6 +5,7 @@ import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
+import dev.perennial.model.train.TrainingDivergedException;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.SearchedRecipe;
@@ -88,8 +89,20 @@ final class JobSearch {
                 configuredSteps,
                 (variant, steps) -> {
                   Path output = folder.resolve("trial-" + trials.incrementAndGet());
-                  LoraTrainer.run(
-                      requests.request(recipe.at(variant.point()), steps, output), listener);
+                  try {
+                    LoraTrainer.run(
+                        requests.request(recipe.at(variant.point()), steps, output), listener);
+                  } catch (TrainingDivergedException e) {
+                    // a recipe that diverges is what a search is there to find out, not a failure
+                    Folders.deleteRecursively(output);
+                    log.warn(
+                        "Search of {}: {} for {} steps diverged ({})",
+                        jobId,
+                        variant.name(),
+                        steps,
+                        e.getMessage());
+                    return TrialScore.diverged(Double.NaN, Double.NaN);
+                  }
                   PeftAdapter trial = PeftAdapter.read(output);
                   double learnt = before - gain.loss(trial);
                   double replayChange =
