@@ -804,6 +804,36 @@ class JobTrainerTest {
   }
 
   @Test
+  void aJobNamingAHeldOutShardToTrainOnOrReplayIsRefusedBeforeAnyTraining() {
+    // the evaluator gates on the key's held-out shards: trained on (or ranked on by the recipe
+    // search, through the validation examples or the replay sample), they would gate nothing
+    TrainingJob trainsOnHeldOut =
+        job(
+            "acme/support@9-ho1",
+            JobTrigger.MANUAL,
+            List.of(train, heldOut),
+            List.of(heldOut),
+            List.of());
+    TrainingJob replaysHeldOut =
+        job(
+            "acme/support@9-ho2",
+            JobTrigger.MANUAL,
+            List.of(train),
+            List.of(heldOut),
+            List.of(heldOut));
+    List<Integer> steps = new ArrayList<>();
+
+    for (TrainingJob job : List.of(trainsOnHeldOut, replaysHeldOut)) {
+      assertThatThrownBy(() -> trainer.train(job, Optional.empty(), s -> steps.add(s.step())))
+          .isInstanceOfSatisfying(
+              JobSkippedException.class,
+              e -> assertThat(e.reason()).isEqualTo(JobSkippedException.Reason.REFUSED))
+          .hasMessageContaining("is a held-out shard");
+    }
+    assertThat(steps).isEmpty();
+  }
+
+  @Test
   void aJobWhoseShardAnErasureRewroteIsSkipped() {
     store.delete(Digest.parse(train.getDigest()));
 
