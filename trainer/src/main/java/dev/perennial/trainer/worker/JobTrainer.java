@@ -65,6 +65,7 @@ import dev.perennial.trainer.shard.ExampleContent;
 import dev.perennial.trainer.shard.Shard;
 import dev.perennial.trainer.shard.ShardAccessException;
 import dev.perennial.trainer.shard.ShardReader;
+import dev.perennial.trainer.shard.ShardSplit;
 import dev.perennial.trainer.shard.SourcedExample;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -86,9 +87,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains one job into a candidate: reads the job's training shards and replay shards (each checked
- * to belong to the job's tenant and adapter key; held-out shards are never read), draws the replay
- * pool, starts from the key's stable release (or a fresh adapter for a first job and for every
- * ERASURE job), trains, stores the adapter's files and describes the result as an {@link
+ * to belong to the job's tenant and adapter key and to be a training shard: a job that names a
+ * held-out shard to train on or replay is refused; held-out shards are never read), draws the
+ * replay pool, starts from the key's stable release (or a fresh adapter for a first job and for
+ * every ERASURE job), trains, stores the adapter's files and describes the result as an {@link
  * AdapterCandidate} with its full lineage.
  */
 public final class JobTrainer {
@@ -1071,6 +1073,20 @@ public final class JobTrainer {
       } catch (ShardAccessException e) {
         throw new JobSkippedException(
             JobSkippedException.Reason.REFUSED, "Job " + job.getJobId() + ": " + e.getMessage(), e);
+      }
+      // the evaluator gates on held-out shards: trained on, or ranked on by the recipe search
+      // (validation examples, replay sample), they would no longer measure anything held out
+      if (shard.split() != ShardSplit.TRAIN) {
+        throw new JobSkippedException(
+            JobSkippedException.Reason.REFUSED,
+            "Job "
+                + job.getJobId()
+                + ": "
+                + role
+                + " shard "
+                + digest
+                + " is a held-out shard; the trainer reads training shards only",
+            null);
       }
       read.add(digest);
       if (shard.exampleCount() != ref.getExampleCount()) {
