@@ -88,7 +88,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains one job into a candidate: reads the job's training shards and replay shards (each checked
  * to belong to the job's tenant and adapter key and to be a training shard: a job that names a
- * held-out shard to train on or replay is refused; held-out shards are never read), draws the
+ * held-out shard to train on or replay is refused, held-out shards are never trained on), draws the
  * replay pool, starts from the key's stable release (or a fresh adapter for a first job and for
  * every ERASURE job), trains, stores the adapter's files and describes the result as an {@link
  * AdapterCandidate} with its full lineage.
