@@ -109,6 +109,19 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void aChangedLogicalTypeIsRefused() throws IOException {
+    // Avro's own check compares only the long underneath: every old occurredAt would be read as
+    // a thousand times earlier.
+    Schema changed = resource("evolution/Document-occurredAt-micros.avsc");
+
+    assertThat(BackwardCompatibility.problems(changed, HISTORY.versions("Document")))
+        .singleElement()
+        .asString()
+        .startsWith("cannot read v1: LOGICAL_TYPE_CHANGED")
+        .contains("occurredAt", "timestamp-millis", "timestamp-micros");
+  }
+
+  @Test
   void aReaderWithoutANewReasonSymbolReadsItAsUnknown() throws IOException {
     Schema newer = resource("evolution/RejectedRecord-reason-added.avsc");
     GenericRecord written = new GenericData.Record(newer);
