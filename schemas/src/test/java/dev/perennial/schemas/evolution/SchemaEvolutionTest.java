@@ -122,6 +122,19 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void aPublishedVersionEditedInPlaceIsRefused(@TempDir Path root) throws IOException {
+    copyHistory(root);
+    // The edit every other check lets through when Document.avsc changes the same way: v1 is the
+    // only version, so nothing older is left to be incompatible with.
+    Schema edited = resource("evolution/Document-required-field-added.avsc");
+    Files.writeString(root.resolve("Document/v1.avsc"), PublishedSchemas.text(edited));
+
+    assertThatThrownBy(() -> SchemaHistory.load(root))
+        .isInstanceOf(SchemasException.class)
+        .hasMessageContaining("Document/v1.avsc changed after it was published");
+  }
+
+  @Test
   void aReaderWithoutANewReasonSymbolReadsItAsUnknown() throws IOException {
     Schema newer = resource("evolution/RejectedRecord-reason-added.avsc");
     GenericRecord written = new GenericData.Record(newer);
@@ -170,6 +183,19 @@ class SchemaEvolutionTest {
     encoder.flush();
     var datumReader = new SpecificDatumReader<T>(writer, reader, SpecificData.getForSchema(reader));
     return datumReader.read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+  }
+
+  private static void copyHistory(Path target) throws IOException {
+    try (Stream<Path> files = Files.walk(HISTORY_ROOT)) {
+      for (Path file : files.toList()) {
+        Path copy = target.resolve(HISTORY_ROOT.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy);
+        }
+      }
+    }
   }
 
   static Schema resource(String name) throws IOException {
