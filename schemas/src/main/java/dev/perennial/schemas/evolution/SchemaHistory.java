@@ -4,7 +4,10 @@ import dev.perennial.schemas.SchemasException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,11 +20,17 @@ import org.apache.avro.SchemaParseException;
 /**
  * The published versions of every record schema, kept in the repository as {@code
  * <root>/<RecordName>/v1.avsc}, {@code v2.avsc}, ...: each file a self-contained schema (named
- * types inlined) in its published form.
+ * types inlined) in its published form. A published version never changes, since apps and
+ * registries hold its text: {@code <root>/published.sha256} records every file's SHA-256 (in {@code
+ * sha256sum}'s format), and a history whose files differ from it does not load.
  */
 public final class SchemaHistory {
 
+  /** The file under the root that records the SHA-256 of every published version. */
+  public static final String DIGESTS_FILE = "published.sha256";
+
   private static final Pattern VERSION_FILE = Pattern.compile("v([1-9][0-9]*)\\.avsc");
+  private static final Pattern DIGEST_LINE = Pattern.compile("([0-9a-f]{64})  (\\S+)");
 
   private final Path root;
   private final Map<String, List<Schema>> versionsByRecord;
@@ -35,7 +44,8 @@ public final class SchemaHistory {
    * Reads the history under {@code root}.
    *
    * @throws SchemasException naming the file, if a file is not a schema, a folder is named after
-   *     another record than its schemas, or versions do not run v1, v2, ... without a gap
+   *     another record than its schemas, versions do not run v1, v2, ... without a gap, or the
+   *     files are not those {@value #DIGESTS_FILE} records (one changed, is gone or is new)
    */
   public static SchemaHistory load(Path root) {
     Map<String, List<Schema>> versionsByRecord = new TreeMap<>();
@@ -43,6 +53,7 @@ public final class SchemaHistory {
       for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
         versionsByRecord.put(folder.getFileName().toString(), loadVersions(folder));
       }
+      checkPublished(root, versionsByRecord);
     } catch (IOException e) {
       throw new SchemasException("cannot read schema history " + root + ": " + e, e);
     }
@@ -75,6 +86,75 @@ public final class SchemaHistory {
       versions.add(entry.getValue());
     }
     return List.copyOf(versions);
+  }
+
+  /** Refuses a history whose files are not byte for byte those {@value #DIGESTS_FILE} records. */
+  private static void checkPublished(Path root, Map<String, List<Schema>> versionsByRecord)
+      throws IOException {
+    Path digestsFile = root.resolve(DIGESTS_FILE);
+    if (!Files.exists(digestsFile)) {
+      throw new SchemasException(
+          digestsFile + " is missing: it records the SHA-256 of every published version");
+    }
+    Map<String, String> recorded = new TreeMap<>();
+    for (String line : Files.readAllLines(digestsFile)) {
+      Matcher digest = DIGEST_LINE.matcher(line);
+      if (!digest.matches()) {
+        throw new SchemasException(
+            digestsFile + " has a line that is not \"<sha256>  <Record>/vN.avsc\": " + line);
+      }
+      recorded.put(digest.group(2), digest.group(1));
+    }
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, List<Schema>> record : versionsByRecord.entrySet()) {
+      int versions = record.getValue().size();
+      for (int version = 1; version <= versions; version++) {
+        String file = record.getKey() + "/v" + version + ".avsc";
+        String digest = sha256(root.resolve(file));
+        String published = recorded.remove(file);
+        if (published == null) {
+          problems.add(
+              file
+                  + " is new: when publishing it, add to "
+                  + DIGESTS_FILE
+                  + ": "
+                  + digest
+                  + "  "
+                  + file);
+        } else if (!published.equals(digest)) {
+          problems.add(
+              file
+                  + " changed after it was published ("
+                  + DIGESTS_FILE
+                  + " records "
+                  + published
+                  + ", the file has "
+                  + digest
+                  + "): apps and registries hold the published text, so restore it and publish"
+                  + " the change as "
+                  + record.getKey()
+                  + "/v"
+                  + (versions + 1)
+                  + ".avsc");
+        }
+      }
+    }
+    for (String gone : recorded.keySet()) {
+      problems.add(gone + " was published and is gone: a published version is never removed");
+    }
+    if (!problems.isEmpty()) {
+      throw new SchemasException(
+          "schema history " + root + " is not what was published:\n" + String.join("\n", problems));
+    }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private static Schema parse(Path file) throws IOException {

@@ -12,8 +12,13 @@ import dev.perennial.schemas.v1.RejectedRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
@@ -135,6 +140,35 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void aNewVersionIsRefusedUntilItsDigestIsRecordedAndTheMessageGivesTheLine(@TempDir Path root)
+      throws IOException {
+    copyHistory(root);
+    String v2 = PublishedSchemas.text(resource("evolution/Document-optional-field-added.avsc"));
+    Files.writeString(root.resolve("Document/v2.avsc"), v2);
+
+    assertThatThrownBy(() -> SchemaHistory.load(root))
+        .isInstanceOf(SchemasException.class)
+        .hasMessageContaining("Document/v2.avsc is new")
+        .hasMessageContaining(sha256(v2) + "  Document/v2.avsc");
+
+    Files.writeString(
+        root.resolve(SchemaHistory.DIGESTS_FILE),
+        sha256(v2) + "  Document/v2.avsc\n",
+        StandardOpenOption.APPEND);
+    assertThat(SchemaHistory.load(root).versions("Document")).hasSize(2);
+  }
+
+  @Test
+  void aRemovedPublishedVersionIsRefused(@TempDir Path root) throws IOException {
+    copyHistory(root);
+    Files.delete(root.resolve("TrainingExample/v3.avsc"));
+
+    assertThatThrownBy(() -> SchemaHistory.load(root))
+        .isInstanceOf(SchemasException.class)
+        .hasMessageContaining("TrainingExample/v3.avsc was published and is gone");
+  }
+
+  @Test
   void aReaderWithoutANewReasonSymbolReadsItAsUnknown() throws IOException {
     Schema newer = resource("evolution/RejectedRecord-reason-added.avsc");
     GenericRecord written = new GenericData.Record(newer);
@@ -195,6 +229,16 @@ class SchemaEvolutionTest {
           Files.copy(file, copy);
         }
       }
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
