@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.schemas.v1.Document;
+import dev.perennial.schemas.v1.Feedback;
+import dev.perennial.schemas.v1.FeedbackKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -120,6 +122,64 @@ class ForeignWireFormatIT {
 
     assertThat(read.getEventId()).isEqualTo("foreign-1");
     assertThat(read.getContent()).isEqualTo("Written by hand ✓");
+  }
+
+  @Test
+  void aRecordFromAnAppOnANewerSchemaIsReadWithoutTheFieldPerennialLacks() throws Exception {
+    // The app's schema is ahead of Perennial's: a required field Perennial does not know.
+    Schema newer =
+        new Schema.Parser()
+            .parse(
+                PUBLISHED_DOCUMENT
+                    .toString()
+                    .replace(
+                        "{\"name\":\"eventId\"",
+                        "{\"name\":\"region\",\"type\":\"string\"},{\"name\":\"eventId\""));
+    GenericRecord written = new GenericData.Record(newer);
+    GenericRecord document = foreignDocument();
+    for (Schema.Field field : PUBLISHED_DOCUMENT.getFields()) {
+      written.put(field.name(), document.get(field.name()));
+    }
+    written.put("region", "eu-west");
+    byte[] framed = frameByHand(registerOverHttp(topic + "-value", newer), plainAvro(written));
+
+    Document read = deserializer.deserialize(topic, framed);
+
+    assertThat(read.getEventId()).isEqualTo("foreign-1");
+    assertThat(read.getContent()).isEqualTo("Written by hand ✓");
+    assertThat(read.getOccurredAt()).isEqualTo(AT);
+  }
+
+  @Test
+  void aFeedbackKindPerennialDoesNotKnowIsReadAsUnknownNotAsAnotherKind() throws Exception {
+    Schema published =
+        new Schema.Parser().parse(Path.of("src/main/avro-history/Feedback/v1.avsc").toFile());
+    Schema newer =
+        new Schema.Parser()
+            .parse(published.toString().replace("\"UNKNOWN\"]", "\"UNKNOWN\",\"EMOJI\"]"));
+    assertThat(newer.getField("kind").schema().getEnumSymbols()).contains("EMOJI");
+    GenericRecord feedback = new GenericData.Record(newer);
+    feedback.put("eventId", "foreign-2");
+    feedback.put("tenant", "acme");
+    feedback.put("subject", "u1");
+    feedback.put("prompt", "Hi");
+    feedback.put("response", "Hello");
+    feedback.put("kind", new GenericData.EnumSymbol(newer.getField("kind").schema(), "EMOJI"));
+    feedback.put("occurredAt", AT.toEpochMilli());
+    feedback.put("attributes", Map.of());
+    String feedbackTopic = topic + "-feedback";
+    byte[] framed =
+        frameByHand(registerOverHttp(feedbackTopic + "-value", newer), plainAvro(feedback));
+    AvroDeserializer<Feedback> feedbackDeserializer = AvroDeserializer.specific(Feedback.class);
+    feedbackDeserializer.configure(
+        Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url()), false);
+
+    Feedback read = feedbackDeserializer.deserialize(feedbackTopic, framed);
+
+    // The enum's default, which ingest rejects as INVALID_FIELD ("kind is UNKNOWN", see
+    // IngestTopologyTest); never RATING, CORRECTION or PREFERENCE.
+    assertThat(read.getKind()).isEqualTo(FeedbackKind.UNKNOWN);
+    assertThat(read.getEventId()).isEqualTo("foreign-2");
   }
 
   @Test
