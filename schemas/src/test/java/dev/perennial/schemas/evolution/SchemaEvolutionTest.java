@@ -3,6 +3,9 @@ package dev.perennial.schemas.evolution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.schemas.Contracts;
 import dev.perennial.schemas.PublishedSchemas;
 import dev.perennial.schemas.SchemasException;
@@ -127,6 +130,24 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void aChangeThatAppsOnAnOlderVersionCannotReadIsRefused() throws IOException {
+    // Serving stacks read releases.v1 with the AdapterRelease they copied. Dropping a field
+    // without a default leaves Perennial able to read every old release (BACKWARD holds), but an
+    // app still on v6 cannot read a single new one.
+    List<Schema> versions = HISTORY.versions("AdapterRelease");
+    Schema v6 = versions.get(versions.size() - 1);
+    Schema changed = withoutField(v6, "manifestDigest");
+    assertThat(BackwardCompatibility.problems(changed, versions)).isEmpty();
+
+    assertThat(ForwardCompatibility.problems(changed, versions))
+        .hasSize(versions.size())
+        .last()
+        .asString()
+        .startsWith("v6 cannot read it: READER_FIELD_MISSING_DEFAULT_VALUE")
+        .contains("manifestDigest");
+  }
+
+  @Test
   void aPublishedVersionEditedInPlaceIsRefused(@TempDir Path root) throws IOException {
     copyHistory(root);
     // The edit every other check lets through when Document.avsc changes the same way: v1 is the
@@ -217,6 +238,18 @@ class SchemaEvolutionTest {
     encoder.flush();
     var datumReader = new SpecificDatumReader<T>(writer, reader, SpecificData.getForSchema(reader));
     return datumReader.read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+  }
+
+  private static Schema withoutField(Schema schema, String field) throws IOException {
+    ObjectNode json = (ObjectNode) new ObjectMapper().readTree(schema.toString());
+    ArrayNode fields = (ArrayNode) json.get("fields");
+    for (int i = 0; i < fields.size(); i++) {
+      if (fields.get(i).get("name").asText().equals(field)) {
+        fields.remove(i);
+        return new Schema.Parser().parse(json.toString());
+      }
+    }
+    throw new IllegalArgumentException(schema.getName() + " has no field " + field);
   }
 
   private static void copyHistory(Path target) throws IOException {
