@@ -98,6 +98,17 @@ class SchemaEvolutionTest {
         .isEmpty();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("recordTypes")
+  void everyEarlierVersionReadsDataWrittenWithTheCurrentSchema(
+      Class<? extends SpecificRecord> type) {
+    Schema current = Contracts.schemaOf(type);
+
+    assertThat(ForwardCompatibility.problems(current, HISTORY.versions(current.getName())))
+        .as("why apps on an earlier %s cannot read the current one's data", current.getName())
+        .isEmpty();
+  }
+
   @Test
   void aNewRequiredFieldWithoutDefaultIsRefused() throws IOException {
     Schema changed = resource("evolution/Document-required-field-added.avsc");
