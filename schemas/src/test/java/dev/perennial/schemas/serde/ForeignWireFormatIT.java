@@ -183,6 +183,27 @@ class ForeignWireFormatIT {
   }
 
   @Test
+  void aTimestampWrittenInMicrosecondsIsRefusedNotReadAsMilliseconds() throws Exception {
+    // A hand-written app schema with another logical type on the same long: Avro resolves it.
+    Schema micros =
+        new Schema.Parser()
+            .parse(PUBLISHED_DOCUMENT.toString().replace("timestamp-millis", "timestamp-micros"));
+    GenericRecord written = new GenericData.Record(micros);
+    GenericRecord document = foreignDocument();
+    for (Schema.Field field : PUBLISHED_DOCUMENT.getFields()) {
+      written.put(field.name(), document.get(field.name()));
+    }
+    written.put("occurredAt", AT.toEpochMilli() * 1000);
+    byte[] framed = frameByHand(registerOverHttp(topic + "-value", micros), plainAvro(written));
+
+    assertThatThrownBy(() -> deserializer.deserialize(topic, framed))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("LOGICAL_TYPE_CHANGED")
+        .hasMessageContaining("occurredAt")
+        .satisfies(e -> assertThat(ReadFailure.of(e)).isEqualTo(ReadFailure.CORRUPT));
+  }
+
+  @Test
   void anUnknownSchemaIdIsReportedWithTheIdAndTopic() throws IOException {
     byte[] framed = frameByHand(987_654, plainAvro(foreignDocument()));
 
