@@ -57,28 +57,45 @@ public final class BackwardCompatibility {
    */
   static List<String> logicalTypeChanges(Schema reader, Schema writer) {
     List<String> changes = new ArrayList<>();
-    walk(reader, writer, "", changes, new HashSet<>());
+    walk(reader, writer, "", true, changes, new HashSet<>());
     return changes;
   }
 
+  /**
+   * Where a value that {@code writer} wrote with one logical type is read by {@code reader} with
+   * another: what a reader must refuse in a foreign writer's schema. A value written without a
+   * logical type is read as the reader's (apps in languages without logical types write plain
+   * longs), so only two declared, different ones conflict.
+   */
+  public static List<String> conflictingLogicalTypes(Schema reader, Schema writer) {
+    List<String> conflicts = new ArrayList<>();
+    walk(reader, writer, "", false, conflicts, new HashSet<>());
+    return conflicts;
+  }
+
   private static void walk(
-      Schema reader, Schema writer, String path, List<String> changes, Set<String> seen) {
+      Schema reader,
+      Schema writer,
+      String path,
+      boolean plainDiffers,
+      List<String> changes,
+      Set<String> seen) {
     if (writer.getType() == Schema.Type.UNION) {
       for (Schema branch : writer.getTypes()) {
-        walk(reader, branch, path, changes, seen);
+        walk(reader, branch, path, plainDiffers, changes, seen);
       }
       return;
     }
     if (reader.getType() == Schema.Type.UNION) {
       Schema branch = readerBranch(reader, writer);
       if (branch != null) {
-        walk(branch, writer, path, changes, seen);
+        walk(branch, writer, path, plainDiffers, changes, seen);
       }
       return;
     }
     LogicalType read = reader.getLogicalType();
     LogicalType written = writer.getLogicalType();
-    if (!sameLogicalType(read, written)) {
+    if (!sameLogicalType(read, written) && (plainDiffers || (read != null && written != null))) {
       changes.add(
           (path.isEmpty() ? "/" : path)
               + ": written as "
@@ -95,18 +112,36 @@ public final class BackwardCompatibility {
         for (Schema.Field field : reader.getFields()) {
           Schema.Field source = writerField(writer, field);
           if (source != null) {
-            walk(field.schema(), source.schema(), path + "/" + field.name(), changes, seen);
+            walk(
+                field.schema(),
+                source.schema(),
+                path + "/" + field.name(),
+                plainDiffers,
+                changes,
+                seen);
           }
         }
       }
       case ARRAY -> {
         if (writer.getType() == Schema.Type.ARRAY) {
-          walk(reader.getElementType(), writer.getElementType(), path + "[]", changes, seen);
+          walk(
+              reader.getElementType(),
+              writer.getElementType(),
+              path + "[]",
+              plainDiffers,
+              changes,
+              seen);
         }
       }
       case MAP -> {
         if (writer.getType() == Schema.Type.MAP) {
-          walk(reader.getValueType(), writer.getValueType(), path + "{}", changes, seen);
+          walk(
+              reader.getValueType(),
+              writer.getValueType(),
+              path + "{}",
+              plainDiffers,
+              changes,
+              seen);
         }
       }
       default -> {}

@@ -1,14 +1,16 @@
 package dev.perennial.schemas.serde;
 
+import dev.perennial.schemas.evolution.BackwardCompatibility;
 import dev.perennial.schemas.registry.SchemaNotFoundException;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.registry.SchemaRegistryException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
@@ -176,7 +178,16 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
     if (readerSchema != null) {
       SchemaPairCompatibility compatibility =
           SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
-      if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      List<String> problems =
+          new ArrayList<>(
+              compatibility.getResult().getIncompatibilities().stream()
+                  .map(i -> i.getType() + " at " + i.getLocation() + ": " + i.getMessage())
+                  .toList());
+      // Avro resolves a timestamp-micros into a timestamp-millis, a thousand times off.
+      BackwardCompatibility.conflictingLogicalTypes(readerSchema, writer).stream()
+          .map(conflict -> BackwardCompatibility.LOGICAL_TYPE_CHANGED + " at " + conflict)
+          .forEach(problems::add);
+      if (!problems.isEmpty()) {
         throw new SerializationException(
             "Record on topic "
                 + topic
@@ -187,9 +198,7 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
                 + ") that reader schema "
                 + readerSchema.getFullName()
                 + " cannot read: "
-                + compatibility.getResult().getIncompatibilities().stream()
-                    .map(i -> i.getType() + " at " + i.getLocation() + ": " + i.getMessage())
-                    .collect(Collectors.joining("; ")));
+                + String.join("; ", problems));
       }
     }
     return readerFactory.apply(writer);

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *       ready while the outage lasts.
  *   <li>{@link #UNKNOWN_SCHEMA}: the registry answered that the record's schema id does not exist.
  *   <li>{@link #CORRUPT}: the bytes are no record of the topic's contract (wrong magic byte,
- *       truncated or corrupt Avro, an impossible length, a writer schema the reader cannot read).
+ *       truncated or corrupt Avro, an impossible length, a writer schema the reader cannot read or
+ *       that gives a value another logical type, such as timestamp-micros for timestamp-millis).
  * </ul>
  *
  * The last two are bad records: a stage dead-letters them (ingest) or skips them with a reason, and

@@ -204,6 +204,27 @@ class ForeignWireFormatIT {
   }
 
   @Test
+  void aTimestampWrittenAsAPlainLongIsReadAsMilliseconds() throws Exception {
+    // An app in a language without logical types writes the plain long the published schema has.
+    Schema plain =
+        new Schema.Parser()
+            .parse(
+                PUBLISHED_DOCUMENT
+                    .toString()
+                    .replace(
+                        "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}", "\"long\""));
+    assertThat(plain.getField("occurredAt").schema().getLogicalType()).isNull();
+    GenericRecord written = new GenericData.Record(plain);
+    GenericRecord document = foreignDocument();
+    for (Schema.Field field : PUBLISHED_DOCUMENT.getFields()) {
+      written.put(field.name(), document.get(field.name()));
+    }
+    byte[] framed = frameByHand(registerOverHttp(topic + "-value", plain), plainAvro(written));
+
+    assertThat(deserializer.deserialize(topic, framed).getOccurredAt()).isEqualTo(AT);
+  }
+
+  @Test
   void anUnknownSchemaIdIsReportedWithTheIdAndTopic() throws IOException {
     byte[] framed = frameByHand(987_654, plainAvro(foreignDocument()));
 
