@@ -21,6 +21,7 @@ import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.tokenizer.ByteTokenizer;
 import dev.perennial.model.train.StepListener;
+import dev.perennial.model.train.StepMetrics;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
@@ -65,6 +66,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -667,6 +669,73 @@ class JobTrainerTest {
                     .orElseThrow()
                     .getRecipe()
                     .get("loraRank")));
+  }
+
+  @Test
+  void aSearchingJobReportsItsStepsAsOneCountOverItsTrialsAndItsCandidate() {
+    java.util.Map<String, String> values = searchValues("4");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    List<StepMetrics> reported = new ArrayList<>();
+
+    RecipeSearch search =
+        searching
+            .train(
+                job(
+                    "acme/support@1-5eb",
+                    JobTrigger.MIN_EXAMPLES,
+                    List.of(kettles()),
+                    List.of(),
+                    List.of()),
+                Optional.empty(),
+                reported::add)
+            .candidate()
+            .getSearch();
+
+    int jobSteps = search.getTrialSteps() + search.getFinalSteps();
+    assertThat(reported)
+        .as("the trials' steps and then the candidate's, counted on, never from 1 again")
+        .extracting(StepMetrics::step)
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, jobSteps).boxed().toList());
+    assertThat(reported)
+        .as("every step is of the whole job's steps, so the ETA is the job's")
+        .extracting(StepMetrics::totalSteps)
+        .containsOnly(jobSteps);
+  }
+
+  @Test
+  void aJobThatTrainsAPlasticityControlCountsTheControlsStepsAfterTheCandidates() {
+    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.PLASTICITY_CONTROL_EVERY_CONFIG, "2");
+    JobTrainer monitored = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    AdapterCandidate first =
+        monitored.train(firstJob(), Optional.empty(), StepListener.NONE).candidate();
+    List<StepMetrics> reported = new ArrayList<>();
+
+    AdapterCandidate continued =
+        monitored
+            .train(
+                job(
+                    "acme/support@2-dee",
+                    JobTrigger.MAX_WAIT,
+                    List.of(replay),
+                    List.of(),
+                    List.of(train)),
+                Optional.of(releasedAsV1(first)),
+                Optional.of(first.getLineage()),
+                reported::add)
+            .candidate();
+
+    assertThat(continued.getLineage().getPlasticity().getControlGain()).isNotNull();
+    int candidateSteps = reported.size() / 2;
+    assertThat(reported)
+        .as("the candidate's steps, then the control's as many, counted on")
+        .extracting(StepMetrics::step)
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, 2 * candidateSteps).boxed().toList());
+    assertThat(reported)
+        .as("the control is planned from the first step")
+        .extracting(StepMetrics::totalSteps)
+        .containsOnly(2 * candidateSteps);
   }
 
   @Test
