@@ -63,6 +63,26 @@ public final class SuccessiveHalving<R> {
     return Math.max(1, cost);
   }
 
+  /**
+   * The steps the trials of {@code variants} variants take together when none diverges (a trial
+   * that does leaves fewer to go on).
+   */
+  public int plannedSteps(int variants, int fullSteps) {
+    int planned = 0;
+    int alive = variants;
+    double share = startShare;
+    while (alive > 1) {
+      planned += alive * roundSteps(share, fullSteps);
+      alive = (alive + 1) / 2;
+      share *= 2;
+    }
+    return planned;
+  }
+
+  private static int roundSteps(double share, int fullSteps) {
+    return Math.max(1, (int) Math.round(Math.min(1, share) * fullSteps));
+  }
+
   public Result<R> search(List<R> variants, int fullSteps, Trainer<R> trainer) {
     if (variants.isEmpty()) {
       throw new IllegalArgumentException("a search needs at least one variant");
@@ -73,7 +93,7 @@ public final class SuccessiveHalving<R> {
     int round = 0;
     double share = startShare;
     while (alive.size() > 1) {
-      int steps = Math.max(1, (int) Math.round(Math.min(1, share) * fullSteps));
+      int steps = roundSteps(share, fullSteps);
       List<Trial<R>> roundTrials = new ArrayList<>();
       for (int index : alive) {
         R variant = variants.get(index);

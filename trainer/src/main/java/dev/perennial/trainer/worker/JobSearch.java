@@ -4,7 +4,6 @@ import dev.perennial.core.files.Folders;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
-import dev.perennial.model.train.StepListener;
 import dev.perennial.model.train.TrainingDivergedException;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
@@ -21,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +61,8 @@ final class JobSearch {
    * @param gain the examples a trial's learning gain is measured on
    * @param replay the replay examples held out of the trials' training ({@link
    *     ReplayHoldOut#heldOut})
+   * @param jobSteps the job's steps, which the trials' go on
+   * @param afterCandidate the steps the job plans after the candidate's training, given its steps
    */
   static Outcome run(
       String jobId,
@@ -75,56 +77,65 @@ final class JobSearch {
       GainProbe gain,
       GainProbe replay,
       Path folder,
-      StepListener listener) {
+      JobSteps jobSteps,
+      IntUnaryOperator afterCandidate) {
     int configuredSteps = budgetOf.applyAsInt(recipe);
     List<SearchSettings.Variant> variants =
         SearchSettings.variants(centre.point(), dimension, recipe.model().batchSize());
+    SuccessiveHalving<SearchSettings.Variant> halving =
+        new SuccessiveHalving<>(settings.startShare(variants.size()));
+    // the job's plan: the trials, then the candidate with the configured recipe's budget
+    int plannedTrials = halving.plannedSteps(variants.size(), configuredSteps);
+    int plannedFinal = settings.finalSteps(configuredSteps, configuredSteps, plannedTrials);
+    int afterTrials = plannedFinal + afterCandidate.applyAsInt(plannedFinal);
+    AtomicInteger trialStepsRun = new AtomicInteger();
     double before = gain.loss(start);
     double replayBefore = replay.isEmpty() ? Double.NaN : replay.loss(start);
     AtomicInteger trials = new AtomicInteger();
     SuccessiveHalving.Result<SearchSettings.Variant> result =
-        new SuccessiveHalving<SearchSettings.Variant>(settings.startShare(variants.size()))
-            .search(
-                variants,
-                configuredSteps,
-                (variant, steps) -> {
-                  Path output = folder.resolve("trial-" + trials.incrementAndGet());
-                  try {
-                    LoraTrainer.run(
-                        requests.request(recipe.at(variant.point()), steps, output), listener);
-                  } catch (TrainingDivergedException e) {
-                    // a recipe that diverges is what a search is there to find out, not a failure
-                    Folders.deleteRecursively(output);
-                    log.warn(
-                        "Search of {}: {} for {} steps diverged ({})",
-                        jobId,
-                        variant.name(),
-                        steps,
-                        e.getMessage());
-                    return TrialScore.diverged(Double.NaN, Double.NaN);
-                  }
-                  PeftAdapter trial = PeftAdapter.read(output);
-                  double learnt = before - gain.loss(trial);
-                  double replayChange =
-                      replay.isEmpty() ? Double.NaN : replay.loss(trial) - replayBefore;
-                  // a replay sample measured NaN is a trial that diverged, not one without replay
-                  TrialScore score =
-                      !replay.isEmpty() && Double.isNaN(replayChange)
-                          ? TrialScore.diverged(learnt, replayChange)
-                          : TrialScore.measured(learnt, replayChange);
-                  Folders.deleteRecursively(output);
-                  log.info(
-                      "Search of {}: {} for {} steps gained {} on {}, held-out replay loss change {}"
-                          + " ({})",
-                      jobId,
-                      variant.name(),
-                      steps,
-                      learnt,
-                      rankedOn,
-                      replayChange,
-                      score.diverged() ? "diverged" : score.gatesPassed() ? "kept" : "lost");
-                  return score;
-                });
+        halving.search(
+            variants,
+            configuredSteps,
+            (variant, steps) -> {
+              Path output = folder.resolve("trial-" + trials.incrementAndGet());
+              int later = Math.max(0, plannedTrials - trialStepsRun.addAndGet(steps)) + afterTrials;
+              try {
+                LoraTrainer.run(
+                    requests.request(recipe.at(variant.point()), steps, output),
+                    jobSteps.next(planned -> later));
+              } catch (TrainingDivergedException e) {
+                // a recipe that diverges is what a search is there to find out, not a failure
+                Folders.deleteRecursively(output);
+                log.warn(
+                    "Search of {}: {} for {} steps diverged ({})",
+                    jobId,
+                    variant.name(),
+                    steps,
+                    e.getMessage());
+                return TrialScore.diverged(Double.NaN, Double.NaN);
+              }
+              PeftAdapter trial = PeftAdapter.read(output);
+              double learnt = before - gain.loss(trial);
+              double replayChange =
+                  replay.isEmpty() ? Double.NaN : replay.loss(trial) - replayBefore;
+              // a replay sample measured NaN is a trial that diverged, not one without replay
+              TrialScore score =
+                  !replay.isEmpty() && Double.isNaN(replayChange)
+                      ? TrialScore.diverged(learnt, replayChange)
+                      : TrialScore.measured(learnt, replayChange);
+              Folders.deleteRecursively(output);
+              log.info(
+                  "Search of {}: {} for {} steps gained {} on {}, held-out replay loss change {}"
+                      + " ({})",
+                  jobId,
+                  variant.name(),
+                  steps,
+                  learnt,
+                  rankedOn,
+                  replayChange,
+                  score.diverged() ? "diverged" : score.gatesPassed() ? "kept" : "lost");
+              return score;
+            });
     JobRecipe winner = recipe.at(result.winner().point());
     int finalSteps =
         settings.finalSteps(configuredSteps, budgetOf.applyAsInt(winner), result.trialSteps());

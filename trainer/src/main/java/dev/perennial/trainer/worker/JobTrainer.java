@@ -82,6 +82,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -449,6 +450,13 @@ public final class JobTrainer {
                     .on(device)
                     .withFeedback(feedback, recipeOf.objectives());
     JobSearch.Requests requests = replaying.apply(replay.examples());
+    // one count of steps over the job's trainings: the trials, the candidate, its control
+    JobSteps jobSteps = new JobSteps(listener);
+    boolean controlPlanned =
+        !examples.isEmpty()
+            && plasticity.gainExamples() > 0
+            && plasticity.controlDue(update, start.method() == LineageMethod.CONTINUED);
+    IntUnaryOperator afterCandidate = candidateSteps -> controlPlanned ? candidateSteps : 0;
     JobRecipe trainWith = recipe;
     int steps = recipe.steps(newExamples, replayAvailable);
     RecipeSearch searched = null;
@@ -494,7 +502,8 @@ public final class JobTrainer {
                     heldOut.heldOut().size(),
                     recipe.model().maxSequenceLength()),
                 folder.resolve("search"),
-                listener);
+                jobSteps,
+                afterCandidate);
         trainWith = outcome.recipe();
         steps = outcome.steps();
         searched = outcome.record();
@@ -542,7 +551,7 @@ public final class JobTrainer {
             plasticity.gainExamples(),
             modelRecipe.maxSequenceLength());
     Double lossBefore = probe.isEmpty() ? null : probe.loss(start.adapter());
-    TrainingResult result = LoraTrainer.run(request, listener);
+    TrainingResult result = LoraTrainer.run(request, jobSteps.next(afterCandidate));
     // the index first, naming the job: weights stored here that no candidate comes to name (the
     // worker killed before its commit, the job given up) are found and deleted by the accumulator
     FolderIndex.StoredFolder stored = FolderIndex.store(store, output, AdapterOrigin.of(job));
@@ -562,7 +571,7 @@ public final class JobTrainer {
               lora,
               modelRecipe.withSteps(result.steps().size()),
               probe,
-              listener);
+              jobSteps.next(controlSteps -> 0));
     }
     Plasticity measured =
         PlasticityRecords.of(

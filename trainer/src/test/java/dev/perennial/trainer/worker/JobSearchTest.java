@@ -78,7 +78,8 @@ class JobSearchTest {
             gain,
             noReplay,
             folder.resolve("search"),
-            StepListener.NONE);
+            new JobSteps(StepListener.NONE),
+            candidateSteps -> 0);
 
     assertThat(outcome.record().getWinner()).isIn("centre", "learning-rate x0.5");
     assertThat(outcome.record().getTrials())
