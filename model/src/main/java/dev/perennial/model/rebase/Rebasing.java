@@ -46,6 +46,12 @@ public final class Rebasing {
     return carried;
   }
 
+  /** Hears how far the teacher is: {@code answered} of the data's {@code prompts} distinct ones. */
+  @FunctionalInterface
+  public interface TeacherProgress {
+    void answered(int answered, int prompts);
+  }
+
   /**
    * The teacher's answers to every distinct prompt of the data's prompt/completion examples, as
    * prompt/completion examples (an empty answer is left out).
@@ -54,6 +60,15 @@ public final class Rebasing {
    */
   public static List<TrainingExample> teacherExamples(
       LanguageModel teacher, List<TrainingExample> data, Generator.Options options) {
+    return teacherExamples(teacher, data, options, (answered, prompts) -> {});
+  }
+
+  /** As {@link #teacherExamples(LanguageModel, List, Generator.Options)}, told after each batch. */
+  public static List<TrainingExample> teacherExamples(
+      LanguageModel teacher,
+      List<TrainingExample> data,
+      Generator.Options options,
+      TeacherProgress progress) {
     Set<String> prompts = new LinkedHashSet<>();
     for (TrainingExample example : data) {
       if (example.kind() == TrainingExample.Kind.COMPLETION) {
@@ -61,7 +76,9 @@ public final class Rebasing {
       }
     }
     List<String> ordered = new ArrayList<>(prompts);
-    List<String> answers = Generator.greedy(teacher, ordered, options);
+    List<String> answers =
+        Generator.greedy(
+            teacher, ordered, options, answered -> progress.answered(answered, ordered.size()));
     List<TrainingExample> taught = new ArrayList<>();
     for (int i = 0; i < ordered.size(); i++) {
       String answer = answers.get(i).stripTrailing();

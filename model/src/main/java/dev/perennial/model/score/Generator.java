@@ -16,6 +16,7 @@ import dev.perennial.model.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,16 @@ public final class Generator {
 
   /** Continues each prompt greedily under the model as it is. */
   public static List<String> greedy(LanguageModel model, List<String> prompts, Options options) {
-    return generate(model, prompts, null, null, options);
+    return greedy(model, prompts, options, answered -> {});
+  }
+
+  /**
+   * Continues each prompt greedily under the model as it is, telling {@code answered} how many
+   * prompts are answered after each batch.
+   */
+  public static List<String> greedy(
+      LanguageModel model, List<String> prompts, Options options, IntConsumer answered) {
+    return generate(model, prompts, null, null, options, answered);
   }
 
   /** Continues prompt i under adapter {@code adapterOf[i]} of the stack. */
@@ -64,7 +74,7 @@ public final class Generator {
       throw new ModelException(
           adapterOf.length + " adapter choices for " + prompts.size() + " prompts");
     }
-    return generate(base, prompts, adapters, adapterOf, options);
+    return generate(base, prompts, adapters, adapterOf, options, answered -> {});
   }
 
   private static List<String> generate(
@@ -72,7 +82,8 @@ public final class Generator {
       List<String> prompts,
       AdapterStack adapters,
       int[] adapterOf,
-      Options options) {
+      Options options,
+      IntConsumer answered) {
     List<String> outputs = new ArrayList<>(prompts.size());
     for (int from = 0; from < prompts.size(); from += options.batchSize()) {
       Interruption.check("generation");
@@ -86,6 +97,7 @@ public final class Generator {
       }
       outputs.addAll(
           generateBatch(model, prompts.subList(from, to), adapters, rowAdapters, options));
+      answered.accept(outputs.size());
     }
     return outputs;
   }

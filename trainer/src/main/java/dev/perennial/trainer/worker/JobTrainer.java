@@ -864,7 +864,17 @@ public final class JobTrainer {
     ModelRuntime.setThreads(recipe.model().threads());
     try (LanguageModel teacher =
         LanguageModel.loadAdapter(from.base(), ModelRuntime.device(device), adapter, false)) {
-      taught = Rebasing.teacherExamples(teacher, examples, Generator.Options.shortAnswers());
+      taught =
+          Rebasing.teacherExamples(
+              teacher,
+              examples,
+              Generator.Options.shortAnswers(),
+              (answered, prompts) ->
+                  log.info(
+                      "Distilling {}: the teacher answered {}/{} prompts",
+                      job.getJobId(),
+                      answered,
+                      prompts));
     }
     return new Start(null, null, LineageMethod.DISTILLED, null, source, taught);
   }
