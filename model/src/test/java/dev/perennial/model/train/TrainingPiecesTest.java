@@ -129,6 +129,16 @@ class TrainingPiecesTest {
   }
 
   @Test
+  void theProgressBarShowsHowLongIsLeftAtTheRateSoFar() {
+    StringWriter text = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), "lora", 1, false);
+
+    bar.onStep(new StepMetrics(40, 200, 1.0, 1e-3, 0.5, 100, 4000, 30.0));
+
+    assertThat(text.toString()).as("160 steps left at 0.75 s a step").contains("eta 120 s");
+  }
+
+  @Test
   void theProgressBarWritesALinePerDrawingElsewhere() {
     StringWriter text = new StringWriter();
     ProgressBar bar = new ProgressBar(new PrintWriter(text), "lora", 5, false);
