@@ -56,7 +56,7 @@ public final class ProgressBar implements StepListener {
     out.flush();
   }
 
-  /** {@code label [=====> ] 120/200 loss 1.234 lr 2.0e-03 9,876 tok/s}. */
+  /** {@code label [=====> ] 120/200 loss 1.234 lr 2.0e-03 9,876 tok/s eta 42 s}. */
   static String line(String label, StepMetrics metrics) {
     int filled = (int) ((long) WIDTH * metrics.step() / metrics.totalSteps());
     StringBuilder bar = new StringBuilder(label).append(" [");
@@ -67,12 +67,13 @@ public final class ProgressBar implements StepListener {
     bar.append(
         String.format(
             Locale.ROOT,
-            "%d/%d loss %.4f lr %.1e %,.0f tok/s",
+            "%d/%d loss %.4f lr %.1e %,.0f tok/s eta %.0f s",
             metrics.step(),
             metrics.totalSteps(),
             metrics.loss(),
             metrics.learningRate(),
-            metrics.tokensPerSecond()));
+            metrics.tokensPerSecond(),
+            metrics.etaSeconds()));
     return bar.toString();
   }
 }

@@ -28,6 +28,11 @@ public record StepMetrics(
         step, total, loss, learningRate, gradientNorm, tokens, totalTokens, elapsedSeconds);
   }
 
+  /** Seconds left until the planned last step, at the time per step so far (0 before a step). */
+  public double etaSeconds() {
+    return step > 0 ? elapsedSeconds / step * (totalSteps - step) : 0;
+  }
+
   /** Input tokens per second so far. */
   public double tokensPerSecond() {
     return elapsedSeconds > 0 ? totalTokens / elapsedSeconds : 0;

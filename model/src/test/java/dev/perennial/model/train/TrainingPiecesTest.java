@@ -124,8 +124,8 @@ class TrainingPiecesTest {
     String drawn = text.toString();
     assertThat(drawn)
         .startsWith("\rlora [===============>")
-        .contains("5/10 loss 1.2346 lr 2.0e-03 500 tok/s\rlora [")
-        .endsWith("10/10 loss 0.5000 lr 1.0e-03 500 tok/s" + System.lineSeparator());
+        .contains("5/10 loss 1.2346 lr 2.0e-03 500 tok/s eta 2 s\rlora [")
+        .endsWith("10/10 loss 0.5000 lr 1.0e-03 500 tok/s eta 0 s" + System.lineSeparator());
   }
 
   @Test
@@ -150,9 +150,9 @@ class TrainingPiecesTest {
     assertThat(text.toString())
         .doesNotContain("\r")
         .isEqualTo(
-            "lora [===============>              ] 5/10 loss 1.0000 lr 1.0e-03 1,000 tok/s"
+            "lora [===============>              ] 5/10 loss 1.0000 lr 1.0e-03 1,000 tok/s eta 5 s"
                 + System.lineSeparator()
-                + "lora [==============================] 10/10 loss 1.0000 lr 1.0e-03 1,000 tok/s"
+                + "lora [==============================] 10/10 loss 1.0000 lr 1.0e-03 1,000 tok/s eta 0 s"
                 + System.lineSeparator());
   }
 }

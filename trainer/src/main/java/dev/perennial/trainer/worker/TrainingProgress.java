@@ -88,10 +88,7 @@ public final class TrainingProgress {
   }
 
   static double eta(StepMetrics step) {
-    if (step == null || step.step() == 0) {
-      return 0;
-    }
-    return step.elapsedSeconds() / step.step() * (step.totalSteps() - step.step());
+    return step == null ? 0 : step.etaSeconds();
   }
 
   private static double value(StepMetrics step, ToIntFunction<StepMetrics> f) {
