@@ -33,20 +33,29 @@ public final class BackwardCompatibility {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < writers.size(); i++) {
       String version = "cannot read v" + (i + 1) + ": ";
-      SchemaCompatibility.SchemaPairCompatibility pair =
-          SchemaCompatibility.checkReaderWriterCompatibility(reader, writers.get(i));
-      for (Incompatibility incompatibility : pair.getResult().getIncompatibilities()) {
-        problems.add(
-            version
-                + incompatibility.getType()
-                + " at "
-                + incompatibility.getLocation()
-                + ": "
-                + incompatibility.getMessage());
-      }
-      for (String changed : logicalTypeChanges(reader, writers.get(i))) {
-        problems.add(version + LOGICAL_TYPE_CHANGED + " at " + changed);
-      }
+      pairProblems(reader, writers.get(i)).forEach(problem -> problems.add(version + problem));
+    }
+    return problems;
+  }
+
+  /**
+   * Why {@code reader} cannot read data written with {@code writer}: Avro's incompatibilities and
+   * every changed logical type; empty when it can.
+   */
+  static List<String> pairProblems(Schema reader, Schema writer) {
+    List<String> problems = new ArrayList<>();
+    SchemaCompatibility.SchemaPairCompatibility pair =
+        SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+    for (Incompatibility incompatibility : pair.getResult().getIncompatibilities()) {
+      problems.add(
+          incompatibility.getType()
+              + " at "
+              + incompatibility.getLocation()
+              + ": "
+              + incompatibility.getMessage());
+    }
+    for (String changed : logicalTypeChanges(reader, writer)) {
+      problems.add(LOGICAL_TYPE_CHANGED + " at " + changed);
     }
     return problems;
   }

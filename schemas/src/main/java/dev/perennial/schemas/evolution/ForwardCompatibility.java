@@ -3,8 +3,6 @@ package dev.perennial.schemas.evolution;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaCompatibility.Incompatibility;
 
 /**
  * FORWARD compatibility in the registry's transitive sense: a reader with any earlier schema, as an
@@ -23,20 +21,8 @@ public final class ForwardCompatibility {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < readers.size(); i++) {
       String version = "v" + (i + 1) + " cannot read it: ";
-      SchemaCompatibility.SchemaPairCompatibility pair =
-          SchemaCompatibility.checkReaderWriterCompatibility(readers.get(i), writer);
-      for (Incompatibility incompatibility : pair.getResult().getIncompatibilities()) {
-        problems.add(
-            version
-                + incompatibility.getType()
-                + " at "
-                + incompatibility.getLocation()
-                + ": "
-                + incompatibility.getMessage());
-      }
-      for (String changed : BackwardCompatibility.logicalTypeChanges(readers.get(i), writer)) {
-        problems.add(version + BackwardCompatibility.LOGICAL_TYPE_CHANGED + " at " + changed);
-      }
+      BackwardCompatibility.pairProblems(readers.get(i), writer)
+          .forEach(problem -> problems.add(version + problem));
     }
     return problems;
   }
