@@ -182,6 +182,27 @@ class BatchScorerTest {
   }
 
   /**
+   * A batch's scoring reports how far it is as its passes finish: rows done out of the batch's
+   * rows, a few times a batch (not once per row), all of them by the end.
+   */
+  @Test
+  void aBatchReportsItsRowsDoneAsItsPassesFinish() {
+    try (BatchScorer scorer =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(8, 6, 128, 34))) {
+      List<ScoringProgress> reported = new ArrayList<>();
+      long rows = workloads().stream().mapToLong(Workload::rows).sum();
+
+      scorer.run(workloads(), adapters, reported::add);
+
+      assertThat(reported).hasSizeGreaterThan(1).hasSizeLessThan((int) rows);
+      assertThat(reported).extracting(ScoringProgress::totalRows).containsOnly(rows);
+      assertThat(reported).extracting(ScoringProgress::rows).isSorted().doesNotHaveDuplicates();
+      assertThat(reported.get(reported.size() - 1).rows()).isEqualTo(rows);
+      assertThat(reported.get(reported.size() - 1).etaSeconds()).isZero();
+    }
+  }
+
+  /**
    * The evaluator stops a batch in progress by interrupting its scoring thread (SIGTERM mid-batch:
    * its verdicts would be thrown away, and the pod's grace period is shorter than a large batch).
    */
