@@ -232,8 +232,13 @@ public final class CandidateEvaluator {
         long scoringStarted = System.nanoTime();
         listener.scoring(
             batch, workloads.size(), workloads.stream().mapToLong(Workload::rows).sum());
-        Results results = scorer.run(workloads, adapters);
-        listener.scored(batch, seconds(scoringStarted));
+        Results results;
+        try {
+          results = scorer.run(workloads, adapters, progress -> listener.progress(batch, progress));
+          listener.scored(batch, seconds(scoringStarted));
+        } finally {
+          listener.idle();
+        }
         for (Map.Entry<Integer, PreparedCandidate> entry : prepared.entrySet()) {
           done.put(entry.getKey(), complete(entry.getValue(), results, seconds(started), listener));
         }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs the workloads of a batch of candidates on one base model, choosing per workload how:
@@ -35,7 +36,8 @@ import java.util.Map;
  * </ul>
  *
  * Results are cached by workload key, so the base's general scores, say, are computed once per
- * process. Must be called on one thread, with PyTorch's gradients off on it.
+ * process. A run reports its rows done as each pass finishes ({@link ScoringProgress}). Must be
+ * called on one thread, with PyTorch's gradients off on it.
  */
 public final class BatchScorer implements AutoCloseable {
 
@@ -117,14 +119,31 @@ public final class BatchScorer implements AutoCloseable {
    *     fit the base
    */
   public Results run(List<Workload> workloads, Map<ModelRef, PeftAdapter> adapters) {
+    return run(workloads, adapters, progress -> {});
+  }
+
+  /**
+   * Computes every workload, reusing cached results, telling {@code progress} the rows done after
+   * the cached and empty workloads and after each pass.
+   */
+  public Results run(
+      List<Workload> workloads,
+      Map<ModelRef, PeftAdapter> adapters,
+      Consumer<ScoringProgress> progress) {
     Results results = new Results();
+    Tally tally = new Tally(rows(workloads), progress);
     Map<String, Workload> pending = new LinkedHashMap<>();
+    int reused = 0;
     for (Workload workload : workloads) {
       if (workload.rows() == 0) {
         store(results, workload, List.of());
-      } else if (!fromCache(results, workload)) {
-        pending.putIfAbsent(workload.key(), workload);
+      } else if (fromCache(results, workload)
+          || pending.putIfAbsent(workload.key(), workload) != null) {
+        reused += workload.rows();
       }
+    }
+    if (reused > 0) {
+      tally.done(reused);
     }
     List<Workload> basePasses = new ArrayList<>();
     List<Workload> shared = new ArrayList<>();
@@ -145,19 +164,19 @@ public final class BatchScorer implements AutoCloseable {
     }
     if (!basePasses.isEmpty()) {
       long started = System.nanoTime();
-      runOn(baseModel(), basePasses, results);
+      runOn(baseModel(), basePasses, results, tally);
       stats.addBase(rows(basePasses), System.nanoTime() - started);
     }
     if (!shared.isEmpty()) {
       long started = System.nanoTime();
-      runShared(shared, adapters, results);
+      runShared(shared, adapters, results, tally);
       stats.addShared(rows(shared), System.nanoTime() - started);
     }
     for (Map.Entry<ModelRef, List<Workload>> entry : single.entrySet()) {
       long started = System.nanoTime();
       try (LanguageModel model =
           LanguageModel.loadAdapter(base, device, adapters.get(entry.getKey()), false)) {
-        runOn(model, entry.getValue(), results);
+        runOn(model, entry.getValue(), results, tally);
       }
       stats.addSingle(rows(entry.getValue()), System.nanoTime() - started);
     }
@@ -165,30 +184,30 @@ public final class BatchScorer implements AutoCloseable {
   }
 
   /** Every workload on one model, one call per kind. */
-  private void runOn(LanguageModel model, List<Workload> workloads, Results results) {
+  private void runOn(LanguageModel model, List<Workload> workloads, Results results, Tally tally) {
     List<Workload> scoring = byKind(workloads, Workload.Kind.SCORE);
     if (!scoring.isEmpty()) {
       List<ExampleScore> scores =
           Scorer.score(model, toModel(scoring), settings.batchSize(), settings.maxSequenceLength());
-      split(scoring, scores, results);
+      split(scoring, scores, results, tally);
     }
     List<Workload> answering = byKind(workloads, Workload.Kind.ANSWER);
     if (!answering.isEmpty()) {
       List<String> answers = Generator.greedy(model, prompts(answering), generation());
-      split(answering, answers, results);
+      split(answering, answers, results, tally);
     }
     List<Workload> predicting = byKind(workloads, Workload.Kind.PREDICT);
     if (!predicting.isEmpty()) {
       List<int[]> predictions =
           Scorer.predictions(
               model, toModel(predicting), settings.batchSize(), settings.maxSequenceLength());
-      split(predicting, predictions, results);
+      split(predicting, predictions, results, tally);
     }
   }
 
   /** Workloads of many adapters in passes where each row uses its own adapter. */
   private void runShared(
-      List<Workload> workloads, Map<ModelRef, PeftAdapter> adapters, Results results) {
+      List<Workload> workloads, Map<ModelRef, PeftAdapter> adapters, Results results, Tally tally) {
     List<ModelRef> order = new ArrayList<>();
     for (Workload workload : workloads) {
       if (!order.contains(workload.model())) {
@@ -209,14 +228,14 @@ public final class BatchScorer implements AutoCloseable {
                 settings.batchSize(),
                 settings.maxSequenceLength(),
                 settings.policy());
-        split(scoring, scores, results);
+        split(scoring, scores, results, tally);
       }
       List<Workload> answering = byKind(workloads, Workload.Kind.ANSWER);
       if (!answering.isEmpty()) {
         List<String> answers =
             Generator.greedyWithAdapters(
                 model, stack, adapterOf(answering, order), prompts(answering), generation());
-        split(answering, answers, results);
+        split(answering, answers, results, tally);
       }
       List<Workload> predicting = byKind(workloads, Workload.Kind.PREDICT);
       if (!predicting.isEmpty()) {
@@ -229,7 +248,7 @@ public final class BatchScorer implements AutoCloseable {
                 settings.batchSize(),
                 settings.maxSequenceLength(),
                 settings.policy());
-        split(predicting, predictions, results);
+        split(predicting, predictions, results, tally);
       }
     }
   }
@@ -245,12 +264,33 @@ public final class BatchScorer implements AutoCloseable {
     return baseModel;
   }
 
-  private <T> void split(List<Workload> workloads, List<T> values, Results results) {
+  /** One pass's values into its workloads' results; its rows are done. */
+  private <T> void split(List<Workload> workloads, List<T> values, Results results, Tally tally) {
     int from = 0;
     for (Workload workload : workloads) {
       List<T> part = values.subList(from, from + workload.rows());
       from += workload.rows();
       store(results, workload, part);
+    }
+    tally.done(from);
+  }
+
+  /** A run's rows done so far, told to its progress listener. */
+  private static final class Tally {
+
+    private final long total;
+    private final Consumer<ScoringProgress> progress;
+    private final long started = System.nanoTime();
+    private long done;
+
+    Tally(long total, Consumer<ScoringProgress> progress) {
+      this.total = total;
+      this.progress = progress;
+    }
+
+    void done(long rows) {
+      done += rows;
+      progress.accept(new ScoringProgress(done, total, (System.nanoTime() - started) / 1e9));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.perennial.evaluator.service;
 import dev.perennial.evaluator.evaluate.CandidateRequest;
 import dev.perennial.evaluator.evaluate.Evaluation;
 import dev.perennial.evaluator.evaluate.EvaluationListener;
+import dev.perennial.evaluator.scoring.ScoringProgress;
 import dev.perennial.evaluator.scoring.ScoringStats;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.verdict.Outcomes;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The evaluation's progress for people: on a console when one is given ({@code perennial local}),
- * else in the log. One line when a batch starts, one when its passes are done, one per verdict.
+ * else in the log. One line when a batch starts, one each time a tenth more of its rows is done
+ * (with the time left at the rate so far), one when its passes are done, one per verdict.
  */
 final class EvaluationProgress implements EvaluationListener {
 
@@ -24,6 +26,7 @@ final class EvaluationProgress implements EvaluationListener {
 
   private final PrintWriter console;
   private final Supplier<ScoringStats> stats;
+  private long tenthsShown;
 
   EvaluationProgress(PrintWriter console, Supplier<ScoringStats> stats) {
     this.console = console;
@@ -45,6 +48,31 @@ final class EvaluationProgress implements EvaluationListener {
                 .collect(Collectors.joining(", ", "[", "]")),
             workloads,
             rows));
+  }
+
+  @Override
+  public void progress(List<CandidateRequest> batch, ScoringProgress progress) {
+    long tenths = progress.totalRows() > 0 ? progress.rows() * 10 / progress.totalRows() : 10;
+    if (tenths > tenthsShown && progress.rows() < progress.totalRows()) {
+      say(line(progress));
+    }
+    tenthsShown = Math.max(tenthsShown, tenths);
+  }
+
+  @Override
+  public void idle() {
+    tenthsShown = 0;
+  }
+
+  /** {@code rows 480/1200 (40 %) eta 12 s}. */
+  static String line(ScoringProgress progress) {
+    return String.format(
+        Locale.ROOT,
+        "  rows %d/%d (%d %%) eta %.0f s",
+        progress.rows(),
+        progress.totalRows(),
+        progress.rows() * 100 / progress.totalRows(),
+        progress.etaSeconds());
   }
 
   @Override

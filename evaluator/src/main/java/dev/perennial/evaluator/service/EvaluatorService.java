@@ -28,6 +28,7 @@ import dev.perennial.evaluator.evaluate.EvaluationListener;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.report.ReportWriter;
 import dev.perennial.evaluator.scoring.BatchScorer;
+import dev.perennial.evaluator.scoring.ScoringProgress;
 import dev.perennial.model.runtime.DeviceChoice;
 import dev.perennial.model.runtime.ModelRuntime;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
@@ -206,6 +207,18 @@ public final class EvaluatorService implements Service {
           @Override
           public void scoring(List<CandidateRequest> batch, int workloads, long rows) {
             progress.scoring(batch, workloads, rows);
+          }
+
+          @Override
+          public void progress(List<CandidateRequest> batch, ScoringProgress scoring) {
+            progress.progress(batch, scoring);
+            metrics.progress(batch, scoring);
+          }
+
+          @Override
+          public void idle() {
+            progress.idle();
+            metrics.idle();
           }
 
           @Override

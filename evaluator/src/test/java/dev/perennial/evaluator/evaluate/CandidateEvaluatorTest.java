@@ -14,6 +14,7 @@ import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.local.LocalEvaluator;
 import dev.perennial.evaluator.report.ReportWriter;
 import dev.perennial.evaluator.scoring.BatchScorer;
+import dev.perennial.evaluator.scoring.ScoringProgress;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestAdapters;
@@ -40,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,13 +126,36 @@ class CandidateEvaluatorTest {
               "test",
               Clock.fixed(Candidates.AT, ZoneOffset.UTC));
 
+      List<String> heard = new ArrayList<>();
+      EvaluationListener listener =
+          new EvaluationListener() {
+            @Override
+            public void scoring(List<CandidateRequest> batch, int workloads, long rows) {
+              heard.add("scoring " + rows);
+            }
+
+            @Override
+            public void progress(List<CandidateRequest> batch, ScoringProgress progress) {
+              heard.add("rows " + progress.rows() + "/" + progress.totalRows());
+            }
+
+            @Override
+            public void idle() {
+              heard.add("idle");
+            }
+          };
       Evaluation evaluation =
           evaluator
-              .evaluate(
-                  List.of(new CandidateRequest(candidate, Optional.empty())),
-                  EvaluationListener.NONE)
+              .evaluate(List.of(new CandidateRequest(candidate, Optional.empty())), listener)
               .get(0);
 
+      // the batch's progress reaches its listener, ending with every row, then idle
+      long rows = Long.parseLong(heard.get(0).substring("scoring ".length()));
+      assertThat(heard.subList(1, heard.size() - 1))
+          .hasSizeGreaterThan(1)
+          .allMatch(h -> h.startsWith("rows "));
+      assertThat(heard.subList(heard.size() - 2, heard.size()))
+          .containsExactly("rows " + rows + "/" + rows, "idle");
       assertThat(evaluation.gates()).extracting(Gate::getName).doesNotContain(GateNames.LEAKAGE);
       assertThat(evaluation.metrics()).containsEntry("leakage.canaries", 0.0);
       assertThat(evaluation.metrics()).containsEntry("leakage.own.canaries", 3.0);

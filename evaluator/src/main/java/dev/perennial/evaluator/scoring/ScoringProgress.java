@@ -1,0 +1,17 @@
+package dev.perennial.evaluator.scoring;
+
+/**
+ * How far a batch's scoring is, as its passes finish (the evaluator's counterpart of the trainer's
+ * {@code StepMetrics}).
+ *
+ * @param rows rows scored, answered or taken from the cache so far
+ * @param totalRows the batch's rows
+ * @param elapsedSeconds since the batch's scoring started
+ */
+public record ScoringProgress(long rows, long totalRows, double elapsedSeconds) {
+
+  /** Seconds left until every row is done, at the time per row so far (0 before a row). */
+  public double etaSeconds() {
+    return rows > 0 ? elapsedSeconds / rows * (totalRows - rows) : 0;
+  }
+}
