@@ -203,6 +203,26 @@ class BatchScorerTest {
   }
 
   /**
+   * Rows a batch does not compute (from the cache, or a second workload of the same key) are not in
+   * its rows to do: counted as done at once, they would make the time left look shorter.
+   */
+  @Test
+  void aBatchCountsOnlyTheRowsItComputes() {
+    try (BatchScorer scorer =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(8, 6, 128, 34))) {
+      List<ScoringProgress> reported = new ArrayList<>();
+      List<Workload> twice = new ArrayList<>(workloads());
+      twice.addAll(workloads());
+
+      scorer.run(twice, adapters, reported::add);
+      scorer.run(workloads(), adapters, reported::add);
+
+      long once = workloads().stream().mapToLong(Workload::rows).sum();
+      assertThat(reported).extracting(ScoringProgress::totalRows).containsOnly(once);
+    }
+  }
+
+  /**
    * The evaluator stops a batch in progress by interrupting its scoring thread (SIGTERM mid-batch:
    * its verdicts would be thrown away, and the pod's grace period is shorter than a large batch).
    */
