@@ -123,28 +123,24 @@ public final class BatchScorer implements AutoCloseable {
   }
 
   /**
-   * Computes every workload, reusing cached results, telling {@code progress} the rows done after
-   * the cached and empty workloads and after each pass.
+   * Computes every workload, reusing cached results, telling {@code progress} the rows computed
+   * after each pass out of the rows to compute (those not from the cache nor another workload of
+   * the same key: at the rate so far, they tell the time left).
    */
   public Results run(
       List<Workload> workloads,
       Map<ModelRef, PeftAdapter> adapters,
       Consumer<ScoringProgress> progress) {
     Results results = new Results();
-    Tally tally = new Tally(rows(workloads), progress);
     Map<String, Workload> pending = new LinkedHashMap<>();
-    int reused = 0;
     for (Workload workload : workloads) {
       if (workload.rows() == 0) {
         store(results, workload, List.of());
-      } else if (fromCache(results, workload)
-          || pending.putIfAbsent(workload.key(), workload) != null) {
-        reused += workload.rows();
+      } else if (!fromCache(results, workload)) {
+        pending.putIfAbsent(workload.key(), workload);
       }
     }
-    if (reused > 0) {
-      tally.done(reused);
-    }
+    Tally tally = new Tally(rows(List.copyOf(pending.values())), progress);
     List<Workload> basePasses = new ArrayList<>();
     List<Workload> shared = new ArrayList<>();
     Map<ModelRef, List<Workload>> single = new LinkedHashMap<>();

@@ -4,8 +4,9 @@ package dev.perennial.evaluator.scoring;
  * How far a batch's scoring is, as its passes finish (the evaluator's counterpart of the trainer's
  * {@code StepMetrics}).
  *
- * @param rows rows scored, answered or taken from the cache so far
- * @param totalRows the batch's rows
+ * @param rows rows scored or answered so far
+ * @param totalRows the batch's rows to compute: less those from the cache or shared by two
+ *     workloads of the same key (the base's general set under two candidates, say)
  * @param elapsedSeconds since the batch's scoring started
  */
 public record ScoringProgress(long rows, long totalRows, double elapsedSeconds) {

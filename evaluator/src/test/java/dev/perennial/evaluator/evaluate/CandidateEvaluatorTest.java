@@ -149,13 +149,12 @@ class CandidateEvaluatorTest {
               .evaluate(List.of(new CandidateRequest(candidate, Optional.empty())), listener)
               .get(0);
 
-      // the batch's progress reaches its listener, ending with every row, then idle
-      long rows = Long.parseLong(heard.get(0).substring("scoring ".length()));
+      // the batch's progress reaches its listener, ending with every row to compute, then idle
       assertThat(heard.subList(1, heard.size() - 1))
           .hasSizeGreaterThan(1)
           .allMatch(h -> h.startsWith("rows "));
-      assertThat(heard.subList(heard.size() - 2, heard.size()))
-          .containsExactly("rows " + rows + "/" + rows, "idle");
+      assertThat(heard.get(heard.size() - 2)).matches("rows (\\d+)/\\1");
+      assertThat(heard.get(heard.size() - 1)).isEqualTo("idle");
       assertThat(evaluation.gates()).extracting(Gate::getName).doesNotContain(GateNames.LEAKAGE);
       assertThat(evaluation.metrics()).containsEntry("leakage.canaries", 0.0);
       assertThat(evaluation.metrics()).containsEntry("leakage.own.canaries", 3.0);
