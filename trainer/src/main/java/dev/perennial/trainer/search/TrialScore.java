@@ -38,18 +38,28 @@ public record TrialScore(
   }
 
   /**
-   * A trial's score from what it learnt and its held-out replay loss change (NaN: none measured):
-   * its gates pass when the change is at most {@link SearchSettings#RETENTION_TOLERANCE}; the
-   * trainer has no incumbent interval, so the margin is 0. A learning gain that is not finite, or
-   * an infinite change, means the trial diverged.
+   * A trial's score from what it learnt, in a job without replay to measure: its gates pass; the
+   * trainer has no incumbent interval, so the margin is 0. A learning gain that is not finite means
+   * the trial diverged.
+   */
+  public static TrialScore measured(double learningGain) {
+    if (!Double.isFinite(learningGain)) {
+      return diverged(learningGain, Double.NaN);
+    }
+    return new TrialScore(true, learningGain, Double.NaN, 0);
+  }
+
+  /**
+   * A trial's score from what it learnt and its held-out replay loss change, measured: its gates
+   * pass when the change is at most {@link SearchSettings#RETENTION_TOLERANCE}; the margin is 0. A
+   * gain or a change that is not finite means the trial diverged.
    */
   public static TrialScore measured(double learningGain, double replayLossChange) {
-    if (!Double.isFinite(learningGain) || Double.isInfinite(replayLossChange)) {
+    if (!Double.isFinite(learningGain) || !Double.isFinite(replayLossChange)) {
       return diverged(learningGain, replayLossChange);
     }
-    boolean kept =
-        Double.isNaN(replayLossChange) || replayLossChange <= SearchSettings.RETENTION_TOLERANCE;
-    return new TrialScore(kept, learningGain, replayLossChange, 0);
+    return new TrialScore(
+        replayLossChange <= SearchSettings.RETENTION_TOLERANCE, learningGain, replayLossChange, 0);
   }
 
   /**

@@ -118,10 +118,9 @@ final class JobSearch {
               double learnt = before - gain.loss(trial);
               double replayChange =
                   replay.isEmpty() ? Double.NaN : replay.loss(trial) - replayBefore;
-              // a replay sample measured NaN is a trial that diverged, not one without replay
               TrialScore score =
-                  !replay.isEmpty() && Double.isNaN(replayChange)
-                      ? TrialScore.diverged(learnt, replayChange)
+                  replay.isEmpty()
+                      ? TrialScore.measured(learnt)
                       : TrialScore.measured(learnt, replayChange);
               Folders.deleteRecursively(output);
               log.info(
