@@ -452,11 +452,11 @@ public final class JobTrainer {
     JobSearch.Requests requests = replaying.apply(replay.examples());
     // one count of steps over the job's trainings: the trials, the candidate, its control
     JobSteps jobSteps = new JobSteps(listener);
-    boolean controlPlanned =
+    // a control needs examples to measure its gain on (the gain probe's: at least one of them)
+    boolean controlDue =
         !examples.isEmpty()
-            && plasticity.gainExamples() > 0
             && plasticity.controlDue(update, start.method() == LineageMethod.CONTINUED);
-    IntUnaryOperator afterCandidate = candidateSteps -> controlPlanned ? candidateSteps : 0;
+    IntUnaryOperator afterCandidate = candidateSteps -> controlDue ? candidateSteps : 0;
     JobRecipe trainWith = recipe;
     int steps = recipe.steps(newExamples, replayAvailable);
     RecipeSearch searched = null;
@@ -560,9 +560,7 @@ public final class JobTrainer {
     PeftAdapter trainedAdapter = PeftAdapter.read(output);
     Double gain = lossBefore == null ? null : lossBefore - probe.loss(trainedAdapter);
     Double controlGain = null;
-    if (!probe.isEmpty()
-        && !result.steps().isEmpty()
-        && plasticity.controlDue(update, start.method() == LineageMethod.CONTINUED)) {
+    if (controlDue && !result.steps().isEmpty()) {
       controlGain =
           controlGain(
               job,
