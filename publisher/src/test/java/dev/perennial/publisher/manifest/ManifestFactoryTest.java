@@ -213,6 +213,51 @@ class ManifestFactoryTest {
   }
 
   @Test
+  void aDivergedTrialsNotANumberIsWrittenAsTextAndReadsBackAsItself() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    RecipeTrial diverged =
+        new RecipeTrial(
+            "learning-rate x2",
+            Map.of("learningRate", "0.004"),
+            42L,
+            0,
+            3,
+            false,
+            Double.NaN,
+            Double.NEGATIVE_INFINITY,
+            Double.NaN,
+            0);
+    RecipeSearch search =
+        RecipeSearch.newBuilder()
+            .setWinner("centre")
+            .setFullSteps(12)
+            .setFinalSteps(12)
+            .setTrialSteps(3)
+            .setRankedBy("gates, then gain")
+            .setTrials(List.of(diverged))
+            .build();
+    AdapterCandidate candidate =
+        AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-8", null))
+            .setSearch(search)
+            .build();
+
+    ReleaseManifest written = manifest(TestVerdicts.passed(candidate));
+    ReleaseManifest read = ReleaseManifest.parse(written.bytes());
+
+    assertThat(new String(written.bytes(), StandardCharsets.UTF_8))
+        .as("JSON has no NaN literal: a strict reader (Python's json with allow_nan off) reads it")
+        .contains("\"learningGain\" : \"NaN\"")
+        .contains("\"marginBeyondInterval\" : \"-Infinity\"");
+    assertThat(read.digest()).isEqualTo(written.digest());
+    RecipeSearch readBack =
+        AvroJson.fromJson(read.tree().get(ManifestFactory.SEARCH), RecipeSearch.SCHEMA$);
+    assertThat(readBack.getTrials().get(0).getLearningGain()).isNaN();
+    assertThat(readBack.getTrials().get(0).getMarginBeyondInterval())
+        .isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(readBack.getTrials().get(0).getReplayLossChange()).isNaN();
+  }
+
+  @Test
   void theSameInputsGiveTheSameBytesAndTheBytesReadBack() {
     LocalArtifactStore store = new LocalArtifactStore(folder);
     EvaluationVerdict verdict =
