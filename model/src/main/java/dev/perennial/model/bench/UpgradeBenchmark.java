@@ -14,7 +14,7 @@ import dev.perennial.model.score.Generator;
 import dev.perennial.model.tiny.BundledBase;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
-import dev.perennial.model.train.StepListener;
+import dev.perennial.model.train.ProgressBar;
 import dev.perennial.model.train.TokenDistillation;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.world.QaPair;
@@ -337,7 +337,7 @@ public final class UpgradeBenchmark {
     String tag = tenant.tenantId() + "-" + seed;
     Device device = ModelRuntime.device(settings.device());
 
-    Training training = new Training(settings, seed, scratch, tag);
+    Training training = new Training(settings, seed, scratch, tag, progress);
     PeftAdapter release = training.run(old, data, null, settings.releaseSteps(), "-old");
     boolean[] oldCorrect;
     double oldGeneral;
@@ -363,7 +363,7 @@ public final class UpgradeBenchmark {
     List<TrainingExample> distillation = new ArrayList<>(data);
     distillation.addAll(taught);
     int fineTune = settings.fineTuneSteps();
-    Training otherSeed = new Training(settings, seed + OTHER_SEED, scratch, tag);
+    Training otherSeed = new Training(settings, seed + OTHER_SEED, scratch, tag, progress);
     Supplier<PeftAdapter> fineTuned =
         once(() -> training.run(next, data, carried, fineTune, "-carried"));
     measuring.measure(Method.CARRIED, next, () -> carried);
@@ -418,7 +418,7 @@ public final class UpgradeBenchmark {
                 List.of(
                     fineTuned.get(),
                     fineTunedOtherSeed.get(),
-                    new Training(settings, seed + 2 * OTHER_SEED, scratch, tag)
+                    new Training(settings, seed + 2 * OTHER_SEED, scratch, tag, progress)
                         .run(next, data, carried, fineTune, "-carried-third"))));
     measuring.measure(
         Method.DISTILLED,
@@ -527,8 +527,12 @@ public final class UpgradeBenchmark {
     return questions;
   }
 
-  /** One tenant's training runs in one seed, each written to its own scratch folder. */
-  private record Training(Settings settings, long seed, Path scratch, String tag) {
+  /**
+   * One tenant's training runs in one seed, each written to its own scratch folder and shown on
+   * {@code progress} at each quarter of its steps.
+   */
+  private record Training(
+      Settings settings, long seed, Path scratch, String tag, PrintWriter progress) {
 
     PeftAdapter run(
         BaseModel base,
@@ -559,7 +563,9 @@ public final class UpgradeBenchmark {
           settings
               .recipe()
               .request(base, data, replay, startFrom, steps, seed, settings.threads(), output);
-      LoraTrainer.run(variant.apply(request).on(settings.device()), StepListener.NONE);
+      LoraTrainer.run(
+          variant.apply(request).on(settings.device()),
+          new ProgressBar(progress, tag + suffix, Math.max(1, steps / 4)));
       return PeftAdapter.read(output);
     }
   }

@@ -200,7 +200,9 @@ public final class TrainerBenchmark {
             trainer.train(
                 job,
                 stable,
-                progress == null ? StepListener.NONE : new ProgressBar(progress, "job " + i, 10));
+                progress == null
+                    ? StepListener.NONE
+                    : new ProgressBar(progress, "job " + i + "/" + settings.jobs(), 10));
         double seconds = (System.nanoTime() - start) / 1e9;
         AdapterCandidate candidate = trained.candidate();
         figures.add(
