@@ -4,6 +4,7 @@ import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -166,6 +167,25 @@ public record SearchSettings(
     return open.isEmpty()
         ? Optional.empty()
         : Optional.of(open.get(Math.floorMod(update - 1, open.size())));
+  }
+
+  /**
+   * Why a job of an enabled search does not search, for the log: too few examples to rank trials on
+   * ({@link #rankedOn}), or none of the searched settings {@code applicable} to it ({@link
+   * #dimension}).
+   */
+  public String whyNot(int validationExamples, int ownExamples, Set<Dimension> applicable) {
+    if (rankedOn(validationExamples, ownExamples).isEmpty()) {
+      return String.format(
+          Locale.ROOT,
+          "fewer than %d examples to rank trials on (%d set aside, %d to train on)",
+          minValidationExamples,
+          validationExamples,
+          ownExamples);
+    }
+    return "none of the searched settings "
+        + dimensions.stream().map(Dimension::label).toList()
+        + " applies (a continued adapter keeps its rank; the feedback weight needs feedback)";
   }
 
   /** The centre first, then its moves along {@code dimension} that stay in range. */

@@ -469,8 +469,8 @@ public final class JobTrainer {
       // (what the plasticity monitor measures its learning gain on)
       Optional<SearchSettings.RankedOn> rankedOn =
           search.rankedOn(validation.size(), examples.size());
-      Optional<Dimension> dimension =
-          rankedOn.flatMap(on -> search.dimension(update, searchable(from, feedback)));
+      Set<Dimension> applicable = searchable(from, feedback);
+      Optional<Dimension> dimension = rankedOn.flatMap(on -> search.dimension(update, applicable));
       if (dimension.isPresent()) {
         boolean onValidation = rankedOn.get() == SearchSettings.RankedOn.VALIDATION;
         List<TrainingExample> rankOn = onValidation ? validation : examples;
@@ -518,6 +518,11 @@ public final class JobTrainer {
             searched.getTrialSteps(),
             steps);
       } else {
+        log.info(
+            "Search of {} did not run: {}; training with the {} centre",
+            job.getJobId(),
+            search.whyNot(validation.size(), examples.size(), applicable),
+            centre.origin().label());
         trainWith = recipe.at(centre.point());
         steps = trainWith.steps(newExamples, replayAvailable);
         searchedRecipe = JobSearch.record(centre.point(), centre.origin());
@@ -702,7 +707,6 @@ public final class JobTrainer {
     return open;
   }
 
-  /** The tokens of the language-model examples and of the feedback examples among {@code all}. */
   /**
    * The job's erasure details for its candidate, without the subject's pseudonym that jobs written
    * before ERASURE jobs stopped naming the subject still carry (a candidate, and the verdict that

@@ -51,6 +51,16 @@ class SearchSettingsTest {
   }
 
   @Test
+  void aJobThatDoesNotSearchIsToldWhy() {
+    SearchSettings rankOnly = new SearchSettings(true, 8, 2.75, List.of(Dimension.RANK), 1);
+
+    assertThat(rankOnly.whyNot(2, 7, EnumSet.allOf(Dimension.class)))
+        .isEqualTo("fewer than 8 examples to rank trials on (2 set aside, 7 to train on)");
+    assertThat(rankOnly.whyNot(8, 30, EnumSet.of(Dimension.LEARNING_RATE, Dimension.REPLAY)))
+        .startsWith("none of the searched settings [rank] applies");
+  }
+
+  @Test
   void theCentreComesFirstAndAMoveThatLeavesItsRangeIsLeftOut() {
     RecipePoint centre = new RecipePoint(4, 0.9375, 0.25, 1);
 
