@@ -3,6 +3,9 @@ package dev.perennial.evaluator.suite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.evaluator.EvaluatorException;
+import dev.perennial.model.ModelException;
+import dev.perennial.model.tiny.GeneralReplaySet;
+import dev.perennial.model.tiny.Pretrainer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,13 +27,56 @@ public final class GeneralSet {
   /**
    * The set in the model folder, or empty when the folder has none.
    *
-   * @throws EvaluatorException when the file exists but a line is not a question
+   * @throws EvaluatorException when the file exists but a line is not a question, or when a
+   *     question with its answer is also in the folder's general replay set ({@link
+   *     #requireNotRehearsed})
    */
   public static List<EvalExample> read(Path modelFolder) {
     Path file = modelFolder.resolve(FILE);
     if (!Files.isRegularFile(file)) {
       return List.of();
     }
+    List<EvalExample> questions = questions(file);
+    Path replay = modelFolder.resolve(Pretrainer.GENERAL_REPLAY);
+    if (Files.isRegularFile(replay)) {
+      requireNotRehearsed(questions, file, replayTexts(replay), replay);
+    }
+    return questions;
+  }
+
+  /**
+   * Refuses a general set one of whose questions, answer included, a replay text holds: adapters
+   * rehearse the replay set, so the retention gate would score text they were trained on. (The
+   * bundled bases ask the same facts in other phrasings there, which is what replay is for.)
+   */
+  static void requireNotRehearsed(
+      List<EvalExample> questions, Path file, List<String> replay, Path replayFile) {
+    for (int i = 0; i < questions.size(); i++) {
+      String asked = questions.get(i).prompt() + questions.get(i).target();
+      if (replay.stream().anyMatch(text -> text.contains(asked))) {
+        throw new EvaluatorException(
+            file
+                + ": question "
+                + (i + 1)
+                + " ("
+                + questions.get(i).prompt().strip()
+                + ") is also in "
+                + replayFile
+                + " with its answer; adapters rehearse that set, so the retention gate would"
+                + " score what they trained on. Take it out of one of the two");
+      }
+    }
+  }
+
+  private static List<String> replayTexts(Path replay) {
+    try {
+      return GeneralReplaySet.read(replay);
+    } catch (ModelException e) {
+      throw new EvaluatorException(e.getMessage(), e);
+    }
+  }
+
+  private static List<EvalExample> questions(Path file) {
     ObjectMapper json = new ObjectMapper();
     List<EvalExample> questions = new ArrayList<>();
     List<String> lines;

@@ -6,12 +6,12 @@ import dev.perennial.core.crypto.Digest;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.BundledBase;
+import dev.perennial.model.tiny.GeneralReplaySet;
 import dev.perennial.model.tiny.Pretrainer;
 import dev.perennial.model.tiny.TinyModel;
 import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,17 +149,10 @@ public record BaseModelSource(BaseModel base, List<String> generalReplay) {
   }
 
   private static List<String> readReplay(Path file) {
-    ObjectMapper json = new ObjectMapper();
-    List<String> texts = new ArrayList<>();
     try {
-      for (String line : Files.readAllLines(file)) {
-        if (!line.isBlank()) {
-          texts.add(json.readTree(line).path("text").asText());
-        }
-      }
-    } catch (IOException e) {
-      throw new TrainerException("Cannot read general replay set " + file + ": " + e, e);
+      return GeneralReplaySet.read(file);
+    } catch (ModelException e) {
+      throw new TrainerException(e.getMessage(), e);
     }
-    return texts;
   }
 }
