@@ -650,6 +650,18 @@ class IngestTopologyTest {
               Events.preference("acme", RAW_SUBJECT, "fb").setChosen(" blue"),
               "chosen and rejected of a PREFERENCE are the same text"),
           Arguments.of(
+              "a preference whose answers differ only in personal data",
+              Events.preference("acme", RAW_SUBJECT, "fb")
+                  .setChosen(" write to anna.berg@example.com")
+                  .setRejected(" write to jon.berg@example.com"),
+              "chosen and rejected are the same text once personal data is redacted"),
+          Arguments.of(
+              "a correction that changes only personal data",
+              Events.correction("acme", RAW_SUBJECT, "fb")
+                  .setResponse(" write to anna.berg@example.com")
+                  .setCorrection(" write to jon.berg@example.com"),
+              "chosen and rejected are the same text once personal data is redacted"),
+          Arguments.of(
               "an unknown kind",
               Events.feedback("acme", RAW_SUBJECT, "fb", FeedbackKind.UNKNOWN),
               "kind is UNKNOWN"),
