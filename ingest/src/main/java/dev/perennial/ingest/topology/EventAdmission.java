@@ -11,6 +11,7 @@ import dev.perennial.ingest.validate.EventIds;
 import dev.perennial.ingest.validate.EventValidator;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.RejectReason;
+import dev.perennial.schemas.v1.TrainingExample;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -29,7 +30,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *       consent is granted again;
  *   <li>its content ({@link EventValidator}): {@code INVALID_FIELD}, {@code TOO_LARGE};
  *   <li>its example ({@link ExampleFactory}): redacted, pseudonymised, routed; {@code TOO_LARGE}
- *       when redaction exhausts the stack.
+ *       when redaction exhausts the stack, {@code INVALID_FIELD} when a pair's two answers are the
+ *       same text once redacted.
  * </ol>
  *
  * Rejections keep ids (those that are valid) and offsets, never content: content of a subject
@@ -74,7 +76,20 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
 
   private Outcome admitted(AppEvent event, ConsentState consent, Instant now) {
     try {
-      return Outcome.admitted(examples.example(event, consent, now));
+      TrainingExample example = examples.example(event, consent, now);
+      if (example.getChosen() != null && example.getChosen().equals(example.getRejected())) {
+        // the validator compared the texts as sent; redaction can make them equal (two e-mail
+        // addresses both become <EMAIL>), and a pair of equal answers ranks neither way: trained
+        // it teaches nothing, held out it counts against the feedback accuracy gate for good
+        return rejected(
+            event,
+            Rejection.of(
+                RejectReason.INVALID_FIELD,
+                "chosen and rejected are the same text once personal data is redacted: no"
+                    + " preference left to learn; content not kept"),
+            now);
+      }
+      return Outcome.admitted(example);
     } catch (StackOverflowError e) {
       // java.util.regex takes stack frames as a group repeats (a tenant's own pattern can, on a
       // long enough text); uncaught, the error would kill the stream thread, and every restart
