@@ -46,6 +46,29 @@ class TrainingPiecesTest {
   }
 
   @Test
+  void aCompletionTooLongKeepsItsAnswerAndTheEndOfItsPrompt() {
+    // BOS, 21 prompt bytes, " ok", EOS: 26 tokens, cut to 8. Kept from the start, nothing of the
+    // answer would be left to learn (or, for a preference pair, to rank)
+    TokenizedExample cut =
+        TokenizedExample.of(
+            TrainingExample.completion("0123456789abcdefghij:", " ok"), tokenizer, 8);
+
+    assertThat(cut.tokens()).containsExactly('h', 'i', 'j', ':', ' ', 'o', 'k', ByteTokenizer.EOS);
+    assertThat(cut.counted()).containsExactly(false, false, false, false, true, true, true, true);
+    assertThat(cut.truncated()).isTrue();
+  }
+
+  @Test
+  void aCompletionWhoseAnswerAloneIsTooLongKeepsTheAnswersStart() {
+    TokenizedExample cut =
+        TokenizedExample.of(TrainingExample.completion("Q:", " abcdefghij"), tokenizer, 5);
+
+    assertThat(cut.tokens()).containsExactly(':', ' ', 'a', 'b', 'c');
+    assertThat(cut.counted()).containsExactly(false, true, true, true, true);
+    assertThat(cut.truncated()).isTrue();
+  }
+
+  @Test
   void batchesPadOnTheRightAndMaskPaddingOutOfLossAndAttention() {
     Batch batch =
         Batch.of(
