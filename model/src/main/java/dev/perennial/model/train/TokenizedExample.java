@@ -15,7 +15,11 @@ import java.util.Arrays;
  */
 public record TokenizedExample(int[] tokens, boolean[] counted, boolean truncated) {
 
-  /** Tokenizes; a too-long example keeps its first {@code maxLength} tokens. */
+  /**
+   * Tokenizes. A too-long text keeps its first {@code maxLength} tokens; a too-long prompt and
+   * completion gives up the start of its prompt first, as generation does, so that its answer (all
+   * that is learnt or ranked) stays, and only an answer too long on its own is cut at its end.
+   */
   public static TokenizedExample of(
       TrainingExample example, TextTokenizer tokenizer, int maxLength) {
     SequenceEncoder.Sequence sequence =
@@ -23,11 +27,24 @@ public record TokenizedExample(int[] tokens, boolean[] counted, boolean truncate
             ? SequenceEncoder.text(tokenizer, example.completion())
             : SequenceEncoder.completion(tokenizer, example.prompt(), example.completion());
     int length = sequence.tokens().length;
-    int kept = Math.min(length, maxLength);
+    if (length <= maxLength) {
+      return new TokenizedExample(sequence.tokens(), sequence.counted(), false);
+    }
+    // the window starts at most at the token before the first target (which nothing else predicts)
+    int from = Math.min(length - maxLength, Math.max(0, firstCounted(sequence.counted()) - 1));
     return new TokenizedExample(
-        Arrays.copyOf(sequence.tokens(), kept),
-        Arrays.copyOf(sequence.counted(), kept),
-        kept < length);
+        Arrays.copyOfRange(sequence.tokens(), from, from + maxLength),
+        Arrays.copyOfRange(sequence.counted(), from, from + maxLength),
+        true);
+  }
+
+  private static int firstCounted(boolean[] counted) {
+    for (int i = 0; i < counted.length; i++) {
+      if (counted[i]) {
+        return i;
+      }
+    }
+    return 0;
   }
 
   public int length() {
