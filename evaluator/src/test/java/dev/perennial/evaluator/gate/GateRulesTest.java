@@ -358,6 +358,24 @@ class GateRulesTest {
   }
 
   @Test
+  void aPoolWithoutExamplesNeverPassesLearningEvenWhenTheTenantRequiresNone() {
+    // gate.learning.min.examples 0 is a valid setting: the count gate then passes an empty pool,
+    // and nothing measured must not read as learnt
+    GateThresholds noMinimum = new GateThresholds(0, 0.05, 0.10, 0.05, 0.25, 6.0, 3);
+    Measurements m = new Measurements();
+    m.put(LearningSuite.POOL_EXAMPLES, 0);
+    m.putPaired(LearningSuite.POOL_VS_BASE, new PairedItems(new double[0], new double[0]));
+    m.putPaired(RetentionSuite.GENERAL_VS_BASE, new PairedItems(baseAnswers(), baseAnswers()));
+    m.put("leakage.canaries", 0);
+
+    List<Gate> gates = GateRules.gates(m, noMinimum, BOOTSTRAP, CANDIDATE);
+
+    assertThat(outcomes(gates)).containsEntry("learning", EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(byName(gates).get("learning").getN()).isZero();
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+  }
+
+  @Test
   void aGateDescribesItselfWithItsIntervalAndTheBoundThatDecides() {
     Gate leakage = GateRules.point("leakage", 7.5, 6.0, GateComparator.LESS_OR_EQUAL);
     Gate retention =
