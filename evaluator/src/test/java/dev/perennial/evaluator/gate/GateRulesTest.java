@@ -376,6 +376,27 @@ class GateRulesTest {
   }
 
   @Test
+  void aNanLossFailsItsGateEvenOverFewerItemsThanABootstrapDecidesOn() {
+    // a broken model (NaN loss) on a pool of 3 and on 2 earlier examples: refused, not rolled over
+    Measurements m = measured(poolLosses(0.6, 0.05), baseAnswers());
+    m.put(LearningSuite.POOL_EXAMPLES, 3);
+    m.putPaired(
+        LearningSuite.POOL_VS_BASE,
+        new PairedItems(new double[] {5, Double.NaN, 4}, new double[] {10, 11, 9}));
+    m.putPaired(
+        RetentionSuite.EARLIER_VS_INCUMBENT,
+        new PairedItems(new double[] {Double.NaN, 6}, new double[] {10, 11}));
+
+    List<Gate> gates = gates(m);
+
+    assertThat(outcomes(gates))
+        .containsEntry("learning", EvaluationOutcome.FAILED)
+        .containsEntry("regression.tenant", EvaluationOutcome.FAILED);
+    assertThat(GateOutcomes.hasTooFewItems(byName(gates).get("learning"))).isFalse();
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.FAILED);
+  }
+
+  @Test
   void aGateDescribesItselfWithItsIntervalAndTheBoundThatDecides() {
     Gate leakage = GateRules.point("leakage", 7.5, 6.0, GateComparator.LESS_OR_EQUAL);
     Gate retention =
