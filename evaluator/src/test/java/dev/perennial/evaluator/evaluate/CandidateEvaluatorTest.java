@@ -159,6 +159,15 @@ class CandidateEvaluatorTest {
       assertThat(evaluation.metrics()).containsEntry("leakage.canaries", 0.0);
       assertThat(evaluation.metrics()).containsEntry("leakage.own.canaries", 3.0);
       assertThat(evaluation.reason()).contains("the leakage gate does not apply");
+      // nor has this base a general set (general:0/0): forgetting it was not measured either
+      assertThat(evaluation.gates())
+          .extracting(Gate::getName)
+          .doesNotContain(GateNames.RETENTION_GENERAL);
+      assertThat(evaluation.reason())
+          .contains(
+              "the retention gates do not apply: the base has no general evaluation set"
+                  + " (general-eval.jsonl in its model folder), so forgetting what the base knew"
+                  + " was not measured");
       // its recipe records no tokenizer digest either (as a trainer's before they recorded it)
       assertThat(evaluation.reason())
           .contains("its tokenizer files were not checked")
