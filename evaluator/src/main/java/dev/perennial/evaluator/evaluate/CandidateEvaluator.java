@@ -321,6 +321,9 @@ public final class CandidateEvaluator {
     if (!GateRules.leakageApplies(measurements)) {
       reason += "; " + GateRules.leakageNotApplied();
     }
+    if (!GateRules.retentionApplies(measurements)) {
+      reason += "; " + GateRules.retentionNotApplied();
+    }
     for (String unchecked : prepared.unchecked()) {
       reason += "; " + unchecked;
     }

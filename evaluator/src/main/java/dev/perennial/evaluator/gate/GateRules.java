@@ -55,10 +55,10 @@ import java.util.Optional;
  * </ul>
  *
  * Each interval's bootstrap is seeded by the candidate id and the gate name, so a candidate
- * evaluated again gets the same intervals. A gate whose value is NaN fails. A bootstrap gate over
- * fewer paired items than the bootstrap's minimum ({@link PairedBootstrap#minItems}) has
- * insufficient evidence whatever its estimate, without an interval (NaN bounds: {@link
- * GateOutcomes#hasTooFewItems}); the verdict says so ({@link #tooFewItems}).
+ * evaluated again gets the same intervals. A gate whose value is NaN fails, however few its items.
+ * Otherwise a bootstrap gate over fewer paired items than the bootstrap's minimum ({@link
+ * PairedBootstrap#minItems}) has insufficient evidence whatever its estimate, without an interval
+ * (NaN bounds: {@link GateOutcomes#hasTooFewItems}); the verdict says so ({@link #tooFewItems}).
  */
 public final class GateRules {
 
@@ -145,13 +145,17 @@ public final class GateRules {
     double pool = m.has(LearningSuite.POOL_EXAMPLES) ? m.get(LearningSuite.POOL_EXAMPLES) : 0;
     gates.add(count(GateNames.LEARNING_EXAMPLES, (int) pool, thresholds.learningMinExamples()));
     Statistics statistics = new Statistics(m, bootstrap, candidateId);
-    statistics.addIfMeasured(
-        gates,
-        GateNames.LEARNING,
-        LearningSuite.POOL_VS_BASE,
-        Effect.GAIN,
-        thresholds.learningMinGain(),
-        GateComparator.GREATER_OR_EQUAL);
+    if (m.hasPaired(LearningSuite.POOL_VS_BASE)) {
+      // an empty pool is undecided, not left out: the count gate passes it when a tenant requires
+      // no examples, and nothing measured must not read as learnt
+      statistics.addOrInsufficient(
+          gates,
+          GateNames.LEARNING,
+          LearningSuite.POOL_VS_BASE,
+          Effect.GAIN,
+          thresholds.learningMinGain(),
+          GateComparator.GREATER_OR_EQUAL);
+    }
     statistics.addIfMeasured(
         gates,
         GateNames.RETENTION_GENERAL,
@@ -268,6 +272,24 @@ public final class GateRules {
    */
   public static boolean leakageApplies(Measurements m) {
     return m.get("leakage.canaries") > 0;
+  }
+
+  /**
+   * Whether the general set's gates ({@value GateNames#RETENTION_GENERAL}, {@value
+   * GateNames#REGRESSION_GENERAL}) judge the candidate: the base has general questions. Without
+   * any, forgetting what the base knew is not measured, and the verdict says so ({@link
+   * #retentionNotApplied}).
+   */
+  public static boolean retentionApplies(Measurements m) {
+    return m.hasPaired(RetentionSuite.GENERAL_VS_BASE)
+        && m.paired(RetentionSuite.GENERAL_VS_BASE).size() > 0;
+  }
+
+  /** What the verdict says when the general set's gates do not apply. */
+  public static String retentionNotApplied() {
+    return "the retention gates do not apply: the base has no general evaluation set"
+        + " (general-eval.jsonl in its model folder), so forgetting what the base knew was not"
+        + " measured";
   }
 
   /** What the verdict says when the leakage gate does not apply. */
@@ -468,14 +490,17 @@ public final class GateRules {
       }
     }
 
-    /** The gate of a bootstrap interval; undecided over fewer items than the minimum. */
+    /**
+     * The gate of a bootstrap interval; undecided over fewer items than the minimum, unless a value
+     * is NaN (a broken model fails however few its items).
+     */
     Gate gate(
         String name,
         PairedItems items,
         Effect effect,
         double threshold,
         GateComparator comparator) {
-      if (items.size() < bootstrap.minItems()) {
+      if (items.size() < bootstrap.minItems() && !items.hasNaN()) {
         return GateRules.gate(
                 name,
                 items.effect(effect),

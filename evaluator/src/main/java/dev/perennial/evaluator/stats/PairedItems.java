@@ -40,6 +40,16 @@ public record PairedItems(double[] candidate, double[] reference) {
     return reference.clone();
   }
 
+  /** Whether any value is NaN (a broken model's loss). */
+  public boolean hasNaN() {
+    for (int i = 0; i < candidate.length; i++) {
+      if (Double.isNaN(candidate[i]) || Double.isNaN(reference[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The effect on every item together. */
   public double effect(Effect effect) {
     double candidateSum = 0;
