@@ -358,6 +358,23 @@ class GateRulesTest {
   }
 
   @Test
+  void aCandidateThatLearntNothingFailsLearningOnAnyPoolItDecidesOn() {
+    // the base's own losses on every pool example: a zero-width interval at 0, below 0.05
+    for (int n : new int[] {8, 40}) {
+      double[] base = Arrays.copyOf(basePoolLosses(), n);
+      Measurements m = new Measurements();
+      m.put(LearningSuite.POOL_EXAMPLES, n);
+      m.putPaired(LearningSuite.POOL_VS_BASE, new PairedItems(base, base));
+      m.put("leakage.canaries", 0);
+
+      Gate learning = byName(gates(m)).get("learning");
+
+      assertThat(Outcomes.of(learning)).isEqualTo(EvaluationOutcome.FAILED);
+      assertThat(learning.getUpper()).isZero();
+    }
+  }
+
+  @Test
   void aPoolWithoutExamplesNeverPassesLearningEvenWhenTheTenantRequiresNone() {
     // gate.learning.min.examples 0 is a valid setting: the count gate then passes an empty pool,
     // and nothing measured must not read as learnt
