@@ -2,11 +2,13 @@ package dev.perennial.schemas.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.FeedbackKind;
@@ -25,6 +27,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -235,6 +238,79 @@ class ForeignWireFormatIT {
   }
 
   @Test
+  void aRecordNamingAProtobufSchemaIsABadRecordNotARegistryOutage() throws Exception {
+    // A producer on the Protobuf serializer frames its records the same way (magic byte, id).
+    int id =
+        registerOverHttp(
+            topic + "-proto-value",
+            Map.of(
+                "schemaType",
+                "PROTOBUF",
+                "schema",
+                "syntax = \"proto3\";\nmessage Ping { string id = 1; }\n"));
+
+    assertBadRecordNamingTheSchema(id, "PROTOBUF");
+  }
+
+  @Test
+  void aRecordNamingAJsonSchemaIsABadRecordNamingTheSchema() throws Exception {
+    int id =
+        registerOverHttp(
+            topic + "-json-value",
+            Map.of(
+                "schemaType",
+                "JSON",
+                "schema",
+                "{\"type\":\"object\",\"properties\":{\"eventId\":{\"type\":\"string\"}}}"));
+
+    assertBadRecordNamingTheSchema(id, "JSON");
+  }
+
+  @Test
+  void aRecordNamingAnAvroSchemaWithReferencesIsABadRecordNamingTheSchema() throws Exception {
+    // Confluent's serializers may register a schema that names a type of another subject.
+    Schema ping =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"Ping\",\"namespace\":\"test\",\"fields\":"
+                    + "[{\"name\":\"id\",\"type\":\"string\"}]}");
+    registerOverHttp(topic + "-ping-value", ping);
+    int id =
+        registerOverHttp(
+            topic + "-pings-value",
+            Map.of(
+                "schema",
+                "{\"type\":\"record\",\"name\":\"Pings\",\"namespace\":\"test\",\"fields\":"
+                    + "[{\"name\":\"first\",\"type\":\"test.Ping\"}]}",
+                "references",
+                List.of(
+                    Map.of("name", "test.Ping", "subject", topic + "-ping-value", "version", 1))));
+
+    assertBadRecordNamingTheSchema(id, "test.Ping");
+  }
+
+  /**
+   * A record naming schema {@code id}, which the registry holds but Avro cannot use, is a bad
+   * record whose reason names the id and {@code why}, and the registry is not taken for
+   * unavailable.
+   */
+  private void assertBadRecordNamingTheSchema(int id, String why) {
+    byte[] framed = frameByHand(id, "{\"eventId\":\"e1\"}".getBytes(StandardCharsets.UTF_8));
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(URI.create(REGISTRY.url()), Optional.empty());
+    AvroDeserializer<Document> reader = AvroDeserializer.specific(Document.class, registry);
+
+    Throwable failure = catchThrowable(() -> reader.deserialize(topic, framed));
+
+    assertThat(ReadFailure.of(failure)).isEqualTo(ReadFailure.UNKNOWN_SCHEMA);
+    assertThat(registry.outage()).isEmpty();
+    assertThat(failure)
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("schema id " + id)
+        .hasMessageContaining(why);
+  }
+
+  @Test
   void aTruncatedPayloadIsReportedAsTruncated() throws Exception {
     byte[] framed = frameByHand(registerOverHttp(topic + "-value"), plainAvro(foreignDocument()));
     byte[] truncated = Arrays.copyOf(framed, framed.length - 4);
@@ -334,13 +410,15 @@ class ForeignWireFormatIT {
 
   /** Registers as a foreign producer would: the Confluent REST call, no project code. */
   private static int registerOverHttp(String subject, Schema schema) throws Exception {
+    return registerOverHttp(subject, Map.of("schema", schema.toString()));
+  }
+
+  private static int registerOverHttp(String subject, Map<String, ?> body) throws Exception {
     ObjectMapper json = new ObjectMapper();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(REGISTRY.url() + "/subjects/" + subject + "/versions"))
             .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    json.writeValueAsString(Map.of("schema", schema.toString()))))
+            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
             .build();
     HttpResponse<String> response =
         HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
