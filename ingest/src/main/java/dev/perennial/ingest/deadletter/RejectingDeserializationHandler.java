@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends records that cannot be deserialized to {@code rejected.v1} and lets the application go on:
- * {@code UNKNOWN_SCHEMA} when the registry has no schema with the record's id, {@code
- * UNDESERIALIZABLE} for anything else that is not a readable record (wrong magic byte, truncated or
- * corrupt Avro, a writer schema the reader cannot read).
+ * {@code UNKNOWN_SCHEMA} when the registry has no schema with the record's id or one Avro cannot
+ * use (a JSON or Protobuf schema, an Avro schema with references), {@code UNDESERIALIZABLE} for
+ * anything else that is not a readable record (wrong magic byte, truncated or corrupt Avro, a
+ * writer schema the reader cannot read).
  *
  * <p>A registry outage ({@link ReadFailure#OUTAGE}: no answer, 5xx, refused credentials) says
  * nothing about the record, so the stream thread fails instead and ingest replaces it after a

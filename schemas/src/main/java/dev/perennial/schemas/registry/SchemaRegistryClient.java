@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,8 +171,7 @@ public final class SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    Schema schema =
-        tracked(() -> parse(requiredText(send("GET", "/schemas/ids/" + id, null), "schema")));
+    Schema schema = tracked(() -> avroSchema(id, send("GET", "/schemas/ids/" + id, null)));
     schemasById.put(id, schema);
     return schema;
   }
@@ -188,8 +186,7 @@ public final class SchemaRegistryClient {
         () -> {
           JsonNode answer = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
           int id = requiredInt(answer, "id");
-          Schema schema =
-              schemasById.computeIfAbsent(id, unused -> parse(requiredText(answer, "schema")));
+          Schema schema = schemasById.computeIfAbsent(id, unused -> avroSchema(id, answer));
           return new RegisteredSchema(subject, requiredInt(answer, "version"), id, schema);
         });
   }
@@ -363,12 +360,39 @@ public final class SchemaRegistryClient {
         "registry answer has " + problem + ": " + abbreviate(String.valueOf(answer)), 200, 0, null);
   }
 
-  private static Schema parse(String schema) {
+  /**
+   * The Avro schema in the registry's {@code answer} about schema {@code id}.
+   *
+   * @throws UnusableSchemaException if it is another type of schema or Avro does not parse it
+   */
+  private Schema avroSchema(int id, JsonNode answer) {
+    String text = requiredText(answer, "schema");
+    String type = answer.path("schemaType").asText("AVRO");
+    if (!"AVRO".equals(type)) {
+      throw new UnusableSchemaException(
+          "schema id " + id + " at " + baseUrl + " is a " + type + " schema, not Avro", null);
+    }
     try {
-      return new Schema.Parser().parse(schema);
-    } catch (SchemaParseException e) {
-      throw new SchemaRegistryException(
-          "registry returned a schema that is not valid Avro: " + abbreviate(schema), 200, 0, e);
+      return new Schema.Parser().parse(text);
+    } catch (RuntimeException e) {
+      // Avro refuses a schema with SchemaParseException, AvroTypeException, AvroRuntimeException
+      // or (1.12, for an undefined type name) a NullPointerException.
+      String references =
+          answer.path("references").isEmpty()
+              ? ""
+              : " (it has references to other subjects, which this client does not resolve)";
+      throw new UnusableSchemaException(
+          "schema id "
+              + id
+              + " at "
+              + baseUrl
+              + " is not Avro this client can parse"
+              + references
+              + ": "
+              + e
+              + "; the schema: "
+              + abbreviate(text),
+          e);
     }
   }
 

@@ -29,11 +29,13 @@ public class SchemaRegistryException extends SchemasException {
   /**
    * Whether the registry was unavailable: no answer, an error on its side (5xx), credentials it
    * refused (401, 403), too many requests (429), or an answer that made no sense. An answer about
-   * the request itself (no such schema, an incompatible or invalid schema) is not.
+   * the request itself (no such schema, an incompatible or invalid schema, a schema this client
+   * cannot use) is not.
    */
   public boolean unavailable() {
     return !(this instanceof SchemaNotFoundException)
         && !(this instanceof IncompatibleSchemaException)
+        && !(this instanceof UnusableSchemaException)
         && errorCode != INVALID_SCHEMA
         && httpStatus != 422;
   }

@@ -4,6 +4,7 @@ import dev.perennial.schemas.evolution.BackwardCompatibility;
 import dev.perennial.schemas.registry.SchemaNotFoundException;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.registry.UnusableSchemaException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -165,6 +166,9 @@ public final class AvroDeserializer<T extends IndexedRecord> implements Deserial
               + e.errorCode()
               + ")",
           e);
+    } catch (UnusableSchemaException e) {
+      throw new SerializationException(
+          "Unusable schema in record on topic " + topic + ": " + e.getMessage(), e);
     } catch (SchemaRegistryException e) {
       throw new SerializationException(
           "Cannot fetch schema id "

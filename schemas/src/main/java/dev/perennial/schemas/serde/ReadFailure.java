@@ -2,6 +2,7 @@ package dev.perennial.schemas.serde;
 
 import dev.perennial.schemas.registry.SchemaNotFoundException;
 import dev.perennial.schemas.registry.SchemaRegistryException;
+import dev.perennial.schemas.registry.UnusableSchemaException;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  *       the credentials or gave back nonsense. That says nothing about the record, which may be
  *       good: the stage retries it with a bounded backoff, never commits past it, and reports not
  *       ready while the outage lasts.
- *   <li>{@link #UNKNOWN_SCHEMA}: the registry answered that the record's schema id does not exist.
+ *   <li>{@link #UNKNOWN_SCHEMA}: the registry answered that the record's schema id does not exist,
+ *       or that it names a schema Avro cannot use (a JSON or Protobuf schema, or one Avro does not
+ *       parse).
  *   <li>{@link #CORRUPT}: the bytes are no record of the topic's contract (wrong magic byte,
  *       truncated or corrupt Avro, an impossible length, a writer schema the reader cannot read or
  *       that gives a value another logical type, such as timestamp-micros for timestamp-millis).
@@ -36,7 +39,7 @@ public enum ReadFailure {
   /** What {@code failure} (a deserializer's exception, or one that wraps it) means. */
   public static ReadFailure of(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SchemaNotFoundException) {
+      if (cause instanceof SchemaNotFoundException || cause instanceof UnusableSchemaException) {
         return UNKNOWN_SCHEMA;
       }
       if (cause instanceof SchemaRegistryException registryFailure) {
