@@ -104,6 +104,32 @@ class AvroSerializerIT {
   }
 
   @Test
+  void withTheLatestVersionAndACacheTtlOfZeroANewerVersionIsUsedOnceRegistered()
+      throws IOException {
+    int firstId = registry.register(topic + "-value", Document.getClassSchema());
+    AvroSerializer<Document> serializer =
+        configured(
+            Map.of(
+                AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG,
+                false,
+                AvroSerdeConfig.USE_LATEST_VERSION_CONFIG,
+                true,
+                "latest.cache.ttl.sec",
+                0),
+            false);
+    assertThat(WireFormat.schemaId(topic, serializer.serialize(topic, SampleRecords.document())))
+        .isEqualTo(firstId);
+
+    // A rolling schema upgrade: the new version is registered while producers run.
+    int newerId =
+        registry.register(
+            topic + "-value", resource("evolution/Document-optional-field-added.avsc"));
+
+    assertThat(WireFormat.schemaId(topic, serializer.serialize(topic, SampleRecords.document())))
+        .isEqualTo(newerId);
+  }
+
+  @Test
   void aRecordMissingARequiredFieldIsRefusedNamingTheField() {
     AvroSerializer<Document> serializer = configured(Map.of(), false);
     Document incomplete = SampleRecords.document();
