@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -44,8 +45,18 @@ public final class AvroSerdeConfig extends AbstractConfig {
   private static final String USE_LATEST_VERSION_DOC =
       "Whether the serializer writes with the subject's latest registered schema instead of the"
           + " record's own (records are converted to it by Avro's schema resolution). The latest"
-          + " version is fetched once per subject and serializer. Use with"
+          + " version is fetched again after latest.cache.ttl.sec. Use with"
           + " auto.register.schemas=false.";
+
+  public static final String LATEST_CACHE_TTL_SEC_CONFIG = "latest.cache.ttl.sec";
+  public static final long DEFAULT_LATEST_CACHE_TTL_SEC = 300;
+  private static final String LATEST_CACHE_TTL_SEC_DOC =
+      "With use.latest.version, how many seconds the serializer writes with a fetched latest"
+          + " version before it asks the registry again, so a version registered while producers"
+          + " run is used by all of them within this time (a rolling schema upgrade). If the"
+          + " registry is unavailable then, the version held is kept until the next try. 0: ask"
+          + " for every record; -1: never ask again (Confluent's default, which keeps a producer on"
+          + " the version it started with until it restarts). Confluent's key.";
 
   public static final String BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
   public static final String CREDENTIALS_FROM_URL = "URL";
@@ -98,6 +109,13 @@ public final class AvroSerdeConfig extends AbstractConfig {
               false,
               Importance.LOW,
               USE_LATEST_VERSION_DOC)
+          .define(
+              LATEST_CACHE_TTL_SEC_CONFIG,
+              Type.LONG,
+              DEFAULT_LATEST_CACHE_TTL_SEC,
+              ConfigDef.Range.atLeast(-1),
+              Importance.LOW,
+              LATEST_CACHE_TTL_SEC_DOC)
           .define(
               BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG,
               Type.STRING,
@@ -157,6 +175,12 @@ public final class AvroSerdeConfig extends AbstractConfig {
 
   public boolean useLatestVersion() {
     return getBoolean(USE_LATEST_VERSION_CONFIG);
+  }
+
+  /** How long a fetched latest version is used; empty: for ever ({@code -1}). */
+  public Optional<Duration> latestCacheTtl() {
+    long seconds = getLong(LATEST_CACHE_TTL_SEC_CONFIG);
+    return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
   }
 
   /**

@@ -7,8 +7,8 @@ import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.InstantSource;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -36,18 +36,27 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
 
+  private final InstantSource clock;
   private SchemaRegistryClient registry;
   private boolean isKey;
   private boolean autoRegister = true;
   private boolean useLatestVersion;
-  private final Map<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
+  private LatestVersionCache latestVersions;
 
   /** A serializer that gets its registry from {@link #configure}. */
-  public AvroSerializer() {}
+  public AvroSerializer() {
+    this(null);
+  }
 
   /** A value serializer on {@code registry} that registers schemas as needed. */
   public AvroSerializer(SchemaRegistryClient registry) {
+    this(registry, InstantSource.system());
+  }
+
+  /** A serializer whose latest versions ({@code use.latest.version}) age by {@code clock}. */
+  AvroSerializer(SchemaRegistryClient registry, InstantSource clock) {
     this.registry = registry;
+    this.clock = clock;
   }
 
   @Override
@@ -59,6 +68,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     this.isKey = isKey;
     this.autoRegister = config.autoRegisterSchemas();
     this.useLatestVersion = config.useLatestVersion();
+    this.latestVersions = new LatestVersionCache(registry, config.latestCacheTtl(), clock);
   }
 
   @Override
@@ -75,7 +85,7 @@ public class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
     Schema schema = record.getSchema();
     try {
       if (useLatestVersion) {
-        RegisteredSchema latest = latestBySubject.computeIfAbsent(subject, registry::latestVersion);
+        RegisteredSchema latest = latestVersions.latest(subject);
         if (latest.schema().equals(PublishedSchemas.schema(schema))) {
           return encode(topic, latest.id(), record, writerOf(record));
         }

@@ -3,6 +3,7 @@ package dev.perennial.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,23 @@ class AvroSerdeConfigTest {
 
     assertThat(config.autoRegisterSchemas()).isTrue();
     assertThat(config.useLatestVersion()).isFalse();
+  }
+
+  @Test
+  void theLatestVersionIsFetchedAgainAfterFiveMinutesUnlessTheTtlIsMinusOne() {
+    assertThat(new AvroSerdeConfig(Map.of()).latestCacheTtl()).contains(Duration.ofMinutes(5));
+    assertThat(
+            new AvroSerdeConfig(Map.of(AvroSerdeConfig.LATEST_CACHE_TTL_SEC_CONFIG, "-1"))
+                .latestCacheTtl())
+        .isEmpty();
+    assertThat(
+            new AvroSerdeConfig(Map.of(AvroSerdeConfig.LATEST_CACHE_TTL_SEC_CONFIG, "0"))
+                .latestCacheTtl())
+        .contains(Duration.ZERO);
+    assertThatThrownBy(
+            () -> new AvroSerdeConfig(Map.of(AvroSerdeConfig.LATEST_CACHE_TTL_SEC_CONFIG, "-2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(AvroSerdeConfig.LATEST_CACHE_TTL_SEC_CONFIG);
   }
 
   @Test

@@ -10,9 +10,11 @@ import dev.perennial.schemas.v1.Document;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -130,6 +132,48 @@ class AvroSerializerIT {
   }
 
   @Test
+  void withTheLatestVersionANewerVersionIsUsedOnceTheCacheTtlHasPassed() throws IOException {
+    int firstId = registry.register(topic + "-value", Document.getClassSchema());
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T10:00:00Z"));
+    AvroSerializer<Document> serializer = latestVersionSerializer(now, 60);
+    assertThat(WireFormat.schemaId(topic, serializer.serialize(topic, SampleRecords.document())))
+        .isEqualTo(firstId);
+    int newerId =
+        registry.register(
+            topic + "-value", resource("evolution/Document-optional-field-added.avsc"));
+
+    now.set(now.get().plusSeconds(59));
+    int withinTtl =
+        WireFormat.schemaId(topic, serializer.serialize(topic, SampleRecords.document()));
+    now.set(now.get().plusSeconds(1));
+    int afterTtl =
+        WireFormat.schemaId(topic, serializer.serialize(topic, SampleRecords.document()));
+
+    assertThat(withinTtl).isEqualTo(firstId);
+    assertThat(afterTtl).isEqualTo(newerId);
+  }
+
+  @Test
+  void withTheLatestVersionARegistryOutageAtTheRefreshKeepsTheVersionHeld() {
+    int id = registry.register(topic + "-value", Document.getClassSchema());
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T10:00:00Z"));
+    AvroSerializer<Document> serializer = latestVersionSerializer(now, 60);
+    serializer.serialize(topic, SampleRecords.document());
+
+    now.set(now.get().plusSeconds(60));
+    REGISTRY.stop();
+    byte[] duringOutage;
+    try {
+      duringOutage = serializer.serialize(topic, SampleRecords.document());
+    } finally {
+      REGISTRY.restart();
+    }
+
+    assertThat(WireFormat.schemaId(topic, duringOutage)).isEqualTo(id);
+    assertThat(registry.outage()).isPresent();
+  }
+
+  @Test
   void aRecordMissingARequiredFieldIsRefusedNamingTheField() {
     AvroSerializer<Document> serializer = configured(Map.of(), false);
     Document incomplete = SampleRecords.document();
@@ -151,6 +195,19 @@ class AvroSerializerIT {
     assertThatThrownBy(() -> serializer.serialize(topic, SampleRecords.document()))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("schema registry failed for subject " + topic + "-value");
+  }
+
+  /** A serializer on use.latest.version whose cached versions age by {@code now}. */
+  private AvroSerializer<Document> latestVersionSerializer(
+      AtomicReference<Instant> now, long ttlSeconds) {
+    AvroSerializer<Document> serializer = new AvroSerializer<>(registry, now::get);
+    serializer.configure(
+        Map.of(
+            AvroSerdeConfig.AUTO_REGISTER_SCHEMAS_CONFIG, false,
+            AvroSerdeConfig.USE_LATEST_VERSION_CONFIG, true,
+            AvroSerdeConfig.LATEST_CACHE_TTL_SEC_CONFIG, ttlSeconds),
+        false);
+    return serializer;
   }
 
   private AvroSerializer<Document> configured(Map<String, Object> settings, boolean isKey) {
