@@ -3,6 +3,7 @@ package dev.perennial.schemas.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.core.embedded.EmbeddedSchemaRegistry;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.schemas.evolution.SchemaHistory;
 import java.io.IOException;
@@ -107,6 +108,25 @@ class SchemaRegistryClientIT {
         .isInstanceOfSatisfying(
             SchemaNotFoundException.class,
             e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+  }
+
+  @Test
+  void aUrlThatReachesNoRegistryApiIsAnOutageNotAnUnknownSchema() {
+    // Apicurio's base URL without its Confluent-compatible path: every request answers 404.
+    String apicurioRoot = REGISTRY.url().replace(EmbeddedSchemaRegistry.CCOMPAT_PATH, "");
+    SchemaRegistryClient misconfigured =
+        new SchemaRegistryClient(URI.create(apicurioRoot), Optional.empty());
+    int id = client.register(subject, DOCUMENT_V1);
+
+    assertThatThrownBy(() -> misconfigured.schemaById(id))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e).isNotInstanceOf(SchemaNotFoundException.class);
+              assertThat(e.unavailable()).isTrue();
+              assertThat(e).hasMessageContaining(apicurioRoot);
+            });
+    assertThat(misconfigured.outage()).isPresent();
   }
 
   static Schema resource(String name) throws IOException {

@@ -138,6 +138,25 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void aNotFoundWithoutARegistryErrorCodeIsAnOutageNotAnUnknownSchema() {
+    // What a proxy, or a registry asked on a path that is not its Confluent API, answers.
+    script.add(new Answer(404, ""));
+    script.add(new Answer(404, "<html>404 Not Found</html>"));
+    SchemaRegistryClient client = client(Optional.empty());
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThatThrownBy(() -> client.schemaById(7))
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class,
+              e -> {
+                assertThat(e).isNotInstanceOf(SchemaNotFoundException.class);
+                assertThat(e.unavailable()).isTrue();
+              });
+    }
+    assertThat(client.outage()).isPresent();
+  }
+
+  @Test
   void conflictAnswersBecomeIncompatibleSchema() {
     script.add(new Answer(409, "{\"error_code\":409,\"message\":\"incompatible\"}"));
 
