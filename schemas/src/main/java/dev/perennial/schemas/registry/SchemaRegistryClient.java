@@ -322,7 +322,19 @@ public final class SchemaRegistryClient {
             + ": "
             + abbreviate(message);
     if (status == 404) {
-      return new SchemaNotFoundException(text, errorCode);
+      // Confluent's registry says what was not found (40401 subject, 40403 schema, ...); a 404
+      // without such a code comes from a proxy or a URL that is not the registry's API.
+      if (errorCode / 100 == 404) {
+        return new SchemaNotFoundException(text, errorCode);
+      }
+      return new SchemaRegistryException(
+          text
+              + " (no schema registry API at "
+              + baseUrl
+              + ": the registry's Confluent-compatible API, e.g. Apicurio's .../apis/ccompat/v7?)",
+          status,
+          errorCode,
+          null);
     }
     if (status == 409) {
       return new IncompatibleSchemaException(text, errorCode);

@@ -28,9 +28,10 @@ public class SchemaRegistryException extends SchemasException {
 
   /**
    * Whether the registry was unavailable: no answer, an error on its side (5xx), credentials it
-   * refused (401, 403), too many requests (429), or an answer that made no sense. An answer about
-   * the request itself (no such schema, an incompatible or invalid schema, a schema this client
-   * cannot use) is not.
+   * refused (401, 403), too many requests (429), an answer that made no sense, or a 404 without a
+   * registry error code (no registry API at that URL, or a proxy's answer). An answer about the
+   * request itself (no such schema, an incompatible or invalid schema, a schema this client cannot
+   * use) is not.
    */
   public boolean unavailable() {
     return !(this instanceof SchemaNotFoundException)
