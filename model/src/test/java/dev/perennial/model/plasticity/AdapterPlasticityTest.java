@@ -75,6 +75,39 @@ class AdapterPlasticityTest {
   }
 
   @Test
+  void audit_theEigenDecompositionDoesNotDependOnTheMatrixsScale() {
+    // [[c, c], [c, c]] has eigenvalues 2c and 0 whatever c is
+    for (double c : new double[] {1, 1e-16}) {
+      SymmetricEigen eigen = SymmetricEigen.of(new double[][] {{c, c}, {c, c}});
+      assertThat(eigen.values()[0]).as("largest of scale %s", c).isCloseTo(2 * c, within(1e-9 * c));
+      assertThat(eigen.values()[1]).as("smallest of scale %s", c).isCloseTo(0, within(1e-9 * c));
+    }
+  }
+
+  @Test
+  void audit_aSmallChangeHasTheSameShapeAsTheSameChangeScaledUp() {
+    // a young adapter's change is small: its singular values scale with it, its rank does not
+    LoraWeights.Pair pair = randomPair(4, 10, 7, new Random(3));
+    float[] a = pair.a().data().clone();
+    float[] b = pair.b().data().clone();
+    for (int i = 0; i < a.length; i++) {
+      a[i] *= 1e-6f;
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] *= 1e-6f;
+    }
+    LowRankProduct large = LowRankProduct.of(pair, SCALING);
+
+    LowRankProduct small = LowRankProduct.of(pair(a, b, 4, 10, 7), SCALING);
+
+    assertThat(small.rank()).isEqualTo(4);
+    for (int s = 0; s < 4; s++) {
+      assertThat(small.sigma()[s] / 1e-12).isCloseTo(large.sigma()[s], within(1e-4));
+    }
+    assertThat(small.effectiveRank()).isCloseTo(large.effectiveRank(), within(1e-6));
+  }
+
+  @Test
   void theSpectrumOfAnAdapterReportsNormsAndRankPerModule() {
     LlamaConfig config = TestModels.tinyLlama(true);
     LoraConfig lora = new LoraConfig(4, 8, 0, EnumSet.of(TargetModule.Q, TargetModule.V));
