@@ -108,6 +108,34 @@ class AdapterPlasticityTest {
   }
 
   @Test
+  void audit_weightsThatAreNotFiniteAreRefusedNotMeasuredAsNoChange() {
+    LoraWeights.Pair pair = randomPair(4, 10, 7, new Random(3));
+    float[] b = pair.b().data().clone();
+    b[5] = Float.NaN;
+    LoraWeights.Pair broken = pair(pair.a().data(), b, 4, 10, 7);
+
+    assertThatThrownBy(() -> LowRankProduct.of(broken, SCALING))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("not finite");
+  }
+
+  @Test
+  void audit_aRefreshOfAnAdapterWithInfiniteWeightsFailsInsteadOfReportingItKeptEverything() {
+    LoraWeights weights =
+        LoraWeights.initialize(
+            TestModels.tinyLlama(true), new LoraConfig(4, 8, 0, EnumSet.of(TargetModule.Q)), 1);
+    LoraWeights trained = lowRank(weights, 3, new Random(5));
+    String path = trained.modules().keySet().iterator().next();
+    trained.modules().get(path).b().data()[0] = Float.POSITIVE_INFINITY;
+
+    assertThatThrownBy(
+            () -> AdapterRefresh.refresh(trained, new AdapterRefresh.Settings(0.99, 1), 1))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining(path)
+        .hasMessageContaining("not finite");
+  }
+
+  @Test
   void theSpectrumOfAnAdapterReportsNormsAndRankPerModule() {
     LlamaConfig config = TestModels.tinyLlama(true);
     LoraConfig lora = new LoraConfig(4, 8, 0, EnumSet.of(TargetModule.Q, TargetModule.V));
