@@ -6,7 +6,7 @@ import java.util.stream.IntStream;
 /**
  * Eigenvalues and eigenvectors of a small symmetric matrix by cyclic Jacobi rotations: the r x r
  * Gram matrices of a LoRA pair, where r is the adapter's rank (8 by default). Accurate to double
- * rounding, no library needed.
+ * rounding at any scale, no library needed.
  *
  * @param values eigenvalues, largest first
  * @param vectors {@code vectors[i][j]}: component i of the eigenvector of {@code values[j]}
@@ -23,7 +23,8 @@ record SymmetricEigen(double[] values, double[][] vectors) {
       a[i] = matrix[i].clone();
       v[i][i] = 1;
     }
-    for (int sweep = 0; sweep < MAX_SWEEPS && offDiagonal(a) > 1e-30 * (1 + diagonal(a)); sweep++) {
+    // relative to the diagonal: a Gram matrix of a young adapter's small change is tiny
+    for (int sweep = 0; sweep < MAX_SWEEPS && offDiagonal(a) > 1e-30 * diagonal(a); sweep++) {
       for (int p = 0; p < n - 1; p++) {
         for (int q = p + 1; q < n; q++) {
           if (a[p][q] != 0) {
