@@ -57,6 +57,7 @@ public final class AdapterRefresh {
 
   /**
    * @param seed seeds the fresh pairs (per module path, as {@link LoraWeights#initialize} does)
+   * @throws ModelException when a module's weights are not finite (nothing of them can be kept)
    */
   public static Result refresh(LoraWeights weights, Settings settings, long seed) {
     int rank = weights.config().rank();
@@ -71,7 +72,7 @@ public final class AdapterRefresh {
         .modules()
         .forEach(
             (path, pair) -> {
-              LowRankProduct product = LowRankProduct.of(pair, scaling);
+              LowRankProduct product = LowRankProduct.of(path, pair, scaling);
               int kept = keptRank(product, settings, rank);
               refreshed.put(path, refreshedPair(pair, product, kept, scaling, seed, path));
               modules.add(new ModuleRefresh(path, kept, product.energyOfFirst(kept)));

@@ -15,13 +15,16 @@ public record AdapterSpectrum(List<Module> modules) {
   public record Module(
       String path, double normA, double normB, double productNorm, double effectiveRank) {}
 
+  /**
+   * @throws dev.perennial.model.ModelException when a module's weights are not finite
+   */
   public static AdapterSpectrum of(LoraWeights weights) {
     List<Module> modules = new ArrayList<>();
     weights
         .modules()
         .forEach(
             (path, pair) -> {
-              LowRankProduct product = LowRankProduct.of(pair, weights.config().scaling());
+              LowRankProduct product = LowRankProduct.of(path, pair, weights.config().scaling());
               modules.add(
                   new Module(
                       path,

@@ -1,5 +1,6 @@
 package dev.perennial.model.plasticity;
 
+import dev.perennial.model.ModelException;
 import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.lora.LoraWeights;
 
@@ -20,8 +21,18 @@ public record LowRankProduct(double[][] u, double[] sigma, double[][] v) {
   private static final double RELATIVE_TOLERANCE = 1e-12;
 
   public static LowRankProduct of(LoraWeights.Pair pair, double scaling) {
+    return of("LoRA module", pair, scaling);
+  }
+
+  /**
+   * @throws ModelException when a weight of {@code module} is NaN or infinite: its change has no
+   *     spectrum (measured, it would read as no change at all)
+   */
+  public static LowRankProduct of(String module, LoraWeights.Pair pair, double scaling) {
     HostTensor a = pair.a();
     HostTensor b = pair.b();
+    requireFinite(module, "A", a);
+    requireFinite(module, "B", b);
     int rank = (int) a.shape()[0];
     int in = (int) a.shape()[1];
     int out = (int) b.shape()[0];
@@ -90,6 +101,15 @@ public record LowRankProduct(double[][] u, double[] sigma, double[][] v) {
       }
     }
     return new LowRankProduct(u, sigma, v);
+  }
+
+  private static void requireFinite(String module, String factor, HostTensor weights) {
+    for (float weight : weights.data()) {
+      if (!Float.isFinite(weight)) {
+        throw new ModelException(
+            module + "'s " + factor + " holds " + weight + ": its weights are not finite");
+      }
+    }
   }
 
   /** How many singular values the product has above rounding (its numerical rank). */
