@@ -739,6 +739,47 @@ class JobTrainerTest {
   }
 
   @Test
+  void audit_aControlOfACandidateThatStoppedEarlyFollowsTheCandidatesLearningRates() {
+    // half the examples set aside, and a validation loss that never falls by 99 %: the continued
+    // candidate stops at its second measurement, long before its 30 steps, and winds down
+    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.PLASTICITY_CONTROL_EVERY_CONFIG, "2");
+    values.put(TrainerConfig.RECIPE_EPOCHS_CONFIG, "30");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "30");
+    values.put(TrainerConfig.RECIPE_WARMUP_STEPS_CONFIG, "2");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0.5");
+    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_PATIENCE_CONFIG, "1");
+    values.put(TrainerConfig.RECIPE_EARLY_STOPPING_MIN_IMPROVEMENT_CONFIG, "0.99");
+    JobTrainer monitored = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    AdapterCandidate first =
+        monitored.train(firstJob(), Optional.empty(), StepListener.NONE).candidate();
+    List<StepMetrics> reported = new ArrayList<>();
+
+    AdapterCandidate continued =
+        monitored
+            .train(
+                job(
+                    "acme/support@2-dee",
+                    JobTrigger.MAX_WAIT,
+                    List.of(train),
+                    List.of(),
+                    List.of()),
+                Optional.of(releasedAsV1(first)),
+                Optional.of(first.getLineage()),
+                reported::add)
+            .candidate();
+
+    assertThat(continued.getLineage().getPlasticity().getControlGain()).isNotNull();
+    int candidateSteps = reported.size() / 2;
+    assertThat(candidateSteps).as("the candidate stopped early").isLessThan(30);
+    assertThat(reported.subList(candidateSteps, reported.size()))
+        .as("the control trains at the candidate's learning rate on every step")
+        .extracting(StepMetrics::learningRate)
+        .containsExactlyElementsOf(
+            reported.subList(0, candidateSteps).stream().map(StepMetrics::learningRate).toList());
+  }
+
+  @Test
   void aNewKeyThatDoesNotSearchTrainsWithTheMostCommonWinnerOfOtherKeysWithinReach() {
     // too few examples to rank trials on: the key trains with its warm start alone, the prior's
     // rate x4 drawn back to one step (x2) from the configured
