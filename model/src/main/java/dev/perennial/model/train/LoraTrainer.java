@@ -142,7 +142,7 @@ public final class LoraTrainer {
                 source,
                 recipe,
                 averaging == null ? listener : averaging.andThen(listener),
-                monitor == null ? StoppingRule.NEVER : monitor);
+                monitor == null ? request.replayedStop() : monitor);
         if (averaging != null) {
           averaging.apply();
           LOG.info("Adapter weights averaged over the last {} steps", averaging.count());

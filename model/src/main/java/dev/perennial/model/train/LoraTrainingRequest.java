@@ -28,6 +28,8 @@ import java.util.List;
  *     examples (token-level distillation); null: none
  * @param averagedTail the fraction of the final steps whose weights are averaged into the adapter
  *     written ({@link TailAveraging}); 0: the last step's weights
+ * @param replayedStop another run's stop to train to ({@link TrainingResult#stopping}), instead of
+ *     stopping on validation loss; null: {@link StoppingRule#NEVER}
  */
 public record LoraTrainingRequest(
     BaseModel base,
@@ -43,7 +45,8 @@ public record LoraTrainingRequest(
     List<FeedbackExample> feedback,
     FeedbackObjectives objectives,
     TokenDistillation distillation,
-    double averagedTail) {
+    double averagedTail,
+    StoppingRule replayedStop) {
 
   public LoraTrainingRequest {
     if (base == null || examples == null || recipe == null || outputFolder == null) {
@@ -62,6 +65,12 @@ public record LoraTrainingRequest(
     objectives = objectives == null ? FeedbackObjectives.defaults() : objectives;
     if (averagedTail != 0) {
       TailAveraging.checkFraction(averagedTail);
+    }
+    replayedStop = replayedStop == null ? StoppingRule.NEVER : replayedStop;
+    if (replayedStop != StoppingRule.NEVER && earlyStopping != null && !validation.isEmpty()) {
+      throw new ModelException(
+          "a LoRA training request stops on its validation loss or where another run stopped,"
+              + " not both");
     }
   }
 
@@ -87,7 +96,8 @@ public record LoraTrainingRequest(
         null,
         null,
         null,
-        0);
+        0,
+        null);
   }
 
   /** Continues training an existing adapter (the current release's) with its own LoRA shape. */
@@ -112,7 +122,8 @@ public record LoraTrainingRequest(
         null,
         null,
         null,
-        0);
+        0,
+        null);
   }
 
   /**
@@ -147,7 +158,8 @@ public record LoraTrainingRequest(
         feedback,
         objectives,
         distillation,
-        averagedTail);
+        averagedTail,
+        replayedStop);
   }
 
   /**
@@ -170,7 +182,8 @@ public record LoraTrainingRequest(
         feedback,
         objectives,
         distillation,
-        averagedTail);
+        averagedTail,
+        replayedStop);
   }
 
   /** The same request also training {@code examples} of feedback by {@code how}. */
@@ -189,7 +202,8 @@ public record LoraTrainingRequest(
         examples,
         how,
         distillation,
-        averagedTail);
+        averagedTail,
+        replayedStop);
   }
 
   /** The same request also learning the teacher's next-token distributions on the examples. */
@@ -208,7 +222,8 @@ public record LoraTrainingRequest(
         feedback,
         objectives,
         teacher,
-        averagedTail);
+        averagedTail,
+        replayedStop);
   }
 
   /**
@@ -230,7 +245,31 @@ public record LoraTrainingRequest(
         feedback,
         objectives,
         distillation,
-        fraction);
+        fraction,
+        replayedStop);
+  }
+
+  /**
+   * The same request stopping where another run of its recipe stopped ({@link
+   * TrainingResult#stopping}), so that it trains at that run's learning rate on every step.
+   */
+  public LoraTrainingRequest stoppingAs(StoppingRule stop) {
+    return new LoraTrainingRequest(
+        base,
+        examples,
+        replay,
+        lora,
+        startFrom,
+        recipe,
+        outputFolder,
+        device,
+        validation,
+        earlyStopping,
+        feedback,
+        objectives,
+        distillation,
+        averagedTail,
+        stop);
   }
 
   /** Whether training may stop before its step budget. */

@@ -47,6 +47,19 @@ public record TrainingResult(
     return steps.size() < plannedSteps;
   }
 
+  /**
+   * Where this run stopped, for another run of its recipe to stop there too ({@link
+   * StoppingRule#after}); {@link StoppingRule#NEVER} when it trained every planned step.
+   */
+  public StoppingRule stopping() {
+    // the step that decided to stop is the first to announce the shortened plan
+    return steps.stream()
+        .filter(step -> step.totalSteps() < plannedSteps)
+        .findFirst()
+        .map(step -> StoppingRule.after(step.step(), step.totalSteps() - step.step()))
+        .orElse(StoppingRule.NEVER);
+  }
+
   public double firstLoss() {
     return steps.get(0).loss();
   }

@@ -23,6 +23,7 @@ import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.model.train.StepMetrics;
+import dev.perennial.model.train.StoppingRule;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
@@ -572,7 +573,7 @@ public final class JobTrainer {
               request,
               folder.resolve("control"),
               lora,
-              modelRecipe.withSteps(result.steps().size()),
+              result.stopping(),
               probe,
               jobSteps.next(controlSteps -> 0));
     }
@@ -752,26 +753,32 @@ public final class JobTrainer {
 
   /**
    * The learning gain of the monitor's control: a fresh adapter of the candidate's shape trained on
-   * the candidate's examples, replay and feedback for exactly the candidate's steps.
+   * the candidate's examples, replay and feedback by the candidate's recipe, stopping where the
+   * candidate stopped: the same steps at the same learning rates.
    */
   private Double controlGain(
       TrainingJob job,
       LoraTrainingRequest candidate,
       Path output,
       LoraConfig shape,
-      TrainingRecipe steps,
+      StoppingRule candidateStop,
       GainProbe probe,
       StepListener listener) {
     LoraTrainingRequest control =
         LoraTrainingRequest.fresh(
-                candidate.base(), candidate.examples(), candidate.replay(), shape, steps, output)
+                candidate.base(),
+                candidate.examples(),
+                candidate.replay(),
+                shape,
+                candidate.recipe(),
+                output)
             .on(device)
-            .withFeedback(candidate.feedback(), candidate.objectives());
+            .withFeedback(candidate.feedback(), candidate.objectives())
+            .stoppingAs(candidateStop);
     log.info(
-        "Training the plasticity control of {} ({}): a fresh adapter, {} steps",
+        "Training the plasticity control of {} ({}): a fresh adapter, the candidate's steps",
         job.getJobId(),
-        job.getAdapterKey(),
-        steps.steps());
+        job.getAdapterKey());
     LoraTrainer.run(control, listener);
     double before = probe.loss(null);
     return before - probe.loss(PeftAdapter.read(output));
