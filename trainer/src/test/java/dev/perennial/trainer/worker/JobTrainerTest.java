@@ -739,6 +739,53 @@ class JobTrainerTest {
   }
 
   @Test
+  void audit_aDueRefreshOfARankOneAdapterIsSkippedSoTheKeyKeepsTraining() {
+    // rank 1 (configured, or a search's halving of 2): no rank to free beside a kept direction
+    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.LORA_RANK_CONFIG, "1");
+    AdapterCandidate refreshed = continuedWithRefreshDue(values);
+
+    assertThat(refreshed.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
+    assertThat(refreshed.getLineage().getRefresh()).as("nothing to refresh").isNull();
+  }
+
+  @Test
+  void audit_aRefreshFreesAtMostAllButOneRankWhateverFreeRankSays() {
+    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.LORA_RANK_CONFIG, "2");
+    values.put(TrainerConfig.PLASTICITY_REFRESH_FREE_RANK_CONFIG, "4");
+    AdapterCandidate refreshed = continuedWithRefreshDue(values);
+
+    assertThat(refreshed.getLineage().getRefresh().getFreedRank()).isEqualTo(1);
+  }
+
+  /**
+   * v1 of the key trained by {@code values}, then its next job with v1's monitor finding it due.
+   */
+  private AdapterCandidate continuedWithRefreshDue(java.util.Map<String, String> values) {
+    JobTrainer trainer = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    AdapterCandidate first =
+        trainer.train(firstJob(), Optional.empty(), StepListener.NONE).candidate();
+    Lineage due =
+        Lineage.newBuilder(first.getLineage())
+            .setPlasticity(
+                Plasticity.newBuilder(first.getLineage().getPlasticity())
+                    .setControlGain(1.0)
+                    .setLearningGain(0.1)
+                    .setGainRatio(0.1)
+                    .setRefreshDue(true)
+                    .build())
+            .build();
+    return trainer
+        .train(
+            job("acme/support@2-d0e", JobTrigger.MAX_WAIT, List.of(train), List.of(), List.of()),
+            Optional.of(releasedAsV1(first)),
+            Optional.of(due),
+            StepListener.NONE)
+        .candidate();
+  }
+
+  @Test
   void audit_aControlOfACandidateThatStoppedEarlyFollowsTheCandidatesLearningRates() {
     // half the examples set aside, and a validation loss that never falls by 99 %: the continued
     // candidate stops at its second measurement, long before its 30 steps, and winds down
