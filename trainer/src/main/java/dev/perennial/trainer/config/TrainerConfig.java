@@ -496,7 +496,8 @@ public class TrainerConfig extends PerennialConfig {
   public static final int PLASTICITY_REFRESH_FREE_RANK_DEFAULT = 1;
   private static final String PLASTICITY_REFRESH_FREE_RANK_DOC =
       "Rank a refresh frees in every module at least, for a fresh trainable pair; 0: half the"
-          + " adapter's rank. 1 by default: freeing half of rank 8 kept as little as 71 % of a"
+          + " adapter's rank. Never more than all but one rank (an adapter of rank 1 is not"
+          + " refreshed). 1 by default: freeing half of rank 8 kept as little as 71 % of a"
           + " module's change and forgot more over 30 updates; freeing 1 kept at least 95.6 %"
           + " (README, Thirty updates).";
 

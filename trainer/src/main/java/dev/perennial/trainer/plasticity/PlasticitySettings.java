@@ -3,6 +3,7 @@ package dev.perennial.trainer.plasticity;
 import dev.perennial.model.plasticity.AdapterRefresh;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
+import java.util.Optional;
 
 /**
  * The plasticity monitor's rule: when a job trains a fresh-adapter control beside its candidate,
@@ -12,7 +13,8 @@ import dev.perennial.trainer.config.TrainerConfig;
  * @param controlEvery every this many updates of a key a continuing job trains a control; 0: never
  * @param refreshBelow share of the control's gain under which a refresh is due; 0: never
  * @param refreshEnergy share of each module's squared change a refresh keeps
- * @param refreshFreeRank rank a refresh frees in every module at least; 0: half the rank
+ * @param refreshFreeRank rank a refresh frees in every module at least (at most all but one); 0:
+ *     half the rank
  * @param gainExamples most of a job's own examples the gain is measured on
  */
 public record PlasticitySettings(
@@ -82,9 +84,16 @@ public record PlasticitySettings(
     return refreshBelow > 0 && gainRatio != null && gainRatio < refreshBelow;
   }
 
-  /** What a refresh of an adapter of rank {@code rank} keeps and frees. */
-  public AdapterRefresh.Settings refresh(int rank) {
+  /**
+   * What a refresh of an adapter of rank {@code rank} keeps and frees: at most all but one rank, so
+   * that a due refresh never fails the key's jobs; none for rank 1, which has no rank to free
+   * beside a kept direction.
+   */
+  public Optional<AdapterRefresh.Settings> refresh(int rank) {
+    if (rank < 2) {
+      return Optional.empty();
+    }
     int free = refreshFreeRank == 0 ? Math.max(1, rank / 2) : refreshFreeRank;
-    return new AdapterRefresh.Settings(refreshEnergy, free);
+    return Optional.of(new AdapterRefresh.Settings(refreshEnergy, Math.min(free, rank - 1)));
   }
 }

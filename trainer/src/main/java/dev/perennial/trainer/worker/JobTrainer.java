@@ -417,9 +417,19 @@ public final class JobTrainer {
             ? stableLineage.flatMap(PlasticityRecords::refreshDue)
             : Optional.empty();
     AdapterRefreshDetails refreshed = null;
-    if (due.isPresent()) {
-      AdapterRefresh.Settings settings =
-          plasticity.refresh(start.adapter().weights().config().rank());
+    int rank = start.adapter() == null ? 0 : start.adapter().weights().config().rank();
+    Optional<AdapterRefresh.Settings> refreshing =
+        due.isPresent() ? plasticity.refresh(rank) : Optional.empty();
+    if (due.isPresent() && refreshing.isEmpty()) {
+      log.info(
+          "Not refreshing {} of {} before {}: an adapter of rank {} has no rank to free",
+          start.startedFrom(),
+          job.getAdapterKey(),
+          job.getJobId(),
+          rank);
+    }
+    if (refreshing.isPresent()) {
+      AdapterRefresh.Settings settings = refreshing.get();
       AdapterRefresh.Result refresh =
           AdapterRefresh.refresh(start.adapter().weights(), settings, jobSeed);
       refreshed = PlasticityRecords.refresh(settings, refresh, due.get());

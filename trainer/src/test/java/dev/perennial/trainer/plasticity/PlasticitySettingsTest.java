@@ -42,11 +42,16 @@ class PlasticitySettingsTest {
 
   @Test
   void aRefreshFreesHalfTheRankUnlessTheConfigurationSaysHowMuch() {
-    assertThat(settings.refresh(8).freeRank()).isEqualTo(4);
-    assertThat(settings.refresh(8).energy()).isEqualTo(0.99);
-    assertThat(settings.refresh(1).freeRank()).isEqualTo(1);
-    assertThat(new PlasticitySettings(5, 0.5, 0.9, 2, 64).refresh(8).freeRank()).isEqualTo(2);
-    assertThat(PlasticitySettings.defaults().refresh(8).freeRank())
+    assertThat(settings.refresh(8).orElseThrow().freeRank()).isEqualTo(4);
+    assertThat(settings.refresh(8).orElseThrow().energy()).isEqualTo(0.99);
+    assertThat(settings.refresh(2).orElseThrow().freeRank()).isEqualTo(1);
+    assertThat(settings.refresh(1)).as("rank 1 has no rank to free").isEmpty();
+    assertThat(new PlasticitySettings(5, 0.5, 0.9, 2, 64).refresh(8).orElseThrow().freeRank())
+        .isEqualTo(2);
+    assertThat(new PlasticitySettings(5, 0.5, 0.9, 8, 64).refresh(8).orElseThrow().freeRank())
+        .as("all but one rank at most")
+        .isEqualTo(7);
+    assertThat(PlasticitySettings.defaults().refresh(8).orElseThrow().freeRank())
         .as("the default frees one rank: half lost too much of what the adapter knew")
         .isEqualTo(1);
   }
