@@ -24,12 +24,13 @@ public final class PlasticityRecords {
       Double controlGain,
       PlasticitySettings settings,
       AdapterSpectrum spectrum) {
-    Double ratio = PlasticitySettings.gainRatio(gain, controlGain);
+    // decided on what the record keeps: a refresh is never due on a ratio it does not show
+    Double ratio = finite(PlasticitySettings.gainRatio(finite(gain), finite(controlGain)));
     return Plasticity.newBuilder()
         .setUpdate(update)
         .setLearningGain(finite(gain))
         .setControlGain(finite(controlGain))
-        .setGainRatio(finite(ratio))
+        .setGainRatio(ratio)
         .setRefreshDue(settings.refreshDue(ratio))
         .setEffectiveRank(spectrum.meanEffectiveRank())
         .setWeightNorm(spectrum.weightNorm())
