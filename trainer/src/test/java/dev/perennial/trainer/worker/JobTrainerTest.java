@@ -759,6 +759,17 @@ class JobTrainerTest {
     assertThat(refreshed.getLineage().getRefresh().getFreedRank()).isEqualTo(1);
   }
 
+  @Test
+  void audit_aTrainerConfiguredNeverToRefreshDoesNotRefreshAReleaseFoundDueBefore() {
+    // the operator turned refresh off after v1's monitor, under the old setting, found it due
+    java.util.Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put(TrainerConfig.PLASTICITY_REFRESH_BELOW_CONFIG, "0");
+    AdapterCandidate continued = continuedWithRefreshDue(values);
+
+    assertThat(continued.getLineage().getMethod()).isEqualTo(LineageMethod.CONTINUED);
+    assertThat(continued.getLineage().getRefresh()).as("0: never refresh").isNull();
+  }
+
   /**
    * v1 of the key trained by {@code values}, then its next job with v1's monitor finding it due.
    */
