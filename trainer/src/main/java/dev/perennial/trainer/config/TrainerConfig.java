@@ -483,7 +483,7 @@ public class TrainerConfig extends PerennialConfig {
   private static final String PLASTICITY_REFRESH_BELOW_DOC =
       "When a candidate's learning gain falls below this share of its fresh-adapter control's,"
           + " the key's next job that continues it refreshes the adapter first (AdapterRefresh)."
-          + " 0: never refresh.";
+          + " 0: never refresh (not even a release found due under an earlier setting).";
 
   public static final String PLASTICITY_REFRESH_ENERGY_CONFIG =
       TRAINER + "plasticity.refresh.energy";

@@ -81,7 +81,12 @@ public record PlasticitySettings(
 
   /** Whether a candidate with this gain ratio is refreshed before the key's next update. */
   public boolean refreshDue(Double gainRatio) {
-    return refreshBelow > 0 && gainRatio != null && gainRatio < refreshBelow;
+    return refreshes() && gainRatio != null && gainRatio < refreshBelow;
+  }
+
+  /** Whether refresh is on: off (0), not even a release found due under another setting is. */
+  public boolean refreshes() {
+    return refreshBelow > 0;
   }
 
   /**

@@ -413,7 +413,7 @@ public final class JobTrainer {
         };
     int update = start.parentVersion() == null ? 1 : start.parentVersion() + 1;
     Optional<Plasticity> due =
-        start.method() == LineageMethod.CONTINUED
+        start.method() == LineageMethod.CONTINUED && plasticity.refreshes()
             ? stableLineage.flatMap(PlasticityRecords::refreshDue)
             : Optional.empty();
     AdapterRefreshDetails refreshed = null;
