@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * The bases REBASE jobs name, opened from their locations once per worker and checked against the
- * digest their announcement gave: a location whose model is not the announced one is refused.
+ * digest their announcement gave: a location whose model is not the announced one is refused. A
+ * location that held another model than a job asks for is opened again for that job (its files may
+ * have been replaced, and the base announced again, since), never kept as it was.
  */
 final class BaseCatalog {
 
@@ -21,13 +23,16 @@ final class BaseCatalog {
 
   synchronized BaseModelSource open(BaseRef ref) {
     String wanted = StableRelease.normalized(ref.getDigest());
-    if (StableRelease.normalized(configured.base().digest()).equals(wanted)) {
+    if (digestOf(configured).equals(wanted)) {
       return configured;
     }
-    BaseModelSource source =
-        opened.computeIfAbsent(
-            ref.getLocation(), location -> BaseModelSource.at(location, ref.getName()));
-    if (!StableRelease.normalized(source.base().digest()).equals(wanted)) {
+    BaseModelSource known = opened.get(ref.getLocation());
+    if (known != null && digestOf(known).equals(wanted)) {
+      return known;
+    }
+    opened.remove(ref.getLocation());
+    BaseModelSource source = BaseModelSource.at(ref.getLocation(), ref.getName());
+    if (!digestOf(source).equals(wanted)) {
       throw new JobSkippedException(
           Reason.REFUSED,
           "Base "
@@ -40,6 +45,11 @@ final class BaseCatalog {
               + ref.getDigest(),
           null);
     }
+    opened.put(ref.getLocation(), source);
     return source;
+  }
+
+  private static String digestOf(BaseModelSource source) {
+    return StableRelease.normalized(source.base().digest());
   }
 }
