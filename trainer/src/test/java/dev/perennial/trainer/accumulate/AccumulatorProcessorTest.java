@@ -1339,6 +1339,39 @@ class AccumulatorProcessorTest {
     assertThat(rebaseJobs()).hasSize(6);
   }
 
+  @Test
+  void aBaseAnnouncedAsTheSuccessorOfItsOwnSuccessorMovesEachKeyBackOnceInsteadOfBackAndForth() {
+    keyReleasedOnTheOldBaseThenAnnounced();
+    TrainingJob forth = jobs().get(jobs().size() - 1);
+    releaseWithStables("acme/support", 2, forth.getJobId(), Map.of(OLD, 1, NEW, 2));
+
+    // the operator goes back: perennial-tiny announced as the successor of perennial-tiny-2
+    put(
+        bases,
+        BASES,
+        "perennial-tiny",
+        BaseAnnouncement.newBuilder()
+            .setName("perennial-tiny")
+            .setDigest("sha256:" + OLD)
+            .setLocation("bundled:perennial-tiny")
+            .setSucceeds(
+                new BaseRef("perennial-tiny-2", "sha256:" + NEW, "bundled:perennial-tiny-2"))
+            .setAnnouncedBy("test")
+            .setAnnouncedAt(Instant.ofEpochMilli(20_000))
+            .build());
+    processor.sealExpired(30_000);
+    assertThat(rebaseJobs()).hasSize(2);
+    TrainingJob back = jobs().get(jobs().size() - 1);
+    assertThat(back.getRebase().getToBase().getDigest()).isEqualTo("sha256:" + OLD);
+    assertThat(back.getRebase().getSourceRelease().getVersion()).isEqualTo(2);
+
+    // v2 moved back as v3: the earlier announcement (the other way) does not move v3 forth again
+    releaseWithStables("acme/support", 3, back.getJobId(), Map.of(OLD, 3, NEW, 2));
+    processor.sealExpired(40_000);
+    processor.sealExpired(50_000);
+    assertThat(rebaseJobs()).hasSize(2);
+  }
+
   /** A release of the key whose record gives its stable release on each base: digest to version. */
   private void releaseWithStables(
       String adapterKey, int version, String jobId, Map<String, Integer> stableOn) {
