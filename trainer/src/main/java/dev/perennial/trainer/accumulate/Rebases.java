@@ -12,6 +12,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.JobGivenUp;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.lineage.JobIds;
+import dev.perennial.trainer.rebase.BaseSuccessions;
 import dev.perennial.trainer.shard.ShardSplit;
 import io.micrometer.core.instrument.Counter;
 import java.time.Instant;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * following their verdicts (a refused carry-over is distilled; a refused distillation and an
  * undecided candidate are recorded), and re-basing a key again when its held-out pool has grown,
  * when the base is announced again, or when the old base gets a newer release than the one moved.
- * Every mark lives in the job store with the rest of the accumulator's state.
+ * Every mark lives in the job store with the rest of the accumulator's state. Only the successions
+ * {@link BaseSuccessions} follows are re-based along: never round a cycle of announcements.
  */
 final class Rebases {
 
@@ -73,11 +75,8 @@ final class Rebases {
    */
   void plan(KeyStables stables, long timestamp) {
     String adapterKey = stables.adapterKey();
-    for (BaseAnnouncement base : state.announcedBases()) {
+    for (BaseAnnouncement base : BaseSuccessions.followed(state.announcedBases())) {
       BaseRef from = base.getSucceeds();
-      if (from == null) {
-        continue;
-      }
       Optional<StableOnBase> source = stables.on(from.getDigest());
       if (source.isEmpty()) {
         continue;
@@ -239,7 +238,7 @@ final class Rebases {
       return;
     }
     BaseAnnouncement base =
-        state.announcedBases().stream()
+        BaseSuccessions.followed(state.announcedBases()).stream()
             .filter(b -> StableRelease.normalized(b.getDigest()).equals(job.rebaseTo()))
             .findFirst()
             .orElse(null);
