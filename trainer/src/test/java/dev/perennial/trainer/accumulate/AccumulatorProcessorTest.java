@@ -1027,6 +1027,55 @@ class AccumulatorProcessorTest {
   }
 
   @Test
+  void aReleaseHoldingAnErasedSubjectsDataIsNotReBasedButTheReleaseOfItsRetrainingIs() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice's Zix lamp is teal."));
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    String jobId = jobs().get(0).getJobId();
+    candidate("acme/support", jobId, null);
+    releaseWithStable("acme/support", 1, jobId, OLD);
+    // v1 learnt Alice's example; her erasure retrains the key, and v1 stays stable until then
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    TrainingJob retrain = jobs().get(jobs().size() - 1);
+    assertThat(retrain.getTrigger()).isEqualTo(JobTrigger.ERASURE);
+
+    put(bases, BASES, "perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
+    processor.sealExpired(20_000);
+    assertThat(rebaseJobs()).as("v1 holds the erased subject's data").isEmpty();
+
+    // the retraining released as v2 on the old base: v2 is re-based
+    candidate("acme/support", retrain.getJobId(), null);
+    releaseWithStable("acme/support", 2, retrain.getJobId(), OLD);
+    processor.sealExpired(30_000);
+    assertThat(rebaseJobs()).hasSize(1);
+    assertThat(rebaseJobs().get(0).getRebase().getSourceRelease().getVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void aCarryOverRefusedAfterAnErasureOfItsReleasesDataIsNotDistilledFromThatRelease() {
+    start(0.0);
+    send(text("acme/support", "p-alice", "Alice's Zix lamp is teal."));
+    send(text("acme/support", "p-bob", "The Zix lamp costs 9 dollars."));
+    send(text("acme/support", "p-bob", "The Zix lamp is made in Quorn."));
+    String jobId = jobs().get(0).getJobId();
+    candidate("acme/support", jobId, null);
+    releaseWithStable("acme/support", 1, jobId, OLD);
+    put(bases, BASES, "perennial-tiny-2", announcement());
+    processor.sealExpired(10_000);
+    TrainingJob carry = rebaseJobs().get(0);
+
+    // Alice's erasure while the carry-over trains: its candidate fails lineage (its shards are
+    // gone), but v1, which learnt her example, is the old base's stable until its retraining
+    processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 11_000));
+    refused("acme/support", carry.getJobId());
+    processor.sealExpired(20_000);
+
+    assertThat(rebaseJobs()).as("no distillation taught by v1").hasSize(1);
+  }
+
+  @Test
   void aRefusedCarryOverIsDistilledOnceAndARefusedDistillationIsNot() {
     keyReleasedOnTheOldBaseThenAnnounced();
     TrainingJob carry = jobs().get(jobs().size() - 1);
