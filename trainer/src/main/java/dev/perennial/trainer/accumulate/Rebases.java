@@ -60,13 +60,14 @@ final class Rebases {
   }
 
   /**
-   * One REBASE job per announced successor of a base the key has a stable release on; one more when
-   * the key's last REBASE job onto that base was undecided and the key's held-out pool has grown
-   * enough since (the same method, from the key's stable release as it is then); one more, carrying
-   * over first again, when the base was announced again after the key's last try was refused,
-   * undecided or given up by the worker; and one more whenever the old base's stable release is
-   * newer than the release the last REBASE job moved (the key kept learning on the old base, or an
-   * erasure's retraining replaced its release there), once that job is decided or given up.
+   * One REBASE job per announced successor of a base the key has a stable release on (not one that
+   * holds erased data: the release of its retraining moves instead); one more when the key's last
+   * REBASE job onto that base was undecided and the key's held-out pool has grown enough since (the
+   * same method, from the key's stable release as it is then); one more, carrying over first again,
+   * when the base was announced again after the key's last try was refused, undecided or given up
+   * by the worker; and one more whenever the old base's stable release is newer than the release
+   * the last REBASE job moved (the key kept learning on the old base, or an erasure's retraining
+   * replaced its release there), once that job is decided or given up.
    *
    * <p>A job the worker gave up on is never planned again by itself (nor distilled, as a refused
    * carry-over is): what made the worker give up (its shards, the old base's tokenizer files, the
@@ -78,7 +79,8 @@ final class Rebases {
     for (BaseAnnouncement base : BaseSuccessions.followed(state.announcedBases())) {
       BaseRef from = base.getSucceeds();
       Optional<StableOnBase> source = stables.on(from.getDigest());
-      if (source.isEmpty()) {
+      if (source.isEmpty() || holdsErasedData(adapterKey, source.get())) {
+        // an erased release waits for its retraining's release (or its retraction's fallback)
         continue;
       }
       Optional<StableOnBase> onNew = stables.on(base.getDigest());
@@ -183,6 +185,15 @@ final class Rebases {
         || state.releases(adapterKey).stream().anyMatch(r -> r.candidateId().equals(candidateId));
   }
 
+  /**
+   * Whether the release was trained on data an erasure removed (or on top of such a release): it is
+   * to be retracted once its ERASURE job's retraining is released, and neither moves nor teaches.
+   */
+  private boolean holdsErasedData(String adapterKey, StableOnBase release) {
+    ReleaseEntry known = state.release(adapterKey, release.version());
+    return known != null && known.erasedBy() != null;
+  }
+
   /** The key's latest REBASE job onto the base, if any. */
   private Optional<JobEntry> lastRebase(String adapterKey, String baseDigest) {
     String target = StableRelease.normalized(baseDigest);
@@ -252,6 +263,16 @@ final class Rebases {
               + " from",
           refused.candidateId(),
           adapterKey,
+          base.getSucceeds().getName());
+      return;
+    }
+    if (holdsErasedData(adapterKey, source.get())) {
+      log.info(
+          "Carried-over candidate {} of {} was refused; v{} on {} holds erased data, so nothing is"
+              + " distilled from it: the release of its retraining is re-based instead",
+          refused.candidateId(),
+          adapterKey,
+          source.get().version(),
           base.getSucceeds().getName());
       return;
     }

@@ -994,14 +994,18 @@ class AccumulatorProcessorTest {
     releaseWithStable("acme/support", 1, jobId, OLD);
     // acme/faq has a release, but its stable fell away (retracted): nothing to re-base
     releaseWithStable("acme/faq", 1, "acme/faq@1-x", null);
-    // an erasure before the announcement: the rebase job must not hold the subject's data
+    // an erasure before the announcement: the rebase job must not hold the subject's data, in its
+    // shards or in the release it moves (v1 learnt it: the release of its retraining moves)
     processor.process(new Record<>("acme", new ErasureArrived(erasure("acme", "p-alice")), 5_000));
+    String retrainId = jobs().get(jobs().size() - 1).getJobId();
+    candidate("acme/support", retrainId, null);
+    releaseWithStable("acme/support", 2, retrainId, OLD);
     int before = jobs().size();
 
     put(bases, BASES, "perennial-tiny-2", announcement());
     processor.sealExpired(10_000);
     processor.sealExpired(20_000);
-    releaseWithStable("acme/support", 1, jobId, OLD);
+    releaseWithStable("acme/support", 2, retrainId, OLD);
 
     List<TrainingJob> rebases =
         jobs().subList(before, jobs().size()).stream()
@@ -1012,7 +1016,7 @@ class AccumulatorProcessorTest {
     assertThat(rebase.getAdapterKey()).isEqualTo("acme/support");
     assertThat(rebase.getRebase().getToBase().getName()).isEqualTo("perennial-tiny-2");
     assertThat(rebase.getRebase().getFromBase().getDigest()).isEqualTo("sha256:" + OLD);
-    assertThat(rebase.getRebase().getSourceRelease().getVersion()).isEqualTo(1);
+    assertThat(rebase.getRebase().getSourceRelease().getVersion()).isEqualTo(2);
     assertThat(rebase.getRebase().getSourceRelease().getBaseModelLocation())
         .isEqualTo("bundled:perennial-tiny");
     assertThat(rebase.getShards()).isNotEmpty();
@@ -1021,7 +1025,7 @@ class AccumulatorProcessorTest {
           .allMatch(e -> !e.example().getSubjectPseudonym().equals("p-alice"));
     }
     // once the key has a stable release on the new base, nothing more is planned
-    releaseWithStable("acme/support", 2, jobId, NEW);
+    releaseWithStable("acme/support", 3, rebase.getJobId(), NEW);
     processor.sealExpired(30_000);
     assertThat(jobs().stream().filter(job -> job.getTrigger() == JobTrigger.REBASE)).hasSize(1);
   }
