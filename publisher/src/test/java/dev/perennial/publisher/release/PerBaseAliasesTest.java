@@ -3,11 +3,13 @@ package dev.perennial.publisher.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasPolicy;
 import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
+import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.report.ReleaseTable;
 import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.schemas.key.AdapterKey;
@@ -62,6 +64,31 @@ class PerBaseAliasesTest {
     assertThat(later.aliases(OLD)).containsEntry("stable", 4);
     assertThat(later.aliases(NEW)).containsEntry("stable", 3);
     assertThat(later.newestBase()).contains(NEW);
+  }
+
+  @Test
+  void aKeyReBasedBackOntoItsOldBaseHasThatBaseAsItsNewestAgain() {
+    KeyState state = upgraded();
+    // the platform went back: v3 re-based onto the old base as v4, which takes its stable
+    StoredRelease back = rebased(ReleaseStates.release(KEY, 4, "cand-v4", "perennial-tiny"));
+    state =
+        AliasPolicy.afterPublish(
+            state, back, AliasPolicy.forNewRelease(state, OLD, 2, AUTO).alias());
+
+    assertThat(state.aliases(OLD)).containsEntry("stable", 4);
+    assertThat(state.newestBase()).contains(OLD);
+    assertThat(state.bases()).containsExactly(OLD, NEW);
+    assertThat(state.aliases()).containsEntry("stable", 4);
+  }
+
+  /**
+   * The release as the publisher writes one of a REBASE candidate (its trigger in the manifest).
+   */
+  private static StoredRelease rebased(StoredRelease release) {
+    ObjectNode tree = release.manifest().tree().deepCopy();
+    ((ObjectNode) tree.get("candidate")).put("trigger", "REBASE");
+    return new StoredRelease(
+        release.key(), release.version(), release.folder(), ReleaseManifest.of(tree));
   }
 
   @Test
