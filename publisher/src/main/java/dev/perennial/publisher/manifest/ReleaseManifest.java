@@ -7,6 +7,7 @@ import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.key.InvalidAdapterKeyException;
 import dev.perennial.schemas.release.ReleaseManifestFile;
 import dev.perennial.schemas.release.StableRelease;
+import dev.perennial.schemas.v1.JobTrigger;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -147,6 +148,11 @@ public final class ReleaseManifest {
    */
   public String artifactLocation() {
     return textAt("candidate", "location");
+  }
+
+  /** Whether the release was made of a REBASE candidate (moved onto its base from another). */
+  public boolean rebased() {
+    return JobTrigger.REBASE.name().equals(tree.path("candidate").path("trigger").asText());
   }
 
   public String baseModelName() {

@@ -142,47 +142,59 @@ public record KeyState(
 
   /**
    * The base the key moved to last: of the bases with a servable (announced, unretracted) release,
-   * the one whose first announced release is newest; when no release is servable, the base of the
-   * newest announced one. A release published later on an older base (a worker still on it) does
-   * not make that base newest again. A quarantined release counts on no base.
+   * the one it arrived on last (see {@link #arrivals}); when no release is servable, the base of
+   * the latest arrival. A release published later on an older base (a worker still on it) does not
+   * make that base newest again; a release re-based back onto it does. A quarantined release counts
+   * on no base.
    */
   public Optional<Digest> newestBase() {
-    Map<Digest, Integer> firstVersion = new LinkedHashMap<>();
+    Map<Digest, Integer> arrivals = arrivals();
     Map<Digest, Boolean> servable = new LinkedHashMap<>();
     believed()
         .forEach(
             (version, release) -> {
               if (isAnnounced(version)) {
-                Digest base = release.manifest().baseModelDigest();
-                firstVersion.merge(base, version, Math::min);
-                servable.merge(base, !isRetracted(version), Boolean::logicalOr);
+                servable.merge(
+                    release.manifest().baseModelDigest(),
+                    !isRetracted(version),
+                    Boolean::logicalOr);
               }
             });
     Optional<Digest> newestServable =
-        firstVersion.keySet().stream()
-            .filter(servable::get)
-            .max(Comparator.comparing(firstVersion::get));
+        arrivals.keySet().stream().filter(servable::get).max(Comparator.comparing(arrivals::get));
     return newestServable.isPresent()
         ? newestServable
-        : firstVersion.keySet().stream().max(Comparator.comparing(firstVersion::get));
+        : arrivals.keySet().stream().max(Comparator.comparing(arrivals::get));
   }
 
   /**
-   * Every base with an announced release, newest first (by its first announced release); a
-   * quarantined release counts on no base.
+   * Every base with an announced release, newest first (by {@link #arrivals}); a quarantined
+   * release counts on no base.
    */
   public List<Digest> bases() {
-    Map<Digest, Integer> firstVersion = new LinkedHashMap<>();
+    Map<Digest, Integer> arrivals = arrivals();
+    List<Digest> bases = new ArrayList<>(arrivals.keySet());
+    bases.sort(Comparator.comparing((Digest base) -> arrivals.get(base)).reversed());
+    return bases;
+  }
+
+  /**
+   * When the key arrived on each base with an announced release: the version of its first release
+   * there, or of its latest release re-based onto it (a key moved back to a base it left arrives
+   * there again).
+   */
+  private Map<Digest, Integer> arrivals() {
+    Map<Digest, Integer> arrivals = new LinkedHashMap<>();
     believed()
         .forEach(
             (version, release) -> {
-              if (isAnnounced(version)) {
-                firstVersion.merge(release.manifest().baseModelDigest(), version, Math::min);
+              Digest base = release.manifest().baseModelDigest();
+              if (isAnnounced(version)
+                  && (!arrivals.containsKey(base) || release.manifest().rebased())) {
+                arrivals.put(base, version);
               }
             });
-    List<Digest> bases = new ArrayList<>(firstVersion.keySet());
-    bases.sort(Comparator.comparing((Digest base) -> firstVersion.get(base)).reversed());
-    return bases;
+    return arrivals;
   }
 
   /** The aliases on one base. */
