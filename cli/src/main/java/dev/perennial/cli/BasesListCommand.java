@@ -3,7 +3,9 @@ package dev.perennial.cli;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.schemas.v1.BaseAnnouncement;
 import dev.perennial.trainer.rebase.BaseAnnouncements;
+import dev.perennial.trainer.rebase.BaseSuccessions;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,16 +23,32 @@ public final class BasesListCommand extends ConsoleCommand {
 
   @Override
   int run(PrintWriter out) {
-    for (BaseAnnouncement base : BaseAnnouncements.list(new PerennialConfig(configFile.values()))) {
-      out.printf(
-          "%s  %s  %s%s  announced %s by %s%n",
-          base.getName(),
-          base.getDigest(),
-          base.getLocation(),
-          base.getSucceeds() == null ? "" : "  succeeds " + base.getSucceeds().getName(),
-          base.getAnnouncedAt(),
-          base.getAnnouncedBy());
+    List<BaseAnnouncement> announced =
+        BaseAnnouncements.list(new PerennialConfig(configFile.values()));
+    List<BaseAnnouncement> followed = BaseSuccessions.followed(announced);
+    for (BaseAnnouncement base : announced) {
+      out.println(line(base, followed.contains(base)));
     }
     return 0;
+  }
+
+  /**
+   * One announced base; a succession the trainer does not follow (a later announcement leads back
+   * from it, {@link BaseSuccessions}) says so.
+   */
+  static String line(BaseAnnouncement base, boolean followed) {
+    return String.format(
+        "%s  %s  %s%s  announced %s by %s%s",
+        base.getName(),
+        base.getDigest(),
+        base.getLocation(),
+        base.getSucceeds() == null ? "" : "  succeeds " + base.getSucceeds().getName(),
+        base.getAnnouncedAt(),
+        base.getAnnouncedBy(),
+        base.getSucceeds() == null || followed
+            ? ""
+            : "  overruled: later announcements lead back to "
+                + base.getSucceeds().getName()
+                + ", so no key moves along it (announce it again to move them)");
   }
 }
