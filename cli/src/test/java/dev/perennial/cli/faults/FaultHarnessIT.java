@@ -98,7 +98,7 @@ class FaultHarnessIT {
   }
 
   @Test
-  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  @Timeout(value = 420, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void everyStageKilledAtABusyMomentLosesNothingAndRepeatsNothing() throws Exception {
     long seed = Long.getLong("perennial.faults.seed", 17L);
     // kept under target/ for a look after a failure

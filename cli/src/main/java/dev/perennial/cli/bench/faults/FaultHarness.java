@@ -68,7 +68,10 @@ public final class FaultHarness {
   private static final List<String> TENANTS = List.of("acme", "globex");
   private static final Pattern STEP = Pattern.compile("(step |\\] )\\d+/\\d+ loss");
   private static final String SEALED = "Sealed job";
-  private static final Duration MOMENT_TIMEOUT = Duration.ofSeconds(10);
+  // Moments are awaited one after another after a round's events are sent; a test-base job trains
+  // for a few seconds, so at 10 s a worker's or the publisher's window could pass while the harness
+  // still awaited an earlier moment, and the next came 2 to 3 s after its wait had ended (seen)
+  private static final Duration MOMENT_TIMEOUT = Duration.ofSeconds(20);
   private static final Duration CATCH_UP = Duration.ofMinutes(3);
   private static final Duration SETTLE = Duration.ofMillis(3_000);
   private static final int WORKERS = 3;
