@@ -23,7 +23,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
+/**
+ * Each test starts its own server on a free port, and the slow ones mostly wait out the server's
+ * header, body and idle timeouts (the production values), so the tests run side by side.
+ */
+@Execution(ExecutionMode.CONCURRENT)
 class HealthServerTest {
 
   private final HttpClient client = HttpClient.newHttpClient();
