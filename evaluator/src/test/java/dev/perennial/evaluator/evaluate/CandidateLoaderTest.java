@@ -12,6 +12,8 @@ import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.history.HistoryStore;
+import dev.perennial.evaluator.suite.EvalExample;
+import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestAdapters;
@@ -181,6 +183,34 @@ class CandidateLoaderTest {
             UnusableCandidateException.class,
             e -> assertThat(e.gate()).isEqualTo(GateNames.INTEGRITY))
         .hasMessageContaining("is not intact");
+  }
+
+  @Test
+  void aHeldOutItemSentTwiceIsOneItemOfEvidence() {
+    var vault = TestShards.question("acme/support", "Q: the vault?", " A: dawn.");
+    var gate = TestShards.question("acme/support", "Q: the gate?", " A: dusk.");
+    var well = TestShards.question("acme/support", "Q: the well?", " A: noon.");
+    // three copies of one record in the job's shard, another in a second shard of the job, and the
+    // same again among the key's earlier held-out items, beside one earlier item of its own
+    String own =
+        TestShards.store(store, "acme/support", "held-out", List.of(vault, vault, vault, gate));
+    String ownAgain = TestShards.store(store, "acme/support", "held-out", List.of(vault));
+    String earlier = TestShards.store(store, "acme/support", "held-out", List.of(gate, well, well));
+    AdapterCandidate candidate = stored("acme/support@2-abc#candidate", trainedAdapter());
+    candidate.setHeldOutShards(List.of(Candidates.shard(own, 4), Candidates.shard(ownAgain, 1)));
+    candidate.setHeldOutPool(List.of(Candidates.shard(earlier, 3)));
+
+    EvaluationContext context =
+        loaderOn(base)
+            .prepare(new CandidateRequest(candidate, Optional.empty()), folder.resolve("work"))
+            .context();
+
+    assertThat(context.newTask())
+        .containsExactly(
+            EvalExample.question("Q: the vault?", " A: dawn."),
+            EvalExample.question("Q: the gate?", " A: dusk."));
+    assertThat(context.earlierPool())
+        .containsExactly(EvalExample.question("Q: the well?", " A: noon."));
   }
 
   @Test
