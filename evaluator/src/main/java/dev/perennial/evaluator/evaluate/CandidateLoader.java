@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -216,6 +217,16 @@ final class CandidateLoader {
     pool.removeAll(own);
     List<String> poolPresent = new ArrayList<>();
     List<EvalExample> earlierPool = readShards(candidate, pool, poolPresent, notes, read);
+    String earlierPoolDataset = dataset(poolPresent);
+    int poolItems = earlierPool.size();
+    if (earlierPool.removeAll(newTask)) {
+      int shared = poolItems - earlierPool.size();
+      notes.add(
+          (shared == 1 ? "1 earlier held-out item is" : shared + " earlier held-out items are")
+              + " also among the job's own; counted once, as the job's.");
+      // the items left depend on the job's own shards too, and a name must always mean one set
+      earlierPoolDataset += "-without-" + dataset(ownPresent);
+    }
 
     EvaluationContext context =
         new EvaluationContext(
@@ -225,7 +236,7 @@ final class CandidateLoader {
             newTask,
             dataset(ownPresent),
             earlierPool,
-            dataset(poolPresent),
+            earlierPoolDataset,
             prior,
             earlier,
             base.general(),
@@ -642,7 +653,9 @@ final class CandidateLoader {
       List<String> present,
       List<String> notes,
       Map<String, List<EvalExample>> read) {
-    List<EvalExample> examples = new ArrayList<>();
+    // a record sent again (its copies share an id, so a side too) is one item of evidence, not two
+    Set<EvalExample> examples = new LinkedHashSet<>();
+    int items = 0;
     for (String hex : new TreeSet<>(digests)) {
       Digest digest = Digest.parse(hex);
       try {
@@ -653,6 +666,7 @@ final class CandidateLoader {
           read.put(digest.hex(), shard);
         }
         examples.addAll(shard);
+        items += shard.size();
         present.add(digest.hex());
       } catch (ArtifactNotFoundException e) {
         String note = "Held-out shard " + digest.hex() + " is gone (an erasure rewrote it).";
@@ -664,7 +678,13 @@ final class CandidateLoader {
             GateNames.INTEGRITY, "Held-out shard " + digest + " is corrupt: " + e.getMessage(), e);
       }
     }
-    return examples;
+    int repeated = items - examples.size();
+    if (repeated > 0) {
+      notes.add(
+          (repeated == 1 ? "1 held-out item repeats" : repeated + " held-out items repeat")
+              + " another of the same shards (the same record sent again); each is counted once.");
+    }
+    return new ArrayList<>(examples);
   }
 
   /** Names a set of held-out shards (content-addressed, so the name fixes the examples). */

@@ -200,10 +200,10 @@ class CandidateLoaderTest {
     candidate.setHeldOutShards(List.of(Candidates.shard(own, 4), Candidates.shard(ownAgain, 1)));
     candidate.setHeldOutPool(List.of(Candidates.shard(earlier, 3)));
 
-    EvaluationContext context =
+    PreparedCandidate prepared =
         loaderOn(base)
-            .prepare(new CandidateRequest(candidate, Optional.empty()), folder.resolve("work"))
-            .context();
+            .prepare(new CandidateRequest(candidate, Optional.empty()), folder.resolve("work"));
+    EvaluationContext context = prepared.context();
 
     assertThat(context.newTask())
         .containsExactly(
@@ -211,6 +211,13 @@ class CandidateLoaderTest {
             EvalExample.question("Q: the gate?", " A: dusk."));
     assertThat(context.earlierPool())
         .containsExactly(EvalExample.question("Q: the well?", " A: noon."));
+    assertThat(prepared.notes())
+        .contains(
+            "3 held-out items repeat another of the same shards (the same record sent again);"
+                + " each is counted once.",
+            "1 held-out item repeats another of the same shards (the same record sent again);"
+                + " each is counted once.",
+            "1 earlier held-out item is also among the job's own; counted once, as the job's.");
   }
 
   @Test
