@@ -6,6 +6,7 @@ import dev.perennial.evaluator.stats.Effect;
 import dev.perennial.evaluator.stats.ExactBinomial;
 import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.stats.PairedIntervals;
 import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
@@ -514,7 +515,10 @@ public final class GateRules {
             .build();
       }
       return decided(
-          name, bootstrap.interval(items, effect, seed(candidateId, name)), threshold, comparator);
+          name,
+          PairedIntervals.of(items, effect, bootstrap, seed(candidateId, name)),
+          threshold,
+          comparator);
     }
 
     private static Gate decided(

@@ -118,7 +118,7 @@ public record FeedbackReport(
     lines.add(
         "pref: held-out preference accuracy (true pairs the trainer never saw, implicit reward"
             + " chosen > rejected against the reference); pref 95%: its interval as the"
-            + " evaluator's feedback.accuracy gate bootstraps it; ceil: the label ceiling, what a"
+            + " evaluator's feedback.accuracy gate decides on it (Wilson's score interval); ceil: the label ceiling, what a"
             + " learner reading only the training labels ranks right in expectation (a held-out"
             + " pair is right where its fact's other phrasings' records are mostly true, a coin"
             + " at a tie); pref-p (ceil-p): the same on every taught fact asked in its held-out"

@@ -45,7 +45,7 @@ record FeedbackRun(
 
   /**
    * The bounds of the held-out preference accuracy's interval, as the evaluator's {@code
-   * feedback.accuracy} gate bootstraps it (NaN when not measured).
+   * feedback.accuracy} gate decides on it (NaN when not measured).
    */
   double preferenceAccuracyLower() {
     return metric(RowMeasurer.ACCURACY_LOWER);

@@ -11,6 +11,7 @@ import dev.perennial.evaluator.scoring.Workload;
 import dev.perennial.evaluator.stats.Effect;
 import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.stats.PairedIntervals;
 import dev.perennial.evaluator.suite.EarlierTask;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
@@ -176,11 +177,12 @@ final class RowMeasurer {
       suite.measure(context, results, measurements);
     }
     if (measurements.hasPaired(FeedbackSuite.RANKED_RIGHT)) {
-      // the interval the evaluator's gate bootstraps for this candidate
+      // the interval the evaluator's gate decides on for this candidate
       Interval accuracy =
-          bootstrap.interval(
+          PairedIntervals.of(
               measurements.paired(FeedbackSuite.RANKED_RIGHT),
               Effect.RATIO,
+              bootstrap,
               GateRules.seed(candidate.getCandidateId(), GateNames.FEEDBACK_ACCURACY));
       measurements.put(ACCURACY_LOWER, accuracy.lower());
       measurements.put(ACCURACY_UPPER, accuracy.upper());

@@ -1,0 +1,20 @@
+package dev.perennial.evaluator.stats;
+
+/**
+ * The interval a gate decides on, chosen by its items and effect: a score interval for right/wrong
+ * items whose effect is a difference or a ratio ({@link PairedProportions}), else the seeded
+ * bootstrap.
+ */
+public final class PairedIntervals {
+
+  private PairedIntervals() {}
+
+  /** The effect and its interval at the bootstrap's confidence; NaN bounds when undefined. */
+  public static Interval of(
+      PairedItems items, Effect effect, PairedBootstrap bootstrap, long seed) {
+    if (PairedProportions.fits(items, effect)) {
+      return PairedProportions.interval(items, effect, bootstrap.confidence());
+    }
+    return bootstrap.interval(items, effect, seed);
+  }
+}
