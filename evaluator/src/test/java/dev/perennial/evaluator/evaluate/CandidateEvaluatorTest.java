@@ -36,6 +36,7 @@ import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.v1.ShardRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,6 +174,134 @@ class CandidateEvaluatorTest {
           .contains("its tokenizer files were not checked")
           .contains(base.tokenizerDigest());
     }
+  }
+
+  /**
+   * An update whose training did nothing (or an adapter that can no longer learn) is its incumbent
+   * unchanged. Against the base it inherits the incumbent's gain on the key's held-out pool, and
+   * against the incumbent its regression gates read [0, 0]: it must not pass as a new version.
+   * Judged on its own held-out items against the incumbent it is refused; with too few of them it
+   * is undecided, so its data rolls into the key's next job.
+   */
+  @Test
+  void aCandidateThatIsItsIncumbentUnchangedIsNotReleasedNamingTheIncumbentLearningGate() {
+    ModelRuntime.setThreads(1);
+    JniUtils.setGradMode(false);
+    BaseModel base = TinyModel.open();
+    TenantKnowledge acme = World.standard().tenant("acme");
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    EvaluationArea area = new EvaluationArea(folder.resolve("evaluations"));
+    List<TrainingExample> training = new ArrayList<>();
+    acme.documents().forEach(d -> training.add(TrainingExample.text(d.text())));
+    acme.feedback()
+        .forEach(q -> training.add(TrainingExample.completion(q.prompt(), q.completion())));
+    String trainingShard =
+        TestShards.store(
+            store,
+            KEY,
+            "train",
+            acme.documents().stream().map(d -> TestShards.text(KEY, d.text())).toList());
+    List<QaPair> questions = acme.heldOutQuestions();
+    String allQuestions = heldOutShard(store, questions);
+    String fewQuestions = heldOutShard(store, questions.subList(0, 3));
+    String otherQuestions = heldOutShard(store, questions.subList(3, questions.size()));
+    FolderIndex.StoredFolder v1 =
+        TestAdapters.store(
+            store, TestAdapters.train(base, training, List.of(), 12, 3e-3, folder.resolve("v1")));
+    StableRelease stable =
+        new StableRelease(
+            1, v1.location(), "sha256:" + "ef".repeat(32), base.digest(), base.tokenizerDigest());
+    List<ShardRef> trainedOn = List.of(Candidates.shard(trainingShard, acme.documents().size()));
+    // v1's adapter again, as an update of v1 whose training changed nothing
+    AdapterCandidate copy =
+        copyOf(
+            v1, base, "acme/support@2-copy#candidate", trainedOn, allQuestions, questions.size());
+    // the same, with only 3 held-out items of its own (the rest of the pool is earlier)
+    AdapterCandidate fewItems =
+        copyOf(v1, base, "acme/support@3-few#candidate", trainedOn, fewQuestions, 3);
+    fewItems.setHeldOutPool(
+        List.of(
+            Candidates.shard(fewQuestions, 3),
+            Candidates.shard(otherQuestions, questions.size() - 3)));
+
+    try (BatchScorer scorer =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(32, 8, 128, 34))) {
+      CandidateEvaluator evaluator =
+          new CandidateEvaluator(
+              new EvaluationBase(base, List.of(), "general:0/0", Map.of(), 15),
+              scorer,
+              store,
+              store.root(),
+              new HistoryStore(area),
+              new ReportWriter(store, area),
+              tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10),
+              new PairedBootstrap(0.95, 200),
+              "test",
+              Clock.fixed(Candidates.AT, ZoneOffset.UTC));
+      List<Evaluation> evaluations =
+          evaluator.evaluate(
+              List.of(
+                  new CandidateRequest(copy, Optional.of(stable)),
+                  new CandidateRequest(fewItems, Optional.of(stable))),
+              EvaluationListener.NONE);
+
+      Evaluation refused = evaluations.get(0);
+      assertThat(refused.outcome())
+          .as("gates %s", refused.gates())
+          .isEqualTo(EvaluationOutcome.FAILED);
+      assertThat(refused.gates())
+          .filteredOn(gate -> gate.getName().equals("learning.incumbent"))
+          .singleElement()
+          .satisfies(gate -> assertThat(gate.getOutcome()).isEqualTo(EvaluationOutcome.FAILED))
+          .satisfies(gate -> assertThat(gate.getN()).isEqualTo(questions.size()));
+      assertThat(refused.reason()).contains("failing learning.incumbent");
+
+      Evaluation undecided = evaluations.get(1);
+      assertThat(undecided.outcome())
+          .as("gates %s", undecided.gates())
+          .isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(undecided.gates())
+          .filteredOn(gate -> gate.getName().equals("learning.incumbent"))
+          .singleElement()
+          .satisfies(
+              gate ->
+                  assertThat(gate.getOutcome()).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE))
+          .satisfies(gate -> assertThat(gate.getN()).isEqualTo(3));
+      assertThat(undecided.reason())
+          .contains("learning.incumbent measured on 3 paired item(s)")
+          .contains("rolls into the key's next job");
+    }
+  }
+
+  private static String heldOutShard(LocalArtifactStore store, List<QaPair> questions) {
+    return TestShards.store(
+        store,
+        KEY,
+        "held-out",
+        questions.stream().map(q -> TestShards.question(KEY, q.prompt(), q.completion())).toList());
+  }
+
+  /** A data-triggered update of v1 whose adapter is v1's, unchanged. */
+  private static AdapterCandidate copyOf(
+      FolderIndex.StoredFolder v1,
+      BaseModel base,
+      String candidateId,
+      List<ShardRef> trainedOn,
+      String heldOut,
+      int heldOutItems) {
+    AdapterCandidate copy =
+        Candidates.candidate(
+            KEY,
+            candidateId,
+            v1.location(),
+            v1.fileDigests(),
+            base.name(),
+            base.digest(),
+            trainedOn,
+            List.of(Candidates.shard(heldOut, heldOutItems)),
+            3e-3);
+    copy.setParentVersion(1);
+    return copy;
   }
 
   /**
