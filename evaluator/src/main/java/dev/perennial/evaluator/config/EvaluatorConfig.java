@@ -215,6 +215,18 @@ public class EvaluatorConfig extends PerennialConfig {
           + " below the base model's ((base - candidate) / base), at the lower bound of the"
           + " interval.";
 
+  public static final String GATE_LEARNING_INCUMBENT_MIN_GAIN_CONFIG =
+      EVALUATOR + "gate.learning.incumbent.min.gain";
+  public static final double GATE_LEARNING_INCUMBENT_MIN_GAIN_DEFAULT = 0.01;
+  private static final String GATE_LEARNING_INCUMBENT_MIN_GAIN_DOC =
+      "Gate learning.incumbent: on the candidate's own held-out examples (its job's, with those"
+          + " rolled over from undecided jobs) its loss must be at least this share below the"
+          + " incumbent's ((incumbent - candidate) / incumbent), at the lower bound of the"
+          + " interval: an update must have learnt its new data, not only kept what the"
+          + " incumbent knew. Only for a candidate that continued the key's stable release (not"
+          + " ERASURE, REBASE or IMPORT, nor a key's first adapter). Above 0, so that an"
+          + " unchanged copy of the incumbent (an interval of [0, 0]) fails.";
+
   public static final String GATE_RETENTION_MAX_DROP_CONFIG = EVALUATOR + "gate.retention.max.drop";
   public static final double GATE_RETENTION_MAX_DROP_DEFAULT = 0.10;
   private static final String GATE_RETENTION_MAX_DROP_DOC =
@@ -349,6 +361,11 @@ public class EvaluatorConfig extends PerennialConfig {
               Type.DOUBLE,
               Range.between(-10.0, 1.0),
               GATE_LEARNING_MIN_GAIN_DOC),
+          new TenantSettings.Setting(
+              ".gate.learning.incumbent.min.gain",
+              Type.DOUBLE,
+              Range.between(-10.0, 1.0),
+              GATE_LEARNING_INCUMBENT_MIN_GAIN_DOC),
           new TenantSettings.Setting(
               ".gate.retention.max.drop",
               Type.DOUBLE,
@@ -583,6 +600,13 @@ public class EvaluatorConfig extends PerennialConfig {
             Importance.HIGH,
             GATE_LEARNING_MIN_GAIN_DOC)
         .define(
+            GATE_LEARNING_INCUMBENT_MIN_GAIN_CONFIG,
+            Type.DOUBLE,
+            GATE_LEARNING_INCUMBENT_MIN_GAIN_DEFAULT,
+            Range.between(-10.0, 1.0),
+            Importance.HIGH,
+            GATE_LEARNING_INCUMBENT_MIN_GAIN_DOC)
+        .define(
             GATE_RETENTION_MAX_DROP_CONFIG,
             Type.DOUBLE,
             GATE_RETENTION_MAX_DROP_DEFAULT,
@@ -788,22 +812,24 @@ public class EvaluatorConfig extends PerennialConfig {
     String base = TENANT_PREFIX + tenant;
     Object minExamples = parsed.get(base + TENANT_KEYS.get(0).suffix());
     Object minGain = parsed.get(base + TENANT_KEYS.get(1).suffix());
-    Object maxDrop = parsed.get(base + TENANT_KEYS.get(2).suffix());
-    Object tolerance = parsed.get(base + TENANT_KEYS.get(3).suffix());
-    Object tenantTolerance = parsed.get(base + TENANT_KEYS.get(4).suffix());
-    Object maxExposure = parsed.get(base + TENANT_KEYS.get(5).suffix());
-    Object maxRollovers = parsed.get(base + TENANT_KEYS.get(6).suffix());
-    Object carryMinRatio = parsed.get(base + TENANT_KEYS.get(7).suffix());
-    Object distilMinRatio = parsed.get(base + TENANT_KEYS.get(8).suffix());
-    Object maxFlips = parsed.get(base + TENANT_KEYS.get(9).suffix());
-    Object minPairs = parsed.get(base + TENANT_KEYS.get(10).suffix());
-    Object minAccuracy = parsed.get(base + TENANT_KEYS.get(11).suffix());
-    Object chosenTolerance = parsed.get(base + TENANT_KEYS.get(12).suffix());
-    Object maxDrift = parsed.get(base + TENANT_KEYS.get(13).suffix());
-    Object maxLengthChange = parsed.get(base + TENANT_KEYS.get(14).suffix());
+    Object incumbentMinGain = parsed.get(base + TENANT_KEYS.get(2).suffix());
+    Object maxDrop = parsed.get(base + TENANT_KEYS.get(3).suffix());
+    Object tolerance = parsed.get(base + TENANT_KEYS.get(4).suffix());
+    Object tenantTolerance = parsed.get(base + TENANT_KEYS.get(5).suffix());
+    Object maxExposure = parsed.get(base + TENANT_KEYS.get(6).suffix());
+    Object maxRollovers = parsed.get(base + TENANT_KEYS.get(7).suffix());
+    Object carryMinRatio = parsed.get(base + TENANT_KEYS.get(8).suffix());
+    Object distilMinRatio = parsed.get(base + TENANT_KEYS.get(9).suffix());
+    Object maxFlips = parsed.get(base + TENANT_KEYS.get(10).suffix());
+    Object minPairs = parsed.get(base + TENANT_KEYS.get(11).suffix());
+    Object minAccuracy = parsed.get(base + TENANT_KEYS.get(12).suffix());
+    Object chosenTolerance = parsed.get(base + TENANT_KEYS.get(13).suffix());
+    Object maxDrift = parsed.get(base + TENANT_KEYS.get(14).suffix());
+    Object maxLengthChange = parsed.get(base + TENANT_KEYS.get(15).suffix());
     return new GateThresholds(
         minExamples == null ? defaults.learningMinExamples() : (Integer) minExamples,
         minGain == null ? defaults.learningMinGain() : (Double) minGain,
+        incumbentMinGain == null ? defaults.learningIncumbentMinGain() : (Double) incumbentMinGain,
         maxDrop == null ? defaults.retentionMaxDrop() : (Double) maxDrop,
         tolerance == null ? defaults.regressionTolerance() : (Double) tolerance,
         tenantTolerance == null ? defaults.regressionTenantTolerance() : (Double) tenantTolerance,
@@ -840,6 +866,7 @@ public class EvaluatorConfig extends PerennialConfig {
     return new GateThresholds(
         getInt(GATE_LEARNING_MIN_EXAMPLES_CONFIG),
         getDouble(GATE_LEARNING_MIN_GAIN_CONFIG),
+        getDouble(GATE_LEARNING_INCUMBENT_MIN_GAIN_CONFIG),
         getDouble(GATE_RETENTION_MAX_DROP_CONFIG),
         getDouble(GATE_REGRESSION_TOLERANCE_CONFIG),
         getDouble(GATE_REGRESSION_TENANT_TOLERANCE_CONFIG),

@@ -7,6 +7,9 @@ package dev.perennial.evaluator.config;
  *     learning.examples; fewer is insufficient evidence)
  * @param learningMinGain least relative loss reduction against the base on the pool (gate
  *     learning), at the interval's lower bound
+ * @param learningIncumbentMinGain least relative loss reduction against the incumbent on the
+ *     candidate's own held-out examples (gate learning.incumbent, for an update that continued the
+ *     key's stable release), at the interval's lower bound
  * @param retentionMaxDrop largest drop of general exact match below the base's (retention.general),
  *     at the interval's upper bound
  * @param regressionTolerance largest drop of general exact match below the incumbent's
@@ -27,6 +30,7 @@ package dev.perennial.evaluator.config;
 public record GateThresholds(
     int learningMinExamples,
     double learningMinGain,
+    double learningIncumbentMinGain,
     double retentionMaxDrop,
     double regressionTolerance,
     double regressionTenantTolerance,
@@ -74,6 +78,7 @@ public record GateThresholds(
     return new GateThresholds(
         learningMinExamples,
         learningMinGain,
+        learningIncumbentMinGain,
         retentionMaxDrop,
         regressionTolerance,
         regressionTenantTolerance,
@@ -85,7 +90,24 @@ public record GateThresholds(
         feedback);
   }
 
-  /** The thresholds with the feedback gates' defaults. */
+  /** These thresholds with another least gain against the incumbent (learning.incumbent). */
+  public GateThresholds withLearningIncumbentMinGain(double minGain) {
+    return new GateThresholds(
+        learningMinExamples,
+        learningMinGain,
+        minGain,
+        retentionMaxDrop,
+        regressionTolerance,
+        regressionTenantTolerance,
+        leakageMaxExposure,
+        maxRollovers,
+        transferCarryMinRatio,
+        transferDistilMinRatio,
+        transferMaxFlips,
+        feedback);
+  }
+
+  /** The thresholds with the learning.incumbent and feedback gates' defaults. */
   public GateThresholds(
       int learningMinExamples,
       double learningMinGain,
@@ -100,6 +122,7 @@ public record GateThresholds(
     this(
         learningMinExamples,
         learningMinGain,
+        EvaluatorConfig.GATE_LEARNING_INCUMBENT_MIN_GAIN_DEFAULT,
         retentionMaxDrop,
         regressionTolerance,
         regressionTenantTolerance,
@@ -111,7 +134,7 @@ public record GateThresholds(
         Feedback.DEFAULTS);
   }
 
-  /** The thresholds with the transfer and feedback gates' defaults. */
+  /** The thresholds with the learning.incumbent, transfer and feedback gates' defaults. */
   public GateThresholds(
       int learningMinExamples,
       double learningMinGain,

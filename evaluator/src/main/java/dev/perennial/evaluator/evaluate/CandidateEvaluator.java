@@ -312,6 +312,9 @@ public final class CandidateEvaluator {
             context.thresholds());
     EvaluationOutcome outcome = GateOutcomes.overall(gates);
     String reason = GateOutcomes.reason(outcome, gates, candidate);
+    if (!GateRules.learningIncumbentApplies(measurements, candidate)) {
+      reason += "; " + GateRules.learningIncumbentNotApplied(candidate);
+    }
     if (!GateRules.feedbackApplies(measurements, context.thresholds().feedback())) {
       reason += "; " + GateRules.feedbackNotApplied(measurements, context.thresholds().feedback());
     }

@@ -35,6 +35,13 @@ public final class GateNames {
   /** Loss on the key's held-out pool enough below the base's. */
   public static final String LEARNING = "learning";
 
+  /**
+   * An update learnt its new data: loss on the candidate's own held-out examples enough below the
+   * incumbent's (only for a candidate that continued the key's stable release: {@link
+   * GateRules#learningIncumbentApplies}).
+   */
+  public static final String LEARNING_INCUMBENT = "learning.incumbent";
+
   /** General knowledge kept, against the base. */
   public static final String RETENTION_GENERAL = "retention.general";
 

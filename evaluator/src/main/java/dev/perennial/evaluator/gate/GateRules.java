@@ -13,6 +13,7 @@ import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.RetentionSuite;
 import dev.perennial.evaluator.suite.TransferSuite;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
@@ -35,6 +36,9 @@ import java.util.Optional;
  *       minimum, else insufficient evidence (never a failure: more data settles it);
  *   <li>{@value GateNames#LEARNING}: relative loss reduction against the base on the pool &gt;= the
  *       minimum gain at the lower bound;
+ *   <li>{@value GateNames#LEARNING_INCUMBENT}: relative loss reduction against the incumbent on the
+ *       candidate's own held-out examples &gt;= its minimum gain at the lower bound (only for an
+ *       update of the key's stable release: {@link #learningIncumbentApplies});
  *   <li>{@value GateNames#RETENTION_GENERAL}: general exact-match drop against the base &lt;= the
  *       largest drop at the upper bound;
  *   <li>{@value GateNames#REGRESSION_GENERAL}: the same against the incumbent &lt;= the tolerance
@@ -74,7 +78,13 @@ public final class GateRules {
       GateThresholds thresholds,
       PairedBootstrap bootstrap,
       AdapterCandidate candidate) {
-    List<Gate> gates = gates(m, thresholds, bootstrap, candidate.getCandidateId());
+    List<Gate> gates =
+        gates(
+            m,
+            thresholds,
+            bootstrap,
+            candidate.getCandidateId(),
+            learningIncumbentApplies(m, candidate));
     boolean distilled =
         candidate.getLineage() != null
             && candidate.getLineage().getMethod() == LineageMethod.DISTILLED;
@@ -140,8 +150,46 @@ public final class GateRules {
         + " held-out question(s) right, so there is nothing to carry over";
   }
 
+  /**
+   * Whether {@value GateNames#LEARNING_INCUMBENT} judges the candidate: it continued the key's
+   * stable release ({@link StableRelease#isContinuedBy}: not an ERASURE, REBASE or IMPORT job,
+   * which choose their own start) and was compared with an incumbent other than itself ({@link
+   * LearningSuite#NEW_VS_INCUMBENT}; none for a key's first adapter on its base). Otherwise the
+   * verdict says why not ({@link #learningIncumbentNotApplied}).
+   */
+  public static boolean learningIncumbentApplies(Measurements m, AdapterCandidate candidate) {
+    return StableRelease.isContinuedBy(candidate.getTrigger())
+        && m.hasPaired(LearningSuite.NEW_VS_INCUMBENT);
+  }
+
+  /** What the verdict says when {@value GateNames#LEARNING_INCUMBENT} does not apply. */
+  public static String learningIncumbentNotApplied(AdapterCandidate candidate) {
+    if (!StableRelease.isContinuedBy(candidate.getTrigger())) {
+      return "the learning.incumbent gate does not apply: an "
+          + candidate.getTrigger()
+          + " job does not continue the key's stable release (ERASURE, REBASE and IMPORT jobs"
+          + " choose their own start), so what it learnt is judged against the base (learning)";
+    }
+    return "the learning.incumbent gate does not apply: the key has no stable release on this"
+        + " base other than the candidate itself (its first adapter here, or the candidate read"
+        + " again after its release), so what it learnt is judged against the base (learning)";
+  }
+
+  /**
+   * The gates of {@link #gates(Measurements, GateThresholds, PairedBootstrap, AdapterCandidate)}
+   * but {@value GateNames#LEARNING_INCUMBENT} and the transfer gates.
+   */
   public static List<Gate> gates(
       Measurements m, GateThresholds thresholds, PairedBootstrap bootstrap, String candidateId) {
+    return gates(m, thresholds, bootstrap, candidateId, false);
+  }
+
+  private static List<Gate> gates(
+      Measurements m,
+      GateThresholds thresholds,
+      PairedBootstrap bootstrap,
+      String candidateId,
+      boolean learningIncumbent) {
     List<Gate> gates = new ArrayList<>();
     double pool = m.has(LearningSuite.POOL_EXAMPLES) ? m.get(LearningSuite.POOL_EXAMPLES) : 0;
     gates.add(count(GateNames.LEARNING_EXAMPLES, (int) pool, thresholds.learningMinExamples()));
@@ -155,6 +203,16 @@ public final class GateRules {
           LearningSuite.POOL_VS_BASE,
           Effect.GAIN,
           thresholds.learningMinGain(),
+          GateComparator.GREATER_OR_EQUAL);
+    }
+    if (learningIncumbent) {
+      // none of its own held-out items (all in the earlier pool) is undecided, not left out
+      statistics.addOrInsufficient(
+          gates,
+          GateNames.LEARNING_INCUMBENT,
+          LearningSuite.NEW_VS_INCUMBENT,
+          Effect.GAIN,
+          thresholds.learningIncumbentMinGain(),
           GateComparator.GREATER_OR_EQUAL);
     }
     statistics.addIfMeasured(

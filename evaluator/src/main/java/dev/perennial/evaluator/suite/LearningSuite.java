@@ -5,15 +5,20 @@ import dev.perennial.evaluator.scoring.Results;
 import dev.perennial.evaluator.scoring.Workload;
 import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.model.score.ExampleScore;
+import dev.perennial.schemas.v1.AdapterCandidate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Learning: did the candidate learn its new data, and does it know what the key learnt so far? Its
  * loss on the held-out examples of its shards (which it never trained on) against the base's and
  * the incumbent's, exact match of its greedy answers to their short-answer questions, and its loss
  * on the key's whole held-out pool (its new examples and the earlier ones) against the base's, item
- * by item: what the {@code learning} gate decides on, so a small job is judged with the pool.
+ * by item: what the {@code learning} gate decides on, so a small job is judged with the pool. Its
+ * loss on its own held-out examples against the incumbent's, item by item, is what the {@code
+ * learning.incumbent} gate decides on: an update must have learnt what is new to the incumbent,
+ * which a copy of the incumbent inherits on the pool.
  *
  * <p>Metrics: {@code learning.examples}, {@code learning.questions}, {@code learning.loss} (with
  * {@code .base}, {@code .incumbent}), {@code learning.gain} (relative loss reduction against the
@@ -30,6 +35,12 @@ public final class LearningSuite implements Suite {
 
   /** Paired items: each pool example's loss under the candidate and under the base. */
   public static final String POOL_VS_BASE = "pool loss, candidate vs base";
+
+  /**
+   * Paired items: each of the candidate's own held-out examples' loss under the candidate and under
+   * its incumbent; only with an incumbent other than the candidate itself.
+   */
+  public static final String NEW_VS_INCUMBENT = "new loss, candidate vs incumbent";
 
   @Override
   public String name() {
@@ -80,6 +91,16 @@ public final class LearningSuite implements Suite {
     if (context.incumbent().isPresent()) {
       into.put("learning.gain.incumbent", Scores.relativeReduction(incumbentLoss, loss));
     }
+    context
+        .incumbent()
+        .filter(incumbent -> !isTheCandidateItself(context, incumbent))
+        .ifPresent(
+            incumbent ->
+                into.putPaired(
+                    NEW_VS_INCUMBENT,
+                    PairedItems.of(
+                        Scores.losses(results.scores(scoring(context, context.model()))),
+                        Scores.losses(results.scores(scoring(context, incumbent.model()))))));
     if (!questions.isEmpty()) {
       double match =
           Scores.exactMatch(questions, results.answers(answering(context, context.model())));
@@ -94,6 +115,17 @@ public final class LearningSuite implements Suite {
       into.compare("learning.exact.match", match, incumbentMatch, baseMatch, true);
     }
     measurePool(context, results, into);
+  }
+
+  /**
+   * Whether the incumbent is the candidate's own release: the candidate read again after it was
+   * released, which did not continue it (an update that continued the stable release and left its
+   * adapter unchanged has the same location, and is compared with it).
+   */
+  private static boolean isTheCandidateItself(EvaluationContext context, Incumbent incumbent) {
+    AdapterCandidate candidate = context.candidate();
+    return incumbent.location().equals(candidate.getLocation())
+        && !Objects.equals(candidate.getParentVersion(), incumbent.version());
   }
 
   private static void measurePool(EvaluationContext context, Results results, Measurements into) {

@@ -59,14 +59,18 @@ class EvaluatorConfigTest {
     values.put(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG, "5.5");
     values.put("perennial.evaluator.tenant.globex.gate.learning.min.gain", "0.5");
     values.put("perennial.evaluator.tenant.globex.gate.evidence.max.rollovers", "3");
+    values.put("perennial.evaluator.tenant.globex.gate.learning.incumbent.min.gain", "-0.1");
     values.put("perennial.evaluator.tenant.globex.canary.file", "/etc/perennial/globex.jsonl");
 
     EvaluatorConfig config = new EvaluatorConfig(values);
 
     assertThat(config.thresholds("acme"))
         .isEqualTo(new GateThresholds(8, 0.05, 0.10, 0.05, 0.25, 5.5, 10));
+    assertThat(config.thresholds("acme").learningIncumbentMinGain()).isEqualTo(0.01);
     assertThat(config.thresholds("globex"))
-        .isEqualTo(new GateThresholds(8, 0.5, 0.10, 0.05, 0.25, 5.5, 3));
+        .isEqualTo(
+            new GateThresholds(8, 0.5, 0.10, 0.05, 0.25, 5.5, 3)
+                .withLearningIncumbentMinGain(-0.1));
     assertThat(config.tenantThresholds()).containsOnlyKeys("globex");
     assertThat(config.canaryFiles())
         .containsExactly(Map.entry("globex", Path.of("/etc/perennial/globex.jsonl")));

@@ -8,6 +8,7 @@ import dev.perennial.core.files.Folders;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.evaluator.area.EvaluationArea;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.history.HistoryStore;
@@ -160,6 +161,12 @@ class CandidateEvaluatorTest {
       assertThat(evaluation.metrics()).containsEntry("leakage.canaries", 0.0);
       assertThat(evaluation.metrics()).containsEntry("leakage.own.canaries", 3.0);
       assertThat(evaluation.reason()).contains("the leakage gate does not apply");
+      // a key's first adapter has no incumbent to have learnt beyond
+      assertThat(evaluation.gates())
+          .extracting(Gate::getName)
+          .doesNotContain(GateNames.LEARNING_INCUMBENT);
+      assertThat(evaluation.reason())
+          .contains("the learning.incumbent gate does not apply: the key has no stable release");
       // nor has this base a general set (general:0/0): forgetting it was not measured either
       assertThat(evaluation.gates())
           .extracting(Gate::getName)
@@ -223,6 +230,15 @@ class CandidateEvaluatorTest {
         List.of(
             Candidates.shard(fewQuestions, 3),
             Candidates.shard(otherQuestions, questions.size() - 3)));
+    // an ERASURE retrain chooses its own start: not an update of v1, judged against the base
+    AdapterCandidate erasure =
+        copyOf(v1, base, "acme/support@4-erasure#candidate", trainedOn, allQuestions, 14);
+    erasure.setTrigger(JobTrigger.ERASURE);
+    erasure.setParentVersion(null);
+    // v1's own candidate read again after its release: judged as it was, not as its own successor
+    AdapterCandidate readAgain =
+        copyOf(v1, base, "acme/support@1-v1#candidate", trainedOn, allQuestions, 14);
+    readAgain.setParentVersion(null);
 
     try (BatchScorer scorer =
         new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(32, 8, 128, 34))) {
@@ -235,14 +251,16 @@ class CandidateEvaluatorTest {
               new HistoryStore(area),
               new ReportWriter(store, area),
               tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10),
-              new PairedBootstrap(0.95, 200),
+              new PairedBootstrap(0.95, 200, EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_DEFAULT),
               "test",
               Clock.fixed(Candidates.AT, ZoneOffset.UTC));
       List<Evaluation> evaluations =
           evaluator.evaluate(
               List.of(
                   new CandidateRequest(copy, Optional.of(stable)),
-                  new CandidateRequest(fewItems, Optional.of(stable))),
+                  new CandidateRequest(fewItems, Optional.of(stable)),
+                  new CandidateRequest(erasure, Optional.of(stable)),
+                  new CandidateRequest(readAgain, Optional.of(stable))),
               EvaluationListener.NONE);
 
       Evaluation refused = evaluations.get(0);
@@ -270,6 +288,23 @@ class CandidateEvaluatorTest {
       assertThat(undecided.reason())
           .contains("learning.incumbent measured on 3 paired item(s)")
           .contains("rolls into the key's next job");
+
+      for (Evaluation notAnUpdate : evaluations.subList(2, 4)) {
+        assertThat(notAnUpdate.outcome())
+            .as("gates %s", notAnUpdate.gates())
+            .isEqualTo(EvaluationOutcome.PASSED);
+        assertThat(notAnUpdate.gates())
+            .extracting(Gate::getName)
+            .doesNotContain(GateNames.LEARNING_INCUMBENT);
+      }
+      assertThat(evaluations.get(2).reason())
+          .contains(
+              "the learning.incumbent gate does not apply: an ERASURE job does not continue the"
+                  + " key's stable release");
+      assertThat(evaluations.get(3).reason())
+          .contains(
+              "the learning.incumbent gate does not apply: the key has no stable release on this"
+                  + " base other than the candidate itself");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.perennial.evaluator.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
@@ -275,6 +276,54 @@ class GateRulesTest {
                     withEarlier(new double[] {20}, new double[] {10}), THRESHOLDS, any, CANDIDATE))
             .get("regression.tenant");
     assertThat(Outcomes.of(one)).isEqualTo(EvaluationOutcome.FAILED);
+  }
+
+  /**
+   * An update is judged on its own held-out items against the incumbent, right after learning: one
+   * that learnt them passes, one whose loss there is the incumbent's (a copy, [0, 0]) fails, and an
+   * ERASURE, REBASE or IMPORT candidate, which chose its own start, has no such gate.
+   */
+  @Test
+  void anUpdateMustBeatItsIncumbentOnItsOwnHeldOutItemsAndAJobThatChoseItsOwnStartNeedNot() {
+    double[] incumbent = {10, 11, 9, 12, 8, 10, 11, 9, 10, 12};
+    double[] learnt = Arrays.stream(incumbent).map(loss -> 0.7 * loss).toArray();
+    Measurements update = measured(poolLosses(0.6, 0.05), baseAnswers());
+    update.putPaired(LearningSuite.NEW_VS_INCUMBENT, new PairedItems(learnt, incumbent));
+    Measurements copy = measured(poolLosses(0.6, 0.05), baseAnswers());
+    copy.putPaired(LearningSuite.NEW_VS_INCUMBENT, new PairedItems(incumbent, incumbent));
+    AdapterCandidate maxWait = candidate(List.of(), JobTrigger.MAX_WAIT);
+
+    List<Gate> passed = GateRules.gates(update, THRESHOLDS, BOOTSTRAP, maxWait);
+    assertThat(passed)
+        .extracting(Gate::getName)
+        .startsWith("learning.examples", "learning", "learning.incumbent");
+    Gate gain = byName(passed).get("learning.incumbent");
+    assertThat(gain.getValue()).isCloseTo(0.3, within(1e-9));
+    assertThat(gain.getN()).isEqualTo(incumbent.length);
+    assertThat(gain.getThreshold())
+        .isEqualTo(EvaluatorConfig.GATE_LEARNING_INCUMBENT_MIN_GAIN_DEFAULT);
+    assertThat(GateOutcomes.overall(passed)).isEqualTo(EvaluationOutcome.PASSED);
+
+    Gate same =
+        byName(GateRules.gates(copy, THRESHOLDS, BOOTSTRAP, maxWait)).get("learning.incumbent");
+    assertThat(Outcomes.of(same)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(same.getLower()).isZero();
+    assertThat(same.getUpper()).isZero();
+
+    for (JobTrigger ownStart : List.of(JobTrigger.ERASURE, JobTrigger.REBASE, JobTrigger.IMPORT)) {
+      AdapterCandidate chosen = candidate(List.of(), ownStart);
+      assertThat(GateRules.gates(copy, THRESHOLDS, BOOTSTRAP, chosen))
+          .extracting(Gate::getName)
+          .doesNotContain("learning.incumbent");
+      assertThat(GateRules.learningIncumbentNotApplied(chosen))
+          .contains("an " + ownStart + " job does not continue the key's stable release");
+    }
+    // no incumbent to compare with (a key's first adapter): no gate, and the verdict says why
+    Measurements first = measured(poolLosses(0.6, 0.05), baseAnswers());
+    assertThat(GateRules.learningIncumbentApplies(first, maxWait)).isFalse();
+    assertThat(GateRules.gates(first, THRESHOLDS, BOOTSTRAP, maxWait))
+        .extracting(Gate::getName)
+        .doesNotContain("learning.incumbent");
   }
 
   @Test

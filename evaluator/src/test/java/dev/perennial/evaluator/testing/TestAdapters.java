@@ -3,6 +3,7 @@ package dev.perennial.evaluator.testing;
 import dev.perennial.core.store.ArtifactStore;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.model.lora.LoraConfig;
+import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.train.LoraTrainer;
 import dev.perennial.model.train.LoraTrainingRequest;
@@ -25,24 +26,57 @@ public final class TestAdapters {
       int steps,
       double learningRate,
       Path folder) {
-    TrainingRecipe recipe =
-        new TrainingRecipe(
-            steps,
-            8,
-            1,
-            learningRate,
-            Math.min(2, steps),
-            0.1,
-            0.0,
-            1.0,
-            128,
-            replay.isEmpty() ? 0.0 : 0.25,
-            42,
-            1);
     LoraTrainer.run(
-        LoraTrainingRequest.fresh(base, examples, replay, LoraConfig.defaults(), recipe, folder),
+        LoraTrainingRequest.fresh(
+            base,
+            examples,
+            replay,
+            LoraConfig.defaults(),
+            recipe(replay, steps, learningRate),
+            folder),
         StepListener.NONE);
     return folder;
+  }
+
+  /**
+   * Trains the adapter in {@code parent} further for {@code steps} steps at {@code learningRate},
+   * as an update of a release does.
+   */
+  public static Path continueTraining(
+      BaseModel base,
+      Path parent,
+      List<TrainingExample> examples,
+      List<TrainingExample> replay,
+      int steps,
+      double learningRate,
+      Path folder) {
+    LoraTrainer.run(
+        LoraTrainingRequest.continuing(
+            base,
+            examples,
+            replay,
+            PeftAdapter.read(parent),
+            recipe(replay, steps, learningRate),
+            folder),
+        StepListener.NONE);
+    return folder;
+  }
+
+  private static TrainingRecipe recipe(
+      List<TrainingExample> replay, int steps, double learningRate) {
+    return new TrainingRecipe(
+        steps,
+        8,
+        1,
+        learningRate,
+        Math.min(2, steps),
+        0.1,
+        0.0,
+        1.0,
+        128,
+        replay.isEmpty() ? 0.0 : 0.25,
+        42,
+        1);
   }
 
   /** Stores every file of the folder and a folder index listing them, as the trainer does. */
