@@ -5,8 +5,10 @@ import static dev.perennial.trainer.testing.Examples.sft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.schemas.evolution.SchemaHistory;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.SourceRef;
+import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ExampleArrived;
@@ -15,15 +17,29 @@ import dev.perennial.trainer.accumulate.TrainerEvent.JobGivenUp;
 import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.shard.SourcedExample;
 import dev.perennial.trainer.testing.TestConfigs;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,6 +50,9 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TrainerEventSerdeTest {
 
@@ -114,6 +133,56 @@ class TrainerEventSerdeTest {
         (CandidateArrived) serde.deserializer().deserialize("t", bytes.toByteArray());
     assertThat(read).isEqualTo(new CandidateArrived("acme/support", "c-1", "j-1", 4, null));
     assertThat(read.weightBlobs()).isNull();
+  }
+
+  static Stream<Arguments> publishedTrainingExampleVersions() {
+    // Surefire runs in the module folder.
+    List<Schema> versions =
+        SchemaHistory.load(Path.of("../schemas/src/main/avro-history")).versions("TrainingExample");
+    return IntStream.range(0, versions.size()).mapToObj(i -> Arguments.of(i + 1, versions.get(i)));
+  }
+
+  @ParameterizedTest(name = "TrainingExample v{0}")
+  @MethodSource("publishedTrainingExampleVersions")
+  void aPendingExampleWrittenWithAnEarlierPublishedSchemaStillReads(int version, Schema writer)
+      throws IOException {
+    // A trainer of an earlier release wrote it, to the repartition topic or the pending store,
+    // with the TrainingExample schema of its day.
+    SourcedExample pending = at(1, 42, sft("acme/support", "p-1", "Q?", " A."));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(2); // format
+      out.writeByte(1); // example
+      byte[] topic = pending.position().topic().getBytes(StandardCharsets.UTF_8);
+      out.writeInt(topic.length);
+      out.write(topic);
+      out.writeInt(pending.position().partition());
+      out.writeLong(pending.position().offset());
+      byte[] avro =
+          new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer)
+              .encode(as(pending.example(), writer))
+              .array();
+      out.writeInt(avro.length);
+      out.write(avro);
+    }
+
+    assertThat(serde.deserializer().deserialize("t", bytes.toByteArray()))
+        .isEqualTo(new ExampleArrived(pending));
+    assertThat(
+            TrainerEventSerde.sourcedExamples()
+                .deserializer()
+                .deserialize("t", bytes.toByteArray()))
+        .isEqualTo(pending);
+  }
+
+  /** {@code example} as a record of the older schema {@code writer}. */
+  private static GenericRecord as(TrainingExample example, Schema writer) throws IOException {
+    ByteArrayOutputStream current = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(current, null);
+    new SpecificDatumWriter<>(TrainingExample.class).write(example, encoder);
+    encoder.flush();
+    return new GenericDatumReader<GenericRecord>(TrainingExample.getClassSchema(), writer)
+        .read(null, DecoderFactory.get().binaryDecoder(current.toByteArray(), null));
   }
 
   @Test
