@@ -2,6 +2,8 @@ package dev.perennial.schemas.evolution;
 
 import dev.perennial.schemas.SchemasException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,12 +24,16 @@ import org.apache.avro.SchemaParseException;
  * <root>/<RecordName>/v1.avsc}, {@code v2.avsc}, ...: each file a self-contained schema (named
  * types inlined) in its published form. A published version never changes, since apps and
  * registries hold its text: {@code <root>/published.sha256} records every file's SHA-256 (in {@code
- * sha256sum}'s format), and a history whose files differ from it does not load.
+ * sha256sum}'s format), and a history whose files differ from it does not load. The schemas jar
+ * carries the same files under {@value #RESOURCE_FOLDER} ({@link #bundled()}).
  */
 public final class SchemaHistory {
 
   /** The file under the root that records the SHA-256 of every published version. */
   public static final String DIGESTS_FILE = "published.sha256";
+
+  /** Where on the class path the build puts the history. */
+  public static final String RESOURCE_FOLDER = "avro-history";
 
   private static final Pattern VERSION_FILE = Pattern.compile("v([1-9][0-9]*)\\.avsc");
   private static final Pattern DIGEST_LINE = Pattern.compile("([0-9a-f]{64})  (\\S+)");
@@ -60,6 +66,63 @@ public final class SchemaHistory {
     return new SchemaHistory(root, versionsByRecord);
   }
 
+  /**
+   * The history the schemas jar carries: every version {@value #DIGESTS_FILE} lists, each checked
+   * against its digest, so a process can read data written with any published version.
+   *
+   * @throws SchemasException if a listed file is missing, differs from its digest, or versions do
+   *     not run v1, v2, ... without a gap
+   */
+  public static SchemaHistory bundled() {
+    Map<String, Map<Integer, Schema>> byRecord = new TreeMap<>();
+    try {
+      for (String line :
+          new String(resource(DIGESTS_FILE), StandardCharsets.UTF_8).lines().toList()) {
+        Matcher digest = DIGEST_LINE.matcher(line);
+        String[] recordAndFile = digest.matches() ? digest.group(2).split("/") : new String[0];
+        Matcher version = VERSION_FILE.matcher(recordAndFile.length == 2 ? recordAndFile[1] : "");
+        if (!version.matches()) {
+          throw new SchemasException(
+              "the bundled "
+                  + DIGESTS_FILE
+                  + " has a line that is not \"<sha256>  <Record>/vN.avsc\": "
+                  + line);
+        }
+        byte[] text = resource(digest.group(2));
+        if (!sha256(text).equals(digest.group(1))) {
+          throw new SchemasException(
+              "the bundled "
+                  + digest.group(2)
+                  + " is not the version "
+                  + DIGESTS_FILE
+                  + " records");
+        }
+        byRecord
+            .computeIfAbsent(recordAndFile[0], record -> new TreeMap<>())
+            .put(Integer.parseInt(version.group(1)), parse(Path.of(digest.group(2)), text));
+      }
+    } catch (IOException e) {
+      throw new SchemasException("cannot read the bundled schema history: " + e, e);
+    }
+    Path root = Path.of(RESOURCE_FOLDER);
+    Map<String, List<Schema>> versionsByRecord = new TreeMap<>();
+    byRecord.forEach(
+        (record, versions) ->
+            versionsByRecord.put(record, withoutGaps(root.resolve(record), versions)));
+    return new SchemaHistory(root, versionsByRecord);
+  }
+
+  /** The bytes of {@code name} under {@value #RESOURCE_FOLDER} on the class path. */
+  private static byte[] resource(String name) throws IOException {
+    String path = RESOURCE_FOLDER + "/" + name;
+    try (InputStream in = SchemaHistory.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new SchemasException(path + " is not on the class path");
+      }
+      return in.readAllBytes();
+    }
+  }
+
   private static List<Schema> loadVersions(Path folder) throws IOException {
     Map<Integer, Schema> byVersion = new TreeMap<>();
     try (Stream<Path> files = Files.list(folder)) {
@@ -69,7 +132,7 @@ public final class SchemaHistory {
           throw new SchemasException(
               "unexpected file " + file + " in schema history: versions are named v1.avsc, ...");
         }
-        Schema schema = parse(file);
+        Schema schema = parse(file, Files.readAllBytes(file));
         if (!schema.getName().equals(folder.getFileName().toString())) {
           throw new SchemasException(
               file + " holds record " + schema.getFullName() + ", not " + folder.getFileName());
@@ -77,6 +140,10 @@ public final class SchemaHistory {
         byVersion.put(Integer.parseInt(name.group(1)), schema);
       }
     }
+    return withoutGaps(folder, byVersion);
+  }
+
+  private static List<Schema> withoutGaps(Path folder, Map<Integer, Schema> byVersion) {
     List<Schema> versions = new ArrayList<>();
     for (Map.Entry<Integer, Schema> entry : byVersion.entrySet()) {
       if (entry.getKey() != versions.size() + 1) {
@@ -110,7 +177,7 @@ public final class SchemaHistory {
       int versions = record.getValue().size();
       for (int version = 1; version <= versions; version++) {
         String file = record.getKey() + "/v" + version + ".avsc";
-        String digest = sha256(root.resolve(file));
+        String digest = sha256(Files.readAllBytes(root.resolve(file)));
         String published = recorded.remove(file);
         if (published == null) {
           problems.add(
@@ -148,18 +215,17 @@ public final class SchemaHistory {
     }
   }
 
-  private static String sha256(Path file) throws IOException {
+  private static String sha256(byte[] bytes) {
     try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 
-  private static Schema parse(Path file) throws IOException {
+  private static Schema parse(Path file, byte[] text) {
     try {
-      return new Schema.Parser().parse(file.toFile());
+      return new Schema.Parser().parse(new String(text, StandardCharsets.UTF_8));
     } catch (SchemaParseException e) {
       throw new SchemasException(file + " is not a valid Avro schema: " + e.getMessage(), e);
     }

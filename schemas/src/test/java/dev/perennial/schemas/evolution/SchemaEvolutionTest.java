@@ -58,6 +58,16 @@ class SchemaEvolutionTest {
     assertThat(HISTORY.recordNames()).containsExactlyInAnyOrderElementsOf(current);
   }
 
+  @Test
+  void theHistoryTheJarCarriesIsTheRepositorys() {
+    SchemaHistory bundled = SchemaHistory.bundled();
+
+    assertThat(bundled.recordNames()).isEqualTo(HISTORY.recordNames());
+    for (String record : HISTORY.recordNames()) {
+      assertThat(bundled.versions(record)).as(record).isEqualTo(HISTORY.versions(record));
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("recordTypes")
   void theCurrentSchemaIsItsLatestPublishedVersion(Class<? extends SpecificRecord> type) {

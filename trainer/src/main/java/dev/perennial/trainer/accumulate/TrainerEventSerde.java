@@ -1,5 +1,6 @@
 package dev.perennial.trainer.accumulate;
 
+import dev.perennial.schemas.serde.SingleObjectDecoders;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
@@ -20,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -29,8 +31,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * The accumulator's internal encoding of {@link TrainerEvent}s (its repartition topic) and of
  * pending examples (its pending store and changelog). A format byte, a type byte, then the fields;
  * strings are UTF-8 with an int length, so an id of any length a record may carry is written. Avro
- * records use Avro's single-object encoding, whose schema fingerprint makes a record written with
- * another schema fail loudly instead of being misread.
+ * records use Avro's single-object encoding, whose schema fingerprint names the schema it was
+ * written with: a record an earlier release wrote with a published version of its schema is read
+ * with that version, and one written with any other schema fails loudly instead of being misread.
  */
 public final class TrainerEventSerde implements Serde<TrainerEvent> {
 
@@ -53,6 +56,11 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
   private static final byte RELEASE_WITH_WEIGHTS = 10;
   // a job the worker gave up on (job-outcomes.v1)
   private static final byte JOB_GIVEN_UP = 11;
+
+  private static final BinaryMessageDecoder<TrainingExample> EXAMPLES =
+      SingleObjectDecoders.ofEveryPublishedVersion(TrainingExample.class);
+  private static final BinaryMessageDecoder<ErasureRequest> ERASURES =
+      SingleObjectDecoders.ofEveryPublishedVersion(ErasureRequest.class);
 
   @Override
   public Serializer<TrainerEvent> serializer() {
@@ -159,10 +167,10 @@ public final class TrainerEventSerde implements Serde<TrainerEvent> {
         case EXAMPLE -> {
           SourcePosition position =
               new SourcePosition(strings.read(in), in.readInt(), in.readLong());
-          TrainingExample example = TrainingExample.fromByteBuffer(readBytes(in));
+          TrainingExample example = EXAMPLES.decode(readBytes(in));
           yield new ExampleArrived(new SourcedExample(position, example));
         }
-        case ERASURE -> new ErasureArrived(ErasureRequest.fromByteBuffer(readBytes(in)));
+        case ERASURE -> new ErasureArrived(ERASURES.decode(readBytes(in)));
         case CANDIDATE ->
             new CandidateArrived(
                 strings.read(in), strings.read(in), strings.read(in), readOptionalInt(in));
