@@ -245,6 +245,7 @@ class SecureClusterIT {
         Map.entry("perennial.evaluator.gate.learning.min.examples", "1"),
         Map.entry("perennial.evaluator.gate.bootstrap.min.items", "1"),
         Map.entry("perennial.evaluator.gate.learning.min.gain", "-10"),
+        Map.entry("perennial.evaluator.gate.learning.incumbent.min.gain", "-10"),
         Map.entry("perennial.evaluator.gate.retention.max.drop", "1"),
         Map.entry("perennial.evaluator.gate.feedback.min.pairs", "1000000"));
   }
