@@ -343,12 +343,8 @@ class CryptoShreddingIT {
             .setContentType("text/plain")
             .setOccurredAt(now)
             .build());
-    // The other subject's documents are what the key's held-out pool keeps after the erasure, and
-    // the replacing release needs 8 there (learning.examples): 48 distinct texts, about 12 held out
-    // at 0.25 (12 with the local secret). Distinct because the held-out split goes by a document's
-    // text: copies of the world's 15 texts would fall on one side together (none held out).
     List<SampleDocument> texts = World.standard().tenant(TENANT).documents();
-    for (int i = 0; i < 48; i++) {
+    for (int i = 0; i < 24; i++) {
       send(
           producer,
           cluster.topics().documents(),
@@ -358,7 +354,7 @@ class CryptoShreddingIT {
               .setTenant(TENANT)
               .setSubject(KEPT)
               .setSource("it")
-              .setContent("Note " + i + ". " + texts.get(i % texts.size()).text())
+              .setContent(texts.get(i % texts.size()).text())
               .setContentType("text/plain")
               .setOccurredAt(now)
               .build());
