@@ -343,8 +343,12 @@ class CryptoShreddingIT {
             .setContentType("text/plain")
             .setOccurredAt(now)
             .build());
+    // The other subject's documents are what the key's held-out pool keeps after the erasure, and
+    // the replacing release needs 8 there (learning.examples): 48 distinct texts, about 12 held out
+    // at 0.25. Distinct because the evaluator counts a copy of a held-out example once: cycling
+    // through the world's 15 texts left a pool of 6 distinct examples after the erasure.
     List<SampleDocument> texts = World.standard().tenant(TENANT).documents();
-    for (int i = 0; i < 24; i++) {
+    for (int i = 0; i < 48; i++) {
       send(
           producer,
           cluster.topics().documents(),
@@ -354,7 +358,7 @@ class CryptoShreddingIT {
               .setTenant(TENANT)
               .setSubject(KEPT)
               .setSource("it")
-              .setContent(texts.get(i % texts.size()).text())
+              .setContent("Note " + i + ". " + texts.get(i % texts.size()).text())
               .setContentType("text/plain")
               .setOccurredAt(now)
               .build());
