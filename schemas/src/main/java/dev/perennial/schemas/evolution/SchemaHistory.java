@@ -37,6 +37,7 @@ public final class SchemaHistory {
 
   private static final Pattern VERSION_FILE = Pattern.compile("v([1-9][0-9]*)\\.avsc");
   private static final Pattern DIGEST_LINE = Pattern.compile("([0-9a-f]{64})  (\\S+)");
+  private static final Pattern DIGESTED_FILE = Pattern.compile("([^/]+)/v([1-9][0-9]*)\\.avsc");
 
   private final Path root;
   private final Map<String, List<Schema>> versionsByRecord;
@@ -76,30 +77,25 @@ public final class SchemaHistory {
   public static SchemaHistory bundled() {
     Map<String, Map<Integer, Schema>> byRecord = new TreeMap<>();
     try {
-      for (String line :
-          new String(resource(DIGESTS_FILE), StandardCharsets.UTF_8).lines().toList()) {
-        Matcher digest = DIGEST_LINE.matcher(line);
-        String[] recordAndFile = digest.matches() ? digest.group(2).split("/") : new String[0];
-        Matcher version = VERSION_FILE.matcher(recordAndFile.length == 2 ? recordAndFile[1] : "");
-        if (!version.matches()) {
+      Map<String, String> recorded =
+          recordedDigests(
+              "the bundled " + DIGESTS_FILE,
+              new String(resource(DIGESTS_FILE), StandardCharsets.UTF_8).lines().toList());
+      for (Map.Entry<String, String> published : recorded.entrySet()) {
+        String file = published.getKey();
+        Matcher recordAndVersion = DIGESTED_FILE.matcher(file);
+        if (!recordAndVersion.matches()) {
           throw new SchemasException(
-              "the bundled "
-                  + DIGESTS_FILE
-                  + " has a line that is not \"<sha256>  <Record>/vN.avsc\": "
-                  + line);
+              "the bundled " + DIGESTS_FILE + " names " + file + ", not <Record>/vN.avsc");
         }
-        byte[] text = resource(digest.group(2));
-        if (!sha256(text).equals(digest.group(1))) {
+        byte[] text = resource(file);
+        if (!sha256(text).equals(published.getValue())) {
           throw new SchemasException(
-              "the bundled "
-                  + digest.group(2)
-                  + " is not the version "
-                  + DIGESTS_FILE
-                  + " records");
+              "the bundled " + file + " is not the version " + DIGESTS_FILE + " records");
         }
         byRecord
-            .computeIfAbsent(recordAndFile[0], record -> new TreeMap<>())
-            .put(Integer.parseInt(version.group(1)), parse(Path.of(digest.group(2)), text));
+            .computeIfAbsent(recordAndVersion.group(1), record -> new TreeMap<>())
+            .put(Integer.parseInt(recordAndVersion.group(2)), parse(Path.of(file), text));
       }
     } catch (IOException e) {
       throw new SchemasException("cannot read the bundled schema history: " + e, e);
@@ -155,6 +151,23 @@ public final class SchemaHistory {
     return List.copyOf(versions);
   }
 
+  /**
+   * The SHA-256 {@value #DIGESTS_FILE} records for each file it names, from its {@code lines};
+   * {@code source} names it in the error.
+   */
+  private static Map<String, String> recordedDigests(String source, List<String> lines) {
+    Map<String, String> recorded = new TreeMap<>();
+    for (String line : lines) {
+      Matcher digest = DIGEST_LINE.matcher(line);
+      if (!digest.matches()) {
+        throw new SchemasException(
+            source + " has a line that is not \"<sha256>  <Record>/vN.avsc\": " + line);
+      }
+      recorded.put(digest.group(2), digest.group(1));
+    }
+    return recorded;
+  }
+
   /** Refuses a history whose files are not byte for byte those {@value #DIGESTS_FILE} records. */
   private static void checkPublished(Path root, Map<String, List<Schema>> versionsByRecord)
       throws IOException {
@@ -163,15 +176,8 @@ public final class SchemaHistory {
       throw new SchemasException(
           digestsFile + " is missing: it records the SHA-256 of every published version");
     }
-    Map<String, String> recorded = new TreeMap<>();
-    for (String line : Files.readAllLines(digestsFile)) {
-      Matcher digest = DIGEST_LINE.matcher(line);
-      if (!digest.matches()) {
-        throw new SchemasException(
-            digestsFile + " has a line that is not \"<sha256>  <Record>/vN.avsc\": " + line);
-      }
-      recorded.put(digest.group(2), digest.group(1));
-    }
+    Map<String, String> recorded =
+        recordedDigests(digestsFile.toString(), Files.readAllLines(digestsFile));
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, List<Schema>> record : versionsByRecord.entrySet()) {
       int versions = record.getValue().size();
