@@ -277,7 +277,7 @@ public final class AccumulatorProcessor
     examplesAccepted.increment();
     String key = example.getAdapterKey();
     KeyAccumulation accumulation =
-        heldOutSplit.isHeldOut(example.getExampleId())
+        heldOutSplit.isHeldOut(example)
             ? state.accumulation(key).withHeldOutExample()
             : state
                 .accumulation(key)
@@ -315,7 +315,7 @@ public final class AccumulatorProcessor
     List<SourcedExample> train = new ArrayList<>();
     List<SourcedExample> heldOut = new ArrayList<>();
     for (SourcedExample example : pending) {
-      (heldOutSplit.isHeldOut(example.example().getExampleId()) ? heldOut : train).add(example);
+      (heldOutSplit.isHeldOut(example.example()) ? heldOut : train).add(example);
     }
     if (train.isEmpty()) {
       return;
@@ -630,7 +630,7 @@ public final class AccumulatorProcessor
       if (drop.test(example)) {
         state.removePending(example);
         dropped++;
-      } else if (heldOutSplit.isHeldOut(example.example().getExampleId())) {
+      } else if (heldOutSplit.isHeldOut(example.example())) {
         heldOut++;
       } else {
         train++;

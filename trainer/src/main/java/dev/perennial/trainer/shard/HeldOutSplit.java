@@ -1,6 +1,7 @@
 package dev.perennial.trainer.shard;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.schemas.v1.TrainingExample;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -20,6 +21,11 @@ public final class HeldOutSplit {
       throw new IllegalArgumentException("Held-out fraction must be in [0, 1): " + fraction);
     }
     this.fraction = fraction;
+  }
+
+  /** Whether {@code example} (in the clear or as ingest encrypted it) is held out. */
+  public boolean isHeldOut(TrainingExample example) {
+    return isHeldOut(example.getExampleId());
   }
 
   public boolean isHeldOut(String exampleId) {
