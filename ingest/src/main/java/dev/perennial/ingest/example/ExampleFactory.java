@@ -20,7 +20,8 @@ import java.util.function.Function;
  * text redacted ({@link PiiRedactor}, with the tenant's own patterns), the subject replaced by its
  * pseudonym, the id a keyed digest of the content ({@link ExampleIds}), routed to the adapter key
  * {@code tenant/adapter} ({@code default} when the event names none). The example leaves here in
- * the clear; ingest encrypts it before it is written.
+ * the clear; ingest encrypts it before it is written. Its split key ({@link ExampleIds#splitKey})
+ * is a keyed digest of its prompt (a TEXT's text) alone, whatever its kind.
  *
  * <ul>
  *   <li>a document becomes a TEXT example of its content;
@@ -90,6 +91,8 @@ public final class ExampleFactory {
     }
     return example
         .setExampleId(exampleId(example))
+        .setSplitKey(
+            ids.splitKey(example.getPrompt() != null ? example.getPrompt() : example.getText()))
         .setAdapterKey(EventIds.adapterKey(event.tenant(), event.adapter()))
         .setTenant(event.tenant())
         .setSubjectPseudonym(pseudonymizer.pseudonym(event.tenant(), event.subject()))

@@ -20,6 +20,9 @@ public final class ExampleIds {
   private static final String ALGORITHM = "HmacSHA256";
   private static final byte[] PURPOSE = "perennial.example-id.v1".getBytes(StandardCharsets.UTF_8);
 
+  /** Not a kind's name, so no split key is an example id. */
+  private static final String SPLIT = "held-out-split";
+
   private final Mac mac;
 
   public ExampleIds(String secret) {
@@ -40,6 +43,15 @@ public final class ExampleIds {
       update(text);
     }
     return HexFormat.of().formatHex(mac.doFinal());
+  }
+
+  /**
+   * The key of the trainer's held-out split of an example about {@code subject}: its prompt, or the
+   * text of a TEXT. It leaves out the kind and the answers, so a preference, a correction and the
+   * ratings of one prompt are held out together and none is scored against a twin trained on.
+   */
+  public String splitKey(String subject) {
+    return id(SPLIT, subject);
   }
 
   private void update(String text) {

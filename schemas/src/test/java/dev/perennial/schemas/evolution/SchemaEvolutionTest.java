@@ -203,11 +203,11 @@ class SchemaEvolutionTest {
   @Test
   void aRemovedPublishedVersionIsRefused(@TempDir Path root) throws IOException {
     copyHistory(root);
-    Files.delete(root.resolve("TrainingExample/v3.avsc"));
+    Files.delete(root.resolve("TrainingExample/v4.avsc"));
 
     assertThatThrownBy(() -> SchemaHistory.load(root))
         .isInstanceOf(SchemasException.class)
-        .hasMessageContaining("TrainingExample/v3.avsc was published and is gone");
+        .hasMessageContaining("TrainingExample/v4.avsc was published and is gone");
   }
 
   @Test

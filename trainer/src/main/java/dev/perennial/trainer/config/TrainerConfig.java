@@ -82,9 +82,10 @@ public class TrainerConfig extends PerennialConfig {
   public static final String HELD_OUT_FRACTION_CONFIG = TRAINER + "held.out.fraction";
   public static final double HELD_OUT_FRACTION_DEFAULT = 0.1;
   private static final String HELD_OUT_FRACTION_DOC =
-      "Share of examples held out for evaluation, chosen by the SHA-256 of the example id (the"
-          + " same example is always on the same side). Held-out examples go into held-out"
-          + " shards and are never trained on.";
+      "Share of examples held out for evaluation, chosen by the SHA-256 of the example's split"
+          + " key, a digest of its prompt (a TEXT's text) whatever its kind: every example about"
+          + " one prompt is on the same side. Held-out examples go into held-out shards and are"
+          + " never trained on.";
 
   public static final String REPLAY_MAX_SHARDS_CONFIG = TRAINER + "replay.max.shards";
   public static final int REPLAY_MAX_SHARDS_DEFAULT = 32;

@@ -6,9 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Decides by example id alone whether an example is held out: the first 8 bytes of the SHA-256 of
- * the id, read as a fraction of 2^64, below the held-out fraction. The same example is always on
- * the same side, whichever job it lands in.
+ * Decides by an example's split key (its id, for one made before split keys) whether it is held
+ * out: the first 8 bytes of the SHA-256 of the key, read as a fraction of 2^64, below the held-out
+ * fraction. The same example is always on the same side, whichever job it lands in, and so is every
+ * example about the same prompt, whatever its kind.
  */
 public final class HeldOutSplit {
 
@@ -23,22 +24,28 @@ public final class HeldOutSplit {
     this.fraction = fraction;
   }
 
-  /** Whether {@code example} (in the clear or as ingest encrypted it) is held out. */
+  /**
+   * Whether {@code example} (in the clear or as ingest encrypted it) is held out: by its split key,
+   * which examples of any kind about one prompt share (an example made before split keys: by its
+   * id).
+   */
   public boolean isHeldOut(TrainingExample example) {
-    return isHeldOut(example.getExampleId());
+    String splitKey = example.getSplitKey();
+    return isHeldOut(splitKey != null ? splitKey : example.getExampleId());
   }
 
-  public boolean isHeldOut(String exampleId) {
-    return position(exampleId) < fraction;
+  /** Whether the example of this split key (or id) is held out. */
+  public boolean isHeldOut(String key) {
+    return position(key) < fraction;
   }
 
   public ShardSplit splitOf(String exampleId) {
     return isHeldOut(exampleId) ? ShardSplit.HELD_OUT : ShardSplit.TRAIN;
   }
 
-  /** Where the id falls in [0, 1). */
-  static double position(String exampleId) {
-    byte[] hash = Digest.of(exampleId.getBytes(StandardCharsets.UTF_8)).toBytes();
+  /** Where the key falls in [0, 1). */
+  static double position(String key) {
+    byte[] hash = Digest.of(key.getBytes(StandardCharsets.UTF_8)).toBytes();
     long bits = ByteBuffer.wrap(hash, 0, Long.BYTES).getLong();
     double unsigned = (bits >>> 1) * 2.0 + (bits & 1);
     return unsigned / TWO_TO_64;
