@@ -41,26 +41,53 @@ class ValidationSplitTest {
     assertThat(ValidationSplit.of(examples(400), 0).validation()).isEmpty();
   }
 
+  @Test
+  void examplesAboutOnePromptAreSetAsideTogether() {
+    // What ingest sends for one piece of feedback as a PREFERENCE and as a CORRECTION (the same
+    // split key): a recipe that trains feedback as SFT makes both the same SFT example, so one
+    // trained on and the other judging early stopping would judge by a trained example.
+    List<SourcedExample> examples = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      for (ExampleKind kind : List.of(ExampleKind.PREFERENCE, ExampleKind.CORRECTION)) {
+        TrainingExample example = example(examples.size());
+        example.setKind(kind);
+        example.setSplitKey("prompt-" + i);
+        examples.add(new SourcedExample(new SourcePosition("examples", 0, i), example));
+      }
+    }
+
+    ValidationSplit split = ValidationSplit.of(examples, 0.1);
+
+    assertThat(split.validation()).isNotEmpty();
+    assertThat(split.training())
+        .extracting(e -> e.example().getSplitKey())
+        .as("prompts with an example on each side")
+        .doesNotContainAnyElementsOf(
+            split.validation().stream().map(e -> e.example().getSplitKey()).toList());
+  }
+
   private static List<SourcedExample> examples(int count) {
     List<SourcedExample> examples = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      TrainingExample example =
-          TrainingExample.newBuilder()
-              .setExampleId("example-" + i)
-              .setAdapterKey("acme/support")
-              .setTenant("acme")
-              .setSubjectPseudonym("p")
-              .setKind(ExampleKind.TEXT)
-              .setText("text " + i)
-              .setSource(new SourceRef("documents", 0, (long) i))
-              .setEventId("e" + i)
-              .setConsentVersion("v")
-              .setRedactions(Map.of())
-              .setOccurredAt(Instant.EPOCH)
-              .setIngestedAt(Instant.EPOCH)
-              .build();
-      examples.add(new SourcedExample(new SourcePosition("examples", 0, i), example));
+      examples.add(new SourcedExample(new SourcePosition("examples", 0, i), example(i)));
     }
     return examples;
+  }
+
+  private static TrainingExample example(int i) {
+    return TrainingExample.newBuilder()
+        .setExampleId("example-" + i)
+        .setAdapterKey("acme/support")
+        .setTenant("acme")
+        .setSubjectPseudonym("p")
+        .setKind(ExampleKind.TEXT)
+        .setText("text " + i)
+        .setSource(new SourceRef("documents", 0, (long) i))
+        .setEventId("e" + i)
+        .setConsentVersion("v")
+        .setRedactions(Map.of())
+        .setOccurredAt(Instant.EPOCH)
+        .setIngestedAt(Instant.EPOCH)
+        .build();
   }
 }
