@@ -10,7 +10,7 @@ import java.util.function.Function;
  * What the accumulator's processor needs from the configuration.
  *
  * @param triggers the triggers of a tenant
- * @param heldOutFraction share of examples held out, by example id
+ * @param heldOutFraction share of examples held out, by split key (HeldOutSplit)
  * @param replayMaxShards earlier training shards a job lists for replay
  * @param rebaseRetryGrowth how many times the held-out shards an undecided REBASE job was judged on
  *     the key's pool must hold before the key is re-based again

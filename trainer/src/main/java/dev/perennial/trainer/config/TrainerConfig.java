@@ -271,8 +271,8 @@ public class TrainerConfig extends PerennialConfig {
       TRAINER + "recipe.validation.fraction";
   public static final double RECIPE_VALIDATION_FRACTION_DEFAULT = 0.1;
   private static final String RECIPE_VALIDATION_FRACTION_DOC =
-      "Share of a job's training examples set aside (by example id) to decide early stopping;"
-          + " they are never trained on. The evaluator's held-out shards stay unread. Fewer than 4"
+      "Share of a job's training examples set aside (by split key, every example about one"
+          + " prompt on the same side) to decide early stopping; they are never trained on. The evaluator's held-out shards stay unread. Fewer than 4"
           + " set aside, a step budget that ends before the job could stop early (patience + 1"
           + " epochs), or 0: none, and the job trains its whole step budget on all its examples.";
 

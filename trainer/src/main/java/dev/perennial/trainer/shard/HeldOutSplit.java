@@ -30,8 +30,13 @@ public final class HeldOutSplit {
    * id).
    */
   public boolean isHeldOut(TrainingExample example) {
+    return isHeldOut(keyOf(example));
+  }
+
+  /** What decides the side of {@code example}: its split key, or its id if it was made before. */
+  public static String keyOf(TrainingExample example) {
     String splitKey = example.getSplitKey();
-    return isHeldOut(splitKey != null ? splitKey : example.getExampleId());
+    return splitKey != null ? splitKey : example.getExampleId();
   }
 
   /** Whether the example of this split key (or id) is held out. */

@@ -7,10 +7,11 @@ import java.util.List;
 
 /**
  * The examples of a job's training shards set aside to decide early stopping, never trained on:
- * chosen by example id like the accumulator's held-out split, with a salt of its own so the choice
- * is independent of it. The evaluator's held-out shards stay unread by the trainer, so nothing the
- * evaluator measures influenced training. A job with fewer than {@value #MIN_EXAMPLES} such
- * examples sets none aside and trains its whole step budget.
+ * chosen by split key like the accumulator's held-out split ({@link HeldOutSplit#keyOf}: every
+ * example about one prompt on the same side), with a salt of its own so the choice is independent
+ * of it. The evaluator's held-out shards stay unread by the trainer, so nothing the evaluator
+ * measures influenced training. A job with fewer than {@value #MIN_EXAMPLES} such examples sets
+ * none aside and trains its whole step budget.
  *
  * @param training what the job trains on
  * @param validation what decides when it stops (empty: it does not stop early)
@@ -36,7 +37,7 @@ public record ValidationSplit(List<SourcedExample> training, List<SourcedExample
     List<SourcedExample> training = new ArrayList<>();
     List<SourcedExample> validation = new ArrayList<>();
     for (SourcedExample example : examples) {
-      (split.isHeldOut(SALT + example.example().getExampleId()) ? validation : training)
+      (split.isHeldOut(SALT + HeldOutSplit.keyOf(example.example())) ? validation : training)
           .add(example);
     }
     if (validation.size() < MIN_EXAMPLES || training.isEmpty()) {
