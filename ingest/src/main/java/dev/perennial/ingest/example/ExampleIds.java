@@ -10,10 +10,11 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Example ids: HMAC-SHA-256 of the example's kind and texts (each length-prefixed, so no two
- * different examples hash the same bytes) under a key derived from ingest's pseudonym secret. Equal
- * content gets an equal id whoever sent it (the trainer's held-out split goes by it), but unlike a
- * plain hash the id cannot confirm a guess of an erased subject's content without the secret. Not
- * thread-safe (a {@link Mac} is not): each stream task makes its own.
+ * different examples hash the same bytes) under a key derived from ingest's pseudonym secret, and
+ * split keys ({@link #splitKey}, what the trainer's held-out split goes by) the same of the prompt
+ * alone. Equal content gets an equal id whoever sent it, but unlike a plain hash neither can
+ * confirm a guess of an erased subject's content without the secret. Not thread-safe (a {@link Mac}
+ * is not): each stream task makes its own.
  */
 public final class ExampleIds {
 
