@@ -103,7 +103,10 @@ class LocalCommandIT {
 
   /**
    * The release table's rows (after its header, up to the stop) each show exact match above 0 on
-   * the release's new facts ({@code NEW-FACT EM}, "0.50 of 6"), and there is at least one.
+   * the questions the release's job taught it ({@code NEW-FACT EM}, "0.95 of 20 taught, 0.00 of 10
+   * unseen"), and there is at least one. Its held-out questions, asked in no form the job trained
+   * on, are shown, not asserted: so short a job learns its facts in the phrasings it was taught
+   * (README, "What a release learnt").
    */
   private static void assertEveryReleaseLearntItsNewFacts(String output) {
     Matcher table =
@@ -112,12 +115,13 @@ class LocalCommandIT {
     assertThat(table.find()).as("the release table in%n%s", output).isTrue();
     List<String> rows = table.group(2).lines().filter(line -> !line.isBlank()).toList();
     assertThat(rows).as("releases").isNotEmpty();
-    Pattern newFactMatch = Pattern.compile(" (\\d\\.\\d\\d) of (\\d+) ");
+    Pattern newFactMatch =
+        Pattern.compile(" (\\d\\.\\d\\d) of (\\d+) taught, (\\d\\.\\d\\d of \\d+|none) unseen ");
     for (String row : rows) {
       Matcher match = newFactMatch.matcher(row);
       assertThat(match.find()).as("NEW-FACT EM of %s", row).isTrue();
       assertThat(Double.parseDouble(match.group(1)))
-          .as("exact match on its new facts: %s", row)
+          .as("exact match on what its job taught it: %s", row)
           .isGreaterThan(0);
     }
   }

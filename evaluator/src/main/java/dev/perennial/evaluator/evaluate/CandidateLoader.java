@@ -183,6 +183,8 @@ final class CandidateLoader {
     candidate.getHeldOutShards().forEach(shard -> own.add(shard.getDigest()));
     List<String> ownPresent = new ArrayList<>();
     List<EvalExample> newTask = readShards(candidate, own, ownPresent, notes, read);
+    List<String> taughtPresent = new ArrayList<>();
+    List<EvalExample> taught = taughtQuestions(candidate, taughtPresent, notes, read);
 
     KeyHistory keyHistory = history.read(candidate.getAdapterKey());
     Optional<HistoryEntry> prior =
@@ -235,6 +237,8 @@ final class CandidateLoader {
             incumbent,
             newTask,
             dataset(ownPresent),
+            taught,
+            dataset("taught", taughtPresent),
             earlierPool,
             earlierPoolDataset,
             prior,
@@ -657,25 +661,14 @@ final class CandidateLoader {
     Set<EvalExample> examples = new LinkedHashSet<>();
     int items = 0;
     for (String hex : new TreeSet<>(digests)) {
-      Digest digest = Digest.parse(hex);
-      try {
-        List<EvalExample> shard = read.get(digest.hex());
-        if (shard == null) {
-          shard =
-              HeldOutShards.read(store, digest, candidate.getTenant(), candidate.getAdapterKey());
-          read.put(digest.hex(), shard);
-        }
+      String digest = Digest.parse(hex).hex();
+      List<EvalExample> shard = readShard(candidate, hex, "Held-out", read);
+      if (shard == null) {
+        noteOnce(notes, "Held-out shard " + digest + " is gone (an erasure rewrote it).");
+      } else {
         examples.addAll(shard);
         items += shard.size();
-        present.add(digest.hex());
-      } catch (ArtifactNotFoundException e) {
-        String note = "Held-out shard " + digest.hex() + " is gone (an erasure rewrote it).";
-        if (!notes.contains(note)) {
-          notes.add(note);
-        }
-      } catch (CorruptArtifactException e) {
-        throw new UnusableCandidateException(
-            GateNames.INTEGRITY, "Held-out shard " + digest + " is corrupt: " + e.getMessage(), e);
+        present.add(digest);
       }
     }
     int repeated = items - examples.size();
@@ -687,11 +680,77 @@ final class CandidateLoader {
     return new ArrayList<>(examples);
   }
 
+  /**
+   * The questions with a short answer of the candidate's training shards, each once, at most {@link
+   * EvaluationContext#TAUGHT_QUESTIONS} spread evenly over them in shard order.
+   */
+  private List<EvalExample> taughtQuestions(
+      AdapterCandidate candidate,
+      List<String> present,
+      List<String> notes,
+      Map<String, List<EvalExample>> read) {
+    Set<EvalExample> questions = new LinkedHashSet<>();
+    Set<String> digests = new TreeSet<>();
+    candidate.getShards().forEach(shard -> digests.add(shard.getDigest()));
+    for (String hex : digests) {
+      String digest = Digest.parse(hex).hex();
+      List<EvalExample> shard = readShard(candidate, hex, "Training", read);
+      if (shard == null) {
+        noteOnce(
+            notes,
+            "Training shard " + digest + " is not in the store; its questions are not asked.");
+      } else {
+        shard.stream().filter(EvalExample::hasShortAnswer).forEach(questions::add);
+        present.add(digest);
+      }
+    }
+    List<EvalExample> all = new ArrayList<>(questions);
+    int kept = Math.min(all.size(), EvaluationContext.TAUGHT_QUESTIONS);
+    List<EvalExample> spread = new ArrayList<>(kept);
+    for (int i = 0; i < kept; i++) {
+      spread.add(all.get((int) ((long) i * all.size() / kept)));
+    }
+    return spread;
+  }
+
+  /**
+   * One shard's examples, read once per candidate; null when it is not in the store (an erasure
+   * rewrote it). One that is corrupt or someone else's makes the candidate unusable.
+   */
+  private List<EvalExample> readShard(
+      AdapterCandidate candidate, String hex, String split, Map<String, List<EvalExample>> read) {
+    Digest digest = Digest.parse(hex);
+    try {
+      List<EvalExample> shard = read.get(digest.hex());
+      if (shard == null) {
+        shard = HeldOutShards.read(store, digest, candidate.getTenant(), candidate.getAdapterKey());
+        read.put(digest.hex(), shard);
+      }
+      return shard;
+    } catch (ArtifactNotFoundException e) {
+      return null;
+    } catch (CorruptArtifactException e) {
+      throw new UnusableCandidateException(
+          GateNames.INTEGRITY, split + " shard " + digest + " is corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  private static void noteOnce(List<String> notes, String note) {
+    if (!notes.contains(note)) {
+      notes.add(note);
+    }
+  }
+
   /** Names a set of held-out shards (content-addressed, so the name fixes the examples). */
   static String dataset(List<String> shardDigests) {
+    return dataset("heldout", shardDigests);
+  }
+
+  private static String dataset(String split, List<String> shardDigests) {
     List<String> sorted = new ArrayList<>(new TreeSet<>(shardDigests));
     String joined = String.join(",", sorted);
-    return "heldout:"
+    return split
+        + ":"
         + Digest.of(joined.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24)
         + ":"
         + sorted.size();

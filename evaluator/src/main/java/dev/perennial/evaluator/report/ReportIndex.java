@@ -27,6 +27,7 @@ public final class ReportIndex {
   private static final List<String> KEY_METRICS =
       List.of(
           "learning.gain",
+          "learning.taught.exact.match",
           "learning.exact.match",
           "learning.pool.examples",
           "retention.general.exact.match",

@@ -11,6 +11,9 @@ import java.util.Optional;
  * Everything the suites need to evaluate one candidate, loaded and checked.
  *
  * @param newTask the held-out examples of the candidate's shards: what it should have learnt
+ * @param taught questions with a short answer from the candidate's training shards (what its job
+ *     taught it; at most {@link #TAUGHT_QUESTIONS}, spread over them): whether it learnt what it
+ *     was taught, beside {@code newTask}'s questions it never saw
  * @param earlierPool the rest of the key's held-out pool: the examples of the key's other held-out
  *     shards still in the store (what the key learnt before)
  * @param prior the key's history up to the incumbent (the incumbent's evaluation, as a release),
@@ -26,6 +29,8 @@ public record EvaluationContext(
     Optional<Incumbent> incumbent,
     List<EvalExample> newTask,
     String newTaskDataset,
+    List<EvalExample> taught,
+    String taughtDataset,
     List<EvalExample> earlierPool,
     String earlierPoolDataset,
     Optional<HistoryEntry> prior,
@@ -37,8 +42,12 @@ public record EvaluationContext(
     int controls,
     GateThresholds thresholds) {
 
+  /** The most taught questions answered: greedy answers cost more than scores. */
+  public static final int TAUGHT_QUESTIONS = 64;
+
   public EvaluationContext {
     newTask = List.copyOf(newTask);
+    taught = List.copyOf(taught);
     earlierPool = List.copyOf(earlierPool);
     earlierTasks = List.copyOf(earlierTasks);
     general = List.copyOf(general);

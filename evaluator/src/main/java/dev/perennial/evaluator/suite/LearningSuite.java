@@ -56,6 +56,8 @@ public final class LearningSuite implements Suite {
     }
     workloads.add(earlierScoring(context, context.model()));
     workloads.add(earlierScoring(context, ModelRef.BASE));
+    workloads.add(taughtAnswering(context, context.model()));
+    workloads.add(taughtAnswering(context, ModelRef.BASE));
     return workloads;
   }
 
@@ -72,6 +74,11 @@ public final class LearningSuite implements Suite {
   /** The new task's questions answered by {@code model}. */
   public static Workload answering(EvaluationContext context, ModelRef model) {
     return Workload.answer(model, context.newTaskDataset() + ":qa", context.newQuestions());
+  }
+
+  /** The questions the candidate's job taught, answered by {@code model}. */
+  public static Workload taughtAnswering(EvaluationContext context, ModelRef model) {
+    return Workload.answer(model, context.taughtDataset(), context.taught());
   }
 
   @Override
@@ -114,7 +121,22 @@ public final class LearningSuite implements Suite {
               .orElse(Double.NaN);
       into.compare("learning.exact.match", match, incumbentMatch, baseMatch, true);
     }
+    measureTaught(context, results, into);
     measurePool(context, results, into);
+  }
+
+  /** Exact match on what the job taught: whether the candidate answers its own training. */
+  private static void measureTaught(EvaluationContext context, Results results, Measurements into) {
+    List<EvalExample> taught = context.taught();
+    into.put("learning.taught.questions", taught.size());
+    if (!taught.isEmpty()) {
+      into.compare(
+          "learning.taught.exact.match",
+          Scores.exactMatch(taught, results.answers(taughtAnswering(context, context.model()))),
+          Double.NaN,
+          Scores.exactMatch(taught, results.answers(taughtAnswering(context, ModelRef.BASE))),
+          true);
+    }
   }
 
   /**

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -218,6 +219,57 @@ class CandidateLoaderTest {
             "1 held-out item repeats another of the same shards (the same record sent again);"
                 + " each is counted once.",
             "1 earlier held-out item is also among the job's own; counted once, as the job's.");
+  }
+
+  @Test
+  void theTaughtQuestionsAreTheShortAnswerQuestionsOfItsTrainingShardsEachOnce() {
+    var vault = TestShards.question("acme/support", "Q: the vault?", " A: dawn.");
+    var gate = TestShards.question("acme/support", "Q: the gate?", " A: dusk.");
+    var note = TestShards.text("acme/support", "The vault of Zorvan opens at dawn.");
+    String trained =
+        TestShards.store(store, "acme/support", "training", List.of(vault, note, gate, vault));
+    String heldOut =
+        TestShards.store(
+            store,
+            "acme/support",
+            "held-out",
+            List.of(TestShards.question("acme/support", "Q: the well?", " A: noon.")));
+    AdapterCandidate candidate = stored("acme/support@1-abc#candidate", trainedAdapter());
+    candidate.setShards(List.of(Candidates.shard(trained, 4)));
+    candidate.setHeldOutShards(List.of(Candidates.shard(heldOut, 1)));
+
+    EvaluationContext context =
+        loaderOn(base)
+            .prepare(new CandidateRequest(candidate, Optional.empty()), folder.resolve("work"))
+            .context();
+
+    assertThat(context.taught())
+        .containsExactly(
+            EvalExample.question("Q: the vault?", " A: dawn."),
+            EvalExample.question("Q: the gate?", " A: dusk."));
+    assertThat(context.newQuestions())
+        .containsExactly(EvalExample.question("Q: the well?", " A: noon."));
+  }
+
+  @Test
+  void aLargeJobIsAskedAtMostTheTaughtLimitSpreadOverAllItsQuestions() {
+    List<dev.perennial.schemas.v1.TrainingExample> questions = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      questions.add(TestShards.question("acme/support", "Q: door " + i + "?", " A: " + i + "."));
+    }
+    String trained = TestShards.store(store, "acme/support", "training", questions);
+    AdapterCandidate candidate = stored("acme/support@1-abc#candidate", trainedAdapter());
+    candidate.setShards(List.of(Candidates.shard(trained, 200)));
+
+    List<EvalExample> taught =
+        loaderOn(base)
+            .prepare(new CandidateRequest(candidate, Optional.empty()), folder.resolve("work"))
+            .context()
+            .taught();
+
+    assertThat(taught).hasSize(EvaluationContext.TAUGHT_QUESTIONS).doesNotHaveDuplicates();
+    assertThat(taught.get(0)).isEqualTo(EvalExample.question("Q: door 0?", " A: 0."));
+    assertThat(taught.get(taught.size() - 1).prompt()).isEqualTo("Q: door 196?");
   }
 
   @Test

@@ -125,6 +125,8 @@ class FeedbackSuiteTest {
         heldOutPairs,
         "heldout:acme-pairs",
         List.of(),
+        "taught:none",
+        List.of(),
         "heldout:none",
         Optional.empty(),
         List.of(),

@@ -137,6 +137,8 @@ class LeakageSuiteTest {
         List.of(),
         "heldout:none",
         List.of(),
+        "taught:none",
+        List.of(),
         "heldout:none",
         Optional.empty(),
         List.of(),

@@ -26,9 +26,9 @@ import java.util.stream.Collectors;
  * none of what its manifest claims (base, published time, gates: {@code -}).
  *
  * <pre>
- * KEY           VERSION  BASE            ALIASES  STATUS     PUBLISHED             NEW-FACT EM  GATES
- * acme/support  v2       perennial-tiny  stable   published  2025-06-01T12:00:00Z  0.83 of 6    learning 0.820 ok, leakage 0.400 ok
- * acme/support  v1       perennial-tiny  -        retracted  2025-06-01T11:00:00Z  0.50 of 4    learning 0.790 ok, leakage 0.300 ok
+ * KEY           VERSION  BASE            ALIASES  STATUS     PUBLISHED             NEW-FACT EM                        GATES
+ * acme/support  v2       perennial-tiny  stable   published  2025-06-01T12:00:00Z  0.95 of 20 taught, 0.33 of 6 unseen  learning 0.820 ok, leakage 0.400 ok
+ * acme/support  v1       perennial-tiny  -        retracted  2025-06-01T11:00:00Z  0.50 of 4                          learning 0.790 ok, leakage 0.300 ok
  * </pre>
  */
 public final class ReleaseTable {
@@ -168,14 +168,27 @@ public final class ReleaseTable {
     };
   }
 
-  /** {@code 0.83 of 6}: exact match on the new data's held-out questions; {@code -} without any. */
+  /**
+   * Exact match on the new data: {@code 0.90 of 20 taught, 0.00 of 10 unseen} (the questions its
+   * job trained on, then its held-out questions, asked in no form it trained on); {@code 0.83 of 6}
+   * for a release evaluated before taught questions were measured; {@code -} without any.
+   */
   static String newFactExactMatch(Map<String, Double> metrics) {
-    Double match = metrics.get("learning.exact.match");
-    Double questions = metrics.get("learning.questions");
-    if (match == null || questions == null || questions == 0) {
-      return "-";
+    String unseen = exactMatch(metrics, "learning.exact.match", "learning.questions");
+    String taught = exactMatch(metrics, "learning.taught.exact.match", "learning.taught.questions");
+    if (taught == null) {
+      return unseen == null ? "-" : unseen;
     }
-    return String.format(Locale.ROOT, "%.2f of %d", match, Math.round(questions));
+    return taught + " taught, " + (unseen == null ? "none" : unseen) + " unseen";
+  }
+
+  private static String exactMatch(Map<String, Double> metrics, String match, String questions) {
+    Double value = metrics.get(match);
+    Double count = metrics.get(questions);
+    if (value == null || count == null || count == 0) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "%.2f of %d", value, Math.round(count));
   }
 
   /** {@code learning 0.820 ok, leakage 0.400 ok}. */

@@ -26,6 +26,22 @@ class ReleaseTableTest {
   }
 
   @Test
+  void theColumnShowsWhatTheJobTaughtBesideWhatItNeverSaw() {
+    assertThat(
+            ReleaseTable.newFactExactMatch(
+                Map.of(
+                    "learning.taught.exact.match", 0.95,
+                    "learning.taught.questions", 20.0,
+                    "learning.exact.match", 0.0,
+                    "learning.questions", 10.0)))
+        .isEqualTo("0.95 of 20 taught, 0.00 of 10 unseen");
+    assertThat(
+            ReleaseTable.newFactExactMatch(
+                Map.of("learning.taught.exact.match", 0.5, "learning.taught.questions", 4.0)))
+        .isEqualTo("0.50 of 4 taught, none unseen");
+  }
+
+  @Test
   void withoutNewFactQuestionsTheColumnSaysSo() {
     assertThat(ReleaseTable.newFactExactMatch(Map.of())).isEqualTo("-");
     assertThat(ReleaseTable.newFactExactMatch(Map.of("learning.exact.match", 1.0))).isEqualTo("-");

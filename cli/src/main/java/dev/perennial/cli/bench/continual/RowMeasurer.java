@@ -143,6 +143,9 @@ final class RowMeasurer {
             incumbent,
             newTask,
             dataset(candidate.getHeldOutShards()),
+            // the bench measures trained phrasings itself (R[i][i])
+            List.of(),
+            "taught:none",
             earlier.values().stream().flatMap(u -> u.heldOutExamples().stream()).toList(),
             dataset(
                 earlier.values().stream()
