@@ -26,8 +26,8 @@ class LocalCommandIT {
     PerennialConsole console = new PerennialConsole();
     // The pipeline as README's first command runs it, with training cut short: jobs seal only
     // after the local maximum wait (one per adapter key, plus the erasure's), 24 steps each, enough
-    // that a candidate answers some of its new facts (20 steps: 0.43 and 0.54 exact match, the
-    // base 0 and 0.38). So short a job from a fresh adapter loses a few of the 48 general
+    // that a candidate answers some of the questions its job taught it. So short a job from a fresh
+    // adapter loses a few of the 48 general
     // questions (globex 3 at 32 steps: 0.0625, upper bound 0.146), which the default retention
     // gate (0.10 at the upper bound) calls insufficient evidence; this test is about the pipeline
     // and its summary, not the recipe (as LoopIT).
