@@ -217,6 +217,7 @@ public final class SampleRecords {
                 .build())
         .setDesirable(true)
         .setRating(5)
+        .setSplitKey("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
         .build();
   }
 
