@@ -87,9 +87,13 @@ class NewTenantTrickleIT {
     // lie.
     configured.put("perennial.evaluator.leakage.controls", "63");
     configured.put("perennial.evaluator.gate.leakage.max.exposure", "5");
-    // 24 steps from a fresh adapter keep most of the general questions, varying from run to
-    // run; this test is about how evidence accumulates, not about the recipe (as LoopIT).
-    configured.put("perennial.evaluator.gate.retention.max.drop", "0.3");
+    // 24 steps from a fresh adapter at 3e-3 lose a fifth to a third of the 32 general questions,
+    // varying from run to run; this test is about how learning's evidence accumulates, not about
+    // the recipe (as LoopIT). With the score interval on 32 questions a drop of 0.19 to 0.31
+    // reaches
+    // 0.35 to 0.49 at the upper bound (seen in CI: 7 jobs undecided on retention.general against
+    // 0.3, none released), so the gate is opened to 0.6.
+    configured.put("perennial.evaluator.gate.retention.max.drop", "0.6");
     // This test is about the evidence rule of learning, not about learning from feedback
     // (FeedbackGatesTest and
     // EvaluatorServiceIT are): a minimum of pairs no key reaches keeps the feedback gates out, and
