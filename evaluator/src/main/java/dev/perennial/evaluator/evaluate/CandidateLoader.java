@@ -20,7 +20,6 @@ import dev.perennial.evaluator.scoring.ModelRef;
 import dev.perennial.evaluator.suite.EarlierTask;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
-import dev.perennial.evaluator.suite.HeldOutShards;
 import dev.perennial.evaluator.suite.Incumbent;
 import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.model.ModelException;
@@ -33,13 +32,9 @@ import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.ShardRef;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,13 +173,13 @@ final class CandidateLoader {
       }
     }
 
-    Map<String, List<EvalExample>> read = new HashMap<>();
+    CandidateShards shards = new CandidateShards(store, candidate, notes);
     Set<String> own = new TreeSet<>();
     candidate.getHeldOutShards().forEach(shard -> own.add(shard.getDigest()));
     List<String> ownPresent = new ArrayList<>();
-    List<EvalExample> newTask = readShards(candidate, own, ownPresent, notes, read);
+    List<EvalExample> newTask = shards.heldOut(own, ownPresent);
     List<String> taughtPresent = new ArrayList<>();
-    List<EvalExample> taught = taughtQuestions(candidate, taughtPresent, notes, read);
+    List<EvalExample> taught = shards.taughtQuestions(taughtPresent);
 
     KeyHistory keyHistory = history.read(candidate.getAdapterKey());
     Optional<HistoryEntry> prior =
@@ -203,10 +198,10 @@ final class CandidateLoader {
       List<TaskRef> tasks = prior.get().tasks();
       for (int column = 1; column < tasks.size(); column++) {
         TaskRef task = tasks.get(column);
-        Set<String> shards = new TreeSet<>(task.shards());
-        shards.removeAll(own);
+        Set<String> taskShards = new TreeSet<>(task.shards());
+        taskShards.removeAll(own);
         List<String> present = new ArrayList<>();
-        List<EvalExample> examples = readShards(candidate, shards, present, notes, read);
+        List<EvalExample> examples = shards.heldOut(taskShards, present);
         earlier.add(new EarlierTask(column, task, examples, dataset(present)));
       }
     }
@@ -218,7 +213,7 @@ final class CandidateLoader {
     }
     pool.removeAll(own);
     List<String> poolPresent = new ArrayList<>();
-    List<EvalExample> earlierPool = readShards(candidate, pool, poolPresent, notes, read);
+    List<EvalExample> earlierPool = shards.heldOut(pool, poolPresent);
     String earlierPoolDataset = dataset(poolPresent);
     int poolItems = earlierPool.size();
     if (earlierPool.removeAll(newTask)) {
@@ -238,7 +233,7 @@ final class CandidateLoader {
             newTask,
             dataset(ownPresent),
             taught,
-            dataset("taught", taughtPresent),
+            CandidateShards.dataset("taught", taughtPresent),
             earlierPool,
             earlierPoolDataset,
             prior,
@@ -647,112 +642,8 @@ final class CandidateLoader {
     }
   }
 
-  /**
-   * The examples of the given held-out shards. A shard gone from the store (an erasure rewrote it)
-   * is left out with a note; one that is corrupt or someone else's makes the candidate unusable.
-   */
-  private List<EvalExample> readShards(
-      AdapterCandidate candidate,
-      Collection<String> digests,
-      List<String> present,
-      List<String> notes,
-      Map<String, List<EvalExample>> read) {
-    // a record sent again (its copies share an id, so a side too) is one item of evidence, not two
-    Set<EvalExample> examples = new LinkedHashSet<>();
-    int items = 0;
-    for (String hex : new TreeSet<>(digests)) {
-      String digest = Digest.parse(hex).hex();
-      List<EvalExample> shard = readShard(candidate, hex, "Held-out", read);
-      if (shard == null) {
-        noteOnce(notes, "Held-out shard " + digest + " is gone (an erasure rewrote it).");
-      } else {
-        examples.addAll(shard);
-        items += shard.size();
-        present.add(digest);
-      }
-    }
-    int repeated = items - examples.size();
-    if (repeated > 0) {
-      notes.add(
-          (repeated == 1 ? "1 held-out item repeats" : repeated + " held-out items repeat")
-              + " another of the same shards (the same record sent again); each is counted once.");
-    }
-    return new ArrayList<>(examples);
-  }
-
-  /**
-   * The questions with a short answer of the candidate's training shards, each once, at most {@link
-   * EvaluationContext#TAUGHT_QUESTIONS} spread evenly over them in shard order.
-   */
-  private List<EvalExample> taughtQuestions(
-      AdapterCandidate candidate,
-      List<String> present,
-      List<String> notes,
-      Map<String, List<EvalExample>> read) {
-    Set<EvalExample> questions = new LinkedHashSet<>();
-    Set<String> digests = new TreeSet<>();
-    candidate.getShards().forEach(shard -> digests.add(shard.getDigest()));
-    for (String hex : digests) {
-      String digest = Digest.parse(hex).hex();
-      List<EvalExample> shard = readShard(candidate, hex, "Training", read);
-      if (shard == null) {
-        noteOnce(
-            notes,
-            "Training shard " + digest + " is not in the store; its questions are not asked.");
-      } else {
-        shard.stream().filter(EvalExample::hasShortAnswer).forEach(questions::add);
-        present.add(digest);
-      }
-    }
-    List<EvalExample> all = new ArrayList<>(questions);
-    int kept = Math.min(all.size(), EvaluationContext.TAUGHT_QUESTIONS);
-    List<EvalExample> spread = new ArrayList<>(kept);
-    for (int i = 0; i < kept; i++) {
-      spread.add(all.get((int) ((long) i * all.size() / kept)));
-    }
-    return spread;
-  }
-
-  /**
-   * One shard's examples, read once per candidate; null when it is not in the store (an erasure
-   * rewrote it). One that is corrupt or someone else's makes the candidate unusable.
-   */
-  private List<EvalExample> readShard(
-      AdapterCandidate candidate, String hex, String split, Map<String, List<EvalExample>> read) {
-    Digest digest = Digest.parse(hex);
-    try {
-      List<EvalExample> shard = read.get(digest.hex());
-      if (shard == null) {
-        shard = HeldOutShards.read(store, digest, candidate.getTenant(), candidate.getAdapterKey());
-        read.put(digest.hex(), shard);
-      }
-      return shard;
-    } catch (ArtifactNotFoundException e) {
-      return null;
-    } catch (CorruptArtifactException e) {
-      throw new UnusableCandidateException(
-          GateNames.INTEGRITY, split + " shard " + digest + " is corrupt: " + e.getMessage(), e);
-    }
-  }
-
-  private static void noteOnce(List<String> notes, String note) {
-    if (!notes.contains(note)) {
-      notes.add(note);
-    }
-  }
-
   /** Names a set of held-out shards (content-addressed, so the name fixes the examples). */
   static String dataset(List<String> shardDigests) {
-    return dataset("heldout", shardDigests);
-  }
-
-  private static String dataset(String split, List<String> shardDigests) {
-    List<String> sorted = new ArrayList<>(new TreeSet<>(shardDigests));
-    String joined = String.join(",", sorted);
-    return split
-        + ":"
-        + Digest.of(joined.getBytes(StandardCharsets.UTF_8)).hex().substring(0, 24)
-        + ":"
-        + sorted.size();
+    return CandidateShards.dataset("heldout", shardDigests);
   }
 }
