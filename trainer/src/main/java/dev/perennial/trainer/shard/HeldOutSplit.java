@@ -44,10 +44,6 @@ public final class HeldOutSplit {
     return position(key) < fraction;
   }
 
-  public ShardSplit splitOf(String exampleId) {
-    return isHeldOut(exampleId) ? ShardSplit.HELD_OUT : ShardSplit.TRAIN;
-  }
-
   /** Where the key falls in [0, 1). */
   static double position(String key) {
     byte[] hash = Digest.of(key.getBytes(StandardCharsets.UTF_8)).toBytes();
