@@ -150,6 +150,20 @@ public final class GateOutcomes {
           symbol,
           gate.getThreshold());
     }
+    if (isUnbounded(gate)) {
+      return String.format(
+          Locale.ROOT,
+          "%s %.3g n %d %s %.3g, no bounded %s %% interval: over %d item(s) the reference's"
+              + " summed loss is not itself clear of 0 at that level (too few examples, or of"
+              + " very different lengths), so no threshold decides it",
+          gate.getName(),
+          gate.getValue(),
+          gate.getN(),
+          symbol,
+          gate.getThreshold(),
+          Confidence.percent(gate.getConfidence()),
+          gate.getN());
+    }
     boolean minimum = symbol.startsWith(">");
     return String.format(
         Locale.ROOT,
@@ -175,6 +189,17 @@ public final class GateOutcomes {
         && gate.getConfidence() != null
         && gate.getLower() != null
         && Double.isNaN(gate.getLower());
+  }
+
+  /**
+   * Whether the gate's interval is unbounded both ways (Fieller's interval of a ratio of sums whose
+   * reference sum is not clear of 0): undecided whatever the threshold.
+   */
+  public static boolean isUnbounded(Gate gate) {
+    return gate.getLower() != null
+        && gate.getUpper() != null
+        && gate.getLower() == Double.NEGATIVE_INFINITY
+        && gate.getUpper() == Double.POSITIVE_INFINITY;
   }
 
   public static String symbol(GateComparator comparator) {

@@ -2,8 +2,8 @@ package dev.perennial.evaluator.stats;
 
 /**
  * The interval a gate decides on, chosen by its items and effect: a score interval for right/wrong
- * items whose effect is a difference or a ratio ({@link PairedProportions}), else the seeded
- * bootstrap.
+ * items whose effect is a difference or a ratio ({@link PairedProportions}), Fieller's interval for
+ * a relative loss reduction or increase ({@link PairedFieller}), else the seeded bootstrap.
  */
 public final class PairedIntervals {
 
@@ -14,6 +14,9 @@ public final class PairedIntervals {
       PairedItems items, Effect effect, PairedBootstrap bootstrap, long seed) {
     if (PairedProportions.fits(items, effect)) {
       return PairedProportions.interval(items, effect, bootstrap.confidence());
+    }
+    if (PairedFieller.fits(effect)) {
+      return PairedFieller.interval(items, effect, bootstrap.confidence());
     }
     return bootstrap.interval(items, effect, seed);
   }

@@ -174,7 +174,7 @@ class GateRulesTest {
   }
 
   @Test
-  void theSameCandidateGetsTheSameIntervalsAndAnotherCandidateOtherDraws() {
+  void theSameCandidateGetsTheSameIntervalsAndALossRatiosIntervalNeedsNoSeed() {
     Measurements m = measured(poolLosses(0.95, 0.15), answers(14, 94));
 
     Gate first = byName(gates(m)).get("learning");
@@ -183,8 +183,9 @@ class GateRulesTest {
         byName(GateRules.gates(m, THRESHOLDS, BOOTSTRAP, "acme/other#candidate")).get("learning");
 
     assertThat(again).isEqualTo(first);
+    // Fieller's interval depends on the items alone (PairedBootstrapTest holds the seeded draws)
     assertThat(other.getValue()).isEqualTo(first.getValue());
-    assertThat(other.getLower()).isNotEqualTo(first.getLower());
+    assertThat(other.getLower()).isEqualTo(first.getLower());
   }
 
   @Test
@@ -268,14 +269,46 @@ class GateRulesTest {
     assertThat(GateOutcomes.hasTooFewItems(eight)).isFalse();
     assertThat(Outcomes.of(seven)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(GateOutcomes.hasTooFewItems(seven)).isTrue();
-    // a minimum of 1 lets the one item decide, as before the rule
+    // a minimum of 1 lets two items decide; one item has no spread to bound a ratio of sums by
     PairedBootstrap any = new PairedBootstrap(0.95, 2000, 1);
+    Gate two =
+        byName(
+                GateRules.gates(
+                    withEarlier(new double[] {20, 22}, new double[] {10, 11}),
+                    THRESHOLDS,
+                    any,
+                    CANDIDATE))
+            .get("regression.tenant");
+    assertThat(Outcomes.of(two)).isEqualTo(EvaluationOutcome.FAILED);
     Gate one =
         byName(
                 GateRules.gates(
                     withEarlier(new double[] {20}, new double[] {10}), THRESHOLDS, any, CANDIDATE))
             .get("regression.tenant");
-    assertThat(Outcomes.of(one)).isEqualTo(EvaluationOutcome.FAILED);
+    assertThat(Outcomes.of(one)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(GateOutcomes.isUnbounded(one)).isTrue();
+  }
+
+  @Test
+  void aLossRatioWhoseReferenceSumIsNotClearOfZeroIsUndecidedAndSaysWhy() {
+    // two examples of very different lengths: Fieller's set of ratios is unbounded
+    PairedBootstrap any = new PairedBootstrap(0.95, 2000, 1);
+    Measurements m = new Measurements();
+    m.put(LearningSuite.POOL_EXAMPLES, 2);
+    m.putPaired(
+        LearningSuite.POOL_VS_BASE, new PairedItems(new double[] {1, 50}, new double[] {2, 100}));
+    m.put("leakage.canaries", 0);
+    GateThresholds open = new GateThresholds(1, -10, 0.10, 0.05, 0.25, 6.0, 3);
+
+    Gate learning = byName(GateRules.gates(m, open, any, CANDIDATE)).get("learning");
+
+    assertThat(learning.getValue()).isEqualTo(0.5);
+    assertThat(Outcomes.of(learning)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(GateOutcomes.isUnbounded(learning)).isTrue();
+    assertThat(GateOutcomes.hasTooFewItems(learning)).isFalse();
+    assertThat(GateOutcomes.describe(learning))
+        .contains("n 2 >= -10.0, no bounded 95 % interval")
+        .contains("summed loss is not itself clear of 0");
   }
 
   /**
