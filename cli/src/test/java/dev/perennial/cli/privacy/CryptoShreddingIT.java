@@ -105,8 +105,7 @@ class CryptoShreddingIT {
     // are opened so the planted data is certainly released before the revocation. (Its one or two
     // held-out preference pairs are fewer than gate.feedback.min.pairs: no feedback gate applies.)
     configured.put("perennial.evaluator.gate.bootstrap.min.items", "1");
-    configured.put("perennial.evaluator.gate.learning.min.gain", "-10");
-    configured.put("perennial.evaluator.gate.learning.incumbent.min.gain", "-10");
+    configured.put("perennial.evaluator.gate.learning.enabled", "false");
     configured.put("perennial.evaluator.gate.retention.max.drop", "1");
     configured.put("perennial.evaluator.gate.regression.tolerance", "1");
     configured.put("perennial.evaluator.gate.regression.tenant.tolerance", "100");

@@ -34,7 +34,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * <p>Every gate threshold has a default ({@code perennial.evaluator.gate.*}) that a tenant can
  * override ({@code perennial.evaluator.tenant.<tenant>.gate.*}); a tenant's canary file is {@code
  * perennial.evaluator.tenant.<tenant>.canary.file}. Any other key under {@code
- * perennial.evaluator.tenant.} is an error.
+ * perennial.evaluator.tenant.} is an error. {@code perennial.evaluator.gate.learning.enabled=false}
+ * (global only) turns the gates learning and learning.incumbent off, for installs that do not judge
+ * learning; the verdicts say so.
  */
 public class EvaluatorConfig extends PerennialConfig {
 
@@ -226,6 +228,16 @@ public class EvaluatorConfig extends PerennialConfig {
           + " incumbent knew. Only for a candidate that continued the key's stable release (not"
           + " ERASURE, REBASE or IMPORT, nor a key's first adapter). Above 0, so that an"
           + " unchanged copy of the incumbent (an interval of [0, 0]) fails.";
+
+  public static final String GATE_LEARNING_ENABLED_CONFIG = EVALUATOR + "gate.learning.enabled";
+  public static final boolean GATE_LEARNING_ENABLED_DEFAULT = true;
+  private static final String GATE_LEARNING_ENABLED_DOC =
+      "Whether the gates learning and learning.incumbent judge candidates. With false neither is"
+          + " evaluated and every verdict says they are off by configuration, naming this key;"
+          + " learning.examples and the other gates stay as configured. Only for installs that"
+          + " do not mean to judge learning (tests of security, erasure or faults on pools too"
+          + " small for a bounded interval), never in production: nothing then checks that a"
+          + " release learnt its data.";
 
   public static final String GATE_RETENTION_MAX_DROP_CONFIG = EVALUATOR + "gate.retention.max.drop";
   public static final double GATE_RETENTION_MAX_DROP_DEFAULT = 0.10;
@@ -607,6 +619,12 @@ public class EvaluatorConfig extends PerennialConfig {
             Importance.HIGH,
             GATE_LEARNING_INCUMBENT_MIN_GAIN_DOC)
         .define(
+            GATE_LEARNING_ENABLED_CONFIG,
+            Type.BOOLEAN,
+            GATE_LEARNING_ENABLED_DEFAULT,
+            Importance.MEDIUM,
+            GATE_LEARNING_ENABLED_DOC)
+        .define(
             GATE_RETENTION_MAX_DROP_CONFIG,
             Type.DOUBLE,
             GATE_RETENTION_MAX_DROP_DEFAULT,
@@ -830,6 +848,7 @@ public class EvaluatorConfig extends PerennialConfig {
         minExamples == null ? defaults.learningMinExamples() : (Integer) minExamples,
         minGain == null ? defaults.learningMinGain() : (Double) minGain,
         incumbentMinGain == null ? defaults.learningIncumbentMinGain() : (Double) incumbentMinGain,
+        defaults.learningEnabled(),
         maxDrop == null ? defaults.retentionMaxDrop() : (Double) maxDrop,
         tolerance == null ? defaults.regressionTolerance() : (Double) tolerance,
         tenantTolerance == null ? defaults.regressionTenantTolerance() : (Double) tenantTolerance,
@@ -867,6 +886,7 @@ public class EvaluatorConfig extends PerennialConfig {
         getInt(GATE_LEARNING_MIN_EXAMPLES_CONFIG),
         getDouble(GATE_LEARNING_MIN_GAIN_CONFIG),
         getDouble(GATE_LEARNING_INCUMBENT_MIN_GAIN_CONFIG),
+        getBoolean(GATE_LEARNING_ENABLED_CONFIG),
         getDouble(GATE_RETENTION_MAX_DROP_CONFIG),
         getDouble(GATE_REGRESSION_TOLERANCE_CONFIG),
         getDouble(GATE_REGRESSION_TENANT_TOLERANCE_CONFIG),

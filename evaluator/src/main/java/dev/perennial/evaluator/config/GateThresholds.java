@@ -10,6 +10,9 @@ package dev.perennial.evaluator.config;
  * @param learningIncumbentMinGain least relative loss reduction against the incumbent on the
  *     candidate's own held-out examples (gate learning.incumbent, for an update that continued the
  *     key's stable release), at the interval's lower bound
+ * @param learningEnabled whether the gates learning and learning.incumbent judge candidates at all
+ *     (false: left out, and the verdict says they are off by configuration; learning.examples
+ *     stays)
  * @param retentionMaxDrop largest drop of general exact match below the base's (retention.general),
  *     at the interval's upper bound
  * @param regressionTolerance largest drop of general exact match below the incumbent's
@@ -31,6 +34,7 @@ public record GateThresholds(
     int learningMinExamples,
     double learningMinGain,
     double learningIncumbentMinGain,
+    boolean learningEnabled,
     double retentionMaxDrop,
     double regressionTolerance,
     double regressionTenantTolerance,
@@ -79,6 +83,7 @@ public record GateThresholds(
         learningMinExamples,
         learningMinGain,
         learningIncumbentMinGain,
+        learningEnabled,
         retentionMaxDrop,
         regressionTolerance,
         regressionTenantTolerance,
@@ -96,6 +101,7 @@ public record GateThresholds(
         learningMinExamples,
         learningMinGain,
         minGain,
+        learningEnabled,
         retentionMaxDrop,
         regressionTolerance,
         regressionTenantTolerance,
@@ -123,6 +129,7 @@ public record GateThresholds(
         learningMinExamples,
         learningMinGain,
         EvaluatorConfig.GATE_LEARNING_INCUMBENT_MIN_GAIN_DEFAULT,
+        EvaluatorConfig.GATE_LEARNING_ENABLED_DEFAULT,
         retentionMaxDrop,
         regressionTolerance,
         regressionTenantTolerance,

@@ -312,7 +312,9 @@ public final class CandidateEvaluator {
             context.thresholds());
     EvaluationOutcome outcome = GateOutcomes.overall(gates);
     String reason = GateOutcomes.reason(outcome, gates, candidate);
-    if (!GateRules.learningIncumbentApplies(measurements, candidate)) {
+    if (!context.thresholds().learningEnabled()) {
+      reason += "; " + GateRules.learningOff();
+    } else if (!GateRules.learningIncumbentApplies(measurements, candidate)) {
       reason += "; " + GateRules.learningIncumbentNotApplied(candidate);
     }
     if (!GateRules.feedbackApplies(measurements, context.thresholds().feedback())) {

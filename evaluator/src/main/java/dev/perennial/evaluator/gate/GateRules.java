@@ -1,6 +1,7 @@
 package dev.perennial.evaluator.gate;
 
 import dev.perennial.core.crypto.Digest;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.stats.Effect;
 import dev.perennial.evaluator.stats.ExactBinomial;
@@ -38,7 +39,8 @@ import java.util.Optional;
  *       minimum gain at the lower bound;
  *   <li>{@value GateNames#LEARNING_INCUMBENT}: relative loss reduction against the incumbent on the
  *       candidate's own held-out examples &gt;= its minimum gain at the lower bound (only for an
- *       update of the key's stable release: {@link #learningIncumbentApplies});
+ *       update of the key's stable release: {@link #learningIncumbentApplies}; neither learning
+ *       gate when they are off by configuration: {@link #learningOff});
  *   <li>{@value GateNames#RETENTION_GENERAL}: general exact-match drop against the base &lt;= the
  *       largest drop at the upper bound;
  *   <li>{@value GateNames#REGRESSION_GENERAL}: the same against the incumbent &lt;= the tolerance
@@ -84,7 +86,7 @@ public final class GateRules {
             thresholds,
             bootstrap,
             candidate.getCandidateId(),
-            learningIncumbentApplies(m, candidate));
+            learningIncumbentApplies(m, candidate) && thresholds.learningEnabled());
     boolean distilled =
         candidate.getLineage() != null
             && candidate.getLineage().getMethod() == LineageMethod.DISTILLED;
@@ -176,6 +178,17 @@ public final class GateRules {
   }
 
   /**
+   * What the verdict says when the gates {@value GateNames#LEARNING} and {@value
+   * GateNames#LEARNING_INCUMBENT} are off by configuration ({@link
+   * GateThresholds#learningEnabled}).
+   */
+  public static String learningOff() {
+    return "the learning and learning.incumbent gates are off by configuration ("
+        + EvaluatorConfig.GATE_LEARNING_ENABLED_CONFIG
+        + "=false): nothing judged whether the candidate learnt its data";
+  }
+
+  /**
    * The gates of {@link #gates(Measurements, GateThresholds, PairedBootstrap, AdapterCandidate)}
    * but {@value GateNames#LEARNING_INCUMBENT} and the transfer gates.
    */
@@ -194,7 +207,7 @@ public final class GateRules {
     double pool = m.has(LearningSuite.POOL_EXAMPLES) ? m.get(LearningSuite.POOL_EXAMPLES) : 0;
     gates.add(count(GateNames.LEARNING_EXAMPLES, (int) pool, thresholds.learningMinExamples()));
     Statistics statistics = new Statistics(m, bootstrap, candidateId);
-    if (m.hasPaired(LearningSuite.POOL_VS_BASE)) {
+    if (thresholds.learningEnabled() && m.hasPaired(LearningSuite.POOL_VS_BASE)) {
       // an empty pool is undecided, not left out: the count gate passes it when a tenant requires
       // no examples, and nothing measured must not read as learnt
       statistics.addOrInsufficient(

@@ -312,6 +312,54 @@ class GateRulesTest {
   }
 
   /**
+   * With perennial.evaluator.gate.learning.enabled=false (installs whose tests are about something
+   * else, on pools too small to judge learning) an update has neither learning gate, the count gate
+   * stays, and the verdict names the key; on by default and when set true, the gates are unchanged.
+   */
+  @Test
+  void learningGatesSwitchedOffByConfigurationAreLeftOutAndTheVerdictNamesTheKey() {
+    Measurements update = measured(poolLosses(0.6, 0.05), baseAnswers());
+    update.putPaired(
+        LearningSuite.NEW_VS_INCUMBENT,
+        new PairedItems(new double[] {7, 8, 6, 9}, new double[] {10, 11, 9, 12}));
+    AdapterCandidate maxWait = candidate(List.of(), JobTrigger.MAX_WAIT);
+    Map<String, String> values = new java.util.HashMap<>();
+    values.put("bootstrap.servers", "127.0.0.1:9092");
+    values.put("schema.registry.url", "http://127.0.0.1:8081");
+    List<String> on =
+        GateRules.gates(update, new EvaluatorConfig(values).thresholds("acme"), BOOTSTRAP, maxWait)
+            .stream()
+            .map(Gate::getName)
+            .toList();
+    values.put("perennial.evaluator.gate.learning.enabled", "true");
+    assertThat(
+            GateRules.gates(
+                    update, new EvaluatorConfig(values).thresholds("acme"), BOOTSTRAP, maxWait)
+                .stream()
+                .map(Gate::getName))
+        .containsExactlyElementsOf(on)
+        .startsWith("learning.examples", "learning", "learning.incumbent");
+
+    values.put("perennial.evaluator.gate.learning.enabled", "false");
+    values.put("perennial.evaluator.tenant.globex.gate.learning.min.gain", "0.5");
+    EvaluatorConfig off = new EvaluatorConfig(values);
+
+    for (String tenant : List.of("acme", "globex")) {
+      assertThat(GateRules.gates(update, off.thresholds(tenant), BOOTSTRAP, maxWait))
+          .extracting(Gate::getName)
+          .contains("learning.examples")
+          .doesNotContain("learning", "learning.incumbent")
+          .containsExactlyElementsOf(
+              on.stream()
+                  .filter(name -> !name.startsWith("learning.i") && !name.equals("learning"))
+                  .toList());
+    }
+    assertThat(GateRules.learningOff())
+        .contains("perennial.evaluator.gate.learning.enabled=false")
+        .contains("off by configuration");
+  }
+
+  /**
    * An update is judged on its own held-out items against the incumbent, right after learning: one
    * that learnt them passes, one whose loss there is the incumbent's (a copy, [0, 0]) fails, and an
    * ERASURE, REBASE or IMPORT candidate, which chose its own start, has no such gate.

@@ -661,8 +661,7 @@ public final class FaultHarness {
       // that keys get several versions.
       evaluator.put(EvaluatorConfig.GATE_LEARNING_MIN_EXAMPLES_CONFIG, "1");
       evaluator.put(EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_CONFIG, "1");
-      evaluator.put(EvaluatorConfig.GATE_LEARNING_MIN_GAIN_CONFIG, "-10");
-      evaluator.put(EvaluatorConfig.GATE_LEARNING_INCUMBENT_MIN_GAIN_CONFIG, "-10");
+      evaluator.put(EvaluatorConfig.GATE_LEARNING_ENABLED_CONFIG, "false");
       evaluator.put(EvaluatorConfig.GATE_RETENTION_MAX_DROP_CONFIG, "1");
       evaluator.put(EvaluatorConfig.GATE_REGRESSION_TOLERANCE_CONFIG, "1");
       evaluator.put(EvaluatorConfig.GATE_REGRESSION_TENANT_TOLERANCE_CONFIG, "10");
