@@ -28,9 +28,16 @@ public final class GateOutcomes {
 
   private GateOutcomes() {}
 
-  /** The outcome of an interval against a threshold; FAILED when anything is NaN. */
+  /**
+   * The outcome of an interval against a threshold: INSUFFICIENT_EVIDENCE when the interval is
+   * unbounded (even with an undefined estimate: a summed loss of 0 is no evidence either way), else
+   * FAILED when anything is NaN.
+   */
   public static EvaluationOutcome decide(
       Interval interval, double threshold, GateComparator comparator) {
+    if (interval.isUnbounded() && !Double.isNaN(threshold)) {
+      return EvaluationOutcome.INSUFFICIENT_EVIDENCE;
+    }
     if (interval.isUndefined() || Double.isNaN(threshold)) {
       return EvaluationOutcome.FAILED;
     }
@@ -153,16 +160,15 @@ public final class GateOutcomes {
     if (isUnbounded(gate)) {
       return String.format(
           Locale.ROOT,
-          "%s %.3g n %d %s %.3g, no bounded %s %% interval: over %d item(s) the reference's"
-              + " summed loss is not itself clear of 0 at that level (too few examples, or of"
-              + " very different lengths), so no threshold decides it",
+          "%s %.3g n %d %s %.3g, no bounded %s %% interval: a ratio of summed losses needs both"
+              + " sums positive and the reference's spread over 2 or more items, so no threshold"
+              + " decides it",
           gate.getName(),
           gate.getValue(),
           gate.getN(),
           symbol,
           gate.getThreshold(),
-          Confidence.percent(gate.getConfidence()),
-          gate.getN());
+          Confidence.percent(gate.getConfidence()));
     }
     boolean minimum = symbol.startsWith(">");
     return String.format(
@@ -192,8 +198,9 @@ public final class GateOutcomes {
   }
 
   /**
-   * Whether the gate's interval is unbounded both ways (Fieller's interval of a ratio of sums whose
-   * reference sum is not clear of 0): undecided whatever the threshold.
+   * Whether the gate's interval is unbounded both ways (a ratio of summed losses over fewer than 2
+   * items or with a sum that is not positive, {@link Interval#isUnbounded}): undecided whatever the
+   * threshold.
    */
   public static boolean isUnbounded(Gate gate) {
     return gate.getLower() != null

@@ -12,4 +12,12 @@ public record Interval(double estimate, double lower, double upper, int n, doubl
   public boolean isUndefined() {
     return Double.isNaN(estimate) || Double.isNaN(lower) || Double.isNaN(upper);
   }
+
+  /**
+   * Whether the interval is (-infinity, +infinity): nothing bounds the effect (a ratio of summed
+   * losses over fewer than 2 items or with a sum that is not positive), so no threshold decides it.
+   */
+  public boolean isUnbounded() {
+    return lower == Double.NEGATIVE_INFINITY && upper == Double.POSITIVE_INFINITY;
+  }
 }

@@ -2,8 +2,8 @@ package dev.perennial.evaluator.stats;
 
 /**
  * The interval a gate decides on, chosen by its items and effect: a score interval for right/wrong
- * items whose effect is a difference or a ratio ({@link PairedProportions}), Fieller's interval for
- * a relative loss reduction or increase ({@link PairedFieller}), else the seeded bootstrap.
+ * items whose effect is a difference or a ratio ({@link PairedProportions}), a log-ratio interval
+ * for a relative loss reduction or increase ({@link PairedLogRatio}), else the seeded bootstrap.
  */
 public final class PairedIntervals {
 
@@ -15,8 +15,8 @@ public final class PairedIntervals {
     if (PairedProportions.fits(items, effect)) {
       return PairedProportions.interval(items, effect, bootstrap.confidence());
     }
-    if (PairedFieller.fits(effect)) {
-      return PairedFieller.interval(items, effect, bootstrap.confidence());
+    if (PairedLogRatio.fits(effect)) {
+      return PairedLogRatio.interval(items, effect, bootstrap.confidence());
     }
     return bootstrap.interval(items, effect, seed);
   }

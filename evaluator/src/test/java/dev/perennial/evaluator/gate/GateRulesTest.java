@@ -183,7 +183,7 @@ class GateRulesTest {
         byName(GateRules.gates(m, THRESHOLDS, BOOTSTRAP, "acme/other#candidate")).get("learning");
 
     assertThat(again).isEqualTo(first);
-    // Fieller's interval depends on the items alone (PairedBootstrapTest holds the seeded draws)
+    // a loss ratio's interval depends on the items alone (PairedBootstrapTest holds seeded draws)
     assertThat(other.getValue()).isEqualTo(first.getValue());
     assertThat(other.getLower()).isEqualTo(first.getLower());
   }
@@ -290,25 +290,38 @@ class GateRulesTest {
   }
 
   @Test
-  void aLossRatioWhoseReferenceSumIsNotClearOfZeroIsUndecidedAndSaysWhy() {
-    // two examples of very different lengths: Fieller's set of ratios is unbounded
+  void aLossRatioWithASummedLossOfZeroIsUndecidedAndSaysWhyNeverPassedOrFailed() {
     PairedBootstrap any = new PairedBootstrap(0.95, 2000, 1);
-    Measurements m = new Measurements();
-    m.put(LearningSuite.POOL_EXAMPLES, 2);
-    m.putPaired(
-        LearningSuite.POOL_VS_BASE, new PairedItems(new double[] {1, 50}, new double[] {2, 100}));
-    m.put("leakage.canaries", 0);
     GateThresholds open = new GateThresholds(1, -10, 0.10, 0.05, 0.25, 6.0, 3);
+    Gate candidateZero =
+        learning(new PairedItems(new double[] {0, 0}, new double[] {2, 100}), open, any);
+    Gate referenceZero =
+        learning(new PairedItems(new double[] {1, 50}, new double[] {0, 0}), open, any);
+    // two examples of very different lengths, where Fieller's interval was unbounded: bounded
+    Gate lengths =
+        learning(new PairedItems(new double[] {1.9, 50}, new double[] {2, 100}), open, any);
 
-    Gate learning = byName(GateRules.gates(m, open, any, CANDIDATE)).get("learning");
+    for (Gate gate : List.of(candidateZero, referenceZero)) {
+      assertThat(Outcomes.of(gate)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(GateOutcomes.isUnbounded(gate)).isTrue();
+      assertThat(GateOutcomes.hasTooFewItems(gate)).isFalse();
+      assertThat(GateOutcomes.describe(gate))
+          .contains("n 2 >= -10.0, no bounded 95 % interval")
+          .contains("needs both sums positive and the reference's spread over 2 or more items");
+    }
+    assertThat(candidateZero.getValue()).isEqualTo(1.0);
+    assertThat(referenceZero.getValue()).isNaN();
+    assertThat(GateOutcomes.isUnbounded(lengths)).isFalse();
+    assertThat(lengths.getLower()).isFinite();
+    assertThat(lengths.getUpper()).isLessThan(1);
+  }
 
-    assertThat(learning.getValue()).isEqualTo(0.5);
-    assertThat(Outcomes.of(learning)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
-    assertThat(GateOutcomes.isUnbounded(learning)).isTrue();
-    assertThat(GateOutcomes.hasTooFewItems(learning)).isFalse();
-    assertThat(GateOutcomes.describe(learning))
-        .contains("n 2 >= -10.0, no bounded 95 % interval")
-        .contains("summed loss is not itself clear of 0");
+  private static Gate learning(PairedItems pool, GateThresholds thresholds, PairedBootstrap any) {
+    Measurements m = new Measurements();
+    m.put(LearningSuite.POOL_EXAMPLES, pool.size());
+    m.putPaired(LearningSuite.POOL_VS_BASE, pool);
+    m.put("leakage.canaries", 0);
+    return byName(GateRules.gates(m, thresholds, any, CANDIDATE)).get("learning");
   }
 
   /**
