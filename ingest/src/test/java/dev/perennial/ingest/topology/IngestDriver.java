@@ -140,6 +140,11 @@ final class IngestDriver implements AutoCloseable {
               }
 
               @Override
+              public boolean wasErased(String tenant, String pseudonym) {
+                return false;
+              }
+
+              @Override
               public void forget(String tenant, String pseudonym) {}
             });
     return encryptedExamples().stream()

@@ -31,7 +31,8 @@ public final class ExampleDecryptor {
 
   /**
    * {@code example} in the clear: as it is when it was written in the clear, decrypted when it was
-   * encrypted, empty when its subject's key was erased.
+   * encrypted; empty when its subject's key was erased, or, for an example written in the clear,
+   * when its subject was erased at all.
    *
    * @throws IllegalArgumentException when the example is not {@code tenant}'s
    * @throws dev.perennial.core.crypto.UndecryptableException when its content does not open with
@@ -49,7 +50,11 @@ public final class ExampleDecryptor {
     }
     EncryptedContent content = example.getEncrypted();
     if (content == null) {
-      return Optional.of(example);
+      // Only an ingest before encryption wrote examples in the clear, so before any erasure the
+      // key log records: one read after its subject's erasure (a lagging task) is erased content.
+      return keys.wasErased(example.getTenant(), example.getSubjectPseudonym())
+          ? Optional.empty()
+          : Optional.of(example);
     }
     SubjectKeys.Lookup lookup =
         keys.lookup(example.getTenant(), example.getSubjectPseudonym(), content.getKeyId());

@@ -71,6 +71,11 @@ public final class SubjectKeyMap implements SubjectKeys {
     return new Found(SubjectKeyRecords.unwrap(masterKeys, record));
   }
 
+  @Override
+  public boolean wasErased(String tenant, String subjectPseudonym) {
+    return erased.contains(SubjectKeyRecords.recordKey(tenant, subjectPseudonym));
+  }
+
   /** As {@link SubjectKeyTopic#forget}: a key applied after the subject's tombstone stays. */
   @Override
   public void forget(String tenant, String subjectPseudonym) {

@@ -164,6 +164,11 @@ public final class SubjectKeyTopic implements SubjectKeys, AutoCloseable {
     return new Found(dataKey);
   }
 
+  @Override
+  public synchronized boolean wasErased(String tenant, String subjectPseudonym) {
+    return erased.contains(SubjectKeyRecords.recordKey(tenant, subjectPseudonym));
+  }
+
   /**
    * Drops what is held of the subject's key and marks the subject erased, unless the key held was
    * read after a tombstone of the subject: ingest wrote that tombstone with the erasure request, so

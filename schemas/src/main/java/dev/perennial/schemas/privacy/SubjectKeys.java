@@ -44,6 +44,13 @@ public interface SubjectKeys {
         : Optional.empty();
   }
 
+  /**
+   * Whether the subject was erased as far as is known: a tombstone of theirs was read from the key
+   * log (while compaction left it there), or {@link #forget} was called. A later grant's key does
+   * not undo it.
+   */
+  boolean wasErased(String tenant, String subjectPseudonym);
+
   /** Drops whatever is held of the subject's keys (an erasure); a later lookup finds it erased. */
   void forget(String tenant, String subjectPseudonym);
 
