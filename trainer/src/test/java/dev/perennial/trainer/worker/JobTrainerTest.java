@@ -885,6 +885,19 @@ class JobTrainerTest {
         .containsExactly(newer, older);
   }
 
+  @Test
+  void theSearchPriorsMatchTheBaseWhateverWayItsDigestIsWritten() {
+    // the worker asks with its base's digest as BaseModel.digest() writes it (sha256:<hex>);
+    // releases.v1 carries the publisher's manifest digest as bare hex (ReleaseEvents)
+    Digest base = Digest.of("the worker's base".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    SearchedRecipe winner = new SearchedRecipe(2.0, 0.75, 1.0, 8, "search");
+    java.util.Map<String, AdapterRelease> latest =
+        java.util.Map.of("globex/help", release("globex/help", base.hex(), 30, winner));
+
+    assertThat(TrainerWorker.searchPriors(latest, "acme/support", base.toString()))
+        .containsExactly(winner);
+  }
+
   private static AdapterRelease release(
       String key, String baseDigest, long at, SearchedRecipe searched) {
     return AdapterRelease.newBuilder()
