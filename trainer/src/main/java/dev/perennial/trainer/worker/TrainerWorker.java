@@ -525,7 +525,11 @@ public final class TrainerWorker implements Service {
       Map<String, AdapterRelease> latest, String adapterKey, String baseDigest) {
     return latest.values().stream()
         .filter(r -> !r.getAdapterKey().equals(adapterKey))
-        .filter(r -> r.getBaseModelDigest().equals(baseDigest))
+        // releases.v1 carries bare hex, the worker's base sha256:<hex>
+        .filter(
+            r ->
+                StableRelease.normalized(r.getBaseModelDigest())
+                    .equals(StableRelease.normalized(baseDigest)))
         .filter(r -> r.getLineage() != null && r.getLineage().getSearchedRecipe() != null)
         .sorted(Comparator.comparing(AdapterRelease::getOccurredAt).reversed())
         .map(r -> r.getLineage().getSearchedRecipe())
