@@ -672,6 +672,47 @@ class JobTrainerTest {
   }
 
   @Test
+  void audit_aRetrainingKeepsTheKeysRankAndSearchesAnotherSetting() {
+    // trainer README, recipe search: the rank is searched for a key's first adapter only, and a
+    // retraining does not change it
+    java.util.Map<String, String> values = searchValues("4");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+    AdapterCandidate first =
+        searching
+            .train(
+                job(
+                    "acme/support@1-5ec",
+                    JobTrigger.MIN_EXAMPLES,
+                    List.of(kettles()),
+                    List.of(),
+                    List.of()),
+                Optional.empty(),
+                StepListener.NONE)
+            .candidate();
+
+    AdapterCandidate retrained =
+        searching
+            .train(
+                job(
+                    "acme/support@2-e5c",
+                    JobTrigger.ERASURE,
+                    List.of(kettles()),
+                    List.of(),
+                    List.of()),
+                Optional.of(releasedAsV1(first)),
+                Optional.of(first.getLineage()),
+                StepListener.NONE)
+            .candidate();
+
+    assertThat(retrained.getLineage().getMethod()).isEqualTo(LineageMethod.RETRAINED);
+    assertThat(retrained.getSearch().getTrials())
+        .extracting(RecipeTrial::getVariant)
+        .noneMatch(variant -> variant.startsWith("rank"));
+    assertThat(retrained.getRecipe().getLoraRank()).isEqualTo(first.getRecipe().getLoraRank());
+  }
+
+  @Test
   void aSearchingJobReportsItsStepsAsOneCountOverItsTrialsAndItsCandidate() {
     java.util.Map<String, String> values = searchValues("4");
     values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
