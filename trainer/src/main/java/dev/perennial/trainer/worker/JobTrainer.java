@@ -480,7 +480,7 @@ public final class JobTrainer {
       // (what the plasticity monitor measures its learning gain on)
       Optional<SearchSettings.RankedOn> rankedOn =
           search.rankedOn(validation.size(), examples.size());
-      Set<Dimension> applicable = searchable(from, feedback);
+      Set<Dimension> applicable = searchable(start.method(), feedback);
       Optional<Dimension> dimension = rankedOn.flatMap(on -> search.dimension(update, applicable));
       if (dimension.isPresent()) {
         boolean onValidation = rankedOn.get() == SearchSettings.RankedOn.VALIDATION;
@@ -704,15 +704,16 @@ public final class JobTrainer {
   }
 
   /**
-   * The settings a job can search: the rank only for a fresh adapter (a continued one keeps its
-   * rank), the feedback weights only when it trains feedback by its objectives.
+   * The settings a job can search: the rank only for a key's first adapter (a continued one keeps
+   * its rank, and a retraining or a re-based adapter the key's), the feedback weights only when it
+   * trains feedback by its objectives.
    */
-  private static Set<Dimension> searchable(PeftAdapter from, List<FeedbackExample> feedback) {
+  private static Set<Dimension> searchable(LineageMethod method, List<FeedbackExample> feedback) {
     Set<Dimension> open = EnumSet.of(Dimension.LEARNING_RATE, Dimension.REPLAY);
     if (!feedback.isEmpty()) {
       open.add(Dimension.FEEDBACK_WEIGHT);
     }
-    if (from == null) {
+    if (method == LineageMethod.FRESH) {
       open.add(Dimension.RANK);
     }
     return open;
