@@ -713,6 +713,33 @@ class JobTrainerTest {
   }
 
   @Test
+  void audit_aJobWhoseBudgetCannotHoldTheTrialsDoesNotSearch() {
+    // a step budget S of 6 and a search budget of half of it: 3 steps, fewer than the trials take
+    // alone (3 variants of a step each, then 2 that go on), before the candidate's first step
+    java.util.Map<String, String> values = searchValues("4");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "6");
+    values.put(TrainerConfig.RECIPE_SEARCH_BUDGET_CONFIG, "0.5");
+    JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
+
+    AdapterCandidate candidate =
+        searching
+            .train(
+                job(
+                    "acme/support@1-5ed",
+                    JobTrigger.MIN_EXAMPLES,
+                    List.of(kettles()),
+                    List.of(),
+                    List.of()),
+                Optional.empty(),
+                StepListener.NONE)
+            .candidate();
+
+    assertThat(candidate.getSearch()).as("no search beyond its budget").isNull();
+    assertThat(candidate.getLineage().getSearchedRecipe().getOrigin()).isEqualTo("configured");
+  }
+
+  @Test
   void aSearchingJobReportsItsStepsAsOneCountOverItsTrialsAndItsCandidate() {
     java.util.Map<String, String> values = searchValues("4");
     values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
