@@ -214,6 +214,17 @@ public record SearchSettings(
   }
 
   /**
+   * Whether the trials of a search around {@code centre} along {@code dimension} leave the
+   * candidate at least one step of {@link #budget} times {@code fullSteps}: each trial trains at
+   * least a step, so a small job's trials alone may take more.
+   */
+  public boolean fits(RecipePoint centre, Dimension dimension, int batchSize, int fullSteps) {
+    int variants = variants(centre, dimension, batchSize).size();
+    int trials = new SuccessiveHalving<>(startShare(variants)).plannedSteps(variants, fullSteps);
+    return trials < (int) Math.floor(budget * fullSteps + 1e-9);
+  }
+
+  /**
    * The steps the winner trains the candidate with: its own step budget, cut so that the trials and
    * it fit {@link #budget} times the configured recipe's.
    */

@@ -482,7 +482,12 @@ public final class JobTrainer {
           search.rankedOn(validation.size(), examples.size());
       Set<Dimension> applicable = searchable(start.method(), feedback);
       Optional<Dimension> dimension = rankedOn.flatMap(on -> search.dimension(update, applicable));
-      if (dimension.isPresent()) {
+      int fullSteps = recipe.steps(newExamples, replayAvailable);
+      boolean fits =
+          dimension.isEmpty()
+              || search.fits(
+                  centre.point(), dimension.get(), recipe.model().batchSize(), fullSteps);
+      if (dimension.isPresent() && fits) {
         boolean onValidation = rankedOn.get() == SearchSettings.RankedOn.VALIDATION;
         List<TrainingExample> rankOn = onValidation ? validation : examples;
         int most = onValidation ? validation.size() : plasticity.gainExamples();
@@ -532,7 +537,13 @@ public final class JobTrainer {
         log.info(
             "Search of {} did not run: {}; training with the {} centre",
             job.getJobId(),
-            search.whyNot(validation.size(), examples.size(), applicable),
+            fits
+                ? search.whyNot(validation.size(), examples.size(), applicable)
+                : "its trials would take more than "
+                    + search.budget()
+                    + " x its "
+                    + fullSteps
+                    + " steps",
             centre.origin().label());
         trainWith = recipe.at(centre.point());
         steps = trainWith.steps(newExamples, replayAvailable);
