@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.perennial.core.config.PerennialConfig;
+import dev.perennial.core.config.ProducerRequestSize;
 import dev.perennial.core.crypto.MasterKeys;
 import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
@@ -266,6 +267,61 @@ class IngestPrivacyTest {
               Map.of("CUSTOMER_NUMBER", 1, "TICKET", 1, "EMAIL", 1));
       assertThat(examples.get(1).getText())
           .isEqualTo("Customer ACME-123456 (TCK/0042) wrote from <EMAIL>.");
+    }
+  }
+
+  /**
+   * The config admits a text limit while three texts at it (a PREFERENCE) and the example's
+   * overhead fit the producer's max.request.size (IngestConfig's size check): ingest cannot skip a
+   * record the producer refuses, it stops on it, after every restart again. A placeholder can be
+   * longer than what it replaces (an 11-character customer number becomes 17 characters), so each
+   * text must still be within the limit once redacted, or the event is rejected.
+   */
+  @Test
+  void audit_anEventWhoseTextsOutgrowTheLimitOnceRedactedIsRejectedNotWrittenPastTheRequestSize() {
+    int maxTextBytes = 300_000; // three of them and the overhead: 916,384 bytes, within 1 MiB
+    try (IngestDriver ingest =
+        IngestDriver.start(
+            REGISTRY.url(),
+            stateDir,
+            Map.of(
+                IngestConfig.MAX_TEXT_BYTES_CONFIG,
+                Integer.toString(maxTextBytes),
+                "perennial.ingest.tenant.acme.pii.patterns",
+                "CUSTOMER_NUMBER=ACME-[0-9]{6}"))) {
+      ingest.grant("acme", "alice");
+      String numbers = "ACME-123456 ".repeat(24_000); // 288,000 bytes
+      ingest.send(
+          Events.preference("acme", "alice", "fb-1")
+              .setPrompt(numbers)
+              .setChosen(numbers + "kept")
+              .setRejected(numbers + "dropped")
+              .build());
+
+      int maxRequestSize = ProducerRequestSize.of(ingest.config.clientProperties());
+      List<Integer> exampleSizes =
+          ingest.encryptedExamples().stream()
+              .map(
+                  example ->
+                      ingest
+                          .topics
+                          .examples()
+                          .valueSerde()
+                          .serializer()
+                          .serialize(ingest.topics.examples().name(), example.value)
+                          .length)
+              .toList();
+      assertThat(exampleSizes)
+          .as("bytes of each example written; the producer takes %d at most", maxRequestSize)
+          .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(maxRequestSize));
+      RejectedRecord rejection = ingest.onlyRejection();
+      assertThat(rejection.getReason()).isEqualTo(RejectReason.TOO_LARGE);
+      assertThat(rejection.getEventId()).isEqualTo("fb-1");
+      assertThat(rejection.getDetail())
+          .isEqualTo(
+              "prompt has 432000 bytes of UTF-8 once personal data is redacted, more than 300000;"
+                  + " content not kept")
+          .doesNotContain("ACME-");
     }
   }
 
