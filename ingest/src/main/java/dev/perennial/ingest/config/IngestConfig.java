@@ -93,8 +93,9 @@ public final class IngestConfig extends PerennialConfig {
   public static final int MAX_TEXT_BYTES_DEFAULT = 64 * 1024;
   private static final String MAX_TEXT_BYTES_DOC =
       "Largest text field of an event (document content, prompt, response, correction, chosen,"
-          + " rejected), in bytes of UTF-8. A larger field rejects the event with reason"
-          + " TOO_LARGE.";
+          + " rejected), in bytes of UTF-8, as sent and once personal data is redacted (a"
+          + " placeholder can be longer than what it replaces). A larger field rejects the event"
+          + " with reason TOO_LARGE.";
 
   public static final String MAX_FUTURE_SKEW_MS_CONFIG = "perennial.ingest.max.future.skew.ms";
   public static final long MAX_FUTURE_SKEW_MS_DEFAULT = Duration.ofMinutes(5).toMillis();

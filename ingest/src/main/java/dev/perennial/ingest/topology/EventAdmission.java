@@ -30,7 +30,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  *       consent is granted again;
  *   <li>its content ({@link EventValidator}): {@code INVALID_FIELD}, {@code TOO_LARGE};
  *   <li>its example ({@link ExampleFactory}): redacted, pseudonymised, routed; {@code TOO_LARGE}
- *       when redaction exhausts the stack, {@code INVALID_FIELD} when a pair's two answers are the
+ *       when redaction exhausts the stack or makes a text larger than the limit (a placeholder can
+ *       be longer than what it replaces), {@code INVALID_FIELD} when a pair's two answers are the
  *       same text once redacted.
  * </ol>
  *
@@ -77,6 +78,10 @@ final class EventAdmission implements FixedKeyProcessor<String, EventWithConsent
   private Outcome admitted(AppEvent event, ConsentState consent, Instant now) {
     try {
       TrainingExample example = examples.example(event, consent, now);
+      Optional<Rejection> tooLarge = validator.checkRedacted(example);
+      if (tooLarge.isPresent()) {
+        return rejected(event, tooLarge.get(), now);
+      }
       if (example.getChosen() != null && example.getChosen().equals(example.getRejected())) {
         // the validator compared the texts as sent; redaction can make them equal (two e-mail
         // addresses both become <EMAIL>), and a pair of equal answers ranks neither way: trained

@@ -6,6 +6,7 @@ import dev.perennial.ingest.event.AppEvent;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.Feedback;
 import dev.perennial.schemas.v1.RejectReason;
+import dev.perennial.schemas.v1.TrainingExample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -61,6 +62,35 @@ public record EventValidator(long maxTextBytes, Duration maxFutureSkew, RatingTh
         () -> ratingInRange(feedback.getRating()),
         () -> inSaneRange("occurredAt", feedback.getOccurredAt(), now),
         () -> trainingTarget(feedback));
+  }
+
+  /**
+   * The first text of {@code example} that is larger than the limit once redacted (a placeholder
+   * can be longer than what it replaces); empty if none. Within the limit, every example fits the
+   * producer's request size ({@code IngestConfig}'s size check counts on it).
+   */
+  public Optional<Rejection> checkRedacted(TrainingExample example) {
+    return first(
+        () -> redactedText("text", example.getText()),
+        () -> redactedText("prompt", example.getPrompt()),
+        () -> redactedText("completion", example.getCompletion()),
+        () -> redactedText("chosen", example.getChosen()),
+        () -> redactedText("rejected", example.getRejected()));
+  }
+
+  private Optional<Rejection> redactedText(String field, String value) {
+    long bytes = value == null ? 0 : Texts.utf8Length(value);
+    return bytes <= maxTextBytes
+        ? Optional.empty()
+        : Optional.of(
+            Rejection.of(
+                RejectReason.TOO_LARGE,
+                field
+                    + " has "
+                    + bytes
+                    + " bytes of UTF-8 once personal data is redacted, more than "
+                    + maxTextBytes
+                    + "; content not kept"));
   }
 
   /** What the feedback's kind needs to become an example. */
