@@ -331,6 +331,33 @@ class VerdictProcessorTest {
   }
 
   @Test
+  void audit_aFolderSignedBeforeTheSigningKeyChangedIsAnnouncedWhileThatKeyIsTrusted() {
+    EvaluationVerdict verdict =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    Decision lost = processor.process(registry, verdict); // its transaction never commits
+    registry = RegistryRebuild.withFolders(registry, area.scan(false));
+    // the publisher restarts with a new signing key and the earlier one among its trusted keys
+    SigningKey rotated = SigningKey.generate();
+    area.publishKey(rotated);
+    VerdictProcessor restarted =
+        new VerdictProcessor(
+            area,
+            store,
+            rotated,
+            ReleaseVerifier.withPinnedKeys(List.of(rotated.publicKey(), signingKey.publicKey())),
+            tenant -> new TenantPolicy(true, RetractionPolicy.REPLACEMENT),
+            "test-publisher",
+            Clock.fixed(TestVerdicts.AT, ZoneOffset.UTC));
+
+    Decision retried = restarted.process(registry, verdict);
+
+    assertThat(retried.outcome()).isEqualTo(Outcome.PUBLISHED);
+    assertThat(retried.releases().get(0).getVersion()).isEqualTo(1);
+    assertThat(retried.releases().get(0).getManifestDigest())
+        .isEqualTo(lost.releases().get(0).getManifestDigest());
+  }
+
+  @Test
   void aCandidateWhoseFileIsMissingFromTheStoreIsRefusedNamingTheFile() {
     AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
     store.delete(Digest.parse(candidate.getFileDigests().get("adapter_model.safetensors")));
