@@ -71,10 +71,12 @@ public final class VerdictProcessor {
   private final ReleaseArea area;
   private final ArtifactStore store;
   private final SigningKey signingKey;
+  private final ReleaseVerifier earlierFolders;
   private final Function<String, TenantPolicy> policies;
   private final String actor;
   private final Clock clock;
 
+  /** A processor that trusts its signing key alone. */
   public VerdictProcessor(
       ReleaseArea area,
       ArtifactStore store,
@@ -82,9 +84,33 @@ public final class VerdictProcessor {
       Function<String, TenantPolicy> policies,
       String actor,
       Clock clock) {
+    this(
+        area,
+        store,
+        signingKey,
+        ReleaseVerifier.withPinnedKeys(List.of(signingKey.publicKey())),
+        policies,
+        actor,
+        clock);
+  }
+
+  /**
+   * @param earlierFolders checks a folder an earlier run wrote for a candidate before its
+   *     announcement was lost: with the pinned keys, since that run may have signed with a key the
+   *     publisher has rotated since
+   */
+  public VerdictProcessor(
+      ReleaseArea area,
+      ArtifactStore store,
+      SigningKey signingKey,
+      ReleaseVerifier earlierFolders,
+      Function<String, TenantPolicy> policies,
+      String actor,
+      Clock clock) {
     this.area = area;
     this.store = store;
     this.signingKey = signingKey;
+    this.earlierFolders = earlierFolders;
     this.policies = policies;
     this.actor = actor;
     this.clock = clock;
@@ -260,9 +286,7 @@ public final class VerdictProcessor {
   /** The folder of an earlier, unannounced run: announced only if it verifies. */
   private StoredRelease checkedFolder(KeyState state, int version) {
     StoredRelease release = state.release(version).orElseThrow();
-    Verification verification =
-        ReleaseVerifier.withKey(signingKey.publicKey())
-            .verify(release.folder(), release.key(), version);
+    Verification verification = earlierFolders.verify(release.folder(), release.key(), version);
     if (!verification.ok()) {
       throw new RefusalException(
           "release folder "

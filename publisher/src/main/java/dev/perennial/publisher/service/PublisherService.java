@@ -210,8 +210,10 @@ public final class PublisherService implements AutoCloseable {
     this.area = new ReleaseArea(config.releasePath());
     this.actor = config.instanceId();
     ArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+    ReleaseVerifier pinned = ReleaseVerifier.withPinnedKeys(config.pinnedKeys());
     this.verdicts =
-        new VerdictProcessor(area, store, config.signingKey(), config::policy, actor, clock);
+        new VerdictProcessor(
+            area, store, config.signingKey(), pinned, config::policy, actor, clock);
     this.schedule = new RetractionSchedule(area.root());
     this.erasureJobs =
         new ErasureJobProcessor(config::policy, schedule, config.retractionMaxWait(), actor, clock);
@@ -219,7 +221,6 @@ public final class PublisherService implements AutoCloseable {
     this.deadlines = new RetractionDeadlines(schedule, config.retractionMaxWait(), actor, clock);
     this.purge = new WeightPurge(area, store, config.signingKey(), clock);
     this.aliasCommands = new AliasCommandProcessor(clock);
-    ReleaseVerifier pinned = ReleaseVerifier.withPinnedKeys(config.pinnedKeys());
     this.integrity = new IntegrityChecks(pinned);
     this.screen = new ManifestScreen(pinned);
     this.metrics = new PublisherMetrics(meters, () -> registry);
