@@ -10,6 +10,7 @@ import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.HeldOutShards;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.ShardRef;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,18 +51,15 @@ final class CandidateShards {
    * @param present receives the hex digests of the shards found, in order
    */
   List<EvalExample> heldOut(Collection<String> digests, List<String> present) {
-    Set<EvalExample> examples = new LinkedHashSet<>();
-    int[] items = {0};
+    List<EvalExample> items = new ArrayList<>();
     forEachShard(
         digests,
         "Held-out",
         digest -> "Held-out shard " + digest.hex() + " is gone (an erasure rewrote it).",
         present,
-        shard -> {
-          examples.addAll(shard);
-          items[0] += shard.size();
-        });
-    int repeated = items[0] - examples.size();
+        items::addAll);
+    Set<EvalExample> examples = new LinkedHashSet<>(items);
+    int repeated = items.size() - examples.size();
     if (repeated > 0) {
       notes.add(
           (repeated == 1 ? "1 held-out item repeats" : repeated + " held-out items repeat")
@@ -78,7 +76,7 @@ final class CandidateShards {
    */
   List<EvalExample> taughtQuestions(List<String> present) {
     Set<EvalExample> questions = new LinkedHashSet<>();
-    List<String> digests = candidate.getShards().stream().map(shard -> shard.getDigest()).toList();
+    List<String> digests = candidate.getShards().stream().map(ShardRef::getDigest).toList();
     forEachShard(
         digests,
         "Training",

@@ -205,8 +205,7 @@ public final class GateOutcomes {
   public static boolean isUnbounded(Gate gate) {
     return gate.getLower() != null
         && gate.getUpper() != null
-        && gate.getLower() == Double.NEGATIVE_INFINITY
-        && gate.getUpper() == Double.POSITIVE_INFINITY;
+        && Interval.isUnbounded(gate.getLower(), gate.getUpper());
   }
 
   public static String symbol(GateComparator comparator) {

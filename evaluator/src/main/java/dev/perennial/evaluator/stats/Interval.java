@@ -18,6 +18,11 @@ public record Interval(double estimate, double lower, double upper, int n, doubl
    * losses over fewer than 2 items or with a sum that is not positive), so no threshold decides it.
    */
   public boolean isUnbounded() {
+    return isUnbounded(lower, upper);
+  }
+
+  /** Whether the bounds are (-infinity, +infinity). */
+  public static boolean isUnbounded(double lower, double upper) {
     return lower == Double.NEGATIVE_INFINITY && upper == Double.POSITIVE_INFINITY;
   }
 }

@@ -79,18 +79,9 @@ public record EventValidator(long maxTextBytes, Duration maxFutureSkew, RatingTh
   }
 
   private Optional<Rejection> redactedText(String field, String value) {
-    long bytes = value == null ? 0 : Texts.utf8Length(value);
-    return bytes <= maxTextBytes
+    return value == null
         ? Optional.empty()
-        : Optional.of(
-            Rejection.of(
-                RejectReason.TOO_LARGE,
-                field
-                    + " has "
-                    + bytes
-                    + " bytes of UTF-8 once personal data is redacted, more than "
-                    + maxTextBytes
-                    + "; content not kept"));
+        : tooLarge(field, value, " once personal data is redacted", "; content not kept");
   }
 
   /** What the feedback's kind needs to become an example. */
@@ -151,17 +142,36 @@ public record EventValidator(long maxTextBytes, Duration maxFutureSkew, RatingTh
     if (value == null) {
       return Optional.empty();
     }
-    long bytes = Texts.utf8Length(value);
-    if (bytes > maxTextBytes) {
-      return Optional.of(
-          Rejection.of(
-              RejectReason.TOO_LARGE,
-              field + " has " + bytes + " bytes of UTF-8, more than " + maxTextBytes));
+    Optional<Rejection> tooLarge = tooLarge(field, value, "", "");
+    if (tooLarge.isPresent()) {
+      return tooLarge;
     }
     if (!Texts.isWellFormedUtf8(value)) {
       return invalid(field + " is not valid UTF-8 (replacement characters or lone surrogates)");
     }
     return Optional.empty();
+  }
+
+  /**
+   * TOO_LARGE when {@code value} has more than the limit's bytes of UTF-8; {@code measured} says
+   * when it was measured, {@code after} what follows the limit in the detail.
+   */
+  private Optional<Rejection> tooLarge(String field, String value, String measured, String after) {
+    long bytes = Texts.utf8Length(value);
+    if (bytes <= maxTextBytes) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Rejection.of(
+            RejectReason.TOO_LARGE,
+            field
+                + " has "
+                + bytes
+                + " bytes of UTF-8"
+                + measured
+                + ", more than "
+                + maxTextBytes
+                + after));
   }
 
   private static Optional<Rejection> requiredShortText(String field, String value, int maxLength) {
