@@ -617,8 +617,7 @@ class JobTrainerTest {
   @Test
   void aKeysFirstJobSearchesItsRankOnItsOwnExamplesAndRecordsEveryTrialAndTheWinner() {
     // nothing set aside for validation: the trials rank on the job's own examples
-    java.util.Map<String, String> values = searchValues("4");
-    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    java.util.Map<String, String> values = searchValuesRankedOnOwnExamples();
     JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
 
     AdapterCandidate candidate =
@@ -675,8 +674,7 @@ class JobTrainerTest {
   void audit_aRetrainingKeepsTheKeysRankAndSearchesAnotherSetting() {
     // trainer README, recipe search: the rank is searched for a key's first adapter only, and a
     // retraining does not change it
-    java.util.Map<String, String> values = searchValues("4");
-    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    java.util.Map<String, String> values = searchValuesRankedOnOwnExamples();
     JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
     AdapterCandidate first =
         searching
@@ -716,8 +714,7 @@ class JobTrainerTest {
   void audit_aJobWhoseBudgetCannotHoldTheTrialsDoesNotSearch() {
     // a step budget S of 6 and a search budget of half of it: 3 steps, fewer than the trials take
     // alone (3 variants of a step each, then 2 that go on), before the candidate's first step
-    java.util.Map<String, String> values = searchValues("4");
-    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    java.util.Map<String, String> values = searchValuesRankedOnOwnExamples();
     values.put(TrainerConfig.RECIPE_MAX_STEPS_CONFIG, "6");
     values.put(TrainerConfig.RECIPE_SEARCH_BUDGET_CONFIG, "0.5");
     JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
@@ -741,8 +738,7 @@ class JobTrainerTest {
 
   @Test
   void aSearchingJobReportsItsStepsAsOneCountOverItsTrialsAndItsCandidate() {
-    java.util.Map<String, String> values = searchValues("4");
-    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    java.util.Map<String, String> values = searchValuesRankedOnOwnExamples();
     JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
     List<StepMetrics> reported = new ArrayList<>();
 
@@ -984,6 +980,13 @@ class JobTrainerTest {
             Lineage.newBuilder().setMethod(LineageMethod.FRESH).setSearchedRecipe(searched).build())
         .setOccurredAt(java.time.Instant.ofEpochMilli(at))
         .build();
+  }
+
+  /** {@link #searchValues} with nothing set aside for validation: trials rank on own examples. */
+  private java.util.Map<String, String> searchValuesRankedOnOwnExamples() {
+    java.util.Map<String, String> values = searchValues("4");
+    values.put(TrainerConfig.RECIPE_VALIDATION_FRACTION_CONFIG, "0");
+    return values;
   }
 
   private java.util.Map<String, String> searchValues(String minValidationExamples) {
