@@ -8,34 +8,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.ids.RecordIds;
-import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.ServiceProcess;
-import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.HalfOpenConnections;
-import dev.perennial.core.testing.KafkaClusterExtension;
-import dev.perennial.core.testing.LogCapture;
-import dev.perennial.core.testing.SchemaRegistryExtension;
-import dev.perennial.core.testing.TestConfig;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
-import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
-import dev.perennial.schemas.key.AdapterKey;
-import dev.perennial.schemas.topic.Topic;
-import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
 import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.EvaluationVerdict;
-import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.SkipReason;
@@ -43,7 +32,6 @@ import dev.perennial.schemas.v1.TrainingJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -51,201 +39,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The publisher on the real broker and registry: verdicts in (hand-built, real serdes, adapter
  * files in the artifact store), release folders, {@code releases.v1} and {@code audit.v1} out, the
  * read API and the admin endpoint over HTTP.
  */
-@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PublisherServiceIT {
-
-  @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
-  @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
-
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final AdapterKey KEY = AdapterKey.parse("acme/support");
-
-  @TempDir Path folder;
-
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final SigningKey signingKey = SigningKey.generate();
-  private final List<ServiceProcess<PublisherServer>> servers = new ArrayList<>();
-  private TopicCatalog catalog;
-  private Topics topics;
-  private LocalArtifactStore store;
-
-  @BeforeEach
-  void provision() {
-    catalog = KAFKA.provisionCatalog();
-    topics = Topics.create(catalog, Map.of("schema.registry.url", REGISTRY.url()));
-    store = new LocalArtifactStore(folder.resolve("artifacts"));
-  }
-
-  @AfterEach
-  void stop() {
-    servers.forEach(ServiceProcess::close);
-  }
-
-  private ServiceProcess<PublisherServer> start(Map<String, String> overrides) {
-    PublisherConfig config = config(overrides);
-    ServiceProcess<PublisherServer> server =
-        ServiceProcess.start(
-            PublisherServer.SERVICE_NAME,
-            config,
-            metrics -> PublisherServer.start(config, metrics.registry()));
-    servers.add(server);
-    return server;
-  }
-
-  private PublisherConfig config(Map<String, String> overrides) {
-    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
-    values.put(PerennialConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
-    values.put(PerennialConfig.TOPIC_PARTITIONS_CONFIG, "2");
-    values.put(PerennialConfig.ARTIFACT_STORE_PATH_CONFIG, store.root().toString());
-    values.put(PerennialConfig.HTTP_HOST_CONFIG, "127.0.0.1");
-    values.put(PerennialConfig.HTTP_PORT_CONFIG, "0");
-    values.put(PublisherConfig.API_PORT_CONFIG, "0");
-    values.put(PublisherConfig.RELEASE_PATH_CONFIG, folder.resolve("releases").toString());
-    values.put(PublisherConfig.SIGNING_KEY_CONFIG, signingKey.privateKeyPem());
-    values.putAll(overrides);
-    return PublisherConfig.of(values);
-  }
-
-  private void send(EvaluationVerdict... verdicts) {
-    List<KeyValue<String, EvaluationVerdict>> records = new ArrayList<>();
-    for (EvaluationVerdict verdict : verdicts) {
-      records.add(KeyValue.pair(verdict.getAdapterKey(), verdict));
-    }
-    KAFKA.produce(
-        topics.verdicts().name(),
-        topics.verdicts().keySerde().serializer(),
-        topics.verdicts().valueSerde().serializer(),
-        records);
-  }
-
-  private void send(TrainingJob job) {
-    KAFKA.produce(
-        topics.trainingJobs().name(),
-        topics.trainingJobs().keySerde().serializer(),
-        topics.trainingJobs().valueSerde().serializer(),
-        List.of(KeyValue.pair(job.getAdapterKey(), job)));
-  }
-
-  /** What the worker writes when it gives a job up. */
-  private void send(JobGivenUp givenUp) {
-    KAFKA.produce(
-        topics.jobOutcomes().name(),
-        topics.jobOutcomes().keySerde().serializer(),
-        topics.jobOutcomes().valueSerde().serializer(),
-        List.of(KeyValue.pair(givenUp.getAdapterKey(), givenUp)));
-  }
-
-  /** Every committed record of the topic, once {@code until} holds for them (or the timeout). */
-  private <V extends SpecificRecord> List<V> read(Topic<String, V> topic, Predicate<List<V>> until)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    List<V> values = readAll(topic);
-    while (!until.test(values) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      values = readAll(topic);
-    }
-    assertThat(until).as("records of %s: %s", topic.name(), values).accepts(values);
-    return values;
-  }
-
-  private <V extends SpecificRecord> List<V> readAll(Topic<String, V> topic) {
-    List<V> values =
-        new ArrayList<>(
-            TopicReader.readAll(
-                KAFKA.clientProperties(),
-                topic.name(),
-                topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer(),
-                TIMEOUT));
-    values.sort(Comparator.comparing(Object::toString));
-    return values;
-  }
-
-  /** Waits until {@code condition} holds (or the timeout), then asserts it. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(condition.getAsBoolean()).as(what).isTrue();
-  }
-
-  private static Predicate<List<AuditEvent>> hasAudits(String action, int count) {
-    return audits -> audits.stream().filter(a -> a.getAction().equals(action)).count() >= count;
-  }
-
-  /** What {@code releases verify} finds wrong with acme/support's release folder of a version. */
-  private List<String> verificationProblems(ServiceProcess<PublisherServer> server, int version) {
-    return ReleaseVerifier.withPublishedKeys(server.service().service().area())
-        .verify(folder.resolve("releases/acme/support/v" + version), KEY, version)
-        .problems();
-  }
-
-  /** A GET on the read API's port (what serving stacks reach). */
-  private HttpResponse<String> get(ServiceProcess<PublisherServer> server, String path)
-      throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.service().apiPort() + path))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A GET on the health and admin port. */
-  private HttpResponse<String> getAdmin(ServiceProcess<PublisherServer> server, String path)
-      throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A POST on the admin port, or on the read API's port when {@code port} says so. */
-  private HttpResponse<String> post(
-      ServiceProcess<PublisherServer> server, String path, String body) throws Exception {
-    return post(server.httpPort(), path, body);
-  }
-
-  private HttpResponse<String> post(int port, String path, String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
+class PublisherServiceIT extends PublisherServiceHarness {
 
   @Test
   void aPassedVerdictBecomesASignedReleaseWithItsRecordsAndTheReadApiServesStable()
@@ -611,150 +424,6 @@ class PublisherServiceIT {
     assertThat(server.service().failure()).isPresent();
     // the verdict stays to be published once the volume is mounted
     assertThat(committedOffsets(config(unmounted).instanceId())).isZero();
-  }
-
-  @Test
-  void aPublisherWaitingForTheRegistryLongerThanItsPollIntervalStaysInItsGroupAndPublishesOnce()
-      throws Exception {
-    // below the 3.2 s and 6.4 s pauses the outage brings
-    Map<String, String> shortPolls = Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3000");
-    ServiceProcess<PublisherServer> server = start(shortPolls);
-    String group = config(shortPolls).instanceId();
-    await("in its group", () -> groupMembers(group) == 1);
-    EvaluationVerdict verdict =
-        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
-    // serialized while the registry answers; the publisher has read no verdict schema yet
-    byte[] bytes =
-        topics.verdicts().valueSerde().serializer().serialize(topics.verdicts().name(), verdict);
-
-    REGISTRY.stop();
-    try {
-      KAFKA.produce(
-          topics.verdicts().name(),
-          new StringSerializer(),
-          new ByteArraySerializer(),
-          List.of(KeyValue.pair(verdict.getAdapterKey(), bytes)));
-      await(
-          "the outage reported",
-          () ->
-              server
-                  .service()
-                  .service()
-                  .readiness()
-                  .detail()
-                  .startsWith("schema registry unavailable"));
-      // pauses of 0.2, 0.4, 0.8, 1.6, 3.2 and 6.4 s: a loop that sleeps them polls up to 6.4 s
-      // apart, and its consumer leaves the group once 3 s pass without a poll
-      Thread.sleep(12_000);
-
-      assertThat(groupMembers(group)).as("the publisher's consumers in its group").isEqualTo(1);
-      assertThat(server.service().failure()).isEmpty();
-      assertThat(committedOffsets(group)).isZero();
-    } finally {
-      REGISTRY.restart();
-    }
-
-    assertThat(read(topics.releases(), r -> !r.isEmpty()))
-        .singleElement()
-        .satisfies(release -> assertThat(release.getVersion()).isEqualTo(1));
-    await("the verdict's offset committed", () -> committedOffsetsQuietly(group) == 1);
-    await("ready again", () -> server.service().service().readiness().ready());
-    assertThat(server.service().failure()).isEmpty();
-    assertThat(decisionsOn(readAll(topics.audit())))
-        .extracting(AuditEvent::getAction)
-        .containsExactly(AuditEvents.RELEASE_PUBLISHED);
-    assertThat(readAll(topics.releases())).hasSize(1);
-  }
-
-  @Test
-  void keysFailingOneAfterAnotherInOnePollKeepThePublisherInItsGroup() throws Exception {
-    // each blocked key's record is tried 5 times, 0.2 + 0.4 + 0.8 + 1.6 = 3 s of pauses, then
-    // quarantined; with 2 partitions at least two of the four are in one fetch: 6 s or more
-    Map<String, String> shortPolls = Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "5000");
-    try (LogCapture log = new LogCapture()) {
-      ServiceProcess<PublisherServer> server = start(shortPolls);
-      String group = config(shortPolls).instanceId();
-      await("in its group", () -> groupMembers(group) == 1);
-      // a file where the tenant's folder belongs: every write of blocked/* fails, others work
-      Files.writeString(folder.resolve("releases/blocked"), "not a folder");
-
-      send(
-          TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/a", "cand-a", null)),
-          TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/b", "cand-b", null)),
-          TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/c", "cand-c", null)),
-          TestVerdicts.passed(TestVerdicts.candidate(store, "blocked/d", "cand-d", null)),
-          TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
-      read(
-          topics.audit(),
-          hasAudits(AuditEvents.KEY_QUARANTINED, 4)
-              .and(hasAudits(AuditEvents.RELEASE_PUBLISHED, 1)));
-      await("every offset committed", () -> committedOffsetsQuietly(group) == 5);
-
-      assertThat(log.text())
-          .as("the publisher's log")
-          .doesNotContain("poll timeout has expired")
-          .doesNotContain("Revoke previously assigned partitions");
-      assertThat(groupMembers(group)).isEqualTo(1);
-      assertThat(server.service().failure()).isEmpty();
-      assertThat(server.service().service().quarantined())
-          .containsOnlyKeys("blocked/a", "blocked/b", "blocked/c", "blocked/d");
-      assertThat(readAll(topics.releases()))
-          .extracting(AdapterRelease::getAdapterKey)
-          .containsExactly("acme/support");
-    }
-  }
-
-  /** The members of a consumer group, as its coordinator sees them (none before it exists). */
-  private static int groupMembers(String groupId) {
-    try (Admin admin = KAFKA.createAdmin()) {
-      return admin
-          .describeConsumerGroups(List.of(groupId))
-          .describedGroups()
-          .get(groupId)
-          .get()
-          .members()
-          .size();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof GroupIdNotFoundException) {
-        return 0;
-      }
-      throw new IllegalStateException("Cannot describe the group " + groupId, e);
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot describe the group " + groupId, e);
-    }
-  }
-
-  private static long committedOffsetsQuietly(String groupId) {
-    try {
-      return committedOffsets(groupId);
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot read the offsets of " + groupId, e);
-    }
-  }
-
-  /** The audit events that decide a record: a release, a refusal, a quarantine. */
-  private static List<AuditEvent> decisionsOn(List<AuditEvent> audits) {
-    List<String> deciding =
-        List.of(
-            AuditEvents.RELEASE_PUBLISHED,
-            AuditEvents.RELEASE_REFUSED,
-            AuditEvents.KEY_QUARANTINED,
-            AuditEvents.RECORD_QUARANTINED);
-    return audits.stream().filter(a -> deciding.contains(a.getAction())).toList();
-  }
-
-  /** The offsets the group has committed, summed over its partitions. */
-  private static long committedOffsets(String groupId) throws Exception {
-    try (Admin admin = KAFKA.createAdmin()) {
-      return admin
-          .listConsumerGroupOffsets(groupId)
-          .partitionsToOffsetAndMetadata()
-          .get()
-          .values()
-          .stream()
-          .mapToLong(OffsetAndMetadata::offset)
-          .sum();
-    }
   }
 
   @Test
