@@ -391,6 +391,83 @@ class EvaluatorServiceIT {
   }
 
   /**
+   * A verdict Kafka refuses for its size (here verdicts.v1 takes 20 kB; a candidate naming 400
+   * shards fits candidates.v1, its verdict, which carries it, does not) ends its candidate, skipped
+   * with the reason, and the candidate behind it in the same partition and batch is decided.
+   */
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void audit_aVerdictKafkaRefusesForItsSizeSkipsItsCandidateAndTheNextOneIsDecided()
+      throws Exception {
+    TopicCatalog catalog = KAFKA.provisionCatalog();
+    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
+    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
+    values.put(
+        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
+        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
+    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
+    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
+    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
+    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
+    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
+    values.put(EvaluatorConfig.BATCH_MAX_CANDIDATES_CONFIG, "2");
+    EvaluatorConfig config = new EvaluatorConfig(values);
+    LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+    Topics topics = Topics.create(catalog, config.clientProperties());
+    KAFKA.setTopicConfig(topics.verdicts().name(), "max.message.bytes", "20000");
+    BaseModel base = TinyModel.open();
+    String train = TestShards.store(store, KEY, "train", List.of(TestShards.text(KEY, "Zix.")));
+    String heldOut =
+        TestShards.store(store, KEY, "held-out", List.of(TestShards.text(KEY, "Quorn.")));
+    // weights no model can load: each candidate gets a verdict quickly
+    FolderIndex.StoredFolder adapter =
+        FolderIndex.store(
+            store,
+            Map.of(
+                "adapter_config.json", "{}".getBytes(StandardCharsets.UTF_8),
+                "adapter_model.safetensors", "weights".getBytes(StandardCharsets.UTF_8)));
+    AdapterCandidate large =
+        Candidates.candidate(
+            KEY,
+            KEY + "@1-abc#candidate",
+            adapter.location(),
+            adapter.fileDigests(),
+            base.name(),
+            base.digest(),
+            java.util.Collections.nCopies(400, Candidates.shard(train, 1)),
+            List.of(Candidates.shard(heldOut, 1)),
+            1e-3);
+    AdapterCandidate next =
+        Candidates.candidate(
+            KEY,
+            KEY + "@2-abc#candidate",
+            adapter.location(),
+            adapter.fileDigests(),
+            base.name(),
+            base.digest(),
+            List.of(Candidates.shard(train, 1)),
+            List.of(Candidates.shard(heldOut, 1)),
+            1e-3);
+    List<EvaluationVerdict> verdicts = new CopyOnWriteArrayList<>();
+
+    try (LogCapture log = new LogCapture();
+        EvaluatorService service =
+            EvaluatorService.start(config, new SimpleMeterRegistry(), null)) {
+      service.onVerdict(verdicts::add);
+      produce(topics.candidates(), large, next);
+
+      awaitTrue("the next candidate decided", () -> !verdicts.isEmpty());
+      assertThat(verdicts)
+          .singleElement()
+          .satisfies(
+              v -> assertThat(v.getCandidate().getCandidateId()).isEqualTo(next.getCandidateId()));
+      assertThat(log.text()).contains("RecordTooLargeException", large.getCandidateId());
+      assertThat(service.failure()).isEmpty();
+    }
+    assertThat(readAll(topics.verdicts())).hasSize(1);
+  }
+
+  /**
    * {@code release} (v1 of perennial-tiny) carried over to perennial-tiny-2: a REBASE candidate.
    */
   private static AdapterCandidate carriedOver(
@@ -521,6 +598,15 @@ class EvaluatorServiceIT {
         topic.keySerde().serializer(),
         topic.valueSerde().serializer(),
         java.util.Arrays.stream(values).map(v -> KeyValue.pair(v.getAdapterKey(), v)).toList());
+  }
+
+  private static void awaitTrue(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(condition.getAsBoolean()).as(what).isTrue();
   }
 
   private static void awaitVerdicts(List<EvaluationVerdict> verdicts, int count)

@@ -365,6 +365,27 @@ class PublisherServiceIT extends PublisherServiceHarness {
         .containsExactly(tuple("acme/support", 1));
   }
 
+  /**
+   * A release record Kafka refuses for its size (releases.v1 takes 200 bytes here) can never be
+   * written: its key is quarantined at once with the reason, and the publisher goes on.
+   */
+  @Test
+  void audit_aReleaseKafkaRefusesForItsSizeQuarantinesItsKeyAndThePublisherGoesOn()
+      throws Exception {
+    KAFKA.setTopicConfig(topics.releases().name(), "max.message.bytes", "200");
+    ServiceProcess<PublisherServer> server = start(Map.of());
+
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+
+    List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+    assertThat(audits)
+        .filteredOn(audit -> audit.getAction().equals(AuditEvents.KEY_QUARANTINED))
+        .singleElement()
+        .satisfies(audit -> assertThat(audit.getReason()).contains("RecordTooLargeException"));
+    assertThat(server.service().failure()).isEmpty();
+    assertThat(getAdmin(server, "/health/live").statusCode()).isEqualTo(200);
+  }
+
   @Test
   void aPublisherWhoseLoopDiedOfAnErrorIsNeitherLiveNorReady() throws Exception {
     ServiceProcess<PublisherServer> server = start(Map.of());

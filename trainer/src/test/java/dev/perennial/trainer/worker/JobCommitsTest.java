@@ -22,14 +22,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +50,7 @@ class JobCommitsTest {
   private final PendingCommit pending =
       new PendingCommit(Duration.ofMillis(500), Duration.ofSeconds(10), clock);
   private final MockConsumer<String, TrainingJob> consumer = new MockConsumer<>("earliest");
-  private final MockProducer<String, SpecificRecord> producer =
-      new MockProducer<>(true, null, new StringSerializer(), (topic, candidate) -> new byte[0]);
+  private final SizeLimitedProducer producer = new SizeLimitedProducer();
   private final ConsumerRecord<String, TrainingJob> record = job();
   private JobCommits commits;
 
@@ -154,6 +157,35 @@ class JobCommitsTest {
     assertThat(store.exists(blob(adapter, "adapter_config.json")))
         .as("adapter_config.json, no trained values, shared by every adapter of its shape")
         .isTrue();
+  }
+
+  @Test
+  void audit_aCandidateTheProducerRefusesForItsSizeGivesItsJobUpInsteadOfHoldingItForever() {
+    LocalArtifactStore store = new LocalArtifactStore(folder);
+    FolderIndex.StoredFolder adapter =
+        FolderIndex.store(
+            store,
+            Map.of(
+                "adapter_config.json", "{\"r\": 8}".getBytes(UTF_8),
+                "adapter_model.safetensors", "weights".getBytes(UTF_8)));
+    producer.refuseCandidates = true;
+
+    JobOutcome committed =
+        commits
+            .commit(
+                new JobOutcome.Trained(
+                    record, new TrainedJob(candidateIn(adapter, null), List.of())))
+            .orElseThrow();
+
+    assertThat(committed).isInstanceOf(JobOutcome.Failed.class);
+    assertThat(pending.isEmpty()).as("nothing held to try again").isTrue();
+    JobGivenUp givenUp = theOneGivenUpCommittedWithTheOffset();
+    assertThat(givenUp.getOutcome()).isEqualTo(GiveUpOutcome.FAILED);
+    assertThat(givenUp.getDetail())
+        .startsWith("the candidate cannot be written")
+        .contains("RecordTooLargeException");
+    // no candidate names them, so no erasure's purge ever finds them
+    assertThat(store.exists(blob(adapter, "adapter_model.safetensors"))).isFalse();
   }
 
   @Test
@@ -345,6 +377,47 @@ class JobCommitsTest {
             offsets ->
                 assertThat(offsets.values())
                     .containsExactly(Map.of(PARTITION, new OffsetAndMetadata(43))));
+  }
+
+  /**
+   * A transactional producer that, once {@link #refuseCandidates} is set, refuses every candidate
+   * as KafkaProducer refuses a record over {@code max.request.size}: the send fails, and the
+   * transaction can then only be aborted.
+   */
+  private static final class SizeLimitedProducer extends MockProducer<String, SpecificRecord> {
+    boolean refuseCandidates;
+    private RecordTooLargeException refused;
+
+    SizeLimitedProducer() {
+      super(true, null, new StringSerializer(), (topic, value) -> new byte[0]);
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(ProducerRecord<String, SpecificRecord> sent) {
+      if (refuseCandidates && sent.value() instanceof AdapterCandidate) {
+        refused =
+            new RecordTooLargeException(
+                "The message is 1300000 bytes when serialized which is larger than 1048576, which"
+                    + " is the value of the max.request.size configuration.");
+        return CompletableFuture.failedFuture(refused);
+      }
+      return super.send(sent);
+    }
+
+    @Override
+    public synchronized void commitTransaction() {
+      if (refused != null) {
+        throw new KafkaException(
+            "Cannot execute transactional method because we are in an error state", refused);
+      }
+      super.commitTransaction();
+    }
+
+    @Override
+    public synchronized void abortTransaction() {
+      refused = null;
+      super.abortTransaction();
+    }
   }
 
   private static ConsumerRecord<String, TrainingJob> job() {
