@@ -4,11 +4,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -16,6 +18,8 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
@@ -28,10 +32,13 @@ import org.slf4j.LoggerFactory;
  * all.
  *
  * <p>A failed transaction is aborted and reported as not committed; the loop then reads the step's
- * records again (or retries it from memory). An error after which this instance can never commit
- * again ({@link #isFatal}, the one list of such errors) is thrown as a {@link FatalKafkaException}:
- * another instance with the same transactional id took over, or access is denied, or the producer
- * cannot even abort; the loop must stop and its service report itself dead.
+ * records again (or retries it from memory), unless Kafka refused one of the step's records for
+ * what it is ({@link #refusedRecord}, the one list of such refusals, {@link CommitResult#refusal}):
+ * that transaction can never commit, and the loop ends the step's input record with the reason
+ * instead. An error after which this instance can never commit again ({@link #isFatal}, the one
+ * list of such errors) is thrown as a {@link FatalKafkaException}: another instance with the same
+ * transactional id took over, or access is denied, or the producer cannot even abort; the loop must
+ * stop and its service report itself dead.
  *
  * <p>A commit or abort that times out has an unknown outcome, and {@code KafkaProducer} allows only
  * the same call after it (an abort after a timed-out commit is refused): it is tried again, {@value
@@ -59,11 +66,10 @@ public final class TransactionalCommitter<K, V> {
    * Sends {@code outputs} and commits the offsets after {@code consumed} (none: only the outputs)
    * in one transaction.
    *
-   * @return true when committed; false when the transaction failed and was aborted, so none of it
-   *     is visible
+   * @return committed, or aborted (none of it visible) and why
    * @throws FatalKafkaException when this instance can no longer commit
    */
-  public boolean commit(
+  public CommitResult commit(
       List<ProducerRecord<K, V>> outputs, Collection<? extends ConsumerRecord<?, ?>> consumed) {
     Map<TopicPartition, OffsetAndMetadata> offsets = offsetsAfter(consumed);
     try {
@@ -74,7 +80,7 @@ public final class TransactionalCommitter<K, V> {
       }
       FaultHook.inTransactionWindow(outputs.size());
       end(producer::commitTransaction, "commit");
-      return true;
+      return CommitResult.committed();
     } catch (KafkaException e) {
       if (isFatal(e)) {
         throw new FatalKafkaException(e);
@@ -85,7 +91,7 @@ public final class TransactionalCommitter<K, V> {
           offsets,
           e);
       abort();
-      return false;
+      return CommitResult.aborted(e);
     }
   }
 
@@ -133,6 +139,30 @@ public final class TransactionalCommitter<K, V> {
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     return offsets;
+  }
+
+  /**
+   * The cause in {@code error}'s chain by which Kafka refused a record for what it is, which it
+   * refuses however often it is sent: larger than the producer's {@code max.request.size} or the
+   * topic's {@code max.message.bytes} ({@link RecordTooLargeException}, and {@link
+   * RecordBatchTooLargeException}, which the broker answers for a batch a single record overfills:
+   * the producer splits larger batches and sends them again), or failing the broker's validation
+   * ({@link InvalidRecordException}, such as a record without a key on a compacted topic). Empty
+   * for every other error: a timeout, a rebalance, a coordinator that moved, the schema registry
+   * unavailable may all pass.
+   */
+  public static Optional<Throwable> refusedRecord(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RecordTooLargeException
+          || cause instanceof RecordBatchTooLargeException
+          || cause instanceof InvalidRecordException) {
+        return Optional.of(cause);
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return Optional.empty();
   }
 
   /**

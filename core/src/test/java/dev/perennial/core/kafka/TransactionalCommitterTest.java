@@ -10,12 +10,17 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -47,6 +52,65 @@ class TransactionalCommitterTest {
   }
 
   @Test
+  void recordsKafkaRefusesForWhatTheyAreAreTheRecordsFaultWhereverTheyAreWrapped() {
+    assertThat(
+            TransactionalCommitter.refusedRecord(
+                new KafkaException(
+                    "Cannot execute transactional method because we are in an error state",
+                    new RecordTooLargeException("larger than max.request.size"))))
+        .containsInstanceOf(RecordTooLargeException.class);
+    assertThat(TransactionalCommitter.refusedRecord(new RecordBatchTooLargeException("too large")))
+        .isPresent();
+    assertThat(TransactionalCommitter.refusedRecord(new InvalidRecordException("no key")))
+        .isPresent();
+  }
+
+  @Test
+  void timeoutsRebalancesCoordinatorMovesAndTheRegistryAreNoRecordsFault() {
+    assertThat(TransactionalCommitter.refusedRecord(new TimeoutException("slow broker"))).isEmpty();
+    assertThat(TransactionalCommitter.refusedRecord(new RebalanceInProgressException("joining")))
+        .isEmpty();
+    assertThat(TransactionalCommitter.refusedRecord(new NotCoordinatorException("moved")))
+        .isEmpty();
+    assertThat(TransactionalCommitter.refusedRecord(new SerializationException("registry down")))
+        .isEmpty();
+    assertThat(TransactionalCommitter.refusedRecord(new KafkaException("abortable"))).isEmpty();
+  }
+
+  @Test
+  void anAbortedCommitSaysWhenKafkaRefusedARecordAndWhenItMayPass() {
+    MockProducer<String, String> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+    producer.initTransactions();
+    TransactionalCommitter<String, String> committer =
+        new TransactionalCommitter<>(producer, new MockConsumer<>("earliest"));
+    List<ProducerRecord<String, String>> outputs = List.of(new ProducerRecord<>("out", "k", "v"));
+    List<ConsumerRecord<String, String>> consumed =
+        List.of(new ConsumerRecord<>("jobs", 0, 7, "k", "v"));
+
+    // what KafkaProducer throws after a send it refused for max.request.size
+    producer.commitTransactionException =
+        new KafkaException(
+            "Cannot execute transactional method because we are in an error state",
+            new RecordTooLargeException(
+                "The message is 1300000 bytes when serialized which is larger than 1048576"));
+    CommitResult refused = committer.commit(outputs, consumed);
+    producer.commitTransactionException = new KafkaException("abortable: a rebalance");
+    CommitResult transient_ = committer.commit(outputs, consumed);
+
+    assertThat(refused.isCommitted()).isFalse();
+    assertThat(refused.refusal())
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .startsWith("Kafka refuses a record of the transaction:")
+                    .contains("RecordTooLargeException", "1300000 bytes"));
+    assertThat(transient_.isCommitted()).isFalse();
+    assertThat(transient_.refusal()).isEmpty();
+    assertThat(producer.transactionAborted()).isTrue();
+  }
+
+  @Test
   void theOffsetsCommittedAreEachPartitionsHighestPlusOne() {
     List<ConsumerRecord<String, String>> consumed =
         List.of(
@@ -67,12 +131,13 @@ class TransactionalCommitterTest {
     TransactionalCommitter<String, String> committer =
         new TransactionalCommitter<>(producer, new MockConsumer<>("earliest"));
 
-    boolean committed =
+    CommitResult result =
         committer.commit(
             List.of(new ProducerRecord<>("out", "k", "v")),
             List.of(new ConsumerRecord<>("jobs", 0, 7, "k", "v")));
 
-    assertThat(committed).isTrue();
+    assertThat(result.isCommitted()).isTrue();
+    assertThat(result.refusal()).isEmpty();
     assertThat(producer.transactionCommitted()).isTrue();
     assertThat(producer.history()).hasSize(1);
   }

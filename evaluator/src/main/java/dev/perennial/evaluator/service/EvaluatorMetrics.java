@@ -26,7 +26,8 @@ import java.util.function.ToDoubleFunction;
  * perennial_evaluator_gate_failures_total{gate}}, {@code perennial_evaluator_batch_seconds}, {@code
  * perennial_evaluator_batch_candidates}, {@code perennial_evaluator_candidates_waiting}, {@code
  * perennial_evaluator_scored_rows_total{pass}} (base, shared, single, cached), {@code
- * perennial_evaluator_unreadable_records_total} and the batch being scored: {@code
+ * perennial_evaluator_unreadable_records_total}, {@code
+ * perennial_evaluator_unwritable_verdicts_total} and the batch being scored: {@code
  * perennial_evaluator_batch_rows}, {@code ..._batch_rows_total} (rows done of the batch's rows, as
  * its passes finish) and {@code ..._batch_eta_seconds} (0 when no batch is being scored).
  */
@@ -36,6 +37,7 @@ final class EvaluatorMetrics implements EvaluationListener {
   private final Timer batchTime;
   private final DistributionSummary batchSize;
   private final Counter unreadable;
+  private final Counter unwritable;
   private final AtomicReference<ScoringProgress> scoring = new AtomicReference<>();
 
   EvaluatorMetrics(MeterRegistry meters, Supplier<ScoringStats> stats, Supplier<Integer> waiting) {
@@ -51,6 +53,10 @@ final class EvaluatorMetrics implements EvaluationListener {
     this.unreadable =
         Counter.builder("perennial.evaluator.unreadable.records")
             .description("candidates.v1 records that could not be read and were skipped")
+            .register(meters);
+    this.unwritable =
+        Counter.builder("perennial.evaluator.unwritable.verdicts")
+            .description("Verdicts Kafka refused (too large); their candidates were skipped")
             .register(meters);
     Gauge.builder("perennial.evaluator.candidates.waiting", () -> waiting.get())
         .description("Candidates read and waiting for evaluation")
@@ -127,5 +133,9 @@ final class EvaluatorMetrics implements EvaluationListener {
 
   void unreadable() {
     unreadable.increment();
+  }
+
+  void unwritable() {
+    unwritable.increment();
   }
 }

@@ -2,6 +2,8 @@ package dev.perennial.evaluator.service;
 
 import ai.djl.pytorch.jni.JniUtils;
 import dev.perennial.core.health.Readiness;
+import dev.perennial.core.ids.RecordIds;
+import dev.perennial.core.kafka.CommitResult;
 import dev.perennial.core.kafka.FatalKafkaException;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
@@ -536,12 +538,10 @@ public final class EvaluatorService implements Service {
   }
 
   /**
-   * Sends the verdicts and commits the offsets in one transaction; on failure, reads them again.
+   * Commits the batch's verdicts with the offsets of the records whose partitions it still owns.
    */
   private void commit(Batch batch) {
     List<ConsumerRecord<String, byte[]>> kept = new ArrayList<>();
-    List<ProducerRecord<String, EvaluationVerdict>> outputs = new ArrayList<>();
-    List<EvaluationVerdict> sent = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : batch.records()) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       if (!batchPartitions.owns(partition, consumer.assignment())) {
@@ -549,29 +549,81 @@ public final class EvaluatorService implements Service {
         continue;
       }
       kept.add(record);
-      EvaluationVerdict verdict = batch.verdicts().get(record);
+    }
+    if (!kept.isEmpty()) {
+      commit(kept, batch.verdicts());
+    }
+  }
+
+  /**
+   * Sends the verdicts of {@code records} and commits their offsets in one transaction; on failure,
+   * reads them again. A transaction Kafka refuses a verdict of for what it is (too large: a verdict
+   * carries its candidate) can never commit: the verdicts are then committed one at a time, and a
+   * candidate whose verdict is refused on its own is skipped with the reason, as an unreadable one
+   * is, so that it neither comes back nor holds up the candidates behind it.
+   *
+   * @return false when a transaction aborted for a cause that may pass: the records from there on
+   *     are read again
+   */
+  private boolean commit(
+      List<ConsumerRecord<String, byte[]>> records,
+      Map<ConsumerRecord<String, byte[]>, EvaluationVerdict> verdicts) {
+    List<ProducerRecord<String, EvaluationVerdict>> outputs = new ArrayList<>();
+    List<EvaluationVerdict> sent = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      EvaluationVerdict verdict = verdicts.get(record);
       if (verdict != null) {
         outputs.add(
             new ProducerRecord<>(topics.verdicts().name(), verdict.getAdapterKey(), verdict));
         sent.add(verdict);
       }
     }
-    if (kept.isEmpty()) {
-      return;
+    CommitResult result = committer.commit(outputs, records);
+    if (result.isCommitted()) {
+      sent.forEach(this::committed);
+      return true;
     }
-    if (!committer.commit(outputs, kept)) {
+    if (result.refusal().isEmpty()) {
       log.warn("Committing {} verdict(s) failed; their candidates will be read again", sent.size());
-      rewind(kept);
-      return;
+      rewind(records);
+      return false;
     }
-    for (EvaluationVerdict verdict : sent) {
-      metrics.committed(verdict);
-      for (Consumer<EvaluationVerdict> verdictListener : verdictListeners) {
-        try {
-          verdictListener.accept(verdict);
-        } catch (RuntimeException e) {
-          log.warn("A verdict listener failed", e);
+    if (records.size() > 1) {
+      log.warn("{}; committing the {} verdicts one at a time", result.refusal().get(), sent.size());
+      for (int i = 0; i < records.size(); i++) {
+        if (!commit(List.of(records.get(i)), verdicts)) {
+          rewind(records.subList(i, records.size()));
+          return false;
         }
+      }
+      return true;
+    }
+    return skipUnwritable(records.get(0), verdicts.get(records.get(0)), result.refusal().get());
+  }
+
+  /** Commits past {@code record}, whose verdict Kafka refuses; false when that aborts too. */
+  private boolean skipUnwritable(
+      ConsumerRecord<String, byte[]> record, EvaluationVerdict verdict, String refusal) {
+    log.error(
+        "Skipping candidate {} at {}: its verdict cannot be written ({})",
+        verdict == null ? "-" : RecordIds.shown(verdict.getCandidate().getCandidateId()),
+        where(record),
+        refusal);
+    if (!committer.commit(List.of(), List.of(record)).isCommitted()) {
+      rewind(List.of(record));
+      return false;
+    }
+    metrics.unwritable();
+    return true;
+  }
+
+  private void committed(EvaluationVerdict verdict) {
+    metrics.committed(verdict);
+    for (Consumer<EvaluationVerdict> verdictListener : verdictListeners) {
+      try {
+        verdictListener.accept(verdict);
+      } catch (RuntimeException e) {
+        log.warn("A verdict listener failed", e);
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.perennial.publisher.service;
 import dev.perennial.core.PerennialException;
 import dev.perennial.core.health.Readiness;
 import dev.perennial.core.ids.RecordIds;
+import dev.perennial.core.kafka.CommitResult;
 import dev.perennial.core.kafka.FatalKafkaException;
 import dev.perennial.core.kafka.KafkaClients;
 import dev.perennial.core.kafka.PerennialTopic;
@@ -555,12 +556,15 @@ public final class PublisherService implements AutoCloseable {
     while (running) {
       RuntimeException failure;
       boolean aborted = false;
+      Optional<String> refusal = Optional.empty();
       try {
-        if (commit(decide(record), List.of(record))) {
+        CommitResult result = commit(decide(record), List.of(record));
+        if (result.isCommitted()) {
           registryWait.answered();
           return true;
         }
-        failure = new PublisherException("the transaction was aborted");
+        refusal = result.refusal();
+        failure = new PublisherException(refusal.orElse("the transaction was aborted"));
         aborted = true;
       } catch (FatalKafkaException e) {
         throw e;
@@ -581,6 +585,11 @@ public final class PublisherService implements AutoCloseable {
         return false;
       }
       attempt++;
+      if (refusal.isPresent()) {
+        // Kafka refuses what this record's decision writes, however often it is tried
+        quarantine(record, where, attempt, failure);
+        return true;
+      }
       if (attempt >= MAX_ATTEMPTS
           && !aborted
           && !ArtifactStoreOutageException.isCause(failure)
@@ -700,7 +709,8 @@ public final class PublisherService implements AutoCloseable {
         shownKey(record),
         reason,
         failure);
-    if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason), List.of(record))) {
+    if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason), List.of(record))
+        .isCommitted()) {
       throw new FatalException("cannot commit the quarantine of " + shownKey(record), failure);
     }
     quarantine.add(keyOf(record), reason);
@@ -768,13 +778,15 @@ public final class PublisherService implements AutoCloseable {
       try {
         requireIntact(pending.command());
         Decision decision = aliasCommands.process(registry, pending.command());
-        if (commit(decision, List.of())) {
+        CommitResult result = commit(decision, List.of());
+        if (result.isCommitted()) {
           pending.result().complete(decision);
         } else {
           pending
               .result()
               .completeExceptionally(
-                  new PublisherException("Cannot write: the transaction failed"));
+                  new PublisherException(
+                      "Cannot write: " + result.refusal().orElse("the transaction failed")));
         }
       } catch (FatalKafkaException e) {
         pending
@@ -803,7 +815,7 @@ public final class PublisherService implements AutoCloseable {
     try {
       Optional<Decision> overdue =
           deadlines.next(registry, key -> quarantine.reason(key).isPresent());
-      if (overdue.isEmpty() || commit(overdue.get(), List.of())) {
+      if (overdue.isEmpty() || commit(overdue.get(), List.of()).isCommitted()) {
         return;
       }
       problem = "the transaction was aborted";
@@ -844,7 +856,7 @@ public final class PublisherService implements AutoCloseable {
    *
    * @throws SerializationException when a record cannot be serialized (nothing was sent)
    */
-  private boolean commit(Decision decision, List<ConsumerRecord<String, byte[]>> consumed) {
+  private CommitResult commit(Decision decision, List<ConsumerRecord<String, byte[]>> consumed) {
     List<ProducerRecord<String, byte[]>> outputs = new ArrayList<>();
     for (AdapterRelease release : decision.releases()) {
       byte[] value =
@@ -856,8 +868,9 @@ public final class PublisherService implements AutoCloseable {
           topics.audit().valueSerde().serializer().serialize(topics.audit().name(), audit);
       outputs.add(new ProducerRecord<>(topics.audit().name(), decision.adapterKey(), value));
     }
-    if (!committer.commit(outputs, consumed)) {
-      return false;
+    CommitResult result = committer.commit(outputs, consumed);
+    if (!result.isCommitted()) {
+      return result;
     }
     decision.state().ifPresent(this::apply);
     // the retraction is durable now: delete the weights it names (a crash here: see startUp)
@@ -877,7 +890,7 @@ public final class PublisherService implements AutoCloseable {
           RecordIds.shown(decision.adapterKey()),
           decision.audits().isEmpty() ? "" : decision.audits().get(0).getReason());
     }
-    return true;
+    return result;
   }
 
   private void apply(KeyState state) {

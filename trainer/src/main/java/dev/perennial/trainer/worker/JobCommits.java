@@ -2,6 +2,7 @@ package dev.perennial.trainer.worker;
 
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.ids.RecordIds;
+import dev.perennial.core.kafka.CommitResult;
 import dev.perennial.core.kafka.TransactionalCommitter;
 import dev.perennial.core.store.ArtifactNotFoundException;
 import dev.perennial.core.store.ArtifactStore;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * thread: a trained job's candidate on {@code candidates.v1}; for a job given up (failed on every
  * attempt, or skipped) a {@link JobGivenUp} on {@code job-outcomes.v1}, so the accumulator knows
  * that no candidate will come (a given-up REBASE job is settled by it); nothing for an empty
- * record. An outcome whose transaction aborts, whatever it is, is held ({@link PendingCommit}) and
- * committed again after a pause: the job is never read and trained again (a failed job would
- * otherwise be trained {@code worker.job.attempts} more times). A trained job one of whose shards
+ * record. An outcome whose transaction aborts is held ({@link PendingCommit}) and committed again
+ * after a pause: the job is never read and trained again (a failed job would otherwise be trained
+ * {@code worker.job.attempts} more times). A candidate Kafka refuses for what it is (too large:
+ * {@link CommitResult#refusal}) can never be committed: its job fails with that reason instead, and
+ * its weights, named by no candidate, leave the artifact store. A trained job one of whose shards
  * an erasure rewrote meanwhile is skipped instead, and its adapter's weights, trained on the erased
  * data and named by no candidate, are deleted from the artifact store first. Nothing is committed
  * for a partition that moved to another worker.
@@ -114,9 +117,17 @@ final class JobCommits {
         return commit(skipped);
       }
     }
-    if (committer.commit(outputs(outcome), List.of(record))) {
+    CommitResult result = committer.commit(outputs(outcome), List.of(record));
+    if (result.isCommitted()) {
       pending.clear();
       return Optional.of(outcome);
+    }
+    if (result.refusal().isPresent() && outcome instanceof JobOutcome.Trained trained) {
+      pending.clear();
+      String why = "the candidate cannot be written: " + result.refusal().get();
+      log.error("Giving up job {}: {}", RecordIds.shown(record.value().getJobId()), why);
+      deleteWeights(trained.job().candidate());
+      return commit(new JobOutcome.Failed(record, why));
     }
     PendingCommit.Held held = pending.hold(outcome);
     log.warn(
@@ -180,13 +191,14 @@ final class JobCommits {
   }
 
   /**
-   * Deletes the weights of a trained job skipped because an erasure rewrote a shard it read: no
-   * candidate names them, so no erasure's purge would ever find them (the accumulator purges the
-   * candidates it reads on {@code candidates.v1}). The blobs are {@link CandidateWeights}' (the
-   * folder index and every file but {@code adapter_config.json}), less those the adapter training
-   * started from holds (a carry-over copies its release's files); when that adapter's index cannot
-   * be read, nothing is deleted. Done before the skip commits: a worker that dies in between reads
-   * the job again, whose shard is gone.
+   * Deletes the weights of a trained job that yields no candidate (skipped because an erasure
+   * rewrote a shard it read, or failed because Kafka refuses its candidate): no candidate names
+   * them, so no erasure's purge would ever find them (the accumulator purges the candidates it
+   * reads on {@code candidates.v1}). The blobs are {@link CandidateWeights}' (the folder index and
+   * every file but {@code adapter_config.json}), less those the adapter training started from holds
+   * (a carry-over copies its release's files); when that adapter's index cannot be read, nothing is
+   * deleted. Done before the skip or failure commits: a worker that dies in between reads the job
+   * again (whose shard is gone, or which it trains again).
    */
   private void deleteWeights(AdapterCandidate candidate) {
     Optional<Set<String>> kept = startBlobs(candidate);

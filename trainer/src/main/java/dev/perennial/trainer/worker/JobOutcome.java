@@ -32,8 +32,9 @@ sealed interface JobOutcome {
   }
 
   /**
-   * Training failed on every attempt: given up without a candidate; {@code why} names the last
-   * error's type and the attempts (never its message, which may quote examples).
+   * Training failed on every attempt, or Kafka refuses its candidate (too large): given up without
+   * a candidate; {@code why} names the last error's type and the attempts (never its message, which
+   * may quote examples), or Kafka's refusal.
    */
   record Failed(ConsumerRecord<String, TrainingJob> record, String why) implements JobOutcome {
 

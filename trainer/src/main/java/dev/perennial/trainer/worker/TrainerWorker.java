@@ -569,8 +569,11 @@ public final class TrainerWorker implements Service {
 
   /** Counts and logs an outcome once its transaction committed. */
   private void committed(JobOutcome outcome) {
-    if (outcome instanceof JobOutcome.Trained trained) {
+    if (outcome.record().value() != null) {
+      // a trained job whose candidate Kafka refused is committed as failed: forget its attempts too
       failures.remove(outcome.record().value().getJobId());
+    }
+    if (outcome instanceof JobOutcome.Trained trained) {
       committed(trained.job().candidate());
     } else if (outcome instanceof JobOutcome.Failed) {
       count("failed");
