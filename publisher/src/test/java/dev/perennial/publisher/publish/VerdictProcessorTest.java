@@ -358,6 +358,29 @@ class VerdictProcessorTest {
   }
 
   @Test
+  void audit_aRefusedFolderBelowALaterReleaseIsNeverCountedAsPublished() throws Exception {
+    EvaluationVerdict first =
+        TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    processor.process(registry, first); // its transaction never commits
+    registry = RegistryRebuild.withFolders(registry, area.scan(false));
+    Files.write(area.root().resolve("acme/support/v1/adapter_model.safetensors"), new byte[] {1});
+    Decision refused = process(first);
+    Decision second =
+        process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", null)));
+    // the publisher restarts from the key's latest releases.v1 record (compaction keeps no other)
+    ReleaseRegistry restarted =
+        RegistryRebuild.rebuild(
+                area.scan(false), Map.of(KEY.toString(), second.releases().get(0)))
+            .registry();
+
+    assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
+    assertThat(second.releases().get(0).getVersion()).isEqualTo(2);
+    assertThat(registry.get(KEY).isAnnounced(1)).as("while running").isFalse();
+    assertThat(restarted.get(KEY).isAnnounced(1)).as("after a restart").isFalse();
+    assertThat(restarted.get(KEY).isAnnounced(2)).isTrue();
+  }
+
+  @Test
   void aCandidateWhoseFileIsMissingFromTheStoreIsRefusedNamingTheFile() {
     AdapterCandidate candidate = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
     store.delete(Digest.parse(candidate.getFileDigests().get("adapter_model.safetensors")));
