@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.core.crypto.Digest;
 import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.runtime.BaseModel;
@@ -118,6 +119,38 @@ class ReleaseReproducerTest {
   @Test
   void aReleaseThatContinuedAnImportedAdapterRebuildsBitIdenticallyFromTheStoredImport()
       throws Exception {
+    AdapterCandidate v1 = releaseAnImportContinued();
+
+    Reproduction rebuilt = new ReleaseReproducer(area, config, DeviceChoice.CPU).reproduce(KEY, 1);
+
+    assertThat(v1.getLineage().getMethod()).isEqualTo(LineageMethod.IMPORTED);
+    assertThat(rebuilt.outcome())
+        .as(String.join("\n", rebuilt.lines()))
+        .isEqualTo(Reproduction.Outcome.REPRODUCED);
+    assertThat(rebuilt.lines()).contains("  same      adapter_model.safetensors");
+  }
+
+  @Test
+  void audit_aReleaseWhoseImportedAdapterFileIsGoneNamesThatFile() throws Exception {
+    AdapterCandidate v1 = releaseAnImportContinued();
+    AdapterImport imported = v1.getAdapterImport();
+    String weights =
+        FolderIndex.files(store, imported.getLocation()).get("adapter_model.safetensors");
+    store.delete(Digest.parse(weights));
+
+    Reproduction rebuilt = new ReleaseReproducer(area, config, DeviceChoice.CPU).reproduce(KEY, 1);
+
+    assertThat(rebuilt.outcome())
+        .as(String.join("\n", rebuilt.lines()))
+        .isEqualTo(Reproduction.Outcome.INCOMPLETE);
+    assertThat(rebuilt.lines())
+        .contains(
+            "  gone: adapter_model.safetensors of the adapter imported from hub/acme-lora sha256:"
+                + weights);
+  }
+
+  /** Imports an adapter trained elsewhere and releases as v1 the key's job that continued it. */
+  private AdapterCandidate releaseAnImportContinued() throws Exception {
     ShardRef first = shard(store, 0, "The Zix lamp number %d is teal.");
     AdapterCandidate elsewhere =
         trainer
@@ -148,14 +181,7 @@ class ReleaseReproducerTest {
             .build();
     AdapterCandidate v1 = trainer.train(importJob, Optional.empty(), StepListener.NONE).candidate();
     release(area, store, SigningKey.generate(), 1, v1);
-
-    Reproduction rebuilt = new ReleaseReproducer(area, config, DeviceChoice.CPU).reproduce(KEY, 1);
-
-    assertThat(v1.getLineage().getMethod()).isEqualTo(LineageMethod.IMPORTED);
-    assertThat(rebuilt.outcome())
-        .as(String.join("\n", rebuilt.lines()))
-        .isEqualTo(Reproduction.Outcome.REPRODUCED);
-    assertThat(rebuilt.lines()).contains("  same      adapter_model.safetensors");
+    return v1;
   }
 
   @Test
