@@ -43,6 +43,9 @@ import java.util.TreeSet;
  * @param highestFolder highest version folder in the area, readable or not; never handed out again
  * @param baseAliases alias to version, by base digest
  * @param quarantined the quarantined releases, version to why
+ * @param unannounced the versions below {@code latestVersion} that were never announced: a folder
+ *     whose announcement a crash lost and whose verdict, delivered again, was refused stays in the
+ *     area below the next release, and is never served
  */
 public record KeyState(
     AdapterKey key,
@@ -51,7 +54,8 @@ public record KeyState(
     int highestFolder,
     SortedMap<Digest, SortedMap<String, Integer>> baseAliases,
     SortedSet<Integer> retracted,
-    SortedMap<Integer, String> quarantined) {
+    SortedMap<Integer, String> quarantined,
+    SortedSet<Integer> unannounced) {
 
   public KeyState {
     releases = Collections.unmodifiableSortedMap(new TreeMap<>(releases));
@@ -65,9 +69,10 @@ public record KeyState(
     baseAliases = Collections.unmodifiableSortedMap(copy);
     retracted = Collections.unmodifiableSortedSet(new TreeSet<>(retracted));
     quarantined = Collections.unmodifiableSortedMap(new TreeMap<>(quarantined));
+    unannounced = Collections.unmodifiableSortedSet(new TreeSet<>(unannounced));
   }
 
-  /** A state without quarantined releases. */
+  /** A state without quarantined or unannounced releases. */
   public KeyState(
       AdapterKey key,
       int latestVersion,
@@ -75,7 +80,15 @@ public record KeyState(
       int highestFolder,
       SortedMap<Digest, SortedMap<String, Integer>> baseAliases,
       SortedSet<Integer> retracted) {
-    this(key, latestVersion, releases, highestFolder, baseAliases, retracted, new TreeMap<>());
+    this(
+        key,
+        latestVersion,
+        releases,
+        highestFolder,
+        baseAliases,
+        retracted,
+        new TreeMap<>(),
+        new TreeSet<>());
   }
 
   public static KeyState empty(AdapterKey key) {
@@ -88,7 +101,9 @@ public record KeyState(
 
   /** Whether the version is published: its folder is there and it was announced. */
   public boolean isAnnounced(int version) {
-    return version <= latestVersion && releases.containsKey(version);
+    return version <= latestVersion
+        && releases.containsKey(version)
+        && !unannounced.contains(version);
   }
 
   public boolean isRetracted(int version) {
@@ -251,10 +266,21 @@ public record KeyState(
         Math.max(highestFolder, release.version()),
         baseAliases,
         retracted,
-        quarantined);
+        quarantined,
+        unannounced);
   }
 
+  /**
+   * This state with the version announced. Announcing a version above the next one leaves the
+   * versions in between unannounced for good: their folders (if any) were refused, not announced,
+   * since a key's verdicts are decided in order.
+   */
   public KeyState withAnnounced(int version) {
+    SortedSet<Integer> skipped = new TreeSet<>(unannounced);
+    for (int between = latestVersion + 1; between < version; between++) {
+      skipped.add(between);
+    }
+    skipped.remove(version);
     return new KeyState(
         key,
         Math.max(latestVersion, version),
@@ -262,7 +288,8 @@ public record KeyState(
         highestFolder,
         baseAliases,
         retracted,
-        quarantined);
+        quarantined,
+        skipped);
   }
 
   /** The alias on the version's own base pointed at the version. */
@@ -275,7 +302,8 @@ public record KeyState(
                         key + " " + alias + " cannot point at v" + version + ": no such folder"));
     SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
     next.computeIfAbsent(base, b -> new TreeMap<>()).put(alias, version);
-    return new KeyState(key, latestVersion, releases, highestFolder, next, retracted, quarantined);
+    return new KeyState(
+        key, latestVersion, releases, highestFolder, next, retracted, quarantined, unannounced);
   }
 
   /**
@@ -289,7 +317,8 @@ public record KeyState(
     }
     SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
     next.computeIfAbsent(base, b -> new TreeMap<>()).put(alias, version);
-    return new KeyState(key, latestVersion, releases, highestFolder, next, retracted, quarantined);
+    return new KeyState(
+        key, latestVersion, releases, highestFolder, next, retracted, quarantined, unannounced);
   }
 
   public KeyState withoutAlias(Digest base, String alias) {
@@ -297,20 +326,28 @@ public record KeyState(
     if (next.containsKey(base)) {
       next.get(base).remove(alias);
     }
-    return new KeyState(key, latestVersion, releases, highestFolder, next, retracted, quarantined);
+    return new KeyState(
+        key, latestVersion, releases, highestFolder, next, retracted, quarantined, unannounced);
   }
 
   public KeyState withRetracted(int version) {
     SortedSet<Integer> next = new TreeSet<>(retracted);
     next.add(version);
     return new KeyState(
-        key, latestVersion, releases, highestFolder, baseAliases, next, quarantined);
+        key, latestVersion, releases, highestFolder, baseAliases, next, quarantined, unannounced);
   }
 
   /** This state with {@code quarantined} (version to why) as its quarantined releases. */
   public KeyState withQuarantined(SortedMap<Integer, String> quarantined) {
     return new KeyState(
-        key, latestVersion, releases, highestFolder, baseAliases, retracted, quarantined);
+        key,
+        latestVersion,
+        releases,
+        highestFolder,
+        baseAliases,
+        retracted,
+        quarantined,
+        unannounced);
   }
 
   private SortedMap<Digest, SortedMap<String, Integer>> copyAliases() {

@@ -85,7 +85,9 @@ public final class RegistryRebuild {
               base.releases(),
               base.highestFolder(),
               new TreeMap<>(),
-              new TreeSet<>(record.getRetractedVersions()));
+              new TreeSet<>(record.getRetractedVersions()),
+              new TreeMap<>(),
+              new TreeSet<>(record.getUnannouncedVersions()));
       // each alias on the base the record names, never the one a (perhaps forged) manifest
       // names; records written before aliases were per base hold one base's aliases in
       // "aliases", on the base of the manifest of the version each points at
@@ -181,7 +183,8 @@ public final class RegistryRebuild {
                   Math.max(state.highestFolder(), folder.getValue()),
                   state.baseAliases(),
                   state.retracted(),
-                  state.quarantined()));
+                  state.quarantined(),
+                  state.unannounced()));
     }
     return next;
   }

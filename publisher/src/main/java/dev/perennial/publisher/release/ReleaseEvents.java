@@ -120,6 +120,7 @@ public final class ReleaseEvents {
         .setAliasTargets(targets)
         .setBaseAliases(baseAliases(state))
         .setRetractedVersions(new ArrayList<>(state.retracted()))
+        .setUnannouncedVersions(new ArrayList<>(state.unannounced()))
         .setOccurredAt(occurredAt);
   }
 

@@ -369,8 +369,7 @@ class VerdictProcessorTest {
         process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", null)));
     // the publisher restarts from the key's latest releases.v1 record (compaction keeps no other)
     ReleaseRegistry restarted =
-        RegistryRebuild.rebuild(
-                area.scan(false), Map.of(KEY.toString(), second.releases().get(0)))
+        RegistryRebuild.rebuild(area.scan(false), Map.of(KEY.toString(), second.releases().get(0)))
             .registry();
 
     assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
