@@ -9,6 +9,7 @@ import dev.perennial.core.store.InvalidFolderIndexException;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.v1.AdapterImport;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.trainer.shard.ShardHeader;
 import dev.perennial.trainer.shard.ShardReader;
@@ -32,7 +33,9 @@ public final class LostData {
   /**
    * One input gone from the store.
    *
-   * @param what {@code training shard}, {@code replay shard} or {@code adapter of v3}
+   * @param what {@code training shard}, {@code replay shard}, or a file of an adapter training
+   *     started from ({@code adapter_model.safetensors of the adapter of v3}, {@code ... of the
+   *     adapter imported from <source>}, {@code folder index of ...})
    * @param rewrittenAs the shard an erasure rewrote it into, when one is found
    */
   public record Lost(String what, Digest digest, Optional<Digest> rewrittenAs) {}
@@ -45,8 +48,8 @@ public final class LostData {
   public record Erasure(String requestId, int replacedBy) {}
 
   /**
-   * The job's shards, and the adapter files of the release training started from, that the store
-   * has lost.
+   * The job's shards, and the adapter files training started from (a release's, or an import's),
+   * that the store has lost.
    *
    * @throws dev.perennial.core.store.ArtifactStoreUnavailableException when the store holds nothing
    *     at all (its volume not mounted, the path wrong): nothing is known to be lost
@@ -59,17 +62,14 @@ public final class LostData {
     inputs
         .startedFrom()
         .ifPresent(
-            parent -> {
-              String what = "adapter of v" + parent.version();
-              try {
-                FolderIndex.files(store, parent.location()).values().stream()
-                    .map(Digest::parse)
-                    .filter(store::isGone)
-                    .forEach(digest -> lost.add(new Lost(what, digest, Optional.empty())));
-              } catch (ArtifactNotFoundException | InvalidFolderIndexException e) {
-                lost.add(new Lost(what, Digest.parse(parent.location()), Optional.empty()));
-              }
-            });
+            parent ->
+                adapterFiles(
+                    store, "the adapter of v" + parent.version(), parent.location(), lost));
+    AdapterImport imported = inputs.job().getAdapterImport();
+    if (imported != null) {
+      adapterFiles(
+          store, "the adapter imported from " + imported.getSource(), imported.getLocation(), lost);
+    }
     if (!gone.isEmpty()) {
       List<Lost> explained = new ArrayList<>();
       for (Lost each : lost) {
@@ -119,6 +119,26 @@ public final class LostData {
       }
     }
     return new Replacement(Optional.empty(), unreadable);
+  }
+
+  /**
+   * The files of an adapter folder training started from that the store has lost, each named
+   * ({@code adapter_model.safetensors of the adapter of v3}); its folder index when that is gone.
+   */
+  private static void adapterFiles(
+      ArtifactStore store, String adapter, String location, List<Lost> lost) {
+    try {
+      FolderIndex.files(store, location)
+          .forEach(
+              (name, hex) -> {
+                Digest digest = Digest.parse(hex);
+                if (store.isGone(digest)) {
+                  lost.add(new Lost(name + " of " + adapter, digest, Optional.empty()));
+                }
+              });
+    } catch (ArtifactNotFoundException | InvalidFolderIndexException e) {
+      lost.add(new Lost("folder index of " + adapter, Digest.parse(location), Optional.empty()));
+    }
   }
 
   private static void shards(
