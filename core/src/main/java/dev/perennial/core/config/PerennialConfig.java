@@ -106,6 +106,18 @@ public class PerennialConfig extends AbstractConfig {
       "Folder of the content-addressed artifact store (data shards, adapters). Every service"
           + " that shares artifacts must see the same folder (a shared volume in a cluster).";
 
+  public static final String ARTIFACT_STORE_ABANDONED_WRITE_AGE_MS_CONFIG =
+      "perennial.artifact.store.abandoned.write.age.ms";
+  public static final long ARTIFACT_STORE_ABANDONED_WRITE_AGE_MS_DEFAULT =
+      Duration.ofDays(1).toMillis();
+  private static final String ARTIFACT_STORE_ABANDONED_WRITE_AGE_MS_DOC =
+      "How long nothing must have been written to the temporary file of a write to the artifact"
+          + " store (tmp/write-*.partial, left behind by a process killed while it wrote a blob)"
+          + " before the publisher deletes it; it looks at start and then every half of this, at"
+          + " most every hour. A write in progress writes its file as it reads its content, so"
+          + " this only needs to exceed the longest stall of a live write (a network volume that"
+          + " hangs); at least 1 hour.";
+
   public static final String HTTP_HOST_CONFIG = "perennial.http.host";
   public static final String HTTP_HOST_DEFAULT = "0.0.0.0";
   private static final String HTTP_HOST_DOC = "Address the health and metrics endpoints listen on.";
@@ -220,6 +232,13 @@ public class PerennialConfig extends AbstractConfig {
             new ConfigDef.NonEmptyString(),
             Importance.HIGH,
             ARTIFACT_STORE_PATH_DOC)
+        .define(
+            ARTIFACT_STORE_ABANDONED_WRITE_AGE_MS_CONFIG,
+            Type.LONG,
+            ARTIFACT_STORE_ABANDONED_WRITE_AGE_MS_DEFAULT,
+            Range.atLeast(Duration.ofHours(1).toMillis()),
+            Importance.LOW,
+            ARTIFACT_STORE_ABANDONED_WRITE_AGE_MS_DOC)
         .define(
             HTTP_HOST_CONFIG,
             Type.STRING,
@@ -355,6 +374,11 @@ public class PerennialConfig extends AbstractConfig {
 
   public Path artifactStorePath() {
     return Path.of(getString(ARTIFACT_STORE_PATH_CONFIG));
+  }
+
+  /** How long a write's temporary file in the artifact store lies untouched before it goes. */
+  public Duration abandonedWriteAge() {
+    return Duration.ofMillis(getLong(ARTIFACT_STORE_ABANDONED_WRITE_AGE_MS_CONFIG));
   }
 
   public String httpHost() {

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * hex digits>/<hex>}. A write goes to a temporary file under {@code tmp/}, is forced to disk, then
  * renamed atomically into place and the folder forced too: a crash at any moment leaves either the
  * whole blob or nothing visible (at most an abandoned temporary file, see {@link
- * #removeAbandonedWrites(Duration)}).
+ * #removeAbandonedWrites(Duration)}, which {@link AbandonedWriteSweeper} runs).
  *
  * <p>The first write also leaves {@value #MARKER} at the root: the store is <em>founded</em>. A
  * blob missing from a founded store (or from one an earlier version wrote blobs to) is gone ({@link

@@ -16,7 +16,7 @@ import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.LoopStop;
 import dev.perennial.core.service.LoopThread;
 import dev.perennial.core.service.RegistryWait;
-import dev.perennial.core.store.ArtifactStore;
+import dev.perennial.core.store.AbandonedWriteSweeper;
 import dev.perennial.core.store.ArtifactStoreOutageException;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.publisher.PublisherException;
@@ -107,7 +107,8 @@ import org.slf4j.LoggerFactory;
  * ({@link RetractionDeadlines}, kept across restarts in the release area's {@link
  * RetractionSchedule}), so every change to a key goes through one place in one order. It also
  * retries the weight purges that failed ({@link WeightPurge#retryDue}): until they succeed,
- * readiness names the releases whose erased data's weights are still on disk.
+ * readiness names the releases whose erased data's weights are still on disk. Beside it, an {@link
+ * AbandonedWriteSweeper} deletes the artifact store's writes that killed processes left unfinished.
  *
  * <p>A decision that fails (the release area cannot be written, Kafka times out) is aborted and
  * tried again, up to {@value #MAX_ATTEMPTS} times. Then, when the failure is the key's own (the
@@ -162,6 +163,7 @@ public final class PublisherService implements AutoCloseable {
   private final PublisherConfig config;
   private final Topics topics;
   private final ReleaseArea area;
+  private final LocalArtifactStore store;
   private final VerdictProcessor verdicts;
   private final ErasureJobProcessor erasureJobs;
   private final GivenUpJobProcessor givenUpJobs;
@@ -192,6 +194,7 @@ public final class PublisherService implements AutoCloseable {
   private volatile boolean running = true;
 
   private KafkaProducer<String, byte[]> producer;
+  private AbandonedWriteSweeper sweeper;
   private TransactionalCommitter<String, byte[]> committer;
   private volatile String failure;
   private KafkaConsumer<String, byte[]> consumer;
@@ -210,7 +213,7 @@ public final class PublisherService implements AutoCloseable {
     this.topics = Topics.create(TopicCatalog.from(config), config.clientProperties());
     this.area = new ReleaseArea(config.releasePath());
     this.actor = config.instanceId();
-    ArtifactStore store = new LocalArtifactStore(config.artifactStorePath());
+    this.store = new LocalArtifactStore(config.artifactStorePath());
     ReleaseVerifier pinned = ReleaseVerifier.withPinnedKeys(config.pinnedKeys());
     this.verdicts =
         new VerdictProcessor(
@@ -250,6 +253,8 @@ public final class PublisherService implements AutoCloseable {
 
   private void startUp() {
     area.publishKey(config.signingKey());
+    // the one publisher of a deployment clears what killed writers of every stage left in the store
+    sweeper = AbandonedWriteSweeper.start(store, config.abandonedWriteAge());
     TopicProvisioner.provision(config, actor + "-admin", TOPICS);
 
     producer =
@@ -980,6 +985,9 @@ public final class PublisherService implements AutoCloseable {
     }
     if (producer != null) {
       producer.close(CLIENT_CLOSE);
+    }
+    if (sweeper != null) {
+      sweeper.close();
     }
   }
 

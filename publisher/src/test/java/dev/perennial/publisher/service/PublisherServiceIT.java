@@ -37,8 +37,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -156,6 +158,19 @@ class PublisherServiceIT extends PublisherServiceHarness {
         .satisfies(release -> assertThat(release.getCandidateId()).isEqualTo("cand-2"));
     assertThat(folder.resolve("releases/acme/support")).isDirectoryContaining("glob:**/v1");
     assertThat(folder.resolve("releases/acme/support/v2")).doesNotExist();
+  }
+
+  @Test
+  void aStartDeletesTheArtifactStoresWritesAbandonedLongerThanTheirAgeAndKeepsYoungerOnes()
+      throws Exception {
+    Path stale = Files.writeString(store.root().resolve("tmp/write-1.partial"), "killed mid-write");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+    Path fresh = Files.writeString(store.root().resolve("tmp/write-2.partial"), "being written");
+
+    start(Map.of(PerennialConfig.ARTIFACT_STORE_ABANDONED_WRITE_AGE_MS_CONFIG, "3600000"));
+
+    assertThat(stale).doesNotExist();
+    assertThat(fresh).exists();
   }
 
   @Test
