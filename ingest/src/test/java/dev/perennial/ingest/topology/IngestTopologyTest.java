@@ -309,6 +309,28 @@ class IngestTopologyTest {
     }
 
     @Test
+    void audit_aRevocationBeforeTheYear2000StillRevokesAndRequestsTheErasure() {
+      // a garbled clock on the consent service must not keep the subject's data in training
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Before.").build());
+      ConsentChange garbled = Events.revoke("acme", RAW_SUBJECT);
+      garbled.setChangedAt(Instant.EPOCH);
+      ingest.consent.pipeInput("acme/" + RAW_SUBJECT, garbled);
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-2", "After.").build());
+
+      assertThat(ingest.examples())
+          .extracting(kv -> kv.value.getEventId())
+          .containsExactly("doc-1");
+      assertThat(ingest.onlyRejection().getReason()).isEqualTo(RejectReason.ERASED_SUBJECT);
+      assertThat(ingest.erasures.readValuesToList())
+          .singleElement()
+          .satisfies(
+              erasure ->
+                  assertThat(erasure.getSubjectPseudonym())
+                      .isEqualTo(pseudonym("acme", RAW_SUBJECT)));
+    }
+
+    @Test
     void aConsentRecordWhoseKeyNamesAnotherSubjectIsRejectedAndChangesNothing() {
       ingest.consent.pipeInput("acme/someone-else", Events.grant("acme", RAW_SUBJECT));
       ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Text.").build());
