@@ -8,7 +8,9 @@ import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
@@ -22,6 +24,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,6 +114,42 @@ class ErasureJobProcessorTest {
 
     assertThat(processor.process(registryWith("strict/support", 1), job).outcome())
         .isEqualTo(Outcome.IGNORED);
+  }
+
+  @Test
+  void audit_aPublishedReleaseWhoseFolderCannotBeReadIsRetractedNotTakenAsNeverPublished() {
+    // as RegistryRebuild leaves the key when v2's manifest.json cannot be read at start: announced
+    // up to v3 on releases.v1, but no readable folder of v2 (the scan lists it as a problem)
+    AdapterKey key = AdapterKey.parse("strict/support");
+    KeyState published = ReleaseStates.published(key, 3, IMMEDIATE);
+    SortedMap<Integer, StoredRelease> readable = new TreeMap<>(published.releases());
+    readable.remove(2);
+    KeyState unreadableV2 =
+        new KeyState(
+            key,
+            published.latestVersion(),
+            readable,
+            published.highestFolder(),
+            published.baseAliases(),
+            published.retracted());
+    ReleaseRegistry registry = ReleaseRegistry.empty().with(unreadableV2);
+
+    Decision decision =
+        processor.process(registry, TestVerdicts.erasureJob("strict/support", "job-9", List.of(2)));
+
+    assertThat(decision.outcome()).isEqualTo(Outcome.RETRACTED);
+    assertThat(decision.releases())
+        .singleElement()
+        .satisfies(
+            record -> {
+              assertThat(record.getVersion()).isEqualTo(2);
+              assertThat(record.getAction()).isEqualTo(ReleaseAction.RETRACTED);
+              assertThat(record.getRetractedVersions()).containsExactly(2);
+              assertThat(record.getReason()).contains("cannot be read");
+            });
+    assertThat(decision.audits())
+        .singleElement()
+        .satisfies(audit -> assertThat(audit.getReason()).contains("cannot be read"));
   }
 
   @Test
