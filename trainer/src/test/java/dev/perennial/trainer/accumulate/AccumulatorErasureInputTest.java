@@ -1,6 +1,7 @@
 package dev.perennial.trainer.accumulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.metrics.ServiceMetrics;
@@ -17,15 +18,18 @@ import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.testing.TestConfigs;
 import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +91,22 @@ class AccumulatorErasureInputTest {
     assertThat(repartitioned).as("only the valid request reaches the accumulator").isEqualTo(1);
     assertThat(skipped).isEqualTo(hostile.size());
     assertThat(logged).doesNotContain("forged line", "r".repeat(100), "q".repeat(100));
+  }
+
+  @Test
+  void audit_anErasureRequestThatCannotBeReadStopsTheAccumulatorInsteadOfBeingSkipped() {
+    // a wrong magic byte: no Avro record of any schema, so no subject to erase can be read from it
+    byte[] unreadable = {7, 1, 2, 3};
+    try (ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator");
+        TopologyTestDriver driver = driver(metrics)) {
+      TestInputTopic<byte[], byte[]> erasures =
+          driver.createInputTopic(
+              topics().erasures().name(), new ByteArraySerializer(), new ByteArraySerializer());
+
+      assertThatThrownBy(
+              () -> erasures.pipeInput("acme/p-1".getBytes(StandardCharsets.UTF_8), unreadable))
+          .isInstanceOf(StreamsException.class);
+    }
   }
 
   private TrainerConfig config() {
