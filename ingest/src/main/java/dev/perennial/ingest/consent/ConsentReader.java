@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *       subject's later events find no consent ({@code NO_CONSENT});
  *   <li>a decision on another purpose changes nothing for training; it is counted, not forwarded;
  *   <li>a record whose ids are invalid, or whose key is not its value's tenant/subject, is rejected
- *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is one
- *       whose {@code changedAt} is before {@link EventValidator#EARLIEST}, and, with per-tenant
- *       topics, a record or tombstone naming another tenant than its topic's ({@link
+ *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is a grant
+ *       whose {@code changedAt} is before {@link EventValidator#EARLIEST} (a revocation revokes
+ *       whatever its {@code changedAt}: a garbled clock must not keep data in training), and, with
+ *       per-tenant topics, a record or tombstone naming another tenant than its topic's ({@link
  *       TenantBinding}).
  * </ul>
  *
@@ -90,7 +91,10 @@ public final class ConsentReader
     }
     Optional<Rejection> invalid =
         EventIds.checkSubjectKey(key, change.getTenant(), change.getSubject())
-            .or(() -> checkChangedAt(change.getChangedAt()))
+            // a revocation revokes whatever its changedAt (warned below): never a grant that stays
+            .or(
+                () ->
+                    change.getGranted() ? checkChangedAt(change.getChangedAt()) : Optional.empty())
             .or(() -> binding.check(source, change.getTenant()));
     if (invalid.isPresent()) {
       reject(record, source, invalid.get(), binding.topicTenant(source).orElse(change.getTenant()));
@@ -121,6 +125,13 @@ public final class ConsentReader
       metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.GRANTED);
       context.forward(record.withValue(ConsentUpdate.grant(state)));
     } else {
+      if (checkChangedAt(change.getChangedAt()).isPresent()) {
+        log.warn(
+            "Consent record {} revokes with changedAt {}, before {}: revoked all the same",
+            source,
+            change.getChangedAt(),
+            EventValidator.EARLIEST);
+      }
       metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.REVOKED);
       revoke(record, change.getTenant(), change.getSubject(), state);
     }
