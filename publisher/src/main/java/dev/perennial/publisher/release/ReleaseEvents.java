@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -41,13 +42,27 @@ public final class ReleaseEvents {
    */
   public static AdapterRelease record(
       KeyState state, int version, ReleaseAction action, String reason, Instant occurredAt) {
+    Optional<StoredRelease> read = state.release(version);
+    if (read.isEmpty() && action == ReleaseAction.RETRACTED && version <= state.latestVersion()) {
+      return withoutManifest(
+          state,
+          version,
+          action,
+          reason,
+          occurredAt,
+          "v" + version + "'s release folder cannot be read (its manifest could not at start)");
+    }
     StoredRelease release =
-        state
-            .release(version)
-            .orElseThrow(
-                () -> new PublisherException(state.key() + " has no release folder v" + version));
+        read.orElseThrow(
+            () -> new PublisherException(state.key() + " has no release folder v" + version));
     if (state.isQuarantined(version)) {
-      return quarantined(state, version, action, reason, occurredAt);
+      return withoutManifest(
+          state,
+          version,
+          action,
+          reason,
+          occurredAt,
+          "v" + version + " is quarantined (" + state.quarantine(version).orElseThrow() + ")");
     }
     Map<String, String> files = new TreeMap<>();
     release.manifest().files().forEach((name, digest) -> files.put(name, digest.hex()));
@@ -63,19 +78,23 @@ public final class ReleaseEvents {
         .build();
   }
 
-  /** The record of a retraction of a quarantined release: none of its manifest's fields. */
-  private static AdapterRelease quarantined(
-      KeyState state, int version, ReleaseAction action, String reason, Instant occurredAt) {
+  /**
+   * The record of a retraction of a release whose manifest is not believed (quarantined) or could
+   * not be read (an announced version whose folder the start could not read): none of its
+   * manifest's fields, and {@code unbelieved} (why) in its reason.
+   */
+  private static AdapterRelease withoutManifest(
+      KeyState state,
+      int version,
+      ReleaseAction action,
+      String reason,
+      Instant occurredAt,
+      String unbelieved) {
     if (action != ReleaseAction.RETRACTED) {
       throw new PublisherException(
-          state.key() + " v" + version + " is quarantined: no " + action + " record names it");
+          state.key() + " " + unbelieved + ": no " + action + " record names it");
     }
-    String why =
-        "v"
-            + version
-            + " is quarantined ("
-            + state.quarantine(version).orElseThrow()
-            + "), so this record names none of its manifest's fields";
+    String why = unbelieved + ", so this record names none of its manifest's fields";
     return common(state, version, action, reason == null ? why : reason + "; " + why, occurredAt)
         .setLocation("")
         .setManifestDigest("")

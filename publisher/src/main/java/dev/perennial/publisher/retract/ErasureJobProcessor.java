@@ -32,7 +32,9 @@ import java.util.function.Function;
  * dev.perennial.publisher.publish.VerdictProcessor}), or when the wait is over ({@link
  * RetractionDeadlines}), or at once when the worker gives the job up ({@link GivenUpJobProcessor}):
  * when that give-up was read before the job, what the job names is retracted here at once. Other
- * jobs are not the publisher's business.
+ * jobs are not the publisher's business. A version {@code releases.v1} announced is retracted even
+ * when its folder could not be read at start ({@link Retractions#retract}): only a version above
+ * the key's latest one is taken as never published.
  *
  * <p>A job whose job id or erasure request id is no id ({@link RecordIds}: a line break, an
  * unbounded string) was not written by the accumulator: it is audited as unreadable (counted and

@@ -43,7 +43,8 @@ public final class Retractions {
    *
    * @param retracted versions retracted now
    * @param alreadyRetracted versions that were retracted before
-   * @param unknown versions the key never published
+   * @param unknown versions the key never published (above its latest announced version); an
+   *     announced version whose folder cannot be read is retracted all the same
    */
   public record Result(
       KeyState state,
@@ -111,7 +112,7 @@ public final class Retractions {
     List<Integer> alreadyRetracted = new ArrayList<>();
     List<Integer> unknown = new ArrayList<>();
     for (int version : new TreeSet<>(versions)) {
-      if (!current.isAnnounced(version)) {
+      if (version > current.latestVersion()) {
         unknown.add(version);
         continue;
       }
@@ -127,7 +128,13 @@ public final class Retractions {
       auditDetails.put("aliasesBefore", aliasesBefore.toString());
       auditDetails.put("aliasesAfter", current.baseAliases().toString());
       Optional<String> quarantine = current.quarantine(version);
-      if (quarantine.isPresent()) {
+      boolean unread = current.release(version).isEmpty();
+      if (unread) {
+        // announced, but its folder could not be read at start: retracted all the same, so it is
+        // never served, and purged at the first start that reads it (WeightPurge)
+        auditDetails.put("folderUnreadable", "true");
+        auditDetails.put("weightsPurged", "(none now: its folder cannot be read)");
+      } else if (quarantine.isPresent()) {
         // its manifest's file list is not believed: WeightPurge purges what its folder holds
         auditDetails.put("quarantined", quarantine.get());
         current
@@ -145,10 +152,14 @@ public final class Retractions {
               AuditEvents.RELEASE_RETRACTED,
               actor,
               reason
-                  + (quarantine.isPresent()
-                      ? "; its manifest is quarantined, so the weight files its folder holds are"
-                          + " purged, not those the manifest names"
-                      : "; its adapter weights are purged, its signed manifest stays"),
+                  + (unread
+                      ? "; its release folder cannot be read, so nothing of it is purged now: it is"
+                          + " never served again, and its weights are purged at the first start of"
+                          + " the publisher that reads it"
+                      : quarantine.isPresent()
+                          ? "; its manifest is quarantined, so the weight files its folder holds"
+                              + " are purged, not those the manifest names"
+                          : "; its adapter weights are purged, its signed manifest stays"),
               auditDetails,
               at));
       retracted.add(version);
