@@ -85,10 +85,15 @@ public final class TrainerAccumulator implements StreamsApplication {
 
   /** The Streams properties of the accumulator: exactly-once, explicit exception handlers. */
   public static Map<String, Object> streamsProperties(TrainerConfig config) {
-    return StreamsProperties.builder(config, config.accumulatorApplicationId())
-        .deserializationExceptionHandler(TrainerDeserializationHandler.class)
-        .productionExceptionHandler(DefaultProductionExceptionHandler.class)
-        .build();
+    Map<String, Object> properties =
+        StreamsProperties.builder(config, config.accumulatorApplicationId())
+            .deserializationExceptionHandler(TrainerDeserializationHandler.class)
+            .productionExceptionHandler(DefaultProductionExceptionHandler.class)
+            .build();
+    properties.put(
+        TrainerDeserializationHandler.ERASURES_TOPIC_CONFIG,
+        TopicCatalog.from(config).name(PerennialTopic.ERASURES));
+    return properties;
   }
 
   /** Starts the accumulator on meters of its own (closed with it); it runs until closed. */
