@@ -3,6 +3,7 @@ package dev.perennial.ingest.redact;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -166,5 +167,58 @@ class PiiRedactorSpellingsTest {
       })
   void anIpv4AddressWithBracketedDotsIsAnAddress(String text) {
     assertThat(redacted(text)).isEqualTo("Blocked <IP> today.");
+  }
+
+  /**
+   * An IPv6 address right after a word and a colon: the address literal of mail headers and mail
+   * server logs ({@code [IPv6:2001:db8::1]}, RFC 5321), {@code ip:} and {@code host:} in logs, as
+   * an IPv4 address after {@code IPv4:} is one. The colon belongs to the word, not to the address.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Received: from mx.example.com ([IPv6:2001:db8::1]) today.|"
+            + "Received: from mx.example.com ([IPv6:<IP>]) today.",
+        "Rejected client=unknown[IPv6:2001:db8:85a3::8a2e:370:7334] today.|"
+            + "Rejected client=unknown[IPv6:<IP>] today.",
+        "Seen ip:2001:db8::1 today.|Seen ip:<IP> today.",
+        "Seen host:fe80::1ff:fe23:4567:890a today.|Seen host:<IP> today."
+      })
+  void audit_anIpv6AddressAfterAWordAndAColonIsAnAddress(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /**
+   * A dash right after an address, as prose writes an em or en dash without spaces ({@code
+   * jane@example.com—I answer}) or a hyphen: the dash ends the address, it does not hide it.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane.doe@example.com\u2014I answer fast.|Write to <EMAIL>\u2014I answer fast.",
+        "Write to jane.doe@example.com\u2013or call.|Write to <EMAIL>\u2013or call.",
+        "Write to jane.doe@example.com-thanks.|Write to <EMAIL>-thanks.",
+        "Write to jane [at] example [dot] com\u2014I answer.|Write to <EMAIL>\u2014I answer.",
+        "Write to jane dot doe at example dot com\u2014I answer.|Write to <EMAIL>\u2014I answer."
+      })
+  void audit_aDashRightAfterAnAddressEndsIt(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /**
+   * {@code ::} alone, the unspecified IPv6 address, names no one's host; Haskell writes it for "has
+   * type" and C++ in {@code a ? b :: c}. It stays, whatever else the text holds (digits, a cons
+   * pattern {@code (a:as)} that looks like hex digits around a colon).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "length :: [a] -> Int\nlength [] = 0\nlength (a:as) = 1 + length as",
+        "sum :: Num a => [a] -> a, seen at 10:30."
+      })
+  void audit_aDoubleColonAloneIsNoAddress(String text) {
+    assertThat(redacted(text)).isEqualTo(text);
   }
 }
