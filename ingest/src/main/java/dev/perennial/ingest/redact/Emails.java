@@ -35,7 +35,9 @@ final class Emails {
   // start read the rest of a long run of them looking for an at sign, and so did the next start
   private static final String BEFORE =
       "(?<![\\p{L}\\p{M}\\p{N}._%+@-])(?<![\\p{L}\\p{M}\\p{N}]['\u2019])";
-  private static final String AFTER = "(?![\\p{L}\\p{M}\\p{N}_-]|\\.[\\p{L}\\p{N}]|\\()";
+  // a dash may follow: prose writes an em or en dash without spaces (jane@example.com—I answer),
+  // and TextView reads every dash as '-'
+  private static final String AFTER = "(?![\\p{L}\\p{M}\\p{N}_]|\\.[\\p{L}\\p{N}]|\\()";
 
   private static final String OBFUSCATED_AT =
       "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|\\s+@\\s*|\\s*@\\s+)";

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * section number ({@code v}, {@code version}, {@code release}, {@code build}, {@code §}, {@code
  * section}), with or without a colon, an equals sign, a quote or a parenthesis between ({@code
  * Version: 1.2.3.4}, {@code version="1.2.3.4"}), stays; any other four-part version number is taken
- * for an address. An IPv6 address in brackets ({@code http://[fe80::1]/}) is one; times ({@code
- * 10:30:00}), MAC addresses, slices ({@code a[::2]}) and scoped names ({@code std::vector}) stay.
+ * for an address. An IPv6 address in brackets ({@code http://[fe80::1]/}) or after a word and a
+ * colon ({@code [IPv6:2001:db8::1]}, {@code host:fe80::1}) is one; times ({@code 10:30:00}), MAC
+ * addresses, slices ({@code a[::2]}), scoped names ({@code std::vector}) and {@code ::} alone stay.
  */
 final class IpAddresses {
 
@@ -40,12 +41,15 @@ final class IpAddresses {
       int from = 0;
       while (v6.find(from)) {
         from = v6.end() > v6.start() ? v6.end() : v6.start() + 1;
-        if (!startsAfter(text, v6.start(), ":.[") && !isBracketedLiteral(text, v6)) {
+        if (!startsAfter(text, v6.start(), ":.[")
+            && !afterWordAndColon(text, v6.start())
+            && !isBracketedLiteral(text, v6)) {
           // a match that starts mid-word: try again one character later
           from = v6.start() + 1;
           continue;
         }
-        if (Checksums.ipv6(v6.group())) {
+        // :: alone, the unspecified address, names no host: Haskell's "has type", C++'s a ? b :: c
+        if (!v6.group().equals("::") && Checksums.ipv6(v6.group())) {
           spans.claim(v6.start(), v6.end(), PiiType.IP.name());
         }
       }
@@ -73,6 +77,26 @@ final class IpAddresses {
     }
     char before = text.charAt(start - 1);
     return !(Character.isLetterOrDigit(before) || before == '_' || signs.indexOf(before) >= 0);
+  }
+
+  /**
+   * Whether {@code start} follows a word and a colon, the word no group of an address ({@code
+   * IPv6:2001:db8::1}, the address literal of mail headers; {@code host:fe80::1}): a match after a
+   * colon that follows a group of one to four hex digits may start inside an address.
+   */
+  private static boolean afterWordAndColon(String text, int start) {
+    int colon = start - 1;
+    if (colon < 1 || text.charAt(colon) != ':') {
+      return false;
+    }
+    int i = colon;
+    while (i > 0 && Character.isLetterOrDigit(text.charAt(i - 1))) {
+      i--;
+      if (colon - i > 4 || !isHexOrColon(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
