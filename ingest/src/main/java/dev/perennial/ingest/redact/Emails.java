@@ -27,7 +27,9 @@ final class Emails {
       "[\\p{L}\\p{N}_%+-](?:[\\p{L}\\p{M}\\p{N}._%+'\u2019-]*[\\p{L}\\p{M}\\p{N}_%+-])?";
   private static final String LABEL =
       "[\\p{L}\\p{N}](?:[\\p{L}\\p{M}\\p{N}-]{0,62}[\\p{L}\\p{M}\\p{N}])?";
-  private static final String ANY_TLD = "(?:\\p{L}[\\p{L}\\p{M}]{1,23}|xn--[a-z0-9-]{2,59})";
+  // punycode first: a dash may follow a top-level domain (AFTER), so letters first would end
+  // xn--p1ai after xn
+  private static final String ANY_TLD = "(?:(?i:xn--[a-z0-9-]{2,59})|\\p{L}[\\p{L}\\p{M}]{1,23})";
   private static final String KNOWN_TLD =
       "(?:[a-z]{2}|com|net|org|info|biz|edu|gov|mil|int|io|app|dev|ai|co|me|tv|xyz|online|site"
           + "|tech|shop|store|cloud|email|mail|name|pro|mobi)";

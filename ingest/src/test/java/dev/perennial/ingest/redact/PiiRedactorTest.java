@@ -22,7 +22,8 @@ class PiiRedactorTest {
         "jane.doe@example.com",
         "j+tag@sub.example.co.uk",
         "first_last-99@mail-server.org",
-        "X@Y.IO"
+        "X@Y.IO",
+        "jane@xn--mller-kva.xn--p1ai"
       })
   void emailAddressesBecomeEmailPlaceholders(String email) {
     assertThat(redacted("Write to " + email + ", thanks.")).isEqualTo("Write to <EMAIL>, thanks.");
