@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -124,6 +125,29 @@ public final class KafkaClusterExtension extends SharedResourceExtension<SharedK
       throw new AssertionError("Interrupted while configuring " + topic, e);
     } catch (ExecutionException | TimeoutException e) {
       throw new AssertionError("Cannot set " + key + " of " + topic + ": " + e, e);
+    }
+  }
+
+  /** The members of a consumer group, as its coordinator sees them (none before it exists). */
+  public int groupMembers(String groupId) {
+    try (Admin admin = createAdmin()) {
+      return admin
+          .describeConsumerGroups(List.of(groupId))
+          .describedGroups()
+          .get(groupId)
+          .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .members()
+          .size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("Interrupted while describing the group " + groupId, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return 0;
+      }
+      throw new AssertionError("Cannot describe the group " + groupId + ": " + e, e);
+    } catch (TimeoutException e) {
+      throw new AssertionError("Cannot describe the group " + groupId + ": " + e, e);
     }
   }
 

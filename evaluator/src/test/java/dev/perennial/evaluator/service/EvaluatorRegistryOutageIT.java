@@ -27,11 +27,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -144,7 +141,7 @@ class EvaluatorRegistryOutageIT {
     try (LogCapture log = new LogCapture();
         EvaluatorService service = EvaluatorService.start(config, meters, null)) {
       service.onVerdict(verdicts::add);
-      awaitTrue("in its group", () -> groupMembers(config.groupId()) == 1);
+      awaitTrue("in its group", () -> KAFKA.groupMembers(config.groupId()) == 1);
       REGISTRY.stop();
       try {
         produceBytes(topics.candidates().name(), records.subList(0, 1));
@@ -163,7 +160,7 @@ class EvaluatorRegistryOutageIT {
             .as("the log during the outage")
             .doesNotContain("poll timeout has expired")
             .doesNotContain("Evaluator assigned");
-        assertThat(groupMembers(config.groupId()))
+        assertThat(KAFKA.groupMembers(config.groupId()))
             .as("the evaluator's consumers in its group")
             .isEqualTo(1);
         assertThat(service.failure()).isEmpty();
@@ -196,26 +193,6 @@ class EvaluatorRegistryOutageIT {
       Thread.sleep(100);
     }
     assertThat(condition.getAsBoolean()).as(what).isTrue();
-  }
-
-  /** The members of a consumer group, as its coordinator sees them (none before it exists). */
-  private static int groupMembers(String groupId) {
-    try (Admin admin = KAFKA.createAdmin()) {
-      return admin
-          .describeConsumerGroups(List.of(groupId))
-          .describedGroups()
-          .get(groupId)
-          .get()
-          .members()
-          .size();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof GroupIdNotFoundException) {
-        return 0;
-      }
-      throw new IllegalStateException("Cannot describe the group " + groupId, e);
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot describe the group " + groupId, e);
-    }
   }
 
   private static void awaitVerdicts(List<EvaluationVerdict> verdicts, int count)

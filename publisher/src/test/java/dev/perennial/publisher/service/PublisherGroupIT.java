@@ -33,7 +33,7 @@ class PublisherGroupIT extends PublisherServiceHarness {
     Map<String, String> shortPolls = Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3000");
     ServiceProcess<PublisherServer> server = start(shortPolls);
     String group = config(shortPolls).instanceId();
-    await("in its group", () -> groupMembers(group) == 1);
+    await("in its group", () -> KAFKA.groupMembers(group) == 1);
     EvaluationVerdict verdict =
         TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
     // serialized while the registry answers; the publisher has read no verdict schema yet
@@ -60,7 +60,9 @@ class PublisherGroupIT extends PublisherServiceHarness {
       // apart, and its consumer leaves the group once 3 s pass without a poll
       Thread.sleep(12_000);
 
-      assertThat(groupMembers(group)).as("the publisher's consumers in its group").isEqualTo(1);
+      assertThat(KAFKA.groupMembers(group))
+          .as("the publisher's consumers in its group")
+          .isEqualTo(1);
       assertThat(server.service().failure()).isEmpty();
       assertThat(committedOffsets(group)).isZero();
     } finally {
@@ -87,7 +89,7 @@ class PublisherGroupIT extends PublisherServiceHarness {
     try (LogCapture log = new LogCapture()) {
       ServiceProcess<PublisherServer> server = start(shortPolls);
       String group = config(shortPolls).instanceId();
-      await("in its group", () -> groupMembers(group) == 1);
+      await("in its group", () -> KAFKA.groupMembers(group) == 1);
       // a file where the tenant's folder belongs: every write of blocked/* fails, others work
       Files.writeString(folder.resolve("releases/blocked"), "not a folder");
 
@@ -107,7 +109,7 @@ class PublisherGroupIT extends PublisherServiceHarness {
           .as("the publisher's log")
           .doesNotContain("poll timeout has expired")
           .doesNotContain("Revoke previously assigned partitions");
-      assertThat(groupMembers(group)).isEqualTo(1);
+      assertThat(KAFKA.groupMembers(group)).isEqualTo(1);
       assertThat(server.service().failure()).isEmpty();
       assertThat(server.service().service().quarantined())
           .containsOnlyKeys("blocked/a", "blocked/b", "blocked/c", "blocked/d");

@@ -31,13 +31,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -209,26 +207,6 @@ abstract class PublisherServiceHarness {
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The members of a consumer group, as its coordinator sees them (none before it exists). */
-  static int groupMembers(String groupId) {
-    try (Admin admin = KAFKA.createAdmin()) {
-      return admin
-          .describeConsumerGroups(List.of(groupId))
-          .describedGroups()
-          .get(groupId)
-          .get()
-          .members()
-          .size();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof GroupIdNotFoundException) {
-        return 0;
-      }
-      throw new IllegalStateException("Cannot describe the group " + groupId, e);
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot describe the group " + groupId, e);
-    }
   }
 
   static long committedOffsetsQuietly(String groupId) {
