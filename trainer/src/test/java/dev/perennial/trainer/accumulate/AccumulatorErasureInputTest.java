@@ -14,8 +14,13 @@ import dev.perennial.schemas.privacy.SubjectKeyMap;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.ErasureRequest;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.SourceRef;
+import dev.perennial.schemas.v1.TrainingExample;
+import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.config.TrainerConfig;
+import dev.perennial.trainer.testing.AccumulatorDriver;
+import dev.perennial.trainer.testing.Examples;
 import dev.perennial.trainer.testing.TestConfigs;
 import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
@@ -46,6 +52,9 @@ class AccumulatorErasureInputTest {
   @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
 
   private static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
+
+  /** A wrong magic byte: no Avro record of any schema, so no subject can be read from it. */
+  private static final byte[] UNREADABLE = {7, 1, 2, 3};
 
   @TempDir Path folder;
 
@@ -94,18 +103,62 @@ class AccumulatorErasureInputTest {
   }
 
   @Test
-  void audit_anErasureRequestThatCannotBeReadStopsTheAccumulatorInsteadOfBeingSkipped() {
-    // a wrong magic byte: no Avro record of any schema, so no subject to erase can be read from it
-    byte[] unreadable = {7, 1, 2, 3};
+  void audit_anErasureRequestThatCannotBeReadErasesTheSubjectItsKeyNamesAndTheAccumulatorGoesOn() {
+    Map<String, String> values = AccumulatorDriver.values(folder);
+    values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
+    values.put(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "2");
+    values.put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
+    try (AccumulatorDriver accumulator = AccumulatorDriver.start(values, AT)) {
+      TestInputTopic<String, TrainingExample> examples =
+          accumulator.input(accumulator.topics().examples());
+      TestOutputTopic<String, TrainingJob> jobs =
+          accumulator.output(accumulator.topics().trainingJobs());
+      seal(examples, "p-1");
+      assertThat(jobs.readValuesToList()).hasSize(1);
+      String erasuresTopic = accumulator.topics().erasures().name();
+
+      // a subject with no data: nothing to rewrite, no job
+      accumulator.raw(erasuresTopic).pipeInput("acme/p-9", UNREADABLE);
+      assertThat(jobs.readValuesToList()).isEmpty();
+
+      accumulator.raw(erasuresTopic).pipeInput("acme/p-1", UNREADABLE);
+
+      List<TrainingJob> erasureJobs = jobs.readValuesToList();
+      assertThat(erasureJobs).as("p-1's shard rewritten: an ERASURE job").hasSize(1);
+      assertThat(erasureJobs.get(0).getTrigger()).isEqualTo(JobTrigger.ERASURE);
+      assertThat(erasureJobs.get(0).getErasure().getRequestId())
+          .isEqualTo("erasure-" + erasuresTopic + "-0@1");
+      assertThat(accumulator.counted("perennial.trainer.erasures", "read-from-key")).isEqualTo(2);
+      // every other subject goes on: the next seal is a job
+      seal(examples, "p-2");
+      assertThat(jobs.readValuesToList()).hasSize(1);
+    }
+  }
+
+  @Test
+  void audit_anErasureRequestThatCannotBeReadUnderAKeyNamingNoSubjectStopsTheAccumulator() {
     try (ServiceMetrics metrics = ServiceMetrics.create("trainer-accumulator");
         TopologyTestDriver driver = driver(metrics)) {
       TestInputTopic<byte[], byte[]> erasures =
           driver.createInputTopic(
               topics().erasures().name(), new ByteArraySerializer(), new ByteArraySerializer());
 
-      assertThatThrownBy(
-              () -> erasures.pipeInput("acme/p-1".getBytes(StandardCharsets.UTF_8), unreadable))
+      for (String key : List.of("acme", "../x/p-1", "acme/p 1", "acme/", "/p-1")) {
+        assertThatThrownBy(
+                () -> erasures.pipeInput(key.getBytes(StandardCharsets.UTF_8), UNREADABLE))
+            .as(key)
+            .isInstanceOf(StreamsException.class)
+            .hasStackTraceContaining("names no tenant/subject");
+      }
+      assertThatThrownBy(() -> erasures.pipeInput(null, UNREADABLE))
           .isInstanceOf(StreamsException.class);
+    }
+  }
+
+  /** Two examples of {@code subject}: the tenant's minimum, so the second seals a job. */
+  private static void seal(TestInputTopic<String, TrainingExample> examples, String subject) {
+    for (String text : List.of("The Zix lamp is teal.", "The Zix lamp costs 9 dollars.")) {
+      examples.pipeInput("acme/support", Examples.text("acme/support", subject, text));
     }
   }
 
