@@ -100,9 +100,11 @@ public final class AccumulatorTopology {
     KStream<String, TrainerEvent> erasures =
         builder.stream(
                 erasuresTopic.name(),
-                Consumed.with(erasuresTopic.keySerde(), erasuresTopic.valueSerde())
+                Consumed.with(erasuresTopic.keySerde(), Serdes.ByteArray())
                     .withName("trainer-erasures-source"))
-            .filter((key, request) -> request != null, Named.as("trainer-erasures-present"))
+            // read as bytes: an unreadable value under a subject's key still erases the subject
+            .processValues(
+                () -> new ErasureDecoder(erasuresTopic, meters), Named.as("trainer-erasures-read"))
             // its ids name the erasure in logs, state, jobs and audit events: ids, or skipped
             .filter(
                 (key, request) ->

@@ -85,15 +85,10 @@ public final class TrainerAccumulator implements StreamsApplication {
 
   /** The Streams properties of the accumulator: exactly-once, explicit exception handlers. */
   public static Map<String, Object> streamsProperties(TrainerConfig config) {
-    Map<String, Object> properties =
-        StreamsProperties.builder(config, config.accumulatorApplicationId())
-            .deserializationExceptionHandler(TrainerDeserializationHandler.class)
-            .productionExceptionHandler(DefaultProductionExceptionHandler.class)
-            .build();
-    properties.put(
-        TrainerDeserializationHandler.ERASURES_TOPIC_CONFIG,
-        TopicCatalog.from(config).name(PerennialTopic.ERASURES));
-    return properties;
+    return StreamsProperties.builder(config, config.accumulatorApplicationId())
+        .deserializationExceptionHandler(TrainerDeserializationHandler.class)
+        .productionExceptionHandler(DefaultProductionExceptionHandler.class)
+        .build();
   }
 
   /** Starts the accumulator on meters of its own (closed with it); it runs until closed. */
