@@ -135,7 +135,14 @@ abstract class PublisherServiceHarness {
   /** Every committed record of the topic, once {@code until} holds for them (or the timeout). */
   <V extends SpecificRecord> List<V> read(Topic<String, V> topic, Predicate<List<V>> until)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    return read(topic, until, TIMEOUT);
+  }
+
+  /** Every committed record of the topic, once {@code until} holds for them (or {@code limit}). */
+  <V extends SpecificRecord> List<V> read(
+      Topic<String, V> topic, Predicate<List<V>> until, Duration limit)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
     List<V> values = readAll(topic);
     while (!until.test(values) && System.nanoTime() < deadline) {
       Thread.sleep(100);

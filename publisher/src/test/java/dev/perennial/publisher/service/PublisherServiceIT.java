@@ -392,7 +392,10 @@ class PublisherServiceIT extends PublisherServiceHarness {
 
     send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
 
-    List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+    // The refused transaction aborted 1 s after the start alone, 31 s after it in a loaded CI
+    // (then the quarantine followed at once): the wait allows for that.
+    List<AuditEvent> audits =
+        read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1), Duration.ofSeconds(90));
     assertThat(audits)
         .filteredOn(audit -> audit.getAction().equals(AuditEvents.KEY_QUARANTINED))
         .singleElement()
