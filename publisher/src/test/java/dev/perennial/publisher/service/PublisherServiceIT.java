@@ -20,6 +20,7 @@ import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
@@ -402,6 +403,84 @@ class PublisherServiceIT extends PublisherServiceHarness {
         .satisfies(audit -> assertThat(audit.getReason()).contains("RecordTooLargeException"));
     assertThat(server.service().failure()).isEmpty();
     assertThat(getAdmin(server, "/health/live").statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * An ERASURE job read while its key is quarantined is not dropped with the key's other records:
+   * the releases it names are retracted and purged once the key's state is known again (the next
+   * start), however the tenant's policy says.
+   */
+  @Test
+  void audit_anErasureJobReadWhileItsKeyIsQuarantinedRetractsItsReleasesOnceTheKeyIsBack()
+      throws Exception {
+    PublisherConfig config =
+        config(Map.of("perennial.publisher.tenant.strict.retraction.policy", "immediate"));
+    Path squatter = folder.resolve("releases/strict/support/v2");
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "strict/support", "cand-1", null)));
+      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+      // a file where v2's folder belongs: strict/support's next release fails every attempt
+      Files.writeString(squatter, "not a folder");
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "strict/support", "cand-2", 1)));
+      read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+
+      send(TestVerdicts.erasureJob("strict/support", "job-erase-1", List.of(1)));
+      read(topics.audit(), hasAudits(AuditEvents.RECORD_QUARANTINED, 1));
+      assertThat(publisher.registry().get(AdapterKey.parse("strict/support")).isRetracted(1))
+          .isFalse();
+    }
+
+    // the operator removes the file and restarts: the key is tried again, the erasure with it
+    Files.delete(squatter);
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.RELEASE_RETRACTED, 1));
+      assertThat(audits)
+          .filteredOn(a -> a.getAction().equals(AuditEvents.RELEASE_RETRACTED))
+          .singleElement()
+          .satisfies(a -> assertThat(a.getDetails()).containsEntry("jobId", "job-erase-1"));
+      Path v1 = folder.resolve("releases/strict/support/v1");
+      await(
+          "v1's weights are purged", () -> !Files.exists(v1.resolve("adapter_model.safetensors")));
+      assertThat(publisher.registry().get(AdapterKey.parse("strict/support")).isRetracted(1))
+          .isTrue();
+    }
+  }
+
+  /**
+   * A retraction whose wait is over but whose RETRACTED record Kafka refuses for its size can never
+   * be written: its key is quarantined with the reason (readiness and an audit event say so, the
+   * other keys' retractions are no longer queued behind it), and the retraction stays scheduled for
+   * the next start instead of being tried every 10 s, silently, for ever.
+   */
+  @Test
+  void audit_aRetractionKafkaRefusesForItsSizeQuarantinesItsKeyAndStaysScheduled()
+      throws Exception {
+    PublisherConfig config = config(Map.of(PublisherConfig.RETRACTION_MAX_WAIT_MS_CONFIG, "1"));
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+      KAFKA.setTopicConfig(topics.releases().name(), "max.message.bytes", "200");
+
+      send(TestVerdicts.erasureJob("acme/support", "job-erase-1", List.of(1)));
+
+      List<AuditEvent> audits =
+          read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1), Duration.ofSeconds(90));
+      assertThat(audits)
+          .filteredOn(audit -> audit.getAction().equals(AuditEvents.KEY_QUARANTINED))
+          .singleElement()
+          .satisfies(audit -> assertThat(audit.getReason()).contains("RecordTooLargeException"));
+      assertThat(publisher.quarantined()).containsOnlyKeys("acme/support");
+      assertThat(publisher.readiness().detail()).contains("acme/support");
+      assertThat(publisher.failure()).isEmpty();
+      assertThat(publisher.registry().get(KEY).isRetracted(1)).isFalse();
+      try (Stream<Path> scheduled =
+          Files.list(folder.resolve("releases/.retractions")).filter(Files::isRegularFile)) {
+        assertThat(scheduled).as("the retraction, kept for the next start").hasSize(1);
+      }
+    }
   }
 
   @Test
