@@ -34,7 +34,8 @@ import java.util.function.Function;
  * when that give-up was read before the job, what the job names is retracted here at once. Other
  * jobs are not the publisher's business. A version {@code releases.v1} announced is retracted even
  * when its folder could not be read at start ({@link Retractions#retract}): only a version above
- * the key's latest one is taken as never published.
+ * the key's latest one is taken as never published. A job read while its key is quarantined is kept
+ * instead ({@link #hold}), never skipped.
  *
  * <p>A job whose job id or erasure request id is no id ({@link RecordIds}: a line break, an
  * unbounded string) was not written by the accumulator: it is audited as unreadable (counted and
@@ -66,21 +67,64 @@ public final class ErasureJobProcessor {
     this.clock = clock;
   }
 
+  /**
+   * Keeps an ERASURE job read while its key is quarantined, instead of deciding on a state that is
+   * not known: in the {@link RetractionSchedule}, durable before the caller commits the job's
+   * offset. Under {@code replacement} (with data left to retrain on, and not given up) it waits for
+   * the retrained release as {@link #process} would have it wait; otherwise it is {@link
+   * ScheduledRetraction#held held} and retracted as soon as the key is no longer quarantined
+   * ({@link RetractionDeadlines}), after a restart too.
+   *
+   * @return what is kept; empty for a record {@link #process} acts on neither
+   * @throws dev.perennial.publisher.PublisherException when the schedule cannot be written
+   */
+  public Optional<ScheduledRetraction> hold(TrainingJob job) {
+    if (!namesReleases(job) || badId(job).isPresent()) {
+      return Optional.empty();
+    }
+    AdapterKey key;
+    try {
+      key = AdapterKey.parse(job.getAdapterKey());
+    } catch (InvalidAdapterKeyException e) {
+      return Optional.empty();
+    }
+    boolean waitsForReplacement =
+        policies.apply(key.tenant()).retraction() == RetractionPolicy.REPLACEMENT
+            && !job.getShards().isEmpty()
+            && schedule.givenUp(key, job.getJobId()).isEmpty();
+    return Optional.of(
+        schedule.add(
+            new ScheduledRetraction(
+                key,
+                job.getJobId(),
+                job.getErasure().getRequestId(),
+                job.getErasure().getAffectedVersions(),
+                clock.instant(),
+                !waitsForReplacement)));
+  }
+
+  private static boolean namesReleases(TrainingJob job) {
+    return job.getTrigger() == JobTrigger.ERASURE
+        && job.getErasure() != null
+        && !job.getErasure().getAffectedVersions().isEmpty();
+  }
+
+  private static Optional<String> badId(TrainingJob job) {
+    return RecordIds.problem("job id", job.getJobId())
+        .or(() -> RecordIds.problem("erasure request id", job.getErasure().getRequestId()));
+  }
+
   public Decision process(ReleaseRegistry registry, TrainingJob job) {
-    ErasureDetails erasure = job.getErasure();
-    if (job.getTrigger() != JobTrigger.ERASURE
-        || erasure == null
-        || erasure.getAffectedVersions().isEmpty()) {
+    if (!namesReleases(job)) {
       return Decision.ignored(job.getAdapterKey());
     }
+    ErasureDetails erasure = job.getErasure();
     Instant now = clock.instant();
     Map<String, String> details = new TreeMap<>();
     details.put("jobId", RecordIds.shown(job.getJobId()));
     details.put("erasureRequestId", RecordIds.shown(erasure.getRequestId()));
     details.put("affectedVersions", erasure.getAffectedVersions().toString());
-    Optional<String> badId =
-        RecordIds.problem("job id", job.getJobId())
-            .or(() -> RecordIds.problem("erasure request id", erasure.getRequestId()));
+    Optional<String> badId = badId(job);
     if (badId.isPresent()) {
       return unreadable(job, badId.get() + " (not shown)", details, now);
     }

@@ -29,6 +29,10 @@ import java.util.function.Predicate;
  * by then, and should it come later still, it waits no longer than it would have without the
  * give-up.
  *
+ * <p>An ERASURE job read while its key was quarantined is kept here too ({@link
+ * ErasureJobProcessor#hold}): under the {@code replacement} policy it waits as above; otherwise
+ * ({@link ScheduledRetraction#held}) it is due at once, as soon as the key is not quarantined.
+ *
  * <p>Decides only: the caller commits the decision and applies its state; the next call then finds
  * the schedule resolved and removes it. Nothing is decided for a quarantined key, whose state is
  * not known: its schedule waits.
@@ -82,10 +86,23 @@ public final class RetractionDeadlines {
 
   /** When the wait of {@code scheduled} is over (with the max wait configured now). */
   public Instant deadline(ScheduledRetraction scheduled) {
-    return scheduled.scheduledAt().plus(maxWait);
+    return scheduled.held() ? scheduled.scheduledAt() : scheduled.scheduledAt().plus(maxWait);
   }
 
   private Decision retraction(KeyState state, ScheduledRetraction scheduled, Instant now) {
+    if (scheduled.held()) {
+      return Retractions.withoutReplacement(
+          state,
+          scheduled,
+          "its ERASURE job "
+              + scheduled.jobId()
+              + " was read while the key was quarantined, so it is retracted once the key's state"
+              + " is known again",
+          Map.of("heldWhileQuarantined", "true"),
+          "held",
+          actor,
+          now);
+    }
     return Retractions.withoutReplacement(
         state,
         scheduled,

@@ -20,23 +20,38 @@ import java.util.TreeSet;
  * {
  *   "format": "perennial.retraction.scheduled/v1",
  *   "adapterKey": "acme/support", "jobId": "...", "erasureRequestId": "...",
- *   "versions": [2, 3], "scheduledAt": "2025-...Z"
+ *   "versions": [2, 3], "scheduledAt": "2025-...Z", "held": true
  * }
  * }</pre>
  *
  * <p>It names no subject: the erasure request's id, as the audit events do.
+ *
+ * @param held the ERASURE job was read while its key was quarantined, under a policy that retracts
+ *     at once (or with nothing to retrain, or given up): it waits for no replacement, only for the
+ *     key's state to be known again ({@link RetractionDeadlines}); absent in the file: false
  */
 public record ScheduledRetraction(
     AdapterKey key,
     String jobId,
     String erasureRequestId,
     List<Integer> versions,
-    Instant scheduledAt) {
+    Instant scheduledAt,
+    boolean held) {
 
   public static final String FORMAT = "perennial.retraction.scheduled/v1";
 
   public ScheduledRetraction {
     versions = List.copyOf(new TreeSet<>(versions));
+  }
+
+  /** A retraction that waits for its job's retrained release. */
+  public ScheduledRetraction(
+      AdapterKey key,
+      String jobId,
+      String erasureRequestId,
+      List<Integer> versions,
+      Instant scheduledAt) {
+    this(key, jobId, erasureRequestId, versions, scheduledAt, false);
   }
 
   byte[] bytes() {
@@ -48,6 +63,9 @@ public record ScheduledRetraction(
     ArrayNode named = tree.putArray("versions");
     versions.forEach(named::add);
     tree.put("scheduledAt", scheduledAt.toString());
+    if (held) {
+      tree.put("held", true);
+    }
     return Json.bytes(tree);
   }
 
@@ -69,7 +87,8 @@ public record ScheduledRetraction(
           RetractionFile.requireId(tree, "jobId"),
           RetractionFile.requireId(tree, "erasureRequestId"),
           versions,
-          Instant.parse(RetractionFile.require(tree, "scheduledAt")));
+          Instant.parse(RetractionFile.require(tree, "scheduledAt")),
+          tree.path("held").asBoolean(false));
     } catch (ManifestException e) {
       throw e;
     } catch (RuntimeException e) {

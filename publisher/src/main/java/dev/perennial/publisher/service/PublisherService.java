@@ -37,6 +37,7 @@ import dev.perennial.publisher.retract.ErasureJobProcessor;
 import dev.perennial.publisher.retract.GivenUpJobProcessor;
 import dev.perennial.publisher.retract.RetractionDeadlines;
 import dev.perennial.publisher.retract.RetractionSchedule;
+import dev.perennial.publisher.retract.ScheduledRetraction;
 import dev.perennial.publisher.retract.WeightPurge;
 import dev.perennial.publisher.sign.IntegrityChecks;
 import dev.perennial.publisher.sign.ManifestScreen;
@@ -114,21 +115,25 @@ import org.slf4j.LoggerFactory;
  * tried again, up to {@value #MAX_ATTEMPTS} times. Then, when the failure is the key's own (the
  * decision failed while a probe write to the release area succeeds), the key is quarantined ({@link
  * KeyQuarantine}): that record and the key's later ones are skipped with an audit event, and the
- * other keys go on. Otherwise (the area or Kafka fails for everyone, or the artifact store has an
- * outage: it takes no write, or holds nothing at all because its volume is not mounted, which is
- * never a key's fault nor a reason to refuse) the service stops consuming and has failed rather
- * than skip a release: its records are delivered again after a restart. One poll's records are
- * handled for at most half of {@code max.poll.interval.ms} ({@link #pollBudget}); the rest are read
- * again after the next poll, so retried failures never keep the loop from polling in time. While
- * the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or committed
- * past the record: it and the records after it are read again after a pause ({@link RegistryWait},
- * doubling up to {@code MAX_BACKOFF}) for as long as that lasts, without counting attempts, and
- * readiness is DOWN. During the pause the loop keeps polling with every partition paused (and runs
- * the alias moves and retractions, which fail while they cannot write), so the publisher stays in
- * its consumer group whatever {@code max.poll.interval.ms} is. A record that is no verdict, job or
- * given-up job ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit event. At
- * start, a key whose latest {@code releases.v1} record cannot be read is quarantined the same way
- * ({@link ReleaseLogReplay}), and a registry outage is waited out.
+ * other keys go on; an ERASURE job among them is kept in the {@link RetractionSchedule} first
+ * ({@link ErasureJobProcessor#hold}) and carried out once the key is no longer quarantined (a
+ * restart), so no erasure is skipped with them. A retraction whose records Kafka refuses for what
+ * they are quarantines its key the same way and stays scheduled. Otherwise (the area or Kafka fails
+ * for everyone, or the artifact store has an outage: it takes no write, or holds nothing at all
+ * because its volume is not mounted, which is never a key's fault nor a reason to refuse) the
+ * service stops consuming and has failed rather than skip a release: its records are delivered
+ * again after a restart. One poll's records are handled for at most half of {@code
+ * max.poll.interval.ms} ({@link #pollBudget}); the rest are read again after the next poll, so
+ * retried failures never keep the loop from polling in time. While the schema registry is
+ * unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or committed past the record: it and
+ * the records after it are read again after a pause ({@link RegistryWait}, doubling up to {@code
+ * MAX_BACKOFF}) for as long as that lasts, without counting attempts, and readiness is DOWN. During
+ * the pause the loop keeps polling with every partition paused (and runs the alias moves and
+ * retractions, which fail while they cannot write), so the publisher stays in its consumer group
+ * whatever {@code max.poll.interval.ms} is. A record that is no verdict, job or given-up job
+ * ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit event. At start, a key
+ * whose latest {@code releases.v1} record cannot be read is quarantined the same way ({@link
+ * ReleaseLogReplay}), and a registry outage is waited out.
  *
  * <p>Each time it reads manifests from the release area (at start, and after a failed transaction)
  * it checks them against their signatures with the pinned keys ({@link ManifestScreen}): a release
@@ -624,11 +629,12 @@ public final class PublisherService implements AutoCloseable {
   private Decision decide(ConsumerRecord<String, byte[]> record) {
     Optional<String> quarantined = quarantine.reason(keyOf(record));
     if (quarantined.isPresent()) {
+      Optional<ScheduledRetraction> held = holdErasure(record);
       return quarantined(
           record,
           AuditEvents.RECORD_QUARANTINED,
-          FailureText.oneLine(
-              "skipped: " + shownKey(record) + " is quarantined (" + quarantined.get() + ")"));
+          "skipped: " + shownKey(record) + " is quarantined (" + quarantined.get() + ")",
+          held);
     }
     if (record.topic().equals(topics.verdicts().name())) {
       EvaluationVerdict verdict;
@@ -714,7 +720,15 @@ public final class PublisherService implements AutoCloseable {
         shownKey(record),
         reason,
         failure);
-    if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason), List.of(record))
+    Optional<ScheduledRetraction> held;
+    try {
+      held = holdErasure(record);
+    } catch (RuntimeException e) {
+      // its offset is not committed: the erasure is read again after a restart, never dropped
+      throw new FatalException(
+          "cannot keep the erasure of " + shownKey(record) + " while quarantining it", e);
+    }
+    if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason, held), List.of(record))
         .isCommitted()) {
       throw new FatalException("cannot commit the quarantine of " + shownKey(record), failure);
     }
@@ -722,12 +736,36 @@ public final class PublisherService implements AutoCloseable {
     readiness = Readiness.ready(describeState());
   }
 
-  private Decision quarantined(ConsumerRecord<String, byte[]> record, String action, String why) {
+  /**
+   * The audit of a record skipped because its key is quarantined; when the record is an ERASURE
+   * job, {@code held} is where it was kept, which the reason says first (it is cut at {@value
+   * FailureText#MAX_LENGTH} characters).
+   */
+  private Decision quarantined(
+      ConsumerRecord<String, byte[]> record,
+      String action,
+      String why,
+      Optional<ScheduledRetraction> held) {
     String where = record.topic() + "-" + record.partition() + "@" + record.offset();
     Map<String, String> details = new TreeMap<>();
     details.put("topic", record.topic());
     details.put("partition", Integer.toString(record.partition()));
     details.put("offset", Long.toString(record.offset()));
+    String reason = why;
+    if (held.isPresent()) {
+      details.put("erasureHeld", held.get().jobId());
+      details.put("affectedVersions", held.get().versions().toString());
+      reason =
+          "ERASURE job "
+              + held.get().jobId()
+              + " of a quarantined key is kept: "
+              + held.get().versions()
+              + (held.get().held()
+                  ? " are retracted once the key is no longer quarantined (a restart); "
+                  : " wait for its retrained release as scheduled, once the key is no longer"
+                      + " quarantined (a restart); ")
+              + why;
+    }
     AuditEvent audit =
         AuditEvents.event(
             AuditEvents.derivedId(where, action),
@@ -735,11 +773,37 @@ public final class PublisherService implements AutoCloseable {
             AuditStage.PUBLISHER,
             action,
             actor,
-            why,
+            FailureText.oneLine(reason),
             details,
             Instant.now());
     return new Decision(
         Outcome.QUARANTINED, shownKey(record), Optional.empty(), List.of(), List.of(audit));
+  }
+
+  /**
+   * Keeps the ERASURE job a record of a quarantined key carries ({@link ErasureJobProcessor#hold}),
+   * durable before the record's offset is committed, so skipping the record drops no erasure; empty
+   * for any other record (one that cannot be read is audited as skipped all the same).
+   *
+   * @throws SerializationException while the schema registry is unavailable: read again, not kept
+   */
+  private Optional<ScheduledRetraction> holdErasure(ConsumerRecord<String, byte[]> record) {
+    if (!record.topic().equals(topics.trainingJobs().name())) {
+      return Optional.empty();
+    }
+    TrainingJob job;
+    try {
+      job =
+          topics
+              .trainingJobs()
+              .valueSerde()
+              .deserializer()
+              .deserialize(record.topic(), record.value());
+    } catch (SerializationException e) {
+      requireBadRecord(e);
+      return Optional.empty();
+    }
+    return job == null ? Optional.empty() : erasureJobs.hold(job);
   }
 
   /** The record's key as sent: what the quarantine is looked up by, never shown. */
@@ -810,7 +874,8 @@ public final class PublisherService implements AutoCloseable {
   /**
    * Retracts the releases of one retraction whose wait for a retrained release is over, if any, in
    * a transaction of its own. A failure is logged and tried again after a pause; the schedule stays
-   * until its releases are retracted.
+   * until its releases are retracted. One whose records Kafka refuses quarantines its key ({@link
+   * #quarantineRetraction}): no pause, the next key's retraction goes on.
    */
   private void retractOverdue() {
     if (System.nanoTime() - deadlinesPausedUntil < 0) {
@@ -820,7 +885,15 @@ public final class PublisherService implements AutoCloseable {
     try {
       Optional<Decision> overdue =
           deadlines.next(registry, key -> quarantine.reason(key).isPresent());
-      if (overdue.isEmpty() || commit(overdue.get(), List.of()).isCommitted()) {
+      if (overdue.isEmpty()) {
+        return;
+      }
+      CommitResult result = commit(overdue.get(), List.of());
+      if (result.isCommitted()) {
+        return;
+      }
+      if (result.refusal().isPresent()) {
+        quarantineRetraction(overdue.get(), result.refusal().get());
         return;
       }
       problem = "the transaction was aborted";
@@ -834,6 +907,44 @@ public final class PublisherService implements AutoCloseable {
         DEADLINE_RETRY.toSeconds(),
         problem);
     deadlinesPausedUntil = System.nanoTime() + DEADLINE_RETRY.toNanos();
+  }
+
+  /**
+   * Quarantines the key of a retraction whose records Kafka refuses for what they are: however
+   * often it is tried it cannot commit, so it stays scheduled for the next start (the erasure is
+   * not lost), readiness names the key, an audit event and an ERROR line say why, and the other
+   * keys' retractions are no longer held up behind it.
+   */
+  private void quarantineRetraction(Decision retraction, String refusal) {
+    String key = retraction.adapterKey();
+    List<Integer> versions =
+        retraction.releases().stream().map(AdapterRelease::getVersion).toList();
+    String reason =
+        FailureText.oneLine(
+            "cannot retract "
+                + versions
+                + " (kept scheduled for the next start, erased data still served): "
+                + refusal);
+    log.error("Quarantining {}: {}", RecordIds.shown(key), reason);
+    quarantine.add(key, reason);
+    readiness = Readiness.ready(describeState());
+    Map<String, String> details = new TreeMap<>();
+    details.put("versions", versions.toString());
+    AuditEvent audit =
+        AuditEvents.event(
+            AuditEvents.derivedId(key, versions.toString(), AuditEvents.KEY_QUARANTINED),
+            RecordIds.shown(key),
+            AuditStage.PUBLISHER,
+            AuditEvents.KEY_QUARANTINED,
+            actor,
+            reason,
+            details,
+            Instant.now());
+    Decision audited =
+        new Decision(Outcome.QUARANTINED, key, Optional.empty(), List.of(), List.of(audit));
+    if (!commit(audited, List.of()).isCommitted()) {
+      log.error("The quarantine of {} could not be audited (readiness names it)", key);
+    }
   }
 
   /** Refuses an alias move onto a release whose files fail their signed manifest. */
@@ -878,6 +989,9 @@ public final class PublisherService implements AutoCloseable {
       return result;
     }
     decision.state().ifPresent(this::apply);
+    if (decision.outcome() == Outcome.QUARANTINED) {
+      readiness = Readiness.ready(describeState());
+    }
     // the retraction is durable now: delete the weights it names (a crash here: see startUp)
     purge.purgeRetracted(registry, decision.releases());
     metrics.record(decision);
@@ -910,12 +1024,25 @@ public final class PublisherService implements AutoCloseable {
         + current.releaseCount()
         + " releases"
         + (quarantine.size() == 0 ? "" : ", quarantined: " + quarantine.snapshot().keySet())
+        + heldErasures()
         + (current.quarantined().isEmpty()
             ? ""
             : ", quarantined releases (manifest does not verify): " + quarantinedReleases(current))
         + (integrityFailures.isEmpty()
             ? ""
             : ", failing verification: " + integrityFailures.size() + " served releases");
+  }
+
+  /** The erasures that wait for a quarantined key, as readiness names them. */
+  private String heldErasures() {
+    List<String> held =
+        schedule.pending().stream()
+            .filter(scheduled -> quarantine.reason(scheduled.key().toString()).isPresent())
+            .map(scheduled -> scheduled.key() + " " + scheduled.versions())
+            .toList();
+    return held.isEmpty()
+        ? ""
+        : ", erasures waiting for a quarantined key (retracted once it is back): " + held;
   }
 
   private static List<String> quarantinedReleases(ReleaseRegistry registry) {

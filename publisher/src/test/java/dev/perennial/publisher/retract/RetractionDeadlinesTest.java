@@ -15,6 +15,7 @@ import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.TrainingJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,5 +211,79 @@ class RetractionDeadlinesTest {
         .hasSize(4)
         .allSatisfy(
             problem -> assertThat(problem).contains("not shown").doesNotContain("forged line"));
+  }
+
+  /**
+   * An ERASURE job read while its key is quarantined is kept, not skipped: under the immediate
+   * policy nothing is retracted while the key stays quarantined, and once it is back (after a
+   * restart, the schedule read again) its releases are retracted at once, without the max wait.
+   */
+  @Test
+  void anErasureJobHeldWhileItsKeyIsQuarantinedIsRetractedAtOnceWhenTheKeyIsBack() {
+    TenantPolicy immediate = new TenantPolicy(true, RetractionPolicy.IMMEDIATE);
+    Optional<ScheduledRetraction> held =
+        new ErasureJobProcessor(
+                tenant -> immediate,
+                loadedSchedule(),
+                MAX_WAIT,
+                "test-publisher",
+                at(TestVerdicts.AT))
+            .hold(TestVerdicts.erasureJob("acme/support", "job-9", List.of(2)));
+    assertThat(held).get().extracting(ScheduledRetraction::held).isEqualTo(true);
+
+    assertThat(
+            new RetractionDeadlines(
+                    loadedSchedule(),
+                    MAX_WAIT,
+                    "test-publisher",
+                    at(TestVerdicts.AT.plus(MAX_WAIT)))
+                .next(registry, key -> key.equals("acme/support")))
+        .as("while the key is quarantined")
+        .isEmpty();
+
+    Decision retraction = next(loadedSchedule(), registry, TestVerdicts.AT).orElseThrow();
+    assertThat(retraction.releases())
+        .extracting(AdapterRelease::getVersion, AdapterRelease::getAction)
+        .containsExactly(tuple(2, ReleaseAction.RETRACTED));
+    assertThat(retraction.audits())
+        .singleElement()
+        .satisfies(
+            audit -> {
+              assertThat(audit.getDetails())
+                  .containsEntry("jobId", "job-9")
+                  .containsEntry("heldWhileQuarantined", "true");
+              assertThat(audit.getReason()).contains("read while the key was quarantined");
+            });
+  }
+
+  /** Under the replacement policy a held ERASURE job waits for its retrained release as usual. */
+  @Test
+  void anErasureJobHeldUnderTheReplacementPolicyWaitsForItsReplacementAsScheduled() {
+    RetractionSchedule schedule = loadedSchedule();
+    Optional<ScheduledRetraction> held =
+        new ErasureJobProcessor(
+                tenant -> REPLACEMENT, schedule, MAX_WAIT, "test-publisher", at(TestVerdicts.AT))
+            .hold(TestVerdicts.erasureJob("acme/support", "job-9", List.of(2)));
+    assertThat(held).get().extracting(ScheduledRetraction::held).isEqualTo(false);
+
+    assertThat(next(loadedSchedule(), registry, TestVerdicts.AT.plus(MAX_WAIT).minusSeconds(1)))
+        .isEmpty();
+    assertThat(next(loadedSchedule(), registry, TestVerdicts.AT.plus(MAX_WAIT))).isPresent();
+  }
+
+  /** A record that is no ERASURE job naming releases is not kept: there is nothing to retract. */
+  @Test
+  void aJobThatNamesNoReleaseIsNotHeld() {
+    TrainingJob job = TestVerdicts.erasureJob("acme/support", "job-9", List.of());
+    assertThat(
+            new ErasureJobProcessor(
+                    tenant -> REPLACEMENT,
+                    loadedSchedule(),
+                    MAX_WAIT,
+                    "test-publisher",
+                    at(TestVerdicts.AT))
+                .hold(job))
+        .isEmpty();
+    assertThat(loadedSchedule().pending()).isEmpty();
   }
 }
