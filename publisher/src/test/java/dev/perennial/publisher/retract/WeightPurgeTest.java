@@ -152,6 +152,53 @@ class WeightPurgeTest {
     assertThat(PurgeNotice.read(v(1)).orElseThrow().files()).containsOnlyKeys(WEIGHTS);
   }
 
+  /**
+   * v2's folder is written but its announcement never commits (Kafka refused it and quarantined the
+   * key, or the publisher crashed and the verdict was skipped since): once v3 is announced, v2 is
+   * unannounced for good, never served, and named by no erasure (the trainer knows releases from
+   * releases.v1 only). Its copies of the weights must go, not stay readable in the area.
+   */
+  private void publishWithV2LeftUnannounced() {
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-1", null));
+    verdicts.process(
+        registry, TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    registry = RegistryRebuild.withFolders(registry, area.scan(false));
+    assertThat(v(2)).isDirectoryContaining("glob:**/" + WEIGHTS);
+  }
+
+  @Test
+  void audit_theWeightsOfAFolderLeftUnannouncedArePurgedOnceALaterReleaseIsAnnounced() {
+    publishWithV2LeftUnannounced();
+
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-3", 1));
+
+    assertThat(registry.get(KEY).unannounced()).containsExactly(2);
+    assertThat(v(2))
+        .isDirectoryContaining("glob:**/manifest.json")
+        .isDirectoryContaining("glob:**/" + PurgeNotice.FILE_NAME)
+        .isDirectoryNotContaining("glob:**/" + WEIGHTS);
+    assertThat(v(3)).isDirectoryContaining("glob:**/" + WEIGHTS);
+    assertThat(v(1)).isDirectoryContaining("glob:**/" + WEIGHTS);
+  }
+
+  @Test
+  void audit_aStartPurgesTheWeightsOfAnUnannouncedFolderThatACrashLeftBehind() {
+    publishWithV2LeftUnannounced();
+    // v3's announcement commits, the publisher crashes before anything else
+    Decision announced =
+        verdicts.process(
+            registry,
+            TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-3", 1)));
+    registry = registry.with(announced.state().orElseThrow());
+    latestRecord = announced.releases().get(announced.releases().size() - 1);
+    assertThat(v(2)).isDirectoryContaining("glob:**/" + WEIGHTS);
+
+    purge.completeRetracted(restart().registry());
+
+    assertThat(v(2)).isDirectoryNotContaining("glob:**/" + WEIGHTS);
+    assertThat(v(3)).isDirectoryContaining("glob:**/" + WEIGHTS);
+  }
+
   @Test
   void aBlobThatAReleaseStillServedHoldsIsKeptInTheStore() {
     AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
