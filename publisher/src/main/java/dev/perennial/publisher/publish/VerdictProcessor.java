@@ -13,6 +13,7 @@ import dev.perennial.publisher.manifest.ManifestFactory;
 import dev.perennial.publisher.manifest.ReleaseManifest;
 import dev.perennial.publisher.publish.Decision.Outcome;
 import dev.perennial.publisher.release.KeyState;
+import dev.perennial.publisher.release.PurgeNotice;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseEvents;
 import dev.perennial.publisher.release.ReleaseRegistry;
@@ -283,9 +284,18 @@ public final class VerdictProcessor {
     }
   }
 
-  /** The folder of an earlier, unannounced run: announced only if it verifies. */
+  /**
+   * The folder of an earlier, unannounced run: announced only if it verifies and its weights were
+   * never purged (a purged folder verifies, but holds no adapter to serve).
+   */
   private StoredRelease checkedFolder(KeyState state, int version) {
     StoredRelease release = state.release(version).orElseThrow();
+    if (PurgeNotice.isPurged(release.folder())) {
+      throw new RefusalException(
+          "release folder "
+              + release.folder()
+              + " of this candidate exists from an earlier run, but its weights were purged");
+    }
     Verification verification = earlierFolders.verify(release.folder(), release.key(), version);
     if (!verification.ok()) {
       throw new RefusalException(

@@ -38,12 +38,18 @@ import org.slf4j.LoggerFactory;
  * files and the adapter's folder index ({@code artifactLocation}), each unless a release that is
  * not retracted holds the same blob (the store is content-addressed, so identical files share one).
  *
- * <p>It runs after the RETRACTED record is committed, and again at start over every retracted
- * version that still has weights or no notice, so a crash in between is finished on restart. A
- * purge that fails (the store or the folder cannot be written, the store's volume is gone) is kept
- * {@link #pending} and tried again while the publisher runs ({@link #retryDue}), after pauses from
- * {@value #FIRST_RETRY_SECONDS} s doubling up to {@value #MAX_RETRY_SECONDS} s, never given up: the
- * erased data's weights must go.
+ * <p>The weights of an unannounced version ({@link KeyState#unannounced}: a folder whose
+ * announcement never committed, below a later announced release) go the same way: it is never
+ * served, and no erasure names it (the trainer knows releases from {@code releases.v1} only), so
+ * its copies of a candidate's weights would otherwise stay readable in the area for good, whatever
+ * data it was trained on. Its notice says so ({@value #NEVER_ANNOUNCED}).
+ *
+ * <p>It runs after the RETRACTED record is committed (and after any record that names unannounced
+ * versions), and again at start over every retracted or unannounced version that still has weights
+ * or no notice, so a crash in between is finished on restart. A purge that fails (the store or the
+ * folder cannot be written, the store's volume is gone) is kept {@link #pending} and tried again
+ * while the publisher runs ({@link #retryDue}), after pauses from {@value #FIRST_RETRY_SECONDS} s
+ * doubling up to {@value #MAX_RETRY_SECONDS} s, never given up: the erased data's weights must go.
  *
  * <p>It never acts on a manifest that did not verify when the publisher read it ({@link
  * ReleaseRegistry#quarantine}). A quarantined retracted release is purged by what its folder holds
@@ -61,6 +67,11 @@ public final class WeightPurge {
 
   /** PEFT's configuration (rank, alpha, target modules): no trained values; kept. */
   public static final String ADAPTER_CONFIG = AdapterFiles.CONFIG_FILE;
+
+  /** Why an unannounced version's weights were purged, as its notice says it. */
+  static final String NEVER_ANNOUNCED =
+      "never announced: its folder was written but its release did not commit, and a later version"
+          + " was announced; it is never served";
 
   static final long FIRST_RETRY_SECONDS = 2;
   static final long MAX_RETRY_SECONDS = 300;
@@ -132,7 +143,7 @@ public final class WeightPurge {
   }
 
   /**
-   * Purges one retracted version (nothing when it is not retracted or has no folder).
+   * Purges one retracted or unannounced version (nothing when it is neither or has no folder).
    *
    * @param registry the state after the retraction: which releases still hold which blobs
    */
@@ -141,14 +152,14 @@ public final class WeightPurge {
   }
 
   /**
-   * Purges one retracted version, its notice naming why it was retracted ({@code retraction}, the
-   * RETRACTED record's reason; null when it is not at hand).
+   * Purges one retracted or unannounced version, its notice naming why ({@code retraction}, the
+   * RETRACTED record's reason or {@link #NEVER_ANNOUNCED}; null when it is not at hand).
    */
   private Optional<Result> purge(
       ReleaseRegistry registry, AdapterKey key, int version, String retraction) {
     KeyState state = registry.get(key);
     Optional<StoredRelease> release = state.release(version);
-    if (!state.isRetracted(version) || release.isEmpty()) {
+    if (!purgeable(state).contains(version) || release.isEmpty()) {
       return Optional.empty();
     }
     boolean quarantined = registry.quarantine(key, version).isPresent();
@@ -185,10 +196,10 @@ public final class WeightPurge {
     }
     Result result = new Result(key, version, files, blobs, shared);
     log.info(
-        "Purged the weights of {} v{} (retracted, trained on erased data): files {}, blobs {}, kept"
-            + " as shared {}",
+        "Purged the weights of {} v{} ({}): files {}, blobs {}, kept as shared {}",
         key,
         version,
+        state.isRetracted(version) ? "retracted, trained on erased data" : "never announced",
         files,
         blobs,
         shared);
@@ -196,43 +207,72 @@ public final class WeightPurge {
   }
 
   /**
-   * Purges the versions that committed records retracted (their RETRACTED records). A version that
-   * cannot be purged is logged and kept {@link #pending} for {@link #retryDue} (and {@link
-   * #completeRetracted} at the next start): the retraction stands either way.
+   * Purges the versions that committed records retracted (their RETRACTED records), and the
+   * unannounced versions they name that still hold weights. A version that cannot be purged is
+   * logged and kept {@link #pending} for {@link #retryDue} (and {@link #completeRetracted} at the
+   * next start): the retraction stands either way.
    *
    * @param registry the state with those records applied
    */
   public List<Result> purgeRetracted(ReleaseRegistry registry, List<AdapterRelease> committed) {
     List<Result> results = new ArrayList<>();
     for (AdapterRelease record : committed) {
-      if (record.getAction() != ReleaseAction.RETRACTED) {
-        continue;
-      }
-      try {
-        purge(
-                registry,
-                AdapterKey.parse(record.getAdapterKey()),
-                record.getVersion(),
-                record.getReason())
+      AdapterKey key = AdapterKey.parse(record.getAdapterKey());
+      if (record.getAction() == ReleaseAction.RETRACTED) {
+        purgeOrRetry(registry, key, record.getVersion(), record.getReason())
             .ifPresent(results::add);
-      } catch (RuntimeException e) {
-        failed(
-            AdapterKey.parse(record.getAdapterKey()), record.getVersion(), record.getReason(), e);
+      }
+      KeyState state = registry.get(key);
+      for (int version : record.getUnannouncedVersions()) {
+        Optional<StoredRelease> release = state.release(version);
+        if (release.isPresent()
+            && state.unannounced().contains(version)
+            && !pending.containsKey(release.get().key() + " v" + version)
+            && stillHoldsWeights(registry, release.get())) {
+          purgeOrRetry(registry, key, version, NEVER_ANNOUNCED).ifPresent(results::add);
+        }
       }
     }
     return results;
   }
 
+  private Optional<Result> purgeOrRetry(
+      ReleaseRegistry registry, AdapterKey key, int version, String why) {
+    try {
+      return purge(registry, key, version, why);
+    } catch (RuntimeException e) {
+      failed(key, version, why, e);
+      return Optional.empty();
+    }
+  }
+
+  /** Whether a purgeable release's folder still holds weight files or lacks its notice. */
+  private static boolean stillHoldsWeights(ReleaseRegistry registry, StoredRelease release) {
+    return registry.quarantine(release.key(), release.version()).isPresent()
+        ? needsPurgeByFolder(release)
+        : needsPurge(release);
+  }
+
   /**
-   * Finishes every purge a crash left undone: each retracted version that still has weights in its
-   * folder or no notice, or whose weights' blobs the store still holds. A version that cannot be
-   * purged is logged and kept {@link #pending} for {@link #retryDue}.
+   * The versions whose weights go: those retracted (trained on erased data) and those never
+   * announced ({@link KeyState#unannounced}: never served, named by no erasure).
+   */
+  private static SortedSet<Integer> purgeable(KeyState state) {
+    SortedSet<Integer> versions = new TreeSet<>(state.retracted());
+    versions.addAll(state.unannounced());
+    return versions;
+  }
+
+  /**
+   * Finishes every purge a crash left undone: each retracted or unannounced version that still has
+   * weights in its folder or no notice, or whose weights' blobs the store still holds. A version
+   * that cannot be purged is logged and kept {@link #pending} for {@link #retryDue}.
    */
   public List<Result> completeRetracted(ReleaseRegistry registry) {
     List<Result> results = new ArrayList<>();
     SortedSet<Digest> held = heldBlobs(registry);
     for (KeyState state : registry.keys().values()) {
-      for (int version : state.retracted()) {
+      for (int version : purgeable(state)) {
         Optional<StoredRelease> release = state.release(version);
         if (release.isEmpty()) {
           continue;
@@ -247,22 +287,26 @@ public final class WeightPurge {
           if (!left) {
             continue;
           }
+          String what = state.isRetracted(version) ? "retracted" : "never announced";
           if (quarantined.isPresent()) {
             log.warn(
-                "{} v{} is retracted but its weights are not purged yet; its manifest is"
+                "{} v{} is {} but its weights are not purged yet; its manifest is"
                     + " quarantined ({}), so the files its folder holds are purged",
                 state.key(),
                 version,
+                what,
                 quarantined.get());
           } else {
             log.warn(
-                "{} v{} is retracted but its weights are not purged yet; purging",
+                "{} v{} is {} but its weights are not purged yet; purging",
                 state.key(),
-                version);
+                version,
+                what);
           }
-          purge(registry, state.key(), version).ifPresent(results::add);
+          purge(registry, state.key(), version, state.isRetracted(version) ? null : NEVER_ANNOUNCED)
+              .ifPresent(results::add);
         } catch (RuntimeException e) {
-          failed(state.key(), version, null, e);
+          failed(state.key(), version, state.isRetracted(version) ? null : NEVER_ANNOUNCED, e);
         }
       }
     }
@@ -387,14 +431,15 @@ public final class WeightPurge {
   }
 
   /**
-   * Every blob a release that is not retracted holds: its files and its folder index; for a
-   * quarantined one, whose manifest is not to be believed, the files its folder holds.
+   * Every blob a release that is neither retracted nor unannounced holds: its files and its folder
+   * index; for a quarantined one, whose manifest is not to be believed, the files its folder holds.
    */
   private static SortedSet<Digest> heldBlobs(ReleaseRegistry registry) {
     SortedSet<Digest> held = new TreeSet<>();
     for (KeyState state : registry.keys().values()) {
+      SortedSet<Integer> purgeable = purgeable(state);
       for (StoredRelease release : state.releases().values()) {
-        if (state.isRetracted(release.version())) {
+        if (purgeable.contains(release.version())) {
           continue;
         }
         if (registry.quarantine(state.key(), release.version()).isPresent()) {

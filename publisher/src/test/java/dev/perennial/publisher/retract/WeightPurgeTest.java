@@ -200,6 +200,24 @@ class WeightPurgeTest {
   }
 
   @Test
+  void aPurgedUnannouncedFolderIsNeverAnnouncedWhenItsVerdictComesAgain() throws Exception {
+    publishWithV2LeftUnannounced();
+    publish(TestVerdicts.candidate(store, "acme/support", "cand-3", 1));
+    JsonNode notice = Json.MAPPER.readTree(PurgeNotice.read(v(2)).orElseThrow().bytes());
+    assertThat(notice.path("retraction").asText()).startsWith("never announced");
+    assertThat(verifies(2)).as("a purged folder verifies").isTrue();
+
+    Decision again =
+        verdicts.process(
+            registry,
+            TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+
+    assertThat(again.outcome()).isEqualTo(Decision.Outcome.REFUSED);
+    assertThat(again.audits().get(0).getReason()).contains("its weights were purged");
+    assertThat(again.releases()).isEmpty();
+  }
+
+  @Test
   void aBlobThatAReleaseStillServedHoldsIsKeptInTheStore() {
     AdapterCandidate first = TestVerdicts.candidate(store, "acme/support", "cand-1", null);
     publish(first);
