@@ -483,6 +483,23 @@ class PublisherServiceIT extends PublisherServiceHarness {
     }
   }
 
+  /**
+   * A retraction kept in the release area that the publisher cannot read (truncated, edited) is an
+   * erasure nobody carries out: readiness and a gauge must name it, not one log line at start.
+   */
+  @Test
+  void audit_aKeptRetractionThatCannotBeReadIsNamedInReadinessAndCounted() throws Exception {
+    Path kept = Files.createDirectories(folder.resolve("releases/.retractions"));
+    Files.writeString(kept.resolve("0123abcd.json"), "{\"format\": \"perennial.retraction");
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (PublisherService publisher = PublisherService.start(config(Map.of()), meters)) {
+      assertThat(publisher.readiness().ready()).isTrue();
+      assertThat(publisher.readiness().detail()).contains("0123abcd.json");
+      assertThat(meters.get("perennial.publisher.retractions.unreadable").gauge().value())
+          .isEqualTo(1.0);
+    }
+  }
+
   @Test
   void aPublisherWhoseLoopDiedOfAnErrorIsNeitherLiveNorReady() throws Exception {
     ServiceProcess<PublisherServer> server = start(Map.of());
