@@ -12,13 +12,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +59,9 @@ public final class RetractionSchedule {
   private final Path givenUpFolder;
   private final SortedMap<String, ScheduledRetraction> pending = new TreeMap<>();
   private final SortedMap<String, GivenUpErasure> givenUp = new TreeMap<>();
-  private final List<String> problems = new ArrayList<>();
+
+  /** Read by readiness and a gauge from other threads. */
+  private final List<String> problems = new CopyOnWriteArrayList<>();
 
   /** The schedule of the release area at {@code areaRoot}; nothing is read before {@link #load}. */
   public RetractionSchedule(Path areaRoot) {

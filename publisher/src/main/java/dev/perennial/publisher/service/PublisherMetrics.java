@@ -2,6 +2,7 @@ package dev.perennial.publisher.service;
 
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.retract.RetractionSchedule;
 import dev.perennial.publisher.retract.WeightPurge;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ReleaseAction;
@@ -85,6 +86,17 @@ final class PublisherMetrics {
     Gauge.builder("perennial.publisher.purges.pending", purge, p -> p.pending().size())
         .description(
             "Retracted releases whose weights a failed purge left on disk (retried until gone)")
+        .register(registry);
+  }
+
+  /**
+   * The retractions kept in the release area that cannot be read: erasures nobody carries out until
+   * an operator restores or removes the file (readiness names them).
+   */
+  void unreadableRetractions(RetractionSchedule schedule) {
+    Gauge.builder("perennial.publisher.retractions.unreadable", schedule, s -> s.problems().size())
+        .description(
+            "Kept retractions (release area .retractions/) that cannot be read: not carried out")
         .register(registry);
   }
 

@@ -234,6 +234,7 @@ public final class PublisherService implements AutoCloseable {
     this.screen = new ManifestScreen(pinned);
     this.metrics = new PublisherMetrics(meters, () -> registry);
     metrics.purges(purge);
+    metrics.unreadableRetractions(schedule);
   }
 
   /**
@@ -1025,6 +1026,10 @@ public final class PublisherService implements AutoCloseable {
         + " releases"
         + (quarantine.size() == 0 ? "" : ", quarantined: " + quarantine.snapshot().keySet())
         + heldErasures()
+        + (schedule.problems().isEmpty()
+            ? ""
+            : ", kept retractions that cannot be read (not carried out; restore or remove them): "
+                + schedule.problems())
         + (current.quarantined().isEmpty()
             ? ""
             : ", quarantined releases (manifest does not verify): " + quarantinedReleases(current))
