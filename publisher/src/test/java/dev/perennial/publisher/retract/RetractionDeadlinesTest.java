@@ -9,7 +9,9 @@ import dev.perennial.publisher.config.RetractionPolicy;
 import dev.perennial.publisher.config.TenantPolicy;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.publish.Decision.Outcome;
+import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.testing.ReleaseStates;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
@@ -26,6 +28,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -285,5 +289,37 @@ class RetractionDeadlinesTest {
                 .hold(job))
         .isEmpty();
     assertThat(loadedSchedule().pending()).isEmpty();
+  }
+
+  /**
+   * v2 was announced, but its folder could not be read at this start (its manifest missing): it is
+   * still to be retracted once the wait is over, as the immediate policy retracts such a version
+   * ({@link Retractions#retract}), not taken as resolved and dropped from the schedule.
+   */
+  @Test
+  void anAnnouncedVersionWhoseFolderCannotBeReadIsStillRetractedOnceTheMaxWaitIsOver() {
+    RetractionSchedule schedule = loadedSchedule();
+    schedule(schedule, TestVerdicts.AT);
+    KeyState published = registry.get(KEY);
+    SortedMap<Integer, StoredRelease> readable = new TreeMap<>(published.releases());
+    readable.remove(2);
+    ReleaseRegistry unread =
+        ReleaseRegistry.empty()
+            .with(
+                new KeyState(
+                    KEY,
+                    published.latestVersion(),
+                    readable,
+                    published.highestFolder(),
+                    published.baseAliases(),
+                    published.retracted()));
+
+    Optional<Decision> overdue = next(loadedSchedule(), unread, TestVerdicts.AT.plus(MAX_WAIT));
+
+    assertThat(overdue).as("the retraction of v2").isPresent();
+    assertThat(overdue.get().releases())
+        .extracting(AdapterRelease::getVersion, AdapterRelease::getAction)
+        .containsExactly(tuple(2, ReleaseAction.RETRACTED));
+    assertThat(loadedSchedule().pending()).hasSize(1);
   }
 }
