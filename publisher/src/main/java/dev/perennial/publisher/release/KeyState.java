@@ -106,6 +106,15 @@ public record KeyState(
         && !unannounced.contains(version);
   }
 
+  /**
+   * Whether {@code releases.v1} announced the version, whether or not its folder could be read: at
+   * most the latest version and not left unannounced. Such a version is retracted for an erasure
+   * even without a folder.
+   */
+  public boolean wasAnnounced(int version) {
+    return version >= 1 && version <= latestVersion && !unannounced.contains(version);
+  }
+
   public boolean isRetracted(int version) {
     return retracted.contains(version);
   }

@@ -72,7 +72,7 @@ public final class RetractionDeadlines {
       }
       KeyState state = registry.get(scheduled.key());
       if (scheduled.versions().stream()
-          .allMatch(version -> !state.isAnnounced(version) || state.isRetracted(version))) {
+          .allMatch(version -> !state.wasAnnounced(version) || state.isRetracted(version))) {
         schedule.remove(scheduled);
         continue;
       }

@@ -311,7 +311,7 @@ class RetractionDeadlinesTest {
                     published.latestVersion(),
                     readable,
                     published.highestFolder(),
-                    published.baseAliases(),
+                    new TreeMap<>(), // no alias on it: an alias on a missing folder quarantines
                     published.retracted()));
 
     Optional<Decision> overdue = next(loadedSchedule(), unread, TestVerdicts.AT.plus(MAX_WAIT));
