@@ -61,6 +61,7 @@ final class IngestDriver implements AutoCloseable {
   final TestInputTopic<String, Feedback> feedback;
   final TestInputTopic<String, ConsentChange> consent;
   final TestInputTopic<byte[], byte[]> rawDocuments;
+  final TestInputTopic<byte[], byte[]> rawConsent;
   final TestOutputTopic<String, TrainingExample> examples;
   final TestOutputTopic<String, RejectedRecord> rejected;
   final TestOutputTopic<String, ErasureRequest> erasures;
@@ -95,6 +96,7 @@ final class IngestDriver implements AutoCloseable {
     rawDocuments =
         driver.createInputTopic(
             topics.documents().name(), new ByteArraySerializer(), new ByteArraySerializer());
+    rawConsent = raw(topics.consent().name());
     examples = output(topics.examples());
     rejected = output(topics.rejected());
     erasures = output(topics.erasures());
@@ -202,6 +204,11 @@ final class IngestDriver implements AutoCloseable {
   <V> TestInputTopic<String, V> tenantInput(
       String tenant, PerennialTopic topic, Topic<String, V> like) {
     return input(TenantTopics.name("perennial.", tenant, topic), like);
+  }
+
+  /** A topic's records as bytes: values that no deserializer reads. */
+  TestInputTopic<byte[], byte[]> raw(String name) {
+    return driver.createInputTopic(name, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   private <V> TestInputTopic<String, V> input(String name, Topic<String, V> like) {
