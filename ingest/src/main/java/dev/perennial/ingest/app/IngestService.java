@@ -15,6 +15,7 @@ import dev.perennial.ingest.config.IngestConfig;
 import dev.perennial.ingest.deadletter.DeadLetterQueue;
 import dev.perennial.ingest.deadletter.RejectingDeserializationHandler;
 import dev.perennial.ingest.deadletter.StopOnProductionErrorHandler;
+import dev.perennial.ingest.deadletter.UnreadableRejections;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.privacy.PseudonymSecretChangedException;
 import dev.perennial.ingest.privacy.PseudonymSecretGuard;
@@ -158,9 +159,7 @@ public final class IngestService implements StreamsApplication {
             topics,
             metrics,
             new Pseudonymizer(config.pseudonymSecret().value()),
-            config.rejectedKeepBytes(),
-            // the config's size check keeps three such texts and more within the request size
-            2L * config.maxTextBytes(),
+            UnreadableRejections.of(config),
             clock));
     return properties;
   }

@@ -2,20 +2,24 @@ package dev.perennial.ingest.consent;
 
 import dev.perennial.ingest.deadletter.Rejection;
 import dev.perennial.ingest.deadletter.Rejections;
+import dev.perennial.ingest.deadletter.UnreadableRejections;
 import dev.perennial.ingest.metrics.IngestMetrics;
 import dev.perennial.ingest.redact.Pseudonymizer;
 import dev.perennial.ingest.tenant.TenantBinding;
 import dev.perennial.ingest.validate.EventIds;
 import dev.perennial.ingest.validate.EventValidator;
 import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.RejectReason;
 import dev.perennial.schemas.v1.SourceRef;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -41,30 +45,42 @@ import org.slf4j.LoggerFactory;
  *       whose {@code changedAt} is before {@link EventValidator#EARLIEST} (a revocation revokes
  *       whatever its {@code changedAt}: a garbled clock must not keep data in training), and, with
  *       per-tenant topics, a record or tombstone naming another tenant than its topic's ({@link
- *       TenantBinding}).
+ *       TenantBinding});
+ *   <li>a record whose value cannot be read (corrupt, unknown schema) under a key naming a subject
+ *       revokes that subject, fail closed, and is dead-lettered ({@link #unreadable}); a registry
+ *       outage throws, so the record is read again.
  * </ul>
  *
  * Records apply in offset order, as compaction keeps them: the latest record of a subject wins,
  * whatever its {@code changedAt}. The app's record headers are dropped.
  */
-public final class ConsentReader
-    implements FixedKeyProcessor<String, ConsentChange, ConsentUpdate> {
+public final class ConsentReader implements FixedKeyProcessor<String, byte[], ConsentUpdate> {
 
   private static final Logger log = LoggerFactory.getLogger(ConsentReader.class);
 
   private final String trainingPurpose;
   private final String trainingPurposeSpelling;
+  private final Deserializer<ConsentChange> deserializer;
+  private final UnreadableRejections unreadable;
   private final Pseudonymizer pseudonymizer;
   private final IngestMetrics metrics;
   private final TenantBinding binding;
   private FixedKeyProcessorContext<String, ConsentUpdate> context;
 
+  /**
+   * @param deserializer reads the records' values ({@code consent.v1}'s value serde)
+   * @param unreadable how a record that cannot be read is dead-lettered
+   */
   public ConsentReader(
       String trainingPurpose,
+      Deserializer<ConsentChange> deserializer,
+      UnreadableRejections unreadable,
       Pseudonymizer pseudonymizer,
       IngestMetrics metrics,
       TenantBinding binding) {
     this.trainingPurpose = trainingPurpose;
+    this.deserializer = deserializer;
+    this.unreadable = unreadable;
     this.trainingPurposeSpelling = spelling(trainingPurpose);
     this.pseudonymizer = pseudonymizer;
     this.metrics = metrics;
@@ -77,16 +93,26 @@ public final class ConsentReader
   }
 
   @Override
-  public void process(FixedKeyRecord<String, ConsentChange> received) {
+  public void process(FixedKeyRecord<String, byte[]> received) {
     SourceRef source = source(context.recordMetadata().orElseThrow());
     // The app's headers go no further (as EventReader's for events): they could hold data no one
     // redacted, and nothing bounds their size, so an erasure or a dead letter carrying them could
     // outgrow what the producer may write.
-    FixedKeyRecord<String, ConsentChange> record = received.withHeaders(new RecordHeaders());
-    ConsentChange change = record.value();
+    FixedKeyRecord<String, byte[]> record = received.withHeaders(new RecordHeaders());
     String key = record.key();
-    if (change == null) {
+    if (record.value() == null) {
       deleted(record, key, source);
+      return;
+    }
+    ConsentChange change;
+    try {
+      change = deserializer.deserialize(source.getTopic(), record.value());
+    } catch (RuntimeException e) {
+      ReadFailure failure = ReadFailure.of(e);
+      if (!failure.badRecord()) {
+        throw e; // an outage: the stream thread is replaced and the record read again
+      }
+      unreadable(record, source, failure, e);
       return;
     }
     Optional<Rejection> invalid =
@@ -143,7 +169,7 @@ public final class ConsentReader
    * a revocation go unseen, so it is dead-lettered for the app to send again exactly.
    */
   private void misspeltPurpose(
-      FixedKeyRecord<String, ConsentChange> record, SourceRef source, ConsentChange change) {
+      FixedKeyRecord<String, byte[]> record, SourceRef source, ConsentChange change) {
     log.warn(
         "Consent record {} is for purpose \"{}\", which is not the training purpose \"{}\" but"
             + " differs from it only in spelling: dead-lettered, training consent unchanged",
@@ -186,7 +212,75 @@ public final class ConsentReader
         : Optional.empty();
   }
 
-  private void deleted(FixedKeyRecord<String, ConsentChange> record, String key, SourceRef source) {
+  /**
+   * A record whose value cannot be read (corrupt, unknown schema) may be a revocation, so under a
+   * key naming a subject of its topic's tenant it revokes that subject's training consent, whatever
+   * it said: the subject's events are {@code ERASED_SUBJECT} until the app grants again, and the
+   * erasure is requested (id {@code erasure-<topic>-<partition>@<offset>}, revoked at the record's
+   * timestamp). It is dead-lettered all the same, for the app to find. A key that names no subject
+   * (or another tenant than its topic's) revokes no one: such a record, however it read, could not
+   * have changed any subject's consent.
+   */
+  private void unreadable(
+      FixedKeyRecord<String, byte[]> record,
+      SourceRef source,
+      ReadFailure failure,
+      RuntimeException cause) {
+    Rejection why = UnreadableRejections.why(failure, cause);
+    Optional<String> tenant = EventIds.tenantOfKey(record.key());
+    boolean revokes =
+        EventIds.isSubjectKey(record.key()) && binding.check(source, tenant.get()).isEmpty();
+    if (revokes) {
+      ConsentState revoked =
+          new ConsentState(
+              false,
+              Instant.ofEpochMilli(record.timestamp()),
+              null,
+              source.getTopic(),
+              source.getPartition(),
+              source.getOffset());
+      ErasureRequest erasure = erasure(tenant.get(), EventIds.subjectOfKey(record.key()), revoked);
+      log.error(
+          "Cannot read consent record {} ({}): revoking the training consent of subject {} of"
+              + " tenant {} and requesting erasure {}, fail closed; the app must send the"
+              + " subject's decision again",
+          source,
+          failure,
+          erasure.getSubjectPseudonym(),
+          erasure.getTenant(),
+          erasure.getRequestId(),
+          cause);
+      metrics.consentChange(tenant.get(), IngestMetrics.ConsentDecision.UNREADABLE);
+      context.forward(record.withValue(ConsentUpdate.revoke(revoked, erasure)));
+      why =
+          Rejection.of(
+              why.reason(),
+              why.detail()
+                  + "; read as a revocation: training consent revoked, erasure "
+                  + erasure.getRequestId()
+                  + " requested");
+    } else {
+      log.warn(
+          "Cannot read consent record {} ({}); its key names no subject of the topic's tenant:"
+              + " dead-lettered, no consent changed",
+          source,
+          failure,
+          cause);
+    }
+    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+    context.forward(
+        record.withValue(
+            ConsentUpdate.rejected(
+                unreadable.rejection(
+                    source,
+                    key,
+                    record.value(),
+                    why,
+                    binding.topicTenant(source).or(() -> tenant).orElse(null),
+                    Instant.ofEpochMilli(context.currentSystemTimeMs())))));
+  }
+
+  private void deleted(FixedKeyRecord<String, byte[]> record, String key, SourceRef source) {
     Optional<String> tenant = EventIds.tenantOfKey(key);
     if (tenant.isEmpty()) {
       reject(
@@ -218,10 +312,7 @@ public final class ConsentReader
   }
 
   private void revoke(
-      FixedKeyRecord<String, ConsentChange> record,
-      String tenant,
-      String subject,
-      ConsentState state) {
+      FixedKeyRecord<String, byte[]> record, String tenant, String subject, ConsentState state) {
     context.forward(record.withValue(ConsentUpdate.revoke(state, erasure(tenant, subject, state))));
   }
 
@@ -239,10 +330,7 @@ public final class ConsentReader
   }
 
   private void reject(
-      FixedKeyRecord<String, ConsentChange> record,
-      SourceRef source,
-      Rejection rejection,
-      String tenant) {
+      FixedKeyRecord<String, byte[]> record, SourceRef source, Rejection rejection, String tenant) {
     String validTenant = tenant != null && AdapterKey.isValidName(tenant) ? tenant : null;
     context.forward(
         record.withValue(

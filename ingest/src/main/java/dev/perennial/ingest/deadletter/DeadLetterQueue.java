@@ -32,30 +32,25 @@ public final class DeadLetterQueue {
   private final Serializer<RejectedRecord> serializer;
   private final Pseudonymizer pseudonymizer;
   private final IngestMetrics metrics;
-  private final boolean keepUnreadableBytes;
-  private final long maxKeptBytes;
+  private final UnreadableRejections unreadable;
   private final Clock clock;
 
   /**
    * @param pseudonymizer ingest's, for the dead letters' keys ({@link RejectionKeyer#key})
-   * @param keepUnreadableBytes whether rejections of unreadable records keep their bytes
-   * @param maxKeptBytes the most key and value bytes a rejection keeps: a larger record's are not
-   *     kept, whatever the switch says, so that no dead letter outgrows what the producer may write
+   * @param unreadable whether and up to what size rejections keep the records' bytes
    */
   public DeadLetterQueue(
       Topics topics,
       IngestMetrics metrics,
       Pseudonymizer pseudonymizer,
-      boolean keepUnreadableBytes,
-      long maxKeptBytes,
+      UnreadableRejections unreadable,
       Clock clock) {
     this.topic = topics.rejected().name();
     this.keySerializer = topics.rejected().keySerde().serializer();
     this.serializer = topics.rejected().valueSerde().serializer();
     this.pseudonymizer = pseudonymizer;
     this.metrics = metrics;
-    this.keepUnreadableBytes = keepUnreadableBytes;
-    this.maxKeptBytes = maxKeptBytes;
+    this.unreadable = unreadable;
     this.clock = clock;
   }
 
@@ -75,32 +70,14 @@ public final class DeadLetterQueue {
   /**
    * The dead letter of a source record that could not be read, keyed as the topology keys its
    * rejections ({@link RejectionKeyer}), never by the source record's key; it keeps the key's and
-   * value's bytes only if configured to, and only up to {@code maxKeptBytes}.
+   * value's bytes only as {@link UnreadableRejections} says.
    */
   ProducerRecord<byte[], byte[]> unreadable(
       ErrorHandlerContext context, byte[] key, byte[] value, Rejection rejection) {
     String sourceKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
     String tenant = EventIds.tenantOfKey(sourceKey).orElse(null);
-    SourceRef source = source(context);
-    long size = (key == null ? 0L : key.length) + (value == null ? 0L : value.length);
-    RejectedRecord rejected;
-    if (!keepUnreadableBytes) {
-      rejected = Rejections.withoutContent(source, rejection, tenant, null, clock.instant());
-    } else if (size <= maxKeptBytes) {
-      rejected = Rejections.withBytes(source, rejection, key, value, tenant, clock.instant());
-    } else {
-      // first, so that the detail's truncation never cuts it off
-      Rejection tooLarge =
-          Rejection.of(
-              rejection.reason(),
-              "key and value ("
-                  + size
-                  + " bytes) not kept: more than "
-                  + maxKeptBytes
-                  + "; "
-                  + rejection.detail());
-      rejected = Rejections.withoutContent(source, tooLarge, tenant, null, clock.instant());
-    }
+    RejectedRecord rejected =
+        unreadable.rejection(source(context), key, value, rejection, tenant, clock.instant());
     return deadLetter(rejectionKey(sourceKey), rejected);
   }
 

@@ -2,7 +2,6 @@ package dev.perennial.ingest.deadletter;
 
 import dev.perennial.schemas.serde.OutageAwareDeserializationHandler;
 import dev.perennial.schemas.serde.ReadFailure;
-import dev.perennial.schemas.v1.RejectReason;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,11 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends records that cannot be deserialized to {@code rejected.v1} and lets the application go on:
- * {@code UNKNOWN_SCHEMA} when the registry has no schema with the record's id or one Avro cannot
- * use (a JSON or Protobuf schema, an Avro schema with references), {@code UNDESERIALIZABLE} for
- * anything else that is not a readable record (wrong magic byte, truncated or corrupt Avro, a
- * writer schema the reader cannot read).
+ * Sends records of {@code documents.v1} and {@code feedback.v1} that cannot be deserialized to
+ * {@code rejected.v1} and lets the application go on (consent is read as bytes and decoded by
+ * {@code ConsentReader}, which revokes on what it cannot read): {@code UNKNOWN_SCHEMA} when the
+ * registry has no schema with the record's id or one Avro cannot use (a JSON or Protobuf schema, an
+ * Avro schema with references), {@code UNDESERIALIZABLE} for anything else that is not a readable
+ * record (wrong magic byte, truncated or corrupt Avro, a writer schema the reader cannot read).
  *
  * <p>A registry outage ({@link ReadFailure#OUTAGE}: no answer, 5xx, refused credentials) says
  * nothing about the record, so the stream thread fails instead and ingest replaces it after a
@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class RejectingDeserializationHandler extends OutageAwareDeserializationHandler {
 
   private static final Logger log = LoggerFactory.getLogger(RejectingDeserializationHandler.class);
-  private static final int MAX_MESSAGE = 500;
 
   private DeadLetterQueue deadLetters;
 
@@ -39,25 +38,16 @@ public final class RejectingDeserializationHandler extends OutageAwareDeserializ
       ConsumerRecord<byte[], byte[]> record,
       Exception exception,
       ReadFailure failure) {
-    RejectReason reason =
-        failure == ReadFailure.UNKNOWN_SCHEMA
-            ? RejectReason.UNKNOWN_SCHEMA
-            : RejectReason.UNDESERIALIZABLE;
-    String detail = Rejections.quote(String.valueOf(exception.getMessage()), MAX_MESSAGE);
+    Rejection rejection = UnreadableRejections.why(failure, exception);
     log.warn(
         "Rejected record {}-{}@{} (task {}) as {}: {}",
         context.topic(),
         context.partition(),
         context.offset(),
         context.taskId(),
-        reason,
-        detail);
+        rejection.reason(),
+        rejection.detail());
     return Response.resume(
-        List.of(
-            deadLetters.unreadable(
-                context,
-                record.key(),
-                record.value(),
-                Rejection.of(reason, "cannot deserialize: " + detail))));
+        List.of(deadLetters.unreadable(context, record.key(), record.value(), rejection)));
   }
 }

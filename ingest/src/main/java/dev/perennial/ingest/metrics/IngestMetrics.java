@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code perennial_ingest_redactions_total{tenant, type}}: spans of personal data replaced;
  *   <li>{@code perennial_ingest_consent_changes_total{tenant, decision}}: consent records read, by
  *       what they meant for training ({@code granted}, {@code revoked}, {@code deleted}, {@code
- *       other-purpose});
+ *       other-purpose}, {@code unreadable}: a record that could not be read, taken as a revocation
+ *       of the subject its key names);
  *   <li>{@code perennial_ingest_erasures_total{tenant}}: erasure requests written;
  *   <li>{@code perennial_ingest_subject_keys_total{tenant, event}}: subjects' data keys {@code
  *       created} and {@code erased};
@@ -56,7 +57,9 @@ public final class IngestMetrics {
     GRANTED("granted"),
     REVOKED("revoked"),
     DELETED("deleted"),
-    OTHER_PURPOSE("other-purpose");
+    OTHER_PURPOSE("other-purpose"),
+    /** A record that could not be read under a subject's key: revoked, fail closed. */
+    UNREADABLE("unreadable");
 
     private final String tag;
 

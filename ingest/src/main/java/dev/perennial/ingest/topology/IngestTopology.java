@@ -9,6 +9,7 @@ import dev.perennial.ingest.consent.ConsentState;
 import dev.perennial.ingest.consent.ConsentStateSerde;
 import dev.perennial.ingest.consent.ConsentUpdate;
 import dev.perennial.ingest.deadletter.RejectionKeyer;
+import dev.perennial.ingest.deadletter.UnreadableRejections;
 import dev.perennial.ingest.dedup.Deduplicator;
 import dev.perennial.ingest.dedup.ErasureRecorder;
 import dev.perennial.ingest.event.AppEvent;
@@ -29,6 +30,7 @@ import dev.perennial.ingest.tenant.TenantBinding;
 import dev.perennial.ingest.validate.EventValidator;
 import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.ConsentChange;
 import dev.perennial.schemas.v1.Document;
 import dev.perennial.schemas.v1.ErasureRequest;
 import dev.perennial.schemas.v1.Feedback;
@@ -122,10 +124,26 @@ public final class IngestTopology {
 
     // Consent: training decisions become the consent table; revocations and deletions also
     // erasure requests.
+    // Read as bytes and decoded by ConsentReader (a deliberate serde override): a value that cannot
+    // be read revokes the subject its key names instead of reaching the deserialization handler,
+    // which could only dead-letter it and leave the grant in place.
+    Topic<String, ConsentChange> consentTopic = topics.consent();
+    UnreadableRejections unreadable = UnreadableRejections.of(config);
     Map<String, KStream<String, ConsentUpdate>> consent =
-        sources.stream(topics.consent(), PerennialTopic.CONSENT, "ingest-consent-source")
+        sources.stream(
+                consentTopic.name(),
+                PerennialTopic.CONSENT,
+                Consumed.with(consentTopic.keySerde(), Serdes.ByteArray())
+                    .withName("ingest-consent-source"))
             .processValues(
-                () -> new ConsentReader(purpose, new Pseudonymizer(secret), metrics, binding),
+                () ->
+                    new ConsentReader(
+                        purpose,
+                        consentTopic.valueSerde().deserializer(),
+                        unreadable,
+                        new Pseudonymizer(secret),
+                        metrics,
+                        binding),
                 Named.as("ingest-consent-read"))
             .split(Named.as("ingest-consent"))
             .branch((subject, update) -> update.isRejected(), Branched.as("-rejected"))
@@ -303,10 +321,14 @@ public final class IngestTopology {
     }
 
     <V> KStream<String, V> stream(Topic<String, V> shared, PerennialTopic kind, String name) {
-      Consumed<String, V> consumed = consumed(shared, name);
+      return stream(shared.name(), kind, consumed(shared, name));
+    }
+
+    <V> KStream<String, V> stream(
+        String sharedName, PerennialTopic kind, Consumed<String, V> consumed) {
       return mode == IngestConfig.InputTopics.PER_TENANT
           ? builder.stream(TenantTopics.pattern(topicPrefix, kind), consumed)
-          : builder.stream(shared.name(), consumed);
+          : builder.stream(sharedName, consumed);
     }
   }
 

@@ -60,8 +60,7 @@ class RejectingDeserializationHandlerTest {
                 topics,
                 metrics,
                 new Pseudonymizer(SECRET),
-                keepBytes,
-                2L * IngestConfig.MAX_TEXT_BYTES_DEFAULT,
+                new UnreadableRejections(keepBytes, 2L * IngestConfig.MAX_TEXT_BYTES_DEFAULT),
                 Clock.fixed(NOW, ZoneOffset.UTC))));
     return handler;
   }
