@@ -221,4 +221,144 @@ class PiiRedactorSpellingsTest {
   void audit_aDoubleColonAloneIsNoAddress(String text) {
     assertThat(redacted(text)).isEqualTo(text);
   }
+
+  /**
+   * A local part whose dots are spelled ({@code jane dot doe at ...}) says it is an address, so the
+   * domain's dots may be plain ({@code example.com}) or mixed; without a spelled dot anywhere,
+   * {@code at example.com} stays (it reads like {@code visit us at example.com}).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane dot doe at example.com today.|Write to <EMAIL> today.",
+        "Write to jane [dot] doe at example.com today.|Write to <EMAIL> today.",
+        "Write to jane dot doe at mail.example.co.uk today.|Write to <EMAIL> today.",
+        "Write to jane dot doe at mail.example dot com today.|Write to <EMAIL> today.",
+        "Write to jane at mail.example dot com today.|Write to <EMAIL> today.",
+        "Meet us at example.com today.|Meet us at example.com today."
+      })
+  void audit_anAddressWithSpelledAndPlainDotsIsRedactedWhole(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /** A tab before a spelled {@code dot} or {@code at} is a space like any other. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Write to jane at example\tdot com today.",
+        "Write to jane\tat example\tdot com today.",
+        "Write to jane\tat example [dot] com today.",
+        "Write to jane\tdot doe at example.com today."
+      })
+  void audit_aTabBeforeASpelledDotOrAtIsASpace(String text) {
+    assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
+  }
+
+  /**
+   * The small form variants of CJK compatibility (U+FE50..U+FE6B: small full stop, commercial at,
+   * plus sign, parentheses) read as the ASCII signs they are drawn as.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane\uFE6Bexample\uFE52com today.|Write to <EMAIL> today.",
+        "Write to jane.doe@example\uFE52com today.|Write to <EMAIL> today.",
+        "Call \uFE6244 20 7946 0958 today.|Call <PHONE> today.",
+        "Call \uFE59415\uFE5A 555-2671 today.|Call <PHONE> today.",
+        "From 192\uFE52168\uFE521\uFE5223 today.|From <IP> today."
+      })
+  void audit_smallFormSignsReadAsTheirAsciiSigns(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /**
+   * HTML writes a character reference with any number of leading zeros ({@code &#0064;}, {@code
+   * &#x0040;}), and browsers read a numeric one without its semicolon ({@code &#64}); the dot is
+   * escaped the same way ({@code &#46;}, {@code &#x2E;}, {@code &period;}).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Write to jane.doe&#0064;example.com today.",
+        "Write to jane.doe&#00064;example.com today.",
+        "Write to jane.doe&#x0040;example.com today.",
+        "Write to jane.doe&#64example.com today.",
+        "Write to jane.doe&#X40example.com today.",
+        "Write to jane.doe&#64;example&#46;com today.",
+        "Write to jane.doe&#64example&#46com today.",
+        "Write to jane.doe&#64;example&#x2e;com today.",
+        "Write to jane.doe&commat;example&period;com today."
+      })
+  void audit_anAtSignOrDotEscapedAsAnyHtmlCharacterReferenceIsThatSign(String text) {
+    assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
+  }
+
+  /**
+   * A card number glued to letters ({@code card4111...}, {@code ...1111exp}) is still a card when
+   * its digits have a card network's prefix and a valid Luhn checksum; only the digits go.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Pay with card4111111111111111 now.|Pay with card<CARD> now.",
+        "Pay with 4111111111111111exp 12/25 now.|Pay with <CARD>exp 12/25 now.",
+        "Pay with cc4111111111111111 now.|Pay with cc<CARD> now.",
+        "Pay with VISA4111111111111111EXP1225 now.|Pay with VISA<CARD>EXP1225 now.",
+        "Pay with card:5500000000000004exp now.|Pay with card:<CARD>exp now.",
+        "Pay with card4111 1111 1111 1111 now.|Pay with card<CARD> now."
+      })
+  void audit_aCardNumberGluedToLettersIsACard(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /**
+   * What only looks like a glued card stays: a Luhn-invalid number, and a run of digits inside a
+   * hexadecimal hash, where letters and digits alternate.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Pay with card4111111111111112 now.",
+        "Pay with 4111111111111112exp now.",
+        "Commit 9f4111111111111111ab3c is merged.",
+        "Digest sha256:3a4111111111111111ef9c0d today."
+      })
+  void aGluedNumberThatIsNoCardStays(String text) {
+    assertThat(redacted(text)).isEqualTo(text);
+  }
+
+  /** An IBAN with a space after its country code ({@code DE 89 3704 ...}) is an IBAN. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "IBAN DE 89 3704 0044 0532 0130 00 please.|IBAN <IBAN> please.",
+        "IBAN DE 89370400440532013000 please.|IBAN <IBAN> please.",
+        "IBAN GB 82 WEST 1234 5698 7654 32 please.|IBAN <IBAN> please.",
+        "IBAN DE 88 3704 0044 0532 0130 00 please.|IBAN DE 88 3704 0044 0532 0130 00 please."
+      })
+  void audit_anIbanWithASpaceAfterItsCountryCodeIsAnIban(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /**
+   * An obfuscated or spelled address whose top-level domain is not in Latin letters ({@code .рф},
+   * {@code .中国}, {@code .भारत}) or in punycode ({@code xn--p1ai}) is redacted whole.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Write to jane [at] example [dot] \u0440\u0444 today.",
+        "Write to \u0432\u0430\u043d\u044f at \u043f\u0440\u0438\u043c\u0435\u0440 dot \u0440\u0444 today.",
+        "Write to \u7528\u6237 [at] \u4f8b\u5b50 [dot] \u4e2d\u56fd today.",
+        "Write to jane [at] example [dot] \u092d\u093e\u0930\u0924 today.",
+        "Write to jane@\u043f\u0440\u0438\u043c\u0435\u0440[.]\u0440\u0444 today.",
+        "Write to jane [at] example [dot] xn--p1ai today."
+      })
+  void audit_anObfuscatedAddressWithANonAsciiTopLevelDomainIsRedactedWhole(String text) {
+    assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
+  }
 }
