@@ -9,9 +9,11 @@ import java.util.regex.Pattern;
  * and in the obfuscated spellings people use: {@code name [at] example [dot] com}, {@code
  * name(at)example.com}, {@code name {at} example.com}, {@code name @ example . com}, {@code name at
  * example dot com}, with the local part's dots spelled alike ({@code jane dot doe at example dot
- * com}). An obfuscated or spaced address needs a known top-level domain (any two letters, or a
- * common generic one), so {@code visit us at acme.com} and code such as {@code X @ beta.values}
- * stay; an address followed by {@code (} is a method call ({@code this@Main.finish()}).
+ * com}, or mixed: {@code jane dot doe at example.com}). An obfuscated or spaced address needs a
+ * known top-level domain (any two letters, a common generic one, punycode, or an internationalised
+ * one: {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or bracketed, so
+ * {@code visit us at acme.com} and code such as {@code X @ beta.values} stay; an address followed
+ * by {@code (} is a method call ({@code this@Main.finish()}).
  */
 final class Emails {
 
@@ -30,9 +32,12 @@ final class Emails {
   // punycode first: a dash may follow a top-level domain (AFTER), so letters first would end
   // xn--p1ai after xn
   private static final String ANY_TLD = "(?:(?i:xn--[a-z0-9-]{2,59})|\\p{L}[\\p{L}\\p{M}]{1,23})";
+  // punycode first, as in ANY_TLD: [a-z]{2} would end xn--p1ai after xn
   private static final String KNOWN_TLD =
-      "(?:[a-z]{2}|com|net|org|info|biz|edu|gov|mil|int|io|app|dev|ai|co|me|tv|xyz|online|site"
-          + "|tech|shop|store|cloud|email|mail|name|pro|mobi)";
+      "(?:(?i:xn--[a-z0-9-]{2,59})|[a-z]{2}|com|net|org|info|biz|edu|gov|mil|int|io|app|dev|ai|co"
+          + "|me|tv|xyz|online|site|tech|shop|store|cloud|email|mail|name|pro|mobi|"
+          + String.join("|", IdnTopLevelDomains.NAMES)
+          + ")";
   // not inside a word either: after a letter and an apostrophe (o'brien) or a letter's mark, a
   // start read the rest of a long run of them looking for an at sign, and so did the next start
   private static final String BEFORE =
@@ -59,6 +64,9 @@ final class Emails {
   private static final String DEFANGED_DOT =
       "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\.[ \\t]*\\R\\s*|\\.)";
   private static final String SPELLED_DOT = "(?:\\s+dot\\s+|" + BRACKETED_DOT + ")";
+  // a spelled or a plain dot: an address spelled with "at" needs one spelled dot somewhere
+  // (hasSpelledDot), the others may be plain (jane dot doe at example.com)
+  private static final String SPELLED_OR_PLAIN_DOT = "(?:" + SPELLED_DOT + "|\\.)";
 
   /** {@code jane@example.com}, letters of any script. */
   private static final Pattern PLAIN =
@@ -104,7 +112,11 @@ final class Emails {
               + AFTER,
           Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
-  /** The at sign a word, the dots words or bracketed ({@code jane at example dot com}). */
+  /**
+   * The at sign a word, the dots words or bracketed ({@code jane at example dot com}), some of them
+   * plain ({@code jane dot doe at example.com}); a match with no dot spelled or bracketed is none
+   * ({@code visit us at example.com}): {@link #claimSpelled}.
+   */
   private static final Pattern SPELLED =
       Pattern.compile(
           BEFORE
@@ -117,12 +129,12 @@ final class Emails {
               + "}\\s+at\\s+"
               + LABEL
               + "(?:"
-              + SPELLED_DOT
+              + SPELLED_OR_PLAIN_DOT
               + LABEL
               + "){0,"
               + (MAX_LABELS - 1)
               + "}"
-              + SPELLED_DOT
+              + SPELLED_OR_PLAIN_DOT
               + KNOWN_TLD
               + AFTER,
           Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
@@ -168,7 +180,7 @@ final class Emails {
   }
 
   /**
-   * Whether {@code dot} (any case) follows a space and precedes whitespace. One walk over the
+   * Whether {@code dot} (any case) stands between whitespace (a space, a tab). One walk over the
    * characters: an ASCII character is an ASCII letter in any case only as itself or its upper case.
    */
   private static boolean hasSpelledDot(String text) {
@@ -178,7 +190,7 @@ final class Emails {
       char o = text.charAt(i + 1);
       if ((c == 'd' || c == 'D')
           && (o == 'o' || o == 'O' || o >= 0x80)
-          && text.charAt(i - 1) == ' '
+          && Character.isWhitespace(text.charAt(i - 1))
           && text.regionMatches(true, i, "dot", 0, 3)
           && Character.isWhitespace(text.charAt(i + 3))) {
         return true;
@@ -210,22 +222,34 @@ final class Emails {
     }
     // the at a word between spaces, a dot spelled or bracketed
     if (spelledDot || hasSpacedAt(text) && hasBracketed(text, "dot")) {
-      claim(SPELLED, text, spans);
+      claimSpelled(text, spans);
     }
   }
 
   /** Whether {@code at} (any case) stands between two whitespace characters. */
   private static boolean hasSpacedAt(String text) {
-    for (int i = text.indexOf(' '); i >= 0 && i + 3 < text.length(); i = text.indexOf(' ', i + 1)) {
+    for (int i = 0; i + 3 < text.length(); i++) {
       char a = text.charAt(i + 1);
       char t = text.charAt(i + 2);
       if ((a == 'a' || a == 'A')
           && (t == 't' || t == 'T')
+          && Character.isWhitespace(text.charAt(i))
           && Character.isWhitespace(text.charAt(i + 3))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Claims each match of {@link #SPELLED} that has a dot spelled or bracketed. */
+  private static void claimSpelled(String text, Spans spans) {
+    Matcher matcher = SPELLED.matcher(text);
+    while (matcher.find()) {
+      if (hasSpelledDot(text.substring(matcher.start(), matcher.end()))
+          || hasBracketed(text.substring(matcher.start(), matcher.end()), "dot")) {
+        spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
+      }
+    }
   }
 
   private static void claim(Pattern pattern, String text, Spans spans) {

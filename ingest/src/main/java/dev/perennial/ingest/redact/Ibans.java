@@ -7,7 +7,8 @@ import java.util.Map;
  * IBANs of every country that issues them, in any case and grouping ({@code DE89 3704 0044 0532
  * 0130 00}, {@code de89370400440532013000}, {@code GB82-WEST-1234-5698-7654-32}): two letters of a
  * known country, two check digits, then exactly that country's length of letters and digits with at
- * most one space, dash or dot between any two, and the ISO 13616 checksum (mod 97 is 1).
+ * most one space, dash or dot between any two after the country code ({@code DE 89 3704 ...} too),
+ * and the ISO 13616 checksum (mod 97 is 1).
  */
 final class Ibans {
 
@@ -111,22 +112,45 @@ final class Ibans {
     return LENGTHS;
   }
 
-  /** An IBAN starts two letters before a run of at least two digits, its check digits. */
+  /**
+   * An IBAN starts two letters before a run of at least two digits, its check digits, or before a
+   * space, dash or dot and that run ({@code DE 89 3704 ...}).
+   */
   static void find(String text, DigitRuns digits, Spans spans) {
     int claimedTo = 0;
     for (int run = 0; run < digits.count(); run++) {
-      int i = digits.start(run) - 2;
-      if (i >= claimedTo
-          && digits.end(run) - digits.start(run) >= 2
-          && isLetter(text.charAt(i + 1))
-          && isLetter(text.charAt(i))
-          && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
-        int end = ibanEnd(text, i);
-        if (end > 0 && spans.claim(i, end, PiiType.IBAN.name())) {
+      if (digits.end(run) - digits.start(run) < 2) {
+        continue;
+      }
+      int start = countryBefore(text, digits.start(run));
+      if (start >= 0 && start >= claimedTo) {
+        int end = ibanEnd(text, start);
+        if (end > 0 && spans.claim(start, end, PiiType.IBAN.name())) {
           claimedTo = end;
         }
       }
     }
+  }
+
+  /**
+   * Where the two letters of a country code start that stand right before {@code checkDigits} or
+   * one separator before them, at the start of a word; -1 when none does.
+   */
+  private static int countryBefore(String text, int checkDigits) {
+    int i = checkDigits - 2;
+    if (i >= 1 && isSeparator(text.charAt(checkDigits - 1))) {
+      i--;
+    }
+    return i >= 0
+            && isLetter(text.charAt(i))
+            && isLetter(text.charAt(i + 1))
+            && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))
+        ? i
+        : -1;
+  }
+
+  private static boolean isSeparator(char c) {
+    return c == ' ' || c == '-' || c == '.';
   }
 
   private static boolean isLetter(char c) {
@@ -147,8 +171,8 @@ final class Ibans {
       if (isAlphanumeric(c)) {
         iban.append(Character.toUpperCase(c));
         i++;
-      } else if ((c == ' ' || c == '-' || c == '.')
-          && iban.length() >= 4
+      } else if (isSeparator(c)
+          && iban.length() >= 2
           && i + 1 < text.length()
           && isAlphanumeric(text.charAt(i + 1))) {
         i++;

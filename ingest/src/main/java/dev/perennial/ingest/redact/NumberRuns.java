@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  *       {@code mobile} ({@link NumberContext}).
  * </ol>
  *
- * Codes, order numbers, ISBNs and dates stay: they are shorter, start otherwise, end in a single
+ * A number glued to a word ({@code card4111111111111111}, {@code 4111111111111111exp}) can only be
+ * a card, whose checksum tells it: its digits are claimed, the word stays.
+ *
+ * <p>Codes, order numbers, ISBNs and dates stay: they are shorter, start otherwise, end in a single
  * check digit, or follow a word such as {@code order}, {@code invoice}, {@code ISBN}.
  */
 final class NumberRuns {
@@ -78,7 +81,8 @@ final class NumberRuns {
     while (run < digitRuns.count()) {
       int i = digitRuns.start(run);
       int start = numberStart(text, i);
-      if (!startsAt(text, start)) {
+      boolean gluedBefore = !startsAt(text, start);
+      if (gluedBefore && !wordBefore(text, start)) {
         // part of a word or a decimal: go on after this group of digits
         run++;
         continue;
@@ -97,10 +101,13 @@ final class NumberRuns {
         j++;
       }
       // no rule takes fewer than 8 digits: most numbers in text stop here
-      if (digits >= 8 && endsRun(text, lastDigit + 1)) {
-        for (List<Group> part : parts(text, start, lastDigit + 1)) {
-          classify(text, part, spans);
-        }
+      boolean ends = digits >= 8 && endsRun(text, lastDigit + 1);
+      if (ends || digits >= 8 && wordAfter(text, lastDigit + 1)) {
+        classifyParts(text, parts(text, start, lastDigit + 1), gluedBefore, ends, spans);
+      } else if (gluedBefore) {
+        // a word's digits: go on after this group of digits
+        run++;
+        continue;
       }
       // go on with the first run of digits after this number
       while (run < digitRuns.count() && digitRuns.start(run) < j) {
@@ -129,6 +136,66 @@ final class NumberRuns {
     return !((before == '.' || before == ',' || before == ':' || before == '-')
         && start >= 2
         && isDigit(text.charAt(start - 2)));
+  }
+
+  /**
+   * Classifies the parts of one run. A part glued to a word ({@code card4111...}, {@code
+   * ...1111exp}) can only be a card, whose checksum tells it, never a kind only the shape of its
+   * digits would tell; when the first part is glued and no card, the rest of it is read as a number
+   * of its own, as if the glued group were part of the word.
+   */
+  private static void classifyParts(
+      String text, List<List<Group>> parts, boolean gluedBefore, boolean ends, Spans spans) {
+    for (int p = 0; p < parts.size(); p++) {
+      List<Group> part = parts.get(p);
+      boolean last = p == parts.size() - 1;
+      if (p == 0 && gluedBefore) {
+        if (!claimCard(text, part, spans)
+            && part.size() > 1
+            && (ends || !last)
+            && startsAt(text, numberStart(text, part.get(1).start()))) {
+          classify(text, part.subList(1, part.size()), spans);
+        }
+      } else if (last && !ends) {
+        claimCard(text, part, spans);
+      } else {
+        classify(text, part, spans);
+      }
+    }
+  }
+
+  /**
+   * Whether letters glued to a number at {@code start} make a word of their own ({@code card},
+   * {@code cc}): they start a word or hold a letter that is no hex digit. Not the letters between
+   * the digits of a hexadecimal hash ({@code 9f4111...ab3}).
+   */
+  private static boolean wordBefore(String text, int start) {
+    int i = start;
+    boolean notHex = false;
+    while (i > 0 && Character.isLetter(text.charAt(i - 1))) {
+      notHex |= !isHexLetter(text.charAt(i - 1));
+      i--;
+    }
+    return i < start && (notHex || i == 0 || !isWordCharacter(text.charAt(i - 1)));
+  }
+
+  /** Whether letters glued to a number ending at {@code end} make a word ({@code exp}). */
+  private static boolean wordAfter(String text, int end) {
+    int i = end;
+    boolean notHex = false;
+    while (i < text.length() && Character.isLetter(text.charAt(i))) {
+      notHex |= !isHexLetter(text.charAt(i));
+      i++;
+    }
+    return i > end && (notHex || i == text.length() || !isWordCharacter(text.charAt(i)));
+  }
+
+  private static boolean isHexLetter(char c) {
+    return c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
+  private static boolean isWordCharacter(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
   }
 
   private static boolean endsRun(String text, int end) {

@@ -41,6 +41,28 @@ class PiiRedactorCostTest {
   }
 
   /**
+   * Numbers glued to words ({@code card4111111111111111card...}, and hex-like letters between
+   * digits): the letters beside a number are read once from each side, not again for every number.
+   */
+  @Test
+  void theWorkOfRedactingNumbersGluedToWordsGrowsLinearlyWithItsLength() {
+    redactor.redact(glued(20)); // loads the classes and patterns outside the count
+
+    long single = allocatedRedacting(glued(400));
+    long twice = allocatedRedacting(glued(800));
+
+    assertThat(twice).isLessThan(3 * single);
+  }
+
+  private static String glued(int count) {
+    StringBuilder text = new StringBuilder("Cards:");
+    for (int i = 0; i < count; i++) {
+      text.append(i % 2 == 0 ? "card4111111111111111" : "ab1234567890123456789");
+    }
+    return text.append('.').toString();
+  }
+
+  /**
    * A list of dates ({@code 2024-01-01 2024-01-02 ...}, space between) is one run of digit groups:
    * the redactor leaves each date and reads on after it, with no call per date on the stack.
    */
@@ -62,7 +84,8 @@ class PiiRedactorCostTest {
     "'x@', 'a[.]'",
     "'x [at] ', 'a [.] '",
     "'x@y ', 'a[dot]'",
-    "'Write ', 'a dot '"
+    "'Write ', 'a dot '",
+    "'Write a dot b at ', 'a.'"
   })
   void dottedWordsAsLongAsIngestAllowsAreRedactedWithoutOverflowingTheStack(
       String start, String unit) {
@@ -85,7 +108,9 @@ class PiiRedactorCostTest {
     "'x@y ', 'a\u2019'",
     "'x@y ', 'a\u0301'",
     "'x@y ', 'o''brien '",
-    "'x@y ', 'a@b.cd-'"
+    "'x@y ', 'a@b.cd-'",
+    "'x@y ', 'a dot b at c.'",
+    "'x@y ', 'a at b.'"
   })
   void everyEmailPatternReadsACharacterOfTheTextABoundedNumberOfTimes(String start, String unit) {
     ReadCountingText text = new ReadCountingText(filled(start, unit, 4 * 1024));

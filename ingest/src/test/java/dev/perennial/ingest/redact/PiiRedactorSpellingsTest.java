@@ -285,7 +285,8 @@ class PiiRedactorSpellingsTest {
         "Write to jane.doe&#00064;example.com today.",
         "Write to jane.doe&#x0040;example.com today.",
         "Write to jane.doe&#64example.com today.",
-        "Write to jane.doe&#X40example.com today.",
+        // hexadecimal reads on while it can: &#x40e is U+040E, as a browser reads it
+        "Write to jane.doe&#X40mail.example.com today.",
         "Write to jane.doe&#64;example&#46;com today.",
         "Write to jane.doe&#64example&#46com today.",
         "Write to jane.doe&#64;example&#x2e;com today.",
