@@ -362,4 +362,20 @@ class PiiRedactorSpellingsTest {
   void audit_anObfuscatedAddressWithANonAsciiTopLevelDomainIsRedactedWhole(String text) {
     assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
   }
+
+  /**
+   * Markdown and Perl strings escape the at sign ({@code jane\@example.com}: Markdown shows
+   * {@code @}, GitHub so that no one is mentioned), and a URL may percent-encode the dots as well
+   * as the at sign ({@code jane%40example%2Ecom}); a reader sees the address all the same.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Write to jane.doe\\@example.com today.",
+        "Write to jane.doe%40example%2Ecom today.",
+        "Write to jane.doe%40example%2ecom today."
+      })
+  void audit_anAtSignEscapedWithABackslashOrADotPercentEncodedIsThatSign(String text) {
+    assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
+  }
 }
