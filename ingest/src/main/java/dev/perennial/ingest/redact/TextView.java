@@ -12,7 +12,8 @@ import java.text.Normalizer;
  * from a detector. So is a combining mark on anything but a letter (U+0301 after {@code 4111}: an
  * accent or a keycap on a digit is still that digit); a letter keeps its marks. The small form
  * variants of CJK compatibility ({@code ﹒}, {@code ﹫}, {@code ﹢}, {@code ﹙}) read as the ASCII
- * signs they are drawn as. An at sign escaped for a URL ({@code jane%40example.com}) or as an HTML
+ * signs they are drawn as. An at sign escaped for a URL ({@code jane%40example.com}, the dots too:
+ * {@code %2E}), with a backslash (Markdown, Perl strings: {@code jane\@example.com}) or as an HTML
  * character reference ({@code &#64;}, {@code &#0064;}, {@code &#x40;}, {@code &#64} without its
  * semicolon, which browsers read too, {@code &commat;}) reads as {@code @}, and a dot escaped as a
  * reference ({@code &#46;}, {@code &#x2E;}, {@code &period;}) as {@code .}: a link or a page shows
@@ -82,14 +83,20 @@ final class TextView {
   }
 
   /**
-   * The at sign or dot escaped at {@code i}: {@code %40}, a named reference ({@code &commat;},
-   * {@code &period;}, any case) or a numeric one, decimal or hexadecimal, with any number of
-   * leading zeros and with or without its semicolon; null when there is none.
+   * The at sign or dot escaped at {@code i}: {@code %40} or {@code %2E}, {@code \@}, a named
+   * reference ({@code &commat;}, {@code &period;}, any case) or a numeric one, decimal or
+   * hexadecimal, with any number of leading zeros and with or without its semicolon; null when
+   * there is none.
    */
   private static Escape escapeAt(String text, int i) {
     char c = text.charAt(i);
     if (c == '%') {
-      return text.startsWith("%40", i) ? new Escape('@', 3) : null;
+      return text.startsWith("%40", i)
+          ? new Escape('@', 3)
+          : text.regionMatches(true, i, "%2E", 0, 3) ? new Escape('.', 3) : null;
+    }
+    if (c == '\\') {
+      return text.startsWith("@", i + 1) ? new Escape('@', 2) : null;
     }
     if (c != '&') {
       return null;
