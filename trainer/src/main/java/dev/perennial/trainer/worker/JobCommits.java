@@ -16,6 +16,7 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.erasure.CandidateWeights;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,6 +65,7 @@ final class JobCommits {
    * @param outcomesTopic where given-up jobs go ({@code job-outcomes.v1})
    * @param workerId this worker, named in each given-up job
    * @param clock the time a job is given up at
+   * @param meters where a job given up without its record is counted
    */
   JobCommits(
       TransactionalCommitter<String, SpecificRecord> committer,
@@ -73,7 +75,8 @@ final class JobCommits {
       String outcomesTopic,
       String workerId,
       Clock clock,
-      PendingCommit pending) {
+      PendingCommit pending,
+      MeterRegistry meters) {
     this.committer = committer;
     this.consumer = consumer;
     this.store = store;

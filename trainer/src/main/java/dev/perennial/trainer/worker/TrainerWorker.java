@@ -219,7 +219,8 @@ public final class TrainerWorker implements Service {
             outcomes.name(),
             workerId,
             Clock.systemUTC(),
-            pending);
+            pending,
+            meters);
     this.registry = topics.registry();
     this.releasesTopic = topics.releases().name();
 

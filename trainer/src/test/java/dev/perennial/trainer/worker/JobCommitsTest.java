@@ -17,11 +17,13 @@ import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
@@ -52,6 +54,7 @@ class JobCommitsTest {
   private final MockConsumer<String, TrainingJob> consumer = new MockConsumer<>("earliest");
   private final SizeLimitedProducer producer = new SizeLimitedProducer();
   private final ConsumerRecord<String, TrainingJob> record = job();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private JobCommits commits;
 
   @BeforeEach
@@ -68,7 +71,8 @@ class JobCommitsTest {
             "job-outcomes.v1",
             "worker-0",
             clock,
-            pending);
+            pending,
+            meters);
   }
 
   @Test
@@ -186,6 +190,56 @@ class JobCommitsTest {
         .contains("RecordTooLargeException");
     // no candidate names them, so no erasure's purge ever finds them
     assertThat(store.exists(blob(adapter, "adapter_model.safetensors"))).isFalse();
+  }
+
+  @Test
+  void audit_aGivenUpJobTheProducerRefusesForItsSizeIsGivenUpAgainWithoutItsDetail() {
+    producer.givenUpDetailLimit = 100;
+
+    Optional<JobOutcome> committed;
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      committed =
+          commits.commit(
+              new JobOutcome.Skipped(
+                  record, JobSkippedException.Reason.TOKENIZER_CHANGED, "x".repeat(400)));
+      logged = String.join("\n", logs.warnings());
+    }
+
+    assertThat(committed).as("not held for ever").isPresent();
+    assertThat(pending.isEmpty()).isTrue();
+    JobGivenUp givenUp = theOneGivenUpCommittedWithTheOffset();
+    assertThat(givenUp.getOutcome()).isEqualTo(GiveUpOutcome.SKIPPED);
+    assertThat(givenUp.getSkipReason()).isEqualTo(SkipReason.TOKENIZER_CHANGED);
+    assertThat(givenUp.getDetail()).hasSizeLessThanOrEqualTo(100);
+    assertThat(logged).contains("RecordTooLargeException");
+  }
+
+  @Test
+  void audit_aGivenUpJobTheProducerRefusesEvenWithoutItsDetailCommitsItsOffsetAloneAndSaysSo() {
+    producer.refuseEveryGivenUp = true;
+
+    Optional<JobOutcome> committed;
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      committed = commits.commit(new JobOutcome.Failed(record));
+      logged = String.join("\n", logs.warnings());
+    }
+
+    assertThat(committed).as("not held for ever").isPresent();
+    assertThat(pending.isEmpty()).isTrue();
+    assertThat(producer.transactionCommitted()).isTrue();
+    assertThat(producer.history()).as("no record could be written").isEmpty();
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .singleElement()
+        .satisfies(
+            offsets ->
+                assertThat(offsets.values())
+                    .containsExactly(Map.of(PARTITION, new OffsetAndMetadata(43))));
+    assertThat(meters.find("perennial.trainer.worker.jobs").tag("outcome", "unrecorded").counter())
+        .isNotNull()
+        .satisfies(counter -> assertThat(counter.count()).isEqualTo(1));
+    assertThat(logged).contains("acme/support@3-abc", "RecordTooLargeException");
   }
 
   @Test
@@ -386,6 +440,13 @@ class JobCommitsTest {
    */
   private static final class SizeLimitedProducer extends MockProducer<String, SpecificRecord> {
     boolean refuseCandidates;
+
+    /** A given-up job whose detail is longer is refused (the record too large). */
+    int givenUpDetailLimit = Integer.MAX_VALUE;
+
+    /** Every given-up job is refused, however short its detail (a huge job id). */
+    boolean refuseEveryGivenUp;
+
     private RecordTooLargeException refused;
 
     SizeLimitedProducer() {
@@ -394,7 +455,9 @@ class JobCommitsTest {
 
     @Override
     public synchronized Future<RecordMetadata> send(ProducerRecord<String, SpecificRecord> sent) {
-      if (refuseCandidates && sent.value() instanceof AdapterCandidate) {
+      if ((refuseCandidates && sent.value() instanceof AdapterCandidate)
+          || (sent.value() instanceof JobGivenUp givenUp
+              && (refuseEveryGivenUp || givenUp.getDetail().length() > givenUpDetailLimit))) {
         refused =
             new RecordTooLargeException(
                 "The message is 1300000 bytes when serialized which is larger than 1048576, which"
