@@ -16,6 +16,7 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.erasure.CandidateWeights;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -39,8 +40,11 @@ import org.slf4j.LoggerFactory;
  * after a pause: the job is never read and trained again (a failed job would otherwise be trained
  * {@code worker.job.attempts} more times). A candidate Kafka refuses for what it is (too large:
  * {@link CommitResult#refusal}) can never be committed: its job fails with that reason instead, and
- * its weights, named by no candidate, leave the artifact store. A trained job one of whose shards
- * an erasure rewrote meanwhile is skipped instead, and its adapter's weights, trained on the erased
+ * its weights, named by no candidate, leave the artifact store. A given-up job refused so is given
+ * up again without its detail, and, refused even then, its offset is committed alone (logged at
+ * ERROR, counted as {@code perennial.trainer.worker.jobs{outcome=unrecorded}}): never held for
+ * ever, which would stop every later job of its partition. A trained job one of whose shards an
+ * erasure rewrote meanwhile is skipped instead, and its adapter's weights, trained on the erased
  * data and named by no candidate, are deleted from the artifact store first. Nothing is committed
  * for a partition that moved to another worker.
  */
@@ -51,6 +55,9 @@ final class JobCommits {
   /** The longest detail a {@link JobGivenUp} carries. */
   static final int MAX_DETAIL = 500;
 
+  /** The detail of a job given up again after Kafka refused its record with the full one. */
+  static final String DETAIL_LEFT_OUT = "(left out: Kafka refused the record with it)";
+
   private final TransactionalCommitter<String, SpecificRecord> committer;
   private final Consumer<String, TrainingJob> consumer;
   private final ArtifactStore store;
@@ -59,6 +66,7 @@ final class JobCommits {
   private final String workerId;
   private final Clock clock;
   private final PendingCommit pending;
+  private final Counter unrecorded;
 
   /**
    * @param candidatesTopic where candidates go ({@code candidates.v1})
@@ -85,6 +93,10 @@ final class JobCommits {
     this.workerId = workerId;
     this.clock = clock;
     this.pending = pending;
+    this.unrecorded =
+        Counter.builder("perennial.trainer.worker.jobs")
+            .tag("outcome", "unrecorded")
+            .register(meters);
   }
 
   /**
@@ -125,12 +137,9 @@ final class JobCommits {
       pending.clear();
       return Optional.of(outcome);
     }
-    if (result.refusal().isPresent() && outcome instanceof JobOutcome.Trained trained) {
+    if (result.refusal().isPresent()) {
       pending.clear();
-      String why = "the candidate cannot be written: " + result.refusal().get();
-      log.error("Giving up job {}: {}", RecordIds.shown(record.value().getJobId()), why);
-      deleteWeights(trained.job().candidate());
-      return commit(new JobOutcome.Failed(record, why));
+      return refused(outcome, result.refusal().get());
     }
     PendingCommit.Held held = pending.hold(outcome);
     log.warn(
@@ -138,6 +147,48 @@ final class JobCommits {
         outcome.describe(),
         held.failures(),
         held.pause().toMillis());
+    return Optional.empty();
+  }
+
+  /**
+   * Ends a job whose outcome Kafka refuses for what it is ({@link CommitResult#refusal}), which no
+   * retry can commit: a candidate becomes the job's failure; a job given up is given up again
+   * without its detail, and one refused even so (its ids too large) commits the job's offset alone,
+   * so the partition's other jobs go on.
+   */
+  private Optional<JobOutcome> refused(JobOutcome outcome, String refusal) {
+    ConsumerRecord<String, TrainingJob> record = outcome.record();
+    String jobId = RecordIds.shown(record.value().getJobId());
+    if (outcome instanceof JobOutcome.Trained trained) {
+      String why = "the candidate cannot be written: " + refusal;
+      log.error("Giving up job {}: {}", jobId, why);
+      deleteWeights(trained.job().candidate());
+      return commit(new JobOutcome.Failed(record, why));
+    }
+    Optional<JobOutcome> withoutDetail = withoutDetail(outcome);
+    if (withoutDetail.isPresent()) {
+      log.error("Giving up job {} again without its detail: {}", jobId, refusal);
+      return commit(withoutDetail.get());
+    }
+    log.error(
+        "Committing the offset of job {} without its given-up record: {}. The accumulator never"
+            + " learns that the job was given up, so an adapter a worker stored for it is not"
+            + " swept",
+        jobId,
+        refusal);
+    unrecorded.increment();
+    return commit(new JobOutcome.Empty(record)).map(offsetAlone -> outcome);
+  }
+
+  /** A given-up outcome whose detail is {@link #DETAIL_LEFT_OUT}; empty if it is already. */
+  private static Optional<JobOutcome> withoutDetail(JobOutcome outcome) {
+    if (outcome instanceof JobOutcome.Failed failed && !DETAIL_LEFT_OUT.equals(failed.why())) {
+      return Optional.of(new JobOutcome.Failed(failed.record(), DETAIL_LEFT_OUT));
+    }
+    if (outcome instanceof JobOutcome.Skipped skipped && !DETAIL_LEFT_OUT.equals(skipped.why())) {
+      return Optional.of(
+          new JobOutcome.Skipped(skipped.record(), skipped.reason(), DETAIL_LEFT_OUT));
+    }
     return Optional.empty();
   }
 
