@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -59,12 +60,13 @@ class AccumulatorErasureInputTest {
   @TempDir Path folder;
 
   @Test
-  void anErasureWhoseRequestIdOrPseudonymIsNoValidIdIsSkippedAndCountedBeforeTheRepartitionTopic() {
+  void anErasureWhoseIdsAreNoValidIdsUnderAKeyNamingNoSubjectIsSkippedAndCounted() {
+    // neither its value nor its key names a subject: no subject's data can be left behind
     List<ErasureRequest> hostile =
         List.of(
-            erasure("erasure-1\nERROR forged line", "p-1"),
-            erasure("r".repeat(100_000), "p-1"),
-            erasure("", "p-1"),
+            erasure("erasure-1\nERROR forged line", ""),
+            erasure("r".repeat(100_000), "p-1\nERROR forged line"),
+            erasure("", ""),
             erasure("erasure-2", "p-1\nERROR forged line"),
             erasure("erasure-3", "q".repeat(100_000)),
             erasure("erasure-4", ""));
@@ -78,7 +80,7 @@ class AccumulatorErasureInputTest {
       TestInputTopic<String, ErasureRequest> erasures =
           driver.createInputTopic(
               topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
-      hostile.forEach(request -> erasures.pipeInput("acme/p-1", request));
+      hostile.forEach(request -> erasures.pipeInput("acme", request));
       // as ingest writes one: "erasure-" and the consent record's position
       erasures.pipeInput("acme/p-2", erasure("erasure-perennial.consent.v1-0@17", "p-2"));
       repartitioned =
@@ -100,6 +102,111 @@ class AccumulatorErasureInputTest {
     assertThat(repartitioned).as("only the valid request reaches the accumulator").isEqualTo(1);
     assertThat(skipped).isEqualTo(hostile.size());
     assertThat(logged).doesNotContain("forged line", "r".repeat(100), "q".repeat(100));
+  }
+
+  @Test
+  void audit_anErasureWhoseRequestIdIsNoIdErasesItsSubjectAsTheRequestOfItsPosition() {
+    // the subject is named (tenant and pseudonym valid): skipping it for its request id would
+    // leave the subject's data in shards and releases
+    List<String> badIds = List.of("erasure-1\nERROR forged line", "r".repeat(100_000), "");
+    String logged;
+    double renamed;
+    List<TrainingJob> erasureJobs = new ArrayList<>();
+    try (LogCapture logs = new LogCapture();
+        AccumulatorDriver accumulator = AccumulatorDriver.start(sealingValues(Map.of()), AT)) {
+      TestInputTopic<String, TrainingExample> examples =
+          accumulator.input(accumulator.topics().examples());
+      TestOutputTopic<String, TrainingJob> jobs =
+          accumulator.output(accumulator.topics().trainingJobs());
+      TestInputTopic<String, ErasureRequest> erasures =
+          accumulator.input(accumulator.topics().erasures());
+      for (String badId : badIds) {
+        seal(examples, "p-1");
+        assertThat(jobs.readValuesToList()).hasSize(1);
+        erasures.pipeInput("acme/p-1", erasure(badId, "p-1"));
+        erasureJobs.addAll(jobs.readValuesToList());
+      }
+      renamed = accumulator.counted("perennial.trainer.erasures", "renamed");
+      logged = logs.text();
+    }
+
+    String topic = topics().erasures().name();
+    assertThat(erasureJobs)
+        .as("each erasure rewrote p-1's shard: an ERASURE job named by its position")
+        .extracting(job -> job.getErasure().getRequestId())
+        .containsExactly(
+            "erasure-" + topic + "-0@0", "erasure-" + topic + "-0@1", "erasure-" + topic + "-0@2");
+    assertThat(renamed).isEqualTo(badIds.size());
+    assertThat(logged).doesNotContain("forged line", "r".repeat(100));
+  }
+
+  @Test
+  void audit_anErasureWhosePseudonymOrTenantIsNoIdErasesTheSubjectItsKeyNames() {
+    List<ErasureRequest> bad =
+        List.of(
+            erasure("erasure-1", "p-1\nERROR forged line"),
+            erasure("erasure-2", "q".repeat(100_000)),
+            ErasureRequest.newBuilder(erasure("erasure-3", "p-1")).setTenant("../x").build());
+    List<TrainingJob> erasureJobs = new ArrayList<>();
+    double readFromKey;
+    try (AccumulatorDriver accumulator = AccumulatorDriver.start(sealingValues(Map.of()), AT)) {
+      TestInputTopic<String, TrainingExample> examples =
+          accumulator.input(accumulator.topics().examples());
+      TestOutputTopic<String, TrainingJob> jobs =
+          accumulator.output(accumulator.topics().trainingJobs());
+      TestInputTopic<String, ErasureRequest> erasures =
+          accumulator.input(accumulator.topics().erasures());
+      for (ErasureRequest request : bad) {
+        seal(examples, "p-1");
+        assertThat(jobs.readValuesToList()).hasSize(1);
+        erasures.pipeInput("acme/p-1", request);
+        erasureJobs.addAll(jobs.readValuesToList());
+      }
+      readFromKey = accumulator.counted("perennial.trainer.erasures", "read-from-key");
+    }
+
+    assertThat(erasureJobs)
+        .as("each erasure rewrote p-1's shard")
+        .hasSize(bad.size())
+        .allSatisfy(job -> assertThat(job.getTrigger()).isEqualTo(JobTrigger.ERASURE));
+    assertThat(readFromKey).isEqualTo(bad.size());
+  }
+
+  @Test
+  void audit_anErasureWhoseSourceIsTooLargeForTheRepartitionTopicStillErasesItsSubject() {
+    // its ids are valid, but nothing bounds the consent record's topic it names: too large for
+    // the repartition topic, the erasure would be skipped and the subject's data left behind
+    try (AccumulatorDriver accumulator =
+        AccumulatorDriver.start(sealingValues(Map.of("producer.max.request.size", "65536")), AT)) {
+      TestInputTopic<String, TrainingExample> examples =
+          accumulator.input(accumulator.topics().examples());
+      TestOutputTopic<String, TrainingJob> jobs =
+          accumulator.output(accumulator.topics().trainingJobs());
+      seal(examples, "p-1");
+      assertThat(jobs.readValuesToList()).hasSize(1);
+
+      ErasureRequest request =
+          ErasureRequest.newBuilder(erasure("erasure-perennial.consent.v1-0@17", "p-1"))
+              .setSource(new SourceRef("t".repeat(100_000), 0, 17L))
+              .build();
+      accumulator.input(accumulator.topics().erasures()).pipeInput("acme/p-1", request);
+
+      assertThat(jobs.readValuesToList())
+          .singleElement()
+          .satisfies(
+              job ->
+                  assertThat(job.getErasure().getRequestId())
+                      .isEqualTo("erasure-perennial.consent.v1-0@17"));
+    }
+  }
+
+  private Map<String, String> sealingValues(Map<String, String> more) {
+    Map<String, String> values = AccumulatorDriver.values(folder);
+    values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
+    values.put(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "2");
+    values.put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
+    values.putAll(more);
+    return values;
   }
 
   @Test
