@@ -106,6 +106,7 @@ public final class AccumulatorTopology {
             .processValues(
                 () -> new ErasureDecoder(erasuresTopic, meters), Named.as("trainer-erasures-read"))
             // its ids name the erasure in logs, state, jobs and audit events: ids, or skipped
+            // (the decoder left such a request only where neither it nor its key names a subject)
             .filter(
                 (key, request) ->
                     ErasureRequestIds.accept(

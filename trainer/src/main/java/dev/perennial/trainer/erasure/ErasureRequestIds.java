@@ -41,6 +41,12 @@ public final class ErasureRequestIds {
     return problems;
   }
 
+  /** Whether {@code pseudonym} is a subject pseudonym (as ingest makes them: hex digits). */
+  public static boolean isPseudonym(String pseudonym) {
+    return problem("subject pseudonym", pseudonym, PSEUDONYM, "._-", MAX_PSEUDONYM_LENGTH)
+        .isEmpty();
+  }
+
   /**
    * Whether the request's ids are valid; when not, the request is counted by {@code countSkipped}
    * (the accumulator's {@code perennial.trainer.erasures{outcome=skipped}}) and logged without its

@@ -120,10 +120,12 @@ class AccumulatorErasureInputTest {
           accumulator.output(accumulator.topics().trainingJobs());
       TestInputTopic<String, ErasureRequest> erasures =
           accumulator.input(accumulator.topics().erasures());
-      for (String badId : badIds) {
-        seal(examples, "p-1");
+      for (int i = 0; i < badIds.size(); i++) {
+        // a subject of its own each time: an erased subject's later examples are dropped
+        String subject = "p-" + i;
+        seal(examples, subject);
         assertThat(jobs.readValuesToList()).hasSize(1);
-        erasures.pipeInput("acme/p-1", erasure(badId, "p-1"));
+        erasures.pipeInput("acme/" + subject, erasure(badIds.get(i), subject));
         erasureJobs.addAll(jobs.readValuesToList());
       }
       renamed = accumulator.counted("perennial.trainer.erasures", "renamed");
@@ -132,7 +134,7 @@ class AccumulatorErasureInputTest {
 
     String topic = topics().erasures().name();
     assertThat(erasureJobs)
-        .as("each erasure rewrote p-1's shard: an ERASURE job named by its position")
+        .as("each erasure rewrote its subject's shard: an ERASURE job named by its position")
         .extracting(job -> job.getErasure().getRequestId())
         .containsExactly(
             "erasure-" + topic + "-0@0", "erasure-" + topic + "-0@1", "erasure-" + topic + "-0@2");
@@ -144,9 +146,9 @@ class AccumulatorErasureInputTest {
   void audit_anErasureWhosePseudonymOrTenantIsNoIdErasesTheSubjectItsKeyNames() {
     List<ErasureRequest> bad =
         List.of(
-            erasure("erasure-1", "p-1\nERROR forged line"),
+            erasure("erasure-1", "p-0\nERROR forged line"),
             erasure("erasure-2", "q".repeat(100_000)),
-            ErasureRequest.newBuilder(erasure("erasure-3", "p-1")).setTenant("../x").build());
+            ErasureRequest.newBuilder(erasure("erasure-3", "p-2")).setTenant("../x").build());
     List<TrainingJob> erasureJobs = new ArrayList<>();
     double readFromKey;
     try (AccumulatorDriver accumulator = AccumulatorDriver.start(sealingValues(Map.of()), AT)) {
@@ -156,17 +158,19 @@ class AccumulatorErasureInputTest {
           accumulator.output(accumulator.topics().trainingJobs());
       TestInputTopic<String, ErasureRequest> erasures =
           accumulator.input(accumulator.topics().erasures());
-      for (ErasureRequest request : bad) {
-        seal(examples, "p-1");
+      for (int i = 0; i < bad.size(); i++) {
+        // a subject of its own each time: an erased subject's later examples are dropped
+        String subject = "p-" + i;
+        seal(examples, subject);
         assertThat(jobs.readValuesToList()).hasSize(1);
-        erasures.pipeInput("acme/p-1", request);
+        erasures.pipeInput("acme/" + subject, bad.get(i));
         erasureJobs.addAll(jobs.readValuesToList());
       }
       readFromKey = accumulator.counted("perennial.trainer.erasures", "read-from-key");
     }
 
     assertThat(erasureJobs)
-        .as("each erasure rewrote p-1's shard")
+        .as("each erasure rewrote its subject's shard")
         .hasSize(bad.size())
         .allSatisfy(job -> assertThat(job.getTrigger()).isEqualTo(JobTrigger.ERASURE));
     assertThat(readFromKey).isEqualTo(bad.size());
