@@ -212,8 +212,11 @@ public final class AccumulatorTopology {
                     settings, artifacts, decryptor, basesTopic, importsTopic, meters),
                 Named.as("trainer-accumulator"));
     // The processor's output is its jobs and the audit events of the weights it purged.
+    // A job the producer refused would fail the task on every restart: bounded to fit (JobFit).
+    JobFit jobFit = new JobFit(settings.maxEventBytes(), meters);
     out.filter((key, value) -> value instanceof TrainingJob, Named.as("trainer-jobs-only"))
-        .mapValues(value -> (TrainingJob) value, Named.as("trainer-jobs-typed"))
+        .mapValues(
+            (key, value) -> jobFit.fitted(key, (TrainingJob) value), Named.as("trainer-jobs-typed"))
         .to(
             jobsTopic.name(),
             Produced.with(jobsTopic.keySerde(), jobsTopic.valueSerde())

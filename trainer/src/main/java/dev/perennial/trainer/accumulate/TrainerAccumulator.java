@@ -83,7 +83,13 @@ public final class TrainerAccumulator implements StreamsApplication {
       StageAcls.readsAndWrites(
           StageAcls.TRAINER_ACCUMULATOR_READS, StageAcls.TRAINER_ACCUMULATOR_WRITES);
 
-  /** The Streams properties of the accumulator: exactly-once, explicit exception handlers. */
+  /**
+   * The Streams properties of the accumulator: exactly-once, explicit exception handlers. A record
+   * the producer refuses fails the task, deliberately: dropping it would lose a job (an ERASURE
+   * job's retractions above all) or an audit event. What the accumulator writes is bounded instead:
+   * events before the repartition topic ({@code AccumulatorTopology.fitsRepartition}), jobs before
+   * {@code training-jobs.v1} ({@link JobFit}).
+   */
   public static Map<String, Object> streamsProperties(TrainerConfig config) {
     return StreamsProperties.builder(config, config.accumulatorApplicationId())
         .deserializationExceptionHandler(TrainerDeserializationHandler.class)

@@ -1,0 +1,140 @@
+package dev.perennial.trainer.accumulate;
+
+import dev.perennial.schemas.v1.OffsetRange;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.TrainerException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds a {@link TrainingJob} to what the accumulator's producer writes. Nothing bounds a job's
+ * lists (a shard of interleaved examples has one offset range per example; an ERASURE, REBASE or
+ * IMPORT job lists every shard of its key, {@code heldOutPool} every held-out shard the key
+ * sealed), and a record KafkaProducer refuses fails the task on every restart, stopping every
+ * tenant. A job too large is written with, in turn until it fits: each shard's offset ranges merged
+ * into one per topic partition (they still cover every example; the shard's {@code
+ * perennial.sources} keeps each exact position), no replay shards (optional by nature), and only
+ * its own held-out shards as its pool. It always keeps every shard it trains and holds out on: one
+ * that still does not fit stops the accumulator with a {@link TrainerException} naming what to
+ * raise, rather than lose the job (an ERASURE job retracts releases).
+ */
+final class JobFit {
+
+  private static final Logger log = LoggerFactory.getLogger(JobFit.class);
+
+  private final long maxBytes;
+  private final MeterRegistry meters;
+
+  /**
+   * @param maxBytes the most bytes a job and its key (the adapter key) may take ({@link
+   *     AccumulatorSettings#maxEventBytes}: the producer's request size less its overhead)
+   */
+  JobFit(long maxBytes, MeterRegistry meters) {
+    this.maxBytes = maxBytes;
+    this.meters = meters;
+  }
+
+  /** The job as it is when it fits, else as little less of it as fits. */
+  TrainingJob fitted(String adapterKey, TrainingJob job) {
+    long size = size(adapterKey, job);
+    if (size <= maxBytes) {
+      return job;
+    }
+    Map<String, UnaryOperator<TrainingJob>> steps = new LinkedHashMap<>();
+    steps.put("merged-ranges", JobFit::mergedRanges);
+    steps.put(
+        "no-replay", fitting -> TrainingJob.newBuilder(fitting).setReplayShards(List.of()).build());
+    steps.put(
+        "own-held-out-pool",
+        fitting ->
+            TrainingJob.newBuilder(fitting).setHeldOutPool(fitting.getHeldOutShards()).build());
+    TrainingJob fitting = job;
+    List<String> done = new ArrayList<>();
+    for (Map.Entry<String, UnaryOperator<TrainingJob>> step : steps.entrySet()) {
+      fitting = step.getValue().apply(fitting);
+      done.add(step.getKey());
+      long fittingSize = size(adapterKey, fitting);
+      if (fittingSize <= maxBytes) {
+        Counter.builder("perennial.trainer.jobs.fitted")
+            .tag("step", step.getKey())
+            .register(meters)
+            .increment();
+        log.warn(
+            "Job {} takes {} bytes, more than the {} the producer writes: written in {} bytes with"
+                + " {}",
+            job.getJobId(),
+            size,
+            maxBytes,
+            fittingSize,
+            String.join(", ", done));
+        return fitting;
+      }
+    }
+    throw new TrainerException(
+        "Job "
+            + job.getJobId()
+            + " takes "
+            + size(adapterKey, fitting)
+            + " bytes even with "
+            + String.join(", ", done)
+            + ", more than the "
+            + maxBytes
+            + " the producer writes: the accumulator stops rather than lose it. Raise"
+            + " max.request.size (and the training jobs topic's max.message.bytes)");
+  }
+
+  /** The bytes the job and its key take, as single-object Avro (5 bytes more than the wire's). */
+  static long size(String adapterKey, TrainingJob job) {
+    try {
+      return job.toByteBuffer().remaining()
+          + (adapterKey == null ? 0 : adapterKey.getBytes(StandardCharsets.UTF_8).length);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static TrainingJob mergedRanges(TrainingJob job) {
+    return TrainingJob.newBuilder(job)
+        .setShards(merged(job.getShards()))
+        .setHeldOutShards(merged(job.getHeldOutShards()))
+        .setReplayShards(merged(job.getReplayShards()))
+        .setHeldOutPool(merged(job.getHeldOutPool()))
+        .build();
+  }
+
+  private static List<ShardRef> merged(List<ShardRef> shards) {
+    return shards.stream()
+        .map(
+            shard ->
+                ShardRef.newBuilder(shard).setOffsetRanges(merged(shard.getOffsetRanges())).build())
+        .toList();
+  }
+
+  /** One range per topic partition, from its first offset to after its last. */
+  static List<OffsetRange> merged(Iterable<OffsetRange> ranges) {
+    Map<String, OffsetRange> byPartition = new LinkedHashMap<>();
+    for (OffsetRange range : ranges) {
+      byPartition.merge(
+          range.getTopic() + "\u0000" + range.getPartition(),
+          range,
+          (a, b) ->
+              new OffsetRange(
+                  a.getTopic(),
+                  a.getPartition(),
+                  Math.min(a.getFromOffset(), b.getFromOffset()),
+                  Math.max(a.getToOffset(), b.getToOffset())));
+    }
+    return List.copyOf(byPartition.values());
+  }
+}

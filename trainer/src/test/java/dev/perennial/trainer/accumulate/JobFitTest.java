@@ -1,0 +1,99 @@
+package dev.perennial.trainer.accumulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.OffsetRange;
+import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.TrainerException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class JobFitTest {
+
+  private static final String KEY = "acme/support";
+
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  @Test
+  void aJobThatFitsIsWrittenAsItIs() {
+    TrainingJob job = job(shards("t", 3), shards("r", 2), shards("p", 2));
+
+    assertThat(new JobFit(JobFit.size(KEY, job), meters).fitted(KEY, job)).isSameAs(job);
+  }
+
+  @Test
+  void offsetRangesAreMergedPerTopicPartitionIntoOneRangeCoveringThemAll() {
+    List<OffsetRange> ranges =
+        List.of(range(0, 10, 11), range(1, 5, 6), range(0, 2, 3), range(0, 20, 22));
+
+    assertThat(JobFit.merged(ranges)).containsExactly(range(0, 2, 22), range(1, 5, 6));
+  }
+
+  @Test
+  void aJobStillTooLargeLosesItsReplayShardsThenTheHeldOutPoolBeyondItsOwnNeverItsShards() {
+    TrainingJob job = job(shards("t", 2), shards("r", 40), shards("p", 40));
+    TrainingJob withoutReplay = TrainingJob.newBuilder(job).setReplayShards(List.of()).build();
+    long noReplaySize = JobFit.size(KEY, withoutReplay);
+
+    TrainingJob fitted = new JobFit(noReplaySize, meters).fitted(KEY, job);
+    assertThat(fitted.getReplayShards()).isEmpty();
+    assertThat(fitted.getHeldOutPool()).hasSize(40);
+    assertThat(fitted.getShards()).isEqualTo(job.getShards());
+
+    TrainingJob smallest = new JobFit(noReplaySize - 1, meters).fitted(KEY, job);
+    assertThat(smallest.getReplayShards()).isEmpty();
+    assertThat(smallest.getHeldOutPool()).isEqualTo(job.getHeldOutShards());
+    assertThat(smallest.getShards()).isEqualTo(job.getShards());
+    assertThat(smallest.getHeldOutShards()).isEqualTo(job.getHeldOutShards());
+    assertThat(
+            meters.find("perennial.trainer.jobs.fitted").tag("step", "no-replay").counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aJobWhoseOwnShardsDoNotFitStopsTheAccumulatorRatherThanBeLost() {
+    TrainingJob job = job(shards("t", 40), List.of(), List.of());
+
+    assertThatThrownBy(() -> new JobFit(100, meters).fitted(KEY, job))
+        .isInstanceOf(TrainerException.class)
+        .hasMessageContaining(job.getJobId())
+        .hasMessageContaining("max.request.size");
+  }
+
+  private static TrainingJob job(List<ShardRef> train, List<ShardRef> replay, List<ShardRef> pool) {
+    List<ShardRef> heldOut = shards("h", 1);
+    return TrainingJob.newBuilder()
+        .setJobId(KEY + "@1-abcdefabcdef")
+        .setAdapterKey(KEY)
+        .setTenant("acme")
+        .setTrigger(JobTrigger.ERASURE)
+        .setShards(train)
+        .setHeldOutShards(heldOut)
+        .setReplayShards(replay)
+        .setHeldOutPool(pool.isEmpty() ? heldOut : pool)
+        .setCreatedAt(Instant.EPOCH)
+        .build();
+  }
+
+  private static List<ShardRef> shards(String prefix, int count) {
+    return IntStream.range(0, count)
+        .mapToObj(
+            n ->
+                new ShardRef(
+                    (prefix + n + "0".repeat(64)).substring(0, 64),
+                    1,
+                    1L,
+                    List.of(range(0, n, n + 1))))
+        .toList();
+  }
+
+  private static OffsetRange range(int partition, long from, long to) {
+    return new OffsetRange("perennial.examples.v1", partition, from, to);
+  }
+}
