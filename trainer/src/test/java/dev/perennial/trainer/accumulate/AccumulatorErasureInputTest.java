@@ -219,12 +219,15 @@ class AccumulatorErasureInputTest {
     values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
     values.put(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "2");
     values.put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
-    try (AccumulatorDriver accumulator = AccumulatorDriver.start(values, AT)) {
+    String erased = "p-erased-unreadable-1";
+    String logged;
+    try (LogCapture logs = new LogCapture();
+        AccumulatorDriver accumulator = AccumulatorDriver.start(values, AT)) {
       TestInputTopic<String, TrainingExample> examples =
           accumulator.input(accumulator.topics().examples());
       TestOutputTopic<String, TrainingJob> jobs =
           accumulator.output(accumulator.topics().trainingJobs());
-      seal(examples, "p-1");
+      seal(examples, erased);
       assertThat(jobs.readValuesToList()).hasSize(1);
       String erasuresTopic = accumulator.topics().erasures().name();
 
@@ -232,7 +235,8 @@ class AccumulatorErasureInputTest {
       accumulator.raw(erasuresTopic).pipeInput("acme/p-9", UNREADABLE);
       assertThat(jobs.readValuesToList()).isEmpty();
 
-      accumulator.raw(erasuresTopic).pipeInput("acme/p-1", UNREADABLE);
+      int before = logs.text().length();
+      accumulator.raw(erasuresTopic).pipeInput("acme/" + erased, UNREADABLE);
 
       List<TrainingJob> erasureJobs = jobs.readValuesToList();
       assertThat(erasureJobs).as("p-1's shard rewritten: an ERASURE job").hasSize(1);
@@ -240,10 +244,13 @@ class AccumulatorErasureInputTest {
       assertThat(erasureJobs.get(0).getErasure().getRequestId())
           .isEqualTo("erasure-" + erasuresTopic + "-0@1");
       assertThat(accumulator.counted("perennial.trainer.erasures", "read-from-key")).isEqualTo(2);
+      logged = logs.text().substring(before);
       // every other subject goes on: the next seal is a job
       seal(examples, "p-2");
       assertThat(jobs.readValuesToList()).hasSize(1);
     }
+    // nothing the erasure leaves names the subject (trainer README, "Erasure")
+    assertThat(logged).contains("Cannot read erasure request").doesNotContain(erased);
   }
 
   @Test
