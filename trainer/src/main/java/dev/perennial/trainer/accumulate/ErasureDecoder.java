@@ -179,11 +179,10 @@ final class ErasureDecoder implements FixedKeyProcessor<String, byte[], ErasureR
     }
     readFromKey.increment();
     log.error(
-        "Cannot read erasure request {} ({}): erasing the subject its key names, {} of tenant {},"
+        "Cannot read erasure request {} ({}): erasing the subject its key names, of tenant {},"
             + " as request {}",
         position,
         failure,
-        request.get().getSubjectPseudonym(),
         request.get().getTenant(),
         request.get().getRequestId(),
         cause);
