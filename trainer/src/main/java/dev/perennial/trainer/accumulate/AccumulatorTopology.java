@@ -23,6 +23,7 @@ import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.schemas.verdict.Outcomes;
+import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.accumulate.TrainerEvent.CandidateArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.ErasureArrived;
 import dev.perennial.trainer.accumulate.TrainerEvent.InsufficientEvidence;
@@ -390,7 +391,12 @@ public final class AccumulatorTopology {
    * Whether the event, encoded for the repartition topic, is small enough for the producer to
    * write. A larger one (a compressed batch takes records of megabytes) is skipped with a warning,
    * an example counted as skipped ({@code perennial.trainer.examples{outcome=skipped}}): a send the
-   * producer refuses would fail the task's transaction, on the same record after every restart.
+   * producer refuses would fail the task's transaction, on the same record after every restart. But
+   * for an erasure, a candidate or a release: the accumulator learns of one only from its event, so
+   * a skipped one would never be erased, retracted or purged by an erasure of a subject it holds.
+   * Each carries only what the accumulator reads (its weight blobs among them), so none can be made
+   * smaller: the accumulator stops instead ({@link TrainerException}, naming what to raise), as
+   * {@link JobFit} does for a job.
    */
   static boolean fitsRepartition(EncodedEvent encoded, long maxEventBytes, MeterRegistry meters) {
     TrainerEvent event = encoded.event();
@@ -398,6 +404,18 @@ public final class AccumulatorTopology {
     int size = encoded.bytes().length + event.tenant().getBytes(StandardCharsets.UTF_8).length;
     if (size <= maxEventBytes) {
       return true;
+    }
+    Optional<String> erasureNeeds = erasureNeeds(event);
+    if (erasureNeeds.isPresent()) {
+      throw new TrainerException(
+          erasureNeeds.get()
+              + " takes "
+              + size
+              + " bytes, more than the "
+              + maxEventBytes
+              + " the repartition topic takes: the accumulator stops rather than skip it (an"
+              + " erasure must reach every candidate and release of its subject). Raise"
+              + " max.request.size (and the repartition topic's max.message.bytes)");
     }
     if (event instanceof TrainerEvent.ExampleArrived arrived) {
       countSkipped("perennial.trainer.examples", meters);
@@ -416,6 +434,28 @@ public final class AccumulatorTopology {
           maxEventBytes);
     }
     return false;
+  }
+
+  /** The event named for a log line, when an erasure depends on it; empty for any other. */
+  private static Optional<String> erasureNeeds(TrainerEvent event) {
+    if (event instanceof ErasureArrived erasure) {
+      return Optional.of("ErasureArrived " + RecordIds.shown(erasure.request().getRequestId()));
+    }
+    if (event instanceof CandidateArrived candidate) {
+      return Optional.of(
+          "CandidateArrived "
+              + RecordIds.shown(candidate.candidateId())
+              + " of "
+              + RecordIds.shown(candidate.adapterKey()));
+    }
+    if (event instanceof ReleaseArrived release) {
+      return Optional.of(
+          "ReleaseArrived version "
+              + release.version()
+              + " of "
+              + RecordIds.shown(release.adapterKey()));
+    }
+    return Optional.empty();
   }
 
   /** Counts an event skipped before the repartition topic: {@code meter{outcome=skipped}}. */
