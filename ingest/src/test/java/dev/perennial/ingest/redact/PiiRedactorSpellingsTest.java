@@ -378,4 +378,72 @@ class PiiRedactorSpellingsTest {
   void audit_anAtSignEscapedWithABackslashOrADotPercentEncodedIsThatSign(String text) {
     assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
   }
+
+  /**
+   * The at sign and the dots spelled between dashes or underscores ({@code jane -at- example -dot-
+   * com}, {@code jane_at_example_dot_com}), as forms and forums that refuse an at sign make people
+   * write it.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Write to jane -at- example -dot- com today.",
+        "Write to jane-at-example-dot-com today.",
+        "Write to jane_at_example_dot_com today.",
+        "Write to jane _at_ example _dot_ com today.",
+        "Write to JANE-AT-MAIL-DOT-EXAMPLE-DOT-CO-DOT-UK today."
+      })
+  void audit_anAddressSpelledBetweenDashesOrUnderscoresIsRedactedWhole(String text) {
+    assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
+  }
+
+  /**
+   * A hyphenated domain or phrase with {@code at} in it and its dots plain is a name, not an
+   * address ({@code eat-at-joes.com}); dashes spaced apart from {@code at} are punctuation.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Visit eat-at-joes.com today.",
+        "Visit made-at-home.de today.",
+        "We hit a - at - b and state-of-the-art-at-scale today.",
+        "Call value_at_risk(dot_product) today.",
+        "Read time_at_start_dot_product today."
+      })
+  void audit_aHyphenatedNameWithAtAndPlainDotsStays(String text) {
+    assertThat(redacted(text)).isEqualTo(text);
+  }
+
+  /**
+   * The ideographic full stop ({@code 。}, U+3002) and its halfwidth form ({@code ｡}, U+FF61) typed
+   * for the dots of an address after an at sign, as a Chinese or Japanese input method writes them.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "Write to jane@example\u3002com today.",
+        "Write to jane@example\uFF61com today.",
+        "Write to jane\uFF20example\u3002co\u3002jp today.",
+        "Write to jane.doe@mail\u3002example\u3002com today."
+      })
+  void audit_anAddressWithIdeographicFullStopsForDotsIsRedactedWhole(String text) {
+    assertThat(redacted(text)).isEqualTo("Write to <EMAIL> today.");
+  }
+
+  /**
+   * The same full stop ends a CJK sentence right after an address, and a sentence's next word is
+   * not part of it.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "\u8bf7\u5199\u4fe1\u7ed9 jane@example.com\u3002\u8c22\u8c22|\u8bf7\u5199\u4fe1\u7ed9 <EMAIL>\u3002\u8c22\u8c22",
+        "\u8bf7\u5199\u4fe1\u7ed9 jane@example\u3002com\u3002\u8c22\u8c22|\u8bf7\u5199\u4fe1\u7ed9 <EMAIL>\u3002\u8c22\u8c22",
+        "\u6211\u5728\u5bb6\u3002\u4eca\u5929\u5f88\u597d\u3002|\u6211\u5728\u5bb6\u3002\u4eca\u5929\u5f88\u597d\u3002",
+        "\u8bf7\u5199\u4fe1\u7ed9 jane@example\u3002com\u3002 de|\u8bf7\u5199\u4fe1\u7ed9 <EMAIL>\u3002 de"
+      })
+  void audit_anIdeographicFullStopAfterAnAddressEndsTheSentence(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
