@@ -9,11 +9,13 @@ import java.util.regex.Pattern;
  * and in the obfuscated spellings people use: {@code name [at] example [dot] com}, {@code
  * name(at)example.com}, {@code name {at} example.com}, {@code name @ example . com}, {@code name at
  * example dot com}, with the local part's dots spelled alike ({@code jane dot doe at example dot
- * com}, or mixed: {@code jane dot doe at example.com}). An obfuscated or spaced address needs a
- * known top-level domain (any two letters, a common generic one, punycode, or an internationalised
- * one: {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or bracketed, so
- * {@code visit us at acme.com} and code such as {@code X @ beta.values} stay; an address followed
- * by {@code (} is a method call ({@code this@Main.finish()}).
+ * com}, or mixed: {@code jane dot doe at example.com}), between dashes or underscores ({@code jane
+ * -at- example -dot- com}, {@code jane_at_example_dot_com}, every dot so), and a plain at sign with
+ * ideographic full stops for dots ({@code jane@example。com}, {@code ｡}). An obfuscated or spaced
+ * address needs a known top-level domain (any two letters, a common generic one, punycode, or an
+ * internationalised one: {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or
+ * bracketed, so {@code visit us at acme.com} and code such as {@code X @ beta.values} stay; an
+ * address followed by {@code (} is a method call ({@code this@Main.finish()}).
  */
 final class Emails {
 
@@ -61,8 +63,14 @@ final class Emails {
   private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
   // after a plain at sign: a plain dot, an obfuscated one, or a dot that ends a line (a wrapped
   // paragraph breaks an address there); not a dot and a space, which ends a sentence
+  // or the ideographic full stop (full width or half) a CJK input method types for a dot; it ends a
+  // sentence too, so a known top-level domain must follow it (jane@example。com。谢谢 ends at com)
   private static final String DEFANGED_DOT =
-      "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\.[ \\t]*\\R\\s*|\\.)";
+      "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\.[ \\t]*\\R\\s*|\\.|[\u3002\uFF61])";
+  // the words between the dashes hold none, and are taken whole (possessive): with a dash inside a
+  // label, a run of a-at-b-dot-a-at-b-dot-... had every split of it tried, exponentially many
+  private static final String DASHED_WORD = "[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}]{0,62}+";
+  private static final String DASHED_DOT = "\\s*[-_]dot[-_]\\s*";
   private static final String SPELLED_DOT = "(?:\\s+dot\\s+|" + BRACKETED_DOT + ")";
   // a spelled or a plain dot: an address spelled with "at" needs one spelled dot somewhere
   // (hasSpelledDot), the others may be plain (jane dot doe at example.com)
@@ -139,11 +147,34 @@ final class Emails {
               + AFTER,
           Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
+  /**
+   * The at sign and every dot after it spelled between dashes or underscores ({@code jane -at-
+   * example -dot- com}, {@code jane_at_example_dot_com}); the dots plain would be a hyphenated name
+   * ({@code eat-at-joes.com}).
+   */
+  private static final Pattern DASHED =
+      Pattern.compile(
+          BEFORE
+              + "(?<!_)"
+              + DASHED_WORD
+              + "\\s*[-_]at[-_]\\s*"
+              + DASHED_WORD
+              + "(?:"
+              + DASHED_DOT
+              + DASHED_WORD
+              + "){0,"
+              + (MAX_LABELS - 1)
+              + "}"
+              + DASHED_DOT
+              + KNOWN_TLD
+              + AFTER,
+          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+
   private Emails() {}
 
   /** The patterns, in the order {@link #find} runs them (for tests). */
   static List<Pattern> patterns() {
-    return List.of(DEFANGED, PLAIN, OBFUSCATED, SPELLED);
+    return List.of(DEFANGED, PLAIN, OBFUSCATED, SPELLED, DASHED);
   }
 
   /**
@@ -210,6 +241,8 @@ final class Emails {
         && (spelledDot
             || text.indexOf('\n') >= 0
             || text.indexOf('\r') >= 0
+            || text.indexOf('\u3002') >= 0
+            || text.indexOf('\uFF61') >= 0
             || hasBracketed(text, "dot"))) {
       // the defanged form first: its start alone (jane.doe@mail.example[.]co[.]uk) is plain
       claim(DEFANGED, text, spans);
@@ -224,6 +257,26 @@ final class Emails {
     if (spelledDot || hasSpacedAt(text) && hasBracketed(text, "dot")) {
       claimSpelled(text, spans);
     }
+    if (hasDashed(text, "at") && hasDashed(text, "dot")) {
+      claim(DASHED, text, spans);
+    }
+  }
+
+  /** Whether {@code word} (any case) stands between dashes or underscores ({@code -at-}). */
+  private static boolean hasDashed(String text, String word) {
+    int last = text.length() - word.length() - 1;
+    for (int i = 0; i < last; i++) {
+      if (isDash(text.charAt(i))
+          && text.regionMatches(true, i + 1, word, 0, word.length())
+          && isDash(text.charAt(i + 1 + word.length()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isDash(char c) {
+    return c == '-' || c == '_';
   }
 
   /** Whether {@code at} (any case) stands between two whitespace characters. */

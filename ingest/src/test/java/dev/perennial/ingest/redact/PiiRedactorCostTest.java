@@ -100,7 +100,8 @@ class PiiRedactorCostTest {
    * spelling of o'brien) or after a letter's mark read the rest of the run looking for an at sign,
    * and so did the start after the next apostrophe (19 000 reads a character at 4 KiB of such text;
    * 64 KiB would take minutes). A dash right after an address ends it, in a run of addresses joined
-   * by dashes too.
+   * by dashes too. The spelling between dashes ({@code a-at-b-dot-...}) tried every split of a run
+   * of it while its words could hold a dash.
    */
   @ParameterizedTest(name = "{0} and then {1} repeated")
   @CsvSource({
@@ -110,7 +111,11 @@ class PiiRedactorCostTest {
     "'x@y ', 'o''brien '",
     "'x@y ', 'a@b.cd-'",
     "'x@y ', 'a dot b at c.'",
-    "'x@y ', 'a at b.'"
+    "'x@y ', 'a at b.'",
+    "'x@y ', 'a-at-b-dot-'",
+    "'x@y ', 'a_at_b_dot_'",
+    "'x@y ', 'a -at- b -dot- '",
+    "'x@y ', 'a@b\u3002c\u3002'"
   })
   void everyEmailPatternReadsACharacterOfTheTextABoundedNumberOfTimes(String start, String unit) {
     ReadCountingText text = new ReadCountingText(filled(start, unit, 4 * 1024));
