@@ -446,4 +446,21 @@ class PiiRedactorSpellingsTest {
   void audit_anIdeographicFullStopAfterAnAddressEndsTheSentence(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * A URL with a user and password ({@code https://jane:secret@host.example.com/}): the user name
+   * is the person's as much as the address is; a colon elsewhere before an address stays.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "See https://jane:secret@host.example.com/x today.|See https://<EMAIL>/x today.",
+        "See ftp://jane.doe:s3cret@ftp.example.org today.|See ftp://<EMAIL> today.",
+        "To:jane@example.com today.|To:<EMAIL> today.",
+        "See https://host.example.com/a:b today.|See https://host.example.com/a:b today."
+      })
+  void audit_theUserOfAUrlWithAPasswordIsRedactedWithIt(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
