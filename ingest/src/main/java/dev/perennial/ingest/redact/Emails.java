@@ -11,11 +11,13 @@ import java.util.regex.Pattern;
  * example dot com}, with the local part's dots spelled alike ({@code jane dot doe at example dot
  * com}, or mixed: {@code jane dot doe at example.com}), between dashes or underscores ({@code jane
  * -at- example -dot- com}, {@code jane_at_example_dot_com}, every dot so), and a plain at sign with
- * ideographic full stops for dots ({@code jane@example。com}, {@code ｡}). An obfuscated or spaced
- * address needs a known top-level domain (any two letters, a common generic one, punycode, or an
- * internationalised one: {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or
- * bracketed, so {@code visit us at acme.com} and code such as {@code X @ beta.values} stay; an
- * address followed by {@code (} is a method call ({@code this@Main.finish()}).
+ * ideographic full stops for dots ({@code jane@example。com}, {@code ｡}); an address that is the
+ * password and host of a URL takes its user along ({@code https://jane:secret@host.example.com}).
+ * An obfuscated or spaced address needs a known top-level domain (any two letters, a common generic
+ * one, punycode, or an internationalised one: {@link IdnTopLevelDomains}), one spelled with {@code
+ * at} a dot spelled or bracketed, so {@code visit us at acme.com} and code such as {@code X @
+ * beta.values} stay; an address followed by {@code (} is a method call ({@code
+ * this@Main.finish()}).
  */
 final class Emails {
 
@@ -25,6 +27,7 @@ final class Emails {
   // but no mail domain in use has more than a handful.
   private static final int MAX_LABELS = 32; // before the top-level domain
   private static final int MAX_LOCAL_WORDS = 32; // jane dot doe: two
+  private static final int MAX_USER = 256; // the user of a URL before its password
 
   // an apostrophe only inside (conor.o'brien): around the address it is a quote
   private static final String LOCAL =
@@ -308,7 +311,27 @@ final class Emails {
   private static void claim(Pattern pattern, String text, Spans spans) {
     Matcher matcher = pattern.matcher(text);
     while (matcher.find()) {
-      spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
+      spans.claim(userStart(text, matcher.start()), matcher.end(), PiiType.EMAIL.name());
     }
+  }
+
+  /**
+   * Where the user of a URL starts when an address found at {@code start} is its password and host
+   * ({@code https://jane:secret@host}: the address is {@code secret@host}, the user {@code jane}),
+   * else {@code start}. Only right after {@code //}: a colon elsewhere joins an address to a word
+   * before it ({@code To:jane@...}).
+   */
+  private static int userStart(String text, int start) {
+    if (start == 0 || text.charAt(start - 1) != ':') {
+      return start;
+    }
+    int i = start - 1;
+    int limit = Math.max(0, i - MAX_USER);
+    while (i > limit
+        && "/?#@:[]".indexOf(text.charAt(i - 1)) < 0
+        && !Character.isWhitespace(text.charAt(i - 1))) {
+      i--;
+    }
+    return i >= 2 && i < start - 1 && text.startsWith("//", i - 2) ? i : start;
   }
 }
