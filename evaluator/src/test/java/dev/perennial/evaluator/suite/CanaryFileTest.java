@@ -31,4 +31,19 @@ class CanaryFileTest {
         .hasMessageContaining("globex.jsonl line 1: not JSON")
         .hasMessageNotContaining("Qzv47115813");
   }
+
+  /**
+   * A tenant whose canary file names no canary (empty, or blank lines only) is not a tenant without
+   * canaries: the operator meant its secrets to be guarded. Read as none, every other tenant's
+   * candidate would skip the leakage gate ("no other tenant has canaries") and pass.
+   */
+  @Test
+  void aCanaryFileWithoutAnyCanaryIsRefusedRatherThanSkippingTheLeakageGate() throws IOException {
+    Path file = Files.writeString(folder.resolve("globex.jsonl"), "\n  \n");
+
+    assertThatThrownBy(() -> CanaryFile.read("globex", file, 255))
+        .isInstanceOf(EvaluatorException.class)
+        .hasMessageContaining("globex.jsonl")
+        .hasMessageContaining("no canary");
+  }
 }
