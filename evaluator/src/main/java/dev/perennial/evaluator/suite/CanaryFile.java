@@ -42,7 +42,8 @@ public final class CanaryFile {
   }
 
   /**
-   * Every canary of the file, each checked to allow {@code controls} controls.
+   * Every canary of the file, each checked to allow {@code controls} controls; a file without any
+   * is a problem too.
    *
    * @throws EvaluatorException naming the file and line of every problem at once
    */
@@ -93,6 +94,10 @@ public final class CanaryFile {
       } catch (IllegalArgumentException e) {
         problems.add(where + ": " + e.getMessage());
       }
+    }
+    if (problems.isEmpty() && canaries.isEmpty()) {
+      // read as none, every other tenant's candidate would skip the leakage gate and pass
+      problems.add(file + ": no canary (a configured file must name at least one)");
     }
     if (!problems.isEmpty()) {
       throw new EvaluatorException(
