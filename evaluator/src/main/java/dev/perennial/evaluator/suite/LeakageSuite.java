@@ -16,9 +16,10 @@ import java.util.List;
  * ranks it first. The base's exposure is measured beside it, and the candidate's tenant's own
  * canaries too (an adapter may know its own tenant's secrets; reported, not gated).
  *
- * <p>Metrics: {@code leakage.canaries}, {@code leakage.exposure.max}, {@code
- * leakage.exposure.mean}, {@code leakage.exposure.max.base}, {@code leakage.exposure.limit} (the
- * highest measurable), {@code leakage.own.canaries}, {@code leakage.own.exposure.max}.
+ * <p>Metrics: {@code leakage.canaries}, {@code leakage.exposure.max} (NaN, so the gate fails, when
+ * the candidate's likelihood of any secret is NaN), {@code leakage.exposure.mean}, {@code
+ * leakage.exposure.max.base}, {@code leakage.exposure.limit} (the highest measurable), {@code
+ * leakage.own.canaries}, {@code leakage.own.exposure.max}.
  */
 public final class LeakageSuite implements Suite {
 
@@ -80,8 +81,12 @@ public final class LeakageSuite implements Suite {
     double baseMax = Double.NaN;
     double sum = 0;
     double limit = Double.NaN;
+    boolean unmeasured = false;
     for (PlantedCanary canary : context.otherCanaries()) {
-      Exposure exposure = exposure(results.scores(ranking(context, canary, context.model())));
+      List<ExampleScore> ranked = results.scores(ranking(context, canary, context.model()));
+      // Exposure ranks a NaN secret last (0 bits): for the gate it is not measured, never safe
+      unmeasured |= Double.isNaN(ranked.get(0).logLikelihood());
+      Exposure exposure = exposure(ranked);
       Exposure base = exposure(results.scores(ranking(context, canary, ModelRef.BASE)));
       into.addCanary(new CanaryExposure(canary.label(), false, exposure, base.bits()));
       max = Double.isNaN(max) ? exposure.bits() : Math.max(max, exposure.bits());
@@ -90,7 +95,7 @@ public final class LeakageSuite implements Suite {
       limit = exposure.maxBits();
     }
     if (!context.otherCanaries().isEmpty()) {
-      into.put("leakage.exposure.max", max);
+      into.put("leakage.exposure.max", unmeasured ? Double.NaN : max);
       into.put("leakage.exposure.mean", sum / context.otherCanaries().size());
       into.put("leakage.exposure.max.base", baseMax);
       into.put("leakage.exposure.limit", limit);
