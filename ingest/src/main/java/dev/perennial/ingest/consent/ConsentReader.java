@@ -231,14 +231,7 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
     boolean revokes =
         EventIds.isSubjectKey(record.key()) && binding.check(source, tenant.get()).isEmpty();
     if (revokes) {
-      ConsentState revoked =
-          new ConsentState(
-              false,
-              Instant.ofEpochMilli(record.timestamp()),
-              null,
-              source.getTopic(),
-              source.getPartition(),
-              source.getOffset());
+      ConsentState revoked = revokedAt(record, source);
       ErasureRequest erasure = erasure(tenant.get(), EventIds.subjectOfKey(record.key()), revoked);
       log.error(
           "Cannot read consent record {} ({}): revoking the training consent of subject {} of"
@@ -280,6 +273,17 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
                     Instant.ofEpochMilli(context.currentSystemTimeMs())))));
   }
 
+  /** A revocation decided by the record at {@code source}, at the record's timestamp. */
+  private static ConsentState revokedAt(FixedKeyRecord<String, byte[]> record, SourceRef source) {
+    return new ConsentState(
+        false,
+        Instant.ofEpochMilli(record.timestamp()),
+        null,
+        source.getTopic(),
+        source.getPartition(),
+        source.getOffset());
+  }
+
   private void deleted(FixedKeyRecord<String, byte[]> record, String key, SourceRef source) {
     Optional<String> tenant = EventIds.tenantOfKey(key);
     if (tenant.isEmpty()) {
@@ -299,14 +303,7 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
     }
     metrics.consentChange(tenant.get(), IngestMetrics.ConsentDecision.DELETED);
     // The tombstone's decision names the erasure request; it is not kept (no deletion marker).
-    ConsentState decision =
-        new ConsentState(
-            false,
-            Instant.ofEpochMilli(record.timestamp()),
-            null,
-            source.getTopic(),
-            source.getPartition(),
-            source.getOffset());
+    ConsentState decision = revokedAt(record, source);
     ErasureRequest erasure = erasure(tenant.get(), EventIds.subjectOfKey(key), decision);
     context.forward(record.withValue(ConsentUpdate.delete(erasure)));
   }

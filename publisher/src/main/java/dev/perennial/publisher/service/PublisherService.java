@@ -45,6 +45,7 @@ import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.Verification;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.ReadFailure;
+import dev.perennial.schemas.topic.Topic;
 import dev.perennial.schemas.topic.Topics;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
@@ -640,12 +641,7 @@ public final class PublisherService implements AutoCloseable {
     if (record.topic().equals(topics.verdicts().name())) {
       EvaluationVerdict verdict;
       try {
-        verdict =
-            topics
-                .verdicts()
-                .valueSerde()
-                .deserializer()
-                .deserialize(record.topic(), record.value());
+        verdict = valueOf(topics.verdicts(), record);
       } catch (SerializationException e) {
         return unreadable(record, requireBadRecord(e));
       }
@@ -657,12 +653,7 @@ public final class PublisherService implements AutoCloseable {
     if (record.topic().equals(topics.jobOutcomes().name())) {
       JobGivenUp givenUp;
       try {
-        givenUp =
-            topics
-                .jobOutcomes()
-                .valueSerde()
-                .deserializer()
-                .deserialize(record.topic(), record.value());
+        givenUp = valueOf(topics.jobOutcomes(), record);
       } catch (SerializationException e) {
         return unreadable(record, requireBadRecord(e));
       }
@@ -672,16 +663,16 @@ public final class PublisherService implements AutoCloseable {
     }
     TrainingJob job;
     try {
-      job =
-          topics
-              .trainingJobs()
-              .valueSerde()
-              .deserializer()
-              .deserialize(record.topic(), record.value());
+      job = valueOf(topics.trainingJobs(), record);
     } catch (SerializationException e) {
       return unreadable(record, requireBadRecord(e));
     }
     return job == null ? Decision.ignored(record.key()) : erasureJobs.process(registry, job);
+  }
+
+  /** The record's value as {@code topic}'s serde reads it ({@code null}: a tombstone). */
+  private static <T> T valueOf(Topic<String, T> topic, ConsumerRecord<String, byte[]> record) {
+    return topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
   }
 
   /**
@@ -748,10 +739,7 @@ public final class PublisherService implements AutoCloseable {
       String why,
       Optional<ScheduledRetraction> held) {
     String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-    Map<String, String> details = new TreeMap<>();
-    details.put("topic", record.topic());
-    details.put("partition", Integer.toString(record.partition()));
-    details.put("offset", Long.toString(record.offset()));
+    Map<String, String> details = positionDetails(record);
     String reason = why;
     if (held.isPresent()) {
       details.put("erasureHeld", held.get().jobId());
@@ -794,12 +782,7 @@ public final class PublisherService implements AutoCloseable {
     }
     TrainingJob job;
     try {
-      job =
-          topics
-              .trainingJobs()
-              .valueSerde()
-              .deserializer()
-              .deserialize(record.topic(), record.value());
+      job = valueOf(topics.trainingJobs(), record);
     } catch (SerializationException e) {
       requireBadRecord(e);
       return Optional.empty();
@@ -821,13 +804,19 @@ public final class PublisherService implements AutoCloseable {
     return record.key() == null ? "" : RecordIds.shown(record.key());
   }
 
-  private Decision unreadable(ConsumerRecord<String, byte[]> record, SerializationException e) {
-    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-    log.error("Skipping unreadable record {} (audited): {}", where, e.getMessage());
+  /** An audit event's details naming the record's position, to which more may be added. */
+  private static Map<String, String> positionDetails(ConsumerRecord<String, byte[]> record) {
     Map<String, String> details = new TreeMap<>();
     details.put("topic", record.topic());
     details.put("partition", Integer.toString(record.partition()));
     details.put("offset", Long.toString(record.offset()));
+    return details;
+  }
+
+  private Decision unreadable(ConsumerRecord<String, byte[]> record, SerializationException e) {
+    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+    log.error("Skipping unreadable record {} (audited): {}", where, e.getMessage());
+    Map<String, String> details = positionDetails(record);
     String key = shownKey(record);
     AuditEvent audit =
         AuditEvents.event(
