@@ -261,7 +261,7 @@ class PerennialConfigTest {
     values.put("perennial.topic.retention.msec", "1000");
     values.put("security.protocol", "SASL_SSL");
 
-    try (LogCapture logs = new LogCapture()) {
+    try (LogCapture logs = LogCapture.ofThisThread()) {
       new PerennialConfig(values);
 
       assertThat(logs.warnings())

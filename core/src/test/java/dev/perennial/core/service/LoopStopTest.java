@@ -29,7 +29,7 @@ class LoopStopTest {
     loop.stopRequested();
 
     String warned;
-    try (LogCapture logs = new LogCapture()) {
+    try (LogCapture logs = LogCapture.ofThisThread()) {
       LoopStop.await(loop, ended, Duration.ofMillis(50), woken::countDown);
       warned = String.join("\n", logs.warnings());
     }
@@ -45,7 +45,7 @@ class LoopStopTest {
     LoopThread loop = LoopThread.start("prompt", ended::countDown);
     loop.stopRequested();
 
-    try (LogCapture logs = new LogCapture()) {
+    try (LogCapture logs = LogCapture.ofThisThread()) {
       LoopStop.await(loop, ended, Duration.ofSeconds(20), woken::countDown);
       assertThat(logs.warnings()).isEmpty();
     }

@@ -2,6 +2,7 @@ package dev.perennial.core.testing;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -14,7 +15,9 @@ import org.apache.logging.log4j.core.config.Property;
 /**
  * Every log line of this JVM while open, Perennial's own down to DEBUG, with the messages of any
  * exception logged with it: for tests that show what a log line must not say (an erased subject's
- * pseudonym or raw id, content).
+ * pseudonym or raw id, content). {@link #ofThisThread()} keeps only what the opening thread logs,
+ * for tests that assert what a synchronous call warned while test classes that opt into concurrent
+ * execution (HealthServerTest) log from their own threads.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -24,12 +27,25 @@ public final class LogCapture implements AutoCloseable {
   private final Level previous;
 
   public LogCapture() {
+    this(event -> true);
+  }
+
+  /** A capture of the lines the calling thread logs. */
+  public static LogCapture ofThisThread() {
+    long thread = Thread.currentThread().getId();
+    return new LogCapture(event -> event.getThreadId() == thread);
+  }
+
+  private LogCapture(Predicate<LogEvent> kept) {
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
     Configuration configuration = context.getConfiguration();
     appender =
         new AbstractAppender("privacy-capture", null, null, true, Property.EMPTY_ARRAY) {
           @Override
           public void append(LogEvent event) {
+            if (!kept.test(event)) {
+              return;
+            }
             StringBuilder line = new StringBuilder(event.getMessage().getFormattedMessage());
             for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
               line.append(" | ").append(t);
