@@ -229,16 +229,20 @@ class IngestTopologyTest {
           .isEqualTo(1);
     }
 
-    @Test
-    void aDecisionOnAMisspeltTrainingPurposeIsDeadLetteredNotIgnored() {
-      ingest.grant("acme", RAW_SUBJECT);
+    @ParameterizedTest
+    @ValueSource(strings = {" Adapter_Training", "", " ", "*"})
+    void aGrantOfAMisspeltOrUnnamedPurposeIsDeadLetteredAndGrantsNothing(String purpose) {
       ingest.consent.pipeInput(
-          "acme/" + RAW_SUBJECT, Events.consent("acme", RAW_SUBJECT, " Adapter_Training", false));
+          "acme/" + RAW_SUBJECT, Events.consent("acme", RAW_SUBJECT, purpose, true));
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "Not granted.").build());
 
-      RejectedRecord rejection = ingest.onlyRejection();
-      assertThat(rejection.getReason()).isEqualTo(RejectReason.INVALID_FIELD);
-      assertThat(rejection.getDetail())
-          .contains("\" Adapter_Training\"")
+      assertThat(ingest.examples()).isEmpty();
+      List<KeyValue<String, RejectedRecord>> rejections = ingest.rejections();
+      assertThat(rejections)
+          .extracting(kv -> kv.value.getReason())
+          .containsExactly(RejectReason.INVALID_FIELD, RejectReason.NO_CONSENT);
+      assertThat(rejections.get(0).value.getDetail())
+          .contains("\"" + purpose + "\"")
           .contains("\"adapter-training\"")
           .contains("unchanged");
       assertThat(ingest.erasures.isEmpty()).isTrue();
@@ -246,6 +250,44 @@ class IngestTopologyTest {
               ingest.metrics.count(
                   IngestMetrics.CONSENT_CHANGES, "tenant", "acme", "decision", "other-purpose"))
           .isZero();
+    }
+
+    /**
+     * A revocation whose purpose is the training purpose but for spelling, or names no purpose at
+     * all, may be meant for training: fail closed, it revokes training consent (and requests the
+     * erasure) and is dead-lettered all the same, for the app to send it again spelt exactly.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {" Adapter_Training", "ADAPTER TRAINING", "", " ", "*"})
+    void audit_aRevocationOfAMisspeltOrUnnamedPurposeRevokesTrainingAndIsDeadLettered(
+        String purpose) {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.consent.pipeInput(
+          "acme/" + RAW_SUBJECT, Events.consent("acme", RAW_SUBJECT, purpose, false));
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "After the revocation.").build());
+
+      assertThat(ingest.examples()).isEmpty();
+      String pseudonym = pseudonym("acme", RAW_SUBJECT);
+      assertThat(ingest.erasures.readKeyValuesToList())
+          .singleElement()
+          .satisfies(
+              kv -> {
+                assertThat(kv.key).isEqualTo("acme/" + pseudonym);
+                assertThat(kv.value.getRequestId()).isEqualTo("erasure-perennial.consent.v1-0@1");
+              });
+      List<KeyValue<String, RejectedRecord>> rejections = ingest.rejections();
+      assertThat(rejections)
+          .extracting(kv -> kv.value.getReason())
+          .containsExactly(RejectReason.INVALID_FIELD, RejectReason.ERASED_SUBJECT);
+      assertThat(rejections.get(0).value.getDetail())
+          .contains("\"" + purpose + "\"")
+          .contains("\"adapter-training\"")
+          .contains("training consent revoked")
+          .contains("erasure-perennial.consent.v1-0@1");
+      assertThat(
+              ingest.metrics.count(
+                  IngestMetrics.CONSENT_CHANGES, "tenant", "acme", "decision", "revoked"))
+          .isEqualTo(1);
     }
 
     @Test
