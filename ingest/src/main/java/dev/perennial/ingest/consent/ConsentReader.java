@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *       ingest store or changelog keeps the raw {@code tenant/subject} the app deleted, and the
  *       subject's later events find no consent ({@code NO_CONSENT});
  *   <li>a decision on another purpose changes nothing for training; it is counted, not forwarded;
+ *   <li>a decision on a purpose that is the training purpose but for spelling, or names none, is
+ *       dead-lettered: as a grant it grants nothing, as a revocation it revokes training consent
+ *       all the same, fail closed ({@link #uncertainPurpose});
  *   <li>a record whose ids are invalid, or whose key is not its value's tenant/subject, is rejected
  *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is a grant
  *       whose {@code changedAt} is before {@link EventValidator#EARLIEST} (a revocation revokes
@@ -127,8 +130,9 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
       return;
     }
     if (!trainingPurpose.equals(change.getPurpose())) {
-      if (spelling(change.getPurpose()).equals(trainingPurposeSpelling)) {
-        misspeltPurpose(record, source, change);
+      String spelt = spelling(change.getPurpose());
+      if (spelt.equals(trainingPurposeSpelling) || spelt.isEmpty()) {
+        uncertainPurpose(record, source, change);
         return;
       }
       metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.OTHER_PURPOSE);
@@ -139,14 +143,7 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
           trainingPurpose);
       return;
     }
-    ConsentState state =
-        new ConsentState(
-            change.getGranted(),
-            change.getChangedAt(),
-            change.getPolicyVersion(),
-            source.getTopic(),
-            source.getPartition(),
-            source.getOffset());
+    ConsentState state = stateOf(change, source);
     if (change.getGranted()) {
       metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.GRANTED);
       context.forward(record.withValue(ConsentUpdate.grant(state)));
@@ -165,17 +162,41 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
 
   /**
    * A purpose that is the training purpose but for case, spaces or punctuation ({@code
-   * Adapter_Training}) is almost surely meant as it: applying it would guess, ignoring it would let
-   * a revocation go unseen, so it is dead-lettered for the app to send again exactly.
+   * Adapter_Training}), or that names none ({@code ""}, {@code "*"}), is almost surely meant as it
+   * (or as every purpose), yet applying a grant on it would guess. So a grant so spelt grants
+   * nothing, while a revocation so spelt revokes training consent, fail closed, as an unreadable
+   * record does: a revocation must never go unseen. Either is dead-lettered for the app to send
+   * again spelt exactly.
    */
-  private void misspeltPurpose(
+  private void uncertainPurpose(
       FixedKeyRecord<String, byte[]> record, SourceRef source, ConsentChange change) {
-    log.warn(
-        "Consent record {} is for purpose \"{}\", which is not the training purpose \"{}\" but"
-            + " differs from it only in spelling: dead-lettered, training consent unchanged",
-        source,
-        shown(change.getPurpose()),
-        trainingPurpose);
+    String consequence;
+    if (change.getGranted()) {
+      log.warn(
+          "Consent record {} grants purpose \"{}\", which is not the training purpose \"{}\" but"
+              + " may be meant as it: dead-lettered, training consent unchanged",
+          source,
+          shown(change.getPurpose()),
+          trainingPurpose);
+      consequence = "training consent unchanged";
+    } else {
+      ConsentState state = stateOf(change, source);
+      ErasureRequest erasure = erasure(change.getTenant(), change.getSubject(), state);
+      log.warn(
+          "Consent record {} revokes purpose \"{}\", which is not the training purpose \"{}\" but"
+              + " may be meant as it: training consent revoked, erasure {} requested, fail closed;"
+              + " dead-lettered",
+          source,
+          shown(change.getPurpose()),
+          trainingPurpose,
+          erasure.getRequestId());
+      metrics.consentChange(change.getTenant(), IngestMetrics.ConsentDecision.REVOKED);
+      context.forward(record.withValue(ConsentUpdate.revoke(state, erasure)));
+      consequence =
+          "read as a revocation of it: training consent revoked, erasure "
+              + erasure.getRequestId()
+              + " requested";
+    }
     reject(
         record,
         source,
@@ -183,10 +204,12 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
             RejectReason.INVALID_FIELD,
             "purpose \""
                 + shown(change.getPurpose())
-                + "\" differs from the training purpose \""
+                + "\" is not the training purpose \""
                 + trainingPurpose
-                + "\" only in case, spaces or punctuation; training consent unchanged: send the"
-                + " decision again with the purpose spelt exactly"),
+                + "\" but may be meant as it (it differs only in case, spaces or punctuation, or"
+                + " names no purpose); "
+                + consequence
+                + ": send the decision again with the purpose spelt exactly"),
         change.getTenant());
   }
 
@@ -271,6 +294,17 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
                     why,
                     binding.topicTenant(source).or(() -> tenant).orElse(null),
                     Instant.ofEpochMilli(context.currentSystemTimeMs())))));
+  }
+
+  /** The decision {@code change}, read at {@code source}, takes for the training purpose. */
+  private static ConsentState stateOf(ConsentChange change, SourceRef source) {
+    return new ConsentState(
+        change.getGranted(),
+        change.getChangedAt(),
+        change.getPolicyVersion(),
+        source.getTopic(),
+        source.getPartition(),
+        source.getOffset());
   }
 
   /** A revocation decided by the record at {@code source}, at the record's timestamp. */
