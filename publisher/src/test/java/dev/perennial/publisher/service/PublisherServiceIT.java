@@ -484,6 +484,67 @@ class PublisherServiceIT extends PublisherServiceHarness {
   }
 
   /**
+   * A {@code training-jobs.v1} record the publisher cannot read may be an ERASURE job: skipping it
+   * would lose the erasure's retraction for good. Fail closed: its key is quarantined (nothing more
+   * is released under it), kept so across restarts, audited and named in readiness, until an
+   * operator removes the file that keeps it (README, Erasure).
+   */
+  @Test
+  void audit_anUnreadableTrainingJobQuarantinesItsKeyUntilTheOperatorLiftsIt() throws Exception {
+    PublisherConfig config = config(Map.of());
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+
+      KAFKA.produce(
+          topics.trainingJobs().name(),
+          new StringSerializer(),
+          new ByteArraySerializer(),
+          List.of(KeyValue.pair("acme/support", "not avro".getBytes(StandardCharsets.UTF_8))));
+
+      List<AuditEvent> audits = read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+      assertThat(audits)
+          .filteredOn(a -> a.getAction().equals(AuditEvents.KEY_QUARANTINED))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.getAdapterKey()).isEqualTo("acme/support");
+                assertThat(a.getReason()).contains("ERASURE");
+                assertThat(a.getDetails())
+                    .containsEntry("topic", topics.trainingJobs().name())
+                    .containsKey("unreadableJobKept");
+              });
+      assertThat(publisher.quarantined()).containsOnlyKeys("acme/support");
+      assertThat(publisher.readiness().detail()).contains("acme/support");
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+      read(topics.audit(), hasAudits(AuditEvents.RECORD_QUARANTINED, 1));
+    }
+    // a restart does not lift it: the record's offset is committed, only the kept file remembers it
+    Path kept;
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      assertThat(publisher.quarantined()).containsOnlyKeys("acme/support");
+      try (Stream<Path> files =
+          Files.list(folder.resolve("releases/.retractions/unreadable"))
+              .filter(Files::isRegularFile)) {
+        kept = files.toList().get(0);
+      }
+      assertThat(publisher.readiness().detail()).contains(kept.getFileName().toString());
+    }
+    assertThat(readAll(topics.releases()))
+        .extracting(AdapterRelease::getAdapterKey, AdapterRelease::getVersion)
+        .containsExactly(tuple("acme/support", 1));
+
+    // the operator lifts it by removing the file
+    Files.delete(kept);
+    try (PublisherService publisher =
+        PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
+      assertThat(publisher.quarantined()).isEmpty();
+    }
+  }
+
+  /**
    * A retraction kept in the release area that the publisher cannot read (truncated, edited) is an
    * erasure nobody carries out: readiness and a gauge must name it, not one log line at start.
    */
