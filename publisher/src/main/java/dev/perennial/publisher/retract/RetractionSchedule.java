@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -42,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * happened in between. One is removed with its job's schedule, or once it has been kept for the max
  * wait ({@link RetractionDeadlines}) when no schedule came of it (the job was decided before the
  * give-up was read).
+ *
+ * <p>And in {@code <root>/.retractions/unreadable/}, the {@code training-jobs.v1} records the
+ * publisher could not read ({@link UnreadableJob}), written the same way before the record's offset
+ * is committed: each may have been an ERASURE job, so its key stays quarantined for as long as the
+ * file is there. The publisher never removes one: an operator does, which lifts the quarantine at
+ * the next start.
  */
 public final class RetractionSchedule {
 
@@ -53,12 +60,19 @@ public final class RetractionSchedule {
   /** The folder under {@link #FOLDER} of the given-up jobs. */
   public static final String GIVEN_UP_FOLDER = "given-up";
 
+  /** The folder under {@link #FOLDER} of the training jobs that could not be read. */
+  public static final String UNREADABLE_FOLDER = "unreadable";
+
   private static final String SUFFIX = ".json";
 
   private final Path folder;
   private final Path givenUpFolder;
+  private final Path unreadableFolder;
   private final SortedMap<String, ScheduledRetraction> pending = new TreeMap<>();
   private final SortedMap<String, GivenUpErasure> givenUp = new TreeMap<>();
+
+  /** Read by readiness from other threads. */
+  private final SortedMap<String, UnreadableJob> unreadable = new ConcurrentSkipListMap<>();
 
   /** Read by readiness and a gauge from other threads. */
   private final List<String> problems = new CopyOnWriteArrayList<>();
@@ -67,6 +81,7 @@ public final class RetractionSchedule {
   public RetractionSchedule(Path areaRoot) {
     this.folder = areaRoot.resolve(FOLDER);
     this.givenUpFolder = folder.resolve(GIVEN_UP_FOLDER);
+    this.unreadableFolder = folder.resolve(UNREADABLE_FOLDER);
   }
 
   /**
@@ -77,6 +92,7 @@ public final class RetractionSchedule {
   public void load() {
     pending.clear();
     givenUp.clear();
+    unreadable.clear();
     problems.clear();
     for (Path file : files(folder)) {
       try {
@@ -105,6 +121,21 @@ public final class RetractionSchedule {
         log.error(
             "A given-up ERASURE job cannot be read: its retraction waits when the job is read: {}",
             problem);
+        problems.add(problem);
+      }
+    }
+    for (Path file : files(unreadableFolder)) {
+      try {
+        UnreadableJob job = UnreadableJob.parse(Files.readAllBytes(file));
+        if (!file.getFileName().toString().equals(fileName(job))) {
+          throw new PublisherException(
+              "it names " + job.key() + " " + job.position() + ", not its file name");
+        }
+        unreadable.put(fileName(job), job);
+      } catch (IOException | PublisherException e) {
+        // its key is not known: the other keys cannot be held for it, readiness names the file
+        String problem = file + ": " + e.getMessage();
+        log.error("A kept unreadable training job cannot be read: {}", problem);
         problems.add(problem);
       }
     }
@@ -165,6 +196,41 @@ public final class RetractionSchedule {
         "Cannot keep that " + job.key() + " job " + job.jobId() + " was given up");
     givenUp.put(name, job);
     return job;
+  }
+
+  /**
+   * Keeps a training job that could not be read unless it is kept already (then the first one
+   * stays): its key is quarantined until an operator removes the file.
+   *
+   * @throws PublisherException when the file cannot be written
+   */
+  public UnreadableJob keepUnreadable(UnreadableJob job) {
+    String name = fileName(job);
+    UnreadableJob known = unreadable.get(name);
+    if (known != null) {
+      return known;
+    }
+    write(
+        unreadableFolder,
+        name,
+        job.bytes(),
+        "Cannot keep that " + job.key() + " " + job.position() + " could not be read");
+    unreadable.put(name, job);
+    return job;
+  }
+
+  /** The file that keeps (or would keep) {@code job}: what an operator removes to lift it. */
+  public Path file(UnreadableJob job) {
+    return unreadableFolder.resolve(fileName(job));
+  }
+
+  /**
+   * The training jobs that could not be read, each by the file that keeps it, in a stable order.
+   */
+  public SortedMap<Path, UnreadableJob> unreadable() {
+    SortedMap<Path, UnreadableJob> kept = new TreeMap<>();
+    unreadable.forEach((name, job) -> kept.put(unreadableFolder.resolve(name), job));
+    return kept;
   }
 
   /** Whether (and how) the worker gave up the job, as far as it was kept. */
@@ -249,6 +315,10 @@ public final class RetractionSchedule {
   /** One file per key and job: a name of fixed shape, whatever the job id holds. */
   private static String fileName(AdapterKey key, String jobId) {
     return Digest.of((key + "\u0000" + jobId).getBytes(StandardCharsets.UTF_8)).hex() + SUFFIX;
+  }
+
+  private static String fileName(UnreadableJob job) {
+    return Digest.of(job.id().getBytes(StandardCharsets.UTF_8)).hex() + SUFFIX;
   }
 
   private static void force(Path path) throws IOException {

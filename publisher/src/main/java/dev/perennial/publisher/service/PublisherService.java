@@ -38,11 +38,13 @@ import dev.perennial.publisher.retract.GivenUpJobProcessor;
 import dev.perennial.publisher.retract.RetractionDeadlines;
 import dev.perennial.publisher.retract.RetractionSchedule;
 import dev.perennial.publisher.retract.ScheduledRetraction;
+import dev.perennial.publisher.retract.UnreadableJob;
 import dev.perennial.publisher.retract.WeightPurge;
 import dev.perennial.publisher.sign.IntegrityChecks;
 import dev.perennial.publisher.sign.ManifestScreen;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.Verification;
+import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.registry.SchemaRegistryClient;
 import dev.perennial.schemas.serde.ReadFailure;
 import dev.perennial.schemas.topic.Topic;
@@ -132,9 +134,11 @@ import org.slf4j.LoggerFactory;
  * the pause the loop keeps polling with every partition paused (and runs the alias moves and
  * retractions, which fail while they cannot write), so the publisher stays in its consumer group
  * whatever {@code max.poll.interval.ms} is. A record that is no verdict, job or given-up job
- * ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit event. At start, a key
- * whose latest {@code releases.v1} record cannot be read is quarantined the same way ({@link
- * ReleaseLogReplay}), and a registry outage is waited out.
+ * ({@link ReadFailure}: corrupt, unknown schema) is skipped with an audit event; but a training job
+ * under an adapter key may be an ERASURE job, so it is kept in the {@link RetractionSchedule} and
+ * quarantines its key, across restarts, until an operator removes it ({@link #keepUnreadableJob}).
+ * At start, a key whose latest {@code releases.v1} record cannot be read is quarantined the same
+ * way ({@link ReleaseLogReplay}), and a registry outage is waited out.
  *
  * <p>Each time it reads manifests from the release area (at start, and after a failed transaction)
  * it checks them against their signatures with the pinned keys ({@link ManifestScreen}): a release
@@ -307,6 +311,13 @@ public final class PublisherService implements AutoCloseable {
                     scheduled.erasureRequestId(),
                     scheduled.jobId(),
                     deadlines.deadline(scheduled)));
+    schedule
+        .unreadable()
+        .forEach(
+            (file, job) -> {
+              log.error("Quarantining {}: {} (kept in {})", job.key(), job.why(), file);
+              quarantine.add(job.key().toString(), job.why());
+            });
     schedule
         .givenUp()
         .forEach(
@@ -631,12 +642,12 @@ public final class PublisherService implements AutoCloseable {
   private Decision decide(ConsumerRecord<String, byte[]> record) {
     Optional<String> quarantined = quarantine.reason(keyOf(record));
     if (quarantined.isPresent()) {
-      Optional<ScheduledRetraction> held = holdErasure(record);
+      Kept kept = keep(record);
       return quarantined(
           record,
           AuditEvents.RECORD_QUARANTINED,
           "skipped: " + shownKey(record) + " is quarantined (" + quarantined.get() + ")",
-          held);
+          kept);
     }
     if (record.topic().equals(topics.verdicts().name())) {
       EvaluationVerdict verdict;
@@ -665,9 +676,47 @@ public final class PublisherService implements AutoCloseable {
     try {
       job = valueOf(topics.trainingJobs(), record);
     } catch (SerializationException e) {
-      return unreadable(record, requireBadRecord(e));
+      Optional<UnreadableJob> kept = keepUnreadableJob(record, requireBadRecord(e));
+      return kept.isEmpty()
+          ? unreadable(record, e)
+          : quarantined(
+              record,
+              AuditEvents.KEY_QUARANTINED,
+              kept.get().why(),
+              new Kept(Optional.empty(), kept));
     }
     return job == null ? Decision.ignored(record.key()) : erasureJobs.process(registry, job);
+  }
+
+  /**
+   * Keeps a {@code training-jobs.v1} record that cannot be read under an adapter key in the {@link
+   * RetractionSchedule}, durable before its offset is committed, and quarantines its key: it may
+   * have been an ERASURE job, whose retraction is lost once its offset is committed, so nothing
+   * more is released under the key until an operator removes the file (after a restart too). Empty
+   * under a key that is no adapter key: nothing is released under such a key anyway.
+   *
+   * @throws PublisherException when it cannot be kept (the record is then tried again)
+   */
+  private Optional<UnreadableJob> keepUnreadableJob(
+      ConsumerRecord<String, byte[]> record, SerializationException e) {
+    Optional<AdapterKey> key = AdapterKey.tryParse(record.key());
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    UnreadableJob kept =
+        schedule.keepUnreadable(
+            new UnreadableJob(
+                key.get(),
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                e.getMessage(),
+                Instant.now()));
+    log.error("Quarantining {}: {} (kept in {})", key.get(), kept.why(), schedule.file(kept), e);
+    // the file is the quarantine (a restart reads it): the key is quarantined from now on
+    quarantine.add(keyOf(record), kept.why());
+    readiness = Readiness.ready(describeState());
+    return Optional.of(kept);
   }
 
   /** The record's value as {@code topic}'s serde reads it ({@code null}: a tombstone). */
@@ -712,15 +761,15 @@ public final class PublisherService implements AutoCloseable {
         shownKey(record),
         reason,
         failure);
-    Optional<ScheduledRetraction> held;
+    Kept kept;
     try {
-      held = holdErasure(record);
+      kept = keep(record);
     } catch (RuntimeException e) {
       // its offset is not committed: the erasure is read again after a restart, never dropped
       throw new FatalException(
           "cannot keep the erasure of " + shownKey(record) + " while quarantining it", e);
     }
-    if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason, held), List.of(record))
+    if (!commit(quarantined(record, AuditEvents.KEY_QUARANTINED, reason, kept), List.of(record))
         .isCommitted()) {
       throw new FatalException("cannot commit the quarantine of " + shownKey(record), failure);
     }
@@ -729,18 +778,23 @@ public final class PublisherService implements AutoCloseable {
   }
 
   /**
-   * The audit of a record skipped because its key is quarantined; when the record is an ERASURE
-   * job, {@code held} is where it was kept, which the reason says first (it is cut at {@value
-   * FailureText#MAX_LENGTH} characters).
+   * The audit of a record skipped because its key is quarantined; {@code kept} is what was kept of
+   * it ({@link #keep}: an ERASURE job's retraction, or the training job that cannot be read), which
+   * the reason says first (it is cut at {@value FailureText#MAX_LENGTH} characters).
    */
   private Decision quarantined(
-      ConsumerRecord<String, byte[]> record,
-      String action,
-      String why,
-      Optional<ScheduledRetraction> held) {
+      ConsumerRecord<String, byte[]> record, String action, String why, Kept kept) {
     String where = record.topic() + "-" + record.partition() + "@" + record.offset();
     Map<String, String> details = positionDetails(record);
     String reason = why;
+    Optional<ScheduledRetraction> held = kept.erasure();
+    if (kept.unreadable().isPresent()) {
+      UnreadableJob unreadable = kept.unreadable().get();
+      details.put("unreadableJobKept", schedule.file(unreadable).getFileName().toString());
+      if (!reason.contains(unreadable.why())) {
+        reason = unreadable.why() + "; " + why;
+      }
+    }
     if (held.isPresent()) {
       details.put("erasureHeld", held.get().jobId());
       details.put("affectedVersions", held.get().versions().toString());
@@ -770,24 +824,34 @@ public final class PublisherService implements AutoCloseable {
   }
 
   /**
-   * Keeps the ERASURE job a record of a quarantined key carries ({@link ErasureJobProcessor#hold}),
-   * durable before the record's offset is committed, so skipping the record drops no erasure; empty
-   * for any other record (one that cannot be read is audited as skipped all the same).
+   * What a record of a quarantined key leaves kept, durable before its offset is committed, so that
+   * skipping it drops no erasure: the ERASURE job it carries ({@link ErasureJobProcessor#hold}), or
+   * the training job that cannot be read ({@link #keepUnreadableJob}, as the key's own quarantine
+   * may be lifted by a restart); nothing for any other record.
    *
    * @throws SerializationException while the schema registry is unavailable: read again, not kept
    */
-  private Optional<ScheduledRetraction> holdErasure(ConsumerRecord<String, byte[]> record) {
+  private Kept keep(ConsumerRecord<String, byte[]> record) {
     if (!record.topic().equals(topics.trainingJobs().name())) {
-      return Optional.empty();
+      return Kept.NOTHING;
     }
     TrainingJob job;
     try {
       job = valueOf(topics.trainingJobs(), record);
     } catch (SerializationException e) {
-      requireBadRecord(e);
-      return Optional.empty();
+      return new Kept(Optional.empty(), keepUnreadableJob(record, requireBadRecord(e)));
     }
-    return job == null ? Optional.empty() : erasureJobs.hold(job);
+    return job == null ? Kept.NOTHING : new Kept(erasureJobs.hold(job), Optional.empty());
+  }
+
+  /**
+   * What a skipped record left kept ({@link #keep}).
+   *
+   * @param erasure the ERASURE job's retraction, held for the key's return
+   * @param unreadable the training job that could not be read, quarantining its key
+   */
+  private record Kept(Optional<ScheduledRetraction> erasure, Optional<UnreadableJob> unreadable) {
+    static final Kept NOTHING = new Kept(Optional.empty(), Optional.empty());
   }
 
   /** The record's key as sent: what the quarantine is looked up by, never shown. */
@@ -1015,6 +1079,13 @@ public final class PublisherService implements AutoCloseable {
         + " releases"
         + (quarantine.size() == 0 ? "" : ", quarantined: " + quarantine.snapshot().keySet())
         + heldErasures()
+        + (schedule.unreadable().isEmpty()
+            ? ""
+            : ", training jobs that cannot be read, their keys quarantined until the file is"
+                + " removed: "
+                + schedule.unreadable().entrySet().stream()
+                    .map(kept -> kept.getValue().key() + " " + kept.getKey())
+                    .toList())
         + (schedule.problems().isEmpty()
             ? ""
             : ", kept retractions that cannot be read (not carried out; restore or remove them): "
