@@ -387,6 +387,36 @@ class IngestTopologyTest {
               tuple(RejectReason.NO_CONSENT, "perennial.documents.v1"));
     }
 
+    /**
+     * A revocation whose value cannot be trusted (it names another subject than its key, or a
+     * subject id that is no id) may still be meant for the subject its key names, by which consent
+     * is looked up: fail closed, as an unreadable record, it revokes that subject and is
+     * dead-lettered all the same.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"someone-else", "user-4711\nforged"})
+    void audit_aRevocationWhoseValueIsNotItsKeysSubjectRevokesTheKeysSubject(String named) {
+      ingest.grant("acme", RAW_SUBJECT);
+      ingest.consent.pipeInput("acme/" + RAW_SUBJECT, Events.revoke("acme", named));
+      ingest.send(Events.document("acme", RAW_SUBJECT, "doc-1", "After the revocation.").build());
+
+      assertThat(ingest.examples()).isEmpty();
+      assertThat(ingest.erasures.readKeyValuesToList())
+          .singleElement()
+          .satisfies(
+              kv -> {
+                assertThat(kv.key).isEqualTo("acme/" + pseudonym("acme", RAW_SUBJECT));
+                assertThat(kv.value.getRequestId()).isEqualTo("erasure-perennial.consent.v1-0@1");
+              });
+      List<KeyValue<String, RejectedRecord>> rejections = ingest.rejections();
+      assertThat(rejections)
+          .extracting(kv -> kv.value.getReason())
+          .containsExactly(RejectReason.INVALID_FIELD, RejectReason.ERASED_SUBJECT);
+      assertThat(rejections.get(0).value.getDetail())
+          .contains("training consent revoked")
+          .doesNotContain(RAW_SUBJECT);
+    }
+
     @Test
     void consentOfOneTenantsSubjectDoesNotAdmitTheSameUserIdInAnotherTenant() {
       ingest.grant("acme", RAW_SUBJECT);
