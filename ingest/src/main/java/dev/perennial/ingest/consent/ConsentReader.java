@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
  *       dead-lettered: as a grant it grants nothing, as a revocation it revokes training consent
  *       all the same, fail closed ({@link #uncertainPurpose});
  *   <li>a record whose ids are invalid, or whose key is not its value's tenant/subject, is rejected
- *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; so is a grant
- *       whose {@code changedAt} is before {@link EventValidator#EARLIEST} (a revocation revokes
- *       whatever its {@code changedAt}: a garbled clock must not keep data in training), and, with
- *       per-tenant topics, a record or tombstone naming another tenant than its topic's ({@link
+ *       ({@code INVALID_FIELD}): trusting it would set some other subject's consent; but a
+ *       revocation so rejected still revokes the subject its key names, fail closed, as an
+ *       unreadable record does ({@link #untrustedRevocation}); so is a grant whose {@code
+ *       changedAt} is before {@link EventValidator#EARLIEST} (a revocation revokes whatever its
+ *       {@code changedAt}: a garbled clock must not keep data in training), and, with per-tenant
+ *       topics, a record or tombstone naming another tenant than its topic's ({@link
  *       TenantBinding});
  *   <li>a record whose value cannot be read (corrupt, unknown schema) under a key naming a subject
  *       revokes that subject, fail closed, and is dead-lettered ({@link #unreadable}); a registry
@@ -126,7 +128,11 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
                     change.getGranted() ? checkChangedAt(change.getChangedAt()) : Optional.empty())
             .or(() -> binding.check(source, change.getTenant()));
     if (invalid.isPresent()) {
-      reject(record, source, invalid.get(), binding.topicTenant(source).orElse(change.getTenant()));
+      Rejection why = invalid.get();
+      if (!change.getGranted()) {
+        why = untrustedRevocation(record, source, why);
+      }
+      reject(record, source, why, binding.topicTenant(source).orElse(change.getTenant()));
       return;
     }
     if (!trainingPurpose.equals(change.getPurpose())) {
@@ -251,11 +257,9 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
       RuntimeException cause) {
     Rejection why = UnreadableRejections.why(failure, cause);
     Optional<String> tenant = EventIds.tenantOfKey(record.key());
-    boolean revokes =
-        EventIds.isSubjectKey(record.key()) && binding.check(source, tenant.get()).isEmpty();
-    if (revokes) {
-      ConsentState revoked = revokedAt(record, source);
-      ErasureRequest erasure = erasure(tenant.get(), EventIds.subjectOfKey(record.key()), revoked);
+    Optional<ErasureRequest> revoked = revokeKeySubject(record, source);
+    if (revoked.isPresent()) {
+      ErasureRequest erasure = revoked.get();
       log.error(
           "Cannot read consent record {} ({}): revoking the training consent of subject {} of"
               + " tenant {} and requesting erasure {}, fail closed; the app must send the"
@@ -267,7 +271,6 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
           erasure.getRequestId(),
           cause);
       metrics.consentChange(tenant.get(), IngestMetrics.ConsentDecision.UNREADABLE);
-      context.forward(record.withValue(ConsentUpdate.revoke(revoked, erasure)));
       why =
           Rejection.of(
               why.reason(),
@@ -305,6 +308,53 @@ public final class ConsentReader implements FixedKeyProcessor<String, byte[], Co
         source.getTopic(),
         source.getPartition(),
         source.getOffset());
+  }
+
+  /**
+   * A revocation whose value is rejected (its ids invalid, its key not its value's tenant/subject,
+   * another tenant's) cannot be trusted for whom it names, yet it may be meant for the subject its
+   * key names, by which consent is looked up: fail closed, as for an unreadable record, that
+   * subject is revoked. The rejection's detail says so.
+   */
+  private Rejection untrustedRevocation(
+      FixedKeyRecord<String, byte[]> record, SourceRef source, Rejection why) {
+    Optional<ErasureRequest> revoked = revokeKeySubject(record, source);
+    if (revoked.isEmpty()) {
+      return why;
+    }
+    ErasureRequest erasure = revoked.get();
+    log.error(
+        "Consent record {} revokes, but is rejected ({}): revoking the training consent of subject"
+            + " {} of tenant {} its key names and requesting erasure {}, fail closed",
+        source,
+        why.detail(),
+        erasure.getSubjectPseudonym(),
+        erasure.getTenant(),
+        erasure.getRequestId());
+    metrics.consentChange(erasure.getTenant(), IngestMetrics.ConsentDecision.REVOKED);
+    return Rejection.of(
+        why.reason(),
+        why.detail()
+            + "; read as a revocation of the subject its key names: training consent revoked,"
+            + " erasure "
+            + erasure.getRequestId()
+            + " requested");
+  }
+
+  /**
+   * Revokes the subject the record's key names, at the record's position and timestamp, when the
+   * key names a subject of its topic's tenant; the erasure requested, or empty when it names none.
+   */
+  private Optional<ErasureRequest> revokeKeySubject(
+      FixedKeyRecord<String, byte[]> record, SourceRef source) {
+    Optional<String> tenant = EventIds.tenantOfKey(record.key());
+    if (!EventIds.isSubjectKey(record.key()) || binding.check(source, tenant.get()).isPresent()) {
+      return Optional.empty();
+    }
+    ConsentState revoked = revokedAt(record, source);
+    ErasureRequest erasure = erasure(tenant.get(), EventIds.subjectOfKey(record.key()), revoked);
+    context.forward(record.withValue(ConsentUpdate.revoke(revoked, erasure)));
+    return Optional.of(erasure);
   }
 
   /** A revocation decided by the record at {@code source}, at the record's timestamp. */
