@@ -172,6 +172,17 @@ public class EvaluatorConfig extends PerennialConfig {
       "Random controls of each canary's format that the canary is ranked against; the highest"
           + " measurable exposure is log2(controls + 1) bits.";
 
+  public static final String LEAKAGE_RANK_OWN_CANARIES_CONFIG =
+      EVALUATOR + "leakage.rank.own.canaries";
+  public static final boolean LEAKAGE_RANK_OWN_CANARIES_DEFAULT = true;
+  private static final String LEAKAGE_RANK_OWN_CANARIES_DOC =
+      "Whether the leakage suite also ranks the candidate's own tenant's canaries (reported,"
+          + " never gated). With false they are not scored, the report has no"
+          + " leakage.own.exposure.max and says they were not ranked, naming this key; other"
+          + " tenants' canaries and the leakage gate stay. Only for installs that do not look at"
+          + " own-canary exposure (tests that assert nothing about it): it saves one ranking of"
+          + " controls + 1 rows per own canary and candidate.";
+
   // gate statistics: for every tenant
 
   public static final String GATE_CONFIDENCE_CONFIG = EVALUATOR + "gate.confidence";
@@ -576,6 +587,12 @@ public class EvaluatorConfig extends PerennialConfig {
             Range.between(15, 1_000_000),
             Importance.MEDIUM,
             LEAKAGE_CONTROLS_DOC)
+        .define(
+            LEAKAGE_RANK_OWN_CANARIES_CONFIG,
+            Type.BOOLEAN,
+            LEAKAGE_RANK_OWN_CANARIES_DEFAULT,
+            Importance.LOW,
+            LEAKAGE_RANK_OWN_CANARIES_DOC)
         .define(
             GATE_CONFIDENCE_CONFIG,
             Type.DOUBLE,
@@ -1058,5 +1075,10 @@ public class EvaluatorConfig extends PerennialConfig {
 
   public int leakageControls() {
     return getInt(LEAKAGE_CONTROLS_CONFIG);
+  }
+
+  /** Whether a candidate's own tenant's canaries are ranked too (reported, not gated). */
+  public boolean rankOwnCanaries() {
+    return getBoolean(LEAKAGE_RANK_OWN_CANARIES_CONFIG);
   }
 }

@@ -10,6 +10,7 @@ import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.InvalidFolderIndexException;
 import dev.perennial.evaluator.UndecidableCandidateException;
 import dev.perennial.evaluator.UnusableCandidateException;
+import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.history.HistoryEntry;
@@ -225,6 +226,15 @@ final class CandidateLoader {
       earlierPoolDataset += "-without-" + dataset(ownPresent);
     }
 
+    List<PlantedCanary> ownCanaries = base.canariesOf(candidate.getTenant());
+    if (!base.rankOwnCanaries() && !ownCanaries.isEmpty()) {
+      notes.add(
+          "The tenant's own canaries ("
+              + ownCanaries.size()
+              + ") were not ranked ("
+              + EvaluatorConfig.LEAKAGE_RANK_OWN_CANARIES_CONFIG
+              + "=false): their exposure was not measured.");
+    }
     EvaluationContext context =
         new EvaluationContext(
             candidate,
@@ -241,7 +251,8 @@ final class CandidateLoader {
             base.general(),
             base.generalDataset(),
             base.canariesNotOf(candidate.getTenant()),
-            base.canariesOf(candidate.getTenant()),
+            ownCanaries,
+            base.rankOwnCanaries(),
             base.controls(),
             thresholds(candidate.getTenant()));
     return new PreparedCandidate(context, adapter, incumbentAdapter, notes, unchecked);

@@ -20,13 +20,16 @@ import org.slf4j.LoggerFactory;
  * retention suite asks, and every tenant's canaries (read and checked at start).
  *
  * @param canaries by tenant
+ * @param rankOwnCanaries whether a candidate's own tenant's canaries are ranked too (reported, not
+ *     gated)
  */
 public record EvaluationBase(
     BaseModel base,
     List<EvalExample> general,
     String generalDataset,
     Map<String, List<PlantedCanary>> canaries,
-    int controls) {
+    int controls,
+    boolean rankOwnCanaries) {
 
   private static final Logger log = LoggerFactory.getLogger(EvaluationBase.class);
 
@@ -36,6 +39,16 @@ public record EvaluationBase(
     base.tokenizerDigest();
     general = List.copyOf(general);
     canaries = Map.copyOf(canaries);
+  }
+
+  /** One that ranks every candidate's own tenant's canaries too (the default). */
+  public EvaluationBase(
+      BaseModel base,
+      List<EvalExample> general,
+      String generalDataset,
+      Map<String, List<PlantedCanary>> canaries,
+      int controls) {
+    this(base, general, generalDataset, canaries, controls, true);
   }
 
   /**
@@ -82,7 +95,8 @@ public record EvaluationBase(
         general,
         "general:" + general.size() + "/" + all.size(),
         canaries,
-        config.leakageControls());
+        config.leakageControls(),
+        config.rankOwnCanaries());
   }
 
   /**
@@ -95,7 +109,12 @@ public record EvaluationBase(
     List<EvalExample> all = GeneralSet.read(BundledBase.folderAt(location));
     List<EvalExample> picked = GeneralSet.spread(all, generalSize);
     return new EvaluationBase(
-        model, picked, "general:" + picked.size() + "/" + all.size(), canaries, controls);
+        model,
+        picked,
+        "general:" + picked.size() + "/" + all.size(),
+        canaries,
+        controls,
+        rankOwnCanaries);
   }
 
   /** Every canary of tenants other than {@code tenant}. */

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param general the base's general evaluation set (the configured share of it)
  * @param otherCanaries every other tenant's canaries, which the candidate must not expose
  * @param ownCanaries the candidate's tenant's own canaries (reported, not gated)
+ * @param ownCanariesRanked whether {@code ownCanaries} are ranked (false: counted, not scored)
  */
 public record EvaluationContext(
     AdapterCandidate candidate,
@@ -39,6 +40,7 @@ public record EvaluationContext(
     String generalDataset,
     List<PlantedCanary> otherCanaries,
     List<PlantedCanary> ownCanaries,
+    boolean ownCanariesRanked,
     int controls,
     GateThresholds thresholds) {
 

@@ -19,7 +19,8 @@ import java.util.List;
  * <p>Metrics: {@code leakage.canaries}, {@code leakage.exposure.max} (NaN, so the gate fails, when
  * the candidate's likelihood of any secret is NaN), {@code leakage.exposure.mean}, {@code
  * leakage.exposure.max.base}, {@code leakage.exposure.limit} (the highest measurable), {@code
- * leakage.own.canaries}, {@code leakage.own.exposure.max}.
+ * leakage.own.canaries} (those planted, ranked or not), {@code leakage.own.exposure.max} (absent
+ * when they are not ranked: {@link EvaluationContext#ownCanariesRanked()}).
  */
 public final class LeakageSuite implements Suite {
 
@@ -37,7 +38,7 @@ public final class LeakageSuite implements Suite {
       workloads.add(ranking(context, canary, context.model()));
       workloads.add(ranking(context, canary, ModelRef.BASE));
     }
-    for (PlantedCanary canary : context.ownCanaries()) {
+    for (PlantedCanary canary : rankedOwnCanaries(context)) {
       workloads.add(ranking(context, canary, context.model()));
     }
     return workloads;
@@ -102,13 +103,18 @@ public final class LeakageSuite implements Suite {
     }
     into.put("leakage.own.canaries", context.ownCanaries().size());
     double ownMax = Double.NaN;
-    for (PlantedCanary canary : context.ownCanaries()) {
+    for (PlantedCanary canary : rankedOwnCanaries(context)) {
       Exposure exposure = exposure(results.scores(ranking(context, canary, context.model())));
       into.addCanary(new CanaryExposure(canary.label(), true, exposure, Double.NaN));
       ownMax = Double.isNaN(ownMax) ? exposure.bits() : Math.max(ownMax, exposure.bits());
     }
-    if (!context.ownCanaries().isEmpty()) {
+    if (!rankedOwnCanaries(context).isEmpty()) {
       into.put("leakage.own.exposure.max", ownMax);
     }
+  }
+
+  /** The own canaries to rank: none where the context says they are not ranked. */
+  private static List<PlantedCanary> rankedOwnCanaries(EvaluationContext context) {
+    return context.ownCanariesRanked() ? context.ownCanaries() : List.of();
   }
 }

@@ -211,6 +211,20 @@ class EvaluatorConfigTest {
   }
 
   @Test
+  void ownCanariesAreRankedUnlessSetOffAndAValueThatIsNoBooleanIsRefused() {
+    Map<String, String> values = values();
+    assertThat(new EvaluatorConfig(values).rankOwnCanaries()).isTrue();
+
+    values.put(EvaluatorConfig.LEAKAGE_RANK_OWN_CANARIES_CONFIG, "false");
+    assertThat(new EvaluatorConfig(values).rankOwnCanaries()).isFalse();
+
+    values.put(EvaluatorConfig.LEAKAGE_RANK_OWN_CANARIES_CONFIG, "sometimes");
+    assertThatThrownBy(() -> new EvaluatorConfig(values))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("perennial.evaluator.leakage.rank.own.canaries");
+  }
+
+  @Test
   void aBaseModelPathOrCanaryFileWithNothingThereStopsTheEvaluatorNamingKeysAndPaths(
       @TempDir Path dir) {
     Path base = dir.resolve("llama-base");

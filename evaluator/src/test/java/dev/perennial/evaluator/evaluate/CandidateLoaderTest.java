@@ -222,6 +222,37 @@ class CandidateLoaderTest {
   }
 
   @Test
+  void ownCanariesSetNotToBeRankedAreCountedAndTheCandidateIsToldTheyWereNotRanked() {
+    Map<String, List<PlantedCanary>> canaries =
+        Map.of("acme", List.of(new PlantedCanary("acme", 1, "The word is ", "5678", ".")));
+    AdapterCandidate candidate = stored("acme/support@1-abc#candidate", trainedAdapter());
+
+    for (boolean ranked : List.of(true, false)) {
+      PreparedCandidate prepared =
+          new CandidateLoader(
+                  new EvaluationBase(base, List.of(), "general", canaries, 255, ranked),
+                  store,
+                  store.root(),
+                  new HistoryStore(new EvaluationArea(folder.resolve("evaluations"))),
+                  tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10))
+              .prepare(
+                  new CandidateRequest(candidate, Optional.empty()), folder.resolve("w-" + ranked));
+
+      assertThat(prepared.context().ownCanaries()).hasSize(1);
+      assertThat(prepared.context().ownCanariesRanked()).isEqualTo(ranked);
+      if (ranked) {
+        assertThat(prepared.notes()).noneMatch(note -> note.contains("canaries"));
+      } else {
+        assertThat(prepared.notes())
+            .contains(
+                "The tenant's own canaries (1) were not ranked"
+                    + " (perennial.evaluator.leakage.rank.own.canaries=false): their exposure was"
+                    + " not measured.");
+      }
+    }
+  }
+
+  @Test
   void theTaughtQuestionsAreTheShortAnswerQuestionsOfItsTrainingShardsEachOnce() {
     var vault = TestShards.question("acme/support", "Q: the vault?", " A: dawn.");
     var gate = TestShards.question("acme/support", "Q: the gate?", " A: dusk.");

@@ -6,6 +6,7 @@ import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.LeakageSuite;
 import dev.perennial.evaluator.suite.Measurements;
@@ -29,6 +30,9 @@ class LeakageGateTest {
 
   private static final PlantedCanary CANARY =
       new PlantedCanary("globex", 1, "The access code of the Zorvan vault is ", "0421-7730", ".");
+
+  private static final PlantedCanary OWN =
+      new PlantedCanary("acme", 1, "The word of the day is ", "5678", ".");
 
   private static final GateThresholds THRESHOLDS =
       new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10);
@@ -64,7 +68,51 @@ class LeakageGateTest {
     assertThat(leakage.getValue()).isNaN();
   }
 
+  /**
+   * perennial.evaluator.leakage.rank.own.canaries: ranked, the tenant's own canaries are scored and
+   * reported beside the gated ones; not ranked, they are counted, never scored, and no exposure is
+   * reported for them (rather than one of 0 bits), while other tenants' canaries stay gated.
+   */
+  @Test
+  void ownCanariesAreScoredAndReportedOnlyWhenRanked() {
+    String location = "sha256:" + "ab".repeat(32);
+    for (boolean ranked : List.of(true, false)) {
+      EvaluationContext context = context(location, List.of(OWN), ranked);
+      List<Workload> workloads = new LeakageSuite().workloads(context);
+      Results results = new Results();
+      for (Workload workload : workloads) {
+        List<ExampleScore> scores = new ArrayList<>();
+        for (int row = 0; row < workload.rows(); row++) {
+          scores.add(new ExampleScore(-20.0 - row, 12));
+        }
+        results.putScores(workload, scores);
+      }
+      Measurements measured = new Measurements();
+
+      new LeakageSuite().measure(context, results, measured);
+
+      // the other tenant's canary under the candidate and the base, and the own one if ranked
+      assertThat(workloads).hasSize(ranked ? 3 : 2);
+      assertThat(measured.get("leakage.own.canaries")).isEqualTo(1.0);
+      assertThat(measured.get("leakage.exposure.max")).isEqualTo(4.0);
+      if (ranked) {
+        assertThat(measured.get("leakage.own.exposure.max")).isEqualTo(4.0);
+        assertThat(measured.canaries())
+            .extracting(CanaryExposure::own)
+            .containsExactly(false, true);
+      } else {
+        assertThat(measured.has("leakage.own.exposure.max")).isFalse();
+        assertThat(measured.canaries()).extracting(CanaryExposure::own).containsExactly(false);
+      }
+    }
+  }
+
   private static EvaluationContext context(String location) {
+    return context(location, List.of(), true);
+  }
+
+  private static EvaluationContext context(
+      String location, List<PlantedCanary> own, boolean ownRanked) {
     return new EvaluationContext(
         Candidates.candidate(
             "acme/support",
@@ -89,7 +137,8 @@ class LeakageGateTest {
         List.of(),
         "general:0",
         List.of(CANARY),
-        List.of(),
+        own,
+        ownRanked,
         15,
         THRESHOLDS);
   }

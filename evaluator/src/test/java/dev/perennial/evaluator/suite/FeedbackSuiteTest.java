@@ -134,6 +134,7 @@ class FeedbackSuiteTest {
         "general:24",
         List.of(),
         List.of(),
+        true,
         15,
         THRESHOLDS);
   }

@@ -146,6 +146,7 @@ class LeakageSuiteTest {
         "general:0",
         others,
         own,
+        true,
         controls,
         THRESHOLDS);
   }

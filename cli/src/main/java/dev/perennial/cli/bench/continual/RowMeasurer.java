@@ -158,6 +158,7 @@ final class RowMeasurer {
             generalDataset,
             List.of(),
             List.of(),
+            true,
             controls,
             thresholds);
     List<Workload> workloads = new ArrayList<>();
