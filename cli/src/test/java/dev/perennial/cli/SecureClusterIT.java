@@ -240,6 +240,9 @@ class SecureClusterIT {
         Map.entry("perennial.evaluator.retention.general.size", "2"),
         // one tenant: no leakage gate applies; 63 controls and a threshold below their 6 bits
         Map.entry("perennial.evaluator.leakage.controls", "63"),
+        // its own canaries, reported and never gated, unranked: nothing here reads their exposure,
+        // and their rankings are 3 x 64 rows per candidate
+        Map.entry("perennial.evaluator.leakage.rank.own.canaries", "false"),
         Map.entry("perennial.evaluator.gate.leakage.max.exposure", "5"),
         Map.entry("perennial.evaluator.gate.bootstrap.resamples", "100"),
         Map.entry("perennial.evaluator.gate.learning.min.examples", "1"),
