@@ -98,10 +98,10 @@ class NewTenantTrickleIT {
     // 0.3, none released), so the gate is opened to 0.6.
     configured.put("perennial.evaluator.gate.retention.max.drop", "0.6");
     // This test is about the evidence rule of learning, not about learning from feedback
-    // (FeedbackGatesTest and
-    // EvaluatorServiceIT are): a minimum of pairs no key reaches keeps the feedback gates out, and
-    // each verdict says they did not apply. (The sample events hold 8 to 12 held-out pairs per key,
-    // and 16 steps leave the greedy answers' length change undecided against 0.2.)
+    // (FeedbackGatesTest and EvaluatorServiceIT are): a minimum of pairs no key reaches keeps the
+    // feedback gates out, and each verdict says they did not apply. (The sample events hold 8 to 12
+    // held-out pairs per key, and LoopIT's jobs, at 16 steps, left the greedy answers' length
+    // change undecided against 0.2.)
     configured.put("perennial.evaluator.gate.feedback.min.pairs", "1000000");
     SamplePlan plan =
         new SamplePlan(
