@@ -61,7 +61,11 @@ class EvaluatorRegistryOutageIT {
   @Test
   @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void anEvaluatorWaitingForTheRegistryLongerThanItsPollIntervalStaysInItsGroup() throws Exception {
-    waitOutARegistryOutage(Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3000"));
+    // pauses of 0.5, 1, 2, 4 and 8 s after tries of about 1.2 s each: a loop that sleeps them
+    // polls up to 8 s apart, and its consumer leaves the group 3 s into the 4 s pause, about 10 s
+    // after the first try
+    waitOutARegistryOutage(
+        Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3000"), Duration.ofSeconds(12));
   }
 
   /**
@@ -72,14 +76,18 @@ class EvaluatorRegistryOutageIT {
   @Test
   @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void anEvaluatorWaitingForTheRegistryReadsNoMoreCandidates() throws Exception {
-    waitOutARegistryOutage(Map.of());
+    // the tries after the pauses of 0.5, 1 and 2 s (the last about 6 s after the first failed),
+    // each of which could read the candidates produced meanwhile; later tries are the same, and a
+    // registry back before the next one (about 11 s in) spares the test the 8 s pause after it
+    waitOutARegistryOutage(Map.of(), Duration.ofSeconds(7));
   }
 
   /**
    * One candidate the evaluator cannot read while the registry is down, ten more produced during
-   * the outage (12 s), two to a batch; then the registry is back.
+   * the outage (for {@code outage}), two to a batch; then the registry is back.
    */
-  private void waitOutARegistryOutage(Map<String, String> settings) throws Exception {
+  private void waitOutARegistryOutage(Map<String, String> settings, Duration outage)
+      throws Exception {
     TopicCatalog catalog = KAFKA.provisionCatalog();
     Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
     values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
@@ -151,9 +159,7 @@ class EvaluatorRegistryOutageIT {
         int before = log.text().length();
         // traffic during the outage
         produceBytes(topics.candidates().name(), records.subList(1, records.size()));
-        // pauses of 0.5, 1, 2, 4 and 8 s: a loop that sleeps them polls up to 8 s apart, and its
-        // consumer leaves the group once max.poll.interval.ms passes without a poll
-        Thread.sleep(12_000);
+        Thread.sleep(outage.toMillis());
 
         String during = log.text().substring(before);
         assertThat(during)
