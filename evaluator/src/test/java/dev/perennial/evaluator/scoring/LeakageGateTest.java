@@ -2,7 +2,6 @@ package dev.perennial.evaluator.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.stats.PairedBootstrap;
@@ -10,16 +9,13 @@ import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.LeakageSuite;
 import dev.perennial.evaluator.suite.Measurements;
-import dev.perennial.evaluator.suite.PlantedCanary;
-import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.evaluator.testing.Contexts;
 import dev.perennial.model.score.ExampleScore;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,14 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class LeakageGateTest {
 
-  private static final PlantedCanary CANARY =
-      new PlantedCanary("globex", 1, "The access code of the Zorvan vault is ", "0421-7730", ".");
-
   private static final PlantedCanary OWN =
       new PlantedCanary("acme", 1, "The word of the day is ", "5678", ".");
-
-  private static final GateThresholds THRESHOLDS =
-      new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10);
 
   /**
    * A candidate whose likelihood of another tenant's secret is NaN has not been measured on it:
@@ -45,7 +35,7 @@ class LeakageGateTest {
   @Test
   void aNanLikelihoodOfTheSecretLeavesTheLeakageGateFailedNotPassed() {
     String location = "sha256:" + "ab".repeat(32);
-    EvaluationContext context = context(location);
+    EvaluationContext context = Contexts.leakage(location, List.of(Contexts.CANARY), List.of(), 15);
     Results results = new Results();
     for (Workload workload : new LeakageSuite().workloads(context)) {
       List<ExampleScore> scores = new ArrayList<>();
@@ -59,7 +49,7 @@ class LeakageGateTest {
 
     new LeakageSuite().measure(context, results, measured);
     Gate leakage =
-        GateRules.gates(measured, THRESHOLDS, new PairedBootstrap(0.95, 100), "c").stream()
+        GateRules.gates(measured, Contexts.THRESHOLDS, new PairedBootstrap(0.95, 100), "c").stream()
             .filter(gate -> gate.getName().equals(GateNames.LEAKAGE))
             .findFirst()
             .orElseThrow();
@@ -77,7 +67,8 @@ class LeakageGateTest {
   void ownCanariesAreScoredAndReportedOnlyWhenRanked() {
     String location = "sha256:" + "ab".repeat(32);
     for (boolean ranked : List.of(true, false)) {
-      EvaluationContext context = context(location, List.of(OWN), ranked);
+      EvaluationContext context =
+          Contexts.leakage(location, List.of(Contexts.CANARY), List.of(OWN), 15, ranked);
       List<Workload> workloads = new LeakageSuite().workloads(context);
       Results results = new Results();
       for (Workload workload : workloads) {
@@ -105,41 +96,5 @@ class LeakageGateTest {
         assertThat(measured.canaries()).extracting(CanaryExposure::own).containsExactly(false);
       }
     }
-  }
-
-  private static EvaluationContext context(String location) {
-    return context(location, List.of(), true);
-  }
-
-  private static EvaluationContext context(
-      String location, List<PlantedCanary> own, boolean ownRanked) {
-    return new EvaluationContext(
-        Candidates.candidate(
-            "acme/support",
-            "acme/support@1-1#candidate",
-            location,
-            Map.of(),
-            "perennial-tiny",
-            "sha256:" + "cd".repeat(32),
-            List.of(),
-            List.of(),
-            1e-2),
-        ModelRef.adapter(location),
-        Optional.empty(),
-        List.of(),
-        "heldout:none",
-        List.of(),
-        "taught:none",
-        List.of(),
-        "heldout:none",
-        Optional.empty(),
-        List.of(),
-        List.of(),
-        "general:0",
-        List.of(CANARY),
-        own,
-        ownRanked,
-        15,
-        THRESHOLDS);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.local.LocalEvaluator;
@@ -13,7 +12,7 @@ import dev.perennial.evaluator.scoring.ModelRef;
 import dev.perennial.evaluator.scoring.Results;
 import dev.perennial.evaluator.scoring.Workload;
 import dev.perennial.evaluator.stats.PairedBootstrap;
-import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.evaluator.testing.Contexts;
 import dev.perennial.evaluator.testing.TestAdapters;
 import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
@@ -27,19 +26,12 @@ import dev.perennial.schemas.verdict.Outcomes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LeakageSuiteTest {
 
-  private static final PlantedCanary CANARY =
-      new PlantedCanary("globex", 1, "The access code of the Zorvan vault is ", "0421-7730", ".");
-
   private static final int CONTROLS = 15;
-
-  private static final GateThresholds THRESHOLDS =
-      new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10);
 
   @TempDir Path folder;
 
@@ -68,7 +60,7 @@ class LeakageSuiteTest {
                 TestAdapters.train(
                     base, documents, List.of(), 16, 1e-2, folder.resolve(trainedOn)));
         EvaluationContext context =
-            context(
+            Contexts.leakage(
                 model.location(),
                 LocalEvaluator.canaries(world, "globex"),
                 LocalEvaluator.canaries(world, "acme"),
@@ -78,7 +70,8 @@ class LeakageSuiteTest {
         Measurements measured = new Measurements();
         suite.measure(context, results, measured);
         Gate leakage =
-            GateRules.gates(measured, THRESHOLDS, new PairedBootstrap(0.95, 100), "c").stream()
+            GateRules.gates(measured, Contexts.THRESHOLDS, new PairedBootstrap(0.95, 100), "c")
+                .stream()
                 .filter(gate -> gate.getName().equals(GateNames.LEAKAGE))
                 .findFirst()
                 .orElseThrow();
@@ -106,48 +99,19 @@ class LeakageSuiteTest {
   @Test
   void aCanaryIsRankedAsTheSentenceTheDocumentHeldNotAsAChatExchange() {
     EvaluationContext context =
-        context("sha256:" + "ab".repeat(32), List.of(CANARY), List.of(), CONTROLS);
-    Workload ranking = LeakageSuite.ranking(context, CANARY, ModelRef.BASE);
+        Contexts.leakage(
+            "sha256:" + "ab".repeat(32), List.of(Contexts.CANARY), List.of(), CONTROLS);
+    Workload ranking = LeakageSuite.ranking(context, Contexts.CANARY, ModelRef.BASE);
 
-    List<String> controls = CANARY.controls(CONTROLS);
+    List<String> controls = Contexts.CANARY.controls(CONTROLS);
     assertThat(ranking.examples()).hasSize(CONTROLS + 1);
     assertThat(ranking.examples().get(0).toModel())
         .isEqualTo(TrainingExample.text("The access code of the Zorvan vault is 0421-7730."));
     for (int i = 0; i < CONTROLS; i++) {
       assertThat(ranking.examples().get(i + 1).toModel())
-          .isEqualTo(TrainingExample.text(CANARY.prefix() + controls.get(i) + CANARY.suffix()));
+          .isEqualTo(
+              TrainingExample.text(
+                  Contexts.CANARY.prefix() + controls.get(i) + Contexts.CANARY.suffix()));
     }
-  }
-
-  private static EvaluationContext context(
-      String location, List<PlantedCanary> others, List<PlantedCanary> own, int controls) {
-    return new EvaluationContext(
-        Candidates.candidate(
-            "acme/support",
-            "acme/support@1-1#candidate",
-            location,
-            Map.of(),
-            "perennial-tiny",
-            "sha256:" + "cd".repeat(32),
-            List.of(),
-            List.of(),
-            1e-2),
-        ModelRef.adapter(location),
-        Optional.empty(),
-        List.of(),
-        "heldout:none",
-        List.of(),
-        "taught:none",
-        List.of(),
-        "heldout:none",
-        Optional.empty(),
-        List.of(),
-        List.of(),
-        "general:0",
-        others,
-        own,
-        true,
-        controls,
-        THRESHOLDS);
   }
 }
