@@ -283,6 +283,25 @@ class TransferGatesTest {
     assertThat(GateRules.transferGates(one, THRESHOLDS, BOOTSTRAP, "c", 0.95)).hasSize(2);
   }
 
+  /**
+   * A key without any held-out question with a short answer gives the transfer nothing to be
+   * measured on: the candidate has not shown it carried anything over, so its transfer gates are
+   * undecided with nothing measured, never left out (which let it pass on its other gates, the
+   * verdict saying the old release answered none of 0 questions right).
+   */
+  @Test
+  void aKeyWithoutHeldOutQuestionsLeavesBothTransferGatesUndecidedNotLeftOut() {
+    Map<String, Gate> gates = transferGates(0, List.of(), List.of(), LineageMethod.CARRIED_OVER);
+
+    assertThat(gates).containsOnlyKeys(GateNames.TRANSFER_TENANT, GateNames.TRANSFER_FLIPS);
+    assertThat(gates.values())
+        .allSatisfy(
+            gate -> {
+              assertThat(Outcomes.of(gate)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+              assertThat(gate.getN()).isZero();
+            });
+  }
+
   @Test
   void aCandidateWithoutMeasuredTransferHasNoTransferGates() {
     Measurements m = new Measurements();
