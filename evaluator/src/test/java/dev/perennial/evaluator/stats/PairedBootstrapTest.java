@@ -80,6 +80,24 @@ class PairedBootstrapTest {
     assertThat(interval.isUndefined()).isTrue();
   }
 
+  /**
+   * A ratio over two items, one a reference success the candidate keeps (1 of 1) and one without
+   * any (0 of 0): a quarter of the draws hold the second item twice, whose ratio is undefined, and
+   * every other draw's ratio is 1. Left out, those draws made the interval [1, 1], conditioned on
+   * draws that hold a reference success. An undefined draw may lie anywhere, and a quarter of the
+   * draws is far more than the 2.5 % either tail holds: nothing bounds the ratio either way.
+   */
+  @Test
+  void undefinedDrawsBeyondATailLeaveTheIntervalUnboundedNotNarrowed() {
+    PairedItems items = new PairedItems(new double[] {1, 0}, new double[] {1, 0});
+
+    Interval interval = new PairedBootstrap(0.95, 100).interval(items, Effect.RATIO, 3);
+
+    assertThat(interval.estimate()).isEqualTo(1.0);
+    assertThat(interval.lower()).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(interval.upper()).isEqualTo(Double.POSITIVE_INFINITY);
+  }
+
   @Test
   void confidenceAndResamplesAreChecked() {
     assertThatThrownBy(() -> new PairedBootstrap(1.0, 1000))
