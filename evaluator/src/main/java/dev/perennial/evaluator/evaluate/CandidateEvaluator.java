@@ -320,14 +320,16 @@ public final class CandidateEvaluator {
     if (!GateRules.feedbackApplies(measurements, context.thresholds().feedback())) {
       reason += "; " + GateRules.feedbackNotApplied(measurements, context.thresholds().feedback());
     }
-    if (!GateRules.transferApplies(measurements)) {
-      reason += "; " + GateRules.transferNotApplied(measurements);
+    Optional<String> transfer = GateRules.transferNote(measurements);
+    if (transfer.isPresent()) {
+      reason += "; " + transfer.get();
     }
     if (!GateRules.leakageApplies(measurements)) {
       reason += "; " + GateRules.leakageNotApplied();
     }
-    if (!GateRules.retentionApplies(measurements)) {
-      reason += "; " + GateRules.retentionNotApplied();
+    Optional<String> retention = GateRules.retentionNote(measurements);
+    if (retention.isPresent()) {
+      reason += "; " + retention.get();
     }
     for (String unchecked : prepared.unchecked()) {
       reason += "; " + unchecked;

@@ -83,6 +83,14 @@ public record EvaluationBase(
           GeneralSet.FILE);
     }
     List<EvalExample> general = GeneralSet.spread(all, config.generalSize());
+    if (!general.isEmpty() && general.stream().noneMatch(EvalExample::hasShortAnswer)) {
+      log.warn(
+          "None of the {} questions asked from {}'s {} has a short answer that exact match judges:"
+              + " every candidate's retention gates will be undecided",
+          general.size(),
+          folder,
+          GeneralSet.FILE);
+    }
     Map<String, List<PlantedCanary>> canaries =
         CanaryFile.readAll(config.canaryFiles(), config.leakageControls());
     if (canaries.isEmpty()) {

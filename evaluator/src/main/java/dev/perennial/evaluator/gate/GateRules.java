@@ -9,6 +9,7 @@ import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.stats.PairedIntervals;
 import dev.perennial.evaluator.stats.PairedItems;
+import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
@@ -42,7 +43,8 @@ import java.util.Optional;
  *       update of the key's stable release: {@link #learningIncumbentApplies}; neither learning
  *       gate when they are off by configuration: {@link #learningOff});
  *   <li>{@value GateNames#RETENTION_GENERAL}: general exact-match drop against the base &lt;= the
- *       largest drop at the upper bound;
+ *       largest drop at the upper bound (only with a general set; undecided with n 0 when none of
+ *       its questions has a short answer: {@link #retentionNote});
  *   <li>{@value GateNames#REGRESSION_GENERAL}: the same against the incumbent &lt;= the tolerance
  *       (with an incumbent; a key's first candidate answers to retention alone);
  *   <li>{@value GateNames#REGRESSION_TENANT}: relative loss increase against the incumbent on the
@@ -56,7 +58,8 @@ import java.util.Optional;
  *   <li>{@value GateNames#TRANSFER_FLIPS} (a REBASE candidate): negative flips over the old
  *       release's right answers &lt;= the largest share at the upper bound of its exact
  *       (Clopper-Pearson) interval (both only when the old release answered any held-out question
- *       right: {@link #transferApplies});
+ *       right: {@link #transferApplies}; both undecided with n 0 when the key has no held-out
+ *       question);
  *   <li>the feedback gates, for a key whose held-out pool holds preference pairs ({@link
  *       #feedbackGates}).
  * </ul>
@@ -111,18 +114,19 @@ public final class GateRules {
       String candidateId,
       double minRatio) {
     List<Gate> gates = new ArrayList<>();
-    if (!transferApplies(m)) {
+    if (!m.hasPaired(TransferSuite.EXACT_MATCH_VS_OLD) || !transferApplies(m)) {
       return gates;
     }
+    // a key without held-out questions leaves both undecided (n 0): nothing showed a carry-over
     Statistics statistics = new Statistics(m, bootstrap, candidateId);
-    statistics.addIfMeasured(
+    statistics.addOrInsufficient(
         gates,
         GateNames.TRANSFER_TENANT,
         TransferSuite.EXACT_MATCH_VS_OLD,
         Effect.RATIO,
         minRatio,
         GateComparator.GREATER_OR_EQUAL);
-    statistics.addProportionIfMeasured(
+    statistics.addProportionOrInsufficient(
         gates,
         GateNames.TRANSFER_FLIPS,
         TransferSuite.FLIPS_VS_OLD,
@@ -133,16 +137,39 @@ public final class GateRules {
 
   /**
    * Whether the transfer gates judge the candidate: its transfer was not measured (not a REBASE
-   * candidate), or the old release answered at least one of the key's held-out questions right.
-   * When it answered none, there is nothing to carry over: no ratio to the old release's right
-   * answers is defined and no negative flip is possible, so the gates do not apply (the verdict
-   * says so, {@link #transferNotApplied}) and the candidate's other gates judge it.
+   * candidate), the key has no held-out question to measure it on (both gates are then undecided:
+   * {@link #transferNote}), or the old release answered at least one of them right. When it
+   * answered none of one or more, there is nothing to carry over: no ratio to the old release's
+   * right answers is defined and no negative flip is possible, so the gates do not apply (the
+   * verdict says so, {@link #transferNotApplied}) and the candidate's other gates judge it.
    */
   public static boolean transferApplies(Measurements m) {
     if (!m.hasPaired(TransferSuite.EXACT_MATCH_VS_OLD)) {
       return true;
     }
-    return Arrays.stream(m.paired(TransferSuite.EXACT_MATCH_VS_OLD).reference()).sum() > 0;
+    PairedItems questions = m.paired(TransferSuite.EXACT_MATCH_VS_OLD);
+    return questions.size() == 0 || Arrays.stream(questions.reference()).sum() > 0;
+  }
+
+  /**
+   * What the verdict says of a REBASE candidate's transfer gates when they do not decide on
+   * questions: they do not apply ({@link #transferNotApplied}), or the key has no held-out question
+   * to measure the transfer on; empty otherwise.
+   */
+  public static Optional<String> transferNote(Measurements m) {
+    if (!transferApplies(m)) {
+      return Optional.of(transferNotApplied(m));
+    }
+    if (m.hasPaired(TransferSuite.EXACT_MATCH_VS_OLD)
+        && m.paired(TransferSuite.EXACT_MATCH_VS_OLD).size() == 0) {
+      return Optional.of(
+          "the transfer gates are undecided: none of the key's held-out examples is a question"
+              + " with a short answer (one line of at most "
+              + EvalExample.MAX_SHORT_ANSWER_CHARS
+              + " characters) that exact match judges, so nothing showed what the candidate"
+              + " carried over from the old release");
+    }
+    return Optional.empty();
   }
 
   /** What the verdict says when the transfer gates do not apply. */
@@ -228,20 +255,25 @@ public final class GateRules {
           thresholds.learningIncumbentMinGain(),
           GateComparator.GREATER_OR_EQUAL);
     }
-    statistics.addIfMeasured(
-        gates,
-        GateNames.RETENTION_GENERAL,
-        RetentionSuite.GENERAL_VS_BASE,
-        Effect.DROP,
-        thresholds.retentionMaxDrop(),
-        GateComparator.LESS_OR_EQUAL);
-    statistics.addIfMeasured(
-        gates,
-        GateNames.REGRESSION_GENERAL,
-        RetentionSuite.GENERAL_VS_INCUMBENT,
-        Effect.DROP,
-        thresholds.regressionTolerance(),
-        GateComparator.LESS_OR_EQUAL);
+    // with a general set, none of whose questions exact match judges, both are undecided (n 0)
+    if (m.hasPaired(RetentionSuite.GENERAL_VS_BASE)) {
+      statistics.addOrInsufficient(
+          gates,
+          GateNames.RETENTION_GENERAL,
+          RetentionSuite.GENERAL_VS_BASE,
+          Effect.DROP,
+          thresholds.retentionMaxDrop(),
+          GateComparator.LESS_OR_EQUAL);
+    }
+    if (m.hasPaired(RetentionSuite.GENERAL_VS_INCUMBENT)) {
+      statistics.addOrInsufficient(
+          gates,
+          GateNames.REGRESSION_GENERAL,
+          RetentionSuite.GENERAL_VS_INCUMBENT,
+          Effect.DROP,
+          thresholds.regressionTolerance(),
+          GateComparator.LESS_OR_EQUAL);
+    }
     statistics.addIfMeasured(
         gates,
         GateNames.REGRESSION_TENANT,
@@ -348,13 +380,14 @@ public final class GateRules {
 
   /**
    * Whether the general set's gates ({@value GateNames#RETENTION_GENERAL}, {@value
-   * GateNames#REGRESSION_GENERAL}) judge the candidate: the base has general questions. Without
-   * any, forgetting what the base knew is not measured, and the verdict says so ({@link
-   * #retentionNotApplied}).
+   * GateNames#REGRESSION_GENERAL}) judge the candidate: the base has a general evaluation set.
+   * Without one, forgetting what the base knew is not measured, and the verdict says so ({@link
+   * #retentionNotApplied}). A set none of whose questions exact match judges leaves them undecided
+   * instead ({@link #retentionNote}): the base was given a yardstick the candidate was not measured
+   * by.
    */
   public static boolean retentionApplies(Measurements m) {
-    return m.hasPaired(RetentionSuite.GENERAL_VS_BASE)
-        && m.paired(RetentionSuite.GENERAL_VS_BASE).size() > 0;
+    return m.hasPaired(RetentionSuite.GENERAL_VS_BASE);
   }
 
   /** What the verdict says when the general set's gates do not apply. */
@@ -362,6 +395,26 @@ public final class GateRules {
     return "the retention gates do not apply: the base has no general evaluation set"
         + " (general-eval.jsonl in its model folder), so forgetting what the base knew was not"
         + " measured";
+  }
+
+  /**
+   * What the verdict says of the general set's gates when they do not decide on questions: they do
+   * not apply ({@link #retentionNotApplied}), or the general set holds no question exact match
+   * judges; empty otherwise.
+   */
+  public static Optional<String> retentionNote(Measurements m) {
+    if (!retentionApplies(m)) {
+      return Optional.of(retentionNotApplied());
+    }
+    if (m.paired(RetentionSuite.GENERAL_VS_BASE).size() == 0) {
+      return Optional.of(
+          "the retention gates are undecided: none of the questions asked from the base's general"
+              + " evaluation set has a short answer (one line of at most "
+              + EvalExample.MAX_SHORT_ANSWER_CHARS
+              + " characters) that exact match judges, so forgetting what the base knew was not"
+              + " measured");
+    }
+    return Optional.empty();
   }
 
   /** What the verdict says when the leakage gate does not apply. */
@@ -520,14 +573,16 @@ public final class GateRules {
     }
 
     /**
-     * Adds the gate of a proportion when its paired items were measured: the candidate's values
-     * count the successes among the trials the reference's values count (each 0 or 1, a success
-     * only where there is a trial), with the exact {@link ExactBinomial} interval, since a
-     * bootstrap of a count of 0 is [0, 0] however few the trials. n is the trials.
+     * Adds the gate of a proportion (with none of its items, one with insufficient evidence and n
+     * 0): the candidate's values count the successes among the trials the reference's values count
+     * (each 0 or 1, a success only where there is a trial), with the exact {@link ExactBinomial}
+     * interval, since a bootstrap of a count of 0 is [0, 0] however few the trials. n is the
+     * trials.
      */
-    void addProportionIfMeasured(
+    void addProportionOrInsufficient(
         List<Gate> gates, String name, String items, double threshold, GateComparator comparator) {
       if (!m.hasPaired(items) || m.paired(items).size() == 0) {
+        gates.add(insufficient(name, threshold, comparator));
         return;
       }
       PairedItems counts = m.paired(items);
@@ -555,11 +610,15 @@ public final class GateRules {
       if (m.hasPaired(items) && m.paired(items).size() > 0) {
         gates.add(gate(name, m.paired(items), effect, threshold, comparator));
       } else {
-        gates.add(
-            GateRules.gate(name, 0, threshold, comparator, EvaluationOutcome.INSUFFICIENT_EVIDENCE)
-                .setN(0)
-                .build());
+        gates.add(insufficient(name, threshold, comparator));
       }
+    }
+
+    /** The gate of nothing measured: insufficient evidence with n 0, never left out. */
+    private static Gate insufficient(String name, double threshold, GateComparator comparator) {
+      return GateRules.gate(name, 0, threshold, comparator, EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+          .setN(0)
+          .build();
     }
 
     /**

@@ -95,6 +95,12 @@ public final class RetentionSuite implements Suite {
     }
     if (!questions.isEmpty()) {
       measureGeneralMatch(context, results, into);
+    } else if (!context.general().isEmpty()) {
+      // a general set without a question exact match judges has no items: its gates are
+      // undecided, never left out as for a base without a general set
+      PairedItems none = new PairedItems(new double[0], new double[0]);
+      into.putPaired(GENERAL_VS_BASE, none);
+      context.incumbent().ifPresent(i -> into.putPaired(GENERAL_VS_INCUMBENT, none));
     }
     List<EvalExample> earlier = context.earlierPool();
     into.put("retention.tenant.examples", earlier.size());

@@ -303,6 +303,28 @@ class TransferGatesTest {
   }
 
   @Test
+  void theVerdictSaysWhyTheTransferGatesAreUndecidedOrDoNotApply() {
+    Measurements none = new Measurements();
+    TransferSuite.measure(List.of(), List.of(), List.of(), none);
+    assertThat(GateRules.transferApplies(none)).isTrue();
+    assertThat(GateRules.transferNote(none))
+        .hasValue(
+            "the transfer gates are undecided: none of the key's held-out examples is a question"
+                + " with a short answer (one line of at most 64 characters) that exact match"
+                + " judges, so nothing showed what the candidate carried over from the old"
+                + " release");
+
+    Measurements noneRight = new Measurements();
+    TransferSuite.measure(questions(12), answers(12, 0, 3), answers(12, 0, 0), noneRight);
+    assertThat(GateRules.transferNote(noneRight)).hasValue(GateRules.transferNotApplied(noneRight));
+
+    Measurements someRight = new Measurements();
+    TransferSuite.measure(questions(12), answers(12, 0, 3), answers(12, 0, 1), someRight);
+    assertThat(GateRules.transferNote(someRight)).isEmpty();
+    assertThat(GateRules.transferNote(new Measurements())).isEmpty();
+  }
+
+  @Test
   void aCandidateWithoutMeasuredTransferHasNoTransferGates() {
     Measurements m = new Measurements();
     m.put("leakage.canaries", 0);

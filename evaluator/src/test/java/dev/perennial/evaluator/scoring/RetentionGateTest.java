@@ -64,5 +64,12 @@ class RetentionGateTest {
     assertThat(retention).hasSize(1);
     assertThat(Outcomes.of(retention.get(0))).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(retention.get(0).getN()).isZero();
+    assertThat(GateRules.retentionApplies(measured)).isTrue();
+    assertThat(GateRules.retentionNote(measured))
+        .hasValue(
+            "the retention gates are undecided: none of the questions asked from the base's"
+                + " general evaluation set has a short answer (one line of at most 64"
+                + " characters) that exact match judges, so forgetting what the base knew was not"
+                + " measured");
   }
 }
