@@ -161,8 +161,9 @@ public final class GateOutcomes {
       return String.format(
           Locale.ROOT,
           "%s %.3g n %d %s %.3g, no bounded %s %% interval: a ratio of summed losses needs both"
-              + " sums positive and the reference's spread over 2 or more items, so no threshold"
-              + " decides it",
+              + " sums positive and the reference's spread over 2 or more items, a bootstrapped"
+              + " ratio a reference sum above 0 in all of its draws but at most a tail's share, so"
+              + " no threshold decides it",
           gate.getName(),
           gate.getValue(),
           gate.getN(),
@@ -199,8 +200,8 @@ public final class GateOutcomes {
 
   /**
    * Whether the gate's interval is unbounded both ways (a ratio of summed losses over fewer than 2
-   * items or with a sum that is not positive, {@link Interval#isUnbounded}): undecided whatever the
-   * threshold.
+   * items or with a sum that is not positive, a bootstrapped ratio undefined on more of its draws
+   * than a tail holds: {@link Interval#isUnbounded}): undecided whatever the threshold.
    */
   public static boolean isUnbounded(Gate gate) {
     return gate.getLower() != null

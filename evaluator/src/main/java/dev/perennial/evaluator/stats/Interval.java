@@ -15,7 +15,8 @@ public record Interval(double estimate, double lower, double upper, int n, doubl
 
   /**
    * Whether the interval is (-infinity, +infinity): nothing bounds the effect (a ratio of summed
-   * losses over fewer than 2 items or with a sum that is not positive), so no threshold decides it.
+   * losses over fewer than 2 items or with a sum that is not positive, a bootstrapped ratio
+   * undefined on more of its draws than a tail holds), so no threshold decides it.
    */
   public boolean isUnbounded() {
     return isUnbounded(lower, upper);

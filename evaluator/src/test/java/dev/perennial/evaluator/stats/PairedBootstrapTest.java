@@ -98,6 +98,62 @@ class PairedBootstrapTest {
     assertThat(interval.upper()).isEqualTo(Double.POSITIVE_INFINITY);
   }
 
+  /**
+   * 100 draws at 95 %: the lower bound lies 2.475 places into the sorted draws (between the 3rd and
+   * the 4th), the upper 96.525 (between the 97th and the 98th). The undefined draws count as the
+   * lowest for the lower bound and the highest for the upper.
+   */
+  @Test
+  void undefinedDrawsCountAsTheLowestForTheLowerBoundAndTheHighestForTheUpper() {
+    double[] twoUndefined = new double[100];
+    twoUndefined[0] = Double.NaN;
+    twoUndefined[1] = Double.NaN;
+    for (int i = 2; i < 100; i++) {
+      twoUndefined[i] = (i - 2) / 100.0; // 0.00 .. 0.97
+    }
+
+    Interval two = PairedBootstrap.percentiles(0.5, twoUndefined, 10, 0.95);
+
+    // lower: -inf, -inf, 0.00, 0.01 ...: 0.00 + 0.475 * 0.01; upper: ... 0.96, 0.97, +inf, +inf
+    assertThat(two.lower()).isCloseTo(0.00475, Offset.offset(1e-12));
+    assertThat(two.upper()).isCloseTo(0.96525, Offset.offset(1e-12));
+    assertThat(two.estimate()).isEqualTo(0.5);
+    // a third undefined draw reaches into both tails
+    double[] threeUndefined = twoUndefined.clone();
+    threeUndefined[2] = Double.NaN;
+    Interval three = PairedBootstrap.percentiles(0.5, threeUndefined, 10, 0.95);
+    assertThat(three.lower()).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(three.upper()).isEqualTo(Double.POSITIVE_INFINITY);
+    // without undefined draws, the plain percentiles: 0.02 + 0.475 * 0.01 and 0.96 + 0.525 * 0.01
+    double[] defined = new double[100];
+    for (int i = 0; i < 100; i++) {
+      defined[i] = i / 100.0;
+    }
+    Interval none = PairedBootstrap.percentiles(0.5, defined, 10, 0.95);
+    assertThat(none.lower()).isCloseTo(0.02475, Offset.offset(1e-12));
+    assertThat(none.upper()).isCloseTo(0.96525, Offset.offset(1e-12));
+  }
+
+  /**
+   * One reference success in 40 items, kept: a draw without that item ((39/40)^40, about 36 % of
+   * them) is undefined, so both bounds are infinite and the ratio's gate is undecided, where the
+   * draws that hold it alone said [1, 1].
+   */
+  @Test
+  void aRatioOverOneReferenceSuccessIsUnboundedWhateverTheCandidateKept() {
+    double[] candidate = new double[40];
+    double[] reference = new double[40];
+    candidate[0] = 1;
+    reference[0] = 1;
+
+    Interval interval =
+        new PairedBootstrap(0.95, 1000)
+            .interval(new PairedItems(candidate, reference), Effect.RATIO, 5);
+
+    assertThat(interval.estimate()).isEqualTo(1.0);
+    assertThat(interval.isUnbounded()).isTrue();
+  }
+
   @Test
   void confidenceAndResamplesAreChecked() {
     assertThatThrownBy(() -> new PairedBootstrap(1.0, 1000))
