@@ -301,6 +301,15 @@ class CandidateEvaluatorTest {
           .contains(
               "the learning.incumbent gate does not apply: an ERASURE job does not continue the"
                   + " key's stable release");
+      // compared with v1, yet its pool holds nothing but its own held-out examples: no
+      // regression.tenant gate, and the verdict says why rather than leave it out unsaid
+      assertThat(evaluations.get(2).gates())
+          .extracting(Gate::getName)
+          .doesNotContain(GateNames.REGRESSION_TENANT);
+      assertThat(evaluations.get(2).reason())
+          .contains(
+              "the regression.tenant gate does not apply: the key's held-out pool holds no"
+                  + " example besides the candidate's own");
       assertThat(evaluations.get(3).reason())
           .contains(
               "the learning.incumbent gate does not apply: the key has no stable release on this"
