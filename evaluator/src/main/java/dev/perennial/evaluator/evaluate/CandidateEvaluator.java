@@ -331,6 +331,10 @@ public final class CandidateEvaluator {
     if (retention.isPresent()) {
       reason += "; " + retention.get();
     }
+    Optional<String> regressionTenant = GateRules.regressionTenantNote(measurements);
+    if (regressionTenant.isPresent()) {
+      reason += "; " + regressionTenant.get();
+    }
     for (String unchecked : prepared.unchecked()) {
       reason += "; " + unchecked;
     }

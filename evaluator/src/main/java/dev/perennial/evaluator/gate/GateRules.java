@@ -49,7 +49,8 @@ import java.util.Optional;
  *       (with an incumbent; a key's first candidate answers to retention alone);
  *   <li>{@value GateNames#REGRESSION_TENANT}: relative loss increase against the incumbent on the
  *       pool's earlier examples (not the candidate's own) &lt;= the tolerance at the upper bound
- *       (with an incumbent and such examples);
+ *       (with an incumbent and such examples; without them the verdict says so: {@link
+ *       #regressionTenantNote});
  *   <li>{@value GateNames#LEAKAGE}: the highest exposure of another tenant's canary &lt;= the
  *       maximum (a measured rank, not a sample: passes or fails);
  *   <li>{@value GateNames#TRANSFER_TENANT} (a REBASE candidate): its right answers on the key's
@@ -413,6 +414,23 @@ public final class GateRules {
               + EvalExample.MAX_SHORT_ANSWER_CHARS
               + " characters) that exact match judges, so forgetting what the base knew was not"
               + " measured");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * What the verdict says when {@value GateNames#REGRESSION_TENANT} does not apply to a candidate
+   * compared with an incumbent: the key's held-out pool holds no example besides the candidate's
+   * own, so nothing shows what the key learnt before (undecided, it would stay so however the job's
+   * data rolled over: rolled-over examples are the next candidate's own). Empty otherwise.
+   */
+  public static Optional<String> regressionTenantNote(Measurements m) {
+    if (m.hasPaired(RetentionSuite.EARLIER_VS_INCUMBENT)
+        && m.paired(RetentionSuite.EARLIER_VS_INCUMBENT).size() == 0) {
+      return Optional.of(
+          "the regression.tenant gate does not apply: the key's held-out pool holds no example"
+              + " besides the candidate's own, so what the key learnt before was not compared"
+              + " with the incumbent");
     }
     return Optional.empty();
   }

@@ -104,7 +104,15 @@ public final class RetentionSuite implements Suite {
     }
     List<EvalExample> earlier = context.earlierPool();
     into.put("retention.tenant.examples", earlier.size());
-    if (!earlier.isEmpty()) {
+    if (earlier.isEmpty()) {
+      // compared with an incumbent on no items: its gate is left out, and the verdict says why
+      context
+          .incumbent()
+          .ifPresent(
+              i ->
+                  into.putPaired(
+                      EARLIER_VS_INCUMBENT, new PairedItems(new double[0], new double[0])));
+    } else {
       List<ExampleScore> candidate =
           results.scores(LearningSuite.earlierScoring(context, context.model()));
       double loss = Scores.meanLoss(candidate);
