@@ -9,6 +9,7 @@ import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.LeakageSuite;
 import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.evaluator.testing.Contexts;
 import dev.perennial.model.score.ExampleScore;
 import dev.perennial.schemas.v1.EvaluationOutcome;
