@@ -7,17 +7,12 @@ import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.ErasureRequest;
-import dev.perennial.schemas.v1.JobTrigger;
-import dev.perennial.schemas.v1.Lineage;
-import dev.perennial.schemas.v1.LineageMethod;
-import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.v1.SourceRef;
 import dev.perennial.schemas.v1.TrainingJob;
-import dev.perennial.schemas.v1.TrainingMetrics;
-import dev.perennial.schemas.v1.TrainingRecipe;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.testing.AccumulatorDriver;
+import dev.perennial.trainer.testing.Candidates;
 import dev.perennial.trainer.testing.Examples;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -124,74 +119,11 @@ class AccumulatorLineageSizeTest {
   }
 
   private static AdapterCandidate candidate(TrainingJob job, int files) {
-    return AdapterCandidate.newBuilder()
-        .setCandidateId(job.getJobId() + "#candidate")
-        .setJobId(job.getJobId())
-        .setAdapterKey(job.getAdapterKey())
-        .setTenant(job.getTenant())
-        .setLocation("sha256:" + "aa".repeat(32))
-        .setFileDigests(weightFiles(files))
-        .setBaseModelName("perennial-tiny")
-        .setBaseModelDigest("sha256:" + "ab".repeat(32))
-        .setShards(job.getShards())
-        .setTrigger(JobTrigger.MIN_EXAMPLES)
-        .setLineage(Lineage.newBuilder().setMethod(LineageMethod.FRESH).build())
-        .setExampleCount(2)
-        .setTokenCount(1)
-        .setRecipe(
-            TrainingRecipe.newBuilder()
-                .setSeed(42)
-                .setEpochs(1)
-                .setBatchSize(1)
-                .setMaxSequenceLength(64)
-                .setOptimizer("adamw")
-                .setLearningRate(1e-3)
-                .setLearningRateSchedule("constant")
-                .setWarmupSteps(0)
-                .setWeightDecay(0)
-                .setMaxGradNorm(1.0)
-                .setLoraRank(8)
-                .setLoraAlpha(16)
-                .setLoraDropout(0)
-                .setTargetModules(List.of("q_proj"))
-                .setReplayRatio(0)
-                .build())
-        .setMetrics(
-            TrainingMetrics.newBuilder()
-                .setSteps(1)
-                .setTrainedTokens(1)
-                .setInitialLoss(1)
-                .setFinalLoss(1)
-                .setMinLoss(1)
-                .setLossCurveSteps(List.of())
-                .setLossCurve(List.of())
-                .setTokensPerSecond(1)
-                .build())
-        .setTrainerVersion("test")
-        .setDevice("cpu()")
-        .setTrainingMillis(1)
-        .setTotalMillis(1)
-        .setCreatedAt(Instant.EPOCH)
-        .build();
+    return Candidates.of(job).setFileDigests(weightFiles(files)).setExampleCount(2).build();
   }
 
   private static AdapterRelease release(TrainingJob job, int files) {
-    return AdapterRelease.newBuilder()
-        .setAdapterKey(job.getAdapterKey())
-        .setVersion(1)
-        .setAction(ReleaseAction.PUBLISHED)
-        .setLocation("sha256:" + "aa".repeat(32))
-        .setManifestDigest("12".repeat(32))
-        .setFileDigests(weightFiles(files))
-        .setBaseModelName("perennial-tiny")
-        .setBaseModelDigest("sha256:" + "ab".repeat(32))
-        .setCandidateId(job.getJobId() + "#candidate")
-        .setLatestVersion(1)
-        .setAliases(Map.of())
-        .setAliasTargets(List.of())
-        .setBaseAliases(List.of())
-        .setOccurredAt(Instant.EPOCH)
-        .build();
+    return Candidates.releaseOf(job, 1).setFileDigests(weightFiles(files)).build();
   }
 
   private static ErasureRequest erasure(String subject) {

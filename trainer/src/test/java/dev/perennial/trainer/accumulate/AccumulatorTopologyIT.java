@@ -30,10 +30,9 @@ import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingExample;
 import dev.perennial.schemas.v1.TrainingJob;
-import dev.perennial.schemas.v1.TrainingMetrics;
-import dev.perennial.schemas.v1.TrainingRecipe;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.lineage.JobIds;
+import dev.perennial.trainer.testing.Candidates;
 import dev.perennial.trainer.testing.TestConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,54 +106,11 @@ class AccumulatorTopologyIT {
   /** The evaluator's refusal of the REBASE job's candidate, made by {@code method}. */
   private static EvaluationVerdict refused(TrainingJob job, LineageMethod method) {
     AdapterCandidate candidate =
-        AdapterCandidate.newBuilder()
-            .setCandidateId(JobIds.candidateId(job.getJobId()))
-            .setJobId(job.getJobId())
-            .setAdapterKey(job.getAdapterKey())
-            .setTenant(job.getTenant())
-            .setLocation("sha256:" + "aa".repeat(32))
-            .setFileDigests(Map.of())
+        Candidates.of(job)
             .setBaseModelName(job.getRebase().getToBase().getName())
             .setBaseModelDigest(job.getRebase().getToBase().getDigest())
-            .setShards(job.getShards())
             .setTrigger(JobTrigger.REBASE)
             .setLineage(Lineage.newBuilder().setMethod(method).build())
-            .setExampleCount(1)
-            .setTokenCount(1)
-            .setRecipe(
-                TrainingRecipe.newBuilder()
-                    .setSeed(42)
-                    .setEpochs(1)
-                    .setBatchSize(1)
-                    .setMaxSequenceLength(64)
-                    .setOptimizer("adamw")
-                    .setLearningRate(1e-3)
-                    .setLearningRateSchedule("constant")
-                    .setWarmupSteps(0)
-                    .setWeightDecay(0)
-                    .setMaxGradNorm(1.0)
-                    .setLoraRank(8)
-                    .setLoraAlpha(16)
-                    .setLoraDropout(0)
-                    .setTargetModules(List.of("q_proj"))
-                    .setReplayRatio(0)
-                    .build())
-            .setMetrics(
-                TrainingMetrics.newBuilder()
-                    .setSteps(1)
-                    .setTrainedTokens(1)
-                    .setInitialLoss(1)
-                    .setFinalLoss(1)
-                    .setMinLoss(1)
-                    .setLossCurveSteps(List.of())
-                    .setLossCurve(List.of())
-                    .setTokensPerSecond(1)
-                    .build())
-            .setTrainerVersion("test")
-            .setDevice("cpu()")
-            .setTrainingMillis(1)
-            .setTotalMillis(1)
-            .setCreatedAt(Instant.EPOCH)
             .build();
     return EvaluationVerdict.newBuilder()
         .setVerdictId(candidate.getCandidateId() + "#verdict")
