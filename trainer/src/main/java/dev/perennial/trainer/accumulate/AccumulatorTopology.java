@@ -31,6 +31,7 @@ import dev.perennial.trainer.accumulate.TrainerEvent.RebaseRefused;
 import dev.perennial.trainer.accumulate.TrainerEvent.ReleaseArrived;
 import dev.perennial.trainer.erasure.CandidateWeights;
 import dev.perennial.trainer.erasure.ErasureRequestIds;
+import dev.perennial.trainer.lineage.JobIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -323,7 +324,9 @@ public final class AccumulatorTopology {
    * {@code ../x}, a huge name, control characters) is skipped with a warning that does not repeat
    * it (nor an id or key that is no id, {@link RecordIds}), an erasure counted as {@code
    * perennial.trainer.erasures{outcome=skipped}}, an example as {@code
-   * perennial.trainer.examples{outcome=skipped}}.
+   * perennial.trainer.examples{outcome=skipped}}, any other event as {@code
+   * perennial.trainer.events.skipped{kind=...}}. None of these is about a job of the accumulator
+   * (every job's key is a valid adapter key).
    */
   static boolean hasValidTenant(String key, TrainerEvent event, MeterRegistry meters) {
     Optional<String> problem = AdapterKey.nameProblem(event.tenant());
@@ -348,6 +351,7 @@ public final class AccumulatorTopology {
           problem.get());
       return false;
     }
+    countSkippedEvent(event, meters);
     log.warn(
         "Skipping {} (key {}): its tenant {}",
         event.getClass().getSimpleName(),
@@ -396,7 +400,10 @@ public final class AccumulatorTopology {
    * a skipped one would never be erased, retracted or purged by an erasure of a subject it holds.
    * Each carries only what the accumulator reads (its weight blobs among them), so none can be made
    * smaller: the accumulator stops instead ({@link TrainerException}, naming what to raise), as
-   * {@link JobFit} does for a job.
+   * {@link JobFit} does for a job. So does a verdict or a give-up ({@link #plannedJob}) of a job
+   * the accumulator may have planned: each carries only ids, and losing one leaves the job in
+   * flight for good. One naming a job id the accumulator never makes is about none of its jobs:
+   * skipped, counted as {@code perennial.trainer.events.skipped{kind=...}}.
    */
   static boolean fitsRepartition(EncodedEvent encoded, long maxEventBytes, MeterRegistry meters) {
     TrainerEvent event = encoded.event();
@@ -417,6 +424,20 @@ public final class AccumulatorTopology {
               + " erasure must reach every candidate and release of its subject). Raise"
               + " max.request.size (and the repartition topic's max.message.bytes)");
     }
+    Optional<String> job = plannedJob(event);
+    if (job.isPresent()) {
+      throw new TrainerException(
+          event.getClass().getSimpleName()
+              + " of job "
+              + RecordIds.shown(job.get())
+              + " takes "
+              + size
+              + " bytes, more than the "
+              + maxEventBytes
+              + " the repartition topic takes: the accumulator stops rather than skip it (the job"
+              + " would stay in flight for good). Raise max.request.size (and the repartition"
+              + " topic's max.message.bytes)");
+    }
     if (event instanceof TrainerEvent.ExampleArrived arrived) {
       countSkipped("perennial.trainer.examples", meters);
       log.warn(
@@ -426,8 +447,10 @@ public final class AccumulatorTopology {
           size,
           maxEventBytes);
     } else {
+      countSkippedEvent(event, meters);
       log.warn(
-          "Skipping {} of tenant {}: {} bytes, more than the {} the repartition topic takes",
+          "Skipping {} of tenant {}: {} bytes, more than the {} the repartition topic takes, and"
+              + " it names no job the accumulator makes",
           event.getClass().getSimpleName(),
           event.tenant(),
           size,
@@ -456,6 +479,46 @@ public final class AccumulatorTopology {
               + RecordIds.shown(release.adapterKey()));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The job a verdict or a give-up is about, when its ids are those the accumulator and the worker
+   * make ({@link JobIds}): a job id of the event's key, and that job's candidate id. Empty for any
+   * other event, and for one naming ids no job of the accumulator has.
+   */
+  private static Optional<String> plannedJob(TrainerEvent event) {
+    String adapterKey;
+    String jobId;
+    String candidateId;
+    if (event instanceof TrainerEvent.JobGivenUp givenUp) {
+      adapterKey = givenUp.adapterKey();
+      jobId = givenUp.jobId();
+      candidateId = JobIds.candidateId(jobId);
+    } else if (event instanceof InsufficientEvidence insufficient) {
+      adapterKey = insufficient.adapterKey();
+      jobId = insufficient.jobId();
+      candidateId = insufficient.candidateId();
+    } else if (event instanceof RebaseRefused refused) {
+      adapterKey = refused.adapterKey();
+      jobId = refused.jobId();
+      candidateId = refused.candidateId();
+    } else {
+      return Optional.empty();
+    }
+    boolean planned =
+        JobIds.isJobIdOf(adapterKey, jobId) && JobIds.candidateId(jobId).equals(candidateId);
+    return planned ? Optional.of(jobId) : Optional.empty();
+  }
+
+  /**
+   * Counts a skipped event that is neither an example nor an erasure (each counted by its own
+   * meter): {@code perennial.trainer.events.skipped{kind=<event>}}.
+   */
+  private static void countSkippedEvent(TrainerEvent event, MeterRegistry meters) {
+    Counter.builder("perennial.trainer.events.skipped")
+        .tag("kind", event.getClass().getSimpleName())
+        .register(meters)
+        .increment();
   }
 
   /** Counts an event skipped before the repartition topic: {@code meter{outcome=skipped}}. */

@@ -3,6 +3,7 @@ package dev.perennial.trainer.lineage;
 import dev.perennial.core.crypto.Digest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Job and candidate ids. A job id reads {@code <adapter key>@<sequence>-<12 hex digits>}: the key's
@@ -14,6 +15,9 @@ public final class JobIds {
 
   public static final String CANDIDATE_SUFFIX = "#candidate";
 
+  /** What follows the key's {@code @}: a sequence number and 12 hex digits. */
+  private static final Pattern SUFFIX = Pattern.compile("[0-9]{1,19}-[0-9a-f]{12}");
+
   private JobIds() {}
 
   public static String jobId(String adapterKey, long sequence, String trigger, List<String> parts) {
@@ -22,6 +26,14 @@ public final class JobIds {
     parts.forEach(part -> content.append('\n').append(part));
     String hash = Digest.of(content.toString().getBytes(StandardCharsets.UTF_8)).hex();
     return adapterKey + "@" + sequence + "-" + hash.substring(0, 12);
+  }
+
+  /** Whether {@code jobId} reads as a job id of {@code adapterKey} ({@link #jobId}). */
+  public static boolean isJobIdOf(String adapterKey, String jobId) {
+    if (adapterKey == null || jobId == null || !jobId.startsWith(adapterKey + "@")) {
+      return false;
+    }
+    return SUFFIX.matcher(jobId.substring(adapterKey.length() + 1)).matches();
   }
 
   public static String candidateId(String jobId) {
