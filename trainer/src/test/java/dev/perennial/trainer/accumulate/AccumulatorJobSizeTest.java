@@ -13,10 +13,13 @@ import dev.perennial.trainer.testing.Examples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +38,7 @@ class AccumulatorJobSizeTest {
   private static final Instant AT = Instant.parse("2026-01-02T03:04:05Z");
   private static final int MAX_REQUEST_SIZE = 4096;
   private static final int EXAMPLES = 200;
+  private static final String KEY = "acme/support";
 
   @TempDir Path folder;
 
@@ -88,6 +92,48 @@ class AccumulatorJobSizeTest {
               .mapToLong(range -> range.getToOffset() - range.getFromOffset())
               .sum();
       assertThat(covered).isGreaterThanOrEqualTo(EXAMPLES);
+    }
+  }
+
+  @Test
+  void audit_theAccumulatorRecordsOfAJobOnlyTheReplayShardsItWasWrittenWith() {
+    // One job per example, each replaying every earlier shard, until the list outgrows the
+    // producer: the last job is written without its replay shards, p-1's among them. Its entry is
+    // what an erasure reads: one still naming p-1's shard would retract the job's release when p-1
+    // is erased, though it never trained on p-1.
+    Map<String, String> values = AccumulatorDriver.values(folder);
+    values.put(TrainerConfig.SCHEMA_REGISTRY_URL_CONFIG, REGISTRY.url());
+    values.put(TrainerConfig.TRIGGER_MIN_EXAMPLES_CONFIG, "1");
+    values.put(TrainerConfig.HELD_OUT_FRACTION_CONFIG, "0");
+    values.put(TrainerConfig.REPLAY_MAX_SHARDS_CONFIG, "100");
+    values.put("producer.max.request.size", String.valueOf(MAX_REQUEST_SIZE));
+    try (AccumulatorDriver accumulator = AccumulatorDriver.start(values, AT)) {
+      TestInputTopic<String, TrainingExample> examples =
+          accumulator.input(accumulator.topics().examples());
+      TestOutputTopic<String, TrainingJob> jobs =
+          accumulator.output(accumulator.topics().trainingJobs());
+      examples.pipeInput(KEY, Examples.text(KEY, "p-1", "The Zix lamp is teal."));
+      for (int i = 0; i < 60; i++) {
+        examples.pipeInput(KEY, Examples.text(KEY, "p-2", "Support fact " + i + "."));
+      }
+      List<TrainingJob> written = jobs.readValuesToList();
+      TrainingJob last = written.get(written.size() - 1);
+      assertThat(last.getReplayShards()).as("left out to fit the producer").isEmpty();
+
+      KeyValueStore<String, JobEntry> entries =
+          accumulator.driver().getKeyValueStore(AccumulatorStores.JOBS);
+      List<JobEntry> recorded = new ArrayList<>();
+      try (KeyValueIterator<String, JobEntry> all = entries.all()) {
+        all.forEachRemaining(entry -> recorded.add(entry.value));
+      }
+      assertThat(recorded)
+          .filteredOn(entry -> entry.jobId().equals(last.getJobId()))
+          .singleElement()
+          .satisfies(
+              entry ->
+                  assertThat(entry.replayShards())
+                      .as("the replay shards the job was written with")
+                      .isEmpty());
     }
   }
 }

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class JobFitTest {
@@ -33,6 +34,25 @@ class JobFitTest {
         List.of(range(0, 10, 11), range(1, 5, 6), range(0, 2, 3), range(0, 20, 22));
 
     assertThat(JobFit.merged(ranges)).containsExactly(range(0, 2, 22), range(1, 5, 6));
+  }
+
+  @Test
+  void audit_aFittedJobsShardsNameNoPositionTheirExamplesWereNotAt() {
+    // another key's (or an erased subject's) record at offset 1, between the shard's two examples
+    ShardRef shard = new ShardRef("a".repeat(64), 2, 2L, List.of(range(0, 0, 1), range(0, 2, 3)));
+    TrainingJob job = job(List.of(shard), shards("r", 40), List.of());
+
+    TrainingJob fitted = new JobFit(JobFit.size(KEY, job) - 1, meters).fitted(KEY, job);
+
+    assertThat(positions(fitted.getShards().get(0).getOffsetRanges()))
+        .as("a release's lineage names only records it trained on")
+        .isSubsetOf(0L, 2L);
+  }
+
+  private static List<Long> positions(List<OffsetRange> ranges) {
+    return ranges.stream()
+        .flatMap(range -> LongStream.range(range.getFromOffset(), range.getToOffset()).boxed())
+        .toList();
   }
 
   @Test
