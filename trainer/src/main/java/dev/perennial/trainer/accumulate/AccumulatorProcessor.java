@@ -129,6 +129,7 @@ public final class AccumulatorProcessor
   private final ShardRewriter rewriter;
   private final OrphanShardSweeper sweeper;
   private final OrphanAdapterSweeper adapterSweeper;
+  private final JobFit jobFit;
   private final Counter examplesAccepted;
   private final Counter examplesSkipped;
   private final Counter examplesErased;
@@ -165,6 +166,7 @@ public final class AccumulatorProcessor
     this.rewriter = new ShardRewriter(artifacts);
     this.sweeper = new OrphanShardSweeper(artifacts);
     this.adapterSweeper = new OrphanAdapterSweeper(artifacts);
+    this.jobFit = new JobFit(settings.maxEventBytes(), meters);
     this.examplesAccepted = counter(meters, "perennial.trainer.examples", "outcome", "accepted");
     this.examplesSkipped = counter(meters, "perennial.trainer.examples", "outcome", "skipped");
     this.examplesErased = counter(meters, "perennial.trainer.examples", "outcome", "erased");
@@ -198,10 +200,7 @@ public final class AccumulatorProcessor
     this.rollovers = new Rollovers(state);
     this.rebases =
         new Rebases(
-            state,
-            settings.rebaseRetryGrowth(),
-            jobsSealed.get(JobTrigger.REBASE),
-            context::forward);
+            state, settings.rebaseRetryGrowth(), jobsSealed.get(JobTrigger.REBASE), this::emit);
     context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::sealExpired);
   }
 
@@ -233,6 +232,14 @@ public final class AccumulatorProcessor
         sweepOrphanAdapters(givenUp.tenant());
       }
     }
+  }
+
+  /**
+   * Writes a job as it fits the producer ({@link JobFit}): one the producer refused would fail the
+   * task on every restart. A seal fits its job itself, to record what the job was written with.
+   */
+  private void emit(Record<String, TrainingJob> job) {
+    context.forward(job.withValue(jobFit.fitted(job.key(), job.value())));
   }
 
   private void onCandidate(CandidateArrived candidate, long timestamp) {
@@ -360,16 +367,6 @@ public final class AccumulatorProcessor
           adapterKey, shardSeq++, ShardEntry.of(heldOutDigest.hex(), heldOutShard, jobId));
     }
     List<String> carriedJobs = Rollovers.carriedIds(carried);
-    state.putJob(
-        adapterKey,
-        jobSeq,
-        JobEntry.sealed(
-            jobId,
-            trigger,
-            List.copyOf(trainDigests),
-            List.copyOf(heldOutDigests),
-            replay.stream().map(ShardEntry::digest).toList(),
-            carriedJobs));
     rollovers.carriedInto(carried, jobId);
     pending.forEach(state::removePending);
     state.putAccumulation(
@@ -393,6 +390,18 @@ public final class AccumulatorProcessor
             .setCarriedJobs(carriedJobs)
             .setCreatedAt(Instant.ofEpochMilli(timestamp))
             .build();
+    // as written: the replay shards left out to fit are none of the job's data (erasures ask)
+    TrainingJob fitted = jobFit.fitted(adapterKey, job);
+    state.putJob(
+        adapterKey,
+        jobSeq,
+        JobEntry.sealed(
+            jobId,
+            trigger,
+            List.copyOf(trainDigests),
+            List.copyOf(heldOutDigests),
+            fitted.getReplayShards().stream().map(ShardRef::getDigest).toList(),
+            carriedJobs));
     jobsSealed.get(trigger).increment();
     log.info(
         "Sealed job {} ({}): {} training and {} held-out examples, {} replay shards{}",
@@ -400,9 +409,9 @@ public final class AccumulatorProcessor
         trigger,
         train.size(),
         heldOut.size(),
-        replay.size(),
+        fitted.getReplayShards().size(),
         carried.isEmpty() ? "" : ", carrying the data of " + String.join(", ", carriedJobs));
-    context.forward(new Record<>(adapterKey, job, timestamp));
+    context.forward(new Record<>(adapterKey, fitted, timestamp));
     if (heldOutShard != null) {
       // a rebase left undecided waits for exactly this: more held-out evidence
       rebases.plan(state.stables(adapterKey), timestamp);
@@ -896,7 +905,7 @@ public final class AccumulatorProcessor
         imported.getImportId(),
         train.size(),
         heldOut.size());
-    context.forward(new Record<>(adapterKey, job, timestamp));
+    emit(new Record<>(adapterKey, job, timestamp));
   }
 
   /** A job retraining the key from scratch on all its current shards. */
@@ -952,6 +961,6 @@ public final class AccumulatorProcessor
         train.size(),
         heldOut.size(),
         versions);
-    context.forward(new Record<>(adapterKey, job, timestamp));
+    emit(new Record<>(adapterKey, job, timestamp));
   }
 }

@@ -213,12 +213,10 @@ public final class AccumulatorTopology {
                 new AccumulatorSupplier(
                     settings, artifacts, decryptor, basesTopic, importsTopic, meters),
                 Named.as("trainer-accumulator"));
-    // The processor's output is its jobs and the audit events of the weights it purged.
-    // A job the producer refused would fail the task on every restart: bounded to fit (JobFit).
-    JobFit jobFit = new JobFit(settings.maxEventBytes(), meters);
+    // The processor's output is its jobs (each fitted to the producer there, JobFit) and the
+    // audit events of the weights it purged.
     out.filter((key, value) -> value instanceof TrainingJob, Named.as("trainer-jobs-only"))
-        .mapValues(
-            (key, value) -> jobFit.fitted(key, (TrainingJob) value), Named.as("trainer-jobs-typed"))
+        .mapValues(value -> (TrainingJob) value, Named.as("trainer-jobs-typed"))
         .to(
             jobsTopic.name(),
             Produced.with(jobsTopic.keySerde(), jobsTopic.valueSerde())

@@ -1,6 +1,5 @@
 package dev.perennial.trainer.accumulate;
 
-import dev.perennial.schemas.v1.OffsetRange;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.TrainerException;
@@ -22,12 +21,17 @@ import org.slf4j.LoggerFactory;
  * lists (a shard of interleaved examples has one offset range per example; an ERASURE, REBASE or
  * IMPORT job lists every shard of its key, {@code heldOutPool} every held-out shard the key
  * sealed), and a record KafkaProducer refuses fails the task on every restart, stopping every
- * tenant. A job too large is written with, in turn until it fits: each shard's offset ranges merged
- * into one per topic partition (they still cover every example; the shard's {@code
- * perennial.sources} keeps each exact position), no replay shards (optional by nature), and only
- * its own held-out shards as its pool. It always keeps every shard it trains and holds out on: one
- * that still does not fit stops the accumulator with a {@link TrainerException} naming what to
- * raise, rather than lose the job (an ERASURE job retracts releases).
+ * tenant. A job too large is written with, in turn until it fits: no offset ranges on its shards,
+ * no replay shards (optional by nature), and only its own held-out shards as its pool. It always
+ * keeps every shard it trains and holds out on: one that still does not fit stops the accumulator
+ * with a {@link TrainerException} naming what to raise, rather than lose the job (an ERASURE job
+ * retracts releases).
+ *
+ * <p>The ranges are left out, never merged: a job's ranges become its release's lineage, and a
+ * range merged over a gap would name records the job never held (another key's, or a subject's an
+ * erasure removed), making the release look as if it held them. A shard without ranges still names
+ * each exact position in its own {@code perennial.sources}, and its digest names the shard. What
+ * the job is written with is what the accumulator records of it ({@link #fitted} comes first).
  */
 final class JobFit {
 
@@ -52,7 +56,7 @@ final class JobFit {
       return job;
     }
     Map<String, UnaryOperator<TrainingJob>> steps = new LinkedHashMap<>();
-    steps.put("merged-ranges", JobFit::mergedRanges);
+    steps.put("no-offset-ranges", JobFit::withoutRanges);
     steps.put(
         "no-replay", fitting -> TrainingJob.newBuilder(fitting).setReplayShards(List.of()).build());
     steps.put(
@@ -104,37 +108,18 @@ final class JobFit {
     }
   }
 
-  private static TrainingJob mergedRanges(TrainingJob job) {
+  private static TrainingJob withoutRanges(TrainingJob job) {
     return TrainingJob.newBuilder(job)
-        .setShards(merged(job.getShards()))
-        .setHeldOutShards(merged(job.getHeldOutShards()))
-        .setReplayShards(merged(job.getReplayShards()))
-        .setHeldOutPool(merged(job.getHeldOutPool()))
+        .setShards(withoutRanges(job.getShards()))
+        .setHeldOutShards(withoutRanges(job.getHeldOutShards()))
+        .setReplayShards(withoutRanges(job.getReplayShards()))
+        .setHeldOutPool(withoutRanges(job.getHeldOutPool()))
         .build();
   }
 
-  private static List<ShardRef> merged(List<ShardRef> shards) {
+  private static List<ShardRef> withoutRanges(List<ShardRef> shards) {
     return shards.stream()
-        .map(
-            shard ->
-                ShardRef.newBuilder(shard).setOffsetRanges(merged(shard.getOffsetRanges())).build())
+        .map(shard -> ShardRef.newBuilder(shard).setOffsetRanges(List.of()).build())
         .toList();
-  }
-
-  /** One range per topic partition, from its first offset to after its last. */
-  static List<OffsetRange> merged(Iterable<OffsetRange> ranges) {
-    Map<String, OffsetRange> byPartition = new LinkedHashMap<>();
-    for (OffsetRange range : ranges) {
-      byPartition.merge(
-          range.getTopic() + "\u0000" + range.getPartition(),
-          range,
-          (a, b) ->
-              new OffsetRange(
-                  a.getTopic(),
-                  a.getPartition(),
-                  Math.min(a.getFromOffset(), b.getFromOffset()),
-                  Math.max(a.getToOffset(), b.getToOffset())));
-    }
-    return List.copyOf(byPartition.values());
   }
 }

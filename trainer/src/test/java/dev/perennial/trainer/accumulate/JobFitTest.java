@@ -29,11 +29,19 @@ class JobFitTest {
   }
 
   @Test
-  void offsetRangesAreMergedPerTopicPartitionIntoOneRangeCoveringThemAll() {
-    List<OffsetRange> ranges =
-        List.of(range(0, 10, 11), range(1, 5, 6), range(0, 2, 3), range(0, 20, 22));
+  void aJobTooLargeIsFirstWrittenWithoutOffsetRangesKeepingEveryShard() {
+    TrainingJob job = job(shards("t", 3), shards("r", 2), shards("p", 2));
 
-    assertThat(JobFit.merged(ranges)).containsExactly(range(0, 2, 22), range(1, 5, 6));
+    TrainingJob fitted = new JobFit(JobFit.size(KEY, job) - 1, meters).fitted(KEY, job);
+
+    assertThat(fitted).isEqualTo(withoutRanges(job));
+    assertThat(
+            meters
+                .find("perennial.trainer.jobs.fitted")
+                .tag("step", "no-offset-ranges")
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -58,19 +66,20 @@ class JobFitTest {
   @Test
   void aJobStillTooLargeLosesItsReplayShardsThenTheHeldOutPoolBeyondItsOwnNeverItsShards() {
     TrainingJob job = job(shards("t", 2), shards("r", 40), shards("p", 40));
-    TrainingJob withoutReplay = TrainingJob.newBuilder(job).setReplayShards(List.of()).build();
+    TrainingJob bare = withoutRanges(job);
+    TrainingJob withoutReplay = TrainingJob.newBuilder(bare).setReplayShards(List.of()).build();
     long noReplaySize = JobFit.size(KEY, withoutReplay);
 
     TrainingJob fitted = new JobFit(noReplaySize, meters).fitted(KEY, job);
     assertThat(fitted.getReplayShards()).isEmpty();
     assertThat(fitted.getHeldOutPool()).hasSize(40);
-    assertThat(fitted.getShards()).isEqualTo(job.getShards());
+    assertThat(fitted.getShards()).isEqualTo(bare.getShards());
 
     TrainingJob smallest = new JobFit(noReplaySize - 1, meters).fitted(KEY, job);
     assertThat(smallest.getReplayShards()).isEmpty();
-    assertThat(smallest.getHeldOutPool()).isEqualTo(job.getHeldOutShards());
-    assertThat(smallest.getShards()).isEqualTo(job.getShards());
-    assertThat(smallest.getHeldOutShards()).isEqualTo(job.getHeldOutShards());
+    assertThat(smallest.getHeldOutPool()).isEqualTo(bare.getHeldOutShards());
+    assertThat(smallest.getShards()).isEqualTo(bare.getShards());
+    assertThat(smallest.getHeldOutShards()).isEqualTo(bare.getHeldOutShards());
     assertThat(
             meters.find("perennial.trainer.jobs.fitted").tag("step", "no-replay").counter().count())
         .isEqualTo(1);
@@ -99,6 +108,25 @@ class JobFitTest {
         .setHeldOutPool(pool.isEmpty() ? heldOut : pool)
         .setCreatedAt(Instant.EPOCH)
         .build();
+  }
+
+  /** The job with the same shards, none naming its offset ranges. */
+  private static TrainingJob withoutRanges(TrainingJob job) {
+    return TrainingJob.newBuilder(job)
+        .setShards(withoutRanges(job.getShards()))
+        .setHeldOutShards(withoutRanges(job.getHeldOutShards()))
+        .setReplayShards(withoutRanges(job.getReplayShards()))
+        .setHeldOutPool(withoutRanges(job.getHeldOutPool()))
+        .build();
+  }
+
+  private static List<ShardRef> withoutRanges(List<ShardRef> shards) {
+    return shards.stream()
+        .map(
+            shard ->
+                new ShardRef(
+                    shard.getDigest(), shard.getExampleCount(), shard.getTokenCount(), List.of()))
+        .toList();
   }
 
   private static List<ShardRef> shards(String prefix, int count) {
