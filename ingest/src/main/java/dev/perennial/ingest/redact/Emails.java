@@ -53,15 +53,6 @@ final class Emails {
 
   private static final String OBFUSCATED_AT =
       "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|\\s+@\\s*|\\s*@\\s+)";
-  // a local part spelled with dots too (john [dot] doe [at] ...), but not with a spaced plain
-  // dot: that would take the word ending the sentence before a spaced address
-  private static final String SPELLED_LOCAL =
-      LOCAL
-          + "(?:(?:\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*|\\s+dot\\s+)"
-          + LOCAL
-          + "){0,"
-          + (MAX_LOCAL_WORDS - 1)
-          + "}";
   private static final String BRACKETED_DOT = "\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*";
   private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
   // after a plain at sign: a plain dot, an obfuscated one, or a dot that ends a line (a wrapped
@@ -75,6 +66,9 @@ final class Emails {
   private static final String DASHED_WORD = "[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}]{0,62}+";
   private static final String DASHED_DOT = "\\s*[-_]dot[-_]\\s*";
   private static final String SPELLED_DOT = "(?:\\s+dot\\s+|" + BRACKETED_DOT + ")";
+  // a local part spelled with dots too (john [dot] doe [at] ...), but not with a spaced plain
+  // dot: that would take the word ending the sentence before a spaced address
+  private static final String SPELLED_LOCAL = words(LOCAL, SPELLED_DOT, MAX_LOCAL_WORDS);
   // a spelled or a plain dot: an address spelled with "at" needs one spelled dot somewhere
   // (hasSpelledDot), the others may be plain (jane dot doe at example.com)
   private static final String SPELLED_OR_PLAIN_DOT = "(?:" + SPELLED_DOT + "|\\.)";
@@ -88,40 +82,11 @@ final class Emails {
    * A plain at sign and the dots obfuscated ({@code jane@example[.]com}, {@code jane@example dot
    * com}) or broken at a line end.
    */
-  private static final Pattern DEFANGED =
-      Pattern.compile(
-          BEFORE
-              + LOCAL
-              + "@"
-              + LABEL
-              + "(?:"
-              + DEFANGED_DOT
-              + LABEL
-              + "){0,"
-              + (MAX_LABELS - 1)
-              + "}"
-              + DEFANGED_DOT
-              + KNOWN_TLD
-              + AFTER,
-          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+  private static final Pattern DEFANGED = address(BEFORE, LOCAL, "@", LABEL, DEFANGED_DOT);
 
   /** The at sign bracketed or spaced, the dots any way ({@code jane [at] example [dot] com}). */
   private static final Pattern OBFUSCATED =
-      Pattern.compile(
-          BEFORE
-              + SPELLED_LOCAL
-              + OBFUSCATED_AT
-              + LABEL
-              + "(?:"
-              + OBFUSCATED_DOT
-              + LABEL
-              + "){0,"
-              + (MAX_LABELS - 1)
-              + "}"
-              + OBFUSCATED_DOT
-              + KNOWN_TLD
-              + AFTER,
-          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      address(BEFORE, SPELLED_LOCAL, OBFUSCATED_AT, LABEL, OBFUSCATED_DOT);
 
   /**
    * The at sign a word, the dots words or bracketed ({@code jane at example dot com}), some of them
@@ -129,26 +94,7 @@ final class Emails {
    * ({@code visit us at example.com}): {@link #claimSpelled}.
    */
   private static final Pattern SPELLED =
-      Pattern.compile(
-          BEFORE
-              + LOCAL
-              + "(?:"
-              + SPELLED_DOT
-              + LOCAL
-              + "){0,"
-              + (MAX_LOCAL_WORDS - 1)
-              + "}\\s+at\\s+"
-              + LABEL
-              + "(?:"
-              + SPELLED_OR_PLAIN_DOT
-              + LABEL
-              + "){0,"
-              + (MAX_LABELS - 1)
-              + "}"
-              + SPELLED_OR_PLAIN_DOT
-              + KNOWN_TLD
-              + AFTER,
-          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      address(BEFORE, SPELLED_LOCAL, "\\s+at\\s+", LABEL, SPELLED_OR_PLAIN_DOT);
 
   /**
    * The at sign and every dot after it spelled between dashes or underscores ({@code jane -at-
@@ -156,22 +102,23 @@ final class Emails {
    * ({@code eat-at-joes.com}).
    */
   private static final Pattern DASHED =
-      Pattern.compile(
-          BEFORE
-              + "(?<!_)"
-              + DASHED_WORD
-              + "\\s*[-_]at[-_]\\s*"
-              + DASHED_WORD
-              + "(?:"
-              + DASHED_DOT
-              + DASHED_WORD
-              + "){0,"
-              + (MAX_LABELS - 1)
-              + "}"
-              + DASHED_DOT
-              + KNOWN_TLD
-              + AFTER,
-          Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      address(BEFORE + "(?<!_)", DASHED_WORD, "\\s*[-_]at[-_]\\s*", DASHED_WORD, DASHED_DOT);
+
+  /**
+   * The shape every spelling but the plain one shares: a local part, an at sign, at most {@value
+   * #MAX_LABELS} labels joined by a dot and a known top-level domain after a dot, each spelled its
+   * own way.
+   */
+  private static Pattern address(String before, String local, String at, String label, String dot) {
+    return Pattern.compile(
+        before + local + at + words(label, dot, MAX_LABELS) + dot + KNOWN_TLD + AFTER,
+        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+  }
+
+  /** At least one and at most {@code max} {@code word}s, {@code separator} between them. */
+  private static String words(String word, String separator, int max) {
+    return word + "(?:" + separator + word + "){0," + (max - 1) + "}";
+  }
 
   private Emails() {}
 
