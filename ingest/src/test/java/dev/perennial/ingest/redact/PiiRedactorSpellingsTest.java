@@ -463,4 +463,69 @@ class PiiRedactorSpellingsTest {
   void audit_theUserOfAUrlWithAPasswordIsRedactedWithIt(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * Spaces around a plain dot of the domain ({@code jane@example . com}, {@code jane at example .
+   * com}) hide an address from a harvester, not from a reader. A full stop between spaces before a
+   * capitalised or short word ends a sentence of text tokenised for a model, and a pronoun before
+   * {@code at} names a place: those stay.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane@example . com today.|Write to <EMAIL> today.",
+        "Write to jane@example .com today.|Write to <EMAIL> today.",
+        "Write to JANE@EXAMPLE . COM today.|Write to <EMAIL> today.",
+        "Write to jane@mail . example . co . uk today.|Write to <EMAIL> today.",
+        "Write to jane at example . com today.|Write to <EMAIL> today.",
+        "Write to jane.doe at mail . example . com today.|Write to <EMAIL> today.",
+        "Write to jane@home . It was late .|Write to jane@home . It was late .",
+        "i arrived at home . it was late .|i arrived at home . it was late .",
+        "I arrived at home . It was late .|I arrived at home . It was late .",
+        "Meet us at example . com today.|Meet us at example . com today.",
+        "Meet us at example.com today.|Meet us at example.com today."
+      })
+  void audit_spacesAroundAPlainDotOfTheDomainDoNotHideAnAddress(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /**
+   * The user and password of a URL are the person's whatever the host: one without a dot ({@code
+   * localhost}, an intranet name) or an IP address, which the e-mail rule does not take for a
+   * domain. Without a scheme before it, {@code user:pass@host} is no URL and stays.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "See https://jane:pw@localhost today.|See https://<EMAIL> today.",
+        "See https://jane:pw@localhost:8080/x today.|See https://<EMAIL>:8080/x today.",
+        "See ftp://jane@fileserver/x today.|See ftp://<EMAIL>/x today.",
+        "See http://jane:pw@10.0.0.1/x today.|See http://<EMAIL>/x today.",
+        "See http://jane:pw@[fe80::1]:8080/x today.|See http://<EMAIL>:8080/x today.",
+        "See https://localhost:8080/x today.|See https://localhost:8080/x today.",
+        "The form is user:pass@host in URLs.|The form is user:pass@host in URLs."
+      })
+  void audit_theUserOfAUrlIsRedactedWhateverItsHost(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /**
+   * A German landline grouped in pairs after the area code leaves one digit at the end ({@code 030
+   * 12 34 56 7}); a single digit after the groups of an ISBN-10 is its check digit and stays.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "phone: 030 12 34 56 7|phone: <PHONE>",
+        "Ruf an unter 030 12 34 56 7 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter 0711 12 34 56 7 heute.|Ruf an unter <PHONE> heute.",
+        "See 0-306-40615-2 today.|See 0-306-40615-2 today.",
+        "Draw 07 12 23 34 45 6 today.|Draw 07 12 23 34 45 6 today."
+      })
+  void audit_aLandlineGroupedInPairsMayEndInOneDigit(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
