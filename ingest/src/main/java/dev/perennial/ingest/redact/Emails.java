@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
  * example dot com}, with the local part's dots spelled alike ({@code jane dot doe at example dot
  * com}, or mixed: {@code jane dot doe at example.com}), between dashes or underscores ({@code jane
  * -at- example -dot- com}, {@code jane_at_example_dot_com}, every dot so), and a plain at sign with
- * ideographic full stops for dots ({@code jane@example。com}, {@code ｡}); an address that is the
- * password and host of a URL takes its user along ({@code https://jane:secret@host.example.com}).
- * An obfuscated or spaced address needs a known top-level domain (any two letters, a common generic
+ * ideographic full stops for dots ({@code jane@example。com}, {@code ｡}), or a space before a plain
+ * dot ({@code jane@example . com}, {@code jane at example . com}); an address that is the password
+ * and host of a URL takes its user along ({@code https://jane:secret@host.example.com}), and so
+ * does a URL's host without a dot or an IP address ({@code https://jane:pw@localhost}). An
+ * obfuscated or spaced address needs a known top-level domain (any two letters, a common generic
  * one, punycode, or an internationalised one: {@link IdnTopLevelDomains}), one spelled with {@code
  * at} a dot spelled or bracketed, so {@code visit us at acme.com} and code such as {@code X @
  * beta.values} stay; an address followed by {@code (} is a method call ({@code
@@ -55,12 +57,26 @@ final class Emails {
       "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|\\s+@\\s*|\\s*@\\s+)";
   private static final String BRACKETED_DOT = "\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*";
   private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
-  // after a plain at sign: a plain dot, an obfuscated one, or a dot that ends a line (a wrapped
-  // paragraph breaks an address there); not a dot and a space, which ends a sentence
+  // a plain dot with a space before it (jane@example . com, jane@example .com), which hides an
+  // address from a harvester; a full stop between spaces ends a sentence of text tokenised for a
+  // model, so not before a capitalised word (jane@home . It was late) or a two-letter word that
+  // starts one (at home . it was late), though some are top-level domains (it, is, me)
+  private static final String SPACED_DOT =
+      "[ \\t]+\\.[ \\t]*(?-i:(?!\\p{Lu}\\p{Ll}))"
+          // am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we, by
+          // their first letter: one read for each letter that starts none
+          + "(?!(?:a[mnst]|b[ey]|[dg]o|h[ei]|i[fnst]|m[ey]|no|o[fhknr]|[st]o|u[ps]|we)"
+          + "(?![\\p{L}\\p{M}\\p{N}]))";
+  // after a plain at sign: a plain dot, an obfuscated one, a spaced one, or a dot that ends a line
+  // (a wrapped paragraph breaks an address there); not a dot and a space, which ends a sentence
   // or the ideographic full stop (full width or half) a CJK input method types for a dot; it ends a
   // sentence too, so a known top-level domain must follow it (jane@example。com。谢谢 ends at com)
   private static final String DEFANGED_DOT =
-      "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\.[ \\t]*\\R\\s*|\\.|[\u3002\uFF61])";
+      "(?:"
+          + BRACKETED_DOT
+          + "|\\s+dot\\s+|\\.[ \\t]*\\R\\s*|\\.|[\u3002\uFF61]|"
+          + SPACED_DOT
+          + ")";
   // the words between the dashes hold none, and are taken whole (possessive): with a dash inside a
   // label, a run of a-at-b-dot-a-at-b-dot-... had every split of it tried, exponentially many
   private static final String DASHED_WORD = "[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N}]{0,62}+";
@@ -69,9 +85,17 @@ final class Emails {
   // a local part spelled with dots too (john [dot] doe [at] ...), but not with a spaced plain
   // dot: that would take the word ending the sentence before a spaced address
   private static final String SPELLED_LOCAL = words(LOCAL, SPELLED_DOT, MAX_LOCAL_WORDS);
-  // a spelled or a plain dot: an address spelled with "at" needs one spelled dot somewhere
-  // (hasSpelledDot), the others may be plain (jane dot doe at example.com)
-  private static final String SPELLED_OR_PLAIN_DOT = "(?:" + SPELLED_DOT + "|\\.)";
+  // a spelled or a plain dot: an address spelled with "at" needs one dot spelled or spaced
+  // somewhere (claimSpelled), the others may be plain (jane dot doe at example.com)
+  private static final String SPELLED_OR_PLAIN_DOT =
+      "(?:" + SPELLED_DOT + "|\\.|" + SPACED_DOT + ")";
+  // a pronoun or an article beside "at" names a place, not a person (meet us at example . com, look
+  // at it . net ...)
+  private static final String PLACE_WORD = "(?:us|me|you|him|her|them|it|we|i|the|a|an|this|that)";
+  private static final Pattern PLACE_AT =
+      Pattern.compile(
+          "(?:" + PLACE_WORD + "\\s+at\\s|\\S+\\s+at\\s+" + PLACE_WORD + "(?![\\p{L}\\p{N}]))",
+          Pattern.CASE_INSENSITIVE);
 
   /** {@code jane@example.com}, letters of any script. */
   private static final Pattern PLAIN =
@@ -105,6 +129,19 @@ final class Emails {
       address(BEFORE + "(?<!_)", DASHED_WORD, "\\s*[-_]at[-_]\\s*", DASHED_WORD, DASHED_DOT);
 
   /**
+   * The user and password of a URL whose host is no domain the other patterns read: a name without
+   * a dot ({@code https://jane:pw@localhost}), an IPv4 or a bracketed IPv6 address. Only right
+   * after {@code ://}, where the part before an at sign is a user.
+   */
+  private static final Pattern URL_USER =
+      Pattern.compile(
+          "(?<=://)[^\\s/?#@\\[\\]<>\"]{1,"
+              + MAX_USER
+              + "}@(?:"
+              + LABEL
+              + "|[0-9.]{7,15}|\\[[0-9A-Fa-f:.]{2,45}\\])(?![\\p{L}\\p{M}\\p{N}.@-])");
+
+  /**
    * The shape every spelling but the plain one shares: a local part, an at sign, at most {@value
    * #MAX_LABELS} labels joined by a dot and a known top-level domain after a dot, each spelled its
    * own way.
@@ -124,7 +161,7 @@ final class Emails {
 
   /** The patterns, in the order {@link #find} runs them (for tests). */
   static List<Pattern> patterns() {
-    return List.of(DEFANGED, PLAIN, OBFUSCATED, SPELLED, DASHED);
+    return List.of(DEFANGED, PLAIN, URL_USER, OBFUSCATED, SPELLED, DASHED);
   }
 
   /**
@@ -187,8 +224,10 @@ final class Emails {
   static void find(String text, Spans spans) {
     boolean at = text.indexOf('@') >= 0;
     boolean spelledDot = hasSpelledDot(text);
+    boolean spacedDot = hasSpacedDot(text);
     if (at
         && (spelledDot
+            || spacedDot
             || text.indexOf('\n') >= 0
             || text.indexOf('\r') >= 0
             || text.indexOf('\u3002') >= 0
@@ -200,11 +239,14 @@ final class Emails {
     if (at) {
       claim(PLAIN, text, spans);
     }
+    if (at && text.contains("://")) {
+      claim(URL_USER, text, spans);
+    }
     if (at || hasBracketed(text, "at")) {
       claim(OBFUSCATED, text, spans);
     }
-    // the at a word between spaces, a dot spelled or bracketed
-    if (spelledDot || hasSpacedAt(text) && hasBracketed(text, "dot")) {
+    // the at a word between spaces, a dot spelled, bracketed or spaced
+    if (spelledDot || hasSpacedAt(text) && (spacedDot || hasBracketed(text, "dot"))) {
       claimSpelled(text, spans);
     }
     if (hasDashed(text, "at") && hasDashed(text, "dot")) {
@@ -244,15 +286,25 @@ final class Emails {
     return false;
   }
 
-  /** Claims each match of {@link #SPELLED} that has a dot spelled or bracketed. */
+  /**
+   * Claims each match of {@link #SPELLED} that has a dot spelled or bracketed, or spaced and no
+   * pronoun or article beside its at ({@code meet us at example . com} is a place).
+   */
   private static void claimSpelled(String text, Spans spans) {
     Matcher matcher = SPELLED.matcher(text);
     while (matcher.find()) {
-      if (hasSpelledDot(text.substring(matcher.start(), matcher.end()))
-          || hasBracketed(text.substring(matcher.start(), matcher.end()), "dot")) {
+      String match = text.substring(matcher.start(), matcher.end());
+      if (hasSpelledDot(match)
+          || hasBracketed(match, "dot")
+          || hasSpacedDot(match) && !PLACE_AT.matcher(match).lookingAt()) {
         spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
       }
     }
+  }
+
+  /** Whether a dot follows a space or a tab ({@code example . com}). */
+  private static boolean hasSpacedDot(String text) {
+    return text.contains(" .") || text.contains("\t.");
   }
 
   private static void claim(Pattern pattern, String text, Spans spans) {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *       Luhn checksum (only those digits are claimed: an expiry date beside them stays);
  *   <li>North American: {@code (415) 555-2671}, {@code 415-555-2671}, {@code 1-415-555-2671};
  *   <li>national with trunk prefix: {@code 0} and an area code, 9 to 12 digits ({@code 020 7946
- *       0958}, {@code 030/901820}, {@code 06.12.34.56.78}, {@code (02) 9876 5432});
+ *       0958}, {@code 030/901820}, {@code 06.12.34.56.78}, {@code (02) 9876 5432}, in pairs ending
+ *       in one digit: {@code 030 12 34 56 7});
  *   <li>national without one, in the grouping its country writes ({@code 612 345 678}, {@code 347
  *       123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765 43210}), not beside a
  *       currency or unit;
@@ -327,7 +328,7 @@ final class NumberRuns {
     if (claimCard(text, groups, spans)) {
       return;
     }
-    if (notAPhone || last.size() < 2) {
+    if (notAPhone || last.size() < 2 && !isGroupedInPairs(text, groups)) {
       return;
     }
     List<Integer> sizes = sizes(groups);
@@ -433,6 +434,24 @@ final class NumberRuns {
       return false;
     }
     return text.charAt(local.get(0).start()) >= '2' && text.charAt(local.get(1).start()) >= '2';
+  }
+
+  /**
+   * Whether an area code with trunk prefix is followed by at least three pairs and one last digit
+   * ({@code 030 12 34 56 7}), as German landlines are written; an ISBN-10's check digit follows
+   * fewer, longer groups.
+   */
+  private static boolean isGroupedInPairs(String text, List<Group> groups) {
+    int last = groups.size() - 1;
+    if (last < 4 || groups.get(0).size() < 3 || text.charAt(groups.get(0).start()) != '0') {
+      return false;
+    }
+    for (int i = 1; i < last; i++) {
+      if (groups.get(i).size() != 2) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isTrunkPrefixed(String digits, List<Group> groups) {

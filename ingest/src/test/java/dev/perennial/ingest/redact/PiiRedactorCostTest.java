@@ -54,6 +54,24 @@ class PiiRedactorCostTest {
     assertThat(twice).isLessThan(3 * single);
   }
 
+  /**
+   * A run of pairs after an area code ({@code 030 12 12 12 ...}), which a German landline ends with
+   * one digit: the pairs are read once, not again for every pair.
+   */
+  @Test
+  void theWorkOfRedactingARunOfPairsAfterAnAreaCodeGrowsLinearlyWithItsLength() {
+    redactor.redact(pairs(20)); // loads the classes and patterns outside the count
+
+    long single = allocatedRedacting(pairs(400));
+    long twice = allocatedRedacting(pairs(800));
+
+    assertThat(twice).isLessThan(3 * single);
+  }
+
+  private static String pairs(int count) {
+    return "Numbers: 030" + " 12".repeat(count) + " 7.";
+  }
+
   private static String glued(int count) {
     StringBuilder text = new StringBuilder("Cards:");
     for (int i = 0; i < count; i++) {
@@ -101,7 +119,8 @@ class PiiRedactorCostTest {
    * and so did the start after the next apostrophe (19 000 reads a character at 4 KiB of such text;
    * 64 KiB would take minutes). A dash right after an address ends it, in a run of addresses joined
    * by dashes too. The spelling between dashes ({@code a-at-b-dot-...}) tried every split of a run
-   * of it while its words could hold a dash.
+   * of it while its words could hold a dash. Spaced dots ({@code a . b . c}) and the user of a URL
+   * ({@code ://a:b@c}) are read alike.
    */
   @ParameterizedTest(name = "{0} and then {1} repeated")
   @CsvSource({
@@ -115,7 +134,14 @@ class PiiRedactorCostTest {
     "'x@y ', 'a-at-b-dot-'",
     "'x@y ', 'a_at_b_dot_'",
     "'x@y ', 'a -at- b -dot- '",
-    "'x@y ', 'a@b\u3002c\u3002'"
+    "'x@y ', 'a@b\u3002c\u3002'",
+    "'x@', 'a . '",
+    "'x@y ', 'a@b . c . '",
+    "'x@y ', 'a at b . c . '",
+    "'x@y ', 'a . b at '",
+    "'x@y ', '://a:b@c'",
+    "'x@y ', '://a:'",
+    "'x@y ://', 'a:'"
   })
   void everyEmailPatternReadsACharacterOfTheTextABoundedNumberOfTimes(String start, String unit) {
     ReadCountingText text = new ReadCountingText(filled(start, unit, 4 * 1024));

@@ -528,4 +528,15 @@ class PiiRedactorSpellingsTest {
   void audit_aLandlineGroupedInPairsMayEndInOneDigit(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * A vanity number with letters ({@code 0800-FLOWERS}, {@code 1-800-FLOWERS}) is a business's,
+   * toll-free or shared-cost: no personal data, and a fact an adapter may learn (README, Not
+   * detected). Letters read as digits would take codes and words for numbers too.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"Order at 0800-FLOWERS today.", "Order at 1-800-FLOWERS today."})
+  void aBusinessVanityNumberWithLettersStays(String text) {
+    assertThat(redacted(text)).isEqualTo(text);
+  }
 }
