@@ -550,24 +550,25 @@ public final class EvaluatorService implements Service {
       }
       kept.add(record);
     }
-    if (!kept.isEmpty()) {
-      commit(kept, batch.verdicts());
-    }
+    rewind(commit(kept, batch.verdicts()));
   }
 
   /**
-   * Sends the verdicts of {@code records} and commits their offsets in one transaction; on failure,
-   * reads them again. A transaction Kafka refuses a verdict of for what it is (too large: a verdict
-   * carries its candidate) can never commit: the verdicts are then committed one at a time, and a
-   * candidate whose verdict is refused on its own is skipped with the reason, as an unreadable one
-   * is, so that it neither comes back nor holds up the candidates behind it.
+   * Sends the verdicts of {@code records} and commits their offsets in one transaction. A
+   * transaction Kafka refuses a verdict of for what it is (too large: a verdict carries its
+   * candidate) can never commit: the verdicts are then committed one at a time, and a candidate
+   * whose verdict is refused on its own is skipped with the reason, as an unreadable one is, so
+   * that it neither comes back nor holds up the candidates behind it.
    *
-   * @return false when a transaction aborted for a cause that may pass: the records from there on
-   *     are read again
+   * @return the records from the first whose transaction aborted for a cause that may pass, to be
+   *     read again; empty when every record was committed or skipped
    */
-  private boolean commit(
+  private List<ConsumerRecord<String, byte[]>> commit(
       List<ConsumerRecord<String, byte[]>> records,
       Map<ConsumerRecord<String, byte[]>, EvaluationVerdict> verdicts) {
+    if (records.isEmpty()) {
+      return List.of();
+    }
     List<ProducerRecord<String, EvaluationVerdict>> outputs = new ArrayList<>();
     List<EvaluationVerdict> sent = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
@@ -581,28 +582,30 @@ public final class EvaluatorService implements Service {
     CommitResult result = committer.commit(outputs, records);
     if (result.isCommitted()) {
       sent.forEach(this::committed);
-      return true;
+      return List.of();
     }
     if (result.refusal().isEmpty()) {
       log.warn("Committing {} verdict(s) failed; their candidates will be read again", sent.size());
-      rewind(records);
-      return false;
+      return records;
     }
     if (records.size() > 1) {
       log.warn("{}; committing the {} verdicts one at a time", result.refusal().get(), sent.size());
       for (int i = 0; i < records.size(); i++) {
-        if (!commit(List.of(records.get(i)), verdicts)) {
-          rewind(records.subList(i, records.size()));
-          return false;
+        if (!commit(List.of(records.get(i)), verdicts).isEmpty()) {
+          return records.subList(i, records.size());
         }
       }
-      return true;
+      return List.of();
     }
     return skipUnwritable(records.get(0), verdicts.get(records.get(0)), result.refusal().get());
   }
 
-  /** Commits past {@code record}, whose verdict Kafka refuses; false when that aborts too. */
-  private boolean skipUnwritable(
+  /**
+   * Commits past {@code record}, whose verdict Kafka refuses.
+   *
+   * @return {@code record} when that aborts too, to be read again; otherwise empty
+   */
+  private List<ConsumerRecord<String, byte[]>> skipUnwritable(
       ConsumerRecord<String, byte[]> record, EvaluationVerdict verdict, String refusal) {
     log.error(
         "Skipping candidate {} at {}: its verdict cannot be written ({})",
@@ -610,11 +613,10 @@ public final class EvaluatorService implements Service {
         where(record),
         refusal);
     if (!committer.commit(List.of(), List.of(record)).isCommitted()) {
-      rewind(List.of(record));
-      return false;
+      return List.of(record);
     }
     metrics.unwritable();
-    return true;
+    return List.of();
   }
 
   private void committed(EvaluationVerdict verdict) {
