@@ -266,17 +266,10 @@ public record KeyState(
   }
 
   public KeyState withRelease(StoredRelease release) {
-    SortedMap<Integer, StoredRelease> next = new TreeMap<>(releases);
-    next.put(release.version(), release);
-    return new KeyState(
-        key,
-        latestVersion,
-        next,
-        Math.max(highestFolder, release.version()),
-        baseAliases,
-        retracted,
-        quarantined,
-        unannounced);
+    Draft next = new Draft(this);
+    next.releases.put(release.version(), release);
+    next.highestFolder = Math.max(highestFolder, release.version());
+    return next.state();
   }
 
   /**
@@ -285,20 +278,13 @@ public record KeyState(
    * since a key's verdicts are decided in order.
    */
   public KeyState withAnnounced(int version) {
-    SortedSet<Integer> skipped = new TreeSet<>(unannounced);
+    Draft next = new Draft(this);
     for (int between = latestVersion + 1; between < version; between++) {
-      skipped.add(between);
+      next.unannounced.add(between);
     }
-    skipped.remove(version);
-    return new KeyState(
-        key,
-        Math.max(latestVersion, version),
-        releases,
-        highestFolder,
-        baseAliases,
-        retracted,
-        quarantined,
-        skipped);
+    next.unannounced.remove(version);
+    next.latestVersion = Math.max(latestVersion, version);
+    return next.state();
   }
 
   /** The alias on the version's own base pointed at the version. */
@@ -309,10 +295,9 @@ public record KeyState(
                 () ->
                     new PublisherException(
                         key + " " + alias + " cannot point at v" + version + ": no such folder"));
-    SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
-    next.computeIfAbsent(base, b -> new TreeMap<>()).put(alias, version);
-    return new KeyState(
-        key, latestVersion, releases, highestFolder, next, retracted, quarantined, unannounced);
+    Draft next = new Draft(this);
+    next.aliasesOn(base).put(alias, version);
+    return next.state();
   }
 
   /**
@@ -324,44 +309,69 @@ public record KeyState(
       throw new PublisherException(
           key + " " + alias + " cannot point at v" + version + ": no such folder");
     }
-    SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
-    next.computeIfAbsent(base, b -> new TreeMap<>()).put(alias, version);
-    return new KeyState(
-        key, latestVersion, releases, highestFolder, next, retracted, quarantined, unannounced);
+    Draft next = new Draft(this);
+    next.aliasesOn(base).put(alias, version);
+    return next.state();
   }
 
   public KeyState withoutAlias(Digest base, String alias) {
-    SortedMap<Digest, SortedMap<String, Integer>> next = copyAliases();
-    if (next.containsKey(base)) {
-      next.get(base).remove(alias);
-    }
-    return new KeyState(
-        key, latestVersion, releases, highestFolder, next, retracted, quarantined, unannounced);
+    Draft next = new Draft(this);
+    next.aliasesOn(base).remove(alias);
+    return next.state();
   }
 
   public KeyState withRetracted(int version) {
-    SortedSet<Integer> next = new TreeSet<>(retracted);
-    next.add(version);
-    return new KeyState(
-        key, latestVersion, releases, highestFolder, baseAliases, next, quarantined, unannounced);
+    Draft next = new Draft(this);
+    next.retracted.add(version);
+    return next.state();
   }
 
   /** This state with {@code quarantined} (version to why) as its quarantined releases. */
   public KeyState withQuarantined(SortedMap<Integer, String> quarantined) {
-    return new KeyState(
-        key,
-        latestVersion,
-        releases,
-        highestFolder,
-        baseAliases,
-        retracted,
-        quarantined,
-        unannounced);
+    Draft next = new Draft(this);
+    next.quarantined = quarantined;
+    return next.state();
   }
 
-  private SortedMap<Digest, SortedMap<String, Integer>> copyAliases() {
-    SortedMap<Digest, SortedMap<String, Integer>> copy = new TreeMap<>();
-    baseAliases.forEach((base, aliases) -> copy.put(base, new TreeMap<>(aliases)));
-    return copy;
+  /**
+   * A modifiable copy of a state, so that each wither says only what it changes. An alias map left
+   * empty is dropped by the state it builds.
+   */
+  private static final class Draft {
+    private final AdapterKey key;
+    private int latestVersion;
+    private final SortedMap<Integer, StoredRelease> releases;
+    private int highestFolder;
+    private final SortedMap<Digest, SortedMap<String, Integer>> baseAliases = new TreeMap<>();
+    private final SortedSet<Integer> retracted;
+    private SortedMap<Integer, String> quarantined;
+    private final SortedSet<Integer> unannounced;
+
+    private Draft(KeyState state) {
+      key = state.key;
+      latestVersion = state.latestVersion;
+      releases = new TreeMap<>(state.releases);
+      highestFolder = state.highestFolder;
+      state.baseAliases.forEach((base, aliases) -> baseAliases.put(base, new TreeMap<>(aliases)));
+      retracted = new TreeSet<>(state.retracted);
+      quarantined = state.quarantined;
+      unannounced = new TreeSet<>(state.unannounced);
+    }
+
+    private SortedMap<String, Integer> aliasesOn(Digest base) {
+      return baseAliases.computeIfAbsent(base, b -> new TreeMap<>());
+    }
+
+    private KeyState state() {
+      return new KeyState(
+          key,
+          latestVersion,
+          releases,
+          highestFolder,
+          baseAliases,
+          retracted,
+          quarantined,
+          unannounced);
+    }
   }
 }
