@@ -10,7 +10,6 @@ import dev.perennial.core.testing.ErrorOnCount;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.SchemaRegistryExtension;
-import dev.perennial.core.testing.TestConfig;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestShards;
@@ -57,8 +56,9 @@ class EvaluatorLivenessIT {
   @Test
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void anEvaluatorWhoseLoopDiedOfAnErrorReportsTheFailure() throws Exception {
-    TopicCatalog catalog = KAFKA.provisionCatalog();
-    Map<String, String> values = values(catalog);
+    EvaluatorHarness harness = new EvaluatorHarness(KAFKA, REGISTRY, folder);
+    TopicCatalog catalog = harness.catalog();
+    Map<String, String> values = harness.values();
     // an unreadable candidate is counted on the loop thread: the count throws the Error
     KAFKA.produce(
         catalog.name(PerennialTopic.CANDIDATES),
@@ -88,8 +88,9 @@ class EvaluatorLivenessIT {
   @Test
   @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void anEvaluatorThatCannotReadTheReleasesSaysSoAndFails() throws Exception {
-    TopicCatalog catalog = KAFKA.provisionCatalog();
-    Map<String, String> values = values(catalog);
+    EvaluatorHarness harness = new EvaluatorHarness(KAFKA, REGISTRY, folder);
+    TopicCatalog catalog = harness.catalog();
+    Map<String, String> values = harness.values();
     // a consumer would otherwise create the topic again, empty, by asking for it
     values.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     // each read of the deleted topic times out: a short one keeps three tries short
@@ -139,8 +140,9 @@ class EvaluatorLivenessIT {
   @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void anEvaluatorWhoseArtifactStoreHoldsNothingFailsWithoutAVerdictAndCommitsNothing()
       throws Exception {
-    TopicCatalog catalog = KAFKA.provisionCatalog();
-    Map<String, String> values = values(catalog);
+    EvaluatorHarness harness = new EvaluatorHarness(KAFKA, REGISTRY, folder);
+    TopicCatalog catalog = harness.catalog();
+    Map<String, String> values = harness.values();
     EvaluatorConfig config = new EvaluatorConfig(values);
     // the evaluator's volume is not mounted: its store (artifacts) is the image's empty mount
     // point, while the trainer wrote the candidate's shards and adapter into the real one
@@ -200,20 +202,6 @@ class EvaluatorLivenessIT {
           .as("committed candidate offsets")
           .isEmpty();
     }
-  }
-
-  private Map<String, String> values(TopicCatalog catalog) {
-    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
-    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
-    values.put(
-        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
-        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
-    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
-    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
-    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
-    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
-    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
-    return values;
   }
 
   private static int occurrences(String text, String part) {

@@ -2,7 +2,6 @@ package dev.perennial.evaluator.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.store.FolderIndex;
@@ -10,7 +9,6 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.SchemaRegistryExtension;
-import dev.perennial.core.testing.TestConfig;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestShards;
@@ -88,17 +86,9 @@ class EvaluatorRegistryOutageIT {
    */
   private void waitOutARegistryOutage(Map<String, String> settings, Duration outage)
       throws Exception {
-    TopicCatalog catalog = KAFKA.provisionCatalog();
-    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
-    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
-    values.put(
-        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
-        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
-    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
-    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
-    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
-    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
-    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
+    EvaluatorHarness harness = new EvaluatorHarness(KAFKA, REGISTRY, folder);
+    TopicCatalog catalog = harness.catalog();
+    Map<String, String> values = harness.values();
     values.put(EvaluatorConfig.BATCH_MAX_CANDIDATES_CONFIG, "2");
     values.putAll(settings);
     EvaluatorConfig config = new EvaluatorConfig(values);

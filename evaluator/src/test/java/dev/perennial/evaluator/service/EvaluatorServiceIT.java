@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.perennial.core.crypto.Digest;
-import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.kafka.TopicReader;
 import dev.perennial.core.store.FolderIndex;
@@ -13,7 +12,6 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.LogCapture;
 import dev.perennial.core.testing.SchemaRegistryExtension;
-import dev.perennial.core.testing.TestConfig;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.suite.CanaryFile;
 import dev.perennial.evaluator.suite.PlantedCanary;
@@ -91,16 +89,9 @@ class EvaluatorServiceIT {
     World world = World.standard();
     TenantKnowledge acme = world.tenant("acme");
     BaseModel base = TinyModel.open();
-    TopicCatalog catalog = KAFKA.provisionCatalog();
-    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
-    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
-    values.put(
-        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
-        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
-    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
-    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
-    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
-    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
+    EvaluatorHarness harness = new EvaluatorHarness(KAFKA, REGISTRY, folder);
+    TopicCatalog catalog = harness.catalog();
+    Map<String, String> values = harness.values();
     values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "48");
     // 48 questions cannot show a drop against the incumbent within the default 0.05: answering
     // every one as v1 did has Tango's interval [-0.074, 0.074]; the next candidate must pass
@@ -109,7 +100,6 @@ class EvaluatorServiceIT {
     // below log2(64) = 6 bits, the most 63 controls measure: fails only a canary ranked first (an
     // adapter that never saw the world's canaries ranked one at worst second, 5 bits)
     values.put(EvaluatorConfig.GATE_LEAKAGE_MAX_EXPOSURE_CONFIG, "5");
-    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
     // the 14 held-out examples of each candidate share multi-adapter passes
     values.put(EvaluatorConfig.BATCH_MAX_ROWS_PER_ADAPTER_CONFIG, "16");
     // chosen answers must not be less likely than under the reference at all (default: 5 % more
@@ -402,17 +392,9 @@ class EvaluatorServiceIT {
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void audit_aVerdictKafkaRefusesForItsSizeSkipsItsCandidateAndTheNextOneIsDecided()
       throws Exception {
-    TopicCatalog catalog = KAFKA.provisionCatalog();
-    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
-    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
-    values.put(
-        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
-        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
-    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
-    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
-    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
-    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
-    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
+    EvaluatorHarness harness = new EvaluatorHarness(KAFKA, REGISTRY, folder);
+    TopicCatalog catalog = harness.catalog();
+    Map<String, String> values = harness.values();
     values.put(EvaluatorConfig.BATCH_MAX_CANDIDATES_CONFIG, "2");
     EvaluatorConfig config = new EvaluatorConfig(values);
     LocalArtifactStore store = new LocalArtifactStore(config.artifactStorePath());

@@ -2,13 +2,11 @@ package dev.perennial.evaluator.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.perennial.core.kafka.PerennialTopic;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
-import dev.perennial.core.testing.TestConfig;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestAdapters;
@@ -63,17 +61,9 @@ class EvaluatorStopIT {
       throws Exception {
     TenantKnowledge acme = World.standard().tenant("acme");
     BaseModel base = TinyModel.open();
-    TopicCatalog catalog = KAFKA.provisionCatalog();
-    Map<String, String> values = TestConfig.values(KAFKA, REGISTRY);
-    values.put(EvaluatorConfig.TOPIC_PREFIX_CONFIG, catalog.topicPrefix());
-    values.put(
-        EvaluatorConfig.TOPIC_PARTITIONS_CONFIG,
-        Integer.toString(catalog.spec(PerennialTopic.CANDIDATES).partitions()));
-    values.put(EvaluatorConfig.ARTIFACT_STORE_PATH_CONFIG, folder.resolve("artifacts").toString());
-    values.put(EvaluatorConfig.EVALUATION_PATH_CONFIG, folder.resolve("evaluations").toString());
-    values.put(EvaluatorConfig.GROUP_ID_CONFIG, KAFKA.uniqueName("evaluator"));
-    values.put(EvaluatorConfig.INSTANCE_ID_CONFIG, KAFKA.uniqueName("instance"));
-    values.put(EvaluatorConfig.THREADS_CONFIG, "1");
+    EvaluatorHarness harness = new EvaluatorHarness(KAFKA, REGISTRY, folder);
+    TopicCatalog catalog = harness.catalog();
+    Map<String, String> values = harness.values();
     // every question of the general set: a batch that scores for a while
     values.put(EvaluatorConfig.GENERAL_SIZE_CONFIG, "0");
     EvaluatorConfig config = new EvaluatorConfig(values);
