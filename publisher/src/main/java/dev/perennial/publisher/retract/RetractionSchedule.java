@@ -14,12 +14,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,18 +166,13 @@ public final class RetractionSchedule {
    * @throws PublisherException when the file cannot be written
    */
   public ScheduledRetraction add(ScheduledRetraction scheduled) {
-    String name = fileName(scheduled.key(), scheduled.jobId());
-    ScheduledRetraction known = pending.get(name);
-    if (known != null) {
-      return known;
-    }
-    write(
+    return keepFirst(
+        pending,
         folder,
-        name,
-        scheduled.bytes(),
+        fileName(scheduled.key(), scheduled.jobId()),
+        scheduled,
+        ScheduledRetraction::bytes,
         "Cannot schedule the retraction of " + scheduled.key() + " " + scheduled.versions());
-    pending.put(name, scheduled);
-    return scheduled;
   }
 
   /**
@@ -184,18 +181,13 @@ public final class RetractionSchedule {
    * @throws PublisherException when the file cannot be written
    */
   public GivenUpErasure noteGivenUp(GivenUpErasure job) {
-    String name = fileName(job.key(), job.jobId());
-    GivenUpErasure known = givenUp.get(name);
-    if (known != null) {
-      return known;
-    }
-    write(
+    return keepFirst(
+        givenUp,
         givenUpFolder,
-        name,
-        job.bytes(),
+        fileName(job.key(), job.jobId()),
+        job,
+        GivenUpErasure::bytes,
         "Cannot keep that " + job.key() + " job " + job.jobId() + " was given up");
-    givenUp.put(name, job);
-    return job;
   }
 
   /**
@@ -205,17 +197,30 @@ public final class RetractionSchedule {
    * @throws PublisherException when the file cannot be written
    */
   public UnreadableJob keepUnreadable(UnreadableJob job) {
-    String name = fileName(job);
-    UnreadableJob known = unreadable.get(name);
+    return keepFirst(
+        unreadable,
+        unreadableFolder,
+        fileName(job),
+        job,
+        UnreadableJob::bytes,
+        "Cannot keep that " + job.key() + " " + job.position() + " could not be read");
+  }
+
+  /**
+   * Writes {@code job} as {@code name} in {@code in} and keeps it in {@code kept}, unless a job of
+   * that name is kept already: then the first one stays.
+   *
+   * @return the job kept under the name
+   * @throws PublisherException with {@code failure} when the file cannot be written
+   */
+  private <T> T keepFirst(
+      Map<String, T> kept, Path in, String name, T job, Function<T, byte[]> bytes, String failure) {
+    T known = kept.get(name);
     if (known != null) {
       return known;
     }
-    write(
-        unreadableFolder,
-        name,
-        job.bytes(),
-        "Cannot keep that " + job.key() + " " + job.position() + " could not be read");
-    unreadable.put(name, job);
+    write(in, name, bytes.apply(job), failure);
+    kept.put(name, job);
     return job;
   }
 
