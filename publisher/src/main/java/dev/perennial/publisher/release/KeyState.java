@@ -273,6 +273,18 @@ public record KeyState(
   }
 
   /**
+   * This state with the release folders a scan of the area found: {@code releases} replace the
+   * known ones, and the highest folder rises to {@code highestFolder} if that is higher.
+   */
+  public KeyState withFolders(SortedMap<Integer, StoredRelease> releases, int highestFolder) {
+    Draft next = new Draft(this);
+    next.releases.clear();
+    next.releases.putAll(releases);
+    next.highestFolder = Math.max(this.highestFolder, highestFolder);
+    return next.state();
+  }
+
+  /**
    * This state with the version announced. Announcing a version above the next one leaves the
    * versions in between unannounced for good: their folders (if any) were refused, not announced,
    * since a key's verdicts are decided in order.

@@ -176,15 +176,9 @@ public final class RegistryRebuild {
       KeyState state = registry.get(folder.getKey());
       next =
           next.with(
-              new KeyState(
-                  state.key(),
-                  state.latestVersion(),
+              state.withFolders(
                   scan.releases().getOrDefault(folder.getKey(), new TreeMap<>()),
-                  Math.max(state.highestFolder(), folder.getValue()),
-                  state.baseAliases(),
-                  state.retracted(),
-                  state.quarantined(),
-                  state.unannounced()));
+                  folder.getValue()));
     }
     return next;
   }
