@@ -38,6 +38,7 @@ import dev.perennial.schemas.v1.RebaseDetails;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
+import dev.perennial.schemas.v1.ReleaseRef;
 import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
@@ -936,7 +937,7 @@ class JobTrainerTest {
   @Test
   void theSearchPriorsOfAKeyAreOtherKeysWinnersOnTheSameBaseMostRecentFirst() {
     SearchedRecipe older = new SearchedRecipe(2.0, 0.75, 1.0, 8, "search");
-    SearchedRecipe newer = new SearchedRecipe(0.5, 0.75, 1.0, 8, "key");
+    SearchedRecipe newer = new SearchedRecipe(0.5, 0.75, 1.0, 8, "search");
     java.util.Map<String, AdapterRelease> latest =
         java.util.Map.of(
             "acme/support", release("acme/support", "d", 10, older),
@@ -947,6 +948,39 @@ class JobTrainerTest {
 
     assertThat(TrainerWorker.searchPriors(latest, "acme/support", "d"))
         .containsExactly(newer, older);
+  }
+
+  @Test
+  void theSearchPriorsCountOnlyKeysWhoseStableReleaseSearchedNotOnesThatCopiedARecipe() {
+    // one winner copied by three small keys must not outvote the one key that searched
+    SearchedRecipe searched = new SearchedRecipe(2.0, 0.75, 1.0, 8, "search");
+    SearchedRecipe copied = new SearchedRecipe(0.5, 0.75, 1.0, 8, "prior");
+    java.util.Map<String, AdapterRelease> latest =
+        java.util.Map.of(
+            "acme/sales", release("acme/sales", "d", 10, searched),
+            "globex/a", release("globex/a", "d", 20, copied),
+            "globex/b", release("globex/b", "d", 30, new SearchedRecipe(0.5, 0.75, 1.0, 8, "key")),
+            "globex/c",
+                release("globex/c", "d", 40, new SearchedRecipe(1.0, 0.75, 1.0, 8, "configured")));
+
+    assertThat(TrainerWorker.searchPriors(latest, "acme/support", "d")).containsExactly(searched);
+  }
+
+  @Test
+  void theSearchPriorsCountAWinnerOnlyOnceItIsTheKeysStableRelease() {
+    // a version published but not (or no longer) stable has not passed as the key's release
+    SearchedRecipe stable = new SearchedRecipe(2.0, 0.75, 1.0, 8, "search");
+    SearchedRecipe notStable = new SearchedRecipe(0.5, 0.75, 1.0, 8, "search");
+    AdapterRelease awaiting =
+        AdapterRelease.newBuilder(release("globex/help", "d", 30, notStable))
+            .setVersion(2)
+            .setLatestVersion(2)
+            .build();
+    java.util.Map<String, AdapterRelease> latest =
+        java.util.Map.of(
+            "acme/sales", release("acme/sales", "d", 10, stable), "globex/help", awaiting);
+
+    assertThat(TrainerWorker.searchPriors(latest, "acme/support", "d")).containsExactly(stable);
   }
 
   @Test
@@ -975,7 +1009,15 @@ class JobTrainerTest {
         .setBaseModelDigest(baseDigest)
         .setCandidateId("c")
         .setLatestVersion(1)
-        .setAliases(java.util.Map.of())
+        .setAliases(java.util.Map.of(StableRelease.ALIAS, 1))
+        .setAliasTargets(
+            List.of(
+                ReleaseRef.newBuilder()
+                    .setVersion(1)
+                    .setLocation("l")
+                    .setManifestDigest("m")
+                    .setBaseModelDigest(baseDigest)
+                    .build()))
         .setLineage(
             Lineage.newBuilder().setMethod(LineageMethod.FRESH).setSearchedRecipe(searched).build())
         .setOccurredAt(java.time.Instant.ofEpochMilli(at))
