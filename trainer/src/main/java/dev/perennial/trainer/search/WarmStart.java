@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * Where a key's search starts: the winner recorded in the key's stable release (its lineage's
  * searched recipe, as releases.v1 carries it); a key without one starts from the winner most common
- * among other keys' latest releases on the same base (priors: recipe settings only, no example of
- * any tenant); with neither, from the configured recipe.
+ * among other keys' searched winners on the same base (priors: recipe settings only, no example of
+ * any tenant; one vote per key that searched, see {@code TrainerWorker.searchPriors}); with
+ * neither, from the configured recipe.
  */
 public final class WarmStart {
 

@@ -36,6 +36,7 @@ import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.plasticity.PlasticityMeters;
+import dev.perennial.trainer.search.WarmStart;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
@@ -518,20 +519,24 @@ public final class TrainerWorker implements Service {
   }
 
   /**
-   * The recipe search's priors for a key: the searched recipes of every other key's latest release
-   * on the same base, as releases.v1 carries them (recipe settings only: no tenant's data crosses),
-   * most recent first.
+   * The recipe search's priors for a key: evidence from keys that searched, one vote per key. A
+   * key's vote is the searched recipe of its stable release on the same base, and only where that
+   * release's own search chose it (origin {@code search}) and releases.v1's latest record is that
+   * release (its lineage is the stable one's, see {@link #stableLineage}). A recipe a key copied
+   * (origin {@code prior}, {@code key} or {@code configured}) is no evidence: counted, one winner
+   * copied by many keys would outvote the keys that searched. Recipe settings only: no tenant's
+   * data crosses. Most recent first.
    */
   static List<SearchedRecipe> searchPriors(
       Map<String, AdapterRelease> latest, String adapterKey, String baseDigest) {
     return latest.values().stream()
         .filter(r -> !r.getAdapterKey().equals(adapterKey))
-        // releases.v1 carries bare hex, the worker's base sha256:<hex>
         .filter(
             r ->
-                StableRelease.normalized(r.getBaseModelDigest())
-                    .equals(StableRelease.normalized(baseDigest)))
-        .filter(r -> r.getLineage() != null && r.getLineage().getSearchedRecipe() != null)
+                stableLineage(Optional.of(r), StableRelease.of(r, baseDigest))
+                    .map(Lineage::getSearchedRecipe)
+                    .filter(s -> WarmStart.Origin.SEARCH.label().equals(s.getOrigin()))
+                    .isPresent())
         .sorted(Comparator.comparing(AdapterRelease::getOccurredAt).reversed())
         .map(r -> r.getLineage().getSearchedRecipe())
         .toList();
