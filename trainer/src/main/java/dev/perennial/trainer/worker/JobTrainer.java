@@ -590,7 +590,8 @@ public final class JobTrainer {
     if (controlDue && !result.steps().isEmpty()) {
       controlGain =
           controlGain(
-              job,
+              job.getJobId(),
+              device,
               request,
               folder.resolve("control"),
               lora,
@@ -778,8 +779,9 @@ public final class JobTrainer {
    * the candidate's examples, replay and feedback by the candidate's recipe, stopping where the
    * candidate stopped: the same steps at the same learning rates.
    */
-  private Double controlGain(
-      TrainingJob job,
+  static Double controlGain(
+      String jobId,
+      DeviceChoice device,
       LoraTrainingRequest candidate,
       Path output,
       LoraConfig shape,
@@ -798,9 +800,7 @@ public final class JobTrainer {
             .withFeedback(candidate.feedback(), candidate.objectives())
             .stoppingAs(candidateStop);
     log.info(
-        "Training the plasticity control of {} ({}): a fresh adapter, the candidate's steps",
-        job.getJobId(),
-        job.getAdapterKey());
+        "Training the plasticity control of {}: a fresh adapter, the candidate's steps", jobId);
     LoraTrainer.run(control, listener);
     double before = probe.loss(null);
     return before - probe.loss(PeftAdapter.read(output));
