@@ -24,6 +24,7 @@ import dev.perennial.model.train.LoraTrainingRequest;
 import dev.perennial.model.train.StepListener;
 import dev.perennial.model.train.StepMetrics;
 import dev.perennial.model.train.StoppingRule;
+import dev.perennial.model.train.TrainingDivergedException;
 import dev.perennial.model.train.TrainingExample;
 import dev.perennial.model.train.TrainingRecipe;
 import dev.perennial.model.train.TrainingResult;
@@ -777,7 +778,7 @@ public final class JobTrainer {
   /**
    * The learning gain of the monitor's control: a fresh adapter of the candidate's shape trained on
    * the candidate's examples, replay and feedback by the candidate's recipe, stopping where the
-   * candidate stopped: the same steps at the same learning rates.
+   * candidate stopped: the same steps at the same learning rates; null when the control diverged.
    */
   static Double controlGain(
       String jobId,
@@ -801,7 +802,15 @@ public final class JobTrainer {
             .stoppingAs(candidateStop);
     log.info(
         "Training the plasticity control of {}: a fresh adapter, the candidate's steps", jobId);
-    LoraTrainer.run(control, listener);
+    try {
+      LoraTrainer.run(control, listener);
+    } catch (TrainingDivergedException e) {
+      // the control is a measurement of the candidate, not the job's product
+      Folders.deleteRecursively(output);
+      log.warn(
+          "The plasticity control of {} diverged: no control gain ({})", jobId, e.getMessage());
+      return null;
+    }
     double before = probe.loss(null);
     return before - probe.loss(PeftAdapter.read(output));
   }
