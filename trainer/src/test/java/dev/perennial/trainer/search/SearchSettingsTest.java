@@ -11,6 +11,18 @@ class SearchSettingsTest {
   private static final List<Dimension> ALL = List.of(Dimension.values());
 
   @Test
+  void aWinnerTrainsItsFullStepBudgetFromBudget1point5UpWhenTheSharesDoNotDivideTheSteps() {
+    // 3 variants at a quarter of 10 steps, then 2 at a half: 2.5 steps a trial is no whole step
+    SearchSettings settings =
+        new SearchSettings(true, 8, 2.75, List.of(Dimension.LEARNING_RATE), 1);
+    int trials = new SuccessiveHalving<>(settings.startShare(3)).plannedSteps(3, 10);
+
+    assertThat(settings.finalSteps(10, 10, trials))
+        .as("the trials take at most budget - 1 step budgets, %d steps here", trials)
+        .isEqualTo(10);
+  }
+
+  @Test
   void aJobRanksOnItsValidationExamplesElseOnItsOwnAndAKeyWithLittleDataNeverSearches() {
     SearchSettings on = new SearchSettings(true, 8, 2.75, ALL, 1);
 
