@@ -80,7 +80,8 @@ public final class SuccessiveHalving<R> {
   }
 
   private static int roundSteps(double share, int fullSteps) {
-    return Math.max(1, (int) Math.round(Math.min(1, share) * fullSteps));
+    // rounded down: rounded up, the trials would take steps the budget leaves the winner
+    return Math.max(1, (int) Math.floor(Math.min(1, share) * fullSteps + 1e-9));
   }
 
   public Result<R> search(List<R> variants, int fullSteps, Trainer<R> trainer) {
