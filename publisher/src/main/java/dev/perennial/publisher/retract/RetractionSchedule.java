@@ -87,57 +87,64 @@ public final class RetractionSchedule {
   }
 
   /**
-   * Reads every schedule and given-up job of the area. A file that cannot be read is left in place,
-   * logged and named in {@link #problems()}: what it would retract is not known, so nothing decides
-   * on it (a given-up job's retraction then waits when its job is read, as without the give-up).
+   * Reads every schedule, given-up job and unreadable training job of the area. A file that cannot
+   * be read is left in place, logged and named in {@link #problems()}: what it would retract is not
+   * known, so nothing decides on it (a given-up job's retraction then waits when its job is read,
+   * as without the give-up).
    */
   public void load() {
     pending.clear();
     givenUp.clear();
     unreadable.clear();
     problems.clear();
-    for (Path file : files(folder)) {
+    readInto(
+        pending,
+        folder,
+        ScheduledRetraction::parse,
+        scheduled -> fileName(scheduled.key(), scheduled.jobId()),
+        scheduled -> scheduled.key() + " job " + scheduled.jobId(),
+        "A scheduled retraction cannot be read, nothing is decided on it");
+    readInto(
+        givenUp,
+        givenUpFolder,
+        GivenUpErasure::parse,
+        job -> fileName(job.key(), job.jobId()),
+        job -> job.key() + " job " + job.jobId(),
+        "A given-up ERASURE job cannot be read: its retraction waits when the job is read");
+    // an unreadable one's key is not known: the other keys cannot be held for it, readiness names
+    // the file
+    readInto(
+        unreadable,
+        unreadableFolder,
+        UnreadableJob::parse,
+        RetractionSchedule::fileName,
+        job -> job.key() + " " + job.position(),
+        "A kept unreadable training job cannot be read");
+  }
+
+  /**
+   * Reads each file of {@code in} into {@code kept} under its name; one that cannot be parsed, or
+   * whose content would be kept under another name, is logged with {@code unreadable} and named in
+   * {@link #problems()}.
+   */
+  private <T> void readInto(
+      Map<String, T> kept,
+      Path in,
+      Function<byte[], T> parse,
+      Function<T, String> nameOf,
+      Function<T, String> named,
+      String unreadable) {
+    for (Path file : files(in)) {
       try {
-        ScheduledRetraction scheduled = ScheduledRetraction.parse(Files.readAllBytes(file));
-        if (!file.getFileName().toString().equals(fileName(scheduled.key(), scheduled.jobId()))) {
-          throw new PublisherException(
-              "it names " + scheduled.key() + " job " + scheduled.jobId() + ", not its file name");
+        T job = parse.apply(Files.readAllBytes(file));
+        String name = nameOf.apply(job);
+        if (!file.getFileName().toString().equals(name)) {
+          throw new PublisherException("it names " + named.apply(job) + ", not its file name");
         }
-        pending.put(fileName(scheduled.key(), scheduled.jobId()), scheduled);
+        kept.put(name, job);
       } catch (IOException | PublisherException e) {
         String problem = file + ": " + e.getMessage();
-        log.error("A scheduled retraction cannot be read, nothing is decided on it: {}", problem);
-        problems.add(problem);
-      }
-    }
-    for (Path file : files(givenUpFolder)) {
-      try {
-        GivenUpErasure job = GivenUpErasure.parse(Files.readAllBytes(file));
-        if (!file.getFileName().toString().equals(fileName(job.key(), job.jobId()))) {
-          throw new PublisherException(
-              "it names " + job.key() + " job " + job.jobId() + ", not its file name");
-        }
-        givenUp.put(fileName(job.key(), job.jobId()), job);
-      } catch (IOException | PublisherException e) {
-        String problem = file + ": " + e.getMessage();
-        log.error(
-            "A given-up ERASURE job cannot be read: its retraction waits when the job is read: {}",
-            problem);
-        problems.add(problem);
-      }
-    }
-    for (Path file : files(unreadableFolder)) {
-      try {
-        UnreadableJob job = UnreadableJob.parse(Files.readAllBytes(file));
-        if (!file.getFileName().toString().equals(fileName(job))) {
-          throw new PublisherException(
-              "it names " + job.key() + " " + job.position() + ", not its file name");
-        }
-        unreadable.put(fileName(job), job);
-      } catch (IOException | PublisherException e) {
-        // its key is not known: the other keys cannot be held for it, readiness names the file
-        String problem = file + ": " + e.getMessage();
-        log.error("A kept unreadable training job cannot be read: {}", problem);
+        log.error("{}: {}", unreadable, problem);
         problems.add(problem);
       }
     }
