@@ -32,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * erasure removed), making the release look as if it held them. A shard without ranges still names
  * each exact position in its own {@code perennial.sources}, and its digest names the shard. What
  * the job is written with is what the accumulator records of it ({@link #fitted} comes first).
+ *
+ * <p>A job takes at most {@link #jobBytes} of the producer's limit: the rest is its candidate's.
+ * The worker's candidate copies the job's lists as they are (same types, same Avro encoding) and
+ * adds its own fields (adapter location and file digests, lineage, recipe, loss curve, search), so
+ * it takes at most the job's bytes plus those of its own fields; with the job within {@link
+ * #jobBytes}, a candidate whose own fields take at most an eighth of the limit always fits (on the
+ * bundled base about 2 KB; each LoRA module adds about 70 bytes of plasticity, each search trial
+ * about 250). A job sized to the whole limit gave a candidate Kafka refused: the job was given up,
+ * and an ERASURE job's release replacing the erased subject's never came.
  */
 final class JobFit {
 
@@ -40,13 +49,25 @@ final class JobFit {
   private final long maxBytes;
   private final MeterRegistry meters;
 
+  /** The share of the producer's limit a job leaves to its candidate's own fields: 1 / this. */
+  private static final int CANDIDATE_SHARE = 8;
+
   /**
-   * @param maxBytes the most bytes a job and its key (the adapter key) may take ({@link
-   *     AccumulatorSettings#maxEventBytes}: the producer's request size less its overhead)
+   * @param maxEventBytes the most bytes a record and its key may take ({@link
+   *     AccumulatorSettings#maxEventBytes}: the producer's request size less its overhead); a job
+   *     takes at most {@link #jobBytes} of them
    */
-  JobFit(long maxBytes, MeterRegistry meters) {
-    this.maxBytes = maxBytes;
+  JobFit(long maxEventBytes, MeterRegistry meters) {
+    this.maxBytes = jobBytes(maxEventBytes);
     this.meters = meters;
+  }
+
+  /**
+   * The most bytes a job and its key may take when a record may take {@code maxEventBytes}: all but
+   * an eighth, left to its candidate's own fields.
+   */
+  static long jobBytes(long maxEventBytes) {
+    return maxEventBytes - maxEventBytes / CANDIDATE_SHARE;
   }
 
   /** The job as it is when it fits, else as little less of it as fits. */
@@ -75,8 +96,8 @@ final class JobFit {
             .register(meters)
             .increment();
         log.warn(
-            "Job {} takes {} bytes, more than the {} the producer writes: written in {} bytes with"
-                + " {}",
+            "Job {} takes {} bytes, more than the {} a job may (the producer's limit less an eighth"
+                + " for its candidate): written in {} bytes with {}",
             job.getJobId(),
             size,
             maxBytes,
@@ -94,7 +115,8 @@ final class JobFit {
             + String.join(", ", done)
             + ", more than the "
             + maxBytes
-            + " the producer writes: the accumulator stops rather than lose it. Raise"
+            + " a job may (the producer's limit less an eighth for its candidate): the accumulator"
+            + " stops rather than lose it. Raise"
             + " max.request.size (and the training jobs topic's max.message.bytes)");
   }
 

@@ -657,6 +657,8 @@ public final class JobTrainer {
                     ? job.getRebase().getToBase().getLocation()
                     : null)
             .setParentVersion(start.parentVersion())
+            // the job's lists as they are: JobFit left the candidate's own fields an eighth of the
+            // producer's limit beside them
             .setShards(job.getShards())
             .setHeldOutShards(job.getHeldOutShards())
             .setReplayShards(job.getReplayShards())

@@ -25,14 +25,14 @@ class JobFitTest {
   void aJobThatFitsIsWrittenAsItIs() {
     TrainingJob job = job(shards("t", 3), shards("r", 2), shards("p", 2));
 
-    assertThat(new JobFit(JobFit.size(KEY, job), meters).fitted(KEY, job)).isSameAs(job);
+    assertThat(new JobFit(limitFor(JobFit.size(KEY, job)), meters).fitted(KEY, job)).isSameAs(job);
   }
 
   @Test
   void aJobTooLargeIsFirstWrittenWithoutOffsetRangesKeepingEveryShard() {
     TrainingJob job = job(shards("t", 3), shards("r", 2), shards("p", 2));
 
-    TrainingJob fitted = new JobFit(JobFit.size(KEY, job) - 1, meters).fitted(KEY, job);
+    TrainingJob fitted = new JobFit(limitFor(JobFit.size(KEY, job) - 1), meters).fitted(KEY, job);
 
     assertThat(fitted).isEqualTo(withoutRanges(job));
     assertThat(
@@ -50,7 +50,7 @@ class JobFitTest {
     ShardRef shard = new ShardRef("a".repeat(64), 2, 2L, List.of(range(0, 0, 1), range(0, 2, 3)));
     TrainingJob job = job(List.of(shard), shards("r", 40), List.of());
 
-    TrainingJob fitted = new JobFit(JobFit.size(KEY, job) - 1, meters).fitted(KEY, job);
+    TrainingJob fitted = new JobFit(limitFor(JobFit.size(KEY, job) - 1), meters).fitted(KEY, job);
 
     assertThat(positions(fitted.getShards().get(0).getOffsetRanges()))
         .as("a release's lineage names only records it trained on")
@@ -70,12 +70,12 @@ class JobFitTest {
     TrainingJob withoutReplay = TrainingJob.newBuilder(bare).setReplayShards(List.of()).build();
     long noReplaySize = JobFit.size(KEY, withoutReplay);
 
-    TrainingJob fitted = new JobFit(noReplaySize, meters).fitted(KEY, job);
+    TrainingJob fitted = new JobFit(limitFor(noReplaySize), meters).fitted(KEY, job);
     assertThat(fitted.getReplayShards()).isEmpty();
     assertThat(fitted.getHeldOutPool()).hasSize(40);
     assertThat(fitted.getShards()).isEqualTo(bare.getShards());
 
-    TrainingJob smallest = new JobFit(noReplaySize - 1, meters).fitted(KEY, job);
+    TrainingJob smallest = new JobFit(limitFor(noReplaySize - 1), meters).fitted(KEY, job);
     assertThat(smallest.getReplayShards()).isEmpty();
     assertThat(smallest.getHeldOutPool()).isEqualTo(bare.getHeldOutShards());
     assertThat(smallest.getShards()).isEqualTo(bare.getShards());
@@ -93,6 +93,25 @@ class JobFitTest {
         .isInstanceOf(TrainerException.class)
         .hasMessageContaining(job.getJobId())
         .hasMessageContaining("max.request.size");
+  }
+
+  @Test
+  void aJobLeavesAnEighthOfTheProducersLimitToItsCandidate() {
+    TrainingJob job = job(shards("t", 3), shards("r", 2), shards("p", 2));
+    long limit = JobFit.size(KEY, job);
+
+    assertThat(JobFit.jobBytes(limit)).isEqualTo(limit - limit / 8);
+    assertThat(new JobFit(limit, meters).fitted(KEY, job)).isEqualTo(withoutRanges(job));
+  }
+
+  /** The producer's limit at which a job may take exactly {@code jobBytes} ({@link JobFit}). */
+  private static long limitFor(long jobBytes) {
+    long limit = jobBytes;
+    while (JobFit.jobBytes(limit) < jobBytes) {
+      limit++;
+    }
+    assertThat(JobFit.jobBytes(limit)).isEqualTo(jobBytes);
+    return limit;
   }
 
   private static TrainingJob job(List<ShardRef> train, List<ShardRef> replay, List<ShardRef> pool) {
