@@ -7,6 +7,11 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.ErrorOnCount;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
+import dev.perennial.schemas.serde.WireFormat;
+import dev.perennial.schemas.v1.GiveUpOutcome;
+import dev.perennial.schemas.v1.JobGivenUp;
+import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
 import dev.perennial.trainer.config.TrainerConfig;
@@ -14,12 +19,15 @@ import dev.perennial.trainer.testing.TrainerHarness;
 import dev.perennial.trainer.worker.TrainerWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -42,6 +50,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       known to be gone, so the job is neither skipped as SHARD_GONE nor spent.
  *   <li>It cannot read {@code releases.v1} (the topic gone, no ACL, the broker not answering):
  *       likewise no job's fault.
+ *   <li>It cannot read a training job and cannot tell which job the record was: skipped, the job
+ *       would stay in flight in the accumulator for good. (One that still begins with a job id of
+ *       its key is given up under that id instead, and the worker goes on.)
  * </ul>
  */
 class WorkerLivenessIT {
@@ -83,6 +94,95 @@ class WorkerLivenessIT {
                       .contains("StackOverflowError"));
       assertThat(worker.readiness().ready()).isFalse();
     }
+  }
+
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void audit_aJobTheWorkerCannotReadIsGivenUpUnderTheJobIdItBeginsWith() throws Exception {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    TrainerConfig config = harness.config();
+    String jobId = "acme/x@3-abcdefabcdef";
+    // a job of a schema the registry does not know: its Avro still begins with the job id
+    ByteArrayOutputStream avro = new ByteArrayOutputStream();
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(avro, null);
+    encoder.writeString(jobId);
+    encoder.writeString("more of a job no reader knows");
+    encoder.flush();
+    KAFKA.produce(
+        harness.topics().trainingJobs().name(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        List.of(
+            KeyValue.pair(
+                "acme/x".getBytes(StandardCharsets.UTF_8),
+                WireFormat.frame(999_999, avro.toByteArray()))));
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker =
+        TrainerWorker.create(
+            config,
+            harness.topics(),
+            new LocalArtifactStore(config.artifactStorePath()),
+            meters,
+            null)) {
+      worker.start();
+      List<JobGivenUp> givenUp =
+          harness.await(
+              harness.topics().jobOutcomes(),
+              outcomes -> !outcomes.isEmpty(),
+              Duration.ofSeconds(30));
+
+      assertThat(givenUp)
+          .singleElement()
+          .satisfies(
+              job -> {
+                assertThat(job.getJobId()).isEqualTo(jobId);
+                assertThat(job.getAdapterKey()).isEqualTo("acme/x");
+                assertThat(job.getTenant()).isEqualTo("acme");
+                assertThat(job.getTrigger()).isEqualTo(JobTrigger.UNKNOWN);
+                assertThat(job.getOutcome()).isEqualTo(GiveUpOutcome.SKIPPED);
+                assertThat(job.getSkipReason()).isEqualTo(SkipReason.REFUSED);
+                assertThat(job.getDetail()).contains("cannot be read").contains("UNKNOWN_SCHEMA");
+              });
+      assertThat(worker.failure()).isEmpty();
+      assertThat(jobs(meters, "unreadable")).isEqualTo(1);
+    }
+    assertThat(committed(config.workerGroupId())).as("committed job offsets").isEqualTo(1);
+  }
+
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void audit_aWorkerThatCannotTellWhichJobARecordWasStopsAndLeavesItUncommitted() {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    TrainerConfig config = harness.config();
+    KAFKA.produce(
+        harness.topics().trainingJobs().name(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        List.of(KeyValue.pair("acme/x".getBytes(StandardCharsets.UTF_8), new byte[] {7, 7})));
+
+    try (TrainerWorker worker =
+        TrainerWorker.create(
+            config,
+            harness.topics(),
+            new LocalArtifactStore(config.artifactStorePath()),
+            new SimpleMeterRegistry(),
+            null)) {
+      worker.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (worker.failure().isEmpty() && System.nanoTime() < deadline) {
+        TrainerHarness.sleep(100);
+      }
+      assertThat(worker.failure())
+          .hasValueSatisfying(
+              why ->
+                  assertThat(why)
+                      .contains("Cannot read the training job at")
+                      .contains("@0")
+                      .contains("a job id of its key"));
+      assertThat(worker.readiness().ready()).isFalse();
+    }
+    assertThat(committed(config.workerGroupId())).as("committed job offsets").isZero();
   }
 
   @Test
