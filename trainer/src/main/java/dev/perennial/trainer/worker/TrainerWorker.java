@@ -43,6 +43,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -68,6 +69,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -97,8 +99,10 @@ import org.slf4j.LoggerFactory;
  *       ArtifactStoreWriteException}, or holds nothing at all, its volume not mounted, {@link
  *       ArtifactStoreUnavailableException}, never read as SHARD_GONE), or {@code releases.v1} that
  *       cannot be read, is no job's fault: the worker stops (it has failed) and leaves the job
- *       uncommitted. A record that is no job ({@link ReadFailure}: corrupt, unknown schema) is
- *       skipped and counted as {@code unreadable}.
+ *       uncommitted. A record that cannot be read as a job ({@link ReadFailure}: corrupt, unknown
+ *       schema) is counted as {@code unreadable} and given up (REFUSED) in its turn under the job
+ *       id it begins with; one that names no job stops the worker, uncommitted ({@link
+ *       UnreadableJobs}).
  *   <li>While the schema registry is unavailable ({@link ReadFailure#OUTAGE}) nothing is skipped or
  *       committed: the job waiting to be read, or to start from its stable release, is tried again
  *       after a bounded pause ({@link RegistryWait}), during which the loop keeps polling with
@@ -141,6 +145,7 @@ public final class TrainerWorker implements Service {
   private final MeterRegistry meters;
   private final PlasticityMeters plasticity;
   private final FairJobQueue<String, TrainingJob> queue = new FairJobQueue<>();
+  private final UnreadableJobs unreadable = new UnreadableJobs();
   private final PendingCommit pending =
       new PendingCommit(FIRST_OUTAGE_PAUSE, MAX_OUTAGE_PAUSE, Clock.systemUTC());
   private final JobCommits commits;
@@ -397,7 +402,7 @@ public final class TrainerWorker implements Service {
    * schema registry is not waited for.
    */
   private void step() {
-    ReadFailure.poll(consumer, POLL, "job", () -> count("unreadable")).forEach(queue::add);
+    poll().forEach(queue::add);
     Running job = current;
     if (job != null && job.outcome().isDone()) {
       finish(job);
@@ -407,6 +412,27 @@ public final class TrainerWorker implements Service {
       decisions.refresh();
       startNext();
     }
+  }
+
+  /**
+   * New jobs: a record that cannot be read comes back as its job's stand-in ({@link
+   * UnreadableJobs}); in a registry outage the consumer stays at the record, which is read again.
+   */
+  private List<ConsumerRecord<String, TrainingJob>> poll() {
+    List<ConsumerRecord<String, TrainingJob>> read = new ArrayList<>();
+    try {
+      consumer.poll(POLL).forEach(read::add);
+    } catch (RecordDeserializationException e) {
+      ReadFailure failure = ReadFailure.of(e);
+      if (failure == ReadFailure.OUTAGE) {
+        consumer.seek(e.topicPartition(), e.offset());
+        throw e;
+      }
+      count("unreadable");
+      read.add(unreadable.standIn(e, failure));
+      consumer.seek(e.topicPartition(), e.offset() + 1);
+    }
+    return read;
   }
 
   /**
@@ -435,6 +461,11 @@ public final class TrainerWorker implements Service {
           record.partition(),
           record.offset());
       commit(new JobOutcome.Empty(record));
+      return;
+    }
+    Optional<String> cannotBeRead = unreadable.take(record);
+    if (cannotBeRead.isPresent()) {
+      skip(record, JobSkippedException.Reason.REFUSED, cannotBeRead.get());
       return;
     }
     consumer.pause(consumer.assignment());
@@ -543,7 +574,9 @@ public final class TrainerWorker implements Service {
   }
 
   private boolean mayStart(ConsumerRecord<String, TrainingJob> record) {
-    return record.value() == null || decisions.mayStart(record.value().getAdapterKey());
+    return record.value() == null
+        || unreadable.isStandIn(record)
+        || decisions.mayStart(record.value().getAdapterKey());
   }
 
   private void finish(Running job) {
@@ -733,6 +766,7 @@ public final class TrainerWorker implements Service {
 
     private void lose(Collection<TopicPartition> partitions) {
       queue.drop(partitions);
+      unreadable.drop(partitions);
       Running job = current;
       if (job != null && partitions.contains(job.partition())) {
         job.cancelled().set(true);
