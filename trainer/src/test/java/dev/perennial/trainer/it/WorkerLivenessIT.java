@@ -186,6 +186,52 @@ class WorkerLivenessIT {
   }
 
   @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void audit_aDecisionRecordTheWorkerCannotReadIsCountedNotSkippedSilently() {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    harness.values().put(TrainerConfig.WORKER_DECISION_WAIT_MS_CONFIG, "60000");
+    TrainerConfig config = harness.config();
+    for (String topic :
+        List.of(
+            harness.topics().candidates().name(),
+            harness.topics().releases().name(),
+            harness.topics().verdicts().name())) {
+      KAFKA.produce(
+          topic,
+          new ByteArraySerializer(),
+          new ByteArraySerializer(),
+          List.of(KeyValue.pair("acme/x".getBytes(StandardCharsets.UTF_8), new byte[] {7, 7})));
+    }
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker =
+        TrainerWorker.create(
+            config,
+            harness.topics(),
+            new LocalArtifactStore(config.artifactStorePath()),
+            meters,
+            null)) {
+      worker.start();
+      List<String> kinds = List.of("candidate", "release", "verdict");
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (kinds.stream().anyMatch(kind -> unreadableDecisions(meters, kind) == 0)
+          && System.nanoTime() < deadline) {
+        TrainerHarness.sleep(100);
+      }
+      for (String kind : kinds) {
+        assertThat(unreadableDecisions(meters, kind)).as("unreadable %s records", kind).isOne();
+      }
+      assertThat(worker.failure()).isEmpty();
+    }
+  }
+
+  private static double unreadableDecisions(SimpleMeterRegistry meters, String kind) {
+    Counter counter =
+        meters.find("perennial.trainer.worker.decisions.unreadable").tag("kind", kind).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
   @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void aWorkerWhoseArtifactStoreTakesNoWriteFailsAndLeavesTheJobUncommitted() throws Exception {
     TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
