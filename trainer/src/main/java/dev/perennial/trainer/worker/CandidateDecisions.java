@@ -8,6 +8,8 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.verdict.Outcomes;
 import dev.perennial.trainer.TrainerException;
 import dev.perennial.trainer.config.TrainerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +51,15 @@ import org.slf4j.LoggerFactory;
  * evaluator or publisher is down, or the publisher refused a passed verdict) the job goes ahead
  * from the stable release of its time, with a warning. Only the worker's loop thread uses it, but
  * for {@link #undecidedCandidates()} and {@link #catchingUp()}.
+ *
+ * <p>A record of the three it cannot read (corrupt, unknown schema) is logged, counted as {@code
+ * perennial.trainer.worker.decisions.unreadable{kind=candidate|release|verdict}} and skipped: what
+ * it decides is only how long a key's next job waits, never what erasure reaches. Skipping an
+ * unreadable candidate lets the key's next job start without waiting for it (as the maximum wait
+ * does), one whose release or verdict is unreadable waits the maximum wait; a job trained meanwhile
+ * on a release an ERASURE retrain replaces is itself reached by that erasure: the accumulator,
+ * which stops on a candidate or release it cannot read, plans an ERASURE job for any release
+ * trained on top of one holding erased data.
  */
 final class CandidateDecisions implements AutoCloseable {
 
@@ -65,6 +76,7 @@ final class CandidateDecisions implements AutoCloseable {
   private final DecisionLog<EvaluationVerdict> verdicts;
   private final Duration maxWait;
   private final Clock clock;
+  private final MeterRegistry meters;
   // Written by the loop thread only; readiness reads it from the health server's.
   private final Map<String, Undecided> undecided = new ConcurrentHashMap<>();
   private final Map<String, Deque<String>> decided = new HashMap<>();
@@ -80,18 +92,21 @@ final class CandidateDecisions implements AutoCloseable {
       DecisionLog<AdapterRelease> releases,
       DecisionLog<EvaluationVerdict> verdicts,
       Duration maxWait,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.candidates = candidates;
     this.releases = releases;
     this.verdicts = verdicts;
     this.maxWait = maxWait;
     this.clock = clock;
+    this.meters = meters;
   }
 
   /**
    * Reads the three topics from {@code maxWait} ago, or nothing when {@code maxWait} is zero: then
    * no job ever waits.
    *
+   * @param meters where unreadable records are counted
    * @throws TrainerException when a topic is missing
    */
   static CandidateDecisions open(
@@ -100,9 +115,10 @@ final class CandidateDecisions implements AutoCloseable {
       Topic<String, AdapterRelease> releaseTopic,
       Topic<String, EvaluationVerdict> verdictTopic,
       Duration maxWait,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     if (maxWait.isZero()) {
-      return new CandidateDecisions(null, null, null, maxWait, clock);
+      return new CandidateDecisions(null, null, null, maxWait, clock, meters);
     }
     Instant from = clock.instant().minus(maxWait);
     List<DecisionLog<?>> opened = new ArrayList<>();
@@ -115,7 +131,7 @@ final class CandidateDecisions implements AutoCloseable {
       opened.add(releases);
       DecisionLog<EvaluationVerdict> verdicts =
           DecisionLog.open(consumerProperties, verdictTopic, from);
-      return new CandidateDecisions(candidates, releases, verdicts, maxWait, clock);
+      return new CandidateDecisions(candidates, releases, verdicts, maxWait, clock, meters);
     } catch (RuntimeException e) {
       opened.forEach(DecisionLog::close);
       throw e;
@@ -155,7 +171,7 @@ final class CandidateDecisions implements AutoCloseable {
   /**
    * Reads what arrived since the last call; after a start or an assignment, first up to the ends
    * the topics have now (over as many calls as it takes: jobs wait meanwhile). An unreadable record
-   * is logged and skipped, a registry outage thrown ({@link ReadFailure#OUTAGE}).
+   * is logged, counted and skipped, a registry outage thrown ({@link ReadFailure#OUTAGE}).
    */
   void refresh() {
     if (candidates == null) {
@@ -169,9 +185,9 @@ final class CandidateDecisions implements AutoCloseable {
       verdicts.markEnds();
     }
     Duration poll = catchingUp ? CATCH_UP_POLL : Duration.ZERO;
-    candidates.poll(poll, "candidate", this::onCandidate);
-    releases.poll(poll, "release", this::onRelease);
-    verdicts.poll(poll, "verdict", this::onVerdict);
+    candidates.poll(poll, "candidate", unreadable("candidate"), this::onCandidate);
+    releases.poll(poll, "release", unreadable("release"), this::onRelease);
+    verdicts.poll(poll, "verdict", unreadable("verdict"), this::onVerdict);
     if (catchingUp
         && candidates.reachedMark()
         && releases.reachedMark()
@@ -181,6 +197,15 @@ final class CandidateDecisions implements AutoCloseable {
           "Decisions read up to date; keys waiting for their last candidate's decision: {}",
           undecided.keySet());
     }
+  }
+
+  /** Counts an unreadable record of {@code kind}. */
+  private Runnable unreadable(String kind) {
+    return () ->
+        Counter.builder("perennial.trainer.worker.decisions.unreadable")
+            .tag("kind", kind)
+            .register(meters)
+            .increment();
   }
 
   private void onCandidate(ConsumerRecord<String, AdapterCandidate> record) {
@@ -346,8 +371,12 @@ final class CandidateDecisions implements AutoCloseable {
           .allMatch(end -> consumer.position(end.getKey(), TIMEOUT) >= end.getValue());
     }
 
-    void poll(Duration timeout, String recordName, Consumer<ConsumerRecord<String, V>> handler) {
-      ReadFailure.poll(consumer, timeout, recordName, () -> {}).forEach(handler);
+    void poll(
+        Duration timeout,
+        String recordName,
+        Runnable unreadable,
+        Consumer<ConsumerRecord<String, V>> handler) {
+      ReadFailure.poll(consumer, timeout, recordName, unreadable).forEach(handler);
     }
 
     @Override

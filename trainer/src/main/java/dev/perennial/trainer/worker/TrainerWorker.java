@@ -243,7 +243,8 @@ public final class TrainerWorker implements Service {
               topics.releases(),
               topics.verdicts(),
               config.workerDecisionWait(),
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              meters);
     } catch (RuntimeException e) {
       releases.close();
       clientMeters.close();
