@@ -738,6 +738,32 @@ class JobTrainerTest {
   }
 
   @Test
+  void audit_aJobThatDidNotSearchRecordsWhyInItsRecipe() {
+    // the search is on, but no key's job holds 100 examples to rank trials on
+    JobTrainer searching =
+        JobTrainer.from(new TrainerConfig(searchValues("100")), store, DeviceChoice.CPU);
+
+    AdapterCandidate candidate =
+        searching
+            .train(
+                job(
+                    "acme/support@1-5ee",
+                    JobTrigger.MIN_EXAMPLES,
+                    List.of(kettles()),
+                    List.of(),
+                    List.of()),
+                Optional.empty(),
+                StepListener.NONE)
+            .candidate();
+
+    assertThat(candidate.getSearch()).isNull();
+    assertThat(candidate.getRecipe().getExtras())
+        .as("the candidate's recipe, and so the release's manifest, says why")
+        .hasEntrySatisfying(
+            "searchNotRun", why -> assertThat(why).startsWith("fewer than 100 examples"));
+  }
+
+  @Test
   void aSearchingJobReportsItsStepsAsOneCountOverItsTrialsAndItsCandidate() {
     java.util.Map<String, String> values = searchValuesRankedOnOwnExamples();
     JobTrainer searching = JobTrainer.from(new TrainerConfig(values), store, DeviceChoice.CPU);
