@@ -101,6 +101,9 @@ public final class JobTrainer {
   private static final Logger log = LoggerFactory.getLogger(JobTrainer.class);
   private static final int LOSS_CURVE_POINTS = 200;
 
+  /** The recipe extra saying why a job of an enabled search did not search. */
+  static final String SEARCH_NOT_RUN = "searchNotRun";
+
   /** The recipe extra recording the share of examples a job set aside for early stopping. */
   public static final String APPLIED_VALIDATION_FRACTION = "appliedValidationFraction";
 
@@ -473,6 +476,7 @@ public final class JobTrainer {
     int steps = recipe.steps(newExamples, replayAvailable);
     RecipeSearch searched = null;
     SearchedRecipe searchedRecipe = null;
+    String searchNotRun = null;
     if (searchedSteps.isPresent()) {
       steps = searchedSteps.getAsInt();
     } else if (search.enabled()) {
@@ -535,16 +539,18 @@ public final class JobTrainer {
             searched.getTrialSteps(),
             steps);
       } else {
-        log.info(
-            "Search of {} did not run: {}; training with the {} centre",
-            job.getJobId(),
+        searchNotRun =
             fits
                 ? search.whyNot(validation.size(), examples.size(), applicable)
                 : "its trials would take more than "
                     + search.budget()
                     + " x its "
                     + fullSteps
-                    + " steps",
+                    + " steps";
+        log.info(
+            "Search of {} did not run: {}; training with the {} centre",
+            job.getJobId(),
+            searchNotRun,
             centre.origin().label());
         trainWith = recipe.at(centre.point());
         steps = trainWith.steps(newExamples, replayAvailable);
@@ -621,6 +627,10 @@ public final class JobTrainer {
     extras.put("validationExamples", Integer.toString(validation.size()));
     extras.put(APPLIED_VALIDATION_FRACTION, Double.toString(validationFraction));
     extras.put("plannedSteps", Integer.toString(result.plannedSteps()));
+    if (searchNotRun != null) {
+      // the search was on: why this job trained the centre instead (lineage.searchedRecipe)
+      extras.put(SEARCH_NOT_RUN, searchNotRun);
+    }
     // what shaped the weights beside the base digest, so that a rebuild can check its base
     extras.putAll(target.recordedInputs());
     TrainingReference reference = null;
