@@ -539,4 +539,40 @@ class PiiRedactorSpellingsTest {
   void aBusinessVanityNumberWithLettersStays(String text) {
     assertThat(redacted(text)).isEqualTo(text);
   }
+
+  /**
+   * An IBAN whose groups a line break separates, as a wrapped paragraph, a narrow column or a
+   * signature breaks it ({@code DE89 3704 0044⏎0532 0130 00}), with a space before the break or an
+   * indent after it, in any case: the checksum still tells it, and no part of it is left behind
+   * (the part after the break was taken for a phone number).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "IBAN DE89 3704 0044\n0532 0130 00 please.",
+        "IBAN DE89 3704 0044 \n0532 0130 00 please.",
+        "IBAN DE89 3704 0044\r\n0532 0130 00 please.",
+        "IBAN DE89 3704 0044\n    0532 0130 00 please.",
+        "IBAN DE89\n3704 0044 0532 0130 00 please.",
+        "IBAN DE89 3704 0044 0532 0130\n00 please.",
+        "IBAN de89 3704 0044\n0532 0130 00 please.",
+        "IBAN GB82 WEST 1234\n5698 7654 32 please."
+      })
+  void audit_anIbanWhoseGroupsALineBreakSeparatesIsAnIban(String text) {
+    assertThat(redacted(text)).isEqualTo("IBAN <IBAN> please.");
+  }
+
+  /**
+   * Only one line break joins: groups a blank line separates belong to different paragraphs, and
+   * the checksum still has the last word, across a line break as on one line.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "IBAN DE89 3704 0044\n\n0532 0130 00 please.",
+        "IBAN DE88 3704 0044\n0532 0130 00 please."
+      })
+  void anIbanCutByABlankLineOrWithAWrongChecksumIsNoIban(String text) {
+    assertThat(redacted(text)).doesNotContain("<IBAN>").contains("DE8");
+  }
 }
