@@ -7,8 +7,8 @@ import java.util.Map;
  * IBANs of every country that issues them, in any case and grouping ({@code DE89 3704 0044 0532
  * 0130 00}, {@code de89370400440532013000}, {@code GB82-WEST-1234-5698-7654-32}): two letters of a
  * known country, two check digits, then exactly that country's length of letters and digits with at
- * most one space, dash or dot between any two after the country code ({@code DE 89 3704 ...} too),
- * and the ISO 13616 checksum (mod 97 is 1).
+ * most one space, dash or dot between any two after the country code ({@code DE 89 3704 ...} too)
+ * or one line break ({@link #gapEnd}), and the ISO 13616 checksum (mod 97 is 1).
  */
 final class Ibans {
 
@@ -171,19 +171,46 @@ final class Ibans {
       if (isAlphanumeric(c)) {
         iban.append(Character.toUpperCase(c));
         i++;
-      } else if (isSeparator(c)
-          && iban.length() >= 2
-          && i + 1 < text.length()
-          && isAlphanumeric(text.charAt(i + 1))) {
-        i++;
-      } else {
+        continue;
+      }
+      int next = iban.length() >= 2 ? gapEnd(text, i) : i;
+      if (next == i || next == text.length() || !isAlphanumeric(text.charAt(next))) {
         return -1;
       }
+      i = next;
     }
     if (iban.length() < length || i < text.length() && isAlphanumeric(text.charAt(i))) {
       return -1;
     }
     return Checksums.iban(iban) ? i : -1;
+  }
+
+  /**
+   * Where the gap between two groups that starts at {@code i} ends: after one space, dash or dot,
+   * or after one line break with spaces or tabs around it ({@code 0044⏎0532}, {@code 0044 ⏎ 0532}),
+   * as a wrapped paragraph or a narrow column breaks an IBAN; {@code i} when there is none. A blank
+   * line ends the gap at the second break, which no group starts with.
+   */
+  private static int gapEnd(String text, int i) {
+    int lineEnd = skipSpacesAndTabs(text, i);
+    int nextLine = lineEnd;
+    if (text.startsWith("\r\n", lineEnd)) {
+      nextLine += 2;
+    } else if (lineEnd < text.length() && "\r\n".indexOf(text.charAt(lineEnd)) >= 0) {
+      nextLine++;
+    }
+    if (nextLine > lineEnd) {
+      return skipSpacesAndTabs(text, nextLine);
+    }
+    return isSeparator(text.charAt(i)) ? i + 1 : i;
+  }
+
+  private static int skipSpacesAndTabs(String text, int from) {
+    int i = from;
+    while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+      i++;
+    }
+    return i;
   }
 
   private static boolean isAlphanumeric(char c) {
