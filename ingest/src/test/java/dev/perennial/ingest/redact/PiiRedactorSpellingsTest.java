@@ -575,4 +575,35 @@ class PiiRedactorSpellingsTest {
   void anIbanCutByABlankLineOrWithAWrongChecksumIsNoIban(String text) {
     assertThat(redacted(text)).doesNotContain("<IBAN>").contains("DE8");
   }
+
+  /**
+   * A phone number in parentheses, brackets or quotes keeps both signs around it: an opening
+   * parenthesis that no closing one inside the number matches is the text's, not the number's (it
+   * was redacted with the number, its partner left behind: {@code <PHONE>)}). An area code's own
+   * parentheses ({@code (415) 555-2671}, {@code +49 (0) 30 ...}) stay part of the number.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Call (0800-3569377) today.|Call (<PHONE>) today.",
+        "Call (0800 3569377) today.|Call (<PHONE>) today.",
+        "Call (030 1234 5678) today.|Call (<PHONE>) today.",
+        "Call (+49 30 1234 5678) today.|Call (<PHONE>) today.",
+        "Call ( +49 30 1234567 ) today.|Call ( <PHONE> ) today.",
+        "Call ((415) 555-2671) today.|Call (<PHONE>) today.",
+        "(0800-3569377)|(<PHONE>)",
+        "Call [0800-3569377] today.|Call [<PHONE>] today.",
+        "Call {0800-3569377} today.|Call {<PHONE>} today.",
+        "Call <0800-3569377> today.|Call <<PHONE>> today.",
+        "Call \"0800-3569377\" today.|Call \"<PHONE>\" today.",
+        "Call \u201e030 1234 5678\u201c today.|Call \u201e<PHONE>\u201c today.",
+        "Call (415) 555-2671 today.|Call <PHONE> today.",
+        "Call (+49) 30 1234 5678 today.|Call <PHONE> today.",
+        "Call +49 (0) 30 1234 5678 today.|Call <PHONE> today.",
+        "Call (030) 1234 5678 today.|Call <PHONE> today."
+      })
+  void audit_aPhoneNumberInParenthesesKeepsBothOfThem(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
