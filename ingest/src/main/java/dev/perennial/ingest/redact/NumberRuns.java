@@ -306,10 +306,11 @@ final class NumberRuns {
     Group first = groups.get(0);
     Group last = groups.get(groups.size() - 1);
     int end = last.end();
+    int start = afterUnclosedParentheses(text, prefixStart, end);
     String phone = PiiType.PHONE.name();
     if (plus) {
       if (digits.length() <= 15 && isCountryCode(digits)) {
-        spans.claim(prefixStart, end, phone);
+        spans.claim(start, end, phone);
       }
       return;
     }
@@ -322,7 +323,7 @@ final class NumberRuns {
         && digits.length() >= 10
         && digits.length() <= 17
         && isCountryCode(digits.substring(2))) {
-      spans.claim(prefixStart, end, phone);
+      spans.claim(start, end, phone);
       return;
     }
     if (claimCard(text, groups, spans)) {
@@ -336,8 +337,30 @@ final class NumberRuns {
         || isTrunkPrefixed(digits, groups)
         || isNationalShape(text, groups, sizes, digits, prefixStart, end)
         || phoneWord && digits.length() <= 15) {
-      spans.claim(prefixStart, end, phone);
+      spans.claim(start, end, phone);
     }
+  }
+
+  /**
+   * Where a phone number read from {@code start} to {@code end} starts without the parentheses in
+   * front of it that no {@code )} inside it closes: {@code (0800-3569377)} keeps both of its
+   * parentheses, {@code (415) 555-2671} its area code's.
+   */
+  private static int afterUnclosedParentheses(String text, int start, int end) {
+    int unclosed = 0;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      unclosed += c == '(' ? 1 : c == ')' ? -1 : 0;
+    }
+    int i = start;
+    while (unclosed > 0 && (text.charAt(i) == '(' || text.charAt(i) == ' ')) {
+      unclosed -= text.charAt(i) == '(' ? 1 : 0;
+      i++;
+    }
+    while (text.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
   }
 
   /** Whether the first three groups are a date: 15.03.2024, 2024-03-15, 3/15/2024. */
