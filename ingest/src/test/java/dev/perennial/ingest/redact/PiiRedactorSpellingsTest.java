@@ -606,4 +606,34 @@ class PiiRedactorSpellingsTest {
   void audit_aPhoneNumberInParenthesesKeepsBothOfThem(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * A plain at sign between a local part and a domain says it is an address, so a spaced dot before
+   * a two-letter top-level domain that is also an English word ({@code .it}, {@code .is}, {@code
+   * .me}, {@code .to}, {@code .us}, {@code .in}) is a dot of it, at the end of a text too. The at
+   * sign spelled ({@code at home . it was late}) is a place in tokenised prose and stays, as does a
+   * capitalised word after the spaced dot ({@code jane@home . It was late}).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane@example . it today.|Write to <EMAIL> today.",
+        "Write to jane@example . is today.|Write to <EMAIL> today.",
+        "Write to jane@example . me today.|Write to <EMAIL> today.",
+        "Write to jane@example . to today.|Write to <EMAIL> today.",
+        "Write to jane@example . us today.|Write to <EMAIL> today.",
+        "Write to jane@example . in today.|Write to <EMAIL> today.",
+        "Write to jane@example .it today.|Write to <EMAIL> today.",
+        "Write to JANE@EXAMPLE . IT today.|Write to <EMAIL> today.",
+        "Write to jane.doe@mail . example . it today.|Write to <EMAIL> today.",
+        "write to jane@example . it|write to <EMAIL>",
+        "Write to jane@home . It was late .|Write to jane@home . It was late .",
+        "i arrived at home . it was late .|i arrived at home . it was late .",
+        "Meet us at example . it today.|Meet us at example . it today.",
+        "See you at school . me too .|See you at school . me too ."
+      })
+  void audit_anAtSignAndATwoLetterWordAfterASpacedDotIsAnAddress(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
