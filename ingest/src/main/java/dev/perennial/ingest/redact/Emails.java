@@ -59,10 +59,14 @@ final class Emails {
   private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
   // a plain dot with a space before it (jane@example . com, jane@example .com), which hides an
   // address from a harvester; a full stop between spaces ends a sentence of text tokenised for a
-  // model, so not before a capitalised word (jane@home . It was late) or a two-letter word that
-  // starts one (at home . it was late), though some are top-level domains (it, is, me)
-  private static final String SPACED_DOT =
-      "[ \\t]+\\.[ \\t]*(?-i:(?!\\p{Lu}\\p{Ll}))"
+  // model, so not before a capitalised word (jane@home . It was late). After a plain at sign a
+  // two-letter word is a top-level domain (jane@example . it): an at sign between two words says
+  // the text is an address
+  private static final String SPACED_DOT = "[ \\t]+\\.[ \\t]*(?-i:(?!\\p{Lu}\\p{Ll}))";
+  // with the at sign a word (jane at example . com), nor before a two-letter word that starts a
+  // sentence (at home . it was late), though some are top-level domains (it, is, me)
+  private static final String SPACED_DOT_BEFORE_NO_SHORT_WORD =
+      SPACED_DOT
           // am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we, by
           // their first letter: one read for each letter that starts none
           + "(?!(?:a[mnst]|b[ey]|[dg]o|h[ei]|i[fnst]|m[ey]|no|o[fhknr]|[st]o|u[ps]|we)"
@@ -88,7 +92,7 @@ final class Emails {
   // a spelled or a plain dot: an address spelled with "at" needs one dot spelled or spaced
   // somewhere (claimSpelled), the others may be plain (jane dot doe at example.com)
   private static final String SPELLED_OR_PLAIN_DOT =
-      "(?:" + SPELLED_DOT + "|\\.|" + SPACED_DOT + ")";
+      "(?:" + SPELLED_DOT + "|\\.|" + SPACED_DOT_BEFORE_NO_SHORT_WORD + ")";
   // a pronoun or an article beside "at" names a place, not a person (meet us at example . com, look
   // at it . net ...)
   private static final String PLACE_WORD = "(?:us|me|you|him|her|them|it|we|i|the|a|an|this|that)";
