@@ -636,4 +636,80 @@ class PiiRedactorSpellingsTest {
   void audit_anAtSignAndATwoLetterWordAfterASpacedDotIsAnAddress(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * A probe of the spellings people use, each redacted whole: obfuscated addresses in brackets of
+   * any kind, with the dot spelled in German or French ({@code info(at)firma(punkt)de}, as German
+   * imprints write it, {@code (point)}), addresses in angle brackets, quotes, a {@code mailto:}
+   * link; phone numbers with the trunk prefix in parentheses after the country code ({@code +49 (0)
+   * 30 ...}), dotted, international; IBANs in lower case, in parentheses, with dashes.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane (at) example (dot) com today.|Write to <EMAIL> today.",
+        "Write to jane[at]example[dot]com today.|Write to <EMAIL> today.",
+        "Write to jane {at} example {dot} co {dot} uk today.|Write to <EMAIL> today.",
+        "Write to JANE [AT] EXAMPLE [DOT] COM today.|Write to <EMAIL> today.",
+        "Write to jane (@) example (.) com today.|Write to <EMAIL> today.",
+        "Write to jane.doe(at)example.com today.|Write to <EMAIL> today.",
+        "Write to info(at)firma(punkt)de today.|Write to <EMAIL> today.",
+        "Write to info [at] firma [punkt] de today.|Write to <EMAIL> today.",
+        "Write to info (at) firma (Punkt) de today.|Write to <EMAIL> today.",
+        "Write to jane (at) example [.] co (punkt) uk today.|Write to <EMAIL> today.",
+        "Write to jane (at) example (point) com today.|Write to <EMAIL> today.",
+        "Write to jane@example(punkt)de today.|Write to <EMAIL> today.",
+        "Write to <jane@example.com> today.|Write to <<EMAIL>> today.",
+        "From: Jane Doe <jane@example.com>|From: Jane Doe <<EMAIL>>",
+        "Write to mailto:jane@example.com?subject=Hi today.|Write to mailto:<EMAIL>?subject=Hi today.",
+        "Write to [jane](mailto:jane@example.com) today.|Write to [jane](mailto:<EMAIL>) today.",
+        "Write to \"jane@example.com\" today.|Write to \"<EMAIL>\" today.",
+        "Call +49 (0) 30 1234 5678 today.|Call <PHONE> today.",
+        "Call +49 (0)30 1234 5678 today.|Call <PHONE> today.",
+        "Call +44 (0)20 7946 0958 today.|Call <PHONE> today.",
+        "Call 0049 (0) 30 1234 5678 today.|Call <PHONE> today.",
+        "Call 030.1234.5678 today.|Call <PHONE> today.",
+        "Call +1.415.555.2671 today.|Call <PHONE> today.",
+        "Call +33 1 23 45 67 89 today.|Call <PHONE> today.",
+        "Call +81 3-1234-5678 today.|Call <PHONE> today.",
+        "Call +7 495 123-45-67 today.|Call <PHONE> today.",
+        "Call +55 11 91234-5678 today.|Call <PHONE> today.",
+        "Call +234 803 123 4567 today.|Call <PHONE> today.",
+        "Call tel:+49-30-1234-5678 today.|Call tel:<PHONE> today.",
+        "IBAN de89 3704 0044 0532 0130 00 please.|IBAN <IBAN> please.",
+        "IBAN gb82 west 1234 5698 7654 32 please.|IBAN <IBAN> please.",
+        "IBAN FR14 2004 1010 0505 0001 3M02 606 please.|IBAN <IBAN> please.",
+        "IBAN (DE89 3704 0044 0532 0130 00) please.|IBAN (<IBAN>) please.",
+        "IBAN: de89-3704-0044-0532-0130-00|IBAN: <IBAN>"
+      })
+  void audit_theSpellingsPeopleUseAreRedactedWhole(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
+
+  /**
+   * What only looks like those spellings stays: the bracketed words outside an address, versions,
+   * dates, prices, order, invoice and part numbers, an aircraft type, times, scores, coordinates.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(
+      strings = {
+        "The punkt (punkt) was set.",
+        "Use the (dot) product (at) scale.",
+        "Room 2.04 (at) 10:30, point (punkt) made.",
+        "Released 2024-03-15 (v1.2.3) for $1,299.00.",
+        "Model A-380, part no. 12-3456-78.",
+        "The A-380 costs $445.6 million.",
+        "Invoice 2024/000123 dated 15.03.2024.",
+        "Order no. 1234567890 shipped.",
+        "Price EUR 1.234,56 today.",
+        "Flight LH 400 at 10:45 from gate A38.",
+        "Score 3:1 (2:0) on 12.05.",
+        "ISBN 978-3-16-148410-0 today.",
+        "Coordinates 52.5200, 13.4050 today.",
+        "In 2023 we had 1 234 567 visitors."
+      })
+  void lookalikesOfTheSpellingsPeopleUseStay(String text) {
+    assertThat(redacted(text)).isEqualTo(text);
+  }
 }
