@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * E-mail addresses, with letters of any script (IDN: {@code jürgen@müller.de}, {@code 用户@例子.广告})
- * and in the obfuscated spellings people use: {@code name [at] example [dot] com}, {@code
+ * and in the obfuscated spellings people use: {@code name [at] example [dot] com}, the bracketed
+ * dot spelled in German or French too ({@code info(at)firma(punkt)de}, {@code (point)}), {@code
  * name(at)example.com}, {@code name {at} example.com}, {@code name @ example . com}, {@code name at
  * example dot com}, with the local part's dots spelled alike ({@code jane dot doe at example dot
  * com}, or mixed: {@code jane dot doe at example.com}), between dashes or underscores ({@code jane
@@ -55,7 +56,14 @@ final class Emails {
 
   private static final String OBFUSCATED_AT =
       "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|\\s+@\\s*|\\s*@\\s+)";
-  private static final String BRACKETED_DOT = "\\s*[\\[({<]\\s*(?:dot|\\.)\\s*[\\])}>]\\s*";
+  // in brackets a dot may be spelled in German or French too (info(at)firma(punkt)de, as German
+  // imprints write it, jane (at) example (point) com); like (dot), only between the parts of an
+  // address that ends in a known top-level domain
+  private static final String BRACKETED_DOT =
+      "\\s*[\\[({<]\\s*(?:dot|punkt|point|\\.)\\s*[\\])}>]\\s*";
+  // what hasBracketed looks for: an at sign spelled; a dot spelled, or plain ([.])
+  private static final List<String> AT_WORDS = List.of("at");
+  private static final List<String> DOT_WORDS = List.of("dot", "punkt", "point", ".");
   private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
   // a plain dot with a space before it (jane@example . com, jane@example .com), which hides an
   // address from a harvester; a full stop between spaces ends a sentence of text tokenised for a
@@ -169,10 +177,10 @@ final class Emails {
   }
 
   /**
-   * Whether {@code word} in brackets ({@code [at]}, {@code (dot)}, {@code {at}}, {@code <dot>}; any
-   * case, spaces) or, for {@code dot}, a bracketed dot ({@code [.]}) occurs.
+   * Whether one of {@code words} in brackets occurs ({@code [at]}, {@code (dot)}, {@code {punkt}},
+   * {@code <dot>}, {@code [.]}; any case, spaces).
    */
-  private static boolean hasBracketed(String text, String word) {
+  private static boolean hasBracketed(String text, List<String> words) {
     int length = text.length();
     for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
@@ -180,14 +188,13 @@ final class Emails {
         continue;
       }
       int j = skipSpaces(text, i + 1);
-      int k = -1;
-      if (text.regionMatches(true, j, word, 0, word.length())) {
-        k = skipSpaces(text, j + word.length());
-      } else if (word.equals("dot") && j < length && text.charAt(j) == '.') {
-        k = skipSpaces(text, j + 1);
-      }
-      if (k >= 0 && k < length && "])}>".indexOf(text.charAt(k)) >= 0) {
-        return true;
+      for (String word : words) {
+        if (text.regionMatches(true, j, word, 0, word.length())) {
+          int k = skipSpaces(text, j + word.length());
+          if (k < length && "])}>".indexOf(text.charAt(k)) >= 0) {
+            return true;
+          }
+        }
       }
     }
     return false;
@@ -236,7 +243,7 @@ final class Emails {
             || text.indexOf('\r') >= 0
             || text.indexOf('\u3002') >= 0
             || text.indexOf('\uFF61') >= 0
-            || hasBracketed(text, "dot"))) {
+            || hasBracketed(text, DOT_WORDS))) {
       // the defanged form first: its start alone (jane.doe@mail.example[.]co[.]uk) is plain
       claim(DEFANGED, text, spans);
     }
@@ -246,11 +253,11 @@ final class Emails {
     if (at && text.contains("://")) {
       claim(URL_USER, text, spans);
     }
-    if (at || hasBracketed(text, "at")) {
+    if (at || hasBracketed(text, AT_WORDS)) {
       claim(OBFUSCATED, text, spans);
     }
     // the at a word between spaces, a dot spelled, bracketed or spaced
-    if (spelledDot || hasSpacedAt(text) && (spacedDot || hasBracketed(text, "dot"))) {
+    if (spelledDot || hasSpacedAt(text) && (spacedDot || hasBracketed(text, DOT_WORDS))) {
       claimSpelled(text, spans);
     }
     if (hasDashed(text, "at") && hasDashed(text, "dot")) {
@@ -299,7 +306,7 @@ final class Emails {
     while (matcher.find()) {
       String match = text.substring(matcher.start(), matcher.end());
       if (hasSpelledDot(match)
-          || hasBracketed(match, "dot")
+          || hasBracketed(match, DOT_WORDS)
           || hasSpacedDot(match) && !PLACE_AT.matcher(match).lookingAt()) {
         spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
       }
