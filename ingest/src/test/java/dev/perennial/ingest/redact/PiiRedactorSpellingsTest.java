@@ -712,4 +712,23 @@ class PiiRedactorSpellingsTest {
   void lookalikesOfTheSpellingsPeopleUseStay(String text) {
     assertThat(redacted(text)).isEqualTo(text);
   }
+
+  /**
+   * A bracketed {@code a} glued between local part and domain stands for the at sign, as Finnish
+   * and other Nordic sites write addresses ({@code etunimi.sukunimi(a)yritys.fi}); spaced apart it
+   * is a list's letter ({@code (a) option.com}) and stays, as does a clause ({@code section 3(a)}).
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to etunimi.sukunimi(a)yritys.fi today.|Write to <EMAIL> today.",
+        "Write to jane[a]example.com today.|Write to <EMAIL> today.",
+        "Write to JANE(A)EXAMPLE(DOT)COM today.|Write to <EMAIL> today.",
+        "Choose (a) option.com or (b) other.com today.|Choose (a) option.com or (b) other.com today.",
+        "Under section 3(a) of the act.|Under section 3(a) of the act."
+      })
+  void audit_aBracketedLetterAGluedInsideAnAddressIsItsAtSign(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
