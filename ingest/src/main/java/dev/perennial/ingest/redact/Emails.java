@@ -8,19 +8,19 @@ import java.util.regex.Pattern;
  * E-mail addresses, with letters of any script (IDN: {@code jürgen@müller.de}, {@code 用户@例子.广告})
  * and in the obfuscated spellings people use: {@code name [at] example [dot] com}, the bracketed
  * dot spelled in German or French too ({@code info(at)firma(punkt)de}, {@code (point)}), {@code
- * name(at)example.com}, {@code name {at} example.com}, {@code name @ example . com}, {@code name at
- * example dot com}, with the local part's dots spelled alike ({@code jane dot doe at example dot
- * com}, or mixed: {@code jane dot doe at example.com}), between dashes or underscores ({@code jane
- * -at- example -dot- com}, {@code jane_at_example_dot_com}, every dot so), and a plain at sign with
- * ideographic full stops for dots ({@code jane@example。com}, {@code ｡}), or a space before a plain
- * dot ({@code jane@example . com}, {@code jane at example . com}); an address that is the password
- * and host of a URL takes its user along ({@code https://jane:secret@host.example.com}), and so
- * does a URL's host without a dot or an IP address ({@code https://jane:pw@localhost}). An
- * obfuscated or spaced address needs a known top-level domain (any two letters, a common generic
- * one, punycode, or an internationalised one: {@link IdnTopLevelDomains}), one spelled with {@code
- * at} a dot spelled or bracketed, so {@code visit us at acme.com} and code such as {@code X @
- * beta.values} stay; an address followed by {@code (} is a method call ({@code
- * this@Main.finish()}).
+ * name(at)example.com}, {@code etunimi.sukunimi(a)yritys.fi}, {@code name {at} example.com}, {@code
+ * name @ example . com}, {@code name at example dot com}, with the local part's dots spelled alike
+ * ({@code jane dot doe at example dot com}, or mixed: {@code jane dot doe at example.com}), between
+ * dashes or underscores ({@code jane -at- example -dot- com}, {@code jane_at_example_dot_com},
+ * every dot so), and a plain at sign with ideographic full stops for dots ({@code
+ * jane@example。com}, {@code ｡}), or a space before a plain dot ({@code jane@example . com}, {@code
+ * jane at example . com}); an address that is the password and host of a URL takes its user along
+ * ({@code https://jane:secret@host.example.com}), and so does a URL's host without a dot or an IP
+ * address ({@code https://jane:pw@localhost}). An obfuscated or spaced address needs a known
+ * top-level domain (any two letters, a common generic one, punycode, or an internationalised one:
+ * {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or bracketed, so {@code
+ * visit us at acme.com} and code such as {@code X @ beta.values} stay; an address followed by
+ * {@code (} is a method call ({@code this@Main.finish()}).
  */
 final class Emails {
 
@@ -54,15 +54,17 @@ final class Emails {
   // and TextView reads every dash as '-'
   private static final String AFTER = "(?![\\p{L}\\p{M}\\p{N}_]|\\.[\\p{L}\\p{N}]|\\()";
 
+  // a bracketed a glued between local part and domain too (etunimi.sukunimi(a)yritys.fi, as
+  // Finnish and other Nordic sites write it); spaced, (a) is a list's letter
   private static final String OBFUSCATED_AT =
-      "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|\\s+@\\s*|\\s*@\\s+)";
+      "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|[\\[(]a[\\])]|\\s+@\\s*|\\s*@\\s+)";
   // in brackets a dot may be spelled in German or French too (info(at)firma(punkt)de, as German
   // imprints write it, jane (at) example (point) com); like (dot), only between the parts of an
   // address that ends in a known top-level domain
   private static final String BRACKETED_DOT =
       "\\s*[\\[({<]\\s*(?:dot|punkt|point|\\.)\\s*[\\])}>]\\s*";
   // what hasBracketed looks for: an at sign spelled; a dot spelled, or plain ([.])
-  private static final List<String> AT_WORDS = List.of("at");
+  private static final List<String> AT_WORDS = List.of("at", "a");
   private static final List<String> DOT_WORDS = List.of("dot", "punkt", "point", ".");
   private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
   // a plain dot with a space before it (jane@example . com, jane@example .com), which hides an

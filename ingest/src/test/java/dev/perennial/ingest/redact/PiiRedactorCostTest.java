@@ -140,6 +140,7 @@ class PiiRedactorCostTest {
     "'x@y ', 'a at b . c . '",
     "'x@y ', 'a . b at '",
     "'x@y ', 'a (punkt) b (at) '",
+    "'x@y ', 'a(a)b.cd(a)'",
     "'x@y ', '://a:b@c'",
     "'x@y ', '://a:'",
     "'x@y ://', 'a:'"
