@@ -158,6 +158,7 @@ public final class PiiCorpus {
     all.addAll(ips());
     // last, so that the samples of the spellings above stay as they were
     all.addAll(escapedAndBrokenSpellings());
+    all.addAll(wrappedAndLocalSpellings());
     return all;
   }
 
@@ -578,6 +579,48 @@ public final class PiiCorpus {
                     String.valueOf(1 + r.nextInt(254)))));
   }
 
+  /**
+   * Spellings added in session 40: an IBAN broken across two lines between two groups, an at sign
+   * and a two-letter top-level domain after a spaced dot ({@code jane@example . it}), the dot
+   * spelled in brackets in German or French ({@code info(at)firma(punkt)de}), a bracketed {@code a}
+   * for the at sign ({@code etunimi.sukunimi(a)yritys.fi}).
+   */
+  private static List<Spelling> wrappedAndLocalSpellings() {
+    return List.of(
+        new Spelling(
+            IBAN, "IBAN broken across lines", r -> brokenAcrossLines(r, grouped(iban(r), "", " "))),
+        new Spelling(
+            EMAIL,
+            "email spaced dot before a two-letter domain",
+            r ->
+                local(r)
+                    + "@"
+                    + pick(r, List.of("example", "mail . example"))
+                    + " . "
+                    + pick(r, List.of("it", "is", "me", "to", "us", "in"))),
+        new Spelling(
+            EMAIL,
+            "email (at) (punkt)",
+            r ->
+                local(r)
+                    + pick(r, List.of("(at)", " [at] ", "(@)"))
+                    + pick(r, List.of("firma", "example"))
+                    + pick(r, List.of("(punkt)", " [punkt] ", "(Punkt)", "(point)"))
+                    + pick(r, List.of("de", "at", "ch", "fr", "com"))),
+        new Spelling(
+            EMAIL,
+            "email (a) for the at sign",
+            r -> local(r) + pick(r, List.of("(a)", "[a]")) + pick(r, DOMAINS)));
+  }
+
+  /** {@code grouped} with one of its spaces a line break, a space or an indent beside it. */
+  private static String brokenAcrossLines(Random r, String grouped) {
+    int at = grouped.indexOf(' ', 1 + r.nextInt(grouped.length() - 6));
+    return grouped.substring(0, at)
+        + pick(r, List.of("\n", " \n", "\n    ", "\r\n"))
+        + grouped.substring(at + 1);
+  }
+
   /** BBAN formats of countries that joined the IBAN registry since 2020. */
   private static final List<String> NEWER_BBANS =
       List.of(
@@ -804,7 +847,17 @@ public final class PiiCorpus {
                     + "."
                     + r.nextInt(20)
                     + "."
-                    + r.nextInt(100)));
+                    + r.nextInt(100)),
+        new Lookalike(
+            "bracketed list letter and German word",
+            r ->
+                pick(
+                    r,
+                    List.of(
+                        "Choose (a) " + pick(r, DOMAINS) + " or (b) another host",
+                        "under section " + (1 + r.nextInt(30)) + "(a) of the act",
+                        "the punkt (punkt) was set at " + (1 + r.nextInt(12)) + " pt",
+                        "jane (a) manager, (b) " + pick(r, DOMAINS)))));
   }
 
   // ---- helpers

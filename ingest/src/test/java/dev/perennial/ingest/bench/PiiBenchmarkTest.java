@@ -51,14 +51,25 @@ class PiiBenchmarkTest {
             "email IDN (Latin)",
             "IBAN lower case groups",
             "IBAN dashes",
-            "IPv6 compressed");
+            "IPv6 compressed",
+            "IBAN broken across lines",
+            "email spaced dot before a two-letter domain",
+            "email (at) (punkt)",
+            "email (a) for the at sign");
     assertThat(REPORT.bySpelling().keySet().stream().filter(s -> s.startsWith("phone ")))
         .extracting(s -> s.substring(6, 8))
         .contains(
             "US", "UK", "DE", "FR", "NL", "ES", "IT", "JP", "IN", "AU", "BR", "CN", "MX", "CH",
             "SE");
     assertThat(REPORT.byLookalike().keySet())
-        .contains("ISO date", "price EU", "order number", "version", "ISBN-13", "Java annotation");
+        .contains(
+            "ISO date",
+            "price EU",
+            "order number",
+            "version",
+            "ISBN-13",
+            "Java annotation",
+            "bracketed list letter and German word");
   }
 
   @Test
