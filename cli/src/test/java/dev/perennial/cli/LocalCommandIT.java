@@ -36,6 +36,10 @@ class LocalCommandIT {
             stateDir.resolve("short-training.properties"),
             "perennial.trainer.trigger.min.examples=100000\n"
                 + "perennial.trainer.recipe.max.steps=24\n"
+                // one PyTorch thread, as the benches run: Failsafe's two forks train and score side
+                // by side on the two cores, so a second thread per fork mostly waits for a core
+                + "perennial.trainer.recipe.threads=1\n"
+                + "perennial.evaluator.threads=1\n"
                 + "perennial.evaluator.retention.general.size=48\n"
                 + "perennial.evaluator.gate.retention.max.drop=0.3\n"
                 // not about learning from feedback: a minimum of pairs no key reaches

@@ -95,6 +95,10 @@ class LoopIT {
     // included). 240 events, so that acme's held-out pool keeps at least the 8 examples the gate
     // wants after one of its four subjects is erased (with 150 the erased subject held 5 of 11).
     configured.put("perennial.trainer.recipe.max.steps", "8");
+    // One PyTorch thread, as the benches run: Failsafe's two forks train and score side by side on
+    // the two cores, so a second thread per fork mostly waits for a core the other fork holds.
+    configured.put("perennial.trainer.recipe.threads", "1");
+    configured.put("perennial.evaluator.threads", "1");
     configured.put("perennial.trainer.held.out.fraction", "0.25");
     configured.put("perennial.trainer.tenant.initech.recipe.learning.rate", "0.3");
     configured.put("perennial.evaluator.retention.general.size", "48");

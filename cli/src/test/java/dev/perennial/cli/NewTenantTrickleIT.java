@@ -72,6 +72,10 @@ class NewTenantTrickleIT {
     // 24 steps: the held-out pool holds only prompts the key never trained on in any kind (8 steps
     // learnt them by 0.031 to 0.048 at the lower bound, below learning's 0.05; 16 by 0.055).
     configured.put("perennial.trainer.recipe.max.steps", "24");
+    // One PyTorch thread, as the benches run: Failsafe's two forks train and score side by side on
+    // the two cores, so a second thread per fork mostly waits for a core the other fork holds.
+    configured.put("perennial.trainer.recipe.threads", "1");
+    configured.put("perennial.evaluator.threads", "1");
     // The service's recipe (13 of 16 rows replay, rate 2e-3) presents too few of the key's own
     // examples for a small job to learn measurably: half of each batch of 8 is the key's own, at
     // rate 3e-3 (the local run's values before it took the service's recipe).

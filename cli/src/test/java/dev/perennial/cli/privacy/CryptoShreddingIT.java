@@ -93,6 +93,10 @@ class CryptoShreddingIT {
     configured.put(IngestConfig.INPUT_PURGE_INTERVAL_MS_CONFIG, "500");
     configured.put("perennial.trainer.trigger.min.examples", "12");
     configured.put("perennial.trainer.recipe.max.steps", "4");
+    // One PyTorch thread, as the benches run: Failsafe's two forks train and score side by side on
+    // the two cores, so a second thread per fork mostly waits for a core the other fork holds.
+    configured.put("perennial.trainer.recipe.threads", "1");
+    configured.put("perennial.evaluator.threads", "1");
     configured.put("perennial.trainer.held.out.fraction", "0.25");
     configured.put("perennial.evaluator.retention.general.size", "8");
     // One tenant: no other tenant has canaries, so no candidate gets a leakage gate (each verdict
