@@ -36,7 +36,10 @@ import org.junit.jupiter.api.Test;
  */
 class LoraLearningTest {
 
-  private static final int STEPS = 60;
+  // 40 steps show what 60 did: every new fact answered (exact match 1/14 -> 14/14 at both),
+  // held-out loss 3.15 -> 1.45 (1.47 at 60), general answers 48/48 -> 42/48 (45/48 at 60, the
+  // bound is half); 30 steps answered only 10/14 facts
+  private static final int STEPS = 40;
 
   @Test
   void loraLearnsNewFactsWithoutTouchingTheBase() {
