@@ -105,6 +105,30 @@ public final class GateRules {
   }
 
   /**
+   * The gates of a candidate judged on {@code scope}. The scope is not read yet: the gates that
+   * apply still follow from what was measured ({@link #gates(Measurements, GateThresholds,
+   * PairedBootstrap, AdapterCandidate)}).
+   */
+  public static List<Gate> gates(
+      Measurements m,
+      GateScope scope,
+      GateThresholds thresholds,
+      PairedBootstrap bootstrap,
+      AdapterCandidate candidate) {
+    return gates(m, thresholds, bootstrap, candidate);
+  }
+
+  /** The feedback gates of a candidate judged on {@code scope}, which is not read yet. */
+  public static List<Gate> feedbackGates(
+      Measurements m,
+      GateScope scope,
+      GateThresholds.Feedback thresholds,
+      PairedBootstrap bootstrap,
+      String candidateId) {
+    return feedbackGates(m, thresholds, bootstrap, candidateId);
+  }
+
+  /**
    * The transfer gates of a REBASE candidate (none when its transfer was not measured): {@value
    * GateNames#TRANSFER_TENANT} against {@code minRatio}, {@value GateNames#TRANSFER_FLIPS}.
    */

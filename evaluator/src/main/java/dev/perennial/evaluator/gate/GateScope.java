@@ -1,0 +1,27 @@
+package dev.perennial.evaluator.gate;
+
+import dev.perennial.evaluator.suite.EvaluationContext;
+import dev.perennial.evaluator.suite.FeedbackSuite;
+
+/**
+ * What a candidate is judged on, known from its evaluation context before anything is scored: the
+ * gates that apply follow from it, never from what was measured, so a measurement that is missing
+ * (scoring that measured nothing, a metric renamed) leaves its gate undecided instead of out.
+ *
+ * @param otherCanaries the other tenants' canaries planted for it (the leakage gate applies with
+ *     any)
+ * @param heldOutPairs the preference pairs of its key's held-out pool (the feedback gates apply
+ *     with at least gate.feedback.min.pairs)
+ * @param generalExamples the examples of the base's general set it is asked (the general set's
+ *     gates apply with any)
+ */
+public record GateScope(int otherCanaries, int heldOutPairs, int generalExamples) {
+
+  /** The scope of the candidate the context evaluates. */
+  public static GateScope of(EvaluationContext context) {
+    return new GateScope(
+        context.otherCanaries().size(),
+        FeedbackSuite.pairs(context).size(),
+        context.general().size());
+  }
+}

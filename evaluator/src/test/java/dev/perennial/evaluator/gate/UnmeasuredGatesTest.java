@@ -1,0 +1,110 @@
+package dev.perennial.evaluator.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.perennial.evaluator.config.EvaluatorConfig;
+import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.stats.PairedItems;
+import dev.perennial.evaluator.suite.LearningSuite;
+import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.EvaluationOutcome;
+import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.verdict.Outcomes;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A gate that should judge a candidate never passes, and is never left out, on a measurement that
+ * is missing (scoring that measured nothing, a metric renamed) or undefined (a ratio over a
+ * reference of 0): it is undecided with n 0, or with its items, so the candidate is not released on
+ * it.
+ */
+class UnmeasuredGatesTest {
+
+  private static final GateThresholds THRESHOLDS =
+      new GateThresholds(8, 0.05, 0.10, 0.05, 0.25, 6.0, 3);
+  private static final PairedBootstrap BOOTSTRAP =
+      new PairedBootstrap(0.95, 2000, EvaluatorConfig.GATE_BOOTSTRAP_MIN_ITEMS_DEFAULT);
+  private static final int POOL = 40;
+  private static final int PAIRS = 20;
+
+  private static AdapterCandidate candidate() {
+    return Candidates.candidate(
+        "acme/support",
+        "acme/support@3-abc#candidate",
+        "sha256:" + "a".repeat(64),
+        Map.of(),
+        "perennial-tiny",
+        "sha256:" + "b".repeat(64),
+        List.of(Candidates.shard("c".repeat(64), 30)),
+        List.of(),
+        0.003);
+  }
+
+  /** A pool on which the candidate clearly learnt: 40 % less loss than the base. */
+  private static Measurements learnt() {
+    Measurements m = new Measurements();
+    double[] candidate = new double[POOL];
+    double[] base = new double[POOL];
+    for (int i = 0; i < POOL; i++) {
+      base[i] = 8 + i % 5;
+      candidate[i] = base[i] * (0.6 + (i % 2 == 0 ? 0.02 : -0.02));
+    }
+    m.put(LearningSuite.POOL_EXAMPLES, POOL);
+    m.putPaired(LearningSuite.POOL_VS_BASE, new PairedItems(candidate, base));
+    return m;
+  }
+
+  private static Map<String, Gate> byName(List<Gate> gates) {
+    return gates.stream().collect(Collectors.toMap(Gate::getName, Function.identity()));
+  }
+
+  private static void assertNothingMeasured(Map<String, Gate> gates, String name) {
+    assertThat(gates).as(name).containsKey(name);
+    assertThat(Outcomes.of(gates.get(name)))
+        .as(name)
+        .isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(gates.get(name).getN()).as(name).isZero();
+  }
+
+  @Test
+  void otherTenantsCanariesWhoseExposureWasNotMeasuredLeaveTheLeakageGateUndecided() {
+    List<Gate> gates =
+        GateRules.gates(learnt(), new GateScope(3, 0, 0), THRESHOLDS, BOOTSTRAP, candidate());
+
+    assertNothingMeasured(byName(gates), GateNames.LEAKAGE);
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+  }
+
+  @Test
+  void heldOutPairsWhoseFeedbackWasNotMeasuredLeaveTheFeedbackGatesUndecided() {
+    List<Gate> gates =
+        GateRules.gates(learnt(), new GateScope(0, PAIRS, 0), THRESHOLDS, BOOTSTRAP, candidate());
+
+    Map<String, Gate> byName = byName(gates);
+    for (String name :
+        List.of(
+            GateNames.FEEDBACK_PAIRS,
+            GateNames.FEEDBACK_ACCURACY,
+            GateNames.FEEDBACK_CHOSEN,
+            GateNames.FEEDBACK_DRIFT,
+            GateNames.FEEDBACK_LENGTH)) {
+      assertNothingMeasured(byName, name);
+    }
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+  }
+
+  @Test
+  void aGeneralSetThatWasNotMeasuredLeavesRetentionUndecided() {
+    List<Gate> gates =
+        GateRules.gates(learnt(), new GateScope(0, 0, 50), THRESHOLDS, BOOTSTRAP, candidate());
+
+    assertNothingMeasured(byName(gates), GateNames.RETENTION_GENERAL);
+  }
+}
