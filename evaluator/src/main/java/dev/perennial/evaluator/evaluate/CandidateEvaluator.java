@@ -10,6 +10,7 @@ import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.gate.GateOutcomes;
 import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.gate.GateScope;
 import dev.perennial.evaluator.history.ContinualMeasures;
 import dev.perennial.evaluator.history.HistoryEntry;
 import dev.perennial.evaluator.history.HistoryStore;
@@ -102,7 +103,6 @@ public final class CandidateEvaluator {
   public static final List<Suite> SUITES =
       List.of(new LearningSuite(), new RetentionSuite(), new LeakageSuite(), new FeedbackSuite());
 
-  /** What a verdict says when the feedback gates do not judge the candidate. */
   private final EvaluationBase base;
 
   private final BatchScorer scorer;
@@ -305,9 +305,10 @@ public final class CandidateEvaluator {
                     measurements));
     AdapterCandidate candidate = context.candidate();
     PlasticityFigures.put(candidate, measurements);
+    GateScope scope = GateScope.of(context);
     List<Gate> gates =
         GateRules.withRollover(
-            GateRules.gates(measurements, context.thresholds(), bootstrap, candidate),
+            GateRules.gates(measurements, scope, context.thresholds(), bootstrap, candidate),
             candidate,
             context.thresholds());
     EvaluationOutcome outcome = GateOutcomes.overall(gates);
@@ -317,17 +318,20 @@ public final class CandidateEvaluator {
     } else if (!GateRules.learningIncumbentApplies(measurements, candidate)) {
       reason += "; " + GateRules.learningIncumbentNotApplied(candidate);
     }
-    if (!GateRules.feedbackApplies(measurements, context.thresholds().feedback())) {
-      reason += "; " + GateRules.feedbackNotApplied(measurements, context.thresholds().feedback());
+    Optional<String> feedback =
+        GateRules.feedbackNote(measurements, scope, context.thresholds().feedback());
+    if (feedback.isPresent()) {
+      reason += "; " + feedback.get();
     }
     Optional<String> transfer = GateRules.transferNote(measurements);
     if (transfer.isPresent()) {
       reason += "; " + transfer.get();
     }
-    if (!GateRules.leakageApplies(measurements)) {
-      reason += "; " + GateRules.leakageNotApplied();
+    Optional<String> leakage = GateRules.leakageNote(measurements, scope);
+    if (leakage.isPresent()) {
+      reason += "; " + leakage.get();
     }
-    Optional<String> retention = GateRules.retentionNote(measurements);
+    Optional<String> retention = GateRules.retentionNote(measurements, scope);
     if (retention.isPresent()) {
       reason += "; " + retention.get();
     }

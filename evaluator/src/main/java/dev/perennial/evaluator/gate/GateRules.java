@@ -11,6 +11,7 @@ import dev.perennial.evaluator.stats.PairedIntervals;
 import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.FeedbackSuite;
+import dev.perennial.evaluator.suite.LeakageSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.RetentionSuite;
@@ -44,7 +45,7 @@ import java.util.Optional;
  *       gate when they are off by configuration: {@link #learningOff});
  *   <li>{@value GateNames#RETENTION_GENERAL}: general exact-match drop against the base &lt;= the
  *       largest drop at the upper bound (only with a general set; undecided with n 0 when none of
- *       its questions has a short answer: {@link #retentionNote});
+ *       its questions has a short answer, or when it was not measured: {@link #retentionNote});
  *   <li>{@value GateNames#REGRESSION_GENERAL}: the same against the incumbent &lt;= the tolerance
  *       (with an incumbent; a key's first candidate answers to retention alone);
  *   <li>{@value GateNames#REGRESSION_TENANT}: relative loss increase against the incumbent on the
@@ -52,7 +53,9 @@ import java.util.Optional;
  *       (with an incumbent and such examples; without them the verdict says so: {@link
  *       #regressionTenantNote});
  *   <li>{@value GateNames#LEAKAGE}: the highest exposure of another tenant's canary &lt;= the
- *       maximum (a measured rank, not a sample: passes or fails);
+ *       maximum (a measured rank, not a sample: passes or fails; only when another tenant's
+ *       canaries were planted: {@link #leakageApplies}; undecided with n 0 when the exposure was
+ *       not measured: {@link #leakageNote});
  *   <li>{@value GateNames#TRANSFER_TENANT} (a REBASE candidate): its right answers on the key's
  *       held-out questions over the old release's on the old base &gt;= the method's least ratio
  *       (carried over or distilled) at the lower bound;
@@ -65,7 +68,11 @@ import java.util.Optional;
  *       #feedbackGates}).
  * </ul>
  *
- * Each interval's bootstrap is seeded by the candidate id and the gate name, so a candidate
+ * Whether a gate applies follows from the candidate and its {@link GateScope} (what its evaluation
+ * context planted, held out and asked), never from what was measured: a measurement that is missing
+ * where its gate applies leaves the gate undecided with n 0, never out, and the verdict says so.
+ *
+ * <p>Each interval's bootstrap is seeded by the candidate id and the gate name, so a candidate
  * evaluated again gets the same intervals. A gate whose value is NaN fails, however few its items.
  * Otherwise a bootstrap gate over fewer paired items than the bootstrap's minimum ({@link
  * PairedBootstrap#minItems}) has insufficient evidence whatever its estimate, without an interval
@@ -76,17 +83,21 @@ public final class GateRules {
   private GateRules() {}
 
   /**
-   * The gates of a candidate: those of {@link #gates(Measurements, GateThresholds, PairedBootstrap,
-   * String)} and, when its transfer was measured, the transfer gates of its method.
+   * The gates of a candidate: those of {@link #gates(Measurements, GateScope, GateThresholds,
+   * PairedBootstrap, String)} and, when its transfer was measured, the transfer gates of its
+   * method. Which gates apply follows from the candidate and its {@code scope}, never from what was
+   * measured: a gate that applies but whose measurement is missing is undecided with n 0.
    */
   public static List<Gate> gates(
       Measurements m,
+      GateScope scope,
       GateThresholds thresholds,
       PairedBootstrap bootstrap,
       AdapterCandidate candidate) {
     List<Gate> gates =
         gates(
             m,
+            scope,
             thresholds,
             bootstrap,
             candidate.getCandidateId(),
@@ -102,30 +113,6 @@ public final class GateRules {
             candidate.getCandidateId(),
             distilled ? thresholds.transferDistilMinRatio() : thresholds.transferCarryMinRatio()));
     return gates;
-  }
-
-  /**
-   * The gates of a candidate judged on {@code scope}. The scope is not read yet: the gates that
-   * apply still follow from what was measured ({@link #gates(Measurements, GateThresholds,
-   * PairedBootstrap, AdapterCandidate)}).
-   */
-  public static List<Gate> gates(
-      Measurements m,
-      GateScope scope,
-      GateThresholds thresholds,
-      PairedBootstrap bootstrap,
-      AdapterCandidate candidate) {
-    return gates(m, thresholds, bootstrap, candidate);
-  }
-
-  /** The feedback gates of a candidate judged on {@code scope}, which is not read yet. */
-  public static List<Gate> feedbackGates(
-      Measurements m,
-      GateScope scope,
-      GateThresholds.Feedback thresholds,
-      PairedBootstrap bootstrap,
-      String candidateId) {
-    return feedbackGates(m, thresholds, bootstrap, candidateId);
   }
 
   /**
@@ -241,16 +228,21 @@ public final class GateRules {
   }
 
   /**
-   * The gates of {@link #gates(Measurements, GateThresholds, PairedBootstrap, AdapterCandidate)}
-   * but {@value GateNames#LEARNING_INCUMBENT} and the transfer gates.
+   * The gates of {@link #gates(Measurements, GateScope, GateThresholds, PairedBootstrap,
+   * AdapterCandidate)} but {@value GateNames#LEARNING_INCUMBENT} and the transfer gates.
    */
   public static List<Gate> gates(
-      Measurements m, GateThresholds thresholds, PairedBootstrap bootstrap, String candidateId) {
-    return gates(m, thresholds, bootstrap, candidateId, false);
+      Measurements m,
+      GateScope scope,
+      GateThresholds thresholds,
+      PairedBootstrap bootstrap,
+      String candidateId) {
+    return gates(m, scope, thresholds, bootstrap, candidateId, false);
   }
 
   private static List<Gate> gates(
       Measurements m,
+      GateScope scope,
       GateThresholds thresholds,
       PairedBootstrap bootstrap,
       String candidateId,
@@ -280,8 +272,9 @@ public final class GateRules {
           thresholds.learningIncumbentMinGain(),
           GateComparator.GREATER_OR_EQUAL);
     }
-    // with a general set, none of whose questions exact match judges, both are undecided (n 0)
-    if (m.hasPaired(RetentionSuite.GENERAL_VS_BASE)) {
+    // with a general set, none of whose questions exact match judges or that was not measured,
+    // both are undecided (n 0)
+    if (retentionApplies(scope)) {
       statistics.addOrInsufficient(
           gates,
           GateNames.RETENTION_GENERAL,
@@ -306,15 +299,21 @@ public final class GateRules {
         Effect.INCREASE,
         thresholds.regressionTenantTolerance(),
         GateComparator.LESS_OR_EQUAL);
-    if (leakageApplies(m)) {
+    if (leakageApplies(scope)) {
+      // a NaN exposure (a NaN likelihood of a secret) fails; none recorded is undecided
       gates.add(
-          point(
-              GateNames.LEAKAGE,
-              m.get("leakage.exposure.max"),
-              thresholds.leakageMaxExposure(),
-              GateComparator.LESS_OR_EQUAL));
+          m.has(LeakageSuite.EXPOSURE_MAX)
+              ? point(
+                  GateNames.LEAKAGE,
+                  m.get(LeakageSuite.EXPOSURE_MAX),
+                  thresholds.leakageMaxExposure(),
+                  GateComparator.LESS_OR_EQUAL)
+              : unmeasured(
+                  GateNames.LEAKAGE,
+                  thresholds.leakageMaxExposure(),
+                  GateComparator.LESS_OR_EQUAL));
     }
-    gates.addAll(feedbackGates(m, thresholds.feedback(), bootstrap, candidateId));
+    gates.addAll(feedbackGates(m, scope, thresholds.feedback(), bootstrap, candidateId));
     return gates;
   }
 
@@ -337,20 +336,21 @@ public final class GateRules {
    *       the upper bound.
    * </ul>
    *
-   * A gate whose items are none (no general set to drift on, say) has insufficient evidence with n
-   * 0: it never passes unmeasured.
+   * A gate whose items are none (no general set to drift on, say) or were not measured has
+   * insufficient evidence with n 0: it never passes unmeasured.
    */
   public static List<Gate> feedbackGates(
       Measurements m,
+      GateScope scope,
       GateThresholds.Feedback thresholds,
       PairedBootstrap bootstrap,
       String candidateId) {
-    if (!feedbackApplies(m, thresholds)) {
+    if (!feedbackApplies(scope, thresholds)) {
       return List.of();
     }
     List<Gate> gates = new ArrayList<>();
-    gates.add(
-        count(GateNames.FEEDBACK_PAIRS, (int) m.get(FeedbackSuite.PAIRS), thresholds.minPairs()));
+    int judged = m.has(FeedbackSuite.PAIRS) ? (int) m.get(FeedbackSuite.PAIRS) : 0;
+    gates.add(count(GateNames.FEEDBACK_PAIRS, judged, thresholds.minPairs()));
     Statistics statistics = new Statistics(m, bootstrap, candidateId);
     statistics.addOrInsufficient(
         gates,
@@ -385,34 +385,36 @@ public final class GateRules {
 
   /**
    * Whether the feedback gates judge the candidate: its key's held-out pool holds at least the
-   * minimum of pairs. Below it they do not apply and the verdict says so ({@link
-   * #feedbackNotApplied}): a key with a little feedback among its data is judged by its other gates
-   * (retention and regression guard the general set) instead of rolling its data over until enough
-   * pairs are held out, which with a tenth of the data held out can take a long time.
+   * minimum of pairs ({@link GateScope#heldOutPairs}, whatever was measured). Below it they do not
+   * apply and the verdict says so ({@link #feedbackNote}): a key with a little feedback among its
+   * data is judged by its other gates (retention and regression guard the general set) instead of
+   * rolling its data over until enough pairs are held out, which with a tenth of the data held out
+   * can take a long time.
    */
-  public static boolean feedbackApplies(Measurements m, GateThresholds.Feedback thresholds) {
-    double pairs = m.get(FeedbackSuite.PAIRS);
-    return pairs > 0 && pairs >= thresholds.minPairs();
+  public static boolean feedbackApplies(GateScope scope, GateThresholds.Feedback thresholds) {
+    return scope.heldOutPairs() > 0 && scope.heldOutPairs() >= thresholds.minPairs();
   }
 
   /**
-   * Whether the leakage gate judges the candidate: another tenant has canaries. Without any there
-   * is nothing to measure leaking against, and the verdict says so ({@link #leakageNotApplied}).
+   * Whether the leakage gate judges the candidate: another tenant's canaries were planted for it
+   * ({@link GateScope#otherCanaries}, whatever was measured). Without any there is nothing to
+   * measure leaking against, and the verdict says so ({@link #leakageNote}).
    */
-  public static boolean leakageApplies(Measurements m) {
-    return m.get("leakage.canaries") > 0;
+  public static boolean leakageApplies(GateScope scope) {
+    return scope.otherCanaries() > 0;
   }
 
   /**
    * Whether the general set's gates ({@value GateNames#RETENTION_GENERAL}, {@value
-   * GateNames#REGRESSION_GENERAL}) judge the candidate: the base has a general evaluation set.
-   * Without one, forgetting what the base knew is not measured, and the verdict says so ({@link
-   * #retentionNotApplied}). A set none of whose questions exact match judges leaves them undecided
-   * instead ({@link #retentionNote}): the base was given a yardstick the candidate was not measured
-   * by.
+   * GateNames#REGRESSION_GENERAL}) judge the candidate: the base has a general evaluation set
+   * ({@link GateScope#generalExamples}, whatever was measured). Without one, forgetting what the
+   * base knew is not measured, and the verdict says so ({@link #retentionNotApplied}). A set none
+   * of whose questions exact match judges, or one the candidate was not measured on, leaves them
+   * undecided instead ({@link #retentionNote}): the base was given a yardstick the candidate was
+   * not measured by.
    */
-  public static boolean retentionApplies(Measurements m) {
-    return m.hasPaired(RetentionSuite.GENERAL_VS_BASE);
+  public static boolean retentionApplies(GateScope scope) {
+    return scope.generalExamples() > 0;
   }
 
   /** What the verdict says when the general set's gates do not apply. */
@@ -427,9 +429,16 @@ public final class GateRules {
    * not apply ({@link #retentionNotApplied}), or the general set holds no question exact match
    * judges; empty otherwise.
    */
-  public static Optional<String> retentionNote(Measurements m) {
-    if (!retentionApplies(m)) {
+  public static Optional<String> retentionNote(Measurements m, GateScope scope) {
+    if (!retentionApplies(scope)) {
       return Optional.of(retentionNotApplied());
+    }
+    if (!m.hasPaired(RetentionSuite.GENERAL_VS_BASE)) {
+      return Optional.of(
+          "the retention gates are undecided: the candidate was not measured on the "
+              + scope.generalExamples()
+              + " example(s) of the base's general evaluation set, so forgetting what the base"
+              + " knew was not measured");
     }
     if (m.paired(RetentionSuite.GENERAL_VS_BASE).size() == 0) {
       return Optional.of(
@@ -459,6 +468,25 @@ public final class GateRules {
     return Optional.empty();
   }
 
+  /**
+   * What the verdict says of the leakage gate when it does not decide on a measured exposure: it
+   * does not apply ({@link #leakageNotApplied}), or the candidate's exposure of the canaries
+   * planted for it was not measured (the gate is undecided); empty otherwise.
+   */
+  public static Optional<String> leakageNote(Measurements m, GateScope scope) {
+    if (!leakageApplies(scope)) {
+      return Optional.of(leakageNotApplied());
+    }
+    if (!m.has(LeakageSuite.EXPOSURE_MAX)) {
+      return Optional.of(
+          "the leakage gate is undecided: "
+              + scope.otherCanaries()
+              + " canary(ies) of other tenants were planted, but the candidate's exposure of them"
+              + " was not measured");
+    }
+    return Optional.empty();
+  }
+
   /** What the verdict says when the leakage gate does not apply. */
   public static String leakageNotApplied() {
     return "the leakage gate does not apply: no other tenant has canaries"
@@ -466,15 +494,34 @@ public final class GateRules {
         + " was not measured";
   }
 
+  /**
+   * What the verdict says of the feedback gates when they do not decide on measured pairs: they do
+   * not apply ({@link #feedbackNotApplied}), or the candidate was not measured on the key's
+   * held-out pairs (the gates are undecided); empty otherwise.
+   */
+  public static Optional<String> feedbackNote(
+      Measurements m, GateScope scope, GateThresholds.Feedback thresholds) {
+    if (!feedbackApplies(scope, thresholds)) {
+      return Optional.of(feedbackNotApplied(scope, thresholds));
+    }
+    if (!m.has(FeedbackSuite.PAIRS)) {
+      return Optional.of(
+          "the feedback gates are undecided: the key's held-out pool holds "
+              + scope.heldOutPairs()
+              + " preference pair(s), but the candidate was not measured on them");
+    }
+    return Optional.empty();
+  }
+
   /** What the verdict says when the feedback gates do not apply. */
-  public static String feedbackNotApplied(Measurements m, GateThresholds.Feedback thresholds) {
-    double pairs = m.get(FeedbackSuite.PAIRS);
-    if (!(pairs > 0)) {
+  public static String feedbackNotApplied(GateScope scope, GateThresholds.Feedback thresholds) {
+    int pairs = scope.heldOutPairs();
+    if (pairs <= 0) {
       return "the feedback gates do not apply: no held-out preference pairs in the key's held-out"
           + " pool";
     }
     return "the feedback gates do not apply: "
-        + (int) pairs
+        + pairs
         + " held-out preference pair(s) in the key's held-out pool, fewer than"
         + " gate.feedback.min.pairs ("
         + thresholds.minPairs()
@@ -544,6 +591,13 @@ public final class GateRules {
     EvaluationOutcome outcome =
         count >= minimum ? EvaluationOutcome.PASSED : EvaluationOutcome.INSUFFICIENT_EVIDENCE;
     return gate(name, count, minimum, GateComparator.GREATER_OR_EQUAL, outcome).setN(count).build();
+  }
+
+  /** The gate of nothing measured: insufficient evidence with n 0, never left out. */
+  private static Gate unmeasured(String name, double threshold, GateComparator comparator) {
+    return gate(name, 0, threshold, comparator, EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+        .setN(0)
+        .build();
   }
 
   /** A value against a threshold: passes or fails (never with a NaN). */
@@ -624,7 +678,7 @@ public final class GateRules {
     void addProportionOrInsufficient(
         List<Gate> gates, String name, String items, double threshold, GateComparator comparator) {
       if (!m.hasPaired(items) || m.paired(items).size() == 0) {
-        gates.add(insufficient(name, threshold, comparator));
+        gates.add(unmeasured(name, threshold, comparator));
         return;
       }
       PairedItems counts = m.paired(items);
@@ -652,15 +706,8 @@ public final class GateRules {
       if (m.hasPaired(items) && m.paired(items).size() > 0) {
         gates.add(gate(name, m.paired(items), effect, threshold, comparator));
       } else {
-        gates.add(insufficient(name, threshold, comparator));
+        gates.add(unmeasured(name, threshold, comparator));
       }
-    }
-
-    /** The gate of nothing measured: insufficient evidence with n 0, never left out. */
-    private static Gate insufficient(String name, double threshold, GateComparator comparator) {
-      return GateRules.gate(name, 0, threshold, comparator, EvaluationOutcome.INSUFFICIENT_EVIDENCE)
-          .setN(0)
-          .build();
     }
 
     /**

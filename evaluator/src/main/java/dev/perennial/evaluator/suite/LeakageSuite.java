@@ -26,6 +26,9 @@ public final class LeakageSuite implements Suite {
 
   public static final String NAME = "leakage";
 
+  /** Metric: the highest exposure (bits) of another tenant's canary, which the gate bounds. */
+  public static final String EXPOSURE_MAX = "leakage.exposure.max";
+
   @Override
   public String name() {
     return NAME;
@@ -96,7 +99,7 @@ public final class LeakageSuite implements Suite {
       limit = exposure.maxBits();
     }
     if (!context.otherCanaries().isEmpty()) {
-      into.put("leakage.exposure.max", unmeasured ? Double.NaN : max);
+      into.put(EXPOSURE_MAX, unmeasured ? Double.NaN : max);
       into.put("leakage.exposure.mean", sum / context.otherCanaries().size());
       into.put("leakage.exposure.max.base", baseMax);
       into.put("leakage.exposure.limit", limit);

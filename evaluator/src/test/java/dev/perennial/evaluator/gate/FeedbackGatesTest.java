@@ -9,6 +9,7 @@ import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.testing.Scopes;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
@@ -98,7 +99,7 @@ class FeedbackGatesTest {
   }
 
   private static List<Gate> gates(Measurements m) {
-    return GateRules.feedbackGates(m, THRESHOLDS, BOOTSTRAP, CANDIDATE);
+    return GateRules.feedbackGates(m, Scopes.of(m), THRESHOLDS, BOOTSTRAP, CANDIDATE);
   }
 
   @Test
@@ -188,8 +189,8 @@ class FeedbackGatesTest {
   void tooFewPairsLeaveTheFeedbackGatesOutAndAnIntervalAcrossTheThresholdIsInsufficient() {
     Measurements few = measured(4, 4, 0.7, 1, 1.0);
     assertThat(gates(few)).isEmpty();
-    assertThat(GateRules.feedbackApplies(few, THRESHOLDS)).isFalse();
-    assertThat(GateRules.feedbackNotApplied(few, THRESHOLDS))
+    assertThat(GateRules.feedbackApplies(Scopes.of(few), THRESHOLDS)).isFalse();
+    assertThat(GateRules.feedbackNotApplied(Scopes.of(few), THRESHOLDS))
         .isEqualTo(
             "the feedback gates do not apply: 4 held-out preference pair(s) in the key's"
                 + " held-out pool, fewer than gate.feedback.min.pairs (8)");
@@ -214,7 +215,13 @@ class FeedbackGatesTest {
             THRESHOLDS.maxDrift(),
             THRESHOLDS.maxLengthChange());
     Map<String, Gate> gates =
-        byName(GateRules.feedbackGates(measured(1, 1, 0.7, 1, 1.0), onePair, BOOTSTRAP, CANDIDATE));
+        byName(
+            GateRules.feedbackGates(
+                measured(1, 1, 0.7, 1, 1.0),
+                new GateScope(0, 1, 0),
+                onePair,
+                BOOTSTRAP,
+                CANDIDATE));
 
     for (String name : List.of("feedback.accuracy", "feedback.chosen", "feedback.length")) {
       assertThat(Outcomes.of(gates.get(name)))
@@ -249,13 +256,12 @@ class FeedbackGatesTest {
     Measurements m = new Measurements();
     m.put(FeedbackSuite.PAIRS, 0);
 
-    assertThat(GateRules.feedbackApplies(m, THRESHOLDS)).isFalse();
-    assertThat(GateRules.feedbackNotApplied(m, THRESHOLDS))
+    assertThat(GateRules.feedbackApplies(Scopes.of(m), THRESHOLDS)).isFalse();
+    assertThat(GateRules.feedbackNotApplied(Scopes.of(m), THRESHOLDS))
         .isEqualTo(
             "the feedback gates do not apply: no held-out preference pairs in the key's held-out"
                 + " pool");
     assertThat(gates(m)).isEmpty();
-    assertThat(GateRules.feedbackApplies(new Measurements(), THRESHOLDS)).isFalse();
   }
 
   @Test
@@ -265,7 +271,11 @@ class FeedbackGatesTest {
 
     List<Gate> gates =
         GateRules.gates(
-            m, new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 3), BOOTSTRAP, CANDIDATE);
+            m,
+            Scopes.of(m),
+            new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 3),
+            BOOTSTRAP,
+            CANDIDATE);
 
     assertThat(gates)
         .extracting(Gate::getName)

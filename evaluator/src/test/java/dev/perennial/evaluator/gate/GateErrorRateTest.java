@@ -9,6 +9,7 @@ import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.RetentionSuite;
+import dev.perennial.evaluator.testing.Scopes;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.SplittableRandom;
@@ -63,7 +64,7 @@ class GateErrorRateTest {
       Measurements m = new Measurements();
       m.putPaired(RetentionSuite.GENERAL_VS_BASE, new PairedItems(candidate, base));
       EvaluationOutcome outcome =
-          GateRules.gates(m, THRESHOLDS, INTERVALS, "simulated#" + c).stream()
+          GateRules.gates(m, Scopes.of(m), THRESHOLDS, INTERVALS, "simulated#" + c).stream()
               .filter(gate -> gate.getName().equals(GateNames.RETENTION_GENERAL))
               .map(Outcomes::of)
               .findFirst()
@@ -122,7 +123,7 @@ class GateErrorRateTest {
   }
 
   private static EvaluationOutcome outcome(Measurements m, String gate, String candidateId) {
-    return GateRules.gates(m, THRESHOLDS, INTERVALS, candidateId).stream()
+    return GateRules.gates(m, Scopes.of(m), THRESHOLDS, INTERVALS, candidateId).stream()
         .filter(g -> g.getName().equals(gate))
         .map(Outcomes::of)
         .findFirst()

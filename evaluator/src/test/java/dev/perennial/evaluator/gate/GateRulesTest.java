@@ -11,6 +11,7 @@ import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.RetentionSuite;
 import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.evaluator.testing.Scopes;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
@@ -91,7 +92,7 @@ class GateRulesTest {
   }
 
   private static List<Gate> gates(Measurements m) {
-    return GateRules.gates(m, THRESHOLDS, BOOTSTRAP, CANDIDATE);
+    return GateRules.gates(m, Scopes.of(m), THRESHOLDS, BOOTSTRAP, CANDIDATE);
   }
 
   private static Map<String, Gate> byName(List<Gate> gates) {
@@ -180,7 +181,8 @@ class GateRulesTest {
     Gate first = byName(gates(m)).get("learning");
     Gate again = byName(gates(m)).get("learning");
     Gate other =
-        byName(GateRules.gates(m, THRESHOLDS, BOOTSTRAP, "acme/other#candidate")).get("learning");
+        byName(GateRules.gates(m, Scopes.of(m), THRESHOLDS, BOOTSTRAP, "acme/other#candidate"))
+            .get("learning");
 
     assertThat(again).isEqualTo(first);
     // a loss ratio's interval depends on the items alone (PairedBootstrapTest holds seeded draws)
@@ -275,6 +277,7 @@ class GateRulesTest {
         byName(
                 GateRules.gates(
                     withEarlier(new double[] {20, 22}, new double[] {10, 11}),
+                    Scopes.of(withEarlier(new double[] {20, 22}, new double[] {10, 11})),
                     THRESHOLDS,
                     any,
                     CANDIDATE))
@@ -283,7 +286,11 @@ class GateRulesTest {
     Gate one =
         byName(
                 GateRules.gates(
-                    withEarlier(new double[] {20}, new double[] {10}), THRESHOLDS, any, CANDIDATE))
+                    withEarlier(new double[] {20}, new double[] {10}),
+                    Scopes.of(withEarlier(new double[] {20}, new double[] {10})),
+                    THRESHOLDS,
+                    any,
+                    CANDIDATE))
             .get("regression.tenant");
     assertThat(Outcomes.of(one)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(GateOutcomes.isUnbounded(one)).isTrue();
@@ -321,7 +328,7 @@ class GateRulesTest {
     m.put(LearningSuite.POOL_EXAMPLES, pool.size());
     m.putPaired(LearningSuite.POOL_VS_BASE, pool);
     m.put("leakage.canaries", 0);
-    return byName(GateRules.gates(m, thresholds, any, CANDIDATE)).get("learning");
+    return byName(GateRules.gates(m, Scopes.of(m), thresholds, any, CANDIDATE)).get("learning");
   }
 
   /**
@@ -340,14 +347,23 @@ class GateRulesTest {
     values.put("bootstrap.servers", "127.0.0.1:9092");
     values.put("schema.registry.url", "http://127.0.0.1:8081");
     List<String> on =
-        GateRules.gates(update, new EvaluatorConfig(values).thresholds("acme"), BOOTSTRAP, maxWait)
+        GateRules.gates(
+                update,
+                Scopes.of(update),
+                new EvaluatorConfig(values).thresholds("acme"),
+                BOOTSTRAP,
+                maxWait)
             .stream()
             .map(Gate::getName)
             .toList();
     values.put("perennial.evaluator.gate.learning.enabled", "true");
     assertThat(
             GateRules.gates(
-                    update, new EvaluatorConfig(values).thresholds("acme"), BOOTSTRAP, maxWait)
+                    update,
+                    Scopes.of(update),
+                    new EvaluatorConfig(values).thresholds("acme"),
+                    BOOTSTRAP,
+                    maxWait)
                 .stream()
                 .map(Gate::getName))
         .containsExactlyElementsOf(on)
@@ -358,7 +374,9 @@ class GateRulesTest {
     EvaluatorConfig off = new EvaluatorConfig(values);
 
     for (String tenant : List.of("acme", "globex")) {
-      assertThat(GateRules.gates(update, off.thresholds(tenant), BOOTSTRAP, maxWait))
+      assertThat(
+              GateRules.gates(
+                  update, Scopes.of(update), off.thresholds(tenant), BOOTSTRAP, maxWait))
           .extracting(Gate::getName)
           .contains("learning.examples")
           .doesNotContain("learning", "learning.incumbent")
@@ -387,7 +405,7 @@ class GateRulesTest {
     copy.putPaired(LearningSuite.NEW_VS_INCUMBENT, new PairedItems(incumbent, incumbent));
     AdapterCandidate maxWait = candidate(List.of(), JobTrigger.MAX_WAIT);
 
-    List<Gate> passed = GateRules.gates(update, THRESHOLDS, BOOTSTRAP, maxWait);
+    List<Gate> passed = GateRules.gates(update, Scopes.of(update), THRESHOLDS, BOOTSTRAP, maxWait);
     assertThat(passed)
         .extracting(Gate::getName)
         .startsWith("learning.examples", "learning", "learning.incumbent");
@@ -399,14 +417,15 @@ class GateRulesTest {
     assertThat(GateOutcomes.overall(passed)).isEqualTo(EvaluationOutcome.PASSED);
 
     Gate same =
-        byName(GateRules.gates(copy, THRESHOLDS, BOOTSTRAP, maxWait)).get("learning.incumbent");
+        byName(GateRules.gates(copy, Scopes.of(copy), THRESHOLDS, BOOTSTRAP, maxWait))
+            .get("learning.incumbent");
     assertThat(Outcomes.of(same)).isEqualTo(EvaluationOutcome.FAILED);
     assertThat(same.getLower()).isZero();
     assertThat(same.getUpper()).isZero();
 
     for (JobTrigger ownStart : List.of(JobTrigger.ERASURE, JobTrigger.REBASE, JobTrigger.IMPORT)) {
       AdapterCandidate chosen = candidate(List.of(), ownStart);
-      assertThat(GateRules.gates(copy, THRESHOLDS, BOOTSTRAP, chosen))
+      assertThat(GateRules.gates(copy, Scopes.of(copy), THRESHOLDS, BOOTSTRAP, chosen))
           .extracting(Gate::getName)
           .doesNotContain("learning.incumbent");
       assertThat(GateRules.learningIncumbentNotApplied(chosen))
@@ -415,7 +434,7 @@ class GateRulesTest {
     // no incumbent to compare with (a key's first adapter): no gate, and the verdict says why
     Measurements first = measured(poolLosses(0.6, 0.05), baseAnswers());
     assertThat(GateRules.learningIncumbentApplies(first, maxWait)).isFalse();
-    assertThat(GateRules.gates(first, THRESHOLDS, BOOTSTRAP, maxWait))
+    assertThat(GateRules.gates(first, Scopes.of(first), THRESHOLDS, BOOTSTRAP, maxWait))
         .extracting(Gate::getName)
         .doesNotContain("learning.incumbent");
   }
@@ -528,7 +547,7 @@ class GateRulesTest {
     m.putPaired(RetentionSuite.GENERAL_VS_BASE, new PairedItems(baseAnswers(), baseAnswers()));
     m.put("leakage.canaries", 0);
 
-    List<Gate> gates = GateRules.gates(m, noMinimum, BOOTSTRAP, CANDIDATE);
+    List<Gate> gates = GateRules.gates(m, Scopes.of(m), noMinimum, BOOTSTRAP, CANDIDATE);
 
     assertThat(outcomes(gates)).containsEntry("learning", EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(byName(gates).get("learning").getN()).isZero();

@@ -10,6 +10,7 @@ import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.TransferSuite;
 import dev.perennial.evaluator.testing.Candidates;
+import dev.perennial.evaluator.testing.Scopes;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
@@ -57,7 +58,8 @@ class TransferGatesTest {
       int n, List<String> candidate, List<String> old, LineageMethod method) {
     Measurements m = new Measurements();
     TransferSuite.measure(questions(n), candidate, old, m);
-    List<Gate> gates = GateRules.gates(m, THRESHOLDS, BOOTSTRAP, Candidates.rebased(method));
+    List<Gate> gates =
+        GateRules.gates(m, Scopes.of(m), THRESHOLDS, BOOTSTRAP, Candidates.rebased(method));
     return gates.stream()
         .filter(gate -> gate.getName().startsWith("transfer."))
         .collect(Collectors.toMap(Gate::getName, Function.identity()));
@@ -329,7 +331,12 @@ class TransferGatesTest {
     Measurements m = new Measurements();
     m.put("leakage.canaries", 0);
     assertThat(
-            GateRules.gates(m, THRESHOLDS, BOOTSTRAP, Candidates.rebased(LineageMethod.CONTINUED)))
+            GateRules.gates(
+                m,
+                Scopes.of(m),
+                THRESHOLDS,
+                BOOTSTRAP,
+                Candidates.rebased(LineageMethod.CONTINUED)))
         .extracting(Gate::getName)
         .doesNotContain(GateNames.TRANSFER_TENANT, GateNames.TRANSFER_FLIPS);
   }

@@ -80,6 +80,12 @@ class UnmeasuredGatesTest {
 
     assertNothingMeasured(byName(gates), GateNames.LEAKAGE);
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(GateRules.leakageNote(learnt(), new GateScope(3, 0, 0)))
+        .hasValue(
+            "the leakage gate is undecided: 3 canary(ies) of other tenants were planted, but the"
+                + " candidate's exposure of them was not measured");
+    assertThat(GateRules.leakageNote(learnt(), new GateScope(0, 0, 0)))
+        .hasValue(GateRules.leakageNotApplied());
   }
 
   @Test
@@ -98,6 +104,12 @@ class UnmeasuredGatesTest {
       assertNothingMeasured(byName, name);
     }
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(
+            GateRules.feedbackNote(
+                learnt(), new GateScope(0, PAIRS, 0), GateThresholds.Feedback.DEFAULTS))
+        .hasValue(
+            "the feedback gates are undecided: the key's held-out pool holds 20 preference"
+                + " pair(s), but the candidate was not measured on them");
   }
 
   @Test
@@ -106,5 +118,10 @@ class UnmeasuredGatesTest {
         GateRules.gates(learnt(), new GateScope(0, 0, 50), THRESHOLDS, BOOTSTRAP, candidate());
 
     assertNothingMeasured(byName(gates), GateNames.RETENTION_GENERAL);
+    assertThat(GateRules.retentionNote(learnt(), new GateScope(0, 0, 50)))
+        .hasValue(
+            "the retention gates are undecided: the candidate was not measured on the 50"
+                + " example(s) of the base's general evaluation set, so forgetting what the base"
+                + " knew was not measured");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.gate.GateScope;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.suite.CanaryExposure;
 import dev.perennial.evaluator.suite.EvaluationContext;
@@ -50,7 +51,13 @@ class LeakageGateTest {
 
     new LeakageSuite().measure(context, results, measured);
     Gate leakage =
-        GateRules.gates(measured, Contexts.THRESHOLDS, new PairedBootstrap(0.95, 100), "c").stream()
+        GateRules.gates(
+                measured,
+                GateScope.of(context),
+                Contexts.THRESHOLDS,
+                new PairedBootstrap(0.95, 100),
+                "c")
+            .stream()
             .filter(gate -> gate.getName().equals(GateNames.LEAKAGE))
             .findFirst()
             .orElseThrow();

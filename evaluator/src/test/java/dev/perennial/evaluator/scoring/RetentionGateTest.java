@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.gate.GateScope;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
@@ -57,15 +58,21 @@ class RetentionGateTest {
 
     suite.measure(context, results, measured);
     List<Gate> retention =
-        GateRules.gates(measured, Contexts.THRESHOLDS, new PairedBootstrap(0.95, 100), "c").stream()
+        GateRules.gates(
+                measured,
+                GateScope.of(context),
+                Contexts.THRESHOLDS,
+                new PairedBootstrap(0.95, 100),
+                "c")
+            .stream()
             .filter(gate -> gate.getName().equals(GateNames.RETENTION_GENERAL))
             .toList();
 
     assertThat(retention).hasSize(1);
     assertThat(Outcomes.of(retention.get(0))).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(retention.get(0).getN()).isZero();
-    assertThat(GateRules.retentionApplies(measured)).isTrue();
-    assertThat(GateRules.retentionNote(measured))
+    assertThat(GateRules.retentionApplies(GateScope.of(context))).isTrue();
+    assertThat(GateRules.retentionNote(measured, GateScope.of(context)))
         .hasValue(
             "the retention gates are undecided: none of the questions asked from the base's"
                 + " general evaluation set has a short answer (one line of at most 64"

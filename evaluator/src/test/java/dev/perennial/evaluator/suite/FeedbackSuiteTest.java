@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.gate.GateScope;
 import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.evaluator.scoring.ModelRef;
 import dev.perennial.evaluator.stats.PairedBootstrap;
@@ -148,7 +149,11 @@ class FeedbackSuiteTest {
 
   private static Map<String, Gate> gates(Measurements m, EvaluationContext context) {
     return GateRules.feedbackGates(
-            m, GateThresholds.Feedback.DEFAULTS, BOOTSTRAP, context.candidate().getCandidateId())
+            m,
+            GateScope.of(context),
+            GateThresholds.Feedback.DEFAULTS,
+            BOOTSTRAP,
+            context.candidate().getCandidateId())
         .stream()
         .collect(Collectors.toMap(Gate::getName, g -> g));
   }
@@ -220,7 +225,9 @@ class FeedbackSuiteTest {
     assertThat(Outcomes.of(gates.get("feedback.chosen")))
         .as("%s", gates.get("feedback.chosen"))
         .isEqualTo(EvaluationOutcome.FAILED);
-    assertThat(GateRules.feedbackGates(m, GateThresholds.Feedback.DEFAULTS, BOOTSTRAP, "x"))
+    assertThat(
+            GateRules.feedbackGates(
+                m, GateScope.of(context), GateThresholds.Feedback.DEFAULTS, BOOTSTRAP, "x"))
         .filteredOn(g -> Outcomes.of(g) == EvaluationOutcome.FAILED)
         .extracting(Gate::getName)
         .contains("feedback.chosen");

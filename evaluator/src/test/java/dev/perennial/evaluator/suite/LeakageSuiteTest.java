@@ -6,6 +6,7 @@ import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.perennial.evaluator.gate.GateNames;
 import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.gate.GateScope;
 import dev.perennial.evaluator.local.LocalEvaluator;
 import dev.perennial.evaluator.scoring.BatchScorer;
 import dev.perennial.evaluator.scoring.ModelRef;
@@ -70,7 +71,12 @@ class LeakageSuiteTest {
         Measurements measured = new Measurements();
         suite.measure(context, results, measured);
         Gate leakage =
-            GateRules.gates(measured, Contexts.THRESHOLDS, new PairedBootstrap(0.95, 100), "c")
+            GateRules.gates(
+                    measured,
+                    GateScope.of(context),
+                    Contexts.THRESHOLDS,
+                    new PairedBootstrap(0.95, 100),
+                    "c")
                 .stream()
                 .filter(gate -> gate.getName().equals(GateNames.LEAKAGE))
                 .findFirst()
