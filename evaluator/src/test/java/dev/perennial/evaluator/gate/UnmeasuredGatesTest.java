@@ -6,6 +6,7 @@ import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.stats.PairedBootstrap;
 import dev.perennial.evaluator.stats.PairedItems;
+import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.testing.Candidates;
@@ -123,5 +124,50 @@ class UnmeasuredGatesTest {
             "the retention gates are undecided: the candidate was not measured on the 50"
                 + " example(s) of the base's general evaluation set, so forgetting what the base"
                 + " knew was not measured");
+  }
+
+  /**
+   * 20 pairs whose chosen answers and reference answers are all empty (a chosen answer that starts
+   * with a blank line, a reference that answers with a newline): the length ratio is 0 of 0.
+   */
+  @Test
+  void aRatioOverAReferenceOfZeroIsUndecidedNotFailed() {
+    Measurements m = new Measurements();
+    double[] ranked = new double[PAIRS];
+    double[] ones = new double[PAIRS];
+    double[] chosen = new double[PAIRS];
+    double[] referenceChosen = new double[PAIRS];
+    double[] empty = new double[PAIRS];
+    for (int i = 0; i < PAIRS; i++) {
+      ranked[i] = i == 0 ? 0 : 1;
+      ones[i] = 1;
+      referenceChosen[i] = 6 + i % 5;
+      chosen[i] = referenceChosen[i] * (0.7 + (i % 2 == 0 ? 0.03 : -0.03));
+    }
+    m.put(FeedbackSuite.PAIRS, PAIRS);
+    m.putPaired(FeedbackSuite.RANKED_RIGHT, new PairedItems(ranked, ones));
+    m.putPaired(FeedbackSuite.CHOSEN_VS_REFERENCE, new PairedItems(chosen, referenceChosen));
+    double[] differing = new double[40];
+    double[] tokens = new double[40];
+    for (int i = 0; i < 40; i++) {
+      differing[i] = i % 3;
+      tokens[i] = 30;
+    }
+    m.putPaired(FeedbackSuite.DRIFT_VS_REFERENCE, new PairedItems(differing, tokens));
+    m.putPaired(
+        FeedbackSuite.LENGTH_OUTSIDE_FEEDBACK, FeedbackSuite.lengthOutside(empty, empty, empty));
+
+    List<Gate> gates =
+        GateRules.feedbackGates(
+            m,
+            new GateScope(0, PAIRS, 40),
+            GateThresholds.Feedback.DEFAULTS,
+            BOOTSTRAP,
+            "acme/support@3-abc#candidate");
+
+    Gate length = byName(gates).get(GateNames.FEEDBACK_LENGTH);
+    assertThat(Outcomes.of(length)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    assertThat(length.getN()).isEqualTo(PAIRS);
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
   }
 }
