@@ -131,7 +131,9 @@ public final class GateOutcomes {
    * for a statistical gate, {@code learning.examples 3 >= 8} for a count, {@code leakage 3.200 <=
    * 6.000} for another, {@code feedback.drift 0 <= 0.1000 (nothing measured)} for a statistical
    * gate without items, {@code regression.tenant 0.300 n 1 <= 0.250, too few items for an interval}
-   * for one over fewer items than a bootstrap gate decides on.
+   * for one over fewer items than a bootstrap gate decides on, {@code feedback.length n 20 <=
+   * 0.200, no bounded 95 % interval: no reference success to compare with ...} for a ratio over a
+   * reference of 0.
    */
   public static String describe(Gate gate) {
     String symbol = symbol(gate.getComparator());
@@ -158,18 +160,25 @@ public final class GateOutcomes {
           gate.getThreshold());
     }
     if (isUnbounded(gate)) {
+      String measured =
+          isUndefinedRatio(gate)
+              ? String.format(Locale.ROOT, "%s n %d", gate.getName(), gate.getN())
+              : String.format(
+                  Locale.ROOT, "%s %.3g n %d", gate.getName(), gate.getValue(), gate.getN());
       return String.format(
           Locale.ROOT,
-          "%s %.3g n %d %s %.3g, no bounded %s %% interval: a ratio of summed losses needs both"
-              + " sums positive and the reference's spread over 2 or more items, a bootstrapped"
-              + " ratio a reference sum above 0 in all of its draws but at most a tail's share, so"
-              + " no threshold decides it",
-          gate.getName(),
-          gate.getValue(),
-          gate.getN(),
+          "%s %s %.3g, no bounded %s %% interval: %sa ratio of summed losses needs both sums"
+              + " positive and the reference's spread over 2 or more items, a bootstrapped ratio a"
+              + " reference sum above 0 in all of its draws but at most a tail's share, so no"
+              + " threshold decides it",
+          measured,
           symbol,
           gate.getThreshold(),
-          Confidence.percent(gate.getConfidence()));
+          Confidence.percent(gate.getConfidence()),
+          isUndefinedRatio(gate)
+              ? "no reference success to compare with (the reference sums to 0 over the items, so"
+                  + " the ratio is undefined); "
+              : "");
     }
     boolean minimum = symbol.startsWith(">");
     return String.format(
@@ -196,6 +205,15 @@ public final class GateOutcomes {
         && gate.getConfidence() != null
         && gate.getLower() != null
         && Double.isNaN(gate.getLower());
+  }
+
+  /**
+   * Whether the gate is a ratio undefined over its items (their reference sums to 0: no reference
+   * success to compare with, a reference's summed loss of 0): no estimate and an unbounded
+   * interval, undecided whatever the threshold.
+   */
+  public static boolean isUndefinedRatio(Gate gate) {
+    return isUnbounded(gate) && Double.isNaN(gate.getValue());
   }
 
   /**

@@ -73,10 +73,13 @@ import java.util.Optional;
  * where its gate applies leaves the gate undecided with n 0, never out, and the verdict says so.
  *
  * <p>Each interval's bootstrap is seeded by the candidate id and the gate name, so a candidate
- * evaluated again gets the same intervals. A gate whose value is NaN fails, however few its items.
- * Otherwise a bootstrap gate over fewer paired items than the bootstrap's minimum ({@link
- * PairedBootstrap#minItems}) has insufficient evidence whatever its estimate, without an interval
- * (NaN bounds: {@link GateOutcomes#hasTooFewItems}); the verdict says so ({@link #tooFewItems}).
+ * evaluated again gets the same intervals. A gate whose items hold a NaN value fails, however few
+ * they are. A ratio undefined over its items (their reference sums to 0: no reference success to
+ * compare with) is undecided with its n and an unbounded interval, never failed ({@link
+ * GateOutcomes#isUndefinedRatio}): nothing was wrong with the candidate. Otherwise a bootstrap gate
+ * over fewer paired items than the bootstrap's minimum ({@link PairedBootstrap#minItems}) has
+ * insufficient evidence whatever its estimate, without an interval (NaN bounds: {@link
+ * GateOutcomes#hasTooFewItems}); the verdict says so ({@link #tooFewItems}).
  */
 public final class GateRules {
 
@@ -684,6 +687,10 @@ public final class GateRules {
       PairedItems counts = m.paired(items);
       int successes = (int) Math.round(Arrays.stream(counts.candidate()).sum());
       int trials = (int) Math.round(Arrays.stream(counts.reference()).sum());
+      if (trials == 0 && !counts.hasNaN()) {
+        gates.add(undefined(name, counts.size(), threshold, comparator));
+        return;
+      }
       gates.add(
           decided(
               name,
@@ -712,7 +719,8 @@ public final class GateRules {
 
     /**
      * The gate of a bootstrap interval; undecided over fewer items than the minimum, unless a value
-     * is NaN (a broken model fails however few its items).
+     * is NaN (a broken model fails however few its items), and undecided when the effect is
+     * undefined over the items (a ratio whose reference sums to 0).
      */
     Gate gate(
         String name,
@@ -720,6 +728,9 @@ public final class GateRules {
         Effect effect,
         double threshold,
         GateComparator comparator) {
+      if (!items.hasNaN() && Double.isNaN(items.effect(effect))) {
+        return undefined(name, items.size(), threshold, comparator);
+      }
       if (items.size() < bootstrap.minItems() && !items.hasNaN()) {
         return GateRules.gate(
                 name,
@@ -738,6 +749,21 @@ public final class GateRules {
           PairedIntervals.of(items, effect, bootstrap, seed(candidateId, name)),
           threshold,
           comparator);
+    }
+
+    /**
+     * The gate of a ratio undefined over its {@code n} items (their reference sums to 0): no
+     * estimate, an unbounded interval, undecided whatever the threshold (as {@link PairedBootstrap}
+     * leaves a ratio whose draws are undefined beyond a tail).
+     */
+    private Gate undefined(String name, int n, double threshold, GateComparator comparator) {
+      return GateRules.gate(
+              name, Double.NaN, threshold, comparator, EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+          .setN(n)
+          .setLower(Double.NEGATIVE_INFINITY)
+          .setUpper(Double.POSITIVE_INFINITY)
+          .setConfidence(bootstrap.confidence())
+          .build();
     }
 
     private static Gate decided(

@@ -168,6 +168,29 @@ class UnmeasuredGatesTest {
     Gate length = byName(gates).get(GateNames.FEEDBACK_LENGTH);
     assertThat(Outcomes.of(length)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(length.getN()).isEqualTo(PAIRS);
+    assertThat(length.getValue()).isNaN();
+    assertThat(GateOutcomes.isUndefinedRatio(length)).isTrue();
+    assertThat(GateOutcomes.hasTooFewItems(length)).isFalse();
+    assertThat(GateOutcomes.describe(length))
+        .startsWith(
+            "feedback.length n 20 <= 0.200, no bounded 95 % interval: no reference success to"
+                + " compare with (the reference sums to 0 over the items, so the ratio is"
+                + " undefined); ")
+        .endsWith("so no threshold decides it");
+    // a NaN value among the items is a broken model: it still fails
+    double[] broken = new double[PAIRS];
+    broken[3] = Double.NaN;
+    m.putPaired(FeedbackSuite.LENGTH_OUTSIDE_FEEDBACK, new PairedItems(broken, empty));
+    Gate nan =
+        byName(
+                GateRules.feedbackGates(
+                    m,
+                    new GateScope(0, PAIRS, 40),
+                    GateThresholds.Feedback.DEFAULTS,
+                    BOOTSTRAP,
+                    "acme/support@3-abc#candidate"))
+            .get(GateNames.FEEDBACK_LENGTH);
+    assertThat(Outcomes.of(nan)).isEqualTo(EvaluationOutcome.FAILED);
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
   }
 }
