@@ -13,6 +13,7 @@ import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
+import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,33 @@ class UnmeasuredGatesTest {
             "the retention gates are undecided: the candidate was not measured on the 50"
                 + " example(s) of the base's general evaluation set, so forgetting what the base"
                 + " knew was not measured");
+  }
+
+  @Test
+  void aPoolThatWasNotScoredLeavesLearningUndecidedEvenWhereNoExampleIsRequired() {
+    // a tenant that requires no examples: learning.examples passes 0 of 0
+    GateThresholds noMinimum = new GateThresholds(0, 0.05, 0.10, 0.05, 0.25, 6.0, 3);
+
+    List<Gate> gates =
+        GateRules.gates(
+            new Measurements(), new GateScope(0, 0, 0), noMinimum, BOOTSTRAP, candidate());
+
+    assertNothingMeasured(byName(gates), GateNames.LEARNING);
+    assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+  }
+
+  @Test
+  void aRebaseCandidateWhoseTransferWasNotMeasuredHasBothTransferGatesUndecided() {
+    List<Gate> gates =
+        GateRules.gates(
+            learnt(),
+            new GateScope(0, 0, 0),
+            THRESHOLDS,
+            BOOTSTRAP,
+            Candidates.rebased(LineageMethod.CARRIED_OVER));
+
+    assertNothingMeasured(byName(gates), GateNames.TRANSFER_TENANT);
+    assertNothingMeasured(byName(gates), GateNames.TRANSFER_FLIPS);
   }
 
   /**
