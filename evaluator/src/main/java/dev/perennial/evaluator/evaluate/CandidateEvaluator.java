@@ -323,7 +323,7 @@ public final class CandidateEvaluator {
     if (feedback.isPresent()) {
       reason += "; " + feedback.get();
     }
-    Optional<String> transfer = GateRules.transferNote(measurements);
+    Optional<String> transfer = GateRules.transferNote(measurements, candidate);
     if (transfer.isPresent()) {
       reason += "; " + transfer.get();
     }

@@ -87,9 +87,9 @@ public final class GateRules {
 
   /**
    * The gates of a candidate: those of {@link #gates(Measurements, GateScope, GateThresholds,
-   * PairedBootstrap, String)} and, when its transfer was measured, the transfer gates of its
-   * method. Which gates apply follows from the candidate and its {@code scope}, never from what was
-   * measured: a gate that applies but whose measurement is missing is undecided with n 0.
+   * PairedBootstrap, String)} and, for a REBASE candidate, the transfer gates of its method. Which
+   * gates apply follows from the candidate and its {@code scope}, never from what was measured: a
+   * gate that applies but whose measurement is missing is undecided with n 0.
    */
   public static List<Gate> gates(
       Measurements m,
@@ -105,6 +105,9 @@ public final class GateRules {
             bootstrap,
             candidate.getCandidateId(),
             learningIncumbentApplies(m, candidate) && thresholds.learningEnabled());
+    if (candidate.getTrigger() != JobTrigger.REBASE) {
+      return gates;
+    }
     boolean distilled =
         candidate.getLineage() != null
             && candidate.getLineage().getMethod() == LineageMethod.DISTILLED;
@@ -119,8 +122,9 @@ public final class GateRules {
   }
 
   /**
-   * The transfer gates of a REBASE candidate (none when its transfer was not measured): {@value
-   * GateNames#TRANSFER_TENANT} against {@code minRatio}, {@value GateNames#TRANSFER_FLIPS}.
+   * The transfer gates of a REBASE candidate: {@value GateNames#TRANSFER_TENANT} against {@code
+   * minRatio}, {@value GateNames#TRANSFER_FLIPS}; none when they do not apply ({@link
+   * #transferApplies}), both undecided with n 0 when its transfer was not measured.
    */
   public static List<Gate> transferGates(
       Measurements m,
@@ -129,10 +133,11 @@ public final class GateRules {
       String candidateId,
       double minRatio) {
     List<Gate> gates = new ArrayList<>();
-    if (!m.hasPaired(TransferSuite.EXACT_MATCH_VS_OLD) || !transferApplies(m)) {
+    if (!transferApplies(m)) {
       return gates;
     }
-    // a key without held-out questions leaves both undecided (n 0): nothing showed a carry-over
+    // a key without held-out questions, or a transfer not measured, leaves both undecided (n 0):
+    // nothing showed a carry-over
     Statistics statistics = new Statistics(m, bootstrap, candidateId);
     statistics.addOrInsufficient(
         gates,
@@ -185,6 +190,21 @@ public final class GateRules {
               + " carried over from the old release");
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@link #transferNote(Measurements)} for a candidate: a REBASE candidate whose transfer was not
+   * measured has both gates undecided, and the verdict says so.
+   */
+  public static Optional<String> transferNote(Measurements m, AdapterCandidate candidate) {
+    if (candidate.getTrigger() == JobTrigger.REBASE
+        && !m.hasPaired(TransferSuite.EXACT_MATCH_VS_OLD)) {
+      return Optional.of(
+          "the transfer gates are undecided: the candidate's answers to the key's held-out"
+              + " questions were not compared with those of the release it moves, so nothing"
+              + " showed what it carried over");
+    }
+    return transferNote(m);
   }
 
   /** What the verdict says when the transfer gates do not apply. */
@@ -254,9 +274,9 @@ public final class GateRules {
     double pool = m.has(LearningSuite.POOL_EXAMPLES) ? m.get(LearningSuite.POOL_EXAMPLES) : 0;
     gates.add(count(GateNames.LEARNING_EXAMPLES, (int) pool, thresholds.learningMinExamples()));
     Statistics statistics = new Statistics(m, bootstrap, candidateId);
-    if (thresholds.learningEnabled() && m.hasPaired(LearningSuite.POOL_VS_BASE)) {
-      // an empty pool is undecided, not left out: the count gate passes it when a tenant requires
-      // no examples, and nothing measured must not read as learnt
+    if (thresholds.learningEnabled()) {
+      // an empty pool, or one not scored, is undecided, not left out: the count gate passes it
+      // when a tenant requires no examples, and nothing measured must not read as learnt
       statistics.addOrInsufficient(
           gates,
           GateNames.LEARNING,

@@ -281,6 +281,7 @@ class FeedbackGatesTest {
         .extracting(Gate::getName)
         .containsExactly(
             "learning.examples",
+            "learning",
             "feedback.pairs",
             "feedback.accuracy",
             "feedback.chosen",

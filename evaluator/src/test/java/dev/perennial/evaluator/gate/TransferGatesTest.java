@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.verdict.Outcomes;
@@ -326,18 +327,19 @@ class TransferGatesTest {
     assertThat(GateRules.transferNote(new Measurements())).isEmpty();
   }
 
+  /**
+   * Only a REBASE candidate has transfer gates; one whose transfer was not measured has both
+   * undecided (UnmeasuredGatesTest).
+   */
   @Test
-  void aCandidateWithoutMeasuredTransferHasNoTransferGates() {
+  void aCandidateThatIsNotARebaseHasNoTransferGates() {
     Measurements m = new Measurements();
     m.put("leakage.canaries", 0);
-    assertThat(
-            GateRules.gates(
-                m,
-                Scopes.of(m),
-                THRESHOLDS,
-                BOOTSTRAP,
-                Candidates.rebased(LineageMethod.CONTINUED)))
+    AdapterCandidate update = Candidates.rebased(LineageMethod.CONTINUED);
+    update.setTrigger(JobTrigger.MAX_WAIT);
+    assertThat(GateRules.gates(m, Scopes.of(m), THRESHOLDS, BOOTSTRAP, update))
         .extracting(Gate::getName)
         .doesNotContain(GateNames.TRANSFER_TENANT, GateNames.TRANSFER_FLIPS);
+    assertThat(GateRules.transferNote(m, update)).isEmpty();
   }
 }

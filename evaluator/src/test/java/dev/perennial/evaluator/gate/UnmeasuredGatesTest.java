@@ -152,6 +152,11 @@ class UnmeasuredGatesTest {
 
     assertNothingMeasured(byName(gates), GateNames.TRANSFER_TENANT);
     assertNothingMeasured(byName(gates), GateNames.TRANSFER_FLIPS);
+    assertThat(GateRules.transferNote(learnt(), Candidates.rebased(LineageMethod.CARRIED_OVER)))
+        .hasValue(
+            "the transfer gates are undecided: the candidate's answers to the key's held-out"
+                + " questions were not compared with those of the release it moves, so nothing"
+                + " showed what it carried over");
   }
 
   /**
