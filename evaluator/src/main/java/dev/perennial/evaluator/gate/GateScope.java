@@ -14,14 +14,24 @@ import dev.perennial.evaluator.suite.FeedbackSuite;
  *     with at least gate.feedback.min.pairs)
  * @param generalExamples the examples of the base's general set it is asked (the general set's
  *     gates apply with any)
+ * @param incumbent whether it is compared with an incumbent (the key's stable release on its base)
+ * @param earlierExamples the examples of its key's held-out pool besides its own (regression.tenant
+ *     applies with any and an incumbent)
  */
-public record GateScope(int otherCanaries, int heldOutPairs, int generalExamples) {
+public record GateScope(
+    int otherCanaries,
+    int heldOutPairs,
+    int generalExamples,
+    boolean incumbent,
+    int earlierExamples) {
 
   /** The scope of the candidate the context evaluates. */
   public static GateScope of(EvaluationContext context) {
     return new GateScope(
         context.otherCanaries().size(),
         FeedbackSuite.pairs(context).size(),
-        context.general().size());
+        context.general().size(),
+        context.incumbent().isPresent(),
+        context.earlierPool().size());
   }
 }

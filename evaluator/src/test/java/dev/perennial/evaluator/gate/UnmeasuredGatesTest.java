@@ -9,12 +9,14 @@ import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.evaluator.suite.FeedbackSuite;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
+import dev.perennial.evaluator.suite.RetentionSuite;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.verdict.Outcomes;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -78,22 +80,24 @@ class UnmeasuredGatesTest {
   @Test
   void otherTenantsCanariesWhoseExposureWasNotMeasuredLeaveTheLeakageGateUndecided() {
     List<Gate> gates =
-        GateRules.gates(learnt(), new GateScope(3, 0, 0), THRESHOLDS, BOOTSTRAP, candidate());
+        GateRules.gates(
+            learnt(), new GateScope(3, 0, 0, false, 0), THRESHOLDS, BOOTSTRAP, candidate());
 
     assertNothingMeasured(byName(gates), GateNames.LEAKAGE);
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
-    assertThat(GateRules.leakageNote(learnt(), new GateScope(3, 0, 0)))
+    assertThat(GateRules.leakageNote(learnt(), new GateScope(3, 0, 0, false, 0)))
         .hasValue(
             "the leakage gate is undecided: 3 canary(ies) of other tenants were planted, but the"
                 + " candidate's exposure of them was not measured");
-    assertThat(GateRules.leakageNote(learnt(), new GateScope(0, 0, 0)))
+    assertThat(GateRules.leakageNote(learnt(), new GateScope(0, 0, 0, false, 0)))
         .hasValue(GateRules.leakageNotApplied());
   }
 
   @Test
   void heldOutPairsWhoseFeedbackWasNotMeasuredLeaveTheFeedbackGatesUndecided() {
     List<Gate> gates =
-        GateRules.gates(learnt(), new GateScope(0, PAIRS, 0), THRESHOLDS, BOOTSTRAP, candidate());
+        GateRules.gates(
+            learnt(), new GateScope(0, PAIRS, 0, false, 0), THRESHOLDS, BOOTSTRAP, candidate());
 
     Map<String, Gate> byName = byName(gates);
     for (String name :
@@ -108,7 +112,7 @@ class UnmeasuredGatesTest {
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(
             GateRules.feedbackNote(
-                learnt(), new GateScope(0, PAIRS, 0), GateThresholds.Feedback.DEFAULTS))
+                learnt(), new GateScope(0, PAIRS, 0, false, 0), GateThresholds.Feedback.DEFAULTS))
         .hasValue(
             "the feedback gates are undecided: the key's held-out pool holds 20 preference"
                 + " pair(s), but the candidate was not measured on them");
@@ -117,14 +121,30 @@ class UnmeasuredGatesTest {
   @Test
   void aGeneralSetThatWasNotMeasuredLeavesRetentionUndecided() {
     List<Gate> gates =
-        GateRules.gates(learnt(), new GateScope(0, 0, 50), THRESHOLDS, BOOTSTRAP, candidate());
+        GateRules.gates(
+            learnt(), new GateScope(0, 0, 50, false, 0), THRESHOLDS, BOOTSTRAP, candidate());
 
     assertNothingMeasured(byName(gates), GateNames.RETENTION_GENERAL);
-    assertThat(GateRules.retentionNote(learnt(), new GateScope(0, 0, 50)))
+    assertThat(GateRules.retentionNote(learnt(), new GateScope(0, 0, 50, false, 0)))
         .hasValue(
             "the retention gates are undecided: the candidate was not measured on the 50"
                 + " example(s) of the base's general evaluation set, so forgetting what the base"
                 + " knew was not measured");
+  }
+
+  @Test
+  void anIncumbentThatWasNotComparedWithLeavesBothRegressionGatesUndecided() {
+    // the general set measured against the base only, the pool's 12 earlier examples not at all
+    Measurements m = learnt();
+    double[] right = new double[50];
+    Arrays.fill(right, 1);
+    m.putPaired(RetentionSuite.GENERAL_VS_BASE, new PairedItems(right, right));
+
+    List<Gate> gates =
+        GateRules.gates(m, new GateScope(0, 0, 50, true, 12), THRESHOLDS, BOOTSTRAP, candidate());
+
+    assertNothingMeasured(byName(gates), GateNames.REGRESSION_GENERAL);
+    assertNothingMeasured(byName(gates), GateNames.REGRESSION_TENANT);
   }
 
   @Test
@@ -134,7 +154,11 @@ class UnmeasuredGatesTest {
 
     List<Gate> gates =
         GateRules.gates(
-            new Measurements(), new GateScope(0, 0, 0), noMinimum, BOOTSTRAP, candidate());
+            new Measurements(),
+            new GateScope(0, 0, 0, false, 0),
+            noMinimum,
+            BOOTSTRAP,
+            candidate());
 
     assertNothingMeasured(byName(gates), GateNames.LEARNING);
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
@@ -145,7 +169,7 @@ class UnmeasuredGatesTest {
     List<Gate> gates =
         GateRules.gates(
             learnt(),
-            new GateScope(0, 0, 0),
+            new GateScope(0, 0, 0, false, 0),
             THRESHOLDS,
             BOOTSTRAP,
             Candidates.rebased(LineageMethod.CARRIED_OVER));
@@ -193,7 +217,7 @@ class UnmeasuredGatesTest {
     List<Gate> gates =
         GateRules.feedbackGates(
             m,
-            new GateScope(0, PAIRS, 40),
+            new GateScope(0, PAIRS, 40, false, 0),
             GateThresholds.Feedback.DEFAULTS,
             BOOTSTRAP,
             "acme/support@3-abc#candidate");
@@ -218,7 +242,7 @@ class UnmeasuredGatesTest {
         byName(
                 GateRules.feedbackGates(
                     m,
-                    new GateScope(0, PAIRS, 40),
+                    new GateScope(0, PAIRS, 40, false, 0),
                     GateThresholds.Feedback.DEFAULTS,
                     BOOTSTRAP,
                     "acme/support@3-abc#candidate"))

@@ -2,6 +2,7 @@ package dev.perennial.evaluator.testing;
 
 import dev.perennial.evaluator.gate.GateScope;
 import dev.perennial.evaluator.suite.FeedbackSuite;
+import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.RetentionSuite;
 
@@ -14,7 +15,8 @@ public final class Scopes {
    * The scope measurements built as the suites record them stand for: the other tenants' canaries
    * {@code leakage.canaries} counts, the held-out pairs {@code feedback.pairs} counts, and a
    * general set where its items were recorded (the retention suite records them, none or some,
-   * whenever the base has one).
+   * whenever the base has one), an incumbent where anything was compared with one, and the earlier
+   * examples its items against the incumbent count.
    */
   public static GateScope of(Measurements m) {
     int canaries = m.has("leakage.canaries") ? (int) m.get("leakage.canaries") : 0;
@@ -23,6 +25,14 @@ public final class Scopes {
         m.hasPaired(RetentionSuite.GENERAL_VS_BASE)
             ? Math.max(1, m.paired(RetentionSuite.GENERAL_VS_BASE).size())
             : 0;
-    return new GateScope(canaries, pairs, general);
+    boolean incumbent =
+        m.hasPaired(RetentionSuite.GENERAL_VS_INCUMBENT)
+            || m.hasPaired(RetentionSuite.EARLIER_VS_INCUMBENT)
+            || m.hasPaired(LearningSuite.NEW_VS_INCUMBENT);
+    int earlier =
+        m.hasPaired(RetentionSuite.EARLIER_VS_INCUMBENT)
+            ? m.paired(RetentionSuite.EARLIER_VS_INCUMBENT).size()
+            : 0;
+    return new GateScope(canaries, pairs, general, incumbent, earlier);
   }
 }
