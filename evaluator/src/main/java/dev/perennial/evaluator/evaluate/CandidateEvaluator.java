@@ -335,7 +335,7 @@ public final class CandidateEvaluator {
     if (retention.isPresent()) {
       reason += "; " + retention.get();
     }
-    Optional<String> regressionTenant = GateRules.regressionTenantNote(measurements);
+    Optional<String> regressionTenant = GateRules.regressionTenantNote(measurements, scope);
     if (regressionTenant.isPresent()) {
       reason += "; " + regressionTenant.get();
     }

@@ -306,7 +306,7 @@ public final class GateRules {
           thresholds.retentionMaxDrop(),
           GateComparator.LESS_OR_EQUAL);
     }
-    if (m.hasPaired(RetentionSuite.GENERAL_VS_INCUMBENT)) {
+    if (retentionApplies(scope) && scope.incumbent()) {
       statistics.addOrInsufficient(
           gates,
           GateNames.REGRESSION_GENERAL,
@@ -315,13 +315,15 @@ public final class GateRules {
           thresholds.regressionTolerance(),
           GateComparator.LESS_OR_EQUAL);
     }
-    statistics.addIfMeasured(
-        gates,
-        GateNames.REGRESSION_TENANT,
-        RetentionSuite.EARLIER_VS_INCUMBENT,
-        Effect.INCREASE,
-        thresholds.regressionTenantTolerance(),
-        GateComparator.LESS_OR_EQUAL);
+    if (scope.incumbent() && scope.earlierExamples() > 0) {
+      statistics.addOrInsufficient(
+          gates,
+          GateNames.REGRESSION_TENANT,
+          RetentionSuite.EARLIER_VS_INCUMBENT,
+          Effect.INCREASE,
+          thresholds.regressionTenantTolerance(),
+          GateComparator.LESS_OR_EQUAL);
+    }
     if (leakageApplies(scope)) {
       // a NaN exposure (a NaN likelihood of a secret) fails; none recorded is undecided
       gates.add(
@@ -471,6 +473,11 @@ public final class GateRules {
               + " characters) that exact match judges, so forgetting what the base knew was not"
               + " measured");
     }
+    if (scope.incumbent() && !m.hasPaired(RetentionSuite.GENERAL_VS_INCUMBENT)) {
+      return Optional.of(
+          "the regression.general gate is undecided: the candidate was not compared with the"
+              + " incumbent on the base's general evaluation set");
+    }
     return Optional.empty();
   }
 
@@ -478,11 +485,22 @@ public final class GateRules {
    * What the verdict says when {@value GateNames#REGRESSION_TENANT} does not apply to a candidate
    * compared with an incumbent: the key's held-out pool holds no example besides the candidate's
    * own, so nothing shows what the key learnt before (undecided, it would stay so however the job's
-   * data rolled over: rolled-over examples are the next candidate's own). Empty otherwise.
+   * data rolled over: rolled-over examples are the next candidate's own); or, with such examples,
+   * that the gate is undecided because the candidate was not compared with the incumbent on them.
+   * Empty otherwise.
    */
-  public static Optional<String> regressionTenantNote(Measurements m) {
-    if (m.hasPaired(RetentionSuite.EARLIER_VS_INCUMBENT)
-        && m.paired(RetentionSuite.EARLIER_VS_INCUMBENT).size() == 0) {
+  public static Optional<String> regressionTenantNote(Measurements m, GateScope scope) {
+    if (!scope.incumbent()) {
+      return Optional.empty();
+    }
+    if (scope.earlierExamples() > 0 && !m.hasPaired(RetentionSuite.EARLIER_VS_INCUMBENT)) {
+      return Optional.of(
+          "the regression.tenant gate is undecided: the key's held-out pool holds "
+              + scope.earlierExamples()
+              + " example(s) besides the candidate's own, but the candidate was not compared"
+              + " with the incumbent on them");
+    }
+    if (scope.earlierExamples() == 0) {
       return Optional.of(
           "the regression.tenant gate does not apply: the key's held-out pool holds no example"
               + " besides the candidate's own, so what the key learnt before was not compared"
@@ -677,19 +695,6 @@ public final class GateRules {
 
   /** Statistical gates of one candidate. */
   private record Statistics(Measurements m, PairedBootstrap bootstrap, String candidateId) {
-
-    /** Adds the gate when its paired items were measured (and are not none). */
-    void addIfMeasured(
-        List<Gate> gates,
-        String name,
-        String items,
-        Effect effect,
-        double threshold,
-        GateComparator comparator) {
-      if (m.hasPaired(items) && m.paired(items).size() > 0) {
-        gates.add(gate(name, m.paired(items), effect, threshold, comparator));
-      }
-    }
 
     /**
      * Adds the gate of a proportion (with none of its items, one with insufficient evidence and n

@@ -145,6 +145,16 @@ class UnmeasuredGatesTest {
 
     assertNothingMeasured(byName(gates), GateNames.REGRESSION_GENERAL);
     assertNothingMeasured(byName(gates), GateNames.REGRESSION_TENANT);
+    GateScope scope = new GateScope(0, 0, 50, true, 12);
+    assertThat(GateRules.retentionNote(m, scope))
+        .hasValue(
+            "the regression.general gate is undecided: the candidate was not compared with the"
+                + " incumbent on the base's general evaluation set");
+    assertThat(GateRules.regressionTenantNote(m, scope))
+        .hasValue(
+            "the regression.tenant gate is undecided: the key's held-out pool holds 12 example(s)"
+                + " besides the candidate's own, but the candidate was not compared with the"
+                + " incumbent on them");
   }
 
   @Test
