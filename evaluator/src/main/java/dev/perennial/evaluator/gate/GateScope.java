@@ -2,6 +2,7 @@ package dev.perennial.evaluator.gate;
 
 import dev.perennial.evaluator.suite.EvaluationContext;
 import dev.perennial.evaluator.suite.FeedbackSuite;
+import dev.perennial.evaluator.suite.LearningSuite;
 
 /**
  * What a candidate is judged on, known from its evaluation context before anything is scored: the
@@ -17,13 +18,16 @@ import dev.perennial.evaluator.suite.FeedbackSuite;
  * @param incumbent whether it is compared with an incumbent (the key's stable release on its base)
  * @param earlierExamples the examples of its key's held-out pool besides its own (regression.tenant
  *     applies with any and an incumbent)
+ * @param distinctIncumbent whether its incumbent is another adapter than itself (not the candidate
+ *     read again after its release: {@link LearningSuite#isTheCandidateItself})
  */
 public record GateScope(
     int otherCanaries,
     int heldOutPairs,
     int generalExamples,
     boolean incumbent,
-    int earlierExamples) {
+    int earlierExamples,
+    boolean distinctIncumbent) {
 
   /** The scope of the candidate the context evaluates. */
   public static GateScope of(EvaluationContext context) {
@@ -32,6 +36,10 @@ public record GateScope(
         FeedbackSuite.pairs(context).size(),
         context.general().size(),
         context.incumbent().isPresent(),
-        context.earlierPool().size());
+        context.earlierPool().size(),
+        context
+            .incumbent()
+            .filter(incumbent -> !LearningSuite.isTheCandidateItself(context, incumbent))
+            .isPresent());
   }
 }

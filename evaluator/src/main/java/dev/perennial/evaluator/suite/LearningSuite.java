@@ -144,7 +144,7 @@ public final class LearningSuite implements Suite {
    * released, which did not continue it (an update that continued the stable release and left its
    * adapter unchanged has the same location, and is compared with it).
    */
-  private static boolean isTheCandidateItself(EvaluationContext context, Incumbent incumbent) {
+  public static boolean isTheCandidateItself(EvaluationContext context, Incumbent incumbent) {
     AdapterCandidate candidate = context.candidate();
     return incumbent.location().equals(candidate.getLocation())
         && !Objects.equals(candidate.getParentVersion(), incumbent.version());

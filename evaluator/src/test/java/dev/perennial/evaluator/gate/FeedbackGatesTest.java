@@ -218,7 +218,7 @@ class FeedbackGatesTest {
         byName(
             GateRules.feedbackGates(
                 measured(1, 1, 0.7, 1, 1.0),
-                new GateScope(0, 1, 0, false, 0),
+                new GateScope(0, 1, 0, false, 0, false),
                 onePair,
                 BOOTSTRAP,
                 CANDIDATE));

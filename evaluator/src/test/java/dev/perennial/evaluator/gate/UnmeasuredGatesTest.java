@@ -81,15 +81,15 @@ class UnmeasuredGatesTest {
   void otherTenantsCanariesWhoseExposureWasNotMeasuredLeaveTheLeakageGateUndecided() {
     List<Gate> gates =
         GateRules.gates(
-            learnt(), new GateScope(3, 0, 0, false, 0), THRESHOLDS, BOOTSTRAP, candidate());
+            learnt(), new GateScope(3, 0, 0, false, 0, false), THRESHOLDS, BOOTSTRAP, candidate());
 
     assertNothingMeasured(byName(gates), GateNames.LEAKAGE);
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
-    assertThat(GateRules.leakageNote(learnt(), new GateScope(3, 0, 0, false, 0)))
+    assertThat(GateRules.leakageNote(learnt(), new GateScope(3, 0, 0, false, 0, false)))
         .hasValue(
             "the leakage gate is undecided: 3 canary(ies) of other tenants were planted, but the"
                 + " candidate's exposure of them was not measured");
-    assertThat(GateRules.leakageNote(learnt(), new GateScope(0, 0, 0, false, 0)))
+    assertThat(GateRules.leakageNote(learnt(), new GateScope(0, 0, 0, false, 0, false)))
         .hasValue(GateRules.leakageNotApplied());
   }
 
@@ -97,7 +97,11 @@ class UnmeasuredGatesTest {
   void heldOutPairsWhoseFeedbackWasNotMeasuredLeaveTheFeedbackGatesUndecided() {
     List<Gate> gates =
         GateRules.gates(
-            learnt(), new GateScope(0, PAIRS, 0, false, 0), THRESHOLDS, BOOTSTRAP, candidate());
+            learnt(),
+            new GateScope(0, PAIRS, 0, false, 0, false),
+            THRESHOLDS,
+            BOOTSTRAP,
+            candidate());
 
     Map<String, Gate> byName = byName(gates);
     for (String name :
@@ -112,7 +116,9 @@ class UnmeasuredGatesTest {
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(
             GateRules.feedbackNote(
-                learnt(), new GateScope(0, PAIRS, 0, false, 0), GateThresholds.Feedback.DEFAULTS))
+                learnt(),
+                new GateScope(0, PAIRS, 0, false, 0, false),
+                GateThresholds.Feedback.DEFAULTS))
         .hasValue(
             "the feedback gates are undecided: the key's held-out pool holds 20 preference"
                 + " pair(s), but the candidate was not measured on them");
@@ -122,10 +128,10 @@ class UnmeasuredGatesTest {
   void aGeneralSetThatWasNotMeasuredLeavesRetentionUndecided() {
     List<Gate> gates =
         GateRules.gates(
-            learnt(), new GateScope(0, 0, 50, false, 0), THRESHOLDS, BOOTSTRAP, candidate());
+            learnt(), new GateScope(0, 0, 50, false, 0, false), THRESHOLDS, BOOTSTRAP, candidate());
 
     assertNothingMeasured(byName(gates), GateNames.RETENTION_GENERAL);
-    assertThat(GateRules.retentionNote(learnt(), new GateScope(0, 0, 50, false, 0)))
+    assertThat(GateRules.retentionNote(learnt(), new GateScope(0, 0, 50, false, 0, false)))
         .hasValue(
             "the retention gates are undecided: the candidate was not measured on the 50"
                 + " example(s) of the base's general evaluation set, so forgetting what the base"
@@ -141,11 +147,12 @@ class UnmeasuredGatesTest {
     m.putPaired(RetentionSuite.GENERAL_VS_BASE, new PairedItems(right, right));
 
     List<Gate> gates =
-        GateRules.gates(m, new GateScope(0, 0, 50, true, 12), THRESHOLDS, BOOTSTRAP, candidate());
+        GateRules.gates(
+            m, new GateScope(0, 0, 50, true, 12, false), THRESHOLDS, BOOTSTRAP, candidate());
 
     assertNothingMeasured(byName(gates), GateNames.REGRESSION_GENERAL);
     assertNothingMeasured(byName(gates), GateNames.REGRESSION_TENANT);
-    GateScope scope = new GateScope(0, 0, 50, true, 12);
+    GateScope scope = new GateScope(0, 0, 50, true, 12, false);
     assertThat(GateRules.retentionNote(m, scope))
         .hasValue(
             "the regression.general gate is undecided: the candidate was not compared with the"
@@ -158,6 +165,16 @@ class UnmeasuredGatesTest {
   }
 
   @Test
+  void anUpdateWhoseOwnExamplesWereNotComparedWithItsIncumbentHasLearningIncumbentUndecided() {
+    // a MIN_EXAMPLES job continues the key's stable release, here another adapter than itself
+    GateScope scope = new GateScope(0, 0, 0, true, 0, true);
+
+    List<Gate> gates = GateRules.gates(learnt(), scope, THRESHOLDS, BOOTSTRAP, candidate());
+
+    assertNothingMeasured(byName(gates), GateNames.LEARNING_INCUMBENT);
+  }
+
+  @Test
   void aPoolThatWasNotScoredLeavesLearningUndecidedEvenWhereNoExampleIsRequired() {
     // a tenant that requires no examples: learning.examples passes 0 of 0
     GateThresholds noMinimum = new GateThresholds(0, 0.05, 0.10, 0.05, 0.25, 6.0, 3);
@@ -165,7 +182,7 @@ class UnmeasuredGatesTest {
     List<Gate> gates =
         GateRules.gates(
             new Measurements(),
-            new GateScope(0, 0, 0, false, 0),
+            new GateScope(0, 0, 0, false, 0, false),
             noMinimum,
             BOOTSTRAP,
             candidate());
@@ -179,7 +196,7 @@ class UnmeasuredGatesTest {
     List<Gate> gates =
         GateRules.gates(
             learnt(),
-            new GateScope(0, 0, 0, false, 0),
+            new GateScope(0, 0, 0, false, 0, false),
             THRESHOLDS,
             BOOTSTRAP,
             Candidates.rebased(LineageMethod.CARRIED_OVER));
@@ -227,7 +244,7 @@ class UnmeasuredGatesTest {
     List<Gate> gates =
         GateRules.feedbackGates(
             m,
-            new GateScope(0, PAIRS, 40, false, 0),
+            new GateScope(0, PAIRS, 40, false, 0, false),
             GateThresholds.Feedback.DEFAULTS,
             BOOTSTRAP,
             "acme/support@3-abc#candidate");
@@ -252,7 +269,7 @@ class UnmeasuredGatesTest {
         byName(
                 GateRules.feedbackGates(
                     m,
-                    new GateScope(0, PAIRS, 40, false, 0),
+                    new GateScope(0, PAIRS, 40, false, 0, false),
                     GateThresholds.Feedback.DEFAULTS,
                     BOOTSTRAP,
                     "acme/support@3-abc#candidate"))

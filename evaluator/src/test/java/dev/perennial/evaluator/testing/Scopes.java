@@ -15,8 +15,9 @@ public final class Scopes {
    * The scope measurements built as the suites record them stand for: the other tenants' canaries
    * {@code leakage.canaries} counts, the held-out pairs {@code feedback.pairs} counts, and a
    * general set where its items were recorded (the retention suite records them, none or some,
-   * whenever the base has one), an incumbent where anything was compared with one, and the earlier
-   * examples its items against the incumbent count.
+   * whenever the base has one), an incumbent where anything was compared with one, the earlier
+   * examples its items against the incumbent count, and an incumbent other than the candidate where
+   * the candidate's own examples were compared with one.
    */
   public static GateScope of(Measurements m) {
     int canaries = m.has("leakage.canaries") ? (int) m.get("leakage.canaries") : 0;
@@ -33,6 +34,7 @@ public final class Scopes {
         m.hasPaired(RetentionSuite.EARLIER_VS_INCUMBENT)
             ? m.paired(RetentionSuite.EARLIER_VS_INCUMBENT).size()
             : 0;
-    return new GateScope(canaries, pairs, general, incumbent, earlier);
+    return new GateScope(
+        canaries, pairs, general, incumbent, earlier, m.hasPaired(LearningSuite.NEW_VS_INCUMBENT));
   }
 }
