@@ -315,7 +315,7 @@ public final class CandidateEvaluator {
     String reason = GateOutcomes.reason(outcome, gates, candidate);
     if (!context.thresholds().learningEnabled()) {
       reason += "; " + GateRules.learningOff();
-    } else if (!GateRules.learningIncumbentApplies(measurements, candidate)) {
+    } else if (!GateRules.learningIncumbentApplies(scope, candidate)) {
       reason += "; " + GateRules.learningIncumbentNotApplied(candidate);
     }
     Optional<String> feedback =

@@ -104,7 +104,7 @@ public final class GateRules {
             thresholds,
             bootstrap,
             candidate.getCandidateId(),
-            learningIncumbentApplies(m, candidate) && thresholds.learningEnabled());
+            learningIncumbentApplies(scope, candidate) && thresholds.learningEnabled());
     if (candidate.getTrigger() != JobTrigger.REBASE) {
       return gates;
     }
@@ -217,13 +217,14 @@ public final class GateRules {
   /**
    * Whether {@value GateNames#LEARNING_INCUMBENT} judges the candidate: it continued the key's
    * stable release ({@link StableRelease#isContinuedBy}: not an ERASURE, REBASE or IMPORT job,
-   * which choose their own start) and was compared with an incumbent other than itself ({@link
-   * LearningSuite#NEW_VS_INCUMBENT}; none for a key's first adapter on its base). Otherwise the
-   * verdict says why not ({@link #learningIncumbentNotApplied}).
+   * which choose their own start) and has an incumbent other than itself ({@link
+   * GateScope#distinctIncumbent}, whatever was measured; none for a key's first adapter on its
+   * base). Otherwise the verdict says why not ({@link #learningIncumbentNotApplied}); where it
+   * applies and the candidate was not compared with the incumbent on its own held-out examples
+   * ({@link LearningSuite#NEW_VS_INCUMBENT}), the gate is undecided with n 0.
    */
-  public static boolean learningIncumbentApplies(Measurements m, AdapterCandidate candidate) {
-    return StableRelease.isContinuedBy(candidate.getTrigger())
-        && m.hasPaired(LearningSuite.NEW_VS_INCUMBENT);
+  public static boolean learningIncumbentApplies(GateScope scope, AdapterCandidate candidate) {
+    return StableRelease.isContinuedBy(candidate.getTrigger()) && scope.distinctIncumbent();
   }
 
   /** What the verdict says when {@value GateNames#LEARNING_INCUMBENT} does not apply. */

@@ -433,7 +433,7 @@ class GateRulesTest {
     }
     // no incumbent to compare with (a key's first adapter): no gate, and the verdict says why
     Measurements first = measured(poolLosses(0.6, 0.05), baseAnswers());
-    assertThat(GateRules.learningIncumbentApplies(first, maxWait)).isFalse();
+    assertThat(GateRules.learningIncumbentApplies(Scopes.of(first), maxWait)).isFalse();
     assertThat(GateRules.gates(first, Scopes.of(first), THRESHOLDS, BOOTSTRAP, maxWait))
         .extracting(Gate::getName)
         .doesNotContain("learning.incumbent");
