@@ -731,4 +731,26 @@ class PiiRedactorSpellingsTest {
   void audit_aBracketedLetterAGluedInsideAnAddressIsItsAtSign(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * An address literal (RFC 5321: {@code jane@[192.168.1.23]}, {@code jane@[IPv6:2001:db8::1]}) is
+   * an address: its local part, often a name, goes with the host, not left before an {@code <IP>}.
+   * A bracketed host that is no IP address stays, as does an at sign spaced from the bracket.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane@[192.168.1.23] today.|Write to <EMAIL> today.",
+        "Write to jane.doe@[10.0.0.1].|Write to <EMAIL>.",
+        "Write to jane@[IPv6:2001:db8::1] today.|Write to <EMAIL> today.",
+        "Write to jane@[ipv6:fe80::1] today.|Write to <EMAIL> today.",
+        "Write to <jane@[192.168.1.23]> today.|Write to <<EMAIL>> today.",
+        "Ping admin@[999.1.1.1] today.|Ping admin@[999.1.1.1] today.",
+        "See list@[3] today.|See list@[3] today.",
+        "Host @ [192.168.1.23] today.|Host @ [<IP>] today."
+      })
+  void audit_anAddressLiteralIsAnAddressWithItsLocalPart(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
