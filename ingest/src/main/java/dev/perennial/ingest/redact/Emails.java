@@ -16,11 +16,12 @@ import java.util.regex.Pattern;
  * jane@example。com}, {@code ｡}), or a space before a plain dot ({@code jane@example . com}, {@code
  * jane at example . com}); an address that is the password and host of a URL takes its user along
  * ({@code https://jane:secret@host.example.com}), and so does a URL's host without a dot or an IP
- * address ({@code https://jane:pw@localhost}). An obfuscated or spaced address needs a known
- * top-level domain (any two letters, a common generic one, punycode, or an internationalised one:
- * {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or bracketed, so {@code
- * visit us at acme.com} and code such as {@code X @ beta.values} stay; an address followed by
- * {@code (} is a method call ({@code this@Main.finish()}).
+ * address ({@code https://jane:pw@localhost}). An address literal is one with its local part
+ * ({@code jane@[192.168.1.23]}, {@code jane@[IPv6:2001:db8::1]}). An obfuscated or spaced address
+ * needs a known top-level domain (any two letters, a common generic one, punycode, or an
+ * internationalised one: {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or
+ * bracketed, so {@code visit us at acme.com} and code such as {@code X @ beta.values} stay; an
+ * address followed by {@code (} is a method call ({@code this@Main.finish()}).
  */
 final class Emails {
 
@@ -156,6 +157,19 @@ final class Emails {
               + "|[0-9.]{7,15}|\\[[0-9A-Fa-f:.]{2,45}\\])(?![\\p{L}\\p{M}\\p{N}.@-])");
 
   /**
+   * An address literal (RFC 5321): a local part and, in brackets, an IPv4 address or {@code IPv6:}
+   * and an IPv6 address ({@code jane@[192.168.1.23]}, {@code jane@[IPv6:2001:db8::1]}). Read only
+   * where {@code @[} stands ({@link #claimAddressLiterals}), with transparent bounds, so {@link
+   * #BEFORE} sees the text before the local part.
+   */
+  private static final Pattern ADDRESS_LITERAL =
+      Pattern.compile(
+          BEFORE
+              + LOCAL
+              + "@\\[(?<host>[0-9]{1,3}(?:\\.[0-9]{1,3}){3}"
+              + "|(?i:IPv6:)(?<v6>[0-9A-Fa-f:.]{2,45}))\\]");
+
+  /**
    * The shape every spelling but the plain one shares: a local part, an at sign, at most {@value
    * #MAX_LABELS} labels joined by a dot and a known top-level domain after a dot, each spelled its
    * own way.
@@ -250,6 +264,7 @@ final class Emails {
       claim(DEFANGED, text, spans);
     }
     if (at) {
+      claimAddressLiterals(text, spans);
       claim(PLAIN, text, spans);
     }
     if (at && text.contains("://")) {
@@ -265,6 +280,46 @@ final class Emails {
     if (hasDashed(text, "at") && hasDashed(text, "dot")) {
       claim(DASHED, text, spans);
     }
+  }
+
+  /**
+   * Claims each {@link #ADDRESS_LITERAL} whose host is an IP address. The local part is read from
+   * the start of the run of local-part characters before each {@code @[}: no run reaches past an at
+   * sign, so each character is read back at most once.
+   */
+  private static void claimAddressLiterals(String text, Spans spans) {
+    Matcher matcher = ADDRESS_LITERAL.matcher(text).useTransparentBounds(true);
+    for (int at = text.indexOf("@["); at > 0; at = text.indexOf("@[", at + 2)) {
+      int start = at;
+      while (start > 0 && isLocalPartCharacter(text.charAt(start - 1))) {
+        start--;
+      }
+      // a quote or a dot before the name is none of it ('jane@[10.0.0.1]')
+      while (start < at && !isLocalPartStart(text.charAt(start))) {
+        start++;
+      }
+      if (start == at || !matcher.region(start, text.length()).lookingAt()) {
+        continue;
+      }
+      String v6 = matcher.group("v6");
+      if (v6 == null ? Checksums.ipv4(matcher.group("host")) : Checksums.ipv6(v6)) {
+        spans.claim(start, matcher.end(), PiiType.EMAIL.name());
+      }
+    }
+  }
+
+  /** Whether a local part may start with {@code c} ({@link #LOCAL}). */
+  private static boolean isLocalPartStart(char c) {
+    return Character.isLetterOrDigit(c) || "_%+-".indexOf(c) >= 0;
+  }
+
+  /** Whether {@code c} may stand in a local part ({@link #LOCAL}). */
+  private static boolean isLocalPartCharacter(char c) {
+    return Character.isLetterOrDigit(c)
+        || Character.getType(c) == Character.NON_SPACING_MARK
+        || Character.getType(c) == Character.COMBINING_SPACING_MARK
+        || Character.getType(c) == Character.ENCLOSING_MARK
+        || "._%+'\u2019-".indexOf(c) >= 0;
   }
 
   /** Whether {@code word} (any case) stands between dashes or underscores ({@code -at-}). */
