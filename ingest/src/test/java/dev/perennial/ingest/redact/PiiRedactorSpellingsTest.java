@@ -754,4 +754,33 @@ class PiiRedactorSpellingsTest {
   void audit_anAddressLiteralIsAnAddressWithItsLocalPart(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * A German switchboard number ends in {@code -0} ({@code 030 123456-0}, the switchboard of the
+   * line {@code 030 123456}), as {@code +49 30 123456-0} does. Look-alikes with a single digit
+   * after a dash stay: dates, order and part numbers, an ISBN, versions, an aircraft type, prices,
+   * ranges.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Ruf an unter 030 123456-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter 0421 7730-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter 030/123456-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter (030) 123456-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter +49 30 123456-0 heute.|Ruf an unter <PHONE> heute.",
+        "Released 2024-03-15-0 today.|Released 2024-03-15-0 today.",
+        "Order 0123 456789-0 shipped.|Order 0123 456789-0 shipped.",
+        "Part 012-345678-0 shipped.|Part 012-345678-0 shipped.",
+        "ISBN 0-19-852663-0 today.|ISBN 0-19-852663-0 today.",
+        "See 0 19 852663 0 today.|See 0 19 852663 0 today.",
+        "Version 0.12.345678-0 today.|Version 0.12.345678-0 today.",
+        "Model A-380, seats 0 853-0 today.|Model A-380, seats 0 853-0 today.",
+        "Price 0,99 EUR, 10-20 items, 2024-0 today.|Price 0,99 EUR, 10-20 items, 2024-0 today.",
+        "Pages 0100 200300-0 of 9.|Pages 0100 200300-0 of 9."
+      })
+  void audit_aGermanSwitchboardNumberEndingInDashZeroIsAPhone(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
