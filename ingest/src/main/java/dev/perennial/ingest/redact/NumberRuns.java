@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *   <li>North American: {@code (415) 555-2671}, {@code 415-555-2671}, {@code 1-415-555-2671};
  *   <li>national with trunk prefix: {@code 0} and an area code, 9 to 12 digits ({@code 020 7946
  *       0958}, {@code 030/901820}, {@code 06.12.34.56.78}, {@code (02) 9876 5432}, in pairs ending
- *       in one digit: {@code 030 12 34 56 7});
+ *       in one digit: {@code 030 12 34 56 7}, a switchboard's {@code -0}: {@code 030 123456-0});
  *   <li>national without one, in the grouping its country writes ({@code 612 345 678}, {@code 347
  *       123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765 43210}), not beside a
  *       currency or unit;
@@ -329,7 +329,8 @@ final class NumberRuns {
     if (claimCard(text, groups, spans)) {
       return;
     }
-    if (notAPhone || last.size() < 2 && !isGroupedInPairs(text, groups)) {
+    if (notAPhone
+        || last.size() < 2 && !isGroupedInPairs(text, groups) && !isSwitchboard(text, groups)) {
       return;
     }
     List<Integer> sizes = sizes(groups);
@@ -471,6 +472,36 @@ final class NumberRuns {
     }
     for (int i = 1; i < last; i++) {
       if (groups.get(i).size() != 2) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a landline with trunk prefix ends in {@code -0}, its switchboard ({@code 030 123456-0},
+   * {@code 0421 7730-0}), as German and Austrian businesses write it: an area code of three to five
+   * digits that starts {@code 02} to {@code 09} ({@code 01} starts mobile and service numbers), a
+   * line of at least three digits, separated by spaces, a slash or parentheses. With dots or dashes
+   * between the groups it is a version or a part number ({@code 012-345678-0}).
+   */
+  private static boolean isSwitchboard(String text, List<Group> groups) {
+    int last = groups.size() - 1;
+    Group areaCode = groups.get(0);
+    if (last < 2
+        || !text.startsWith("0", groups.get(last).start())
+        || groups.get(last).size() != 1
+        || !groups.get(last).separator().equals("-")
+        || areaCode.size() < 3
+        || areaCode.size() > 5
+        || text.charAt(areaCode.start()) != '0'
+        || text.charAt(areaCode.start() + 1) < '2'
+        || groups.get(last - 1).size() < 3) {
+      return false;
+    }
+    for (int i = 1; i < last; i++) {
+      String separator = groups.get(i).separator();
+      if (separator.contains("-") || separator.contains(".")) {
         return false;
       }
     }
