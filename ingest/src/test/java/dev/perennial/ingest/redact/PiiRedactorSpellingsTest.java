@@ -783,4 +783,28 @@ class PiiRedactorSpellingsTest {
   void audit_aGermanSwitchboardNumberEndingInDashZeroIsAPhone(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * The at sign and a dot spelled in capitals among lower-case words ({@code jane AT example.com},
+   * {@code jane AT example DOT com}): capitals set the words apart as the brackets of {@code [at]}
+   * do. Text all in capitals ({@code MEET AT NOON.}, {@code CALL AT ACME.COM}), a place ({@code
+   * meet us AT example.com}) and an at before no domain stay.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane AT example.com today.|Write to <EMAIL> today.",
+        "Write to jane AT example DOT com today.|Write to <EMAIL> today.",
+        "Write to jane.doe AT mail.example.co.uk today.|Write to <EMAIL> today.",
+        "Write to Jane AT Example.com today.|Write to <EMAIL> today.",
+        "MEET AT NOON. Bring snacks.|MEET AT NOON. Bring snacks.",
+        "CALL AT ACME.COM TODAY.|CALL AT ACME.COM TODAY.",
+        "Come and meet us AT example.com today.|Come and meet us AT example.com today.",
+        "We meet AT noon. Bring snacks.|We meet AT noon. Bring snacks.",
+        "Look AT the file.txt today.|Look AT the file.txt today."
+      })
+  void audit_anAtSpelledInCapitalsBeforeADomainIsAnAddress(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
