@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * ({@code jane@[192.168.1.23]}, {@code jane@[IPv6:2001:db8::1]}). An obfuscated or spaced address
  * needs a known top-level domain (any two letters, a common generic one, punycode, or an
  * internationalised one: {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or
- * bracketed, so {@code visit us at acme.com} and code such as {@code X @ beta.values} stay; an
- * address followed by {@code (} is a method call ({@code this@Main.finish()}).
+ * bracketed or the at in capitals after a lower-case letter ({@code jane AT acme.com}), so {@code
+ * visit us at acme.com} and code such as {@code X @ beta.values} stay; an address followed by
+ * {@code (} is a method call ({@code this@Main.finish()}).
  */
 final class Emails {
 
@@ -130,10 +131,11 @@ final class Emails {
   /**
    * The at sign a word, the dots words or bracketed ({@code jane at example dot com}), some of them
    * plain ({@code jane dot doe at example.com}); a match with no dot spelled or bracketed is none
-   * ({@code visit us at example.com}): {@link #claimSpelled}.
+   * ({@code visit us at example.com}) unless its at is in capitals: {@link #claimSpelled}. Group 1
+   * is the at.
    */
   private static final Pattern SPELLED =
-      address(BEFORE, SPELLED_LOCAL, "\\s+at\\s+", LABEL, SPELLED_OR_PLAIN_DOT);
+      address(BEFORE, SPELLED_LOCAL, "\\s+(at)\\s+", LABEL, SPELLED_OR_PLAIN_DOT);
 
   /**
    * The at sign and every dot after it spelled between dashes or underscores ({@code jane -at-
@@ -274,7 +276,9 @@ final class Emails {
       claim(OBFUSCATED, text, spans);
     }
     // the at a word between spaces, a dot spelled, bracketed or spaced
-    if (spelledDot || hasSpacedAt(text) && (spacedDot || hasBracketed(text, DOT_WORDS))) {
+    if (spelledDot
+        || hasSpacedAt(text, false) && (spacedDot || hasBracketed(text, DOT_WORDS))
+        || hasSpacedAt(text, true)) {
       claimSpelled(text, spans);
     }
     if (hasDashed(text, "at") && hasDashed(text, "dot")) {
@@ -339,13 +343,15 @@ final class Emails {
     return c == '-' || c == '_';
   }
 
-  /** Whether {@code at} (any case) stands between two whitespace characters. */
-  private static boolean hasSpacedAt(String text) {
+  /**
+   * Whether {@code at} stands between two whitespace characters: in any case, or in capitals only.
+   */
+  private static boolean hasSpacedAt(String text, boolean capitals) {
     for (int i = 0; i + 3 < text.length(); i++) {
       char a = text.charAt(i + 1);
       char t = text.charAt(i + 2);
-      if ((a == 'a' || a == 'A')
-          && (t == 't' || t == 'T')
+      if ((a == 'A' || a == 'a' && !capitals)
+          && (t == 'T' || t == 't' && !capitals)
           && Character.isWhitespace(text.charAt(i))
           && Character.isWhitespace(text.charAt(i + 3))) {
         return true;
@@ -355,8 +361,9 @@ final class Emails {
   }
 
   /**
-   * Claims each match of {@link #SPELLED} that has a dot spelled or bracketed, or spaced and no
-   * pronoun or article beside its at ({@code meet us at example . com} is a place).
+   * Claims each match of {@link #SPELLED} that has a dot spelled or bracketed, or spaced or its at
+   * in capitals and no pronoun or article beside its at ({@code meet us at example . com} is a
+   * place).
    */
   private static void claimSpelled(String text, Spans spans) {
     Matcher matcher = SPELLED.matcher(text);
@@ -364,10 +371,28 @@ final class Emails {
       String match = text.substring(matcher.start(), matcher.end());
       if (hasSpelledDot(match)
           || hasBracketed(match, DOT_WORDS)
-          || hasSpacedDot(match) && !PLACE_AT.matcher(match).lookingAt()) {
+          || (hasSpacedDot(match) || isCapitalAt(text, matcher))
+              && !PLACE_AT.matcher(match).lookingAt()) {
         spans.claim(matcher.start(), matcher.end(), PiiType.EMAIL.name());
       }
     }
+  }
+
+  /**
+   * Whether the at of a {@link #SPELLED} match is {@code AT} after a local part with a lower-case
+   * letter ({@code jane AT example.com}): capitals set it apart from the words around it, as
+   * brackets do. In text all in capitals it is a word ({@code CALL AT ACME.COM}).
+   */
+  private static boolean isCapitalAt(String text, Matcher matcher) {
+    if (!matcher.group(1).equals("AT")) {
+      return false;
+    }
+    for (int i = matcher.start(); i < matcher.start(1); i++) {
+      if (Character.isLowerCase(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a dot follows a space or a tab ({@code example . com}). */
