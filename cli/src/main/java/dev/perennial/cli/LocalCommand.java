@@ -148,7 +148,7 @@ public final class LocalCommand implements Callable<Integer> {
     try (SampleEventProducer producer =
         new SampleEventProducer(
             KafkaClients.producer(cluster.config(), "perennial-local-sample"), cluster.topics())) {
-      producer.send(events, phase -> pipeline.awaitAppEventsRead(CATCH_UP_TIMEOUT));
+      producer.send(events, phase -> pipeline.awaitAppEventsAccumulated(CATCH_UP_TIMEOUT));
     }
     pipeline.awaitCaughtUp(CATCH_UP_TIMEOUT);
     return pipeline.report(events, out);

@@ -126,6 +126,19 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   /**
+   * Waits until the stages that read the apps' topics have read everything in them, and every stage
+   * has then taken in what they made ({@link LocalStage#awaitAppEventsAccumulated}): between the
+   * phases of {@code perennial local}'s sample events, so that each phase finds the one before it
+   * accumulated into jobs whatever the machine's speed.
+   */
+  public void awaitAppEventsAccumulated(Duration timeout) throws InterruptedException {
+    awaitAppEventsRead(timeout);
+    for (LocalStage stage : started) {
+      stage.awaitAppEventsAccumulated(timeout);
+    }
+  }
+
+  /**
    * Waits until every stage, in order, has handled everything in its input topics, and again until
    * a whole pass writes nothing new to the pipeline's topics.
    */

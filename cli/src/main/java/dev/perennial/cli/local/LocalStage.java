@@ -25,6 +25,13 @@ public interface LocalStage extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Waits until the service has taken in what the apps' events made so far, where a later phase of
+   * them must find it taken in (the sample's revocation must reach the trainer after the examples
+   * before it were accumulated into jobs); by default there is nothing to wait for.
+   */
+  default void awaitAppEventsAccumulated(Duration timeout) throws InterruptedException {}
+
   /** Waits until the service has handled everything its input topics hold now. */
   void awaitCaughtUp(Duration timeout) throws InterruptedException;
 

@@ -73,6 +73,30 @@ public final class TrainerStage implements LocalStage {
   }
 
   /**
+   * Waits until the accumulator has read every example and erasure, and then every event it
+   * re-keyed by tenant from them: each example then sits in a pending batch or in a job sealed on
+   * its count, and each erasure has reached what it erases.
+   */
+  @Override
+  public void awaitAppEventsAccumulated(Duration timeout) throws InterruptedException {
+    TrainerConfig config = trainer.config();
+    Map<String, Object> client = cluster.config().clientProperties();
+    String applicationId = config.accumulatorApplicationId();
+    new ConsumerGroupProgress(
+            cluster.admin(),
+            client,
+            applicationId,
+            List.of(
+                cluster.catalog().name(PerennialTopic.EXAMPLES),
+                cluster.catalog().name(PerennialTopic.ERASURES)))
+        .awaitCaughtUp(timeout);
+    // the ends of the re-keyed topic are read only now, after the accumulator wrote to it
+    new ConsumerGroupProgress(
+            cluster.admin(), client, applicationId, List.of(eventsByTenant(applicationId)))
+        .awaitCaughtUp(timeout);
+  }
+
+  /**
    * Waits until the accumulator has read every example, whatever was pending has had its maximum
    * wait, the worker has read every job and is idle. (The worker commits "job + 1", which stays
    * behind the transaction marker at the end of the jobs topic; {@link ConsumerGroupProgress}
@@ -141,8 +165,13 @@ public final class TrainerStage implements LocalStage {
             PerennialTopic.JOB_OUTCOMES)) {
       topics.add(cluster.catalog().name(topic));
     }
-    topics.add(applicationId + "-" + AccumulatorTopology.EVENTS_BY_TENANT + "-repartition");
+    topics.add(eventsByTenant(applicationId));
     return topics;
+  }
+
+  /** The accumulator's repartition topic of events re-keyed by tenant (AccumulatorTopology). */
+  private static String eventsByTenant(String applicationId) {
+    return applicationId + "-" + AccumulatorTopology.EVENTS_BY_TENANT + "-repartition";
   }
 
   /**
