@@ -318,26 +318,17 @@ public final class CandidateEvaluator {
     } else if (!GateRules.learningIncumbentApplies(scope, candidate)) {
       reason += "; " + GateRules.learningIncumbentNotApplied(candidate);
     }
-    Optional<String> feedback =
-        GateRules.feedbackNote(measurements, scope, context.thresholds().feedback());
-    if (feedback.isPresent()) {
-      reason += "; " + feedback.get();
-    }
-    Optional<String> transfer = GateRules.transferNote(measurements, candidate);
-    if (transfer.isPresent()) {
-      reason += "; " + transfer.get();
-    }
-    Optional<String> leakage = GateRules.leakageNote(measurements, scope);
-    if (leakage.isPresent()) {
-      reason += "; " + leakage.get();
-    }
-    Optional<String> retention = GateRules.retentionNote(measurements, scope);
-    if (retention.isPresent()) {
-      reason += "; " + retention.get();
-    }
-    Optional<String> regressionTenant = GateRules.regressionTenantNote(measurements, scope);
-    if (regressionTenant.isPresent()) {
-      reason += "; " + regressionTenant.get();
+    List<Optional<String>> notes =
+        List.of(
+            GateRules.feedbackNote(measurements, scope, context.thresholds().feedback()),
+            GateRules.transferNote(measurements, candidate),
+            GateRules.leakageNote(measurements, scope),
+            GateRules.retentionNote(measurements, scope),
+            GateRules.regressionTenantNote(measurements, scope));
+    for (Optional<String> note : notes) {
+      if (note.isPresent()) {
+        reason += "; " + note.get();
+      }
     }
     for (String unchecked : prepared.unchecked()) {
       reason += "; " + unchecked;
