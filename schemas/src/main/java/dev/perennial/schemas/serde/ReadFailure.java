@@ -63,6 +63,20 @@ public enum ReadFailure {
   }
 
   /**
+   * Why {@code consumer}'s poll could not read a record: a bad record's failure, for the caller to
+   * move past it; an outage is thrown, the consumer set back to the record so the next poll reads
+   * it again.
+   */
+  public static ReadFailure ofPolled(Consumer<?, ?> consumer, RecordDeserializationException e) {
+    ReadFailure failure = of(e);
+    if (failure == OUTAGE) {
+      consumer.seek(e.topicPartition(), e.offset());
+      throw e;
+    }
+    return failure;
+  }
+
+  /**
    * Polls a consumer whose deserializers may fail on a record. A bad record is logged as an
    * unreadable {@code recordName}, {@code skipped} runs (to count it) and the consumer moves past
    * it; an outage is thrown, and the consumer stays at the record, so the next poll reads it again.
@@ -72,11 +86,7 @@ public enum ReadFailure {
     try {
       return consumer.poll(timeout);
     } catch (RecordDeserializationException e) {
-      ReadFailure failure = of(e);
-      if (failure == OUTAGE) {
-        consumer.seek(e.topicPartition(), e.offset());
-        throw e;
-      }
+      ReadFailure failure = ofPolled(consumer, e);
       log.error(
           "Skipping unreadable {} {}-{}@{} ({}): {}",
           recordName,

@@ -424,11 +424,7 @@ public final class TrainerWorker implements Service {
     try {
       consumer.poll(POLL).forEach(read::add);
     } catch (RecordDeserializationException e) {
-      ReadFailure failure = ReadFailure.of(e);
-      if (failure == ReadFailure.OUTAGE) {
-        consumer.seek(e.topicPartition(), e.offset());
-        throw e;
-      }
+      ReadFailure failure = ReadFailure.ofPolled(consumer, e);
       count("unreadable");
       read.add(unreadable.standIn(e, failure));
       consumer.seek(e.topicPartition(), e.offset() + 1);
