@@ -31,8 +31,8 @@ public final class ConsumerGroupProgress {
   private static final Duration POLL = Duration.ofMillis(100);
 
   /**
-   * How long the broker may hold a fetch of {@link #onlyMarkersLeft} that finds no record (Kafka's
-   * default, 500 ms, made each check that found only markers take half a second).
+   * How long the broker may hold a fetch of {@link #left} that finds no record (Kafka's default,
+   * 500 ms, made each check that found only markers take half a second).
    */
   private static final int MARKER_FETCH_MAX_WAIT_MS = 10;
 
@@ -68,10 +68,24 @@ public final class ConsumerGroupProgress {
   public void awaitCaughtUp(Duration timeout) throws InterruptedException {
     Map<TopicPartition, Long> end = endOffsets();
     long deadline = System.nanoTime() + timeout.toNanos();
+    // The committed offsets of the last check that read a committed record after them: while the
+    // group commits nothing new, that record is still there, so no consumer need read it again
+    // (a stage that trains or scores for seconds would otherwise cost a consumer per pause).
+    Map<TopicPartition, OffsetAndMetadata> recordsFoundAfter = null;
     while (true) {
-      Map<TopicPartition, Long> lag = lag(end);
-      if (lag.isEmpty() || onlyMarkersLeft(lag)) {
+      Map<TopicPartition, OffsetAndMetadata> committed = committed();
+      Map<TopicPartition, Long> lag = lag(end, committed);
+      if (lag.isEmpty()) {
         return;
+      }
+      if (!committed.equals(recordsFoundAfter)) {
+        Left left = left(lag, committed);
+        if (left == Left.ONLY_MARKERS) {
+          return;
+        }
+        if (left == Left.RECORDS) {
+          recordsFoundAfter = committed;
+        }
       }
       if (System.nanoTime() > deadline) {
         throw new PerennialException(
@@ -96,10 +110,13 @@ public final class ConsumerGroupProgress {
         .sum();
   }
 
+  private Map<TopicPartition, OffsetAndMetadata> committed() throws InterruptedException {
+    return get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+  }
+
   /** Records the group has not committed yet, by partition; empty when caught up. */
-  private Map<TopicPartition, Long> lag(Map<TopicPartition, Long> end) throws InterruptedException {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+  private static Map<TopicPartition, Long> lag(
+      Map<TopicPartition, Long> end, Map<TopicPartition, OffsetAndMetadata> committed) {
     Map<TopicPartition, Long> lag = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
     end.forEach(
         (partition, endOffset) -> {
@@ -112,10 +129,16 @@ public final class ConsumerGroupProgress {
     return lag;
   }
 
-  /** Whether no committed record lies between the committed offsets and the ends. */
-  private boolean onlyMarkersLeft(Map<TopicPartition, Long> lag) throws InterruptedException {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
+  /** What lies between the committed offsets and the ends, as far as one read found out. */
+  private enum Left {
+    ONLY_MARKERS,
+    RECORDS,
+    NOT_READ_IN_TIME
+  }
+
+  /** Whether a committed record lies between the committed offsets and the ends. */
+  private Left left(
+      Map<TopicPartition, Long> lag, Map<TopicPartition, OffsetAndMetadata> committed) {
     Map<String, Object> properties = new HashMap<>(clientProperties);
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -131,11 +154,14 @@ public final class ConsumerGroupProgress {
       Map<TopicPartition, Long> end = consumer.endOffsets(lag.keySet(), CALL_TIMEOUT);
       long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
       while (lag.keySet().stream().anyMatch(p -> consumer.position(p, CALL_TIMEOUT) < end.get(p))) {
-        if (!consumer.poll(POLL).isEmpty() || System.nanoTime() > deadline) {
-          return false;
+        if (!consumer.poll(POLL).isEmpty()) {
+          return Left.RECORDS;
+        }
+        if (System.nanoTime() > deadline) {
+          return Left.NOT_READ_IN_TIME;
         }
       }
-      return true;
+      return Left.ONLY_MARKERS;
     }
   }
 
