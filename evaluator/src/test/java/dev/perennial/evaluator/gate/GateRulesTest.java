@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
+import dev.perennial.evaluator.stats.Effect;
+import dev.perennial.evaluator.stats.Interval;
 import dev.perennial.evaluator.stats.PairedBootstrap;
+import dev.perennial.evaluator.stats.PairedIntervals;
 import dev.perennial.evaluator.stats.PairedItems;
 import dev.perennial.evaluator.suite.LearningSuite;
 import dev.perennial.evaluator.suite.Measurements;
@@ -517,6 +520,30 @@ class GateRulesTest {
     assertThat(GateRules.passes(1, 1, GateComparator.LESS_OR_EQUAL)).isTrue();
     assertThat(GateRules.passes(1, 1, GateComparator.LESS)).isFalse();
     assertThat(GateRules.passes(0, 1, GateComparator.UNKNOWN)).isFalse();
+  }
+
+  /**
+   * What any caller deciding on {@link PairedIntervals} (a bench's gate, a gate added later) gets
+   * for a ratio whose reference sums to 0, right/wrong items (a score interval) or counts (the
+   * bootstrap): undecided, as GateRules' own gates are, never failed as a broken model would be.
+   */
+  @Test
+  void anIntervalOfARatioOverAReferenceOfZeroIsUndecidedByWhoeverDecidesOnIt() {
+    PairedItems rightOrWrong =
+        new PairedItems(new double[] {1, 0, 1, 1, 0, 1, 1, 1, 0, 1}, new double[10]);
+    PairedItems lengths =
+        new PairedItems(new double[] {12, 0, 3, 7, 9, 4, 2, 8, 1, 5}, new double[10]);
+
+    for (PairedItems items : List.of(rightOrWrong, lengths)) {
+      Interval interval = PairedIntervals.of(items, Effect.RATIO, BOOTSTRAP, 17);
+
+      assertThat(GateOutcomes.decide(interval, 0.2, GateComparator.LESS_OR_EQUAL))
+          .as("%s", interval)
+          .isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+      assertThat(GateOutcomes.decide(interval, 0.2, GateComparator.GREATER_OR_EQUAL))
+          .as("%s", interval)
+          .isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
+    }
   }
 
   @Test

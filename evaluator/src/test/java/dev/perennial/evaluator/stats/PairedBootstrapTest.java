@@ -81,6 +81,28 @@ class PairedBootstrapTest {
   }
 
   /**
+   * A ratio whose reference sums to 0 over its items (no reference success to compare with), and an
+   * effect over no items, are undefined: no estimate and an unbounded interval, as {@link
+   * PairedLogRatio} says of a loss ratio it cannot bound. NaN bounds read as a broken model to a
+   * caller that decides on them, which fails the candidate for no fault of its own.
+   */
+  @Test
+  void anUndefinedEffectHasAnUnboundedIntervalNotNanBounds() {
+    PairedItems zeroReference =
+        new PairedItems(new double[] {3, 0, 2, 5}, new double[] {0, 0, 0, 0});
+
+    Interval ratio = BOOTSTRAP.interval(zeroReference, Effect.RATIO, 5);
+    Interval none =
+        BOOTSTRAP.interval(new PairedItems(new double[0], new double[0]), Effect.DROP, 5);
+
+    assertThat(ratio.estimate()).isNaN();
+    assertThat(ratio.isUnbounded()).as("%s", ratio).isTrue();
+    assertThat(ratio.n()).isEqualTo(4);
+    assertThat(none.isUnbounded()).as("%s", none).isTrue();
+    assertThat(none.n()).isZero();
+  }
+
+  /**
    * A ratio over two items, one a reference success the candidate keeps (1 of 1) and one without
    * any (0 of 0): a quarter of the draws hold the second item twice, whose ratio is undefined, and
    * every other draw's ratio is 1. Left out, those draws made the interval [1, 1], conditioned on

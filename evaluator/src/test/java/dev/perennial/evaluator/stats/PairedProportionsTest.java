@@ -93,6 +93,15 @@ class PairedProportionsTest {
   }
 
   @Test
+  void aRatioWithoutAnyReferenceSuccessHasAnUnboundedIntervalNotNanBounds() {
+    Interval ratio = PairedProportions.interval(table(0, 3, 0, 5), Effect.RATIO, 0.95);
+
+    assertThat(ratio.estimate()).isNaN();
+    assertThat(ratio.isUnbounded()).as("%s", ratio).isTrue();
+    assertThat(ratio.n()).isEqualTo(8);
+  }
+
+  @Test
   void onlyRightOrWrongItemsOfADifferenceOrRatioFit() {
     PairedItems answers = table(5, 1, 2, 4);
     PairedItems losses = new PairedItems(new double[] {0.5, 1}, new double[] {1, 1});
