@@ -227,6 +227,18 @@ public final class GateRules {
     return StableRelease.isContinuedBy(candidate.getTrigger()) && scope.distinctIncumbent();
   }
 
+  /**
+   * What the verdict says of {@value GateNames#LEARNING_INCUMBENT} when it does not decide on
+   * measured items: it does not apply ({@link #learningIncumbentNotApplied}); empty otherwise.
+   */
+  public static Optional<String> learningIncumbentNote(
+      Measurements m, GateScope scope, AdapterCandidate candidate) {
+    if (!learningIncumbentApplies(scope, candidate)) {
+      return Optional.of(learningIncumbentNotApplied(candidate));
+    }
+    return Optional.empty();
+  }
+
   /** What the verdict says when {@value GateNames#LEARNING_INCUMBENT} does not apply. */
   public static String learningIncumbentNotApplied(AdapterCandidate candidate) {
     if (!StableRelease.isContinuedBy(candidate.getTrigger())) {

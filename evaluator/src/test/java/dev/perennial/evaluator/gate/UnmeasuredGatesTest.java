@@ -172,6 +172,27 @@ class UnmeasuredGatesTest {
     List<Gate> gates = GateRules.gates(learnt(), scope, THRESHOLDS, BOOTSTRAP, candidate());
 
     assertNothingMeasured(byName(gates), GateNames.LEARNING_INCUMBENT);
+    assertThat(GateRules.learningIncumbentNote(learnt(), scope, candidate()))
+        .hasValue(
+            "the learning.incumbent gate is undecided: the candidate was not compared with the"
+                + " incumbent on its own held-out examples, so nothing showed it learnt what is"
+                + " new to the incumbent");
+  }
+
+  @Test
+  void anUpdateWithoutHeldOutExamplesOfItsOwnHasLearningIncumbentUndecidedAndSaysWhy() {
+    GateScope scope = new GateScope(0, 0, 0, true, 0, true);
+    Measurements m = learnt();
+    m.putPaired(LearningSuite.NEW_VS_INCUMBENT, new PairedItems(new double[0], new double[0]));
+
+    List<Gate> gates = GateRules.gates(m, scope, THRESHOLDS, BOOTSTRAP, candidate());
+
+    assertNothingMeasured(byName(gates), GateNames.LEARNING_INCUMBENT);
+    assertThat(GateRules.learningIncumbentNote(m, scope, candidate()))
+        .hasValue(
+            "the learning.incumbent gate is undecided: the candidate has no held-out example of"
+                + " its own (its job's held-out shards hold none), so nothing showed it learnt"
+                + " what is new to the incumbent");
   }
 
   @Test
