@@ -347,6 +347,45 @@ class ReportRenderingTest {
     assertThat(json.path("candidate").path("training").path("lossCurve")).hasSize(4);
   }
 
+  /**
+   * A pair whose margin is not a number (a model whose likelihood of an answer is NaN) is null in
+   * the JSON report, as every number not measured is, not the string "NaN" among numbers.
+   */
+  @Test
+  void aRewardMarginThatIsNotANumberIsNullInTheJsonReport() throws Exception {
+    EvaluationReport report = report();
+    EvaluationReport withNan =
+        new EvaluationReport(
+            report.candidate(),
+            report.baseModelName(),
+            report.baseModelDigest(),
+            report.incumbentVersion(),
+            report.outcome(),
+            report.reason(),
+            report.gates(),
+            report.metrics(),
+            report.comparisons(),
+            report.canaries(),
+            List.of(0.8, Double.NaN, -0.3),
+            report.matrix(),
+            report.likelihoodMatrix(),
+            report.measureHistory(),
+            report.problem(),
+            report.notes(),
+            report.evaluatedAt(),
+            report.evaluator(),
+            report.runtime(),
+            report.seconds(),
+            report.bootstrap());
+
+    JsonNode margins =
+        new ObjectMapper().readTree(ReportJson.render(withNan)).path("rewardMargins");
+
+    assertThat(margins).hasSize(3);
+    assertThat(margins.get(1).isNull()).as("%s", margins).isTrue();
+    assertThat(margins.get(2).asDouble()).isEqualTo(-0.3);
+  }
+
   @Test
   void theJsonReportRecordsTheThreadCountAndEngineVersionsTheScoresWereComputedWith()
       throws Exception {
