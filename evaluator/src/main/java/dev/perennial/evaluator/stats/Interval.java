@@ -8,7 +8,21 @@ package dev.perennial.evaluator.stats;
  */
 public record Interval(double estimate, double lower, double upper, int n, double confidence) {
 
-  /** Whether any bound is NaN (a model whose loss is NaN, no items, an undefined effect). */
+  /**
+   * The interval of an effect undefined over its {@code n} items (no items, a ratio whose reference
+   * sums to 0): no estimate (NaN) and (-infinity, +infinity), which no threshold decides ({@link
+   * #isUnbounded}): nothing was wrong with either model, so it never reads as a broken one (NaN
+   * bounds), which fails.
+   */
+  public static Interval undefined(int n, double confidence) {
+    return new Interval(
+        Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, n, confidence);
+  }
+
+  /**
+   * Whether the estimate or a bound is NaN: a model whose value is NaN (NaN bounds), or an effect
+   * undefined over the items ({@link #undefined}: a NaN estimate, unbounded).
+   */
   public boolean isUndefined() {
     return Double.isNaN(estimate) || Double.isNaN(lower) || Double.isNaN(upper);
   }

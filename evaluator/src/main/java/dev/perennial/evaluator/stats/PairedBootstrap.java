@@ -64,12 +64,19 @@ public final class PairedBootstrap {
     return resamples;
   }
 
-  /** The effect on every item and its interval; NaN bounds when the effect is undefined. */
+  /**
+   * The effect on every item and its interval: NaN bounds when an item's value is NaN (a broken
+   * model), {@link Interval#undefined} when the effect is undefined over the items (none, or a
+   * ratio whose reference sums to 0).
+   */
   public Interval interval(PairedItems items, Effect effect, long seed) {
     int n = items.size();
+    if (items.hasNaN()) {
+      return new Interval(Double.NaN, Double.NaN, Double.NaN, n, confidence);
+    }
     double estimate = items.effect(effect);
     if (Double.isNaN(estimate)) {
-      return new Interval(Double.NaN, Double.NaN, Double.NaN, n, confidence);
+      return Interval.undefined(n, confidence);
     }
     SplittableRandom random = new SplittableRandom(seed);
     double[] effects = new double[resamples];

@@ -9,7 +9,10 @@ public final class PairedIntervals {
 
   private PairedIntervals() {}
 
-  /** The effect and its interval at the bootstrap's confidence; NaN bounds when undefined. */
+  /**
+   * The effect and its interval at the bootstrap's confidence: NaN bounds when an item's value is
+   * NaN (a broken model), {@link Interval#undefined} when the effect is undefined over the items.
+   */
   public static Interval of(
       PairedItems items, Effect effect, PairedBootstrap bootstrap, long seed) {
     if (PairedProportions.fits(items, effect)) {

@@ -55,7 +55,8 @@ public final class PairedProportions {
   }
 
   /**
-   * The effect and its central {@code confidence} score interval.
+   * The effect and its central {@code confidence} score interval; {@link Interval#undefined} for a
+   * ratio without any item the reference got right.
    *
    * @throws IllegalArgumentException when the items and effect do not {@link #fits fit}
    */
@@ -80,6 +81,9 @@ public final class PairedProportions {
       } else if (reference) {
         onlyReference++;
       }
+    }
+    if (effect == Effect.RATIO && both + onlyReference == 0) {
+      return Interval.undefined(n, confidence);
     }
     double z = StandardNormal.quantile(1 - (1 - confidence) / 2);
     double[] bounds =
@@ -122,7 +126,7 @@ public final class PairedProportions {
    */
   static double[] tang(int both, int onlyFirst, int onlySecond, int n, double z) {
     if (both + onlySecond == 0) {
-      return new double[] {Double.NaN, Double.NaN};
+      throw new IllegalArgumentException("no ratio over a second condition without a success");
     }
     DoubleUnaryOperator score =
         ratio -> {
