@@ -315,11 +315,12 @@ public final class CandidateEvaluator {
     String reason = GateOutcomes.reason(outcome, gates, candidate);
     if (!context.thresholds().learningEnabled()) {
       reason += "; " + GateRules.learningOff();
-    } else if (!GateRules.learningIncumbentApplies(scope, candidate)) {
-      reason += "; " + GateRules.learningIncumbentNotApplied(candidate);
     }
     List<Optional<String>> notes =
         List.of(
+            context.thresholds().learningEnabled()
+                ? GateRules.learningIncumbentNote(measurements, scope, candidate)
+                : Optional.empty(),
             GateRules.feedbackNote(measurements, scope, context.thresholds().feedback()),
             GateRules.transferNote(measurements, candidate),
             GateRules.leakageNote(measurements, scope),

@@ -221,7 +221,8 @@ public final class GateRules {
    * GateScope#distinctIncumbent}, whatever was measured; none for a key's first adapter on its
    * base). Otherwise the verdict says why not ({@link #learningIncumbentNotApplied}); where it
    * applies and the candidate was not compared with the incumbent on its own held-out examples
-   * ({@link LearningSuite#NEW_VS_INCUMBENT}), the gate is undecided with n 0.
+   * ({@link LearningSuite#NEW_VS_INCUMBENT}), or has none, the gate is undecided with n 0 and the
+   * verdict says so ({@link #learningIncumbentNote}).
    */
   public static boolean learningIncumbentApplies(GateScope scope, AdapterCandidate candidate) {
     return StableRelease.isContinuedBy(candidate.getTrigger()) && scope.distinctIncumbent();
@@ -229,12 +230,26 @@ public final class GateRules {
 
   /**
    * What the verdict says of {@value GateNames#LEARNING_INCUMBENT} when it does not decide on
-   * measured items: it does not apply ({@link #learningIncumbentNotApplied}); empty otherwise.
+   * measured items: it does not apply ({@link #learningIncumbentNotApplied}), or it applies and is
+   * undecided with n 0 because the candidate was not compared with the incumbent on its own
+   * held-out examples or has none; empty otherwise.
    */
   public static Optional<String> learningIncumbentNote(
       Measurements m, GateScope scope, AdapterCandidate candidate) {
     if (!learningIncumbentApplies(scope, candidate)) {
       return Optional.of(learningIncumbentNotApplied(candidate));
+    }
+    if (!m.hasPaired(LearningSuite.NEW_VS_INCUMBENT)) {
+      return Optional.of(
+          "the learning.incumbent gate is undecided: the candidate was not compared with the"
+              + " incumbent on its own held-out examples, so nothing showed it learnt what is new"
+              + " to the incumbent");
+    }
+    if (m.paired(LearningSuite.NEW_VS_INCUMBENT).size() == 0) {
+      return Optional.of(
+          "the learning.incumbent gate is undecided: the candidate has no held-out example of its"
+              + " own (its job's held-out shards hold none), so nothing showed it learnt what is"
+              + " new to the incumbent");
     }
     return Optional.empty();
   }
