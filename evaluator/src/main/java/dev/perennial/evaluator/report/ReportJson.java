@@ -118,7 +118,7 @@ public final class ReportJson {
       number(node, "baseExposureBits", canary.baseBits());
     }
     ArrayNode margins = root.putArray("rewardMargins");
-    report.rewardMargins().forEach(margin -> margins.add(margin));
+    report.rewardMargins().forEach(margin -> number(margins, margin));
     if (report.matrix() != null) {
       root.set("scoreMatrix", HistoryStore.matrixJson(report.matrix()));
     }
@@ -165,13 +165,7 @@ public final class ReportJson {
     ArrayNode steps = training.putArray("lossCurveSteps");
     candidate.getMetrics().getLossCurveSteps().forEach(steps::add);
     ArrayNode curve = training.putArray("lossCurve");
-    for (Double loss : candidate.getMetrics().getLossCurve()) {
-      if (Double.isFinite(loss)) {
-        curve.add(loss);
-      } else {
-        curve.addNull();
-      }
-    }
+    candidate.getMetrics().getLossCurve().forEach(loss -> number(curve, loss));
     node.put("trainer", candidate.getTrainerVersion());
     node.put("device", candidate.getDevice());
     return node;
@@ -182,6 +176,14 @@ public final class ReportJson {
       ObjectNode node = array.addObject();
       node.put("digest", shard.getDigest());
       node.put("examples", shard.getExampleCount());
+    }
+  }
+
+  private static void number(ArrayNode array, Double value) {
+    if (value == null || !Double.isFinite(value)) {
+      array.addNull();
+    } else {
+      array.add(value);
     }
   }
 
