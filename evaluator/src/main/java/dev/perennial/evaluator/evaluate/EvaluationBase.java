@@ -101,7 +101,7 @@ public record EvaluationBase(
     return new EvaluationBase(
         base,
         general,
-        "general:" + general.size() + "/" + all.size(),
+        GeneralSet.dataset(folder, general.size(), all.size()),
         canaries,
         config.leakageControls(),
         config.rankOwnCanaries());
@@ -119,7 +119,7 @@ public record EvaluationBase(
     return new EvaluationBase(
         model,
         picked,
-        "general:" + picked.size() + "/" + all.size(),
+        GeneralSet.dataset(BundledBase.folderAt(location), picked.size(), all.size()),
         canaries,
         controls,
         rankOwnCanaries);

@@ -17,6 +17,8 @@ import java.util.TreeMap;
 /**
  * Everything a report shows about one candidate's evaluation.
  *
+ * @param generalSet the base's general evaluation set the retention suite asked ({@code
+ *     EvaluationBase#generalDataset})
  * @param incumbentVersion the release compared with, null for none
  * @param outcome PASSED, FAILED or INSUFFICIENT_EVIDENCE
  * @param reason why, in a sentence
@@ -38,6 +40,7 @@ public record EvaluationReport(
     AdapterCandidate candidate,
     String baseModelName,
     String baseModelDigest,
+    String generalSet,
     Integer incumbentVersion,
     EvaluationOutcome outcome,
     String reason,

@@ -25,6 +25,14 @@ public final class GeneralSet {
   private GeneralSet() {}
 
   /**
+   * The name of the set the retention suite asks from {@code modelFolder}: {@code asked} of its
+   * {@code all} questions.
+   */
+  public static String dataset(Path modelFolder, int asked, int all) {
+    return "general:" + asked + "/" + all;
+  }
+
+  /**
    * The set in the model folder, or empty when the folder has none.
    *
    * @throws EvaluatorException when the file exists but a line is not a question, or when a

@@ -77,6 +77,7 @@ class ReportRenderingTest {
         candidate,
         "perennial-tiny",
         "sha256:" + "b".repeat(64),
+        "general:40/120 sha256:" + "e".repeat(64),
         1,
         EvaluationOutcome.FAILED,
         "failing leakage 7.2 <= 6",
@@ -186,6 +187,7 @@ class ReportRenderingTest {
             failed.candidate(),
             failed.baseModelName(),
             failed.baseModelDigest(),
+            failed.generalSet(),
             failed.incumbentVersion(),
             EvaluationOutcome.INSUFFICIENT_EVIDENCE,
             "insufficient evidence (learning.examples 3 >= 8): neither released nor refused; the"
@@ -218,6 +220,7 @@ class ReportRenderingTest {
         base.candidate(),
         base.baseModelName(),
         base.baseModelDigest(),
+        base.generalSet(),
         base.incumbentVersion(),
         outcome,
         "see the gates",
@@ -296,6 +299,7 @@ class ReportRenderingTest {
             report.candidate(),
             report.baseModelName(),
             report.baseModelDigest(),
+            report.generalSet(),
             report.incumbentVersion(),
             EvaluationOutcome.INSUFFICIENT_EVIDENCE,
             "insufficient evidence",
@@ -359,6 +363,7 @@ class ReportRenderingTest {
             report.candidate(),
             report.baseModelName(),
             report.baseModelDigest(),
+            report.generalSet(),
             report.incumbentVersion(),
             report.outcome(),
             report.reason(),
@@ -395,6 +400,20 @@ class ReportRenderingTest {
     assertThat(runtime.path("threads").asInt()).as("%s", runtime).isEqualTo(4);
     assertThat(runtime.path("djl").asText()).isEqualTo("0.35.1");
     assertThat(runtime.path("pytorch").asText()).isEqualTo("2.7.1");
+  }
+
+  /**
+   * The retention and regression gates and feedback.drift are measured on the base's general set, a
+   * file beside the model that the base's digest does not cover: the report must name the set it
+   * asked, with its digest, or their numbers cannot be computed again.
+   */
+  @Test
+  void theJsonReportNamesTheGeneralSetTheRetentionNumbersWereMeasuredOn() throws Exception {
+    JsonNode base = new ObjectMapper().readTree(ReportJson.render(report())).path("baseModel");
+
+    assertThat(base.path("generalSet").asText())
+        .as("%s", base)
+        .isEqualTo("general:40/120 sha256:" + "e".repeat(64));
   }
 
   @Test

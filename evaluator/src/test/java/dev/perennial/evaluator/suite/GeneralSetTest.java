@@ -1,8 +1,10 @@
 package dev.perennial.evaluator.suite;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.model.tiny.BundledBase;
 import java.io.IOException;
@@ -25,6 +27,23 @@ class GeneralSetTest {
           .as(base.modelName())
           .hasSizeGreaterThan(100);
     }
+  }
+
+  /**
+   * The base's digest covers its config and weights, not this file: the set's name (what a report
+   * records and the scorer caches under) must carry the file's own digest, so that an edited set is
+   * named otherwise.
+   */
+  @Test
+  void theSetsNameCarriesTheDigestOfItsFile() throws IOException {
+    Path file = folder.resolve(GeneralSet.FILE);
+    Files.writeString(file, QUESTION);
+    String name = GeneralSet.dataset(folder, 1, 1);
+    Files.writeString(file, QUESTION.replace("Valdane", "Ostmark"));
+
+    assertThat(name).isEqualTo("general:1/1 " + Digest.of(QUESTION.getBytes(UTF_8)));
+    assertThat(GeneralSet.dataset(folder, 1, 1)).isNotEqualTo(name);
+    assertThat(GeneralSet.dataset(folder.resolve("none"), 0, 0)).isEqualTo("general:0/0");
   }
 
   @Test
