@@ -19,9 +19,10 @@ import java.util.Map;
  * The JSON report ({@value #FORMAT}): the verdict (PASSED, FAILED or INSUFFICIENT_EVIDENCE) and
  * why, the gates (with n and interval where statistical) and metrics, the comparisons with the
  * incumbent and the base, canary exposures (by label, never the secret), the held-out preference
- * pairs' reward margins ({@code rewardMargins}, empty without any), the key's score matrices (exact
- * match, and likelihood beside it) and their measures across the lineage, the candidate's lineage
- * and training curve. Numbers that were not measured are {@code null}.
+ * pairs' reward margins ({@code rewardMargins}, empty without any), the base with the general set
+ * its retention numbers were measured on ({@code baseModel.generalSet}), the key's score matrices
+ * (exact match, and likelihood beside it) and their measures across the lineage, the candidate's
+ * lineage and training curve. Numbers that were not measured are {@code null}.
  */
 public final class ReportJson {
 
@@ -66,6 +67,7 @@ public final class ReportJson {
     ObjectNode base = root.putObject("baseModel");
     base.put("name", report.baseModelName());
     base.put("digest", report.baseModelDigest());
+    base.put("generalSet", report.generalSet());
     if (report.incumbentVersion() == null) {
       root.putNull("incumbentVersion");
     } else {

@@ -2,6 +2,7 @@ package dev.perennial.evaluator.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.perennial.core.crypto.Digest;
 import dev.perennial.evaluator.EvaluatorException;
 import dev.perennial.model.ModelException;
 import dev.perennial.model.tiny.GeneralReplaySet;
@@ -26,10 +27,15 @@ public final class GeneralSet {
 
   /**
    * The name of the set the retention suite asks from {@code modelFolder}: {@code asked} of its
-   * {@code all} questions.
+   * {@code all} questions and the SHA-256 of {@value #FILE} ({@code general:12/40 sha256:<hex>};
+   * {@code general:0/0} without one). The base model's digest does not cover this file, so the name
+   * is what tells which set a report's retention numbers were measured on (and what the scorer
+   * caches them under).
    */
   public static String dataset(Path modelFolder, int asked, int all) {
-    return "general:" + asked + "/" + all;
+    Path file = modelFolder.resolve(FILE);
+    String name = "general:" + asked + "/" + all;
+    return Files.isRegularFile(file) ? name + " " + Digest.of(file) : name;
   }
 
   /**
