@@ -11,9 +11,12 @@ import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.area.EvaluationArea;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
+import dev.perennial.evaluator.gate.GateRules;
+import dev.perennial.evaluator.gate.GateScope;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.suite.EvalExample;
 import dev.perennial.evaluator.suite.EvaluationContext;
+import dev.perennial.evaluator.suite.Measurements;
 import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestAdapters;
@@ -219,6 +222,40 @@ class CandidateLoaderTest {
             "1 held-out item repeats another of the same shards (the same record sent again);"
                 + " each is counted once.",
             "1 earlier held-out item is also among the job's own; counted once, as the job's.");
+  }
+
+  /**
+   * A candidate that records no trigger (the schema's default: written before triggers were
+   * recorded) is judged as an update of the key's stable release, the strictest reading: it must
+   * have started from it (lineage.parent) and beat it (learning.incumbent). It must never end in an
+   * exception, which fails its whole batch and, read again as often, stops the evaluator.
+   */
+  @Test
+  void aCandidateThatRecordsNoTriggerIsJudgedAsAnUpdateOfTheStableRelease() {
+    FolderIndex.StoredFolder adapter = trainedAdapter();
+    AdapterCandidate candidate = stored("acme/support@2-abc#candidate", adapter);
+    candidate.setTrigger(null);
+    StableRelease v1 =
+        new StableRelease(1, adapter.location(), "sha256:" + "ef".repeat(32), base.digest(), null);
+    GateScope scope = new GateScope(0, 0, 0, true, 0, true);
+
+    PreparedCandidate first =
+        loaderOn(base)
+            .prepare(new CandidateRequest(candidate, Optional.empty()), folder.resolve("work"));
+
+    assertThat(first.context().candidate().getTrigger()).isNull();
+    assertThatThrownBy(
+            () ->
+                loaderOn(base)
+                    .prepare(
+                        new CandidateRequest(candidate, Optional.of(v1)), folder.resolve("work2")))
+        .isInstanceOfSatisfying(
+            UndecidableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.LINEAGE_PARENT));
+    assertThat(GateRules.learningIncumbentApplies(scope, candidate)).isTrue();
+    assertThat(GateRules.learningIncumbentNote(new Measurements(), scope, candidate))
+        .hasValueSatisfying(
+            note -> assertThat(note).startsWith("the learning.incumbent gate is undecided"));
   }
 
   @Test
