@@ -13,6 +13,7 @@ import dev.perennial.evaluator.UnusableCandidateException;
 import dev.perennial.evaluator.config.EvaluatorConfig;
 import dev.perennial.evaluator.config.GateThresholds;
 import dev.perennial.evaluator.gate.GateNames;
+import dev.perennial.evaluator.gate.GateRules;
 import dev.perennial.evaluator.history.HistoryEntry;
 import dev.perennial.evaluator.history.HistoryStore;
 import dev.perennial.evaluator.history.KeyHistory;
@@ -312,7 +313,7 @@ final class CandidateLoader {
    */
   private static void requireStableParent(CandidateRequest request) {
     AdapterCandidate candidate = request.candidate();
-    if (!StableRelease.isContinuedBy(candidate.getTrigger())) {
+    if (!GateRules.continuesStableRelease(candidate)) {
       return;
     }
     Optional<Integer> parent = Optional.ofNullable(candidate.getParentVersion());

@@ -225,7 +225,17 @@ public final class GateRules {
    * verdict says so ({@link #learningIncumbentNote}).
    */
   public static boolean learningIncumbentApplies(GateScope scope, AdapterCandidate candidate) {
-    return StableRelease.isContinuedBy(candidate.getTrigger()) && scope.distinctIncumbent();
+    return continuesStableRelease(candidate) && scope.distinctIncumbent();
+  }
+
+  /**
+   * Whether the candidate's job continued its key's stable release ({@link
+   * StableRelease#isContinuedBy}: not an ERASURE, REBASE or IMPORT job). One that records no
+   * trigger (written before candidates recorded it) counts as an update, the strictest reading:
+   * {@value GateNames#LINEAGE_PARENT} and {@value GateNames#LEARNING_INCUMBENT} judge it.
+   */
+  public static boolean continuesStableRelease(AdapterCandidate candidate) {
+    return candidate.getTrigger() == null || StableRelease.isContinuedBy(candidate.getTrigger());
   }
 
   /**
@@ -256,7 +266,7 @@ public final class GateRules {
 
   /** What the verdict says when {@value GateNames#LEARNING_INCUMBENT} does not apply. */
   public static String learningIncumbentNotApplied(AdapterCandidate candidate) {
-    if (!StableRelease.isContinuedBy(candidate.getTrigger())) {
+    if (!continuesStableRelease(candidate)) {
       return "the learning.incumbent gate does not apply: an "
           + candidate.getTrigger()
           + " job does not continue the key's stable release (ERASURE, REBASE and IMPORT jobs"

@@ -235,8 +235,10 @@ class CandidateLoaderTest {
     FolderIndex.StoredFolder adapter = trainedAdapter();
     AdapterCandidate candidate = stored("acme/support@2-abc#candidate", adapter);
     candidate.setTrigger(null);
+    // another adapter than the candidate's: the candidate did not start from it
     StableRelease v1 =
-        new StableRelease(1, adapter.location(), "sha256:" + "ef".repeat(32), base.digest(), null);
+        new StableRelease(
+            1, "sha256:" + "12".repeat(32), "sha256:" + "ef".repeat(32), base.digest(), null);
     GateScope scope = new GateScope(0, 0, 0, true, 0, true);
 
     PreparedCandidate first =
