@@ -2,6 +2,7 @@ package dev.perennial.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.config.PerennialConfig;
 import dev.perennial.core.kafka.TopicCatalog;
 import dev.perennial.core.service.ServiceProcess;
@@ -9,16 +10,27 @@ import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.KafkaClusterExtension;
 import dev.perennial.core.testing.SchemaRegistryExtension;
 import dev.perennial.core.testing.TestConfig;
+import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.PublisherConfig;
+import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
 import dev.perennial.publisher.service.PublisherServer;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
+import dev.perennial.schemas.release.ReleaseView;
+import dev.perennial.schemas.release.StableRelease;
 import dev.perennial.schemas.topic.Topics;
+import dev.perennial.schemas.v1.AuditEvent;
+import dev.perennial.schemas.v1.AuditStage;
 import dev.perennial.schemas.v1.EvaluationVerdict;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +38,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +62,7 @@ class ReleasesCommandIT {
   @TempDir Path folder;
 
   private ServiceProcess<PublisherServer> publisher;
+  private TopicCatalog catalog;
   private Path configFile;
   private Path releases;
   private Path publicKey;
@@ -62,7 +78,7 @@ class ReleasesCommandIT {
 
   @BeforeEach
   void startPublisherWithTwoCanaryReleases() throws Exception {
-    TopicCatalog catalog = KAFKA.provisionCatalog();
+    catalog = KAFKA.provisionCatalog();
     LocalArtifactStore store = new LocalArtifactStore(folder.resolve("artifacts"));
     releases = folder.resolve("releases");
     Map<String, String> values = new HashMap<>(TestConfig.values(KAFKA, REGISTRY));
@@ -188,6 +204,116 @@ class ReleasesCommandIT {
     assertThat(show.err()).contains("Manifests not checked");
     assertThat(noToken.exitCode()).isEqualTo(1);
     assertThat(noToken.err()).contains("HTTP 401");
+  }
+
+  @Test
+  void retractWithdrawsAReleaseForGoodAsAnErasureDoesAndRefusesWhatItCannotDo() throws Exception {
+    Run promote = move("promote", "2", "canary looked good");
+    Run retract = retract("2", TOKEN);
+    Run again = retract("2", TOKEN);
+    Run unknown = retract("9", TOKEN);
+    Run wrongToken = retract("1", "guess");
+    HttpResponse<String> stable = get("/v1/adapters/acme/support/stable");
+    HttpResponse<String> retracted = get("/v1/adapters/acme/support/versions/2");
+    Run verified = verify("--release-path", releases.toString());
+
+    assertThat(promote.exitCode()).as(promote.err()).isZero();
+    assertThat(retract.exitCode()).as(retract.err()).isZero();
+    assertThat(retract.out())
+        .isEqualTo(
+            "acme/support v2 retracted (by alice: harmful answers); its weights are purged;"
+                + " aliases now {\"canary\":1,\"stable\":1}\n");
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err())
+        .contains("The publisher refused (HTTP 409)")
+        .contains("acme/support v2 is retracted already");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.err())
+        .contains("The publisher refused (HTTP 404)")
+        .contains("acme/support has no published v9 (latest is v2)");
+    assertThat(wrongToken.exitCode()).isEqualTo(1);
+    assertThat(wrongToken.err()).contains("HTTP 401");
+    // the read API serves the fallback, and shows v2 retracted with its weights gone
+    assertThat(Json.MAPPER.readTree(stable.body()).path("version").intValue()).isEqualTo(1);
+    JsonNode v2 = Json.MAPPER.readTree(retracted.body());
+    assertThat(v2.path("retracted").booleanValue()).isTrue();
+    assertThat(v2.path("purged").booleanValue()).isTrue();
+    assertThat(v2.path("retraction").textValue()).isEqualTo("retracted by alice: harmful answers");
+    Path folderOfV2 = releases.resolve("acme/support/v2");
+    assertThat(folderOfV2.resolve("adapter_model.safetensors")).doesNotExist();
+    assertThat(folderOfV2.resolve("manifest.json")).exists();
+    assertThat(folderOfV2.resolve("purged.json")).exists();
+    assertThat(verified.exitCode()).as(verified.out() + verified.err()).isZero();
+    // what the trainer worker and the evaluator read from releases.v1: v1 is the stable release
+    // to continue from and compare with, never the retracted v2
+    Topics topics = Topics.create(catalog, Map.of("schema.registry.url", REGISTRY.url()));
+    Map<String, Object> properties = KAFKA.clientProperties();
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (ReleaseView view =
+        new ReleaseView(properties, topics.releases(), Duration.ofSeconds(30))) {
+      view.refresh();
+      assertThat(view.stable(KEY.toString())).map(StableRelease::version).hasValue(1);
+      assertThat(view.latest(KEY.toString()).orElseThrow().getRetractedVersions())
+          .containsExactly(2);
+    }
+    assertThat(auditEvents(topics))
+        .filteredOn(event -> event.getAction().equals(AuditEvents.RELEASE_RETRACTED))
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getStage()).isEqualTo(AuditStage.OPERATOR);
+              assertThat(event.getActor()).isEqualTo("alice");
+              assertThat(event.getReason()).startsWith("retracted by alice: harmful answers");
+              assertThat(event.getDetails())
+                  .containsEntry("weightsPurged", "adapter_model.safetensors");
+            });
+  }
+
+  private Run retract(String version, String token) {
+    return run(
+        "releases",
+        "retract",
+        KEY.toString(),
+        version,
+        "--actor",
+        "alice",
+        "--reason",
+        "harmful answers",
+        "--url",
+        url,
+        "--token",
+        token);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Every committed record of audit.v1 so far. */
+  private List<AuditEvent> auditEvents(Topics topics) {
+    Map<String, Object> properties = KAFKA.clientProperties();
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<AuditEvent> events = new ArrayList<>();
+    try (KafkaConsumer<String, AuditEvent> consumer =
+        new KafkaConsumer<>(
+            properties,
+            topics.audit().keySerde().deserializer(),
+            topics.audit().valueSerde().deserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topics.audit().name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        consumer.poll(Duration.ofMillis(100)).forEach(record -> events.add(record.value()));
+      }
+    }
+    return events;
   }
 
   @Test

@@ -18,6 +18,8 @@ import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
+import dev.perennial.publisher.retract.RetractCommand;
+import dev.perennial.publisher.retract.RetractionRefusedException;
 import dev.perennial.publisher.sign.IntegrityChecks;
 import dev.perennial.publisher.sign.Verification;
 import dev.perennial.schemas.key.AdapterKey;
@@ -74,6 +76,11 @@ import org.slf4j.LoggerFactory;
  *       token, 403 when no token is configured and moves were not opened to anyone ({@link
  *       AdminAccess}), 404 for an unknown key, version or alias, 409 when the move conflicts
  *       (retracted version, unchanged, rollback to a newer version).
+ *   <li>{@code POST /v1/adapters/{tenant}/{adapter}/versions/{n}/retract} with {@code {"actor":
+ *       "...", "reason": "..."}}: retracts the release for good through the single writer (as an
+ *       erasure retracts one: aliases on it fall back, its weights are purged), answers the key's
+ *       state after it; the same 400, 408, 401 and 403 as alias moves, 404 for an unknown key or
+ *       version, 409 for a version retracted already.
  * </ul>
  */
 public final class PublisherApi implements HttpHandler {
@@ -88,6 +95,7 @@ public final class PublisherApi implements HttpHandler {
   private final ReleaseArea area;
   private final Supplier<String> publicKeyPem;
   private final Function<AliasCommand, Decision> aliasMoves;
+  private final Function<RetractCommand, Decision> retractions;
   private final AdminAccess adminAccess;
   private final IntegrityChecks integrity;
 
@@ -97,33 +105,38 @@ public final class PublisherApi implements HttpHandler {
       IntegrityChecks integrity,
       Supplier<String> publicKeyPem,
       Function<AliasCommand, Decision> aliasMoves,
+      Function<RetractCommand, Decision> retractions,
       AdminAccess adminAccess) {
     this.registry = registry;
     this.area = area;
     this.integrity = integrity;
     this.publicKeyPem = publicKeyPem;
     this.aliasMoves = aliasMoves;
+    this.retractions = retractions;
     this.adminAccess = adminAccess;
   }
 
-  /** The read API with the admin endpoint (for the health port, which operators reach). */
+  /** The read API with the admin endpoints (for the health port, which operators reach). */
   public static PublisherApi withAdmin(
       Supplier<ReleaseRegistry> registry,
       ReleaseArea area,
       IntegrityChecks integrity,
       Supplier<String> publicKeyPem,
       Function<AliasCommand, Decision> aliasMoves,
+      Function<RetractCommand, Decision> retractions,
       AdminAccess adminAccess) {
-    return new PublisherApi(registry, area, integrity, publicKeyPem, aliasMoves, adminAccess);
+    return new PublisherApi(
+        registry, area, integrity, publicKeyPem, aliasMoves, retractions, adminAccess);
   }
 
-  /** The read API alone (for the port serving stacks reach): alias moves answer 405. */
+  /** The read API alone (for the port serving stacks reach): alias moves and retractions 405. */
   public static PublisherApi readOnly(
       Supplier<ReleaseRegistry> registry,
       ReleaseArea area,
       IntegrityChecks integrity,
       Supplier<String> publicKeyPem) {
-    return new PublisherApi(registry, area, integrity, publicKeyPem, null, AdminAccess.closed());
+    return new PublisherApi(
+        registry, area, integrity, publicKeyPem, null, null, AdminAccess.closed());
   }
 
   @Override
@@ -187,6 +200,16 @@ public final class PublisherApi implements HttpHandler {
       }
       return "POST".equals(method)
           ? moveAlias(exchange, key, rest.get(1))
+          : methodNotAllowed(exchange, "POST");
+    }
+    if (rest.size() == 3 && rest.get(0).equals("versions") && rest.get(2).equals("retract")) {
+      if (retractions == null) {
+        return ApiResponse.error(
+            405,
+            "This is the read API; retractions go to the publisher's admin port (perennial.http.port)");
+      }
+      return "POST".equals(method)
+          ? retract(exchange, key, rest.get(1))
           : methodNotAllowed(exchange, "POST");
     }
     if (!read) {
@@ -305,18 +328,77 @@ public final class PublisherApi implements HttpHandler {
                 + String.join("; ", verification.problems())));
   }
 
-  private ApiResponse moveAlias(HttpExchange exchange, AdapterKey key, String alias)
-      throws IOException {
+  /**
+   * A 403 or 401 when the request may not use the admin endpoints, else empty.
+   *
+   * @param what what the endpoint does, for the 403 ("Alias moves", "Retractions")
+   */
+  private Optional<ApiResponse> adminRefusal(HttpExchange exchange, String what) {
     if (adminAccess.isClosed()) {
-      return ApiResponse.error(
-          403,
-          "Alias moves are off: the publisher has no admin token. Set"
-              + " perennial.publisher.admin.token (or perennial.publisher.admin.unauthenticated=true"
-              + " where the admin port is otherwise protected)");
+      return Optional.of(
+          ApiResponse.error(
+              403,
+              what
+                  + " are off: the publisher has no admin token. Set"
+                  + " perennial.publisher.admin.token (or"
+                  + " perennial.publisher.admin.unauthenticated=true where the admin port is"
+                  + " otherwise protected)"));
     }
     if (!adminAccess.allows(exchange.getRequestHeaders().getFirst("Authorization"))) {
       exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-      return ApiResponse.error(401, "The admin endpoints need 'Authorization: Bearer <token>'");
+      return Optional.of(
+          ApiResponse.error(401, "The admin endpoints need 'Authorization: Bearer <token>'"));
+    }
+    return Optional.empty();
+  }
+
+  private ApiResponse retract(HttpExchange exchange, AdapterKey key, String versionText)
+      throws IOException {
+    Optional<ApiResponse> refusal = adminRefusal(exchange, "Retractions");
+    if (refusal.isPresent()) {
+      return refusal.get();
+    }
+    if (!VERSION.matcher(versionText).matches()) {
+      return ApiResponse.error(404, "No version '" + versionText + "' of " + key);
+    }
+    RetractCommand command;
+    try {
+      JsonNode json = bodyObject(readBody(exchange), "{\"actor\", \"reason\"}");
+      command =
+          new RetractCommand(
+              key, Integer.parseInt(versionText), text(json, "actor"), text(json, "reason"));
+    } catch (IllegalArgumentException e) {
+      return ApiResponse.error(400, e.getMessage());
+    } catch (IOException e) {
+      log.warn("Retraction of {} v{}: reading its body failed: {}", key, versionText, e.toString());
+      return ApiResponse.error(408, "The request body did not arrive whole in time");
+    }
+    Decision decision;
+    try {
+      decision = retractions.apply(command);
+    } catch (RetractionRefusedException e) {
+      return ApiResponse.error(e.notFound() ? 404 : 409, e.getMessage());
+    } catch (PublisherException e) {
+      return ApiResponse.error(503, e.getMessage());
+    }
+    AdapterRelease release = decision.releases().get(0);
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("adapterKey", release.getAdapterKey());
+    node.put("action", release.getAction().name());
+    node.put("version", release.getVersion());
+    node.put("actor", command.actor());
+    node.put("reason", command.reason());
+    ObjectNode aliases = node.putObject("aliases");
+    release.getAliases().forEach(aliases::put);
+    node.set("retractedVersions", Json.MAPPER.valueToTree(release.getRetractedVersions()));
+    return ApiResponse.ok(node);
+  }
+
+  private ApiResponse moveAlias(HttpExchange exchange, AdapterKey key, String alias)
+      throws IOException {
+    Optional<ApiResponse> refusal = adminRefusal(exchange, "Alias moves");
+    if (refusal.isPresent()) {
+      return refusal.get();
     }
     AliasCommand command;
     try {
@@ -350,16 +432,7 @@ public final class PublisherApi implements HttpHandler {
   }
 
   private static AliasCommand parseCommand(AdapterKey key, String alias, byte[] body) {
-    JsonNode json;
-    try {
-      json = Json.MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Body is not JSON: " + e.getMessage());
-    }
-    if (json == null || !json.isObject()) {
-      throw new IllegalArgumentException(
-          "Body must be a JSON object {\"action\", \"version\", \"actor\", \"reason\"}");
-    }
+    JsonNode json = bodyObject(body, "{\"action\", \"version\", \"actor\", \"reason\"}");
     JsonNode version = json.get("version");
     if (version == null || !version.canConvertToExactIntegral() || !version.canConvertToInt()) {
       throw new IllegalArgumentException("Field version must be a whole number");
@@ -372,6 +445,23 @@ public final class PublisherApi implements HttpHandler {
         AliasCommand.Move.parse(text(json, "action")),
         text(json, "actor"),
         text(json, "reason"));
+  }
+
+  /**
+   * @param fields the object's fields, for the error
+   * @throws IllegalArgumentException when the body is no JSON object
+   */
+  private static JsonNode bodyObject(byte[] body, String fields) {
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Body is not JSON: " + e.getMessage());
+    }
+    if (json == null || !json.isObject()) {
+      throw new IllegalArgumentException("Body must be a JSON object " + fields);
+    }
+    return json;
   }
 
   private static String text(JsonNode json, String field) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.manifest.Json;
+import dev.perennial.publisher.retract.RetractCommand;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -16,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Calls a running publisher's admin endpoint (what {@code perennial releases promote} uses). */
+/**
+ * Calls a running publisher's admin endpoints (what {@code perennial releases promote}, {@code
+ * rollback} and {@code retract} use).
+ */
 public final class PublisherClient {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -54,6 +58,33 @@ public final class PublisherClient {
             + encode(command.key().adapter())
             + "/aliases/"
             + encode(command.alias());
+    return post(path, body);
+  }
+
+  /**
+   * Retracts a release and returns the publisher's answer (the key's aliases and retracted versions
+   * after it).
+   *
+   * @throws PublisherException with the publisher's own message when it refuses, or when it cannot
+   *     be reached
+   */
+  public JsonNode retract(RetractCommand command) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("actor", command.actor());
+    body.put("reason", command.reason());
+    String path =
+        PublisherApi.PREFIX
+            + "adapters/"
+            + encode(command.key().tenant())
+            + "/"
+            + encode(command.key().adapter())
+            + "/versions/"
+            + command.version()
+            + "/retract";
+    return post(path, body);
+  }
+
+  private JsonNode post(String path, ObjectNode body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(TIMEOUT)

@@ -26,13 +26,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Retracts releases trained on erased data: each one gets a RETRACTED record (with the key's state
- * after it, aliases fallen back as {@link AliasPolicy#afterRetraction} says) and an audit event
- * that names the weight files purged with it ({@code weightsPurged}, {@code weightsKept}; for a
- * quarantined release, with {@code quarantined} saying why its manifest is not believed, the weight
- * files its folder holds, which are what the purge deletes). Once those records are committed,
- * {@link WeightPurge} deletes the weights; the folder keeps the signed manifest for the record, and
- * is never served again.
+ * Retracts releases trained on erased data, or that an operator withdraws ({@link
+ * RetractCommandProcessor}): each one gets a RETRACTED record (with the key's state after it,
+ * aliases fallen back as {@link AliasPolicy#afterRetraction} says) and an audit event that names
+ * the weight files purged with it ({@code weightsPurged}, {@code weightsKept}; for a quarantined
+ * release, with {@code quarantined} saying why its manifest is not believed, the weight files its
+ * folder holds, which are what the purge deletes). Once those records are committed, {@link
+ * WeightPurge} deletes the weights; the folder keeps the signed manifest for the record, and is
+ * never served again.
  */
 public final class Retractions {
 
@@ -94,6 +95,8 @@ public final class Retractions {
   }
 
   /**
+   * The publisher's own retraction (its audit events' stage PUBLISHER).
+   *
    * @param source what the decision is about (the verdict or job id), for stable audit event ids
    * @param details added to every audit event
    */
@@ -103,6 +106,22 @@ public final class Retractions {
       String reason,
       Map<String, String> details,
       String source,
+      String actor,
+      Instant at) {
+    return retract(state, versions, reason, details, source, AuditStage.PUBLISHER, actor, at);
+  }
+
+  /**
+   * @param stage who decided it: the publisher (an erasure) or an operator ({@link
+   *     RetractCommandProcessor})
+   */
+  static Result retract(
+      KeyState state,
+      Collection<Integer> versions,
+      String reason,
+      Map<String, String> details,
+      String source,
+      AuditStage stage,
       String actor,
       Instant at) {
     KeyState current = state;
@@ -148,7 +167,7 @@ public final class Retractions {
               AuditEvents.derivedId(
                   source, AuditEvents.RELEASE_RETRACTED, Integer.toString(version)),
               state.key().toString(),
-              AuditStage.PUBLISHER,
+              stage,
               AuditEvents.RELEASE_RETRACTED,
               actor,
               reason

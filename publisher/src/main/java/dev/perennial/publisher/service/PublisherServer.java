@@ -42,7 +42,10 @@ public final class PublisherServer implements Service {
     }
   }
 
-  /** The release API with alias moves, for the operators' port (a local run's HTTP server too). */
+  /**
+   * The release API with alias moves and retractions, for the operators' port (a local run's HTTP
+   * server too).
+   */
   public static PublisherApi adminApi(PublisherService service, PublisherConfig config) {
     return PublisherApi.withAdmin(
         service::registry,
@@ -50,6 +53,7 @@ public final class PublisherServer implements Service {
         service.integrity(),
         service::publicKeyPem,
         service::submit,
+        service::retract,
         config.adminAccess());
   }
 

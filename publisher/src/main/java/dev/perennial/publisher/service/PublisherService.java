@@ -35,6 +35,8 @@ import dev.perennial.publisher.release.ReleaseRegistry;
 import dev.perennial.publisher.release.StoredRelease;
 import dev.perennial.publisher.retract.ErasureJobProcessor;
 import dev.perennial.publisher.retract.GivenUpJobProcessor;
+import dev.perennial.publisher.retract.RetractCommand;
+import dev.perennial.publisher.retract.RetractCommandProcessor;
 import dev.perennial.publisher.retract.RetractionDeadlines;
 import dev.perennial.publisher.retract.RetractionSchedule;
 import dev.perennial.publisher.retract.ScheduledRetraction;
@@ -77,6 +79,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -107,10 +110,10 @@ import org.slf4j.LoggerFactory;
  * record, writes the release folder first (durable before anything refers to it), then the
  * decision's release and audit records together with the record's consumer offset in one Kafka
  * transaction, and only then applies the decision to its state. The same thread runs the operators'
- * alias moves ({@link #submit}) and the retractions whose wait for a retrained release is over
- * ({@link RetractionDeadlines}, kept across restarts in the release area's {@link
- * RetractionSchedule}), so every change to a key goes through one place in one order. It also
- * retries the weight purges that failed ({@link WeightPurge#retryDue}): until they succeed,
+ * alias moves ({@link #submit}) and retractions ({@link #retract}), and the retractions whose wait
+ * for a retrained release is over ({@link RetractionDeadlines}, kept across restarts in the release
+ * area's {@link RetractionSchedule}), so every change to a key goes through one place in one order.
+ * It also retries the weight purges that failed ({@link WeightPurge#retryDue}): until they succeed,
  * readiness names the releases whose erased data's weights are still on disk. Beside it, an {@link
  * AbandonedWriteSweeper} deletes the artifact store's writes that killed processes left unfinished.
  *
@@ -182,11 +185,15 @@ public final class PublisherService implements AutoCloseable {
   private long deadlinesPausedUntil = System.nanoTime();
   private final WeightPurge purge;
   private final AliasCommandProcessor aliasCommands;
+  private final RetractCommandProcessor retractCommands;
   private final PublisherMetrics metrics;
   private final String actor;
   private final BlockingQueue<PendingCommand> commands = new LinkedBlockingQueue<>();
 
-  /** Why alias moves are refused (set once a stop begins or the loop ends); guarded by commands. */
+  /**
+   * Why operators' commands are refused (set once a stop begins or the loop ends); guarded by
+   * commands.
+   */
   private String refusing;
 
   private final CountDownLatch stopAsked = new CountDownLatch(1);
@@ -215,7 +222,16 @@ public final class PublisherService implements AutoCloseable {
   /** How long the loop handles one poll's records before it polls again ({@link #pollBudget}). */
   private Duration pollBudget;
 
-  private record PendingCommand(AliasCommand command, CompletableFuture<Decision> result) {}
+  /**
+   * An operator's command waiting for the loop.
+   *
+   * @param what what it is, in words for its errors ("alias move", "retraction")
+   * @param decide its decision on the registry as it is when the loop takes it
+   */
+  private record PendingCommand(
+      String what,
+      Function<ReleaseRegistry, Decision> decide,
+      CompletableFuture<Decision> result) {}
 
   private PublisherService(PublisherConfig config, MeterRegistry meters, Clock clock) {
     this.config = config;
@@ -235,6 +251,7 @@ public final class PublisherService implements AutoCloseable {
     this.deadlines = new RetractionDeadlines(schedule, config.retractionMaxWait(), actor, clock);
     this.purge = new WeightPurge(area, store, config.signingKey(), clock);
     this.aliasCommands = new AliasCommandProcessor(clock);
+    this.retractCommands = new RetractCommandProcessor(clock);
     this.integrity = new IntegrityChecks(pinned);
     this.screen = new ManifestScreen(pinned);
     this.metrics = new PublisherMetrics(meters, () -> registry);
@@ -446,7 +463,28 @@ public final class PublisherService implements AutoCloseable {
    * @throws PublisherException when the publisher is stopped, busy or cannot write
    */
   public Decision submit(AliasCommand command) {
-    PendingCommand pending = new PendingCommand(command, new CompletableFuture<>());
+    return carryOut(
+        "alias move",
+        current -> {
+          requireIntact(command);
+          return aliasCommands.process(current, command);
+        });
+  }
+
+  /**
+   * Retracts a release for an operator through the single writer and waits until its records are
+   * committed; its weights are purged then, as an erasure's retraction's are.
+   *
+   * @throws dev.perennial.publisher.retract.RetractionRefusedException when the key or version is
+   *     unknown, or the version is retracted already
+   * @throws PublisherException when the publisher is stopped, busy or cannot write
+   */
+  public Decision retract(RetractCommand command) {
+    return carryOut("retraction", current -> retractCommands.process(current, command));
+  }
+
+  private Decision carryOut(String what, Function<ReleaseRegistry, Decision> decide) {
+    PendingCommand pending = new PendingCommand(what, decide, new CompletableFuture<>());
     synchronized (commands) {
       if (refusing != null) {
         throw new PublisherException(refusing);
@@ -459,13 +497,13 @@ public final class PublisherService implements AutoCloseable {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
-      throw new PublisherException("Alias move failed: " + e.getCause(), e.getCause());
+      throw new PublisherException("The " + what + " failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new PublisherException(
-          "The publisher did not carry out the alias move within " + COMMAND_TIMEOUT, e);
+          "The publisher did not carry out the " + what + " within " + COMMAND_TIMEOUT, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PublisherException("Interrupted while waiting for the alias move", e);
+      throw new PublisherException("Interrupted while waiting for the " + what, e);
     }
   }
 
@@ -899,8 +937,7 @@ public final class PublisherService implements AutoCloseable {
     PendingCommand pending;
     while (running && (pending = commands.poll()) != null) {
       try {
-        requireIntact(pending.command());
-        Decision decision = aliasCommands.process(registry, pending.command());
+        Decision decision = pending.decide().apply(registry);
         CommitResult result = commit(decision, List.of());
         if (result.isCommitted()) {
           pending.result().complete(decision);
@@ -1159,7 +1196,8 @@ public final class PublisherService implements AutoCloseable {
   @Override
   public void close() {
     refuseCommands(
-        "The publisher is stopping: it takes no alias move; ask again once it has restarted");
+        "The publisher is stopping: it takes no alias move or retraction; ask again once it has"
+            + " restarted");
     if (loop != null) {
       loop.stopRequested();
     }

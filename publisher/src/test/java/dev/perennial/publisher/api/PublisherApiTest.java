@@ -1,6 +1,7 @@
 package dev.perennial.publisher.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.health.HealthServer;
@@ -17,6 +18,8 @@ import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.release.KeyState;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.retract.RetractCommand;
+import dev.perennial.publisher.retract.RetractionRefusedException;
 import dev.perennial.publisher.sign.IntegrityChecks;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.testing.ReleaseStates;
@@ -48,6 +51,7 @@ class PublisherApiTest {
 
   private final HttpClient client = HttpClient.newHttpClient();
   private final List<AliasCommand> received = new ArrayList<>();
+  private final List<RetractCommand> retractions = new ArrayList<>();
   private ServiceMetrics metrics;
   private HealthServer server;
 
@@ -76,6 +80,14 @@ class PublisherApiTest {
               received.add(command);
               throw new AliasChangeRefusedException(
                   AliasChangeRefusedException.Reason.RETRACTED, "v1 is retracted");
+            },
+            command -> {
+              retractions.add(command);
+              throw command.version() == 7
+                  ? new RetractionRefusedException(
+                      RetractionRefusedException.Reason.UNKNOWN_VERSION, "no v7")
+                  : new RetractionRefusedException(
+                      RetractionRefusedException.Reason.ALREADY_RETRACTED, "v1 is retracted");
             },
             AdminAccess.withToken("s3cret")));
   }
@@ -189,6 +201,94 @@ class PublisherApiTest {
     assertThat(received).singleElement().satisfies(c -> assertThat(c.actor()).isEqualTo("alice"));
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
     assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void aRetractionNeedsTheTokenAReasonAndAnAdminPortAndIsRefusedAs404Or409() throws Exception {
+    String body = "{\"actor\":\"alice\",\"reason\":\"harmful answers\"}";
+    server.route(
+        "/v1/adapters/acme/closed",
+        PublisherApi.withAdmin(
+            ReleaseRegistry::empty,
+            new ReleaseArea(folder),
+            new IntegrityChecks(ReleaseVerifier.withPinnedKeys(List.of())),
+            () -> "PEM",
+            command -> {
+              throw new AssertionError("no alias move without admin access");
+            },
+            command -> {
+              throw new AssertionError("no retraction without admin access");
+            },
+            AdminAccess.closed()));
+    server.route(
+        "/v1/adapters/acme/read",
+        PublisherApi.readOnly(
+            ReleaseRegistry::empty,
+            new ReleaseArea(folder),
+            new IntegrityChecks(ReleaseVerifier.withPinnedKeys(List.of())),
+            () -> "PEM"));
+
+    HttpResponse<String> anonymous =
+        send(
+            request("/v1/adapters/acme/support/versions/1/retract")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> wrongToken =
+        send(
+            request("/v1/adapters/acme/support/versions/1/retract")
+                .header("Authorization", "Bearer guess")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> closed =
+        send(
+            request("/v1/adapters/acme/closed/versions/1/retract")
+                .header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> readOnly =
+        send(
+            request("/v1/adapters/acme/read/versions/1/retract")
+                .header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> noReason =
+        send(
+            request("/v1/adapters/acme/support/versions/1/retract")
+                .header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"actor\":\"alice\"}")));
+    HttpResponse<String> notAVersion =
+        send(
+            request("/v1/adapters/acme/support/versions/01/retract")
+                .header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> unknown =
+        send(
+            request("/v1/adapters/acme/support/versions/7/retract")
+                .header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> again =
+        send(
+            request("/v1/adapters/acme/support/versions/1/retract")
+                .header("Authorization", "Bearer s3cret")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> wrongMethod =
+        send(request("/v1/adapters/acme/support/versions/1/retract"));
+
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(wrongToken.statusCode()).isEqualTo(401);
+    assertThat(closed.statusCode()).isEqualTo(403);
+    assertThat(error(closed)).startsWith("Retractions are off: the publisher has no admin token");
+    assertThat(readOnly.statusCode()).isEqualTo(405);
+    assertThat(error(readOnly)).contains("retractions go to the publisher's admin port");
+    assertThat(noReason.statusCode()).isEqualTo(400);
+    assertThat(error(noReason)).isEqualTo("reason is required: why the release is retracted");
+    assertThat(notAVersion.statusCode()).isEqualTo(404);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(error(unknown)).isEqualTo("no v7");
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(error(again)).isEqualTo("v1 is retracted");
+    assertThat(retractions)
+        .extracting(RetractCommand::version, RetractCommand::actor, RetractCommand::reason)
+        .containsExactly(
+            tuple(7, "alice", "harmful answers"), tuple(1, "alice", "harmful answers"));
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
   }
 
   @Test
