@@ -13,6 +13,7 @@ import dev.perennial.publisher.publish.Decision.Outcome;
 import dev.perennial.publisher.release.RegistryRebuild;
 import dev.perennial.publisher.release.ReleaseArea;
 import dev.perennial.publisher.release.ReleaseRegistry;
+import dev.perennial.publisher.retract.Retractions;
 import dev.perennial.publisher.sign.ReleaseVerifier;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
@@ -27,6 +28,9 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.Lineage;
+import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
@@ -217,6 +221,59 @@ class VerdictProcessorTest {
                   .contains("retracted without a replacement");
             });
     assertThat(registry.get(KEY).isRetracted(2)).isTrue();
+  }
+
+  @Test
+  void aCandidateThatContinuedOrWasTaughtByARetractedReleaseIsRefusedNotReleasedOnTopOfIt() {
+    // v2 continued v1; cand-3 continued v2 and passed its gates, then v2 was retracted (its
+    // verdict was read after the retraction: the evaluator had compared it with v2)
+    process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+    process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+    registry =
+        registry.with(
+            Retractions.retract(
+                    registry.get(KEY),
+                    List.of(2),
+                    "trained on data erased by request erase-1",
+                    Map.of(),
+                    "job-1",
+                    "test-publisher",
+                    TestVerdicts.AT)
+                .state());
+    AdapterCandidate distilled =
+        AdapterCandidate.newBuilder(TestVerdicts.candidate(store, "acme/support", "cand-4", null))
+            .setTrigger(JobTrigger.REBASE)
+            .setLineage(
+                Lineage.newBuilder()
+                    .setMethod(LineageMethod.DISTILLED)
+                    .setTeacher(
+                        LineageRelease.newBuilder()
+                            .setVersion(2)
+                            .setLocation("sha256:" + "2".repeat(64))
+                            .setManifestDigest("3".repeat(64))
+                            .setBaseModelName("perennial-tiny-old")
+                            .setBaseModelDigest("4".repeat(64))
+                            .build())
+                    .build())
+            .build();
+
+    Decision continued =
+        process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-3", 2)));
+    Decision taught = process(TestVerdicts.passed(distilled));
+
+    for (Decision decision : List.of(continued, taught)) {
+      assertThat(decision.outcome()).isEqualTo(Outcome.REFUSED);
+      assertThat(decision.releases()).isEmpty();
+      assertThat(decision.audits())
+          .singleElement()
+          .satisfies(
+              audit -> {
+                assertThat(audit.getAction()).isEqualTo(AuditEvents.RELEASE_REFUSED);
+                assertThat(audit.getReason()).contains("v2, which is retracted");
+              });
+    }
+    assertThat(area.root().resolve("acme/support/v3")).doesNotExist();
+    assertThat(registry.get(KEY).latestVersion()).isEqualTo(2);
   }
 
   @Test
