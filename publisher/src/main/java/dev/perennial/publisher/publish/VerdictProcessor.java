@@ -26,6 +26,7 @@ import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.sign.Verification;
 import dev.perennial.schemas.key.AdapterKey;
 import dev.perennial.schemas.key.InvalidAdapterKeyException;
+import dev.perennial.schemas.release.MovedRelease;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.AdapterRelease;
 import dev.perennial.schemas.v1.AuditEvent;
@@ -35,6 +36,7 @@ import dev.perennial.schemas.v1.EvaluationVerdict;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
@@ -142,6 +144,11 @@ public final class VerdictProcessor {
     if (assignment.kind() == VersionAssignment.Kind.ALREADY_PUBLISHED) {
       return alreadyPublished(verdict, state, assignment.version(), now);
     }
+    Optional<String> retractedStart = retractedStart(state, verdict.getCandidate());
+    if (retractedStart.isPresent()) {
+      return retractingWhatItWouldReplace(
+          state, verdict, refusal(verdict, retractedStart.get(), Map.of(), now), now);
+    }
     StoredRelease release;
     try {
       release =
@@ -156,6 +163,29 @@ public final class VerdictProcessor {
           now);
     }
     return published(verdict, state, release, now);
+  }
+
+  /**
+   * Why the candidate may not be released because the release it started from was retracted since
+   * its evaluation (by an erasure or an operator): it continued that release, carried it over or
+   * was taught by it, so released it would serve what the retraction withdrew. Empty otherwise.
+   */
+  private static Optional<String> retractedStart(KeyState state, AdapterCandidate candidate) {
+    Integer parent = candidate.getParentVersion();
+    if (parent != null && state.isRetracted(parent)) {
+      return Optional.of(
+          "it continued v" + parent + ", which is retracted: released, it would serve it again");
+    }
+    LineageRelease moved = MovedRelease.of(candidate.getLineage());
+    if (moved != null && state.isRetracted(moved.getVersion())) {
+      return Optional.of(
+          (candidate.getLineage().getSourceRelease() != null
+                  ? "it carried over v"
+                  : "it was taught by v")
+              + moved.getVersion()
+              + ", which is retracted: released, it would serve it again");
+    }
+    return Optional.empty();
   }
 
   /**
