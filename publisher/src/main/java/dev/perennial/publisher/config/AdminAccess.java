@@ -5,9 +5,10 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * Who may move aliases (promote, rollback) on the publisher's admin port: whoever sends the
- * configured bearer token; without a token nobody, unless the operator opened the moves to anyone
- * ({@code perennial.publisher.admin.unauthenticated}, as {@code perennial local} does).
+ * Who may move aliases (promote, rollback) and retract releases on the publisher's admin port:
+ * whoever sends the configured bearer token; without a token nobody, unless the operator opened the
+ * moves to anyone ({@code perennial.publisher.admin.unauthenticated}, as {@code perennial local}
+ * does).
  *
  * @param token the bearer token, when one is configured
  * @param unauthenticated whether moves need no token (only without one)

@@ -59,13 +59,13 @@ public final class PublisherConfig extends PerennialConfig {
   public static final int API_PORT_DEFAULT = 8081;
   private static final String API_PORT_DOC =
       "Port of the read API for serving stacks (GET /v1/adapters/...), on perennial.http.host; 0"
-          + " picks a free port. Read-only: alias moves (POST) are served on perennial.http.port"
-          + " only, beside /metrics and /health/*.";
+          + " picks a free port. Read-only: alias moves and retractions (POST) are served on"
+          + " perennial.http.port only, beside /metrics and /health/*.";
 
   public static final String ADMIN_TOKEN_CONFIG = "perennial.publisher.admin.token";
   private static final String ADMIN_TOKEN_DOC =
-      "The token the admin endpoints (promote, rollback) require as 'Authorization: Bearer"
-          + " <token>'; a blank one is refused at start. Unset, alias moves are refused (403) unless"
+      "The token the admin endpoints (promote, rollback, retract) require as 'Authorization:"
+          + " Bearer <token>'; a blank one is refused at start. Unset, they are refused (403) unless"
           + " perennial.publisher.admin.unauthenticated is true.";
 
   public static final String TRUSTED_KEYS_CONFIG = "perennial.publisher.trusted.keys";
@@ -80,9 +80,9 @@ public final class PublisherConfig extends PerennialConfig {
       "perennial.publisher.admin.unauthenticated";
   public static final boolean ADMIN_UNAUTHENTICATED_DEFAULT = false;
   private static final String ADMIN_UNAUTHENTICATED_DOC =
-      "Let anyone who reaches perennial.http.port move aliases without a token (only where that"
-          + " port is otherwise protected, as in perennial local). Ignored when"
-          + " perennial.publisher.admin.token is set.";
+      "Let anyone who reaches perennial.http.port move aliases and retract releases without a"
+          + " token (only where that port is otherwise protected, as in perennial local). Ignored"
+          + " when perennial.publisher.admin.token is set.";
 
   public static final String AUTO_PROMOTE_CONFIG = "perennial.publisher.auto.promote";
   public static final boolean AUTO_PROMOTE_DEFAULT = true;
