@@ -2,15 +2,12 @@ package dev.perennial.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.perennial.core.PerennialException;
-import dev.perennial.core.config.EnvironmentVariables;
-import dev.perennial.publisher.api.PublisherClient;
 import dev.perennial.publisher.retract.RetractCommand;
 import dev.perennial.schemas.key.AdapterKey;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -52,24 +49,7 @@ public final class ReleasesRetractCommand extends ConsoleCommand {
   @Option(names = "--reason", required = true, description = "Why, for the audit trail.")
   String reason;
 
-  @Option(
-      names = "--url",
-      defaultValue =
-          "${env:" + EnvironmentVariables.PUBLISHER_URL_VARIABLE + ":-http://127.0.0.1:8080}",
-      description =
-          "The publisher's HTTP address (default: $"
-              + EnvironmentVariables.PUBLISHER_URL_VARIABLE
-              + " or ${DEFAULT-VALUE}).")
-  URI url;
-
-  /** The publisher's own key's variable: the environment that sets its token, sets the CLI's. */
-  @Option(
-      names = "--token",
-      defaultValue = "${env:PERENNIAL_PUBLISHER_ADMIN_TOKEN}",
-      description =
-          "The publisher's admin token (perennial.publisher.admin.token), if it has one (default:"
-              + " $PERENNIAL_PUBLISHER_ADMIN_TOKEN).")
-  String token;
+  @Mixin PublisherAdminOptions publisher;
 
   @Override
   int run(PrintWriter out) {
@@ -81,7 +61,7 @@ public final class ReleasesRetractCommand extends ConsoleCommand {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    JsonNode answer = new PublisherClient(url, Optional.ofNullable(token)).retract(command);
+    JsonNode answer = publisher.client().retract(command);
     if (!answer.has("aliases")) {
       throw new PerennialException("The publisher answered without the key's aliases: " + answer);
     }
