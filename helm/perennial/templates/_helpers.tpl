@@ -219,7 +219,7 @@ perennial.serviceAccountName: the ServiceAccount the pods run as.
 {{/*
 perennial.scraped: "true" when a component's pods carry the prometheus.io scrape annotations:
 with metrics.scrapeAnnotations, unless its NetworkPolicy closes the port to the scrapers. The
-publisher's http.port also carries the alias moves, so with networkPolicy.enabled it admits only
+publisher's http.port also carries the alias moves and retractions, so with networkPolicy.enabled it admits only
 networkPolicy.adminFrom and .metricsFrom: its pods ask to be scraped only when metricsFrom names
 the scrapers (NOTES.txt says so otherwise).
 Call with (dict "root" $ "name" "publisher").
