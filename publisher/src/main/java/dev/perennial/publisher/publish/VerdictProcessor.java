@@ -490,6 +490,18 @@ public final class VerdictProcessor {
    * learning: 0.01 [-0.02, 0.04] n 12 at 95 % (must be GREATER_OR_EQUAL 0.05 at the lower bound)}.
    */
   static String describe(Gate gate) {
+    if (Double.isNaN(gate.getValue())
+        && !(gate.getLower() != null && Double.isNaN(gate.getLower()))) {
+      // the evaluator's undefined effect (nothing measured, or a ratio over a zero reference) has
+      // unbounded or no bounds; NaN bounds mean a NaN score, which the text below shows as it is
+      return String.format(
+          Locale.ROOT,
+          "%s: undefined, n %d (must be %s %s)",
+          name(gate),
+          gate.getN() == null ? 0 : gate.getN(),
+          gate.getComparator(),
+          gate.getThreshold());
+    }
     if (gate.getLower() == null || gate.getUpper() == null || gate.getConfidence() == null) {
       return name(gate)
           + ": "

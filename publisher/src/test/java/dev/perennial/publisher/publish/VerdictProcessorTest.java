@@ -514,6 +514,25 @@ class VerdictProcessorTest {
   }
 
   @Test
+  void anUndefinedGateIsDescribedAsUndefinedNotAsNaNWithInfiniteBounds() {
+    Gate gate =
+        Gate.newBuilder()
+            .setName("learning.incumbent")
+            .setValue(Double.NaN)
+            .setThreshold(0.9)
+            .setComparator(GateComparator.GREATER_OR_EQUAL)
+            .setPassed(false)
+            .setN(0)
+            .setLower(Double.NEGATIVE_INFINITY)
+            .setUpper(Double.POSITIVE_INFINITY)
+            .setConfidence(0.95)
+            .build();
+
+    assertThat(VerdictProcessor.describe(gate))
+        .isEqualTo("learning.incumbent: undefined, n 0 (must be GREATER_OR_EQUAL 0.9)");
+  }
+
+  @Test
   void aVerdictWhoseErasureRequestIdIsNoIdIsAuditedAsUnreadableAndActsOnNothing() {
     // The request id would go into the manifest, the RETRACTED records' reasons, audit events
     process(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
