@@ -212,7 +212,7 @@ public final class TrainerWorker implements Service {
     Topic<String, JobGivenUp> outcomes = topics.jobOutcomes();
     this.producer =
         new KafkaProducer<>(
-            KafkaClients.transactionalProducer(config, transactionalId),
+            producerProperties(config),
             candidates.keySerde().serializer(),
             outputValues(candidates, outcomes));
     this.clientMeters = KafkaClientMeters.bind(meters, consumer, producer);
@@ -252,6 +252,11 @@ public final class TrainerWorker implements Service {
       consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw e;
     }
+  }
+
+  /** The properties of the worker's transactional producer. */
+  static Map<String, Object> producerProperties(TrainerConfig config) {
+    return KafkaClients.transactionalProducer(config, config.workerTransactionalId());
   }
 
   /**
