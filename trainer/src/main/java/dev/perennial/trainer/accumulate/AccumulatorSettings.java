@@ -1,6 +1,6 @@
 package dev.perennial.trainer.accumulate;
 
-import dev.perennial.core.config.ProducerRequestSize;
+import dev.perennial.trainer.config.RecordBudget;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.config.TriggerSettings;
 import java.time.Duration;
@@ -30,7 +30,7 @@ public record AccumulatorSettings(
     long maxEventBytes) {
 
   /** What the producer's record and batch overhead take at most, with room to spare. */
-  static final int RECORD_ROOM_BYTES = 1024;
+  static final int RECORD_ROOM_BYTES = RecordBudget.RECORD_ROOM_BYTES;
 
   public static AccumulatorSettings from(TrainerConfig config) {
     return new AccumulatorSettings(
@@ -40,6 +40,6 @@ public record AccumulatorSettings(
         config.rebaseRetryGrowth(),
         config.triggerCheckInterval(),
         config.accumulatorApplicationId(),
-        ProducerRequestSize.of(config.clientProperties()) - RECORD_ROOM_BYTES);
+        RecordBudget.of(config).recordBytes());
   }
 }

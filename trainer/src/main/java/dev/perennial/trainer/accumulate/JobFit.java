@@ -3,11 +3,11 @@ package dev.perennial.trainer.accumulate;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.TrainerException;
+import dev.perennial.trainer.config.RecordBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,9 +51,6 @@ final class JobFit {
   private final long maxBytes;
   private final MeterRegistry meters;
 
-  /** The share of the producer's limit a job leaves to its candidate's own fields: 1 / this. */
-  private static final int CANDIDATE_SHARE = 8;
-
   /**
    * @param maxEventBytes the most bytes a record and its key may take ({@link
    *     AccumulatorSettings#maxEventBytes}: the producer's request size less its overhead); a job
@@ -69,7 +66,7 @@ final class JobFit {
    * an eighth, left to its candidate's own fields.
    */
   static long jobBytes(long maxEventBytes) {
-    return maxEventBytes - maxEventBytes / CANDIDATE_SHARE;
+    return RecordBudget.jobBytes(maxEventBytes);
   }
 
   /** The job as it is when it fits, else as little less of it as fits. */
@@ -125,8 +122,7 @@ final class JobFit {
   /** The bytes the job and its key take, as single-object Avro (5 bytes more than the wire's). */
   static long size(String adapterKey, TrainingJob job) {
     try {
-      return job.toByteBuffer().remaining()
-          + (adapterKey == null ? 0 : adapterKey.getBytes(StandardCharsets.UTF_8).length);
+      return RecordBudget.size(job.toByteBuffer(), adapterKey);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

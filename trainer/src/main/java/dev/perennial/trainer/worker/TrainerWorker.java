@@ -34,6 +34,7 @@ import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.SearchedRecipe;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.TrainerException;
+import dev.perennial.trainer.config.RecordBudget;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.plasticity.PlasticityMeters;
 import dev.perennial.trainer.search.WarmStart;
@@ -68,6 +69,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -254,9 +256,17 @@ public final class TrainerWorker implements Service {
     }
   }
 
-  /** The properties of the worker's transactional producer. */
+  /**
+   * The properties of the worker's transactional producer. Its {@code max.request.size} is the
+   * accumulator's ({@link RecordBudget}: {@code producer.max.request.size} first, as Kafka Streams
+   * reads it), which sizes the jobs whose lists each candidate copies.
+   */
   static Map<String, Object> producerProperties(TrainerConfig config) {
-    return KafkaClients.transactionalProducer(config, config.workerTransactionalId());
+    Map<String, Object> properties =
+        KafkaClients.transactionalProducer(config, config.workerTransactionalId());
+    properties.put(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordBudget.of(config).maxRequestSize());
+    return properties;
   }
 
   /**
