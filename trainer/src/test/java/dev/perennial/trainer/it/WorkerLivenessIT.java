@@ -14,6 +14,7 @@ import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
+import dev.perennial.trainer.config.RecordBudget;
 import dev.perennial.trainer.config.TrainerConfig;
 import dev.perennial.trainer.testing.TrainerHarness;
 import dev.perennial.trainer.worker.TrainerWorker;
@@ -50,6 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       known to be gone, so the job is neither skipped as SHARD_GONE nor spent.
  *   <li>It cannot read {@code releases.v1} (the topic gone, no ACL, the broker not answering):
  *       likewise no job's fault.
+ *   <li>Its producer takes smaller records than the accumulator's that sized the jobs (the two
+ *       stages configured apart): no candidate of a job sized for the larger limit could be
+ *       written, and that is the configuration's fault, no job's.
  *   <li>It cannot read a training job and cannot tell which job the record was: skipped, the job
  *       would stay in flight in the accumulator for good. (One that still begins with a job id of
  *       its key is given up under that id instead, and the worker goes on.)
@@ -341,6 +345,54 @@ class WorkerLivenessIT {
     assertThat(harness.readAll(harness.topics().trainingJobs()))
         .extracting(TrainingJob::getJobId)
         .containsExactly(job.getJobId());
+  }
+
+  @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void audit_aWorkerAllowedSmallerRecordsThanTheAccumulatorStopsAndLeavesItsJobsUncommitted()
+      throws Exception {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    // the accumulator sizes its jobs for the default max.request.size (1 MiB)
+    TrainingJob job = sealOneShortJob(harness);
+    // the worker is deployed with a max.request.size of its own, below the accumulator's: its
+    // producer takes a record of this job's size, but not the job's candidate, which copies the
+    // job's lists and adds its own fields
+    long jobBytes = RecordBudget.size(job.toByteBuffer(), job.getAdapterKey());
+    harness
+        .values()
+        .put("max.request.size", String.valueOf(RecordBudget.RECORD_ROOM_BYTES + jobBytes));
+    TrainerConfig config = harness.config();
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker =
+        TrainerWorker.create(
+            config,
+            harness.topics(),
+            new LocalArtifactStore(config.artifactStorePath()),
+            meters,
+            null)) {
+      worker.start();
+
+      // either the worker fails, or it gives the job up (its candidate refused)
+      long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+      while (worker.failure().isEmpty()
+          && jobs(meters, "failed") == 0
+          && System.nanoTime() < deadline) {
+        TrainerHarness.sleep(100);
+      }
+      assertThat(jobs(meters, "failed")).as("jobs given up without a candidate").isZero();
+      assertThat(worker.failure())
+          .hasValueSatisfying(
+              why ->
+                  assertThat(why)
+                      .contains(job.getJobId())
+                      .contains("max.request.size")
+                      .contains("producer.max.request.size")
+                      .contains("accumulator"));
+      assertThat(worker.readiness().ready()).isFalse();
+    }
+    // the job stays to be trained once the worker is allowed what the accumulator is
+    assertThat(committed(config.workerGroupId())).as("committed job offsets").isZero();
   }
 
   /** Seals one job of six examples that trains a couple of steps. */
