@@ -144,6 +144,7 @@ public final class TrainerWorker implements Service {
   private final JobTrainer trainer;
   private final TrainingProgress progress;
   private final int attempts;
+  private final RecordBudget budget;
   private final MeterRegistry meters;
   private final PlasticityMeters plasticity;
   private final FairJobQueue<String, TrainingJob> queue = new FairJobQueue<>();
@@ -192,6 +193,7 @@ public final class TrainerWorker implements Service {
     this.meters = meters;
     this.plasticity = new PlasticityMeters(meters);
     this.attempts = config.workerJobAttempts();
+    this.budget = RecordBudget.of(config);
     this.progress = new TrainingProgress(meters, console, config.workerProgressEverySteps());
 
     // transactional id and static group member id: under the topic prefix, so that installs
@@ -388,7 +390,13 @@ public final class TrainerWorker implements Service {
       producer.initTransactions();
       consumer.subscribe(List.of(jobs.name()), new Rebalance());
       started = true;
-      log.info("Trainer worker consumes {} on base {}", jobs.name(), trainer.base());
+      log.info(
+          "Trainer worker consumes {} on base {}; its max.request.size of {} lets a job take {}"
+              + " bytes",
+          jobs.name(),
+          trainer.base(),
+          budget.maxRequestSize(),
+          budget.jobBytes());
       while (running.get()) {
         try {
           step();
@@ -479,6 +487,11 @@ public final class TrainerWorker implements Service {
     if (cannotBeRead.isPresent()) {
       skip(record, JobSkippedException.Reason.REFUSED, cannotBeRead.get());
       return;
+    }
+    Optional<String> tooLarge = JobBudgetCheck.tooLarge(record, budget);
+    if (tooLarge.isPresent()) {
+      // the two stages' settings disagree: every such job would be trained and given up
+      throw new TrainerException(tooLarge.get());
     }
     consumer.pause(consumer.assignment());
     AtomicBoolean cancelled = new AtomicBoolean();
