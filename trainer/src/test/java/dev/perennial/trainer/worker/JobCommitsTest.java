@@ -9,6 +9,7 @@ import dev.perennial.core.store.FolderIndex;
 import dev.perennial.core.store.LocalArtifactStore;
 import dev.perennial.core.testing.LogCapture;
 import dev.perennial.schemas.v1.AdapterCandidate;
+import dev.perennial.schemas.v1.ErasureDetails;
 import dev.perennial.schemas.v1.GiveUpOutcome;
 import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
@@ -17,6 +18,7 @@ import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.config.RecordBudget;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +47,7 @@ class JobCommitsTest {
 
   private static final String JOBS = "training-jobs.v1";
   private static final TopicPartition PARTITION = new TopicPartition(JOBS, 1);
+  private static final RecordBudget DEFAULT_BUDGET = new RecordBudget(1024 * 1024);
 
   @TempDir Path folder;
 
@@ -190,6 +193,49 @@ class JobCommitsTest {
         .contains("RecordTooLargeException");
     // no candidate names them, so no erasure's purge ever finds them
     assertThat(store.exists(blob(adapter, "adapter_model.safetensors"))).isFalse();
+  }
+
+  @Test
+  void audit_aRefusedCandidatesGiveUpSaysWhichSettingsToRaiseAndAnErasureSaysItsReleasesGo() {
+    FolderIndex.StoredFolder adapter =
+        FolderIndex.store(
+            new LocalArtifactStore(folder),
+            Map.of("adapter_model.safetensors", "weights".getBytes(UTF_8)));
+    producer.refuseCandidates = true;
+    TrainingJob erasure =
+        TrainingJob.newBuilder(record.value())
+            .setTrigger(JobTrigger.ERASURE)
+            .setErasure(new ErasureDetails("erasure-1", "", List.of(2, 3)))
+            .build();
+    ConsumerRecord<String, TrainingJob> erasureRecord =
+        new ConsumerRecord<>(JOBS, 1, 42, "acme/support", erasure);
+
+    String logged;
+    try (LogCapture logs = new LogCapture()) {
+      commits.commit(
+          new JobOutcome.Trained(
+              erasureRecord, new TrainedJob(candidateIn(adapter, null), List.of())));
+      logged = String.join("\n", logs.warnings());
+    }
+
+    assertThat(producer.transactionCommitted()).isTrue();
+    JobGivenUp givenUp = (JobGivenUp) producer.history().get(0).value();
+    assertThat(givenUp.getTrigger())
+        .as("the publisher retracts on it")
+        .isEqualTo(JobTrigger.ERASURE);
+    assertThat(givenUp.getOutcome()).isEqualTo(GiveUpOutcome.FAILED);
+    assertThat(givenUp.getDetail())
+        .as("what the candidate was allowed, and what to raise")
+        .contains(String.valueOf(DEFAULT_BUDGET.recordBytes() - DEFAULT_BUDGET.jobBytes()))
+        .contains("max.request.size")
+        .contains("both trainer stages")
+        .contains("candidates.v1's max.message.bytes")
+        .contains("RecordTooLargeException");
+    assertThat(logged)
+        .as("what becomes of the releases the erasure's retrain was to replace")
+        .contains("retract")
+        .contains("[2, 3]")
+        .contains("without a replacement");
   }
 
   @Test
