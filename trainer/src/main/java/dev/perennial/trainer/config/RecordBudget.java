@@ -38,6 +38,11 @@ public record RecordBudget(int maxRequestSize) {
     return jobBytes(recordBytes());
   }
 
+  /** The bytes a job leaves to its candidate's own fields: the last eighth of a record's. */
+  public long candidateBytes() {
+    return recordBytes() - jobBytes();
+  }
+
   /** The most bytes a job and its key may take when a record may take {@code recordBytes}. */
   public static long jobBytes(long recordBytes) {
     return recordBytes - recordBytes / CANDIDATE_SHARE;

@@ -12,9 +12,11 @@ import dev.perennial.core.store.InvalidFolderIndexException;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.GiveUpOutcome;
 import dev.perennial.schemas.v1.JobGivenUp;
+import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.Lineage;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
+import dev.perennial.trainer.config.RecordBudget;
 import dev.perennial.trainer.erasure.CandidateWeights;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,6 +68,7 @@ final class JobCommits {
   private final String workerId;
   private final Clock clock;
   private final PendingCommit pending;
+  private final RecordBudget budget;
   private final Counter unrecorded;
 
   /**
@@ -73,6 +76,7 @@ final class JobCommits {
    * @param outcomesTopic where given-up jobs go ({@code job-outcomes.v1})
    * @param workerId this worker, named in each given-up job
    * @param clock the time a job is given up at
+   * @param budget what the worker's producer lets a record take, named when it refuses one
    * @param meters where a job given up without its record is counted
    */
   JobCommits(
@@ -84,6 +88,7 @@ final class JobCommits {
       String workerId,
       Clock clock,
       PendingCommit pending,
+      RecordBudget budget,
       MeterRegistry meters) {
     this.committer = committer;
     this.consumer = consumer;
@@ -93,6 +98,7 @@ final class JobCommits {
     this.workerId = workerId;
     this.clock = clock;
     this.pending = pending;
+    this.budget = budget;
     this.unrecorded =
         Counter.builder("perennial.trainer.worker.jobs")
             .tag("outcome", "unrecorded")
@@ -160,8 +166,28 @@ final class JobCommits {
     ConsumerRecord<String, TrainingJob> record = outcome.record();
     String jobId = RecordIds.shown(record.value().getJobId());
     if (outcome instanceof JobOutcome.Trained trained) {
-      String why = "the candidate cannot be written: " + refusal;
+      // what to raise first: the detail keeps MAX_DETAIL characters, Kafka's text comes last
+      String why =
+          "the candidate cannot be written: its own fields take more than the "
+              + budget.candidateBytes()
+              + " bytes (an eighth of max.request.size "
+              + budget.maxRequestSize()
+              + ") its job leaves them, or it is over "
+              + candidatesTopic
+              + "'s max.message.bytes. Raise max.request.size on both trainer stages and"
+              + " max.message.bytes to match ("
+              + refusal
+              + ")";
       log.error("Giving up job {}: {}", jobId, why);
+      TrainingJob job = record.value();
+      if (job.getTrigger() == JobTrigger.ERASURE && job.getErasure() != null) {
+        log.error(
+            "ERASURE job {} yields no retrained release: the publisher retracts releases {} of {}"
+                + " at once, without a replacement, on its give-up",
+            jobId,
+            job.getErasure().getAffectedVersions(),
+            job.getAdapterKey());
+      }
       deleteWeights(trained.job().candidate());
       return commit(new JobOutcome.Failed(record, why));
     }

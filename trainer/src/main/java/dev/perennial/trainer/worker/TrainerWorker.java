@@ -230,6 +230,7 @@ public final class TrainerWorker implements Service {
             workerId,
             Clock.systemUTC(),
             pending,
+            budget,
             meters);
     this.registry = topics.registry();
     this.releasesTopic = topics.releases().name();

@@ -75,6 +75,7 @@ class JobCommitsTest {
             "worker-0",
             clock,
             pending,
+            DEFAULT_BUDGET,
             meters);
   }
 
