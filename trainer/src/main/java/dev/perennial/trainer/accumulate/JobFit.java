@@ -115,8 +115,9 @@ final class JobFit {
             + ", more than the "
             + maxBytes
             + " a job may (the producer's limit less an eighth for its candidate): the accumulator"
-            + " stops rather than lose it. Raise"
-            + " max.request.size (and the training jobs topic's max.message.bytes)");
+            + " stops rather than lose it. Raise max.request.size on both trainer stages, the"
+            + " accumulator and the workers alike (and the max.message.bytes of the training jobs"
+            + " and candidates topics)");
   }
 
   /** The bytes the job and its key take, as single-object Avro (5 bytes more than the wire's). */
