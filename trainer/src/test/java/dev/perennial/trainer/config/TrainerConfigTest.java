@@ -109,6 +109,27 @@ class TrainerConfigTest {
   }
 
   @Test
+  void audit_aRequestSizeThatLeavesARecordNoRoomBeyondItsOverheadIsAProblemNamingItsKey() {
+    // Both stages size their records from it less 1 KiB of overhead (RecordBudget): at 1000 (a
+    // size meant in KiB, say) every example would be skipped as too large and every job stop the
+    // worker, instead of the configuration being refused at start.
+    Map<String, String> values = values();
+    values.put("producer.max.request.size", "1000");
+
+    assertThatThrownBy(() -> new TrainerConfig(values))
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .satisfies(
+                        p ->
+                            assertThat(p)
+                                .startsWith("producer.max.request.size: ")
+                                .contains("1024")));
+  }
+
+  @Test
   void everyBadValueAndUnknownTenantKeyIsReportedAtOnce() {
     Map<String, String> values = values();
     values.put("perennial.trainer.trigger.min.examples", "0");
