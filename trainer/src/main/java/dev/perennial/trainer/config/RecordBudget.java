@@ -3,6 +3,10 @@ package dev.perennial.trainer.config;
 import dev.perennial.core.config.ProducerRequestSize;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The bytes the trainer's records may take, from the producers' {@code max.request.size} as Kafka
@@ -20,6 +24,33 @@ public record RecordBudget(int maxRequestSize) {
 
   /** The share of a record's bytes a job leaves to its candidate's own fields: 1 / this. */
   private static final int CANDIDATE_SHARE = 8;
+
+  /**
+   * What is wrong with the request size {@code values} give the producers when it leaves a record
+   * no room beyond its overhead, one line starting with the key it comes from; empty otherwise or
+   * when the value is no number ({@link ProducerRequestSize#problems} says so).
+   */
+  static Optional<String> problem(Map<String, ?> values) {
+    if (!ProducerRequestSize.problems(values).isEmpty()) {
+      return Optional.empty();
+    }
+    int size = ProducerRequestSize.of(values);
+    if (size > RECORD_ROOM_BYTES) {
+      return Optional.empty();
+    }
+    String prefixed = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    String key = values.containsKey(prefixed) ? prefixed : ProducerConfig.MAX_REQUEST_SIZE_CONFIG;
+    return Optional.of(
+        key
+            + ": "
+            + size
+            + " bytes leave a record no room beyond the "
+            + RECORD_ROOM_BYTES
+            + " its overhead takes: every example would be too large for the accumulator and every"
+            + " job for the worker. Give it in bytes, at least the default "
+            + ProducerRequestSize.DEFAULT
+            + " as a rule");
+  }
 
   /** The budget of {@code config}'s producers. */
   public static RecordBudget of(TrainerConfig config) {

@@ -1154,8 +1154,9 @@ public class TrainerConfig extends PerennialConfig {
       problems.addAll(e.problems());
     }
     MasterKeySettings.problem(values, false).ifPresent(problems::add);
-    // the accumulator sizes its events from it (AccumulatorSettings)
+    // both stages size their records from it (RecordBudget)
     problems.addAll(ProducerRequestSize.problems(values));
+    RecordBudget.problem(values).ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException(problems);
     }
