@@ -51,7 +51,7 @@ final class JobBudgetCheck {
             + " accumulator that wrote it runs with a larger producer.max.request.size or"
             + " max.request.size than this worker, and Kafka would refuse the job's candidate."
             + " Give the worker at least the accumulator's value (one properties file for both"
-            + " stages, or the chart's shared config); the job is left uncommitted and is trained"
-            + " once the worker is restarted so");
+            + " stages, or the chart's shared config) and restart it: the job is left uncommitted"
+            + " and is trained then");
   }
 }
