@@ -132,6 +132,33 @@ Templates range over the result (in name order):
 {{- end -}}
 
 {{/*
+perennial.recordSize: the producer's max.request.size a component's settings give, read as the
+trainer reads it (RecordBudget): producer.max.request.size first, then max.request.size, then
+Kafka's default.
+*/}}
+{{- define "perennial.recordSize" -}}
+{{- $settings := merge (deepCopy .values.config) .root.Values.config -}}
+{{- index $settings "producer.max.request.size" | default (index $settings "max.request.size") | default 1048576 | int64 -}}
+{{- end -}}
+
+{{/*
+perennial.checkTrainerRecordSize: fails when the trainer's worker would be allowed smaller records
+than its accumulator: the accumulator sizes each job to its limit and a worker allowed less stops
+at the first job it could not answer with a candidate (allowed more is fine).
+*/}}
+{{- define "perennial.checkTrainerRecordSize" -}}
+{{- $accumulator := get .components "trainer-accumulator" -}}
+{{- $worker := get .components "trainer-worker" -}}
+{{- if and $accumulator $worker -}}
+{{- $sent := include "perennial.recordSize" (dict "root" .root "values" $accumulator.values) -}}
+{{- $taken := include "perennial.recordSize" (dict "root" .root "values" $worker.values) -}}
+{{- if lt (int64 $taken) (int64 $sent) -}}
+{{- fail (printf "trainer.accumulator gets max.request.size %s and trainer.worker only %s: the accumulator sizes each training job to its limit, and a worker allowed less stops at the first job it cannot answer; set it once, in config, for both" $sent $taken) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 perennial.valuesPath: where a component's values live, e.g. trainer-accumulator -> trainer.accumulator.
 */}}
 {{- define "perennial.valuesPath" -}}

@@ -20,7 +20,7 @@ class TrainerRecordSizeChartTest {
   @TempDir Path folder;
 
   @Test
-  void theTrainerStagesMayNotBeGivenDifferentRecordSizes() {
+  void theWorkerMayNotBeAllowedSmallerRecordsThanTheAccumulator() {
     Chart chart =
         Chart.withRequiredValues()
             .with("trainer.accumulator.config", Map.of("max.request.size", "4194304"))
@@ -60,12 +60,21 @@ class TrainerRecordSizeChartTest {
   }
 
   @Test
-  void theSameLimitGivenToEachStageRenders() {
-    Chart chart =
+  void theSameLimitGivenToEachStageOrAWorkerAllowedMoreRenders() {
+    RenderedChart same =
         Chart.withRequiredValues()
             .with("trainer.accumulator.config", Map.of("producer.max.request.size", "2097152"))
-            .with("trainer.worker.config", Map.of("max.request.size", 2097152));
+            .with("trainer.worker.config", Map.of("max.request.size", 2097152))
+            .render();
+    RenderedChart larger =
+        Chart.withRequiredValues()
+            .with("trainer.worker.config", Map.of("max.request.size", "2097152"))
+            .render();
 
-    assertThat(chart.render()).isNotNull();
+    assertThat(RecordBudget.of((TrainerConfig) same.config(Component.TRAINER_WORKER, folder)))
+        .isEqualTo(new RecordBudget(2097152));
+    assertThat(
+            RecordBudget.of((TrainerConfig) larger.config(Component.TRAINER_ACCUMULATOR, folder)))
+        .isEqualTo(new RecordBudget(1048576));
   }
 }
