@@ -200,6 +200,54 @@ class PeftAdapterTest {
   }
 
   /**
+   * PiSSA, OLoRA, CorDA and LoftQ initialise by rewriting the base weights (W - B0 A0, or a
+   * quantised residual), so their saved A and B only fit that changed base: PEFT loads them by
+   * redoing the rewrite on the base it is given. Applied as W + B A to the original base, they
+   * would compute something else. PEFT writes {@code init_lora_weights: true} once such an adapter
+   * is converted to a plain LoRA ({@code path_initial_model_for_weight_conversion}).
+   */
+  @Test
+  void adaptersWhoseInitialisationRewroteTheBaseWeightsAreRefusedByKey() throws IOException {
+    writeFixture(folder);
+    String text = Files.readString(folder.resolve("adapter_config.json"));
+    assertThat(text).contains("\"init_lora_weights\": true");
+    for (String init : List.of("pissa", "pissa_niter_16", "olora", "corda", "loftq")) {
+      Files.writeString(
+          folder.resolve("adapter_config.json"),
+          text.replace("\"init_lora_weights\": true", "\"init_lora_weights\": \"" + init + "\""));
+      assertThatThrownBy(() -> PeftAdapter.read(folder))
+          .as(init)
+          .isInstanceOf(ModelException.class)
+          .hasMessageContaining("init_lora_weights")
+          .hasMessageContaining(init);
+    }
+    // initialisations that leave the base alone (B starts at zero) read as plain LoRA
+    for (String init : List.of("false", "\"gaussian\"", "\"eva\"")) {
+      Files.writeString(
+          folder.resolve("adapter_config.json"),
+          text.replace("\"init_lora_weights\": true", "\"init_lora_weights\": " + init));
+      assertThat(PeftAdapter.read(folder).weights().modules()).as(init).isNotEmpty();
+    }
+  }
+
+  /**
+   * {@code layer_replication} stacks copies of base layers into a deeper model; the adapter's layer
+   * numbers count the copies, so applying them to the base's own layers is refused by key.
+   */
+  @Test
+  void anAdapterForReplicatedLayersIsRefusedByKey() throws IOException {
+    writeFixture(folder);
+    String text = Files.readString(folder.resolve("adapter_config.json"));
+    Files.writeString(
+        folder.resolve("adapter_config.json"),
+        text.replace("\"layers_pattern\": null", "\"layer_replication\": [[0, 1], [0, 2]]"));
+
+    assertThatThrownBy(() -> PeftAdapter.read(folder))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("layer_replication");
+  }
+
+  /**
    * The fixture config plus a safetensors file assembled by hand for a 2-layer, hidden-32 Llama.
    */
   static void writeFixture(Path folder) throws IOException {
