@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -49,6 +51,9 @@ public record PeftAdapter(
 
   /** Perennial's extra key in {@value #CONFIG_FILE} for an imported adapter: its origin. */
   public static final String ORIGIN_KEY = "perennial_imported_from";
+
+  private static final List<String> BASE_REWRITING_INITS =
+      List.of("pissa", "olora", "corda", "loftq");
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -114,8 +119,8 @@ public record PeftAdapter(
 
   /**
    * Reads an adapter folder. What Perennial cannot apply (another peft_type, DoRA, rsLoRA,
-   * activated LoRA, rank or alpha patterns, trained biases, modules to save) is an error naming the
-   * key.
+   * activated LoRA, rank or alpha patterns, trained biases, modules to save, an initialisation that
+   * rewrote the base weights, replicated layers) is an error naming the key.
    */
   public static PeftAdapter read(Path folder) {
     Path configFile = folder.resolve(CONFIG_FILE);
@@ -144,6 +149,13 @@ public record PeftAdapter(
     }
     if (json.path("modules_to_save").size() > 0) {
       problems.add("modules_to_save are not supported");
+    }
+    baseRewritingInit(json.get("init_lora_weights")).ifPresent(problems::add);
+    if (json.path("layer_replication").size() > 0) {
+      problems.add(
+          "layer_replication "
+              + json.get("layer_replication")
+              + " is not supported: the adapter's layers are copies of the base's");
     }
     // activated LoRA: plain LoRA tensors, applied only after the invocation tokens
     if (json.path("alora_invocation_tokens").size() > 0) {
@@ -199,6 +211,29 @@ public record PeftAdapter(
         json.hasNonNull(ORIGIN_KEY) ? AdapterOrigin.fromJson(json.get(ORIGIN_KEY)) : null;
     return new PeftAdapter(
         weights, json.path("base_model_name_or_path").asText(null), digest, origin);
+  }
+
+  /**
+   * PiSSA, OLoRA, CorDA and LoftQ initialise by rewriting the base weights, so their A and B fit
+   * only that rewritten base (PEFT redoes the rewrite on load); converted to plain LoRA, PEFT
+   * writes {@code init_lora_weights: true}. Booleans, gaussian and eva leave the base alone.
+   */
+  private static Optional<String> baseRewritingInit(JsonNode init) {
+    if (init == null || !init.isTextual()) {
+      return Optional.empty();
+    }
+    String value = init.asText().toLowerCase(Locale.ROOT);
+    for (String prefix : BASE_REWRITING_INITS) {
+      if (value.startsWith(prefix)) {
+        return Optional.of(
+            "init_lora_weights "
+                + init
+                + " rewrites the base weights, so the adapter fits only that rewritten base;"
+                + " convert it to plain LoRA with PEFT's save_pretrained(...,"
+                + " path_initial_model_for_weight_conversion=...)");
+      }
+    }
+    return Optional.empty();
   }
 
   private static void unsupported(JsonNode json, String key, List<String> problems) {
