@@ -274,6 +274,27 @@ class ForeignConfigTest {
     assertRefused(fractionalWindow, "sliding_window must be a positive integer, was 4.5");
   }
 
+  @Test
+  void aQuantizationConfigIsRefusedByNameNotReadAsDenseWeights() {
+    // compressed-tensors' dense format keeps F16/BF16 weights under their usual names, yet
+    // transformers quantises them (and the activations) as quantization_config says
+    ObjectNode dense = TestModels.tinyLlama(true).toJson();
+    dense
+        .putObject("quantization_config")
+        .put("quant_method", "compressed-tensors")
+        .put("format", "dense")
+        .putObject("config_groups")
+        .putObject("group_0")
+        .putObject("input_activations")
+        .put("num_bits", 8)
+        .put("type", "int");
+
+    assertRefused(dense, "quantization_config (quant_method compressed-tensors) is not supported");
+    ObjectNode none = TestModels.tinyLlama(true).toJson();
+    none.putNull("quantization_config");
+    assertThat(LlamaConfig.fromJson(none)).isEqualTo(TestModels.tinyLlama(true));
+  }
+
   private static ObjectNode mistral() {
     ObjectNode json = TestModels.tinyLlama(false).toJson();
     json.put("model_type", "mistral");
