@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The architecture of a Llama-family decoder as a Hugging Face {@code config.json} describes it.
@@ -165,6 +166,7 @@ public record LlamaConfig(
     if (!"silu".equals(activation)) {
       problems.add("hidden_act '" + activation + "' is not supported: expected silu");
     }
+    quantization(json).ifPresent(problems::add);
     int hidden = integer(json, "hidden_size", 0, problems);
     int heads = integer(json, "num_attention_heads", 0, problems);
     // a missing key takes transformers' default for the model type (null: as many as heads)
@@ -224,6 +226,22 @@ public record LlamaConfig(
         layerTypes,
         bos,
         eos);
+  }
+
+  /**
+   * transformers quantises weights (and, for some methods, activations) as {@code
+   * quantization_config} says, even where the tensors are stored dense (compressed-tensors' dense
+   * format); this decoder computes with the stored weights, so any such config is refused.
+   */
+  private static Optional<String> quantization(JsonNode json) {
+    JsonNode quantization = json.get("quantization_config");
+    if (quantization == null || quantization.isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "quantization_config (quant_method "
+            + quantization.path("quant_method").asText("none given")
+            + ") is not supported: give the model's unquantised F32, F16 or BF16 weights");
   }
 
   private record Rope(double theta, RopeScaling scaling) {}
