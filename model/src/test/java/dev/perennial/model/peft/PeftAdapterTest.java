@@ -231,6 +231,28 @@ class PeftAdapterTest {
   }
 
   /**
+   * PEFT wraps only the modules {@code target_modules} names and ignores saved tensors of any other
+   * module, so an adapter whose file also adapts v_proj while its config names q_proj alone would
+   * be applied by PEFT without the v_proj delta: refused, naming the tensor's module.
+   */
+  @Test
+  void tensorsOfAModuleTargetModulesDoesNotNameAreRefused() throws IOException {
+    writeFixture(folder);
+    String text = Files.readString(folder.resolve("adapter_config.json"));
+    String targets = "\"target_modules\": [\n    \"v_proj\",\n    \"q_proj\"\n  ]";
+    assertThat(text).contains(targets);
+    Files.writeString(
+        folder.resolve("adapter_config.json"),
+        text.replace(targets, "\"target_modules\": [\"q_proj\"]"));
+
+    assertThatThrownBy(
+            () -> PeftImport.of(folder, "hub:test/adapter", "tiny", "sha256:abc", config))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("model.layers.0.self_attn.v_proj")
+        .hasMessageContaining("target_modules");
+  }
+
+  /**
    * {@code layer_replication} stacks copies of base layers into a deeper model; the adapter's layer
    * numbers count the copies, so applying them to the base's own layers is refused by key.
    */
