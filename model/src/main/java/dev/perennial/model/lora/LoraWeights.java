@@ -270,6 +270,21 @@ public final class LoraWeights {
         problems.add("tensor " + PEFT_PREFIX + path + ".lora_A.weight is missing");
       }
     }
+    // PEFT wraps only the target modules and ignores saved tensors of any other
+    for (String path : modules.keySet()) {
+      String name = path.substring(path.lastIndexOf('.') + 1);
+      for (TargetModule module : TargetModule.values()) {
+        if (module.moduleName().equals(name) && !config.targets(module)) {
+          problems.add(
+              "tensors of "
+                  + PEFT_PREFIX
+                  + path
+                  + " adapt "
+                  + name
+                  + ", which target_modules does not name");
+        }
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ModelException("invalid adapter tensors: " + String.join("; ", problems));
     }
