@@ -317,6 +317,34 @@ class HuggingFaceTokenizerTest {
   }
 
   /** Each byte as the id the byte-level vocabulary gives it (its value). */
+  @Test
+  void truncationAndPaddingSavedInTokenizerJsonDoNotCutOrPadText() throws IOException {
+    // tokenizer.json may carry the truncation and padding its exporter last used; transformers
+    // encodes without either unless a call asks, so neither may shorten or pad a training text
+    String text = "The lamp is lit";
+    int[] whole = qwenInstruct().tokenizer().encode(text);
+    assertThat(whole.length).isGreaterThan(4);
+    ObjectNode tokenizer = (ObjectNode) JSON.readTree(folder.resolve("tokenizer.json").toFile());
+    tokenizer
+        .putObject("truncation")
+        .put("direction", "Right")
+        .put("max_length", 4)
+        .put("strategy", "LongestFirst")
+        .put("stride", 0);
+    ObjectNode padding = tokenizer.putObject("padding");
+    padding.putObject("strategy").put("Fixed", 64);
+    padding
+        .put("direction", "Right")
+        .put("pad_id", TestTokenizers.END_OF_TEXT)
+        .put("pad_type_id", 0)
+        .put("pad_token", "<|endoftext|>");
+    TestTokenizers.write(folder.resolve("tokenizer.json"), tokenizer.toPrettyString());
+    TextTokenizer reopened = BaseModel.open(folder).tokenizer();
+
+    assertThat(reopened.encode(text)).containsExactly(whole);
+    assertThat(reopened.encodeText(text).ids()).containsExactly(whole);
+  }
+
   private static int[] bytes(byte[] bytes) {
     int[] ids = new int[bytes.length];
     for (int i = 0; i < bytes.length; i++) {
