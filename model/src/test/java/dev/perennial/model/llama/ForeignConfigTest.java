@@ -295,6 +295,21 @@ class ForeignConfigTest {
     assertThat(LlamaConfig.fromJson(none)).isEqualTo(TestModels.tinyLlama(true));
   }
 
+  @Test
+  void aNullOrTextualNumberIsRefusedNotReadAsTheDefault() {
+    // transformers fails on eps None (x + None) or a string; neither is the default 1e-6
+    ObjectNode nullEps = TestModels.tinyLlama(true).toJson();
+    nullEps.putNull("rms_norm_eps");
+    ObjectNode textEps = TestModels.tinyLlama(true).toJson();
+    textEps.put("rms_norm_eps", "1e-5");
+    ObjectNode nullTheta = TestModels.tinyLlama(true).toJson();
+    nullTheta.putNull("rope_theta");
+
+    assertRefused(nullEps, "rms_norm_eps is not a number: null");
+    assertRefused(textEps, "rms_norm_eps is not a number: \"1e-5\"");
+    assertRefused(nullTheta, "rope_theta is not a number: null");
+  }
+
   private static ObjectNode mistral() {
     ObjectNode json = TestModels.tinyLlama(false).toJson();
     json.put("model_type", "mistral");
