@@ -200,6 +200,7 @@ public record LlamaConfig(
             : type == null ? 0 : type.defaultMaxPositions();
     boolean attentionBias = llamaBias(json, "attention_bias", type, problems);
     boolean mlpBias = llamaBias(json, "mlp_bias", type, problems);
+    double eps = number(json, "rms_norm_eps", 1e-6, problems);
     List<Integer> bos = ids(json, "bos_token_id", problems);
     List<Integer> eos = ids(json, "eos_token_id", problems);
     if (!problems.isEmpty()) {
@@ -214,7 +215,7 @@ public record LlamaConfig(
         heads,
         kvHeads,
         headDim,
-        json.path("rms_norm_eps").asDouble(1e-6),
+        eps,
         rope.theta(),
         rope.scaling(),
         maxPositions,
@@ -261,7 +262,7 @@ public record LlamaConfig(
       RopeScaling legacyScaling =
           ropeScaling(json.get("rope_scaling"), "rope_scaling", "rope_scaling type");
       if (parameters == null || parameters.isNull()) {
-        return new Rope(json.path("rope_theta").asDouble(10000.0), legacyScaling);
+        return new Rope(number(json, "rope_theta", 10000.0), legacyScaling);
       }
       if (!parameters.isObject()) {
         throw new ModelException("rope_parameters is not an object: " + parameters);
@@ -277,7 +278,7 @@ public record LlamaConfig(
       if (!parameters.hasNonNull("rope_theta")) {
         throw new ModelException("rope_parameters has no rope_theta");
       }
-      double theta = parameters.get("rope_theta").asDouble();
+      double theta = number(parameters, "rope_theta", 0);
       RopeScaling scaling = ropeScaling(parameters, "rope_parameters", "rope_parameters rope_type");
       if (json.hasNonNull("rope_theta") && json.get("rope_theta").asDouble() != theta) {
         throw new ModelException(
@@ -437,6 +438,30 @@ public record LlamaConfig(
           label + " '" + type + "' needs a number " + key + ", was " + node.path(key));
     }
     return node.get(key).asDouble();
+  }
+
+  /**
+   * A number, or {@code fallback} when the key is absent; null or text is refused (Jackson's {@code
+   * asDouble} would return the fallback for null and parse text, where transformers fails).
+   */
+  private static double number(JsonNode json, String key, double fallback) {
+    JsonNode node = json.get(key);
+    if (node == null) {
+      return fallback;
+    }
+    if (!node.isNumber()) {
+      throw new ModelException(key + " is not a number: " + node);
+    }
+    return node.asDouble();
+  }
+
+  private static double number(JsonNode json, String key, double fallback, List<String> problems) {
+    try {
+      return number(json, key, fallback);
+    } catch (ModelException e) {
+      problems.add(e.getMessage());
+      return fallback;
+    }
   }
 
   private static String text(JsonNode json, String key, String fallback) {
