@@ -310,6 +310,15 @@ class ForeignConfigTest {
     assertRefused(nullTheta, "rope_theta is not a number: null");
   }
 
+  @Test
+  void aNullHiddenActIsRefusedNotReadAsSilu() {
+    // transformers looks None up among its activations and fails
+    ObjectNode nullActivation = TestModels.tinyLlama(true).toJson();
+    nullActivation.putNull("hidden_act");
+
+    assertRefused(nullActivation, "hidden_act 'null' is not supported: expected silu");
+  }
+
   private static ObjectNode mistral() {
     ObjectNode json = TestModels.tinyLlama(false).toJson();
     json.put("model_type", "mistral");
