@@ -162,7 +162,8 @@ public record LlamaConfig(
         problems.add(e.getMessage());
       }
     }
-    String activation = text(json, "hidden_act", "silu");
+    // absent is transformers' default, silu; an explicit null is no activation at all
+    String activation = json.has("hidden_act") ? json.get("hidden_act").asText() : "silu";
     if (!"silu".equals(activation)) {
       problems.add("hidden_act '" + activation + "' is not supported: expected silu");
     }
@@ -462,10 +463,6 @@ public record LlamaConfig(
       problems.add(e.getMessage());
       return fallback;
     }
-  }
-
-  private static String text(JsonNode json, String key, String fallback) {
-    return json.hasNonNull(key) ? json.get(key).asText() : fallback;
   }
 
   private static int integer(JsonNode json, String key, int fallback, List<String> problems) {
