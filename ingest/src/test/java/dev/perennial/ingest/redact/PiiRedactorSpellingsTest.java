@@ -807,4 +807,34 @@ class PiiRedactorSpellingsTest {
   void audit_anAtSpelledInCapitalsBeforeADomainIsAnAddress(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * A Vienna switchboard number ends in {@code -0} after the area code {@code 01} ({@code 01
+   * 58801-0}, {@code 01 4000-0}), as a German one does after its area code, and so does an Austrian
+   * or German one whose line has three digits ({@code 0316 873-0}): seven or eight digits in all,
+   * fewer than the trunk-prefix rule asks. With dots or dashes between the groups, after a word
+   * such as {@code order}, without the dash, or with a line shorter than three digits it stays.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Ruf an unter 01 58801-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter 01 4000-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter (01) 58801-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter 01/58801-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter 0316 873-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter +43 1 58801-0 heute.|Ruf an unter <PHONE> heute.",
+        "Ruf an unter 0043 1 4000-0 heute.|Ruf an unter <PHONE> heute.",
+        "Part 01-58801-0 shipped.|Part 01-58801-0 shipped.",
+        "Version 01.58801-0 today.|Version 01.58801-0 today.",
+        "Order 01 58801-0 shipped.|Order 01 58801-0 shipped.",
+        "See 01 58801 0 today.|See 01 58801 0 today.",
+        "Room 01 123-0 today.|Room 01 123-0 today.",
+        "Seite 01 58801-1 heute.|Seite 01 58801-1 heute.",
+        "Pages 0100 20030-0 of 9.|Pages 0100 20030-0 of 9."
+      })
+  void audit_aViennaSwitchboardNumberEndingInDashZeroIsAPhone(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
