@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *   <li>North American: {@code (415) 555-2671}, {@code 415-555-2671}, {@code 1-415-555-2671};
  *   <li>national with trunk prefix: {@code 0} and an area code, 9 to 12 digits ({@code 020 7946
  *       0958}, {@code 030/901820}, {@code 06.12.34.56.78}, {@code (02) 9876 5432}, in pairs ending
- *       in one digit: {@code 030 12 34 56 7}, a switchboard's {@code -0}: {@code 030 123456-0});
+ *       in one digit: {@code 030 12 34 56 7}); a switchboard's {@code -0} after an area code, 7 to
+ *       12 digits: {@code 030 123456-0}, {@code 0316 873-0}, Vienna's {@code 01 58801-0};
  *   <li>national without one, in the grouping its country writes ({@code 612 345 678}, {@code 347
  *       123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765 43210}), not beside a
  *       currency or unit;
@@ -52,6 +53,8 @@ final class NumberRuns {
               + "|units?|copies|people|inhabitants|visitors|users|tons?|bytes?|kb|mb|gb)\\b)");
 
   private static final int MIN_CARD_DIGITS = 13;
+  private static final int MIN_SWITCHBOARD_DIGITS = 7; // 01 4000-0
+  private static final int MAX_NATIONAL_DIGITS = 12;
   private static final int MAX_CARD_DIGITS = 19;
 
   /** Groupings of national numbers written without a trunk prefix, and their first digits. */
@@ -101,8 +104,10 @@ final class NumberRuns {
         }
         j++;
       }
-      // no rule takes fewer than 8 digits: most numbers in text stop here
-      boolean ends = digits >= 8 && endsRun(text, lastDigit + 1);
+      // no rule takes fewer than 8 digits but a switchboard's (7): most numbers in text stop here
+      boolean ends =
+          (digits >= 8 || digits == MIN_SWITCHBOARD_DIGITS && !gluedBefore)
+              && endsRun(text, lastDigit + 1);
       if (ends || digits >= 8 && wordAfter(text, lastDigit + 1)) {
         classifyParts(text, parts(text, start, lastDigit + 1), gluedBefore, ends, spans);
       } else if (gluedBefore) {
@@ -300,8 +305,8 @@ final class NumberRuns {
     int prefixStart = numberStart(text, firstDigit);
     boolean plus = plusBefore(text, groups.get(0));
     String digits = digits(text, groups);
-    if (digits.length() < 8) {
-      return; // no rule takes fewer digits: most numbers in text end here
+    if (digits.length() < 8 && !isSwitchboard(text, groups)) {
+      return; // no other rule takes fewer digits: most numbers in text end here
     }
     Group first = groups.get(0);
     Group last = groups.get(groups.size() - 1);
@@ -329,13 +334,14 @@ final class NumberRuns {
     if (claimCard(text, groups, spans)) {
       return;
     }
-    if (notAPhone
-        || last.size() < 2 && !isGroupedInPairs(text, groups) && !isSwitchboard(text, groups)) {
+    boolean switchboard = isSwitchboard(text, groups);
+    if (notAPhone || last.size() < 2 && !isGroupedInPairs(text, groups) && !switchboard) {
       return;
     }
     List<Integer> sizes = sizes(groups);
     if (isNorthAmerican(text, groups, sizes)
         || isTrunkPrefixed(digits, groups)
+        || switchboard && digits.length() <= MAX_NATIONAL_DIGITS
         || isNationalShape(text, groups, sizes, digits, prefixStart, end)
         || phoneWord && digits.length() <= 15) {
       spans.claim(start, end, phone);
@@ -480,23 +486,22 @@ final class NumberRuns {
 
   /**
    * Whether a landline with trunk prefix ends in {@code -0}, its switchboard ({@code 030 123456-0},
-   * {@code 0421 7730-0}), as German and Austrian businesses write it: an area code of three to five
-   * digits that starts {@code 02} to {@code 09} ({@code 01} starts mobile and service numbers), a
-   * line of at least three digits, separated by spaces, a slash or parentheses. With dots or dashes
-   * between the groups it is a version or a part number ({@code 012-345678-0}).
+   * {@code 0421 7730-0}, {@code 0316 873-0}), as German and Austrian businesses write it: an area
+   * code of three to five digits that starts {@code 02} to {@code 09} ({@code 01} starts German
+   * mobile and service numbers), or Vienna's {@code 01} as a group of its own ({@code 01 58801-0},
+   * {@code 01 4000-0}); a line of at least three digits, separated by spaces, a slash or
+   * parentheses; at least {@value #MIN_SWITCHBOARD_DIGITS} digits. With dots or dashes between the
+   * groups it is a version or a part number ({@code 012-345678-0}).
    */
   private static boolean isSwitchboard(String text, List<Group> groups) {
     int last = groups.size() - 1;
-    Group areaCode = groups.get(0);
     if (last < 2
         || !text.startsWith("0", groups.get(last).start())
         || groups.get(last).size() != 1
         || !groups.get(last).separator().equals("-")
-        || areaCode.size() < 3
-        || areaCode.size() > 5
-        || text.charAt(areaCode.start()) != '0'
-        || text.charAt(areaCode.start() + 1) < '2'
-        || groups.get(last - 1).size() < 3) {
+        || !isAreaCode(text, groups.get(0))
+        || groups.get(last - 1).size() < 3
+        || groups.stream().mapToInt(Group::size).sum() < MIN_SWITCHBOARD_DIGITS) {
       return false;
     }
     for (int i = 1; i < last; i++) {
@@ -506,6 +511,17 @@ final class NumberRuns {
       }
     }
     return true;
+  }
+
+  /**
+   * An area code with trunk prefix: {@code 02} to {@code 09} and 1-3 digits more, or {@code 01}.
+   */
+  private static boolean isAreaCode(String text, Group group) {
+    if (group.size() < 2 || group.size() > 5 || text.charAt(group.start()) != '0') {
+      return false;
+    }
+    char second = text.charAt(group.start() + 1);
+    return group.size() == 2 ? second == '1' : second >= '2';
   }
 
   private static boolean isTrunkPrefixed(String digits, List<Group> groups) {
