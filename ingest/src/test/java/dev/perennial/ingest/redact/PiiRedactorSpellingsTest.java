@@ -837,4 +837,30 @@ class PiiRedactorSpellingsTest {
   void audit_aViennaSwitchboardNumberEndingInDashZeroIsAPhone(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * The at sign spelled in lower case and a two-letter top-level domain after a spaced dot ({@code
+   * jane at example . it}) where nothing follows the address but a sign or the end of the text: a
+   * sentence of tokenised prose goes on after such a word ({@code at home . it was late}), an
+   * address ends there. A pronoun beside the at still makes it a place.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane at example . it|Write to <EMAIL>",
+        "Write to jane at example . it, thanks.|Write to <EMAIL>, thanks.",
+        "Write to jane at example . it.|Write to <EMAIL>.",
+        "(jane at example . me)|(<EMAIL>)",
+        "mail: jane.doe at mail . example . to\\nthanks|mail: <EMAIL>\\nthanks",
+        "i arrived at home . it was late .|i arrived at home . it was late .",
+        "she studied at mit . in 2010 she left .|she studied at mit . in 2010 she left .",
+        "we stayed at home . me too .|we stayed at home . me too .",
+        "Meet us at example . it|Meet us at example . it",
+        "i arrived at home . It|i arrived at home . It"
+      })
+  void audit_anAtWordAndATwoLetterDomainAfterASpacedDotEndingTheAddressIsAnAddress(
+      String text, String expected) {
+    assertThat(redacted(text.replace("\\n", "\n"))).isEqualTo(expected.replace("\\n", "\n"));
+  }
 }
