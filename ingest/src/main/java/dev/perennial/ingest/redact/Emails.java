@@ -14,15 +14,16 @@ import java.util.regex.Pattern;
  * dashes or underscores ({@code jane -at- example -dot- com}, {@code jane_at_example_dot_com},
  * every dot so), and a plain at sign with ideographic full stops for dots ({@code
  * jane@example。com}, {@code ｡}), or a space before a plain dot ({@code jane@example . com}, {@code
- * jane at example . com}); an address that is the password and host of a URL takes its user along
- * ({@code https://jane:secret@host.example.com}), and so does a URL's host without a dot or an IP
- * address ({@code https://jane:pw@localhost}). An address literal is one with its local part
- * ({@code jane@[192.168.1.23]}, {@code jane@[IPv6:2001:db8::1]}). An obfuscated or spaced address
- * needs a known top-level domain (any two letters, a common generic one, punycode, or an
- * internationalised one: {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or
- * bracketed or the at in capitals after a lower-case letter ({@code jane AT acme.com}), so {@code
- * visit us at acme.com} and code such as {@code X @ beta.values} stay; an address followed by
- * {@code (} is a method call ({@code this@Main.finish()}).
+ * jane at example . com}, and {@code jane at example . it} where the address ends); an address that
+ * is the password and host of a URL takes its user along ({@code
+ * https://jane:secret@host.example.com}), and so does a URL's host without a dot or an IP address
+ * ({@code https://jane:pw@localhost}). An address literal is one with its local part ({@code
+ * jane@[192.168.1.23]}, {@code jane@[IPv6:2001:db8::1]}). An obfuscated or spaced address needs a
+ * known top-level domain (any two letters, a common generic one, punycode, or an internationalised
+ * one: {@link IdnTopLevelDomains}), one spelled with {@code at} a dot spelled or bracketed or the
+ * at in capitals after a lower-case letter ({@code jane AT acme.com}), so {@code visit us at
+ * acme.com} and code such as {@code X @ beta.values} stay; an address followed by {@code (} is a
+ * method call ({@code this@Main.finish()}).
  */
 final class Emails {
 
@@ -76,13 +77,14 @@ final class Emails {
   // the text is an address
   private static final String SPACED_DOT = "[ \\t]+\\.[ \\t]*(?-i:(?!\\p{Lu}\\p{Ll}))";
   // with the at sign a word (jane at example . com), nor before a two-letter word that starts a
-  // sentence (at home . it was late), though some are top-level domains (it, is, me)
+  // sentence (at home . it was late), though some are top-level domains (it, is, me): where a word
+  // follows it after a space; an address ends there (jane at example . it, thanks)
   private static final String SPACED_DOT_BEFORE_NO_SHORT_WORD =
       SPACED_DOT
           // am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we, by
           // their first letter: one read for each letter that starts none
           + "(?!(?:a[mnst]|b[ey]|[dg]o|h[ei]|i[fnst]|m[ey]|no|o[fhknr]|[st]o|u[ps]|we)"
-          + "(?![\\p{L}\\p{M}\\p{N}]))";
+          + "(?![\\p{L}\\p{M}\\p{N}])[ \\t]+[\\p{L}\\p{N}])";
   // after a plain at sign: a plain dot, an obfuscated one, a spaced one, or a dot that ends a line
   // (a wrapped paragraph breaks an address there); not a dot and a space, which ends a sentence
   // or the ideographic full stop (full width or half) a CJK input method types for a dot; it ends a
