@@ -863,4 +863,29 @@ class PiiRedactorSpellingsTest {
       String text, String expected) {
     assertThat(redacted(text.replace("\\n", "\n"))).isEqualTo(expected.replace("\\n", "\n"));
   }
+
+  /**
+   * A bracketed {@code a} with a space beside it ({@code jane (a) example.com}, {@code jane(a)
+   * example.com}) stands for the at sign too, where the text has no bracketed {@code b}: a list
+   * that names its items {@code (a)} goes on with {@code (b)} ({@code Choose (a) option.com or (b)
+   * other.com}), and stays.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Write to jane (a) example.com today.|Write to <EMAIL> today.",
+        "Write to jane(a) example.com today.|Write to <EMAIL> today.",
+        "Write to jane (a)example.com today.|Write to <EMAIL> today.",
+        "Write to etunimi.sukunimi (a) yritys.fi today.|Write to <EMAIL> today.",
+        "Write to jane [a] example.com today.|Write to <EMAIL> today.",
+        "Choose (a) option.com or (b) other.com today.|Choose (a) option.com or (b) other.com today.",
+        "Pick either (a) example.com or (B) example.org.|Pick either (a) example.com or (B) example.org.",
+        "Pick one: (a) example.com, (b) example.org.|Pick one: (a) example.com, (b) example.org.",
+        "Under section 3 (a) of the act.|Under section 3 (a) of the act."
+      })
+  void audit_aSpacedBracketedLetterABetweenLocalPartAndDomainIsItsAtSign(
+      String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
