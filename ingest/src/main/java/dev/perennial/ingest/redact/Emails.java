@@ -57,10 +57,12 @@ final class Emails {
   // and TextView reads every dash as '-'
   private static final String AFTER = "(?![\\p{L}\\p{M}\\p{N}_]|\\.[\\p{L}\\p{N}]|\\()";
 
-  // a bracketed a glued between local part and domain too (etunimi.sukunimi(a)yritys.fi, as
-  // Finnish and other Nordic sites write it); spaced, (a) is a list's letter
+  // a bracketed a between local part and domain too (etunimi.sukunimi(a)yritys.fi, as Finnish
+  // and other Nordic sites write it); spaced (group 1: jane (a) example.com) only in a text with
+  // no list letter b, as a list's (a) goes on with (b) (claimObfuscated)
   private static final String OBFUSCATED_AT =
-      "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|[\\[(]a[\\])]|\\s+@\\s*|\\s*@\\s+)";
+      "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|[\\[(]a[\\])]|\\s+@\\s*|\\s*@\\s+"
+          + "|(\\s*[\\[(]a[\\])]\\s*))";
   // in brackets a dot may be spelled in German or French too (info(at)firma(punkt)de, as German
   // imprints write it, jane (at) example (point) com); like (dot), only between the parts of an
   // address that ends in a known top-level domain
@@ -126,7 +128,10 @@ final class Emails {
    */
   private static final Pattern DEFANGED = address(BEFORE, LOCAL, "@", LABEL, DEFANGED_DOT);
 
-  /** The at sign bracketed or spaced, the dots any way ({@code jane [at] example [dot] com}). */
+  /**
+   * The at sign bracketed or spaced, the dots any way ({@code jane [at] example [dot] com}). Group
+   * 1 is a bracketed {@code a} with a space beside it.
+   */
   private static final Pattern OBFUSCATED =
       address(BEFORE, SPELLED_LOCAL, OBFUSCATED_AT, LABEL, OBFUSCATED_DOT);
 
@@ -275,7 +280,7 @@ final class Emails {
       claim(URL_USER, text, spans);
     }
     if (at || hasBracketed(text, AT_WORDS)) {
-      claim(OBFUSCATED, text, spans);
+      claimObfuscated(text, spans);
     }
     // the at a word between spaces, a dot spelled, bracketed or spaced
     if (spelledDot
@@ -400,6 +405,35 @@ final class Emails {
   /** Whether a dot follows a space or a tab ({@code example . com}). */
   private static boolean hasSpacedDot(String text) {
     return text.contains(" .") || text.contains("\t.");
+  }
+
+  /**
+   * Claims each match of {@link #OBFUSCATED}; one whose at is a bracketed {@code a} with a space
+   * beside it ({@code jane (a) example.com}) only where no {@code (b)} or {@code [b]} in the text
+   * makes it a list's letter ({@code Choose (a) option.com or (b) other.com}).
+   */
+  private static void claimObfuscated(String text, Spans spans) {
+    Matcher matcher = OBFUSCATED.matcher(text);
+    boolean list = hasListLetterB(text);
+    while (matcher.find()) {
+      if (list && matcher.start(1) >= 0) {
+        continue;
+      }
+      spans.claim(userStart(text, matcher.start()), matcher.end(), PiiType.EMAIL.name());
+    }
+  }
+
+  /** Whether {@code (b)} or {@code [b]} (any case) stands in {@code text}. */
+  private static boolean hasListLetterB(String text) {
+    for (int i = 0; i + 2 < text.length(); i++) {
+      char open = text.charAt(i);
+      char b = text.charAt(i + 1);
+      char close = text.charAt(i + 2);
+      if ((b == 'b' || b == 'B') && (open == '(' && close == ')' || open == '[' && close == ']')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void claim(Pattern pattern, String text, Spans spans) {
