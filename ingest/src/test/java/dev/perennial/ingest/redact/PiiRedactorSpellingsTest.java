@@ -888,4 +888,32 @@ class PiiRedactorSpellingsTest {
       String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * The at sign spelled as the word for it in French ({@code arobase}), Spanish or Portuguese
+   * ({@code arroba}), Italian ({@code chiocciola}), German ({@code Klammeraffe}), Dutch ({@code
+   * apenstaartje}) or Swedish ({@code snabel-a}), without brackets, the dots plain or spelled
+   * ({@code point}, {@code punto}, {@code punkt}, {@code ponto}, {@code punt}, {@code dot}): each
+   * word means only the sign, so a known top-level domain after it makes an address. The word
+   * without a domain after it stays.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Écrire à jean.dupont arobase exemple point fr demain.|Écrire à <EMAIL> demain.",
+        "Écrire à jean.dupont arobase exemple.fr demain.|Écrire à <EMAIL> demain.",
+        "Écrire à Jean.Dupont AROBASE mail point exemple point fr demain.|Écrire à <EMAIL> demain.",
+        "Escribe a juan.perez arroba ejemplo punto es mañana.|Escribe a <EMAIL> mañana.",
+        "Escreva para joao arroba exemplo ponto com ponto br amanhã.|Escreva para <EMAIL> amanhã.",
+        "Scrivi a mario.rossi chiocciola esempio punto it domani.|Scrivi a <EMAIL> domani.",
+        "Schreib an max klammeraffe beispiel punkt de heute.|Schreib an <EMAIL> heute.",
+        "Mail jan apenstaartje voorbeeld punt nl vandaag.|Mail <EMAIL> vandaag.",
+        "Skriv till sven snabel-a exempel punkt se idag.|Skriv till <EMAIL> idag.",
+        "Le signe arobase se tape ainsi.|Le signe arobase se tape ainsi.",
+        "Compró una arroba de trigo.|Compró una arroba de trigo."
+      })
+  void audit_theAtSignSpelledAsItsWordInAEuropeanLanguageIsAnAtSign(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
