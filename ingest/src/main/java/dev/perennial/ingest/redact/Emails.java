@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * dashes or underscores ({@code jane -at- example -dot- com}, {@code jane_at_example_dot_com},
  * every dot so), and a plain at sign with ideographic full stops for dots ({@code
  * jane@example。com}, {@code ｡}), or a space before a plain dot ({@code jane@example . com}, {@code
- * jane at example . com}, and {@code jane at example . it} where the address ends); an address that
- * is the password and host of a URL takes its user along ({@code
+ * jane at example . com}, and {@code jane at example . it} where the address ends), the at sign
+ * spelled as its word in French, Spanish, Italian, German, Dutch or Swedish ({@code jean.dupont
+ * arobase exemple point fr}, {@code mario.rossi chiocciola esempio punto it}); an address that is
+ * the password and host of a URL takes its user along ({@code
  * https://jane:secret@host.example.com}), and so does a URL's host without a dot or an IP address
  * ({@code https://jane:pw@localhost}). An address literal is one with its local part ({@code
  * jane@[192.168.1.23]}, {@code jane@[IPv6:2001:db8::1]}). An obfuscated or spaced address needs a
@@ -58,11 +60,10 @@ final class Emails {
   private static final String AFTER = "(?![\\p{L}\\p{M}\\p{N}_]|\\.[\\p{L}\\p{N}]|\\()";
 
   // a bracketed a between local part and domain too (etunimi.sukunimi(a)yritys.fi, as Finnish
-  // and other Nordic sites write it); spaced (group 1: jane (a) example.com) only in a text with
-  // no list letter b, as a list's (a) goes on with (b) (claimObfuscated)
+  // and other Nordic sites write it); spaced (spaces in group 1 or 2: jane (a) example.com) only in
+  // a text with no list letter b, as a list's (a) goes on with (b) (claimObfuscated)
   private static final String OBFUSCATED_AT =
-      "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|[\\[(]a[\\])]|\\s+@\\s*|\\s*@\\s+"
-          + "|(\\s*[\\[(]a[\\])]\\s*))";
+      "(?:\\s*[\\[({<]\\s*(?:at|@)\\s*[\\])}>]\\s*|(\\s*)[\\[(]a[\\])](\\s*)|\\s+@\\s*|\\s*@\\s+)";
   // in brackets a dot may be spelled in German or French too (info(at)firma(punkt)de, as German
   // imprints write it, jane (at) example (point) com); like (dot), only between the parts of an
   // address that ends in a known top-level domain
@@ -71,6 +72,10 @@ final class Emails {
   // what hasBracketed looks for: an at sign spelled; a dot spelled, or plain ([.])
   private static final List<String> AT_WORDS = List.of("at", "a");
   private static final List<String> DOT_WORDS = List.of("dot", "punkt", "point", ".");
+  // the words for the at sign in French, Spanish and Portuguese, Italian, German, Dutch, Swedish
+  // and Danish; each names only the sign (arroba is also an old weight, with no domain after it)
+  private static final List<String> AT_SIGN_WORDS =
+      List.of("arobase", "arroba", "chiocciola", "klammeraffe", "apenstaartje", "snabel-a");
   private static final String OBFUSCATED_DOT = "(?:" + BRACKETED_DOT + "|\\s+dot\\s+|\\s*\\.\\s*)";
   // a plain dot with a space before it (jane@example . com, jane@example .com), which hides an
   // address from a harvester; a full stop between spaces ends a sentence of text tokenised for a
@@ -129,8 +134,8 @@ final class Emails {
   private static final Pattern DEFANGED = address(BEFORE, LOCAL, "@", LABEL, DEFANGED_DOT);
 
   /**
-   * The at sign bracketed or spaced, the dots any way ({@code jane [at] example [dot] com}). Group
-   * 1 is a bracketed {@code a} with a space beside it.
+   * The at sign bracketed or spaced, the dots any way ({@code jane [at] example [dot] com}). Groups
+   * 1 and 2 are the spaces before and after a bracketed {@code a}.
    */
   private static final Pattern OBFUSCATED =
       address(BEFORE, SPELLED_LOCAL, OBFUSCATED_AT, LABEL, OBFUSCATED_DOT);
@@ -143,6 +148,20 @@ final class Emails {
    */
   private static final Pattern SPELLED =
       address(BEFORE, SPELLED_LOCAL, "\\s+(at)\\s+", LABEL, SPELLED_OR_PLAIN_DOT);
+
+  /**
+   * The at sign spelled as the word for it in a European language, which means nothing else ({@link
+   * #AT_SIGN_WORDS}: {@code jean.dupont arobase exemple point fr}), the dots plain, bracketed or
+   * spelled in one of them ({@code point}, {@code punto}, {@code punkt}, ...). Read only where such
+   * a word stands ({@link #claimWorded}), with transparent bounds, as {@link #ADDRESS_LITERAL} is.
+   */
+  private static final Pattern WORDED =
+      address(
+          BEFORE,
+          LOCAL,
+          "\\s+(?:" + String.join("|", AT_SIGN_WORDS) + ")\\s+",
+          LABEL,
+          "(?:\\s+(?:dot|point|punto|ponto|punkt|punt)\\s+|" + BRACKETED_DOT + "|\\.)");
 
   /**
    * The at sign and every dot after it spelled between dashes or underscores ({@code jane -at-
@@ -291,6 +310,84 @@ final class Emails {
     if (hasDashed(text, "at") && hasDashed(text, "dot")) {
       claim(DASHED, text, spans);
     }
+    claimWorded(text, spans);
+  }
+
+  /**
+   * What {@link #find} reads only where a sign or a word stands, back from there: address literals
+   * at {@code @[} and addresses at an at sign's word (for tests, as {@link #patterns}: the text may
+   * count its reads).
+   */
+  static void findAnchored(CharSequence text, Spans spans) {
+    claimAddressLiterals(text, spans);
+    claimWorded(text, spans);
+  }
+
+  /**
+   * Claims each {@link #WORDED} address. At each of {@link #AT_SIGN_WORDS} between whitespace, the
+   * local part is read from the start of the run of local-part characters before the whitespace in
+   * front of the word: each character is read back at most once for each word after it, and a
+   * word's run ends at the word before it.
+   */
+  private static void claimWorded(CharSequence text, Spans spans) {
+    Matcher matcher = null;
+    int length = text.length();
+    for (int i = 1; i < length; i++) {
+      if (!Character.isWhitespace(text.charAt(i - 1)) || atSignWordAt(text, i) < 0) {
+        continue;
+      }
+      int end = i - 1;
+      while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+        end--;
+      }
+      int start = localPartStart(text, end);
+      if (start == end) {
+        continue;
+      }
+      matcher = matcher == null ? WORDED.matcher(text).useTransparentBounds(true) : matcher;
+      if (matcher.region(start, length).lookingAt()) {
+        spans.claim(start, matcher.end(), PiiType.EMAIL.name());
+      }
+    }
+  }
+
+  /** The length of the at sign's word at {@code i} with whitespace after it, or -1. */
+  private static int atSignWordAt(CharSequence text, int i) {
+    for (String word : AT_SIGN_WORDS) {
+      int end = i + word.length();
+      if (end < text.length()
+          && regionMatchesIgnoreCase(text, i, word)
+          && Character.isWhitespace(text.charAt(end))) {
+        return word.length();
+      }
+    }
+    return -1;
+  }
+
+  private static boolean regionMatchesIgnoreCase(CharSequence text, int at, String word) {
+    for (int j = 0; j < word.length(); j++) {
+      char c = text.charAt(at + j);
+      if (c != word.charAt(j) && Character.toLowerCase(c) != word.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Where the local part ending at {@code end} starts: the start of the run of local-part
+   * characters before it, less a quote or a dot in front ({@code 'jane@[10.0.0.1]'}); {@code end}
+   * when there is none.
+   */
+  private static int localPartStart(CharSequence text, int end) {
+    int start = end;
+    while (start > 0 && isLocalPartCharacter(text.charAt(start - 1))) {
+      start--;
+    }
+    while (start < end && !isLocalPartStart(text.charAt(start))) {
+      start++;
+    }
+    return start;
   }
 
   /**
@@ -298,17 +395,13 @@ final class Emails {
    * the start of the run of local-part characters before each {@code @[}: no run reaches past an at
    * sign, so each character is read back at most once.
    */
-  private static void claimAddressLiterals(String text, Spans spans) {
+  private static void claimAddressLiterals(CharSequence text, Spans spans) {
     Matcher matcher = ADDRESS_LITERAL.matcher(text).useTransparentBounds(true);
-    for (int at = text.indexOf("@["); at > 0; at = text.indexOf("@[", at + 2)) {
-      int start = at;
-      while (start > 0 && isLocalPartCharacter(text.charAt(start - 1))) {
-        start--;
+    for (int at = 1; at + 1 < text.length(); at++) {
+      if (text.charAt(at) != '@' || text.charAt(at + 1) != '[') {
+        continue;
       }
-      // a quote or a dot before the name is none of it ('jane@[10.0.0.1]')
-      while (start < at && !isLocalPartStart(text.charAt(start))) {
-        start++;
-      }
+      int start = localPartStart(text, at);
       if (start == at || !matcher.region(start, text.length()).lookingAt()) {
         continue;
       }
@@ -416,7 +509,10 @@ final class Emails {
     Matcher matcher = OBFUSCATED.matcher(text);
     boolean list = hasListLetterB(text);
     while (matcher.find()) {
-      if (list && matcher.start(1) >= 0) {
+      boolean spacedA =
+          matcher.start(1) >= 0
+              && (matcher.end(1) > matcher.start(1) || matcher.end(2) > matcher.start(2));
+      if (list && spacedA) {
         continue;
       }
       spans.claim(userStart(text, matcher.start()), matcher.end(), PiiType.EMAIL.name());
