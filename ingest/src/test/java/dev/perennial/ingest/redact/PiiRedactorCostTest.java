@@ -158,6 +158,36 @@ class PiiRedactorCostTest {
     assertThat(text.reads).isLessThan(100L * text.length());
   }
 
+  /**
+   * The addresses read back from where a sign or a word stands (an address literal's {@code @[}, an
+   * at sign's word such as {@code arobase}) read each character a bounded number of times: each
+   * local part once back from its anchor, the host or domain after it once.
+   */
+  @ParameterizedTest(name = "{0} and then {1} repeated")
+  @CsvSource({
+    "'x', 'a@['",
+    "'x ', 'a@[1.2.3.4]'",
+    "'x ', 'a.b@[1.2.3.4] '",
+    "'x ', 'a@[IPv6:2001:db8::1]b'",
+    "'', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@[1.2.3.4'",
+    "'', '@['",
+    "'x ', 'a arobase '",
+    "'x ', 'arobase '",
+    "'x ', 'a arobase b.'",
+    "'x ', 'a arobase b point '",
+    "'x arobase ', 'a.'",
+    "'x arobase ', 'a point '",
+    "'', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa arobase '"
+  })
+  void theAddressesReadBackFromAnAnchorReadACharacterOfTheTextABoundedNumberOfTimes(
+      String start, String unit) {
+    ReadCountingText text = new ReadCountingText(filled(start, unit, 4 * 1024));
+
+    Emails.findAnchored(text, new Spans());
+
+    assertThat(text.reads).isLessThan(100L * text.length());
+  }
+
   /** {@code start} and as many {@code unit}s as fit in the most bytes a text field may have. */
   private static String filled(String start, String unit) {
     return filled(start, unit, IngestConfig.MAX_TEXT_BYTES_DEFAULT);
