@@ -84,14 +84,16 @@ final class Emails {
   // the text is an address
   private static final String SPACED_DOT = "[ \\t]+\\.[ \\t]*(?-i:(?!\\p{Lu}\\p{Ll}))";
   // with the at sign a word (jane at example . com), nor before a two-letter word that starts a
-  // sentence (at home . it was late), though some are top-level domains (it, is, me): where a word
-  // follows it after a space; an address ends there (jane at example . it, thanks)
+  // sentence (at home . it was late), though some are top-level domains (it, is, me): where
+  // anything
+  // follows it after a space on its line, as tokenised prose goes on (it was, us ?); an address
+  // ends at a sign, a line break or the text's end (jane at example . it, thanks)
   private static final String SPACED_DOT_BEFORE_NO_SHORT_WORD =
       SPACED_DOT
           // am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we, by
           // their first letter: one read for each letter that starts none
           + "(?!(?:a[mnst]|b[ey]|[dg]o|h[ei]|i[fnst]|m[ey]|no|o[fhknr]|[st]o|u[ps]|we)"
-          + "(?![\\p{L}\\p{M}\\p{N}])[ \\t]+[\\p{L}\\p{N}])";
+          + "(?![\\p{L}\\p{M}\\p{N}])[ \\t]+\\S)";
   // after a plain at sign: a plain dot, an obfuscated one, a spaced one, or a dot that ends a line
   // (a wrapped paragraph breaks an address there); not a dot and a space, which ends a sentence
   // or the ideographic full stop (full width or half) a CJK input method types for a dot; it ends a

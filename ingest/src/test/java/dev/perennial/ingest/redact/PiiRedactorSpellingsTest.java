@@ -856,6 +856,7 @@ class PiiRedactorSpellingsTest {
         "i arrived at home . it was late .|i arrived at home . it was late .",
         "she studied at mit . in 2010 she left .|she studied at mit . in 2010 she left .",
         "we stayed at home . me too .|we stayed at home . me too .",
+        "they met at work . us ? no .|they met at work . us ? no .",
         "Meet us at example . it|Meet us at example . it",
         "i arrived at home . It|i arrived at home . It"
       })
