@@ -159,6 +159,7 @@ public final class PiiCorpus {
     // last, so that the samples of the spellings above stay as they were
     all.addAll(escapedAndBrokenSpellings());
     all.addAll(wrappedAndLocalSpellings());
+    all.addAll(europeanSpellings());
     return all;
   }
 
@@ -613,6 +614,67 @@ public final class PiiCorpus {
             r -> local(r) + pick(r, List.of("(a)", "[a]")) + pick(r, DOMAINS)));
   }
 
+  /**
+   * Spellings added in session 41: a switchboard number of 7 or 8 digits ({@code 01 58801-0},
+   * Vienna's, {@code 0316 873-0}), the at spelled {@code at} and a two-letter top-level domain
+   * after a spaced dot where a sign ends the address ({@code jane at example . it,}), a bracketed
+   * {@code a} with a space beside it ({@code jane (a) example.com}), the at sign's word in a
+   * European language ({@code jean.dupont arobase exemple point fr}).
+   */
+  private static List<Spelling> europeanSpellings() {
+    return List.of(
+        new Spelling(
+            PHONE,
+            "phone AT/DE switchboard of 7 or 8 digits",
+            r ->
+                fill(
+                    r,
+                    pick(
+                        r,
+                        List.of(
+                            "01 NXXXX-0",
+                            "01 NXXX-0",
+                            "(01) NXXXX-0",
+                            "01/NXXXX-0",
+                            "0316 NXX-0",
+                            "0421 NXX-0")))),
+        new Spelling(
+            EMAIL,
+            "email at ... spaced dot before a two-letter domain, then a sign",
+            r ->
+                local(r)
+                    + " at "
+                    + pick(r, List.of("example", "mail . example"))
+                    + " . "
+                    + pick(r, List.of("it", "is", "me", "to", "us", "in"))
+                    + TO
+                    + pick(r, List.of(",", ";", "."))),
+        new Spelling(
+            EMAIL,
+            "email (a) with a space beside it",
+            r -> local(r) + pick(r, List.of(" (a) ", "(a) ", " (a)", " [a] ")) + pick(r, DOMAINS)),
+        new Spelling(
+            EMAIL,
+            "email the at sign's word (arobase, arroba, chiocciola, ...)",
+            r ->
+                local(r)
+                    + " "
+                    + pick(
+                        r,
+                        List.of(
+                            "arobase",
+                            "AROBASE",
+                            "arroba",
+                            "chiocciola",
+                            "Klammeraffe",
+                            "apenstaartje",
+                            "snabel-a"))
+                    + " "
+                    + pick(r, List.of("exemple", "ejemplo", "esempio", "beispiel"))
+                    + pick(r, List.of(" point ", " punto ", " punkt ", " punt ", "."))
+                    + pick(r, List.of("fr", "es", "it", "de", "nl", "se", "com"))));
+  }
+
   /** {@code grouped} with one of its spaces a line break, a space or an indent beside it. */
   private static String brokenAcrossLines(Random r, String grouped) {
     int at = grouped.indexOf(' ', 1 + r.nextInt(grouped.length() - 6));
@@ -857,7 +919,43 @@ public final class PiiCorpus {
                         "Choose (a) " + pick(r, DOMAINS) + " or (b) another host",
                         "under section " + (1 + r.nextInt(30)) + "(a) of the act",
                         "the punkt (punkt) was set at " + (1 + r.nextInt(12)) + " pt",
-                        "jane (a) manager, (b) " + pick(r, DOMAINS)))));
+                        "jane (a) manager, (b) " + pick(r, DOMAINS)))),
+        // last, session 41: the look-alikes of its spellings
+        new Lookalike(
+            "list letters (a) and (b) before domains",
+            r ->
+                pick(r, List.of("Choose", "Pick either", "Use"))
+                    + " (a) "
+                    + pick(r, DOMAINS)
+                    + " or "
+                    + pick(r, List.of("(b)", "(B)", "[b]"))
+                    + " "
+                    + pick(r, DOMAINS)),
+        new Lookalike(
+            "tokenised sentence with at and a two-letter word",
+            r ->
+                pick(
+                    r,
+                    List.of(
+                        "i arrived at home . it was late .",
+                        "we stayed at school . me too .",
+                        "she studied at mit . in 2010 she left .",
+                        "they met at work . us ? no ."))),
+        new Lookalike(
+            "the at sign's word without a domain",
+            r ->
+                pick(
+                    r,
+                    List.of(
+                        "le signe arobase se tape ainsi",
+                        "compró una arroba de trigo",
+                        "la chiocciola si scrive così"))),
+        new Lookalike(
+            "part number ending in -0",
+            r ->
+                pick(r, List.of("model 01-", "build 01.", "rev 0316-"))
+                    + digits(r, 3 + r.nextInt(3))
+                    + "-0"));
   }
 
   // ---- helpers

@@ -55,7 +55,11 @@ class PiiBenchmarkTest {
             "IBAN broken across lines",
             "email spaced dot before a two-letter domain",
             "email (at) (punkt)",
-            "email (a) for the at sign");
+            "email (a) for the at sign",
+            "phone AT/DE switchboard of 7 or 8 digits",
+            "email at ... spaced dot before a two-letter domain, then a sign",
+            "email (a) with a space beside it",
+            "email the at sign's word (arobase, arroba, chiocciola, ...)");
     assertThat(REPORT.bySpelling().keySet().stream().filter(s -> s.startsWith("phone ")))
         .extracting(s -> s.substring(6, 8))
         .contains(
@@ -69,7 +73,11 @@ class PiiBenchmarkTest {
             "version",
             "ISBN-13",
             "Java annotation",
-            "bracketed list letter and German word");
+            "bracketed list letter and German word",
+            "list letters (a) and (b) before domains",
+            "tokenised sentence with at and a two-letter word",
+            "the at sign's word without a domain",
+            "part number ending in -0");
   }
 
   @Test
