@@ -747,6 +747,8 @@ class PiiRedactorSpellingsTest {
         "Write to jane@[ipv6:fe80::1] today.|Write to <EMAIL> today.",
         "Write to <jane@[192.168.1.23]> today.|Write to <<EMAIL>> today.",
         "Write to 'jane@[10.0.0.1]' today.|Write to '<EMAIL>' today.",
+        "Write to jane.doe.jane.doe.jane.doe.jane.doe.jane.doe.jane.doe.jane.doe.jane.doe.x@[1.2.3.4]"
+            + " today.|Write to <EMAIL> today.",
         "Ping admin@[999.1.1.1] today.|Ping admin@[999.1.1.1] today.",
         "See list@[3] today.|See list@[3] today.",
         "Host @ [192.168.1.23] today.|Host @ [<IP>] today."
