@@ -919,4 +919,34 @@ class PiiRedactorSpellingsTest {
   void audit_theAtSignSpelledAsItsWordInAEuropeanLanguageIsAnAtSign(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * European spellings of a phone number: after the Danish and Norwegian {@code Tlf.}, the Swedish
+   * {@code Tfn}, the Scandinavian and German {@code Mobil}, the Portuguese {@code Telefone}, the
+   * French {@code Tél.} (eight digits in pairs, or a landline without a trunk prefix, need the
+   * word); a Spanish landline of a two-digit area code grouped {@code 91 123 45 67}. The same
+   * digits after no such word, after {@code Mobilität}, an order or beside a currency stay.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Tlf. 12 34 56 78|Tlf. <PHONE>",
+        "Tlf: 12345678|Tlf: <PHONE>",
+        "Mobil: 12 34 56 78|Mobil: <PHONE>",
+        "Mobil 412 34 567|Mobil <PHONE>",
+        "Telefone: 21 123 4567|Telefone: <PHONE>",
+        "Tfn 12 34 56 78|Tfn <PHONE>",
+        "Tél. 12 34 56 78|Tél. <PHONE>",
+        "Llámame al 91 123 45 67 mañana.|Llámame al <PHONE> mañana.",
+        "Llámame al 93 123 45 67 mañana.|Llámame al <PHONE> mañana.",
+        "Seats 12 34 56 78 today.|Seats 12 34 56 78 today.",
+        "Mobilität 12 34 56 78 heute.|Mobilität 12 34 56 78 heute.",
+        "Order 91 123 45 67 shipped.|Order 91 123 45 67 shipped.",
+        "Paid € 91 123 45 67 today.|Paid € 91 123 45 67 today.",
+        "Rows 21 123 45 67 today.|Rows 21 123 45 67 today."
+      })
+  void audit_europeanSpellingsOfAPhoneNumberArePhones(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
