@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  *       0958}, {@code 030/901820}, {@code 06.12.34.56.78}, {@code (02) 9876 5432}, in pairs ending
  *       in one digit: {@code 030 12 34 56 7}); a switchboard's {@code -0} after an area code, 7 to
  *       12 digits: {@code 030 123456-0}, {@code 0316 873-0}, Vienna's {@code 01 58801-0};
- *   <li>national without one, in the grouping its country writes ({@code 612 345 678}, {@code 347
- *       123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765 43210}), not beside a
- *       currency or unit;
+ *   <li>national without one, in the grouping its country writes ({@code 612 345 678}, {@code 91
+ *       123 45 67}, {@code 347 123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765
+ *       43210}), not beside a currency or unit;
  *   <li>any 8 to 15 digits right after a word such as {@code phone}, {@code tel}, {@code call},
  *       {@code mobile} ({@link NumberContext}).
  * </ol>
@@ -64,6 +64,7 @@ final class NumberRuns {
       List.of(
           new Shape(List.of(3, 3, 3), "6789", true), // Spain
           new Shape(List.of(3, 2, 2, 2), "6789", false), // Spain
+          new Shape(List.of(2, 3, 2, 2), "89", false), // Spanish landline: Madrid, Barcelona
           new Shape(List.of(3, 3, 4), "23456789", false), // Italian mobile, North American
           new Shape(List.of(3, 4, 4), "1", false), // Chinese mobile
           new Shape(List.of(2, 4, 4), "123456789", false), // Mexico, Brazil
