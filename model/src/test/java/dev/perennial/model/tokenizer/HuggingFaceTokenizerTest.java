@@ -178,6 +178,33 @@ class HuggingFaceTokenizerTest {
   }
 
   @Test
+  void aTokenizerIdPastTheEmbeddingsRowsIsRefusedAtLoadNamingIdTokenAndRows() {
+    // 262 rows: <|im_start|> (262) and <|im_end|> (263) have none; once this loaded and the first
+    // text holding one failed in the engine's embedding lookup
+    ObjectNode tokenizerConfig = JSON.createObjectNode();
+    tokenizerConfig.put("eos_token", "<|endoftext|>");
+
+    assertThatThrownBy(() -> write(262, null, tokenizerConfig, null))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("id 263")
+        .hasMessageContaining("<|im_end|>")
+        .hasMessageContaining("262 rows");
+  }
+
+  @Test
+  void aPaddedEmbeddingWithMoreRowsThanTheTokenizerHasIdsLoadsAndScores() throws IOException {
+    ObjectNode tokenizerConfig = JSON.createObjectNode();
+    tokenizerConfig.put("eos_token", "<|im_end|>");
+    BaseModel base = write(TestTokenizers.VOCAB_SIZE + 36, null, tokenizerConfig, null);
+
+    try (LanguageModel model = LanguageModel.load(base, Device.cpu())) {
+      List<ExampleScore> scores =
+          Scorer.score(model, List.of(TrainingExample.completion("Where?", " Paris")), 4, 128);
+      assertThat(scores).allMatch(score -> Double.isFinite(score.logLikelihood()));
+    }
+  }
+
+  @Test
   void aSpecialTokenGivenAsANumberIsRefusedNotReadAsItsDigits() {
     // transformers refuses a special token that is neither a string nor an AddedToken; "2" is a
     // byte of this vocabulary, so read as text it would have ended every sequence with the digit
@@ -369,11 +396,18 @@ class HuggingFaceTokenizerTest {
   /** A Qwen2-shaped checkpoint (config.json names bos and eos ids) with the test tokenizer. */
   private BaseModel write(String bosInFront, ObjectNode tokenizerConfig, ObjectNode generation)
       throws IOException {
+    return write(TestTokenizers.VOCAB_SIZE, bosInFront, tokenizerConfig, generation);
+  }
+
+  /** The same with {@code vocabSize} embedding rows (and {@code vocab_size}). */
+  private BaseModel write(
+      int vocabSize, String bosInFront, ObjectNode tokenizerConfig, ObjectNode generation)
+      throws IOException {
     LlamaConfig config =
         LlamaConfig.fromJson(
             JSON.readTree(
                 "{\"architectures\":[\"Qwen2ForCausalLM\"],\"model_type\":\"qwen2\",\"vocab_size\":"
-                    + TestTokenizers.VOCAB_SIZE
+                    + vocabSize
                     + ",\"hidden_size\":32,\"intermediate_size\":48,\"num_hidden_layers\":2,"
                     + "\"num_attention_heads\":4,\"num_key_value_heads\":2,\"rope_theta\":1000000.0,"
                     + "\"max_position_embeddings\":256,\"tie_word_embeddings\":true,"
