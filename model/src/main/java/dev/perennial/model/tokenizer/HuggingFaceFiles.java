@@ -49,6 +49,11 @@ final class HuggingFaceFiles {
   /** The ids of added tokens marked special. */
   final Set<Integer> specialIds = new HashSet<>();
 
+  /** The largest id of the vocabulary and the added tokens, and a token text that has it. */
+  int largestId = -1;
+
+  String largestIdText;
+
   /**
    * {@code tokenizer.json} without its special added tokens: a tokenizer of it reads their texts as
    * plain text (what untrusted text is encoded with).
@@ -85,6 +90,13 @@ final class HuggingFaceFiles {
       }
     }
     plainTokenizerJson = withoutSpecialAddedTokens(tokenizer);
+    ids.forEach(
+        (text, id) -> {
+          if (id > largestId) {
+            largestId = id;
+            largestIdText = text;
+          }
+        });
   }
 
   private static String withoutSpecialAddedTokens(JsonNode tokenizer) {

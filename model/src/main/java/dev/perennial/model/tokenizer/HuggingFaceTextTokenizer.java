@@ -87,6 +87,7 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
   public static HuggingFaceTextTokenizer load(Path folder, LlamaConfig config) {
     DjlOffline.enforce();
     HuggingFaceFiles files = new HuggingFaceFiles(folder);
+    checkIdsHaveEmbeddingRows(files, config);
     HuggingFaceTokenizer tokenizer = open(folder.resolve(HuggingFaceFiles.TOKENIZER));
     HuggingFaceTokenizer plain = null;
     try {
@@ -149,6 +150,27 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer, AutoClosea
         plain.close();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Every id the tokenizer can produce needs a row of the embedding, whose row count is {@code
+   * vocab_size} (the weights are refused unless it is): an id without one would fail only at the
+   * first text holding it, in the engine's lookup. More rows than ids (a padded embedding) is fine.
+   */
+  private static void checkIdsHaveEmbeddingRows(HuggingFaceFiles files, LlamaConfig config) {
+    if (files.largestId >= config.vocabSize()) {
+      throw new ModelException(
+          files.folder.resolve(HuggingFaceFiles.TOKENIZER)
+              + " has the token '"
+              + files.largestIdText
+              + "' with id "
+              + files.largestId
+              + ", but the model's embedding has "
+              + config.vocabSize()
+              + " rows (vocab_size in config.json), so no id from "
+              + config.vocabSize()
+              + " on can be read");
     }
   }
 
