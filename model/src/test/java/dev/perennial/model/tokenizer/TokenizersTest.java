@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.perennial.model.ModelException;
 import dev.perennial.model.TestModels;
+import dev.perennial.model.llama.LlamaConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,21 @@ class TokenizersTest {
     assertThat(tokenizer.encode("the unknown")).containsExactly(3, 0);
     assertThat(tokenizer.eosId()).isEqualTo(2);
     assertThat(tokenizer.padId()).isEqualTo(2);
+  }
+
+  @Test
+  void aByteTokenizerOnAnEmbeddingWithFewerRowsThanItsIdsIsRefusedNamingIdTokenAndRows()
+      throws IOException {
+    // 200 rows: bytes 200-255 and <pad>, <bos>, <eos> have none; once this loaded and the first
+    // text holding such a byte failed in the engine's embedding lookup
+    Files.writeString(folder.resolve(Tokenizers.BYTE_DESCRIPTION), Tokenizers.byteDescription());
+    LlamaConfig config = LlamaConfig.llama(200, 32, 64, 2, 4, 2, 128, true);
+
+    assertThatThrownBy(() -> Tokenizers.forFolder(folder, config))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("id 258")
+        .hasMessageContaining("<eos>")
+        .hasMessageContaining("200 rows");
   }
 
   @Test
