@@ -47,6 +47,7 @@ public final class Tokenizers {
     Path description = folder.resolve(BYTE_DESCRIPTION);
     if (Files.isRegularFile(description)) {
       checkByteDescription(description);
+      checkByteIdsHaveEmbeddingRows(description, config);
       return new ByteTokenizer();
     }
     Path tokenizerJson = folder.resolve(HUGGING_FACE);
@@ -72,6 +73,21 @@ public final class Tokenizers {
         + "  \"vocab_size\": "
         + ByteTokenizer.VOCAB_SIZE
         + "\n}\n";
+  }
+
+  /** As for a Hugging Face tokenizer: every id needs a row of the embedding, more rows is fine. */
+  private static void checkByteIdsHaveEmbeddingRows(Path description, LlamaConfig config) {
+    if (config.vocabSize() < ByteTokenizer.VOCAB_SIZE) {
+      throw new ModelException(
+          description
+              + " describes the byte tokenizer, whose token '<eos>' has id "
+              + ByteTokenizer.EOS
+              + ", but the model's embedding has "
+              + config.vocabSize()
+              + " rows (vocab_size in config.json), so no id from "
+              + config.vocabSize()
+              + " on can be read");
+    }
   }
 
   private static void checkByteDescription(Path description) {
