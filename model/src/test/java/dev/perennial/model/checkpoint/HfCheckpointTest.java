@@ -68,6 +68,22 @@ class HfCheckpointTest {
   }
 
   @Test
+  void anUntiedLmHeadWithOtherRowsThanTheEmbeddingIsRefusedByNameAtLoad() throws IOException {
+    // padded to 300 rows against the embedding's 259: its logits would not line up with the ids
+    LlamaConfig config = TestModels.tinyLlama(false);
+    Map<String, HostTensor> weights = new HashMap<>(TestModels.randomWeights(config, 3));
+    weights.put("lm_head.weight", new HostTensor(new long[] {300, 32}, new float[300 * 32]));
+    CheckpointWriter.write(folder, config, weights, SafetensorsWriter.Dtype.F32);
+    Files.writeString(folder.resolve(Tokenizers.BYTE_DESCRIPTION), Tokenizers.byteDescription());
+
+    BaseModel base = BaseModel.open(folder);
+    assertThatThrownBy(() -> LanguageModel.load(base, Device.cpu()))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("tensor lm_head.weight has shape [300, 32]")
+        .hasMessageContaining("(259, 32)");
+  }
+
+  @Test
   void aCheckpointWithAMissingTensorIsRefusedByName() {
     LlamaConfig config = TestModels.tinyLlama(true);
     Map<String, HostTensor> weights = new HashMap<>(TestModels.randomWeights(config, 3));
