@@ -437,6 +437,66 @@ class CandidateEvaluatorTest {
   }
 
   /**
+   * A candidate refused before any suite ran names as its incumbent only a release it could have
+   * been compared with: the key's stable release on its own base, never one on another base (the
+   * scored path compares with the base alone then).
+   */
+  @Test
+  void aCandidateRefusedBeforeScoringNamesNoIncumbentOnAnotherBase() {
+    BaseModel base = TinyModel.open();
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    StableRelease onItsBase =
+        new StableRelease(1, "sha256:" + "a".repeat(64), "m", base.digest(), null);
+    StableRelease onAnotherBase =
+        new StableRelease(1, "sha256:" + "a".repeat(64), "m", "sha256:" + "c".repeat(64), null);
+    List<CandidateRequest> requests = new ArrayList<>();
+    for (StableRelease stable : List.of(onItsBase, onAnotherBase)) {
+      AdapterCandidate refused =
+          Candidates.candidate(
+              KEY,
+              KEY + "@" + requests.size() + "-aaa#candidate",
+              "sha256:" + "d".repeat(64),
+              Map.of(),
+              base.name(),
+              base.digest(),
+              List.of(),
+              List.of(),
+              1e-3);
+      // another tenant's key: refused on integrity before anything is read
+      refused.setTenant("globex");
+      requests.add(new CandidateRequest(refused, Optional.of(stable)));
+    }
+
+    EvaluationArea area = new EvaluationArea(folder.resolve("evaluations"));
+    try (BatchScorer scorer =
+        new BatchScorer(base, Device.cpu(), new BatchScorer.Settings(32, 8, 128, 34))) {
+      List<Evaluation> evaluations =
+          new CandidateEvaluator(
+                  new EvaluationBase(base, List.of(), "general:0/0", Map.of(), 15),
+                  scorer,
+                  store,
+                  store.root(),
+                  new HistoryStore(area),
+                  new ReportWriter(store, area),
+                  tenant -> new GateThresholds(8, 0.05, 0.1, 0.05, 0.25, 6.0, 10),
+                  new PairedBootstrap(0.95, 200),
+                  "test",
+                  Clock.fixed(Candidates.AT, ZoneOffset.UTC))
+              .evaluate(requests, EvaluationListener.NONE);
+
+      assertThat(evaluations)
+          .extracting(Evaluation::outcome)
+          .containsOnly(EvaluationOutcome.FAILED);
+      assertThat(evaluations.get(0).incumbentVersion())
+          .as("stable release on its base")
+          .isEqualTo(1);
+      assertThat(evaluations.get(1).incumbentVersion())
+          .as("stable release on another base")
+          .isNull();
+    }
+  }
+
+  /**
    * An evaluator killed mid-batch runs no cleanup: its scratch folder keeps the candidates' adapter
    * files (weights trained on the key's data), and /tmp, an emptyDir, outlives the container's
    * restart. The restarted evaluator of the same instance id deletes it before its first batch,
