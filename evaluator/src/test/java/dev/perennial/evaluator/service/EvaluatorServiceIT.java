@@ -636,6 +636,9 @@ class EvaluatorServiceIT {
         .isEqualTo(verdict.getCandidate().getCandidateId());
     assertThat(report.path("verdict").asText())
         .isEqualTo(verdict.getPassed() ? "PASSED" : "FAILED");
+    assertThat(Instant.parse(report.path("evaluatedAt").asText()))
+        .as("the report's evaluatedAt")
+        .isEqualTo(verdict.getEvaluatedAt());
     String html = new String(store.read(Digest.parse(files.path("report.html").asText())));
     assertThat(html).contains("<svg").doesNotContain("<script");
     return html;
