@@ -420,7 +420,13 @@ public final class CandidateEvaluator {
       double seconds,
       EvaluationListener listener) {
     AdapterCandidate candidate = request.candidate();
-    Integer incumbentVersion = request.stable().map(s -> s.version()).orElse(null);
+    // as on the scored path (CandidateLoader): a release on another base is never compared with
+    Integer incumbentVersion =
+        request
+            .stable()
+            .filter(stable -> stable.trainedOn(candidate.getBaseModelDigest()))
+            .map(StableRelease::version)
+            .orElse(null);
     EvaluationReport report =
         new EvaluationReport(
             candidate,
