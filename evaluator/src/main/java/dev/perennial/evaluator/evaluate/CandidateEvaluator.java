@@ -45,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -339,7 +340,7 @@ public final class CandidateEvaluator {
       reason += "; " + tooFewItems.get();
     }
     boolean passed = outcome == EvaluationOutcome.PASSED;
-    Instant now = clock.instant();
+    Instant now = evaluatedAt();
     HistoryEntry entry = ContinualLearning.entry(context, results, passed, now);
     putMeasures(measurements, "cl.", entry.measures());
     putMeasures(measurements, "cl.likelihood.", entry.likelihoodMeasures());
@@ -446,7 +447,7 @@ public final class CandidateEvaluator {
             List.of(),
             problem.getMessage(),
             List.of(),
-            clock.instant(),
+            evaluatedAt(),
             evaluator,
             EvaluatorRuntime.current(),
             seconds,
@@ -465,9 +466,18 @@ public final class CandidateEvaluator {
             report.gates(),
             finite(report.metrics()),
             reports.write(report),
+            report.evaluatedAt(),
             report.seconds());
     listener.evaluated(evaluation);
     return evaluation;
+  }
+
+  /**
+   * The instant a report records, in whole milliseconds: its verdict carries it as {@code
+   * timestamp-millis}, and the two must name the same instant.
+   */
+  private Instant evaluatedAt() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
   private static void putMeasures(Measurements into, String prefix, ContinualMeasures measures) {

@@ -5,6 +5,7 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.verdict.Outcomes;
+import java.time.Instant;
 import java.util.List;
 import java.util.SortedMap;
 
@@ -15,6 +16,8 @@ import java.util.SortedMap;
  * @param incumbentVersion the release it was compared with, or null
  * @param outcome PASSED, FAILED or INSUFFICIENT_EVIDENCE
  * @param reason why, in a sentence
+ * @param evaluatedAt when it was decided, as its report records it (whole milliseconds: what a
+ *     verdict can carry)
  */
 public record Evaluation(
     AdapterCandidate candidate,
@@ -24,6 +27,7 @@ public record Evaluation(
     List<Gate> gates,
     SortedMap<String, Double> metrics,
     StoredReport report,
+    Instant evaluatedAt,
     double seconds) {
 
   public Evaluation {

@@ -44,6 +44,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -475,14 +476,14 @@ public final class EvaluatorService implements Service {
     Future<Batch> outcome =
         scoring.submit(
             () -> {
-              Instant started = Instant.now();
+              // whole milliseconds, as the verdict carries it and its evaluatedAt
+              Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
               Map<ConsumerRecord<String, byte[]>, EvaluationVerdict> verdicts = new HashMap<>();
               if (!requests.isEmpty()) {
                 List<Evaluation> evaluations = evaluators.evaluate(requests, listener);
                 for (int i = 0; i < evaluations.size(); i++) {
                   verdicts.put(
-                      recordOf.get(requests.get(i)),
-                      Verdicts.of(evaluations.get(i), started, Instant.now()));
+                      recordOf.get(requests.get(i)), Verdicts.of(evaluations.get(i), started));
                 }
               }
               return new Batch(records, verdicts);

@@ -20,10 +20,10 @@ public final class Verdicts {
   }
 
   /**
-   * @param startedAt when the evaluator took the candidate up (its batch started)
+   * @param startedAt when the evaluator took the candidate up (its batch started); it was evaluated
+   *     at the instant its report records
    */
-  public static EvaluationVerdict of(
-      Evaluation evaluation, Instant startedAt, Instant evaluatedAt) {
+  public static EvaluationVerdict of(Evaluation evaluation, Instant startedAt) {
     return EvaluationVerdict.newBuilder()
         .setVerdictId(verdictId(evaluation.candidate().getCandidateId()))
         .setAdapterKey(evaluation.candidate().getAdapterKey())
@@ -36,7 +36,7 @@ public final class Verdicts {
         .setGates(new ArrayList<>(evaluation.gates()))
         .setReportLocation(evaluation.report().location())
         .setEvaluationStartedAt(startedAt)
-        .setEvaluatedAt(evaluatedAt)
+        .setEvaluatedAt(evaluation.evaluatedAt())
         .build();
   }
 }
