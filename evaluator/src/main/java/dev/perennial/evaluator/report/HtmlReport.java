@@ -136,10 +136,7 @@ public final class HtmlReport {
           .append("</td><td>")
           .append(num(gate.getValue()))
           .append("</td><td>")
-          .append(
-              statistical
-                  ? "[" + num(gate.getLower()) + ", " + num(gate.getUpper()) + "]"
-                  : "&ndash;")
+          .append(statistical ? interval(gate) : "&ndash;")
           .append("</td><td>")
           .append(esc(GateOutcomes.symbol(gate.getComparator())))
           .append("</td><td>")
@@ -156,6 +153,21 @@ public final class HtmlReport {
         .append(" with) with a seeded bootstrap interval: it passes when the whole interval is on")
         .append(" the threshold's right side, fails when the whole interval is on its wrong side,")
         .append(" and has insufficient evidence when the interval straddles the threshold.</p>");
+  }
+
+  /** {@code [0.3, 0.52]}, or why there are no bounds to show ({@code too few items}). */
+  private static String interval(Gate gate) {
+    GateInterval kind = GateInterval.of(gate);
+    return kind == GateInterval.BOUNDED
+        ? "[" + limit(gate.getLower()) + ", " + limit(gate.getUpper()) + "]"
+        : kind.shown();
+  }
+
+  private static String limit(double bound) {
+    if (Double.isInfinite(bound)) {
+      return bound > 0 ? "&infin;" : "&minus;&infin;";
+    }
+    return num(bound);
   }
 
   /** {@code lower bound, 95 %}. */

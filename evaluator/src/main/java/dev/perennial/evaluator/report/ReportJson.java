@@ -93,6 +93,7 @@ public final class ReportJson {
       if (gate.getConfidence() != null) {
         number(node, "lower", gate.getLower());
         number(node, "upper", gate.getUpper());
+        node.put("interval", GateInterval.of(gate).name());
         number(node, "confidence", gate.getConfidence());
       }
     }

@@ -319,12 +319,70 @@ class ReportRenderingTest {
             1.0,
             report.bootstrap());
 
-    assertThat(HtmlReport.render(undecided)).contains("[&ndash;, &ndash;]");
+    assertThat(HtmlReport.render(undecided)).contains("<td>too few items</td>");
     JsonNode gate = new ObjectMapper().readTree(ReportJson.render(undecided)).path("gates").get(0);
     assertThat(gate.path("lower").isNull()).isTrue();
     assertThat(gate.path("upper").isNull()).isTrue();
+    assertThat(gate.path("interval").asText()).isEqualTo("TOO_FEW_ITEMS");
     assertThat(gate.path("n").asInt()).isEqualTo(1);
     assertThat(gate.path("outcome").asText()).isEqualTo("INSUFFICIENT_EVIDENCE");
+  }
+
+  /**
+   * An unbounded interval (an undefined effect: no reference success to compare with) has no finite
+   * bounds either; both reports say which it is rather than show the dashes or nulls of an interval
+   * over too few items.
+   */
+  @Test
+  void anUnboundedIntervalIsToldFromOneOverTooFewItemsInEitherReport() throws Exception {
+    // as GateRules writes a ratio whose reference sums to 0 over its items
+    Gate undefined =
+        Gate.newBuilder()
+            .setName("transfer.tenant")
+            .setValue(Double.NaN)
+            .setThreshold(0.95)
+            .setComparator(GateComparator.GREATER_OR_EQUAL)
+            .setPassed(false)
+            .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+            .setN(12)
+            .setLower(Double.NEGATIVE_INFINITY)
+            .setUpper(Double.POSITIVE_INFINITY)
+            .setConfidence(0.95)
+            .build();
+    EvaluationReport report = report();
+    EvaluationReport undecided =
+        new EvaluationReport(
+            report.candidate(),
+            report.baseModelName(),
+            report.baseModelDigest(),
+            report.generalSet(),
+            report.incumbentVersion(),
+            EvaluationOutcome.INSUFFICIENT_EVIDENCE,
+            "insufficient evidence",
+            List.of(undefined, report.gates().get(0)),
+            report.metrics(),
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            List.of(),
+            null,
+            List.of(),
+            report.evaluatedAt(),
+            report.evaluator(),
+            report.runtime(),
+            1.0,
+            report.bootstrap());
+
+    assertThat(HtmlReport.render(undecided))
+        .contains("<td>unbounded</td>")
+        .contains("[0.3000, 0.5200]")
+        .doesNotContain("too few items");
+    JsonNode gates = new ObjectMapper().readTree(ReportJson.render(undecided)).path("gates");
+    assertThat(gates.get(0).path("lower").isNull()).isTrue();
+    assertThat(gates.get(0).path("interval").asText()).isEqualTo("UNBOUNDED");
+    assertThat(gates.get(1).path("interval").asText()).isEqualTo("BOUNDED");
   }
 
   @Test
