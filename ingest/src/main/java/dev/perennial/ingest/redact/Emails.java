@@ -85,9 +85,8 @@ final class Emails {
   private static final String SPACED_DOT = "[ \\t]+\\.[ \\t]*(?-i:(?!\\p{Lu}\\p{Ll}))";
   // with the at sign a word (jane at example . com), nor before a two-letter word that starts a
   // sentence (at home . it was late), though some are top-level domains (it, is, me): where
-  // anything
-  // follows it after a space on its line, as tokenised prose goes on (it was, us ?); an address
-  // ends at a sign, a line break or the text's end (jane at example . it, thanks)
+  // anything follows it after a space on its line, as tokenised prose goes on (it was, us ?); an
+  // address ends at a sign, a line break or the text's end (jane at example . it, thanks)
   private static final String SPACED_DOT_BEFORE_NO_SHORT_WORD =
       SPACED_DOT
           // am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we, by
