@@ -382,14 +382,7 @@ public final class PublisherApi implements HttpHandler {
       return ApiResponse.error(503, e.getMessage());
     }
     AdapterRelease release = decision.releases().get(0);
-    ObjectNode node = Json.MAPPER.createObjectNode();
-    node.put("adapterKey", release.getAdapterKey());
-    node.put("action", release.getAction().name());
-    node.put("version", release.getVersion());
-    node.put("actor", command.actor());
-    node.put("reason", command.reason());
-    ObjectNode aliases = node.putObject("aliases");
-    release.getAliases().forEach(aliases::put);
+    ObjectNode node = answer(release, null, command.actor(), command.reason());
     node.set("retractedVersions", Json.MAPPER.valueToTree(release.getRetractedVersions()));
     return ApiResponse.ok(node);
   }
@@ -418,17 +411,28 @@ public final class PublisherApi implements HttpHandler {
     } catch (PublisherException e) {
       return ApiResponse.error(503, e.getMessage());
     }
-    AdapterRelease release = decision.releases().get(0);
+    return ApiResponse.ok(
+        answer(decision.releases().get(0), alias, command.actor(), command.reason()));
+  }
+
+  /**
+   * What an operator's command answers: the release record it wrote, the alias it moved (none for a
+   * retraction), who and why, and the key's aliases after it.
+   */
+  private static ObjectNode answer(
+      AdapterRelease release, String alias, String actor, String reason) {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("adapterKey", release.getAdapterKey());
     node.put("action", release.getAction().name());
-    node.put("alias", alias);
+    if (alias != null) {
+      node.put("alias", alias);
+    }
     node.put("version", release.getVersion());
-    node.put("actor", command.actor());
-    node.put("reason", command.reason());
+    node.put("actor", actor);
+    node.put("reason", reason);
     ObjectNode aliases = node.putObject("aliases");
     release.getAliases().forEach(aliases::put);
-    return ApiResponse.ok(node);
+    return node;
   }
 
   private static AliasCommand parseCommand(AdapterKey key, String alias, byte[] body) {

@@ -6,6 +6,7 @@ import dev.perennial.publisher.PublisherException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.retract.RetractCommand;
+import dev.perennial.schemas.key.AdapterKey;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -50,15 +51,7 @@ public final class PublisherClient {
     body.put("version", command.version());
     body.put("actor", command.actor());
     body.put("reason", command.reason());
-    String path =
-        PublisherApi.PREFIX
-            + "adapters/"
-            + encode(command.key().tenant())
-            + "/"
-            + encode(command.key().adapter())
-            + "/aliases/"
-            + encode(command.alias());
-    return post(path, body);
+    return post(keyPath(command.key()) + "/aliases/" + encode(command.alias()), body);
   }
 
   /**
@@ -72,16 +65,7 @@ public final class PublisherClient {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("actor", command.actor());
     body.put("reason", command.reason());
-    String path =
-        PublisherApi.PREFIX
-            + "adapters/"
-            + encode(command.key().tenant())
-            + "/"
-            + encode(command.key().adapter())
-            + "/versions/"
-            + command.version()
-            + "/retract";
-    return post(path, body);
+    return post(keyPath(command.key()) + "/versions/" + command.version() + "/retract", body);
   }
 
   private JsonNode post(String path, ObjectNode body) {
@@ -118,6 +102,11 @@ public final class PublisherClient {
     } catch (IOException e) {
       return Json.MAPPER.createObjectNode();
     }
+  }
+
+  /** The API's path of {@code key}'s adapter, its segments encoded. */
+  private static String keyPath(AdapterKey key) {
+    return PublisherApi.PREFIX + "adapters/" + encode(key.tenant()) + "/" + encode(key.adapter());
   }
 
   private static String encode(String segment) {
