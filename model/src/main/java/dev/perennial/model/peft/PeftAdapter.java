@@ -120,9 +120,19 @@ public record PeftAdapter(
   /**
    * Reads an adapter folder. What Perennial cannot apply (another peft_type, DoRA, rsLoRA,
    * activated LoRA, rank or alpha patterns, trained biases, modules to save, an initialisation that
-   * rewrote the base weights, replicated layers) is an error naming the key.
+   * rewrote the base weights, replicated layers) is an error naming the key; so are tensors of a
+   * module that {@code exclude_modules} or {@code layers_to_transform} leaves out (PEFT ignores
+   * them). The adapter holds only the modules its file holds: {@link PeftImport} makes the ones its
+   * selection leaves out the plain base.
    */
   public static PeftAdapter read(Path folder) {
+    return readSelecting(folder).adapter();
+  }
+
+  /** An adapter as read, with the modules its config selects. */
+  record Selected(PeftAdapter adapter, PeftModuleSelection selection) {}
+
+  static Selected readSelecting(Path folder) {
     Path configFile = folder.resolve(CONFIG_FILE);
     Path weightsFile = folder.resolve(WEIGHTS_FILE);
     if (!Files.isRegularFile(configFile) || !Files.isRegularFile(weightsFile)) {
@@ -174,6 +184,7 @@ public record PeftAdapter(
         }
       }
     }
+    PeftModuleSelection selection = PeftModuleSelection.read(json, problems);
     if (!json.has("r") || !json.has("lora_alpha")) {
       problems.add("r and lora_alpha are required");
     }
@@ -192,6 +203,18 @@ public record PeftAdapter(
       tensors.put(name, file.read(name));
     }
     LoraWeights weights = LoraWeights.fromPeftTensors(config, tensors);
+    List<String> leftOut =
+        weights.modules().keySet().stream().filter(path -> !selection.wraps(path)).toList();
+    if (!leftOut.isEmpty()) {
+      throw new ModelException(
+          "adapter "
+              + folder
+              + ": "
+              + selection
+              + " leaves out "
+              + leftOut
+              + ", whose tensors PEFT would not apply");
+    }
     for (LoraWeights.Pair pair : weights.modules().values()) {
       if (pair.a().shape().length != 2 || pair.a().shape()[0] != config.rank()) {
         throw new ModelException(
@@ -209,8 +232,9 @@ public record PeftAdapter(
             : file.metadata().get(BASE_DIGEST_KEY);
     AdapterOrigin origin =
         json.hasNonNull(ORIGIN_KEY) ? AdapterOrigin.fromJson(json.get(ORIGIN_KEY)) : null;
-    return new PeftAdapter(
-        weights, json.path("base_model_name_or_path").asText(null), digest, origin);
+    return new Selected(
+        new PeftAdapter(weights, json.path("base_model_name_or_path").asText(null), digest, origin),
+        selection);
   }
 
   /**

@@ -2,7 +2,10 @@ package dev.perennial.model.peft;
 
 import dev.perennial.model.ModelException;
 import dev.perennial.model.checkpoint.Digests;
+import dev.perennial.model.checkpoint.HostTensor;
 import dev.perennial.model.llama.LlamaConfig;
+import dev.perennial.model.llama.TargetModule;
+import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.lora.LoraWeights;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,9 +18,10 @@ import java.util.TreeMap;
  *
  * <p>The import refuses what Perennial cannot apply (as {@link PeftAdapter#read} does, by key), an
  * adapter that records another Perennial base's digest, tensors whose shapes do not fit the base
- * (naming the tensor), and non-finite weights. It does not refuse a different {@code
- * base_model_name_or_path}: hub names and local folder names of one model differ; the name is kept
- * in the origin for whoever reviews the import.
+ * (naming the tensor), and non-finite weights. The modules that {@code exclude_modules} or {@code
+ * layers_to_transform} leave out are imported as the plain base. It does not refuse a different
+ * {@code base_model_name_or_path}: hub names and local folder names of one model differ; the name
+ * is kept in the origin for whoever reviews the import.
  */
 public final class PeftImport {
 
@@ -30,7 +34,8 @@ public final class PeftImport {
    */
   public static PeftAdapter of(
       Path folder, String source, String baseName, String baseDigest, LlamaConfig baseConfig) {
-    PeftAdapter foreign = PeftAdapter.read(folder);
+    PeftAdapter.Selected read = PeftAdapter.readSelecting(folder);
+    PeftAdapter foreign = read.adapter();
     if (foreign.baseModelDigest() != null && !foreign.baseModelDigest().equals(baseDigest)) {
       throw new ModelException(
           "adapter "
@@ -43,7 +48,8 @@ public final class PeftImport {
               + baseDigest
               + ")");
     }
-    LoraWeights weights = foreign.weights();
+    LoraWeights weights =
+        plainBaseWhereLeftOut(folder, foreign.weights(), read.selection(), baseConfig);
     weights.checkAgainst(baseConfig);
     weights
         .modules()
@@ -60,6 +66,43 @@ public final class PeftImport {
     }
     AdapterOrigin origin = new AdapterOrigin(source, foreign.baseModelName(), digests);
     return new PeftAdapter(weights, baseName, baseDigest, origin);
+  }
+
+  /**
+   * The weights with a zero A and B on every target module the selection leaves out: those modules
+   * compute the plain base, as under PEFT, and training steps leave them so (both gradients of a
+   * zero pair are zero). A selection that leaves out every module is refused, as PEFT refuses it.
+   */
+  private static LoraWeights plainBaseWhereLeftOut(
+      Path folder, LoraWeights weights, PeftModuleSelection selection, LlamaConfig base) {
+    if (!selection.selects()) {
+      return weights;
+    }
+    LoraConfig config = weights.config();
+    Map<String, LoraWeights.Pair> modules = new TreeMap<>(weights.modules());
+    boolean wrapsAny = false;
+    for (int layer = 0; layer < base.numHiddenLayers(); layer++) {
+      for (TargetModule module : config.targetModules()) {
+        String path = module.path(layer);
+        if (selection.wraps(path)) {
+          wrapsAny = true;
+        } else {
+          int[] dims = LoraWeights.dimensions(base, module);
+          modules.put(
+              path,
+              new LoraWeights.Pair(zeros(config.rank(), dims[0]), zeros(dims[1], config.rank())));
+        }
+      }
+    }
+    if (!wrapsAny) {
+      throw new ModelException(
+          "adapter " + folder + ": " + selection + " leaves out every target module of the base");
+    }
+    return new LoraWeights(config, modules);
+  }
+
+  private static HostTensor zeros(int rows, int columns) {
+    return new HostTensor(new long[] {rows, columns}, new float[rows * columns]);
   }
 
   private static boolean finite(float[] values) {

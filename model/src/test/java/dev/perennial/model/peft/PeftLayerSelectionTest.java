@@ -1,6 +1,8 @@
 package dev.perennial.model.peft;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,10 +14,12 @@ import dev.perennial.model.llama.LlamaConfig;
 import dev.perennial.model.llama.TargetModule;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.lora.LoraWeights;
+import dev.perennial.model.runtime.LanguageModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -62,6 +66,78 @@ class PeftLayerSelectionTest {
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("model.layers.0.self_attn.v_proj")
         .hasMessageContaining("exclude_modules");
+  }
+
+  /**
+   * Each spelling of "LoRA on layer 1 only" (the pattern a name, none, or a list; the layers an int
+   * or a list; layer 0 excluded by regex or by suffixes) computes the same logits as the same
+   * adapter written without the option, its layer-0 B zero: layer 0 is the plain base.
+   */
+  @Test
+  void anAdapterOnSomeLayersComputesThePlainBaseOnTheOthers() throws IOException {
+    Map<String, HostTensor> base = TestModels.randomWeights(config, 1);
+    Map<String, LoraWeights.Pair> layer1Only = new TreeMap<>(weights.modules());
+    layer1Only.replaceAll(
+        (path, pair) ->
+            path.startsWith("model.layers.0.")
+                ? new LoraWeights.Pair(
+                    pair.a(), new HostTensor(pair.b().shape(), new float[pair.b().data().length]))
+                : pair);
+    float[] expected = logits(base, new LoraWeights(lora, layer1Only));
+    assertThat(logits(base, null)).isNotEqualTo(expected);
+    assertThat(logits(base, weights)).isNotEqualTo(expected);
+
+    List<Map<String, String>> spellings =
+        List.of(
+            Map.of("layers_to_transform", "[1]", "layers_pattern", "\"layers\""),
+            Map.of("layers_to_transform", "1", "layers_pattern", "null"),
+            Map.of("layers_to_transform", "[1, 5]", "layers_pattern", "[\"h\", \"layers\"]"),
+            Map.of("layers_to_transform", "[1]", "layers_pattern", "\"\""),
+            Map.of("exclude_modules", "\"model\\\\.layers\\\\.0\\\\..*\""),
+            Map.of(
+                "exclude_modules",
+                "[\"layers.0.self_attn.q_proj\", \"model.layers.0.self_attn.v_proj\"]"));
+    for (int i = 0; i < spellings.size(); i++) {
+      Path target = folder.resolve("spelling-" + i);
+      writeForeign(target, spellings.get(i), path -> !path.startsWith("model.layers.0."));
+
+      PeftAdapter imported =
+          PeftImport.of(target, "hub:test/adapter", "tiny", "sha256:abc", config);
+
+      assertThat(logits(base, imported.weights()))
+          .as(spellings.get(i).toString())
+          .containsExactly(expected, within(1e-6f));
+      assertThat(imported.weights().modules()).containsOnlyKeys(weights.modules().keySet());
+    }
+  }
+
+  /**
+   * A pattern that names no layer of the base (GPT-2's {@code h}) leaves every module out, which
+   * PEFT refuses ("Target modules ... not found"); an index that is not an int cannot be read.
+   */
+  @Test
+  void aSelectionThatLeavesOutEveryModuleOrCannotBeReadIsRefusedByKey() throws IOException {
+    writeForeign(
+        folder.resolve("h"),
+        Map.of("layers_to_transform", "[1]", "layers_pattern", "\"h\""),
+        path -> false);
+    assertThatThrownBy(
+            () ->
+                PeftImport.of(
+                    folder.resolve("h"), "hub:test/adapter", "tiny", "sha256:abc", config))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("layers_pattern \"h\"")
+        .hasMessageContaining("leaves out every target module");
+    writeForeign(folder.resolve("text"), Map.of("layers_to_transform", "\"1\""), path -> true);
+    assertThatThrownBy(() -> PeftAdapter.read(folder.resolve("text")))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("layers_to_transform \"1\"");
+  }
+
+  private float[] logits(Map<String, HostTensor> base, LoraWeights adapter) {
+    try (LanguageModel model = TestModels.model(config, base, adapter)) {
+      return TestModels.logits(model, new long[][] {{1, 72, 101, 108, 108, 111, 33}});
+    }
   }
 
   /**
