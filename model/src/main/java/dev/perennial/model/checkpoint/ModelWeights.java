@@ -64,7 +64,8 @@ public final class ModelWeights {
                 + " has shape "
                 + Arrays.toString(found)
                 + " but config.json implies "
-                + entry.getValue());
+                + entry.getValue()
+                + vocabularyRows(name, found, entry.getValue()));
       }
     }
     if (!problems.isEmpty()) {
@@ -118,7 +119,13 @@ public final class ModelWeights {
             problems.add("tensor " + name + " is missing");
           } else if (!Arrays.equals(tensor.shape(), shape.getShape())) {
             problems.add(
-                "tensor " + name + " has shape " + tensor.shapeText() + ", expected " + shape);
+                "tensor "
+                    + name
+                    + " has shape "
+                    + tensor.shapeText()
+                    + ", expected "
+                    + shape
+                    + vocabularyRows(name, tensor.shape(), shape));
           }
         });
     if (!problems.isEmpty()) {
@@ -134,6 +141,34 @@ public final class ModelWeights {
                   projections.contains(parameter) ? precision.hold(array, name) : array,
                   trainable);
             });
+  }
+
+  /**
+   * What an embedding or head with another row count than {@code vocab_size} means. transformers
+   * builds both from vocab_size and refuses the checkpoint as a size mismatch (or, with {@code
+   * ignore_mismatched_sizes}, draws them at random), so such a tensor is never read; a padded
+   * embedding loads once vocab_size records its rows.
+   */
+  private static String vocabularyRows(String name, long[] found, Shape expected) {
+    boolean embedding = name.equals("model.embed_tokens.weight");
+    if (!(embedding || name.equals("lm_head.weight"))
+        || found.length != 2
+        || found[1] != expected.get(1)
+        || found[0] == expected.get(0)) {
+      return "";
+    }
+    String rows =
+        " (its "
+            + found[0]
+            + " rows, not config.json's vocab_size "
+            + expected.get(0)
+            + ", which transformers refuses too as a size mismatch";
+    return embedding && found[0] > expected.get(0)
+        ? rows
+            + "; an embedding padded past the tokenizer's ids loads with vocab_size "
+            + found[0]
+            + " in config.json, an untied lm_head having as many rows)"
+        : rows + ")";
   }
 
   /** The projection weights {@code precision} holds its own way; refused on a trainable base. */

@@ -83,6 +83,34 @@ class HfCheckpointTest {
         .hasMessageContaining("(259, 32)");
   }
 
+  /**
+   * Training frameworks pad the embedding to a multiple of 64 or 128 rows and record the padded
+   * count as vocab_size; an embedding with more rows than config.json's vocab_size is refused by
+   * transformers too (a size mismatch, unless ignore_mismatched_sizes re-initialises it), so it is
+   * refused here, saying how the padded checkpoint loads.
+   */
+  @Test
+  void anEmbeddingWithMoreRowsThanVocabSizeIsRefusedSayingWhichVocabSizeLoadsIt()
+      throws IOException {
+    LlamaConfig config = TestModels.tinyLlama(true);
+    Map<String, HostTensor> weights = new HashMap<>(TestModels.randomWeights(config, 3));
+    weights.put(
+        "model.embed_tokens.weight", new HostTensor(new long[] {320, 32}, new float[320 * 32]));
+    CheckpointWriter.write(folder, config, weights, SafetensorsWriter.Dtype.F32);
+    Files.writeString(folder.resolve(Tokenizers.BYTE_DESCRIPTION), Tokenizers.byteDescription());
+
+    BaseModel base = BaseModel.open(folder);
+    assertThatThrownBy(() -> LanguageModel.load(base, Device.cpu()))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("tensor model.embed_tokens.weight has shape [320, 32]")
+        .hasMessageContaining("320 rows, not config.json's vocab_size 259")
+        .hasMessageContaining("transformers")
+        .hasMessageContaining("vocab_size 320");
+    assertThatThrownBy(() -> TestModels.model(config, weights, null))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("320 rows, not config.json's vocab_size 259");
+  }
+
   @Test
   void aCheckpointWithAMissingTensorIsRefusedByName() {
     LlamaConfig config = TestModels.tinyLlama(true);
