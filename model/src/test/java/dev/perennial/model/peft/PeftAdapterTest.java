@@ -270,6 +270,25 @@ class PeftAdapterTest {
   }
 
   /**
+   * {@code target_parameters} (PEFT 0.17) puts LoRA on a parameter through PEFT's ParamWrapper,
+   * whose tensors carry the owning module's name: read as the module's LoRA they could be applied
+   * another way than PEFT applies them, so the key is refused rather than ignored.
+   */
+  @Test
+  void loraOnParametersIsRefusedByKey() throws IOException {
+    writeFixture(folder);
+    String text = Files.readString(folder.resolve("adapter_config.json"));
+    Files.writeString(
+        folder.resolve("adapter_config.json"),
+        text.replace(
+            "\"layers_pattern\": null", "\"target_parameters\": [\"self_attn.q_proj.weight\"]"));
+
+    assertThatThrownBy(() -> PeftAdapter.read(folder))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("target_parameters");
+  }
+
+  /**
    * The fixture config plus a safetensors file assembled by hand for a 2-layer, hidden-32 Llama.
    */
   static void writeFixture(Path folder) throws IOException {
