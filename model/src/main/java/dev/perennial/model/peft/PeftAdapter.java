@@ -120,10 +120,10 @@ public record PeftAdapter(
   /**
    * Reads an adapter folder. What Perennial cannot apply (another peft_type, DoRA, rsLoRA,
    * activated LoRA, rank or alpha patterns, trained biases, modules to save, an initialisation that
-   * rewrote the base weights, replicated layers) is an error naming the key; so are tensors of a
-   * module that {@code exclude_modules} or {@code layers_to_transform} leaves out (PEFT ignores
-   * them). The adapter holds only the modules its file holds: {@link PeftImport} makes the ones its
-   * selection leaves out the plain base.
+   * rewrote the base weights, replicated layers, LoRA on parameters) is an error naming the key; so
+   * are tensors of a module that {@code exclude_modules} or {@code layers_to_transform} leaves out
+   * (PEFT ignores them). The adapter holds only the modules its file holds: {@link PeftImport}
+   * makes the ones its selection leaves out the plain base.
    */
   public static PeftAdapter read(Path folder) {
     return readSelecting(folder).adapter();
@@ -170,6 +170,15 @@ public record PeftAdapter(
     // activated LoRA: plain LoRA tensors, applied only after the invocation tokens
     if (json.path("alora_invocation_tokens").size() > 0) {
       problems.add("alora_invocation_tokens (activated LoRA) are not supported");
+    }
+    JsonNode parameters = json.path("target_parameters");
+    if (!parameters.isMissingNode()
+        && !parameters.isNull()
+        && !(parameters.isContainerNode() && parameters.isEmpty())) {
+      problems.add(
+          "target_parameters "
+              + json.get("target_parameters")
+              + " (LoRA on parameters, PEFT's ParamWrapper) is not supported");
     }
     Set<TargetModule> targets = EnumSet.noneOf(TargetModule.class);
     JsonNode modules = json.get("target_modules");
