@@ -15,13 +15,15 @@ import java.util.regex.PatternSyntaxException;
  * path ({@code model.layers.3.self_attn.q_proj}) as PEFT's {@code check_target_module_exists} does:
  * an excluded module (a string is a regex that must match the whole path, a list names the path or
  * a dotted suffix of it) is never wrapped; with layers to transform (an int or a non-empty list), a
- * module is wrapped only when its layer index, the digits after the last {@code .<pattern>.} (any
+ * module is wrapped only when its layer index, the digits after the first {@code .<pattern>.} (any
  * name when {@code layers_pattern} is null, empty or an empty list; each of a list's patterns in
- * turn), is one of them. Every module this selection leaves out is the plain base.
+ * turn), is one of them. Every module this selection leaves out is the plain base. A {@code
+ * layers_pattern} without layers to transform selects nothing (older PEFT ignores it, newer refuses
+ * the config; neither wraps another module).
  */
 final class PeftModuleSelection {
 
-  private static final Pattern ANY_LAYER = Pattern.compile(".*\\.[^.]*\\.(\\d+)\\.");
+  private static final Pattern ANY_LAYER = Pattern.compile(".*?\\.[^.]*\\.(\\d+)\\.");
 
   private final Pattern excludedRegex;
   private final List<String> excludedNames;
@@ -86,7 +88,7 @@ final class PeftModuleSelection {
     }
     for (String name : patterns) {
       if (!name.isEmpty()) {
-        Pattern compiled = regex("layers_pattern", ".*\\." + name + "\\.(\\d+)\\.", problems);
+        Pattern compiled = regex("layers_pattern", ".*?\\." + name + "\\.(\\d+)\\.", problems);
         if (compiled != null) {
           layerPatterns.add(compiled);
         }
@@ -138,7 +140,8 @@ final class PeftModuleSelection {
   }
 
   private Integer layerIndex(String path) {
-    // re.match anchors only at the start: lookingAt, and the greedy .* finds the last layer index
+    // re.match anchors only at the start: lookingAt. PEFT since #3318 takes the first numbered
+    // segment (lazy .*?), before it the last (greedy .*); a decoder path has only one
     if (layerPatterns.isEmpty()) {
       Matcher matcher = ANY_LAYER.matcher(path);
       return matcher.lookingAt() ? Integer.valueOf(matcher.group(1)) : null;
