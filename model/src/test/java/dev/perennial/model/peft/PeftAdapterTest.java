@@ -231,6 +231,25 @@ class PeftAdapterTest {
   }
 
   /**
+   * LoRA-GA initialises A and B from the gradient's SVD and subtracts {@code scaling * B0 A0} from
+   * the base weights (PEFT's {@code lora_ga_init}); saved without {@code
+   * path_initial_model_for_weight_conversion}, the adapter fits only that changed base, like PiSSA.
+   */
+  @Test
+  void aLoraGaAdapterWhoseInitialisationRewroteTheBaseIsRefusedByKey() throws IOException {
+    writeFixture(folder);
+    String text = Files.readString(folder.resolve("adapter_config.json"));
+    Files.writeString(
+        folder.resolve("adapter_config.json"),
+        text.replace("\"init_lora_weights\": true", "\"init_lora_weights\": \"lora_ga\""));
+
+    assertThatThrownBy(() -> PeftAdapter.read(folder))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("init_lora_weights")
+        .hasMessageContaining("lora_ga");
+  }
+
+  /**
    * PEFT wraps only the modules {@code target_modules} names and ignores saved tensors of any other
    * module, so an adapter whose file also adapts v_proj while its config names q_proj alone would
    * be applied by PEFT without the v_proj delta: refused, naming the tensor's module.
