@@ -53,7 +53,7 @@ public record PeftAdapter(
   public static final String ORIGIN_KEY = "perennial_imported_from";
 
   private static final List<String> BASE_REWRITING_INITS =
-      List.of("pissa", "olora", "corda", "loftq");
+      List.of("pissa", "olora", "corda", "loftq", "lora_ga");
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -247,9 +247,10 @@ public record PeftAdapter(
   }
 
   /**
-   * PiSSA, OLoRA, CorDA and LoftQ initialise by rewriting the base weights, so their A and B fit
-   * only that rewritten base (PEFT redoes the rewrite on load); converted to plain LoRA, PEFT
-   * writes {@code init_lora_weights: true}. Booleans, gaussian and eva leave the base alone.
+   * PiSSA, OLoRA, CorDA, LoftQ and LoRA-GA initialise by rewriting the base weights, so their A and
+   * B fit only that rewritten base (PEFT redoes the rewrite on load, except LoRA-GA's, which needs
+   * the gradients); converted to plain LoRA, PEFT writes {@code init_lora_weights: true}. Booleans,
+   * gaussian, eva, orthogonal and mica leave the base alone (B A starts at zero).
    */
   private static Optional<String> baseRewritingInit(JsonNode init) {
     if (init == null || !init.isTextual()) {
