@@ -231,6 +231,54 @@ class PeftAdapterTest {
   }
 
   /**
+   * PEFT's LoRA variants that compute otherwise than {@code W x + scaling * B A x} (KaSA truncates
+   * the base and scales by a learned diagonal, MonteCLoRA samples A, Arrow routes between adapters,
+   * BD-LoRA's factors are block-diagonal, QALoRA pools the input) are refused by key; VeLoRA
+   * (another backward pass only) and MiCA (a frozen B) compute plain LoRA and read.
+   */
+  @Test
+  void loraVariantsThatComputeOtherwiseAreRefusedByKey() throws IOException {
+    writeFixture(folder);
+    String text = Files.readString(folder.resolve("adapter_config.json"));
+    Map<String, String> variants =
+        Map.of(
+            "kasa_config", "{\"r\": 2}",
+            "monteclora_config", "{\"num_samples\": 4}",
+            "arrow_config", "{\"top_k\": 3}",
+            "use_bdlora", "{\"nblocks\": 2}",
+            "use_qalora", "true");
+    variants.forEach(
+        (key, value) -> {
+          write(
+              folder.resolve("adapter_config.json"),
+              text.replace("\"layers_pattern\": null", "\"" + key + "\": " + value));
+          assertThatThrownBy(() -> PeftAdapter.read(folder))
+              .as(key)
+              .isInstanceOf(ModelException.class)
+              .hasMessageContaining(key);
+        });
+    for (String plain :
+        List.of(
+            "\"velora_config\": {\"rank\": 2}",
+            "\"init_lora_weights\": \"mica\"",
+            "\"use_qalora\": false, \"kasa_config\": null")) {
+      write(
+          folder.resolve("adapter_config.json"),
+          text.replace("\"layers_pattern\": null", plain)
+              .replace("\"init_lora_weights\": true,", ""));
+      assertThat(PeftAdapter.read(folder).weights().modules()).as(plain).hasSize(4);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
    * LoRA-GA initialises A and B from the gradient's SVD and subtracts {@code scaling * B0 A0} from
    * the base weights (PEFT's {@code lora_ga_init}); saved without {@code
    * path_initial_model_for_weight_conversion}, the adapter fits only that changed base, like PiSSA.
