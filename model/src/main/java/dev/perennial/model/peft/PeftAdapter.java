@@ -55,6 +55,14 @@ public record PeftAdapter(
   private static final List<String> BASE_REWRITING_INITS =
       List.of("pissa", "olora", "corda", "loftq", "lora_ga");
 
+  /**
+   * PEFT's LoRA variants configured by an object whose forward is not {@code W x + scaling * B A
+   * x}: KaSA (truncated base, a learned diagonal), MonteCLoRA (sampled A), Arrow (routing between
+   * adapters), BD-LoRA (block-diagonal factors). VeLoRA changes only the backward pass.
+   */
+  private static final List<String> COMPUTING_VARIANTS =
+      List.of("kasa_config", "monteclora_config", "arrow_config", "use_bdlora");
+
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -120,10 +128,11 @@ public record PeftAdapter(
   /**
    * Reads an adapter folder. What Perennial cannot apply (another peft_type, DoRA, rsLoRA,
    * activated LoRA, rank or alpha patterns, trained biases, modules to save, an initialisation that
-   * rewrote the base weights, replicated layers, LoRA on parameters) is an error naming the key; so
-   * are tensors of a module that {@code exclude_modules} or {@code layers_to_transform} leaves out
-   * (PEFT ignores them). The adapter holds only the modules its file holds: {@link PeftImport}
-   * makes the ones its selection leaves out the plain base.
+   * rewrote the base weights, replicated layers, LoRA on parameters, QALoRA, KaSA, MonteCLoRA,
+   * Arrow, BD-LoRA) is an error naming the key; so are tensors of a module that {@code
+   * exclude_modules} or {@code layers_to_transform} leaves out (PEFT ignores them). The adapter
+   * holds only the modules its file holds: {@link PeftImport} makes the ones its selection leaves
+   * out the plain base.
    */
   public static PeftAdapter read(Path folder) {
     return readSelecting(folder).adapter();
@@ -151,6 +160,14 @@ public record PeftAdapter(
     }
     unsupported(json, "use_dora", problems);
     unsupported(json, "use_rslora", problems);
+    unsupported(json, "use_qalora", problems);
+    for (String variant : COMPUTING_VARIANTS) {
+      JsonNode config = json.path(variant);
+      if (!config.isMissingNode() && !config.isNull()) {
+        problems.add(
+            variant + " " + config + " is not supported: that LoRA variant computes otherwise");
+      }
+    }
     if (json.hasNonNull("bias") && !"none".equals(json.get("bias").asText())) {
       problems.add("bias is " + json.get("bias") + ", only none is supported");
     }
