@@ -395,6 +395,58 @@ class WorkerLivenessIT {
     assertThat(committed(config.workerGroupId())).as("committed job offsets").isZero();
   }
 
+  @Test
+  @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void audit_aJobOverSevenEighthsOfTheLimitIsTrainedOrGivenUpWithoutStoppingTheWorker()
+      throws Exception {
+    TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
+    TrainingJob job = sealOneShortJob(harness);
+    // an accumulator from before the seven-eighths sizing wrote jobs up to the whole limit: this
+    // job takes all a record may under the worker's setting, so its candidate cannot fit
+    long jobBytes = RecordBudget.size(job.toByteBuffer(), job.getAdapterKey());
+    harness
+        .values()
+        .put("max.request.size", String.valueOf(RecordBudget.RECORD_ROOM_BYTES + jobBytes));
+    TrainerConfig config = harness.config();
+
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (TrainerWorker worker =
+        TrainerWorker.create(
+            config,
+            harness.topics(),
+            new LocalArtifactStore(config.artifactStorePath()),
+            meters,
+            null)) {
+      worker.start();
+
+      // either the worker fails, or it gives the job up (its candidate refused)
+      long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+      while (worker.failure().isEmpty()
+          && jobs(meters, "failed") == 0
+          && System.nanoTime() < deadline) {
+        TrainerHarness.sleep(100);
+      }
+      assertThat(worker.failure()).isEmpty();
+      List<JobGivenUp> givenUp =
+          harness.await(
+              harness.topics().jobOutcomes(),
+              outcomes -> !outcomes.isEmpty(),
+              Duration.ofSeconds(30));
+      assertThat(givenUp)
+          .singleElement()
+          .satisfies(
+              outcome -> {
+                assertThat(outcome.getJobId()).isEqualTo(job.getJobId());
+                assertThat(outcome.getOutcome()).isEqualTo(GiveUpOutcome.FAILED);
+                assertThat(outcome.getDetail())
+                    .contains("candidate cannot be written")
+                    .contains("max.request.size");
+              });
+      assertThat(worker.readiness().ready()).isTrue();
+    }
+    assertThat(committed(config.workerGroupId())).as("committed job offsets").isEqualTo(1);
+  }
+
   /** Seals one job of six examples that trains a couple of steps. */
   private static TrainingJob sealOneShortJob(TrainerHarness harness) {
     String key = "acme/support";
