@@ -169,9 +169,7 @@ final class JobCommits {
       // what to raise first: the detail keeps MAX_DETAIL characters, Kafka's text comes last
       String why =
           "the candidate cannot be written: its own fields take more than the "
-              + budget.candidateBytes()
-              + " bytes (an eighth of max.request.size "
-              + budget.maxRequestSize()
+              + candidateRoom(record)
               + ") its job leaves them, or it is over "
               + candidatesTopic
               + "'s max.message.bytes. Raise max.request.size on both trainer stages and"
@@ -204,6 +202,25 @@ final class JobCommits {
         refusal);
     unrecorded.increment();
     return commit(new JobOutcome.Empty(record)).map(offsetAlone -> outcome);
+  }
+
+  /**
+   * The bytes {@code record}'s job leaves its candidate's own fields, and why: at least the last
+   * eighth of the limit, less for a job written before the seven-eighths sizing.
+   */
+  private String candidateRoom(ConsumerRecord<String, TrainingJob> record) {
+    long jobBytes = JobBudgetCheck.bytes(record);
+    if (jobBytes <= budget.jobBytes()) {
+      return budget.candidateBytes()
+          + " bytes (an eighth of max.request.size "
+          + budget.maxRequestSize();
+    }
+    return Math.max(0, budget.recordBytes() - jobBytes)
+        + " bytes (max.request.size "
+        + budget.maxRequestSize()
+        + " less 1 KiB and the job's "
+        + jobBytes
+        + ", more than the seven eighths a job is now written in";
   }
 
   /** A given-up outcome whose detail is {@link #DETAIL_LEFT_OUT}; empty if it is already. */

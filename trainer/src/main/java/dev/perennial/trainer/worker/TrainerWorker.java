@@ -494,6 +494,7 @@ public final class TrainerWorker implements Service {
       // the two stages' settings disagree: every such job would be trained and given up
       throw new TrainerException(tooLarge.get());
     }
+    JobBudgetCheck.overJobShare(record, budget).ifPresent(log::warn);
     consumer.pause(consumer.assignment());
     AtomicBoolean cancelled = new AtomicBoolean();
     StepListener listener =

@@ -355,12 +355,12 @@ class WorkerLivenessIT {
     // the accumulator sizes its jobs for the default max.request.size (1 MiB)
     TrainingJob job = sealOneShortJob(harness);
     // the worker is deployed with a max.request.size of its own, below the accumulator's: its
-    // producer takes a record of this job's size, but not the job's candidate, which copies the
-    // job's lists and adds its own fields
+    // producer would not take even a record of this job's size (one byte less than the job), let
+    // alone the job's candidate, which copies the job's lists and adds its own fields
     long jobBytes = RecordBudget.size(job.toByteBuffer(), job.getAdapterKey());
     harness
         .values()
-        .put("max.request.size", String.valueOf(RecordBudget.RECORD_ROOM_BYTES + jobBytes));
+        .put("max.request.size", String.valueOf(RecordBudget.RECORD_ROOM_BYTES + jobBytes - 1));
     TrainerConfig config = harness.config();
 
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
