@@ -42,6 +42,42 @@ class WorkerProducerTest {
         .isEqualTo("2097152");
   }
 
+  @Test
+  void audit_theWorkersProducerTakesEveryProducerPrefixedKeyAsTheAccumulatorsDo() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put("compression.type", "gzip");
+    values.put("producer.compression.type", "lz4");
+    values.put("producer.linger.ms", "20");
+    values.put("producer.batch.size", "32768");
+
+    Map<String, Object> producer = producer(values);
+
+    assertThat(producer)
+        .as("Kafka Streams' rule: a producer.-prefixed key wins over the plain one")
+        .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "20")
+        .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "32768");
+    assertThat(producer.keySet())
+        .as("no key the producer would not know")
+        .noneMatch(key -> key.startsWith("producer."));
+  }
+
+  @Test
+  void producerPrefixedKeysCannotLoosenTheWorkersTransactionalGuarantees() {
+    Map<String, String> values = TestConfigs.tinyRecipe(folder);
+    values.put("producer.acks", "1");
+    values.put("producer.enable.idempotence", "false");
+    values.put("producer.transactional.id", "someone-else");
+    TrainerConfig config = TrainerConfig.forWorker(values);
+
+    Map<String, Object> producer = TrainerWorker.producerProperties(config);
+
+    assertThat(producer)
+        .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
+        .containsEntry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.workerTransactionalId());
+  }
+
   private static Map<String, Object> producer(Map<String, String> values) {
     return TrainerWorker.producerProperties(TrainerConfig.forWorker(values));
   }
