@@ -53,6 +53,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -74,6 +75,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +120,15 @@ import org.slf4j.LoggerFactory;
 public final class TrainerWorker implements Service {
 
   private static final Logger log = LoggerFactory.getLogger(TrainerWorker.class);
+
+  /** The producer keys {@link KafkaClients#transactionalProducer} sets whatever is configured. */
+  private static final Set<String> TRANSACTIONAL_KEYS =
+      Set.of(
+          ProducerConfig.CLIENT_ID_CONFIG,
+          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+          ProducerConfig.ACKS_CONFIG,
+          ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int MAX_WAITING_PER_PARTITION = 16;
   private static final Duration FIRST_OUTAGE_PAUSE = Duration.ofMillis(500);
@@ -260,13 +271,33 @@ public final class TrainerWorker implements Service {
   }
 
   /**
-   * The properties of the worker's transactional producer. Its {@code max.request.size} is the
-   * accumulator's ({@link RecordBudget}: {@code producer.max.request.size} first, as Kafka Streams
-   * reads it), which sizes the jobs whose lists each candidate copies.
+   * The properties of the worker's transactional producer, read by the accumulator's (Kafka
+   * Streams') rule: a {@code producer.}-prefixed client key wins over the plain one, except over
+   * the keys its transactions rest on ({@link #TRANSACTIONAL_KEYS}, logged). Its {@code
+   * max.request.size} is the accumulator's ({@link RecordBudget}), which sizes the jobs whose lists
+   * each candidate copies.
    */
   static Map<String, Object> producerProperties(TrainerConfig config) {
     Map<String, Object> properties =
         KafkaClients.transactionalProducer(config, config.workerTransactionalId());
+    properties.keySet().removeIf(key -> key.startsWith(StreamsConfig.PRODUCER_PREFIX));
+    config
+        .originalsWithPrefix(StreamsConfig.PRODUCER_PREFIX)
+        .forEach(
+            (key, value) -> {
+              Object kept = properties.get(key);
+              if (!TRANSACTIONAL_KEYS.contains(key)) {
+                properties.put(key, value);
+              } else if (!String.valueOf(kept).equals(String.valueOf(value))) {
+                log.warn(
+                    "Configuration sets {}{}={}, but the worker's transactions need {}; using {}",
+                    StreamsConfig.PRODUCER_PREFIX,
+                    key,
+                    value,
+                    kept,
+                    kept);
+              }
+            });
     properties.put(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, RecordBudget.of(config).maxRequestSize());
     return properties;
