@@ -9,6 +9,7 @@ import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageRelease;
 import dev.perennial.schemas.verdict.Confidence;
+import dev.perennial.schemas.verdict.GateInterval;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.List;
 import java.util.Locale;
@@ -149,7 +150,7 @@ public final class GateOutcomes {
               gate.getThreshold())
           + (gate.getN() != null && gate.getN() == 0 ? " (nothing measured)" : "");
     }
-    if (hasTooFewItems(gate)) {
+    if (GateInterval.hasTooFewItems(gate)) {
       return String.format(
           Locale.ROOT,
           "%s %.3g n %d %s %.3g, too few items for an interval",
@@ -159,9 +160,9 @@ public final class GateOutcomes {
           symbol,
           gate.getThreshold());
     }
-    if (isUnbounded(gate)) {
+    if (GateInterval.isUnbounded(gate)) {
       String measured =
-          isUndefinedRatio(gate)
+          GateInterval.isUndefinedRatio(gate)
               ? String.format(Locale.ROOT, "%s n %d", gate.getName(), gate.getN())
               : String.format(
                   Locale.ROOT, "%s %.3g n %d", gate.getName(), gate.getValue(), gate.getN());
@@ -175,7 +176,7 @@ public final class GateOutcomes {
           symbol,
           gate.getThreshold(),
           Confidence.percent(gate.getConfidence()),
-          isUndefinedRatio(gate)
+          GateInterval.isUndefinedRatio(gate)
               ? "no reference success to compare with (the reference sums to 0 over the items, so"
                   + " the ratio is undefined); "
               : "");
@@ -193,38 +194,6 @@ public final class GateOutcomes {
         gate.getThreshold(),
         minimum ? "lower" : "upper",
         Confidence.percent(gate.getConfidence()));
-  }
-
-  /**
-   * Whether the gate is a bootstrap gate left undecided because it had fewer paired items than the
-   * bootstrap's minimum: no interval was drawn (NaN bounds; an interval of an undefined effect
-   * fails instead, so an undecided gate has NaN bounds for no other reason).
-   */
-  public static boolean hasTooFewItems(Gate gate) {
-    return Outcomes.of(gate) == EvaluationOutcome.INSUFFICIENT_EVIDENCE
-        && gate.getConfidence() != null
-        && gate.getLower() != null
-        && Double.isNaN(gate.getLower());
-  }
-
-  /**
-   * Whether the gate is a ratio undefined over its items (their reference sums to 0: no reference
-   * success to compare with, a reference's summed loss of 0): no estimate and an unbounded
-   * interval, undecided whatever the threshold.
-   */
-  public static boolean isUndefinedRatio(Gate gate) {
-    return isUnbounded(gate) && Double.isNaN(gate.getValue());
-  }
-
-  /**
-   * Whether the gate's interval is unbounded both ways (a ratio of summed losses over fewer than 2
-   * items or with a sum that is not positive, a bootstrapped ratio undefined on more of its draws
-   * than a tail holds: {@link Interval#isUnbounded}): undecided whatever the threshold.
-   */
-  public static boolean isUnbounded(Gate gate) {
-    return gate.getLower() != null
-        && gate.getUpper() != null
-        && Interval.isUnbounded(gate.getLower(), gate.getUpper());
   }
 
   public static String symbol(GateComparator comparator) {

@@ -23,6 +23,7 @@ import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.verdict.GateInterval;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,10 +77,10 @@ import java.util.Optional;
  * evaluated again gets the same intervals. A gate whose items hold a NaN value fails, however few
  * they are. A ratio undefined over its items (their reference sums to 0: no reference success to
  * compare with) is undecided with its n and an unbounded interval, never failed ({@link
- * GateOutcomes#isUndefinedRatio}): nothing was wrong with the candidate. Otherwise a bootstrap gate
+ * GateInterval#isUndefinedRatio}): nothing was wrong with the candidate. Otherwise a bootstrap gate
  * over fewer paired items than the bootstrap's minimum ({@link PairedBootstrap#minItems}) has
  * insufficient evidence whatever its estimate, without an interval (NaN bounds: {@link
- * GateOutcomes#hasTooFewItems}); the verdict says so ({@link #tooFewItems}).
+ * GateInterval#hasTooFewItems}); the verdict says so ({@link #tooFewItems}).
  */
 public final class GateRules {
 
@@ -609,13 +610,13 @@ public final class GateRules {
 
   /**
    * What the verdict says of the gates with too few paired items ({@link
-   * GateOutcomes#hasTooFewItems}), empty when none has: {@code regression.tenant measured on 1
+   * GateInterval#hasTooFewItems}), empty when none has: {@code regression.tenant measured on 1
    * paired item(s), fewer than gate.bootstrap.min.items (8): ...}.
    */
   public static Optional<String> tooFewItems(List<Gate> gates, PairedBootstrap bootstrap) {
     List<String> few =
         gates.stream()
-            .filter(GateOutcomes::hasTooFewItems)
+            .filter(GateInterval::hasTooFewItems)
             .map(gate -> gate.getName() + " measured on " + gate.getN() + " paired item(s)")
             .toList();
     if (few.isEmpty()) {

@@ -14,6 +14,7 @@ import dev.perennial.schemas.v1.ModulePlasticity;
 import dev.perennial.schemas.v1.Plasticity;
 import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.verdict.Confidence;
+import dev.perennial.schemas.verdict.GateInterval;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.ArrayList;
 import java.util.List;

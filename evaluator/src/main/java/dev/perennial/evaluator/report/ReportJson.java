@@ -11,6 +11,7 @@ import dev.perennial.evaluator.suite.Comparison;
 import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.ShardRef;
+import dev.perennial.schemas.verdict.GateInterval;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.io.IOException;
 import java.util.Map;

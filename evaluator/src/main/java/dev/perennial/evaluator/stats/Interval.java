@@ -1,5 +1,7 @@
 package dev.perennial.evaluator.stats;
 
+import dev.perennial.schemas.verdict.GateInterval;
+
 /**
  * An effect's point estimate (on every item) and its confidence interval.
  *
@@ -33,11 +35,6 @@ public record Interval(double estimate, double lower, double upper, int n, doubl
    * undefined on more of its draws than a tail holds), so no threshold decides it.
    */
   public boolean isUnbounded() {
-    return isUnbounded(lower, upper);
-  }
-
-  /** Whether the bounds are (-infinity, +infinity). */
-  public static boolean isUnbounded(double lower, double upper) {
-    return lower == Double.NEGATIVE_INFINITY && upper == Double.POSITIVE_INFINITY;
+    return GateInterval.isUnbounded(lower, upper);
   }
 }

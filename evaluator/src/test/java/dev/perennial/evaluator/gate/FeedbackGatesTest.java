@@ -13,6 +13,7 @@ import dev.perennial.evaluator.testing.Scopes;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
+import dev.perennial.schemas.verdict.GateInterval;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.List;
 import java.util.Map;
@@ -228,7 +229,7 @@ class FeedbackGatesTest {
           .as(name)
           .isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
       assertThat(gates.get(name).getN()).as(name).isEqualTo(1);
-      assertThat(GateOutcomes.hasTooFewItems(gates.get(name))).as(name).isTrue();
+      assertThat(GateInterval.hasTooFewItems(gates.get(name))).as(name).isTrue();
     }
     assertThat(gates.get("feedback.accuracy").getValue()).isEqualTo(1.0);
     // the drift is measured on the general set's 40 examples: it decides

@@ -21,6 +21,7 @@ import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.verdict.Confidence;
+import dev.perennial.schemas.verdict.GateInterval;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.Arrays;
 import java.util.List;
@@ -236,7 +237,7 @@ class GateRulesTest {
       assertThat(tenant.getLower()).isNaN();
       assertThat(tenant.getUpper()).isNaN();
       assertThat(tenant.getConfidence()).isEqualTo(0.95);
-      assertThat(GateOutcomes.hasTooFewItems(tenant)).isTrue();
+      assertThat(GateInterval.hasTooFewItems(tenant)).isTrue();
       assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     }
     assertThat(byName(worse).get("regression.tenant").getValue()).isEqualTo(1.0);
@@ -271,9 +272,9 @@ class GateRulesTest {
 
     assertThat(Outcomes.of(eight)).isEqualTo(EvaluationOutcome.FAILED);
     assertThat(eight.getLower()).isEqualTo(1.0);
-    assertThat(GateOutcomes.hasTooFewItems(eight)).isFalse();
+    assertThat(GateInterval.hasTooFewItems(eight)).isFalse();
     assertThat(Outcomes.of(seven)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
-    assertThat(GateOutcomes.hasTooFewItems(seven)).isTrue();
+    assertThat(GateInterval.hasTooFewItems(seven)).isTrue();
     // a minimum of 1 lets two items decide; one item has no spread to bound a ratio of sums by
     PairedBootstrap any = new PairedBootstrap(0.95, 2000, 1);
     Gate two =
@@ -296,7 +297,7 @@ class GateRulesTest {
                     CANDIDATE))
             .get("regression.tenant");
     assertThat(Outcomes.of(one)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
-    assertThat(GateOutcomes.isUnbounded(one)).isTrue();
+    assertThat(GateInterval.isUnbounded(one)).isTrue();
   }
 
   @Test
@@ -313,15 +314,15 @@ class GateRulesTest {
 
     for (Gate gate : List.of(candidateZero, referenceZero)) {
       assertThat(Outcomes.of(gate)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
-      assertThat(GateOutcomes.isUnbounded(gate)).isTrue();
-      assertThat(GateOutcomes.hasTooFewItems(gate)).isFalse();
+      assertThat(GateInterval.isUnbounded(gate)).isTrue();
+      assertThat(GateInterval.hasTooFewItems(gate)).isFalse();
       assertThat(GateOutcomes.describe(gate))
           .contains("n 2 >= -10.0, no bounded 95 % interval")
           .contains("needs both sums positive and the reference's spread over 2 or more items");
     }
     assertThat(candidateZero.getValue()).isEqualTo(1.0);
     assertThat(referenceZero.getValue()).isNaN();
-    assertThat(GateOutcomes.isUnbounded(lengths)).isFalse();
+    assertThat(GateInterval.isUnbounded(lengths)).isFalse();
     assertThat(lengths.getLower()).isFinite();
     assertThat(lengths.getUpper()).isLessThan(1);
   }
@@ -598,7 +599,7 @@ class GateRulesTest {
     assertThat(outcomes(gates))
         .containsEntry("learning", EvaluationOutcome.FAILED)
         .containsEntry("regression.tenant", EvaluationOutcome.FAILED);
-    assertThat(GateOutcomes.hasTooFewItems(byName(gates).get("learning"))).isFalse();
+    assertThat(GateInterval.hasTooFewItems(byName(gates).get("learning"))).isFalse();
     assertThat(GateOutcomes.overall(gates)).isEqualTo(EvaluationOutcome.FAILED);
   }
 

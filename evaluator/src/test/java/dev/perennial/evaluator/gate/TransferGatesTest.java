@@ -18,6 +18,7 @@ import dev.perennial.schemas.v1.GateComparator;
 import dev.perennial.schemas.v1.JobTrigger;
 import dev.perennial.schemas.v1.LineageMethod;
 import dev.perennial.schemas.v1.LineageRelease;
+import dev.perennial.schemas.verdict.GateInterval;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,11 +164,11 @@ class TransferGatesTest {
     assertThat(tenant.getValue()).isZero();
     assertThat(tenant.getN()).isEqualTo(4);
     assertThat(Outcomes.of(tenant)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
-    assertThat(GateOutcomes.hasTooFewItems(tenant)).isTrue();
+    assertThat(GateInterval.hasTooFewItems(tenant)).isTrue();
     Gate flips = gates.get(GateNames.TRANSFER_FLIPS);
     assertThat(flips.getLower()).isCloseTo(Math.pow(0.025, 1 / 4.0), within(1e-9));
     assertThat(Outcomes.of(flips)).isEqualTo(EvaluationOutcome.FAILED);
-    assertThat(GateOutcomes.hasTooFewItems(flips)).isFalse();
+    assertThat(GateInterval.hasTooFewItems(flips)).isFalse();
   }
 
   @Test

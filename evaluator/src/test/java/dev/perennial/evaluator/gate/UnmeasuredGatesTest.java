@@ -15,6 +15,7 @@ import dev.perennial.schemas.v1.AdapterCandidate;
 import dev.perennial.schemas.v1.EvaluationOutcome;
 import dev.perennial.schemas.v1.Gate;
 import dev.perennial.schemas.v1.LineageMethod;
+import dev.perennial.schemas.verdict.GateInterval;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.util.Arrays;
 import java.util.List;
@@ -274,8 +275,8 @@ class UnmeasuredGatesTest {
     assertThat(Outcomes.of(length)).isEqualTo(EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     assertThat(length.getN()).isEqualTo(PAIRS);
     assertThat(length.getValue()).isNaN();
-    assertThat(GateOutcomes.isUndefinedRatio(length)).isTrue();
-    assertThat(GateOutcomes.hasTooFewItems(length)).isFalse();
+    assertThat(GateInterval.isUndefinedRatio(length)).isTrue();
+    assertThat(GateInterval.hasTooFewItems(length)).isFalse();
     assertThat(GateOutcomes.describe(length))
         .startsWith(
             "feedback.length n 20 <= 0.200, no bounded 95 % interval: no reference success to"

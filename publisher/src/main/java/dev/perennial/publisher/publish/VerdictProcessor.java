@@ -41,6 +41,7 @@ import dev.perennial.schemas.v1.RecipeSearch;
 import dev.perennial.schemas.v1.RecipeTrial;
 import dev.perennial.schemas.v1.ReleaseAction;
 import dev.perennial.schemas.verdict.Confidence;
+import dev.perennial.schemas.verdict.GateInterval;
 import dev.perennial.schemas.verdict.Outcomes;
 import java.time.Clock;
 import java.time.Instant;
@@ -490,10 +491,8 @@ public final class VerdictProcessor {
    * learning: 0.01 [-0.02, 0.04] n 12 at 95 % (must be GREATER_OR_EQUAL 0.05 at the lower bound)}.
    */
   static String describe(Gate gate) {
-    if (Double.isNaN(gate.getValue())
-        && !(gate.getLower() != null && Double.isNaN(gate.getLower()))) {
-      // the evaluator's undefined effect (nothing measured, or a ratio over a zero reference) has
-      // unbounded or no bounds; NaN bounds mean a NaN score, which the text below shows as it is
+    if (GateInterval.isUndefinedEffect(gate)) {
+      // nothing measured, or a ratio over a zero reference; a NaN score (NaN bounds) is shown below
       return String.format(
           Locale.ROOT,
           "%s: undefined, n %d (must be %s %s)",
