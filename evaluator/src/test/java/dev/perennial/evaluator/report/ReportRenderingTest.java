@@ -42,7 +42,7 @@ class ReportRenderingTest {
   @TempDir Path folder;
 
   private static EvaluationReport report() {
-    return report(candidate());
+    return aReport().build();
   }
 
   private static AdapterCandidate candidate() {
@@ -58,67 +58,130 @@ class ReportRenderingTest {
         0.003);
   }
 
-  private static EvaluationReport report(AdapterCandidate candidate) {
-    ScoreMatrix matrix =
+  /** The statistical gate of {@link #report()}: passed on a bounded interval. */
+  private static Gate learningGate() {
+    return Gate.newBuilder()
+        .setName("learning")
+        .setValue(0.41)
+        .setThreshold(0.05)
+        .setComparator(GateComparator.GREATER_OR_EQUAL)
+        .setPassed(true)
+        .setOutcome(EvaluationOutcome.PASSED)
+        .setN(12)
+        .setLower(0.3)
+        .setUpper(0.52)
+        .setConfidence(0.95)
+        .build();
+  }
+
+  /** A failed candidate's report with every section; a test sets only what differs. */
+  private static ReportBuilder aReport() {
+    return new ReportBuilder();
+  }
+
+  /** Builds an {@link EvaluationReport}, by default the full report of a failed candidate. */
+  private static final class ReportBuilder {
+    private static final ScoreMatrix MATRIX =
         new ScoreMatrix(
             List.of("general", "v1", "candidate"),
             List.of("base", "v1", "candidate"),
             new double[][] {{0.9, 0.0, 0.0}, {0.85, 0.5, 0.25}, {0.85, 0.5, 0.75}});
-    ScoreMatrix likelihood =
+    private static final ScoreMatrix LIKELIHOOD =
         new ScoreMatrix(
             List.of("general", "v1", "candidate"),
             List.of("base", "v1", "candidate"),
             new double[][] {{0.99, 0.3, 0.2}, {0.98, 0.6, 0.35}, {0.97, 0.58, 0.7}});
-    TreeMap<String, Double> metrics = new TreeMap<>();
-    metrics.put("learning.gain", 0.41);
-    metrics.put("learning.loss", 0.62);
-    metrics.put("retention.general.exact.match.incumbent", Double.NaN);
-    return new EvaluationReport(
-        candidate,
-        "perennial-tiny",
-        "sha256:" + "b".repeat(64),
-        "general:40/120 sha256:" + "e".repeat(64),
-        1,
-        EvaluationOutcome.FAILED,
-        "failing leakage 7.2 <= 6",
-        List.of(
-            Gate.newBuilder()
-                .setName("learning")
-                .setValue(0.41)
-                .setThreshold(0.05)
-                .setComparator(GateComparator.GREATER_OR_EQUAL)
-                .setPassed(true)
-                .setOutcome(EvaluationOutcome.PASSED)
-                .setN(12)
-                .setLower(0.3)
-                .setUpper(0.52)
-                .setConfidence(0.95)
-                .build(),
-            GateRules.point("leakage", 7.2, 6.0, GateComparator.LESS_OR_EQUAL)),
-        metrics,
+
+    private AdapterCandidate candidate = ReportRenderingTest.candidate();
+    private EvaluationOutcome outcome = EvaluationOutcome.FAILED;
+    private String reason = "failing leakage 7.2 <= 6";
+    private List<Gate> gates =
+        List.of(learningGate(), GateRules.point("leakage", 7.2, 6.0, GateComparator.LESS_OR_EQUAL));
+    private List<Comparison> comparisons =
         List.of(
             new Comparison("learning.loss", 0.62, 0.9, 1.05, false),
-            new Comparison("retention.general.exact.match", 0.97, 0.99, 1.0, true)),
+            new Comparison("retention.general.exact.match", 0.97, 0.99, 1.0, true));
+    private List<CanaryExposure> canaries =
         List.of(
             new CanaryExposure("globex #1", false, new Exposure(2, 256), 1.3),
-            new CanaryExposure("acme #1", true, new Exposure(1, 256), Double.NaN)),
-        List.of(0.8, 1.2, -0.3, 0.5, 2.0, 0.05),
-        matrix,
-        likelihood,
+            new CanaryExposure("acme #1", true, new Exposure(1, 256), Double.NaN));
+    private List<Double> rewardMargins = List.of(0.8, 1.2, -0.3, 0.5, 2.0, 0.05);
+    private ScoreMatrix matrix = MATRIX;
+    private ScoreMatrix likelihoodMatrix = LIKELIHOOD;
+    private List<MeasurePoint> measureHistory =
         List.of(
             new MeasurePoint(
                 "v1",
                 new ContinualMeasures(0.5, -0.1, 0.0, 0.1),
                 new ContinualMeasures(0.8, -0.01, 0.0, 0.01)),
             new MeasurePoint(
-                "candidate", ContinualMeasures.of(matrix), ContinualMeasures.of(likelihood))),
-        null,
-        List.of("A note with <markup> & \"quotes\"."),
-        Candidates.AT,
-        "evaluator-1",
-        new EvaluatorRuntime(4, "0.35.1", "2.7.1"),
-        3.5,
-        new PairedBootstrap(0.95, 2000, 8));
+                "candidate", ContinualMeasures.of(MATRIX), ContinualMeasures.of(LIKELIHOOD)));
+    private List<String> notes = List.of("A note with <markup> & \"quotes\".");
+    private double seconds = 3.5;
+
+    /** No comparisons, canaries, margins, matrices, history or notes, as a gates-only report. */
+    ReportBuilder withoutSuites() {
+      comparisons = List.of();
+      canaries = List.of();
+      rewardMargins = List.of();
+      matrix = null;
+      likelihoodMatrix = null;
+      measureHistory = List.of();
+      notes = List.of();
+      seconds = 1.0;
+      return this;
+    }
+
+    ReportBuilder candidate(AdapterCandidate candidate) {
+      this.candidate = candidate;
+      return this;
+    }
+
+    ReportBuilder outcome(EvaluationOutcome outcome, String reason) {
+      this.outcome = outcome;
+      this.reason = reason;
+      return this;
+    }
+
+    ReportBuilder gates(Gate... gates) {
+      this.gates = List.of(gates);
+      return this;
+    }
+
+    ReportBuilder rewardMargins(Double... margins) {
+      this.rewardMargins = List.of(margins);
+      return this;
+    }
+
+    EvaluationReport build() {
+      TreeMap<String, Double> metrics = new TreeMap<>();
+      metrics.put("learning.gain", 0.41);
+      metrics.put("learning.loss", 0.62);
+      metrics.put("retention.general.exact.match.incumbent", Double.NaN);
+      return new EvaluationReport(
+          candidate,
+          "perennial-tiny",
+          "sha256:" + "b".repeat(64),
+          "general:40/120 sha256:" + "e".repeat(64),
+          1,
+          outcome,
+          reason,
+          gates,
+          metrics,
+          comparisons,
+          canaries,
+          rewardMargins,
+          matrix,
+          likelihoodMatrix,
+          measureHistory,
+          null,
+          notes,
+          Candidates.AT,
+          "evaluator-1",
+          new EvaluatorRuntime(4, "0.35.1", "2.7.1"),
+          seconds,
+          new PairedBootstrap(0.95, 2000, 8));
+    }
   }
 
   @Test
@@ -145,7 +208,7 @@ class ReportRenderingTest {
                     .build())
             .build();
 
-    String html = HtmlReport.render(report(candidate));
+    String html = HtmlReport.render(aReport().candidate(candidate).build());
 
     assertThat(html)
         .contains("<h2>Plasticity (room to learn)</h2>")
@@ -181,32 +244,15 @@ class ReportRenderingTest {
 
   @Test
   void anUndecidedCandidateIsShownAsInsufficientEvidenceWithWhereItsDataGoes() {
-    EvaluationReport failed = report();
     EvaluationReport undecided =
-        new EvaluationReport(
-            failed.candidate(),
-            failed.baseModelName(),
-            failed.baseModelDigest(),
-            failed.generalSet(),
-            failed.incumbentVersion(),
-            EvaluationOutcome.INSUFFICIENT_EVIDENCE,
-            "insufficient evidence (learning.examples 3 >= 8): neither released nor refused; the"
-                + " data of job j rolls into the key's next job",
-            List.of(GateRules.point("learning", 0.4, 0.05, GateComparator.GREATER_OR_EQUAL)),
-            failed.metrics(),
-            List.of(),
-            List.of(),
-            List.of(),
-            null,
-            null,
-            List.of(),
-            null,
-            List.of(),
-            failed.evaluatedAt(),
-            failed.evaluator(),
-            failed.runtime(),
-            1.0,
-            failed.bootstrap());
+        aReport()
+            .withoutSuites()
+            .outcome(
+                EvaluationOutcome.INSUFFICIENT_EVIDENCE,
+                "insufficient evidence (learning.examples 3 >= 8): neither released nor refused;"
+                    + " the data of job j rolls into the key's next job")
+            .gates(GateRules.point("learning", 0.4, 0.05, GateComparator.GREATER_OR_EQUAL))
+            .build();
 
     assertThat(HtmlReport.render(undecided))
         .contains("INSUFFICIENT EVIDENCE")
@@ -215,30 +261,11 @@ class ReportRenderingTest {
 
   /** The report of {@link #report()} with another outcome and other gates. */
   private static EvaluationReport report(EvaluationOutcome outcome, List<Gate> gates) {
-    EvaluationReport base = report();
-    return new EvaluationReport(
-        base.candidate(),
-        base.baseModelName(),
-        base.baseModelDigest(),
-        base.generalSet(),
-        base.incumbentVersion(),
-        outcome,
-        "see the gates",
-        gates,
-        base.metrics(),
-        List.of(),
-        List.of(),
-        List.of(),
-        null,
-        null,
-        List.of(),
-        null,
-        List.of(),
-        base.evaluatedAt(),
-        base.evaluator(),
-        base.runtime(),
-        1.0,
-        base.bootstrap());
+    return aReport()
+        .withoutSuites()
+        .outcome(outcome, "see the gates")
+        .gates(gates.toArray(Gate[]::new))
+        .build();
   }
 
   private static String indexed(EvaluationReport report) {
@@ -293,31 +320,12 @@ class ReportRenderingTest {
             .setUpper(Double.NaN)
             .setConfidence(0.95)
             .build();
-    EvaluationReport report = report();
     EvaluationReport undecided =
-        new EvaluationReport(
-            report.candidate(),
-            report.baseModelName(),
-            report.baseModelDigest(),
-            report.generalSet(),
-            report.incumbentVersion(),
-            EvaluationOutcome.INSUFFICIENT_EVIDENCE,
-            "insufficient evidence",
-            List.of(tooFew),
-            report.metrics(),
-            List.of(),
-            List.of(),
-            List.of(),
-            null,
-            null,
-            List.of(),
-            null,
-            List.of(),
-            report.evaluatedAt(),
-            report.evaluator(),
-            report.runtime(),
-            1.0,
-            report.bootstrap());
+        aReport()
+            .withoutSuites()
+            .outcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE, "insufficient evidence")
+            .gates(tooFew)
+            .build();
 
     assertThat(HtmlReport.render(undecided)).contains("<td>too few items</td>");
     JsonNode gate = new ObjectMapper().readTree(ReportJson.render(undecided)).path("gates").get(0);
@@ -349,31 +357,12 @@ class ReportRenderingTest {
             .setUpper(Double.POSITIVE_INFINITY)
             .setConfidence(0.95)
             .build();
-    EvaluationReport report = report();
     EvaluationReport undecided =
-        new EvaluationReport(
-            report.candidate(),
-            report.baseModelName(),
-            report.baseModelDigest(),
-            report.generalSet(),
-            report.incumbentVersion(),
-            EvaluationOutcome.INSUFFICIENT_EVIDENCE,
-            "insufficient evidence",
-            List.of(undefined, report.gates().get(0)),
-            report.metrics(),
-            List.of(),
-            List.of(),
-            List.of(),
-            null,
-            null,
-            List.of(),
-            null,
-            List.of(),
-            report.evaluatedAt(),
-            report.evaluator(),
-            report.runtime(),
-            1.0,
-            report.bootstrap());
+        aReport()
+            .withoutSuites()
+            .outcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE, "insufficient evidence")
+            .gates(undefined, learningGate())
+            .build();
 
     assertThat(HtmlReport.render(undecided))
         .contains("<td>unbounded</td>")
@@ -415,31 +404,7 @@ class ReportRenderingTest {
    */
   @Test
   void aRewardMarginThatIsNotANumberIsNullInTheJsonReport() throws Exception {
-    EvaluationReport report = report();
-    EvaluationReport withNan =
-        new EvaluationReport(
-            report.candidate(),
-            report.baseModelName(),
-            report.baseModelDigest(),
-            report.generalSet(),
-            report.incumbentVersion(),
-            report.outcome(),
-            report.reason(),
-            report.gates(),
-            report.metrics(),
-            report.comparisons(),
-            report.canaries(),
-            List.of(0.8, Double.NaN, -0.3),
-            report.matrix(),
-            report.likelihoodMatrix(),
-            report.measureHistory(),
-            report.problem(),
-            report.notes(),
-            report.evaluatedAt(),
-            report.evaluator(),
-            report.runtime(),
-            report.seconds(),
-            report.bootstrap());
+    EvaluationReport withNan = aReport().rewardMargins(0.8, Double.NaN, -0.3).build();
 
     JsonNode margins =
         new ObjectMapper().readTree(ReportJson.render(withNan)).path("rewardMargins");
