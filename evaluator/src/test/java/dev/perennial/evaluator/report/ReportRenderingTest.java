@@ -374,6 +374,67 @@ class ReportRenderingTest {
     assertThat(gates.get(1).path("interval").asText()).isEqualTo("BOUNDED");
   }
 
+  /**
+   * A gate without an interval was decided at no bound: the HTML's "decided at" says why there is
+   * none, as the JSON's interval does beside its null bounds, rather than naming a bound.
+   */
+  @Test
+  void audit_aGateWithoutAnIntervalIsDecidedAtNoBoundInTheHtmlAsInTheJson() {
+    Gate tooFew =
+        Gate.newBuilder()
+            .setName("regression.tenant")
+            .setValue(1.0)
+            .setThreshold(0.25)
+            .setComparator(GateComparator.LESS_OR_EQUAL)
+            .setPassed(false)
+            .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+            .setN(1)
+            .setLower(Double.NaN)
+            .setUpper(Double.NaN)
+            .setConfidence(0.95)
+            .build();
+    Gate unbounded =
+        Gate.newBuilder(tooFew)
+            .setName("transfer.tenant")
+            .setValue(Double.NaN)
+            .setComparator(GateComparator.GREATER_OR_EQUAL)
+            .setLower(Double.NEGATIVE_INFINITY)
+            .setUpper(Double.POSITIVE_INFINITY)
+            .build();
+    Gate broken =
+        Gate.newBuilder(tooFew)
+            .setName("learning.incumbent")
+            .setValue(Double.NaN)
+            .setOutcome(EvaluationOutcome.FAILED)
+            .build();
+
+    String html =
+        HtmlReport.render(
+            aReport()
+                .withoutSuites()
+                .outcome(EvaluationOutcome.FAILED, "failing learning.incumbent")
+                .gates(tooFew, unbounded, broken, learningGate())
+                .build());
+
+    assertThat(gateRow(html, "regression.tenant"))
+        .contains("no bound: too few items")
+        .doesNotContain("bound, 95 %");
+    assertThat(gateRow(html, "transfer.tenant"))
+        .contains("no bound: unbounded")
+        .doesNotContain("bound, 95 %");
+    assertThat(gateRow(html, "learning.incumbent"))
+        .contains("no bound: not a number")
+        .doesNotContain("bound, 95 %");
+    assertThat(gateRow(html, "learning")).contains("lower bound, 95 %");
+  }
+
+  /** The HTML gate table's row of the named gate. */
+  private static String gateRow(String html, String gate) {
+    int start = html.indexOf("<tr><td class=\"l\">" + gate + "</td>");
+    assertThat(start).as("the row of %s", gate).isNotNegative();
+    return html.substring(start, html.indexOf("</tr>", start));
+  }
+
   @Test
   void theJsonReportCarriesGatesMetricsMatrixAndHistoryWithNullForUnmeasured() throws Exception {
     JsonNode json = new ObjectMapper().readTree(ReportJson.render(report()));
