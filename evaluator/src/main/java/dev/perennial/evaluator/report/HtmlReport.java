@@ -171,8 +171,15 @@ public final class HtmlReport {
     return num(bound);
   }
 
-  /** {@code lower bound, 95 %}. */
+  /**
+   * {@code lower bound, 95 %}; for a gate without an interval, why none decided it ({@code no
+   * bound: too few items}), as the JSON report's interval says.
+   */
   private static String bound(Gate gate) {
+    GateInterval kind = GateInterval.of(gate);
+    if (kind != GateInterval.BOUNDED) {
+      return "no bound: " + kind.shown();
+    }
     String side = GateOutcomes.symbol(gate.getComparator()).startsWith(">") ? "lower" : "upper";
     return side + " bound, " + Confidence.percent(gate.getConfidence()) + " %";
   }
