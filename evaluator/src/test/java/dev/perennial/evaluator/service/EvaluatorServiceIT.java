@@ -240,16 +240,17 @@ class EvaluatorServiceIT {
       assertThat(passed.getMetrics().get("learning.loss"))
           .isLessThan(passed.getMetrics().get("learning.loss.base"));
       assertThat(passed.getReason()).contains("the feedback gates do not apply");
-      assertReport(store, passed);
+      assertReport(store, passed, EvaluationOutcome.PASSED);
 
       EvaluationVerdict absurdVerdict = verdictOf(verdicts, absurdCandidate);
       assertThat(absurdVerdict.getPassed()).isFalse();
       assertThat(failing(absurdVerdict)).contains("learning", "retention.general");
+      assertReport(store, absurdVerdict, EvaluationOutcome.FAILED);
 
       EvaluationVerdict corruptVerdict = verdictOf(verdicts, corruptCandidate);
       assertThat(corruptVerdict.getPassed()).isFalse();
       assertThat(failing(corruptVerdict)).containsExactly("integrity");
-      assertReport(store, corruptVerdict);
+      assertReport(store, corruptVerdict, EvaluationOutcome.FAILED);
 
       // v1 is the good candidate: the next one is compared with it and grows the key's matrix
       releaseOn(topics, stableRelease(first));
@@ -285,7 +286,8 @@ class EvaluatorServiceIT {
           .containsKeys("feedback.accuracy", "feedback.drift", "feedback.answer.length");
       assertThat(refused.getMetrics().get("feedback.chosen.loss"))
           .isGreaterThan(refused.getMetrics().get("feedback.chosen.loss.reference"));
-      assertThat(assertReport(store, refused)).contains("Reward margins of 14 pairs against v1");
+      assertThat(assertReport(store, refused, EvaluationOutcome.FAILED))
+          .contains("Reward margins of 14 pairs against v1");
 
       // v1 carried over to perennial-tiny-2 as it is (a REBASE candidate): evaluated on its own
       // base, against v1 on perennial-tiny with the transfer gates
@@ -326,6 +328,7 @@ class EvaluatorServiceIT {
       assertThat(failing(unjudged)).containsExactly("integrity");
       assertThat(unjudged.getReason())
           .contains("stable release v2, which the candidate must be compared with, cannot be read");
+      assertReport(store, unjudged, EvaluationOutcome.FAILED);
 
       // v1 is stable again as v3; a candidate that continued v1 before that (say its worker's wait
       // for a decision ran out) is not released on top of v3: undecided, its data rolls over
@@ -344,6 +347,7 @@ class EvaluatorServiceIT {
       assertThat(undecided.getReason())
           .contains("rolls into the key's next job")
           .contains("it continued v1, but the key's stable release on its base is v3 now");
+      assertReport(store, undecided, EvaluationOutcome.INSUFFICIENT_EVIDENCE);
     }
 
     assertThat(readAll(topics.verdicts())).hasSize(9);
@@ -621,11 +625,13 @@ class EvaluatorServiceIT {
   }
 
   /**
-   * The report lies in the store as a folder index of report.html and report.json; returns the
-   * HTML.
+   * The report lies in the store as a folder index of report.html and report.json, and it and the
+   * verdict both record the outcome this case expects; returns the HTML.
    */
-  private static String assertReport(LocalArtifactStore store, EvaluationVerdict verdict)
+  private static String assertReport(
+      LocalArtifactStore store, EvaluationVerdict verdict, EvaluationOutcome expected)
       throws Exception {
+    assertThat(Outcomes.of(verdict)).as("the verdict's outcome").isEqualTo(expected);
     JsonNode files =
         new ObjectMapper()
             .readTree(store.read(Digest.parse(verdict.getReportLocation())))
@@ -635,7 +641,8 @@ class EvaluatorServiceIT {
     assertThat(report.path("candidateId").asText())
         .isEqualTo(verdict.getCandidate().getCandidateId());
     assertThat(report.path("verdict").asText())
-        .isEqualTo(verdict.getPassed() ? "PASSED" : "FAILED");
+        .as("the report's verdict")
+        .isEqualTo(expected.name());
     assertThat(Instant.parse(report.path("evaluatedAt").asText()))
         .as("the report's evaluatedAt")
         .isEqualTo(verdict.getEvaluatedAt());
