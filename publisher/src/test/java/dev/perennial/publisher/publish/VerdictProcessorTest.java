@@ -532,6 +532,32 @@ class VerdictProcessorTest {
         .isEqualTo("learning.incumbent: undefined, n 0 (must be GREATER_OR_EQUAL 0.9)");
   }
 
+  /**
+   * A bootstrap gate over fewer items than the evaluator decides on has no interval (NaN bounds):
+   * undecided at no bound, as the evaluator's own reason says ("too few items for an interval").
+   */
+  @Test
+  void audit_aGateOverTooFewItemsIsDescribedWithoutAnIntervalOrABound() {
+    Gate gate =
+        Gate.newBuilder()
+            .setName("regression.tenant")
+            .setValue(1.0)
+            .setThreshold(0.25)
+            .setComparator(GateComparator.LESS_OR_EQUAL)
+            .setPassed(false)
+            .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+            .setN(1)
+            .setLower(Double.NaN)
+            .setUpper(Double.NaN)
+            .setConfidence(0.95)
+            .build();
+
+    assertThat(VerdictProcessor.describe(gate))
+        .isEqualTo(
+            "regression.tenant: 1.000 n 1, too few items for an interval (must be LESS_OR_EQUAL"
+                + " 0.25)");
+  }
+
   @Test
   void aVerdictWhoseErasureRequestIdIsNoIdIsAuditedAsUnreadableAndActsOnNothing() {
     // The request id would go into the manifest, the RETRACTED records' reasons, audit events
