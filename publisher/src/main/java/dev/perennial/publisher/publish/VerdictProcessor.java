@@ -488,7 +488,9 @@ public final class VerdictProcessor {
 
   /**
    * {@code leakage: 3.2 (must be LESS_OR_EQUAL 1.0)}; a statistical gate with its interval: {@code
-   * learning: 0.01 [-0.02, 0.04] n 12 at 95 % (must be GREATER_OR_EQUAL 0.05 at the lower bound)}.
+   * learning: 0.01 [-0.02, 0.04] n 12 at 95 % (must be GREATER_OR_EQUAL 0.05 at the lower bound)};
+   * one over too few items for an interval: {@code regression.tenant: 1.000 n 1, too few items for
+   * an interval (must be LESS_OR_EQUAL 0.25)}.
    */
   static String describe(Gate gate) {
     if (GateInterval.isUndefinedEffect(gate)) {
@@ -497,6 +499,17 @@ public final class VerdictProcessor {
           Locale.ROOT,
           "%s: undefined, n %d (must be %s %s)",
           name(gate),
+          gate.getN() == null ? 0 : gate.getN(),
+          gate.getComparator(),
+          gate.getThreshold());
+    }
+    if (GateInterval.hasTooFewItems(gate)) {
+      // no interval was drawn: no bounds to show, no bound that decided it
+      return String.format(
+          Locale.ROOT,
+          "%s: %.4g n %d, too few items for an interval (must be %s %s)",
+          name(gate),
+          gate.getValue(),
           gate.getN() == null ? 0 : gate.getN(),
           gate.getComparator(),
           gate.getThreshold());
