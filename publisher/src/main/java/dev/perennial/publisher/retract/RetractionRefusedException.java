@@ -11,7 +11,8 @@ public class RetractionRefusedException extends PublisherException {
   public enum Reason {
     UNKNOWN_KEY,
     UNKNOWN_VERSION,
-    ALREADY_RETRACTED
+    ALREADY_RETRACTED,
+    KEY_QUARANTINED
   }
 
   private final Reason reason;

@@ -18,6 +18,9 @@ import dev.perennial.publisher.audit.AuditEvents;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
+import dev.perennial.publisher.retract.RetractCommand;
+import dev.perennial.publisher.retract.RetractionRefusedException;
+import dev.perennial.publisher.retract.RetractionRefusedException.Reason;
 import dev.perennial.publisher.sign.SigningKey;
 import dev.perennial.publisher.testing.TestVerdicts;
 import dev.perennial.schemas.key.AdapterKey;
@@ -445,6 +448,35 @@ class PublisherServiceIT extends PublisherServiceHarness {
           "v1's weights are purged", () -> !Files.exists(v1.resolve("adapter_model.safetensors")));
       assertThat(publisher.registry().get(AdapterKey.parse("strict/support")).isRetracted(1))
           .isTrue();
+    }
+  }
+
+  /**
+   * An operator's retraction under a quarantined key is refused, as an erasure's is held: the key's
+   * state is not known (its last decision failed, or its latest release record could not be read),
+   * so a RETRACTED record built on it could drop what that state lacks from the compacted topic.
+   */
+  @Test
+  void audit_anOperatorsRetractionUnderAQuarantinedKeyIsRefusedWithNothingChanged()
+      throws Exception {
+    Path squatter = folder.resolve("releases/acme/support/v2");
+    try (PublisherService publisher =
+        PublisherService.start(config(Map.of()), new SimpleMeterRegistry(), Clock.systemUTC())) {
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+      Files.writeString(squatter, "not a folder");
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+      read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+
+      RetractCommand command =
+          new RetractCommand(AdapterKey.parse("acme/support"), 1, "ops@acme", "harmful answers");
+      assertThatThrownBy(() -> publisher.retract(command))
+          .isInstanceOfSatisfying(
+              RetractionRefusedException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.KEY_QUARANTINED))
+          .hasMessageContaining("quarantined");
+      assertThat(publisher.registry().get(AdapterKey.parse("acme/support")).isRetracted(1))
+          .isFalse();
     }
   }
 
