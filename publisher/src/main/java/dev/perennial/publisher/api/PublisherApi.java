@@ -80,7 +80,7 @@ import org.slf4j.LoggerFactory;
  *       "...", "reason": "..."}}: retracts the release for good through the single writer (as an
  *       erasure retracts one: aliases on it fall back, its weights are purged), answers the key's
  *       state after it; the same 400, 408, 401 and 403 as alias moves, 404 for an unknown key or
- *       version, 409 for a version retracted already.
+ *       version, 409 for a version retracted already or a quarantined key.
  * </ul>
  */
 public final class PublisherApi implements HttpHandler {

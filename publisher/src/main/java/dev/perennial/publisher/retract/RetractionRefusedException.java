@@ -7,7 +7,10 @@ public class RetractionRefusedException extends PublisherException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Why, so that the HTTP API can answer 404 or 409. */
+  /**
+   * Why, so that the HTTP API can answer 404 or 409 (a release retracted already, a quarantined
+   * key).
+   */
   public enum Reason {
     UNKNOWN_KEY,
     UNKNOWN_VERSION,
@@ -28,6 +31,6 @@ public class RetractionRefusedException extends PublisherException {
 
   /** Whether the request named something that does not exist (rather than conflicting with it). */
   public boolean notFound() {
-    return reason != Reason.ALREADY_RETRACTED;
+    return reason == Reason.UNKNOWN_KEY || reason == Reason.UNKNOWN_VERSION;
   }
 }

@@ -38,6 +38,7 @@ import dev.perennial.publisher.retract.GivenUpJobProcessor;
 import dev.perennial.publisher.retract.RetractCommand;
 import dev.perennial.publisher.retract.RetractCommandProcessor;
 import dev.perennial.publisher.retract.RetractionDeadlines;
+import dev.perennial.publisher.retract.RetractionRefusedException;
 import dev.perennial.publisher.retract.RetractionSchedule;
 import dev.perennial.publisher.retract.ScheduledRetraction;
 import dev.perennial.publisher.retract.UnreadableJob;
@@ -475,12 +476,31 @@ public final class PublisherService implements AutoCloseable {
    * Retracts a release for an operator through the single writer and waits until its records are
    * committed; its weights are purged then, as an erasure's retraction's are.
    *
-   * @throws dev.perennial.publisher.retract.RetractionRefusedException when the key or version is
-   *     unknown, or the version is retracted already
+   * @throws RetractionRefusedException when the key or version is unknown, the version is retracted
+   *     already, or the key is quarantined (its state is not known, as for an erasure's retraction,
+   *     which is held until the key is back)
    * @throws PublisherException when the publisher is stopped, busy or cannot write
    */
   public Decision retract(RetractCommand command) {
-    return carryOut("retraction", current -> retractCommands.process(current, command));
+    return carryOut(
+        "retraction",
+        current -> {
+          requireNotQuarantined(command.key());
+          return retractCommands.process(current, command);
+        });
+  }
+
+  private void requireNotQuarantined(AdapterKey key) {
+    Optional<String> quarantined = quarantine.reason(key.toString());
+    if (quarantined.isPresent()) {
+      throw new RetractionRefusedException(
+          RetractionRefusedException.Reason.KEY_QUARANTINED,
+          key
+              + " is quarantined ("
+              + quarantined.get()
+              + "): nothing is retracted under it until the key is back (fix the cause, restart"
+              + " the publisher), as an erasure's retraction is held");
+    }
   }
 
   private Decision carryOut(String what, Function<ReleaseRegistry, Decision> decide) {
