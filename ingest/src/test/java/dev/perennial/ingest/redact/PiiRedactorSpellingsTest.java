@@ -949,4 +949,26 @@ class PiiRedactorSpellingsTest {
   void audit_europeanSpellingsOfAPhoneNumberArePhones(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * An area code with trunk prefix and a spaced dash before the line ({@code 0171 - 123 45 67}), as
+   * German business cards write it. A spaced dash between two numbers stays a range: times,
+   * postcodes and pages (fewer than nine digits, or a second number that starts with {@code 0}),
+   * and an order number stays too.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Ruf an unter 0171 - 123 45 67 heute.|Ruf an unter <PHONE> heute.",
+        "Büro 030 - 1234567 ab 9 Uhr.|Büro <PHONE> ab 9 Uhr.",
+        "Zentrale 0421 - 514136.|Zentrale <PHONE>.",
+        "Geöffnet 0900 - 1730 täglich.|Geöffnet 0900 - 1730 täglich.",
+        "Postcodes 01067 - 01099 only.|Postcodes 01067 - 01099 only.",
+        "See pages 0123 - 456 today.|See pages 0123 - 456 today.",
+        "Order 0171 - 123 45 67 shipped.|Order 0171 - 123 45 67 shipped."
+      })
+  void audit_anAreaCodeAndASpacedDashBeforeTheLineIsAPhoneNumber(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
