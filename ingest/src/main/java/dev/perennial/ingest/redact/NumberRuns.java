@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
  *   <li>North American: {@code (415) 555-2671}, {@code 415-555-2671}, {@code 1-415-555-2671};
  *   <li>national with trunk prefix: {@code 0} and an area code, 9 to 12 digits ({@code 020 7946
  *       0958}, {@code 030/901820}, {@code 06.12.34.56.78}, {@code (02) 9876 5432}, in pairs ending
- *       in one digit: {@code 030 12 34 56 7}); a switchboard's {@code -0} after an area code, 7 to
- *       12 digits: {@code 030 123456-0}, {@code 0316 873-0}, Vienna's {@code 01 58801-0};
+ *       in one digit: {@code 030 12 34 56 7}; a spaced dash after the area code: {@code 0171 - 123
+ *       45 67}); a switchboard's {@code -0} after an area code, 7 to 12 digits: {@code 030
+ *       123456-0}, {@code 0316 873-0}, Vienna's {@code 01 58801-0};
  *   <li>national without one, in the grouping its country writes ({@code 612 345 678}, {@code 91
  *       123 45 67}, {@code 347 123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765
  *       43210}), not beside a currency or unit;
@@ -247,7 +248,9 @@ final class NumberRuns {
         while (i < end && isDigit(text.charAt(i))) {
           i++;
         }
-        if (!current.isEmpty() && !isSeparator(separator)) {
+        if (!current.isEmpty()
+            && !isSeparator(separator)
+            && !isSpacedDashAfterAreaCode(text, current, separator, groupStart)) {
           parts.add(current);
           current = new ArrayList<>();
           separator = "";
@@ -265,6 +268,25 @@ final class NumberRuns {
       parts.add(current);
     }
     return parts;
+  }
+
+  /**
+   * Whether {@code separator} is a spaced dash after an area code with trunk prefix and before a
+   * line that does not start with {@code 0} ({@code 0171 - 123 45 67}, {@code 030 - 1234567}), as
+   * German business cards write it. Elsewhere a spaced dash stands between two numbers, a range of
+   * times, postcodes or pages ({@code 0900 - 1730}, {@code 01067 - 01099}); those are shorter than
+   * the nine digits a number with trunk prefix needs, or their second number starts with {@code 0}.
+   */
+  private static boolean isSpacedDashAfterAreaCode(
+      String text, List<Group> before, String separator, int lineStart) {
+    if (before.size() != 1 || !separator.equals(" - ") || text.charAt(lineStart) == '0') {
+      return false;
+    }
+    Group areaCode = before.get(0);
+    return areaCode.size() >= 3
+        && areaCode.size() <= 5
+        && text.charAt(areaCode.start()) == '0'
+        && text.charAt(areaCode.start() + 1) != '0';
   }
 
   /** What may stand between two groups of one number: one sign, or a sign and a parenthesis. */
