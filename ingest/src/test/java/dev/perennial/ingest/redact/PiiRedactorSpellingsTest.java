@@ -971,4 +971,31 @@ class PiiRedactorSpellingsTest {
   void audit_anAreaCodeAndASpacedDashBeforeTheLineIsAPhoneNumber(String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * Polish and Portuguese landlines without a trunk prefix: a Polish area code and the line grouped
+   * {@code 22 123 45 67}, a Portuguese one grouped {@code 21 123 4567}. The same groupings after an
+   * order, beside a currency, or starting with no such area code ({@code 21 123 45 67}, {@code 31
+   * 123 4567}) stay, as do pairs ({@code 12 34 56 78}) and a count grouped by thousands.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Zadzwoń 22 123 45 67 jutro.|Zadzwoń <PHONE> jutro.",
+        "Biuro: 12 345 67 89.|Biuro: <PHONE>.",
+        "Recepcja 58 301 22 33 w Gdańsku.|Recepcja <PHONE> w Gdańsku.",
+        "Ligue 21 123 4567 hoje.|Ligue <PHONE> hoje.",
+        "Escritório 22 234 5678.|Escritório <PHONE>.",
+        "Rows 21 123 45 67 today.|Rows 21 123 45 67 today.",
+        "Rows 31 123 4567 today.|Rows 31 123 4567 today.",
+        "Order 22 123 45 67 shipped.|Order 22 123 45 67 shipped.",
+        "Paid € 21 123 4567 today.|Paid € 21 123 4567 today.",
+        "Seats 12 34 56 78 today.|Seats 12 34 56 78 today.",
+        "We saw 213 456 789 downloads.|We saw 213 456 789 downloads."
+      })
+  void audit_polishAndPortugueseLandlinesWithoutATrunkPrefixArePhones(
+      String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
