@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  *       45 67}); a switchboard's {@code -0} after an area code, 7 to 12 digits: {@code 030
  *       123456-0}, {@code 0316 873-0}, Vienna's {@code 01 58801-0};
  *   <li>national without one, in the grouping its country writes ({@code 612 345 678}, {@code 91
- *       123 45 67}, {@code 347 123 4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765
- *       43210}), not beside a currency or unit;
+ *       123 45 67}, Polish {@code 22 123 45 67}, Portuguese {@code 21 123 4567}, {@code 347 123
+ *       4567}, {@code 138 0013 8000}, {@code 55 1234 5678}, {@code 98765 43210}), not beside a
+ *       currency or unit;
  *   <li>any 8 to 15 digits right after a word such as {@code phone}, {@code tel}, {@code call},
  *       {@code mobile} ({@link NumberContext}).
  * </ol>
@@ -58,19 +59,32 @@ final class NumberRuns {
   private static final int MAX_NATIONAL_DIGITS = 12;
   private static final int MAX_CARD_DIGITS = 19;
 
-  /** Groupings of national numbers written without a trunk prefix, and their first digits. */
-  private record Shape(List<Integer> sizes, String firstDigits, boolean spacesOnly) {}
+  /**
+   * Groupings of national numbers written without a trunk prefix, and the digits they start with
+   * ({@code firstDigits} matches at the start of the number's digits).
+   */
+  private record Shape(List<Integer> sizes, Pattern firstDigits, boolean spacesOnly) {
+    Shape(List<Integer> sizes, String firstDigits, boolean spacesOnly) {
+      this(sizes, Pattern.compile(firstDigits), spacesOnly);
+    }
+  }
+
+  // Polish geographic area codes, 12 (Kraków) to 95 (Gorzów), 22 Warsaw's
+  private static final String POLISH_AREA_CODES =
+      "1[2-8]|2[2-59]|3[2-4]|4[1-468]|5[24-689]|6[1-3578]|7[14-7]|8[1-79]|9[145]";
 
   private static final List<Shape> SHAPES =
       List.of(
-          new Shape(List.of(3, 3, 3), "6789", true), // Spain
-          new Shape(List.of(3, 2, 2, 2), "6789", false), // Spain
-          new Shape(List.of(2, 3, 2, 2), "89", false), // Spanish landline: Madrid, Barcelona
-          new Shape(List.of(3, 3, 4), "23456789", false), // Italian mobile, North American
+          new Shape(List.of(3, 3, 3), "[6-9]", true), // Spain
+          new Shape(List.of(3, 2, 2, 2), "[6-9]", false), // Spain
+          new Shape(List.of(2, 3, 2, 2), "[89]", false), // Spanish landline: Madrid, Barcelona
+          new Shape(List.of(2, 3, 2, 2), POLISH_AREA_CODES, false), // Polish landline
+          new Shape(List.of(2, 3, 4), "2[1-9]", false), // Portuguese landline: Lisbon, Porto
+          new Shape(List.of(3, 3, 4), "[2-9]", false), // Italian mobile, North American
           new Shape(List.of(3, 4, 4), "1", false), // Chinese mobile
-          new Shape(List.of(2, 4, 4), "123456789", false), // Mexico, Brazil
-          new Shape(List.of(2, 5, 4), "123456789", false), // Brazilian mobile
-          new Shape(List.of(5, 5), "6789", true)); // Indian mobile
+          new Shape(List.of(2, 4, 4), "[1-9]", false), // Mexico, Brazil
+          new Shape(List.of(2, 5, 4), "[1-9]", false), // Brazilian mobile
+          new Shape(List.of(5, 5), "[6-9]", true)); // Indian mobile
 
   /** One group of digits and the separator text in front of it (empty for the first). */
   private record Group(int start, int end, String separator) {
@@ -561,7 +575,7 @@ final class NumberRuns {
       String text, List<Group> groups, List<Integer> sizes, String digits, int start, int end) {
     for (Shape shape : SHAPES) {
       if (shape.sizes().equals(sizes)
-          && shape.firstDigits().indexOf(digits.charAt(0)) >= 0
+          && shape.firstDigits().matcher(digits).lookingAt()
           && (!shape.spacesOnly()
               || groups.stream().skip(1).allMatch(g -> g.separator().equals(" ")))) {
         return !CURRENCY_OR_UNIT_BEFORE
