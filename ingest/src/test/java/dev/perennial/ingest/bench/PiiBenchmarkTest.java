@@ -59,12 +59,15 @@ class PiiBenchmarkTest {
             "phone AT/DE switchboard of 7 or 8 digits",
             "email at ... spaced dot before a two-letter domain, then a sign",
             "email (a) with a space beside it",
-            "email the at sign's word (arobase, arroba, chiocciola, ...)");
+            "email the at sign's word (arobase, arroba, chiocciola, ...)",
+            "phone PL landline without trunk prefix",
+            "phone PT landline 2X XXX XXXX without trunk prefix",
+            "phone area code and a spaced dash");
     assertThat(REPORT.bySpelling().keySet().stream().filter(s -> s.startsWith("phone ")))
         .extracting(s -> s.substring(6, 8))
         .contains(
             "US", "UK", "DE", "FR", "NL", "ES", "IT", "JP", "IN", "AU", "BR", "CN", "MX", "CH",
-            "SE");
+            "SE", "PL", "PT");
     assertThat(REPORT.byLookalike().keySet())
         .contains(
             "ISO date",
@@ -77,7 +80,11 @@ class PiiBenchmarkTest {
             "list letters (a) and (b) before domains",
             "tokenised sentence with at and a two-letter word",
             "the at sign's word without a domain",
-            "part number ending in -0");
+            "part number ending in -0",
+            "a single list letter (a) before a domain",
+            "two-digit numbers in a row",
+            "a range with a spaced dash",
+            "nine digits grouped 2-3-2-2 or 2-3-4");
   }
 
   @Test
