@@ -320,6 +320,29 @@ class PeftAdapterTest {
   }
 
   /**
+   * PEFT matches a {@code target_modules} entry exactly: the module path equals it or ends with
+   * {@code .<entry>}. {@code q} or {@code Q_PROJ} match no module, so PEFT leaves q_proj the plain
+   * base and ignores its saved tensors; reading either as q_proj would apply them.
+   */
+  @Test
+  void targetModuleEntriesPeftWouldNotMatchAreNotReadAsMatching() throws IOException {
+    writeFixture(folder);
+    String text = Files.readString(folder.resolve("adapter_config.json"));
+    String targets = "\"target_modules\": [\n    \"v_proj\",\n    \"q_proj\"\n  ]";
+    assertThat(text).contains(targets);
+    for (String entry : List.of("q", "Q_PROJ", " q_proj")) {
+      Files.writeString(
+          folder.resolve("adapter_config.json"),
+          text.replace(targets, "\"target_modules\": [\"v_proj\", \"" + entry + "\"]"));
+
+      assertThatThrownBy(() -> PeftAdapter.read(folder))
+          .as(entry)
+          .isInstanceOf(ModelException.class)
+          .hasMessageContaining("'" + entry + "'");
+    }
+  }
+
+  /**
    * {@code layer_replication} stacks copies of base layers into a deeper model; the adapter's layer
    * numbers count the copies, so applying them to the base's own layers is refused by key.
    */
