@@ -54,6 +54,26 @@ public enum TargetModule {
                 .collect(Collectors.joining(", ")));
   }
 
+  /**
+   * The module a PEFT {@code target_modules} entry names, matched as PEFT matches it: exactly, as
+   * {@code q_proj} (no short name, no other case, no surrounding spaces).
+   */
+  public static TargetModule ofPeftEntry(String entry) {
+    for (TargetModule module : values()) {
+      if (module.moduleName.equals(entry)) {
+        return module;
+      }
+    }
+    throw new ModelException(
+        "target_modules entry '"
+            + entry
+            + "' is not one of "
+            + Arrays.stream(values())
+                .map(TargetModule::moduleName)
+                .collect(Collectors.joining(", "))
+            + " (PEFT matches an entry exactly)");
+  }
+
   /** Parses a list such as {@code q,k,v,o} or {@code q_proj, v_proj}. */
   public static Set<TargetModule> parseList(String values) {
     Set<TargetModule> modules = EnumSet.noneOf(TargetModule.class);

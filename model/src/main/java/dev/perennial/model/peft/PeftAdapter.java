@@ -204,7 +204,7 @@ public record PeftAdapter(
     } else {
       for (JsonNode module : modules) {
         try {
-          targets.add(TargetModule.parse(module.asText()));
+          targets.add(TargetModule.ofPeftEntry(module.asText()));
         } catch (ModelException e) {
           problems.add(e.getMessage());
         }
