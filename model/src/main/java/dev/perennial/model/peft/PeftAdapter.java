@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -199,9 +200,10 @@ public record PeftAdapter(
     }
     Set<TargetModule> targets = EnumSet.noneOf(TargetModule.class);
     JsonNode modules = json.get("target_modules");
-    if (modules == null || !modules.isArray()) {
-      problems.add("target_modules must be a list of module names");
-    } else {
+    // a regex (a string) is read by PeftModuleSelection; the file's tensors name its targets
+    if (modules == null || !(modules.isArray() || modules.isTextual())) {
+      problems.add("target_modules must be a list of module names or a regex");
+    } else if (modules.isArray()) {
       for (JsonNode module : modules) {
         try {
           targets.add(TargetModule.ofPeftEntry(module.asText()));
@@ -217,13 +219,20 @@ public record PeftAdapter(
     if (!problems.isEmpty()) {
       throw new ModelException("adapter " + configFile + ": " + String.join("; ", problems));
     }
+    SafetensorsFile file = SafetensorsFile.open(weightsFile);
+    if (selection.byRegex()) {
+      targets = adaptedModules(file.names());
+      if (targets.isEmpty()) {
+        throw new ModelException(
+            "adapter " + folder + ": " + selection + ", yet the file adapts none of the modules");
+      }
+    }
     LoraConfig config =
         new LoraConfig(
             json.get("r").asInt(),
             json.get("lora_alpha").asDouble(),
             json.path("lora_dropout").asDouble(0),
             targets);
-    SafetensorsFile file = SafetensorsFile.open(weightsFile);
     Map<String, HostTensor> tensors = new TreeMap<>();
     for (String name : file.names()) {
       tensors.put(name, file.read(name));
@@ -261,6 +270,20 @@ public record PeftAdapter(
     return new Selected(
         new PeftAdapter(weights, json.path("base_model_name_or_path").asText(null), digest, origin),
         selection);
+  }
+
+  /** The projections whose LoRA tensors the file holds, on any layer. */
+  private static Set<TargetModule> adaptedModules(Collection<String> tensorNames) {
+    Set<TargetModule> modules = EnumSet.noneOf(TargetModule.class);
+    for (String name : tensorNames) {
+      for (TargetModule module : TargetModule.values()) {
+        if (name.endsWith("." + module.moduleName() + ".lora_A.weight")
+            || name.endsWith("." + module.moduleName() + ".lora_B.weight")) {
+          modules.add(module);
+        }
+      }
+    }
+    return modules;
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.perennial.model.llama.TargetModule;
 import dev.perennial.model.lora.LoraConfig;
 import dev.perennial.model.lora.LoraWeights;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,10 +19,10 @@ import java.util.TreeMap;
  *
  * <p>The import refuses what Perennial cannot apply (as {@link PeftAdapter#read} does, by key), an
  * adapter that records another Perennial base's digest, tensors whose shapes do not fit the base
- * (naming the tensor), and non-finite weights. The modules that {@code exclude_modules} or {@code
- * layers_to_transform} leave out are imported as the plain base. It does not refuse a different
- * {@code base_model_name_or_path}: hub names and local folder names of one model differ; the name
- * is kept in the origin for whoever reviews the import.
+ * (naming the tensor), and non-finite weights. The modules that {@code exclude_modules}, {@code
+ * layers_to_transform} or a regex {@code target_modules} leave out are imported as the plain base.
+ * It does not refuse a different {@code base_model_name_or_path}: hub names and local folder names
+ * of one model differ; the name is kept in the origin for whoever reviews the import.
  */
 public final class PeftImport {
 
@@ -79,6 +80,31 @@ public final class PeftImport {
       return weights;
     }
     LoraConfig config = weights.config();
+    List<String> notModelled = selection.modulesNotModelled(base.numHiddenLayers());
+    if (!notModelled.isEmpty()) {
+      throw new ModelException(
+          "adapter "
+              + folder
+              + ": "
+              + selection
+              + " matches "
+              + notModelled
+              + ", which Perennial does not adapt (PEFT would adapt them or fail)");
+    }
+    for (int layer = 0; layer < base.numHiddenLayers(); layer++) {
+      for (TargetModule module : TargetModule.values()) {
+        if (selection.byRegex() && !config.targets(module) && selection.wraps(module.path(layer))) {
+          throw new ModelException(
+              "adapter "
+                  + folder
+                  + ": "
+                  + selection
+                  + " matches "
+                  + module.path(layer)
+                  + ", whose tensors the file lacks (PEFT would initialise them)");
+        }
+      }
+    }
     Map<String, LoraWeights.Pair> modules = new TreeMap<>(weights.modules());
     boolean wrapsAny = false;
     for (int layer = 0; layer < base.numHiddenLayers(); layer++) {

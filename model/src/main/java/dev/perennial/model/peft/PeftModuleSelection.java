@@ -20,11 +20,18 @@ import java.util.regex.PatternSyntaxException;
  * turn), is one of them. Every module this selection leaves out is the plain base. A {@code
  * layers_pattern} without layers to transform selects nothing (older PEFT ignores it, newer refuses
  * the config; neither wraps another module).
+ *
+ * <p>A {@code target_modules} string is a regex that must match the whole path: it wraps what it
+ * matches and is not excluded. It is refused with layers to transform or a layers pattern (older
+ * PEFT ignores them beside a regex, newer refuses the config), as {@code all-linear} (PEFT's
+ * shorthand for every linear layer, not a regex), and, by {@link #modulesNotModelled}, when it
+ * matches a module of the base other than the seven projections (PEFT would adapt it or fail).
  */
 final class PeftModuleSelection {
 
   private static final Pattern ANY_LAYER = Pattern.compile(".*?\\.[^.]*\\.(\\d+)\\.");
 
+  private final Pattern targetRegex;
   private final Pattern excludedRegex;
   private final List<String> excludedNames;
   private final Set<Integer> layers;
@@ -32,11 +39,13 @@ final class PeftModuleSelection {
   private final String description;
 
   private PeftModuleSelection(
+      Pattern targetRegex,
       Pattern excludedRegex,
       List<String> excludedNames,
       Set<Integer> layers,
       List<Pattern> layerPatterns,
       String description) {
+    this.targetRegex = targetRegex;
     this.excludedRegex = excludedRegex;
     this.excludedNames = excludedNames;
     this.layers = layers;
@@ -44,9 +53,21 @@ final class PeftModuleSelection {
     this.description = description;
   }
 
-  /** Reads the three keys, adding what cannot be read to {@code problems}. */
+  /**
+   * Reads the three keys and a regex {@code target_modules}, adding what cannot be read to {@code
+   * problems}.
+   */
   static PeftModuleSelection read(JsonNode json, List<String> problems) {
     List<String> described = new ArrayList<>();
+    Pattern targetRegex = null;
+    JsonNode targets = json.path("target_modules");
+    if (targets.isTextual() && targets.asText().equalsIgnoreCase("all-linear")) {
+      problems.add(
+          "target_modules " + targets + " (PEFT's every linear layer) is not supported: name them");
+    } else if (targets.isTextual()) {
+      targetRegex = regex("target_modules", targets.asText(), problems);
+      described.add("target_modules " + targets);
+    }
     Pattern excludedRegex = null;
     List<String> excludedNames = new ArrayList<>();
     JsonNode exclude = json.path("exclude_modules");
@@ -94,6 +115,11 @@ final class PeftModuleSelection {
         }
       }
     }
+    if (targets.isTextual() && (!isEmpty(indexes) || !isEmpty(pattern))) {
+      problems.add(
+          "layers_to_transform / layers_pattern beside a regex target_modules are not supported:"
+              + " older PEFT ignores them, newer refuses the config");
+    }
     if (layers != null) {
       described.add("layers_to_transform " + indexes);
       if (!layerPatterns.isEmpty()) {
@@ -101,7 +127,12 @@ final class PeftModuleSelection {
       }
     }
     return new PeftModuleSelection(
-        excludedRegex, excludedNames, layers, layerPatterns, String.join(", ", described));
+        targetRegex,
+        excludedRegex,
+        excludedNames,
+        layers,
+        layerPatterns,
+        String.join(", ", described));
   }
 
   /** Whether PEFT wraps the target module at {@code path}. */
@@ -109,11 +140,54 @@ final class PeftModuleSelection {
     if (excluded(path)) {
       return false;
     }
+    if (targetRegex != null) {
+      return targetRegex.matcher(path).matches();
+    }
     if (layers == null) {
       return true;
     }
     Integer layer = layerIndex(path);
     return layer != null && layers.contains(layer);
+  }
+
+  /** Whether {@code target_modules} is a regex, so the file's tensors name the target modules. */
+  boolean byRegex() {
+    return targetRegex != null;
+  }
+
+  /**
+   * The modules of a Hugging Face Llama with {@code layers} layers, other than the seven
+   * projections, that a regex {@code target_modules} matches (the root module is named "").
+   */
+  List<String> modulesNotModelled(int layers) {
+    if (targetRegex == null) {
+      return List.of();
+    }
+    List<String> names =
+        new ArrayList<>(
+            List.of(
+                "",
+                "model",
+                "model.embed_tokens",
+                "model.layers",
+                "model.norm",
+                "model.rotary_emb",
+                "lm_head"));
+    for (int layer = 0; layer < layers; layer++) {
+      String prefix = "model.layers." + layer;
+      names.add(prefix);
+      for (String child :
+          List.of(
+              "self_attn",
+              "self_attn.rotary_emb",
+              "mlp",
+              "mlp.act_fn",
+              "input_layernorm",
+              "post_attention_layernorm")) {
+        names.add(prefix + "." + child);
+      }
+    }
+    return names.stream().filter(name -> wraps(name)).toList();
   }
 
   /** Whether the adapter names any of the three keys (so some modules may be the plain base). */

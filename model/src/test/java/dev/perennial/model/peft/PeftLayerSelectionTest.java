@@ -134,6 +134,72 @@ class PeftLayerSelectionTest {
         .hasMessageContaining("layers_to_transform \"1\"");
   }
 
+  /**
+   * A {@code target_modules} string is a regex PEFT matches against the whole module path: on every
+   * layer it computes what the list {@code ["q_proj", "v_proj"]} computes; on layer 1 alone, what
+   * that list with {@code layers_to_transform [1]} computes, layer 0 the plain base.
+   */
+  @Test
+  void aRegexOfTargetsComputesWhatTheEquivalentListComputes() throws IOException {
+    Map<String, HostTensor> base = TestModels.randomWeights(config, 1);
+    writeForeign(folder.resolve("list"), Map.of(), path -> true);
+    writeForeign(
+        folder.resolve("regex"), Map.of("target_modules", "\".*\\\\.(q|v)_proj\""), p -> true);
+    writeForeign(
+        folder.resolve("list-layer-1"),
+        Map.of("layers_to_transform", "[1]"),
+        path -> !path.startsWith("model.layers.0."));
+    writeForeign(
+        folder.resolve("regex-layer-1"),
+        Map.of("target_modules", "\"model\\\\.layers\\\\.1\\\\.self_attn\\\\.[qv]_proj\""),
+        path -> !path.startsWith("model.layers.0."));
+
+    float[] list = logits(base, imported("list").weights());
+    float[] listLayer1 = logits(base, imported("list-layer-1").weights());
+    assertThat(list).isNotEqualTo(listLayer1);
+    PeftAdapter regex = imported("regex");
+    assertThat(logits(base, regex.weights())).containsExactly(list, within(1e-6f));
+    assertThat(regex.weights().config().targetModules())
+        .containsExactlyInAnyOrder(TargetModule.Q, TargetModule.V);
+    assertThat(logits(base, imported("regex-layer-1").weights()))
+        .containsExactly(listLayer1, within(1e-6f));
+  }
+
+  /**
+   * A regex PEFT would read otherwise is refused: one matching a module Perennial does not adapt,
+   * one matching a projection whose tensors the file lacks (PEFT would initialise them), one beside
+   * layers_to_transform, and PEFT's {@code all-linear} shorthand, which is not a regex.
+   */
+  @Test
+  void aRegexOfTargetsPeftWouldReadOtherwiseIsRefused() throws IOException {
+    writeForeign(folder.resolve("all"), Map.of("target_modules", "\".*\""), path -> true);
+    assertThatThrownBy(() -> imported("all"))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("lm_head")
+        .hasMessageContaining("model.layers.0.input_layernorm");
+    writeForeign(
+        folder.resolve("k"), Map.of("target_modules", "\".*\\\\.[qkv]_proj\""), path -> true);
+    assertThatThrownBy(() -> imported("k"))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("model.layers.0.self_attn.k_proj")
+        .hasMessageContaining("lacks");
+    writeForeign(
+        folder.resolve("layers"),
+        Map.of("target_modules", "\".*_proj\"", "layers_to_transform", "[1]"),
+        path -> true);
+    assertThatThrownBy(() -> imported("layers"))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("layers_to_transform");
+    writeForeign(folder.resolve("linear"), Map.of("target_modules", "\"all-linear\""), p -> true);
+    assertThatThrownBy(() -> imported("linear"))
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("all-linear");
+  }
+
+  private PeftAdapter imported(String name) {
+    return PeftImport.of(folder.resolve(name), "hub:test/adapter", "tiny", "sha256:abc", config);
+  }
+
   private float[] logits(Map<String, HostTensor> base, LoraWeights adapter) {
     try (LanguageModel model = TestModels.model(config, base, adapter)) {
       return TestModels.logits(model, new long[][] {{1, 72, 101, 108, 108, 111, 33}});
