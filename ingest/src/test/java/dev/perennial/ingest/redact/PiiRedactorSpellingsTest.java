@@ -998,4 +998,25 @@ class PiiRedactorSpellingsTest {
       String text, String expected) {
     assertThat(redacted(text)).isEqualTo(expected);
   }
+
+  /**
+   * A list of one item {@code (a)}, its lead-in a capitalised word ({@code Options (a)
+   * example.com}), is no address, as one that goes on with {@code (b)} is none; a local part in
+   * lower case or with a dot inside still is one ({@code jane (a) example.com}, {@code
+   * Etunimi.Sukunimi (a) yritys.fi}), and so is a capitalised one with the {@code (a)} glued.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Options (a) example.com|Options (a) example.com",
+        "See (a) example.org today.|See (a) example.org today.",
+        "Either (a) mail.example.org.|Either (a) mail.example.org.",
+        "Write to jane (a) example.com today.|Write to <EMAIL> today.",
+        "Write to Etunimi.Sukunimi (a) yritys.fi today.|Write to <EMAIL> today.",
+        "Write to Jane(a)example.com today.|Write to <EMAIL> today."
+      })
+  void audit_aListOfOneItemBeforeADomainIsNoAddress(String text, String expected) {
+    assertThat(redacted(text)).isEqualTo(expected);
+  }
 }
