@@ -504,7 +504,8 @@ final class Emails {
   /**
    * Claims each match of {@link #OBFUSCATED}; one whose at is a bracketed {@code a} with a space
    * beside it ({@code jane (a) example.com}) only where no {@code (b)} or {@code [b]} in the text
-   * makes it a list's letter ({@code Choose (a) option.com or (b) other.com}).
+   * makes it a list's letter ({@code Choose (a) option.com or (b) other.com}) and no capitalised
+   * word before it leads in a list of one ({@code Options (a) example.com}).
    */
   private static void claimObfuscated(String text, Spans spans) {
     Matcher matcher = OBFUSCATED.matcher(text);
@@ -513,11 +514,28 @@ final class Emails {
       boolean spacedA =
           matcher.start(1) >= 0
               && (matcher.end(1) > matcher.start(1) || matcher.end(2) > matcher.start(2));
-      if (list && spacedA) {
+      if (spacedA && (list || isCapitalisedWord(text, matcher.start(), matcher.start(1)))) {
         continue;
       }
       spans.claim(userStart(text, matcher.start()), matcher.end(), PiiType.EMAIL.name());
     }
+  }
+
+  /**
+   * Whether text[start, end) is one word of letters, capitalised ({@code Options}): before a spaced
+   * {@code (a)} it leads in a list ({@code Options (a) example.com}), where a local part is written
+   * in lower case or holds a dot ({@code Etunimi.Sukunimi (a) yritys.fi}).
+   */
+  private static boolean isCapitalisedWord(String text, int start, int end) {
+    if (!Character.isUpperCase(text.charAt(start))) {
+      return false;
+    }
+    for (int i = start + 1; i < end; i++) {
+      if (!Character.isLowerCase(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code (b)} or {@code [b]} (any case) stands in {@code text}. */
