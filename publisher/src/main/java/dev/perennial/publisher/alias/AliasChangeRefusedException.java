@@ -16,7 +16,9 @@ public class AliasChangeRefusedException extends PublisherException {
     UNCHANGED,
     NOT_OLDER,
     /** The release's files do not match its signed manifest. */
-    FAILS_VERIFICATION
+    FAILS_VERIFICATION,
+    /** The key is quarantined: its state is not known. */
+    KEY_QUARANTINED
   }
 
   private final Reason reason;

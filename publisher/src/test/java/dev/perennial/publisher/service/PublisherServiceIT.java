@@ -13,8 +13,10 @@ import dev.perennial.core.service.FailureText;
 import dev.perennial.core.service.ServiceProcess;
 import dev.perennial.core.testing.HalfOpenConnections;
 import dev.perennial.publisher.PublisherException;
+import dev.perennial.publisher.alias.AliasChangeRefusedException;
 import dev.perennial.publisher.alias.AliasCommand;
 import dev.perennial.publisher.audit.AuditEvents;
+import dev.perennial.publisher.config.Aliases;
 import dev.perennial.publisher.config.PublisherConfig;
 import dev.perennial.publisher.manifest.Json;
 import dev.perennial.publisher.publish.Decision;
@@ -477,6 +479,43 @@ class PublisherServiceIT extends PublisherServiceHarness {
           .hasMessageContaining("quarantined");
       assertThat(publisher.registry().get(AdapterKey.parse("acme/support")).isRetracted(1))
           .isFalse();
+    }
+  }
+
+  /**
+   * An operator's alias move under a quarantined key is refused as their retraction is: its
+   * PROMOTED or ROLLED_BACK record is built on the key's state, which is not known, and would
+   * replace the compacted topic's record for the key.
+   */
+  @Test
+  void audit_anOperatorsAliasMoveUnderAQuarantinedKeyIsRefusedWithNothingChanged()
+      throws Exception {
+    Path squatter = folder.resolve("releases/acme/support/v2");
+    try (PublisherService publisher =
+        PublisherService.start(config(Map.of()), new SimpleMeterRegistry(), Clock.systemUTC())) {
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
+      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+      Files.writeString(squatter, "not a folder");
+      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
+      read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+
+      AliasCommand command =
+          new AliasCommand(
+              AdapterKey.parse("acme/support"),
+              Aliases.CANARY,
+              1,
+              AliasCommand.Move.PROMOTE,
+              "ops@acme",
+              "canary on v1");
+      assertThatThrownBy(() -> publisher.submit(command))
+          .isInstanceOfSatisfying(
+              AliasChangeRefusedException.class,
+              e ->
+                  assertThat(e.reason())
+                      .isEqualTo(AliasChangeRefusedException.Reason.KEY_QUARANTINED))
+          .hasMessageContaining("quarantined");
+      assertThat(publisher.registry().get(AdapterKey.parse("acme/support")).alias(Aliases.CANARY))
+          .isEmpty();
     }
   }
 
