@@ -7,7 +7,7 @@ public class AliasChangeRefusedException extends PublisherException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Why, so that the HTTP API can answer 404 or 409. */
+  /** Why, so that the HTTP API can answer 404 or 409 (a conflict, a quarantined key). */
   public enum Reason {
     UNKNOWN_KEY,
     UNKNOWN_VERSION,
@@ -17,7 +17,10 @@ public class AliasChangeRefusedException extends PublisherException {
     NOT_OLDER,
     /** The release's files do not match its signed manifest. */
     FAILS_VERIFICATION,
-    /** The key is quarantined: its state is not known. */
+    /**
+     * The key is quarantined: its state is not known, and the move's record would replace the key's
+     * record in the compacted topic.
+     */
     KEY_QUARANTINED
   }
 

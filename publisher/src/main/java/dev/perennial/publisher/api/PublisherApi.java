@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  *       dev.perennial.core.http.BoundedHttpServer#REQUEST_BODY_TIMEOUT}, 401 without the admin
  *       token, 403 when no token is configured and moves were not opened to anyone ({@link
  *       AdminAccess}), 404 for an unknown key, version or alias, 409 when the move conflicts
- *       (retracted version, unchanged, rollback to a newer version).
+ *       (retracted version, unchanged, rollback to a newer version, a quarantined key).
  *   <li>{@code POST /v1/adapters/{tenant}/{adapter}/versions/{n}/retract} with {@code {"actor":
  *       "...", "reason": "..."}}: retracts the release for good through the single writer (as an
  *       erasure retracts one: aliases on it fall back, its weights are purged), answers the key's

@@ -460,13 +460,15 @@ public final class PublisherService implements AutoCloseable {
   /**
    * Moves an alias through the single writer and waits until its records are committed.
    *
-   * @throws dev.perennial.publisher.alias.AliasChangeRefusedException when the move is not allowed
+   * @throws AliasChangeRefusedException when the move is not allowed, or the key is quarantined
+   *     (its state is not known, and the move's record would replace the key's record)
    * @throws PublisherException when the publisher is stopped, busy or cannot write
    */
   public Decision submit(AliasCommand command) {
     return carryOut(
         "alias move",
         current -> {
+          requireNotQuarantined(command);
           requireIntact(command);
           return aliasCommands.process(current, command);
         });
@@ -488,6 +490,19 @@ public final class PublisherService implements AutoCloseable {
           requireNotQuarantined(command.key());
           return retractCommands.process(current, command);
         });
+  }
+
+  private void requireNotQuarantined(AliasCommand command) {
+    Optional<String> quarantined = quarantine.reason(command.key().toString());
+    if (quarantined.isPresent()) {
+      throw new AliasChangeRefusedException(
+          AliasChangeRefusedException.Reason.KEY_QUARANTINED,
+          command.key()
+              + " is quarantined ("
+              + quarantined.get()
+              + "): no alias moves under it until the key is back (fix the cause, restart the"
+              + " publisher)");
+    }
   }
 
   private void requireNotQuarantined(AdapterKey key) {
