@@ -192,6 +192,15 @@ class ValuesSchemaTest {
             "no GPU in a GPU request",
             Chart.withRequiredValues().with("trainer.worker.gpu.count", 0),
             "trainer.worker.gpu.count"),
+        refused(
+            // The API server refuses a liveness or startup probe whose successThreshold is not 1.
+            "a liveness probe that must succeed twice",
+            Chart.withRequiredValues().with("ingest.probes.liveness.successThreshold", 2),
+            "ingest.probes.liveness.successThreshold"),
+        refused(
+            "a startup probe that must succeed twice",
+            Chart.withRequiredValues().with("trainer.worker.probes.startup.successThreshold", 3),
+            "trainer.worker.probes.startup.successThreshold"),
         // The chart's own checks, beyond what a schema can say.
         refusedByChart(
             "a shared setting the chart manages",
