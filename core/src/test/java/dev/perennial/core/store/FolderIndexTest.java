@@ -116,6 +116,24 @@ class FolderIndexTest {
   }
 
   @Test
+  void aLocationNamingABlobLargerThanAnyIndexIsRefusedAsNoIndex() {
+    // A candidate whose location names a weights blob (gigabytes) must be refused, not read whole
+    // into memory; here an index padded past the limit stands in for such a blob.
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    String padded =
+        "{\"files\":{\"a.json\":\""
+            + Digest.of(new byte[0])
+            + "\"}}"
+            + " ".repeat((int) FolderIndex.MAX_INDEX_BYTES);
+    String location = store.put(padded.getBytes(StandardCharsets.UTF_8)).toString();
+
+    assertThatThrownBy(() -> FolderIndex.files(store, location))
+        .isInstanceOf(InvalidFolderIndexException.class)
+        .hasMessageContaining(location)
+        .hasMessageContaining("larger than");
+  }
+
+  @Test
   void deletingAFolderRemovesEverythingInItAndAMissingOneIsFine() throws Exception {
     Path tree = Files.createDirectories(folder.resolve("a/b/c"));
     Files.writeString(tree.resolve("f"), "x");
