@@ -168,15 +168,26 @@ public final class FolderIndex {
   /**
    * The files the index at {@code location} lists: name to digest (hex).
    *
-   * @throws InvalidFolderIndexException when the blob is no folder index, lists no file or names a
-   *     file that is no plain file name
+   * @throws InvalidFolderIndexException when the blob is no folder index (or is larger than {@link
+   *     #MAX_INDEX_BYTES}, which is not read to find out), lists no file or names a file that is no
+   *     plain file name
    * @throws ArtifactNotFoundException when there is no such blob
    * @throws CorruptArtifactException when the blob does not match its digest
    */
   public static SortedMap<String, String> files(ArtifactStore store, String location) {
     JsonNode files;
     try {
-      files = JSON.readTree(store.read(Digest.parse(location))).get(FILES);
+      Digest digest = Digest.parse(location);
+      long size = store.size(digest);
+      if (size > MAX_INDEX_BYTES) {
+        throw new InvalidFolderIndexException(
+            location
+                + " is not a folder index: "
+                + size
+                + " bytes, larger than "
+                + MAX_INDEX_BYTES);
+      }
+      files = JSON.readTree(store.read(digest)).get(FILES);
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidFolderIndexException(location + " is not a folder index", e);
     }
