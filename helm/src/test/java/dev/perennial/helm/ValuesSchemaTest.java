@@ -220,6 +220,18 @@ class ValuesSchemaTest {
                 .with("config", Map.of(AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG, "user:secret")),
             "config sets " + AvroSerdeConfig.BASIC_AUTH_USER_INFO_CONFIG),
         refusedByChart(
+            // Streams passes producer.*, consumer.*, admin.* keys on to that client.
+            "a password under a Streams client prefix",
+            Chart.withRequiredValues().with("config", Map.of("producer.ssl.key.password", "x")),
+            "config sets producer.ssl.key.password, a password"),
+        refusedByChart(
+            "a Kafka login under a Streams client prefix",
+            Chart.withRequiredValues()
+                .with(
+                    "ingest.config",
+                    Map.of("main.consumer." + SaslConfigs.SASL_JAAS_CONFIG, "secret login")),
+            "ingest.config sets main.consumer." + SaslConfigs.SASL_JAAS_CONFIG + ", a password"),
+        refusedByChart(
             "a secret setting the chart manages",
             Chart.withRequiredValues()
                 .with(
