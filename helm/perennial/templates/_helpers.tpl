@@ -367,16 +367,26 @@ passwords the chart sets are among perennial.managedKeys.)
 
 {{/*
 perennial.checkKeys: fails when a `config` or `secretConfig` map sets a key the chart manages, or
-when a `config` map (plain: rendered into the ConfigMap) sets a password.
+when a `config` map (plain: rendered into the ConfigMap) sets a password, also one under a client
+prefix (producer.ssl.key.password).
 Call with (dict "root" $ "keys" (keys $map) "where" "ingest.config" "plain" true).
 */}}
 {{- define "perennial.checkKeys" -}}
 {{- $managed := include "perennial.managedKeys" .root | fromYamlArray -}}
 {{- $passwords := include "perennial.passwordKeys" .root | fromYamlArray -}}
+{{- /* Streams hands producer.*, consumer.*, main.consumer.*, admin.* ... keys to that client, so a
+password under any prefix is one too, the chart's own (set unprefixed from Secrets) included. */ -}}
+{{- $anyPrefix := concat $passwords (list "sasl.jaas.config" "ssl.keystore.password" "basic.auth.user.info") -}}
 {{- range $key := .keys -}}
+{{- $prefixedPassword := false -}}
+{{- range $password := $anyPrefix -}}
+{{- if hasSuffix (printf ".%s" $password) $key -}}
+{{- $prefixedPassword = true -}}
+{{- end -}}
+{{- end -}}
 {{- if has $key $managed -}}
 {{- fail (printf "%s sets %s, which the chart sets from its own values (see values.yaml)" $.where $key) -}}
-{{- else if and $.plain (has $key $passwords) -}}
+{{- else if and $.plain (or (has $key $passwords) $prefixedPassword) -}}
 {{- fail (printf "%s sets %s, a password, which would be rendered into the ConfigMap in clear; read it from a Secret with secretConfig" $.where $key) -}}
 {{- end -}}
 {{- end -}}
