@@ -74,6 +74,11 @@ public record RecordBudget(int maxRequestSize) {
     return recordBytes() - jobBytes();
   }
 
+  /** The smallest {@code max.request.size} that leaves a candidate {@code candidateBytes}. */
+  public static long requestSizeLeaving(long candidateBytes) {
+    return CANDIDATE_SHARE * candidateBytes + RECORD_ROOM_BYTES;
+  }
+
   /** The most bytes a job and its key may take when a record may take {@code recordBytes}. */
   public static long jobBytes(long recordBytes) {
     return recordBytes - recordBytes / CANDIDATE_SHARE;

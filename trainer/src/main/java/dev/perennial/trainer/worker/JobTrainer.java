@@ -213,6 +213,11 @@ public final class JobTrainer {
     return base.base();
   }
 
+  /** The bytes the smallest candidate this trainer could write takes ({@link CandidateFloor}). */
+  long candidateFloor() {
+    return CandidateFloor.bytes(recipe, base.base(), base.recordedInputs());
+  }
+
   /**
    * Trains {@code job}, continuing {@code stable} unless the job is an ERASURE retraining.
    *

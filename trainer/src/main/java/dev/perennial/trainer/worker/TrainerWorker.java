@@ -338,6 +338,9 @@ public final class TrainerWorker implements Service {
       MeterRegistry meters,
       PrintWriter console) {
     JobTrainer trainer = JobTrainer.from(config, store, DeviceChoice.parse(config.workerDevice()));
+    // before any client starts: a record too small for the candidate's own fields gives every job
+    // up
+    CandidateFloor.check(RecordBudget.of(config), trainer.candidateFloor());
     return new TrainerWorker(config, topics, store, trainer, meters, console);
   }
 

@@ -11,6 +11,8 @@ import dev.perennial.schemas.serde.WireFormat;
 import dev.perennial.schemas.v1.GiveUpOutcome;
 import dev.perennial.schemas.v1.JobGivenUp;
 import dev.perennial.schemas.v1.JobTrigger;
+import dev.perennial.schemas.v1.OffsetRange;
+import dev.perennial.schemas.v1.ShardRef;
 import dev.perennial.schemas.v1.SkipReason;
 import dev.perennial.schemas.v1.TrainingJob;
 import dev.perennial.trainer.accumulate.TrainerAccumulator;
@@ -21,17 +23,23 @@ import dev.perennial.trainer.worker.TrainerWorker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -60,6 +68,13 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 class WorkerLivenessIT {
+
+  /**
+   * A job large enough that the eighth of a record its size leaves holds the worker's candidate's
+   * own fields ({@code CandidateFloor}: a {@code max.request.size} too small for them is refused at
+   * start).
+   */
+  private static final long PADDED_JOB_BYTES = 64 * 1024;
 
   @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
   @RegisterExtension static final SchemaRegistryExtension REGISTRY = new SchemaRegistryExtension();
@@ -353,7 +368,12 @@ class WorkerLivenessIT {
       throws Exception {
     TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
     // the accumulator sizes its jobs for the default max.request.size (1 MiB)
-    TrainingJob job = sealOneShortJob(harness);
+    TrainingJob sealed = sealOneShortJob(harness);
+    // a job as an accumulator writes for a key whose records interleaved with others' (many offset
+    // ranges), large enough that an eighth of a record one byte smaller still holds the worker's
+    // candidate's own fields (CandidateFloor), so the worker starts and meets the job
+    long skipped = skipSealedJobs(harness);
+    TrainingJob job = produceJobOfAtLeast(harness, sealed, PADDED_JOB_BYTES);
     // the worker is deployed with a max.request.size of its own, below the accumulator's: its
     // producer would not take even a record of this job's size (one byte less than the job), let
     // alone the job's candidate, which copies the job's lists and adds its own fields
@@ -392,7 +412,9 @@ class WorkerLivenessIT {
       assertThat(worker.readiness().ready()).isFalse();
     }
     // the job stays to be trained once the worker is allowed what the accumulator is
-    assertThat(committed(config.workerGroupId())).as("committed job offsets").isZero();
+    assertThat(committed(config.workerGroupId()))
+        .as("committed job offsets (the sealed original's, skipped by the test)")
+        .isEqualTo(skipped);
   }
 
   @Test
@@ -400,7 +422,11 @@ class WorkerLivenessIT {
   void audit_aJobOverSevenEighthsOfTheLimitIsTrainedOrGivenUpWithoutStoppingTheWorker()
       throws Exception {
     TrainerHarness harness = new TrainerHarness(KAFKA, REGISTRY, folder);
-    TrainingJob job = sealOneShortJob(harness);
+    TrainingJob sealed = sealOneShortJob(harness);
+    // large enough that the worker's setting below still leaves an eighth of a record for its
+    // candidate's own fields (CandidateFloor), so the worker starts and meets the job
+    long skipped = skipSealedJobs(harness);
+    TrainingJob job = produceJobOfAtLeast(harness, sealed, PADDED_JOB_BYTES);
     // an accumulator from before the seven-eighths sizing wrote jobs up to the whole limit: this
     // job takes all a record may under the worker's setting, so its candidate cannot fit
     long jobBytes = RecordBudget.size(job.toByteBuffer(), job.getAdapterKey());
@@ -444,7 +470,63 @@ class WorkerLivenessIT {
               });
       assertThat(worker.readiness().ready()).isTrue();
     }
-    assertThat(committed(config.workerGroupId())).as("committed job offsets").isEqualTo(1);
+    assertThat(committed(config.workerGroupId()))
+        .as("committed job offsets (the sealed original's, skipped by the test, and the job's)")
+        .isEqualTo(skipped + 1);
+  }
+
+  /**
+   * Moves the worker group past every job on the jobs topic (a worker starts after them) and
+   * returns how many offsets that committed.
+   */
+  private static long skipSealedJobs(TrainerHarness harness) {
+    String topic = harness.topics().trainingJobs().name();
+    try (Admin admin = KAFKA.createAdmin()) {
+      Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(
+              p -> partitions.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+      admin
+          .listOffsets(partitions)
+          .all()
+          .get()
+          .forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
+      admin.alterConsumerGroupOffsets(harness.config().workerGroupId(), ends).all().get();
+      return ends.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+    } catch (Exception e) {
+      throw new AssertionError("cannot move the worker group past the sealed jobs", e);
+    }
+  }
+
+  /**
+   * Produces {@code sealed} again, its shard naming offset ranges (positions past any the examples
+   * topic holds, as the accumulator names them for a key whose records interleaved with others')
+   * until the job and its key take at least {@code bytes}; returns the job produced.
+   */
+  private static TrainingJob produceJobOfAtLeast(
+      TrainerHarness harness, TrainingJob sealed, long bytes) throws IOException {
+    String examples = harness.topics().examples().name();
+    ShardRef shard = sealed.getShards().get(0);
+    List<OffsetRange> ranges = new ArrayList<>(shard.getOffsetRanges());
+    TrainingJob job = sealed;
+    while (RecordBudget.size(job.toByteBuffer(), job.getAdapterKey()) < bytes) {
+      for (int i = 0; i < 64; i++) {
+        long from = 1_000_000_000L + 2L * ranges.size();
+        ranges.add(new OffsetRange(examples, 0, from, from + 1));
+      }
+      List<ShardRef> shards = new ArrayList<>(sealed.getShards());
+      shards.set(0, ShardRef.newBuilder(shard).setOffsetRanges(List.copyOf(ranges)).build());
+      job = TrainingJob.newBuilder(sealed).setShards(shards).build();
+    }
+    harness.produce(
+        harness.topics().trainingJobs(), List.of(KeyValue.pair(job.getAdapterKey(), job)));
+    return job;
   }
 
   /** Seals one job of six examples that trains a couple of steps. */
