@@ -98,6 +98,33 @@ class PiiRedactorTest {
     assertThat(redacted("Call " + phone + " now.")).isEqualTo("Call <PHONE> now.");
   }
 
+  @ParameterizedTest(name = "{0} stays")
+  @ValueSource(
+      strings = {
+        "763deb21-55c7-449e-ab7f-070104445786",
+        "763deb21-55c7-449e-abcd-070104445786",
+        "763DEB21-55C7-449E-AB7F-070104445786",
+        "0701044457-deadbeef12"
+      })
+  void digitsJoinedByADashToAHexTokenAreNoPhone(String token) {
+    assertThat(redacted("See " + token + " now.")).isEqualTo("See " + token + " now.");
+  }
+
+  @ParameterizedTest(name = "{0} is a phone number")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Fax-030 1234 5678 | Fax-<PHONE>",
+        "Cafe-030 1234 5678 | Cafe-<PHONE>",
+        "Hotline-0301234567 | Hotline-<PHONE>",
+        "Kunden-Hotline 0301234567 | Kunden-Hotline <PHONE>",
+        "030 1234 5678-fax | <PHONE>-fax",
+        "030 1234 5678-Zentrale | <PHONE>-Zentrale"
+      })
+  void phoneNumbersBesideHyphenatedWordsStayPhoneNumbers(String text, String expected) {
+    assertThat(redacted("Call " + text + " now.")).isEqualTo("Call " + expected + " now.");
+  }
+
   @ParameterizedTest(name = "{0} names a phone")
   @ValueSource(
       strings = {
