@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * a card, whose checksum tells it: its digits are claimed, the word stays.
  *
  * <p>Codes, order numbers, ISBNs and dates stay: they are shorter, start otherwise, end in a single
- * check digit, or follow a word such as {@code order}, {@code invoice}, {@code ISBN}.
+ * check digit, or follow a word such as {@code order}, {@code invoice}, {@code ISBN}; so do digits
+ * joined by a dash to the rest of a hex token, a UUID's last group ({@link HexTokens}).
  */
 final class NumberRuns {
 
@@ -357,7 +358,9 @@ final class NumberRuns {
       return;
     }
     boolean phoneWord = NumberContext.phoneWordBefore(text, prefixStart);
-    boolean notAPhone = !phoneWord && NumberContext.notAPhoneWordBefore(text, prefixStart);
+    boolean notAPhone =
+        HexTokens.joins(text, firstDigit, end)
+            || !phoneWord && NumberContext.notAPhoneWordBefore(text, prefixStart);
     if (!notAPhone
         && first.size() >= 2
         && digits.startsWith("00")
