@@ -8,6 +8,7 @@ import dev.perennial.core.files.Folders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -113,6 +114,53 @@ class FolderIndexTest {
     assertThatThrownBy(() -> FolderIndex.materialize(store, folder, escaping, folder.resolve("t")))
         .isInstanceOf(InvalidFolderIndexException.class)
         .hasMessageContaining("not a plain file name");
+  }
+
+  @Test
+  void aFolderLocationInsideTheStoreIsCopiedAndOneReachingOutsideItIsRefused() throws Exception {
+    // Locations arrive in records on topics (a release's, an import's): one naming /etc or
+    // ../../home/x would have the reader copy any folder it may read into its scratch space.
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    Path inside = Files.createDirectories(store.root().resolve("releases/acme/support/v1"));
+    Files.writeString(inside.resolve("adapter_config.json"), "{\"r\": 8}");
+    Path outside = Files.createDirectories(folder.resolve("secrets"));
+    Files.writeString(outside.resolve("id_rsa"), "private");
+    Path linked = Files.createSymbolicLink(store.root().resolve("linked"), outside);
+
+    assertThat(
+            FolderIndex.materialize(
+                store, store.root(), "releases/acme/support/v1", folder.resolve("relative")))
+        .isDirectoryContaining(f -> f.getFileName().toString().equals("adapter_config.json"));
+    assertThat(
+            FolderIndex.materialize(
+                store, store.root(), inside.toString(), folder.resolve("absolute")))
+        .isDirectoryContaining(f -> f.getFileName().toString().equals("adapter_config.json"));
+    for (String escaping :
+        List.of(outside.toString(), "../secrets", "releases/../../secrets", linked.toString())) {
+      Path target = folder.resolve("t-" + Math.abs(escaping.hashCode()));
+      assertThatThrownBy(() -> FolderIndex.materialize(store, store.root(), escaping, target))
+          .as(escaping)
+          .isInstanceOf(InvalidFolderIndexException.class)
+          .hasMessageContaining("outside the artifact store");
+      assertThat(target.resolve("id_rsa")).as(escaping).doesNotExist();
+    }
+  }
+
+  @Test
+  void aFileLinkedFromOutsideTheStoreIsNotCopiedFromAFolderInsideIt() throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(folder.resolve("store"));
+    Path inside = Files.createDirectories(store.root().resolve("releases/acme/support/v1"));
+    Files.writeString(inside.resolve("adapter_config.json"), "{\"r\": 8}");
+    Path secret = Files.writeString(folder.resolve("id_rsa"), "private");
+    Files.createSymbolicLink(inside.resolve("adapter_model.safetensors"), secret);
+    Path target = folder.resolve("t");
+
+    assertThatThrownBy(
+            () -> FolderIndex.materialize(store, store.root(), "releases/acme/support/v1", target))
+        .isInstanceOf(InvalidFolderIndexException.class)
+        .hasMessageContaining("adapter_model.safetensors")
+        .hasMessageContaining("outside the artifact store");
+    assertThat(target.resolve("adapter_model.safetensors")).doesNotExist();
   }
 
   @Test

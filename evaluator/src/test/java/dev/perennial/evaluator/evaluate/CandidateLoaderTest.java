@@ -21,6 +21,7 @@ import dev.perennial.evaluator.suite.PlantedCanary;
 import dev.perennial.evaluator.testing.Candidates;
 import dev.perennial.evaluator.testing.TestAdapters;
 import dev.perennial.evaluator.testing.TestShards;
+import dev.perennial.model.peft.PeftAdapter;
 import dev.perennial.model.runtime.BaseModel;
 import dev.perennial.model.tiny.TinyModel;
 import dev.perennial.model.tokenizer.Tokenizers;
@@ -596,6 +597,35 @@ class CandidateLoaderTest {
         .contains("tokenizer files were not checked");
     assertThat(checked.context().incumbent()).isPresent();
     assertThat(checked.unchecked()).isEmpty();
+  }
+
+  @Test
+  void aStableReleaseWhoseLocationIsAFolderOutsideTheStoreFailsIntegrityUnread() {
+    // A release record on the topic names its adapter's location; one naming a folder anywhere
+    // this process may read (here a real adapter, so only the rule refuses it) is never copied in
+    // and compared with as the key's incumbent.
+    FolderIndex.StoredFolder adapter = trainedAdapter();
+    Path outsideTheStore = folder.resolve("adapter").toAbsolutePath();
+    AdapterCandidate v2 =
+        recording(stored("acme/support@2-def#candidate", adapter), base.tokenizerDigest());
+    v2.setParentVersion(1);
+    StableRelease elsewhere =
+        new StableRelease(
+            1,
+            outsideTheStore.toString(),
+            "sha256:" + "ef".repeat(32),
+            base.digest(),
+            base.tokenizerDigest());
+    Path work = folder.resolve("work");
+
+    assertThatThrownBy(
+            () -> loaderOn(base).prepare(new CandidateRequest(v2, Optional.of(elsewhere)), work))
+        .isInstanceOfSatisfying(
+            UnusableCandidateException.class,
+            e -> assertThat(e.gate()).isEqualTo(GateNames.INTEGRITY))
+        .hasMessageContaining("stable release v1")
+        .hasMessageContaining("outside the artifact store");
+    assertThat(work.resolve("v1").resolve(PeftAdapter.WEIGHTS_FILE)).doesNotExist();
   }
 
   /** v1 released, then the base's tokenizer files edited in place, then v2 trained on the edit. */
