@@ -33,8 +33,10 @@ import java.util.stream.Stream;
  * of its index: a candidate's {@code location} and a verdict's {@code reportLocation} are such, and
  * a candidate's {@code fileDigests} list the same files (hex, no prefix), so a reader may use
  * either. A location that is not {@code sha256:...} is read as a folder path (absolute, or relative
- * to the artifact store's root) holding the files themselves. The trainer writes adapters and reads
- * its parent release this way, the evaluator reads candidates and writes reports.
+ * to the artifact store's root) holding the files themselves; the folder and each file must be
+ * inside that root once {@code ..} and links are resolved, or the location is refused. The trainer
+ * writes adapters and reads its parent release this way, the evaluator reads candidates and writes
+ * reports.
  */
 public final class FolderIndex {
 
@@ -256,7 +258,9 @@ public final class FolderIndex {
    * its digest on the way.
    *
    * @param storeRoot the folder relative locations are resolved against
-   * @throws InvalidFolderIndexException when the location is neither a folder index nor a folder
+   * @throws InvalidFolderIndexException when the location is neither a folder index nor a folder,
+   *     or is a folder (or holds a file) outside {@code storeRoot} once {@code ..} and links are
+   *     resolved
    * @throws ArtifactNotFoundException when a blob is missing
    * @throws CorruptArtifactException when a blob does not match its digest
    */
@@ -275,8 +279,11 @@ public final class FolderIndex {
         throw new InvalidFolderIndexException(
             "Location " + location + " is no folder index and no folder (" + folder + ")");
       }
+      Path root = storeRoot.toRealPath();
+      requireInside(root, folder, location);
       try (Stream<Path> files = Files.list(folder)) {
         for (Path file : files.filter(Files::isRegularFile).toList()) {
+          requireInside(root, file, location);
           Files.copy(
               file,
               target.resolve(file.getFileName().toString()),
@@ -286,6 +293,24 @@ public final class FolderIndex {
       return target;
     } catch (IOException e) {
       throw new PerennialException("Cannot copy " + location + " to " + target + ": " + e, e);
+    }
+  }
+
+  /**
+   * Refuses a folder or file of a folder-path location that is, once {@code ..} and links are
+   * resolved, not inside the store's root: locations come in records on topics, and one naming
+   * {@code /etc} or {@code ../../home/x} would have the reader copy whatever it may read.
+   */
+  private static void requireInside(Path root, Path path, String location) throws IOException {
+    if (!path.toRealPath().startsWith(root)) {
+      throw new InvalidFolderIndexException(
+          "Location "
+              + location
+              + " is no folder index, and "
+              + path
+              + " is outside the artifact store ("
+              + root
+              + ")");
     }
   }
 
