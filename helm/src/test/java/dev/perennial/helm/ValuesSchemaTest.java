@@ -232,6 +232,38 @@ class ValuesSchemaTest {
                     Map.of("main.consumer." + SaslConfigs.SASL_JAAS_CONFIG, "secret login")),
             "ingest.config sets main.consumer." + SaslConfigs.SASL_JAAS_CONFIG + ", a password"),
         refusedByChart(
+            // Streams hands producer.* to its producer as security.protocol: a plaintext client.
+            "the chart's Kafka wiring under a Streams client prefix",
+            Chart.withRequiredValues()
+                .with("config", Map.of("producer.security.protocol", "PLAINTEXT")),
+            "config sets producer.security.protocol, which the chart sets from"
+                + " kafka.securityProtocol"),
+        refusedByChart(
+            "another cluster for one client of a stage",
+            Chart.withRequiredValues()
+                .with("ingest.config", Map.of("admin.bootstrap.servers", "other:9092")),
+            "ingest.config sets admin.bootstrap.servers, which the chart sets from"
+                + " kafka.bootstrapServers"),
+        refusedByChart(
+            "another truststore for the restore consumer",
+            Chart.withRequiredValues()
+                .with(
+                    "trainer.accumulator.config",
+                    Map.of("restore.consumer.ssl.truststore.location", "/tmp/ca.crt")),
+            "trainer.accumulator.config sets restore.consumer.ssl.truststore.location, which the"
+                + " chart sets from kafka.tls.caSecret"),
+        refusedByChart(
+            "another login for one client, from a Secret",
+            Chart.withRequiredValues()
+                .with(
+                    "secretConfig",
+                    Map.of(
+                        "global.consumer." + SaslConfigs.SASL_JAAS_CONFIG,
+                        Map.of("name", "s", "key", "k"))),
+            "secretConfig sets global.consumer."
+                + SaslConfigs.SASL_JAAS_CONFIG
+                + ", which the chart sets from kafka.sasl.jaasConfigSecret"),
+        refusedByChart(
             "a secret setting the chart manages",
             Chart.withRequiredValues()
                 .with(
@@ -287,6 +319,23 @@ class ValuesSchemaTest {
           .singleElement()
           .satisfies(claim -> assertThat(claim.getSpec().getAccessModes()).isEqualTo(modes));
     }
+  }
+
+  @Test
+  void clientTuningUnderAClientPrefixIsAccepted() {
+    Map<String, String> tuning =
+        Map.of(
+            "producer.compression.type", "zstd",
+            "producer.max.request.size", "2097152",
+            "main.consumer.max.poll.records", "100");
+
+    Map<String, String> properties =
+        Chart.withRequiredValues()
+            .with("trainer.worker.config", tuning)
+            .render()
+            .properties(Component.TRAINER_WORKER);
+
+    assertThat(properties).containsAllEntriesOf(tuning);
   }
 
   @Test
