@@ -350,6 +350,41 @@ perennial.managedKeys: the configuration keys the chart sets from its own values
 {{- end -}}
 
 {{/*
+perennial.clientWiringKeys: the Kafka client and serde keys among perennial.managedKeys, each with
+the value that sets it. Streams hands a key under a client prefix (perennial.clientPrefixes) to that
+client with the prefix stripped, so `config` and `secretConfig` may not set these under one either.
+*/}}
+{{- define "perennial.clientWiringKeys" -}}
+bootstrap.servers: kafka.bootstrapServers
+schema.registry.url: schemaRegistry.url
+security.protocol: kafka.securityProtocol
+sasl.mechanism: kafka.sasl.mechanism
+sasl.jaas.config: kafka.sasl.jaasConfigSecret
+ssl.truststore.type: kafka.tls.caSecret
+ssl.truststore.location: kafka.tls.caSecret
+ssl.keystore.type: kafka.tls.clientSecret
+ssl.keystore.location: kafka.tls.clientSecret
+ssl.keystore.password: kafka.tls.clientSecret
+basic.auth.credentials.source: schemaRegistry.basicAuthSecret
+basic.auth.user.info: schemaRegistry.basicAuthSecret
+schema.registry.ssl.truststore.type: schemaRegistry.tls
+schema.registry.ssl.truststore.location: schemaRegistry.tls
+{{- end -}}
+
+{{/*
+perennial.clientPrefixes: the prefixes under which Kafka Streams (and the trainer worker's producer)
+hand a key to one client.
+*/}}
+{{- define "perennial.clientPrefixes" -}}
+- producer.
+- consumer.
+- main.consumer.
+- restore.consumer.
+- global.consumer.
+- admin.
+{{- end -}}
+
+{{/*
 perennial.passwordKeys: the passwords of Kafka's clients (their Type.PASSWORD keys) that the chart does
 not set itself; `config` may not set them, as it is rendered into the ConfigMap in clear. (The
 passwords the chart sets are among perennial.managedKeys.)
@@ -366,9 +401,10 @@ passwords the chart sets are among perennial.managedKeys.)
 {{- end -}}
 
 {{/*
-perennial.checkKeys: fails when a `config` or `secretConfig` map sets a key the chart manages, or
-when a `config` map (plain: rendered into the ConfigMap) sets a password, also one under a client
-prefix (producer.ssl.key.password).
+perennial.checkKeys: fails when a `config` or `secretConfig` map sets a key the chart manages (its
+Kafka wiring also under a client prefix: producer.security.protocol), or when a `config` map
+(plain: rendered into the ConfigMap) sets a password, also one under a client prefix
+(producer.ssl.key.password).
 Call with (dict "root" $ "keys" (keys $map) "where" "ingest.config" "plain" true).
 */}}
 {{- define "perennial.checkKeys" -}}
@@ -376,6 +412,8 @@ Call with (dict "root" $ "keys" (keys $map) "where" "ingest.config" "plain" true
 {{- $passwords := include "perennial.passwordKeys" .root | fromYamlArray -}}
 {{- /* Streams hands producer.*, consumer.*, main.consumer.*, admin.* ... keys to that client, so a
 password under any prefix is one too, the chart's own (set unprefixed from Secrets) included. */ -}}
+{{- $wirings := include "perennial.clientWiringKeys" .root | fromYaml -}}
+{{- $prefixes := include "perennial.clientPrefixes" .root | fromYamlArray -}}
 {{- $anyPrefix := concat $passwords (list "sasl.jaas.config" "ssl.keystore.password" "basic.auth.user.info") -}}
 {{- range $key := .keys -}}
 {{- $prefixedPassword := false -}}
@@ -388,6 +426,12 @@ password under any prefix is one too, the chart's own (set unprefixed from Secre
 {{- fail (printf "%s sets %s, which the chart sets from its own values (see values.yaml)" $.where $key) -}}
 {{- else if and $.plain (or (has $key $passwords) $prefixedPassword) -}}
 {{- fail (printf "%s sets %s, a password, which would be rendered into the ConfigMap in clear; read it from a Secret with secretConfig" $.where $key) -}}
+{{- end -}}
+{{- range $prefix := $prefixes -}}
+{{- $wiring := trimPrefix $prefix $key -}}
+{{- if and (hasPrefix $prefix $key) (hasKey $wirings $wiring) -}}
+{{- fail (printf "%s sets %s, which the chart sets from %s for every client (Streams hands %s* keys to one client)" $.where $key (get $wirings $wiring) $prefix) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

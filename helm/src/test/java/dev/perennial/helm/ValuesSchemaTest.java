@@ -248,9 +248,9 @@ class ValuesSchemaTest {
             "another truststore for the restore consumer",
             Chart.withRequiredValues()
                 .with(
-                    "trainer.accumulator.config",
+                    "evaluator.config",
                     Map.of("restore.consumer.ssl.truststore.location", "/tmp/ca.crt")),
-            "trainer.accumulator.config sets restore.consumer.ssl.truststore.location, which the"
+            "evaluator.config sets restore.consumer.ssl.truststore.location, which the"
                 + " chart sets from kafka.tls.caSecret"),
         refusedByChart(
             "another login for one client, from a Secret",
