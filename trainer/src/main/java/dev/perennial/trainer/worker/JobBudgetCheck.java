@@ -43,17 +43,7 @@ final class JobBudgetCheck {
       return Optional.empty();
     }
     return Optional.of(
-        "Job "
-            + RecordIds.shown(record.value().getJobId())
-            + " at "
-            + record.topic()
-            + "-"
-            + record.partition()
-            + "@"
-            + record.offset()
-            + " takes "
-            + bytes
-            + " bytes, more than the "
+        takesMoreThan(record, bytes)
             + budget.jobBytes()
             + " a job is now given of max.request.size "
             + budget.maxRequestSize()
@@ -71,17 +61,7 @@ final class JobBudgetCheck {
       return Optional.empty();
     }
     return Optional.of(
-        "Job "
-            + RecordIds.shown(record.value().getJobId())
-            + " at "
-            + record.topic()
-            + "-"
-            + record.partition()
-            + "@"
-            + record.offset()
-            + " takes "
-            + bytes
-            + " bytes, more than the "
+        takesMoreThan(record, bytes)
             + budget.recordBytes()
             + " a record may take under this worker's max.request.size of "
             + budget.maxRequestSize()
@@ -91,5 +71,20 @@ final class JobBudgetCheck {
             + " refuse the job's candidate. Give the worker at least the accumulator's value (one"
             + " properties file for both stages, or the chart's shared config) and restart it: the"
             + " job is left uncommitted and is trained then");
+  }
+
+  /** "Job ... at topic-partition@offset takes N bytes, more than the ", which each reason opens. */
+  private static String takesMoreThan(ConsumerRecord<String, TrainingJob> record, long bytes) {
+    return "Job "
+        + RecordIds.shown(record.value().getJobId())
+        + " at "
+        + record.topic()
+        + "-"
+        + record.partition()
+        + "@"
+        + record.offset()
+        + " takes "
+        + bytes
+        + " bytes, more than the ";
   }
 }

@@ -269,12 +269,7 @@ class WorkerLivenessIT {
       worker.start();
 
       // either the worker fails, or it gives the job up (commits it without a candidate)
-      long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-      while (worker.failure().isEmpty()
-          && jobs(meters, "failed") == 0
-          && System.nanoTime() < deadline) {
-        TrainerHarness.sleep(100);
-      }
+      awaitFailureOrGiveUp(worker, meters, Duration.ofSeconds(240));
       assertThat(jobs(meters, "failed")).as("jobs given up without a candidate").isZero();
       assertThat(worker.failure())
           .hasValueSatisfying(why -> assertThat(why).contains("artifact store"));
@@ -346,12 +341,7 @@ class WorkerLivenessIT {
       worker.start();
 
       // either the worker fails, or it gives the job up (commits it without a candidate)
-      long deadline = System.nanoTime() + Duration.ofSeconds(360).toNanos();
-      while (worker.failure().isEmpty()
-          && jobs(meters, "failed") == 0
-          && System.nanoTime() < deadline) {
-        TrainerHarness.sleep(100);
-      }
+      awaitFailureOrGiveUp(worker, meters, Duration.ofSeconds(360));
       assertThat(jobs(meters, "failed")).as("jobs given up without a candidate").isZero();
       assertThat(worker.failure()).hasValueSatisfying(why -> assertThat(why).contains(releases));
       assertThat(worker.readiness().ready()).isFalse();
@@ -394,12 +384,7 @@ class WorkerLivenessIT {
       worker.start();
 
       // either the worker fails, or it gives the job up (its candidate refused)
-      long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-      while (worker.failure().isEmpty()
-          && jobs(meters, "failed") == 0
-          && System.nanoTime() < deadline) {
-        TrainerHarness.sleep(100);
-      }
+      awaitFailureOrGiveUp(worker, meters, Duration.ofSeconds(240));
       assertThat(jobs(meters, "failed")).as("jobs given up without a candidate").isZero();
       assertThat(worker.failure())
           .hasValueSatisfying(
@@ -446,12 +431,7 @@ class WorkerLivenessIT {
       worker.start();
 
       // either the worker fails, or it gives the job up (its candidate refused)
-      long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-      while (worker.failure().isEmpty()
-          && jobs(meters, "failed") == 0
-          && System.nanoTime() < deadline) {
-        TrainerHarness.sleep(100);
-      }
+      awaitFailureOrGiveUp(worker, meters, Duration.ofSeconds(240));
       assertThat(worker.failure()).isEmpty();
       List<JobGivenUp> givenUp =
           harness.await(
@@ -547,6 +527,17 @@ class WorkerLivenessIT {
       return harness
           .await(harness.topics().trainingJobs(), jobs -> jobs.size() == 1, timeout)
           .get(0);
+    }
+  }
+
+  /** Waits until {@code worker} fails or gives a job up, at most {@code within}. */
+  private static void awaitFailureOrGiveUp(
+      TrainerWorker worker, SimpleMeterRegistry meters, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (worker.failure().isEmpty()
+        && jobs(meters, "failed") == 0
+        && System.nanoTime() < deadline) {
+      TrainerHarness.sleep(100);
     }
   }
 
