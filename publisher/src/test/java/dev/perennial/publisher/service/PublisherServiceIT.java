@@ -411,6 +411,20 @@ class PublisherServiceIT extends PublisherServiceHarness {
   }
 
   /**
+   * Publishes {@code key}'s v1, then puts a file where v2's folder belongs, so that the key's next
+   * release fails every attempt and the key is quarantined; returns that file.
+   */
+  private Path quarantineOnItsV2(String key) throws Exception {
+    Path squatter = folder.resolve("releases/" + key + "/v2");
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, key, "cand-1", null)));
+    read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
+    Files.writeString(squatter, "not a folder");
+    send(TestVerdicts.passed(TestVerdicts.candidate(store, key, "cand-2", 1)));
+    read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+    return squatter;
+  }
+
+  /**
    * An ERASURE job read while its key is quarantined is not dropped with the key's other records:
    * the releases it names are retracted and purged once the key's state is known again (the next
    * start), however the tenant's policy says.
@@ -420,15 +434,10 @@ class PublisherServiceIT extends PublisherServiceHarness {
       throws Exception {
     PublisherConfig config =
         config(Map.of("perennial.publisher.tenant.strict.retraction.policy", "immediate"));
-    Path squatter = folder.resolve("releases/strict/support/v2");
+    Path squatter;
     try (PublisherService publisher =
         PublisherService.start(config, new SimpleMeterRegistry(), Clock.systemUTC())) {
-      send(TestVerdicts.passed(TestVerdicts.candidate(store, "strict/support", "cand-1", null)));
-      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
-      // a file where v2's folder belongs: strict/support's next release fails every attempt
-      Files.writeString(squatter, "not a folder");
-      send(TestVerdicts.passed(TestVerdicts.candidate(store, "strict/support", "cand-2", 1)));
-      read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+      squatter = quarantineOnItsV2("strict/support");
 
       send(TestVerdicts.erasureJob("strict/support", "job-erase-1", List.of(1)));
       read(topics.audit(), hasAudits(AuditEvents.RECORD_QUARANTINED, 1));
@@ -461,14 +470,9 @@ class PublisherServiceIT extends PublisherServiceHarness {
   @Test
   void audit_anOperatorsRetractionUnderAQuarantinedKeyIsRefusedWithNothingChanged()
       throws Exception {
-    Path squatter = folder.resolve("releases/acme/support/v2");
     try (PublisherService publisher =
         PublisherService.start(config(Map.of()), new SimpleMeterRegistry(), Clock.systemUTC())) {
-      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
-      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
-      Files.writeString(squatter, "not a folder");
-      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
-      read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+      quarantineOnItsV2("acme/support");
 
       RetractCommand command =
           new RetractCommand(AdapterKey.parse("acme/support"), 1, "ops@acme", "harmful answers");
@@ -490,14 +494,9 @@ class PublisherServiceIT extends PublisherServiceHarness {
   @Test
   void audit_anOperatorsAliasMoveUnderAQuarantinedKeyIsRefusedWithNothingChanged()
       throws Exception {
-    Path squatter = folder.resolve("releases/acme/support/v2");
     try (PublisherService publisher =
         PublisherService.start(config(Map.of()), new SimpleMeterRegistry(), Clock.systemUTC())) {
-      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-1", null)));
-      read(topics.audit(), hasAudits(AuditEvents.RELEASE_PUBLISHED, 1));
-      Files.writeString(squatter, "not a folder");
-      send(TestVerdicts.passed(TestVerdicts.candidate(store, "acme/support", "cand-2", 1)));
-      read(topics.audit(), hasAudits(AuditEvents.KEY_QUARANTINED, 1));
+      quarantineOnItsV2("acme/support");
 
       AliasCommand command =
           new AliasCommand(
