@@ -304,22 +304,25 @@ class ReportRenderingTest {
         .isEqualTo("FAILED: failed gates: learning");
   }
 
+  /** As GateRules writes a bootstrap gate over fewer items than gate.bootstrap.min.items. */
+  private static Gate tooFewItemsGate() {
+    return Gate.newBuilder()
+        .setName("regression.tenant")
+        .setValue(1.0)
+        .setThreshold(0.25)
+        .setComparator(GateComparator.LESS_OR_EQUAL)
+        .setPassed(false)
+        .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
+        .setN(1)
+        .setLower(Double.NaN)
+        .setUpper(Double.NaN)
+        .setConfidence(0.95)
+        .build();
+  }
+
   @Test
   void aGateOverTooFewItemsShowsNoIntervalInEitherReport() throws Exception {
-    // as GateRules writes a bootstrap gate over fewer items than gate.bootstrap.min.items
-    Gate tooFew =
-        Gate.newBuilder()
-            .setName("regression.tenant")
-            .setValue(1.0)
-            .setThreshold(0.25)
-            .setComparator(GateComparator.LESS_OR_EQUAL)
-            .setPassed(false)
-            .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
-            .setN(1)
-            .setLower(Double.NaN)
-            .setUpper(Double.NaN)
-            .setConfidence(0.95)
-            .build();
+    Gate tooFew = tooFewItemsGate();
     EvaluationReport undecided =
         aReport()
             .withoutSuites()
@@ -380,19 +383,7 @@ class ReportRenderingTest {
    */
   @Test
   void audit_aGateWithoutAnIntervalIsDecidedAtNoBoundInTheHtmlAsInTheJson() {
-    Gate tooFew =
-        Gate.newBuilder()
-            .setName("regression.tenant")
-            .setValue(1.0)
-            .setThreshold(0.25)
-            .setComparator(GateComparator.LESS_OR_EQUAL)
-            .setPassed(false)
-            .setOutcome(EvaluationOutcome.INSUFFICIENT_EVIDENCE)
-            .setN(1)
-            .setLower(Double.NaN)
-            .setUpper(Double.NaN)
-            .setConfidence(0.95)
-            .build();
+    Gate tooFew = tooFewItemsGate();
     Gate unbounded =
         Gate.newBuilder(tooFew)
             .setName("transfer.tenant")
