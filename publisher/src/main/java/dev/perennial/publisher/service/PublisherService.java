@@ -468,7 +468,7 @@ public final class PublisherService implements AutoCloseable {
     return carryOut(
         "alias move",
         current -> {
-          requireNotQuarantined(command);
+          refuseAliasMoveUnderQuarantine(command.key());
           requireIntact(command);
           return aliasCommands.process(current, command);
         });
@@ -487,35 +487,42 @@ public final class PublisherService implements AutoCloseable {
     return carryOut(
         "retraction",
         current -> {
-          requireNotQuarantined(command.key());
+          refuseRetractionUnderQuarantine(command.key());
           return retractCommands.process(current, command);
         });
   }
 
-  private void requireNotQuarantined(AliasCommand command) {
-    Optional<String> quarantined = quarantine.reason(command.key().toString());
-    if (quarantined.isPresent()) {
+  private void refuseAliasMoveUnderQuarantine(AdapterKey key) {
+    Optional<String> why = quarantine.reason(key.toString());
+    if (why.isPresent()) {
       throw new AliasChangeRefusedException(
           AliasChangeRefusedException.Reason.KEY_QUARANTINED,
-          command.key()
-              + " is quarantined ("
-              + quarantined.get()
-              + "): no alias moves under it until the key is back (fix the cause, restart the"
-              + " publisher)");
+          underQuarantine(key, why.get(), "no alias moves under it", ""));
     }
   }
 
-  private void requireNotQuarantined(AdapterKey key) {
-    Optional<String> quarantined = quarantine.reason(key.toString());
-    if (quarantined.isPresent()) {
+  private void refuseRetractionUnderQuarantine(AdapterKey key) {
+    Optional<String> why = quarantine.reason(key.toString());
+    if (why.isPresent()) {
       throw new RetractionRefusedException(
           RetractionRefusedException.Reason.KEY_QUARANTINED,
-          key
-              + " is quarantined ("
-              + quarantined.get()
-              + "): nothing is retracted under it until the key is back (fix the cause, restart"
-              + " the publisher), as an erasure's retraction is held");
+          underQuarantine(
+              key,
+              why.get(),
+              "nothing is retracted under it",
+              ", as an erasure's retraction is held"));
     }
+  }
+
+  /** An operator's refusal under a quarantined key: what is refused, and until when. */
+  private static String underQuarantine(AdapterKey key, String why, String refused, String note) {
+    return key
+        + " is quarantined ("
+        + why
+        + "): "
+        + refused
+        + " until the key is back (fix the cause, restart the publisher)"
+        + note;
   }
 
   private Decision carryOut(String what, Function<ReleaseRegistry, Decision> decide) {
