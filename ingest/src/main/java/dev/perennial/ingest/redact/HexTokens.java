@@ -39,7 +39,7 @@ final class HexTokens {
       if (c != '-' && !isWordCharacter(c)) {
         break;
       }
-      letter |= isHexDigit(c) && c > '9';
+      letter |= isHexLetter(c);
       digit |= c >= '0' && c <= '9';
       hexDigits += c == '-' ? 0 : 1;
     }
@@ -47,10 +47,14 @@ final class HexTokens {
   }
 
   private static boolean isHexDigit(char c) {
-    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    return c >= '0' && c <= '9' || isHexLetter(c);
   }
 
-  private static boolean isWordCharacter(char c) {
+  static boolean isHexLetter(char c) {
+    return c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
+  static boolean isWordCharacter(char c) {
     return Character.isLetterOrDigit(c) || c == '_';
   }
 }

@@ -196,10 +196,10 @@ final class NumberRuns {
     int i = start;
     boolean notHex = false;
     while (i > 0 && Character.isLetter(text.charAt(i - 1))) {
-      notHex |= !isHexLetter(text.charAt(i - 1));
+      notHex |= !HexTokens.isHexLetter(text.charAt(i - 1));
       i--;
     }
-    return i < start && (notHex || i == 0 || !isWordCharacter(text.charAt(i - 1)));
+    return i < start && (notHex || i == 0 || !HexTokens.isWordCharacter(text.charAt(i - 1)));
   }
 
   /** Whether letters glued to a number ending at {@code end} make a word ({@code exp}). */
@@ -207,18 +207,10 @@ final class NumberRuns {
     int i = end;
     boolean notHex = false;
     while (i < text.length() && Character.isLetter(text.charAt(i))) {
-      notHex |= !isHexLetter(text.charAt(i));
+      notHex |= !HexTokens.isHexLetter(text.charAt(i));
       i++;
     }
-    return i > end && (notHex || i == text.length() || !isWordCharacter(text.charAt(i)));
-  }
-
-  private static boolean isHexLetter(char c) {
-    return c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
-  }
-
-  private static boolean isWordCharacter(char c) {
-    return Character.isLetterOrDigit(c) || c == '_';
+    return i > end && (notHex || i == text.length() || !HexTokens.isWordCharacter(text.charAt(i)));
   }
 
   private static boolean endsRun(String text, int end) {
